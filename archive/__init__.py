@@ -1,0 +1,1 @@
+"""WARC writing, reading, indexing and verifying. Knows nothing of Scrapy."""

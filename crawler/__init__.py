@@ -1,0 +1,1 @@
+"""Scrapy project: spiders, outlets, extraction, capture/replay middlewares, commands."""
