@@ -1,0 +1,22 @@
+"""Settings derived from others before components start (Scrapy add-ons run at that point)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.settings import BaseSettings
+
+
+class DataDirAddon:
+    """Point every output that was not configured explicitly into DATA_DIR."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        data_dir = Path(settings.get("DATA_DIR") or "data")
+        if not settings.get("WARC_DIR"):
+            settings.set("WARC_DIR", str(data_dir / "warc"), priority="addon")
+        if settings.getbool("ITEMS_TO_DATA_DIR"):
+            feeds = dict(settings.getdict("FEEDS"))
+            feeds.setdefault(str(data_dir / "items" / "%(name)s-%(time)s.jsonl"),
+                             {"format": "jsonlines", "encoding": "utf-8"})
+            priority = settings.getpriority("FEEDS") or 0
+            settings.set("FEEDS", feeds, priority=max(priority, 15))

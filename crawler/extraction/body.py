@@ -1,0 +1,75 @@
+"""The article body: outlet selectors and cut rules first, the generic extractor as fallback."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from crawler.extraction.generic import generic_paragraphs
+from crawler.extraction.html import block_texts, detached_copy, remove_nodes, select_nodes
+from crawler.extraction.normalize import clean_line, clean_paragraphs
+from crawler.outlets.base import (
+    COMMON_CUT_MARKERS,
+    COMMON_DROP,
+    COMMON_DROP_PARAGRAPHS,
+    ArticleRules,
+)
+
+_COMMON_DROP_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in COMMON_DROP_PARAGRAPHS)
+MIN_BODY_CHARS = 80  # below this a selector match is taken for a miss and the fallback runs
+
+
+def body_node(tree: etree._Element, rules: ArticleRules) -> etree._Element | None:
+    """The body container: the first selector that matches; of its matches the one with most text."""
+    for spec in rules.body:
+        nodes = select_nodes(tree, spec)
+        if nodes:
+            return max(nodes, key=lambda n: len("".join(n.itertext())))
+    return None
+
+
+def rule_paragraphs(tree: etree._Element, rules: ArticleRules) -> list[str]:
+    node = body_node(tree, rules)
+    if node is None:
+        return []
+    body = detached_copy(node)
+    remove_nodes(body, rules.drop + COMMON_DROP)
+    return block_texts(body)
+
+
+def _starts_with_marker(line: str, markers: tuple[str, ...]) -> bool:
+    folded = line.casefold()
+    return any(folded.startswith(m.casefold()) for m in markers)
+
+
+def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
+         subtitle: str | None) -> tuple[list[str], list[str]]:
+    """Clean, cut at end markers, drop credits and repeated headings; return (body, in-body authors)."""
+    markers = (rules.cut_markers if rules else ()) + COMMON_CUT_MARKERS
+    patterns = (rules.drop_paragraph_patterns if rules else ()) + _COMMON_DROP_PATTERNS
+    author_line = rules.author_line_pattern if rules else None
+    headings = {clean_line(h).casefold() for h in (title, subtitle) if h}
+    body: list[str] = []
+    authors: list[str] = []
+    for line in clean_paragraphs(paragraphs):
+        if _starts_with_marker(line, markers):
+            break
+        if author_line and (match := author_line.match(line)):
+            authors.append(clean_line(match.group(1)))
+            continue
+        if line.casefold() in headings or any(p.search(line) for p in patterns):
+            continue
+        body.append(line)
+    return clean_paragraphs(body), authors
+
+
+def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, title: str | None,
+                 subtitle: str | None) -> tuple[list[str], list[str], str]:
+    """Body paragraphs, authors named inside the body, and which method produced them."""
+    if rules and rules.body:
+        paragraphs, authors = tidy(rule_paragraphs(tree, rules), rules, title, subtitle)
+        if sum(map(len, paragraphs)) >= MIN_BODY_CHARS:
+            return paragraphs, authors, "rules"
+    paragraphs, authors = tidy(generic_paragraphs(tree, url), rules, title, subtitle)
+    return paragraphs, authors, "generic"

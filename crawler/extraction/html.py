@@ -1,0 +1,164 @@
+"""lxml helpers: parsing, rule selectors ("css" or "css @attr"), and block-level text walking."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5",
+    "h6", "pre", "table", "tr", "td", "th", "section", "article", "header", "footer", "main",
+    "br", "hr", "figure", "address", "center",
+})
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta",
+                       "link", "iframe", "object", "embed", "svg", "canvas", "select", "option",
+                       "textarea", "button", "input"})
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False,
+                               huge_tree=True, default_doctype=False, encoding="utf-8")
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """Parse a whole page; raise ValueError when there is nothing to parse."""
+    if not text.strip():
+        raise ValueError("empty document")
+    root = etree.fromstring(text.encode("utf-8", "replace"), _PARSER)
+    if root is None:
+        raise ValueError("no HTML document could be parsed")
+    return root
+
+
+@lru_cache(maxsize=1024)
+def _compiled(spec: str) -> tuple[CSSSelector, str | None]:
+    css, _, attr = spec.partition(" @")
+    return CSSSelector(css.strip(), translator="html"), (attr.strip() or None)
+
+
+def select_values(tree: etree._Element, spec: str) -> list[str]:
+    """Values of every node the rule matches: an attribute, or the node's text content."""
+    selector, attr = _compiled(spec)
+    values = []
+    for node in selector(tree):
+        value = node.get(attr) if attr else text_content(node)
+        if value and value.strip():
+            values.append(value.strip())
+    return values
+
+
+def first_value(tree: etree._Element, specs: tuple[str, ...]) -> str | None:
+    for spec in specs:
+        values = select_values(tree, spec)
+        if values:
+            return values[0]
+    return None
+
+
+def all_values(tree: etree._Element, specs: tuple[str, ...]) -> list[str]:
+    """Values of the first rule that matches anything (rules are alternatives, not additions)."""
+    for spec in specs:
+        values = select_values(tree, spec)
+        if values:
+            return values
+    return []
+
+
+def select_nodes(tree: etree._Element, spec: str) -> list[etree._Element]:
+    return _compiled(spec)[0](tree)
+
+
+def text_content(node: etree._Element) -> str:
+    """Text of a node without script/style contents; iterative, so deep trees cannot recurse."""
+    return "".join(_iter_text(node))
+
+
+def _iter_text(node: etree._Element) -> Iterator[str]:
+    for event, el in etree.iterwalk(node, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in SKIP_TAGS:
+                continue
+            if el.text and not _inside_skipped(el, node):
+                yield el.text
+        elif el is not node and el.tail and not _inside_skipped(el.getparent(), node):
+            yield el.tail
+
+
+def _inside_skipped(el: etree._Element | None, stop: etree._Element) -> bool:
+    while el is not None:
+        if isinstance(el.tag, str) and el.tag in SKIP_TAGS:
+            return True
+        if el is stop:
+            return False
+        el = el.getparent()
+    return False
+
+
+def block_texts(node: etree._Element) -> list[str]:
+    """Split a container into paragraphs at block-level boundaries (p, li, headings, br…).
+
+    Walks iteratively (pages nested thousands of levels deep exist) and skips scripts.
+    """
+    paragraphs: list[str] = []
+    current: list[str] = []
+    skip_depth = 0
+
+    def flush() -> None:
+        if current:
+            paragraphs.append("".join(current))
+            current.clear()
+
+    for event, el in etree.iterwalk(node, events=("start", "end")):
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if skip_depth or tag in SKIP_TAGS or not tag:
+                skip_depth += 1
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+            if el.text:
+                current.append(el.text)
+        else:
+            if skip_depth:
+                skip_depth -= 1
+                if skip_depth == 0 and el is not node and el.tail:
+                    current.append(el.tail)
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+            if el is not node and el.tail:
+                current.append(el.tail)
+    flush()
+    return paragraphs
+
+
+def detached_copy(node: etree._Element) -> etree._Element:
+    """A copy to prune freely: the caller's tree stays intact for metadata."""
+    clone = copy.deepcopy(node)
+    clone.tail = None
+    return clone
+
+
+def remove_nodes(root: etree._Element, specs: tuple[str, ...]) -> int:
+    """Remove every node matching any selector, keeping the text that follows it."""
+    removed = 0
+    for spec in specs:
+        for node in select_nodes(root, spec):
+            if node is root:
+                continue
+            parent = node.getparent()
+            if parent is None:
+                continue
+            if node.tail:
+                prev = node.getprevious()
+                if prev is not None:
+                    prev.tail = (prev.tail or "") + node.tail
+                else:
+                    parent.text = (parent.text or "") + node.tail
+            parent.remove(node)
+            removed += 1
+    return removed

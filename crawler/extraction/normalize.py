@@ -1,0 +1,40 @@
+"""Text normalisation shared by every extraction path (the seed-document format)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Spaces that must become plain spaces; characters that must vanish.
+_SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005"
+                                     "\u2006\u2008\u2009\u200a\u205f\u3000\t\r\f\v"), " ")
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x00"), None)
+_TRANSLATE = {**_SPACE_LIKE, **_INVISIBLE}
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WS = re.compile(r"\s+")
+
+
+def clean_line(text: str) -> str:
+    """One paragraph or title: NFC, odd spaces and invisible characters fixed, whitespace collapsed.
+
+    Quotes and dashes are left exactly as the outlet wrote them.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    text = _CONTROL.sub("", text)
+    return _WS.sub(" ", text).strip()
+
+
+def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
+    """Clean each paragraph, drop empty ones and keep a paragraph repeated back-to-back once."""
+    out: list[str] = []
+    for raw in paragraphs:
+        line = clean_line(raw)
+        if line and (not out or out[-1] != line):
+            out.append(line)
+    return out
+
+
+def join_paragraphs(paragraphs: Iterable[str]) -> str:
+    """The body layout analyzers read: paragraphs separated by one blank line."""
+    return "\n\n".join(clean_paragraphs(paragraphs))

@@ -1,0 +1,30 @@
+"""The outlet registry: every publisher the crawler knows, by key and by host."""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import urlsplit
+
+from crawler.outlets.base import ArticleRules, Outlet
+from crawler.outlets.belta import BELTA
+from crawler.outlets.regional import load_sites
+
+__all__ = ["ArticleRules", "Outlet", "all_outlets", "get_outlet", "outlet_for_url"]
+
+
+@cache
+def all_outlets() -> dict[str, Outlet]:
+    national = {o.key: o for o in (BELTA,)}
+    return {**national, **load_sites()}
+
+
+def get_outlet(key: str) -> Outlet:
+    try:
+        return all_outlets()[key]
+    except KeyError:
+        raise KeyError(f"unknown outlet {key!r}; known: {sorted(all_outlets())}") from None
+
+
+def outlet_for_url(url: str) -> Outlet | None:
+    host = (urlsplit(url).hostname or "").lower()
+    return next((o for o in all_outlets().values() if o.owns_host(host)), None)

@@ -1,0 +1,160 @@
+"""The shared spider: date windows, feeds, article requests and hand-off to extraction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.exceptions import UsageError
+from scrapy.http import Response
+
+from crawler.extraction.dates import day_in_window, iso
+from crawler.feeds import feed_entries
+from crawler.items import ArticlePage
+from crawler.outlets import get_outlet
+from crawler.outlets.base import Outlet
+from crawler.urls import canonical_url, path_and_query
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"-a {name}={value!r}: expected a date as YYYY-MM-DD") from None
+
+
+class OutletSpider(scrapy.Spider):
+    """Base for every outlet spider.
+
+    ``-a since=YYYY-MM-DD -a until=YYYY-MM-DD`` (inclusive, outlet's time zone) switches from
+    "what is new" (feeds and first listing pages) to a backfill of every day in the window.
+    Subclasses say how an outlet is discovered; extraction happens in the item pipeline.
+    """
+
+    outlet_key: str = ""
+
+    def __init__(self, *args: Any, since: str | None = None, until: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.since = parse_day(since, "since")
+        self.until = parse_day(until, "until")
+        if self.since and self.until and self.since > self.until:
+            raise UsageError(f"-a since={self.since} is after -a until={self.until}")
+        if self.until and not self.since:
+            raise UsageError("-a until needs -a since (the first day of the window)")
+        self.base_urls: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> OutletSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.base_urls = dict(crawler.settings.getdict("OUTLET_BASE_URLS"))
+        return spider
+
+    # --- outlets and URLs ---------------------------------------------------------------
+    @property
+    def outlet(self) -> Outlet:
+        return get_outlet(self.outlet_key)
+
+    def outlets(self) -> Iterable[Outlet]:
+        """The outlets this spider crawls (one, except for the district-paper spider)."""
+        return [self.outlet]
+
+    def base_url(self, outlet: Outlet) -> str:
+        return self.base_urls.get(outlet.key) or self.base_urls.get(outlet.host) or outlet.base_url
+
+    def url_for(self, outlet: Outlet, path: str) -> str:
+        return urljoin(self.base_url(outlet) + "/", path.lstrip("/"))
+
+    def fetch_url(self, outlet: Outlet, url: str) -> str:
+        """Where to download an article: its canonical path on the host this run uses."""
+        canonical = canonical_url(url, outlet)
+        return self.url_for(outlet, path_and_query(canonical))
+
+    def outlet_of(self, url: str) -> Outlet | None:
+        host = (urlsplit(url).hostname or "").lower()
+        for outlet in self.outlets():
+            base_host = urlsplit(self.base_url(outlet)).hostname
+            if host == base_host or outlet.owns_host(host):
+                return outlet
+        return None
+
+    def is_article_url(self, outlet: Outlet, url: str) -> bool:
+        target = path_and_query(canonical_url(url, outlet))
+        path = urlsplit(url).path
+        if any(r.search(path) or r.search(target) for r in outlet.skip_regexes):
+            return False
+        return bool(outlet.article_regex.search(target))
+
+    # --- windows ----------------------------------------------------------------------
+    @property
+    def backfill(self) -> bool:
+        return self.since is not None
+
+    def window_days(self) -> Iterator[date]:
+        """Every day of the window, newest first."""
+        if not self.since:
+            return
+        day = self.until or datetime.now(self.outlet.tz).date()
+        while day >= self.since:
+            yield day
+            day -= timedelta(days=1)
+
+    def in_window(self, moment: datetime | date | None, outlet: Outlet) -> bool:
+        """Whether a date from a listing or feed may be in the window (unknown dates may)."""
+        if moment is None or not self.backfill:
+            return True
+        if isinstance(moment, datetime):
+            moment = (moment.astimezone(outlet.tz) if moment.tzinfo else moment).date()
+        return day_in_window(moment, self.since, self.until)
+
+    # --- discovery --------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.discovery_requests():
+            yield request
+
+    def discovery_requests(self) -> Iterator[scrapy.Request]:
+        for outlet in self.outlets():
+            for path in outlet.feeds:
+                yield scrapy.Request(self.url_for(outlet, path), callback=self.parse_feed,
+                                     cb_kwargs={"outlet_key": outlet.key}, priority=10)
+
+    def parse_feed(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
+        outlet = get_outlet(outlet_key)
+        entries = list(feed_entries(response.body))
+        self.crawler.stats.inc_value("discovery/feed_entries", len(entries))
+        if not entries:
+            self.crawler.stats.inc_value("discovery/empty_feeds")
+            self.logger.warning("Feed %s yielded no entries", response.url)
+        for entry in entries:
+            if self.in_window(entry.published, outlet):
+                yield from self.article_request(outlet, entry.url, entry.published)
+
+    def article_request(self, outlet: Outlet, url: str,
+                        published: datetime | None = None) -> Iterator[scrapy.Request]:
+        """A request for an article page, or nothing when the URL is not an article."""
+        if not self.is_article_url(outlet, url):
+            self.crawler.stats.inc_value("discovery/not_article")
+            return
+        hint = iso(published.astimezone(outlet.tz)) if published and published.tzinfo else None
+        yield scrapy.Request(self.fetch_url(outlet, url), callback=self.parse_article,
+                             cb_kwargs={"outlet_key": outlet.key},
+                             meta={"hint_published": hint, "article": True})
+
+    def parse_article(self, response: Response, outlet_key: str) -> Iterator[ArticlePage]:
+        self.crawler.stats.inc_value("articles/downloaded")
+        yield ArticlePage(
+            url=response.url,
+            outlet=outlet_key,
+            body=response.body,
+            headers={"Content-Type": response.headers.get("Content-Type", b"").decode("latin-1")},
+            status=response.status,
+            fetched_at=response.meta.get("fetched_at")
+            or datetime.now(UTC).isoformat(timespec="seconds"),
+            warc=response.meta.get("warc_record"),
+            hint_published=response.meta.get("hint_published"),
+        )

@@ -1,0 +1,57 @@
+"""Canonical article URLs and the ids derived from them."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+from crawler.outlets.base import Outlet
+
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "yclid", "ysclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid",
+    "_openstat", "ref", "from", "rss", "amp", "c", "utm",
+})
+
+
+def is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name.startswith("utm_") or name in TRACKING_PARAMS
+
+
+def canonical_url(url: str, outlet: Outlet | None = None) -> str:
+    """The one URL an article is known by, however it was linked or from which mirror.
+
+    With an outlet, scheme and host become the outlet's own (mirror hosts, ``www.`` variants and
+    plain-HTTP fetches map back), a mirror's path prefix is removed and only the query
+    parameters that identify an article are kept.
+    """
+    parts = urlsplit(safe_url_string(url.strip()))
+    scheme, netloc, path = parts.scheme.lower(), parts.netloc.lower(), parts.path or "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
+    if outlet is not None:
+        base = urlsplit(outlet.base_url)
+        scheme, netloc = base.scheme, base.netloc
+        prefix = outlet.mirror_path_prefix
+        if prefix and path.startswith(prefix + "/") and outlet.article_regex.search(
+            path[len(prefix):]
+        ):
+            path = path[len(prefix):]
+        query = [(k, v) for k, v in query if k in outlet.keep_query]
+    else:
+        host = parts.hostname or ""
+        default = {"http": 80, "https": 443}.get(scheme)
+        netloc = host if parts.port in (None, default) else f"{host}:{parts.port}"
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def article_id(canonical: str) -> str:
+    """First 16 hex characters of SHA-256 of the canonical URL: stable across runs."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def path_and_query(url: str) -> str:
+    """What an outlet's ``article_path`` regex is matched against."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

@@ -1,0 +1,96 @@
+"""A fixture БЕЛТА (www.belta.by) shaped after shared/outlets.md §2."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for, rss, title_for
+from tests.support.server import Page, VirtualSite
+
+HOST = "www.belta.by"
+TZ = ZoneInfo("Europe/Minsk")
+MONTHS_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+              "сентября", "октября", "ноября", "декабря"]
+RUBRICS = ["president", "politics", "economics", "society", "regions"]
+SECTION_NAMES = {"president": "Президент", "politics": "Политика", "economics": "Экономика",
+                 "society": "Общество", "regions": "Регионы"}
+# Phrases from BELTA's page and in-body boilerplate that must never reach an item's text.
+BOILERPLATE = [
+    "Подписывайтесь на наш канал", "Хотите быть в курсе", "Новости Беларуси", "Читайте также",
+    "Больше новостей", "Реклама", "Версия для печати", "Все новости", "Фото из архива",
+    "Подписаться на рассылку", "Минск-Новости", "Популярное",
+]
+
+
+def article_page(gold: GoldArticle, rubric: str, author: str | None) -> str:
+    p = gold.published
+    visible = f"{p.day:02d} {MONTHS_GEN[p.month - 1]} {p.year}, {p:%H:%M}"
+    # The trap from the one real sample: wall-clock Minsk time labelled +00:00.
+    mediator = p.strftime("%Y-%m-%dT%H:%M:%S") + "+00:00"
+    paras = gold.paragraphs
+    tags = "".join(f'<a href="/tags/{i}/" title="{escape(t)}">{escape(t)}</a>'
+                   for i, t in enumerate(gold.tags))
+    person = (f'<div class="person_fio" title="{escape(author)}">{escape(author)}</div>'
+              if author else "")
+    return f"""<!DOCTYPE html>
+<html lang="ru"><head><meta charset="utf-8"><title>{escape(gold.title)} | БЕЛТА</title>
+<meta property="og:title" content="{escape(gold.title)}">
+<meta name="mediator_published_time" content="{mediator}">
+<script type="text/javascript">window.yaContextCb = window.yaContextCb || [];</script>
+</head><body>
+<div class="header"><a href="/">БЕЛТА — Новости Беларуси</a>
+<ul class="menu"><li><a href="/president/">Президент</a></li><li><a href="/politics/">Политика</a></li>
+<li><a href="/economics/">Экономика</a></li><li><a href="/all_news/">Все новости</a></li></ul></div>
+<div class="main"><div class="content_margin">
+<div class="breadcrumbs"><a href="/">Главная</a> <a href="/{rubric}/">{SECTION_NAMES[rubric]}</a></div>
+<h1>{escape(gold.title)}</h1>
+<div class="date_full">{visible}</div>
+{person}
+<div class="inner_content">
+<div class="js-mediator-article">
+{html_paragraphs(paras[:2])}
+<div class="news_accent_block"><a href="/society/view/other-1-2026/">Читайте также: Больше новостей о главном</a></div>
+<div class="advertising_block">Реклама</div>
+{html_paragraphs(paras[2:])}
+<script>var mediator = 1;</script>
+<div class="invite_in_messagers">Подписывайтесь на наш канал в Telegram! Хотите быть в курсе?</div>
+<div class="news_tags_block">{tags}</div>
+<div class="yandex_share_print"><a href="/printv/{rubric}/view/x/">Версия для печати</a></div>
+<div class="video_add">Фото из архива</div>
+<div class="fp_block">Подписаться на рассылку</div>
+</div></div>
+</div></div>
+<div class="sidebar"><div class="lenta_title">Популярное</div>
+<div class="news_item"><a href="/regions/view/x-1-2026/">Минск-Новости: последние события</a></div></div>
+<div class="footer">© БЕЛТА, 1996–2026. Все права защищены.</div>
+</body></html>"""
+
+
+def build(start: datetime | None = None, count: int = 10) -> tuple[VirtualSite, list[GoldArticle]]:
+    """A BELTA with ``count`` articles, two a day going back from ``start``."""
+    start = start or datetime(2026, 1, 8, 19, 51, tzinfo=TZ)
+    site = VirtualSite(HOST)
+    golds: list[GoldArticle] = []
+    entries = []
+    for i in range(count):
+        rubric = RUBRICS[i % len(RUBRICS)]
+        article_id = 427700 + i
+        url = f"https://{HOST}/{rubric}/view/novost-nomer-{i}-{article_id}-{start.year}/"
+        published = start - timedelta(hours=12 * i, minutes=7 * i)
+        author = "Иван Петров" if i % 4 == 3 else None
+        gold = GoldArticle(url=url, title=title_for(100 + i), paragraphs=paragraphs_for(100 + i),
+                           published=published, authors=[author] if author else ["БЕЛТА"],
+                           section=None, tags=[f"Тег {i}", "Лукашенко"])
+        golds.append(gold)
+        path = url.removeprefix(f"https://{HOST}")
+        site.add(path, article_page(gold, rubric, author))
+        entries.append((gold.title, url + "?utm_source=rss&utm_medium=feed", published,
+                        "<p>Анонс</p>"))
+    site.add("/rss", Page(rss("БЕЛТА", f"https://{HOST}/", entries).encode(),
+                          content_type="application/rss+xml; charset=utf-8"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /printv\nDisallow: /*getResults*\n",
+                                 content_type="text/plain"))
+    site.add("/printv/president/view/x/", "<html><body>print</body></html>")
+    return site, golds

@@ -1,0 +1,154 @@
+"""A real HTTP server on 127.0.0.1 that serves many virtual hosts, for end-to-end tests.
+
+Spiders keep their real outlet URLs; the crawl runs with ``http_proxy`` pointing here (as a user
+behind a proxy would) and ``OUTLET_BASE_URLS`` switching the outlets to plain HTTP. The server
+answers proxy-form requests (``GET http://host/path``) and origin-form ones with a Host header.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+
+@dataclass
+class Page:
+    body: bytes
+    status: int = 200
+    content_type: str | None = "text/html; charset=utf-8"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    gzip: bool = False  # send with Content-Encoding: gzip
+    chunked: bool = False  # send with Transfer-Encoding: chunked
+    reason: str | None = None
+
+
+Handler = Callable[[str], Page | None]  # path?query -> page, for dynamic pages
+
+
+@dataclass
+class VirtualSite:
+    host: str
+    pages: dict[str, Page] = field(default_factory=dict)
+    dynamic: list[Handler] = field(default_factory=list)
+
+    def add(self, path: str, page: Page | bytes | str, **kwargs: object) -> None:
+        if isinstance(page, str):
+            page = page.encode("utf-8")
+        if isinstance(page, bytes):
+            page = Page(page, **kwargs)  # type: ignore[arg-type]
+        self.pages[path] = page
+
+    def find(self, target: str) -> Page | None:
+        if target in self.pages:
+            return self.pages[target]
+        for handler in self.dynamic:
+            page = handler(target)
+            if page is not None:
+                return page
+        return None
+
+
+@dataclass
+class Served:
+    url: str
+    status: int
+    payload_sha256: str  # of the entity body as sent (encoding kept, chunk framing removed)
+
+
+NOT_FOUND = Page(b"<html><body><h1>404</h1></body></html>", status=404)
+
+
+class FixtureServer:
+    """Threaded server; ``sites`` may be changed between crawls (sites add/edit articles)."""
+
+    def __init__(self, sites: list[VirtualSite]) -> None:
+        self.sites = {s.host: s for s in sites}
+        self.served: list[Served] = []
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
+
+    @property
+    def proxy_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def base_urls(self) -> dict[str, str]:
+        """OUTLET_BASE_URLS mapping each site's host to plain HTTP on the same host."""
+        return {host: f"http://{host}" for host in self.sites}
+
+    def crawl_env(self) -> dict[str, str]:
+        return {"http_proxy": self.proxy_url, "HTTP_PROXY": self.proxy_url, "no_proxy": "",
+                "NO_PROXY": ""}
+
+    def __enter__(self) -> FixtureServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def requested_paths(self, host: str) -> list[str]:
+        prefix = f"http://{host}"
+        return [u[len(prefix):] for u in self.requests if u.startswith(prefix)]
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output quiet
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                if self.path.startswith(("http://", "https://")):
+                    parts = urlsplit(self.path)
+                    host, target = parts.hostname or "", parts.path + (
+                        f"?{parts.query}" if parts.query else "")
+                else:
+                    host, target = (self.headers.get("Host") or "").split(":")[0], self.path
+                url = f"http://{host}{target}"
+                with server._lock:
+                    server.requests.append(url)
+                site = server.sites.get(host)
+                page = (site.find(target) if site else None) or NOT_FOUND
+                self._send(url, page)
+
+            def _send(self, url: str, page: Page) -> None:
+                payload = gzip.compress(page.body, mtime=0) if page.gzip else page.body
+                self.send_response(page.status, page.reason)
+                if page.content_type:
+                    self.send_header("Content-Type", page.content_type)
+                for name, value in page.headers:
+                    self.send_header(name, value)
+                if page.gzip:
+                    self.send_header("Content-Encoding", "gzip")
+                if page.chunked:
+                    self.send_header("Transfer-Encoding", "chunked")
+                else:
+                    self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if page.chunked:
+                    for start in range(0, len(payload), 1000):
+                        chunk = payload[start:start + 1000]
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    self.wfile.write(b"0\r\n\r\n")
+                else:
+                    self.wfile.write(payload)
+                with server._lock:
+                    server.served.append(Served(url, page.status,
+                                                hashlib.sha256(payload).hexdigest()))
+
+        return _Handler
