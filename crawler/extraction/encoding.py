@@ -17,7 +17,8 @@ _META_CHARSET = re.compile(
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
-_CYRILLIC_SINGLE_BYTE = ("cp1251", "koi8_r", "koi8_u", "iso8859_5", "cp866", "mac_cyrillic")
+_CYRILLIC_SINGLE_BYTE = tuple(codecs.lookup(c).name for c in (
+    "cp1251", "koi8_r", "koi8_u", "iso8859_5", "cp866", "mac_cyrillic"))
 
 
 def normalise_charset(name: str | None) -> str | None:

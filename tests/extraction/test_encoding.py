@@ -1,0 +1,47 @@
+from crawler.extraction.encoding import cyrillic_plausibility, decode_html
+
+TEXT = "Съешь же ещё этих мягких французских булок, да выпей чаю. Президент провёл встречу."
+
+
+def page(charset_meta: str | None = None) -> str:
+    meta = f'<meta charset="{charset_meta}">' if charset_meta else ""
+    return f"<html><head>{meta}</head><body><p>{TEXT}</p></body></html>"
+
+
+def test_header_charset_wins_when_the_bytes_agree() -> None:
+    text, codec = decode_html(page().encode("cp1251"), "text/html; charset=windows-1251")
+    assert TEXT in text and codec == "cp1251"
+
+
+def test_charset_only_in_meta() -> None:
+    text, codec = decode_html(page("windows-1251").encode("cp1251"), "text/html")
+    assert TEXT in text and codec == "cp1251"
+    text, codec = decode_html(page("koi8-r").encode("koi8_r"), None)
+    assert TEXT in text and codec == "koi8-r"
+
+
+def test_wrong_declarations_are_not_believed() -> None:
+    # UTF-8 declared, windows-1251 sent
+    text, _ = decode_html(page().encode("cp1251"), "text/html; charset=utf-8")
+    assert TEXT in text and "\ufffd" not in text
+    # windows-1251 declared, UTF-8 sent
+    text, codec = decode_html(page().encode("utf-8"), "text/html; charset=windows-1251")
+    assert TEXT in text and codec == "utf-8"
+    # KOI8-R bytes, windows-1251 declared in meta
+    text, codec = decode_html(page("windows-1251").encode("koi8_r"), None)
+    assert TEXT in text and codec == "koi8-r"
+
+
+def test_no_declaration_detects_cyrillic_single_byte() -> None:
+    text, codec = decode_html(page().encode("cp1251"), None)
+    assert TEXT in text and codec == "cp1251"
+
+
+def test_bom_and_nul_bytes() -> None:
+    text, codec = decode_html(b"\xef\xbb\xbf" + page().encode("utf-8").replace(b"<p>", b"<p>\x00"))
+    assert codec == "utf-8" and TEXT in text and "\x00" not in text
+
+
+def test_case_share_separates_codecs() -> None:
+    assert cyrillic_plausibility(TEXT) > 0.8
+    assert cyrillic_plausibility(TEXT.encode("cp1251").decode("koi8_r")) < 0.3

@@ -1,0 +1,49 @@
+"""The item contract: the JSON Schema accepts what extraction produces and rejects the rest."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import asdict
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from crawler.extraction import extract_article
+from crawler.pipelines import load_schema
+from tests.extraction.test_bad_input import belta_html, page
+
+VALIDATOR = Draft202012Validator(load_schema())
+
+
+@pytest.fixture(scope="module")
+def item() -> dict:
+    article = extract_article(page(belta_html().encode()))
+    data = asdict(article)
+    data["warc"] = {"file": "crawl-20260101000000-00000-host-1.warc.gz", "offset": 0,
+                    "length": 120, "record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>"}
+    return data
+
+
+def test_extracted_item_is_valid(item: dict) -> None:
+    assert list(VALIDATOR.iter_errors(item)) == []
+    assert item["id"] == hashlib.sha256(item["url"].encode()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("id", "XYZ"), ("title", ""), ("title", "   "), ("text", ""), ("url", "ftp://x/y"),
+    ("published", "2026-01-01"), ("published", "2026-01-01T10:00:00"), ("language", "rus"),
+    ("authors", [""]), ("warc", {"file": "../etc/passwd", "offset": 0, "length": 1,
+                                 "record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>"}),
+    ("fetched_at", "2026-01-01T00:00:00+03:00"), ("near_duplicates", ["nothex"]),
+])
+def test_invalid_values_are_rejected(item: dict, field: str, value: object) -> None:
+    bad = copy.deepcopy(item)
+    bad[field] = value
+    assert list(VALIDATOR.iter_errors(bad)), f"{field}={value!r} passed"
+
+
+def test_missing_and_extra_fields_are_rejected(item: dict) -> None:
+    missing = {k: v for k, v in item.items() if k != "published"}
+    assert list(VALIDATOR.iter_errors(missing))
+    assert list(VALIDATOR.iter_errors({**item, "surprise": 1}))
