@@ -280,3 +280,10 @@ def _dist_version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return "unknown"
+
+
+def repair_open_files(directory: str | Path):
+    """Re-export of `archive.repair.repair_open_files` (lives there to keep this module small)."""
+    from .repair import repair_open_files as _repair
+
+    return _repair(directory)
