@@ -1,0 +1,64 @@
+"""Plain data types shared by the crawler and the archive tools (no Scrapy here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass
+class HttpExchange:
+    """One HTTP request/response as the crawler saw it; the writer's only input."""
+
+    url: str
+    method: str
+    request_target: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    http_version: str
+    status: int
+    reason: str
+    response_headers: list[tuple[str, str]]
+    payload: bytes
+    ip_address: str | None
+    date: datetime
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """Where a record lives, so an article item can point back at its source bytes."""
+
+    file: str
+    offset: int
+    length: int
+    record_id: str
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "offset": self.offset,
+            "length": self.length,
+            "record_id": self.record_id,
+        }
+
+
+@dataclass
+class ArchivedResponse:
+    """A response read back from a WARC, for replay and re-extraction."""
+
+    url: str
+    status: int
+    reason: str
+    http_version: str
+    headers: list[tuple[str, str]]
+    payload: bytes
+    date: datetime
+    ref: RecordRef
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """First header value by case-insensitive name."""
+        low = name.lower()
+        for k, v in self.headers:
+            if k.lower() == low:
+                return v
+        return default

@@ -1,0 +1,279 @@
+"""Reading archives back: path expansion, response iteration and URL lookup for replay."""
+
+from __future__ import annotations
+
+import glob
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import WarcFormatError
+from .httputil import maybe_dechunk
+from .model import ArchivedResponse, RecordRef
+from .records import (
+    RecordInfo,
+    WarcRecord,
+    iter_records,
+    parse_warc_date,
+    read_info_at,
+    read_record_at,
+)
+from .urls import normalize_url, strip_brackets
+
+__all__ = [
+    "ArchiveLookup",
+    "RecordInfo",
+    "WarcFormatError",
+    "expand_paths",
+    "iter_records",
+    "iter_responses",
+]
+
+log = logging.getLogger(__name__)
+WARC_SUFFIXES = (".warc", ".warc.gz")
+ErrorHandler = Callable[[WarcFormatError], None]
+
+
+def _is_warc(p: Path) -> bool:
+    return p.name.endswith(WARC_SUFFIXES)
+
+
+def expand_paths(spec: str | Path | Iterable[str | Path]) -> list[Path]:
+    """Files, folders (recursively: *.warc, *.warc.gz, never *.open) and glob patterns."""
+    items = [spec] if isinstance(spec, str | Path) else list(spec)
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for item in items:
+        s = str(item)
+        p = Path(s)
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if q.is_file() and _is_warc(q))
+        elif any(c in s for c in "*?["):
+            found = sorted(Path(q) for q in glob.glob(s, recursive=True) if Path(q).is_file())
+        elif p.is_file():
+            found = [p]
+        else:
+            raise FileNotFoundError(f"no such WARC file or folder: {s}")
+        for q in found:
+            key = q.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(q)
+    return out
+
+
+def _ref(info: RecordInfo) -> RecordRef:
+    return RecordRef(info.file.name, info.offset, info.length, info.record.record_id)
+
+
+def _to_response(
+    rec: WarcRecord, ref: RecordRef, payload_from: WarcRecord | None = None
+) -> ArchivedResponse | None:
+    http = rec.http()
+    if http is None or not http.protocol.upper().startswith("HTTP/"):
+        return None
+    src = http
+    if payload_from is not None:
+        orig = payload_from.http()
+        if orig is None:
+            return None
+        src = orig
+        if not http.headers:  # revisit without HTTP headers: take the original's
+            http = orig
+    return ArchivedResponse(
+        url=rec.target_uri,
+        status=http.status,
+        reason=http.reason,
+        http_version=http.protocol,
+        headers=http.headers,
+        payload=maybe_dechunk(src.headers, src.body),
+        date=rec.date,
+        ref=ref,
+    )
+
+
+def _payload_digest(rec: WarcRecord) -> str | None:
+    return rec.get("WARC-Payload-Digest")
+
+
+class _Resolver:
+    """Finds the original response a revisit refers to, among records seen so far."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, tuple[Path, int]] = {}
+        self.by_url_date: dict[tuple[str, datetime], tuple[Path, int]] = {}
+        self.by_url_digest: dict[tuple[str, str], tuple[Path, int]] = {}
+
+    def add(self, info: RecordInfo) -> None:
+        rec = info.record
+        loc = (info.file, info.offset)
+        if rec.record_id:
+            self.by_id[rec.record_id] = loc
+        key = normalize_url(rec.target_uri)
+        self.by_url_date.setdefault((key, rec.date), loc)
+        dig = _payload_digest(rec)
+        if dig:
+            self.by_url_digest.setdefault((key, dig), loc)
+
+    def find(self, rec: WarcRecord) -> tuple[Path, int] | None:
+        ref_id = rec.get("WARC-Refers-To")
+        if ref_id and ref_id in self.by_id:
+            return self.by_id[ref_id]
+        uri = normalize_url(strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri))
+        date = rec.get("WARC-Refers-To-Date")
+        if date:
+            loc = self.by_url_date.get((uri, parse_warc_date(date)))
+            if loc:
+                return loc
+        dig = _payload_digest(rec)
+        return self.by_url_digest.get((uri, dig)) if dig else None
+
+
+def iter_responses(
+    paths, *, resolve_revisits: bool = True, on_error: ErrorHandler | None = None
+) -> Iterator[ArchivedResponse]:
+    """Every HTTP response in the given WARCs, for re-extraction.
+
+    Revisits are resolved to the payload they refer to (across all given files); those
+    whose original comes later in the input are yielded at the end. Unresolvable revisits
+    are reported to `on_error` (or logged) and skipped; with resolve_revisits=False
+    revisits are skipped. Bad records raise WarcFormatError unless `on_error` is given.
+    """
+    resolver = _Resolver()
+    pending: list[RecordInfo] = []
+    for path in expand_paths(paths):
+        for info in iter_records(path, on_error):
+            rec = info.record
+            if rec.rec_type == "response":
+                resolver.add(info)
+                try:
+                    resp = _to_response(rec, _ref(info))
+                except ValueError as exc:
+                    _report(WarcFormatError(path, info.offset, f"bad HTTP: {exc}"), on_error)
+                    continue
+                if resp is not None:
+                    yield resp
+            elif rec.rec_type == "revisit" and resolve_revisits:
+                resp = _resolve(info, resolver)
+                if resp is None:
+                    pending.append(info)
+                else:
+                    yield resp
+    for info in pending:
+        resp = _resolve(info, resolver)
+        if resp is None:
+            _report(
+                WarcFormatError(info.file, info.offset, "revisit target not found"),
+                on_error,
+                soft=True,
+            )
+        else:
+            yield resp
+
+
+def _resolve(info: RecordInfo, resolver: _Resolver) -> ArchivedResponse | None:
+    loc = resolver.find(info.record)
+    if loc is None:
+        return None
+    orig = read_record_at(*loc)
+    return _to_response(info.record, _ref(info), payload_from=orig)
+
+
+def _report(err: WarcFormatError, on_error: ErrorHandler | None, soft: bool = False) -> None:
+    if on_error is not None:
+        on_error(err)
+    elif soft:
+        log.warning("%s", err)
+    else:
+        raise err
+
+
+def _ts(dt: datetime) -> int:
+    """Microseconds since the epoch: a compact sortable capture time."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return int(dt.timestamp() * 1_000_000)
+
+
+class ArchiveLookup:
+    """URL -> captures index for replay. Holds only (time, file index, offset) per capture."""
+
+    def __init__(self, paths, on_error: ErrorHandler | None = None):
+        self.files = expand_paths(paths)
+        # url -> [(ts_us, file_idx, offset, is_revisit)], in input order
+        self._by_url: dict[str, list[tuple[int, int, int, bool]]] = {}
+        self._norm: dict[str, list[str]] = {}
+        self._by_id: dict[str, tuple[int, int]] = {}
+        for idx, path in enumerate(self.files):
+            for info in iter_records(path, on_error):
+                rec = info.record
+                if rec.rec_type not in ("response", "revisit"):
+                    continue
+                url = rec.target_uri
+                caps = self._by_url.get(url)
+                if caps is None:
+                    caps = self._by_url[url] = []
+                    norm = normalize_url(url)
+                    if norm != url:
+                        self._norm.setdefault(norm, []).append(url)
+                caps.append((_ts(rec.date), idx, info.offset, rec.rec_type == "revisit"))
+                if rec.rec_type == "response" and rec.record_id:
+                    self._by_id[rec.record_id] = (idx, info.offset)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_url.values())
+
+    def urls(self) -> list[str]:
+        return list(self._by_url)
+
+    def captures(self, url: str) -> list[tuple[int, int, int, bool]]:
+        """Captures of `url`: the exact spelling first, else equivalent spellings."""
+        url = strip_brackets(url)
+        if url in self._by_url:
+            return self._by_url[url]
+        norm = normalize_url(url)
+        out: list[tuple[int, int, int, bool]] = []
+        for u in ([norm] if norm in self._by_url else []) + self._norm.get(norm, []):
+            out.extend(self._by_url[u])
+        return out
+
+    def get(self, url: str, at: datetime | None = None) -> ArchivedResponse | None:
+        """Latest capture of `url` (at or before `at` if given), revisits resolved."""
+        caps = self.captures(url)
+        if at is not None:
+            limit = _ts(at)
+            caps = [c for c in caps if c[0] <= limit]
+        if not caps:
+            return None
+        # latest time wins; on equal times the later record in input order
+        best = max(enumerate(caps), key=lambda ic: (ic[1][0], ic[0]))[1]
+        return self._load(best)
+
+    def _load(self, cap: tuple[int, int, int, bool]) -> ArchivedResponse | None:
+        _, idx, offset, revisit = cap
+        path = self.files[idx]
+        info = read_info_at(path, offset)
+        rec = info.record
+        ref = _ref(info)
+        if not revisit:
+            return _to_response(rec, ref)
+        orig = self._find_original(rec)
+        return None if orig is None else _to_response(rec, ref, payload_from=orig)
+
+    def _find_original(self, rec: WarcRecord) -> WarcRecord | None:
+        ref_id = rec.get("WARC-Refers-To")
+        if ref_id and ref_id in self._by_id:
+            idx, off = self._by_id[ref_id]
+            return read_record_at(self.files[idx], off)
+        uri = rec.get("WARC-Refers-To-Target-URI") or rec.target_uri
+        date = rec.get("WARC-Refers-To-Date")
+        want = _ts(parse_warc_date(date)) if date else None
+        digest = rec.get("WARC-Payload-Digest")
+        cands = [c for c in self.captures(uri) if not c[3]]
+        cands.sort(key=lambda c: (c[0] != want, -c[0]))
+        for _, idx, off, _ in cands:
+            cand = read_record_at(self.files[idx], off)
+            if digest is None or cand.get("WARC-Payload-Digest") == digest:
+                return cand
+        return None

@@ -1,0 +1,99 @@
+"""URL equivalence (for lookups) and SURT keys (for CDXJ), without extra dependencies."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+_UNRESERVED = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_PCT = re.compile(rb"%([0-9A-Fa-f]{2})")
+_WWW = re.compile(r"^www\d*\.")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def strip_brackets(uri: str) -> str:
+    """wget writes WARC-Target-URI as <uri> (WARC/1.0 grammar); tolerate it."""
+    uri = uri.strip()
+    if uri.startswith("<") and uri.endswith(">"):
+        return uri[1:-1].strip()
+    return uri
+
+
+def _norm_component(part: str) -> str:
+    """RFC 3986 normal form: %XX upper-case, unreserved decoded, non-ASCII/space encoded."""
+    raw = part.encode("utf-8")
+
+    def fix(m: re.Match) -> bytes:
+        b = int(m.group(1), 16)
+        return bytes([b]) if b in _UNRESERVED else b"%" + m.group(1).upper()
+
+    raw = _PCT.sub(fix, raw)
+    out = bytearray()
+    for b in raw:
+        if b > 0x7E or b <= 0x20 or b in b'"<>\\^`{|}':
+            out += b"%%%02X" % b
+        else:
+            out.append(b)
+    return out.decode("ascii")
+
+
+def _split_host(url: str):
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts, scheme, host, port
+
+
+def normalize_url(url: str) -> str:
+    """A key under which equivalent spellings of one URL (percent-encoding, case) collide."""
+    url = strip_brackets(url)
+    parts, scheme, host, port = _split_host(url)
+    if not scheme or not host:
+        return _norm_component(url.split("#", 1)[0])
+    netloc = host
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        netloc += f":{port}"
+    path = _norm_component(parts.path) or "/"
+    q = _norm_component(parts.query)
+    return f"{scheme}://{netloc}{path}" + (f"?{q}" if q or url.split("#")[0].endswith("?") else "")
+
+
+def _unescape_all(raw: bytes) -> bytes:
+    prev = None
+    while prev != raw:
+        prev = raw
+        raw = _PCT.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+    return raw
+
+
+def _surt_escape(raw: bytes) -> str:
+    out = bytearray()
+    for b in raw:
+        if b <= 0x20 or b >= 0x7F or b in b"#%":
+            out += b"%%%02x" % b
+        else:
+            out.append(b)
+    return out.decode("ascii")
+
+
+def surt(url: str) -> str:
+    """SURT key as pywb/cdxj-indexer compute it (IA canonicalisation), for our URL shapes."""
+    url = strip_brackets(url)
+    parts, scheme, host, port = _split_host(url)
+    host = _WWW.sub("", host.strip("."))
+    key = ",".join(reversed(host.split(".")))
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        key += f":{port}"
+    path = _surt_escape(_unescape_all(parts.path.encode("utf-8"))).lower() or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path[:-1]
+    key += ")" + path
+    query = _surt_escape(_unescape_all(parts.query.encode("utf-8"))).lower()
+    if query:
+        args = sorted(tuple(a.split("=", 1)) for a in query.split("&"))
+        key += "?" + "&".join("=".join(a) for a in args)
+    return key

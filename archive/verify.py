@@ -1,0 +1,167 @@
+"""Structural and digest verification of WARC files, with per-record problem reports."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import WarcFormatError
+from .records import RecordInfo, iter_records, parse_warc_date
+from .urls import normalize_url, strip_brackets
+
+_ALGOS = {"sha1": "sha1", "sha256": "sha256", "sha512": "sha512", "md5": "md5"}
+
+
+@dataclass
+class Problem:
+    """One finding; `severity` is "error" (corruption) or "warning" (cannot check fully)."""
+
+    file: str
+    offset: int
+    severity: str
+    message: str
+    record_id: str = ""
+
+    def __str__(self) -> str:
+        rid = f" {self.record_id}" if self.record_id else ""
+        return f"{self.severity}: {self.file}: offset {self.offset}{rid}: {self.message}"
+
+
+@dataclass
+class VerifyReport:
+    files: int = 0
+    records: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_digest(value: str, data: bytes) -> bool | None:
+    """True/False if `value` ("algo:encoded") matches `data`; None if the algorithm is unknown."""
+    if ":" not in value:
+        return None
+    algo, enc = value.split(":", 1)
+    name = _ALGOS.get(algo.strip().lower())
+    if not name:
+        return None
+    raw = hashlib.new(name, data).digest()
+    enc = enc.strip()
+    candidates = {base64.b32encode(raw).decode(), binascii.hexlify(raw).decode()}
+    candidates.add(base64.b64encode(raw).decode())
+    return enc in candidates or enc.upper() in candidates or enc.lower() in candidates
+
+
+def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
+    rec = info.record
+    bd = rec.get("WARC-Block-Digest")
+    if bd:
+        ok = check_digest(bd, rec.block)
+        if ok is False:
+            add("error", "WARC-Block-Digest mismatch")
+        elif ok is None:
+            add("warning", f"unsupported block digest {bd!r}")
+    if rec.rec_type in ("response", "request", "revisit"):
+        try:
+            http = rec.http()
+        except ValueError as exc:
+            add("error", f"unparsable HTTP message: {exc}")
+            return
+        if http is None:
+            if rec.rec_type != "request":
+                add("warning", "no HTTP message in block")
+            return
+        pd = rec.get("WARC-Payload-Digest")
+        if pd and rec.rec_type != "revisit":
+            ok = check_digest(pd, http.body)
+            if ok is False:
+                add("error", "WARC-Payload-Digest mismatch")
+    if not rec.get("WARC-Record-ID"):
+        add("error", "missing WARC-Record-ID")
+    try:
+        parse_warc_date(rec.get("WARC-Date") or "")
+    except ValueError as exc:
+        add("error", str(exc))
+
+
+def verify(paths: Iterable[Path], progress: Callable[[int], None] | None = None) -> VerifyReport:
+    """Check every record: digests, required fields, request/response links, revisit targets."""
+    report = VerifyReport()
+
+    def on_error(err: WarcFormatError) -> None:
+        report.problems.append(Problem(err.file, err.offset, "error", err.reason))
+
+    ids: dict[str, tuple[str, str]] = {}  # record id -> (type, normalized uri)
+    links: list[tuple[RecordInfo, str]] = []
+    revisits: list[RecordInfo] = []
+    responses: set[tuple[str, int]] = set()  # (uri, ts) of responses, for revisit lookups
+    for path in paths:
+        report.files += 1
+        for info in iter_records(path, on_error):
+            report.records += 1
+            rec = info.record
+
+            def add(sev: str, msg: str, info: RecordInfo = info) -> None:
+                report.problems.append(
+                    Problem(str(info.file), info.offset, sev, msg, info.record.record_id)
+                )
+
+            _check_record(info, add)
+            uri = normalize_url(rec.target_uri) if rec.target_uri else ""
+            if rec.record_id:
+                ids[rec.record_id] = (rec.rec_type, uri)
+            for k, v in rec.headers:
+                if k.lower() == "warc-concurrent-to":
+                    links.append((info, v.strip()))
+            if rec.rec_type == "response":
+                responses.add((uri, int(rec.date.timestamp())))
+            elif rec.rec_type == "revisit":
+                revisits.append(info)
+            if progress:
+                progress(info.length)
+    pairs = {("request", "response"), ("response", "request"), ("request", "revisit")}
+    pairs |= {(b, a) for a, b in pairs}
+    for info, target in links:
+        rec = info.record
+        p = Problem(str(info.file), info.offset, "warning", "", rec.record_id)
+        if target not in ids:
+            p.message = f"WARC-Concurrent-To {target} not found in the given files"
+        else:
+            ttype, turi = ids[target]
+            if (rec.rec_type, ttype) in pairs and turi != normalize_url(rec.target_uri):
+                p.severity = "error"
+                p.message = f"WARC-Concurrent-To {target} has a different target URI"
+        if p.message:
+            report.problems.append(p)
+    for info in revisits:
+        rec = info.record
+        ref = rec.get("WARC-Refers-To")
+        if ref and ref in ids:
+            continue
+        uri = normalize_url(strip_brackets(rec.get("WARC-Refers-To-Target-URI") or ""))
+        date = rec.get("WARC-Refers-To-Date")
+        if uri and date:
+            try:
+                if (uri, int(parse_warc_date(date).timestamp())) in responses:
+                    continue
+            except ValueError:
+                pass
+        report.problems.append(
+            Problem(
+                str(info.file),
+                info.offset,
+                "warning",
+                "revisit target not found in the given files",
+                rec.record_id,
+            )
+        )
+    return report

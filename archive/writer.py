@@ -1,0 +1,289 @@
+"""WARC/1.1 writer: one gzip member per record, atomic rename on close, revisits via DigestIndex.
+
+Record order per exchange: response (or revisit) first, then the request. The request
+carries WARC-Concurrent-To pointing at the response (as warcio's capture_http does; wget
+puts it on the response instead). Both records are built in memory and appended with a
+single write, so a failure or a kill never leaves half an exchange behind a good one
+except as a truncated tail that `repair_open_files` removes.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import hashlib
+import io
+import itertools
+import os
+import re
+import socket
+import sys
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import warcio
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from .dedup import DEFAULT_NAME, DigestIndex
+from .errors import ArchiveWriteError
+from .httputil import normalize_response_headers, standard_reason
+from .model import HttpExchange, RecordRef
+
+OPEN_SUFFIX = ".open"
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+FIDELITY = (
+    "HTTP bodies are stored as received, with their Content-Encoding (e.g. gzip) intact. "
+    "Chunked transfer framing is removed: Transfer-Encoding is dropped and Content-Length "
+    "is set to the stored length; a differing original Content-Length is kept in "
+    "X-Archive-Orig-Content-Length. Non-ASCII header values are %-encoded (RFC 8187). "
+    "Identical 2xx payloads of a URL are stored as revisit records "
+    "(identical-payload-digest)."
+)
+_serial = itertools.count()
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def sanitize_name_part(value: str, fallback: str = "x") -> str:
+    """Make a file name component that cannot contain a path separator or '..'."""
+    value = _SAFE.sub("_", value)
+    while ".." in value:
+        value = value.replace("..", "_")
+    value = value.strip(".-")
+    return value or fallback
+
+
+def warc_date(dt: datetime) -> str:
+    """WARC/1.1 date with microseconds, always UTC."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def payload_digest(payload: bytes) -> str:
+    """sha1 base32, the same form warcio writes in WARC-Payload-Digest."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
+
+
+def _new_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+class WarcWriter:
+    """Write HttpExchanges into rotating `.warc.gz` files in one folder."""
+
+    def __init__(
+        self,
+        directory: str | Path,
+        *,
+        prefix: str = "crawl",
+        max_size: int = 1_000_000_000,
+        warcinfo: dict[str, str] | None = None,
+        digest_index: DigestIndex | None = None,
+    ):
+        self.directory = Path(directory)
+        self.prefix = sanitize_name_part(prefix, "crawl")
+        self.hostname = sanitize_name_part(socket.gethostname(), "host")
+        self.max_size = max_size
+        self.warcinfo = dict(warcinfo or {})
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveWriteError(self.directory, exc) from exc
+        self._own_index = digest_index is None
+        if digest_index is None:
+            try:
+                digest_index = DigestIndex(self.directory / DEFAULT_NAME)
+            except Exception as exc:  # sqlite3.OperationalError when not writable
+                raise ArchiveWriteError(self.directory / DEFAULT_NAME, exc) from exc
+        self.digest_index = digest_index
+        self._fd: int | None = None
+        self._open_path: Path | None = None
+        self._final_name = ""
+        self._size = 0
+        self._warcinfo_id = ""
+        self.closed_files: list[Path] = []
+        self._warc = WARCWriter(io.BytesIO(), gzip=True, warc_version="1.1")
+
+    # -- file handling -------------------------------------------------------------
+    @property
+    def current_path(self) -> Path | None:
+        """The `.open` path being written, if any."""
+        return self._open_path
+
+    def _open_new(self) -> None:
+        while True:
+            stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+            name = (
+                f"{self.prefix}-{stamp}-{next(_serial) % 100000:05d}-"
+                f"{self.hostname}-{os.getpid()}.warc.gz"
+            )
+            final = self.directory / name
+            path = self.directory / (name + OPEN_SUFFIX)
+            if final.exists():
+                continue
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise ArchiveWriteError(path, exc) from exc
+            break
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._fd, self._open_path, self._final_name, self._size = fd, path, name, 0
+        self._append(self._warcinfo_record(name))
+
+    def _warcinfo_record(self, filename: str) -> bytes:
+        info = {
+            "software": (
+                f"news-archive (python {sys.version.split()[0]}, warcio {warcio_version()})"
+            ),
+            "hostname": socket.gethostname(),
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
+            "warc-format/warc-1.1/",
+            **{str(k): str(v) for k, v in self.warcinfo.items()},
+            "fidelity": FIDELITY,
+        }
+        rec = self._warc.create_warcinfo_record(filename, info)
+        rec.rec_headers.replace_header("WARC-Date", warc_date(datetime.now(UTC)))
+        self._warcinfo_id = rec.rec_headers.get_header("WARC-Record-ID")
+        return self._serialize(rec)
+
+    def _serialize(self, record) -> bytes:
+        buf = io.BytesIO()
+        self._warc.out = buf
+        self._warc.write_record(record)
+        return buf.getvalue()
+
+    def _append(self, data: bytes) -> int:
+        """Append in one go; on failure cut the file back so earlier records stay intact."""
+        assert self._fd is not None and self._open_path is not None
+        start = self._size
+        try:
+            view = memoryview(data)
+            while view:
+                n = os.write(self._fd, view)
+                view = view[n:]
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, start)
+            raise ArchiveWriteError(self._open_path, exc) from exc
+        self._size = start + len(data)
+        return start
+
+    def close_file(self) -> None:
+        """Finish the current file: rename `.open` -> final name while still holding the lock."""
+        if self._fd is None:
+            return
+        fd, path = self._fd, self._open_path
+        assert path is not None
+        final = path.with_name(self._final_name)
+        self._fd = self._open_path = None
+        try:
+            os.fsync(fd)
+            os.rename(path, final)
+        except OSError as exc:
+            raise ArchiveWriteError(path, exc) from exc
+        finally:
+            os.close(fd)  # releases the flock
+        self.closed_files.append(final)
+
+    def close(self) -> None:
+        try:
+            self.close_file()
+        finally:
+            if self._own_index:
+                self.digest_index.close()
+                self._own_index = False
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- records ---------------------------------------------------------------------
+    def write_exchange(self, ex: HttpExchange) -> RecordRef:
+        """Write request + response (or revisit); return where the response/revisit lives."""
+        if self._fd is None:
+            self._open_new()
+        date = warc_date(ex.date)
+        digest = payload_digest(ex.payload)
+        resp_id = _new_id()
+        common = {"WARC-Date": date, "WARC-Warcinfo-ID": self._warcinfo_id}
+        if ex.ip_address:
+            common["WARC-IP-Address"] = ex.ip_address
+
+        headers = normalize_response_headers(ex.response_headers, len(ex.payload))
+        statusline = f"{ex.status} {ex.reason or standard_reason(ex.status)}"
+        http_resp = StatusAndHeaders(statusline, headers, protocol=ex.http_version)
+        original = None
+        if 200 <= ex.status < 300:
+            original = self.digest_index.lookup(ex.url, digest)
+        if original is not None:
+            resp = self._warc.create_revisit_record(
+                ex.url,
+                digest,
+                original.target_uri,
+                original.date,
+                http_headers=http_resp,
+                warc_headers_dict={"WARC-Record-ID": resp_id, **common},
+            )
+            resp.rec_headers.replace_header("WARC-Profile", REVISIT_PROFILE)
+            resp.rec_headers.add_header("WARC-Refers-To", original.record_id)
+        else:
+            resp = self._warc.create_warc_record(
+                ex.url,
+                "response",
+                payload=io.BytesIO(ex.payload),
+                length=len(ex.payload),
+                http_headers=http_resp,
+                warc_headers_dict={"WARC-Record-ID": resp_id, **common},
+            )
+        req = self._warc.create_warc_record(
+            ex.url,
+            "request",
+            payload=io.BytesIO(ex.request_body),
+            length=len(ex.request_body),
+            http_headers=StatusAndHeaders(
+                f"{ex.method} {ex.request_target} {ex.http_version}",
+                list(ex.request_headers),
+                is_http_request=True,
+            ),
+            warc_headers_dict={
+                "WARC-Record-ID": _new_id(),
+                "WARC-Concurrent-To": resp_id,
+                **common,
+            },
+        )
+        resp_bytes = self._serialize(resp)
+        offset = self._append(resp_bytes + self._serialize(req))
+        ref = RecordRef(self._final_name, offset, len(resp_bytes), resp_id)
+        if original is None and 200 <= ex.status < 300:
+            self.digest_index.add(ex.url, digest, date, ex.url, resp_id)
+        if self._size >= self.max_size:
+            self.close_file()
+        return ref
+
+
+def warcio_version() -> str:
+    return getattr(warcio, "__version__", None) or _dist_version("warcio")
+
+
+def _dist_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def repair_open_files(directory: str | Path):
+    """Re-export of `archive.repair.repair_open_files` (lives there to keep this module small)."""
+    from .repair import repair_open_files as _repair
+
+    return _repair(directory)

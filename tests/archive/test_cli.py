@@ -1,0 +1,144 @@
+import gzip
+import os
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from archive.records import iter_records
+from archive.writer import WarcWriter
+
+from .conftest import make_exchange
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = Path("/work/shared/seeds")
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "archive", *map(str, args)], capture_output=True, text=True, cwd=REPO
+    )
+
+
+@pytest.fixture
+def warc(tmp_path):
+    with WarcWriter(tmp_path / "w") as w:
+        for i in range(3):
+            w.write_exchange(make_exchange(f"http://e.com/{i}", f"body {i} ".encode() * 50))
+    (path,) = (tmp_path / "w").glob("*.warc.gz")
+    return path
+
+
+def _members(path):
+    return [(i.offset, i.length, i.record.rec_type) for i in iter_records(path, lambda e: None)]
+
+
+def test_help_and_usage_errors(tmp_path):
+    for cmd in ("index", "verify", "wacz", "repair", "export-txt"):
+        assert run(cmd, "--help").returncode == 0
+    assert run().returncode == 2
+    assert run("index", str(tmp_path / "w")).returncode == 2  # -o missing
+    res = run("verify", tmp_path / "nothing.warc.gz")
+    assert res.returncode == 2 and "nothing.warc.gz" in res.stderr
+
+
+def test_verify_and_index_good(warc, tmp_path):
+    res = run("verify", warc.parent)
+    assert res.returncode == 0 and "7 records in 1 file(s): 0 error(s)" in res.stdout
+    res = run("index", warc, "-o", tmp_path / "x.cdxj")
+    assert res.returncode == 0
+    assert len((tmp_path / "x.cdxj").read_text().splitlines()) == 3
+
+
+def test_truncated_member(warc, tmp_path):
+    members = _members(warc)
+    last_off, last_len, _ = members[-1]
+    data = warc.read_bytes()
+    warc.write_bytes(data[: last_off + last_len // 2])
+    res = run("verify", warc)
+    assert res.returncode == 1
+    assert f"{warc}: offset {last_off}: truncated gzip member" in res.stderr
+    assert "6 records" in res.stdout
+    res = run("index", warc, "-o", tmp_path / "x.cdxj")
+    assert res.returncode == 1 and f"offset {last_off}" in res.stderr
+    assert len((tmp_path / "x.cdxj").read_text().splitlines()) == 3
+
+
+def test_wrong_payload_digest(warc):
+    members = _members(warc)
+    off, length, rtype = members[3]  # second response
+    assert rtype == "response"
+    data = warc.read_bytes()
+    raw = bytearray(gzip.decompress(data[off : off + length]))
+    i = raw.rindex(b"body 1")
+    raw[i] ^= 0x20
+    warc.write_bytes(data[:off] + gzip.compress(bytes(raw)) + data[off + length :])
+    res = run("verify", warc)
+    assert res.returncode == 1
+    assert f"{warc}: offset {off}" in res.stderr
+    assert "WARC-Payload-Digest mismatch" in res.stderr
+    assert "WARC-Block-Digest mismatch" in res.stderr
+    assert "7 records" in res.stdout
+    assert res.stderr.count("error:") == 2  # only that record
+
+
+def test_garbage_appended_and_corrupt_member(warc, tmp_path):
+    size = warc.stat().st_size
+    with open(warc, "ab") as fh:
+        fh.write(b"this is not gzip\x00" * 20)
+    res = run("verify", warc)
+    assert res.returncode == 1
+    assert f"{warc}: offset {size}: garbage" in res.stderr and "7 records" in res.stdout
+
+    # a corrupt deflate stream in the middle: later members are still read
+    members = _members(warc)
+    off, length, _ = members[1]
+    data = bytearray(warc.read_bytes())
+    data[off + 20 : off + 40] = b"\xff" * 20
+    warc.write_bytes(bytes(data))
+    res = run("verify", warc)
+    assert res.returncode == 1
+    assert f"offset {off}:" in res.stderr
+    assert "6 records" in res.stdout
+    assert zlib  # used for clarity of intent above
+
+
+def test_repair_cli(tmp_path):
+    w = WarcWriter(tmp_path)
+    w.write_exchange(make_exchange())
+    path = w.current_path
+    os.close(w._fd)  # simulate a crash
+    w._fd = None
+    with open(path, "ab") as fh:
+        fh.write(b"\x1f\x8b\x08partial")
+    res = run("repair", tmp_path)
+    assert res.returncode == 0
+    assert "repaired:" in res.stdout and "3 record(s) kept, 10 byte(s) cut" in res.stdout
+    assert run("repair", tmp_path / "nope").returncode == 2
+
+
+def test_export_txt(tmp_path):
+    items = tmp_path / "items.jsonl"
+    rows = [
+        '{"id": "b2", "url": "http://e.com/2", "title": "Второй", "text": "Текст 2", '
+        '"published": "2026-01-02T10:00:00+03:00"}',
+        '{"id": "n1", "url": "http://e.com/z", "title": "Null", "text": "T", "published": null}',
+        '{"id": "a1", "url": "http://e.com/1", "title": "Первый", "text": "Абзац 1\\n\\nАбзац 2", '
+        '"published": "2026-01-02T08:00:00+01:00"}',
+        '{"id": "a0", "url": "http://e.com/0", "title": "Same", "text": "S", '
+        '"published": "2026-01-02T07:00:00Z"}',
+    ]
+    items.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = run("export-txt", items, out)
+    assert res.returncode == 0, res.stderr
+    names = sorted(p.name for p in out.iterdir())
+    # 07:00Z == 08:00+01:00 -> tie broken by url; 10:00+03:00 == 07:00Z too
+    assert names == ["000_a0.txt", "001_a1.txt", "002_b2.txt", "003_n1.txt"]
+    assert (out / "001_a1.txt").read_bytes() == "Первый\n\nАбзац 1\n\nАбзац 2".encode()
+    if SEEDS.exists():
+        seed = next(SEEDS.glob("000_*.txt")).read_bytes()
+        assert not seed.endswith(b"\n") and b"\n\n" in seed
+        assert not (out / "000_a0.txt").read_bytes().endswith(b"\n")

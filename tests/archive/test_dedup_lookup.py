@@ -1,0 +1,75 @@
+from datetime import UTC, datetime
+
+from archive.reader import ArchiveLookup, expand_paths, iter_responses
+from archive.records import iter_records
+from archive.writer import WarcWriter
+
+from .conftest import make_exchange
+
+T1 = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
+T2 = datetime(2026, 1, 2, 10, 0, tzinfo=UTC)
+T3 = datetime(2026, 1, 3, 10, 0, tzinfo=UTC)
+URL = "http://example.com/ru/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82?q=%d0%ba"
+
+
+def _types(folder):
+    out = []
+    for f in expand_paths(folder):
+        out += [i.record.rec_type for i in iter_records(f) if i.record.rec_type != "warcinfo"]
+    return out
+
+
+def test_revisit_across_writer_instances(tmp_path):
+    with WarcWriter(tmp_path) as w:
+        first = w.write_exchange(make_exchange(URL, b"payload A", date=T1))
+    with WarcWriter(tmp_path) as w:  # a second process/instance sharing the folder's index
+        rev = w.write_exchange(make_exchange(URL, b"payload A", date=T2))
+        new = w.write_exchange(make_exchange(URL, b"payload B", date=T3))
+        w.write_exchange(make_exchange("http://e.com/404", b"x", status=404, date=T1))
+        w.write_exchange(make_exchange("http://e.com/404", b"x", status=404, date=T2))
+    assert _types(tmp_path) == ["response", "request", "revisit", "request"] + [
+        "response",
+        "request",
+    ] * 3
+    revisit = next(
+        i.record
+        for f in expand_paths(tmp_path)
+        for i in iter_records(f)
+        if i.record.rec_type == "revisit"
+    )
+    assert revisit.get("WARC-Profile") == (
+        "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+    )
+    assert revisit.get("WARC-Refers-To") == first.record_id
+    assert revisit.get("WARC-Refers-To-Target-URI") == URL
+    assert revisit.get("WARC-Refers-To-Date") == "2026-01-01T10:00:00.000000Z"
+    assert revisit.http().body == b"" and revisit.http().status == 200
+
+    lookup = ArchiveLookup(tmp_path)
+    assert lookup.get(URL).payload == b"payload B"
+    got = lookup.get(URL, at=datetime(2026, 1, 2, 12, 0, tzinfo=UTC))
+    assert got.payload == b"payload A" and got.ref.record_id == rev.record_id
+    assert got.date == T2
+    assert lookup.get(URL, at=T1).ref == first
+    assert lookup.get(URL, at=datetime(2025, 1, 1, tzinfo=UTC)) is None
+    assert new.record_id == lookup.get(URL).ref.record_id
+    # equivalent spellings: brackets, lower-case escapes, IRI form
+    assert lookup.get("<" + URL + ">").payload == b"payload B"
+    iri = "http://EXAMPLE.com/ru/привет?q=%D0%BA"
+    assert lookup.get(iri, at=T2).payload == b"payload A"
+    assert lookup.get("http://example.com/other") is None
+
+    resp = list(iter_responses(tmp_path))
+    payloads = sorted(r.payload for r in resp if r.url == URL)
+    assert payloads == [b"payload A", b"payload A", b"payload B"]
+    assert len(list(iter_responses(tmp_path, resolve_revisits=False))) == 4
+
+
+def test_revisit_resolved_when_original_in_later_file(tmp_path):
+    with WarcWriter(tmp_path / "a") as w:
+        w.write_exchange(make_exchange(URL, b"same", date=T1))
+        w.write_exchange(make_exchange(URL, b"same", date=T2))
+    (f,) = expand_paths(tmp_path / "a")
+    # put the revisit's file first: iteration has to defer it
+    resps = list(iter_responses([f, f]))
+    assert [r.payload for r in resps].count(b"same") >= 2

@@ -1,0 +1,35 @@
+import json
+import subprocess
+
+import pytest
+
+from archive.urls import normalize_url, surt
+from tests.support.pywb import tools_bin, tools_venv
+
+URLS = [
+    "http://127.0.0.1:38365/search?q=%D0%BA%D0%BE%D1%82&page=2",
+    "http://127.0.0.1:38365/",
+    "https://www.Example.com:443/A/b?z=1&a=2#frag",
+    "http://example.com:80/ru/%d0%bf.html",
+    "https://news.zerkalo.io/life/123.html?utm_source=x",
+    "http://example.com/ru/привет.html",
+    "http://EXAMPLE.com/a%2fb?x=%7e",
+    "http://example.com/dir/",
+]
+
+
+@pytest.mark.skipif(not tools_bin("python").exists(), reason=f"no tools venv at {tools_venv()}")
+def test_surt_matches_reference_implementation():
+    code = "import json,sys; from surt import surt; print(json.dumps([surt(u) for u in json.load(sys.stdin)]))"
+    res = subprocess.run(
+        [tools_bin("python"), "-c", code], input=json.dumps(URLS), capture_output=True, text=True
+    )
+    assert res.returncode == 0, res.stderr
+    assert [surt(u) for u in URLS] == json.loads(res.stdout)
+
+
+def test_normalize_url_equivalences():
+    a = normalize_url("http://example.com/ru/%d0%bf?q=%7e")
+    assert a == normalize_url("<HTTP://Example.COM:80/ru/п?q=~>")
+    assert a == "http://example.com/ru/%D0%BF?q=~"
+    assert normalize_url("http://e.com/a%2Fb") != normalize_url("http://e.com/a/b")
