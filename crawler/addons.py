@@ -13,7 +13,8 @@ class DataDirAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         data_dir = Path(settings.get("DATA_DIR") or "data")
         if not settings.get("WARC_DIR"):
-            settings.set("WARC_DIR", str(data_dir / "warc"), priority="addon")
+            settings.set("WARC_DIR", str(data_dir / "warc"),
+                         priority=settings.getpriority("WARC_DIR") or 0)
         if settings.getbool("ITEMS_TO_DATA_DIR"):
             feeds = dict(settings.getdict("FEEDS"))
             feeds.setdefault(str(data_dir / "items" / "%(name)s-%(time)s.jsonl"),

@@ -10,6 +10,9 @@ COMMANDS_MODULE = "crawler.commands"
 # WARC_DIR (DATA_DIR/warc), items (DATA_DIR/items/<spider>-<time>.jsonl), state, run reports.
 DATA_DIR = "data"
 WARC_DIR = None
+WARC_ENABLED = True
+WARC_PREFIX = None  # file name prefix (default: BOT_NAME); the spider name is appended
+WARC_MAX_SIZE = 1_000_000_000  # rotate to a new file past this many bytes
 ITEMS_TO_DATA_DIR = True  # also export items to DATA_DIR/items besides any -o/-O feed
 FEED_EXPORT_ENCODING = "utf-8"
 ADDONS = {"crawler.addons.DataDirAddon": 0}
@@ -42,6 +45,11 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 EXTRACTION_WORKERS = None
 EXTRACTION_TIMEOUT = 120  # seconds one page may take before it is given up with a reason
 
+DOWNLOADER_MIDDLEWARES = {
+    # Close to the wire: sees bodies before HttpCompressionMiddleware (590) decodes them.
+    "crawler.middlewares.capture.WarcCaptureMiddleware": 950,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractionPipeline": 100,
     "crawler.pipelines.DateWindowPipeline": 200,
@@ -54,5 +62,7 @@ ITEM_PIPELINES = {
 OUTLET_BASE_URLS: dict[str, str] = {}
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"
+REMOTE_CONTROL_ENABLED = False  # no control port on crawl machines
 
 EXTENSIONS = {"crawler.extensions.RunReport": 500}

@@ -35,10 +35,10 @@ class CrawlResult:
     data_dir: Path
 
 
-def run_crawl(spider: str, data_dir: Path, server: FixtureServer | None = None,
-              args: dict[str, str] | None = None, settings: dict[str, Any] | None = None,
-              timeout: float = 180, env: dict[str, str] | None = None) -> CrawlResult:
-    """Run ``scrapy crawl`` in a subprocess; items come from -O, stats from the run report."""
+def crawl_command(spider: str, data_dir: Path, server: FixtureServer | None = None,
+                  args: dict[str, str] | None = None, settings: dict[str, Any] | None = None,
+                  env: dict[str, str] | None = None) -> tuple[list[str], dict[str, str], Path]:
+    """The ``scrapy crawl`` command line, its environment and the -O items path."""
     data_dir.mkdir(parents=True, exist_ok=True)
     items_path = data_dir / f"items-{spider}.jsonl"
     merged = {**TEST_SETTINGS, "DATA_DIR": str(data_dir)}
@@ -52,12 +52,31 @@ def run_crawl(spider: str, data_dir: Path, server: FixtureServer | None = None,
         cmd += ["-s", f"{key}={json.dumps(value) if isinstance(value, dict | list) else value}"]
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(server.crawl_env() if server else {}),
                 **(env or {})}
+    return cmd, full_env, items_path
+
+
+def start_crawl(spider: str, data_dir: Path, server: FixtureServer | None = None,
+                **kwargs: Any) -> subprocess.Popen[str]:
+    """Start ``scrapy crawl`` in the background (for interruption tests)."""
+    cmd, env, _ = crawl_command(spider, data_dir, server, **kwargs)
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def read_items(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+
+
+def run_crawl(spider: str, data_dir: Path, server: FixtureServer | None = None,
+              args: dict[str, str] | None = None, settings: dict[str, Any] | None = None,
+              timeout: float = 180, env: dict[str, str] | None = None) -> CrawlResult:
+    """Run ``scrapy crawl`` in a subprocess; items come from -O, stats from the run report."""
+    cmd, full_env, items_path = crawl_command(spider, data_dir, server, args, settings, env)
     reports_before = set((data_dir / "reports").glob("*.json"))
     proc = subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True,
                           timeout=timeout)
-    items = []
-    if items_path.exists():
-        items = [json.loads(line) for line in items_path.read_text("utf-8").splitlines() if line]
     reports = sorted(set((data_dir / "reports").glob("*.json")) - reports_before)
     stats = json.loads(reports[-1].read_text("utf-8"))["stats"] if reports else {}
-    return CrawlResult(proc.returncode, items, stats, proc.stderr, data_dir)
+    return CrawlResult(proc.returncode, read_items(items_path), stats, proc.stderr, data_dir)
