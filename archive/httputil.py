@@ -94,3 +94,54 @@ def maybe_dechunk(headers: list[tuple[str, str]], body: bytes) -> bytes:
         return dechunk(body)
     except ValueError:
         return body
+
+
+class ContentDecodingError(ValueError):
+    """A stored body whose Content-Encoding cannot be undone (damaged, unknown, or too big)."""
+
+
+def decode_content(body: bytes, encoding: str | None, max_size: int = 64 * 1024 * 1024) -> bytes:
+    """Undo Content-Encoding (gzip, deflate, br, zstd; stacked codings last-first).
+
+    Output is capped at ``max_size`` so a decompression bomb in an archive costs bounded memory.
+    """
+    import zlib
+
+    codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        if coding in ("identity", ""):
+            continue
+        if coding in ("gzip", "x-gzip", "deflate"):
+            wbits = 16 + zlib.MAX_WBITS if coding != "deflate" else zlib.MAX_WBITS
+            try:
+                decoder = zlib.decompressobj(wbits)
+                out = decoder.decompress(body, max_size + 1)
+                if coding == "deflate" and not out and body:
+                    raise zlib.error("empty")
+            except zlib.error:
+                if coding != "deflate":
+                    raise ContentDecodingError(f"damaged {coding} body") from None
+                decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as some servers send
+                try:
+                    out = decoder.decompress(body, max_size + 1)
+                except zlib.error:
+                    raise ContentDecodingError("damaged deflate body") from None
+            if len(out) > max_size:
+                raise ContentDecodingError(f"{coding} body expands beyond {max_size} bytes")
+            if coding != "deflate" and not decoder.eof:
+                raise ContentDecodingError(f"truncated {coding} body")
+            body = out
+        elif coding == "br":
+            import brotli
+
+            try:
+                decoder = brotli.Decompressor()
+                out = decoder.process(body)
+            except brotli.error:
+                raise ContentDecodingError("damaged br body") from None
+            if len(out) > max_size:
+                raise ContentDecodingError(f"br body expands beyond {max_size} bytes")
+            body = out
+        else:
+            raise ContentDecodingError(f"unsupported Content-Encoding {coding!r}")
+    return body

@@ -15,9 +15,20 @@ class DataDirAddon:
         if not settings.get("WARC_DIR"):
             settings.set("WARC_DIR", str(data_dir / "warc"),
                          priority=settings.getpriority("WARC_DIR") or 0)
+        if settings.get("WARC_REPLAY"):
+            self.offline(settings)
         if settings.getbool("ITEMS_TO_DATA_DIR"):
             feeds = dict(settings.getdict("FEEDS"))
             feeds.setdefault(str(data_dir / "items" / "%(name)s-%(time)s.jsonl"),
                              {"format": "jsonlines", "encoding": "utf-8"})
             priority = settings.getpriority("FEEDS") or 0
             settings.set("FEEDS", feeds, priority=max(priority, 15))
+
+    @staticmethod
+    def offline(settings: BaseSettings) -> None:
+        """Replay mode: no download handler may open a connection; politeness delays are moot."""
+        handlers = {scheme: "crawler.middlewares.replay.OfflineDownloadHandler"
+                    for scheme in ("http", "https", "ftp", "s3", "file", "data")}
+        for name, value in (("DOWNLOAD_HANDLERS", handlers), ("DOWNLOAD_DELAY", 0),
+                            ("AUTOTHROTTLE_ENABLED", False), ("WARC_ENABLED", False)):
+            settings.set(name, value, priority=max(settings.getpriority(name) or 0, 40))

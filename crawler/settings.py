@@ -48,7 +48,13 @@ EXTRACTION_TIMEOUT = 120  # seconds one page may take before it is given up with
 DOWNLOADER_MIDDLEWARES = {
     # Close to the wire: sees bodies before HttpCompressionMiddleware (590) decodes them.
     "crawler.middlewares.capture.WarcCaptureMiddleware": 950,
+    # Only with WARC_REPLAY: answers every request from the archive instead of the network.
+    "crawler.middlewares.replay.WarcReplayMiddleware": 960,
 }
+
+# --- Offline replay ------------------------------------------------------------------------
+WARC_REPLAY = None  # folder, file or glob of WARCs to answer requests from (no network at all)
+WARC_REPLAY_AT = None  # YYYYMMDDhhmmss: replay the web as archived at that moment
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractionPipeline": 100,

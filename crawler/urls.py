@@ -55,3 +55,12 @@ def path_and_query(url: str) -> str:
     """What an outlet's ``article_path`` regex is matched against."""
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def is_article_url(outlet: Outlet, url: str) -> bool:
+    """Whether ``url`` is one of the outlet's article pages (not a rubric, tag or print page)."""
+    target = path_and_query(canonical_url(url, outlet))
+    path = urlsplit(url).path
+    if any(r.search(path) or r.search(target) for r in outlet.skip_regexes):
+        return False
+    return bool(outlet.article_regex.search(target))

@@ -1,0 +1,71 @@
+"""`scrapy reextract WARC... -O ITEMS.jsonl [--jobs N]`: items again from archived pages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from tqdm import tqdm
+
+from crawler.pipelines import load_schema
+from crawler.reextract import reextract
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[options] WARC [WARC ...] (-O|-o) ITEMS.jsonl"
+
+    def short_desc(self) -> str:
+        return "Re-run article extraction over WARC files, without downloading anything"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-O", "--overwrite-output", metavar="FILE",
+                            help="write items to FILE (JSON Lines), replacing it")
+        parser.add_argument("-o", "--output", metavar="FILE",
+                            help="append items to FILE (JSON Lines)")
+        parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                            help="extraction processes (default: one per core)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if not args:
+            raise UsageError("give at least one WARC file, folder or glob")
+        target = opts.overwrite_output or opts.output
+        if not target or (opts.overwrite_output and opts.output):
+            raise UsageError("give exactly one of -O FILE or -o FILE")
+        validator = Draft202012Validator(load_schema())
+        invalid = 0
+        mode = "w" if opts.overwrite_output else "a"
+        bar = tqdm(unit="page", disable=opts.no_progress or not sys.stderr.isatty(),
+                   file=sys.stderr)
+
+        def emit(item: dict[str, Any]) -> None:
+            nonlocal invalid
+            errors = list(validator.iter_errors(item))
+            if errors:
+                invalid += 1
+                print(f"invalid item {item.get('url')}: {errors[0].message}", file=sys.stderr)
+                return
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+        with Path(target).open(mode, encoding="utf-8") as out, bar:
+            report = reextract(args, max(1, opts.jobs), emit, progress=bar.update,
+                               on_total=lambda n: setattr(bar, "total", n))
+        failed = ", ".join(f"{k}: {v}" for k, v in sorted(report.failed.items())) or "none"
+        print(f"{report.extracted} items from {report.articles} archived articles in "
+              f"{report.wall_seconds:.1f} s (index {report.index_seconds:.1f} s, reading "
+              f"{report.read_seconds:.1f} s, extraction CPU {report.extract_cpu_seconds:.1f} s "
+              f"over {opts.jobs} process(es)); failed: {failed}; invalid: {invalid}",
+              file=sys.stderr)
+        self.exitcode = 1 if invalid else 0

@@ -1,0 +1,101 @@
+"""Offline replay: the same spider over saved WARCs, with the network unreachable."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.test_capture import capture_site, warc_files
+from tests.sites import belta
+from tests.support.crawl import run_crawl
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+# In replay mode nothing may go out: point the proxy at a closed port, so any leak fails loudly.
+NO_NETWORK = {"http_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    site, golds = capture_site()
+    with FixtureServer([site]) as server:
+        result = run_crawl("belta", tmp_path_factory.mktemp("live"), server)
+    assert result.returncode == 0
+    return result, golds
+
+
+def test_replay_yields_the_same_items(live, tmp_path) -> None:
+    result, _ = live
+    replay = run_crawl("belta", tmp_path, None, env=NO_NETWORK, settings={
+        "WARC_REPLAY": str(result.data_dir / "warc"),
+        "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"},
+    })
+    assert replay.returncode == 0, replay.log[-2000:]
+    assert replay.stats.get("replay/hits", 0) >= len(result.items) + 2
+    assert "downloader/exception_count" not in replay.stats
+    live_items = {i["id"]: i for i in result.items}
+    replayed = {i["id"]: i for i in replay.items}
+    assert sorted(replayed) == sorted(live_items)
+    for item_id, item in live_items.items():
+        assert replayed[item_id] == item  # every field, fetched_at and warc record included
+    assert not list((tmp_path / "warc").glob("*.warc.gz"))  # replay archives nothing new
+
+
+def test_missing_urls_are_counted_404s(live, tmp_path) -> None:
+    result, golds = live
+    replay = run_crawl("belta", tmp_path, None, env=NO_NETWORK, settings={
+        "WARC_REPLAY": str(result.data_dir / "warc"),
+        "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"},
+    })
+    # the fixture's 404 page was archived as a 404; nothing else is missing
+    assert replay.stats.get("replay/missing", 0) == 0
+    assert replay.stats.get("downloader/response_status_count/404") == 1
+
+
+def test_replay_at_a_point_between_two_captures(tmp_path) -> None:
+    import time
+
+    site, golds = belta.build(count=4)
+    path = golds[0].url.removeprefix(f"https://{belta.HOST}")
+    data = tmp_path / "data"
+    with FixtureServer([site]) as server:
+        first = run_crawl("belta", data, server)
+        time.sleep(1.1)  # WARC dates have second precision in the replay timestamp
+        between = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+        time.sleep(1.1)
+        site.pages[path].body = site.pages[path].body.replace(
+            b"<p>", "<p>Новая редакция текста. ".encode(), 1)
+        second = run_crawl("belta", data, server)
+    assert first.returncode == second.returncode == 0
+    base = {"WARC_REPLAY": str(data / "warc"),
+            "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}}
+    old = run_crawl("belta", tmp_path / "old", None, env=NO_NETWORK,
+                    settings={**base, "WARC_REPLAY_AT": between})
+    new = run_crawl("belta", tmp_path / "new", None, env=NO_NETWORK, settings=base)
+    old_text = {i["url"]: i["text"] for i in old.items}[golds[0].url]
+    new_text = {i["url"]: i["text"] for i in new.items}[golds[0].url]
+    assert old_text == golds[0].text
+    assert new_text.startswith("Новая редакция текста.")
+    # unchanged pages replay from revisit records, resolved to the first capture's payload
+    assert {i["url"]: i["text"] for i in new.items}[golds[1].url] == golds[1].text
+    assert len(warc_files(data)) == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_reextract_yields_the_crawls_items(live, tmp_path, jobs) -> None:
+    import json
+    import subprocess
+
+    from tests.support.crawl import ROOT, SCRAPY
+
+    result, golds = live
+    out = tmp_path / "again.jsonl"
+    proc = subprocess.run([*SCRAPY, "reextract", str(result.data_dir / "warc"), "-O", str(out),
+                           "--jobs", str(jobs)], cwd=ROOT, capture_output=True, text=True,
+                          env={**__import__("os").environ, **NO_NETWORK}, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    again = {i["id"]: i for i in map(json.loads, out.read_text("utf-8").splitlines())}
+    live_items = {i["id"]: i for i in result.items}
+    assert again == live_items
+    # article-shaped URLs: the articles, the redirect, the 404 and the binary file
+    assert f"{len(golds)} items from {len(golds) + 3} archived articles" in proc.stderr
+    assert "failed: http_301: 1, http_404: 1, not_html: 1;" in proc.stderr
