@@ -31,8 +31,8 @@ RUNEWS24 = Outlet(
         body=("div.desc.text", '[itemprop="articleBody"]', "div.b-article__text",
               "div.article__text", "div.article-text"),
         drop=("div.b-news", "[class*=b-banner]", "div.cookie", "div.b-cookie"),
-        cut_markers=("Читайте нас в телеграм",),
-        drop_paragraphs=(r"^Фото:\s", r"^(?:Все )?новости дня$", r"^Согласен$"),
-        author_line=r"^Автор:\s*(.{2,80})$",
+        cut_markers=("Читайте нас в телеграм", "Read us on Telegram"),
+        drop_paragraphs=(r"^(?:Фото|Photo):\s", r"^(?:Все )?новости дня$", r"^Согласен$"),
+        author_line=r"^(?:Автор|Author):\s*(.{2,80})$",
     ),
 )
