@@ -41,7 +41,7 @@ class RuNews24Spider(OutletSpider):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.listed: set[str] = set()
+        self.listed: dict[str, set[str]] = {}  # per rubric: links seen on its earlier pages
 
     def discovery_requests(self) -> Iterator[scrapy.Request]:
         yield from super().discovery_requests()
@@ -63,8 +63,9 @@ class RuNews24Spider(OutletSpider):
                 stats.inc_value("discovery/empty_listings")
                 self.logger.warning("Rubric %s links to no article (layout change?)", response.url)
             return
-        fresh = [u for u in links if u not in self.listed]
-        self.listed.update(links)
+        seen = self.listed.setdefault(path, set())
+        fresh = [u for u in links if u not in seen]
+        seen.update(links)
         for url in links:
             yield from self.article_request(outlet, url)
         if not self.backfill:
