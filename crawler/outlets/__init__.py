@@ -8,13 +8,15 @@ from urllib.parse import urlsplit
 from crawler.outlets.base import ArticleRules, Outlet
 from crawler.outlets.belta import BELTA
 from crawler.outlets.regional import load_sites
+from crawler.outlets.runews24 import RUNEWS24
+from crawler.outlets.zerkalo import ZERKALO
 
 __all__ = ["ArticleRules", "Outlet", "all_outlets", "get_outlet", "outlet_for_url"]
 
 
 @cache
 def all_outlets() -> dict[str, Outlet]:
-    national = {o.key: o for o in (BELTA,)}
+    national = {o.key: o for o in (BELTA, ZERKALO, RUNEWS24)}
     return {**national, **load_sites()}
 
 

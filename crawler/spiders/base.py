@@ -12,6 +12,7 @@ from scrapy.exceptions import UsageError
 from scrapy.http import Response
 
 from crawler.extraction.dates import day_in_window, iso
+from crawler.extraction.html import parse_html, remove_nodes, select_nodes
 from crawler.feeds import feed_entries
 from crawler.items import ArticlePage
 from crawler.outlets import get_outlet
@@ -133,6 +134,59 @@ class OutletSpider(scrapy.Spider):
         for entry in entries:
             if self.in_window(entry.published, outlet):
                 yield from self.article_request(outlet, entry.url, entry.published)
+
+    # --- listing pages (archives, rubric fronts, "latest") ------------------------------------
+    def listing_requests(self) -> Iterator[scrapy.Request]:
+        """The first page of every listing of every outlet: what is new besides the feeds."""
+        for outlet in self.outlets():
+            for path in outlet.listings:
+                yield self.listing_request(outlet, self.url_for(outlet, path))
+
+    def listing_request(self, outlet: Outlet, url: str, callback: Any = None,
+                        **cb_kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback or self.parse_listing,
+                              cb_kwargs={"outlet_key": outlet.key, **cb_kwargs}, priority=5)
+
+    def listing_links(self, response: Response, links: str = "a[href]",
+                      exclude: str = "") -> list[str]:
+        """Absolute link targets of a listing page in page order, without repeats.
+
+        ``exclude`` (a CSS selector group) names blocks whose links are site-wide (a "news of the
+        day" column, ads) rather than the listing's own, so paging decisions ignore them.
+        """
+        try:
+            tree = parse_html(response.text)
+        except (ValueError, AttributeError):
+            return []
+        if exclude:
+            remove_nodes(tree, (exclude,))
+        css, _, attr = links.partition(" @")
+        found: list[str] = []
+        for node in select_nodes(tree, css):
+            href = (node.get(attr.strip() or "href") or "").strip()
+            if href and not href.startswith(("#", "javascript:", "mailto:")):
+                url = response.urljoin(href)
+                if url not in found:
+                    found.append(url)
+        return found
+
+    def article_links(self, outlet: Outlet, urls: Iterable[str]) -> list[str]:
+        """The URLs among ``urls`` that are this outlet's articles (other hosts and pages dropped)."""
+        return [u for u in urls if getattr(self.outlet_of(u), "key", None) == outlet.key
+                and self.is_article_url(outlet, u)]
+
+    def parse_listing(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
+        """Every article linked from a listing page; an empty listing is reported, not ignored."""
+        outlet = get_outlet(outlet_key)
+        links = self.article_links(outlet, self.listing_links(
+            response, exclude=outlet.extra.get("listing_exclude", "")))
+        self.crawler.stats.inc_value("discovery/listing_pages")
+        self.crawler.stats.inc_value("discovery/listing_links", len(links))
+        if not links:
+            self.crawler.stats.inc_value("discovery/empty_listings")
+            self.logger.warning("Listing %s links to no article (layout change?)", response.url)
+        for url in links:
+            yield from self.article_request(outlet, url)
 
     def article_request(self, outlet: Outlet, url: str,
                         published: datetime | None = None) -> Iterator[scrapy.Request]:

@@ -1,0 +1,38 @@
+"""RuNews24 (runews24.ru): a Russian outlet on MODX; article URLs carry the publication date."""
+
+from crawler.outlets.base import ArticleRules, Outlet
+
+RUBRICS = ("russia", "world", "politics", "economy", "finance", "society", "incidents", "science",
+           "sport", "health", "internet", "technology", "auto", "culture")
+
+RUNEWS24 = Outlet(
+    key="runews24",
+    name="RuNews24",
+    base_url="https://runews24.ru",
+    timezone="Europe/Moscow",
+    article_path=r"^/(?:eng/)?[a-z-]+/\d{2}/\d{2}/\d{4}/[0-9a-z-]+$",
+    # Photo and video galleries share the dated article shape.
+    skip_paths=(r"^/(?:eng/)?(?:foto|photo|video|gallery|galereya|print|tags?)/",),
+    aliases=("www.runews24.ru",),
+    feeds=("/rss.xml",),
+    listings=tuple(f"/{r}/" for r in RUBRICS) + ("/eng/",),
+    # Listing links inside these blocks are site-wide ("news of the day", ads), not the rubric's.
+    extra={"listing_exclude": "div.b-news, [class*=b-banner], header, footer, nav",
+           "max_listing_pages": "200"},
+    rules=ArticleRules(
+        version="2026-01",
+        title=("h1",),
+        subtitle=("h1 + h2", "h1 ~ h2"),
+        published=('meta[property="article:published_time"] @content', "time[datetime] @datetime"),
+        published_visible=("div.b-article__date", "div.date", "span.date"),
+        modified=('meta[property="article:modified_time"] @content',),
+        section=("div.b-article__rubric a", "a.rubric", 'meta[property="article:section"] @content'),
+        # The body container is unverified (div.desc.text in 2016): alternatives, then generic.
+        body=("div.desc.text", '[itemprop="articleBody"]', "div.b-article__text",
+              "div.article__text", "div.article-text"),
+        drop=("div.b-news", "[class*=b-banner]", "div.cookie", "div.b-cookie"),
+        cut_markers=("Читайте нас в телеграм", "Read us on Telegram"),
+        drop_paragraphs=(r"^(?:Фото|Photo):\s", r"^(?:Все )?новости дня$", r"^Согласен$"),
+        author_line=r"^(?:Автор|Author):\s*(.{2,80})$",
+    ),
+)

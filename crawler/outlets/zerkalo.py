@@ -1,0 +1,42 @@
+"""Зеркало (news.zerkalo.io): the former TUT.BY newsroom; markup and URLs inherited from TUT.BY."""
+
+from crawler.outlets.base import ArticleRules, Outlet
+
+ZERKALO = Outlet(
+    key="zerkalo",
+    name="Зеркало",
+    base_url="https://news.zerkalo.io",
+    timezone="Europe/Minsk",
+    article_path=r"^/[a-z0-9_-]+/\d+\.html$",
+    # Galleries share the article shape; archive, print, search and tag pages must never be items.
+    skip_paths=(r"^/(?:archive|print|search|tag|tags|gallery|photo|video|rss|latest)(?:/|\.|$)",),
+    # Rotating mirrors serve the site under /news/; a run uses one through OUTLET_BASE_URLS,
+    # e.g. {"zerkalo": "https://br0wse-zerkalo.site/news"}.
+    aliases=("zerkalo.io", "www.zerkalo.io", "br0wse-zerkalo.site"),
+    mirror_path_prefix="/news",
+    feeds=("/rss/all.rss", "/rss/index.rss"),
+    listings=("/latest/",),
+    extra={"archive": "/archive/{day:%d.%m.%Y}.html", "archive_links": "div.news-entry a[href]",
+           # Site-wide blocks (menu, top-headlines list) are not part of a listing.
+           "listing_exclude": "header, footer, nav, aside"},
+    rules=ArticleRules(
+        version="2026-01",
+        title=("h1",),
+        published=("time[datetime] @datetime", 'meta[property="article:published_time"] @content'),
+        published_visible=("time[datetime]",),
+        modified=('meta[property="article:modified_time"] @content',),
+        # RSS atom:author often holds a photo credit: only the page's own byline is trusted.
+        authors=('[itemprop="author"] [itemprop="name"]', '[itemprop="author"]'),
+        section=('a[itemprop="articleSection"]', 'meta[property="article:section"] @content'),
+        tags=('a[itemprop="keywords"]', 'meta[property="article:tag"] @content'),
+        body=('[itemprop="articleBody"]', "div#article_body"),
+        drop=("div.b-addition", "iframe"),
+        drop_paragraphs=(
+            # A photo caption ending in its credit ("… 6 апреля 2023 года. Фото: пресс-служба").
+            r"^.{0,250}[.!?»\s]Фото:\s*\S[^!?]{0,100}$",
+            r"1,5\s*% своих польских налогов",
+            r"^Беларусы на войне$",
+            r"^Поддержать команду Зеркала",
+        ),
+    ),
+)

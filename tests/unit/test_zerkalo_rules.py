@@ -1,0 +1,69 @@
+"""Зеркало's outlet rules on one fixture page: a layout change shows up here first."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction import extract_article
+from crawler.items import ArticlePage
+from crawler.outlets import get_outlet, outlet_for_url
+from crawler.urls import article_id, canonical_url
+from tests.sites import zerkalo
+
+
+def page_for(index: int, url: str | None = None) -> tuple[ArticlePage, zerkalo.GoldArticle]:
+    fx = zerkalo.build()
+    gold = fx.golds[index]
+    body = fx.site.find(zerkalo.path_of(gold.url)).body
+    return ArticlePage(url=url or gold.url, outlet="zerkalo", body=body,
+                       headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+                       fetched_at="2026-01-13T10:00:00+00:00"), gold
+
+
+@pytest.mark.parametrize("index", [1, 2])  # [itemprop=articleBody] and the 2021–22 div#article_body
+def test_rules_extract_the_article(index: int) -> None:
+    page, gold = page_for(index)
+    article = extract_article(page)
+    assert article.extractor["method"] == "rules"
+    assert article.title == gold.title
+    assert article.text == gold.text
+    assert article.published == gold.published.isoformat()
+    assert article.authors == gold.authors
+    assert article.section == gold.section
+
+
+def test_boilerplate_is_removed() -> None:
+    article = extract_article(page_for(0)[0])
+    for phrase in zerkalo.BOILERPLATE:
+        assert phrase not in article.text, phrase
+
+
+@pytest.mark.parametrize("link", [
+    "https://news.zerkalo.io/life/117502.html?c",
+    "https://news.zerkalo.io/life/117502.html?utm_source=rss&utm_medium=feed",
+    "http://news.zerkalo.io/life/117502.html",
+    "https://br0wse-zerkalo.site/news/life/117502.html",
+])
+def test_links_canonicalise_to_one_url(link: str) -> None:
+    outlet = get_outlet("zerkalo")
+    assert canonical_url(link, outlet) == "https://news.zerkalo.io/life/117502.html"
+    assert outlet_for_url(link) is outlet
+
+
+def test_mirror_page_gets_canonical_url_and_id() -> None:
+    page, gold = page_for(3, url="http://br0wse-zerkalo.site/news/world/117503.html")
+    article = extract_article(page)
+    assert article.url == gold.url == "https://news.zerkalo.io/world/117503.html"
+    assert article.id == article_id(gold.url)
+
+
+@pytest.mark.parametrize(("path", "is_article"), [
+    ("/life/117502.html", True), ("/economics/91472.html", True), ("/gallery/900.html", False),
+    ("/print/life/117509.html", False), ("/archive/12.01.2026.html", False),
+    ("/tag/lukashenko.html", False), ("/life/", False), ("/search/?q=x", False),
+])
+def test_article_url_shapes(path: str, is_article: bool) -> None:
+    from crawler.spiders.zerkalo import ZerkaloSpider
+
+    assert ZerkaloSpider().is_article_url(get_outlet("zerkalo"),
+                                          f"https://news.zerkalo.io{path}") is is_article
