@@ -41,6 +41,60 @@ def _drop(el: etree._Element) -> None:
     el.drop_tree()
 
 
+_BLOCKS = frozenset(("ul", "ol", "dl", "table", "div", "section", "td", "tr", "tbody", "p",
+                     "header", "footer", "aside", "nav", "span", "menu"))
+LINK_RATIO = 0.6
+LINK_MAX_OWN = 200
+
+
+def _visible_len(text: str | None) -> int:
+    """Non-whitespace characters of `text` (layout whitespace must not count)."""
+    return len("".join(text.split())) if text else 0
+
+
+def _text_stats(root: etree._Element) -> dict[etree._Element, tuple[int, int]]:
+    """(text length, link text length) of every element, in one bottom-up pass.
+
+    Reversed document order visits children before parents, so no recursion
+    (deeply nested pages stay safe) and no repeated text_content() calls.
+    """
+    stats: dict[etree._Element, tuple[int, int]] = {}
+    for el in reversed(list(root.iter())):
+        total = _visible_len(el.text) if isinstance(el.tag, str) else 0
+        links = 0
+        for child in el:
+            ct, cl = stats.get(child, (0, 0))
+            total += ct + _visible_len(child.tail)
+            links += cl
+        if el.tag == "a":
+            links = total
+        stats[el] = (total, links)
+    return stats
+
+
+def _is_link_block(el: etree._Element, stats: dict) -> bool:
+    """A block that is mostly links with little text of its own: menu, teasers."""
+    total, links = stats.get(el, (0, 0))
+    return total > 0 and links >= LINK_RATIO * total and total - links < LINK_MAX_OWN
+
+
+def _drop_link_blocks(root: etree._Element) -> None:
+    """Remove menus and teaser lists before trafilatura sees them."""
+    stats = _text_stats(root)
+    doomed: list[etree._Element] = []
+    dead: set[etree._Element] = set()
+    for el in root.iter():
+        parent = el.getparent()
+        if parent in dead:
+            dead.add(el)
+            continue
+        if el.tag in _BLOCKS and _is_link_block(el, stats):
+            dead.add(el)
+            doomed.append(el)
+    for el in doomed:
+        el.drop_tree()
+
+
 def _prune(tree: lxml.html.HtmlElement) -> None:
     """Delete boilerplate in place: the tree must be our own copy."""
     # comment nodes make trafilatura lose the text that follows them
@@ -48,6 +102,8 @@ def _prune(tree: lxml.html.HtmlElement) -> None:
     for el in list(tree.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             _drop(el)
+    if PRUNE_LINKS:
+        _drop_link_blocks(tree)
 
 
 _TOKEN = re.compile(r"\w+")
@@ -61,6 +117,8 @@ _NEGATIVE = re.compile(r"comment|meta|footer|footnote|foot|sidebar|sponsor|shopp
                        re.I)
 MODE = "filter"
 OPTIONS: dict = {}
+FRAC = 0.2
+PRUNE_LINKS = True
 
 
 def _own_text(el: etree._Element) -> str:
@@ -194,6 +252,9 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
         if not region:
             return paragraphs
         kept = _in_region(paragraphs, region)
+        total = sum(map(len, paragraphs))
+        if sum(map(len, kept)) < FRAC * total:
+            return paragraphs
         return kept if kept else paragraphs
     except (ValueError, TypeError, RecursionError, etree.LxmlError):
         return []
