@@ -34,7 +34,7 @@ def run(func, pages):
         t0 = time.perf_counter()
         try:
             preds[pg.page_id] = func(pg.html, pg.url) or ""
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # the harness must survive a crash
             print("ERR", pg.page_id, type(exc).__name__, exc)
             preds[pg.page_id] = ""
         secs += time.perf_counter() - t0
@@ -62,7 +62,7 @@ def main():
             print(f"{ds:16s} {name[-30:]:30s} P={m['precision']:.3f} R={m['recall']:.3f} "
                   f"F1={m['f1']:.3f} even={ev:.3f} odd={od:.3f} pps={len(pages)/secs:.1f}", flush=True)
             out.setdefault(ds, {})[name] = {
-                pg.page_id: (s.precision, s.recall, preds[pg.page_id]) for pg, s in zip(pages, sc)}
+                pg.page_id: (s.precision, s.recall, preds[pg.page_id]) for pg, s in zip(pages, sc, strict=True)}
     Path("/tmp/last_run.json").write_text(json.dumps(out, ensure_ascii=False))
 
 

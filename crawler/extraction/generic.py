@@ -43,8 +43,8 @@ def _drop(el: etree._Element) -> None:
 
 _BLOCKS = frozenset(("ul", "ol", "dl", "table", "div", "section", "td", "tr", "tbody", "p",
                      "header", "footer", "aside", "nav", "span", "menu"))
-LINK_RATIO = 0.6
-LINK_MAX_OWN = 200
+LINK_RATIO = 0.6  # share of a block's text inside links that makes it a link list
+LINK_MAX_OWN = 200  # ...unless it also holds this much text outside links
 
 
 def _visible_len(text: str | None) -> int:
@@ -102,8 +102,7 @@ def _prune(tree: lxml.html.HtmlElement) -> None:
     for el in list(tree.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             _drop(el)
-    if PRUNE_LINKS:
-        _drop_link_blocks(tree)
+    _drop_link_blocks(tree)
 
 
 _TOKEN = re.compile(r"\w+")
@@ -115,10 +114,9 @@ _NEGATIVE = re.compile(r"comment|meta|footer|footnote|foot|sidebar|sponsor|shopp
                        r"related|share|social|banner|menu|nav|promo|teaser|rss|subscribe|reklam"
                        r"|advert|popular|latest|lenta|most|also|combx|masthead|media|outbrain",
                        re.I)
-MODE = "filter"
-OPTIONS: dict = {}
+# If the region keeps less than this share of trafilatura's text, the region
+# is probably wrong (e.g. a long comment thread) and trafilatura is trusted.
 FRAC = 0.2
-PRUNE_LINKS = True
 
 
 def _own_text(el: etree._Element) -> str:
@@ -231,13 +229,42 @@ def _body_paragraphs(body: etree._Element) -> list[str]:
     return out
 
 
+# A paragraph made only of a date/time stamp, or a "Comments: 3" style counter.
+_STAMP = re.compile(r"^(?:[^\W\d]+,?\s*)?[\d.:/\s-]*\d[\d.:/\s-]*$")
+_COUNTER = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s*:\s*\d+$")
+
+
+def _is_meta_line(text: str) -> bool:
+    """Dates, times and counters between teasers or under headlines are not body."""
+    return len(text) < 40 and bool(_STAMP.match(text) or _COUNTER.match(text))
+
+
 def _trafilatura(tree: lxml.html.HtmlElement, url: str, **options: bool) -> list[str]:
     """Run trafilatura on an already parsed tree and return its paragraphs."""
     doc = bare_extraction(tree, url=url or None, include_comments=False, include_tables=True,
                           **options)
     if doc is None or doc.body is None:
         return []
-    return _body_paragraphs(doc.body)
+    return [p for p in _body_paragraphs(doc.body) if not _is_meta_line(p)]
+
+
+_BREAKS = frozenset(("p", "div", "li", "br", "blockquote", "pre", "tr", "h1", "h2", "h3", "h4",
+                     "h5", "h6", "section", "article", "table", "ul", "ol", "dd", "dt"))
+
+
+def _region_paragraphs(region: list[etree._Element]) -> list[str]:
+    """Plain paragraphs of the region, for pages where trafilatura finds nothing.
+
+    Block ends and <br> become line breaks (the region belongs to our copy,
+    so marking tails is allowed).
+    """
+    out: list[str] = []
+    for top in region:
+        for el in top.iter(*_BREAKS):
+            el.tail = "\n" + (el.tail or "")
+        lines = (_norm(line) for line in top.text_content().split("\n"))
+        out.extend(line for line in lines if line and not _is_meta_line(line))
+    return out
 
 
 def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
@@ -245,12 +272,12 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     try:
         work = deepcopy(tree)
         _prune(work)
-        paragraphs = _trafilatura(work, url, **OPTIONS)
-        if MODE == "none":
-            return paragraphs
+        paragraphs = _trafilatura(work, url)
         region = _best_region(work)
         if not region:
             return paragraphs
+        if not paragraphs:
+            return _region_paragraphs(region)
         kept = _in_region(paragraphs, region)
         total = sum(map(len, paragraphs))
         if sum(map(len, kept)) < FRAC * total:
