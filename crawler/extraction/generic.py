@@ -1,18 +1,305 @@
-"""Generic body extraction for pages no outlet rule covers (placeholder: plain trafilatura)."""
+"""Generic article-body extractor (used when no outlet-specific rule applies).
+
+Pipeline: copy the caller's tree once, prune obvious boilerplate (navigation,
+link lists, share/comment blocks), then let trafilatura pick the main content
+from the pruned tree and turn its output tree into paragraphs.
+"""
 
 from __future__ import annotations
 
-import lxml.html
-import trafilatura
+import re
+from copy import deepcopy
 
-from crawler.extraction.html import detached_copy
+import lxml.html
+from lxml import etree
+from trafilatura import bare_extraction
+
+_WS = re.compile(r"\s+")
+
+# Elements that never hold article text.
+_DROP_TAGS = ("script", "style", "noscript",
+              "template")
+
+
+def _norm(text: str) -> str:
+    """Collapse whitespace runs so paragraphs compare and join cleanly."""
+    return _WS.sub(" ", text).strip()
+
+
+def _text_len(el: etree._Element) -> int:
+    """Length of the visible text under `el` (whitespace-collapsed)."""
+    return len(_norm(el.text_content()))
+
+
+def _link_text_len(el: etree._Element) -> int:
+    """Length of the text inside links under `el`."""
+    return sum(len(_norm(a.text_content())) for a in el.iter("a"))
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove `el` but keep its tail text attached to the previous node."""
+    el.drop_tree()
+
+
+_BLOCKS = frozenset(("ul", "ol", "dl", "table", "div", "section", "td", "tr", "tbody", "p",
+                     "header", "footer", "aside", "nav", "span", "menu"))
+LINK_RATIO = 0.6  # share of a block's text inside links that makes it a link list
+LINK_MAX_OWN = 200  # ...unless it also holds this much text outside links
+
+
+def _visible_len(text: str | None) -> int:
+    """Non-whitespace characters of `text` (layout whitespace must not count)."""
+    return len("".join(text.split())) if text else 0
+
+
+def _text_stats(root: etree._Element) -> dict[etree._Element, tuple[int, int]]:
+    """(text length, link text length) of every element, in one bottom-up pass.
+
+    Reversed document order visits children before parents, so no recursion
+    (deeply nested pages stay safe) and no repeated text_content() calls.
+    """
+    stats: dict[etree._Element, tuple[int, int]] = {}
+    for el in reversed(list(root.iter())):
+        total = _visible_len(el.text) if isinstance(el.tag, str) else 0
+        links = 0
+        for child in el:
+            ct, cl = stats.get(child, (0, 0))
+            total += ct + _visible_len(child.tail)
+            links += cl
+        if el.tag == "a":
+            links = total
+        stats[el] = (total, links)
+    return stats
+
+
+def _is_link_block(el: etree._Element, stats: dict) -> bool:
+    """A block that is mostly links with little text of its own: menu, teasers."""
+    total, links = stats.get(el, (0, 0))
+    return total > 0 and links >= LINK_RATIO * total and total - links < LINK_MAX_OWN
+
+
+def _drop_link_blocks(root: etree._Element) -> None:
+    """Remove menus and teaser lists before trafilatura sees them."""
+    stats = _text_stats(root)
+    doomed: list[etree._Element] = []
+    dead: set[etree._Element] = set()
+    for el in root.iter():
+        parent = el.getparent()
+        if parent in dead:
+            dead.add(el)
+            continue
+        if el.tag in _BLOCKS and _is_link_block(el, stats):
+            dead.add(el)
+            doomed.append(el)
+    for el in doomed:
+        el.drop_tree()
+
+
+def _prune(tree: lxml.html.HtmlElement) -> None:
+    """Delete boilerplate in place: the tree must be our own copy."""
+    # comment nodes make trafilatura lose the text that follows them
+    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    for el in list(tree.iter(*_DROP_TAGS)):
+        if el.getparent() is not None:
+            _drop(el)
+    _drop_link_blocks(tree)
+
+
+_TOKEN = re.compile(r"\w+")
+_PARA_TAGS = frozenset(("p", "pre", "blockquote", "td"))
+_SKIP_SCORE = frozenset(("a", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "option"))
+_POSITIVE = re.compile(r"article|body|content|entry|hentry|main|page|post|text|blog|story|news",
+                       re.I)
+_NEGATIVE = re.compile(r"comment|meta|footer|footnote|foot|sidebar|sponsor|shopping|tags|widget|"
+                       r"related|share|social|banner|menu|nav|promo|teaser|rss|subscribe|reklam"
+                       r"|advert|popular|latest|lenta|most|also|combx|masthead|media|outbrain",
+                       re.I)
+# If the region keeps less than this share of trafilatura's text, the region
+# is probably wrong (e.g. a long comment thread) and trafilatura is trusted.
+FRAC = 0.2
+
+
+def _own_text(el: etree._Element) -> str:
+    """Text directly inside `el` (not inside its child elements)."""
+    parts = [el.text or ""]
+    parts.extend(child.tail or "" for child in el)
+    return "".join(parts)
+
+
+def _class_weight(el: etree._Element) -> float:
+    """Readability-style bonus/penalty from class and id names."""
+    weight = 0.0
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if not value:
+            continue
+        if _NEGATIVE.search(value):
+            weight -= 25
+        if _POSITIVE.search(value):
+            weight += 25
+    return weight
+
+
+def _chunk_score(text: str) -> float:
+    """Score of one text chunk: long, comma-rich prose scores high."""
+    return 1.0 + text.count(",") + min(len(text) / 100.0, 3.0)
+
+
+def _score_candidates(root: etree._Element) -> dict[etree._Element, float]:
+    """Give every ancestor of a prose chunk a content score (readability idea)."""
+    scores: dict[etree._Element, float] = {}
+    for el in root.iter(etree.Element):
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP_SCORE:
+            continue
+        if tag in _PARA_TAGS:
+            text = _norm(el.text_content())
+            holder = el.getparent()
+        else:
+            text = _norm(_own_text(el))
+            holder = el
+        if len(text) < 25 or holder is None:
+            continue
+        value = _chunk_score(text)
+        scores[holder] = scores.get(holder, 0.0) + value
+        grand = holder.getparent()
+        if grand is not None:
+            scores[grand] = scores.get(grand, 0.0) + value / 2
+    return scores
+
+
+def _link_density(el: etree._Element) -> float:
+    """Share of the text of `el` that sits inside links."""
+    total = _text_len(el)
+    return _link_text_len(el) / total if total else 1.0
+
+
+def _best_region(root: etree._Element) -> list[etree._Element]:
+    """The top content container plus siblings that score close to it."""
+    raw = _score_candidates(root)
+    if not raw:
+        return []
+    final = {el: (s + _class_weight(el)) * (1.0 - _link_density(el)) for el, s in raw.items()}
+    top = max(final, key=final.get)
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    threshold = max(10.0, final[top] * 0.2)
+    return [sib for sib in parent if sib is top or final.get(sib, 0.0) >= threshold]
+
+
+def _tokens(text: str) -> str:
+    """Token string used to match trafilatura output back to the tree."""
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+def _in_region(paragraphs: list[str], region: list[etree._Element]) -> list[str]:
+    """Keep the paragraphs whose text occurs inside the chosen region."""
+    hay = " ".join(_tokens(el.text_content()) for el in region)
+    return [p for p in paragraphs if _tokens(p) in hay]
+
+
+def _element_paragraphs(child: etree._Element) -> list[str]:
+    """Paragraphs of one top-level element of trafilatura's output tree."""
+    tag = child.tag
+    if tag == "graphic":
+        return []
+    if tag == "list":
+        texts = [_norm("".join(item.itertext())) for item in child.iter("item")]
+    elif tag == "table":
+        texts = [_norm(" ".join(row.itertext())) for row in child.iter("row")]
+    else:
+        texts = [_norm("".join(child.itertext()))]
+    return [t for t in texts if t]
+
+
+def _body_paragraphs(body: etree._Element) -> list[str]:
+    """Flatten trafilatura's output tree into paragraphs in reading order.
+
+    trafilatura sometimes leaves loose text as the tail of a heading, so
+    tails are paragraphs of their own.
+    """
+    out: list[str] = []
+    if body.text and body.text.strip():
+        out.append(_norm(body.text))
+    for child in body:
+        out.extend(_element_paragraphs(child))
+        if child.tail and child.tail.strip():
+            out.append(_norm(child.tail))
+    return out
+
+
+# A paragraph made only of a date/time stamp, or a "Comments: 3" style counter.
+_STAMP = re.compile(r"^(?:[^\W\d]+,?\s*)?[\d.:/\s-]*\d[\d.:/\s-]*$")
+_COUNTER = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s*:\s*\d+$")
+
+
+def _is_meta_line(text: str) -> bool:
+    """Dates, times and counters between teasers or under headlines are not body."""
+    return len(text) < 40 and bool(_STAMP.match(text) or _COUNTER.match(text))
+
+
+def _trafilatura(tree: lxml.html.HtmlElement, url: str, **options: bool) -> list[str]:
+    """Run trafilatura on an already parsed tree and return its paragraphs."""
+    doc = bare_extraction(tree, url=url or None, include_comments=False, include_tables=True,
+                          **options)
+    if doc is None or doc.body is None:
+        return []
+    return [p for p in _body_paragraphs(doc.body) if not _is_meta_line(p)]
+
+
+_BREAKS = frozenset(("p", "div", "li", "br", "blockquote", "pre", "tr", "h1", "h2", "h3", "h4",
+                     "h5", "h6", "section", "article", "table", "ul", "ol", "dd", "dt"))
+
+
+def _region_paragraphs(region: list[etree._Element]) -> list[str]:
+    """Plain paragraphs of the region, for pages where trafilatura finds nothing.
+
+    Block ends and <br> become line breaks (the region belongs to our copy,
+    so marking tails is allowed).
+    """
+    out: list[str] = []
+    for top in region:
+        for el in top.iter(*_BREAKS):
+            el.tail = "\n" + (el.tail or "")
+        lines = (_norm(line) for line in top.text_content().split("\n"))
+        out.extend(line for line in lines if line and not _is_meta_line(line))
+    return out
 
 
 def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
-    text = trafilatura.extract(detached_copy(tree), url=url, favor_precision=True,
-                               include_comments=False, include_tables=True)
-    return [p for p in (text or "").split("\n") if p.strip()]
+    """Body paragraphs of an article page in reading order; [] if none found."""
+    try:
+        work = deepcopy(tree)
+        _prune(work)
+        paragraphs = _trafilatura(work, url)
+        region = _best_region(work)
+        if not region:
+            return paragraphs
+        if not paragraphs:
+            return _region_paragraphs(region)
+        kept = _in_region(paragraphs, region)
+        total = sum(map(len, paragraphs))
+        if sum(map(len, kept)) < FRAC * total:
+            return paragraphs
+        return kept if kept else paragraphs
+    except (ValueError, TypeError, RecursionError, etree.LxmlError):
+        return []
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    """Parse decoded HTML; None for input lxml cannot make a document of."""
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ValueError, etree.LxmlError):
+        return None
 
 
 def generic_text(html: str, url: str) -> str:
-    return "\n\n".join(generic_paragraphs(lxml.html.fromstring(html), url))
+    """Convenience for the benchmark: parse, extract, join with blank lines."""
+    tree = _parse(html)
+    if tree is None:
+        return ""
+    return "\n\n".join(generic_paragraphs(tree, url))

@@ -1,0 +1,124 @@
+"""Hand-made pages showing each rule of the generic body extractor."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from crawler.extraction.generic import generic_paragraphs, generic_text
+
+PROSE = (
+    "The city council voted on Tuesday to expand the tram network, a decision that, "
+    "according to officials, will cost about forty million euros over five years."
+)
+PROSE2 = (
+    "Residents, who had campaigned for the extension since 2015, welcomed the vote, "
+    "although several shop owners said the works would hurt their business for months."
+)
+PROSE3 = (
+    "Construction is expected to start next spring, and the first new line, running "
+    "from the station to the university, should open to passengers in late 2027."
+)
+
+
+def _page(article: str, extra: str = "") -> str:
+    menu = "".join(f'<li><a href="/s{i}">Section {i}</a></li>' for i in range(12))
+    teasers = "".join(
+        f'<li><a href="/n{i}">Other headline number {i} about something else</a></li>'
+        for i in range(8)
+    )
+    return (
+        "<html><head><title>t</title></head><body>"
+        f'<div class="top"><ul class="menu">{menu}</ul></div>'
+        f'<div class="content"><article>{article}</article>'
+        f'<div class="more"><h3>Read also</h3><ul>{teasers}</ul></div></div>'
+        f"{extra}<div class='copy'>© 2024 Example Media</div></body></html>"
+    )
+
+
+def _paragraphs(html: str) -> list[str]:
+    return generic_paragraphs(lxml.html.document_fromstring(html), "https://example.com/a")
+
+
+def test_body_kept_and_menu_and_teasers_dropped() -> None:
+    paras = _paragraphs(_page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>"))
+    assert paras[:3] == [PROSE, PROSE2, PROSE3]
+    joined = " ".join(paras)
+    assert "Section 3" not in joined
+    assert "Other headline number" not in joined
+
+
+def test_caption_dropped() -> None:
+    figure = (
+        '<figure><img src="/x.jpg"><figcaption>Photo: John Smith / Agency</figcaption></figure>'
+    )
+    paras = _paragraphs(_page(f"<p>{PROSE}</p>{figure}<p>{PROSE2}</p><p>{PROSE3}</p>"))
+    assert PROSE2 in paras
+    assert not any("John Smith" in p for p in paras)
+
+
+def test_list_items_and_quote_kept() -> None:
+    items = "<ul><li>First, the fares will stay the same for a year.</li>" \
+            "<li>Second, night trams will run at weekends.</li></ul>"
+    quote = "<blockquote>We have waited for this moment for a very long time, honestly.</blockquote>"
+    paras = _paragraphs(_page(f"<p>{PROSE}</p>{items}<p>{PROSE2}</p>{quote}<p>{PROSE3}</p>"))
+    assert "First, the fares will stay the same for a year." in paras
+    assert "Second, night trams will run at weekends." in paras
+    assert "We have waited for this moment for a very long time, honestly." in paras
+    assert paras.index(PROSE) < paras.index(PROSE2) < paras.index(PROSE3)
+
+
+def test_date_and_counter_lines_dropped() -> None:
+    paras = _paragraphs(_page(f"<p>12:45 05.01.2012</p><p>{PROSE}</p><p>Comments: 3</p>"
+                              f"<p>{PROSE2}</p><p>{PROSE3}</p>"))
+    assert PROSE in paras
+    assert "Comments: 3" not in paras
+    assert "12:45 05.01.2012" not in paras
+
+
+def test_caller_tree_not_mutated() -> None:
+    tree = lxml.html.document_fromstring(_page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>"))
+    before = lxml.html.tostring(tree)
+    generic_paragraphs(tree, "https://example.com/a")
+    assert lxml.html.tostring(tree) == before
+
+
+def test_short_body_without_paragraph_markup() -> None:
+    # a bare <div> of text with <br> breaks, as on many old Russian news sites
+    body = (
+        "<div>Минздрав сообщил, что эпидемия гриппа в регионе пошла на спад, "
+        "а число заболевших за неделю сократилось почти вдвое.<br><br>"
+        "По словам врачей, школы откроются в понедельник, однако ограничения "
+        "на посещение больниц пока сохранятся.</div>"
+    )
+    text = generic_text(f"<html><body>{body}</body></html>", "http://example.ru/")
+    assert "эпидемия гриппа" in text
+    assert "школы откроются" in text
+
+
+def test_empty_and_garbage_input() -> None:
+    assert generic_text("", "") == ""
+    assert generic_text("   ", "") == ""
+    garbage = generic_text("\x00\x01 not html at all <<<>>>", "")
+    assert garbage == "" or "not html at all" in garbage
+    assert generic_paragraphs(lxml.html.document_fromstring("<html></html>"), "") == []
+
+
+def test_body_found_when_trafilatura_finds_nothing() -> None:
+    # the whole page sits in a wrapper named "footer": trafilatura drops it all
+    import trafilatura
+
+    html = (f'<html><body><div class="footer-wrap">{PROSE}<br>{PROSE2}<br>{PROSE3}'
+            "</div></body></html>")
+    assert not trafilatura.extract(html)
+    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
+
+
+def test_deeply_nested_page_does_not_crash() -> None:
+    html = "<html><body>" + "<div>" * 10_000 + PROSE + "</div>" * 10_000 + "</body></html>"
+    result = generic_text(html, "https://example.com/deep")
+    assert isinstance(result, str)  # libxml2 stops at depth 256, so the text may be lost
+
+
+def test_moderately_nested_page_keeps_text() -> None:
+    html = "<html><body>" + "<div>" * 200 + f"<p>{PROSE}</p><p>{PROSE2}</p>" + "</div>" * 200
+    assert PROSE in generic_text(html + "</body></html>", "https://example.com/deep")
