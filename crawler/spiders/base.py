@@ -12,6 +12,7 @@ from scrapy.exceptions import UsageError
 from scrapy.http import Response
 
 from crawler.extraction.dates import day_in_window, iso
+from crawler.failures import describe, exception_reason
 from crawler.feeds import feed_entries
 from crawler.items import ArticlePage
 from crawler.outlets import get_outlet
@@ -142,8 +143,15 @@ class OutletSpider(scrapy.Spider):
             return
         hint = iso(published.astimezone(outlet.tz)) if published and published.tzinfo else None
         yield scrapy.Request(self.fetch_url(outlet, url), callback=self.parse_article,
-                             cb_kwargs={"outlet_key": outlet.key},
+                             errback=self.article_failed, cb_kwargs={"outlet_key": outlet.key},
                              meta={"hint_published": hint, "article": True})
+
+    def article_failed(self, failure: Any) -> None:
+        """An article that could not be fetched: logged with URL and reason, counted by reason."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        self.crawler.stats.inc_value(f"articles/failed/{exception_reason(failure.value)}")
+        self.logger.warning("Article not fetched: %s: %s", url, describe(failure.value))
 
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[ArticlePage]:
         self.crawler.stats.inc_value("articles/downloaded")
