@@ -76,12 +76,11 @@ def exception_reason(exc: BaseException) -> str:
 
 
 def describe(exc: BaseException) -> str:
-    """A one-line human reason: the code plus the exception's own words when it has any."""
+    """A one-line human account of the failure (the exception's own words when it has any)."""
     if isinstance(exc, HttpError):
         response = exc.response
         if refused_redirect(response):
             location = response.headers.get("Location", b"").decode("latin-1")
             return f"HTTP {response.status} redirect to a non-HTTP URL ({location}) refused"
         return f"HTTP {response.status}"
-    text = str(exc).strip()
-    return f"{exception_reason(exc)} ({text})" if text else exception_reason(exc)
+    return str(exc).strip() or type(exc).__name__

@@ -150,8 +150,9 @@ class OutletSpider(scrapy.Spider):
         """An article that could not be fetched: logged with URL and reason, counted by reason."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        self.crawler.stats.inc_value(f"articles/failed/{exception_reason(failure.value)}")
-        self.logger.warning("Article not fetched: %s: %s", url, describe(failure.value))
+        reason = exception_reason(failure.value)
+        self.crawler.stats.inc_value(f"articles/failed/{reason}")
+        self.logger.warning("Article not fetched (%s): %s: %s", reason, url, describe(failure.value))
 
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[ArticlePage]:
         self.crawler.stats.inc_value("articles/downloaded")
