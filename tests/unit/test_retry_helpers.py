@@ -72,3 +72,14 @@ def test_reason_codes() -> None:
                    headers={"Location": "ftp://example.org/file"})
     assert exception_reason(HttpError(ftp)) == "redirect_refused_scheme"
     assert exception_reason(ValueError("x")) == "value_error"
+
+
+def test_retry_after_is_capped_by_the_setting() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares.retry import BackoffRetryMiddleware
+
+    crawler = get_crawler(settings_dict={"RETRY_AFTER_MAX": 5, "RETRY_BACKOFF_BASE": 3})
+    middleware = BackoffRetryMiddleware.from_crawler(crawler)
+    assert middleware.after_cap == 5 and middleware.base == 3
+    assert min(parse_retry_after("3600") or 0, middleware.after_cap) == 5
