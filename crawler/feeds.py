@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,12 @@ class FeedEntry:
     title: str | None = None
 
 
+# "&" that starts no entity or character reference: the commonest feed breakage ("AT&T").
+# After any recovered error libxml2 drops every later "&amp;" too (query strings lose their
+# "&"), so these are escaped before parsing rather than left to recovery.
+_BARE_AMP = re.compile(rb"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+
+
 def _safe_parser() -> etree.XMLParser:
     # No DTD loading, no entity expansion, no network: external entities stay unresolved.
     return etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False,
@@ -28,7 +35,7 @@ def _safe_parser() -> etree.XMLParser:
 def parse_xml(body: bytes) -> etree._Element | None:
     """The document root, or None when nothing could be recovered."""
     try:
-        return etree.fromstring(body.strip() or b"<x/>", _safe_parser())
+        return etree.fromstring(_BARE_AMP.sub(b"&amp;", body.strip()) or b"<x/>", _safe_parser())
     except etree.XMLSyntaxError:
         return None
 

@@ -35,6 +35,17 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [403, 408, 429, 500, 502, 503, 504, 522, 524]
+
+# --- Faults --------------------------------------------------------------------------------
+# Retries wait RETRY_BACKOFF_BASE * 2**n seconds (jittered, at most RETRY_BACKOFF_MAX), or what
+# Retry-After asks, at most RETRY_AFTER_MAX (crawler/middlewares/retry.py replaces Scrapy's).
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0
+RETRY_AFTER_MAX = 120.0
+# Only HTTP(S) is ever fetched: a redirect or link to file://, ftp://, s3:// or data: must not
+# reach a handler that would read local files or other services.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a body shorter than Content-Length is an error, retried
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -46,6 +57,8 @@ EXTRACTION_WORKERS = None
 EXTRACTION_TIMEOUT = 120  # seconds one page may take before it is given up with a reason
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 595,  # above HttpCompression (590)
     # Close to the wire: sees bodies before HttpCompressionMiddleware (590) decodes them.
     "crawler.middlewares.capture.WarcCaptureMiddleware": 950,
     # Only with WARC_REPLAY: answers every request from the archive instead of the network.

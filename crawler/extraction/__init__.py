@@ -7,6 +7,7 @@ function of its input, so it can run in worker processes off the Scrapy reactor.
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import version
 
 from crawler.extraction.body import extract_body
@@ -26,6 +27,9 @@ MIN_TEXT_CHARS = 40  # shorter bodies are stubs, blocked pages or failed extract
 
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b",
                  b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"ID3", b"fLaC", b"\x7fELF")
+
+_DOC_OPEN = re.compile(rb"<(?:html|body)[\s>]", re.IGNORECASE)
+_DOC_CLOSE = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
 
 
 class ExtractionError(Exception):
@@ -48,6 +52,15 @@ def looks_binary(body: bytes) -> bool:
     return controls / len(head) > 0.1
 
 
+def looks_truncated(body: bytes) -> bool:
+    """A whole document (it opens <html> or <body>) that never closes them was cut in transit.
+
+    HTTP cannot always tell: a server that sends a short Content-Length delivers a "complete"
+    response holding half a page, which would otherwise become a partial article.
+    """
+    return bool(_DOC_OPEN.search(body[:65536])) and not _DOC_CLOSE.search(body[-65536:])
+
+
 def extractor_info(method: str, outlet: Outlet | None) -> dict[str, str]:
     info = {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION, "method": method,
             "trafilatura": version("trafilatura")}
@@ -63,6 +76,8 @@ def extract_article(page: ArticlePage) -> Article:
         raise ExtractionError("empty_body", page.url)
     if looks_binary(page.body):
         raise ExtractionError("not_html", f"{page.url} has a binary body")
+    if looks_truncated(page.body):
+        raise ExtractionError("truncated_html", f"{page.url}: the document never closes")
     text, _codec = decode_html(page.body, page.headers.get("Content-Type"))
     try:
         tree = parse_html(text)

@@ -267,8 +267,27 @@ def _region_paragraphs(region: list[etree._Element]) -> list[str]:
     return out
 
 
+# trafilatura's justext rescue is quadratic-ish in nesting depth (a 10,000-level page takes
+# seconds to tens of seconds); no real article needs more than a few dozen levels.
+MAX_GENERIC_DEPTH = 512
+
+
+def tree_depth(tree: etree._Element, limit: int = 0) -> int:
+    """Deepest element nesting, counted iteratively (stops early once ``limit`` is passed)."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > deepest:
+            deepest = depth
+            if limit and deepest > limit:
+                break
+    return deepest
+
+
 def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     """Body paragraphs of an article page in reading order; [] if none found."""
+    if tree_depth(tree, MAX_GENERIC_DEPTH) > MAX_GENERIC_DEPTH:
+        return []  # the caller reports no_body
     try:
         work = deepcopy(tree)
         _prune(work)

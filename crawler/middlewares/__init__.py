@@ -1,1 +1,1 @@
-"""Downloader middlewares: WARC capture and replay, politeness."""
+"""Downloader middlewares: WARC capture and replay, retries with backoff, integrity."""

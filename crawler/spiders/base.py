@@ -13,6 +13,7 @@ from scrapy.http import Response
 
 from crawler.extraction.dates import day_in_window, iso
 from crawler.extraction.html import parse_html, remove_nodes, select_nodes
+from crawler.failures import describe, exception_reason
 from crawler.feeds import feed_entries
 from crawler.items import ArticlePage
 from crawler.outlets import get_outlet
@@ -196,8 +197,16 @@ class OutletSpider(scrapy.Spider):
             return
         hint = iso(published.astimezone(outlet.tz)) if published and published.tzinfo else None
         yield scrapy.Request(self.fetch_url(outlet, url), callback=self.parse_article,
-                             cb_kwargs={"outlet_key": outlet.key},
+                             errback=self.article_failed, cb_kwargs={"outlet_key": outlet.key},
                              meta={"hint_published": hint, "article": True})
+
+    def article_failed(self, failure: Any) -> None:
+        """An article that could not be fetched: logged with URL and reason, counted by reason."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        reason = exception_reason(failure.value)
+        self.crawler.stats.inc_value(f"articles/failed/{reason}")
+        self.logger.warning("Article not fetched (%s): %s: %s", reason, url, describe(failure.value))
 
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[ArticlePage]:
         self.crawler.stats.inc_value("articles/downloaded")

@@ -1,0 +1,86 @@
+"""Short, stable reason codes for failed downloads: one vocabulary for logs, stats and reports."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+
+# Exception class names (of the exception or anything it wraps) → reason code.
+_BY_CLASS = {
+    "DownloadTimeoutError": "timeout",
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "ResponseDataLossError": "data_loss",
+    "TruncatedBodyError": "data_loss",
+    "DownloadCancelledError": "maxsize",
+    "CancelledError": "maxsize",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "ConnectionRefusedError": "connection_refused",
+    "ConnectionLost": "connection_lost",
+    "ConnectionDone": "connection_lost",
+    "ConnectionAborted": "connection_lost",
+    "DownloadFailedError": "connection_lost",
+    "ResponseFailed": "connection_lost",
+    "ResponseNeverReceived": "connection_lost",
+    "CannotResolveHostError": "dns",
+    "DNSLookupError": "dns",
+    "UnsupportedURLSchemeError": "unsupported_scheme",
+    "NotSupported": "unsupported_scheme",
+}
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def status_reason(status: int) -> str:
+    return f"http_{status}"
+
+
+def refused_redirect(response: Response) -> bool:
+    """A 3xx whose Location leaves HTTP(S) (file://, ftp://): Scrapy declines to follow it."""
+    location = response.headers.get("Location")
+    if not 300 <= response.status < 400 or not location:
+        return False
+    scheme = urlsplit(location.decode("latin-1").strip()).scheme.lower()
+    return scheme not in ("", "http", "https")
+
+
+def exception_reason(exc: BaseException) -> str:
+    """The reason code of a download exception (its own class, then what it wraps)."""
+    if isinstance(exc, HttpError):
+        response = exc.response
+        return "redirect_refused_scheme" if refused_redirect(response) else status_reason(
+            response.status)
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc)
+        if "max redirections" in text:
+            return "redirect_loop"
+        if "DOWNLOAD_MAXSIZE" in text:
+            return "maxsize"
+        return "ignored"
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        name = type(current).__name__
+        if name in _BY_CLASS:
+            return _BY_CLASS[name]
+        stack += [current.__cause__, current.__context__]
+        stack += [getattr(r, "value", None) for r in getattr(current, "reasons", ()) or ()]
+    return _CAMEL.sub("_", type(exc).__name__).lower()
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line human account of the failure (the exception's own words when it has any)."""
+    if isinstance(exc, HttpError):
+        response = exc.response
+        if refused_redirect(response):
+            location = response.headers.get("Location", b"").decode("latin-1")
+            return f"HTTP {response.status} redirect to a non-HTTP URL ({location}) refused"
+        return f"HTTP {response.status}"
+    return str(exc).strip() or type(exc).__name__

@@ -1,0 +1,60 @@
+"""Decoding and extraction on hostile bodies: wrong charsets, NULs, cut documents, deep nesting."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from crawler.extraction import ExtractionError, extract_article, looks_truncated
+from crawler.extraction.encoding import decode_html
+from crawler.feeds import feed_entries
+from crawler.items import ArticlePage
+from tests.sites import faulty_belta as site
+
+TEXT = "Александр Лукашенко провел телефонный разговор. Стороны обсудили сотрудничество."
+
+
+def page(slug: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> ArticlePage:
+    return ArticlePage(url=f"https://www.belta.by/politics/view/{slug}-2026/", outlet="belta",
+                       body=body, headers={"Content-Type": content_type}, status=200,
+                       fetched_at="2026-01-08T17:00:00+00:00")
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (TEXT.encode("cp1251"), "text/html; charset=utf-8"),  # declared UTF-8, sent windows-1251
+    (TEXT.encode("utf-8"), "text/html; charset=windows-1251"),  # the reverse
+    (b'<meta charset="koi8-r">' + TEXT.encode("koi8_r"), "text/html"),  # only <meta> says
+])
+def test_lying_charsets_decode_to_the_right_text(body: bytes, content_type: str) -> None:
+    text, _ = decode_html(body, content_type)
+    assert TEXT in text
+
+
+def test_nuls_are_removed_from_text_and_title() -> None:
+    gold = site.gold_for("nul-1", 1)
+    article = extract_article(page("nul-1", site.with_nuls(gold)))
+    assert article.text == gold.text and article.title == gold.title
+
+
+def test_a_document_cut_short_is_refused() -> None:
+    whole = site.html_for(site.gold_for("cut-2", 2)).encode()
+    assert not looks_truncated(whole)
+    assert not looks_truncated(b"<p>a fragment without html or body tags</p>")
+    with pytest.raises(ExtractionError) as exc:
+        extract_article(page("cut-2", whole[: whole.index(b"</p>") + 40]))
+    assert exc.value.reason == "truncated_html"
+
+
+def test_ten_thousand_levels_give_a_reason_quickly() -> None:
+    started = time.monotonic()
+    with pytest.raises(ExtractionError) as exc:
+        extract_article(page("deep-3", site.deep(site.gold_for("deep-3", 3))))
+    assert exc.value.reason == "no_body"
+    assert time.monotonic() - started < 3  # the generic fallback is not tried on such trees
+
+
+def test_bare_ampersand_does_not_eat_later_query_separators() -> None:
+    rss = (b'<?xml version="1.0"?><rss><channel><item><title>AT&T</title><link>https://x/a</link>'
+           b"</item><item><link>https://x/b?p=1&amp;q=2</link></item></channel></rss>")
+    assert [e.url for e in feed_entries(rss)] == ["https://x/a", "https://x/b?p=1&q=2"]
