@@ -26,6 +26,7 @@ class ChangingBelta:
         self.rubrics = {g.url: belta.RUBRICS[i % len(belta.RUBRICS)]
                         for i, g in enumerate(self.golds)}
         self.broken = False
+        self.delay = 0.0  # server-side delay of every article page
 
     def path(self, gold: GoldArticle) -> str:
         return gold.url.removeprefix(f"https://{belta.HOST}")
@@ -38,7 +39,7 @@ class ChangingBelta:
             html = (html[:start] + '<div id="app" data-component="article"></div>'
                     '<script type="application/json">{"blocks": []}</script></div></div>'
                     + html[end:])
-        self.site.add(self.path(gold), html)
+        self.site.add(self.path(gold), Page(html.encode("utf-8"), delay=self.delay))
 
     def publish(self) -> None:
         """Re-render every article and the RSS (newest first)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,7 @@ class Page:
     gzip: bool = False  # send with Content-Encoding: gzip
     chunked: bool = False  # send with Transfer-Encoding: chunked
     reason: str | None = None
+    delay: float = 0.0  # seconds to wait before answering (a slow server, for kill tests)
 
 
 Handler = Callable[[str], Page | None]  # path?query -> page, for dynamic pages
@@ -127,6 +129,8 @@ class FixtureServer:
                 self._send(url, page)
 
             def _send(self, url: str, page: Page) -> None:
+                if page.delay:
+                    time.sleep(page.delay)
                 payload = gzip.compress(page.body, mtime=0) if page.gzip else page.body
                 self.send_response(page.status, page.reason)
                 if page.content_type:
