@@ -26,9 +26,14 @@ class DataDirAddon:
 
     @staticmethod
     def offline(settings: BaseSettings) -> None:
-        """Replay mode: no download handler may open a connection; politeness delays are moot."""
+        """Replay mode: no download handler may open a connection; delays and retries are moot."""
         handlers = {scheme: "crawler.middlewares.replay.OfflineDownloadHandler"
                     for scheme in ("http", "https", "ftp", "s3", "file", "data")}
         for name, value in (("DOWNLOAD_HANDLERS", handlers), ("DOWNLOAD_DELAY", 0),
-                            ("AUTOTHROTTLE_ENABLED", False), ("WARC_ENABLED", False)):
+                            ("AUTOTHROTTLE_ENABLED", False), ("WARC_ENABLED", False),
+                            ("RETRY_ENABLED", False)):
             settings.set(name, value, priority=max(settings.getpriority(name) or 0, 40))
+        if not settings.get("STATE_PATH"):
+            # A replay rebuilds items from scratch: it must neither skip articles the live
+            # crawl already knows nor count replayed pages as new versions of them.
+            settings.set("STATE_PATH", ":memory:", priority=settings.getpriority("STATE_PATH"))

@@ -71,9 +71,30 @@ WARC_REPLAY_AT = None  # YYYYMMDDhhmmss: replay the web as archived at that mome
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractionPipeline": 100,
+    "crawler.health.ExtractionHealthPipeline": 150,
     "crawler.pipelines.DateWindowPipeline": 200,
+    "crawler.incremental.IncrementalPipeline": 300,
     "crawler.pipelines.ValidationPipeline": 900,
 }
+
+# --- Scheduled runs ----------------------------------------------------------------------
+# State of every exported article (text digest, version, MinHash signature) lives in a
+# StateStore: STATE_BACKEND names its class, STATE_PATH its file (default
+# DATA_DIR/state/state.sqlite3). Known article pages older than REFETCH_MAX_AGE_DAYS (from
+# their publication date, else first capture) are not downloaded again; younger ones are,
+# to catch quiet edits.
+STATE_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
+STATE_PATH = None
+REFETCH_MAX_AGE_DAYS = 3
+SPIDER_MIDDLEWARES = {"crawler.incremental.KnownArticleMiddleware": 950}
+# JOBDIR resumption defers to the state store (see crawler/jobstate.py).
+DUPEFILTER_CLASS = "crawler.jobstate.RunDupeFilter"
+FEED_STORAGES = {"": "crawler.jobstate.DurableFileFeedStorage",
+                 "file": "crawler.jobstate.DurableFileFeedStorage"}
+# Run health: alarms when a run looks broken compared with the median of the previous
+# HEALTH_HISTORY runs of the same spider (see crawler/runhealth.py).
+HEALTH_MIN = 0.8
+HEALTH_HISTORY = 10
 
 # --- Outlets -------------------------------------------------------------------------------
 # Base URL per outlet key or host, for mirrors (or local test sites), e.g.

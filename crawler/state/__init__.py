@@ -1,0 +1,62 @@
+"""What scheduled runs remember between runs: one record per article, and text signatures.
+
+Backends implement :class:`StateStore`; the SQLite one is the default and a Redis one (for
+scrapy-redis mode) plugs in through ``STATE_BACKEND``. Callers never see SQL or Redis commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from scrapy.utils.misc import load_object
+
+DEFAULT_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """The last exported version of an article, keyed by its canonical URL."""
+
+    url: str
+    id: str
+    digest: str  # of the normalised text (see crawler.incremental.text_digest)
+    version: int
+    first_captured: str  # UTC ISO 8601 capture time of version 1
+    captured: str  # UTC ISO 8601 capture time of this version
+    published: str | None  # the article's own publication date, ISO 8601
+
+
+@runtime_checkable
+class StateStore(Protocol):
+    """The whole interface a backend offers; keep it small so Redis can mirror it."""
+
+    def get(self, url: str) -> ArticleRecord | None:
+        """The record for a canonical URL, or None for an article never exported."""
+
+    def put(self, record: ArticleRecord, signature: bytes | None = None) -> None:
+        """Store a record (and the text's MinHash signature) atomically, replacing older ones."""
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        """(article id, signature) pairs, to rebuild the near-duplicate index at open."""
+
+    def close(self) -> None:
+        """Release connections; the store must be consistent after every ``put`` anyway."""
+
+
+def state_path(settings: Any) -> Path:
+    explicit = settings.get("STATE_PATH")
+    if explicit:
+        return Path(explicit)
+    return Path(settings.get("DATA_DIR") or "data") / "state" / "state.sqlite3"
+
+
+def open_state(settings: Any) -> StateStore:
+    """The store ``STATE_BACKEND`` names, built with ``from_settings(settings)``."""
+    cls = load_object(settings.get("STATE_BACKEND") or DEFAULT_BACKEND)
+    store = cls.from_settings(settings)
+    if not isinstance(store, StateStore):
+        raise TypeError(f"STATE_BACKEND {cls!r} does not implement StateStore")
+    return store

@@ -1,0 +1,98 @@
+"""`scrapy crawlall` and near-duplicates across outlets (БЕЛТА and a district reprint).
+
+No district spider exists on this branch yet, so a test-only spider
+(tests/support/spiders/district.py) crawls the shklovinfo.by outlet row with the shared
+OutletSpider code; SPIDER_MODULES adds it for these runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from crawler.urls import article_id
+from tests.sites import belta
+from tests.sites.scheduled import ChangingBelta, shklov_copy
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, run_crawl
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+MODULES = "crawler.spiders,tests.support.spiders"
+
+
+def items_of(data_dir: Path, spider: str) -> list[dict]:
+    return [json.loads(line) for path in sorted((data_dir / "items").glob(f"{spider}-*.jsonl"))
+            for line in path.read_text("utf-8").splitlines() if line]
+
+
+def crawlall(data_dir: Path, server: FixtureServer, *extra: str) -> subprocess.CompletedProcess:
+    settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "SPIDER_MODULES": MODULES,
+                "OUTLET_BASE_URLS": json.dumps(server.base_urls())}
+    cmd = [*SCRAPY, "crawlall", *extra]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={value}"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+
+
+@pytest.fixture()
+def sites():
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    agency = ChangingBelta(start=now - timedelta(hours=2), count=4)
+    agency.publish()
+    district, copy = shklov_copy(agency.golds[1])
+    return agency, district, copy
+
+
+def test_reprint_is_a_near_duplicate_across_runs(sites, tmp_path: Path) -> None:
+    agency, district, copy = sites
+    with FixtureServer([agency.site, district]) as server:
+        first = run_crawl("belta", tmp_path, server, settings={"SPIDER_MODULES": MODULES})
+        second = run_crawl("district_shklov", tmp_path, server,
+                           settings={"SPIDER_MODULES": MODULES})
+    assert first.returncode == 0 and second.returncode == 0, second.log[-3000:]
+    assert all(i["near_duplicates"] == [] for i in first.items)
+    [reprint] = second.items
+    assert reprint["url"] == copy.url and reprint["title"] == copy.title
+    assert reprint["source"] == "shklovinfo.by"
+    # Only the copied article, not the other БЕЛТА texts built from the same sentence pool.
+    assert reprint["near_duplicates"] == [article_id(agency.golds[1].url)]
+    assert second.stats["incremental/near_duplicates"] == 1
+
+
+def test_crawlall_runs_every_spider_in_order_and_reports(sites, tmp_path: Path) -> None:
+    agency, district, copy = sites
+    with FixtureServer([agency.site, district]) as server:
+        proc = crawlall(tmp_path, server)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        lines = proc.stdout.strip().splitlines()
+        assert [line.split(":")[0] for line in lines] == ["belta", "district_shklov"]
+        assert lines[0].startswith("belta: ok (finished) ") and "new=4" in lines[0]
+        assert lines[1].startswith("district_shklov: ok (finished) ") and "new=1" in lines[1]
+        # Same process, sequential: the reprint sees the agency article of this very run.
+        [reprint] = items_of(tmp_path, "district_shklov")
+        assert reprint["near_duplicates"] == [article_id(agency.golds[1].url)]
+        assert len(items_of(tmp_path, "belta")) == 4
+
+        agency.broken = True  # a redesign empties БЕЛТА bodies: crawlall must fail
+        agency.publish()
+        broken = crawlall(tmp_path, server)
+    assert broken.returncode == 1, broken.stderr[-3000:]
+    out = broken.stdout.strip().splitlines()
+    assert out[0].startswith("belta: UNHEALTHY") and "ALARM extraction health" in out[0]
+    assert out[1].startswith("district_shklov: ok")  # the other spider still ran
+    assert "ALARM belta: extraction health" in broken.stderr
+
+
+def test_crawlall_passes_spider_arguments(sites, tmp_path: Path) -> None:
+    agency, district, _ = sites
+    with FixtureServer([agency.site, district]) as server:
+        proc = crawlall(tmp_path, server, "-a", "since=2026-13-01")
+    assert proc.returncode == 1
+    assert "CRASHED" in proc.stdout and "since" in proc.stdout + proc.stderr

@@ -1,0 +1,84 @@
+"""A crawl killed mid-way (SIGTERM or SIGKILL) and started again with the same JOBDIR and
+DATA_DIR must end with every article exported exactly once over both runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.sites import belta
+from tests.sites.scheduled import ChangingBelta
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+COUNT = 30
+
+
+def feed_items(data_dir: Path) -> list[dict]:
+    return [json.loads(line) for path in sorted((data_dir / "items").glob("belta-*.jsonl"))
+            for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def start_crawl(data_dir: Path, server: FixtureServer) -> subprocess.Popen:
+    settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "JOBDIR": str(data_dir / "job"),
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "CONCURRENT_REQUESTS": 2,
+                "OUTLET_BASE_URLS": json.dumps(server.base_urls())}
+    cmd = [*SCRAPY, "crawl", "belta"]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={value}"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def wait_for_items(data_dir: Path, proc: subprocess.Popen, at_least: int) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"crawl ended before the kill: {proc.stderr.read()[-3000:]}")
+        count = len(feed_items(data_dir))
+        if count >= at_least:
+            return count
+        time.sleep(0.05)
+    raise AssertionError("crawl produced too few items")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
+def test_restart_after_kill_completes_without_duplicates(sig: signal.Signals,
+                                                         tmp_path: Path) -> None:
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=1), count=COUNT)
+    site.delay = 0.2
+    site.publish()
+    with FixtureServer([site.site]) as server:
+        proc = start_crawl(tmp_path, server)
+        before = wait_for_items(tmp_path, proc, at_least=5)
+        if sig == signal.SIGKILL:
+            os.killpg(proc.pid, signal.SIGKILL)  # the crawl and its extraction workers
+        else:
+            proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        killed = feed_items(tmp_path)
+        assert before <= len(killed) < COUNT, "the kill must land mid-crawl"
+
+        again = start_crawl(tmp_path, server)
+        _, err = again.communicate(timeout=120)
+        assert again.returncode == 0, err[-3000:]
+    items = feed_items(tmp_path)
+    ids = Counter(item["id"] for item in items)
+    assert [i for i, n in ids.items() if n > 1] == [], "duplicates over both runs"
+    assert sorted(item["url"] for item in items) == sorted(g.url for g in site.golds)
+    assert all(item["version"] == 1 for item in items)
+    reports = sorted((tmp_path / "reports").glob("belta-*.json"))
+    last = json.loads(reports[-1].read_text("utf-8"))
+    assert last["summary"]["articles_new"] == COUNT - len(killed)

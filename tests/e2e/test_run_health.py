@@ -1,0 +1,71 @@
+"""Run reports and alarms: a markup change that empties bodies must fail the run loudly."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.sites import belta
+from tests.sites.scheduled import ChangingBelta
+from tests.support.crawl import run_crawl
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+
+def reports(data_dir) -> list[dict]:
+    return [json.loads(p.read_text("utf-8"))
+            for p in sorted((data_dir / "reports").glob("belta-*.json"))]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory):
+    data_dir = tmp_path_factory.mktemp("health")
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=1), count=6)  # young: re-checked each run
+    site.publish()
+    with FixtureServer([site.site]) as server:
+        healthy = run_crawl("belta", data_dir, server)
+        quiet = run_crawl("belta", data_dir, server)  # nothing new, nothing edited
+        site.broken = True
+        site.publish()
+        broken = run_crawl("belta", data_dir, server)
+    return healthy, quiet, broken, reports(data_dir)
+
+
+def test_healthy_runs_exit_zero_with_a_full_report(runs) -> None:
+    healthy, quiet, _, reps = runs
+    assert healthy.returncode == 0, healthy.log[-3000:]
+    assert quiet.returncode == 0, quiet.log[-3000:]
+    first, second = reps[0], reps[1]
+    assert first["healthy"] is True and first["alarms"] == []
+    summary = first["summary"]
+    assert summary["articles_new"] == 6 and summary["article_pages_fetched"] == 6
+    assert summary["pages_fetched"] >= 8  # robots.txt, feed, six articles
+    assert summary["extraction_health"] == 1.0
+    assert summary["errors"] == 0 and summary["blocked_pages"] == 0
+    # The quiet run re-checks the six young articles and finds them unchanged.
+    assert second["healthy"] is True
+    assert second["summary"]["articles_unchanged"] == 6
+    assert second["summary"]["articles_new"] == 0
+    assert second["baseline"]["runs"] == 1 and second["baseline"]["articles"] == 6
+
+
+def test_empty_bodies_raise_alarms_and_fail_the_process(runs) -> None:
+    _, _, broken, reps = runs
+    assert broken.returncode == 1, broken.log[-3000:]
+    assert broken.items == []
+    report = reps[-1]
+    assert report["healthy"] is False
+    assert report["summary"]["extraction_health"] == 0.0
+    assert report["baseline"]["articles"] == 6
+    alarms = " | ".join(report["alarms"])
+    assert "no articles" in alarms
+    assert "extraction health 0.00 below 0.80" in alarms
+    assert "errors, above 5" in alarms
+    error_lines = [line for line in broken.log.splitlines() if "ERROR" in line and "ALARM" in line]
+    assert any("extraction health" in line for line in error_lines), broken.log[-3000:]
+    assert broken.stats["health/healthy"] == 0
+    assert broken.stats["extraction/failed/no_body"] == 6

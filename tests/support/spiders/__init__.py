@@ -1,0 +1,1 @@
+"""Spiders that exist only for tests (enabled with -s SPIDER_MODULES=...)."""
