@@ -1,0 +1,93 @@
+"""Loopback crawl throughput: where a crawl's time goes, and what capture and extraction cost.
+
+    .venv/bin/python bench/crawl_throughput.py [--pages 2000] [--repeat 1]
+
+Runs real ``scrapy crawl belta`` processes against a local site (download delays off) in
+several configurations, in one run so the ratios compare like with like, and appends the
+results to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.site import BenchServer  # noqa: E402
+from bench.report import append_section  # noqa: E402
+
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RANDOMIZE_DOWNLOAD_DELAY": False,
+        "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "LOG_LEVEL": "WARNING",
+        "ITEMS_TO_DATA_DIR": False, "OUTLET_BASE_URLS": {"www.belta.by": "http://www.belta.by"}}
+
+CONFIGS: dict[str, dict] = {
+    "a_bare": {"WARC_ENABLED": False, "ITEM_PIPELINES": {}},
+    "a_bare_capture": {"ITEM_PIPELINES": {}},
+    "b_full_inline": {"EXTRACTION_WORKERS": 0},
+    "c_full_shipped": {},
+    "c_full_no_capture": {"WARC_ENABLED": False},
+}
+
+
+def run(config: str, server: BenchServer, workdir: Path) -> dict:
+    data = workdir / config
+    settings = {**FAST, **CONFIGS[config], "DATA_DIR": str(data)}
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "belta"]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={json.dumps(value) if isinstance(value, dict) else value}"]
+    if "ITEM_PIPELINES" not in CONFIGS[config]:
+        cmd += ["-O", str(data / "items.jsonl")]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **server.env}, capture_output=True,
+                          text=True, timeout=3600)
+    wall = time.perf_counter() - started
+    if proc.returncode:
+        raise RuntimeError(f"{config} failed:\n{proc.stderr[-3000:]}")
+    report = json.loads(sorted((data / "reports").glob("*.json"))[-1].read_text())["stats"]
+    pages = report.get("articles/downloaded", 0)
+    elapsed = report["elapsed_time_seconds"]
+    return {"config": config, "pages": pages, "items": report.get("item_scraped_count", 0),
+            "elapsed_s": round(elapsed, 2), "wall_s": round(wall, 2),
+            "pages_per_s": round(pages / elapsed, 1), "peak_rss_mb":
+            round(report.get("memusage/max", 0) / 2**20, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    rows = []
+    with BenchServer(args.pages) as server, tempfile.TemporaryDirectory() as tmp:
+        for config in args.configs.split(","):
+            rows.append(run(config, server, Path(tmp)))
+            print(json.dumps(rows[-1]), flush=True)
+    by = {r["config"]: r for r in rows}
+    ratios = {}
+    if {"a_bare", "a_bare_capture"} <= by.keys():
+        ratios["capture cost, no extraction (1 - capture/bare)"] = round(
+            1 - by["a_bare_capture"]["pages_per_s"] / by["a_bare"]["pages_per_s"], 3)
+    if {"c_full_shipped", "c_full_no_capture"} <= by.keys():
+        ratios["capture cost, full pipeline (1 - shipped/no capture)"] = round(
+            1 - by["c_full_shipped"]["pages_per_s"] / by["c_full_no_capture"]["pages_per_s"], 3)
+    if {"b_full_inline", "c_full_shipped"} <= by.keys():
+        ratios["(c) shipped / (b) inline"] = round(
+            by["c_full_shipped"]["pages_per_s"] / by["b_full_inline"]["pages_per_s"], 2)
+    print(json.dumps(ratios, indent=1))
+    if not args.no_write:
+        append_section("Crawl throughput", f"python bench/crawl_throughput.py --pages {args.pages}",
+                       rows, ratios)
+
+
+if __name__ == "__main__":
+    main()
