@@ -95,11 +95,11 @@ class OutletSpider(scrapy.Spider):
     def backfill(self) -> bool:
         return self.since is not None
 
-    def window_days(self) -> Iterator[date]:
-        """Every day of the window, newest first."""
+    def window_days(self, outlet: Outlet | None = None) -> Iterator[date]:
+        """Every day of the window, newest first (today in ``outlet``'s zone when open-ended)."""
         if not self.since:
             return
-        day = self.until or datetime.now(self.outlet.tz).date()
+        day = self.until or datetime.now((outlet or self.outlet).tz).date()
         while day >= self.since:
             yield day
             day -= timedelta(days=1)
