@@ -20,3 +20,19 @@ class DataDirAddon:
                              {"format": "jsonlines", "encoding": "utf-8"})
             priority = settings.getpriority("FEEDS") or 0
             settings.set("FEEDS", feeds, priority=max(priority, 15))
+
+
+class ContactAddon:
+    """A user who sets only CONTACT_URL gets a User-Agent naming it, not the project default.
+
+    Site owners read the User-Agent to reach whoever crawls them. A User-Agent the user wrote
+    (one without the default contact URL in it) is left alone.
+    """
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        from crawler import settings as defaults
+
+        contact, agent = settings.get("CONTACT_URL"), settings.get("USER_AGENT") or ""
+        if contact and contact != defaults.CONTACT_URL and defaults.CONTACT_URL in agent:
+            settings.set("USER_AGENT", agent.replace(defaults.CONTACT_URL, contact),
+                         priority=settings.getpriority("USER_AGENT") or "addon")

@@ -12,12 +12,13 @@ DATA_DIR = "data"
 WARC_DIR = None
 ITEMS_TO_DATA_DIR = True  # also export items to DATA_DIR/items besides any -o/-O feed
 FEED_EXPORT_ENCODING = "utf-8"
-ADDONS = {"crawler.addons.DataDirAddon": 0}
+ADDONS = {"crawler.addons.DataDirAddon": 0, "crawler.addons.ContactAddon": 0}
 
 # --- Identity and politeness -------------------------------------------------------------
 CONTACT_URL = "https://github.com/news-archive/crawler"
 USER_AGENT = f"news-archive/0.1 (+{CONTACT_URL}; research archive of Belarusian and Russian media)"
-ROBOTSTXT_OBEY = True
+ROBOTSTXT_OBEY = True  # Crawl-delay too (crawler.politeness.RobotsCrawlDelay)
+ROBOTSTXT_CRAWL_DELAY_MAX = 60.0  # seconds; a larger Crawl-delay is capped with a warning
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0  # seconds between requests to one host (at least)
@@ -55,4 +56,4 @@ OUTLET_BASE_URLS: dict[str, str] = {}
 
 LOG_LEVEL = "INFO"
 
-EXTENSIONS = {"crawler.extensions.RunReport": 500}
+EXTENSIONS = {"crawler.extensions.RunReport": 500, "crawler.politeness.RobotsCrawlDelay": 510}
