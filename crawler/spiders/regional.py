@@ -55,6 +55,11 @@ class RegionalSpider(OutletSpider):
         self.site_keys = select_sites(sites, load_sites())
         self.archive_links: Counter[str] = Counter()
 
+    @classmethod
+    def check_arguments(cls, sites: str | None = None, **kwargs: Any) -> None:
+        select_sites(sites, load_sites())
+        super().check_arguments(**kwargs)
+
     @property
     def outlet(self) -> Outlet:
         """The first selected site: all share Europe/Minsk; per-site code passes its outlet."""

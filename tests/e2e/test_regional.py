@@ -146,7 +146,8 @@ def test_sites_argument_limits_the_crawl(sites, tmp_path) -> None:
 
 def test_unknown_site_is_a_usage_error(tmp_path) -> None:
     result = run_crawl("regional", tmp_path, args={"sites": "pvestnik.by,nowhere.by"})
-    assert result.returncode != 0
+    assert result.returncode == 2  # a usage error, before any download
+    assert "Traceback" not in result.log
     assert "unknown host(s) nowhere.by" in result.log
     assert "known hosts: " in result.log and "shklovinfo.by" in result.log
     assert result.items == []
