@@ -37,3 +37,18 @@ class DataDirAddon:
             # A replay rebuilds items from scratch: it must neither skip articles the live
             # crawl already knows nor count replayed pages as new versions of them.
             settings.set("STATE_PATH", ":memory:", priority=settings.getpriority("STATE_PATH"))
+
+class ContactAddon:
+    """A user who sets only CONTACT_URL gets a User-Agent naming it, not the project default.
+
+    Site owners read the User-Agent to reach whoever crawls them. A User-Agent the user wrote
+    (one without the default contact URL in it) is left alone.
+    """
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        from crawler import settings as defaults
+
+        contact, agent = settings.get("CONTACT_URL"), settings.get("USER_AGENT") or ""
+        if contact and contact != defaults.CONTACT_URL and defaults.CONTACT_URL in agent:
+            settings.set("USER_AGENT", agent.replace(defaults.CONTACT_URL, contact),
+                         priority=settings.getpriority("USER_AGENT") or "addon")

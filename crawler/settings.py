@@ -15,12 +15,13 @@ WARC_PREFIX = None  # file name prefix (default: BOT_NAME); the spider name is a
 WARC_MAX_SIZE = 1_000_000_000  # rotate to a new file past this many bytes
 ITEMS_TO_DATA_DIR = True  # also export items to DATA_DIR/items besides any -o/-O feed
 FEED_EXPORT_ENCODING = "utf-8"
-ADDONS = {"crawler.addons.DataDirAddon": 0}
+ADDONS = {"crawler.addons.DataDirAddon": 0, "crawler.addons.ContactAddon": 0}
 
 # --- Identity and politeness -------------------------------------------------------------
 CONTACT_URL = "https://github.com/news-archive/crawler"
 USER_AGENT = f"news-archive/0.1 (+{CONTACT_URL}; research archive of Belarusian and Russian media)"
-ROBOTSTXT_OBEY = True
+ROBOTSTXT_OBEY = True  # Crawl-delay too (crawler.politeness.RobotsCrawlDelay)
+ROBOTSTXT_CRAWL_DELAY_MAX = 60.0  # seconds; a larger Crawl-delay is capped with a warning
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0  # seconds between requests to one host (at least)
@@ -105,4 +106,4 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"
 REMOTE_CONTROL_ENABLED = False  # no control port on crawl machines
 
-EXTENSIONS = {"crawler.extensions.RunReport": 500}
+EXTENSIONS = {"crawler.extensions.RunReport": 500, "crawler.politeness.RobotsCrawlDelay": 510}

@@ -1,9 +1,11 @@
-"""``scrapy crawl`` exactly as Scrapy runs it, plus exit status 1 for an unhealthy run.
+"""``scrapy crawl`` as Scrapy runs it, with spider arguments checked first and exit status 1
+for an unhealthy run.
 
-Scrapy 2.19's crawl command derives its exit code only from
-``crawler_process.bootstrap_failed``, and nothing a running crawler (extension, pipeline)
-holds reaches the process object, so no component can set it. This subclass leaves the
-crawl untouched and only reads the run outcomes the RunReport extension recorded.
+Scrapy builds the spider inside the running reactor, where a UsageError becomes a traceback;
+checking ``-a`` values here makes a bad value a plain usage error (exit status 2) before
+anything is downloaded. Scrapy 2.19 derives the exit code only from
+``crawler_process.bootstrap_failed`` and no running component can reach the process object,
+so the outcome the RunReport extension recorded is read after the crawl.
 """
 
 from __future__ import annotations
@@ -17,6 +19,14 @@ from crawler.runhealth import finished_runs
 
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) == 1 and self.crawler_process is not None:
+            try:
+                spidercls = self.crawler_process.spider_loader.load(args[0])
+            except KeyError:
+                spidercls = None
+            check = getattr(spidercls, "check_arguments", None)
+            if callable(check):
+                check(**opts.spargs)
         super().run(args, opts)
         if any(not outcome.healthy for outcome in finished_runs):
             self.exitcode = self.exitcode or 1

@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from crawler.outlets.archives import ARCHIVE_SCHEMES
 from crawler.outlets.base import COMMON_CUT_MARKERS, ArticleRules, Outlet
 
 SITES_FILE = Path(__file__).with_name("regional_sites.toml")
@@ -15,7 +16,9 @@ _RULE_FIELDS = {"title", "subtitle", "published", "published_visible", "modified
                 "default_authors", "section", "tags", "body", "drop", "cut_markers",
                 "drop_paragraphs", "author_line", "version"}
 # Row fields that describe discovery rather than markup; kept on Outlet.extra.
-_EXTRA_FIELDS = {"archive", "sitemap"}
+# listing_links: one CSS selector (commas allowed) for the links of a listing's main column,
+# so sidebar "latest news" widgets do not leak other days into a day archive.
+_EXTRA_FIELDS = {"archive", "sitemap", "listing_links"}
 
 
 def _tuple(value: Any) -> Any:
@@ -31,6 +34,10 @@ def outlet_from_row(row: dict[str, Any], defaults: dict[str, Any]) -> Outlet:
     unknown = set(merged) - known
     if unknown:
         raise ValueError(f"regional site {row.get('host')!r}: unknown fields {sorted(unknown)}")
+    archive = merged.get("archive", "none")
+    if archive not in ARCHIVE_SCHEMES:
+        raise ValueError(f"regional site {row.get('host')!r}: unknown archive scheme {archive!r};"
+                         f" known: {sorted(ARCHIVE_SCHEMES)}")
     rules = {k: _tuple(v) for k, v in merged.items() if k in _RULE_FIELDS}
     rules["cut_markers"] = tuple(rules.get("cut_markers", ())) + COMMON_CUT_MARKERS
     host = merged["host"]
@@ -52,6 +59,7 @@ def outlet_from_row(row: dict[str, Any], defaults: dict[str, Any]) -> Outlet:
 
 
 def load_sites(path: Path = SITES_FILE) -> dict[str, Outlet]:
+    """Every district site of the table, keyed by host (the outlet key)."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     defaults = data.get("defaults", {})

@@ -30,6 +30,15 @@ def parse_day(value: str | None, name: str) -> date | None:
         raise UsageError(f"-a {name}={value!r}: expected a date as YYYY-MM-DD") from None
 
 
+def parse_window(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    first, last = parse_day(since, "since"), parse_day(until, "until")
+    if first and last and first > last:
+        raise UsageError(f"-a since={first} is after -a until={last}")
+    if last and not first:
+        raise UsageError("-a until needs -a since (the first day of the window)")
+    return first, last
+
+
 class OutletSpider(scrapy.Spider):
     """Base for every outlet spider.
 
@@ -43,13 +52,14 @@ class OutletSpider(scrapy.Spider):
     def __init__(self, *args: Any, since: str | None = None, until: str | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.since = parse_day(since, "since")
-        self.until = parse_day(until, "until")
-        if self.since and self.until and self.since > self.until:
-            raise UsageError(f"-a since={self.since} is after -a until={self.until}")
-        if self.until and not self.since:
-            raise UsageError("-a until needs -a since (the first day of the window)")
+        self.since, self.until = parse_window(since, until)
         self.base_urls: dict[str, str] = {}
+
+    @classmethod
+    def check_arguments(cls, since: str | None = None, until: str | None = None,
+                        **_: Any) -> None:
+        """Raise UsageError for bad ``-a`` values before the crawl starts (crawl command)."""
+        parse_window(since, until)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> OutletSpider:
@@ -97,11 +107,11 @@ class OutletSpider(scrapy.Spider):
     def backfill(self) -> bool:
         return self.since is not None
 
-    def window_days(self) -> Iterator[date]:
-        """Every day of the window, newest first."""
+    def window_days(self, outlet: Outlet | None = None) -> Iterator[date]:
+        """Every day of the window, newest first (today in ``outlet``'s zone when open-ended)."""
         if not self.since:
             return
-        day = self.until or datetime.now(self.outlet.tz).date()
+        day = self.until or datetime.now((outlet or self.outlet).tz).date()
         while day >= self.since:
             yield day
             day -= timedelta(days=1)

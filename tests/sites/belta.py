@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 from html import escape
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for, rss, title_for
@@ -68,11 +70,44 @@ def article_page(gold: GoldArticle, rubric: str, author: str | None) -> str:
 </body></html>"""
 
 
-def build(start: datetime | None = None, count: int = 10) -> tuple[VirtualSite, list[GoldArticle]]:
-    """A BELTA with ``count`` articles, two a day going back from ``start``."""
+LENTA_PER_PAGE = 2
+
+
+def lenta_page(day: date, page: int, shown: list[tuple[GoldArticle, str]], more: bool) -> str:
+    """A page of the day archive ("Все новости" lenta), shaped after outlets.md §2."""
+    items = []
+    for gold, rubric in shown:
+        p = gold.published
+        path = gold.url.removeprefix(f"https://{HOST}")
+        items.append(f"""<div class="news_item lenta_item">
+<div class="new_date"><div class="day">{p.day:02d}</div><div class="month_year">{MONTHS_GEN[p.month - 1]} {p.year}</div></div>
+<a href="https://{HOST}/{rubric}/" class="lenta_rubric">{SECTION_NAMES[rubric]}</a>
+<a href="{path}" class="lenta_item_title"><span class="date">{p:%H:%M}</span> {escape(gold.title)}</a>
+</div>""")
+    query = f"?day={day:%d}&amp;month={day:%m}&amp;year={day:%y}"
+    nav = (f'<div class="pager"><a href="/all_news/page/{page + 1}/{query}">Следующая</a></div>'
+           if more else "")
+    return f"""<!DOCTYPE html>
+<html lang="ru"><head><meta charset="utf-8"><title>Все новости | БЕЛТА</title></head><body>
+<div class="header"><a href="/">БЕЛТА — Новости Беларуси</a>
+<ul class="menu"><li><a href="/president/">Президент</a></li><li><a href="/all_news/">Все новости</a></li>
+<li><a href="/printv/president/view/x/">Версия для печати</a></li></ul></div>
+<div class="main"><div class="content_margin"><h1>Все новости</h1>
+<div class="lenta_news">{"".join(items)}</div>{nav}
+<div class="news_item"><a href="/regions/view/x-1-2026/">Минск-Новости: последние события</a></div>
+</div></div></body></html>"""
+
+
+def build(start: datetime | None = None, count: int = 10,
+          rss_count: int | None = None) -> tuple[VirtualSite, list[GoldArticle]]:
+    """A BELTA with ``count`` articles, two a day going back from ``start``.
+
+    The RSS holds the newest ``rss_count`` (all by default); the day archive holds them all.
+    """
     start = start or datetime(2026, 1, 8, 19, 51, tzinfo=TZ)
     site = VirtualSite(HOST)
     golds: list[GoldArticle] = []
+    rubrics: list[str] = []
     entries = []
     for i in range(count):
         rubric = RUBRICS[i % len(RUBRICS)]
@@ -84,13 +119,33 @@ def build(start: datetime | None = None, count: int = 10) -> tuple[VirtualSite, 
                            published=published, authors=[author] if author else ["БЕЛТА"],
                            section=None, tags=[f"Тег {i}", "Лукашенко"])
         golds.append(gold)
+        rubrics.append(rubric)
         path = url.removeprefix(f"https://{HOST}")
         site.add(path, article_page(gold, rubric, author))
         entries.append((gold.title, url + "?utm_source=rss&utm_medium=feed", published,
                         "<p>Анонс</p>"))
+    entries = entries[:rss_count] if rss_count is not None else entries
     site.add("/rss", Page(rss("БЕЛТА", f"https://{HOST}/", entries).encode(),
                           content_type="application/rss+xml; charset=utf-8"))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /printv\nDisallow: /*getResults*\n",
                                  content_type="text/plain"))
     site.add("/printv/president/view/x/", "<html><body>print</body></html>")
+    newest_first = sorted(zip(golds, rubrics, strict=True), key=lambda gr: gr[0].published,
+                          reverse=True)
+
+    def day_archive(target: str) -> Page | None:
+        parts = urlsplit(target)
+        match = re.fullmatch(r"/all_news/page/(\d+)/", parts.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if not match or not {"day", "month", "year"} <= set(query):
+            return None
+        day = date(2000 + int(query["year"]), int(query["month"]), int(query["day"]))
+        page = int(match.group(1))
+        # The lenta of a day starts at its last item and runs on into older days.
+        older = [(g, r) for g, r in newest_first if g.published.date() <= day]
+        shown = older[(page - 1) * LENTA_PER_PAGE:page * LENTA_PER_PAGE]
+        more = len(older) > page * LENTA_PER_PAGE
+        return Page(lenta_page(day, page, shown, more).encode())
+
+    site.dynamic.append(day_archive)
     return site, golds

@@ -62,6 +62,16 @@ class Served:
     payload_sha256: str  # of the entity body as sent (encoding kept, chunk framing removed)
 
 
+@dataclass
+class Hit:
+    """One request as the server saw it: when, what, from whom and whether via the proxy form."""
+
+    at: float  # time.monotonic() on arrival
+    url: str
+    user_agent: str
+    proxied: bool  # absolute-form request line (GET http://host/path): sent to us as a proxy
+
+
 NOT_FOUND = Page(b"<html><body><h1>404</h1></body></html>", status=404)
 
 
@@ -72,6 +82,7 @@ class FixtureServer:
         self.sites = {s.host: s for s in sites}
         self.served: list[Served] = []
         self.requests: list[str] = []
+        self.hits: list[Hit] = []
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
@@ -101,6 +112,9 @@ class FixtureServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
+    def hits_for(self, host: str) -> list[Hit]:
+        return [h for h in self.hits if urlsplit(h.url).hostname == host]
+
     def requested_paths(self, host: str) -> list[str]:
         prefix = f"http://{host}"
         return [u[len(prefix):] for u in self.requests if u.startswith(prefix)]
@@ -115,7 +129,9 @@ class FixtureServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
-                if self.path.startswith(("http://", "https://")):
+                arrived = time.monotonic()
+                proxied = self.path.startswith(("http://", "https://"))
+                if proxied:
                     parts = urlsplit(self.path)
                     host, target = parts.hostname or "", parts.path + (
                         f"?{parts.query}" if parts.query else "")
@@ -124,6 +140,8 @@ class FixtureServer:
                 url = f"http://{host}{target}"
                 with server._lock:
                     server.requests.append(url)
+                    server.hits.append(Hit(arrived, url, self.headers.get("User-Agent") or "",
+                                           proxied))
                 site = server.sites.get(host)
                 page = (site.find(target) if site else None) or NOT_FOUND
                 self._send(url, page)

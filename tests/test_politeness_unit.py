@@ -1,0 +1,48 @@
+"""Crawl-delay floor arithmetic and the contact add-on, without a crawl."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from scrapy.core.downloader import Slot
+from scrapy.settings import Settings
+
+from crawler import settings as defaults
+from crawler.addons import ContactAddon
+from crawler.politeness import RobotsCrawlDelay
+
+
+def _extension(slot: Slot) -> RobotsCrawlDelay:
+    crawler = SimpleNamespace(settings=Settings({"USER_AGENT": "x"}),
+                              engine=SimpleNamespace(downloader=SimpleNamespace(
+                                  slots={"h": slot})))
+    ext = RobotsCrawlDelay(crawler)
+    ext.delays["h"] = 1.0
+    return ext
+
+
+def test_floor_accounts_for_jitter() -> None:
+    slot = Slot(2, 0.2, 0.5)
+    _extension(slot).enforce("h")
+    assert slot.delay == 2.0  # the shortest jittered gap, 2.0 * 0.5, is the Crawl-delay
+    assert min(slot.download_delay() for _ in range(200)) >= 1.0
+
+
+def test_floor_never_lowers_a_longer_delay() -> None:
+    slot = Slot(2, 5.0, 0.0)
+    _extension(slot).enforce("h")
+    assert slot.delay == 5.0
+
+
+def test_contact_addon() -> None:
+    settings = Settings()
+    settings.setmodule(defaults, priority="project")
+    settings.set("CONTACT_URL", "https://example.org/c", priority="cmdline")
+    ContactAddon().update_settings(settings)
+    assert "https://example.org/c" in settings["USER_AGENT"]
+    own = Settings()
+    own.setmodule(defaults, priority="project")
+    own.set("CONTACT_URL", "https://example.org/c", priority="cmdline")
+    own.set("USER_AGENT", "my-bot/1.0", priority="cmdline")
+    ContactAddon().update_settings(own)
+    assert own["USER_AGENT"] == "my-bot/1.0"
