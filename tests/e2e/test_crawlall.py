@@ -1,8 +1,7 @@
 """`scrapy crawlall` and near-duplicates across outlets (БЕЛТА and a district reprint).
 
-No district spider exists on this branch yet, so a test-only spider
-(tests/support/spiders/district.py) crawls the shklovinfo.by outlet row with the shared
-OutletSpider code; SPIDER_MODULES adds it for these runs.
+Every spider runs against fixture sites: БЕЛТА, a shklovinfo.by reprint (the `regional`
+spider, limited with -a sites), and the Зеркало and RuNews24 fixtures.
 """
 
 from __future__ import annotations
@@ -16,14 +15,15 @@ from pathlib import Path
 import pytest
 
 from crawler.urls import article_id
-from tests.sites import belta
+from tests.sites import belta, runews24, zerkalo
 from tests.sites.scheduled import ChangingBelta, shklov_copy
 from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, run_crawl
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
 
-MODULES = "crawler.spiders,tests.support.spiders"
+SPIDERS = ["belta", "regional", "runews24", "zerkalo"]
+ONLY_SHKLOV = ("-a", "sites=shklovinfo.by")
 
 
 def items_of(data_dir: Path, spider: str) -> list[dict]:
@@ -32,9 +32,9 @@ def items_of(data_dir: Path, spider: str) -> list[dict]:
 
 
 def crawlall(data_dir: Path, server: FixtureServer, *extra: str) -> subprocess.CompletedProcess:
-    settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "SPIDER_MODULES": MODULES,
+    settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir),
                 "OUTLET_BASE_URLS": json.dumps(server.base_urls())}
-    cmd = [*SCRAPY, "crawlall", *extra]
+    cmd = [*SCRAPY, "crawlall", *ONLY_SHKLOV, *extra]
     for key, value in settings.items():
         cmd += ["-s", f"{key}={value}"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
@@ -47,15 +47,15 @@ def sites():
     agency = ChangingBelta(start=now - timedelta(hours=2), count=4)
     agency.publish()
     district, copy = shklov_copy(agency.golds[1])
-    return agency, district, copy
+    others = [zerkalo.build().site, runews24.build().site]
+    return agency, district, copy, others
 
 
 def test_reprint_is_a_near_duplicate_across_runs(sites, tmp_path: Path) -> None:
-    agency, district, copy = sites
+    agency, district, copy, _ = sites
     with FixtureServer([agency.site, district]) as server:
-        first = run_crawl("belta", tmp_path, server, settings={"SPIDER_MODULES": MODULES})
-        second = run_crawl("district_shklov", tmp_path, server,
-                           settings={"SPIDER_MODULES": MODULES})
+        first = run_crawl("belta", tmp_path, server)
+        second = run_crawl("regional", tmp_path, server, args={"sites": "shklovinfo.by"})
     assert first.returncode == 0 and second.returncode == 0, second.log[-3000:]
     assert all(i["near_duplicates"] == [] for i in first.items)
     [reprint] = second.items
@@ -67,16 +67,17 @@ def test_reprint_is_a_near_duplicate_across_runs(sites, tmp_path: Path) -> None:
 
 
 def test_crawlall_runs_every_spider_in_order_and_reports(sites, tmp_path: Path) -> None:
-    agency, district, copy = sites
-    with FixtureServer([agency.site, district]) as server:
+    agency, district, copy, others = sites
+    with FixtureServer([agency.site, district, *others]) as server:
         proc = crawlall(tmp_path, server)
         assert proc.returncode == 0, proc.stderr[-3000:]
         lines = proc.stdout.strip().splitlines()
-        assert [line.split(":")[0] for line in lines] == ["belta", "district_shklov"]
+        assert [line.split(":")[0] for line in lines] == SPIDERS
         assert lines[0].startswith("belta: ok (finished) ") and "new=4" in lines[0]
-        assert lines[1].startswith("district_shklov: ok (finished) ") and "new=1" in lines[1]
+        assert lines[1].startswith("regional: ok (finished) ") and "new=1" in lines[1]
+        assert all(" ok (finished) " in line for line in lines)
         # Same process, sequential: the reprint sees the agency article of this very run.
-        [reprint] = items_of(tmp_path, "district_shklov")
+        [reprint] = items_of(tmp_path, "regional")
         assert reprint["near_duplicates"] == [article_id(agency.golds[1].url)]
         assert len(items_of(tmp_path, "belta")) == 4
 
@@ -86,12 +87,12 @@ def test_crawlall_runs_every_spider_in_order_and_reports(sites, tmp_path: Path) 
     assert broken.returncode == 1, broken.stderr[-3000:]
     out = broken.stdout.strip().splitlines()
     assert out[0].startswith("belta: UNHEALTHY") and "ALARM extraction health" in out[0]
-    assert out[1].startswith("district_shklov: ok")  # the other spider still ran
+    assert out[1].startswith("regional: ok")  # the other spiders still ran
     assert "ALARM belta: extraction health" in broken.stderr
 
 
 def test_crawlall_passes_spider_arguments(sites, tmp_path: Path) -> None:
-    agency, district, _ = sites
+    agency, district, _, _ = sites
     with FixtureServer([agency.site, district]) as server:
         proc = crawlall(tmp_path, server, "-a", "since=2026-13-01")
     assert proc.returncode == 1

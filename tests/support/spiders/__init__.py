@@ -1,1 +1,0 @@
-"""Spiders that exist only for tests (enabled with -s SPIDER_MODULES=...)."""
