@@ -42,8 +42,10 @@ def by_slug(cases: list[site.Case], slug: str) -> site.Case:
 
 def test_crawl_finishes_with_every_good_article(faulty) -> None:
     result, cases, _ = faulty
-    assert result.returncode == 0, result.log[-3000:]
-    assert result.stats["finish_reason"] == "finished"
+    assert result.stats["finish_reason"] == "finished", result.log[-3000:]
+    # A site this broken is an unhealthy run: the error surge alarm sets the exit status.
+    assert result.returncode == 1
+    assert "ALARM belta:" in result.log and "errors, above" in result.log
     golds = {c.gold.url: c.gold for c in cases if c.gold}
     by_url = {item["url"]: item for item in result.items}
     assert sorted(by_url) == sorted(golds)
