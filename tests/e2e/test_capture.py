@@ -201,3 +201,35 @@ def test_sigkill_mid_crawl_then_restart_repairs_open_files(tmp_path: Path) -> No
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
     assert len(result.items) == len(golds)
+
+
+def test_archive_that_cannot_be_written_stops_the_crawl_cleanly(tmp_path: Path) -> None:
+    """A full disk (RLIMIT_FSIZE makes writes past a size fail with EFBIG, as ENOSPC would):
+    the crawl stops with a clear error and every record already written stays valid."""
+    import json
+    import resource
+
+    from tests.support.crawl import ROOT, crawl_command
+
+    site, golds = belta.build(count=40)
+    limit = 60_000
+
+    def cap_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    with FixtureServer([site]) as server:
+        cmd, env, _ = crawl_command("belta", tmp_path, server,
+                                    settings={"CONCURRENT_REQUESTS_PER_DOMAIN": 1})
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=120, preexec_fn=cap_file_size)
+    assert "Cannot write WARC files" in proc.stderr and "stopping the crawl" in proc.stderr
+    report = json.loads(sorted((tmp_path / "reports").glob("*.json"))[-1].read_text())
+    assert report["stats"]["finish_reason"] == "warc_write_error"
+    assert report["stats"]["warc/write_errors"] == 1
+    assert proc.returncode != 0
+    files = sorted((tmp_path / "warc").glob("*.warc.gz*"))
+    assert files and all(f.stat().st_size <= limit for f in files)
+    verify = subprocess.run([sys.executable, "-m", "archive", "verify", *map(str, files)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert sum(1 for f in files for r in records(f) if r[0] == "response") >= 3

@@ -141,3 +141,19 @@ def test_non_http_schemes_have_no_download_handler(tmp_path: Path) -> None:
                               text=True, timeout=60)
         assert "root:x:0:0" not in proc.stdout
         assert "Unsupported URL scheme" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_archive_of_the_faulty_site_verifies(faulty) -> None:
+    """Every exchange the broken server managed to complete is archived, and the files verify."""
+    import subprocess
+    import sys
+
+    from tests.support.crawl import ROOT
+
+    result, _, _ = faulty
+    files = sorted((result.data_dir / "warc").glob("*.warc.gz"))
+    assert files and not list((result.data_dir / "warc").glob("*.open"))
+    proc = subprocess.run([sys.executable, "-m", "archive", "verify", *map(str, files)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert result.stats["warc/records"] >= len(result.items)
