@@ -9,7 +9,7 @@ import pytest
 from crawler.urls import article_id
 from tests.sites import zerkalo
 from tests.support.crawl import run_crawl
-from tests.support.quality import token_f1
+from tests.support.metrics import token_f1
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
