@@ -18,7 +18,7 @@ from crawler.feeds import feed_entries
 from crawler.items import ArticlePage
 from crawler.outlets import get_outlet
 from crawler.outlets.base import Outlet
-from crawler.urls import canonical_url, path_and_query
+from crawler.urls import canonical_url, is_article_url, path_and_query
 
 
 def parse_day(value: str | None, name: str) -> date | None:
@@ -96,11 +96,7 @@ class OutletSpider(scrapy.Spider):
         return None
 
     def is_article_url(self, outlet: Outlet, url: str) -> bool:
-        target = path_and_query(canonical_url(url, outlet))
-        path = urlsplit(url).path
-        if any(r.search(path) or r.search(target) for r in outlet.skip_regexes):
-            return False
-        return bool(outlet.article_regex.search(target))
+        return is_article_url(outlet, url)
 
     # --- windows ----------------------------------------------------------------------
     @property
