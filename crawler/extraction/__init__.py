@@ -83,7 +83,7 @@ def extract_article(page: ArticlePage) -> Article:
         tree = parse_html(text)
     except (ValueError, RecursionError) as exc:
         raise ExtractionError("unparsable_html", f"{page.url}: {exc}") from None
-    meta = extract_metadata(tree, outlet)
+    meta = extract_metadata(tree, outlet, page.url)
     if not meta.title:
         raise ExtractionError("no_title", page.url)
     paragraphs, body_authors, method = extract_body(tree, page.url,
@@ -123,7 +123,7 @@ def extract_text(html: str, url: str) -> str:
         tree = parse_html(html)
     except ValueError:
         return ""
-    meta = extract_metadata(tree, outlet)
+    meta = extract_metadata(tree, outlet, url)
     paragraphs, _, _ = extract_body(tree, url, outlet.rules if outlet else None, meta.title,
                                     meta.subtitle)
     return join_paragraphs(paragraphs)

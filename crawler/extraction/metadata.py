@@ -88,7 +88,18 @@ def _date(tree: etree._Element, specs: tuple[str, ...], fallbacks: list[str]) ->
     return None
 
 
-def extract_metadata(tree: etree._Element, outlet: Outlet | None) -> Metadata:
+def htmldate_fallback(tree: etree._Element, url: str) -> Any:
+    """A date htmldate finds in markup or in the URL (/2025/09/14/…); day precision only."""
+    import htmldate  # imported lazily: only pages without any dated markup need it
+
+    try:
+        found = htmldate.find_date(tree, original_date=True, extensive_search=False, url=url)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    return dates.parse_iso(found) if found else None
+
+
+def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "") -> Metadata:
     rules = outlet.rules if outlet else None
     ld = _article_ld(tree)
     meta = Metadata()
@@ -106,6 +117,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None) -> Metadata:
                       [v for v in (ld.get("datePublished"),) if isinstance(v, str)]
                       + _meta(tree, "article:published_time") + all_values(tree, ("time @datetime",))[:1])
     visible = _date(tree, rules.published_visible, []) if rules else None
+    if published is None and visible is None and tz is not None:
+        published = htmldate_fallback(tree, url)
     modified = _date(tree, rules.modified if rules else (),
                      [v for v in (ld.get("dateModified"),) if isinstance(v, str)]
                      + _meta(tree, "article:modified_time"))

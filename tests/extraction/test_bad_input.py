@@ -12,8 +12,9 @@ BODY = "".join(f"<p>Абзац номер {i}: белорусские новос
                for i in range(6))
 
 
-def page(body: bytes, content_type: str = "text/html; charset=utf-8", url: str = URL) -> ArticlePage:
-    return ArticlePage(url=url, outlet="belta", body=body, headers={"Content-Type": content_type},
+def page(body: bytes, content_type: str = "text/html; charset=utf-8", url: str = URL,
+         outlet: str = "belta") -> ArticlePage:
+    return ArticlePage(url=url, outlet=outlet, body=body, headers={"Content-Type": content_type},
                        status=200, fetched_at="2026-01-01T00:00:00+00:00")
 
 
@@ -66,3 +67,12 @@ def test_deeply_nested_page_does_not_crash() -> None:
     html = belta_html(body=BODY + deep)
     article = extract_article(page(html.encode()))
     assert "Абзац номер 0" in article.text
+
+
+def test_date_from_the_url_when_the_page_has_none() -> None:
+    html = ("<html><head><meta charset='utf-8'></head><body><article><h1 class='entry-title'>"
+            "Новость района</h1><div class='entry-content'>" + BODY + "</div></article>"
+            "</body></html>")
+    url = "https://pvestnik.by/2025/09/14/novost-rajona/"
+    article = extract_article(page(html.encode(), url=url, outlet="pvestnik.by"))
+    assert article.published == "2025-09-14T00:00:00+03:00"
