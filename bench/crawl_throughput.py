@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from bench.report import append_section  # noqa: E402
 from bench.site import BenchServer  # noqa: E402
 
-FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RANDOMIZE_DOWNLOAD_DELAY": False,
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY_JITTER": 0,
         "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 32, "LOG_LEVEL": "WARNING",
         "ITEMS_TO_DATA_DIR": False, "OUTLET_BASE_URLS": {"www.belta.by": "http://www.belta.by"}}
 

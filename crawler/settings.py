@@ -24,8 +24,9 @@ ROBOTSTXT_OBEY = True  # Crawl-delay too (crawler.politeness.RobotsCrawlDelay)
 ROBOTSTXT_CRAWL_DELAY_MAX = 60.0  # seconds; a larger Crawl-delay is capped with a warning
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 1.0  # seconds between requests to one host (at least)
-RANDOMIZE_DOWNLOAD_DELAY = True
+# Between two requests to one host: 1.5 s ± 1/3, i.e. never less than 1 s.
+DOWNLOAD_DELAY = 1.5
+DOWNLOAD_DELAY_JITTER = 1 / 3
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

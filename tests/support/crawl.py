@@ -19,7 +19,7 @@ SCRAPY = [sys.executable, "-m", "scrapy"]
 TEST_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
-    "RANDOMIZE_DOWNLOAD_DELAY": False,
+    "DOWNLOAD_DELAY_JITTER": 0,
     "EXTRACTION_WORKERS": 1,
     "RETRY_TIMES": 1,
     "LOG_LEVEL": "INFO",
