@@ -46,3 +46,15 @@ def test_contact_addon() -> None:
     own.set("USER_AGENT", "my-bot/1.0", priority="cmdline")
     ContactAddon().update_settings(own)
     assert own["USER_AGENT"] == "my-bot/1.0"
+
+
+def test_default_politeness_never_goes_under_one_second_per_host() -> None:
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    shortest_gap = settings.getfloat("DOWNLOAD_DELAY") * (1 - settings.getfloat(
+        "DOWNLOAD_DELAY_JITTER"))
+    assert shortest_gap >= 1.0 - 1e-9
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
+    assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.get("CONTACT_URL") in settings.get("USER_AGENT")
