@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, "/work/shared/benchmarks")
+BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import score  # noqa: E402
 
@@ -18,7 +19,7 @@ CACHE = Path("/tmp/bench_pages.pkl")
 def load():
     if CACHE.exists():
         return pickle.loads(CACHE.read_bytes())
-    root = Path("/work/shared/benchmarks")
+    root = BENCHMARKS
     data = {ds: score.load_dataset(ds, root) for ds in score.DATASETS}
     CACHE.write_bytes(pickle.dumps(data))
     return data

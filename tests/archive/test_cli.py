@@ -9,11 +9,12 @@ import pytest
 
 from archive.records import iter_records
 from archive.writer import WarcWriter
+from tests.support.shared import SHARED
 
 from .conftest import make_exchange
 
 REPO = Path(__file__).resolve().parents[2]
-SEEDS = Path("/work/shared/seeds")
+SEEDS = SHARED / "seeds"
 
 
 def run(*args):

@@ -2,13 +2,13 @@ import hashlib
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from archive.reader import ArchiveLookup, iter_responses
+from tests.support.shared import SHARED
 
-INTEROP = Path("/work/shared/interop")
+INTEROP = SHARED / "interop"
 pytestmark = pytest.mark.skipif(not INTEROP.exists(), reason="no shared interop fixtures")
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.crawl import ROOT, SCRAPY
+from tests.support.shared import SHARED
 
-INTEROP = ROOT.parent / "shared" / "interop"
+INTEROP = SHARED / "interop"
 MANIFEST = INTEROP / "manifest.json"
 
 pytestmark = [pytest.mark.slow,

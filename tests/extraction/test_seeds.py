@@ -8,15 +8,15 @@ notices that ended up in the seed; extraction must give back only the article.
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 
 import pytest
 
 from crawler.extraction import extract_article
 from crawler.extraction.normalize import clean_line
 from crawler.items import ArticlePage
+from tests.support.shared import SHARED
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = SHARED / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is not present")
 
 
