@@ -12,6 +12,7 @@ rebuilt in memory at open (a few MB for 100k articles).
 from __future__ import annotations
 
 import re
+import time
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -49,15 +50,37 @@ def from_bytes(data: bytes) -> MinHash:
 
 
 class NearDuplicateIndex:
-    """An in-memory LSH over every signature in the store, kept in step with new items."""
+    """An in-memory LSH over every signature in the store, kept in step with new items.
 
-    def __init__(self, store: StateStore, threshold: float = THRESHOLD) -> None:
+    A store shared by several workers (Redis) offers ``signature_cursor`` and
+    ``signatures_since``: then queries first pull the signatures other workers wrote, at most
+    once per ``refresh_seconds`` (one LRANGE on an unchanged log), so a reprint crawled by
+    another worker a moment ago is found too.
+    """
+
+    def __init__(self, store: StateStore, threshold: float = THRESHOLD,
+                 refresh_seconds: float = 1.0) -> None:
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.store = store
+        self.refresh_seconds = refresh_seconds
+        self.shared = hasattr(store, "signatures_since")
+        self.cursor = store.signature_cursor() if self.shared else 0  # type: ignore[attr-defined]
+        self.refreshed = time.monotonic()
         for article_id, data in store.signatures():
             self.lsh.insert(article_id, from_bytes(data), check_duplication=False)
 
+    def refresh(self) -> None:
+        """Add signatures other workers stored since the last look (shared stores only)."""
+        if not self.shared or time.monotonic() - self.refreshed < self.refresh_seconds:
+            return
+        pairs, self.cursor = self.store.signatures_since(self.cursor)  # type: ignore[attr-defined]
+        self.refreshed = time.monotonic()
+        for article_id, data in pairs:
+            self.add(article_id, from_bytes(data))
+
     def query(self, mh: MinHash, own_id: str) -> list[str]:
         """Ids of indexed articles nearly the same as ``mh``, never the article itself."""
+        self.refresh()
         return sorted(i for i in self.lsh.query(mh) if i != own_id)
 
     def add(self, article_id: str, mh: MinHash) -> None:

@@ -15,7 +15,8 @@ WARC_PREFIX = None  # file name prefix (default: BOT_NAME); the spider name is a
 WARC_MAX_SIZE = 1_000_000_000  # rotate to a new file past this many bytes
 ITEMS_TO_DATA_DIR = True  # also export items to DATA_DIR/items besides any -o/-O feed
 FEED_EXPORT_ENCODING = "utf-8"
-ADDONS = {"crawler.addons.DataDirAddon": 0, "crawler.addons.ContactAddon": 0}
+ADDONS = {"crawler.addons.DataDirAddon": 0, "crawler.addons.ContactAddon": 0,
+          "crawler.distributed.addon.RedisAddon": 0}
 
 # --- Identity and politeness -------------------------------------------------------------
 CONTACT_URL = "https://github.com/news-archive/crawler"
@@ -108,3 +109,11 @@ LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"
 REMOTE_CONTROL_ENABLED = False  # no control port on crawl machines
 
 EXTENSIONS = {"crawler.extensions.RunReport": 500, "crawler.politeness.RobotsCrawlDelay": 510}
+
+# --- Distributed crawling (docs/distributed.md) -----------------------------------------------
+# REDIS_URL (e.g. redis://127.0.0.1:6379/0) makes this process one worker of a cluster sharing
+# a frontier and the article state in Redis; unset, nothing changes.
+REDIS_URL = None
+REDIS_IDLE_CLOSE_SECONDS = 30.0  # close once the shared frontier stayed drained this long
+REDIS_HEARTBEAT_SECONDS = 1.0  # lease upkeep, liveness and dead-worker recovery period
+REDIS_WORKER_TTL = 30.0  # a worker silent this long is presumed dead; its requests requeued

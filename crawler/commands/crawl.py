@@ -11,9 +11,11 @@ so the outcome the RunReport extension recorded is read after the crawl.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from crawler.distributed.connection import RedisUnavailable, check_redis
 from crawler.runhealth import finished_runs
 
 
@@ -27,6 +29,13 @@ class Command(ScrapyCrawlCommand):
             check = getattr(spidercls, "check_arguments", None)
             if callable(check):
                 check(**opts.spargs)
+        if self.settings.get("REDIS_URL"):
+            try:
+                check_redis(self.settings)
+            except RedisUnavailable as exc:
+                print(f"ERROR: {exc}", file=sys.stderr)
+                self.exitcode = 1
+                return
         super().run(args, opts)
         if any(not outcome.healthy for outcome in finished_runs):
             self.exitcode = self.exitcode or 1

@@ -1,0 +1,140 @@
+"""The shared frontier in Redis: runs, a leased priority queue and dead-worker recovery.
+
+scrapy-redis pops a request from the queue and forgets it: a worker killed while it downloads
+or extracts loses that request for good, and the dupefilter (which saw it when it was queued)
+keeps anyone from queueing it again. Here a pop is a *lease*: one Lua script moves the request
+from the queue into the worker's in-flight hash. The worker deletes the lease only when its
+engine has completely finished with the request (response parsed, items through every
+pipeline and exported, follow-up requests queued). Each worker refreshes an ``alive`` key with
+a TTL; any worker that finds a registered worker without one puts that worker's leases back
+into the queue (atomically, so only once). Nothing popped is lost; at worst a request whose
+item was exported right before the kill is fetched again, and the shared state store then
+drops the unchanged item.
+
+Keys (``<spider>`` is the spider name, ``<run>`` the run number)::
+
+    <spider>:run                  current run number
+    <spider>:runs                 run counter
+    <spider>:<run>:finished       set once a worker saw the frontier drained
+    <spider>:<run>:requests       priority queue (sorted set, score = -priority)
+    <spider>:<run>:dupefilter     fingerprints seen in this run
+    <spider>:<run>:workers        ids of workers that joined the run
+    <spider>:<run>:inflight:<id>  leases of one worker: "<n>|<score>" -> serialized request
+    <spider>:alive:<id>           present while the worker lives (PX ttl)
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from scrapy import Request
+from scrapy_redis.queue import PriorityQueue
+
+# Join the current run unless it finished; else start the next one (and drop the finished
+# run's fingerprints). Atomic, so workers started together agree on one run.
+_JOIN_RUN = """
+local run = redis.call('GET', KEYS[1])
+if run and redis.call('EXISTS', ARGV[1] .. run .. ':finished') == 0 then
+  return {run, 0}
+end
+local new = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], new)
+if run then redis.call('DEL', ARGV[1] .. run .. ':dupefilter', ARGV[1] .. run .. ':workers') end
+return {tostring(new), 1}
+"""
+
+# Pop the best request and record it as a lease of this worker, in one step.
+_LEASE = """
+local top = redis.call('ZPOPMIN', KEYS[1])
+if #top == 0 then return false end
+local field = ARGV[1] .. '|' .. top[2]
+redis.call('HSET', KEYS[2], field, top[1])
+return {field, top[1]}
+"""
+
+# Put every lease of a worker back into the queue and forget them.
+_REQUEUE = """
+local leases = redis.call('HGETALL', KEYS[1])
+for i = 1, #leases, 2 do
+  local field = leases[i]
+  local score = string.sub(field, string.find(field, '|', 1, true) + 1)
+  redis.call('ZADD', KEYS[2], score, leases[i + 1])
+end
+redis.call('DEL', KEYS[1])
+return #leases / 2
+"""
+
+
+@dataclass(frozen=True)
+class RunKeys:
+    """Redis key names of one run of one spider."""
+
+    spider: str
+    run: str
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.spider}:{self.run}"
+
+    @property
+    def queue(self) -> str:
+        return f"{self.prefix}:requests"
+
+    @property
+    def dupefilter(self) -> str:
+        return f"{self.prefix}:dupefilter"
+
+    @property
+    def workers(self) -> str:
+        return f"{self.prefix}:workers"
+
+    @property
+    def finished(self) -> str:
+        return f"{self.prefix}:finished"
+
+    def inflight(self, worker: str) -> str:
+        return f"{self.prefix}:inflight:{worker}"
+
+    def alive(self, worker: str) -> str:
+        return f"{self.spider}:alive:{worker}"
+
+
+def join_run(server: redis.Redis, spider: str) -> tuple[RunKeys, bool]:
+    """The run this worker takes part in, and whether it just started it."""
+    run, new = server.eval(_JOIN_RUN, 2, f"{spider}:run", f"{spider}:runs", f"{spider}:")
+    return RunKeys(spider, run.decode() if isinstance(run, bytes) else str(run)), bool(new)
+
+
+def requeue(server: redis.Redis, keys: RunKeys, worker: str) -> int:
+    """Move one worker's leases back into the queue; how many there were."""
+    return int(server.eval(_REQUEUE, 2, keys.inflight(worker), keys.queue))
+
+
+class LeasedQueue(PriorityQueue):
+    """scrapy-redis' priority queue whose pops are leases until :meth:`settle` releases them."""
+
+    def __init__(self, server: redis.Redis, spider: Any, key: str, serializer: Any = None,
+                 inflight_key: str = "") -> None:
+        super().__init__(server, spider, key, serializer)
+        self.inflight_key = inflight_key
+        self.leases: dict[Request, str] = {}  # popped request -> its field in the hash
+        self._counter = itertools.count(1)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        leased = self.server.eval(_LEASE, 2, self.key, self.inflight_key, next(self._counter))
+        if not leased:
+            return None
+        field, data = leased
+        request = self._decode_request(data)
+        self.leases[request] = field
+        return request
+
+    def settle(self, in_progress: set[Request] | frozenset[Request]) -> int:
+        """Release the leases of requests the engine no longer holds; how many were released."""
+        done = [r for r in self.leases if r not in in_progress]
+        if done:
+            self.server.hdel(self.inflight_key, *(self.leases.pop(r) for r in done))
+        return len(done)

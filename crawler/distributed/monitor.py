@@ -1,0 +1,139 @@
+"""Keeps a worker's part of the shared frontier honest, and ends the crawl when it drains.
+
+Every ``REDIS_HEARTBEAT_SECONDS`` this extension
+
+* releases the leases of requests the engine has finished (see
+  :mod:`crawler.distributed.frontier`),
+* refreshes the worker's ``alive`` key and puts the leases of workers whose key expired
+  (killed, frozen longer than ``REDIS_WORKER_TTL``) back into the queue,
+* nudges the engine, which otherwise looks at a scheduler it believes empty only every 5 s,
+  so work other workers queued starts at once.
+
+scrapy-redis workers idle forever by design. On ``spider_idle`` this worker stays open
+(``DontCloseSpider``) until the whole run is drained: the shared queue empty and no worker,
+dead or alive, holding a lease, continuously for ``REDIS_IDLE_CLOSE_SECONDS``. The first worker
+to see that marks the run finished, so the next worker started begins a new run.
+
+Releasing and nudging use the engine's in-progress set (``engine._slot``): Scrapy 2.19 has no
+public way to learn that a request is completely handled, items included.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+
+from crawler.distributed.connection import redis_url
+from crawler.distributed.frontier import requeue
+from crawler.distributed.scheduler import DistributedScheduler
+
+logger = logging.getLogger(__name__)
+
+
+class FrontierMonitor:
+    def __init__(self, crawler: Any) -> None:
+        if not redis_url(crawler.settings):
+            raise NotConfigured("REDIS_URL is not set")
+        self.crawler = crawler
+        self.interval = crawler.settings.getfloat("REDIS_HEARTBEAT_SECONDS", 1.0)
+        self.idle_close = crawler.settings.getfloat("REDIS_IDLE_CLOSE_SECONDS", 30.0)
+        self.idle_since: float | None = None
+        self.loop: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> FrontierMonitor:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    @property
+    def scheduler(self) -> DistributedScheduler | None:
+        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
+        return scheduler if isinstance(scheduler, DistributedScheduler) else None
+
+    def _engine_slot(self) -> Any:
+        return getattr(self.crawler.engine, "_slot", None)
+
+    def settle(self) -> None:
+        scheduler, slot = self.scheduler, self._engine_slot()
+        if scheduler is not None and slot is not None:
+            released = scheduler.settle(slot.inprogress)
+            if released:
+                self.crawler.stats.inc_value("distributed/leases_released", released)
+
+    def spider_opened(self) -> None:
+        self.loop = create_looping_call(self.tick)
+        self.loop.start(self.interval, now=False)
+
+    def spider_closed(self) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+
+    def tick(self) -> None:
+        scheduler = self.scheduler
+        if scheduler is None or scheduler.keys is None:
+            return
+        try:
+            self.settle()
+            scheduler.heartbeat()
+            self.recover_dead(scheduler)
+        except Exception:  # a Redis hiccup must not kill the loop; the next tick retries
+            logger.exception("Distributed frontier upkeep failed")
+            return
+        slot = self._engine_slot()
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()
+
+    def recover_dead(self, scheduler: DistributedScheduler) -> None:
+        keys, server = scheduler.keys, scheduler.server
+        assert keys is not None
+        members = [m.decode() for m in server.smembers(keys.workers)]
+        others = [w for w in members if w != scheduler.worker_id]
+        if not others:
+            return
+        pipe = server.pipeline(transaction=False)
+        for worker in others:
+            pipe.exists(keys.alive(worker))
+        for worker, alive in zip(others, pipe.execute(), strict=True):
+            if alive:
+                continue
+            returned = requeue(server, keys, worker)
+            server.srem(keys.workers, worker)
+            if returned:
+                self.crawler.stats.inc_value("distributed/requeued", returned)
+                logger.warning("Worker %s stopped answering: %d of its requests are back in the "
+                               "shared queue", worker, returned)
+
+    def pending(self, scheduler: DistributedScheduler) -> int:
+        """Requests queued or leased by any worker of the run."""
+        keys, server = scheduler.keys, scheduler.server
+        assert keys is not None
+        workers = [m.decode() for m in server.smembers(keys.workers)]
+        pipe = server.pipeline(transaction=False)
+        pipe.zcard(keys.queue)
+        for worker in workers:
+            pipe.hlen(keys.inflight(worker))
+        return sum(int(n) for n in pipe.execute())
+
+    def spider_idle(self) -> None:
+        scheduler = self.scheduler
+        if scheduler is None or scheduler.keys is None:
+            return
+        self.settle()
+        if self.pending(scheduler):
+            self.idle_since = None
+            raise DontCloseSpider
+        now = time.monotonic()
+        self.idle_since = self.idle_since or now
+        if now - self.idle_since < self.idle_close:
+            raise DontCloseSpider
+        scheduler.server.set(scheduler.keys.finished, "1")
+        logger.info("Shared frontier of run %s empty for %.0f s: closing", scheduler.keys.run,
+                    now - self.idle_since)

@@ -1,0 +1,109 @@
+"""scrapy-redis scheduler and dupefilter, keyed per run, with leased pops.
+
+What "seen" means: a request's fingerprint enters the run's dupefilter when it is first
+queued, as in scrapy-redis, and stays for the whole run. That is safe because a popped request
+is never forgotten (it is a lease, see :mod:`crawler.distributed.frontier`) and a run's
+fingerprints are dropped when the next run starts. So every worker may yield the spider's
+start requests (feeds, listings): within a run only the first copy is queued, and the next
+scheduled run reads them again. Articles known from earlier runs are skipped by the shared
+state store, exactly as on one machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from typing import Any
+
+import redis
+from scrapy import Request, Spider
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+
+from crawler.distributed.connection import RedisUnavailable, check_redis
+from crawler.distributed.frontier import LeasedQueue, RunKeys, join_run, requeue
+
+logger = logging.getLogger(__name__)
+
+
+class RunDupeFilter(RFPDupeFilter):
+    """scrapy-redis' fingerprint set, one per run (``<spider>:<run>:dupefilter``)."""
+
+    @classmethod
+    def for_run(cls, server: redis.Redis, keys: RunKeys, debug: bool = False) -> RunDupeFilter:
+        return cls(server, key=keys.dupefilter, debug=debug)
+
+    def close(self, reason: str = "") -> None:
+        """Keep the fingerprints: other workers and restarts of this run still need them."""
+
+
+class DistributedScheduler(Scheduler):
+    """Shared frontier: join (or start) the spider's current run, lease requests from it."""
+
+    def __init__(self, server: redis.Redis, **kwargs: Any) -> None:
+        kwargs["persist"] = True  # a run outlives any one worker; runs end by being finished
+        kwargs["flush_on_start"] = False
+        super().__init__(server, **kwargs)
+        self.worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.keys: RunKeys | None = None
+        self.crawler: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DistributedScheduler:
+        try:
+            check_redis(crawler.settings)
+            instance = cls.from_settings(crawler.settings)
+        except redis.RedisError as exc:
+            raise RedisUnavailable(f"Redis at REDIS_URL={crawler.settings.get('REDIS_URL')} "
+                                   f"failed: {exc}") from None
+        instance.stats = crawler.stats
+        instance.crawler = crawler
+        return instance
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.keys, started = join_run(self.server, spider.name)
+        self.queue = LeasedQueue(self.server, spider, self.keys.queue, self.serializer,
+                                 inflight_key=self.keys.inflight(self.worker_id))
+        self.df = RunDupeFilter.for_run(self.server, self.keys,
+                                        spider.settings.getbool("DUPEFILTER_DEBUG"))
+        self.heartbeat()
+        logger.info("Worker %s %s run %s of %s (%d requests queued)", self.worker_id,
+                    "started" if started else "joined", self.keys.run, spider.name,
+                    len(self.queue))
+        if self.stats:
+            self.stats.set_value("distributed/run", int(self.keys.run))
+            self.stats.set_value("distributed/worker", self.worker_id)
+
+    def heartbeat(self) -> None:
+        """Tell other workers this one lives (and belongs to the run) for ``REDIS_WORKER_TTL``."""
+        assert self.keys is not None
+        ttl = self.spider.settings.getfloat("REDIS_WORKER_TTL", 30)
+        pipe = self.server.pipeline()
+        pipe.sadd(self.keys.workers, self.worker_id)
+        pipe.set(self.keys.alive(self.worker_id), "1", px=int(ttl * 1000))
+        pipe.execute()
+
+    def close(self, reason: str) -> None:
+        """Leave the run. The engine has finished every request by now (it waits for them
+        before closing the scheduler), so all leases are released; whatever is still leased
+        for another reason goes back to the queue rather than being lost."""
+        if self.keys is None:
+            return
+        self.settle(frozenset())
+        returned = requeue(self.server, self.keys, self.worker_id)
+        if returned:
+            logger.info("Returned %d unfinished requests to the shared queue", returned)
+        pipe = self.server.pipeline()
+        pipe.srem(self.keys.workers, self.worker_id)
+        pipe.delete(self.keys.alive(self.worker_id))
+        pipe.execute()
+
+    def settle(self, in_progress: set[Request] | frozenset[Request]) -> int:
+        """Release leases of requests the engine has finished with."""
+        return self.queue.settle(in_progress) if self.keys is not None else 0
+
+    def has_pending_requests(self) -> bool:
+        return len(self.queue) > 0

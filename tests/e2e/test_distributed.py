@@ -1,0 +1,174 @@
+"""Distributed crawling: real redis-server, real ``scrapy crawl`` workers, real HTTP site.
+
+The site is the benchmark БЕЛТА (bench/site.py) with 320 articles, served in this process so
+its request log shows which article was fetched how often.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.site import ARTICLE, build
+from crawler.state.redis import RedisStateStore
+from tests.sites import belta
+from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl
+from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
+from tests.support.server import FixtureServer, Page
+
+pytestmark = pytest.mark.slow
+
+PAGES = 320
+
+
+def worker_settings(redis: RedisServer, warc_dir: Path) -> dict[str, Any]:
+    return {"REDIS_URL": redis.url, "REDIS_IDLE_CLOSE_SECONDS": 3,
+            "REDIS_HEARTBEAT_SECONDS": 0.5, "REDIS_WORKER_TTL": 4,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 4, "WARC_DIR": str(warc_dir)}
+
+
+def slow_site(pages: int, delay: float) -> Any:
+    """The benchmark site with every article answered after ``delay`` s (work in flight)."""
+    site = build(pages)
+    render = site.dynamic[0]
+
+    def delayed(target: str) -> Page | None:
+        page = render(target)
+        if page is not None:
+            page.delay = delay
+        return page
+
+    site.dynamic = [delayed]
+    return site
+
+
+class Worker:
+    """One ``scrapy crawl belta`` worker in its own process group and DATA_DIR."""
+
+    def __init__(self, name: str, base: Path, server: FixtureServer, settings: dict[str, Any]):
+        cmd, env, self.items_path = crawl_command("belta", base / name, server, settings=settings)
+        self.log_path = base / f"{name}.log"
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                     stderr=self.log_path.open("w"), start_new_session=True)
+
+    def wait(self, timeout: float = 240) -> int:
+        return self.proc.wait(timeout)
+
+    def kill(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGKILL)  # the crawl and its extraction processes
+        self.proc.wait(10)
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        return read_items(self.items_path)
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", errors="replace")
+
+
+def article_fetches(server: FixtureServer) -> Counter[str]:
+    return Counter(p for p in server.requested_paths(belta.HOST) if ARTICLE.match(p))
+
+
+def archive(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "archive", *args], cwd=ROOT, text=True,
+                          capture_output=True, timeout=300)
+
+
+def assert_complete_union(workers: list[Worker]) -> list[dict[str, Any]]:
+    items = [item for w in workers for item in w.items]
+    ids = Counter(item["id"] for item in items)
+    assert [i for i, n in ids.items() if n > 1] == [], "duplicate items across workers"
+    expected = {f"/society/view/bench-{i}-{500000 + i}-2026/" for i in range(PAGES)}
+    assert {re.sub(r"^https://[^/]+", "", item["url"]) for item in items} == expected
+    assert all(item["text"] and item["title"] for item in items)
+    return items
+
+
+def test_two_workers_share_the_frontier(redis_server: RedisServer, tmp_path: Path) -> None:  # noqa: F811
+    with FixtureServer([build(PAGES)]) as server:
+        settings = worker_settings(redis_server, tmp_path / "warc")
+        workers = [Worker(f"w{n}", tmp_path, server, settings) for n in (1, 2)]
+        codes = [w.wait() for w in workers]
+        fetches = article_fetches(server)
+    assert codes == [0, 0], [w.log[-3000:] for w in workers]
+    assert len(fetches) == PAGES and set(fetches.values()) == {1}, fetches.most_common(3)
+    assert_complete_union(workers)
+    assert all(w.items for w in workers), [len(w.items) for w in workers]
+    assert all("Shared frontier of run 1 empty" in w.log for w in workers)
+    verified = archive("verify", str(tmp_path / "warc"))
+    assert verified.returncode == 0, verified.stdout[-2000:] + verified.stderr[-2000:]
+    assert len(list((tmp_path / "warc").glob("*.warc.gz"))) == 2  # one per worker pid
+
+
+def test_killed_worker_loses_nothing(redis_server: RedisServer, tmp_path: Path) -> None:  # noqa: F811
+    client = redis_server.client
+    with FixtureServer([slow_site(PAGES, 0.05)]) as server:
+        settings = worker_settings(redis_server, tmp_path / "warc")
+        victim, survivor = (Worker(f"w{n}", tmp_path, server, settings) for n in (1, 2))
+        deadline = time.monotonic() + 120
+        while len(victim.items) < 40:
+            assert victim.proc.poll() is None and time.monotonic() < deadline, victim.log[-3000:]
+            time.sleep(0.05)
+        victim.kill()
+        leased = {k.decode(): client.hlen(k) for k in client.keys("belta:1:inflight:*")}
+        assert sum(leased.values()) > 0, "the kill should leave requests in flight"
+        assert survivor.wait() == 0, survivor.log[-3000:]
+        fetches = article_fetches(server)
+    assert "back in the shared queue" in survivor.log
+    assert len(fetches) == PAGES  # everything fetched, a few of the victim's leases twice
+    assert_complete_union([victim, survivor])
+    assert client.keys("belta:1:inflight:*") == []
+    assert list((tmp_path / "warc").glob("*.open")), "the victim's WARC should be left open"
+    repaired = archive("repair", str(tmp_path / "warc"))
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    verified = archive("verify", str(tmp_path / "warc"))
+    assert verified.returncode == 0, verified.stdout[-2000:] + verified.stderr[-2000:]
+
+
+def test_next_run_rereads_feeds_and_skips_known_articles(redis_server: RedisServer,  # noqa: F811
+                                                         tmp_path: Path) -> None:
+    with FixtureServer([build(30)]) as server:
+        settings = {**worker_settings(redis_server, tmp_path / "warc"),
+                    "REDIS_IDLE_CLOSE_SECONDS": 1}
+        first = run_crawl("belta", tmp_path / "a", server, settings=settings)
+        second = run_crawl("belta", tmp_path / "b", server, settings=settings)
+        fetches = article_fetches(server)
+    assert first.returncode == 0 and second.returncode == 0, second.log[-3000:]
+    assert len(first.items) == 30 and second.items == []
+    assert (first.stats["distributed/run"], second.stats["distributed/run"]) == (1, 2)
+    assert server.requested_paths(belta.HOST).count("/rss") == 2  # feeds read by each run
+    assert set(fetches.values()) == {1}  # known (old) articles are not downloaded again
+    assert second.stats.get("incremental/skipped_known") == 30
+
+
+def test_unreachable_redis_is_one_clear_error(tmp_path: Path) -> None:
+    result = run_crawl("belta", tmp_path, settings={"REDIS_URL": "redis://127.0.0.1:9/0"},
+                       timeout=60)
+    assert result.returncode == 1
+    assert "Cannot reach Redis at REDIS_URL=redis://127.0.0.1:9/0" in result.log
+    assert "Traceback" not in result.log
+
+
+def test_redis_state_store_shares_signatures(redis_server: RedisServer) -> None:  # noqa: F811
+    from crawler.state import ArticleRecord
+
+    one = RedisStateStore(redis_server.client, "t:state")
+    other = RedisStateStore(redis_server.client, "t:state")
+    cursor = other.signature_cursor()
+    record = ArticleRecord("https://x/a", "id-a", "sha256:1", 1, "2026-01-01T00:00:00+00:00",
+                           "2026-01-01T00:00:00+00:00", None)
+    one.put(record, b"\x01" * 8)
+    assert other.get("https://x/a") == record and other.get("https://x/b") is None
+    assert other.signatures_since(cursor) == ([("id-a", b"\x01" * 8)], cursor + 1)
+    assert list(other.signatures()) == [("id-a", b"\x01" * 8)]
