@@ -47,7 +47,10 @@ RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 120.0
 # Only HTTP(S) is ever fetched: a redirect or link to file://, ftp://, s3:// or data: must not
 # reach a handler that would read local files or other services.
-DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
+                     # Scrapy's HTTP/1.1 handler, keeping the reason phrase for the archive.
+                     "http": "crawler.downloader.ReasonKeepingHTTP11DownloadHandler",
+                     "https": "crawler.downloader.ReasonKeepingHTTP11DownloadHandler"}
 DOWNLOAD_FAIL_ON_DATALOSS = True  # a body shorter than Content-Length is an error, retried
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

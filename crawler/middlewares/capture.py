@@ -25,6 +25,7 @@ from archive.errors import ArchiveWriteError
 from archive.model import HttpExchange
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
+from crawler.downloader import REASON_META
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ def exchange_from(request: Request, response: Response, when: datetime) -> HttpE
         request_body=request.body or b"",
         http_version=response.protocol or "HTTP/1.1",
         status=response.status,
-        reason="",  # Scrapy does not keep the wire's reason phrase; the standard one is used
+        # the wire's phrase (crawler.downloader keeps it); "" → the writer uses the standard one
+        reason=request.meta.get(REASON_META, ""),
         response_headers=header_pairs(response.headers),
         payload=response.body,
         ip_address=str(response.ip_address) if response.ip_address else None,

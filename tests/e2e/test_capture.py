@@ -34,6 +34,7 @@ def capture_site():
     site.pages[paths[1]].chunked = True
     site.pages[paths[2]].chunked = True
     site.pages[paths[2]].gzip = True
+    site.pages[paths[4]].reason = "Fine Thanks"  # a server's own reason phrase
     site.add(OLD_PATH, Page(b"", status=301, headers=[("Location", paths[3])]))
     site.add(BINARY_PATH, Page(PNG, content_type="image/png"))
     rss = site.pages["/rss"].body.decode()
@@ -76,6 +77,11 @@ def test_crawl_archives_every_exchange(crawl) -> None:
     assert {h["WARC-Record-ID"] for h in responses.values()} <= requests
     assert all("WARC-Payload-Digest" in h and "WARC-Block-Digest" in h for h in responses.values())
     assert all(h.get("WARC-IP-Address") == "127.0.0.1" for h in responses.values())
+    # the status line as sent: protocol version and the server's own reason phrase
+    lines = {h["WARC-Target-URI"]: http.statusline for t, h, http, _ in recs if t == "response"}
+    assert lines[golds[4].url.replace("https://", "http://")] == "200 Fine Thanks"
+    assert lines[f"http://{HOST}{MISSING_PATH}"] == "404 Not Found"
+    assert {http.protocol for t, _, http, _ in recs if t == "response"} == {"HTTP/1.1"}
     # the 404 and the binary page were archived but gave no item
     assert len(result.items) == len(golds)
     assert result.stats.get("extraction/failed/not_html") == 1
