@@ -12,6 +12,7 @@ rebuilt in memory at open (a few MB for 100k articles).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -33,8 +34,19 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
 
 
+@cache
+def _permutations() -> object:
+    """Generated once: MinHash() otherwise draws its 128 permutations for every text."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def _new(hashvalues: np.ndarray | None = None) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=hashvalues,
+                   permutations=_permutations())
+
+
 def minhash(text: str) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    mh = _new()
     mh.update_batch(list(shingles(text)))
     return mh
 
@@ -44,8 +56,7 @@ def to_bytes(mh: MinHash) -> bytes:
 
 
 def from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME,
-                   hashvalues=np.frombuffer(data, dtype="<u8").astype(np.uint64))
+    return _new(np.frombuffer(data, dtype="<u8").astype(np.uint64))
 
 
 class NearDuplicateIndex:
