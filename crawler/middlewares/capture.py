@@ -4,21 +4,13 @@ Sits close to the downloader (priority 950 by default), so ``process_response`` 
 HttpCompressionMiddleware (590) decodes the body and after every middleware has finished
 changing the request. Retried attempts, redirects, robots.txt and error statuses are all
 captured; replayed responses are not.
-
-Records are serialised (digests, gzip) and written by one writer thread, not the reactor
-thread: zlib, hashlib and SQLite release the GIL, so that work overlaps with the crawl. One
-thread keeps records in arrival order, and each response waits for its own record, so the
-``warc_record`` ref (file, offset) is final before any spider or item sees the response.
-At most CONCURRENT_REQUESTS exchanges are queued: every download waits for its own write.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import platform
 import socket
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -85,8 +77,6 @@ class WarcCaptureMiddleware:
         self.max_size = settings.getint("WARC_MAX_SIZE", 1_000_000_000)
         self.writer: WarcWriter | None = None
         self.failed = False
-        # The writer is created, used and closed only in this thread (its SQLite index too).
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-writer")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcCaptureMiddleware:
@@ -111,9 +101,8 @@ class WarcCaptureMiddleware:
             for result in repair_open_files(self.directory):
                 logger.warning("Repaired WARC file left open by an earlier run: %s", result)
                 self.crawler.stats.inc_value("warc/repaired_files")
-            self.writer = self.thread.submit(
-                WarcWriter, self.directory, prefix=f"{self.prefix}-{spider.name}",
-                max_size=self.max_size, warcinfo=self.warcinfo(spider)).result()
+            self.writer = WarcWriter(self.directory, prefix=f"{self.prefix}-{spider.name}",
+                                     max_size=self.max_size, warcinfo=self.warcinfo(spider))
         except (ArchiveWriteError, OSError) as exc:
             self._fail(exc)
             return
@@ -121,8 +110,6 @@ class WarcCaptureMiddleware:
 
     def _fail(self, exc: Exception) -> None:
         """Without an archive the crawl has lost its purpose: stop it, loudly."""
-        if self.failed:  # writes already queued behind the failed one fail too
-            return
         self.failed = True
         self.crawler.stats.inc_value("warc/write_errors")
         logger.error("Cannot write WARC files (%s); stopping the crawl. Files already written "
@@ -130,22 +117,17 @@ class WarcCaptureMiddleware:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
 
     def spider_closed(self, spider: scrapy.Spider) -> None:
-        try:
-            if self.writer is not None:
-                self.thread.submit(self.writer.close).result()
-                for path in self.writer.closed_files:
-                    logger.info("WARC file closed: %s", path)
-        finally:
-            self.thread.shutdown(wait=True)
+        if self.writer is not None:
+            self.writer.close()
+            for path in self.writer.closed_files:
+                logger.info("WARC file closed: %s", path)
 
-    async def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get(REPLAYED) or self.writer is None or self.failed:
             return response
         when = datetime.now(UTC)
-        exchange = exchange_from(request, response, when)
         try:
-            ref = await asyncio.wrap_future(self.thread.submit(self.writer.write_exchange,
-                                                               exchange))
+            ref = self.writer.write_exchange(exchange_from(request, response, when))
         except ArchiveWriteError as exc:
             self._fail(exc)
             return response
