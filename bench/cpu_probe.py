@@ -7,7 +7,9 @@ the figures land in the run report). Extraction workers are shut down before
 
 from __future__ import annotations
 
+import multiprocessing
 import resource
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +46,24 @@ class CpuProbe:
     def spider_closed(self) -> None:
         self.stats.set_value("cpu/crawl_process_s", round(cpu_seconds(resource.RUSAGE_SELF), 3))
         self.stats.set_value("cpu/children_s", round(cpu_seconds(resource.RUSAGE_CHILDREN), 3))
+
+
+def _spin(loops: int) -> float:
+    start = time.perf_counter()
+    x = 0
+    for i in range(loops):
+        x += i * i % 7
+    return time.perf_counter() - start
+
+
+def parallel_capacity(loops: int = 3_000_000) -> float:
+    """How many cores this shared machine gives us right now: the throughput of the same
+    CPU-bound loop in 2 processes at once over 1 process (2.0 on an idle 2-core machine)."""
+    one = _spin(loops)
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        pool.map(_spin, [1000, 1000])  # start-up is not part of the measure
+        start = time.perf_counter()
+        pool.map(_spin, [loops, loops])
+        both = time.perf_counter() - start
+    return round(2 * one / both, 2)

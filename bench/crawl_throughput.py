@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.cpu_probe import proc_cpu_seconds  # noqa: E402
+from bench.cpu_probe import parallel_capacity, proc_cpu_seconds  # noqa: E402
 from bench.report import append_section  # noqa: E402
 from bench.site import BenchServer  # noqa: E402
 from crawler import settings as project_settings  # noqa: E402
@@ -84,12 +84,16 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     rows = []
+    capacity = [parallel_capacity()]
     with BenchServer(args.pages) as server, tempfile.TemporaryDirectory() as tmp:
         for config in args.configs.split(","):
             rows.append(run(config, server, Path(tmp)))
             print(json.dumps(rows[-1]), flush=True)
+    capacity.append(parallel_capacity())
     by = {r["config"]: r for r in rows}
-    ratios = {}
+    ratios: dict[str, object] = {
+        "parallel capacity before / after (2 busy processes vs 1; 2.0 = two free cores)":
+        " / ".join(map(str, capacity))}
     if {"a_bare", "a_bare_capture"} <= by.keys():
         ratios["capture cost, no extraction (1 - capture/bare)"] = round(
             1 - by["a_bare_capture"]["pages_per_s"] / by["a_bare"]["pages_per_s"], 3)
