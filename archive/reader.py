@@ -93,6 +93,12 @@ def _to_response(
     )
 
 
+def response_at(path: str | Path, offset: int) -> ArchivedResponse | None:
+    """The response record at a known offset (not a revisit: those need an index)."""
+    info = read_info_at(path, offset)
+    return _to_response(info.record, _ref(info))
+
+
 def _payload_digest(rec: WarcRecord) -> str | None:
     return rec.get("WARC-Payload-Digest")
 
@@ -238,8 +244,8 @@ class ArchiveLookup:
             out.extend(self._by_url[u])
         return out
 
-    def get(self, url: str, at: datetime | None = None) -> ArchivedResponse | None:
-        """Latest capture of `url` (at or before `at` if given), revisits resolved."""
+    def latest(self, url: str, at: datetime | None = None) -> tuple[int, int, int, bool] | None:
+        """The capture `get` would load: (time, file index, offset, is revisit), or None."""
         caps = self.captures(url)
         if at is not None:
             limit = _ts(at)
@@ -247,8 +253,12 @@ class ArchiveLookup:
         if not caps:
             return None
         # latest time wins; on equal times the later record in input order
-        best = max(enumerate(caps), key=lambda ic: (ic[1][0], ic[0]))[1]
-        return self._load(best)
+        return max(enumerate(caps), key=lambda ic: (ic[1][0], ic[0]))[1]
+
+    def get(self, url: str, at: datetime | None = None) -> ArchivedResponse | None:
+        """Latest capture of `url` (at or before `at` if given), revisits resolved."""
+        best = self.latest(url, at)
+        return None if best is None else self._load(best)
 
     def _load(self, cap: tuple[int, int, int, bool]) -> ArchivedResponse | None:
         _, idx, offset, revisit = cap

@@ -241,7 +241,9 @@ class WarcWriter:
                 payload=io.BytesIO(ex.payload),
                 length=len(ex.payload),
                 http_headers=http_resp,
-                warc_headers_dict={"WARC-Record-ID": resp_id, **common},
+                # known already: saves warcio hashing the payload a second time
+                warc_headers_dict={"WARC-Record-ID": resp_id, "WARC-Payload-Digest": digest,
+                                   **common},
             )
         req = self._warc.create_warc_record(
             ex.url,

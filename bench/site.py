@@ -69,6 +69,11 @@ class BenchServer:
         self.port = self._queue.get(timeout=60)
         return self
 
+    @property
+    def pid(self) -> int | None:
+        """The serving process, so benchmarks can read how much CPU serving took."""
+        return self._proc.pid
+
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._proc.join(10)

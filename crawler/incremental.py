@@ -30,7 +30,7 @@ from scrapy.exceptions import DropItem
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.normalize import clean_line
 from crawler.items import Article
-from crawler.neardup import NearDuplicateIndex, minhash, to_bytes
+from crawler.neardup import NearDuplicateIndex, from_bytes, minhash, to_bytes
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.state import ArticleRecord, StateStore, open_state
 from crawler.urls import canonical_url
@@ -43,6 +43,24 @@ def text_digest(text: str) -> str:
     do not change a word do not count as edits."""
     normalised = "\n".join(line for line in map(clean_line, text.split("\n")) if line)
     return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+FINGERPRINT_ATTR = "_text_fingerprint"  # not a dataclass field: never exported
+
+
+def attach_fingerprint(article: Article) -> Article:
+    """Compute digest and MinHash where the article is extracted (a worker process), so the
+    crawl process, the serial bottleneck of a crawl, does not (see docs/benchmarks.md)."""
+    setattr(article, FINGERPRINT_ATTR, (text_digest(article.text), to_bytes(minhash(article.text))))
+    return article
+
+
+def fingerprint(article: Article) -> tuple[str, MinHash]:
+    """(text digest, MinHash) of an article: precomputed by the extraction worker if it can."""
+    pre = getattr(article, FINGERPRINT_ATTR, None)
+    if pre is not None and pre[0]:
+        return pre[0], from_bytes(pre[1])
+    return text_digest(article.text), minhash(article.text)
 
 
 def _shared_state(crawler: Any) -> StateStore:
@@ -132,14 +150,13 @@ class IncrementalPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        digest = text_digest(item.text)
+        digest, mh = fingerprint(item)
         pending = self.pending.get(item.url)
         previous = pending.record if pending else self.store.get(item.url)
         if previous is not None and previous.digest == digest:
             self.stats.inc_value("incremental/unchanged")
             raise DropItem(f"{item.url} unchanged since version {previous.version}",
                            log_level="DEBUG")
-        mh = minhash(item.text)
         assert self.index is not None
         item.near_duplicates = self.index.query(mh, item.id)
         if previous is None:

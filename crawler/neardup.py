@@ -6,16 +6,22 @@ apart), 128 permutations (Jaccard estimate error ~0.09) and an LSH threshold of 
 estimated Jaccard similarity: a reprint with a new lead paragraph and a changed title still
 scores ~0.8, while two different stories from the same fixtures of officialese score < 0.2.
 Signatures are kept in the state store so the index survives restarts; the LSH itself is
-rebuilt in memory at open (a few MB for 100k articles).
+rebuilt in memory at open. It is the same banding as datasketch's MinHashLSH (14 bands of 9
+rows for these parameters: candidates share at least one whole band), but each band is kept
+as one 64-bit number in a numpy array: 112 bytes an article plus its id, where MinHashLSH
+took about 4.7 KB (47 MB for 10k articles, so a crawl's memory grew with every new item).
+A query compares against every row, band by band (vectorised): ~0.2 ms per 10k articles.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from functools import cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
 
 from crawler.state import StateStore
 
@@ -34,8 +40,19 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
 
 
+@cache
+def _permutations() -> object:
+    """Generated once: MinHash() otherwise draws its 128 permutations for every text."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def _new(hashvalues: np.ndarray | None = None) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=hashvalues,
+                   permutations=_permutations())
+
+
 def minhash(text: str) -> MinHash:
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    mh = _new()
     mh.update_batch(list(shingles(text)))
     return mh
 
@@ -45,8 +62,59 @@ def to_bytes(mh: MinHash) -> bytes:
 
 
 def from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME,
-                   hashvalues=np.frombuffer(data, dtype="<u8").astype(np.uint64))
+    return _new(np.frombuffer(data, dtype="<u8").astype(np.uint64))
+
+
+class BandIndex:
+    """LSH banding over MinHash signatures, one uint64 per band, rows growing by doubling."""
+
+    def __init__(self, threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> None:
+        self.bands, self.rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        mixer = np.random.default_rng(SEED).integers(1, 2**63, self.rows, dtype=np.uint64)
+        self._mixer = mixer | np.uint64(1)  # odd multipliers
+        self._keys = np.zeros((self.bands, 64), dtype=np.uint64)  # band-major: fast compares
+        self._alive = np.zeros(64, dtype=bool)
+        self._ids: list[str | None] = []
+        self._row_of: dict[str, int] = {}
+
+    def band_keys(self, mh: MinHash) -> np.ndarray:
+        used = mh.hashvalues[: self.bands * self.rows].astype(np.uint64)
+        with np.errstate(over="ignore"):  # wrapping multiply-add is the hash
+            return (used.reshape(self.bands, self.rows) * self._mixer).sum(axis=1,
+                                                                           dtype=np.uint64)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._row_of
+
+    def __len__(self) -> int:
+        return len(self._row_of)
+
+    def insert(self, key: str, mh: MinHash) -> None:
+        if key in self._row_of:
+            self.remove(key)
+        row = len(self._ids)
+        if row == len(self._alive):
+            self._keys = np.concatenate([self._keys, np.zeros_like(self._keys)], axis=1)
+            self._alive = np.concatenate([self._alive, np.zeros_like(self._alive)])
+        self._keys[:, row] = self.band_keys(mh)
+        self._alive[row] = True
+        self._ids.append(key)
+        self._row_of[key] = row
+
+    def remove(self, key: str) -> None:
+        row = self._row_of.pop(key)
+        self._alive[row] = False
+        self._ids[row] = None
+
+    def query(self, mh: MinHash) -> list[str]:
+        count = len(self._ids)
+        keys = self.band_keys(mh)
+        hits = self._alive[:count].copy()
+        match = self._keys[0, :count] == keys[0]
+        for band in range(1, self.bands):
+            match |= self._keys[band, :count] == keys[band]
+        hits &= match
+        return [self._ids[i] for i in np.flatnonzero(hits)]  # type: ignore[misc]
 
 
 class NearDuplicateIndex:
@@ -60,14 +128,14 @@ class NearDuplicateIndex:
 
     def __init__(self, store: StateStore, threshold: float = THRESHOLD,
                  refresh_seconds: float = 1.0) -> None:
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.lsh = BandIndex(threshold=threshold, num_perm=NUM_PERM)
         self.store = store
         self.refresh_seconds = refresh_seconds
         self.shared = hasattr(store, "signatures_since")
         self.cursor = store.signature_cursor() if self.shared else 0  # type: ignore[attr-defined]
         self.refreshed = time.monotonic()
         for article_id, data in store.signatures():
-            self.lsh.insert(article_id, from_bytes(data), check_duplication=False)
+            self.lsh.insert(article_id, from_bytes(data))
 
     def refresh(self) -> None:
         """Add signatures other workers stored since the last look (shared stores only)."""
@@ -84,6 +152,4 @@ class NearDuplicateIndex:
         return sorted(i for i in self.lsh.query(mh) if i != own_id)
 
     def add(self, article_id: str, mh: MinHash) -> None:
-        if article_id in self.lsh:  # a new version replaces the old text's signature
-            self.lsh.remove(article_id)
-        self.lsh.insert(article_id, mh, check_duplication=False)
+        self.lsh.insert(article_id, mh)  # a new version replaces the old text's signature

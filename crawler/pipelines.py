@@ -19,6 +19,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.extraction import ExtractionError, extract_article
 from crawler.extraction.dates import day_in_window, parse_iso
+from crawler.incremental import attach_fingerprint
 from crawler.items import Article, ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,12 @@ logger = logging.getLogger(__name__)
 def _warm_worker() -> None:
     """Import the extraction stack once per worker, not on its first page."""
     import crawler.extraction  # noqa: F401
+    import crawler.incremental  # noqa: F401
+
+
+def extract_for_crawl(page: ArticlePage) -> Article:
+    """Extraction-worker entry point: the article with its text fingerprint attached."""
+    return attach_fingerprint(extract_article(page))
 
 
 def make_extraction_pool(workers: int) -> Executor:
@@ -64,10 +71,10 @@ class ExtractionPipeline:
 
     async def _extract(self, page: ArticlePage) -> Article:
         if self.pool is None:
-            return extract_article(page)
+            return extract_for_crawl(page)
         loop = asyncio.get_running_loop()
         try:
-            future = loop.run_in_executor(self.pool, extract_article, page)
+            future = loop.run_in_executor(self.pool, extract_for_crawl, page)
             return await asyncio.wait_for(future, self.timeout)
         except BrokenProcessPool:
             # A worker died (killed, out of memory): replace the pool, fail only this page.

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,17 @@ from tqdm import tqdm
 
 from crawler.pipelines import load_schema
 from crawler.reextract import reextract
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(load_schema())
+
+
+def first_schema_error(item: dict[str, Any]) -> str | None:
+    """The schema error an item has, if any (runs in the extraction workers)."""
+    error = next(iter(_validator().iter_errors(item)), None)
+    return None if error is None else error.message
 
 
 class Command(ScrapyCommand):
@@ -44,24 +56,21 @@ class Command(ScrapyCommand):
         target = opts.overwrite_output or opts.output
         if not target or (opts.overwrite_output and opts.output):
             raise UsageError("give exactly one of -O FILE or -o FILE")
-        validator = Draft202012Validator(load_schema())
-        invalid = 0
         mode = "w" if opts.overwrite_output else "a"
         bar = tqdm(unit="page", disable=opts.no_progress or not sys.stderr.isatty(),
                    file=sys.stderr)
 
         def emit(item: dict[str, Any]) -> None:
-            nonlocal invalid
-            errors = list(validator.iter_errors(item))
-            if errors:
-                invalid += 1
-                print(f"invalid item {item.get('url')}: {errors[0].message}", file=sys.stderr)
-                return
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+        def on_invalid(item: dict[str, Any], message: str) -> None:
+            print(f"invalid item {item.get('url')}: {message}", file=sys.stderr)
 
         with Path(target).open(mode, encoding="utf-8") as out, bar:
             report = reextract(args, max(1, opts.jobs), emit, progress=bar.update,
-                               on_total=lambda n: setattr(bar, "total", n))
+                               on_total=lambda n: setattr(bar, "total", n),
+                               validate=first_schema_error, on_invalid=on_invalid)
+        invalid = report.invalid
         failed = ", ".join(f"{k}: {v}" for k, v in sorted(report.failed.items())) or "none"
         print(f"{report.extracted} items from {report.articles} archived articles in "
               f"{report.wall_seconds:.1f} s (index {report.index_seconds:.1f} s, reading "

@@ -8,6 +8,7 @@ function of its input, so it can run in worker processes off the Scrapy reactor.
 from __future__ import annotations
 
 import re
+from functools import cache
 from importlib.metadata import version
 
 from crawler.extraction.body import extract_body
@@ -61,9 +62,15 @@ def looks_truncated(body: bytes) -> bool:
     return bool(_DOC_OPEN.search(body[:65536])) and not _DOC_CLOSE.search(body[-65536:])
 
 
+@cache
+def trafilatura_version() -> str:
+    """Looked up once: importlib.metadata scans site-packages on every call (~1 ms a page)."""
+    return version("trafilatura")
+
+
 def extractor_info(method: str, outlet: Outlet | None) -> dict[str, str]:
     info = {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION, "method": method,
-            "trafilatura": version("trafilatura")}
+            "trafilatura": trafilatura_version()}
     if outlet is not None:
         info["rules"] = f"{outlet.key}@{outlet.rules.version}"
     return info

@@ -1,0 +1,138 @@
+"""Extraction speed and quality: ``extract_article`` against plain ``trafilatura.extract``.
+
+    .venv/bin/python bench/extraction_speed.py [--bench-pages 300] [--repeat 3] [--no-write]
+
+Speed: the same pages (both data sets in /work/shared/benchmarks and pages of the bench
+site), one core, one process, extractors interleaved page by page so machine noise hits both
+alike; pages/s is pages / summed extraction seconds (median of ``--repeat`` passes).
+``extract_article`` gets the page as a crawl would (bytes + Content-Type) and does everything
+an item needs (decoding, metadata, body, language); trafilatura gets the decoded HTML.
+Quality: ``score.py`` F1 of ``extract_text``, ``generic_text`` and trafilatura in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path("/work/shared/benchmarks")
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(SHARED))
+
+import score  # noqa: E402
+import trafilatura  # noqa: E402
+
+from bench.report import append_section  # noqa: E402
+from crawler.extraction import ExtractionError, extract_article  # noqa: E402
+from crawler.items import ArticlePage  # noqa: E402
+
+SCORED = ("trafilatura", "crawler.extraction:extract_text",
+          "crawler.extraction.generic:generic_text")
+
+
+def bench_site_pages(count: int) -> list[tuple[str, str]]:
+    """(url, html) of bench-site articles, as the crawl throughput bench serves them."""
+    from bench.site import gold
+    from tests.sites import belta
+
+    return [(gold(i).url, belta.article_page(gold(i), "society", None)) for i in range(count)]
+
+
+def page_sets(bench_pages: int) -> dict[str, list[tuple[str, str]]]:
+    sets = {name: [(p.url, p.html) for p in score.load_dataset(name, SHARED)]
+            for name in score.DATASETS}
+    sets["bench-site"] = bench_site_pages(bench_pages)
+    return sets
+
+
+def ours(url: str, html: str) -> object:
+    page = ArticlePage(url=url, outlet="", body=html.encode("utf-8"),
+                       headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+                       fetched_at="2026-01-01T00:00:00+00:00")
+    try:
+        return extract_article(page)
+    except ExtractionError:  # a page without an article costs its time all the same
+        return None
+
+
+def plain(url: str, html: str) -> object:
+    return trafilatura.extract(html, url=url, include_comments=False)
+
+
+def timed_pass(pages: list[tuple[str, str]],
+               funcs: dict[str, Callable[[str, str], object]]) -> dict[str, float]:
+    seconds = dict.fromkeys(funcs, 0.0)
+    for url, html in pages:
+        for name, func in funcs.items():
+            start = time.process_time()
+            func(url, html)
+            seconds[name] += time.process_time() - start
+    return seconds
+
+
+def speed(sets: dict[str, list[tuple[str, str]]], repeat: int) -> list[dict[str, object]]:
+    funcs = {"extract_article": ours, "trafilatura.extract": plain}
+    for func in funcs.values():  # warm-up: imports, selector caches
+        func(*sets["bench-site"][0])
+    rows = []
+    every = [page for pages in sets.values() for page in pages]
+    for name, pages in [*sets.items(), ("all", every)]:
+        passes = [timed_pass(pages, funcs) for _ in range(repeat)]
+        pps = {f: len(pages) / statistics.median(p[f] for p in passes) for f in funcs}
+        rows.append({"pages": name, "n": len(pages),
+                     "extract_article p/s": round(pps["extract_article"], 1),
+                     "trafilatura p/s": round(pps["trafilatura.extract"], 1),
+                     "ratio": round(pps["extract_article"] / pps["trafilatura.extract"], 3)})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def quality() -> list[dict[str, object]]:
+    """F1 per data set from score.py (its own process, network blocked as it does)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "score.json"
+        cmd = [sys.executable, str(SHARED / "score.py"), "--dataset", "all", "--bootstrap", "0",
+               "--json", str(out)]
+        for spec in SCORED:
+            cmd += ["--extractor", spec]
+        subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True)
+        results = json.loads(out.read_text())
+    rows = [{"extractor": spec, **{f"F1 {ds}": round(results[ds][spec]["f1"], 3)
+                                   for ds in sorted(results)}} for spec in SCORED]
+    for row in rows:
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bench-pages", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    load = os.getloadavg()
+    rows = speed(page_sets(args.bench_pages), args.repeat)
+    scores = quality()
+    overall = rows[-1]["ratio"]
+    ratios = {"extract_article / trafilatura.extract, all pages (target >= 0.85)": overall,
+              "load average before the run": " / ".join(f"{x:.2f}" for x in load)}
+    if not args.no_write:
+        command = f"python bench/extraction_speed.py --bench-pages {args.bench_pages} " \
+                  f"--repeat {args.repeat}"
+        append_section("Extraction speed (one core, CPU time)", command, rows, ratios)
+        append_section("Extraction quality (score.py F1, one run)",
+                       "python /work/shared/benchmarks/score.py --dataset all --bootstrap 0 "
+                       + " ".join(f"--extractor {s}" for s in SCORED), scores)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Peak RSS of a small and a ten times larger crawl: nothing may grow with the crawl.
+
+    .venv/bin/python bench/memory_growth.py [--small 1000] [--large 10000] [--no-write]
+
+Each crawl is the full pipeline as shipped (capture, extraction workers, state store) over
+its own bench site, with a fresh DATA_DIR; Scrapy's ``memusage/max`` (checked every second)
+is the crawl process's peak RSS. Extraction workers are separate processes and not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.crawl_throughput import run  # noqa: E402
+from bench.report import append_section  # noqa: E402
+from bench.site import BenchServer  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=10000)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+    rows = []
+    for pages in (args.small, args.large):
+        with BenchServer(pages) as server, tempfile.TemporaryDirectory() as tmp:
+            row = run("c_full_shipped", server, Path(tmp))
+            rows.append({"site_pages": pages, **row})
+            print(json.dumps(rows[-1]), flush=True)
+    small, large = rows
+    ratios = {f"peak RSS {args.large} pages / {args.small} pages (target <= 1.2)":
+              round(large["peak_rss_mb"] / small["peak_rss_mb"], 3),
+              "peak RSS growth per 1,000 extra pages (MB)":
+              round((large["peak_rss_mb"] - small["peak_rss_mb"])
+                    / ((args.large - args.small) / 1000), 2)}
+    print(json.dumps(ratios, indent=1))
+    if not args.no_write:
+        append_section("Memory: peak RSS against crawl size",
+                       f"python bench/memory_growth.py --small {args.small} --large {args.large}",
+                       rows, ratios)
+
+
+if __name__ == "__main__":
+    main()
