@@ -31,8 +31,11 @@ PAGES = 320
 
 
 def worker_settings(redis: RedisServer, warc_dir: Path) -> dict[str, Any]:
+    # A live worker silent for REDIS_WORKER_TTL is taken for dead and its leases requeued, which
+    # can duplicate its in-flight articles: on a loaded test machine reactors stall for
+    # seconds, so the TTL must stay well above that (production default: 30 s).
     return {"REDIS_URL": redis.url, "REDIS_IDLE_CLOSE_SECONDS": 3,
-            "REDIS_HEARTBEAT_SECONDS": 0.5, "REDIS_WORKER_TTL": 4,
+            "REDIS_HEARTBEAT_SECONDS": 0.5, "REDIS_WORKER_TTL": 10,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 4, "WARC_DIR": str(warc_dir)}
 
 
