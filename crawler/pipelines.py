@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
-from importlib.resources import files
 from typing import Any
 
 from itemadapter import ItemAdapter
-from jsonschema import Draft202012Validator
 from scrapy.exceptions import DropItem
 
 from crawler.extraction import ExtractionError, extract_article
 from crawler.extraction.dates import day_in_window, parse_iso
 from crawler.incremental import attach_fingerprint
 from crawler.items import Article, ArticlePage
+from crawler.schema import schema_errors
 
 logger = logging.getLogger(__name__)
 
@@ -129,16 +127,11 @@ class DateWindowPipeline:
         return item
 
 
-def load_schema() -> dict[str, Any]:
-    return json.loads(files("crawler.schema").joinpath("article.schema.json").read_text("utf-8"))
-
-
 class ValidationPipeline:
     """Check each article against the JSON Schema analyzers rely on; drop and count the rest."""
 
     def __init__(self, crawler: Any) -> None:
         self.stats = crawler.stats
-        self.validator = Draft202012Validator(load_schema())
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ValidationPipeline:
@@ -146,11 +139,9 @@ class ValidationPipeline:
 
     def process_item(self, item: Any) -> Any:
         data = ItemAdapter(item).asdict()
-        errors = sorted(self.validator.iter_errors(data), key=lambda e: list(e.path))
+        errors = schema_errors(data)
         if errors:
             self.stats.inc_value("items/invalid")
-            reasons = "; ".join(f"{'/'.join(map(str, e.path)) or '(item)'}: {e.message}"
-                                for e in errors[:3])
-            raise DropItem(f"invalid item {data.get('url')}: {reasons}")
+            raise DropItem(f"invalid item {data.get('url')}: {'; '.join(errors)}")
         self.stats.inc_value("items/valid")
         return item

@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from crawler.extraction import extract_article
-from crawler.pipelines import load_schema
+from crawler.schema import load_schema, schema_errors
 from tests.extraction.test_bad_input import belta_html, page
 
 VALIDATOR = Draft202012Validator(load_schema())
@@ -27,6 +27,7 @@ def item() -> dict:
 
 def test_extracted_item_is_valid(item: dict) -> None:
     assert list(VALIDATOR.iter_errors(item)) == []
+    assert schema_errors(item) == []
     assert item["id"] == hashlib.sha256(item["url"].encode()).hexdigest()[:16]
 
 
@@ -41,9 +42,14 @@ def test_invalid_values_are_rejected(item: dict, field: str, value: object) -> N
     bad = copy.deepcopy(item)
     bad[field] = value
     assert list(VALIDATOR.iter_errors(bad)), f"{field}={value!r} passed"
+    # the crawl's fast validator agrees and names the field
+    errors = schema_errors(bad)
+    assert errors and errors[0].startswith(field), errors
 
 
 def test_missing_and_extra_fields_are_rejected(item: dict) -> None:
     missing = {k: v for k, v in item.items() if k != "published"}
     assert list(VALIDATOR.iter_errors(missing))
+    assert schema_errors(missing) == ["(item): 'published' is a required property"]
     assert list(VALIDATOR.iter_errors({**item, "surprise": 1}))
+    assert schema_errors({**item, "surprise": 1})

@@ -6,28 +6,21 @@ import argparse
 import json
 import os
 import sys
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from tqdm import tqdm
 
-from crawler.pipelines import load_schema
 from crawler.reextract import reextract
-
-
-@cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(load_schema())
+from crawler.schema import schema_errors
 
 
 def first_schema_error(item: dict[str, Any]) -> str | None:
     """The schema error an item has, if any (runs in the extraction workers)."""
-    error = next(iter(_validator().iter_errors(item)), None)
-    return None if error is None else error.message
+    errors = schema_errors(item, limit=1)
+    return errors[0] if errors else None
 
 
 class Command(ScrapyCommand):
