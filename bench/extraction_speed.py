@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/extraction_speed.py [--bench-pages 300] [--repeat 3] [--no-write]
 
-Speed: the same pages (both data sets in /work/shared/benchmarks and pages of the bench
+Speed: the same pages (both data sets in ../shared/benchmarks and pages of the bench
 site), one core, one process, extractors interleaved page by page so machine noise hits both
 alike; pages/s is pages / summed extraction seconds (median of ``--repeat`` passes).
 ``extract_article`` gets the page as a crawl would (bytes + Content-Type) and does everything
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path("/work/shared/benchmarks")
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(SHARED))
 
@@ -130,7 +130,7 @@ def main() -> None:
                   f"--repeat {args.repeat}"
         append_section("Extraction speed (one core, CPU time)", command, rows, ratios)
         append_section("Extraction quality (score.py F1, one run)",
-                       "python /work/shared/benchmarks/score.py --dataset all --bootstrap 0 "
+                       "python ../shared/benchmarks/score.py --dataset all --bootstrap 0 "
                        + " ".join(f"--extractor {s}" for s in SCORED), scores)
 
 
