@@ -51,7 +51,7 @@ class ExtractionPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         workers = crawler.settings.get("EXTRACTION_WORKERS")
-        self.workers = os.cpu_count() or 1 if workers in (None, "") else int(workers)
+        self.workers = (os.cpu_count() or 1) if workers in (None, "") else int(workers)
         self.timeout = crawler.settings.getfloat("EXTRACTION_TIMEOUT", 120)
         self.pool: Executor | None = None
 
