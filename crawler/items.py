@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+
+
+def capture_stamp(moment: datetime) -> str:
+    """``fetched_at`` as every path writes it (crawl, replay, re-extraction): UTC, seconds.
+
+    One format everywhere, so a replay or a re-extraction reproduces the crawl's items exactly.
+    """
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass

@@ -14,14 +14,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
-from datetime import UTC
 from typing import Any
 
 from archive.httputil import ContentDecodingError, decode_content
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, response_at
 from crawler.extraction import ExtractionError, extract_article
-from crawler.items import ArticlePage
+from crawler.items import ArticlePage, capture_stamp
 from crawler.outlets import outlet_for_url
 from crawler.urls import canonical_url, is_article_url
 
@@ -74,7 +73,7 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
     return ArticlePage(
         url=url, outlet=outlet.key if outlet else "", body=body,
         headers={"Content-Type": archived.header("Content-Type") or ""}, status=archived.status,
-        fetched_at=archived.date.astimezone(UTC).isoformat(timespec="seconds"),
+        fetched_at=capture_stamp(archived.date),
         warc=archived.ref.as_dict(),
     )
 

@@ -26,15 +26,12 @@ from archive.model import HttpExchange
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
 from crawler.downloader import REASON_META
+from crawler.items import capture_stamp
+from crawler.urls import path_and_query
 
 logger = logging.getLogger(__name__)
 
 REPLAYED = "warc_replayed"  # request.meta flag set by the replay middleware
-
-
-def request_target(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def header_pairs(headers: Any) -> list[tuple[str, str]]:
@@ -52,7 +49,7 @@ def exchange_from(request: Request, response: Response, when: datetime) -> HttpE
     return HttpExchange(
         url=request.url,
         method=request.method,
-        request_target=request_target(request.url),
+        request_target=path_and_query(request.url),
         request_headers=request_headers,
         request_body=request.body or b"",
         http_version=response.protocol or "HTTP/1.1",
@@ -137,5 +134,5 @@ class WarcCaptureMiddleware:
         stats.inc_value("warc/records")
         stats.inc_value("warc/bytes", len(response.body))
         request.meta["warc_record"] = ref.as_dict()
-        request.meta["fetched_at"] = when.isoformat(timespec="seconds")
+        request.meta["fetched_at"] = capture_stamp(when)
         return response

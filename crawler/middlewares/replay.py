@@ -18,6 +18,7 @@ from scrapy.responsetypes import responsetypes
 
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, expand_paths
+from crawler.items import capture_stamp
 from crawler.middlewares.capture import REPLAYED
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class WarcReplayMiddleware:
             logger.info("Not in the archive: %s", request.url)
             return Response(request.url, status=404, request=request, flags=["replay-missing"])
         self.stats.inc_value("replay/hits")
-        request.meta["fetched_at"] = archived.date.astimezone(UTC).isoformat(timespec="seconds")
+        request.meta["fetched_at"] = capture_stamp(archived.date)
         request.meta["warc_record"] = archived.ref.as_dict()
         return response_from_archive(request, archived)
 

@@ -15,7 +15,7 @@ from crawler.extraction.dates import day_in_window, iso
 from crawler.extraction.html import parse_html, remove_nodes, select_nodes
 from crawler.failures import describe, exception_reason
 from crawler.feeds import feed_entries
-from crawler.items import ArticlePage
+from crawler.items import ArticlePage, capture_stamp
 from crawler.outlets import get_outlet
 from crawler.outlets.base import Outlet
 from crawler.urls import canonical_url, is_article_url, path_and_query
@@ -222,8 +222,7 @@ class OutletSpider(scrapy.Spider):
             body=response.body,
             headers={"Content-Type": response.headers.get("Content-Type", b"").decode("latin-1")},
             status=response.status,
-            fetched_at=response.meta.get("fetched_at")
-            or datetime.now(UTC).isoformat(timespec="seconds"),
+            fetched_at=response.meta.get("fetched_at") or capture_stamp(datetime.now(UTC)),
             warc=response.meta.get("warc_record"),
             hint_published=response.meta.get("hint_published"),
         )
