@@ -34,17 +34,26 @@ def _ticks() -> int:
 
 
 class CpuProbe:
+    """Counts from the spider's opening, like ``elapsed_time_seconds``: the crawl process's
+    imports and set-up before it are not part of the crawl (extraction workers start after)."""
+
     def __init__(self, crawler: Any) -> None:
         self.stats = crawler.stats
+        self.opened_at = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CpuProbe:
         probe = cls(crawler)
+        crawler.signals.connect(probe.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(probe.spider_closed, signal=signals.spider_closed)
         return probe
 
+    def spider_opened(self) -> None:
+        self.opened_at = cpu_seconds(resource.RUSAGE_SELF)
+
     def spider_closed(self) -> None:
-        self.stats.set_value("cpu/crawl_process_s", round(cpu_seconds(resource.RUSAGE_SELF), 3))
+        self.stats.set_value("cpu/crawl_process_s",
+                             round(cpu_seconds(resource.RUSAGE_SELF) - self.opened_at, 3))
         self.stats.set_value("cpu/children_s", round(cpu_seconds(resource.RUSAGE_CHILDREN), 3))
 
 

@@ -16,51 +16,24 @@ later (invalid) or lost in a kill is therefore fetched and emitted again by the 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from datasketch import MinHash
 from scrapy import Request, signals
 from scrapy.exceptions import DropItem
 
 from crawler.extraction.dates import parse_iso
-from crawler.extraction.normalize import clean_line
+from crawler.fingerprint import fingerprint
 from crawler.items import Article
-from crawler.neardup import NearDuplicateIndex, from_bytes, minhash, to_bytes
+from crawler.neardup import NearDuplicateIndex, Signature, to_bytes
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.state import ArticleRecord, StateStore, open_state
 from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
-
-
-def text_digest(text: str) -> str:
-    """SHA-256 of the text with whitespace and Unicode forms normalised, so re-layouts that
-    do not change a word do not count as edits."""
-    normalised = "\n".join(line for line in map(clean_line, text.split("\n")) if line)
-    return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()
-
-
-FINGERPRINT_ATTR = "_text_fingerprint"  # not a dataclass field: never exported
-
-
-def attach_fingerprint(article: Article) -> Article:
-    """Compute digest and MinHash where the article is extracted (a worker process), so the
-    crawl process, the serial bottleneck of a crawl, does not (see docs/benchmarks.md)."""
-    setattr(article, FINGERPRINT_ATTR, (text_digest(article.text), to_bytes(minhash(article.text))))
-    return article
-
-
-def fingerprint(article: Article) -> tuple[str, MinHash]:
-    """(text digest, MinHash) of an article: precomputed by the extraction worker if it can."""
-    pre = getattr(article, FINGERPRINT_ATTR, None)
-    if pre is not None and pre[0]:
-        return pre[0], from_bytes(pre[1])
-    return text_digest(article.text), minhash(article.text)
 
 
 def _shared_state(crawler: Any) -> StateStore:
@@ -124,7 +97,7 @@ class KnownArticleMiddleware:
 class _Pending:
     item: Article
     record: ArticleRecord
-    minhash: MinHash
+    signature: Signature
     is_new: bool
 
 
@@ -150,7 +123,7 @@ class IncrementalPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        digest, mh = fingerprint(item)
+        digest, sig = fingerprint(item)
         pending = self.pending.get(item.url)
         previous = pending.record if pending else self.store.get(item.url)
         if previous is not None and previous.digest == digest:
@@ -158,7 +131,7 @@ class IncrementalPipeline:
             raise DropItem(f"{item.url} unchanged since version {previous.version}",
                            log_level="DEBUG")
         assert self.index is not None
-        item.near_duplicates = self.index.query(mh, item.id)
+        item.near_duplicates = self.index.query(sig, item.id)
         if previous is None:
             item.version, item.previous_version_digest = 1, None
             first_captured = item.fetched_at
@@ -168,16 +141,16 @@ class IncrementalPipeline:
         record = ArticleRecord(url=item.url, id=item.id, digest=digest, version=item.version,
                                first_captured=first_captured, captured=item.fetched_at,
                                published=item.published)
-        self.pending[item.url] = _Pending(item, record, mh, previous is None)
+        self.pending[item.url] = _Pending(item, record, sig, previous is None)
         return item
 
     def item_scraped(self, item: Any) -> None:
         if not isinstance(item, Article) or item.url not in self.pending:
             return
         done = self.pending.pop(item.url)
-        self.store.put(done.record, to_bytes(done.minhash))
+        self.store.put(done.record, to_bytes(done.signature))
         assert self.index is not None
-        self.index.add(done.record.id, done.minhash)
+        self.index.add(done.record.id, done.signature)
         self.stats.inc_value("incremental/new" if done.is_new else "incremental/new_version")
         if item.near_duplicates:
             self.stats.inc_value("incremental/near_duplicates")

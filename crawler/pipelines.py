@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.extraction import ExtractionError, extract_article
+from crawler.extraction import ExtractionError
 from crawler.extraction.dates import day_in_window, parse_iso
-from crawler.incremental import attach_fingerprint
+from crawler.fingerprint import extract_for_crawl
 from crawler.items import Article, ArticlePage
 from crawler.schema import schema_errors
+from crawler.workerpool import WorkerError, WorkerPool
 
 logger = logging.getLogger(__name__)
-
-
-def _warm_worker() -> None:
-    """Import the extraction stack once per worker, not on its first page."""
-    import crawler.extraction  # noqa: F401
-    import crawler.incremental  # noqa: F401
-
-
-def extract_for_crawl(page: ArticlePage) -> Article:
-    """Extraction-worker entry point: the article with its text fingerprint attached."""
-    return attach_fingerprint(extract_article(page))
-
-
-def make_extraction_pool(workers: int) -> Executor:
-    # spawn: a forked copy of a running reactor (threads, sockets) is not safe to use.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_warm_worker)
 
 
 class ExtractionPipeline:
@@ -53,7 +33,7 @@ class ExtractionPipeline:
         workers = crawler.settings.get("EXTRACTION_WORKERS")
         self.workers = (os.cpu_count() or 1) if workers in (None, "") else int(workers)
         self.timeout = crawler.settings.getfloat("EXTRACTION_TIMEOUT", 120)
-        self.pool: Executor | None = None
+        self.pool: WorkerPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractionPipeline:
@@ -61,26 +41,21 @@ class ExtractionPipeline:
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = make_extraction_pool(self.workers)
+            self.pool = WorkerPool("crawler.fingerprint:extract_for_crawl", self.workers,
+                                   timeout=self.timeout)
 
     def close_spider(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.close()
+            self.stats.set_value("extraction/worker_restarts", self.pool.restarts)
 
     async def _extract(self, page: ArticlePage) -> Article:
         if self.pool is None:
             return extract_for_crawl(page)
-        loop = asyncio.get_running_loop()
         try:
-            future = loop.run_in_executor(self.pool, extract_for_crawl, page)
-            return await asyncio.wait_for(future, self.timeout)
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory): replace the pool, fail only this page.
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = make_extraction_pool(self.workers)
-            raise ExtractionError("worker_died", page.url) from None
-        except TimeoutError:
-            raise ExtractionError("timeout", f"{page.url} took over {self.timeout:.0f} s") from None
+            return await self.pool.submit(page)
+        except WorkerError as exc:  # the worker died or overran: only this page is lost
+            raise ExtractionError(exc.reason, f"{page.url}: {exc.detail}") from None
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):
