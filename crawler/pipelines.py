@@ -55,7 +55,7 @@ class ExtractionPipeline:
         try:
             return await self.pool.submit(page)
         except WorkerError as exc:  # the worker died or overran: only this page is lost
-            raise ExtractionError(exc.reason, f"{page.url}: {exc.detail}") from None
+            raise ExtractionError(exc.reason, exc.detail) from None
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):

@@ -25,6 +25,7 @@ import signal
 import struct
 import subprocess
 import sys
+import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -107,7 +108,7 @@ class WorkerPool:
     """
 
     def __init__(self, target: str, workers: int, *, timeout: float = 120.0,
-                 prefetch: int = 16, niceness: int = 10) -> None:
+                 prefetch: int = 8, niceness: int = 10) -> None:
         if workers < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.target = target
@@ -324,7 +325,8 @@ def serve(target: str, job_fd: int, result_fd: int, niceness: int = 0) -> None:
         job_id, argument = pickle.loads(body)
         try:
             reply = _reply(job_id, True, function(argument))
-        except Exception as exc:
+        except Exception as exc:  # sent back; its traceback would not survive pickling
+            exc.add_note(f"Raised in worker process {os.getpid()}:\n{traceback.format_exc()}")
             reply = _reply(job_id, False, exc)
         _write_all(result_fd, reply)
 

@@ -75,6 +75,7 @@ def test_a_job_exception_arrives_as_itself() -> None:
     errors = run(main)
     assert [type(e) for e in errors] == [ExtractionError, ExtractionError]
     assert [e.reason for e in errors] == ["no_body", "not_html"]
+    assert "in refuse" in errors[0].__notes__[0]  # where in the worker it was raised
 
 
 def test_a_dying_worker_costs_only_its_job_and_is_replaced() -> None:
