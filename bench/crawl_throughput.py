@@ -1,10 +1,12 @@
 """Loopback crawl throughput: where a crawl's time goes, and what capture and extraction cost.
 
-    .venv/bin/python bench/crawl_throughput.py [--pages 2000] [--configs a_bare,...]
+    .venv/bin/python bench/crawl_throughput.py [--pages 2000] [--configs a_bare,...] [--rounds 3]
 
 Runs real ``scrapy crawl belta`` processes against a local site (download delays off) in
 several configurations, in one run so the ratios compare like with like, and appends the
-results to docs/benchmarks.md. Besides pages/s it records CPU milliseconds per page of the
+results to docs/benchmarks.md. With ``--rounds N`` the configurations take turns N times and
+the ratios use each configuration's median pages/s: the machine is shared, and its speed drifts
+within a run. Besides pages/s it records CPU milliseconds per page of the
 crawl process, of its extraction workers and of the bench server, and the load average (the
 machine is shared): 2 cores / (CPU seconds per page) is the most any configuration can reach.
 """
@@ -43,8 +45,8 @@ CONFIGS: dict[str, dict] = {
 }
 
 
-def run(config: str, server: BenchServer, workdir: Path, extra: dict | None = None) -> dict:
-    data = workdir / config
+def run(config: str, server: BenchServer, data: Path, extra: dict | None = None) -> dict:
+    """One crawl with ``data`` as DATA_DIR (a new folder: an old state would skip every page)."""
     settings = {**FAST, **CONFIGS[config], "DATA_DIR": str(data), **(extra or {})}
     cmd = [sys.executable, "-m", "scrapy", "crawl", "belta"]
     for key, value in settings.items():
@@ -81,16 +83,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run the configurations in turn this many times; ratios of medians")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     rows = []
     capacity = [parallel_capacity()]
     with BenchServer(args.pages) as server, tempfile.TemporaryDirectory() as tmp:
-        for config in args.configs.split(","):
-            rows.append(run(config, server, Path(tmp)))
-            print(json.dumps(rows[-1]), flush=True)
+        for round_ in range(1, args.rounds + 1):
+            for config in args.configs.split(","):
+                data = Path(tmp) / f"{config}-{round_}"
+                rows.append({"config": config, "round": round_, **run(config, server, data)})
+                print(json.dumps(rows[-1]), flush=True)
     capacity.append(parallel_capacity())
-    by = {r["config"]: r for r in rows}
+    by = {config: median_row([r for r in rows if r["config"] == config])
+          for config in args.configs.split(",")}
     ratios: dict[str, object] = {
         "parallel capacity before / after (2 busy processes vs 1; 2.0 = two free cores)":
         " / ".join(map(str, capacity))}
@@ -109,8 +116,16 @@ def main() -> None:
             c["pages_per_s"] / c["limit_pages_per_s"], 2)
     print(json.dumps(ratios, indent=1))
     if not args.no_write:
-        append_section("Crawl throughput", f"python bench/crawl_throughput.py --pages {args.pages}",
-                       rows, ratios)
+        command = f"python bench/crawl_throughput.py --pages {args.pages} --rounds {args.rounds}"
+        notes = ("Ratios use each configuration's median pages/s over the rounds."
+                 if args.rounds > 1 else "")
+        append_section("Crawl throughput", command, rows, ratios, notes)
+
+
+def median_row(rows: list[dict]) -> dict:
+    """The run with the median pages/s (the lower middle one for an even count)."""
+    ordered = sorted(rows, key=lambda r: r["pages_per_s"])
+    return ordered[(len(ordered) - 1) // 2]
 
 
 if __name__ == "__main__":

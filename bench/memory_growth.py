@@ -32,7 +32,7 @@ def main() -> None:
     rows = []
     for pages in (args.small, args.large):
         with BenchServer(pages) as server, tempfile.TemporaryDirectory() as tmp:
-            row = run("c_full_shipped", server, Path(tmp))
+            row = run("c_full_shipped", server, Path(tmp) / "crawl")
             rows.append({"site_pages": pages, **row})
             print(json.dumps(rows[-1]), flush=True)
     small, large = rows

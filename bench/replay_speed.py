@@ -78,8 +78,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         with BenchServer(args.pages) as server:
-            print(json.dumps(run("a_bare_capture", server, work)), flush=True)
-        warcs = work / "a_bare_capture" / "warc"
+            print(json.dumps(run("a_bare_capture", server, work / "crawl")), flush=True)
+        warcs = work / "crawl" / "warc"
         capacity = parallel_capacity()
         for jobs in (1, 2):
             rows.append(reextract(warcs, work / f"items-{jobs}.jsonl", jobs))
