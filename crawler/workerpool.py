@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!Q")
 _READY = -1  # job id of the frame a worker sends once its imports are done
+_READ_SIZE = 64 * 1024  # a pipe's capacity; larger reads only allocate (and fault in) more
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -65,14 +66,16 @@ class FrameReader:
 
     def feed(self, data: bytes) -> list[Any]:
         self._buffer += data
-        objects = []
-        while len(self._buffer) >= _HEADER.size:
-            (size,) = _HEADER.unpack_from(self._buffer)
-            end = _HEADER.size + size
-            if len(self._buffer) < end:
-                break
-            objects.append(pickle.loads(memoryview(self._buffer)[_HEADER.size:end]))
-            del self._buffer[:end]
+        objects, start = [], 0
+        with memoryview(self._buffer) as view:
+            while len(view) - start >= _HEADER.size:
+                (size,) = _HEADER.unpack_from(view, start)
+                end = start + _HEADER.size + size
+                if len(view) < end:
+                    break
+                objects.append(pickle.loads(view[start + _HEADER.size:end]))
+                start = end
+        del self._buffer[:start]  # once per read, not once per frame
         return objects
 
 
@@ -226,7 +229,7 @@ class WorkerPool:
 
     def _on_readable(self, worker: _Worker) -> None:
         try:
-            data = os.read(worker.from_child, 1 << 20)
+            data = os.read(worker.from_child, _READ_SIZE)
         except BlockingIOError:
             return
         if not data:
