@@ -314,7 +314,12 @@ def _reply(job_id: int, ok: bool, value: Any) -> bytes:
 
 def serve(target: str, job_fd: int, result_fd: int, niceness: int = 0) -> None:
     """Worker main loop: read a job, run it, write the result, until the input pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the crawl, which closes us
+    # Ctrl-C, or a service manager's SIGTERM to the whole group, asks the crawl process to stop
+    # gracefully, and it closes our pipe once its pages are done. Dying first would lose them.
+    # An orphan (the crawl process is gone) still obeys SIGTERM.
+    parent = os.getppid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: None if os.getppid() == parent else os._exit(1))
     os.nice(niceness)
     function = load_target(target)
     _write_all(result_fd, frame((_READY, True, None)))

@@ -204,3 +204,18 @@ def test_workers_run_below_the_crawl_process() -> None:
             pool.close()
 
     assert run(main) == min(os.nice(0) + 5, 19)
+
+
+def test_a_group_sigterm_leaves_the_workers_to_the_crawl_process() -> None:
+    async def main() -> list[Any]:
+        pool = WorkerPool(f"{JOBS}:nap", 1)
+        try:
+            await pool.submit(0.01)
+            running = pool.submit(0.5)
+            await asyncio.sleep(0.2)
+            os.kill(pool.pids[0], signal.SIGTERM)  # as systemd stopping the service would
+            return await gather([running, pool.submit(0.01)])
+        finally:
+            pool.close()
+
+    assert run(main) == [0.5, 0.01]
