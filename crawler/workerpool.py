@@ -188,9 +188,7 @@ class WorkerPool:
     def _detach(self, worker: _Worker) -> None:
         self._loop.remove_reader(worker.from_child)
         self._loop.remove_writer(worker.to_child)
-        if worker.deadline is not None:
-            worker.deadline.cancel()
-            worker.deadline = None
+        self._disarm(worker)
 
     def _dispatch(self) -> None:
         """Hand queued jobs to the ready workers holding the fewest."""
@@ -222,10 +220,16 @@ class WorkerPool:
             self._loop.remove_writer(worker.to_child)
 
     def _arm(self, worker: _Worker) -> None:
-        """Start the clock of the job the worker is now running (the oldest one it holds)."""
+        """Restart the clock for the job the worker is now running (the oldest it holds), if any."""
+        self._disarm(worker)
+        if worker.jobs:
+            worker.deadline = self._loop.call_later(self.timeout, self._overran, worker)
+
+    @staticmethod
+    def _disarm(worker: _Worker) -> None:
         if worker.deadline is not None:
             worker.deadline.cancel()
-        worker.deadline = self._loop.call_later(self.timeout, self._overran, worker)
+            worker.deadline = None
 
     def _on_readable(self, worker: _Worker) -> None:
         try:
@@ -240,11 +244,7 @@ class WorkerPool:
                 worker.ready = True
                 continue
             job = worker.jobs.popleft()  # results come back in the order jobs were sent
-            if worker.jobs:
-                self._arm(worker)
-            elif worker.deadline is not None:
-                worker.deadline.cancel()
-                worker.deadline = None
+            self._arm(worker)
             if not job.future.done():
                 if ok:
                     job.future.set_result(value)
