@@ -12,7 +12,7 @@ import hashlib
 from crawler.extraction import extract_article
 from crawler.extraction.normalize import clean_line
 from crawler.items import Article, ArticlePage
-from crawler.neardup import Signature, from_bytes, signature, to_bytes
+from crawler.neardup import Signature, signature
 
 FINGERPRINT_ATTR = "_text_fingerprint"  # not a dataclass field: never exported
 
@@ -27,15 +27,15 @@ def text_digest(text: str) -> str:
 def attach_fingerprint(article: Article) -> Article:
     """Compute digest and signature where the article is extracted (a worker process), so the
     crawl process, the serial bottleneck of a crawl, does not (see docs/benchmarks.md)."""
-    setattr(article, FINGERPRINT_ATTR, (text_digest(article.text), to_bytes(signature(article.text))))
+    setattr(article, FINGERPRINT_ATTR, (text_digest(article.text), signature(article.text)))
     return article
 
 
 def fingerprint(article: Article) -> tuple[str, Signature]:
     """(text digest, signature) of an article: precomputed by the extraction worker if it can."""
     pre = getattr(article, FINGERPRINT_ATTR, None)
-    if pre is not None and pre[0]:
-        return pre[0], from_bytes(pre[1])
+    if pre is not None:
+        return pre
     return text_digest(article.text), signature(article.text)
 
 

@@ -86,11 +86,6 @@ def from_bytes(data: bytes) -> Signature:
     return np.frombuffer(data, dtype="<u8").astype(np.uint32)
 
 
-def jaccard(first: Signature, second: Signature) -> float:
-    """Estimated Jaccard similarity of the two shingle sets."""
-    return float(np.count_nonzero(first == second)) / len(first)
-
-
 def _integral(curve: np.ndarray, xs: np.ndarray) -> float:
     return float(((curve[1:] + curve[:-1]) * np.diff(xs)).sum() / 2)
 

@@ -12,7 +12,6 @@ from crawler.neardup import (
     NUM_PERM,
     BandIndex,
     from_bytes,
-    jaccard,
     optimal_bands,
     shingles,
     signature,
@@ -21,6 +20,11 @@ from crawler.neardup import (
 from tests.support.shared import SHARED
 
 SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+
+
+def jaccard(first: np.ndarray, second: np.ndarray) -> float:
+    """The Jaccard similarity the two signatures estimate (share of equal minimum hashes)."""
+    return float(np.count_nonzero(first == second)) / len(first)
 
 
 def datasketch_signature(text: str) -> np.ndarray:
