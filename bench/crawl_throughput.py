@@ -1,6 +1,7 @@
 """Loopback crawl throughput: where a crawl's time goes, and what capture and extraction cost.
 
-    .venv/bin/python bench/crawl_throughput.py [--pages 2000] [--configs a_bare,...] [--rounds 3]
+    .venv/bin/python bench/crawl_throughput.py [--pages 2000] [--page-bytes 74000]
+                                               [--configs a_bare,...] [--rounds 3]
 
 Runs real ``scrapy crawl belta`` processes against a local site (download delays off) in
 several configurations, in one run so the ratios compare like with like, and appends the
@@ -9,6 +10,10 @@ the ratios use each configuration's median pages/s: the machine is shared, and i
 within a run. Besides pages/s it records CPU milliseconds per page of the
 crawl process, of its extraction workers and of the bench server, and the load average (the
 machine is shared): 2 cores / (CPU seconds per page) is the most any configuration can reach.
+
+Article pages weigh what real news pages do (``--page-bytes``, default the median of the real
+Russian news pages in ../shared/benchmarks; bench/chrome.py); ``--page-bytes 0`` serves the
+bare ~5 KB fixture pages that earlier runs in docs/benchmarks.md used.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.cpu_probe import parallel_capacity, proc_cpu_seconds  # noqa: E402
 from bench.report import append_section  # noqa: E402
-from bench.site import BenchServer  # noqa: E402
+from bench.site import REAL_PAGE_BYTES, BenchServer  # noqa: E402
 from crawler import settings as project_settings  # noqa: E402
 
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY_JITTER": 0,
@@ -82,6 +87,8 @@ def run(config: str, server: BenchServer, data: Path, extra: dict | None = None)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--page-bytes", type=int, default=REAL_PAGE_BYTES,
+                        help="size of an article page; 0 for the bare fixture page")
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--rounds", type=int, default=1,
                         help="run the configurations in turn this many times; ratios of medians")
@@ -89,7 +96,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     capacity = [parallel_capacity()]
-    with BenchServer(args.pages) as server, tempfile.TemporaryDirectory() as tmp:
+    with BenchServer(args.pages, args.page_bytes) as server, tempfile.TemporaryDirectory() as tmp:
         for round_ in range(1, args.rounds + 1):
             for config in args.configs.split(","):
                 data = Path(tmp) / f"{config}-{round_}"
@@ -116,7 +123,8 @@ def main() -> None:
             c["pages_per_s"] / c["limit_pages_per_s"], 2)
     print(json.dumps(ratios, indent=1))
     if not args.no_write:
-        command = f"python bench/crawl_throughput.py --pages {args.pages} --rounds {args.rounds}"
+        command = (f"python bench/crawl_throughput.py --pages {args.pages} "
+                   f"--page-bytes {args.page_bytes} --rounds {args.rounds}")
         notes = ("Ratios use each configuration's median pages/s over the rounds."
                  if args.rounds > 1 else "")
         append_section("Crawl throughput", command, rows, ratios, notes)

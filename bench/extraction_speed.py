@@ -41,10 +41,9 @@ SCORED = ("trafilatura", "crawler.extraction:extract_text",
 
 def bench_site_pages(count: int) -> list[tuple[str, str]]:
     """(url, html) of bench-site articles, as the crawl throughput bench serves them."""
-    from bench.site import gold
-    from tests.sites import belta
+    from bench.site import article_html, gold
 
-    return [(gold(i).url, belta.article_page(gold(i), "society", None)) for i in range(count)]
+    return [(gold(i).url, article_html(i)) for i in range(count)]
 
 
 def page_sets(bench_pages: int) -> dict[str, list[tuple[str, str]]]:

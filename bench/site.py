@@ -12,12 +12,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.chrome import dress  # noqa: E402
 from tests.sites import belta  # noqa: E402
 from tests.sites.common import GoldArticle, paragraphs_for, rss, title_for  # noqa: E402
 from tests.support.server import FixtureServer, Page, VirtualSite  # noqa: E402
 
 ARTICLE = re.compile(r"^/society/view/bench-(\d+)-(\d+)-2026/$")
 START = datetime(2026, 1, 8, 19, 51, tzinfo=belta.TZ)
+# The median size of the 265 real Russian news pages in ../shared/benchmarks/daniel-ru.
+REAL_PAGE_BYTES = 74_000
 
 
 def article_url(i: int) -> str:
@@ -29,8 +32,17 @@ def gold(i: int) -> GoldArticle:
                        published=START - timedelta(minutes=13 * i), tags=[f"Тег {i % 50}"])
 
 
-def build(pages: int) -> VirtualSite:
-    """A site whose RSS lists ``pages`` articles; article pages are rendered on request."""
+def article_html(i: int, size: int = 0) -> str:
+    """Article ``i`` as the fixture БЕЛТА renders it, dressed in page chrome up to ``size`` bytes."""
+    page = belta.article_page(gold(i), "society", None)
+    return dress(page, i, gold(i).title, gold(i).url, size) if size else page
+
+
+def build(pages: int, size: int = 0) -> VirtualSite:
+    """A site whose RSS lists ``pages`` articles of about ``size`` bytes (0: the bare fixture).
+
+    Pages are rendered before serving starts, so the server's CPU per page is only serving.
+    """
     site = VirtualSite(belta.HOST)
     entries = [(title_for(i), article_url(i), START - timedelta(minutes=13 * i), "")
                for i in range(pages)]
@@ -38,18 +50,19 @@ def build(pages: int) -> VirtualSite:
                           content_type="application/rss+xml; charset=utf-8"))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /printv\n", content_type="text/plain"))
 
+    rendered = [Page(article_html(i, size).encode()) for i in range(pages)]
+
     def render(target: str) -> Page | None:
         match = ARTICLE.match(target)
-        if not match or int(match.group(1)) >= pages:
-            return None
-        return Page(belta.article_page(gold(int(match.group(1))), "society", None).encode())
+        return rendered[int(match.group(1))] if match and int(match.group(1)) < pages else None
 
     site.dynamic.append(render)
     return site
 
 
-def _serve(pages: int, port_queue: multiprocessing.Queue, stop: multiprocessing.Event) -> None:
-    with FixtureServer([build(pages)]) as server:
+def _serve(pages: int, size: int, port_queue: multiprocessing.Queue,
+           stop: multiprocessing.Event) -> None:
+    with FixtureServer([build(pages, size)]) as server:
         port_queue.put(server.port)
         stop.wait()
 
@@ -57,16 +70,16 @@ def _serve(pages: int, port_queue: multiprocessing.Queue, stop: multiprocessing.
 class BenchServer:
     """The benchmark site in a child process, so serving does not share the crawler's GIL."""
 
-    def __init__(self, pages: int) -> None:
+    def __init__(self, pages: int, size: int = 0) -> None:
         self.pages = pages
         self._queue: multiprocessing.Queue = multiprocessing.Queue()
         self._stop = multiprocessing.Event()
-        self._proc = multiprocessing.Process(target=_serve, args=(pages, self._queue, self._stop),
+        self._proc = multiprocessing.Process(target=_serve, args=(pages, size, self._queue, self._stop),
                                              daemon=True)
 
     def __enter__(self) -> BenchServer:
         self._proc.start()
-        self.port = self._queue.get(timeout=60)
+        self.port = self._queue.get(timeout=600)
         return self
 
     @property

@@ -17,6 +17,8 @@ closes, so they never outlive the crawl, even a killed one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import importlib
 import logging
 import os
@@ -37,6 +39,10 @@ logger = logging.getLogger(__name__)
 _HEADER = struct.Struct("!Q")
 _READY = -1  # job id of the frame a worker sends once its imports are done
 _READ_SIZE = 64 * 1024  # a pipe's capacity; larger reads only allocate (and fault in) more
+# A job pipe holds this much (Linux's default unprivileged maximum) where the system allows it:
+# at the default 64 KB, less than one real news page fits, and a worker waits for the crawl
+# process's busy loop to write the rest of its next page instead of having it queued.
+_JOB_PIPE_SIZE = 1024 * 1024
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -77,6 +83,16 @@ class FrameReader:
                 start = end
         del self._buffer[:start]  # once per read, not once per frame
         return objects
+
+
+def widen_pipe(fd: int, size: int) -> int:
+    """Ask for a pipe buffer of ``size`` bytes; returns the size it has (unchanged if refused)."""
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or over the user's quota
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, size)
+    try:
+        return fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+    except (AttributeError, OSError):
+        return 0
 
 
 def load_target(spec: str) -> Callable[[Any], Any]:
@@ -124,6 +140,7 @@ class WorkerPool:
         self._next_id = 0
         self._closed = False
         self._broken: WorkerError | None = None  # set when workers cannot even start
+        self._narrow_pipes = False  # logged once if the system refuses wider job pipes
         self.restarts = 0
         for _ in range(workers):
             self._workers.append(self._spawn())
@@ -170,6 +187,11 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         job_read, job_write = os.pipe()
+        capacity = widen_pipe(job_write, _JOB_PIPE_SIZE)
+        if capacity < _JOB_PIPE_SIZE and not self._narrow_pipes:
+            self._narrow_pipes = True
+            logger.info("Job pipes for %s hold only %d bytes: workers may wait between big "
+                        "pages", self.target, capacity)
         result_read, result_write = os.pipe()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}

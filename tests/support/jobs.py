@@ -36,3 +36,10 @@ def unpicklable(_: object) -> object:
 
 def niceness(_: object) -> int:
     return os.nice(0)
+
+
+def size_after(argument: tuple[float, bytes]) -> int:
+    """Sleep, then return the size of a page-sized payload."""
+    seconds, payload = argument
+    time.sleep(seconds)
+    return len(payload)

@@ -64,6 +64,30 @@ def test_both_workers_share_the_work() -> None:
     assert len(set(run(main))) == 2
 
 
+def test_prefetched_pages_wait_in_the_workers_pipe_not_in_the_crawl_process() -> None:
+    """A worker gets on with the pages it holds while the crawl process's loop is busy.
+
+    Eight 100 KB pages fit in a job pipe only once it is widened past Linux's default 64 KB;
+    before that, a worker finished its first page and then waited for the loop.
+    """
+    page = b"x" * 100_000
+
+    async def main() -> int:
+        pool = WorkerPool(f"{JOBS}:size_after", 1, prefetch=8)
+        try:
+            await pool.submit((0, b""))  # started and ready
+            futures = [pool.submit((0.05, page)) for _ in range(8)]
+            time.sleep(2)  # the loop is blocked: it cannot write anything more to the pipe
+            await asyncio.sleep(0.02)  # one turn of the loop reads what the worker answered
+            done = sum(f.done() for f in futures)
+            assert await gather(futures) == [len(page)] * 8
+            return done
+        finally:
+            pool.close()
+
+    assert run(main) == 8
+
+
 def test_a_job_exception_arrives_as_itself() -> None:
     async def main() -> list[Any]:
         pool = WorkerPool(f"{JOBS}:refuse", 1)
