@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.cpu_probe import parallel_capacity, proc_cpu_seconds  # noqa: E402
 from bench.report import append_section  # noqa: E402
-from bench.site import REAL_PAGE_BYTES, BenchServer  # noqa: E402
+from bench.site import BenchServer, add_page_bytes_option  # noqa: E402
 from crawler import settings as project_settings  # noqa: E402
 
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY_JITTER": 0,
@@ -87,8 +87,7 @@ def run(config: str, server: BenchServer, data: Path, extra: dict | None = None)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
-    parser.add_argument("--page-bytes", type=int, default=REAL_PAGE_BYTES,
-                        help="size of an article page; 0 for the bare fixture page")
+    add_page_bytes_option(parser)
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--rounds", type=int, default=1,
                         help="run the configurations in turn this many times; ratios of medians")

@@ -1,6 +1,7 @@
 """Peak RSS of a small and a ten times larger crawl: nothing may grow with the crawl.
 
-    .venv/bin/python bench/memory_growth.py [--small 1000] [--large 10000] [--no-write]
+    .venv/bin/python bench/memory_growth.py [--small 1000] [--large 10000] [--page-bytes N]
+                                            [--no-write]
 
 Each crawl is the full pipeline as shipped (capture, extraction workers, state store) over
 its own bench site, with a fresh DATA_DIR; Scrapy's ``memusage/max`` (checked every second)
@@ -20,18 +21,19 @@ sys.path.insert(0, str(ROOT))
 
 from bench.crawl_throughput import run  # noqa: E402
 from bench.report import append_section  # noqa: E402
-from bench.site import BenchServer  # noqa: E402
+from bench.site import BenchServer, add_page_bytes_option  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--large", type=int, default=10000)
+    add_page_bytes_option(parser)
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     rows = []
     for pages in (args.small, args.large):
-        with BenchServer(pages) as server, tempfile.TemporaryDirectory() as tmp:
+        with BenchServer(pages, args.page_bytes) as server, tempfile.TemporaryDirectory() as tmp:
             row = run("c_full_shipped", server, Path(tmp) / "crawl")
             rows.append({"site_pages": pages, **row})
             print(json.dumps(rows[-1]), flush=True)
@@ -44,7 +46,8 @@ def main() -> None:
     print(json.dumps(ratios, indent=1))
     if not args.no_write:
         append_section("Memory: peak RSS against crawl size",
-                       f"python bench/memory_growth.py --small {args.small} --large {args.large}",
+                       f"python bench/memory_growth.py --small {args.small} --large {args.large} "
+                       f"--page-bytes {args.page_bytes}",
                        rows, ratios)
 
 

@@ -1,6 +1,6 @@
 """Offline speed: ``scrapy reextract`` with 1 and 2 processes, and a ``WARC_REPLAY`` crawl.
 
-    .venv/bin/python bench/replay_speed.py [--pages 2000] [--no-write]
+    .venv/bin/python bench/replay_speed.py [--pages 2000] [--page-bytes N] [--no-write]
 
 First a loopback crawl (capture on, no extraction) writes the WARCs; then, over those same
 files, ``scrapy reextract --jobs 1`` and ``--jobs 2`` (pages/s, and the index / read /
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from bench.cpu_probe import parallel_capacity  # noqa: E402
 from bench.crawl_throughput import FAST, run  # noqa: E402
 from bench.report import append_section  # noqa: E402
-from bench.site import BenchServer  # noqa: E402
+from bench.site import BenchServer, add_page_bytes_option  # noqa: E402
 
 SUMMARY = re.compile(r"(\d+) items from (\d+) archived articles in ([\d.]+) s \(index ([\d.]+) s, "
                      r"reading ([\d.]+) s, extraction CPU ([\d.]+) s")
@@ -72,12 +72,13 @@ def replay_crawl(warcs: Path, workdir: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
+    add_page_bytes_option(parser)
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        with BenchServer(args.pages) as server:
+        with BenchServer(args.pages, args.page_bytes) as server:
             print(json.dumps(run("a_bare_capture", server, work / "crawl")), flush=True)
         warcs = work / "crawl" / "warc"
         capacity = parallel_capacity()
@@ -98,7 +99,7 @@ def main() -> None:
     print(json.dumps(ratios, indent=1))
     if not args.no_write:
         append_section("Replay and re-extraction", f"python bench/replay_speed.py --pages "
-                       f"{args.pages}", rows, ratios)
+                       f"{args.pages} --page-bytes {args.page_bytes}", rows, ratios)
 
 
 if __name__ == "__main__":

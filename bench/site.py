@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import re
 import sys
@@ -30,6 +31,12 @@ def article_url(i: int) -> str:
 def gold(i: int) -> GoldArticle:
     return GoldArticle(url=article_url(i), title=title_for(i), paragraphs=paragraphs_for(i, 8),
                        published=START - timedelta(minutes=13 * i), tags=[f"Тег {i % 50}"])
+
+
+def add_page_bytes_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--page-bytes", type=int, default=REAL_PAGE_BYTES,
+                        help="size of an article page (default: the median real news page); "
+                             "0 for the bare ~5 KB fixture page earlier runs used")
 
 
 def article_html(i: int, size: int = 0) -> str:
