@@ -133,14 +133,15 @@ class OutletSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
         outlet = get_outlet(outlet_key)
-        entries = list(feed_entries(response.body))
-        self.crawler.stats.inc_value("discovery/feed_entries", len(entries))
+        entries = 0
+        for entry in feed_entries(response.body):  # streamed: a huge feed is never held whole
+            entries += 1
+            if self.in_window(entry.published, outlet):
+                yield from self.article_request(outlet, entry.url, entry.published)
+        self.crawler.stats.inc_value("discovery/feed_entries", entries)
         if not entries:
             self.crawler.stats.inc_value("discovery/empty_feeds")
             self.logger.warning("Feed %s yielded no entries", response.url)
-        for entry in entries:
-            if self.in_window(entry.published, outlet):
-                yield from self.article_request(outlet, entry.url, entry.published)
 
     # --- listing pages (archives, rubric fronts, "latest") ------------------------------------
     def listing_requests(self) -> Iterator[scrapy.Request]:

@@ -150,11 +150,9 @@ class RegionalSpider(OutletSpider):
     def parse_sitemap(self, response: Response, outlet_key: str) -> Iterator[Any]:
         """Sitemap indexes and URL sets; entries last modified before the window are skipped."""
         outlet = get_outlet(outlet_key)
-        entries = list(sitemap_entries(response.body))
-        if not entries:
-            self.crawler.stats.inc_value("discovery/empty_sitemaps")
-            self.logger.warning("Sitemap %s yielded no entries", response.url)
-        for kind, loc, lastmod in entries:
+        entries = 0
+        for kind, loc, lastmod in sitemap_entries(response.body):  # streamed, never held whole
+            entries += 1
             if self.outlet_of(loc) is not outlet:
                 continue
             if lastmod and self.since and localise(lastmod, outlet.tz).date() < self.since:
@@ -167,6 +165,9 @@ class RegionalSpider(OutletSpider):
             else:
                 self.crawler.stats.inc_value("discovery/sitemap_entries")
                 yield from self.article_request(outlet, loc)
+        if not entries:
+            self.crawler.stats.inc_value("discovery/empty_sitemaps")
+            self.logger.warning("Sitemap %s yielded no entries", response.url)
 
     def closed(self, reason: str) -> None:
         """Say loudly when a site's day archive yielded nothing in a whole window."""

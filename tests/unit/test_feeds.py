@@ -1,0 +1,52 @@
+"""Feeds and sitemaps are read as streams: entries come out, the document is never held whole."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from crawler.feeds import feed_entries, iter_records, sitemap_entries
+from tests.sites.common import rss
+
+START = datetime(2026, 1, 8, 12, 0, tzinfo=UTC)
+
+
+def big_feed(count: int) -> bytes:
+    entries = [(f"Заголовок {i}", f"https://www.belta.by/society/view/n-{i}-2026/", START, "")
+               for i in range(count)]
+    return rss("БЕЛТА", "https://www.belta.by/", entries).encode()
+
+
+def test_a_big_feed_is_never_a_whole_tree() -> None:
+    body = big_feed(5000)  # ~1 MB, 16 parser chunks
+    held, count = 0, 0
+    for node in iter_records(body, ("item",)):
+        count += 1
+        held = max(held, len(node.getroottree().getroot().xpath("//item")))
+    assert count == 5000
+    assert held < 500  # the items of about one chunk, not all 5,000
+
+
+def test_streamed_entries_keep_links_dates_and_titles() -> None:
+    entries = list(feed_entries(big_feed(3)))
+    assert [(e.url, e.published, e.title) for e in entries] == [
+        (f"https://www.belta.by/society/view/n-{i}-2026/", START, f"Заголовок {i}")
+        for i in range(3)]
+
+
+def test_a_feed_broken_halfway_keeps_the_entries_before_the_break() -> None:
+    body = big_feed(3000)
+    cut = body[:body.index(b"/n-2000-2026/")] + b"<<<\x00 not xml at all"
+    urls = [e.url for e in feed_entries(cut)]
+    assert urls[:2000] == [f"https://www.belta.by/society/view/n-{i}-2026/" for i in range(2000)]
+
+
+def test_sitemap_index_and_urlset_entries_stream_too() -> None:
+    index = (b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             b"<sitemap><loc>https://x/s1.xml</loc><lastmod>2026-01-08</lastmod></sitemap>"
+             b"</sitemapindex>")
+    urlset = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              + b"".join(b"<url><loc>https://x/a%d</loc></url>" % i for i in range(20000))
+              + b"</urlset>")
+    assert [(k, loc) for k, loc, _ in sitemap_entries(index)] == [("sitemap", "https://x/s1.xml")]
+    locs = [loc for _, loc, _ in sitemap_entries(urlset)]
+    assert locs == [f"https://x/a{i}" for i in range(20000)]
