@@ -1,11 +1,13 @@
 """Peak RSS of a small and a ten times larger crawl: nothing may grow with the crawl.
 
     .venv/bin/python bench/memory_growth.py [--small 1000] [--large 10000] [--page-bytes N]
-                                            [--no-write]
+                                            [--jobdir] [--no-write]
 
 Each crawl is the full pipeline as shipped (capture, extraction workers, state store) over
 its own bench site, with a fresh DATA_DIR; Scrapy's ``memusage/max`` (checked every second)
 is the crawl process's peak RSS. Extraction workers are separate processes and not counted.
+With ``--jobdir`` each crawl has a JOBDIR, as docs/scheduling.md recommends for scheduled
+runs: Scrapy then keeps its queue of pending requests on disk instead of in memory.
 """
 
 from __future__ import annotations
@@ -29,13 +31,16 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--large", type=int, default=10000)
     add_page_bytes_option(parser)
+    parser.add_argument("--jobdir", action="store_true",
+                        help="give each crawl a JOBDIR (pending requests on disk)")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     rows = []
     for pages in (args.small, args.large):
         with BenchServer(pages, args.page_bytes) as server, tempfile.TemporaryDirectory() as tmp:
-            row = run("c_full_shipped", server, Path(tmp) / "crawl")
-            rows.append({"site_pages": pages, **row})
+            extra = {"JOBDIR": str(Path(tmp) / "job")} if args.jobdir else None
+            row = run("c_full_shipped", server, Path(tmp) / "crawl", extra)
+            rows.append({"site_pages": pages, "jobdir": args.jobdir, **row})
             print(json.dumps(rows[-1]), flush=True)
     small, large = rows
     ratios = {f"peak RSS {args.large} pages / {args.small} pages (target <= 1.2)":
@@ -47,7 +52,7 @@ def main() -> None:
     if not args.no_write:
         append_section("Memory: peak RSS against crawl size",
                        f"python bench/memory_growth.py --small {args.small} --large {args.large} "
-                       f"--page-bytes {args.page_bytes}",
+                       f"--page-bytes {args.page_bytes}" + (" --jobdir" if args.jobdir else ""),
                        rows, ratios)
 
 
