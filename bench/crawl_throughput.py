@@ -123,7 +123,8 @@ def main() -> None:
     print(json.dumps(ratios, indent=1))
     if not args.no_write:
         command = (f"python bench/crawl_throughput.py --pages {args.pages} "
-                   f"--page-bytes {args.page_bytes} --rounds {args.rounds}")
+                   f"--page-bytes {args.page_bytes} --rounds {args.rounds}"
+                   + (f" --configs {args.configs}" if args.configs != ",".join(CONFIGS) else ""))
         notes = ("Ratios use each configuration's median pages/s over the rounds."
                  if args.rounds > 1 else "")
         append_section("Crawl throughput", command, rows, ratios, notes)
