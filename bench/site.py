@@ -81,8 +81,8 @@ class BenchServer:
         self.pages = pages
         self._queue: multiprocessing.Queue = multiprocessing.Queue()
         self._stop = multiprocessing.Event()
-        self._proc = multiprocessing.Process(target=_serve, args=(pages, size, self._queue, self._stop),
-                                             daemon=True)
+        self._proc = multiprocessing.Process(
+            target=_serve, args=(pages, size, self._queue, self._stop), daemon=True)
 
     def __enter__(self) -> BenchServer:
         self._proc.start()
