@@ -72,7 +72,7 @@ def _link(rng: random.Random, seed: int) -> str:
 
 
 def _feed_item(rng: random.Random, seed: int) -> str:
-    """One entry of the "Лента новостей" column: time, rubric, headline, comment count."""
+    """One entry of the "Лента новостей" column: time, rubric, headline, view count."""
     rubric = rng.choice(list(ALL_RUBRICS))
     return (f'<div class="news_item lenta_item"><span class="date">{rng.randrange(24):02d}:'
             f'{rng.randrange(60):02d}</span> <a href="https://{HOST}/{rubric}/" '

@@ -41,8 +41,9 @@ def add_page_bytes_option(parser: argparse.ArgumentParser) -> None:
 
 def article_html(i: int, size: int = 0) -> str:
     """Article ``i`` as the fixture БЕЛТА renders it, dressed in page chrome up to ``size`` bytes."""
-    page = belta.article_page(gold(i), "society", None)
-    return dress(page, i, gold(i).title, gold(i).url, size) if size else page
+    article = gold(i)
+    page = belta.article_page(article, "society", None)
+    return dress(page, i, article.title, article.url, size) if size else page
 
 
 def build(pages: int, size: int = 0) -> VirtualSite:
