@@ -30,8 +30,31 @@ _BY_CLASS = {
     "DNSLookupError": "dns",
     "UnsupportedURLSchemeError": "unsupported_scheme",
     "NotSupported": "unsupported_scheme",
+    "RedirectLoopError": "redirect_loop",
+    "TooManyRedirectsError": "redirect_loop",
 }
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+class RedirectFailure(Exception):
+    """A redirect chain that ends at no page (see :mod:`crawler.middlewares.redirect`).
+
+    Not an ``IgnoreRequest``: Scrapy logs those only through an errback, and this must never
+    pass unnoticed."""
+
+    def __init__(self, message: str, chain: list[str]) -> None:
+        super().__init__(f"{message}: {' -> '.join(chain)}")
+        self.chain = chain
+
+
+class RedirectLoopError(RedirectFailure):
+    def __init__(self, chain: list[str]) -> None:
+        super().__init__("redirect loop", chain)
+
+
+class TooManyRedirectsError(RedirectFailure):
+    def __init__(self, chain: list[str], limit: int) -> None:
+        super().__init__(f"more than {limit} redirects (REDIRECT_MAX_TIMES)", chain)
 
 
 def status_reason(status: int) -> str:
