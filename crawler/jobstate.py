@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.core.scheduler import Scheduler
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import CloseSpider
@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 FRONTIER_FILE = "frontier.sqlite3"
 MISMATCH_REASON = "jobdir_mismatch"
 _PLAIN = (str, int, float, bool, date, type(None))
+_NOT_ARGUMENTS = {"name", "start_urls"}  # spider class attributes, the same for every run
 # Scrapy's own JOBDIR files, written by this crawler before JobScheduler: never resumed.
 _LEGACY = ("requests.queue", "requests.seen", "spider.state")
 
@@ -46,7 +47,7 @@ def spider_arguments(spider: Spider) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in sorted(vars(spider).items()):
         items = value if isinstance(value, list | tuple) else [value]
-        if key.startswith("_") or not all(isinstance(v, _PLAIN) for v in items):
+        if key.startswith("_") or key in _NOT_ARGUMENTS or not all(isinstance(v, _PLAIN) for v in items):
             continue
         found[key] = json.loads(json.dumps(value, default=str))
     return found
@@ -99,7 +100,9 @@ class JobScheduler(Scheduler):
                 "start afresh. Nothing was crawled.", self.dqdir, stored.get("spider"),
                 json.dumps(stored.get("arguments")), identity["spider"],
                 json.dumps(identity["arguments"]), path.parent)
-            raise CloseSpider(MISMATCH_REASON)
+            # Refused once the spider is open, so that every component closes normally.
+            self.crawler.signals.connect(self._refuse, signal=signals.spider_opened)
+            return self.df.open()
         frontier.set("identity", json.dumps(identity).encode())
         returned = frontier.requeue_leased()
         state = frontier.get("spider_state")
@@ -112,6 +115,9 @@ class JobScheduler(Scheduler):
                         returned, frontier.seen_count())
             self.stats.set_value("scheduler/resumed", frontier.pending)
         return self.df.open()
+
+    def _refuse(self) -> None:
+        raise CloseSpider(MISMATCH_REASON)
 
     def enqueue_request(self, request: Request) -> bool:
         if not self.dqdir:

@@ -14,10 +14,8 @@ import os
 import signal
 import sqlite3
 import subprocess
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +23,8 @@ import pytest
 
 from tests.sites import belta
 from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
-from tests.support.server import FixtureServer, Page, VirtualSite
+from tests.support.server import FixtureServer
+from tests.support.tripwire import Cue, Tripwire, nth, signal_group
 
 pytestmark = pytest.mark.slow
 
@@ -36,53 +35,12 @@ BAD_SIGNS = ("Traceback", "struct.error", "Task exception was never retrieved",
              "Unable to serialize", "cannot load")
 
 
-class Tripwire:
-    """Wraps a site's ``find`` to count what each run asks for and kill the run on a cue."""
-
-    def __init__(self, site: VirtualSite) -> None:
-        self.site, self.find = site, site.find
-        self.lock = threading.Lock()
-        self.hits: list[str] = []
-        self.run_hits: list[str] = []
-        self.cue: Callable[[str, list[str]], float | None] | None = None
-        self.pgid: int | None = None
-        site.find = self.wrapped  # type: ignore[method-assign]
-
-    def arm(self, pgid: int, cue: Callable[[str, list[str]], float | None] | None) -> None:
-        with self.lock:
-            self.pgid, self.cue, self.run_hits = pgid, cue, []
-
-    def wrapped(self, target: str) -> Page | None:
-        with self.lock:
-            self.hits.append(target)
-            self.run_hits.append(target)
-            delay = self.cue(target, self.run_hits) if self.cue and self.pgid else None
-            if delay is not None:
-                self.cue = None
-                threading.Timer(delay, kill, (self.pgid,)).start()
-                if delay == 0:
-                    time.sleep(0.5)  # the crawl dies before this answer reaches it
-        return self.find(target)
-
-
-def kill(pgid: int) -> None:
-    try:
-        os.killpg(pgid, signal.SIGKILL)  # the crawl and its extraction workers
-    except ProcessLookupError:
-        pass
-
-
 def listing(target: str) -> bool:
     return target.startswith("/all_news/page/")
 
 
 def article(target: str) -> bool:
     return "/view/" in target
-
-
-def nth(kind: Callable[[str], bool], n: int, delay: float = 0.0):
-    """Cue: the n-th request of ``kind`` in this run (delay 0: killed before it is answered)."""
-    return lambda target, hits: delay if kind(target) and sum(map(kind, hits)) == n else None
 
 
 def start(data_dir: Path, server: FixtureServer) -> subprocess.Popen[str]:
@@ -106,7 +64,7 @@ def exported(data_dir: Path) -> list[dict]:
 
 
 def run(data_dir: Path, server: FixtureServer, wire: Tripwire,
-        cue: Callable[[str, list[str]], float | None] | None = None,
+        cue: Cue | None = None,
         items_cue: int | None = None) -> tuple[int, str]:
     """One crawl; killed on ``cue`` or once ``items_cue`` more items were exported."""
     before = len(exported(data_dir))
@@ -116,7 +74,7 @@ def run(data_dir: Path, server: FixtureServer, wire: Tripwire,
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
             if len(exported(data_dir)) >= before + items_cue:
-                kill(proc.pid)
+                signal_group(proc.pid)
                 break
             time.sleep(0.01)
     _, err = proc.communicate(timeout=120)
@@ -132,7 +90,7 @@ def test_frontier_survives_sigkill_at_every_phase(tmp_path: Path) -> None:
         assert code == 0, err[-3000:]
         clean = exported(tmp_path / "clean")
         clean_listings = sum(map(listing, wire.hits))
-        wanted = {g.url for g in golds if "2026-01-02" <= g.published.date().isoformat()}
+        wanted = {g.url for g in golds if g.published.date().isoformat() >= WINDOW["since"]}
         assert {i["url"] for i in clean} == wanted and len(clean) == len(wanted) >= 12
 
         data = tmp_path / "killed"
