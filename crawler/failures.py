@@ -30,17 +30,13 @@ _BY_CLASS = {
     "DNSLookupError": "dns",
     "UnsupportedURLSchemeError": "unsupported_scheme",
     "NotSupported": "unsupported_scheme",
-    "RedirectLoopError": "redirect_loop",
-    "TooManyRedirectsError": "redirect_loop",
 }
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
-class RedirectFailure(Exception):
-    """A redirect chain that ends at no page (see :mod:`crawler.middlewares.redirect`).
-
-    Not an ``IgnoreRequest``: Scrapy logs those only through an errback, and this must never
-    pass unnoticed."""
+class RedirectFailure(IgnoreRequest):
+    """A redirect chain that ends at no page (see :mod:`crawler.middlewares.redirect`, which
+    logs and counts it: Scrapy itself logs an IgnoreRequest only through an errback)."""
 
     def __init__(self, message: str, chain: list[str]) -> None:
         super().__init__(f"{message}: {' -> '.join(chain)}")
@@ -76,6 +72,8 @@ def exception_reason(exc: BaseException) -> str:
         response = exc.response
         return "redirect_refused_scheme" if refused_redirect(response) else status_reason(
             response.status)
+    if isinstance(exc, RedirectFailure):
+        return "redirect_loop"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
         if "max redirections" in text:
