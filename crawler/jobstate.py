@@ -16,6 +16,7 @@ feeds write every item through to the OS before the state store advances.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import pickle
@@ -34,6 +35,7 @@ from crawler.frontier import Frontier
 
 logger = logging.getLogger(__name__)
 FRONTIER_FILE = "frontier.sqlite3"
+LOCK_FILE = "lock"  # flock()ed by the crawl using the frontier
 MISMATCH_REASON = "jobdir_mismatch"
 _PLAIN = (str, int, float, bool, date, type(None))
 _NOT_ARGUMENTS = {"name", "start_urls"}  # spider class attributes, the same for every run
@@ -85,24 +87,27 @@ class JobScheduler(Scheduler):
         self.dqs = None
         self.leases: dict[Request, int] = {}
         self.memory_seen: set[bytes] = set()
-        self.refused = False
         self.saved_state: bytes | None = None
         warn_legacy(Path(self.dqdir))
         path = spider_jobdir(self.dqdir, spider.name) / FRONTIER_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = (path.parent / LOCK_FILE).open("a")
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return self._refuse_with(
+                "JOBDIR %s: another crawl of %s is running with this frontier (%s). Nothing "
+                "was crawled.", self.dqdir, spider.name, path)
         frontier = Frontier(path)
         identity, stored = job_identity(spider), frontier.identity()
         if stored not in (None, identity) and not frontier.is_empty():
             frontier.close()
-            self.refused = True
-            logger.error(
+            return self._refuse_with(
                 "JOBDIR %s holds the unfinished crawl of %s with arguments %s; this crawl is "
                 "%s with arguments %s. Resume it with the same arguments, or delete %s to "
                 "start afresh. Nothing was crawled.", self.dqdir, stored.get("spider"),
                 json.dumps(stored.get("arguments")), identity["spider"],
                 json.dumps(identity["arguments"]), path.parent)
-            # Refused once the spider is open, so that every component closes normally.
-            self.crawler.signals.connect(self._refuse, signal=signals.spider_opened)
-            return self.df.open()
         frontier.set("identity", json.dumps(identity).encode())
         returned = frontier.requeue_leased()
         state = frontier.get("spider_state")
@@ -114,6 +119,12 @@ class JobScheduler(Scheduler):
                         "when the last run stopped), %d seen", path, frontier.pending,
                         returned, frontier.seen_count())
             self.stats.set_value("scheduler/resumed", frontier.pending)
+        return self.df.open()
+
+    def _refuse_with(self, message: str, *args: Any) -> Any:
+        logger.error(message, *args)
+        # Refused once the spider is open, so that every component closes normally.
+        self.crawler.signals.connect(self._refuse, signal=signals.spider_opened)
         return self.df.open()
 
     def _refuse(self) -> None:
@@ -233,6 +244,9 @@ class JobScheduler(Scheduler):
                             frontier.pending + frontier.leased(), frontier.path, reason)
             frontier.close()
             self.frontier = None
+        if getattr(self, "lock", None) is not None:
+            self.lock.close()  # releases the flock
+            self.lock = None
         return self.df.close(reason)
 
 

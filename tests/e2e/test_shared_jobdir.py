@@ -7,6 +7,7 @@ page twice, and a frontier is never resumed by a crawl with other arguments.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -114,3 +115,18 @@ def test_frontier_is_not_resumed_with_other_arguments(tmp_path: Path) -> None:
         assert code == 0 and "Resuming crawl" in log, log[-3000:]
     wanted = {g.url for g in golds if g.published.date().isoformat() >= window["since"]}
     assert sorted(i["url"] for i in items_of(tmp_path, "belta")) == sorted(wanted)
+
+
+def test_a_frontier_in_use_is_refused_to_a_second_crawl(tmp_path: Path) -> None:
+    site, _ = belta.build(count=2)
+    folder = tmp_path / "job" / "belta"
+    folder.mkdir(parents=True)
+    with (folder / "lock").open("a") as held, FixtureServer([site]) as server:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running crawl holds it
+        code, log = crawl("belta", tmp_path, server, {})
+        assert "another crawl of belta is running" in log, log[-3000:]
+        assert reports_of(tmp_path, "belta")[-1]["finish_reason"] == "jobdir_mismatch"
+        assert items_of(tmp_path, "belta") == []
+        fcntl.flock(held, fcntl.LOCK_UN)
+        code, log = crawl("belta", tmp_path, server, {})
+        assert code == 0 and len(items_of(tmp_path, "belta")) == 2, log[-3000:]
