@@ -34,6 +34,25 @@ _BY_CLASS = {
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+class RedirectFailure(IgnoreRequest):
+    """A redirect chain that ends at no page (see :mod:`crawler.middlewares.redirect`, which
+    logs and counts it: Scrapy itself logs an IgnoreRequest only through an errback)."""
+
+    def __init__(self, message: str, chain: list[str]) -> None:
+        super().__init__(f"{message}: {' -> '.join(chain)}")
+        self.chain = chain
+
+
+class RedirectLoopError(RedirectFailure):
+    def __init__(self, chain: list[str]) -> None:
+        super().__init__("redirect loop", chain)
+
+
+class TooManyRedirectsError(RedirectFailure):
+    def __init__(self, chain: list[str], limit: int) -> None:
+        super().__init__(f"more than {limit} redirects (REDIRECT_MAX_TIMES)", chain)
+
+
 def status_reason(status: int) -> str:
     return f"http_{status}"
 
@@ -53,6 +72,8 @@ def exception_reason(exc: BaseException) -> str:
         response = exc.response
         return "redirect_refused_scheme" if refused_redirect(response) else status_reason(
             response.status)
+    if isinstance(exc, RedirectFailure):
+        return "redirect_loop"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
         if "max redirections" in text:

@@ -124,3 +124,19 @@ REDIS_URL = None
 REDIS_IDLE_CLOSE_SECONDS = 30.0  # close once the shared frontier stayed drained this long
 REDIS_HEARTBEAT_SECONDS = 1.0  # lease upkeep, liveness and dead-worker recovery period
 REDIS_WORKER_TTL = 30.0  # a worker silent this long is presumed dead; its requests requeued
+
+# --- JOBDIR and fetch failures (crawler/jobstate.py, crawler/frontier.py, docs/scheduling.md) --
+# With JOBDIR, pending requests, seen fingerprints, requests in flight and the spider state
+# live in JOBDIR/<spider>/frontier.sqlite3: a kill at any instant loses nothing, each spider
+# resumes only its own frontier (one JOBDIR may serve them all), a finished crawl empties it.
+SCHEDULER = "crawler.jobstate.JobScheduler"
+EXTENSIONS = {**EXTENSIONS, "scrapy.extensions.spiderstate.SpiderState": None}  # in the frontier
+# Redirect loops and chains longer than REDIRECT_MAX_TIMES are fetch failures, logged with
+# their URL and counted (crawler/middlewares/redirect.py), not silently dropped.
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.redirect.CountedRedirectMiddleware": 600,
+    "crawler.middlewares.redirect.CountedMetaRefreshMiddleware": 580,
+}

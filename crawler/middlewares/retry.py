@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -30,22 +31,34 @@ from crawler.middlewares.integrity import truncated_encoding
 
 logger = logging.getLogger(__name__)
 BLOCKED_STATUSES = frozenset({403, 429})
+RETRY_AFTER_LIMIT = 86400.0 * 365  # a year: more is no plan, and floats stay small
+_DELTA_SECONDS = re.compile(r"(-)?([0-9]+)")  # ASCII digits only, whatever the locale
 
 
 def parse_retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After value (delta-seconds or HTTP-date); None if unusable."""
+    """Seconds to wait from a Retry-After value (delta-seconds or HTTP-date); None if unusable.
+
+    Only ASCII digits count as delta-seconds (``str.isdigit`` also takes "²" or "５"); a
+    negative number or a date in the past means "now" (0), anything larger than
+    ``RETRY_AFTER_LIMIT`` is cut to it (callers cap it further), garbage is ignored (None).
+    """
     if not value:
         return None
-    text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
-    if text.isdigit():
-        return float(text)
+    text = (value.decode("latin-1") if isinstance(value, bytes) else str(value)).strip()
+    number = _DELTA_SECONDS.fullmatch(text)
+    if number:
+        if number.group(1):
+            return 0.0
+        digits = number.group(2).lstrip("0") or "0"
+        return RETRY_AFTER_LIMIT if len(digits) > 9 else min(float(digits), RETRY_AFTER_LIMIT)
     try:
         moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+    seconds = (moment - (now or datetime.now(UTC))).total_seconds()
+    return min(max(0.0, seconds), RETRY_AFTER_LIMIT)
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:

@@ -83,3 +83,17 @@ def test_retry_after_is_capped_by_the_setting() -> None:
     middleware = BackoffRetryMiddleware.from_crawler(crawler)
     assert middleware.after_cap == 5 and middleware.base == 3
     assert min(parse_retry_after("3600") or 0, middleware.after_cap) == 5
+
+
+def test_retry_after_accepts_only_ascii_digits_and_clamps() -> None:
+    for odd in ("²", "５", "1²", "٣", "1.5", "12 s", "0x10", "+5", "--3", "\x00", "Thu, 99 Jan"):
+        assert parse_retry_after(odd, now=NOW) is None, odd
+        assert parse_retry_after(odd.encode("utf-8"), now=NOW) is None, odd
+    assert parse_retry_after(" 7 ") == 7.0
+    assert parse_retry_after("007") == 7.0
+    assert parse_retry_after("0") == 0.0
+    assert parse_retry_after("-5") == 0.0  # negative: clamped to "now", not raised
+    huge = parse_retry_after("9" * 5000)  # beyond int()'s digit limit and float's range
+    assert huge is not None and 86400 <= huge <= 86400 * 366
+    assert parse_retry_after("Thu, 01 Jan 9999 00:00:00 GMT", now=NOW) == huge
+    assert parse_retry_after("Mon, 01 Jan 99999999999 00:00:00 GMT", now=NOW) is None

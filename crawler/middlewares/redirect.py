@@ -1,0 +1,68 @@
+"""Redirects that never end at a page are fetch failures, logged with their URL and counted.
+
+Scrapy follows a redirect by scheduling a new request. In a loop (A → B → A) the duplicate
+filter drops the second A without a word; a chain past ``REDIRECT_MAX_TIMES`` ends in an
+``IgnoreRequest``, which Scrapy does not log unless the request has an errback. Either way
+the page is lost silently. Here both raise a :class:`~crawler.failures.RedirectFailure` that
+names the whole chain and is counted with the download exceptions of the run report
+(``downloader/exception_type_count/…``). An article's errback logs and counts it
+(``articles/failed/redirect_loop``); for a request without errback (feeds, listings) it is
+logged here, at WARNING with URL and reason, as no traceback is needed for it. Each 3xx
+response has already been archived by the capture middleware (950) when it gets here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
+from scrapy.http import Request
+from scrapy.utils.python import global_object_name
+from w3lib.url import canonicalize_url
+
+from crawler.failures import (
+    RedirectFailure,
+    RedirectLoopError,
+    TooManyRedirectsError,
+    describe,
+    exception_reason,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class CountedRedirectsMixin:
+    """``_redirect`` of Scrapy's redirect middlewares, failing loudly on loops and long chains."""
+
+    crawler: Any
+    max_redirect_times: int
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        target = canonicalize_url(redirected.url)
+        if any(canonicalize_url(url) == target for url in chain):
+            raise self._failed(request, RedirectLoopError(chain + [redirected.url]))
+        ttl = request.meta.get("redirect_ttl", self.max_redirect_times)
+        if not ttl or request.meta.get("redirect_times", 0) + 1 > self.max_redirect_times:
+            raise self._failed(request, TooManyRedirectsError(chain + [redirected.url],
+                                                              self.max_redirect_times))
+        return super()._redirect(redirected, request, reason)  # type: ignore[misc]
+
+    def _failed(self, request: Request, exc: RedirectFailure) -> RedirectFailure:
+        stats = self.crawler.stats
+        stats.inc_value("downloader/exception_count")
+        stats.inc_value(f"downloader/exception_type_count/{global_object_name(type(exc))}")
+        if request.errback is None:
+            reason = exception_reason(exc)
+            stats.inc_value(f"pages/failed/{reason}")
+            logger.warning("Page not fetched (%s): %s: %s", reason, request.url, describe(exc))
+        return exc
+
+
+class CountedRedirectMiddleware(CountedRedirectsMixin, RedirectMiddleware):
+    """Scrapy's RedirectMiddleware (3xx + Location)."""
+
+
+class CountedMetaRefreshMiddleware(CountedRedirectsMixin, MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware (``<meta http-equiv="refresh">``)."""

@@ -1,0 +1,128 @@
+"""A JOBDIR frontier survives SIGKILL at any point of a crawl (issue 14, item 7).
+
+One BELTA backfill (day-archive paging, then article pages) is killed again and again at
+different phases — listing paging, article fetches, extraction, export, start-up — each time
+resumed with the same JOBDIR and DATA_DIR, and finally left to finish. Over all runs every
+article of a clean run is exported exactly once, no run logs a torn queue, and the resumed
+runs together fetch hardly more listing pages than the clean run did.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.sites import belta
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
+from tests.support.server import FixtureServer
+from tests.support.tripwire import Cue, Tripwire, nth, signal_group
+
+pytestmark = pytest.mark.slow
+
+START = datetime(2026, 1, 8, 19, 51, tzinfo=belta.TZ)
+WINDOW = {"since": "2026-01-02", "until": "2026-01-08"}
+CONCURRENCY = 2
+BAD_SIGNS = ("Traceback", "struct.error", "Task exception was never retrieved",
+             "Unable to serialize", "cannot load")
+
+
+def listing(target: str) -> bool:
+    return target.startswith("/all_news/page/")
+
+
+def article(target: str) -> bool:
+    return "/view/" in target
+
+
+def start(data_dir: Path, server: FixtureServer) -> subprocess.Popen[str]:
+    settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "JOBDIR": str(data_dir / "job"),
+                "CONCURRENT_REQUESTS": CONCURRENCY,
+                "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY,
+                "OUTLET_BASE_URLS": json.dumps(server.base_urls())}
+    cmd = [*SCRAPY, "crawl", "belta"]
+    for key, value in WINDOW.items():
+        cmd += ["-a", f"{key}={value}"]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={value}"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def exported(data_dir: Path) -> list[dict]:
+    return [json.loads(line) for path in sorted((data_dir / "items").glob("belta-*.jsonl"))
+            for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def run(data_dir: Path, server: FixtureServer, wire: Tripwire,
+        cue: Cue | None = None,
+        items_cue: int | None = None) -> tuple[int, str]:
+    """One crawl; killed on ``cue`` or once ``items_cue`` more items were exported."""
+    before = len(exported(data_dir))
+    proc = start(data_dir, server)
+    wire.arm(proc.pid, cue)
+    if items_cue is not None:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if len(exported(data_dir)) >= before + items_cue:
+                signal_group(proc.pid)
+                break
+            time.sleep(0.01)
+    _, err = proc.communicate(timeout=120)
+    wire.arm(0, None)
+    return proc.returncode, err
+
+
+def test_frontier_survives_sigkill_at_every_phase(tmp_path: Path) -> None:
+    site, golds = belta.build(start=START, count=20, rss_count=2)
+    wire = Tripwire(site)
+    with FixtureServer([site]) as server:
+        code, err = run(tmp_path / "clean", server, wire)
+        assert code == 0, err[-3000:]
+        clean = exported(tmp_path / "clean")
+        clean_listings = sum(map(listing, wire.hits))
+        wanted = {g.url for g in golds if g.published.date().isoformat() >= WINDOW["since"]}
+        assert {i["url"] for i in clean} == wanted and len(clean) == len(wanted) >= 12
+
+        data = tmp_path / "killed"
+        wire.hits.clear()
+        kills = [
+            ("listing paging", nth(listing, 5), None),
+            ("next listing page", nth(lambda t: t.startswith("/all_news/page/2/"), 1), None),
+            ("article fetch", nth(article, 2), None),
+            ("extraction", nth(article, 2, delay=0.3), None),
+            ("export", None, 2),
+            ("start-up", lambda target, hits: 0.0, None),
+        ]
+        for phase, cue, items_cue in kills:
+            code, err = run(data, server, wire, cue, items_cue)
+            assert code == -signal.SIGKILL, f"{phase}: the kill must land mid-crawl: {err[-2000:]}"
+            assert not [s for s in BAD_SIGNS if s in err], f"{phase}: {err[-3000:]}"
+        code, err = run(data, server, wire)
+        assert code == 0, err[-3000:]
+        assert not [s for s in BAD_SIGNS if s in err], err[-3000:]
+        assert "Resuming crawl from" in err
+
+    items = exported(data)
+    ids = Counter(item["id"] for item in items)
+    assert [i for i, n in ids.items() if n > 1] == [], "exported twice over the runs"
+    assert sorted(i["url"] for i in items) == sorted(i["url"] for i in clean)
+    by_url = {i["url"]: i for i in clean}
+    assert all(i["text"] == by_url[i["url"]]["text"] for i in items)
+    # The seen set was kept with the queue: a resumed run re-fetches only what was in flight,
+    # not every listing page again (at most CONCURRENCY requests were in flight per kill).
+    assert sum(map(listing, wire.hits)) <= clean_listings + CONCURRENCY * len(kills)
+    # A finished crawl empties its frontier: the next run starts afresh.
+    with sqlite3.connect(data / "job" / "belta" / "frontier.sqlite3") as db:
+        assert db.execute("SELECT (SELECT count(*) FROM queue) + (SELECT count(*) FROM seen)"
+                          ).fetchone() == (0,)
+    assert not (data / "job" / "requests.queue").exists()

@@ -1,0 +1,132 @@
+"""One JOBDIR for every spider, as in docs/scheduling.md (issue 14, item 8).
+
+A district-paper crawl stopped by SIGTERM leaves its frontier in the shared JOBDIR; the next
+spider (БЕЛТА) must not resume it, the district crawl resumes it later without fetching a
+page twice, and a frontier is never resumed by a crawl with other arguments.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.sites import belta, regional
+from tests.sites.regional import PVESTNIK, SHKLOV
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
+from tests.support.server import FixtureServer
+from tests.support.tripwire import Cue, Tripwire, nth
+
+pytestmark = pytest.mark.slow
+
+DISTRICT = {"sites": f"{SHKLOV},{PVESTNIK}", "since": "2025-09-11", "until": "2025-09-13"}
+BAD_SIGNS = ("not found", "unexpected keyword", "Traceback", "cannot load")
+
+
+def crawl(spider: str, data_dir: Path, server: FixtureServer, args: dict[str, str],
+          wire: Tripwire | None = None, cue: Cue | None = None) -> tuple[int, str]:
+    settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "JOBDIR": str(data_dir / "job"),
+                "CONCURRENT_REQUESTS": 2, "OUTLET_BASE_URLS": json.dumps(server.base_urls())}
+    cmd = [*SCRAPY, "crawl", spider]
+    for key, value in args.items():
+        cmd += ["-a", f"{key}={value}"]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={value}"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    if wire is not None:
+        wire.arm(proc.pid, cue, signal.SIGTERM)
+    _, err = proc.communicate(timeout=180)
+    if wire is not None:
+        wire.arm(0, None)
+    return proc.returncode, err
+
+
+def items_of(data_dir: Path, spider: str) -> list[dict]:
+    return [json.loads(line) for path in sorted((data_dir / "items").glob(f"{spider}-*.jsonl"))
+            for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def reports_of(data_dir: Path, spider: str) -> list[dict]:
+    return [json.loads(p.read_text("utf-8"))
+            for p in sorted((data_dir / "reports").glob(f"{spider}-*.json"))]
+
+
+def test_shared_jobdir_resumes_each_spiders_own_frontier_without_refetching(
+        tmp_path: Path) -> None:
+    district_sites, district_golds = regional.build()
+    agency, agency_golds = belta.build(count=6)
+    wires = [Tripwire(site) for site in district_sites]
+    wanted = {g.url for golds in district_golds.values() for g in golds
+              if DISTRICT["since"] <= g.published.date().isoformat() <= DISTRICT["until"]}
+    with FixtureServer([*district_sites, agency]) as server:
+        # SIGTERM on the 4th request to shklovinfo.by: the crawl stops gracefully, mid-way.
+        code, first_log = crawl("regional", tmp_path, server, DISTRICT, wires[0],
+                                nth(lambda _: True, 4))
+        assert "Kept " in first_log and "unfinished requests" in first_log, first_log[-3000:]
+        stopped = items_of(tmp_path, "regional")
+        assert len(stopped) < len(wanted)
+
+        code, log = crawl("belta", tmp_path, server, {})
+        assert code == 0, log[-3000:]
+        assert not [s for s in BAD_SIGNS if s in log], log[-3000:]
+        assert "Resuming crawl" not in log
+        assert sorted(i["url"] for i in items_of(tmp_path, "belta")) == sorted(
+            g.url for g in agency_golds)
+
+        code, log = crawl("regional", tmp_path, server, DISTRICT)
+        assert code == 0, log[-3000:]
+        assert "Resuming crawl" in log and not [s for s in BAD_SIGNS if s in log], log[-3000:]
+    items = items_of(tmp_path, "regional")
+    assert [u for u, n in Counter(i["url"] for i in items).items() if n > 1] == []
+    assert {i["url"] for i in items} == wanted
+    assert {urlsplit(i["url"]).hostname for i in items} <= {SHKLOV, PVESTNIK, f"www.{PVESTNIK}"}
+    # The seen set was kept with the queue: no page of the district sites was fetched twice
+    # (SIGTERM lets requests in flight finish), and the reports count each fetch once.
+    hits = [h for w in wires for h in w.hits if h != "/robots.txt"]
+    assert [h for h, n in Counter(hits).items() if n > 1] == []
+    fetched = sum(r["summary"]["pages_fetched"] for r in reports_of(tmp_path, "regional"))
+    assert fetched == len(hits) + sum(w.hits.count("/robots.txt") for w in wires)
+
+
+def test_frontier_is_not_resumed_with_other_arguments(tmp_path: Path) -> None:
+    site, golds = belta.build(count=12, rss_count=1)
+    wire = Tripwire(site)
+    window = {"since": "2026-01-03", "until": "2026-01-08"}
+    with FixtureServer([site]) as server:
+        crawl("belta", tmp_path, server, window, wire, nth(lambda t: "/view/" in t, 2))
+        hits_before, items_before = len(wire.hits), items_of(tmp_path, "belta")
+        code, log = crawl("belta", tmp_path, server, {})
+        assert code != 0, log[-3000:]
+        assert "holds the unfinished crawl of belta" in log and '"since": "2026-01-03"' in log
+        assert "Nothing was crawled" in log and "Traceback" not in log
+        assert reports_of(tmp_path, "belta")[-1]["finish_reason"] == "jobdir_mismatch"
+        assert len(wire.hits) == hits_before, "a refused crawl fetches nothing"
+        assert items_of(tmp_path, "belta") == items_before
+        code, log = crawl("belta", tmp_path, server, window)
+        assert code == 0 and "Resuming crawl" in log, log[-3000:]
+    wanted = {g.url for g in golds if g.published.date().isoformat() >= window["since"]}
+    assert sorted(i["url"] for i in items_of(tmp_path, "belta")) == sorted(wanted)
+
+
+def test_a_frontier_in_use_is_refused_to_a_second_crawl(tmp_path: Path) -> None:
+    site, _ = belta.build(count=2)
+    folder = tmp_path / "job" / "belta"
+    folder.mkdir(parents=True)
+    with (folder / "lock").open("a") as held, FixtureServer([site]) as server:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running crawl holds it
+        code, log = crawl("belta", tmp_path, server, {})
+        assert "another crawl of belta is running" in log, log[-3000:]
+        assert reports_of(tmp_path, "belta")[-1]["finish_reason"] == "jobdir_mismatch"
+        assert items_of(tmp_path, "belta") == []
+        fcntl.flock(held, fcntl.LOCK_UN)
+        code, log = crawl("belta", tmp_path, server, {})
+        assert code == 0 and len(items_of(tmp_path, "belta")) == 2, log[-3000:]
