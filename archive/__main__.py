@@ -93,13 +93,14 @@ def cmd_repair(args) -> int:
         raise UsageError(f"not a directory: {args.directory}")
     results = repair_open_files(args.directory)
     for r in results:
-        print(
-            f"{r.status}: {r.file} -> {r.final_file or '-'}: "
-            f"{r.records_kept} record(s) kept, {r.bytes_cut} byte(s) cut"
-        )
+        print(r)
     if not results:
         print("nothing to repair")
-    return 0
+    damaged = [r for r in results if r.has_damage]
+    if damaged:
+        print(f"error: {len(damaged)} file(s) had unreadable bytes; every readable record "
+              "was kept, see the ranges above", file=sys.stderr)
+    return 1 if damaged else 0
 
 
 def cmd_export_txt(args) -> int:
