@@ -73,15 +73,24 @@ def cmd_wacz(args) -> int:
     from .wacz import build_wacz
 
     paths = _paths(args.warcs)
+    if args.items and not Path(args.items).is_file():
+        raise UsageError(f"no such file: {args.items}")
     errors = [0]
-    with _bar(paths, "wacz") as bar:
-        info = build_wacz(
-            paths,
-            args.output,
-            items_jsonl=args.items,
-            on_error=_error_printer(errors),
-            progress=bar.update,
-        )
+    try:
+        with _bar(paths, "wacz") as bar:
+            info = build_wacz(
+                paths,
+                args.output,
+                items_jsonl=args.items,
+                on_error=_error_printer(errors),
+                on_bad_item=_line_error_printer(args.items or "", errors),
+                progress=bar.update,
+            )
+    except ValueError as exc:  # e.g. two WARCs of the same name
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"{args.output}: {info['pages']} page(s), {info['warcs']} WARC file(s)")
     return 1 if errors[0] else 0
 
@@ -103,18 +112,27 @@ def cmd_repair(args) -> int:
     return 1 if damaged else 0
 
 
+def _line_error_printer(path: str, counter: list[int]) -> Callable[[int, str], None]:
+    def on_error(line: int, reason: str) -> None:
+        counter[0] += 1
+        print(f"error: {path}: line {line}: {reason}; skipped", file=sys.stderr)
+
+    return on_error
+
+
 def cmd_export_txt(args) -> int:
     from .export_txt import export_txt
 
     if not Path(args.items).is_file():
         raise UsageError(f"no such file: {args.items}")
+    skipped = [0]
     try:
-        written = export_txt(args.items, args.outdir)
-    except ValueError as exc:
+        written = export_txt(args.items, args.outdir, _line_error_printer(args.items, skipped))
+    except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"{len(written)} file(s) written to {args.outdir}")
-    return 0
+    print(f"{len(written)} file(s) written to {args.outdir}; {skipped[0]} line(s) skipped")
+    return 1 if skipped[0] else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

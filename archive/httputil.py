@@ -87,6 +87,48 @@ def dechunk(body: bytes) -> bytes:
         pos += 2
 
 
+def declared_charset(text: str | bytes | None) -> str | None:
+    """The name after ``charset=`` in a Content-Type value or a stretch of text, unchecked.
+
+    A linear scan, not a regex: it runs over untrusted bodies.
+    """
+    if not text:
+        return None
+    low = (text.encode("latin-1", "replace") if isinstance(text, str) else text).lower()
+    at = low.find(b"charset")
+    while at >= 0:
+        pos = at + 7
+        while pos < len(low) and low[pos] in b" \t":
+            pos += 1
+        if low[pos:pos + 1] == b"=":
+            pos += 1
+            while pos < len(low) and low[pos] in b" \t\"'":
+                pos += 1
+            end = pos
+            while end < len(low) and low[end] in _CHARSET_NAME_BYTES:
+                end += 1
+            if end > pos:
+                return low[pos:end].decode("ascii")
+        at = low.find(b"charset", at + 7)
+    return None
+
+
+_CHARSET_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.:-")
+
+
+def meta_charset_name(body: bytes, window: int = 8192) -> str | None:
+    """The charset a ``<meta charset>`` or ``<meta http-equiv content="...charset=">`` in the
+    first ``window`` bytes declares. Linear: the text is cut at every ``>`` and each piece is
+    looked at once, from its last ``<meta``."""
+    for piece in body[:window].lower().split(b">"):
+        start = piece.rfind(b"<meta")
+        if start >= 0:
+            name = declared_charset(piece[start + 5:])
+            if name:
+                return name
+    return None
+
+
 def maybe_dechunk(headers: list[tuple[str, str]], body: bytes) -> bytes:
     """De-chunk when headers say chunked and the body really is chunked; else keep as stored."""
     if not is_chunked(headers):
@@ -99,6 +141,10 @@ def maybe_dechunk(headers: list[tuple[str, str]], body: bytes) -> bytes:
 
 class ContentDecodingError(ValueError):
     """A stored body whose Content-Encoding cannot be undone (damaged, unknown, or too big)."""
+
+
+class ContentTooLargeError(ContentDecodingError):
+    """A body whose decoded size passes the cap (a decompression bomb, or just too big)."""
 
 
 DEFAULT_MAX_DECODED = 64 * 1024 * 1024
@@ -114,7 +160,7 @@ class _Sink:
 
     def add(self, piece: bytes) -> None:
         if len(self.out) + len(piece) > self.max_size:
-            raise ContentDecodingError(
+            raise ContentTooLargeError(
                 f"{self.coding} body expands beyond {self.max_size} bytes")
         self.out += piece
 
