@@ -75,6 +75,9 @@ def cmd_wacz(args) -> int:
     paths = _paths(args.warcs)
     if args.items and not Path(args.items).is_file():
         raise UsageError(f"no such file: {args.items}")
+    names = [p.name for p in paths]
+    if len(set(names)) != len(names):
+        raise UsageError("WARC files with the same name cannot share a WACZ archive/ folder")
     errors = [0]
     try:
         with _bar(paths, "wacz") as bar:
@@ -86,8 +89,6 @@ def cmd_wacz(args) -> int:
                 on_bad_item=_line_error_printer(args.items or "", errors),
                 progress=bar.update,
             )
-    except ValueError as exc:  # e.g. two WARCs of the same name
-        raise UsageError(str(exc)) from exc
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -73,15 +73,24 @@ def _scan(path: Path, size: int) -> tuple[int, list[DamagedRange], int]:
         count += 1
     ranges: list[DamagedRange] = []
     pos = 0
-    for offset in sorted(members):
-        if offset > pos:
-            ranges.append(DamagedRange(pos, offset - pos, _reason(errors, pos, offset), False))
-        pos = max(pos, offset + members[offset])
-    good_end = pos
-    if good_end < size:
-        ranges.append(DamagedRange(good_end, size - good_end, _reason(errors, good_end, size),
-                                   True))
+    with open(path, "rb") as fh:
+        for offset in [*sorted(members), size]:
+            if offset > pos and not _only_separators(fh, pos, offset):
+                moved = offset == size  # the tail: after the last readable record
+                ranges.append(DamagedRange(pos, offset - pos, _reason(errors, pos, offset),
+                                           moved))
+            if offset < size:
+                pos = max(pos, offset + members[offset])
+    good_end = ranges[-1].offset if ranges and ranges[-1].moved else size
     return count, ranges, good_end
+
+
+def _only_separators(fh, start: int, end: int) -> bool:
+    """A short gap of CR/LF bytes (the blank lines between uncompressed records)."""
+    if end - start > 64:
+        return False
+    fh.seek(start)
+    return not fh.read(end - start).strip(b"\r\n")
 
 
 def _reason(errors: list[WarcFormatError], start: int, end: int) -> str:

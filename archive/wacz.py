@@ -22,7 +22,9 @@ from .httputil import (
     maybe_dechunk,
     meta_charset_name,
 )
-from .records import HttpMessage, iter_records
+from .records import HttpMessage, RecordInfo, iter_records
+
+ErrorHandler = Callable[[WarcFormatError], None]
 
 WACZ_VERSION = "1.1.1"
 TITLE_BODY_MAX = 16 * 1024 * 1024  # a page's body is decoded at most this far for its title
@@ -103,14 +105,36 @@ def _sha256(path_or_bytes: Path | bytes) -> tuple[str, int]:
     return "sha256:" + h.hexdigest(), size
 
 
-def _title_or_report(http: HttpMessage, info, on_error) -> str:
+def _report(err: WarcFormatError, on_error: ErrorHandler | None) -> None:
+    if on_error is None:
+        raise err
+    on_error(err)
+
+
+def _page(info: RecordInfo, titles: dict[str, str], on_error: ErrorHandler | None) -> dict | None:
+    """The pages.jsonl entry of an HTML 200 response, or None. Raises ValueError on bad HTTP."""
+    rec = info.record
+    if rec.rec_type != "response":
+        return None
+    http = rec.http()
+    ctype = (http.header("Content-Type") or "") if http else ""
+    if not http or http.status != 200 or "html" not in ctype.lower():
+        return None
+    url = rec.target_uri
+    return {
+        "id": uuid.uuid4().hex,
+        "url": url,
+        "ts": rec.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "title": titles.get(url) or _title_or_report(http, info, on_error) or url,
+    }
+
+
+def _title_or_report(http: HttpMessage, info: RecordInfo, on_error: ErrorHandler | None) -> str:
     try:
         return html_title(http)
     except ContentTooLargeError as exc:
-        err = WarcFormatError(info.file, info.offset, f"body of {info.record.target_uri}: {exc}")
-        if on_error is None:
-            raise err from None
-        on_error(err)
+        msg = f"body of {info.record.target_uri}: {exc}"
+        _report(WarcFormatError(info.file, info.offset, msg), on_error)
         return ""
     except ContentDecodingError:
         return ""  # a server's broken compression: the capture is intact, it just has no title
@@ -146,25 +170,16 @@ def build_wacz(
     pages: list[dict] = []
     for path in paths:
         for info in iter_records(path, on_error):
-            line = cdxj_line(info, path.name)
+            try:
+                line = cdxj_line(info, path.name)
+                page = _page(info, titles, on_error)
+            except (ValueError, UnicodeError) as exc:  # one bad field costs one record
+                _report(WarcFormatError(path, info.offset, f"bad record: {exc}"), on_error)
+                line, page = None, None
             if line:
                 lines.append(line)
-            rec = info.record
-            if rec.rec_type == "response":
-                try:
-                    http = rec.http()
-                except ValueError:
-                    http = None
-                ctype = (http.header("Content-Type") or "") if http else ""
-                if http and http.status == 200 and "html" in ctype.lower():
-                    url = rec.target_uri
-                    page = {
-                        "id": uuid.uuid4().hex,
-                        "url": url,
-                        "ts": rec.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "title": titles.get(url) or _title_or_report(http, info, on_error) or url,
-                    }
-                    pages.append(page)
+            if page:
+                pages.append(page)
             if progress:
                 progress(info.length)
     lines.sort()

@@ -66,11 +66,15 @@ def latest_article_urls(lookup: ArchiveLookup) -> list[str]:
     """For each canonical article URL, the archived URL spelling with the latest capture."""
     best: dict[str, tuple[int, str]] = {}
     for url in lookup.urls():
-        outlet = outlet_for_url(url)
-        if outlet is None or not is_article_url(outlet, url):
+        try:
+            outlet = outlet_for_url(url)
+            if outlet is None or not is_article_url(outlet, url):
+                continue
+            key = canonical_url(url, outlet)
+        except ValueError as exc:  # e.g. an invalid IPv6 host: not a page we can have crawled
+            logger.warning("Skipping archived URL %r: %s", url, exc)
             continue
         latest = max(cap[0] for cap in lookup.captures(url))
-        key = canonical_url(url, outlet)
         if key not in best or latest > best[key][0]:
             best[key] = (latest, url)
     return sorted(url for _, url in best.values())

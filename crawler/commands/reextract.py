@@ -68,11 +68,17 @@ class Command(ScrapyCommand):
             paths = expand_paths(args)
         except FileNotFoundError as exc:
             raise UsageError(str(exc)) from None
-        with Path(target).open(mode, encoding="utf-8") as out, bar:
-            report = reextract([str(p) for p in paths], max(1, opts.jobs), emit,
-                               progress=bar.update, on_total=lambda n: setattr(bar, "total", n),
-                               validate=first_schema_error, on_invalid=on_invalid,
-                               on_bad_record=on_bad_record)
+        try:
+            with Path(target).open(mode, encoding="utf-8") as out, bar:
+                report = reextract([str(p) for p in paths], max(1, opts.jobs), emit,
+                                   progress=bar.update,
+                                   on_total=lambda n: setattr(bar, "total", n),
+                                   validate=first_schema_error, on_invalid=on_invalid,
+                                   on_bad_record=on_bad_record)
+        except (OSError, ValueError, WarcFormatError) as exc:  # what no record handler took
+            print(f"error: re-extraction stopped: {exc}", file=sys.stderr)
+            self.exitcode = 1
+            return
         invalid = report.invalid
         failed = ", ".join(f"{k}: {v}" for k, v in sorted(report.failed.items())) or "none"
         print(f"{report.extracted} items from {report.articles} archived articles in "

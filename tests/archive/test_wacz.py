@@ -1,3 +1,4 @@
+import gzip
 import json
 import subprocess
 import sys
@@ -129,3 +130,29 @@ def test_wacz_skips_bad_item_lines_with_their_numbers(tmp_path):
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "line 2:" in res.stderr and "line 1:" not in res.stderr
     assert titles == {"http://e.com/a": "Own", "http://e.com/b": "From item"}
+
+
+def _raw_record(uri: str, date: str, http: bytes) -> bytes:
+    head = ("WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:x-1>\r\n"
+            f"WARC-Date: {date}\r\nWARC-Target-URI: {uri}\r\n"
+            "Content-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(http)}\r\n\r\n")
+    return gzip.compress(head.encode() + http + b"\r\n\r\n")
+
+
+@pytest.mark.parametrize("uri,date,http", [
+    ("http://e.com/bad", "2026-99-99T00:00:00Z", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nx"),
+    ("http://[::1/bad", "2026-01-01T00:00:00Z", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nx"),
+    ("http://e.com/bad", "2026-01-01T00:00:00Z", b"HTTP/1.1 abc OK\r\nContent-Type: text/html\r\n\r\nx"),
+])
+def test_wacz_reports_a_bad_record_and_packages_the_rest(tmp_path, uri, date, http):
+    good = [_raw_record(f"http://e.com/{i}", "2026-01-01T00:00:00Z",
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>T</title>")
+            for i in range(2)]
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "mixed.warc.gz").write_bytes(good[0] + _raw_record(uri, date, http)
+                                                   + good[1])
+    res, titles = _wacz_cli(tmp_path)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert f"offset {len(good[0])}:" in res.stderr
+    assert titles == {"http://e.com/0": "T", "http://e.com/1": "T"}
