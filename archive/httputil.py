@@ -158,7 +158,11 @@ class _Sink:
     def __init__(self, coding: str, max_size: int) -> None:
         self.coding, self.max_size, self.out = coding, max_size, bytearray()
 
-    def add(self, piece: bytes) -> None:
+    def add(self, piece: bytes, progress: bool = True) -> None:
+        """Take ``piece``; ``progress=False`` says no input was consumed for it, so an empty
+        piece means the stream stopped short of its end."""
+        if not piece and not progress:
+            raise ContentDecodingError(f"truncated {self.coding} body")
         if len(self.out) + len(piece) > self.max_size:
             raise ContentTooLargeError(
                 f"{self.coding} body expands beyond {self.max_size} bytes")
@@ -210,10 +214,7 @@ def _unbrotli(body: bytes, sink: _Sink) -> None:
             chunk = b""
             if decoder.can_accept_more_data() and pos < len(body):
                 chunk, pos = body[pos:pos + _STEP], pos + _STEP
-            piece = decoder.process(chunk, output_buffer_limit=_STEP)
-            sink.add(piece)
-            if not piece and not chunk:
-                raise ContentDecodingError("truncated br body")
+            sink.add(decoder.process(chunk, output_buffer_limit=_STEP), progress=bool(chunk))
     except brotli.error as exc:
         raise ContentDecodingError(f"damaged br body: {exc}") from None
 
@@ -231,10 +232,7 @@ def _unzstd(body: bytes, sink: _Sink) -> None:
             while not decoder.eof:
                 chunk = pending[:_STEP] if decoder.needs_input else b""
                 pending = pending[len(chunk):]
-                piece = decoder.decompress(chunk, max_length=_STEP)
-                sink.add(piece)
-                if not piece and not chunk:
-                    raise ContentDecodingError("truncated zstd body")
+                sink.add(decoder.decompress(chunk, max_length=_STEP), progress=bool(chunk))
         except zstd.ZstdError as exc:
             raise ContentDecodingError(f"damaged zstd body: {exc}") from None
         rest = decoder.unused_data + bytes(pending)
