@@ -73,15 +73,25 @@ def cmd_wacz(args) -> int:
     from .wacz import build_wacz
 
     paths = _paths(args.warcs)
+    if args.items and not Path(args.items).is_file():
+        raise UsageError(f"no such file: {args.items}")
+    names = [p.name for p in paths]
+    if len(set(names)) != len(names):
+        raise UsageError("WARC files with the same name cannot share a WACZ archive/ folder")
     errors = [0]
-    with _bar(paths, "wacz") as bar:
-        info = build_wacz(
-            paths,
-            args.output,
-            items_jsonl=args.items,
-            on_error=_error_printer(errors),
-            progress=bar.update,
-        )
+    try:
+        with _bar(paths, "wacz") as bar:
+            info = build_wacz(
+                paths,
+                args.output,
+                items_jsonl=args.items,
+                on_error=_error_printer(errors),
+                on_bad_item=_line_error_printer(args.items or "", errors),
+                progress=bar.update,
+            )
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"{args.output}: {info['pages']} page(s), {info['warcs']} WARC file(s)")
     return 1 if errors[0] else 0
 
@@ -93,13 +103,22 @@ def cmd_repair(args) -> int:
         raise UsageError(f"not a directory: {args.directory}")
     results = repair_open_files(args.directory)
     for r in results:
-        print(
-            f"{r.status}: {r.file} -> {r.final_file or '-'}: "
-            f"{r.records_kept} record(s) kept, {r.bytes_cut} byte(s) cut"
-        )
+        print(r)
     if not results:
         print("nothing to repair")
-    return 0
+    damaged = [r for r in results if r.has_damage]
+    if damaged:
+        print(f"error: {len(damaged)} file(s) had unreadable bytes; every readable record "
+              "was kept, see the ranges above", file=sys.stderr)
+    return 1 if damaged else 0
+
+
+def _line_error_printer(path: str, counter: list[int]) -> Callable[[int, str], None]:
+    def on_error(line: int, reason: str) -> None:
+        counter[0] += 1
+        print(f"error: {path}: line {line}: {reason}; skipped", file=sys.stderr)
+
+    return on_error
 
 
 def cmd_export_txt(args) -> int:
@@ -107,13 +126,14 @@ def cmd_export_txt(args) -> int:
 
     if not Path(args.items).is_file():
         raise UsageError(f"no such file: {args.items}")
+    skipped = [0]
     try:
-        written = export_txt(args.items, args.outdir)
-    except ValueError as exc:
+        written = export_txt(args.items, args.outdir, _line_error_printer(args.items, skipped))
+    except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"{len(written)} file(s) written to {args.outdir}")
-    return 0
+    print(f"{len(written)} file(s) written to {args.outdir}; {skipped[0]} line(s) skipped")
+    return 1 if skipped[0] else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,55 +1,168 @@
-"""Plain-text export of article items, in the layout of the seed corpus (NNN_<id>.txt)."""
+"""Plain-text export of article items, in the layout of the seed corpus (NNN_<id>.txt).
+
+Items files are input from elsewhere: a line that is not a usable item (bad JSON or UTF-8,
+nesting too deep, a list or null where a string belongs) is reported with its line number
+and skipped. Every output file is written under a temporary name and renamed into place, so
+no file is ever left half written, and a symlink already at an output name is replaced, never
+followed out of the folder.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .writer import sanitize_name_part
 
+LineError = Callable[[int, str], None]  # (line number, reason)
+MAX_LINE_BYTES = 64 * 1024 * 1024
+MAX_ID_CHARS = 80  # longer ids are cut and given a hash: file names stay under NAME_MAX
+_TEXT_FIELDS = ("title", "text")
+_OPTIONAL_TEXT_FIELDS = ("url", "published")
 
-def _published_key(value) -> tuple[int, float, str]:
+
+def _published_key(value: str | None) -> tuple[int, float, str]:
     """Null dates last; ISO dates compared as instants (naive ones taken as UTC)."""
     if not value:
         return (1, 0.0, "")
     try:
-        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
         if dt.tzinfo is None:
             dt = dt.replace(tzinfo=UTC)
         return (0, dt.timestamp(), "")
     except ValueError:
-        return (0, float("inf"), str(value))
+        return (0, float("inf"), value)
 
 
-def load_items(items_jsonl: str | Path) -> list[dict]:
-    items = []
-    with open(items_jsonl, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
+def _lines(path: str | Path) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) of each line; None for a line longer than MAX_LINE_BYTES."""
+    with open(path, "rb") as fh:
+        n = 0
+        while True:
+            line = fh.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return
+            n += 1
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):  # skip the rest, in bounded reads
+                    line = fh.readline(MAX_LINE_BYTES)
+                yield n, None
                 continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{items_jsonl}: line {n}: invalid JSON: {exc}") from exc
-            if not isinstance(item, dict):
-                raise ValueError(f"{items_jsonl}: line {n}: not a JSON object")
-            items.append(item)
+            yield n, line
+
+
+def _parse(raw: bytes | None) -> dict | str:
+    """The item on one line, or why there is none."""
+    if raw is None:
+        return f"line longer than {MAX_LINE_BYTES} bytes"
+    try:
+        item = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8: {exc.reason} at byte {exc.start}"
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON: {exc.msg} at column {exc.colno}"
+    except RecursionError:
+        return "invalid JSON: nested too deeply"
+    if not isinstance(item, dict):
+        return f"not a JSON object but {type(item).__name__}"
+    return item
+
+
+def iter_lines(items_jsonl: str | Path) -> Iterator[tuple[int, dict | str]]:
+    """(line number, item or the reason the line is not one) for each non-blank line."""
+    for n, raw in _lines(items_jsonl):
+        if raw is None or raw.strip():
+            yield n, _parse(raw)
+
+
+def load_items(items_jsonl: str | Path, on_error: LineError | None = None) -> list[dict]:
+    """The JSON objects of an items file. A bad line raises ValueError naming it, unless
+    ``on_error`` is given: then it is reported there and skipped."""
+    items = []
+    for n, parsed in iter_lines(items_jsonl):
+        if isinstance(parsed, str):
+            _bad(items_jsonl, n, parsed, on_error)
+        else:
+            items.append(parsed)
     return items
 
 
-def export_txt(items_jsonl: str | Path, outdir: str | Path) -> list[Path]:
-    """Write one `NNN_<id>.txt` per item (title, blank line, text; no trailing newline)."""
-    items = load_items(items_jsonl)
-    items.sort(key=lambda it: (_published_key(it.get("published")), str(it.get("url") or "")))
+def _bad(items_jsonl: str | Path, n: int, reason: str, on_error: LineError | None) -> None:
+    if on_error is None:
+        raise ValueError(f"{items_jsonl}: line {n}: {reason}")
+    on_error(n, reason)
+
+
+def item_problem(item: dict) -> str | None:
+    """Why an item cannot be exported as text, or None."""
+    for name in _TEXT_FIELDS:
+        if not isinstance(item.get(name), str):
+            return f"{name!r} is {_kind(item.get(name))}, not a string"
+    for name in _OPTIONAL_TEXT_FIELDS:
+        if item.get(name) is not None and not isinstance(item[name], str):
+            return f"{name!r} is {_kind(item[name])}, not a string"
+    ident = item.get("id")
+    if not isinstance(ident, str) or not ident.strip():
+        return f"'id' is {_kind(ident)}, not a non-empty string"
+    return None
+
+
+def _kind(value: object) -> str:
+    return "missing or null" if value is None else f"a {type(value).__name__}"
+
+
+def file_stem(ident: str) -> str:
+    """A safe file name part for an item id: long ids are cut and keep a hash of the whole."""
+    safe = sanitize_name_part(ident, "item")
+    if len(safe) <= MAX_ID_CHARS:
+        return safe
+    digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{safe[:MAX_ID_CHARS - 17]}-{digest}"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a fresh temp file in the same folder and a rename: a
+    crash leaves the old file or the new one, and a symlink at ``path`` is replaced."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_txt(items_jsonl: str | Path, outdir: str | Path,
+               on_error: LineError | None = None) -> list[Path]:
+    """Write one `NNN_<id>.txt` per item (title, blank line, text; no trailing newline).
+
+    Lines that are not exportable items go to ``on_error`` (line number, reason) and are
+    skipped; without ``on_error`` the first one raises ValueError before anything is written.
+    """
+    numbered: list[tuple[int, dict]] = []
+    for n, parsed in iter_lines(items_jsonl):
+        problem = parsed if isinstance(parsed, str) else item_problem(parsed)
+        if problem is not None:
+            _bad(items_jsonl, n, problem, on_error)
+        else:
+            numbered.append((n, parsed))  # type: ignore[arg-type]
+    numbered.sort(key=lambda ni: (_published_key(ni[1].get("published")),
+                                  ni[1].get("url") or ""))
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    width = max(3, len(str(len(items) - 1)))
+    width = max(3, len(str(len(numbered) - 1)))
     written = []
-    for i, item in enumerate(items):
-        name = f"{i:0{width}d}_{sanitize_name_part(str(item.get('id', '')), 'item')}.txt"
-        text = f"{item.get('title') or ''}\n\n{item.get('text') or ''}"
-        path = out / name
-        path.write_bytes(text.encode("utf-8"))
+    for i, (_, item) in enumerate(numbered):
+        path = out / f"{i:0{width}d}_{file_stem(item['id'])}.txt"
+        text = f"{item['title']}\n\n{item['text']}"
+        write_atomically(path, text.encode("utf-8", "replace"))  # lone \\uD800 escapes
         written.append(path)
     return written

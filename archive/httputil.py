@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+import zlib
 
 ORIG_CL_HEADER = "X-Archive-Orig-Content-Length"
 
@@ -86,6 +87,48 @@ def dechunk(body: bytes) -> bytes:
         pos += 2
 
 
+def declared_charset(text: str | bytes | None) -> str | None:
+    """The name after ``charset=`` in a Content-Type value or a stretch of text, unchecked.
+
+    A linear scan, not a regex: it runs over untrusted bodies.
+    """
+    if not text:
+        return None
+    low = (text.encode("latin-1", "replace") if isinstance(text, str) else text).lower()
+    at = low.find(b"charset")
+    while at >= 0:
+        pos = at + 7
+        while pos < len(low) and low[pos] in b" \t":
+            pos += 1
+        if low[pos:pos + 1] == b"=":
+            pos += 1
+            while pos < len(low) and low[pos] in b" \t\"'":
+                pos += 1
+            end = pos
+            while end < len(low) and low[end] in _CHARSET_NAME_BYTES:
+                end += 1
+            if end > pos:
+                return low[pos:end].decode("ascii")
+        at = low.find(b"charset", at + 7)
+    return None
+
+
+_CHARSET_NAME_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.:-")
+
+
+def meta_charset_name(body: bytes, window: int = 8192) -> str | None:
+    """The charset a ``<meta charset>`` or ``<meta http-equiv content="...charset=">`` in the
+    first ``window`` bytes declares. Linear: the text is cut at every ``>`` and each piece is
+    looked at once, from its last ``<meta``."""
+    for piece in body[:window].lower().split(b">"):
+        start = piece.rfind(b"<meta")
+        if start >= 0:
+            name = declared_charset(piece[start + 5:])
+            if name:
+                return name
+    return None
+
+
 def maybe_dechunk(headers: list[tuple[str, str]], body: bytes) -> bytes:
     """De-chunk when headers say chunked and the body really is chunked; else keep as stored."""
     if not is_chunked(headers):
@@ -100,48 +143,122 @@ class ContentDecodingError(ValueError):
     """A stored body whose Content-Encoding cannot be undone (damaged, unknown, or too big)."""
 
 
-def decode_content(body: bytes, encoding: str | None, max_size: int = 64 * 1024 * 1024) -> bytes:
+class ContentTooLargeError(ContentDecodingError):
+    """A body whose decoded size passes the cap (a decompression bomb, or just too big)."""
+
+
+DEFAULT_MAX_DECODED = 64 * 1024 * 1024
+MAX_STACKED_CODINGS = 4  # "gzip, gzip, gzip, ..." beyond this is an attack, not a server
+_STEP = 64 * 1024  # input and output are handled in steps of this size: memory stays bounded
+
+
+class _Sink:
+    """Collects decoded output and refuses it past the cap, before it is held in memory."""
+
+    def __init__(self, coding: str, max_size: int) -> None:
+        self.coding, self.max_size, self.out = coding, max_size, bytearray()
+
+    def add(self, piece: bytes, progress: bool = True) -> None:
+        """Take ``piece``; ``progress=False`` says no input was consumed for it, so an empty
+        piece means the stream stopped short of its end."""
+        if not piece and not progress:
+            raise ContentDecodingError(f"truncated {self.coding} body")
+        if len(self.out) + len(piece) > self.max_size:
+            raise ContentTooLargeError(
+                f"{self.coding} body expands beyond {self.max_size} bytes")
+        self.out += piece
+
+
+def _inflate(body: bytes, coding: str, sink: _Sink) -> None:
+    """gzip (every member) or deflate, zlib-wrapped or raw as some servers send it."""
+    if coding != "deflate":
+        _zlib_stream(body, zlib.MAX_WBITS | 16, coding, sink)
+        return
+    try:
+        _zlib_stream(body, zlib.MAX_WBITS, coding, sink)
+    except ContentDecodingError:
+        if sink.out:
+            raise
+        _zlib_stream(body, -zlib.MAX_WBITS, coding, sink)
+
+
+def _zlib_stream(body: bytes, wbits: int, coding: str, sink: _Sink) -> None:
+    decoder = zlib.decompressobj(wbits)
+    pending = memoryview(body)
+    while True:
+        chunk = pending[:_STEP]
+        try:
+            piece = decoder.decompress(chunk, _STEP)
+        except zlib.error as exc:
+            raise ContentDecodingError(f"damaged {coding} body: {exc}") from None
+        consumed = len(chunk) - len(decoder.unconsumed_tail)
+        pending = pending[consumed:]
+        sink.add(piece)
+        if decoder.eof:
+            rest = decoder.unused_data + bytes(pending)
+            if wbits > zlib.MAX_WBITS and rest.startswith(b"\x1f\x8b"):  # next gzip member
+                decoder, pending = zlib.decompressobj(wbits), memoryview(rest)
+                continue
+            return  # bytes after the stream are ignored, as browsers do
+        if not piece and not consumed:  # input used up, stream not ended
+            raise ContentDecodingError(f"truncated {coding} body")
+
+
+def _unbrotli(body: bytes, sink: _Sink) -> None:
+    import brotli
+
+    decoder = brotli.Decompressor()
+    pos = 0
+    try:
+        while not decoder.is_finished():
+            chunk = b""
+            if decoder.can_accept_more_data() and pos < len(body):
+                chunk, pos = body[pos:pos + _STEP], pos + _STEP
+            sink.add(decoder.process(chunk, output_buffer_limit=_STEP), progress=bool(chunk))
+    except brotli.error as exc:
+        raise ContentDecodingError(f"damaged br body: {exc}") from None
+
+
+def _unzstd(body: bytes, sink: _Sink) -> None:
+    try:
+        from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
+    except ImportError:
+        from backports import zstd
+    rest = body
+    while rest:
+        decoder = zstd.ZstdDecompressor()
+        pending = memoryview(rest)
+        try:
+            while not decoder.eof:
+                chunk = pending[:_STEP] if decoder.needs_input else b""
+                pending = pending[len(chunk):]
+                sink.add(decoder.decompress(chunk, max_length=_STEP), progress=bool(chunk))
+        except zstd.ZstdError as exc:
+            raise ContentDecodingError(f"damaged zstd body: {exc}") from None
+        rest = decoder.unused_data + bytes(pending)
+
+
+def decode_content(body: bytes, encoding: str | None,
+                   max_size: int = DEFAULT_MAX_DECODED) -> bytes:
     """Undo Content-Encoding (gzip, deflate, br, zstd; stacked codings last-first).
 
-    Output is capped at ``max_size`` so a decompression bomb in an archive costs bounded memory.
+    Every coding is decoded in steps and refused with ContentDecodingError as soon as its
+    output passes ``max_size``, so a decompression bomb costs at most that much memory. A
+    truncated gzip stream is an error, as in the live crawl (crawler.middlewares.integrity).
     """
-    import zlib
-
     codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if len(codings) > MAX_STACKED_CODINGS:
+        raise ContentDecodingError(f"{len(codings)} stacked Content-Encodings")
     for coding in reversed(codings):
-        if coding in ("identity", ""):
-            continue
+        sink = _Sink(coding, max_size)
         if coding in ("gzip", "x-gzip", "deflate"):
-            wbits = 16 + zlib.MAX_WBITS if coding != "deflate" else zlib.MAX_WBITS
-            try:
-                decoder = zlib.decompressobj(wbits)
-                out = decoder.decompress(body, max_size + 1)
-                if coding == "deflate" and not out and body:
-                    raise zlib.error("empty")
-            except zlib.error:
-                if coding != "deflate":
-                    raise ContentDecodingError(f"damaged {coding} body") from None
-                decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as some servers send
-                try:
-                    out = decoder.decompress(body, max_size + 1)
-                except zlib.error:
-                    raise ContentDecodingError("damaged deflate body") from None
-            if len(out) > max_size:
-                raise ContentDecodingError(f"{coding} body expands beyond {max_size} bytes")
-            if coding != "deflate" and not decoder.eof:
-                raise ContentDecodingError(f"truncated {coding} body")
-            body = out
+            _inflate(body, coding, sink)
         elif coding == "br":
-            import brotli
-
-            try:
-                decoder = brotli.Decompressor()
-                out = decoder.process(body)
-            except brotli.error:
-                raise ContentDecodingError("damaged br body") from None
-            if len(out) > max_size:
-                raise ContentDecodingError(f"br body expands beyond {max_size} bytes")
-            body = out
+            _unbrotli(body, sink)
+        elif coding == "zstd":
+            _unzstd(body, sink)
         else:
             raise ContentDecodingError(f"unsupported Content-Encoding {coding!r}")
+        body = bytes(sink.out)
     return body

@@ -1,14 +1,40 @@
-"""Recover `.warc.gz.open` files left behind by a crashed or killed writer."""
+"""Recover `.warc.gz.open` files left behind by a crashed or killed writer.
+
+Repair never throws away a byte it cannot read. Every readable gzip member stays where it is
+(items and the digest index point at their offsets); damaged bytes in the middle of a file
+are left in place and reported, and an unreadable tail (a record torn by the crash) is moved
+to a `<name>.damaged` side file before the file is cut, with a `<name>.damaged.json` manifest
+saying where each range came from and why it could not be read.
+"""
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .records import GZIP_MAGIC, parse_records, read_member
-from .writer import OPEN_SUFFIX
+from .errors import WarcFormatError
+from .records import iter_records
+
+OPEN_SUFFIX = ".open"
+CREATING_SUFFIX = ".creating"  # a writer's file before it is locked and linked into place
+DAMAGED_SUFFIX = ".damaged"
+
+
+@dataclass
+class DamagedRange:
+    """Bytes of the original `.open` file that no reader could turn into records."""
+
+    offset: int
+    length: int
+    reason: str
+    moved: bool  # True: moved to the .damaged side file; False: kept in place
+
+    def __str__(self) -> str:
+        where = "moved to side file" if self.moved else "kept in place"
+        return f"bytes {self.offset}-{self.offset + self.length - 1} ({where}): {self.reason}"
 
 
 @dataclass
@@ -18,36 +44,135 @@ class RepairResult:
     file: str  # the .open file found
     final_file: str | None  # name after rename (None if removed or skipped)
     records_kept: int
-    bytes_cut: int
-    status: str  # "repaired" | "removed-empty" | "skipped-locked" | "skipped-exists"
+    bytes_cut: int  # bytes moved out of the file into the .damaged side file
+    # "repaired" | "repaired-damaged" | "quarantined" | "removed-empty" | "skipped-locked"
+    # | "skipped-exists"
+    status: str
+    damaged: list[DamagedRange] = field(default_factory=list)
+    side_file: str | None = None  # the .damaged file, when bytes were moved
+
+    @property
+    def has_damage(self) -> bool:
+        return bool(self.damaged)
+
+    def __str__(self) -> str:
+        text = (f"{self.status}: {self.file} -> {self.final_file or '-'}: "
+                f"{self.records_kept} record(s) kept, {self.bytes_cut} byte(s) moved out")
+        if self.side_file:
+            text += f" to {self.side_file}"
+        return text + "".join(f"\n  damaged {d}" for d in self.damaged)
 
 
-def _good_prefix(fh, size: int) -> tuple[int, int]:
-    """(end of last complete record, record count): every member must fully parse."""
-    offset = count = 0
-    while offset < size:
-        fh.seek(offset)
-        if fh.read(3) != GZIP_MAGIC:
-            break
+def _scan(path: Path, size: int) -> tuple[int, list[DamagedRange], int]:
+    """(record count, damaged ranges, end of the last readable member) of one gzip file."""
+    errors: list[WarcFormatError] = []
+    members: dict[int, int] = {}
+    count = 0
+    for info in iter_records(path, errors.append):
+        members[info.offset] = info.length
+        count += 1
+    ranges: list[DamagedRange] = []
+    pos = 0
+    with open(path, "rb") as fh:
+        for offset in [*sorted(members), size]:
+            if offset > pos and not _only_separators(fh, pos, offset):
+                moved = offset == size  # the tail: after the last readable record
+                ranges.append(DamagedRange(pos, offset - pos, _reason(errors, pos, offset),
+                                           moved))
+            if offset < size:
+                pos = max(pos, offset + members[offset])
+    good_end = ranges[-1].offset if ranges and ranges[-1].moved else size
+    return count, ranges, good_end
+
+
+def _only_separators(fh, start: int, end: int) -> bool:
+    """A short gap of CR/LF bytes (the blank lines between uncompressed records)."""
+    if end - start > 64:
+        return False
+    fh.seek(start)
+    return not fh.read(end - start).strip(b"\r\n")
+
+
+def _reason(errors: list[WarcFormatError], start: int, end: int) -> str:
+    found = [e.reason for e in errors if start <= e.offset < end]
+    return "; ".join(dict.fromkeys(found)) or "unreadable bytes"
+
+
+def _write_side_file(fd: int, final: Path, ranges: list[DamagedRange]) -> Path:
+    """Copy the ranges to be moved into `<final>.damaged` (+ manifest), fsynced, before any cut."""
+    side = final.with_name(final.name + DAMAGED_SUFFIX)
+    manifest = []
+    with open(side, "xb") as out:
+        for rng in ranges:
+            manifest.append({"original_offset": rng.offset, "length": rng.length,
+                             "side_offset": out.tell(), "reason": rng.reason})
+            pos, left = rng.offset, rng.length
+            while left:
+                buf = os.pread(fd, min(left, 1 << 20), pos)
+                if not buf:
+                    break
+                out.write(buf)
+                pos += len(buf)
+                left -= len(buf)
+        out.flush()
+        os.fsync(out.fileno())
+    meta = side.with_name(side.name + ".json")
+    meta.write_text(json.dumps({"file": final.name, "ranges": manifest}, indent=2) + "\n")
+    return side
+
+
+def _repair_locked(path: Path, fd: int) -> RepairResult:
+    final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
+    size = os.fstat(fd).st_size
+    if size == 0:
+        os.unlink(path)
+        return RepairResult(path.name, None, 0, 0, "removed-empty")
+    if final.exists() or final.with_name(final.name + DAMAGED_SUFFIX).exists():
+        return RepairResult(path.name, None, 0, 0, "skipped-exists")
+    count, ranges, good_end = _scan(path, size)
+    moved = [r for r in ranges if r.moved]
+    side = _write_side_file(fd, final, moved) if moved else None
+    if count == 0:  # nothing readable: every byte now lives in the side file
+        os.unlink(path)
+        return RepairResult(path.name, None, 0, size, "quarantined", ranges, side and side.name)
+    if good_end < size:
+        os.ftruncate(fd, good_end)
+    os.fsync(fd)
+    os.rename(path, final)
+    status = "repaired-damaged" if ranges else "repaired"
+    return RepairResult(path.name, final.name, count, size - good_end, status, ranges,
+                        side and side.name)
+
+
+def _remove_stale_creating(directory: Path) -> None:
+    """Drop a writer's pre-lock temp name left by a kill; only when nobody holds it."""
+    for tmp in directory.glob(".*" + CREATING_SUFFIX):
         try:
-            data, length = read_member(fh, offset)
-            n = sum(1 for _ in parse_records(data))
-        except Exception:  # truncated/corrupt member or partial record: stop here
-            break
-        if n == 0:
-            break
-        count += n
-        offset += length
-    return offset, count
+            fd = os.open(tmp, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            st = os.fstat(fd)
+            # linked into place already (the data lives on under .open), or never written to
+            if st.st_nlink > 1 or st.st_size == 0:
+                os.unlink(tmp)
+        except OSError:
+            pass  # locked by a writer that is starting: not ours to touch
+        finally:
+            os.close(fd)
 
 
 def repair_open_files(directory: str | Path) -> list[RepairResult]:
-    """Cut every unlocked `*.warc.gz.open` back to its last complete record and rename it.
+    """Close every `*.warc.gz.open` file whose writer is gone, keeping every readable record.
 
-    Files locked by a live WarcWriter (fcntl.flock) are skipped untouched.
+    Files locked by a live WarcWriter (fcntl.flock) are skipped untouched; a writer locks its
+    file before the file appears under its `.open` name, so a fresh file is never taken for
+    a dead one.
     """
+    directory = Path(directory)
     results: list[RepairResult] = []
-    for path in sorted(Path(directory).glob("*.warc.gz" + OPEN_SUFFIX)):
+    for path in sorted(directory.glob("*.warc.gz" + OPEN_SUFFIX)):
         try:
             fd = os.open(path, os.O_RDWR)
         except FileNotFoundError:
@@ -63,22 +188,8 @@ def repair_open_files(directory: str | Path) -> list[RepairResult]:
                     continue  # renamed and replaced while we waited
             except FileNotFoundError:
                 continue
-            final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
-            with os.fdopen(os.dup(fd), "rb") as fh:
-                size = fh.seek(0, 2)
-                good, count = _good_prefix(fh, size)
-            if count == 0:
-                os.unlink(path)
-                results.append(RepairResult(path.name, None, 0, size, "removed-empty"))
-                continue
-            if final.exists():
-                results.append(RepairResult(path.name, None, count, 0, "skipped-exists"))
-                continue
-            if good < size:
-                os.ftruncate(fd, good)
-            os.fsync(fd)
-            os.rename(path, final)
-            results.append(RepairResult(path.name, final.name, count, size - good, "repaired"))
+            results.append(_repair_locked(path, fd))
         finally:
             os.close(fd)
+    _remove_stale_creating(directory)
     return results

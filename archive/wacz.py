@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import html
 import json
-import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable
@@ -16,43 +14,81 @@ from pathlib import Path
 from .cdxj import cdxj_line
 from .errors import WarcFormatError
 from .export_txt import load_items
-from .httputil import maybe_dechunk
-from .records import HttpMessage, iter_records
+from .httputil import (
+    ContentDecodingError,
+    ContentTooLargeError,
+    declared_charset,
+    decode_content,
+    maybe_dechunk,
+    meta_charset_name,
+)
+from .records import HttpMessage, RecordInfo, iter_records
+
+ErrorHandler = Callable[[WarcFormatError], None]
 
 WACZ_VERSION = "1.1.1"
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
-_H1 = re.compile(rb"<h1[^>]*>(.*?)</h1\s*>", re.I | re.S)
-_TAG = re.compile(r"<[^>]+>")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
+TITLE_BODY_MAX = 16 * 1024 * 1024  # a page's body is decoded at most this far for its title
+_TITLE_MAX = 4096  # bytes of title markup looked at
+_NAME_END = b" \t\r\n\f/>"
+
+
+def _element_text(low: bytes, raw: bytes, tag: bytes) -> bytes | None:
+    """Raw content of the first closed ``<tag ...>...</tag>``: one forward pass of ``find``
+    calls (a regex with ``.*?`` retries from every opening tag: quadratic when unclosed)."""
+    pos = low.find(b"<" + tag)
+    while pos >= 0:
+        after = pos + 1 + len(tag)
+        if low[after:after + 1] in _NAME_END:  # b"" (end of body) is in it too
+            gt = low.find(b">", after)
+            if gt < 0:
+                return None
+            end = low.find(b"</" + tag, gt + 1)
+            return None if end < 0 else raw[gt + 1:min(end, gt + 1 + _TITLE_MAX)]
+        pos = low.find(b"<" + tag, after)
+    return None
+
+
+def _strip_tags(text: str) -> str:
+    """Text with every ``<...>`` replaced by a space, in one pass."""
+    out: list[str] = []
+    pos = 0
+    while (lt := text.find("<", pos)) >= 0:
+        gt = text.find(">", lt)
+        if gt < 0:
+            break
+        out.append(text[pos:lt])
+        out.append(" ")
+        pos = gt + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _charset(http: HttpMessage, body: bytes) -> str:
-    m = re.search(r"charset=([A-Za-z0-9_-]+)", http.header("Content-Type") or "", re.I)
-    if m:
-        return m.group(1)
-    m = _META_CHARSET.search(body[:4096])
-    return m.group(1).decode("ascii") if m else "utf-8"
+    return (declared_charset(http.header("Content-Type")) or meta_charset_name(body, 4096)
+            or "utf-8")
 
 
 def html_title(http: HttpMessage) -> str:
-    """<title> (or first <h1>) of an HTML response, decoding gzip and the declared charset."""
-    body = maybe_dechunk(http.headers, http.body)
-    if (http.header("Content-Encoding") or "").strip().lower() in ("gzip", "x-gzip"):
+    """<title> (or first <h1>) of an HTML response, in its declared charset.
+
+    Raises ContentDecodingError when the body's Content-Encoding cannot be undone within
+    TITLE_BODY_MAX bytes.
+    """
+    body = decode_content(maybe_dechunk(http.headers, http.body),
+                          http.header("Content-Encoding"), TITLE_BODY_MAX)
+    low = body.lower()
+    for tag in (b"title", b"h1"):
+        raw = _element_text(low, body, tag)
+        if raw is None:
+            continue
+        enc = _charset(http, body)
         try:
-            body = gzip.decompress(body)
-        except (OSError, EOFError):
-            return ""
-    for rx in (_TITLE, _H1):
-        m = rx.search(body)
-        if m:
-            enc = _charset(http, body)
-            try:
-                text = m.group(1).decode(enc, errors="replace")
-            except LookupError:
-                text = m.group(1).decode("utf-8", errors="replace")
-            text = " ".join(html.unescape(_TAG.sub(" ", text)).split())
-            if text:
-                return text
+            text = raw.decode(enc, errors="replace")
+        except LookupError:
+            text = raw.decode("utf-8", errors="replace")
+        text = " ".join(html.unescape(_strip_tags(text)).split())
+        if text:
+            return text
     return ""
 
 
@@ -69,6 +105,41 @@ def _sha256(path_or_bytes: Path | bytes) -> tuple[str, int]:
     return "sha256:" + h.hexdigest(), size
 
 
+def _report(err: WarcFormatError, on_error: ErrorHandler | None) -> None:
+    if on_error is None:
+        raise err
+    on_error(err)
+
+
+def _page(info: RecordInfo, titles: dict[str, str], on_error: ErrorHandler | None) -> dict | None:
+    """The pages.jsonl entry of an HTML 200 response, or None. Raises ValueError on bad HTTP."""
+    rec = info.record
+    if rec.rec_type != "response":
+        return None
+    http = rec.http()
+    ctype = (http.header("Content-Type") or "") if http else ""
+    if not http or http.status != 200 or "html" not in ctype.lower():
+        return None
+    url = rec.target_uri
+    return {
+        "id": uuid.uuid4().hex,
+        "url": url,
+        "ts": rec.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "title": titles.get(url) or _title_or_report(http, info, on_error) or url,
+    }
+
+
+def _title_or_report(http: HttpMessage, info: RecordInfo, on_error: ErrorHandler | None) -> str:
+    try:
+        return html_title(http)
+    except ContentTooLargeError as exc:
+        msg = f"body of {info.record.target_uri}: {exc}"
+        _report(WarcFormatError(info.file, info.offset, msg), on_error)
+        return ""
+    except ContentDecodingError:
+        return ""  # a server's broken compression: the capture is intact, it just has no title
+
+
 def build_wacz(
     paths: Iterable[Path],
     output: str | Path,
@@ -76,42 +147,39 @@ def build_wacz(
     items_jsonl: str | Path | None = None,
     title: str = "news-archive crawl",
     on_error: Callable[[WarcFormatError], None] | None = None,
+    on_bad_item: Callable[[int, str], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict:
-    """Write a WACZ; returns counts. Titles come from items (by URL) first, else the HTML."""
+    """Write a WACZ; returns counts. Titles come from items (by URL) first, else the HTML.
+
+    Unreadable records go to ``on_error``, unusable lines of the items file (with their
+    line number) to ``on_bad_item``; both are skipped.
+    """
     paths = list(paths)
     names = [p.name for p in paths]
     if len(set(names)) != len(names):
         raise ValueError("WARC files with the same name cannot share a WACZ archive/ folder")
     titles: dict[str, str] = {}
     if items_jsonl:
-        for item in load_items(items_jsonl):
-            if item.get("url") and item.get("title"):
-                titles[str(item["url"])] = str(item["title"])
+        for item in load_items(items_jsonl, on_bad_item):
+            url, page_title = item.get("url"), item.get("title")
+            if isinstance(url, str) and isinstance(page_title, str) and page_title.strip():
+                titles[url] = page_title
 
     lines: list[str] = []
     pages: list[dict] = []
     for path in paths:
         for info in iter_records(path, on_error):
-            line = cdxj_line(info, path.name)
+            try:
+                line = cdxj_line(info, path.name)
+                page = _page(info, titles, on_error)
+            except (ValueError, UnicodeError) as exc:  # one bad field costs one record
+                _report(WarcFormatError(path, info.offset, f"bad record: {exc}"), on_error)
+                line, page = None, None
             if line:
                 lines.append(line)
-            rec = info.record
-            if rec.rec_type == "response":
-                try:
-                    http = rec.http()
-                except ValueError:
-                    http = None
-                ctype = (http.header("Content-Type") or "") if http else ""
-                if http and http.status == 200 and "html" in ctype.lower():
-                    url = rec.target_uri
-                    page = {
-                        "id": uuid.uuid4().hex,
-                        "url": url,
-                        "ts": rec.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "title": titles.get(url) or html_title(http) or url,
-                    }
-                    pages.append(page)
+            if page:
+                pages.append(page)
             if progress:
                 progress(info.length)
     lines.sort()

@@ -4,13 +4,18 @@ Record order per exchange: response (or revisit) first, then the request. The re
 carries WARC-Concurrent-To pointing at the response (as warcio's capture_http does; wget
 puts it on the response instead). Both records are built in memory and appended with a
 single write, so a failure or a kill never leaves half an exchange behind a good one
-except as a truncated tail that `repair_open_files` removes.
+except as a truncated tail that `archive.repair.repair_open_files` moves aside.
+
+A new file is created under a hidden temporary name, locked (fcntl.flock), and only then
+linked to its `.open` name: whoever sees an `.open` file can trust that an unlocked one has
+no live writer.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import fcntl
 import hashlib
 import io
@@ -32,8 +37,8 @@ from .dedup import DEFAULT_NAME, DigestIndex
 from .errors import ArchiveWriteError
 from .httputil import normalize_response_headers, standard_reason
 from .model import HttpExchange, RecordRef
+from .repair import CREATING_SUFFIX, OPEN_SUFFIX
 
-OPEN_SUFFIX = ".open"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 FIDELITY = (
     "HTTP bodies are stored as received, with their Content-Encoding (e.g. gzip) intact. "
@@ -121,20 +126,42 @@ class WarcWriter:
                 f"{self.prefix}-{stamp}-{next(_serial) % 100000:05d}-"
                 f"{self.hostname}-{os.getpid()}.warc.gz"
             )
-            final = self.directory / name
-            path = self.directory / (name + OPEN_SUFFIX)
-            if final.exists():
+            if (self.directory / name).exists():
                 continue
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
-            except FileExistsError:
-                continue
-            except OSError as exc:
-                raise ArchiveWriteError(path, exc) from exc
-            break
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._fd, self._open_path, self._final_name, self._size = fd, path, name, 0
+            fd = self._create_locked(name)
+            if fd is not None:
+                break
+        self._fd, self._final_name, self._size = fd, name, 0
+        self._open_path = self.directory / (name + OPEN_SUFFIX)
         self._append(self._warcinfo_record(name))
+
+    def _create_locked(self, name: str) -> int | None:
+        """Create `name.open` already locked: create a hidden temp file, flock it, then link it
+        into place (link fails if the name exists, like O_EXCL). None: pick another name."""
+        path = self.directory / (name + OPEN_SUFFIX)
+        tmp = self.directory / f".{name}{CREATING_SUFFIX}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        except FileExistsError:
+            return None
+        except OSError as exc:
+            raise ArchiveWriteError(tmp, exc) from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            _link_no_replace(tmp, path)
+        except FileNotFoundError:  # the temp name was swept by a repair before we locked it
+            os.close(fd)
+            return None
+        except OSError as exc:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            if isinstance(exc, FileExistsError):
+                return None
+            raise ArchiveWriteError(path, exc) from exc
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return fd
 
     def _warcinfo_record(self, filename: str) -> bytes:
         info = {
@@ -249,6 +276,19 @@ class WarcWriter:
         return ref
 
 
+def _link_no_replace(src: Path, dst: Path) -> None:
+    """Give `src` the name `dst` too, failing if `dst` exists; where the file system has no
+    hard links, a rename (which would replace `dst`) after checking it is free."""
+    try:
+        os.link(src, dst)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK):
+            raise
+        if dst.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(dst)) from None
+        os.rename(src, dst)
+
+
 HTTP_RESPONSE = "application/http; msgtype=response"
 HTTP_REQUEST = "application/http; msgtype=request"
 GZIP_LEVEL = 6  # warcio uses 9: slower for a few bytes; any level reads back the same
@@ -303,9 +343,3 @@ def _dist_version(name: str) -> str:
     except PackageNotFoundError:
         return "unknown"
 
-
-def repair_open_files(directory: str | Path):
-    """Re-export of `archive.repair.repair_open_files` (lives there to keep this module small)."""
-    from .repair import repair_open_files as _repair
-
-    return _repair(directory)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from crawler.extraction import extract_article
+from crawler.extraction import ExtractionError, extract_article
 from crawler.extraction.normalize import clean_line
 from crawler.items import Article, ArticlePage
 from crawler.neardup import Signature, signature
@@ -42,3 +42,9 @@ def fingerprint(article: Article) -> tuple[str, Signature]:
 def extract_for_crawl(page: ArticlePage) -> Article:
     """Extraction-worker entry point: the article with its text fingerprint attached."""
     return attach_fingerprint(extract_article(page))
+
+
+def failure_reason(exc: Exception) -> str:
+    """The stats reason of a page ``extract_for_crawl`` gave up on: the extractor's own code,
+    or ``error`` for any other exception (a bug costs one page, in crawls and re-extraction)."""
+    return exc.reason if isinstance(exc, ExtractionError) else "error"

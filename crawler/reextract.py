@@ -4,6 +4,10 @@ The archive is indexed once in this process. Workers get only (file, offset) of 
 capture of each article and read, decode, extract and validate it themselves, so the serial
 part left here is the index and writing lines; only revisits (which need the index to find
 their payload) are read here. All cores work.
+
+Pages go through ``crawler.fingerprint.extract_for_crawl``, the crawl workers' entry point, and
+a page that breaks it costs that page alone, counted under the same reason as in a crawl. A
+record that cannot be read is reported (file, offset, reason) and skipped.
 """
 
 from __future__ import annotations
@@ -13,18 +17,21 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from archive.errors import WarcFormatError
 from archive.httputil import ContentDecodingError, decode_content
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, response_at
-from crawler.extraction import ExtractionError, extract_article
+from crawler.fingerprint import extract_for_crawl, failure_reason
 from crawler.items import ArticlePage, capture_stamp
 from crawler.outlets import outlet_for_url
 from crawler.urls import canonical_url, is_article_url
 
 logger = logging.getLogger(__name__)
+UNREADABLE = "unreadable_record"
 
 
 @dataclass
@@ -37,31 +44,59 @@ class ReextractReport:
     extract_cpu_seconds: float = 0.0
     wall_seconds: float = 0.0
     invalid: int = 0
+    bad_records: int = 0  # records reported unreadable (index or page read) and skipped
+
+
+@dataclass
+class Result:
+    """What one page came to, sent back from a worker."""
+
+    item: dict[str, Any] | None
+    reason: str  # "" when an item came out; "invalid: ..." when it failed validation
+    cpu: float = 0.0
+    read: float = 0.0
+    bad_record: WarcFormatError | None = None
+
+
+Validate = Callable[[dict[str, Any]], str | None]
+BadRecord = Callable[[WarcFormatError], None]
 
 
 def latest_article_urls(lookup: ArchiveLookup) -> list[str]:
     """For each canonical article URL, the archived URL spelling with the latest capture."""
     best: dict[str, tuple[int, str]] = {}
     for url in lookup.urls():
-        outlet = outlet_for_url(url)
-        if outlet is None or not is_article_url(outlet, url):
+        try:
+            outlet = outlet_for_url(url)
+            if outlet is None or not is_article_url(outlet, url):
+                continue
+            key = canonical_url(url, outlet)
+        except ValueError as exc:  # e.g. an invalid IPv6 host: not a page we can have crawled
+            logger.warning("Skipping archived URL %r: %s", url, exc)
             continue
         latest = max(cap[0] for cap in lookup.captures(url))
-        key = canonical_url(url, outlet)
         if key not in best or latest > best[key][0]:
             best[key] = (latest, url)
     return sorted(url for _, url in best.values())
 
 
-def page_from_archive(lookup: ArchiveLookup, url: str, max_size: int) -> ArticlePage | str:
-    """The ArticlePage a crawl would have built, or the reason there is none."""
-    return page_from_response(lookup.get(url), url, max_size)
+def page_from_archive(lookup: ArchiveLookup, url: str,
+                      max_size: int) -> ArticlePage | str | WarcFormatError:
+    """The ArticlePage a crawl would have built, the reason there is none, or the bad record."""
+    cap = lookup.latest(url)
+    try:
+        archived = lookup.get(url)
+    except Exception as exc:  # noqa: BLE001 - any damage in a record costs that page only
+        if cap is None:
+            return UNREADABLE
+        return WarcFormatError(lookup.files[cap[1]], cap[2], f"{url}: {exc}")
+    return page_from_response(archived, url, max_size)
 
 
 def page_from_response(archived: ArchivedResponse | None, url: str,
                        max_size: int) -> ArticlePage | str:
     if archived is None:
-        return "unreadable_record"
+        return UNREADABLE
     if archived.status != 200:
         return f"http_{archived.status}"
     outlet = outlet_for_url(url)
@@ -78,28 +113,31 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
     )
 
 
-Validate = Callable[[dict[str, Any]], str | None]
-Result = tuple[dict[str, Any] | None, str, float, float]
-
-
-def extract_timed(page: ArticlePage | str, validate: Validate | None = None) -> Result:
-    """(item or None, failure reason, extraction CPU seconds, 0.0 read seconds).
+def extract_timed(page: ArticlePage | str | WarcFormatError,
+                  validate: Validate | None = None) -> Result:
+    """Extract one page through the crawl's entry point; any exception costs this page only.
 
     ``validate`` returns an error message for an invalid item; it runs here (in the worker) and
     an invalid item comes back with reason ``invalid: <message>``.
     """
+    if isinstance(page, WarcFormatError):
+        return Result(None, UNREADABLE, bad_record=page)
     if isinstance(page, str):
-        return None, page, 0.0, 0.0
+        return Result(None, page)
     start = time.process_time()
+    item: dict[str, Any] | None = None
     try:
-        item: dict[str, Any] | None = asdict(extract_article(page))
+        item = asdict(extract_for_crawl(page))
         reason = ""
-    except ExtractionError as exc:
-        item, reason = None, exc.reason
-        logger.warning("No article from %s: %s", page.url, exc)
+    except Exception as exc:  # noqa: BLE001 - as the crawl's ExtractionPipeline does
+        reason = failure_reason(exc)
+        if reason == "error":
+            logger.exception("Extraction crashed on %s", page.url)
+        else:
+            logger.warning("No article from %s: %s", page.url, exc)
     if item is not None and validate is not None and (error := validate(item)):
         reason = f"invalid: {error}"
-    return item, reason, time.process_time() - start, 0.0
+    return Result(item, reason, time.process_time() - start)
 
 
 def extract_record(path: str, offset: int, url: str, max_size: int,
@@ -109,35 +147,96 @@ def extract_record(path: str, offset: int, url: str, max_size: int,
     try:
         archived = response_at(path, offset)
     except Exception as exc:  # noqa: BLE001 - a bad record costs one page, as in the index
-        logger.warning("Cannot read %s at %s:%d: %s", url, path, offset, exc)
-        archived = None
+        bad = exc if isinstance(exc, WarcFormatError) else WarcFormatError(path, offset, str(exc))
+        return Result(None, UNREADABLE, read=time.perf_counter() - t0, bad_record=bad)
     page = page_from_response(archived, url, max_size)
     read = time.perf_counter() - t0
-    item, reason, cpu, _ = extract_timed(page, validate)
-    return item, reason, cpu, read
+    result = extract_timed(page, validate)
+    result.read = read
+    return result
+
+
+Task = tuple[Callable[..., Result], tuple[Any, ...]]
+
+
+def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], None]) -> None:
+    """Run tasks on ``jobs`` processes, at most ``jobs * 8`` in flight.
+
+    A worker that dies (killed, out of memory, a crash in C code) breaks the whole pool. The
+    pages that were in flight then run again one at a time on a new pool, so the one that
+    kills its worker again is found and counted as ``worker_died``; the others come through.
+    """
+    pending: dict[Future[Result], Task] = {}
+    suspects: list[Task] = []
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    source = iter(tasks)
+    try:
+        while True:
+            if suspects:
+                task = suspects.pop()
+                try:
+                    collect(pool.submit(task[0], *task[1]).result())
+                except BrokenProcessPool:
+                    logger.error("An extraction worker died on %s", _label(task))
+                    collect(Result(None, "worker_died"))
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = ProcessPoolExecutor(max_workers=jobs)
+                continue
+            while len(pending) < jobs * 8 and (task := next(source, None)) is not None:
+                pending[pool.submit(task[0], *task[1])] = task
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                try:
+                    collect(future.result())
+                except BrokenProcessPool:
+                    suspects.append(task)
+            if suspects:  # the pool is broken: every page still in it is a suspect
+                suspects.extend(pending.values())
+                pending.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = ProcessPoolExecutor(max_workers=jobs)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _label(task: Task) -> str:
+    func, args = task
+    return str(args[2]) if func is extract_record else str(getattr(args[0], "url", args[0]))
 
 
 def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None],
               progress: Callable[[int], Any] | None = None, max_size: int = 64 * 1024 * 1024,
               on_total: Callable[[int], None] | None = None, validate: Validate | None = None,
-              on_invalid: Callable[[dict[str, Any], str], None] | None = None
-              ) -> ReextractReport:
+              on_invalid: Callable[[dict[str, Any], str], None] | None = None,
+              on_bad_record: BadRecord | None = None) -> ReextractReport:
     """Extract every archived article in ``paths``; ``emit`` receives each valid item as a dict.
 
     ``validate`` (picklable: it runs in the workers) returns an error message for an invalid
-    item, which then goes to ``on_invalid`` instead of ``emit``. ``read_seconds`` sums the
-    reading time of all processes.
+    item, which then goes to ``on_invalid`` instead of ``emit``. Unreadable records, while
+    indexing or reading a page, go to ``on_bad_record`` (default: logged) and are skipped.
+    ``read_seconds`` sums the reading time of all processes.
     """
     report = ReextractReport()
     started = time.perf_counter()
-    lookup = ArchiveLookup(paths, on_error=lambda err: logger.warning("Bad record: %s", err))
+
+    def bad_record(err: WarcFormatError) -> None:
+        report.bad_records += 1
+        if on_bad_record is None:
+            logger.warning("Bad record skipped: %s", err)
+        else:
+            on_bad_record(err)
+
+    lookup = ArchiveLookup(paths, on_error=bad_record)
     urls = latest_article_urls(lookup)
     report.index_seconds = time.perf_counter() - started
     report.articles = len(urls)
     if on_total:
         on_total(len(urls))
 
-    def tasks() -> Iterator[tuple[Callable[..., Result], tuple[Any, ...]]]:
+    def tasks() -> Iterator[Task]:
         for url in urls:
             cap = lookup.latest(url)
             if cap is not None and not cap[3]:
@@ -149,18 +248,19 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             yield extract_timed, (page, validate)
 
     def collect(result: Result) -> None:
-        item, reason, cpu, read = result
-        report.extract_cpu_seconds += cpu
-        report.read_seconds += read
-        if reason.startswith("invalid: "):
+        report.extract_cpu_seconds += result.cpu
+        report.read_seconds += result.read
+        if result.bad_record is not None:
+            bad_record(result.bad_record)
+        if result.reason.startswith("invalid: "):
             report.invalid += 1
-            if on_invalid and item is not None:
-                on_invalid(item, reason.removeprefix("invalid: "))
-        elif item is None:
-            report.failed[reason] += 1
+            if on_invalid and result.item is not None:
+                on_invalid(result.item, result.reason.removeprefix("invalid: "))
+        elif result.item is None:
+            report.failed[result.reason] += 1
         else:
             report.extracted += 1
-            emit(item)
+            emit(result.item)
         if progress:
             progress(1)
 
@@ -168,15 +268,6 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         for func, args in tasks():
             collect(func(*args))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            pending: set[Future[Any]] = set()
-            for func, args in tasks():
-                pending.add(pool.submit(func, *args))
-                if len(pending) >= jobs * 8:  # bounded: results are not all held in memory
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        collect(future.result())
-            for future in pending:
-                collect(future.result())
+        _run_pool(tasks(), jobs, collect)
     report.wall_seconds = time.perf_counter() - started
     return report

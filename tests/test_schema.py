@@ -53,3 +53,24 @@ def test_missing_and_extra_fields_are_rejected(item: dict) -> None:
     assert schema_errors(missing) == ["(item): 'published' is a required property"]
     assert list(VALIDATOR.iter_errors({**item, "surprise": 1}))
     assert schema_errors({**item, "surprise": 1})
+
+
+@pytest.mark.parametrize("record_id", [
+    "<urn:uuid:12345678-1234-1234-1234-123456789abc>",
+    "<urn:uuid:12345678-ABCD-1234-1234-123456789ABC>",  # upper-case uuid (Heritrix, wget)
+    "<urn:sha1:ABCDEFGHIJKLMNOP>",
+    "<http://archive.example/record/42>",
+    "<tag:example.org,2026:rec-1>",
+])
+def test_any_warc_record_id_uri_is_a_valid_item_reference(item: dict, record_id: str) -> None:
+    data = copy.deepcopy(item)
+    data["warc"]["record_id"] = record_id
+    assert schema_errors(data) == []
+
+
+@pytest.mark.parametrize("record_id", ["", "urn:uuid:x", "<>", "<no scheme>", "<a b:c>",
+                                       "<urn:uuid:1> trailing"])
+def test_record_ids_that_are_not_bracketed_uris_are_invalid(item: dict, record_id: str) -> None:
+    data = copy.deepcopy(item)
+    data["warc"]["record_id"] = record_id
+    assert schema_errors(data)

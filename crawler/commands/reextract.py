@@ -13,6 +13,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from tqdm import tqdm
 
+from archive.errors import WarcFormatError
+from archive.reader import expand_paths
 from crawler.reextract import reextract
 from crawler.schema import schema_errors
 
@@ -59,15 +61,30 @@ class Command(ScrapyCommand):
         def on_invalid(item: dict[str, Any], message: str) -> None:
             print(f"invalid item {item.get('url')}: {message}", file=sys.stderr)
 
-        with Path(target).open(mode, encoding="utf-8") as out, bar:
-            report = reextract(args, max(1, opts.jobs), emit, progress=bar.update,
-                               on_total=lambda n: setattr(bar, "total", n),
-                               validate=first_schema_error, on_invalid=on_invalid)
+        def on_bad_record(err: WarcFormatError) -> None:
+            bar.write(f"bad record skipped: {err}", file=sys.stderr)
+
+        try:
+            paths = expand_paths(args)
+        except FileNotFoundError as exc:
+            raise UsageError(str(exc)) from None
+        try:
+            with Path(target).open(mode, encoding="utf-8") as out, bar:
+                report = reextract([str(p) for p in paths], max(1, opts.jobs), emit,
+                                   progress=bar.update,
+                                   on_total=lambda n: setattr(bar, "total", n),
+                                   validate=first_schema_error, on_invalid=on_invalid,
+                                   on_bad_record=on_bad_record)
+        except (OSError, ValueError, WarcFormatError) as exc:  # what no record handler took
+            print(f"error: re-extraction stopped: {exc}", file=sys.stderr)
+            self.exitcode = 1
+            return
         invalid = report.invalid
         failed = ", ".join(f"{k}: {v}" for k, v in sorted(report.failed.items())) or "none"
         print(f"{report.extracted} items from {report.articles} archived articles in "
               f"{report.wall_seconds:.1f} s (index {report.index_seconds:.1f} s, reading "
               f"{report.read_seconds:.1f} s, extraction CPU {report.extract_cpu_seconds:.1f} s "
-              f"over {opts.jobs} process(es)); failed: {failed}; invalid: {invalid}",
-              file=sys.stderr)
-        self.exitcode = 1 if invalid else 0
+              f"over {opts.jobs} process(es)); failed: {failed}; invalid: {invalid}; "
+              f"bad records skipped: {report.bad_records}", file=sys.stderr)
+        broken = report.failed["error"] + report.failed["worker_died"]
+        self.exitcode = 1 if invalid or report.bad_records or broken else 0

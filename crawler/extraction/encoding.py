@@ -1,7 +1,16 @@
-"""Turn response bytes into text: BOM, HTTP charset, <meta> charset, then detection.
+"""Turn response bytes into text: BOM, then the evidence of the bytes, then declarations.
 
 Declared charsets are hints, not facts: regional CMSs declare UTF-8 and send windows-1251 and
-the reverse, so every candidate is checked against the bytes before it is believed.
+the reverse, and real pages are dirty (a few stray windows-1251 bytes in a comment of a UTF-8
+page, an ad in another charset). So:
+
+1. Bytes that are nearly all valid UTF-8 are UTF-8, whatever is declared: a single-byte
+   charset practically never forms UTF-8 sequences by accident, and reading UTF-8 as a
+   single-byte charset is always mojibake. The few bad bytes become U+FFFD.
+2. Valid UTF-8 whose text is itself UTF-8 read as a single-byte charset (double encoding,
+   "РџСЂРµ..." or "Ð¿Ñ€Ð¸...") is decoded once more.
+3. Otherwise a single-byte charset, declared or not, is taken only when its text reads like
+   Cyrillic prose (``cyrillic_plausibility``), which mojibake of every kind does not.
 """
 
 from __future__ import annotations
@@ -11,14 +20,24 @@ import re
 
 from charset_normalizer import from_bytes
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE
-)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
+from archive.httputil import declared_charset, meta_charset_name
+
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
 _CYRILLIC_SINGLE_BYTE = tuple(codecs.lookup(c).name for c in (
     "cp1251", "koi8_r", "koi8_u", "iso8859_5", "cp866", "mac_cyrillic"))
+# single-byte charsets UTF-8 gets wrongly decoded with, in the order double encoding is met
+_DOUBLE_ENCODERS = ("cp1251", "cp1252", "koi8_r", "latin-1")
+MAX_BAD_UTF8_SHARE = 0.05  # of the non-ASCII bytes: "nearly all" of them decode
+PLAUSIBLE = 0.6
+SAMPLE_WORDS = 400  # enough to judge a page; the test runs on every page of a crawl
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LOWER = re.compile("[\u0430-\u045f]")
+_UPPER = re.compile("[\u0400-\u042f]")
+# characters a Cyrillic word of real prose may contain besides its letters
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_WORD_PUNCT = re.escape("0123456789.,;:!?()[]{}\"'`«»„“”‘’‚-–—…/%*&+#№ʼ")
+_UNCLEAN = re.compile(f"[^\u0400-\u04ff{_WORD_PUNCT}]|[\u0430-\u045f][\u0400-\u042f]")
 
 
 def normalise_charset(name: str | None) -> str | None:
@@ -32,25 +51,63 @@ def normalise_charset(name: str | None) -> str | None:
 
 
 def header_charset(content_type: str | None) -> str | None:
-    match = _HEADER_CHARSET.search(content_type or "")
-    return normalise_charset(match.group(1)) if match else None
+    return normalise_charset(declared_charset(content_type))
 
 
 def meta_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:8192])
-    return normalise_charset(match.group(1).decode("ascii", "ignore")) if match else None
+    return normalise_charset(meta_charset_name(body))
+
+
+def _clean_word(word: str) -> bool:
+    """A word of real Cyrillic prose: Cyrillic letters and ordinary punctuation only, and no
+    capital after a small letter (case-swapped and double-encoded text is full of both)."""
+    return _UNCLEAN.search(word) is None
 
 
 def cyrillic_plausibility(text: str) -> float:
-    """Share of lowercase among Cyrillic letters; a wrong single-byte codec yields mostly capitals.
+    """How much ``text`` reads like Russian/Belarusian prose, 0..1 (0.5: too little to tell).
 
-    Real Russian or Belarusian prose is ~90 % lowercase. windows-1251 read as KOI8-R (and the
-    reverse) swaps the cases, so the share falls to ~10 %.
+    Two tests over the first SAMPLE_WORDS words with Cyrillic letters, the weaker counts: the
+    share of clean words (UTF-8 read as KOI8-R is mostly ``п``/``я`` between box-drawing signs,
+    as windows-1251 it is ``Р``/``С`` between signs like ``µ``), and the share of small letters
+    (~90 % in prose; windows-1251 read as KOI8-R, and the reverse, swaps the cases).
     """
-    letters = [c for c in text if "\u0400" <= c <= "\u04ff"]
-    if len(letters) < 20:
-        return 0.5 if letters else 0.0
-    return sum(c.islower() for c in letters) / len(letters)
+    words: list[str] = []
+    for word in text.split():
+        if _CYRILLIC.search(word):
+            words.append(word)
+            if len(words) == SAMPLE_WORDS:
+                break
+    sample = " ".join(words)
+    lower, upper = len(_LOWER.findall(sample)), len(_UPPER.findall(sample))
+    if lower + upper < 20:
+        return 0.5 if lower + upper else 0.0
+    lower = lower / (lower + upper)
+    clean = sum(map(_clean_word, words)) / len(words)
+    return min(clean, lower / 0.8, 1.0)
+
+
+def _utf8_with_few_errors(body: bytes) -> str | None:
+    """``body`` as UTF-8 if nearly all its non-ASCII bytes are valid UTF-8 (bad ones → U+FFFD)."""
+    high = len(body) - len(body.translate(None, _HIGH_BYTES))
+    text = body.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    return text if bad <= MAX_BAD_UTF8_SHARE * high else None
+
+
+def undo_double_encoding(text: str) -> str:
+    """UTF-8 that was decoded as a single-byte charset and encoded as UTF-8 again, restored;
+    ``text`` itself when it is not that (or restoring it does not read better)."""
+    if cyrillic_plausibility(text) >= PLAUSIBLE:
+        return text
+    for codec in _DOUBLE_ENCODERS:
+        try:
+            fixed = text.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if cyrillic_plausibility(fixed) >= PLAUSIBLE:
+            return fixed
+    return text
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
@@ -61,26 +118,33 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     declared = [c for c in (header_charset(content_type), meta_charset(body)) if c]
     if body.isascii():
         return body.decode("ascii").replace("\x00", ""), declared[0] if declared else "ascii"
-    try:  # valid non-ASCII UTF-8 is practically never an accident of a single-byte charset
-        return body.decode("utf-8").replace("\x00", ""), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    candidates = [c for c in declared if c != "utf-8"]
-    candidates += [c for c in _CYRILLIC_SINGLE_BYTE[:2] if c not in candidates]
-    best: tuple[float, str, str] | None = None
+    text = _utf8_with_few_errors(body)
+    if text is not None:
+        return undo_double_encoding(text).replace("\x00", ""), "utf-8"
+    text, codec = _single_byte(body, declared)
+    return text.replace("\x00", ""), codec
+
+
+def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
+    """Not UTF-8: the Cyrillic single-byte charset whose text reads as prose (a declared one
+    first); else the declared charset; else what charset_normalizer guesses."""
+    declared = [c for c in declared if c != "utf-8"]
+    candidates = declared + [c for c in _CYRILLIC_SINGLE_BYTE[:2] if c not in declared]
+    decoded: dict[str, str] = {}
     for codec in candidates:
         try:
-            text = body.decode(codec)
-        except (UnicodeDecodeError, LookupError):
+            decoded[codec] = body.decode(codec, "replace")
+        except LookupError:
             continue
-        score = cyrillic_plausibility(text)
-        if codec in declared and (score >= 0.6 or codec not in _CYRILLIC_SINGLE_BYTE):
-            return text.replace("\x00", ""), codec  # a declared charset the bytes agree with
-        if best is None or score > best[0]:
-            best = (score, codec, text)
-    if best and best[0] >= 0.6:
-        return best[2].replace("\x00", ""), best[1]
+    scores = {c: cyrillic_plausibility(t) for c, t in decoded.items()}
+    best = max(scores, key=lambda c: (c in declared and scores[c] >= PLAUSIBLE, scores[c]),
+               default=None)
+    if best is not None and scores[best] >= PLAUSIBLE:
+        return decoded[best], best
+    for codec in declared:
+        if codec in decoded:
+            return decoded[codec], codec  # nothing reads better than what the page says
     guess = from_bytes(body[:65536]).best()
     codec = normalise_charset(guess.encoding) if guess else None
     codec = codec or "utf-8"
-    return body.decode(codec, "replace").replace("\x00", ""), codec
+    return body.decode(codec, "replace"), codec

@@ -115,8 +115,9 @@ def test_repair_cli(tmp_path):
     with open(path, "ab") as fh:
         fh.write(b"\x1f\x8b\x08partial")
     res = run("repair", tmp_path)
-    assert res.returncode == 0
-    assert "repaired:" in res.stdout and "3 record(s) kept, 10 byte(s) cut" in res.stdout
+    assert res.returncode == 1  # the torn tail was moved aside: said, and not a clean exit
+    assert "repaired-damaged:" in res.stdout
+    assert "3 record(s) kept, 10 byte(s) moved out" in res.stdout
     assert run("repair", tmp_path / "nope").returncode == 2
 
 

@@ -1,3 +1,4 @@
+import gzip
 import json
 import subprocess
 import sys
@@ -57,3 +58,101 @@ def test_wacz_validates(tmp_path):
         pkg = json.loads(zf.read("datapackage.json"))
         assert pkg["wacz_version"] == "1.1.1"
         assert {r["path"] for r in pkg["resources"]} >= {"indexes/index.cdx", "pages/pages.jsonl"}
+
+
+def _wacz_cli(tmp_path, *extra):
+    out = tmp_path / "x.wacz"
+    res = subprocess.run([sys.executable, "-m", "archive", "wacz", str(tmp_path / "w"), "-o",
+                          str(out), *map(str, extra)], cwd=REPO, capture_output=True,
+                         text=True, timeout=120)
+    pages = []
+    if out.exists():
+        with zipfile.ZipFile(out) as zf:
+            pages = [json.loads(x) for x in zf.read("pages/pages.jsonl").splitlines()][1:]
+    return res, {p["url"]: p["title"] for p in pages}
+
+
+def test_unclosed_title_and_h1_are_scanned_in_linear_time():
+    import time
+
+    from archive.records import HttpMessage
+    from archive.wacz import html_title
+
+    def msg(body: bytes) -> HttpMessage:
+        return HttpMessage("HTTP/1.1", 200, "OK", "", "", [("Content-Type", "text/html")], body)
+
+    hostile = [b"<title>" * 40_000, b"<h1>" * 60_000, b"<title><h1" * 30_000,
+               b"<meta" * 50_000 + b"<title>x</title>", b"<title>" + b"<" * 200_000 + b"</title>"]
+    start = time.process_time()
+    titles = [html_title(msg(body)) for body in hostile]
+    assert time.process_time() - start < 2  # the regexes took minutes on these
+    assert titles[:3] == ["", "", ""] and titles[3] == "x"
+    assert html_title(msg(b"<TITLE lang=be>A &amp; <b>B</b></TITLE><h1>H</h1>")) == "A & B"
+    assert html_title(msg(b"<h1 class=x>Head</h1>")) == "Head"
+    assert html_title(msg(b"<h10>no</h10><titlex>no</titlex>")) == ""
+
+
+def test_wacz_refuses_a_body_that_inflates_past_the_cap_and_goes_on(tmp_path):
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    bomb = b"".join(packer.compress(b"<title>" + b" " * (1 << 20)) for _ in range(20))
+    bomb += packer.flush()
+    gz = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+    with WarcWriter(tmp_path / "w") as w:
+        w.write_exchange(make_exchange("http://e.com/bomb", bomb, headers=gz))
+        w.write_exchange(make_exchange("http://e.com/ok", b"<title>Fine</title>"))
+    import archive.wacz as wacz
+
+    old, wacz.TITLE_BODY_MAX = wacz.TITLE_BODY_MAX, 1 << 20
+    try:
+        errors = []
+        info = wacz.build_wacz([next((tmp_path / "w").glob("*.warc.gz"))], tmp_path / "b.wacz",
+                               on_error=errors.append)
+    finally:
+        wacz.TITLE_BODY_MAX = old
+    assert info["pages"] == 2
+    assert len(errors) == 1 and "expands beyond" in errors[0].reason
+    assert "http://e.com/bomb" in errors[0].reason
+
+
+def test_wacz_skips_bad_item_lines_with_their_numbers(tmp_path):
+    with WarcWriter(tmp_path / "w") as w:
+        w.write_exchange(make_exchange("http://e.com/a", b"<title>Own</title>"))
+        w.write_exchange(make_exchange("http://e.com/b", b"<title>B own</title>"))
+    items = tmp_path / "items.jsonl"
+    items.write_text("\n".join([
+        json.dumps({"url": "http://e.com/a", "title": ["not", "a", "string"]}),
+        "[" * 50_000,
+        json.dumps({"url": "http://e.com/b", "title": "From item"}),
+    ]))
+    res, titles = _wacz_cli(tmp_path, "--items", items)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "line 2:" in res.stderr and "line 1:" not in res.stderr
+    assert titles == {"http://e.com/a": "Own", "http://e.com/b": "From item"}
+
+
+def _raw_record(uri: str, date: str, http: bytes) -> bytes:
+    head = ("WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:x-1>\r\n"
+            f"WARC-Date: {date}\r\nWARC-Target-URI: {uri}\r\n"
+            "Content-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(http)}\r\n\r\n")
+    return gzip.compress(head.encode() + http + b"\r\n\r\n")
+
+
+@pytest.mark.parametrize("uri,date,http", [
+    ("http://e.com/bad", "2026-99-99T00:00:00Z", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nx"),
+    ("http://[::1/bad", "2026-01-01T00:00:00Z", b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nx"),
+    ("http://e.com/bad", "2026-01-01T00:00:00Z", b"HTTP/1.1 abc OK\r\nContent-Type: text/html\r\n\r\nx"),
+])
+def test_wacz_reports_a_bad_record_and_packages_the_rest(tmp_path, uri, date, http):
+    good = [_raw_record(f"http://e.com/{i}", "2026-01-01T00:00:00Z",
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>T</title>")
+            for i in range(2)]
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "mixed.warc.gz").write_bytes(good[0] + _raw_record(uri, date, http)
+                                                   + good[1])
+    res, titles = _wacz_cli(tmp_path)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert f"offset {len(good[0])}:" in res.stderr
+    assert titles == {"http://e.com/0": "T", "http://e.com/1": "T"}

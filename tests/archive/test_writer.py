@@ -177,7 +177,7 @@ def test_repair_after_sigkill(tmp_path):
     (open_file,) = tmp_path.glob("*.warc.gz.open")
     size = open_file.stat().st_size
     results = repair_open_files(tmp_path)
-    assert len(results) == 1 and results[0].status == "repaired"
+    assert len(results) == 1 and results[0].status in ("repaired", "repaired-damaged")
     (final,) = tmp_path.glob("*.warc.gz")
     assert final.name == open_file.name[: -len(".open")] == results[0].final_file
     infos = list(iter_records(final))  # raises on any bad record
@@ -200,9 +200,10 @@ def test_repair_cuts_partial_tail(tmp_path):
     with open(path, "ab") as fh:
         fh.write(gzip.compress(b"WARC/1.1\r\nContent-Length: 100\r\n\r\nshort")[:-9])
     (res,) = repair_open_files(tmp_path)
-    assert res.status == "repaired" and res.records_kept == 3
-    assert res.bytes_cut > 0
+    assert res.status == "repaired-damaged" and res.records_kept == 3
+    assert res.bytes_cut > 0 and [d.moved for d in res.damaged] == [True]
     assert (tmp_path / res.final_file).stat().st_size == good
+    assert (tmp_path / res.side_file).stat().st_size == res.bytes_cut
 
 
 def test_live_open_file_is_not_repaired(tmp_path):

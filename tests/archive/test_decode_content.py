@@ -1,0 +1,112 @@
+"""Every Content-Encoding is undone in bounded steps: bombs are refused before they cost memory."""
+
+from __future__ import annotations
+
+import gzip
+import tracemalloc
+import zlib
+
+import brotli
+import pytest
+
+from archive.httputil import ContentDecodingError, decode_content
+
+try:
+    from compression import zstd  # type: ignore[import-not-found]
+except ImportError:
+    from backports import zstd
+
+PAGE = "<html><title>Минск</title><p>Текст новости.</p></html>".encode() * 200
+MB = 1 << 20
+
+
+def _stream(compressor, size: int) -> bytes:
+    """A body of ``size`` zero bytes compressed without ever holding it whole."""
+    out = [compressor(b"\0" * MB) for _ in range(size // MB)]
+    return b"".join(out)
+
+
+def gzip_bomb(size: int) -> bytes:
+    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return _stream(c.compress, size) + c.flush()
+
+
+def brotli_bomb(size: int) -> bytes:
+    c = brotli.Compressor(quality=5)
+    return _stream(c.process, size) + c.finish()
+
+
+def zstd_bomb(size: int) -> bytes:
+    c = zstd.ZstdCompressor()
+    return _stream(c.compress, size) + c.flush()
+
+
+def deflate_bomb(size: int) -> bytes:
+    c = zlib.compressobj(9)
+    return _stream(c.compress, size) + c.flush()
+
+
+ENCODERS = {
+    "gzip": gzip.compress,
+    "x-gzip": gzip.compress,
+    "deflate": zlib.compress,
+    "br": brotli.compress,
+    "zstd": zstd.compress,
+}
+
+
+@pytest.mark.parametrize("coding", sorted(ENCODERS))
+def test_each_content_encoding_round_trips(coding):
+    assert decode_content(ENCODERS[coding](PAGE), coding) == PAGE
+
+
+def test_raw_deflate_multi_member_gzip_and_stacked_codings_decode():
+    raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+    assert decode_content(raw.compress(PAGE) + raw.flush(), "deflate") == PAGE
+    assert decode_content(gzip.compress(PAGE[:100]) + gzip.compress(PAGE[100:]), "gzip") == PAGE
+    stacked = brotli.compress(gzip.compress(PAGE))
+    assert decode_content(stacked, "gzip, br") == PAGE
+    assert decode_content(PAGE, "identity") == PAGE
+
+
+@pytest.mark.parametrize("coding,bomb", [("gzip", gzip_bomb), ("br", brotli_bomb),
+                                         ("zstd", zstd_bomb), ("deflate", deflate_bomb)])
+def test_decompression_bomb_is_refused_within_the_cap(coding, bomb):
+    body = bomb(64 * MB)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ContentDecodingError, match="expands beyond"):
+            decode_content(body, coding, max_size=MB)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * MB
+
+
+def test_small_brotli_body_that_inflates_hugely_is_refused():
+    body = brotli_bomb(256 * MB)
+    assert len(body) < 2000
+    with pytest.raises(ContentDecodingError):
+        decode_content(body, "br")  # default cap: 64 MB
+
+
+def test_bomb_inside_a_stack_of_codings_is_refused_at_its_own_layer():
+    body = gzip.compress(zstd_bomb(16 * MB))
+    with pytest.raises(ContentDecodingError, match="zstd body expands"):
+        decode_content(body, "zstd, gzip", max_size=MB)
+    with pytest.raises(ContentDecodingError, match="stacked"):
+        decode_content(PAGE, ", ".join(["gzip"] * 50))
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "zstd"])
+def test_truncated_or_damaged_bodies_are_clear_errors(coding):
+    packed = ENCODERS[coding](PAGE)
+    with pytest.raises(ContentDecodingError):
+        decode_content(packed[: len(packed) // 2], coding)
+    with pytest.raises(ContentDecodingError):
+        decode_content(b"\x00garbage" * 20, coding)
+
+
+def test_unknown_coding_is_a_clear_error():
+    with pytest.raises(ContentDecodingError, match="unsupported"):
+        decode_content(PAGE, "compress")

@@ -1,0 +1,103 @@
+"""export-txt on hostile items files: bad lines are reported by number and skipped, output
+files are whole or absent, and never written through a symlink."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive.export_txt import export_txt
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = {"id": "ok1", "url": "http://e.com/1", "title": "Загаловак", "text": "Тэкст",
+        "published": "2026-01-02T10:00:00+03:00"}
+
+
+def run_cli(*args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive", *map(str, args)],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+
+
+def _hostile_lines() -> list[bytes]:
+    return [
+        json.dumps(GOOD, ensure_ascii=False).encode(),                       # 1 good
+        b"[" * 100_000 + b"]" * 100_000,                                      # 2 deep nesting
+        json.dumps({**GOOD, "id": "deep", "text": [[["x"]]]}).encode(),     # 3 list for string
+        json.dumps({**GOOD, "id": "nul", "title": None}).encode(),          # 4 null title
+        b"{not json",                                                          # 5
+        b"\xff\xfe broken utf-8",                                              # 6
+        json.dumps([1, 2]).encode(),                                           # 7 not an object
+        json.dumps({**GOOD, "id": "L" * 5000}).encode(),                      # 8 long id: kept
+        json.dumps({**GOOD, "id": ["a"]}).encode(),                          # 9 list id
+        json.dumps({**GOOD, "id": "deepnest", "x": [[[[]]]] * 3}).encode(),  # 10 fine
+    ]
+
+
+def test_export_txt_reports_bad_lines_by_number_and_writes_the_rest(tmp_path):
+    items = tmp_path / "items.jsonl"
+    items.write_bytes(b"\n".join(_hostile_lines()) + b"\n")
+    out = tmp_path / "out"
+
+    res = run_cli("export-txt", items, out)
+
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    reported = sorted(int(line.split(": line ")[1].split(":")[0])
+                      for line in res.stderr.splitlines() if ": line " in line)
+    assert reported == [2, 3, 4, 5, 6, 7, 9]
+    files = sorted(out.iterdir())
+    assert len(files) == 3 and all(len(f.name) < 120 for f in files)
+    for f in files:
+        body = f.read_text(encoding="utf-8")
+        assert body == "Загаловак\n\nТэкст"  # never a Python repr such as ['x'] or None
+    assert "3 file(s) written" in res.stdout and "7 line(s) skipped" in res.stdout
+
+
+def test_long_ids_get_distinct_short_file_names(tmp_path):
+    items = tmp_path / "items.jsonl"
+    rows = [{**GOOD, "id": "x" * 300 + tail} for tail in ("a", "b")]
+    items.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    written = export_txt(items, tmp_path / "out")
+    assert len({p.name[4:] for p in written}) == 2
+    assert all(len(p.name) < 120 for p in written)
+
+
+def test_export_txt_never_writes_through_a_symlink(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "000_ok1.txt").symlink_to(outside)
+    items = tmp_path / "items.jsonl"
+    items.write_text(json.dumps(GOOD), encoding="utf-8")
+
+    res = run_cli("export-txt", items, out)
+
+    assert res.returncode == 0, res.stderr
+    assert outside.read_text() == "precious"
+    target = out / "000_ok1.txt"
+    assert not target.is_symlink() and target.read_text() == "Загаловак\n\nТэкст"
+
+
+def test_a_failed_export_leaves_no_half_written_file(tmp_path, monkeypatch):
+    items = tmp_path / "items.jsonl"
+    items.write_text(json.dumps({**GOOD, "text": "a" * 100_000}), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "000_ok1.txt").write_text("old complete file")
+    real_fsync = os.fsync
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        export_txt(items, out)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert [p.name for p in out.iterdir()] == ["000_ok1.txt"]
+    assert (out / "000_ok1.txt").read_text() == "old complete file"

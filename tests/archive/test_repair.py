@@ -1,0 +1,162 @@
+"""Repair keeps every readable record, moves nothing it cannot read out of existence, and never
+touches a file a live writer is about to use."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from archive.records import iter_records
+from archive.repair import repair_open_files
+from archive.writer import WarcWriter
+
+from .conftest import make_exchange
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _crashed_open_file(directory: Path, pages: int = 6) -> Path:
+    """An `.open` file as a killed writer leaves it: records written, lock gone, no rename."""
+    w = WarcWriter(directory)
+    for i in range(pages):
+        w.write_exchange(make_exchange(f"http://e.com/{i}", f"page {i} ".encode() * 400))
+    path = w.current_path
+    os.close(w._fd)
+    w._fd = None
+    w.digest_index.close()
+    return path
+
+
+def _records(path: Path) -> list[tuple[int, str, str]]:
+    return [(i.offset, i.record.rec_type, i.record.target_uri)
+            for i in iter_records(path, lambda e: None)]
+
+
+def run_cli(*args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive", *map(str, args)],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+
+
+def test_repair_keeps_every_record_after_a_corrupt_member_in_the_middle(tmp_path):
+    path = _crashed_open_file(tmp_path)
+    before = _records(path)
+    members = sorted({i.offset: i.length for i in iter_records(path)}.items())
+    off, length = members[4]  # a response in the middle
+    data = bytearray(path.read_bytes())
+    data[off + 20: off + length - 20] = os.urandom(length - 40)
+    path.write_bytes(bytes(data))
+
+    (res,) = repair_open_files(tmp_path)
+
+    final = tmp_path / res.final_file
+    assert res.status == "repaired-damaged"
+    assert final.read_bytes() == bytes(data)  # not a byte removed: offsets stay valid
+    after = _records(final)
+    assert after == [r for r in before if r[0] != off]
+    assert len(after) == len(before) - 1 and after[-1] == before[-1]
+    assert [(d.offset, d.moved) for d in res.damaged] == [(off, False)]
+    assert res.bytes_cut == 0 and res.side_file is None
+
+
+def test_repair_moves_a_torn_tail_to_a_side_file_without_losing_a_byte(tmp_path):
+    path = _crashed_open_file(tmp_path, pages=3)
+    good = path.read_bytes()
+    torn = os.urandom(50) + b"\x1f\x8b\x08" + os.urandom(30)
+    with open(path, "ab") as fh:
+        fh.write(torn)
+
+    (res,) = repair_open_files(tmp_path)
+
+    assert res.status == "repaired-damaged" and res.records_kept == 7
+    assert (tmp_path / res.final_file).read_bytes() == good
+    side = tmp_path / res.side_file
+    assert side.read_bytes() == torn and res.bytes_cut == len(torn)
+    manifest = json.loads(side.with_name(side.name + ".json").read_text())
+    assert manifest["ranges"] == [{"original_offset": len(good), "length": len(torn),
+                                   "side_offset": 0, "reason": manifest["ranges"][0]["reason"]}]
+    assert manifest["ranges"][0]["reason"]
+
+
+def test_repair_quarantines_a_file_with_no_readable_record_instead_of_deleting_it(tmp_path):
+    junk = os.urandom(5000)
+    path = tmp_path / "crawl-20260101000000-00000-h-1.warc.gz.open"
+    path.write_bytes(b"\x1f\x8b\x08" + junk)
+
+    (res,) = repair_open_files(tmp_path)
+
+    assert res.status == "quarantined" and not path.exists()
+    assert (tmp_path / res.side_file).read_bytes() == b"\x1f\x8b\x08" + junk
+
+
+def test_repair_cli_reports_damaged_ranges_and_exits_non_zero(tmp_path):
+    path = _crashed_open_file(tmp_path, pages=2)
+    with open(path, "ab") as fh:
+        fh.write(b"not a gzip member at all")
+    proc = run_cli("repair", tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "repaired-damaged" in proc.stdout and "moved to side file" in proc.stdout
+    assert "unreadable bytes" in proc.stderr
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    _crashed_open_file(clean, pages=1)
+    proc = run_cli("repair", clean)
+    assert proc.returncode == 0 and proc.stdout.startswith("repaired:"), proc.stdout
+
+
+RACE_WRITER = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from archive.writer import WarcWriter
+from archive.records import iter_records
+from tests.archive.conftest import make_exchange
+folder, rounds, tag = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+for i in range(rounds):
+    with WarcWriter(folder, prefix=f"{tag}r{i}") as w:
+        w.write_exchange(make_exchange(f"http://e.com/{tag}/{i}"))
+    (final,) = w.closed_files
+    urls = [r.record.target_uri for r in iter_records(final)]
+    assert f"http://e.com/{tag}/{i}" in urls, urls
+print("ok", flush=True)
+"""
+
+RACE_REPAIRER = r"""
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from archive.repair import repair_open_files
+folder, stop = sys.argv[2], sys.argv[3]
+bad = []
+while not os.path.exists(stop):
+    for r in repair_open_files(folder):
+        if r.status != "skipped-locked":
+            bad.append(str(r))
+print("touched live files:" if bad else "ok", *bad[:5], flush=True)
+"""
+
+
+def test_repair_never_touches_a_file_another_process_is_opening(tmp_path):
+    """Real processes: writers open, write and close files while repairs sweep the folder."""
+    folder = tmp_path / "warc"
+    folder.mkdir()
+    stop = tmp_path / "stop"
+    repairers = [subprocess.Popen([sys.executable, "-c", RACE_REPAIRER, str(REPO), str(folder),
+                                   str(stop)], stdout=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+    writers = [subprocess.Popen([sys.executable, "-c", RACE_WRITER, str(REPO), str(folder),
+                                 "150", f"w{n}"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+               for n in range(3)]
+    try:
+        outputs = [w.communicate(timeout=300) for w in writers]
+    finally:
+        stop.touch()
+        repaired = [r.communicate(timeout=60)[0] for r in repairers]
+    for (out, err), w in zip(outputs, writers, strict=True):
+        assert w.returncode == 0 and out.strip() == "ok", err[-2000:]
+    assert [r.strip() for r in repaired] == ["ok", "ok"]
+    finals = list(folder.glob("*.warc.gz"))
+    assert len(finals) == 450
+    assert not list(folder.glob("*.open")) and not list(folder.glob(".*"))
