@@ -7,7 +7,8 @@ COMMANDS_MODULE = "crawler.commands"
 
 # --- Output --------------------------------------------------------------------------------
 # Everything a crawl writes goes under DATA_DIR unless a more specific setting says otherwise:
-# WARC_DIR (DATA_DIR/warc), items (DATA_DIR/items/<spider>-<time>.jsonl), state, run reports.
+# WARC_DIR (DATA_DIR/warc), items (DATA_DIR/items/<spider>-<time>-<pid>.jsonl), state, run
+# reports.
 DATA_DIR = "data"
 WARC_DIR = None
 WARC_ENABLED = True
