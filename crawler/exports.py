@@ -231,6 +231,8 @@ class CheckedFeedExporter(FeedExporter):
         error = errors[0] if errors else None
         if error is not None:
             self._slot_failed(slot, error)
+        elif slot.uri in self.failed_feeds:  # a write failed earlier: the file is suspect
+            error = self.failed_feeds[slot.uri]
         self._stored(slot, error)
 
     def _warn_if_emptied(self, slot: FeedSlot) -> None:
