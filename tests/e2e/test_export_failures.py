@@ -5,6 +5,7 @@ next run emits the articles again."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -107,6 +108,9 @@ def test_every_feed_written_records_every_article(tmp_path: Path) -> None:
     assert second.returncode == 0 and second.items == []
     [own] = [p for p in (tmp_path / "items").glob("belta-*.jsonl") if read_items(p)]
     assert len(read_items(own)) == COUNT
+    # <spider>-<time>-<pid>: two runs started in one second never share a file
+    assert re.fullmatch(r"belta-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\+00-00-\d+\.jsonl", own.name)
+    assert len(list((tmp_path / "items").glob("belta-*.jsonl"))) == 2
 
 
 def test_overwriting_a_feed_with_nothing_new_warns(tmp_path: Path) -> None:
