@@ -19,8 +19,10 @@ class DataDirAddon:
             self.offline(settings)
         if settings.getbool("ITEMS_TO_DATA_DIR"):
             feeds = dict(settings.getdict("FEEDS"))
-            feeds.setdefault(str(data_dir / "items" / "%(name)s-%(time)s.jsonl"),
-                             {"format": "jsonlines", "encoding": "utf-8"})
+            # %(run)s: <time>-<pid>, the file created with O_EXCL (two runs never share it).
+            feeds.setdefault(str(data_dir / "items" / "%(name)s-%(run)s.jsonl"),
+                             {"format": "jsonlines", "encoding": "utf-8",
+                              "uri_params": "crawler.exports.unique_items_uri_params"})
             priority = settings.getpriority("FEEDS") or 0
             settings.set("FEEDS", feeds, priority=max(priority, 15))
 

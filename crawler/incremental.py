@@ -9,9 +9,10 @@ Two components share one state store (see :mod:`crawler.state`):
   with the stored one: unchanged articles are dropped, edits get ``version`` + 1 and
   ``previous_version_digest``, and every emitted item gets its ``near_duplicates``.
 
-The state only advances in an ``item_scraped`` handler, i.e. after every pipeline accepted
-the item and the feed exporters wrote it (they connect to the signal first). An item dropped
-later (invalid) or lost in a kill is therefore fetched and emitted again by the next run.
+The state only advances once an item is durably in every configured feed (the
+``item_exported`` signal of :mod:`crawler.exports`); an item dropped later (invalid), refused
+by a feed (full disk, unwritable path, failed upload) or lost in a kill is therefore fetched
+and emitted again by the next run. Without any feed, ``item_scraped`` is the last word.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.exceptions import DropItem
 
+from crawler.exports import item_export_failed, item_exported
 from crawler.extraction.dates import parse_iso
 from crawler.fingerprint import fingerprint
 from crawler.items import Article
@@ -112,6 +114,8 @@ class IncrementalPipeline:
         self.pending: dict[str, _Pending] = {}  # canonical URL -> emitted, not yet exported
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.item_exported, signal=item_exported)
+        crawler.signals.connect(self.item_dropped, signal=item_export_failed)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalPipeline:
@@ -145,7 +149,12 @@ class IncrementalPipeline:
         return item
 
     def item_scraped(self, item: Any) -> None:
-        if not isinstance(item, Article) or item.url not in self.pending:
+        if getattr(self.crawler, "checked_feed_exporter", None) is None:
+            self.item_exported(item)  # no feed configured: nothing more to wait for
+
+    def item_exported(self, item: Any) -> None:
+        pending = self.pending.get(item.url) if isinstance(item, Article) else None
+        if pending is None or pending.item is not item:
             return
         done = self.pending.pop(item.url)
         self.store.put(done.record, to_bytes(done.signature))
@@ -155,8 +164,9 @@ class IncrementalPipeline:
         if item.near_duplicates:
             self.stats.inc_value("incremental/near_duplicates")
 
-    def item_dropped(self, item: Any) -> None:
-        # Dropped after this pipeline (e.g. invalid): forget it, so it is retried next run.
+    def item_dropped(self, item: Any, **_: Any) -> None:
+        # Dropped after this pipeline (invalid) or refused by a feed: forget it, so it is
+        # fetched and emitted again by the next run.
         pending = self.pending.get(item.url) if isinstance(item, Article) else None
         if pending is not None and pending.item is item:
             del self.pending[item.url]

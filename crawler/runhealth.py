@@ -17,6 +17,15 @@ logger = logging.getLogger(__name__)
 
 BLOCKED_STATUSES = ("403", "429")
 MIN_ERROR_ALARM = 5  # errors never alarm below this, whatever the history says
+MIN_ALL_FAILED = 3  # below HEALTH_MIN_SAMPLE pages, health alarms only if this many all failed
+
+# Exit statuses of `scrapy crawl` and `scrapy crawlall` (README, docs/scheduling.md).
+EXIT_OK = 0
+EXIT_UNHEALTHY = 1  # alarms, a failed export, a crashed spider
+EXIT_INTERRUPTED = 3  # stopped before the end (SIGTERM, Ctrl-C, forced shutdown): run again
+
+# Scrapy's finish reasons of a run that did not reach its natural end.
+INTERRUPTED_REASONS = frozenset({"shutdown", "forced shutdown", "cancelled", "killed"})
 
 
 def _sum_prefix(stats: dict[str, Any], prefix: str, skip: tuple[str, ...] = ()) -> int:
@@ -40,7 +49,15 @@ def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
         "download_exceptions": _sum_prefix(stats, "downloader/exception_type_count/",
                                            skip=("IgnoreRequest",)),
         "blocked_pages": blocked_pages(stats),
+        "export_failures": int(stats.get("feeds/items_not_exported", 0)),
     }
+
+
+def run_status(finish_reason: str | None) -> str:
+    """``finished``, ``interrupted`` (a signal or a forced shutdown stopped it) or ``running``."""
+    if finish_reason is None:
+        return "running"
+    return "interrupted" if finish_reason in INTERRUPTED_REASONS else "finished"
 
 
 def summarize(stats: dict[str, Any]) -> dict[str, Any]:
@@ -64,6 +81,10 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         # Share of article pages that gave a title, a date and >= 300 characters of body.
         "extraction_health": round(int(stats.get("health/complete", 0)) / attempted, 4)
         if attempted else None,
+        "extraction_attempted": attempted,
+        "extraction_workers_died": int(stats.get("extraction/failed/worker_died", 0)),
+        "feeds_failed": int(stats.get("feeds/failed", 0)),
+        "items_not_exported": int(stats.get("feeds/items_not_exported", 0)),
     }
 
 
@@ -76,8 +97,9 @@ def previous_summaries(directory: Path, spider: str, limit: int) -> list[dict[st
         except (OSError, ValueError) as exc:
             logger.warning("Ignoring unreadable run report %s: %s", path, exc)
             continue
-        if report.get("spider") == spider and isinstance(report.get("summary"), dict):
-            summaries.append(report["summary"])
+        if (report.get("spider") == spider and isinstance(report.get("summary"), dict)
+                and report.get("status", run_status(report.get("finish_reason"))) == "finished"):
+            summaries.append(report["summary"])  # an interrupted run is no baseline
     return summaries
 
 
@@ -98,13 +120,25 @@ class Verdict:
         return not self.alarms
 
 
-def judge(summary: dict[str, Any], base: dict[str, float | None], health_min: float) -> Verdict:
+def judge(summary: dict[str, Any], base: dict[str, float | None], health_min: float,
+          min_sample: int = 10, interrupted: bool = False) -> Verdict:
+    """Alarms of a run. An interrupted run is not judged on what it did not get to do (its
+    article count); health needs ``min_sample`` pages, unless every page of a few failed."""
     verdict = Verdict()
-    if summary["articles"] == 0 and (base["articles"] or 0) > 0:
+    if summary.get("items_not_exported"):
+        verdict.alarms.append(f"export failed: {summary['items_not_exported']} item(s) did not "
+                              f"reach {summary.get('feeds_failed', 0)} feed(s); they are not "
+                              "recorded as exported and the next run emits them again")
+    if summary.get("extraction_workers_died"):
+        verdict.alarms.append(f"{summary['extraction_workers_died']} page(s) lost: their "
+                              "extraction worker died (killed?) mid-page")
+    if summary["articles"] == 0 and (base["articles"] or 0) > 0 and not interrupted:
         verdict.alarms.append(f"no articles (median of the last {base['runs']} runs: "
                               f"{base['articles']:g})")
     health = summary["extraction_health"]
-    if health is not None and health < health_min:
+    attempted = summary.get("extraction_attempted", min_sample)
+    enough = attempted >= min_sample or (health == 0 and attempted >= MIN_ALL_FAILED)
+    if health is not None and health < health_min and enough:
         verdict.alarms.append(f"extraction health {health:.2f} below {health_min:.2f}: "
                               "articles without title, date or a 300-character body")
     limit = max(3 * (base["errors"] or 0), MIN_ERROR_ALARM)
@@ -119,10 +153,28 @@ def judge(summary: dict[str, Any], base: dict[str, float | None], health_min: fl
 class RunOutcome:
     spider: str
     finish_reason: str | None
-    healthy: bool
     alarms: tuple[str, ...]
     summary: dict[str, Any]
     report_path: str
+
+    @property
+    def status(self) -> str:
+        return run_status(self.finish_reason)
+
+    @property
+    def healthy(self) -> bool:
+        """Finished, with no alarm: an interrupted run is never called healthy."""
+        return not self.alarms and self.status == "finished"
+
+
+def exit_status(outcomes: list[RunOutcome], failed: bool = False) -> int:
+    """1 if anything is wrong (alarms, failed export, ``failed``: a crash), else 3 if a run
+    was interrupted, else 0."""
+    if failed or any(o.alarms for o in outcomes):
+        return EXIT_UNHEALTHY
+    if any(o.status != "finished" for o in outcomes):
+        return EXIT_INTERRUPTED
+    return EXIT_OK
 
 
 # Outcomes of the runs this process finished; the crawl commands set exit codes from them.

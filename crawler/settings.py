@@ -7,7 +7,8 @@ COMMANDS_MODULE = "crawler.commands"
 
 # --- Output --------------------------------------------------------------------------------
 # Everything a crawl writes goes under DATA_DIR unless a more specific setting says otherwise:
-# WARC_DIR (DATA_DIR/warc), items (DATA_DIR/items/<spider>-<time>.jsonl), state, run reports.
+# WARC_DIR (DATA_DIR/warc), items (DATA_DIR/items/<spider>-<time>-<pid>.jsonl), state, run
+# reports.
 DATA_DIR = "data"
 WARC_DIR = None
 WARC_ENABLED = True
@@ -105,6 +106,9 @@ FEED_STORAGES = {"": "crawler.jobstate.DurableFileFeedStorage",
 # HEALTH_HISTORY runs of the same spider (see crawler/runhealth.py).
 HEALTH_MIN = 0.8
 HEALTH_HISTORY = 10
+# Extraction health only alarms over at least this many article pages (or when every page of
+# at least three failed): one odd page of three is not a broken extractor.
+HEALTH_MIN_SAMPLE = 10
 
 # --- Outlets -------------------------------------------------------------------------------
 # Base URL per outlet key or host, for mirrors (or local test sites), e.g.
@@ -115,7 +119,12 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"
 REMOTE_CONTROL_ENABLED = False  # no control port on crawl machines
 
-EXTENSIONS = {"crawler.extensions.RunReport": 500, "crawler.politeness.RobotsCrawlDelay": 510}
+EXTENSIONS = {"crawler.extensions.RunReport": 500, "crawler.politeness.RobotsCrawlDelay": 510,
+              # Feed exports that tell the state store which items reached every feed.
+              "scrapy.extensions.feedexport.FeedExporter": None,
+              "crawler.exports.CheckedFeedExporter": 0}
+# Warn when -O overwrites a feed with no items (a re-run with nothing new empties the file).
+FEED_WARN_EMPTY_OVERWRITE = True
 
 # --- Distributed crawling (docs/distributed.md) -----------------------------------------------
 # REDIS_URL (e.g. redis://127.0.0.1:6379/0) makes this process one worker of a cluster sharing

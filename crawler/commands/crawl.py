@@ -1,11 +1,13 @@
-"""``scrapy crawl`` as Scrapy runs it, with spider arguments checked first and exit status 1
-for an unhealthy run.
+"""``scrapy crawl`` as Scrapy runs it, with spider arguments checked first and an exit status
+that says how the run went: 1 for an unhealthy run (alarms, a failed export), 3 for an
+interrupted one (crawler.runhealth.exit_status).
 
 Scrapy builds the spider inside the running reactor, where a UsageError becomes a traceback;
 checking ``-a`` values here makes a bad value a plain usage error (exit status 2) before
 anything is downloaded. Scrapy 2.19 derives the exit code only from
 ``crawler_process.bootstrap_failed`` and no running component can reach the process object,
-so the outcome the RunReport extension recorded is read after the crawl.
+so the outcome the RunReport extension recorded is read after the crawl. A forced shutdown
+(a second Ctrl-C) stops the reactor without closing the spider: its report is finished here.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from crawler.distributed.connection import RedisUnavailable, check_redis
-from crawler.runhealth import finished_runs
+from crawler.extensions import close_open_reports
+from crawler.runhealth import exit_status, finished_runs
 
 
 class Command(ScrapyCrawlCommand):
@@ -37,5 +40,5 @@ class Command(ScrapyCrawlCommand):
                 self.exitcode = 1
                 return
         super().run(args, opts)
-        if any(not outcome.healthy for outcome in finished_runs):
-            self.exitcode = self.exitcode or 1
+        close_open_reports()
+        self.exitcode = self.exitcode or exit_status(finished_runs)

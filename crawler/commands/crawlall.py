@@ -6,21 +6,34 @@ run; only one extraction worker pool exists at a time; and outlets are different
 running them side by side would save wall time but buys nothing for politeness, while an
 hourly cron slot leaves ample time. ``-a`` arguments (since/until) and ``-s`` settings go to
 every spider. One summary line per spider goes to stdout; the exit status is 1 when any
-spider's run was unhealthy, crashed or did not run (interrupted).
+spider's run was unhealthy (alarms, a failed export) or crashed, else 3 when the runs were
+interrupted (a signal; the later spiders did not run), else 0.
+
+A feed whose URI does not name the spider (``-O all.jsonl``) is shared by every spider: the
+first spider overwrites it (``-O``) and the others append, so it ends with every spider's
+items — the state store advances for all of them. Formats that cannot be appended to (JSON,
+XML) and storages that cannot append (S3, GCS) are refused for such a feed: put
+``%(name)s`` in the URI.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+from pathlib import Path, PureWindowsPath
 from typing import Any
+from urllib.parse import urlparse
 
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from crawler.runhealth import RunOutcome, finished_runs
+from crawler.extensions import close_open_reports
+from crawler.runhealth import RunOutcome, exit_status, finished_runs
+
+APPENDABLE_SCHEMES = ("", "file", "stdout", "ftp")
+WHOLE_FILE_FORMATS = ("json", "xml")  # one document: a second spider's items would break it
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +45,54 @@ def summary_line(name: str, outcome: RunOutcome | None, crashed: str | None) -> 
         return f"{name}: NOT RUN"
     s = outcome.summary
     health = "n/a" if s["extraction_health"] is None else f"{s['extraction_health']:.2f}"
-    line = (f"{name}: {'ok' if outcome.healthy else 'UNHEALTHY'} ({outcome.finish_reason}) "
+    verdict = ("UNHEALTHY" if outcome.alarms else
+               "ok" if outcome.status == "finished" else outcome.status.upper())
+    line = (f"{name}: {verdict} ({outcome.finish_reason}) "
             f"pages={s['pages_fetched']} new={s['articles_new']} "
             f"unchanged={s['articles_unchanged']} new_versions={s['articles_new_versions']} "
             f"blocked={s['blocked_pages']} errors={s['errors']} health={health}")
     return line + "".join(f"; ALARM {a}" for a in outcome.alarms)
+
+
+def shared_feeds(feeds: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Feeds every spider writes into: their URI has no %(...)s placeholder."""
+    return {str(uri): dict(options or {}) for uri, options in feeds.items()
+            if "%(" not in str(uri)}
+
+
+def check_shared_feeds(feeds: dict[str, dict[str, Any]]) -> None:
+    for uri, options in feeds.items():
+        scheme = "" if PureWindowsPath(uri).drive else urlparse(uri).scheme
+        if options.get("format") in WHOLE_FILE_FORMATS:
+            raise UsageError(f"crawlall cannot write every spider into one {options['format']} "
+                             f"document {uri}: use JSON Lines (.jsonl) or put %(name)s in the "
+                             "URI")
+        if scheme not in APPENDABLE_SCHEMES:
+            raise UsageError(f"crawlall cannot append every spider's items to {uri} "
+                             f"({scheme}:// is overwritten by each spider): put %(name)s in "
+                             "the URI")
+
+
+def local_path(uri: str) -> Path | None:
+    if PureWindowsPath(uri).drive or urlparse(uri).scheme == "":
+        return Path(uri)
+    if urlparse(uri).scheme == "file":
+        return Path(urlparse(uri).path)
+    return None
+
+
+def appending(feeds: dict[str, Any], shared: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """FEEDS for the spiders after the first: shared feeds append instead of overwriting."""
+    out = dict(feeds)
+    for uri, options in shared.items():
+        later = {**options, "overwrite": False}
+        path = local_path(uri)
+        if options.get("format") == "csv" and path is not None and path.exists() \
+                and path.stat().st_size:
+            later["item_export_kwargs"] = {**options.get("item_export_kwargs", {}),
+                                           "include_headers_line": False}
+        out[uri] = later
+    return out
 
 
 class Command(BaseRunSpiderCommand):
@@ -56,9 +112,19 @@ class Command(BaseRunSpiderCommand):
         names = sorted(process.spider_loader.list())
         crashed: dict[str, str] = {}
         outcomes: dict[str, RunOutcome] = {}
+        feeds = dict(process.settings.getdict("FEEDS"))
+        shared = shared_feeds(feeds)
+        check_shared_feeds(shared)
+        emptied = [uri for uri, o in shared.items() if o.get("overwrite")]
+        process.settings = process.settings.copy()  # unfrozen: FEEDS changes per spider
+        if emptied:  # one spider with nothing new says nothing of the shared file
+            process.settings.set("FEED_WARN_EMPTY_OVERWRITE", False, priority="cmdline")
 
         async def run_all() -> None:
-            for name in names:
+            for index, name in enumerate(names):
+                if index == 1 and shared:
+                    process.settings.set("FEEDS", appending(feeds, shared),
+                                         priority=process.settings.getpriority("FEEDS") or 0)
                 crawler = process.create_crawler(name)
                 try:
                     running: Any = process.crawl(crawler, **opts.spargs)
@@ -70,7 +136,8 @@ class Command(BaseRunSpiderCommand):
                 seen = [o for o in finished_runs if o.spider == name]
                 if seen:
                     outcomes[name] = seen[-1]
-                if crawler.stats.get_value("finish_reason") == "shutdown":
+                if name in outcomes and outcomes[name].status == "interrupted" \
+                        or crawler.stats.get_value("finish_reason") == "shutdown":
                     break  # interrupted (SIGTERM / Ctrl-C): do not start the next spider
 
         def stop(_: Any) -> None:
@@ -84,7 +151,17 @@ class Command(BaseRunSpiderCommand):
         from twisted.internet import reactor
         reactor.callWhenRunning(begin)
         process.start(stop_after_crawl=False)
+        close_open_reports()  # a forced shutdown left the running spider's report open
+        for outcome in finished_runs:
+            if outcome.spider in names and outcome.spider not in outcomes:
+                outcomes[outcome.spider] = outcome
         lines = [summary_line(n, outcomes.get(n), crashed.get(n)) for n in names]
         print("\n".join(lines), flush=True)
-        if crashed or len(outcomes) < len(names) or not all(o.healthy for o in outcomes.values()):
-            self.exitcode = 1
+        for uri in emptied:
+            path = local_path(uri)
+            if path is not None and path.exists() and path.stat().st_size == 0:
+                logger.warning("Feed %s was overwritten with no items: no spider exported "
+                               "anything new. Use -o to append instead of -O.", uri)
+        interrupted = any(o.status != "finished" for o in outcomes.values())
+        not_run = len(outcomes) + len(crashed) < len(names) and not interrupted
+        self.exitcode = exit_status(list(outcomes.values()), failed=bool(crashed) or not_run)

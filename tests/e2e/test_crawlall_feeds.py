@@ -1,0 +1,59 @@
+"""`scrapy crawlall -O all.jsonl`: one file with every spider's items, overwritten once."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_crawlall import crawlall, items_of, sites  # noqa: F401 - fixture
+from tests.support.crawl import read_items
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+
+def test_crawlall_overwrite_keeps_every_spiders_items(sites, tmp_path: Path) -> None:  # noqa: F811
+    agency, district, _, others = sites
+    out = tmp_path / "all.jsonl"
+    out.write_text('{"stale": "from an earlier run"}\n')
+    data_dir = tmp_path / "data"
+    with FixtureServer([agency.site, district, *others]) as server:
+        proc = crawlall(data_dir, server, "-O", str(out))
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        items = read_items(out)
+        per_spider = {s: items_of(data_dir, s) for s in ("belta", "regional", "runews24",
+                                                         "zerkalo")}
+        assert all(per_spider.values()), per_spider.keys()
+        expected = sorted(i["id"] for found in per_spider.values() for i in found)
+        assert sorted(i["id"] for i in items) == expected  # no stale line, nobody missing
+        recorded = sqlite3.connect(data_dir / "state" / "state.sqlite3").execute(
+            "SELECT count(*) FROM articles").fetchone()[0]
+        assert recorded == len(expected)
+
+        again = crawlall(data_dir, server, "-O", str(out))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert out.read_text() == ""
+    warnings = [line for line in again.stderr.splitlines() if "overwritten with no items" in line]
+    assert len(warnings) == 1 and str(out) in warnings[0], again.stderr[-3000:]
+
+
+@pytest.mark.parametrize("output", ["all.json", "s3://bucket/all.jsonl"])
+def test_crawlall_refuses_a_shared_feed_it_cannot_append_to(output: str, tmp_path: Path) -> None:
+    with FixtureServer([]) as server:
+        proc = crawlall(tmp_path, server, "-O", output)
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    assert "%(name)s" in proc.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_crawlall_per_spider_feeds_stay_separate(sites, tmp_path: Path) -> None:  # noqa: F811
+    agency, district, _, others = sites
+    with FixtureServer([agency.site, district, *others]) as server:
+        proc = crawlall(tmp_path, server, "-O", str(tmp_path / "out-%(name)s.jsonl"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    belta_items = read_items(tmp_path / "out-belta.jsonl")
+    assert [i["source"] for i in belta_items] == ["belta"] * 4
+    assert json.loads((tmp_path / "out-regional.jsonl").read_text())["source"] == "shklovinfo.by"

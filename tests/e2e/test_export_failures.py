@@ -1,0 +1,143 @@
+"""An item counts as exported only once it reached every feed: a failed feed (full disk,
+unwritable path, failed store) fails the run and leaves the state store untouched, so the
+next run emits the articles again."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.sites import belta
+from tests.sites.scheduled import ChangingBelta
+from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+COUNT = 4
+
+
+def old_site() -> ChangingBelta:
+    """Articles older than REFETCH_MAX_AGE_DAYS: a run that recorded them never fetches them
+    again, so a wrongly advanced state shows as an empty second run."""
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(days=10), count=COUNT)
+    site.publish()
+    return site
+
+
+def crawl_into(data_dir: Path, server: FixtureServer, output: str | None,
+               settings: dict | None = None) -> tuple[subprocess.CompletedProcess, dict]:
+    """``scrapy crawl belta`` with ``-O output`` (None: no -O) and the run's report."""
+    cmd, env, _ = crawl_command("belta", data_dir, server, settings=settings)
+    at = cmd.index("-O")
+    if output is None:
+        del cmd[at:at + 2]
+    else:
+        cmd[at + 1] = output
+    before = set((data_dir / "reports").glob("*.json"))
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    [report] = sorted(set((data_dir / "reports").glob("*.json")) - before)
+    return proc, json.loads(report.read_text("utf-8"))
+
+
+def recorded(data_dir: Path) -> int:
+    path = data_dir / "state" / "state.sqlite3"
+    if not path.exists():
+        return 0
+    return sqlite3.connect(path).execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def unwritable(tmp_path: Path) -> str:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where a folder should be")
+    return str(blocker / "items.jsonl")  # even root cannot create this
+
+
+CASES = {
+    "full-disk-O": ("/dev/full:jsonlines", None),
+    "full-disk-FEEDS": (None, {"FEEDS": {"/dev/full": {"format": "jsonlines"}}}),
+    "unwritable-path": ("UNWRITABLE", None),
+    # gzip buffers: the disk is found full only when the feed is stored at the end
+    "full-disk-at-store": (None, {"FEEDS": {"/dev/full": {
+        "format": "jsonlines",
+        "postprocessing": ["scrapy.extensions.postprocessing.GzipPlugin"]}}}),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_failed_export_fails_the_run_and_the_next_run_emits_the_articles_again(
+        case: str, tmp_path: Path) -> None:
+    output, settings = CASES[case]
+    if output == "UNWRITABLE":
+        output = unwritable(tmp_path)
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with FixtureServer([site.site]) as server:
+        failed, report = crawl_into(data_dir, server, output, settings)
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert recorded(data_dir) == 0, "the state advanced for items that were not exported"
+        assert report["status"] == "finished" and report["healthy"] is False
+        assert any(a.startswith(f"export failed: {COUNT} item(s)") for a in report["alarms"])
+        assert report["stats"]["feeds/items_not_exported"] == COUNT
+        assert "ALARM belta: export failed" in failed.stderr
+        assert "failed:" in failed.stderr and ("/dev/full" in failed.stderr
+                                               or "not-a-dir" in failed.stderr)
+
+        again = run_crawl("belta", data_dir, server)
+    assert again.returncode == 0, again.log[-3000:]
+    assert sorted(i["url"] for i in again.items) == sorted(g.url for g in site.golds)
+    assert all(i["version"] == 1 for i in again.items)
+    assert recorded(data_dir) == COUNT
+
+
+def test_every_feed_written_records_every_article(tmp_path: Path) -> None:
+    """The control: with working feeds the state advances and a re-run emits nothing."""
+    site = old_site()
+    with FixtureServer([site.site]) as server:
+        first = run_crawl("belta", tmp_path, server)
+        second = run_crawl("belta", tmp_path, server)
+    assert first.returncode == 0 and len(first.items) == COUNT, first.log[-3000:]
+    assert recorded(tmp_path) == COUNT
+    assert second.returncode == 0 and second.items == []
+    [own] = [p for p in (tmp_path / "items").glob("belta-*.jsonl") if read_items(p)]
+    assert len(read_items(own)) == COUNT
+    # <spider>-<time>-<pid>: two runs started in one second never share a file
+    assert re.fullmatch(r"belta-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\+00-00-\d+\.jsonl", own.name)
+    assert len(list((tmp_path / "items").glob("belta-*.jsonl"))) == 2
+
+
+def test_overwriting_a_feed_with_nothing_new_warns(tmp_path: Path) -> None:
+    site = old_site()
+    with FixtureServer([site.site]) as server:
+        first = run_crawl("belta", tmp_path, server)
+        second = run_crawl("belta", tmp_path, server)
+    assert "overwritten with no items" not in first.log
+    assert second.returncode == 0 and second.items == []
+    warnings = [line for line in second.log.splitlines() if "overwritten with no items" in line]
+    assert len(warnings) == 1 and "WARNING" in warnings[0] and "items-belta.jsonl" in warnings[0]
+    assert "Use -o to append" in warnings[0]
+
+
+def test_two_runs_started_in_one_second_write_separate_item_files(tmp_path: Path) -> None:
+    from crawler.exports import unique_items_uri_params
+
+    class Spider:
+        name = "belta"
+
+        class settings:  # noqa: N801 - stands in for Scrapy's Settings
+            @staticmethod
+            def get(name: str) -> str | None:
+                return str(tmp_path) if name == "DATA_DIR" else None
+
+    params = {"name": "belta", "time": "2026-01-08T10-00-00"}
+    runs = [unique_items_uri_params(dict(params), Spider)["run"] for _ in range(3)]
+    assert len(set(runs)) == 3
+    files = sorted(p.name for p in (tmp_path / "items").iterdir())
+    assert files == sorted(f"belta-{run}.jsonl" for run in runs)

@@ -1,0 +1,192 @@
+"""A run's verdict tells the truth: interrupted runs say so (report and exit status 3, even
+after a forced shutdown), a page lost with its killed extraction worker fails the run, and a
+small run with one odd page raises no false alarm."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import termios
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from struct import unpack
+
+import pytest
+
+from crawler.runhealth import EXIT_INTERRUPTED, EXIT_UNHEALTHY
+from tests.sites import belta
+from tests.sites.scheduled import ChangingBelta
+from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl
+from tests.support.server import FixtureServer, Page
+
+pytestmark = pytest.mark.slow
+
+WAIT = 90  # seconds any one step may take on a loaded machine before the test gives up
+
+
+class GatedBelta:
+    """A БЕЛТА fixture whose article pages are held back until the test lets them through."""
+
+    def __init__(self, count: int, free: int = 0) -> None:
+        now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+        self.changing = ChangingBelta(start=now - timedelta(hours=1), count=count)
+        self.changing.publish()
+        self.site = self.changing.site
+        self.gate = threading.Event()
+        self.refuse = False  # held pages are answered 404 once the gate opens
+        self.held: dict[str, Page] = {}
+        for n, gold in enumerate(self.changing.golds):
+            path = self.changing.path(gold)
+            page = self.site.pages.pop(path)
+            if n < free:
+                self.site.pages[path] = page
+            else:
+                self.held[path] = page
+        self.site.dynamic.insert(0, self.serve)
+
+    def serve(self, target: str) -> Page | None:
+        page = self.held.get(target)
+        if page is not None:
+            self.gate.wait(WAIT)
+        return None if self.refuse else page
+
+
+def until(condition, what: str, proc: subprocess.Popen | None = None):
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"the crawl ended before {what}")
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def start(data_dir: Path, server: FixtureServer, **settings) -> tuple[subprocess.Popen, Path]:
+    cmd, env, items = crawl_command("belta", data_dir, server, settings=settings)
+    log = (data_dir / "crawl.log").open("w")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+                            start_new_session=True)
+    return proc, items
+
+
+def report_of(data_dir: Path) -> dict:
+    [path] = (data_dir / "reports").glob("belta-*.json")
+    return json.loads(path.read_text("utf-8"))
+
+
+def article_requested(server: FixtureServer, site: GatedBelta) -> bool:
+    return any(target in site.held for target in server.requested_paths(belta.HOST))
+
+
+def finish(proc: subprocess.Popen, site: GatedBelta) -> int:
+    try:
+        return proc.wait(WAIT)
+    finally:
+        site.gate.set()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_sigterm_with_no_items_reports_interrupted_and_exits_3(tmp_path: Path) -> None:
+    site = GatedBelta(count=3)
+    with FixtureServer([site.site]) as server:
+        proc, items = start(tmp_path, server)
+        until(lambda: article_requested(server, site), "an article request", proc)
+        assert report_of(tmp_path)["status"] == "running"  # written when the run starts
+        proc.send_signal(signal.SIGTERM)
+        site.refuse = True  # Scrapy waits for requests in flight: end them without items
+        site.gate.set()
+        code = finish(proc, site)
+    log = (tmp_path / "crawl.log").read_text()
+    assert code == EXIT_INTERRUPTED, log[-3000:]
+    assert read_items(items) == []
+    report = report_of(tmp_path)
+    assert report["status"] == "interrupted" and report["finish_reason"] == "shutdown"
+    assert report["healthy"] is False
+    assert "interrupted" in log
+
+
+def test_forced_shutdown_still_writes_an_interrupted_report(tmp_path: Path) -> None:
+    site = GatedBelta(count=3)
+    with FixtureServer([site.site]) as server:
+        proc, _ = start(tmp_path, server)
+        until(lambda: article_requested(server, site), "an article request", proc)
+        proc.send_signal(signal.SIGINT)
+        log = tmp_path / "crawl.log"
+        until(lambda: "shutting down gracefully" in log.read_text(), "the first SIGINT", proc)
+        proc.send_signal(signal.SIGINT)  # the second: Scrapy stops the reactor at once
+        code = finish(proc, site)
+    assert "forcing unclean shutdown" in log.read_text()
+    assert code == EXIT_INTERRUPTED, log.read_text()[-3000:]
+    report = report_of(tmp_path)
+    assert report["status"] == "interrupted"
+    assert report["finish_reason"] == "forced shutdown"
+    assert report["healthy"] is False
+    assert report["stats"]["response_received_count"] >= 2  # robots.txt and the feed
+
+
+def worker_of(crawl_pid: int) -> tuple[int, int]:
+    """The pid of the crawl's extraction worker and the fd it reads jobs from."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == crawl_pid and b"crawler.workerpool" in argv:
+            return int(entry.name), int(argv[argv.index(b"crawler.workerpool") + 2])
+    raise LookupError("no extraction worker")
+
+
+def pending_bytes(pid: int, fd: int) -> int:
+    """Bytes waiting in the worker's job pipe (a job handed to it, not yet read)."""
+    with open(f"/proc/{pid}/fd/{fd}", "rb", buffering=0) as pipe:
+        return unpack("i", fcntl.ioctl(pipe.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
+
+
+def test_a_page_lost_with_its_killed_extraction_worker_fails_the_run(tmp_path: Path) -> None:
+    site = GatedBelta(count=4, free=1)
+    with FixtureServer([site.site]) as server:
+        proc, items = start(tmp_path, server, EXTRACTION_WORKERS=1)
+        # One article went through: the worker is up and waiting for its next job.
+        until(lambda: read_items(items), "the first item", proc)
+        pid, jobs_fd = worker_of(proc.pid)
+        os.kill(pid, signal.SIGSTOP)
+        site.gate.set()
+        until(lambda: pending_bytes(pid, jobs_fd) > 0, "a job for the stopped worker", proc)
+        os.kill(pid, signal.SIGKILL)  # mid-page: the job is in its hands
+        code = finish(proc, site)
+    log = (tmp_path / "crawl.log").read_text()
+    assert code == EXIT_UNHEALTHY, log[-3000:]
+    report = report_of(tmp_path)
+    assert report["stats"]["extraction/failed/worker_died"] >= 1
+    lost = report["stats"]["extraction/failed/worker_died"]
+    assert len(read_items(items)) == 4 - lost  # the others were extracted by its replacement
+    assert any("extraction worker died" in a for a in report["alarms"])
+    assert "ALARM belta:" in log
+
+
+def test_one_odd_page_in_a_small_run_raises_no_alarm(tmp_path: Path) -> None:
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=1), count=3)
+    site.publish()
+    odd = site.path(site.golds[2])  # a photo gallery where an article was expected
+    site.site.add(odd, "<html><head><title>Фото</title></head><body><h1>Фото</h1>"
+                       "<img src='/a.jpg'></body></html>")
+    with FixtureServer([site.site]) as server:
+        result = run_crawl("belta", tmp_path, server)
+    assert result.returncode == 0, result.log[-3000:]
+    assert len(result.items) == 2
+    report = report_of(tmp_path)
+    assert report["summary"]["extraction_health"] == pytest.approx(2 / 3, abs=0.01)
+    assert report["alarms"] == [] and report["healthy"] is True
