@@ -108,7 +108,7 @@ class RunReport:
         status = run_status(reason)
         assert self.base is not None
         verdict = judge(summary, self.base, self.health_min, self.min_sample,
-                        interrupted=status != "finished")
+                        interrupted=status != "finished", finish_reason=reason)
         for alarm in verdict.alarms:
             logger.error("ALARM %s: %s", self.spider_name, alarm)
         if status != "finished":

@@ -26,6 +26,8 @@ EXIT_INTERRUPTED = 3  # stopped before the end (SIGTERM, Ctrl-C, forced shutdown
 
 # Scrapy's finish reasons of a run that did not reach its natural end.
 INTERRUPTED_REASONS = frozenset({"shutdown", "forced shutdown", "cancelled", "killed"})
+# Runs that refused to start their work (see crawler.jobstate): a failure, never healthy.
+REFUSED_REASONS = frozenset({"jobdir_mismatch"})
 
 
 def _sum_prefix(stats: dict[str, Any], prefix: str, skip: tuple[str, ...] = ()) -> int:
@@ -121,10 +123,13 @@ class Verdict:
 
 
 def judge(summary: dict[str, Any], base: dict[str, float | None], health_min: float,
-          min_sample: int = 10, interrupted: bool = False) -> Verdict:
+          min_sample: int = 10, interrupted: bool = False,
+          finish_reason: str | None = None) -> Verdict:
     """Alarms of a run. An interrupted run is not judged on what it did not get to do (its
     article count); health needs ``min_sample`` pages, unless every page of a few failed."""
     verdict = Verdict()
+    if finish_reason in REFUSED_REASONS:
+        verdict.alarms.append(f"run refused to start ({finish_reason}): see the log")
     if summary.get("items_not_exported"):
         verdict.alarms.append(f"export failed: {summary['items_not_exported']} item(s) did not "
                               f"reach {summary.get('feeds_failed', 0)} feed(s); they are not "

@@ -108,7 +108,9 @@ def test_frontier_is_not_resumed_with_other_arguments(tmp_path: Path) -> None:
         assert code != 0, log[-3000:]
         assert "holds the unfinished crawl of belta" in log and '"since": "2026-01-03"' in log
         assert "Nothing was crawled" in log and "Traceback" not in log
-        assert reports_of(tmp_path, "belta")[-1]["finish_reason"] == "jobdir_mismatch"
+        refused = reports_of(tmp_path, "belta")[-1]
+        assert refused["finish_reason"] == "jobdir_mismatch"
+        assert [a for a in refused["alarms"] if "refused" in a], refused["alarms"]
         assert len(wire.hits) == hits_before, "a refused crawl fetches nothing"
         assert items_of(tmp_path, "belta") == items_before
         code, log = crawl("belta", tmp_path, server, window)
@@ -125,7 +127,9 @@ def test_a_frontier_in_use_is_refused_to_a_second_crawl(tmp_path: Path) -> None:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running crawl holds it
         code, log = crawl("belta", tmp_path, server, {})
         assert "another crawl of belta is running" in log, log[-3000:]
-        assert reports_of(tmp_path, "belta")[-1]["finish_reason"] == "jobdir_mismatch"
+        refused = reports_of(tmp_path, "belta")[-1]
+        assert refused["finish_reason"] == "jobdir_mismatch"
+        assert [a for a in refused["alarms"] if "refused" in a], refused["alarms"]
         assert items_of(tmp_path, "belta") == []
         fcntl.flock(held, fcntl.LOCK_UN)
         code, log = crawl("belta", tmp_path, server, {})

@@ -88,3 +88,9 @@ def test_interrupted_and_running_reports_are_no_baseline(tmp_path: Path) -> None
             report["status"] = status
         (tmp_path / f"belta-2026010{n}.json").write_text(json.dumps(report))
     assert [s["articles"] for s in previous_summaries(tmp_path, "belta", 10)] == [10, 12]
+
+
+def test_a_refused_run_is_an_alarm_even_with_nothing_to_compare() -> None:
+    verdict = judge(summarize(stats(0, 0)), NO_HISTORY, 0.8, finish_reason="jobdir_mismatch")
+    assert [a for a in verdict.alarms if "jobdir_mismatch" in a]
+    assert judge(summarize(stats(0, 0)), NO_HISTORY, 0.8, finish_reason="finished").alarms == []
