@@ -312,9 +312,10 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             if ingested is None:
                 out.files_skipped += 1
                 continue
-            rows, whole = ingested
+            rows, whole, advanced = ingested
             out.rows += rows
-            out.files_ingested += 1
+            out.files_ingested += advanced
+            out.files_skipped += not advanced
             out.files_partial += not whole
             manifest["complete_digests"] = sorted(complete)
             _write_atomic(corpus / MANIFEST, json.dumps(manifest, indent=1).encode())
@@ -329,8 +330,9 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
 
 
 def _ingest_one(path: Path, corpus: Path, manifest: dict[str, Any], complete: set[str],
-                report: Callable[[Problem], None]) -> tuple[int, bool] | None:
-    """Ingest what is new in one file and update ``manifest``; None when nothing is new."""
+                report: Callable[[Problem], None]) -> tuple[int, bool, bool] | None:
+    """Ingest what is new in one file and update ``manifest``: (rows, whole file ingested,
+    anything new read); None when the file's whole content is in the corpus already."""
     size = path.stat().st_size
     whole_digest = file_digest(path)
     if whole_digest in complete:
@@ -350,7 +352,7 @@ def _ingest_one(path: Path, corpus: Path, manifest: dict[str, Any], complete: se
         "ingested_at": datetime.now(UTC).isoformat(timespec="seconds")}
     if whole:
         complete.add(file_digest(path, consumed))
-    return rows, whole
+    return rows, whole, consumed > start
 
 
 def _append_rejects(corpus: Path, problems: list[Problem]) -> None:

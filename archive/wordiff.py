@@ -16,6 +16,7 @@ from dataclasses import dataclass
 # A word (letters/digits, with inner hyphens or apostrophes: "военно-политический", "з'езд",
 # "пад’езд") or one punctuation mark. Everything else (whitespace) only separates.
 _TOKEN = re.compile(r"\w+(?:[-'’ʼ]\w+)*|[^\w\s]", re.UNICODE)
+_PUNCT = re.compile(r"[^\w\s]")
 MAX_TOKENS = 50_000
 
 
@@ -44,8 +45,7 @@ def word_diff(old: str, new: str) -> list[Op]:
     if a == b:
         return []
     ops: list[Op] = []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
         if tag == "equal":
             ops.append(Op("equal", _join(a[i1:i2])))
             continue
@@ -58,8 +58,11 @@ def word_diff(old: str, new: str) -> list[Op]:
 
 def changed_words(ops: list[Op]) -> tuple[int, int]:
     """(words removed, words added)."""
-    removed = sum(len(tokens(op.text)) for op in ops if op.kind == "delete")
-    added = sum(len(tokens(op.text)) for op in ops if op.kind == "insert")
+    def words(text: str) -> int:
+        return sum(1 for t in tokens(text) if not _PUNCT.fullmatch(t))
+
+    removed = sum(words(op.text) for op in ops if op.kind == "delete")
+    added = sum(words(op.text) for op in ops if op.kind == "insert")
     return removed, added
 
 
@@ -88,3 +91,46 @@ def _context(words: list[str], context: int, first: bool, last: bool) -> str:
     if len(words) <= 2 * context:
         return " ".join(words)
     return " ".join([*words[:context], "…", *words[-context:]])
+
+
+Piece = tuple[str, str]  # (kind, original text): "equal", "delete" or "insert"
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+
+
+def marked_sides(old: str, new: str) -> tuple[list[Piece], list[Piece]]:
+    """Both texts cut into pieces with their original spacing and paragraph breaks, the
+    removed words of ``old`` marked "delete" and the added words of ``new`` marked "insert"."""
+    old, new = unicodedata.normalize("NFC", old or ""), unicodedata.normalize("NFC", new or "")
+    spans_a = [m.span() for m in _TOKEN.finditer(old)][:MAX_TOKENS]
+    spans_b = [m.span() for m in _TOKEN.finditer(new)][:MAX_TOKENS]
+    a = [old[s:e] for s, e in spans_a]
+    b = [new[s:e] for s, e in spans_b]
+    left: list[Piece] = []
+    right: list[Piece] = []
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+        changed = tag != "equal"
+        _cut(old, spans_a, i1, i2, "delete" if changed else "equal", left)
+        _cut(new, spans_b, j1, j2, "insert" if changed else "equal", right)
+    _tail(old, spans_a, left)
+    _tail(new, spans_b, right)
+    return left, right
+
+
+def _cut(text: str, spans: list[tuple[int, int]], i1: int, i2: int, kind: str,
+         out: list[Piece]) -> None:
+    """Tokens i1..i2 as one piece of ``kind``, the text before them (spacing) as "equal"."""
+    if i1 >= i2:
+        return
+    before = spans[i1 - 1][1] if i1 else 0
+    if spans[i1][0] > before:
+        out.append(("equal", text[before:spans[i1][0]]))
+    out.append((kind, text[spans[i1][0]:spans[i2 - 1][1]]))
+
+
+def _tail(text: str, spans: list[tuple[int, int]], out: list[Piece]) -> None:
+    end = spans[-1][1] if spans else 0
+    if end < len(text):
+        out.append(("equal", text[end:]))
