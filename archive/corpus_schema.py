@@ -15,11 +15,24 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import pyarrow as pa
 
-from crawler.schema import load_schema, schema_errors
+from crawler.schema import schema_errors
+
+
+@cache
+def _schema_text() -> str:
+    """The contract file itself: ``crawler.schema.load_schema()`` hands out a shared dict that
+    the validators rewrite in place (their ``$ref`` become absolute), so it is not a stable
+    source for deriving columns or digests."""
+    return files("crawler.schema").joinpath("article.schema.json").read_text("utf-8")
+
+
+def load_schema() -> dict[str, Any]:
+    return json.loads(_schema_text())
 
 LAYOUT = 1  # bump when the derived columns or the partition layout change
 # Columns the corpus adds to every item (after the item's own fields).
@@ -38,7 +51,7 @@ def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     ref = node.get("$ref")
     if ref:
         target: Any = root
-        for part in ref.removeprefix("#/").split("/"):
+        for part in ref.split("#", 1)[-1].strip("/").split("/"):
             target = target[part]
         return _resolve(target, root)
     return node
