@@ -36,6 +36,7 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin:1.6em 0 .2em}h3{font-size:1em;margi
 .cap{font-size:.85em;color:#333;border-bottom:1px solid #ddd;margin-bottom:.5em;
      overflow-wrap:anywhere}
 .text{white-space:pre-wrap;overflow-wrap:anywhere}
+time{white-space:nowrap}
 code{font-size:.9em;background:#f3f3f3;overflow-wrap:anywhere}
 del{background:#ff9c9c;color:#600;text-decoration:line-through}
 ins{background:#8fe39a;color:#053;text-decoration:underline}
@@ -103,7 +104,7 @@ def edited_articles(corpus_dir: str | Path,
 def _caption(v: Version, options: ReportOptions) -> str:
     stamp = _stamp(v.fetched_at)
     replay = f"{options.replay_base}{stamp}/{v.url}"
-    lines = [f"<b>Version {v.version}</b> · captured <time datetime=\"{_e(v.fetched_at)}\">"
+    lines = [f"<strong>Version {v.version}</strong> · captured <time datetime=\"{_e(v.fetched_at)}\">"
              f"{_e(v.fetched_at)}</time>",
              f"WARC: {_e(warc_place(v.warc))} · text {_e(v.text_sha256[:19])}…",
              f"Replay: <a href=\"{_e(replay)}\">{_e(replay)}</a>"]

@@ -13,9 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# A word (letters/digits, with inner hyphens or apostrophes: "военно-политический", "з'езд",
-# "пад’езд") or one punctuation mark. Everything else (whitespace) only separates.
-_TOKEN = re.compile(r"\w+(?:[-'’ʼ]\w+)*|[^\w\s]", re.UNICODE)
+# A number with decimal or thousands marks ("2,1", "1.250"), a word (letters/digits, with inner
+# hyphens or apostrophes: "военно-политический", "з'езд", "пад’езд") or one punctuation mark.
+# Everything else (whitespace) only separates.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:[-'’ʼ]\w+)*|[^\w\s]", re.UNICODE)
 _PUNCT = re.compile(r"[^\w\s]")
 MAX_TOKENS = 50_000
 

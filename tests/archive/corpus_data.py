@@ -85,14 +85,13 @@ def belta_url(n: int) -> str:
     return f"https://www.belta.by/society/view/novost-{n}-{700000 + n}-2026/"
 
 
-# An edit a newsroom makes after publication: a sentence added, one word corrected.
+# An edit a newsroom makes after publication: a sentence added, a detail added to the lead.
 EDIT_SENTENCE = "Позднее в пресс-службе уточнили детали переговоров."
+EDIT_DETAIL = "в понедельник"
 
 
 def edited(paragraphs: list[str]) -> list[str]:
-    first = paragraphs[0].replace("Беларусью", "Республикой Беларусь", 1)
-    if first == paragraphs[0]:
-        first = "Как сообщили в Минске, " + paragraphs[0][0].lower() + paragraphs[0][1:]
+    first = paragraphs[0].removesuffix(".") + f" {EDIT_DETAIL}."
     return [first, *paragraphs[1:-1], paragraphs[-1] + " " + EDIT_SENTENCE]
 
 
