@@ -51,7 +51,7 @@ CREATE OR REPLACE VIEW latest AS
 CREATE OR REPLACE VIEW families AS
   SELECT family, count(DISTINCT id) AS articles, count(DISTINCT source) AS n_outlets,
          list(DISTINCT source ORDER BY source) AS outlets, min(published) AS first_published,
-         list(DISTINCT id ORDER BY id) AS ids
+         list(url ORDER BY published, url) AS urls, list(DISTINCT id ORDER BY id) AS ids
   FROM latest GROUP BY family HAVING count(DISTINCT id) > 1;
 -- Versions that changed words (whitespace-only changes are not edits), with word diffs.
 CREATE OR REPLACE VIEW edits AS
