@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from crawler.fingerprint import text_digest
 from crawler.neardup import BandIndex, signature
 from crawler.schema import schema_errors
@@ -123,3 +125,11 @@ def several_runs(data_dir: Path) -> dict[str, Any]:
     items = [i for i in first + second + [reprint] if i]
     return {"files": [f1, f2, f3], "items": items, "edited_url": belta_url(2),
             "reprinted_url": belta_url(4), "reprint": reprint}
+
+
+def duck(corpus: Path) -> duckdb.DuckDBPyConnection:
+    """DuckDB on the corpus files with its views.sql (no helper of ours), as an analyst would."""
+    con = duckdb.connect()
+    con.execute(f"SET file_search_path = '{corpus}'")
+    con.execute((corpus / "views.sql").read_text("utf-8"))
+    return con

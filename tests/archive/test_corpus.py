@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
@@ -19,7 +18,14 @@ from archive.corpus import MANIFEST, CorpusError, build_corpus
 from archive.corpus_derived import connect
 from archive.corpus_schema import DERIVED, schema_version
 from crawler.schema import load_schema
-from tests.archive.corpus_data import START, Newsroom, belta_url, several_runs, write_run
+from tests.archive.corpus_data import (
+    START,
+    Newsroom,
+    belta_url,
+    duck,
+    several_runs,
+    write_run,
+)
 from tests.sites.common import paragraphs_for
 
 ITEM_FIELDS = list(load_schema()["properties"])
@@ -31,14 +37,6 @@ def runs(tmp_path: Path) -> dict:
     out = several_runs(tmp_path / "data")
     out["data"], out["corpus"] = tmp_path / "data", tmp_path / "corpus"
     return out
-
-
-def duck(corpus: Path) -> duckdb.DuckDBPyConnection:
-    """DuckDB straight on the files (no helper of ours), as an analyst would open them."""
-    con = duckdb.connect()
-    con.execute(f"SET file_search_path = '{corpus}'")
-    con.execute((corpus / "views.sql").read_text("utf-8"))
-    return con
 
 
 def parts(corpus: Path) -> dict[str, bytes]:

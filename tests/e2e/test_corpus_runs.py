@@ -13,11 +13,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from crawler.urls import article_id
 from tests.archive import browser
+from tests.archive.corpus_data import duck
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta, shklov_copy
 from tests.support.crawl import ROOT, run_crawl
@@ -57,13 +57,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
         [sys.executable, "-m", "archive", "corpus", str(data), "-o", str(out["corpus"])],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     return out
-
-
-def duck(corpus: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(f"SET file_search_path = '{corpus}'")
-    con.execute((corpus / "views.sql").read_text("utf-8"))
-    return con
 
 
 def test_one_command_builds_the_corpus_from_every_run(built) -> None:
