@@ -42,6 +42,7 @@ MANIFEST = "_corpus.json"
 REJECTS = "_rejects.jsonl"
 BATCH_ROWS = 2000  # rows buffered per partition before a row group is written
 READ_CHUNK = 1 << 20
+MAX_LINE_BYTES = 64 << 20  # an item is a few KB; a longer line is damage, not an article
 DUCKDB_MEMORY = "512MB"
 
 
@@ -231,12 +232,21 @@ class _PartWriter:
             tmp.with_name(tmp.name + ".tmp").unlink(missing_ok=True)
 
 
-def _lines_from(path: Path, offset: int) -> Iterator[tuple[int, bytes, bool]]:
-    """(byte offset after the line, line bytes, ends with newline) from ``offset`` on."""
+def _lines_from(path: Path, offset: int) -> Iterator[tuple[int, bytes | None, bool]]:
+    """(byte offset after the line, line bytes, ends with newline) from ``offset`` on.
+
+    A line longer than ``MAX_LINE_BYTES`` is skipped in chunks and given as ``None``, so no
+    input can make a build hold more than one bounded line in memory."""
     with open(path, "rb") as fh:
         fh.seek(offset)
-        for raw in fh:  # the file object reads in buffered chunks: memory is one line
+        while raw := fh.readline(MAX_LINE_BYTES + 1):
             offset += len(raw)
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (more := fh.readline(READ_CHUNK)) and not more.endswith(b"\n"):
+                    offset += len(more)
+                offset += len(more)
+                yield offset, None, more.endswith(b"\n")
+                continue
             yield offset, raw, raw.endswith(b"\n")
 
 
@@ -269,6 +279,9 @@ def ingest_file(path: Path, corpus: Path, start: int,
                                "written?): left for the next build", fatal=False))
                 break
             consumed = end
+            if raw is None:
+                report(Problem(path.name, line_no, f"line longer than {MAX_LINE_BYTES} bytes"))
+                continue
             if not raw.strip():
                 continue
             item, reason = parse_line(raw)

@@ -204,3 +204,19 @@ def test_archive_corpus_modules_import_no_scrapy() -> None:
 def test_connect_on_an_empty_folder_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="python -m archive corpus"):
         connect(tmp_path)
+
+
+def test_overlong_line_is_reported_and_skipped_in_bounded_memory(runs, monkeypatch) -> None:
+    import archive.corpus
+
+    limit = max(len(line) for f in runs["files"] for line in f.read_bytes().splitlines()) + 10
+    monkeypatch.setattr(archive.corpus, "MAX_LINE_BYTES", limit)
+    monkeypatch.setattr(archive.corpus, "READ_CHUNK", 64)
+    path = runs["files"][0]
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines.insert(2, b'{"text": "' + "ж".encode() * (5 * limit) + b'"}\n')
+    path.write_bytes(b"".join(lines))
+    report = build_corpus(runs["data"], runs["corpus"])
+    assert [str(p) for p in report.problems] == [
+        f"{path.name}:3: line longer than {limit} bytes"]
+    assert report.rows == 9
