@@ -1,4 +1,4 @@
-"""`python -m archive`: index, verify, package, repair and export from the command line.
+"""`python -m archive`: index, verify, package, repair and export; build and read the corpus.
 
 Exit codes: 0 ok, 1 problems found, 2 usage error (bad arguments, missing files).
 """

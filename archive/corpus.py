@@ -36,7 +36,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .corpus_schema import corpus_schema, describe, open_objects, schema_errors, schema_version
+from .corpus_derived import refresh_derived, write_views
+from .corpus_schema import (
+    CorpusError,
+    corpus_schema,
+    describe,
+    open_objects,
+    schema_errors,
+    schema_version,
+)
+
+__all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 
 MANIFEST = "_corpus.json"
 REJECTS = "_rejects.jsonl"
@@ -44,10 +54,6 @@ BATCH_ROWS = 2000  # rows buffered per partition before a row group is written
 READ_CHUNK = 1 << 20
 MAX_LINE_BYTES = 64 << 20  # an item is a few KB; a longer line is damage, not an article
 DUCKDB_MEMORY = "512MB"
-
-
-class CorpusError(Exception):
-    """The corpus cannot be built or read as asked (wrong schema version, missing folder)."""
 
 
 @dataclass(frozen=True)
@@ -335,8 +341,6 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         _append_rejects(corpus, [p for p in out.problems if p.fatal])
         _write_atomic(corpus / "_schema.json",
                       json.dumps(describe(), indent=1, ensure_ascii=False).encode())
-        from .corpus_derived import refresh_derived, write_views
-
         out.families, out.edits = refresh_derived(corpus)
         write_views(corpus)
     return out

@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .corpus_schema import CorpusError
 from .wordiff import changed_words, render_text, word_diff
 
 VERSIONS = "versions/*/*/*.parquet"
@@ -82,8 +83,6 @@ def has_rows(corpus: Path) -> bool:
 
 def connect(corpus_dir: str | Path) -> duckdb.DuckDBPyConnection:
     """DuckDB with the corpus views (``versions``, ``latest``, ``families``, ``edits``)."""
-    from .corpus import CorpusError
-
     corpus = Path(corpus_dir)
     if not has_rows(corpus):
         raise CorpusError(f"no corpus in {corpus} (build it with: python -m archive corpus)")

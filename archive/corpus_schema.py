@@ -34,6 +34,10 @@ def _schema_text() -> str:
 def load_schema() -> dict[str, Any]:
     return json.loads(_schema_text())
 
+class CorpusError(Exception):
+    """The corpus cannot be built or read as asked (wrong schema version, missing folder)."""
+
+
 LAYOUT = 1  # bump when the derived columns or the partition layout change
 # Columns the corpus adds to every item (after the item's own fields).
 DERIVED: list[tuple[str, pa.DataType, str]] = [
@@ -145,5 +149,5 @@ def describe() -> dict[str, Any]:
             "derived": {name: doc for name, _, doc in DERIVED}}
 
 
-__all__ = ["corpus_schema", "describe", "item_fields", "item_schema", "open_objects",
+__all__ = ["CorpusError", "corpus_schema", "describe", "item_fields", "item_schema", "open_objects",
            "schema_errors", "schema_version"]
