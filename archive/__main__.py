@@ -1,4 +1,4 @@
-"""`python -m archive`: index, verify, package, repair and export from the command line.
+"""`python -m archive`: index, verify, package, repair and export; build and read the corpus.
 
 Exit codes: 0 ok, 1 problems found, 2 usage error (bad arguments, missing files).
 """
@@ -124,6 +124,10 @@ def _line_error_printer(path: str, counter: list[int]) -> Callable[[int, str], N
 def cmd_export_txt(args) -> int:
     from .export_txt import export_txt
 
+    if args.corpus:
+        return _export_from_corpus(args)
+    if args.items is None:
+        raise UsageError("give ITEMS.jsonl or --corpus CORPUS_DIR")
     if not Path(args.items).is_file():
         raise UsageError(f"no such file: {args.items}")
     skipped = [0]
@@ -134,6 +138,84 @@ def cmd_export_txt(args) -> int:
         return 1
     print(f"{len(written)} file(s) written to {args.outdir}; {skipped[0]} line(s) skipped")
     return 1 if skipped[0] else 0
+
+
+def _export_from_corpus(args) -> int:
+    """export-txt --corpus: select from the corpus into a temporary items file, then export it
+    with the same export_txt as an items file (one format, one code path)."""
+    import tempfile
+
+    from .corpus import CorpusError
+    from .corpus_select import Selection, read_ids, select_items, write_jsonl
+    from .export_txt import export_txt
+
+    if args.items is not None:
+        raise UsageError("give either ITEMS.jsonl or --corpus, not both")
+    ids = tuple(args.ids or ()) + (read_ids(args.ids_file) if args.ids_file else ())
+    selection = Selection(sources=tuple(args.source or ()), since=args.since, until=args.until,
+                          ids=ids, latest_only=args.latest)
+    with tempfile.TemporaryDirectory(prefix="export-txt-") as tmp:
+        selected = Path(tmp) / "selected.jsonl"
+        try:
+            count = write_jsonl(select_items(args.corpus, selection), selected)
+        except CorpusError as exc:
+            raise UsageError(str(exc)) from exc
+        written = export_txt(selected, args.outdir) if count else []
+    print(f"{len(written)} file(s) written to {args.outdir} ({count} selected from {args.corpus})")
+    return 0
+
+
+def cmd_corpus(args) -> int:
+    from .corpus import CorpusError, build_corpus
+
+    def on_problem(problem) -> None:
+        print(f"{'error' if problem.fatal else 'note'}: {problem}", file=sys.stderr)
+
+    try:
+        report = build_corpus(args.data_dir, args.output, on_problem=on_problem)
+    except CorpusError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{args.output}: {report.rows} row(s) added from {report.files_ingested} file(s) "
+          f"({report.files_skipped} unchanged, {report.files_partial} still being written); "
+          f"{report.rejected} line(s) rejected; {report.families} reprint famil(ies); "
+          f"{report.edits} new version(s) diffed")
+    return 1 if report.rejected else 0
+
+
+def cmd_history(args) -> int:
+    from .corpus import CorpusError
+    from .history import article_history, format_history
+
+    try:
+        versions, diffs = article_history(args.corpus, args.article)
+    except (CorpusError, LookupError) as exc:
+        raise UsageError(str(exc)) from exc
+    print(format_history(versions, diffs))
+    return 0
+
+
+def cmd_edits(args) -> int:
+    from .corpus import CorpusError
+    from .edits import ReportOptions, write_report_file
+
+    options = ReportOptions(since=args.since, until=args.until,
+                            sources=tuple(args.source or ()), replay_base=args.replay_base,
+                            warc_dir=args.warc_dir)
+    try:
+        articles, shown = write_report_file(args.corpus, args.output, options)
+    except CorpusError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"{args.output}: {articles} edited article(s), {shown} edit(s)")
+    return 0
+
+
+def _day(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {value!r}") from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,9 +244,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_repair)
 
     p = sub.add_parser("export-txt", help="write items as NNN_<id>.txt files")
-    p.add_argument("items", metavar="ITEMS.jsonl")
+    p.add_argument("items", metavar="ITEMS.jsonl", nargs="?")
     p.add_argument("outdir", metavar="OUTDIR")
+    p.add_argument("--corpus", metavar="CORPUS_DIR", help="select the items from a corpus")
+    p.add_argument("--source", action="append", metavar="OUTLET", help="(--corpus) repeatable")
+    p.add_argument("--since", type=_day, help="(--corpus) first day of publication, inclusive")
+    p.add_argument("--until", type=_day, help="(--corpus) last day of publication, inclusive")
+    p.add_argument("--id", dest="ids", action="append", metavar="ID", help="(--corpus) repeatable")
+    p.add_argument("--ids-file", metavar="FILE", help="(--corpus) article ids, one a line")
+    p.add_argument("--latest", action="store_true", help="(--corpus) latest versions only")
     p.set_defaults(func=cmd_export_txt)
+
+    p = sub.add_parser("corpus", help="add the items under DATA_DIR/items to a Parquet corpus")
+    p.add_argument("data_dir", metavar="DATA_DIR")
+    p.add_argument("-o", "--output", required=True, metavar="CORPUS_DIR")
+    p.set_defaults(func=cmd_corpus)
+
+    p = sub.add_parser("history", help="every version of one article, with word diffs")
+    p.add_argument("corpus", metavar="CORPUS_DIR")
+    p.add_argument("article", metavar="URL-or-ID")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("edits", help="a static HTML report of article edits")
+    p.add_argument("corpus", metavar="CORPUS_DIR")
+    p.add_argument("-o", "--output", required=True, metavar="REPORT.html")
+    p.add_argument("--since", type=_day, help="first capture day (UTC), inclusive")
+    p.add_argument("--until", type=_day, help="last capture day (UTC), inclusive")
+    p.add_argument("--source", action="append", metavar="OUTLET", help="repeatable")
+    p.add_argument("--replay-base", default="http://localhost:8080/archive/",
+                   help="pywb collection URL for replay links")
+    p.add_argument("--warc-dir", default="data/warc", help="WARC folder named in commands")
+    p.set_defaults(func=cmd_edits)
     return parser
 
 

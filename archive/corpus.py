@@ -1,0 +1,381 @@
+"""One queryable corpus from every items file: Parquet partitioned by outlet and month.
+
+``build_corpus(data_dir, corpus_dir)`` streams ``DATA_DIR/items/*.jsonl`` line by line into
+``CORPUS/versions/outlet=<source>/month=YYYY-MM/*.parquet`` (one row per article version, every
+item field, nested ``warc`` and ``extractor`` kept nested), then refreshes the small derived
+tables (``families/``, ``edits/``) and ``views.sql`` (``versions``, ``latest``, ``families``,
+``edits`` views for DuckDB).
+
+Why Python parsing + pyarrow writers and not DuckDB's own ``read_json``: each line must be
+checked against the item contract and a bad one reported with its file and line, which
+``read_json(ignore_errors=true)`` cannot do; and the measurement in docs/corpus.md shows the
+pyarrow path keeps peak memory flat while DuckDB's partitioned COPY grows with the input.
+DuckDB is used to *read* the corpus (views, families, edits, history).
+
+Incremental and idempotent: ``_corpus.json`` records every items file by the SHA-256 of the
+bytes ingested. A file whose whole content was ingested is skipped, under any name; a file that
+has grown since (a run still writing) is resumed at the recorded offset; a last line without a
+newline is left for the next build and its file is not marked complete. Parts are written
+under a temporary name and renamed, and the manifest is replaced only after them, so a crash
+leaves at worst parts that the next build writes again under the same names.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .corpus_derived import refresh_derived, write_views
+from .corpus_schema import (
+    CorpusError,
+    corpus_schema,
+    describe,
+    open_objects,
+    schema_errors,
+    schema_version,
+)
+
+__all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
+
+MANIFEST = "_corpus.json"
+REJECTS = "_rejects.jsonl"
+BATCH_ROWS = 2000  # rows buffered per partition before a row group is written
+READ_CHUNK = 1 << 20
+MAX_LINE_BYTES = 64 << 20  # an item is a few KB; a longer line is damage, not an article
+DUCKDB_MEMORY = "512MB"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line that was not ingested: where and why."""
+
+    file: str
+    line: int
+    reason: str
+    fatal: bool = True  # False: an incomplete last line, to be read again by the next build
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass
+class BuildReport:
+    files_ingested: int = 0
+    files_skipped: int = 0
+    files_partial: int = 0
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    families: int = 0
+    edits: int = 0
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for p in self.problems if p.fatal)
+
+
+# -- the manifest ---------------------------------------------------------------------------
+
+def _load_manifest(corpus: Path) -> dict[str, Any]:
+    path = corpus / MANIFEST
+    if not path.exists():
+        return {"schema_version": schema_version(), "files": {}, "complete_digests": []}
+    manifest = json.loads(path.read_text("utf-8"))
+    if manifest.get("schema_version") != schema_version():
+        raise CorpusError(f"{corpus} was built with schema {manifest.get('schema_version')}, "
+                          f"this code writes {schema_version()}: build a new corpus folder")
+    return manifest
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+@contextmanager
+def _locked(corpus: Path) -> Iterator[None]:
+    """One build at a time per corpus folder."""
+    corpus.mkdir(parents=True, exist_ok=True)
+    with open(corpus / "_lock", "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise CorpusError(f"another build is running on {corpus}") from exc
+        yield
+
+
+def file_digest(path: Path, limit: int | None = None) -> str:
+    """SHA-256 of a file's first ``limit`` bytes (all of it when None), read in chunks."""
+    sha = hashlib.sha256()
+    left = limit
+    with open(path, "rb") as fh:
+        while left is None or left > 0:
+            chunk = fh.read(READ_CHUNK if left is None else min(READ_CHUNK, left))
+            if not chunk:
+                break
+            sha.update(chunk)
+            if left is not None:
+                left -= len(chunk)
+    return sha.hexdigest()
+
+
+# -- items to rows ----------------------------------------------------------------------------
+
+def _timestamp(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def to_row(item: dict[str, Any], items_file: str, line: int) -> dict[str, Any]:
+    """A validated item as a corpus row: open objects become (key, value) pairs."""
+    row = dict(item)
+    for name in open_objects():
+        value = row.get(name) or {}
+        row[name] = [(str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+                     for k, v in value.items()]
+    day = (item.get("published") or item["fetched_at"])[:10]
+    row.update(text_sha256="sha256:" + hashlib.sha256(item["text"].encode("utf-8")).hexdigest(),
+               fetched_ts=_timestamp(item["fetched_at"]),
+               published_ts=_timestamp(item.get("published")),
+               published_day=day, items_file=items_file, items_line=line)
+    return row
+
+
+def partition_of(row: dict[str, Any]) -> tuple[str, str]:
+    """(outlet folder value, month): the source made path-safe, the month of ``published_day``."""
+    outlet = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else f"%{ord(c):02X}"
+                     for c in row["source"])
+    return outlet, row["published_day"][:7]
+
+
+def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+    """(item, "") for a valid line, else (None, reason)."""
+    try:
+        item = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, f"invalid JSON: {exc}"
+    if not isinstance(item, dict):
+        return None, f"not a JSON object but {type(item).__name__}"
+    errors = schema_errors(item)
+    if errors:
+        return None, "breaks the item schema: " + "; ".join(errors)
+    return item, ""
+
+
+# -- writing parts --------------------------------------------------------------------------
+
+class _PartWriter:
+    """Parquet parts of one ingest (one items file from one offset), one per partition."""
+
+    def __init__(self, corpus: Path, part_name: str) -> None:
+        self.corpus = corpus
+        self.part_name = part_name
+        self.schema = corpus_schema()
+        self.buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
+        self.rows = 0
+
+    def _final(self, key: tuple[str, str]) -> Path:
+        return self.corpus / "versions" / f"outlet={key[0]}" / f"month={key[1]}" / self.part_name
+
+    def add(self, row: dict[str, Any]) -> None:
+        key = partition_of(row)
+        buffer = self.buffers.setdefault(key, [])
+        buffer.append(row)
+        if len(buffer) >= BATCH_ROWS:
+            self._flush(key)
+
+    def _flush(self, key: tuple[str, str]) -> None:
+        rows = self.buffers.get(key)
+        if not rows:
+            return
+        writer = self.writers.get(key)
+        if writer is None:
+            final = self._final(key)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            writer = pq.ParquetWriter(final.with_name(final.name + ".tmp"), self.schema,
+                                      compression="zstd")
+            self.writers[key] = writer
+        writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=self.schema))
+        self.rows += len(rows)
+        self.buffers[key] = []
+
+    def close(self) -> list[str]:
+        """Write what is buffered, then move every part to its final name."""
+        for key in list(self.buffers):
+            self._flush(key)
+        done = []
+        for key, writer in self.writers.items():
+            writer.close()
+            final = self._final(key)
+            os.replace(final.with_name(final.name + ".tmp"), final)
+            done.append(str(final.relative_to(self.corpus)))
+        return done
+
+    def abort(self) -> None:
+        for key, writer in self.writers.items():
+            writer.close()
+            tmp = self._final(key)
+            tmp.with_name(tmp.name + ".tmp").unlink(missing_ok=True)
+
+
+def _lines_from(path: Path, offset: int) -> Iterator[tuple[int, bytes | None, bool]]:
+    """(byte offset after the line, line bytes, ends with newline) from ``offset`` on.
+
+    A line longer than ``MAX_LINE_BYTES`` is skipped in chunks and given as ``None``, so no
+    input can make a build hold more than one bounded line in memory."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        while raw := fh.readline(MAX_LINE_BYTES + 1):
+            offset += len(raw)
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (more := fh.readline(READ_CHUNK)) and not more.endswith(b"\n"):
+                    offset += len(more)
+                offset += len(more)
+                yield offset, None, more.endswith(b"\n")
+                continue
+            yield offset, raw, raw.endswith(b"\n")
+
+
+def _line_number(path: Path, offset: int) -> int:
+    """How many lines precede ``offset`` (to resume numbering in a grown file)."""
+    count, left = 0, offset
+    with open(path, "rb") as fh:
+        while left > 0:
+            chunk = fh.read(min(READ_CHUNK, left))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+            left -= len(chunk)
+    return count
+
+
+def ingest_file(path: Path, corpus: Path, start: int,
+                report: Callable[[Problem], None]) -> tuple[int, int, bool, list[str]]:
+    """Ingest ``path`` from byte ``start``: (end offset consumed, rows, complete, parts)."""
+    line_no = _line_number(path, start) if start else 0
+    prefix = file_digest(path, start)[:12] if start else "0"
+    writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet")
+    consumed, complete = start, True
+    try:
+        for end, raw, whole in _lines_from(path, start):
+            line_no += 1
+            if not whole:  # the writer has not finished this line: read it next time
+                complete = False
+                report(Problem(path.name, line_no, "incomplete last line (file still being "
+                               "written?): left for the next build", fatal=False))
+                break
+            consumed = end
+            if raw is None:
+                report(Problem(path.name, line_no, f"line longer than {MAX_LINE_BYTES} bytes"))
+                continue
+            if not raw.strip():
+                continue
+            item, reason = parse_line(raw)
+            if item is None:
+                report(Problem(path.name, line_no, reason))
+                continue
+            writer.add(to_row(item, path.name, line_no))
+        parts = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    return consumed, writer.rows, complete, parts
+
+
+# -- the build ---------------------------------------------------------------------------------
+
+def items_files(data_dir: Path) -> list[Path]:
+    folder = data_dir / "items"
+    if not folder.is_dir():
+        raise CorpusError(f"no items folder: {folder}")
+    return sorted(p for p in folder.glob("*.jsonl") if p.is_file())
+
+
+def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
+                 on_problem: Callable[[Problem], None] | None = None) -> BuildReport:
+    """Add every new items file (or new tail of one) under ``data_dir/items`` to the corpus."""
+    data, corpus = Path(data_dir), Path(corpus_dir)
+    files = items_files(data)
+    out = BuildReport()
+
+    def report(problem: Problem) -> None:
+        out.problems.append(problem)
+        if on_problem:
+            on_problem(problem)
+
+    with _locked(corpus):
+        manifest = _load_manifest(corpus)
+        complete = set(manifest["complete_digests"])
+        for path in files:
+            ingested = _ingest_one(path, corpus, manifest, complete, report)
+            if ingested is None:
+                out.files_skipped += 1
+                continue
+            rows, whole, advanced = ingested
+            out.rows += rows
+            out.files_ingested += advanced
+            out.files_skipped += not advanced
+            out.files_partial += not whole
+            manifest["complete_digests"] = sorted(complete)
+            _write_atomic(corpus / MANIFEST, json.dumps(manifest, indent=1).encode())
+        _append_rejects(corpus, [p for p in out.problems if p.fatal])
+        _write_atomic(corpus / "_schema.json",
+                      json.dumps(describe(), indent=1, ensure_ascii=False).encode())
+        out.families, out.edits = refresh_derived(corpus)
+        write_views(corpus)
+    return out
+
+
+def _ingest_one(path: Path, corpus: Path, manifest: dict[str, Any], complete: set[str],
+                report: Callable[[Problem], None]) -> tuple[int, bool, bool] | None:
+    """Ingest what is new in one file and update ``manifest``: (rows, whole file ingested,
+    anything new read); None when the file's whole content is in the corpus already."""
+    size = path.stat().st_size
+    whole_digest = file_digest(path)
+    if whole_digest in complete:
+        return None
+    entry = manifest["files"].get(path.name)
+    start = 0
+    if entry and entry["bytes"] <= size and file_digest(path, entry["bytes"]) == entry["digest"]:
+        start = entry["bytes"]  # the same file, grown: resume after what was ingested
+    elif entry:  # rewritten in place: its earlier parts no longer describe it
+        for part in entry.get("parts", []):
+            (corpus / part).unlink(missing_ok=True)
+        entry = None
+    consumed, rows, whole, parts = ingest_file(path, corpus, start, report)
+    manifest["files"][path.name] = {
+        "digest": file_digest(path, consumed), "bytes": consumed, "complete": whole,
+        "parts": sorted(set((entry or {}).get("parts", [])) | set(parts)),
+        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    if whole:
+        complete.add(file_digest(path, consumed))
+    return rows, whole, consumed > start
+
+
+def _append_rejects(corpus: Path, problems: list[Problem]) -> None:
+    if not problems:
+        return
+    with open(corpus / REJECTS, "a", encoding="utf-8") as fh:
+        for p in problems:
+            fh.write(json.dumps({"file": p.file, "line": p.line, "reason": p.reason},
+                                ensure_ascii=False) + "\n")

@@ -1,0 +1,211 @@
+"""What the corpus derives from its rows on each build: reprint families, edits, DuckDB views.
+
+* ``families/families.parquet``: (id, family) for every article joined to another by a
+  ``near_duplicates`` edge, any outlet. Families are the connected components of those edges
+  (union-find), recomputed on every build from the ``id`` and ``near_duplicates`` columns
+  only: memory is one dict entry per article *with* a near-duplicate (~150 bytes), the other
+  articles are their own family. The family id is the smallest article id in it.
+* ``edits/edits-<stamp>.parquet``: one row per version > 1 with the word diff from the
+  previous captured version (:mod:`archive.wordiff`). Only versions not diffed before are
+  computed, a few hundred articles at a time, so a build costs what is new.
+* ``views.sql``: the DuckDB views ``versions``, ``latest``, ``families`` and ``edits``, with
+  paths relative to the corpus folder (``cd CORPUS && duckdb -init views.sql``); ``connect``
+  opens the same views from Python.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .corpus_schema import CorpusError
+from .wordiff import changed_words, render_text, word_diff
+
+VERSIONS = "versions/*/*/*.parquet"
+EDIT_BATCH_IDS = 200
+FAMILY_SCHEMA = pa.schema([("id", pa.string()), ("family", pa.string())])
+EDIT_SCHEMA = pa.schema([
+    ("id", pa.string()), ("url", pa.string()), ("source", pa.string()), ("title", pa.string()),
+    ("published", pa.string()), ("version", pa.int64()), ("previous_version", pa.int64()),
+    ("fetched_at", pa.string()), ("previous_fetched_at", pa.string()),
+    ("changed", pa.bool_()), ("removed_words", pa.int64()), ("added_words", pa.int64()),
+    ("diff", pa.string())])
+
+VIEWS_SQL = f"""-- The corpus as DuckDB views. Open with:  cd CORPUS_DIR && duckdb -init views.sql
+-- (paths are relative to this folder; from Python: archive.corpus_derived.connect(CORPUS_DIR)).
+CREATE OR REPLACE VIEW versions AS
+  SELECT v.*, coalesce(f.family, v.id) AS family
+  FROM read_parquet('{VERSIONS}', hive_partitioning = true,
+                    hive_types = {{'outlet': VARCHAR, 'month': VARCHAR}}) AS v
+  LEFT JOIN read_parquet('families/families.parquet') AS f ON f.id = v.id;
+-- The newest version of each article (the latest capture of it).
+CREATE OR REPLACE VIEW latest AS
+  SELECT * FROM versions
+  QUALIFY row_number() OVER (PARTITION BY id ORDER BY version DESC, fetched_at DESC) = 1;
+-- Reprint families: texts that are near-duplicates of each other, across outlets.
+CREATE OR REPLACE VIEW families AS
+  SELECT family, count(DISTINCT id) AS articles, count(DISTINCT source) AS n_outlets,
+         list(DISTINCT source ORDER BY source) AS outlets, min(published) AS first_published,
+         list(url ORDER BY published, url) AS urls, list(DISTINCT id ORDER BY id) AS ids
+  FROM latest GROUP BY family HAVING count(DISTINCT id) > 1;
+-- Versions that changed words (whitespace-only changes are not edits), with word diffs.
+CREATE OR REPLACE VIEW edits AS
+  SELECT * FROM read_parquet('edits/*.parquet') WHERE changed;
+"""
+
+
+def _empty_file(path: Path, schema: pa.Schema) -> None:
+    if not path.exists() and not any(path.parent.glob("*.parquet")):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(schema.empty_table(), path)
+
+
+def open_duckdb(corpus: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB reading files relative to ``corpus``, memory capped."""
+    con = duckdb.connect(config={"memory_limit": "512MB", "threads": 2})
+    con.execute(f"SET file_search_path = '{_quote(str(Path(corpus).resolve()))}'")
+    return con
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def has_rows(corpus: Path) -> bool:
+    return any((corpus / "versions").glob("*/*/*.parquet"))
+
+
+def connect(corpus_dir: str | Path) -> duckdb.DuckDBPyConnection:
+    """DuckDB with the corpus views (``versions``, ``latest``, ``families``, ``edits``)."""
+    corpus = Path(corpus_dir)
+    if not has_rows(corpus):
+        raise CorpusError(f"no corpus in {corpus} (build it with: python -m archive corpus)")
+    _empty_file(corpus / "families" / "families.parquet", FAMILY_SCHEMA)
+    _empty_file(corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA)
+    con = open_duckdb(corpus)
+    con.execute(VIEWS_SQL)
+    return con
+
+
+def write_views(corpus: Path) -> None:
+    (corpus / "views.sql").write_text(VIEWS_SQL, "utf-8")
+
+
+# -- families -------------------------------------------------------------------------------
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        parent = self.parent.setdefault(key, key)
+        while parent != key:
+            grand = self.parent[parent]
+            self.parent[key] = grand  # path halving
+            key, parent = parent, self.parent[grand]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:  # the smaller id becomes the root: the family id is the smallest id
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def compute_families(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """id -> family for every article with a near-duplicate edge."""
+    sets = _UnionFind()
+    reader = con.sql(f"SELECT id, near_duplicates FROM read_parquet('{VERSIONS}') "
+                     "WHERE len(near_duplicates) > 0").to_arrow_reader(10_000)
+    for batch in reader:
+        for article, others in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(),
+                                   strict=True):
+            for other in others:
+                sets.union(article, other)
+    return {key: sets.find(key) for key in list(sets.parent)}
+
+
+def _write_families(corpus: Path, families: dict[str, str]) -> None:
+    path = corpus / "families" / "families.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ids = sorted(families)
+    table = pa.table({"id": ids, "family": [families[i] for i in ids]}, schema=FAMILY_SCHEMA)
+    tmp = path.with_name("families.parquet.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+# -- edits -----------------------------------------------------------------------------------
+
+def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute(f"""
+        WITH v AS (SELECT DISTINCT id, version FROM read_parquet('{VERSIONS}')
+                   WHERE version > 1),
+             done AS (SELECT id, version FROM read_parquet('edits/*.parquet'))
+        SELECT DISTINCT id FROM v ANTI JOIN done USING (id, version) ORDER BY id""").fetchall()]
+
+
+def _edit_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:
+    """Diff each not-yet-diffed version of ``ids`` against the previous captured version."""
+    done = set(con.execute("SELECT id, version FROM read_parquet('edits/*.parquet') "
+                           "WHERE list_contains(?, id)", [ids]).fetchall())
+    rows = con.execute(f"""
+        SELECT id, version, arg_min(fetched_at, fetched_at), arg_min(text, fetched_at),
+               arg_min(url, fetched_at), arg_min(source, fetched_at),
+               arg_min(title, fetched_at), arg_min(published, fetched_at)
+        FROM read_parquet('{VERSIONS}') WHERE list_contains(?, id)
+        GROUP BY id, version ORDER BY id, version""", [ids]).fetchall()
+    out = []
+    for prev, cur in zip(rows, rows[1:], strict=False):
+        if prev[0] != cur[0] or (cur[0], cur[1]) in done:
+            continue
+        ops = word_diff(prev[3], cur[3])
+        removed, added = changed_words(ops)
+        out.append({"id": cur[0], "url": cur[4], "source": cur[5], "title": cur[6],
+                    "published": cur[7], "version": cur[1], "previous_version": prev[1],
+                    "fetched_at": cur[2], "previous_fetched_at": prev[2],
+                    "changed": bool(ops), "removed_words": removed, "added_words": added,
+                    "diff": render_text(ops)})
+    return out
+
+
+def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
+    pending = _pending_edit_ids(con)
+    if not pending:
+        return 0
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+    path = corpus / "edits" / f"edits-{stamp}.parquet"
+    tmp = path.with_name(path.name + ".tmp")
+    written = 0
+    with pq.ParquetWriter(tmp, EDIT_SCHEMA) as writer:
+        for start in range(0, len(pending), EDIT_BATCH_IDS):
+            rows = _edit_rows(con, pending[start:start + EDIT_BATCH_IDS])
+            if rows:
+                writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=EDIT_SCHEMA))
+                written += len(rows)
+    if written:
+        os.replace(tmp, path)
+    else:
+        tmp.unlink()
+    return written
+
+
+def refresh_derived(corpus: Path) -> tuple[int, int]:
+    """Recompute families, diff new versions; (families with >1 article, new edit rows)."""
+    if not has_rows(corpus):
+        return 0, 0
+    _empty_file(corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA)
+    con = open_duckdb(corpus)
+    try:
+        families = compute_families(con)
+        _write_families(corpus, families)
+        edits = _write_edits(con, corpus)
+    finally:
+        con.close()
+    return len(set(families.values())), edits

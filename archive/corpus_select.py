@@ -1,0 +1,62 @@
+"""Pick items back out of the corpus (outlet, publication window, ids, latest versions only),
+as the item dicts the crawl wrote: what ``export-txt --corpus`` feeds the seed-format export.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .corpus_derived import connect
+from .corpus_schema import item_fields
+
+FETCH_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class Selection:
+    sources: tuple[str, ...] = ()
+    since: str | None = None  # YYYY-MM-DD, inclusive, the outlet's local day of publication
+    until: str | None = None
+    ids: tuple[str, ...] = ()
+    latest_only: bool = False
+
+
+def select_items(corpus_dir: str | Path, selection: Selection) -> Iterator[dict[str, Any]]:
+    """The selected rows as items (every item field, nested values as the crawl wrote them),
+    in the order of publication day, outlet, id and version; streamed in batches."""
+    fields = item_fields()
+    view = "latest" if selection.latest_only else "versions"
+    sql = (f"SELECT {', '.join(fields)} FROM {view} "
+           "WHERE (len(?) = 0 OR list_contains(?, source)) "
+           "AND (? IS NULL OR published_day >= ?) AND (? IS NULL OR published_day <= ?) "
+           "AND (len(?) = 0 OR list_contains(?, id)) "
+           "ORDER BY published_day, source, id, version, fetched_at")
+    sources, ids = list(selection.sources), list(selection.ids)
+    con = connect(corpus_dir)
+    try:
+        cursor = con.execute(sql, [sources, sources, selection.since, selection.since,
+                                   selection.until, selection.until, ids, ids])
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            for row in rows:
+                yield dict(zip(fields, row, strict=True))
+    finally:
+        con.close()
+
+
+def write_jsonl(items: Iterable[dict[str, Any]], path: str | Path) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for item in items:
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def read_ids(path: str | Path) -> tuple[str, ...]:
+    """Article ids, one a line (blank lines and # comments ignored)."""
+    lines = Path(path).read_text("utf-8").splitlines()
+    return tuple(s for line in lines if (s := line.split("#", 1)[0].strip()))

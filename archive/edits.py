@@ -1,0 +1,187 @@
+"""The edit report: one static HTML page showing what changed in articles, as evidence.
+
+Each article with a new version captured in the window gets its consecutive versions side by
+side, removed words in ``<del>`` (red, struck through) and added words in ``<ins>`` (green,
+underlined), each version's capture time, WARC record, and how to replay it (a pywb URL with
+the capture timestamp, the ``warcio extract`` and ``scrapy crawl … WARC_REPLAY_AT`` commands).
+
+The page needs no script and loads nothing: inline CSS only, and a Content-Security-Policy
+forbidding everything else, on top of escaping every text that came from an outlet. It is
+written as it is produced, a batch of articles at a time, so its size does not set memory.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import duckdb
+
+from .corpus_derived import connect
+from .history import Change, Version, changes, fetch_versions, warc_place
+from .wordiff import marked_sides
+
+BATCH_IDS = 200
+
+STYLE = """
+body{font:15px/1.5 "DejaVu Sans",Arial,sans-serif;margin:1.5em;color:#111;background:#fff}
+h1{font-size:1.5em}h2{font-size:1.2em;margin:1.6em 0 .2em}h3{font-size:1em;margin:.8em 0 .3em}
+.meta{color:#444;margin:0 0 .5em}.article{border-top:2px solid #999;padding-top:.5em}
+.sides{display:grid;grid-template-columns:1fr 1fr;gap:1em}
+.side{border:1px solid #ccc;padding:.5em;min-width:0}
+.cap{font-size:.85em;color:#333;border-bottom:1px solid #ddd;margin-bottom:.5em;
+     overflow-wrap:anywhere}
+.text{white-space:pre-wrap;overflow-wrap:anywhere}
+time{white-space:nowrap}
+code{font-size:.9em;background:#f3f3f3;overflow-wrap:anywhere}
+del{background:#ff9c9c;color:#600;text-decoration:line-through}
+ins{background:#8fe39a;color:#053;text-decoration:underline}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+"""
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    since: str | None = None  # YYYY-MM-DD, inclusive, on the capture day (UTC) of the edit
+    until: str | None = None
+    sources: tuple[str, ...] = ()
+    replay_base: str = "http://localhost:8080/archive/"  # a pywb collection
+    warc_dir: str = "data/warc"
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _stamp(fetched_at: str) -> str:
+    """The 14-digit WARC/pywb timestamp of an ISO capture time."""
+    moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00")).astimezone(UTC)
+    return moment.strftime("%Y%m%d%H%M%S")
+
+
+def _spider_args(source: str) -> str:
+    """National outlets have a spider of their name; district sites (hosts) are ``regional``."""
+    return f"regional -a sites={source}" if "." in source else source
+
+
+def _in_window(change: Change, options: ReportOptions) -> bool:
+    day = change.new.fetched_at[:10]
+    return (not options.since or day >= options.since) and (
+        not options.until or day <= options.until)
+
+
+def edited_ids(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> list[str]:
+    sql = ("SELECT DISTINCT id FROM versions WHERE version > 1 "
+           "AND (? IS NULL OR substr(fetched_at, 1, 10) >= ?) "
+           "AND (? IS NULL OR substr(fetched_at, 1, 10) <= ?) "
+           "AND (len(?) = 0 OR list_contains(?, source)) ORDER BY id")
+    sources = list(options.sources)
+    return [r[0] for r in con.execute(sql, [options.since, options.since, options.until,
+                                            options.until, sources, sources]).fetchall()]
+
+
+def edited_articles(corpus_dir: str | Path,
+                    options: ReportOptions) -> Iterator[tuple[list[Version], list[Change]]]:
+    """(versions, changes in the window) of each article edited in the window."""
+    con = connect(corpus_dir)
+    try:
+        ids = edited_ids(con, options)
+        for start in range(0, len(ids), BATCH_IDS):
+            batch = fetch_versions(con, ids[start:start + BATCH_IDS])
+            for article in ids[start:start + BATCH_IDS]:
+                versions = batch.get(article, [])
+                shown = [c for c in changes(versions) if _in_window(c, options)]
+                if shown:
+                    yield versions, shown
+    finally:
+        con.close()
+
+
+def _caption(v: Version, options: ReportOptions) -> str:
+    stamp = _stamp(v.fetched_at)
+    replay = f"{options.replay_base}{stamp}/{v.url}"
+    lines = [f"<strong>Version {v.version}</strong> · captured <time datetime=\"{_e(v.fetched_at)}\">"
+             f"{_e(v.fetched_at)}</time>",
+             f"WARC: {_e(warc_place(v.warc))} · text {_e(v.text_sha256[:19])}…",
+             f"Replay: <a href=\"{_e(replay)}\">{_e(replay)}</a>"]
+    if v.warc:
+        lines.append(f"<code>warcio extract --payload {_e(options.warc_dir)}/"
+                     f"{_e(v.warc['file'])} {_e(v.warc['offset'])}</code>")
+    lines.append(f"<code>scrapy crawl {_e(_spider_args(v.source))} -s WARC_REPLAY="
+                 f"{_e(options.warc_dir)} -s WARC_REPLAY_AT={stamp}</code>")
+    return "<br>".join(lines)
+
+
+def _marked(pieces: list[tuple[str, str]]) -> str:
+    tags = {"delete": "del", "insert": "ins"}
+    out = []
+    for kind, text in pieces:
+        tag = tags.get(kind)
+        out.append(f"<{tag}>{_e(text)}</{tag}>" if tag else _e(text))
+    return "".join(out)
+
+
+def _change_html(change: Change, options: ReportOptions) -> str:
+    removed, added = change.counts
+    old_side, new_side = marked_sides(change.old.text, change.new.text)
+    title_note = ""
+    if change.old.title != change.new.title:
+        title_note = (f"<p class=\"meta\">Title was: {_e(change.old.title)}<br>"
+                      f"Title now: {_e(change.new.title)}</p>")
+    return (f"<div class=\"change\"><h3>Version {change.old.version} → {change.new.version}: "
+            f"{removed} word(s) removed, {added} word(s) added</h3>{title_note}"
+            f"<div class=\"sides\">"
+            f"<div class=\"side old\"><div class=\"cap\">{_caption(change.old, options)}</div>"
+            f"<div class=\"text\">{_marked(old_side)}</div></div>"
+            f"<div class=\"side new\"><div class=\"cap\">{_caption(change.new, options)}</div>"
+            f"<div class=\"text\">{_marked(new_side)}</div></div></div></div>\n")
+
+
+def _article_html(versions: list[Version], shown: list[Change], options: ReportOptions) -> str:
+    last = versions[-1]
+    return (f"<section class=\"article\" id=\"a-{_e(last.id)}\"><h2>{_e(last.title)}</h2>"
+            f"<p class=\"meta\">{_e(last.source)} · published {_e(last.published or '—')} · "
+            f"{len(versions)} versions · <a href=\"{_e(last.url)}\">{_e(last.url)}</a> · "
+            f"id {_e(last.id)}</p>\n" + "".join(_change_html(c, options) for c in shown)
+            + "</section>\n")
+
+
+def _window(options: ReportOptions) -> str:
+    parts = [f"from {options.since}" if options.since else "",
+             f"until {options.until}" if options.until else "",
+             f"outlets: {', '.join(options.sources)}" if options.sources else ""]
+    return " ".join(p for p in parts if p) or "all captures"
+
+
+def write_report(corpus_dir: str | Path, out: TextIO, options: ReportOptions) -> tuple[int, int]:
+    """Write the report to ``out``; (articles, changes) shown."""
+    title = f"Article edits — {_window(options)}"
+    out.write("<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\">"
+              "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+              "style-src 'unsafe-inline'\">"
+              f"<title>{_e(title)}</title><style>{STYLE}</style></head><body>\n"
+              f"<h1>{_e(title)}</h1>\n")
+    articles = shown = 0
+    for versions, changed in edited_articles(corpus_dir, options):
+        out.write(_article_html(versions, changed, options))
+        articles += 1
+        shown += len(changed)
+    generated = datetime.now(UTC).isoformat(timespec="seconds")
+    out.write(f"<p class=\"meta\" id=\"summary\">{articles} edited article(s), {shown} "
+              f"edit(s). Generated {generated} from the corpus "
+              f"{_e(Path(corpus_dir).name)}.</p>\n</body></html>\n")
+    return articles, shown
+
+
+def write_report_file(corpus_dir: str | Path, output: str | Path,
+                      options: ReportOptions) -> tuple[int, int]:
+    path = Path(output)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        counts = write_report(corpus_dir, fh, options)
+    tmp.replace(path)
+    return counts

@@ -1,0 +1,137 @@
+"""Word-level diffs of article texts (Russian, Belarusian, any script Python's ``\\w`` knows).
+
+Texts are compared as sequences of words and punctuation marks after Unicode NFC, so a changed
+letter marks its whole word, and re-wrapped lines, doubled spaces or moved paragraph breaks are
+no edit at all. ``difflib.SequenceMatcher`` (standard library) does the alignment; texts are
+capped at ``MAX_TOKENS`` tokens a side so a pathological input cannot take quadratic time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# A number with decimal or thousands marks ("2,1", "1.250"), a word (letters/digits, with inner
+# hyphens or apostrophes: "военно-политический", "з'езд", "пад’езд") or one punctuation mark.
+# Everything else (whitespace) only separates.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:[-'’ʼ]\w+)*|[^\w\s]", re.UNICODE)
+_PUNCT = re.compile(r"[^\w\s]")
+MAX_TOKENS = 50_000
+
+
+@dataclass(frozen=True)
+class Op:
+    """One run of the diff: ``kind`` is "equal", "delete" or "insert"."""
+
+    kind: str
+    text: str
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(unicodedata.normalize("NFC", text or ""))[:MAX_TOKENS]
+
+
+def _join(words: list[str]) -> str:
+    out = ""
+    for word in words:  # no space before closing punctuation: readable, not reconstructive
+        out += word if not out or re.fullmatch(r"[.,:;!?)»”\]]", word) else " " + word
+    return out
+
+
+def word_diff(old: str, new: str) -> list[Op]:
+    """The edit from ``old`` to ``new`` as equal/delete/insert runs of words ([] if none)."""
+    a, b = tokens(old), tokens(new)
+    if a == b:
+        return []
+    ops: list[Op] = []
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+        if tag == "equal":
+            ops.append(Op("equal", _join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            ops.append(Op("delete", _join(a[i1:i2])))
+        if j2 > j1:
+            ops.append(Op("insert", _join(b[j1:j2])))
+    return ops
+
+
+def changed_words(ops: list[Op]) -> tuple[int, int]:
+    """(words removed, words added)."""
+    def words(text: str) -> int:
+        return sum(1 for t in tokens(text) if not _PUNCT.fullmatch(t))
+
+    removed = sum(words(op.text) for op in ops if op.kind == "delete")
+    added = sum(words(op.text) for op in ops if op.kind == "insert")
+    return removed, added
+
+
+def render_text(ops: list[Op], context: int = 8) -> str:
+    """A wdiff-style summary: ``[-removed-]{+added+}`` with ``context`` words around each
+    change; long unchanged stretches become "…"."""
+    parts: list[str] = []
+    last = len(ops) - 1
+    for n, op in enumerate(ops):
+        if op.kind == "delete":
+            parts.append(f"[-{op.text}-]")
+        elif op.kind == "insert":
+            parts.append(f"{{+{op.text}+}}")
+        else:
+            parts.append(_context(op.text.split(" "), context, first=n == 0, last=n == last))
+    return " ".join(p for p in parts if p)
+
+
+def _context(words: list[str], context: int, first: bool, last: bool) -> str:
+    if first and last:
+        return " ".join(words)
+    if first:
+        return " ".join((["…"] if len(words) > context else []) + words[-context:])
+    if last:
+        return " ".join(words[:context] + (["…"] if len(words) > context else []))
+    if len(words) <= 2 * context:
+        return " ".join(words)
+    return " ".join([*words[:context], "…", *words[-context:]])
+
+
+Piece = tuple[str, str]  # (kind, original text): "equal", "delete" or "insert"
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+
+
+def marked_sides(old: str, new: str) -> tuple[list[Piece], list[Piece]]:
+    """Both texts cut into pieces with their original spacing and paragraph breaks, the
+    removed words of ``old`` marked "delete" and the added words of ``new`` marked "insert"."""
+    old, new = unicodedata.normalize("NFC", old or ""), unicodedata.normalize("NFC", new or "")
+    spans_a = [m.span() for m in _TOKEN.finditer(old)][:MAX_TOKENS]
+    spans_b = [m.span() for m in _TOKEN.finditer(new)][:MAX_TOKENS]
+    a = [old[s:e] for s, e in spans_a]
+    b = [new[s:e] for s, e in spans_b]
+    left: list[Piece] = []
+    right: list[Piece] = []
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+        changed = tag != "equal"
+        _cut(old, spans_a, i1, i2, "delete" if changed else "equal", left)
+        _cut(new, spans_b, j1, j2, "insert" if changed else "equal", right)
+    _tail(old, spans_a, left)
+    _tail(new, spans_b, right)
+    return left, right
+
+
+def _cut(text: str, spans: list[tuple[int, int]], i1: int, i2: int, kind: str,
+         out: list[Piece]) -> None:
+    """Tokens i1..i2 as one piece of ``kind``, the text before them (spacing) as "equal"."""
+    if i1 >= i2:
+        return
+    before = spans[i1 - 1][1] if i1 else 0
+    if spans[i1][0] > before:
+        out.append(("equal", text[before:spans[i1][0]]))
+    out.append((kind, text[spans[i1][0]:spans[i2 - 1][1]]))
+
+
+def _tail(text: str, spans: list[tuple[int, int]], out: list[Piece]) -> None:
+    end = spans[-1][1] if spans else 0
+    if end < len(text):
+        out.append(("equal", text[end:]))

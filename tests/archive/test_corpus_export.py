@@ -1,0 +1,58 @@
+"""`export-txt --corpus`: the seed-format export selects from the corpus in one command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.__main__ import main
+from archive.corpus import build_corpus
+from tests.archive.corpus_data import belta_url, several_runs
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> dict:
+    runs = several_runs(tmp_path / "data")
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    return {**runs, "corpus": str(tmp_path / "corpus")}
+
+
+def exported(outdir: Path) -> dict[str, str]:
+    """id -> file text, for the NNN_<id>.txt files written."""
+    return {p.stem.split("_", 1)[1]: p.read_text("utf-8") for p in sorted(outdir.glob("*.txt"))}
+
+
+def test_latest_versions_of_one_outlet(corpus, tmp_path: Path) -> None:
+    assert main(["export-txt", "--corpus", corpus["corpus"], "--source", "belta", "--latest",
+                 str(tmp_path / "out")]) == 0
+    files = exported(tmp_path / "out")
+    assert len(files) == 7  # seven БЕЛТА articles, one file each, the reprint left out
+    v2 = next(i for i in corpus["items"] if i["url"] == corpus["edited_url"] and
+              i["version"] == 2)
+    assert files[v2["id"]] == f"{v2['title']}\n\n{v2['text']}"
+
+
+def test_every_version_and_a_publication_window(corpus, tmp_path: Path) -> None:
+    assert main(["export-txt", "--corpus", corpus["corpus"], str(tmp_path / "all")]) == 0
+    assert len(list((tmp_path / "all").glob("*.txt"))) == 9
+    assert main(["export-txt", "--corpus", corpus["corpus"], "--since", "2026-01-06",
+                 "--until", "2026-01-06", str(tmp_path / "day")]) == 0
+    [only] = exported(tmp_path / "day")  # the article added on the 6th (Minsk time)
+    assert only == next(i["id"] for i in corpus["items"] if i["url"] == belta_url(6))
+
+
+def test_a_list_of_ids(corpus, tmp_path: Path) -> None:
+    wanted = [corpus["reprint"]["id"], next(i["id"] for i in corpus["items"]
+                                            if i["url"] == belta_url(4))]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("# the reprint family\n" + "\n".join(wanted) + "\n")
+    assert main(["export-txt", "--corpus", corpus["corpus"], "--ids-file", str(ids_file),
+                 str(tmp_path / "fam")]) == 0
+    assert sorted(exported(tmp_path / "fam")) == sorted(wanted)
+
+
+def test_items_file_and_corpus_together_is_a_usage_error(corpus, tmp_path: Path) -> None:
+    assert main(["export-txt", "--corpus", corpus["corpus"], "items.jsonl",
+                 str(tmp_path / "x")]) == 2
+    assert main(["export-txt", str(tmp_path / "x")]) == 2

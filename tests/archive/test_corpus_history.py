@@ -1,0 +1,110 @@
+"""`python -m archive history`, the edits table and word diffs of Russian/Belarusian text."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from archive.__main__ import main
+from archive.corpus import build_corpus
+from archive.corpus_derived import connect
+from archive.wordiff import changed_words, marked_sides, render_text, tokens, word_diff
+from tests.archive.corpus_data import EDIT_DETAIL, EDIT_SENTENCE, several_runs, write_run
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> dict:
+    runs = several_runs(tmp_path / "data")
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    return {**runs, "corpus": tmp_path / "corpus", "data": tmp_path / "data"}
+
+
+def test_tokens_are_whole_cyrillic_words_and_punctuation() -> None:
+    assert tokens("Сёння ў Шклове з'езд, пад’езд і военно-политический курс.") == [
+        "Сёння", "ў", "Шклове", "з'езд", ",", "пад’езд", "і", "военно-политический", "курс",
+        "."]
+
+
+def test_a_corrected_figure_is_one_changed_word() -> None:
+    ops = word_diff("Рост составил 2,1 % за квартал.", "Рост составил 1,2 % за квартал.")
+    assert render_text(ops) == "Рост составил [-2,1-] {+1,2+} % за квартал."
+
+
+def test_a_changed_letter_marks_its_whole_word() -> None:
+    ops = word_diff("Встреча прошла в Могилеве.", "Встреча прошла в Могилёве.")
+    assert render_text(ops) == "Встреча прошла в [-Могилеве-] {+Могилёве+} ."
+    assert changed_words(ops) == (1, 1)
+
+
+def test_whitespace_and_paragraph_breaks_alone_are_no_edit() -> None:
+    old = "Первый абзац текста.\n\nВторой абзац."
+    assert word_diff(old, "Первый  абзац\u00a0текста.\nВторой абзац.  ") == []
+    # Decomposed letters (й as и + combining breve) are the same word after NFC.
+    assert word_diff("Край", "Кра\u0438\u0306") == []
+
+
+def test_marked_sides_keep_the_original_spacing() -> None:
+    old, new = "Раз два.\n\nТри.", "Раз два.\n\nТри четыре."
+    left, right = marked_sides(old, new)
+    assert "".join(t for _, t in left) == old and "".join(t for _, t in right) == new
+    assert [t for k, t in right if k == "insert"] == ["четыре"]
+    assert all(k == "equal" for k, _ in left)
+
+
+def test_history_lists_every_version_with_capture_digest_warc_and_diff(corpus, capsys) -> None:
+    assert main(["history", str(corpus["corpus"]), corpus["edited_url"]]) == 0
+    out = capsys.readouterr().out
+    v1, v2 = [i for i in corpus["items"] if i["url"] == corpus["edited_url"]]
+    for item in (v1, v2):
+        line = next(x for x in out.splitlines() if x.startswith(f"version {item['version']} "))
+        assert item["fetched_at"] in line
+        assert f"{item['warc']['file']} @ {item['warc']['offset']}" in line
+        assert "sha256:" in line
+    assert "version 1 -> 2" in out
+    assert "{+" + EDIT_SENTENCE.rstrip(".") in out
+    assert "{+" + EDIT_DETAIL + "+} ." in out
+    by_id = capsys.readouterr()
+    assert main(["history", str(corpus["corpus"]), v1["id"]]) == 0
+    assert capsys.readouterr().out == out and by_id.err == ""
+
+
+def test_history_of_an_unknown_article_is_a_usage_error(corpus, capsys) -> None:
+    assert main(["history", str(corpus["corpus"]), "https://www.belta.by/nope/"]) == 2
+    assert "no article" in capsys.readouterr().err
+
+
+def test_edits_view_answers_edited_after_publication_with_diffs(corpus) -> None:
+    con = connect(corpus["corpus"])
+    rows = con.execute("SELECT url, version, previous_version, added_words, diff "
+                       "FROM edits").fetchall()
+    assert len(rows) == 1
+    url, version, previous, added, diff = rows[0]
+    assert (url, version, previous) == (corpus["edited_url"], 2, 1)
+    assert added == len(EDIT_SENTENCE.split()) + 2  # the sentence and "в понедельник"
+    assert "{+Позднее в пресс-службе уточнили детали переговоров.+}" in diff
+
+
+def test_whitespace_only_new_version_is_not_an_edit(corpus, capsys) -> None:
+    item = next(i for i in corpus["items"] if i["version"] == 1)
+    rewrapped = {**item, "version": 2, "text": item["text"].replace("\n\n", "\n\n\n").replace(
+        " ", "  "), "fetched_at": "2026-01-09T10:00:00+00:00",
+        "previous_version_digest": "sha256:" + "1" * 64}
+    path = write_run(corpus["data"], "belta", datetime(2026, 1, 9), [rewrapped])
+    assert json.loads(path.read_text())["version"] == 2
+    report = build_corpus(corpus["data"], corpus["corpus"])
+    assert report.rows == 1
+    con = connect(corpus["corpus"])
+    assert con.execute("SELECT count(*) FROM edits WHERE id = ?", [item["id"]]).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM edits").fetchone()[0] == 1  # only the real one
+    assert main(["history", str(corpus["corpus"]), item["id"]]) == 0
+    assert "version 1 -> 2: no word changed" in capsys.readouterr().out
+
+
+def test_diffs_are_computed_once_per_version(corpus) -> None:
+    before = sorted((corpus["corpus"] / "edits").glob("*.parquet"))
+    report = build_corpus(corpus["data"], corpus["corpus"])
+    assert report.edits == 0
+    assert sorted((corpus["corpus"] / "edits").glob("*.parquet")) == before

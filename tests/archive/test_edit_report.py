@@ -1,0 +1,128 @@
+"""`python -m archive edits`: a static HTML report, checked in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from archive.__main__ import main
+from archive.corpus import build_corpus
+from tests.archive import browser
+from tests.archive.corpus_data import (
+    EDIT_DETAIL,
+    EDIT_SENTENCE,
+    START,
+    Newsroom,
+    several_runs,
+    write_run,
+)
+
+INS_RGB, DEL_RGB = (0x8F, 0xE3, 0x9A), (0xFF, 0x9C, 0x9C)  # archive/edits.py STYLE
+HOSTILE_TITLE = 'Новость </title><script>document.title="pwned"</script>'
+HOSTILE = ('Текст с разметкой <script>document.body.innerHTML="pwned"</script> и '
+           '<img src=x onerror="document.body.innerHTML=\'pwned\'"> внутри & <b>жирный</b>.')
+HOSTILE_URL = "https://www.belta.by/society/view/hostile-1-799999-2026/"
+HOSTILE_EDIT = "Редакция дополнила материал после публикации."
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> dict:
+    runs = several_runs(tmp_path / "data")
+    room = Newsroom()
+    body = ["Первый абзац о заседании районного совета депутатов.", HOSTILE]
+    first = room.capture(HOSTILE_URL, "belta", HOSTILE_TITLE, body, START, START)
+    later = START + timedelta(days=2)
+    second = room.capture(HOSTILE_URL, "belta", HOSTILE_TITLE, [*body, HOSTILE_EDIT], START,
+                          later)
+    write_run(tmp_path / "data", "belta", START + timedelta(hours=1), [first])
+    write_run(tmp_path / "data", "belta", later, [second])
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    return {**runs, "corpus": tmp_path / "corpus", "hostile": [first, second]}
+
+
+def report(corpus: dict, tmp_path: Path, *args: str, name: str = "report.html") -> Path:
+    out = tmp_path / name
+    assert main(["edits", str(corpus["corpus"]), "-o", str(out), *args]) == 0
+    return out
+
+
+def test_report_escapes_markup_from_article_text(corpus, tmp_path: Path) -> None:
+    html = report(corpus, tmp_path).read_text("utf-8")
+    assert "<script" not in html and "<img" not in html and "<b>жирный" not in html
+    assert "&lt;script&gt;document.body.innerHTML=&quot;pwned&quot;&lt;/script&gt;" in html
+    assert "Content-Security-Policy" in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//(?!www\.belta|localhost)""", html)
+
+
+def test_report_filters_by_window_and_outlet(corpus, tmp_path: Path, capsys) -> None:
+    report(corpus, tmp_path, "--since", "2026-01-07")
+    assert capsys.readouterr().out.endswith(": 1 edited article(s), 1 edit(s)\n")  # hostile
+    report(corpus, tmp_path, "--until", "2026-01-06")
+    assert capsys.readouterr().out.endswith(": 1 edited article(s), 1 edit(s)\n")  # edited
+    report(corpus, tmp_path, "--source", "shklovinfo.by")
+    assert capsys.readouterr().out.endswith(": 0 edited article(s), 0 edit(s)\n")
+
+
+def test_bad_day_is_a_usage_error(corpus, tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["edits", str(corpus["corpus"]), "-o", str(tmp_path / "x.html"),
+              "--since", "5 January"])
+    assert exc.value.code == 2
+
+
+def test_report_opens_in_headless_chromium_showing_the_marked_change(corpus,
+                                                                     tmp_path: Path) -> None:
+    browser.require_tools()
+    page = report(corpus, tmp_path)
+    dom = browser.dump_dom(page, tmp_path)
+    inserted = re.findall(r"<ins>(.*?)</ins>", dom, flags=re.S)
+    assert EDIT_SENTENCE in inserted and EDIT_DETAIL in inserted
+    assert HOSTILE_EDIT in inserted
+    # Text stayed text and nothing ran: no element was made from it, the page is intact.
+    assert "<script" not in dom and "<img" not in dom
+    assert re.search(r"<title>(.*?)</title>", dom).group(1).startswith("Article edits")
+    assert dom.count('<section class="article"') == 2
+
+    shown = browser.pdf_text(browser.print_pdf(page, tmp_path))
+    assert EDIT_SENTENCE in shown
+    unwrapped = shown.replace(" ", "")  # narrow columns wrap anywhere
+    assert '<script>document.body.innerHTML="pwned"</script>' in unwrapped  # shown as text
+    assert "Version 1 → 2" in shown and "word(s) added" in shown
+    edited_v2 = next(i for i in corpus["items"]
+                     if i["url"] == corpus["edited_url"] and i["version"] == 2)
+    assert edited_v2["fetched_at"] in unwrapped
+    assert "WARC_REPLAY_AT=" + re.sub(r"\D", "", edited_v2["fetched_at"])[:14] in unwrapped
+    assert "warcio extract --payload" in shown
+
+
+def test_marked_words_are_visibly_coloured_when_printed(corpus, tmp_path: Path) -> None:
+    browser.require_tools()
+    with_edits = browser.print_pdf(report(corpus, tmp_path), tmp_path)
+    assert browser.count_colour(with_edits, INS_RGB) > 200
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
+    without = browser.print_pdf(report(corpus, empty_dir, "--since", "2030-01-01"), empty_dir)
+    assert browser.count_colour(without, INS_RGB) == 0
+    assert "0 edited article(s)" in browser.pdf_text(without)
+
+
+def test_removed_words_are_struck_and_coloured(tmp_path: Path) -> None:
+    browser.require_tools()
+    room = Newsroom()
+    url = "https://www.belta.by/economics/view/correction-1-700100-2026/"
+    v1 = room.capture(url, "belta", "Поправка", ["Рост составил 2,1 % за квартал."], START,
+                      START)
+    v2 = room.capture(url, "belta", "Поправка", ["Рост составил 1,2 % за квартал."], START,
+                      START + timedelta(days=1))
+    write_run(tmp_path / "data", "belta", START, [v1])
+    write_run(tmp_path / "data", "belta", START + timedelta(days=1), [v2])
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    page = report({"corpus": tmp_path / "corpus"}, tmp_path)
+    dom = browser.dump_dom(page, tmp_path)
+    assert re.findall(r"<del>(.*?)</del>", dom) == ["2,1"]
+    assert re.findall(r"<ins>(.*?)</ins>", dom) == ["1,2"]
+    pdf = browser.print_pdf(page, tmp_path)
+    assert browser.count_colour(pdf, DEL_RGB) > 20 and browser.count_colour(pdf, INS_RGB) > 20
