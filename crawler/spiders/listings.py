@@ -97,15 +97,16 @@ def stop_reason(page: ListingPage, new: list[ListingLink], number: int, max_page
     """Why a walk ends after this page, or None to read the next one.
 
     The one set of stop rules: the page lists no article (``empty``); it lists only links seen
-    on earlier pages of the walk (``repeated_page``: a CMS past its last page repeats it); it
-    reaches links older than the window (``older_than_window``: listings are newest first);
+    on earlier pages of the walk (``repeated_page``: a CMS past its last page repeats it); all
+    its links are dated before the window (``older_than_window``: listings are newest first,
+    so later pages are older still);
     the walk has read ``max_pages`` pages (``max_pages``).
     """
     if not page.links:
         return "empty"
     if not new:
         return "repeated_page"
-    if any(older_than(link.day, since) for link in page.links):
+    if all(older_than(link.day, since) for link in page.links):
         return "older_than_window"
     if number >= max_pages:
         return "max_pages"

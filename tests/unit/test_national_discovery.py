@@ -133,19 +133,22 @@ def lenta(*items: tuple[str, str]) -> str:
         '<div class="news_item"><a href="/regions/view/x-1-2026/">widget</a></div>')
 
 
-def test_belta_day_archive_keeps_the_day_and_stops_at_older_items() -> None:
+def test_belta_day_archive_keeps_the_day_and_stops_when_items_get_older() -> None:
     spider = make_spider(BeltaSpider, since="2026-01-07", until="2026-01-08")
     url = "https://www.belta.by/all_news/page/1/?day=07&month=01&year=26"
     page = html(url, lenta(("08", "/politics/view/a-1-2026/"), ("07", "/politics/view/b-2-2026/"),
                            ("06", "/politics/view/c-3-2026/")))
     out = walk(spider, page, "belta", day="2026-01-07")
-    assert [r.url for r in out] == ["https://www.belta.by/politics/view/b-2-2026/"]
+    assert [r.url for r in out] == ["https://www.belta.by/politics/view/b-2-2026/",
+                                    "https://www.belta.by/all_news/page/2/?day=07&month=01&year=26"]
     assert out[0].meta["hint_published"] == "2026-01-07T00:00:00+03:00"
+    assert stat(spider, "discovery/out_of_window_links") == 2
+    # Page 2 holds only older items: the walk stops.
+    older = html(out[1].url, lenta(("06", "/politics/view/d-4-2026/"),
+                                   ("05", "/politics/view/e-5-2026/")))
+    assert walk(spider, older, "belta", day="2026-01-07", page=2,
+                seen=out[1].cb_kwargs["seen"]) == []
     assert stat(spider, "discovery/listing_stop/older_than_window") == 1
-    # A page of that day only: the next page, by the outlet's URL scheme.
-    page = html(url, lenta(("07", "/politics/view/b-2-2026/")))
-    nxt = walk(spider, page, "belta", day="2026-01-07")[-1]
-    assert nxt.url.endswith("/all_news/page/2/?day=07&month=01&year=26")
 
 
 def test_page_cap_from_the_setting_ends_a_walk(caplog: pytest.LogCaptureFixture) -> None:
