@@ -75,7 +75,10 @@ def outlet_from_row(row: dict[str, Any], defaults: dict[str, Any]) -> Outlet:
     for layout in merged.get("layouts", []):
         if set(layout) - _RULE_FIELDS:
             raise ValueError(f"{where}: unknown layout fields {sorted(set(layout) - _RULE_FIELDS)}")
-        versions.append(_rules({**merged, **layout}, where))
+        # A layout shares the row's rule fields but not its name or start day (default: the
+        # oldest, for the layout a site had before the row's current one).
+        inherited = {k: v for k, v in merged.items() if k not in ("version", "valid_from")}
+        versions.append(_rules({**inherited, **layout}, where))
     host = merged["host"]
     return Outlet(
         key=host,
