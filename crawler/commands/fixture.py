@@ -19,9 +19,9 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, expand_paths, response_at
+from archive.reader import ArchiveLookup, response_at
 from crawler.extraction import ExtractionError
-from crawler.middlewares.replay import parse_replay_at
+from crawler.middlewares.replay import parse_replay_at, replay_paths
 from crawler.outlets.fixtures import FIXTURES_DIR, write_fixture
 from crawler.reextract import page_from_response
 
@@ -62,11 +62,8 @@ class Command(ScrapyCommand):
         spec = self.settings.get("WARC_REPLAY")
         if not spec:
             raise UsageError("a URL is looked up in the archive: give -s WARC_REPLAY=PATH")
-        paths = expand_paths([p.strip() for p in str(spec).split(",") if p.strip()])
-        if not paths:
-            raise UsageError(f"WARC_REPLAY={spec!r} names no WARC files")
         at = parse_replay_at(self.settings.get("WARC_REPLAY_AT"))
-        found = ArchiveLookup(paths).get(args[0], at=at)
+        found = ArchiveLookup(replay_paths(spec)).get(args[0], at=at)
         if found is None:
             raise UsageError(f"{args[0]} is not in {spec}")
         return found, args[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
@@ -36,6 +37,14 @@ def parse_replay_at(value: str | None) -> datetime | None:
         raise UsageError(f"WARC_REPLAY_AT={value!r}: expected YYYYMMDDhhmmss") from None
 
 
+def replay_paths(spec: str) -> list[Path]:
+    """The WARC files a WARC_REPLAY value names (comma-separated folders, files, globs)."""
+    paths = expand_paths([p.strip() for p in str(spec).split(",") if p.strip()])
+    if not paths:
+        raise UsageError(f"WARC_REPLAY={spec!r} names no WARC files")
+    return paths
+
+
 def response_from_archive(request: Request, archived: ArchivedResponse) -> Response:
     headers = Headers()
     for name, value in archived.headers:
@@ -53,9 +62,7 @@ class WarcReplayMiddleware:
         spec = crawler.settings.get("WARC_REPLAY")
         if not spec:
             raise NotConfigured("WARC_REPLAY is not set")
-        paths = expand_paths([p.strip() for p in str(spec).split(",") if p.strip()])
-        if not paths:
-            raise UsageError(f"WARC_REPLAY={spec!r} names no WARC files")
+        paths = replay_paths(spec)
         self.at = parse_replay_at(crawler.settings.get("WARC_REPLAY_AT"))
         self.stats = crawler.stats
         self.lookup = ArchiveLookup(paths, on_error=self._bad_record)
