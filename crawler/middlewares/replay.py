@@ -19,7 +19,7 @@ from scrapy.responsetypes import responsetypes
 
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, expand_paths
-from crawler.items import capture_stamp
+from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 from crawler.middlewares.capture import REPLAYED
 
 logger = logging.getLogger(__name__)
@@ -85,8 +85,8 @@ class WarcReplayMiddleware:
             logger.info("Not in the archive: %s", request.url)
             return Response(request.url, status=404, request=request, flags=["replay-missing"])
         self.stats.inc_value("replay/hits")
-        request.meta["fetched_at"] = capture_stamp(archived.date)
-        request.meta["warc_record"] = archived.ref.as_dict()
+        request.meta[META_FETCHED_AT] = capture_stamp(archived.date)
+        request.meta[META_WARC_RECORD] = archived.ref.as_dict()
         return response_from_archive(request, archived)
 
 

@@ -18,7 +18,7 @@ from scrapy.http import Response, TextResponse
 from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
 from crawler.feeds import feed_entries, sitemap_entries
-from crawler.items import ArticlePage
+from crawler.items import META_HINT_PUBLISHED, ArticlePage
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
 from crawler.spiders.listings import in_bounds, read_listing, stop_reason
@@ -309,7 +309,7 @@ class OutletSpider(scrapy.Spider):
         hint = iso(published.astimezone(outlet.tz)) if published and published.tzinfo else None
         yield scrapy.Request(self.fetch_url(outlet, url), callback=self.parse_article,
                              errback=self.article_failed, cb_kwargs={"outlet_key": outlet.key},
-                             meta={"hint_published": hint, "article": True})
+                             meta={META_HINT_PUBLISHED: hint, "article": True})
 
     def article_failed(self, failure: Any) -> None:
         """An article that could not be fetched: logged with URL and reason, counted by reason."""
