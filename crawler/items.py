@@ -15,12 +15,20 @@ def capture_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+# The request.meta keys an ArticlePage is built from (crawl and replay alike):
+META_FETCHED_AT = "fetched_at"  # capture time, set by the WARC capture or replay middleware
+META_WARC_RECORD = "warc_record"  # {file, offset, length, record_id} of the response record
+META_HINT_PUBLISHED = "hint_published"  # a date a feed, listing or URL gave (spiders set it)
+
+
 @dataclass
 class ArticlePage:
     """An article page as downloaded; the extraction pipeline turns it into an :class:`Article`.
 
     Spiders do no parsing of article bodies themselves, so extraction can run off the reactor
-    (in a process pool) and the same code serves live crawls, replay and re-extraction.
+    (in a process pool) and the same code serves live crawls, replay and re-extraction. Built
+    only by :meth:`from_response` (crawl, replay: from a Scrapy response and the ``META_*``
+    keys above) and :meth:`from_archived` (re-extraction and fixtures: from a WARC record).
     """
 
     url: str  # the URL the page was fetched from (after redirects)
@@ -31,6 +39,33 @@ class ArticlePage:
     fetched_at: str  # UTC ISO 8601, the capture time
     warc: dict[str, Any] | None = None  # {file, offset, length, record_id} of the response record
     hint_published: str | None = None  # a date the listing or URL gave, used only as a fallback
+
+    @classmethod
+    def from_response(cls, response: Any, outlet: str) -> ArticlePage:
+        """The page of a Scrapy response (live or replayed) and its request's meta keys."""
+        meta = response.meta
+        return cls(
+            url=response.url,
+            outlet=outlet,
+            body=response.body,
+            headers={"Content-Type": response.headers.get("Content-Type", b"").decode("latin-1")},
+            status=response.status,
+            fetched_at=meta.get(META_FETCHED_AT) or capture_stamp(datetime.now(UTC)),
+            warc=meta.get(META_WARC_RECORD),
+            hint_published=meta.get(META_HINT_PUBLISHED),
+        )
+
+    @classmethod
+    def from_archived(cls, archived: Any, body: bytes, outlet: str, url: str | None = None
+                      ) -> ArticlePage:
+        """The page of an archived response (``archive.model.ArchivedResponse``) whose payload
+        was decoded to ``body``: what the crawl that captured it would have built."""
+        return cls(
+            url=url or archived.url, outlet=outlet, body=body,
+            headers={"Content-Type": archived.header("Content-Type") or ""},
+            status=archived.status, fetched_at=capture_stamp(archived.date),
+            warc=archived.ref.as_dict(),
+        )
 
 
 @dataclass

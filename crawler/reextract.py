@@ -26,7 +26,7 @@ from archive.httputil import ContentDecodingError, decode_content
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, response_at
 from crawler.fingerprint import extract_for_crawl, failure_reason
-from crawler.items import ArticlePage, capture_stamp
+from crawler.items import ArticlePage
 from crawler.outlets import outlet_for_url
 from crawler.urls import canonical_url, is_article_url
 
@@ -105,12 +105,7 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
     except ContentDecodingError as exc:
         logger.warning("Cannot decode %s: %s", url, exc)
         return "content_encoding"
-    return ArticlePage(
-        url=url, outlet=outlet.key if outlet else "", body=body,
-        headers={"Content-Type": archived.header("Content-Type") or ""}, status=archived.status,
-        fetched_at=capture_stamp(archived.date),
-        warc=archived.ref.as_dict(),
-    )
+    return ArticlePage.from_archived(archived, body, outlet.key if outlet else "", url)
 
 
 def extract_timed(page: ArticlePage | str | WarcFormatError,

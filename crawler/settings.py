@@ -76,6 +76,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.replay.WarcReplayMiddleware": 960,
 }
 
+# --- Discovery -----------------------------------------------------------------------------
+# Pages one walk of a paged listing or day archive may read (an outlet's Discovery.max_pages
+# overrides it): a guard against archives that ignore the page number or link in a loop.
+ARCHIVE_MAX_PAGES = 100
+
 # --- Offline replay ------------------------------------------------------------------------
 WARC_REPLAY = None  # folder, file or glob of WARCs to answer requests from (no network at all)
 WARC_REPLAY_AT = None  # YYYYMMDDhhmmss: replay the web as archived at that moment

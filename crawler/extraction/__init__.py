@@ -12,6 +12,7 @@ from functools import cache
 from importlib.metadata import version
 
 from crawler.extraction.body import extract_body
+from crawler.extraction.dates import parse_iso
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
 from crawler.extraction.language import detect_language
@@ -19,7 +20,7 @@ from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.normalize import clean_line, join_paragraphs
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
-from crawler.outlets.base import Outlet
+from crawler.outlets.base import ArticleRules, Outlet
 from crawler.urls import article_id, canonical_url
 
 EXTRACTOR_NAME = "news-archive"
@@ -68,12 +69,21 @@ def trafilatura_version() -> str:
     return version("trafilatura")
 
 
-def extractor_info(method: str, outlet: Outlet | None) -> dict[str, str]:
+def extractor_info(method: str, outlet: Outlet | None,
+                   rules: ArticleRules | None = None) -> dict[str, str]:
+    """``rules`` names the layout version applied, as ``<outlet>@<version>``."""
     info = {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION, "method": method,
             "trafilatura": trafilatura_version()}
     if outlet is not None:
-        info["rules"] = f"{outlet.key}@{outlet.rules.version}"
+        info["rules"] = f"{outlet.key}@{(rules or outlet.rules).version}"
     return info
+
+
+def rules_for(outlet: Outlet | None, fetched_at: str | None) -> ArticleRules | None:
+    """The outlet's rules valid at the capture time: an old capture is read as it was served."""
+    if outlet is None:
+        return None
+    return outlet.rules_at(parse_iso(fetched_at) if fetched_at else None)
 
 
 def extract_article(page: ArticlePage) -> Article:
@@ -90,18 +100,18 @@ def extract_article(page: ArticlePage) -> Article:
         tree = parse_html(text)
     except (ValueError, RecursionError) as exc:
         raise ExtractionError("unparsable_html", f"{page.url}: {exc}") from None
-    meta = extract_metadata(tree, outlet, page.url)
+    rules = rules_for(outlet, page.fetched_at)
+    meta = extract_metadata(tree, outlet, page.url, rules)
     if not meta.title:
         raise ExtractionError("no_title", page.url)
-    paragraphs, body_authors, method = extract_body(tree, page.url,
-                                                    outlet.rules if outlet else None,
-                                                    meta.title, meta.subtitle)
+    paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
+                                                    meta.subtitle)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:
         raise ExtractionError("no_body", f"{page.url}: {len(body)} characters of text")
     url = canonical_url(page.url, outlet)
     authors = meta.authors
-    if body_authors and (not authors or outlet and authors == list(outlet.rules.default_authors)):
+    if body_authors and (not authors or rules and authors == list(rules.default_authors)):
         authors = body_authors
     return Article(
         id=article_id(url),
@@ -119,7 +129,7 @@ def extract_article(page: ArticlePage) -> Article:
         language=detect_language(body),
         fetched_at=page.fetched_at,
         warc=page.warc,
-        extractor=extractor_info(method, outlet),
+        extractor=extractor_info(method, outlet, rules),
     )
 
 

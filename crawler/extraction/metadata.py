@@ -11,7 +11,7 @@ from lxml import etree
 from crawler.extraction import dates
 from crawler.extraction.html import all_values, first_value, select_nodes
 from crawler.extraction.normalize import clean_line
-from crawler.outlets.base import Outlet
+from crawler.outlets.base import ArticleRules, Outlet
 
 
 @dataclass
@@ -99,8 +99,10 @@ def htmldate_fallback(tree: etree._Element, url: str) -> Any:
     return dates.parse_iso(found) if found else None
 
 
-def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "") -> Metadata:
-    rules = outlet.rules if outlet else None
+def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
+                     rules: ArticleRules | None = None) -> Metadata:
+    """``rules``: the outlet's layout version to apply (default: its current one)."""
+    rules = rules or (outlet.rules if outlet else None)
     ld = _article_ld(tree)
     meta = Metadata()
 

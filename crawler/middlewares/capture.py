@@ -26,7 +26,7 @@ from archive.model import HttpExchange
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
 from crawler.downloader import REASON_META
-from crawler.items import capture_stamp
+from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 from crawler.urls import path_and_query
 
 logger = logging.getLogger(__name__)
@@ -133,6 +133,6 @@ class WarcCaptureMiddleware:
         stats = self.crawler.stats
         stats.inc_value("warc/records")
         stats.inc_value("warc/bytes", len(response.body))
-        request.meta["warc_record"] = ref.as_dict()
-        request.meta["fetched_at"] = capture_stamp(when)
+        request.meta[META_WARC_RECORD] = ref.as_dict()
+        request.meta[META_FETCHED_AT] = capture_stamp(when)
         return response

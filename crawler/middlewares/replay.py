@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
@@ -18,7 +19,7 @@ from scrapy.responsetypes import responsetypes
 
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, expand_paths
-from crawler.items import capture_stamp
+from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 from crawler.middlewares.capture import REPLAYED
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,14 @@ def parse_replay_at(value: str | None) -> datetime | None:
         return datetime.strptime(str(value).ljust(14, "0")[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     except ValueError:
         raise UsageError(f"WARC_REPLAY_AT={value!r}: expected YYYYMMDDhhmmss") from None
+
+
+def replay_paths(spec: str) -> list[Path]:
+    """The WARC files a WARC_REPLAY value names (comma-separated folders, files, globs)."""
+    paths = expand_paths([p.strip() for p in str(spec).split(",") if p.strip()])
+    if not paths:
+        raise UsageError(f"WARC_REPLAY={spec!r} names no WARC files")
+    return paths
 
 
 def response_from_archive(request: Request, archived: ArchivedResponse) -> Response:
@@ -53,9 +62,7 @@ class WarcReplayMiddleware:
         spec = crawler.settings.get("WARC_REPLAY")
         if not spec:
             raise NotConfigured("WARC_REPLAY is not set")
-        paths = expand_paths([p.strip() for p in str(spec).split(",") if p.strip()])
-        if not paths:
-            raise UsageError(f"WARC_REPLAY={spec!r} names no WARC files")
+        paths = replay_paths(spec)
         self.at = parse_replay_at(crawler.settings.get("WARC_REPLAY_AT"))
         self.stats = crawler.stats
         self.lookup = ArchiveLookup(paths, on_error=self._bad_record)
@@ -78,8 +85,8 @@ class WarcReplayMiddleware:
             logger.info("Not in the archive: %s", request.url)
             return Response(request.url, status=404, request=request, flags=["replay-missing"])
         self.stats.inc_value("replay/hits")
-        request.meta["fetched_at"] = capture_stamp(archived.date)
-        request.meta["warc_record"] = archived.ref.as_dict()
+        request.meta[META_FETCHED_AT] = capture_stamp(archived.date)
+        request.meta[META_WARC_RECORD] = archived.ref.as_dict()
         return response_from_archive(request, archived)
 
 

@@ -1,21 +1,30 @@
-"""The outlet registry: every publisher the crawler knows, by key and by host."""
+"""The outlet registry: every publisher the crawler knows, by key and by URL.
+
+One resolver maps a URL to its outlet, for spiders (which add the hosts of the base URLs a
+run fetches from, e.g. a mirror) and for the archive tools alike.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import cache
 from urllib.parse import urlsplit
 
-from crawler.outlets.base import ArticleRules, Outlet
-from crawler.outlets.belta import BELTA
-from crawler.outlets.regional import load_sites
-from crawler.outlets.runews24 import RUNEWS24
-from crawler.outlets.zerkalo import ZERKALO
+from crawler.outlets.base import ArticleRules, Discovery, Outlet, PageScheme
 
-__all__ = ["ArticleRules", "Outlet", "all_outlets", "get_outlet", "outlet_for_url"]
+__all__ = ["ArticleRules", "Discovery", "Outlet", "OutletResolver", "PageScheme", "all_outlets",
+           "get_outlet", "outlet_for_url"]
 
 
 @cache
 def all_outlets() -> dict[str, Outlet]:
+    """National outlets (a module each) and the district rows, by key."""
+    # Imported here: outlet modules use extraction helpers, which use this registry.
+    from crawler.outlets.belta import BELTA
+    from crawler.outlets.regional import load_sites
+    from crawler.outlets.runews24 import RUNEWS24
+    from crawler.outlets.zerkalo import ZERKALO
+
     national = {o.key: o for o in (BELTA, ZERKALO, RUNEWS24)}
     return {**national, **load_sites()}
 
@@ -27,6 +36,35 @@ def get_outlet(key: str) -> Outlet:
         raise KeyError(f"unknown outlet {key!r}; known: {sorted(all_outlets())}") from None
 
 
+class OutletResolver:
+    """URL → outlet by host, in one dictionary lookup.
+
+    ``base_urls`` (the ``OUTLET_BASE_URLS`` setting: outlet key or host → base URL) adds the
+    hosts a run fetches an outlet from, so links on a mirror resolve to the mirrored outlet.
+    """
+
+    def __init__(self, outlets: Iterable[Outlet],
+                 base_urls: Mapping[str, str] | None = None) -> None:
+        self.by_host: dict[str, Outlet] = {}
+        base_urls = base_urls or {}
+        for outlet in outlets:
+            override = base_urls.get(outlet.key) or base_urls.get(outlet.host)
+            hosts = list(outlet.hosts)
+            if override:
+                hosts.insert(0, (urlsplit(override).hostname or "").lower())
+            for host in hosts:
+                self.by_host.setdefault(host, outlet)
+
+    def resolve(self, url: str) -> Outlet | None:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+        return self.by_host.get(host)
+
+
+@cache
+def _registry_resolver() -> OutletResolver:
+    return OutletResolver(all_outlets().values())
+
+
 def outlet_for_url(url: str) -> Outlet | None:
-    host = (urlsplit(url).hostname or "").lower()
-    return next((o for o in all_outlets().values() if o.owns_host(host)), None)
+    """The registry's outlet for ``url`` (by host, aliases included), or None."""
+    return _registry_resolver().resolve(url)

@@ -1,35 +1,32 @@
-"""Date-archive URL schemes of district CMSs: how to ask a site for "page N of day D".
+"""Named day-archive URL schemes: how to ask a CMS for "page N of day D".
 
-A row names its scheme (``archive = "wp-m"``); the spider walks pages 1, 2, … of every day in
-a window until a page brings no new article links.
+A district row names its scheme (``archive = "wp-m"``); the pager walks pages 1, 2, … of every
+day in a window until a stop rule ends the walk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
+from crawler.outlets.base import PageScheme
 
-def wp_m(day: date, page: int) -> str:
-    """WordPress query archives: work with every permalink setting, plain ones included."""
-    base = f"/?m={day:%Y%m%d}"
-    return base if page <= 1 else f"{base}&paged={page}"
-
-
-def wp_date(day: date, page: int) -> str:
-    """WordPress pretty-permalink day archives."""
-    base = f"/{day:%Y/%m/%d}/"
-    return base if page <= 1 else f"{base}page/{page}/"
-
-
-ARCHIVE_SCHEMES: dict[str, Callable[[date, int], str] | None] = {
-    "wp-m": wp_m,
-    "wp-date": wp_date,
+ARCHIVE_SCHEMES: dict[str, PageScheme | None] = {
+    # WordPress query archives: work with every permalink setting, plain ones included.
+    "wp-m": PageScheme("/?m={day:%Y%m%d}", "/?m={day:%Y%m%d}&paged={page}"),
+    # WordPress pretty-permalink day archives.
+    "wp-date": PageScheme("/{day:%Y/%m/%d}/", "/{day:%Y/%m/%d}/page/{page}/"),
     "none": None,
 }
 
 
-def archive_path(scheme: str, day: date, page: int) -> str | None:
+def archive_scheme(name: str) -> PageScheme | None:
+    """The scheme called ``name``; an unknown name is a ValueError naming the known ones."""
+    if name not in ARCHIVE_SCHEMES:
+        raise ValueError(f"unknown archive scheme {name!r}; known: {sorted(ARCHIVE_SCHEMES)}")
+    return ARCHIVE_SCHEMES[name]
+
+
+def archive_path(name: str, day: date, page: int) -> str | None:
     """Path of page ``page`` of the day archive, or None when the site has no day archive."""
-    builder = ARCHIVE_SCHEMES[scheme]
-    return builder(day, page) if builder else None
+    scheme = archive_scheme(name)
+    return scheme.url_path(page, day) if scheme else None

@@ -1,15 +1,20 @@
-"""Outlets as data: who publishes, where articles live, and the rules that read their pages.
+"""Outlets as data: who publishes, where articles live, how to find them, how to read them.
 
-Modelled on Fundus' publishers: an :class:`Outlet` row names the site, its URL shapes and
-discovery channels; its :class:`ArticleRules` say where title, dates, body and boilerplate sit
-in the markup, versioned by layout. Code is only needed where data cannot say it.
+Modelled on Fundus' publishers: an :class:`Outlet` names the site and its URL shapes, its
+:class:`Discovery` says where new and old articles are listed, and its :class:`ArticleRules`
+say where title, dates, body and boilerplate sit in the markup. Rules are versioned by layout,
+each valid from a date, so a page captured years ago is read with the rules of its time.
+Code is only needed where data cannot say it (a listing date hook).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -18,9 +23,14 @@ from zoneinfo import ZoneInfo
 
 @dataclass(frozen=True)
 class ArticleRules:
-    """Where an outlet's article markup keeps each field (one layout version)."""
+    """Where an outlet's article markup keeps each field: one layout version.
+
+    ``valid_from`` is the first day this layout was served; a capture is read with the newest
+    version valid at its capture time. A new layout is a new version, never an edit of the old.
+    """
 
     version: str
+    valid_from: date = date.min
     title: tuple[str, ...] = ("h1",)
     subtitle: tuple[str, ...] = ()
     published: tuple[str, ...] = ()  # machine-readable (ISO) candidates, best first
@@ -63,23 +73,127 @@ COMMON_DROP_PARAGRAPHS = (
 
 
 @dataclass(frozen=True)
+class PageScheme:
+    """How to ask a site for page N of a listing: path templates formatted with ``day``
+    (a date, for day archives), ``path`` (the listing's own path) and ``page``.
+
+    ``paged`` is None when later pages are reached by the page's "next" link instead.
+    """
+
+    first: str
+    paged: str | None = None
+
+    def url_path(self, page: int, day: date | None = None, path: str = "") -> str:
+        template = self.first if page <= 1 or self.paged is None else self.paged
+        return template.format(day=day, path=path, page=page)
+
+
+# A listing date hook: the publication day of one listing entry (a parsel Selector), or None.
+ListingDate = Callable[[Any], date | None]
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """Where an outlet lists its articles, and how the one pager walks those lists.
+
+    Without a window a run reads the feeds and the first page of every listing. With one it
+    reads the feeds (entries filtered by date), walks the day ``archive`` for every day, pages
+    the listings when ``listing_pages`` says how, and follows the sitemaps. Every walk stops
+    on an empty page, a page that only repeats links, links older than the window, or the
+    page cap.
+    """
+
+    feeds: tuple[str, ...] = ()  # paths of RSS/Atom feeds
+    listings: tuple[str, ...] = ()  # paths of "latest" listing pages and rubric fronts
+    listing_pages: PageScheme | None = None  # page N of a listing (window runs); None: page 1 only
+    archive: PageScheme | None = None  # page N of a day archive; None: the site has none
+    archive_name: str = ""  # the scheme's name in the district table ("wp-m"), for listings
+    sitemaps: tuple[str, ...] = ()  # followed in window runs
+    # The listing links: one CSS selector ("… @attr" for another attribute) for the links of a
+    # listing's own column, so sidebar "latest news" widgets do not leak other days into it.
+    links: str = "a[href]"
+    exclude: str = ""  # blocks whose links are site-wide (menus, "news of the day"), removed first
+    entries: str = ""  # one listing entry per match (links and date inside); empty: each link
+    listing_date: ListingDate | None = None  # the date of an entry, from the listing's markup
+    url_date: str = ""  # regex with groups d, m, y: the publication day an article URL carries
+    next_page: str = 'a[rel="next"] @href'  # the "next" link when a scheme has no paged template
+    max_pages: int | None = None  # page cap per walk; None: the ARCHIVE_MAX_PAGES setting
+
+    @cached_property
+    def url_date_regex(self) -> re.Pattern[str] | None:
+        return re.compile(self.url_date) if self.url_date else None
+
+    def date_in_url(self, url: str) -> date | None:
+        """The publication day an article URL carries (``url_date``), or None."""
+        match = self.url_date_regex.search(urlsplit(url).path) if self.url_date_regex else None
+        if not match:
+            return None
+        try:
+            return date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            return None
+
+    def channels(self) -> list[str]:
+        """The discovery channels, as ``scrapy outlets`` lists them."""
+        found = [f"feed {p}" for p in self.feeds]
+        paged = " (paged)" if self.listing_pages else ""
+        found += [f"listing {p}{paged}" for p in self.listings]
+        if self.archive:
+            found.append(f"archive {self.archive_name or self.archive.first}")
+        found += [f"sitemap {p}" for p in self.sitemaps]
+        return found
+
+
+@dataclass(frozen=True)
 class Outlet:
-    """One publisher: identity, URL shapes, discovery channels and extraction rules."""
+    """One publisher: identity, URL shapes, discovery channels and versioned extraction rules."""
 
     key: str  # "belta", "zerkalo", "runews24" or a district site's host
     name: str
     base_url: str  # canonical scheme and host, e.g. "https://www.belta.by"
     timezone: str  # IANA zone of the dates the outlet prints
     article_path: str  # regex matched against path (+ "?" + query when present)
-    rules: ArticleRules
-    feeds: tuple[str, ...] = ()  # paths of RSS/Atom feeds
-    listings: tuple[str, ...] = ()  # paths of "latest" listing pages
+    versions: tuple[ArticleRules, ...]  # layouts, any order; see rules_at
+    discovery: Discovery = field(default_factory=Discovery)
     aliases: tuple[str, ...] = ()  # other hosts serving the same articles (www., mirrors)
     mirror_path_prefix: str = ""  # mirrors put articles under this prefix ("/news")
     keep_query: tuple[str, ...] = ()  # query parameters that identify an article ("p")
     skip_paths: tuple[str, ...] = ()  # regexes of paths that are never articles (print, tags)
     language: str = "ru"
-    extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.versions:
+            raise ValueError(f"outlet {self.key!r} has no ArticleRules")
+        names = [r.version for r in self.versions]
+        starts = [r.valid_from for r in self.versions]
+        if len(set(names)) != len(names) or len(set(starts)) != len(starts):
+            raise ValueError(f"outlet {self.key!r}: rule versions need distinct names and "
+                             f"valid_from dates: {list(zip(names, starts, strict=True))}")
+
+    @cached_property
+    def ordered_rules(self) -> tuple[ArticleRules, ...]:
+        """Rule versions, oldest first."""
+        return tuple(sorted(self.versions, key=lambda r: r.valid_from))
+
+    @property
+    def rules(self) -> ArticleRules:
+        """The current layout's rules (the newest version)."""
+        return self.ordered_rules[-1]
+
+    def rules_at(self, moment: datetime | date | None) -> ArticleRules:
+        """The rules valid at ``moment`` (a capture time): the newest version that had started.
+
+        A capture older than every version is read with the oldest; no moment means now.
+        """
+        if moment is None:
+            return self.rules
+        day = (moment.astimezone(self.tz) if moment.tzinfo else moment).date() if isinstance(
+            moment, datetime) else moment
+        valid = [r for r in self.ordered_rules if r.valid_from <= day]
+        return valid[-1] if valid else self.ordered_rules[0]
+
+    def rule_version(self, version: str) -> ArticleRules:
+        return next(r for r in self.versions if r.version == version)
 
     @cached_property
     def host(self) -> str:
@@ -97,7 +211,11 @@ class Outlet:
     def skip_regexes(self) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p) for p in self.skip_paths)
 
-    def owns_host(self, host: str) -> bool:
-        host = host.lower().rstrip(".")
+    @cached_property
+    def hosts(self) -> tuple[str, ...]:
+        """Every host this outlet's articles are served from (own, ``www.`` variant, aliases)."""
         bare = self.host.removeprefix("www.")
-        return host in (self.host, bare, "www." + bare) or host in self.aliases
+        return tuple(dict.fromkeys((self.host, bare, "www." + bare, *self.aliases)))
+
+    def owns_host(self, host: str) -> bool:
+        return host.lower().rstrip(".") in self.hosts

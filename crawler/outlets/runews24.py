@@ -1,9 +1,6 @@
 """RuNews24 (runews24.ru): a Russian outlet on MODX; article URLs carry the publication date."""
 
-from crawler.outlets.base import ArticleRules, Outlet
-
-RUBRICS = ("russia", "world", "politics", "economy", "finance", "society", "incidents", "science",
-           "sport", "health", "internet", "technology", "auto", "culture")
+from crawler.outlets.base import ArticleRules, Discovery, Outlet, PageScheme
 
 RUNEWS24 = Outlet(
     key="runews24",
@@ -14,12 +11,19 @@ RUNEWS24 = Outlet(
     # Photo and video galleries share the dated article shape.
     skip_paths=(r"^/(?:eng/)?(?:foto|photo|video|gallery|galereya|print|tags?)/",),
     aliases=("www.runews24.ru",),
-    feeds=("/rss.xml",),
-    listings=tuple(f"/{r}/" for r in RUBRICS) + ("/eng/",),
-    # Listing links inside these blocks are site-wide ("news of the day", ads), not the rubric's.
-    extra={"listing_exclude": "div.b-news, [class*=b-banner], header, footer, nav",
-           "max_listing_pages": "200"},
-    rules=ArticleRules(
+    discovery=Discovery(
+        feeds=("/rss.xml",),
+        # Rubric fronts, paged with ?page=N in window runs; the URL date bounds the walk.
+        listings=("/russia/", "/world/", "/politics/", "/economy/", "/finance/", "/society/",
+                  "/incidents/", "/science/", "/sport/", "/health/", "/internet/",
+                  "/technology/", "/auto/", "/culture/", "/eng/"),
+        listing_pages=PageScheme("{path}", "{path}?page={page}"),
+        # Listing links inside these blocks are site-wide ("news of the day", ads).
+        exclude="div.b-news, [class*=b-banner], header, footer, nav",
+        url_date=r"/(?P<d>\d{2})/(?P<m>\d{2})/(?P<y>\d{4})/[^/]+$",
+        max_pages=200,
+    ),
+    versions=(ArticleRules(
         version="2026-01",
         title=("h1",),
         subtitle=("h1 + h2", "h1 ~ h2"),
@@ -34,5 +38,5 @@ RUNEWS24 = Outlet(
         cut_markers=("Читайте нас в телеграм", "Read us on Telegram"),
         drop_paragraphs=(r"^(?:Фото|Photo):\s", r"^(?:Все )?новости дня$", r"^Согласен$"),
         author_line=r"^(?:Автор|Author):\s*(.{2,80})$",
-    ),
+    ),),
 )

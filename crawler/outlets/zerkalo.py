@@ -1,6 +1,6 @@
 """Зеркало (news.zerkalo.io): the former TUT.BY newsroom; markup and URLs inherited from TUT.BY."""
 
-from crawler.outlets.base import ArticleRules, Outlet
+from crawler.outlets.base import ArticleRules, Discovery, Outlet, PageScheme
 
 ZERKALO = Outlet(
     key="zerkalo",
@@ -14,12 +14,16 @@ ZERKALO = Outlet(
     # e.g. {"zerkalo": "https://br0wse-zerkalo.site/news"}.
     aliases=("zerkalo.io", "www.zerkalo.io", "br0wse-zerkalo.site"),
     mirror_path_prefix="/news",
-    feeds=("/rss/all.rss", "/rss/index.rss"),
-    listings=("/latest/",),
-    extra={"archive": "/archive/{day:%d.%m.%Y}.html", "archive_links": "div.news-entry a[href]",
-           # Site-wide blocks (menu, top-headlines list) are not part of a listing.
-           "listing_exclude": "header, footer, nav, aside"},
-    rules=ArticleRules(
+    discovery=Discovery(
+        feeds=("/rss/all.rss", "/rss/index.rss"),
+        listings=("/latest/",),
+        # Later pages of a day: the page's rel="next" link.
+        archive=PageScheme("/archive/{day:%d.%m.%Y}.html"),
+        links="div.news-entry a[href]",
+        # Site-wide blocks (menu, top-headlines list) are not part of a listing.
+        exclude="header, footer, nav, aside",
+    ),
+    versions=(ArticleRules(
         version="2026-01",
         title=("h1",),
         published=("time[datetime] @datetime", 'meta[property="article:published_time"] @content'),
@@ -38,5 +42,5 @@ ZERKALO = Outlet(
             r"^Беларусы на войне$",
             r"^Поддержать команду Зеркала",
         ),
-    ),
+    ),),
 )

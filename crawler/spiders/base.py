@@ -1,23 +1,27 @@
-"""The shared spider: date windows, feeds, article requests and hand-off to extraction."""
+"""The shared spider: date windows, the one discovery engine, and hand-off to extraction.
+
+Every outlet is discovered by the same code driven by its :class:`~crawler.outlets.base.Discovery`:
+feeds, listings (paged in window runs when the outlet says how), day archives and sitemaps.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.exceptions import UsageError
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
-from crawler.extraction.dates import day_in_window, iso
-from crawler.extraction.html import parse_html, remove_nodes, select_nodes
+from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
-from crawler.feeds import feed_entries
-from crawler.items import ArticlePage, capture_stamp
-from crawler.outlets import get_outlet
+from crawler.feeds import feed_entries, sitemap_entries
+from crawler.items import META_HINT_PUBLISHED, ArticlePage
+from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
+from crawler.spiders.listings import in_bounds, read_listing, stop_reason
 from crawler.urls import canonical_url, is_article_url, path_and_query
 
 
@@ -39,12 +43,15 @@ def parse_window(since: str | None, until: str | None) -> tuple[date | None, dat
     return first, last
 
 
+DEFAULT_ARCHIVE_MAX_PAGES = 100  # the ARCHIVE_MAX_PAGES setting's default, per walk
+
+
 class OutletSpider(scrapy.Spider):
     """Base for every outlet spider.
 
     ``-a since=YYYY-MM-DD -a until=YYYY-MM-DD`` (inclusive, outlet's time zone) switches from
     "what is new" (feeds and first listing pages) to a backfill of every day in the window.
-    Subclasses say how an outlet is discovered; extraction happens in the item pipeline.
+    Discovery is data (the outlet's ``discovery``); a subclass only names its outlets.
     """
 
     outlet_key: str = ""
@@ -54,6 +61,8 @@ class OutletSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.since, self.until = parse_window(since, until)
         self.base_urls: dict[str, str] = {}
+        self.archive_links: dict[str, int] = {}  # per outlet: links its day archive gave
+        self._resolver: OutletResolver | None = None
 
     @classmethod
     def check_arguments(cls, since: str | None = None, until: str | None = None,
@@ -88,15 +97,20 @@ class OutletSpider(scrapy.Spider):
         return self.url_for(outlet, path_and_query(canonical))
 
     def outlet_of(self, url: str) -> Outlet | None:
-        host = (urlsplit(url).hostname or "").lower()
-        for outlet in self.outlets():
-            base_host = urlsplit(self.base_url(outlet)).hostname
-            if host == base_host or outlet.owns_host(host):
-                return outlet
-        return None
+        """This run's outlet for ``url``: the registry's resolver plus the hosts of base URLs."""
+        if self._resolver is None:
+            self._resolver = OutletResolver(self.outlets(), self.base_urls)
+        return self._resolver.resolve(url)
 
     def is_article_url(self, outlet: Outlet, url: str) -> bool:
         return is_article_url(outlet, url)
+
+    def max_pages(self, outlet: Outlet) -> int:
+        if outlet.discovery.max_pages is not None:
+            return outlet.discovery.max_pages
+        settings = getattr(getattr(self, "crawler", None), "settings", None)
+        return settings.getint("ARCHIVE_MAX_PAGES", DEFAULT_ARCHIVE_MAX_PAGES) if settings \
+            else DEFAULT_ARCHIVE_MAX_PAGES
 
     # --- windows ----------------------------------------------------------------------
     @property
@@ -120,16 +134,32 @@ class OutletSpider(scrapy.Spider):
             moment = (moment.astimezone(outlet.tz) if moment.tzinfo else moment).date()
         return day_in_window(moment, self.since, self.until)
 
-    # --- discovery --------------------------------------------------------------------
+    # --- discovery: what the outlet's data says to read ---------------------------------------
     async def start(self) -> AsyncIterator[Any]:
         for request in self.discovery_requests():
             yield request
 
     def discovery_requests(self) -> Iterator[scrapy.Request]:
+        """Feeds of every outlet first, then listings, day archives and sitemaps."""
         for outlet in self.outlets():
-            for path in outlet.feeds:
+            for path in outlet.discovery.feeds:
                 yield scrapy.Request(self.url_for(outlet, path), callback=self.parse_feed,
                                      cb_kwargs={"outlet_key": outlet.key}, priority=10)
+        for outlet in self.outlets():
+            d = outlet.discovery
+            if not self.backfill:
+                for path in d.listings:  # what is new: first pages only
+                    yield self.listing_request(outlet, path=path)
+                continue
+            if d.listing_pages is not None:
+                for path in d.listings:
+                    yield self.listing_request(outlet, path=path, paging=True)
+            if d.archive is not None:
+                for day in self.window_days(outlet):
+                    yield self.listing_request(outlet, day=day.isoformat(), paging=True)
+            for path in d.sitemaps:
+                yield scrapy.Request(self.url_for(outlet, path), callback=self.parse_sitemap,
+                                     cb_kwargs={"outlet_key": outlet.key}, priority=5)
 
     def parse_feed(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
         outlet = get_outlet(outlet_key)
@@ -143,69 +173,143 @@ class OutletSpider(scrapy.Spider):
             self.crawler.stats.inc_value("discovery/empty_feeds")
             self.logger.warning("Feed %s yielded no entries", response.url)
 
-    # --- listing pages (archives, rubric fronts, "latest") ------------------------------------
-    def listing_requests(self) -> Iterator[scrapy.Request]:
-        """The first page of every listing of every outlet: what is new besides the feeds."""
-        for outlet in self.outlets():
-            for path in outlet.listings:
-                yield self.listing_request(outlet, self.url_for(outlet, path))
-
-    def listing_request(self, outlet: Outlet, url: str, callback: Any = None,
-                        **cb_kwargs: Any) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback or self.parse_listing,
-                              cb_kwargs={"outlet_key": outlet.key, **cb_kwargs}, priority=5)
-
-    def listing_links(self, response: Response, links: str = "a[href]",
-                      exclude: str = "") -> list[str]:
-        """Absolute link targets of a listing page in page order, without repeats.
-
-        ``exclude`` (a CSS selector group) names blocks whose links are site-wide (a "news of the
-        day" column, ads) rather than the listing's own, so paging decisions ignore them.
-        """
-        try:
-            tree = parse_html(response.text)
-        except (ValueError, AttributeError):
-            return []
-        if exclude:
-            remove_nodes(tree, (exclude,))
-        css, _, attr = links.partition(" @")
-        found: list[str] = []
-        for node in select_nodes(tree, css):
-            href = (node.get(attr.strip() or "href") or "").strip()
-            if href and not href.startswith(("#", "javascript:", "mailto:")):
-                url = response.urljoin(href)
-                if url not in found:
-                    found.append(url)
-        return found
-
-    def article_links(self, outlet: Outlet, urls: Iterable[str]) -> list[str]:
-        """The URLs among ``urls`` that are this outlet's articles (other hosts and pages dropped)."""
-        return [u for u in urls if getattr(self.outlet_of(u), "key", None) == outlet.key
-                and self.is_article_url(outlet, u)]
-
-    def parse_listing(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
-        """Every article linked from a listing page; an empty listing is reported, not ignored."""
+    def parse_sitemap(self, response: Response, outlet_key: str) -> Iterator[Any]:
+        """Sitemap indexes and URL sets; entries last modified before the window are skipped."""
         outlet = get_outlet(outlet_key)
-        links = self.article_links(outlet, self.listing_links(
-            response, exclude=outlet.extra.get("listing_exclude", "")))
-        self.crawler.stats.inc_value("discovery/listing_pages")
-        self.crawler.stats.inc_value("discovery/listing_links", len(links))
-        if not links:
-            self.crawler.stats.inc_value("discovery/empty_listings")
-            self.logger.warning("Listing %s links to no article (layout change?)", response.url)
-        for url in links:
-            yield from self.article_request(outlet, url)
+        entries = 0
+        for kind, loc, lastmod in sitemap_entries(response.body):  # streamed, never held whole
+            entries += 1
+            if self.outlet_of(loc) is not outlet:
+                continue
+            if lastmod and self.since and localise(lastmod, outlet.tz).date() < self.since:
+                self.crawler.stats.inc_value("discovery/sitemap_before_window")
+                continue
+            if kind == "sitemap":
+                yield scrapy.Request(self.url_for(outlet, path_and_query(loc)),
+                                     callback=self.parse_sitemap,
+                                     cb_kwargs={"outlet_key": outlet.key}, priority=5)
+            else:
+                self.crawler.stats.inc_value("discovery/sitemap_entries")
+                yield from self.article_request(outlet, loc)
+        if not entries:
+            self.crawler.stats.inc_value("discovery/empty_sitemaps")
+            self.logger.warning("Sitemap %s yielded no entries", response.url)
 
+    # --- the pager: every listing, rubric front and day archive ---------------------------
+    def listing_request(self, outlet: Outlet, *, path: str = "", day: str | None = None,
+                        page: int = 1, paging: bool = False, url: str | None = None,
+                        seen: frozenset[str] = frozenset()) -> scrapy.Request:
+        """Page ``page`` of a listing (``path``) or of the day archive of ``day``.
+
+        A walk's state travels in the request (``seen``: links of its earlier pages), so it
+        survives a JOBDIR restart and a shared Redis frontier.
+        """
+        if url is None:
+            d = outlet.discovery
+            scheme = d.archive if day else d.listing_pages
+            when = date.fromisoformat(day) if day else None
+            target = scheme.url_path(page, when, path) if scheme else path
+            url = self.url_for(outlet, target)
+        return scrapy.Request(url, callback=self.parse_listing, priority=5,
+                              cb_kwargs={"outlet_key": outlet.key, "path": path, "day": day,
+                                         "page": page, "paging": paging, "seen": seen})
+
+    def parse_listing(self, response: Response, outlet_key: str, path: str = "",
+                      day: str | None = None, page: int = 1, paging: bool = False,
+                      seen: frozenset[str] = frozenset()) -> Iterator[Any]:
+        """One page of a walk: its new article links, then the next page unless a rule stops."""
+        outlet, stats = get_outlet(outlet_key), self.crawler.stats
+        if not isinstance(response, TextResponse):
+            stats.inc_value("discovery/listing_not_html")
+            self.logger.warning("Listing %s is not HTML (%s); skipped", response.url,
+                                response.headers.get("Content-Type", b"").decode("latin-1"))
+            return
+        listing = read_listing(response.text, response.url, outlet, self.outlet_of)
+        stats.inc_value("discovery/listing_pages")
+        stats.inc_value("discovery/listing_other_links", listing.other_links)
+        new = [link for link in listing.links if link.url not in seen]
+        stats.inc_value("discovery/listing_links", len(new))
+        wanted = date.fromisoformat(day) if day else None
+        since, until = (wanted, wanted) if wanted else (self.since, self.until)
+        for link in new:
+            if not in_bounds(link.day, since, until):
+                stats.inc_value("discovery/out_of_window_links")
+                continue
+            when = link.day or wanted
+            hint = localise(datetime.combine(when, time()), outlet.tz) if when else None
+            yield from self.article_request(outlet, link.url, hint)
+        if day:
+            self.archive_links[outlet.key] = self.archive_links.get(outlet.key, 0) + len(new)
+        if page == 1 and not listing.links:
+            self.report_empty(response.url, outlet, day)
+        if not paging:
+            return
+        reason = stop_reason(listing, new, page, self.max_pages(outlet), since)
+        if reason is None:
+            yield from self.next_listing_page(listing.next_href, outlet, path, day, page,
+                                              seen | {link.url for link in new})
+            return
+        stats.inc_value(f"discovery/listing_stop/{reason}")
+        if reason == "max_pages":
+            self.logger.warning("Stopped %s at page %d (page cap %d)", response.url, page,
+                                self.max_pages(outlet))
+        elif reason == "repeated_page":
+            self.logger.info("Listing page %s repeats earlier links: paging stops", response.url)
+
+    def next_listing_page(self, next_url: str | None, outlet: Outlet, path: str, day: str | None,
+                          page: int, seen: frozenset[str]) -> Iterator[scrapy.Request]:
+        """Page ``page + 1``: from the outlet's page scheme, else the page's "next" link."""
+        d = outlet.discovery
+        scheme = d.archive if day else d.listing_pages
+        if scheme is not None and scheme.paged is not None:
+            yield self.listing_request(outlet, path=path, day=day, page=page + 1, paging=True,
+                                       seen=seen)
+            return
+        if next_url is None or self.outlet_of(next_url) is not outlet:
+            self.crawler.stats.inc_value("discovery/listing_stop/last_page")
+            return
+        yield self.listing_request(outlet, path=path, day=day, page=page + 1, paging=True,
+                                   url=next_url, seen=seen)
+
+    def report_empty(self, url: str, outlet: Outlet, day: str | None) -> None:
+        """A first page without article links: a day without news, or a changed layout."""
+        if day:  # district papers skip days: counted, and a whole silent window warns (closed)
+            self.crawler.stats.inc_value("discovery/empty_archive_days")
+            self.logger.info("No articles in the %s archive of %s (%s)", day, outlet.key, url)
+        else:
+            self.crawler.stats.inc_value("discovery/empty_listings")
+            self.logger.warning("Listing %s links to no article in %s (layout change?)", url,
+                                outlet.discovery.links)
+
+    def closed(self, reason: str) -> None:
+        """Say loudly when an outlet's day archive yielded nothing in a whole window."""
+        if not self.backfill:
+            return
+        for outlet in self.outlets():
+            if outlet.discovery.archive is not None and not self.archive_links.get(outlet.key):
+                self.crawler.stats.inc_value(f"discovery/archive_silent/{outlet.key}")
+                self.logger.warning("The day archive of %s gave no article links for %s..%s: "
+                                    "check its archive scheme and listing links (%s)", outlet.key,
+                                    self.since, self.until or "today", outlet.discovery.links)
+
+    # --- articles ---------------------------------------------------------------------------
     def article_request(self, outlet: Outlet, url: str,
                         published: datetime | None = None) -> Iterator[scrapy.Request]:
-        """A request for an article page, or nothing when the URL is not an article."""
+        """A request for an article page, or nothing when the URL is not an article or its URL
+        date is outside the window (judged before any download); the URL date is a date hint."""
         if not self.is_article_url(outlet, url):
             self.crawler.stats.inc_value("discovery/not_article")
             return
+        day = outlet.discovery.date_in_url(url)
+        if day is not None and not self.in_window(day, outlet):
+            self.crawler.stats.inc_value("discovery/out_of_window_links")
+            return
+        if published is None and day is not None:
+            published = datetime.combine(day, time(), tzinfo=outlet.tz)
         hint = iso(published.astimezone(outlet.tz)) if published and published.tzinfo else None
         yield scrapy.Request(self.fetch_url(outlet, url), callback=self.parse_article,
                              errback=self.article_failed, cb_kwargs={"outlet_key": outlet.key},
-                             meta={"hint_published": hint, "article": True})
+                             meta={META_HINT_PUBLISHED: hint, "article": True})
 
     def article_failed(self, failure: Any) -> None:
         """An article that could not be fetched: logged with URL and reason, counted by reason."""
@@ -217,13 +321,4 @@ class OutletSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[ArticlePage]:
         self.crawler.stats.inc_value("articles/downloaded")
-        yield ArticlePage(
-            url=response.url,
-            outlet=outlet_key,
-            body=response.body,
-            headers={"Content-Type": response.headers.get("Content-Type", b"").decode("latin-1")},
-            status=response.status,
-            fetched_at=response.meta.get("fetched_at") or capture_stamp(datetime.now(UTC)),
-            warc=response.meta.get("warc_record"),
-            hint_published=response.meta.get("hint_published"),
-        )
+        yield ArticlePage.from_response(response, outlet_key)

@@ -9,12 +9,11 @@ import pytest
 
 from archive.records import iter_records
 from archive.writer import WarcWriter
-from tests.support.shared import SHARED
+from tests.support.shared import SEEDS
 
 from .conftest import make_exchange
 
 REPO = Path(__file__).resolve().parents[2]
-SEEDS = SHARED / "seeds"
 
 
 def run(*args):
@@ -140,7 +139,6 @@ def test_export_txt(tmp_path):
     # 07:00Z == 08:00+01:00 -> tie broken by url; 10:00+03:00 == 07:00Z too
     assert names == ["000_a0.txt", "001_a1.txt", "002_b2.txt", "003_n1.txt"]
     assert (out / "001_a1.txt").read_bytes() == "Первый\n\nАбзац 1\n\nАбзац 2".encode()
-    if SEEDS.exists():
-        seed = next(SEEDS.glob("000_*.txt")).read_bytes()
-        assert not seed.endswith(b"\n") and b"\n\n" in seed
-        assert not (out / "000_a0.txt").read_bytes().endswith(b"\n")
+    seed = next(SEEDS.glob("000_*.txt")).read_bytes()
+    assert not seed.endswith(b"\n") and b"\n\n" in seed
+    assert not (out / "000_a0.txt").read_bytes().endswith(b"\n")

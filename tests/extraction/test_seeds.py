@@ -14,10 +14,7 @@ import pytest
 from crawler.extraction import extract_article
 from crawler.extraction.normalize import clean_line
 from crawler.items import ArticlePage
-from tests.support.shared import SHARED
-
-SEEDS = SHARED / "seeds"
-pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is not present")
+from tests.support.shared import SEEDS
 
 
 def seed(prefix: str) -> list[str]:

@@ -17,9 +17,10 @@ from crawler.neardup import (
     signature,
     to_bytes,
 )
-from tests.support.shared import SHARED
+from tests.support.shared import SEEDS as SEED_DIR
 
-SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+SEEDS = sorted(SEED_DIR.glob("*.txt"))
+assert len(SEEDS) == 5, f"the five seed documents are missing from {SEED_DIR}"
 
 
 def jaccard(first: np.ndarray, second: np.ndarray) -> float:

@@ -12,9 +12,9 @@ from scrapy.exceptions import UsageError
 from crawler.extraction.dates import parse_any
 from crawler.outlets import get_outlet
 from crawler.outlets.archives import archive_path
+from crawler.outlets.belta import BELTA, lenta_item_date
 from crawler.outlets.regional import load_sites
 from crawler.spiders.base import OutletSpider
-from crawler.spiders.belta import day_archive_path, lenta_item_date
 from crawler.spiders.regional import select_sites
 from tests.support.metrics import token_f1
 
@@ -54,9 +54,11 @@ def test_table_has_the_documented_sites() -> None:
     sites = load_sites()
     assert {"shklovinfo.by", "pvestnik.by", "hoiniki.by", "klich.by", "orshanka.by",
             "golk.by"} <= set(sites)
-    assert sites["shklovinfo.by"].extra["archive"] == "wp-m"
-    assert sites["pvestnik.by"].extra["archive"] == "wp-date"
-    assert sites["pvestnik.by"].feeds == ("/feed/",)
+    assert sites["shklovinfo.by"].discovery.archive_name == "wp-m"
+    assert sites["pvestnik.by"].discovery.archive_name == "wp-date"
+    assert sites["golk.by"].discovery.archive is None
+    assert sites["pvestnik.by"].discovery.feeds == ("/feed/",)
+    assert sites["shklovinfo.by"].discovery.sitemaps == ("/wp-sitemap.xml",)
     assert "Последние новости" in sites["shklovinfo.by"].rules.cut_markers
 
 
@@ -77,7 +79,9 @@ def test_archive_schemes() -> None:
     assert archive_path("wp-date", day, 1) == "/2025/09/04/"
     assert archive_path("wp-date", day, 2) == "/2025/09/04/page/2/"
     assert archive_path("none", day, 1) is None
-    assert day_archive_path(date(2026, 1, 8), 2) == "/all_news/page/2/?day=08&month=01&year=26"
+    belta = BELTA.discovery.archive
+    assert belta is not None
+    assert belta.url_path(2, date(2026, 1, 8)) == "/all_news/page/2/?day=08&month=01&year=26"
 
 
 def test_select_sites() -> None:

@@ -9,7 +9,7 @@ import pytest
 from crawler.extraction import extract_article
 from crawler.items import ArticlePage
 from crawler.outlets import get_outlet
-from crawler.spiders.runews24 import RuNews24Spider, url_date
+from crawler.spiders.runews24 import RuNews24Spider
 from crawler.urls import canonical_url
 from tests.sites import runews24
 
@@ -70,6 +70,7 @@ def test_article_url_shapes(path: str, is_article: bool) -> None:
 
 
 def test_url_date() -> None:
+    url_date = get_outlet("runews24").discovery.date_in_url
     assert url_date("https://runews24.ru/politics/12/01/2026/x") == date(2026, 1, 12)
     assert url_date("https://runews24.ru/politics/31/02/2026/x") is None
     assert url_date("https://runews24.ru/politics/") is None

@@ -1,0 +1,38 @@
+"""The ArticlePage is built in one place, from one documented set of request.meta keys, the
+same way for a live crawl, a replay and re-extraction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from scrapy.http import HtmlResponse, Request
+
+from archive.model import ArchivedResponse, RecordRef
+from crawler.items import META_FETCHED_AT, META_HINT_PUBLISHED, META_WARC_RECORD, ArticlePage
+
+URL = "https://www.belta.by/politics/view/x-1-2026/"
+REF = RecordRef("crawl.warc.gz", 1234, 567, "<urn:uuid:1>")
+
+
+def test_from_response_reads_the_documented_meta_keys() -> None:
+    request = Request(URL, meta={META_FETCHED_AT: "2026-01-09T08:30:00+00:00",
+                                 META_WARC_RECORD: REF.as_dict(),
+                                 META_HINT_PUBLISHED: "2026-01-09T00:00:00+03:00"})
+    response = HtmlResponse(URL, body=b"<html></html>", request=request,
+                            headers={"Content-Type": "text/html; charset=utf-8"})
+    page = ArticlePage.from_response(response, "belta")
+    assert page == ArticlePage(url=URL, outlet="belta", body=b"<html></html>",
+                               headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+                               fetched_at="2026-01-09T08:30:00+00:00", warc=REF.as_dict(),
+                               hint_published="2026-01-09T00:00:00+03:00")
+
+
+def test_from_archived_matches_what_the_crawl_built() -> None:
+    archived = ArchivedResponse(url=URL, status=200, reason="OK", http_version="HTTP/1.1",
+                                headers=[("Content-Type", "text/html; charset=utf-8")],
+                                payload=b"<html></html>",
+                                date=datetime(2026, 1, 9, 8, 30, 0, 654321, tzinfo=UTC), ref=REF)
+    page = ArticlePage.from_archived(archived, b"<html></html>", "belta")
+    assert (page.url, page.fetched_at, page.warc, page.headers) == (
+        URL, "2026-01-09T08:30:00+00:00", REF.as_dict(),
+        {"Content-Type": "text/html; charset=utf-8"})
