@@ -163,18 +163,16 @@ def _parse_fields(lines: list[bytes]) -> list[tuple[str, str]]:
     return out
 
 
+_HEAD_END = re.compile(rb"\n\r*\n")
+
+
 def _split_head(data: bytes, start: int = 0) -> tuple[list[bytes], int] | None:
-    """Header lines and the index after the blank line; tolerates bare LF line ends."""
-    crlf = data.find(b"\r\n\r\n", start)
-    lf = data.find(b"\n\n", start)
-    if crlf < 0 and lf < 0:
+    """Header lines and the index after the blank line; any of LF, CRLF, CRCRLF line ends."""
+    m = _HEAD_END.search(data, start)
+    if m is None:
         return None
-    if crlf >= 0 and (lf < 0 or crlf <= lf):
-        end, nxt = crlf, crlf + 4
-    else:
-        end, nxt = lf, lf + 2
-    lines = [ln.rstrip(b"\r") for ln in data[start:end].split(b"\n")]
-    return lines, nxt
+    lines = [ln.rstrip(b"\r") for ln in data[start : m.start()].split(b"\n")]
+    return lines, m.end()
 
 
 def parse_http(block: bytes) -> HttpMessage:
@@ -385,8 +383,17 @@ def iter_records(
     """
     path = Path(path)
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
-    with open(path, "rb") as fh:
-        gz = fh.read(2) == GZIP_MAGIC[:2]
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below; an unreadable file is reported
+    except OSError as exc:
+        _report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
+        return
+    with fh:
+        try:
+            gz = fh.read(2) == GZIP_MAGIC[:2]
+        except OSError as exc:
+            _report(WarcFormatError(path, 0, f"cannot read: {exc}"), on_error)
+            return
         walk = _iter_gzip(path, fh, on_error, cap) if gz else _iter_plain(path, fh, on_error, cap)
         for info in walk:
             try:
@@ -461,7 +468,7 @@ def _read_head(fh) -> tuple[bytes, bool]:
             return b"".join(head), False
         head.append(line)
         size += len(line)
-        if line in (b"\r\n", b"\n"):
+        if not line.strip(b"\r\n"):
             return b"".join(head), True
     return b"".join(head), False
 

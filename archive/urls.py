@@ -83,10 +83,11 @@ def _unescape_all(raw: bytes) -> bytes:
     return raw
 
 
-def _surt_escape(raw: bytes) -> str:
+def _surt_escape(raw: bytes, unsafe: bytes = b"#%") -> str:
+    """Percent-encode controls, space, non-ASCII and `unsafe`: a key is one ASCII token."""
     out = bytearray()
     for b in raw:
-        if b <= 0x20 or b >= 0x7F or b in b"#%":
+        if b <= 0x20 or b >= 0x7F or b in unsafe:
             out += b"%%%02x" % b
         else:
             out.append(b)
@@ -105,7 +106,7 @@ def _surt_host(host: str) -> str:
 def _opaque_key(url: str) -> str:
     """Key for a URI without a host part (dns:, urn:, mailto:): lower-cased, as pywb does."""
     url = url.split("#", 1)[0]
-    low, _, query = _surt_escape(url.encode("utf-8")).lower().partition("?")
+    low, _, query = _surt_escape(url.encode("utf-8"), b"").lower().partition("?")
     if len(low) > 1 and low.endswith("/"):
         low = low[:-1]
     if query:
@@ -126,6 +127,8 @@ def surt(url: str) -> str:
     elif m.group(2) is None:
         return _opaque_key(url)
     parts, scheme, host, port = _split_host(url)
+    if not host and m and m.group(2) == "":  # file:///path
+        return _opaque_key(f"{scheme}:{parts.path}" + (f"?{parts.query}" if parts.query else ""))
     host = _WWW.sub("", _surt_host(host).strip("."))
     key = ",".join(reversed(host.split(".")))
     if port is not None and port != _DEFAULT_PORTS.get(scheme):
