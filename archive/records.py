@@ -272,9 +272,11 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
         if rest < len(data):
             if data.startswith(b"WARC/", rest):
                 raise ValueError(f"gzip member holds more than one record: {RECOMPRESS_HINT}")
+            block = data[body_start:]
+            block = block[:-4] if block.endswith(b"\r\n\r\n") else block
             problems.append(
-                f"{len(data) - rest} bytes after the block in its gzip member "
-                f"(Content-Length {length} too small?)"
+                f"Content-Length {length} but {len(block)} bytes in its gzip member; block "
+                "taken up to the end of the member"
             )
     return WarcRecord(version, fields, block), problems
 
@@ -529,11 +531,13 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
 
 
 def _separator_follows(fh, pos: int) -> bool:
-    """After a block: blank lines then EOF or the next `WARC/` line."""
+    """After a block: EOF, the record separator (CRLF CRLF), or straight the next record."""
     fh.seek(pos)
     nxt = fh.read(64)
+    if not nxt or nxt.startswith((b"\r\n\r\n", b"\n\n")):
+        return True
     rest = nxt.lstrip(b"\r\n")
-    return (not nxt) or (len(rest) < len(nxt) and (not rest or rest.startswith(b"WARC/")))
+    return not rest or (len(rest) < len(nxt) and rest.startswith(b"WARC/"))
 
 
 def read_record_at(path: str | Path, offset: int) -> WarcRecord:
