@@ -118,7 +118,7 @@ def browsertrix_style() -> bytes:
                extra=[*page, ("WARC-Concurrent-To", req_id)]),
         record("resource", f"urn:pageinfo:{url}", info, ctype="application/json",
                rec_id=next(ids), extra=page),
-        record("resource", f"urn:text:{url}", "btrix article".encode(), ctype="text/plain",
+        record("resource", f"urn:text:{url}", b"btrix article", ctype="text/plain",
                rec_id=next(ids), extra=page),
     ]
     return gz_each(recs)
