@@ -39,6 +39,9 @@ RECOMPRESS_HINT = (
     "with one gzip member per record, e.g. `warcio recompress IN.warc.gz OUT.warc.gz`"
 )
 _RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d+\.\d+\r?\n)")
+_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
+
+_NEED_TARGET = frozenset(("response", "resource", "request", "revisit", "conversion"))
 
 ErrorHandler = Callable[[WarcFormatError], None]
 
@@ -320,13 +323,15 @@ def _find_magic(fh, start: int) -> int | None:
 
 
 def _find_record_line(fh, start: int) -> int | None:
-    """Offset of the next `WARC/x.y` line at or after `start` in a plain file."""
+    """Offset of the next `WARC/x.y` version line at or after `start` in a plain file.
+
+    Not only at a line start: garbage without a final newline may run into the next record.
+    A false match inside a payload fails to parse as a header, is reported and skipped.
+    """
 
     def where(data: bytes) -> int:
-        if data.startswith(b"WARC/") and re.match(rb"WARC/\d+\.\d+\r?\n", data):
-            return 0
-        m = _RECORD_START.search(data)
-        return -1 if m is None else m.start(1)
+        m = _VERSION_LINE.search(data)
+        return -1 if m is None else m.start()
 
     return _find(fh, start, where, 16)
 
@@ -356,12 +361,27 @@ def _report(err: WarcFormatError, on_error: ErrorHandler | None) -> None:
 
 def is_gzip(path: Path) -> bool:
     with open(path, "rb") as fh:
-        return fh.read(2) == GZIP_MAGIC[:2]
+        return _looks_gzip(fh)
+
+
+def _looks_gzip(fh) -> bool:
+    """Gzip magic at the start, or (damaged start) before any `WARC/x.y` line."""
+    fh.seek(0)
+    head = fh.read(_DISCARD)
+    if head.startswith(GZIP_MAGIC[:2]) or not head:
+        return head.startswith(GZIP_MAGIC[:2])
+    if head.lstrip(b"\r\n").startswith(b"WARC/"):
+        return False
+    g = head.find(GZIP_MAGIC)
+    w = _VERSION_LINE.search(head)
+    return g >= 0 and (w is None or g < w.start())
 
 
 def check_record(rec: WarcRecord) -> None:
     """Raise ValueError for fields every consumer needs: WARC-Date and the target URI."""
     rec.date  # noqa: B018 - parses (and caches) the date, raising ValueError if bad
+    if not rec.target_uri and rec.rec_type in _NEED_TARGET:
+        raise ValueError(f"{rec.rec_type} record without WARC-Target-URI")
     if rec.target_uri:
         try:
             urlsplit(rec.target_uri)
@@ -392,7 +412,7 @@ def iter_records(
         return
     with fh:
         try:
-            gz = fh.read(2) == GZIP_MAGIC[:2]
+            gz = _looks_gzip(fh)
         except OSError as exc:
             _report(WarcFormatError(path, 0, f"cannot read: {exc}"), on_error)
             return
@@ -427,11 +447,10 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
             _report(WarcFormatError(path, offset, _too_large_reason(exc)), on_error)
             offset += exc.length
             continue
-        except EOFError as exc:  # the member runs to the end of the file
-            _report(WarcFormatError(path, offset, str(exc)), on_error)
-            return
-        except zlib.error as exc:
-            _report(WarcFormatError(path, offset, f"corrupt gzip data: {exc}"), on_error)
+        except (EOFError, zlib.error) as exc:
+            # a damaged member may swallow the next ones up to EOF: look for them inside
+            what = str(exc) if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
+            _report(WarcFormatError(path, offset, what), on_error)
             nxt = _find_magic(fh, offset + 1)
             if nxt is None:
                 return
@@ -553,7 +572,7 @@ def read_info_at(path: str | Path, offset: int, max_record_size: int | None = No
     path = Path(path)
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
     with open(path, "rb") as fh:
-        gz = fh.read(2) == GZIP_MAGIC[:2]
+        gz = _looks_gzip(fh)
         try:
             if gz:
                 data, length = read_member(fh, offset, cap)
