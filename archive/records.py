@@ -21,7 +21,6 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,7 +29,9 @@ from .httputil import get_header
 from .urls import strip_brackets
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
-_CHUNK = 64 * 1024
+_CHUNK = 256 * 1024
+_FIRST_READ = 16 * 1024  # most members are smaller; reads double from here
+_BUFFER = 1024 * 1024
 _DISCARD = 1024 * 1024
 _MAX_HEAD = 1024 * 1024  # a WARC header block larger than this is not a header
 DEFAULT_MAX_RECORD_SIZE = int(os.environ.get("ARCHIVE_MAX_RECORD_SIZE") or 64 * 1024 * 1024)
@@ -91,13 +92,20 @@ class WarcRecord:
     def record_id(self) -> str:
         return self.get("WARC-Record-ID") or ""
 
-    @cached_property
-    def target_uri(self) -> str:
-        return strip_brackets(self.get("WARC-Target-URI") or "")
+    _target: str | None = field(default=None, init=False, repr=False, compare=False)
+    _date: datetime | None = field(default=None, init=False, repr=False, compare=False)
 
-    @cached_property
+    @property
+    def target_uri(self) -> str:
+        if self._target is None:  # cached by hand: functools.cached_property locks (3.11)
+            self._target = strip_brackets(self.get("WARC-Target-URI") or "")
+        return self._target
+
+    @property
     def date(self) -> datetime:
-        return parse_warc_date(self.get("WARC-Date") or "")
+        if self._date is None:
+            self._date = parse_warc_date(self.get("WARC-Date") or "")
+        return self._date
 
     def is_http(self) -> bool:
         ctype = (self.get("Content-Type") or "").lower()
@@ -126,11 +134,22 @@ class RecordInfo:
     problems: list[str] = field(default_factory=list)
 
 
+_ISO_Z = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?Z")
+
+
 def parse_warc_date(value: str) -> datetime:
     """A WARC-Date as an aware UTC datetime; ValueError for anything unparsable/out of range."""
     value = value.strip()
     if not value:
         return datetime.fromtimestamp(0, UTC)
+    m = _ISO_Z.fullmatch(value)
+    if m:  # the usual form, without strptime's cost
+        y, mo, d, h, mi, sec, frac = m.groups()
+        micro = int(frac.ljust(6, "0")) if frac else 0
+        try:
+            return datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec), micro, UTC)
+        except ValueError as exc:
+            raise ValueError(f"bad WARC-Date {value[:60]!r}") from exc
     v = value.rstrip("Z")
     for fmt in ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
         try:
@@ -151,18 +170,22 @@ def _decode(raw: bytes) -> str:
 
 
 def _parse_fields(lines: list[bytes]) -> list[tuple[str, str]]:
+    return _parse_text_fields(_decode(b"\n".join(lines)).split("\n"))
+
+
+def _parse_text_fields(lines: list[str]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for line in lines:
-        if not line:
+        if not line or line[0] == "\r":  # blank (CR LF or CR CR LF line ends)
             continue
-        if line[:1] in (b" ", b"\t") and out:
+        if line[0] in " \t" and out:
             k, v = out[-1]
-            out[-1] = (k, v + " " + _decode(line.strip()))
+            out[-1] = (k, v + " " + line.strip())
             continue
-        if b":" not in line:
+        k, colon, v = line.partition(":")
+        if not colon:
             raise ValueError(f"header line without colon: {line[:60]!r}")
-        k, v = line.split(b":", 1)
-        out.append((_decode(k.strip()), _decode(v.strip())))
+        out.append((k.strip(), v.strip()))
     return out
 
 
@@ -297,8 +320,10 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
     out: list[bytes] = []
     size = fed = 0
     over = False
+    chunk = _FIRST_READ
     while not d.eof:
-        buf = fh.read(_CHUNK)
+        buf = fh.read(chunk)
+        chunk = min(chunk * 2, _CHUNK)
         if not buf:
             raise EOFError("truncated gzip member")
         fed += len(buf)
@@ -382,7 +407,7 @@ def check_record(rec: WarcRecord) -> None:
     rec.date  # noqa: B018 - parses (and caches) the date, raising ValueError if bad
     if not rec.target_uri and rec.rec_type in _NEED_TARGET:
         raise ValueError(f"{rec.rec_type} record without WARC-Target-URI")
-    if rec.target_uri:
+    if "[" in rec.target_uri:  # the only shape urlsplit refuses: a broken IPv6 host
         try:
             urlsplit(rec.target_uri)
         except ValueError as exc:
@@ -406,7 +431,7 @@ def iter_records(
     path = Path(path)
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
     try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed below; an unreadable file is reported
+        fh = open(path, "rb", buffering=_BUFFER)  # noqa: SIM115 - closed below; an unreadable file is reported
     except OSError as exc:
         _report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
         return
@@ -479,10 +504,10 @@ def _too_large_reason(exc: MemberTooLarge) -> str:
     return f"{exc}; skipped (raise --max-record-size to read it)"
 
 
-def _read_head(fh) -> tuple[bytes, bool]:
-    """Header lines up to the blank line, bounded; (raw bytes, terminated?)."""
-    head: list[bytes] = []
-    size = 0
+def _read_head(fh, first: bytes) -> tuple[bytes, bool]:
+    """Header lines from `first` up to the blank line, bounded; (raw bytes, terminated?)."""
+    head = [first]
+    size = len(first)
     while size < _MAX_HEAD:
         line = fh.readline(_MAX_HEAD)
         if not line:
@@ -497,20 +522,25 @@ def _read_head(fh) -> tuple[bytes, bool]:
 def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iterator[RecordInfo]:
     size = fh.seek(0, 2)
     offset = 0
+    fh.seek(0)
     while offset < size:
-        fh.seek(offset)
-        skipped = 0
-        while (b := fh.read(1)) in (b"\r", b"\n"):
-            skipped += 1
-        if not b:
+        if fh.tell() != offset:
+            fh.seek(offset)
+        line = fh.readline(_MAX_HEAD)
+        while line and not line.strip(b"\r\n"):  # blank lines between records
+            offset += len(line)
+            line = fh.readline(_MAX_HEAD)
+        if not line:
             return
-        offset += skipped
-        fh.seek(offset)
-        raw, done = _read_head(fh)
+        raw, done = _read_head(fh, line)
         try:
             if not done:
                 raise ValueError("WARC header not terminated")
-            version, fields, body_start = _parse_head_at(raw, 0)
+            version = _decode(line).strip()
+            if not version.startswith("WARC/"):
+                raise ValueError(f"not a WARC record (starts {line[:20]!r})")
+            fields = _parse_text_fields(_decode(raw[len(line) :]).split("\n"))
+            body_start = len(raw)
         except ValueError as exc:
             nxt = _find_record_line(fh, offset + 1)
             _report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
@@ -520,6 +550,13 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             continue
         start = offset + body_start
         length = _content_length(fields)
+        if length is not None and length <= cap:  # fast path: block and separator in one read
+            buf = fh.read(length + 4)
+            if len(buf) == length + 4 and buf.endswith(b"\r\n\r\n"):
+                yield RecordInfo(WarcRecord(version, fields, buf[:length]), path, offset,
+                                 body_start + length)
+                offset = start + length + 4
+                continue
         problems: list[str] = []
         if length is not None and start + length <= size and _separator_follows(fh, start + length):
             end = start + length
@@ -603,6 +640,9 @@ class _Window:
         if whence == 2:
             return self.fh.seek(0, 2) - self.base
         return self.fh.seek(self.base + pos) - self.base
+
+    def tell(self) -> int:
+        return self.fh.tell() - self.base
 
     def read(self, n: int = -1) -> bytes:
         return self.fh.read(n)
