@@ -32,6 +32,7 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 _CHUNK = 256 * 1024
 _FIRST_READ = 16 * 1024  # most members are smaller; reads double from here
 _BUFFER = 1024 * 1024
+_HEAD_PROBE = 4096
 _DISCARD = 1024 * 1024
 _MAX_HEAD = 1024 * 1024  # a WARC header block larger than this is not a header
 DEFAULT_MAX_RECORD_SIZE = int(os.environ.get("ARCHIVE_MAX_RECORD_SIZE") or 64 * 1024 * 1024)
@@ -532,7 +533,15 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             line = fh.readline(_MAX_HEAD)
         if not line:
             return
-        raw, done = _read_head(fh, line)
+        here = fh.tell()
+        ahead = fh.read(_HEAD_PROBE)  # fast path: the rest of the header in one read
+        m = _HEAD_END.search(ahead) if ahead[:1] not in (b"\r", b"\n") else None
+        if m is not None:
+            raw, done = line + ahead[: m.end()], True
+            fh.seek(here + m.end())
+        else:
+            fh.seek(here)
+            raw, done = _read_head(fh, line)
         try:
             if not done:
                 raise ValueError("WARC header not terminated")
@@ -643,6 +652,7 @@ class _Window:
 
     def tell(self) -> int:
         return self.fh.tell() - self.base
+
 
     def read(self, n: int = -1) -> bytes:
         return self.fh.read(n)
