@@ -81,10 +81,6 @@ class WarcRecord:
     headers: list[tuple[str, str]]
     block: bytes
 
-    def get(self, name: str, default: str | None = None) -> str | None:
-        v = get_header(self.headers, name)
-        return default if v is None else v
-
     @property
     def rec_type(self) -> str:
         return (self.get("WARC-Type") or "").lower()
@@ -95,6 +91,15 @@ class WarcRecord:
 
     _target: str | None = field(default=None, init=False, repr=False, compare=False)
     _date: datetime | None = field(default=None, init=False, repr=False, compare=False)
+    _map: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """First value of a header field, by case-insensitive name."""
+        if self._map is None:  # built once: records are asked for several fields each
+            self._map = {}
+            for k, v in self.headers:
+                self._map.setdefault(k.lower(), v)
+        return self._map.get(name.lower(), default)
 
     @property
     def target_uri(self) -> str:
@@ -105,7 +110,7 @@ class WarcRecord:
     @property
     def date(self) -> datetime:
         if self._date is None:
-            self._date = parse_warc_date(self.get("WARC-Date") or "")
+            self._date = _cached_date(self.get("WARC-Date") or "")
         return self._date
 
     def is_http(self) -> bool:
@@ -161,6 +166,19 @@ def parse_warc_date(value: str) -> datetime:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"bad WARC-Date {value[:60]!r}") from exc
+
+
+_DATES: dict[str, datetime] = {}
+
+
+def _cached_date(value: str) -> datetime:
+    """parse_warc_date, remembered: a request and its response share one WARC-Date."""
+    got = _DATES.get(value)
+    if got is None:
+        if len(_DATES) > 4096:
+            _DATES.clear()
+        got = _DATES[value] = parse_warc_date(value)
+    return got
 
 
 def _decode(raw: bytes) -> str:
@@ -224,9 +242,12 @@ def parse_http(block: bytes) -> HttpMessage:
     return HttpMessage(proto, 0, "", method, target, headers, body)
 
 
-def _content_length(fields: list[tuple[str, str]]) -> int | None:
+def _content_length(fields: list[tuple[str, str]] | WarcRecord) -> int | None:
     """The declared block length, or None when missing, not a number or negative."""
-    cl = (get_header(fields, "Content-Length") or "").strip()
+    raw = fields.get("Content-Length") if isinstance(fields, WarcRecord) else get_header(
+        fields, "Content-Length"
+    )
+    cl = (raw or "").strip()
     return int(cl) if cl.isascii() and cl.isdigit() else None
 
 
@@ -523,17 +544,18 @@ def _read_head(fh, first: bytes) -> tuple[bytes, bool]:
 def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iterator[RecordInfo]:
     size = fh.seek(0, 2)
     offset = 0
-    fh.seek(0)
+    positioned = False
     while offset < size:
-        if fh.tell() != offset:
+        if not positioned:
             fh.seek(offset)
+        positioned = False
         line = fh.readline(_MAX_HEAD)
         while line and not line.strip(b"\r\n"):  # blank lines between records
             offset += len(line)
             line = fh.readline(_MAX_HEAD)
         if not line:
             return
-        here = fh.tell()
+        here = offset + len(line)
         ahead = fh.read(_HEAD_PROBE)  # fast path: the rest of the header in one read
         m = _HEAD_END.search(ahead) if ahead[:1] not in (b"\r", b"\n") else None
         if m is not None:
@@ -558,13 +580,15 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             offset = nxt
             continue
         start = offset + body_start
-        length = _content_length(fields)
+        rec = WarcRecord(version, fields, b"")
+        length = _content_length(rec)
         if length is not None and length <= cap:  # fast path: block and separator in one read
             buf = fh.read(length + 4)
             if len(buf) == length + 4 and buf.endswith(b"\r\n\r\n"):
-                yield RecordInfo(WarcRecord(version, fields, buf[:length]), path, offset,
-                                 body_start + length)
+                rec.block = buf[:length]
+                yield RecordInfo(rec, path, offset, body_start + length)
                 offset = start + length + 4
+                positioned = True
                 continue
         problems: list[str] = []
         if length is not None and start + length <= size and _separator_follows(fh, start + length):
