@@ -1,8 +1,8 @@
 """Low-level, forgiving WARC record reader with exact offsets, capped inflation, named errors.
 
 Own code rather than warcio's ArchiveIterator, for three measured or stated reasons:
-- speed: it reads whole gzip members and parses them in one pass, several times faster than
-  warcio's iterator on our files (numbers in docs/benchmarks.md, "Reading WARCs");
+- speed: it reads whole gzip members and parses them in one pass; warcio's iterator is 1.25x
+  slower on .warc.gz and 2.3x on .warc (docs/benchmarks.md, "WARC read speed");
 - recovery: warcio stops a file at the first bad member or record; this walk reports the
   damage by file and offset and goes on at the next member (gzip) or record line (plain);
 - safety: every inflation is streamed and capped (`max_record_size`), a member holding more
