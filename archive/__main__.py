@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from .errors import WarcFormatError
 from .reader import expand_paths
+from .records import DEFAULT_MAX_RECORD_SIZE
 
 
 class UsageError(Exception):
@@ -31,7 +32,10 @@ def _paths(specs: list[str]) -> list[Path]:
 
 
 def _bar(paths: list[Path], desc: str) -> tqdm:
-    total = sum(p.stat().st_size for p in paths)
+    try:
+        total = sum(p.stat().st_size for p in paths)
+    except OSError as exc:
+        raise UsageError(str(exc)) from exc
     return tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr, leave=False)
 
 
@@ -43,14 +47,33 @@ def _error_printer(counter: list[int]) -> Callable[[WarcFormatError], None]:
     return on_error
 
 
+def _size(text: str) -> int:
+    """A byte count such as 67108864, 64M, 1G (for --max-record-size)."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    t = text.strip().lower().removesuffix("b")
+    mult = units.get(t[-1:], 1)
+    digits = t[:-1] if t[-1:] in units else t
+    if not digits.isascii() or not digits.isdigit() or int(digits) <= 0:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r}")
+    return int(digits) * mult
+
+
 def cmd_index(args) -> int:
     from .cdxj import build_index, write_index
 
     paths = _paths(args.warcs)
     errors = [0]
     with _bar(paths, "index") as bar:
-        lines = build_index(paths, on_error=_error_printer(errors), progress=bar.update)
-    write_index(lines, args.output)
+        lines = build_index(
+            paths,
+            on_error=_error_printer(errors),
+            progress=bar.update,
+            max_record_size=args.max_record_size,
+        )
+    try:
+        write_index(lines, args.output)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc}") from exc
     print(f"{len(lines)} index lines from {len(paths)} file(s) -> {args.output}")
     return 1 if errors[0] else 0
 
@@ -60,7 +83,7 @@ def cmd_verify(args) -> int:
 
     paths = _paths(args.warcs)
     with _bar(paths, "verify") as bar:
-        report = verify(paths, progress=bar.update)
+        report = verify(paths, progress=bar.update, max_record_size=args.max_record_size)
     for p in report.problems:
         if p.severity == "error" or args.warnings:
             print(p, file=sys.stderr)
@@ -222,15 +245,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m archive", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     warcs_help = "WARC files, folders or glob patterns"
+    max_size = {
+        "type": _size,
+        "metavar": "BYTES",
+        "help": "records inflating beyond this are reported and skipped, not loaded "
+        f"(default {DEFAULT_MAX_RECORD_SIZE >> 20}M; env ARCHIVE_MAX_RECORD_SIZE)",
+    }
 
     p = sub.add_parser("index", help="write a sorted CDXJ index (pywb format)")
     p.add_argument("warcs", nargs="+", metavar="WARC", help=warcs_help)
     p.add_argument("-o", "--output", required=True, metavar="INDEX.cdxj")
+    p.add_argument("--max-record-size", **max_size)
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("verify", help="check structure and digests of every record")
     p.add_argument("warcs", nargs="+", metavar="WARC", help=warcs_help)
     p.add_argument("-w", "--warnings", action="store_true", help="also print warnings")
+    p.add_argument("--max-record-size", **max_size)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("wacz", help="package WARCs as a WACZ 1.1.1 file")

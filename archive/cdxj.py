@@ -13,14 +13,28 @@ from .urls import surt
 ErrorHandler = Callable[[WarcFormatError], None]
 
 
+# pywb lists every record but these (and application/warc-fields blocks): see is_capture
+_NOT_CAPTURES = frozenset(("request", "warcinfo", ""))
+
+
 def timestamp14(info: RecordInfo) -> str:
-    return info.record.date.strftime("%Y%m%d%H%M%S")
+    d = info.record.date  # zero-padded even before year 1000, unlike strftime
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}{d.hour:02d}{d.minute:02d}{d.second:02d}"
+
+
+def is_capture(info: RecordInfo) -> bool:
+    """Records pywb's indexer lists: responses, revisits, resources, non-field metadata..."""
+    rec = info.record
+    if rec.rec_type in _NOT_CAPTURES or not rec.target_uri:
+        return False
+    ctype = (rec.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+    return ctype != "application/warc-fields"
 
 
 def cdxj_line(info: RecordInfo, filename: str) -> str | None:
-    """One CDXJ line for a response/revisit record; None for other record types."""
+    """One CDXJ line for a capture (see is_capture); None for other records."""
     rec = info.record
-    if rec.rec_type not in ("response", "revisit") or not rec.target_uri:
+    if not is_capture(info):
         return None
     fields: dict[str, str] = {"url": rec.target_uri}
     try:
@@ -33,8 +47,8 @@ def cdxj_line(info: RecordInfo, filename: str) -> str | None:
         ctype = http.header("Content-Type") or ""
         fields["mime"] = ctype.split(";", 1)[0].strip().lower() or "unk"
     else:
-        fields["mime"] = (rec.get("Content-Type") or "unk").split(";", 1)[0].strip()
-    if http is not None and http.status:
+        fields["mime"] = (rec.get("Content-Type") or "").split(";", 1)[0].strip() or "unk"
+    if http is not None and http.status and rec.rec_type != "resource":
         fields["status"] = str(http.status)
     digest = rec.get("WARC-Payload-Digest")
     if digest:
@@ -49,12 +63,13 @@ def build_index(
     relative_to: Path | None = None,
     on_error: ErrorHandler | None = None,
     progress: Callable[[int], None] | None = None,
+    max_record_size: int | None = None,
 ) -> list[str]:
-    """Sorted CDXJ lines for all records; filenames are basenames unless `relative_to`."""
+    """Sorted CDXJ lines for all captures; filenames are basenames unless `relative_to`."""
     lines: list[str] = []
     for path in paths:
         name = str(path.relative_to(relative_to)) if relative_to else path.name
-        for info in iter_records(path, on_error):
+        for info in iter_records(path, on_error, max_record_size=max_record_size):
             line = cdxj_line(info, name)
             if line:
                 lines.append(line)

@@ -70,6 +70,9 @@ def _ref(info: RecordInfo) -> RecordRef:
 def _to_response(
     rec: WarcRecord, ref: RecordRef, payload_from: WarcRecord | None = None
 ) -> ArchivedResponse | None:
+    """The HTTP response in a response/revisit record (or a resource as a 200); ValueError if bad."""
+    if rec.rec_type == "resource":
+        return _resource_response(rec, ref)
     http = rec.http()
     if http is None or not http.protocol.upper().startswith("HTTP/"):
         return None
@@ -93,10 +96,52 @@ def _to_response(
     )
 
 
-def response_at(path: str | Path, offset: int) -> ArchivedResponse | None:
-    """The response record at a known offset (not a revisit: those need an index)."""
+def _resource_response(rec: WarcRecord, ref: RecordRef) -> ArchivedResponse:
+    """A resource record (wget's logs, warcio/pywb samples, Browsertrix pages) served as a 200."""
+    ctype = rec.get("Content-Type") or "application/octet-stream"
+    headers = [("Content-Type", ctype), ("Content-Length", str(len(rec.block)))]
+    return ArchivedResponse(
+        url=rec.target_uri,
+        status=200,
+        reason="OK",
+        http_version="HTTP/1.1",
+        headers=headers,
+        payload=rec.block,
+        date=rec.date,
+        ref=ref,
+    )
+
+
+def response_at(
+    path: str | Path, offset: int, url: str | None = None
+) -> ArchivedResponse | None:
+    """The response record at a known offset (not a revisit: those need an index).
+
+    With `url`, a record for another URL raises WarcFormatError instead of being returned.
+    """
     info = read_info_at(path, offset)
-    return _to_response(info.record, _ref(info))
+    if url is not None:
+        _check_url(info, url)
+    try:
+        return _to_response(info.record, _ref(info))
+    except ValueError as exc:
+        raise WarcFormatError(path, offset, f"bad HTTP: {exc}") from exc
+
+
+def _check_url(info: RecordInfo, url: str) -> None:
+    """Guard: the record at a stored offset must be the URL asked for, never another page."""
+    got = info.record.target_uri
+    if got != url and normalize_url(got) != normalize_url(url):
+        raise WarcFormatError(info.file, info.offset, f"record is for {got!r}, not {url!r}")
+
+
+def _refers_to_date(rec: WarcRecord) -> datetime | None:
+    """WARC-Refers-To-Date, or None when absent or unparsable (then digest and id decide)."""
+    try:
+        value = rec.get("WARC-Refers-To-Date")
+        return parse_warc_date(value) if value else None
+    except ValueError:
+        return None
 
 
 def _payload_digest(rec: WarcRecord) -> str | None:
@@ -127,9 +172,9 @@ class _Resolver:
         if ref_id and ref_id in self.by_id:
             return self.by_id[ref_id]
         uri = normalize_url(strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri))
-        date = rec.get("WARC-Refers-To-Date")
+        date = _refers_to_date(rec)
         if date:
-            loc = self.by_url_date.get((uri, parse_warc_date(date)))
+            loc = self.by_url_date.get((uri, date))
             if loc:
                 return loc
         dig = _payload_digest(rec)
@@ -137,7 +182,11 @@ class _Resolver:
 
 
 def iter_responses(
-    paths, *, resolve_revisits: bool = True, on_error: ErrorHandler | None = None
+    paths,
+    *,
+    resolve_revisits: bool = True,
+    on_error: ErrorHandler | None = None,
+    max_record_size: int | None = None,
 ) -> Iterator[ArchivedResponse]:
     """Every HTTP response in the given WARCs, for re-extraction.
 
@@ -149,7 +198,7 @@ def iter_responses(
     resolver = _Resolver()
     pending: list[RecordInfo] = []
     for path in expand_paths(paths):
-        for info in iter_records(path, on_error):
+        for info in iter_records(path, on_error, max_record_size=max_record_size):
             rec = info.record
             if rec.rec_type == "response":
                 resolver.add(info)
@@ -161,13 +210,21 @@ def iter_responses(
                 if resp is not None:
                     yield resp
             elif rec.rec_type == "revisit" and resolve_revisits:
-                resp = _resolve(info, resolver)
+                try:
+                    resp = _resolve(info, resolver)
+                except WarcFormatError as exc:
+                    _report(exc, on_error)
+                    continue
                 if resp is None:
                     pending.append(info)
                 else:
                     yield resp
     for info in pending:
-        resp = _resolve(info, resolver)
+        try:
+            resp = _resolve(info, resolver)
+        except WarcFormatError as exc:
+            _report(exc, on_error)
+            continue
         if resp is None:
             _report(
                 WarcFormatError(info.file, info.offset, "revisit target not found"),
@@ -179,11 +236,17 @@ def iter_responses(
 
 
 def _resolve(info: RecordInfo, resolver: _Resolver) -> ArchivedResponse | None:
+    """The revisit with its original's payload; WarcFormatError if either cannot be read."""
     loc = resolver.find(info.record)
     if loc is None:
         return None
     orig = read_record_at(*loc)
-    return _to_response(info.record, _ref(info), payload_from=orig)
+    try:
+        return _to_response(info.record, _ref(info), payload_from=orig)
+    except ValueError as exc:
+        raise WarcFormatError(
+            info.file, info.offset, f"bad HTTP in revisit or original: {exc}"
+        ) from exc
 
 
 def _report(err: WarcFormatError, on_error: ErrorHandler | None, soft: bool = False) -> None:
@@ -202,19 +265,30 @@ def _ts(dt: datetime) -> int:
     return int(dt.timestamp() * 1_000_000)
 
 
-class ArchiveLookup:
-    """URL -> captures index for replay. Holds only (time, file index, offset) per capture."""
+_CAPTURE_TYPES = ("response", "revisit", "resource")
 
-    def __init__(self, paths, on_error: ErrorHandler | None = None):
+
+class ArchiveLookup:
+    """URL -> captures index for replay. Holds only (time, file index, offset) per capture.
+
+    Unreadable records are reported to `on_error` (or logged) and skipped, at load time and
+    when a capture is read; a stored offset that now holds another URL's record is refused.
+    """
+
+    def __init__(
+        self, paths, on_error: ErrorHandler | None = None, *, max_record_size: int | None = None
+    ):
         self.files = expand_paths(paths)
+        self._on_error = on_error
+        self._max = max_record_size
         # url -> [(ts_us, file_idx, offset, is_revisit)], in input order
         self._by_url: dict[str, list[tuple[int, int, int, bool]]] = {}
         self._norm: dict[str, list[str]] = {}
         self._by_id: dict[str, tuple[int, int]] = {}
         for idx, path in enumerate(self.files):
-            for info in iter_records(path, on_error):
+            for info in iter_records(path, on_error, max_record_size=max_record_size):
                 rec = info.record
-                if rec.rec_type not in ("response", "revisit"):
+                if rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri:
                     continue
                 url = rec.target_uri
                 caps = self._by_url.get(url)
@@ -256,34 +330,53 @@ class ArchiveLookup:
         return max(enumerate(caps), key=lambda ic: (ic[1][0], ic[0]))[1]
 
     def get(self, url: str, at: datetime | None = None) -> ArchivedResponse | None:
-        """Latest capture of `url` (at or before `at` if given), revisits resolved."""
-        best = self.latest(url, at)
-        return None if best is None else self._load(best)
+        """Latest capture of `url` (at or before `at` if given), revisits resolved.
 
-    def _load(self, cap: tuple[int, int, int, bool]) -> ArchivedResponse | None:
+        None when there is none or it cannot be read (reported to on_error); never a
+        record of another URL.
+        """
+        best = self.latest(url, at)
+        if best is None:
+            return None
+        try:
+            return self._load(best, url)
+        except WarcFormatError as exc:
+            _report(exc, self._on_error, soft=True)
+            return None
+
+    def _read(self, idx: int, offset: int) -> RecordInfo:
+        return read_info_at(self.files[idx], offset, self._max)
+
+    def _load(self, cap: tuple[int, int, int, bool], url: str) -> ArchivedResponse | None:
         _, idx, offset, revisit = cap
-        path = self.files[idx]
-        info = read_info_at(path, offset)
+        info = self._read(idx, offset)
+        _check_url(info, url)
         rec = info.record
         ref = _ref(info)
-        if not revisit:
-            return _to_response(rec, ref)
-        orig = self._find_original(rec)
-        return None if orig is None else _to_response(rec, ref, payload_from=orig)
+        orig = self._find_original(rec) if revisit else None
+        if revisit and orig is None:
+            return None
+        try:
+            return _to_response(rec, ref, payload_from=orig)
+        except ValueError as exc:
+            raise WarcFormatError(info.file, offset, f"bad HTTP: {exc}") from exc
 
     def _find_original(self, rec: WarcRecord) -> WarcRecord | None:
         ref_id = rec.get("WARC-Refers-To")
+        uri = strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri)
         if ref_id and ref_id in self._by_id:
-            idx, off = self._by_id[ref_id]
-            return read_record_at(self.files[idx], off)
-        uri = rec.get("WARC-Refers-To-Target-URI") or rec.target_uri
-        date = rec.get("WARC-Refers-To-Date")
-        want = _ts(parse_warc_date(date)) if date else None
+            info = self._read(*self._by_id[ref_id])
+            if rec.get("WARC-Refers-To-Target-URI"):
+                _check_url(info, uri)
+            return info.record
+        date = _refers_to_date(rec)
+        want = _ts(date) if date else None
         digest = rec.get("WARC-Payload-Digest")
         cands = [c for c in self.captures(uri) if not c[3]]
         cands.sort(key=lambda c: (c[0] != want, -c[0]))
         for _, idx, off, _ in cands:
-            cand = read_record_at(self.files[idx], off)
-            if digest is None or cand.get("WARC-Payload-Digest") == digest:
-                return cand
+            info = self._read(idx, off)
+            _check_url(info, uri)
+            if digest is None or info.record.get("WARC-Payload-Digest") == digest:
+                return info.record
         return None

@@ -93,8 +93,17 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
         add("error", str(exc))
 
 
-def verify(paths: Iterable[Path], progress: Callable[[int], None] | None = None) -> VerifyReport:
-    """Check every record: digests, required fields, request/response links, revisit targets."""
+def verify(
+    paths: Iterable[Path],
+    progress: Callable[[int], None] | None = None,
+    *,
+    max_record_size: int | None = None,
+) -> VerifyReport:
+    """Check every record: digests, required fields, request/response links, revisit targets.
+
+    Unreadable data (bad gzip, bad headers, over-cap or multi-record members, bad dates or
+    target URIs) is an error with file and offset; the rest of the file is still checked.
+    """
     report = VerifyReport()
 
     def on_error(err: WarcFormatError) -> None:
@@ -106,7 +115,7 @@ def verify(paths: Iterable[Path], progress: Callable[[int], None] | None = None)
     responses: set[tuple[str, int]] = set()  # (uri, ts) of responses, for revisit lookups
     for path in paths:
         report.files += 1
-        for info in iter_records(path, on_error):
+        for info in iter_records(path, on_error, max_record_size=max_record_size):
             report.records += 1
             rec = info.record
 

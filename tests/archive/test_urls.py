@@ -15,6 +15,15 @@ URLS = [
     "http://example.com/ru/привет.html",
     "http://EXAMPLE.com/a%2fb?x=%7e",
     "http://example.com/dir/",
+    # foreign archives: hosts with unsafe bytes, non-http schemes, IDN, escaped hosts
+    "http://a b.example.com/x",
+    "dns:WWW.Example.com",
+    "urn:pageinfo:https://Example.com/A?b=1&a=2",
+    "metadata://gnu.org/software/wget/warc/MANIFEST.txt",
+    "file:///example%20with%20spaces.png",
+    "http://пример.бел/путь",
+    "http://ex%41mple.com/",
+    "http://[::1/x",
 ]
 
 

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.support.crawl import ROOT, SCRAPY
-from tests.support.shared import SHARED
+from tests.support.data import INTEROP
 
-INTEROP = SHARED / "interop"
 MANIFEST = INTEROP / "manifest.json"
 
 pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not MANIFEST.exists(), reason="shared/interop is not present")]
+              pytest.mark.skipif(not MANIFEST.exists(), reason="interop WARCs are not present")]
 
 
 @pytest.mark.parametrize("warc", ["wget-site.warc.gz", "warcio-capture.warc.gz"])

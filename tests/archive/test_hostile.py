@@ -1,0 +1,292 @@
+"""Damaged and hostile WARCs: reported with file+offset, skipped, never a hang, never a wrong page."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive.cdxj import build_index
+from archive.errors import WarcFormatError
+from archive.reader import ArchiveLookup, iter_records, iter_responses, read_info_at
+from archive.verify import verify
+from tests.support.warcs import (
+    bomb_member,
+    gz,
+    gz_each,
+    http_response,
+    record,
+    response,
+    sha1_b32,
+)
+
+TIMEOUT = 120  # generous: the machine is shared; a hang is what this catches
+
+
+def _page(n: int) -> bytes:
+    return f"<html><title>page {n}</title><p>body of page {n}</p></html>".encode()
+
+
+def _three(middle: bytes) -> list[bytes]:
+    return [response("http://ex.com/1", _page(1)), middle, response("http://ex.com/3", _page(3))]
+
+
+def _write(tmp_path: Path, name: str, records: list[bytes], compress: bool = True) -> Path:
+    path = tmp_path / name
+    path.write_bytes(gz_each(records) if compress else b"".join(records))
+    return path
+
+
+def _cli(*args: str, limit_mb: int | None = None) -> subprocess.CompletedProcess:
+    def limit():
+        if limit_mb:
+            size = limit_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    res = subprocess.run(
+        [sys.executable, "-m", "archive", *args],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        preexec_fn=limit,
+    )
+    assert "Traceback" not in res.stderr, res.stderr
+    return res
+
+
+def _all_consumers_find_1_and_3(path: Path) -> list[WarcFormatError]:
+    """verify, index, replay lookup and iter_responses all go past the bad record."""
+    errors: list[WarcFormatError] = []
+    lines = build_index([path], on_error=errors.append)
+    urls = [json.loads(ln.split(" ", 2)[2])["url"] for ln in lines]
+    assert "http://ex.com/1" in urls and "http://ex.com/3" in urls
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    for n in (1, 3):
+        got = lookup.get(f"http://ex.com/{n}")
+        assert got is not None and got.payload == _page(n)
+    seen = {r.url for r in iter_responses(path, on_error=errors.append)}
+    assert {"http://ex.com/1", "http://ex.com/3"} <= seen
+    report = verify([path])
+    assert not report.ok
+    assert all(p.file == str(path) for p in report.errors)
+    return errors
+
+
+# --- (2) a file gzipped as one stream -------------------------------------------------
+
+
+def _single_stream(tmp_path: Path) -> Path:
+    path = tmp_path / "one-stream.warc.gz"
+    path.write_bytes(gzip.compress(b"".join(response(f"http://ex.com/{n}", _page(n))
+                                            for n in range(1, 4))))
+    return path
+
+
+def test_single_stream_gzip_never_serves_one_page_for_another(tmp_path):
+    path = _single_stream(tmp_path)
+    errors = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    for n in (1, 2, 3):
+        got = lookup.get(f"http://ex.com/{n}")
+        assert got is None or got.payload == _page(n)
+    assert not build_index([path], on_error=errors.append)
+    assert errors and all("warcio recompress" in e.reason for e in errors)
+
+
+def test_single_stream_gzip_is_refused_by_verify_and_index_with_a_recompress_hint(tmp_path):
+    path = _single_stream(tmp_path)
+    for args in (["verify", str(path)], ["index", str(path), "-o", str(tmp_path / "i.cdxj")]):
+        res = _cli(*args)
+        assert res.returncode == 1
+        assert f"{path}: offset 0" in res.stderr and "warcio recompress" in res.stderr
+
+
+def test_member_with_two_records_is_refused_and_neighbours_are_kept(tmp_path):
+    two = response("http://ex.com/2a", _page(2)) + response("http://ex.com/2b", _page(22))
+    path = tmp_path / "mixed.warc.gz"
+    recs = _three(b"")
+    path.write_bytes(gz(recs[0]) + gz(two) + gz(recs[2]))
+    errors = _all_consumers_find_1_and_3(path)
+    assert any("more than one record" in e.reason for e in errors)
+    assert ArchiveLookup(path, on_error=lambda e: None).get("http://ex.com/2b") is None
+
+
+def test_lookup_refuses_a_stored_offset_that_now_holds_another_url(tmp_path):
+    path = _write(tmp_path, "a.warc.gz", [response("http://ex.com/1", _page(1)),
+                                          response("http://ex.com/2", _page(2))])
+    errors = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    # the file is replaced behind the lookup's back: same offsets, other URLs
+    path.write_bytes(gz_each([response("http://ex.com/2", _page(2)),
+                              response("http://ex.com/1", _page(1))]))
+    assert lookup.get("http://ex.com/1") is None
+    assert any("not 'http://ex.com/1'" in e.reason for e in errors)
+
+
+# --- (11) negative and absurd Content-Length ----------------------------------------
+
+
+@pytest.mark.parametrize("compress", [True, False], ids=["gz", "plain"])
+@pytest.mark.parametrize("length", ["-1", "-999999", "99999999999999999999", "abc", ""])
+def test_negative_content_length_ends(tmp_path, compress, length):
+    mid = response("http://ex.com/2", _page(2), length=length)
+    path = _write(tmp_path, "cl.warc.gz" if compress else "cl.warc", _three(mid), compress)
+    res = _cli("verify", str(path))
+    assert res.returncode == 1 and "Content-Length" in res.stderr
+    res = _cli("index", str(path), "-o", str(tmp_path / "i.cdxj"))
+    assert res.returncode == 1
+    lines = (tmp_path / "i.cdxj").read_text().splitlines()
+    assert len(lines) == 3  # the record with the bad length is still listed
+    _all_consumers_find_1_and_3(path)
+
+
+def test_negative_content_length_in_read_info_at_raises_named_error(tmp_path):
+    path = _write(tmp_path, "n.warc", [b"WARC/1.1\r\nContent-Length: -5\r\n\r\n"], False)
+    with pytest.raises(WarcFormatError):
+        read_info_at(path, 10)
+    info = read_info_at(path, 0)  # bounded by the end of the file, not by -5
+    assert info.problems
+
+
+# --- (12) capped inflation ---------------------------------------------------------------
+
+
+def test_record_inflation_is_capped_and_the_record_reported_by_offset(tmp_path):
+    recs = _three(b"")
+    bomb = bomb_member(600 * 1024 * 1024, 600 * 1024 * 1024)  # ~0.6 MB inflating to 600 MB
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(gz(recs[0]) + bomb + gz(recs[2]))
+    assert path.stat().st_size < 1024 * 1024
+    offset = len(gz(recs[0]))
+    for args in (["verify", str(path)], ["index", str(path), "-o", str(tmp_path / "i.cdxj")]):
+        res = _cli(*args, "--max-record-size", "16M", limit_mb=700)
+        assert res.returncode == 1, res.stderr
+        assert f"{path}: offset {offset}: record inflates beyond" in res.stderr
+    assert len((tmp_path / "i.cdxj").read_text().splitlines()) == 2
+
+
+def test_over_cap_record_is_skipped_by_every_reader(tmp_path):
+    recs = _three(b"")
+    path = tmp_path / "big.warc.gz"
+    path.write_bytes(gz(recs[0]) + bomb_member(8 << 20, 8 << 20) + gz(recs[2]))
+    errors = []
+    infos = list(iter_records(path, errors.append, max_record_size=1 << 20))
+    assert [i.record.target_uri for i in infos] == ["http://ex.com/1", "http://ex.com/3"]
+    assert len(errors) == 1 and errors[0].offset == len(gz(recs[0]))
+    lookup = ArchiveLookup(path, on_error=errors.append, max_record_size=1 << 20)
+    assert lookup.get("http://bomb.example/") is None
+
+
+def test_plain_over_cap_record_is_not_read(tmp_path):
+    big = record("resource", "http://ex.com/big", b"x" * (2 << 20), ctype="text/plain")
+    path = _write(tmp_path, "big.warc", _three(big), compress=False)
+    errors = []
+    urls = [i.record.target_uri for i in iter_records(path, errors.append, max_record_size=1 << 20)]
+    assert urls == ["http://ex.com/1", "http://ex.com/3"]
+    assert "max record size" in errors[0].reason
+
+
+# --- (13) one bad record never aborts a command ------------------------------------------
+
+BAD_RECORDS = {
+    "unparsable-date": response("http://ex.com/2", _page(2), date="yesterday"),
+    "out-of-range-date": response("http://ex.com/2", _page(2), date="0001-01-01T00:00:00+01:00"),
+    "month-13-date": response("http://ex.com/2", _page(2), date="2026-13-45T99:00:00Z"),
+    "invalid-ipv6-target": response("http://[::1/2", _page(2)),
+    "bad-status-line": record("response", "http://ex.com/2",
+                              b"HTTP/1.1 2OO OK\r\nContent-Type: text/html\r\n\r\nx"),
+}
+
+
+@pytest.mark.parametrize("compress", [True, False], ids=["gz", "plain"])
+@pytest.mark.parametrize("kind", sorted(BAD_RECORDS))
+def test_bad_record_is_reported_and_the_rest_processed(tmp_path, kind, compress):
+    path = _write(tmp_path, "bad.warc.gz" if compress else "bad.warc",
+                  _three(BAD_RECORDS[kind]), compress)
+    _all_consumers_find_1_and_3(path)
+    res = _cli("verify", str(path))
+    assert res.returncode == 1 and f"{path}: offset " in res.stderr
+    _cli("index", str(path), "-o", str(tmp_path / "i.cdxj"))
+    index = (tmp_path / "i.cdxj").read_text()
+    assert '"url": "http://ex.com/1"' in index and '"url": "http://ex.com/3"' in index
+
+
+def _revisit(refers_date: str) -> bytes:
+    return record(
+        "revisit", "http://ex.com/2", b"HTTP/1.1 200 OK\r\n\r\n",
+        extra=[("WARC-Refers-To-Target-URI", "http://ex.com/2"),
+               ("WARC-Refers-To-Date", refers_date),
+               ("WARC-Payload-Digest", sha1_b32(b"x"))],
+        date="2026-02-01T00:00:00Z",
+    )
+
+
+def test_revisit_with_bad_refers_to_date_is_resolved_by_digest(tmp_path):
+    orig = record("response", "http://ex.com/2", http_response(b"x"))
+    path = _write(tmp_path, "r.warc.gz", [*_three(orig), _revisit("not a date")])
+    errors = []
+    got = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/2")
+    assert got is not None and got.payload == b"x" and got.date.month == 2
+    assert [r.payload for r in iter_responses(path, on_error=errors.append)
+            if r.url == "http://ex.com/2"] == [b"x", b"x"]
+    assert not errors
+    res = _cli("verify", "-w", str(path))
+    assert res.returncode == 0, res.stderr
+
+
+def test_revisit_whose_original_has_a_bad_status_line_is_skipped(tmp_path):
+    orig = record("response", "http://ex.com/2", b"HTTP/1.1 abc\r\n\r\nx")
+    path = _write(tmp_path, "r.warc.gz", [*_three(orig), _revisit("2026-01-02T03:04:05Z")])
+    errors = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert lookup.get("http://ex.com/2") is None and errors
+    assert lookup.get("http://ex.com/3").payload == _page(3)
+    urls = [r.url for r in iter_responses(path, on_error=errors.append)]
+    assert urls == ["http://ex.com/1", "http://ex.com/3"]
+
+
+# --- (17) CDXJ lines stay parseable; plain files resync ---------------------------------
+
+
+@pytest.mark.parametrize("url", ["http://a b.example.com/x", "http://ex\tample.com/ y",
+                                 "http://exa\u00a0mple.com/\"q\"", "http://[::1/p q"])
+def test_unsafe_chars_in_host_keep_one_token_urlkey_and_valid_json(tmp_path, url):
+    path = _write(tmp_path, "h.warc.gz", [response(url, _page(1))])
+    for line in build_index([path], on_error=lambda e: None):
+        key, ts, js = line.split(" ", 2)
+        assert key.isascii() and " " not in key and len(ts) == 14 and ts.isdigit()
+        assert json.loads(js)["url"] == url
+
+
+def test_plain_warc_resyncs_after_garbage_and_a_broken_header(tmp_path):
+    garbage = b"this is not a WARC record\r\nat all\r\n\r\n" + bytes(range(256))
+    broken = b"WARC/1.1\r\nWARC-Type response\r\nno colon\r\n\r\nbody"
+    recs = _three(garbage + b"\r\n" + broken + b"\r\n\r\n")
+    path = _write(tmp_path, "g.warc", recs, compress=False)
+    errors = _all_consumers_find_1_and_3(path)
+    offsets = [info.offset for info in iter_records(path, lambda e: None)]
+    assert offsets == [0, len(recs[0]) + len(recs[1])]
+    assert errors
+
+
+def test_garbage_between_gzip_members_is_skipped_with_offsets_exact(tmp_path):
+    recs = _three(b"")
+    path = tmp_path / "g.warc.gz"
+    path.write_bytes(gz(recs[0]) + b"\x00garbage\x1f\x8b" + gz(recs[2]))
+    errors = []
+    infos = list(iter_records(path, errors.append))
+    assert [i.offset for i in infos] == [0, len(gz(recs[0])) + 10]
+    assert errors[0].offset == len(gz(recs[0]))
+
+
+def test_unreadable_file_is_reported_not_raised(tmp_path):
+    errors = []
+    assert list(iter_records(tmp_path / "missing.warc.gz", errors.append)) == []
+    assert "cannot open" in errors[0].reason
+    res = _cli("verify", str(tmp_path))
+    assert res.returncode == 2 and "no WARC files" in res.stderr
