@@ -17,8 +17,13 @@ from jsonschema import Draft202012Validator
 
 
 @cache
+def _schema_text() -> str:
+    return files("crawler.schema").joinpath("article.schema.json").read_text("utf-8")
+
+
 def load_schema() -> dict[str, Any]:
-    return json.loads(files("crawler.schema").joinpath("article.schema.json").read_text("utf-8"))
+    """A fresh copy each call: fastjsonschema rewrites the `$ref`s of the dict it compiles."""
+    return json.loads(_schema_text())
 
 
 @cache
