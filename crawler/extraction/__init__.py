@@ -11,12 +11,14 @@ import re
 from functools import cache
 from importlib.metadata import version
 
+from crawler.challenge import challenge_kind
 from crawler.extraction.body import extract_body
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.normalize import clean_line, join_paragraphs
+from crawler.extraction.pagekind import page_kind
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import Outlet
@@ -40,6 +42,36 @@ class ExtractionError(Exception):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+    @property
+    def stat(self) -> str:
+        """The stats key this outcome is counted under."""
+        return f"extraction/failed/{self.reason}"
+
+
+class NotAnArticle(ExtractionError):
+    """A readable page that is no article (gallery, video, live blog, tag, author, search,
+    listing): skipped and counted by kind, not a failure."""
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(f"not_article/{kind}", detail)
+        self.kind = kind
+
+    @property
+    def stat(self) -> str:
+        return f"pages/skipped/{self.kind}"
+
+
+class BlockedPage(ExtractionError):
+    """An anti-bot or challenge page served in place of the article (see crawler.challenge)."""
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(f"blocked/{kind}", detail)
+        self.kind = kind
+
+    @property
+    def stat(self) -> str:
+        return f"pages/blocked/{self.kind}"
 
 
 def looks_binary(body: bytes) -> bool:
@@ -86,6 +118,8 @@ def extract_article(page: ArticlePage) -> Article:
     if looks_truncated(page.body):
         raise ExtractionError("truncated_html", f"{page.url}: the document never closes")
     text, _codec = decode_html(page.body, page.headers.get("Content-Type"))
+    if blocked := challenge_kind(text):
+        raise BlockedPage(blocked, page.url)
     try:
         tree = parse_html(text)
     except (ValueError, RecursionError) as exc:
@@ -96,6 +130,8 @@ def extract_article(page: ArticlePage) -> Article:
     paragraphs, body_authors, method = extract_body(tree, page.url,
                                                     outlet.rules if outlet else None,
                                                     meta.title, meta.subtitle)
+    if kind := page_kind(tree, page.url, paragraphs):
+        raise NotAnArticle(kind, page.url)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:
         raise ExtractionError("no_body", f"{page.url}: {len(body)} characters of text")
@@ -136,4 +172,4 @@ def extract_text(html: str, url: str) -> str:
     return join_paragraphs(paragraphs)
 
 
-__all__ = ["ExtractionError", "clean_line", "extract_article", "extract_text"]
+__all__ = ["BlockedPage", "ExtractionError", "NotAnArticle", "clean_line", "extract_article", "extract_text"]
