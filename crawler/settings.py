@@ -124,3 +124,12 @@ REDIS_URL = None
 REDIS_IDLE_CLOSE_SECONDS = 30.0  # close once the shared frontier stayed drained this long
 REDIS_HEARTBEAT_SECONDS = 1.0  # lease upkeep, liveness and dead-worker recovery period
 REDIS_WORKER_TTL = 30.0  # a worker silent this long is presumed dead; its requests requeued
+
+# --- Sites crawled by address (`scrapy crawl site -a url=…`, crawler/sitediscovery.py) ---------
+EXTRA_OUTLETS = None  # a TOML file of [[site]] rows, or a list of rows, crawled by `site`
+SITE_MAX_SITEMAPS = 50  # sitemaps fetched per run, indexes included
+SITE_SITEMAP_DEPTH = 3  # index → index → … → urlset levels followed
+SITE_MAX_URLS = 5000  # candidate article URLs kept per site and run
+SITE_MAX_ARCHIVE_PAGES = 10  # pages of one day of a date archive
+SITE_ZONE_SAMPLES = 3  # article pages read early to learn the zone when nobody gives it
+SITE_RECENT_DAYS = 2  # without a window: plain-sitemap entries changed this recently

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib.metadata import version
+from typing import Any
 
 from crawler.challenge import challenge_kind
 from crawler.extraction.body import extract_body
@@ -43,6 +44,9 @@ class ExtractionError(Exception):
         self.reason = reason
         self.detail = detail
 
+    def __reduce__(self) -> tuple[Any, ...]:  # rebuilt as itself in the crawl process
+        return (type(self), (self.reason, self.detail))
+
     @property
     def stat(self) -> str:
         """The stats key this outcome is counted under."""
@@ -57,6 +61,9 @@ class NotAnArticle(ExtractionError):
         super().__init__(f"not_article/{kind}", detail)
         self.kind = kind
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.kind, self.detail))
+
     @property
     def stat(self) -> str:
         return f"pages/skipped/{self.kind}"
@@ -68,6 +75,9 @@ class BlockedPage(ExtractionError):
     def __init__(self, kind: str, detail: str = "") -> None:
         super().__init__(f"blocked/{kind}", detail)
         self.kind = kind
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.kind, self.detail))
 
     @property
     def stat(self) -> str:
@@ -130,7 +140,7 @@ def extract_article(page: ArticlePage) -> Article:
     paragraphs, body_authors, method = extract_body(tree, page.url,
                                                     outlet.rules if outlet else None,
                                                     meta.title, meta.subtitle)
-    if kind := page_kind(tree, page.url, paragraphs):
+    if kind := page_kind(tree, page.url, paragraphs, dated=bool(meta.published)):
         raise NotAnArticle(kind, page.url)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:

@@ -147,11 +147,14 @@ def url_hint(url: str) -> str | None:
     return next((kind for kind, pattern in URL_HINTS if pattern.search(target)), None)
 
 
-def page_kind(tree: etree._Element, url: str, paragraphs: list[str]) -> str | None:
+def page_kind(tree: etree._Element, url: str, paragraphs: list[str],
+              dated: bool = True) -> str | None:
     """What the page is when it is not an article (``gallery``, ``video``, ``liveblog``,
-    ``author``, ``tag``, ``search``, ``listing``); None for an article.
+    ``author``, ``tag``, ``search``, ``listing``, ``page``); None for an article.
 
-    ``paragraphs`` is the body the extractor found, judged for prose.
+    ``paragraphs`` is the body the extractor found, judged for prose; ``dated`` says whether
+    the page gave a publication date (an undated, undeclared page of a few lines is a static
+    page: "about us", contacts).
     """
     hint = url_hint(url)
     listing_kind = hint if hint in ("tag", "author", "search") else "listing"
@@ -174,6 +177,10 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str]) -> str | No
     limit = LISTING_MAX_PROSE if listing_kind != "listing" else PROSE_CHARS + 100
     if prose_chars < limit:
         links = [t for t in headline_links(tree, url) if t not in paragraphs]
-        if len(links) >= LISTING_MIN_LINKS and sum(map(len, links)) > 3 * prose_chars:
+        if (len(links) >= LISTING_MIN_LINKS or not prose and len(links) >= 3) and sum(
+                map(len, links)) > 3 * prose_chars:
             return listing_kind
+    if not dated and prose_chars < PROSE_CHARS and _og_type(tree) != "article" and not (
+            declared_types(tree) & ARTICLE_TYPES):
+        return "page"
     return None

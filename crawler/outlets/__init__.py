@@ -24,9 +24,18 @@ def get_outlet(key: str) -> Outlet:
     try:
         return all_outlets()[key]
     except KeyError:
+        from crawler.siteoutlets import site_outlet  # sites crawled by address (this run)
+
+        if (site := site_outlet(key)) is not None:
+            return site
         raise KeyError(f"unknown outlet {key!r}; known: {sorted(all_outlets())}") from None
 
 
 def outlet_for_url(url: str) -> Outlet | None:
     host = (urlsplit(url).hostname or "").lower()
-    return next((o for o in all_outlets().values() if o.owns_host(host)), None)
+    known = next((o for o in all_outlets().values() if o.owns_host(host)), None)
+    if known is None:
+        from crawler.siteoutlets import site_outlet_for_host
+
+        return site_outlet_for_host(host)
+    return known

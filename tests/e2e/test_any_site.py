@@ -1,0 +1,98 @@
+"""`scrapy crawl site -a url=…`: news sites no rule knows, crawled by their address alone.
+
+Three fixture shapes the named outlets do not have (tests/sites/anysite.py): a news sitemap
+and no feed, a feed and no sitemap, article URLs with no date and no id. Each must yield
+every article of the window, nothing else, with the gold text and its time in the site's zone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.reader import iter_responses
+from tests.sites import anysite
+from tests.support.crawl import run_crawl
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+WINDOW = {"since": anysite.SINCE.isoformat(), "until": anysite.UNTIL.isoformat()}
+SHAPES = {"news_sitemap": anysite.news_sitemap_site, "feed_only": anysite.feed_only_site,
+          "undated_urls": anysite.undated_urls_site}
+
+
+@pytest.fixture(scope="module", params=sorted(SHAPES))
+def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    shape = SHAPES[request.param]()
+    data_dir = tmp_path_factory.mktemp(request.param)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", data_dir, server, args={"url": shape.url, **WINDOW})
+        yield shape, result, server
+
+
+def test_every_window_article_and_nothing_else(crawled) -> None:
+    shape, result, _ = crawled
+    assert result.returncode == 0, result.log[-4000:]
+    urls = sorted(item["url"] for item in result.items)
+    assert urls == sorted(g.url for g in shape.golds)
+
+
+def test_items_match_gold_in_the_sites_zone(crawled) -> None:
+    shape, result, _ = crawled
+    by_url = {item["url"]: item for item in result.items}
+    for gold in shape.golds:
+        item = by_url[gold.url]
+        assert item["text"] == gold.text, gold.url
+        assert item["title"] == gold.title
+        assert item["published"] == gold.published.isoformat(timespec="seconds"), gold.url
+        assert item["authors"] == gold.authors
+        assert item["language"] == "ru"
+        assert item["source"] == shape.site.host
+        assert item["extractor"]["method"] == "generic"
+
+
+def test_zone_is_learnt_from_the_dates_the_site_prints(crawled) -> None:
+    shape, result, _ = crawled
+    hours = int(shape.zone.utcoffset(None).total_seconds() // 3600)
+    assert result.stats[f"discovery/{shape.site.host}/timezone"] == f"Etc/GMT{-hours:+d}"
+
+
+def test_non_articles_and_other_days_never_become_items(crawled) -> None:
+    shape, result, _ = crawled
+    emitted = {item["url"] for item in result.items}
+    assert not emitted & set(shape.outside)
+    assert not emitted & set(shape.not_articles)
+
+
+def test_every_fetched_page_is_archived(crawled) -> None:
+    shape, result, server = crawled
+    archived = {r.url for path in sorted(Path(result.data_dir, "warc").glob("*.warc.gz"))
+                for r in iter_responses(path)}
+    fetched = {u for u in server.requests if not u.endswith("/robots.txt")}
+    assert fetched <= archived | {u.replace("http://", "https://") for u in fetched}
+    assert {g.url for g in shape.golds} <= archived
+
+
+def test_news_sitemap_site_skips_gallery_and_video_pages(tmp_path: Path) -> None:
+    shape = anysite.news_sitemap_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats.get("pages/skipped/gallery") == 1
+    assert result.stats.get("pages/skipped/video") == 1
+    assert result.stats.get("pages/skipped/listing") == 1  # the /society/ rubric
+    paths = server.requested_paths(shape.site.host)
+    assert "/feed" in paths and "/sitemaps/news.xml" in paths  # probed; then the sitemap
+    assert not any(p.startswith("/search") for p in paths)
+
+
+def test_undated_site_skips_old_sitemaps(tmp_path: Path) -> None:
+    shape = anysite.undated_urls_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    paths = server.requested_paths(shape.site.host)
+    assert "/sitemap-old.xml" not in paths and "/society/ochen-staraya-novost/" not in paths
+    assert "/authors/anna-petrova/" not in paths  # an author page by its URL: never fetched
