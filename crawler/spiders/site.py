@@ -12,6 +12,8 @@ that zone.
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -51,6 +53,20 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
     return rows
 
 
+MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
+
+
+def extra_outlets(value: Any) -> Any:
+    """``EXTRA_OUTLETS``: a TOML path, a list of rows, or that list as JSON (``-s`` on the
+    command line)."""
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise UsageError(f"EXTRA_OUTLETS is not a JSON list of rows: {exc}") from None
+    return value
+
+
 class SiteSpider(OutletSpider):
     name = "site"
 
@@ -74,9 +90,7 @@ class SiteSpider(OutletSpider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
         spider: SiteSpider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[assignment]
         settings = crawler.settings
-        extra = settings.get("EXTRA_OUTLETS")
-        spider.rows += site_rows(None, None, settings.getlist("EXTRA_OUTLETS")
-                                 if isinstance(extra, list | tuple) else extra)
+        spider.rows += site_rows(None, None, extra_outlets(settings.get("EXTRA_OUTLETS")))
         spider.limits = {name: settings.getint(f"SITE_{name.upper()}")
                          for name in ("max_sitemaps", "sitemap_depth", "max_urls",
                                       "max_archive_pages", "zone_samples", "recent_days")}
@@ -201,8 +215,7 @@ class SiteSpider(OutletSpider):
                 yield from self.candidate(state, disc.Candidate(
                     url, None, day, "archive" if day and state.archive else "home"))
         if state.archive and self.backfill:
-            for day in list(self.window_days(state.outlet))[:self.limits["max_archive_pages"]
-                                                            * 31]:
+            for day in itertools.islice(self.window_days(state.outlet), MAX_ARCHIVE_DAYS):
                 yield self.discover(state, self.url_for(
                     state.outlet, disc.archive_day_path(state.archive, day)), "archive",
                     day=day.isoformat(), page=1)

@@ -1,7 +1,7 @@
 """`scrapy crawl site -a url=…`: news sites no rule knows, crawled by their address alone.
 
-Three fixture shapes the named outlets do not have (tests/sites/anysite.py): a news sitemap
-and no feed, a feed and no sitemap, article URLs with no date and no id. Each must yield
+Four fixture shapes the named outlets do not have (tests/sites/anysite.py): a news sitemap
+and no feed, a feed and no sitemap, article URLs with no date and no id, day archives only. Each must yield
 every article of the window, nothing else, with the gold text and its time in the site's zone.
 """
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 WINDOW = {"since": anysite.SINCE.isoformat(), "until": anysite.UNTIL.isoformat()}
 SHAPES = {"news_sitemap": anysite.news_sitemap_site, "feed_only": anysite.feed_only_site,
-          "undated_urls": anysite.undated_urls_site}
+          "undated_urls": anysite.undated_urls_site, "archive_only": anysite.archive_only_site}
 
 
 @pytest.fixture(scope="module", params=sorted(SHAPES))
@@ -96,3 +96,47 @@ def test_undated_site_skips_old_sitemaps(tmp_path: Path) -> None:
     paths = server.requested_paths(shape.site.host)
     assert "/sitemap-old.xml" not in paths and "/society/ochen-staraya-novost/" not in paths
     assert "/authors/anna-petrova/" not in paths  # an author page by its URL: never fetched
+
+
+NO_NETWORK = {"http_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+
+
+def test_replay_of_a_site_crawl_gives_the_same_items(tmp_path: Path) -> None:
+    shape = anysite.news_sitemap_site()
+    with FixtureServer([shape.site]) as server:
+        live = run_crawl("site", tmp_path / "live", server, args={"url": shape.url, **WINDOW})
+    assert live.returncode == 0 and len(live.items) == len(shape.golds), live.log[-3000:]
+    replay = run_crawl("site", tmp_path / "replay", None, env=NO_NETWORK,
+                       args={"url": shape.url, **WINDOW},
+                       settings={"WARC_REPLAY": str(live.data_dir / "warc")})
+    assert replay.returncode == 0, replay.log[-3000:]
+    assert "downloader/exception_count" not in replay.stats
+    assert {i["id"]: i for i in replay.items} == {i["id"]: i for i in live.items}
+
+
+def test_outlets_file_and_setting_add_sites_as_rows(tmp_path: Path) -> None:
+    news, feed = anysite.news_sitemap_site(), anysite.feed_only_site()
+    rows = tmp_path / "my_outlets.toml"
+    rows.write_text(f'[[site]]\nurl = "{news.url}"\nname = "Вести (файл)"\n'
+                    'timezone = "Europe/Moscow"\n', "utf-8")
+    extra = [{"url": feed.url, "name": "Урал"}]
+    with FixtureServer([news.site, feed.site]) as server:
+        result = run_crawl("site", tmp_path / "data", server,
+                           args={"outlets": str(rows), **WINDOW},
+                           settings={"EXTRA_OUTLETS": extra})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(i["url"] for i in result.items) == sorted(
+        g.url for g in news.golds + feed.golds)
+    names = {i["source"]: i["source_name"] for i in result.items}
+    assert names == {news.site.host: "Вести (файл)", feed.site.host: "Урал"}
+    moscow = [i for i in result.items if i["source"] == news.site.host]
+    assert all(i["published"].endswith("+03:00") for i in moscow)  # the row's zone, no vote
+    assert result.stats["discovery/vesti-news.test/timezone"] == "Europe/Moscow"
+
+
+def test_a_bad_row_is_a_usage_error_before_anything_is_fetched(tmp_path: Path) -> None:
+    rows = tmp_path / "bad.toml"
+    rows.write_text('[[site]]\nurl = "https://example.org/"\nbody_selector = "div"\n', "utf-8")
+    result = run_crawl("site", tmp_path / "data", None, args={"outlets": str(rows)})
+    assert result.returncode == 2
+    assert "unknown fields ['body_selector']" in result.log

@@ -262,3 +262,35 @@ def undated_urls_site() -> AnySite:
     site.add("/", chrome(host, section_html(host, [(g.url, g.title) for g in golds[:2]])))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside],
                    [f"http://{host}/society/", f"http://{host}/authors/anna-petrova/"])
+
+
+def archive_only_site() -> AnySite:
+    """No feed, no sitemap: only day archives (``/news/YYYY/MM/DD/``, paged) and a home page
+    linking the newest articles; JSON-LD ``ReportageNewsArticle``; zone +03:00."""
+    host = "rayon-vesti.test"
+    zone = timezone(timedelta(hours=3))
+    site = VirtualSite(host)
+    slugs = [f"/news/{w:%Y/%m/%d}/reportazh-s-mesta-sobytiya-{i}/"
+             for i, w in enumerate(local_times(zone))]
+    inside, outside = _articles(host, zone, 800, slugs, "jsonld", site, ["Пётр Козлов"])
+    golds = inside + outside
+    for gold in golds:  # the reportage type, as a single object rather than a @graph
+        path = gold.url.removeprefix(f"http://{host}")
+        site.pages[path] = Page(site.pages[path].body.replace(b'"NewsArticle"',
+                                                              b'"ReportageNewsArticle"'))
+    by_day: dict[date, list[GoldArticle]] = {}
+    for gold in golds:
+        by_day.setdefault(gold.published.date(), []).append(gold)
+    for day, day_golds in by_day.items():
+        base = f"/news/{day:%Y/%m/%d}/"
+        for page, gold in enumerate(day_golds, 1):  # one article a page: paging is exercised
+            more = (f'<a class="next" href="{base}page/{page + 1}/">Дальше</a>'
+                    if page < len(day_golds) else "")
+            other = golds[0]  # a sidebar link to another day, which the day must not take
+            body = (section_html(host, [(gold.url, gold.title)])
+                    + f'<div class="pager">{more}</div><div class="widget"><a href="'
+                    f'{other.url}">{escape(other.title)}</a></div>')
+            site.add(base if page == 1 else f"{base}page/{page}/", chrome(host, body))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    site.add("/", chrome(host, section_html(host, [(g.url, g.title) for g in golds[-2:]])))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside], [])
