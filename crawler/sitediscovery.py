@@ -209,11 +209,12 @@ class SiteState:
         return bool(self.row.get("timezone"))
 
     def add(self, candidate: Candidate, canonical: str, limit: int) -> bool:
-        """Keep a candidate (the better-dated sighting of a URL wins); False when full."""
+        """Keep a candidate (of two sightings of a URL, an announced one over a home-page link,
+        then the better dated); False when the site's bound is reached."""
         old = self.candidates.get(canonical)
         if old is None and len(self.candidates) >= limit:
             return False
-        if old is None or (old.published is None and candidate.published is not None):
+        if old is None or _rank(candidate) > _rank(old):
             self.candidates[canonical] = candidate
         return True
 
@@ -239,6 +240,11 @@ class SiteState:
         announced = [c for c in found if c.channel != "home"]
         chosen = announced or found
         return sorted(chosen, key=_newest_first)
+
+
+def _rank(candidate: Candidate) -> tuple[bool, bool, bool]:
+    return (candidate.channel != "home", candidate.published is not None,
+            candidate.day is not None)
 
 
 def _newest_first(candidate: Candidate) -> tuple[int, str]:

@@ -148,8 +148,8 @@ def zone_for_offset(offset: timedelta) -> str:
 
 
 def vote_zone(offsets: Counter[timedelta]) -> str:
-    """The zone of the offset most dates carry (ties go to the larger offset count order),
-    UTC when no date carried one."""
+    """The zone of the offset most dates carry (a tie goes to a non-UTC offset: UTC is what
+    software writes by default), UTC when no date carried one."""
     if not offsets:
         return "UTC"
     offset, _ = max(offsets.items(), key=lambda kv: (kv[1], kv[0] != timedelta(0)))

@@ -172,13 +172,12 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str],
         return hint
     if not prose and _has_video(tree):
         return "video"
-    # A short article with large "related news" blocks has the same link count as a tag page;
-    # only a page with almost no prose is taken for a listing without a URL saying so.
-    limit = LISTING_MAX_PROSE if listing_kind != "listing" else PROSE_CHARS + 100
-    if prose_chars < limit:
+    # A short article with large "related news" blocks has the same links as a tag page:
+    # without a URL saying so, only a page with no prose at all is taken for a listing.
+    if not prose or listing_kind != "listing" and prose_chars < LISTING_MAX_PROSE:
         links = [t for t in headline_links(tree, url) if t not in paragraphs]
-        if (len(links) >= LISTING_MIN_LINKS or not prose and len(links) >= 3) and sum(
-                map(len, links)) > 3 * prose_chars:
+        enough = LISTING_MIN_LINKS if prose else 3
+        if len(links) >= enough and sum(map(len, links)) > 3 * prose_chars:
             return listing_kind
     if not dated and prose_chars < PROSE_CHARS and _og_type(tree) != "article" and not (
             declared_types(tree) & ARTICLE_TYPES):
