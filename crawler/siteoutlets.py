@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -107,9 +110,15 @@ def outlet_from_site_row(row: dict[str, Any]) -> Outlet:
 
 
 def load_rows(source: str | Path | list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    """Rows from a TOML file (``[[site]]`` tables) or a list (a setting); checked."""
+    """Rows from a TOML file (``[[site]]`` tables), a list (a setting) or that list as JSON
+    (``-s EXTRA_OUTLETS='[{"url": …}]'``); checked."""
     if not source:
         return []
+    if isinstance(source, str) and source.lstrip().startswith("["):
+        try:
+            source = json.loads(source)
+        except ValueError as exc:
+            raise SiteRowError(f"EXTRA_OUTLETS is not a JSON list of rows: {exc}") from None
     if isinstance(source, list | tuple):
         rows, where = list(source), "EXTRA_OUTLETS"
     else:
@@ -169,6 +178,23 @@ def publish(outlets: dict[str, dict[str, Any]], path: Path) -> None:
     tmp.write_text(json.dumps(outlets, ensure_ascii=False), "utf-8")
     tmp.replace(path)  # atomic: a worker never reads half a file
     os.environ[SITE_OUTLETS_ENV] = str(path)
+
+
+@contextmanager
+def sites_published(rows: list[dict[str, Any]]) -> Iterator[None]:
+    """Resolve these rows' sites (keyed as a crawl keys them) while the block runs, in this
+    process and the processes it starts (re-extraction of an archive of such sites)."""
+    if not rows:
+        yield
+        return
+    fd, name = tempfile.mkstemp(prefix="site-outlets-", suffix=".json")
+    os.close(fd)
+    path = Path(name)
+    publish({row.get("key") or site_key(row["url"]): row for row in rows}, path)
+    try:
+        yield
+    finally:
+        withdraw(path)
 
 
 def withdraw(path: Path | None) -> None:

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from crawler.reextract import reextract
 from crawler.schema import schema_errors
+from crawler.siteoutlets import SiteRowError, load_rows, sites_published
 
 
 def first_schema_error(item: dict[str, Any]) -> str | None:
@@ -59,7 +60,11 @@ class Command(ScrapyCommand):
         def on_invalid(item: dict[str, Any], message: str) -> None:
             print(f"invalid item {item.get('url')}: {message}", file=sys.stderr)
 
-        with Path(target).open(mode, encoding="utf-8") as out, bar:
+        try:  # sites crawled by address: their rows, as `scrapy crawl site` takes them
+            rows = load_rows(self.settings.get("EXTRA_OUTLETS"))
+        except SiteRowError as exc:
+            raise UsageError(str(exc)) from None
+        with Path(target).open(mode, encoding="utf-8") as out, bar, sites_published(rows):
             report = reextract(args, max(1, opts.jobs), emit, progress=bar.update,
                                on_total=lambda n: setattr(bar, "total", n),
                                validate=first_schema_error, on_invalid=on_invalid)

@@ -13,7 +13,6 @@ that zone.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -56,17 +55,6 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
 MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
 
 
-def extra_outlets(value: Any) -> Any:
-    """``EXTRA_OUTLETS``: a TOML path, a list of rows, or that list as JSON (``-s`` on the
-    command line)."""
-    if isinstance(value, str) and value.lstrip().startswith("["):
-        try:
-            return json.loads(value)
-        except ValueError as exc:
-            raise UsageError(f"EXTRA_OUTLETS is not a JSON list of rows: {exc}") from None
-    return value
-
-
 class SiteSpider(OutletSpider):
     name = "site"
 
@@ -90,7 +78,7 @@ class SiteSpider(OutletSpider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
         spider: SiteSpider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[assignment]
         settings = crawler.settings
-        spider.rows += site_rows(None, None, extra_outlets(settings.get("EXTRA_OUTLETS")))
+        spider.rows += site_rows(None, None, settings.get("EXTRA_OUTLETS"))
         spider.limits = {name: settings.getint(f"SITE_{name.upper()}")
                          for name in ("max_sitemaps", "sitemap_depth", "max_urls",
                                       "max_archive_pages", "zone_samples", "recent_days")}

@@ -140,3 +140,29 @@ def test_a_bad_row_is_a_usage_error_before_anything_is_fetched(tmp_path: Path) -
     result = run_crawl("site", tmp_path / "data", None, args={"outlets": str(rows)})
     assert result.returncode == 2
     assert "unknown fields ['body_selector']" in result.log
+
+
+def test_reextract_of_a_site_crawl_with_its_row(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+
+    from tests.support.crawl import ROOT, SCRAPY
+
+    shape = anysite.news_sitemap_site()
+    with FixtureServer([shape.site]) as server:
+        live = run_crawl("site", tmp_path / "live", server, args={"url": shape.url, **WINDOW})
+    assert live.returncode == 0, live.log[-3000:]
+    zone = live.stats[f"discovery/{shape.site.host}/timezone"]  # what the crawl settled on
+    row = json.dumps([{"url": shape.url, "timezone": zone, "name": "Вести"}])
+    out = tmp_path / "again.jsonl"
+    proc = subprocess.run([*SCRAPY, "reextract", str(live.data_dir / "warc"), "-O", str(out),
+                           "--jobs", "2", "-s", f"EXTRA_OUTLETS={row}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **NO_NETWORK})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    again = {i["id"]: i for i in map(json.loads, out.read_text("utf-8").splitlines())}
+    for item in live.items:  # no window here: the other days' articles come too
+        assert again[item["id"]] == item
+    assert not {i["url"] for i in again.values()} & set(shape.not_articles)
+    assert "not_article/gallery: 1" in proc.stderr
