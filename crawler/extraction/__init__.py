@@ -53,12 +53,13 @@ class ExtractionError(Exception):
         return f"extraction/failed/{self.reason}"
 
 
-class NotAnArticle(ExtractionError):
-    """A readable page that is no article (gallery, video, live blog, tag, author, search,
-    listing): skipped and counted by kind, not a failure."""
+class _PageOfAKind(ExtractionError):
+    """A page that is something other than an article; ``kind`` says what."""
+
+    reason_prefix = stat_prefix = ""
 
     def __init__(self, kind: str, detail: str = "") -> None:
-        super().__init__(f"not_article/{kind}", detail)
+        super().__init__(f"{self.reason_prefix}/{kind}", detail)
         self.kind = kind
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -66,22 +67,20 @@ class NotAnArticle(ExtractionError):
 
     @property
     def stat(self) -> str:
-        return f"pages/skipped/{self.kind}"
+        return f"{self.stat_prefix}/{self.kind}"
 
 
-class BlockedPage(ExtractionError):
+class NotAnArticle(_PageOfAKind):
+    """A readable page that is no article (gallery, video, live blog, tag, author, search,
+    listing, static page): skipped and counted by kind, not a failure."""
+
+    reason_prefix, stat_prefix = "not_article", "pages/skipped"
+
+
+class BlockedPage(_PageOfAKind):
     """An anti-bot or challenge page served in place of the article (see crawler.challenge)."""
 
-    def __init__(self, kind: str, detail: str = "") -> None:
-        super().__init__(f"blocked/{kind}", detail)
-        self.kind = kind
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.kind, self.detail))
-
-    @property
-    def stat(self) -> str:
-        return f"pages/blocked/{self.kind}"
+    reason_prefix, stat_prefix = "blocked", "pages/blocked"
 
 
 def looks_binary(body: bytes) -> bool:

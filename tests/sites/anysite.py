@@ -177,12 +177,19 @@ def _articles(host: str, zone: timezone, seed: int, paths: list[str] | str, styl
     return inside, outside
 
 
+def _site(host: str, hours: int, seed: int, paths: list[str] | str, style: str,
+          authors: list[str]) -> tuple[VirtualSite, timezone, list[GoldArticle], list[GoldArticle]]:
+    """A site with its seven articles: (site, zone, in-window golds, the others)."""
+    zone = timezone(timedelta(hours=hours))
+    site = VirtualSite(host)
+    inside, outside = _articles(host, zone, seed, paths, style, site, authors)
+    return site, zone, inside, outside
+
+
 def news_sitemap_site() -> AnySite:
     host = "vesti-news.test"
-    zone = timezone(timedelta(hours=3))
-    site = VirtualSite(host)
-    inside, outside = _articles(host, zone, 500, "/articles/material-{n}-{i}.html", "jsonld",
-                                site, ["Мария Иванова"])
+    site, zone, inside, outside = _site(host, 3, 500, "/articles/material-{n}-{i}.html",
+                                        "jsonld", ["Мария Иванова"])
     golds = inside + outside
     when = datetime(2026, 1, 5, 12, 0, tzinfo=zone)
     odd = {"/photo/prazdnik-na-ploshchadi.html": gallery_html(host, when),
@@ -210,10 +217,8 @@ def news_sitemap_site() -> AnySite:
 
 def feed_only_site() -> AnySite:
     host = "ural-daily.test"
-    zone = timezone(timedelta(hours=5))
-    site = VirtualSite(host)
-    inside, outside = _articles(host, zone, 600, "/{when:%Y/%m/%d}/novost-dnya-nomer-{i}/", "og",
-                                site, ["Олег Смирнов"])
+    site, zone, inside, outside = _site(host, 5, 600, "/{when:%Y/%m/%d}/novost-dnya-nomer-{i}/",
+                                        "og", ["Олег Смирнов"])
     golds = inside + outside
     when = datetime(2026, 1, 5, 14, 0, tzinfo=zone)
     odd = {f"/{when:%Y/%m/%d}/online-pavodok/": liveblog_html(host, when),
@@ -239,13 +244,11 @@ def feed_only_site() -> AnySite:
 
 def undated_urls_site() -> AnySite:
     host = "gazeta-gorod.test"
-    zone = timezone(timedelta(hours=1))
-    site = VirtualSite(host)
     slugs = ["kak-vybrat-shkolu", "novyj-most-cherez-reku", "v-parke-vysadili-derevya",
              "itogi-goda-v-selskom-hozyajstve", "remont-dorog-zavershen", "vystavka-v-biblioteke",
              "pogoda-na-vyhodnye"]
-    inside, outside = _articles(host, zone, 700, [f"/society/{s}/" for s in slugs], "time",
-                                site, [])
+    site, zone, inside, outside = _site(host, 1, 700, [f"/society/{s}/" for s in slugs],
+                                        "time", [])
     golds = inside + outside
     when = datetime(2026, 1, 5, 10, 0, tzinfo=zone)
     site.add("/society/", section_html(host, [(g.url, g.title) for g in golds]))
@@ -268,11 +271,9 @@ def archive_only_site() -> AnySite:
     """No feed, no sitemap: only day archives (``/news/YYYY/MM/DD/``, paged) and a home page
     linking the newest articles; JSON-LD ``ReportageNewsArticle``; zone +03:00."""
     host = "rayon-vesti.test"
-    zone = timezone(timedelta(hours=3))
-    site = VirtualSite(host)
     slugs = [f"/news/{w:%Y/%m/%d}/reportazh-s-mesta-sobytiya-{i}/"
-             for i, w in enumerate(local_times(zone))]
-    inside, outside = _articles(host, zone, 800, slugs, "jsonld", site, ["Пётр Козлов"])
+             for i, w in enumerate(local_times(timezone(timedelta(hours=3))))]
+    site, zone, inside, outside = _site(host, 3, 800, slugs, "jsonld", ["Пётр Козлов"])
     golds = inside + outside
     for gold in golds:  # the reportage type, as a single object rather than a @graph
         path = gold.url.removeprefix(f"http://{host}")
