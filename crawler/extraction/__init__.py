@@ -23,6 +23,7 @@ from crawler.extraction.pagekind import page_kind
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import Outlet
+from crawler.siteoutlets import GENERIC_RULES_VERSION
 from crawler.urls import article_id, canonical_url
 
 EXTRACTOR_NAME = "news-archive"
@@ -45,7 +46,7 @@ class ExtractionError(Exception):
         self.detail = detail
 
     def __reduce__(self) -> tuple[Any, ...]:  # rebuilt as itself in the crawl process
-        return (type(self), (self.reason, self.detail))
+        return (type(self), (self.reason, self.detail), self.__dict__)
 
     @property
     def stat(self) -> str:
@@ -63,7 +64,7 @@ class _PageOfAKind(ExtractionError):
         self.kind = kind
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.kind, self.detail))
+        return (type(self), (self.kind, self.detail), self.__dict__)
 
     @property
     def stat(self) -> str:
@@ -109,6 +110,11 @@ def trafilatura_version() -> str:
     return version("trafilatura")
 
 
+def generic_rules(outlet: Outlet) -> bool:
+    """Whether the outlet is read by the generic rules of a site crawled by its address."""
+    return outlet.rules.version.startswith(GENERIC_RULES_VERSION)
+
+
 def extractor_info(method: str, outlet: Outlet | None) -> dict[str, str]:
     info = {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION, "method": method,
             "trafilatura": trafilatura_version()}
@@ -139,7 +145,8 @@ def extract_article(page: ArticlePage) -> Article:
     paragraphs, body_authors, method = extract_body(tree, page.url,
                                                     outlet.rules if outlet else None,
                                                     meta.title, meta.subtitle)
-    if kind := page_kind(tree, page.url, paragraphs, dated=bool(meta.published)):
+    if kind := page_kind(tree, page.url, paragraphs, dated=bool(meta.published),
+                         vetted_url=outlet is not None and not generic_rules(outlet)):
         raise NotAnArticle(kind, page.url)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:

@@ -147,14 +147,16 @@ def url_hint(url: str) -> str | None:
     return next((kind for kind, pattern in URL_HINTS if pattern.search(target)), None)
 
 
-def page_kind(tree: etree._Element, url: str, paragraphs: list[str],
-              dated: bool = True) -> str | None:
+def page_kind(tree: etree._Element, url: str, paragraphs: list[str], dated: bool = True,
+              vetted_url: bool = False) -> str | None:
     """What the page is when it is not an article (``gallery``, ``video``, ``liveblog``,
     ``author``, ``tag``, ``search``, ``listing``, ``page``); None for an article.
 
     ``paragraphs`` is the body the extractor found, judged for prose; ``dated`` says whether
     the page gave a publication date (an undated, undeclared page of a few lines is a static
-    page: "about us", contacts).
+    page: "about us", contacts). ``vetted_url``: the outlet's own article URL pattern matched,
+    so a page shaped like a listing or a stub is more likely a layout change the outlet's
+    rules no longer read, which must count as a failure, not be skipped.
     """
     hint = url_hint(url)
     listing_kind = hint if hint in ("tag", "author", "search") else "listing"
@@ -174,12 +176,14 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str],
         return "video"
     # A short article with large "related news" blocks has the same links as a tag page:
     # without a URL saying so, only a page with no prose at all is taken for a listing.
+    if vetted_url:
+        return None
     if not prose or listing_kind != "listing" and prose_chars < LISTING_MAX_PROSE:
         links = [t for t in headline_links(tree, url) if t not in paragraphs]
         enough = LISTING_MIN_LINKS if prose else 3
         if len(links) >= enough and sum(map(len, links)) > 3 * prose_chars:
             return listing_kind
-    if not dated and prose_chars < PROSE_CHARS and _og_type(tree) != "article" and not (
-            declared_types(tree) & ARTICLE_TYPES):
+    if paragraphs and not dated and prose_chars < PROSE_CHARS and _og_type(tree) != "article" \
+            and not declared_types(tree) & ARTICLE_TYPES:
         return "page"
     return None

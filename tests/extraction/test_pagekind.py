@@ -120,3 +120,16 @@ def test_outcomes_survive_the_trip_from_a_worker() -> None:
                 ExtractionError("no_body", URL)):
         back = pickle.loads(pickle.dumps(exc))
         assert (type(back), str(back), back.stat) == (type(exc), str(exc), exc.stat)
+
+
+def test_a_named_outlet_page_its_rules_no_longer_read_fails_rather_than_skips() -> None:
+    """Layout drift must stay visible: a BELTA article URL whose body is gone and whose page
+    is all headline links is an extraction failure, not a listing."""
+    links = "".join(f"<div><a href='/society/view/story-{i}-1-2026/'>Заголовок новости номер "
+                    f"{i} о событиях дня</a></div>" for i in range(12))
+    html = page("<h1>Новость</h1><div class='redesigned'></div>" + links)
+    url = "https://www.belta.by/society/view/novost-427700-2026/"
+    with pytest.raises(ExtractionError) as caught:
+        extract_article(_page(html, url))
+    assert not isinstance(caught.value, NotAnArticle)
+    assert kind(html, "https://example.org/society/", []) == "listing"  # a site without rules
