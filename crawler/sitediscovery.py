@@ -194,7 +194,7 @@ class SiteState:
     page_offsets: Counter[timedelta] = field(default_factory=Counter)
     channel_offsets: Counter[timedelta] = field(default_factory=Counter)
     requested: set[str] = field(default_factory=set)
-    sitemaps: int = 0
+    sitemaps_requested: int = 0
     name: str | None = None
     archive: str | None = None  # date-archive path prefix
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone

@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, UsageError
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind
@@ -52,6 +52,8 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
     return rows
 
 
+PUBLICATION_DATED = frozenset({"feed", "news_sitemap"})  # channels whose dates are publication
+HTML_STEPS = frozenset({"home", "archive"})
 MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
 
 
@@ -130,6 +132,7 @@ class SiteSpider(OutletSpider):
         if url in state.requested:
             return None
         state.requested.add(url)
+        state.sitemaps_requested += step == "sitemap"
         self.pending += 1
         return scrapy.Request(url, callback=self.answered, errback=self.unanswered,
                               dont_filter=True, priority=10, meta={"handle_httpstatus_all": True},
@@ -159,7 +162,9 @@ class SiteSpider(OutletSpider):
         try:
             if step == "sample":
                 state.samples.append(response)
-                state.page_offsets.update(disc.printed_offsets(parse_html(response.text)))
+                state.page_offsets.update(self.page_offsets(response))
+            elif step in HTML_STEPS and not isinstance(response, TextResponse):
+                self.crawler.stats.inc_value(f"discovery/{step}/not_html")
             elif response.status == 200 and not self.blocked(response):
                 yield from getattr(self, f"on_{step}")(response, state, **kwargs)
             else:
@@ -179,6 +184,15 @@ class SiteSpider(OutletSpider):
         self.pending -= 1
         if self.pending == 0:
             yield from self.release()
+
+    @staticmethod
+    def page_offsets(response: Response) -> list[timedelta]:
+        if not isinstance(response, TextResponse):
+            return []
+        try:
+            return disc.printed_offsets(parse_html(response.text))
+        except ValueError:  # an empty or unparsable page votes for nothing
+            return []
 
     def blocked(self, response: Response) -> bool:
         kind = challenge_kind(response.body) if hasattr(response, "text") else None
@@ -223,7 +237,6 @@ class SiteSpider(OutletSpider):
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
 
     def on_sitemap(self, response: Response, state: disc.SiteState, depth: int) -> Iterator[Any]:
-        state.sitemaps += 1
         recent = datetime.now(UTC) - timedelta(days=self.limits["recent_days"])
         for record in disc.sitemap_records(response.body):
             url = urljoin(response.url, record.loc)
@@ -231,7 +244,7 @@ class SiteSpider(OutletSpider):
                 state.channel_offsets.update(disc.offsets_of([record.published]))
             if record.kind == "sitemap":
                 if (depth < self.limits["sitemap_depth"]
-                        and state.sitemaps + self.pending <= self.limits["max_sitemaps"]
+                        and state.sitemaps_requested < self.limits["max_sitemaps"]
                         and self.sitemap_may_hold(record.published, recent, state.outlet)):
                     yield self.discover(state, url, "sitemap", depth=depth + 1)
                 continue
@@ -302,14 +315,25 @@ class SiteSpider(OutletSpider):
                              len(state.candidates))
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
             for found in state.chosen():
-                if found.url in state.sampled or not self.in_window(found.moment(), outlet):
+                if found.url in state.sampled or not self.may_be_in_window(found, outlet):
                     continue
-                hint = found.published if found.published and found.published.tzinfo else None
+                hint = found.published if found.channel in PUBLICATION_DATED else None
                 yield from self.article_request(outlet, found.url, hint)
             for response in state.samples:
                 yield from self.parse_article(response, state.key)
             state.samples.clear()
             state.sampled.clear()
+
+    def may_be_in_window(self, found: disc.Candidate, outlet: Outlet) -> bool:
+        """A publication date must fall in the window; a sitemap's ``lastmod`` (a change, at
+        or after publication) only must not fall before it."""
+        if found.channel in PUBLICATION_DATED or found.published is None or not self.backfill:
+            return self.in_window(found.moment(), outlet)
+        if found.day is not None:  # the day in its URL is the day it was published
+            return self.in_window(found.day, outlet)
+        assert self.since is not None
+        moment = found.published
+        return (moment.astimezone(outlet.tz) if moment.tzinfo else moment).date() >= self.since
 
     def idle(self) -> None:
         """Safety net: release even if a discovery answer never came back (it always should)."""

@@ -257,7 +257,10 @@ def undated_urls_site() -> AnySite:
                                  content_type="text/plain"))
     site.add("/sitemap.xml", sitemap_index(host, [("/sitemap-posts.xml", when),
                                                   ("/sitemap-old.xml", when - timedelta(days=400))]))
-    site.add("/sitemap-posts.xml", urlset([(g.url, g.published) for g in golds]
+    # lastmod is a change, not publication: an in-window article edited days later
+    edited = [(g.url, g.published + timedelta(days=5) if g is inside[0] else g.published)
+              for g in golds]
+    site.add("/sitemap-posts.xml", urlset(edited
                                           + [(f"http://{host}/society/", when),
                                              (f"http://{host}/authors/anna-petrova/", when)]))
     site.add("/sitemap-old.xml", urlset([(f"http://{host}/society/ochen-staraya-novost/",
