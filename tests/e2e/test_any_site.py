@@ -166,3 +166,29 @@ def test_reextract_of_a_site_crawl_with_its_row(tmp_path: Path) -> None:
         assert again[item["id"]] == item
     assert not {i["url"] for i in again.values()} & set(shape.not_articles)
     assert "not_article/gallery: 1" in proc.stderr
+
+
+def test_sitemap_discovery_is_bounded_and_loop_free(tmp_path: Path) -> None:
+    """An index that lists itself and forty children: at most SITE_MAX_SITEMAPS are fetched,
+    each once, and the crawl ends."""
+    from datetime import datetime, timedelta, timezone
+
+    from tests.support.server import Page, VirtualSite
+
+    host = "many-maps.test"
+    site = VirtualSite(host)
+    when = datetime(2026, 1, 5, 12, tzinfo=timezone(timedelta(hours=2)))
+    children = [(f"/maps/{n}.xml", when) for n in range(40)] + [("/index.xml", when)]
+    site.add("/robots.txt", Page(f"Sitemap: http://{host}/index.xml\n".encode(),
+                                 content_type="text/plain"))
+    site.add("/index.xml", anysite.sitemap_index(host, children))
+    for n in range(40):
+        site.add(f"/maps/{n}.xml", anysite.sitemap_index(host, [("/index.xml", when),
+                                                                (f"/maps/{n + 1}.xml", when)]))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": f"http://{host}/", **WINDOW},
+                           settings={"SITE_MAX_SITEMAPS": 5})
+    assert result.returncode == 0, result.log[-3000:]
+    maps = [p for p in server.requested_paths(host) if p.endswith(".xml") and "/maps/" in p
+            or p == "/index.xml"]
+    assert len(maps) == len(set(maps)) == 5
