@@ -14,6 +14,7 @@ from crawler.extraction import ExtractionError
 from crawler.extraction.dates import day_in_window, parse_iso
 from crawler.fingerprint import extract_for_crawl
 from crawler.items import Article, ArticlePage
+from crawler.pageoutcomes import count_no_article
 from crawler.schema import schema_errors
 from crawler.workerpool import WorkerError, WorkerPool
 
@@ -24,7 +25,9 @@ class ExtractionPipeline:
     """Turn ArticlePage into Article in worker processes so downloads never wait on parsing.
 
     A page that yields no article is dropped with its URL and reason and counted under
-    ``extraction/failed/<reason>``.
+    ``extraction/failed/<reason>``; a page that is no article (gallery, tag page…) under
+    ``pages/skipped/<kind>``, an anti-bot page under ``pages/blocked/<kind>`` (see
+    crawler.pageoutcomes).
     """
 
     def __init__(self, crawler: Any) -> None:
@@ -63,8 +66,8 @@ class ExtractionPipeline:
         try:
             article = await self._extract(item)
         except ExtractionError as exc:
-            self.stats.inc_value(f"extraction/failed/{exc.reason}")
-            raise DropItem(f"no article from {item.url}: {exc}") from None
+            level = count_no_article(self.stats, exc, item.url)
+            raise DropItem(f"no article from {item.url}: {exc}", log_level=level) from None
         except Exception as exc:  # a bug must cost one page, not the crawl
             self.stats.inc_value("extraction/failed/error")
             logger.exception("Extraction crashed on %s", item.url)

@@ -36,10 +36,19 @@ def _sum_prefix(stats: dict[str, Any], prefix: str, skip: tuple[str, ...] = ()) 
 
 
 def blocked_pages(stats: dict[str, Any]) -> int:
-    """Final 403/429/5xx answers (after retries) that reached no callback."""
+    """Final 403/429/5xx answers (after retries) that reached no callback, and anti-bot pages
+    served with 200 in place of an article (``pages/blocked/<kind>``)."""
     prefix = "httperror/response_ignored_status_count/"
     return sum(int(v) for k, v in stats.items() if k.startswith(prefix)
-               and (k[len(prefix):] in BLOCKED_STATUSES or k[len(prefix):].startswith("5")))
+               and (k[len(prefix):] in BLOCKED_STATUSES or k[len(prefix):].startswith("5"))
+               ) + _sum_prefix(stats, "pages/blocked/")
+
+
+def skipped_pages(stats: dict[str, Any]) -> dict[str, int]:
+    """Pages fetched as articles that were not (``pages/skipped/<kind>``), by kind."""
+    prefix = "pages/skipped/"
+    return {k[len(prefix):]: int(v) for k, v in sorted(stats.items())
+            if k.startswith(prefix) and isinstance(v, int | float)}
 
 
 def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
@@ -78,6 +87,8 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_new_versions": int(stats.get("incremental/new_version", 0)),
         "near_duplicates": int(stats.get("incremental/near_duplicates", 0)),
         "blocked_pages": errors["blocked_pages"],
+        "blocked_urls": list(stats.get("pages/blocked_urls") or []),
+        "skipped_pages": skipped_pages(stats),
         "errors": sum(errors.values()),
         "errors_by_kind": errors,
         # Share of article pages that gave a title, a date and >= 300 characters of body.

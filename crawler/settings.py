@@ -154,3 +154,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.redirect.CountedRedirectMiddleware": 600,
     "crawler.middlewares.redirect.CountedMetaRefreshMiddleware": 580,
 }
+
+# --- Sites crawled by address (`scrapy crawl site -a url=…`, crawler/sitediscovery.py) ---------
+EXTRA_OUTLETS = None  # a TOML file of [[site]] rows, or a list of rows, crawled by `site`
+SITE_MAX_SITEMAPS = 50  # sitemaps fetched per run, indexes included
+SITE_SITEMAP_DEPTH = 3  # index → index → … → urlset levels followed
+SITE_MAX_URLS = 5000  # candidate article URLs kept per site and run
+SITE_MAX_ARCHIVE_PAGES = 10  # pages of one day of a date archive
+SITE_ZONE_SAMPLES = 3  # article pages read early to learn the zone when nobody gives it
+SITE_RECENT_DAYS = 2  # without a window: plain-sitemap entries changed this recently

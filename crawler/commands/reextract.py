@@ -17,6 +17,7 @@ from archive.errors import WarcFormatError
 from archive.reader import expand_paths
 from crawler.reextract import reextract
 from crawler.schema import schema_errors
+from crawler.siteoutlets import SiteRowError, load_rows, sites_published
 
 
 def first_schema_error(item: dict[str, Any]) -> str | None:
@@ -68,8 +69,12 @@ class Command(ScrapyCommand):
             paths = expand_paths(args)
         except FileNotFoundError as exc:
             raise UsageError(str(exc)) from None
+        try:  # sites crawled by address: their rows, as `scrapy crawl site` takes them
+            rows = load_rows(self.settings.get("EXTRA_OUTLETS"))
+        except SiteRowError as exc:
+            raise UsageError(str(exc)) from None
         try:
-            with Path(target).open(mode, encoding="utf-8") as out, bar:
+            with Path(target).open(mode, encoding="utf-8") as out, bar, sites_published(rows):
                 report = reextract([str(p) for p in paths], max(1, opts.jobs), emit,
                                    progress=bar.update,
                                    on_total=lambda n: setattr(bar, "total", n),

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib.metadata import version
+from typing import Any
 
+from crawler.challenge import challenge_kind
 from crawler.extraction.body import extract_body
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.encoding import decode_html
@@ -18,9 +20,11 @@ from crawler.extraction.html import parse_html
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.normalize import clean_line, join_paragraphs
+from crawler.extraction.pagekind import page_kind
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import ArticleRules, Outlet
+from crawler.siteoutlets import GENERIC_RULES_VERSION
 from crawler.urls import article_id, canonical_url
 
 EXTRACTOR_NAME = "news-archive"
@@ -41,6 +45,44 @@ class ExtractionError(Exception):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+    def __reduce__(self) -> tuple[Any, ...]:  # rebuilt as itself in the crawl process
+        return (type(self), (self.reason, self.detail), self.__dict__)
+
+    @property
+    def stat(self) -> str:
+        """The stats key this outcome is counted under."""
+        return f"extraction/failed/{self.reason}"
+
+
+class _PageOfAKind(ExtractionError):
+    """A page that is something other than an article; ``kind`` says what."""
+
+    reason_prefix = stat_prefix = ""
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(f"{self.reason_prefix}/{kind}", detail)
+        self.kind = kind
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.kind, self.detail), self.__dict__)
+
+    @property
+    def stat(self) -> str:
+        return f"{self.stat_prefix}/{self.kind}"
+
+
+class NotAnArticle(_PageOfAKind):
+    """A readable page that is no article (gallery, video, live blog, tag, author, search,
+    listing, static page): skipped and counted by kind, not a failure."""
+
+    reason_prefix, stat_prefix = "not_article", "pages/skipped"
+
+
+class BlockedPage(_PageOfAKind):
+    """An anti-bot or challenge page served in place of the article (see crawler.challenge)."""
+
+    reason_prefix, stat_prefix = "blocked", "pages/blocked"
 
 
 def looks_binary(body: bytes) -> bool:
@@ -67,6 +109,11 @@ def looks_truncated(body: bytes) -> bool:
 def trafilatura_version() -> str:
     """Looked up once: importlib.metadata scans site-packages on every call (~1 ms a page)."""
     return version("trafilatura")
+
+
+def generic_rules(outlet: Outlet) -> bool:
+    """Whether the outlet is read by the generic rules of a site crawled by its address."""
+    return outlet.rules.version.startswith(GENERIC_RULES_VERSION)
 
 
 def extractor_info(method: str, outlet: Outlet | None,
@@ -96,6 +143,8 @@ def extract_article(page: ArticlePage) -> Article:
     if looks_truncated(page.body):
         raise ExtractionError("truncated_html", f"{page.url}: the document never closes")
     text, _codec = decode_html(page.body, page.headers.get("Content-Type"))
+    if blocked := challenge_kind(text):
+        raise BlockedPage(blocked, page.url)
     try:
         tree = parse_html(text)
     except (ValueError, RecursionError) as exc:
@@ -106,6 +155,9 @@ def extract_article(page: ArticlePage) -> Article:
         raise ExtractionError("no_title", page.url)
     paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
                                                     meta.subtitle)
+    if kind := page_kind(tree, page.url, paragraphs, dated=bool(meta.published),
+                         vetted_url=outlet is not None and not generic_rules(outlet)):
+        raise NotAnArticle(kind, page.url)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:
         raise ExtractionError("no_body", f"{page.url}: {len(body)} characters of text")
@@ -146,4 +198,4 @@ def extract_text(html: str, url: str) -> str:
     return join_paragraphs(paragraphs)
 
 
-__all__ = ["ExtractionError", "clean_line", "extract_article", "extract_text"]
+__all__ = ["BlockedPage", "ExtractionError", "NotAnArticle", "clean_line", "extract_article", "extract_text"]

@@ -33,6 +33,10 @@ def get_outlet(key: str) -> Outlet:
     try:
         return all_outlets()[key]
     except KeyError:
+        from crawler.siteoutlets import site_outlet  # sites crawled by address (this run)
+
+        if (site := site_outlet(key)) is not None:
+            return site
         raise KeyError(f"unknown outlet {key!r}; known: {sorted(all_outlets())}") from None
 
 
@@ -66,5 +70,11 @@ def _registry_resolver() -> OutletResolver:
 
 
 def outlet_for_url(url: str) -> Outlet | None:
-    """The registry's outlet for ``url`` (by host, aliases included), or None."""
-    return _registry_resolver().resolve(url)
+    """The registry's outlet for ``url`` (by host, aliases included), else a site crawled by
+    its address (crawler.siteoutlets), or None."""
+    known = _registry_resolver().resolve(url)
+    if known is None:
+        from crawler.siteoutlets import site_outlet_for_host
+
+        return site_outlet_for_host((urlsplit(url).hostname or "").lower().rstrip("."))
+    return known

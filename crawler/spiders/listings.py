@@ -8,7 +8,7 @@ each with the date the listing or the URL gives, and a walk stops for one of fou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urljoin
@@ -53,17 +53,11 @@ def read_listing(text: str, url: str, outlet: Outlet,
     next_href = _first_attr(tree, d.next_page)  # before exclusion: pagers often sit in <nav>
     if d.exclude:
         remove_nodes(tree, (d.exclude,))
-    css, _, attr = d.links.partition(" @")
-    attr = attr.strip() or "href"
     found: dict[str, date | None] = {}
     other = 0
     for entry in select_nodes(tree, d.entries) if d.entries else [tree]:
         entry_day = d.listing_date(Selector(root=entry)) if d.listing_date and d.entries else None
-        for node in select_nodes(entry, css):
-            href = (node.get(attr) or "").strip()
-            if not href or href.startswith(_NOT_LINKS):
-                continue
-            link = urljoin(url, href)
+        for link in iter_links(entry, d.links, url):
             if resolve(link) is not outlet or not is_article_url(outlet, link):
                 other += 1
                 continue
@@ -74,6 +68,23 @@ def read_listing(text: str, url: str, outlet: Outlet,
                 break  # one article per entry: its first article link
     return ListingPage([ListingLink(u, day) for u, day in found.items()], other,
                        urljoin(url, next_href) if next_href else None)
+
+
+def iter_links(root: object, spec: str, base_url: str) -> Iterator[str]:
+    """Absolute targets of the nodes ``spec`` (``css`` or ``css @attr``) selects, in page order."""
+    css, _, attr = spec.partition(" @")
+    for node in select_nodes(root, css):  # type: ignore[arg-type]
+        href = (node.get(attr.strip() or "href") or "").strip()
+        if href and not href.startswith(_NOT_LINKS):
+            yield urljoin(base_url, href)
+
+
+def page_links(text: str, url: str) -> list[str]:
+    """Every link target of a page, in page order, each once (pages no outlet describes)."""
+    try:
+        return list(dict.fromkeys(iter_links(parse_html(text), "a[href]", url)))
+    except ValueError:
+        return []
 
 
 def _first_attr(tree: object, spec: str) -> str | None:

@@ -70,7 +70,44 @@ def article_page(gold: GoldArticle, rubric: str, author: str | None) -> str:
 </body></html>"""
 
 
+PHOTO_CAPTIONS = ["Участники праздничного концерта на площади Независимости",
+                  "Выступление народного ансамбля «Свитанак»",
+                  "Гости праздника у выставки декоративно-прикладного искусства",
+                  "Вечерний Минск в праздничной иллюминации"]
+
+
+def photonews_page(title: str, published: datetime) -> str:
+    """A BELTA photo gallery (``/photonews/view/…``): the article frame of outlets.md §2 with
+    a date line and four captioned photos where the body text would be."""
+    visible = f"{published.day:02d} {MONTHS_GEN[published.month - 1]} {published.year}"
+    photos = "".join(f'<div class="photo_item"><img src="/images/storage/photo/{i}.jpg" '
+                     f'alt=""><p>{escape(c)}</p></div>' for i, c in enumerate(PHOTO_CAPTIONS))
+    return f"""<!DOCTYPE html>
+<html lang="ru"><head><meta charset="utf-8"><title>{escape(title)} | БЕЛТА</title>
+<meta property="og:title" content="{escape(title)}"></head><body>
+<div class="header"><a href="/">БЕЛТА — Новости Беларуси</a></div>
+<div class="main"><div class="content_margin">
+<h1>{escape(title)}</h1>
+<div class="date_full">{visible}, {published:%H:%M}</div>
+<div class="inner_content"><div class="js-mediator-article">
+<p>{visible}</p>
+{photos}
+<div class="news_tags_block"><a href="/tags/1/" title="Фото">Фото</a></div>
+</div></div></div></div>
+<div class="footer">© БЕЛТА, 1996–2026. Все права защищены.</div>
+</body></html>"""
+
+
+# A Cloudflare-style interstitial served with status 200 in place of an article.
+CHALLENGE_PAGE = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
+<meta http-equiv="refresh" content="390"><script>(function(){window._cf_chl_opt={cvId:'3',
+cZone:'www.belta.by',cType:'managed'};}());</script></head><body><div class="main-wrapper">
+<h1>www.belta.by</h1><p>Checking if the site connection is secure</p><noscript>Enable
+JavaScript and cookies to continue</noscript></div></body></html>"""
+
 LENTA_PER_PAGE = 2
+PHOTONEWS_URL = f"https://{HOST}/photonews/view/prazdnik-v-minske-9001-2026/"
+CHALLENGE_URL = f"https://{HOST}/society/view/zakrytaja-novost-9002-2026/"
 
 
 def lenta_page(day: date, page: int, shown: list[tuple[GoldArticle, str]], more: bool) -> str:
@@ -98,11 +135,15 @@ def lenta_page(day: date, page: int, shown: list[tuple[GoldArticle, str]], more:
 </div></div></body></html>"""
 
 
-def build(start: datetime | None = None, count: int = 10,
-          rss_count: int | None = None) -> tuple[VirtualSite, list[GoldArticle]]:
+def build(start: datetime | None = None, count: int = 10, rss_count: int | None = None,
+          photonews: bool = False, challenge: bool = False
+          ) -> tuple[VirtualSite, list[GoldArticle]]:
     """A BELTA with ``count`` articles, two a day going back from ``start``.
 
     The RSS holds the newest ``rss_count`` (all by default); the day archive holds them all.
+    ``photonews`` adds a photo gallery to the feed (``PHOTONEWS_URL``), ``challenge`` an
+    article URL answered by a Cloudflare challenge page with status 200 (``CHALLENGE_URL``);
+    neither is a gold article.
     """
     start = start or datetime(2026, 1, 8, 19, 51, tzinfo=TZ)
     site = VirtualSite(HOST)
@@ -125,6 +166,13 @@ def build(start: datetime | None = None, count: int = 10,
         entries.append((gold.title, url + "?utm_source=rss&utm_medium=feed", published,
                         "<p>Анонс</p>"))
     entries = entries[:rss_count] if rss_count is not None else entries
+    if photonews:
+        site.add(PHOTONEWS_URL.removeprefix(f"https://{HOST}"),
+                 photonews_page("Фоторепортаж: праздник в Минске", start))
+        entries.append(("Фоторепортаж: праздник в Минске", PHOTONEWS_URL, start, ""))
+    if challenge:
+        site.add(CHALLENGE_URL.removeprefix(f"https://{HOST}"), CHALLENGE_PAGE)
+        entries.append(("Закрытая новость", CHALLENGE_URL, start, ""))
     site.add("/rss", Page(rss("БЕЛТА", f"https://{HOST}/", entries).encode(),
                           content_type="application/rss+xml; charset=utf-8"))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /printv\nDisallow: /*getResults*\n",

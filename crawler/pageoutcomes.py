@@ -1,0 +1,31 @@
+"""Counting pages that gave no article: failures, pages that are not articles, blocked pages.
+
+Extraction says why with an :class:`~crawler.extraction.ExtractionError` (its ``stat`` names
+the counter); this records it the same way wherever a crawl drops such a page, and keeps the
+URLs of blocked pages (up to ``MAX_BLOCKED_URLS``) so the run report can list them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
+
+logger = logging.getLogger(__name__)
+
+BLOCKED_URLS = "pages/blocked_urls"  # stats key: list of blocked page URLs
+MAX_BLOCKED_URLS = 100
+
+
+def count_no_article(stats: Any, exc: ExtractionError, url: str) -> str:
+    """Count the outcome in ``stats``; return the log level to drop the page at."""
+    stats.inc_value(exc.stat)
+    if isinstance(exc, BlockedPage):
+        listed = list(stats.get_value(BLOCKED_URLS) or [])
+        if len(listed) < MAX_BLOCKED_URLS:
+            stats.set_value(BLOCKED_URLS, [*listed, url])
+        logger.warning("Blocked: a %s page instead of the article at %s (archived, no item)",
+                       exc.kind, url)
+        return "WARNING"
+    return "INFO" if isinstance(exc, NotAnArticle) else "WARNING"

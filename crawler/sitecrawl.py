@@ -1,0 +1,336 @@
+"""The ``site`` spider's work: discovery of a site no rule knows, then its articles.
+
+Discovery documents (home page, robots.txt, feeds, sitemaps, date archives, a few article
+pages to learn the time zone from) are fetched first, each counted until it is answered;
+once the last one is, each site's zone and name are settled, published for the extraction
+workers (:mod:`crawler.siteoutlets`), and the article requests go out, filtered by the
+window in that zone. What each document says is read by :mod:`crawler.sitediscovery`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.exceptions import DontCloseSpider, UsageError
+from scrapy.http import Response, TextResponse
+
+from crawler import sitediscovery as disc
+from crawler.challenge import challenge_kind
+from crawler.extraction import BlockedPage
+from crawler.extraction.html import parse_html
+from crawler.feeds import feed_entries
+from crawler.outlets import outlet_for_url
+from crawler.outlets.base import Outlet
+from crawler.pageoutcomes import count_no_article
+from crawler.siteoutlets import SiteRowError, load_rows, outlet_from_site_row, publish, withdraw
+from crawler.spiders.base import OutletSpider
+from crawler.spiders.listings import page_links
+from crawler.urls import canonical_url
+
+
+def site_rows(url: str | None, outlets: str | None, extra: Any = None,
+              timezone: str | None = None) -> list[dict[str, Any]]:
+    """The rows of this run: ``-a url``, ``-a outlets`` and ``EXTRA_OUTLETS``; UsageError on
+    a bad row, so a typo stops the run before anything is fetched."""
+    try:
+        rows = load_rows([{"url": url, **({"timezone": timezone} if timezone else {})}]
+                         if url else None)
+        rows += load_rows(outlets) + load_rows(extra)
+    except SiteRowError as exc:
+        raise UsageError(str(exc)) from None
+    return rows
+
+
+PUBLICATION_DATED = frozenset({"feed", "news_sitemap"})  # channels whose dates are publication
+HTML_STEPS = frozenset({"home", "archive"})
+MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
+
+
+class SiteCrawl(OutletSpider):
+    """Discovery and article requests for the sites of ``self.rows`` (set by the spider)."""
+
+    rows: list[dict[str, Any]]
+    limits: dict[str, int]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sites: dict[str, disc.SiteState] = {}
+        self.pending = 0
+        self.released = False
+        self.registry: Path | None = None
+
+    def setup_sites(self) -> None:
+        for row in self.rows:
+            known = outlet_for_url(row["url"])
+            if known is not None and not known.rules.version.startswith("generic"):
+                self.logger.info("%s is the registered outlet %r: its rules apply", row["url"],
+                                 known.key)
+            state = disc.SiteState(row, known or outlet_from_site_row(row))
+            self.sites.setdefault(state.key, state)
+        if not self.sites:
+            self.logger.info("No site to crawl: give -a url=…, -a outlets=… or EXTRA_OUTLETS")
+        fd, name = tempfile.mkstemp(prefix="site-outlets-", suffix=".json")
+        os.close(fd)
+        self.registry = Path(name)
+        self.publish_sites()
+
+    def publish_sites(self) -> None:
+        assert self.registry is not None
+        publish({k: s.final_row() for k, s in self.sites.items()
+                 if s.outlet.rules.version.startswith("generic")}, self.registry)
+
+    def closed(self, reason: str) -> None:
+        withdraw(self.registry)
+
+    # --- outlets of this run ------------------------------------------------------------------
+    @property
+    def outlet(self) -> Outlet:
+        return next(iter(self.sites.values())).outlet
+
+    def outlets(self) -> list[Outlet]:
+        return [s.outlet for s in self.sites.values()]
+
+    # --- discovery requests -------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for state in self.sites.values():
+            for path, step in (("/", "home"), ("/robots.txt", "robots")):
+                if request := self.discover(state, self.url_for(state.outlet, path), step):
+                    yield request
+
+    def discover(self, state: disc.SiteState, url: str, step: str,
+                 **kwargs: Any) -> scrapy.Request | None:
+        """A discovery request, once per URL and site; counted until it is answered."""
+        if url in state.requested:
+            return None
+        state.requested.add(url)
+        state.sitemaps_requested += step == "sitemap"
+        self.pending += 1
+        return scrapy.Request(url, callback=self.answered, errback=self.unanswered,
+                              dont_filter=True, priority=10, meta={"handle_httpstatus_all": True},
+                              cb_kwargs={"key": state.key, "step": step, **kwargs})
+
+    def sample(self, state: disc.SiteState, candidate: disc.Candidate) -> scrapy.Request | None:
+        """An early article request whose page votes on the site's time zone.
+
+        Not marked as an article request: the known-article filter must not swallow it
+        while discovery waits for its answer (a few pages a run, at most).
+        """
+        if (state.zone_given or candidate.url in state.sampled
+                or len(state.sampled) >= self.limits["zone_samples"]):
+            return None
+        state.sampled.add(candidate.url)
+        self.pending += 1
+        for request in self.article_request(state.outlet, candidate.url):
+            request.callback, request.errback = self.answered, self.unanswered
+            request.cb_kwargs.update({"key": state.key, "step": "sample"})
+            request.cb_kwargs.pop("outlet_key", None)
+            return request.replace(dont_filter=True, meta={**request.meta, "article": False})
+        self.pending -= 1
+        return None
+
+    def answered(self, response: Response, key: str, step: str, **kwargs: Any) -> Iterator[Any]:
+        state = self.sites[key]
+        try:
+            if step == "sample":
+                state.samples.append(response)
+                state.page_offsets.update(self.page_offsets(response))
+            elif step in HTML_STEPS and not isinstance(response, TextResponse):
+                self.crawler.stats.inc_value(f"discovery/{step}/not_html")
+            elif response.status == 200 and not self.blocked(response):
+                yield from getattr(self, f"on_{step}")(response, state, **kwargs)
+            else:
+                self.crawler.stats.inc_value(f"discovery/{step}/status_{response.status}")
+        finally:
+            self.pending -= 1
+        if self.pending == 0:
+            yield from self.release()
+
+    def unanswered(self, failure: Any) -> Iterator[Any]:
+        request = failure.request
+        if request.cb_kwargs.get("step") == "sample":
+            self.article_failed(failure)
+        else:
+            self.crawler.stats.inc_value(f"discovery/{request.cb_kwargs.get('step')}/failed")
+            self.logger.info("Discovery request failed: %s: %s", request.url, failure.value)
+        self.pending -= 1
+        if self.pending == 0:
+            yield from self.release()
+
+    @staticmethod
+    def page_offsets(response: Response) -> list[timedelta]:
+        if not isinstance(response, TextResponse):
+            return []
+        try:
+            return disc.printed_offsets(parse_html(response.text))
+        except ValueError:  # an empty or unparsable page votes for nothing
+            return []
+
+    def blocked(self, response: Response) -> bool:
+        kind = challenge_kind(response.body) if hasattr(response, "text") else None
+        if kind:
+            count_no_article(self.crawler.stats, BlockedPage(kind, response.url), response.url)
+        return bool(kind)
+
+    # --- what each discovery document gives -------------------------------------------------
+    def on_home(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
+        tree = parse_html(response.text)
+        state.name = disc.site_name(tree)
+        state.page_offsets.update(disc.printed_offsets(tree))
+        feeds = disc.announced_feeds(tree, response.url)
+        self.crawler.stats.inc_value("discovery/feeds_announced", len(feeds))
+        for url in feeds or [self.url_for(state.outlet, p) for p in disc.COMMON_FEED_PATHS]:
+            yield self.discover(state, url, "feed")
+        links = page_links(response.text, response.url)
+        state.archive = disc.archive_prefix(links, state.outlet.host)
+        for url in links:
+            day = disc.url_day(url)
+            if disc.looks_like_article(url):
+                yield from self.candidate(state, disc.Candidate(
+                    url, None, day, "archive" if day and state.archive else "home"))
+        if state.archive and self.backfill:
+            for day in itertools.islice(self.window_days(state.outlet), MAX_ARCHIVE_DAYS):
+                yield self.discover(state, self.url_for(
+                    state.outlet, disc.archive_day_path(state.archive, day)), "archive",
+                    day=day.isoformat(), page=1)
+
+    def on_robots(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
+        listed = disc.robots_sitemaps(response.body, response.url)
+        for url in listed or [self.url_for(state.outlet, p) for p in disc.COMMON_SITEMAP_PATHS]:
+            yield self.discover(state, url, "sitemap", depth=0)
+
+    def on_feed(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
+        entries = 0
+        for entry in feed_entries(response.body):
+            entries += 1
+            state.channel_offsets.update(disc.offsets_of([entry.published]))
+            yield from self.candidate(state, disc.Candidate(
+                urljoin(response.url, entry.url), entry.published, None, "feed"))
+        self.crawler.stats.inc_value("discovery/feed_entries", entries)
+
+    def on_sitemap(self, response: Response, state: disc.SiteState, depth: int) -> Iterator[Any]:
+        recent = datetime.now(UTC) - timedelta(days=self.limits["recent_days"])
+        for record in disc.sitemap_records(response.body):
+            url = urljoin(response.url, record.loc)
+            if record.published is not None:
+                state.channel_offsets.update(disc.offsets_of([record.published]))
+            if record.kind == "sitemap":
+                if (depth < self.limits["sitemap_depth"]
+                        and state.sitemaps_requested < self.limits["max_sitemaps"]
+                        and self.sitemap_may_hold(record.published, recent, state.outlet)):
+                    yield self.discover(state, url, "sitemap", depth=depth + 1)
+                continue
+            if not self.backfill and not record.news and not _newer(record.published, recent):
+                continue  # a "what is new" run takes news entries and recent changes only
+            yield from self.candidate(state, disc.Candidate(
+                url, record.published, disc.url_day(url),
+                "news_sitemap" if record.news else "sitemap"))
+
+    def sitemap_may_hold(self, lastmod: datetime | None, recent: datetime,
+                         outlet: Outlet) -> bool:
+        """A child sitemap last changed before the window (or long ago) holds nothing for us."""
+        if lastmod is None:
+            return True
+        if self.backfill:
+            assert self.since is not None
+            local = lastmod.astimezone(outlet.tz) if lastmod.tzinfo else lastmod
+            return local.date() >= self.since - timedelta(days=1)
+        return _newer(lastmod, recent)
+
+    def on_archive(self, response: Response, state: disc.SiteState, day: str,
+                   page: int) -> Iterator[Any]:
+        wanted = date.fromisoformat(day)
+        links = page_links(response.text, response.url)
+        fresh = 0
+        for url in links:
+            if disc.url_day(url) == wanted:
+                before = len(state.candidates)
+                yield from self.candidate(state, disc.Candidate(url, None, wanted, "archive"))
+                fresh += len(state.candidates) > before
+        follow = next((u for u in links if f"/page/{page + 1}/" in u), None)
+        if fresh and follow and page < self.limits["max_archive_pages"]:
+            yield self.discover(state, follow, "archive", day=day, page=page + 1)
+
+    def candidate(self, state: disc.SiteState, found: disc.Candidate) -> Iterator[Any]:
+        outlet = state.outlet
+        if self.outlet_of(found.url) is not outlet or not self.is_article_url(outlet, found.url):
+            self.crawler.stats.inc_value("discovery/not_article")
+            return
+        if not state.add(found, canonical_url(found.url, outlet), self.limits["max_urls"]):
+            self.crawler.stats.inc_value("discovery/over_limit")
+            return
+        if (found.channel != "home" and self.near_window(found, outlet)
+                and (request := self.sample(state, found))):
+            yield request
+
+    def near_window(self, found: disc.Candidate, outlet: Outlet) -> bool:
+        """In the window give or take a day (the zone is not known yet)."""
+        moment = found.moment()
+        if moment is None or not self.backfill:
+            return True
+        day = moment.date() if isinstance(moment, datetime) else moment
+        return any(self.in_window(day + timedelta(days=d), outlet) for d in (-1, 0, 1))
+
+    # --- once discovery is done ---------------------------------------------------------------
+    def release(self) -> Iterator[Any]:
+        """Settle each site's zone and name, then request its articles in the window."""
+        if self.released:
+            return
+        self.released = True
+        for state in self.sites.values():
+            if state.outlet.rules.version.startswith("generic"):
+                state.settle()
+        self.publish_sites()
+        for state in self.sites.values():
+            outlet = state.outlet
+            self.logger.info("%s: time zone %s, %d candidate URLs", outlet.key, outlet.timezone,
+                             len(state.candidates))
+            self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
+            for found in state.chosen():
+                if found.url in state.sampled or not self.may_be_in_window(found, outlet):
+                    continue
+                hint = found.published if found.channel in PUBLICATION_DATED else None
+                yield from self.article_request(outlet, found.url, hint)
+            for response in state.samples:
+                yield from self.parse_article(response, state.key)
+            state.samples.clear()
+            state.sampled.clear()
+
+    def may_be_in_window(self, found: disc.Candidate, outlet: Outlet) -> bool:
+        """A publication date must fall in the window; a sitemap's ``lastmod`` (a change, at
+        or after publication) only must not fall before it."""
+        if found.channel in PUBLICATION_DATED or found.published is None or not self.backfill:
+            return self.in_window(found.moment(), outlet)
+        if found.day is not None:  # the day in its URL is the day it was published
+            return self.in_window(found.day, outlet)
+        assert self.since is not None
+        moment = found.published
+        return (moment.astimezone(outlet.tz) if moment.tzinfo else moment).date() >= self.since
+
+    def idle(self) -> None:
+        """Safety net: release even if a discovery answer never came back (it always should)."""
+        if self.released or not self.sites:
+            return
+        self.logger.warning("Discovery ended with %d requests unanswered", self.pending)
+        self.pending = 0
+        for obj in self.release():
+            if isinstance(obj, scrapy.Request):
+                self.crawler.engine.crawl(obj)
+        for state in self.sites.values():  # sampled pages cannot be handed over from here
+            for url in state.sampled:
+                for request in self.article_request(state.outlet, url):
+                    self.crawler.engine.crawl(request.replace(dont_filter=True))
+        raise DontCloseSpider
+
+
+def _newer(moment: datetime | None, than: datetime) -> bool:
+    if moment is None:
+        return False
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) >= than

@@ -1,0 +1,232 @@
+"""Outlets the registry does not know: a site given by its address, or rows of a TOML file.
+
+``scrapy crawl site -a url=https://example.org/`` and ``-a outlets=my_outlets.toml`` (or the
+``EXTRA_OUTLETS`` setting) describe sites as rows, like the district rows in
+``crawler/outlets/regional_sites.toml``; everything a row leaves out is discovered (feeds,
+sitemaps, time zone, name) or read by the generic extractor.
+
+Extraction runs in worker processes that know only an outlet's key. The spider therefore
+writes the rows it finally uses (time zone and name resolved) to a JSON file named by the
+``SITE_OUTLETS_ENV`` environment variable, which workers inherit; :func:`site_outlet` reads
+it (again when it changes), and the registry falls back to it for keys it does not know.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import tomllib
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, available_timezones
+
+from crawler.outlets.base import ArticleRules, Discovery, Outlet
+
+SITE_OUTLETS_ENV = "NEWS_ARCHIVE_SITE_OUTLETS"
+GENERIC_RULES_VERSION = "generic"
+
+# Paths that are never articles on any site: feeds, sitemaps, files, admin, listings by tag,
+# author, category, search and page number (galleries and videos are told by their pages).
+GENERIC_SKIP_PATHS = (
+    r"\.(xml|rss|atom|json|txt|jpe?g|png|gif|webp|svg|ico|pdf|docx?|xlsx?|zip|rar|mp[34]|"
+    r"webm|css|js)(\?|$)",
+    r"(^|/)(feed|rss|atom)(/|\.|$)", r"^/wp-(admin|login|json|content|includes)",
+    r"/(tag|tags|author|authors|category|categories|search|page)/",
+    r"[?&](s|q|feed|replytocom|share|print)=",
+)
+# Query parameters that name an article on common CMSs (WordPress ?p=, Joomla ?id=, ...).
+GENERIC_KEEP_QUERY = ("p", "id", "nid", "news_id", "newsid", "article_id", "story_id", "page_id")
+
+_RULE_FIELDS = {"title", "subtitle", "published", "published_visible", "modified", "authors",
+                "default_authors", "section", "tags", "body", "drop", "cut_markers",
+                "drop_paragraphs", "author_line"}
+_ROW_FIELDS = {"url", "key", "name", "timezone", "language", "article_path", "skip_paths",
+               "keep_query", "feeds", "sitemaps", "aliases", "version"} | _RULE_FIELDS
+
+
+class SiteRowError(ValueError):
+    """A row that cannot describe a site (no address, unknown field, bad zone)."""
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value or ())
+
+
+def site_key(url: str) -> str:
+    """The outlet key of a site: its host without ``www.`` (the district rows' convention)."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
+    """The row with its address normalised; SiteRowError names what is wrong."""
+    unknown = set(row) - _ROW_FIELDS
+    if unknown:
+        raise SiteRowError(f"{where}: unknown fields {sorted(unknown)}; known: "
+                           f"{sorted(_ROW_FIELDS)}")
+    url = str(row.get("url") or "").strip()
+    if "://" not in url:
+        url = f"https://{url}" if url else ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SiteRowError(f"{where}: 'url' must be a site address such as "
+                           f"https://example.org/, not {row.get('url')!r}")
+    zone = row.get("timezone")
+    if zone:
+        try:
+            ZoneInfo(str(zone))
+        except (ValueError, KeyError) as exc:
+            raise SiteRowError(f"{where}: unknown time zone {zone!r}") from exc
+    return {**row, "url": f"{parts.scheme}://{parts.netloc}/"}
+
+
+def outlet_from_site_row(row: dict[str, Any]) -> Outlet:
+    """An Outlet for a site row: generic rules unless the row gives selectors."""
+    base = urlsplit(row["url"])
+    key = row.get("key") or site_key(row["url"])
+    rules = {k: _tuple(v) for k, v in row.items() if k in _RULE_FIELDS and k != "author_line"}
+    if row.get("author_line"):
+        rules["author_line"] = row["author_line"]  # type: ignore[assignment]
+    return Outlet(
+        key=key,
+        name=row.get("name") or key,
+        base_url=f"{base.scheme}://{base.netloc}",
+        timezone=row.get("timezone") or "UTC",
+        article_path=row.get("article_path") or r"^/.+",
+        versions=(ArticleRules(version=str(row.get("version") or GENERIC_RULES_VERSION),
+                               **rules),),
+        discovery=Discovery(feeds=_tuple(row.get("feeds"))),
+        aliases=_tuple(row.get("aliases")),
+        keep_query=_tuple(row.get("keep_query") or GENERIC_KEEP_QUERY),
+        skip_paths=_tuple(row.get("skip_paths")) + GENERIC_SKIP_PATHS,
+        language=row.get("language") or "ru",
+    )
+
+
+def load_rows(source: str | Path | list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Rows from a TOML file (``[[site]]`` tables), a list (a setting) or that list as JSON
+    (``-s EXTRA_OUTLETS='[{"url": …}]'``); checked."""
+    if not source:
+        return []
+    if isinstance(source, str) and source.lstrip().startswith("["):
+        try:
+            source = json.loads(source)
+        except ValueError as exc:
+            raise SiteRowError(f"EXTRA_OUTLETS is not a JSON list of rows: {exc}") from None
+    if isinstance(source, list | tuple):
+        rows, where = list(source), "EXTRA_OUTLETS"
+    else:
+        path = Path(source)
+        try:
+            with path.open("rb") as handle:
+                data = tomllib.load(handle)
+        except OSError as exc:
+            raise SiteRowError(f"cannot read outlets file {path}: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise SiteRowError(f"outlets file {path}: {exc}") from exc
+        rows, where = data.get("site", []), str(path)
+        if not rows:
+            raise SiteRowError(f"outlets file {path} has no [[site]] rows")
+    return [check_row(dict(row), f"{where} row {n}") for n, row in enumerate(rows, 1)]
+
+
+# --- the time zone a site prints -----------------------------------------------------------
+def zone_for_offset(offset: timedelta) -> str:
+    """An IANA zone with this fixed offset (``Etc/GMT-3`` is UTC+3; POSIX signs are inverted)."""
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    if minutes % 60 == 0 and -12 <= minutes // 60 <= 14:
+        hours = minutes // 60
+        return f"Etc/GMT{-hours:+d}"
+    now = datetime.now(UTC)
+    for name in sorted(available_timezones()):  # e.g. +05:30 → Asia/Kolkata
+        try:
+            zone = ZoneInfo(name)
+        except (ValueError, KeyError):
+            continue
+        if now.astimezone(zone).utcoffset() == offset and zone.dst(now) == timedelta(0):
+            return name
+    return "UTC"
+
+
+def vote_zone(offsets: Counter[timedelta]) -> str:
+    """The zone of the offset most dates carry (a tie goes to a non-UTC offset: UTC is what
+    software writes by default), UTC when no date carried one."""
+    if not offsets:
+        return "UTC"
+    offset, _ = max(offsets.items(), key=lambda kv: (kv[1], kv[0] != timedelta(0)))
+    return zone_for_offset(offset)
+
+
+# --- the runtime registry ------------------------------------------------------------------
+_LOCAL: dict[str, Outlet] = {}
+_LOADED: dict[str, Any] = {"stamp": None, "outlets": {}}
+
+
+def publish(outlets: dict[str, dict[str, Any]], path: Path) -> None:
+    """Make these rows (by key) the outlets this process and its workers resolve."""
+    _LOCAL.clear()
+    _LOCAL.update({key: outlet_from_site_row(row) for key, row in outlets.items()})
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(outlets, ensure_ascii=False), "utf-8")
+    tmp.replace(path)  # atomic: a worker never reads half a file
+    os.environ[SITE_OUTLETS_ENV] = str(path)
+
+
+@contextmanager
+def sites_published(rows: list[dict[str, Any]]) -> Iterator[None]:
+    """Resolve these rows' sites (keyed as a crawl keys them) while the block runs, in this
+    process and the processes it starts (re-extraction of an archive of such sites)."""
+    if not rows:
+        yield
+        return
+    fd, name = tempfile.mkstemp(prefix="site-outlets-", suffix=".json")
+    os.close(fd)
+    path = Path(name)
+    publish({row.get("key") or site_key(row["url"]): row for row in rows}, path)
+    try:
+        yield
+    finally:
+        withdraw(path)
+
+
+def withdraw(path: Path | None) -> None:
+    _LOCAL.clear()
+    if os.environ.get(SITE_OUTLETS_ENV) == str(path):
+        del os.environ[SITE_OUTLETS_ENV]
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _published() -> dict[str, Outlet]:
+    path = os.environ.get(SITE_OUTLETS_ENV)
+    if not path:
+        return {}
+    try:
+        stat = os.stat(path)
+        stamp = (path, stat.st_mtime_ns, stat.st_size)
+        if stamp != _LOADED["stamp"]:
+            rows = json.loads(Path(path).read_text("utf-8"))
+            _LOADED["outlets"] = {k: outlet_from_site_row(r) for k, r in rows.items()}
+            _LOADED["stamp"] = stamp
+    except (OSError, ValueError):
+        return {}
+    return _LOADED["outlets"]
+
+
+def site_outlet(key: str) -> Outlet | None:
+    """A site outlet of this run by key (crawl process or extraction worker)."""
+    return _LOCAL.get(key) or _published().get(key)
+
+
+def site_outlet_for_host(host: str) -> Outlet | None:
+    outlets = _LOCAL or _published()
+    return next((o for o in outlets.values() if o.owns_host(host)), None)

@@ -1,0 +1,47 @@
+"""``scrapy crawl site -a url=https://example.org/``: a news site no rule knows, by its address.
+
+``-a outlets=my_outlets.toml`` (``[[site]]`` rows) or the ``EXTRA_OUTLETS`` setting (a file
+path or a list of rows) adds sites as rows. The work is :class:`crawler.sitecrawl.SiteCrawl`;
+the items, WARC capture, politeness, state, run report and replay are every spider's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import signals
+
+from crawler.sitecrawl import SiteCrawl, site_rows
+from crawler.spiders.base import parse_window
+
+
+class SiteSpider(SiteCrawl):
+    """Arguments: ``url``, ``outlets`` (a TOML file), ``timezone`` (for ``url``), ``since``,
+    ``until``; settings: ``EXTRA_OUTLETS`` and the ``SITE_*`` bounds."""
+
+    name = "site"
+
+    def __init__(self, *args: Any, url: str | None = None, outlets: str | None = None,
+                 timezone: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = site_rows(url, outlets, timezone=timezone)
+
+    @classmethod
+    def check_arguments(cls, url: str | None = None, outlets: str | None = None,
+                        timezone: str | None = None, since: str | None = None,
+                        until: str | None = None, **_: Any) -> None:
+        parse_window(since, until)
+        site_rows(url, outlets, timezone=timezone)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider: SiteSpider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[assignment]
+        settings = crawler.settings
+        spider.rows += site_rows(None, None, settings.get("EXTRA_OUTLETS"))
+        spider.limits = {name: settings.getint(f"SITE_{name.upper()}")
+                         for name in ("max_sitemaps", "sitemap_depth", "max_urls",
+                                      "max_archive_pages", "zone_samples", "recent_days")}
+        spider.setup_sites()
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        return spider
+

@@ -1,0 +1,194 @@
+"""`scrapy crawl site -a url=…`: news sites no rule knows, crawled by their address alone.
+
+Four fixture shapes the named outlets do not have (tests/sites/anysite.py): a news sitemap
+and no feed, a feed and no sitemap, article URLs with no date and no id, day archives only. Each must yield
+every article of the window, nothing else, with the gold text and its time in the site's zone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.reader import iter_responses
+from tests.sites import anysite
+from tests.support.crawl import run_crawl
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+WINDOW = {"since": anysite.SINCE.isoformat(), "until": anysite.UNTIL.isoformat()}
+SHAPES = {"news_sitemap": anysite.news_sitemap_site, "feed_only": anysite.feed_only_site,
+          "undated_urls": anysite.undated_urls_site, "archive_only": anysite.archive_only_site}
+
+
+@pytest.fixture(scope="module", params=sorted(SHAPES))
+def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    shape = SHAPES[request.param]()
+    data_dir = tmp_path_factory.mktemp(request.param)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", data_dir, server, args={"url": shape.url, **WINDOW})
+        yield shape, result, server
+
+
+def test_every_window_article_and_nothing_else(crawled) -> None:
+    shape, result, _ = crawled
+    assert result.returncode == 0, result.log[-4000:]
+    urls = sorted(item["url"] for item in result.items)
+    assert urls == sorted(g.url for g in shape.golds)
+
+
+def test_items_match_gold_in_the_sites_zone(crawled) -> None:
+    shape, result, _ = crawled
+    by_url = {item["url"]: item for item in result.items}
+    for gold in shape.golds:
+        item = by_url[gold.url]
+        assert item["text"] == gold.text, gold.url
+        assert item["title"] == gold.title
+        assert item["published"] == gold.published.isoformat(timespec="seconds"), gold.url
+        assert item["authors"] == gold.authors
+        assert item["language"] == "ru"
+        assert item["source"] == shape.site.host
+        assert item["extractor"]["method"] == "generic"
+
+
+def test_zone_is_learnt_from_the_dates_the_site_prints(crawled) -> None:
+    shape, result, _ = crawled
+    hours = int(shape.zone.utcoffset(None).total_seconds() // 3600)
+    assert result.stats[f"discovery/{shape.site.host}/timezone"] == f"Etc/GMT{-hours:+d}"
+
+
+def test_non_articles_and_other_days_never_become_items(crawled) -> None:
+    shape, result, _ = crawled
+    emitted = {item["url"] for item in result.items}
+    assert not emitted & set(shape.outside)
+    assert not emitted & set(shape.not_articles)
+
+
+def test_every_fetched_page_is_archived(crawled) -> None:
+    shape, result, server = crawled
+    archived = {r.url for path in sorted(Path(result.data_dir, "warc").glob("*.warc.gz"))
+                for r in iter_responses(path)}
+    fetched = {u for u in server.requests if not u.endswith("/robots.txt")}
+    assert fetched <= archived | {u.replace("http://", "https://") for u in fetched}
+    assert {g.url for g in shape.golds} <= archived
+
+
+def test_news_sitemap_site_skips_gallery_and_video_pages(tmp_path: Path) -> None:
+    shape = anysite.news_sitemap_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats.get("pages/skipped/gallery") == 1
+    assert result.stats.get("pages/skipped/video") == 1
+    assert result.stats.get("pages/skipped/listing") == 1  # the /society/ rubric
+    paths = server.requested_paths(shape.site.host)
+    assert "/feed" in paths and "/sitemaps/news.xml" in paths  # probed; then the sitemap
+    assert not any(p.startswith("/search") for p in paths)
+
+
+def test_undated_site_skips_old_sitemaps(tmp_path: Path) -> None:
+    shape = anysite.undated_urls_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    paths = server.requested_paths(shape.site.host)
+    assert "/sitemap-old.xml" not in paths and "/society/ochen-staraya-novost/" not in paths
+    assert "/authors/anna-petrova/" not in paths  # an author page by its URL: never fetched
+
+
+NO_NETWORK = {"http_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+
+
+def test_replay_of_a_site_crawl_gives_the_same_items(tmp_path: Path) -> None:
+    shape = anysite.news_sitemap_site()
+    with FixtureServer([shape.site]) as server:
+        live = run_crawl("site", tmp_path / "live", server, args={"url": shape.url, **WINDOW})
+    assert live.returncode == 0 and len(live.items) == len(shape.golds), live.log[-3000:]
+    replay = run_crawl("site", tmp_path / "replay", None, env=NO_NETWORK,
+                       args={"url": shape.url, **WINDOW},
+                       settings={"WARC_REPLAY": str(live.data_dir / "warc")})
+    assert replay.returncode == 0, replay.log[-3000:]
+    assert "downloader/exception_count" not in replay.stats
+    assert {i["id"]: i for i in replay.items} == {i["id"]: i for i in live.items}
+
+
+def test_outlets_file_and_setting_add_sites_as_rows(tmp_path: Path) -> None:
+    news, feed = anysite.news_sitemap_site(), anysite.feed_only_site()
+    rows = tmp_path / "my_outlets.toml"
+    rows.write_text(f'[[site]]\nurl = "{news.url}"\nname = "Вести (файл)"\n'
+                    'timezone = "Europe/Moscow"\n', "utf-8")
+    extra = [{"url": feed.url, "name": "Урал"}]
+    with FixtureServer([news.site, feed.site]) as server:
+        result = run_crawl("site", tmp_path / "data", server,
+                           args={"outlets": str(rows), **WINDOW},
+                           settings={"EXTRA_OUTLETS": extra})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(i["url"] for i in result.items) == sorted(
+        g.url for g in news.golds + feed.golds)
+    names = {i["source"]: i["source_name"] for i in result.items}
+    assert names == {news.site.host: "Вести (файл)", feed.site.host: "Урал"}
+    moscow = [i for i in result.items if i["source"] == news.site.host]
+    assert all(i["published"].endswith("+03:00") for i in moscow)  # the row's zone, no vote
+    assert result.stats["discovery/vesti-news.test/timezone"] == "Europe/Moscow"
+
+
+def test_a_bad_row_is_a_usage_error_before_anything_is_fetched(tmp_path: Path) -> None:
+    rows = tmp_path / "bad.toml"
+    rows.write_text('[[site]]\nurl = "https://example.org/"\nbody_selector = "div"\n', "utf-8")
+    result = run_crawl("site", tmp_path / "data", None, args={"outlets": str(rows)})
+    assert result.returncode == 2
+    assert "unknown fields ['body_selector']" in result.log
+
+
+def test_reextract_of_a_site_crawl_with_its_row(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+
+    from tests.support.crawl import ROOT, SCRAPY
+
+    shape = anysite.news_sitemap_site()
+    with FixtureServer([shape.site]) as server:
+        live = run_crawl("site", tmp_path / "live", server, args={"url": shape.url, **WINDOW})
+    assert live.returncode == 0, live.log[-3000:]
+    zone = live.stats[f"discovery/{shape.site.host}/timezone"]  # what the crawl settled on
+    row = json.dumps([{"url": shape.url, "timezone": zone, "name": "Вести"}])
+    out = tmp_path / "again.jsonl"
+    proc = subprocess.run([*SCRAPY, "reextract", str(live.data_dir / "warc"), "-O", str(out),
+                           "--jobs", "2", "-s", f"EXTRA_OUTLETS={row}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **NO_NETWORK})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    again = {i["id"]: i for i in map(json.loads, out.read_text("utf-8").splitlines())}
+    for item in live.items:  # no window here: the other days' articles come too
+        assert again[item["id"]] == item
+    assert not {i["url"] for i in again.values()} & set(shape.not_articles)
+    assert "not_article/gallery: 1" in proc.stderr
+
+
+def test_sitemap_discovery_is_bounded_and_loop_free(tmp_path: Path) -> None:
+    """An index that lists itself and forty children: at most SITE_MAX_SITEMAPS are fetched,
+    each once, and the crawl ends."""
+    from datetime import datetime, timedelta, timezone
+
+    from tests.support.server import Page, VirtualSite
+
+    host = "many-maps.test"
+    site = VirtualSite(host)
+    when = datetime(2026, 1, 5, 12, tzinfo=timezone(timedelta(hours=2)))
+    children = [(f"/maps/{n}.xml", when) for n in range(40)] + [("/index.xml", when)]
+    site.add("/robots.txt", Page(f"Sitemap: http://{host}/index.xml\n".encode(),
+                                 content_type="text/plain"))
+    site.add("/index.xml", anysite.sitemap_index(host, children))
+    for n in range(40):
+        site.add(f"/maps/{n}.xml", anysite.sitemap_index(host, [("/index.xml", when),
+                                                                (f"/maps/{n + 1}.xml", when)]))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": f"http://{host}/", **WINDOW},
+                           settings={"SITE_MAX_SITEMAPS": 5})
+    assert result.returncode == 0, result.log[-3000:]
+    maps = [p for p in server.requested_paths(host) if p.endswith(".xml") and "/maps/" in p
+            or p == "/index.xml"]
+    assert len(maps) == len(set(maps)) == 5

@@ -1,0 +1,135 @@
+"""The page classifier: galleries, videos, live blogs, listings and static pages are not
+articles; articles stay articles whatever widgets they carry."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle, extract_article
+from crawler.extraction.html import parse_html
+from crawler.extraction.pagekind import is_prose, page_kind
+from crawler.items import ArticlePage
+from tests.sites.common import html_paragraphs, paragraphs_for
+
+URL = "https://example.org/news/some-story-123/"
+PROSE = paragraphs_for(1, 4)
+
+
+def page(body: str, head: str = "") -> str:
+    return (f"<html><head><title>T</title>{head}</head><body><header><nav><a href='/'>Home</a>"
+            f"</nav></header><main>{body}</main><footer>(c)</footer></body></html>")
+
+
+def ld(obj: dict) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def kind(html: str, url: str = URL, paragraphs: list[str] | None = None,
+         dated: bool = True) -> str | None:
+    return page_kind(parse_html(html), url, PROSE if paragraphs is None else paragraphs, dated)
+
+
+@pytest.mark.parametrize(("declared", "expected"), [
+    ({"@type": "LiveBlogPosting"}, "liveblog"),
+    ({"@type": "ProfilePage"}, "author"),
+    ({"@type": "SearchResultsPage"}, "search"),
+    ({"@type": "CollectionPage"}, "listing"),
+    ({"@graph": [{"@type": "WebPage"}, {"@type": "CollectionPage"}]}, "listing"),
+])
+def test_declared_page_types_decide(declared: dict, expected: str) -> None:
+    assert kind(page(html_paragraphs(PROSE), ld(declared))) == expected
+
+
+def test_an_article_type_beside_a_video_keeps_the_page_an_article() -> None:
+    head = ld({"@graph": [{"@type": "NewsArticle"}, {"@type": "VideoObject"}]})
+    assert kind(page(html_paragraphs(PROSE), head)) is None
+
+
+def test_declared_video_or_gallery_with_little_prose_is_not_an_article() -> None:
+    assert kind(page("<video></video>", '<meta property="og:type" content="video.other">'),
+                paragraphs=["Смотрите видео."]) == "video"
+    assert kind(page("", ld({"@type": "ImageGallery"})), paragraphs=[]) == "gallery"
+
+
+def test_a_written_report_declared_as_video_stays_an_article() -> None:
+    head = '<meta property="og:type" content="video.other">'
+    assert kind(page(html_paragraphs(PROSE), head)) is None
+
+
+def test_captions_under_photos_are_a_gallery() -> None:
+    captions = ["08 января 2026", "Участники концерта на площади", "Ансамбль «Свитанак»",
+                "Гости праздника у выставки"]
+    photos = "".join(f"<div><img src='{i}.jpg'><p>{c}</p></div>" for i, c in enumerate(captions))
+    assert kind(page(photos), paragraphs=captions) == "gallery"
+
+
+def test_a_url_of_a_kind_confirms_a_page_without_prose() -> None:
+    assert kind(page("<p>Снимок</p>"), "https://example.org/photo/123/", ["Снимок"]) == "gallery"
+    assert kind(page(html_paragraphs(PROSE)), "https://example.org/video/a-b-c/") is None
+
+
+def test_many_headlines_and_no_prose_is_a_listing() -> None:
+    links = "".join(f"<div><a href='/news/story-number-{i}/'>Заголовок новости номер {i} "
+                    "о событиях дня</a></div>" for i in range(10))
+    assert kind(page(links), "https://example.org/society/", []) == "listing"
+    assert kind(page(links), "https://example.org/tag/weather/", []) == "tag"
+
+
+def test_a_short_article_with_related_headlines_stays_an_article() -> None:
+    links = "".join(f"<div><a href='/news/story-number-{i}/'>Заголовок новости номер {i} "
+                    "о событиях дня</a></div>" for i in range(20))
+    text = [PROSE[0] + " " + PROSE[1]]
+    assert kind(page(html_paragraphs(text) + links), paragraphs=text) is None
+
+
+def test_an_undated_undeclared_page_of_a_few_lines_is_a_static_page() -> None:
+    assert kind(page("<p>Мы пишем о городе.</p>"), paragraphs=["Мы пишем о городе."],
+                dated=False) == "page"
+    assert kind(page(html_paragraphs(PROSE)), dated=False) is None
+
+
+@pytest.mark.parametrize(("text", "prose"), [
+    ("Президенты договорились продолжить контакты на различных уровнях.", True),
+    ("Участники праздничного концерта на площади Независимости", False),
+    ("08 января 2026", False),
+    ("Фото Олега", False),
+])
+def test_prose_is_sentences_not_captions(text: str, prose: bool) -> None:
+    assert is_prose(text) is prose
+
+
+def _page(html: str, url: str = URL) -> ArticlePage:
+    return ArticlePage(url=url, outlet="", body=html.encode(), status=200,
+                       headers={"Content-Type": "text/html; charset=utf-8"},
+                       fetched_at="2026-01-08T00:00:00+00:00")
+
+
+def test_extraction_raises_not_an_article_with_its_kind() -> None:
+    with pytest.raises(NotAnArticle) as caught:
+        extract_article(_page(page("<h1>Live</h1>" + html_paragraphs(PROSE),
+                                   ld({"@type": "LiveBlogPosting"}))))
+    assert caught.value.kind == "liveblog" and caught.value.stat == "pages/skipped/liveblog"
+
+
+def test_outcomes_survive_the_trip_from_a_worker() -> None:
+    import pickle
+
+    for exc in (NotAnArticle("gallery", URL), BlockedPage("captcha", URL),
+                ExtractionError("no_body", URL)):
+        back = pickle.loads(pickle.dumps(exc))
+        assert (type(back), str(back), back.stat) == (type(exc), str(exc), exc.stat)
+
+
+def test_a_named_outlet_page_its_rules_no_longer_read_fails_rather_than_skips() -> None:
+    """Layout drift must stay visible: a BELTA article URL whose body is gone and whose page
+    is all headline links is an extraction failure, not a listing."""
+    links = "".join(f"<div><a href='/society/view/story-{i}-1-2026/'>Заголовок новости номер "
+                    f"{i} о событиях дня</a></div>" for i in range(12))
+    html = page("<h1>Новость</h1><div class='redesigned'></div>" + links)
+    url = "https://www.belta.by/society/view/novost-427700-2026/"
+    with pytest.raises(ExtractionError) as caught:
+        extract_article(_page(html, url))
+    assert not isinstance(caught.value, NotAnArticle)
+    assert kind(html, "https://example.org/society/", []) == "listing"  # a site without rules

@@ -1,0 +1,300 @@
+"""Fixture news sites no rule knows, of shapes the named outlets do not have.
+
+- ``news_sitemap_site``: no feed; robots.txt → sitemap index → Google News sitemap; metadata
+  in JSON-LD (``@graph`` with ``NewsArticle``); zone +03:00.
+- ``feed_only_site``: an RSS feed announced on the home page, no sitemap; OpenGraph and
+  ``article:*`` metadata; pages print +05:00 while the feed writes GMT; dated URLs.
+- ``undated_urls_site``: article URLs without date or id (``/society/<slug>/``), a plain
+  sitemap index with ``lastmod``; the date only in ``<time datetime>`` (+01:00).
+
+Each holds in-window and out-of-window articles and non-article pages (gallery, video,
+live blog, section, tag, author and "about" pages) that must never become items. Every
+article publishes around the window's edges, so a wrong time zone moves one across.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import format_datetime
+from html import escape
+
+from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for, title_for
+from tests.support.server import Page, VirtualSite
+
+SINCE, UNTIL = date(2026, 1, 4), date(2026, 1, 5)
+XML = "application/xml; charset=utf-8"
+
+
+@dataclass
+class AnySite:
+    site: VirtualSite
+    url: str  # the address given to `scrapy crawl site -a url=…`
+    zone: timezone
+    golds: list[GoldArticle]  # in-window articles
+    outside: list[str] = field(default_factory=list)  # articles outside the window
+    not_articles: list[str] = field(default_factory=list)  # galleries, listings, …
+
+
+def local_times(zone: timezone) -> list[datetime]:
+    """Publication times around the window in the site's zone: two of them fall on a
+    window day only in UTC (or only locally), so a wrong zone moves them across."""
+    return [datetime(2026, 1, 3, 12, 0, tzinfo=zone),  # before
+            datetime(2026, 1, 4, 0, 20, tzinfo=zone),  # first minutes of the window
+            datetime(2026, 1, 4, 15, 5, tzinfo=zone),
+            datetime(2026, 1, 5, 9, 40, tzinfo=zone),
+            datetime(2026, 1, 5, 23, 45, tzinfo=zone),  # last minutes of the window
+            datetime(2026, 1, 6, 0, 30, tzinfo=zone) if zone.utcoffset(None) > timedelta(0)
+            else datetime(2026, 1, 3, 23, 30, tzinfo=zone),  # just outside, in the window in UTC
+            datetime(2026, 1, 7, 8, 0, tzinfo=zone)]  # after
+
+
+def chrome(host: str, body: str, head: str = "", title: str = "") -> str:
+    """A news page's frame: menu, a "latest" column of headline links, footer."""
+    latest = "".join(f'<li><a href="/latest/{i}/">Самые свежие новости региона за сегодня, '
+                     f"выпуск {i}</a></li>" for i in range(6))
+    return f"""<!DOCTYPE html>
+<html lang="ru"><head><meta charset="utf-8"><title>{escape(title or host)}</title>{head}</head>
+<body><header class="site-header"><a href="/">{escape(host)}</a>
+<nav><ul><li><a href="/society/">Общество</a></li><li><a href="/economy/">Экономика</a></li>
+<li><a href="/about/">О нас</a></li></ul></nav></header>
+<main>{body}</main>
+<aside class="sidebar"><h3>Последние новости</h3><ul>{latest}</ul></aside>
+<footer class="site-footer">© {escape(host)}, 2026. Все права защищены.</footer>
+</body></html>"""
+
+
+def article_html(host: str, gold: GoldArticle, style: str) -> str:
+    p = gold.published
+    stamp = p.isoformat(timespec="seconds")
+    head = f'<meta property="og:title" content="{escape(gold.title)}">'
+    if style == "jsonld":
+        graph = {"@context": "https://schema.org", "@graph": [
+            {"@type": "WebPage", "@id": gold.url, "name": gold.title},
+            {"@type": "NewsArticle", "headline": gold.title, "datePublished": stamp,
+             "author": [{"@type": "Person", "name": a} for a in gold.authors],
+             "publisher": {"@type": "Organization", "name": host}}]}
+        head += f'<script type="application/ld+json">{json.dumps(graph, ensure_ascii=False)}</script>'
+        dateline = f'<div class="meta">{p:%d.%m.%Y %H:%M}</div>'
+    elif style == "og":
+        head += ('<meta property="og:type" content="article">'
+                 f'<meta property="article:published_time" content="{stamp}">'
+                 + "".join(f'<meta property="article:author" content="{escape(a)}">'
+                           for a in gold.authors))
+        dateline = f'<div class="meta">{p:%d.%m.%Y}</div>'
+    else:
+        dateline = (f'<div class="meta"><time datetime="{stamp}">{p:%d.%m.%Y, %H:%M}</time>'
+                    + "".join(f' <span class="byline">{escape(a)}</span>' for a in gold.authors)
+                    + "</div>")
+    body = (f"<article><h1>{escape(gold.title)}</h1>{dateline}"
+            f'<div class="article-body">{html_paragraphs(gold.paragraphs)}'
+            '<div class="share-buttons">Поделиться: ВКонтакте, Телеграм</div></div>'
+            '<div class="related-news"><h3>Читайте также</h3><ul>'
+            '<li><a href="/latest/1/">Самые свежие новости региона за сегодня, выпуск 1</a></li>'
+            "</ul></div></article>")
+    return chrome(host, body, head, gold.title)
+
+
+def gallery_html(host: str, when: datetime) -> str:
+    """A photo gallery: captions under photos, declared as ImageGallery."""
+    ld = {"@context": "https://schema.org", "@type": "ImageGallery", "name": "Фоторепортаж",
+          "datePublished": when.isoformat()}
+    photos = "".join(f'<figure><img src="/img/{i}.jpg" alt=""><p>Снимок {i}: участники '
+                     "праздника на площади</p></figure>" for i in range(6))
+    return chrome(host, f"<article><h1>Фоторепортаж: праздник на площади</h1>{photos}</article>",
+                  f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+
+
+def video_html(host: str, when: datetime) -> str:
+    head = ('<meta property="og:type" content="video.other">'
+            f'<meta property="article:published_time" content="{when.isoformat()}">')
+    body = ('<article><h1>Видео: как прошел концерт в парке</h1>'
+            '<iframe src="https://www.youtube.com/embed/xyz"></iframe>'
+            "<p>Смотрите запись концерта.</p></article>")
+    return chrome(host, body, head)
+
+
+def liveblog_html(host: str, when: datetime) -> str:
+    ld = {"@context": "https://schema.org", "@type": "LiveBlogPosting",
+          "headline": "Онлайн: паводок в районе", "datePublished": when.isoformat()}
+    updates = "".join(f"<div class='update'><b>{10 + i}:00</b><p>Уровень воды в реке поднялся "
+                      f"еще на {i + 2} сантиметров, спасатели продолжают дежурство.</p></div>"
+                      for i in range(5))
+    return chrome(host, f"<article><h1>Онлайн: паводок в районе</h1>{updates}</article>",
+                  f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>')
+
+
+def section_html(host: str, links: list[tuple[str, str]]) -> str:
+    """A rubric page: headlines and dates, no prose (no declaration of what it is)."""
+    items = "".join(f'<div class="card"><a href="{escape(u)}">{escape(t)}</a>'
+                    f"<span>05.01.2026</span></div>" for u, t in links)
+    return chrome(host, f"<h1>Общество</h1><div class='cards'>{items}</div>")
+
+
+def plain_html(host: str, title: str, text: str) -> str:
+    return chrome(host, f"<h1>{escape(title)}</h1><p>{escape(text)}</p>")
+
+
+def sitemap_index(host: str, paths: list[tuple[str, datetime]]) -> Page:
+    entries = "".join(f"<sitemap><loc>http://{host}{p}</loc><lastmod>{m.isoformat()}</lastmod>"
+                      "</sitemap>" for p, m in paths)
+    return Page(('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.'
+                 f'sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>').encode(),
+                content_type=XML)
+
+
+def urlset(entries: list[tuple[str, datetime | None]]) -> Page:
+    rows = "".join(f"<url><loc>{escape(u)}</loc>"
+                   + (f"<lastmod>{m.isoformat()}</lastmod>" if m else "") + "</url>"
+                   for u, m in entries)
+    return Page(('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.'
+                 f'org/schemas/sitemap/0.9">{rows}</urlset>').encode(), content_type=XML)
+
+
+def news_urlset(entries: list[tuple[str, str, datetime]]) -> Page:
+    rows = "".join(
+        f"<url><loc>{escape(u)}</loc><news:news><news:publication><news:name>Вести</news:name>"
+        "<news:language>ru</news:language></news:publication>"
+        f"<news:publication_date>{m.isoformat()}</news:publication_date>"
+        f"<news:title>{escape(t)}</news:title></news:news></url>" for u, t, m in entries)
+    return Page(('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.'
+                 'org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-'
+                 f'news/0.9">{rows}</urlset>').encode(), content_type=XML)
+
+
+def _articles(host: str, zone: timezone, seed: int, paths: list[str] | str, style: str,
+              site: VirtualSite, authors: list[str]) -> tuple[list[GoldArticle], list[GoldArticle]]:
+    inside, outside = [], []
+    for i, when in enumerate(local_times(zone)):
+        n = seed + i
+        path = paths[i] if isinstance(paths, list) else paths.format(i=i, n=n, when=when)
+        gold = GoldArticle(url=f"http://{host}{path}",
+                           title=title_for(n), paragraphs=paragraphs_for(n), published=when,
+                           authors=authors)
+        site.add(gold.url.removeprefix(f"http://{host}"), article_html(host, gold, style))
+        (inside if SINCE <= when.date() <= UNTIL else outside).append(gold)
+    return inside, outside
+
+
+def _site(host: str, hours: int, seed: int, paths: list[str] | str, style: str,
+          authors: list[str]) -> tuple[VirtualSite, timezone, list[GoldArticle], list[GoldArticle]]:
+    """A site with its seven articles: (site, zone, in-window golds, the others)."""
+    zone = timezone(timedelta(hours=hours))
+    site = VirtualSite(host)
+    inside, outside = _articles(host, zone, seed, paths, style, site, authors)
+    return site, zone, inside, outside
+
+
+def news_sitemap_site() -> AnySite:
+    host = "vesti-news.test"
+    site, zone, inside, outside = _site(host, 3, 500, "/articles/material-{n}-{i}.html",
+                                        "jsonld", ["Мария Иванова"])
+    golds = inside + outside
+    when = datetime(2026, 1, 5, 12, 0, tzinfo=zone)
+    odd = {"/photo/prazdnik-na-ploshchadi.html": gallery_html(host, when),
+           "/articles/video-koncert-v-parke.html": video_html(host, when)}
+    for path, html in odd.items():
+        site.add(path, html)
+    news = [(g.url, g.title, g.published) for g in golds]
+    news += [(f"http://{host}{p}", "Фото", when) for p in odd]
+    site.add("/robots.txt", Page(f"User-agent: *\nDisallow: /search\nSitemap: http://{host}"
+                                 "/sitemap_index.xml\n".encode(), content_type="text/plain"))
+    site.add("/sitemap_index.xml", sitemap_index(host, [("/sitemaps/news.xml", when),
+                                                        ("/sitemaps/pages.xml", when)]))
+    site.add("/sitemaps/news.xml", news_urlset(news))
+    site.add("/sitemaps/pages.xml", urlset([(f"http://{host}/about/", None),
+                                            (f"http://{host}/society/", when)]))
+    site.add("/about/", plain_html(host, "О редакции", "Мы пишем о жизни города и района "
+                                   "каждый день с 1991 года. Пишите нам в редакцию, звоните."))
+    site.add("/society/", section_html(host, [(g.url, g.title) for g in golds]))
+    site.add("/", chrome(host, section_html(host, [(g.url, g.title) for g in golds[:3]]),
+                         '<meta property="og:site_name" content="Вести">'))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside],
+                   [f"http://{host}{p}" for p in odd] + [f"http://{host}/about/",
+                                                         f"http://{host}/society/"])
+
+
+def feed_only_site() -> AnySite:
+    host = "ural-daily.test"
+    site, zone, inside, outside = _site(host, 5, 600, "/{when:%Y/%m/%d}/novost-dnya-nomer-{i}/",
+                                        "og", ["Олег Смирнов"])
+    golds = inside + outside
+    when = datetime(2026, 1, 5, 14, 0, tzinfo=zone)
+    odd = {f"/{when:%Y/%m/%d}/online-pavodok/": liveblog_html(host, when),
+           "/tag/pavodok/": section_html(host, [(g.url, g.title) for g in golds])}
+    for path, html in odd.items():
+        site.add(path, html)
+    items = [(g.title, g.url, g.published) for g in golds]
+    items += [("Онлайн", f"http://{host}{p}", when) for p in odd]
+    rss = "".join(f"<item><title>{escape(t)}</title><link>{escape(u)}</link>"
+                  f"<pubDate>{format_datetime(m.astimezone(UTC), usegmt=True)}</pubDate>"
+                  "</item>" for t, u, m in items)
+    site.add("/export/rss.xml", Page(
+        ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Урал'
+         f"</title>{rss}</channel></rss>").encode(), content_type="application/rss+xml"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /private/\n",
+                                 content_type="text/plain"))
+    site.add("/", chrome(host, section_html(host, [(g.url, g.title) for g in golds[-2:]]),
+                         '<link rel="alternate" type="application/rss+xml" title="RSS" '
+                         'href="/export/rss.xml">'))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside],
+                   [f"http://{host}{p}" for p in odd])
+
+
+def undated_urls_site() -> AnySite:
+    host = "gazeta-gorod.test"
+    slugs = ["kak-vybrat-shkolu", "novyj-most-cherez-reku", "v-parke-vysadili-derevya",
+             "itogi-goda-v-selskom-hozyajstve", "remont-dorog-zavershen", "vystavka-v-biblioteke",
+             "pogoda-na-vyhodnye"]
+    site, zone, inside, outside = _site(host, 1, 700, [f"/society/{s}/" for s in slugs],
+                                        "time", [])
+    golds = inside + outside
+    when = datetime(2026, 1, 5, 10, 0, tzinfo=zone)
+    site.add("/society/", section_html(host, [(g.url, g.title) for g in golds]))
+    site.add("/authors/anna-petrova/", plain_html(host, "Анна Петрова", "Корреспондент."))
+    site.add("/robots.txt", Page(f"User-agent: *\nSitemap: http://{host}/sitemap.xml\n".encode(),
+                                 content_type="text/plain"))
+    site.add("/sitemap.xml", sitemap_index(host, [("/sitemap-posts.xml", when),
+                                                  ("/sitemap-old.xml", when - timedelta(days=400))]))
+    # lastmod is a change, not publication: an in-window article edited days later
+    edited = [(g.url, g.published + timedelta(days=5) if g is inside[0] else g.published)
+              for g in golds]
+    site.add("/sitemap-posts.xml", urlset(edited
+                                          + [(f"http://{host}/society/", when),
+                                             (f"http://{host}/authors/anna-petrova/", when)]))
+    site.add("/sitemap-old.xml", urlset([(f"http://{host}/society/ochen-staraya-novost/",
+                                          when - timedelta(days=400))]))
+    site.add("/", chrome(host, section_html(host, [(g.url, g.title) for g in golds[:2]])))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside],
+                   [f"http://{host}/society/", f"http://{host}/authors/anna-petrova/"])
+
+
+def archive_only_site() -> AnySite:
+    """No feed, no sitemap: only day archives (``/news/YYYY/MM/DD/``, paged) and a home page
+    linking the newest articles; JSON-LD ``ReportageNewsArticle``; zone +03:00."""
+    host = "rayon-vesti.test"
+    slugs = [f"/news/{w:%Y/%m/%d}/reportazh-s-mesta-sobytiya-{i}/"
+             for i, w in enumerate(local_times(timezone(timedelta(hours=3))))]
+    site, zone, inside, outside = _site(host, 3, 800, slugs, "jsonld", ["Пётр Козлов"])
+    golds = inside + outside
+    for gold in golds:  # the reportage type, as a single object rather than a @graph
+        path = gold.url.removeprefix(f"http://{host}")
+        site.pages[path] = Page(site.pages[path].body.replace(b'"NewsArticle"',
+                                                              b'"ReportageNewsArticle"'))
+    by_day: dict[date, list[GoldArticle]] = {}
+    for gold in golds:
+        by_day.setdefault(gold.published.date(), []).append(gold)
+    for day, day_golds in by_day.items():
+        base = f"/news/{day:%Y/%m/%d}/"
+        for page, gold in enumerate(day_golds, 1):  # one article a page: paging is exercised
+            more = (f'<a class="next" href="{base}page/{page + 1}/">Дальше</a>'
+                    if page < len(day_golds) else "")
+            other = golds[0]  # a sidebar link to another day, which the day must not take
+            body = (section_html(host, [(gold.url, gold.title)])
+                    + f'<div class="pager">{more}</div><div class="widget"><a href="'
+                    f'{other.url}">{escape(other.title)}</a></div>')
+            site.add(base if page == 1 else f"{base}page/{page}/", chrome(host, body))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    site.add("/", chrome(host, section_html(host, [(g.url, g.title) for g in golds[-2:]])))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside], [])

@@ -1,0 +1,48 @@
+"""Anti-bot pages served with 200 are recognised; real articles with widgets are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.challenge import challenge_kind
+from tests.sites.common import html_paragraphs, paragraphs_for
+
+ARTICLE = html_paragraphs(paragraphs_for(3, 8))
+
+
+def doc(title: str, body: str, head: str = "") -> str:
+    return f"<html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    (doc("Just a moment...", "<p>Checking if the site connection is secure</p>"), "cloudflare"),
+    (doc("Attention Required! | Cloudflare", "<div id='cf-error-details'>blocked</div>"),
+     "cloudflare"),
+    (doc("Один момент…", ""), "cloudflare"),
+    (doc("DDoS-Guard", "<p>Checking your browser before accessing</p>"), "ddos_guard"),
+    (doc("news", "<script src='https://check.ddos-guard.net/check.js'></script>"), "ddos_guard"),
+    (doc("Проверка браузера", "<p>Подождите…</p>"), "browser_check"),
+    (doc("Сайт", "<div class='h-captcha' data-sitekey='x'></div>"), "captcha"),
+    (doc("Сайт", "<script src='https://www.google.com/recaptcha/api.js'></script>"
+                 "<p>Подтвердите, что вы не робот</p>"), "captcha"),
+    (doc("Вы не робот?", "<form action='/showcaptcha'></form>"), "browser_check"),
+    (doc("x", "<script>var __qrator_jsr=1;</script>"), "qrator"),
+    (doc("x", "<script src='https://ipv4-check.variti.net/js'></script>"), "variti"),
+    (doc("403 Forbidden", "<h1>Access denied</h1>"), "access_denied"),
+    (doc("", "<script>window.location.href='/news/?c=1'</script>"), "js_redirect"),
+])
+def test_challenge_pages_are_recognised(html: str, expected: str) -> None:
+    assert challenge_kind(html) == expected
+    assert challenge_kind(html.encode()) == expected
+
+
+@pytest.mark.parametrize("html", [
+    doc("Новость", ARTICLE + "<div class='g-recaptcha'></div>"),  # comment form
+    doc("Новость", ARTICLE, "<script src='/cdn-cgi/challenge-platform/scripts/jsd/main.js'>"
+                            "</script>"),
+    doc("Qrator Labs отразила атаку", ARTICLE + "<p>Компания Qrator и Variti сообщили…</p>"),
+    doc("Доступ ограничен: дорогу закрыли", ARTICLE),
+    doc("Новость", ARTICLE + "<script>if(x){location.href='/m/'}</script>"),
+])
+def test_articles_with_widgets_or_words_are_not_challenges(html: str) -> None:
+    assert challenge_kind(html) is None

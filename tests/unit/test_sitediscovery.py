@@ -1,0 +1,148 @@
+"""Discovery without configuration: feeds, robots sitemaps, news sitemaps, date archives,
+the zone a site prints, and the rows that describe sites."""
+
+from __future__ import annotations
+
+import gzip
+from collections import Counter
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawler import sitediscovery as disc
+from crawler.extraction.html import parse_html
+from crawler.outlets import get_outlet, outlet_for_url
+from crawler.siteoutlets import (
+    SiteRowError,
+    load_rows,
+    outlet_from_site_row,
+    publish,
+    vote_zone,
+    withdraw,
+    zone_for_offset,
+)
+from crawler.urls import is_article_url
+
+NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://ex.org/a-1.html</loc><news:news><news:publication_date>2026-01-05T10:00:00+03:00
+</news:publication_date><news:title>A</news:title></news:news></url>
+<url><loc>https://ex.org/b-2.html</loc><lastmod>2026-01-04T08:00:00Z</lastmod></url>
+</urlset>"""
+
+
+def test_feeds_announced_by_link_alternate() -> None:
+    tree = parse_html('<html><head><link rel="alternate" type="application/rss+xml" '
+                      'href="/rss/all.xml"><link rel="alternate" type="application/atom+xml" '
+                      'href="https://ex.org/atom"><link rel="alternate" hreflang="en" '
+                      'href="/en/"><link rel="stylesheet" href="/a.css"></head></html>')
+    assert disc.announced_feeds(tree, "https://ex.org/") == ["https://ex.org/rss/all.xml",
+                                                            "https://ex.org/atom"]
+
+
+def test_robots_sitemap_lines() -> None:
+    body = b"User-agent: *\nDisallow: /x\nSitemap: https://ex.org/s1.xml\nsitemap: /s2.xml\n"
+    assert disc.robots_sitemaps(body, "https://ex.org/robots.txt") == [
+        "https://ex.org/s1.xml", "https://ex.org/s2.xml"]
+    assert disc.robots_sitemaps(b"\xff\xfe garbage", "https://ex.org/robots.txt") == []
+
+
+def test_news_sitemap_dates_and_gzip() -> None:
+    for body in (NEWS_SITEMAP, gzip.compress(NEWS_SITEMAP)):
+        records = list(disc.sitemap_records(body))
+        assert [(r.loc, r.news) for r in records] == [("https://ex.org/a-1.html", True),
+                                                      ("https://ex.org/b-2.html", False)]
+        assert records[0].published.utcoffset() == timedelta(hours=3)
+        assert records[1].published.utcoffset() == timedelta(0)
+
+
+def test_a_gzip_bomb_sitemap_is_cut_not_inflated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(disc, "MAX_SITEMAP_BYTES", 1024 * 1024)
+    bomb = gzip.compress(b"<urlset>" + b" " * (20 * 1024 * 1024))
+    assert disc.sitemap_body(bomb) == b""
+
+
+def test_date_archive_found_from_home_links() -> None:
+    links = ["https://ex.org/news/2026/01/05/some-story/", "https://ex.org/news/2026/01/04/other/",
+             "https://ex.org/about/", "https://other.org/2026/01/05/x/"]
+    assert disc.archive_prefix(links, "ex.org") == "/news/"
+    assert disc.archive_day_path("/news/", date(2026, 1, 3)) == "/news/2026/01/03/"
+    assert disc.archive_prefix(links[:1] + links[2:], "ex.org") is None  # one link: no pattern
+    assert disc.url_day(links[0]) == date(2026, 1, 5)
+
+
+@pytest.mark.parametrize(("url", "article"), [
+    ("https://ex.org/society/kak-vybrat-shkolu/", True),
+    ("https://ex.org/news/123456", True),
+    ("https://ex.org/2026/01/05/x/", True),
+    ("https://ex.org/society/", False),
+    ("https://ex.org/about", False),
+])
+def test_home_links_that_read_as_articles(url: str, article: bool) -> None:
+    assert disc.looks_like_article(url) is article
+
+
+def test_printed_offsets_from_json_ld_meta_and_time() -> None:
+    tree = parse_html('<html><head><script type="application/ld+json">{"@graph": [{"@type": '
+                      '"NewsArticle", "datePublished": "2026-01-05T10:00:00+05:00"}]}</script>'
+                      '<meta property="article:published_time" content="2026-01-05T10:00:00+05:00">'
+                      '</head><body><time datetime="2026-01-05">5 Jan</time></body></html>')
+    assert disc.printed_offsets(tree) == [timedelta(hours=5)] * 2
+
+
+def test_zone_vote() -> None:
+    assert vote_zone(Counter()) == "UTC"
+    assert vote_zone(Counter({timedelta(hours=3): 5, timedelta(0): 2})) == "Etc/GMT-3"
+    assert vote_zone(Counter({timedelta(hours=3): 2, timedelta(0): 2})) == "Etc/GMT-3"
+    assert zone_for_offset(timedelta(hours=-5)) == "Etc/GMT+5"
+    half = zone_for_offset(timedelta(hours=5, minutes=30))
+    assert datetime.now(ZoneInfo(half)).utcoffset() == timedelta(hours=5, minutes=30)
+
+
+def test_state_keeps_better_dated_sightings_and_a_bound() -> None:
+    outlet = outlet_from_site_row({"url": "https://ex.org/"})
+    state = disc.SiteState({"url": "https://ex.org/"}, outlet)
+    first = disc.Candidate("https://ex.org/a-b-c", None, None, "home")
+    dated = disc.Candidate("https://ex.org/a-b-c", None, date(2026, 1, 5), "sitemap")
+    assert state.add(first, "k1", 1) and state.add(dated, "k1", 1)
+    assert not state.add(disc.Candidate("https://ex.org/d-e-f", None, None, "feed"), "k2", 1)
+    assert state.chosen() == [dated]  # home links only when nothing announced anything
+
+
+def test_site_rows_checked() -> None:
+    [row] = load_rows([{"url": "example.org", "name": "Ex"}])
+    assert row["url"] == "https://example.org/"
+    with pytest.raises(SiteRowError, match="unknown fields"):
+        load_rows([{"url": "https://ex.org/", "bodyy": "x"}])
+    with pytest.raises(SiteRowError, match="site address"):
+        load_rows([{"url": "ftp://ex.org/"}])
+    with pytest.raises(SiteRowError, match="time zone"):
+        load_rows([{"url": "https://ex.org/", "timezone": "Mars/Base"}])
+
+
+def test_generic_outlet_skips_feeds_files_and_listings() -> None:
+    outlet = outlet_from_site_row({"url": "https://www.ex.org/"})
+    assert outlet.key == "ex.org" and outlet.owns_host("ex.org")
+    for path, article in (("/society/kak-vybrat-shkolu/", True), ("/?p=12", True), ("/", False),
+                          ("/feed/", False), ("/tag/pogoda/", False), ("/img/a.jpg", False),
+                          ("/sitemap.xml", False), ("/author/ivan/", False)):
+        assert is_article_url(outlet, f"https://www.ex.org{path}") is article, path
+
+
+def test_published_sites_resolve_by_key_and_host(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWS_ARCHIVE_SITE_OUTLETS", raising=False)
+    path = tmp_path / "sites.json"
+    publish({"ex.org": {"url": "https://ex.org/", "key": "ex.org", "timezone": "Etc/GMT-3"}},
+            path)
+    try:
+        assert get_outlet("ex.org").timezone == "Etc/GMT-3"
+        assert outlet_for_url("https://www.ex.org/a/").key == "ex.org"
+        assert outlet_for_url("https://www.belta.by/x/").key == "belta"  # the registry first
+    finally:
+        withdraw(path)
+    with pytest.raises(KeyError):
+        get_outlet("ex.org")
