@@ -129,7 +129,7 @@ def main() -> int:
                 print(f"| {name} | {split} | {len(pages)} | {len({s for s, _ in chosen})} | "
                       f"{label} | {m['precision']:.3f} | {m['recall']:.3f} | **{m['f1']:.3f}** |",
                       flush=True)
-                for p, s in zip(pages, scores):
+                for p, s in zip(pages, scores, strict=True):
                     per_page.setdefault(p.page_id, {"collection": name, "url": p.url})[spec] = (
                         s.precision, s.recall)
     if args.pages_out:

@@ -16,6 +16,13 @@ from trafilatura import bare_extraction
 
 _WS = re.compile(r"\s+")
 
+# Named steps, each with an ablation row in docs/extraction.md; the dev scorer
+# (bench/devset/score_devset.py --without STEP) turns them off through ENABLED_STEPS.
+# Pruning steps throw text away; "template_siblings" gives back what the region step took
+# from blocks of the region's own template.
+PRUNING_STEPS = ("link_blocks", "region", "meta_lines", "template_siblings")
+ENABLED_STEPS = frozenset(PRUNING_STEPS)
+
 # Elements that never hold article text.
 _DROP_TAGS = ("script", "style", "noscript",
               "template")
@@ -102,7 +109,8 @@ def _prune(tree: lxml.html.HtmlElement) -> None:
     for el in list(tree.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             _drop(el)
-    _drop_link_blocks(tree)
+    if "link_blocks" in ENABLED_STEPS:
+        _drop_link_blocks(tree)
 
 
 _TOKEN = re.compile(r"\w+")
@@ -188,13 +196,48 @@ def _best_region(root: etree._Element) -> list[etree._Element]:
     return [sib for sib in parent if sib is top or final.get(sib, 0.0) >= threshold]
 
 
+# A block beside the region's ancestors is kept only below this link density.
+SIBLING_MAX_LINKS = 0.3
+
+
 def _tokens(text: str) -> str:
     """Token string used to match trafilatura output back to the tree."""
     return " ".join(_TOKEN.findall(text.lower()))
 
 
+def _kind(el: etree._Element) -> tuple[str, tuple[str, ...]]:
+    """Tag and first two class names: the blocks one template repeats share them."""
+    return el.tag, tuple((el.get("class") or "").split()[:2])
+
+
+def _template_siblings(region: list[etree._Element]) -> list[etree._Element]:
+    """Blocks of the region's own template that sit beside one of its ancestors.
+
+    Page builders split one article into many sibling blocks (one per section, each several
+    wrappers deep); the region step picks one of them. A block of the same tag and classes as
+    the region's ancestor at that level, with few links and no boilerplate class name, is the
+    same article going on. Blocks without classes prove nothing and are not taken.
+    """
+    taken = set(region)
+    node = region[0]
+    found = []
+    for anc in region[0].iterancestors():
+        kind = _kind(node)
+        if kind[1]:
+            for branch in anc:
+                if (branch not in taken and isinstance(branch.tag, str) and _kind(branch) == kind
+                        and _class_weight(branch) >= 0
+                        and _link_density(branch) <= SIBLING_MAX_LINKS):
+                    found.append(branch)
+        taken.add(anc)
+        node = anc
+    return found
+
+
 def _in_region(paragraphs: list[str], region: list[etree._Element]) -> list[str]:
     """Keep the paragraphs whose text occurs inside the chosen region."""
+    if "template_siblings" in ENABLED_STEPS:
+        region = region + _template_siblings(region)
     hay = " ".join(_tokens(el.text_content()) for el in region)
     return [p for p in paragraphs if _tokens(p) in hay]
 
@@ -245,7 +288,10 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, **options: bool) -> list
                           **options)
     if doc is None or doc.body is None:
         return []
-    return [p for p in _body_paragraphs(doc.body) if not _is_meta_line(p)]
+    paragraphs = _body_paragraphs(doc.body)
+    if "meta_lines" not in ENABLED_STEPS:
+        return paragraphs
+    return [p for p in paragraphs if not _is_meta_line(p)]
 
 
 _BREAKS = frozenset(("p", "div", "li", "br", "blockquote", "pre", "tr", "h1", "h2", "h3", "h4",
@@ -292,7 +338,7 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
         work = deepcopy(tree)
         _prune(work)
         paragraphs = _trafilatura(work, url)
-        region = _best_region(work)
+        region = _best_region(work) if "region" in ENABLED_STEPS or not paragraphs else []
         if not region:
             return paragraphs
         if not paragraphs:

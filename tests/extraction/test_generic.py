@@ -122,3 +122,35 @@ def test_deeply_nested_page_does_not_crash() -> None:
 def test_moderately_nested_page_keeps_text() -> None:
     html = "<html><body>" + "<div>" * 200 + f"<p>{PROSE}</p><p>{PROSE2}</p>" + "</div>" * 200
     assert PROSE in generic_text(html + "</body></html>", "https://example.com/deep")
+
+
+_SECTIONS = [
+    "The first section explains, at length and with several commas, why the council met, "
+    "who attended the meeting, and what the members had been asked to decide that evening.",
+    "The second section describes, in similar detail, how the vote went, which members "
+    "objected, and why the mayor, after a long debate, finally supported the proposal.",
+    "The third section covers, once more in full sentences, what happens next, when the "
+    "works begin, and how residents, shop owners and commuters will be kept informed.",
+]
+
+
+def _builder_page(teaser: str) -> str:
+    """A page-builder layout: every section of the article is its own deep block."""
+    blocks = "".join(
+        f'<div class="sqs-block text-block"><div class="inner"><div class="html-content">'
+        f"<p>{text} {text}</p><p>{PROSE if i == 0 else PROSE2}</p></div></div></div>"
+        for i, text in enumerate(_SECTIONS)
+    )
+    return (
+        "<html><head><title>t</title></head><body><main><div class='layout'>"
+        f"{blocks}<div class='feed-block latest'><p>{teaser}</p></div></div></main></body></html>"
+    )
+
+
+def test_article_split_into_template_blocks_keeps_every_block() -> None:
+    teaser = ("Elsewhere today, in an unrelated story, the regional airport announced, "
+              "without giving reasons, that its winter timetable would be shorter than planned.")
+    text = "\n".join(_paragraphs(_builder_page(teaser)))
+    for section in _SECTIONS:
+        assert section in text
+    assert "regional airport" not in text
