@@ -18,9 +18,10 @@ _WS = re.compile(r"\s+")
 
 # Named steps, each with an ablation row in docs/extraction.md; the dev scorer
 # (bench/devset/score_devset.py --without STEP) turns them off through ENABLED_STEPS.
-# Pruning steps throw text away; "template_siblings" gives back what the region step took
-# from blocks of the region's own template.
-PRUNING_STEPS = ("link_blocks", "region", "meta_lines", "template_siblings")
+# Most throw text away; "template_siblings" and "quiet_siblings" give back what the region
+# step took from blocks that show no sign of boilerplate.
+PRUNING_STEPS = ("link_blocks", "region", "template_siblings", "quiet_siblings", "meta_lines",
+                 "headline")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -79,6 +80,10 @@ def _text_stats(root: etree._Element) -> dict[etree._Element, tuple[int, int]]:
     return stats
 
 
+# Set on the parent of a removed link block: the area once held a menu or teaser list.
+PRUNED_MARK = "data-link-block-removed"
+
+
 def _is_link_block(el: etree._Element, stats: dict) -> bool:
     """A block that is mostly links with little text of its own: menu, teasers."""
     total, links = stats.get(el, (0, 0))
@@ -99,6 +104,9 @@ def _drop_link_blocks(root: etree._Element) -> None:
             dead.add(el)
             doomed.append(el)
     for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            parent.set(PRUNED_MARK, "1")
         el.drop_tree()
 
 
@@ -201,8 +209,22 @@ SIBLING_MAX_LINKS = 0.3
 
 
 def _tokens(text: str) -> str:
-    """Token string used to match trafilatura output back to the tree."""
-    return " ".join(_TOKEN.findall(text.lower()))
+    """Key used to match trafilatura output back to the tree: its word characters only.
+
+    Without separators, because trafilatura and the tree do not agree on where a space
+    falls between a heading, a <br> and the text after it ("Adjustments" + "One ...").
+    """
+    return "".join(_TOKEN.findall(text.lower()))
+
+
+# A block beside the region with no more link text than this share is "quiet".
+QUIET_MAX_LINKS = 0.05
+
+
+def _had_link_block(el: etree._Element) -> bool:
+    """Whether a menu or teaser list was removed from inside `el` (see _drop_link_blocks)."""
+    return el.get(PRUNED_MARK) is not None or next(
+        el.iterfind(f".//*[@{PRUNED_MARK}]"), None) is not None
 
 
 def _kind(el: etree._Element) -> tuple[str, tuple[str, ...]]:
@@ -210,25 +232,36 @@ def _kind(el: etree._Element) -> tuple[str, tuple[str, ...]]:
     return el.tag, tuple((el.get("class") or "").split()[:2])
 
 
-def _template_siblings(region: list[etree._Element]) -> list[etree._Element]:
-    """Blocks of the region's own template that sit beside one of its ancestors.
+def _rescued_blocks(region: list[etree._Element]) -> list[etree._Element]:
+    """Blocks beside the region's ancestors that are the article going on, not boilerplate.
 
-    Page builders split one article into many sibling blocks (one per section, each several
-    wrappers deep); the region step picks one of them. A block of the same tag and classes as
-    the region's ancestor at that level, with few links and no boilerplate class name, is the
-    same article going on. Blocks without classes prove nothing and are not taken.
+    The region step picks one container; trafilatura's paragraphs outside it are dropped
+    unless they sit in one of these blocks (each kind is a named step with an ablation row):
+
+    * ``template_siblings``: page builders split one article into many sibling blocks (one
+      per section, several wrappers deep). A block of the same tag and classes as the
+      region's ancestor at that level, with few links (<= SIBLING_MAX_LINKS) and no
+      boilerplate class name, is another section. Blocks without classes prove nothing here.
+    * ``quiet_siblings``: a block with next to no link text (<= QUIET_MAX_LINKS), no
+      boilerplate class name and no menu or teaser list removed from inside it. Teaser feeds
+      lose their headline links to link-block removal, which leaves the mark that rules them out.
     """
+    templates = "template_siblings" in ENABLED_STEPS
+    quiet = "quiet_siblings" in ENABLED_STEPS
     taken = set(region)
     node = region[0]
     found = []
     for anc in region[0].iterancestors():
         kind = _kind(node)
-        if kind[1]:
-            for branch in anc:
-                if (branch not in taken and isinstance(branch.tag, str) and _kind(branch) == kind
-                        and _class_weight(branch) >= 0
-                        and _link_density(branch) <= SIBLING_MAX_LINKS):
+        for branch in anc:
+            if branch in taken or not isinstance(branch.tag, str) or _class_weight(branch) < 0:
+                continue
+            density = _link_density(branch)
+            if templates and kind[1] and _kind(branch) == kind:
+                if density <= SIBLING_MAX_LINKS:
                     found.append(branch)
+            elif quiet and density <= QUIET_MAX_LINKS and not _had_link_block(branch):
+                found.append(branch)
         taken.add(anc)
         node = anc
     return found
@@ -236,8 +269,7 @@ def _template_siblings(region: list[etree._Element]) -> list[etree._Element]:
 
 def _in_region(paragraphs: list[str], region: list[etree._Element]) -> list[str]:
     """Keep the paragraphs whose text occurs inside the chosen region."""
-    if "template_siblings" in ENABLED_STEPS:
-        region = region + _template_siblings(region)
+    region = region + _rescued_blocks(region)
     hay = " ".join(_tokens(el.text_content()) for el in region)
     return [p for p in paragraphs if _tokens(p) in hay]
 
@@ -330,6 +362,48 @@ def tree_depth(tree: etree._Element, limit: int = 0) -> int:
     return deepest
 
 
+def _headline_keys(tree: etree._Element) -> tuple[set[str], str]:
+    """Match keys of the page's headline: <h1>s and og:title exactly, <title> as a container."""
+    exact = {_tokens(h.text_content()) for h in tree.iter("h1")}
+    exact.update(_tokens(m.get("content") or "")
+                 for m in tree.iter("meta") if m.get("property") == "og:title")
+    title = next(tree.iter("title"), None)
+    exact.discard("")
+    return exact, _tokens(title.text_content()) if title is not None else ""
+
+
+HEADLINE_WINDOW = 3  # the headline is repeated at the top of the body, if at all
+MIN_HEADLINE_KEY = 15  # word characters: shorter lines ("News") are not taken for a headline
+
+
+def _drop_headline(paragraphs: list[str], tree: etree._Element) -> list[str]:
+    """Drop the page's own headline where trafilatura repeats it above the body."""
+    exact, title = _headline_keys(tree)
+    out = []
+    for i, para in enumerate(paragraphs):
+        key = _tokens(para)
+        if i < HEADLINE_WINDOW and len(key) >= MIN_HEADLINE_KEY and (
+                key in exact or key in title):
+            continue
+        out.append(para)
+    return out
+
+
+def _select(work: lxml.html.HtmlElement, url: str) -> list[str]:
+    """trafilatura's paragraphs of the pruned tree, less those outside the content region."""
+    paragraphs = _trafilatura(work, url)
+    region = _best_region(work) if "region" in ENABLED_STEPS or not paragraphs else []
+    if not region:
+        return paragraphs
+    if not paragraphs:
+        return _region_paragraphs(region)
+    kept = _in_region(paragraphs, region)
+    total = sum(map(len, paragraphs))
+    if sum(map(len, kept)) < FRAC * total:
+        return paragraphs
+    return kept if kept else paragraphs
+
+
 def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     """Body paragraphs of an article page in reading order; [] if none found."""
     if tree_depth(tree, MAX_GENERIC_DEPTH) > MAX_GENERIC_DEPTH:
@@ -337,17 +411,10 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     try:
         work = deepcopy(tree)
         _prune(work)
-        paragraphs = _trafilatura(work, url)
-        region = _best_region(work) if "region" in ENABLED_STEPS or not paragraphs else []
-        if not region:
-            return paragraphs
-        if not paragraphs:
-            return _region_paragraphs(region)
-        kept = _in_region(paragraphs, region)
-        total = sum(map(len, paragraphs))
-        if sum(map(len, kept)) < FRAC * total:
-            return paragraphs
-        return kept if kept else paragraphs
+        paragraphs = _select(work, url)
+        if "headline" in ENABLED_STEPS:
+            paragraphs = _drop_headline(paragraphs, tree)
+        return paragraphs
     except (ValueError, TypeError, RecursionError, etree.LxmlError):
         return []
 

@@ -154,3 +154,39 @@ def test_article_split_into_template_blocks_keeps_every_block() -> None:
     for section in _SECTIONS:
         assert section in text
     assert "regional airport" not in text
+
+
+def _split_page(second_block: str) -> str:
+    """The article's main block and, as a cousin inside the same <article>, one more block."""
+    main = "".join(f"<p>{t} {t}</p>" for t in _SECTIONS)
+    return (
+        "<html><head><title>t</title></head><body><article>"
+        f"<div class='col-main'><div class='story-body'>{main}<p>{PROSE}</p></div></div>"
+        f"<div class='col-extra'>{second_block}</div>"
+        "</article></body></html>"
+    )
+
+
+def test_quiet_block_beside_the_article_is_kept() -> None:
+    block = f"<div class='box'><p>{PROSE2}</p><p>{PROSE3}</p></div>"
+    text = "\n".join(_paragraphs(_split_page(block)))
+    assert PROSE2 in text and PROSE3 in text
+
+
+def test_feed_that_lost_its_headline_links_is_dropped() -> None:
+    items = "".join(
+        f"<div class='item'><ul><li><a href='/n{i}'>Headline number {i} of the day</a></li>"
+        f"<li><a href='/m{i}'>Another headline {i}</a></li></ul><p>{text}</p></div>"
+        for i, text in enumerate((PROSE2, PROSE3)))
+    text = "\n".join(_paragraphs(_split_page(f"<div class='box'>{items}</div>")))
+    assert _SECTIONS[0] in text
+    assert PROSE2 not in text and PROSE3 not in text
+
+
+def test_headline_repeated_above_the_body_is_dropped() -> None:
+    headline = "Council votes to extend the tram network to the university"
+    html = _page(f"<h1>{headline}</h1><p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>")
+    html = html.replace("<title>t</title>", f"<title>{headline} | Example Media</title>")
+    paragraphs = _paragraphs(html)
+    assert headline not in paragraphs
+    assert PROSE in paragraphs
