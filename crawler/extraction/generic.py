@@ -20,8 +20,7 @@ _WS = re.compile(r"\s+")
 # (bench/devset/score_devset.py --without STEP) turns them off through ENABLED_STEPS.
 # Most throw text away; "template_siblings" and "quiet_siblings" give back what the region
 # step took from blocks that show no sign of boilerplate.
-PRUNING_STEPS = ("link_blocks", "region", "template_siblings", "quiet_siblings", "meta_lines",
-                 "headline")
+PRUNING_STEPS = ("link_blocks", "region", "template_siblings", "quiet_siblings", "meta_lines")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -362,33 +361,6 @@ def tree_depth(tree: etree._Element, limit: int = 0) -> int:
     return deepest
 
 
-def _headline_keys(tree: etree._Element) -> tuple[set[str], str]:
-    """Match keys of the page's headline: <h1>s and og:title exactly, <title> as a container."""
-    exact = {_tokens(h.text_content()) for h in tree.iter("h1")}
-    exact.update(_tokens(m.get("content") or "")
-                 for m in tree.iter("meta") if m.get("property") == "og:title")
-    title = next(tree.iter("title"), None)
-    exact.discard("")
-    return exact, _tokens(title.text_content()) if title is not None else ""
-
-
-HEADLINE_WINDOW = 3  # the headline is repeated at the top of the body, if at all
-MIN_HEADLINE_KEY = 15  # word characters: shorter lines ("News") are not taken for a headline
-
-
-def _drop_headline(paragraphs: list[str], tree: etree._Element) -> list[str]:
-    """Drop the page's own headline where trafilatura repeats it above the body."""
-    exact, title = _headline_keys(tree)
-    out = []
-    for i, para in enumerate(paragraphs):
-        key = _tokens(para)
-        if i < HEADLINE_WINDOW and len(key) >= MIN_HEADLINE_KEY and (
-                key in exact or key in title):
-            continue
-        out.append(para)
-    return out
-
-
 def _select(work: lxml.html.HtmlElement, url: str) -> list[str]:
     """trafilatura's paragraphs of the pruned tree, less those outside the content region."""
     paragraphs = _trafilatura(work, url)
@@ -411,10 +383,7 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     try:
         work = deepcopy(tree)
         _prune(work)
-        paragraphs = _select(work, url)
-        if "headline" in ENABLED_STEPS:
-            paragraphs = _drop_headline(paragraphs, tree)
-        return paragraphs
+        return _select(work, url)
     except (ValueError, TypeError, RecursionError, etree.LxmlError):
         return []
 

@@ -182,11 +182,3 @@ def test_feed_that_lost_its_headline_links_is_dropped() -> None:
     assert _SECTIONS[0] in text
     assert PROSE2 not in text and PROSE3 not in text
 
-
-def test_headline_repeated_above_the_body_is_dropped() -> None:
-    headline = "Council votes to extend the tram network to the university"
-    html = _page(f"<h1>{headline}</h1><p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>")
-    html = html.replace("<title>t</title>", f"<title>{headline} | Example Media</title>")
-    paragraphs = _paragraphs(html)
-    assert headline not in paragraphs
-    assert PROSE in paragraphs
