@@ -33,16 +33,6 @@ def _norm(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _text_len(el: etree._Element) -> int:
-    """Length of the visible text under `el` (whitespace-collapsed)."""
-    return len(_norm(el.text_content()))
-
-
-def _link_text_len(el: etree._Element) -> int:
-    """Length of the text inside links under `el`."""
-    return sum(len(_norm(a.text_content())) for a in el.iter("a"))
-
-
 def _drop(el: etree._Element) -> None:
     """Remove `el` but keep its tail text attached to the previous node."""
     el.drop_tree()
@@ -183,18 +173,19 @@ def _score_candidates(root: etree._Element) -> dict[etree._Element, float]:
     return scores
 
 
-def _link_density(el: etree._Element) -> float:
-    """Share of the text of `el` that sits inside links."""
-    total = _text_len(el)
-    return _link_text_len(el) / total if total else 1.0
+def _link_density(el: etree._Element, stats: dict) -> float:
+    """Share of the text of `el` that sits inside links (from one _text_stats pass)."""
+    total, links = stats.get(el, (0, 0))
+    return links / total if total else 1.0
 
 
-def _best_region(root: etree._Element) -> list[etree._Element]:
+def _best_region(root: etree._Element, stats: dict) -> list[etree._Element]:
     """The top content container plus siblings that score close to it."""
     raw = _score_candidates(root)
     if not raw:
         return []
-    final = {el: (s + _class_weight(el)) * (1.0 - _link_density(el)) for el, s in raw.items()}
+    final = {el: (s + _class_weight(el)) * (1.0 - _link_density(el, stats))
+             for el, s in raw.items()}
     top = max(final, key=final.get)
     parent = top.getparent()
     if parent is None:
@@ -231,7 +222,7 @@ def _kind(el: etree._Element) -> tuple[str, tuple[str, ...]]:
     return el.tag, tuple((el.get("class") or "").split()[:2])
 
 
-def _rescued_blocks(region: list[etree._Element]) -> list[etree._Element]:
+def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._Element]:
     """Blocks beside the region's ancestors that are the article going on, not boilerplate.
 
     The region step picks one container; trafilatura's paragraphs outside it are dropped
@@ -255,7 +246,7 @@ def _rescued_blocks(region: list[etree._Element]) -> list[etree._Element]:
         for branch in anc:
             if branch in taken or not isinstance(branch.tag, str) or _class_weight(branch) < 0:
                 continue
-            density = _link_density(branch)
+            density = _link_density(branch, stats)
             if templates and kind[1] and _kind(branch) == kind:
                 if density <= SIBLING_MAX_LINKS:
                     found.append(branch)
@@ -266,9 +257,9 @@ def _rescued_blocks(region: list[etree._Element]) -> list[etree._Element]:
     return found
 
 
-def _in_region(paragraphs: list[str], region: list[etree._Element]) -> list[str]:
+def _in_region(paragraphs: list[str], region: list[etree._Element], stats: dict) -> list[str]:
     """Keep the paragraphs whose text occurs inside the chosen region."""
-    region = region + _rescued_blocks(region)
+    region = region + _rescued_blocks(region, stats)
     hay = " ".join(_tokens(el.text_content()) for el in region)
     return [p for p in paragraphs if _tokens(p) in hay]
 
@@ -364,12 +355,15 @@ def tree_depth(tree: etree._Element, limit: int = 0) -> int:
 def _select(work: lxml.html.HtmlElement, url: str) -> list[str]:
     """trafilatura's paragraphs of the pruned tree, less those outside the content region."""
     paragraphs = _trafilatura(work, url)
-    region = _best_region(work) if "region" in ENABLED_STEPS or not paragraphs else []
+    if "region" not in ENABLED_STEPS and paragraphs:
+        return paragraphs
+    stats = _text_stats(work)
+    region = _best_region(work, stats)
     if not region:
         return paragraphs
     if not paragraphs:
         return _region_paragraphs(region)
-    kept = _in_region(paragraphs, region)
+    kept = _in_region(paragraphs, region, stats)
     total = sum(map(len, paragraphs))
     if sum(map(len, kept)) < FRAC * total:
         return paragraphs
