@@ -1,6 +1,7 @@
 """Extraction speed and quality: ``extract_article`` against plain ``trafilatura.extract``.
 
     .venv/bin/python bench/extraction_speed.py [--bench-pages 300] [--repeat 3] [--no-write]
+        [--devset /work/wt/devdata]
 
 Speed: the same pages (both data sets in ../shared/benchmarks and pages of the bench
 site), one core, one process, extractors interleaved page by page so machine noise hits both
@@ -13,6 +14,7 @@ Quality: ``score.py`` F1 of ``extract_text``, ``generic_text`` and trafilatura i
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import statistics
@@ -46,10 +48,18 @@ def bench_site_pages(count: int) -> list[tuple[str, str]]:
     return [(gold(i).url, article_html(i)) for i in range(count)]
 
 
-def page_sets(bench_pages: int) -> dict[str, list[tuple[str, str]]]:
+def devset_pages(folder: Path) -> list[tuple[str, str]]:
+    """(url, html) of the development collection built by bench/devset/build.py."""
+    with gzip.open(folder / "wcxb-article.jsonl.gz", "rt", encoding="utf-8") as f:
+        return [(row["url"], row["html"]) for row in map(json.loads, f)]
+
+
+def page_sets(bench_pages: int, devset: Path | None = None) -> dict[str, list[tuple[str, str]]]:
     sets = {name: [(p.url, p.html) for p in score.load_dataset(name, SHARED)]
             for name in score.DATASETS}
     sets["bench-site"] = bench_site_pages(bench_pages)
+    if devset is not None:
+        sets["wcxb-article"] = devset_pages(devset)
     return sets
 
 
@@ -117,9 +127,11 @@ def main() -> None:
     parser.add_argument("--bench-pages", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--devset", type=Path,
+                        help="also time the pages of bench/devset/build.py's output folder")
     args = parser.parse_args()
     load = os.getloadavg()
-    rows = speed(page_sets(args.bench_pages), args.repeat)
+    rows = speed(page_sets(args.bench_pages, args.devset), args.repeat)
     scores = quality()
     overall = rows[-1]["ratio"]
     ratios = {"extract_article / trafilatura.extract, all pages (target >= 0.85)": overall,

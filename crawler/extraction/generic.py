@@ -16,6 +16,13 @@ from trafilatura import bare_extraction
 
 _WS = re.compile(r"\s+")
 
+# Named steps, each with an ablation row in docs/extraction.md; the dev scorer
+# (bench/devset/score_devset.py --without STEP) turns them off through ENABLED_STEPS.
+# Most throw text away; "template_siblings" and "quiet_siblings" give back what the region
+# step took from blocks that show no sign of boilerplate.
+PRUNING_STEPS = ("link_blocks", "region", "template_siblings", "quiet_siblings", "meta_lines")
+ENABLED_STEPS = frozenset(PRUNING_STEPS)
+
 # Elements that never hold article text.
 _DROP_TAGS = ("script", "style", "noscript",
               "template")
@@ -24,16 +31,6 @@ _DROP_TAGS = ("script", "style", "noscript",
 def _norm(text: str) -> str:
     """Collapse whitespace runs so paragraphs compare and join cleanly."""
     return _WS.sub(" ", text).strip()
-
-
-def _text_len(el: etree._Element) -> int:
-    """Length of the visible text under `el` (whitespace-collapsed)."""
-    return len(_norm(el.text_content()))
-
-
-def _link_text_len(el: etree._Element) -> int:
-    """Length of the text inside links under `el`."""
-    return sum(len(_norm(a.text_content())) for a in el.iter("a"))
 
 
 def _drop(el: etree._Element) -> None:
@@ -72,6 +69,10 @@ def _text_stats(root: etree._Element) -> dict[etree._Element, tuple[int, int]]:
     return stats
 
 
+# Set on the parent of a removed link block: the area once held a menu or teaser list.
+PRUNED_MARK = "data-link-block-removed"
+
+
 def _is_link_block(el: etree._Element, stats: dict) -> bool:
     """A block that is mostly links with little text of its own: menu, teasers."""
     total, links = stats.get(el, (0, 0))
@@ -92,6 +93,9 @@ def _drop_link_blocks(root: etree._Element) -> None:
             dead.add(el)
             doomed.append(el)
     for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            parent.set(PRUNED_MARK, "1")
         el.drop_tree()
 
 
@@ -102,7 +106,8 @@ def _prune(tree: lxml.html.HtmlElement) -> None:
     for el in list(tree.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             _drop(el)
-    _drop_link_blocks(tree)
+    if "link_blocks" in ENABLED_STEPS:
+        _drop_link_blocks(tree)
 
 
 _TOKEN = re.compile(r"\w+")
@@ -168,18 +173,19 @@ def _score_candidates(root: etree._Element) -> dict[etree._Element, float]:
     return scores
 
 
-def _link_density(el: etree._Element) -> float:
-    """Share of the text of `el` that sits inside links."""
-    total = _text_len(el)
-    return _link_text_len(el) / total if total else 1.0
+def _link_density(el: etree._Element, stats: dict) -> float:
+    """Share of the text of `el` that sits inside links (from one _text_stats pass)."""
+    total, links = stats.get(el, (0, 0))
+    return links / total if total else 1.0
 
 
-def _best_region(root: etree._Element) -> list[etree._Element]:
+def _best_region(root: etree._Element, stats: dict) -> list[etree._Element]:
     """The top content container plus siblings that score close to it."""
     raw = _score_candidates(root)
     if not raw:
         return []
-    final = {el: (s + _class_weight(el)) * (1.0 - _link_density(el)) for el, s in raw.items()}
+    final = {el: (s + _class_weight(el)) * (1.0 - _link_density(el, stats))
+             for el, s in raw.items()}
     top = max(final, key=final.get)
     parent = top.getparent()
     if parent is None:
@@ -188,13 +194,72 @@ def _best_region(root: etree._Element) -> list[etree._Element]:
     return [sib for sib in parent if sib is top or final.get(sib, 0.0) >= threshold]
 
 
+# A block beside the region's ancestors is kept only below this link density.
+SIBLING_MAX_LINKS = 0.3
+
+
 def _tokens(text: str) -> str:
-    """Token string used to match trafilatura output back to the tree."""
-    return " ".join(_TOKEN.findall(text.lower()))
+    """Key used to match trafilatura output back to the tree: its word characters only.
+
+    Without separators, because trafilatura and the tree do not agree on where a space
+    falls between a heading, a <br> and the text after it ("Adjustments" + "One ...").
+    """
+    return "".join(_TOKEN.findall(text.lower()))
 
 
-def _in_region(paragraphs: list[str], region: list[etree._Element]) -> list[str]:
+# A block beside the region with no more link text than this share is "quiet".
+QUIET_MAX_LINKS = 0.05
+
+
+def _had_link_block(el: etree._Element) -> bool:
+    """Whether a menu or teaser list was removed from inside `el` (see _drop_link_blocks)."""
+    return el.get(PRUNED_MARK) is not None or next(
+        el.iterfind(f".//*[@{PRUNED_MARK}]"), None) is not None
+
+
+def _kind(el: etree._Element) -> tuple[str, tuple[str, ...]]:
+    """Tag and first two class names: the blocks one template repeats share them."""
+    return el.tag, tuple((el.get("class") or "").split()[:2])
+
+
+def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._Element]:
+    """Blocks beside the region's ancestors that are the article going on, not boilerplate.
+
+    The region step picks one container; trafilatura's paragraphs outside it are dropped
+    unless they sit in one of these blocks (each kind is a named step with an ablation row):
+
+    * ``template_siblings``: page builders split one article into many sibling blocks (one
+      per section, several wrappers deep). A block of the same tag and classes as the
+      region's ancestor at that level, with few links (<= SIBLING_MAX_LINKS) and no
+      boilerplate class name, is another section. Blocks without classes prove nothing here.
+    * ``quiet_siblings``: a block with next to no link text (<= QUIET_MAX_LINKS), no
+      boilerplate class name and no menu or teaser list removed from inside it. Teaser feeds
+      lose their headline links to link-block removal, which leaves the mark that rules them out.
+    """
+    templates = "template_siblings" in ENABLED_STEPS
+    quiet = "quiet_siblings" in ENABLED_STEPS
+    taken = set(region)
+    node = region[0]
+    found = []
+    for anc in region[0].iterancestors():
+        kind = _kind(node)
+        for branch in anc:
+            if branch in taken or not isinstance(branch.tag, str) or _class_weight(branch) < 0:
+                continue
+            density = _link_density(branch, stats)
+            if templates and kind[1] and _kind(branch) == kind:
+                if density <= SIBLING_MAX_LINKS:
+                    found.append(branch)
+            elif quiet and density <= QUIET_MAX_LINKS and not _had_link_block(branch):
+                found.append(branch)
+        taken.add(anc)
+        node = anc
+    return found
+
+
+def _in_region(paragraphs: list[str], region: list[etree._Element], stats: dict) -> list[str]:
     """Keep the paragraphs whose text occurs inside the chosen region."""
+    region = region + _rescued_blocks(region, stats)
     hay = " ".join(_tokens(el.text_content()) for el in region)
     return [p for p in paragraphs if _tokens(p) in hay]
 
@@ -245,7 +310,10 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, **options: bool) -> list
                           **options)
     if doc is None or doc.body is None:
         return []
-    return [p for p in _body_paragraphs(doc.body) if not _is_meta_line(p)]
+    paragraphs = _body_paragraphs(doc.body)
+    if "meta_lines" not in ENABLED_STEPS:
+        return paragraphs
+    return [p for p in paragraphs if not _is_meta_line(p)]
 
 
 _BREAKS = frozenset(("p", "div", "li", "br", "blockquote", "pre", "tr", "h1", "h2", "h3", "h4",
@@ -284,6 +352,24 @@ def tree_depth(tree: etree._Element, limit: int = 0) -> int:
     return deepest
 
 
+def _select(work: lxml.html.HtmlElement, url: str) -> list[str]:
+    """trafilatura's paragraphs of the pruned tree, less those outside the content region."""
+    paragraphs = _trafilatura(work, url)
+    if "region" not in ENABLED_STEPS and paragraphs:
+        return paragraphs
+    stats = _text_stats(work)
+    region = _best_region(work, stats)
+    if not region:
+        return paragraphs
+    if not paragraphs:
+        return _region_paragraphs(region)
+    kept = _in_region(paragraphs, region, stats)
+    total = sum(map(len, paragraphs))
+    if sum(map(len, kept)) < FRAC * total:
+        return paragraphs
+    return kept if kept else paragraphs
+
+
 def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     """Body paragraphs of an article page in reading order; [] if none found."""
     if tree_depth(tree, MAX_GENERIC_DEPTH) > MAX_GENERIC_DEPTH:
@@ -291,17 +377,7 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     try:
         work = deepcopy(tree)
         _prune(work)
-        paragraphs = _trafilatura(work, url)
-        region = _best_region(work)
-        if not region:
-            return paragraphs
-        if not paragraphs:
-            return _region_paragraphs(region)
-        kept = _in_region(paragraphs, region)
-        total = sum(map(len, paragraphs))
-        if sum(map(len, kept)) < FRAC * total:
-            return paragraphs
-        return kept if kept else paragraphs
+        return _select(work, url)
     except (ValueError, TypeError, RecursionError, etree.LxmlError):
         return []
 

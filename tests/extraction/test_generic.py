@@ -122,3 +122,63 @@ def test_deeply_nested_page_does_not_crash() -> None:
 def test_moderately_nested_page_keeps_text() -> None:
     html = "<html><body>" + "<div>" * 200 + f"<p>{PROSE}</p><p>{PROSE2}</p>" + "</div>" * 200
     assert PROSE in generic_text(html + "</body></html>", "https://example.com/deep")
+
+
+_SECTIONS = [
+    "The first section explains, at length and with several commas, why the council met, "
+    "who attended the meeting, and what the members had been asked to decide that evening.",
+    "The second section describes, in similar detail, how the vote went, which members "
+    "objected, and why the mayor, after a long debate, finally supported the proposal.",
+    "The third section covers, once more in full sentences, what happens next, when the "
+    "works begin, and how residents, shop owners and commuters will be kept informed.",
+]
+
+
+def _builder_page(teaser: str) -> str:
+    """A page-builder layout: every section of the article is its own deep block."""
+    blocks = "".join(
+        f'<div class="sqs-block text-block"><div class="inner"><div class="html-content">'
+        f"<p>{text} {text}</p><p>{PROSE if i == 0 else PROSE2}</p></div></div></div>"
+        for i, text in enumerate(_SECTIONS)
+    )
+    return (
+        "<html><head><title>t</title></head><body><main><div class='layout'>"
+        f"{blocks}<div class='feed-block latest'><p>{teaser}</p></div></div></main></body></html>"
+    )
+
+
+def test_article_split_into_template_blocks_keeps_every_block() -> None:
+    teaser = ("Elsewhere today, in an unrelated story, the regional airport announced, "
+              "without giving reasons, that its winter timetable would be shorter than planned.")
+    text = "\n".join(_paragraphs(_builder_page(teaser)))
+    for section in _SECTIONS:
+        assert section in text
+    assert "regional airport" not in text
+
+
+def _split_page(second_block: str) -> str:
+    """The article's main block and, as a cousin inside the same <article>, one more block."""
+    main = "".join(f"<p>{t} {t}</p>" for t in _SECTIONS)
+    return (
+        "<html><head><title>t</title></head><body><article>"
+        f"<div class='col-main'><div class='story-body'>{main}<p>{PROSE}</p></div></div>"
+        f"<div class='col-extra'>{second_block}</div>"
+        "</article></body></html>"
+    )
+
+
+def test_quiet_block_beside_the_article_is_kept() -> None:
+    block = f"<div class='box'><p>{PROSE2}</p><p>{PROSE3}</p></div>"
+    text = "\n".join(_paragraphs(_split_page(block)))
+    assert PROSE2 in text and PROSE3 in text
+
+
+def test_feed_that_lost_its_headline_links_is_dropped() -> None:
+    items = "".join(
+        f"<div class='item'><ul><li><a href='/n{i}'>Headline number {i} of the day</a></li>"
+        f"<li><a href='/m{i}'>Another headline {i}</a></li></ul><p>{text}</p></div>"
+        for i, text in enumerate((PROSE2, PROSE3)))
+    text = "\n".join(_paragraphs(_split_page(f"<div class='box'>{items}</div>")))
+    assert _SECTIONS[0] in text
+    assert PROSE2 not in text and PROSE3 not in text
+

@@ -1,0 +1,1 @@
+"""Development collection for the generic extractor: public gold pages, split by site."""
