@@ -1,4 +1,4 @@
-"""Feed files never take half an item silently (crawler.exports._WriteAll)."""
+"""Feed files never take half an item silently (crawler.extensions.feed_export._WriteAll)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from crawler.exports import _WriteAll
+from crawler.extensions.feed_export import _WriteAll
 
 
 class Dribble(io.RawIOBase):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from scrapy import Spider
 
-from crawler.frontier import Frontier
-from crawler.jobstate import job_identity, spider_jobdir
+from crawler.state.frontier import Frontier
+from crawler.state.jobdir import job_identity, spider_jobdir
 
 
 def drain(frontier: Frontier) -> list[bytes]:
@@ -45,7 +45,7 @@ def test_leases_of_a_killed_process_come_back_and_finished_ones_do_not(tmp_path:
     path = tmp_path / "f.sqlite3"
     script = f"""
 import os, signal
-from crawler.frontier import Frontier
+from crawler.state.frontier import Frontier
 f = Frontier(__import__("pathlib").Path({str(path)!r}))
 for i in range(5):
     f.add(b"fp%d" % i, 0, False, b"req%d" % i)

@@ -9,7 +9,7 @@ from scrapy.settings import Settings
 
 from crawler import settings as defaults
 from crawler.addons import ContactAddon
-from crawler.politeness import RobotsCrawlDelay
+from crawler.extensions.crawl_delay import RobotsCrawlDelay
 
 
 def _extension(slot: Slot) -> RobotsCrawlDelay:

@@ -15,7 +15,7 @@ import pytest
 import crawler.reextract as reextract_mod
 from archive.records import iter_records
 from archive.writer import WarcWriter
-from crawler.fingerprint import failure_reason
+from crawler.extraction.worker import failure_reason
 from crawler.reextract import reextract
 from tests.archive.conftest import make_exchange
 from tests.sites import belta

@@ -11,9 +11,9 @@ from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest, ResponseDataL
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.downloadermiddlewares.integrity import stream_complete, truncated_encoding
+from crawler.downloadermiddlewares.retry import backoff_delay, parse_retry_after
 from crawler.failures import exception_reason
-from crawler.middlewares.integrity import stream_complete, truncated_encoding
-from crawler.middlewares.retry import backoff_delay, parse_retry_after
 
 NOW = datetime(2026, 1, 8, 12, 0, 0, tzinfo=UTC)
 
@@ -77,7 +77,7 @@ def test_reason_codes() -> None:
 def test_retry_after_is_capped_by_the_setting() -> None:
     from scrapy.utils.test import get_crawler
 
-    from crawler.middlewares.retry import BackoffRetryMiddleware
+    from crawler.downloadermiddlewares.retry import BackoffRetryMiddleware
 
     crawler = get_crawler(settings_dict={"RETRY_AFTER_MAX": 5, "RETRY_BACKOFF_BASE": 3})
     middleware = BackoffRetryMiddleware.from_crawler(crawler)

@@ -1,4 +1,5 @@
-"""The rules that turn a run's stats into alarms and an exit status (crawler.runhealth)."""
+"""The rules that turn a run's stats into alarms and an exit status
+(crawler.extensions.run_verdict)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.runhealth import (
+from crawler.extensions.run_verdict import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_UNHEALTHY,

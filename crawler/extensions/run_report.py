@@ -11,7 +11,7 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.runhealth import (
+from crawler.extensions.run_verdict import (
     RunOutcome,
     baseline,
     finished_runs,
@@ -46,8 +46,9 @@ class RunReport:
     articles, blocked pages, errors by kind, extraction health, failed exports), the median
     of the same spider's last ``HEALTH_HISTORY`` finished runs and the alarms raised against
     it. Alarms are logged at ERROR, counted in ``health/alarms`` and make ``scrapy crawl`` /
-    ``crawlall`` exit 1; an interrupted run exits 3 (crawler.runhealth.exit_status). A
-    report left at ``running`` is a run killed outright (SIGKILL, power loss).
+    ``crawlall`` exit 1; an interrupted run exits 3
+    (crawler.extensions.run_verdict.exit_status). A report left at ``running`` is a run killed
+    outright (SIGKILL, power loss).
     """
 
     def __init__(self, crawler: Any) -> None:

@@ -6,15 +6,16 @@ line in the log; nothing downstream can tell an exported item from a lost one. H
 feed write and store is checked, and two signals say what happened to each item:
 
 * :data:`item_exported` once an item is *durably* in every feed that accepts it: at once for
-  line-format feeds on unbuffered local files (crawler.jobstate's storage writes through to
+  line-format feeds on unbuffered local files (DurableFileFeedStorage writes through to
   the OS, so a kill loses nothing already exported), otherwise when the feed's storage
   ``store()`` succeeded (buffered files, stdout, S3, FTP, JSON/XML whose file is only valid
   when finished);
 * :data:`item_export_failed` when a feed refused it (open, write or store failed).
 
-The state store advances only on the first (crawler.incremental), so an item a full disk or
-a broken path swallowed is emitted again by the next run. Failures are logged at ERROR with
-the feed URI and counted under ``feeds/``, which makes the run unhealthy (crawler.runhealth).
+The state store advances only on the first (crawler.pipelines.incremental), so an item a full
+disk or a broken path swallowed is emitted again by the next run. Failures are logged at ERROR
+with the feed URI and counted under ``feeds/``, which makes the run unhealthy
+(crawler.extensions.run_verdict).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from scrapy.extensions.feedexport import FeedExporter, FeedSlot
+from scrapy.extensions.feedexport import FeedExporter, FeedSlot, FileFeedStorage
 from scrapy.utils.defer import ensure_awaitable, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
@@ -306,3 +307,12 @@ def unique_items_uri_params(params: dict[str, Any], spider: Any) -> dict[str, An
             continue
         return {**params, "run": run}
     raise AssertionError("unreachable")
+
+
+class DurableFileFeedStorage(FileFeedStorage):
+    """Local feed files opened unbuffered: an exported line survives a SIGKILL of the crawl
+    (the state store is only told after the exporter wrote the item)."""
+
+    def open(self, spider: Any) -> IO[bytes]:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        return Path(self.path).open(self.write_mode, buffering=0)

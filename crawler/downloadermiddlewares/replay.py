@@ -19,8 +19,8 @@ from scrapy.responsetypes import responsetypes
 
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, expand_paths
+from crawler.downloadermiddlewares.capture import REPLAYED
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
-from crawler.middlewares.capture import REPLAYED
 
 logger = logging.getLogger(__name__)
 

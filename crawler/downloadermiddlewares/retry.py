@@ -7,7 +7,7 @@ limiting us that only deepens the hole. Here a retry waits ``RETRY_BACKOFF_BASE 
 keeps serving other downloads; the waiting request holds one of CONCURRENT_REQUESTS meanwhile.
 
 It sits above HttpCompressionMiddleware (595 > 590) so it sees bodies as sent and can treat a
-truncated gzip stream as the data loss it is (see :mod:`crawler.middlewares.integrity`).
+truncated gzip stream as the data loss it is (see :mod:`crawler.downloadermiddlewares.integrity`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from scrapy.utils.misc import load_object
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from crawler.downloadermiddlewares.integrity import truncated_encoding
 from crawler.failures import exception_reason, status_reason
-from crawler.middlewares.integrity import truncated_encoding
 
 logger = logging.getLogger(__name__)
 BLOCKED_STATUSES = frozenset({403, 429})

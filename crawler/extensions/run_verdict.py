@@ -26,7 +26,7 @@ EXIT_INTERRUPTED = 3  # stopped before the end (SIGTERM, Ctrl-C, forced shutdown
 
 # Scrapy's finish reasons of a run that did not reach its natural end.
 INTERRUPTED_REASONS = frozenset({"shutdown", "forced shutdown", "cancelled", "killed"})
-# Runs that refused to start their work (see crawler.jobstate): a failure, never healthy.
+# Runs that refused to start their work (see crawler.state.jobdir): a failure, never healthy.
 REFUSED_REASONS = frozenset({"jobdir_mismatch"})
 
 

@@ -25,7 +25,7 @@ from archive.errors import ArchiveWriteError
 from archive.model import HttpExchange
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
-from crawler.downloader import REASON_META
+from crawler.handlers.http11 import REASON_META
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 from crawler.urls import path_and_query
 
@@ -54,7 +54,8 @@ def exchange_from(request: Request, response: Response, when: datetime) -> HttpE
         request_body=request.body or b"",
         http_version=response.protocol or "HTTP/1.1",
         status=response.status,
-        # the wire's phrase (crawler.downloader keeps it); "" → the writer uses the standard one
+        # the wire's phrase (crawler.handlers.http11 keeps it); "" → the writer uses the
+        # standard one
         reason=request.meta.get(REASON_META, ""),
         response_headers=header_pairs(response.headers),
         payload=response.body,

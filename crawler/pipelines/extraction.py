@@ -1,21 +1,17 @@
-"""Item pipelines: extraction (off the reactor), date window, schema validation."""
+"""Item pipeline: article extraction, off the reactor in worker processes."""
 
 from __future__ import annotations
 
 import logging
 import os
-from datetime import date
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.extraction import ExtractionError
-from crawler.extraction.dates import day_in_window, parse_iso
-from crawler.fingerprint import extract_for_crawl
+from crawler.extraction.worker import extract_for_crawl
 from crawler.items import Article, ArticlePage
 from crawler.pageoutcomes import count_no_article
-from crawler.schema import schema_errors
 from crawler.workerpool import WorkerError, WorkerPool
 
 logger = logging.getLogger(__name__)
@@ -44,7 +40,7 @@ class ExtractionPipeline:
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = WorkerPool("crawler.fingerprint:extract_for_crawl", self.workers,
+            self.pool = WorkerPool("crawler.extraction.worker:extract_for_crawl", self.workers,
                                    timeout=self.timeout)
 
     def close_spider(self) -> None:
@@ -75,51 +71,3 @@ class ExtractionPipeline:
         self.stats.inc_value("extraction/ok")
         self.stats.inc_value(f"extraction/method/{article.extractor.get('method')}")
         return article
-
-
-class DateWindowPipeline:
-    """Drop articles published outside the spider's ``-a since/until`` window."""
-
-    def __init__(self, crawler: Any) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> DateWindowPipeline:
-        return cls(crawler)
-
-    def process_item(self, item: Any) -> Any:
-        spider = self.crawler.spider
-        since: date | None = getattr(spider, "since", None)
-        if not isinstance(item, Article) or since is None:
-            return item
-        until: date | None = getattr(spider, "until", None)
-        published = parse_iso(item.published) if item.published else None
-        if published is None:
-            self.crawler.stats.inc_value("articles/undated_in_backfill")
-            raise DropItem(f"{item.url} has no publication date to check against the window",
-                           log_level="INFO")
-        if not day_in_window(published.date(), since, until):
-            self.crawler.stats.inc_value("articles/out_of_window")
-            raise DropItem(f"{item.url} published {item.published}, outside the window",
-                           log_level="DEBUG")
-        return item
-
-
-class ValidationPipeline:
-    """Check each article against the JSON Schema analyzers rely on; drop and count the rest."""
-
-    def __init__(self, crawler: Any) -> None:
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> ValidationPipeline:
-        return cls(crawler)
-
-    def process_item(self, item: Any) -> Any:
-        data = ItemAdapter(item).asdict()
-        errors = schema_errors(data)
-        if errors:
-            self.stats.inc_value("items/invalid")
-            raise DropItem(f"invalid item {data.get('url')}: {'; '.join(errors)}")
-        self.stats.inc_value("items/valid")
-        return item

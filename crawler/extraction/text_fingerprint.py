@@ -1,17 +1,16 @@
 """Text fingerprints made where an article is extracted: a digest to tell edits, a MinHash
 signature to find reprints.
 
-No Scrapy here: extraction workers import this module (``extract_for_crawl`` is their entry
-point), and every import is start-up time paid once per worker.
+No Scrapy here: extraction workers import this module (through
+:mod:`crawler.extraction.worker`), and every import is start-up time paid once per worker.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from crawler.extraction import ExtractionError, extract_article
 from crawler.extraction.normalize import clean_line
-from crawler.items import Article, ArticlePage
+from crawler.items import Article
 from crawler.neardup import Signature, signature
 
 FINGERPRINT_ATTR = "_text_fingerprint"  # not a dataclass field: never exported
@@ -37,14 +36,3 @@ def fingerprint(article: Article) -> tuple[str, Signature]:
     if pre is not None:
         return pre
     return text_digest(article.text), signature(article.text)
-
-
-def extract_for_crawl(page: ArticlePage) -> Article:
-    """Extraction-worker entry point: the article with its text fingerprint attached."""
-    return attach_fingerprint(extract_article(page))
-
-
-def failure_reason(exc: Exception) -> str:
-    """The stats reason of a page ``extract_for_crawl`` gave up on: the extractor's own code,
-    or ``error`` for any other exception (a bug costs one page, in crawls and re-extraction)."""
-    return exc.reason if isinstance(exc, ExtractionError) else "error"

@@ -2,16 +2,18 @@
 
 With ``JOBDIR``, :class:`JobScheduler` keeps the pending requests, the seen fingerprints, the
 requests in flight and the spider's ``state`` in ``JOBDIR/<spider>/frontier.sqlite3``
-(:mod:`crawler.frontier` says why not Scrapy's own files). Each spider gets its own subfolder,
-so one JOBDIR may serve every spider (``crawlall``); a frontier is resumed only by the spider
-and arguments that wrote it, anything else is refused with a message saying what to do.
+(:mod:`crawler.state.frontier` says why not Scrapy's own files). Each spider gets its own
+subfolder, so one JOBDIR may serve every spider (``crawlall``); a frontier is resumed only by
+the spider and arguments that wrote it, anything else is refused with a message saying what
+to do.
 
 A finished crawl empties its frontier: the next scheduled run reads feeds and listings afresh
 and the state store skips what is known. An interrupted one (SIGTERM, SIGKILL, a CloseSpider
 limit) keeps it, seen set included, so the resumed run fetches only what is left.
 
-Without JOBDIR the dupefilter deduplicates within a run only (:class:`RunDupeFilter`), and file
-feeds write every item through to the OS before the state store advances.
+Without JOBDIR the dupefilter deduplicates within a run only (:class:`JobDirDupeFilter`), and
+file feeds write every item through to the OS before the state store advances
+(:class:`crawler.extensions.feed_export.DurableFileFeedStorage`).
 """
 
 from __future__ import annotations
@@ -22,16 +24,15 @@ import logging
 import pickle
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.core.scheduler import Scheduler
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import CloseSpider
-from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.utils.request import request_from_dict
 
-from crawler.frontier import Frontier
+from crawler.state.frontier import Frontier
 
 logger = logging.getLogger(__name__)
 FRONTIER_FILE = "frontier.sqlite3"
@@ -260,7 +261,7 @@ def warn_legacy(jobdir: Path) -> None:
                        ", ".join(found))
 
 
-class RunDupeFilter(RFPDupeFilter):
+class JobDirDupeFilter(RFPDupeFilter):
     """RFPDupeFilter that never persists fingerprints to ``JOBDIR/requests.seen``.
 
     After a restart, feeds are read again and the article requests they yield pass; the
@@ -269,12 +270,3 @@ class RunDupeFilter(RFPDupeFilter):
 
     def __init__(self, path: str | None = None, debug: bool = False, **kwargs: Any) -> None:
         super().__init__(None, debug, **kwargs)
-
-
-class DurableFileFeedStorage(FileFeedStorage):
-    """Local feed files opened unbuffered: an exported line survives a SIGKILL of the crawl
-    (the state store is only told after the exporter wrote the item)."""
-
-    def open(self, spider: Any) -> IO[bytes]:
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        return Path(self.path).open(self.write_mode, buffering=0)
