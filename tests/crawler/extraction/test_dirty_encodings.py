@@ -9,7 +9,7 @@ from scrapy.http import HtmlResponse
 
 from crawler.extraction import extract_article
 from crawler.extraction.encoding import cyrillic_plausibility, decode_html, undo_double_encoding
-from tests.extraction.test_bad_input import URL, page
+from tests.crawler.extraction.test_bad_input import URL, page
 
 TITLE = "Фармацевты Беларуси обсудили новые правила продажи лекарств"
 PARAS = [

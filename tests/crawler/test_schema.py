@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from crawler.extraction import extract_article
 from crawler.schema import load_schema, schema_errors
-from tests.extraction.test_bad_input import belta_html, page
+from tests.crawler.extraction.test_bad_input import belta_html, page
 
 VALIDATOR = Draft202012Validator(load_schema())
 

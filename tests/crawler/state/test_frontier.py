@@ -54,8 +54,8 @@ f.lease(); f.lease()
 f.release([done], b"state")
 os.kill(os.getpid(), signal.SIGKILL)
 """
-    proc = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
-                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    proc = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[3],
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])})
     assert proc.returncode == -9
     f = Frontier(path)
     assert (f.pending, f.leased()) == (2, 2)

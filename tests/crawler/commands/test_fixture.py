@@ -18,7 +18,7 @@ from crawler.outlets import all_outlets
 from crawler.outlets.fixtures import differences, iter_fixtures, missing_fixtures
 from tests.sites import belta
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CAPTURED = datetime(2026, 1, 9, 8, 30, tzinfo=UTC)
 
 
