@@ -1,12 +1,9 @@
-"""``scrapy outlets`` and ``scrapy fixture``, run as real commands."""
+"""``scrapy fixture``, run as a real command."""
 
 from __future__ import annotations
 
 import gzip
-import json
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,34 +14,9 @@ from archive.writer import WarcWriter
 from crawler.outlets import all_outlets
 from crawler.outlets.fixtures import differences, iter_fixtures, missing_fixtures
 from tests.sites import belta
+from tests.support.crawl import scrapy_command
 
-ROOT = Path(__file__).resolve().parents[3]
 CAPTURED = datetime(2026, 1, 9, 8, 30, tzinfo=UTC)
-
-
-def scrapy(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-
-
-def test_outlets_lists_every_outlet_with_channels_and_rule_versions() -> None:
-    result = scrapy("outlets", "--json")
-    assert result.returncode == 0, result.stderr
-    listed = {o["key"]: o for o in json.loads(result.stdout)}
-    assert set(listed) == set(all_outlets())
-    assert {"shklovinfo.by", "golk.by", "nesvizh-news.by"} <= set(listed)  # district rows
-    assert listed["zerkalo"]["host"] == "news.zerkalo.io"
-    assert "archive /archive/{day:%d.%m.%Y}.html" in listed["zerkalo"]["discovery"]
-    assert listed["shklovinfo.by"]["discovery"] == [
-        "feed /?feed=rss2", "archive wp-m", "sitemap /wp-sitemap.xml"]
-    assert listed["belta"]["rules"] == [{"version": "2026-01", "valid_from": None}]
-    text = scrapy("outlets")
-    assert text.returncode == 0, text.stderr
-    lines = text.stdout.splitlines()
-    assert len(lines) == len(all_outlets())
-    assert any(line.startswith("pvestnik.by\t«Полацкі веснік» (Полоцк)\tpvestnik.by\t")
-               and "archive wp-date" in line and "rules: wp-1" in line for line in lines)
 
 
 @pytest.fixture(scope="module")
@@ -80,14 +52,14 @@ def check_made(result: subprocess.CompletedProcess[str], root: Path, gold: objec
 
 def test_fixture_from_a_url_in_the_archive(archived, tmp_path: Path) -> None:
     folder, _, url, gold = archived
-    result = scrapy("fixture", url, "-s", f"WARC_REPLAY={folder}", "--out", str(tmp_path))
+    result = scrapy_command("fixture", url, "-s", f"WARC_REPLAY={folder}", "--out", str(tmp_path))
     check_made(result, tmp_path, gold)
 
 
 def test_fixture_from_a_warc_file_and_offset(archived, tmp_path: Path) -> None:
     folder, offset, _, gold = archived
     (warc,) = folder.glob("*.warc.gz")
-    result = scrapy("fixture", "--warc", str(warc), "--offset", str(offset), "--out",
+    result = scrapy_command("fixture", "--warc", str(warc), "--offset", str(offset), "--out",
                     str(tmp_path), "--name", "layout-2026")
     check_made(result, tmp_path, gold)
     assert (tmp_path / "belta" / "2026-01" / "layout-2026.html.gz").exists()
@@ -95,13 +67,13 @@ def test_fixture_from_a_warc_file_and_offset(archived, tmp_path: Path) -> None:
 
 def test_fixture_errors_are_plain(archived, tmp_path: Path) -> None:
     folder, offset, _, _ = archived
-    missing = scrapy("fixture", "https://www.belta.by/politics/view/nope-1-2026/", "-s",
+    missing = scrapy_command("fixture", "https://www.belta.by/politics/view/nope-1-2026/", "-s",
                      f"WARC_REPLAY={folder}", "--out", str(tmp_path))
     assert missing.returncode == 2 and "is not in" in missing.stderr
-    no_archive = scrapy("fixture", "https://www.belta.by/x/", "--out", str(tmp_path))
+    no_archive = scrapy_command("fixture", "https://www.belta.by/x/", "--out", str(tmp_path))
     assert no_archive.returncode == 2 and "WARC_REPLAY" in no_archive.stderr
     (warc,) = folder.glob("*.warc.gz")
-    bad_offset = scrapy("fixture", "--warc", str(warc), "--offset", str(offset + 7), "--out",
+    bad_offset = scrapy_command("fixture", "--warc", str(warc), "--offset", str(offset + 7), "--out",
                         str(tmp_path))
     assert bad_offset.returncode == 2 and str(offset + 7) in bad_offset.stderr
     assert not list(tmp_path.iterdir())

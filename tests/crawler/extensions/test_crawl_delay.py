@@ -1,4 +1,4 @@
-"""Crawl-delay floor arithmetic and the contact add-on, without a crawl."""
+"""Crawl-delay floor arithmetic and the default politeness, without a crawl."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from types import SimpleNamespace
 from scrapy.core.downloader import Slot
 from scrapy.settings import Settings
 
-from crawler import settings as defaults
-from crawler.addons import ContactAddon
 from crawler.extensions.crawl_delay import RobotsCrawlDelay
 
 
@@ -32,20 +30,6 @@ def test_floor_never_lowers_a_longer_delay() -> None:
     slot = Slot(2, 5.0, 0.0)
     _extension(slot).enforce("h")
     assert slot.delay == 5.0
-
-
-def test_contact_addon() -> None:
-    settings = Settings()
-    settings.setmodule(defaults, priority="project")
-    settings.set("CONTACT_URL", "https://example.org/c", priority="cmdline")
-    ContactAddon().update_settings(settings)
-    assert "https://example.org/c" in settings["USER_AGENT"]
-    own = Settings()
-    own.setmodule(defaults, priority="project")
-    own.set("CONTACT_URL", "https://example.org/c", priority="cmdline")
-    own.set("USER_AGENT", "my-bot/1.0", priority="cmdline")
-    ContactAddon().update_settings(own)
-    assert own["USER_AGENT"] == "my-bot/1.0"
 
 
 def test_default_politeness_never_goes_under_one_second_per_host() -> None:
