@@ -59,6 +59,12 @@ def state(tmp_path: Path) -> Path:
     return tmp_path / "state.sqlite3"
 
 
+def exported_in_an_earlier_run(path: Path) -> None:
+    first = Run(path)
+    first.export(first.process(article()))
+    first.close()
+
+
 def stored(path: Path, url: str = URL):
     store = SQLiteStateStore(path)
     try:
@@ -82,9 +88,7 @@ def test_a_new_article_is_version_one_and_stored_only_once_exported(state: Path)
 
 
 def test_an_unchanged_article_is_dropped_and_counted(state: Path) -> None:
-    first = Run(state)
-    first.export(first.process(article()))
-    first.close()
+    exported_in_an_earlier_run(state)
     second = Run(state)
     with pytest.raises(DropItem, match="unchanged since version 1"):
         second.process(article(fetched_at="2026-01-06T10:00:00+00:00"))
@@ -94,9 +98,7 @@ def test_an_unchanged_article_is_dropped_and_counted(state: Path) -> None:
 
 
 def test_an_edit_is_the_next_version_pointing_at_the_previous_digest(state: Path) -> None:
-    first = Run(state)
-    first.export(first.process(article()))
-    first.close()
+    exported_in_an_earlier_run(state)
     second = Run(state)
     item = second.process(article(text=EDITED, fetched_at="2026-01-06T10:00:00+00:00"))
     assert (item.version, item.previous_version_digest) == (2, text_digest(TEXT))
@@ -132,9 +134,7 @@ def test_a_second_copy_in_one_run_compares_with_the_pending_first(state: Path) -
 
 
 def test_a_reprint_names_the_stored_original_as_near_duplicate(state: Path) -> None:
-    first = Run(state)
-    first.export(first.process(article()))
-    first.close()
+    exported_in_an_earlier_run(state)
     second = Run(state)
     reprint = second.process(article(url="https://www.belta.by/society/view/copy-456-2026/",
                                      ident="belta-456"))
