@@ -4,9 +4,7 @@ each loss is counted and reported, and it is counted the way a live crawl counts
 from __future__ import annotations
 
 import gzip
-import json
 import os
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -19,7 +17,6 @@ from crawler.extraction.worker import failure_reason
 from crawler.reextract import reextract
 from tests.archive.conftest import make_exchange
 from tests.sites import belta
-from tests.support.crawl import ROOT, SCRAPY
 
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
@@ -108,17 +105,3 @@ def test_items_from_foreign_record_ids_are_valid(tmp_path, record_id):
     path.unlink()
     report, items, bad = _run([plain], validate=first_schema_error)
     assert report.invalid == 0 and not bad and len(items) == 2
-
-
-def test_reextract_command_reports_bad_records_and_exits_non_zero(tmp_path):
-    path, golds = _archive(tmp_path / "warc")
-    with open(path, "ab") as fh:
-        fh.write(b"\x1f\x8b\x08" + b"garbage" * 50)
-    out = tmp_path / "items.jsonl"
-    proc = subprocess.run([*SCRAPY, "reextract", str(tmp_path / "warc"), "-O", str(out),
-                           "--jobs", "1"], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 1, proc.stderr[-2000:]
-    assert "Traceback" not in proc.stderr
-    assert f"bad record skipped: {path}: offset" in proc.stderr
-    assert "bad records skipped: 1" in proc.stderr
-    assert len([json.loads(line) for line in out.read_text().splitlines()]) == len(golds)
