@@ -21,7 +21,8 @@ from tests.sites import belta
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
-def _archive(folder: Path, count: int = 6, record_ids: list[str] | None = None):
+def belta_warc(folder: Path, count: int = 6, record_ids: list[str] | None = None):
+    """A WARC of ``count`` БЕЛТА article pages in ``folder``, and their gold articles."""
     site, golds = belta.build(count=count)
     with WarcWriter(folder) as w:
         for gold in golds:
@@ -39,7 +40,7 @@ def _run(paths, jobs=1, **kw):
 
 
 def test_a_page_that_crashes_the_extractor_costs_that_page_only(tmp_path, monkeypatch):
-    path, golds = _archive(tmp_path)
+    path, golds = belta_warc(tmp_path)
     real = reextract_mod.extract_for_crawl
     victim = golds[2].url
 
@@ -56,7 +57,7 @@ def test_a_page_that_crashes_the_extractor_costs_that_page_only(tmp_path, monkey
 
 
 def test_a_worker_that_dies_costs_its_page_only(tmp_path, monkeypatch):
-    path, golds = _archive(tmp_path, count=8)
+    path, golds = belta_warc(tmp_path, count=8)
     real = reextract_mod.extract_for_crawl
     victim = golds[5].url
 
@@ -72,7 +73,7 @@ def test_a_worker_that_dies_costs_its_page_only(tmp_path, monkeypatch):
 
 
 def test_bad_records_are_reported_with_file_and_offset_and_the_rest_extracted(tmp_path):
-    path, golds = _archive(tmp_path)
+    path, golds = belta_warc(tmp_path)
     members = sorted({i.offset: i for i in iter_records(path)}.items())
     responses = [(off, i) for off, i in members if i.record.rec_type == "response"]
     off, info = responses[3]
@@ -92,7 +93,7 @@ def test_bad_records_are_reported_with_file_and_offset_and_the_rest_extracted(tm
 def test_items_from_foreign_record_ids_are_valid(tmp_path, record_id):
     from crawler.commands.reextract import first_schema_error
 
-    path, golds = _archive(tmp_path, count=2)
+    path, golds = belta_warc(tmp_path, count=2)
     raw = path.read_bytes()
     # rewrite with another tool's record ids (uncompressed WARC: ids are plain text)
     text = gzip.decompress(raw)

@@ -6,27 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive.writer import WarcWriter
-from tests.archive.conftest import make_exchange
-from tests.sites import belta
-from tests.sites.common import GoldArticle
+from tests.crawler.test_reextract import belta_warc
 from tests.support.crawl import read_items, scrapy_command
-
-HTML = [("Content-Type", "text/html; charset=utf-8")]
-
-
-def _archive(folder: Path, count: int = 3) -> tuple[Path, list[GoldArticle]]:
-    site, golds = belta.build(count=count)
-    with WarcWriter(folder) as writer:
-        for gold in golds:
-            body = site.pages[gold.url.removeprefix(f"https://{belta.HOST}")].body
-            writer.write_exchange(make_exchange(gold.url, body, headers=HTML))
-    (path,) = folder.glob("*.warc.gz")
-    return path, golds
 
 
 def test_reextract_writes_one_item_per_archived_article_and_exits_zero(tmp_path: Path) -> None:
-    _, golds = _archive(tmp_path / "warc")
+    _, golds = belta_warc(tmp_path / "warc", count=3)
     out = tmp_path / "items.jsonl"
     out.write_text('{"stale": true}\n')
     first = scrapy_command("reextract", str(tmp_path / "warc"), "-O", str(out), "--jobs", "1")
@@ -41,7 +26,7 @@ def test_reextract_writes_one_item_per_archived_article_and_exits_zero(tmp_path:
 
 
 def test_reextract_usage_errors_say_what_to_give(tmp_path: Path) -> None:
-    _archive(tmp_path / "warc")
+    belta_warc(tmp_path / "warc")
     out = str(tmp_path / "items.jsonl")
     cases = {
         ("-O", out): "give at least one WARC file, folder or glob",
@@ -58,7 +43,7 @@ def test_reextract_usage_errors_say_what_to_give(tmp_path: Path) -> None:
 
 
 def test_reextract_reports_bad_records_with_file_and_offset_and_exits_one(tmp_path: Path) -> None:
-    path, golds = _archive(tmp_path / "warc")
+    path, golds = belta_warc(tmp_path / "warc")
     with open(path, "ab") as fh:
         fh.write(b"\x1f\x8b\x08" + b"garbage" * 50)
     out = tmp_path / "items.jsonl"
