@@ -87,7 +87,7 @@ class Article:
     language: str | None
     fetched_at: str
     warc: dict[str, Any] | None
-    extractor: dict[str, str]
+    extractor: dict[str, Any]  # name, version, method, rules, fields (see the schema)
     version: int = 1
     previous_version_digest: str | None = None
     near_duplicates: list[str] = field(default_factory=list)
