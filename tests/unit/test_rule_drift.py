@@ -89,3 +89,14 @@ def test_samples_are_capped_at_five() -> None:
     for _ in range(8):
         monitor.note(drifted)
     assert len(monitor.report()["belta"]["fields"]["text"]["samples"]) == 5
+
+
+def test_an_optional_field_alarms_only_when_its_rule_missed_on_every_page() -> None:
+    def report(misses: int) -> dict:
+        return {"zerkalo": {"pages": 6, "fields": {"authors": {
+            "misses": misses, "rate": misses / 6, "selectors": ['[itemprop="author"]'],
+            "rules": "zerkalo@2026-01", "filled_by": {"none": misses}, "samples": ["u"]}}}}
+
+    assert drift_alarms(report(4), 0.5, 5) == []  # unsigned articles are normal
+    [alarm] = drift_alarms(report(6), 0.5, 5)
+    assert "zerkalo authors" in alarm and "on every page" in alarm
