@@ -91,10 +91,10 @@ def _clean_list(values: list[str]) -> list[str]:
     return out
 
 
-Candidate = tuple[str, str]  # (source label, raw value)
+DateCandidate = tuple[str, str]  # (source label, raw value)
 
 
-def _date(candidates: list[Candidate]) -> tuple[Any, str | None]:
+def _date(candidates: list[DateCandidate]) -> tuple[Any, str | None]:
     """The first candidate that parses as a date, and its source label."""
     for source, raw in candidates:
         parsed = dates.parse_any(raw)
@@ -103,11 +103,11 @@ def _date(candidates: list[Candidate]) -> tuple[Any, str | None]:
     return None, None
 
 
-def _rule_dates(tree: etree._Element, specs: tuple[str, ...]) -> list[Candidate]:
+def _rule_dates(tree: etree._Element, specs: tuple[str, ...]) -> list[DateCandidate]:
     return [(rule_source(spec), v) for spec in specs for v in all_values(tree, (spec,))[:1]]
 
 
-def _labelled(source: str, values: list[str]) -> list[Candidate]:
+def _labelled(source: str, values: list[str]) -> list[DateCandidate]:
     return [(source, v) for v in values]
 
 
