@@ -116,6 +116,10 @@ HEALTH_HISTORY = 10
 # Extraction health only alarms over at least this many article pages (or when every page of
 # at least three failed): one odd page of three is not a broken extractor.
 HEALTH_MIN_SAMPLE = 10
+# Layout drift (crawler/extensions/rule_drift.py): an outlet field whose rules found nothing on more than this
+# share of at least RULE_MISS_MIN_PAGES extracted pages raises an alarm.
+RULE_MISS_ALARM = 0.5
+RULE_MISS_MIN_PAGES = 5
 
 # --- Outlets -------------------------------------------------------------------------------
 # Base URL per outlet key or host, for mirrors (or local test sites), e.g.
@@ -128,6 +132,8 @@ REMOTE_CONTROL_ENABLED = False  # no control port on crawl machines
 
 EXTENSIONS = {"crawler.extensions.run_report.RunReport": 500,
               "crawler.extensions.crawl_delay.RobotsCrawlDelay": 510,
+              "crawler.extensions.rule_drift.RuleDrift": 490,
+              "crawler.extensions.completeness.Completeness": 491,
               # Feed exports that tell the state store which items reached every feed.
               "scrapy.extensions.feedexport.FeedExporter": None,
               "crawler.extensions.feed_export.CheckedFeedExporter": 0}

@@ -128,7 +128,7 @@ class SiteCrawl(OutletSpider):
             return None
         state.sampled.add(candidate.url)
         self.pending += 1
-        for request in self.article_request(state.outlet, candidate.url):
+        for request in self.article_request(state.outlet, candidate.url, None, candidate.title):
             request.callback, request.errback = self.answered, self.unanswered
             request.cb_kwargs.update({"key": state.key, "step": "sample"})
             request.cb_kwargs.pop("outlet_key", None)
@@ -212,7 +212,7 @@ class SiteCrawl(OutletSpider):
             entries += 1
             state.channel_offsets.update(disc.offsets_of([entry.published]))
             yield from self.candidate(state, disc.Candidate(
-                urljoin(response.url, entry.url), entry.published, None, "feed"))
+                urljoin(response.url, entry.url), entry.published, None, "feed", entry.title))
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
 
     def on_sitemap(self, response: Response, state: disc.SiteState, depth: int) -> Iterator[Any]:
@@ -231,7 +231,7 @@ class SiteCrawl(OutletSpider):
                 continue  # a "what is new" run takes news entries and recent changes only
             yield from self.candidate(state, disc.Candidate(
                 url, record.published, disc.url_day(url),
-                "news_sitemap" if record.news else "sitemap"))
+                "news_sitemap" if record.news else "sitemap", record.title))
 
     def sitemap_may_hold(self, lastmod: datetime | None, recent: datetime,
                          outlet: Outlet) -> bool:
@@ -297,7 +297,7 @@ class SiteCrawl(OutletSpider):
                 if found.url in state.sampled or not self.may_be_in_window(found, outlet):
                     continue
                 hint = found.published if found.channel in PUBLICATION_DATED else None
-                yield from self.article_request(outlet, found.url, hint)
+                yield from self.article_request(outlet, found.url, hint, found.title)
             for response in state.samples:
                 yield from self.parse_article(response, state.key)
             state.samples.clear()

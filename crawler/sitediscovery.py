@@ -55,6 +55,7 @@ class Candidate:
     published: datetime | None  # aware when the channel printed an offset
     day: date | None  # the day a date archive or dated URL gives
     channel: str  # feed, news_sitemap, sitemap, archive, home
+    title: str | None = None  # the title the feed or news sitemap gave
 
     def moment(self) -> datetime | date | None:
         return self.published or self.day
@@ -66,6 +67,7 @@ class SitemapRecord:
     loc: str
     published: datetime | None  # news:publication_date, else lastmod
     news: bool  # a Google News entry
+    title: str | None = None  # news:title
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -141,7 +143,8 @@ def sitemap_records(body: bytes) -> Iterator[SitemapRecord]:
         published = dates.parse_iso(_child_text(news, "publication_date") or "") if (
             news is not None) else None
         published = published or dates.parse_iso(_child_text(node, "lastmod") or "")
-        yield SitemapRecord(_local(node.tag), loc.strip(), published, news is not None)
+        title = _child_text(news, "title") if news is not None else None
+        yield SitemapRecord(_local(node.tag), loc.strip(), published, news is not None, title)
 
 
 # --- date archives and home-page links -----------------------------------------------------

@@ -82,8 +82,16 @@ class RunReport:
         return {"spider": self.spider_name, "started": self.started.isoformat(timespec="seconds"),
                 "status": status, "finish_reason": reason, "summary": summary,
                 "baseline": self.base, "alarms": alarms,
-                "healthy": not alarms and status == "finished",
+                "healthy": not alarms and status == "finished", **self._sections(),
                 "stats": {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}}
+
+    def _sections(self) -> dict[str, Any]:
+        """Rule misses by outlet and field (crawler.extensions.rule_drift) and completeness by outlet and day
+        (crawler.extensions.completeness), when those extensions run."""
+        drift = getattr(self.crawler, "rule_drift", None)
+        tracker = getattr(self.crawler, "completeness", None)
+        return {"rule_misses": drift.report() if drift else {},
+                "completeness": tracker.report() if tracker else {}}
 
     def spider_opened(self, spider: Any) -> None:
         self.spider_name = spider.name
@@ -110,6 +118,8 @@ class RunReport:
         assert self.base is not None
         verdict = judge(summary, self.base, self.health_min, self.min_sample,
                         interrupted=status != "finished", finish_reason=reason)
+        drift = getattr(self.crawler, "rule_drift", None)
+        verdict.alarms += drift.alarms() if drift else []
         for alarm in verdict.alarms:
             logger.error("ALARM %s: %s", self.spider_name, alarm)
         if status != "finished":

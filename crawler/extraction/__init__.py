@@ -21,6 +21,7 @@ from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.normalize import clean_line, join_paragraphs
 from crawler.extraction.pagekind import page_kind
+from crawler.extraction.provenance import FEED, Provenance, rule_source
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import ArticleRules, Outlet
@@ -29,6 +30,7 @@ from crawler.urls import article_id, canonical_url
 
 EXTRACTOR_NAME = "news-archive"
 EXTRACTOR_VERSION = "0.1.0"
+RULE_MISSES_ATTR = "_rule_misses"  # not a dataclass field: travels with the article, not exported
 MIN_TEXT_CHARS = 40  # shorter bodies are stubs, blocked pages or failed extraction
 
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b",
@@ -116,14 +118,23 @@ def generic_rules(outlet: Outlet) -> bool:
     return outlet.rules.version.startswith(GENERIC_RULES_VERSION)
 
 
-def extractor_info(method: str, outlet: Outlet | None,
-                   rules: ArticleRules | None = None) -> dict[str, str]:
-    """``rules`` names the layout version applied, as ``<outlet>@<version>``."""
-    info = {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION, "method": method,
-            "trafilatura": trafilatura_version()}
+def extractor_info(method: str, outlet: Outlet | None, rules: ArticleRules | None = None,
+                   fields: dict[str, str] | None = None) -> dict[str, Any]:
+    """``rules`` names the layout version applied, as ``<outlet>@<version>``; ``fields`` the
+    source of each field (crawler.extraction.provenance)."""
+    info: dict[str, Any] = {"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION,
+                            "method": method, "trafilatura": trafilatura_version()}
     if outlet is not None:
         info["rules"] = f"{outlet.key}@{(rules or outlet.rules).version}"
+    if fields is not None:
+        info["fields"] = dict(fields)
     return info
+
+
+def rule_misses(article: Article) -> dict[str, tuple[str, ...]]:
+    """The rule selectors that found nothing on the article's page, by item field (sent back
+    from the extraction worker with the article; never exported)."""
+    return getattr(article, RULE_MISSES_ATTR, None) or {}
 
 
 def rules_for(outlet: Outlet | None, fetched_at: str | None) -> ArticleRules | None:
@@ -150,11 +161,12 @@ def extract_article(page: ArticlePage) -> Article:
     except (ValueError, RecursionError) as exc:
         raise ExtractionError("unparsable_html", f"{page.url}: {exc}") from None
     rules = rules_for(outlet, page.fetched_at)
-    meta = extract_metadata(tree, outlet, page.url, rules)
+    prov = Provenance()
+    meta = extract_metadata(tree, outlet, page.url, rules, prov)
     if not meta.title:
         raise ExtractionError("no_title", page.url)
     paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
-                                                    meta.subtitle)
+                                                    meta.subtitle, prov)
     if kind := page_kind(tree, page.url, paragraphs, dated=bool(meta.published),
                          vetted_url=outlet is not None and not generic_rules(outlet)):
         raise NotAnArticle(kind, page.url)
@@ -165,7 +177,11 @@ def extract_article(page: ArticlePage) -> Article:
     authors = meta.authors
     if body_authors and (not authors or rules and authors == list(rules.default_authors)):
         authors = body_authors
-    return Article(
+        prov.fields["authors"] = rule_source("author_line")
+        prov.misses.pop("authors", None)
+    if not meta.published and page.hint_published:
+        prov.fields["published"] = FEED
+    article = Article(
         id=article_id(url),
         url=url,
         source=outlet.key if outlet else "unknown",
@@ -181,8 +197,10 @@ def extract_article(page: ArticlePage) -> Article:
         language=detect_language(body),
         fetched_at=page.fetched_at,
         warc=page.warc,
-        extractor=extractor_info(method, outlet, rules),
+        extractor=extractor_info(method, outlet, rules, prov.fields),
     )
+    setattr(article, RULE_MISSES_ATTR, prov.misses)
+    return article
 
 
 def extract_text(html: str, url: str) -> str:

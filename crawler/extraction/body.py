@@ -9,6 +9,7 @@ from lxml import etree
 from crawler.extraction.generic import generic_paragraphs
 from crawler.extraction.html import block_texts, detached_copy, remove_nodes, select_nodes
 from crawler.extraction.normalize import clean_line, clean_paragraphs
+from crawler.extraction.provenance import GENERIC, Provenance, rule_source
 from crawler.outlets.base import (
     COMMON_CUT_MARKERS,
     COMMON_DROP,
@@ -20,22 +21,28 @@ _COMMON_DROP_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in COMMON_DROP_
 MIN_BODY_CHARS = 80  # below this a selector match is taken for a miss and the fallback runs
 
 
-def body_node(tree: etree._Element, rules: ArticleRules) -> etree._Element | None:
-    """The body container: the first selector that matches; of its matches the one with most text."""
+def body_match(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, etree._Element | None]:
+    """The body container and the selector that found it: the first selector that matches;
+    of its matches the one with most text."""
     for spec in rules.body:
         nodes = select_nodes(tree, spec)
         if nodes:
-            return max(nodes, key=lambda n: len("".join(n.itertext())))
-    return None
+            return spec, max(nodes, key=lambda n: len("".join(n.itertext())))
+    return None, None
 
 
-def rule_paragraphs(tree: etree._Element, rules: ArticleRules) -> list[str]:
-    node = body_node(tree, rules)
+def body_node(tree: etree._Element, rules: ArticleRules) -> etree._Element | None:
+    return body_match(tree, rules)[1]
+
+
+def rule_paragraphs(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, list[str]]:
+    """The body selector that matched and the paragraphs under it."""
+    spec, node = body_match(tree, rules)
     if node is None:
-        return []
+        return None, []
     body = detached_copy(node)
     remove_nodes(body, rules.drop + COMMON_DROP)
-    return block_texts(body)
+    return spec, block_texts(body)
 
 
 def _starts_with_marker(line: str, markers: tuple[str, ...]) -> bool:
@@ -65,11 +72,19 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
 
 
 def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, title: str | None,
-                 subtitle: str | None) -> tuple[list[str], list[str], str]:
-    """Body paragraphs, authors named inside the body, and which method produced them."""
+                 subtitle: str | None, provenance: Provenance | None = None
+                 ) -> tuple[list[str], list[str], str]:
+    """Body paragraphs, authors named inside the body, and which method produced them.
+
+    A body selector that matches nothing or less than ``MIN_BODY_CHARS`` is a miss:
+    ``provenance`` records it and that the generic extractor gave the text."""
+    prov = provenance if provenance is not None else Provenance()
     if rules and rules.body:
-        paragraphs, authors = tidy(rule_paragraphs(tree, rules), rules, title, subtitle)
-        if sum(map(len, paragraphs)) >= MIN_BODY_CHARS:
+        spec, found = rule_paragraphs(tree, rules)
+        paragraphs, authors = tidy(found, rules, title, subtitle)
+        if spec and sum(map(len, paragraphs)) >= MIN_BODY_CHARS:
+            prov.record(rules, "text", rule_source(spec))
             return paragraphs, authors, "rules"
     paragraphs, authors = tidy(generic_paragraphs(tree, url), rules, title, subtitle)
+    prov.record(rules, "text", GENERIC if paragraphs else None)
     return paragraphs, authors, "generic"

@@ -51,20 +51,23 @@ def select_values(tree: etree._Element, spec: str) -> list[str]:
 
 
 def first_value(tree: etree._Element, specs: tuple[str, ...]) -> str | None:
-    for spec in specs:
-        values = select_values(tree, spec)
-        if values:
-            return values[0]
-    return None
+    values = first_match(tree, specs)[1]
+    return values[0] if values else None
 
 
 def all_values(tree: etree._Element, specs: tuple[str, ...]) -> list[str]:
     """Values of the first rule that matches anything (rules are alternatives, not additions)."""
+    return first_match(tree, specs)[1]
+
+
+def first_match(tree: etree._Element, specs: tuple[str, ...]) -> tuple[str | None, list[str]]:
+    """The first rule that matches anything and its values; ``(None, [])`` when none does
+    (extraction records which rule gave a field, see crawler.extraction.provenance)."""
     for spec in specs:
         values = select_values(tree, spec)
         if values:
-            return values
-    return []
+            return spec, values
+    return None, []
 
 
 def select_nodes(tree: etree._Element, spec: str) -> list[etree._Element]:

@@ -9,8 +9,19 @@ from typing import Any
 from lxml import etree
 
 from crawler.extraction import dates
-from crawler.extraction.html import all_values, first_value, select_nodes
+from crawler.extraction.html import all_values, first_match, first_value, select_nodes
 from crawler.extraction.normalize import clean_line
+from crawler.extraction.provenance import (
+    DEFAULT,
+    HTML,
+    HTMLDATE,
+    JSON_LD,
+    META,
+    OPENGRAPH,
+    RULE_PREFIX,
+    Provenance,
+    rule_source,
+)
 from crawler.outlets.base import ArticleRules, Outlet
 
 
@@ -80,12 +91,29 @@ def _clean_list(values: list[str]) -> list[str]:
     return out
 
 
-def _date(tree: etree._Element, specs: tuple[str, ...], fallbacks: list[str]) -> Any:
-    for raw in [v for spec in specs for v in all_values(tree, (spec,))[:1]] + fallbacks:
+DateCandidate = tuple[str, str]  # (source label, raw value)
+
+
+def _date(candidates: list[DateCandidate]) -> tuple[Any, str | None]:
+    """The first candidate that parses as a date, and its source label."""
+    for source, raw in candidates:
         parsed = dates.parse_any(raw)
         if parsed:
-            return parsed
-    return None
+            return parsed, source
+    return None, None
+
+
+def _rule_dates(tree: etree._Element, specs: tuple[str, ...]) -> list[DateCandidate]:
+    return [(rule_source(spec), v) for spec in specs for v in all_values(tree, (spec,))[:1]]
+
+
+def _labelled(source: str, values: list[str]) -> list[DateCandidate]:
+    return [(source, v) for v in values]
+
+
+def _first(*candidates: tuple[str | None, Any]) -> tuple[str | None, Any]:
+    """The first (source, value) with a value: the order is the order of trust."""
+    return next(((s, v) for s, v in candidates if v), (None, None))
 
 
 def htmldate_fallback(tree: etree._Element, url: str) -> Any:
@@ -99,49 +127,76 @@ def htmldate_fallback(tree: etree._Element, url: str) -> Any:
     return dates.parse_iso(found) if found else None
 
 
+def _rule(tree: etree._Element, specs: tuple[str, ...] | None) -> tuple[str | None, list[str]]:
+    spec, values = first_match(tree, specs) if specs else (None, [])
+    return (rule_source(spec) if spec else None), values
+
+
 def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
-                     rules: ArticleRules | None = None) -> Metadata:
-    """``rules``: the outlet's layout version to apply (default: its current one)."""
+                     rules: ArticleRules | None = None,
+                     provenance: Provenance | None = None) -> Metadata:
+    """``rules``: the outlet's layout version to apply (default: its current one).
+    ``provenance`` (when given) records where each field came from and which rules missed."""
     rules = rules or (outlet.rules if outlet else None)
+    prov = provenance if provenance is not None else Provenance()
     ld = _article_ld(tree)
     meta = Metadata()
 
-    title = first_value(tree, rules.title) if rules else None
-    title = title or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
-    title = title or next(iter(_meta(tree, "og:title", "twitter:title")), None)
-    title = title or first_value(tree, ("h1", "title"))
+    src, rule_titles = _rule(tree, rules.title if rules else None)
+    headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
+    src, title = _first((src, next(iter(rule_titles), None)), (JSON_LD, headline),
+                        (OPENGRAPH, next(iter(_meta(tree, "og:title", "twitter:title")), None)),
+                        (HTML, first_value(tree, ("h1", "title"))))
     meta.title = clean_line(title) if title else None
-    subtitle = first_value(tree, rules.subtitle) if rules and rules.subtitle else None
-    meta.subtitle = clean_line(subtitle) or None if subtitle else None
+    prov.record(rules, "title", src if meta.title else None)
+    src, subtitles = _rule(tree, rules.subtitle if rules else None)
+    meta.subtitle = clean_line(subtitles[0]) or None if subtitles else None
+    prov.record(rules, "subtitle", src if meta.subtitle else None, expected=False)
 
     tz = outlet.tz if outlet else None
-    published = _date(tree, rules.published if rules else (),
-                      [v for v in (ld.get("datePublished"),) if isinstance(v, str)]
-                      + _meta(tree, "article:published_time") + all_values(tree, ("time @datetime",))[:1])
-    visible = _date(tree, rules.published_visible, []) if rules else None
+    published, src = _date(_rule_dates(tree, rules.published if rules else ())
+                           + _labelled(JSON_LD, [v for v in (ld.get("datePublished"),)
+                                                 if isinstance(v, str)])
+                           + _labelled(META, _meta(tree, "article:published_time"))
+                           + _labelled(HTML, all_values(tree, ("time @datetime",))[:1]))
+    visible, visible_src = _date(_rule_dates(tree, rules.published_visible)) if rules \
+        else (None, None)
     if published is None and visible is None and tz is not None:
         published = htmldate_fallback(tree, url)
-    modified = _date(tree, rules.modified if rules else (),
-                     [v for v in (ld.get("dateModified"),) if isinstance(v, str)]
-                     + _meta(tree, "article:modified_time"))
+        src = HTMLDATE if published else None
+    modified, modified_src = _date(_rule_dates(tree, rules.modified if rules else ())
+                                   + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
+                                                         if isinstance(v, str)])
+                                   + _labelled(META, _meta(tree, "article:modified_time")))
     if tz is not None:
         meta.published = dates.iso(dates.reconcile(published, visible, tz))
         meta.modified = dates.iso(dates.localise(modified, tz)) if modified else None
     else:  # no outlet: keep only dates that carry their own offset
         meta.published = dates.iso(published) if published and published.tzinfo else None
         meta.modified = dates.iso(modified) if modified and modified.tzinfo else None
+    if not (src or "").startswith(RULE_PREFIX) and visible_src:
+        src = visible_src  # the rules found the visible date, the machine one came elsewhere
+    prov.record(rules, "published", src if meta.published else None)
+    prov.record(rules, "modified", modified_src if meta.modified else None, expected=False)
 
-    authors = all_values(tree, rules.authors) if rules else []
-    authors = authors or _ld_names(ld.get("author")) or _meta(tree, "author", "article:author")
-    meta.authors = [a for a in _clean_list(authors) if not a.startswith(("http://", "https://"))]
-    if not meta.authors and rules:
-        meta.authors = list(rules.default_authors)
+    src, rule_authors = _rule(tree, rules.authors if rules else None)
+    src, authors = _first((src, rule_authors), (JSON_LD, _ld_names(ld.get("author"))),
+                          (META, _meta(tree, "author", "article:author")))
+    meta.authors = [a for a in _clean_list(authors or []) if not a.startswith(("http://", "https://"))]
+    if not meta.authors and rules and rules.default_authors:
+        meta.authors, src = list(rules.default_authors), DEFAULT
+    prov.record(rules, "authors", src if meta.authors else None,
+                expected=not (rules and rules.default_authors))
 
-    section = first_value(tree, rules.section) if rules else None
-    section = section or (ld.get("articleSection") if isinstance(ld.get("articleSection"), str)
-                          else None) or next(iter(_meta(tree, "article:section")), None)
+    src, sections = _rule(tree, rules.section if rules else None)
+    ld_section = ld.get("articleSection") if isinstance(ld.get("articleSection"), str) else None
+    src, section = _first((src, next(iter(sections), None)), (JSON_LD, ld_section),
+                          (META, next(iter(_meta(tree, "article:section")), None)))
     meta.section = clean_line(section) or None if section else None
+    prov.record(rules, "section", src if meta.section else None, expected=False)
 
-    tags = all_values(tree, rules.tags) if rules else []
-    meta.tags = _clean_list(tags or _meta(tree, "article:tag"))
+    src, tags = _rule(tree, rules.tags if rules else None)
+    src, tags = _first((src, tags), (META, _meta(tree, "article:tag")))
+    meta.tags = _clean_list(tags or [])
+    prov.record(rules, "tags", src if meta.tags else None, expected=False)
     return meta

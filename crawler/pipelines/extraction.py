@@ -8,6 +8,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.extensions.completeness import note_extracted
+from crawler.extensions.rule_drift import note_article
 from crawler.extraction import ExtractionError
 from crawler.extraction.worker import extract_for_crawl
 from crawler.items import Article, ArticlePage
@@ -62,12 +64,16 @@ class ExtractionPipeline:
         try:
             article = await self._extract(item)
         except ExtractionError as exc:
+            note_extracted(self.crawler, item.url, exc)
             level = count_no_article(self.stats, exc, item.url)
             raise DropItem(f"no article from {item.url}: {exc}", log_level=level) from None
         except Exception as exc:  # a bug must cost one page, not the crawl
+            note_extracted(self.crawler, item.url, ExtractionError("error"))
             self.stats.inc_value("extraction/failed/error")
             logger.exception("Extraction crashed on %s", item.url)
             raise DropItem(f"extraction error on {item.url}: {exc!r}") from None
         self.stats.inc_value("extraction/ok")
         self.stats.inc_value(f"extraction/method/{article.extractor.get('method')}")
+        note_article(self.crawler, article)
+        note_extracted(self.crawler, item.url, article)
         return article

@@ -15,10 +15,11 @@ import scrapy
 from scrapy.exceptions import UsageError
 from scrapy.http import Response, TextResponse
 
+from crawler.extensions.completeness import note_discovered, note_failed
 from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
 from crawler.feeds import feed_entries, sitemap_entries
-from crawler.items import META_HINT_PUBLISHED, ArticlePage
+from crawler.items import META_DISCOVERED, META_FEED_TITLE, META_HINT_PUBLISHED, ArticlePage
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
 from crawler.spiders.listings import in_bounds, read_listing, stop_reason
@@ -167,7 +168,7 @@ class OutletSpider(scrapy.Spider):
         for entry in feed_entries(response.body):  # streamed: a huge feed is never held whole
             entries += 1
             if self.in_window(entry.published, outlet):
-                yield from self.article_request(outlet, entry.url, entry.published)
+                yield from self.article_request(outlet, entry.url, entry.published, entry.title)
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
         if not entries:
             self.crawler.stats.inc_value("discovery/empty_feeds")
@@ -293,10 +294,11 @@ class OutletSpider(scrapy.Spider):
                                     self.since, self.until or "today", outlet.discovery.links)
 
     # --- articles ---------------------------------------------------------------------------
-    def article_request(self, outlet: Outlet, url: str,
-                        published: datetime | None = None) -> Iterator[scrapy.Request]:
+    def article_request(self, outlet: Outlet, url: str, published: datetime | None = None,
+                        title: str | None = None) -> Iterator[scrapy.Request]:
         """A request for an article page, or nothing when the URL is not an article or its URL
-        date is outside the window (judged before any download); the URL date is a date hint."""
+        date is outside the window (judged before any download); the URL date is a date hint.
+        The article counts as discovered (crawler.extensions.completeness) with the feed's title."""
         if not self.is_article_url(outlet, url):
             self.crawler.stats.inc_value("discovery/not_article")
             return
@@ -307,15 +309,19 @@ class OutletSpider(scrapy.Spider):
         if published is None and day is not None:
             published = datetime.combine(day, time(), tzinfo=outlet.tz)
         hint = iso(published.astimezone(outlet.tz)) if published and published.tzinfo else None
+        key = note_discovered(self.crawler, outlet, url, title, hint)
         yield scrapy.Request(self.fetch_url(outlet, url), callback=self.parse_article,
                              errback=self.article_failed, cb_kwargs={"outlet_key": outlet.key},
-                             meta={META_HINT_PUBLISHED: hint, "article": True})
+                             meta={META_HINT_PUBLISHED: hint, "article": True,
+                                   META_DISCOVERED: key, META_FEED_TITLE: title})
 
     def article_failed(self, failure: Any) -> None:
         """An article that could not be fetched: logged with URL and reason, counted by reason."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         reason = exception_reason(failure.value)
+        response = getattr(failure.value, "response", None)
+        note_failed(self.crawler, request, reason, getattr(response, "status", None))
         self.crawler.stats.inc_value(f"articles/failed/{reason}")
         self.logger.warning("Article not fetched (%s): %s: %s", reason, url, describe(failure.value))
 

@@ -1,4 +1,8 @@
-"""Foreign WARCs (wget, warcio, pywb, Heritrix- and Browsertrix-shaped): nothing pywb finds is lost."""
+"""Foreign WARCs (wget, warcio, and pywb/Heritrix/Browsertrix/wpull shapes): nothing pywb lists is lost.
+
+Apart from the two recorded interop files (wget-site, warcio-capture), every file here is
+written by tests/data/warcs/make_samples.py with our own made-up pages.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,11 @@ import pytest
 from archive.cdxj import build_index
 from archive.reader import ArchiveLookup, expand_paths, iter_responses
 from archive.verify import verify
+from tests.data.warcs import make_samples
+from tests.data.warcs.shapes import samples
 from tests.support.data import FOREIGN
 from tests.support.pywb import tools_bin, tools_venv
+from tests.support.warcs import gz_each
 
 FILES = sorted(p for p in expand_paths(FOREIGN))
 
@@ -56,10 +63,38 @@ def pywb_index() -> dict[str, list[str]]:
 
 def test_foreign_folder_holds_every_kind_of_sample():
     names = {p.name for p in FILES}
-    assert {"wget-site.warc.gz", "warcio-capture.warc.gz"} <= names
-    for prefix in ("warcio-", "pywb-", "sample-wget", "sample-heritrix", "sample-browsertrix"):
+    assert {"wget-site.warc.gz", "warcio-capture.warc.gz", "crafted-single-stream.warc.gz"} <= names
+    for prefix in ("shape-", "sample-wget", "sample-heritrix", "sample-browsertrix", "crafted-"):
         assert any(n.startswith(prefix) for n in names), prefix
+    assert set(samples()) <= names
     assert len(FILES) >= 20
+
+
+def test_foreign_folder_holds_only_recorded_or_generated_files():
+    recorded = {"wget-site.warc.gz", "warcio-capture.warc.gz"}
+    generated = set(samples()) | {
+        "sample-wget-style.warc",
+        "sample-warcio-style.warc.gz",
+        "sample-heritrix-style.warc.gz",
+        "sample-browsertrix-style.warc.gz",
+        "crafted-bad-content-length.warc",
+        "crafted-bad-content-length.warc.gz",
+    }
+    assert {p.name for p in FILES} == recorded | generated
+
+
+def test_generated_files_are_exactly_what_make_samples_writes():
+    fixed = {
+        **samples(),
+        "sample-wget-style.warc": make_samples.wget_style(),
+        "sample-warcio-style.warc.gz": make_samples.warcio_style(),
+        "sample-heritrix-style.warc.gz": make_samples.heritrix_style(),
+        "sample-browsertrix-style.warc.gz": make_samples.browsertrix_style(),
+        "crafted-bad-content-length.warc": b"".join(make_samples.bad_content_length()),
+        "crafted-bad-content-length.warc.gz": gz_each(make_samples.bad_content_length()),
+    }
+    stale = [name for name, data in fixed.items() if (FOREIGN / name).read_bytes() != data]
+    assert not stale, f"rerun make_samples for {stale}"
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -79,6 +114,8 @@ def test_index_lists_resource_and_metadata_records():
     assert "http://resource.example.com/notes.txt" in urls
     assert "urn:pageinfo:https://btrix.example.by/article?id=7&lang=be" in urls
     assert "dns:heritrix.example.net" in urls
+    assert {"urn:X-wpull:log", "http://api.shapes.example.com/things/list.json"} <= urls
+    assert "http://shapes.example.com/saved.html" in urls
     # warc-fields metadata (Heritrix outlinks) is not a capture, as in pywb
     heritrix = [ln for ln in lines if "heritrix.example.net/news/1.html" in ln]
     assert len(heritrix) == 1 and '"mime": "text/html"' in heritrix[0]
@@ -121,7 +158,7 @@ def test_verify_and_index_cli_read_every_foreign_file_without_traceback(tmp_path
         )
         assert "Traceback" not in res.stderr, res.stderr
         assert res.returncode == 1  # the folder holds damaged files on purpose
-        assert "warcio-example-bad-non-chunked.warc.gz: offset 0" in res.stderr
+        assert "crafted-single-stream.warc.gz: offset 0" in res.stderr
         assert "warcio recompress" in res.stderr
 
 

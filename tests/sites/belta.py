@@ -26,6 +26,30 @@ BOILERPLATE = [
 ]
 
 
+def drifted_page(gold: GoldArticle, rubric: str) -> str:
+    """The same article after a redesign the rules do not know: no ``<h1>`` (the headline is
+    an ``h2.news-headline``), the body in ``div.article-text-v2`` instead of
+    ``div.js-mediator-article``, the date only in JSON-LD and ``div.news-date`` (no
+    ``mediator_published_time``, no ``div.date_full``). The generic path still reads it."""
+    p = gold.published
+    ld = ('{"@context": "https://schema.org", "@type": "NewsArticle", "headline": '
+          f'"{escape(gold.title)}", "datePublished": "{p.isoformat()}"}}')
+    return f"""<!DOCTYPE html>
+<html lang="ru"><head><meta charset="utf-8"><title>{escape(gold.title)} | БЕЛТА</title>
+<meta property="og:title" content="{escape(gold.title)}">
+<script type="application/ld+json">{ld}</script>
+</head><body>
+<div class="header"><a href="/">БЕЛТА — Новости Беларуси</a></div>
+<div class="page-v2"><div class="breadcrumbs"><a href="/">Главная</a> <a href="/{rubric}/">{SECTION_NAMES[rubric]}</a></div>
+<h2 class="news-headline">{escape(gold.title)}</h2>
+<div class="news-date">{p.day:02d}.{p.month:02d}.{p.year} {p:%H:%M}</div>
+<article class="article-text-v2">
+{html_paragraphs(gold.paragraphs)}
+</article></div>
+<div class="footer">© БЕЛТА, 1996–2026. Все права защищены.</div>
+</body></html>"""
+
+
 def article_page(gold: GoldArticle, rubric: str, author: str | None) -> str:
     p = gold.published
     visible = f"{p.day:02d} {MONTHS_GEN[p.month - 1]} {p.year}, {p:%H:%M}"
@@ -107,6 +131,8 @@ JavaScript and cookies to continue</noscript></div></body></html>"""
 
 LENTA_PER_PAGE = 2
 PHOTONEWS_URL = f"https://{HOST}/photonews/view/prazdnik-v-minske-9001-2026/"
+FORBIDDEN_URL = f"https://{HOST}/politics/view/zapreshchennaja-novost-9003-2026/"
+FORBIDDEN_TITLE = "Запрещённая новость"
 CHALLENGE_URL = f"https://{HOST}/society/view/zakrytaja-novost-9002-2026/"
 
 
@@ -136,14 +162,16 @@ def lenta_page(day: date, page: int, shown: list[tuple[GoldArticle, str]], more:
 
 
 def build(start: datetime | None = None, count: int = 10, rss_count: int | None = None,
-          photonews: bool = False, challenge: bool = False
-          ) -> tuple[VirtualSite, list[GoldArticle]]:
+          photonews: bool = False, challenge: bool = False, drift: bool = False,
+          forbidden: bool = False) -> tuple[VirtualSite, list[GoldArticle]]:
     """A BELTA with ``count`` articles, two a day going back from ``start``.
 
     The RSS holds the newest ``rss_count`` (all by default); the day archive holds them all.
     ``photonews`` adds a photo gallery to the feed (``PHOTONEWS_URL``), ``challenge`` an
     article URL answered by a Cloudflare challenge page with status 200 (``CHALLENGE_URL``);
-    neither is a gold article.
+    ``forbidden`` an article URL answered with 403 (``FORBIDDEN_URL``); none of these is a
+    gold article. ``drift`` serves every article in a layout the rules do not know
+    (:func:`drifted_page`).
     """
     start = start or datetime(2026, 1, 8, 19, 51, tzinfo=TZ)
     site = VirtualSite(HOST)
@@ -162,7 +190,7 @@ def build(start: datetime | None = None, count: int = 10, rss_count: int | None 
         golds.append(gold)
         rubrics.append(rubric)
         path = url.removeprefix(f"https://{HOST}")
-        site.add(path, article_page(gold, rubric, author))
+        site.add(path, drifted_page(gold, rubric) if drift else article_page(gold, rubric, author))
         entries.append((gold.title, url + "?utm_source=rss&utm_medium=feed", published,
                         "<p>Анонс</p>"))
     entries = entries[:rss_count] if rss_count is not None else entries
@@ -173,6 +201,10 @@ def build(start: datetime | None = None, count: int = 10, rss_count: int | None 
     if challenge:
         site.add(CHALLENGE_URL.removeprefix(f"https://{HOST}"), CHALLENGE_PAGE)
         entries.append(("Закрытая новость", CHALLENGE_URL, start, ""))
+    if forbidden:
+        site.add(FORBIDDEN_URL.removeprefix(f"https://{HOST}"),
+                 Page(b"<html><body>403 Forbidden</body></html>", status=403))
+        entries.append((FORBIDDEN_TITLE, FORBIDDEN_URL, start - timedelta(days=1), ""))
     site.add("/rss", Page(rss("БЕЛТА", f"https://{HOST}/", entries).encode(),
                           content_type="application/rss+xml; charset=utf-8"))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /printv\nDisallow: /*getResults*\n",

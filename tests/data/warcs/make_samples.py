@@ -1,4 +1,4 @@
-"""Regenerate the hand-made sample WARCs in foreign/ (sample-*, crafted-*).
+"""Regenerate the hand-made sample WARCs in foreign/ (sample-*, crafted-*, shape-*).
 
 They imitate the record shapes of wget, warcio/pywb, Heritrix and Browsertrix (and some
 damage pywb's reader steps over), written from the WARC spec and those tools' documented
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.data.warcs.shapes import samples
 from tests.support.warcs import gz_each, http_request, http_response, record, sha1_b32
 
 OUT = Path(__file__).resolve().parent / "foreign"
@@ -126,15 +127,13 @@ def browsertrix_style() -> bytes:
 
 def bad_content_length() -> list[bytes]:
     """Good record, records with a wrong/negative/absurd Content-Length, good record."""
+    ids = _ids("33333333")
+    cases = [("first", "first", None), ("short", "short", "20"), ("negative", "neg", "-50"),
+             ("huge", "huge", "99999999999"), ("last", "last", None)]
     return [
-        record("response", "http://cl.example.com/first", http_response(_page("first"))),
-        record("response", "http://cl.example.com/short", http_response(_page("short")),
-               length="20"),
-        record("response", "http://cl.example.com/negative", http_response(_page("neg")),
-               length="-50"),
-        record("response", "http://cl.example.com/huge", http_response(_page("huge")),
-               length="99999999999"),
-        record("response", "http://cl.example.com/last", http_response(_page("last"))),
+        record("response", f"http://cl.example.com/{slug}", http_response(_page(title)),
+               rec_id=next(ids), length=length)
+        for slug, title, length in cases
     ]
 
 
@@ -145,6 +144,8 @@ def main() -> None:
     (OUT / "sample-browsertrix-style.warc.gz").write_bytes(browsertrix_style())
     (OUT / "crafted-bad-content-length.warc").write_bytes(b"".join(bad_content_length()))
     (OUT / "crafted-bad-content-length.warc.gz").write_bytes(gz_each(bad_content_length()))
+    for name, data in samples().items():
+        (OUT / name).write_bytes(data)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,161 @@
+"""Completeness of a run: every article discovery found, and what became of it.
+
+Spiders announce each article they request (:func:`note_discovered`, with the title and date
+the feed or listing gave); the request carries the article's key (``META_DISCOVERED``) through
+redirects, so its fetch, failure and extraction outcome find it again. The run report gets,
+per outlet and per day (publication day in the outlet's zone; the feed's date, else the
+discovery day, for articles without one), how many were discovered, fetched, extracted,
+blocked and failed, and lists the articles never fetched (blocked, 403, challenge, failed)
+with their URL, title and date from the feed.
+
+Each discovered article ends in exactly one of ``OUTCOMES``, so ``discovered`` is their sum;
+``fetched`` counts those that got a 200 (extracted, not an article, challenge page, failed
+extraction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import signals
+
+from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
+from crawler.items import META_DISCOVERED, Article
+from crawler.outlets.base import Outlet
+from crawler.urls import canonical_url
+
+BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
+OUTCOMES = ("extracted", "not_article", "blocked", "failed", "known", "pending")
+MAX_LISTED = 1000  # never-fetched articles listed in the report (all are counted)
+
+
+@dataclass
+class Discovered:
+    outlet: str
+    url: str
+    title: str | None
+    published: str | None  # ISO, in the outlet's zone: the date the feed or listing gave
+    discovery_day: str  # the outlet's local day when discovery found it
+    scheduled: bool = False  # requested (not filtered out as already held)
+    fetched: bool = False  # a 2xx response came back
+    outcome: str | None = None
+    reason: str | None = None
+    article_published: str | None = None  # the date extraction found
+
+    @property
+    def day(self) -> str:
+        return (self.article_published or self.published or self.discovery_day)[:10]
+
+    @property
+    def final(self) -> str:
+        if self.outcome:
+            return self.outcome
+        return "pending" if self.scheduled else "known"
+
+
+class Completeness:
+    """Extension (``crawler.completeness``): the discovered articles of a run and their fate."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.entries: dict[str, Discovered] = {}
+        self.by_url: dict[str, str] = {}  # fetched URL (after redirects) -> key
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Completeness:
+        ext = cls(crawler)
+        crawler.completeness = ext
+        crawler.signals.connect(ext.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        return ext
+
+    def discovered(self, outlet: Outlet, url: str, title: str | None,
+                   published: str | None) -> str:
+        key = canonical_url(url, outlet)
+        entry = self.entries.get(key)
+        if entry is None:
+            day = datetime.now(UTC).astimezone(outlet.tz).date().isoformat()
+            self.entries[key] = Discovered(outlet.key, key, title, published, day)
+        else:  # found again (feed and listing): keep what either said
+            entry.title = entry.title or title
+            entry.published = entry.published or published
+        return key
+
+    def _entry(self, meta: Any) -> Discovered | None:
+        return self.entries.get(meta.get(META_DISCOVERED) or "")
+
+    def request_scheduled(self, request: Any, spider: Any = None) -> None:
+        if entry := self._entry(request.meta):
+            entry.scheduled = True
+
+    def response_received(self, response: Any, request: Any, spider: Any = None) -> None:
+        entry = self._entry(request.meta)
+        if entry is not None and 200 <= response.status < 300:
+            entry.fetched = True
+            self.by_url[response.url] = entry.url
+
+    def failed(self, meta: Any, reason: str, status: int | None) -> None:
+        """The article was not fetched (HTTP error after retries, download exception)."""
+        if entry := self._entry(meta):
+            entry.outcome = "blocked" if status in BLOCKED_STATUSES else "failed"
+            entry.reason = reason
+
+    def extracted(self, url: str, result: Article | ExtractionError) -> None:
+        """The outcome of extracting the page fetched from ``url``."""
+        entry = self.entries.get(self.by_url.get(url, url))
+        if entry is None:
+            return
+        if isinstance(result, Article):
+            entry.outcome, entry.article_published = "extracted", result.published
+        elif isinstance(result, BlockedPage):
+            entry.outcome, entry.reason = "blocked", f"challenge/{result.kind}"
+        elif isinstance(result, NotAnArticle):
+            entry.outcome, entry.reason = "not_article", result.kind
+        else:
+            entry.outcome, entry.reason = "failed", f"extraction/{result.reason}"
+
+    def report(self) -> dict[str, Any]:
+        """``by_day``: {outlet: {day: counts}}; ``never_fetched``: articles discovered but not
+        fetched; ``never_fetched_count``: all of them, however many are listed."""
+        by_day: dict[str, dict[str, dict[str, Any]]] = {}
+        never: list[dict[str, Any]] = []
+        for entry in self.entries.values():
+            counts = by_day.setdefault(entry.outlet, {}).setdefault(
+                entry.day, {"discovered": 0, "fetched": 0, **dict.fromkeys(OUTCOMES, 0)})
+            counts["discovered"] += 1
+            counts["fetched"] += entry.fetched
+            counts[entry.final] += 1
+            if not entry.fetched and entry.final in ("blocked", "failed"):
+                never.append({"outlet": entry.outlet, "url": entry.url, "title": entry.title,
+                              "published": entry.published, "outcome": entry.final,
+                              "reason": entry.reason})
+        for days in by_day.values():
+            for counts in days.values():
+                wanted = counts["discovered"] - counts["not_article"]
+                counts["completeness"] = round((counts["extracted"] + counts["known"]) / wanted,
+                                               4) if wanted else None
+        never.sort(key=lambda n: (n["outlet"], n["published"] or "", n["url"]))
+        return {"by_day": {o: dict(sorted(d.items())) for o, d in sorted(by_day.items())},
+                "never_fetched": never[:MAX_LISTED], "never_fetched_count": len(never)}
+
+
+def _tracker(crawler: Any) -> Completeness | None:
+    return getattr(crawler, "completeness", None)
+
+
+def note_discovered(crawler: Any, outlet: Outlet, url: str, title: str | None,
+                    published: str | None) -> str | None:
+    """Record an article a spider is about to request; returns its key for META_DISCOVERED."""
+    tracker = _tracker(crawler)
+    return tracker.discovered(outlet, url, title, published) if tracker else None
+
+
+def note_failed(crawler: Any, request: Any, reason: str, status: int | None) -> None:
+    if (tracker := _tracker(crawler)) is not None and request is not None:
+        tracker.failed(request.meta, reason, status)
+
+
+def note_extracted(crawler: Any, url: str, result: Article | ExtractionError) -> None:
+    if (tracker := _tracker(crawler)) is not None:
+        tracker.extracted(url, result)

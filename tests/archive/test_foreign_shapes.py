@@ -1,0 +1,169 @@
+"""Record shapes of other WARC writers (shape-* files): indexed, replayed, or reported by offset."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from archive.cdxj import build_index
+from archive.reader import ArchiveLookup, iter_records
+from archive.verify import verify
+from tests.data.warcs.shapes import page
+from tests.support.data import FOREIGN
+
+WGET_META = {
+    f"metadata://gnu.org/software/wget/warc/{n}"
+    for n in ("MANIFEST.txt", "wget_arguments.txt", "wget.log")
+}
+CAPTURES = {
+    "shape-general.warc": ["http://shapes.example.com/"] * 2,
+    "shape-general.warc.gz": ["http://shapes.example.com/"] * 2,
+    "shape-resource.warc.gz": ["http://shapes.example.com/saved.html"],
+    "shape-resource-json.warc.gz": ["http://api.shapes.example.com/things/list.json"],
+    "shape-url-agnostic-orig.warc.gz": ["http://origin.shapes.example.com/"],
+    "shape-url-agnostic-revisit.warc.gz": ["http://reader@copy.shapes.example.com/"],
+    "shape-wget-1-14.warc.gz": ["http://wget.shapes.example.com/", *sorted(WGET_META)],
+    "shape-wget-bad-target-uri.warc.gz": ["http://wget.shapes.example.com/", *sorted(WGET_META)],
+    "shape-wpull.warc.gz": ["http://wpull.shapes.example.com/", "urn:X-wpull:log"],
+    "shape-missing-status-text.warc": ["http://shapes.example.com/moved"],
+    "shape-space-in-target-uri.warc.gz": ["file:///our test picture.png"],
+    "shape-truncated.warc": ["http://shapes.example.com/cut"],
+    "shape-gzip-members-split.warc.gz": ["http://shapes.example.com/split"],
+    "shape-chunked.warc": ["http://shapes.example.com/chunked"],
+    "shape-chunked-short.warc": ["http://shapes.example.com/chunked-short"],
+    "shape-digests.warc": [],  # requests only
+    "shape-post.warc.gz": ["http://forms.shapes.example.com/submit"] * 2
+    + ["http://forms.shapes.example.com/submit?lang=be"],
+    "shape-extra.warc": ["http://shapes.example.com?page=2"] * 4,
+    "shape-dupes.warc.gz": ["http://dupes.example.com"] * 2
+    + ["http://dupes-redirect.example.com"]
+    + [
+        f"http://www.dupes.example.com/{p}"
+        for p in (
+            "",
+            "js/site.js",
+            "css/screen.css",
+            "css/print.css",
+            "img/logo.svg",
+            "fonts/Regular.ttf",
+        )
+    ],
+}
+
+
+def _lookup(*names: str, errors: list | None = None) -> ArchiveLookup:
+    return ArchiveLookup(
+        [FOREIGN / n for n in names], on_error=(errors.append if errors is not None else None)
+    )
+
+
+@pytest.mark.parametrize("name", sorted(CAPTURES))
+def test_index_lists_every_capture_of_each_shape(name):
+    lines = build_index([FOREIGN / name], on_error=lambda e: None)
+    urls = sorted(json.loads(ln.split(" ", 2)[2])["url"] for ln in lines)
+    assert urls == sorted(CAPTURES[name])
+
+
+def test_url_agnostic_revisit_replays_the_original_from_another_file():
+    lookup = _lookup("shape-url-agnostic-orig.warc.gz", "shape-url-agnostic-revisit.warc.gz")
+    res = lookup.get("http://reader@copy.shapes.example.com/")
+    assert res is not None and res.status == 200
+    assert b"Same bytes, other URL" in res.payload and res.date.day == 5
+    assert (
+        _lookup("shape-url-agnostic-revisit.warc.gz").get("http://reader@copy.shapes.example.com/")
+        is None
+    )  # original absent: nothing invented
+
+
+def test_revisits_resolve_to_the_earlier_capture_and_orphans_replay_nothing():
+    lookup = _lookup("shape-dupes.warc.gz")
+    home = lookup.get("http://dupes.example.com")
+    assert home.date.day == 3 and home.payload == page("Dupes home")
+    assert lookup.captures("http://www.dupes.example.com/js/site.js")
+    assert lookup.get("http://www.dupes.example.com/js/site.js") is None
+    assert lookup.get("http://dupes-redirect.example.com").status == 302
+
+
+def test_resource_records_replay_with_their_own_content_type():
+    res = _lookup("shape-resource.warc.gz").get("http://shapes.example.com/saved.html")
+    assert res.header("Content-Type") == "text/html; charset=utf-8"
+    assert res.payload == page("Saved as a resource")
+    log = _lookup("shape-wpull.warc.gz").get("urn:X-wpull:log")
+    assert log.payload.startswith(b"INFO Fetching http://wpull.shapes.example.com/")
+
+
+def test_wget_angle_bracket_targets_are_unwrapped():
+    for name in ("shape-wget-1-14.warc.gz", "shape-wget-bad-target-uri.warc.gz"):
+        res = _lookup(name).get("http://wget.shapes.example.com/")
+        assert res is not None and res.payload == page("wget page"), name
+
+
+def test_status_line_without_reason_and_cr_cr_lf_line_ends_replay():
+    res = _lookup("shape-missing-status-text.warc").get("http://shapes.example.com/moved")
+    assert res.status == 302
+    assert res.header("Location") == "http://shapes.example.com/moved-here"
+
+
+def test_space_in_target_uri_is_escaped_and_found_either_way():
+    lookup = _lookup("shape-space-in-target-uri.warc.gz")
+    for url in ("file:///our%20test%20picture.png", "file:///our test picture.png"):
+        assert lookup.get(url).payload.startswith(b"\x89PNG"), url
+
+
+def test_chunked_body_is_replayed_dechunked():
+    res = _lookup("shape-chunked.warc").get("http://shapes.example.com/chunked")
+    assert res.payload == page("Sent in chunks", "chunk " * 80)
+
+
+def test_body_shorter_than_its_chunks_keeps_its_bytes():
+    errors: list = []
+    res = _lookup("shape-chunked-short.warc", errors=errors).get(
+        "http://shapes.example.com/chunked-short"
+    )
+    assert res is not None and b"Chunks promised more" in res.payload
+
+
+def test_truncated_record_is_reported_and_the_next_record_still_read():
+    errors: list = []
+    infos = list(iter_records(FOREIGN / "shape-truncated.warc", errors.append))
+    assert [i.record.rec_type for i in infos] == ["warcinfo", "response", "request"]
+    assert [e.offset for e in errors] == [infos[1].offset]
+    res = _lookup("shape-truncated.warc", errors=[]).get("http://shapes.example.com/cut")
+    assert res.header("Content-Encoding") == "gzip" and res.payload.startswith(b"\x1f\x8b")
+
+
+def test_record_split_over_gzip_members_is_reported_not_fatal():
+    errors: list = []
+    infos = list(iter_records(FOREIGN / "shape-gzip-members-split.warc.gz", errors.append))
+    assert infos and infos[0].record.target_uri == "http://shapes.example.com/split"
+    assert errors and errors[0].offset == 0 and "truncated" in str(errors[0])
+
+
+def test_post_captures_are_each_indexed_and_replayed():
+    lookup = _lookup("shape-post.warc.gz")
+    assert len(lookup.captures("http://forms.shapes.example.com/submit")) == 2
+    res = lookup.get("http://forms.shapes.example.com/submit?lang=be")
+    assert res.payload == b'{"form": "note=", "made_up": true}\n'
+
+
+def test_digests_in_base64_are_checked_and_mismatches_reported_by_offset():
+    path = FOREIGN / "shape-digests.warc"
+    offsets = [i.offset for i in iter_records(path)]
+    report = verify([path])
+    bad = {(e.offset, str(e).rsplit(": ", 1)[1]) for e in report.errors}
+    assert (offsets[0], "WARC-Payload-Digest mismatch") in bad  # base32 of other bytes
+    assert not any(off in (offsets[1], offsets[2]) for off, _ in bad)  # base64 that matches
+    assert (offsets[3], "WARC-Block-Digest mismatch") in bad  # not a digest at all
+
+
+def test_bad_http_protocol_lines_do_not_stop_the_file():
+    errors: list = []
+    lookup = _lookup("shape-extra.warc", errors=errors)
+    assert len(lookup.captures("http://shapes.example.com?page=2")) == 4
+    first = lookup.get("http://shapes.example.com?page=2", at=datetime(2026, 1, 3, tzinfo=UTC))
+    assert first.payload == page("Page two") and first.date.day == 2
+    # the later captures (bad protocol line, zero-length revisits) are listed, never served
+    # as some other page
+    assert lookup.get("http://shapes.example.com?page=2") is None

@@ -1,0 +1,94 @@
+"""Layout drift explains itself: a БЕЛТА whose markup changed under its rules.
+
+Every article page is served in a layout the rules do not know (no ``<h1>``, the body and the
+date under new classes). The generic path still reads them, but the run says so: an alarm
+naming the outlet, each field that missed, the selectors and sample URLs, exit status 1,
+and items whose ``extractor.fields`` say which path produced what. Every page is archived.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archive.reader import iter_responses
+from crawler.outlets.belta import BELTA
+from tests.sites import belta
+from tests.support.crawl import run_crawl
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def drifted(tmp_path_factory: pytest.TempPathFactory):
+    site, golds = belta.build(count=6, drift=True)
+    with FixtureServer([site]) as server:
+        result = run_crawl("belta", tmp_path_factory.mktemp("drift"), server)
+    report = json.loads(sorted((result.data_dir / "reports").glob("belta-*.json"))[-1]
+                        .read_text("utf-8"))
+    return result, golds, report
+
+
+def test_drift_raises_an_alarm_naming_outlet_field_selector_and_samples(drifted) -> None:
+    result, golds, report = drifted
+    assert result.returncode == 1, result.log[-3000:]
+    alarms = [a for a in report["alarms"] if a.startswith("layout drift")]
+    by_field = {a.split()[3].rstrip(":"): a for a in alarms}
+    assert set(by_field) == {"title", "published", "text"}, alarms
+    text = by_field["text"]
+    assert "belta" in text and "'div.js-mediator-article'" in text and "belta@2026-01" in text
+    assert "6 of 6 pages" in text
+    assert "'div.date_full'" in by_field["published"]
+    assert "'div.main h1'" in by_field["title"]
+    gold_urls = {g.url for g in golds}
+    samples = report["rule_misses"]["belta"]["fields"]["text"]["samples"]
+    assert 1 <= len(samples) <= 5 and set(samples) <= gold_urls
+    assert all(url in text for url in samples)
+    assert any("ALARM belta: layout drift: belta text" in line for line in result.log.splitlines())
+
+
+def test_drift_is_counted_per_outlet_and_field(drifted) -> None:
+    result, _, report = drifted
+    assert result.stats["rules/pages/belta"] == 6
+    assert result.stats["rules/miss/belta/text"] == 6
+    assert result.stats["rules/miss/belta/title"] == 6
+    assert result.stats["rules/miss/belta/published"] == 6
+    assert "rules/miss/belta/authors" not in result.stats  # БЕЛТА copy may name nobody
+    assert report["rule_misses"]["belta"]["fields"]["text"]["filled_by"] == {"generic": 6}
+
+
+def test_items_say_the_generic_path_produced_the_missed_fields(drifted) -> None:
+    result, golds, _ = drifted
+    assert {item["url"] for item in result.items} == {g.url for g in golds}
+    for item in result.items:
+        fields = item["extractor"]["fields"]
+        assert fields["text"] == "generic"
+        assert fields["title"] == "json-ld" and fields["published"] == "json-ld"
+        assert item["extractor"]["rules"] == "belta@2026-01"
+    gold = {g.url: g for g in golds}
+    for item in result.items:
+        assert item["title"] == gold[item["url"]].title
+        assert gold[item["url"]].paragraphs[0] in item["text"]
+
+
+def test_drifted_pages_are_all_archived(drifted) -> None:
+    result, golds, _ = drifted
+    bodies = {r.url: r.payload for path in sorted((result.data_dir / "warc").glob("*.warc.gz"))
+              for r in iter_responses(path)}
+    for gold in golds:
+        assert b"article-text-v2" in bodies[gold.url.replace("https://", "http://")]
+
+
+def test_matching_rules_say_which_selector_matched(tmp_path) -> None:
+    site, golds = belta.build(count=2)
+    with FixtureServer([site]) as server:
+        result = run_crawl("belta", tmp_path, server)
+    assert result.returncode == 0, result.log[-3000:]
+    assert not [k for k in result.stats if k.startswith("rules/miss/")]
+    for item in result.items:
+        fields = item["extractor"]["fields"]
+        assert fields["text"] == "rules:" + BELTA.rules.body[0]
+        assert fields["title"] == "rules:div.main h1"
+        assert fields["published"].startswith("rules:meta[")
