@@ -244,7 +244,8 @@ def decode_content(body: bytes, encoding: str | None,
 
     Every coding is decoded in steps and refused with ContentDecodingError as soon as its
     output passes ``max_size``, so a decompression bomb costs at most that much memory. A
-    truncated gzip stream is an error, as in the live crawl (crawler.middlewares.integrity).
+    truncated gzip stream is an error, as in the live crawl
+    (crawler.downloadermiddlewares.integrity).
     """
     codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
     codings = [c for c in codings if c != "identity"]

@@ -20,16 +20,16 @@ class DataDirAddon:
         if settings.getbool("ITEMS_TO_DATA_DIR"):
             feeds = dict(settings.getdict("FEEDS"))
             # %(run)s: <time>-<pid>, the file created with O_EXCL (two runs never share it).
+            params = "crawler.extensions.feed_export.unique_items_uri_params"
             feeds.setdefault(str(data_dir / "items" / "%(name)s-%(run)s.jsonl"),
-                             {"format": "jsonlines", "encoding": "utf-8",
-                              "uri_params": "crawler.exports.unique_items_uri_params"})
+                             {"format": "jsonlines", "encoding": "utf-8", "uri_params": params})
             priority = settings.getpriority("FEEDS") or 0
             settings.set("FEEDS", feeds, priority=max(priority, 15))
 
     @staticmethod
     def offline(settings: BaseSettings) -> None:
         """Replay mode: no download handler may open a connection; delays and retries are moot."""
-        handlers = {scheme: "crawler.middlewares.replay.OfflineDownloadHandler"
+        handlers = {scheme: "crawler.downloadermiddlewares.replay.OfflineDownloadHandler"
                     for scheme in ("http", "https", "ftp", "s3", "file", "data")}
         for name, value in (("DOWNLOAD_HANDLERS", handlers), ("DOWNLOAD_DELAY", 0),
                             ("AUTOTHROTTLE_ENABLED", False), ("WARC_ENABLED", False),

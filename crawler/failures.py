@@ -35,8 +35,8 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 class RedirectFailure(IgnoreRequest):
-    """A redirect chain that ends at no page (see :mod:`crawler.middlewares.redirect`, which
-    logs and counts it: Scrapy itself logs an IgnoreRequest only through an errback)."""
+    """A redirect chain that ends at no page (see :mod:`crawler.downloadermiddlewares.redirect`,
+    which logs and counts it: Scrapy itself logs an IgnoreRequest only through an errback)."""
 
     def __init__(self, message: str, chain: list[str]) -> None:
         super().__init__(f"{message}: {' -> '.join(chain)}")

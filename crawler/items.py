@@ -19,7 +19,7 @@ def capture_stamp(moment: datetime) -> str:
 META_FETCHED_AT = "fetched_at"  # capture time, set by the WARC capture or replay middleware
 META_WARC_RECORD = "warc_record"  # {file, offset, length, record_id} of the response record
 META_HINT_PUBLISHED = "hint_published"  # a date a feed, listing or URL gave (spiders set it)
-# Set by spiders on article requests, read by crawler.completeness (not by ArticlePage):
+# Set by spiders on article requests, read by crawler.extensions.completeness (not by ArticlePage):
 META_DISCOVERED = "discovered"  # the article's key (canonical URL) in the run's completeness
 META_FEED_TITLE = "feed_title"  # the title the feed gave, if any
 

@@ -8,7 +8,7 @@ scores ~0.8, while two different stories from the same fixtures of officialese s
 
 The signature is datasketch 2's ``affine32`` MinHash (seed 1), computed here with numpy alone:
 datasketch pulls in scipy, which cost every crawl process and extraction worker 0.6 s of
-start-up (docs/benchmarks.md). ``tests/unit/test_neardup.py`` checks, against datasketch, that
+start-up (docs/benchmarks.md). ``tests/crawler/test_neardup.py`` checks, against datasketch, that
 signatures and banding stay the same, so signatures stored by earlier runs remain comparable.
 
 Signatures are kept in the state store so the index survives restarts; the LSH itself is

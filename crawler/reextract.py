@@ -5,9 +5,9 @@ capture of each article and read, decode, extract and validate it themselves, so
 part left here is the index and writing lines; only revisits (which need the index to find
 their payload) are read here. All cores work.
 
-Pages go through ``crawler.fingerprint.extract_for_crawl``, the crawl workers' entry point, and
-a page that breaks it costs that page alone, counted under the same reason as in a crawl. A
-record that cannot be read is reported (file, offset, reason) and skipped.
+Pages go through ``crawler.extraction.worker.extract_for_crawl``, the crawl workers' entry
+point, and a page that breaks it costs that page alone, counted under the same reason as in a
+crawl. A record that cannot be read is reported (file, offset, reason) and skipped.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from archive.errors import WarcFormatError
 from archive.httputil import ContentDecodingError, decode_content
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, response_at
-from crawler.fingerprint import extract_for_crawl, failure_reason
+from crawler.extraction.worker import extract_for_crawl, failure_reason
 from crawler.items import ArticlePage
 from crawler.outlets import outlet_for_url
 from crawler.urls import canonical_url, is_article_url

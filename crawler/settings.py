@@ -22,7 +22,7 @@ ADDONS = {"crawler.addons.DataDirAddon": 0, "crawler.addons.ContactAddon": 0,
 # --- Identity and politeness -------------------------------------------------------------
 CONTACT_URL = "https://github.com/news-archive/crawler"
 USER_AGENT = f"news-archive/0.1 (+{CONTACT_URL}; research archive of Belarusian and Russian media)"
-ROBOTSTXT_OBEY = True  # Crawl-delay too (crawler.politeness.RobotsCrawlDelay)
+ROBOTSTXT_OBEY = True  # Crawl-delay too (crawler.extensions.crawl_delay.RobotsCrawlDelay)
 ROBOTSTXT_CRAWL_DELAY_MAX = 60.0  # seconds; a larger Crawl-delay is capped with a warning
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -46,7 +46,8 @@ RETRY_HTTP_CODES = [403, 408, 429, 500, 502, 503, 504, 522, 524]
 
 # --- Faults --------------------------------------------------------------------------------
 # Retries wait RETRY_BACKOFF_BASE * 2**n seconds (jittered, at most RETRY_BACKOFF_MAX), or what
-# Retry-After asks, at most RETRY_AFTER_MAX (crawler/middlewares/retry.py replaces Scrapy's).
+# Retry-After asks, at most RETRY_AFTER_MAX (crawler/downloadermiddlewares/retry.py replaces
+# Scrapy's).
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 120.0
@@ -54,8 +55,8 @@ RETRY_AFTER_MAX = 120.0
 # reach a handler that would read local files or other services.
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
                      # Scrapy's HTTP/1.1 handler, keeping the reason phrase for the archive.
-                     "http": "crawler.downloader.ReasonKeepingHTTP11DownloadHandler",
-                     "https": "crawler.downloader.ReasonKeepingHTTP11DownloadHandler"}
+                     "http": "crawler.handlers.http11.ReasonKeepingHTTP11DownloadHandler",
+                     "https": "crawler.handlers.http11.ReasonKeepingHTTP11DownloadHandler"}
 DOWNLOAD_FAIL_ON_DATALOSS = True  # a body shorter than Content-Length is an error, retried
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -69,11 +70,12 @@ EXTRACTION_TIMEOUT = 120  # seconds one page may take before it is given up with
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.retry.BackoffRetryMiddleware": 595,  # above HttpCompression (590)
+    # Above HttpCompressionMiddleware (590).
+    "crawler.downloadermiddlewares.retry.BackoffRetryMiddleware": 595,
     # Close to the wire: sees bodies before HttpCompressionMiddleware (590) decodes them.
-    "crawler.middlewares.capture.WarcCaptureMiddleware": 950,
+    "crawler.downloadermiddlewares.capture.WarcCaptureMiddleware": 950,
     # Only with WARC_REPLAY: answers every request from the archive instead of the network.
-    "crawler.middlewares.replay.WarcReplayMiddleware": 960,
+    "crawler.downloadermiddlewares.replay.WarcReplayMiddleware": 960,
 }
 
 # --- Discovery -----------------------------------------------------------------------------
@@ -86,11 +88,11 @@ WARC_REPLAY = None  # folder, file or glob of WARCs to answer requests from (no 
 WARC_REPLAY_AT = None  # YYYYMMDDhhmmss: replay the web as archived at that moment
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.ExtractionPipeline": 100,
-    "crawler.health.ExtractionHealthPipeline": 150,
-    "crawler.pipelines.DateWindowPipeline": 200,
-    "crawler.incremental.IncrementalPipeline": 300,
-    "crawler.pipelines.ValidationPipeline": 900,
+    "crawler.pipelines.extraction.ExtractionPipeline": 100,
+    "crawler.pipelines.health.ExtractionHealthPipeline": 150,
+    "crawler.pipelines.date_window.DateWindowPipeline": 200,
+    "crawler.pipelines.incremental.IncrementalPipeline": 300,
+    "crawler.pipelines.validation.ValidationPipeline": 900,
 }
 
 # --- Scheduled runs ----------------------------------------------------------------------
@@ -102,19 +104,19 @@ ITEM_PIPELINES = {
 STATE_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
 STATE_PATH = None
 REFETCH_MAX_AGE_DAYS = 3
-SPIDER_MIDDLEWARES = {"crawler.incremental.KnownArticleMiddleware": 950}
-# JOBDIR resumption defers to the state store (see crawler/jobstate.py).
-DUPEFILTER_CLASS = "crawler.jobstate.RunDupeFilter"
-FEED_STORAGES = {"": "crawler.jobstate.DurableFileFeedStorage",
-                 "file": "crawler.jobstate.DurableFileFeedStorage"}
+SPIDER_MIDDLEWARES = {"crawler.spidermiddlewares.known_articles.KnownArticleMiddleware": 950}
+# JOBDIR resumption defers to the state store (see crawler/state/jobdir.py).
+DUPEFILTER_CLASS = "crawler.state.jobdir.JobDirDupeFilter"
+FEED_STORAGES = {"": "crawler.extensions.feed_export.DurableFileFeedStorage",
+                 "file": "crawler.extensions.feed_export.DurableFileFeedStorage"}
 # Run health: alarms when a run looks broken compared with the median of the previous
-# HEALTH_HISTORY runs of the same spider (see crawler/runhealth.py).
+# HEALTH_HISTORY runs of the same spider (see crawler/extensions/run_verdict.py).
 HEALTH_MIN = 0.8
 HEALTH_HISTORY = 10
 # Extraction health only alarms over at least this many article pages (or when every page of
 # at least three failed): one odd page of three is not a broken extractor.
 HEALTH_MIN_SAMPLE = 10
-# Layout drift (crawler/drift.py): an outlet field whose rules found nothing on more than this
+# Layout drift (crawler/extensions/rule_drift.py): an outlet field whose rules found nothing on more than this
 # share of at least RULE_MISS_MIN_PAGES extracted pages raises an alarm.
 RULE_MISS_ALARM = 0.5
 RULE_MISS_MIN_PAGES = 5
@@ -128,11 +130,13 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"
 REMOTE_CONTROL_ENABLED = False  # no control port on crawl machines
 
-EXTENSIONS = {"crawler.extensions.RunReport": 500, "crawler.politeness.RobotsCrawlDelay": 510,
-              "crawler.drift.RuleDrift": 490, "crawler.completeness.Completeness": 491,
+EXTENSIONS = {"crawler.extensions.run_report.RunReport": 500,
+              "crawler.extensions.crawl_delay.RobotsCrawlDelay": 510,
+              "crawler.extensions.rule_drift.RuleDrift": 490,
+              "crawler.extensions.completeness.Completeness": 491,
               # Feed exports that tell the state store which items reached every feed.
               "scrapy.extensions.feedexport.FeedExporter": None,
-              "crawler.exports.CheckedFeedExporter": 0}
+              "crawler.extensions.feed_export.CheckedFeedExporter": 0}
 # Warn when -O overwrites a feed with no items (a re-run with nothing new empties the file).
 FEED_WARN_EMPTY_OVERWRITE = True
 
@@ -144,20 +148,20 @@ REDIS_IDLE_CLOSE_SECONDS = 30.0  # close once the shared frontier stayed drained
 REDIS_HEARTBEAT_SECONDS = 1.0  # lease upkeep, liveness and dead-worker recovery period
 REDIS_WORKER_TTL = 30.0  # a worker silent this long is presumed dead; its requests requeued
 
-# --- JOBDIR and fetch failures (crawler/jobstate.py, crawler/frontier.py, docs/scheduling.md) --
+# --- JOBDIR and fetch failures (crawler/state/, docs/scheduling.md) ------------------------
 # With JOBDIR, pending requests, seen fingerprints, requests in flight and the spider state
 # live in JOBDIR/<spider>/frontier.sqlite3: a kill at any instant loses nothing, each spider
 # resumes only its own frontier (one JOBDIR may serve them all), a finished crawl empties it.
-SCHEDULER = "crawler.jobstate.JobScheduler"
+SCHEDULER = "crawler.state.jobdir.JobScheduler"
 EXTENSIONS = {**EXTENSIONS, "scrapy.extensions.spiderstate.SpiderState": None}  # in the frontier
 # Redirect loops and chains longer than REDIRECT_MAX_TIMES are fetch failures, logged with
-# their URL and counted (crawler/middlewares/redirect.py), not silently dropped.
+# their URL and counted (crawler/downloadermiddlewares/redirect.py), not silently dropped.
 DOWNLOADER_MIDDLEWARES = {
     **DOWNLOADER_MIDDLEWARES,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.redirect.CountedRedirectMiddleware": 600,
-    "crawler.middlewares.redirect.CountedMetaRefreshMiddleware": 580,
+    "crawler.downloadermiddlewares.redirect.CountedRedirectMiddleware": 600,
+    "crawler.downloadermiddlewares.redirect.CountedMetaRefreshMiddleware": 580,
 }
 
 # --- Sites crawled by address (`scrapy crawl site -a url=…`, crawler/sitediscovery.py) ---------

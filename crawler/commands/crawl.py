@@ -1,6 +1,6 @@
 """``scrapy crawl`` as Scrapy runs it, with spider arguments checked first and an exit status
 that says how the run went: 1 for an unhealthy run (alarms, a failed export), 3 for an
-interrupted one (crawler.runhealth.exit_status).
+interrupted one (crawler.extensions.run_verdict.exit_status).
 
 Scrapy builds the spider inside the running reactor, where a UsageError becomes a traceback;
 checking ``-a`` values here makes a bad value a plain usage error (exit status 2) before
@@ -18,8 +18,8 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from crawler.distributed.connection import RedisUnavailable, check_redis
-from crawler.extensions import close_open_reports
-from crawler.runhealth import exit_status, finished_runs
+from crawler.extensions.run_report import close_open_reports
+from crawler.extensions.run_verdict import exit_status, finished_runs
 
 
 class Command(ScrapyCrawlCommand):

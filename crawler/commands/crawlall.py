@@ -29,8 +29,8 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from crawler.extensions import close_open_reports
-from crawler.runhealth import RunOutcome, exit_status, finished_runs
+from crawler.extensions.run_report import close_open_reports
+from crawler.extensions.run_verdict import RunOutcome, exit_status, finished_runs
 
 APPENDABLE_SCHEMES = ("", "file", "stdout", "ftp")
 WHOLE_FILE_FORMATS = ("json", "xml")  # one document: a second spider's items would break it

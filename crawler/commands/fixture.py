@@ -20,8 +20,8 @@ from scrapy.exceptions import UsageError
 
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, response_at
+from crawler.downloadermiddlewares.replay import parse_replay_at, replay_paths
 from crawler.extraction import ExtractionError
-from crawler.middlewares.replay import parse_replay_at, replay_paths
 from crawler.outlets.fixtures import FIXTURES_DIR, write_fixture
 from crawler.reextract import page_from_response
 

@@ -35,9 +35,10 @@ class ProbeSpider(scrapy.Spider):
     name = "probe"
     custom_settings = {
         "ITEM_PIPELINES": {}, "ITEMS_TO_DATA_DIR": False, "FEEDS": {}, "JOBDIR": None,
-        "EXTENSIONS": {"crawler.extensions.RunReport": None, "crawler.drift.RuleDrift": None,
-                       "crawler.completeness.Completeness": None,
-                       "crawler.exports.CheckedFeedExporter": None},
+        "EXTENSIONS": {"crawler.extensions.run_report.RunReport": None,
+                       "crawler.extensions.rule_drift.RuleDrift": None,
+                       "crawler.extensions.completeness.Completeness": None,
+                       "crawler.extensions.feed_export.CheckedFeedExporter": None},
     }
 
     def __init__(self, url: str, sink: dict[str, Any], **kwargs: Any) -> None:

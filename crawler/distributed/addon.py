@@ -4,7 +4,7 @@ Without ``REDIS_URL`` this add-on changes nothing. With it, before any component
 
 * the scheduler becomes :class:`~crawler.distributed.scheduler.DistributedScheduler` (the
   scrapy-redis scheduler with a per-run frontier and leased pops) and the project's
-  ``RunDupeFilter`` gives way to scrapy-redis' fingerprint set (per run, in Redis);
+  ``JobDirDupeFilter`` gives way to scrapy-redis' fingerprint set (per run, in Redis);
 * the article state and near-duplicate signatures move to Redis
   (:class:`~crawler.state.redis.RedisStateStore`) unless ``STATE_BACKEND`` was set explicitly;
 * :class:`~crawler.distributed.monitor.FrontierMonitor` keeps leases and idle closing.
@@ -21,7 +21,7 @@ PROJECT = 20  # Scrapy's "project" settings priority: settings.py values are rep
 
 DERIVED = {
     "SCHEDULER": "crawler.distributed.scheduler.DistributedScheduler",
-    "DUPEFILTER_CLASS": "crawler.distributed.scheduler.RunDupeFilter",
+    "DUPEFILTER_CLASS": "crawler.distributed.scheduler.RedisRunDupeFilter",
     "SCHEDULER_PERSIST": True,
     "STATE_BACKEND": "crawler.state.redis.RedisStateStore",
 }

@@ -28,11 +28,12 @@ from crawler.distributed.frontier import LeasedQueue, RunKeys, join_run, requeue
 logger = logging.getLogger(__name__)
 
 
-class RunDupeFilter(RFPDupeFilter):
+class RedisRunDupeFilter(RFPDupeFilter):
     """scrapy-redis' fingerprint set, one per run (``<spider>:<run>:dupefilter``)."""
 
     @classmethod
-    def for_run(cls, server: redis.Redis, keys: RunKeys, debug: bool = False) -> RunDupeFilter:
+    def for_run(cls, server: redis.Redis, keys: RunKeys,
+                debug: bool = False) -> RedisRunDupeFilter:
         return cls(server, key=keys.dupefilter, debug=debug)
 
     def close(self, reason: str = "") -> None:
@@ -67,8 +68,8 @@ class DistributedScheduler(Scheduler):
         self.keys, started = join_run(self.server, spider.name)
         self.queue = LeasedQueue(self.server, spider, self.keys.queue, self.serializer,
                                  inflight_key=self.keys.inflight(self.worker_id))
-        self.df = RunDupeFilter.for_run(self.server, self.keys,
-                                        spider.settings.getbool("DUPEFILTER_DEBUG"))
+        self.df = RedisRunDupeFilter.for_run(self.server, self.keys,
+                                             spider.settings.getbool("DUPEFILTER_DEBUG"))
         self.heartbeat()
         logger.info("Worker %s %s run %s of %s (%d requests queued)", self.worker_id,
                     "started" if started else "joined", self.keys.run, spider.name,

@@ -4,7 +4,7 @@ An outlet's rules are tried first, then the generic path (JSON-LD, OpenGraph and
 plain HTML, the generic body extractor). When a layout changes under the rules, the generic
 path still fills most fields, so the item looks fine while the rules are dead. Recording the
 source of every field (``extractor.fields`` of the item) and the rules that missed (sent back
-with the article from the extraction worker, see crawler.drift) makes that visible.
+with the article from the extraction worker, see crawler.extensions.rule_drift) makes that visible.
 """
 
 from __future__ import annotations

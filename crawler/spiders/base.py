@@ -15,7 +15,7 @@ import scrapy
 from scrapy.exceptions import UsageError
 from scrapy.http import Response, TextResponse
 
-from crawler.completeness import note_discovered, note_failed
+from crawler.extensions.completeness import note_discovered, note_failed
 from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
 from crawler.feeds import feed_entries, sitemap_entries
@@ -298,7 +298,7 @@ class OutletSpider(scrapy.Spider):
                         title: str | None = None) -> Iterator[scrapy.Request]:
         """A request for an article page, or nothing when the URL is not an article or its URL
         date is outside the window (judged before any download); the URL date is a date hint.
-        The article counts as discovered (crawler.completeness) with the feed's title."""
+        The article counts as discovered (crawler.extensions.completeness) with the feed's title."""
         if not self.is_article_url(outlet, url):
             self.crawler.stats.inc_value("discovery/not_article")
             return

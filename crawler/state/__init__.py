@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from scrapy import signals
 from scrapy.utils.misc import load_object
 
 DEFAULT_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
@@ -22,7 +23,7 @@ class ArticleRecord:
 
     url: str
     id: str
-    digest: str  # of the normalised text (see crawler.incremental.text_digest)
+    digest: str  # of the normalised text (see crawler.extraction.text_fingerprint.text_digest)
     version: int
     first_captured: str  # UTC ISO 8601 capture time of version 1
     captured: str  # UTC ISO 8601 capture time of this version
@@ -59,4 +60,14 @@ def open_state(settings: Any) -> StateStore:
     store = cls.from_settings(settings)
     if not isinstance(store, StateStore):
         raise TypeError(f"STATE_BACKEND {cls!r} does not implement StateStore")
+    return store
+
+
+def shared_state(crawler: Any) -> StateStore:
+    """One store per crawler, shared by the middleware and the pipeline."""
+    store = getattr(crawler, "_article_state", None)
+    if store is None:
+        store = open_state(crawler.settings)
+        crawler._article_state = store
+        crawler.signals.connect(lambda: store.close(), signal=signals.engine_stopped, weak=False)
     return store

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from crawler.fingerprint import text_digest
+from crawler.extraction.text_fingerprint import text_digest
 from crawler.neardup import BandIndex, signature
 from crawler.schema import schema_errors
 from crawler.urls import article_id

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from crawler.completeness import OUTCOMES
+from crawler.extensions.completeness import OUTCOMES
 from tests.sites import belta
 from tests.support.crawl import run_crawl
 from tests.support.server import FixtureServer

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 from bench.site import ARTICLE, build
-from crawler.state.redis import RedisStateStore
 from tests.sites import belta
 from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
@@ -161,17 +160,3 @@ def test_unreachable_redis_is_one_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Cannot reach Redis at REDIS_URL=redis://127.0.0.1:9/0" in result.log
     assert "Traceback" not in result.log
-
-
-def test_redis_state_store_shares_signatures(redis_server: RedisServer) -> None:  # noqa: F811
-    from crawler.state import ArticleRecord
-
-    one = RedisStateStore(redis_server.client, "t:state")
-    other = RedisStateStore(redis_server.client, "t:state")
-    cursor = other.signature_cursor()
-    record = ArticleRecord("https://x/a", "id-a", "sha256:1", 1, "2026-01-01T00:00:00+00:00",
-                           "2026-01-01T00:00:00+00:00", None)
-    one.put(record, b"\x01" * 8)
-    assert other.get("https://x/a") == record and other.get("https://x/b") is None
-    assert other.signatures_since(cursor) == ([("id-a", b"\x01" * 8)], cursor + 1)
-    assert list(other.signatures()) == [("id-a", b"\x01" * 8)]

@@ -126,7 +126,7 @@ def test_overwriting_a_feed_with_nothing_new_warns(tmp_path: Path) -> None:
 
 
 def test_two_runs_started_in_one_second_write_separate_item_files(tmp_path: Path) -> None:
-    from crawler.exports import unique_items_uri_params
+    from crawler.extensions.feed_export import unique_items_uri_params
 
     class Spider:
         name = "belta"

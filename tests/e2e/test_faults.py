@@ -7,7 +7,6 @@ finish, extract every good article exactly, and log and count each failure by UR
 from __future__ import annotations
 
 import re
-import resource
 import subprocess
 from pathlib import Path
 
@@ -131,8 +130,10 @@ def test_memory_stays_bounded(faulty) -> None:
     assert result.stats.get("articles/failed/maxsize") == 3
     for slug in ("oversize-427716", "oversize-chunked-427717"):
         assert server.sent.get(by_slug(cases, slug).path, 0) < 16 << 20, slug  # of 64 MB
-    # The bomb inflates to 512 MB; every crawl process of this session stayed far below.
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 400 * 1024
+    # The bomb inflates to 512 MB; the crawl process (which decodes bodies) stayed far below.
+    # Its own peak, from Scrapy's memusage stat: the pytest worker's RUSAGE_CHILDREN also
+    # holds other tests' processes (the worker pool's memory jobs), whatever ran before.
+    assert 0 < result.stats["memusage/max"] < 400 << 20
 
 
 def test_non_http_schemes_have_no_download_handler(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from struct import unpack
 
 import pytest
 
-from crawler.runhealth import EXIT_INTERRUPTED, EXIT_UNHEALTHY
+from crawler.extensions.run_verdict import EXIT_INTERRUPTED, EXIT_UNHEALTHY
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
 from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler.fingerprint import text_digest
+from crawler.extraction.text_fingerprint import text_digest
 from crawler.urls import article_id
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta

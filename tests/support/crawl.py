@@ -63,6 +63,13 @@ def start_crawl(spider: str, data_dir: Path, server: FixtureServer | None = None
                             stderr=subprocess.PIPE, text=True)
 
 
+def scrapy_command(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``scrapy ARGS…`` from the project root as a real process, capturing its output."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([*SCRAPY, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
 def read_items(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []

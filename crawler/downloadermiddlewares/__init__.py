@@ -1,0 +1,2 @@
+"""Downloader middlewares: WARC capture and replay, retries with backoff, integrity, counted
+redirects."""

@@ -1,0 +1,139 @@
+"""WARC capture: every HTTP exchange the crawler sees is archived exactly as it came in.
+
+Sits close to the downloader (priority 950 by default), so ``process_response`` runs before
+HttpCompressionMiddleware (590) decodes the body and after every middleware has finished
+changing the request. Retried attempts, redirects, robots.txt and error statuses are all
+captured; replayed responses are not.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import socket
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from scrapy.utils.defer import deferred_from_coro
+
+from archive.errors import ArchiveWriteError
+from archive.model import HttpExchange
+from archive.repair import repair_open_files
+from archive.writer import WarcWriter
+from crawler.handlers.http11 import REASON_META
+from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
+from crawler.urls import path_and_query
+
+logger = logging.getLogger(__name__)
+
+REPLAYED = "warc_replayed"  # request.meta flag set by the replay middleware
+
+
+def header_pairs(headers: Any) -> list[tuple[str, str]]:
+    """Scrapy Headers (bytes, multi-valued) as (name, value) text pairs, values kept in order."""
+    pairs = []
+    for name, values in headers.items():
+        key = name.decode("latin-1")
+        pairs.extend((key, value.decode("latin-1")) for value in values)
+    return pairs
+
+
+def exchange_from(request: Request, response: Response, when: datetime) -> HttpExchange:
+    host = urlsplit(request.url).netloc
+    request_headers = [("Host", host), *header_pairs(request.headers)]
+    return HttpExchange(
+        url=request.url,
+        method=request.method,
+        request_target=path_and_query(request.url),
+        request_headers=request_headers,
+        request_body=request.body or b"",
+        http_version=response.protocol or "HTTP/1.1",
+        status=response.status,
+        # the wire's phrase (crawler.handlers.http11 keeps it); "" → the writer uses the
+        # standard one
+        reason=request.meta.get(REASON_META, ""),
+        response_headers=header_pairs(response.headers),
+        payload=response.body,
+        ip_address=str(response.ip_address) if response.ip_address else None,
+        date=when,
+    )
+
+
+class WarcCaptureMiddleware:
+    """Write request/response (or revisit) records for every downloaded response."""
+
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED", True) or settings.get("WARC_REPLAY"):
+            raise NotConfigured("WARC capture is off (WARC_ENABLED=False or replay mode)")
+        self.crawler = crawler
+        self.directory = settings.get("WARC_DIR")
+        self.prefix = settings.get("WARC_PREFIX") or settings.get("BOT_NAME") or "crawl"
+        self.max_size = settings.getint("WARC_MAX_SIZE", 1_000_000_000)
+        self.writer: WarcWriter | None = None
+        self.failed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WarcCaptureMiddleware:
+        mw = cls(crawler)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        return mw
+
+    def warcinfo(self, spider: scrapy.Spider) -> dict[str, str]:
+        s = self.crawler.settings
+        return {
+            "operator-software": f"scrapy {scrapy.__version__}; python {platform.python_version()}",
+            "hostname": socket.gethostname(),
+            "spider": spider.name,
+            "robots": "obey" if s.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "http-header-user-agent": s.get("USER_AGENT") or "",
+            "contact": s.get("CONTACT_URL") or "",
+        }
+
+    def spider_opened(self, spider: scrapy.Spider) -> None:
+        try:
+            for result in repair_open_files(self.directory):
+                logger.warning("Repaired WARC file left open by an earlier run: %s", result)
+                self.crawler.stats.inc_value("warc/repaired_files")
+            self.writer = WarcWriter(self.directory, prefix=f"{self.prefix}-{spider.name}",
+                                     max_size=self.max_size, warcinfo=self.warcinfo(spider))
+        except (ArchiveWriteError, OSError) as exc:
+            self._fail(exc)
+            return
+        logger.info("Archiving every exchange as WARC in %s", self.directory)
+
+    def _fail(self, exc: Exception) -> None:
+        """Without an archive the crawl has lost its purpose: stop it, loudly."""
+        self.failed = True
+        self.crawler.stats.inc_value("warc/write_errors")
+        logger.error("Cannot write WARC files (%s); stopping the crawl. Files already written "
+                     "are intact.", exc)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
+
+    def spider_closed(self, spider: scrapy.Spider) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            for path in self.writer.closed_files:
+                logger.info("WARC file closed: %s", path)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get(REPLAYED) or self.writer is None or self.failed:
+            return response
+        when = datetime.now(UTC)
+        try:
+            ref = self.writer.write_exchange(exchange_from(request, response, when))
+        except ArchiveWriteError as exc:
+            self._fail(exc)
+            return response
+        stats = self.crawler.stats
+        stats.inc_value("warc/records")
+        stats.inc_value("warc/bytes", len(response.body))
+        request.meta[META_WARC_RECORD] = ref.as_dict()
+        request.meta[META_FETCHED_AT] = capture_stamp(when)
+        return response

@@ -1,0 +1,97 @@
+"""Offline replay: every request is answered from WARC files; the network is never touched.
+
+``-s WARC_REPLAY=<folder, file or glob>`` (several separated by commas) switches it on; the
+latest capture of a URL answers, or the latest at or before ``-s WARC_REPLAY_AT=<14 digits>``.
+A URL the archive lacks is answered with a 404 counted as ``replay/missing``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy.core.downloader.handlers.base import BaseDownloadHandler
+from scrapy.exceptions import IgnoreRequest, NotConfigured, UsageError
+from scrapy.http import Headers, Request, Response
+from scrapy.responsetypes import responsetypes
+
+from archive.model import ArchivedResponse
+from archive.reader import ArchiveLookup, expand_paths
+from crawler.downloadermiddlewares.capture import REPLAYED
+from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
+
+logger = logging.getLogger(__name__)
+
+# Headers describing the original transfer, not the stored body (already de-chunked).
+_HOP_BY_HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
+
+
+def parse_replay_at(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(str(value).ljust(14, "0")[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        raise UsageError(f"WARC_REPLAY_AT={value!r}: expected YYYYMMDDhhmmss") from None
+
+
+def replay_paths(spec: str) -> list[Path]:
+    """The WARC files a WARC_REPLAY value names (comma-separated folders, files, globs)."""
+    paths = expand_paths([p.strip() for p in str(spec).split(",") if p.strip()])
+    if not paths:
+        raise UsageError(f"WARC_REPLAY={spec!r} names no WARC files")
+    return paths
+
+
+def response_from_archive(request: Request, archived: ArchivedResponse) -> Response:
+    headers = Headers()
+    for name, value in archived.headers:
+        if name.lower().encode() not in _HOP_BY_HOP:
+            headers.appendlist(name, value)
+    cls = responsetypes.from_args(headers=headers, url=request.url)
+    return cls(url=request.url, status=archived.status, headers=headers, body=archived.payload,
+               request=request, protocol=archived.http_version or None)
+
+
+class WarcReplayMiddleware:
+    """Answer requests from an ArchiveLookup over the WARC files named by WARC_REPLAY."""
+
+    def __init__(self, crawler: Any) -> None:
+        spec = crawler.settings.get("WARC_REPLAY")
+        if not spec:
+            raise NotConfigured("WARC_REPLAY is not set")
+        paths = replay_paths(spec)
+        self.at = parse_replay_at(crawler.settings.get("WARC_REPLAY_AT"))
+        self.stats = crawler.stats
+        self.lookup = ArchiveLookup(paths, on_error=self._bad_record)
+        logger.info("Replaying from %d WARC file(s), %d captures%s", len(paths), len(self.lookup),
+                    f", as of {self.at:%Y-%m-%d %H:%M:%S} UTC" if self.at else "")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WarcReplayMiddleware:
+        return cls(crawler)
+
+    def _bad_record(self, error: Exception) -> None:
+        self.stats.inc_value("replay/bad_records")
+        logger.warning("Skipping unreadable WARC record: %s", error)
+
+    def process_request(self, request: Request) -> Response:
+        request.meta[REPLAYED] = True
+        archived = self.lookup.get(request.url, at=self.at)
+        if archived is None:
+            self.stats.inc_value("replay/missing")
+            logger.info("Not in the archive: %s", request.url)
+            return Response(request.url, status=404, request=request, flags=["replay-missing"])
+        self.stats.inc_value("replay/hits")
+        request.meta[META_FETCHED_AT] = capture_stamp(archived.date)
+        request.meta[META_WARC_RECORD] = archived.ref.as_dict()
+        return response_from_archive(request, archived)
+
+
+class OfflineDownloadHandler(BaseDownloadHandler):
+    """Download handler used in replay mode: any request reaching it is refused, never sent."""
+
+    async def download_request(self, request: Request) -> Response:
+        raise IgnoreRequest(f"network access is disabled in replay mode: {request.url}")

@@ -1,0 +1,318 @@
+"""Feed exports that know which items really reached every feed.
+
+Scrapy's FeedExporter lets an exception of one feed escape its ``item_scraped`` handler (the
+signal logs it, the next feeds are skipped for that item) and logs a failed ``store()`` as a
+line in the log; nothing downstream can tell an exported item from a lost one. Here every
+feed write and store is checked, and two signals say what happened to each item:
+
+* :data:`item_exported` once an item is *durably* in every feed that accepts it: at once for
+  line-format feeds on unbuffered local files (DurableFileFeedStorage writes through to
+  the OS, so a kill loses nothing already exported), otherwise when the feed's storage
+  ``store()`` succeeded (buffered files, stdout, S3, FTP, JSON/XML whose file is only valid
+  when finished);
+* :data:`item_export_failed` when a feed refused it (open, write or store failed).
+
+The state store advances only on the first (crawler.pipelines.incremental), so an item a full
+disk or a broken path swallowed is emitted again by the next run. Failures are logged at ERROR
+with the feed URI and counted under ``feeds/``, which makes the run unhealthy
+(crawler.extensions.run_verdict).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy.extensions.feedexport import FeedExporter, FeedSlot, FileFeedStorage
+from scrapy.utils.defer import ensure_awaitable, maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+
+logger = logging.getLogger(__name__)
+
+item_exported = object()  # signal: (item) reached every feed that accepts it, durably
+item_export_failed = object()  # signal: (item, reason) did not reach some feed
+
+LINE_FORMATS = frozenset({"jsonlines", "jsonl", "jl", "csv"})  # complete after every item
+
+
+class _WriteAll(io.RawIOBase):
+    """An unbuffered file whose ``write`` writes every byte or raises.
+
+    A raw ``write`` may write part of its data (a disk filling up) and return a short count,
+    which Scrapy's exporters ignore: the item would be half-written and counted as written.
+    """
+
+    def __init__(self, raw: io.RawIOBase) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            n = self.raw.write(view[done:])
+            if not n:
+                raise OSError(f"short write to {getattr(self.raw, 'name', 'feed')}")
+            done += n
+        return done
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def truncate(self, size: int | None = None) -> int:
+        return self.raw.truncate(size)
+
+    def close(self) -> None:
+        try:
+            self.raw.close()
+        finally:
+            super().close()
+
+
+@dataclass
+class _Tracked:
+    item: Any
+    waiting: set[int] = field(default_factory=set)  # slots whose store() must succeed first
+    failed: str | None = None
+
+
+class CheckedFeedExporter(FeedExporter):
+    """FeedExporter that reports, per item, whether it reached every feed (see module doc)."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.stats = crawler.stats
+        self.serial = itertools.count()
+        self.tracked: dict[int, _Tracked] = {}
+        self.slot_items: dict[int, list[int]] = {}  # id(slot) -> tracked keys waiting on it
+        self.failed_feeds: dict[str, str] = {}  # feed URI -> first reason
+        self.closed: Deferred[None] = Deferred()
+        crawler.checked_feed_exporter = self
+
+    # -- writing -------------------------------------------------------------------------
+    def _write_through(self, slot: FeedSlot) -> bool:
+        return (isinstance(slot.file, _WriteAll)
+                and slot.feed_options.get("format") in LINE_FORMATS)
+
+    def _open(self, slot: FeedSlot) -> None:
+        if slot._fileloaded:
+            return
+        storage = slot.storage
+        opened = storage.open(slot.spider)
+        if isinstance(opened, io.FileIO) and "postprocessing" not in slot.feed_options:
+            opened = _WriteAll(opened)
+        # FeedSlot.start_exporting opens the storage itself; hand it the opened file once.
+        slot.storage = _Opened(storage, opened)  # type: ignore[assignment]
+        try:
+            slot.start_exporting()
+        finally:
+            slot.storage = storage
+
+    def _export(self, slot: FeedSlot, item: Any) -> None:
+        self._open(slot)
+        slot.start_exporting()
+        assert slot.exporter is not None
+        start = _position(slot.file)
+        try:
+            slot.exporter.export_item(item)
+        except Exception:
+            if start is not None:  # leave no half line behind
+                with contextlib.suppress(OSError):
+                    slot.file.truncate(start)  # type: ignore[union-attr]
+            raise
+
+    def _slot_failed(self, slot: FeedSlot, reason: str) -> None:
+        if slot.uri not in self.failed_feeds:
+            self.failed_feeds[slot.uri] = reason
+            logger.error("Feed %s failed: %s; its items are not recorded as exported and "
+                         "the next run emits them again", slot.uri, reason)
+        self.stats.set_value("feeds/failed", len(self.failed_feeds))
+
+    def item_scraped(self, item: Any, spider: Any) -> None:
+        key = next(self.serial)
+        tracked = _Tracked(item)
+        slots: list[FeedSlot] = []
+        for slot in self.slots:
+            if not slot.filter.accepts(item):
+                slots.append(slot)
+                continue
+            try:
+                self._export(slot, item)
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                self._slot_failed(slot, reason)
+                tracked.failed = tracked.failed or f"{slot.uri}: {reason}"
+                slots.append(slot)
+                continue
+            slot.itemcount += 1
+            if not self._write_through(slot):
+                tracked.waiting.add(id(slot))
+                self.slot_items.setdefault(id(slot), []).append(key)
+            batch = self.feeds[slot.uri_template]["batch_item_count"]
+            if batch and slot.itemcount >= batch:
+                slots.append(self._next_batch(slot, spider))
+            else:
+                slots.append(slot)
+        self.slots = slots
+        if tracked.failed:
+            self._fail(tracked)
+        elif tracked.waiting:
+            self.tracked[key] = tracked
+        else:
+            self._done(tracked)
+
+    def _next_batch(self, slot: FeedSlot, spider: Any) -> FeedSlot:
+        options = self.feeds[slot.uri_template]
+        params = self._get_uri_params(spider, options["uri_params"], slot)
+        self._schedule_slot_close(slot, spider)
+        from scrapy.extensions.feedexport import apply_uri_params
+        return self._start_new_batch(batch_id=slot.batch_id + 1,
+                                     uri=apply_uri_params(slot.uri_template, params),
+                                     feed_options=options, spider=spider,
+                                     uri_template=slot.uri_template)
+
+    # -- outcomes ------------------------------------------------------------------------
+    def _done(self, tracked: _Tracked) -> None:
+        self.stats.inc_value("feeds/items_exported")
+        self.crawler.signals.send_catch_log(item_exported, item=tracked.item)
+
+    def _fail(self, tracked: _Tracked) -> None:
+        self.stats.inc_value("feeds/items_not_exported")
+        self.crawler.signals.send_catch_log(item_export_failed, item=tracked.item,
+                                            reason=tracked.failed)
+
+    def _stored(self, slot: FeedSlot, error: str | None) -> None:
+        for key in self.slot_items.pop(id(slot), []):
+            tracked = self.tracked.get(key)
+            if tracked is None:
+                continue
+            tracked.waiting.discard(id(slot))
+            if error is not None:
+                tracked.failed = tracked.failed or f"{slot.uri}: {error}"
+            if tracked.failed:
+                del self.tracked[key]
+                self._fail(tracked)
+            elif not tracked.waiting:
+                del self.tracked[key]
+                self._done(tracked)
+
+    async def _close_slot(self, slot: FeedSlot, spider: Any) -> None:
+        errors: list[str] = []
+        store = slot.storage.store
+
+        async def checked_store(file: IO[bytes]) -> None:
+            try:
+                await ensure_awaitable(store(file))
+            except Exception as exc:  # Scrapy logs it with its traceback; remember it here
+                errors.append(f"storing failed: {type(exc).__name__}: {exc}")
+                raise
+
+        slot.storage.store = checked_store  # type: ignore[method-assign]
+        try:
+            if slot.itemcount == 0 and slot.store_empty and slot.batch_id == 1:
+                self._open(slot)
+                self._warn_if_emptied(slot)
+            await super()._close_slot(slot, spider)
+        except Exception as exc:  # finish_exporting, or opening the empty file, failed
+            errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            slot.storage.store = store  # type: ignore[method-assign]
+        error = errors[0] if errors else None
+        if error is not None:
+            self._slot_failed(slot, error)
+        elif slot.uri in self.failed_feeds:  # a write failed earlier: the file is suspect
+            error = self.failed_feeds[slot.uri]
+        self._stored(slot, error)
+
+    def _warn_if_emptied(self, slot: FeedSlot) -> None:
+        if slot.feed_options.get("overwrite") and self.settings.getbool(
+                "FEED_WARN_EMPTY_OVERWRITE", True):
+            logger.warning("Feed %s was overwritten with no items: this run exported nothing "
+                           "new (articles already exported are skipped, see the state store)."
+                           " Use -o to append instead of -O to overwrite.", slot.uri)
+            self.stats.inc_value("feeds/overwritten_empty")
+
+    async def close_spider(self, spider: Any) -> None:
+        try:
+            await super().close_spider(spider)
+        finally:
+            for key in list(self.tracked):  # nothing should wait now; never commit these
+                tracked = self.tracked.pop(key)
+                tracked.failed = tracked.failed or "its feed was never stored"
+                self._fail(tracked)
+            self.closed.callback(None)
+
+    async def wait_closed(self) -> None:
+        """Return once every feed is stored (or failed); RunReport judges the run after it."""
+        if not self.closed.called:
+            await maybe_deferred_to_future(_chained(self.closed))
+
+
+def _chained(deferred: Deferred[None]) -> Deferred[None]:
+    """A Deferred that fires with ``deferred`` without taking its result away."""
+    out: Deferred[None] = Deferred()
+    deferred.addBoth(lambda result: (out.callback(None), result)[1])
+    return out
+
+
+class _Opened:
+    """A storage whose ``open`` returns a file opened already (see CheckedFeedExporter._open)."""
+
+    def __init__(self, storage: Any, file: IO[bytes]) -> None:
+        self.storage, self.file = storage, file
+
+    def open(self, spider: Any) -> IO[bytes]:
+        return self.file
+
+    def store(self, file: IO[bytes]) -> Any:
+        return self.storage.store(file)
+
+
+def _position(file: Any) -> int | None:
+    if not isinstance(file, _WriteAll):
+        return None
+    try:
+        return file.tell()
+    except OSError:
+        return None
+
+
+def unique_items_uri_params(params: dict[str, Any], spider: Any) -> dict[str, Any]:
+    """``%(run)s`` for DATA_DIR/items: ``<time>-<pid>``, a serial added if that file exists.
+
+    Two crawls of one spider started in the same second used to append to one file. The
+    file is created here with O_EXCL, so no two runs can ever share it.
+    """
+    directory = Path(spider.settings.get("DATA_DIR") or "data") / "items"
+    directory.mkdir(parents=True, exist_ok=True)
+    base = f"{params['time']}-{os.getpid()}"
+    for serial in itertools.count(1):
+        run = base if serial == 1 else f"{base}-{serial}"
+        try:
+            os.close(os.open(directory / f"{params['name']}-{run}.jsonl",
+                             os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        except FileExistsError:
+            continue
+        return {**params, "run": run}
+    raise AssertionError("unreachable")
+
+
+class DurableFileFeedStorage(FileFeedStorage):
+    """Local feed files opened unbuffered: an exported line survives a SIGKILL of the crawl
+    (the state store is only told after the exporter wrote the item)."""
+
+    def open(self, spider: Any) -> IO[bytes]:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        return Path(self.path).open(self.write_mode, buffering=0)

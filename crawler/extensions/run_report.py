@@ -1,0 +1,136 @@
+"""Run-level reporting: a JSON report of every run under DATA_DIR/reports, with alarms."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+
+from crawler.extensions.run_verdict import (
+    RunOutcome,
+    baseline,
+    finished_runs,
+    judge,
+    previous_summaries,
+    run_status,
+    summarize,
+)
+
+logger = logging.getLogger(__name__)
+
+# Reports of runs that started and have not closed; a forced shutdown closes them as
+# interrupted (see close_open_reports, called by the crawl commands once the reactor stopped).
+open_reports: list[RunReport] = []
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def close_open_reports(reason: str = "forced shutdown") -> None:
+    """Write the final report of every run that never reached ``spider_closed``."""
+    for report in list(open_reports):
+        report.finish(reason)
+
+
+class RunReport:
+    """Write ``DATA_DIR/reports/<spider>-<start time>.json``: at start, then when the run ends.
+
+    The report holds the status (``running``, ``finished``, ``interrupted``), Scrapy's
+    ``finish_reason``, the raw stats, a summary (pages, new / unchanged / new-version
+    articles, blocked pages, errors by kind, extraction health, failed exports), the median
+    of the same spider's last ``HEALTH_HISTORY`` finished runs and the alarms raised against
+    it. Alarms are logged at ERROR, counted in ``health/alarms`` and make ``scrapy crawl`` /
+    ``crawlall`` exit 1; an interrupted run exits 3
+    (crawler.extensions.run_verdict.exit_status). A report left at ``running`` is a run killed
+    outright (SIGKILL, power loss).
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.directory = Path(crawler.settings.get("DATA_DIR") or "data") / "reports"
+        self.health_min = crawler.settings.getfloat("HEALTH_MIN", 0.8)
+        self.min_sample = crawler.settings.getint("HEALTH_MIN_SAMPLE", 10)
+        self.history = crawler.settings.getint("HEALTH_HISTORY", 10)
+        self.started = datetime.now(UTC)
+        self.spider_name: str | None = None
+        self.path: Path | None = None
+        self.base: dict[str, Any] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunReport:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def _write(self, report: dict[str, Any]) -> None:
+        """Replace the report atomically: a kill mid-write leaves the previous one whole."""
+        assert self.path is not None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
+        os.replace(tmp, self.path)
+
+    def _report(self, status: str, reason: str | None, summary: dict[str, Any],
+                alarms: list[str]) -> dict[str, Any]:
+        return {"spider": self.spider_name, "started": self.started.isoformat(timespec="seconds"),
+                "status": status, "finish_reason": reason, "summary": summary,
+                "baseline": self.base, "alarms": alarms,
+                "healthy": not alarms and status == "finished", **self._sections(),
+                "stats": {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}}
+
+    def _sections(self) -> dict[str, Any]:
+        """Rule misses by outlet and field (crawler.extensions.rule_drift) and completeness by outlet and day
+        (crawler.extensions.completeness), when those extensions run."""
+        drift = getattr(self.crawler, "rule_drift", None)
+        tracker = getattr(self.crawler, "completeness", None)
+        return {"rule_misses": drift.report() if drift else {},
+                "completeness": tracker.report() if tracker else {}}
+
+    def spider_opened(self, spider: Any) -> None:
+        self.spider_name = spider.name
+        self.path = self.directory / f"{spider.name}-{self.started:%Y%m%dT%H%M%S%f}.json"
+        # Read the history before this run's own report joins the folder.
+        self.base = baseline(previous_summaries(self.directory, spider.name, self.history))
+        open_reports.append(self)
+        summary = summarize(self.crawler.stats.get_stats())
+        self._write(self._report("running", None, summary, []))
+
+    async def spider_closed(self, spider: Any, reason: str) -> None:
+        exporter = getattr(self.crawler, "checked_feed_exporter", None)
+        if exporter is not None:  # feeds are stored concurrently: judge after they are
+            await exporter.wait_closed()
+        self.finish(reason)
+
+    def finish(self, reason: str) -> None:
+        if self not in open_reports:
+            return
+        open_reports.remove(self)
+        stats = self.crawler.stats
+        summary = summarize(stats.get_stats())
+        status = run_status(reason)
+        assert self.base is not None
+        verdict = judge(summary, self.base, self.health_min, self.min_sample,
+                        interrupted=status != "finished", finish_reason=reason)
+        drift = getattr(self.crawler, "rule_drift", None)
+        verdict.alarms += drift.alarms() if drift else []
+        for alarm in verdict.alarms:
+            logger.error("ALARM %s: %s", self.spider_name, alarm)
+        if status != "finished":
+            logger.warning("Run of %s interrupted (%s): the report says so and the exit "
+                           "status is not 0", self.spider_name, reason)
+        stats.set_value("health/alarms", len(verdict.alarms))
+        stats.set_value("health/healthy", int(verdict.healthy and status == "finished"))
+        self._write(self._report(status, reason, summary, verdict.alarms))
+        outcome = RunOutcome(str(self.spider_name), reason, tuple(verdict.alarms), summary,
+                             str(self.path))
+        finished_runs.append(outcome)
+        logger.info("Run report written to %s (%s)", self.path,
+                    "healthy" if outcome.healthy else
+                    f"{status}, {len(verdict.alarms)} alarm(s)")

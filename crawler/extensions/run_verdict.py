@@ -1,0 +1,197 @@
+"""Is this run healthy? A summary of a run's stats compared with the spider's recent runs.
+
+Pure functions over stats dicts and earlier reports, so the rules are easy to test and
+reuse (RunReport writes them, the crawl commands turn them into exit codes).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+BLOCKED_STATUSES = ("403", "429")
+MIN_ERROR_ALARM = 5  # errors never alarm below this, whatever the history says
+MIN_ALL_FAILED = 3  # below HEALTH_MIN_SAMPLE pages, health alarms only if this many all failed
+
+# Exit statuses of `scrapy crawl` and `scrapy crawlall` (README, docs/scheduling.md).
+EXIT_OK = 0
+EXIT_UNHEALTHY = 1  # alarms, a failed export, a crashed spider
+EXIT_INTERRUPTED = 3  # stopped before the end (SIGTERM, Ctrl-C, forced shutdown): run again
+
+# Scrapy's finish reasons of a run that did not reach its natural end.
+INTERRUPTED_REASONS = frozenset({"shutdown", "forced shutdown", "cancelled", "killed"})
+# Runs that refused to start their work (see crawler.state.jobdir): a failure, never healthy.
+REFUSED_REASONS = frozenset({"jobdir_mismatch"})
+
+
+def _sum_prefix(stats: dict[str, Any], prefix: str, skip: tuple[str, ...] = ()) -> int:
+    return sum(int(v) for k, v in stats.items()
+               if k.startswith(prefix) and not k.endswith(skip) and isinstance(v, int | float))
+
+
+def blocked_pages(stats: dict[str, Any]) -> int:
+    """Final 403/429/5xx answers (after retries) that reached no callback, and anti-bot pages
+    served with 200 in place of an article (``pages/blocked/<kind>``)."""
+    prefix = "httperror/response_ignored_status_count/"
+    return sum(int(v) for k, v in stats.items() if k.startswith(prefix)
+               and (k[len(prefix):] in BLOCKED_STATUSES or k[len(prefix):].startswith("5"))
+               ) + _sum_prefix(stats, "pages/blocked/")
+
+
+def skipped_pages(stats: dict[str, Any]) -> dict[str, int]:
+    """Pages fetched as articles that were not (``pages/skipped/<kind>``), by kind."""
+    prefix = "pages/skipped/"
+    return {k[len(prefix):]: int(v) for k, v in sorted(stats.items())
+            if k.startswith(prefix) and isinstance(v, int | float)}
+
+
+def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
+    return {
+        "log_errors": int(stats.get("log_count/ERROR", 0)),
+        "extraction_failed": _sum_prefix(stats, "extraction/failed/"),
+        "invalid_items": int(stats.get("items/invalid", 0)),
+        # IgnoreRequest is how robots.txt and filters say no; it is not a failure.
+        "download_exceptions": _sum_prefix(stats, "downloader/exception_type_count/",
+                                           skip=("IgnoreRequest",)),
+        "blocked_pages": blocked_pages(stats),
+        "export_failures": int(stats.get("feeds/items_not_exported", 0)),
+    }
+
+
+def run_status(finish_reason: str | None) -> str:
+    """``finished``, ``interrupted`` (a signal or a forced shutdown stopped it) or ``running``."""
+    if finish_reason is None:
+        return "running"
+    return "interrupted" if finish_reason in INTERRUPTED_REASONS else "finished"
+
+
+def summarize(stats: dict[str, Any]) -> dict[str, Any]:
+    """The figures a scheduled run is judged by."""
+    extracted = int(stats.get("health/articles", 0))
+    failed = _sum_prefix(stats, "extraction/failed/")
+    attempted = extracted + failed
+    errors = errors_by_kind(stats)
+    return {
+        "pages_fetched": int(stats.get("response_received_count", 0)),
+        "article_pages_fetched": int(stats.get("articles/downloaded", 0)),
+        # Articles the outlet still shows us: extracted now, or known and not re-fetched.
+        "articles": extracted + int(stats.get("incremental/skipped_known", 0)),
+        "articles_new": int(stats.get("incremental/new", 0)),
+        "articles_unchanged": int(stats.get("incremental/unchanged", 0)),
+        "articles_new_versions": int(stats.get("incremental/new_version", 0)),
+        "near_duplicates": int(stats.get("incremental/near_duplicates", 0)),
+        "blocked_pages": errors["blocked_pages"],
+        "blocked_urls": list(stats.get("pages/blocked_urls") or []),
+        "skipped_pages": skipped_pages(stats),
+        "errors": sum(errors.values()),
+        "errors_by_kind": errors,
+        # Share of article pages that gave a title, a date and >= 300 characters of body.
+        "extraction_health": round(int(stats.get("health/complete", 0)) / attempted, 4)
+        if attempted else None,
+        "extraction_attempted": attempted,
+        "extraction_workers_died": int(stats.get("extraction/failed/worker_died", 0)),
+        "feeds_failed": int(stats.get("feeds/failed", 0)),
+        "items_not_exported": int(stats.get("feeds/items_not_exported", 0)),
+    }
+
+
+def previous_summaries(directory: Path, spider: str, limit: int) -> list[dict[str, Any]]:
+    """Summaries of the spider's last ``limit`` reports (oldest first); unreadable ones skipped."""
+    summaries = []
+    for path in sorted(directory.glob(f"{spider}-*.json"))[-limit:]:
+        try:
+            report = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            logger.warning("Ignoring unreadable run report %s: %s", path, exc)
+            continue
+        if (report.get("spider") == spider and isinstance(report.get("summary"), dict)
+                and report.get("status", run_status(report.get("finish_reason"))) == "finished"):
+            summaries.append(report["summary"])  # an interrupted run is no baseline
+    return summaries
+
+
+def baseline(history: list[dict[str, Any]]) -> dict[str, float | None]:
+    def med(key: str) -> float | None:
+        values = [s[key] for s in history if isinstance(s.get(key), int | float)]
+        return median(values) if values else None
+    return {"runs": len(history), "articles": med("articles"), "errors": med("errors"),
+            "extraction_health": med("extraction_health")}
+
+
+@dataclass
+class Verdict:
+    alarms: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.alarms
+
+
+def judge(summary: dict[str, Any], base: dict[str, float | None], health_min: float,
+          min_sample: int = 10, interrupted: bool = False,
+          finish_reason: str | None = None) -> Verdict:
+    """Alarms of a run. An interrupted run is not judged on what it did not get to do (its
+    article count); health needs ``min_sample`` pages, unless every page of a few failed."""
+    verdict = Verdict()
+    if finish_reason in REFUSED_REASONS:
+        verdict.alarms.append(f"run refused to start ({finish_reason}): see the log")
+    if summary.get("items_not_exported"):
+        verdict.alarms.append(f"export failed: {summary['items_not_exported']} item(s) did not "
+                              f"reach {summary.get('feeds_failed', 0)} feed(s); they are not "
+                              "recorded as exported and the next run emits them again")
+    if summary.get("extraction_workers_died"):
+        verdict.alarms.append(f"{summary['extraction_workers_died']} page(s) lost: their "
+                              "extraction worker died (killed?) mid-page")
+    if summary["articles"] == 0 and (base["articles"] or 0) > 0 and not interrupted:
+        verdict.alarms.append(f"no articles (median of the last {base['runs']} runs: "
+                              f"{base['articles']:g})")
+    health = summary["extraction_health"]
+    attempted = summary.get("extraction_attempted", min_sample)
+    enough = attempted >= min_sample or (health == 0 and attempted >= MIN_ALL_FAILED)
+    if health is not None and health < health_min and enough:
+        verdict.alarms.append(f"extraction health {health:.2f} below {health_min:.2f}: "
+                              "articles without title, date or a 300-character body")
+    limit = max(3 * (base["errors"] or 0), MIN_ERROR_ALARM)
+    if summary["errors"] > limit:
+        verdict.alarms.append(f"{summary['errors']} errors, above {limit:g} "
+                              f"(3 x median {base['errors'] or 0:g}, at least "
+                              f"{MIN_ERROR_ALARM}): {summary['errors_by_kind']}")
+    return verdict
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    spider: str
+    finish_reason: str | None
+    alarms: tuple[str, ...]
+    summary: dict[str, Any]
+    report_path: str
+
+    @property
+    def status(self) -> str:
+        return run_status(self.finish_reason)
+
+    @property
+    def healthy(self) -> bool:
+        """Finished, with no alarm: an interrupted run is never called healthy."""
+        return not self.alarms and self.status == "finished"
+
+
+def exit_status(outcomes: list[RunOutcome], failed: bool = False) -> int:
+    """1 if anything is wrong (alarms, failed export, ``failed``: a crash), else 3 if a run
+    was interrupted, else 0."""
+    if failed or any(o.alarms for o in outcomes):
+        return EXIT_UNHEALTHY
+    if any(o.status != "finished" for o in outcomes):
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+# Outcomes of the runs this process finished; the crawl commands set exit codes from them.
+finished_runs: list[RunOutcome] = []

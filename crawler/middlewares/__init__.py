@@ -1,1 +1,0 @@
-"""Downloader middlewares: WARC capture and replay, retries with backoff, integrity."""

@@ -1,0 +1,79 @@
+"""Item pipeline: article extraction, off the reactor in worker processes."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.extensions.completeness import note_extracted
+from crawler.extensions.rule_drift import note_article
+from crawler.extraction import ExtractionError
+from crawler.extraction.worker import extract_for_crawl
+from crawler.items import Article, ArticlePage
+from crawler.pageoutcomes import count_no_article
+from crawler.workerpool import WorkerError, WorkerPool
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractionPipeline:
+    """Turn ArticlePage into Article in worker processes so downloads never wait on parsing.
+
+    A page that yields no article is dropped with its URL and reason and counted under
+    ``extraction/failed/<reason>``; a page that is no article (gallery, tag page…) under
+    ``pages/skipped/<kind>``, an anti-bot page under ``pages/blocked/<kind>`` (see
+    crawler.pageoutcomes).
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        workers = crawler.settings.get("EXTRACTION_WORKERS")
+        self.workers = (os.cpu_count() or 1) if workers in (None, "") else int(workers)
+        self.timeout = crawler.settings.getfloat("EXTRACTION_TIMEOUT", 120)
+        self.pool: WorkerPool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractionPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        if self.workers > 0:
+            self.pool = WorkerPool("crawler.extraction.worker:extract_for_crawl", self.workers,
+                                   timeout=self.timeout)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.stats.set_value("extraction/worker_restarts", self.pool.restarts)
+
+    async def _extract(self, page: ArticlePage) -> Article:
+        if self.pool is None:
+            return extract_for_crawl(page)
+        try:
+            return await self.pool.submit(page)
+        except WorkerError as exc:  # the worker died or overran: only this page is lost
+            raise ExtractionError(exc.reason, exc.detail) from None
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticlePage):
+            return item
+        try:
+            article = await self._extract(item)
+        except ExtractionError as exc:
+            note_extracted(self.crawler, item.url, exc)
+            level = count_no_article(self.stats, exc, item.url)
+            raise DropItem(f"no article from {item.url}: {exc}", log_level=level) from None
+        except Exception as exc:  # a bug must cost one page, not the crawl
+            note_extracted(self.crawler, item.url, ExtractionError("error"))
+            self.stats.inc_value("extraction/failed/error")
+            logger.exception("Extraction crashed on %s", item.url)
+            raise DropItem(f"extraction error on {item.url}: {exc!r}") from None
+        self.stats.inc_value("extraction/ok")
+        self.stats.inc_value(f"extraction/method/{article.extractor.get('method')}")
+        note_article(self.crawler, article)
+        note_extracted(self.crawler, item.url, article)
+        return article

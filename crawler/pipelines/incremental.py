@@ -1,0 +1,111 @@
+"""Scheduled runs: skip articles already held, emit only new articles and real edits.
+
+Two components share one state store (see :mod:`crawler.state`):
+
+* :class:`~crawler.spidermiddlewares.known_articles.KnownArticleMiddleware` drops requests
+  for article pages whose canonical URL is known and older than ``REFETCH_MAX_AGE_DAYS``;
+  younger ones are fetched again to catch quiet edits. Feeds and listings always pass.
+* :class:`IncrementalPipeline` (after extraction, before validation) compares the text digest
+  with the stored one: unchanged articles are dropped, edits get ``version`` + 1 and
+  ``previous_version_digest``, and every emitted item gets its ``near_duplicates``.
+
+The state only advances once an item is durably in every configured feed (the
+``item_exported`` signal of :mod:`crawler.extensions.feed_export`); an item dropped later
+(invalid), refused by a feed (full disk, unwritable path, failed upload) or lost in a kill is
+therefore fetched and emitted again by the next run. Without any feed, ``item_scraped`` is the
+last word.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from crawler.extensions.feed_export import item_export_failed, item_exported
+from crawler.extraction.text_fingerprint import fingerprint
+from crawler.items import Article
+from crawler.neardup import NearDuplicateIndex, Signature, to_bytes
+from crawler.state import ArticleRecord, shared_state
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Pending:
+    item: Article
+    record: ArticleRecord
+    signature: Signature
+    is_new: bool
+
+
+class IncrementalPipeline:
+    """Versions and near-duplicates; the state advances only for items really exported."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store = shared_state(crawler)
+        self.index: NearDuplicateIndex | None = None
+        self.pending: dict[str, _Pending] = {}  # canonical URL -> emitted, not yet exported
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.item_exported, signal=item_exported)
+        crawler.signals.connect(self.item_dropped, signal=item_export_failed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> IncrementalPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.index = NearDuplicateIndex(self.store)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        digest, sig = fingerprint(item)
+        pending = self.pending.get(item.url)
+        previous = pending.record if pending else self.store.get(item.url)
+        if previous is not None and previous.digest == digest:
+            self.stats.inc_value("incremental/unchanged")
+            raise DropItem(f"{item.url} unchanged since version {previous.version}",
+                           log_level="DEBUG")
+        assert self.index is not None
+        item.near_duplicates = self.index.query(sig, item.id)
+        if previous is None:
+            item.version, item.previous_version_digest = 1, None
+            first_captured = item.fetched_at
+        else:
+            item.version, item.previous_version_digest = previous.version + 1, previous.digest
+            first_captured = previous.first_captured
+        record = ArticleRecord(url=item.url, id=item.id, digest=digest, version=item.version,
+                               first_captured=first_captured, captured=item.fetched_at,
+                               published=item.published)
+        self.pending[item.url] = _Pending(item, record, sig, previous is None)
+        return item
+
+    def item_scraped(self, item: Any) -> None:
+        if getattr(self.crawler, "checked_feed_exporter", None) is None:
+            self.item_exported(item)  # no feed configured: nothing more to wait for
+
+    def item_exported(self, item: Any) -> None:
+        pending = self.pending.get(item.url) if isinstance(item, Article) else None
+        if pending is None or pending.item is not item:
+            return
+        done = self.pending.pop(item.url)
+        self.store.put(done.record, to_bytes(done.signature))
+        assert self.index is not None
+        self.index.add(done.record.id, done.signature)
+        self.stats.inc_value("incremental/new" if done.is_new else "incremental/new_version")
+        if item.near_duplicates:
+            self.stats.inc_value("incremental/near_duplicates")
+
+    def item_dropped(self, item: Any, **_: Any) -> None:
+        # Dropped after this pipeline (invalid) or refused by a feed: forget it, so it is
+        # fetched and emitted again by the next run.
+        pending = self.pending.get(item.url) if isinstance(item, Article) else None
+        if pending is not None and pending.item is item:
+            del self.pending[item.url]

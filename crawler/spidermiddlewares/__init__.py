@@ -1,0 +1,1 @@
+"""Spider middlewares: skipping article pages already known from earlier runs."""

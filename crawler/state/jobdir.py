@@ -1,0 +1,272 @@
+"""JOBDIR: a frontier that survives a kill, belongs to one crawl, and agrees with the state store.
+
+With ``JOBDIR``, :class:`JobScheduler` keeps the pending requests, the seen fingerprints, the
+requests in flight and the spider's ``state`` in ``JOBDIR/<spider>/frontier.sqlite3``
+(:mod:`crawler.state.frontier` says why not Scrapy's own files). Each spider gets its own
+subfolder, so one JOBDIR may serve every spider (``crawlall``); a frontier is resumed only by
+the spider and arguments that wrote it, anything else is refused with a message saying what
+to do.
+
+A finished crawl empties its frontier: the next scheduled run reads feeds and listings afresh
+and the state store skips what is known. An interrupted one (SIGTERM, SIGKILL, a CloseSpider
+limit) keeps it, seen set included, so the resumed run fetches only what is left.
+
+Without JOBDIR the dupefilter deduplicates within a run only (:class:`JobDirDupeFilter`), and
+file feeds write every item through to the OS before the state store advances
+(:class:`crawler.extensions.feed_export.DurableFileFeedStorage`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import pickle
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.core.scheduler import Scheduler
+from scrapy.dupefilters import RFPDupeFilter
+from scrapy.exceptions import CloseSpider
+from scrapy.utils.request import request_from_dict
+
+from crawler.state.frontier import Frontier
+
+logger = logging.getLogger(__name__)
+FRONTIER_FILE = "frontier.sqlite3"
+LOCK_FILE = "lock"  # flock()ed by the crawl using the frontier
+MISMATCH_REASON = "jobdir_mismatch"
+_PLAIN = (str, int, float, bool, date, type(None))
+_NOT_ARGUMENTS = {"name", "start_urls"}  # spider class attributes, the same for every run
+# Scrapy's own JOBDIR files, written by this crawler before JobScheduler: never resumed.
+_LEGACY = ("requests.queue", "requests.seen", "spider.state")
+
+
+def spider_arguments(spider: Spider) -> dict[str, Any]:
+    """What a spider was asked to crawl: its public attributes of plain values (``-a`` values
+    become attributes; OutletSpider keeps ``since``/``until``, RegionalSpider ``site_keys``)."""
+    found: dict[str, Any] = {}
+    for key, value in sorted(vars(spider).items()):
+        items = value if isinstance(value, list | tuple) else [value]
+        if key.startswith("_") or key in _NOT_ARGUMENTS or not all(isinstance(v, _PLAIN) for v in items):
+            continue
+        found[key] = json.loads(json.dumps(value, default=str))
+    return found
+
+
+def job_identity(spider: Spider) -> dict[str, Any]:
+    return {"spider": spider.name, "arguments": spider_arguments(spider)}
+
+
+def spider_jobdir(jobdir: str | Path, spider_name: str) -> Path:
+    """The spider's own folder in a JOBDIR that every spider may share."""
+    return Path(jobdir) / spider_name
+
+
+class JobScheduler(Scheduler):
+    """Scrapy's scheduler, with the JOBDIR disk queue replaced by a :class:`Frontier`.
+
+    Without JOBDIR it is Scrapy's scheduler unchanged. Requests that cannot be serialized
+    stay in memory, as in Scrapy (their fingerprints too, so a resumed run may fetch them).
+    Leases are released when the engine no longer holds the request (``engine._slot``:
+    Scrapy 2.19 has no public signal for "completely handled, items included"); the engine
+    asks for the next request right after it lets one go, so that is where they are settled.
+    """
+
+    frontier: Frontier | None = None
+
+    def _dqdir(self, jobdir: str | None) -> str | None:
+        return jobdir or None  # no requests.queue: the frontier lives in the spider's folder
+
+    def open(self, spider: Spider) -> Any:
+        if not self.dqdir:
+            return super().open(spider)
+        self.spider = spider
+        self.mqs = self._mq()
+        self.dqs = None
+        self.leases: dict[Request, int] = {}
+        self.memory_seen: set[bytes] = set()
+        self.saved_state: bytes | None = None
+        warn_legacy(Path(self.dqdir))
+        path = spider_jobdir(self.dqdir, spider.name) / FRONTIER_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = (path.parent / LOCK_FILE).open("a")
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return self._refuse_with(
+                "JOBDIR %s: another crawl of %s is running with this frontier (%s). Nothing "
+                "was crawled.", self.dqdir, spider.name, path)
+        frontier = Frontier(path)
+        identity, stored = job_identity(spider), frontier.identity()
+        if stored not in (None, identity) and not frontier.is_empty():
+            frontier.close()
+            return self._refuse_with(
+                "JOBDIR %s holds the unfinished crawl of %s with arguments %s; this crawl is "
+                "%s with arguments %s. Resume it with the same arguments, or delete %s to "
+                "start afresh. Nothing was crawled.", self.dqdir, stored.get("spider"),
+                json.dumps(stored.get("arguments")), identity["spider"],
+                json.dumps(identity["arguments"]), path.parent)
+        frontier.set("identity", json.dumps(identity).encode())
+        returned = frontier.requeue_leased()
+        state = frontier.get("spider_state")
+        spider.state = pickle.loads(state) if state else {}  # type: ignore[attr-defined]
+        self.saved_state = state
+        self.frontier = frontier
+        if frontier.pending:
+            logger.info("Resuming crawl from %s: %d requests queued (%d of them were in flight "
+                        "when the last run stopped), %d seen", path, frontier.pending,
+                        returned, frontier.seen_count())
+            self.stats.set_value("scheduler/resumed", frontier.pending)
+        return self.df.open()
+
+    def _refuse_with(self, message: str, *args: Any) -> Any:
+        logger.error(message, *args)
+        # Refused once the spider is open, so that every component closes normally.
+        self.crawler.signals.connect(self._refuse, signal=signals.spider_opened)
+        return self.df.open()
+
+    def _refuse(self) -> None:
+        raise CloseSpider(MISMATCH_REASON)
+
+    def enqueue_request(self, request: Request) -> bool:
+        if not self.dqdir:
+            return super().enqueue_request(request)
+        if self.frontier is None:
+            return False  # refused JOBDIR: the spider is closing
+        fp = None if request.dont_filter else self.crawler.request_fingerprinter.fingerprint(
+            request)
+        try:
+            data = pickle.dumps(request.to_dict(spider=self.spider), protocol=4)
+        except (pickle.PicklingError, AttributeError, TypeError, ValueError) as exc:
+            return self._enqueue_in_memory(request, fp, exc)
+        if not self.frontier.add(fp, request.priority,
+                                 bool(request.meta.get("is_start_request")), data):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/disk")
+        self.stats.inc_value("scheduler/enqueued")
+        return True
+
+    def _enqueue_in_memory(self, request: Request, fp: bytes | None, exc: Exception) -> bool:
+        if fp is not None:
+            if fp in self.memory_seen or self.frontier.is_seen(fp):
+                self.df.log(request, self.spider)
+                return False
+            self.memory_seen.add(fp)
+        if self.logunser:
+            logger.warning("Unable to serialize request %s (%s): kept in memory, lost if the "
+                           "crawl is killed", request, exc)
+            self.logunser = False
+        self.stats.inc_value("scheduler/unserializable")
+        self._mqpush(request)
+        self.stats.inc_value("scheduler/enqueued/memory")
+        self.stats.inc_value("scheduler/enqueued")
+        return True
+
+    def next_request(self) -> Request | None:
+        if self.frontier is None:
+            return super().next_request() if not self.dqdir else None
+        self.settle()
+        request: Request | None = self.mqs.pop()
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/memory")
+        else:
+            request = self._lease()
+            if request is None:
+                return None
+            self.stats.inc_value("scheduler/dequeued/disk")
+        self.stats.inc_value("scheduler/dequeued")
+        return request
+
+    def _lease(self) -> Request | None:
+        assert self.frontier is not None
+        while (leased := self.frontier.lease()) is not None:
+            row_id, data = leased
+            try:
+                request = request_from_dict(pickle.loads(data), spider=self.spider)
+            except Exception as exc:  # a queue written by other code (a renamed callback)
+                self.frontier.drop(row_id)
+                self.stats.inc_value("scheduler/unloadable")
+                logger.error("Dropped a queued request of %s that this code cannot load: %s",
+                             self.frontier.path, exc)
+                continue
+            self.leases[request] = row_id
+            return request
+        return None
+
+    def settle(self) -> int:
+        """Release the leases of requests the engine has finished with; how many."""
+        slot = getattr(self.crawler.engine, "_slot", None) if self.crawler else None
+        if self.frontier is None or not self.leases or slot is None:
+            return 0
+        done = [r for r in self.leases if r not in slot.inprogress]
+        if done:
+            self.frontier.release([self.leases.pop(r) for r in done], self._changed_state())
+        return len(done)
+
+    def _changed_state(self) -> bytes | None:
+        state = getattr(self.spider, "state", None)
+        if state is None:
+            return None
+        try:
+            data = pickle.dumps(state, protocol=4)
+        except (pickle.PicklingError, AttributeError, TypeError) as exc:
+            logger.warning("Spider state cannot be saved: %s", exc)
+            return None
+        if data == self.saved_state:
+            return None
+        self.saved_state = data
+        return data
+
+    def has_pending_requests(self) -> bool:
+        return len(self) > 0
+
+    def __len__(self) -> int:
+        if self.frontier is None:
+            return super().__len__() if not self.dqdir else 0
+        return len(self.mqs) + self.frontier.pending
+
+    def close(self, reason: str) -> Any:
+        if not self.dqdir:
+            return super().close(reason)
+        frontier = self.frontier
+        if frontier is not None:
+            self.settle()  # what the engine still holds (nothing, unless forced) stays leased
+            state = self._changed_state()
+            if state is not None:
+                frontier.set("spider_state", state)
+            if reason == "finished" and not len(self) and not self.leases:
+                frontier.clear()
+            elif frontier.pending or frontier.leased():
+                logger.info("Kept %d unfinished requests in %s for the next run (%s)",
+                            frontier.pending + frontier.leased(), frontier.path, reason)
+            frontier.close()
+            self.frontier = None
+        if getattr(self, "lock", None) is not None:
+            self.lock.close()  # releases the flock
+            self.lock = None
+        return self.df.close(reason)
+
+
+def warn_legacy(jobdir: Path) -> None:
+    """Say so when JOBDIR still holds Scrapy's own queue files, which are never resumed."""
+    found = [name for name in _LEGACY if (jobdir / name).exists()]
+    if found:
+        logger.warning("JOBDIR %s holds %s in Scrapy's own format, written by an earlier "
+                       "version of this crawler: not resumed (whose spider they belong to is "
+                       "unknown, and a kill may have torn them). Delete them.", jobdir,
+                       ", ".join(found))
+
+
+class JobDirDupeFilter(RFPDupeFilter):
+    """RFPDupeFilter that never persists fingerprints to ``JOBDIR/requests.seen``.
+
+    After a restart, feeds are read again and the article requests they yield pass; the
+    incremental middleware and pipeline skip what the state store already holds.
+    """
+
+    def __init__(self, path: str | None = None, debug: bool = False, **kwargs: Any) -> None:
+        super().__init__(None, debug, **kwargs)

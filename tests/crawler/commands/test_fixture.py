@@ -1,0 +1,79 @@
+"""``scrapy fixture``, run as a real command."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archive.model import HttpExchange
+from archive.writer import WarcWriter
+from crawler.outlets import all_outlets
+from crawler.outlets.fixtures import differences, iter_fixtures, missing_fixtures
+from tests.sites import belta
+from tests.support.crawl import scrapy_command
+
+CAPTURED = datetime(2026, 1, 9, 8, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, object]:
+    """A WARC holding one БЕЛТА article, served gzip-encoded as sites do."""
+    site, golds = belta.build()
+    gold = golds[3]
+    body = site.find(gold.url.removeprefix(f"https://{belta.HOST}")).body
+    folder = tmp_path_factory.mktemp("warc")
+    with WarcWriter(folder) as writer:
+        ref = writer.write_exchange(HttpExchange(
+            url=gold.url, method="GET", request_target="/", request_headers=[("Host", belta.HOST)],
+            request_body=b"", http_version="HTTP/1.1", status=200, reason="OK",
+            response_headers=[("Content-Type", "text/html; charset=utf-8"),
+                              ("Content-Encoding", "gzip")],
+            payload=gzip.compress(body), ip_address="127.0.0.1", date=CAPTURED))
+    return folder, ref.offset, gold.url, gold
+
+
+def check_made(result: subprocess.CompletedProcess[str], root: Path, gold: object) -> None:
+    assert result.returncode == 0, result.stderr
+    (fixture,) = iter_fixtures(root)
+    assert (fixture.outlet, fixture.version) == ("belta", "2026-01")
+    assert str(fixture.json_path) in result.stdout
+    assert fixture.page.fetched_at == "2026-01-09T08:30:00+00:00"  # the capture time
+    assert fixture.expected["title"] == gold.title
+    assert fixture.expected["text"] == gold.text
+    assert fixture.expected["authors"] == gold.authors
+    assert fixture.expected["extractor"] == {"method": "rules", "rules": "belta@2026-01"}
+    assert differences(fixture) == []
+    assert missing_fixtures([all_outlets()["belta"]], root) == []
+
+
+def test_fixture_from_a_url_in_the_archive(archived, tmp_path: Path) -> None:
+    folder, _, url, gold = archived
+    result = scrapy_command("fixture", url, "-s", f"WARC_REPLAY={folder}", "--out", str(tmp_path))
+    check_made(result, tmp_path, gold)
+
+
+def test_fixture_from_a_warc_file_and_offset(archived, tmp_path: Path) -> None:
+    folder, offset, _, gold = archived
+    (warc,) = folder.glob("*.warc.gz")
+    result = scrapy_command("fixture", "--warc", str(warc), "--offset", str(offset), "--out",
+                    str(tmp_path), "--name", "layout-2026")
+    check_made(result, tmp_path, gold)
+    assert (tmp_path / "belta" / "2026-01" / "layout-2026.html.gz").exists()
+
+
+def test_fixture_errors_are_plain(archived, tmp_path: Path) -> None:
+    folder, offset, _, _ = archived
+    missing = scrapy_command("fixture", "https://www.belta.by/politics/view/nope-1-2026/", "-s",
+                     f"WARC_REPLAY={folder}", "--out", str(tmp_path))
+    assert missing.returncode == 2 and "is not in" in missing.stderr
+    no_archive = scrapy_command("fixture", "https://www.belta.by/x/", "--out", str(tmp_path))
+    assert no_archive.returncode == 2 and "WARC_REPLAY" in no_archive.stderr
+    (warc,) = folder.glob("*.warc.gz")
+    bad_offset = scrapy_command("fixture", "--warc", str(warc), "--offset", str(offset + 7), "--out",
+                        str(tmp_path))
+    assert bad_offset.returncode == 2 and str(offset + 7) in bad_offset.stderr
+    assert not list(tmp_path.iterdir())

@@ -1,0 +1,122 @@
+"""Offline replay answers every request from the WARCs, as archived: the latest capture, or
+the latest at or before WARC_REPLAY_AT; a URL the archive lacks is a counted 404, and no
+request ever reaches the network."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from scrapy.exceptions import IgnoreRequest, NotConfigured, UsageError
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from archive.writer import WarcWriter
+from crawler.downloadermiddlewares.capture import REPLAYED
+from crawler.downloadermiddlewares.replay import (
+    OfflineDownloadHandler,
+    WarcReplayMiddleware,
+    parse_replay_at,
+)
+from crawler.items import META_FETCHED_AT, META_WARC_RECORD
+from tests.archive.conftest import make_exchange
+
+ARTICLE = "https://news.example.by/2026/01/article-1.html"
+OTHER = "https://news.example.by/2026/01/article-2.html"
+JANUARY = datetime(2026, 1, 10, 8, 0, 0, tzinfo=UTC)
+FEBRUARY = datetime(2026, 2, 10, 8, 0, 0, tzinfo=UTC)
+HTML = [("Content-Type", "text/html; charset=utf-8"), ("X-Edition", "archived")]
+
+
+def _body(edition: str) -> bytes:
+    return f"<html><title>{edition}</title><p>Text of the {edition} edition.</p></html>".encode()
+
+
+@pytest.fixture
+def warcs(tmp_path: Path) -> Path:
+    """Two captures of ARTICLE (January, then an edited February one) and one of OTHER."""
+    folder = tmp_path / "warc"
+    with WarcWriter(folder) as writer:
+        writer.write_exchange(make_exchange(ARTICLE, _body("January"), headers=HTML,
+                                            date=JANUARY))
+        writer.write_exchange(make_exchange(OTHER, _body("other"), headers=HTML, date=JANUARY))
+        writer.write_exchange(make_exchange(ARTICLE, _body("February"), headers=HTML,
+                                            date=FEBRUARY))
+    return folder
+
+
+def _middleware(**settings: object) -> tuple[WarcReplayMiddleware, object]:
+    crawler = get_crawler(settings_dict=settings)
+    return WarcReplayMiddleware.from_crawler(crawler), crawler.stats
+
+
+def test_a_hit_answers_with_the_latest_capture_and_its_record(warcs: Path) -> None:
+    mw, stats = _middleware(WARC_REPLAY=str(warcs))
+    request = Request(ARTICLE)
+    response = mw.process_request(request)
+    assert isinstance(response, HtmlResponse)
+    assert response.status == 200
+    assert response.body == _body("February")
+    assert response.headers.get("X-Edition") == b"archived"
+    assert response.request is request
+    # The capture time and WARC record reach the item exactly as in a crawl.
+    assert request.meta[META_FETCHED_AT] == "2026-02-10T08:00:00+00:00"
+    record = request.meta[META_WARC_RECORD]
+    assert record["file"].endswith(".warc.gz") and record["offset"] > 0
+    assert request.meta[REPLAYED] is True
+    assert stats.get_value("replay/hits") == 1
+    assert stats.get_value("replay/missing") is None
+
+
+def test_replay_at_answers_with_the_web_as_it_was_then(warcs: Path) -> None:
+    mw, _ = _middleware(WARC_REPLAY=str(warcs), WARC_REPLAY_AT="20260201")
+    request = Request(ARTICLE)
+    assert mw.process_request(request).body == _body("January")
+    assert request.meta[META_FETCHED_AT] == "2026-01-10T08:00:00+00:00"
+
+
+def test_replay_at_before_any_capture_is_a_counted_miss(warcs: Path) -> None:
+    mw, stats = _middleware(WARC_REPLAY=str(warcs), WARC_REPLAY_AT="20251231235959")
+    response = mw.process_request(Request(ARTICLE))
+    assert response.status == 404
+    assert stats.get_value("replay/missing") == 1
+
+
+def test_a_url_the_archive_lacks_is_a_404_counted_as_missing(warcs: Path) -> None:
+    mw, stats = _middleware(WARC_REPLAY=str(warcs))
+    missing = "https://news.example.by/2026/01/never-archived.html"
+    first, second = mw.process_request(Request(missing)), mw.process_request(Request(OTHER))
+    assert first.status == 404 and "replay-missing" in first.flags and first.body == b""
+    assert second.status == 200 and second.body == _body("other")
+    assert stats.get_value("replay/missing") == 1
+    assert stats.get_value("replay/hits") == 1
+
+
+def test_replay_is_off_unless_warc_replay_is_set() -> None:
+    with pytest.raises(NotConfigured):
+        _middleware()
+
+
+def test_warc_replay_naming_no_warc_file_is_a_clear_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a WARC")
+    with pytest.raises(UsageError, match="names no WARC files"):
+        _middleware(WARC_REPLAY=str(empty))
+    with pytest.raises(FileNotFoundError, match="nothing-here"):
+        _middleware(WARC_REPLAY=str(tmp_path / "nothing-here"))
+
+
+def test_replay_at_accepts_a_prefix_of_14_digits_and_refuses_anything_else() -> None:
+    assert parse_replay_at("2026021012") == datetime(2026, 2, 10, 12, 0, 0, tzinfo=UTC)
+    assert parse_replay_at("") is None
+    with pytest.raises(UsageError, match="YYYYMMDDhhmmss"):
+        parse_replay_at("yesterday")
+
+
+def test_the_offline_handler_refuses_to_touch_the_network() -> None:
+    handler = OfflineDownloadHandler(get_crawler())
+    with pytest.raises(IgnoreRequest, match="network access is disabled"):
+        asyncio.run(handler.download_request(Request(ARTICLE)))

@@ -1,0 +1,73 @@
+"""Completeness: each discovered article ends in exactly one outcome, counted on its day."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from scrapy import Request
+from scrapy.http import HtmlResponse
+
+from crawler.extensions.completeness import OUTCOMES, Completeness
+from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
+from crawler.items import META_DISCOVERED, Article
+from crawler.outlets.belta import BELTA
+
+BASE = "https://www.belta.by/politics/view/a-{}-2026/"
+
+
+def _request(tracker: Completeness, n: int, published: str | None = None,
+             title: str | None = None) -> Request:
+    key = tracker.discovered(BELTA, BASE.format(n) + "?utm_source=rss", title, published)
+    return Request(BASE.format(n), meta={META_DISCOVERED: key})
+
+
+def test_every_outcome_is_counted_once_and_adds_up() -> None:
+    tracker = Completeness(SimpleNamespace())
+    day = "2026-01-07T10:00:00+03:00"
+    reqs = [_request(tracker, n, day, f"Title {n}") for n in range(7)]
+    for req in reqs[:6]:  # reqs[6] is never scheduled: known from earlier runs
+        tracker.request_scheduled(req)
+    for req in reqs[:4]:
+        tracker.response_received(HtmlResponse(req.url, status=200), req)
+    tracker.extracted(reqs[0].url, ExtractionError("error"))  # a crash in extraction
+    tracker.extracted(reqs[1].url, BlockedPage("cloudflare"))
+    tracker.extracted(reqs[2].url, NotAnArticle("gallery"))
+    tracker.extracted(reqs[3].url, ExtractionError("no_body"))
+    tracker.failed(reqs[4].meta, "timeout", None)  # reqs[5]: still pending at the end
+    report = tracker.report()
+    counts = report["by_day"]["belta"]["2026-01-07"]
+    assert counts["discovered"] == 7 == sum(counts[o] for o in OUTCOMES)
+    assert counts["fetched"] == 4
+    assert (counts["blocked"], counts["not_article"], counts["failed"], counts["known"],
+            counts["pending"]) == (1, 1, 3, 1, 1)
+    assert report["never_fetched"] == [{"outlet": "belta", "url": BASE.format(4),
+                                        "title": "Title 4", "published": day,
+                                        "outcome": "failed", "reason": "timeout"}]
+
+
+def test_a_redirected_article_is_found_again_and_dated_by_its_item() -> None:
+    tracker = Completeness(SimpleNamespace())
+    req = _request(tracker, 1)
+    tracker.request_scheduled(req)
+    moved = "https://www.belta.by/politics/view/moved-1-2026/"
+    tracker.response_received(HtmlResponse(moved, status=200), req.replace(url=moved))
+    tracker.extracted(moved, _article("2026-01-05T09:00:00+03:00"))
+    days = tracker.report()["by_day"]["belta"]
+    assert list(days) == ["2026-01-05"] and days["2026-01-05"]["extracted"] == 1
+
+
+def test_a_403_is_blocked_and_a_later_discovery_adds_the_feed_title() -> None:
+    tracker = Completeness(SimpleNamespace())
+    req = _request(tracker, 2, "2026-01-06T08:00:00+03:00")
+    _request(tracker, 2, None, "From the listing")
+    tracker.request_scheduled(req)
+    tracker.failed(req.meta, "http_403", 403)
+    report = tracker.report()
+    assert report["by_day"]["belta"]["2026-01-06"]["blocked"] == 1
+    assert report["never_fetched"][0]["title"] == "From the listing"
+
+
+def _article(published: str) -> Article:
+    return Article(id="0" * 16, url="u", source="belta", source_name="БЕЛТА", title="t",
+                   subtitle=None, text="x", published=published, modified=None, authors=[],
+                   section=None, tags=[], language="ru", fetched_at="", warc=None, extractor={})

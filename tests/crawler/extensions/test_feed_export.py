@@ -1,0 +1,37 @@
+"""Feed files never take half an item silently (crawler.extensions.feed_export._WriteAll)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from crawler.extensions.feed_export import _WriteAll
+
+
+class Dribble(io.RawIOBase):
+    """A raw file that takes at most ``limit`` bytes per write, then none at all."""
+
+    def __init__(self, limit: int, capacity: int) -> None:
+        self.data = bytearray()
+        self.limit, self.capacity = limit, capacity
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        n = min(self.limit, len(b), self.capacity - len(self.data))
+        self.data += bytes(b[:n])
+        return n
+
+
+def test_short_writes_are_completed() -> None:
+    raw = Dribble(limit=3, capacity=100)
+    assert _WriteAll(raw).write(b'{"id": "x"}\n') == 12
+    assert bytes(raw.data) == b'{"id": "x"}\n'
+
+
+def test_a_write_that_cannot_finish_raises() -> None:
+    raw = Dribble(limit=3, capacity=5)
+    with pytest.raises(OSError, match="short write"):
+        _WriteAll(raw).write(b'{"id": "x"}\n')

@@ -1,0 +1,102 @@
+"""Rule misses: recorded per field where extraction runs, carried back with the article
+through a worker process, counted per outlet and field, and alarmed only past the threshold
+over enough pages."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
+
+from crawler.extensions.rule_drift import RuleDrift, drift_alarms
+from crawler.extraction import extract_article, rule_misses
+from crawler.items import ArticlePage
+from crawler.workerpool import WorkerPool
+from tests.sites import belta
+
+
+def _page(drift: bool, index: int = 0) -> ArticlePage:
+    site, golds = belta.build(count=index + 1, drift=drift)
+    gold = golds[index]
+    body = site.find(gold.url.removeprefix(f"https://{belta.HOST}")).body
+    return ArticlePage(url=gold.url, outlet="belta", body=body,
+                       headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+                       fetched_at="2026-01-09T08:00:00+00:00")
+
+
+def _monitor(rate: float = 0.5, pages: int = 5) -> RuleDrift:
+    crawler = SimpleNamespace(settings=Settings({"RULE_MISS_ALARM": rate,
+                                                 "RULE_MISS_MIN_PAGES": pages}))
+    crawler.stats = MemoryStatsCollector(crawler)
+    return RuleDrift.from_crawler(crawler)
+
+
+def test_misses_name_the_selectors_and_travel_back_from_a_worker() -> None:
+    async def through_worker() -> object:
+        pool = WorkerPool("crawler.extraction.worker:extract_for_crawl", 1)
+        try:
+            return await pool.submit(_page(drift=True))
+        finally:
+            pool.close()
+
+    article = asyncio.run(through_worker())
+    misses = rule_misses(article)
+    assert set(misses) == {"title", "published", "text"}
+    assert misses["text"] == ("div.inner_content div.js-mediator-article", "div.js-mediator-article")
+    assert "div.date_full" in misses["published"]
+    assert "_rule_misses" not in article.extractor and "fields" in article.extractor
+
+
+def test_matching_rules_record_no_miss() -> None:
+    article = extract_article(_page(drift=False))
+    assert rule_misses(article) == {}
+    assert all(source.startswith("rules:") for name, source in article.extractor["fields"].items()
+               if name in ("title", "published", "text"))
+
+
+def test_alarm_needs_the_rate_and_enough_pages() -> None:
+    monitor = _monitor(rate=0.5, pages=5)
+    drifted, fine = extract_article(_page(True)), extract_article(_page(False))
+    for _ in range(2):
+        monitor.note(drifted)
+    for _ in range(2):
+        monitor.note(fine)
+    assert monitor.alarms() == []  # 4 pages: too few to judge
+    monitor.note(fine)
+    assert monitor.alarms() == []  # 2 of 5 missed: 40%, not above 50%
+    monitor.note(drifted)
+    alarms = monitor.alarms()  # 3 of 6: 50%, still not above
+    assert alarms == []
+    monitor.note(drifted)
+    alarms = monitor.alarms()  # 4 of 7
+    assert len(alarms) == 3 and all("belta" in a and "4 of 7 pages" in a for a in alarms)
+    text = next(a for a in alarms if a.startswith("layout drift: belta text:"))
+    assert "'div.js-mediator-article'" in text and drifted.url in text
+    report = monitor.report()["belta"]
+    assert report["pages"] == 7 and report["fields"]["text"]["samples"] == [drifted.url] * 4
+    assert monitor.stats.get_value("rules/miss/belta/text") == 4
+
+
+def test_samples_are_capped_at_five() -> None:
+    report = {"x": {"pages": 9, "fields": {"text": {
+        "misses": 9, "rate": 1.0, "selectors": ["div.a"], "rules": "x@1",
+        "filled_by": {"generic": 9}, "samples": [f"https://x/{i}" for i in range(5)]}}}}
+    assert len(drift_alarms(report, 0.5, 5)) == 1
+    monitor = _monitor()
+    drifted = extract_article(_page(True))
+    for _ in range(8):
+        monitor.note(drifted)
+    assert len(monitor.report()["belta"]["fields"]["text"]["samples"]) == 5
+
+
+def test_an_optional_field_alarms_only_when_its_rule_missed_on_every_page() -> None:
+    def report(misses: int) -> dict:
+        return {"zerkalo": {"pages": 6, "fields": {"authors": {
+            "misses": misses, "rate": misses / 6, "selectors": ['[itemprop="author"]'],
+            "rules": "zerkalo@2026-01", "filled_by": {"none": misses}, "samples": ["u"]}}}}
+
+    assert drift_alarms(report(4), 0.5, 5) == []  # unsigned articles are normal
+    [alarm] = drift_alarms(report(6), 0.5, 5)
+    assert "zerkalo authors" in alarm and "on every page" in alarm

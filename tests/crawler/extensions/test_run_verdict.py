@@ -1,0 +1,97 @@
+"""The rules that turn a run's stats into alarms and an exit status
+(crawler.extensions.run_verdict)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.extensions.run_verdict import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNHEALTHY,
+    RunOutcome,
+    baseline,
+    exit_status,
+    judge,
+    previous_summaries,
+    run_status,
+    summarize,
+)
+
+NO_HISTORY = baseline([])
+
+
+def stats(complete: int, failed: int, **extra: int) -> dict:
+    return {"health/articles": complete, "health/complete": complete,
+            "extraction/failed/no_body": failed, **extra}
+
+
+@pytest.mark.parametrize(("complete", "failed"), [(2, 1), (1, 1), (5, 3), (0, 1), (0, 2)])
+def test_health_does_not_alarm_below_the_minimum_sample(complete: int, failed: int) -> None:
+    verdict = judge(summarize(stats(complete, failed)), NO_HISTORY, 0.8, min_sample=10)
+    assert verdict.alarms == []
+
+
+@pytest.mark.parametrize(("complete", "failed"), [(7, 3), (0, 3), (0, 6), (60, 40)])
+def test_health_alarms_on_enough_pages_or_when_every_page_failed(complete: int,
+                                                                 failed: int) -> None:
+    verdict = judge(summarize(stats(complete, failed)), NO_HISTORY, 0.8, min_sample=10)
+    assert [a for a in verdict.alarms if a.startswith("extraction health")]
+
+
+def test_a_failed_export_is_an_alarm() -> None:
+    summary = summarize({**stats(3, 0), "feeds/failed": 1, "feeds/items_not_exported": 3})
+    [alarm] = judge(summary, NO_HISTORY, 0.8).alarms
+    assert alarm.startswith("export failed: 3 item(s) did not reach 1 feed(s)")
+
+
+def test_a_page_lost_with_a_dead_worker_is_an_alarm() -> None:
+    summary = summarize({**stats(30, 0), "extraction/failed/worker_died": 1})
+    assert judge(summary, NO_HISTORY, 0.8).alarms == [
+        "1 page(s) lost: their extraction worker died (killed?) mid-page"]
+
+
+def test_an_interrupted_run_is_not_alarmed_for_missing_articles() -> None:
+    base = baseline([{"articles": 20, "errors": 0, "extraction_health": 1.0}])
+    summary = summarize({})
+    assert judge(summary, base, 0.8).alarms  # a finished run with nothing: alarm
+    assert judge(summary, base, 0.8, interrupted=True).alarms == []
+
+
+@pytest.mark.parametrize(("reason", "status"), [
+    ("finished", "finished"), ("closespider_itemcount", "finished"),
+    ("shutdown", "interrupted"), ("forced shutdown", "interrupted"), (None, "running")])
+def test_run_status_from_finish_reason(reason: str | None, status: str) -> None:
+    assert run_status(reason) == status
+
+
+def outcome(reason: str, alarms: tuple[str, ...] = ()) -> RunOutcome:
+    return RunOutcome("belta", reason, alarms, {}, "report.json")
+
+
+def test_exit_status_says_unhealthy_over_interrupted_over_ok() -> None:
+    assert exit_status([outcome("finished")]) == EXIT_OK
+    assert exit_status([outcome("finished"), outcome("shutdown")]) == EXIT_INTERRUPTED
+    assert exit_status([outcome("shutdown", ("export failed",))]) == EXIT_UNHEALTHY
+    assert exit_status([outcome("finished")], failed=True) == EXIT_UNHEALTHY
+    assert not outcome("shutdown").healthy and outcome("finished").healthy
+
+
+def test_interrupted_and_running_reports_are_no_baseline(tmp_path: Path) -> None:
+    for n, (status, reason, articles) in enumerate([
+            ("finished", "finished", 10), ("interrupted", "shutdown", 0),
+            ("running", None, 0), (None, "shutdown", 0), (None, "finished", 12)]):
+        report = {"spider": "belta", "finish_reason": reason, "summary": {"articles": articles}}
+        if status:
+            report["status"] = status
+        (tmp_path / f"belta-2026010{n}.json").write_text(json.dumps(report))
+    assert [s["articles"] for s in previous_summaries(tmp_path, "belta", 10)] == [10, 12]
+
+
+def test_a_refused_run_is_an_alarm_even_with_nothing_to_compare() -> None:
+    verdict = judge(summarize(stats(0, 0)), NO_HISTORY, 0.8, finish_reason="jobdir_mismatch")
+    assert [a for a in verdict.alarms if "jobdir_mismatch" in a]
+    assert judge(summarize(stats(0, 0)), NO_HISTORY, 0.8, finish_reason="finished").alarms == []

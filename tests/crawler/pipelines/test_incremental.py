@@ -1,0 +1,154 @@
+"""The incremental pipeline on its own: versions, digests and near-duplicates, and a state that
+advances only once an item is exported (no crawl; the real SQLite store under tmp_path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import signals
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from crawler.extensions.feed_export import item_exported
+from crawler.extraction.text_fingerprint import text_digest
+from crawler.items import Article
+from crawler.pipelines.incremental import IncrementalPipeline
+from crawler.state.sqlite import SQLiteStateStore
+
+URL = "https://www.belta.by/politics/view/one-123-2026/"
+TEXT = ("Первое предложение новости о заседании правительства в Минске. "
+        "Второе предложение рассказывает о решениях, принятых министрами. "
+        "Третье предложение называет сроки и ответственных за исполнение.")
+EDITED = TEXT + " Добавлено уточнение редакции после публикации."
+
+
+def article(url: str = URL, text: str = TEXT, fetched_at: str = "2026-01-05T10:00:00+00:00",
+            ident: str = "belta-123") -> Article:
+    return Article(id=ident, url=url, source="belta", source_name="БЕЛТА", title="Заголовок",
+                   subtitle=None, text=text, published="2026-01-05T09:00:00+03:00",
+                   modified=None, authors=[], section=None, tags=[], language="ru",
+                   fetched_at=fetched_at, warc=None, extractor={"method": "rules"})
+
+
+class Run:
+    """One crawl's pipeline over the state file at ``path``; ``export`` plays the feed."""
+
+    def __init__(self, path: Path) -> None:
+        self.crawler = get_crawler(settings_dict={"STATE_PATH": str(path)})
+        self.pipeline = IncrementalPipeline.from_crawler(self.crawler)
+        self.pipeline.open_spider()
+        self.crawler.checked_feed_exporter = object()  # a feed is configured: wait for it
+
+    def process(self, item: Article) -> Article:
+        return self.pipeline.process_item(item)
+
+    def export(self, item: Article) -> None:
+        self.crawler.signals.send_catch_log(item_exported, item=item)
+
+    def stat(self, key: str) -> Any:
+        return self.crawler.stats.get_value(key)
+
+    def close(self) -> None:
+        self.crawler.signals.send_catch_log(signals.engine_stopped)
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    return tmp_path / "state.sqlite3"
+
+
+def exported_in_an_earlier_run(path: Path) -> None:
+    first = Run(path)
+    first.export(first.process(article()))
+    first.close()
+
+
+def stored(path: Path, url: str = URL):
+    store = SQLiteStateStore(path)
+    try:
+        return store.get(url)
+    finally:
+        store.close()
+
+
+def test_a_new_article_is_version_one_and_stored_only_once_exported(state: Path) -> None:
+    run = Run(state)
+    item = run.process(article())
+    assert (item.version, item.previous_version_digest, item.near_duplicates) == (1, None, [])
+    assert stored(state) is None  # emitted, not yet durably in the feed
+    run.export(item)
+    record = stored(state)
+    assert record is not None
+    assert (record.version, record.digest, record.id) == (1, text_digest(TEXT), "belta-123")
+    assert record.first_captured == record.captured == "2026-01-05T10:00:00+00:00"
+    assert run.stat("incremental/new") == 1
+    run.close()
+
+
+def test_an_unchanged_article_is_dropped_and_counted(state: Path) -> None:
+    exported_in_an_earlier_run(state)
+    second = Run(state)
+    with pytest.raises(DropItem, match="unchanged since version 1"):
+        second.process(article(fetched_at="2026-01-06T10:00:00+00:00"))
+    assert second.stat("incremental/unchanged") == 1
+    assert stored(state).captured == "2026-01-05T10:00:00+00:00"
+    second.close()
+
+
+def test_an_edit_is_the_next_version_pointing_at_the_previous_digest(state: Path) -> None:
+    exported_in_an_earlier_run(state)
+    second = Run(state)
+    item = second.process(article(text=EDITED, fetched_at="2026-01-06T10:00:00+00:00"))
+    assert (item.version, item.previous_version_digest) == (2, text_digest(TEXT))
+    second.export(item)
+    record = stored(state)
+    assert (record.version, record.digest) == (2, text_digest(EDITED))
+    assert record.first_captured == "2026-01-05T10:00:00+00:00"  # version 1's capture
+    assert record.captured == "2026-01-06T10:00:00+00:00"
+    assert second.stat("incremental/new_version") == 1
+    second.close()
+
+
+def test_an_item_never_exported_is_new_again_next_run(state: Path) -> None:
+    first = Run(state)
+    item = first.process(article())
+    first.crawler.signals.send_catch_log(signals.item_dropped, item=item, response=None,
+                                         exception=DropItem("invalid"))
+    first.close()
+    assert stored(state) is None
+    second = Run(state)
+    assert second.process(article()).version == 1
+    second.close()
+
+
+def test_a_second_copy_in_one_run_compares_with_the_pending_first(state: Path) -> None:
+    run = Run(state)
+    run.process(article())
+    with pytest.raises(DropItem, match="unchanged"):
+        run.process(article())
+    edited = run.process(article(text=EDITED))
+    assert (edited.version, edited.previous_version_digest) == (2, text_digest(TEXT))
+    run.close()
+
+
+def test_a_reprint_names_the_stored_original_as_near_duplicate(state: Path) -> None:
+    exported_in_an_earlier_run(state)
+    second = Run(state)
+    reprint = second.process(article(url="https://www.belta.by/society/view/copy-456-2026/",
+                                     ident="belta-456"))
+    assert reprint.version == 1
+    assert reprint.near_duplicates == ["belta-123"]
+    second.export(reprint)
+    assert second.stat("incremental/near_duplicates") == 1
+    second.close()
+
+
+def test_without_a_feed_the_scraped_signal_advances_the_state(state: Path) -> None:
+    run = Run(state)
+    run.crawler.checked_feed_exporter = None
+    item = run.process(article())
+    run.crawler.signals.send_catch_log(signals.item_scraped, item=item, response=None)
+    assert stored(state).version == 1
+    run.close()

@@ -1,0 +1,87 @@
+"""The SQLite frontier: order, seen set, leases that outlive a kill, and job identity."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scrapy import Spider
+
+from crawler.state.frontier import Frontier
+from crawler.state.jobdir import job_identity, spider_jobdir
+
+
+def drain(frontier: Frontier) -> list[bytes]:
+    out = []
+    while (leased := frontier.lease()) is not None:
+        out.append(leased[1])
+    return out
+
+
+def test_order_matches_scrapys_scheduler(tmp_path: Path) -> None:
+    f = Frontier(tmp_path / "f.sqlite3")
+    for fp, prio, start, data in [(b"s1", 5, True, b"start-1"), (b"s2", 5, True, b"start-2"),
+                                  (b"a", 0, False, b"article"), (b"l1", 5, False, b"listing-1"),
+                                  (b"l2", 5, False, b"listing-2"), (b"feed", 10, True, b"feed")]:
+        assert f.add(fp, prio, start, data)
+    assert drain(f) == [b"feed", b"listing-2", b"listing-1", b"start-1", b"start-2", b"article"]
+
+
+def test_seen_requests_are_refused_even_after_they_left_the_queue(tmp_path: Path) -> None:
+    f = Frontier(tmp_path / "f.sqlite3")
+    assert f.add(b"x", 0, False, b"1")
+    assert not f.add(b"x", 0, False, b"2")
+    row, _ = f.lease()
+    f.release([row])
+    assert not f.add(b"x", 0, False, b"3")
+    assert f.add(None, 0, False, b"dont_filter") and f.add(None, 0, False, b"dont_filter")
+    assert len(drain(f)) == 2
+
+
+def test_leases_of_a_killed_process_come_back_and_finished_ones_do_not(tmp_path: Path) -> None:
+    """A child process queues and leases, releases one lease, then dies by SIGKILL."""
+    path = tmp_path / "f.sqlite3"
+    script = f"""
+import os, signal
+from crawler.state.frontier import Frontier
+f = Frontier(__import__("pathlib").Path({str(path)!r}))
+for i in range(5):
+    f.add(b"fp%d" % i, 0, False, b"req%d" % i)
+done, _ = f.lease()
+f.lease(); f.lease()
+f.release([done], b"state")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+    proc = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[3],
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])})
+    assert proc.returncode == -9
+    f = Frontier(path)
+    assert (f.pending, f.leased()) == (2, 2)
+    assert f.requeue_leased() == 2
+    assert sorted(drain(f)) == [b"req0", b"req1", b"req2", b"req3"]  # req4 was finished
+    assert f.get("spider_state") == b"state"
+    assert not f.add(b"fp4", 0, False, b"again"), "a finished request stays seen"
+
+
+def test_clear_empties_queue_and_seen(tmp_path: Path) -> None:
+    f = Frontier(tmp_path / "f.sqlite3")
+    f.add(b"a", 0, False, b"1")
+    f.set("identity", b"{}")
+    assert not f.is_empty()
+    f.clear()
+    assert f.is_empty() and f.pending == 0 and f.add(b"a", 0, False, b"1")
+    assert f.get("identity") == b"{}"
+
+
+def test_identity_names_spider_and_arguments(tmp_path: Path) -> None:
+    class Probe(Spider):
+        name = "probe"
+
+    spider = Probe(since="2026-01-01", sites="a.by")
+    spider.crawler = object()  # not an argument
+    spider.seen = {"a": 1}  # not a plain value
+    assert job_identity(spider) == {"spider": "probe",
+                                    "arguments": {"since": "2026-01-01", "sites": "a.by"}}
+    assert spider_jobdir(tmp_path, "probe") == tmp_path / "probe"

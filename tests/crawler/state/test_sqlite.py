@@ -1,0 +1,49 @@
+"""The SQLite state store: the StateStore contract, the file settings name, WAL for readers."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from scrapy.settings import Settings
+
+from crawler.state import open_state, state_path
+from crawler.state.sqlite import SQLiteStateStore
+from tests.crawler.state.store_contract import (
+    URL,
+    check_round_trip_and_replace,
+    check_signatures,
+    record,
+)
+
+
+def test_records_round_trip_and_are_replaced(tmp_path: Path) -> None:
+    check_round_trip_and_replace(lambda: SQLiteStateStore(tmp_path / "state.sqlite3"))
+
+
+def test_signatures_are_kept_per_article(tmp_path: Path) -> None:
+    check_signatures(lambda: SQLiteStateStore(tmp_path / "state.sqlite3"))
+
+
+def test_the_file_is_state_path_or_under_data_dir(tmp_path: Path) -> None:
+    assert state_path(Settings({"DATA_DIR": str(tmp_path)})) == (
+        tmp_path / "state" / "state.sqlite3")
+    explicit = tmp_path / "elsewhere" / "s.sqlite3"
+    store = open_state(Settings({"DATA_DIR": str(tmp_path), "STATE_PATH": str(explicit)}))
+    assert isinstance(store, SQLiteStateStore)
+    store.put(record())
+    store.close()
+    assert explicit.exists() and not (tmp_path / "state").exists()
+
+
+def test_a_put_is_committed_at_once_for_other_processes(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = SQLiteStateStore(path)
+    store.put(record(), b"\x01" * 16)
+    # A plain connection (another process would open the same way) sees the committed row
+    # while the store is still open; the journal is WAL, so readers never block the writer.
+    other = sqlite3.connect(path)
+    assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert other.execute("SELECT version FROM articles WHERE url = ?", (URL,)).fetchall() == [(1,)]
+    other.close()
+    store.close()

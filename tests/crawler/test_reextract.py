@@ -1,0 +1,108 @@
+"""Re-extraction over damaged archives and pages that break the extractor: the run goes on,
+each loss is counted and reported, and it is counted the way a live crawl counts it."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+import crawler.reextract as reextract_mod
+from archive.records import iter_records
+from archive.writer import WarcWriter
+from crawler.extraction.worker import failure_reason
+from crawler.reextract import reextract
+from tests.archive.conftest import make_exchange
+from tests.sites import belta
+
+HTML = [("Content-Type", "text/html; charset=utf-8")]
+
+
+def belta_warc(folder: Path, count: int = 6, record_ids: list[str] | None = None):
+    """A WARC of ``count`` БЕЛТА article pages in ``folder``, and their gold articles."""
+    site, golds = belta.build(count=count)
+    with WarcWriter(folder) as w:
+        for gold in golds:
+            body = site.pages[gold.url.removeprefix(f"https://{belta.HOST}")].body
+            w.write_exchange(make_exchange(gold.url, body, headers=HTML))
+    (path,) = folder.glob("*.warc.gz")
+    return path, golds
+
+
+def _run(paths, jobs=1, **kw):
+    items, bad = [], []
+    report = reextract([str(p) for p in paths], jobs, items.append, on_bad_record=bad.append,
+                       **kw)
+    return report, items, bad
+
+
+def test_a_page_that_crashes_the_extractor_costs_that_page_only(tmp_path, monkeypatch):
+    path, golds = belta_warc(tmp_path)
+    real = reextract_mod.extract_for_crawl
+    victim = golds[2].url
+
+    def flaky(page):
+        if page.url == victim:
+            raise KeyError("a bug in the extractor")
+        return real(page)
+
+    monkeypatch.setattr(reextract_mod, "extract_for_crawl", flaky)
+    report, items, bad = _run([path])
+    assert report.failed == {"error": 1}  # counted as the crawl's pipeline counts it
+    assert sorted(i["url"] for i in items) == sorted(g.url for g in golds if g.url != victim)
+    assert failure_reason(KeyError("x")) == "error"
+
+
+def test_a_worker_that_dies_costs_its_page_only(tmp_path, monkeypatch):
+    path, golds = belta_warc(tmp_path, count=8)
+    real = reextract_mod.extract_for_crawl
+    victim = golds[5].url
+
+    def deadly(page):
+        if page.url == victim:
+            os._exit(9)  # as a segfault or the OOM killer would
+        return real(page)
+
+    monkeypatch.setattr(reextract_mod, "extract_for_crawl", deadly)  # forked workers see it
+    report, items, _ = _run([path], jobs=2)
+    assert report.failed == {"worker_died": 1}
+    assert sorted(i["url"] for i in items) == sorted(g.url for g in golds if g.url != victim)
+
+
+def test_bad_records_are_reported_with_file_and_offset_and_the_rest_extracted(tmp_path):
+    path, golds = belta_warc(tmp_path)
+    members = sorted({i.offset: i for i in iter_records(path)}.items())
+    responses = [(off, i) for off, i in members if i.record.rec_type == "response"]
+    off, info = responses[3]
+    data = bytearray(path.read_bytes())
+    data[off + 30: off + info.length - 30] = b"\0" * (info.length - 60)
+    path.write_bytes(bytes(data))
+
+    report, items, bad = _run([path])
+
+    assert report.bad_records == len(bad) >= 1
+    assert bad[0].file == str(path) and bad[0].offset == off
+    lost = info.record.target_uri
+    assert sorted(i["url"] for i in items) == sorted(g.url for g in golds if g.url != lost)
+
+
+@pytest.mark.parametrize("record_id", ["<urn:uuid:{u}>", "<urn:uuid:{U}>", "<urn:x-tool:{u}>"])
+def test_items_from_foreign_record_ids_are_valid(tmp_path, record_id):
+    from crawler.commands.reextract import first_schema_error
+
+    path, golds = belta_warc(tmp_path, count=2)
+    raw = path.read_bytes()
+    # rewrite with another tool's record ids (uncompressed WARC: ids are plain text)
+    text = gzip.decompress(raw)
+    for info in iter_records(path):
+        rid = info.record.record_id.encode()
+        u = str(uuid.uuid4())
+        text = text.replace(rid, record_id.format(u=u, U=u.upper()).encode())
+    plain = tmp_path / "foreign.warc"
+    plain.write_bytes(text)
+    path.unlink()
+    report, items, bad = _run([plain], validate=first_schema_error)
+    assert report.invalid == 0 and not bad and len(items) == 2
