@@ -1,4 +1,4 @@
-"""The corpus's Parquet schema, derived from the item contract (crawler/schema/article.schema.json).
+"""The corpus's Parquet schema, derived from the item contract (archive/schema/article.schema.json).
 
 The item fields are not listed here a second time: every property of the JSON Schema becomes a
 column of the matching Arrow type (strings, int64, lists kept as lists, closed objects such as
@@ -6,8 +6,7 @@ column of the matching Arrow type (strings, int64, lists kept as lists, closed o
 for querying follow. ``SCHEMA_VERSION`` joins a layout number with a digest of the JSON Schema,
 so a corpus built under another item contract is noticed instead of mixed.
 
-``crawler.schema`` imports no Scrapy (only jsonschema/fastjsonschema), so the archive package
-may use it: the same validator every crawl path uses.
+Items are checked with :mod:`archive.schema`, the same validator every crawl path uses.
 """
 
 from __future__ import annotations
@@ -15,24 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import pyarrow as pa
 
-from crawler.schema import schema_errors
+from archive.schema import load_schema, schema_errors
 
-
-@cache
-def _schema_text() -> str:
-    """The contract file itself: ``crawler.schema.load_schema()`` hands out a shared dict that
-    the validators rewrite in place (their ``$ref`` become absolute), so it is not a stable
-    source for deriving columns or digests."""
-    return files("crawler.schema").joinpath("article.schema.json").read_text("utf-8")
-
-
-def load_schema() -> dict[str, Any]:
-    return json.loads(_schema_text())
 
 class CorpusError(Exception):
     """The corpus cannot be built or read as asked (wrong schema version, missing folder)."""

@@ -73,7 +73,7 @@ class ArticlePage:
 
 @dataclass
 class Article:
-    """One article: the contract with downstream analyzers (see crawler/schema/article.schema.json)."""
+    """One article: the contract with downstream analyzers (see archive/schema/article.schema.json)."""
 
     id: str
     url: str

@@ -15,8 +15,8 @@ from tqdm import tqdm
 
 from archive.errors import WarcFormatError
 from archive.reader import expand_paths
+from archive.schema import schema_errors
 from crawler.reextract import reextract
-from crawler.schema import schema_errors
 from crawler.siteoutlets import SiteRowError, load_rows, sites_published
 
 

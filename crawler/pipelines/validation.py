@@ -7,7 +7,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.schema import schema_errors
+from archive.schema import schema_errors
 
 
 class ValidationPipeline:

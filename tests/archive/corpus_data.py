@@ -16,9 +16,9 @@ from typing import Any
 
 import duckdb
 
+from archive.schema import schema_errors
 from crawler.extraction.text_fingerprint import text_digest
 from crawler.neardup import BandIndex, signature
-from crawler.schema import schema_errors
 from crawler.urls import article_id
 from tests.sites.common import paragraphs_for
 

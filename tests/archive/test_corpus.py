@@ -17,7 +17,7 @@ from archive.__main__ import main
 from archive.corpus import MANIFEST, CorpusError, build_corpus
 from archive.corpus_derived import connect
 from archive.corpus_schema import DERIVED, schema_version
-from crawler.schema import load_schema
+from archive.schema import load_schema
 from tests.archive.corpus_data import (
     START,
     Newsroom,

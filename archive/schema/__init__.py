@@ -17,13 +17,14 @@ from jsonschema import Draft202012Validator
 
 
 @cache
-def _schema_text() -> str:
-    return files("crawler.schema").joinpath("article.schema.json").read_text("utf-8")
+def schema_text() -> str:
+    """The contract file's text, as shipped (its digest versions the corpus)."""
+    return files("archive.schema").joinpath("article.schema.json").read_text("utf-8")
 
 
 def load_schema() -> dict[str, Any]:
     """A fresh copy each call: fastjsonschema rewrites the `$ref`s of the dict it compiles."""
-    return json.loads(_schema_text())
+    return json.loads(schema_text())
 
 
 @cache

@@ -9,8 +9,8 @@ from dataclasses import asdict
 import pytest
 from jsonschema import Draft202012Validator
 
+from archive.schema import load_schema, schema_errors
 from crawler.extraction import extract_article
-from crawler.schema import load_schema, schema_errors
 from tests.crawler.extraction.test_bad_input import belta_html, page
 
 VALIDATOR = Draft202012Validator(load_schema())
