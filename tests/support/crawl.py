@@ -78,9 +78,12 @@ def read_items(path: Path) -> list[dict[str, Any]]:
 
 def run_crawl(spider: str, data_dir: Path, server: FixtureServer | None = None,
               args: dict[str, str] | None = None, settings: dict[str, Any] | None = None,
-              timeout: float = 180, env: dict[str, str] | None = None) -> CrawlResult:
-    """Run ``scrapy crawl`` in a subprocess; items come from -O, stats from the run report."""
+              timeout: float = 180, env: dict[str, str] | None = None,
+              launcher: list[str] | None = None) -> CrawlResult:
+    """Run ``scrapy crawl`` in a subprocess; items come from -O, stats from the run report.
+    ``launcher`` goes before the command (e.g. :mod:`tests.support.peak_rss`)."""
     cmd, full_env, items_path = crawl_command(spider, data_dir, server, args, settings, env)
+    cmd = [*(launcher or []), *cmd]
     reports_before = set((data_dir / "reports").glob("*.json"))
     proc = subprocess.run(cmd, cwd=ROOT, env=full_env, capture_output=True, text=True,
                           timeout=timeout)
