@@ -318,31 +318,39 @@ class ArchiveLookup:
             out.extend(self._by_url[u])
         return out
 
-    def latest(self, url: str, at: datetime | None = None) -> tuple[int, int, int, bool] | None:
-        """The capture `get` would load: (time, file index, offset, is revisit), or None."""
-        caps = self.captures(url)
+    def _candidates(self, url: str, at: datetime | None) -> list[tuple[int, int, int, bool]]:
+        """Captures of ``url`` at or before ``at``, newest first (on equal times the later
+        record in input order)."""
+        caps = list(enumerate(self.captures(url)))
         if at is not None:
             limit = _ts(at)
-            caps = [c for c in caps if c[0] <= limit]
-        if not caps:
-            return None
-        # latest time wins; on equal times the later record in input order
-        return max(enumerate(caps), key=lambda ic: (ic[1][0], ic[0]))[1]
+            caps = [ic for ic in caps if ic[1][0] <= limit]
+        return [cap for _, cap in sorted(caps, key=lambda ic: (ic[1][0], ic[0]), reverse=True)]
+
+    def latest(self, url: str, at: datetime | None = None) -> tuple[int, int, int, bool] | None:
+        """The newest capture (time, file index, offset, is revisit), or None."""
+        caps = self._candidates(url, at)
+        return caps[0] if caps else None
 
     def get(self, url: str, at: datetime | None = None) -> ArchivedResponse | None:
-        """Latest capture of `url` (at or before `at` if given), revisits resolved.
+        """Latest readable capture of `url` (at or before `at` if given), revisits resolved.
 
-        None when there is none or it cannot be read (reported to on_error); never a
-        record of another URL.
+        A capture that cannot be read is reported to on_error and the next older one is
+        tried, as a replay tool would; None when none can be read. Never a record of
+        another URL.
         """
-        best = self.latest(url, at)
-        if best is None:
-            return None
-        try:
-            return self._load(best, url)
-        except WarcFormatError as exc:
-            _report(exc, self._on_error, soft=True)
-            return None
+        for cap in self._candidates(url, at):
+            try:
+                found = self._load(cap, url)
+            except WarcFormatError as exc:
+                _report(exc, self._on_error, soft=True)
+                continue
+            if found is not None:
+                return found
+            _report(WarcFormatError(self.files[cap[1]], cap[2], "capture not replayable (no "
+                                    "HTTP response, or a revisit without its original)"),
+                    self._on_error, soft=True)
+        return None
 
     def _read(self, idx: int, offset: int) -> RecordInfo:
         return read_info_at(self.files[idx], offset, self._max)
