@@ -56,8 +56,10 @@ def check_digest(value: str, data: bytes) -> bool | None:
         return None
     raw = hashlib.new(name, data).digest()
     enc = enc.strip()
-    candidates = {base64.b32encode(raw).decode(), binascii.hexlify(raw).decode()}
-    candidates.add(base64.b64encode(raw).decode())
+    # base32 (warcio, Heritrix), hex, base64 and base64url (other tools), padded or not
+    candidates = {base64.b32encode(raw).decode(), binascii.hexlify(raw).decode(),
+                  base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()}
+    candidates |= {c.rstrip("=") for c in candidates}
     return enc in candidates or enc.upper() in candidates or enc.lower() in candidates
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from datetime import UTC, datetime
 
@@ -9,7 +11,7 @@ import pytest
 
 from archive.cdxj import build_index
 from archive.reader import ArchiveLookup, iter_records
-from archive.verify import verify
+from archive.verify import check_digest, verify
 from tests.data.warcs.shapes import page
 from tests.support.data import FOREIGN
 
@@ -169,3 +171,17 @@ def test_bad_http_protocol_lines_do_not_stop_the_file():
     latest = lookup.get("http://shapes.example.com?page=2")
     assert latest is not None and latest.payload == page("Page two")
     assert errors, "the unreadable newer captures are reported"
+
+
+@pytest.mark.parametrize("encode", [
+    lambda raw: base64.b32encode(raw).decode(),
+    lambda raw: base64.b32encode(raw).decode().rstrip("=").lower(),
+    lambda raw: raw.hex(),
+    lambda raw: base64.b64encode(raw).decode(),
+    lambda raw: base64.urlsafe_b64encode(raw).decode().rstrip("="),
+])
+def test_digest_encodings_other_tools_write_are_accepted(encode):
+    data = bytes(range(256)) * 5  # its sha1 has "+" and "/" in base64 ("-", "_" in base64url)
+    raw = hashlib.sha1(data).digest()
+    assert check_digest(f"sha1:{encode(raw)}", data) is True
+    assert check_digest(f"sha1:{encode(raw)}", data + b"x") is False
