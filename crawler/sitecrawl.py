@@ -30,7 +30,14 @@ from crawler.feeds import feed_entries
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet
 from crawler.pageoutcomes import count_no_article
-from crawler.siteoutlets import SiteRowError, load_rows, outlet_from_site_row, publish, withdraw
+from crawler.siteoutlets import (
+    SiteRowError,
+    generic_rules,
+    load_rows,
+    outlet_from_site_row,
+    publish,
+    withdraw,
+)
 from crawler.spiders.base import OutletSpider
 from crawler.spiders.listings import page_links
 from crawler.urls import canonical_url
@@ -70,7 +77,7 @@ class SiteCrawl(OutletSpider):
     def setup_sites(self) -> None:
         for row in self.rows:
             known = outlet_for_url(row["url"])
-            if known is not None and not known.rules.version.startswith("generic"):
+            if known is not None and not generic_rules(known):
                 self.logger.info("%s is the registered outlet %r: its rules apply", row["url"],
                                  known.key)
             state = disc.SiteState(row, known or outlet_from_site_row(row))
@@ -85,7 +92,7 @@ class SiteCrawl(OutletSpider):
     def publish_sites(self) -> None:
         assert self.registry is not None
         publish({k: s.final_row() for k, s in self.sites.items()
-                 if s.outlet.rules.version.startswith("generic")}, self.registry)
+                 if generic_rules(s.outlet)}, self.registry)
 
     def closed(self, reason: str) -> None:
         withdraw(self.registry)
@@ -285,7 +292,7 @@ class SiteCrawl(OutletSpider):
             return
         self.released = True
         for state in self.sites.values():
-            if state.outlet.rules.version.startswith("generic"):
+            if generic_rules(state.outlet):
                 state.settle()
         self.publish_sites()
         for state in self.sites.values():

@@ -31,6 +31,11 @@ from crawler.outlets.base import ArticleRules, Discovery, Outlet
 SITE_OUTLETS_ENV = "NEWS_ARCHIVE_SITE_OUTLETS"
 GENERIC_RULES_VERSION = "generic"
 
+
+def generic_rules(outlet: Outlet) -> bool:
+    """Whether the outlet is read by the generic rules of a site crawled by its address."""
+    return outlet.rules.version.startswith(GENERIC_RULES_VERSION)
+
 # Paths that are never articles on any site: feeds, sitemaps, files, admin, listings by tag,
 # author, category, search and page number (galleries and videos are told by their pages).
 GENERIC_SKIP_PATHS = (

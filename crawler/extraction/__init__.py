@@ -25,7 +25,7 @@ from crawler.extraction.provenance import FEED, Provenance, rule_source
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import ArticleRules, Outlet
-from crawler.siteoutlets import GENERIC_RULES_VERSION
+from crawler.siteoutlets import generic_rules
 from crawler.urls import article_id, canonical_url
 
 EXTRACTOR_NAME = "news-archive"
@@ -111,11 +111,6 @@ def looks_truncated(body: bytes) -> bool:
 def trafilatura_version() -> str:
     """Looked up once: importlib.metadata scans site-packages on every call (~1 ms a page)."""
     return version("trafilatura")
-
-
-def generic_rules(outlet: Outlet) -> bool:
-    """Whether the outlet is read by the generic rules of a site crawled by its address."""
-    return outlet.rules.version.startswith(GENERIC_RULES_VERSION)
 
 
 def extractor_info(method: str, outlet: Outlet | None, rules: ArticleRules | None = None,
