@@ -90,10 +90,18 @@ WARC_REPLAY_AT = None  # YYYYMMDDhhmmss: replay the web as archived at that mome
 ITEM_PIPELINES = {
     "crawler.pipelines.extraction.ExtractionPipeline": 100,
     "crawler.pipelines.health.ExtractionHealthPipeline": 150,
+    "crawler.pipelines.site_boilerplate.SiteBoilerplatePipeline": 170,
     "crawler.pipelines.date_window.DateWindowPipeline": 200,
     "crawler.pipelines.incremental.IncrementalPipeline": 300,
     "crawler.pipelines.validation.ValidationPipeline": 900,
 }
+
+# Paragraphs of at most SITE_BOILERPLATE_MAX_CHARS already seen on SITE_BOILERPLATE_MIN_PAGES
+# other pages of a site in this run are removed from its generically extracted articles
+# (crawler.pipelines.site_boilerplate). 0, the default, is off: when on, what a page loses
+# depends on the pages crawled before it.
+SITE_BOILERPLATE_MIN_PAGES = 0
+SITE_BOILERPLATE_MAX_CHARS = 300
 
 # --- Scheduled runs ----------------------------------------------------------------------
 # State of every exported article (text digest, version, MinHash signature) lives in a

@@ -68,7 +68,8 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
         if line.casefold() in headings or any(p.search(line) for p in patterns):
             continue
         body.append(line)
-    return clean_paragraphs(body), authors
+    # lines are clean already; only repeats that the removals made adjacent are left to drop
+    return [line for i, line in enumerate(body) if not i or body[i - 1] != line], authors
 
 
 def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, title: str | None,

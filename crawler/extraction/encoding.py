@@ -32,6 +32,8 @@ MAX_BAD_UTF8_SHARE = 0.05  # of the non-ASCII bytes: "nearly all" of them decode
 PLAUSIBLE = 0.6
 SAMPLE_WORDS = 400  # enough to judge a page; the test runs on every page of a crawl
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_UTF8_LEAD_FIRST, _UTF8_LEAD_LAST = 0xC2, 0xF4  # the bytes a multi-byte UTF-8 sequence opens with
 _LOWER = re.compile("[\u0430-\u045f]")
 _UPPER = re.compile("[\u0400-\u042f]")
 # characters a Cyrillic word of real prose may contain besides its letters
@@ -72,6 +74,8 @@ def cyrillic_plausibility(text: str) -> float:
     as windows-1251 it is ``Р``/``С`` between signs like ``µ``), and the share of small letters
     (~90 % in prose; windows-1251 read as KOI8-R, and the reverse, swaps the cases).
     """
+    if _CYRILLIC.search(text) is None:
+        return 0.0  # the common case abroad: no need to split a large page into words
     words: list[str] = []
     for word in text.split():
         if _CYRILLIC.search(word):
@@ -89,18 +93,27 @@ def cyrillic_plausibility(text: str) -> float:
 
 def _utf8_with_few_errors(body: bytes) -> str | None:
     """``body`` as UTF-8 if nearly all its non-ASCII bytes are valid UTF-8 (bad ones → U+FFFD)."""
-    high = len(body) - len(body.translate(None, _HIGH_BYTES))
     text = body.decode("utf-8", "replace")
     bad = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    if bad <= 0:
+        return text  # clean UTF-8: no need to count the high bytes of a large page
+    high = len(body) - len(body.translate(None, _HIGH_BYTES))
     return text if bad <= MAX_BAD_UTF8_SHARE * high else None
 
 
 def undo_double_encoding(text: str) -> str:
     """UTF-8 that was decoded as a single-byte charset and encoded as UTF-8 again, restored;
     ``text`` itself when it is not that (or restoring it does not read better)."""
-    if cyrillic_plausibility(text) >= PLAUSIBLE:
+    first = _NON_ASCII.search(text)
+    if first is None or cyrillic_plausibility(text) >= PLAUSIBLE:
         return text
     for codec in _DOUBLE_ENCODERS:
+        try:
+            lead = first.group().encode(codec)[0]
+        except UnicodeEncodeError:
+            continue
+        if not _UTF8_LEAD_FIRST <= lead <= _UTF8_LEAD_LAST:
+            continue  # re-encoded, the text could not be UTF-8: skip encoding a large page
         try:
             fixed = text.encode(codec).decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):

@@ -1,8 +1,11 @@
 """Generic article-body extractor (used when no outlet-specific rule applies).
 
 Pipeline: copy the caller's tree once, prune obvious boilerplate (navigation,
-link lists, share/comment blocks), then let trafilatura pick the main content
-from the pruned tree and turn its output tree into paragraphs.
+link lists, share/comment blocks), let trafilatura pick the main content from the
+pruned tree and turn its output tree into paragraphs, keep those inside the densest
+prose region (or beside it, where nothing marks a block as boilerplate), then drop the
+repeated headline and boilerplate lines. docs/extraction.md gives each step's evidence
+and its ablation row.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
 
+from crawler.extraction.boilerplate import is_boilerplate_line
+
 _WS = re.compile(r"\s+")
 
 # Named steps, each with an ablation row in docs/extraction.md; the dev scorer
 # (bench/devset/score_devset.py --without STEP) turns them off through ENABLED_STEPS.
-# Most throw text away; "template_siblings" and "quiet_siblings" give back what the region
-# step took from blocks that show no sign of boilerplate.
-PRUNING_STEPS = ("link_blocks", "region", "template_siblings", "quiet_siblings", "meta_lines")
+# Most throw text away; "template_siblings", "quiet_siblings" and "longest_prose" give back
+# what the region step took from blocks that show no sign of boilerplate.
+PRUNING_STEPS = ("link_blocks", "region", "template_siblings", "quiet_siblings", "longest_prose",
+                 "meta_lines", "title_line", "boilerplate_lines")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -40,6 +46,8 @@ def _drop(el: etree._Element) -> None:
 
 _BLOCKS = frozenset(("ul", "ol", "dl", "table", "div", "section", "td", "tr", "tbody", "p",
                      "header", "footer", "aside", "nav", "span", "menu"))
+# A link block inside one of these is a linked phrase in a sentence (dropping it breaks the sentence).
+_PROSE_TAGS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "pre"))
 LINK_RATIO = 0.6  # share of a block's text inside links that makes it a link list
 LINK_MAX_OWN = 200  # ...unless it also holds this much text outside links
 
@@ -79,35 +87,49 @@ def _is_link_block(el: etree._Element, stats: dict) -> bool:
     return total > 0 and links >= LINK_RATIO * total and total - links < LINK_MAX_OWN
 
 
-def _drop_link_blocks(root: etree._Element) -> None:
-    """Remove menus and teaser lists before trafilatura sees them."""
-    stats = _text_stats(root)
+def _drop_link_blocks(root: etree._Element, stats: dict) -> None:
+    """Remove menus and teaser lists before trafilatura sees them.
+
+    ``stats`` is kept true for what is left: each removed block's counts are taken off its
+    ancestors, so the region step needs no second pass over the tree.
+    """
     doomed: list[etree._Element] = []
     dead: set[etree._Element] = set()
+    inline: set[etree._Element] = set()  # inside a paragraph: a link there is part of a sentence
     for el in root.iter():
         parent = el.getparent()
         if parent in dead:
             dead.add(el)
+            continue
+        if parent in inline or parent is not None and parent.tag in _PROSE_TAGS:
+            inline.add(el)
             continue
         if el.tag in _BLOCKS and _is_link_block(el, stats):
             dead.add(el)
             doomed.append(el)
     for el in doomed:
         parent = el.getparent()
-        if parent is not None:
-            parent.set(PRUNED_MARK, "1")
+        if parent is None:
+            continue
+        parent.set(PRUNED_MARK, "1")
+        total, links = stats[el]
+        for anc in el.iterancestors():
+            anc_total, anc_links = stats[anc]
+            stats[anc] = (anc_total - total, anc_links - links)
         el.drop_tree()
 
 
-def _prune(tree: lxml.html.HtmlElement) -> None:
-    """Delete boilerplate in place: the tree must be our own copy."""
+def _prune(tree: lxml.html.HtmlElement) -> dict[etree._Element, tuple[int, int]]:
+    """Delete boilerplate in place (the tree must be our own copy); its text stats after."""
     # comment nodes make trafilatura lose the text that follows them
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     for el in list(tree.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             _drop(el)
+    stats = _text_stats(tree)
     if "link_blocks" in ENABLED_STEPS:
-        _drop_link_blocks(tree)
+        _drop_link_blocks(tree, stats)
+    return stats
 
 
 _TOKEN = re.compile(r"\w+")
@@ -117,11 +139,14 @@ _POSITIVE = re.compile(r"article|body|content|entry|hentry|main|page|post|text|b
                        re.I)
 _NEGATIVE = re.compile(r"comment|meta|footer|footnote|foot|sidebar|sponsor|shopping|tags|widget|"
                        r"related|share|social|banner|menu|nav|promo|teaser|rss|subscribe|reklam"
-                       r"|advert|popular|latest|lenta|most|also|combx|masthead|media|outbrain",
+                       r"|advert|popular|latest|lenta|most|also|combx|masthead|outbrain",
                        re.I)
+# (No "media": modern CMSs name content blocks "media-body", "cda-media-block".)
 # If the region keeps less than this share of trafilatura's text, the region
 # is probably wrong (e.g. a long comment thread) and trafilatura is trusted.
 FRAC = 0.2
+# Nor is a region right that leaves out trafilatura's longest paragraph when that is this long.
+LONGEST_PROSE = 400
 
 
 def _own_text(el: etree._Element) -> str:
@@ -217,9 +242,15 @@ def _had_link_block(el: etree._Element) -> bool:
         el.iterfind(f".//*[@{PRUNED_MARK}]"), None) is not None
 
 
+# A serial number or hash a page builder appends to a class name ("et_pb_row_5",
+# "elementor-element-264c169"): blocks of one template differ only there.
+_CLASS_SERIAL = re.compile(r"[-_]?(?:\d+|(?=[0-9a-f]*\d)[0-9a-f]{6,})$")
+
+
 def _kind(el: etree._Element) -> tuple[str, tuple[str, ...]]:
-    """Tag and first two class names: the blocks one template repeats share them."""
-    return el.tag, tuple((el.get("class") or "").split()[:2])
+    """Tag and first two class names, serial numbers cut: the blocks one template repeats."""
+    names = (el.get("class") or "").split()[:2]
+    return el.tag, tuple(_CLASS_SERIAL.sub("", name) for name in names)
 
 
 def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._Element]:
@@ -264,17 +295,33 @@ def _in_region(paragraphs: list[str], region: list[etree._Element], stats: dict)
     return [p for p in paragraphs if _tokens(p) in hay]
 
 
+# Elements of trafilatura's output that end a line: their text must not run into the next.
+_LINE_BREAKING = frozenset(("lb", "p", "head", "item", "cell", "row", "list", "quote", "table"))
+
+
+def _flat_text(el: etree._Element) -> str:
+    """Text of an output element; a <lb/> or a nested block is a space, not nothing.
+
+    ``itertext`` alone glues "Bench<lb/>Brand" into one word (the output tree is ours, so
+    marking the boundaries in place is allowed).
+    """
+    for inner in el.iterdescendants(*_LINE_BREAKING):
+        inner.tail = " " + (inner.tail or "")
+        inner.text = " " + (inner.text or "")
+    return _norm("".join(el.itertext()))
+
+
 def _element_paragraphs(child: etree._Element) -> list[str]:
     """Paragraphs of one top-level element of trafilatura's output tree."""
     tag = child.tag
     if tag == "graphic":
         return []
     if tag == "list":
-        texts = [_norm("".join(item.itertext())) for item in child.iter("item")]
+        texts = [_flat_text(item) for item in child.iter("item")]
     elif tag == "table":
-        texts = [_norm(" ".join(row.itertext())) for row in child.iter("row")]
+        texts = [_flat_text(row) for row in child.iter("row")]
     else:
-        texts = [_norm("".join(child.itertext()))]
+        texts = [_flat_text(child)]
     return [t for t in texts if t]
 
 
@@ -352,12 +399,11 @@ def tree_depth(tree: etree._Element, limit: int = 0) -> int:
     return deepest
 
 
-def _select(work: lxml.html.HtmlElement, url: str) -> list[str]:
+def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
     """trafilatura's paragraphs of the pruned tree, less those outside the content region."""
     paragraphs = _trafilatura(work, url)
     if "region" not in ENABLED_STEPS and paragraphs:
         return paragraphs
-    stats = _text_stats(work)
     region = _best_region(work, stats)
     if not region:
         return paragraphs
@@ -367,7 +413,37 @@ def _select(work: lxml.html.HtmlElement, url: str) -> list[str]:
     total = sum(map(len, paragraphs))
     if sum(map(len, kept)) < FRAC * total:
         return paragraphs
+    longest = max(paragraphs, key=len)
+    if "longest_prose" in ENABLED_STEPS and len(longest) >= LONGEST_PROSE and longest not in kept:
+        return paragraphs  # the region left out the page's longest prose: it is the wrong block
     return kept if kept else paragraphs
+
+
+# Headlines shorter than this (word characters) are too generic to prove a duplicate.
+MIN_HEADLINE_KEY = 8
+
+
+def _headline_keys(tree: etree._Element) -> set[str]:
+    """Word-character keys of what the page names as its headline (h1, og/twitter title, <title>)."""
+    texts = [h.text_content() for h in tree.iter("h1")]
+    texts += tree.xpath('//meta[@property="og:title" or @name="twitter:title"]/@content')
+    texts += [t.text_content() for t in tree.iter("title")]
+    keys = (_tokens(text) for text in texts)
+    return {key for key in keys if len(key) >= MIN_HEADLINE_KEY}
+
+
+def _drop_headline(paragraphs: list[str], tree: etree._Element) -> list[str]:
+    """``title_line``: the headline repeated as the first or second paragraph is not body.
+
+    The item carries the title in its own field; a <title> usually adds the site name, so a
+    paragraph the <title> contains also counts (if it is not a short, generic phrase).
+    """
+    keys = _headline_keys(tree)
+    for i, paragraph in enumerate(paragraphs[:2]):
+        key = _tokens(paragraph)
+        if key and any(key == k or (len(key) >= 2 * MIN_HEADLINE_KEY and key in k) for k in keys):
+            return paragraphs[:i] + paragraphs[i + 1:]
+    return paragraphs
 
 
 def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
@@ -376,8 +452,12 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
         return []  # the caller reports no_body
     try:
         work = deepcopy(tree)
-        _prune(work)
-        return _select(work, url)
+        paragraphs = _select(work, url, _prune(work))
+        if "title_line" in ENABLED_STEPS:
+            paragraphs = _drop_headline(paragraphs, tree)
+        if "boilerplate_lines" in ENABLED_STEPS:
+            paragraphs = [p for p in paragraphs if not is_boilerplate_line(p)]
+        return paragraphs
     except (ValueError, TypeError, RecursionError, etree.LxmlError):
         return []
 

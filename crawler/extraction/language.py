@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+_LETTER = re.compile(r"[^\W\d_]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
 
 def _cyrillic_language(sample: str) -> str:
     """Russian, Belarusian or Ukrainian by the letters only one of them uses.
@@ -23,10 +28,10 @@ def _cyrillic_language(sample: str) -> str:
 def detect_language(text: str) -> str | None:
     """ru/be/uk by their distinct letters (reliable, instant); other scripts via py3langid."""
     sample = text[:4000]
-    letters = sum(c.isalpha() for c in sample)
+    letters = len(_LETTER.findall(sample))
     if not letters:
         return None
-    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in sample)
+    cyrillic = len(_CYRILLIC.findall(sample))
     if cyrillic / letters > 0.5:
         return _cyrillic_language(sample)
     import py3langid  # loaded only when needed: its model takes ~1 s to load

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
+from crawler.extraction import generic
 from crawler.extraction.generic import generic_paragraphs, generic_text
 
 PROSE = (
@@ -182,3 +184,83 @@ def test_feed_that_lost_its_headline_links_is_dropped() -> None:
     assert _SECTIONS[0] in text
     assert PROSE2 not in text and PROSE3 not in text
 
+
+
+def test_headline_repeated_above_the_body_is_not_body() -> None:
+    headline = "Council votes to expand the tram network by 2027"
+    html = _page(f"<h1>{headline}</h1><p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>")
+    html = html.replace("<title>t</title>", f"<title>{headline} | Example News</title>")
+    paras = _paragraphs(html)
+    assert paras[:3] == [PROSE, PROSE2, PROSE3]
+    assert headline not in paras
+
+
+def test_a_heading_that_is_not_the_headline_stays() -> None:
+    html = _page(f"<h1>Council votes on trams</h1><p>{PROSE}</p><h2>What happens next</h2>"
+                 f"<p>{PROSE2}</p><p>{PROSE3}</p>")
+    assert "What happens next" in _paragraphs(html)
+
+
+def test_boilerplate_lines_dropped_and_sentences_about_them_kept() -> None:
+    about = ("The council's newsletter, which residents can subscribe to online, will publish "
+             "the timetable of the works every month until the new line opens in 2027.")
+    body = (f"<p>{PROSE}</p><p>Advertisement</p><p>{PROSE2}</p><p>{about}</p><p>{PROSE3}</p>"
+            "<p>Additional reporting by Jane Doe; editing by John Roe</p>"
+            "<p>Sign up for our daily newsletter to get the news in your inbox.</p>"
+            "<p>Copyright 2026 Example Media. All rights reserved.</p>")
+    paras = _paragraphs(_page(body))
+    assert paras == [PROSE, PROSE2, about, PROSE3]
+
+
+def test_line_breaks_inside_a_list_item_keep_words_apart() -> None:
+    items = ("<ul><li><b>Compact weight bench</b><br>Brand: Echo Strength<br>Price: $299</li>"
+             "<li>Adjustable dumbbells<br>Price: $150</li></ul>")
+    paras = _paragraphs(_page(f"<p>{PROSE}</p>{items}<p>{PROSE2}</p><p>{PROSE3}</p>"))
+    assert "Compact weight bench Brand: Echo Strength Price: $299" in paras
+    assert "Adjustable dumbbells Price: $150" in paras
+
+
+def test_a_linked_phrase_inside_a_sentence_is_kept() -> None:
+    linked = ('<p>The plan follows <strong><a href="/t"><span>the tram strategy</span></a>'
+              "</strong> adopted in 2019, which the mayor presented as a turning point.</p>")
+    paras = _paragraphs(_page(f"<p>{PROSE}</p>{linked}<p>{PROSE2}</p><p>{PROSE3}</p>"))
+    assert ("The plan follows the tram strategy adopted in 2019, which the mayor presented as "
+            "a turning point.") in paras
+
+
+def _with_steps_off(html: str, off: set[str], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setattr(generic, "ENABLED_STEPS", frozenset(generic.PRUNING_STEPS) - off)
+    return _paragraphs(html)
+
+
+def test_sections_of_a_page_builder_with_numbered_classes_stay(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def section(n: int, body: str) -> str:
+        return (f'<div class="et_pb_section et_pb_section_{n}"><div class="et_pb_row '
+                f'et_pb_row_{n}"><div class="et_pb_text_inner">{body}</div></div></div>')
+
+    first = "".join(f"<p>{PROSE} Part {i}, with more words, and commas, here.</p>" for i in range(4))
+    # a link makes this section too link-rich for the quiet-block rescue: only its kind saves it
+    second = ("<p>Second section: the mayor said <a href='/plan'>the new tram plan</a>, once "
+              "approved, would go to tender.</p>")
+    html = f"<html><body><div class='wrap'>{section(0, first)}{section(1, second)}</div></body></html>"
+    kept = "Second section: the mayor said the new tram plan, once approved, would go to tender."
+    assert kept in _paragraphs(html)
+    assert kept not in _with_steps_off(html, {"template_siblings"}, monkeypatch)
+
+
+def test_a_region_without_the_longest_prose_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    story = ("The regional court ruled on Monday that the city must rebuild the old bridge before "
+             "the end of next year because the inspection found that the steel beams had corroded "
+             "far beyond what the original design allowed and the engineers who signed the last "
+             "report had not visited the site for more than four years while the traffic on the "
+             "bridge had doubled since the new district was built on the other bank of the river "
+             "and lorries had crossed it despite the weight limit the council set in 2009.")
+    links = "".join(f'<li><a href="/n{i}">Another story number {i}</a></li>' for i in range(6))
+    notes = "".join(f"<p>Reader {i} wrote: yes, well, I agree with point {i}, mostly, but the "
+                    f"council, as usual, will do nothing about street {i}, again.</p>"
+                    for i in range(8))
+    html = (f"<html><body><article><div class='lead-block'><p>{story}</p><ul>{links}</ul></div>"
+            f"<div class='reader-notes'>{notes}</div></article></body></html>")
+    assert story in _paragraphs(html)
+    assert story not in _with_steps_off(html, {"longest_prose"}, monkeypatch)

@@ -1,0 +1,56 @@
+"""Boilerplate vocabulary: the lines sites put around an article in many languages.
+
+Evidence for the generic extractor's ``boilerplate_lines`` step (a short paragraph made of
+one of these phrases is page furniture, not body): copyright notices, agency credits,
+newsletter and subscription promos, "follow us", "read also" headers, ad labels, reprint
+notices. Only short paragraphs are tested (``MAX_LINE_CHARS``): an article that discusses
+newsletters says so in sentences longer than a promo line, and the promo patterns ask for the
+imperative ("Sign up for our…"), not the words alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_LINE_CHARS = 300
+
+_PATTERNS = (
+    # copyright and rights notices
+    r"^(©|ⓒ|\(c\)\s|copyright\s*(©|ⓒ|\(c\)|\d{4}))",
+    r"\b(all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos "
+    r"reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone|все права защищены|"
+    r"усе правы абаронены|всі права захищені)\b",
+    r"\bfor your personal,? non-?commercial use only\b",
+    # agency and photo credits
+    r"^(additional |with )?(reporting|writing|editing|research) (by|from)\b",
+    r"\bcontributed (reporting )?to this (report|story|article)\b",
+    r"^(mit material (von|der)|avec (l'afp|afp|reuters))\b",
+    r"^(photo|photos|image|images|picture|foto|fotos|bild|bilder|credit|credits|quelle)"
+    r"\s*(:|\||©)\s*\S.{0,100}$",
+    # subscription, newsletter and app promos
+    r"^(sign up|subscribe|register|join)\b.{0,80}\bnewsletters?\b",
+    r"\b(sign up|subscribe) (now|today|here|for free|for our|to our|to get|for the)\b",
+    r"\b(newsletter abonnieren|jetzt abonnieren|abonnez-vous|suscríbete|iscriviti|"
+    r"zapisz się|подпишитесь|подписывайтесь|падпісвайцеся)\b",
+    r"^(download|get) (the|our) .{0,40}\bapp\b",
+    # social follow lines and contact lines under the article
+    r"^follow (us|@\w+)\b",
+    r"\bfollow (us|him|her|them|me) on (twitter|x|facebook|instagram|linkedin|threads|"
+    r"bluesky|telegram)\b",
+    r"^e-?mail \w+( \w+)? at \S+@\S+",
+    r"\b(folgen sie uns|suivez-nous|síguenos|seguici|obserwuj nas)\b",
+    # "read also" headers and ad labels, when they are the whole line
+    r"^(read (more|also|next)|see also|related( articles?| stories| content)?|more on this( story)?"
+    r"|lesen sie (auch|mehr)|mehr zum thema|lire aussi|à lire aussi|voir aussi|leggi anche"
+    r"|lee también|czytaj (też|także|również)|читайте также|смотрите также|читайте нас)\b"
+    r"[^.!?]{0,120}$",
+    r"^(advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità"
+    r"|reklama|реклама|рэклама)$",
+    r"^(share (this|on)\b[^.!?]{0,40}|teilen|partager|compartir|condividi|поделиться):?$",
+)
+BOILERPLATE_LINE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """A short paragraph that is one of the lines sites put around articles."""
+    return len(text) <= MAX_LINE_CHARS and BOILERPLATE_LINE.search(text) is not None

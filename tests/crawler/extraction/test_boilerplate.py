@@ -1,0 +1,49 @@
+"""The boilerplate vocabulary: furniture lines in several languages, and prose it must spare."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction.boilerplate import MAX_LINE_CHARS, is_boilerplate_line
+
+
+@pytest.mark.parametrize("line", [
+    "© 2026 Example Media",
+    "Copyright 2019 Hawaii News Now. All rights reserved.",
+    "Alle Rechte vorbehalten.",
+    "Все права защищены.",
+    "Reporting by Rodrigo Campos; Editing by Leslie Adler",
+    "Fox News' Jessica Napoli contributed to this report.",
+    "Foto: dpa",
+    "Sign up for our newsletter for the latest updates.",
+    "Jetzt abonnieren und weiterlesen",
+    "Подписывайтесь на наш канал в Telegram",
+    "Follow us on Twitter @example and on Facebook.",
+    "Email Tariq Malik at tmalik@example.com",
+    "Read also: Council votes on trams",
+    "Lesen Sie auch",
+    "Читайте также:",
+    "Advertisement",
+    "РЕКЛАМА",
+    "Share this article",
+    "This copy is for your personal, non-commercial use only.",
+])
+def test_furniture_lines_are_recognised(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Copyright Complexity in a Fragmented World",
+    "The newsletter, launched in 2019, now reaches forty thousand readers every week.",
+    "Related parties must disclose their interests, the regulator said on Monday.",
+    "Share prices fell by three percent after the announcement.",
+    "Read the full report on the ministry's website before the hearing, lawyers advised.",
+])
+def test_prose_that_uses_the_words_is_not_furniture(line: str) -> None:
+    assert not is_boilerplate_line(line)
+
+
+def test_long_paragraphs_are_never_furniture() -> None:
+    line = "Sign up for our newsletter. " + "The council will publish the timetable. " * 10
+    assert len(line) > MAX_LINE_CHARS
+    assert not is_boilerplate_line(line)
