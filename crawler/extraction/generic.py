@@ -250,7 +250,9 @@ _CLASS_SERIAL = re.compile(r"[-_]?(?:\d+|(?=[0-9a-f]*\d)[0-9a-f]{6,})$")
 def _kind(el: etree._Element) -> tuple[str, tuple[str, ...]]:
     """Tag and first two class names, serial numbers cut: the blocks one template repeats."""
     names = (el.get("class") or "").split()[:2]
-    return el.tag, tuple(_CLASS_SERIAL.sub("", name) for name in names)
+    # the serial pattern backtracks on long digit runs: a real class name is short
+    return el.tag, tuple(name if len(name) > 64 else _CLASS_SERIAL.sub("", name)
+                         for name in names)
 
 
 def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._Element]:

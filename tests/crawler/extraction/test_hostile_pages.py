@@ -58,3 +58,15 @@ def test_bare_ampersand_does_not_eat_later_query_separators() -> None:
     rss = (b'<?xml version="1.0"?><rss><channel><item><title>AT&T</title><link>https://x/a</link>'
            b"</item><item><link>https://x/b?p=1&amp;q=2</link></item></channel></rss>")
     assert [e.url for e in feed_entries(rss)] == ["https://x/a", "https://x/b?p=1&q=2"]
+
+
+def test_huge_class_names_do_not_stall_the_generic_extractor() -> None:
+    from crawler.extraction.generic import generic_text
+
+    name = "1" * 200_000 + "x"  # a serial-number pattern would backtrack over every digit
+    prose = "<p>" + "Some words of the article, with commas, and more words. " * 20 + "</p>"
+    html = (f"<html><body><div class='{name} a'><div class='{name} b'>{prose}</div>"
+            f"<div class='{name} b'><p>Another block of text.</p></div></div></body></html>")
+    started = time.monotonic()
+    assert "Some words of the article" in generic_text(html, "https://example.com/a")
+    assert time.monotonic() - started < 10
