@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -154,47 +155,88 @@ def extract_record(path: str, offset: int, url: str, max_size: int,
 Task = tuple[Callable[..., Result], tuple[Any, ...]]
 
 
-def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], None]) -> None:
-    """Run tasks on ``jobs`` processes, at most ``jobs * 8`` in flight.
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers (a hung one never returns) and let the pool go.
 
+    ``ProcessPoolExecutor`` gets ``kill_workers()`` only in Python 3.14, hence ``_processes``.
+    """
+    for process in list((pool._processes or {}).values()):  # noqa: SLF001
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], None],
+              timeout: float = 120.0) -> None:
+    """Run tasks on ``jobs`` processes, at most ``jobs * 4`` in flight.
+
+    The pool hands tasks out in order, one per idle worker, so the ``jobs`` oldest unfinished
+    tasks are the running ones: each is timed from the moment it became one of them. A task
+    running longer than ``timeout`` seconds is counted as ``timeout`` and the pool stopped
+    (a stuck worker never returns); the other tasks in flight run again on a new pool.
     A worker that dies (killed, out of memory, a crash in C code) breaks the whole pool. The
     pages that were in flight then run again one at a time on a new pool, so the one that
     kills its worker again is found and counted as ``worker_died``; the others come through.
     """
-    pending: dict[Future[Result], Task] = {}
+    pending: dict[Future[Result], Task] = {}  # in submission order
+    started: dict[Future[Result], float] = {}
     suspects: list[Task] = []
+    again: list[Task] = []  # innocent tasks whose pool was stopped under them
     pool = ProcessPoolExecutor(max_workers=jobs)
     source = iter(tasks)
+
+    def restart() -> ProcessPoolExecutor:
+        _stop(pool)
+        pending.clear()
+        started.clear()
+        return ProcessPoolExecutor(max_workers=jobs)
+
     try:
         while True:
             if suspects:
                 task = suspects.pop()
                 try:
-                    collect(pool.submit(task[0], *task[1]).result())
-                except BrokenProcessPool:
-                    logger.error("An extraction worker died on %s", _label(task))
-                    collect(Result(None, "worker_died"))
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = ProcessPoolExecutor(max_workers=jobs)
+                    collect(pool.submit(task[0], *task[1]).result(timeout=timeout))
+                except (BrokenProcessPool, FutureTimeout) as exc:
+                    reason = "timeout" if isinstance(exc, FutureTimeout) else "worker_died"
+                    logger.error("Extraction of %s failed: %s", _label(task), reason)
+                    collect(Result(None, reason))
+                    pool = restart()
                 continue
-            while len(pending) < jobs * 8 and (task := next(source, None)) is not None:
+            while len(pending) < jobs * 4 and (
+                    task := again.pop() if again else next(source, None)) is not None:
                 pending[pool.submit(task[0], *task[1])] = task
             if not pending:
                 return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            now = time.monotonic()
+            for future in list(pending)[:jobs]:
+                started.setdefault(future, now)
+            deadline = min(started.values()) + timeout
+            done, _ = wait(pending, timeout=max(0.0, deadline - now), return_when=FIRST_COMPLETED)
             for future in done:
                 task = pending.pop(future)
+                started.pop(future, None)
                 try:
                     collect(future.result())
                 except BrokenProcessPool:
                     suspects.append(task)
+            now = time.monotonic()
+            overran = [f for f, at in started.items() if now - at >= timeout]
+            if overran and not suspects:  # those workers are stuck: only a new pool frees them
+                for future in overran:
+                    task = pending.pop(future)
+                    logger.error("Extraction of %s took over %.0f s; its worker was stopped",
+                                 _label(task), timeout)
+                    collect(Result(None, "timeout"))
+                again.extend(reversed(pending.values()))
+                pool = restart()
             if suspects:  # the pool is broken: every page still in it is a suspect
                 suspects.extend(pending.values())
-                pending.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=jobs)
+                pool = restart()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pending or suspects:  # stopped early (an error, Ctrl-C): a worker may hang
+            _stop(pool)
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _label(task: Task) -> str:
@@ -206,8 +248,12 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
               progress: Callable[[int], Any] | None = None, max_size: int = 64 * 1024 * 1024,
               on_total: Callable[[int], None] | None = None, validate: Validate | None = None,
               on_invalid: Callable[[dict[str, Any], str], None] | None = None,
-              on_bad_record: BadRecord | None = None) -> ReextractReport:
+              on_bad_record: BadRecord | None = None,
+              timeout: float = 120.0) -> ReextractReport:
     """Extract every archived article in ``paths``; ``emit`` receives each valid item as a dict.
+
+    Pages are extracted in ``jobs`` worker processes (one at least: a page that hangs the
+    extractor is given up after ``timeout`` seconds and counted as ``timeout``).
 
     ``validate`` (picklable: it runs in the workers) returns an error message for an invalid
     item, which then goes to ``on_invalid`` instead of ``emit``. Unreadable records, while
@@ -259,10 +305,6 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         if progress:
             progress(1)
 
-    if jobs <= 1:
-        for func, args in tasks():
-            collect(func(*args))
-    else:
-        _run_pool(tasks(), jobs, collect)
+    _run_pool(tasks(), max(1, jobs), collect, timeout)
     report.wall_seconds = time.perf_counter() - started
     return report

@@ -79,7 +79,8 @@ class Command(ScrapyCommand):
                                    progress=bar.update,
                                    on_total=lambda n: setattr(bar, "total", n),
                                    validate=first_schema_error, on_invalid=on_invalid,
-                                   on_bad_record=on_bad_record)
+                                   on_bad_record=on_bad_record,
+                                   timeout=self.settings.getfloat("EXTRACTION_TIMEOUT", 120))
         except (OSError, ValueError, WarcFormatError) as exc:  # what no record handler took
             print(f"error: re-extraction stopped: {exc}", file=sys.stderr)
             self.exitcode = 1
@@ -91,5 +92,5 @@ class Command(ScrapyCommand):
               f"{report.read_seconds:.1f} s, extraction CPU {report.extract_cpu_seconds:.1f} s "
               f"over {opts.jobs} process(es)); failed: {failed}; invalid: {invalid}; "
               f"bad records skipped: {report.bad_records}", file=sys.stderr)
-        broken = report.failed["error"] + report.failed["worker_died"]
+        broken = report.failed["error"] + report.failed["worker_died"] + report.failed["timeout"]
         self.exitcode = 1 if invalid or report.bad_records or broken else 0

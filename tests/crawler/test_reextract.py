@@ -106,3 +106,25 @@ def test_items_from_foreign_record_ids_are_valid(tmp_path, record_id):
     path.unlink()
     report, items, bad = _run([plain], validate=first_schema_error)
     assert report.invalid == 0 and not bad and len(items) == 2
+
+
+@pytest.mark.parametrize(("jobs", "victim_index"), [(1, 1), (2, 1), (2, 9)])
+def test_a_page_that_hangs_the_extractor_is_given_up_and_the_rest_extracted(
+        tmp_path, monkeypatch, jobs, victim_index):
+    import time
+
+    path, golds = belta_warc(tmp_path, count=12)  # 2 workers hold up to 8: some wait queued
+    real = reextract_mod.extract_for_crawl
+    victim = sorted(g.url for g in golds)[victim_index]
+
+    def hanging(page):
+        if page.url == victim:
+            time.sleep(3600)  # as a pathological page in a C loop would
+        return real(page)
+
+    monkeypatch.setattr(reextract_mod, "extract_for_crawl", hanging)  # forked workers see it
+    started = time.monotonic()
+    report, items, _ = _run([path], jobs=jobs, timeout=3)
+    assert time.monotonic() - started < 60
+    assert report.failed == {"timeout": 1}
+    assert sorted(i["url"] for i in items) == sorted(g.url for g in golds if g.url != victim)
