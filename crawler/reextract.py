@@ -212,7 +212,7 @@ def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], None
                 started.setdefault(future, now)
             deadline = min(started.values()) + timeout
             done, _ = wait(pending, timeout=max(0.0, deadline - now), return_when=FIRST_COMPLETED)
-            for future in done:
+            for future in [f for f in pending if f in done]:  # in order: one worker, one order
                 task = pending.pop(future)
                 started.pop(future, None)
                 try:
