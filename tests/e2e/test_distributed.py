@@ -87,10 +87,13 @@ def archive(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, timeout=300)
 
 
-def assert_complete_union(workers: list[Worker]) -> list[dict[str, Any]]:
+def assert_complete_union(workers: list[Worker], may_repeat: frozenset[str] = frozenset()
+                          ) -> list[dict[str, Any]]:
+    """Every article once across the workers' feeds (``may_repeat``: ids allowed twice)."""
     items = [item for w in workers for item in w.items]
     ids = Counter(item["id"] for item in items)
-    assert [i for i, n in ids.items() if n > 1] == [], "duplicate items across workers"
+    repeated = {i for i, n in ids.items() if n > 1}
+    assert repeated <= may_repeat, "duplicate items across workers"
     expected = {f"/society/view/bench-{i}-{500000 + i}-2026/" for i in range(PAGES)}
     assert {re.sub(r"^https://[^/]+", "", item["url"]) for item in items} == expected
     assert all(item["text"] and item["title"] for item in items)
@@ -129,7 +132,10 @@ def test_killed_worker_loses_nothing(redis_server: RedisServer, tmp_path: Path) 
         fetches = article_fetches(server)
     assert "back in the shared queue" in survivor.log
     assert len(fetches) == PAGES  # everything fetched, a few of the victim's leases twice
-    assert_complete_union([victim, survivor])
+    # Delivery is at least once: an item durably in the victim's feed whose state the kill
+    # kept from Redis (one round trip later) comes again. Only its last item can be that one.
+    last = victim.items[-1]["id"] if victim.items else ""
+    assert_complete_union([victim, survivor], may_repeat=frozenset({last}))
     assert client.keys("belta:1:inflight:*") == []
     assert list((tmp_path / "warc").glob("*.open")), "the victim's WARC should be left open"
     repaired = archive("repair", str(tmp_path / "warc"))
