@@ -8,7 +8,7 @@ from lxml import etree
 
 from crawler.extraction.generic import generic_paragraphs
 from crawler.extraction.html import block_texts, detached_copy, remove_nodes, select_nodes
-from crawler.extraction.normalize import clean_line, clean_paragraphs
+from crawler.extraction.normalize import clean_line, clean_paragraphs, drop_repeats
 from crawler.extraction.provenance import GENERIC, Provenance, rule_source
 from crawler.outlets.base import (
     COMMON_CUT_MARKERS,
@@ -69,7 +69,7 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
             continue
         body.append(line)
     # lines are clean already; only repeats that the removals made adjacent are left to drop
-    return [line for i, line in enumerate(body) if not i or body[i - 1] != line], authors
+    return drop_repeats(body), authors
 
 
 def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, title: str | None,

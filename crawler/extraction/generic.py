@@ -18,6 +18,7 @@ from lxml import etree
 from trafilatura import bare_extraction
 
 from crawler.extraction.boilerplate import is_boilerplate_line
+from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
 
 _WS = re.compile(r"\s+")
 
@@ -479,4 +480,4 @@ def generic_text(html: str, url: str) -> str:
     tree = _parse(html)
     if tree is None:
         return ""
-    return "\n\n".join(generic_paragraphs(tree, url))
+    return PARAGRAPH_SEPARATOR.join(generic_paragraphs(tree, url))

@@ -25,16 +25,23 @@ def clean_line(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
-    """Clean each paragraph, drop empty ones and keep a paragraph repeated back-to-back once."""
+PARAGRAPH_SEPARATOR = "\n\n"  # the body layout analyzers read: one blank line between
+
+
+def drop_repeats(lines: Iterable[str]) -> list[str]:
+    """``lines`` with a line repeated back-to-back kept once."""
     out: list[str] = []
-    for raw in paragraphs:
-        line = clean_line(raw)
-        if line and (not out or out[-1] != line):
+    for line in lines:
+        if not out or out[-1] != line:
             out.append(line)
     return out
 
 
+def clean_paragraphs(paragraphs: Iterable[str]) -> list[str]:
+    """Clean each paragraph, drop empty ones and keep a paragraph repeated back-to-back once."""
+    return drop_repeats(line for line in map(clean_line, paragraphs) if line)
+
+
 def join_paragraphs(paragraphs: Iterable[str]) -> str:
     """The body layout analyzers read: paragraphs separated by one blank line."""
-    return "\n\n".join(clean_paragraphs(paragraphs))
+    return PARAGRAPH_SEPARATOR.join(clean_paragraphs(paragraphs))

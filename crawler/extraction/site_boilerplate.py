@@ -43,12 +43,6 @@ class SiteBoilerplate:
         self._counts: dict[str, Counter[str]] = {}
         self._pages: dict[str, set[str]] = {}
 
-    def _common(self, counts: Counter[str], paragraph: str) -> bool:
-        if len(paragraph) > self.max_chars:
-            return False
-        key = paragraph_key(paragraph)
-        return bool(key) and counts[key] >= self.min_pages
-
     def filter(self, url: str, paragraphs: list[str], page_id: str | None = None) -> list[str]:
         """``paragraphs`` without those common on this site; then remember this page's.
 
@@ -58,12 +52,14 @@ class SiteBoilerplate:
         """
         site = site_key(url)
         counts = self._counts.setdefault(site, Counter())
-        kept = [p for p in paragraphs if not self._common(counts, p)]
+        keys = [paragraph_key(p) if len(p) <= self.max_chars else "" for p in paragraphs]
+        kept = [p for p, key in zip(paragraphs, keys, strict=True)
+                if not key or counts[key] < self.min_pages]
         pages = self._pages.setdefault(site, set())
         page = page_id or url
         if page not in pages and len(pages) < self.max_keys:
             pages.add(page)
-            for key in {paragraph_key(p) for p in paragraphs if len(p) <= self.max_chars}:
-                if key and (key in counts or len(counts) < self.max_keys):
+            for key in set(keys) - {""}:
+                if key in counts or len(counts) < self.max_keys:
                     counts[key] += 1
         return kept if kept else paragraphs

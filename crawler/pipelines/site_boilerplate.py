@@ -6,10 +6,9 @@ from typing import Any
 
 from scrapy.exceptions import NotConfigured
 
+from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
 from crawler.extraction.site_boilerplate import SiteBoilerplate
 from crawler.items import Article
-
-PARAGRAPH_SEPARATOR = "\n\n"
 
 
 class SiteBoilerplatePipeline:
