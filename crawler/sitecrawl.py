@@ -16,11 +16,13 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, UsageError
 from scrapy.http import Response, TextResponse
+from scrapy.utils.httpobj import urlparse_cached
 
 from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind
@@ -107,10 +109,47 @@ class SiteCrawl(OutletSpider):
 
     # --- discovery requests -------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
+        # With robots.txt obeyed, Scrapy's middleware fetches it before the home page goes out;
+        # its parser (robots_parsed) gives the Sitemap: lines, so the file is fetched once.
+        from_middleware = self.settings.getbool("ROBOTSTXT_OBEY")
+        if from_middleware:
+            self.crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         for state in self.sites.values():
-            for path, step in (("/", "home"), ("/robots.txt", "robots")):
-                if request := self.discover(state, self.url_for(state.outlet, path), step):
-                    yield request
+            if request := self.discover(state, self.url_for(state.outlet, "/"), "home"):
+                yield request
+            if from_middleware:
+                state.robots_awaited = True
+                self.pending += 1
+            elif request := self.discover(state, self.robots_url(state), "robots"):
+                yield request
+
+    def robots_url(self, state: disc.SiteState) -> str:
+        return self.url_for(state.outlet, "/robots.txt")
+
+    def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        """The middleware read a site's robots.txt: request the sitemaps it lists (or the common
+        paths). It never answers discovery's last question: the home page waits for it."""
+        netloc = urlparse_cached(request).netloc
+        for state in self.sites.values():
+            if not state.robots_awaited or urlsplit(self.robots_url(state)).netloc != netloc:
+                continue
+            state.robots_awaited = False
+            listed = disc.parser_sitemaps(robotparser, self.robots_url(state))
+            follow = (self.sitemap_requests(state, listed) if listed is not None
+                      else [self.discover(state, self.robots_url(state), "robots")])
+            for follow_request in follow:
+                if follow_request is not None:
+                    self.crawler.engine.crawl(follow_request)
+            self.pending -= 1
+
+    def robots_unread(self, state: disc.SiteState) -> Iterator[Any]:
+        """The home page came back and the middleware never read robots.txt (it failed, or the
+        middleware is off): read it here, as without ROBOTSTXT_OBEY."""
+        if state.robots_awaited:
+            state.robots_awaited = False
+            if request := self.discover(state, self.robots_url(state), "robots"):
+                yield request
+            self.pending -= 1
 
     def discover(self, state: disc.SiteState, url: str, step: str,
                  **kwargs: Any) -> scrapy.Request | None:
@@ -145,6 +184,8 @@ class SiteCrawl(OutletSpider):
 
     def answered(self, response: Response, key: str, step: str, **kwargs: Any) -> Iterator[Any]:
         state = self.sites[key]
+        if step == "home":
+            yield from self.robots_unread(state)
         try:
             if step == "sample":
                 state.samples.append(response)
@@ -162,6 +203,8 @@ class SiteCrawl(OutletSpider):
 
     def unanswered(self, failure: Any) -> Iterator[Any]:
         request = failure.request
+        if request.cb_kwargs.get("step") == "home":
+            yield from self.robots_unread(self.sites[request.cb_kwargs["key"]])
         if request.cb_kwargs.get("step") == "sample":
             self.article_failed(failure)
         else:
@@ -209,7 +252,10 @@ class SiteCrawl(OutletSpider):
                     day=day.isoformat(), page=1)
 
     def on_robots(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
-        listed = disc.robots_sitemaps(response.body, response.url)
+        yield from self.sitemap_requests(state, disc.robots_sitemaps(response.body, response.url))
+
+    def sitemap_requests(self, state: disc.SiteState, listed: list[str]) -> Iterator[Any]:
+        """The sitemaps robots.txt lists, or the common paths when it lists none."""
         for url in listed or [self.url_for(state.outlet, p) for p in disc.COMMON_SITEMAP_PATHS]:
             yield self.discover(state, url, "sitemap", depth=0)
 

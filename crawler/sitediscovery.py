@@ -120,7 +120,21 @@ def robots_sitemaps(body: bytes, base: str) -> list[str]:
         parser = Protego.parse(body.decode("utf-8", "replace"))
     except Exception:  # noqa: BLE001 - a robots.txt protego cannot read lists nothing
         return []
-    return list(dict.fromkeys(urljoin(base, url.strip()) for url in parser.sitemaps if url))
+    return _absolute(parser.sitemaps, base)
+
+
+def parser_sitemaps(robotparser: Any, base: str) -> list[str] | None:
+    """``Sitemap:`` URLs from the parser Scrapy's robots middleware built (``robots_parsed``).
+
+    Scrapy's Protego and Python parsers keep the parsed file as ``rp``; None for a parser
+    that does not show its sitemaps (the caller then reads robots.txt itself).
+    """
+    listed = getattr(getattr(robotparser, "rp", None), "sitemaps", None)
+    return None if listed is None else _absolute(listed, base)
+
+
+def _absolute(urls: Iterable[str], base: str) -> list[str]:
+    return list(dict.fromkeys(urljoin(base, url.strip()) for url in urls if url))
 
 
 def sitemap_body(body: bytes) -> bytes:
@@ -201,6 +215,7 @@ class SiteState:
     name: str | None = None
     archive: str | None = None  # date-archive path prefix
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
+    robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware
     sampled: set[str] = field(default_factory=set)
 
     @property

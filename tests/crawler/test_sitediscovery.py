@@ -50,6 +50,17 @@ def test_robots_sitemap_lines() -> None:
     assert disc.robots_sitemaps(b"\xff\xfe garbage", "https://ex.org/robots.txt") == []
 
 
+def test_sitemaps_from_the_parser_scrapys_robots_middleware_built() -> None:
+    from scrapy.robotstxt import ProtegoRobotParser, PythonRobotParser
+
+    body = b"User-agent: *\nSitemap: https://ex.org/s1.xml\nSitemap: /s2.xml\n"
+    for parser in (ProtegoRobotParser(body, None), PythonRobotParser(body, None)):
+        assert disc.parser_sitemaps(parser, "https://ex.org/robots.txt") == [
+            "https://ex.org/s1.xml", "https://ex.org/s2.xml"]
+    # a parser that does not show its sitemaps: None, so discovery reads robots.txt itself
+    assert disc.parser_sitemaps(object(), "https://ex.org/") is None
+
+
 def test_news_sitemap_dates_and_gzip() -> None:
     for body in (NEWS_SITEMAP, gzip.compress(NEWS_SITEMAP)):
         records = list(disc.sitemap_records(body))

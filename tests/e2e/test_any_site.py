@@ -192,3 +192,23 @@ def test_sitemap_discovery_is_bounded_and_loop_free(tmp_path: Path) -> None:
     maps = [p for p in server.requested_paths(host) if p.endswith(".xml") and "/maps/" in p
             or p == "/index.xml"]
     assert len(maps) == len(set(maps)) == 5
+
+
+@pytest.mark.parametrize("settings", [
+    {},  # robots.txt obeyed: its Sitemap: lines come from the middleware's parser
+    {"ROBOTSTXT_OBEY": False},  # discovery reads robots.txt itself
+    # obeyed, but the middleware is off: the home page comes back with robots.txt unread
+    {"DOWNLOADER_MIDDLEWARES": {
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None}},
+], ids=["middleware", "not_obeyed", "middleware_off"])
+def test_robots_txt_is_fetched_once_and_its_sitemaps_followed(tmp_path: Path,
+                                                              settings: dict) -> None:
+    shape = anysite.news_sitemap_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings=settings)
+    assert result.returncode == 0, result.log[-3000:]
+    paths = server.requested_paths(shape.site.host)
+    assert paths.count("/robots.txt") == 1, paths
+    assert "/sitemap_index.xml" in paths and "/sitemaps/news.xml" in paths
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
