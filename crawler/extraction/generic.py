@@ -27,7 +27,7 @@ _WS = re.compile(r"\s+")
 # Most throw text away; "template_siblings", "quiet_siblings" and "longest_prose" give back
 # what the region step took from blocks that show no sign of boilerplate.
 PRUNING_STEPS = ("link_blocks", "region", "template_siblings", "quiet_siblings", "longest_prose",
-                 "meta_lines", "title_line", "boilerplate_lines")
+                 "headline_anchor", "meta_lines", "title_line", "boilerplate_lines")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -402,6 +402,87 @@ def tree_depth(tree: etree._Element, limit: int = 0) -> int:
     return deepest
 
 
+# Headlines shorter than this (word characters) are too generic to prove a duplicate.
+MIN_HEADLINE_KEY = 8
+# An anchored region starts at most this many levels below its meeting point with the headline.
+HEADLINE_REACH = 4
+# ...and must still hold real prose to be trusted over trafilatura.
+ANCHOR_MIN_CHARS = 200
+ANCHOR_FRAC = 0.05
+
+
+def _title_keys(tree: etree._Element) -> set[str]:
+    """Word-character keys of the titles the page declares (og/twitter title, <title>)."""
+    texts = tree.xpath('//meta[@property="og:title" or @name="twitter:title"]/@content')
+    texts += [t.text_content() for t in tree.iter("title")]
+    keys = (_tokens(text) for text in texts)
+    return {key for key in keys if len(key) >= MIN_HEADLINE_KEY}
+
+
+def _names_headline(key: str, keys: set[str]) -> bool:
+    """Whether a text key is one of the headline keys, or (if not short) inside one.
+
+    A <title> usually adds the site name, so containment counts too.
+    """
+    return bool(key) and any(key == k or (len(key) >= 2 * MIN_HEADLINE_KEY and key in k)
+                             for k in keys)
+
+
+def _headline_element(tree: etree._Element) -> etree._Element | None:
+    """The first h1/h2 whose text the page's declared title confirms, if any."""
+    keys = _title_keys(tree)
+    if not keys:
+        return None
+    for heading in tree.iter("h1", "h2"):
+        key = _tokens(heading.text_content())
+        if len(key) >= MIN_HEADLINE_KEY and _names_headline(key, keys):
+            return heading
+    return None
+
+
+def _after_headline(tree: etree._Element, region: list[etree._Element]) -> bool:
+    """``headline_anchor``: whether the region holds the headline or follows it closely.
+
+    Close means: the region's block and the headline meet at most HEADLINE_REACH levels above
+    the block, and the block comes after the headline there.
+    """
+    head = _headline_element(tree)
+    if head is None:
+        return False
+    path = {head: head}  # the headline's ancestors -> their child on the way down to it
+    child = head
+    for anc in head.iterancestors():
+        path[anc], child = child, anc
+    for top in region:
+        if top in path:
+            return True
+        node = top
+        for _ in range(HEADLINE_REACH):
+            parent = node.getparent()
+            if parent is None:
+                break
+            if parent in path:
+                if parent is not head and parent.index(path[parent]) < parent.index(node):
+                    return True
+                break
+            node = parent
+    return False
+
+
+def _region_holds_enough(work: etree._Element, region: list[etree._Element], kept: list[str],
+                         paragraphs: list[str]) -> bool:
+    """A region that keeps under FRAC of trafilatura's text is probably wrong (a comment thread).
+
+    Unless (``headline_anchor``) it holds or closely follows the page's own headline and still
+    holds real prose: a short news item under a long feed of teasers.
+    """
+    size, total = sum(map(len, kept)), sum(map(len, paragraphs))
+    if size >= FRAC * total:
+        return True
+    return ("headline_anchor" in ENABLED_STEPS and size >= max(ANCHOR_MIN_CHARS, ANCHOR_FRAC * total)
+            and _after_headline(work, region))
+
+
 def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
     """trafilatura's paragraphs of the pruned tree, less those outside the content region."""
     paragraphs = _trafilatura(work, url)
@@ -413,8 +494,7 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
     if not paragraphs:
         return _region_paragraphs(region)
     kept = _in_region(paragraphs, region, stats)
-    total = sum(map(len, paragraphs))
-    if sum(map(len, kept)) < FRAC * total:
+    if not _region_holds_enough(work, region, kept, paragraphs):
         return paragraphs
     longest = max(paragraphs, key=len)
     if "longest_prose" in ENABLED_STEPS and len(longest) >= LONGEST_PROSE and longest not in kept:
@@ -422,31 +502,20 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
     return kept if kept else paragraphs
 
 
-# Headlines shorter than this (word characters) are too generic to prove a duplicate.
-MIN_HEADLINE_KEY = 8
-
-
 def _headline_keys(tree: etree._Element) -> set[str]:
     """Word-character keys of what the page names as its headline (h1, og/twitter title, <title>)."""
-    texts = [h.text_content() for h in tree.iter("h1")]
-    texts += tree.xpath('//meta[@property="og:title" or @name="twitter:title"]/@content')
-    texts += [t.text_content() for t in tree.iter("title")]
-    keys = (_tokens(text) for text in texts)
-    return {key for key in keys if len(key) >= MIN_HEADLINE_KEY}
+    keys = (_tokens(h.text_content()) for h in tree.iter("h1"))
+    return _title_keys(tree) | {key for key in keys if len(key) >= MIN_HEADLINE_KEY}
 
 
 def _drop_headline(paragraphs: list[str], tree: etree._Element) -> list[str]:
-    """``title_line``: the headline repeated as the first or second paragraph is not body.
+    """``title_line``: the headline repeated as the first or second paragraph (or both) is not body.
 
-    The item carries the title in its own field; a <title> usually adds the site name, so a
-    paragraph the <title> contains also counts (if it is not a short, generic phrase).
+    The item carries the title in its own field.
     """
     keys = _headline_keys(tree)
-    for i, paragraph in enumerate(paragraphs[:2]):
-        key = _tokens(paragraph)
-        if key and any(key == k or (len(key) >= 2 * MIN_HEADLINE_KEY and key in k) for k in keys):
-            return paragraphs[:i] + paragraphs[i + 1:]
-    return paragraphs
+    lead = [p for p in paragraphs[:2] if not _names_headline(_tokens(p), keys)]
+    return lead + paragraphs[2:]
 
 
 def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:

@@ -264,3 +264,25 @@ def test_a_region_without_the_longest_prose_is_not_trusted(monkeypatch: pytest.M
             f"<div class='reader-notes'>{notes}</div></article></body></html>")
     assert story in _paragraphs(html)
     assert story not in _with_steps_off(html, {"longest_prose"}, monkeypatch)
+
+
+def test_a_short_item_under_its_headline_is_trusted_over_a_long_feed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A news item of two paragraphs on a page whose feed of teasers is six times longer."""
+    headline = "Council votes to expand the tram network by 2027"
+    feed = "".join(
+        f"<div class='row'><div class='feed-item'>"
+        f"<div class='title'><a href='/n{i}'>Story number {i} of the day</a></div>"
+        f"<p>In other news number {i}, the regional assembly, after a long debate, approved "
+        f"a budget for the harbour, the museum and the road to the airport, item {i}.</p>"
+        "</div></div>"
+        for i in range(14))
+    html = (
+        f'<html><head><title>{headline} - Example News</title>'
+        f'<meta property="og:title" content="{headline}"></head><body>'
+        f"<div class='columns'><div class='feed'>{feed}</div>"
+        f"<div class='story'><h1>{headline}</h1><div class='story-text'>"
+        f"<p>{PROSE}</p><p>{PROSE2}</p></div></div></div></body></html>")
+    assert _paragraphs(html) == [PROSE, PROSE2]
+    unanchored = _with_steps_off(html, {"headline_anchor"}, monkeypatch)
+    assert PROSE in unanchored and any("other news number 3" in p for p in unanchored)
