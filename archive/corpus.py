@@ -36,7 +36,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .corpus_derived import refresh_derived, write_views
+from .corpus_derived import mark_edits_stale, part_ids, refresh_derived, write_views
 from .corpus_schema import (
     CorpusError,
     corpus_schema,
@@ -193,12 +193,14 @@ class _PartWriter:
         self.buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
         self.rows = 0
+        self.ids: set[str] = set()  # articles this ingest wrote rows of
 
     def _final(self, key: tuple[str, str]) -> Path:
         return self.corpus / "versions" / f"outlet={key[0]}" / f"month={key[1]}" / self.part_name
 
     def add(self, row: dict[str, Any]) -> None:
         key = partition_of(row)
+        self.ids.add(row["id"])
         buffer = self.buffers.setdefault(key, [])
         buffer.append(row)
         if len(buffer) >= BATCH_ROWS:
@@ -269,9 +271,10 @@ def _line_number(path: Path, offset: int) -> int:
     return count
 
 
-def ingest_file(path: Path, corpus: Path, start: int,
-                report: Callable[[Problem], None]) -> tuple[int, int, bool, list[str]]:
-    """Ingest ``path`` from byte ``start``: (end offset consumed, rows, complete, parts)."""
+def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None]
+                ) -> tuple[int, int, bool, list[str], set[str]]:
+    """Ingest ``path`` from byte ``start``: (end offset consumed, rows, complete, parts, ids of
+    the articles written)."""
     line_no = _line_number(path, start) if start else 0
     prefix = file_digest(path, start)[:12] if start else "0"
     writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet")
@@ -299,7 +302,7 @@ def ingest_file(path: Path, corpus: Path, start: int,
     except BaseException:
         writer.abort()
         raise
-    return consumed, writer.rows, complete, parts
+    return consumed, writer.rows, complete, parts, writer.ids
 
 
 # -- the build ---------------------------------------------------------------------------------
@@ -359,10 +362,13 @@ def _ingest_one(path: Path, corpus: Path, manifest: dict[str, Any], complete: se
     if entry and entry["bytes"] <= size and file_digest(path, entry["bytes"]) == entry["digest"]:
         start = entry["bytes"]  # the same file, grown: resume after what was ingested
     elif entry:  # rewritten in place: its earlier parts no longer describe it
-        for part in entry.get("parts", []):
-            (corpus / part).unlink(missing_ok=True)
+        old_parts = [corpus / part for part in entry.get("parts", [])]
+        mark_edits_stale(corpus, part_ids(old_parts))  # before the parts go: a crash keeps it
+        for part in old_parts:
+            part.unlink(missing_ok=True)
         entry = None
-    consumed, rows, whole, parts = ingest_file(path, corpus, start, report)
+    consumed, rows, whole, parts, ids = ingest_file(path, corpus, start, report)
+    mark_edits_stale(corpus, ids)  # before the manifest advances past these rows
     manifest["files"][path.name] = {
         "digest": file_digest(path, consumed), "bytes": consumed, "complete": whole,
         "parts": sorted(set((entry or {}).get("parts", [])) | set(parts)),

@@ -7,7 +7,11 @@
   articles are their own family. The family id is the smallest article id in it.
 * ``edits/edits-<stamp>.parquet``: one row per version > 1 with the word diff from the
   previous captured version (:mod:`archive.wordiff`). Only versions not diffed before are
-  computed, a few hundred articles at a time, so a build costs what is new.
+  computed, a few hundred articles at a time, so a build costs what is new. An article the
+  build wrote rows of (a new or late version, an items file rewritten in place) has its
+  stored diffs dropped and made again, as has a diff whose version is no longer in the
+  corpus: the ids wait in ``edits/_stale_ids.txt`` from ingest until the new diffs are
+  written, so a crash in between cannot leave a stale diff behind.
 * ``views.sql``: the DuckDB views ``versions``, ``latest``, ``families`` and ``edits``, with
   paths relative to the corpus folder (``cd CORPUS && duckdb -init views.sql``); ``connect``
   opens the same views from Python.
@@ -28,6 +32,7 @@ from .corpus_schema import CorpusError
 from .wordiff import changed_words, render_text, word_diff
 
 VERSIONS = "versions/*/*/*.parquet"
+STALE_IDS = "edits/_stale_ids.txt"
 EDIT_BATCH_IDS = 200
 FAMILY_SCHEMA = pa.schema([("id", pa.string()), ("family", pa.string())])
 EDIT_SCHEMA = pa.schema([
@@ -143,6 +148,53 @@ def _write_families(corpus: Path, families: dict[str, str]) -> None:
 
 # -- edits -----------------------------------------------------------------------------------
 
+def part_ids(parts: list[Path]) -> set[str]:
+    """Article ids in version parts (those that exist)."""
+    ids: set[str] = set()
+    for part in parts:
+        if part.exists():
+            ids.update(pq.read_table(part, columns=["id"]).column("id").to_pylist())
+    return ids
+
+
+def mark_edits_stale(corpus: Path, ids: set[str]) -> None:
+    """Note (durably) that these articles' diffs must be made again by the next refresh."""
+    if not ids:
+        return
+    path = corpus / STALE_IDS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("".join(f"{i}\n" for i in sorted(ids)))
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
+    """Remove the stored diffs of articles marked stale and of versions no longer present;
+    ``_write_edits`` then finds those versions undiffed and diffs them from what is there."""
+    if (corpus / STALE_IDS).exists():  # read by DuckDB: a first build marks every article
+        con.execute(f"CREATE OR REPLACE TEMP VIEW touched AS SELECT * FROM read_csv("
+                    f"'{STALE_IDS}', header = false, columns = {{'id': 'VARCHAR'}})")
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE touched (id VARCHAR)")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE stale AS
+        SELECT DISTINCT id FROM read_parquet('edits/*.parquet') SEMI JOIN touched USING (id)
+        UNION
+        SELECT DISTINCT id FROM read_parquet('edits/*.parquet') AS e
+        ANTI JOIN (SELECT DISTINCT id, version FROM read_parquet('{VERSIONS}')) USING (id, version)""")
+    if not con.execute("SELECT count(*) FROM stale").fetchone()[0]:
+        return
+    for path in sorted((corpus / "edits").glob("*.parquet")):
+        source = _quote(str(path))
+        if not con.execute(f"SELECT count(*) FROM read_parquet('{source}') "
+                           "SEMI JOIN stale USING (id)").fetchone()[0]:
+            continue
+        tmp = path.with_name(path.name + ".tmp")
+        con.execute(f"COPY (SELECT * FROM read_parquet('{source}') ANTI JOIN stale USING (id)) "
+                    f"TO '{_quote(str(tmp))}' (FORMAT parquet)")
+        os.replace(tmp, path)
+
+
 def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute(f"""
         WITH v AS (SELECT DISTINCT id, version FROM read_parquet('{VERSIONS}')
@@ -205,7 +257,9 @@ def refresh_derived(corpus: Path) -> tuple[int, int]:
     try:
         families = compute_families(con)
         _write_families(corpus, families)
+        _drop_stale_edits(con, corpus)
         edits = _write_edits(con, corpus)
     finally:
         con.close()
+    (corpus / STALE_IDS).unlink(missing_ok=True)
     return len(set(families.values())), edits

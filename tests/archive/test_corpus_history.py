@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,17 @@ from archive.__main__ import main
 from archive.corpus import build_corpus
 from archive.corpus_derived import connect
 from archive.wordiff import changed_words, marked_sides, render_text, tokens, word_diff
-from tests.archive.corpus_data import EDIT_DETAIL, EDIT_SENTENCE, several_runs, write_run
+from tests.archive.corpus_data import (
+    EDIT_DETAIL,
+    EDIT_SENTENCE,
+    START,
+    Newsroom,
+    belta_url,
+    edited,
+    several_runs,
+    write_run,
+)
+from tests.sites.common import paragraphs_for
 
 
 @pytest.fixture()
@@ -108,3 +118,80 @@ def test_diffs_are_computed_once_per_version(corpus) -> None:
     report = build_corpus(corpus["data"], corpus["corpus"])
     assert report.edits == 0
     assert sorted((corpus["corpus"] / "edits").glob("*.parquet")) == before
+
+
+def _edit_rows(corpus: Path, article: str) -> list[tuple]:
+    return connect(corpus).execute(
+        "SELECT version, previous_version, diff FROM read_parquet('edits/*.parquet') "
+        "WHERE id = ? ORDER BY version", [article]).fetchall()
+
+
+def test_an_items_file_rewritten_in_place_has_its_diffs_made_again(corpus) -> None:
+    """A re-extraction rewrites a run's items with better text: the stored diff follows it."""
+    second = corpus["files"][1]
+    edited_item = next(i for i in corpus["items"]
+                       if i["url"] == corpus["edited_url"] and i["version"] == 2)
+    better = "Позднее пресс-служба опубликовала полный текст заявления."
+    lines = [json.loads(line) for line in second.read_text("utf-8").splitlines()]
+    for item in lines:
+        if item["id"] == edited_item["id"]:
+            item["text"] = item["text"].replace(EDIT_SENTENCE, better)
+    second.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in lines), "utf-8")
+    build_corpus(corpus["data"], corpus["corpus"])
+    rows = _edit_rows(corpus["corpus"], edited_item["id"])
+    assert [(v, p) for v, p, _ in rows] == [(2, 1)]
+    assert better in rows[0][2] and EDIT_SENTENCE not in rows[0][2]
+    assert not (corpus["corpus"] / "edits" / "_stale_ids.txt").exists()
+
+
+def test_diffs_of_an_article_dropped_from_a_rewritten_file_go_too(corpus) -> None:
+    second = corpus["files"][1]
+    edited_id = next(i["id"] for i in corpus["items"] if i["url"] == corpus["edited_url"])
+    kept = [line for line in second.read_text("utf-8").splitlines()
+            if json.loads(line)["id"] != edited_id]
+    second.write_text("\n".join(kept) + "\n", "utf-8")
+    build_corpus(corpus["data"], corpus["corpus"])
+    assert _edit_rows(corpus["corpus"], edited_id) == []
+    assert connect(corpus["corpus"]).execute("SELECT count(*) FROM edits").fetchone()[0] == 0
+
+
+def test_a_late_version_is_diffed_against_its_neighbours(tmp_path: Path) -> None:
+    """Versions 1 and 3 are built first; version 2 arrives later (an older run's file)."""
+    room = Newsroom()
+    body = paragraphs_for(300)
+    texts = [body, edited(body), [*edited(body), "Добавлен ещё один абзац о переговорах."]]
+    items = [room.capture(belta_url(9), "belta", "Новость 9", text, START,
+                          START + timedelta(days=day)) for day, text in enumerate(texts)]
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    write_run(data, "belta", START, [items[0]])
+    write_run(data, "belta", START + timedelta(days=2), [items[2]])
+    build_corpus(data, corpus)
+    assert [(v, p) for v, p, _ in _edit_rows(corpus, items[0]["id"])] == [(3, 1)]
+    write_run(data, "belta", START + timedelta(days=1), [items[1]])
+    build_corpus(data, corpus)
+    rows = _edit_rows(corpus, items[0]["id"])
+    assert [(v, p) for v, p, _ in rows] == [(2, 1), (3, 2)]
+    assert f"{{+{EDIT_SENTENCE}+}}" in rows[0][2]
+    assert "{+Добавлен ещё один абзац" in rows[1][2]
+    assert f"{{+{EDIT_SENTENCE}" not in rows[1][2]  # version 2 said it already
+
+
+def test_a_build_that_dies_before_diffing_leaves_no_stale_diff(corpus, monkeypatch) -> None:
+    import archive.corpus_derived as derived
+
+    second = corpus["files"][1]
+    edited_id = next(i["id"] for i in corpus["items"] if i["url"] == corpus["edited_url"])
+    second.write_text(second.read_text("utf-8").replace(EDIT_SENTENCE, "Текст исправлен."),
+                      "utf-8")
+
+    def dies(*_: object) -> int:
+        raise RuntimeError("killed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(derived, "_write_edits", dies)
+        with pytest.raises(RuntimeError):
+            build_corpus(corpus["data"], corpus["corpus"])
+    assert (corpus["corpus"] / "edits" / "_stale_ids.txt").exists()
+    build_corpus(corpus["data"], corpus["corpus"])  # the items file is ingested already
+    (diff,) = [d for _, _, d in _edit_rows(corpus["corpus"], edited_id)]
+    assert "{+Текст исправлен.+}" in diff and EDIT_SENTENCE not in diff
