@@ -215,8 +215,8 @@ class SiteState:
     name: str | None = None
     archive: str | None = None  # date-archive path prefix
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
-    robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware
     sampled: set[str] = field(default_factory=set)
+    robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware
 
     @property
     def key(self) -> str:

@@ -212,3 +212,7 @@ def test_robots_txt_is_fetched_once_and_its_sitemaps_followed(tmp_path: Path,
     assert paths.count("/robots.txt") == 1, paths
     assert "/sitemap_index.xml" in paths and "/sitemaps/news.xml" in paths
     assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    if "DOWNLOADER_MIDDLEWARES" not in settings:  # (that case turns WARC capture off too)
+        archived = {r.url for path in Path(result.data_dir, "warc").glob("*.warc.gz")
+                    for r in iter_responses(path)}
+        assert f"http://{shape.site.host}/robots.txt" in archived
