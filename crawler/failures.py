@@ -9,6 +9,11 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
+# Request meta for a callback that reads error answers itself (their status, a challenge page)
+# while redirects are still followed: ``handle_httpstatus_all`` would stop RedirectMiddleware
+# too, and a robots.txt, feed, sitemap or home page that moved would end there.
+SEE_ERROR_ANSWERS = {"handle_httpstatus_list": tuple(range(400, 600))}
+
 # Exception class names (of the exception or anything it wraps) → reason code.
 _BY_CLASS = {
     "DownloadTimeoutError": "timeout",

@@ -28,6 +28,7 @@ from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind
 from crawler.extraction import BlockedPage
 from crawler.extraction.html import parse_html
+from crawler.failures import SEE_ERROR_ANSWERS
 from crawler.feeds import feed_entries
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet
@@ -160,7 +161,7 @@ class SiteCrawl(OutletSpider):
         state.sitemaps_requested += step == "sitemap"
         self.pending += 1
         return scrapy.Request(url, callback=self.answered, errback=self.unanswered,
-                              dont_filter=True, priority=10, meta={"handle_httpstatus_all": True},
+                              dont_filter=True, priority=10, meta=dict(SEE_ERROR_ANSWERS),
                               cb_kwargs={"key": state.key, "step": step, **kwargs})
 
     def sample(self, state: disc.SiteState, candidate: disc.Candidate) -> scrapy.Request | None:

@@ -23,7 +23,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.extraction import ExtractionError
 from crawler.extraction.probe import probe_page, render
-from crawler.failures import describe
+from crawler.failures import SEE_ERROR_ANSWERS, describe
 from crawler.items import ArticlePage
 from crawler.outlets import outlet_for_url
 from crawler.outlets.fixtures import FIXTURES_DIR, write_fixture
@@ -47,7 +47,7 @@ class ProbeSpider(scrapy.Spider):
 
     async def start(self) -> Any:
         yield scrapy.Request(self.url, callback=self.answered, errback=self.failed,
-                             dont_filter=True, meta={"handle_httpstatus_all": True})
+                             dont_filter=True, meta=dict(SEE_ERROR_ANSWERS))
 
     def answered(self, response: Any) -> None:
         self.sink["response"] = response

@@ -14,7 +14,7 @@ import pytest
 from archive.reader import iter_responses
 from tests.sites import anysite
 from tests.support.crawl import run_crawl
-from tests.support.server import FixtureServer
+from tests.support.server import FixtureServer, Page, VirtualSite
 
 pytestmark = pytest.mark.slow
 
@@ -216,3 +216,35 @@ def test_robots_txt_is_fetched_once_and_its_sitemaps_followed(tmp_path: Path,
         archived = {r.url for path in Path(result.data_dir, "warc").glob("*.warc.gz")
                     for r in iter_responses(path)}
         assert f"http://{shape.site.host}/robots.txt" in archived
+
+
+def _moved(site: VirtualSite, path: str, to: str, status: int = 301) -> None:
+    """``path`` now answers a redirect to ``to`` (a URL or a path), where its page went."""
+    page = site.pages.pop(path)
+    site.add(path, Page(b"", status=status, headers=[("Location", to)]))
+    if "//" not in to:
+        site.add(to, page)
+
+
+@pytest.mark.parametrize("moved", ["home", "robots", "feed", "sitemap"])
+@pytest.mark.parametrize("obey", [True, False], ids=["robots_obeyed", "robots_ignored"])
+def test_discovery_follows_documents_that_moved(tmp_path: Path, moved: str, obey: bool) -> None:
+    """A home page, robots.txt, feed or sitemap answering 301/302 is read where it went."""
+    shape = anysite.feed_only_site() if moved in ("home", "feed") else anysite.news_sitemap_site()
+    site, sites = shape.site, [shape.site]
+    if moved == "home":
+        _moved(site, "/", "/index.html", status=302)
+    elif moved == "feed":
+        _moved(site, "/export/rss.xml", "/rss/all.xml")
+    elif moved == "sitemap":
+        _moved(site, "/sitemap_index.xml", "/sitemaps/index.xml")
+    else:  # robots.txt moved to the www. host, a common shape
+        www = VirtualSite(f"www.{site.host}")
+        www.add("/robots.txt", site.pages["/robots.txt"])
+        _moved(site, "/robots.txt", f"http://www.{site.host}/robots.txt")
+        sites.append(www)
+    with FixtureServer(sites) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"ROBOTSTXT_OBEY": obey})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)

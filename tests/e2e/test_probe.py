@@ -15,7 +15,7 @@ from crawler.outlets.belta import BELTA
 from crawler.outlets.fixtures import differences, load_fixture
 from tests.sites import belta
 from tests.support.crawl import ROOT, TEST_SETTINGS, run_crawl
-from tests.support.server import FixtureServer
+from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
 
@@ -97,3 +97,12 @@ def test_probe_fixture_writes_a_fixture_the_regression_checks_accept(tmp_path) -
     assert fixture.expected["extractor"]["rules"] == f"{fixture.outlet}@{fixture.version}"
     assert fixture.expected["title"] == golds[0].title
     assert differences(fixture) == []
+
+
+def test_probe_follows_a_redirect_as_the_crawl_does(tmp_path) -> None:
+    site, golds = belta.build(count=1)
+    site.add("/short/1", Page(b"", status=301, headers=[("Location", http(golds[0].url))]))
+    with FixtureServer([site]) as server:
+        result = probe(f"http://{site.host}/short/1", server=server, data_dir=tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert lines_of(result, "title")[0] == f"title: rules:div.main h1 = {golds[0].title!r}"
