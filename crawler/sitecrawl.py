@@ -232,6 +232,12 @@ class SiteCrawl(OutletSpider):
 
     # --- what each discovery document gives -------------------------------------------------
     def on_home(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
+        landed = urlsplit(response.url).hostname or ""
+        if not state.outlet.owns_host(landed):
+            self.crawler.stats.inc_value("discovery/home_moved_offsite")
+            self.logger.warning("%s: the home page moved to %s, another host: its links are "
+                                "not taken as this site's (add the host to the row's aliases, "
+                                "or crawl that address)", state.key, response.url)
         tree = parse_html(response.text)
         state.name = disc.site_name(tree)
         state.page_offsets.update(disc.printed_offsets(tree))

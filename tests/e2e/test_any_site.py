@@ -248,3 +248,15 @@ def test_discovery_follows_documents_that_moved(tmp_path: Path, moved: str, obey
                            settings={"ROBOTSTXT_OBEY": obey})
     assert result.returncode == 0, result.log[-3000:]
     assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+
+
+def test_a_home_page_that_moved_to_another_host_is_reported(tmp_path: Path) -> None:
+    shape = anysite.feed_only_site()
+    elsewhere = VirtualSite("novy-adres.test")
+    elsewhere.add("/", shape.site.pages["/"])
+    _moved(shape.site, "/", "http://novy-adres.test/")
+    with FixtureServer([shape.site, elsewhere]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats.get("discovery/home_moved_offsite") == 1
+    assert "the home page moved to http://novy-adres.test/, another host" in result.log
