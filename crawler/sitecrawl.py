@@ -42,7 +42,7 @@ from crawler.siteoutlets import (
     withdraw,
 )
 from crawler.spiders.base import OutletSpider
-from crawler.spiders.listings import page_links
+from crawler.spiders.listings import ListingLink, ListingPage, iter_links, page_links, stop_reason
 from crawler.urls import canonical_url
 
 
@@ -304,19 +304,24 @@ class SiteCrawl(OutletSpider):
             return local.date() >= self.since - timedelta(days=1)
         return _newer(lastmod, recent)
 
-    def on_archive(self, response: Response, state: disc.SiteState, day: str,
-                   page: int) -> Iterator[Any]:
+    def on_archive(self, response: Response, state: disc.SiteState, day: str, page: int,
+                   seen: frozenset[str] = frozenset()) -> Iterator[Any]:
+        """One page of a day archive: that day's article links become candidates, and the walk
+        goes on by the listings' stop rules (``stop_reason``; ``seen``: its earlier links)."""
         wanted = date.fromisoformat(day)
-        links = page_links(response.text, response.url)
-        fresh = 0
-        for url in links:
-            if disc.url_day(url) == wanted:
-                before = len(state.candidates)
-                yield from self.candidate(state, disc.Candidate(url, None, wanted, "archive"))
-                fresh += len(state.candidates) > before
-        follow = next((u for u in links if f"/page/{page + 1}/" in u), None)
-        if fresh and follow and page < self.limits["max_archive_pages"]:
-            yield self.discover(state, follow, "archive", day=day, page=page + 1)
+        tree = parse_html(response.text)
+        links = list(dict.fromkeys(iter_links(tree, "a[href]", response.url)))
+        listing = ListingPage([ListingLink(u, wanted) for u in links if disc.url_day(u) == wanted],
+                              next_href=disc.next_page_link(tree, links, response.url, page))
+        new = [link for link in listing.links if link.url not in seen]
+        for link in new:
+            yield from self.candidate(state, disc.Candidate(link.url, None, wanted, "archive"))
+        reason = stop_reason(listing, new, page, self.limits["max_archive_pages"], None)
+        if reason is None and listing.next_href:
+            yield self.discover(state, listing.next_href, "archive", day=day, page=page + 1,
+                                seen=seen | {link.url for link in new})
+        else:
+            self.crawler.stats.inc_value(f"discovery/archive_stop/{reason or 'last_page'}")
 
     def candidate(self, state: disc.SiteState, found: disc.Candidate) -> Iterator[Any]:
         outlet = state.outlet

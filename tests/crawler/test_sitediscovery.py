@@ -157,3 +157,18 @@ def test_published_sites_resolve_by_key_and_host(tmp_path: Path,
         withdraw(path)
     with pytest.raises(KeyError):
         get_outlet("ex.org")
+
+
+def test_next_page_of_a_day_archive() -> None:
+    def next_of(html: str, page: int = 1) -> str | None:
+        tree = parse_html(html)
+        links = [f"https://ex.org{a.get('href')}" for a in tree.iter("a")]
+        return disc.next_page_link(tree, links, "https://ex.org/2026/01/04/", page)
+
+    assert next_of('<p><a rel="nofollow next" href="?p=2">»</a></p>') == \
+        "https://ex.org/2026/01/04/?p=2"
+    assert next_of('<html><head><link rel="next" href="/2026/01/04/?p=2"></head></html>') == \
+        "https://ex.org/2026/01/04/?p=2"
+    assert next_of('<p><a class="next page-numbers" href="/2026/01/04/page/3/">»</a></p>',
+                   page=2) == "https://ex.org/2026/01/04/page/3/"
+    assert next_of('<p><a rel="prev" href="/2026/01/03/">«</a></p>') is None

@@ -7,6 +7,7 @@ every article of the window, nothing else, with the gold text and its time in th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,22 @@ def test_a_home_page_that_moved_to_another_host_is_reported(tmp_path: Path) -> N
     assert result.returncode == 0, result.log[-3000:]
     assert result.stats.get("discovery/home_moved_offsite") == 1
     assert "the home page moved to http://novy-adres.test/, another host" in result.log
+
+
+def test_day_archives_paged_by_query_and_rel_next_are_walked(tmp_path: Path) -> None:
+    """The archive pages as ``?page=N`` marked ``rel="next"`` (not WordPress's ``/page/N/``)."""
+    shape = anysite.archive_only_site()
+    pages = shape.site.pages
+    for path in [p for p in pages if "/page/" in p]:
+        base, _, rest = path.partition("page/")
+        pages[f"{base}?page={rest.strip('/')}"] = pages.pop(path)
+    for path, page in list(pages.items()):
+        body = re.sub(rb'class="next" href="([^"]*/)page/(\d+)/"', rb'rel="next" href="\1?page=\2"',
+                      page.body)
+        pages[path] = Page(body, content_type=page.content_type)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert any("?page=2" in p for p in server.requested_paths(shape.site.host))
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    assert result.stats.get("discovery/archive_stop/last_page")
