@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,6 +182,68 @@ class _Resolver:
         return self.by_url_digest.get((uri, dig)) if dig else None
 
 
+# Records looked at around each one for its partner: every writer we know puts a request
+# right before or after its response (warcio, wget, ours).
+PAIR_WINDOW = 4
+_PAIRED_TYPES = frozenset({"response", "revisit"})
+
+
+class _Paired:
+    """A record's part in a request/capture pair: its kind, its id and the ids it names."""
+
+    __slots__ = ("info", "kind", "names")
+
+    def __init__(self, info: RecordInfo) -> None:
+        self.info = info
+        rec_type = info.record.rec_type
+        self.kind = "request" if rec_type == "request" else (
+            "capture" if rec_type in _PAIRED_TYPES else "")
+        self.names = {v.strip() for k, v in info.record.headers
+                      if k.lower() == "warc-concurrent-to"} if self.kind else set()
+
+    def disagrees_with(self, other: _Paired) -> bool:
+        """A request and its capture (either naming the other) that give different URIs."""
+        if not self.kind or not other.kind or self.kind == other.kind:
+            return False
+        a, b = self.info.record, other.info.record
+        if b.record_id not in self.names and a.record_id not in other.names:
+            return False
+        return a.target_uri != b.target_uri and (
+            normalize_url(a.target_uri) != normalize_url(b.target_uri))
+
+
+def _consistent(path: Path, infos: Iterable[RecordInfo],
+                on_error: ErrorHandler | None) -> Iterator[RecordInfo]:
+    """``infos`` less each response or revisit whose own request names another URL.
+
+    Block digests do not cover headers: a URL damaged in a capture's header would serve (or
+    re-extract) the page under an address it never had. When a capture and its request
+    disagree, neither can be believed; the capture is reported with file and offset and
+    skipped (its bytes stay in the file). Records are held back PAIR_WINDOW places for this.
+    """
+    window: deque[_Paired] = deque()
+    refused: set[int] = set()
+    for info in infos:
+        entry = _Paired(info)
+        for other in window if entry.kind else ():
+            if entry.disagrees_with(other):
+                capture, request = (entry, other) if entry.kind == "capture" else (other, entry)
+                bad = capture.info
+                if bad.offset not in refused:
+                    refused.add(bad.offset)
+                    _report(WarcFormatError(path, bad.offset, (
+                        f"{bad.record.rec_type} for {bad.record.target_uri[:200]!r} but its "
+                        f"request (offset {request.info.offset}) is for "
+                        f"{request.info.record.target_uri[:200]!r}: a damaged header, "
+                        "not served")), on_error, soft=True)
+        window.append(entry)
+        if len(window) > PAIR_WINDOW:
+            out = window.popleft().info
+            if out.offset not in refused:
+                yield out
+    yield from (e.info for e in window if e.info.offset not in refused)
+
+
 def iter_responses(
     paths,
     *,
@@ -198,7 +261,8 @@ def iter_responses(
     resolver = _Resolver()
     pending: list[RecordInfo] = []
     for path in expand_paths(paths):
-        for info in iter_records(path, on_error, max_record_size=max_record_size):
+        records = iter_records(path, on_error, max_record_size=max_record_size)
+        for info in _consistent(path, records, on_error):
             rec = info.record
             if rec.rec_type == "response":
                 resolver.add(info)
@@ -286,7 +350,8 @@ class ArchiveLookup:
         self._norm: dict[str, list[str]] = {}
         self._by_id: dict[str, tuple[int, int]] = {}
         for idx, path in enumerate(self.files):
-            for info in iter_records(path, on_error, max_record_size=max_record_size):
+            records = iter_records(path, on_error, max_record_size=max_record_size)
+            for info in _consistent(path, records, on_error):
                 rec = info.record
                 if rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri:
                     continue

@@ -73,3 +73,36 @@ def test_revisit_resolved_when_original_in_later_file(tmp_path):
     # put the revisit's file first: iteration has to defer it
     resps = list(iter_responses([f, f]))
     assert [r.payload for r in resps].count(b"same") >= 2
+
+
+def _plain_warc_with_response_url_damaged(tmp_path):
+    """A plain .warc (no gzip CRC) whose first response header names /b; its request says /a."""
+    import gzip
+
+    with WarcWriter(tmp_path / "w") as w:
+        w.write_exchange(make_exchange("http://example.com/a", b"<html>page A</html>"))
+        w.write_exchange(make_exchange("http://example.com/c", b"<html>page C</html>"))
+    plain = b"".join(gzip.decompress(p.read_bytes()) for p in sorted(w.closed_files))
+    start = plain.index(b"WARC-Type: response")
+    end = plain.index(b"\r\n\r\n", start)
+    head = plain[start:end].replace(b"http://example.com/a", b"http://example.com/b")
+    path = tmp_path / "damaged.warc"
+    path.write_bytes(plain[:start] + head + plain[end:])
+    return path
+
+
+def test_a_response_whose_request_names_another_url_is_not_served(tmp_path):
+    path = _plain_warc_with_response_url_damaged(tmp_path)
+    errors = []
+    lookup = ArchiveLookup([path], on_error=errors.append)
+    assert lookup.get("http://example.com/b") is None
+    assert lookup.get("http://example.com/a") is None
+    assert lookup.get("http://example.com/c").payload == b"<html>page C</html>"
+    (err,) = errors
+    assert err.file == str(path) and "http://example.com/b" in err.reason
+    assert "its request" in err.reason and "http://example.com/a" in err.reason
+    kinds = [(i.record.rec_type, i.record.target_uri) for i in iter_records(path)]
+    assert ("response", "http://example.com/b") in kinds  # nothing is taken out of the file
+    responses = list(iter_responses(path, on_error=errors.append))
+    assert [r.url for r in responses] == ["http://example.com/c"]
+    assert len(errors) == 2 and errors[1].offset == err.offset
