@@ -42,7 +42,7 @@ from crawler.siteoutlets import (
     withdraw,
 )
 from crawler.spiders.base import OutletSpider
-from crawler.spiders.listings import ListingLink, ListingPage, iter_links, page_links, stop_reason
+from crawler.spiders.listings import ListingLink, ListingPage, page_links, stop_reason, tree_links
 from crawler.urls import canonical_url
 
 
@@ -194,7 +194,12 @@ class SiteCrawl(OutletSpider):
             elif step in HTML_STEPS and not isinstance(response, TextResponse):
                 self.crawler.stats.inc_value(f"discovery/{step}/not_html")
             elif response.status == 200 and not self.blocked(response):
-                yield from getattr(self, f"on_{step}")(response, state, **kwargs)
+                try:
+                    yield from getattr(self, f"on_{step}")(response, state, **kwargs)
+                except ValueError as exc:  # an empty page: parse_html has nothing to read
+                    self.crawler.stats.inc_value(f"discovery/{step}/unreadable")
+                    self.logger.warning("Discovery: %s gave nothing to read (%s)",
+                                        response.url, exc)
             else:
                 self.crawler.stats.inc_value(f"discovery/{step}/status_{response.status}")
         finally:
@@ -310,7 +315,7 @@ class SiteCrawl(OutletSpider):
         goes on by the listings' stop rules (``stop_reason``; ``seen``: its earlier links)."""
         wanted = date.fromisoformat(day)
         tree = parse_html(response.text)
-        links = list(dict.fromkeys(iter_links(tree, "a[href]", response.url)))
+        links = tree_links(tree, response.url)
         listing = ListingPage([ListingLink(u, wanted) for u in links if disc.url_day(u) == wanted],
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if link.url not in seen]

@@ -82,9 +82,14 @@ def iter_links(root: object, spec: str, base_url: str) -> Iterator[str]:
 def page_links(text: str, url: str) -> list[str]:
     """Every link target of a page, in page order, each once (pages no outlet describes)."""
     try:
-        return list(dict.fromkeys(iter_links(parse_html(text), "a[href]", url)))
+        return tree_links(parse_html(text), url)
     except ValueError:
         return []
+
+
+def tree_links(tree: object, url: str) -> list[str]:
+    """Every link target of a parsed page, in page order, each once."""
+    return list(dict.fromkeys(iter_links(tree, "a[href]", url)))
 
 
 def _first_attr(tree: object, spec: str) -> str | None:

@@ -280,3 +280,14 @@ def test_day_archives_paged_by_query_and_rel_next_are_walked(tmp_path: Path) -> 
     assert any("?page=2" in p for p in server.requested_paths(shape.site.host))
     assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
     assert result.stats.get("discovery/archive_stop/last_page")
+
+
+def test_an_empty_home_page_is_counted_and_discovery_goes_on(tmp_path: Path) -> None:
+    shape = anysite.news_sitemap_site()
+    shape.site.add("/", Page(b"   ", content_type="text/html; charset=utf-8"))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats.get("discovery/home/unreadable") == 1
+    assert "gave nothing to read" in result.log and "Traceback" not in result.log
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
