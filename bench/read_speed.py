@@ -5,7 +5,8 @@
 Writes a corpus with warcio (request+response pairs, ~40 KB HTML pages, one gzip member per
 record, and the same records uncompressed), then times, best of --repeat runs:
 `archive.records.iter_records` over the .warc.gz and the .warc, `archive.cdxj.build_index`,
-and warcio's ArchiveIterator reading every block (the library alternative). With
+`archive.reader.iter_responses` (what re-extraction reads), `archive.reader.ArchiveLookup`
+(what replay indexes) and warcio's ArchiveIterator reading every block (the library alternative). With
 --baseline, the same archive/ calls are timed on the code of that git revision too (checked
 out with `git archive` into a temporary folder, run in a subprocess), so before/after share
 one machine state. Seconds are CPU time of the reading process (the machine is shared, so
@@ -38,6 +39,7 @@ import json, sys, time
 from pathlib import Path
 from archive.records import iter_records
 from archive.cdxj import build_index
+from archive.reader import ArchiveLookup, iter_responses
 gz, plain, repeat = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 
 import archive.records as records
@@ -56,6 +58,8 @@ out = {}
 out["iterate .warc.gz"] = best(lambda: count(gz))
 out["iterate .warc"] = best(lambda: count(plain))
 out["index .warc.gz"] = best(lambda: len(build_index([gz], on_error=lambda e: None)))
+out["responses .warc.gz"] = best(lambda: sum(1 for _ in iter_responses([gz], on_error=lambda e: None)))
+out["replay lookup .warc.gz"] = best(lambda: len(ArchiveLookup([gz], on_error=lambda e: None)))
 print(json.dumps(out))
 """
 
