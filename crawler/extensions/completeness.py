@@ -11,12 +11,21 @@ with their URL, title and date from the feed.
 Each discovered article ends in exactly one of ``OUTCOMES``, so ``discovered`` is their sum;
 ``fetched`` counts those that got a 200 (extracted, not an article, challenge page, failed
 extraction).
+
+With JOBDIR, a run that stops before it finishes (Ctrl-C, SIGTERM, a close-spider limit)
+leaves what it counted in ``JOBDIR/<spider>/completeness.json``; the run that resumes its
+frontier goes on from there (its resumed article requests find their entries), and a run
+that finishes removes the file. A killed run (SIGKILL) leaves nothing: the next starts afresh.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
@@ -24,11 +33,15 @@ from scrapy import signals
 from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
 from crawler.items import META_DISCOVERED, Article
 from crawler.outlets.base import Outlet
+from crawler.state.jobdir import spider_jobdir
 from crawler.urls import canonical_url
+
+logger = logging.getLogger(__name__)
 
 BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
 OUTCOMES = ("extracted", "not_article", "blocked", "failed", "known", "pending")
 MAX_LISTED = 1000  # never-fetched articles listed in the report (all are counted)
+SAVED_NAME = "completeness.json"  # in the spider's JOBDIR folder, between a stop and a resume
 
 
 @dataclass
@@ -61,14 +74,59 @@ class Completeness:
     def __init__(self, crawler: Any) -> None:
         self.entries: dict[str, Discovered] = {}
         self.by_url: dict[str, str] = {}  # fetched URL (after redirects) -> key
+        self.jobdir: str | None = None  # JOBDIR, where a stopped run leaves its counts
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Completeness:
         ext = cls(crawler)
+        ext.jobdir = crawler.settings.get("JOBDIR") or None
         crawler.completeness = ext
         crawler.signals.connect(ext.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
+
+    def _saved(self, spider: Any) -> Path | None:
+        return spider_jobdir(self.jobdir, spider.name) / SAVED_NAME if self.jobdir else None
+
+    def spider_opened(self, spider: Any) -> None:
+        """Carry over what the stopped run of this JOBDIR counted, if it left anything."""
+        path = self._saved(spider)
+        if path is None or not path.exists():
+            return
+        try:
+            saved = json.loads(path.read_text("utf-8"))
+            names = {f.name for f in fields(Discovered)}
+            entries = {key: Discovered(**{k: v for k, v in entry.items() if k in names})
+                       for key, entry in saved["entries"].items()}
+            by_url = {str(k): str(v) for k, v in saved["by_url"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            logger.warning("Completeness of the stopped run in %s unreadable (%s): counting "
+                           "starts afresh", path, exc)
+            return
+        self.entries = {**entries, **self.entries}
+        self.by_url = {**by_url, **self.by_url}
+        logger.info("Completeness: %d articles the stopped run discovered are counted on",
+                    len(entries))
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Leave the counts for the run that resumes this JOBDIR, unless this one finished."""
+        path = self._saved(spider)
+        if path is None:
+            return
+        if reason == "finished":
+            path.unlink(missing_ok=True)
+            return
+        data = {"entries": {key: asdict(entry) for key, entry in self.entries.items()},
+                "by_url": self.by_url}
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            logger.warning("Completeness not kept for the next run (%s): %s", path, exc)
 
     def discovered(self, outlet: Outlet, url: str, title: str | None,
                    published: str | None) -> str:

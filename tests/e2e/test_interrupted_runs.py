@@ -78,6 +78,12 @@ def test_restart_after_kill_completes_without_duplicates(sig: signal.Signals,
     ids = Counter(item["id"] for item in items)
     assert [i for i, n in ids.items() if n > 1] == [], "duplicates over both runs"
     assert sorted(item["url"] for item in items) == sorted(g.url for g in site.golds)
+    if sig == signal.SIGTERM:  # a stop that closes the spider hands its counts on
+        report = json.loads(sorted((tmp_path / "reports").glob("belta-*.json"))[-1].read_text())
+        days = report["completeness"]["by_day"]["belta"].values()
+        assert sum(d["extracted"] for d in days) == COUNT  # the first run's ones included
+        assert sum(d["known"] for d in days) == 0
+        assert not (tmp_path / "job" / "belta" / "completeness.json").exists()
     assert all(item["version"] == 1 for item in items)
     reports = sorted((tmp_path / "reports").glob("belta-*.json"))
     last = json.loads(reports[-1].read_text("utf-8"))

@@ -71,3 +71,38 @@ def _article(published: str) -> Article:
     return Article(id="0" * 16, url="u", source="belta", source_name="БЕЛТА", title="t",
                    subtitle=None, text="x", published=published, modified=None, authors=[],
                    section=None, tags=[], language="ru", fetched_at="", warc=None, extractor={})
+
+
+def test_a_stopped_run_leaves_its_counts_to_the_run_that_resumes(tmp_path) -> None:
+    """Ctrl-C with JOBDIR: the resumed run's article requests find what discovery said."""
+    spider = SimpleNamespace(name="belta")
+    first = Completeness(SimpleNamespace())
+    first.jobdir = str(tmp_path)
+    reqs = [_request(first, n, "2026-01-07T10:00:00+03:00", f"Title {n}") for n in range(3)]
+    for req in reqs:
+        first.request_scheduled(req)
+    first.response_received(HtmlResponse(reqs[0].url, status=200), reqs[0])
+    first.extracted(reqs[0].url, _article("2026-01-07T09:00:00+03:00"))
+    first.spider_closed(spider, "shutdown")
+    assert (tmp_path / "belta" / "completeness.json").exists()
+
+    again = Completeness(SimpleNamespace())
+    again.jobdir = str(tmp_path)
+    again.spider_opened(spider)
+    for req in reqs[1:]:  # resumed from the frontier, never discovered again in this run
+        again.request_scheduled(req)
+        again.response_received(HtmlResponse(req.url, status=200), req)
+        again.extracted(req.url, _article("2026-01-07T11:00:00+03:00"))
+    counts = again.report()["by_day"]["belta"]["2026-01-07"]
+    assert (counts["discovered"], counts["extracted"], counts["fetched"]) == (3, 3, 3)
+    again.spider_closed(spider, "finished")  # the next run of this JOBDIR starts afresh
+    assert not (tmp_path / "belta" / "completeness.json").exists()
+
+
+def test_unreadable_saved_counts_start_afresh(tmp_path, caplog) -> None:
+    (tmp_path / "belta").mkdir()
+    (tmp_path / "belta" / "completeness.json").write_text("{not json", "utf-8")
+    tracker = Completeness(SimpleNamespace())
+    tracker.jobdir = str(tmp_path)
+    tracker.spider_opened(SimpleNamespace(name="belta"))
+    assert tracker.entries == {} and "counting starts afresh" in caplog.text
