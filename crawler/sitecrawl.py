@@ -254,7 +254,7 @@ class SiteCrawl(OutletSpider):
         state.archive = disc.archive_prefix(links, state.outlet.host)
         for url in links:
             day = disc.url_day(url)
-            if disc.looks_like_article(url):
+            if disc.looks_like_article(url, state.outlet.keep_query):
                 yield from self.candidate(state, disc.Candidate(
                     url, None, day, "archive" if day and state.archive else "home"))
         if state.archive and self.backfill:

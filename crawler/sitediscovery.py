@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
 from protego import Protego
@@ -33,7 +33,7 @@ from crawler.extraction.html import all_values, first_value
 from crawler.extraction.metadata import json_ld_objects
 from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
-from crawler.siteoutlets import outlet_from_site_row, vote_zone
+from crawler.siteoutlets import GENERIC_KEEP_QUERY, outlet_from_site_row, vote_zone
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
               "application/xml", "text/xml")
@@ -202,12 +202,17 @@ def url_day(url: str) -> date | None:
         return None
 
 
-def looks_like_article(url: str) -> bool:
+def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) -> bool:
     """A home-page link that reads as an article: its last path segment is a headline slug
-    or an id, or it lies under a date (sections and static pages are single words)."""
-    path = urlsplit(url).path.rstrip("/")
-    last = path.rsplit("/", 1)[-1]
-    return url_day(url) is not None or bool(_SLUG.search(last))
+    or an id, it lies under a date (sections and static pages are single words), or its query
+    names it by a numeric id (``index.php?newsid=123``, as DLE and many old CMSs do)."""
+    parts = urlsplit(url)
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if url_day(url) is not None or _SLUG.search(last):
+        return True
+    wanted = set(id_params)
+    return any(key in wanted and value.isdigit()
+               for key, value in parse_qsl(parts.query, keep_blank_values=True))
 
 
 # --- per-site state ------------------------------------------------------------------------

@@ -91,6 +91,10 @@ def test_date_archive_found_from_home_links() -> None:
     ("https://ex.org/2026/01/05/x/", True),
     ("https://ex.org/society/", False),
     ("https://ex.org/about", False),
+    ("https://ex.org/index.php?newsid=5123", True),
+    ("https://ex.org/?p=77", True),
+    ("https://ex.org/index.php?do=feedback", False),
+    ("https://ex.org/news.php?id=latest", False),
 ])
 def test_home_links_that_read_as_articles(url: str, article: bool) -> None:
     assert disc.looks_like_article(url) is article

@@ -291,3 +291,21 @@ def test_an_empty_home_page_is_counted_and_discovery_goes_on(tmp_path: Path) -> 
     assert result.stats.get("discovery/home/unreadable") == 1
     assert "gave nothing to read" in result.log and "Traceback" not in result.log
     assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+
+
+def test_a_site_whose_articles_are_query_ids_linked_from_its_home_page(tmp_path: Path) -> None:
+    """An old CMS (DLE-style ``/index.php?newsid=N``): no feed, no sitemap, a home page."""
+    host = "rajon-vesti.test"
+    site, zone, inside, outside = anysite._site(host, 3, 900, "/index.php?newsid={n}", "jsonld",
+                                                [])
+    golds = inside + outside
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /admin.php\n",
+                                 content_type="text/plain"))
+    site.add("/", anysite.chrome(host, anysite.section_html(host, [(g.url, g.title)
+                                                                   for g in golds])))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server,
+                           args={"url": f"http://{host}/", "timezone": "Etc/GMT-3", **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in inside)
+    assert len({item["id"] for item in result.items}) == len(inside)
