@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -62,6 +63,9 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
 PUBLICATION_DATED = frozenset({"feed", "news_sitemap"})  # channels whose dates are publication
 HTML_STEPS = frozenset({"home", "archive"})
 MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
+# Which run counted a discovery request as pending: a JOBDIR frontier resumes those of a
+# stopped run too, which this run's count must not answer for.
+DISCOVERY_RUN = "discovery_run"
 
 
 class SiteCrawl(OutletSpider):
@@ -76,6 +80,7 @@ class SiteCrawl(OutletSpider):
         self.pending = 0
         self.released = False
         self.registry: Path | None = None
+        self._run_token = uuid.uuid4().hex  # private: not one of the JOBDIR identity's arguments
 
     def setup_sites(self) -> None:
         for row in self.rows:
@@ -161,7 +166,8 @@ class SiteCrawl(OutletSpider):
         state.sitemaps_requested += step == "sitemap"
         self.pending += 1
         return scrapy.Request(url, callback=self.answered, errback=self.unanswered,
-                              dont_filter=True, priority=10, meta=dict(SEE_ERROR_ANSWERS),
+                              dont_filter=True, priority=10,
+                              meta={**SEE_ERROR_ANSWERS, DISCOVERY_RUN: self._run_token},
                               cb_kwargs={"key": state.key, "step": step, **kwargs})
 
     def sample(self, state: disc.SiteState, candidate: disc.Candidate) -> scrapy.Request | None:
@@ -179,16 +185,25 @@ class SiteCrawl(OutletSpider):
             request.callback, request.errback = self.answered, self.unanswered
             request.cb_kwargs.update({"key": state.key, "step": "sample"})
             request.cb_kwargs.pop("outlet_key", None)
-            return request.replace(dont_filter=True, meta={**request.meta, "article": False})
+            return request.replace(dont_filter=True, meta={**request.meta, "article": False,
+                                                           DISCOVERY_RUN: self._run_token})
         self.pending -= 1
         return None
 
+    def counted(self, request: scrapy.Request) -> bool:
+        """Whether this run counted the request as pending (not one a JOBDIR frontier resumed
+        from a stopped run: its answer is used, but answers for nothing in this run's count)."""
+        return request.meta.get(DISCOVERY_RUN) == self._run_token
+
     def answered(self, response: Response, key: str, step: str, **kwargs: Any) -> Iterator[Any]:
         state = self.sites[key]
-        if step == "home":
+        counted = self.counted(response.request) if response.request else False
+        if step == "home" and counted:
             yield from self.robots_unread(state)
         try:
-            if step == "sample":
+            if step == "sample" and self.released:  # a resumed sample: an article like any other
+                yield from self.parse_article(response, state.key)
+            elif step == "sample":
                 state.samples.append(response)
                 state.page_offsets.update(self.page_offsets(response))
             elif step in HTML_STEPS and not isinstance(response, TextResponse):
@@ -203,20 +218,21 @@ class SiteCrawl(OutletSpider):
             else:
                 self.crawler.stats.inc_value(f"discovery/{step}/status_{response.status}")
         finally:
-            self.pending -= 1
+            self.pending -= counted
         if self.pending == 0:
             yield from self.release()
 
     def unanswered(self, failure: Any) -> Iterator[Any]:
         request = failure.request
-        if request.cb_kwargs.get("step") == "home":
+        counted = self.counted(request)
+        if request.cb_kwargs.get("step") == "home" and counted:
             yield from self.robots_unread(self.sites[request.cb_kwargs["key"]])
         if request.cb_kwargs.get("step") == "sample":
             self.article_failed(failure)
         else:
             self.crawler.stats.inc_value(f"discovery/{request.cb_kwargs.get('step')}/failed")
             self.logger.info("Discovery request failed: %s: %s", request.url, failure.value)
-        self.pending -= 1
+        self.pending -= counted
         if self.pending == 0:
             yield from self.release()
 
@@ -336,6 +352,10 @@ class SiteCrawl(OutletSpider):
         if not state.add(found, canonical_url(found.url, outlet), self.limits["max_urls"]):
             self.crawler.stats.inc_value("discovery/over_limit")
             return
+        if self.released:  # found after the article requests went out (a late answer)
+            self.crawler.stats.inc_value("discovery/late_candidates")
+            yield from self.request_candidate(state, found)
+            return
         if (found.channel != "home" and self.near_window(found, outlet)
                 and (request := self.sample(state, found))):
             yield request
@@ -364,14 +384,18 @@ class SiteCrawl(OutletSpider):
                              len(state.candidates))
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
             for found in state.chosen():
-                if found.url in state.sampled or not self.may_be_in_window(found, outlet):
-                    continue
-                hint = found.published if found.channel in PUBLICATION_DATED else None
-                yield from self.article_request(outlet, found.url, hint, found.title)
+                if found.url not in state.sampled:
+                    yield from self.request_candidate(state, found)
             for response in state.samples:
                 yield from self.parse_article(response, state.key)
             state.samples.clear()
             state.sampled.clear()
+
+    def request_candidate(self, state: disc.SiteState, found: disc.Candidate) -> Iterator[Any]:
+        """The article request of a candidate whose date may fall in the window."""
+        if self.may_be_in_window(found, state.outlet):
+            hint = found.published if found.channel in PUBLICATION_DATED else None
+            yield from self.article_request(state.outlet, found.url, hint, found.title)
 
     def may_be_in_window(self, found: disc.Candidate, outlet: Outlet) -> bool:
         """A publication date must fall in the window; a sitemap's ``lastmod`` (a change, at

@@ -25,6 +25,8 @@ class SiteSpider(SiteCrawl):
                  timezone: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows = site_rows(url, outlets, timezone=timezone)
+        # plain attributes: what a JOBDIR frontier is resumed by (crawler.state.jobdir)
+        self.url, self.outlets_file, self.timezone_name = url, outlets, timezone
 
     @classmethod
     def check_arguments(cls, url: str | None = None, outlets: str | None = None,

@@ -309,3 +309,21 @@ def test_a_site_whose_articles_are_query_ids_linked_from_its_home_page(tmp_path:
     assert result.returncode == 0, result.log[-3000:]
     assert sorted(item["url"] for item in result.items) == sorted(g.url for g in inside)
     assert len({item["id"] for item in result.items}) == len(inside)
+
+
+def test_a_crawl_stopped_in_discovery_resumes_and_finds_every_article(tmp_path: Path) -> None:
+    """The first run closes while a sitemap is in flight; its JOBDIR frontier keeps that
+    request, and the resumed run's discovery must neither miscount it nor drop what it finds."""
+    shape = anysite.news_sitemap_site()
+    slow = shape.site.pages["/sitemaps/news.xml"]
+    shape.site.add("/sitemaps/news.xml", Page(slow.body, content_type=slow.content_type,
+                                              delay=3.0))
+    job = {"JOBDIR": str(tmp_path / "job")}
+    with FixtureServer([shape.site]) as server:
+        first = run_crawl("site", tmp_path / "a", server, args={"url": shape.url, **WINDOW},
+                          settings={**job, "CLOSESPIDER_TIMEOUT": 1.5})
+        assert "closespider_timeout" in first.log and not first.items, first.log[-3000:]
+        again = run_crawl("site", tmp_path / "b", server, args={"url": shape.url, **WINDOW},
+                          settings=job)
+    assert again.returncode == 0, again.log[-3000:]
+    assert sorted(item["url"] for item in again.items) == sorted(g.url for g in shape.golds)

@@ -85,3 +85,13 @@ def test_identity_names_spider_and_arguments(tmp_path: Path) -> None:
     assert job_identity(spider) == {"spider": "probe",
                                     "arguments": {"since": "2026-01-01", "sites": "a.by"}}
     assert spider_jobdir(tmp_path, "probe") == tmp_path / "probe"
+
+
+def test_a_site_crawls_identity_names_its_address() -> None:
+    """A JOBDIR left by ``site -a url=A`` must not be resumed by ``site -a url=B``."""
+    from crawler.spiders.site import SiteSpider
+
+    first = job_identity(SiteSpider(url="http://a.test/"))
+    assert first["arguments"]["url"] == "http://a.test/"
+    assert first == job_identity(SiteSpider(url="http://a.test/"))  # the same crawl again
+    assert first != job_identity(SiteSpider(url="http://b.test/"))
