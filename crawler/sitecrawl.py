@@ -197,7 +197,7 @@ class SiteCrawl(OutletSpider):
 
     def answered(self, response: Response, key: str, step: str, **kwargs: Any) -> Iterator[Any]:
         state = self.sites[key]
-        counted = self.counted(response.request) if response.request else False
+        counted = self.counted(response.request)
         if step == "home" and counted:
             yield from self.robots_unread(state)
         try:
@@ -219,7 +219,7 @@ class SiteCrawl(OutletSpider):
                 self.crawler.stats.inc_value(f"discovery/{step}/status_{response.status}")
         finally:
             self.pending -= counted
-        if self.pending == 0:
+        if counted and self.pending == 0:  # (an earlier run's answer may come before any of ours)
             yield from self.release()
 
     def unanswered(self, failure: Any) -> Iterator[Any]:
@@ -233,7 +233,7 @@ class SiteCrawl(OutletSpider):
             self.crawler.stats.inc_value(f"discovery/{request.cb_kwargs.get('step')}/failed")
             self.logger.info("Discovery request failed: %s: %s", request.url, failure.value)
         self.pending -= counted
-        if self.pending == 0:
+        if counted and self.pending == 0:
             yield from self.release()
 
     @staticmethod
