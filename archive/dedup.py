@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,20 @@ class DigestIndex:
             str(self.path), timeout=timeout, isolation_level=None, check_same_thread=False
         )
         self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._set_up()
+                break
+            except sqlite3.OperationalError as exc:
+                # Two writers creating the file at once: switching a new database to WAL can
+                # fail at once with "locked" (SQLite does not wait on that lock): try again.
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    self._db.close()
+                    raise
+                time.sleep(0.05)
+
+    def _set_up(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
