@@ -1,18 +1,22 @@
 """Payload-digest index deciding when a capture becomes a revisit record.
 
-SQLite in WAL mode with a busy timeout, so several crawler processes writing into one
-folder can share it.
+SQLite in WAL mode with a busy timeout (:mod:`archive.sqlite_shared`), so several crawler
+processes writing into one folder can share it.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .sqlite_shared import connect_shared
+
 DEFAULT_NAME = "digests.sqlite3"
+SCHEMA = """CREATE TABLE IF NOT EXISTS digests (
+    url TEXT NOT NULL, digest TEXT NOT NULL, date TEXT NOT NULL,
+    target_uri TEXT NOT NULL, record_id TEXT NOT NULL,
+    PRIMARY KEY (url, digest));"""
 
 
 @dataclass(frozen=True)
@@ -30,32 +34,7 @@ class DigestIndex:
     def __init__(self, path: str | Path, timeout: float = 30.0):
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            str(self.path), timeout=timeout, isolation_level=None, check_same_thread=False
-        )
-        self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                self._set_up()
-                break
-            except sqlite3.OperationalError as exc:
-                # Two writers creating the file at once: switching a new database to WAL can
-                # fail at once with "locked" (SQLite does not wait on that lock): try again.
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    self._db.close()
-                    raise
-                time.sleep(0.05)
-
-    def _set_up(self) -> None:
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS digests ("
-            " url TEXT NOT NULL, digest TEXT NOT NULL, date TEXT NOT NULL,"
-            " target_uri TEXT NOT NULL, record_id TEXT NOT NULL,"
-            " PRIMARY KEY (url, digest))"
-        )
+        self._db = connect_shared(self.path, timeout, SCHEMA)
 
     def lookup(self, url: str, digest: str) -> DigestEntry | None:
         with self._lock:

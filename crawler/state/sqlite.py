@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from archive.sqlite_shared import connect_shared
 from crawler.state import ArticleRecord, state_path
 
 SCHEMA = """
@@ -36,12 +36,7 @@ class SQLiteStateStore:
     def __init__(self, path: Path | str, busy_timeout_ms: int = 30_000) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000,
-                                  isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+        self.db = connect_shared(self.path, busy_timeout_ms / 1000, SCHEMA)
 
     @classmethod
     def from_settings(cls, settings: Any) -> SQLiteStateStore:

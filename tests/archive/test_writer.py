@@ -223,31 +223,14 @@ def test_warcio_reads_payload_digest_like_ours():
     assert io  # keep import list honest
 
 
-def _open_writer_at(directory: str, barrier, results) -> None:
-    barrier.wait()
-    try:
-        WarcWriter(directory, prefix="race").close()
-        results.put("ok")
-    except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
-        results.put(f"{type(exc).__name__}: {exc}")
+def _open_writer(directory: str) -> None:
+    WarcWriter(directory, prefix="race").close()
 
 
 def test_two_crawls_starting_at_once_in_a_new_folder_both_write(tmp_path):
     """Two processes creating the folder's digest index at the same instant (crawlall, Redis
     workers sharing a WARC_DIR): switching the new database to WAL used to fail one with
     'database is locked' about three times in four."""
-    import multiprocessing
+    from tests.support.race import race
 
-    ctx = multiprocessing.get_context("fork")
-    failures = []
-    for attempt in range(15):
-        folder = tmp_path / f"warc{attempt}"
-        barrier, results = ctx.Barrier(2), ctx.Queue()
-        procs = [ctx.Process(target=_open_writer_at, args=(str(folder), barrier, results))
-                 for _ in range(2)]
-        for proc in procs:
-            proc.start()
-        for proc in procs:
-            proc.join(30)
-        failures += [r for r in (results.get(timeout=5), results.get(timeout=5)) if r != "ok"]
-    assert failures == []
+    assert race(_open_writer, lambda n: (str(tmp_path / f"warc{n}"),), 30) == []

@@ -47,3 +47,14 @@ def test_a_put_is_committed_at_once_for_other_processes(tmp_path: Path) -> None:
     assert other.execute("SELECT version FROM articles WHERE url = ?", (URL,)).fetchall() == [(1,)]
     other.close()
     store.close()
+
+
+def _open_store(path: str) -> None:
+    SQLiteStateStore(path).db.close()
+
+
+def test_two_runs_creating_the_state_file_at_once_both_open(tmp_path: Path) -> None:
+    """crawlall starts spiders that share DATA_DIR/state.sqlite3 at the same instant."""
+    from tests.support.race import race
+
+    assert race(_open_store, lambda n: (str(tmp_path / f"d{n}" / "state.sqlite3"),), 30) == []
