@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.extensions.run_verdict import OPTIONAL_RULE_FIELDS
 from crawler.extraction import rule_misses
 from crawler.items import Article
 
 MAX_SAMPLES = 5
-# Fields many pages of a healthy layout lack (an unsigned article): their rules alarm only
-# when they missed on every page, never on a share of them.
-OPTIONAL_FIELDS = frozenset({"authors"})
+# Fields many pages of a healthy layout lack (an unsigned article): their rules alarm here only
+# when they missed on every page; a jump against the outlet's recent runs alarms in run_verdict.
+OPTIONAL_FIELDS = frozenset(OPTIONAL_RULE_FIELDS)
 DEFAULT_ALARM_RATE = 0.5
 DEFAULT_MIN_PAGES = 5
 

@@ -18,6 +18,13 @@ logger = logging.getLogger(__name__)
 BLOCKED_STATUSES = ("403", "429")
 MIN_ERROR_ALARM = 5  # errors never alarm below this, whatever the history says
 MIN_ALL_FAILED = 3  # below HEALTH_MIN_SAMPLE pages, health alarms only if this many all failed
+# Rule fields many healthy pages lack (an unsigned article): the drift alarm takes them up only
+# when every page missed (crawler.extensions.rule_drift); here, when the miss rate of a run
+# jumped against the outlet's own recent runs (a selector that broke on most, not all, pages).
+OPTIONAL_RULE_FIELDS = ("authors",)
+OPTIONAL_MISS_MIN_PAGES = 5  # pages an outlet needs in a run for its rate to count
+OPTIONAL_MISS_JUMP = 0.4  # rate above the median of recent runs...
+OPTIONAL_MISS_HIGH = 0.9  # ...reaching at least this
 
 # Exit statuses of `scrapy crawl` and `scrapy crawlall` (README, docs/scheduling.md).
 EXIT_OK = 0
@@ -64,6 +71,22 @@ def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def optional_miss_rates(stats: dict[str, Any]) -> dict[str, float]:
+    """``{"<outlet>/<field>": share of the outlet's rule-read pages whose rule for the field
+    found nothing}`` for the optional fields, outlets with enough pages."""
+    rates = {}
+    for key, pages in stats.items():
+        if not key.startswith("rules/pages/") or not isinstance(pages, int | float):
+            continue
+        outlet = key[len("rules/pages/"):]
+        if pages < OPTIONAL_MISS_MIN_PAGES:
+            continue
+        for name in OPTIONAL_RULE_FIELDS:
+            misses = stats.get(f"rules/miss/{outlet}/{name}", 0)
+            rates[f"{outlet}/{name}"] = round(int(misses) / pages, 4)
+    return dict(sorted(rates.items()))
+
+
 def run_status(finish_reason: str | None) -> str:
     """``finished``, ``interrupted`` (a signal or a forced shutdown stopped it) or ``running``."""
     if finish_reason is None:
@@ -98,6 +121,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "extraction_workers_died": int(stats.get("extraction/failed/worker_died", 0)),
         "feeds_failed": int(stats.get("feeds/failed", 0)),
         "items_not_exported": int(stats.get("feeds/items_not_exported", 0)),
+        "optional_rule_misses": optional_miss_rates(stats),
     }
 
 
@@ -116,12 +140,18 @@ def previous_summaries(directory: Path, spider: str, limit: int) -> list[dict[st
     return summaries
 
 
-def baseline(history: list[dict[str, Any]]) -> dict[str, float | None]:
+def baseline(history: list[dict[str, Any]]) -> dict[str, Any]:
     def med(key: str) -> float | None:
         values = [s[key] for s in history if isinstance(s.get(key), int | float)]
         return median(values) if values else None
+    rates: dict[str, list[float]] = {}
+    for summary in history:
+        for key, rate in (summary.get("optional_rule_misses") or {}).items():
+            if isinstance(rate, int | float):
+                rates.setdefault(key, []).append(rate)
     return {"runs": len(history), "articles": med("articles"), "errors": med("errors"),
-            "extraction_health": med("extraction_health")}
+            "extraction_health": med("extraction_health"),
+            "optional_rule_misses": {k: median(v) for k, v in sorted(rates.items())}}
 
 
 @dataclass
@@ -133,7 +163,7 @@ class Verdict:
         return not self.alarms
 
 
-def judge(summary: dict[str, Any], base: dict[str, float | None], health_min: float,
+def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
           min_sample: int = 10, interrupted: bool = False,
           finish_reason: str | None = None) -> Verdict:
     """Alarms of a run. An interrupted run is not judged on what it did not get to do (its
@@ -157,6 +187,14 @@ def judge(summary: dict[str, Any], base: dict[str, float | None], health_min: fl
     if health is not None and health < health_min and enough:
         verdict.alarms.append(f"extraction health {health:.2f} below {health_min:.2f}: "
                               "articles without title, date or a 300-character body")
+    before = base.get("optional_rule_misses") or {}
+    for key, rate in (summary.get("optional_rule_misses") or {}).items():
+        usual = before.get(key)
+        if usual is not None and rate >= OPTIONAL_MISS_HIGH and rate - usual >= OPTIONAL_MISS_JUMP:
+            outlet, _, name = key.partition("/")
+            verdict.alarms.append(
+                f"layout drift: {outlet} {name}: rules found nothing on {rate:.0%} of pages "
+                f"(median of the last {base['runs']} runs: {usual:.0%}); see rule_misses")
     limit = max(3 * (base["errors"] or 0), MIN_ERROR_ALARM)
     if summary["errors"] > limit:
         verdict.alarms.append(f"{summary['errors']} errors, above {limit:g} "
