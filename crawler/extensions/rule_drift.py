@@ -14,11 +14,13 @@ from typing import Any
 
 from crawler.extensions.run_verdict import OPTIONAL_RULE_FIELDS
 from crawler.extraction import rule_misses
+from crawler.extraction.provenance import RULE_PREFIX
 from crawler.items import Article
 
 MAX_SAMPLES = 5
 # Fields many pages of a healthy layout lack (an unsigned article): their rules alarm here only
-# when they missed on every page; a jump against the outlet's recent runs alarms in run_verdict.
+# when they missed on every page; a drop against the outlet's recent runs alarms in run_verdict
+# (``rules/filled/<outlet>/<field>``: pages the rule filled, default authors or not).
 OPTIONAL_FIELDS = frozenset(OPTIONAL_RULE_FIELDS)
 DEFAULT_ALARM_RATE = 0.5
 DEFAULT_MIN_PAGES = 5
@@ -58,6 +60,9 @@ class RuleDrift:
         self.pages[outlet] = self.pages.get(outlet, 0) + 1
         self.stats.inc_value(f"rules/pages/{outlet}")
         fields = article.extractor.get("fields") or {}
+        for name in OPTIONAL_FIELDS:  # read against recent runs by run_verdict
+            if str(fields.get(name, "")).startswith(RULE_PREFIX):
+                self.stats.inc_value(f"rules/filled/{outlet}/{name}")
         for name, selectors in rule_misses(article).items():
             self.stats.inc_value(f"rules/miss/{outlet}/{name}")
             entry = self.misses.setdefault((outlet, name), FieldMisses())

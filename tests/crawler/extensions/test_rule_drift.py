@@ -100,3 +100,15 @@ def test_an_optional_field_alarms_only_when_its_rule_missed_on_every_page() -> N
     assert drift_alarms(report(4), 0.5, 5) == []  # unsigned articles are normal
     [alarm] = drift_alarms(report(6), 0.5, 5)
     assert "zerkalo authors" in alarm and "on every page" in alarm
+
+
+def test_bylines_the_rule_filled_are_counted_default_authors_or_not() -> None:
+    """Agency copy (default authors) is no miss, so the byline rule is watched by its fills."""
+    monitor = _monitor()
+    signed, agency = extract_article(_page(False, 3)), extract_article(_page(False, 0))
+    assert signed.authors == ["Иван Петров"] and agency.authors == ["БЕЛТА"]
+    for article in (signed, agency, agency):
+        monitor.note(article)
+    assert monitor.stats.get_value("rules/filled/belta/authors") == 1
+    assert monitor.stats.get_value("rules/pages/belta") == 3
+    assert monitor.stats.get_value("rules/miss/belta/authors") is None
