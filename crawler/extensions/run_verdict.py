@@ -24,7 +24,10 @@ MIN_ALL_FAILED = 3  # below HEALTH_MIN_SAMPLE pages, health alarms only if this 
 OPTIONAL_RULE_FIELDS = ("authors",)
 OPTIONAL_MIN_PAGES = 5  # pages an outlet needs in a run for its share to count
 OPTIONAL_USUAL_MIN = 0.2  # the rule usually fills at least this share...
-OPTIONAL_DROP = 0.25  # ...and now at most this fraction of it
+OPTIONAL_DROP = 0.25  # ...and now at most this fraction of it...
+OPTIONAL_MIN_EXPECTED = 10  # ...of at least this many pages it would usually fill: by chance
+# alone, 40 pages signed 1 in 4 give 2 or fewer bylines once in ~1,000 runs; 8 pages give
+# none once in 10
 
 # Exit statuses of `scrapy crawl` and `scrapy crawlall` (README, docs/scheduling.md).
 EXIT_OK = 0
@@ -71,9 +74,9 @@ def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def optional_rule_shares(stats: dict[str, Any]) -> dict[str, float]:
-    """``{"<outlet>/<field>": share of the outlet's rule-read pages whose rule filled the
-    field}`` for the optional fields, outlets with enough pages."""
+def optional_rule_shares(stats: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """``{"<outlet>/<field>": {"share": of the outlet's rule-read pages, those whose rule
+    filled the field, "pages": how many}}`` for the optional fields, outlets with enough pages."""
     shares = {}
     for key, pages in stats.items():
         if not key.startswith("rules/pages/") or not isinstance(pages, int | float):
@@ -83,7 +86,8 @@ def optional_rule_shares(stats: dict[str, Any]) -> dict[str, float]:
             continue
         for name in OPTIONAL_RULE_FIELDS:
             filled = stats.get(f"rules/filled/{outlet}/{name}", 0)
-            shares[f"{outlet}/{name}"] = round(int(filled) / pages, 4)
+            shares[f"{outlet}/{name}"] = {"share": round(int(filled) / pages, 4),
+                                          "pages": int(pages)}
     return dict(sorted(shares.items()))
 
 
@@ -146,9 +150,9 @@ def baseline(history: list[dict[str, Any]]) -> dict[str, Any]:
         return median(values) if values else None
     shares: dict[str, list[float]] = {}
     for summary in history:
-        for key, share in (summary.get("optional_rule_shares") or {}).items():
-            if isinstance(share, int | float):
-                shares.setdefault(key, []).append(share)
+        for key, seen in (summary.get("optional_rule_shares") or {}).items():
+            if isinstance(seen, dict) and isinstance(seen.get("share"), int | float):
+                shares.setdefault(key, []).append(seen["share"])
     return {"runs": len(history), "articles": med("articles"), "errors": med("errors"),
             "extraction_health": med("extraction_health"),
             "optional_rule_shares": {k: median(v) for k, v in sorted(shares.items())}}
@@ -188,9 +192,10 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
         verdict.alarms.append(f"extraction health {health:.2f} below {health_min:.2f}: "
                               "articles without title, date or a 300-character body")
     before = base.get("optional_rule_shares") or {}
-    for key, share in (summary.get("optional_rule_shares") or {}).items():
-        usual = before.get(key)
-        if usual is not None and usual >= OPTIONAL_USUAL_MIN and share <= usual * OPTIONAL_DROP:
+    for key, seen in (summary.get("optional_rule_shares") or {}).items():
+        usual, share = before.get(key), seen["share"]
+        if (usual is not None and usual >= OPTIONAL_USUAL_MIN and share <= usual * OPTIONAL_DROP
+                and usual * seen["pages"] >= OPTIONAL_MIN_EXPECTED):
             outlet, _, name = key.partition("/")
             verdict.alarms.append(
                 f"layout drift: {outlet} {name}: the rule filled it on {share:.0%} of pages "

@@ -95,20 +95,20 @@ def test_matching_rules_say_which_selector_matched(tmp_path) -> None:
 
 
 def test_a_byline_rule_that_stops_filling_alarms_against_earlier_runs(tmp_path) -> None:
-    """Two healthy runs sign 2 of 8 articles (the rest is agency copy, filled by БЕЛТА's
+    """Two healthy runs sign 10 of 40 articles (the rest is agency copy, filled by БЕЛТА's
     default authors, so no page is a miss); the drifted run's byline rule fills none."""
-    healthy, _ = belta.build(count=8)
-    drifted_site, _ = belta.build(count=8, drift=True)
+    healthy, _ = belta.build(count=40)
+    drifted_site, _ = belta.build(count=40, drift=True)
     reports = []
     for n, site in enumerate((healthy, healthy, drifted_site)):
         with FixtureServer([site]) as server:  # a fresh state each run: every page is read
             result = run_crawl("belta", tmp_path, server,
                                settings={"STATE_PATH": str(tmp_path / f"state{n}.sqlite3")})
-        assert len(result.items) == 8, result.log[-3000:]
+        assert len(result.items) == 40, result.log[-3000:]
         reports.append(json.loads(sorted((tmp_path / "reports").glob("belta-*.json"))[-1]
                                   .read_text("utf-8")))
     assert [r["summary"]["optional_rule_shares"] for r in reports[:2]] == \
-        [{"belta/authors": 0.25}] * 2
+        [{"belta/authors": {"share": 0.25, "pages": 40}}] * 2
     assert not [a for r in reports[:2] for a in r["alarms"]]
     assert ("layout drift: belta authors: the rule filled it on 0% of pages (median of the "
             "last 2 runs: 25%); see rule_misses") in reports[2]["alarms"]
