@@ -193,14 +193,16 @@ class _PartWriter:
         self.buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
         self.rows = 0
-        self.ids: set[str] = set()  # articles this ingest wrote rows of
+        self.versions: dict[str, int] = {}  # article -> lowest version this ingest wrote
 
     def _final(self, key: tuple[str, str]) -> Path:
         return self.corpus / "versions" / f"outlet={key[0]}" / f"month={key[1]}" / self.part_name
 
     def add(self, row: dict[str, Any]) -> None:
         key = partition_of(row)
-        self.ids.add(row["id"])
+        version = row.get("version") or 0
+        if version < self.versions.get(row["id"], version + 1):
+            self.versions[row["id"]] = version
         buffer = self.buffers.setdefault(key, [])
         buffer.append(row)
         if len(buffer) >= BATCH_ROWS:
@@ -272,9 +274,9 @@ def _line_number(path: Path, offset: int) -> int:
 
 
 def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None]
-                ) -> tuple[int, int, bool, list[str], set[str]]:
-    """Ingest ``path`` from byte ``start``: (end offset consumed, rows, complete, parts, ids of
-    the articles written)."""
+                ) -> tuple[int, int, bool, list[str], dict[str, int]]:
+    """Ingest ``path`` from byte ``start``: (end offset consumed, rows, complete, parts, the
+    lowest version written of each article)."""
     line_no = _line_number(path, start) if start else 0
     prefix = file_digest(path, start)[:12] if start else "0"
     writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet")
@@ -302,7 +304,7 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
     except BaseException:
         writer.abort()
         raise
-    return consumed, writer.rows, complete, parts, writer.ids
+    return consumed, writer.rows, complete, parts, writer.versions
 
 
 # -- the build ---------------------------------------------------------------------------------
@@ -363,12 +365,13 @@ def _ingest_one(path: Path, corpus: Path, manifest: dict[str, Any], complete: se
         start = entry["bytes"]  # the same file, grown: resume after what was ingested
     elif entry:  # rewritten in place: its earlier parts no longer describe it
         old_parts = [corpus / part for part in entry.get("parts", [])]
-        mark_edits_stale(corpus, part_ids(old_parts))  # before the parts go: a crash keeps it
+        # before the parts go (a crash keeps the mark): every diff of their articles is suspect
+        mark_edits_stale(corpus, dict.fromkeys(part_ids(old_parts), 0))
         for part in old_parts:
             part.unlink(missing_ok=True)
         entry = None
-    consumed, rows, whole, parts, ids = ingest_file(path, corpus, start, report)
-    mark_edits_stale(corpus, ids)  # before the manifest advances past these rows
+    consumed, rows, whole, parts, versions = ingest_file(path, corpus, start, report)
+    mark_edits_stale(corpus, versions)  # before the manifest advances past these rows
     manifest["files"][path.name] = {
         "digest": file_digest(path, consumed), "bytes": consumed, "complete": whole,
         "parts": sorted(set((entry or {}).get("parts", [])) | set(parts)),

@@ -8,10 +8,10 @@
 * ``edits/edits-<stamp>.parquet``: one row per version > 1 with the word diff from the
   previous captured version (:mod:`archive.wordiff`). Only versions not diffed before are
   computed, a few hundred articles at a time, so a build costs what is new. An article the
-  build wrote rows of (a new or late version, an items file rewritten in place) has its
-  stored diffs dropped and made again, as has a diff whose version is no longer in the
-  corpus: the ids wait in ``edits/_stale_ids.txt`` from ingest until the new diffs are
-  written, so a crash in between cannot leave a stale diff behind.
+  build wrote a version of at or below one already diffed (a late version, an items file
+  rewritten in place) has its diffs from there dropped and made again, as has a diff whose
+  version is no longer in the corpus: the marks wait in ``edits/_stale_ids.txt`` from ingest
+  until the new diffs are written, so a crash in between cannot leave a stale diff behind.
 * ``views.sql``: the DuckDB views ``versions``, ``latest``, ``families`` and ``edits``, with
   paths relative to the corpus folder (``cd CORPUS && duckdb -init views.sql``); ``connect``
   opens the same views from Python.
@@ -157,28 +157,33 @@ def part_ids(parts: list[Path]) -> set[str]:
     return ids
 
 
-def mark_edits_stale(corpus: Path, ids: set[str]) -> None:
-    """Note (durably) that these articles' diffs must be made again by the next refresh."""
-    if not ids:
+def mark_edits_stale(corpus: Path, versions: dict[str, int]) -> None:
+    """Note (durably) for the next refresh: article -> the lowest version a build wrote (0:
+    all of its versions are in question). Its stored diffs of that version or later are made
+    again; a plain new version, later than every diff, leaves them alone."""
+    if not versions:
         return
     path = corpus / STALE_IDS
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write("".join(f"{i}\n" for i in sorted(ids)))
+        fh.write("".join(f"{i},{v}\n" for i, v in sorted(versions.items())))
         fh.flush()
         os.fsync(fh.fileno())
 
 
 def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
-    """Remove the stored diffs of articles marked stale and of versions no longer present;
+    """Remove the stored diffs of articles a build wrote a version of at or below one already
+    diffed (a late version, a rewritten items file) and of versions no longer present;
     ``_write_edits`` then finds those versions undiffed and diffs them from what is there."""
     if (corpus / STALE_IDS).exists():  # read by DuckDB: a first build marks every article
         con.execute(f"CREATE OR REPLACE TEMP VIEW touched AS SELECT * FROM read_csv("
-                    f"'{STALE_IDS}', header = false, columns = {{'id': 'VARCHAR'}})")
+                    f"'{STALE_IDS}', header = false, "
+                    "columns = {'id': 'VARCHAR', 'version': 'BIGINT'})")
     else:
-        con.execute("CREATE OR REPLACE TEMP TABLE touched (id VARCHAR)")
+        con.execute("CREATE OR REPLACE TEMP TABLE touched (id VARCHAR, version BIGINT)")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE stale AS
-        SELECT DISTINCT id FROM read_parquet('edits/*.parquet') SEMI JOIN touched USING (id)
+        SELECT DISTINCT e.id FROM read_parquet('edits/*.parquet') AS e
+        JOIN touched AS t ON e.id = t.id AND e.version >= t.version
         UNION
         SELECT DISTINCT id FROM read_parquet('edits/*.parquet') AS e
         ANTI JOIN (SELECT DISTINCT id, version FROM read_parquet('{VERSIONS}')) USING (id, version)""")

@@ -195,3 +195,18 @@ def test_a_build_that_dies_before_diffing_leaves_no_stale_diff(corpus, monkeypat
     build_corpus(corpus["data"], corpus["corpus"])  # the items file is ingested already
     (diff,) = [d for _, _, d in _edit_rows(corpus["corpus"], edited_id)]
     assert "{+Текст исправлен.+}" in diff and EDIT_SENTENCE not in diff
+
+
+def test_a_plain_new_version_leaves_the_stored_diffs_alone(corpus) -> None:
+    """A build costs what is new: version 3 is diffed against 2, the file holding 2's diff
+    is not rewritten."""
+    before = {p: p.read_bytes() for p in (corpus["corpus"] / "edits").glob("*.parquet")}
+    edited = max((i for i in corpus["items"] if i["url"] == corpus["edited_url"]),
+                 key=lambda i: i["version"])
+    third = {**edited, "version": 3, "text": edited["text"] + " Добавлено позже.",
+             "fetched_at": "2026-01-10T10:00:00+00:00",
+             "previous_version_digest": "sha256:" + "2" * 64}
+    write_run(corpus["data"], "belta", datetime(2026, 1, 10), [third])
+    build_corpus(corpus["data"], corpus["corpus"])
+    assert all(p.read_bytes() == data for p, data in before.items())
+    assert [(v, p) for v, p, _ in _edit_rows(corpus["corpus"], edited["id"])] == [(2, 1), (3, 2)]
