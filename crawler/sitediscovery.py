@@ -177,13 +177,15 @@ def archive_prefix(urls: Iterable[str], host: str) -> str | None:
     return best[0][0] if best and best[0][1] >= 2 else None
 
 
+NEXT_PAGE = 'a[rel~="next"], link[rel~="next"] @href'  # rel is a token list ("nofollow next")
+
+
 def next_page_link(tree: Any, links: list[str], url: str, page: int) -> str | None:
     """The next page of a paged listing: its ``rel="next"`` link, else a link to
     ``…/page/<page + 1>/`` (WordPress day archives mark theirs with a class only)."""
-    marked = tree.xpath('(//a|//link)[contains(concat(" ", normalize-space(@rel), " "), " next ")]'
-                        '/@href')
-    if marked and marked[0].strip():
-        return urljoin(url, marked[0].strip())
+    marked = first_value(tree, (NEXT_PAGE,))
+    if marked:
+        return urljoin(url, marked)
     return next((u for u in links if f"/page/{page + 1}/" in u), None)
 
 
