@@ -165,10 +165,17 @@ def mark_edits_stale(corpus: Path, versions: dict[str, int]) -> None:
         return
     path = corpus / STALE_IDS
     path.parent.mkdir(parents=True, exist_ok=True)
+    torn = path.exists() and path.stat().st_size and not _ends_with_newline(path)
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write("".join(f"{i},{v}\n" for i, v in sorted(versions.items())))
+        fh.write("\n" * bool(torn) + "".join(f"{i},{v}\n" for i, v in sorted(versions.items())))
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"
 
 
 def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
@@ -176,8 +183,11 @@ def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
     diffed (a late version, a rewritten items file) and of versions no longer present;
     ``_write_edits`` then finds those versions undiffed and diffs them from what is there."""
     if (corpus / STALE_IDS).exists():  # read by DuckDB: a first build marks every article
+        # No sniffing: a line torn by a crash (its file is read again, so marked again) is
+        # a row with no version, which matches nothing, and never an error.
         con.execute(f"CREATE OR REPLACE TEMP VIEW touched AS SELECT * FROM read_csv("
-                    f"'{STALE_IDS}', header = false, "
+                    f"'{STALE_IDS}', header = false, delim = ',', quote = '', escape = '', "
+                    "null_padding = true, ignore_errors = true, "
                     "columns = {'id': 'VARCHAR', 'version': 'BIGINT'})")
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE touched (id VARCHAR, version BIGINT)")

@@ -210,3 +210,35 @@ def test_a_plain_new_version_leaves_the_stored_diffs_alone(corpus) -> None:
     build_corpus(corpus["data"], corpus["corpus"])
     assert all(p.read_bytes() == data for p, data in before.items())
     assert [(v, p) for v, p, _ in _edit_rows(corpus["corpus"], edited["id"])] == [(2, 1), (3, 2)]
+
+
+def test_a_torn_last_mark_does_not_stop_the_build(corpus) -> None:
+    """A crash mid-append can leave half a line in edits/_stale_ids.txt; the manifest had not
+    moved past that file, so the next build reads it again and marks its articles anew."""
+    second = corpus["files"][1]
+    edited_id = next(i["id"] for i in corpus["items"] if i["url"] == corpus["edited_url"])
+    second.write_text(second.read_text("utf-8").replace(EDIT_SENTENCE, "Текст исправлен."),
+                      "utf-8")
+    (corpus["corpus"] / "edits" / "_stale_ids.txt").write_text("0123456789abcdef,2\n3f2a9c",
+                                                               "utf-8")
+    build_corpus(corpus["data"], corpus["corpus"])
+    (diff,) = [d for _, _, d in _edit_rows(corpus["corpus"], edited_id)]
+    assert "{+Текст исправлен.+}" in diff
+
+
+def test_a_torn_last_mark_alone_does_not_stop_the_build(corpus) -> None:
+    marks = corpus["corpus"] / "edits" / "_stale_ids.txt"
+    marks.write_text("0123456789abcdef,2\n3f2a9c", "utf-8")
+    build_corpus(corpus["data"], corpus["corpus"])  # nothing new to ingest: the marks are read
+    assert not marks.exists()
+    assert connect(corpus["corpus"]).execute("SELECT count(*) FROM edits").fetchone()[0] == 1
+
+
+def test_a_mark_after_a_torn_line_starts_its_own_line(tmp_path: Path) -> None:
+    from archive.corpus_derived import STALE_IDS, mark_edits_stale
+
+    marks = tmp_path / STALE_IDS
+    marks.parent.mkdir()
+    marks.write_text("3f2a9c", "utf-8")
+    mark_edits_stale(tmp_path, {"0123456789abcdef": 2})
+    assert marks.read_text("utf-8").splitlines() == ["3f2a9c", "0123456789abcdef,2"]
