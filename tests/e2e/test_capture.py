@@ -212,8 +212,13 @@ def test_sigkill_mid_crawl_then_restart_repairs_open_files(tmp_path: Path) -> No
     proc = subprocess.run([str(warcio), "check", *map(str, warc_files(tmp_path))],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout
-    # nothing lost, nothing twice: the two runs together hold every article once
-    assert sorted(i["url"] for i in before + result.items) == sorted(g.url for g in golds)
+    # nothing lost: the two runs together hold every article. Delivery is at least once: the
+    # state store advances just after an item is durably in the feed (item_exported), so a
+    # kill between the two emits that item again. Only the killed run's last item can be it.
+    urls = [i["url"] for i in before + result.items]
+    assert sorted(set(urls)) == sorted(g.url for g in golds)
+    repeated = {u for u in urls if urls.count(u) > 1}
+    assert repeated <= ({before[-1]["url"]} if before else set()), repeated
 
 
 def test_archive_that_cannot_be_written_stops_the_crawl_cleanly(tmp_path: Path) -> None:
