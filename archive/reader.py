@@ -83,7 +83,9 @@ def _to_response(
         if orig is None:
             return None
         src = orig
-        if not http.headers:  # revisit without HTTP headers: take the original's
+        # a revisit without HTTP headers, or a 304 ("server-not-modified"), is replayed as the
+        # original response, as pywb does: its own head says nothing about the payload
+        if not http.headers or _not_modified(rec, http.status):
             http = orig
     return ArchivedResponse(
         url=rec.target_uri,
@@ -95,6 +97,10 @@ def _to_response(
         date=rec.date,
         ref=ref,
     )
+
+
+def _not_modified(rec: WarcRecord, status: int) -> bool:
+    return status == 304 or "server-not-modified" in (rec.get("WARC-Profile") or "")
 
 
 def _resource_response(rec: WarcRecord, ref: RecordRef) -> ArchivedResponse:
@@ -149,6 +155,24 @@ def _payload_digest(rec: WarcRecord) -> str | None:
     return rec.get("WARC-Payload-Digest")
 
 
+def _not_original(revisit: WarcRecord, orig: WarcRecord) -> str | None:
+    """Why `orig` cannot be the record `revisit` refers to; None when it can be.
+
+    An original is captured no later than its revisit; its payload digest, when both carry
+    one, is the revisit's; and it is for the revisit's URL unless the digests say the payload
+    is the same (an identical-payload revisit may name another URL's capture).
+    """
+    want, got = _payload_digest(revisit), _payload_digest(orig)
+    if want and got and want != got:
+        return f"payload digest {got} is not the revisit's {want}"
+    if _ts(orig.date) > _ts(revisit.date):
+        return f"captured after the revisit ({orig.get('WARC-Date')})"
+    url = strip_brackets(revisit.get("WARC-Refers-To-Target-URI") or revisit.target_uri)
+    if normalize_url(orig.target_uri) != normalize_url(url) and not (want and got):
+        return f"for {orig.target_uri!r}, and no payload digest shows it is the same payload"
+    return None
+
+
 class _Resolver:
     """Finds the original response a revisit refers to, among records seen so far."""
 
@@ -168,18 +192,20 @@ class _Resolver:
         if dig:
             self.by_url_digest.setdefault((key, dig), loc)
 
-    def find(self, rec: WarcRecord) -> tuple[Path, int] | None:
+    def candidates(self, rec: WarcRecord) -> list[tuple[Path, int]]:
+        """Where the original may be, best evidence first: its id, its URL and date, its digest."""
+        found = []
         ref_id = rec.get("WARC-Refers-To")
         if ref_id and ref_id in self.by_id:
-            return self.by_id[ref_id]
+            found.append(self.by_id[ref_id])
         uri = normalize_url(strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri))
         date = _refers_to_date(rec)
-        if date:
-            loc = self.by_url_date.get((uri, date))
-            if loc:
-                return loc
+        if date and (uri, date) in self.by_url_date:
+            found.append(self.by_url_date[(uri, date)])
         dig = _payload_digest(rec)
-        return self.by_url_digest.get((uri, dig)) if dig else None
+        if dig and (uri, dig) in self.by_url_digest:
+            found.append(self.by_url_digest[(uri, dig)])
+        return list(dict.fromkeys(found))
 
 
 # Records looked at around each one for its partner: every writer we know puts a request
@@ -300,11 +326,18 @@ def iter_responses(
 
 
 def _resolve(info: RecordInfo, resolver: _Resolver) -> ArchivedResponse | None:
-    """The revisit with its original's payload; WarcFormatError if either cannot be read."""
-    loc = resolver.find(info.record)
-    if loc is None:
-        return None
-    orig = read_record_at(*loc)
+    """The revisit with its original's payload; WarcFormatError if either cannot be read, or
+    if the only record it names cannot be its original (another URL's payload, a later one)."""
+    refused = None
+    for loc in resolver.candidates(info.record):
+        orig = read_record_at(*loc)
+        refused = _not_original(info.record, orig)
+        if refused is None:
+            break
+    else:
+        if refused is None:
+            return None
+        raise WarcFormatError(info.file, info.offset, f"revisit target refused: {refused}")
     try:
         return _to_response(info.record, _ref(info), payload_from=orig)
     except ValueError as exc:
@@ -426,7 +459,7 @@ class ArchiveLookup:
         _check_url(info, url)
         rec = info.record
         ref = _ref(info)
-        orig = self._find_original(rec) if revisit else None
+        orig = self._find_original(info) if revisit else None
         if revisit and orig is None:
             return None
         try:
@@ -434,22 +467,28 @@ class ArchiveLookup:
         except ValueError as exc:
             raise WarcFormatError(info.file, offset, f"bad HTTP: {exc}") from exc
 
-    def _find_original(self, rec: WarcRecord) -> WarcRecord | None:
+    def _find_original(self, revisit: RecordInfo) -> WarcRecord | None:
+        """The response a revisit refers to: the record it names, else a capture of its URL at
+        the date it names or the newest one before it, with its payload digest when it has one."""
+        rec = revisit.record
         ref_id = rec.get("WARC-Refers-To")
         uri = strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri)
         if ref_id and ref_id in self._by_id:
             info = self._read(*self._by_id[ref_id])
-            if rec.get("WARC-Refers-To-Target-URI"):
-                _check_url(info, uri)
-            return info.record
+            refused = _not_original(rec, info.record)
+            if refused is None:
+                return info.record
+            _report(WarcFormatError(revisit.file, revisit.offset,
+                                    f"revisit target refused: {refused}"), self._on_error, soft=True)
         date = _refers_to_date(rec)
         want = _ts(date) if date else None
-        digest = rec.get("WARC-Payload-Digest")
-        cands = [c for c in self.captures(uri) if not c[3]]
+        limit = _ts(rec.date)
+        digest = _payload_digest(rec)
+        cands = [c for c in self.captures(uri) if not c[3] and c[0] <= limit]
         cands.sort(key=lambda c: (c[0] != want, -c[0]))
         for _, idx, off, _ in cands:
             info = self._read(idx, off)
             _check_url(info, uri)
-            if digest is None or info.record.get("WARC-Payload-Digest") == digest:
+            if digest is None or _payload_digest(info.record) == digest:
                 return info.record
         return None

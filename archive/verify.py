@@ -87,8 +87,9 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
             ok = check_digest(pd, http.body)
             if ok is False:
                 add("error", "WARC-Payload-Digest mismatch")
-    if not rec.get("WARC-Record-ID"):
-        add("error", "missing WARC-Record-ID")
+    for name in ("WARC-Record-ID", "WARC-Type", "WARC-Date"):  # mandatory (WARC 1.1, 5.)
+        if not rec.get(name):
+            add("error", f"missing {name}")
     try:
         parse_warc_date(rec.get("WARC-Date") or "")
     except ValueError as exc:
@@ -111,7 +112,7 @@ def verify(
     def on_error(err: WarcFormatError) -> None:
         report.problems.append(Problem(err.file, err.offset, "error", err.reason))
 
-    ids: dict[str, tuple[str, str]] = {}  # record id -> (type, normalized uri)
+    ids: dict[str, tuple[str, str, str]] = {}  # record id -> (type, normalized uri, payload digest)
     links: list[tuple[RecordInfo, str]] = []
     revisits: list[RecordInfo] = []
     responses: set[tuple[str, int]] = set()  # (uri, ts) of responses, for revisit lookups
@@ -129,7 +130,7 @@ def verify(
             _check_record(info, add)
             uri = normalize_url(rec.target_uri) if rec.target_uri else ""
             if rec.record_id:
-                ids[rec.record_id] = (rec.rec_type, uri)
+                ids[rec.record_id] = (rec.rec_type, uri, rec.get("WARC-Payload-Digest") or "")
             for k, v in rec.headers:
                 if k.lower() == "warc-concurrent-to":
                     links.append((info, v.strip()))
@@ -147,7 +148,7 @@ def verify(
         if target not in ids:
             p.message = f"WARC-Concurrent-To {target} not found in the given files"
         else:
-            ttype, turi = ids[target]
+            ttype, turi, _ = ids[target]
             if (rec.rec_type, ttype) in pairs and turi != normalize_url(rec.target_uri):
                 p.severity = "error"
                 p.message = f"WARC-Concurrent-To {target} has a different target URI"
@@ -157,6 +158,12 @@ def verify(
         rec = info.record
         ref = rec.get("WARC-Refers-To")
         if ref and ref in ids:
+            want, got = rec.get("WARC-Payload-Digest"), ids[ref][2]
+            if want and got and want != got:
+                report.problems.append(Problem(
+                    str(info.file), info.offset, "error",
+                    f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want}",
+                    rec.record_id))
             continue
         uri = normalize_url(strip_brackets(rec.get("WARC-Refers-To-Target-URI") or ""))
         date = rec.get("WARC-Refers-To-Date")

@@ -1,0 +1,95 @@
+"""Revisits are replayed only with a payload that can be theirs (other tools' WARCs included)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive.reader import ArchiveLookup, iter_responses
+from archive.verify import verify
+from tests.support.warcs import record, response, sha1_b32
+
+URL = "http://example.com/page"
+NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+SAME_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+HEAD_304 = b"HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n"
+HEAD_200 = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+
+
+def _revisit(date: str, head: bytes, *extra: tuple[str, str]) -> bytes:
+    return record("revisit", URL, head, date=date, extra=list(extra))
+
+
+def _warc(tmp_path: Path, *records: bytes) -> Path:
+    path = tmp_path / "foreign.warc"
+    path.write_bytes(b"".join(records))
+    return path
+
+
+def test_a_304_revisit_is_served_as_the_capture_before_it_never_a_later_one(tmp_path):
+    """Its own original (Refers-To-Date) is not in the files; the next best is the newest
+    capture before it, replayed with that capture's status and headers."""
+    path = _warc(
+        tmp_path,
+        response(URL, b"version one", date="2024-01-01T00:00:00Z"),
+        _revisit("2024-01-02T00:00:00Z", HEAD_304, ("WARC-Profile", NOT_MODIFIED),
+                 ("WARC-Refers-To-Target-URI", URL),
+                 ("WARC-Refers-To-Date", "2023-12-01T00:00:00Z")),
+        response(URL, b"version three", date="2024-01-03T00:00:00Z"),
+    )
+    got = ArchiveLookup(path).get(URL, at=datetime(2024, 1, 2, 12, tzinfo=UTC))
+    assert (got.status, got.payload) == (200, b"version one")
+    assert ("Content-Length", "11") in got.headers  # the original's head, not the 304's
+    assert got.date == datetime(2024, 1, 2, tzinfo=UTC)
+
+
+def test_a_304_revisit_as_the_latest_capture_replays_and_reextracts_as_its_original(tmp_path):
+    path = _warc(
+        tmp_path,
+        response(URL, b"the article", date="2024-01-01T00:00:00Z"),
+        _revisit("2024-01-02T00:00:00Z", HEAD_304, ("WARC-Profile", NOT_MODIFIED),
+                 ("WARC-Refers-To-Target-URI", URL),
+                 ("WARC-Refers-To-Date", "2024-01-01T00:00:00Z")),
+    )
+    got = ArchiveLookup(path).get(URL)
+    assert (got.status, got.payload, got.date.day) == (200, b"the article", 2)
+    assert [(r.status, r.payload) for r in iter_responses(path)] == [(200, b"the article")] * 2
+
+
+def test_a_revisit_naming_another_urls_record_with_another_payload_is_refused(tmp_path):
+    other, rid = "http://example.com/login", f"<urn:uuid:{uuid.uuid4()}>"
+    path = _warc(
+        tmp_path,
+        response(other, b"the login form", date="2024-01-01T00:00:00Z", rec_id=rid),
+        _revisit("2024-01-02T00:00:00Z", HEAD_200, ("WARC-Profile", SAME_PAYLOAD),
+                 ("WARC-Refers-To", rid),
+                 ("WARC-Payload-Digest", sha1_b32(b"the page, never stored"))),
+    )
+    errors: list = []
+    assert ArchiveLookup(path, on_error=errors.append).get(URL) is None
+    assert any("revisit target refused: payload digest" in str(e) for e in errors)
+    assert all(r.url != URL for r in iter_responses(path, on_error=errors.append))
+    problems = [p for p in verify([path]).errors if "payload digest" in p.message]
+    assert [p.offset for p in problems] == [path.read_bytes().index(b"WARC/1.1", 1)]
+
+
+def test_a_revisit_of_the_same_payload_at_another_url_still_replays(tmp_path):
+    """URL-agnostic deduplication (the digests agree) is legitimate."""
+    other, rid, body = "http://example.com/mirror", f"<urn:uuid:{uuid.uuid4()}>", b"same bytes"
+    path = _warc(
+        tmp_path,
+        response(other, body, date="2024-01-01T00:00:00Z", rec_id=rid),
+        _revisit("2024-01-02T00:00:00Z", HEAD_200, ("WARC-Profile", SAME_PAYLOAD),
+                 ("WARC-Refers-To", rid), ("WARC-Payload-Digest", sha1_b32(body))),
+    )
+    assert ArchiveLookup(path).get(URL).payload == body
+    assert sorted(r.url for r in iter_responses(path)) == [other, URL]
+    assert verify([path]).ok
+
+
+def test_verify_names_records_without_their_mandatory_fields(tmp_path):
+    path = _warc(tmp_path, record("resource", URL, b"x", date=""),
+                 record("", URL, b"y").replace(b"WARC-Type: \r\n", b""))
+    assert sorted(p.message for p in verify([path]).errors) == [
+        "missing WARC-Date", "missing WARC-Type"]
