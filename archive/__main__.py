@@ -124,7 +124,7 @@ def cmd_repair(args) -> int:
 
     if not Path(args.directory).is_dir():
         raise UsageError(f"not a directory: {args.directory}")
-    results = repair_open_files(args.directory)
+    results = repair_open_files(args.directory, args.max_record_size)
     for r in results:
         print(r)
     if not results:
@@ -133,7 +133,11 @@ def cmd_repair(args) -> int:
     if damaged:
         print(f"error: {len(damaged)} file(s) had unreadable bytes; every readable record "
               "was kept, see the ranges above", file=sys.stderr)
-    return 1 if damaged else 0
+    left = [r for r in results if r.left_open]
+    if left:
+        print(f"error: {len(left)} file(s) left as they were (a closed file or side file of "
+              "that name exists, or the file cannot be opened), see above", file=sys.stderr)
+    return 1 if damaged or left else 0
 
 
 def _line_error_printer(path: str, counter: list[int]) -> Callable[[int, str], None]:
@@ -272,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("repair", help="recover .open files left by a crashed writer")
     p.add_argument("directory", metavar="DIR")
+    p.add_argument("--max-record-size", **max_size)
     p.set_defaults(func=cmd_repair)
 
     p = sub.add_parser("export-txt", help="write items as NNN_<id>.txt files")

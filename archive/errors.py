@@ -13,6 +13,9 @@ class ArchiveWriteError(OSError):
         self.cause = cause
         super().__init__(f"cannot write WARC {self.path}: {cause}")
 
+    def __reduce__(self):
+        return type(self), (self.path, self.cause)
+
 
 class WarcFormatError(Exception):
     """A record that cannot be read; names the file and byte offset so it can be found."""
@@ -22,3 +25,6 @@ class WarcFormatError(Exception):
         self.offset = offset
         self.reason = reason
         super().__init__(f"{self.file}: offset {offset}: {reason}")
+
+    def __reduce__(self):  # picklable, so extraction workers can send it back whole
+        return type(self), (self.file, self.offset, self.reason)

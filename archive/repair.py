@@ -46,7 +46,7 @@ class RepairResult:
     records_kept: int
     bytes_cut: int  # bytes moved out of the file into the .damaged side file
     # "repaired" | "repaired-damaged" | "quarantined" | "removed-empty" | "skipped-locked"
-    # | "skipped-exists"
+    # | "skipped-exists" | "skipped-unreadable (<reason>)"
     status: str
     damaged: list[DamagedRange] = field(default_factory=list)
     side_file: str | None = None  # the .damaged file, when bytes were moved
@@ -54,6 +54,11 @@ class RepairResult:
     @property
     def has_damage(self) -> bool:
         return bool(self.damaged)
+
+    @property
+    def left_open(self) -> bool:
+        """Left as it was for a reason a person has to look at (not a live writer's lock)."""
+        return self.status != "skipped-locked" and self.status.startswith("skipped")
 
     def __str__(self) -> str:
         text = (f"{self.status}: {self.file} -> {self.final_file or '-'}: "
@@ -63,12 +68,13 @@ class RepairResult:
         return text + "".join(f"\n  damaged {d}" for d in self.damaged)
 
 
-def _scan(path: Path, size: int) -> tuple[int, list[DamagedRange], int]:
+def _scan(path: Path, size: int, max_record_size: int | None
+          ) -> tuple[int, list[DamagedRange], int]:
     """(record count, damaged ranges, end of the last readable member) of one gzip file."""
     errors: list[WarcFormatError] = []
     members: dict[int, int] = {}
     count = 0
-    for info in iter_records(path, errors.append):
+    for info in iter_records(path, errors.append, max_record_size=max_record_size):
         members[info.offset] = info.length
         count += 1
     ranges: list[DamagedRange] = []
@@ -121,7 +127,7 @@ def _write_side_file(fd: int, final: Path, ranges: list[DamagedRange]) -> Path:
     return side
 
 
-def _repair_locked(path: Path, fd: int) -> RepairResult:
+def _repair_locked(path: Path, fd: int, max_record_size: int | None) -> RepairResult:
     final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
     size = os.fstat(fd).st_size
     if size == 0:
@@ -129,7 +135,7 @@ def _repair_locked(path: Path, fd: int) -> RepairResult:
         return RepairResult(path.name, None, 0, 0, "removed-empty")
     if final.exists() or final.with_name(final.name + DAMAGED_SUFFIX).exists():
         return RepairResult(path.name, None, 0, 0, "skipped-exists")
-    count, ranges, good_end = _scan(path, size)
+    count, ranges, good_end = _scan(path, size, max_record_size)
     moved = [r for r in ranges if r.moved]
     side = _write_side_file(fd, final, moved) if moved else None
     if count == 0:  # nothing readable: every byte now lives in the side file
@@ -163,7 +169,8 @@ def _remove_stale_creating(directory: Path) -> None:
             os.close(fd)
 
 
-def repair_open_files(directory: str | Path) -> list[RepairResult]:
+def repair_open_files(directory: str | Path, max_record_size: int | None = None
+                      ) -> list[RepairResult]:
     """Close every `*.warc.gz.open` file whose writer is gone, keeping every readable record.
 
     Files locked by a live WarcWriter (fcntl.flock) are skipped untouched; a writer locks its
@@ -177,6 +184,9 @@ def repair_open_files(directory: str | Path) -> list[RepairResult]:
             fd = os.open(path, os.O_RDWR)
         except FileNotFoundError:
             continue  # closed by its writer meanwhile
+        except OSError as exc:  # a folder under that name, no permission: say so, touch nothing
+            results.append(RepairResult(path.name, None, 0, 0, f"skipped-unreadable ({exc.strerror})"))
+            continue
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -188,7 +198,7 @@ def repair_open_files(directory: str | Path) -> list[RepairResult]:
                     continue  # renamed and replaced while we waited
             except FileNotFoundError:
                 continue
-            results.append(_repair_locked(path, fd))
+            results.append(_repair_locked(path, fd, max_record_size))
         finally:
             os.close(fd)
     _remove_stale_creating(directory)

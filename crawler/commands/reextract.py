@@ -69,6 +69,8 @@ class Command(ScrapyCommand):
             paths = expand_paths(args)
         except FileNotFoundError as exc:
             raise UsageError(str(exc)) from None
+        if not paths:  # before -O empties the output file
+            raise UsageError(f"no WARC files in {' '.join(args)}")
         try:  # sites crawled by address: their rows, as `scrapy crawl site` takes them
             rows = load_rows(self.settings.get("EXTRA_OUTLETS"))
         except SiteRowError as exc:

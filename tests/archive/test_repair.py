@@ -160,3 +160,24 @@ def test_repair_never_touches_a_file_another_process_is_opening(tmp_path):
     finals = list(folder.glob("*.warc.gz"))
     assert len(finals) == 450
     assert not list(folder.glob("*.open")) and not list(folder.glob(".*"))
+
+
+def test_repair_cli_takes_the_record_size_cap_and_names_what_it_cannot_open(tmp_path):
+    """A record over the cap is damage only under that cap; a folder named *.open is reported."""
+    path = _crashed_open_file(tmp_path, pages=2)  # records of about 3 KB
+    size = path.stat().st_size
+    capped = tmp_path / "capped"
+    capped.mkdir()
+    copy = capped / path.name
+    copy.write_bytes(path.read_bytes())
+    proc = run_cli("repair", capped, "--max-record-size", "1K")
+    assert proc.returncode == 1 and "repaired-damaged" in proc.stdout, proc.stdout + proc.stderr
+    proc = run_cli("repair", tmp_path, "--max-record-size", "64K")
+    assert proc.returncode == 0 and proc.stdout.startswith("repaired:"), proc.stdout
+    final = path.with_name(path.name.removesuffix(".open"))
+    assert final.stat().st_size == size
+    odd = tmp_path / "odd"
+    (odd / "x.warc.gz.open").mkdir(parents=True)
+    proc = run_cli("repair", odd)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "skipped-unreadable" in proc.stdout and "left as they were" in proc.stderr

@@ -4,10 +4,14 @@ exit status, and plain usage errors for what it cannot do.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from tests.crawler.test_reextract import belta_warc
 from tests.support.crawl import read_items, scrapy_command
+from tests.support.warcs import record
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_reextract_writes_one_item_per_archived_article_and_exits_zero(tmp_path: Path) -> None:
@@ -27,19 +31,23 @@ def test_reextract_writes_one_item_per_archived_article_and_exits_zero(tmp_path:
 
 def test_reextract_usage_errors_say_what_to_give(tmp_path: Path) -> None:
     belta_warc(tmp_path / "warc")
+    (tmp_path / "empty").mkdir()
     out = str(tmp_path / "items.jsonl")
+    Path(out).write_text('{"kept": true}\n')
     cases = {
         ("-O", out): "give at least one WARC file, folder or glob",
         (str(tmp_path / "warc"),): "give exactly one of -O FILE or -o FILE",
         (str(tmp_path / "warc"), "-O", out, "-o", out): "give exactly one of -O FILE or -o FILE",
         (str(tmp_path / "missing"), "-O", out): f"no such WARC file or folder: {tmp_path}",
+        (str(tmp_path / "empty"), "-O", out): f"no WARC files in {tmp_path}/empty",
+        (f"{tmp_path}/warc/*.warc.typo", "-O", out): "no WARC files in",
     }
     for args, message in cases.items():
         result = scrapy_command("reextract", *args)
         assert result.returncode == 2, (args, result.stderr[-2000:])
         assert message in result.stderr, args
         assert "Traceback" not in result.stderr
-    assert not Path(out).exists()  # nothing written on a usage error
+    assert Path(out).read_text() == '{"kept": true}\n'  # -O empties nothing on a usage error
 
 
 def test_reextract_reports_bad_records_with_file_and_offset_and_exits_one(tmp_path: Path) -> None:
@@ -54,3 +62,24 @@ def test_reextract_reports_bad_records_with_file_and_offset_and_exits_one(tmp_pa
     assert f"bad record skipped: {path}: offset" in proc.stderr
     assert "bad records skipped: 1" in proc.stderr
     assert len(read_items(out)) == len(golds)
+
+
+def test_a_record_a_worker_cannot_read_is_reported_by_file_and_offset(tmp_path: Path) -> None:
+    """The worker's WarcFormatError comes back whole (it used to break the pool: worker_died)."""
+    html = gzip.decompress((REPO / "tests/fixtures/outlets/belta/2026-01/belta-0.html.gz")
+                           .read_bytes())
+    records = []
+    for i in range(3):
+        status = b"HTTP/1.1  200 OK" if i == 1 else b"HTTP/1.1 200 OK"  # two spaces: unreadable
+        block = status + b"\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html
+        url = f"https://www.belta.by/president/view/novost-{i}-7700{i}-2026/"
+        records.append(record("response", url, block, date="2026-01-13T10:00:00Z"))
+    path = tmp_path / "foreign.warc"
+    path.write_bytes(b"".join(records))
+    out = tmp_path / "items.jsonl"
+    proc = scrapy_command("reextract", str(path), "-O", str(out), "--jobs", "1", timeout=300)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    offset = len(records[0])
+    assert f"bad record skipped: {path}: offset {offset}: " in proc.stderr, proc.stderr[-2000:]
+    assert "worker_died" not in proc.stderr and "bad records skipped: 1" in proc.stderr
+    assert len(read_items(out)) == 2
