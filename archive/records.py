@@ -24,13 +24,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .digests import check_digest
 from .errors import WarcFormatError
 from .httputil import get_header
 from .urls import strip_brackets
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 _CHUNK = 256 * 1024
-_FIRST_READ = 16 * 1024  # most members are smaller; reads double from here
+_FIRST_READ = 4 * 1024  # reads double from here; small, because a false start costs one such read
 _BUFFER = 1024 * 1024
 _HEAD_PROBE = 4096
 _DISCARD = 1024 * 1024
@@ -384,12 +385,18 @@ def _find_record_line(fh, start: int) -> int | None:
 
 
 def _find(fh, start: int, where: Callable[[bytes], int], overlap: int) -> int | None:
-    """Scan forward in chunks for a pattern that may straddle chunk borders."""
+    """Scan forward for a pattern that may straddle chunk borders.
+
+    Chunks start small and double: after a false start the next one is usually close, and a
+    fixed large read per false start made files full of them quadratic.
+    """
     fh.seek(start)
     pos = start
     tail = b""
+    chunk = _HEAD_PROBE
     while True:
-        buf = fh.read(_DISCARD)
+        buf = fh.read(chunk)
+        chunk = min(chunk * 2, _DISCARD)
         if not buf:
             return None
         data = tail + buf
@@ -526,19 +533,70 @@ def _too_large_reason(exc: MemberTooLarge) -> str:
     return f"{exc}; skipped (raise --max-record-size to read it)"
 
 
+def _is_field_line(line: bytes) -> bool:
+    """A header field ("Name: value") or its continuation: what a WARC header is made of."""
+    return line[:1] in (b" ", b"\t") or b":" in line
+
+
 def _read_head(fh, first: bytes) -> tuple[bytes, bool]:
-    """Header lines from `first` up to the blank line, bounded; (raw bytes, terminated?)."""
+    """Header lines from `first` up to the blank line, bounded; (raw bytes, terminated?).
+
+    Stops before a line that cannot be in a header (the header is bad anyway), so the walk
+    can resume there instead of re-reading the same lines for every false start.
+    """
     head = [first]
     size = len(first)
     while size < _MAX_HEAD:
+        pos = fh.tell()
         line = fh.readline(_MAX_HEAD)
         if not line:
             return b"".join(head), False
+        if not line.strip(b"\r\n"):
+            head.append(line)
+            return b"".join(head), True
+        if not _is_field_line(line):
+            fh.seek(pos)
+            return b"".join(head), False
         head.append(line)
         size += len(line)
-        if not line.strip(b"\r\n"):
-            return b"".join(head), True
     return b"".join(head), False
+
+
+def _field_run_end(fh, pos: int) -> tuple[int, bool]:
+    """Where the header-like lines from `pos` stop: (offset, stopped at a blank line?)."""
+    fh.seek(pos)
+    while True:
+        line = fh.readline(_MAX_HEAD)
+        if not line:
+            return pos, False
+        if not line.strip(b"\r\n"):
+            return pos, True
+        if not _is_field_line(line):
+            return pos, False
+        pos += len(line)
+
+
+def _resume_after_bad_head(fh, offset: int, raw: bytes, terminated: bool, size: int) -> int:
+    """Where to look for the next record after a header at `offset` failed to parse.
+
+    Every `WARC/` line before the end of the run of field-like lines this header read would
+    fail the same way (or read past the cap), so the search starts where that run ends: each
+    byte is read a bounded number of times, whatever the file holds.
+    """
+    first_end = raw.find(b"\n") + 1
+    lines = raw[first_end:].splitlines(keepends=True)
+    pos = offset + first_end
+    for line in lines:  # a parsed-but-bad head: resume at its first line that is not a field
+        if line.strip(b"\r\n") and not _is_field_line(line):
+            return max(pos, offset + 1)
+        pos += len(line)
+    if terminated:  # its lines are fine: the version line or a value was wrong
+        return offset + 1
+    if pos >= size:  # field-like lines up to the end of the file: no header can end there
+        return size
+    end, blank = _field_run_end(fh, pos)
+    # a record whose header ends at that blank line may start up to _MAX_HEAD before it
+    return max(offset + 1, end - _MAX_HEAD) if blank else max(end, offset + 1)
 
 
 def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iterator[RecordInfo]:
@@ -573,7 +631,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             fields = _parse_text_fields(_decode(raw[len(line) :]).split("\n"))
             body_start = len(raw)
         except ValueError as exc:
-            nxt = _find_record_line(fh, offset + 1)
+            resume = _resume_after_bad_head(fh, offset, raw, done, size)
+            nxt = _find_record_line(fh, resume) if resume < size else None
             _report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
             if nxt is None:
                 return
@@ -584,14 +643,16 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
         length = _content_length(rec)
         if length is not None and length <= cap:  # fast path: block and separator in one read
             buf = fh.read(length + 4)
-            if len(buf) == length + 4 and buf.endswith(b"\r\n\r\n"):
+            if (len(buf) == length + 4 and buf.endswith(b"\r\n\r\n")
+                    and _record_or_end_follows(fh)):
                 rec.block = buf[:length]
                 yield RecordInfo(rec, path, offset, body_start + length)
                 offset = start + length + 4
+                fh.seek(offset)
                 positioned = True
                 continue
         problems: list[str] = []
-        if length is not None and start + length <= size and _separator_follows(fh, start + length):
+        if length is not None and start + length <= size and _ends_at(fh, start, length, rec):
             end = start + length
         else:
             nxt = _find_record_line(fh, start)
@@ -619,14 +680,40 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
         offset = max(end, offset + 1)
 
 
-def _separator_follows(fh, pos: int) -> bool:
-    """After a block: EOF, the record separator (CRLF CRLF), or straight the next record."""
-    fh.seek(pos)
-    nxt = fh.read(64)
-    if not nxt or nxt.startswith((b"\r\n\r\n", b"\n\n")):
+def _record_or_end_follows(fh) -> bool:
+    """After a record's separator: the end of the file or the next record (blank lines aside).
+
+    A separator alone proves little: an HTTP head ends with the same CRLF CRLF, so a
+    Content-Length cut short right there would otherwise pass for a whole record.
+    """
+    ahead = fh.read(64)
+    rest = ahead.lstrip(b"\r\n")
+    return not rest and len(ahead) < 64 or rest.startswith(b"WARC/")
+
+
+def _ends_at(fh, start: int, length: int, rec: WarcRecord) -> bool:
+    """Whether the block of `rec` (from `start`) really ends after `length` bytes.
+
+    Yes when EOF, or line ends and then the next record, follow. When a separator follows
+    but other bytes come after it (garbage between records, or a length cut short at an
+    inner CRLF CRLF), the record's block digest decides; without one, the length is trusted.
+    """
+    fh.seek(start + length)
+    ahead = fh.read(64)
+    if not ahead:
         return True
-    rest = nxt.lstrip(b"\r\n")
-    return not rest or (len(rest) < len(nxt) and rest.startswith(b"WARC/"))
+    if ahead[:1] not in (b"\r", b"\n"):
+        return False
+    fh.seek(start + length)
+    if _record_or_end_follows(fh):
+        return True
+    if not ahead.startswith((b"\r\n\r\n", b"\n\n")):
+        return False
+    digest = rec.get("WARC-Block-Digest")
+    if not digest:
+        return True
+    fh.seek(start)
+    return check_digest(digest, fh.read(length)) is not False
 
 
 def read_record_at(path: str | Path, offset: int) -> WarcRecord:

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from archive.cdxj import build_index
+from archive.digests import check_digest
 from archive.reader import ArchiveLookup, iter_records
-from archive.verify import check_digest, verify
+from archive.verify import verify
 from tests.data.warcs.shapes import page
 from tests.support.data import FOREIGN
 

@@ -290,3 +290,42 @@ def test_unreadable_file_is_reported_not_raised(tmp_path):
     assert "cannot open" in errors[0].reason
     res = _cli("verify", str(tmp_path))
     assert res.returncode == 2 and "no WARC files" in res.stderr
+
+
+COUNT_RECORDS = """
+import sys
+from archive.records import iter_records
+errors = []
+urls = [info.record.target_uri for info in iter_records(sys.argv[1], errors.append)]
+print(len(errors), *urls)
+"""
+
+
+@pytest.mark.parametrize(("name", "false_starts"), [
+    ("lines.warc", b"WARC/1.0\r\nX: y\r\n" * 80_000),  # version lines whose header never ends
+    ("values.warc", b"WARC/1.0\r\n" + b"X: WARC/1.0\r\n" * 100_000),  # ... and inside values
+])
+def test_a_file_full_of_false_record_starts_is_read_through_not_rescanned(
+        tmp_path, name, false_starts):
+    """Each false start used to re-read up to 1 MiB: a 1.3 MB file took minutes (a hang)."""
+    path = tmp_path / name
+    path.write_bytes(false_starts + response("http://e.com/after", b"the page after the garbage"))
+    res = subprocess.run([sys.executable, "-c", COUNT_RECORDS, str(path)], capture_output=True,
+                         text=True, timeout=TIMEOUT, cwd=Path(__file__).resolve().parents[2])
+    errors, *urls = res.stdout.split()
+    assert int(errors) > 0 and urls == ["http://e.com/after"], res.stderr[-2000:]
+
+
+def test_a_plain_content_length_cut_at_the_http_head_end_does_not_serve_an_empty_page(tmp_path):
+    """The HTTP head ends with CRLF CRLF too; the block digest shows the length is short."""
+    block = http_response(b"<html><body><p>the real article text</p></body></html>")
+    head_end = block.index(b"\r\n\r\n")
+    short = record("response", "http://e.com/a", block, length=str(head_end))
+    path = _write(tmp_path, "short.warc", [short, response("http://e.com/b", b"next")],
+                  compress=False)
+    errors: list[WarcFormatError] = []
+    got = ArchiveLookup(path, on_error=errors.append).get("http://e.com/a")
+    assert got.payload == b"<html><body><p>the real article text</p></body></html>"
+    assert [(e.offset, "bad Content-Length" in e.reason) for e in errors] == [(0, True)]
+    assert [r.url for r in iter_responses(path, on_error=errors.append)] == [
+        "http://e.com/a", "http://e.com/b"]
