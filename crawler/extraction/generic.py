@@ -26,7 +26,7 @@ _WS = re.compile(r"\s+")
 # (bench/devset/score_devset.py --without STEP) turns them off through ENABLED_STEPS.
 # Most throw text away; "template_siblings", "quiet_siblings" and "longest_prose" give back
 # what the region step took from blocks that show no sign of boilerplate.
-PRUNING_STEPS = ("link_blocks", "region", "template_siblings", "quiet_siblings", "longest_prose",
+PRUNING_STEPS = ("furniture_blocks", "link_blocks", "region", "template_siblings", "quiet_siblings", "longest_prose",
                  "headline_anchor", "meta_lines", "title_line", "boilerplate_lines")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
@@ -120,6 +120,40 @@ def _drop_link_blocks(root: etree._Element, stats: dict) -> None:
         el.drop_tree()
 
 
+# Class or id words that name the furniture sites put beside or under an article: disclaimers,
+# affiliate disclosures, author boxes, share bars and social widgets (which may hold text,
+# such as a comment plugin's menu). A whole word of the class or id must match.
+_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(?:disclaimer|disclosure|author[-_]?(?:bio|box|info|card|about)"
+    r"|about[-_]?(?:the[-_]?)?author|bio[-_]?box"
+    r"|(?:social|share|sharing)[-_]?(?:bar|buttons?|links|tools|icons|widget|panel))(?:$|[\s_-])",
+    re.I)
+# A block holding this share of the page's text is a wrapper named after a part, not the part.
+FURNITURE_MAX_SHARE = 0.3
+
+
+def _drop_furniture(root: etree._Element) -> None:
+    """``furniture_blocks``: remove blocks whose class or id names them as furniture.
+
+    Evidence: markup vocabulary. A block that holds the headline (``h1``), an ``article`` or
+    ``main`` element, or a large share of the page's text is a wrapper and stays.
+    """
+    page = _visible_len(root.text_content()) or 1
+    doomed = []
+    for el in root.iter(etree.Element):
+        if el.tag in ("html", "body"):
+            continue
+        names = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        if not names or not _FURNITURE.search(names):
+            continue
+        if (_visible_len(el.text_content()) >= FURNITURE_MAX_SHARE * page
+                or next(el.iterdescendants("h1", "article", "main"), None) is not None):
+            continue
+        doomed.append(el)
+    for el in doomed:
+        _drop(el)
+
+
 def _prune(tree: lxml.html.HtmlElement) -> dict[etree._Element, tuple[int, int]]:
     """Delete boilerplate in place (the tree must be our own copy); its text stats after."""
     # comment nodes make trafilatura lose the text that follows them
@@ -127,6 +161,8 @@ def _prune(tree: lxml.html.HtmlElement) -> dict[etree._Element, tuple[int, int]]
     for el in list(tree.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             _drop(el)
+    if "furniture_blocks" in ENABLED_STEPS:
+        _drop_furniture(tree)
     stats = _text_stats(tree)
     if "link_blocks" in ENABLED_STEPS:
         _drop_link_blocks(tree, stats)

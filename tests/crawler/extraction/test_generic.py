@@ -286,3 +286,45 @@ def test_a_short_item_under_its_headline_is_trusted_over_a_long_feed(
     assert _paragraphs(html) == [PROSE, PROSE2]
     unanchored = _with_steps_off(html, {"headline_anchor"}, monkeypatch)
     assert PROSE in unanchored and any("other news number 3" in p for p in unanchored)
+
+
+def test_blocks_named_as_furniture_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disclaimer and an author box inside the article block are not body."""
+    disclaimer = ("The information on this page is provided for general purposes only, and it "
+                  "does not constitute legal, tax or financial advice of any kind.")
+    bio = ("Jane Roe has covered transport and city politics for the paper since 2012, and she "
+           "previously worked as a producer for regional radio.")
+    html = _page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>"
+                 f'<div class="post-disclaimer"><p>{disclaimer}</p></div>'
+                 f'<div class="bio-box"><p>{bio}</p></div>')
+    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
+    assert _with_steps_off(html, {"furniture_blocks"}, monkeypatch) == [
+        PROSE, PROSE2, PROSE3, disclaimer, bio]
+
+
+@pytest.mark.parametrize(("names", "furniture"), [
+    ("social-userbar-widget sharebar_bottom", True),
+    ("c-author-bio", True),
+    ("generic-hero-bannner__author-info", True),
+    ("about-the-author", True),
+    ("cmp-richtext--disclaimer aem-GridColumn", True),
+    ("share-buttons", True),
+    ("shareholders-report", False),
+    ("authorized-content", False),
+    ("biography", False),
+    ("post-content", False),
+])
+def test_furniture_names_are_whole_words(names: str, furniture: bool) -> None:
+    assert bool(generic._FURNITURE.search(names)) is furniture
+
+
+def test_a_wrapper_named_after_furniture_keeps_the_article() -> None:
+    """A block holding the headline, or most of the page's text, is a wrapper, not the part."""
+    # most of the page's text is a long list of links
+    footer = "".join(f"<li><a href='/a{i}'>Archive story {i}: {PROSE2[:60]}</a></li>"
+                     for i in range(30))
+    headed = (f'<div class="post has-share-bar"><h1>Council votes on the tram</h1>'
+              f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p></div>")
+    assert PROSE in _paragraphs(_page(headed, extra=f"<ul class='archive'>{footer}</ul>"))
+    big = f'<div class="author-box-layout"><p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p></div>'
+    assert _paragraphs(_page(big)) == [PROSE, PROSE2, PROSE3]
