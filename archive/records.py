@@ -290,6 +290,24 @@ def parse_records(data: bytes) -> Iterator[tuple[WarcRecord, int]]:
         pos = _skip_blank(data, end)
 
 
+def _holds_records(block: bytes) -> bool:
+    """Whether a block without a length ends in whole WARC records (a member holding several).
+
+    A version line alone proves nothing: a page about WARC, or a served .warc file, quotes
+    records in its payload. Only records that parse and fill the block to its end count.
+    """
+    for m in _RECORD_START.finditer(block):
+        end = m.start(1)
+        try:
+            for _, used in parse_records(block[m.start(1):]):
+                end = m.start(1) + used
+        except ValueError:
+            continue
+        if _skip_blank(block, end) == len(block):
+            return True
+    return False
+
+
 def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
     """The one record of a gzip member, and the damage found in it (the member bounds it).
 
@@ -306,7 +324,7 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
     if length is None:
         block = data[body_start:]
         block = block[:-4] if block.endswith(b"\r\n\r\n") else block
-        if _RECORD_START.search(block):
+        if _holds_records(block):
             raise ValueError(f"gzip member holds more than one record: {RECOMPRESS_HINT}")
         problems.append(
             f"bad Content-Length {get_header(fields, 'Content-Length')!r}; block taken "
@@ -655,7 +673,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
         if length is not None and start + length <= size and _ends_at(fh, start, length, rec):
             end = start + length
         else:
-            nxt = _find_record_line(fh, start)
+            nxt = _next_real_record(fh, start, size)
             end = size if nxt is None else nxt
             if length is not None and start + length > size and nxt is None:
                 problems.append(f"record truncated: Content-Length {length}, {end - start} left")
@@ -678,6 +696,44 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             rec = WarcRecord(version, fields, block)
             yield RecordInfo(rec, path, offset, end - offset, problems)
         offset = max(end, offset + 1)
+
+
+def _next_real_record(fh, start: int, size: int) -> int | None:
+    """Where the next record starts after a block of unknown length (plain files).
+
+    A `WARC/` line inside the payload (a page quoting a record) is passed over unless a whole
+    record starts there: a header, its block, then the end of the file or another record.
+    Only line starts are tried, so the header reads stay linear in the file.
+    """
+    def where(data: bytes) -> int:
+        m = _RECORD_START.search(data)
+        return -1 if m is None else m.start(1)
+
+    pos = start
+    while (nxt := _find(fh, pos, where, 16)) is not None:
+        if _whole_record_at(fh, nxt, size):
+            return nxt
+        pos = nxt + 1
+    return None
+
+
+def _whole_record_at(fh, pos: int, size: int) -> bool:
+    """A header starts at `pos`, and unless its own length is damaged too (then nothing can
+    tell), its block ends at the end of the file or at the next record."""
+    fh.seek(pos)
+    line = fh.readline(_MAX_HEAD)
+    raw, done = _read_head(fh, line)
+    try:
+        length = _content_length(_parse_text_fields(_decode(raw[len(line):]).split("\n")))
+    except ValueError:
+        return False
+    end = pos + len(raw) + (length or 0)
+    if not done or length is None or end > size:
+        return done
+    fh.seek(end)
+    ahead = fh.read(1)
+    fh.seek(end)
+    return not ahead or ahead in (b"\r", b"\n") and _record_or_end_follows(fh)
 
 
 def _record_or_end_follows(fh) -> bool:

@@ -329,3 +329,19 @@ def test_a_plain_content_length_cut_at_the_http_head_end_does_not_serve_an_empty
     assert [(e.offset, "bad Content-Length" in e.reason) for e in errors] == [(0, True)]
     assert [r.url for r in iter_responses(path, on_error=errors.append)] == [
         "http://e.com/a", "http://e.com/b"]
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_record_quoted_in_a_payload_without_length_is_not_taken_for_a_capture(
+        tmp_path, compress):
+    """A page about WARC quotes a record; its own Content-Length is missing."""
+    quoted = response("https://bank.example/login", b"<html>quoted, not captured</html>")
+    page = b"<html><pre>\n" + quoted + b"</pre></html>"
+    outer = record("response", "http://docs.example/warc", http_response(page), length="")
+    path = _write(tmp_path, "quote.warc" + (".gz" if compress else ""),
+                  [outer, response("http://e.com/next", b"next")], compress=compress)
+    errors: list[WarcFormatError] = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert sorted(lookup.urls()) == ["http://docs.example/warc", "http://e.com/next"]
+    assert lookup.get("http://docs.example/warc").payload.endswith(b"</pre></html>")
+    assert [(e.offset, "bad Content-Length" in e.reason) for e in errors] == [(0, True)]
