@@ -230,7 +230,7 @@ def parse_http(block: bytes) -> HttpMessage:
         body = block[nxt:]
     first = _decode(lines[0]).strip()
     headers = _parse_fields(lines[1:])
-    parts = first.split(" ", 2)
+    parts = first.split(None, 2)  # any run of blanks: servers send tabs and double spaces
     if first.upper().startswith("HTTP/"):
         code = parts[1] if len(parts) > 1 else "0"
         if not (code.isascii() and code.isdigit() and len(code) <= 3):
@@ -332,6 +332,7 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
         )
     elif length > avail:
         block = data[body_start:]
+        block = block[:-4] if block.endswith(b"\r\n\r\n") else block
         problems.append(f"record truncated: Content-Length {length}, {avail} bytes in member")
     else:
         block = data[body_start : body_start + length]

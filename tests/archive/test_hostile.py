@@ -345,3 +345,19 @@ def test_a_record_quoted_in_a_payload_without_length_is_not_taken_for_a_capture(
     assert sorted(lookup.urls()) == ["http://docs.example/warc", "http://e.com/next"]
     assert lookup.get("http://docs.example/warc").payload.endswith(b"</pre></html>")
     assert [(e.offset, "bad Content-Length" in e.reason) for e in errors] == [(0, True)]
+
+
+@pytest.mark.parametrize("status", [b"HTTP/1.1\t200\tOK", b"HTTP/1.1  200  OK", b"HTTP/1.1 200"])
+def test_status_lines_with_other_blanks_are_read(tmp_path, status):
+    block = status + b"\r\nContent-Type: text/html\r\n\r\n<p>page</p>"
+    path = _write(tmp_path, "blanks.warc.gz", [record("response", "http://e.com/a", block)])
+    got = ArchiveLookup(path).get("http://e.com/a")
+    assert (got.status, got.payload) == (200, b"<p>page</p>")
+
+
+def test_a_content_length_past_its_gzip_member_keeps_no_separator_in_the_body(tmp_path):
+    long = record("response", "http://e.com/a", http_response(b"<p>page</p>"), length="999")
+    errors: list[WarcFormatError] = []
+    got = ArchiveLookup(_write(tmp_path, "long.warc.gz", [long]), on_error=errors.append)
+    assert got.get("http://e.com/a").payload == b"<p>page</p>"
+    assert errors and "record truncated" in errors[0].reason
