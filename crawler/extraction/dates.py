@@ -1,29 +1,64 @@
-"""Date parsing for the forms the outlets print: ISO 8601, Russian/Belarusian long dates, DD.MM.YYYY."""
+"""Date parsing for the forms the outlets print: ISO 8601, long dates (Russian, Belarusian,
+Ukrainian, English, Polish, German month names), DD.MM.YYYY, with a time before or after."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-# Genitive and nominative month stems, Russian and Belarusian.
+# Cyrillic month stems (genitive and nominative): a month word starts with one of these.
 _MONTHS = {
+    # Russian and Belarusian
     "январ": 1, "студзен": 1, "феврал": 2, "лют": 2, "март": 3, "сакавік": 3, "апрел": 4,
     "красавік": 4, "ма": 5, "травен": 5, "травн": 5, "июн": 6, "чэрвен": 6,
     "июл": 7, "ліпен": 7, "ліпн": 7, "август": 8, "жнівен": 8, "жніўн": 8, "жнівн": 8,
     "сентябр": 9, "верасн": 9, "верасен": 9, "октябр": 10, "кастрычнік": 10, "ноябр": 11,
     "лістапад": 11, "декабр": 12, "снежн": 12, "снежан": 12,
+    # Ukrainian (лютого, травня share the stems above)
+    "січ": 1, "берез": 3, "квіт": 4, "черв": 6, "лип": 7, "серп": 8, "верес": 9, "жовт": 10,
+    "листопад": 11, "груд": 12,
 }
+# Latin-script month names and abbreviations, whole words: English, German, Polish.
+_LATIN_NAMES = (
+    "january february march april may june july august september october november december",
+    "jan feb mar apr may jun jul aug sep oct nov dec",
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "jänner feb mär apr mai jun jul aug sept okt nov dez",
+    "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
+    "listopada grudnia",
+    "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik "
+    "listopad grudzień",
+)
+_LATIN_MONTHS = {word: n for names in _LATIN_NAMES for n, word in enumerate(names.split(), 1)}
+_LATIN = re.compile(r"[a-zäöüßąćęłńóśźż]+$")
 _STEMS = sorted(_MONTHS, key=len, reverse=True)
-_LONG = re.compile(r"(\d{1,2})\s+([а-яёіў]+)\.?,?\s+(\d{4})(?:\s*(?:г\.?|года)?[,\s]*(?:в\s*)?"
-                   r"(\d{1,2})[:.](\d{2}))?", re.IGNORECASE)
-_NUMERIC = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:[,\s]+(\d{1,2}):(\d{2}))?")
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_WORD = r"[^\W\d_]{3,}"  # a month name in any script (checked against the stems)
+# A time after the date: "14:05", ", 14:05", "г., 14:05", "года в 14:05", "р. о 14:05", "at 2:05 pm".
+_TIME_AFTER = (r"(?:\s*(?:г\.|г(?![^\W\d_])|года|гады|р\.|р(?![^\W\d_])|року))?"
+               r"(?:[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)\s+|[,\s|/·•—–-]*)"
+               r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?!\.?\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?")
+# A time before the date: "14:05, 12 марта 2026", "14:05 | 12.03.2026".
+_TIME_BEFORE = r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)[,\s|/·•—–-]{1,5})?"
+_DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<mon>" + _WORD + r")\.?,?\s+"
+                  r"(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?", re.IGNORECASE)
+_MDY = re.compile(_TIME_BEFORE + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?\s+(?P<d>\d{1,2})"
+                  r"(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?",
+                  re.IGNORECASE)
+_NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
+                      r"(?![\d]|\.\d)(?:[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2}):"
+                      r"(?P<mi>\d{2})(?!\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?", re.IGNORECASE)
+ISO_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
                   r"(?:Z|[+-]\d{2}:?\d{2})?")
 
 
 def month_number(word: str) -> int | None:
-    word = word.lower()
+    """The month a month name or its abbreviation stands for; Latin-script words must be one of
+    the known names (stems would take "marketing" for March), Cyrillic ones start with a stem."""
+    word = word.lower().rstrip(".")
+    if word.isascii() or _LATIN.match(word):
+        return _LATIN_MONTHS.get(word)
     for stem in _STEMS:
         if word.startswith(stem) and (stem != "ма" or word in ("мая", "май", "маю")):
             return _MONTHS[stem]
@@ -32,7 +67,7 @@ def month_number(word: str) -> int | None:
 
 def parse_iso(value: str) -> datetime | None:
     """ISO 8601 (with or without offset; 'Z'; '+0300'); None when the value is not ISO."""
-    match = _ISO.search(value.strip())
+    match = ISO_PATTERN.search(value.strip())
     if not match:
         return None
     text = match.group(0).replace(" ", "T").replace("Z", "+00:00")
@@ -43,26 +78,51 @@ def parse_iso(value: str) -> datetime | None:
         return None
 
 
+def _moment(match: re.Match[str], month: int) -> datetime | None:
+    """The date of a match with its time (after the date, else before it); a time that cannot
+    be one (25:70) is dropped rather than the date."""
+    year = int(match["y"])
+    year += 2000 if year < 100 else 0
+    try:
+        day = date(year, month, int(match["d"]))
+    except ValueError:
+        return None
+    hour, minute = (match["h"], match["mi"]) if match["h"] else (match["bh"], match["bmi"])
+    if hour is None:
+        return datetime(day.year, day.month, day.day)
+    h, m = int(hour), int(minute)
+    if match["ap"] and 1 <= h <= 12:
+        h = h % 12 + (12 if match["ap"].lower() == "p" else 0)
+    if h > 23 or m > 59:
+        h = m = 0
+    return datetime(day.year, day.month, day.day, h, m)
+
+
+def human_dates(value: str) -> Iterator[tuple[int, int, datetime, bool]]:
+    """Every date written for people in ``value``, in order: (start, end, naive datetime,
+    whether the month is a word). Long forms ("12 марта 2026, 14:05", "12 сакавіка 2026",
+    "12 березня 2026 р.", "March 12, 2026 at 2:05 pm") and DD.MM.YYYY, a time before or
+    after the date kept."""
+    found = []
+    for pattern in (_DMY, _MDY):
+        for match in pattern.finditer(value):
+            month = month_number(match["mon"])
+            moment = _moment(match, month) if month else None
+            if moment:
+                found.append((match.start(), match.end(), moment, True))
+    for match in _NUMERIC.finditer(value):
+        moment = _moment(match, int(match["m"])) if 1 <= int(match["m"]) <= 12 else None
+        if moment:
+            found.append((match.start(), match.end(), moment, False))
+    return iter(sorted(found, key=lambda f: f[0]))
+
+
 def parse_human(value: str) -> datetime | None:
-    """'08 января 2026, 19:51', '14 сентября 2025', '14.09.2025 10:00' → naive datetime."""
-    match = _LONG.search(value)
-    if match and (month := month_number(match.group(2))):
-        day, year = int(match.group(1)), int(match.group(3))
-        hour, minute = (int(match.group(4)), int(match.group(5))) if match.group(4) else (0, 0)
-        try:
-            return datetime(year, month, day, hour, minute)
-        except ValueError:
-            return None
-    match = _NUMERIC.search(value)
-    if match:
-        day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        year += 2000 if year < 100 else 0
-        hour, minute = (int(match.group(4)), int(match.group(5))) if match.group(4) else (0, 0)
-        try:
-            return datetime(year, month, day, hour, minute)
-        except ValueError:
-            return None
-    return None
+    """'08 января 2026, 19:51', '14 сентября 2025', '14.09.2025 10:00' → naive datetime: the
+    first date with its month in words, else the first numeric one."""
+    found = list(human_dates(value))
+    worded = [moment for _start, _end, moment, in_words in found if in_words]
+    return (worded or [moment for _start, _end, moment, _words in found] or [None])[0]
 
 
 def parse_any(value: str) -> datetime | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 import lxml.html
@@ -106,37 +106,51 @@ def block_texts(node: etree._Element) -> list[str]:
 
     Walks iteratively (pages nested thousands of levels deep exist) and skips scripts.
     """
-    paragraphs: list[str] = []
+    return [text for text, _holder in block_runs(node)]
+
+
+def block_runs(node: etree._Element, skip: Callable[[etree._Element], bool] | None = None,
+               sep: str = "") -> Iterator[tuple[str, etree._Element]]:
+    """The paragraphs of :func:`block_texts`, each with the element its text starts in (where
+    on the page it sits); ``skip`` leaves out whole subtrees (a sidebar, the headline); ``sep``
+    joins the texts of inline elements (" " keeps ``<span>10:00</span><span>12 марта</span>``
+    apart where only the stylesheet separates them)."""
     current: list[str] = []
+    holder: list[etree._Element] = []
     skip_depth = 0
 
-    def flush() -> None:
+    def add(text: str, where: etree._Element | None) -> None:
+        if not current and where is not None:
+            holder[:] = [where]
+        current.append(text)
+
+    def flush() -> Iterator[tuple[str, etree._Element]]:
         if current:
-            paragraphs.append("".join(current))
+            yield sep.join(current), holder[0] if holder else node
             current.clear()
 
     for event, el in etree.iterwalk(node, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if event == "start":
-            if skip_depth or tag in SKIP_TAGS or not tag:
+            if skip_depth or tag in SKIP_TAGS or not tag or (
+                    skip is not None and el is not node and skip(el)):
                 skip_depth += 1
                 continue
             if tag in BLOCK_TAGS:
-                flush()
+                yield from flush()
             if el.text:
-                current.append(el.text)
+                add(el.text, el)
         else:
             if skip_depth:
                 skip_depth -= 1
                 if skip_depth == 0 and el is not node and el.tail:
-                    current.append(el.tail)
+                    add(el.tail, el.getparent())
                 continue
             if tag in BLOCK_TAGS:
-                flush()
+                yield from flush()
             if el is not node and el.tail:
-                current.append(el.tail)
-    flush()
-    return paragraphs
+                add(el.tail, el.getparent())
+    yield from flush()
 
 
 def detached_copy(node: etree._Element) -> etree._Element:

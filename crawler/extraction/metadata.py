@@ -9,6 +9,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extraction import dates
+from crawler.extraction.dateline import ArticleDates
 from crawler.extraction.html import all_values, first_match, first_value, select_nodes
 from crawler.extraction.normalize import clean_line
 from crawler.extraction.provenance import (
@@ -19,6 +20,7 @@ from crawler.extraction.provenance import (
     META,
     OPENGRAPH,
     RULE_PREFIX,
+    VISIBLE,
     Provenance,
     rule_source,
 )
@@ -162,8 +164,12 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     visible, visible_src = _date(_rule_dates(tree, rules.published_visible)) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
-        published = htmldate_fallback(tree, url)
-        src = HTMLDATE if published else None
+        # no machine-readable date: the one printed with the article, else htmldate's
+        visible = ArticleDates(tree, meta.title).visible()
+        src = VISIBLE if visible else None
+        if visible is None:
+            published = htmldate_fallback(tree, url)
+            src = HTMLDATE if published else None
     modified, modified_src = _date(_rule_dates(tree, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
                                                          if isinstance(v, str)])

@@ -20,6 +20,7 @@ OPENGRAPH = "opengraph"
 META = "meta"  # <meta name/property=…> other than OpenGraph (article:*, author)
 HTML = "html"  # plain markup any page has: <h1>, <title>, <time datetime>
 HTMLDATE = "htmldate"  # a date htmldate found in markup or URL
+VISIBLE = "visible"  # a date printed for readers in the article, near its headline
 FEED = "feed"  # the date the feed, listing or URL gave
 DEFAULT = "default"  # the outlet's default (agency copy naming nobody)
 NONE = "none"

@@ -1,0 +1,262 @@
+"""The article on a generic page, and the dates printed with it.
+
+Pages carry dates that are not the article's: a header with today's date, a sidebar of
+"popular" news with theirs, an "Updated" stamp beside "Published". The article is the element
+holding its headline and its body; a date inside it, nearest the headline and not labelled as
+an update, is the article's own. Outlet rules know where their dates sit; this is for the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from lxml import etree
+
+from crawler.extraction import dates
+from crawler.extraction.html import block_runs, select_nodes, text_content
+from crawler.extraction.normalize import clean_line
+
+# Blocks of other content: menus, sidebars, widgets, lists of other news, comments.
+_CHROME_TAGS = frozenset({"nav", "aside"})
+_CHROME = re.compile(r"sidebar|widget|popular|related|most-?read|recommend|comment|menu|"
+                     r"breadcrumb|ticker|teaser", re.IGNORECASE)
+# Headings that name the site rather than the article (a logo in an <h1>).
+_LOGO = re.compile(r"logo|site-?(?:title|name|branding)|brand|masthead", re.IGNORECASE)
+_ARTICLE_TYPE = re.compile(r"(?:Article|Posting)$")
+# A stamp's class or itemprop: "updated" alone is the edit time, but WordPress themes mark the
+# published one "entry-date published updated" (hAtom), so a published mark wins.
+_MODIFIED_MARK = re.compile(r"modif|updat|edited", re.IGNORECASE)
+_PUBLISHED_MARK = re.compile(r"publish|entry-date|posted|created", re.IGNORECASE)
+# Labels written before a date, Russian, Belarusian, Ukrainian, English, Polish, German.
+_MODIFIED_LABEL = re.compile(
+    r"обновл|изменен|отредактир|абноўл|зменен|адрэдаг|оновл|змінен|відредаг|updated|modified|"
+    r"edited|zaktualizowan|aktualizacj|aktualisiert|geändert", re.IGNORECASE)
+_PUBLISHED_LABEL = re.compile(
+    r"опублик|публикац|апублік|публікац|опублік|дата|published|posted|opublikowan|"
+    r"veröffentlicht", re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_LABEL_WORD = re.compile(r"[^\W\d_]+\s*:")
+MAX_DATELINE_CHARS = 200  # a run longer than this is prose, not a dateline
+MAX_DATELINE_WORDS = 4  # words besides the date and its labels (an author, a rubric)
+MIN_YEAR = 1990  # older "dates" in a dateline are history, not publication
+
+
+def title_key(text: str) -> str:
+    """A headline reduced to its words, to compare an <h1> with og:title or JSON-LD."""
+    return " ".join(re.findall(r"\w+", clean_line(text).casefold()))
+
+
+def same_headline(heading: str, title: str) -> bool:
+    """Whether two headlines are one: equal words, or one is the other plus a site name
+    ("Title | Site", "Title — Site")."""
+    a, b = title_key(heading), title_key(title)
+    if not a or not b:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (long_.startswith(short + " ") and len(short) >= 0.5 * len(long_))
+
+
+def _marks(node: etree._Element) -> str:
+    return " ".join(node.get(name) or "" for name in ("class", "id", "itemprop"))
+
+
+def logo_heading(node: etree._Element) -> bool:
+    """A heading that holds the site's logo or name: marked so, or a link to the home page."""
+    for el in (node, *node.iterancestors()):
+        if el.tag in ("article", "main", "body"):
+            break
+        if _LOGO.search(_marks(el)):
+            return True
+    return any((a.get("href") or "").strip() in ("/", "./", "#") or
+               re.fullmatch(r"https?://[^/]+/?", (a.get("href") or "").strip())
+               for a in node.iter("a"))
+
+
+def _last_label_is_modified(text: str) -> bool:
+    """Whether the label nearest the end of ``text`` says "updated" rather than "published"."""
+    modified = [m.end() for m in _MODIFIED_LABEL.finditer(text)]
+    published = [m.end() for m in _PUBLISHED_LABEL.finditer(text)]
+    return bool(modified) and max(modified) > max(published, default=-1)
+
+
+def _text_before(node: etree._Element, limit: int = 60) -> str:
+    """The text just before ``node``: its own level first, then its parent's, grandparent's."""
+    parts: list[str] = []
+    el = node
+    for _level in range(3):
+        sibling = el.getprevious()
+        while sibling is not None and sum(map(len, parts)) < limit:
+            parts += [sibling.tail or "", text_content(sibling)]
+            sibling = sibling.getprevious()
+        parent = el.getparent()
+        if parent is None:
+            break
+        parts.append(parent.text or "")
+        if clean_line("".join(parts)):
+            break
+        el = parent
+    return clean_line("".join(reversed(parts)))[-limit:]
+
+
+def modified_stamp(node: etree._Element) -> bool:
+    """A date element that holds the update time: marked so (class, itemprop) on itself or its
+    parent, or labelled "Обновлено", "Абноўлена", "Оновлено", "Updated" just before it."""
+    for el in (node, node.getparent()):
+        if el is None:
+            continue
+        marks = _marks(el)
+        if _MODIFIED_MARK.search(marks) and not _PUBLISHED_MARK.search(marks):
+            return True
+        if _PUBLISHED_MARK.search(marks):
+            return False
+    own = clean_line(text_content(node))
+    if _MODIFIED_LABEL.search(own) or _PUBLISHED_LABEL.search(own):
+        return _last_label_is_modified(own)
+    return _last_label_is_modified(_text_before(node))
+
+
+def dateline_date(text: str) -> datetime | None:
+    """The publication date a short run of text states ("Опубликовано: 12 марта 2026, 14:05 |
+    Иван Петров"), or None when the run is prose that mentions a date, or only an update."""
+    text = clean_line(text)
+    if not text or len(text) > MAX_DATELINE_CHARS:
+        return None
+    found = [(s, e, m) for s, e, m, _worded in dates.human_dates(text)]
+    if not found and (iso := dates.parse_iso(text)) and (match := dates.ISO_PATTERN.search(text)):
+        found = [(match.start(), match.end(), iso.replace(tzinfo=None))]
+    rest = text
+    for start, end, _moment in reversed(found):
+        rest = rest[:start] + " " + rest[end:]
+    rest = _PUBLISHED_LABEL.sub(" ", _MODIFIED_LABEL.sub(" ", _LABEL_WORD.sub(" ", rest)))
+    words = len(_WORDS.findall(rest))
+    if not found or words > MAX_DATELINE_WORDS or (words >= 3 and text[-1] in ".!?…"):
+        return None
+    before = 0
+    for start, end, moment in found:
+        if not _last_label_is_modified(text[before:start]) and moment.year >= MIN_YEAR:
+            return moment
+        before = end
+    return None
+
+
+def _chrome(el: etree._Element) -> bool:
+    return el.tag in _CHROME_TAGS or bool(_CHROME.search(_marks(el)))
+
+
+def _in_chrome(node: etree._Element, keep: frozenset[etree._Element]) -> bool:
+    """Whether ``node`` sits in a menu, sidebar or widget other than the elements ``keep``
+    (some themes put a "sidebar" class on the wrapper around the article itself)."""
+    return any(_chrome(el) and el not in keep for el in (node, *node.iterancestors()))
+
+
+@dataclass
+class ArticleDates:
+    """The article's place on a page (its headline and container) and the dates around it."""
+
+    tree: etree._Element
+    title: str | None = None
+    _order: dict[etree._Element, int] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def headline(self) -> etree._Element | None:
+        """The heading that carries the title, else the first <h1> that is no site logo."""
+        heads = [h for h in select_nodes(self.tree, "h1, h2, h3, [itemprop=headline]")
+                 if not _in_chrome(h, frozenset())]
+        if self.title:
+            match = next((h for h in heads if same_headline(text_content(h), self.title)), None)
+            if match is not None:
+                return match
+        return next((h for h in heads if h.tag == "h1" and not logo_heading(h)), None)
+
+    @cached_property
+    def _headline_line(self) -> frozenset[etree._Element]:
+        """The headline and every element above it: never chrome to skip."""
+        anchor = self.headline
+        return frozenset((anchor, *anchor.iterancestors())) if anchor is not None else frozenset()
+
+    def in_chrome(self, node: etree._Element) -> bool:
+        return _in_chrome(node, self._headline_line)
+
+    @cached_property
+    def container(self) -> etree._Element | None:
+        """The element holding the article: an <article> (or schema.org Article) around the
+        headline, else the smallest element holding the headline and the body's first
+        paragraph; without a headline, the page's first <article>."""
+        anchor = self.headline
+        if anchor is None:
+            found = select_nodes(self.tree, "article, [itemtype$=Article], [itemtype$=Posting]")
+            return found[0] if found else None
+        for el in anchor.iterancestors():
+            if el.tag in ("body", "html"):
+                break
+            if el.tag == "article" or _ARTICLE_TYPE.search(el.get("itemtype") or ""):
+                return el
+        paragraph = self._first_paragraph_after(anchor)
+        if paragraph is None:
+            return anchor.getparent()
+        ancestors = set(paragraph.iterancestors())
+        return next((el for el in anchor.iterancestors() if el in ancestors), None)
+
+    def _first_paragraph_after(self, anchor: etree._Element) -> etree._Element | None:
+        seen = False
+        for el in self.tree.iter():
+            if el is anchor:
+                seen = True
+            elif seen and el.tag == "p" and len(text_content(el).strip()) >= 80 \
+                    and not self.in_chrome(el):
+                return el
+        return None
+
+    def order(self, node: etree._Element) -> int:
+        if not self._order:
+            self._order.update((el, i) for i, el in enumerate(self.tree.iter()))
+        return self._order.get(node, 0)
+
+    def _closeness(self, node: etree._Element) -> tuple[int, int]:
+        """Sort key: the deepest common ancestor with the headline first, then the nearest."""
+        anchor = self.headline
+        if anchor is None:
+            return 0, self.order(node)
+        line = self._headline_line
+        depth = next((len(list(el.iterancestors())) for el in (node, *node.iterancestors())
+                      if el in line), 0)
+        return -depth, abs(self.order(node) - self.order(anchor))
+
+    def inside(self, node: etree._Element) -> bool:
+        container = self.container
+        return container is not None and (node is container or container in
+                                          node.iterancestors()) and not self.in_chrome(node)
+
+    def time_stamps(self) -> tuple[str | None, str | None]:
+        """The ``datetime`` of the article's <time> and of the page's first <time> (a fallback
+        for when the article holds none); update stamps are neither."""
+        stamps = [n for n in select_nodes(self.tree, "time[datetime]")
+                  if dates.parse_any(n.get("datetime") or "") and not modified_stamp(n)]
+        inside = sorted((n for n in stamps if self.inside(n)), key=self._closeness)
+        outside = [n for n in stamps if not self.in_chrome(n)] or stamps
+        first = lambda found: found[0].get("datetime").strip() if found else None  # noqa: E731
+        return first(inside), first(outside)
+
+    def _runs(self) -> Iterator[tuple[str, etree._Element]]:
+        container, anchor = self.container, self.headline
+        if container is None:
+            return iter(())
+        return block_runs(container, lambda el: el is anchor or (
+            _chrome(el) and el not in self._headline_line), sep=" ")
+
+    def visible(self) -> datetime | None:
+        """The date printed in the article near its headline (naive: the site's wall clock)."""
+        anchor = self.headline
+        found = []
+        for text, holder in self._runs():
+            moment = dateline_date(text)
+            if moment is None:
+                continue
+            if anchor is not None and self._closeness(holder)[0] >= -1:
+                continue  # shares only <html>/<body> with the headline: another column
+            found.append((self._closeness(holder), moment))
+        return min(found, key=lambda f: f[0])[1] if found else None

@@ -1,0 +1,38 @@
+"""Dates as outlets print them for readers, in the languages of the sites crawled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from crawler.extraction.dates import parse_human
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("08 января 2026, 19:51", datetime(2026, 1, 8, 19, 51)),
+    ("14 верасня 2025, 17:40", datetime(2025, 9, 14, 17, 40)),
+    ("12 марта 2026 года в 14:05", datetime(2026, 3, 12, 14, 5)),
+    ("12 березня 2026 р., 14:05", datetime(2026, 3, 12, 14, 5)),
+    ("1 лютого 2026 року о 09:15", datetime(2026, 2, 1, 9, 15)),
+    ("5 червня 2026", datetime(2026, 6, 5)),
+    ("2 чэрвеня 2026", datetime(2026, 6, 2)),
+    ("March 12, 2026 at 2:05 pm", datetime(2026, 3, 12, 14, 5)),
+    ("12 Mar 2026 14:05", datetime(2026, 3, 12, 14, 5)),
+    ("Sept. 3, 2025", datetime(2025, 9, 3)),
+    ("12 June 2026, 12:30 AM", datetime(2026, 6, 12, 0, 30)),
+    ("12 marca 2026, 14:05", datetime(2026, 3, 12, 14, 5)),
+    ("12. März 2026, 14:05 Uhr", datetime(2026, 3, 12, 14, 5)),
+    ("14:05, 12 марта 2026", datetime(2026, 3, 12, 14, 5)),
+    ("14:05 | 12.03.2026", datetime(2026, 3, 12, 14, 5)),
+    ("12.03.2026 в 14:05", datetime(2026, 3, 12, 14, 5)),
+    ("12 марта 2026 12.03.2026", datetime(2026, 3, 12)),  # a second date is no time
+    ("12 марта 2026 25:70", datetime(2026, 3, 12)),  # nor a time that cannot be one
+])
+def test_long_and_numeric_dates_keep_their_time(text: str, expected: datetime) -> None:
+    assert parse_human(text) == expected
+
+
+@pytest.mark.parametrize("text", ["10 marketing 2026", "192.168.1.10", "версия 1.2.3"])
+def test_words_and_numbers_that_are_no_dates(text: str) -> None:
+    assert parse_human(text) is None

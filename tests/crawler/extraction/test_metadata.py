@@ -1,0 +1,118 @@
+"""Generic metadata on sites without rules of their own: the article's date, title and authors
+when the page keeps them somewhere other than where the outlet rules would look."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+
+from crawler.extraction.html import parse_html
+from crawler.extraction.metadata import Metadata, extract_metadata
+from crawler.extraction.provenance import Provenance
+from crawler.siteoutlets import outlet_from_site_row
+
+SITE = outlet_from_site_row({"url": "https://gorod-news.example/", "timezone": "Europe/Moscow"})
+URL = "https://gorod-news.example/society/deputaty-obsudili-remont/"
+TITLE = "Депутаты обсудили ремонт дорог в трёх районах"
+PROSE = ("Сегодня в областном центре прошло заседание городского совета, на котором депутаты "
+         "обсудили вопросы благоустройства дворов и ремонта дорог в нескольких районах города.")
+
+
+def page(main: str, head: str = "", before: str = "", title: str = TITLE) -> str:
+    """A news page: site header with menu, ``before`` (a column left of the article), the
+    article, a sidebar of other news and a footer."""
+    return f"""<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">
+<title>{escape(title)} — Городские вести</title>{head}</head><body>
+<header class="site-header"><a href="/">Городские вести</a><nav><a href="/society/">Общество</a>
+</nav></header>{before}<main>{main}</main>
+<aside class="sidebar"><h3>Популярное</h3><ul><li><a href="/old/">Старая новость</a>
+<span>1 февраля 2026, 09:00</span></li></ul></aside><footer>© Городские вести, 2026</footer>
+</body></html>"""
+
+
+def article(dateline: str, title: str = TITLE, tail: str = "") -> str:
+    return (f"<article><h1>{escape(title)}</h1><div class='meta'>{dateline}</div>"
+            f"<div class='text'><p>{PROSE}</p><p>{PROSE}</p>{tail}</div></article>")
+
+
+def meta_of(html: str) -> tuple[Metadata, Provenance]:
+    prov = Provenance()
+    return extract_metadata(parse_html(html), SITE, URL, provenance=prov), prov
+
+
+@pytest.mark.parametrize(("dateline", "expected"), [
+    ("12 марта 2026, 14:05", "2026-03-12T14:05:00+03:00"),
+    ("Опубликовано: 12 марта 2026 г. в 14:05", "2026-03-12T14:05:00+03:00"),
+    ("12 сакавіка 2026, 14:05", "2026-03-12T14:05:00+03:00"),
+    ("Апублікавана 12 сакавіка 2026", "2026-03-12T00:00:00+03:00"),
+    ("12 березня 2026 р., 14:05", "2026-03-12T14:05:00+03:00"),
+    ("Опубліковано 12 березня 2026 року о 14:05", "2026-03-12T14:05:00+03:00"),
+    ("By Anna Smith · March 12, 2026 at 2:05 pm", "2026-03-12T14:05:00+03:00"),
+    ("12 May 2026, 09:30", "2026-05-12T09:30:00+03:00"),
+    ("12.03.2026 14:05", "2026-03-12T14:05:00+03:00"),
+    ("14:05 | 12.03.2026", "2026-03-12T14:05:00+03:00"),
+    ("<span class='d'>12 марта 2026</span>, <span class='t'>14:05</span> · Общество",
+     "2026-03-12T14:05:00+03:00"),
+])
+def test_a_date_printed_only_for_readers_is_the_articles_date_in_the_sites_zone(
+        dateline: str, expected: str) -> None:
+    meta, prov = meta_of(page(article(dateline)))
+    assert meta.published == expected
+    assert prov.fields["published"] == "visible"
+
+
+def test_a_dateline_above_the_headline_in_a_layout_without_article_elements() -> None:
+    main = (f"<div class='wrap'><div class='col-main'><div class='rubric'>Общество | 12.03.2026, "
+            f"14:05</div><h1 class='title'>{TITLE}</h1><div class='body'><p>{PROSE}</p>"
+            f"</div></div><div class='col-right'><div class='item'>Ещё новость "
+            f"<span>1 февраля 2026, 09:00</span></div></div></div>")
+    assert meta_of(page(main))[0].published == "2026-03-12T14:05:00+03:00"
+
+
+def test_a_date_line_after_the_body_is_read_too() -> None:
+    html = page(article("", tail="<p class='pub'>Дата публикации: 12.03.2026</p>"))
+    assert meta_of(html)[0].published == "2026-03-12T00:00:00+03:00"
+
+
+@pytest.mark.parametrize("where", ["header", "left column", "sidebar"])
+def test_dates_outside_the_article_are_not_its_date(where: str) -> None:
+    """Today's date in the site header, a column of other news before the article and the
+    "popular" sidebar all print dates; the article itself prints none."""
+    html = page(article(""), before="<div class='left-col'><ul><li><a href='/o/'>Другая</a> "
+                "<span>2 февраля 2026, 10:00</span></li></ul></div>" if where == "left column"
+                else "")
+    if where == "header":
+        html = html.replace("<header class=\"site-header\">",
+                            "<header class=\"site-header\"><div class='today'>1 декабря 2026</div>")
+    meta, prov = meta_of(html)
+    assert meta.published is None
+    assert prov.fields["published"] == "none"
+
+
+def test_the_articles_dateline_wins_over_dates_around_it() -> None:
+    html = page(article("12 марта 2026, 14:05"),
+                before="<div class='left-col'><span>2 февраля 2026, 10:00</span></div>"
+                ).replace("<header class=\"site-header\">",
+                          "<header class=\"site-header\"><div class='today'>1 декабря 2026</div>")
+    assert meta_of(html)[0].published == "2026-03-12T14:05:00+03:00"
+
+
+def test_a_date_mentioned_in_a_sentence_is_not_the_publication_date() -> None:
+    tail = "<p>15 марта 2026 года в Доме культуры пройдет ярмарка.</p>"
+    assert meta_of(page(article("", tail=tail)))[0].published is None
+
+
+@pytest.mark.parametrize("dateline", [
+    "<span>Обновлено: 14 марта 2026, 10:00</span> <span>Опубликовано: 12 марта 2026, 14:05</span>",
+    "Оновлено 14.03.2026 10:00, опубліковано 12.03.2026 14:05",
+    "<span>Абноўлена 14 сакавіка 2026, 10:00</span><span>12 сакавіка 2026, 14:05</span>",
+])
+def test_an_update_stamp_printed_first_is_not_the_publication_date(dateline: str) -> None:
+    assert meta_of(page(article(dateline)))[0].published == "2026-03-12T14:05:00+03:00"
+
+
+def test_a_machine_readable_date_still_comes_first() -> None:
+    head = '<meta property="article:published_time" content="2026-03-11T08:00:00+03:00">'
+    meta, prov = meta_of(page(article("12 марта 2026, 14:05"), head=head))
+    assert (meta.published, prov.fields["published"]) == ("2026-03-11T08:00:00+03:00", "meta")
