@@ -297,7 +297,8 @@ class OutletSpider(scrapy.Spider):
     def article_request(self, outlet: Outlet, url: str, published: datetime | None = None,
                         title: str | None = None) -> Iterator[scrapy.Request]:
         """A request for an article page, or nothing when the URL is not an article or its URL
-        date is outside the window (judged before any download); the URL date is a date hint.
+        date is outside the window (judged before any download); the URL date is a date hint,
+        and so is ``published`` (a feed's date), naive ones in the outlet's zone.
         The article counts as discovered (crawler.extensions.completeness) with the feed's title."""
         if not self.is_article_url(outlet, url):
             self.crawler.stats.inc_value("discovery/not_article")
@@ -308,7 +309,9 @@ class OutletSpider(scrapy.Spider):
             return
         if published is None and day is not None:
             published = datetime.combine(day, time(), tzinfo=outlet.tz)
-        hint = iso(published.astimezone(outlet.tz)) if published and published.tzinfo else None
+        # a date without an offset (a feed's "… 14:05:00", a named zone email.utils does not
+        # know) is the outlet's wall clock, as dates on its pages are
+        hint = iso(localise(published, outlet.tz)) if published else None
         key = note_discovered(self.crawler, outlet, url, title, hint)
         yield scrapy.Request(self.fetch_url(outlet, url), callback=self.parse_article,
                              errback=self.article_failed, cb_kwargs={"outlet_key": outlet.key},

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
 
 from crawler.feeds import feed_entries, iter_records, sitemap_entries
 from tests.sites.common import rss
@@ -50,3 +52,25 @@ def test_sitemap_index_and_urlset_entries_stream_too() -> None:
     assert [(k, loc) for k, loc, _ in sitemap_entries(index)] == [("sitemap", "https://x/s1.xml")]
     locs = [loc for _, loc, _ in sitemap_entries(urlset)]
     assert locs == [f"https://x/a{i}" for i in range(20000)]
+
+
+def one_item_feed(pub_date: str) -> bytes:
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            f"<item><title>Новость</title><link>https://gorod.example/a/</link>"
+            f"<pubDate>{pub_date}</pubDate></item></channel></rss>").encode()
+
+
+@pytest.mark.parametrize(("pub_date", "offset_hours"), [
+    ("Thu, 12 Mar 2026 14:05:00 MSK", 3), ("Thu, 12 Mar 2026 14:05:00 МСК", 3),
+    ("Thu, 12 Mar 2026 14:05:00 EET", 2), ("Thu, 12 Mar 2026 14:05:00 YEKT", 5),
+    ("Thu, 12 Mar 2026 14:05:00 GMT", 0), ("Thu, 12 Mar 2026 14:05:00 +0300", 3),
+])
+def test_a_named_zone_in_a_feed_date_is_its_offset(pub_date: str, offset_hours: int) -> None:
+    (entry,) = feed_entries(one_item_feed(pub_date))
+    assert entry.published == datetime(2026, 3, 12, 14, 5,
+                                       tzinfo=timezone(timedelta(hours=offset_hours)))
+
+
+def test_a_feed_date_without_a_zone_stays_a_wall_clock_time() -> None:
+    (entry,) = feed_entries(one_item_feed("Thu, 12 Mar 2026 14:05:00"))
+    assert entry.published == datetime(2026, 3, 12, 14, 5)

@@ -1,0 +1,33 @@
+"""A feed's date is the article's date hint (used when the page prints none), whatever zone
+notation the feed writes."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.http import Request, XmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.items import META_HINT_PUBLISHED
+from crawler.spiders.zerkalo import ZerkaloSpider
+
+FEED = "https://news.zerkalo.io/rss/all.rss"
+
+
+@pytest.mark.parametrize(("pub_date", "hint"), [
+    ("Thu, 12 Mar 2026 14:05:00 +0300", "2026-03-12T14:05:00+03:00"),
+    ("Thu, 12 Mar 2026 14:05:00 MSK", "2026-03-12T14:05:00+03:00"),
+    ("Thu, 12 Mar 2026 12:05:00 EET", "2026-03-12T13:05:00+03:00"),
+    # no zone at all: the outlet's wall clock (Europe/Minsk)
+    ("Thu, 12 Mar 2026 14:05:00", "2026-03-12T14:05:00+03:00"),
+    ("2026-03-12T14:05:00", "2026-03-12T14:05:00+03:00"),
+])
+def test_a_feed_date_with_a_named_zone_or_none_is_the_articles_hint(pub_date: str,
+                                                                     hint: str) -> None:
+    spider = ZerkaloSpider.from_crawler(get_crawler(ZerkaloSpider, {"OUTLET_BASE_URLS": {}}),
+                                        since="2026-03-12", until="2026-03-12")
+    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            "<item><title>Новость</title><link>https://news.zerkalo.io/life/117505.html</link>"
+            f"<pubDate>{pub_date}</pubDate></item></channel></rss>").encode()
+    (request,) = spider.parse_feed(XmlResponse(FEED, body=body, request=Request(FEED)), "zerkalo")
+    assert request.url == "https://news.zerkalo.io/life/117505.html"
+    assert request.meta[META_HINT_PUBLISHED] == hint
