@@ -84,13 +84,17 @@ def _last_label_is_modified(text: str) -> bool:
 
 
 def _text_before(node: etree._Element, limit: int = 60) -> str:
-    """The text just before ``node``: its own level first, then its parent's, grandparent's."""
+    """The text just before ``node`` back to the previous date element (a label there is that
+    date's): its own level first, then its parent's, grandparent's."""
     parts: list[str] = []
     el = node
     for _level in range(3):
         sibling = el.getprevious()
         while sibling is not None and sum(map(len, parts)) < limit:
-            parts += [sibling.tail or "", text_content(sibling)]
+            parts.append(sibling.tail or "")
+            if sibling.tag == "time" or next(sibling.iter("time"), None) is not None:
+                return clean_line("".join(reversed(parts)))[-limit:]
+            parts.append(text_content(sibling))
             sibling = sibling.getprevious()
         parent = el.getparent()
         if parent is None:

@@ -156,20 +156,25 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     prov.record(rules, "subtitle", src if meta.subtitle else None, expected=False)
 
     tz = outlet.tz if outlet else None
+    page = ArticleDates(tree, meta.title)
+    article_time, first_time = page.time_stamps()
     published, src = _date(_rule_dates(tree, rules.published if rules else ())
                            + _labelled(JSON_LD, [v for v in (ld.get("datePublished"),)
                                                  if isinstance(v, str)])
                            + _labelled(META, _meta(tree, "article:published_time"))
-                           + _labelled(HTML, all_values(tree, ("time @datetime",))[:1]))
+                           + _labelled(HTML, [article_time] if article_time else []))
     visible, visible_src = _date(_rule_dates(tree, rules.published_visible)) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
-        # no machine-readable date: the one printed with the article, else htmldate's
-        visible = ArticleDates(tree, meta.title).visible()
+        # no machine-readable date of the article: the one printed with it
+        visible = page.visible()
         src = VISIBLE if visible else None
-        if visible is None:
-            published = htmldate_fallback(tree, url)
-            src = HTMLDATE if published else None
+    if published is None and src != VISIBLE and first_time:
+        # a <time> outside the article (a sidebar's, a header's) only when nothing better exists
+        published, src = _date(_labelled(HTML, [first_time]))
+    if published is None and visible is None and tz is not None:
+        published = htmldate_fallback(tree, url)
+        src = HTMLDATE if published else None
     modified, modified_src = _date(_rule_dates(tree, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
                                                          if isinstance(v, str)])

@@ -116,3 +116,57 @@ def test_a_machine_readable_date_still_comes_first() -> None:
     head = '<meta property="article:published_time" content="2026-03-11T08:00:00+03:00">'
     meta, prov = meta_of(page(article("12 марта 2026, 14:05"), head=head))
     assert (meta.published, prov.fields["published"]) == ("2026-03-11T08:00:00+03:00", "meta")
+
+
+def stamp(iso: str, shown: str = "", attrs: str = "") -> str:
+    return f'<time datetime="{iso}"{attrs}>{shown or iso[:10]}</time>'
+
+
+POPULAR = ("<div class='left-col'><h3>Популярное</h3><ul><li><a href='/old/'>Старая новость</a>"
+           f"{stamp('2026-02-01T09:00:00+03:00', '1 февраля')}</li></ul></div>")
+TODAY = f"<div class='today'>{stamp('2026-12-01', '1 декабря 2026')}</div>"
+OURS = "2026-03-12T14:05:00+03:00"
+
+
+@pytest.mark.parametrize("before", [POPULAR, TODAY, POPULAR + TODAY])
+def test_the_articles_time_wins_over_times_printed_before_it(before: str) -> None:
+    meta, prov = meta_of(page(article(stamp(OURS, "12 марта 2026, 14:05")), before=before))
+    assert (meta.published, prov.fields["published"]) == (OURS, "html")
+
+
+def test_the_articles_time_in_a_layout_without_article_elements() -> None:
+    main = (f"<div class='wrap'>{POPULAR}<div class='content'><h1>{TITLE}</h1>"
+            f"<div class='info'>{stamp(OURS)}</div><div class='body'><p>{PROSE}</p></div></div>"
+            "</div>")
+    assert meta_of(page(main, before=TODAY))[0].published == OURS
+
+
+@pytest.mark.parametrize("dateline", [
+    f"<span>Обновлено: {stamp('2026-03-14T10:00:00+03:00')}</span> "
+    f"<span>Опубликовано: {stamp(OURS)}</span>",
+    f"Абноўлена {stamp('2026-03-14T10:00:00+03:00')} · {stamp(OURS)}",
+    f"<span class='label'>Оновлено</span> {stamp('2026-03-14T10:00:00+03:00')} {stamp(OURS)}",
+    f"Updated {stamp('2026-03-14T10:00:00+03:00')}. Published {stamp(OURS)}",
+    stamp("2026-03-14T10:00:00+03:00", attrs=' class="updated"')
+    + stamp(OURS, attrs=' class="entry-date published"'),
+    stamp("2026-03-14T10:00:00+03:00", attrs=' itemprop="dateModified"') + stamp(OURS),
+    f"<span class='date-modified'>{stamp('2026-03-14T10:00:00+03:00')}</span>{stamp(OURS)}",
+])
+def test_an_update_time_before_the_published_one_is_skipped(dateline: str) -> None:
+    assert meta_of(page(article(dateline)))[0].published == OURS
+
+
+def test_a_published_time_marked_updated_too_is_kept() -> None:
+    """WordPress themes mark an unedited post's one <time> "entry-date published updated"."""
+    dateline = stamp(OURS, attrs=' class="entry-date published updated"')
+    assert meta_of(page(article(dateline), before=POPULAR))[0].published == OURS
+
+
+def test_a_time_outside_the_article_is_still_used_when_nothing_better_exists() -> None:
+    meta, prov = meta_of(page(article(""), before=POPULAR))
+    assert (meta.published, prov.fields["published"]) == ("2026-02-01T09:00:00+03:00", "html")
+
+
+def test_the_articles_printed_date_wins_over_a_time_outside_it() -> None:
+    meta, prov = meta_of(page(article("12 марта 2026, 14:05"), before=POPULAR))
+    assert (meta.published, prov.fields["published"]) == (OURS, "visible")
