@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
 from crawler.extraction import dates
-from crawler.extraction.dateline import ArticleDates
-from crawler.extraction.html import all_values, first_match, first_value, select_nodes
+from crawler.extraction.dateline import ArticleDates, logo_heading, same_headline, title_key
+from crawler.extraction.html import (
+    all_values,
+    first_match,
+    first_value,
+    select_nodes,
+    text_content,
+)
 from crawler.extraction.normalize import clean_line
 from crawler.extraction.provenance import (
     DEFAULT,
@@ -22,9 +29,11 @@ from crawler.extraction.provenance import (
     RULE_PREFIX,
     VISIBLE,
     Provenance,
+    configured,
     rule_source,
 )
 from crawler.outlets.base import ArticleRules, Outlet
+from crawler.siteoutlets import generic_rules
 
 
 @dataclass
@@ -118,6 +127,59 @@ def _first(*candidates: tuple[str | None, Any]) -> tuple[str | None, Any]:
     return next(((s, v) for s, v in candidates if v), (None, None))
 
 
+def site_names(tree: etree._Element, ld: dict[str, Any], outlet: Outlet | None) -> list[str]:
+    """What the site calls itself: og:site_name, application-name, JSON-LD WebSite or
+    Organization and the article's publisher, the outlet's name."""
+    names = _meta(tree, "og:site_name", "application-name")
+    for obj in json_ld_objects(tree):
+        kind = obj.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(k in ("WebSite", "Organization", "NewsMediaOrganization") for k in kinds):
+            names += _ld_names(obj)
+    names += _ld_names(ld.get("publisher"))
+    if outlet is not None:
+        names.append(outlet.name)
+    return [n for n in _clean_list(names) if title_key(n)]
+
+
+def _without_site_name(title: str, names: list[str]) -> str:
+    """``title`` without a trailing " | Site", " — Site" (og:title and <title> often add it)."""
+    for name in names:
+        trimmed = re.sub(rf"\s*[|—–:·•-]\s*{re.escape(name)}\s*$", "", title, flags=re.IGNORECASE)
+        if trimmed != title and title_key(trimmed):
+            return trimmed
+    return title
+
+
+def _generic_title_rule(outlet: Outlet | None, rules: ArticleRules | None) -> bool:
+    """Whether the title is no outlet's knowledge: no rules, or a site's generic rules with
+    the default "h1" (outlet rows that name their title selector keep it as it is)."""
+    return rules is None or (outlet is not None and generic_rules(outlet)
+                             and not configured(rules, "title"))
+
+
+def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]],
+                  names: list[str], h1_source: str) -> tuple[str | None, str | None]:
+    """The title of a page no outlet rule knows: its <h1> when that agrees with the JSON-LD
+    headline or og:title; else those (a theme may put the site's logo in the <h1>); without
+    them, the first <h1> that is not the site's name or logo, then <title>."""
+    found = [(src, clean_line(t)) for src, t in structured if t and clean_line(t)]
+    site = {title_key(n) for n in names}
+    headings = [(node, clean_line(text_content(node))) for node in select_nodes(tree, "h1")]
+    headings = [(node, text) for node, text in headings if text and title_key(text) not in site]
+    for _node, text in headings:
+        if any(same_headline(text, t) for _src, t in found):
+            return h1_source, text
+    if found:
+        return found[0][0], _without_site_name(found[0][1], names)
+    text = next((text for node, text in headings if not logo_heading(node)), None)
+    if text:
+        return h1_source, text
+    # the <head>'s <title> (text_content skips <title> as it does <script>)
+    page_title = next((n.text for n in tree.iter("title") if n.text and n.text.strip()), None)
+    return (HTML, _without_site_name(clean_line(page_title), names)) if page_title else (None, None)
+
+
 def htmldate_fallback(tree: etree._Element, url: str) -> Any:
     """A date htmldate finds in markup or in the URL (/2025/09/14/…); day precision only."""
     import htmldate  # imported lazily: only pages without any dated markup need it
@@ -144,11 +206,16 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     ld = _article_ld(tree)
     meta = Metadata()
 
-    src, rule_titles = _rule(tree, rules.title if rules else None)
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
-    src, title = _first((src, next(iter(rule_titles), None)), (JSON_LD, headline),
-                        (OPENGRAPH, next(iter(_meta(tree, "og:title", "twitter:title")), None)),
-                        (HTML, first_value(tree, ("h1", "title"))))
+    og_title = next(iter(_meta(tree, "og:title", "twitter:title")), None)
+    if _generic_title_rule(outlet, rules):
+        src, title = generic_title(tree, [(JSON_LD, headline), (OPENGRAPH, og_title)],
+                                   site_names(tree, ld, outlet),
+                                   rule_source("h1") if rules else HTML)
+    else:
+        src, rule_titles = _rule(tree, rules.title)
+        src, title = _first((src, next(iter(rule_titles), None)), (JSON_LD, headline),
+                            (OPENGRAPH, og_title), (HTML, first_value(tree, ("h1", "title"))))
     meta.title = clean_line(title) if title else None
     prov.record(rules, "title", src if meta.title else None)
     src, subtitles = _rule(tree, rules.subtitle if rules else None)

@@ -170,3 +170,62 @@ def test_a_time_outside_the_article_is_still_used_when_nothing_better_exists() -
 def test_the_articles_printed_date_wins_over_a_time_outside_it() -> None:
     meta, prov = meta_of(page(article("12 марта 2026, 14:05"), before=POPULAR))
     assert (meta.published, prov.fields["published"]) == (OURS, "visible")
+
+
+LOGO = '<h1 class="site-title"><a href="/">Городские вести</a></h1>'
+
+
+def logo_page(head: str, logo: str = LOGO, title: str = TITLE) -> str:
+    """A theme that wraps the site's logo in an <h1> and puts the headline in an <h2>."""
+    main = (f"<article><h2 class='entry-title'>{escape(title)}</h2><div class='text'>"
+            f"<p>{PROSE}</p></div></article>")
+    return page(main, head=head).replace('<header class="site-header"><a href="/">Городские '
+                                         'вести</a>', f'<header class="site-header">{logo}')
+
+
+def ld(**fields: object) -> str:
+    import json
+    return ('<script type="application/ld+json">'
+            + json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", **fields},
+                         ensure_ascii=False) + "</script>")
+
+
+def test_a_logo_in_the_h1_is_not_the_title_when_json_ld_names_the_article() -> None:
+    meta, prov = meta_of(logo_page(ld(headline=TITLE) + '<meta property="og:title" content="x">'))
+    assert (meta.title, prov.fields["title"]) == (TITLE, "json-ld")
+
+
+def test_a_logo_in_the_h1_gives_way_to_og_title_without_the_site_name() -> None:
+    head = (f'<meta property="og:title" content="{TITLE} | Городские вести">'
+            '<meta property="og:site_name" content="Городские вести">')
+    meta, prov = meta_of(logo_page(head, logo="<h1>Городские вести</h1>"))
+    assert (meta.title, prov.fields["title"]) == (TITLE, "opengraph")
+
+
+def test_an_h1_that_is_the_site_name_with_no_structured_title_gives_way_to_the_page_title() -> None:
+    head = '<meta property="og:site_name" content="Городские вести">'
+    meta, prov = meta_of(logo_page(head, logo="<h1>Городские вести</h1>"))
+    assert (meta.title, prov.fields["title"]) == (TITLE, "html")
+
+
+def test_a_logo_h1_marked_as_such_is_skipped_for_a_later_article_h1() -> None:
+    html = page(article("")).replace('<header class="site-header"><a href="/">Городские вести</a>',
+                                     '<header class="site-header"><h1 id="logo"><img alt="">'
+                                     '<a href="https://gorod-news.example/">ГВ</a></h1>')
+    meta, prov = meta_of(html)
+    assert (meta.title, prov.fields["title"]) == (TITLE, "rules:h1")
+
+
+def test_an_h1_that_agrees_with_the_structured_title_is_kept() -> None:
+    head = (f'<meta property="og:title" content="{TITLE} — Городские вести">'
+            + ld(headline=TITLE.upper()))
+    meta, prov = meta_of(page(article(""), head=head))
+    assert (meta.title, prov.fields["title"]) == (TITLE, "rules:h1")
+
+
+def test_an_outlets_own_title_rule_is_left_as_it_is() -> None:
+    from crawler.outlets import get_outlet
+
+    html = page(article("")).replace("</head>", '<meta property="og:title" content="Другое"></head>')
+    meta = extract_metadata(parse_html(html), get_outlet("zerkalo"), "https://news.zerkalo.io/life/1.html")
+    assert meta.title == TITLE
