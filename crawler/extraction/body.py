@@ -14,11 +14,16 @@ from crawler.outlets.base import (
     COMMON_CUT_MARKERS,
     COMMON_DROP,
     COMMON_DROP_PARAGRAPHS,
+    COMMON_HEADING_MARKERS,
     ArticleRules,
 )
 
 _COMMON_DROP_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in COMMON_DROP_PARAGRAPHS)
 MIN_BODY_CHARS = 80  # below this a selector match is taken for a miss and the fallback runs
+MAX_HEADING_CHARS = 150  # a longer paragraph is no block heading ("Популярное за неделю")
+_COMMON_CALLS = tuple(m for m in COMMON_CUT_MARKERS if m not in COMMON_HEADING_MARKERS)
+_SENTENCE_END = ".!?…:;,"  # a heading or a headline after it ends in none of these
+_HEADING_LEAD = ":|/>"  # "Читайте также: …", "Популярное | …"
 
 
 def body_match(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, etree._Element | None]:
@@ -50,17 +55,40 @@ def _starts_with_marker(line: str, markers: tuple[str, ...]) -> bool:
     return any(folded.startswith(m.casefold()) for m in markers)
 
 
+def _block_heading(line: str, markers: tuple[str, ...]) -> bool:
+    """Whether ``line`` opens a block of other content with one of ``markers``: the marker
+    alone or followed by ":" (a headline, a list), or a short line that is no sentence
+    ("Популярное за неделю", "Читайте также Власти отремонтируют улицы"); not a paragraph that
+    merely starts with the word ("Рекомендуем пешеходам быть внимательными, …").
+    """
+    folded = line.casefold()
+    for marker in markers:
+        if not folded.startswith(marker.casefold()):
+            continue
+        rest = line[len(marker):].strip()
+        if not rest or rest[0] in _HEADING_LEAD:
+            return True
+        if len(line) <= MAX_HEADING_CHARS and line[-1] not in _SENTENCE_END:
+            return True
+    return False
+
+
 def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
          subtitle: str | None) -> tuple[list[str], list[str]]:
-    """Clean, cut at end markers, drop credits and repeated headings; return (body, in-body authors)."""
-    markers = (rules.cut_markers if rules else ()) + COMMON_CUT_MARKERS
+    """Clean, cut at end markers, drop credits and repeated headings; return (body, in-body authors).
+
+    The outlet's markers and the common calls to subscribe end the body wherever a paragraph
+    starts with them; the common block headings only where the paragraph is such a heading."""
+    own = rules.cut_markers if rules else ()
+    markers = own + _COMMON_CALLS
+    block_markers = tuple(m for m in COMMON_HEADING_MARKERS if m not in own)
     patterns = (rules.drop_paragraph_patterns if rules else ()) + _COMMON_DROP_PATTERNS
     author_line = rules.author_line_pattern if rules else None
     headings = {clean_line(h).casefold() for h in (title, subtitle) if h}
     body: list[str] = []
     authors: list[str] = []
     for line in clean_paragraphs(paragraphs):
-        if _starts_with_marker(line, markers):
+        if _starts_with_marker(line, markers) or _block_heading(line, block_markers):
             break
         if author_line and (match := author_line.match(line)):
             authors.append(clean_line(match.group(1)))

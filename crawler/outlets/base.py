@@ -64,6 +64,15 @@ COMMON_DROP = (
 )
 COMMON_CUT_MARKERS = ("Последние новости", "Читайте также", "Читайте нас в", "Популярное",
                       "Рекомендуем", "Подписывайтесь на")
+# Block headings that also open ordinary sentences ("Рекомендуем пешеходам быть внимательными…",
+# "Последние новости показывают…"): unless an outlet names them, they end the body only as a
+# heading (crawler.extraction.body). The calls to subscribe above end it whatever follows.
+COMMON_HEADING_MARKERS = (
+    "Последние новости", "Читайте также", "Популярное", "Рекомендуем",
+    "Читайте таксама", "Чытайце таксама", "Апошнія навіны", "Папулярнае", "Рэкамендуем",
+    "Читайте також", "Останні новини", "Популярне", "Рекомендуємо",
+    "Read also", "Related articles", "Related news", "Latest news", "Most popular",
+)
 COMMON_DROP_PARAGRAPHS = (
     r"^(фото|видео|иллюстрация|инфографика|фота|відэа)\s*(:|—|-)\s*\S.{0,150}$",
     r"^(фото|фота)\s+[^.!?]{1,80}$",

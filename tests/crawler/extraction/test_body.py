@@ -1,0 +1,62 @@
+"""Where the body ends: block headings of other content end it, sentences that start with
+the same words do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extraction.body import tidy
+from crawler.outlets.belta import BELTA
+from crawler.outlets.regional import load_sites
+from crawler.siteoutlets import outlet_from_site_row
+
+GENERIC = outlet_from_site_row({"url": "https://gorod-news.example/"}).rules
+FIRST = ("Сегодня в областном центре прошло заседание городского совета, на котором депутаты "
+         "обсудили вопросы благоустройства дворов и ремонта дорог.")
+LAST = "Окончательное решение будет принято на следующем заседании, сообщили в пресс-службе."
+
+
+def body(middle: str, rules: object = GENERIC) -> list[str]:
+    return tidy([FIRST, middle, LAST], rules, "Заголовок", None)[0]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Рекомендуем пешеходам быть предельно внимательными, а водителям — по возможности "
+    "отказаться от поездок на личном транспорте, сообщили в МЧС.",
+    "Рекомендуем следующие меры:",
+    "Последние новости с границы показывают, что очереди сокращаются.",
+    "Популярное место отдыха горожан — парк у реки — закроют на ремонт.",
+    "Читайте также инструкцию на сайте исполкома, там все подробно расписано.",
+    "Рэкамендуем жыхарам не пакідаць машыны каля дарог.",
+    "Рекомендуємо мешканцям не залишати автомобілі біля доріг.",
+    "Most popular among residents were the new playgrounds.",
+])
+@pytest.mark.parametrize("rules", [GENERIC, None], ids=["generic", "no-rules"])
+def test_a_paragraph_that_starts_with_a_common_marker_stays_in_the_body(
+        sentence: str, rules: object) -> None:
+    assert body(sentence, rules) == [FIRST, sentence, LAST]
+
+
+@pytest.mark.parametrize("heading", [
+    "Популярное", "Последние новости", "ПОСЛЕДНИЕ НОВОСТИ:", "Рекомендуем",
+    "Читайте также: В городе отремонтируют еще пять улиц",
+    "Читайте также В городе отремонтируют еще пять улиц",
+    "Популярное за неделю", "Последние новости Минска", "Рекомендуемые материалы",
+    "Читайте таксама: У горадзе адрамантуюць вуліцы", "Читайте також: У місті відремонтують вулиці",
+    "Останні новини", "Read also: Five more streets to be repaired", "Latest news",
+])
+def test_a_block_heading_of_other_content_ends_the_body(heading: str) -> None:
+    assert body(heading) == [FIRST]
+
+
+def test_calls_to_subscribe_end_the_body_whatever_follows() -> None:
+    assert body("Подписывайтесь на наш канал в Telegram, чтобы первыми узнавать новости.") \
+        == [FIRST]
+
+
+def test_markers_an_outlet_names_cut_as_before() -> None:
+    """District rows carry the common markers as their own; BELTA names its call."""
+    shklov = load_sites()["shklovinfo.by"].rules
+    assert body("Рекомендуем пешеходам быть предельно внимательными.", shklov) == [FIRST]
+    assert body("Подписывайтесь на наш канал в Telegram! Хотите быть в курсе?", BELTA.rules) \
+        == [FIRST]
