@@ -6,11 +6,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from crawler.extraction.dates import parse_iso
+from crawler.extraction.dates import parse_iso, parse_rfc822
 
 
 @dataclass(frozen=True)
@@ -77,31 +76,12 @@ def _child_text(node: etree._Element, *names: str) -> str | None:
     return None
 
 
-# Zone names feeds write that email.utils does not know (it knows UT, GMT, Z and US zones):
-# without this "… 14:05:00 MSK" parses as a date without offset, which cannot be placed.
-ZONE_OFFSETS = {
-    "MSK": "+0300", "МСК": "+0300", "MSD": "+0400", "FET": "+0300", "KALT": "+0200",
-    "SAMT": "+0400", "YEKT": "+0500", "OMST": "+0600", "NOVT": "+0700", "KRAT": "+0700",
-    "IRKT": "+0800", "YAKT": "+0900", "VLAT": "+1000", "MAGT": "+1100", "PETT": "+1200",
-    "EET": "+0200", "EEST": "+0300", "CET": "+0100", "CEST": "+0200", "WET": "+0000",
-    "WEST": "+0100", "BST": "+0100", "GET": "+0400", "AZT": "+0400", "AMT": "+0400",
-    "UZT": "+0500", "ALMT": "+0500", "TRT": "+0300",
-}
-_ZONE_NAME = re.compile(r"\s([^\W\d_]{2,5})\s*$")
-
-
 def _feed_date(value: str | None) -> datetime | None:
     """An RSS/Atom date; a known zone name is its offset. A date without any stays naive
     (the outlet's wall clock: the spider places it in the outlet's zone)."""
     if not value:
         return None
-    value = value.strip()
-    if (match := _ZONE_NAME.search(value)) and (offset := ZONE_OFFSETS.get(match[1].upper())):
-        value = f"{value[:match.start()]} {offset}"
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return parse_iso(value)
+    return parse_rfc822(value) or parse_iso(value)
 
 
 def feed_entries(body: bytes) -> Iterator[FeedEntry]:

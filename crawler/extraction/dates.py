@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 # Cyrillic month stems (genitive and nominative): a month word starts with one of these.
@@ -125,8 +126,37 @@ def parse_human(value: str) -> datetime | None:
     return (worded or [moment for _start, _end, moment, _words in found] or [None])[0]
 
 
+# Zone names RFC 822 dates carry that email.utils does not know (it knows UT, GMT, Z and US
+# zones): without this "… 14:05:00 MSK" parses as a date without offset.
+ZONE_OFFSETS = {
+    "MSK": "+0300", "МСК": "+0300", "MSD": "+0400", "FET": "+0300", "KALT": "+0200",
+    "SAMT": "+0400", "YEKT": "+0500", "OMST": "+0600", "NOVT": "+0700", "KRAT": "+0700",
+    "IRKT": "+0800", "YAKT": "+0900", "VLAT": "+1000", "MAGT": "+1100", "PETT": "+1200",
+    "EET": "+0200", "EEST": "+0300", "CET": "+0100", "CEST": "+0200", "WET": "+0000",
+    "WEST": "+0100", "BST": "+0100", "GET": "+0400", "AZT": "+0400", "AMT": "+0400",
+    "UZT": "+0500", "ALMT": "+0500", "TRT": "+0300",
+}
+_ZONE_NAME = re.compile(r"\s([^\W\d_]{2,5})\s*$")
+_RFC_822 = re.compile(r"^\s*(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}",
+                      re.IGNORECASE)
+
+
+def parse_rfc822(value: str) -> datetime | None:
+    """'Thu, 12 Mar 2026 10:00:00 +0300' (RSS, and JSON-LD some CMSs fill from it); a known
+    zone name is its offset; without a zone the result is naive (a wall-clock time)."""
+    value = value.strip()
+    if (match := _ZONE_NAME.search(value)) and (offset := ZONE_OFFSETS.get(match[1].upper())):
+        value = f"{value[:match.start()]} {offset}"
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
 def parse_any(value: str) -> datetime | None:
-    return parse_iso(value) or parse_human(value)
+    """ISO 8601, an RFC 822 date, or a date written for people."""
+    return (parse_iso(value) or (parse_rfc822(value) if _RFC_822.match(value) else None)
+            or parse_human(value))
 
 
 def localise(moment: datetime, tz: ZoneInfo) -> datetime:

@@ -25,6 +25,7 @@ from crawler.extraction.provenance import (
     HTMLDATE,
     JSON_LD,
     META,
+    MICRODATA,
     OPENGRAPH,
     RULE_PREFIX,
     VISIBLE,
@@ -47,12 +48,42 @@ class Metadata:
     tags: list[str] = field(default_factory=list)
 
 
+_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
+_BEFORE_CLOSE = re.compile(r"\s*[}\]]")
+
+
+def _without_trailing_commas(text: str) -> str:
+    """``text`` without the commas before a closing bracket ({"a": 1,}), strings untouched."""
+    out: list[str] = []
+    in_string = escaped = False
+    for i, char in enumerate(text):
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char == "," and _BEFORE_CLOSE.match(text, i + 1):
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def load_json_ld(text: str) -> Any:
+    """A JSON-LD block as CMSs write it: raw line breaks and tabs inside strings, trailing
+    commas, an HTML comment or CDATA wrapper; ValueError when it is still no JSON."""
+    text = _WRAPPER.sub("", text)
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        return json.loads(_without_trailing_commas(text), strict=False)
+
+
 def json_ld_objects(tree: etree._Element) -> list[dict[str, Any]]:
-    """Every JSON-LD object on the page, @graph members flattened; broken blocks are skipped."""
+    """Every JSON-LD object on the page, @graph members flattened; blocks that stay broken
+    after lenient reading are skipped."""
     found: list[dict[str, Any]] = []
     for node in select_nodes(tree, 'script[type="application/ld+json"]'):
         try:
-            data = json.loads(node.text or "")
+            data = load_json_ld(node.text or "")
         except (ValueError, RecursionError):
             continue
         stack = data if isinstance(data, list) else [data]
@@ -100,6 +131,32 @@ def _clean_list(values: list[str]) -> list[str]:
         if value and value not in out:
             out.append(value)
     return out
+
+
+def microdata(page: ArticleDates, prop: str) -> list[str]:
+    """Values of schema.org microdata ``itemprop`` (a <meta> content, a <time> datetime, else
+    text), the article's own first; none from menus, sidebars or comments."""
+    nodes = [n for n in select_nodes(page.tree, f'[itemprop~="{prop}"]') if not page.in_chrome(n)]
+    nodes.sort(key=lambda n: not page.inside(n))  # stable: page order within each group
+    values = [n.get("content") or n.get("datetime") or text_content(n) for n in nodes]
+    return [v.strip() for v in values if v and v.strip()]
+
+
+MAX_NAME_CHARS = 80  # an itemprop=author holding more is a byline box, not a name
+
+
+def microdata_authors(page: ArticleDates) -> list[str]:
+    """Names of itemprop=author: its itemprop=name when it is a Person block, else its text."""
+    names = []
+    for node in select_nodes(page.tree, '[itemprop~="author"]'):
+        if page.in_chrome(node):
+            continue
+        inner = select_nodes(node, '[itemprop~="name"]')
+        held = inner[0] if inner else node
+        name = clean_line(held.get("content") or text_content(held))
+        if name and len(name) <= MAX_NAME_CHARS:
+            names.append(name)
+    return names
 
 
 DateCandidate = tuple[str, str]  # (source label, raw value)
@@ -229,6 +286,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                            + _labelled(JSON_LD, [v for v in (ld.get("datePublished"),)
                                                  if isinstance(v, str)])
                            + _labelled(META, _meta(tree, "article:published_time"))
+                           + _labelled(MICRODATA, microdata(page, "datePublished"))
                            + _labelled(HTML, [article_time] if article_time else []))
     visible, visible_src = _date(_rule_dates(tree, rules.published_visible)) if rules \
         else (None, None)
@@ -245,7 +303,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     modified, modified_src = _date(_rule_dates(tree, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
                                                          if isinstance(v, str)])
-                                   + _labelled(META, _meta(tree, "article:modified_time")))
+                                   + _labelled(META, _meta(tree, "article:modified_time"))
+                                   + _labelled(MICRODATA, microdata(page, "dateModified")))
     if tz is not None:
         meta.published = dates.iso(dates.reconcile(published, visible, tz))
         meta.modified = dates.iso(dates.localise(modified, tz)) if modified else None
@@ -259,6 +318,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
 
     src, rule_authors = _rule(tree, rules.authors if rules else None)
     src, authors = _first((src, rule_authors), (JSON_LD, _ld_names(ld.get("author"))),
+                          (MICRODATA, microdata_authors(page)),
                           (META, _meta(tree, "author", "article:author")))
     meta.authors = [a for a in _clean_list(authors or []) if not a.startswith(("http://", "https://"))]
     if not meta.authors and rules and rules.default_authors:

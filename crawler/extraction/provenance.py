@@ -18,6 +18,7 @@ GENERIC = "generic"  # the generic body extractor
 JSON_LD = "json-ld"
 OPENGRAPH = "opengraph"
 META = "meta"  # <meta name/property=…> other than OpenGraph (article:*, author)
+MICRODATA = "microdata"  # schema.org itemprop (datePublished, dateModified, author)
 HTML = "html"  # plain markup any page has: <h1>, <title>, <time datetime>
 HTMLDATE = "htmldate"  # a date htmldate found in markup or URL
 VISIBLE = "visible"  # a date printed for readers in the article, near its headline

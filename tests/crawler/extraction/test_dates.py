@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from crawler.extraction.dates import parse_human
+from crawler.extraction.dates import parse_any, parse_human
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -36,3 +36,15 @@ def test_long_and_numeric_dates_keep_their_time(text: str, expected: datetime) -
 @pytest.mark.parametrize("text", ["10 marketing 2026", "192.168.1.10", "версия 1.2.3"])
 def test_words_and_numbers_that_are_no_dates(text: str) -> None:
     assert parse_human(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Thu, 12 Mar 2026 10:00:00 +0300", "2026-03-12T10:00:00+03:00"),
+    ("Thu, 12 Mar 2026 10:00:00 GMT", "2026-03-12T10:00:00+00:00"),
+    ("12 Mar 2026 10:00:00 MSK", "2026-03-12T10:00:00+03:00"),
+    ("2026-03-12T10:00:00+03:00", "2026-03-12T10:00:00+03:00"),
+    ("12 марта 2026, 10:00", "2026-03-12T10:00:00"),
+])
+def test_parse_any_reads_iso_rfc_822_and_human_dates(text: str, expected: str) -> None:
+    parsed = parse_any(text)
+    assert parsed is not None and parsed.isoformat() == expected

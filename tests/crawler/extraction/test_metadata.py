@@ -229,3 +229,53 @@ def test_an_outlets_own_title_rule_is_left_as_it_is() -> None:
     html = page(article("")).replace("</head>", '<meta property="og:title" content="Другое"></head>')
     meta = extract_metadata(parse_html(html), get_outlet("zerkalo"), "https://news.zerkalo.io/life/1.html")
     assert meta.title == TITLE
+
+
+def raw_ld(text: str) -> str:
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+@pytest.mark.parametrize("block", [
+    # a raw line break inside a string (a description pasted from an editor)
+    '{"@context":"https://schema.org","@type":"NewsArticle","headline":"@T","description":'
+    '"Первая строка\nвторая\tстрока","datePublished":"2026-03-12T10:00:00+03:00",'
+    '"author":{"@type":"Person","name":"Анна Смирнова"}}',
+    # trailing commas, in an object and a list
+    '{"@context":"https://schema.org","@type":"NewsArticle","headline":"@T",'
+    '"datePublished":"2026-03-12T10:00:00+03:00","author":[{"@type":"Person",'
+    '"name":"Анна Смирнова",},],}',
+    # an HTML comment around the block, a comma inside a string kept
+    '<!-- {"@type":"NewsArticle","headline":"@T","datePublished":"2026-03-12T10:00:00+03:00",'
+    '"author":{"name":"Анна Смирнова"},"about":"a, ]"} -->',
+])
+def test_json_ld_as_cmss_break_it_is_still_read(block: str) -> None:
+    meta, prov = meta_of(page(article(""), head=raw_ld(block.replace("@T", TITLE))))
+    assert (meta.published, meta.authors) == ("2026-03-12T10:00:00+03:00", ["Анна Смирнова"])
+    assert prov.fields["published"] == prov.fields["authors"] == "json-ld"
+
+
+def test_an_rfc_822_date_in_json_ld_keeps_its_offset() -> None:
+    head = ld(headline=TITLE, datePublished="Thu, 12 Mar 2026 10:00:00 +0000")
+    meta, prov = meta_of(page(article(""), head=head))
+    assert (meta.published, prov.fields["published"]) == ("2026-03-12T13:00:00+03:00", "json-ld")
+
+
+def test_microdata_dates_and_authors_are_read() -> None:
+    dateline = ('<meta itemprop="datePublished" content="2026-03-12T10:00:00+03:00">'
+                '<meta itemprop="dateModified" content="2026-03-13T09:00:00+03:00">'
+                '<span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+                '<span itemprop="name">Анна Смирнова</span></span>')
+    related = ('<aside class="related"><div itemscope itemtype="https://schema.org/NewsArticle">'
+               '<meta itemprop="datePublished" content="2026-02-01T09:00:00+03:00">'
+               '<span itemprop="author">Пётр Иванов</span></div></aside>')
+    html = page(article(dateline).replace("<article>", '<article itemscope itemtype='
+                                          '"https://schema.org/NewsArticle">'), before=related)
+    meta, prov = meta_of(html)
+    assert (meta.published, meta.modified, meta.authors) == (
+        "2026-03-12T10:00:00+03:00", "2026-03-13T09:00:00+03:00", ["Анна Смирнова"])
+    assert prov.fields["published"] == prov.fields["authors"] == "microdata"
+
+
+def test_a_microdata_author_that_is_a_byline_box_is_not_a_name() -> None:
+    box = f'<div itemprop="author">{PROSE}</div>'
+    assert meta_of(page(article(box)))[0].authors == []
