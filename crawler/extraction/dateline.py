@@ -65,11 +65,13 @@ def _marks(node: etree._Element) -> str:
 
 
 def logo_heading(node: etree._Element) -> bool:
-    """A heading that holds the site's logo or name: marked so, or a link to the home page."""
+    """A heading that holds the site's logo or name: marked so, in the site's header (the
+    <header> with the menu), or a link to the home page."""
     for el in (node, *node.iterancestors()):
         if el.tag in ("article", "main", "body"):
             break
-        if _LOGO.search(_marks(el)):
+        if _LOGO.search(_marks(el)) or (el.tag == "header"
+                                        and next(el.iter("nav"), None) is not None):
             return True
     return any((a.get("href") or "").strip() in ("/", "./", "#") or
                re.fullmatch(r"https?://[^/]+/?", (a.get("href") or "").strip())

@@ -215,23 +215,37 @@ def _generic_title_rule(outlet: Outlet | None, rules: ArticleRules | None) -> bo
                              and not configured(rules, "title"))
 
 
+def _word_count(text: str) -> int:
+    return len(title_key(text).split())
+
+
 def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]],
                   names: list[str], h1_source: str) -> tuple[str | None, str | None]:
-    """The title of a page no outlet rule knows: its <h1> when that agrees with the JSON-LD
-    headline or og:title; else those (a theme may put the site's logo in the <h1>); without
-    them, the first <h1> that is not the site's name or logo, then <title>."""
+    """The title of a page no outlet rule knows.
+
+    Its <h1> when that agrees with the JSON-LD headline or og:title. Else those (without a
+    site-name suffix) when the <h1> is the site's name or logo, when they are another heading
+    of the page (the theme's headline is an <h2>), or when they say more than the <h1> (a
+    rubric name in the <h1>); an <h1> that says more than a stray og:title stays. Without
+    them, the first <h1> that is no site name or logo, then <title>.
+    """
     found = [(src, clean_line(t)) for src, t in structured if t and clean_line(t)]
     site = {title_key(n) for n in names}
-    headings = [(node, clean_line(text_content(node))) for node in select_nodes(tree, "h1")]
-    headings = [(node, text) for node, text in headings if text and title_key(text) not in site]
-    for _node, text in headings:
+    h1s = [(node, clean_line(text_content(node))) for node in select_nodes(tree, "h1")]
+    h1s = [(node, text) for node, text in h1s if text and title_key(text) not in site]
+    for _node, text in h1s:
         if any(same_headline(text, t) for _src, t in found):
             return h1_source, text
+    plausible = next((text for node, text in h1s if not logo_heading(node)), None)
     if found:
-        return found[0][0], _without_site_name(found[0][1], names)
-    text = next((text for node, text in headings if not logo_heading(node)), None)
-    if text:
-        return h1_source, text
+        src, best = found[0][0], _without_site_name(found[0][1], names)
+        others = [text_content(n) for n in select_nodes(tree, "h2, h3, h4, [itemprop~=headline]")
+                  if n.tag != "h1"]
+        if (plausible is None or _word_count(best) > _word_count(plausible)
+                or any(same_headline(h, t) for h in others for _src, t in found)):
+            return src, best
+    if plausible:
+        return h1_source, plausible
     # the <head>'s <title> (text_content skips <title> as it does <script>)
     page_title = next((n.text for n in tree.iter("title") if n.text and n.text.strip()), None)
     return (HTML, _without_site_name(clean_line(page_title), names)) if page_title else (None, None)

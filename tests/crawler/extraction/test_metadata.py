@@ -279,3 +279,28 @@ def test_microdata_dates_and_authors_are_read() -> None:
 def test_a_microdata_author_that_is_a_byline_box_is_not_a_name() -> None:
     box = f'<div itemprop="author">{PROSE}</div>'
     assert meta_of(page(article(box)))[0].authors == []
+
+
+def test_an_h1_that_says_more_than_a_stray_og_title_stays() -> None:
+    meta, prov = meta_of(page(article(""), head='<meta property="og:title" content="x">'))
+    assert (meta.title, prov.fields["title"]) == (TITLE, "rules:h1")
+
+
+def test_a_rubric_in_the_h1_gives_way_to_the_structured_headline() -> None:
+    main = (f"<div class='post'><h1 class='rubric-name'>Общество</h1><div class='post-title'>"
+            f"{TITLE}</div><div class='text'><p>{PROSE}</p></div></div>")
+    meta, prov = meta_of(page(main, head=f'<meta property="og:title" content="{TITLE}">'))
+    assert (meta.title, prov.fields["title"]) == (TITLE, "opengraph")
+
+
+def test_an_h1_beside_the_structured_headlines_own_heading_gives_way() -> None:
+    main = (f"<h1>Новости Гомельщины и всего региона сегодня утром</h1>"
+            f"<article><h2>{TITLE}</h2><p>{PROSE}</p></article>")
+    meta, prov = meta_of(page(main, head=ld(headline=TITLE)))
+    assert (meta.title, prov.fields["title"]) == (TITLE, "json-ld")
+
+
+def test_an_h1_in_the_sites_header_is_no_title_without_structured_data() -> None:
+    html = logo_page("", logo="<h1>Вести Гомельщины</h1>")
+    meta, prov = meta_of(html)
+    assert (meta.title, prov.fields["title"]) == (TITLE + " — Городские вести", "html")
