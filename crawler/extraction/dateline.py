@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from itertools import islice
 
 from lxml import etree
 
@@ -43,6 +44,8 @@ _LABEL_WORD = re.compile(r"[^\W\d_]+\s*:")
 MAX_DATELINE_CHARS = 200  # a run longer than this is prose, not a dateline
 MAX_DATELINE_WORDS = 4  # words besides the date and its labels (an author, a rubric)
 MIN_YEAR = 1990  # older "dates" in a dateline are history, not publication
+MAX_LABEL_NODES = 20  # a sibling with more elements is a block, not a label
+MAX_COMPARED = 50  # candidates placed by page order (each placement counts nodes in C)
 
 
 def title_key(text: str) -> str:
@@ -94,7 +97,9 @@ def _text_before(node: etree._Element, limit: int = 60) -> str:
         sibling = el.getprevious()
         while sibling is not None and sum(map(len, parts)) < limit:
             parts.append(sibling.tail or "")
-            if sibling.tag == "time" or next(sibling.iter("time"), None) is not None:
+            if sibling.tag == "time" or next(sibling.iter("time"), None) is not None or \
+                    next(islice(sibling.iter(), MAX_LABEL_NODES, None), None) is not None:
+                # another date (a label there is its own), or a whole block: no label
                 return clean_line("".join(reversed(parts)))[-limit:]
             parts.append(text_content(sibling))
             sibling = sibling.getprevious()
@@ -218,19 +223,29 @@ class ArticleDates:
         return None
 
     def order(self, node: etree._Element) -> int:
-        if not self._order:
-            self._order.update((el, i) for i, el in enumerate(self.tree.iter()))
-        return self._order.get(node, 0)
+        """Where ``node`` stands in page order (counted in C, for the few nodes compared)."""
+        if node not in self._order:
+            self._order[node] = int(node.xpath("count(preceding::*) + count(ancestor::*)"))
+        return self._order[node]
 
-    def _closeness(self, node: etree._Element) -> tuple[int, int]:
-        """Sort key: the deepest common ancestor with the headline first, then the nearest."""
-        anchor = self.headline
-        if anchor is None:
-            return 0, self.order(node)
+    def _shared_depth(self, node: etree._Element) -> int:
+        """How deep the closest element holding both ``node`` and the headline sits."""
         line = self._headline_line
-        depth = next((len(list(el.iterancestors())) for el in (node, *node.iterancestors())
-                      if el in line), 0)
-        return -depth, abs(self.order(node) - self.order(anchor))
+        return next((len(list(el.iterancestors())) for el in (node, *node.iterancestors())
+                     if el in line), 0)
+
+    def _closest(self, nodes: list[etree._Element]) -> list[etree._Element]:
+        """``nodes`` (in page order) by closeness to the headline: those sharing the deepest
+        ancestor with it first, the nearest in page order among them first."""
+        anchor = self.headline
+        if anchor is None or len(nodes) < 2:
+            return nodes
+        depth = {n: self._shared_depth(n) for n in nodes}
+        best = max(depth.values())
+        near = [n for n in nodes if depth[n] == best][:MAX_COMPARED]
+        here = self.order(anchor)
+        near.sort(key=lambda n: abs(self.order(n) - here))
+        return near + [n for n in nodes if n not in near]
 
     def inside(self, node: etree._Element) -> bool:
         container = self.container
@@ -242,7 +257,7 @@ class ArticleDates:
         for when the article holds none); update stamps are neither."""
         stamps = [n for n in select_nodes(self.tree, "time[datetime]")
                   if dates.parse_any(n.get("datetime") or "") and not modified_stamp(n)]
-        inside = sorted((n for n in stamps if self.inside(n)), key=self._closeness)
+        inside = self._closest([n for n in stamps if self.inside(n)])
         outside = [n for n in stamps if not self.in_chrome(n)] or stamps
         first = lambda found: found[0].get("datetime").strip() if found else None  # noqa: E731
         return first(inside), first(outside)
@@ -257,12 +272,13 @@ class ArticleDates:
     def visible(self) -> datetime | None:
         """The date printed in the article near its headline (naive: the site's wall clock)."""
         anchor = self.headline
-        found = []
+        found: dict[etree._Element, datetime] = {}
         for text, holder in self._runs():
             moment = dateline_date(text)
-            if moment is None:
+            if moment is None or holder in found:
                 continue
-            if anchor is not None and self._closeness(holder)[0] >= -1:
+            if anchor is not None and self._shared_depth(holder) <= 1:
                 continue  # shares only <html>/<body> with the headline: another column
-            found.append((self._closeness(holder), moment))
-        return min(found, key=lambda f: f[0])[1] if found else None
+            found[holder] = moment
+        closest = self._closest(list(found))
+        return found[closest[0]] if closest else None
