@@ -138,20 +138,16 @@ def _drop_furniture(root: etree._Element) -> None:
     Evidence: markup vocabulary. A block that holds the headline (``h1``), an ``article`` or
     ``main`` element, or a large share of the page's text is a wrapper and stays.
     """
-    page = _visible_len(root.text_content()) or 1
-    doomed = []
-    for el in root.iter(etree.Element):
-        if el.tag in ("html", "body"):
-            continue
-        names = " ".join(filter(None, (el.get("class"), el.get("id"))))
-        if not names or not _FURNITURE.search(names):
-            continue
-        if (_visible_len(el.text_content()) >= FURNITURE_MAX_SHARE * page
-                or next(el.iterdescendants("h1", "article", "main"), None) is not None):
-            continue
-        doomed.append(el)
-    for el in doomed:
-        _drop(el)
+    named = [el for el in root.iter(etree.Element)
+             if (el.get("class") or el.get("id")) and el.tag not in ("html", "body")
+             and _FURNITURE.search(" ".join(filter(None, (el.get("class"), el.get("id")))))]
+    if not named:
+        return
+    limit = FURNITURE_MAX_SHARE * (_visible_len(root.text_content()) or 1)
+    for el in named:
+        if (_visible_len(el.text_content()) < limit
+                and next(el.iterdescendants("h1", "article", "main"), None) is None):
+            _drop(el)
 
 
 def _prune(tree: lxml.html.HtmlElement) -> dict[etree._Element, tuple[int, int]]:
