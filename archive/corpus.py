@@ -54,6 +54,12 @@ BATCH_ROWS = 2000  # rows buffered per partition before a row group is written
 READ_CHUNK = 1 << 20
 MAX_LINE_BYTES = 64 << 20  # an item is a few KB; a longer line is damage, not an article
 DUCKDB_MEMORY = "512MB"
+NAME_MAX = 255  # bytes in one folder name (Linux, macOS, Windows)
+# What turning a schema-valid item into a stored row raises on a value no column can hold: a
+# lone surrogate (UnicodeEncodeError, a ValueError), an integer beyond int64 or an instant
+# beyond years 1..9999 in UTC (OverflowError), nesting too deep to encode (RecursionError),
+# anything else pyarrow refuses (ArrowException). Such a line is rejected, never a crash.
+ROW_ERRORS = (ValueError, TypeError, OverflowError, RecursionError, pa.ArrowException)
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,20 @@ def file_digest(path: Path, limit: int | None = None) -> str:
 
 # -- items to rows ----------------------------------------------------------------------------
 
+def _why(exc: BaseException) -> str:
+    """An exception as a reason that prints anywhere: no lone surrogate, a bounded length."""
+    text = f"{type(exc).__name__}: {exc}".encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= 300 else text[:300] + "..."
+
+
+def unstorable(file: str, line: int, exc: BaseException) -> Problem:
+    """The rejection of a line whose values no corpus column can hold (see ROW_ERRORS)."""
+    return Problem(file, line, f"cannot be stored: {_why(exc)}")
+
+
 def _timestamp(value: Any) -> datetime | None:
+    """The ISO string as a UTC instant; None for no date or a date that does not exist (Feb
+    30: kept as text). Raises OverflowError for one outside the years 1..9999 in UTC."""
     if not isinstance(value, str):
         return None
     try:
@@ -146,7 +165,8 @@ def _timestamp(value: Any) -> datetime | None:
 
 
 def to_row(item: dict[str, Any], items_file: str, line: int) -> dict[str, Any]:
-    """A validated item as a corpus row: open objects become (key, value) pairs."""
+    """A validated item as a corpus row: open objects become (key, value) pairs. Raises one
+    of ROW_ERRORS for a value no column can hold; pyarrow checks the rest when it writes."""
     row = dict(item)
     for name in open_objects():
         value = row.get(name) or {}
@@ -161,9 +181,13 @@ def to_row(item: dict[str, Any], items_file: str, line: int) -> dict[str, Any]:
 
 
 def partition_of(row: dict[str, Any]) -> tuple[str, str]:
-    """(outlet folder value, month): the source made path-safe, the month of ``published_day``."""
+    """(outlet folder value, month): the source made path-safe, the month of ``published_day``.
+    Raises ValueError for a source too long to be a folder name."""
     outlet = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else f"%{ord(c):02X}"
                      for c in row["source"])
+    if len(f"outlet={outlet}".encode()) > NAME_MAX:
+        raise ValueError(f"source is too long for a folder name ({len(row['source'])} "
+                         "characters)")
     return outlet, row["published_day"][:7]
 
 
@@ -171,11 +195,16 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     """(item, "") for a valid line, else (None, reason)."""
     try:
         item = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply"
+    except ValueError as exc:  # not UTF-8, not JSON, an integer of over 4,300 digits
         return None, f"invalid JSON: {exc}"
     if not isinstance(item, dict):
         return None, f"not a JSON object but {type(item).__name__}"
-    errors = schema_errors(item)
+    try:
+        errors = schema_errors(item)
+    except RecursionError:  # the validator's message quotes a value nested too deeply
+        return None, "breaks the item schema: a value is nested too deeply"
     if errors:
         return None, "breaks the item schema: " + "; ".join(errors)
     return item, ""
@@ -186,9 +215,10 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
 class _PartWriter:
     """Parquet parts of one ingest (one items file from one offset), one per partition."""
 
-    def __init__(self, corpus: Path, part_name: str) -> None:
+    def __init__(self, corpus: Path, part_name: str, report: Callable[[Problem], None]) -> None:
         self.corpus = corpus
         self.part_name = part_name
+        self.report = report
         self.schema = corpus_schema()
         self.buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
@@ -198,18 +228,41 @@ class _PartWriter:
     def _final(self, key: tuple[str, str]) -> Path:
         return self.corpus / "versions" / f"outlet={key[0]}" / f"month={key[1]}" / self.part_name
 
-    def add(self, row: dict[str, Any]) -> None:
-        key = partition_of(row)
-        version = row.get("version") or 0
-        if version < self.versions.get(row["id"], version + 1):
-            self.versions[row["id"]] = version
+    def add(self, key: tuple[str, str], row: dict[str, Any]) -> None:
         buffer = self.buffers.setdefault(key, [])
         buffer.append(row)
         if len(buffer) >= BATCH_ROWS:
             self._flush(key)
 
+    def _batch(self, rows: list[dict[str, Any]]) -> tuple[pa.RecordBatch, list[dict[str, Any]]]:
+        """The rows pyarrow can store, as a batch: one conversion of them all, and only when
+        it fails (a rare bad line) one per row, to reject just the rows that cannot be held."""
+        try:
+            return pa.RecordBatch.from_pylist(rows, schema=self.schema), rows
+        except ROW_ERRORS:
+            pass
+        good = []
+        for row in rows:
+            try:
+                pa.RecordBatch.from_pylist([row], schema=self.schema)
+            except ROW_ERRORS as exc:
+                self.report(unstorable(row["items_file"], row["items_line"], exc))
+            else:
+                good.append(row)
+        return pa.RecordBatch.from_pylist(good, schema=self.schema), good
+
+    def _note_versions(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            version = row.get("version") or 0
+            if version < self.versions.get(row["id"], version + 1):
+                self.versions[row["id"]] = version
+
     def _flush(self, key: tuple[str, str]) -> None:
         rows = self.buffers.get(key)
+        if not rows:
+            return
+        batch, rows = self._batch(rows)
+        self.buffers[key] = []
         if not rows:
             return
         writer = self.writers.get(key)
@@ -219,9 +272,9 @@ class _PartWriter:
             writer = pq.ParquetWriter(final.with_name(final.name + ".tmp"), self.schema,
                                       compression="zstd")
             self.writers[key] = writer
-        writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=self.schema))
+        writer.write_batch(batch)
         self.rows += len(rows)
-        self.buffers[key] = []
+        self._note_versions(rows)
 
     def close(self) -> list[str]:
         """Write what is buffered, then move every part to its final name."""
@@ -279,7 +332,7 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
     lowest version written of each article)."""
     line_no = _line_number(path, start) if start else 0
     prefix = file_digest(path, start)[:12] if start else "0"
-    writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet")
+    writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet", report)
     consumed, complete = start, True
     try:
         for end, raw, whole in _lines_from(path, start):
@@ -299,7 +352,13 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
             if item is None:
                 report(Problem(path.name, line_no, reason))
                 continue
-            writer.add(to_row(item, path.name, line_no))
+            try:
+                row = to_row(item, path.name, line_no)
+                key = partition_of(row)
+            except ROW_ERRORS as exc:
+                report(unstorable(path.name, line_no, exc))
+                continue
+            writer.add(key, row)
         parts = writer.close()
     except BaseException:
         writer.abort()

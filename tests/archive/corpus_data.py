@@ -9,6 +9,8 @@ Every item is checked against the item schema before it is written.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +26,7 @@ from tests.sites.common import paragraphs_for
 
 NAMES = {"belta": "БЕЛТА", "zerkalo": "Зеркало", "shklovinfo.by": "Ударны фронт"}
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -133,3 +136,9 @@ def duck(corpus: Path) -> duckdb.DuckDBPyConnection:
     con.execute(f"SET file_search_path = '{corpus}'")
     con.execute((corpus / "views.sql").read_text("utf-8"))
     return con
+
+
+def run_archive(*args: object) -> subprocess.CompletedProcess[str]:
+    """``python -m archive ARGS`` in a real process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "archive", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)

@@ -1,0 +1,67 @@
+"""The corpus build on lines that pass the item schema but hold values no column can: each is
+rejected with its file and line like any bad line, and every other line still goes in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.archive.corpus_data import START, Newsroom, belta_url, duck, run_archive, write_run
+from tests.sites.common import paragraphs_for
+
+
+def _item(n: int) -> dict:
+    return Newsroom().capture(belta_url(n), "belta", f"Новость {n}", paragraphs_for(n), START,
+                              START)
+
+
+def _set(path: str, value: object) -> bytes:
+    """A valid item with one field (``warc/offset``: nested) set to ``value``, as JSON."""
+    item = _item(3)
+    *parents, last = path.split("/")
+    node = item
+    for name in parents:
+        node = node[name]
+    node[last] = value
+    return json.dumps(item).encode()  # ASCII: a lone surrogate is written as \\ud800
+
+
+UNSTORABLE = {
+    "lone surrogate in text": (lambda: _set("text", "Текст \ud800 дальше"), "UnicodeEncodeError"),
+    "lone surrogate in title": (lambda: _set("title", "Загаловак \udc00"), "UnicodeEncodeError"),
+    "published before year 1 in UTC": (lambda: _set("published", "0001-01-01T00:00:00+03:00"),
+                                       "OverflowError"),
+    "published after 9999 in UTC": (lambda: _set("published", "9999-12-31T23:00:00-05:00"),
+                                    "OverflowError"),
+    "version beyond int64": (lambda: _set("version", 2 ** 63), "OverflowError"),
+    "warc offset beyond int64": (lambda: _set("warc/offset", 2 ** 64), "OverflowError"),
+    "source too long for a folder": (lambda: _set("source", "s" * 300), "too long"),
+    "JSON nested 100,000 deep": (lambda: b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    "an integer of 5,000 digits": (lambda: b'{"id": ' + b"9" * 5000 + b"}", "4300 digits"),
+}
+
+
+@pytest.mark.parametrize("case", list(UNSTORABLE))
+def test_a_line_no_column_can_hold_is_rejected_and_the_rest_goes_in(case: str,
+                                                                     tmp_path: Path) -> None:
+    make, reason = UNSTORABLE[case]
+    good = [_item(1), _item(2)]
+    first = write_run(tmp_path / "data", "belta", START, good)
+    first.write_bytes(first.read_bytes() + make() + b"\n")
+    later = write_run(tmp_path / "data", "belta", START.replace(day=9), [_item(4)])
+    corpus = tmp_path / "corpus"
+
+    res = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    [error] = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert error.startswith(f"error: {first.name}:3: ") and reason in error
+    assert "3 row(s) added from 2 file(s)" in res.stdout
+    again = run_archive("corpus", tmp_path / "data", "-o", corpus)  # not stuck on it either
+    assert again.returncode == 0 and "0 row(s) added" in again.stdout, again.stderr[-2000:]
+
+    [reject] = [json.loads(line) for line in (corpus / "_rejects.jsonl").read_text().splitlines()]
+    assert (reject["file"], reject["line"]) == (first.name, 3) and reason in reject["reason"]
+    rows = duck(corpus).execute("SELECT url, items_file FROM versions ORDER BY url").fetchall()
+    assert rows == sorted([(i["url"], first.name) for i in good] + [(belta_url(4), later.name)])
