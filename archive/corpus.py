@@ -36,7 +36,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .corpus_derived import mark_edits_stale, part_ids, refresh_derived, write_views
+from .corpus_derived import mark_edits_stale, refresh_derived, write_views
+from .corpus_files import (
+    READ_CHUNK,
+    Scan,
+    checkpoints,
+    file_digest,
+    resume_point,
+    retire,
+    rewritten,
+    scan,
+)
 from .corpus_schema import (
     CorpusError,
     corpus_schema,
@@ -51,7 +61,6 @@ __all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 MANIFEST = "_corpus.json"
 REJECTS = "_rejects.jsonl"
 BATCH_ROWS = 2000  # rows buffered per partition before a row group is written
-READ_CHUNK = 1 << 20
 MAX_LINE_BYTES = 64 << 20  # an item is a few KB; a longer line is damage, not an article
 DUCKDB_MEMORY = "512MB"
 NAME_MAX = 255  # bytes in one folder name (Linux, macOS, Windows)
@@ -122,21 +131,6 @@ def _locked(corpus: Path) -> Iterator[None]:
         except BlockingIOError as exc:
             raise CorpusError(f"another build is running on {corpus}") from exc
         yield
-
-
-def file_digest(path: Path, limit: int | None = None) -> str:
-    """SHA-256 of a file's first ``limit`` bytes (all of it when None), read in chunks."""
-    sha = hashlib.sha256()
-    left = limit
-    with open(path, "rb") as fh:
-        while left is None or left > 0:
-            chunk = fh.read(READ_CHUNK if left is None else min(READ_CHUNK, left))
-            if not chunk:
-                break
-            sha.update(chunk)
-            if left is not None:
-                left -= len(chunk)
-    return sha.hexdigest()
 
 
 # -- items to rows ----------------------------------------------------------------------------
@@ -390,8 +384,14 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
     with _locked(corpus):
         manifest = _load_manifest(corpus)
         complete = set(manifest["complete_digests"])
+        scans = {path.name: scan(path, manifest) for path in files}
+        doomed = rewritten(manifest, scans)
+        for name in doomed:  # first: a copy of the old content must not count as ingested
+            retire(corpus, manifest, complete, name)
+        if doomed:
+            _save_manifest(corpus, manifest, complete)
         for path in files:
-            ingested = _ingest_one(path, corpus, manifest, complete, report)
+            ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete, report)
             if ingested is None:
                 out.files_skipped += 1
                 continue
@@ -400,8 +400,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             out.files_ingested += advanced
             out.files_skipped += not advanced
             out.files_partial += not whole
-            manifest["complete_digests"] = sorted(complete)
-            _write_atomic(corpus / MANIFEST, json.dumps(manifest, indent=1).encode())
+            _save_manifest(corpus, manifest, complete)
         _append_rejects(corpus, [p for p in out.problems if p.fatal])
         _write_atomic(corpus / "_schema.json",
                       json.dumps(describe(), indent=1, ensure_ascii=False).encode())
@@ -410,33 +409,31 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
     return out
 
 
-def _ingest_one(path: Path, corpus: Path, manifest: dict[str, Any], complete: set[str],
-                report: Callable[[Problem], None]) -> tuple[int, bool, bool] | None:
+def _save_manifest(corpus: Path, manifest: dict[str, Any], complete: set[str]) -> None:
+    manifest["complete_digests"] = sorted(complete)
+    _write_atomic(corpus / MANIFEST, json.dumps(manifest, indent=1).encode())
+
+
+def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
+                complete: set[str], report: Callable[[Problem], None]
+                ) -> tuple[int, bool, bool] | None:
     """Ingest what is new in one file and update ``manifest``: (rows, whole file ingested,
     anything new read); None when the file's whole content is in the corpus already."""
-    size = path.stat().st_size
-    whole_digest = file_digest(path)
-    if whole_digest in complete:
+    start = resume_point(path.name, found, manifest)
+    if found.whole in complete or start >= found.size:
         return None
-    entry = manifest["files"].get(path.name)
-    start = 0
-    if entry and entry["bytes"] <= size and file_digest(path, entry["bytes"]) == entry["digest"]:
-        start = entry["bytes"]  # the same file, grown: resume after what was ingested
-    elif entry:  # rewritten in place: its earlier parts no longer describe it
-        old_parts = [corpus / part for part in entry.get("parts", [])]
-        # before the parts go (a crash keeps the mark): every diff of their articles is suspect
-        mark_edits_stale(corpus, dict.fromkeys(part_ids(old_parts), 0))
-        for part in old_parts:
-            part.unlink(missing_ok=True)
-        entry = None
+    own = manifest["files"].get(path.name) if start else None
     consumed, rows, whole, parts, versions = ingest_file(path, corpus, start, report)
     mark_edits_stale(corpus, versions)  # before the manifest advances past these rows
-    manifest["files"][path.name] = {
-        "digest": file_digest(path, consumed), "bytes": consumed, "complete": whole,
-        "parts": sorted(set((entry or {}).get("parts", [])) | set(parts)),
-        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    digest = file_digest(path, consumed)
+    points = set(checkpoints(own)) if own else set()
+    entry = {"digest": digest, "bytes": consumed, "complete": whole,
+             "checkpoints": sorted(points | {(consumed, digest)}),
+             "parts": sorted(set((own or {}).get("parts", [])) | set(parts)),
+             "ingested_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    manifest["files"][path.name] = entry
     if whole:
-        complete.add(file_digest(path, consumed))
+        complete.add(digest)
     return rows, whole, consumed > start
 
 

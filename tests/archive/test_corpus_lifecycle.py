@@ -1,0 +1,79 @@
+"""Items files that change after they were ingested: rewritten, restored, copied, renamed while
+still growing. The corpus holds what the files on disk hold, each line once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.archive.corpus_data import START, Newsroom, belta_url, duck, run_archive
+from tests.sites.common import paragraphs_for
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Path:
+    (tmp_path / "data" / "items").mkdir(parents=True)
+    return tmp_path / "data"
+
+
+def lines(*numbers: int, text: str | None = None) -> str:
+    """Items files' lines of articles ``numbers`` (their text replaced by ``text``)."""
+    room = Newsroom()
+    out = []
+    for n in numbers:
+        item = room.capture(belta_url(n), "belta", f"Новость {n}", paragraphs_for(n), START,
+                            START)
+        out.append(json.dumps({**item, **({"text": text} if text else {})},
+                              ensure_ascii=False) + "\n")
+    return "".join(out)
+
+
+def build(data: Path) -> str:
+    res = run_archive("corpus", data, "-o", data.parent / "corpus")
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    return res.stdout
+
+
+def rows(data: Path) -> list[tuple[str, str, str]]:
+    """(url, text, items file) of every row."""
+    return duck(data.parent / "corpus").execute(
+        "SELECT url, text, items_file FROM versions ORDER BY url, items_file").fetchall()
+
+
+def texts(data: Path) -> list[tuple[str, str]]:
+    return sorted((url, text) for url, text, _ in rows(data))
+
+
+def expected(*files: tuple[str, str]) -> list[tuple[str, str]]:
+    """(url, text) of the lines of each (content, name) given."""
+    return sorted((item["url"], item["text"]) for content, _ in files
+                  for item in map(json.loads, content.splitlines()))
+
+
+def test_original_content_restored_after_a_rewrite_comes_back_whole(data: Path) -> None:
+    path = data / "items" / "a.jsonl"
+    original = lines(1, 2)
+    path.write_text(original, "utf-8")
+    build(data)
+    path.write_text(lines(1, text="Текст после повторного извлечения."), "utf-8")
+    build(data)
+    path.write_text(original, "utf-8")  # the re-extraction undone
+    out = build(data)
+    assert "2 row(s) added from 1 file(s) (0 unchanged" in out
+    assert texts(data) == expected((original, "a.jsonl"))
+
+
+def test_backup_of_a_file_rewritten_in_place_is_ingested(data: Path) -> None:
+    path = data / "items" / "a.jsonl"
+    original = lines(1, 2)
+    path.write_text(original, "utf-8")
+    build(data)
+    rewrite = lines(1, text="Текст после повторного извлечения.")
+    path.write_text(rewrite, "utf-8")
+    (data / "items" / "a-backup.jsonl").write_text(original, "utf-8")
+    out = build(data)
+    assert "3 row(s) added from 2 file(s)" in out
+    assert texts(data) == expected((original, "a-backup"), (rewrite, "a"))
+
