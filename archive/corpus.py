@@ -39,9 +39,14 @@ import pyarrow.parquet as pq
 from .corpus_derived import mark_edits_stale, refresh_derived, write_views
 from .corpus_files import (
     READ_CHUNK,
+    HeadIndex,
     Scan,
+    add_to_index,
     checkpoints,
     file_digest,
+    head_index,
+    head_of,
+    note_heads,
     resume_point,
     retire,
     rewritten,
@@ -384,14 +389,17 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
     with _locked(corpus):
         manifest = _load_manifest(corpus)
         complete = set(manifest["complete_digests"])
-        scans = {path.name: scan(path, manifest) for path in files}
+        index = head_index(manifest)
+        scans = {path.name: scan(path, manifest, index) for path in files}
         doomed = rewritten(manifest, scans)
         for name in doomed:  # first: a copy of the old content must not count as ingested
             retire(corpus, manifest, complete, name)
-        if doomed:
+        if note_heads(manifest, scans) or doomed:
             _save_manifest(corpus, manifest, complete)
+        index = head_index(manifest)
         for path in files:
-            ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete, report)
+            ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete, index,
+                                   report)
             if ingested is None:
                 out.files_skipped += 1
                 continue
@@ -415,23 +423,28 @@ def _save_manifest(corpus: Path, manifest: dict[str, Any], complete: set[str]) -
 
 
 def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
-                complete: set[str], report: Callable[[Problem], None]
+                complete: set[str], index: HeadIndex, report: Callable[[Problem], None]
                 ) -> tuple[int, bool, bool] | None:
     """Ingest what is new in one file and update ``manifest``: (rows, whole file ingested,
     anything new read); None when the file's whole content is in the corpus already."""
-    start = resume_point(path.name, found, manifest)
+    base, start = resume_point(path.name, found, manifest, index)
     if found.whole in complete or start >= found.size:
         return None
-    own = manifest["files"].get(path.name) if start else None
+    own = manifest["files"].get(path.name) if base == path.name else None
     consumed, rows, whole, parts, versions = ingest_file(path, corpus, start, report)
     mark_edits_stale(corpus, versions)  # before the manifest advances past these rows
     digest = file_digest(path, consumed)
     points = set(checkpoints(own)) if own else set()
     entry = {"digest": digest, "bytes": consumed, "complete": whole,
              "checkpoints": sorted(points | {(consumed, digest)}),
+             "head": head_of(path) if consumed else None,
              "parts": sorted(set((own or {}).get("parts", [])) | set(parts)),
              "ingested_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    inherited = own.get("base") if own else base  # whose parts hold this file's first bytes
+    if inherited:
+        entry["base"] = inherited
     manifest["files"][path.name] = entry
+    add_to_index(index, path.name, entry)
     if whole:
         complete.add(digest)
     return rows, whole, consumed > start

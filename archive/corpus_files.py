@@ -2,12 +2,16 @@
 
 ``_corpus.json`` has one entry per items file name ingested: the SHA-256 and length of the
 bytes ingested (``digest``, ``bytes``), every such point it was ingested up to
-(``checkpoints``) and its Parquet ``parts``.
+(``checkpoints``), the SHA-256 of its first line (``head``), its Parquet ``parts`` and, for a
+file that continued another one (a copy or rename of a file still being written), that
+entry's name (``base``): the rows of its first bytes are in the base's parts.
 
-A file whose bytes are no longer what its entry ingested (rewritten in place) has its entry
-retired before anything is read: parts deleted, and every digest it was ingested at
-forgotten, so the old content (restored, or kept as a copy) is not taken as "in the corpus"
-any more.
+A file is matched by content, never by name alone, and at a bounded cost: its own entry, and
+the entries whose first line is the same, name the only prefix lengths worth hashing, and all
+of them are hashed in one read of the file. A file whose bytes are no longer what its entry
+ingested (rewritten in place) has its entry retired: parts deleted, digests forgotten (so a
+copy of the old content is not taken as "in the corpus" any more), and so have the entries
+that continued it, whose files are then read again from the start.
 """
 
 from __future__ import annotations
@@ -20,16 +24,19 @@ from typing import Any
 from .corpus_derived import mark_edits_stale, part_ids
 
 READ_CHUNK = 1 << 20
+HEAD_BYTES = 1 << 16  # the first line, or this much of it: an item is a few KB
 
 Entry = dict[str, Any]
+HeadIndex = dict[str, list[tuple[int, str, str]]]  # head -> (bytes, digest, entry name)
 
 
 @dataclass(frozen=True)
 class Scan:
-    """One read of an items file: its size and digests at the lengths that could match its
-    entry (always including the whole file)."""
+    """One read of an items file: its size, first line and digests at the lengths that
+    could match an entry (always including the whole file)."""
 
     size: int
+    head: str
     digests: dict[int, str]
 
     @property
@@ -62,6 +69,11 @@ def prefix_digests(path: Path, offsets: list[int]) -> dict[int, str]:
     return out
 
 
+def head_of(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.readline(HEAD_BYTES)).hexdigest()
+
+
 def checkpoints(entry: Entry) -> list[tuple[int, str]]:
     """Every (bytes, digest) an entry was ingested up to (an older manifest: the last one)."""
     points = [tuple(p) for p in entry.get("checkpoints", [])]
@@ -69,24 +81,70 @@ def checkpoints(entry: Entry) -> list[tuple[int, str]]:
     return points if current in points else [*points, current]
 
 
-def scan(path: Path, manifest: dict[str, Any]) -> Scan:
-    """Hash ``path`` whole and at its entry's length, in one read."""
+def head_index(manifest: dict[str, Any]) -> HeadIndex:
+    index: HeadIndex = {}
+    for name, entry in manifest["files"].items():
+        add_to_index(index, name, entry)
+    return index
+
+
+def add_to_index(index: HeadIndex, name: str, entry: Entry) -> None:
+    if entry.get("head"):
+        index.setdefault(entry["head"], []).extend(
+            (size, digest, name) for size, digest in checkpoints(entry) if size > 0)
+
+
+def scan(path: Path, manifest: dict[str, Any], index: HeadIndex) -> Scan:
+    """Hash ``path`` at its own entry's length and at the checkpoints of entries that begin
+    with the same line: the only lengths at which it can hold bytes already ingested."""
+    head = head_of(path)
     own = manifest["files"].get(path.name)
-    digests = prefix_digests(path, [own["bytes"]] if own else [])
-    return Scan(max(digests), digests)
+    offsets = [size for size, _, _ in index.get(head, [])] + ([own["bytes"]] if own else [])
+    digests = prefix_digests(path, offsets)
+    return Scan(max(digests), head, digests)
 
 
-def resume_point(name: str, found: Scan, manifest: dict[str, Any]) -> int:
-    """How many of the file's first bytes are in the corpus under its own entry."""
+def resume_point(name: str, found: Scan, manifest: dict[str, Any],
+                 index: HeadIndex) -> tuple[str | None, int]:
+    """(entry, length): the entry whose rows hold this file's first ``length`` bytes, its own
+    when it still matches, else the longest match among the entries it begins like."""
     own = manifest["files"].get(name)
-    return own["bytes"] if own and found.digests.get(own["bytes"]) == own["digest"] else 0
+    if own and found.digests.get(own["bytes"]) == own["digest"]:
+        return name, own["bytes"]
+    best: tuple[str | None, int] = (None, 0)
+    for size, digest, other in index.get(found.head, []):
+        if size > best[1] and found.digests.get(size) == digest:
+            best = (other, size)
+    return best
+
+
+def note_heads(manifest: dict[str, Any], scans: dict[str, Scan]) -> bool:
+    """Give entries of a manifest written before heads were kept the head of their file, when
+    the file still holds what was ingested, so a later copy or rename of it is recognised."""
+    noted = False
+    for name, found in scans.items():
+        entry = manifest["files"].get(name)
+        if entry and entry["bytes"] and not entry.get("head") and \
+                found.digests.get(entry["bytes"]) == entry["digest"]:
+            entry["head"] = found.head
+            noted = True
+    return noted
 
 
 def rewritten(manifest: dict[str, Any], scans: dict[str, Scan]) -> set[str]:
-    """Entries of present files whose bytes changed."""
-    return {name for name, found in scans.items()
-            if (entry := manifest["files"].get(name))
-            and found.digests.get(entry["bytes"]) != entry["digest"]}
+    """Entries of present files whose bytes changed, and the entries that continued them
+    (present too, so they can be read again in full)."""
+    doomed = {name for name, found in scans.items()
+              if (entry := manifest["files"].get(name))
+              and found.digests.get(entry["bytes"]) != entry["digest"]}
+    queue = list(doomed)
+    while queue:
+        base = queue.pop()
+        for name, entry in manifest["files"].items():
+            if entry.get("base") == base and name in scans and name not in doomed:
+                doomed.add(name)
+                queue.append(name)
+    return doomed
 
 
 def retire(corpus: Path, manifest: dict[str, Any], complete: set[str], name: str) -> None:

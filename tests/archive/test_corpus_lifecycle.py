@@ -4,6 +4,7 @@ still growing. The corpus holds what the files on disk hold, each line once."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,29 @@ def test_backup_of_a_file_rewritten_in_place_is_ingested(data: Path) -> None:
     assert "3 row(s) added from 2 file(s)" in out
     assert texts(data) == expected((original, "a-backup"), (rewrite, "a"))
 
+
+def test_grown_file_renamed_adds_only_its_new_lines(data: Path) -> None:
+    first, more = lines(1, 2), lines(3)
+    (data / "items" / "a.jsonl").write_text(first, "utf-8")
+    build(data)
+    (data / "items" / "a.jsonl").write_text(first + more, "utf-8")  # the run wrote on
+    (data / "items" / "a.jsonl").rename(data / "items" / "b.jsonl")
+    out = build(data)
+    assert "1 row(s) added from 1 file(s)" in out
+    assert [(url, name) for url, _, name in rows(data)] == [
+        (belta_url(1), "a.jsonl"), (belta_url(2), "a.jsonl"), (belta_url(3), "b.jsonl")]
+
+
+def test_grown_copy_is_read_again_in_full_when_its_original_is_rewritten(data: Path) -> None:
+    first = lines(1, 2)
+    (data / "items" / "a.jsonl").write_text(first, "utf-8")
+    build(data)
+    shutil.copy(data / "items" / "a.jsonl", data / "items" / "b.jsonl")
+    with open(data / "items" / "b.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(lines(3))
+    assert "1 row(s) added from 1 file(s)" in build(data)
+    rewrite = lines(1, text="Текст после повторного извлечения.")
+    (data / "items" / "a.jsonl").write_text(rewrite, "utf-8")
+    build(data)  # a's old rows go, and with them the first lines of b: b is read again
+    assert texts(data) == expected((rewrite, "a"), (first + lines(3), "b"))
+    assert "0 row(s) added" in build(data)
