@@ -70,12 +70,28 @@ class RunReport:
         return ext
 
     def _write(self, report: dict[str, Any]) -> None:
-        """Replace the report atomically: a kill mid-write leaves the previous one whole."""
+        """Replace the report atomically: a kill mid-write leaves the previous one whole, and a
+        failed write (full disk) leaves no temp file."""
         assert self.path is not None
         self.directory.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
-        os.replace(tmp, self.path)
+        try:
+            tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True),
+                           "utf-8")
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def _try_write(self, report: dict[str, Any]) -> str | None:
+        """Write the report; None, or why it could not be written (logged at ERROR)."""
+        try:
+            self._write(report)
+        except OSError as exc:
+            logger.error("Run report of %s cannot be written to %s: %s", self.spider_name,
+                         self.path, exc)
+            return f"run report not written to {self.path}: {exc.strerror or exc}"
+        return None
 
     def _report(self, status: str, reason: str | None, summary: dict[str, Any],
                 alarms: list[str]) -> dict[str, Any]:
@@ -100,7 +116,7 @@ class RunReport:
         self.base = baseline(previous_summaries(self.directory, spider.name, self.history))
         open_reports.append(self)
         summary = summarize(self.crawler.stats.get_stats())
-        self._write(self._report("running", None, summary, []))
+        self._try_write(self._report("running", None, summary, []))  # finish() tries again
 
     async def spider_closed(self, spider: Any, reason: str) -> None:
         exporter = getattr(self.crawler, "checked_feed_exporter", None)
@@ -127,10 +143,12 @@ class RunReport:
                            "status is not 0", self.spider_name, reason)
         stats.set_value("health/alarms", len(verdict.alarms))
         stats.set_value("health/healthy", int(verdict.healthy and status == "finished"))
-        self._write(self._report(status, reason, summary, verdict.alarms))
-        outcome = RunOutcome(str(self.spider_name), reason, tuple(verdict.alarms), summary,
-                             str(self.path))
+        failed = self._try_write(self._report(status, reason, summary, verdict.alarms))
+        # Recorded even when the report is not: a run whose report is lost exits 1, never 0.
+        alarms = (*verdict.alarms, *([failed] if failed else []))
+        outcome = RunOutcome(str(self.spider_name), reason, alarms, summary, str(self.path))
         finished_runs.append(outcome)
-        logger.info("Run report written to %s (%s)", self.path,
-                    "healthy" if outcome.healthy else
-                    f"{status}, {len(verdict.alarms)} alarm(s)")
+        if not failed:
+            logger.info("Run report written to %s (%s)", self.path,
+                        "healthy" if outcome.healthy else
+                        f"{status}, {len(verdict.alarms)} alarm(s)")

@@ -141,3 +141,37 @@ def test_two_runs_started_in_one_second_write_separate_item_files(tmp_path: Path
     assert len(set(runs)) == 3
     files = sorted(p.name for p in (tmp_path / "items").iterdir())
     assert files == sorted(f"belta-{run}.jsonl" for run in runs)
+
+
+@pytest.fixture()
+def full_reports_disk(tmp_path: Path):
+    """DATA_DIR/reports on a tmpfs already full (needs root; skipped without it)."""
+    reports = tmp_path / "data" / "reports"
+    reports.mkdir(parents=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(reports)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small tmpfs: {mounted.stderr.strip()}")
+    try:
+        with open(reports / "filler", "wb", buffering=0) as fh, \
+                pytest.raises(OSError, match="No space"):
+            while True:
+                fh.write(b"\0" * 4096)
+        yield reports
+    finally:
+        subprocess.run(["umount", "-l", str(reports)], check=True)
+
+
+def test_a_run_report_lost_to_a_full_disk_fails_the_run(full_reports_disk: Path,
+                                                          tmp_path: Path) -> None:
+    site = old_site()
+    with FixtureServer([site.site]) as server:
+        cmd, env, items = crawl_command("belta", tmp_path / "data", server)
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=180)
+    assert len(read_items(items)) == COUNT  # the crawl itself went well
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    errors = [line for line in proc.stderr.splitlines()
+              if "ERROR" in line and "Run report of belta cannot be written" in line]
+    assert errors and all(str(full_reports_disk) in e and "No space" in e for e in errors)
+    assert sorted(p.name for p in full_reports_disk.iterdir()) == ["filler"]  # no temp file
