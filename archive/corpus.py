@@ -36,7 +36,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .corpus_derived import mark_edits_stale, refresh_derived, write_views
+from .corpus_derived import append_durably, mark_edits_stale, refresh_derived, write_views
 from .corpus_files import (
     READ_CHUNK,
     HeadIndex,
@@ -398,6 +398,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             _save_manifest(corpus, manifest, complete)
         index = head_index(manifest)
         for path in files:
+            seen = len(out.problems)
             ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete, index,
                                    report)
             if ingested is None:
@@ -408,8 +409,10 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             out.files_ingested += advanced
             out.files_skipped += not advanced
             out.files_partial += not whole
+            # durably before the manifest says the file is done: it is never read again
+            if rejected := [p for p in out.problems[seen:] if p.fatal]:
+                _append_rejects(corpus, rejected)
             _save_manifest(corpus, manifest, complete)
-        _append_rejects(corpus, [p for p in out.problems if p.fatal])
         _write_atomic(corpus / "_schema.json",
                       json.dumps(describe(), indent=1, ensure_ascii=False).encode())
         out.families, out.edits = refresh_derived(corpus)
@@ -451,9 +454,7 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
 
 
 def _append_rejects(corpus: Path, problems: list[Problem]) -> None:
-    if not problems:
-        return
-    with open(corpus / REJECTS, "a", encoding="utf-8") as fh:
-        for p in problems:
-            fh.write(json.dumps({"file": p.file, "line": p.line, "reason": p.reason},
-                                ensure_ascii=False) + "\n")
+    """Record rejected lines durably: the manifest moves past them next."""
+    append_durably(corpus / REJECTS, [
+        json.dumps({"file": p.file, "line": p.line, "reason": p.reason}, ensure_ascii=False)
+        + "\n" for p in problems])

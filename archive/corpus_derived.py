@@ -161,13 +161,17 @@ def mark_edits_stale(corpus: Path, versions: dict[str, int]) -> None:
     """Note (durably) for the next refresh: article -> the lowest version a build wrote (0:
     all of its versions are in question). Its stored diffs of that version or later are made
     again; a plain new version, later than every diff, leaves them alone."""
-    if not versions:
-        return
-    path = corpus / STALE_IDS
+    if versions:
+        append_durably(corpus / STALE_IDS, [f"{i},{v}\n" for i, v in sorted(versions.items())])
+
+
+def append_durably(path: Path, lines: list[str]) -> None:
+    """Append whole lines and fsync them. A line torn by a crash is ended first, so it spoils
+    no other."""
     path.parent.mkdir(parents=True, exist_ok=True)
     torn = path.exists() and path.stat().st_size and not _ends_with_newline(path)
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write("\n" * bool(torn) + "".join(f"{i},{v}\n" for i, v in sorted(versions.items())))
+    with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
+        fh.write("\n" * bool(torn) + "".join(lines))
         fh.flush()
         os.fsync(fh.fileno())
 

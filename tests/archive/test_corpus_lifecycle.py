@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.archive.corpus_data import START, Newsroom, belta_url, duck, run_archive
+from archive.corpus import MANIFEST
+from tests.archive.corpus_data import ROOT, START, Newsroom, belta_url, duck, run_archive
 from tests.sites.common import paragraphs_for
 
 
@@ -104,3 +109,25 @@ def test_grown_copy_is_read_again_in_full_when_its_original_is_rewritten(data: P
     build(data)  # a's old rows go, and with them the first lines of b: b is read again
     assert texts(data) == expected((rewrite, "a"), (first + lines(3), "b"))
     assert "0 row(s) added" in build(data)
+
+
+def test_rejected_line_is_recorded_before_its_file_is_marked_done(data: Path) -> None:
+    (data / "items" / "a.jsonl").write_text(lines(1) + "not json\n", "utf-8")
+    (data / "items" / "b.jsonl").write_text(lines(*range(2, 12)) * 1500, "utf-8")  # slow
+    corpus = data.parent / "corpus"
+    build = subprocess.Popen([sys.executable, "-m", "archive", "corpus", str(data), "-o",
+                              str(corpus)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (corpus / MANIFEST).exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    build.kill()  # while b.jsonl is being read
+    assert "a.jsonl:2: invalid JSON" in build.communicate()[1]
+    assert build.returncode == -signal.SIGKILL
+    assert list(json.loads((corpus / MANIFEST).read_text())["files"]) == ["a.jsonl"]
+
+    again = run_archive("corpus", data, "-o", corpus)  # a.jsonl is done: not read again
+    assert again.returncode == 0 and "a.jsonl" not in again.stderr, again.stderr[-2000:]
+    [reject] = [json.loads(line) for line in (corpus / "_rejects.jsonl").read_text().splitlines()]
+    assert (reject["file"], reject["line"]) == ("a.jsonl", 2)
+    assert reject["reason"].startswith("invalid JSON")
