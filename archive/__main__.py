@@ -39,8 +39,8 @@ def _bar(paths: list[Path], desc: str) -> tqdm:
     return tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr, leave=False)
 
 
-def _error_printer(counter: list[int]) -> Callable[[WarcFormatError], None]:
-    def on_error(err: WarcFormatError) -> None:
+def _error_printer(counter: list[int]) -> Callable[[WarcFormatError | str], None]:
+    def on_error(err: WarcFormatError | str) -> None:
         counter[0] += 1
         tqdm.write(f"error: {err}", file=sys.stderr)
 
@@ -228,12 +228,14 @@ def cmd_edits(args) -> int:
     options = ReportOptions(since=args.since, until=args.until,
                             sources=tuple(args.source or ()), replay_base=args.replay_base,
                             warc_dir=args.warc_dir)
+    problems = [0]
     try:
-        articles, shown = write_report_file(args.corpus, args.output, options)
+        articles, shown = write_report_file(args.corpus, args.output, options,
+                                            _error_printer(problems))
     except CorpusError as exc:
         raise UsageError(str(exc)) from exc
     print(f"{args.output}: {articles} edited article(s), {shown} edit(s)")
-    return 0
+    return 1 if problems[0] else 0
 
 
 def _day(value: str) -> str:

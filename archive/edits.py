@@ -13,7 +13,7 @@ written as it is produced, a batch of articles at a time, so its size does not s
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,10 +57,20 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _stamp(fetched_at: str) -> str:
-    """The 14-digit WARC/pywb timestamp of an ISO capture time."""
-    moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00")).astimezone(UTC)
+def _stamp(fetched_at: str) -> str | None:
+    """The 14-digit WARC/pywb timestamp of an ISO capture time; None when it names no real
+    instant (the item schema checks the shape only: 2026-02-30 passes it)."""
+    try:
+        moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
     return moment.strftime("%Y%m%d%H%M%S")
+
+
+def _undated(shown: list[Change]) -> list[Version]:
+    """The versions shown whose capture time is no date (so no replay link can be made)."""
+    versions = {(v.id, v.version): v for c in shown for v in (c.old, c.new)}
+    return [v for v in versions.values() if _stamp(v.fetched_at) is None]
 
 
 def _spider_args(source: str) -> str:
@@ -84,9 +94,11 @@ def edited_ids(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> list[s
                                             options.until, sources, sources]).fetchall()]
 
 
-def edited_articles(corpus_dir: str | Path,
-                    options: ReportOptions) -> Iterator[tuple[list[Version], list[Change]]]:
-    """(versions, changes in the window) of each article edited in the window."""
+def edited_articles(corpus_dir: str | Path, options: ReportOptions,
+                    on_problem: Callable[[str], None] = lambda _: None
+                    ) -> Iterator[tuple[list[Version], list[Change]]]:
+    """(versions, changes in the window) of each article edited in the window. A version
+    shown without a real capture time goes to ``on_problem`` (it is shown without replay)."""
     con = connect(corpus_dir)
     try:
         ids = edited_ids(con, options)
@@ -96,6 +108,10 @@ def edited_articles(corpus_dir: str | Path,
                 versions = batch.get(article, [])
                 shown = [c for c in changes(versions) if _in_window(c, options)]
                 if shown:
+                    for v in _undated(shown):
+                        on_problem(f"{v.items_file}:{v.items_line}: article {v.id} version "
+                                   f"{v.version}: capture time {v.fetched_at!r} is not a "
+                                   "date; shown without replay links")
                     yield versions, shown
     finally:
         con.close()
@@ -107,12 +123,14 @@ def _caption(v: Version, options: ReportOptions) -> str:
     lines = [f"<strong>Version {v.version}</strong> · captured <time datetime=\"{_e(v.fetched_at)}\">"
              f"{_e(v.fetched_at)}</time>",
              f"WARC: {_e(warc_place(v.warc))} · text {_e(v.text_sha256[:19])}…",
-             f"Replay: <a href=\"{_e(replay)}\">{_e(replay)}</a>"]
+             f"Replay: <a href=\"{_e(replay)}\">{_e(replay)}</a>" if stamp else
+             "Replay: none (the capture time is not a date)"]
     if v.warc:
         lines.append(f"<code>warcio extract --payload {_e(options.warc_dir)}/"
                      f"{_e(v.warc['file'])} {_e(v.warc['offset'])}</code>")
-    lines.append(f"<code>scrapy crawl {_e(_spider_args(v.source))} -s WARC_REPLAY="
-                 f"{_e(options.warc_dir)} -s WARC_REPLAY_AT={stamp}</code>")
+    if stamp:
+        lines.append(f"<code>scrapy crawl {_e(_spider_args(v.source))} -s WARC_REPLAY="
+                     f"{_e(options.warc_dir)} -s WARC_REPLAY_AT={stamp}</code>")
     return "<br>".join(lines)
 
 
@@ -157,7 +175,8 @@ def _window(options: ReportOptions) -> str:
     return " ".join(p for p in parts if p) or "all captures"
 
 
-def write_report(corpus_dir: str | Path, out: TextIO, options: ReportOptions) -> tuple[int, int]:
+def write_report(corpus_dir: str | Path, out: TextIO, options: ReportOptions,
+                 on_problem: Callable[[str], None] = lambda _: None) -> tuple[int, int]:
     """Write the report to ``out``; (articles, changes) shown."""
     title = f"Article edits — {_window(options)}"
     out.write("<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\">"
@@ -166,7 +185,7 @@ def write_report(corpus_dir: str | Path, out: TextIO, options: ReportOptions) ->
               f"<title>{_e(title)}</title><style>{STYLE}</style></head><body>\n"
               f"<h1>{_e(title)}</h1>\n")
     articles = shown = 0
-    for versions, changed in edited_articles(corpus_dir, options):
+    for versions, changed in edited_articles(corpus_dir, options, on_problem):
         out.write(_article_html(versions, changed, options))
         articles += 1
         shown += len(changed)
@@ -177,11 +196,16 @@ def write_report(corpus_dir: str | Path, out: TextIO, options: ReportOptions) ->
     return articles, shown
 
 
-def write_report_file(corpus_dir: str | Path, output: str | Path,
-                      options: ReportOptions) -> tuple[int, int]:
+def write_report_file(corpus_dir: str | Path, output: str | Path, options: ReportOptions,
+                      on_problem: Callable[[str], None] = lambda _: None) -> tuple[int, int]:
+    """Write the report under a temporary name, renamed when whole (removed if not)."""
     path = Path(output)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        counts = write_report(corpus_dir, fh, options)
-    tmp.replace(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            counts = write_report(corpus_dir, fh, options, on_problem)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return counts

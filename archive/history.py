@@ -18,7 +18,7 @@ from .wordiff import Op, changed_words, render_text, word_diff
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 COLUMNS = ("id", "url", "source", "title", "published", "version", "fetched_at", "text_sha256",
-           "warc", "text")
+           "warc", "text", "items_file", "items_line")
 
 
 @dataclass
@@ -33,6 +33,8 @@ class Version:
     text_sha256: str
     warc: dict[str, Any] | None
     text: str
+    items_file: str  # where the first capture's row came from
+    items_line: int
     recaptured: list[str] = field(default_factory=list)  # later captures of the same version
 
 

@@ -16,6 +16,7 @@ from tests.archive.corpus_data import (
     EDIT_SENTENCE,
     START,
     Newsroom,
+    run_archive,
     several_runs,
     write_run,
 )
@@ -126,3 +127,28 @@ def test_removed_words_are_struck_and_coloured(tmp_path: Path) -> None:
     assert re.findall(r"<ins>(.*?)</ins>", dom) == ["1,2"]
     pdf = browser.print_pdf(page, tmp_path)
     assert browser.count_colour(pdf, DEL_RGB) > 20 and browser.count_colour(pdf, INS_RGB) > 20
+
+
+def test_a_capture_time_that_is_no_date_is_reported_and_the_report_still_written(
+        tmp_path: Path) -> None:
+    room = Newsroom()
+    url = "https://www.belta.by/economics/view/feb-30-1-700200-2026/"
+    v1 = room.capture(url, "belta", "Дата", ["Рост составил 2,1 % за квартал."], START, START)
+    v2 = room.capture(url, "belta", "Дата", ["Рост составил 1,2 % за квартал."], START,
+                      START + timedelta(days=1))
+    v2["fetched_at"] = "2026-02-30T10:00:00Z"  # the shape the item schema checks, no date
+    items = write_run(tmp_path / "data", "belta", START, [v1, v2])
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    out = tmp_path / "e.html"
+
+    res = run_archive("edits", tmp_path / "corpus", "-o", out)
+
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    assert res.stderr.splitlines() == [
+        f"error: {items.name}:2: article {v2['id']} version 2: capture time "
+        "'2026-02-30T10:00:00Z' is not a date; shown without replay links"]
+    html = out.read_text("utf-8")
+    assert "<del>2,1</del>" in html and "<ins>1,2</ins>" in html
+    assert "Replay: none (the capture time is not a date)" in html
+    assert "WARC_REPLAY_AT=" + re.sub(r"\D", "", v1["fetched_at"])[:14] in html
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["e.html"]
