@@ -6,9 +6,11 @@ Exit codes: 0 ok, 1 problems found, 2 usage error (bad arguments, missing files)
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -140,6 +142,39 @@ def cmd_repair(args) -> int:
     return 1 if damaged or left else 0
 
 
+def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
+    """A corpus command that fails with a message, never a traceback: a folder that is no
+    corpus is a usage error (2); a corpus file it cannot read (a bogus Parquet file) or a file
+    it cannot write (full disk, read-only folder) exits 1, the message naming the path."""
+    @functools.wraps(command)
+    def run(args) -> int:
+        import duckdb
+        import pyarrow as pa
+
+        from .corpus_schema import CorpusError
+
+        try:
+            return command(args)
+        except CorpusError as exc:
+            raise UsageError(str(exc)) from exc
+        except (duckdb.Error, pa.ArrowException, OSError) as exc:
+            where = getattr(args, "output", None) or args.corpus
+            print(f"error: {where}: {str(exc).splitlines()[0]}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+def _folder_for(path: str) -> None:
+    """Usage error unless ``path`` can be a folder (absent, or a folder) inside a folder."""
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"not a folder: {path}")
+    parent = next((p for p in target.parents if p.exists()), Path("."))
+    if not parent.is_dir():
+        raise UsageError(f"not a folder: {parent}")
+
+
 def _line_error_printer(path: str, counter: list[int]) -> Callable[[int, str], None]:
     def on_error(line: int, reason: str) -> None:
         counter[0] += 1
@@ -152,7 +187,7 @@ def cmd_export_txt(args) -> int:
     from .export_txt import export_txt
 
     if args.corpus:
-        return _export_from_corpus(args)
+        return _on_corpus(_export_from_corpus)(args)
     if args.items is None:
         raise UsageError("give ITEMS.jsonl or --corpus CORPUS_DIR")
     if not Path(args.items).is_file():
@@ -172,36 +207,34 @@ def _export_from_corpus(args) -> int:
     with the same export_txt as an items file (one format, one code path)."""
     import tempfile
 
-    from .corpus import CorpusError
     from .corpus_select import Selection, read_ids, select_items, write_jsonl
     from .export_txt import export_txt
 
     if args.items is not None:
         raise UsageError("give either ITEMS.jsonl or --corpus, not both")
-    ids = tuple(args.ids or ()) + (read_ids(args.ids_file) if args.ids_file else ())
+    _folder_for(args.outdir)
+    try:
+        ids = tuple(args.ids or ()) + (read_ids(args.ids_file) if args.ids_file else ())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read --ids-file {args.ids_file}: {exc}") from exc
     selection = Selection(sources=tuple(args.source or ()), since=args.since, until=args.until,
                           ids=ids, latest_only=args.latest)
     with tempfile.TemporaryDirectory(prefix="export-txt-") as tmp:
         selected = Path(tmp) / "selected.jsonl"
-        try:
-            count = write_jsonl(select_items(args.corpus, selection), selected)
-        except CorpusError as exc:
-            raise UsageError(str(exc)) from exc
+        count = write_jsonl(select_items(args.corpus, selection), selected)
         written = export_txt(selected, args.outdir) if count else []
     print(f"{len(written)} file(s) written to {args.outdir} ({count} selected from {args.corpus})")
     return 0
 
 
 def cmd_corpus(args) -> int:
-    from .corpus import CorpusError, build_corpus
+    from .corpus import build_corpus
 
     def on_problem(problem) -> None:
         print(f"{'error' if problem.fatal else 'note'}: {problem}", file=sys.stderr)
 
-    try:
-        report = build_corpus(args.data_dir, args.output, on_problem=on_problem)
-    except CorpusError as exc:
-        raise UsageError(str(exc)) from exc
+    _folder_for(args.output)
+    report = build_corpus(args.data_dir, args.output, on_problem=on_problem)
     print(f"{args.output}: {report.rows} row(s) added from {report.files_ingested} file(s) "
           f"({report.files_skipped} unchanged, {report.files_partial} still being written); "
           f"{report.rejected} line(s) rejected; {report.families} reprint famil(ies); "
@@ -210,30 +243,27 @@ def cmd_corpus(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from .corpus import CorpusError
     from .history import article_history, format_history
 
     try:
         versions, diffs = article_history(args.corpus, args.article)
-    except (CorpusError, LookupError) as exc:
+    except LookupError as exc:
         raise UsageError(str(exc)) from exc
     print(format_history(versions, diffs))
     return 0
 
 
 def cmd_edits(args) -> int:
-    from .corpus import CorpusError
     from .edits import ReportOptions, write_report_file
 
     options = ReportOptions(since=args.since, until=args.until,
                             sources=tuple(args.source or ()), replay_base=args.replay_base,
                             warc_dir=args.warc_dir)
+    if not Path(args.output).parent.is_dir():
+        raise UsageError(f"no such folder: {Path(args.output).parent}")
     problems = [0]
-    try:
-        articles, shown = write_report_file(args.corpus, args.output, options,
-                                            _error_printer(problems))
-    except CorpusError as exc:
-        raise UsageError(str(exc)) from exc
+    articles, shown = write_report_file(args.corpus, args.output, options,
+                                        _error_printer(problems))
     print(f"{args.output}: {articles} edited article(s), {shown} edit(s)")
     return 1 if problems[0] else 0
 
@@ -296,12 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("corpus", help="add the items under DATA_DIR/items to a Parquet corpus")
     p.add_argument("data_dir", metavar="DATA_DIR")
     p.add_argument("-o", "--output", required=True, metavar="CORPUS_DIR")
-    p.set_defaults(func=cmd_corpus)
+    p.set_defaults(func=_on_corpus(cmd_corpus))
 
     p = sub.add_parser("history", help="every version of one article, with word diffs")
     p.add_argument("corpus", metavar="CORPUS_DIR")
     p.add_argument("article", metavar="URL-or-ID")
-    p.set_defaults(func=cmd_history)
+    p.set_defaults(func=_on_corpus(cmd_history))
 
     p = sub.add_parser("edits", help="a static HTML report of article edits")
     p.add_argument("corpus", metavar="CORPUS_DIR")
@@ -312,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replay-base", default="http://localhost:8080/archive/",
                    help="pywb collection URL for replay links")
     p.add_argument("--warc-dir", default="data/warc", help="WARC folder named in commands")
-    p.set_defaults(func=cmd_edits)
+    p.set_defaults(func=_on_corpus(cmd_edits))
     return parser
 
 

@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +36,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .corpus_derived import append_durably, mark_edits_stale, refresh_derived, write_views
+from .corpus_derived import (
+    append_durably,
+    mark_edits_stale,
+    refresh_derived,
+    temp_for,
+    write_views,
+)
 from .corpus_files import (
     READ_CHUNK,
     HeadIndex,
@@ -118,12 +124,13 @@ def _load_manifest(corpus: Path) -> dict[str, Any]:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    """Replace ``path`` whole or not at all; a failed write (full disk) leaves no temp file."""
+    with temp_for(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
 
 
 @contextmanager
@@ -268,8 +275,8 @@ class _PartWriter:
         if writer is None:
             final = self._final(key)
             final.parent.mkdir(parents=True, exist_ok=True)
-            writer = pq.ParquetWriter(final.with_name(final.name + ".tmp"), self.schema,
-                                      compression="zstd")
+            with temp_for(final) as tmp:  # opening writes too: a full disk fails it
+                writer = pq.ParquetWriter(tmp, self.schema, compression="zstd")
             self.writers[key] = writer
         writer.write_batch(batch)
         self.rows += len(rows)
@@ -288,8 +295,11 @@ class _PartWriter:
         return done
 
     def abort(self) -> None:
+        """Drop the parts being written. Closing may fail as the write did (full disk): the
+        first error is the one worth reporting, and the temp files go either way."""
         for key, writer in self.writers.items():
-            writer.close()
+            with suppress(OSError, pa.ArrowException):
+                writer.close()
             tmp = self._final(key)
             tmp.with_name(tmp.name + ".tmp").unlink(missing_ok=True)
 

@@ -20,6 +20,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +65,18 @@ CREATE OR REPLACE VIEW families AS
 CREATE OR REPLACE VIEW edits AS
   SELECT * FROM read_parquet('edits/*.parquet') WHERE changed;
 """
+
+
+@contextmanager
+def temp_for(path: Path) -> Iterator[Path]:
+    """A temporary name next to ``path`` for a file to be renamed over it; removed if the
+    block fails (a full disk), so a failed build leaves no ``*.tmp`` behind."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _empty_file(path: Path, schema: pa.Schema) -> None:
@@ -141,9 +155,9 @@ def _write_families(corpus: Path, families: dict[str, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     ids = sorted(families)
     table = pa.table({"id": ids, "family": [families[i] for i in ids]}, schema=FAMILY_SCHEMA)
-    tmp = path.with_name("families.parquet.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    with temp_for(path) as tmp:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
 
 
 # -- edits -----------------------------------------------------------------------------------
@@ -208,10 +222,10 @@ def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
         if not con.execute(f"SELECT count(*) FROM read_parquet('{source}') "
                            "SEMI JOIN stale USING (id)").fetchone()[0]:
             continue
-        tmp = path.with_name(path.name + ".tmp")
-        con.execute(f"COPY (SELECT * FROM read_parquet('{source}') ANTI JOIN stale USING (id)) "
-                    f"TO '{_quote(str(tmp))}' (FORMAT parquet)")
-        os.replace(tmp, path)
+        with temp_for(path) as tmp:
+            con.execute(f"COPY (SELECT * FROM read_parquet('{source}') ANTI JOIN stale "
+                        f"USING (id)) TO '{_quote(str(tmp))}' (FORMAT parquet)")
+            os.replace(tmp, path)
 
 
 def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -252,18 +266,18 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
         return 0
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     path = corpus / "edits" / f"edits-{stamp}.parquet"
-    tmp = path.with_name(path.name + ".tmp")
     written = 0
-    with pq.ParquetWriter(tmp, EDIT_SCHEMA) as writer:
-        for start in range(0, len(pending), EDIT_BATCH_IDS):
-            rows = _edit_rows(con, pending[start:start + EDIT_BATCH_IDS])
-            if rows:
-                writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=EDIT_SCHEMA))
-                written += len(rows)
-    if written:
-        os.replace(tmp, path)
-    else:
-        tmp.unlink()
+    with temp_for(path) as tmp:
+        with pq.ParquetWriter(tmp, EDIT_SCHEMA) as writer:
+            for start in range(0, len(pending), EDIT_BATCH_IDS):
+                rows = _edit_rows(con, pending[start:start + EDIT_BATCH_IDS])
+                if rows:
+                    writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=EDIT_SCHEMA))
+                    written += len(rows)
+        if written:
+            os.replace(tmp, path)
+        else:
+            tmp.unlink()
     return written
 
 

@@ -16,6 +16,7 @@ import pytest
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
 from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl
+from tests.support.disk import fill, tmpfs
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -146,20 +147,9 @@ def test_two_runs_started_in_one_second_write_separate_item_files(tmp_path: Path
 @pytest.fixture()
 def full_reports_disk(tmp_path: Path):
     """DATA_DIR/reports on a tmpfs already full (needs root; skipped without it)."""
-    reports = tmp_path / "data" / "reports"
-    reports.mkdir(parents=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(reports)],
-                             capture_output=True, text=True)
-    if mounted.returncode:
-        pytest.skip(f"cannot mount a small tmpfs: {mounted.stderr.strip()}")
-    try:
-        with open(reports / "filler", "wb", buffering=0) as fh, \
-                pytest.raises(OSError, match="No space"):
-            while True:
-                fh.write(b"\0" * 4096)
+    with tmpfs(tmp_path / "data" / "reports") as reports:
+        fill(reports)
         yield reports
-    finally:
-        subprocess.run(["umount", "-l", str(reports)], check=True)
 
 
 def test_a_run_report_lost_to_a_full_disk_fails_the_run(full_reports_disk: Path,

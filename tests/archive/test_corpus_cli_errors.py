@@ -1,0 +1,84 @@
+"""Corpus commands on a bad folder, a bad output path, a read-only or full disk: a message
+naming the path and exit 2 (usage) or 1 (failure), never a traceback; a full disk's build is
+finished by the next build once there is space."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.archive.corpus_data import duck, run_archive, several_runs
+from tests.support.disk import fill, remount_read_only, tmpfs
+
+
+@pytest.fixture()
+def runs(tmp_path: Path) -> dict:
+    out = several_runs(tmp_path / "data")
+    out["data"], out["corpus"] = tmp_path / "data", tmp_path / "corpus"
+    return out
+
+
+def fails(code: int, *args: object) -> str:
+    """Run ``python -m archive ARGS``; its one-line error after checking the exit status."""
+    res = run_archive(*args)
+    assert res.returncode == code and "Traceback" not in res.stderr, res.stderr[-3000:]
+    [error] = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    return error
+
+
+@pytest.fixture()
+def bogus(tmp_path: Path) -> Path:
+    """A folder with a .parquet file under versions/ that is not Parquet."""
+    part = tmp_path / "bogus" / "versions" / "outlet=x" / "month=2026-01" / "p.parquet"
+    part.parent.mkdir(parents=True)
+    part.write_text("hi")
+    return tmp_path / "bogus"
+
+
+def test_a_bogus_parquet_file_is_named_by_every_command(runs, bogus: Path,
+                                                         tmp_path: Path) -> None:
+    part = bogus / "versions" / "outlet=x" / "month=2026-01" / "p.parquet"
+    for args in (["corpus", runs["data"], "-o", bogus], ["history", bogus, "x"],
+                 ["export-txt", "--corpus", bogus, tmp_path / "out"],
+                 ["edits", bogus, "-o", tmp_path / "e.html"]):
+        assert str(part) in fails(1, *args), args
+
+
+def test_output_paths_that_cannot_be_used_are_usage_errors(runs, tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    run_archive("corpus", runs["data"], "-o", runs["corpus"])
+    assert fails(2, "corpus", runs["data"], "-o", a_file) == f"error: not a folder: {a_file}"
+    assert fails(2, "export-txt", "--corpus", runs["corpus"], a_file / "x") == (
+        f"error: not a folder: {a_file}")
+    assert fails(2, "edits", runs["corpus"], "-o", tmp_path / "nodir" / "e.html") == (
+        f"error: no such folder: {tmp_path / 'nodir'}")
+    missing = tmp_path / "missing-ids.txt"
+    assert fails(2, "export-txt", "--corpus", runs["corpus"], "--ids-file", missing,
+                 tmp_path / "out").startswith(f"error: cannot read --ids-file {missing}: ")
+    assert not (tmp_path / "out").exists() and a_file.read_text() == "not a folder"
+
+
+def test_a_read_only_corpus_folder_fails_with_its_path(runs, tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "ro", "1m") as ro:
+        remount_read_only(ro)
+        error = fails(1, "corpus", runs["data"], "-o", ro / "corpus")
+    assert error.startswith(f"error: {ro / 'corpus'}: ") and "Read-only file system" in error
+
+
+def test_a_build_on_a_full_disk_fails_cleanly_and_the_next_one_completes_it(
+        runs, tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "small", "1m") as small:
+        corpus = small / "corpus"
+        corpus.mkdir()
+        filler = fill(small)
+        assert "No space left on device" in fails(1, "corpus", runs["data"], "-o", corpus)
+        assert not list(corpus.rglob("*.tmp"))
+        filler.unlink()
+        again = run_archive("corpus", runs["data"], "-o", corpus)
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert duck(corpus).execute("SELECT count(*), count(DISTINCT (id, version)) "
+                                    "FROM versions").fetchone() == (9, 9)
+        shutil.rmtree(corpus)
