@@ -186,11 +186,19 @@ def to_row(item: dict[str, Any], items_file: str, line: int) -> dict[str, Any]:
     return row
 
 
+def outlet_folder(source: str) -> str:
+    """The source made path-safe and unambiguous: ASCII letters, digits and ``._-`` kept,
+    every other character as the %XX of each of its UTF-8 bytes (URI encoding, which pyarrow's
+    hive partitioning decodes back to the source). ASCII names are as older builds wrote
+    them; older non-ASCII ones (``%<code point>``, ambiguous) are still read by the glob."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "._-") else
+                   "".join(f"%{byte:02X}" for byte in c.encode("utf-8")) for c in source)
+
+
 def partition_of(row: dict[str, Any]) -> tuple[str, str]:
     """(outlet folder value, month): the source made path-safe, the month of ``published_day``.
     Raises ValueError for a source too long to be a folder name."""
-    outlet = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else f"%{ord(c):02X}"
-                     for c in row["source"])
+    outlet = outlet_folder(row["source"])
     if len(f"outlet={outlet}".encode()) > NAME_MAX:
         raise ValueError(f"source is too long for a folder name ({len(row['source'])} "
                          "characters)")

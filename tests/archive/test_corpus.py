@@ -220,3 +220,19 @@ def test_overlong_line_is_reported_and_skipped_in_bounded_memory(runs, monkeypat
     assert [str(p) for p in report.problems] == [
         f"{path.name}:3: line longer than {limit} bytes"]
     assert report.rows == 9
+
+
+def test_outlets_whose_old_folder_names_collided_get_their_own_folders(tmp_path: Path) -> None:
+    room = Newsroom()
+    sources = ["䅡", "Ж1", "belta"]  # "%4161" and "%4161" under the old %<code point> escape
+    for n, source in enumerate(sources):
+        item = room.capture(belta_url(60 + n), source, f"Новость {n}", paragraphs_for(60 + n),
+                            START, START)
+        write_run(tmp_path / "data", f"run{n}", START, [item])
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    folders = sorted(p.name for p in (tmp_path / "corpus" / "versions").iterdir())
+    assert folders == ["outlet=%D0%961", "outlet=%E4%85%A1", "outlet=belta"]
+    table = ds.dataset(tmp_path / "corpus" / "versions", format="parquet",
+                       partitioning="hive").to_table(columns=["source", "outlet"])
+    assert sorted(zip(*table.to_pydict().values(), strict=True)) == sorted(
+        (s, s) for s in sources)  # pyarrow decodes each folder name back to its source
