@@ -221,7 +221,7 @@ def _export_from_corpus(args) -> int:
                           ids=ids, latest_only=args.latest)
     with tempfile.TemporaryDirectory(prefix="export-txt-") as tmp:
         selected = Path(tmp) / "selected.jsonl"
-        count = write_jsonl(select_items(args.corpus, selection), selected)
+        count = write_jsonl(select_items(args.corpus, selection, ordered=False), selected)
         written = export_txt(selected, args.outdir) if count else []
     print(f"{len(written)} file(s) written to {args.outdir} ({count} selected from {args.corpus})")
     return 0

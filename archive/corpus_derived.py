@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -86,8 +87,13 @@ def _empty_file(path: Path, schema: pa.Schema) -> None:
 
 
 def open_duckdb(corpus: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB reading files relative to ``corpus``, memory capped."""
-    con = duckdb.connect(config={"memory_limit": "512MB", "threads": 2})
+    """An in-memory DuckDB reading files relative to ``corpus``, memory capped. An in-memory
+    database spills nowhere by default: a sort of more text than the cap (export of a year of
+    articles) failed with OutOfMemory; it now spills to a temp folder of this process."""
+    spill = Path(tempfile.gettempdir()) / f"archive-duckdb-{os.getpid()}"
+    con = duckdb.connect(config={"memory_limit": "512MB", "threads": 2,
+                                 "temp_directory": str(spill),
+                                 "preserve_insertion_order": False})
     con.execute(f"SET file_search_path = '{_quote(str(Path(corpus).resolve()))}'")
     return con
 

@@ -39,11 +39,13 @@ def _published_key(value: str | None) -> tuple[int, float, str]:
         return (0, float("inf"), value)
 
 
-def _lines(path: str | Path) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) of each line; None for a line longer than MAX_LINE_BYTES."""
+def _lines(path: str | Path) -> Iterator[tuple[int, int, bytes | None]]:
+    """(line number, byte offset, bytes) of each line; None for a line longer than
+    MAX_LINE_BYTES."""
     with open(path, "rb") as fh:
         n = 0
         while True:
+            offset = fh.tell()
             line = fh.readline(MAX_LINE_BYTES + 1)
             if not line:
                 return
@@ -51,9 +53,9 @@ def _lines(path: str | Path) -> Iterator[tuple[int, bytes | None]]:
             if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
                 while line and not line.endswith(b"\n"):  # skip the rest, in bounded reads
                     line = fh.readline(MAX_LINE_BYTES)
-                yield n, None
+                yield n, offset, None
                 continue
-            yield n, line
+            yield n, offset, line
 
 
 def _parse(raw: bytes | None) -> dict | str:
@@ -75,9 +77,15 @@ def _parse(raw: bytes | None) -> dict | str:
 
 def iter_lines(items_jsonl: str | Path) -> Iterator[tuple[int, dict | str]]:
     """(line number, item or the reason the line is not one) for each non-blank line."""
-    for n, raw in _lines(items_jsonl):
+    for n, _, parsed in _iter_placed(items_jsonl):
+        yield n, parsed
+
+
+def _iter_placed(items_jsonl: str | Path) -> Iterator[tuple[int, int, dict | str]]:
+    """(line number, byte offset, item or reason) for each non-blank line."""
+    for n, offset, raw in _lines(items_jsonl):
         if raw is None or raw.strip():
-            yield n, _parse(raw)
+            yield n, offset, _parse(raw)
 
 
 def load_items(items_jsonl: str | Path, on_error: LineError | None = None) -> list[dict]:
@@ -147,22 +155,30 @@ def export_txt(items_jsonl: str | Path, outdir: str | Path,
     Lines that are not exportable items go to ``on_error`` (line number, reason) and are
     skipped; without ``on_error`` the first one raises ValueError before anything is written.
     """
-    numbered: list[tuple[int, dict]] = []
-    for n, parsed in iter_lines(items_jsonl):
+    order = sorted(_sort_keys(items_jsonl, on_error))
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    width = max(3, len(str(len(order) - 1)))
+    written = []
+    with open(items_jsonl, "rb") as fh:
+        for i, (*_, offset) in enumerate(order):
+            fh.seek(offset)
+            item = _parse(fh.readline(MAX_LINE_BYTES + 1))
+            assert isinstance(item, dict)  # it parsed the first time
+            path = out / f"{i:0{width}d}_{file_stem(item['id'])}.txt"
+            text = f"{item['title']}\n\n{item['text']}"
+            write_atomically(path, text.encode("utf-8", "replace"))  # lone \\uD800 escapes
+            written.append(path)
+    return written
+
+
+def _sort_keys(items_jsonl: str | Path, on_error: LineError | None
+               ) -> Iterator[tuple[tuple[int, float, str], str, int]]:
+    """(date key, url, byte offset) of each exportable item: the items themselves are read
+    again one at a time, so memory holds keys, not a corpus of texts."""
+    for n, offset, parsed in _iter_placed(items_jsonl):
         problem = parsed if isinstance(parsed, str) else item_problem(parsed)
         if problem is not None:
             _bad(items_jsonl, n, problem, on_error)
         else:
-            numbered.append((n, parsed))  # type: ignore[arg-type]
-    numbered.sort(key=lambda ni: (_published_key(ni[1].get("published")),
-                                  ni[1].get("url") or ""))
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    width = max(3, len(str(len(numbered) - 1)))
-    written = []
-    for i, (_, item) in enumerate(numbered):
-        path = out / f"{i:0{width}d}_{file_stem(item['id'])}.txt"
-        text = f"{item['title']}\n\n{item['text']}"
-        write_atomically(path, text.encode("utf-8", "replace"))  # lone \\uD800 escapes
-        written.append(path)
-    return written
+            yield _published_key(parsed.get("published")), parsed.get("url") or "", offset
