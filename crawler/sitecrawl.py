@@ -60,7 +60,6 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
     return rows
 
 
-PUBLICATION_DATED = frozenset({"feed", "news_sitemap"})  # channels whose dates are publication
 HTML_STEPS = frozenset({"home", "archive"})
 MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
 # Which run counted a discovery request as pending: a JOBDIR frontier resumes those of a
@@ -349,8 +348,16 @@ class SiteCrawl(OutletSpider):
         if self.outlet_of(found.url) is not outlet or not self.is_article_url(outlet, found.url):
             self.crawler.stats.inc_value("discovery/not_article")
             return
-        if not state.add(found, canonical_url(found.url, outlet), self.limits["max_urls"]):
-            self.crawler.stats.inc_value("discovery/over_limit")
+        key = canonical_url(found.url, outlet)
+        gap = self.window_gap(found)
+        if self.backfill and gap is not None and gap[1] and key not in state.candidates:
+            self.crawler.stats.inc_value("discovery/out_of_window_links")
+            return  # its date rules the window out: it must not take a place under the bound
+        dropped = state.over_limit
+        held = state.add(found, key, self.limits["max_urls"], disc.closeness(gap))
+        if state.over_limit > dropped:
+            self.note_over_limit(state)
+        if not held:
             return
         if self.released:  # found after the article requests went out (a late answer)
             self.crawler.stats.inc_value("discovery/late_candidates")
@@ -359,6 +366,21 @@ class SiteCrawl(OutletSpider):
         if (found.channel != "home" and self.near_window(found, outlet)
                 and (request := self.sample(state, found))):
             yield request
+
+    def window_gap(self, found: disc.Candidate) -> tuple[int, bool] | None:
+        """:func:`disc.window_gap` against this run's window (without one: today, so the
+        newest candidates are the closest)."""
+        today = datetime.now(UTC).date()
+        return disc.window_gap(found, self.since or today, self.until or today)
+
+    def note_over_limit(self, state: disc.SiteState) -> None:
+        """Count a candidate dropped at ``SITE_MAX_URLS``; say so once per site."""
+        self.crawler.stats.inc_value("discovery/over_limit")
+        if state.over_limit == 1:
+            self.logger.warning("%s: more candidate article URLs than SITE_MAX_URLS=%d: the "
+                                "ones closest to the window are kept, the others dropped "
+                                "(counted in discovery/over_limit)", state.key,
+                                self.limits["max_urls"])
 
     def near_window(self, found: disc.Candidate, outlet: Outlet) -> bool:
         """In the window give or take a day (the zone is not known yet)."""
@@ -383,24 +405,27 @@ class SiteCrawl(OutletSpider):
             self.logger.info("%s: time zone %s, %d candidate URLs", outlet.key, outlet.timezone,
                              len(state.candidates))
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
-            for found in state.chosen():
+            for found, priority in state.chosen():
                 if found.url not in state.sampled:
-                    yield from self.request_candidate(state, found)
+                    yield from self.request_candidate(state, found, priority)
             for response in state.samples:
                 yield from self.parse_article(response, state.key)
             state.samples.clear()
             state.sampled.clear()
 
-    def request_candidate(self, state: disc.SiteState, found: disc.Candidate) -> Iterator[Any]:
-        """The article request of a candidate whose date may fall in the window."""
+    def request_candidate(self, state: disc.SiteState, found: disc.Candidate,
+                          priority: int = 0) -> Iterator[Any]:
+        """The article request of a candidate whose date may fall in the window (``priority``:
+        the closer to it, the sooner it is fetched)."""
         if self.may_be_in_window(found, state.outlet):
-            hint = found.published if found.channel in PUBLICATION_DATED else None
-            yield from self.article_request(state.outlet, found.url, hint, found.title)
+            hint = found.published if found.channel in disc.PUBLICATION_DATED else None
+            for request in self.article_request(state.outlet, found.url, hint, found.title):
+                yield request.replace(priority=priority) if priority else request
 
     def may_be_in_window(self, found: disc.Candidate, outlet: Outlet) -> bool:
         """A publication date must fall in the window; a sitemap's ``lastmod`` (a change, at
         or after publication) only must not fall before it."""
-        if found.channel in PUBLICATION_DATED or found.published is None or not self.backfill:
+        if found.channel in disc.PUBLICATION_DATED or found.published is None or not self.backfill:
             return self.in_window(found.moment(), outlet)
         if found.day is not None:  # the day in its URL is the day it was published
             return self.in_window(found.day, outlet)

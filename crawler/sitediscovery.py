@@ -16,6 +16,7 @@ Pure functions and a per-site state; the ``site`` spider does the fetching.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -45,6 +46,9 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncomp
 _DATE_PATH = re.compile(r"^(?P<prefix>/(?:[\w-]+/){0,2}?)(?P<y>(?:19|20)\d\d)/(?P<m>[01]\d)/"
                         r"(?P<d>[0-3]\d)/")
 _SLUG = re.compile(r"[\w]+(?:-[\w]+){2,}|\d{4,}")  # a headline slug or a numeric id
+PUBLICATION_DATED = frozenset({"feed", "news_sitemap"})  # channels whose dates are publication
+UNDATED = (1, 0)  # the closeness of a candidate nothing dates: after every dated one
+MAX_PRIORITY_GAP = 30  # article request priorities: 0 (in the window) down to -31 (undated)
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,35 @@ class SitemapRecord:
     published: datetime | None  # news:publication_date, else lastmod
     news: bool  # a Google News entry
     title: str | None = None  # news:title
+
+
+def window_gap(found: Candidate, since: date, until: date) -> tuple[int, bool] | None:
+    """Days between what dates a candidate and the window ``since..until`` beyond a day's
+    zone slack (0: it may be in the window), and whether that rules the window out; None
+    when nothing dates it.
+
+    A publication date or a URL day places the article; a sitemap's ``lastmod`` is a change,
+    at or after publication, so only one before the window rules it out (one after it only
+    makes it less likely, the more so the later it is).
+    """
+    lastmod = None if found.channel in PUBLICATION_DATED else found.published
+    moment = found.day if lastmod is not None else found.moment()
+    if moment is not None:
+        day = moment.date() if isinstance(moment, datetime) else moment
+        gap = max((since - day).days, (day - until).days) - 1
+        return max(gap, 0), gap > 0
+    if lastmod is None:
+        return None
+    day = lastmod.date()
+    if (since - day).days > 1:
+        return (since - day).days - 1, True
+    return max((day - until).days - 1, 0), False
+
+
+def closeness(gap: tuple[int, bool] | None) -> tuple[int, int]:
+    """Sort key of a candidate's distance to the window (smaller is closer); undated ones
+    after every dated one."""
+    return UNDATED if gap is None else (0, gap[0])
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -234,6 +267,12 @@ class SiteState:
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
     sampled: set[str] = field(default_factory=set)
     robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware
+    over_limit: int = 0  # candidates dropped at the bound (newcomers or held ones evicted)
+    # closeness to the window and insertion number of each held candidate, and a heap of
+    # (negated) those entries whose top is the farthest: the one a closer newcomer evicts
+    _closeness: dict[str, tuple[tuple[int, int], int]] = field(default_factory=dict)
+    _farthest: list[tuple[int, int, int, str]] = field(default_factory=list)
+    _held: int = 0  # candidates held so far (their insertion numbers)
 
     @property
     def key(self) -> str:
@@ -243,15 +282,46 @@ class SiteState:
     def zone_given(self) -> bool:
         return bool(self.row.get("timezone"))
 
-    def add(self, candidate: Candidate, canonical: str, limit: int) -> bool:
+    def add(self, candidate: Candidate, key: str, limit: int,
+            near: tuple[int, int] = UNDATED) -> bool:
         """Keep a candidate (of two sightings of a URL, an announced one over a home-page link,
-        then the better dated); False when the site's bound is reached."""
-        old = self.candidates.get(canonical)
-        if old is None and len(self.candidates) >= limit:
-            return False
-        if old is None or _rank(candidate) > _rank(old):
-            self.candidates[canonical] = candidate
+        then the better dated); False when it is not kept.
+
+        At the site's bound a newcomer closer to the window (``near``: :func:`closeness`)
+        evicts the farthest held candidate, so which URLs survive does not depend on the
+        order sitemaps are answered in; every drop counts in ``over_limit``.
+        """
+        old = self.candidates.get(key)
+        if old is not None:
+            if _rank(candidate) > _rank(old):
+                self.candidates[key] = candidate
+                self._hold(key, near)
+            return True
+        if len(self.candidates) >= limit:
+            self.over_limit += 1
+            if not self._evict_farther_than(near):
+                return False
+        self.candidates[key] = candidate
+        self._hold(key, near)
         return True
+
+    def _hold(self, key: str, near: tuple[int, int]) -> None:
+        number = self._held = self._held + 1
+        self._closeness[key] = (near, number)
+        heapq.heappush(self._farthest, (-near[0], -near[1], -number, key))
+
+    def _evict_farther_than(self, near: tuple[int, int]) -> bool:
+        while self._farthest:
+            group, gap, number, key = self._farthest[0]
+            if self._closeness.get(key) != ((-group, -gap), -number):
+                heapq.heappop(self._farthest)  # replaced or evicted since it was pushed
+                continue
+            if (-group, -gap) <= near:
+                return False
+            heapq.heappop(self._farthest)
+            del self.candidates[key], self._closeness[key]
+            return True
+        return False
 
     def zone(self) -> str:
         """The row's zone, else the one most dates on pages carry, else feeds' and sitemaps'."""
@@ -268,23 +338,22 @@ class SiteState:
         self.outlet = outlet_from_site_row(self.final_row())
         return self.outlet
 
-    def chosen(self) -> list[Candidate]:
-        """Candidates to fetch, newest first: home-page links only when no feed, sitemap or
-        date archive gave any."""
-        found = list(self.candidates.values())
-        announced = [c for c in found if c.channel != "home"]
-        chosen = announced or found
-        return sorted(chosen, key=_newest_first)
+    def chosen(self) -> list[tuple[Candidate, int]]:
+        """Candidates to fetch with their request priority, closest to the window first:
+        home-page links only when no feed, sitemap or date archive gave any."""
+        found = list(self.candidates.items())
+        chosen = [(k, c) for k, c in found if c.channel != "home"] or found
+        chosen.sort(key=lambda kc: self._closeness[kc[0]])
+        return [(c, fetch_priority(self._closeness[k][0])) for k, c in chosen]
+
+
+def fetch_priority(near: tuple[int, int]) -> int:
+    """A request priority from a candidate's closeness (Scrapy fetches higher first): what is
+    in the window before what is only likely, in a bounded number of priority queues."""
+    group, gap = near
+    return -(MAX_PRIORITY_GAP + 1) if group else -min(gap, MAX_PRIORITY_GAP)
 
 
 def _rank(candidate: Candidate) -> tuple[bool, bool, bool]:
     return (candidate.channel != "home", candidate.published is not None,
             candidate.day is not None)
-
-
-def _newest_first(candidate: Candidate) -> tuple[int, str]:
-    moment = candidate.moment()
-    if moment is None:
-        return (1, candidate.url)
-    stamp = moment.date() if isinstance(moment, datetime) else moment
-    return (0, f"{9999 - stamp.year:04d}{99 - stamp.month:02d}{99 - stamp.day:02d}")

@@ -124,7 +124,38 @@ def test_state_keeps_better_dated_sightings_and_a_bound() -> None:
     dated = disc.Candidate("https://ex.org/a-b-c", None, date(2026, 1, 5), "sitemap")
     assert state.add(first, "k1", 1) and state.add(dated, "k1", 1)
     assert not state.add(disc.Candidate("https://ex.org/d-e-f", None, None, "feed"), "k2", 1)
-    assert state.chosen() == [dated]  # home links only when nothing announced anything
+    assert state.chosen() == [(dated, -31)]  # home links only when nothing announced anything
+
+
+def test_window_gap_of_publication_dates_url_days_and_lastmod() -> None:
+    since, until = date(2026, 1, 4), date(2026, 1, 5)
+
+    def gap(published: datetime | None, day: date | None, channel: str):
+        return disc.window_gap(disc.Candidate("https://ex.org/a-b-c", published, day, channel),
+                               since, until)
+
+    assert gap(datetime(2026, 1, 5, 23), None, "feed") == (0, False)
+    assert gap(datetime(2026, 1, 3, 23), None, "feed") == (0, False)  # a zone's day of slack
+    assert gap(datetime(2026, 1, 1), None, "news_sitemap") == (2, True)
+    assert gap(None, date(2026, 1, 9), "home") == (3, True)
+    assert gap(None, None, "home") is None
+    # lastmod is a change: before the window rules it out, after it only makes it unlikely
+    assert gap(datetime(2025, 12, 1), None, "sitemap") == (33, True)
+    assert gap(datetime(2026, 2, 1), None, "sitemap") == (26, False)
+    assert gap(datetime(2026, 2, 1), date(2026, 1, 4), "sitemap") == (0, False)  # the URL day
+
+
+def test_at_the_bound_the_candidates_closest_to_the_window_stay() -> None:
+    outlet = outlet_from_site_row({"url": "https://ex.org/"})
+    state = disc.SiteState({"url": "https://ex.org/"}, outlet)
+    far = [disc.Candidate(f"https://ex.org/far-{n}-x", None, None, "sitemap") for n in range(3)]
+    for n, found in enumerate(far):
+        assert state.add(found, f"far{n}", 3, (0, 30 + n))
+    near = disc.Candidate("https://ex.org/in-window-1", None, None, "sitemap")
+    assert state.add(near, "near", 3, (0, 0))  # evicts the farthest
+    assert not state.add(disc.Candidate("https://ex.org/x-y-z", None, None, "home"), "u", 3)
+    assert set(state.candidates) == {"far0", "far1", "near"} and state.over_limit == 2
+    assert state.chosen() == [(near, 0), (far[0], -30), (far[1], -30)]  # closest fetched first
 
 
 def test_site_rows_checked() -> None:

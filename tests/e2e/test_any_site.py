@@ -327,3 +327,23 @@ def test_a_crawl_stopped_in_discovery_resumes_and_finds_every_article(tmp_path: 
                           settings=job)
     assert again.returncode == 0, again.log[-3000:]
     assert sorted(item["url"] for item in again.items) == sorted(g.url for g in shape.golds)
+
+
+def test_a_big_sitemap_keeps_the_windows_articles_under_the_url_bound(tmp_path: Path) -> None:
+    """WordPress core sitemaps, oldest first: entries whose lastmod rules the window out take
+    no place under SITE_MAX_URLS, and at the bound the candidates closest to the window stay."""
+    shape = anysite.wp_core_sitemaps_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"SITE_MAX_URLS": 40})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    assert result.stats["discovery/over_limit"] > 0
+    assert "more candidate article URLs than SITE_MAX_URLS=40" in result.log
+    def number(url: str) -> int:
+        return int(re.search(r"nomer-(\d+)/", url)[1])  # type: ignore[index]
+
+    first = min(number(g.url) for g in shape.golds)  # four posts a day
+    fetched = [number(p) for p in server.requested_paths(shape.site.host) if "nomer-" in p]
+    assert len(fetched) <= 40
+    assert min(fetched) >= first - 4  # nothing dated before the window (and its zone's day)

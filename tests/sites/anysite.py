@@ -136,9 +136,10 @@ def plain_html(host: str, title: str, text: str) -> str:
     return chrome(host, f"<h1>{escape(title)}</h1><p>{escape(text)}</p>")
 
 
-def sitemap_index(host: str, paths: list[tuple[str, datetime]]) -> Page:
-    entries = "".join(f"<sitemap><loc>http://{host}{p}</loc><lastmod>{m.isoformat()}</lastmod>"
-                      "</sitemap>" for p, m in paths)
+def sitemap_index(host: str, paths: list[tuple[str, datetime | None]]) -> Page:
+    entries = "".join(f"<sitemap><loc>http://{host}{escape(p)}</loc>"
+                      + (f"<lastmod>{m.isoformat()}</lastmod>" if m else "") + "</sitemap>"
+                      for p, m in paths)
     return Page(('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.'
                  f'sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>').encode(),
                 content_type=XML)
@@ -298,3 +299,42 @@ def archive_only_site() -> AnySite:
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     site.add("/", chrome(host, section_html(host, [(g.url, g.title) for g in golds[-2:]])))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside], [])
+
+
+def dated_posts(site: VirtualSite, start: datetime, every: timedelta, count: int,
+                path: str = "/novost-goroda-nomer-{n}/") -> list[GoldArticle]:
+    """``count`` articles published ``every`` apart from ``start`` (JSON-LD dates), served by
+    ``site`` at ``path`` (formatted with ``n``, ``when``), oldest first."""
+    posts = []
+    for n in range(count):
+        when = start + n * every
+        gold = GoldArticle(url=f"http://{site.host}{path.format(n=n, when=when)}",
+                           title=title_for(1000 + n), paragraphs=paragraphs_for(1000 + n),
+                           published=when)
+        site.add(gold.url.removeprefix(f"http://{site.host}"), article_html(site.host, gold,
+                                                                            "jsonld"))
+        posts.append(gold)
+    return posts
+
+
+def wp_core_sitemaps_site(maps: int = 4, per_map: int = 60) -> AnySite:
+    """WordPress core sitemaps: robots.txt → ``/wp-sitemap.xml`` (an index without
+    ``lastmod``) → ``/wp-sitemap-posts-post-N.xml`` of ``per_map`` posts each, oldest first,
+    ``lastmod`` their publication; a post every six hours, the window's eight from the 49th
+    entry of the second sitemap on (behind the first forty of any sitemap)."""
+    host = "wp-gorod.test"
+    zone = timezone(timedelta(hours=3))
+    site = VirtualSite(host)
+    start = datetime.combine(SINCE, datetime.min.time(), zone) - timedelta(days=27)
+    posts = dated_posts(site, start, timedelta(hours=6), maps * per_map)
+    site.add("/robots.txt", Page(f"User-agent: *\nDisallow: /wp-admin/\nSitemap: http://{host}"
+                                 "/wp-sitemap.xml\n".encode(), content_type="text/plain"))
+    children = [f"/wp-sitemap-posts-post-{n}.xml" for n in range(1, maps + 1)]
+    site.add("/wp-sitemap.xml", sitemap_index(host, [(c, None) for c in children]))
+    for n, child in enumerate(children):
+        chunk = posts[n * per_map:(n + 1) * per_map]
+        site.add(child, urlset([(g.url, g.published) for g in chunk]))
+    site.add("/", chrome(host, section_html(host, [(g.url, g.title) for g in posts[-5:]])))
+    inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
+    return AnySite(site, f"http://{host}/", zone, inside,
+                   [g.url for g in posts if g not in inside])
