@@ -297,32 +297,62 @@ class SiteCrawl(OutletSpider):
 
     def on_sitemap(self, response: Response, state: disc.SiteState, depth: int) -> Iterator[Any]:
         recent = datetime.now(UTC) - timedelta(days=self.limits["recent_days"])
+        children: list[tuple[str, datetime | None]] = []
         for record in disc.sitemap_records(response.body):
             url = urljoin(response.url, record.loc)
             if record.published is not None:
                 state.channel_offsets.update(disc.offsets_of([record.published]))
             if record.kind == "sitemap":
-                if (depth < self.limits["sitemap_depth"]
-                        and state.sitemaps_requested < self.limits["max_sitemaps"]
-                        and self.sitemap_may_hold(record.published, recent, state.outlet)):
-                    yield self.discover(state, url, "sitemap", depth=depth + 1)
+                children.append((url, record.published))
                 continue
             if not self.backfill and not record.news and not _newer(record.published, recent):
                 continue  # a "what is new" run takes news entries and recent changes only
             yield from self.candidate(state, disc.Candidate(
                 url, record.published, disc.url_day(url),
                 "news_sitemap" if record.news else "sitemap", record.title))
+        yield from self.child_sitemaps(state, response.url, children, depth)
 
-    def sitemap_may_hold(self, lastmod: datetime | None, recent: datetime,
-                         outlet: Outlet) -> bool:
-        """A child sitemap last changed before the window (or long ago) holds nothing for us."""
-        if lastmod is None:
-            return True
+    def child_sitemaps(self, state: disc.SiteState, index: str,
+                       children: list[tuple[str, datetime | None]], depth: int) -> Iterator[Any]:
+        """The children of a sitemap index worth fetching, those most likely to hold the
+        window's articles first (:func:`disc.child_sitemap_order`), within the bounds."""
+        if not children:
+            return
+        stats = self.crawler.stats
+        if depth >= self.limits["sitemap_depth"]:
+            stats.inc_value("discovery/sitemap_depth_limit", len(children))
+            self.logger.warning("%s: %s lists %d sitemaps below SITE_SITEMAP_DEPTH=%d: not "
+                                "fetched", state.key, index, len(children),
+                                self.limits["sitemap_depth"])
+            return
+        since, until = self.sitemap_window()
+        ranked = []
+        for number, (url, lastmod) in enumerate(children):
+            if url in state.requested:
+                continue
+            order = disc.child_sitemap_order(url, lastmod, since, until)
+            if order is None:
+                stats.inc_value("discovery/sitemap_outside_window")
+            else:
+                ranked.append((order, number, url))
+        ranked.sort()
+        room = max(self.limits["max_sitemaps"] - state.sitemaps_requested, 0)
+        for _, _, url in ranked[:room]:
+            yield self.discover(state, url, "sitemap", depth=depth + 1)
+        if len(ranked) > room:
+            stats.inc_value("discovery/sitemap_over_limit", len(ranked) - room)
+            self.logger.warning("%s: SITE_MAX_SITEMAPS=%d reached: %d of the sitemaps %s lists "
+                                "not fetched (those least likely to hold the window's "
+                                "articles)", state.key, self.limits["max_sitemaps"],
+                                len(ranked) - room, index)
+
+    def sitemap_window(self) -> tuple[date, date]:
+        """The days a child sitemap must be able to hold: the window, else the recent days."""
+        today = datetime.now(UTC).date()
         if self.backfill:
             assert self.since is not None
-            local = lastmod.astimezone(outlet.tz) if lastmod.tzinfo else lastmod
-            return local.date() >= self.since - timedelta(days=1)
-        return _newer(lastmod, recent)
+            return self.since, self.until or today
+        return today - timedelta(days=self.limits["recent_days"]), today
 
     def on_archive(self, response: Response, state: disc.SiteState, day: str, page: int,
                    seen: frozenset[str] = frozenset()) -> Iterator[Any]:

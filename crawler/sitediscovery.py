@@ -180,6 +180,58 @@ def sitemap_body(body: bytes) -> bytes:
     return body
 
 
+_PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:[-_/.]?(0[1-9]|1[0-2])(?:[-_/.]?([0-2]\d|3[01]))?)?"
+                     r"(?!\d)")  # 2024, 2024-03, 2024/03/, 202403, 2024-03-12
+_NUMBER = re.compile(r"\d+")
+
+
+def url_period(url: str) -> tuple[date, date] | None:
+    """The days a sitemap's URL names by a date in it (``sitemap-2024-03.xml``,
+    ``/2024/03/``, ``posts-2024.xml``, ``2024-03-12``): its first and last day."""
+    parts = urlsplit(url)
+    found = None
+    for match in _PERIOD.finditer(f"{parts.path}?{parts.query}"):
+        year = int(match.group(1))
+        if 1995 <= year <= date.today().year + 1:
+            found = match  # the last one: /archive/2019/sitemap-2024-03.xml is 2024-03
+    if found is None:
+        return None
+    year, month, day = (int(g) if g else None for g in found.groups())
+    assert year is not None
+    try:
+        if day is not None and month is not None:
+            return date(year, month, day), date(year, month, day)
+        if month is not None:
+            after = date(year + month // 12, month % 12 + 1, 1)
+            return date(year, month, 1), after - timedelta(days=1)
+    except ValueError:  # 2024-02-31: a number, not a day
+        pass
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def child_sitemap_order(url: str, lastmod: datetime | None, since: date,
+                        until: date) -> tuple[int, int] | None:
+    """Sort key of a child sitemap of an index for the window ``since..until`` (a day's zone
+    slack either side), or None when it cannot hold the window's articles.
+
+    Evidence, strongest first: the period its URL names (publication months, years, days),
+    then its ``lastmod`` (a change: one before the window rules it out, one after it makes it
+    the less likely the later it is), then nothing (sitemaps by type, ``news``, ``pages``),
+    then only a number (``post-sitemap12.xml``: CMSs number them oldest first, so the highest
+    first).
+    """
+    if lastmod is not None and (since - lastmod.date()).days > 1:
+        return None
+    period = url_period(url)
+    if period is not None:
+        gap = max((since - period[1]).days, (period[0] - until).days) - 1
+        return None if gap > 0 else (0, 0)
+    if lastmod is not None:
+        return 1, max((lastmod.date() - until).days, 0)
+    numbers = _NUMBER.findall(urlsplit(url).path.rsplit("/", 1)[-1])
+    return (3, -int(numbers[-1])) if numbers else (2, 0)
+
+
 def sitemap_records(body: bytes) -> Iterator[SitemapRecord]:
     """Each ``<url>`` and ``<sitemap>`` entry, with ``news:publication_date`` when given."""
     for node in iter_records(sitemap_body(body), ("url", "sitemap")):

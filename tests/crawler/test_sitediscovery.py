@@ -158,6 +158,33 @@ def test_at_the_bound_the_candidates_closest_to_the_window_stay() -> None:
     assert state.chosen() == [(near, 0), (far[0], -30), (far[1], -30)]  # closest fetched first
 
 
+@pytest.mark.parametrize(("url", "period"), [
+    ("https://ex.org/sitemap-2024-03.xml", (date(2024, 3, 1), date(2024, 3, 31))),
+    ("https://ex.org/sitemaps/2024/12/posts.xml", (date(2024, 12, 1), date(2024, 12, 31))),
+    ("https://ex.org/sitemap-202402.xml", (date(2024, 2, 1), date(2024, 2, 29))),
+    ("https://ex.org/news-2024.xml", (date(2024, 1, 1), date(2024, 12, 31))),
+    ("https://ex.org/sitemap.xml?date=2024-03-12", (date(2024, 3, 12), date(2024, 3, 12))),
+    ("https://ex.org/archive/2019/sitemap-2024-03.xml", (date(2024, 3, 1), date(2024, 3, 31))),
+    ("https://ex.org/post-sitemap12.xml", None),
+    ("https://ex.org/sitemap-12345.xml", None),
+])
+def test_the_period_a_sitemaps_url_names(url: str, period: tuple[date, date] | None) -> None:
+    assert disc.url_period(url) == period
+
+
+def test_child_sitemaps_ordered_by_what_dates_them() -> None:
+    since, until = date(2026, 1, 4), date(2026, 1, 5)
+
+    def order(url: str, lastmod: datetime | None = None):
+        return disc.child_sitemap_order(f"https://ex.org/{url}", lastmod, since, until)
+
+    assert order("sitemap-2025-12.xml") is None and order("sitemap-2026-02.xml") is None
+    assert order("sitemap-2026-01.xml") == (0, 0) and order("2026-01-03.xml") == (0, 0)
+    assert order("sitemap-2026-01.xml", datetime(2025, 12, 31)) is None  # unchanged since
+    assert order("posts.xml", datetime(2026, 1, 20)) == (1, 15)
+    assert order("news.xml") < order("post-sitemap12.xml") < order("post-sitemap2.xml")
+
+
 def test_site_rows_checked() -> None:
     [row] = load_rows([{"url": "example.org", "name": "Ex"}])
     assert row["url"] == "https://example.org/"

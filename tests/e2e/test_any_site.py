@@ -347,3 +347,25 @@ def test_a_big_sitemap_keeps_the_windows_articles_under_the_url_bound(tmp_path: 
     fetched = [number(p) for p in server.requested_paths(shape.site.host) if "nomer-" in p]
     assert len(fetched) <= 40
     assert min(fetched) >= first - 4  # nothing dated before the window (and its zone's day)
+
+
+@pytest.mark.parametrize("name", ["monthly", "dirs", "numbered"])
+def test_an_index_of_many_sitemaps_is_read_where_the_window_is(tmp_path: Path,
+                                                               name: str) -> None:
+    """An index listing its children oldest first, no lastmod: the dates in their URLs (or
+    their numbers) choose the children fetched under SITE_MAX_SITEMAPS, not their order."""
+    shape, window = anysite.many_sitemaps_site(name)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"SITE_MAX_SITEMAPS": 10})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    maps = sorted(p for p in server.requested_paths(shape.site.host)
+                  if "sitemap" in p and p != "/sitemap.xml")
+    if name == "numbered":  # nothing dates them: the highest numbers first, the bound said
+        assert maps == sorted(f"/post-sitemap{n}.xml" for n in range(22, 31))
+        assert result.stats["discovery/sitemap_over_limit"] == 21
+        assert "SITE_MAX_SITEMAPS=10 reached: 21 of the sitemaps" in result.log
+    else:  # the months that cannot hold the window are never fetched
+        assert maps == [window]
+        assert result.stats["discovery/sitemap_outside_window"] == 86

@@ -338,3 +338,34 @@ def wp_core_sitemaps_site(maps: int = 4, per_map: int = 60) -> AnySite:
     inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
     return AnySite(site, f"http://{host}/", zone, inside,
                    [g.url for g in posts if g not in inside])
+
+
+def many_sitemaps_site(name: str) -> tuple[AnySite, str]:
+    """An index at robots.txt's ``/sitemap.xml`` listing its children oldest first without
+    ``lastmod``: by month (``monthly``: ``/sitemap-YYYY-MM.xml``; ``dirs``:
+    ``/sitemaps/YYYY/MM/posts.xml``), 2019-01 … 2026-03, or thirty numbered ones
+    (``numbered``: ``/post-sitemap1.xml`` …). Only the window's child (the last numbered one)
+    lists this window's articles; the others one old article each. Returns the site and the
+    path of the window's child."""
+    host = f"{name}-maps.test"
+    zone = timezone(timedelta(hours=3))
+    site = VirtualSite(host)
+    start = datetime.combine(SINCE, datetime.min.time(), zone) - timedelta(days=2)
+    posts = dated_posts(site, start, timedelta(hours=12), 8)
+    if name == "numbered":
+        children = [f"/post-sitemap{n}.xml" for n in range(1, 31)]
+    else:
+        months = [(y, m) for y in range(2019, 2027) for m in range(1, 13) if (y, m) <= (2026, 3)]
+        form = "/sitemap-{y}-{m:02d}.xml" if name == "monthly" else "/sitemaps/{y}/{m:02d}/posts.xml"
+        children = [form.format(y=y, m=m) for y, m in months]
+    window = children[-1] if name == "numbered" else form.format(y=SINCE.year, m=SINCE.month)
+    site.add("/robots.txt", Page(f"User-agent: *\nSitemap: http://{host}/sitemap.xml\n".encode(),
+                                 content_type="text/plain"))
+    site.add("/sitemap.xml", sitemap_index(host, [(c, None) for c in children]))
+    for n, child in enumerate(children):
+        site.add(child, urlset([(g.url, g.published) for g in posts] if child == window else
+                               [(f"http://{host}/staraya-novost-nomer-{n}/", None)]))
+    site.add("/", chrome(host, "<h1>Новости</h1>"))
+    inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
+    return AnySite(site, f"http://{host}/", zone, inside,
+                   [g.url for g in posts if g not in inside]), window
