@@ -120,7 +120,8 @@ class SiteCrawl(OutletSpider):
         if from_middleware:
             self.crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         for state in self.sites.values():
-            if request := self.discover(state, self.url_for(state.outlet, "/"), "home"):
+            if request := self.discover(state, self.url_for(state.outlet, state.home_path),
+                                        "home"):
                 yield request
             if from_middleware:
                 state.robots_awaited = True
@@ -263,7 +264,7 @@ class SiteCrawl(OutletSpider):
         state.page_offsets.update(disc.printed_offsets(tree))
         feeds = disc.announced_feeds(tree, response.url)
         self.crawler.stats.inc_value("discovery/feeds_announced", len(feeds))
-        for url in feeds or [self.url_for(state.outlet, p) for p in disc.COMMON_FEED_PATHS]:
+        for url in feeds or self.well_known(state, disc.COMMON_FEED_PATHS):
             yield self.discover(state, url, "feed")
         links = page_links(response.text, response.url)
         state.archive = disc.archive_prefix(links, state.outlet.host)
@@ -283,8 +284,14 @@ class SiteCrawl(OutletSpider):
 
     def sitemap_requests(self, state: disc.SiteState, listed: list[str]) -> Iterator[Any]:
         """The sitemaps robots.txt lists, or the common paths when it lists none."""
-        for url in listed or [self.url_for(state.outlet, p) for p in disc.COMMON_SITEMAP_PATHS]:
+        for url in listed or self.well_known(state, disc.COMMON_SITEMAP_PATHS):
             yield self.discover(state, url, "sitemap", depth=0)
+
+    def well_known(self, state: disc.SiteState, paths: tuple[str, ...]) -> list[str]:
+        """Common feed or sitemap paths: under the home page's folder when the site lives in
+        one (``/news/feed``), and at the host root."""
+        return [self.url_for(state.outlet, p) for p in disc.well_known_paths(paths,
+                                                                             state.home_path)]
 
     def on_feed(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
         entries = 0

@@ -35,6 +35,7 @@ from crawler.extraction.metadata import json_ld_objects
 from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
 from crawler.siteoutlets import GENERIC_KEEP_QUERY, outlet_from_site_row, vote_zone
+from crawler.urls import path_and_query
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
               "application/xml", "text/xml")
@@ -147,6 +148,15 @@ def offsets_of(moments: Iterable[datetime | None]) -> list[timedelta]:
 
 
 # --- robots.txt and sitemaps -----------------------------------------------------------------
+def well_known_paths(paths: tuple[str, ...], home_path: str) -> list[str]:
+    """``paths`` under the folder of the home page (``/news/`` → ``/news/feed``), then at the
+    host root."""
+    path = home_path.split("?", 1)[0]
+    folder = path.rsplit("/", 1)[0] if "." in path.rsplit("/", 1)[-1] else path.rstrip("/")
+    return list(dict.fromkeys(f"{prefix}{p}" for prefix in dict.fromkeys((folder, ""))
+                              for p in paths))
+
+
 def robots_sitemaps(body: bytes, base: str) -> list[str]:
     """``Sitemap:`` URLs of a robots.txt (protego parses it as Scrapy's robots middleware)."""
     try:
@@ -329,6 +339,11 @@ class SiteState:
     @property
     def key(self) -> str:
         return self.outlet.key
+
+    @property
+    def home_path(self) -> str:
+        """The home page the row gives (``/news/`` when the site lives in a folder)."""
+        return path_and_query(self.row["url"])
 
     @property
     def zone_given(self) -> bool:

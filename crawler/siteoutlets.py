@@ -71,7 +71,8 @@ def site_key(url: str) -> str:
 
 
 def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
-    """The row with its address normalised; SiteRowError names what is wrong."""
+    """The row with its address normalised; SiteRowError names what is wrong. A path in the
+    address is the site's home page (a news site in ``/news/``); the host is the outlet."""
     unknown = set(row) - _ROW_FIELDS
     if unknown:
         raise SiteRowError(f"{where}: unknown fields {sorted(unknown)}; known: "
@@ -89,7 +90,8 @@ def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
             ZoneInfo(str(zone))
         except (ValueError, KeyError) as exc:
             raise SiteRowError(f"{where}: unknown time zone {zone!r}") from exc
-    return {**row, "url": f"{parts.scheme}://{parts.netloc}/"}
+    home = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return {**row, "url": f"{parts.scheme}://{parts.netloc}{home}"}  # the home page, kept
 
 
 def outlet_from_site_row(row: dict[str, Any]) -> Outlet:

@@ -185,9 +185,20 @@ def test_child_sitemaps_ordered_by_what_dates_them() -> None:
     assert order("news.xml") < order("post-sitemap12.xml") < order("post-sitemap2.xml")
 
 
+def test_well_known_paths_under_the_home_pages_folder_and_at_the_root() -> None:
+    paths = ("/feed", "/?feed=rss2")
+    assert disc.well_known_paths(paths, "/") == ["/feed", "/?feed=rss2"]
+    assert disc.well_known_paths(paths, "/news/") == ["/news/feed", "/news/?feed=rss2",
+                                                      "/feed", "/?feed=rss2"]
+    assert disc.well_known_paths(paths, "/news/index.php?lang=ru")[:1] == ["/news/feed"]
+
+
 def test_site_rows_checked() -> None:
     [row] = load_rows([{"url": "example.org", "name": "Ex"}])
     assert row["url"] == "https://example.org/"
+    [row] = load_rows([{"url": "http://ex.org/news/#top"}])  # the home page in a folder
+    assert row["url"] == "http://ex.org/news/"
+    assert outlet_from_site_row(row).base_url == "http://ex.org"
     with pytest.raises(SiteRowError, match="unknown fields"):
         load_rows([{"url": "https://ex.org/", "bodyy": "x"}])
     with pytest.raises(SiteRowError, match="site address"):

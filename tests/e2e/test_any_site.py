@@ -369,3 +369,20 @@ def test_an_index_of_many_sitemaps_is_read_where_the_window_is(tmp_path: Path,
     else:  # the months that cannot hold the window are never fetched
         assert maps == [window]
         assert result.stats["discovery/sitemap_outside_window"] == 86
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["feed_announced", "feed_common_path"])
+def test_a_site_in_a_folder_is_crawled_from_the_home_page_given(tmp_path: Path,
+                                                                announced: bool) -> None:
+    """``-a url=http://host/news/``: that page is the home page (its feed, its links),
+    robots.txt is read at the host root, and articles outside the folder are still taken."""
+    shape = anysite.subfolder_site(announced)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    assert any("/press/" in item["url"] for item in result.items)
+    paths = server.requested_paths(shape.site.host)
+    assert "/news/" in paths and paths.count("/robots.txt") == 1
+    assert "/about/istoriya-universiteta-v-datah/" not in paths  # the root is not the home
+    assert result.stats[f"discovery/{shape.site.host}/timezone"] == "Etc/GMT-3"

@@ -369,3 +369,32 @@ def many_sitemaps_site(name: str) -> tuple[AnySite, str]:
     inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
     return AnySite(site, f"http://{host}/", zone, inside,
                    [g.url for g in posts if g not in inside]), window
+
+
+def subfolder_site(announced: bool) -> AnySite:
+    """A news site living in ``/news/`` of its organisation's host: the root is a portal page;
+    ``/news/`` links the newest articles and has the feed ``/news/feed/`` (announced there, or
+    not: then only a common path finds it); no sitemap. Articles sit under
+    ``/news/YYYY/MM/DD/`` and one under ``/press/``; zone +03:00."""
+    host = "universitet.test"
+    zone = timezone(timedelta(hours=3))
+    paths = [f"/news/{w:%Y/%m/%d}/novost-universiteta-nomer-{i}/"
+             for i, w in enumerate(local_times(zone))]
+    paths[2] = "/press/soobshchenie-press-sluzhby-universiteta/"
+    site, zone, inside, outside = _site(host, 3, 1100, paths, "jsonld", ["Анна Петрова"])
+    golds = inside + outside
+    site.add("/", chrome(host, '<h1>Университет</h1><a href="/news/">Новости</a> <a href='
+                         '"/about/istoriya-universiteta-v-datah/">История</a>'))
+    site.add("/about/istoriya-universiteta-v-datah/", plain_html(host, "История", "Основан."))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /admin/\n", content_type="text/plain"))
+    rss = "".join(f"<item><title>{escape(g.title)}</title><link>{g.url}</link><pubDate>"
+                  f"{format_datetime(g.published.astimezone(UTC), usegmt=True)}</pubDate></item>"
+                  for g in golds)
+    site.add("/news/feed/", Page(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Новости'
+                                 f"</title>{rss}</channel></rss>".encode(),
+                                 content_type="application/rss+xml"))
+    link = '<link rel="alternate" type="application/rss+xml" href="/news/feed/">'
+    site.add("/news/", chrome(host, section_html(host, [(g.url, g.title) for g in golds[-2:]]),
+                              link if announced else ""))
+    return AnySite(site, f"http://{host}/news/", zone, inside, [g.url for g in outside],
+                   [f"http://{host}/about/istoriya-universiteta-v-datah/"])
