@@ -47,6 +47,7 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncomp
 _DATE_PATH = re.compile(r"^(?P<prefix>/(?:[\w-]+/){0,2}?)(?P<y>(?:19|20)\d\d)/(?P<m>[01]\d)/"
                         r"(?P<d>[0-3]\d)/")
 _SLUG = re.compile(r"[\w]+(?:-[\w]+){2,}|\d{4,}")  # a headline slug or a numeric id
+_ID_PARAM = re.compile(r"(?i)^(?:p|\w*id)$")  # p (WordPress), id, newsid, ELEMENT_ID, …
 PUBLICATION_DATED = frozenset({"feed", "news_sitemap"})  # channels whose dates are publication
 UNDATED = (1, 0)  # the closeness of a candidate nothing dates: after every dated one
 MAX_PRIORITY_GAP = 30  # article request priorities: 0 (in the window) down to -31 (undated)
@@ -302,13 +303,14 @@ def url_day(url: str) -> date | None:
 def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) -> bool:
     """A home-page link that reads as an article: its last path segment is a headline slug
     or an id, it lies under a date (sections and static pages are single words), or its query
-    names it by a numeric id (``index.php?newsid=123``, as DLE and many old CMSs do)."""
+    names it by a numeric id (``index.php?newsid=123``, ``detail.php?ELEMENT_ID=5``, Joomla's
+    ``&id=7``, WordPress's ``?p=9``: a parameter ``id_params`` names or called ``…id``)."""
     parts = urlsplit(url)
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     if url_day(url) is not None or _SLUG.search(last):
         return True
-    wanted = set(id_params)
-    return any(key in wanted and value.isdigit()
+    named = set(id_params)
+    return any(value.isdigit() and (key in named or _ID_PARAM.match(key))
                for key, value in parse_qsl(parts.query, keep_blank_values=True))
 
 

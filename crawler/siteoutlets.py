@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from crawler.outlets.base import ArticleRules, Discovery, Outlet
+from crawler.outlets.base import KEEP_ANY_QUERY, ArticleRules, Discovery, Outlet
 
 SITE_OUTLETS_ENV = "NEWS_ARCHIVE_SITE_OUTLETS"
 GENERIC_RULES_VERSION = "generic"
@@ -45,8 +45,9 @@ GENERIC_SKIP_PATHS = (
     r"/(tag|tags|author|authors|category|categories|search|page)/",
     r"[?&](s|q|feed|replytocom|share|print)=",
 )
-# Query parameters that name an article on common CMSs (WordPress ?p=, Joomla ?id=, ...).
-GENERIC_KEEP_QUERY = ("p", "id", "nid", "news_id", "newsid", "article_id", "story_id", "page_id")
+# A site no rule knows: every query parameter but tracking noise may name its article
+# (Bitrix ?ELEMENT_ID=, Joomla ?option=…&view=article&id=), so none other is dropped.
+GENERIC_KEEP_QUERY = (KEEP_ANY_QUERY,)
 
 _RULE_FIELDS = {"title", "subtitle", "published", "published_visible", "modified", "authors",
                 "default_authors", "section", "tags", "body", "drop", "cut_markers",

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
-from crawler.outlets.base import Outlet
+from crawler.outlets.base import KEEP_ANY_QUERY, Outlet
 
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "yclid", "ysclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid",
@@ -25,8 +25,25 @@ def canonical_url(url: str, outlet: Outlet | None = None) -> str:
 
     With an outlet, scheme and host become the outlet's own (mirror hosts, ``www.`` variants and
     plain-HTTP fetches map back), a mirror's path prefix is removed and only the query
-    parameters that identify an article are kept.
+    parameters that identify an article are kept (every one but tracking noise for an outlet
+    whose ``keep_query`` holds ``KEEP_ANY_QUERY``), sorted.
     """
+    scheme, netloc, path, query = _kept_parts(url, outlet)
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def fetch_path(url: str, outlet: Outlet) -> str:
+    """Where to download ``url`` on the outlet's host: the canonical path, and the query as it
+    was discovered (its order, its spelling) less the parameters the canonical form drops."""
+    parts = urlsplit(safe_url_string(url.strip()))
+    _, _, path, query = _kept_parts(url, outlet)
+    given = parse_qsl(parts.query, keep_blank_values=True)
+    kept = parts.query if query == given else urlencode(query)
+    return path + (f"?{kept}" if kept else "")
+
+
+def _kept_parts(url: str, outlet: Outlet | None) -> tuple[str, str, str, list[tuple[str, str]]]:
+    """Scheme, host, path and the kept query parameters (in their order) of ``url``."""
     parts = urlsplit(safe_url_string(url.strip()))
     scheme, netloc, path = parts.scheme.lower(), parts.netloc.lower(), parts.path or "/"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
@@ -38,12 +55,13 @@ def canonical_url(url: str, outlet: Outlet | None = None) -> str:
             path[len(prefix):]
         ):
             path = path[len(prefix):]
-        query = [(k, v) for k, v in query if k in outlet.keep_query]
+        if KEEP_ANY_QUERY not in outlet.keep_query:
+            query = [(k, v) for k, v in query if k in outlet.keep_query]
     else:
         host = parts.hostname or ""
         default = {"http": 80, "https": 443}.get(scheme)
         netloc = host if parts.port in (None, default) else f"{host}:{parts.port}"
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+    return scheme, netloc, path, query
 
 
 def article_id(canonical: str) -> str:

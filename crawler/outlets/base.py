@@ -153,6 +153,9 @@ class Discovery:
         return found
 
 
+KEEP_ANY_QUERY = "*"  # in keep_query: every query parameter but tracking noise names the page
+
+
 @dataclass(frozen=True)
 class Outlet:
     """One publisher: identity, URL shapes, discovery channels and versioned extraction rules."""
@@ -166,7 +169,8 @@ class Outlet:
     discovery: Discovery = field(default_factory=Discovery)
     aliases: tuple[str, ...] = ()  # other hosts serving the same articles (www., mirrors)
     mirror_path_prefix: str = ""  # mirrors put articles under this prefix ("/news")
-    keep_query: tuple[str, ...] = ()  # query parameters that identify an article ("p")
+    # query parameters that identify an article ("p"); KEEP_ANY_QUERY: all but tracking ones
+    keep_query: tuple[str, ...] = ()
     skip_paths: tuple[str, ...] = ()  # regexes of paths that are never articles (print, tags)
     language: str = "ru"
 

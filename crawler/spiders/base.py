@@ -23,7 +23,7 @@ from crawler.items import META_DISCOVERED, META_FEED_TITLE, META_HINT_PUBLISHED,
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
 from crawler.spiders.listings import in_bounds, read_listing, stop_reason
-from crawler.urls import canonical_url, is_article_url, path_and_query
+from crawler.urls import fetch_path, is_article_url, path_and_query
 
 
 def parse_day(value: str | None, name: str) -> date | None:
@@ -93,9 +93,10 @@ class OutletSpider(scrapy.Spider):
         return urljoin(self.base_url(outlet) + "/", path.lstrip("/"))
 
     def fetch_url(self, outlet: Outlet, url: str) -> str:
-        """Where to download an article: its canonical path on the host this run uses."""
-        canonical = canonical_url(url, outlet)
-        return self.url_for(outlet, path_and_query(canonical))
+        """Where to download an article: its canonical path on the host this run uses, with
+        the query it was found with (less what the canonical form drops: identity is
+        :func:`canonical_url`'s, a CMS may answer only its own parameter order)."""
+        return self.url_for(outlet, fetch_path(url, outlet))
 
     def outlet_of(self, url: str) -> Outlet | None:
         """This run's outlet for ``url``: the registry's resolver plus the hosts of base URLs."""

@@ -23,7 +23,7 @@ from crawler.siteoutlets import (
     withdraw,
     zone_for_offset,
 )
-from crawler.urls import is_article_url
+from crawler.urls import canonical_url, fetch_path, is_article_url
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -95,6 +95,8 @@ def test_date_archive_found_from_home_links() -> None:
     ("https://ex.org/?p=77", True),
     ("https://ex.org/index.php?do=feedback", False),
     ("https://ex.org/news.php?id=latest", False),
+    ("https://ex.org/press/news/detail.php?ELEMENT_ID=4512", True),
+    ("https://ex.org/index.php?option=com_content&view=article&id=7&Itemid=101", True),
 ])
 def test_home_links_that_read_as_articles(url: str, article: bool) -> None:
     assert disc.looks_like_article(url) is article
@@ -214,6 +216,24 @@ def test_generic_outlet_skips_feeds_files_and_listings() -> None:
                           ("/feed/", False), ("/tag/pogoda/", False), ("/img/a.jpg", False),
                           ("/sitemap.xml", False), ("/author/ivan/", False)):
         assert is_article_url(outlet, f"https://www.ex.org{path}") is article, path
+
+
+def test_a_generic_outlet_drops_only_tracking_query_parameters() -> None:
+    outlet = outlet_from_site_row({"url": "https://ex.org/"})
+    joomla = "http://www.ex.org/index.php?option=com_content&view=article&id=7&Itemid=101"
+    canonical = "https://ex.org/index.php?Itemid=101&id=7&option=com_content&view=article"
+    assert canonical_url(joomla, outlet) == canonical
+    assert canonical_url(joomla + "&utm_source=rss&fbclid=x", outlet) == canonical
+    assert canonical_url("https://ex.org/d.php?ELEMENT_ID=1", outlet) != canonical_url(
+        "https://ex.org/d.php?ELEMENT_ID=2", outlet)
+    # fetched as found: its order and spelling, less the tracking noise
+    assert fetch_path(joomla, outlet) == joomla.removeprefix("http://www.ex.org")
+    assert fetch_path(joomla + "&utm_medium=x", outlet) == joomla.removeprefix(
+        "http://www.ex.org")
+    # a row naming the parameters that identify its articles keeps only those
+    named = outlet_from_site_row({"url": "https://ex.org/", "keep_query": ["id"]})
+    assert canonical_url(joomla, named) == "https://ex.org/index.php?id=7"
+    assert fetch_path(joomla, named) == "/index.php?id=7"
 
 
 def test_published_sites_resolve_by_key_and_host(tmp_path: Path,

@@ -386,3 +386,25 @@ def test_a_site_in_a_folder_is_crawled_from_the_home_page_given(tmp_path: Path,
     assert "/news/" in paths and paths.count("/robots.txt") == 1
     assert "/about/istoriya-universiteta-v-datah/" not in paths  # the root is not the home
     assert result.stats[f"discovery/{shape.site.host}/timezone"] == "Etc/GMT-3"
+
+
+@pytest.mark.parametrize("cms", sorted(anysite.CMS_LINKS))
+def test_articles_addressed_by_query_parameters_are_fetched_as_found(tmp_path: Path,
+                                                                     cms: str) -> None:
+    """Bitrix ``detail.php?ELEMENT_ID=N`` (sitemap) and Joomla ``index.php?option=…&id=N&…``
+    (feed and home page): no parameter but tracking noise is dropped before the fetch, one
+    item per article (the feed's ``utm_source`` variant is the same article)."""
+    shape = anysite.query_cms_site(cms)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    by_url = {item["url"]: item for item in result.items}
+    for gold in shape.golds:
+        assert by_url[gold.url]["title"] == gold.title
+        assert by_url[gold.url]["published"] == gold.published.isoformat(timespec="seconds")
+    assert len({item["id"] for item in result.items}) == len(shape.golds)
+    paths = server.requested_paths(shape.site.host)
+    linked = anysite.CMS_LINKS[cms][0]
+    assert {linked.format(n=4500 + i) for i in range(1, 5)} <= set(paths)  # as the CMS links
+    assert not any("utm_" in p for p in paths)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
+from urllib.parse import urlsplit
 
 from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for, title_for
 from tests.support.server import Page, VirtualSite
@@ -398,3 +399,47 @@ def subfolder_site(announced: bool) -> AnySite:
                               link if announced else ""))
     return AnySite(site, f"http://{host}/news/", zone, inside, [g.url for g in outside],
                    [f"http://{host}/about/istoriya-universiteta-v-datah/"])
+
+
+CMS_LINKS = {  # how each CMS links article n, and the form an item's URL takes (sorted query)
+    "bitrix": ("/press/news/detail.php?ELEMENT_ID={n}", "/press/news/detail.php?ELEMENT_ID={n}"),
+    "joomla": ("/index.php?option=com_content&view=article&id={n}&catid=2&Itemid=101",
+               "/index.php?Itemid=101&catid=2&id={n}&option=com_content&view=article"),
+}
+
+
+def query_cms_site(cms: str) -> AnySite:
+    """Articles addressed by query parameters only (``CMS_LINKS``): the script answers the
+    article for its full query and its home page for any other, as such CMSs do. Bitrix:
+    robots.txt → a sitemap; Joomla: an RSS feed (``&utm_source=rss`` on its links) announced
+    on the home page. Both link the articles from the home page too."""
+    host = f"{cms}-rayon.test"
+    linked, canonical = CMS_LINKS[cms]
+    paths = [linked.format(n=4500 + i) for i in range(7)]
+    site, zone, inside, outside = _site(host, 3, 1200, paths, "jsonld", [])
+    numbers = {f"http://{host}{p}": 4500 + i for i, p in enumerate(paths)}
+    links = [(g.url, g.title, g.published) for g in inside + outside]  # as the CMS links them
+    for gold in inside + outside:
+        gold.url = f"http://{host}{canonical.format(n=numbers[gold.url])}"
+    head = ('<link rel="alternate" type="application/rss+xml" href="/index.php?format=feed&amp;'
+            'type=rss">' if cms == "joomla" else "")
+    home = Page(chrome(host, section_html(host, [(u, t) for u, t, _ in links]), head).encode())
+    site.add("/", home)
+    script = urlsplit(f"http://{host}{linked}").path
+
+    def other_queries(target: str) -> Page | None:  # the CMS's script shows its front page
+        return home if urlsplit(target).path == script else None
+
+    site.dynamic.append(other_queries)
+    if cms == "bitrix":
+        site.add("/robots.txt", Page(f"User-agent: *\nSitemap: http://{host}/sitemap.xml\n"
+                                     .encode(), content_type="text/plain"))
+        site.add("/sitemap.xml", urlset([(u, when) for u, _, when in links]))
+    else:
+        rss = "".join(f"<item><title>{escape(t)}</title><link>{escape(u)}&amp;utm_source=rss"
+                      f"</link><pubDate>{format_datetime(w.astimezone(UTC), usegmt=True)}"
+                      "</pubDate></item>" for u, t, w in links)
+        site.add("/index.php?format=feed&type=rss", Page(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Район</title>{rss}'
+            "</channel></rss>".encode(), content_type="application/rss+xml"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
