@@ -27,10 +27,13 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind
-from crawler.extraction import BlockedPage
+from crawler.extensions.completeness import note_extracted
+from crawler.extraction import BlockedPage, NotAnArticle
+from crawler.extraction.dates import parse_iso
 from crawler.extraction.html import parse_html
 from crawler.failures import SEE_ERROR_ANSWERS
 from crawler.feeds import feed_entries
+from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet
 from crawler.pageoutcomes import count_no_article
@@ -62,6 +65,8 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
 
 HTML_STEPS = frozenset({"home", "archive"})
 MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
+# An article request for the URL a fetched page names as its rel="canonical" (the alias's URL)
+CANONICAL_OF = "canonical_of"
 # Which run counted a discovery request as pending: a JOBDIR frontier resumes those of a
 # stopped run too, which this run's count must not answer for.
 DISCOVERY_RUN = "discovery_run"
@@ -80,6 +85,7 @@ class SiteCrawl(OutletSpider):
         self.released = False
         self.registry: Path | None = None
         self._run_token = uuid.uuid4().hex  # private: not one of the JOBDIR identity's arguments
+        self.article_keys: set[str] = set()  # canonical URLs of the article requests made
 
     def setup_sites(self) -> None:
         for row in self.rows:
@@ -385,7 +391,7 @@ class SiteCrawl(OutletSpider):
         if self.outlet_of(found.url) is not outlet or not self.is_article_url(outlet, found.url):
             self.crawler.stats.inc_value("discovery/not_article")
             return
-        key = canonical_url(found.url, outlet)
+        key = disc.same_article_key(canonical_url(found.url, outlet))
         gap = self.window_gap(found)
         if self.backfill and gap is not None and gap[1] and key not in state.candidates:
             self.crawler.stats.inc_value("discovery/out_of_window_links")
@@ -436,6 +442,7 @@ class SiteCrawl(OutletSpider):
         for state in self.sites.values():
             if generic_rules(state.outlet):
                 state.settle()
+        self._resolver = None  # it resolved URLs to the outlets before they settled
         self.publish_sites()
         for state in self.sites.values():
             outlet = state.outlet
@@ -469,6 +476,50 @@ class SiteCrawl(OutletSpider):
         assert self.since is not None
         moment = found.published
         return (moment.astimezone(outlet.tz) if moment.tzinfo else moment).date() >= self.since
+
+    # --- articles: one item per article ----------------------------------------------------------
+    def article_request(self, outlet: Outlet, url: str, published: datetime | None = None,
+                        title: str | None = None) -> Iterator[scrapy.Request]:
+        """The base request, remembered by canonical URL (so an alias never requests again a
+        page that was already requested)."""
+        for request in super().article_request(outlet, url, published, title):
+            self.article_keys.add(canonical_url(url, outlet))
+            yield request
+
+    def parse_article(self, response: Response, outlet_key: str) -> Iterator[Any]:
+        """The page, unless it names another page of the site as its ``rel="canonical"``: then
+        that page is the article (requested unless it already was), this one an alias, so
+        one article reached by several URLs (feed, sitemap, old links) makes one item."""
+        state = self.sites.get(outlet_key)
+        declared = self.canonical_elsewhere(response, state.outlet) if state else None
+        if declared is None:
+            yield from super().parse_article(response, outlet_key)
+            return
+        assert state is not None
+        self.crawler.stats.inc_value("articles/alias_of_canonical")
+        note_extracted(self.crawler, response.url, NotAnArticle("alias", response.url))
+        self.logger.info("%s names %s as its canonical URL: that page makes the item",
+                         response.url, declared)
+        if canonical_url(declared, state.outlet) in self.article_keys:
+            return
+        hint = parse_iso(response.meta.get(META_HINT_PUBLISHED) or "")
+        for request in self.article_request(state.outlet, declared, hint,
+                                            response.meta.get(META_FEED_TITLE)):
+            yield request.replace(meta={**request.meta, CANONICAL_OF: response.url})
+
+    def canonical_elsewhere(self, response: Response, outlet: Outlet) -> str | None:
+        """The page's ``rel="canonical"`` when it is another article page of this site (not
+        a section or the home page a careless template names) and this page was not itself
+        fetched as a canonical."""
+        if CANONICAL_OF in response.meta or not isinstance(response, TextResponse):
+            return None
+        declared = disc.declared_canonical(response.text, response.url)
+        if (declared is None or self.outlet_of(declared) is not outlet
+                or not self.is_article_url(outlet, declared)
+                or not disc.looks_like_article(declared, outlet.keep_query)):
+            return None
+        same = canonical_url(declared, outlet) == canonical_url(response.url, outlet)
+        return None if same else declared
 
     def idle(self) -> None:
         """Safety net: release even if a discovery answer never came back (it always should)."""

@@ -22,8 +22,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from html import unescape
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 from protego import Protego
@@ -47,6 +48,9 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncomp
 _DATE_PATH = re.compile(r"^(?P<prefix>/(?:[\w-]+/){0,2}?)(?P<y>(?:19|20)\d\d)/(?P<m>[01]\d)/"
                         r"(?P<d>[0-3]\d)/")
 _SLUG = re.compile(r"[\w]+(?:-[\w]+){2,}|\d{4,}")  # a headline slug or a numeric id
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+HEAD_CHARS = 262144  # how far into a page its <link rel="canonical"> is looked for
 _ID_PARAM = re.compile(r"(?i)^(?:p|\w*id)$")  # p (WordPress), id, newsid, ELEMENT_ID, …
 PUBLICATION_DATED = frozenset({"feed", "news_sitemap"})  # channels whose dates are publication
 UNDATED = (1, 0)  # the closeness of a candidate nothing dates: after every dated one
@@ -312,6 +316,25 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
     named = set(id_params)
     return any(value.isdigit() and (key in named or _ID_PARAM.match(key))
                for key, value in parse_qsl(parts.query, keep_blank_values=True))
+
+
+def declared_canonical(html: str, base: str) -> str | None:
+    """The absolute URL of the page's ``<link rel="canonical">`` (read from its head only,
+    without parsing the page: extraction does that off the reactor)."""
+    head = html[:HEAD_CHARS]
+    end = head.lower().find("</head>")
+    for tag in _LINK_TAG.findall(head if end < 0 else head[:end]):
+        attrs = {m[0].lower(): unescape(m[1] or m[2] or m[3]) for m in _ATTR.findall(tag)}
+        if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href", "").strip():
+            return urljoin(base, attrs["href"].strip())
+    return None
+
+
+def same_article_key(canonical: str) -> str:
+    """Discovery's key of an article: its canonical URL without the path's trailing slash
+    (``/news/slug/`` and ``/news/slug`` are one article; sites answer both)."""
+    parts = urlsplit(canonical)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
 
 
 # --- per-site state ------------------------------------------------------------------------

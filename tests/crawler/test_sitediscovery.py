@@ -236,6 +236,17 @@ def test_a_generic_outlet_drops_only_tracking_query_parameters() -> None:
     assert fetch_path(joomla, named) == "/index.php?id=7"
 
 
+def test_the_canonical_url_a_page_declares() -> None:
+    page = ("<html><head><meta charset='utf-8'><LINK href='/news/a-b-c/?x=1&amp;y=2' "
+            "rel='Canonical'></head><body><link rel=canonical href=/not-in-head/></body></html>")
+    assert disc.declared_canonical(page, "https://ex.org/news/a-b-c") == \
+        "https://ex.org/news/a-b-c/?x=1&y=2"
+    assert disc.declared_canonical('<link rel="alternate" href="/x">', "https://ex.org/") is None
+    assert disc.same_article_key("https://ex.org/news/a-b-c/?id=1") == \
+        disc.same_article_key("https://ex.org/news/a-b-c?id=1") == "https://ex.org/news/a-b-c?id=1"
+    assert disc.same_article_key("https://ex.org/") == "https://ex.org/"
+
+
 def test_published_sites_resolve_by_key_and_host(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWS_ARCHIVE_SITE_OUTLETS", raising=False)

@@ -408,3 +408,24 @@ def test_articles_addressed_by_query_parameters_are_fetched_as_found(tmp_path: P
     linked = anysite.CMS_LINKS[cms][0]
     assert {linked.format(n=4500 + i) for i in range(1, 5)} <= set(paths)  # as the CMS links
     assert not any("utm_" in p for p in paths)
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["rel_canonical", "trailing_slash"])
+def test_an_article_reached_by_several_urls_makes_one_item(tmp_path: Path,
+                                                           declared: bool) -> None:
+    """Feed ``/news/slug/``, sitemap ``/news/slug``, home ``/index.php?newsid=N``, all 200:
+    one item per article, at the URL the page names as canonical (this site's only)."""
+    shape = anysite.aliases_site(declared)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    urls = sorted(item["url"] for item in result.items)
+    assert len({item["id"] for item in result.items}) == len(urls) == len(shape.golds), urls
+    if declared:
+        assert urls == sorted(g.url for g in shape.golds)
+        assert result.stats.get("articles/alias_of_canonical", 0) >= 1
+    else:  # the feed's or the sitemap's spelling, whichever came first, but once
+        assert sorted(u.rstrip("/") for u in urls) == sorted(g.url.rstrip("/")
+                                                             for g in shape.golds)
+    by_title = {item["title"]: item for item in result.items}
+    assert sorted(by_title) == sorted(g.title for g in shape.golds)

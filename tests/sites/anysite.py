@@ -443,3 +443,43 @@ def query_cms_site(cms: str) -> AnySite:
             f'<?xml version="1.0"?><rss version="2.0"><channel><title>Район</title>{rss}'
             "</channel></rss>".encode(), content_type="application/rss+xml"))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+def aliases_site(declared: bool) -> AnySite:
+    """Each article answers 200 at ``/news/<slug>/``, ``/news/<slug>`` and
+    ``/index.php?newsid=N``; the feed links the first spelling (``utm_source`` added), the
+    sitemap the second (one article only there), the home page the third. With ``declared``
+    every page names ``/news/<slug>/`` its ``rel="canonical"``, except one syndicated article
+    that names its partner's page on another host (not this site's: ignored)."""
+    host = "dubli-news.test"
+    slugs = [f"/news/vazhnaya-gorodskaya-novost-{i}/" for i in range(7)]
+    site, zone, inside, outside = _site(host, 3, 1300, slugs, "og", [])
+    golds = inside + outside
+    sitemap_only, syndicated = inside[1], inside[2]
+    for n, gold in enumerate(golds):
+        path = gold.url.removeprefix(f"http://{host}")
+        target = (f"http://partner.test{path}" if gold is syndicated else gold.url)
+        page = site.pages[path]
+        if declared:
+            page = Page(page.body.replace(b"</head>", f'<link rel="canonical" href="{target}">'
+                                          "</head>".encode()))
+        site.add(path, page)
+        site.add(path.rstrip("/"), page)
+        site.add(f"/index.php?newsid={n}", page)
+    feed = [g for g in golds if g is not sitemap_only]
+    rss = "".join(f"<item><title>{escape(g.title)}</title><link>{g.url}?utm_source=rss</link>"
+                  f"<pubDate>{format_datetime(g.published.astimezone(UTC), usegmt=True)}"
+                  "</pubDate></item>" for g in feed)
+    site.add("/rss.xml", Page(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Дубли'
+                              f"</title>{rss}</channel></rss>".encode(),
+                              content_type="application/rss+xml"))
+    site.add("/robots.txt", Page(f"User-agent: *\nSitemap: http://{host}/sitemap.xml\n".encode(),
+                                 content_type="text/plain"))
+    site.add("/sitemap.xml", urlset([(g.url.rstrip("/"), g.published) for g in golds
+                                     if g is not syndicated]))
+    site.add("/", chrome(host, section_html(host, [(f"/index.php?newsid={n}", g.title)
+                                                   for n, g in enumerate(golds)]),
+                         '<link rel="alternate" type="application/rss+xml" href="/rss.xml">'))
+    if not declared:  # the sitemap's spelling is the only one discovery has
+        sitemap_only.url = sitemap_only.url.rstrip("/")
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
