@@ -29,10 +29,12 @@ from archive.reader import ArchiveLookup, response_at
 from crawler.extraction.worker import extract_for_crawl, failure_reason
 from crawler.items import ArticlePage
 from crawler.outlets import outlet_for_url
+from crawler.sitediscovery import alias_of
 from crawler.urls import canonical_url, is_article_url
 
 logger = logging.getLogger(__name__)
 UNREADABLE = "unreadable_record"
+ALIAS = "not_article/alias"  # a page whose rel=canonical names another article of its site
 
 
 @dataclass
@@ -106,6 +108,9 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
     except ContentDecodingError as exc:
         logger.warning("Cannot decode %s: %s", url, exc)
         return "content_encoding"
+    if outlet is not None and alias_of(body, archived.header("Content-Type"), url, outlet,
+                                       outlet_for_url):
+        return ALIAS  # the page it names is the article, as in the crawl
     return ArticlePage.from_archived(archived, body, outlet.key if outlet else "", url)
 
 

@@ -508,18 +508,11 @@ class SiteCrawl(OutletSpider):
             yield request.replace(meta={**request.meta, CANONICAL_OF: response.url})
 
     def canonical_elsewhere(self, response: Response, outlet: Outlet) -> str | None:
-        """The page's ``rel="canonical"`` when it is another article page of this site (not
-        a section or the home page a careless template names) and this page was not itself
-        fetched as a canonical."""
-        if CANONICAL_OF in response.meta or not isinstance(response, TextResponse):
+        """:func:`disc.alias_of`, unless this page was itself requested as a canonical."""
+        if CANONICAL_OF in response.meta:
             return None
-        declared = disc.declared_canonical(response.text, response.url)
-        if (declared is None or self.outlet_of(declared) is not outlet
-                or not self.is_article_url(outlet, declared)
-                or not disc.looks_like_article(declared, outlet.keep_query)):
-            return None
-        same = canonical_url(declared, outlet) == canonical_url(response.url, outlet)
-        return None if same else declared
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        return disc.alias_of(response.body, content_type, response.url, outlet, self.outlet_of)
 
     def idle(self) -> None:
         """Safety net: release even if a discovery answer never came back (it always should)."""

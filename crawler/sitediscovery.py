@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from html import unescape
@@ -31,12 +31,13 @@ from protego import Protego
 from scrapy.utils.gz import gunzip
 
 from crawler.extraction import dates
+from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import all_values, first_value
 from crawler.extraction.metadata import json_ld_objects
 from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
-from crawler.siteoutlets import GENERIC_KEEP_QUERY, outlet_from_site_row, vote_zone
-from crawler.urls import path_and_query
+from crawler.siteoutlets import GENERIC_KEEP_QUERY, generic_rules, outlet_from_site_row, vote_zone
+from crawler.urls import canonical_url, is_article_url, path_and_query
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
               "application/xml", "text/xml")
@@ -50,7 +51,7 @@ _DATE_PATH = re.compile(r"^(?P<prefix>/(?:[\w-]+/){0,2}?)(?P<y>(?:19|20)\d\d)/(?
 _SLUG = re.compile(r"[\w]+(?:-[\w]+){2,}|\d{4,}")  # a headline slug or a numeric id
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-HEAD_CHARS = 262144  # how far into a page its <link rel="canonical"> is looked for
+HEAD_BYTES = 262144  # how far into a page its <link rel="canonical"> is looked for
 _ID_PARAM = re.compile(r"(?i)^(?:p|\w*id)$")  # p (WordPress), id, newsid, ELEMENT_ID, …
 PUBLICATION_DATED = frozenset({"feed", "news_sitemap"})  # channels whose dates are publication
 UNDATED = (1, 0)  # the closeness of a candidate nothing dates: after every dated one
@@ -321,13 +322,29 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
 def declared_canonical(html: str, base: str) -> str | None:
     """The absolute URL of the page's ``<link rel="canonical">`` (read from its head only,
     without parsing the page: extraction does that off the reactor)."""
-    head = html[:HEAD_CHARS]
-    end = head.lower().find("</head>")
-    for tag in _LINK_TAG.findall(head if end < 0 else head[:end]):
+    end = html.lower().find("</head>")
+    for tag in _LINK_TAG.findall(html if end < 0 else html[:end]):
         attrs = {m[0].lower(): unescape(m[1] or m[2] or m[3]) for m in _ATTR.findall(tag)}
         if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href", "").strip():
             return urljoin(base, attrs["href"].strip())
     return None
+
+
+def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
+             resolve: Callable[[str], Outlet | None]) -> str | None:
+    """The other article page of the same site a generically read page names as its
+    ``rel="canonical"`` (not a section or the home page a careless template names), or None.
+    Such a page is an alias: that page is the article (the crawl and re-extraction alike)."""
+    if not generic_rules(outlet):
+        return None
+    head, _ = decode_html(body[:HEAD_BYTES], content_type)
+    declared = declared_canonical(head, url)
+    if declared is None or getattr(resolve(declared), "key", None) != outlet.key:
+        return None
+    if not is_article_url(outlet, declared) or not looks_like_article(declared,
+                                                                      outlet.keep_query):
+        return None
+    return None if canonical_url(declared, outlet) == canonical_url(url, outlet) else declared
 
 
 def same_article_key(canonical: str) -> str:

@@ -7,6 +7,7 @@ import gzip
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -245,6 +246,24 @@ def test_the_canonical_url_a_page_declares() -> None:
     assert disc.same_article_key("https://ex.org/news/a-b-c/?id=1") == \
         disc.same_article_key("https://ex.org/news/a-b-c?id=1") == "https://ex.org/news/a-b-c?id=1"
     assert disc.same_article_key("https://ex.org/") == "https://ex.org/"
+
+
+def test_a_page_naming_another_article_of_its_site_is_an_alias() -> None:
+    outlet = outlet_from_site_row({"url": "https://ex.org/"})
+
+    def alias(href: str, url: str = "https://ex.org/news/a-b-c") -> str | None:
+        body = f'<html><head><link rel="canonical" href="{href}"></head></html>'.encode()
+        return disc.alias_of(body, "text/html", url, outlet,
+                             lambda u: outlet if outlet.owns_host(urlsplit(u).hostname) else None)
+
+    assert alias("/news/a-b-c/") == "https://ex.org/news/a-b-c/"
+    assert alias("https://www.ex.org/news/a-b-c?utm_source=x") is None  # itself
+    assert alias("https://partner.org/news/a-b-c/") is None  # another site's page
+    assert alias("/") is None and alias("/news/") is None  # a careless template
+    belta = get_outlet("belta")  # a registered outlet's rules decide its pages
+    body = b'<head><link rel="canonical" href="https://www.belta.by/politics/view/x-y-z-1/">'
+    assert disc.alias_of(body, None, "https://www.belta.by/politics/view/a-b-c-2/", belta,
+                         lambda u: belta) is None
 
 
 def test_published_sites_resolve_by_key_and_host(tmp_path: Path,

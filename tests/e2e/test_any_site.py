@@ -7,14 +7,17 @@ every article of the window, nothing else, with the gold text and its time in th
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from archive.reader import iter_responses
 from tests.sites import anysite
-from tests.support.crawl import run_crawl
+from tests.support.crawl import ROOT, SCRAPY, run_crawl
 from tests.support.server import FixtureServer, Page, VirtualSite
 
 pytestmark = pytest.mark.slow
@@ -144,25 +147,13 @@ def test_a_bad_row_is_a_usage_error_before_anything_is_fetched(tmp_path: Path) -
 
 
 def test_reextract_of_a_site_crawl_with_its_row(tmp_path: Path) -> None:
-    import json
-    import os
-    import subprocess
-
-    from tests.support.crawl import ROOT, SCRAPY
-
     shape = anysite.news_sitemap_site()
     with FixtureServer([shape.site]) as server:
         live = run_crawl("site", tmp_path / "live", server, args={"url": shape.url, **WINDOW})
     assert live.returncode == 0, live.log[-3000:]
     zone = live.stats[f"discovery/{shape.site.host}/timezone"]  # what the crawl settled on
-    row = json.dumps([{"url": shape.url, "timezone": zone, "name": "Вести"}])
-    out = tmp_path / "again.jsonl"
-    proc = subprocess.run([*SCRAPY, "reextract", str(live.data_dir / "warc"), "-O", str(out),
-                           "--jobs", "2", "-s", f"EXTRA_OUTLETS={row}"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **NO_NETWORK})
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    again = {i["id"]: i for i in map(json.loads, out.read_text("utf-8").splitlines())}
+    again, proc = _reextracted(live.data_dir, {"url": shape.url, "timezone": zone,
+                                               "name": "Вести"}, tmp_path / "again.jsonl")
     for item in live.items:  # no window here: the other days' articles come too
         assert again[item["id"]] == item
     assert not {i["url"] for i in again.values()} & set(shape.not_articles)
@@ -429,3 +420,22 @@ def test_an_article_reached_by_several_urls_makes_one_item(tmp_path: Path,
                                                              for g in shape.golds)
     by_title = {item["title"]: item for item in result.items}
     assert sorted(by_title) == sorted(g.title for g in shape.golds)
+    if declared:  # re-extraction of the archive (aliases in it too) agrees with the crawl
+        again, _ = _reextracted(result.data_dir, {"url": shape.url, "timezone": "Etc/GMT-3"},
+                                tmp_path / "again.jsonl")
+        window = {i["id"]: i for i in again.values() if i["title"] in by_title}
+        assert window == {i["id"]: i for i in result.items}
+        assert len({i["title"] for i in again.values()}) == len(again)  # one item an article
+
+
+
+def _reextracted(data_dir: Path, row: dict, out: Path
+                 ) -> tuple[dict[str, dict], subprocess.CompletedProcess[str]]:
+    """``scrapy reextract`` (two workers) of a crawl's WARCs with its site's row: the items by
+    id, and the process."""
+    proc = subprocess.run([*SCRAPY, "reextract", str(data_dir / "warc"), "-O", str(out),
+                           "--jobs", "2", "-s", f"EXTRA_OUTLETS={json.dumps([row])}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **NO_NETWORK})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return {i["id"]: i for i in map(json.loads, out.read_text("utf-8").splitlines())}, proc
