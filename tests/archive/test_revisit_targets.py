@@ -21,6 +21,12 @@ def _revisit(date: str, head: bytes, *extra: tuple[str, str]) -> bytes:
     return record("revisit", URL, head, date=date, extra=list(extra))
 
 
+def _not_modified(date: str, original_date: str) -> bytes:
+    """A 304 revisit as a crawler that sends conditional requests writes it."""
+    return _revisit(date, HEAD_304, ("WARC-Profile", NOT_MODIFIED),
+                    ("WARC-Refers-To-Target-URI", URL), ("WARC-Refers-To-Date", original_date))
+
+
 def _warc(tmp_path: Path, *records: bytes) -> Path:
     path = tmp_path / "foreign.warc"
     path.write_bytes(b"".join(records))
@@ -33,9 +39,7 @@ def test_a_304_revisit_is_served_as_the_capture_before_it_never_a_later_one(tmp_
     path = _warc(
         tmp_path,
         response(URL, b"version one", date="2024-01-01T00:00:00Z"),
-        _revisit("2024-01-02T00:00:00Z", HEAD_304, ("WARC-Profile", NOT_MODIFIED),
-                 ("WARC-Refers-To-Target-URI", URL),
-                 ("WARC-Refers-To-Date", "2023-12-01T00:00:00Z")),
+        _not_modified("2024-01-02T00:00:00Z", "2023-12-01T00:00:00Z"),
         response(URL, b"version three", date="2024-01-03T00:00:00Z"),
     )
     got = ArchiveLookup(path).get(URL, at=datetime(2024, 1, 2, 12, tzinfo=UTC))
@@ -48,9 +52,7 @@ def test_a_304_revisit_as_the_latest_capture_replays_and_reextracts_as_its_origi
     path = _warc(
         tmp_path,
         response(URL, b"the article", date="2024-01-01T00:00:00Z"),
-        _revisit("2024-01-02T00:00:00Z", HEAD_304, ("WARC-Profile", NOT_MODIFIED),
-                 ("WARC-Refers-To-Target-URI", URL),
-                 ("WARC-Refers-To-Date", "2024-01-01T00:00:00Z")),
+        _not_modified("2024-01-02T00:00:00Z", "2024-01-01T00:00:00Z"),
     )
     got = ArchiveLookup(path).get(URL)
     assert (got.status, got.payload, got.date.day) == (200, b"the article", 2)
