@@ -550,12 +550,26 @@ def _drop_headline(paragraphs: list[str], tree: etree._Element) -> list[str]:
     return lead + paragraphs[2:]
 
 
+def _cut_below(tree: etree._Element, limit: int) -> None:
+    """Drop what is nested deeper than ``limit``: an article is shallow, and a page gets that
+    deep only when a repeated block (a comment) forgets to close a tag, so every copy nests
+    inside the last. The rest of the page is read as usual."""
+    depth, deep = 0, []
+    for event, el in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if event == "start" and depth == limit and len(el):
+            deep.append(el)
+    for el in deep:
+        for child in list(el):
+            el.remove(child)
+
+
 def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     """Body paragraphs of an article page in reading order; [] if none found."""
-    if tree_depth(tree, MAX_GENERIC_DEPTH) > MAX_GENERIC_DEPTH:
-        return []  # the caller reports no_body
     try:
         work = deepcopy(tree)
+        if tree_depth(work, MAX_GENERIC_DEPTH) > MAX_GENERIC_DEPTH:
+            _cut_below(work, MAX_GENERIC_DEPTH)
         paragraphs = _select(work, url, _prune(work))
         if "title_line" in ENABLED_STEPS:
             paragraphs = _drop_headline(paragraphs, tree)

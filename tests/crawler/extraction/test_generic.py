@@ -7,6 +7,7 @@ import pytest
 
 from crawler.extraction import generic
 from crawler.extraction.generic import generic_paragraphs, generic_text
+from crawler.extraction.html import parse_html
 
 PROSE = (
     "The city council voted on Tuesday to expand the tram network, a decision that, "
@@ -328,3 +329,13 @@ def test_a_wrapper_named_after_furniture_keeps_the_article() -> None:
     assert PROSE in _paragraphs(_page(headed, extra=f"<ul class='archive'>{footer}</ul>"))
     big = f'<div class="author-box-layout"><p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p></div>'
     assert _paragraphs(_page(big)) == [PROSE, PROSE2, PROSE3]
+
+
+def test_comments_that_each_forget_a_closing_tag_do_not_cost_the_article() -> None:
+    """Each comment nests inside the one before it: the page gets deeper than the limit."""
+    comments = "".join(f'<div class="comment-item"><div class="c">Guest {i}: I agree'
+                       f"</div>" for i in range(generic.MAX_GENERIC_DEPTH + 100))
+    html = _page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>", extra=comments)
+    tree = parse_html(html)  # the crawl's parser (libxml2's default one stops at 256)
+    assert generic.tree_depth(tree) > generic.MAX_GENERIC_DEPTH
+    assert generic_paragraphs(tree, "https://example.com/a") == [PROSE, PROSE2, PROSE3]
