@@ -72,6 +72,8 @@ __all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 MANIFEST = "_corpus.json"
 REJECTS = "_rejects.jsonl"
 BATCH_ROWS = 2000  # rows buffered per partition before a row group is written
+BUFFER_BYTES = 16 << 20  # text buffered over all partitions before every buffer is written
+MAX_OPEN_PARTS = 32  # Parquet writers open at once (about 1 MB each): a backfill spans years
 MAX_LINE_BYTES = 64 << 20  # an item is a few KB; a longer line is damage, not an article
 DUCKDB_MEMORY = "512MB"
 NAME_MAX = 255  # bytes in one folder name (Linux, macOS, Windows)
@@ -226,8 +228,20 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
 
 # -- writing parts --------------------------------------------------------------------------
 
+def _row_bytes(row: dict[str, Any]) -> int:
+    """What a buffered row costs, near enough: its text and title, and the rest."""
+    return len(row.get("text") or "") + len(row.get("title") or "") + 512
+
+
 class _PartWriter:
-    """Parquet parts of one ingest (one items file from one offset), one per partition."""
+    """Parquet parts of one ingest (one items file from one offset), one per partition.
+
+    Memory stays bounded whatever the input: a partition's buffer is written at BATCH_ROWS
+    rows, all buffers at BUFFER_BYTES of text, and at most MAX_OPEN_PARTS writers stay open;
+    a partition whose writer was closed early gets a further part (``-1``, ``-2`` …) when it
+    has more rows. Every part keeps its temp name until the ingest ends, and the split depends
+    only on the input, so a build that dies leaves nothing the views read.
+    """
 
     def __init__(self, corpus: Path, part_name: str, report: Callable[[Problem], None]) -> None:
         self.corpus = corpus
@@ -235,18 +249,28 @@ class _PartWriter:
         self.report = report
         self.schema = corpus_schema()
         self.buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
+        self.buffered = 0
+        self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}  # least recently used first
+        self.serials: dict[tuple[str, str], int] = {}
+        self.written: list[Path] = []  # parts whose writer is closed, still under .tmp names
         self.rows = 0
         self.versions: dict[str, int] = {}  # article -> lowest version this ingest wrote
 
     def _final(self, key: tuple[str, str]) -> Path:
-        return self.corpus / "versions" / f"outlet={key[0]}" / f"month={key[1]}" / self.part_name
+        serial = self.serials.get(key, 0)
+        name = self.part_name if not serial else (
+            f"{self.part_name.removesuffix('.parquet')}-{serial}.parquet")
+        return self.corpus / "versions" / f"outlet={key[0]}" / f"month={key[1]}" / name
 
     def add(self, key: tuple[str, str], row: dict[str, Any]) -> None:
         buffer = self.buffers.setdefault(key, [])
         buffer.append(row)
+        self.buffered += _row_bytes(row)
         if len(buffer) >= BATCH_ROWS:
             self._flush(key)
+        elif self.buffered > BUFFER_BYTES:
+            for full in list(self.buffers):
+                self._flush(full)
 
     def _batch(self, rows: list[dict[str, Any]]) -> tuple[pa.RecordBatch, list[dict[str, Any]]]:
         """The rows pyarrow can store, as a batch: one conversion of them all, and only when
@@ -275,32 +299,39 @@ class _PartWriter:
         rows = self.buffers.get(key)
         if not rows:
             return
+        self.buffered -= sum(map(_row_bytes, rows))
         batch, rows = self._batch(rows)
         self.buffers[key] = []
         if not rows:
             return
-        writer = self.writers.get(key)
+        writer = self.writers.pop(key, None)
         if writer is None:
+            if len(self.writers) >= MAX_OPEN_PARTS:
+                self._close_writer(next(iter(self.writers)))
             final = self._final(key)
             final.parent.mkdir(parents=True, exist_ok=True)
             with temp_for(final) as tmp:  # opening writes too: a full disk fails it
                 writer = pq.ParquetWriter(tmp, self.schema, compression="zstd")
-            self.writers[key] = writer
+        self.writers[key] = writer  # now the most recently used
         writer.write_batch(batch)
         self.rows += len(rows)
         self._note_versions(rows)
+
+    def _close_writer(self, key: tuple[str, str]) -> None:
+        """Close a partition's writer; its part keeps its temp name until the ingest ends."""
+        self.writers.pop(key).close()
+        self.written.append(self._final(key))
+        self.serials[key] = self.serials.get(key, 0) + 1
 
     def close(self) -> list[str]:
         """Write what is buffered, then move every part to its final name."""
         for key in list(self.buffers):
             self._flush(key)
-        done = []
-        for key, writer in self.writers.items():
-            writer.close()
-            final = self._final(key)
+        for key in list(self.writers):
+            self._close_writer(key)
+        for final in self.written:
             os.replace(final.with_name(final.name + ".tmp"), final)
-            done.append(str(final.relative_to(self.corpus)))
-        return done
+        return [str(final.relative_to(self.corpus)) for final in self.written]
 
     def abort(self) -> None:
         """Drop the parts being written. Closing may fail as the write did (full disk): the
@@ -308,8 +339,9 @@ class _PartWriter:
         for key, writer in self.writers.items():
             with suppress(OSError, pa.ArrowException):
                 writer.close()
-            tmp = self._final(key)
-            tmp.with_name(tmp.name + ".tmp").unlink(missing_ok=True)
+            self.written.append(self._final(key))
+        for final in self.written:
+            final.with_name(final.name + ".tmp").unlink(missing_ok=True)
 
 
 def _lines_from(path: Path, offset: int) -> Iterator[tuple[int, bytes | None, bool]]:

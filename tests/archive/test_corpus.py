@@ -236,3 +236,27 @@ def test_outlets_whose_old_folder_names_collided_get_their_own_folders(tmp_path:
                        partitioning="hive").to_table(columns=["source", "outlet"])
     assert sorted(zip(*table.to_pydict().values(), strict=True)) == sorted(
         (s, s) for s in sources)  # pyarrow decodes each folder name back to its source
+
+
+def test_a_backfill_over_many_months_is_written_with_few_writers_open(
+        tmp_path: Path, monkeypatch) -> None:
+    """At most MAX_OPEN_PARTS writers and BUFFER_BYTES of text are held; every row still goes
+    in once, a partition whose writer was closed early getting a further part."""
+    import archive.corpus
+
+    monkeypatch.setattr(archive.corpus, "MAX_OPEN_PARTS", 2)
+    monkeypatch.setattr(archive.corpus, "BUFFER_BYTES", 4000)
+    room, items = Newsroom(), []
+    for n in range(24):  # months 1, 2, 3, 4, 1, 2, …: each writer closed before its next row
+        published = START.replace(month=n % 4 + 1)
+        items.append(room.capture(belta_url(n), "belta", f"Новость {n}", paragraphs_for(n),
+                                  published, START))
+    write_run(tmp_path / "data", "belta", START, items)
+    report = build_corpus(tmp_path / "data", tmp_path / "corpus")
+    assert report.rows == 24 and not report.problems
+    parts = sorted((tmp_path / "corpus" / "versions").glob("*/*/*.parquet"))
+    assert len(parts) > 4 and not list((tmp_path / "corpus").rglob("*.tmp"))
+    con = duck(tmp_path / "corpus")
+    assert con.execute("SELECT count(*), count(DISTINCT id) FROM versions").fetchone() == (24, 24)
+    assert sorted(r[0] for r in con.execute("SELECT DISTINCT month FROM versions").fetchall()
+                  ) == ["2026-01", "2026-02", "2026-03", "2026-04"]
