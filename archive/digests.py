@@ -9,18 +9,56 @@ import hashlib
 _ALGOS = {"sha1": "sha1", "sha256": "sha256", "sha512": "sha512", "md5": "md5"}
 
 
+def _encodings(raw: bytes) -> set[str]:
+    """base32 (warcio, Heritrix), hex, base64 and base64url (other tools), padded or not."""
+    found = {base64.b32encode(raw).decode(), binascii.hexlify(raw).decode(),
+             base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()}
+    return found | {c.rstrip("=") for c in found}
+
+
+def _split(value: str) -> tuple[str | None, str]:
+    """(hashlib name or None when unknown, encoded part) of a digest value."""
+    algo, _, enc = value.partition(":")
+    return _ALGOS.get(algo.strip().lower()), enc.strip()
+
+
+def _matches(enc: str, raw: bytes) -> bool:
+    found = _encodings(raw)
+    return enc in found or enc.upper() in found or enc.lower() in found
+
+
 def check_digest(value: str, data: bytes) -> bool | None:
     """True/False if `value` ("algo:encoded") matches `data`; None if the algorithm is unknown."""
-    if ":" not in value:
+    name, enc = _split(value)
+    if ":" not in value or not name:
         return None
-    algo, enc = value.split(":", 1)
-    name = _ALGOS.get(algo.strip().lower())
-    if not name:
+    return _matches(enc, hashlib.new(name, data).digest())
+
+
+def same_digest(a: str, b: str) -> bool | None:
+    """Whether two digest values name the same bytes' hash, whatever encoding each tool wrote
+    (base32 and hex of one SHA-1 agree); None when that cannot be told (other algorithms,
+    or a value that decodes as no known encoding)."""
+    if a.strip() == b.strip():
+        return True
+    (name_a, enc_a), (name_b, enc_b) = _split(a), _split(b)
+    if not name_a or name_a != name_b:
         return None
-    raw = hashlib.new(name, data).digest()
-    enc = enc.strip()
-    # base32 (warcio, Heritrix), hex, base64 and base64url (other tools), padded or not
-    candidates = {base64.b32encode(raw).decode(), binascii.hexlify(raw).decode(),
-                  base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()}
-    candidates |= {c.rstrip("=") for c in candidates}
-    return enc in candidates or enc.upper() in candidates or enc.lower() in candidates
+    raw = _decoded(enc_a, hashlib.new(name_a).digest_size)
+    return None if raw is None else _matches(enc_b, raw)
+
+
+def _decoded(enc: str, size: int) -> bytes | None:
+    """The raw digest `enc` encodes, tried as each encoding tools use (first that fits)."""
+    tries = (lambda e: base64.b32decode(e + "=" * (-len(e) % 8), casefold=True),
+             lambda e: bytes.fromhex(e),
+             lambda e: base64.b64decode(e + "=" * (-len(e) % 4)),
+             lambda e: base64.urlsafe_b64decode(e + "=" * (-len(e) % 4)))
+    for decode in tries:
+        try:
+            raw = decode(enc)
+        except (ValueError, binascii.Error):
+            continue
+        if len(raw) == size:
+            return raw
+    return None

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .digests import same_digest
 from .errors import WarcFormatError
 from .httputil import maybe_dechunk
 from .model import ArchivedResponse, RecordRef
@@ -163,9 +164,9 @@ def _not_original(revisit: WarcRecord, orig: WarcRecord) -> str | None:
     is the same (an identical-payload revisit may name another URL's capture).
     """
     want, got = _payload_digest(revisit), _payload_digest(orig)
-    if want and got and want != got:
+    if want and got and same_digest(want, got) is False:
         return f"payload digest {got} is not the revisit's {want}"
-    if _ts(orig.date) > _ts(revisit.date):
+    if revisit.get("WARC-Date") and _ts(orig.date) > _ts(revisit.date):
         return f"captured after the revisit ({orig.get('WARC-Date')})"
     url = strip_brackets(revisit.get("WARC-Refers-To-Target-URI") or revisit.target_uri)
     if normalize_url(orig.target_uri) != normalize_url(url) and not (want and got):
@@ -326,8 +327,9 @@ def iter_responses(
 
 
 def _resolve(info: RecordInfo, resolver: _Resolver) -> ArchivedResponse | None:
-    """The revisit with its original's payload; WarcFormatError if either cannot be read, or
-    if the only record it names cannot be its original (another URL's payload, a later one)."""
+    """The revisit with its original's payload; None when no candidate is known yet;
+    WarcFormatError if either cannot be read, or if every candidate is refused as its original
+    (another URL's payload, a later capture)."""
     refused = None
     for loc in resolver.candidates(info.record):
         orig = read_record_at(*loc)
@@ -482,13 +484,14 @@ class ArchiveLookup:
                                     f"revisit target refused: {refused}"), self._on_error, soft=True)
         date = _refers_to_date(rec)
         want = _ts(date) if date else None
-        limit = _ts(rec.date)
+        limit = _ts(rec.date) if rec.get("WARC-Date") else None
         digest = _payload_digest(rec)
-        cands = [c for c in self.captures(uri) if not c[3] and c[0] <= limit]
+        cands = [c for c in self.captures(uri) if not c[3] and (limit is None or c[0] <= limit)]
         cands.sort(key=lambda c: (c[0] != want, -c[0]))
         for _, idx, off, _ in cands:
             info = self._read(idx, off)
             _check_url(info, uri)
-            if digest is None or _payload_digest(info.record) == digest:
+            got = _payload_digest(info.record)
+            if digest is None or got is not None and same_digest(digest, got):
                 return info.record
         return None

@@ -295,16 +295,30 @@ def _holds_records(block: bytes) -> bool:
 
     A version line alone proves nothing: a page about WARC, or a served .warc file, quotes
     records in its payload. Only records that parse and fill the block to its end count.
+    Each position is tried once (a chain of records passing through a start has tried it),
+    and a header end found is reused by the starts before it, so the cost stays linear.
     """
+    tried: set[int] = set()
+    head_end: tuple[int, int] = (-1, -1)  # (searched from, found at or -1)
     for m in _RECORD_START.finditer(block):
-        end = m.start(1)
-        try:
-            for _, used in parse_records(block[m.start(1):]):
-                end = m.start(1) + used
-        except ValueError:
-            continue
-        if _skip_blank(block, end) == len(block):
-            return True
+        pos = m.start(1)
+        while pos not in tried:
+            tried.add(pos)
+            if not head_end[0] <= pos <= head_end[1]:
+                found = _HEAD_END.search(block, pos)
+                head_end = (pos, found.start() if found else len(block))
+            if head_end[1] == len(block):
+                return False  # no header ends after here: no start can succeed
+            try:
+                _, fields, body_start = _parse_head_at(block, pos)
+            except ValueError:
+                break
+            length = _content_length(fields)
+            if length is None or body_start + length > len(block):
+                break
+            pos = _skip_blank(block, body_start + length)
+            if pos == len(block):
+                return True
     return False
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digests import check_digest
+from .digests import check_digest, same_digest
 from .errors import WarcFormatError
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets
@@ -138,7 +138,7 @@ def verify(
         ref = rec.get("WARC-Refers-To")
         if ref and ref in ids:
             want, got = rec.get("WARC-Payload-Digest"), ids[ref][2]
-            if want and got and want != got:
+            if want and got and same_digest(want, got) is False:
                 report.problems.append(Problem(
                     str(info.file), info.offset, "error",
                     f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want}",

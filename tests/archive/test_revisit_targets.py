@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,3 +96,18 @@ def test_verify_names_records_without_their_mandatory_fields(tmp_path):
                  record("", URL, b"y").replace(b"WARC-Type: \r\n", b""))
     assert sorted(p.message for p in verify([path]).errors) == [
         "missing WARC-Date", "missing WARC-Type"]
+
+
+def test_a_revisit_whose_digest_is_written_in_another_encoding_still_replays(tmp_path):
+    """One SHA-1 in base32 (warcio) on the original and in hex on the revisit: the same."""
+    body, rid = b"same bytes", f"<urn:uuid:{uuid.uuid4()}>"
+    hex_digest = "sha1:" + hashlib.sha1(body).hexdigest()
+    path = _warc(
+        tmp_path,
+        response(URL, body, date="2024-01-01T00:00:00Z", rec_id=rid),
+        _revisit("2024-01-02T00:00:00Z", HEAD_200, ("WARC-Profile", SAME_PAYLOAD),
+                 ("WARC-Refers-To", rid), ("WARC-Payload-Digest", hex_digest)),
+    )
+    assert [r.payload for r in iter_responses(path)] == [body, body]
+    assert ArchiveLookup(path).get(URL).payload == body
+    assert verify([path]).ok
