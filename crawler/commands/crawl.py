@@ -20,10 +20,12 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from crawler.distributed.connection import RedisUnavailable, check_redis
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import exit_status, finished_runs
+from crawler.outlets import check_outlet_table
 
 
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        check_outlet_table()
         if len(args) == 1 and self.crawler_process is not None:
             try:
                 spidercls = self.crawler_process.spider_loader.load(args[0])

@@ -31,6 +31,7 @@ from twisted.internet.defer import Deferred
 
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import RunOutcome, exit_status, finished_runs
+from crawler.outlets import check_outlet_table
 
 APPENDABLE_SCHEMES = ("", "file", "stdout", "ftp")
 WHOLE_FILE_FORMATS = ("json", "xml")  # one document: a second spider's items would break it
@@ -107,6 +108,7 @@ class Command(BaseRunSpiderCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
             raise UsageError("crawlall runs every spider; it takes no spider names")
+        check_outlet_table()
         assert self.crawler_process is not None
         process = self.crawler_process
         names = sorted(process.spider_loader.list())

@@ -39,6 +39,18 @@ def _compiled(spec: str) -> tuple[CSSSelector, str | None]:
     return CSSSelector(css.strip(), translator="html"), (attr.strip() or None)
 
 
+def check_selector(spec: str) -> None:
+    """Raise ValueError when ``spec`` ("css" or "css @attr") is no selector: rule tables are
+    checked when loaded, not on the first page a bad rule meets."""
+    css = spec.partition(" @")[0].strip()
+    if not css:
+        raise ValueError(f"{spec!r} has no CSS selector")
+    try:
+        _compiled(spec)
+    except Exception as exc:  # cssselect raises SelectorSyntaxError, ExpressionError, …
+        raise ValueError(f"{spec!r} is no CSS selector: {exc}") from None
+
+
 def select_values(tree: etree._Element, spec: str) -> list[str]:
     """Values of every node the rule matches: an attribute, or the node's text content."""
     selector, attr = _compiled(spec)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from crawler.outlets.base import ArticleRules, Discovery, Outlet, PageScheme
 
 __all__ = ["ArticleRules", "Discovery", "Outlet", "OutletResolver", "PageScheme", "all_outlets",
-           "get_outlet", "outlet_for_url"]
+           "check_outlet_table", "get_outlet", "outlet_for_url"]
 
 
 @cache
@@ -21,12 +21,27 @@ def all_outlets() -> dict[str, Outlet]:
     """National outlets (a module each) and the district rows, by key."""
     # Imported here: outlet modules use extraction helpers, which use this registry.
     from crawler.outlets.belta import BELTA
-    from crawler.outlets.regional import load_sites
+    from crawler.outlets.regional import check_hosts, load_sites
     from crawler.outlets.runews24 import RUNEWS24
     from crawler.outlets.zerkalo import ZERKALO
 
     national = {o.key: o for o in (BELTA, ZERKALO, RUNEWS24)}
-    return {**national, **load_sites()}
+    sites = load_sites()
+    check_hosts([*national.values(), *sites.values()])  # a row may not take a national host
+    return {**national, **sites}
+
+
+def check_outlet_table() -> None:
+    """Load every outlet before a crawl: a bad district row is a usage error (exit status 2)
+    naming the row and the field, not a traceback inside whatever spider meets it first."""
+    from scrapy.exceptions import UsageError
+
+    from crawler.outlets.regional import SiteRowError
+
+    try:
+        all_outlets()
+    except SiteRowError as exc:
+        raise UsageError(f"bad outlet table: {exc}") from None
 
 
 def get_outlet(key: str) -> Outlet:

@@ -7,12 +7,16 @@ version with its ``valid_from`` day and the rule fields that differ from the row
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawler.extraction.html import check_selector
 from crawler.outlets.archives import archive_scheme
 from crawler.outlets.base import COMMON_CUT_MARKERS, ArticleRules, Discovery, Outlet, PageScheme
 
@@ -24,6 +28,101 @@ _DISCOVERY_FIELDS = {"feeds", "listings", "listing_pages", "archive", "sitemaps"
                      "exclude", "entries", "url_date", "next_page", "max_pages"}
 _OUTLET_FIELDS = {"host", "name", "scheme", "timezone", "article_path", "aliases",
                   "mirror_path_prefix", "keep_query", "skip_paths", "language", "layouts"}
+REQUIRED_FIELDS = ("host", "name", "article_path", "version")  # version: [defaults] gives one
+
+# What each field must hold, so a bad row fails when the table loads, naming row and field,
+# instead of on the first page it meets (a string where a list belongs is iterated by letter).
+_LISTS = {f.name for f in fields(ArticleRules) if isinstance(f.default, tuple)} | {
+    "aliases", "keep_query", "skip_paths", "feeds", "listings", "sitemaps"}
+_STRINGS = {"host", "name", "scheme", "timezone", "article_path", "mirror_path_prefix",
+            "language", "version", "links", "exclude", "entries", "url_date", "next_page",
+            "author_line"}
+_SELECTORS = {"title", "subtitle", "published", "published_visible", "modified", "authors",
+              "section", "tags", "body", "drop", "links", "exclude", "entries", "next_page"}
+_REGEXES = {"article_path", "skip_paths", "drop_paragraphs", "author_line", "url_date"}
+_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
+
+
+class SiteRowError(ValueError):
+    """A district row that cannot become an outlet; the message names the row and the field."""
+
+
+def _strings(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _check_regex(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is no regular expression: {exc}") from None
+
+
+def _check_value(name: str, value: Any) -> None:
+    """Raise ValueError saying what is wrong with one field's value."""
+    if name in _LISTS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        example = f'{name} = ["{value}"]' if isinstance(value, str) else f'{name} = ["…"]'
+        raise ValueError(f"must be a list of strings ({example}), not {value!r}")
+    if name in _STRINGS and not isinstance(value, str):
+        raise ValueError(f"must be a string, not {value!r}")
+    if name == "max_pages" and (isinstance(value, bool) or not isinstance(value, int)
+                                or value < 1):
+        raise ValueError(f"must be a whole number of pages (1 or more), not {value!r}")
+    if name == "valid_from" and not isinstance(value, date):
+        if not isinstance(value, str):
+            raise ValueError(f"must be a day as YYYY-MM-DD, not {value!r}")
+        try:
+            date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"must be a day as YYYY-MM-DD, not {value!r} ({exc})") from None
+    if name in ("archive", "listing_pages") and isinstance(value, dict):
+        unknown = set(value) - {"first", "paged"}
+        if unknown or not isinstance(value.get("first", "{path}"), str) or not isinstance(
+                value.get("paged", ""), str) or (name == "archive" and "first" not in value):
+            raise ValueError("must be a scheme name or a table {first = \"…\", paged = \"…\"}"
+                             f" of path templates, not {value!r}")
+    elif name in ("archive", "listing_pages") and not isinstance(value, str):
+        raise ValueError(f"must be a string or a table of path templates, not {value!r}")
+    if name in _SELECTORS:
+        for spec in _strings(value):
+            check_selector(spec)
+    if name in _REGEXES:
+        for pattern in _strings(value):
+            _check_regex(pattern)
+    if name == "url_date" and value and not {"d", "m", "y"} <= set(re.compile(value).groupindex):
+        raise ValueError(f"{value!r} needs the named groups (?P<d>…), (?P<m>…) and (?P<y>…)")
+    if name == "author_line" and value and re.compile(value).groups != 1:
+        raise ValueError(f"{value!r} needs exactly one group (the author's name)")
+    if name == "timezone":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is no IANA time zone (e.g. Europe/Minsk)") from None
+    if name == "host" and not _HOST.match(value):
+        raise ValueError(f"{value!r} is no host name: give it bare and lower-case, e.g. "
+                         "\"rayon.by\" (no scheme, path or port; an IDN in punycode)")
+    if name == "scheme" and value not in ("http", "https"):
+        raise ValueError(f"must be \"https\" or \"http\", not {value!r}")
+    if name == "layouts" and not (isinstance(value, list)
+                                  and all(isinstance(v, dict) for v in value)):
+        raise ValueError("must be [[site.layouts]] tables")
+
+
+def check_row(merged: dict[str, Any], where: str,
+              required: tuple[str, ...] = REQUIRED_FIELDS) -> None:
+    """Raise SiteRowError for a missing required field, an unknown one, or a bad value."""
+    unknown = set(merged) - _RULE_FIELDS - _DISCOVERY_FIELDS - _OUTLET_FIELDS
+    if unknown:
+        raise SiteRowError(f"{where}: unknown fields {sorted(unknown)}")
+    missing = [name for name in required if name not in merged]
+    if missing:
+        raise SiteRowError(f"{where}: missing required field(s) {', '.join(missing)} "
+                           f"(required: {', '.join(required)})")
+    for name, value in merged.items():
+        try:
+            _check_value(name, value)
+        except ValueError as exc:
+            raise SiteRowError(f"{where}: field {name!r}: {exc}") from None
 
 
 def _tuple(value: Any) -> Any:
@@ -33,7 +132,7 @@ def _tuple(value: Any) -> Any:
 def _page_scheme(value: Any, where: str) -> PageScheme | None:
     """``"wp-m"`` (a named scheme), ``{first = "…", paged = "…"}`` or a paged template."""
     if isinstance(value, dict):
-        return PageScheme(str(value["first"]), value.get("paged"))
+        return PageScheme(str(value.get("first", "{path}")), value.get("paged"))
     if where == "archive":
         return archive_scheme(str(value))
     return PageScheme("{path}", str(value))
@@ -44,10 +143,7 @@ def _rules(values: dict[str, Any], where: str) -> ArticleRules:
     if isinstance(rules.get("valid_from"), str):
         rules["valid_from"] = date.fromisoformat(rules["valid_from"])
     rules["cut_markers"] = tuple(rules.get("cut_markers", ())) + COMMON_CUT_MARKERS
-    try:
-        return ArticleRules(**rules)
-    except TypeError as exc:
-        raise ValueError(f"{where}: {exc}") from None
+    return ArticleRules(**rules)
 
 
 def discovery_from_row(merged: dict[str, Any]) -> Discovery:
@@ -59,46 +155,79 @@ def discovery_from_row(merged: dict[str, Any]) -> Discovery:
                      listing_pages=_page_scheme(pages, "listing_pages") if pages else None)
 
 
-def outlet_from_row(row: dict[str, Any], defaults: dict[str, Any]) -> Outlet:
-    """Build an Outlet from a table row; unknown keys are an error, so typos do not pass silently."""
+def outlet_from_row(row: dict[str, Any], defaults: dict[str, Any],
+                    where: str | None = None) -> Outlet:
+    """Build an Outlet from a table row, or raise SiteRowError naming the row and the field:
+    unknown keys, missing ones and bad values fail here, so typos do not pass silently."""
     merged = {**defaults, **row}
-    where = f"regional site {row.get('host')!r}"
-    unknown = set(merged) - _RULE_FIELDS - _DISCOVERY_FIELDS - _OUTLET_FIELDS
-    if unknown:
-        raise ValueError(f"{where}: unknown fields {sorted(unknown)}")
+    where = where or f"regional site {row.get('host')!r}"
+    check_row(merged, where)
+    for n, layout in enumerate(merged.get("layouts", []), 1):
+        if set(layout) - _RULE_FIELDS:
+            raise SiteRowError(f"{where}: unknown layout fields "
+                               f"{sorted(set(layout) - _RULE_FIELDS)}")
+        check_row(layout, f"{where}, layout #{n}", required=("version",))
     try:
         discovery = discovery_from_row(merged)
     except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from None
+        raise SiteRowError(f"{where}: {exc}") from None
     current = _rules(merged, where)
     versions = [current]
     for layout in merged.get("layouts", []):
-        if set(layout) - _RULE_FIELDS:
-            raise ValueError(f"{where}: unknown layout fields {sorted(set(layout) - _RULE_FIELDS)}")
         # A layout shares the row's rule fields but not its name or start day (default: the
         # oldest, for the layout a site had before the row's current one).
         inherited = {k: v for k, v in merged.items() if k not in ("version", "valid_from")}
         versions.append(_rules({**inherited, **layout}, where))
     host = merged["host"]
-    return Outlet(
-        key=host,
-        name=merged["name"],
-        base_url=f"{merged.get('scheme', 'https')}://{host}",
-        timezone=merged.get("timezone", "Europe/Minsk"),
-        article_path=merged["article_path"],
-        versions=tuple(versions),
-        discovery=discovery,
-        aliases=_tuple(merged.get("aliases", ())),
-        mirror_path_prefix=merged.get("mirror_path_prefix", ""),
-        keep_query=_tuple(merged.get("keep_query", ())),
-        skip_paths=_tuple(merged.get("skip_paths", ())),
-        language=merged.get("language", "ru"),
-    )
+    try:
+        return Outlet(
+            key=host,
+            name=merged["name"],
+            base_url=f"{merged.get('scheme', 'https')}://{host}",
+            timezone=merged.get("timezone", "Europe/Minsk"),
+            article_path=merged["article_path"],
+            versions=tuple(versions),
+            discovery=discovery,
+            aliases=_tuple(merged.get("aliases", ())),
+            mirror_path_prefix=merged.get("mirror_path_prefix", ""),
+            keep_query=_tuple(merged.get("keep_query", ())),
+            skip_paths=_tuple(merged.get("skip_paths", ())),
+            language=merged.get("language", "ru"),
+        )
+    except ValueError as exc:  # rule versions with the same name or start day
+        raise SiteRowError(f"{where}: {exc}") from None
 
 
-def load_sites(path: Path = SITES_FILE) -> dict[str, Outlet]:
-    """Every site of the table, keyed by host (the outlet key)."""
+def check_hosts(outlets: Iterable[Outlet], label: dict[str, str] | None = None) -> None:
+    """Raise SiteRowError when two outlets claim one host (own, ``www.`` variant or alias):
+    a URL would resolve to whichever came first, and the other would silently lose it."""
+    label = label or {}
+    owner: dict[str, str] = {}
+    for outlet in outlets:
+        for host in outlet.hosts:
+            first = owner.setdefault(host, outlet.key)
+            if first != outlet.key:
+                raise SiteRowError(f"{label.get(outlet.key, repr(outlet.key))} claims host "
+                                   f"{host!r}, which {label.get(first, repr(first))} has already")
+
+
+def load_sites(path: Path | None = None) -> dict[str, Outlet]:
+    """Every site of the table (default ``SITES_FILE``), keyed by host (the outlet key)."""
+    path = path or SITES_FILE
     with path.open("rb") as handle:
-        data = tomllib.load(handle)
+        try:
+            data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise SiteRowError(f"{path}: {exc}") from None
     defaults = data.get("defaults", {})
-    return {row["host"]: outlet_from_row(row, defaults) for row in data.get("site", [])}
+    sites: dict[str, Outlet] = {}
+    labels: dict[str, str] = {}
+    for n, row in enumerate(data.get("site", []), 1):
+        where = f"{path.name}: [[site]] #{n} ({row.get('host', 'no host')!r})"
+        outlet = outlet_from_row(row, defaults, where)
+        if outlet.key in sites:
+            raise SiteRowError(f"{where}: host {outlet.key!r} has a row already: "
+                               f"{labels[outlet.key]}")
+        sites[outlet.key], labels[outlet.key] = outlet, where
+    check_hosts(sites.values(), labels)
+    return sites

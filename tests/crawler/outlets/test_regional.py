@@ -9,11 +9,12 @@ import pytest
 from parsel import Selector
 from scrapy.exceptions import UsageError
 
+import crawler.outlets.regional as regional
 from crawler.extraction.dates import parse_any
-from crawler.outlets import get_outlet
+from crawler.outlets import all_outlets, check_outlet_table, get_outlet
 from crawler.outlets.archives import archive_path
 from crawler.outlets.belta import BELTA, lenta_item_date
-from crawler.outlets.regional import load_sites
+from crawler.outlets.regional import SITES_FILE, SiteRowError, check_hosts, load_sites
 from crawler.spiders.base import OutletSpider
 from crawler.spiders.regional import select_sites
 from tests.support.metrics import token_f1
@@ -64,12 +65,92 @@ def test_table_has_the_documented_sites() -> None:
 
 def test_bad_rows_fail_loudly(tmp_path: Path) -> None:
     path = tmp_path / "sites.toml"
-    path.write_text('[[site]]\nhost = "a.by"\nname = "A"\narticle_path = "x"\narchive = "wp-x"\n')
+    path.write_text('[[site]]\nhost = "a.by"\nname = "A"\narticle_path = "x"\nversion = "1"\n'
+                    'archive = "wp-x"\n')
     with pytest.raises(ValueError, match="unknown archive scheme 'wp-x'"):
         load_sites(path)
     path.write_text('[[site]]\nhost = "a.by"\nname = "A"\narticle_path = "x"\nbodyy = ["p"]\n')
     with pytest.raises(ValueError, match="unknown fields"):
         load_sites(path)
+
+
+# The real table's [defaults], so a row needs only what a new district paper must give.
+DEFAULTS = SITES_FILE.read_text("utf-8").split("\n[[site]]")[0] + "\n"
+MINIMAL = 'host = "rayon.by"\nname = "Районка"\narticle_path = \'^/news/\\d+$\'\n'
+
+
+def test_a_row_needs_only_host_name_and_article_path(tmp_path: Path) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(DEFAULTS + "[[site]]\n" + MINIMAL, encoding="utf-8")
+    outlet = load_sites(path)["rayon.by"]
+    assert outlet.base_url == "https://rayon.by" and outlet.timezone == "Europe/Minsk"
+    assert outlet.rules.body[0] == "[itemprop=articleBody]"  # the defaults' selectors
+    assert outlet.discovery.feeds == ("/?feed=rss2",)
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ('name = "A"\narticle_path = "^/x"\n', "#2 ('no host'): missing required field(s) host"),
+    ('host = "a.by"\narticle_path = "^/x"\n', "('a.by'): missing required field(s) name"),
+    ('host = "a.by"\nname = "A"\n', "missing required field(s) article_path"),
+    (MINIMAL + 'body = ".content"\n',
+     "field 'body': must be a list of strings (body = [\".content\"]), not '.content'"),
+    (MINIMAL + 'feeds = "/rss"\n', "field 'feeds': must be a list of strings"),
+    ('host = "a.by"\nname = 5\narticle_path = "^/x"\n', "field 'name': must be a string, not 5"),
+    (MINIMAL + 'max_pages = "5"\n', "field 'max_pages': must be a whole number"),
+    (MINIMAL + 'timezone = "Europe/Minks"\n', "field 'timezone': 'Europe/Minks' is no IANA"),
+    (MINIMAL + 'body = ["div[[x"]\n', "field 'body': 'div[[x' is no CSS selector"),
+    (MINIMAL + 'links = "main a[href"\n', "field 'links': 'main a[href' is no CSS selector"),
+    (MINIMAL + 'skip_paths = ["(print"]\n', "field 'skip_paths': '(print' is no regular"),
+    (MINIMAL + 'url_date = "/(\\\\d+)/"\n', "needs the named groups (?P<d>…), (?P<m>…) and (?P<y>…)"),
+    (MINIMAL + 'author_line = "^Автор: .+$"\n', "needs exactly one group (the author's name)"),
+    (MINIMAL + 'valid_from = "2025-13-01"\n', "field 'valid_from': must be a day as YYYY-MM-DD"),
+    (MINIMAL + 'scheme = "ftp"\n', "field 'scheme': must be \"https\" or \"http\""),
+    (MINIMAL + 'listing_pages = {pagd = "x"}\n', "field 'listing_pages': must be a scheme"),
+    (MINIMAL.replace('"rayon.by"', '"https://rayon.by/"'),
+     "field 'host': 'https://rayon.by/' is no host name"),
+    (MINIMAL + '[[site.layouts]]\nbody = [".old"]\n',
+     "layout #1: missing required field(s) version"),
+    (MINIMAL + '[[site.layouts]]\nversion = "old"\nbody = ".old"\n',
+     "layout #1: field 'body': must be a list of strings"),
+])
+def test_bad_row_errors_name_the_row_and_the_field(tmp_path: Path, row: str, message: str) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(DEFAULTS + '[[site]]\nhost = "ok.by"\nname = "OK"\narticle_path = "^/x"\n'
+                    "[[site]]\n" + row, encoding="utf-8")
+    with pytest.raises(SiteRowError, match=r"^sites\.toml: \[\[site\]\] #2 ") as caught:
+        load_sites(path)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("second", ["rayon.by", "www.rayon.by"])
+def test_two_rows_for_one_host_fail(tmp_path: Path, second: str) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(DEFAULTS + "[[site]]\n" + MINIMAL + "[[site]]\n"
+                    + MINIMAL.replace('"rayon.by"', f'"{second}"'), encoding="utf-8")
+    with pytest.raises(SiteRowError, match=r"#2 \('(www\.)?rayon\.by'\).*#1 \('rayon\.by'\)"):
+        load_sites(path)
+
+
+def test_a_row_may_not_take_a_national_outlets_host(tmp_path: Path) -> None:
+    path = tmp_path / "sites.toml"
+    path.write_text(DEFAULTS + "[[site]]\n" + MINIMAL.replace('"rayon.by"', '"belta.by"'),
+                    encoding="utf-8")
+    with pytest.raises(SiteRowError, match="claims host 'belta.by', which 'belta' has already"):
+        check_hosts([BELTA, *load_sites(path).values()])
+
+
+def test_a_bad_table_is_a_usage_error_naming_row_and_field(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "regional_sites.toml"
+    path.write_text(DEFAULTS + "[[site]]\n" + MINIMAL + 'feeds = "/rss"\n', encoding="utf-8")
+    monkeypatch.setattr(regional, "SITES_FILE", path)
+    all_outlets.cache_clear()
+    try:
+        with pytest.raises(UsageError, match=r"bad outlet table: regional_sites\.toml: "
+                                             r"\[\[site\]\] #1 \('rayon\.by'\): field 'feeds'"):
+            check_outlet_table()
+    finally:
+        all_outlets.cache_clear()
 
 
 def test_archive_schemes() -> None:
