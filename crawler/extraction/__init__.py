@@ -13,7 +13,7 @@ from importlib.metadata import version
 from typing import Any
 
 from crawler.challenge import challenge_kind
-from crawler.extraction.body import extract_body
+from crawler.extraction.body import TEASER, extract_body
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
@@ -162,6 +162,8 @@ def extract_article(page: ArticlePage) -> Article:
         raise ExtractionError("no_title", page.url)
     paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
                                                     meta.subtitle, prov)
+    if method == TEASER:
+        raise ExtractionError("teaser", f"{page.url}: the article body ends in a 'read more' link")
     if kind := page_kind(tree, page.url, paragraphs, dated=bool(meta.published),
                          vetted_url=outlet is not None and not generic_rules(outlet)):
         raise NotAnArticle(kind, page.url)

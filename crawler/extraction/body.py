@@ -24,6 +24,13 @@ MAX_HEADING_CHARS = 150  # a longer paragraph is no block heading ("Популя
 _COMMON_CALLS = tuple(m for m in COMMON_CUT_MARKERS if m not in COMMON_HEADING_MARKERS)
 _SENTENCE_END = ".!?…:;,"  # a heading or a headline after it ends in none of these
 _HEADING_LEAD = ":|/>"  # "Читайте также: …", "Популярное | …"
+TEASER = "teaser"  # extract_body's method when the body block is a teaser of an article elsewhere
+# A "read more" link (WordPress' more-link, "Подробнее →"): never body text; closing the body
+# block it means the block holds a teaser and the article is elsewhere (another page, a paywall).
+READ_MORE = re.compile(
+    r"^(?:(?:читать|чытаць|read|continue reading)(?:\s+(?:далее|дальше|полностью|цалкам|далей|"
+    r"больш|more))?|подробнее|падрабязней|далее|далей)(?:\s*[«\"“].{0,200}[»\"”])?[\s.…»→>]*$",
+    re.IGNORECASE)
 
 
 def body_match(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, etree._Element | None]:
@@ -48,6 +55,12 @@ def rule_paragraphs(tree: etree._Element, rules: ArticleRules) -> tuple[str | No
     body = detached_copy(node)
     remove_nodes(body, rules.drop + COMMON_DROP)
     return spec, block_texts(body)
+
+
+def is_teaser(paragraphs: list[str]) -> bool:
+    """Whether a body block closes with a "read more" link (its last non-empty paragraph)."""
+    last = next((clean_line(p) for p in reversed(paragraphs) if p.strip()), "")
+    return bool(last) and bool(READ_MORE.match(last))
 
 
 def _starts_with_marker(line: str, markers: tuple[str, ...]) -> bool:
@@ -93,7 +106,8 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
         if author_line and (match := author_line.match(line)):
             authors.append(clean_line(match.group(1)))
             continue
-        if line.casefold() in headings or any(p.search(line) for p in patterns):
+        if (line.casefold() in headings or READ_MORE.match(line)
+                or any(p.search(line) for p in patterns)):
             continue
         body.append(line)
     # lines are clean already; only repeats that the removals made adjacent are left to drop
@@ -106,10 +120,14 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
     """Body paragraphs, authors named inside the body, and which method produced them.
 
     A body selector that matches nothing or less than ``MIN_BODY_CHARS`` is a miss:
-    ``provenance`` records it and that the generic extractor gave the text."""
+    ``provenance`` records it and that the generic extractor gave the text. A body block that
+    ends in a "read more" link is a teaser: method ``TEASER`` (no article from this page)."""
     prov = provenance if provenance is not None else Provenance()
     if rules and rules.body:
         spec, found = rule_paragraphs(tree, rules)
+        if is_teaser(found):
+            prov.record(rules, "text", None)
+            return [], [], TEASER
         paragraphs, authors = tidy(found, rules, title, subtitle)
         if spec and sum(map(len, paragraphs)) >= MIN_BODY_CHARS:
             prov.record(rules, "text", rule_source(spec))

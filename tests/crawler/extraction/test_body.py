@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction.body import tidy
+from crawler.extraction.body import is_teaser, tidy
 from crawler.outlets.belta import BELTA
 from crawler.outlets.regional import load_sites
 from crawler.siteoutlets import outlet_from_site_row
@@ -60,3 +60,18 @@ def test_markers_an_outlet_names_cut_as_before() -> None:
     assert body("Рекомендуем пешеходам быть предельно внимательными.", shklov) == [FIRST]
     assert body("Подписывайтесь на наш канал в Telegram! Хотите быть в курсе?", BELTA.rules) \
         == [FIRST]
+
+
+@pytest.mark.parametrize("link", ["Читать далее", "Читать далее »", "Подробнее →", "Read more…",
+                                  "Читать далее «Заседание горсовета»", "Чытаць далей"])
+def test_a_read_more_link_is_never_body_and_closing_the_block_makes_a_teaser(link: str) -> None:
+    assert body(link) == [FIRST, LAST]
+    assert is_teaser([FIRST, link, ""])
+    assert not is_teaser([FIRST, link, LAST])
+
+
+@pytest.mark.parametrize("sentence", ["Подробнее о мероприятии читайте в следующем номере.",
+                                      "Далее — прогноз погоды на выходные."])
+def test_sentences_that_start_like_a_read_more_link_stay(sentence: str) -> None:
+    assert body(sentence) == [FIRST, sentence, LAST]
+    assert not is_teaser([FIRST, sentence])
