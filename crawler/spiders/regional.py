@@ -1,13 +1,14 @@
 """District newspapers: one spider for every row of ``crawler/outlets/regional_sites.toml``.
 
-``scrapy crawl regional [-a sites=host1,host2] [-a since=YYYY-MM-DD -a until=YYYY-MM-DD]``.
+``scrapy crawl regional [-a sites=host1,host2] [-a since=YYYY-MM-DD -a until=YYYY-MM-DD]``; a site
+may be named by any host it answers to (``www.``, an alias) or by a URL.
 Without a window: feeds and first listing pages. With one: every day's archive pages (the row's
 scheme), the row's sitemap and the feeds. Adding a paper is a row, never code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,21 +20,33 @@ from crawler.outlets.regional import load_sites
 from crawler.spiders.base import OutletSpider
 
 
-def select_sites(value: str | None, known: Iterable[str]) -> list[str]:
-    """Hosts named by ``-a sites=`` (all when empty); an unknown host is a usage error."""
-    known = sorted(known)
+def _host_names(known: Mapping[str, Outlet] | Iterable[str]) -> dict[str, str]:
+    """Every host name a site answers to (its own, the ``www.`` variant, its aliases) -> key."""
+    names: dict[str, str] = {}
+    for key in known:
+        outlet = known[key] if isinstance(known, Mapping) else None
+        bare = key.removeprefix("www.")
+        for host in (*(outlet.hosts if outlet else ()), key, bare, "www." + bare):
+            names.setdefault(host, key)
+    return names
+
+
+def select_sites(value: str | None, known: Mapping[str, Outlet] | Iterable[str]) -> list[str]:
+    """Site keys named by ``-a sites=`` (all when empty), each as a host, a URL or a host the
+    row serves from (``www.`` variant, alias); an unknown host is a usage error."""
+    keys = sorted(known)
     if not value:
-        return known
-    wanted = []
+        return keys
+    names = _host_names(known)
+    wanted, unknown = [], []
     for raw in value.split(","):
         raw = raw.strip().lower()
-        host = (urlsplit(raw).hostname or "") if "://" in raw else raw.strip("/")
+        host = (urlsplit(raw if "://" in raw else "//" + raw).hostname or "").rstrip(".")
         if host:
-            wanted.append(host.removeprefix("www."))
-    unknown = [h for h in wanted if h not in known]
+            (wanted if host in names else unknown).append(names.get(host, host))
     if unknown or not wanted:
         raise UsageError(f"-a sites={value!r}: unknown host(s) {', '.join(unknown) or '(none)'};"
-                         f" known hosts: {', '.join(known)}")
+                         f" known hosts: {', '.join(keys)}")
     return list(dict.fromkeys(wanted))
 
 

@@ -173,6 +173,20 @@ def test_select_sites() -> None:
         select_sites("a.by,c.by", known)
 
 
+def test_select_sites_by_any_host_a_row_answers_to(tmp_path: Path) -> None:
+    """A row's host may carry www.; a row may have aliases; a host may come with a trailing
+    dot, a port or a path: each names the row (the outlet key), never an unknown host."""
+    path = tmp_path / "sites.toml"
+    path.write_text(DEFAULTS + "[[site]]\n" + MINIMAL.replace('"rayon.by"', '"www.rayon.by"')
+                    + 'aliases = ["rayon-news.by"]\n', encoding="utf-8")
+    sites = {**load_sites(), **load_sites(path)}
+    for value in ("rayon.by", "www.rayon.by", "https://rayon.by/news/1", "rayon-news.by",
+                  "RAYON.BY."):
+        assert select_sites(value, sites) == ["www.rayon.by"], value
+    assert select_sites("pvestnik.by/feed/,pvestnik.by:443,http://www.pvestnik.by/2025/",
+                        sites) == ["pvestnik.by"]
+
+
 def test_lenta_dates_and_belarusian_months() -> None:
     item = Selector(text='<div class="news_item lenta_item"><div class="new_date">'
                          '<div class="day">08</div><div class="month_year">января 2026</div></div></div>')
