@@ -31,6 +31,7 @@ OPTIONAL_MIN_EXPECTED = 10  # ...of at least this many pages it would usually fi
 
 # Exit statuses of `scrapy crawl` and `scrapy crawlall` (README, docs/scheduling.md).
 EXIT_OK = 0
+OFFERED_PREFIX = "discovery/offered/"  # + outlet key: article links its feeds/listings offered
 EXIT_UNHEALTHY = 1  # alarms, a failed export, a crashed spider
 EXIT_INTERRUPTED = 3  # stopped before the end (SIGTERM, Ctrl-C, forced shutdown): run again
 
@@ -126,6 +127,9 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "feeds_failed": int(stats.get("feeds/failed", 0)),
         "items_not_exported": int(stats.get("feeds/items_not_exported", 0)),
         "optional_rule_shares": optional_rule_shares(stats),
+        "offered_by_outlet": {key.removeprefix(OFFERED_PREFIX): int(value)
+                              for key, value in sorted(stats.items())
+                              if key.startswith(OFFERED_PREFIX)},
     }
 
 
@@ -153,9 +157,14 @@ def baseline(history: list[dict[str, Any]]) -> dict[str, Any]:
         for key, seen in (summary.get("optional_rule_shares") or {}).items():
             if isinstance(seen, dict) and isinstance(seen.get("share"), int | float):
                 shares.setdefault(key, []).append(seen["share"])
+    # Per outlet, over the runs that counted outlets (older reports did not): absent is zero.
+    counted = [s["offered_by_outlet"] for s in history if isinstance(s.get("offered_by_outlet"),
+                                                                       dict)]
+    outlets = sorted({key for offered in counted for key in offered})
     return {"runs": len(history), "articles": med("articles"), "errors": med("errors"),
             "extraction_health": med("extraction_health"),
-            "optional_rule_shares": {k: median(v) for k, v in sorted(shares.items())}}
+            "optional_rule_shares": {k: median(v) for k, v in sorted(shares.items())},
+            "offered_by_outlet": {k: median(o.get(k, 0) for o in counted) for k in outlets}}
 
 
 @dataclass
@@ -185,6 +194,13 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
     if summary["articles"] == 0 and (base["articles"] or 0) > 0 and not interrupted:
         verdict.alarms.append(f"no articles (median of the last {base['runs']} runs: "
                               f"{base['articles']:g})")
+    elif not interrupted and "offered_by_outlet" in summary:
+        offered = summary["offered_by_outlet"]
+        for outlet, usual in (base.get("offered_by_outlet") or {}).items():
+            if usual > 0 and offered.get(outlet) == 0:  # crawled this run, and silent
+                verdict.alarms.append(
+                    f"{outlet}: its feeds, listings and archives offered no article link "
+                    f"(median of the last {base['runs']} runs: {usual:g}); check its discovery")
     health = summary["extraction_health"]
     attempted = summary.get("extraction_attempted", min_sample)
     enough = attempted >= min_sample or (health == 0 and attempted >= MIN_ALL_FAILED)

@@ -16,6 +16,7 @@ from scrapy.exceptions import UsageError
 from scrapy.http import Response, TextResponse
 
 from crawler.extensions.completeness import note_discovered, note_failed
+from crawler.extensions.run_verdict import OFFERED_PREFIX
 from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
 from crawler.feeds import feed_entries, sitemap_entries
@@ -143,6 +144,8 @@ class OutletSpider(scrapy.Spider):
 
     def discovery_requests(self) -> Iterator[scrapy.Request]:
         """Feeds of every outlet first, then listings, day archives and sitemaps."""
+        for outlet in self.outlets():  # the outlets of this run, judged per outlet (run_verdict)
+            self.crawler.stats.set_value(f"{OFFERED_PREFIX}{outlet.key}", 0)
         for outlet in self.outlets():
             for path in outlet.discovery.feeds:
                 yield scrapy.Request(self.url_for(outlet, path), callback=self.parse_feed,
@@ -168,6 +171,7 @@ class OutletSpider(scrapy.Spider):
         entries = 0
         for entry in feed_entries(response.body):  # streamed: a huge feed is never held whole
             entries += 1
+            self.note_offered(outlet, entry.url)
             if self.in_window(entry.published, outlet):
                 yield from self.article_request(outlet, entry.url, entry.published, entry.title)
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
@@ -192,6 +196,7 @@ class OutletSpider(scrapy.Spider):
                                      cb_kwargs={"outlet_key": outlet.key}, priority=5)
             else:
                 self.crawler.stats.inc_value("discovery/sitemap_entries")
+                self.note_offered(outlet, loc)
                 yield from self.article_request(outlet, loc)
         if not entries:
             self.crawler.stats.inc_value("discovery/empty_sitemaps")
@@ -231,6 +236,8 @@ class OutletSpider(scrapy.Spider):
         stats.inc_value("discovery/listing_other_links", listing.other_links)
         new = [link for link in listing.links if link.url not in seen]
         stats.inc_value("discovery/listing_links", len(new))
+        if new:
+            stats.inc_value(f"{OFFERED_PREFIX}{outlet.key}", len(new))
         wanted = date.fromisoformat(day) if day else None
         since, until = (wanted, wanted) if wanted else (self.since, self.until)
         for link in new:
@@ -293,6 +300,13 @@ class OutletSpider(scrapy.Spider):
                 self.logger.warning("The day archive of %s gave no article links for %s..%s: "
                                     "check its archive scheme and listing links (%s)", outlet.key,
                                     self.since, self.until or "today", outlet.discovery.links)
+
+    def note_offered(self, outlet: Outlet, url: str) -> None:
+        """Count an article link a feed or sitemap offered for ``outlet``, in the window or not:
+        a spider crawling many sites is judged per site on these (run_verdict), so one site
+        whose feed or archive went silent alarms even while the others fill the run."""
+        if self.is_article_url(outlet, url):
+            self.crawler.stats.inc_value(f"{OFFERED_PREFIX}{outlet.key}")
 
     # --- articles ---------------------------------------------------------------------------
     def article_request(self, outlet: Outlet, url: str, published: datetime | None = None,

@@ -119,3 +119,19 @@ def test_an_optional_rule_that_stops_filling_alarms_against_recent_runs() -> Non
     assert judge(summarize(_drift_stats(40, 0, "zerkalo")), never, 0.8).alarms == []
     assert summarize(_drift_stats(4, 0))["optional_rule_shares"] == {}
     assert judge(summarize(_drift_stats(40, 0)), NO_HISTORY, 0.8).alarms == []
+
+
+def test_a_silent_outlet_of_a_many_outlet_run_alarms_only_when_crawled() -> None:
+    """Offered links per outlet: a site crawled and silent alarms, one not crawled this run
+    (``-a sites=``) or unknown to older reports does not."""
+    history = [summarize(stats(10, 0, **{"discovery/offered/a.by": 6, "discovery/offered/b.by": 4}))
+               for _ in range(2)] + [summarize(stats(10, 0))]  # an older report: no outlets
+    base = baseline(history)
+    assert base["offered_by_outlet"] == {"a.by": 6, "b.by": 4}
+    silent = summarize(stats(10, 0, **{"discovery/offered/a.by": 9, "discovery/offered/b.by": 0}))
+    assert judge(silent, base, 0.8).alarms == [
+        "b.by: its feeds, listings and archives offered no article link (median of the last 3 "
+        "runs: 4); check its discovery"]
+    only_a = summarize(stats(10, 0, **{"discovery/offered/a.by": 9}))
+    assert judge(only_a, base, 0.8).alarms == []
+    assert judge(silent, base, 0.8, interrupted=True).alarms == []
