@@ -7,7 +7,7 @@ feeds, listings (paged in window runs when the outlet says how), day archives an
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -42,7 +42,15 @@ def parse_window(since: str | None, until: str | None) -> tuple[date | None, dat
         raise UsageError(f"-a since={first} is after -a until={last}")
     if last and not first:
         raise UsageError("-a until needs -a since (the first day of the window)")
+    if first and first > latest_today():
+        raise UsageError(f"-a since={first} is in the future: no article can be published in "
+                         "the window yet")
     return first, last
+
+
+def latest_today() -> date:
+    """Today where it is latest on Earth (UTC+14): no outlet's today is later than this."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
 
 
 DEFAULT_ARCHIVE_MAX_PAGES = 100  # the ARCHIVE_MAX_PAGES setting's default, per walk
@@ -121,10 +129,12 @@ class OutletSpider(scrapy.Spider):
         return self.since is not None
 
     def window_days(self, outlet: Outlet | None = None) -> Iterator[date]:
-        """Every day of the window, newest first (today in ``outlet``'s zone when open-ended)."""
+        """Every day of the window up to today in ``outlet``'s zone, newest first: the archive
+        of a day to come lists nothing, or (many CMSs) today's or the newest page."""
         if not self.since:
             return
-        day = self.until or datetime.now((outlet or self.outlet).tz).date()
+        today = datetime.now((outlet or self.outlet).tz).date()
+        day = min(self.until, today) if self.until else today
         while day >= self.since:
             yield day
             day -= timedelta(days=1)
