@@ -133,12 +133,18 @@ def _clean_list(values: list[str]) -> list[str]:
     return out
 
 
-def microdata(page: ArticleDates, prop: str) -> list[str]:
-    """Values of schema.org microdata ``itemprop`` (a <meta> content, a <time> datetime, else
-    text), the article's own first; none from menus, sidebars or comments."""
+def _microdata_nodes(page: ArticleDates, prop: str) -> list[etree._Element]:
+    """Elements of schema.org ``itemprop`` ``prop``, the article's own first; none from menus,
+    sidebars or comments."""
     nodes = [n for n in select_nodes(page.tree, f'[itemprop~="{prop}"]') if not page.in_chrome(n)]
     nodes.sort(key=lambda n: not page.inside(n))  # stable: page order within each group
-    values = [n.get("content") or n.get("datetime") or text_content(n) for n in nodes]
+    return nodes
+
+
+def microdata(page: ArticleDates, prop: str) -> list[str]:
+    """Values of microdata ``itemprop`` (a <meta> content, a <time> datetime, else text)."""
+    values = [n.get("content") or n.get("datetime") or text_content(n)
+              for n in _microdata_nodes(page, prop)]
     return [v.strip() for v in values if v and v.strip()]
 
 
@@ -148,9 +154,7 @@ MAX_NAME_CHARS = 80  # an itemprop=author holding more is a byline box, not a na
 def microdata_authors(page: ArticleDates) -> list[str]:
     """Names of itemprop=author: its itemprop=name when it is a Person block, else its text."""
     names = []
-    for node in select_nodes(page.tree, '[itemprop~="author"]'):
-        if page.in_chrome(node):
-            continue
+    for node in _microdata_nodes(page, "author"):
         inner = select_nodes(node, '[itemprop~="name"]')
         held = inner[0] if inner else node
         name = clean_line(held.get("content") or text_content(held))
@@ -308,7 +312,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         # no machine-readable date of the article: the one printed with it
         visible = page.visible()
         src = VISIBLE if visible else None
-    if published is None and src != VISIBLE and first_time:
+    if published is None and visible is None and first_time:
         # a <time> outside the article (a sidebar's, a header's) only when nothing better exists
         published, src = _date(_labelled(HTML, [first_time]))
     if published is None and visible is None and tz is not None:

@@ -304,3 +304,14 @@ def test_an_h1_in_the_sites_header_is_no_title_without_structured_data() -> None
     html = logo_page("", logo="<h1>Вести Гомельщины</h1>")
     meta, prov = meta_of(html)
     assert (meta.title, prov.fields["title"]) == (TITLE + " — Городские вести", "html")
+
+
+def test_a_rows_own_printed_date_beats_a_time_outside_the_article() -> None:
+    """The row's published_visible rule found the date: a header's <time> of that same day
+    (today's date, no time) is not used."""
+    row = outlet_from_site_row({"url": "https://gorod-news.example/", "timezone": "Europe/Moscow",
+                                "published_visible": ["div.when"]})
+    today = f"<div class='today'>{stamp('2026-03-12', '12 марта 2026')}</div>"
+    html = page(article("<div class='when'>12 марта 2026, 14:05</div>"), before=today)
+    meta = extract_metadata(parse_html(html), row, URL, provenance=Provenance())
+    assert meta.published == OURS
