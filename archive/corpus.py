@@ -51,8 +51,8 @@ from .corpus_files import (
     checkpoints,
     file_digest,
     head_index,
-    head_of,
     note_heads,
+    rescan,
     resume_point,
     retire,
     rewritten,
@@ -375,12 +375,13 @@ def _line_number(path: Path, offset: int) -> int:
     return count
 
 
-def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None]
+def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None],
+                start_digest: str | None = None
                 ) -> tuple[int, int, bool, list[str], dict[str, int]]:
-    """Ingest ``path`` from byte ``start``: (end offset consumed, rows, complete, parts, the
-    lowest version written of each article)."""
+    """Ingest ``path`` from byte ``start`` (whose prefix digest the caller may know already):
+    (end offset consumed, rows, complete, parts, the lowest version written of each article)."""
     line_no = _line_number(path, start) if start else 0
-    prefix = file_digest(path, start)[:12] if start else "0"
+    prefix = (start_digest or file_digest(path, start))[:12] if start else "0"
     writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet", report)
     consumed, complete = start, True
     try:
@@ -480,20 +481,28 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
                 ) -> tuple[int, bool, bool] | None:
     """Ingest what is new in one file and update ``manifest``: (rows, whole file ingested,
     anything new read); None when the file's whole content is in the corpus already."""
+    found = rescan(path, found, index)
     base, start = resume_point(path.name, found, manifest, index)
     if found.whole in complete or start >= found.size:
         return None
-    own = manifest["files"].get(path.name) if base == path.name else None
-    consumed, rows, whole, parts, versions = ingest_file(path, corpus, start, report)
+    own = manifest["files"].get(path.name)
+    if own and found.digests.get(own["bytes"]) != own["digest"]:
+        own = None  # rewritten: its entry was retired before any ingest
+    consumed, rows, whole, parts, versions = ingest_file(path, corpus, start, report,
+                                                         found.digests.get(start))
     mark_edits_stale(corpus, versions)  # before the manifest advances past these rows
-    digest = file_digest(path, consumed)
+    # the scan's digest holds while the file has not grown since (a writer may append)
+    digest = found.whole if consumed == found.size and path.stat().st_size == found.size \
+        else file_digest(path, consumed)
     points = set(checkpoints(own)) if own else set()
     entry = {"digest": digest, "bytes": consumed, "complete": whole,
              "checkpoints": sorted(points | {(consumed, digest)}),
-             "head": head_of(path) if consumed else None,
+             "head": found.head if consumed else None,
              "parts": sorted(set((own or {}).get("parts", [])) | set(parts)),
              "ingested_at": datetime.now(UTC).isoformat(timespec="seconds")}
-    inherited = own.get("base") if own else base  # whose parts hold this file's first bytes
+    # whose parts hold rows of this file's first bytes: the entry it resumed from, when that
+    # is another file's (its own parts keep what it ingested itself), else its earlier base
+    inherited = base if base != path.name else (own or {}).get("base")
     if inherited:
         entry["base"] = inherited
     manifest["files"][path.name] = entry

@@ -45,6 +45,10 @@ EDIT_SCHEMA = pa.schema([
     ("changed", pa.bool_()), ("removed_words", pa.int64()), ("added_words", pa.int64()),
     ("diff", pa.string())])
 
+# Which row of an article is its latest: the newest version, the latest capture of it, and on
+# a tie (the same item ingested from two files) the row written last; one row always wins.
+LATEST_ORDER = "version DESC, fetched_at DESC, items_file DESC, items_line DESC"
+
 VIEWS_SQL = f"""-- The corpus as DuckDB views. Open with:  cd CORPUS_DIR && duckdb -init views.sql
 -- (paths are relative to this folder; from Python: archive.corpus_derived.connect(CORPUS_DIR)).
 CREATE OR REPLACE VIEW versions AS
@@ -55,7 +59,7 @@ CREATE OR REPLACE VIEW versions AS
 -- The newest version of each article (the latest capture of it).
 CREATE OR REPLACE VIEW latest AS
   SELECT * FROM versions
-  QUALIFY row_number() OVER (PARTITION BY id ORDER BY version DESC, fetched_at DESC) = 1;
+  QUALIFY row_number() OVER (PARTITION BY id ORDER BY {LATEST_ORDER}) = 1;
 -- Reprint families: texts that are near-duplicates of each other, across outlets.
 CREATE OR REPLACE VIEW families AS
   SELECT family, count(DISTINCT id) AS articles, count(DISTINCT source) AS n_outlets,

@@ -46,13 +46,15 @@ class Scan:
 
 def file_digest(path: Path, limit: int | None = None) -> str:
     """SHA-256 of a file's first ``limit`` bytes (all of it when None), read in chunks."""
-    digests = prefix_digests(path, [] if limit is None else [limit])
-    return digests.get(limit, digests[max(digests)])  # type: ignore[arg-type]
+    if limit is None:
+        digests = prefix_digests(path, [])
+        return digests[max(digests)]
+    return prefix_digests(path, [limit], whole=False)[limit]
 
 
-def prefix_digests(path: Path, offsets: list[int]) -> dict[int, str]:
-    """SHA-256 of the first n bytes for each n in ``offsets`` up to the file's end, and of the
-    whole file (under its length), in one read."""
+def prefix_digests(path: Path, offsets: list[int], whole: bool = True) -> dict[int, str]:
+    """SHA-256 of the first n bytes for each n in ``offsets`` up to the file's end, and (with
+    ``whole``) of the whole file under its length, in one read that stops where it can."""
     sha, done, out = hashlib.sha256(), 0, {}
     with open(path, "rb") as fh:
         for offset in sorted(set(offsets)):
@@ -62,6 +64,8 @@ def prefix_digests(path: Path, offsets: list[int]) -> dict[int, str]:
             if done < offset:
                 break
             out[offset] = sha.hexdigest()
+        if not whole:
+            return out
         while chunk := fh.read(READ_CHUNK):
             sha.update(chunk)
             done += len(chunk)
@@ -104,14 +108,26 @@ def scan(path: Path, manifest: dict[str, Any], index: HeadIndex) -> Scan:
     return Scan(max(digests), head, digests)
 
 
+def rescan(path: Path, found: Scan, index: HeadIndex) -> Scan:
+    """``found`` with digests at the checkpoints entries of the same first line gained after
+    it was taken (this build ingested a copy of the file before the file itself)."""
+    missing = [size for size, _, _ in index.get(found.head, [])
+               if size not in found.digests and size < found.size]
+    if not missing:
+        return found
+    return Scan(found.size, found.head,
+                {**found.digests, **prefix_digests(path, missing, whole=False)})
+
+
 def resume_point(name: str, found: Scan, manifest: dict[str, Any],
                  index: HeadIndex) -> tuple[str | None, int]:
-    """(entry, length): the entry whose rows hold this file's first ``length`` bytes, its own
-    when it still matches, else the longest match among the entries it begins like."""
+    """(entry, length): the entry whose ingest reached furthest into this file's bytes, its
+    own or another that begins like it (a copy, a rename, or the file a copy was taken from),
+    and how far. The longest wins: rows for those bytes are in the corpus once already."""
     own = manifest["files"].get(name)
-    if own and found.digests.get(own["bytes"]) == own["digest"]:
-        return name, own["bytes"]
     best: tuple[str | None, int] = (None, 0)
+    if own and found.digests.get(own["bytes"]) == own["digest"]:
+        best = (name, own["bytes"])
     for size, digest, other in index.get(found.head, []):
         if size > best[1] and found.digests.get(size) == digest:
             best = (other, size)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .corpus_derived import VERSIONS, connect
+from .corpus_derived import LATEST_ORDER, VERSIONS, connect
 from .corpus_schema import item_fields
 
 FETCH_ROWS = 1000
@@ -25,18 +25,18 @@ class Selection:
     latest_only: bool = False
 
 
-# The latest capture of each article, from three narrow columns: the ``latest`` view's window
-# over whole rows holds every text at once, more than DuckDB's memory cap for a year of news.
-LATEST_KEYS = (f"SEMI JOIN (SELECT id, version, fetched_at FROM read_parquet('{VERSIONS}') "
-               "QUALIFY row_number() OVER (PARTITION BY id ORDER BY version DESC, "
-               "fetched_at DESC) = 1) USING (id, version, fetched_at) ")
+# The ``latest`` view's row of each article, picked from narrow columns: the view's window over
+# whole rows holds every text at once, more than DuckDB's memory cap for a year of news.
+LATEST_KEYS = (f"SEMI JOIN (SELECT items_file, items_line FROM read_parquet('{VERSIONS}') "
+               f"QUALIFY row_number() OVER (PARTITION BY id ORDER BY {LATEST_ORDER}) = 1) "
+               "USING (items_file, items_line) ")
 
 
 def select_items(corpus_dir: str | Path, selection: Selection,
                  ordered: bool = True) -> Iterator[dict[str, Any]]:
     """The selected rows as items (every item field, nested values as the crawl wrote them),
-    in the order of publication day, outlet, id and version (``ordered=False``: in the order
-    of the files, which streams in bounded memory: the caller sorts); streamed in batches."""
+    in the order of publication day, outlet, id and version (``ordered=False``: in no set
+    order, which streams in bounded memory: the caller sorts); streamed in batches."""
     fields = item_fields()
     sql = (f"SELECT {', '.join(fields)} FROM versions "
            + (LATEST_KEYS if selection.latest_only else "") +

@@ -56,3 +56,24 @@ def test_items_file_and_corpus_together_is_a_usage_error(corpus, tmp_path: Path)
     assert main(["export-txt", "--corpus", corpus["corpus"], "items.jsonl",
                  str(tmp_path / "x")]) == 2
     assert main(["export-txt", str(tmp_path / "x")]) == 2
+
+
+def test_an_item_stored_twice_is_exported_once_as_latest(tmp_path: Path) -> None:
+    """The same item in two items files (a run's file and a hand-made copy with more in it):
+    two rows of one id, version and capture time; the latest view and the export take one."""
+    from archive.corpus_derived import connect
+    from archive.corpus_select import Selection, select_items
+
+    runs = several_runs(tmp_path / "data")
+    first = sorted((tmp_path / "data" / "items").glob("*.jsonl"))[0]
+    lines = first.read_text("utf-8").splitlines(keepends=True)
+    # its first item and a blank line: not a byte copy of anything ingested, so it goes in
+    (tmp_path / "data" / "items" / "zz-copy.jsonl").write_text(lines[0] + "\n", "utf-8")
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    con = connect(tmp_path / "corpus")
+    twice = con.execute("SELECT id FROM versions GROUP BY id, version, fetched_at "
+                        "HAVING count(*) = 2").fetchall()
+    assert len(twice) == 1
+    latest = con.execute("SELECT count(*) FROM latest").fetchone()[0]
+    chosen = [i["id"] for i in select_items(tmp_path / "corpus", Selection(latest_only=True))]
+    assert len(chosen) == len(set(chosen)) == latest == len({i["id"] for i in runs["items"]})

@@ -131,3 +131,21 @@ def test_rejected_line_is_recorded_before_its_file_is_marked_done(data: Path) ->
     [reject] = [json.loads(line) for line in (corpus / "_rejects.jsonl").read_text().splitlines()]
     assert (reject["file"], reject["line"]) == ("a.jsonl", 2)
     assert reject["reason"].startswith("invalid JSON")
+
+
+def test_a_copy_of_a_file_still_being_written_adds_no_line_twice(data: Path) -> None:
+    """z is ingested, grows, is copied to a, grows again: every line goes in once."""
+    z = data / "items" / "z.jsonl"
+    z.write_text(lines(1, 2), "utf-8")
+    build(data)
+    with open(z, "a", encoding="utf-8") as fh:
+        fh.write(lines(3))
+    shutil.copy(z, data / "items" / "a.jsonl")
+    with open(z, "a", encoding="utf-8") as fh:
+        fh.write(lines(4))
+    assert "2 row(s) added" in build(data)
+    assert "0 row(s) added" in build(data)
+    rewrite = lines(1, text="Текст после повторного извлечения.")
+    z.write_text(rewrite, "utf-8")  # z's rows go, and a, which continued z, is read again
+    build(data)
+    assert texts(data) == expected((rewrite, "z"), (lines(1, 2) + lines(3), "a"))
