@@ -157,10 +157,12 @@ def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
             return command(args)
         except CorpusError as exc:
             raise UsageError(str(exc)) from exc
-        except (duckdb.Error, pa.ArrowException, OSError) as exc:
-            where = getattr(args, "output", None) or args.corpus
-            print(f"error: {where}: {str(exc).splitlines()[0]}", file=sys.stderr)
-            return 1
+        except (duckdb.Error, pa.ArrowException) as exc:  # reading the corpus
+            where, error = getattr(args, "corpus", None) or args.output, exc
+        except OSError as exc:  # the file named, else what the command writes
+            where, error = exc.filename or getattr(args, "output", None) or args.corpus, exc
+        print(f"error: {where}: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
 
     return run
 

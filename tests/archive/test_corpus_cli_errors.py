@@ -43,7 +43,8 @@ def test_a_bogus_parquet_file_is_named_by_every_command(runs, bogus: Path,
     for args in (["corpus", runs["data"], "-o", bogus], ["history", bogus, "x"],
                  ["export-txt", "--corpus", bogus, tmp_path / "out"],
                  ["edits", bogus, "-o", tmp_path / "e.html"]):
-        assert str(part) in fails(1, *args), args
+        said = fails(1, *args)
+        assert str(part) in said and f"error: {bogus}:" in said, args  # the corpus, not -o
 
 
 def test_output_paths_that_cannot_be_used_are_usage_errors(runs, tmp_path: Path) -> None:
