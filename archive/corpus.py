@@ -37,10 +37,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .corpus_derived import (
-    append_durably,
     mark_edits_stale,
     refresh_derived,
-    temp_for,
     write_views,
 )
 from .corpus_files import (
@@ -66,6 +64,7 @@ from .corpus_schema import (
     schema_errors,
     schema_version,
 )
+from .fileio import append_durably, temp_for, write_atomically
 
 __all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 
@@ -123,16 +122,6 @@ def _load_manifest(corpus: Path) -> dict[str, Any]:
         raise CorpusError(f"{corpus} was built with schema {manifest.get('schema_version')}, "
                           f"this code writes {schema_version()}: build a new corpus folder")
     return manifest
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` whole or not at all; a failed write (full disk) leaves no temp file."""
-    with temp_for(path) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
 
 
 @contextmanager
@@ -464,7 +453,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             if rejected := [p for p in out.problems[seen:] if p.fatal]:
                 _append_rejects(corpus, rejected)
             _save_manifest(corpus, manifest, complete)
-        _write_atomic(corpus / "_schema.json",
+        write_atomically(corpus / "_schema.json",
                       json.dumps(describe(), indent=1, ensure_ascii=False).encode())
         out.families, out.edits = refresh_derived(corpus)
         write_views(corpus)
@@ -473,7 +462,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
 
 def _save_manifest(corpus: Path, manifest: dict[str, Any], complete: set[str]) -> None:
     manifest["complete_digests"] = sorted(complete)
-    _write_atomic(corpus / MANIFEST, json.dumps(manifest, indent=1).encode())
+    write_atomically(corpus / MANIFEST, json.dumps(manifest, indent=1).encode())
 
 
 def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .corpus_schema import CorpusError
+from .fileio import append_durably, temp_for
 from .wordiff import changed_words, render_text, word_diff
 
 VERSIONS = "versions/*/*/*.parquet"
@@ -70,18 +69,6 @@ CREATE OR REPLACE VIEW families AS
 CREATE OR REPLACE VIEW edits AS
   SELECT * FROM read_parquet('edits/*.parquet') WHERE changed;
 """
-
-
-@contextmanager
-def temp_for(path: Path) -> Iterator[Path]:
-    """A temporary name next to ``path`` for a file to be renamed over it; removed if the
-    block fails (a full disk), so a failed build leaves no ``*.tmp`` behind."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        yield tmp
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _empty_file(path: Path, schema: pa.Schema) -> None:
@@ -187,23 +174,6 @@ def mark_edits_stale(corpus: Path, versions: dict[str, int]) -> None:
     again; a plain new version, later than every diff, leaves them alone."""
     if versions:
         append_durably(corpus / STALE_IDS, [f"{i},{v}\n" for i, v in sorted(versions.items())])
-
-
-def append_durably(path: Path, lines: list[str]) -> None:
-    """Append whole lines and fsync them. A line torn by a crash is ended first, so it spoils
-    no other."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torn = path.exists() and path.stat().st_size and not _ends_with_newline(path)
-    with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
-        fh.write("\n" * bool(torn) + "".join(lines))
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _ends_with_newline(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        fh.seek(-1, os.SEEK_END)
-        return fh.read(1) == b"\n"
 
 
 def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:

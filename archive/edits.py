@@ -22,6 +22,7 @@ from typing import TextIO
 import duckdb
 
 from .corpus_derived import connect
+from .fileio import temp_for
 from .history import Change, Version, changes, fetch_versions, warc_place
 from .wordiff import marked_sides
 
@@ -200,12 +201,8 @@ def write_report_file(corpus_dir: str | Path, output: str | Path, options: Repor
                       on_problem: Callable[[str], None] = lambda _: None) -> tuple[int, int]:
     """Write the report under a temporary name, renamed when whole (removed if not)."""
     path = Path(output)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
+    with temp_for(path) as tmp:
         with open(tmp, "w", encoding="utf-8") as fh:
             counts = write_report(corpus_dir, fh, options, on_problem)
         tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return counts

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .fileio import write_atomically
 from .writer import sanitize_name_part
 
 LineError = Callable[[int, str], None]  # (line number, reason)
@@ -131,21 +130,6 @@ def file_stem(ident: str) -> str:
         return safe
     digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"{safe[:MAX_ID_CHARS - 17]}-{digest}"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a fresh temp file in the same folder and a rename: a
-    crash leaves the old file or the new one, and a symlink at ``path`` is replaced."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export_txt(items_jsonl: str | Path, outdir: str | Path,

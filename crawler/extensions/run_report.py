@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 
+from archive.fileio import write_atomically
 from crawler.extensions.run_verdict import (
     RunOutcome,
     baseline,
@@ -74,14 +74,8 @@ class RunReport:
         failed write (full disk) leaves no temp file."""
         assert self.path is not None
         self.directory.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True),
-                           "utf-8")
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, json.dumps(report, ensure_ascii=False, indent=1,
+                                               sort_keys=True).encode("utf-8"))
 
     def _try_write(self, report: dict[str, Any]) -> str | None:
         """Write the report; None, or why it could not be written (logged at ERROR)."""

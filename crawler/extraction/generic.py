@@ -561,7 +561,7 @@ def _cut_below(tree: etree._Element, limit: int) -> None:
             deep.append(el)
     for el in deep:
         for child in list(el):
-            el.remove(child)
+            _drop(child)  # its tail is text at the limit depth: kept
 
 
 def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:

@@ -1,0 +1,54 @@
+"""Writing files so that a crash or a full disk leaves the old file or the new one, whole."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def temp_for(path: Path) -> Iterator[Path]:
+    """A fixed temporary name next to ``path`` for a file to be renamed over it (a rerun
+    writes the same name again); removed if the block fails, so no ``*.tmp`` stays behind."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` through a fresh temp file in its folder, fsynced, and a
+    rename: a crash leaves the old content or the new, a symlink at ``path`` is replaced, and
+    a failed write (full disk) leaves no temp file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def append_durably(path: Path, lines: list[str]) -> None:
+    """Append whole lines and fsync them. A line torn by a crash is ended first, so it spoils
+    no other."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torn = path.exists() and path.stat().st_size and not _ends_with_newline(path)
+    with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
+        fh.write("\n" * bool(torn) + "".join(lines))
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"
