@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import WarcFormatError
+from .methods import capture_method, with_query
+from .pairing import with_requests
 from .records import RecordInfo, iter_records
 from .urls import surt
 
@@ -32,7 +34,8 @@ def is_capture(info: RecordInfo) -> bool:
 
 
 def cdxj_line(info: RecordInfo, filename: str) -> str | None:
-    """One CDXJ line for a capture (see is_capture); None for other records."""
+    """One CDXJ line for a capture (see is_capture); None for other records. A capture paired
+    with its request (archive.pairing) that was no GET is keyed by method and body."""
     rec = info.record
     if not is_capture(info):
         return None
@@ -54,7 +57,14 @@ def cdxj_line(info: RecordInfo, filename: str) -> str | None:
     if digest:
         fields["digest"] = digest
     fields.update(length=str(info.length), offset=str(info.offset), filename=filename)
-    return f"{surt(rec.target_uri)} {timestamp14(info)} {json.dumps(fields, ensure_ascii=False)}"
+    method, query = capture_method(info)
+    if query:  # a POST or HEAD is keyed apart from the GET, as pywb's `wb-manager add` does
+        fields["method"] = method
+        body = query.partition("&")[2]
+        if body:
+            fields["requestBody"] = body
+    key = surt(with_query(rec.target_uri, query))
+    return f"{key} {timestamp14(info)} {json.dumps(fields, ensure_ascii=False)}"
 
 
 def build_index(
@@ -69,7 +79,8 @@ def build_index(
     lines: list[str] = []
     for path in paths:
         name = str(path.relative_to(relative_to)) if relative_to else path.name
-        for info in iter_records(path, on_error, max_record_size=max_record_size):
+        records = iter_records(path, on_error, max_record_size=max_record_size)
+        for info in with_requests(records):
             line = cdxj_line(info, name)
             if line:
                 lines.append(line)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import glob
 import logging
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +11,9 @@ from pathlib import Path
 from .digests import same_digest
 from .errors import WarcFormatError
 from .httputil import maybe_dechunk
+from .methods import capture_method
 from .model import ArchivedResponse, RecordRef
+from .pairing import with_requests
 from .records import (
     RecordInfo,
     WarcRecord,
@@ -209,66 +210,35 @@ class _Resolver:
         return list(dict.fromkeys(found))
 
 
-# Records looked at around each one for its partner: every writer we know puts a request
-# right before or after its response (warcio, wget, ours).
-PAIR_WINDOW = 4
-_PAIRED_TYPES = frozenset({"response", "revisit"})
-
-
-class _Paired:
-    """A record's part in a request/capture pair: its kind, its id and the ids it names."""
-
-    __slots__ = ("info", "kind", "names")
-
-    def __init__(self, info: RecordInfo) -> None:
-        self.info = info
-        rec_type = info.record.rec_type
-        self.kind = "request" if rec_type == "request" else (
-            "capture" if rec_type in _PAIRED_TYPES else "")
-        self.names = {v.strip() for k, v in info.record.headers
-                      if k.lower() == "warc-concurrent-to"} if self.kind else set()
-
-    def disagrees_with(self, other: _Paired) -> bool:
-        """A request and its capture (either naming the other) that give different URIs."""
-        if not self.kind or not other.kind or self.kind == other.kind:
-            return False
-        a, b = self.info.record, other.info.record
-        if b.record_id not in self.names and a.record_id not in other.names:
-            return False
-        return a.target_uri != b.target_uri and (
-            normalize_url(a.target_uri) != normalize_url(b.target_uri))
+def _disagrees(info: RecordInfo) -> bool:
+    """A capture whose own request (see archive.pairing) gives another URI."""
+    req = info.request
+    if req is None:
+        return False
+    a, b = info.record.target_uri, req.record.target_uri
+    return a != b and normalize_url(a) != normalize_url(b)
 
 
 def _consistent(path: Path, infos: Iterable[RecordInfo],
                 on_error: ErrorHandler | None) -> Iterator[RecordInfo]:
-    """``infos`` less each response or revisit whose own request names another URL.
+    """``infos`` (paired with their requests) less each response or revisit whose own request
+    names another URL.
 
     Block digests do not cover headers: a URL damaged in a capture's header would serve (or
     re-extract) the page under an address it never had. When a capture and its request
     disagree, neither can be believed; the capture is reported with file and offset and
-    skipped (its bytes stay in the file). Records are held back PAIR_WINDOW places for this.
+    skipped (its bytes stay in the file).
     """
-    window: deque[_Paired] = deque()
-    refused: set[int] = set()
-    for info in infos:
-        entry = _Paired(info)
-        for other in window if entry.kind else ():
-            if entry.disagrees_with(other):
-                capture, request = (entry, other) if entry.kind == "capture" else (other, entry)
-                bad = capture.info
-                if bad.offset not in refused:
-                    refused.add(bad.offset)
-                    _report(WarcFormatError(path, bad.offset, (
-                        f"{bad.record.rec_type} for {bad.record.target_uri[:200]!r} but its "
-                        f"request (offset {request.info.offset}) is for "
-                        f"{request.info.record.target_uri[:200]!r}: a damaged header, "
-                        "not served")), on_error, soft=True)
-        window.append(entry)
-        if len(window) > PAIR_WINDOW:
-            out = window.popleft().info
-            if out.offset not in refused:
-                yield out
-    yield from (e.info for e in window if e.info.offset not in refused)
+    for info in with_requests(infos):
+        if not _disagrees(info):
+            yield info
+            continue
+        req = info.request
+        assert req is not None
+        _report(WarcFormatError(path, info.offset, (
+            f"{info.record.rec_type} for {info.record.target_uri[:200]!r} but its "
+            f"request (offset {req.offset}) is for {req.record.target_uri[:200]!r}: a damaged "
+            "header, not served")), on_error, soft=True)
 
 
 def iter_responses(
@@ -367,8 +337,15 @@ def _ts(dt: datetime) -> int:
 _CAPTURE_TYPES = ("response", "revisit", "resource")
 
 
+# (time in µs, file index, offset, is a revisit, method query: "" for a GET, see archive.methods)
+Capture = tuple[int, int, int, bool, str]
+
+
 class ArchiveLookup:
-    """URL -> captures index for replay. Holds only (time, file index, offset) per capture.
+    """URL -> captures index for replay. Holds only a Capture tuple per capture.
+
+    A capture answers only the request it was made for: a GET is never answered with a
+    POST's or a HEAD's capture of the same URL (nor a POST with another body's).
 
     Unreadable records are reported to `on_error` (or logged) and skipped, at load time and
     when a capture is read; a stored offset that now holds another URL's record is refused.
@@ -380,8 +357,8 @@ class ArchiveLookup:
         self.files = expand_paths(paths)
         self._on_error = on_error
         self._max = max_record_size
-        # url -> [(ts_us, file_idx, offset, is_revisit)], in input order
-        self._by_url: dict[str, list[tuple[int, int, int, bool]]] = {}
+        # url -> captures, in input order
+        self._by_url: dict[str, list[Capture]] = {}
         self._norm: dict[str, list[str]] = {}
         self._by_id: dict[str, tuple[int, int]] = {}
         for idx, path in enumerate(self.files):
@@ -397,7 +374,8 @@ class ArchiveLookup:
                     norm = normalize_url(url)
                     if norm != url:
                         self._norm.setdefault(norm, []).append(url)
-                caps.append((_ts(rec.date), idx, info.offset, rec.rec_type == "revisit"))
+                caps.append((_ts(rec.date), idx, info.offset, rec.rec_type == "revisit",
+                             capture_method(info)[1]))
                 if rec.rec_type == "response" and rec.record_id:
                     self._by_id[rec.record_id] = (idx, info.offset)
 
@@ -407,39 +385,41 @@ class ArchiveLookup:
     def urls(self) -> list[str]:
         return list(self._by_url)
 
-    def captures(self, url: str) -> list[tuple[int, int, int, bool]]:
+    def captures(self, url: str) -> list[Capture]:
         """Captures of `url`: the exact spelling first, else equivalent spellings."""
         url = strip_brackets(url)
         if url in self._by_url:
             return self._by_url[url]
         norm = normalize_url(url)
-        out: list[tuple[int, int, int, bool]] = []
+        out: list[Capture] = []
         for u in ([norm] if norm in self._by_url else []) + self._norm.get(norm, []):
             out.extend(self._by_url[u])
         return out
 
-    def _candidates(self, url: str, at: datetime | None) -> list[tuple[int, int, int, bool]]:
-        """Captures of ``url`` at or before ``at``, newest first (on equal times the later
-        record in input order)."""
-        caps = list(enumerate(self.captures(url)))
+    def _candidates(self, url: str, at: datetime | None, method: str) -> list[Capture]:
+        """Captures of ``url`` made by the request ``method`` (a method query) at or before
+        ``at``, newest first (on equal times the later record in input order)."""
+        caps = [ic for ic in enumerate(self.captures(url)) if ic[1][4] == method]
         if at is not None:
             limit = _ts(at)
             caps = [ic for ic in caps if ic[1][0] <= limit]
         return [cap for _, cap in sorted(caps, key=lambda ic: (ic[1][0], ic[0]), reverse=True)]
 
-    def latest(self, url: str, at: datetime | None = None) -> tuple[int, int, int, bool] | None:
-        """The newest capture (time, file index, offset, is revisit), or None."""
-        caps = self._candidates(url, at)
+    def latest(self, url: str, at: datetime | None = None, *, method: str = "") -> Capture | None:
+        """The newest capture of ``url`` (of a GET unless ``method``), or None."""
+        caps = self._candidates(url, at, method)
         return caps[0] if caps else None
 
-    def get(self, url: str, at: datetime | None = None) -> ArchivedResponse | None:
+    def get(self, url: str, at: datetime | None = None, *,
+            method: str = "") -> ArchivedResponse | None:
         """Latest readable capture of `url` (at or before `at` if given), revisits resolved.
 
-        A capture that cannot be read is reported to on_error and the next older one is
+        ``method`` is the request's method query (archive.methods.method_query): "" for a
+        GET. A capture that cannot be read is reported to on_error and the next older one is
         tried, as a replay tool would; None when none can be read. Never a record of
-        another URL.
+        another URL, nor of another request of it.
         """
-        for cap in self._candidates(url, at):
+        for cap in self._candidates(url, at, method):
             try:
                 found = self._load(cap, url)
             except WarcFormatError as exc:
@@ -455,8 +435,8 @@ class ArchiveLookup:
     def _read(self, idx: int, offset: int) -> RecordInfo:
         return read_info_at(self.files[idx], offset, self._max)
 
-    def _load(self, cap: tuple[int, int, int, bool], url: str) -> ArchivedResponse | None:
-        _, idx, offset, revisit = cap
+    def _load(self, cap: Capture, url: str) -> ArchivedResponse | None:
+        _, idx, offset, revisit, _ = cap
         info = self._read(idx, offset)
         _check_url(info, url)
         rec = info.record
@@ -488,7 +468,7 @@ class ArchiveLookup:
         digest = _payload_digest(rec)
         cands = [c for c in self.captures(uri) if not c[3] and (limit is None or c[0] <= limit)]
         cands.sort(key=lambda c: (c[0] != want, -c[0]))
-        for _, idx, off, _ in cands:
+        for _, idx, off, _, _ in cands:
             info = self._read(idx, off)
             _check_url(info, uri)
             got = _payload_digest(info.record)

@@ -139,6 +139,8 @@ class RecordInfo:
     offset: int
     length: int
     problems: list[str] = field(default_factory=list)
+    # a response's or revisit's own request record, when archive.pairing found it
+    request: RecordInfo | None = field(default=None, repr=False, compare=False)
 
 
 _ISO_Z = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?Z")

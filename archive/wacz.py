@@ -22,6 +22,8 @@ from .httputil import (
     maybe_dechunk,
     meta_charset_name,
 )
+from .methods import capture_method
+from .pairing import with_requests
 from .records import HttpMessage, RecordInfo, iter_records
 
 ErrorHandler = Callable[[WarcFormatError], None]
@@ -120,6 +122,8 @@ def _page(info: RecordInfo, titles: dict[str, str], on_error: ErrorHandler | Non
     ctype = (http.header("Content-Type") or "") if http else ""
     if not http or http.status != 200 or "html" not in ctype.lower():
         return None
+    if capture_method(info)[1]:  # a POST's (or HEAD's) answer is no page a reader opens
+        return None
     url = rec.target_uri
     return {
         "id": uuid.uuid4().hex,
@@ -169,7 +173,7 @@ def build_wacz(
     lines: list[str] = []
     pages: list[dict] = []
     for path in paths:
-        for info in iter_records(path, on_error):
+        for info in with_requests(iter_records(path, on_error)):
             try:
                 line = cdxj_line(info, path.name)
                 page = _page(info, titles, on_error)

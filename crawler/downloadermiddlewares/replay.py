@@ -1,7 +1,8 @@
 """Offline replay: every request is answered from WARC files; the network is never touched.
 
 ``-s WARC_REPLAY=<folder, file or glob>`` (several separated by commas) switches it on; the
-latest capture of a URL answers, or the latest at or before ``-s WARC_REPLAY_AT=<14 digits>``.
+latest capture of a URL answers, or the latest at or before ``-s WARC_REPLAY_AT=<14 digits>``;
+only a capture of the same request does (method, and body for a POST).
 A URL the archive lacks is answered with a 404 counted as ``replay/missing``.
 """
 
@@ -17,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured, UsageError
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 
+from archive.methods import method_query
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, expand_paths
 from crawler.downloadermiddlewares.capture import REPLAYED
@@ -43,6 +45,14 @@ def replay_paths(spec: str) -> list[Path]:
     if not paths:
         raise UsageError(f"WARC_REPLAY={spec!r} names no WARC files")
     return paths
+
+
+def _method_query(request: Request) -> str:
+    """The request's method and body as captures are keyed ("" for a GET): a POST is
+    answered only by a capture of the same POST, a GET never by a POST's or HEAD's."""
+    ctype = request.headers.get("Content-Type")
+    return method_query(request.method, ctype.decode("latin-1") if ctype else None,
+                        str(len(request.body)), request.body)
 
 
 def response_from_archive(request: Request, archived: ArchivedResponse) -> Response:
@@ -79,7 +89,7 @@ class WarcReplayMiddleware:
 
     def process_request(self, request: Request) -> Response:
         request.meta[REPLAYED] = True
-        archived = self.lookup.get(request.url, at=self.at)
+        archived = self.lookup.get(request.url, at=self.at, method=_method_query(request))
         if archived is None:
             self.stats.inc_value("replay/missing")
             logger.info("Not in the archive: %s", request.url)

@@ -23,6 +23,7 @@ from tests.support.warcs import gz_each
 
 FILES = sorted(p for p in expand_paths(FOREIGN))
 
+# append_post: POST and HEAD captures keyed apart, as `wb-manager add` indexes a collection
 _PYWB_INDEX = """
 import io, json, sys
 from pywb.indexer.cdxindexer import write_cdx_index
@@ -31,7 +32,7 @@ for path in sys.argv[1:]:
     buf = io.BytesIO()
     try:
         with open(path, "rb") as fh:
-            write_cdx_index(buf, fh, path, cdxj=True, sort=False)
+            write_cdx_index(buf, fh, path, cdxj=True, sort=False, append_post=True)
     except Exception as exc:  # pywb gives up on a file; what it wrote so far still counts
         pass
     out[path] = buf.getvalue().decode("utf-8", "replace").splitlines()

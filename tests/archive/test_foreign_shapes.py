@@ -11,6 +11,7 @@ import pytest
 
 from archive.cdxj import build_index
 from archive.digests import check_digest
+from archive.methods import method_query
 from archive.reader import ArchiveLookup, iter_records
 from archive.verify import verify
 from tests.data.warcs.shapes import page
@@ -144,11 +145,15 @@ def test_record_split_over_gzip_members_is_reported_not_fatal():
     assert errors and errors[0].offset == 0 and "truncated" in str(errors[0])
 
 
-def test_post_captures_are_each_indexed_and_replayed():
+def test_post_captures_are_each_indexed_and_replayed_for_their_own_body():
     lookup = _lookup("shape-post.warc.gz")
     assert len(lookup.captures("http://forms.shapes.example.com/submit")) == 2
-    res = lookup.get("http://forms.shapes.example.com/submit?lang=be")
-    assert res.payload == b'{"form": "note=", "made_up": true}\n'
+    form = "application/x-www-form-urlencoded"
+    for url, body in (("http://forms.shapes.example.com/submit?lang=be", b"note="),
+                      ("http://forms.shapes.example.com/submit", b"x=1&y=[]&z=3")):
+        res = lookup.get(url, method=method_query("POST", form, str(len(body)), body))
+        assert res.payload == b'{"form": "' + body + b'", "made_up": true}\n'
+        assert lookup.get(url) is None  # a GET is never answered with a POST's capture
 
 
 def test_digests_in_base64_are_checked_and_mismatches_reported_by_offset():

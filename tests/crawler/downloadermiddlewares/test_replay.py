@@ -120,3 +120,25 @@ def test_the_offline_handler_refuses_to_touch_the_network() -> None:
     handler = OfflineDownloadHandler(get_crawler())
     with pytest.raises(IgnoreRequest, match="network access is disabled"):
         asyncio.run(handler.download_request(Request(ARTICLE)))
+
+
+def test_a_request_is_answered_only_by_a_capture_of_the_same_method_and_body(
+        tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from scrapy.http import FormRequest
+
+    form = make_exchange(ARTICLE, _body("search results"), headers=HTML, date=FEBRUARY)
+    with WarcWriter(tmp_path / "w") as writer:
+        writer.write_exchange(make_exchange(ARTICLE, _body("January"), headers=HTML,
+                                            date=JANUARY))
+        writer.write_exchange(replace(form, method="POST", request_body=b"q=minsk",
+                                      request_headers=[
+                                          ("Content-Type", "application/x-www-form-urlencoded"),
+                                          ("Content-Length", "7")]))
+    mw, stats = _middleware(WARC_REPLAY=str(tmp_path / "w"))
+    assert mw.process_request(Request(ARTICLE)).body == _body("January")
+    posted = mw.process_request(FormRequest(ARTICLE, formdata={"q": "minsk"}))
+    assert posted.status == 200 and posted.body == _body("search results")
+    other = mw.process_request(FormRequest(ARTICLE, formdata={"q": "brest"}))
+    assert other.status == 404 and stats.get_value("replay/missing") == 1
