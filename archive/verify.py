@@ -42,6 +42,12 @@ class VerifyReport:
         return not self.errors
 
 
+# (file, offset, record id, type, normalized uri, the id it names in WARC-Concurrent-To)
+_Link = tuple[str, int, str, str, str, str]
+# (file, offset, record id, WARC-Refers-To, payload digest, refers-to URI, refers-to date)
+_Revisit = tuple[str, int, str, str, str, str, str]
+
+
 def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
     rec = info.record
     bd = rec.get("WARC-Block-Digest")
@@ -91,9 +97,11 @@ def verify(
     def on_error(err: WarcFormatError) -> None:
         report.problems.append(Problem(err.file, err.offset, "error", err.reason))
 
-    ids: dict[str, tuple[str, str, str]] = {}  # record id -> (type, normalized uri, payload digest)
-    links: list[tuple[RecordInfo, str]] = []
-    revisits: list[RecordInfo] = []
+    # Only small tuples outlive a record (never the record: a folder of many files would hold
+    # every request and revisit in memory): record id -> (type, normalized uri, payload digest)
+    ids: dict[str, tuple[str, str, str]] = {}
+    links: list[_Link] = []
+    revisits: list[_Revisit] = []
     responses: set[tuple[str, int]] = set()  # (uri, ts) of responses, for revisit lookups
     for path in paths:
         report.files += 1
@@ -108,57 +116,50 @@ def verify(
 
             _check_record(info, add)
             uri = normalize_url(rec.target_uri) if rec.target_uri else ""
+            where = (str(info.file), info.offset, rec.record_id)
             if rec.record_id:
                 ids[rec.record_id] = (rec.rec_type, uri, rec.get("WARC-Payload-Digest") or "")
             for k, v in rec.headers:
                 if k.lower() == "warc-concurrent-to":
-                    links.append((info, v.strip()))
+                    links.append((*where, rec.rec_type, uri, v.strip()))
             if rec.rec_type == "response":
                 responses.add((uri, int(rec.date.timestamp())))
             elif rec.rec_type == "revisit":
-                revisits.append(info)
+                revisits.append((*where, rec.get("WARC-Refers-To") or "",
+                                 rec.get("WARC-Payload-Digest") or "",
+                                 rec.get("WARC-Refers-To-Target-URI") or "",
+                                 rec.get("WARC-Refers-To-Date") or ""))
             if progress:
                 progress(info.length)
     pairs = {("request", "response"), ("response", "request"), ("request", "revisit")}
     pairs |= {(b, a) for a, b in pairs}
-    for info, target in links:
-        rec = info.record
-        p = Problem(str(info.file), info.offset, "warning", "", rec.record_id)
+    for file, offset, record_id, rec_type, uri, target in links:
+        p = Problem(file, offset, "warning", "", record_id)
         if target not in ids:
             p.message = f"WARC-Concurrent-To {target} not found in the given files"
         else:
             ttype, turi, _ = ids[target]
-            if (rec.rec_type, ttype) in pairs and turi != normalize_url(rec.target_uri):
+            if (rec_type, ttype) in pairs and turi != uri:
                 p.severity = "error"
                 p.message = f"WARC-Concurrent-To {target} has a different target URI"
         if p.message:
             report.problems.append(p)
-    for info in revisits:
-        rec = info.record
-        ref = rec.get("WARC-Refers-To")
+    for file, offset, record_id, ref, want, ref_uri, date in revisits:
         if ref and ref in ids:
-            want, got = rec.get("WARC-Payload-Digest"), ids[ref][2]
+            got = ids[ref][2]
             if want and got and same_digest(want, got) is False:
                 report.problems.append(Problem(
-                    str(info.file), info.offset, "error",
+                    file, offset, "error",
                     f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want}",
-                    rec.record_id))
+                    record_id))
             continue
-        uri = normalize_url(strip_brackets(rec.get("WARC-Refers-To-Target-URI") or ""))
-        date = rec.get("WARC-Refers-To-Date")
+        uri = normalize_url(strip_brackets(ref_uri))
         if uri and date:
             try:
                 if (uri, int(parse_warc_date(date).timestamp())) in responses:
                     continue
             except ValueError:
                 pass
-        report.problems.append(
-            Problem(
-                str(info.file),
-                info.offset,
-                "warning",
-                "revisit target not found in the given files",
-                rec.record_id,
-            )
-        )
+        report.problems.append(Problem(
+            file, offset, "warning", "revisit target not found in the given files", record_id))
     return report
