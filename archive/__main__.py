@@ -15,7 +15,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .errors import WarcFormatError
-from .reader import expand_paths
+from .reader import warc_inputs
 from .records import DEFAULT_MAX_RECORD_SIZE
 
 
@@ -25,11 +25,11 @@ class UsageError(Exception):
 
 def _paths(specs: list[str]) -> list[Path]:
     try:
-        paths = expand_paths(specs)
-    except FileNotFoundError as exc:
+        paths, note = warc_inputs(specs, " ".join(specs))
+    except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
-    if not paths:
-        raise UsageError(f"no WARC files found in {' '.join(specs)}")
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     return paths
 
 

@@ -22,6 +22,7 @@ from .records import (
     read_info_at,
     read_record_at,
 )
+from .repair import OPEN_SUFFIX
 from .urls import normalize_url, strip_brackets
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "RecordInfo",
     "WarcFormatError",
     "expand_paths",
+    "warc_inputs",
     "iter_records",
     "iter_responses",
 ]
@@ -42,8 +44,13 @@ def _is_warc(p: Path) -> bool:
     return p.name.endswith(WARC_SUFFIXES)
 
 
-def expand_paths(spec: str | Path | Iterable[str | Path]) -> list[Path]:
-    """Files, folders (recursively: *.warc, *.warc.gz, never *.open) and glob patterns."""
+def expand_paths(spec: str | Path | Iterable[str | Path],
+                 unfinished: list[Path] | None = None) -> list[Path]:
+    """Files, folders (recursively: *.warc, *.warc.gz, never *.open) and glob patterns.
+
+    The `.open` files a folder holds (a writer's, or a killed crawl's until it is repaired)
+    are added to ``unfinished`` when given, so the caller can say they were left out.
+    """
     items = [spec] if isinstance(spec, str | Path) else list(spec)
     out: list[Path] = []
     seen: set[Path] = set()
@@ -51,7 +58,10 @@ def expand_paths(spec: str | Path | Iterable[str | Path]) -> list[Path]:
         s = str(item)
         p = Path(s)
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*") if q.is_file() and _is_warc(q))
+            files = [q for q in p.rglob("*") if q.is_file()]
+            found = sorted(q for q in files if _is_warc(q))
+            if unfinished is not None:
+                unfinished.extend(sorted(q for q in files if _is_unfinished(q)))
         elif any(c in s for c in "*?["):
             found = sorted(Path(q) for q in glob.glob(s, recursive=True) if Path(q).is_file())
         elif p.is_file():
@@ -64,6 +74,33 @@ def expand_paths(spec: str | Path | Iterable[str | Path]) -> list[Path]:
                 seen.add(key)
                 out.append(q)
     return out
+
+
+def warc_inputs(specs: Iterable[str | Path], what: str) -> tuple[list[Path], str | None]:
+    """The WARC files ``specs`` name, and the note to give on the `.open` files left out.
+
+    Raises FileNotFoundError for a path that does not exist, and ValueError (saying ``what``
+    names nothing, and why when only `.open` files are there) when no WARC file is found.
+    """
+    unfinished: list[Path] = []
+    paths = expand_paths(specs, unfinished)
+    note = unfinished_note(unfinished) if unfinished else None
+    if not paths:
+        raise ValueError(f"no WARC files in {what}" + (f"; {note}" if note else ""))
+    return paths, note
+
+
+def _is_unfinished(p: Path) -> bool:
+    return p.name.endswith(tuple(suffix + OPEN_SUFFIX for suffix in WARC_SUFFIXES))
+
+
+def unfinished_note(paths: list[Path]) -> str:
+    """What to tell about `.open` files left out of a folder: what they are, what to do."""
+    names = ", ".join(str(p) for p in paths[:3]) + (f" and {len(paths) - 3} more"
+                                                    if len(paths) > 3 else "")
+    return (f"{len(paths)} unfinished WARC file(s) not read: {names} (being written, or left "
+            "by a crawl that was killed; `python -m archive repair FOLDER` closes those no "
+            "writer holds, or name an .open file to read it as it is)")
 
 
 def _ref(info: RecordInfo) -> RecordRef:

@@ -14,7 +14,7 @@ from scrapy.exceptions import UsageError
 from tqdm import tqdm
 
 from archive.errors import WarcFormatError
-from archive.reader import expand_paths
+from archive.reader import warc_inputs
 from archive.schema import schema_errors
 from crawler.reextract import reextract
 from crawler.siteoutlets import SiteRowError, load_rows, sites_published
@@ -65,12 +65,12 @@ class Command(ScrapyCommand):
         def on_bad_record(err: WarcFormatError) -> None:
             bar.write(f"bad record skipped: {err}", file=sys.stderr)
 
-        try:
-            paths = expand_paths(args)
-        except FileNotFoundError as exc:
+        try:  # before -O empties the output file
+            paths, note = warc_inputs(args, " ".join(args))
+        except (FileNotFoundError, ValueError) as exc:
             raise UsageError(str(exc)) from None
-        if not paths:  # before -O empties the output file
-            raise UsageError(f"no WARC files in {' '.join(args)}")
+        if note:
+            bar.write(f"note: {note}", file=sys.stderr)
         try:  # sites crawled by address: their rows, as `scrapy crawl site` takes them
             rows = load_rows(self.settings.get("EXTRA_OUTLETS"))
         except SiteRowError as exc:

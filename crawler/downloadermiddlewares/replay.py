@@ -20,7 +20,7 @@ from scrapy.responsetypes import responsetypes
 
 from archive.methods import method_query
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, expand_paths
+from archive.reader import ArchiveLookup, warc_inputs
 from crawler.downloadermiddlewares.capture import REPLAYED
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 
@@ -41,9 +41,13 @@ def parse_replay_at(value: str | None) -> datetime | None:
 
 def replay_paths(spec: str) -> list[Path]:
     """The WARC files a WARC_REPLAY value names (comma-separated folders, files, globs)."""
-    paths = expand_paths([p.strip() for p in str(spec).split(",") if p.strip()])
-    if not paths:
-        raise UsageError(f"WARC_REPLAY={spec!r} names no WARC files")
+    try:
+        paths, note = warc_inputs([p.strip() for p in str(spec).split(",") if p.strip()],
+                                  f"WARC_REPLAY={spec!r}")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if note:
+        logger.warning("WARC_REPLAY: %s", note)
     return paths
 
 

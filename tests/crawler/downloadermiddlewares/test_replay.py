@@ -103,7 +103,7 @@ def test_warc_replay_naming_no_warc_file_is_a_clear_error(tmp_path: Path) -> Non
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.txt").write_text("not a WARC")
-    with pytest.raises(UsageError, match="names no WARC files"):
+    with pytest.raises(UsageError, match="no WARC files in WARC_REPLAY="):
         _middleware(WARC_REPLAY=str(empty))
     with pytest.raises(FileNotFoundError, match="nothing-here"):
         _middleware(WARC_REPLAY=str(tmp_path / "nothing-here"))
@@ -142,3 +142,22 @@ def test_a_request_is_answered_only_by_a_capture_of_the_same_method_and_body(
     assert posted.status == 200 and posted.body == _body("search results")
     other = mw.process_request(FormRequest(ARTICLE, formdata={"q": "brest"}))
     assert other.status == 404 and stats.get_value("replay/missing") == 1
+
+
+def test_a_killed_crawl_s_open_file_is_named_not_silently_left_out(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with WarcWriter(tmp_path / "live") as writer:
+        writer.write_exchange(make_exchange(ARTICLE, _body("January"), headers=HTML,
+                                            date=JANUARY))
+        live = writer.current_path
+        assert live is not None
+        (tmp_path / "warc").mkdir()
+        (tmp_path / "warc" / live.name).write_bytes(live.read_bytes())
+    with pytest.raises(UsageError, match=r"unfinished WARC file.*archive repair"):
+        _middleware(WARC_REPLAY=str(tmp_path / "warc"))
+    with WarcWriter(tmp_path / "warc") as writer:
+        writer.write_exchange(make_exchange(OTHER, _body("other"), headers=HTML, date=JANUARY))
+    with caplog.at_level("WARNING"):
+        mw, _ = _middleware(WARC_REPLAY=str(tmp_path / "warc"))
+    assert "1 unfinished WARC file(s) not read" in caplog.text and live.name in caplog.text
+    assert mw.process_request(Request(ARTICLE)).status == 404
