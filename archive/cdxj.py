@@ -67,6 +67,28 @@ def cdxj_line(info: RecordInfo, filename: str) -> str | None:
     return f"{key} {timestamp14(info)} {json.dumps(fields, ensure_ascii=False)}"
 
 
+class IndexLines:
+    """CDXJ lines collected in input order and given out sorted as pywb needs them: by key and
+    14-digit timestamp, and within one second newest first (by the WARC-Date's fraction,
+    then input order). pywb serves the first of equal lines, so it picks the capture
+    ArchiveLookup picks; sorting whole lines left that to the JSON text (the digest)."""
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[str, int, int, str]] = []
+
+    def add(self, info: RecordInfo, line: str) -> None:
+        head = line.split(" ", 2)
+        prefix = f"{head[0]} {head[1]}"
+        self._entries.append((prefix, -info.record.date.microsecond, -len(self._entries), line))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def sorted(self) -> list[str]:
+        self._entries.sort()
+        return [entry[3] for entry in self._entries]
+
+
 def build_index(
     paths: Iterable[Path],
     *,
@@ -76,18 +98,17 @@ def build_index(
     max_record_size: int | None = None,
 ) -> list[str]:
     """Sorted CDXJ lines for all captures; filenames are basenames unless `relative_to`."""
-    lines: list[str] = []
+    lines = IndexLines()
     for path in paths:
         name = str(path.relative_to(relative_to)) if relative_to else path.name
         records = iter_records(path, on_error, max_record_size=max_record_size)
         for info in with_requests(records):
             line = cdxj_line(info, name)
             if line:
-                lines.append(line)
+                lines.add(info, line)
             if progress:
                 progress(info.length)
-    lines.sort()
-    return lines
+    return lines.sorted()
 
 
 def write_index(lines: list[str], out: str | Path) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .cdxj import cdxj_line
+from .cdxj import IndexLines, cdxj_line
 from .errors import WarcFormatError
 from .export_txt import load_items
 from .httputil import (
@@ -170,7 +170,7 @@ def build_wacz(
             if isinstance(url, str) and isinstance(page_title, str) and page_title.strip():
                 titles[url] = page_title
 
-    lines: list[str] = []
+    lines = IndexLines()
     pages: list[dict] = []
     for path in paths:
         for info in with_requests(iter_records(path, on_error)):
@@ -181,13 +181,12 @@ def build_wacz(
                 _report(WarcFormatError(path, info.offset, f"bad record: {exc}"), on_error)
                 line, page = None, None
             if line:
-                lines.append(line)
+                lines.add(info, line)
             if page:
                 pages.append(page)
             if progress:
                 progress(info.length)
-    lines.sort()
-    index_bytes = "".join(line + "\n" for line in lines).encode("utf-8")
+    index_bytes = "".join(line + "\n" for line in lines.sorted()).encode("utf-8")
     header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
     pages_bytes = "".join(
         json.dumps(p, ensure_ascii=False) + "\n" for p in [header, *pages]

@@ -31,10 +31,13 @@ _HOP_BY_HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
 
 
 def parse_replay_at(value: str | None) -> datetime | None:
+    """The end of the second a WARC_REPLAY_AT value names: a capture made within that second
+    (WARC-Date has microseconds) is at it, as pywb's 14-digit timestamps count it."""
     if not value:
         return None
     try:
-        return datetime.strptime(str(value).ljust(14, "0")[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        return datetime.strptime(str(value).ljust(14, "0")[:14], "%Y%m%d%H%M%S").replace(
+            tzinfo=UTC, microsecond=999_999)
     except ValueError:
         raise UsageError(f"WARC_REPLAY_AT={value!r}: expected YYYYMMDDhhmmss") from None
 

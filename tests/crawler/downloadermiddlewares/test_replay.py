@@ -110,7 +110,7 @@ def test_warc_replay_naming_no_warc_file_is_a_clear_error(tmp_path: Path) -> Non
 
 
 def test_replay_at_accepts_a_prefix_of_14_digits_and_refuses_anything_else() -> None:
-    assert parse_replay_at("2026021012") == datetime(2026, 2, 10, 12, 0, 0, tzinfo=UTC)
+    assert parse_replay_at("2026021012") == datetime(2026, 2, 10, 12, 0, 0, 999_999, tzinfo=UTC)
     assert parse_replay_at("") is None
     with pytest.raises(UsageError, match="YYYYMMDDhhmmss"):
         parse_replay_at("yesterday")
@@ -161,3 +161,12 @@ def test_a_killed_crawl_s_open_file_is_named_not_silently_left_out(
         mw, _ = _middleware(WARC_REPLAY=str(tmp_path / "warc"))
     assert "1 unfinished WARC file(s) not read" in caplog.text and live.name in caplog.text
     assert mw.process_request(Request(ARTICLE)).status == 404
+
+
+def test_replay_at_a_second_includes_the_captures_made_within_it(tmp_path: Path) -> None:
+    within = datetime(2026, 1, 10, 8, 0, 0, 500_000, tzinfo=UTC)
+    with WarcWriter(tmp_path / "w") as writer:
+        writer.write_exchange(make_exchange(ARTICLE, _body("January"), headers=HTML,
+                                            date=within))
+    mw, _ = _middleware(WARC_REPLAY=str(tmp_path / "w"), WARC_REPLAY_AT="20260110080000")
+    assert mw.process_request(Request(ARTICLE)).body == _body("January")
