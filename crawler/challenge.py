@@ -58,6 +58,9 @@ _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
 
 _JS_REDIRECT = re.compile(r"(window\.|document\.|top\.|self\.)?location(\.href)?\s*="
                           r"|location\.(replace|assign)\s*\(")
+# The address a redirect stub's script sends the browser to, when it is a string literal.
+_JS_REDIRECT_TARGET = re.compile(r"""location(?:\.href)?\s*=\s*(["'])([^"'<>\s]+)\1(?!\s*\+)"""
+                                 r"""|location\.(?:replace|assign)\s*\(\s*(["'])([^"'<>\s]+)\3\s*\)""")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->",
                         re.IGNORECASE | re.DOTALL)
@@ -104,3 +107,15 @@ def challenge_kind(body: bytes | str) -> str | None:
     if len(text) <= MAX_STUB_TEXT and _JS_REDIRECT.search(lower) and len(body) < SCAN_BYTES // 4:
         return "js_redirect"
     return None
+
+
+def js_redirect_target(body: bytes | str) -> str | None:
+    """Where a JS redirect stub (:func:`challenge_kind` ``js_redirect``) sends the browser,
+    as written (maybe relative); None for any other page or a target computed by the script
+    (a language chooser ``location = "/ru/"`` is a home page that moved, not a block)."""
+    if challenge_kind(body) != "js_redirect":
+        return None
+    head = body[:SCAN_BYTES] if isinstance(body, str) else body[:SCAN_BYTES].decode(
+        "utf-8", "replace")
+    match = _JS_REDIRECT_TARGET.search(head)
+    return (match.group(2) or match.group(4)) if match else None

@@ -26,7 +26,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.httpobj import urlparse_cached
 
 from crawler import sitediscovery as disc
-from crawler.challenge import challenge_kind
+from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted
 from crawler.extraction import BlockedPage, NotAnArticle
 from crawler.extraction.dates import parse_iso
@@ -47,7 +47,7 @@ from crawler.siteoutlets import (
 )
 from crawler.spiders.base import OutletSpider
 from crawler.spiders.listings import ListingLink, ListingPage, page_links, stop_reason, tree_links
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, path_and_query
 
 
 def site_rows(url: str | None, outlets: str | None, extra: Any = None,
@@ -214,6 +214,8 @@ class SiteCrawl(OutletSpider):
                 state.page_offsets.update(self.page_offsets(response))
             elif step in HTML_STEPS and not isinstance(response, TextResponse):
                 self.crawler.stats.inc_value(f"discovery/{step}/not_html")
+            elif step == "home" and (moved := self.home_moved_by_script(response, state)):
+                yield moved
             elif response.status == 200 and not self.blocked(response):
                 try:
                     yield from getattr(self, f"on_{step}")(response, state, **kwargs)
@@ -241,6 +243,22 @@ class SiteCrawl(OutletSpider):
         self.pending -= counted
         if counted and self.pending == 0:
             yield from self.release()
+
+    def home_moved_by_script(self, response: TextResponse,
+                             state: disc.SiteState) -> scrapy.Request | None:
+        """The home page, when this one is a stub whose script sends the browser to another
+        page of the site (``location.href = "/ru/"``: a language chooser), as a 3xx would.
+        Any other script stub stays a blocked page."""
+        target = js_redirect_target(response.text) if response.status == 200 else None
+        url = urljoin(response.url, target) if target else None
+        if url is None or not state.outlet.owns_host(urlsplit(url).hostname or ""):
+            return None
+        request = self.discover(state, url, "home")
+        if request is not None:
+            self.crawler.stats.inc_value("discovery/home_script_redirect")
+            self.logger.info("%s: the home page %s sends browsers to %s by script: read there",
+                             state.key, response.url, url)
+        return request
 
     @staticmethod
     def page_offsets(response: Response) -> list[timedelta]:
@@ -270,7 +288,8 @@ class SiteCrawl(OutletSpider):
         state.page_offsets.update(disc.printed_offsets(tree))
         feeds = disc.announced_feeds(tree, response.url)
         self.crawler.stats.inc_value("discovery/feeds_announced", len(feeds))
-        for url in feeds or self.well_known(state, disc.COMMON_FEED_PATHS):
+        for url in feeds or self.well_known(state, disc.COMMON_FEED_PATHS,
+                                            path_and_query(response.url)):
             yield self.discover(state, url, "feed")
         links = page_links(response.text, response.url)
         state.archive = disc.archive_prefix(links, state.outlet.host)
@@ -293,11 +312,13 @@ class SiteCrawl(OutletSpider):
         for url in listed or self.well_known(state, disc.COMMON_SITEMAP_PATHS):
             yield self.discover(state, url, "sitemap", depth=0)
 
-    def well_known(self, state: disc.SiteState, paths: tuple[str, ...]) -> list[str]:
+    def well_known(self, state: disc.SiteState, paths: tuple[str, ...],
+                   home_path: str | None = None) -> list[str]:
         """Common feed or sitemap paths: under the home page's folder when the site lives in
-        one (``/news/feed``), and at the host root."""
-        return [self.url_for(state.outlet, p) for p in disc.well_known_paths(paths,
-                                                                             state.home_path)]
+        one (``/news/feed``; ``home_path``: where the home page was read, when it moved), and
+        at the host root."""
+        return [self.url_for(state.outlet, p) for p in disc.well_known_paths(
+            paths, home_path or state.home_path)]
 
     def on_feed(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
         entries = 0

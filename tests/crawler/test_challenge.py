@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.challenge import challenge_kind
+from crawler.challenge import challenge_kind, js_redirect_target
 from tests.sites.common import html_paragraphs, paragraphs_for
 
 ARTICLE = html_paragraphs(paragraphs_for(3, 8))
@@ -46,3 +46,16 @@ def test_challenge_pages_are_recognised(html: str, expected: str) -> None:
 ])
 def test_articles_with_widgets_or_words_are_not_challenges(html: str) -> None:
     assert challenge_kind(html) is None
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    (doc("", "<script>window.location.href = '/ru/';</script>"), "/ru/"),
+    (doc("", '<script>location.replace("https://example.org/be/")</script>'),
+     "https://example.org/be/"),
+    (doc("", '<script>document.location="index.php?lang=ru"</script>'), "index.php?lang=ru"),
+    (doc("", '<script>location.href = "/" + navigator.language + "/"</script>'), None),
+    (doc("", "<script>location.replace('/' + lang)</script>"), None),
+    (doc("Новость", ARTICLE + "<script>location.href='/m/'</script>"), None),  # not a stub
+])
+def test_a_redirect_stubs_literal_target_is_read(html: str, expected: str | None) -> None:
+    assert js_redirect_target(html) == expected

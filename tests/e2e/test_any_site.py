@@ -439,3 +439,29 @@ def _reextracted(data_dir: Path, row: dict, out: Path
                           env={**os.environ, "PYTHONPATH": str(ROOT), **NO_NETWORK})
     assert proc.returncode == 0, proc.stderr[-2000:]
     return {i["id"]: i for i in map(json.loads, out.read_text("utf-8").splitlines())}, proc
+
+
+JS_CHOOSER = (b'<!DOCTYPE html><html><head><title>Choose</title><script>'
+              b'window.location.href = "/ru/";</script></head><body></body></html>')
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["feed_announced", "feed_common_path"])
+def test_a_home_page_sending_browsers_on_by_script_is_read_where_it_sends(
+        tmp_path: Path, announced: bool) -> None:
+    """A language chooser at ``/``: a stub whose script sets ``location.href = "/ru/"``. The
+    home page is ``/ru/`` (its announced feed, or a common feed path under it), not a blocked
+    page."""
+    shape = anysite.feed_only_site()
+    site = shape.site
+    home = site.pages.pop("/")
+    if not announced:
+        home = Page(re.sub(rb'<link rel="alternate"[^>]*>', b"", home.body))
+        site.add("/ru/feed", site.pages.pop("/export/rss.xml"))
+    site.add("/ru/", home)
+    site.add("/", JS_CHOOSER)
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    assert result.stats.get("discovery/home_script_redirect") == 1
+    assert "pages/blocked/js_redirect" not in result.stats
