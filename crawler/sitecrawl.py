@@ -291,6 +291,7 @@ class SiteCrawl(OutletSpider):
         for url in feeds or self.well_known(state, disc.COMMON_FEED_PATHS,
                                             path_and_query(response.url)):
             yield self.discover(state, url, "feed")
+        yield from self.editions(state, disc.language_editions(tree, response.url))
         links = page_links(response.text, response.url)
         state.archive = disc.archive_prefix(links, state.outlet.host)
         for url in links:
@@ -303,6 +304,15 @@ class SiteCrawl(OutletSpider):
                 yield self.discover(state, self.url_for(
                     state.outlet, disc.archive_day_path(state.archive, day)), "archive",
                     day=day.isoformat(), page=1)
+
+    def editions(self, state: disc.SiteState, urls: list[str]) -> Iterator[Any]:
+        """The home pages of the site's other language editions (on its own hosts), each read
+        as a home page: its feeds, its links."""
+        for url in urls:
+            if state.outlet.owns_host(urlsplit(url).hostname or "") and (
+                    request := self.discover(state, url, "home")):
+                self.crawler.stats.inc_value("discovery/language_editions")
+                yield request
 
     def on_robots(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
         yield from self.sitemap_requests(state, disc.robots_sitemaps(response.body, response.url))

@@ -1,7 +1,8 @@
 """Finding a news site's articles with no configuration: feeds, sitemaps, date archives.
 
 What a site announces is used first: ``<link rel="alternate">`` feeds on its home page (common
-feed paths only when it announces none), ``Sitemap:`` lines of robots.txt (common sitemap paths
+feed paths only when it announces none), the home pages of its other language editions
+(``hreflang`` alternates), ``Sitemap:`` lines of robots.txt (common sitemap paths
 when it lists none), sitemap indexes followed to a bounded depth, Google News sitemaps
 (``news:publication_date``, ``news:title``), and date archives when the home page links
 articles under ``/YYYY/MM/DD/``. Feeds and sitemaps are read with the streaming parsers of
@@ -123,6 +124,24 @@ def announced_feeds(tree: etree._Element, base: str) -> list[str]:
             if url not in found:
                 found.append(url)
     return found
+
+
+MAX_EDITIONS = 12  # language editions of one home page read as home pages
+
+
+def language_editions(tree: etree._Element, base: str) -> list[str]:
+    """The other-language versions of a page it announces with ``<link rel="alternate"
+    hreflang="be" href="/be/">`` (``/ru/``, ``/be/``, ``/en/`` editions, each with its own
+    feed and links), at most :data:`MAX_EDITIONS`."""
+    found: list[str] = []
+    for node in tree.iter("link"):
+        rel = (node.get("rel") or "").lower().split()
+        href = (node.get("href") or "").strip()
+        if "alternate" in rel and node.get("hreflang") and href and not node.get("type"):
+            url = urljoin(base, href).split("#", 1)[0]
+            if url not in found and url != base:
+                found.append(url)
+    return found[:MAX_EDITIONS]
 
 
 def site_name(tree: etree._Element) -> str | None:

@@ -44,6 +44,19 @@ def test_feeds_announced_by_link_alternate() -> None:
                                                             "https://ex.org/atom"]
 
 
+def test_language_editions_named_by_hreflang() -> None:
+    """Each other edition once, absolute, without the page itself, a feed or a fragment."""
+    tree = parse_html('<html><head><link rel="alternate" hreflang="ru" href="/">'
+                      '<link rel="alternate" hreflang="be" href="/be/#top">'
+                      '<link rel="alternate" hreflang="en" href="https://ex.org/en/">'
+                      '<link rel="alternate" hreflang="x-default" href="/be/">'
+                      '<link rel="alternate" hreflang="be" type="application/rss+xml" '
+                      'href="/be/feed/"></head><body></body></html>')
+    assert disc.language_editions(tree, "https://ex.org/") == ["https://ex.org/be/",
+                                                               "https://ex.org/en/"]
+
+
+
 def test_robots_sitemap_lines() -> None:
     body = b"User-agent: *\nDisallow: /x\nSitemap: https://ex.org/s1.xml\nsitemap: /s2.xml\n"
     assert disc.robots_sitemaps(body, "https://ex.org/robots.txt") == [

@@ -465,3 +465,20 @@ def test_a_home_page_sending_browsers_on_by_script_is_read_where_it_sends(
     assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
     assert result.stats.get("discovery/home_script_redirect") == 1
     assert "pages/blocked/js_redirect" not in result.stats
+
+
+def test_every_language_edition_a_home_page_names_is_crawled(tmp_path: Path) -> None:
+    """``/`` (Russian) and ``/be/`` (Belarusian, its own feed announced on ``/be/`` only) name
+    each other with ``hreflang``: both editions' articles, each in its language."""
+    shape = anysite.language_editions_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    by_url = {item["url"]: item for item in result.items}
+    for gold in shape.golds:
+        item = by_url[gold.url]
+        assert item["title"] == gold.title and item["text"] == gold.text
+        assert item["published"] == gold.published.isoformat(timespec="seconds")
+        assert item["language"] == ("be" if "/be/" in gold.url else "ru")
+    assert result.stats["discovery/language_editions"] == 1

@@ -483,3 +483,49 @@ def aliases_site(declared: bool) -> AnySite:
     if not declared:  # the sitemap's spelling is the only one discovery has
         sitemap_only.url = sitemap_only.url.rstrip("/")
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+BELARUSIAN = ["У раённым цэнтры адбылося пасяджэнне выканаўчага камітэта, на якім абмеркавалі "
+              "пытанні добраўпарадкавання двароў і рамонту дарог.",
+              "Жыхары мікрараёна неаднаразова звярталіся ў адміністрацыю са скаргамі на стан "
+              "асфальту, і цяпер іх просьбы будуць улічаны.",
+              "Акрамя таго, дэпутаты разгледзелі пытанне аб усталяванні новых дзіцячых "
+              "пляцовак і асвятлення ў парках горада."]
+
+
+def rss(golds: list[GoldArticle]) -> Page:
+    """An RSS 2.0 feed of the articles, dates in GMT as CMSs write them."""
+    items = "".join(f"<item><title>{escape(g.title)}</title><link>{escape(g.url)}</link>"
+                    f"<pubDate>{format_datetime(g.published.astimezone(UTC), usegmt=True)}"
+                    "</pubDate></item>" for g in golds)
+    return Page(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Лента</title>{items}'
+                "</channel></rss>".encode(), content_type="application/rss+xml")
+
+
+def language_editions_site() -> AnySite:
+    """A bilingual site: the Russian edition at ``/`` (articles ``/news/<slug>/``, feed
+    ``/feed/``), the Belarusian one at ``/be/`` (``/be/news/<slug>/``, its own feed
+    ``/be/feed/`` announced on ``/be/`` only); each home page names both editions with
+    ``<link rel="alternate" hreflang>``; no sitemap; zone +03:00."""
+    host = "dvuhmovny.test"
+    site, zone, inside, outside = _site(host, 3, 1400, "/news/novost-rayona-nomer-{n}/",
+                                        "jsonld", [])
+    be_inside, be_outside = [], []
+    for i, when in enumerate(local_times(zone)):
+        n = 1400 + i
+        paras = [f"{p} Нумар {n}." for p in BELARUSIAN]
+        gold = GoldArticle(url=f"http://{host}/be/news/navina-rayona-numar-{n}/",
+                           title=f"Навіна раёна нумар {n}", paragraphs=paras, published=when)
+        site.add(gold.url.removeprefix(f"http://{host}"), article_html(host, gold, "jsonld"))
+        (be_inside if SINCE <= when.date() <= UNTIL else be_outside).append(gold)
+    editions = "".join(f'<link rel="alternate" hreflang="{lang}" href="http://{host}{path}">'
+                       for lang, path in (("ru", "/"), ("be", "/be/"), ("x-default", "/")))
+    for path, golds, feed in (("/", inside + outside, "/feed/"),
+                              ("/be/", be_inside + be_outside, "/be/feed/")):
+        site.add(feed, rss(golds))
+        site.add(path, chrome(host, section_html(host, [(g.url, g.title) for g in golds[-2:]]),
+                              editions + '<link rel="alternate" type="application/rss+xml" '
+                              f'href="{feed}">'))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside + be_inside,
+                   [g.url for g in outside + be_outside])
