@@ -86,6 +86,7 @@ class SiteCrawl(OutletSpider):
         self.registry: Path | None = None
         self._run_token = uuid.uuid4().hex  # private: not one of the JOBDIR identity's arguments
         self.article_keys: set[str] = set()  # canonical URLs of the article requests made
+        self.zone_round = False  # the home-link zone samples were asked for (or not needed)
 
     def setup_sites(self) -> None:
         for row in self.rows:
@@ -466,9 +467,16 @@ class SiteCrawl(OutletSpider):
 
     # --- once discovery is done ---------------------------------------------------------------
     def release(self) -> Iterator[Any]:
-        """Settle each site's zone and name, then request its articles in the window."""
+        """Settle each site's zone and name, then request its articles in the window (after
+        one more round of zone samples when a site's only candidates are home-page links)."""
         if self.released:
             return
+        if not self.zone_round:
+            self.zone_round = True
+            late = [r for state in self.sites.values() for r in self.home_link_samples(state)]
+            if late:
+                yield from late
+                return
         self.released = True
         for state in self.sites.values():
             if generic_rules(state.outlet):
@@ -487,6 +495,17 @@ class SiteCrawl(OutletSpider):
                 yield from self.parse_article(response, state.key)
             state.samples.clear()
             state.sampled.clear()
+
+    def home_link_samples(self, state: disc.SiteState) -> list[scrapy.Request]:
+        """Zone samples among the home-page links a site's articles are read from, when
+        nothing sampled or printed a date with an offset yet: discovery samples only announced
+        candidates (a home link may be a rubric), so a site with no feed, sitemap or archive
+        would otherwise be read in UTC."""
+        if state.zone_given or state.sampled or state.page_offsets:
+            return []
+        return [request for found, _ in state.chosen()
+                if found.channel == "home" and self.near_window(found, state.outlet)
+                and (request := self.sample(state, found))]
 
     def request_candidate(self, state: disc.SiteState, found: disc.Candidate,
                           priority: int = 0) -> Iterator[Any]:
@@ -554,8 +573,8 @@ class SiteCrawl(OutletSpider):
         for obj in self.release():
             if isinstance(obj, scrapy.Request):
                 self.crawler.engine.crawl(obj)
-        for state in self.sites.values():  # sampled pages cannot be handed over from here
-            for url in state.sampled:
+        for state in self.sites.values() if self.released else ():  # sampled pages cannot
+            for url in state.sampled:  # be handed over from here
                 for request in self.article_request(state.outlet, url):
                     self.crawler.engine.crawl(request.replace(dont_filter=True))
         raise DontCloseSpider

@@ -284,8 +284,11 @@ def test_an_empty_home_page_is_counted_and_discovery_goes_on(tmp_path: Path) -> 
     assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
 
 
-def test_a_site_whose_articles_are_query_ids_linked_from_its_home_page(tmp_path: Path) -> None:
-    """An old CMS (DLE-style ``/index.php?newsid=N``): no feed, no sitemap, a home page."""
+@pytest.mark.parametrize("zone_given", [True, False], ids=["zone_given", "zone_learnt"])
+def test_a_site_whose_articles_are_query_ids_linked_from_its_home_page(tmp_path: Path,
+                                                                       zone_given: bool) -> None:
+    """An old CMS (DLE-style ``/index.php?newsid=N``): no feed, no sitemap, a home page. With
+    no zone given, the articles the home page links are sampled for it (+03:00, not UTC)."""
     host = "rajon-vesti.test"
     site, zone, inside, outside = anysite._site(host, 3, 900, "/index.php?newsid={n}", "jsonld",
                                                 [])
@@ -295,11 +298,15 @@ def test_a_site_whose_articles_are_query_ids_linked_from_its_home_page(tmp_path:
     site.add("/", anysite.chrome(host, anysite.section_html(host, [(g.url, g.title)
                                                                    for g in golds])))
     with FixtureServer([site]) as server:
+        zone = {"timezone": "Etc/GMT-3"} if zone_given else {}
         result = run_crawl("site", tmp_path, server,
-                           args={"url": f"http://{host}/", "timezone": "Etc/GMT-3", **WINDOW})
+                           args={"url": f"http://{host}/", **zone, **WINDOW})
     assert result.returncode == 0, result.log[-3000:]
     assert sorted(item["url"] for item in result.items) == sorted(g.url for g in inside)
     assert len({item["id"] for item in result.items}) == len(inside)
+    published = {item["url"]: item["published"] for item in result.items}
+    assert published == {g.url: g.published.isoformat(timespec="seconds") for g in inside}
+    assert result.stats[f"discovery/{host}/timezone"] == "Etc/GMT-3"
 
 
 def test_a_crawl_stopped_in_discovery_resumes_and_finds_every_article(tmp_path: Path) -> None:
