@@ -69,6 +69,9 @@ EXTRACTION_WORKERS = None
 EXTRACTION_TIMEOUT = 120  # seconds one page may take before it is given up with a reason
 
 DOWNLOADER_MIDDLEWARES = {
+    # robots.txt read by its status too (RFC 9309: 4xx no rules, 5xx disallow all)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.downloadermiddlewares.robots.StatusRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     # Above HttpCompressionMiddleware (590).
     "crawler.downloadermiddlewares.retry.BackoffRetryMiddleware": 595,

@@ -1,0 +1,46 @@
+"""robots.txt read by its status as RFC 9309 says, not only by its body.
+
+Scrapy's robots middleware parses whatever body comes back: a robots.txt answering 500 (a
+site's error page) or 503 (overload) parses as "allow everything", so a crawl ran at full
+speed on a server that was failing. RFC 9309 §2.3.1: a 4xx (403, 404, 410) means there are
+no rules, so everything is allowed; a 5xx means the server is unreachable and the crawler
+must assume complete disallow (429 "Too Many Requests" is treated as one: the server asks
+for less). A disallowed host's requests are then ignored with the reason logged once and
+counted (``robotstxt/unavailable``), for the run (a later run asks again).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.http import Request, Response
+
+logger = logging.getLogger(__name__)
+
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+
+def rules_for_status(status: int, body: bytes) -> bytes:
+    """The robots.txt text a response of this status stands for (RFC 9309 §2.3.1)."""
+    if status >= 500 or status == 429:
+        return DISALLOW_ALL
+    if 400 <= status < 500:
+        return b""
+    return body
+
+
+class StatusRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots middleware, with 4xx read as no rules and 5xx as disallow all."""
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> Any:
+        rules = rules_for_status(response.status, response.body)
+        if rules is DISALLOW_ALL:
+            self._stats.inc_value("robotstxt/unavailable")
+            logger.warning("%s answered %d: the server is failing, so nothing on %s is "
+                           "crawled in this run (RFC 9309: an unreachable robots.txt means "
+                           "complete disallow)", response.url, response.status, netloc)
+        if rules is not response.body:
+            response = response.replace(body=rules)
+        return await super()._parse_robots(response, netloc, request)
