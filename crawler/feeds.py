@@ -84,11 +84,25 @@ def _feed_date(value: str | None) -> datetime | None:
     return parse_rfc822(value) or parse_iso(value)
 
 
+def _permalink_guid(item: etree._Element) -> str | None:
+    """An item's ``<guid>`` when it is its address: an absolute http(s) URL, or a path the
+    feed does not say is no permalink. ``<guid isPermaLink="false">12345</guid>`` is an
+    identifier: fetched as a relative URL it is a 404 (or the home page) instead of the
+    article."""
+    guid = next((c for c in item if _local(c.tag) == "guid"), None)
+    text = (guid.text or "").strip() if guid is not None else ""
+    if text.lower().startswith(("http://", "https://")):
+        return text
+    permalink = (guid.get("isPermaLink") or "true").strip().lower() != "false" if (
+        guid is not None) else False
+    return text if permalink and text.startswith("/") else None
+
+
 def feed_entries(body: bytes) -> Iterator[FeedEntry]:
     """Links of RSS 2.0 items and Atom entries, with their dates when given."""
     for node in iter_records(body, ("item", "entry")):
         if _local(node.tag) == "item":
-            link = _child_text(node, "link") or _child_text(node, "guid")
+            link = _child_text(node, "link") or _permalink_guid(node)
             date = _child_text(node, "pubdate", "date", "published")
         else:
             link = next((c.get("href") for c in node if _local(c.tag) == "link"

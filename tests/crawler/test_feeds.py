@@ -74,3 +74,21 @@ def test_a_named_zone_in_a_feed_date_is_its_offset(pub_date: str, offset_hours: 
 def test_a_feed_date_without_a_zone_stays_a_wall_clock_time() -> None:
     (entry,) = feed_entries(one_item_feed("Thu, 12 Mar 2026 14:05:00"))
     assert entry.published == datetime(2026, 3, 12, 14, 5)
+
+
+def test_an_items_guid_stands_for_its_link_only_when_it_is_an_address() -> None:
+    """No ``<link>``: a permalink guid is the article's address; an identifier guid
+    (``isPermaLink="false"``, ``12345@site``) is none, so the item gives no URL."""
+    items = "".join(f"<item><title>{n}</title>{inner}</item>" for n, inner in enumerate([
+        "<link>https://ex.org/a-1/</link><guid isPermaLink='false'>1@ex.org</guid>",
+        "<guid isPermaLink='true'>https://ex.org/b-2/</guid>",
+        "<guid>https://ex.org/c-3/</guid>",
+        "<guid isPermaLink='false'>https://ex.org/?p=4</guid>",
+        "<link></link><guid isPermaLink='false'>1005</guid><enclosure url='https://ex.org/5.jpg'/>",
+        "<guid isPermaLink='false'>/news/6/</guid>",
+        "<guid>/news/7/</guid>",
+    ]))
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+    assert [e.url for e in feed_entries(body)] == [
+        "https://ex.org/a-1/", "https://ex.org/b-2/", "https://ex.org/c-3/",
+        "https://ex.org/?p=4", "/news/7/"]
