@@ -46,7 +46,7 @@ from crawler.siteoutlets import (
     withdraw,
 )
 from crawler.spiders.base import OutletSpider
-from crawler.spiders.listings import ListingLink, ListingPage, page_links, stop_reason, tree_links
+from crawler.spiders.listings import ListingLink, ListingPage, stop_reason, tree_links
 from crawler.urls import canonical_url, path_and_query
 
 
@@ -63,7 +63,7 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
     return rows
 
 
-HTML_STEPS = frozenset({"home", "archive"})
+HTML_STEPS = frozenset({"home", "archive", "listing"})
 MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
 # An article request for the URL a fetched page names as its rel="canonical" (the alias's URL)
 CANONICAL_OF = "canonical_of"
@@ -87,6 +87,7 @@ class SiteCrawl(OutletSpider):
         self._run_token = uuid.uuid4().hex  # private: not one of the JOBDIR identity's arguments
         self.article_keys: set[str] = set()  # canonical URLs of the article requests made
         self.zone_round = False  # the home-link zone samples were asked for (or not needed)
+        self.listings_walked = False  # the home pages' paged lists were walked (or not needed)
 
     def setup_sites(self) -> None:
         for row in self.rows:
@@ -293,7 +294,9 @@ class SiteCrawl(OutletSpider):
                                             path_and_query(response.url)):
             yield self.discover(state, url, "feed")
         yield from self.editions(state, disc.language_editions(tree, response.url))
-        links = page_links(response.text, response.url)
+        links = tree_links(tree, response.url)
+        if listed := disc.next_page_link(tree, links, response.url, 1):
+            state.listings.append(listed)
         state.archive = disc.archive_prefix(links, state.outlet.host)
         for url in links:
             day = disc.url_day(url)
@@ -471,6 +474,12 @@ class SiteCrawl(OutletSpider):
         one more round of zone samples when a site's only candidates are home-page links)."""
         if self.released:
             return
+        if not self.listings_walked:
+            self.listings_walked = True
+            walks = [r for state in self.sites.values() for r in self.home_listings(state)]
+            if walks:
+                yield from walks
+                return
         if not self.zone_round:
             self.zone_round = True
             late = [r for state in self.sites.values() for r in self.home_link_samples(state)]
@@ -495,6 +504,41 @@ class SiteCrawl(OutletSpider):
                 yield from self.parse_article(response, state.key)
             state.samples.clear()
             state.sampled.clear()
+
+    def home_listings(self, state: disc.SiteState) -> list[scrapy.Request]:
+        """The second pages of the home pages' paged article lists (``rel="next"``,
+        ``/page/2/``, ``?page=2``, ``?PAGEN_1=2``), for a window of a site whose articles come
+        from its home page only (no feed, sitemap or archive holds them): the first page shows
+        the newest only."""
+        if not self.backfill or any(c.channel != "home" for c in state.candidates.values()):
+            return []
+        return [request for url in state.listings
+                if (request := self.discover(state, url, "listing", page=2,
+                                             seen=frozenset(state.candidates)))]
+
+    def on_listing(self, response: Response, state: disc.SiteState, page: int,
+                   seen: frozenset[str]) -> Iterator[Any]:
+        """One more page of a home page's list: its article links become home candidates, and
+        the walk goes on by the listings' stop rules (``SITE_MAX_ARCHIVE_PAGES`` pages)."""
+        tree = parse_html(response.text)
+        links = tree_links(tree, response.url)
+        keys = {u: disc.same_article_key(canonical_url(u, state.outlet)) for u in links
+                if disc.looks_like_article(u, state.outlet.keep_query)}
+        listing = ListingPage([ListingLink(u, disc.url_day(u)) for u in keys],
+                              next_href=disc.next_page_link(tree, links, response.url, page))
+        new = [link for link in listing.links if keys[link.url] not in seen]
+        for link in new:
+            yield from self.candidate(state, disc.Candidate(link.url, None, link.day, "home"))
+        reason = stop_reason(listing, new, page, self.limits["max_archive_pages"], self.since)
+        if reason is None and listing.next_href:
+            yield self.discover(state, listing.next_href, "listing", page=page + 1,
+                                seen=seen | {keys[link.url] for link in new})
+        else:
+            self.crawler.stats.inc_value(f"discovery/listing_stop/{reason or 'last_page'}")
+            if reason == "max_pages":
+                self.logger.warning("%s: the home page's list was read for %d pages "
+                                    "(SITE_MAX_ARCHIVE_PAGES): older articles not found",
+                                    state.key, page)
 
     def home_link_samples(self, state: disc.SiteState) -> list[scrapy.Request]:
         """Zone samples among the home-page links a site's articles are read from, when

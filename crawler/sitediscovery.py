@@ -300,13 +300,24 @@ def archive_prefix(urls: Iterable[str], host: str) -> str | None:
 NEXT_PAGE = 'a[rel~="next"], link[rel~="next"] @href'  # rel is a token list ("nofollow next")
 
 
+_PAGE_PARAM = re.compile(r"(?i)^(?:page|paged|pagen_\d+)$")  # ?page=2, ?paged=2, Bitrix PAGEN_1
+
+
 def next_page_link(tree: Any, links: list[str], url: str, page: int) -> str | None:
     """The next page of a paged listing: its ``rel="next"`` link, else a link to
-    ``…/page/<page + 1>/`` (WordPress day archives mark theirs with a class only)."""
+    ``…/page/<page + 1>/`` (WordPress marks its pager with a class only) or to the same path
+    with ``?page=``, ``?paged=`` or Bitrix's ``?PAGEN_1=`` ``<page + 1>``."""
     marked = first_value(tree, (NEXT_PAGE,))
     if marked:
         return urljoin(url, marked)
-    return next((u for u in links if f"/page/{page + 1}/" in u), None)
+    here = urlsplit(url)
+    paged = any(_PAGE_PARAM.match(k) for k, _ in parse_qsl(here.query))
+    for link in links:
+        parts = urlsplit(link)
+        if f"/page/{page + 1}/" in parts.path or (not paged or parts.path == here.path) and any(
+                _PAGE_PARAM.match(k) and v == str(page + 1) for k, v in parse_qsl(parts.query)):
+            return link  # (a home page's pager may lead to /news/?page=2; later pages stay)
+    return None
 
 
 def archive_day_path(prefix: str, day: date) -> str:
@@ -387,6 +398,7 @@ class SiteState:
     sitemaps_requested: int = 0
     name: str | None = None
     archive: str | None = None  # date-archive path prefix
+    listings: list[str] = field(default_factory=list)  # second pages of home pages' lists
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
     sampled: set[str] = field(default_factory=set)
     robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware

@@ -510,3 +510,19 @@ def test_robots_txt_is_read_by_its_status(tmp_path: Path, status: int) -> None:
         assert "/sitemap_index.xml" in paths  # a common path: a 403 lists no sitemap
         assert sorted(i["url"] for i in result.items) == sorted(g.url for g in shape.golds)
         assert "robotstxt/unavailable" not in result.stats
+
+
+@pytest.mark.parametrize("form", sorted(anysite.PAGER_FORMS))
+def test_a_home_page_list_is_walked_by_its_pager_for_the_window(tmp_path: Path,
+                                                                form: str) -> None:
+    """Articles reachable only through the home page's numbered pager (``?page=N``, Bitrix
+    ``?PAGEN_1=N``, ``/page/N/``): its pages are read, within SITE_MAX_ARCHIVE_PAGES."""
+    shape = anysite.paged_home_site(form)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    by_url = {item["url"]: item for item in result.items}
+    for gold in shape.golds:
+        assert by_url[gold.url]["published"] == gold.published.isoformat(timespec="seconds")
+    assert result.stats["discovery/listing_stop/last_page"] == 1

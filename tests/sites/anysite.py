@@ -529,3 +529,30 @@ def language_editions_site() -> AnySite:
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     return AnySite(site, f"http://{host}/", zone, inside + be_inside,
                    [g.url for g in outside + be_outside])
+
+
+PAGER_FORMS = {"query": "/news/?page={n}", "bitrix": "/news/?PAGEN_1={n}",
+               "wordpress": "/news/page/{n}/"}
+
+
+def paged_home_site(form: str) -> AnySite:
+    """No feed, no sitemap, undated ``/news/<id>-<slug>/`` URLs: the home page links the six
+    newest articles and a numbered pager (``PAGER_FORMS``) to older pages of six, the window's
+    articles from the third page on; zone +03:00."""
+    host = f"{form}-paged.test"
+    zone = timezone(timedelta(hours=3))
+    site = VirtualSite(host)
+    start = datetime.combine(SINCE, datetime.min.time(), zone) - timedelta(days=6)
+    posts = dated_posts(site, start, timedelta(hours=7), 40, "/news/{n}-novost-goroda/")
+    newest = posts[::-1]
+    chunks = [newest[i:i + 6] for i in range(0, len(newest), 6)]
+    pages = [PAGER_FORMS[form].format(n=n) for n in range(1, len(chunks) + 1)]
+    pager = " ".join(f'<a href="{p}">{n}</a>' for n, p in enumerate(pages, 1))
+    for n, chunk in enumerate(chunks):
+        body = (section_html(host, [(g.url, g.title) for g in chunk])
+                + f'<div class="pager">{pager}</div>')
+        site.add("/" if n == 0 else pages[n], chrome(host, body))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
+    return AnySite(site, f"http://{host}/", zone, inside,
+                   [g.url for g in posts if g not in inside])
