@@ -96,7 +96,13 @@ class SiteCrawl(OutletSpider):
                 self.logger.info("%s is the registered outlet %r: its rules apply", row["url"],
                                  known.key)
             state = disc.SiteState(row, known or outlet_from_site_row(row))
-            self.sites.setdefault(state.key, state)
+            if state.key in self.sites:  # one outlet per host: its first row's home page
+                self.logger.warning("%s: a second row for host %s is left out (its home page "
+                                    "is %s)", row["url"], state.key,
+                                    self.sites[state.key].row["url"])
+                self.crawler.stats.inc_value("discovery/duplicate_rows")
+                continue
+            self.sites[state.key] = state
         if not self.sites:
             self.logger.info("No site to crawl: give -a url=…, -a outlets=… or EXTRA_OUTLETS")
         fd, name = tempfile.mkstemp(prefix="site-outlets-", suffix=".json")
@@ -178,16 +184,22 @@ class SiteCrawl(OutletSpider):
                               meta={**SEE_ERROR_ANSWERS, DISCOVERY_RUN: self._run_token},
                               cb_kwargs={"key": state.key, "step": step, **kwargs})
 
-    def sample(self, state: disc.SiteState, candidate: disc.Candidate) -> scrapy.Request | None:
+    @staticmethod
+    def article_key(outlet: Any, url: str) -> str:
+        """One key for every spelling of an article's address (query order, trailing slash)."""
+        return disc.same_article_key(canonical_url(url, outlet))
+
+    def sample(self, state: disc.SiteState, candidate: disc.Candidate,
+               key: str) -> scrapy.Request | None:
         """An early article request whose page votes on the site's time zone.
 
         Not marked as an article request: the known-article filter must not swallow it
         while discovery waits for its answer (a few pages a run, at most).
         """
-        if (state.zone_given or candidate.url in state.sampled
+        if (state.zone_given or key in state.sampled
                 or len(state.sampled) >= self.limits["zone_samples"]):
             return None
-        state.sampled.add(candidate.url)
+        state.sampled[key] = candidate.url
         self.pending += 1
         for request in self.article_request(state.outlet, candidate.url, None, candidate.title):
             request.callback, request.errback = self.answered, self.unanswered
@@ -426,23 +438,24 @@ class SiteCrawl(OutletSpider):
         if self.outlet_of(found.url) is not outlet or not self.is_article_url(outlet, found.url):
             self.crawler.stats.inc_value("discovery/not_article")
             return
-        key = disc.same_article_key(canonical_url(found.url, outlet))
+        key = self.article_key(outlet, found.url)
         gap = self.window_gap(found)
         if self.backfill and gap is not None and gap[1] and key not in state.candidates:
             self.crawler.stats.inc_value("discovery/out_of_window_links")
             return  # its date rules the window out: it must not take a place under the bound
-        dropped = state.over_limit
+        dropped, new = state.over_limit, key not in state.candidates
         held = state.add(found, key, self.limits["max_urls"], disc.closeness(gap))
         if state.over_limit > dropped:
             self.note_over_limit(state)
         if not held:
             return
         if self.released:  # found after the article requests went out (a late answer)
-            self.crawler.stats.inc_value("discovery/late_candidates")
-            yield from self.request_candidate(state, found)
+            if new:  # another spelling of a requested article is no second request
+                self.crawler.stats.inc_value("discovery/late_candidates")
+                yield from self.request_candidate(state, found)
             return
         if (found.channel != "home" and self.near_window(found, outlet)
-                and (request := self.sample(state, found))):
+                and (request := self.sample(state, found, key))):
             yield request
 
     def window_gap(self, found: disc.Candidate) -> tuple[int, bool] | None:
@@ -498,7 +511,7 @@ class SiteCrawl(OutletSpider):
                              len(state.candidates))
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
             for found, priority in state.chosen():
-                if found.url not in state.sampled:
+                if self.article_key(outlet, found.url) not in state.sampled:
                     yield from self.request_candidate(state, found, priority)
             for response in state.samples:
                 yield from self.parse_article(response, state.key)
@@ -522,7 +535,7 @@ class SiteCrawl(OutletSpider):
         the walk goes on by the listings' stop rules (``SITE_MAX_ARCHIVE_PAGES`` pages)."""
         tree = parse_html(response.text)
         links = tree_links(tree, response.url)
-        keys = {u: disc.same_article_key(canonical_url(u, state.outlet)) for u in links
+        keys = {u: self.article_key(state.outlet, u) for u in links
                 if disc.looks_like_article(u, state.outlet.keep_query)}
         listing = ListingPage([ListingLink(u, disc.url_day(u)) for u in keys],
                               next_href=disc.next_page_link(tree, links, response.url, page))
@@ -549,7 +562,8 @@ class SiteCrawl(OutletSpider):
             return []
         return [request for found, _ in state.chosen()
                 if found.channel == "home" and self.near_window(found, state.outlet)
-                and (request := self.sample(state, found))]
+                and (request := self.sample(state, found,
+                                            self.article_key(state.outlet, found.url)))]
 
     def request_candidate(self, state: disc.SiteState, found: disc.Candidate,
                           priority: int = 0) -> Iterator[Any]:
@@ -618,7 +632,7 @@ class SiteCrawl(OutletSpider):
             if isinstance(obj, scrapy.Request):
                 self.crawler.engine.crawl(obj)
         for state in self.sites.values() if self.released else ():  # sampled pages cannot
-            for url in state.sampled:  # be handed over from here
+            for url in state.sampled.values():  # be handed over from here
                 for request in self.article_request(state.outlet, url):
                     self.crawler.engine.crawl(request.replace(dont_filter=True))
         raise DontCloseSpider

@@ -53,7 +53,10 @@ _SLUG = re.compile(r"[\w]+(?:-[\w]+){2,}|\d{4,}")  # a headline slug or a numeri
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 HEAD_BYTES = 262144  # how far into a page its <link rel="canonical"> is looked for
-_ID_PARAM = re.compile(r"(?i)^(?:p|\w*id)$")  # p (WordPress), id, newsid, ELEMENT_ID, …
+# Query parameters that number an article: p (WordPress), id (Joomla), newsid (DLE), ELEMENT_ID
+# (Bitrix), … — not any "…id": sid, uid, catid, SECTION_ID, Itemid name sessions, users, lists.
+_ID_PARAM = re.compile(r"(?i)^(?:p|id|nid|aid|(?:news|article|post|story|element|doc|document"
+                       r"|entry|material|publication|record)_?id)$")
 PUBLICATION_DATED = frozenset({"feed", "news_sitemap"})  # channels whose dates are publication
 UNDATED = (1, 0)  # the closeness of a candidate nothing dates: after every dated one
 MAX_PRIORITY_GAP = 30  # article request priorities: 0 (in the window) down to -31 (undated)
@@ -400,7 +403,7 @@ class SiteState:
     archive: str | None = None  # date-archive path prefix
     listings: list[str] = field(default_factory=list)  # second pages of home pages' lists
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
-    sampled: set[str] = field(default_factory=set)
+    sampled: dict[str, str] = field(default_factory=dict)  # article key -> the URL sampled
     robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware
     over_limit: int = 0  # candidates dropped at the bound (newcomers or held ones evicted)
     # closeness to the window and insertion number of each held candidate, and a heap of

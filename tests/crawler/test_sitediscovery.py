@@ -111,6 +111,12 @@ def test_date_archive_found_from_home_links() -> None:
     ("https://ex.org/news.php?id=latest", False),
     ("https://ex.org/press/news/detail.php?ELEMENT_ID=4512", True),
     ("https://ex.org/index.php?option=com_content&view=article&id=7&Itemid=101", True),
+    ("https://ex.org/news.php?news_id=88", True),
+    ("https://ex.org/index.php?sid=123456", False),  # a session
+    ("https://ex.org/profile.php?uid=55", False),  # a user
+    ("https://ex.org/index.php?option=com_content&view=category&catid=5", False),  # a list
+    ("https://ex.org/press/news/?SECTION_ID=12", False),  # a Bitrix section
+    ("https://ex.org/index.php?Itemid=101", False),  # a Joomla menu entry
 ])
 def test_home_links_that_read_as_articles(url: str, article: bool) -> None:
     assert disc.looks_like_article(url) is article
