@@ -63,9 +63,10 @@ def is_teaser(paragraphs: list[str]) -> bool:
     return bool(last) and bool(READ_MORE.match(last))
 
 
-def _starts_with_marker(line: str, markers: tuple[str, ...]) -> bool:
+def _markers_opening(line: str, markers: tuple[str, ...]) -> list[str]:
+    """The markers ``line`` starts with, compared case-folded."""
     folded = line.casefold()
-    return any(folded.startswith(m.casefold()) for m in markers)
+    return [m for m in markers if folded.startswith(m.casefold())]
 
 
 def _block_heading(line: str, markers: tuple[str, ...]) -> bool:
@@ -74,10 +75,7 @@ def _block_heading(line: str, markers: tuple[str, ...]) -> bool:
     ("Популярное за неделю", "Читайте также Власти отремонтируют улицы"); not a paragraph that
     merely starts with the word ("Рекомендуем пешеходам быть внимательными, …").
     """
-    folded = line.casefold()
-    for marker in markers:
-        if not folded.startswith(marker.casefold()):
-            continue
+    for marker in _markers_opening(line, markers):
         rest = line[len(marker):].strip()
         if not rest or rest[0] in _HEADING_LEAD:
             return True
@@ -101,7 +99,7 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
     body: list[str] = []
     authors: list[str] = []
     for line in clean_paragraphs(paragraphs):
-        if _starts_with_marker(line, markers) or _block_heading(line, block_markers):
+        if _markers_opening(line, markers) or _block_heading(line, block_markers):
             break
         if author_line and (match := author_line.match(line)):
             authors.append(clean_line(match.group(1)))
