@@ -22,6 +22,9 @@ class HttpExchange:
     payload: bytes
     ip_address: str | None
     date: datetime
+    # WARC-Truncated reason when the payload is only what arrived before the transfer
+    # stopped ("disconnect", "time", "length", "unspecified"); None for a whole response
+    truncated: str | None = None
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,12 @@ def _to_response(
     )
 
 
+def _truncated(rec: WarcRecord) -> bool:
+    """A record holding only part of its response (WARC-Truncated: the transfer failed, or
+    the tool cut it): evidence of what arrived, never served or re-read as the page."""
+    return bool(rec.get("WARC-Truncated"))
+
+
 def _not_modified(rec: WarcRecord, status: int) -> bool:
     return status == 304 or "server-not-modified" in (rec.get("WARC-Profile") or "")
 
@@ -298,6 +304,8 @@ def iter_responses(
         records = iter_records(path, on_error, max_record_size=max_record_size)
         for info in _consistent(path, records, on_error):
             rec = info.record
+            if rec.rec_type == "response" and _truncated(rec):
+                continue
             if rec.rec_type == "response":
                 resolver.add(info)
                 try:
@@ -402,7 +410,7 @@ class ArchiveLookup:
             records = iter_records(path, on_error, max_record_size=max_record_size)
             for info in _consistent(path, records, on_error):
                 rec = info.record
-                if rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri:
+                if rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri or _truncated(rec):
                     continue
                 url = rec.target_uri
                 caps = self._by_url.get(url)

@@ -46,7 +46,9 @@ FIDELITY = (
     "is set to the stored length; a differing original Content-Length is kept in "
     "X-Archive-Orig-Content-Length. Header bytes are stored as received. "
     "Identical 2xx payloads of a URL are stored as revisit records "
-    "(identical-payload-digest)."
+    "(identical-payload-digest). A response whose transfer failed after its head arrived "
+    "(connection lost, download timeout, size limit) is stored with what arrived and "
+    "WARC-Truncated (disconnect, time, length)."
 )
 _serial = itertools.count()
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -249,9 +251,9 @@ class WarcWriter:
         headers = normalize_response_headers(ex.response_headers, len(ex.payload))
         statusline = f"{ex.http_version} {ex.status} {ex.reason or standard_reason(ex.status)}"
         http_head = http_header_block(statusline, headers)
-        original = None
-        if 200 <= ex.status < 300:
-            original = self.digest_index.lookup(ex.url, digest)
+        # a cut-off payload is only what arrived: never the original of a revisit, nor one
+        remembered = 200 <= ex.status < 300 and not ex.truncated
+        original = self.digest_index.lookup(ex.url, digest) if remembered else None
         if original is not None:
             resp = warc_record([
                 ("WARC-Type", "revisit"), ("WARC-Record-ID", resp_id), *common,
@@ -260,8 +262,9 @@ class WarcWriter:
                 ("WARC-Refers-To-Date", original.date), ("WARC-Refers-To", original.record_id),
                 ("WARC-Payload-Digest", digest)], HTTP_RESPONSE, http_head)
         else:
+            truncated = [("WARC-Truncated", ex.truncated)] if ex.truncated else []
             resp = warc_record([("WARC-Type", "response"), ("WARC-Record-ID", resp_id), *common,
-                                ("WARC-Payload-Digest", digest)],
+                                ("WARC-Payload-Digest", digest), *truncated],
                                HTTP_RESPONSE, http_head, ex.payload)
         request_line = f"{ex.method} {ex.request_target} {ex.http_version}"
         req = warc_record([("WARC-Type", "request"), ("WARC-Record-ID", _new_id()), *common,
@@ -269,7 +272,7 @@ class WarcWriter:
                           http_header_block(request_line, ex.request_headers), ex.request_body)
         offset = self._append(resp + req)
         ref = RecordRef(self._final_name, offset, len(resp), resp_id)
-        if original is None and 200 <= ex.status < 300:
+        if original is None and remembered:
             self.digest_index.add(ex.url, digest, date, ex.url, resp_id)
         if self._size >= self.max_size:
             self.close_file()

@@ -3,7 +3,10 @@
 Sits close to the downloader (priority 950 by default), so ``process_response`` runs before
 HttpCompressionMiddleware (590) decodes the body and after every middleware has finished
 changing the request. Retried attempts, redirects, robots.txt and error statuses are all
-captured; replayed responses are not.
+captured; replayed responses are not. So is what arrived of a response whose download then
+failed (connection lost, DOWNLOAD_TIMEOUT, DOWNLOAD_MAXSIZE; see
+:mod:`crawler.handlers.http11`), marked ``WARC-Truncated`` with the reason: the crawl still
+treats it as the failure it is, and replay and re-extraction never serve it as the page.
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.errors import ArchiveWriteError
-from archive.model import HttpExchange
+from archive.model import HttpExchange, RecordRef
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
-from crawler.handlers.http11 import REASON_META
+from crawler.handlers.http11 import REASON_META, partial_response
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 from crawler.urls import path_and_query
 
@@ -43,7 +46,8 @@ def header_pairs(headers: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-def exchange_from(request: Request, response: Response, when: datetime) -> HttpExchange:
+def exchange_from(request: Request, response: Response, when: datetime,
+                  truncated: str | None = None) -> HttpExchange:
     host = urlsplit(request.url).netloc
     request_headers = [("Host", host), *header_pairs(request.headers)]
     return HttpExchange(
@@ -61,6 +65,7 @@ def exchange_from(request: Request, response: Response, when: datetime) -> HttpE
         payload=response.body,
         ip_address=str(response.ip_address) if response.ip_address else None,
         date=when,
+        truncated=truncated,
     )
 
 
@@ -123,17 +128,35 @@ class WarcCaptureMiddleware:
                 logger.info("WARC file closed: %s", path)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if request.meta.get(REPLAYED) or self.writer is None or self.failed:
-            return response
+        # DOWNLOAD_FAIL_ON_DATALOSS=False lets a body cut short through, flagged "dataloss"
+        truncated = "disconnect" if "dataloss" in response.flags else None
         when = datetime.now(UTC)
+        ref = self._archive(request, response, when, truncated)
+        if ref is not None:
+            request.meta[META_WARC_RECORD] = ref.as_dict()
+            request.meta[META_FETCHED_AT] = capture_stamp(when)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """Archive what arrived of a response whose download failed after its head."""
+        partial = partial_response(exception)
+        if partial is not None:
+            self._archive(request, partial.response, datetime.now(UTC), partial.truncated)
+
+    def _archive(self, request: Request, response: Response, when: datetime,
+                 truncated: str | None) -> RecordRef | None:
+        if request.meta.get(REPLAYED) or self.writer is None or self.failed:
+            return None
         try:
-            ref = self.writer.write_exchange(exchange_from(request, response, when))
+            ref = self.writer.write_exchange(exchange_from(request, response, when, truncated))
         except ArchiveWriteError as exc:
             self._fail(exc)
-            return response
+            return None
         stats = self.crawler.stats
         stats.inc_value("warc/records")
         stats.inc_value("warc/bytes", len(response.body))
-        request.meta[META_WARC_RECORD] = ref.as_dict()
-        request.meta[META_FETCHED_AT] = capture_stamp(when)
-        return response
+        if truncated:
+            stats.inc_value(f"warc/truncated/{truncated}")
+            logger.info("Archived a truncated response (WARC-Truncated: %s, %d bytes): %s",
+                        truncated, len(response.body), request.url)
+        return ref

@@ -106,3 +106,21 @@ def test_a_response_whose_request_names_another_url_is_not_served(tmp_path):
     responses = list(iter_responses(path, on_error=errors.append))
     assert [r.url for r in responses] == ["http://example.com/c"]
     assert len(errors) == 2 and errors[1].offset == err.offset
+
+
+def test_a_truncated_capture_is_never_served_as_the_page(tmp_path):
+    """A record marked WARC-Truncated (a download that failed mid-body) stays in the archive
+    as evidence, but neither replay nor re-extraction reads it as the page: the whole
+    capture made before it still answers, and a URL with only a cut-off one is missing."""
+    whole = make_exchange("http://e.com/a", b"<html>whole</html>", date=T1)
+    cut = make_exchange("http://e.com/a", b"<html>wh", date=T2)
+    cut.truncated = "disconnect"
+    only_cut = make_exchange("http://e.com/b", b"", date=T2)
+    only_cut.truncated = "length"
+    with WarcWriter(tmp_path, prefix="t") as w:
+        for ex in (whole, cut, only_cut):
+            w.write_exchange(ex)
+    lookup = ArchiveLookup(tmp_path)
+    assert lookup.get("http://e.com/a").payload == b"<html>whole</html>"
+    assert lookup.get("http://e.com/b") is None
+    assert [r.payload for r in iter_responses(tmp_path)] == [b"<html>whole</html>"]

@@ -234,3 +234,19 @@ def test_two_crawls_starting_at_once_in_a_new_folder_both_write(tmp_path):
     from tests.support.race import race
 
     assert race(_open_writer, lambda n: (str(tmp_path / f"warc{n}"),), 30) == []
+
+
+def test_truncated_exchange_is_marked_and_never_a_revisit_original(tmp_path):
+    """What arrived of a failed download is a response record with WARC-Truncated, kept out
+    of the digest index: a later whole capture of the same bytes is no revisit of it."""
+    cut = make_exchange(payload=b"<html>part")
+    cut.truncated = "time"
+    with WarcWriter(tmp_path, prefix="t") as w:
+        w.write_exchange(cut)
+        w.write_exchange(make_exchange(payload=b"<html>part"))
+    recs = []
+    for path in sorted(tmp_path.glob("*.warc.gz")):
+        with path.open("rb") as fh:
+            recs += [(r.rec_type, r.rec_headers.get_header("WARC-Truncated"))
+                     for r in ArchiveIterator(fh) if r.rec_type in ("response", "revisit")]
+    assert recs == [("response", "time"), ("response", None)]

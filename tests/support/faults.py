@@ -132,6 +132,18 @@ def length_shorter_than_body(body: bytes, declared: int, surplus: bytes) -> Rout
     return route
 
 
+def broken_chunking(body: bytes) -> Route:
+    """Chunked: one good chunk of half the body, then a chunk-size line that is no number."""
+    def route(ex: Exchange) -> None:
+        first = body[: len(body) // 2]
+        ex.send(head(200, [("Content-Type", "text/html; charset=utf-8"),
+                           ("Transfer-Encoding", "chunked")])
+                + b"%x\r\n%s\r\nzz\r\n" % (len(first), first) + body[len(first):])
+        ex.sock.shutdown(socket.SHUT_RDWR)
+        ex.keep_alive = False
+    return route
+
+
 def truncated_gzip(body: bytes) -> Route:
     """A gzip stream cut in half, correctly framed (Content-Length = bytes sent)."""
     compressed = gzip.compress(body, mtime=0)
