@@ -25,6 +25,9 @@ class HttpExchange:
     # WARC-Truncated reason when the payload is only what arrived before the transfer
     # stopped ("disconnect", "time", "length", "unspecified"); None for a whole response
     truncated: str | None = None
+    # the status line as received ("HTTP/1.1 200", phrase and all); None: made of
+    # http_version, status and reason (the standard phrase when reason is "")
+    status_line: str | None = None
 
 
 @dataclass(frozen=True)

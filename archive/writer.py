@@ -44,7 +44,9 @@ FIDELITY = (
     "HTTP bodies are stored as received, with their Content-Encoding (e.g. gzip) intact. "
     "Chunked transfer framing is removed: Transfer-Encoding is dropped and Content-Length "
     "is set to the stored length; a differing original Content-Length is kept in "
-    "X-Archive-Orig-Content-Length. Header bytes are stored as received. "
+    "X-Archive-Orig-Content-Length. The status line and header fields are stored as "
+    "received, in their order, with their names as sent (values without surrounding "
+    "whitespace, folded lines joined). "
     "Identical 2xx payloads of a URL are stored as revisit records "
     "(identical-payload-digest). A response whose transfer failed after its head arrived "
     "(connection lost, download timeout, size limit) is stored with what arrived and "
@@ -249,7 +251,8 @@ class WarcWriter:
         common.append(("WARC-Warcinfo-ID", self._warcinfo_id))
 
         headers = normalize_response_headers(ex.response_headers, len(ex.payload))
-        statusline = f"{ex.http_version} {ex.status} {ex.reason or standard_reason(ex.status)}"
+        statusline = ex.status_line or (
+            f"{ex.http_version} {ex.status} {ex.reason or standard_reason(ex.status)}")
         http_head = http_header_block(statusline, headers)
         # a cut-off payload is only what arrived: never the original of a revisit, nor one
         remembered = 200 <= ex.status < 300 and not ex.truncated

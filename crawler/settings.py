@@ -54,9 +54,9 @@ RETRY_AFTER_MAX = 120.0
 # Only HTTP(S) is ever fetched: a redirect or link to file://, ftp://, s3:// or data: must not
 # reach a handler that would read local files or other services.
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
-                     # Scrapy's HTTP/1.1 handler, keeping the reason phrase for the archive.
-                     "http": "crawler.handlers.http11.ReasonKeepingHTTP11DownloadHandler",
-                     "https": "crawler.handlers.http11.ReasonKeepingHTTP11DownloadHandler"}
+                     # Scrapy's HTTP/1.1 handler, keeping the response head as it was sent.
+                     "http": "crawler.handlers.http11.HeadKeepingHTTP11DownloadHandler",
+                     "https": "crawler.handlers.http11.HeadKeepingHTTP11DownloadHandler"}
 DOWNLOAD_FAIL_ON_DATALOSS = True  # a body shorter than Content-Length is an error, retried
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

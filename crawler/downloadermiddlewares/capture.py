@@ -28,7 +28,7 @@ from archive.errors import ArchiveWriteError
 from archive.model import HttpExchange, RecordRef
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
-from crawler.handlers.http11 import REASON_META, partial_response
+from crawler.handlers.http11 import HEAD_META, partial_response
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 from crawler.urls import path_and_query
 
@@ -47,9 +47,13 @@ def header_pairs(headers: Any) -> list[tuple[str, str]]:
 
 
 def exchange_from(request: Request, response: Response, when: datetime,
-                  truncated: str | None = None) -> HttpExchange:
+                  truncated: str | None = None,
+                  head: tuple[str, list[tuple[str, str]]] | None = None) -> HttpExchange:
+    """The exchange to archive; ``head`` is the response's status line and header fields as
+    received (crawler.handlers.http11), else they are rebuilt from the Scrapy response."""
     host = urlsplit(request.url).netloc
     request_headers = [("Host", host), *header_pairs(request.headers)]
+    status_line, response_headers = head if head else (None, header_pairs(response.headers))
     return HttpExchange(
         url=request.url,
         method=request.method,
@@ -58,14 +62,14 @@ def exchange_from(request: Request, response: Response, when: datetime,
         request_body=request.body or b"",
         http_version=response.protocol or "HTTP/1.1",
         status=response.status,
-        # the wire's phrase (crawler.handlers.http11 keeps it); "" → the writer uses the
-        # standard one
-        reason=request.meta.get(REASON_META, ""),
-        response_headers=header_pairs(response.headers),
+        reason=status_line.split(" ", 2)[2] if status_line and status_line.count(" ") > 1
+        else "",
+        response_headers=response_headers,
         payload=response.body,
         ip_address=str(response.ip_address) if response.ip_address else None,
         date=when,
         truncated=truncated,
+        status_line=status_line,
     )
 
 
@@ -145,10 +149,12 @@ class WarcCaptureMiddleware:
 
     def _archive(self, request: Request, response: Response, when: datetime,
                  truncated: str | None) -> RecordRef | None:
+        head = request.meta.pop(HEAD_META, None)  # this download's own: never a copy's
         if request.meta.get(REPLAYED) or self.writer is None or self.failed:
             return None
         try:
-            ref = self.writer.write_exchange(exchange_from(request, response, when, truncated))
+            ref = self.writer.write_exchange(exchange_from(request, response, when, truncated,
+                                                           head))
         except ArchiveWriteError as exc:
             self._fail(exc)
             return None

@@ -1,8 +1,12 @@
 """HTTP/1.1 download handler that keeps, for the archive, what Scrapy's would drop.
 
-Scrapy's Response keeps the protocol version but drops the reason phrase; a WARC response
-record should carry the status line the server really sent ("HTTP/1.1 200 OK", or whatever
-phrase it chose). The phrase is put in ``request.meta["http_reason"]`` as the headers arrive.
+Scrapy's Response keeps neither the status line (its reason phrase, or its absence) nor the
+header fields as they came: Twisted regroups repeated names, re-cases names ("ETag" becomes
+"Etag") and keeps connection headers (Connection, Keep-Alive, Transfer-Encoding) apart,
+where Scrapy never sees them. A WARC response record should carry the head the server sent,
+so the parser here also records the status line and every header field in arrival order,
+name as sent, and the agent puts them in ``request.meta["http_head"]`` as the head arrives
+(a 1xx interim response is skipped, as Twisted skips it).
 
 A download that fails after the headers came (the connection dropped before the body was
 whole, DOWNLOAD_TIMEOUT, DOWNLOAD_MAXSIZE) raises an exception and Scrapy throws away what
@@ -19,7 +23,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler, _ScrapyAgent
+from scrapy.core.downloader.handlers.http11 import (
+    HTTP11DownloadHandler,
+    _LenientHTTP11ClientFactory,
+    _LenientHTTP11ClientProtocol,
+    _LenientHTTPClientParser,
+    _ScrapyAgent,
+)
+from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     DownloadCancelledError,
     DownloadTimeoutError,
@@ -32,7 +43,7 @@ from twisted.web.iweb import UNKNOWN_LENGTH
 
 logger = logging.getLogger(__name__)
 
-REASON_META = "http_reason"
+HEAD_META = "http_head"  # request.meta: (status line, [(name, value), …]) as received
 PARTIAL_ATTR = "partial_response"  # attribute of a download exception: a PartialResponse
 
 
@@ -51,14 +62,51 @@ def partial_response(exc: BaseException) -> PartialResponse | None:
     return found if isinstance(found, PartialResponse) else None
 
 
-class _ReasonKeepingAgent(_ScrapyAgent):
+class _HeadKeepingParser(_LenientHTTPClientParser):
+    """Scrapy's lenient response parser, also keeping the head as it came."""
+
+    _fields: list[tuple[bytes, bytes]]
+
+    def statusReceived(self, status: bytes) -> None:
+        self._fields = []  # anew after a 1xx interim response
+        super().statusReceived(status)
+        self.response._wire_head = (status, self._fields)
+
+    def headerReceived(self, name: bytes, value: bytes) -> None:
+        self._fields.append((name, value))
+        super().headerReceived(name, value)
+
+
+class _HeadKeepingProtocol(_LenientHTTP11ClientProtocol):
+    def request(self, request: Any) -> Any:
+        d = super().request(request)
+        # the way Scrapy installs its lenient parser: no response byte has arrived yet
+        self._parser.__class__ = _HeadKeepingParser
+        return d
+
+
+class _HeadKeepingFactory(_LenientHTTP11ClientFactory):
+    def buildProtocol(self, addr: Any) -> _HeadKeepingProtocol:
+        return _HeadKeepingProtocol(self._quiescentCallback)
+
+
+def wire_head(txresponse: Any) -> tuple[str, list[tuple[str, str]]] | None:
+    """The status line and header fields of a Twisted response as received (Latin-1 text,
+    which encodes back to the same bytes), or None when the parser did not record them."""
+    head = getattr(txresponse, "_wire_head", None)
+    if head is None:
+        return None
+    status, fields = head
+    return status.decode("latin-1"), [(n.decode("latin-1"), v.decode("latin-1"))
+                                      for n, v in fields]
+
+
+class _HeadKeepingAgent(_ScrapyAgent):
     _headers_seen: Any = None  # the Twisted response, once its head has arrived
     _reader: Any = None  # Scrapy's _ResponseReader collecting its body
 
     def _cb_bodyready(self, txresponse: Any, request: Request) -> Any:
-        phrase = getattr(txresponse, "phrase", b"") or b""
-        request.meta[REASON_META] = (phrase.decode("latin-1") if isinstance(phrase, bytes)
-                                     else str(phrase))
+        request.meta[HEAD_META] = wire_head(txresponse)
         self._headers_seen = txresponse
         deliver = txresponse.deliverBody
 
@@ -94,11 +142,15 @@ class _ReasonKeepingAgent(_ScrapyAgent):
         return PartialResponse(response, why)
 
 
-class ReasonKeepingHTTP11DownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, with the agent above."""
+class HeadKeepingHTTP11DownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler, with the parser and agent above."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._pool._factory = _HeadKeepingFactory
 
     async def download_request(self, request: Request) -> Response:
-        agent = _ReasonKeepingAgent(
+        agent = _HeadKeepingAgent(
             contextFactory=self._contextFactory,
             bindAddress=self._bind_address,
             pool=self._pool,
