@@ -142,24 +142,40 @@ def previous_summaries(directory: Path, spider: str, limit: int) -> list[dict[st
         except (OSError, ValueError) as exc:
             logger.warning("Ignoring unreadable run report %s: %s", path, exc)
             continue
+        if not isinstance(report, dict):  # valid JSON, but no report: a torn or foreign file
+            logger.warning("Ignoring run report %s: not a JSON object", path)
+            continue
+        # An interrupted or refused run did not get to crawl: no baseline.
         if (report.get("spider") == spider and isinstance(report.get("summary"), dict)
-                and report.get("status", run_status(report.get("finish_reason"))) == "finished"):
-            summaries.append(report["summary"])  # an interrupted run is no baseline
+                and report.get("status", run_status(report.get("finish_reason"))) == "finished"
+                and report.get("finish_reason") not in REFUSED_REASONS):
+            summaries.append(report["summary"])
     return summaries
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """A section of an earlier report that should be an object; anything else counts as empty."""
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def baseline(history: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians of earlier runs' summaries; values of the wrong type (a hand-edited or foreign
+    report) are left out rather than breaking every later run's verdict."""
     def med(key: str) -> float | None:
-        values = [s[key] for s in history if isinstance(s.get(key), int | float)]
+        values = [s[key] for s in history if _number(s.get(key))]
         return median(values) if values else None
     shares: dict[str, list[float]] = {}
     for summary in history:
-        for key, seen in (summary.get("optional_rule_shares") or {}).items():
-            if isinstance(seen, dict) and isinstance(seen.get("share"), int | float):
+        for key, seen in _mapping(summary.get("optional_rule_shares")).items():
+            if isinstance(seen, dict) and _number(seen.get("share")):
                 shares.setdefault(key, []).append(seen["share"])
     # Per outlet, over the runs that counted outlets (older reports did not): absent is zero.
-    counted = [s["offered_by_outlet"] for s in history if isinstance(s.get("offered_by_outlet"),
-                                                                       dict)]
+    counted = [{k: v for k, v in s["offered_by_outlet"].items() if _number(v)}
+               for s in history if isinstance(s.get("offered_by_outlet"), dict)]
     outlets = sorted({key for offered in counted for key in offered})
     return {"runs": len(history), "articles": med("articles"), "errors": med("errors"),
             "extraction_health": med("extraction_health"),

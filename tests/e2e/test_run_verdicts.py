@@ -190,3 +190,24 @@ def test_one_odd_page_in_a_small_run_raises_no_alarm(tmp_path: Path) -> None:
     report = report_of(tmp_path)
     assert report["summary"]["extraction_health"] == pytest.approx(2 / 3, abs=0.01)
     assert report["alarms"] == [] and report["healthy"] is True
+
+
+def test_a_foreign_report_in_the_history_does_not_silence_the_verdict(tmp_path: Path) -> None:
+    """A report file that is JSON but no report (``null``, a list) once made every later run
+    fail in its baseline: no report, no alarms, exit 0 whatever happened."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "belta-20260101T000000000000.json").write_text("null")
+    (reports / "belta-20260101T000001000000.json").write_text("[]")
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=1), count=3)
+    site.broken = True  # bodies emptied: the run must fail loudly
+    site.publish()
+    with FixtureServer([site.site]) as server:
+        result = run_crawl("belta", tmp_path, server)
+    assert result.returncode == EXIT_UNHEALTHY, result.log[-3000:]
+    assert "Error caught on signal handler" not in result.log
+    assert "Ignoring run report" in result.log
+    report = json.loads(max(reports.glob("belta-2*.json")).read_text("utf-8"))
+    assert report["status"] == "finished" and report["baseline"]["runs"] == 0
+    assert any("extraction health" in alarm for alarm in report["alarms"])

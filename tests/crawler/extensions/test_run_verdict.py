@@ -91,6 +91,24 @@ def test_interrupted_and_running_reports_are_no_baseline(tmp_path: Path) -> None
     assert [s["articles"] for s in previous_summaries(tmp_path, "belta", 10)] == [10, 12]
 
 
+def test_foreign_torn_and_refused_reports_are_no_baseline(tmp_path: Path) -> None:
+    good = {"spider": "belta", "status": "finished", "finish_reason": "finished",
+            "summary": {"articles": 8, "errors": 1, "offered_by_outlet": {"belta": 8},
+                        "optional_rule_shares": {"belta/authors": {"share": 0.5}}}}
+    odd = {**good, "summary": {"articles": "8", "errors": True, "offered_by_outlet": "7",
+                               "optional_rule_shares": [1]}}
+    refused = {**good, "finish_reason": "jobdir_mismatch", "summary": {"articles": 0}}
+    for n, text in enumerate(["null", "[1]", '{"spider": "bel', json.dumps(good),
+                              json.dumps(odd), json.dumps(refused)]):
+        (tmp_path / f"belta-2026010{n}.json").write_text(text)
+    history = previous_summaries(tmp_path, "belta", 10)
+    assert [s["articles"] for s in history] == [8, "8"]
+    base = baseline(history)
+    assert (base["articles"], base["errors"]) == (8, 1)
+    assert base["offered_by_outlet"] == {"belta": 8}
+    assert base["optional_rule_shares"] == {"belta/authors": 0.5}
+
+
 def test_a_refused_run_is_an_alarm_even_with_nothing_to_compare() -> None:
     verdict = judge(summarize(stats(0, 0)), NO_HISTORY, 0.8, finish_reason="jobdir_mismatch")
     assert [a for a in verdict.alarms if "jobdir_mismatch" in a]
