@@ -13,11 +13,10 @@ so the outcome the RunReport extension recorded is read after the crawl. A force
 from __future__ import annotations
 
 import argparse
-import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from crawler.distributed.connection import RedisUnavailable, check_redis
+from crawler.distributed.connection import unreachable_at_start
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import exit_status, finished_runs
 from crawler.outlets import check_outlet_table
@@ -34,13 +33,9 @@ class Command(ScrapyCrawlCommand):
             check = getattr(spidercls, "check_arguments", None)
             if callable(check):
                 check(**opts.spargs)
-        if self.settings.get("REDIS_URL"):
-            try:
-                check_redis(self.settings)
-            except RedisUnavailable as exc:
-                print(f"ERROR: {exc}", file=sys.stderr)
-                self.exitcode = 1
-                return
+        if unreachable_at_start(self.settings):
+            self.exitcode = 1
+            return
         super().run(args, opts)
         close_open_reports()
         self.exitcode = self.exitcode or exit_status(finished_runs)

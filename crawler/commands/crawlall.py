@@ -29,6 +29,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
+from crawler.distributed.connection import unreachable_at_start
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import RunOutcome, exit_status, finished_runs
 from crawler.outlets import check_outlet_table
@@ -109,6 +110,9 @@ class Command(BaseRunSpiderCommand):
         if args:
             raise UsageError("crawlall runs every spider; it takes no spider names")
         check_outlet_table()
+        if unreachable_at_start(self.settings):  # one error, not one traceback per spider
+            self.exitcode = 1
+            return
         assert self.crawler_process is not None
         process = self.crawler_process
         names = sorted(process.spider_loader.list())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import redis
@@ -32,3 +33,16 @@ def check_redis(settings: Any) -> redis.Redis:
             f"Cannot reach Redis at REDIS_URL={redis_url(settings)!s}: {exc}. Start redis-server "
             "there, or drop REDIS_URL to crawl on this machine alone.") from None
     return client
+
+
+def unreachable_at_start(settings: Any) -> bool:
+    """For the crawl commands, before any spider starts: with ``REDIS_URL`` in effect, ping
+    Redis once; if it does not answer, print one clear error and return True (exit 1)."""
+    if not redis_url(settings) or settings.get("WARC_REPLAY"):  # replay ignores REDIS_URL
+        return False
+    try:
+        check_redis(settings)
+    except RedisUnavailable as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return True
+    return False

@@ -20,7 +20,7 @@ import pytest
 
 from bench.site import ARTICLE, build
 from tests.sites import belta
-from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl
+from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl, scrapy_command
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page
 
@@ -166,3 +166,13 @@ def test_unreachable_redis_is_one_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Cannot reach Redis at REDIS_URL=redis://127.0.0.1:9/0" in result.log
     assert "Traceback" not in result.log
+
+
+def test_unreachable_redis_stops_crawlall_with_one_clear_error(tmp_path: Path) -> None:
+    """Each spider used to crash with 'Engine slot not assigned' and a traceback."""
+    result = scrapy_command("crawlall", "-s", "REDIS_URL=redis://127.0.0.1:9/0",
+                            "-s", f"DATA_DIR={tmp_path}", timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.count("Cannot reach Redis at REDIS_URL=redis://127.0.0.1:9/0") == 1
+    assert "Traceback" not in result.stderr and "CRASHED" not in result.stdout
+    assert not (tmp_path / "reports").exists()
