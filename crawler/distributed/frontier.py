@@ -16,6 +16,7 @@ Keys (``<spider>`` is the spider name, ``<run>`` the run number)::
     <spider>:run                  current run number
     <spider>:runs                 run counter
     <spider>:<run>:finished       set once a worker saw the frontier drained
+    <spider>:<run>:token          random id of the run (its keys vanished if it differs)
     <spider>:<run>:requests       priority queue (sorted set, score = -priority)
     <spider>:<run>:dupefilter     fingerprints seen in this run
     <spider>:<run>:workers        ids of workers that joined the run
@@ -26,6 +27,7 @@ Keys (``<spider>`` is the spider name, ``<run>`` the run number)::
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,16 +36,23 @@ from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
 # Join the current run unless it finished; else start the next one (and drop the finished
-# run's fingerprints). Atomic, so workers started together agree on one run.
+# run's fingerprints). Atomic, so workers started together agree on one run. A run's token
+# (ARGV[2] of the worker that started it) tells its workers that the keys they see are still
+# that run's: a Redis restarted without persistence, or flushed, starts again at run 1.
 _JOIN_RUN = """
 local run = redis.call('GET', KEYS[1])
 if run and redis.call('EXISTS', ARGV[1] .. run .. ':finished') == 0 then
-  return {run, 0}
+  redis.call('SET', ARGV[1] .. run .. ':token', ARGV[2], 'NX')
+  return {run, 0, redis.call('GET', ARGV[1] .. run .. ':token')}
 end
 local new = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], new)
-if run then redis.call('DEL', ARGV[1] .. run .. ':dupefilter', ARGV[1] .. run .. ':workers') end
-return {tostring(new), 1}
+redis.call('SET', ARGV[1] .. new .. ':token', ARGV[2])
+if run then
+  redis.call('DEL', ARGV[1] .. run .. ':dupefilter', ARGV[1] .. run .. ':workers',
+             ARGV[1] .. run .. ':token')
+end
+return {tostring(new), 1, ARGV[2]}
 """
 
 # Pop the best request and record it as a lease of this worker, in one step.
@@ -74,6 +83,7 @@ class RunKeys:
 
     spider: str
     run: str
+    token: str = ""  # the run's token: its keys are gone if another one (or none) is found
 
     @property
     def prefix(self) -> str:
@@ -95,6 +105,10 @@ class RunKeys:
     def finished(self) -> str:
         return f"{self.prefix}:finished"
 
+    @property
+    def token_key(self) -> str:
+        return f"{self.prefix}:token"
+
     def inflight(self, worker: str) -> str:
         return f"{self.prefix}:inflight:{worker}"
 
@@ -102,10 +116,15 @@ class RunKeys:
         return f"{self.spider}:alive:{worker}"
 
 
+def _text(value: bytes | str | int) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def join_run(server: redis.Redis, spider: str) -> tuple[RunKeys, bool]:
     """The run this worker takes part in, and whether it just started it."""
-    run, new = server.eval(_JOIN_RUN, 2, f"{spider}:run", f"{spider}:runs", f"{spider}:")
-    return RunKeys(spider, run.decode() if isinstance(run, bytes) else str(run)), bool(new)
+    run, new, token = server.eval(_JOIN_RUN, 2, f"{spider}:run", f"{spider}:runs",
+                                  f"{spider}:", uuid.uuid4().hex)
+    return RunKeys(spider, _text(run), _text(token)), bool(new)
 
 
 def requeue(server: redis.Redis, keys: RunKeys, worker: str) -> int:

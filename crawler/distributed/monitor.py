@@ -24,13 +24,16 @@ import logging
 import time
 from typing import Any
 
+import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.distributed.connection import redis_url
 from crawler.distributed.frontier import requeue
 from crawler.distributed.scheduler import DistributedScheduler
+from crawler.extensions.run_verdict import FRONTIER_LOST, REDIS_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +45,10 @@ class FrontierMonitor:
         self.crawler = crawler
         self.interval = crawler.settings.getfloat("REDIS_HEARTBEAT_SECONDS", 1.0)
         self.idle_close = crawler.settings.getfloat("REDIS_IDLE_CLOSE_SECONDS", 30.0)
+        self.worker_ttl = crawler.settings.getfloat("REDIS_WORKER_TTL", 30.0)
         self.idle_since: float | None = None
+        self.failing_since: float | None = None  # Redis has not answered since
+        self.closing = False
         self.loop: Any = None
 
     @classmethod
@@ -78,18 +84,48 @@ class FrontierMonitor:
 
     def tick(self) -> None:
         scheduler = self.scheduler
-        if scheduler is None or scheduler.keys is None:
+        if scheduler is None or scheduler.keys is None or self.closing:
             return
         try:
-            self.settle()
-            scheduler.heartbeat()
-            self.recover_dead(scheduler)
-        except Exception:  # a Redis hiccup must not kill the loop; the next tick retries
+            intact = scheduler.heartbeat()
+            if intact:
+                self.settle()
+                self.recover_dead(scheduler)
+        except redis.RedisError as exc:  # a Redis hiccup must not kill the loop: retried
+            self.redis_failed(exc)
+            return
+        except Exception:
             logger.exception("Distributed frontier upkeep failed")
+            return
+        self.failing_since = None
+        if not intact:
+            logger.error("The shared frontier of run %s of %s is gone from Redis (restarted "
+                         "without persistence, or flushed?): the requests queued in it will not "
+                         "be fetched by this run. Closing this worker; the next run reads the "
+                         "feeds again.", scheduler.keys.run, scheduler.spider.name)
+            self.close(FRONTIER_LOST)
             return
         slot = self._engine_slot()
         if slot is not None and slot.closing is None:
             slot.nextcall.schedule()
+
+    def redis_failed(self, exc: Exception) -> None:
+        """Redis did not answer: retry each tick, give up after ``REDIS_WORKER_TTL`` (by then
+        other workers take this one's leases anyway)."""
+        now = time.monotonic()
+        self.failing_since = self.failing_since or now
+        if now - self.failing_since < self.worker_ttl:
+            logger.warning("Redis did not answer (%s): retrying", exc)
+            return
+        logger.error("Redis has not answered for %.0f s (%s): closing this worker; its "
+                     "unfinished requests stay leased in Redis for the other workers or the next "
+                     "run", now - self.failing_since, exc)
+        self.close(REDIS_UNAVAILABLE)
+
+    def close(self, reason: str) -> None:
+        self.closing = True
+        self.crawler.stats.set_value(f"distributed/{reason}", 1)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
     def recover_dead(self, scheduler: DistributedScheduler) -> None:
         keys, server = scheduler.keys, scheduler.server
@@ -126,8 +162,15 @@ class FrontierMonitor:
         scheduler = self.scheduler
         if scheduler is None or scheduler.keys is None:
             return
-        self.settle()
-        if self.pending(scheduler):
+        if self.closing:
+            return
+        try:
+            self.settle()
+            pending = self.pending(scheduler)
+        except redis.RedisError:  # not drained as far as anyone knows: the tick retries
+            self.idle_since = None
+            raise DontCloseSpider from None
+        if pending:
             self.idle_since = None
             raise DontCloseSpider
         now = time.monotonic()

@@ -78,14 +78,20 @@ class DistributedScheduler(Scheduler):
             self.stats.set_value("distributed/run", int(self.keys.run))
             self.stats.set_value("distributed/worker", self.worker_id)
 
-    def heartbeat(self) -> None:
-        """Tell other workers this one lives (and belongs to the run) for ``REDIS_WORKER_TTL``."""
+    def heartbeat(self) -> bool:
+        """Tell other workers this one lives (and belongs to the run) for ``REDIS_WORKER_TTL``.
+        False, and nothing written, when the run's keys are gone from Redis (its token differs:
+        Redis restarted without persistence, or was flushed): the queue went with them."""
         assert self.keys is not None
+        token = self.server.get(self.keys.token_key)
+        if token is None or token.decode() != self.keys.token:
+            return False
         ttl = self.spider.settings.getfloat("REDIS_WORKER_TTL", 30)
         pipe = self.server.pipeline()
         pipe.sadd(self.keys.workers, self.worker_id)
         pipe.set(self.keys.alive(self.worker_id), "1", px=int(ttl * 1000))
         pipe.execute()
+        return True
 
     def close(self, reason: str) -> None:
         """Leave the run. The engine has finished every request by now (it waits for them

@@ -37,8 +37,16 @@ EXIT_INTERRUPTED = 3  # stopped before the end (SIGTERM, Ctrl-C, forced shutdown
 
 # Scrapy's finish reasons of a run that did not reach its natural end.
 INTERRUPTED_REASONS = frozenset({"shutdown", "forced shutdown", "cancelled", "killed"})
-# Runs that refused to start their work (see crawler.state.jobdir): a failure, never healthy.
-REFUSED_REASONS = frozenset({"jobdir_mismatch"})
+# Runs that refused to start their work (see crawler.state.jobdir) or lost it (the shared
+# frontier of crawler.distributed): a failure, never healthy, never a baseline.
+FRONTIER_LOST = "frontier_lost"
+REDIS_UNAVAILABLE = "redis_unavailable"
+FAILED_REASONS = {
+    "jobdir_mismatch": "run refused to start (jobdir_mismatch): see the log",
+    FRONTIER_LOST: "the shared frontier vanished from Redis (restarted without persistence, "
+                   "or flushed?): what was queued in it was not crawled",
+    REDIS_UNAVAILABLE: "Redis stopped answering: the worker closed before the run was drained",
+}
 
 
 def _sum_prefix(stats: dict[str, Any], prefix: str, skip: tuple[str, ...] = ()) -> int:
@@ -148,7 +156,7 @@ def previous_summaries(directory: Path, spider: str, limit: int) -> list[dict[st
         # An interrupted or refused run did not get to crawl: no baseline.
         if (report.get("spider") == spider and isinstance(report.get("summary"), dict)
                 and report.get("status", run_status(report.get("finish_reason"))) == "finished"
-                and report.get("finish_reason") not in REFUSED_REASONS):
+                and report.get("finish_reason") not in FAILED_REASONS):
             summaries.append(report["summary"])
     return summaries
 
@@ -198,8 +206,8 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
     """Alarms of a run. An interrupted run is not judged on what it did not get to do (its
     article count); health needs ``min_sample`` pages, unless every page of a few failed."""
     verdict = Verdict()
-    if finish_reason in REFUSED_REASONS:
-        verdict.alarms.append(f"run refused to start ({finish_reason}): see the log")
+    if finish_reason in FAILED_REASONS:
+        verdict.alarms.append(FAILED_REASONS[finish_reason])
     if summary.get("items_not_exported"):
         verdict.alarms.append(f"export failed: {summary['items_not_exported']} item(s) did not "
                               f"reach {summary.get('feeds_failed', 0)} feed(s); they are not "

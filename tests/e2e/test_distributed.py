@@ -6,6 +6,7 @@ its request log shows which article was fetched how often.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -176,3 +177,25 @@ def test_unreachable_redis_stops_crawlall_with_one_clear_error(tmp_path: Path) -
     assert result.stderr.count("Cannot reach Redis at REDIS_URL=redis://127.0.0.1:9/0") == 1
     assert "Traceback" not in result.stderr and "CRASHED" not in result.stdout
     assert not (tmp_path / "reports").exists()
+
+
+def test_redis_restarted_without_persistence_fails_the_run(redis_server: RedisServer,  # noqa: F811
+                                                           tmp_path: Path) -> None:
+    """The queue dies with Redis. The worker used to find the new, empty Redis "drained",
+    close as finished and exit 0 with half the articles never fetched."""
+    with FixtureServer([slow_site(120, 0.05)]) as server:
+        worker = Worker("w1", tmp_path, server, worker_settings(redis_server, tmp_path / "warc"))
+        deadline = time.monotonic() + 120
+        while len(worker.items) < 20:
+            assert worker.proc.poll() is None and time.monotonic() < deadline, worker.log[-3000:]
+            time.sleep(0.05)
+        redis_server.restart()
+        code = worker.wait()
+        fetched = len(article_fetches(server))
+    assert fetched < 120, "the crawl should have stopped short"
+    assert code == 1, worker.log[-3000:]
+    assert "shared frontier of run 1 of belta is gone from Redis" in worker.log
+    [path] = (tmp_path / "w1" / "reports").glob("belta-*.json")
+    report = json.loads(path.read_text("utf-8"))
+    assert report["finish_reason"] == "frontier_lost" and report["healthy"] is False
+    assert any("vanished from Redis" in alarm for alarm in report["alarms"])

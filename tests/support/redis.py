@@ -29,11 +29,15 @@ class RedisServer:
         if REDIS_SERVER is None:
             pytest.skip("redis-server is not installed (bin/setup --dev installs it)")
         self.port = _free_port()
-        self.proc = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(directory),
-             "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        self.directory = directory
         self.client = redis.Redis(host="127.0.0.1", port=self.port)
+        self._start()
+
+    def _start(self) -> None:
+        self.proc = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
+             "--dir", str(self.directory), "--save", "", "--appendonly", "no",
+             "--protected-mode", "yes"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -44,6 +48,11 @@ class RedisServer:
                     self.stop()
                     raise RuntimeError(f"redis-server did not start on port {self.port}") from None
                 time.sleep(0.05)
+
+    def restart(self) -> None:
+        """Stop and start again on the same port: without persistence, every key is gone."""
+        self.stop()
+        self._start()
 
     @property
     def url(self) -> str:
