@@ -17,6 +17,7 @@ Keys (``<spider>`` is the spider name, ``<run>`` the run number)::
     <spider>:runs                 run counter
     <spider>:<run>:finished       set once a worker saw the frontier drained
     <spider>:<run>:token          random id of the run (its keys vanished if it differs)
+    <spider>:<run>:identity       spider and arguments of the run (workers must match)
     <spider>:<run>:requests       priority queue (sorted set, score = -priority)
     <spider>:<run>:dupefilter     fingerprints seen in this run
     <spider>:<run>:workers        ids of workers that joined the run
@@ -39,20 +40,25 @@ from scrapy_redis.queue import PriorityQueue
 # run's fingerprints). Atomic, so workers started together agree on one run. A run's token
 # (ARGV[2] of the worker that started it) tells its workers that the keys they see are still
 # that run's: a Redis restarted without persistence, or flushed, starts again at run 1.
+# The run's identity (ARGV[3]: spider and arguments, as for a JOBDIR) is the first worker's;
+# a worker asked to crawl something else must not work on its queue.
 _JOIN_RUN = """
 local run = redis.call('GET', KEYS[1])
 if run and redis.call('EXISTS', ARGV[1] .. run .. ':finished') == 0 then
   redis.call('SET', ARGV[1] .. run .. ':token', ARGV[2], 'NX')
-  return {run, 0, redis.call('GET', ARGV[1] .. run .. ':token')}
+  redis.call('SET', ARGV[1] .. run .. ':identity', ARGV[3], 'NX')
+  return {run, 0, redis.call('GET', ARGV[1] .. run .. ':token'),
+          redis.call('GET', ARGV[1] .. run .. ':identity')}
 end
 local new = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], new)
 redis.call('SET', ARGV[1] .. new .. ':token', ARGV[2])
+redis.call('SET', ARGV[1] .. new .. ':identity', ARGV[3])
 if run then
   redis.call('DEL', ARGV[1] .. run .. ':dupefilter', ARGV[1] .. run .. ':workers',
-             ARGV[1] .. run .. ':token')
+             ARGV[1] .. run .. ':token', ARGV[1] .. run .. ':identity')
 end
-return {tostring(new), 1, ARGV[2]}
+return {tostring(new), 1, ARGV[2], ARGV[3]}
 """
 
 # Pop the best request and record it as a lease of this worker, in one step.
@@ -120,11 +126,12 @@ def _text(value: bytes | str | int) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def join_run(server: redis.Redis, spider: str) -> tuple[RunKeys, bool]:
-    """The run this worker takes part in, and whether it just started it."""
-    run, new, token = server.eval(_JOIN_RUN, 2, f"{spider}:run", f"{spider}:runs",
-                                  f"{spider}:", uuid.uuid4().hex)
-    return RunKeys(spider, _text(run), _text(token)), bool(new)
+def join_run(server: redis.Redis, spider: str, identity: str) -> tuple[RunKeys, bool, str]:
+    """The run this worker takes part in, whether it just started it, and the run's identity
+    (``identity`` unless the run was started by a worker asked to crawl something else)."""
+    run, new, token, stored = server.eval(_JOIN_RUN, 2, f"{spider}:run", f"{spider}:runs",
+                                          f"{spider}:", uuid.uuid4().hex, identity)
+    return RunKeys(spider, _text(run), _text(token)), bool(new), _text(stored)
 
 
 def requeue(server: redis.Redis, keys: RunKeys, worker: str) -> int:

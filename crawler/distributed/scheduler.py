@@ -11,6 +11,7 @@ state store, exactly as on one machine.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -18,12 +19,15 @@ import uuid
 from typing import Any
 
 import redis
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import CloseSpider
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.distributed.connection import RedisUnavailable, check_redis
 from crawler.distributed.frontier import LeasedQueue, RunKeys, join_run, requeue
+from crawler.extensions.run_verdict import RUN_MISMATCH
+from crawler.state.jobdir import job_identity
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +69,19 @@ class DistributedScheduler(Scheduler):
 
     def open(self, spider: Spider) -> None:
         self.spider = spider
-        self.keys, started = join_run(self.server, spider.name)
+        identity = json.dumps(job_identity(spider), sort_keys=True)
+        keys, started, stored = join_run(self.server, spider.name, identity)
+        if stored != identity:
+            logger.error(
+                "Run %s of %s in Redis crawls with arguments %s; this worker was started with "
+                "arguments %s. Start it with the run's arguments, or after the run finished "
+                "(to abandon the run: SET %s 1). Nothing was crawled.", keys.run, spider.name,
+                json.dumps(json.loads(stored).get("arguments")),
+                json.dumps(json.loads(identity).get("arguments")), keys.finished)
+            # Refused once the spider is open, so that every component closes normally.
+            self.crawler.signals.connect(self._refuse, signal=signals.spider_opened)
+            return
+        self.keys = keys
         self.queue = LeasedQueue(self.server, spider, self.keys.queue, self.serializer,
                                  inflight_key=self.keys.inflight(self.worker_id))
         self.df = RedisRunDupeFilter.for_run(self.server, self.keys,
@@ -77,6 +93,15 @@ class DistributedScheduler(Scheduler):
         if self.stats:
             self.stats.set_value("distributed/run", int(self.keys.run))
             self.stats.set_value("distributed/worker", self.worker_id)
+
+    def _refuse(self) -> None:
+        raise CloseSpider(RUN_MISMATCH)
+
+    def enqueue_request(self, request: Request) -> bool:
+        return self.keys is not None and super().enqueue_request(request)
+
+    def next_request(self) -> Request | None:
+        return super().next_request() if self.keys is not None else None
 
     def heartbeat(self) -> bool:
         """Tell other workers this one lives (and belongs to the run) for ``REDIS_WORKER_TTL``.
@@ -113,4 +138,4 @@ class DistributedScheduler(Scheduler):
         return self.queue.settle(in_progress) if self.keys is not None else 0
 
     def has_pending_requests(self) -> bool:
-        return len(self.queue) > 0
+        return self.keys is not None and len(self.queue) > 0

@@ -41,11 +41,14 @@ INTERRUPTED_REASONS = frozenset({"shutdown", "forced shutdown", "cancelled", "ki
 # frontier of crawler.distributed): a failure, never healthy, never a baseline.
 FRONTIER_LOST = "frontier_lost"
 REDIS_UNAVAILABLE = "redis_unavailable"
+RUN_MISMATCH = "run_mismatch"
 FAILED_REASONS = {
     "jobdir_mismatch": "run refused to start (jobdir_mismatch): see the log",
     FRONTIER_LOST: "the shared frontier vanished from Redis (restarted without persistence, "
                    "or flushed?): what was queued in it was not crawled",
     REDIS_UNAVAILABLE: "Redis stopped answering: the worker closed before the run was drained",
+    RUN_MISMATCH: "worker refused (run_mismatch): the shared run crawls other spider "
+                  "arguments; see the log",
 }
 
 

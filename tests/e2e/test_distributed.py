@@ -57,8 +57,10 @@ def slow_site(pages: int, delay: float) -> Any:
 class Worker:
     """One ``scrapy crawl belta`` worker in its own process group and DATA_DIR."""
 
-    def __init__(self, name: str, base: Path, server: FixtureServer, settings: dict[str, Any]):
-        cmd, env, self.items_path = crawl_command("belta", base / name, server, settings=settings)
+    def __init__(self, name: str, base: Path, server: FixtureServer, settings: dict[str, Any],
+                 args: dict[str, str] | None = None):
+        cmd, env, self.items_path = crawl_command("belta", base / name, server, args=args,
+                                                  settings=settings)
         self.log_path = base / f"{name}.log"
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                      stderr=self.log_path.open("w"), start_new_session=True)
@@ -199,3 +201,23 @@ def test_redis_restarted_without_persistence_fails_the_run(redis_server: RedisSe
     report = json.loads(path.read_text("utf-8"))
     assert report["finish_reason"] == "frontier_lost" and report["healthy"] is False
     assert any("vanished from Redis" in alarm for alarm in report["alarms"])
+
+
+def test_a_worker_with_other_arguments_is_refused_by_the_run(redis_server: RedisServer,  # noqa: F811
+                                                             tmp_path: Path) -> None:
+    """A worker with another window used to work on the run's queue with its own: articles
+    outside its window were dropped by it and exported by no one."""
+    with FixtureServer([slow_site(60, 0.05)]) as server:
+        settings = worker_settings(redis_server, tmp_path / "warc")
+        first = Worker("w1", tmp_path, server, settings)
+        deadline = time.monotonic() + 120
+        while not first.items:
+            assert first.proc.poll() is None and time.monotonic() < deadline, first.log[-3000:]
+            time.sleep(0.05)
+        other = Worker("w2", tmp_path, server, settings, args={"since": "2026-01-01"})
+        assert other.wait() == 1, other.log[-3000:]
+        assert first.wait() == 0, first.log[-3000:]
+    assert "this worker was started with arguments" in other.log
+    assert other.items == [] and len(first.items) == 60
+    [path] = (tmp_path / "w2" / "reports").glob("belta-*.json")
+    assert json.loads(path.read_text("utf-8"))["finish_reason"] == "run_mismatch"
