@@ -221,6 +221,10 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
     if summary["articles"] == 0 and (base["articles"] or 0) > 0 and not interrupted:
         verdict.alarms.append(f"no articles (median of the last {base['runs']} runs: "
                               f"{base['articles']:g})")
+    elif summary["articles"] == 0 and summary.get("blocked_pages") and not interrupted:
+        # Without history (a first run, or only blocked runs before) nothing else would say it.
+        verdict.alarms.append(f"no articles, and {summary['blocked_pages']} page(s) blocked "
+                              f"(403/429/5xx or an anti-bot page): {summary.get('blocked_urls')}")
     elif not interrupted and "offered_by_outlet" in summary:
         offered = summary["offered_by_outlet"]
         for outlet, usual in (base.get("offered_by_outlet") or {}).items():

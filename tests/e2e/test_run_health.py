@@ -10,7 +10,7 @@ import pytest
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
 from tests.support.crawl import run_crawl
-from tests.support.server import FixtureServer
+from tests.support.server import FixtureServer, Page, VirtualSite
 
 pytestmark = pytest.mark.slow
 
@@ -69,3 +69,17 @@ def test_empty_bodies_raise_alarms_and_fail_the_process(runs) -> None:
     assert any("extraction health" in line for line in error_lines), broken.log[-3000:]
     assert broken.stats["health/healthy"] == 0
     assert broken.stats["extraction/failed/no_body"] == 6
+
+
+def test_an_outlet_that_blocks_every_page_fails_even_the_first_run(tmp_path) -> None:
+    """Every page 403: no history to compare with, and one blocked feed is below the error
+    alarm, so the run used to be reported ok with exit 0."""
+    blocked = VirtualSite(belta.HOST)
+    blocked.dynamic = [lambda target: Page(b"<html>Access denied</html>", status=403)]
+    with FixtureServer([blocked]) as server:
+        result = run_crawl("belta", tmp_path, server)
+    assert result.returncode == 1, result.log[-3000:]
+    [report] = reports(tmp_path)
+    assert report["healthy"] is False
+    assert any("page(s) blocked" in alarm for alarm in report["alarms"]), report["alarms"]
+    assert "ALARM belta: no articles, and" in result.log

@@ -109,6 +109,14 @@ def test_foreign_torn_and_refused_reports_are_no_baseline(tmp_path: Path) -> Non
     assert base["optional_rule_shares"] == {"belta/authors": 0.5}
 
 
+def test_a_run_with_no_article_and_blocked_pages_alarms_without_history() -> None:
+    blocked = {"httperror/response_ignored_status_count/403": 1, "pages/blocked_urls": ["/rss"]}
+    alarms = judge(summarize(stats(0, 0, **blocked)), NO_HISTORY, 0.8).alarms
+    assert [a for a in alarms if "no articles, and 1 page(s) blocked" in a]
+    assert judge(summarize(stats(3, 0, **blocked)), NO_HISTORY, 0.8).alarms == []
+    assert judge(summarize(stats(0, 0, **blocked)), NO_HISTORY, 0.8, interrupted=True).alarms == []
+
+
 def test_a_refused_run_is_an_alarm_even_with_nothing_to_compare() -> None:
     verdict = judge(summarize(stats(0, 0)), NO_HISTORY, 0.8, finish_reason="jobdir_mismatch")
     assert [a for a in verdict.alarms if "jobdir_mismatch" in a]
