@@ -121,7 +121,11 @@ class SiteCrawl(OutletSpider):
     # --- outlets of this run ------------------------------------------------------------------
     @property
     def outlet(self) -> Outlet:
-        return next(iter(self.sites.values())).outlet
+        """The first site's outlet. AttributeError without a site: Scrapy's feed exports read
+        every attribute of the spider (a StopIteration here broke its item feed)."""
+        for state in self.sites.values():
+            return state.outlet
+        raise AttributeError("no site to crawl")
 
     def outlets(self) -> list[Outlet]:
         return [s.outlet for s in self.sites.values()]

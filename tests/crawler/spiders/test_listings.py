@@ -184,3 +184,12 @@ def test_one_resolver_maps_mirror_links_of_this_run() -> None:
     assert spider.outlet_of("https://mirror.example/news/life/1.html") is spider.outlet
     assert spider.outlet_of("https://br0wse-zerkalo.site/news/life/1.html") is spider.outlet
     assert spider.outlet_of("https://www.belta.by/x") is None
+
+
+def test_a_site_spider_without_sites_has_no_outlet_and_no_error(tmp_path) -> None:
+    """crawlall runs it with no rows; Scrapy's feed exports read its attributes then."""
+    from crawler.spiders.site import SiteSpider
+
+    spider = SiteSpider.from_crawler(get_crawler(SiteSpider, {"DATA_DIR": str(tmp_path)}))
+    spider.setup_sites()
+    assert getattr(spider, "outlet", None) is None and spider.outlets() == []
