@@ -59,11 +59,13 @@ CREATE OR REPLACE VIEW versions AS
 CREATE OR REPLACE VIEW latest AS
   SELECT * FROM versions
   QUALIFY row_number() OVER (PARTITION BY id ORDER BY {LATEST_ORDER}) = 1;
--- Reprint families: texts that are near-duplicates of each other, across outlets.
+-- Reprint families: texts that are near-duplicates of each other, across outlets. Times
+-- by instant: each outlet writes `published` in its own UTC offset, so its text misorders.
 CREATE OR REPLACE VIEW families AS
   SELECT family, count(DISTINCT id) AS articles, count(DISTINCT source) AS n_outlets,
-         list(DISTINCT source ORDER BY source) AS outlets, min(published) AS first_published,
-         list(url ORDER BY published, url) AS urls, list(DISTINCT id ORDER BY id) AS ids
+         list(DISTINCT source ORDER BY source) AS outlets, min(published_ts) AS first_published,
+         list(url ORDER BY published_ts NULLS LAST, url) AS urls,
+         list(DISTINCT id ORDER BY id) AS ids
   FROM latest GROUP BY family HAVING count(DISTINCT id) > 1;
 -- Versions that changed words (whitespace-only changes are not edits), with word diffs.
 CREATE OR REPLACE VIEW edits AS

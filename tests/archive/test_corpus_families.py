@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.corpus import build_corpus
@@ -94,3 +95,23 @@ def test_union_find_joins_chains_into_one_family() -> None:
         sets.union(a, b)
     assert {k: sets.find(k) for k in "abcde"} == {"a": "a", "b": "a", "c": "a", "d": "d",
                                                   "e": "d"}
+
+
+def test_first_published_is_the_earliest_instant_across_utc_offsets(tmp_path: Path) -> None:
+    """Outlets write ``published`` in their own offset: a Yekaterinburg site's 09:00+05:00 is
+    an hour before BELTA's 08:00+03:00, though its text sorts after it. The family's first
+    publication and the order of its URLs are by instant, not by string."""
+    body = paragraphs_for(12)
+    ural = "https://ura.news/news/1052812345"
+    room = Newsroom()
+    items = [room.capture(ural, "ura.news", "Новость", body, START, START),
+             room.capture(belta_url(12), "belta", "Новость", body, START, START)]
+    items[0]["published"] = "2026-02-01T09:00:00+05:00"  # 04:00 UTC
+    items[1]["published"] = "2026-02-01T08:00:00+03:00"  # 05:00 UTC
+    write_run(tmp_path / "data", "mixed", START, items)
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    con = connect(tmp_path / "corpus")
+    [(first, urls)] = con.execute(
+        "SELECT first_published, urls FROM families").fetchall()
+    assert first == datetime(2026, 2, 1, 4, 0, tzinfo=UTC)
+    assert urls == [ural, belta_url(12)]
