@@ -134,7 +134,8 @@ def file_stem(ident: str) -> str:
 
 def export_txt(items_jsonl: str | Path, outdir: str | Path,
                on_error: LineError | None = None) -> list[Path]:
-    """Write one `NNN_<id>.txt` per item (title, blank line, text; no trailing newline).
+    """Write one `NNN_<id>.txt` per item (title, blank line, text; no trailing newline),
+    numbered by publication instant, URL and version.
 
     Lines that are not exportable items go to ``on_error`` (line number, reason) and are
     skipped; without ``on_error`` the first one raises ValueError before anything is written.
@@ -157,12 +158,16 @@ def export_txt(items_jsonl: str | Path, outdir: str | Path,
 
 
 def _sort_keys(items_jsonl: str | Path, on_error: LineError | None
-               ) -> Iterator[tuple[tuple[int, float, str], str, int]]:
-    """(date key, url, byte offset) of each exportable item: the items themselves are read
-    again one at a time, so memory holds keys, not a corpus of texts."""
+               ) -> Iterator[tuple[tuple[int, float, str], str, int, int]]:
+    """(date key, url, version, byte offset) of each exportable item: the items themselves
+    are read again one at a time, so memory holds keys, not a corpus of texts. The versions
+    of an article share its date and URL: they are numbered oldest first, whatever the order
+    of the lines (a corpus selection comes in none)."""
     for n, offset, parsed in _iter_placed(items_jsonl):
         problem = parsed if isinstance(parsed, str) else item_problem(parsed)
         if problem is not None:
             _bad(items_jsonl, n, problem, on_error)
         else:
-            yield _published_key(parsed.get("published")), parsed.get("url") or "", offset
+            version = parsed.get("version")
+            yield (_published_key(parsed.get("published")), parsed.get("url") or "",
+                   version if isinstance(version, int) else 0, offset)

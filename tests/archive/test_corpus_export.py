@@ -77,3 +77,12 @@ def test_an_item_stored_twice_is_exported_once_as_latest(tmp_path: Path) -> None
     latest = con.execute("SELECT count(*) FROM latest").fetchone()[0]
     chosen = [i["id"] for i in select_items(tmp_path / "corpus", Selection(latest_only=True))]
     assert len(chosen) == len(set(chosen)) == latest == len({i["id"] for i in runs["items"]})
+
+
+def test_every_version_of_an_edited_article_in_version_order(corpus, tmp_path: Path) -> None:
+    edited = sorted((i for i in corpus["items"] if i["url"] == corpus["edited_url"]),
+                    key=lambda i: i["version"])
+    assert main(["export-txt", "--corpus", corpus["corpus"], "--id", edited[0]["id"],
+                 str(tmp_path / "v")]) == 0
+    texts = [p.read_text("utf-8") for p in sorted((tmp_path / "v").glob("*.txt"))]
+    assert texts == [f"{i['title']}\n\n{i['text']}" for i in edited] and len(texts) == 2

@@ -101,3 +101,15 @@ def test_a_failed_export_leaves_no_half_written_file(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert [p.name for p in out.iterdir()] == ["000_ok1.txt"]
     assert (out / "000_ok1.txt").read_text() == "old complete file"
+
+
+def test_versions_of_one_article_are_numbered_oldest_first(tmp_path):
+    """Every version of an article shares its URL and publication date: the numbering follows
+    the version, not where a line happens to sit (a corpus selection comes in no order)."""
+    items = tmp_path / "items.jsonl"
+    items.write_text("".join(json.dumps({**GOOD, "text": f"Версія {v}", "version": v},
+                                        ensure_ascii=False) + "\n" for v in (3, 1, 2)), "utf-8")
+    written = export_txt(items, tmp_path / "out")
+    assert [p.name for p in written] == ["000_ok1.txt", "001_ok1.txt", "002_ok1.txt"]
+    assert [p.read_text("utf-8") for p in written] == [
+        f"{GOOD['title']}\n\nВерсія {v}" for v in (1, 2, 3)]
