@@ -48,13 +48,15 @@ EDIT_SCHEMA = pa.schema([
 # a tie (the same item ingested from two files) the row written last; one row always wins.
 LATEST_ORDER = "version DESC, fetched_at DESC, items_file DESC, items_line DESC"
 
+FAMILIES_FILE = "families/families.parquet"
+EDIT_FILES = "edits/*.parquet"
 VIEWS_SQL = f"""-- The corpus as DuckDB views. Open with:  cd CORPUS_DIR && duckdb -init views.sql
 -- (paths are relative to this folder; from Python: archive.corpus_derived.connect(CORPUS_DIR)).
 CREATE OR REPLACE VIEW versions AS
   SELECT v.*, coalesce(f.family, v.id) AS family
   FROM read_parquet('{VERSIONS}', hive_partitioning = true,
                     hive_types = {{'outlet': VARCHAR, 'month': VARCHAR}}) AS v
-  LEFT JOIN read_parquet('families/families.parquet') AS f ON f.id = v.id;
+  LEFT JOIN read_parquet('{FAMILIES_FILE}') AS f ON f.id = v.id;
 -- The newest version of each article (the latest capture of it).
 CREATE OR REPLACE VIEW latest AS
   SELECT * FROM versions
@@ -69,14 +71,18 @@ CREATE OR REPLACE VIEW families AS
   FROM latest GROUP BY family HAVING count(DISTINCT id) > 1;
 -- Versions that changed words (whitespace-only changes are not edits), with word diffs.
 CREATE OR REPLACE VIEW edits AS
-  SELECT * FROM read_parquet('edits/*.parquet') WHERE changed;
+  SELECT * FROM read_parquet('{EDIT_FILES}') WHERE changed;
 """
 
 
 def _empty_file(path: Path, schema: pa.Schema) -> None:
+    """An empty table for the build's queries, written whole under its name (a reader may be
+    globbing the folder)."""
     if not path.exists() and not any(path.parent.glob("*.parquet")):
         path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(schema.empty_table(), path)
+        with temp_for(path) as tmp:
+            pq.write_table(schema.empty_table(), tmp)
+            os.replace(tmp, path)
 
 
 def open_duckdb(corpus: Path) -> duckdb.DuckDBPyConnection:
@@ -104,11 +110,24 @@ def connect(corpus_dir: str | Path) -> duckdb.DuckDBPyConnection:
     corpus = Path(corpus_dir)
     if not has_rows(corpus):
         raise CorpusError(f"no corpus in {corpus} (build it with: python -m archive corpus)")
-    _empty_file(corpus / "families" / "families.parquet", FAMILY_SCHEMA)
-    _empty_file(corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA)
     con = open_duckdb(corpus)
-    con.execute(VIEWS_SQL)
+    con.execute(_reader_views(con, corpus))
     return con
+
+
+def _reader_views(con: duckdb.DuckDBPyConnection, corpus: Path) -> str:
+    """VIEWS_SQL, reading an empty table in place of derived files not written yet (a first
+    build still ingesting, or killed before them): a reader never writes into the corpus,
+    which may be read-only to it or being built."""
+    sql = VIEWS_SQL
+    derived = [(FAMILIES_FILE, corpus / FAMILIES_FILE, FAMILY_SCHEMA),
+               (EDIT_FILES, corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA)]
+    for files, path, schema in derived:
+        if not any(path.parent.glob("*.parquet")):
+            name = f"no_{path.parent.name}"
+            con.register(name, schema.empty_table())
+            sql = sql.replace(f"read_parquet('{files}')", name)
+    return sql
 
 
 def write_views(corpus: Path) -> None:

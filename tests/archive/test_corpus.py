@@ -260,3 +260,28 @@ def test_a_backfill_over_many_months_is_written_with_few_writers_open(
     assert con.execute("SELECT count(*), count(DISTINCT id) FROM versions").fetchone() == (24, 24)
     assert sorted(r[0] for r in con.execute("SELECT DISTINCT month FROM versions").fetchall()
                   ) == ["2026-01", "2026-02", "2026-03", "2026-04"]
+
+
+def test_reading_a_corpus_still_being_built_writes_nothing_into_it(runs, tmp_path) -> None:
+    """Before a first build reaches families and edits, its parts are already readable. A
+    reader (an analyst, maybe on a read-only mount, while the build runs) sees them with no
+    families and no edits yet, and creates no file the build also writes."""
+    import shutil
+
+    from archive.__main__ import main
+
+    build_corpus(runs["data"], runs["corpus"])
+    for folder in ("families", "edits"):
+        shutil.rmtree(runs["corpus"] / folder)
+    before = sorted(p for p in runs["corpus"].rglob("*"))
+    con = connect(runs["corpus"])
+    assert con.execute("SELECT count(*) FROM versions").fetchone()[0] == len(runs["items"])
+    assert con.execute("SELECT count(*), count(DISTINCT family) FROM latest").fetchone() == (
+        len({i["id"] for i in runs["items"]}),) * 2
+    assert con.execute("SELECT count(*) FROM families").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM edits").fetchone()[0] == 0
+    con.close()
+    assert main(["history", str(runs["corpus"]), runs["edited_url"]]) == 0
+    assert main(["edits", str(runs["corpus"]), "-o", str(tmp_path / "e.html")]) == 0
+    assert main(["export-txt", "--corpus", str(runs["corpus"]), str(tmp_path / "txt")]) == 0
+    assert sorted(p for p in runs["corpus"].rglob("*")) == before
