@@ -113,9 +113,20 @@ def format_history(versions: list[Version], diffs: list[Change]) -> str:
         if change is None:
             lines.append(f"version {old.version} -> {new.version}: no word changed "
                          "(whitespace or layout only)")
-            continue
-        removed, added = change.counts
-        lines.append(f"version {old.version} -> {new.version} ({old.fetched_at} -> "
-                     f"{new.fetched_at}): {removed} word(s) removed, {added} added")
-        lines.append("  " + render_text(change.ops))
+        else:
+            removed, added = change.counts
+            lines.append(f"version {old.version} -> {new.version} ({old.fetched_at} -> "
+                         f"{new.fetched_at}): {removed} word(s) removed, {added} added")
+        lines += _title_change(old, new)
+        if change is not None:
+            lines.append("  " + render_text(change.ops))
     return "\n".join(lines)
+
+
+def _title_change(old: Version, new: Version) -> list[str]:
+    """The headline's word diff when it changed: a new version is decided by its text, so
+    a changed headline shows only here (and in the edit report)."""
+    if old.title == new.title:
+        return []
+    return ["  title: " + (render_text(word_diff(old.title, new.title))
+                           or f"{old.title!r} -> {new.title!r}")]

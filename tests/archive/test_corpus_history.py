@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from archive.__main__ import main
 from archive.corpus import build_corpus
 from archive.corpus_derived import connect
+from archive.history import article_history, format_history
 from archive.wordiff import changed_words, marked_sides, render_text, tokens, word_diff
 from tests.archive.corpus_data import (
     EDIT_DETAIL,
@@ -242,3 +244,25 @@ def test_a_mark_after_a_torn_line_starts_its_own_line(tmp_path: Path) -> None:
     marks.write_text("3f2a9c", "utf-8")
     mark_edits_stale(tmp_path, {"0123456789abcdef": 2})
     assert marks.read_text("utf-8").splitlines() == ["3f2a9c", "0123456789abcdef,2"]
+
+
+def test_history_shows_a_changed_headline_and_a_removed_paragraph(tmp_path: Path) -> None:
+    """Three runs: the headline is changed with a sentence added, then a paragraph is cut.
+    Each step of ``history`` says what changed, the headline included."""
+    room, url, body = Newsroom(), belta_url(40), paragraphs_for(140)
+    cut = edited(body)
+    runs = [("Лукашенко провел совещание", body),
+            ("Лукашенко провел совещание по экономике", cut),
+            ("Лукашенко провел совещание по экономике", cut[:2] + cut[3:])]
+    for n, (title, paragraphs) in enumerate(runs):
+        when = START + timedelta(days=n)
+        write_run(tmp_path / "data", "belta", when,
+                  [room.capture(url, "belta", title, paragraphs, START, when)])
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    out = format_history(*article_history(tmp_path / "corpus", url))
+    first, second = out.split("\nversion 1 -> 2")[1].split("\nversion 2 -> 3")
+    assert "title: Лукашенко провел совещание {+по экономике+}" in first
+    assert "title:" not in second
+    removed = len(re.findall(r"\w+", cut[2]))
+    assert f": {removed} word(s) removed, 0 added" in second
+    assert "[-" + cut[2].split()[0] in second.replace("[-. ", "[-")
