@@ -69,9 +69,13 @@ CREATE OR REPLACE VIEW families AS
          list(url ORDER BY published_ts NULLS LAST, url) AS urls,
          list(DISTINCT id ORDER BY id) AS ids
   FROM latest GROUP BY family HAVING count(DISTINCT id) > 1;
--- Versions that changed words (whitespace-only changes are not edits), with word diffs.
+-- Versions that changed words (whitespace-only changes are not edits), with word diffs;
+-- the times as TIMESTAMPTZ too, as in versions (NULL for a text that names no instant).
 CREATE OR REPLACE VIEW edits AS
-  SELECT * FROM read_parquet('{EDIT_FILES}') WHERE changed;
+  SELECT *, TRY_CAST(fetched_at AS TIMESTAMPTZ) AS fetched_ts,
+         TRY_CAST(previous_fetched_at AS TIMESTAMPTZ) AS previous_fetched_ts,
+         TRY_CAST(published AS TIMESTAMPTZ) AS published_ts
+  FROM read_parquet('{EDIT_FILES}') WHERE changed;
 """
 
 

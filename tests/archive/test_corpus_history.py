@@ -266,3 +266,21 @@ def test_history_shows_a_changed_headline_and_a_removed_paragraph(tmp_path: Path
     removed = len(re.findall(r"\w+", cut[2]))
     assert f": {removed} word(s) removed, 0 added" in second
     assert "[-" + cut[2].split()[0] in second.replace("[-. ", "[-")
+
+
+def test_edits_view_has_its_times_as_timestamps(corpus) -> None:
+    """As in ``versions``: the ISO texts stay, and ``*_ts`` columns are TIMESTAMPTZ, so an
+    analyst can bucket edits by hour or take the delay after publication."""
+    con = connect(corpus["corpus"])
+    v1, v2 = [i for i in corpus["items"] if i["url"] == corpus["edited_url"]]
+    [(fetched, previous, published, delay)] = con.execute(
+        "SELECT fetched_ts, previous_fetched_ts, published_ts, "
+        "fetched_ts - published_ts FROM edits").fetchall()
+    moment = datetime.fromisoformat
+    assert (fetched, previous, published) == (moment(v2["fetched_at"]),
+                                              moment(v1["fetched_at"]),
+                                              moment(v2["published"]))
+    assert delay == moment(v2["fetched_at"]) - moment(v2["published"])
+    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE edits)").fetchall())
+    assert {types[c] for c in ("fetched_ts", "previous_fetched_ts", "published_ts")} == {
+        "TIMESTAMP WITH TIME ZONE"}
