@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -221,12 +221,29 @@ def _export_from_corpus(args) -> int:
         raise UsageError(f"cannot read --ids-file {args.ids_file}: {exc}") from exc
     selection = Selection(sources=tuple(args.source or ()), since=args.since, until=args.until,
                           ids=ids, latest_only=args.latest)
+    seen: dict[str, set[str]] = {"id": set(), "source": set()}
     with tempfile.TemporaryDirectory(prefix="export-txt-") as tmp:
         selected = Path(tmp) / "selected.jsonl"
-        count = write_jsonl(select_items(args.corpus, selection, ordered=False), selected)
+        count = write_jsonl(_noting(select_items(args.corpus, selection, ordered=False), seen),
+                            selected)
         written = export_txt(selected, args.outdir) if count else []
+    for key, asked, word in (("id", selection.ids, "id"), ("source", selection.sources, "outlet")):
+        for value in dict.fromkeys(asked):
+            if value not in seen[key]:
+                print(f"note: no row selected of {word} {value} (not in the corpus, or "
+                      "outside the other selection flags)", file=sys.stderr)
     print(f"{len(written)} file(s) written to {args.outdir} ({count} selected from {args.corpus})")
     return 0
+
+
+def _noting(items: Iterator[dict[str, Any]], seen: dict[str, set[str]]
+            ) -> Iterator[dict[str, Any]]:
+    """``items`` unchanged, noting the value of each key of ``seen``: a mistyped --id or
+    --source selects nothing, which is named rather than a silently empty export."""
+    for item in items:
+        for key, values in seen.items():
+            values.add(item[key])
+        yield item
 
 
 def cmd_corpus(args) -> int:

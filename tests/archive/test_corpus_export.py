@@ -86,3 +86,17 @@ def test_every_version_of_an_edited_article_in_version_order(corpus, tmp_path: P
                  str(tmp_path / "v")]) == 0
     texts = [p.read_text("utf-8") for p in sorted((tmp_path / "v").glob("*.txt"))]
     assert texts == [f"{i['title']}\n\n{i['text']}" for i in edited] and len(texts) == 2
+
+
+def test_an_id_or_outlet_that_selects_nothing_is_named(corpus, tmp_path: Path, capsys) -> None:
+    """A mistyped id or outlet is not a silent empty export: each one that matched no row is
+    named on stderr; the rest is exported as asked."""
+    known = corpus["reprint"]["id"]
+    assert main(["export-txt", "--corpus", corpus["corpus"], "--id", known, "--id",
+                 "0123456789abcdef", "--source", "shklovinfo.by", "--source", "belta.by",
+                 str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "no row selected of id 0123456789abcdef" in err
+    assert "no row selected of outlet belta.by" in err
+    assert known not in err and "outlet shklovinfo.by" not in err
+    assert list(exported(tmp_path / "out")) == [known]
