@@ -28,6 +28,9 @@ class HttpExchange:
     # the status line as received ("HTTP/1.1 200", phrase and all); None: made of
     # http_version, status and reason (the standard phrase when reason is "")
     status_line: str | None = None
+    # the request line as sent ("GET /a?b HTTP/1.1"); None: made of method, request_target
+    # and http_version
+    request_line: str | None = None
 
 
 @dataclass(frozen=True)

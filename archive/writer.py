@@ -47,6 +47,8 @@ FIDELITY = (
     "X-Archive-Orig-Content-Length. The status line and header fields are stored as "
     "received, in their order, with their names as sent (values without surrounding "
     "whitespace, folded lines joined). "
+    "Request records hold the request head as sent (through an HTTP proxy: the target in "
+    "origin form, Proxy-Authorization left out). "
     "Identical 2xx payloads of a URL are stored as revisit records "
     "(identical-payload-digest). A response whose transfer failed after its head arrived "
     "(connection lost, download timeout, size limit) is stored with what arrived and "
@@ -269,7 +271,7 @@ class WarcWriter:
             resp = warc_record([("WARC-Type", "response"), ("WARC-Record-ID", resp_id), *common,
                                 ("WARC-Payload-Digest", digest), *truncated],
                                HTTP_RESPONSE, http_head, ex.payload)
-        request_line = f"{ex.method} {ex.request_target} {ex.http_version}"
+        request_line = ex.request_line or f"{ex.method} {ex.request_target} {ex.http_version}"
         req = warc_record([("WARC-Type", "request"), ("WARC-Record-ID", _new_id()), *common,
                            ("WARC-Concurrent-To", resp_id)], HTTP_REQUEST,
                           http_header_block(request_line, ex.request_headers), ex.request_body)

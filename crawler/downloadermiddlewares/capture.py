@@ -28,7 +28,7 @@ from archive.errors import ArchiveWriteError
 from archive.model import HttpExchange, RecordRef
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
-from crawler.handlers.http11 import HEAD_META, partial_response
+from crawler.handlers.http11 import HEAD_META, REQUEST_HEAD_META, partial_response
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 from crawler.urls import path_and_query
 
@@ -46,13 +46,34 @@ def header_pairs(headers: Any) -> list[tuple[str, str]]:
     return pairs
 
 
+Head = tuple[str, list[tuple[str, str]]]  # first line and header fields, Latin-1 text
+
+
+def request_as_sent(request: Request,
+                    sent: Head | None) -> tuple[str | None, list[tuple[str, str]]]:
+    """The request line and header fields to archive: those Twisted sent (crawler.handlers.
+    http11), else rebuilt from the Scrapy request (line None). Sent to an HTTP proxy, the
+    target is put back in origin form (the proxy's absolute form names the same resource)
+    and Proxy-Authorization is left out: a credential for the proxy, not part of the
+    request to the site."""
+    if sent is None:
+        return None, [("Host", urlsplit(request.url).netloc), *header_pairs(request.headers)]
+    line, fields = sent
+    method, _, rest = line.partition(" ")
+    target, _, version = rest.rpartition(" ")
+    if "://" in target and not target.startswith("/"):
+        target = path_and_query(target)
+    return (f"{method} {target} {version}",
+            [(name, value) for name, value in fields if name.lower() != "proxy-authorization"])
+
+
 def exchange_from(request: Request, response: Response, when: datetime,
-                  truncated: str | None = None,
-                  head: tuple[str, list[tuple[str, str]]] | None = None) -> HttpExchange:
+                  truncated: str | None = None, head: Head | None = None,
+                  sent: Head | None = None) -> HttpExchange:
     """The exchange to archive; ``head`` is the response's status line and header fields as
-    received (crawler.handlers.http11), else they are rebuilt from the Scrapy response."""
-    host = urlsplit(request.url).netloc
-    request_headers = [("Host", host), *header_pairs(request.headers)]
+    received and ``sent`` the request's as sent (crawler.handlers.http11), else they are
+    rebuilt from the Scrapy response and request."""
+    request_line, request_headers = request_as_sent(request, sent)
     status_line, response_headers = head if head else (None, header_pairs(response.headers))
     return HttpExchange(
         url=request.url,
@@ -70,6 +91,7 @@ def exchange_from(request: Request, response: Response, when: datetime,
         date=when,
         truncated=truncated,
         status_line=status_line,
+        request_line=request_line,
     )
 
 
@@ -150,11 +172,12 @@ class WarcCaptureMiddleware:
     def _archive(self, request: Request, response: Response, when: datetime,
                  truncated: str | None) -> RecordRef | None:
         head = request.meta.pop(HEAD_META, None)  # this download's own: never a copy's
+        sent = request.meta.pop(REQUEST_HEAD_META, None)
         if request.meta.get(REPLAYED) or self.writer is None or self.failed:
             return None
         try:
             ref = self.writer.write_exchange(exchange_from(request, response, when, truncated,
-                                                           head))
+                                                           head, sent))
         except ArchiveWriteError as exc:
             self._fail(exc)
             return None

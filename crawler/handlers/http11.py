@@ -6,7 +6,11 @@ header fields as they came: Twisted regroups repeated names, re-cases names ("ET
 where Scrapy never sees them. A WARC response record should carry the head the server sent,
 so the parser here also records the status line and every header field in arrival order,
 name as sent, and the agent puts them in ``request.meta["http_head"]`` as the head arrives
-(a 1xx interim response is skipped, as Twisted skips it).
+(a 1xx interim response is skipped, as Twisted skips it). The request head is kept as
+Twisted wrote it too, in ``request.meta["http_request_head"]``: Scrapy's Request lacks what
+Twisted adds (the Host field at the end, Content-Length or Transfer-Encoding of a body,
+Connection: close) and says nothing of the version (always HTTP/1.1, whatever the server
+answers).
 
 A download that fails after the headers came (the connection dropped before the body was
 whole, DOWNLOAD_TIMEOUT, DOWNLOAD_MAXSIZE) raises an exception and Scrapy throws away what
@@ -44,6 +48,7 @@ from twisted.web.iweb import UNKNOWN_LENGTH
 logger = logging.getLogger(__name__)
 
 HEAD_META = "http_head"  # request.meta: (status line, [(name, value), …]) as received
+REQUEST_HEAD_META = "http_request_head"  # request.meta: (request line, [(name, value), …]) as sent
 PARTIAL_ATTR = "partial_response"  # attribute of a download exception: a PartialResponse
 
 
@@ -71,14 +76,39 @@ class _HeadKeepingParser(_LenientHTTPClientParser):
         self._fields = []  # anew after a 1xx interim response
         super().statusReceived(status)
         self.response._wire_head = (status, self._fields)
+        self.response._wire_request_head = getattr(self.request, "_wire_head", None)
 
     def headerReceived(self, name: bytes, value: bytes) -> None:
         self._fields.append((name, value))
         super().headerReceived(name, value)
 
 
+class _HeadCopy:
+    """Stands in for the transport while Twisted writes a request head: passes the bytes on
+    and keeps them."""
+
+    def __init__(self, transport: Any) -> None:
+        self._transport = transport
+        self.data = b""
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+        self._transport.write(data)
+
+    def writeSequence(self, data: list[bytes]) -> None:  # noqa: N802 - Twisted's name
+        self.write(b"".join(data))
+
+
 class _HeadKeepingProtocol(_LenientHTTP11ClientProtocol):
     def request(self, request: Any) -> Any:
+        write_headers = request._writeHeaders
+
+        def keep_head(transport: Any, te_or_cl: bytes | None) -> None:
+            copy = _HeadCopy(transport)
+            write_headers(copy, te_or_cl)
+            request._wire_head = copy.data
+
+        request._writeHeaders = keep_head
         d = super().request(request)
         # the way Scrapy installs its lenient parser: no response byte has arrived yet
         self._parser.__class__ = _HeadKeepingParser
@@ -101,12 +131,24 @@ def wire_head(txresponse: Any) -> tuple[str, list[tuple[str, str]]] | None:
                                       for n, v in fields]
 
 
+def wire_request_head(txresponse: Any) -> tuple[str, list[tuple[str, str]]] | None:
+    """The request line and header fields the request of a Twisted response was sent with
+    (Latin-1 text), or None when the protocol did not record them."""
+    raw = getattr(txresponse, "_wire_request_head", None)
+    if not raw:
+        return None
+    line, *fields = raw.decode("latin-1").split("\r\n")
+    return line, [(name, value) for name, _, value in
+                  (field.partition(": ") for field in fields if field)]
+
+
 class _HeadKeepingAgent(_ScrapyAgent):
     _headers_seen: Any = None  # the Twisted response, once its head has arrived
     _reader: Any = None  # Scrapy's _ResponseReader collecting its body
 
     def _cb_bodyready(self, txresponse: Any, request: Request) -> Any:
         request.meta[HEAD_META] = wire_head(txresponse)
+        request.meta[REQUEST_HEAD_META] = wire_request_head(txresponse)
         self._headers_seen = txresponse
         deliver = txresponse.deliverBody
 

@@ -1,4 +1,7 @@
-"""A test spider for `scrapy runspider`: fetch the given URLs and record what came back."""
+"""A test spider for `scrapy runspider`: fetch the given URLs and record what came back.
+
+``-a method=POST -a bodies="a=1 a=2"`` sends each URL once per form body, with that method.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +17,19 @@ class DumpSpider(scrapy.Spider):
     custom_settings = {"ROBOTSTXT_OBEY": False, "REDIRECT_ENABLED": False, "ITEM_PIPELINES": {},
                        "HTTPERROR_ALLOW_ALL": True}
 
-    def __init__(self, urls: str = "", **kwargs: Any) -> None:
+    def __init__(self, urls: str = "", method: str = "GET", bodies: str = "",
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.url_list = [u for u in urls.split(" ") if u]
+        self.method = method
+        self.bodies = bodies.split(" ") if bodies else [""]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
         for url in self.url_list:
-            yield scrapy.Request(url, dont_filter=True)
+            for body in self.bodies:
+                yield scrapy.Request(url, method=self.method, body=body,
+                                     headers=form if body else None, dont_filter=True)
 
     def parse(self, response: scrapy.http.Response) -> Any:
         yield {"url": response.url, "status": response.status,
