@@ -49,7 +49,7 @@ FIDELITY = (
     "whitespace, folded lines joined). "
     "Request records hold the request head as sent (through an HTTP proxy: the target in "
     "origin form, Proxy-Authorization left out). "
-    "Identical 2xx payloads of a URL are stored as revisit records "
+    "Identical 2xx payloads of a URL fetched with GET are stored as revisit records "
     "(identical-payload-digest). A response whose transfer failed after its head arrived "
     "(connection lost, download timeout, size limit) is stored with what arrived and "
     "WARC-Truncated (disconnect, time, length)."
@@ -256,8 +256,11 @@ class WarcWriter:
         statusline = ex.status_line or (
             f"{ex.http_version} {ex.status} {ex.reason or standard_reason(ex.status)}")
         http_head = http_header_block(statusline, headers)
-        # a cut-off payload is only what arrived: never the original of a revisit, nor one
-        remembered = 200 <= ex.status < 300 and not ex.truncated
+        # a cut-off payload is only what arrived: never the original of a revisit, nor one;
+        # nor is the answer to a POST or HEAD: replay tools key it apart from the URL's GET
+        # and look a revisit's original up under the revisit's own key, so either way round
+        # the pair would not replay
+        remembered = ex.method.upper() == "GET" and 200 <= ex.status < 300 and not ex.truncated
         original = self.digest_index.lookup(ex.url, digest) if remembered else None
         if original is not None:
             resp = warc_record([

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,31 +21,39 @@ from warcio.archiveiterator import ArchiveIterator
 from tests.support import faults
 from tests.support.crawl import ROOT, SCRAPY
 from tests.support.faults import FaultServer
-from tests.support.pywb import have_tool, tools_bin
+from tests.support.pywb import have_tool, pywb_replay, tools_bin
 
 pytestmark = pytest.mark.slow
 
 HOST = "forms.example.org"
 BODIES = ("q=minsk", "q=brest")
+SAME = b"the same answer to a POST and a GET"
 
 
-def http10_route(ex: faults.Exchange) -> None:
-    """An HTTP/1.0 answer, numbered by arrival; the connection is closed after it (the POST
-    body is never read)."""
-    body = b"answer %d" % ex.count
+def http10_route(ex: faults.Exchange, body: bytes | None = None) -> None:
+    """An HTTP/1.0 answer, numbered by arrival unless ``body`` is given; the connection is
+    closed after it (the POST body is never read)."""
+    body = b"answer %d" % ex.count if body is None else body
     ex.send(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
             b"Connection: close\r\n\r\n%s" % (len(body), body))
     ex.keep_alive = False
 
 
+def same_route(ex: faults.Exchange) -> None:
+    http10_route(ex, SAME)
+
+
 @pytest.fixture(scope="module")
 def capture(tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("requests")
-    routes = {"/form": http10_route, "/page": http10_route}
+    routes = {"/form": http10_route, "/page": http10_route, "/same": same_route}
     with FaultServer(HOST, routes) as server:
         for args in (["-a", f"urls=http://{HOST}/page"],
                      ["-a", f"urls=http://{HOST}/form", "-a", "method=POST",
-                      "-a", "bodies=" + " ".join(BODIES), "-s", "CONCURRENT_REQUESTS=1"]):
+                      "-a", "bodies=" + " ".join(BODIES), "-s", "CONCURRENT_REQUESTS=1"],
+                     # a POST's answer, then a GET answered alike, in a later run
+                     ["-a", f"urls=http://{HOST}/same", "-a", "method=POST", "-a", "bodies=x=1"],
+                     ["-a", f"urls=http://{HOST}/same"]):
             proc = subprocess.run(
                 [*SCRAPY, "runspider", str(ROOT / "tests/support/dump_spider.py"),
                  "-O", str(data / "dump.jsonl"), *args, "-s", f"DATA_DIR={data}"],
@@ -78,7 +87,8 @@ def test_each_request_is_archived_as_sent(capture) -> None:
     archived = sorted(head for head, _ in request_records(data))
     assert archived == sorted(origin_form(r.raw) for r in sent)
     assert all(head.split(b"\r\n", 1)[0].endswith(b" HTTP/1.1") for head in archived)
-    bodies = sorted(body for head, body in request_records(data) if head.startswith(b"POST"))
+    bodies = sorted(body for head, body in request_records(data)
+                    if head.startswith(b"POST /form "))
     assert bodies == sorted(b.encode() for b in BODIES)
 
 
@@ -89,6 +99,26 @@ def test_pywb_keys_each_post_by_its_body(capture) -> None:
                            *map(str, sorted((data / "warc").glob("*.warc.gz")))],
                           capture_output=True, text=True, check=True)
     keys = {line.split(" ", 1)[0]: json.loads(line.split(" ", 2)[2])
-            for line in proc.stdout.splitlines() if "__wb_method=post" in line}
+            for line in proc.stdout.splitlines() if "/form?__wb_method=post" in line}
     assert sorted(keys) == sorted(f"org,example,forms)/form?__wb_method=post&{b}"
                                   for b in BODIES)
+
+
+@pytest.mark.skipif(not have_tool("wayback"), reason="pywb not installed")
+def test_a_get_is_never_a_revisit_of_a_post(capture, tmp_path: Path) -> None:
+    """pywb finds a revisit's original under the revisit's own URL key; a POST's capture is
+    keyed apart, so a GET stored as its revisit could not be replayed."""
+    data, _ = capture
+    warcs = sorted((data / "warc").glob("*.warc.gz"))
+    types = []
+    for path in warcs:
+        with path.open("rb") as fh:
+            types += [rec.rec_type for rec in ArchiveIterator(fh) if rec.rec_type != "request"
+                      and rec.rec_headers.get_header("WARC-Target-URI") == f"http://{HOST}/same"]
+    assert types == ["response", "response"]
+    index = tmp_path / "index.cdxj"
+    subprocess.run([sys.executable, "-m", "archive", "index", *map(str, warcs), "-o",
+                    str(index)], cwd=ROOT, check=True, capture_output=True)
+    with pywb_replay(warcs, index=index) as fetch:
+        status, _, body = fetch(f"/test/2100id_/http://{HOST}/same")
+    assert (status, body) == (200, SAME)
