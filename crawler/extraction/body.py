@@ -33,18 +33,22 @@ READ_MORE = re.compile(
     re.IGNORECASE)
 
 
+def is_wrapper(node: etree._Element) -> bool:
+    """Whether a body match is a layout wrapper (``main``, ``article``) rather than the block
+    of article text: it holds the page's ``<h1>``. When a theme renames its content class, a
+    broad rule ("main#main.site-main") still matches such a wrapper and would take headline
+    lists and menus with the text, the rule seemingly healthy; so a wrapper is no match."""
+    return next(node.iter("h1"), None) is not None
+
+
 def body_match(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, etree._Element | None]:
-    """The body container and the selector that found it: the first selector that matches;
-    of its matches the one with most text."""
+    """The body container and the selector that found it: the first selector that matches
+    something other than a layout wrapper; of its matches the one with most text."""
     for spec in rules.body:
-        nodes = select_nodes(tree, spec)
+        nodes = [n for n in select_nodes(tree, spec) if not is_wrapper(n)]
         if nodes:
             return spec, max(nodes, key=lambda n: len("".join(n.itertext())))
     return None, None
-
-
-def body_node(tree: etree._Element, rules: ArticleRules) -> etree._Element | None:
-    return body_match(tree, rules)[1]
 
 
 def rule_paragraphs(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, list[str]]:

@@ -237,11 +237,32 @@ def _cp1251(html: str, status: int = 200) -> Page:
     return Page(html.encode("cp1251"), status=status, content_type="text/html")
 
 
-def build_shklov() -> tuple[VirtualSite, list[GoldArticle]]:
+# A headline list under a heading no cut marker knows, as a new theme puts after the text.
+MORE_NEWS_HEADING = "Ещё новости района"
+
+
+def shklov_redesigned(post: Post, posts: list[Post]) -> str:
+    """The article in a new theme: the content block renamed (``.entry-content`` →
+    ``.post-body``), no ``<article>`` element, and the "Последние новости" block replaced by
+    a headline list under a heading no cut marker knows. Only the broad default body rules
+    (``main#main.site-main``) still match, on the wrapper around headline, text and list."""
+    html = shklov_article(post, posts)
+    start, end = html.index('<div class="last-news">'), html.index("<h3>Рекомендуем</h3>")
+    more = "".join(f'<li><a href="https://{SHKLOV}{p.path}">{escape(p.gold.title)}</a></li>'
+                   for p in posts[:4] if p is not post)
+    html = (html[:start] + f'<div class="more-news"><h3>{MORE_NEWS_HEADING}</h3><ul>{more}</ul>'
+            "</div>" + html[end + len("<h3>Рекомендуем</h3>"):])
+    return (html.replace('class="entry-content"', 'class="post-body"')
+            .replace("<article ", "<div ").replace("</article>", "</div>"))
+
+
+def build_shklov(drift: bool = False) -> tuple[VirtualSite, list[GoldArticle]]:
+    """``drift``: every article in a redesigned theme (:func:`shklov_redesigned`)."""
     posts = _posts(SHKLOV, SHKLOV_DAYS, first_id=48213, seed=200, belta_at=4)
     site = VirtualSite(SHKLOV)
+    render = shklov_redesigned if drift else shklov_article
     for post in posts:
-        site.add(post.path, _cp1251(shklov_article(post, posts)))
+        site.add(post.path, _cp1251(render(post, posts)))
     feed = rss("Ударны фронт", f"https://{SHKLOV}/",
                [(p.gold.title, f"https://{SHKLOV}{p.path}", p.gold.published, "<p>Анонс</p>")
                 for p in posts[:5]]
