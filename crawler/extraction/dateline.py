@@ -155,6 +155,10 @@ def dateline_date(text: str) -> datetime | None:
 
 
 def _chrome(el: etree._Element) -> bool:
+    """A menu, sidebar or widget element. ``<body>`` and ``<html>`` never are: their classes
+    describe the page's layout (WordPress' ``right-sidebar``), and would make all of it chrome."""
+    if el.tag in ("body", "html"):
+        return False
     return el.tag in _CHROME_TAGS or bool(_CHROME.search(_marks(el)))
 
 
@@ -175,10 +179,13 @@ class ArticleDates:
     @cached_property
     def headline(self) -> etree._Element | None:
         """The heading that carries the title, else the first <h1> that is no site logo."""
-        heads = [h for h in select_nodes(self.tree, "h1, h2, h3, [itemprop=headline]")
-                 if not _in_chrome(h, frozenset())]
+        every = select_nodes(self.tree, "h1, h2, h3, [itemprop=headline]")
+        heads = [h for h in every if not _in_chrome(h, frozenset())]
         if self.title:
-            match = next((h for h in heads if same_headline(text_content(h), self.title)), None)
+            # outside chrome first; else an <h1> under a wrapper a theme marked "sidebar"
+            titled = [h for h in every if same_headline(text_content(h), self.title)]
+            match = next((h for h in titled if h in heads), None) or next(
+                (h for h in titled if h.tag == "h1"), None)
             if match is not None:
                 return match
         return next((h for h in heads if h.tag == "h1" and not logo_heading(h)), None)

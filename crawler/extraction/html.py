@@ -51,15 +51,21 @@ def check_selector(spec: str) -> None:
         raise ValueError(f"{spec!r} is no CSS selector: {exc}") from None
 
 
-def select_values(tree: etree._Element, spec: str) -> list[str]:
-    """Values of every node the rule matches: an attribute, or the node's text content."""
+def select_pairs(tree: etree._Element, spec: str) -> list[tuple[etree._Element, str]]:
+    """Every node the rule matches with its value (an attribute, or its text content), for
+    callers that judge where a value sits on the page."""
     selector, attr = _compiled(spec)
-    values = []
+    pairs = []
     for node in selector(tree):
         value = node.get(attr) if attr else text_content(node)
         if value and value.strip():
-            values.append(value.strip())
-    return values
+            pairs.append((node, value.strip()))
+    return pairs
+
+
+def select_values(tree: etree._Element, spec: str) -> list[str]:
+    """Values of every node the rule matches: an attribute, or the node's text content."""
+    return [value for _node, value in select_pairs(tree, spec)]
 
 
 def first_value(tree: etree._Element, specs: tuple[str, ...]) -> str | None:

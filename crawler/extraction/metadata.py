@@ -16,6 +16,7 @@ from crawler.extraction.html import (
     first_match,
     first_value,
     select_nodes,
+    select_pairs,
     text_content,
 )
 from crawler.extraction.normalize import clean_line
@@ -175,8 +176,12 @@ def _date(candidates: list[DateCandidate]) -> tuple[Any, str | None]:
     return None, None
 
 
-def _rule_dates(tree: etree._Element, specs: tuple[str, ...]) -> list[DateCandidate]:
-    return [(rule_source(spec), v) for spec in specs for v in all_values(tree, (spec,))[:1]]
+def _rule_dates(page: ArticleDates, specs: tuple[str, ...]) -> list[DateCandidate]:
+    """Each rule's first value outside menus, sidebars and widgets: a class such as
+    ``.post-date`` also marks the dates of a sidebar's headline list, which would silently
+    give the item another article's date once the article's own date moved."""
+    return [(rule_source(spec), v) for spec in specs
+            for v in [v for n, v in select_pairs(page.tree, spec) if not page.in_chrome(n)][:1]]
 
 
 def _labelled(source: str, values: list[str]) -> list[DateCandidate]:
@@ -300,13 +305,13 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     tz = outlet.tz if outlet else None
     page = ArticleDates(tree, meta.title)
     article_time, first_time = page.time_stamps()
-    published, src = _date(_rule_dates(tree, rules.published if rules else ())
+    published, src = _date(_rule_dates(page, rules.published if rules else ())
                            + _labelled(JSON_LD, [v for v in (ld.get("datePublished"),)
                                                  if isinstance(v, str)])
                            + _labelled(META, _meta(tree, "article:published_time"))
                            + _labelled(MICRODATA, microdata(page, "datePublished"))
                            + _labelled(HTML, [article_time] if article_time else []))
-    visible, visible_src = _date(_rule_dates(tree, rules.published_visible)) if rules \
+    visible, visible_src = _date(_rule_dates(page, rules.published_visible)) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
         # no machine-readable date of the article: the one printed with it
@@ -318,7 +323,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     if published is None and visible is None and tz is not None:
         published = htmldate_fallback(tree, url)
         src = HTMLDATE if published else None
-    modified, modified_src = _date(_rule_dates(tree, rules.modified if rules else ())
+    modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
                                                          if isinstance(v, str)])
                                    + _labelled(META, _meta(tree, "article:modified_time"))

@@ -10,7 +10,9 @@ import pytest
 from crawler.extraction.html import parse_html
 from crawler.extraction.metadata import Metadata, extract_metadata
 from crawler.extraction.provenance import Provenance
+from crawler.outlets import get_outlet
 from crawler.siteoutlets import outlet_from_site_row
+from tests.sites import regional
 
 SITE = outlet_from_site_row({"url": "https://gorod-news.example/", "timezone": "Europe/Moscow"})
 URL = "https://gorod-news.example/society/deputaty-obsudili-remont/"
@@ -315,3 +317,21 @@ def test_a_rows_own_printed_date_beats_a_time_outside_the_article() -> None:
     html = page(article("<div class='when'>12 марта 2026, 14:05</div>"), before=today)
     meta = extract_metadata(parse_html(html), row, URL, provenance=Provenance())
     assert meta.published == OURS
+
+
+def test_a_date_rule_never_takes_a_sidebar_date_once_the_articles_own_date_moved() -> None:
+    """A district theme moved its date out of ``.entry-date`` and dropped the ISO meta; the
+    default ``.post-date`` rule also marks the dates of the sidebar's "latest news" list (and
+    the body's "sidebar" class wraps the whole page). The item takes the date printed with the
+    article, says so, and the date rules count as missed: not the first sidebar date."""
+    posts = regional._posts(regional.SHKLOV, regional.SHKLOV_DAYS, first_id=48213, seed=200,
+                            belta_at=4)
+    post = next(p for p in posts if not p.with_meta and p.day.day == 11)
+    html = regional.shklov_article(post, posts).replace('class="entry-date"',
+                                                        'class="byline-date"')
+    outlet = get_outlet(regional.SHKLOV)
+    prov = Provenance()
+    meta = extract_metadata(parse_html(html), outlet, post.gold.url, outlet.rules, prov)
+    assert meta.published == "2025-09-11T00:00:00+03:00"
+    assert prov.fields["published"] == "visible"
+    assert ".post-date" in prov.misses["published"]
