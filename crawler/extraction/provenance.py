@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from crawler.outlets.base import ArticleRules
+from crawler.siteoutlets import GENERIC_RULES_VERSION
 
 RULE_PREFIX = "rules:"
 GENERIC = "generic"  # the generic body extractor
@@ -40,14 +41,16 @@ def rule_source(spec: str) -> str:
 
 
 def configured(rules: ArticleRules | None, item_field: str) -> tuple[str, ...]:
-    """The selectors the outlet's rules name for an item field; none when they only carry the
-    dataclass default (a generic site's ``h1``), which is no outlet knowledge that can drift."""
+    """The selectors the outlet's rules name for an item field. A generic site's rules name
+    none where they only carry the dataclass default (its ``h1``: no outlet knowledge that can
+    drift); an outlet's own rules that give the same value (Зеркало's ``h1``) do name it."""
     if rules is None:
         return ()
+    generic = rules.version.startswith(GENERIC_RULES_VERSION)
     specs: tuple[str, ...] = ()
     for name in RULE_FIELDS[item_field]:
         value = getattr(rules, name)
-        if value != _DEFAULTS.get(name):
+        if not generic or value != _DEFAULTS.get(name):
             specs += value
     return specs
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from crawler.extraction import extract_article
+from crawler.extraction import extract_article, rule_misses
 from crawler.items import ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
+from crawler.outlets.fixtures import FIXTURES_DIR, load_fixture
 from crawler.urls import article_id, canonical_url
 from tests.sites import zerkalo
 
@@ -67,3 +70,18 @@ def test_article_url_shapes(path: str, is_article: bool) -> None:
 
     assert ZerkaloSpider().is_article_url(get_outlet("zerkalo"),
                                           f"https://news.zerkalo.io{path}") is is_article
+
+
+@pytest.mark.parametrize("outlet", ["zerkalo", "runews24"])
+def test_an_outlets_own_h1_title_rule_that_stops_matching_is_drift(outlet: str) -> None:
+    """Зеркало's and RuNews24's title rule is ``h1``, the dataclass default: it is still the
+    outlet's knowledge, so a redesign that moves the headline into an <h2> (og:title fills in)
+    counts as a title miss, as it does for БЕЛТА's ``div.main h1``."""
+    name = {"zerkalo": "zerkalo/2026-01/zerkalo-1", "runews24": "runews24/2026-01/runews24-modern"}
+    fixture = load_fixture(FIXTURES_DIR / f"{name[outlet]}.json")
+    body = fixture.page.body.replace(b"<h1>", b"<h2 class=\"headline\">").replace(b"</h1>",
+                                                                                b"</h2>")
+    article = extract_article(replace(fixture.page, body=body))
+    assert article.title == fixture.expected["title"]
+    assert article.extractor["fields"]["title"] == "opengraph"
+    assert rule_misses(article)["title"] == ("h1",)
