@@ -184,8 +184,9 @@ class ArticleDates:
         if self.title:
             # outside chrome first; else an <h1> under a wrapper a theme marked "sidebar"
             titled = [h for h in every if same_headline(text_content(h), self.title)]
-            match = next((h for h in titled if h in heads), None) or next(
-                (h for h in titled if h.tag == "h1"), None)
+            match = next((h for h in titled if h in heads), None)
+            if match is None:  # an element without children is falsy: no `or` here
+                match = next((h for h in titled if h.tag == "h1"), None)
             if match is not None:
                 return match
         return next((h for h in heads if h.tag == "h1" and not logo_heading(h)), None)
