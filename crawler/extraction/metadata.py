@@ -14,7 +14,6 @@ from crawler.extraction.dateline import ArticleDates, logo_heading, same_headlin
 from crawler.extraction.html import (
     all_values,
     first_match,
-    first_value,
     select_nodes,
     select_pairs,
     text_content,
@@ -295,7 +294,10 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     else:
         src, rule_titles = _rule(tree, rules.title)
         src, title = _first((src, next(iter(rule_titles), None)), (JSON_LD, headline),
-                            (OPENGRAPH, og_title), (HTML, first_value(tree, ("h1", "title"))))
+                            (OPENGRAPH, og_title))
+        if not title:  # the rule missed and nothing structured names the article: the page's
+            # own <h1> (no logo) or <title> without the site's name, as for a page no rule knows
+            src, title = generic_title(tree, [], site_names(tree, ld, outlet), HTML)
     meta.title = clean_line(title) if title else None
     prov.record(rules, "title", src if meta.title else None)
     src, subtitles = _rule(tree, rules.subtitle if rules else None)

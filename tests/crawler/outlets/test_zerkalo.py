@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -84,4 +85,20 @@ def test_an_outlets_own_h1_title_rule_that_stops_matching_is_drift(outlet: str) 
     article = extract_article(replace(fixture.page, body=body))
     assert article.title == fixture.expected["title"]
     assert article.extractor["fields"]["title"] == "opengraph"
+    assert rule_misses(article)["title"] == ("h1",)
+
+
+def test_a_missed_title_rule_without_structured_titles_falls_back_to_the_pages_title() -> None:
+    """The headline moved into an <h2> and the page names no og:title or JSON-LD headline:
+    the <title>, less the site's name, is the title (the article was lost as no_title)."""
+    fixture = load_fixture(FIXTURES_DIR / "zerkalo/2026-01/zerkalo-1.json")
+    title = fixture.expected["title"]
+    body = re.sub(rb"<h1>.*?</h1>", b"<h2>" + title.encode() + b"</h2>", fixture.page.body,
+                  flags=re.S)
+    body = re.sub(rb'<meta[^>]+(?:og:title|twitter:title)[^>]*>', b"", body)
+    body = re.sub(rb'<script type="application/ld\+json">.*?</script>', b"", body, flags=re.S)
+    body = re.sub(rb"<title>.*?</title>", f"<title>{title} - Зеркало</title>".encode(),
+                  body, flags=re.S)
+    article = extract_article(replace(fixture.page, body=body))
+    assert (article.title, article.extractor["fields"]["title"]) == (title, "html")
     assert rule_misses(article)["title"] == ("h1",)
