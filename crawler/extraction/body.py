@@ -88,6 +88,21 @@ def _block_heading(line: str, markers: tuple[str, ...]) -> bool:
     return False
 
 
+INSERT_LOOKAHEAD = 3  # headlines a "read also" insert may hold before the article goes on
+MIN_PROSE_CHARS = 200  # a paragraph this long, ending a sentence, is the article's own
+
+
+def _inline_insert(lines: list[str], at: int) -> int | None:
+    """How many lines after the block heading at ``at`` belong to it, when it is an insert in
+    the middle of the article ("Читайте также: …" between two paragraphs): the article's prose
+    goes on within a few lines. None when nothing but headlines or nothing follows: the
+    heading opens the blocks after the article, and the body ends there."""
+    for k, line in enumerate(lines[at + 1:at + 1 + INSERT_LOOKAHEAD]):
+        if len(line) >= MIN_PROSE_CHARS and line[-1] in ".!?…»\"":
+            return k
+    return None
+
+
 def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
          subtitle: str | None) -> tuple[list[str], list[str]]:
     """Clean, cut at end markers, drop credits and repeated headings; return (body, in-body authors).
@@ -102,9 +117,19 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
     headings = {clean_line(h).casefold() for h in (title, subtitle) if h}
     body: list[str] = []
     authors: list[str] = []
-    for line in clean_paragraphs(paragraphs):
-        if _markers_opening(line, markers) or _block_heading(line, block_markers):
+    lines = clean_paragraphs(paragraphs)
+    skip = 0
+    for n, line in enumerate(lines):
+        if skip:
+            skip -= 1
+            continue
+        if _markers_opening(line, markers):
             break
+        if _block_heading(line, block_markers):
+            skip = _inline_insert(lines, n)
+            if skip is None:
+                break
+            continue
         if author_line and (match := author_line.match(line)):
             authors.append(clean_line(match.group(1)))
             continue

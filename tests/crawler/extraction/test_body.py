@@ -75,3 +75,17 @@ def test_a_read_more_link_is_never_body_and_closing_the_block_makes_a_teaser(lin
 def test_sentences_that_start_like_a_read_more_link_stay(sentence: str) -> None:
     assert body(sentence) == [FIRST, sentence, LAST]
     assert not is_teaser([FIRST, sentence])
+
+
+SECOND = ("После обсуждения депутаты утвердили план работ на весну, в который вошли ремонт "
+          "тротуаров на трех улицах, замена освещения во дворах и благоустройство сквера у "
+          "вокзала, а также строительство новой детской площадки в микрорайоне Южный.")
+
+
+def test_a_read_also_insert_between_paragraphs_is_dropped_and_the_article_goes_on() -> None:
+    insert = ["Читайте также:", "В городе отремонтируют еще пять улиц"]
+    assert tidy([FIRST, *insert, SECOND, LAST], GENERIC, "Заголовок", None)[0] == [
+        FIRST, SECOND, LAST]
+    # after the article, headlines and no prose follow: the body ends at the heading
+    tail = ["Читайте также:", "В городе отремонтируют еще пять улиц", "Новый сквер откроют в мае"]
+    assert tidy([FIRST, SECOND, *tail], GENERIC, "Заголовок", None)[0] == [FIRST, SECOND]
