@@ -28,15 +28,19 @@ def standard_reason(status: int) -> str:
 
 
 def normalize_response_headers(
-    headers: list[tuple[str, str]], payload_len: int
+    headers: list[tuple[str, str]], payload_len: int, bodiless: bool = False
 ) -> list[tuple[str, str]]:
     """Make the stored headers describe the stored body so replay tools serve it verbatim.
 
     The body is stored de-chunked, so Transfer-Encoding is dropped and Content-Length is
     set to the stored length. A Content-Length that disagrees with the stored body (server
     lied, or several values) is replaced too; the original value is kept in
-    X-Archive-Orig-Content-Length for forensics.
+    X-Archive-Orig-Content-Length for forensics. A response that never has a body (to a HEAD,
+    a 1xx, 204 or 304: RFC 9110 §8.6) keeps its Content-Length as sent: it describes the
+    resource, not a body to serve.
     """
+    if bodiless and not payload_len:
+        return list(headers)
     chunked = is_chunked(headers)
     cls = [v for k, v in headers if k.lower() == "content-length"]
     out: list[tuple[str, str]] = []

@@ -252,7 +252,8 @@ class WarcWriter:
             common.append(("WARC-IP-Address", ex.ip_address))
         common.append(("WARC-Warcinfo-ID", self._warcinfo_id))
 
-        headers = normalize_response_headers(ex.response_headers, len(ex.payload))
+        bodiless = ex.method.upper() == "HEAD" or ex.status < 200 or ex.status in (204, 304)
+        headers = normalize_response_headers(ex.response_headers, len(ex.payload), bodiless)
         statusline = ex.status_line or (
             f"{ex.http_version} {ex.status} {ex.reason or standard_reason(ex.status)}")
         http_head = http_header_block(statusline, headers)

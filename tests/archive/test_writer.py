@@ -250,3 +250,26 @@ def test_truncated_exchange_is_marked_and_never_a_revisit_original(tmp_path):
             recs += [(r.rec_type, r.rec_headers.get_header("WARC-Truncated"))
                      for r in ArchiveIterator(fh) if r.rec_type in ("response", "revisit")]
     assert recs == [("response", "time"), ("response", None)]
+
+
+def test_bodiless_answers_keep_their_content_length_as_sent(tmp_path):
+    """A HEAD answer, a 204 and a 304 describe a resource, not a body to serve (RFC 9110)."""
+    from dataclasses import replace
+
+    sent = [("Content-Type", "text/html"), ("Content-Length", "1234")]
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(replace(make_exchange("http://example.com/h", b"", headers=sent),
+                                 method="HEAD"))
+        w.write_exchange(make_exchange("http://example.com/n", b"", status=204, headers=sent))
+        w.write_exchange(make_exchange("http://example.com/g", b"", status=200, headers=sent))
+    got = {}
+    for path in tmp_path.glob("*.warc.gz"):
+        with open(path, "rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type == "response":
+                    got[rec.rec_headers.get_header("WARC-Target-URI")] = rec.http_headers
+    for url in ("http://example.com/h", "http://example.com/n"):
+        assert got[url].get_header("Content-Length") == "1234", url
+        assert got[url].get_header("X-Archive-Orig-Content-Length") is None
+    # a GET whose body is empty: the stored headers describe the stored (empty) body
+    assert got["http://example.com/g"].get_header("Content-Length") == "0"
