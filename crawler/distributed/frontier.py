@@ -134,6 +134,16 @@ def join_run(server: redis.Redis, spider: str, identity: str) -> tuple[RunKeys, 
     return RunKeys(spider, _text(run), _text(token)), bool(new), _text(stored)
 
 
+def run_is_lost(server: redis.Redis, keys: RunKeys) -> bool:
+    """Whether this run's keys are gone from Redis (restarted without persistence, flushed):
+    its token is missing or another. A run that finished and was followed by the next one
+    has lost its token too, but its ``finished`` mark stays: its workers are closing drained."""
+    token = server.get(keys.token_key)
+    if token is None:
+        return not server.exists(keys.finished)
+    return token.decode() != keys.token
+
+
 def requeue(server: redis.Redis, keys: RunKeys, worker: str) -> int:
     """Move one worker's leases back into the queue; how many there were."""
     return int(server.eval(_REQUEUE, 2, keys.inflight(worker), keys.queue))

@@ -33,19 +33,21 @@ READ_MORE = re.compile(
     re.IGNORECASE)
 
 
-def is_wrapper(node: etree._Element) -> bool:
+def is_wrapper(node: etree._Element, headline: etree._Element | None) -> bool:
     """Whether a body match is a layout wrapper (``main``, ``article``) rather than the block
-    of article text: it holds the page's ``<h1>``. When a theme renames its content class, a
+    of article text: it holds the page's headline, its first ``<h1>`` (an editor's heading
+    further down inside the text does not count). When a theme renames its content class, a
     broad rule ("main#main.site-main") still matches such a wrapper and would take headline
     lists and menus with the text, the rule seemingly healthy; so a wrapper is no match."""
-    return next(node.iter("h1"), None) is not None
+    return headline is not None and (headline is node or node in headline.iterancestors())
 
 
 def body_match(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, etree._Element | None]:
     """The body container and the selector that found it: the first selector that matches
     something other than a layout wrapper; of its matches the one with most text."""
+    headline = next(tree.iter("h1"), None)
     for spec in rules.body:
-        nodes = [n for n in select_nodes(tree, spec) if not is_wrapper(n)]
+        nodes = [n for n in select_nodes(tree, spec) if not is_wrapper(n, headline)]
         if nodes:
             return spec, max(nodes, key=lambda n: len("".join(n.itertext())))
     return None, None

@@ -89,3 +89,20 @@ def test_a_read_also_insert_between_paragraphs_is_dropped_and_the_article_goes_o
     # after the article, headlines and no prose follow: the body ends at the heading
     tail = ["Читайте также:", "В городе отремонтируют еще пять улиц", "Новый сквер откроют в мае"]
     assert tidy([FIRST, SECOND, *tail], GENERIC, "Заголовок", None)[0] == [FIRST, SECOND]
+
+
+def test_a_body_rule_matches_a_block_with_an_editors_h1_but_not_the_page_wrapper() -> None:
+    """The page's headline (its first <h1>) inside a match makes it a wrapper; an <h1> the
+    editor put inside the article text does not."""
+    from crawler.extraction.body import body_match
+    from crawler.extraction.html import parse_html
+
+    rules = outlet_from_site_row({"url": "https://gorod-news.example/",
+                                  "body": [".entry-content", "main"]}).rules
+    page = ("<html><body><main><h1>Заголовок</h1><div class='entry-content'><p>{}</p>"
+            "<h1>Раздел статьи</h1><p>{}</p></div><ul><li><a href='/x'>Ещё</a></li></ul>"
+            "</main></body></html>").format(FIRST, LAST)
+    spec, node = body_match(parse_html(page), rules)
+    assert spec == ".entry-content" and "Раздел статьи" in node.text_content()
+    renamed = page.replace("entry-content", "post-text")
+    assert body_match(parse_html(renamed), rules) == (None, None)  # only the wrapper matched
