@@ -221,7 +221,9 @@ def _export_from_corpus(args) -> int:
         raise UsageError(f"cannot read --ids-file {args.ids_file}: {exc}") from exc
     selection = Selection(sources=tuple(args.source or ()), since=args.since, until=args.until,
                           ids=ids, latest_only=args.latest)
-    seen: dict[str, set[str]] = {"id": set(), "source": set()}
+    # only the values asked for are watched: an export of everything holds no set of its rows
+    seen: dict[str, set[str]] = {key: set() for key, asked in (("id", ids), ("source", args.source))
+                                 if asked}
     with tempfile.TemporaryDirectory(prefix="export-txt-") as tmp:
         selected = Path(tmp) / "selected.jsonl"
         count = write_jsonl(_noting(select_items(args.corpus, selection, ordered=False), seen),
@@ -229,7 +231,7 @@ def _export_from_corpus(args) -> int:
         written = export_txt(selected, args.outdir) if count else []
     for key, asked, word in (("id", selection.ids, "id"), ("source", selection.sources, "outlet")):
         for value in dict.fromkeys(asked):
-            if value not in seen[key]:
+            if value not in seen.get(key, ()):
                 print(f"note: no row selected of {word} {value} (not in the corpus, or "
                       "outside the other selection flags)", file=sys.stderr)
     print(f"{len(written)} file(s) written to {args.outdir} ({count} selected from {args.corpus})")
@@ -242,7 +244,7 @@ def _noting(items: Iterator[dict[str, Any]], seen: dict[str, set[str]]
     --source selects nothing, which is named rather than a silently empty export."""
     for item in items:
         for key, values in seen.items():
-            values.add(item[key])
+            values.add(item[key])  # the selection holds only asked-for values of these keys
         yield item
 
 

@@ -111,7 +111,7 @@ def format_history(versions: list[Version], diffs: list[Change]) -> str:
         change = by_new.get(new.version)
         lines.append("")
         if change is None:
-            lines.append(f"version {old.version} -> {new.version}: no word changed "
+            lines.append(f"version {old.version} -> {new.version}: no word of the text changed "
                          "(whitespace or layout only)")
         else:
             removed, added = change.counts

@@ -52,7 +52,7 @@ FIDELITY = (
     "Identical 2xx payloads of a URL fetched with GET are stored as revisit records "
     "(identical-payload-digest). A response whose transfer failed after its head arrived "
     "(connection lost, download timeout, size limit) is stored with what arrived and "
-    "WARC-Truncated (disconnect, time, length)."
+    "WARC-Truncated (disconnect, time, length, or unspecified for any other failure)."
 )
 _serial = itertools.count()
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")

@@ -34,7 +34,12 @@ GENERIC_RULES_VERSION = "generic"
 
 def generic_rules(outlet: Outlet) -> bool:
     """Whether the outlet is read by the generic rules of a site crawled by its address."""
-    return outlet.rules.version.startswith(GENERIC_RULES_VERSION)
+    return are_generic(outlet.rules)
+
+
+def are_generic(rules: ArticleRules) -> bool:
+    """Whether these are the generic rules of a site crawled by its address."""
+    return rules.version.startswith(GENERIC_RULES_VERSION)
 
 # Paths that are never articles on any site: feeds, sitemaps, files, admin, listings by tag,
 # author, category, search and page number (galleries and videos are told by their pages).

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from crawler.outlets.base import ArticleRules
-from crawler.siteoutlets import GENERIC_RULES_VERSION
+from crawler.siteoutlets import are_generic
 
 RULE_PREFIX = "rules:"
 GENERIC = "generic"  # the generic body extractor
@@ -46,7 +46,7 @@ def configured(rules: ArticleRules | None, item_field: str) -> tuple[str, ...]:
     drift); an outlet's own rules that give the same value (Зеркало's ``h1``) do name it."""
     if rules is None:
         return ()
-    generic = rules.version.startswith(GENERIC_RULES_VERSION)
+    generic = are_generic(rules)
     specs: tuple[str, ...] = ()
     for name in RULE_FIELDS[item_field]:
         value = getattr(rules, name)

@@ -209,5 +209,8 @@ class HeadKeepingHTTP11DownloadHandler(HTTP11DownloadHandler):
             if isinstance(exc, ResponseDataLossError) and not self._fail_on_dataloss_warned:
                 logger.warning(get_dataloss_msg(request.url))
                 self._fail_on_dataloss_warned = True
-            setattr(exc, PARTIAL_ATTR, agent.partial(request, exc))
+            try:
+                setattr(exc, PARTIAL_ATTR, agent.partial(request, exc))
+            except Exception:  # noqa: BLE001 - what arrived is a bonus; the failure is the news
+                logger.exception("Could not keep what arrived of %s", request.url)
             raise

@@ -112,7 +112,7 @@ def test_whitespace_only_new_version_is_not_an_edit(corpus, capsys) -> None:
     assert con.execute("SELECT count(*) FROM edits WHERE id = ?", [item["id"]]).fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM edits").fetchone()[0] == 1  # only the real one
     assert main(["history", str(corpus["corpus"]), item["id"]]) == 0
-    assert "version 1 -> 2: no word changed" in capsys.readouterr().out
+    assert "version 1 -> 2: no word of the text changed" in capsys.readouterr().out
 
 
 def test_diffs_are_computed_once_per_version(corpus) -> None:
