@@ -491,18 +491,16 @@ class SiteCrawl(OutletSpider):
         one more round of zone samples when a site's only candidates are home-page links)."""
         if self.released:
             return
-        if not self.listings_walked:
-            self.listings_walked = True
-            walks = [r for state in self.sites.values() for r in self.home_listings(state)]
-            if walks:
-                yield from walks
-                return
-        if not self.zone_round:
-            self.zone_round = True
-            late = [r for state in self.sites.values() for r in self.home_link_samples(state)]
-            if late:
-                yield from late
-                return
+        # rounds of requests before the release, each once: the home pages' paged lists, then
+        # zone samples among home-page links
+        for done, make in (("listings_walked", self.home_listings),
+                           ("zone_round", self.home_link_samples)):
+            if not getattr(self, done):
+                setattr(self, done, True)
+                extra = [r for state in self.sites.values() for r in make(state)]
+                if extra:
+                    yield from extra
+                    return
         self.released = True
         for state in self.sites.values():
             if generic_rules(state.outlet):

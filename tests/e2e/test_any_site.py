@@ -27,6 +27,20 @@ SHAPES = {"news_sitemap": anysite.news_sitemap_site, "feed_only": anysite.feed_o
           "undated_urls": anysite.undated_urls_site, "archive_only": anysite.archive_only_site}
 
 
+def assert_gold_items(result, shape, *fields: str) -> dict[str, dict]:
+    """The crawl ended well and gave exactly the shape's gold articles, these fields equal to
+    the gold's; the items by URL."""
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    by_url = {item["url"]: item for item in result.items}
+    for gold in shape.golds:
+        for name in fields:
+            want = (gold.published.isoformat(timespec="seconds") if name == "published"
+                    else getattr(gold, name))
+            assert by_url[gold.url][name] == want, (gold.url, name)
+    return by_url
+
+
 @pytest.fixture(scope="module", params=sorted(SHAPES))
 def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     shape = SHAPES[request.param]()
@@ -238,8 +252,7 @@ def test_discovery_follows_documents_that_moved(tmp_path: Path, moved: str, obey
     with FixtureServer(sites) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
                            settings={"ROBOTSTXT_OBEY": obey})
-    assert result.returncode == 0, result.log[-3000:]
-    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    assert_gold_items(result, shape)
 
 
 def test_a_home_page_that_moved_to_another_host_is_reported(tmp_path: Path) -> None:
@@ -334,8 +347,7 @@ def test_a_big_sitemap_keeps_the_windows_articles_under_the_url_bound(tmp_path: 
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
                            settings={"SITE_MAX_URLS": 40})
-    assert result.returncode == 0, result.log[-3000:]
-    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    assert_gold_items(result, shape)
     assert result.stats["discovery/over_limit"] > 0
     assert "more candidate article URLs than SITE_MAX_URLS=40" in result.log
     def number(url: str) -> int:
@@ -356,8 +368,7 @@ def test_an_index_of_many_sitemaps_is_read_where_the_window_is(tmp_path: Path,
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
                            settings={"SITE_MAX_SITEMAPS": 10})
-    assert result.returncode == 0, result.log[-3000:]
-    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    assert_gold_items(result, shape)
     maps = sorted(p for p in server.requested_paths(shape.site.host)
                   if "sitemap" in p and p != "/sitemap.xml")
     if name == "numbered":  # nothing dates them: the highest numbers first, the bound said
@@ -377,8 +388,7 @@ def test_a_site_in_a_folder_is_crawled_from_the_home_page_given(tmp_path: Path,
     shape = anysite.subfolder_site(announced)
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
-    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    assert_gold_items(result, shape)
     assert any("/press/" in item["url"] for item in result.items)
     paths = server.requested_paths(shape.site.host)
     assert "/news/" in paths and paths.count("/robots.txt") == 1
@@ -395,12 +405,7 @@ def test_articles_addressed_by_query_parameters_are_fetched_as_found(tmp_path: P
     shape = anysite.query_cms_site(cms)
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
-    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
-    by_url = {item["url"]: item for item in result.items}
-    for gold in shape.golds:
-        assert by_url[gold.url]["title"] == gold.title
-        assert by_url[gold.url]["published"] == gold.published.isoformat(timespec="seconds")
+    assert_gold_items(result, shape, "title", "published")
     assert len({item["id"] for item in result.items}) == len(shape.golds)
     paths = server.requested_paths(shape.site.host)
     linked = anysite.CMS_LINKS[cms][0]
@@ -468,8 +473,7 @@ def test_a_home_page_sending_browsers_on_by_script_is_read_where_it_sends(
     site.add("/", JS_CHOOSER)
     with FixtureServer([site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
-    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
+    assert_gold_items(result, shape)
     assert result.stats.get("discovery/home_script_redirect") == 1
     assert "pages/blocked/js_redirect" not in result.stats
 
@@ -480,14 +484,9 @@ def test_every_language_edition_a_home_page_names_is_crawled(tmp_path: Path) -> 
     shape = anysite.language_editions_site()
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
-    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
-    by_url = {item["url"]: item for item in result.items}
+    by_url = assert_gold_items(result, shape, "title", "text", "published")
     for gold in shape.golds:
-        item = by_url[gold.url]
-        assert item["title"] == gold.title and item["text"] == gold.text
-        assert item["published"] == gold.published.isoformat(timespec="seconds")
-        assert item["language"] == ("be" if "/be/" in gold.url else "ru")
+        assert by_url[gold.url]["language"] == ("be" if "/be/" in gold.url else "ru")
     assert result.stats["discovery/language_editions"] == 1
 
 
@@ -520,9 +519,5 @@ def test_a_home_page_list_is_walked_by_its_pager_for_the_window(tmp_path: Path,
     shape = anysite.paged_home_site(form)
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
-    assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
-    by_url = {item["url"]: item for item in result.items}
-    for gold in shape.golds:
-        assert by_url[gold.url]["published"] == gold.published.isoformat(timespec="seconds")
+    assert_gold_items(result, shape, "published")
     assert result.stats["discovery/listing_stop/last_page"] == 1

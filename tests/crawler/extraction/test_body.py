@@ -99,9 +99,9 @@ def test_a_body_rule_matches_a_block_with_an_editors_h1_but_not_the_page_wrapper
 
     rules = outlet_from_site_row({"url": "https://gorod-news.example/",
                                   "body": [".entry-content", "main"]}).rules
-    page = ("<html><body><main><h1>Заголовок</h1><div class='entry-content'><p>{}</p>"
-            "<h1>Раздел статьи</h1><p>{}</p></div><ul><li><a href='/x'>Ещё</a></li></ul>"
-            "</main></body></html>").format(FIRST, LAST)
+    page = (f"<html><body><main><h1>Заголовок</h1><div class='entry-content'><p>{FIRST}</p>"
+            f"<h1>Раздел статьи</h1><p>{LAST}</p></div><ul><li><a href='/x'>Ещё</a></li></ul>"
+            "</main></body></html>")
     spec, node = body_match(parse_html(page), rules)
     assert spec == ".entry-content" and "Раздел статьи" in node.text_content()
     renamed = page.replace("entry-content", "post-text")
