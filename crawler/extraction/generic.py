@@ -11,6 +11,7 @@ and its ablation row.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from copy import deepcopy
 
 import lxml.html
@@ -422,11 +423,21 @@ def _region_paragraphs(region: list[etree._Element]) -> list[str]:
 MAX_GENERIC_DEPTH = 512
 
 
+def _nesting(tree: etree._Element) -> Iterator[tuple[int, etree._Element]]:
+    """(depth, element) of every element in document order, counted iteratively."""
+    depth = 0
+    for event, el in etree.iterwalk(tree, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            yield depth, el
+        else:
+            depth -= 1
+
+
 def tree_depth(tree: etree._Element, limit: int = 0) -> int:
-    """Deepest element nesting, counted iteratively (stops early once ``limit`` is passed)."""
-    depth = deepest = 0
-    for event, _ in etree.iterwalk(tree, events=("start", "end")):
-        depth += 1 if event == "start" else -1
+    """Deepest element nesting (stops early once ``limit`` is passed)."""
+    deepest = 0
+    for depth, _ in _nesting(tree):
         if depth > deepest:
             deepest = depth
             if limit and deepest > limit:
@@ -554,12 +565,7 @@ def _cut_below(tree: etree._Element, limit: int) -> None:
     """Drop what is nested deeper than ``limit``: an article is shallow, and a page gets that
     deep only when a repeated block (a comment) forgets to close a tag, so every copy nests
     inside the last. The rest of the page is read as usual."""
-    depth, deep = 0, []
-    for event, el in etree.iterwalk(tree, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        if event == "start" and depth == limit and len(el):
-            deep.append(el)
-    for el in deep:
+    for el in [el for depth, el in _nesting(tree) if depth == limit and len(el)]:
         for child in list(el):
             _drop(child)  # its tail is text at the limit depth: kept
 
@@ -568,8 +574,7 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     """Body paragraphs of an article page in reading order; [] if none found."""
     try:
         work = deepcopy(tree)
-        if tree_depth(work, MAX_GENERIC_DEPTH) > MAX_GENERIC_DEPTH:
-            _cut_below(work, MAX_GENERIC_DEPTH)
+        _cut_below(work, MAX_GENERIC_DEPTH)  # one walk: finds nothing on a page of sane depth
         paragraphs = _select(work, url, _prune(work))
         if "title_line" in ENABLED_STEPS:
             paragraphs = _drop_headline(paragraphs, tree)
