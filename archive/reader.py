@@ -138,11 +138,12 @@ def _to_response(
     )
 
 
-def _truncated(rec: WarcRecord) -> bool:
+def _truncated_response(rec: WarcRecord) -> bool:
     """A response record holding only part of its response (WARC-Truncated: the transfer
     failed, or the tool cut it): evidence of what arrived, never served or re-read as the page.
-    (Heritrix marks its revisits "length" too: they hold no payload by design.)"""
-    return bool(rec.get("WARC-Truncated"))
+    Only responses: Heritrix marks its revisits "length" too, and they hold no payload by
+    design."""
+    return rec.rec_type == "response" and bool(rec.get("WARC-Truncated"))
 
 
 def _not_modified(rec: WarcRecord, status: int) -> bool:
@@ -305,7 +306,7 @@ def iter_responses(
         records = iter_records(path, on_error, max_record_size=max_record_size)
         for info in _consistent(path, records, on_error):
             rec = info.record
-            if rec.rec_type == "response" and _truncated(rec):
+            if _truncated_response(rec):
                 continue
             if rec.rec_type == "response":
                 resolver.add(info)
@@ -411,8 +412,8 @@ class ArchiveLookup:
             records = iter_records(path, on_error, max_record_size=max_record_size)
             for info in _consistent(path, records, on_error):
                 rec = info.record
-                if rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri or (
-                        rec.rec_type == "response" and _truncated(rec)):
+                if (rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri
+                        or _truncated_response(rec)):
                     continue
                 url = rec.target_uri
                 caps = self._by_url.get(url)
