@@ -747,10 +747,17 @@ def _whole_record_at(fh, pos: int, size: int) -> bool:
     end = pos + len(raw) + (length or 0)
     if not done or length is None or end > size:
         return done
-    fh.seek(end)
-    ahead = fh.read(1)
-    fh.seek(end)
-    return not ahead or ahead in (b"\r", b"\n") and _record_or_end_follows(fh)
+    return _record_boundary_at(fh, end)
+
+
+def _record_boundary_at(fh, pos: int) -> bool:
+    """A record ends at ``pos``: the end of the file, or line ends and then the next record."""
+    fh.seek(pos)
+    first = fh.read(1)
+    if first not in (b"\r", b"\n"):
+        return not first
+    fh.seek(pos)
+    return _record_or_end_follows(fh)
 
 
 def _record_or_end_follows(fh) -> bool:
@@ -771,16 +778,10 @@ def _ends_at(fh, start: int, length: int, rec: WarcRecord) -> bool:
     but other bytes come after it (garbage between records, or a length cut short at an
     inner CRLF CRLF), the record's block digest decides; without one, the length is trusted.
     """
-    fh.seek(start + length)
-    ahead = fh.read(64)
-    if not ahead:
+    if _record_boundary_at(fh, start + length):
         return True
-    if ahead[:1] not in (b"\r", b"\n"):
-        return False
     fh.seek(start + length)
-    if _record_or_end_follows(fh):
-        return True
-    if not ahead.startswith((b"\r\n\r\n", b"\n\n")):
+    if not fh.read(4).startswith((b"\r\n\r\n", b"\n\n")):
         return False
     digest = rec.get("WARC-Block-Digest")
     if not digest:
