@@ -365,12 +365,12 @@ def _line_number(path: Path, offset: int) -> int:
 
 
 def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None],
-                start_digest: str | None = None
+                start_digest: str
                 ) -> tuple[int, int, bool, list[str], dict[str, int]]:
-    """Ingest ``path`` from byte ``start`` (whose prefix digest the caller may know already):
+    """Ingest ``path`` from byte ``start`` (``start_digest``: the digest of the bytes before it):
     (end offset consumed, rows, complete, parts, the lowest version written of each article)."""
     line_no = _line_number(path, start) if start else 0
-    prefix = (start_digest or file_digest(path, start))[:12] if start else "0"
+    prefix = start_digest[:12] if start else "0"
     writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet", report)
     consumed, complete = start, True
     try:
@@ -474,11 +474,9 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
     base, start = resume_point(path.name, found, manifest, index)
     if found.whole in complete or start >= found.size:
         return None
-    own = manifest["files"].get(path.name)
-    if own and found.digests.get(own["bytes"]) != own["digest"]:
-        own = None  # rewritten: its entry was retired before any ingest
+    own = manifest["files"].get(path.name)  # still its bytes: a rewritten one was retired
     consumed, rows, whole, parts, versions = ingest_file(path, corpus, start, report,
-                                                         found.digests.get(start))
+                                                         found.digests[start] if start else "")
     mark_edits_stale(corpus, versions)  # before the manifest advances past these rows
     # the scan's digest holds while the file has not grown since (a writer may append)
     digest = found.whole if consumed == found.size and path.stat().st_size == found.size \

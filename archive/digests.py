@@ -48,6 +48,13 @@ def same_digest(a: str, b: str) -> bool | None:
     return None if raw is None else _matches(enc_b, raw)
 
 
+def digests_conflict(a: str | None, b: str | None) -> bool:
+    """Whether two digest values, both given, certainly name different bytes."""
+    if not a or not b:
+        return False
+    return same_digest(a, b) is False
+
+
 def _decoded(enc: str, size: int) -> bytes | None:
     """The raw digest `enc` encodes, tried as each encoding tools use (first that fits)."""
     tries = (lambda e: base64.b32decode(e + "=" * (-len(e) % 8), casefold=True),

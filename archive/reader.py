@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .digests import same_digest
+from .digests import digests_conflict, same_digest
 from .errors import WarcFormatError
 from .httputil import maybe_dechunk
 from .methods import capture_method
@@ -210,7 +210,7 @@ def _not_original(revisit: WarcRecord, orig: WarcRecord) -> str | None:
     is the same (an identical-payload revisit may name another URL's capture).
     """
     want, got = _payload_digest(revisit), _payload_digest(orig)
-    if want and got and same_digest(want, got) is False:
+    if digests_conflict(want, got):
         return f"payload digest {got} is not the revisit's {want}"
     if revisit.get("WARC-Date") and _ts(orig.date) > _ts(revisit.date):
         return f"captured after the revisit ({orig.get('WARC-Date')})"

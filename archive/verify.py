@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digests import check_digest, same_digest
+from .digests import check_digest, digests_conflict
 from .errors import WarcFormatError
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets
@@ -147,7 +147,7 @@ def verify(
     for file, offset, record_id, ref, want, ref_uri, date in revisits:
         if ref and ref in ids:
             got = ids[ref][2]
-            if want and got and same_digest(want, got) is False:
+            if digests_conflict(want, got):
                 report.problems.append(Problem(
                     file, offset, "error",
                     f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want}",

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 
 from scrapy import signals
 
+from archive.fileio import write_atomically
 from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
 from crawler.items import META_DISCOVERED, Article
 from crawler.outlets.base import Outlet
@@ -120,11 +120,9 @@ class Completeness:
             return
         data = {"entries": {key: asdict(entry) for key, entry in self.entries.items()},
                 "by_url": self.by_url}
-        tmp = path.with_name(path.name + ".tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-            os.replace(tmp, path)
+            write_atomically(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
         except OSError as exc:
             logger.warning("Completeness not kept for the next run (%s): %s", path, exc)
 
