@@ -97,8 +97,8 @@ def json_ld_objects(tree: etree._Element) -> list[dict[str, Any]]:
     return found
 
 
-def _article_ld(tree: etree._Element) -> dict[str, Any]:
-    for obj in json_ld_objects(tree):
+def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    for obj in objects:
         kind = obj.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
         if any(isinstance(k, str) and k.endswith(("Article", "NewsArticle", "Posting"))
@@ -192,11 +192,13 @@ def _first(*candidates: tuple[str | None, Any]) -> tuple[str | None, Any]:
     return next(((s, v) for s, v in candidates if v), (None, None))
 
 
-def site_names(tree: etree._Element, ld: dict[str, Any], outlet: Outlet | None) -> list[str]:
+def site_names(tree: etree._Element, objects: list[dict[str, Any]], ld: dict[str, Any],
+               outlet: Outlet | None) -> list[str]:
     """What the site calls itself: og:site_name, application-name, JSON-LD WebSite or
-    Organization and the article's publisher, the outlet's name."""
+    Organization (among the page's JSON-LD ``objects``) and the article's publisher, the
+    outlet's name."""
     names = _meta(tree, "og:site_name", "application-name")
-    for obj in json_ld_objects(tree):
+    for obj in objects:
         kind = obj.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
         if any(k in ("WebSite", "Organization", "NewsMediaOrganization") for k in kinds):
@@ -282,14 +284,15 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     ``provenance`` (when given) records where each field came from and which rules missed."""
     rules = rules or (outlet.rules if outlet else None)
     prov = provenance if provenance is not None else Provenance()
-    ld = _article_ld(tree)
+    objects = json_ld_objects(tree)  # parsed once: the article's object and the site's names
+    ld = _article_ld(objects)
     meta = Metadata()
 
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
     og_title = next(iter(_meta(tree, "og:title", "twitter:title")), None)
     if _generic_title_rule(outlet, rules):
         src, title = generic_title(tree, [(JSON_LD, headline), (OPENGRAPH, og_title)],
-                                   site_names(tree, ld, outlet),
+                                   site_names(tree, objects, ld, outlet),
                                    rule_source("h1") if rules else HTML)
     else:
         src, rule_titles = _rule(tree, rules.title)
@@ -297,7 +300,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                             (OPENGRAPH, og_title))
         if not title:  # the rule missed and nothing structured names the article: the page's
             # own <h1> (no logo) or <title> without the site's name, as for a page no rule knows
-            src, title = generic_title(tree, [], site_names(tree, ld, outlet), HTML)
+            src, title = generic_title(tree, [], site_names(tree, objects, ld, outlet), HTML)
     meta.title = clean_line(title) if title else None
     prov.record(rules, "title", src if meta.title else None)
     src, subtitles = _rule(tree, rules.subtitle if rules else None)
