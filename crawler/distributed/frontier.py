@@ -134,14 +134,24 @@ def join_run(server: redis.Redis, spider: str, identity: str) -> tuple[RunKeys, 
     return RunKeys(spider, _text(run), _text(token)), bool(new), _text(stored)
 
 
-def run_is_lost(server: redis.Redis, keys: RunKeys) -> bool:
-    """Whether this run's keys are gone from Redis (restarted without persistence, flushed):
-    its token is missing or another. A run that finished and was followed by the next one
-    has lost its token too, but its ``finished`` mark stays: its workers are closing drained."""
-    token = server.get(keys.token_key)
+def run_state(server: redis.Redis, keys: RunKeys) -> str:
+    """"lost" when this run's keys are gone from Redis (restarted without persistence,
+    flushed): its token is missing or another; "finished" when it was drained (the next run
+    may have cleared its token since: its workers are closing drained); else "live". One
+    round trip."""
+    pipe = server.pipeline()
+    pipe.get(keys.token_key)
+    pipe.exists(keys.finished)
+    token, finished = pipe.execute()
     if token is None:
-        return not server.exists(keys.finished)
-    return token.decode() != keys.token
+        return "finished" if finished else "lost"
+    if token.decode() != keys.token:
+        return "lost"
+    return "finished" if finished else "live"
+
+
+def run_is_lost(server: redis.Redis, keys: RunKeys) -> bool:
+    return run_state(server, keys) == "lost"
 
 
 def requeue(server: redis.Redis, keys: RunKeys, worker: str) -> int:

@@ -25,7 +25,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.distributed.connection import RedisUnavailable, check_redis
-from crawler.distributed.frontier import LeasedQueue, RunKeys, join_run, requeue, run_is_lost
+from crawler.distributed.frontier import LeasedQueue, RunKeys, join_run, requeue, run_state
 from crawler.extensions.run_verdict import RUN_MISMATCH
 from crawler.state.jobdir import job_identity
 
@@ -108,10 +108,9 @@ class DistributedScheduler(Scheduler):
         False, and nothing written, when the run's keys are gone from Redis (its token differs:
         Redis restarted without persistence, or was flushed): the queue went with them."""
         assert self.keys is not None
-        if run_is_lost(self.server, self.keys):
-            return False
-        if self.server.exists(self.keys.finished):
-            return True  # drained, and the next run may have begun: nothing to renew
+        state = run_state(self.server, self.keys)
+        if state != "live":
+            return state == "finished"  # drained (the next run may have begun): nothing to renew
         ttl = self.spider.settings.getfloat("REDIS_WORKER_TTL", 30)
         pipe = self.server.pipeline()
         pipe.sadd(self.keys.workers, self.worker_id)
