@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from crawler.outlets.base import KEEP_ANY_QUERY, ArticleRules, Discovery, Outlet
+from crawler.outlets.base import KEEP_ANY_QUERY, ArticleRules, Discovery, Outlet, SiteRowError
 
 SITE_OUTLETS_ENV = "NEWS_ARCHIVE_SITE_OUTLETS"
 GENERIC_RULES_VERSION = "generic"
@@ -59,10 +59,8 @@ _RULE_FIELDS = {"title", "subtitle", "published", "published_visible", "modified
                 "drop_paragraphs", "author_line"}
 _ROW_FIELDS = {"url", "key", "name", "timezone", "language", "article_path", "skip_paths",
                "keep_query", "feeds", "sitemaps", "aliases", "version"} | _RULE_FIELDS
-
-
-class SiteRowError(ValueError):
-    """A row that cannot describe a site (no address, unknown field, bad zone)."""
+_LIST_FIELDS = (_ROW_FIELDS - {"url", "key", "name", "timezone", "language", "article_path",
+                               "version", "author_line"})
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -90,12 +88,18 @@ def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SiteRowError(f"{where}: 'url' must be a site address such as "
                            f"https://example.org/, not {row.get('url')!r}")
-    zone = row.get("timezone")
-    if zone:
-        try:
-            ZoneInfo(str(zone))
-        except (ValueError, KeyError) as exc:
-            raise SiteRowError(f"{where}: unknown time zone {zone!r}") from exc
+    from crawler.outlets.regional import check_value  # regional imports extraction: not at load
+
+    for name, value in row.items():
+        if name in ("url", "key") or value is None:
+            continue
+        try:  # a list field may be one string here (``feeds = "https://…/rss"``)
+            check_value(name, [value] if isinstance(value, str) and name in _LIST_FIELDS
+                        else value)
+        except ValueError as exc:
+            raise SiteRowError(f"{where}: field {name!r}: {exc}") from None
+    if not isinstance(row.get("key", ""), str):
+        raise SiteRowError(f"{where}: field 'key': must be a string, not {row['key']!r}")
     home = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return {**row, "url": f"{parts.scheme}://{parts.netloc}{home}"}  # the home page, kept
 

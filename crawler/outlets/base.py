@@ -21,6 +21,11 @@ from zoneinfo import ZoneInfo
 # Selector syntax: "css selector" reads the element's text; "css selector @attr" reads an attribute.
 
 
+class SiteRowError(ValueError):
+    """A row (a district row or a site row) that cannot become an outlet; the message names
+    the row and the field."""
+
+
 @dataclass(frozen=True)
 class ArticleRules:
     """Where an outlet's article markup keeps each field: one layout version.

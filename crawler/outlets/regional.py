@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.extraction.html import check_selector
 from crawler.outlets.archives import archive_scheme
-from crawler.outlets.base import COMMON_CUT_MARKERS, ArticleRules, Discovery, Outlet, PageScheme
+from crawler.outlets.base import (
+    COMMON_CUT_MARKERS,
+    ArticleRules,
+    Discovery,
+    Outlet,
+    PageScheme,
+    SiteRowError,
+)
 
 SITES_FILE = Path(__file__).with_name("regional_sites.toml")
 
@@ -43,10 +50,6 @@ _REGEXES = {"article_path", "skip_paths", "drop_paragraphs", "author_line", "url
 _HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 
 
-class SiteRowError(ValueError):
-    """A district row that cannot become an outlet; the message names the row and the field."""
-
-
 def _strings(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
@@ -58,8 +61,9 @@ def _check_regex(pattern: str) -> None:
         raise ValueError(f"{pattern!r} is no regular expression: {exc}") from None
 
 
-def _check_value(name: str, value: Any) -> None:
-    """Raise ValueError saying what is wrong with one field's value."""
+def check_value(name: str, value: Any) -> None:
+    """Raise ValueError saying what is wrong with one field's value (district rows and the
+    site rows of ``crawler.siteoutlets`` share the field names)."""
     if name in _LISTS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         example = f'{name} = ["{value}"]' if isinstance(value, str) else f'{name} = ["…"]'
         raise ValueError(f"must be a list of strings ({example}), not {value!r}")
@@ -120,7 +124,7 @@ def check_row(merged: dict[str, Any], where: str,
                            f"(required: {', '.join(required)})")
     for name, value in merged.items():
         try:
-            _check_value(name, value)
+            check_value(name, value)
         except ValueError as exc:
             raise SiteRowError(f"{where}: field {name!r}: {exc}") from None
 

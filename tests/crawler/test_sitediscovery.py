@@ -229,6 +229,33 @@ def test_site_rows_checked() -> None:
         load_rows([{"url": "https://ex.org/", "timezone": "Mars/Base"}])
 
 
+@pytest.mark.parametrize(("field", "value", "reason"), [
+    ("article_path", "[0-9+", "no regular expression"),
+    ("skip_paths", ["/ok/", "(unclosed"], "no regular expression"),
+    ("body", "div[[[", "no CSS selector"),
+    ("body", 5, "list of strings"),
+    ("feeds", {"url": "x"}, "list of strings"),
+    ("language", 7, "must be a string"),
+    ("author_line", "By .*", "exactly one group"),
+    ("key", ["ex"], "must be a string"),
+])
+def test_a_site_rows_values_are_checked_when_it_loads(field: str, value: object,
+                                                      reason: str) -> None:
+    """A bad selector, pattern or type fails naming row and field, not on the first page
+    (or as a TypeError from deep inside the outlet)."""
+    with pytest.raises(SiteRowError, match=rf"^EXTRA_OUTLETS row 2: field '{field}': .*{reason}"):
+        load_rows([{"url": "https://ok.org/"}, {"url": "https://ex.org/", field: value}])
+
+
+def test_a_site_row_may_give_one_string_where_a_list_belongs() -> None:
+    [row] = load_rows([{"url": "https://ex.org/", "feeds": "https://ex.org/rss",
+                        "body": "div.story", "skip_paths": "^/promo/"}])
+    outlet = outlet_from_site_row(row)
+    assert outlet.discovery.feeds == ("https://ex.org/rss",)
+    assert outlet.rules.body == ("div.story",)
+    assert outlet.skip_paths[0] == "^/promo/"
+
+
 def test_generic_outlet_skips_feeds_files_and_listings() -> None:
     outlet = outlet_from_site_row({"url": "https://www.ex.org/"})
     assert outlet.key == "ex.org" and outlet.owns_host("ex.org")
