@@ -8,42 +8,32 @@ scheme), the row's sitemap and the feeds. Adding a paper is a row, never code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import UsageError
 
-from crawler.outlets import get_outlet
+from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
 from crawler.outlets.regional import load_sites
 from crawler.spiders.base import OutletSpider
 
 
-def _host_names(known: Mapping[str, Outlet] | Iterable[str]) -> dict[str, str]:
-    """Every host name a site answers to (its own, the ``www.`` variant, its aliases) -> key."""
-    names: dict[str, str] = {}
-    for key in known:
-        outlet = known[key] if isinstance(known, Mapping) else None
-        bare = key.removeprefix("www.")
-        for host in (*(outlet.hosts if outlet else ()), key, bare, "www." + bare):
-            names.setdefault(host, key)
-    return names
-
-
-def select_sites(value: str | None, known: Mapping[str, Outlet] | Iterable[str]) -> list[str]:
+def select_sites(value: str | None, known: Mapping[str, Outlet]) -> list[str]:
     """Site keys named by ``-a sites=`` (all when empty), each as a host, a URL or a host the
     row serves from (``www.`` variant, alias); an unknown host is a usage error."""
     keys = sorted(known)
     if not value:
         return keys
-    names = _host_names(known)
+    resolver = OutletResolver(known.values())
     wanted, unknown = [], []
     for raw in value.split(","):
         raw = raw.strip().lower()
         host = (urlsplit(raw if "://" in raw else "//" + raw).hostname or "").rstrip(".")
         if host:
-            (wanted if host in names else unknown).append(names.get(host, host))
+            outlet = resolver.by_host.get(host)
+            (wanted if outlet else unknown).append(outlet.key if outlet else host)
     if unknown or not wanted:
         raise UsageError(f"-a sites={value!r}: unknown host(s) {', '.join(unknown) or '(none)'};"
                          f" known hosts: {', '.join(keys)}")

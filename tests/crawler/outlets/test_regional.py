@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -166,8 +167,9 @@ def test_archive_schemes() -> None:
 
 
 def test_select_sites() -> None:
-    known = ["a.by", "b.by"]
-    assert select_sites(None, known) == known
+    known = {key: replace(load_sites()["pvestnik.by"], key=key, base_url=f"https://{key}",
+                          aliases=()) for key in ("a.by", "b.by")}
+    assert select_sites(None, known) == ["a.by", "b.by"]
     assert select_sites(" www.B.by ,https://a.by/", known) == ["b.by", "a.by"]
     with pytest.raises(UsageError, match=r"unknown host\(s\) c\.by; known hosts: a\.by, b\.by"):
         select_sites("a.by,c.by", known)
