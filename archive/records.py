@@ -144,6 +144,8 @@ class RecordInfo:
 
 
 _ISO_Z = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?Z")
+# 14 digits (WARC/0.x-era tools, ARC converters), maybe with a fraction run on (17: Heritrix)
+_DIGITS14 = re.compile(r"(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d{0,6})")
 
 
 def parse_warc_date(value: str) -> datetime:
@@ -151,8 +153,8 @@ def parse_warc_date(value: str) -> datetime:
     value = value.strip()
     if not value:
         return datetime.fromtimestamp(0, UTC)
-    m = _ISO_Z.fullmatch(value)
-    if m:  # the usual form, without strptime's cost
+    m = _ISO_Z.fullmatch(value) or _DIGITS14.fullmatch(value)
+    if m:  # the usual form (or pywb's 14 digits), without strptime's cost
         y, mo, d, h, mi, sec, frac = m.groups()
         micro = int(frac.ljust(6, "0")) if frac else 0
         try:

@@ -75,10 +75,15 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
     for name in ("WARC-Record-ID", "WARC-Type", "WARC-Date"):  # mandatory (WARC 1.1, 5.)
         if not rec.get(name):
             add("error", f"missing {name}")
+    date = (rec.get("WARC-Date") or "").strip()
     try:
-        parse_warc_date(rec.get("WARC-Date") or "")
+        parse_warc_date(date)
     except ValueError as exc:
         add("error", str(exc))
+    else:
+        if date.isdigit():  # read as pywb reads it, but other readers may not
+            add("warning", f"WARC-Date {date!r} is not in the WARC 1.1 form "
+                "(YYYY-MM-DDThh:mm:ssZ)")
 
 
 def verify(

@@ -1,0 +1,45 @@
+"""Forms older or odder tools write (WARC/0.17-1.0 dates, segmented records, ARC files,
+repeated header fields): read as pywb reads them, refused by name, never served wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archive.cdxj import build_index
+from archive.reader import ArchiveLookup, iter_records
+from archive.verify import verify
+from tests.support.warcs import gz_each, http_response, record
+
+PAGE = b"<html><title>old</title><p>an old page</p></html>"
+
+
+def _write(tmp_path: Path, name: str, records: list[bytes]) -> Path:
+    path = tmp_path / name
+    path.write_bytes(gz_each(records) if name.endswith(".gz") else b"".join(records))
+    return path
+
+
+def test_a_fourteen_digit_warc_date_is_read_as_pywb_reads_it(tmp_path):
+    """WARC/0.x-era and ARC-converting tools write WARC-Date as 14 digits; pywb and warcio
+    index such a record at that second. It was skipped as a bad date."""
+    url = "http://old.example.com/page"
+    path = _write(tmp_path, "old.warc.gz", [
+        record("response", url, http_response(PAGE), version="WARC/0.18",
+               date="20240102030405"),
+        record("response", url + "2", http_response(PAGE), version="WARC/0.18",
+               date="20240102030406123"),
+    ])
+    errors: list = []
+    assert [i.record.date.isoformat() for i in iter_records(path, errors.append)] == [
+        "2024-01-02T03:04:05+00:00", "2024-01-02T03:04:06.123000+00:00"]
+    lines = build_index([path], on_error=errors.append)
+    assert [ln.split(" ", 2)[1] for ln in lines] == ["20240102030405", "20240102030406"]
+    got = ArchiveLookup([path], on_error=errors.append).get(url)
+    assert got is not None and got.payload == PAGE
+    assert errors == []
+    report = verify([path])
+    assert report.ok, report.problems
+    assert [p.message for p in report.problems] == [
+        "WARC-Date '20240102030405' is not in the WARC 1.1 form (YYYY-MM-DDThh:mm:ssZ)",
+        "WARC-Date '20240102030406123' is not in the WARC 1.1 form (YYYY-MM-DDThh:mm:ssZ)",
+    ]
