@@ -15,8 +15,10 @@ from .urls import surt
 ErrorHandler = Callable[[WarcFormatError], None]
 
 
-# pywb lists every record but these (and application/warc-fields blocks): see is_capture
-_NOT_CAPTURES = frozenset(("request", "warcinfo", ""))
+# pywb lists every record but these (and application/warc-fields blocks): see is_capture. A
+# continuation record (the rest of a segmented record) pywb lists too, but it is a fragment
+# with no HTTP head: listed beside its first segment, pywb could serve it as the page.
+_NOT_CAPTURES = frozenset(("request", "warcinfo", "continuation", ""))
 
 
 def timestamp14(info: RecordInfo) -> str:
@@ -25,7 +27,8 @@ def timestamp14(info: RecordInfo) -> str:
 
 
 def is_capture(info: RecordInfo) -> bool:
-    """Records pywb's indexer lists: responses, revisits, resources, non-field metadata..."""
+    """Records pywb's indexer lists: responses, revisits, resources, non-field metadata...
+    (not continuation records, see _NOT_CAPTURES)."""
     rec = info.record
     if rec.rec_type in _NOT_CAPTURES or not rec.target_uri:
         return False

@@ -146,6 +146,18 @@ def _truncated_response(rec: WarcRecord) -> bool:
     return rec.rec_type == "response" and bool(rec.get("WARC-Truncated"))
 
 
+def _segment_reason(info: RecordInfo) -> str | None:
+    """Why a response or resource that is the first part of a segmented record (WARC 1.1,
+    5.17) is not served: it holds only the start of the page, the rest is in `continuation`
+    records, which are not joined. None for a whole record."""
+    rec = info.record
+    number = rec.get("WARC-Segment-Number")
+    if not number or rec.rec_type not in ("response", "resource"):
+        return None
+    return (f"{rec.rec_type} for {rec.target_uri[:200]!r} is segment {number[:20]} of a "
+            "segmented record (its 'continuation' records are not joined): not served")
+
+
 def _not_modified(rec: WarcRecord, status: int) -> bool:
     return status == 304 or "server-not-modified" in (rec.get("WARC-Profile") or "")
 
@@ -308,6 +320,9 @@ def iter_responses(
             rec = info.record
             if _truncated_response(rec):
                 continue
+            if segmented := _segment_reason(info):
+                _report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
+                continue
             if rec.rec_type == "response":
                 resolver.add(info)
                 try:
@@ -414,6 +429,9 @@ class ArchiveLookup:
                 rec = info.record
                 if (rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri
                         or _truncated_response(rec)):
+                    continue
+                if segmented := _segment_reason(info):
+                    _report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
                     continue
                 url = rec.target_uri
                 caps = self._by_url.get(url)

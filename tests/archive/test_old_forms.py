@@ -3,10 +3,11 @@ repeated header fields): read as pywb reads them, refused by name, never served 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from archive.cdxj import build_index
-from archive.reader import ArchiveLookup, iter_records
+from archive.reader import ArchiveLookup, iter_records, iter_responses
 from archive.verify import verify
 from tests.support.warcs import gz_each, http_response, record
 
@@ -43,3 +44,39 @@ def test_a_fourteen_digit_warc_date_is_read_as_pywb_reads_it(tmp_path):
         "WARC-Date '20240102030405' is not in the WARC 1.1 form (YYYY-MM-DDThh:mm:ssZ)",
         "WARC-Date '20240102030406123' is not in the WARC 1.1 form (YYYY-MM-DDThh:mm:ssZ)",
     ]
+
+
+def _segmented(url: str, rec_type: str = "response") -> list[bytes]:
+    """A record split in two (WARC 1.1, 5.17): its first segment and one continuation."""
+    whole = http_response(PAGE) if rec_type == "response" else PAGE
+    first, rest = whole[:-20], whole[-20:]
+    ctype = None if rec_type == "response" else "text/html"
+    return [
+        record(rec_type, url, first, ctype=ctype, rec_id="<urn:uuid:seg-1>",
+               extra=[("WARC-Segment-Number", "1")]),
+        record("continuation", url, rest, rec_id="<urn:uuid:seg-2>", extra=[
+            ("WARC-Segment-Origin-ID", "<urn:uuid:seg-1>"), ("WARC-Segment-Number", "2"),
+            ("WARC-Segment-Total-Length", str(len(whole)))]),
+    ]
+
+
+def test_a_segmented_record_is_not_served_as_the_whole_page(tmp_path):
+    """A first segment holds the page's head and the start of its body: replay and
+    re-extraction served it as the page, cut. Now it is reported by offset and not served;
+    the index lists it as pywb's indexer does, but not its continuation (a fragment that
+    pywb, serving the first of equal lines, would have served as the page)."""
+    url, res = "http://old.example.com/big", "http://old.example.com/saved"
+    path = _write(tmp_path, "seg.warc.gz", _segmented(url) + _segmented(res, "resource"))
+    errors: list = []
+    lookup = ArchiveLookup([path], on_error=errors.append)
+    assert lookup.get(url) is None and lookup.get(res) is None
+    assert list(iter_responses([path], on_error=errors.append)) == []
+    assert len(errors) == 4
+    assert all("segment" in e.reason and e.file == str(path) for e in errors)
+    lines = build_index([path])
+    assert [json.loads(ln.split(" ", 2)[2])["offset"] for ln in lines] == [
+        "0", str(_offset_of(path, "resource"))]
+
+
+def _offset_of(path: Path, rec_type: str) -> int:
+    return next(i.offset for i in iter_records(path) if i.record.rec_type == rec_type)
