@@ -71,3 +71,15 @@ class ArchivedResponse:
             if k.lower() == low:
                 return v
         return default
+
+    def content_type(self) -> str | None:
+        """The last Content-Type field: what Scrapy (so the crawl and replay) and browsers
+        take when a server repeats it."""
+        values = [v for k, v in self.headers if k.lower() == "content-type"]
+        return values[-1] if values else None
+
+    def content_encoding(self) -> str | None:
+        """Every Content-Encoding field, in order, as one list: codings sent on two lines
+        are both undone, as Scrapy undoes them."""
+        values = [v for k, v in self.headers if k.lower() == "content-encoding"]
+        return ", ".join(values) if values else None

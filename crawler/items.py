@@ -65,7 +65,7 @@ class ArticlePage:
         was decoded to ``body``: what the crawl that captured it would have built."""
         return cls(
             url=url or archived.url, outlet=outlet, body=body,
-            headers={"Content-Type": archived.header("Content-Type") or ""},
+            headers={"Content-Type": archived.content_type() or ""},
             status=archived.status, fetched_at=capture_stamp(archived.date),
             warc=archived.ref.as_dict(),
         )

@@ -104,11 +104,11 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
         return f"http_{archived.status}"
     outlet = outlet_for_url(url)
     try:
-        body = decode_content(archived.payload, archived.header("Content-Encoding"), max_size)
+        body = decode_content(archived.payload, archived.content_encoding(), max_size)
     except ContentDecodingError as exc:
         logger.warning("Cannot decode %s: %s", url, exc)
         return "content_encoding"
-    if outlet is not None and alias_of(body, archived.header("Content-Type"), url, outlet,
+    if outlet is not None and alias_of(body, archived.content_type(), url, outlet,
                                        outlet_for_url):
         return ALIAS  # the page it names is the article, as in the crawl
     return ArticlePage.from_archived(archived, body, outlet.key if outlet else "", url)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from scrapy.http import HtmlResponse, Request
 
 from archive.model import ArchivedResponse, RecordRef
+from crawler.downloadermiddlewares.replay import response_from_archive
 from crawler.items import META_FETCHED_AT, META_HINT_PUBLISHED, META_WARC_RECORD, ArticlePage
 
 URL = "https://www.belta.by/politics/view/x-1-2026/"
@@ -36,3 +37,16 @@ def test_from_archived_matches_what_the_crawl_built() -> None:
     assert (page.url, page.fetched_at, page.warc, page.headers) == (
         URL, "2026-01-09T08:30:00+00:00", REF.as_dict(),
         {"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_a_repeated_content_type_is_read_as_the_replayed_crawl_reads_it() -> None:
+    """A server that sends Content-Type twice: re-extraction took the first, while the crawl
+    and replay (Scrapy, as browsers) take the last, so they decoded the page differently."""
+    archived = ArchivedResponse(url=URL, status=200, reason="OK", http_version="HTTP/1.1",
+                                headers=[("Content-Type", "text/html; charset=windows-1251"),
+                                         ("Content-Type", "text/html; charset=utf-8")],
+                                payload=b"<html></html>",
+                                date=datetime(2026, 1, 9, 8, 30, tzinfo=UTC), ref=REF)
+    replayed = ArticlePage.from_response(response_from_archive(Request(URL), archived), "belta")
+    page = ArticlePage.from_archived(archived, b"<html></html>", "belta")
+    assert page.headers == replayed.headers == {"Content-Type": "text/html; charset=utf-8"}

@@ -8,6 +8,7 @@ import os
 import uuid
 from pathlib import Path
 
+import brotli
 import pytest
 
 import crawler.reextract as reextract_mod
@@ -21,13 +22,14 @@ from tests.sites import belta
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
-def belta_warc(folder: Path, count: int = 6, record_ids: list[str] | None = None):
+def belta_warc(folder: Path, count: int = 6, record_ids: list[str] | None = None,
+               headers: list[tuple[str, str]] = HTML, encode=lambda body: body):
     """A WARC of ``count`` БЕЛТА article pages in ``folder``, and their gold articles."""
     site, golds = belta.build(count=count)
     with WarcWriter(folder) as w:
         for gold in golds:
             body = site.pages[gold.url.removeprefix(f"https://{belta.HOST}")].body
-            w.write_exchange(make_exchange(gold.url, body, headers=HTML))
+            w.write_exchange(make_exchange(gold.url, encode(body), headers=headers))
     (path,) = folder.glob("*.warc.gz")
     return path, golds
 
@@ -128,3 +130,19 @@ def test_a_page_that_hangs_the_extractor_is_given_up_and_the_rest_extracted(
     assert time.monotonic() - started < 60
     assert report.failed == {"timeout": 1}
     assert sorted(i["url"] for i in items) == sorted(g.url for g in golds if g.url != victim)
+
+
+def test_repeated_content_type_and_encoding_fields_are_read_as_the_crawl_reads_them(tmp_path):
+    """A server that repeats Content-Type (the crawl, as Scrapy and browsers, takes the last)
+    or sends its codings on two Content-Encoding lines (Scrapy undoes both): re-extraction
+    took the first Content-Type and the first coding only, so it decoded the page with the
+    wrong charset, or not at all."""
+    headers = [("Content-Type", "text/html; charset=windows-1251"),
+               ("Content-Type", "text/html; charset=utf-8"),
+               ("Content-Encoding", "gzip"), ("Content-Encoding", "br")]
+    path, golds = belta_warc(tmp_path, count=3, headers=headers,
+                             encode=lambda body: brotli.compress(gzip.compress(body)))
+    report, items, bad = _run([path])
+    assert (report.failed, bad) == ({}, [])
+    assert sorted((i["url"], i["title"]) for i in items) == sorted(
+        (g.url, g.title) for g in golds)
