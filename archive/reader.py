@@ -15,6 +15,7 @@ from .methods import capture_method
 from .model import ArchivedResponse, RecordRef
 from .pairing import with_requests
 from .records import (
+    ARC_CONVERT,
     RecordInfo,
     WarcRecord,
     iter_records,
@@ -37,6 +38,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 WARC_SUFFIXES = (".warc", ".warc.gz")
+ARC_SUFFIXES = (".arc", ".arc.gz")
 ErrorHandler = Callable[[WarcFormatError], None]
 
 
@@ -45,11 +47,13 @@ def _is_warc(p: Path) -> bool:
 
 
 def expand_paths(spec: str | Path | Iterable[str | Path],
-                 unfinished: list[Path] | None = None) -> list[Path]:
+                 unfinished: list[Path] | None = None,
+                 arcs: list[Path] | None = None) -> list[Path]:
     """Files, folders (recursively: *.warc, *.warc.gz, never *.open) and glob patterns.
 
     The `.open` files a folder holds (a writer's, or a killed crawl's until it is repaired)
-    are added to ``unfinished`` when given, so the caller can say they were left out.
+    are added to ``unfinished`` when given, and its ARC files to ``arcs``, so the caller can
+    say they were left out.
     """
     items = [spec] if isinstance(spec, str | Path) else list(spec)
     out: list[Path] = []
@@ -62,6 +66,8 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
             found = sorted(q for q in files if _is_warc(q))
             if unfinished is not None:
                 unfinished.extend(sorted(q for q in files if _is_unfinished(q)))
+            if arcs is not None:
+                arcs.extend(sorted(q for q in files if q.name.endswith(ARC_SUFFIXES)))
         elif any(c in s for c in "*?["):
             found = sorted(Path(q) for q in glob.glob(s, recursive=True) if Path(q).is_file())
         elif p.is_file():
@@ -83,8 +89,13 @@ def warc_inputs(specs: Iterable[str | Path], what: str) -> tuple[list[Path], str
     names nothing, and why when only `.open` files are there) when no WARC file is found.
     """
     unfinished: list[Path] = []
-    paths = expand_paths(specs, unfinished)
-    note = unfinished_note(unfinished) if unfinished else None
+    arcs: list[Path] = []
+    paths = expand_paths(specs, unfinished, arcs)
+    notes = [unfinished_note(unfinished)] if unfinished else []
+    if arcs:
+        notes.append(f"{len(arcs)} ARC file(s) not read: {_names(arcs)} (ARC is the format "
+                     f"before WARC; {ARC_CONVERT.replace('it', 'each', 1)})")
+    note = "; ".join(notes) or None
     if not paths:
         raise ValueError(f"no WARC files in {what}" + (f"; {note}" if note else ""))
     return paths, note
@@ -94,10 +105,14 @@ def _is_unfinished(p: Path) -> bool:
     return p.name.endswith(tuple(suffix + OPEN_SUFFIX for suffix in WARC_SUFFIXES))
 
 
+def _names(paths: list[Path]) -> str:
+    return ", ".join(str(p) for p in paths[:3]) + (f" and {len(paths) - 3} more"
+                                                   if len(paths) > 3 else "")
+
+
 def unfinished_note(paths: list[Path]) -> str:
     """What to tell about `.open` files left out of a folder: what they are, what to do."""
-    names = ", ".join(str(p) for p in paths[:3]) + (f" and {len(paths) - 3} more"
-                                                    if len(paths) > 3 else "")
+    names = _names(paths)
     return (f"{len(paths)} unfinished WARC file(s) not read: {names} (being written, or left "
             "by a crawl that was killed; `python -m archive repair FOLDER` closes those no "
             "writer holds, or name an .open file to read it as it is)")

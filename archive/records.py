@@ -41,6 +41,8 @@ RECOMPRESS_HINT = (
     "records cannot be addressed by offset (file gzipped as one stream?); recompress it "
     "with one gzip member per record, e.g. `warcio recompress IN.warc.gz OUT.warc.gz`"
 )
+ARC_CONVERT = "convert it to WARC first, e.g. `warcio recompress IN.arc.gz OUT.warc.gz`"
+ARC_HINT = f"an ARC file (the format before WARC), not read: {ARC_CONVERT}"
 _RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d+\.\d+\r?\n)")
 _VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 
@@ -468,6 +470,18 @@ def _looks_gzip(fh) -> bool:
     return g >= 0 and (w is None or g < w.start())
 
 
+def _looks_arc(fh, gz: bool) -> bool:
+    """An ARC file: its first record is the `filedesc://` version block (ARC v1 and v2)."""
+    fh.seek(0)
+    head = fh.read(_HEAD_PROBE)
+    if gz:
+        try:
+            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.lstrip(b"\r\n").startswith(b"filedesc://")
+
+
 def check_record(rec: WarcRecord) -> None:
     """Raise ValueError for fields every consumer needs: WARC-Date and the target URI."""
     rec.date  # noqa: B018 - parses (and caches) the date, raising ValueError if bad
@@ -506,6 +520,9 @@ def iter_records(
             gz = _looks_gzip(fh)
         except OSError as exc:
             _report(WarcFormatError(path, 0, f"cannot read: {exc}"), on_error)
+            return
+        if _looks_arc(fh, gz):  # one error for the file, not one per record
+            _report(WarcFormatError(path, 0, ARC_HINT), on_error)
             return
         walk = _iter_gzip(path, fh, on_error, cap) if gz else _iter_plain(path, fh, on_error, cap)
         for info in walk:

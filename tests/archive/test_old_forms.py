@@ -4,6 +4,8 @@ repeated header fields): read as pywb reads them, refused by name, never served 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from archive.cdxj import build_index
@@ -80,3 +82,45 @@ def test_a_segmented_record_is_not_served_as_the_whole_page(tmp_path):
 
 def _offset_of(path: Path, rec_type: str) -> int:
     return next(i.offset for i in iter_records(path) if i.record.rec_type == rec_type)
+
+
+def _arc(gzipped: bool) -> bytes:
+    """An ARC v1 file (the format before WARC): a filedesc record, then one response."""
+    info = b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n\n"
+    page = http_response(PAGE)
+    records = [
+        b"filedesc://old.arc 0.0.0.0 20040102030405 text/plain %d\n%s\n" % (len(info), info),
+        b"http://old.example.com/ 10.0.0.1 20040102030405 text/html %d\n%s\n" % (len(page), page),
+    ]
+    return gz_each(records) if gzipped else b"".join(records)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    res = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True,
+                         text=True, timeout=120)
+    assert "Traceback" not in res.stderr, res.stderr
+    return res
+
+
+def test_an_arc_file_is_refused_once_by_name_with_how_to_convert_it(tmp_path):
+    """An .arc or .arc.gz named on the command line gave an unexplained "not a WARC record"
+    per record (per gzip member); a folder of them gave "no WARC files" without a word about
+    them. Now each file is one error naming the format and the conversion, and a folder's
+    ARC files are named in a note."""
+    arcs = []
+    for name in ("old.arc", "old.arc.gz"):
+        arcs.append(tmp_path / name)
+        arcs[-1].write_bytes(_arc(name.endswith(".gz")))
+    res = _cli("verify", *map(str, arcs))
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
+    assert res.returncode == 1 and len(errors) == 2, res.stderr
+    for path, line in zip(arcs, errors, strict=True):
+        assert str(path) in line and "ARC file" in line and "warcio recompress" in line
+    index = _cli("index", str(arcs[1]), "-o", str(tmp_path / "i.cdxj"))
+    assert index.returncode == 1 and index.stderr.count("error:") == 1
+    folder = _cli("verify", str(tmp_path))
+    assert folder.returncode == 2
+    assert "2 ARC file(s) not read" in folder.stderr and "warcio recompress" in folder.stderr
+    errors_seen: list = []
+    assert ArchiveLookup(arcs, on_error=errors_seen.append).urls() == []
+    assert [e.offset for e in errors_seen] == [0, 0]
