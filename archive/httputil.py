@@ -16,6 +16,20 @@ def get_header(headers: list[tuple[str, str]], name: str) -> str | None:
     return None
 
 
+def content_type(headers: list[tuple[str, str]]) -> str | None:
+    """The last Content-Type field: what Scrapy (so the crawl and replay) and browsers take
+    when a server repeats it."""
+    values = [v for k, v in headers if k.lower() == "content-type"]
+    return values[-1] if values else None
+
+
+def content_encoding(headers: list[tuple[str, str]]) -> str | None:
+    """Every Content-Encoding field, in order, as one list: codings sent on two lines are
+    both undone, as Scrapy undoes them."""
+    values = [v for k, v in headers if k.lower() == "content-encoding"]
+    return ", ".join(values) if values else None
+
+
 def is_chunked(headers: list[tuple[str, str]]) -> bool:
     return any(k.lower() == "transfer-encoding" and "chunked" in v.lower() for k, v in headers)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .httputil import content_encoding, content_type, get_header
+
 
 @dataclass
 class HttpExchange:
@@ -66,20 +68,11 @@ class ArchivedResponse:
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """First header value by case-insensitive name."""
-        low = name.lower()
-        for k, v in self.headers:
-            if k.lower() == low:
-                return v
-        return default
+        found = get_header(self.headers, name)
+        return default if found is None else found
 
     def content_type(self) -> str | None:
-        """The last Content-Type field: what Scrapy (so the crawl and replay) and browsers
-        take when a server repeats it."""
-        values = [v for k, v in self.headers if k.lower() == "content-type"]
-        return values[-1] if values else None
+        return content_type(self.headers)
 
     def content_encoding(self) -> str | None:
-        """Every Content-Encoding field, in order, as one list: codings sent on two lines
-        are both undone, as Scrapy undoes them."""
-        values = [v for k, v in self.headers if k.lower() == "content-encoding"]
-        return ", ".join(values) if values else None
+        return content_encoding(self.headers)

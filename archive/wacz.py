@@ -17,6 +17,8 @@ from .export_txt import load_items
 from .httputil import (
     ContentDecodingError,
     ContentTooLargeError,
+    content_encoding,
+    content_type,
     declared_charset,
     decode_content,
     maybe_dechunk,
@@ -66,7 +68,7 @@ def _strip_tags(text: str) -> str:
 
 
 def _charset(http: HttpMessage, body: bytes) -> str:
-    return (declared_charset(http.header("Content-Type")) or meta_charset_name(body, 4096)
+    return (declared_charset(content_type(http.headers)) or meta_charset_name(body, 4096)
             or "utf-8")
 
 
@@ -77,7 +79,7 @@ def html_title(http: HttpMessage) -> str:
     TITLE_BODY_MAX bytes.
     """
     body = decode_content(maybe_dechunk(http.headers, http.body),
-                          http.header("Content-Encoding"), TITLE_BODY_MAX)
+                          content_encoding(http.headers), TITLE_BODY_MAX)
     low = body.lower()
     for tag in (b"title", b"h1"):
         raw = _element_text(low, body, tag)
@@ -119,7 +121,7 @@ def _page(info: RecordInfo, titles: dict[str, str], on_error: ErrorHandler | Non
     if rec.rec_type != "response":
         return None
     http = rec.http()
-    ctype = (http.header("Content-Type") or "") if http else ""
+    ctype = (content_type(http.headers) or "") if http else ""
     if not http or http.status != 200 or "html" not in ctype.lower():
         return None
     if capture_method(info)[1]:  # a POST's (or HEAD's) answer is no page a reader opens

@@ -156,3 +156,24 @@ def test_wacz_reports_a_bad_record_and_packages_the_rest(tmp_path, uri, date, ht
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert f"offset {len(good[0])}:" in res.stderr
     assert titles == {"http://e.com/0": "T", "http://e.com/1": "T"}
+
+
+def test_a_page_with_repeated_content_fields_is_listed_as_the_crawl_reads_it(tmp_path):
+    """A server that repeats Content-Type (a proxy adding its own) or sends its codings on two
+    Content-Encoding lines: the page list reads the last type and undoes every coding, as
+    Scrapy (so the crawl and replay) and browsers do."""
+    import zlib
+
+    title = "<title>Навіны</title>".encode("cp1251")
+    deflated = zlib.compress(gzip.compress(title))
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "dup.warc.gz").write_bytes(
+        _raw_record("http://e.com/typed", "2026-01-01T00:00:00Z",
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                    b"Content-Type: text/html; charset=windows-1251\r\n\r\n" + title)
+        + _raw_record("http://e.com/coded", "2026-01-01T00:00:00Z",
+                      b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=windows-1251\r\n"
+                      b"Content-Encoding: gzip\r\nContent-Encoding: deflate\r\n\r\n" + deflated))
+    res, titles = _wacz_cli(tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert titles == {"http://e.com/typed": "Навіны", "http://e.com/coded": "Навіны"}
