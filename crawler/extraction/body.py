@@ -10,6 +10,7 @@ from crawler.extraction.generic import generic_paragraphs
 from crawler.extraction.html import block_texts, detached_copy, remove_nodes, select_nodes
 from crawler.extraction.normalize import clean_line, clean_paragraphs, drop_repeats
 from crawler.extraction.provenance import GENERIC, Provenance, rule_source
+from crawler.extraction.structured import structured_fallback
 from crawler.outlets.base import (
     COMMON_CUT_MARKERS,
     COMMON_DROP,
@@ -150,7 +151,10 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
 
     A body selector that matches nothing or less than ``MIN_BODY_CHARS`` is a miss:
     ``provenance`` records it and that the generic extractor gave the text. A body block that
-    ends in a "read more" link is a teaser: method ``TEASER`` (no article from this page)."""
+    ends in a "read more" link is a teaser: method ``TEASER`` (no article from this page).
+    When the generic extractor finds no body, or a much shorter start of the text the page
+    carries as data (JSON-LD ``articleBody``, a client-side app's state), that text is the body:
+    method ``json-ld`` or ``app-state`` (crawler.extraction.structured)."""
     prov = provenance if provenance is not None else Provenance()
     if rules and rules.body:
         spec, found = rule_paragraphs(tree, rules)
@@ -162,5 +166,9 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
             prov.record(rules, "text", rule_source(spec))
             return paragraphs, authors, "rules"
     paragraphs, authors = tidy(generic_paragraphs(tree, url), rules, title, subtitle)
+    if (found := structured_fallback(tree, paragraphs, title)) is not None:
+        paragraphs, authors = tidy(found.paragraphs, rules, title, subtitle)
+        prov.record(rules, "text", found.source if paragraphs else None)
+        return paragraphs, authors, found.method
     prov.record(rules, "text", GENERIC if paragraphs else None)
     return paragraphs, authors, "generic"

@@ -17,6 +17,7 @@ from crawler.siteoutlets import are_generic
 RULE_PREFIX = "rules:"
 GENERIC = "generic"  # the generic body extractor
 JSON_LD = "json-ld"
+APP_STATE = "app-state"  # a client-side app's state in a <script>: "app-state:<id or variable>"
 OPENGRAPH = "opengraph"
 META = "meta"  # <meta name/property=…> other than OpenGraph (article:*, author)
 MICRODATA = "microdata"  # schema.org itemprop (datePublished, dateModified, author)
