@@ -556,3 +556,41 @@ def paged_home_site(form: str) -> AnySite:
     inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
     return AnySite(site, f"http://{host}/", zone, inside,
                    [g.url for g in posts if g not in inside])
+
+
+def client_rendered_site() -> tuple[AnySite, dict[str, str]]:
+    """Every article client-rendered (tests/sites/clientrendered.py: Next.js, Nuxt 2 and 3, a
+    ``window.__INITIAL_STATE__``, JSON-LD only, a teaser under JSON-LD ``articleBody``), one
+    shape each in the window and two more outside it; a client-rendered rubric page whose
+    state holds teasers; robots.txt → a sitemap; the home page an empty app shell; zone
+    +03:00. Returns the site and each in-window article's shape by URL."""
+    from tests.sites import clientrendered as cr
+
+    host = "spa-gorod.test"
+    zone = timezone(timedelta(hours=3))
+    site = VirtualSite(host)
+    shapes = sorted(cr.SHAPES)
+    times = [datetime(2026, 1, 4, 1 + 3 * i, 10, tzinfo=zone) for i in range(len(shapes))]
+    times += [datetime(2026, 1, 3, 12, 0, tzinfo=zone), datetime(2026, 1, 7, 8, 0, tzinfo=zone)]
+    inside, outside, by_url = [], [], {}
+    for n, when in enumerate(times):
+        shape = shapes[n % len(shapes)]
+        gold = GoldArticle(url=f"http://{host}/news/{when:%Y/%m/%d}/sobytie-dnya-{n}/",
+                           title=title_for(1500 + n), paragraphs=paragraphs_for(1500 + n),
+                           published=when, authors=["Ирина Ковалёва"])
+        site.add(gold.url.removeprefix(f"http://{host}"), cr.SHAPES[shape](gold))
+        if SINCE <= when.date() <= UNTIL:
+            inside.append(gold)
+            by_url[gold.url] = shape
+        else:
+            outside.append(gold)
+    rubric = f"http://{host}/news/obshchestvo/"
+    site.add("/news/obshchestvo/", cr.listing("Общество", inside))
+    site.add("/robots.txt", Page(f"User-agent: *\nSitemap: http://{host}/sitemap.xml\n".encode(),
+                                 content_type="text/plain"))
+    site.add("/sitemap.xml", urlset([(g.url, g.published) for g in inside + outside]
+                                    + [(rubric, times[0])]))
+    site.add("/", '<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>Город'
+                  f"</title></head><body>{cr.SHELL}</body></html>")
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside],
+                   [rubric]), by_url
