@@ -24,6 +24,16 @@ META_DISCOVERED = "discovered"  # the article's key (canonical URL) in the run's
 META_FEED_TITLE = "feed_title"  # the title the feed gave, if any
 
 
+def truncation(response: Any) -> str | None:
+    """The WARC-Truncated reason of a response Scrapy delivered cut short, else None.
+
+    With DOWNLOAD_FAIL_ON_DATALOSS=False Scrapy hands on a body shorter than its framing
+    promised (Content-Length, chunking), flagged ``dataloss``: the capture marks its record
+    truncated, and the crawl must not read it as the whole page (replay never serves it).
+    """
+    return "disconnect" if "dataloss" in getattr(response, "flags", ()) else None
+
+
 @dataclass
 class ArticlePage:
     """An article page as downloaded; the extraction pipeline turns it into an :class:`Article`.
@@ -42,6 +52,7 @@ class ArticlePage:
     fetched_at: str  # UTC ISO 8601, the capture time
     warc: dict[str, Any] | None = None  # {file, offset, length, record_id} of the response record
     hint_published: str | None = None  # a date the listing or URL gave, used only as a fallback
+    truncated: str | None = None  # WARC-Truncated reason when the body arrived cut short
 
     @classmethod
     def from_response(cls, response: Any, outlet: str) -> ArticlePage:
@@ -56,6 +67,7 @@ class ArticlePage:
             fetched_at=meta.get(META_FETCHED_AT) or capture_stamp(datetime.now(UTC)),
             warc=meta.get(META_WARC_RECORD),
             hint_published=meta.get(META_HINT_PUBLISHED),
+            truncated=truncation(response),
         )
 
     @classmethod

@@ -29,7 +29,7 @@ from archive.model import HttpExchange, RecordRef
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
 from crawler.handlers.http11 import HEAD_META, REQUEST_HEAD_META, partial_response
-from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
+from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp, truncation
 from crawler.urls import path_and_query
 
 logger = logging.getLogger(__name__)
@@ -154,8 +154,7 @@ class WarcCaptureMiddleware:
                 logger.info("WARC file closed: %s", path)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        # DOWNLOAD_FAIL_ON_DATALOSS=False lets a body cut short through, flagged "dataloss"
-        truncated = "disconnect" if "dataloss" in response.flags else None
+        truncated = truncation(response)  # DOWNLOAD_FAIL_ON_DATALOSS=False lets it through
         when = datetime.now(UTC)
         ref = self._archive(request, response, when, truncated)
         if ref is not None:

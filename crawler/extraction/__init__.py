@@ -142,6 +142,9 @@ def rules_for(outlet: Outlet | None, fetched_at: str | None) -> ArticleRules | N
 def extract_article(page: ArticlePage) -> Article:
     """Extract one article from a downloaded page, or raise ExtractionError."""
     outlet = get_outlet(page.outlet) if page.outlet else outlet_for_url(page.url)
+    if page.truncated:  # as replay and re-extraction, which never read such a capture
+        raise ExtractionError("truncated_body", f"{page.url}: the body was cut short in transit "
+                              f"(WARC-Truncated: {page.truncated})")
     if not page.body.strip():
         raise ExtractionError("empty_body", page.url)
     if looks_binary(page.body):

@@ -50,3 +50,11 @@ def test_a_repeated_content_type_is_read_as_the_replayed_crawl_reads_it() -> Non
     replayed = ArticlePage.from_response(response_from_archive(Request(URL), archived), "belta")
     page = ArticlePage.from_archived(archived, b"<html></html>", "belta")
     assert page.headers == replayed.headers == {"Content-Type": "text/html; charset=utf-8"}
+
+
+def test_a_body_scrapy_delivered_cut_short_is_marked_truncated() -> None:
+    """DOWNLOAD_FAIL_ON_DATALOSS=False: Scrapy flags the partial body ``dataloss``."""
+    whole = HtmlResponse(URL, body=b"<p>x</p>", request=Request(URL))
+    cut = HtmlResponse(URL, body=b"<p>x</p>", request=Request(URL), flags=["dataloss"])
+    assert ArticlePage.from_response(whole, "belta").truncated is None
+    assert ArticlePage.from_response(cut, "belta").truncated == "disconnect"

@@ -139,3 +139,61 @@ def test_replay_never_serves_a_truncated_capture(crawls, tmp_path: Path) -> None
     assert replay.returncode in (0, 1), replay.log[-3000:]
     assert replay.items == first.items  # the good article from its whole first capture
     assert replay.stats.get("replay/missing") == len(CASES)
+
+
+# With DOWNLOAD_FAIL_ON_DATALOSS=False Scrapy delivers a body cut short, flagged "dataloss".
+# Whatever the HTML looks like (whole, a document that never opened <html>/<body>, half a
+# page), the record is WARC-Truncated and offline reading skips it: no item may come of it.
+def tagless(slug: str, seed: int) -> bytes:
+    """An article page without the optional <html> and <body> tags (HTML5 allows it)."""
+    text = site.html_for(site.gold_for(slug, seed))
+    return text.replace('<html lang="ru">', "").replace("<body>", "").encode()
+
+
+LENIENT_CASES = {
+    "whole-looking-600011": faults.length_longer_than_body(page("whole-looking-600011", 611)),
+    "tagless-reset-600012": faults.reset_mid_body(tagless("tagless-reset-600012", 612)),
+    "bad-chunks-600013": faults.broken_chunking(page("bad-chunks-600013", 613)),
+}
+LENIENT_GOOD = site.gold_for("good-600017", 617)
+
+
+@pytest.fixture(scope="module")
+def lenient(tmp_path_factory: pytest.TempPathFactory):
+    data = tmp_path_factory.mktemp("dataloss")
+    cases = [site.Case(slug, slug, route) for slug, route in LENIENT_CASES.items()]
+    cases.append(site.Case("good-600017", "good", faults.respond(
+        site.html_for(LENIENT_GOOD).encode()), LENIENT_GOOD))
+    table = {c.path: c.route for c in cases}
+    table["/robots.txt"] = faults.respond(b"User-agent: *\n", content_type="text/plain")
+    table["/rss"] = faults.respond(site.feed(cases), content_type="application/rss+xml")
+    with FaultServer(site.HOST, table) as server:
+        run = run_crawl("belta", data, server, timeout=120,
+                        settings={**SETTINGS, "DOWNLOAD_FAIL_ON_DATALOSS": False})
+    return data, run
+
+
+def test_a_body_cut_short_gives_no_item_when_dataloss_is_allowed(lenient) -> None:
+    data, run = lenient
+    assert run.stats["finish_reason"] == "finished", run.log[-3000:]
+    assert [i["url"] for i in run.items] == [LENIENT_GOOD.url]
+    assert run.stats.get("warc/truncated/disconnect") == len(LENIENT_CASES)
+    assert run.stats.get("extraction/failed/truncated_body") == len(LENIENT_CASES)
+    assert "extraction/failed/truncated_html" not in run.stats
+    for slug in LENIENT_CASES:
+        url = f"http://{site.HOST}/politics/view/{slug}-2026/"
+        assert f"no article from {url}: truncated_body: " in run.log, slug
+    assert "cut short in transit (WARC-Truncated: disconnect)" in run.log
+
+
+def test_live_and_reextract_agree_on_a_body_cut_short(lenient, tmp_path: Path) -> None:
+    import json
+
+    data, run = lenient
+    out = tmp_path / "again.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "reextract", str(data / "warc"),
+                           "-O", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    again = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [i["id"] for i in again] == [i["id"] for i in run.items]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -70,3 +71,12 @@ def test_huge_class_names_do_not_stall_the_generic_extractor() -> None:
     started = time.monotonic()
     assert "Some words of the article" in generic_text(html, "https://example.com/a")
     assert time.monotonic() - started < 10
+
+
+def test_a_body_cut_in_transit_is_no_article_however_whole_it_looks() -> None:
+    whole = page("whole-looking", site.html_for(site.gold_for("whole-looking", 5)).encode())
+    extract_article(whole)  # the same bytes, arrived whole, are an article
+    with pytest.raises(ExtractionError) as exc:
+        extract_article(replace(whole, truncated="disconnect"))
+    assert exc.value.reason == "truncated_body"
+    assert "WARC-Truncated: disconnect" in str(exc.value)
