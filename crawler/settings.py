@@ -142,12 +142,15 @@ LOG_FORMATTER = "crawler.logformatter.ArchiveLogFormatter"
 REMOTE_CONTROL_ENABLED = False  # no control port on crawl machines
 
 EXTENSIONS = {"crawler.extensions.run_report.RunReport": 500,
+              # one crawl of a spider at a time per state store (DATA_DIR/state/<spider>.lock)
+              "crawler.extensions.run_lock.RunLock": 100,
               "crawler.extensions.crawl_delay.RobotsCrawlDelay": 510,
               "crawler.extensions.rule_drift.RuleDrift": 490,
               "crawler.extensions.completeness.Completeness": 491,
               # Feed exports that tell the state store which items reached every feed.
               "scrapy.extensions.feedexport.FeedExporter": None,
               "crawler.extensions.feed_export.CheckedFeedExporter": 0}
+RUN_LOCK = True  # refuse a crawl while another of the same spider runs on the same state
 # Warn when -O overwrites a feed with no items (a re-run with nothing new empties the file).
 FEED_WARN_EMPTY_OVERWRITE = True
 

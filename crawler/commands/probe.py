@@ -36,6 +36,7 @@ class ProbeSpider(scrapy.Spider):
     custom_settings = {
         "ITEM_PIPELINES": {}, "ITEMS_TO_DATA_DIR": False, "FEEDS": {}, "JOBDIR": None,
         "EXTENSIONS": {"crawler.extensions.run_report.RunReport": None,
+                       "crawler.extensions.run_lock.RunLock": None,
                        "crawler.extensions.rule_drift.RuleDrift": None,
                        "crawler.extensions.completeness.Completeness": None,
                        "crawler.extensions.feed_export.CheckedFeedExporter": None},

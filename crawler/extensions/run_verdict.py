@@ -42,8 +42,11 @@ INTERRUPTED_REASONS = frozenset({"shutdown", "forced shutdown", "cancelled", "ki
 FRONTIER_LOST = "frontier_lost"
 REDIS_UNAVAILABLE = "redis_unavailable"
 RUN_MISMATCH = "run_mismatch"
+RUN_LOCKED = "run_locked"  # another crawl of the spider holds its lock (crawler.extensions.run_lock)
 FAILED_REASONS = {
     "jobdir_mismatch": "run refused to start (jobdir_mismatch): see the log",
+    RUN_LOCKED: "run refused to start (run_locked): another crawl of this spider was running "
+                "on the same state store; see the log for its lock file and pid",
     FRONTIER_LOST: "the shared frontier vanished from Redis (restarted without persistence, "
                    "or flushed?): what was queued in it was not crawled",
     REDIS_UNAVAILABLE: "Redis stopped answering: the worker closed before the run was drained",

@@ -1,0 +1,46 @@
+"""The per-spider run lock (crawler.extensions.run_lock): held by one crawl, named with its pid."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import Settings
+
+from crawler.extensions.run_lock import RunLock, acquire, holder, lock_path
+
+
+def test_a_held_lock_is_refused_and_names_its_holder(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "belta.lock"
+    first = acquire(path)
+    assert first is not None
+    assert acquire(path) is None  # flock is per open file: a second open is refused too
+    assert holder(path) == str(os.getpid())
+    first.close()
+    again = acquire(path)
+    assert again is not None
+    again.close()
+
+
+def test_the_lock_sits_beside_the_state_store_it_guards(tmp_path: Path) -> None:
+    assert lock_path(Settings({"DATA_DIR": str(tmp_path)}), "belta") == (
+        tmp_path / "state" / "belta.lock")
+    assert lock_path(Settings({"STATE_PATH": str(tmp_path / "s" / "x.sqlite3")}), "zerkalo") == (
+        tmp_path / "s" / "zerkalo.lock")
+
+
+@pytest.mark.parametrize("settings", [{"RUN_LOCK": False}, {"REDIS_URL": "redis://127.0.0.1:1/0"},
+                                      {"STATE_PATH": ":memory:"}])  # what replay sets
+def test_no_lock_when_off_or_without_a_shared_state(tmp_path: Path, settings: dict,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # ":memory:" has no folder: nothing may land in the cwd
+    class Crawler:
+        pass
+
+    crawler = Crawler()
+    crawler.settings = Settings({"DATA_DIR": str(tmp_path), **settings})
+    with pytest.raises(NotConfigured):
+        RunLock(crawler)
+    assert list(tmp_path.iterdir()) == []
