@@ -33,6 +33,8 @@ from scrapy.extensions.feedexport import FeedExporter, FeedSlot, FileFeedStorage
 from scrapy.utils.defer import ensure_awaitable, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
+from crawler.extensions.run_verdict import REFUSED_REASONS
+
 logger = logging.getLogger(__name__)
 
 item_exported = object()  # signal: (item) reached every feed that accepts it, durably
@@ -244,7 +246,10 @@ class CheckedFeedExporter(FeedExporter):
                            " Use -o to append instead of -O to overwrite.", slot.uri)
             self.stats.inc_value("feeds/overwritten_empty")
 
-    async def close_spider(self, spider: Any) -> None:
+    async def close_spider(self, spider: Any, reason: str | None = None) -> None:
+        if reason in REFUSED_REASONS:  # it crawled nothing: an -O file it shares (with the
+            for slot in self.slots:   # crawl it gave way to) keeps what that crawl wrote
+                slot.store_empty = False
         try:
             await super().close_spider(spider)
         finally:

@@ -53,6 +53,9 @@ FAILED_REASONS = {
     RUN_MISMATCH: "worker refused (run_mismatch): the shared run crawls other spider "
                   "arguments; see the log",
 }
+# Of those, the runs that refused before crawling anything: they must not touch what the
+# crawl they gave way to writes (an -O feed they would overwrite with nothing).
+REFUSED_REASONS = frozenset({"jobdir_mismatch", RUN_MISMATCH, RUN_LOCKED})
 
 
 def _sum_prefix(stats: dict[str, Any], prefix: str, skip: tuple[str, ...] = ()) -> int:

@@ -87,10 +87,12 @@ def test_a_second_crawl_of_the_spider_is_refused_while_the_first_runs(tmp_path: 
     lock = tmp_path / "state" / "belta.lock"
     assert f"{lock}" in second_log and f"pid {first.pid}" in second_log, second_log[-3000:]
     assert refused_in < 30
-    # nothing was fetched twice, nothing exported twice
+    # nothing was fetched twice, nothing exported twice, the first crawl's -O file is whole
     assert [url for url, n in fetched.items() if n > 1] == []
     items = run_items(tmp_path)
     assert sorted(i["url"] for i in items) == sorted(g.url for g in site.golds)
+    exported = [json.loads(line) for line in feed.read_text("utf-8").splitlines()]
+    assert sorted(i["id"] for i in exported) == sorted(i["id"] for i in items)
     refused = [r for r in reports(tmp_path) if r["finish_reason"] == "run_locked"]
     assert len(refused) == 1 and not refused[0]["healthy"]
     assert refused[0]["summary"]["pages_fetched"] == 0
