@@ -83,6 +83,44 @@ return #leases / 2
 """
 
 
+# Drop every key of one run (ARGV[1]: "<spider>:<run>", ARGV[2]: "<spider>:alive:") unless a
+# worker of it is alive; mark it finished, so the next worker starts the next run. Atomic: a
+# worker's heartbeat cannot slip in between the check and the deletion.
+_CLEAR_RUN = """
+local p = ARGV[1]
+local workers = redis.call('SMEMBERS', p .. ':workers')
+local live = {}
+for _, w in ipairs(workers) do
+  if redis.call('EXISTS', ARGV[2] .. w) == 1 then table.insert(live, w) end
+end
+if #live > 0 then return {0, live} end
+local queued = redis.call('ZCARD', p .. ':requests')
+local leased = 0
+for _, w in ipairs(workers) do
+  leased = leased + redis.call('HLEN', p .. ':inflight:' .. w)
+  redis.call('DEL', p .. ':inflight:' .. w)
+end
+local seen = redis.call('SCARD', p .. ':dupefilter')
+local found = redis.call('EXISTS', p .. ':requests', p .. ':dupefilter', p .. ':workers',
+                         p .. ':token', p .. ':identity', p .. ':finished')
+redis.call('DEL', p .. ':requests', p .. ':dupefilter', p .. ':workers', p .. ':token',
+           p .. ':identity')
+if found > 0 then redis.call('SET', p .. ':finished', '1') end
+return {1, {queued, leased, seen, found}}
+"""
+
+
+@dataclass(frozen=True)
+class Cleared:
+    """What :func:`clear_run` did: ``live`` names the workers that kept it from clearing."""
+
+    live: tuple[str, ...] = ()
+    queued: int = 0  # requests dropped from the queue
+    leased: int = 0  # requests dropped from dead workers' leases
+    seen: int = 0  # fingerprints dropped
+    found: bool = False  # whether the run had any key at all
+
+
 @dataclass(frozen=True)
 class RunKeys:
     """Redis key names of one run of one spider."""
@@ -152,6 +190,18 @@ def run_state(server: redis.Redis, keys: RunKeys) -> str:
 
 def run_is_lost(server: redis.Redis, keys: RunKeys) -> bool:
     return run_state(server, keys) == "lost"
+
+
+def clear_run(server: redis.Redis, spider: str, run: int) -> Cleared:
+    """Delete the frontier of run ``run`` of ``spider`` (queue, fingerprints, leases,
+    workers, token, identity) unless one of its workers is alive (its ``alive`` key, renewed
+    every heartbeat, has not expired); the run is then finished. The article state is not
+    touched: it is no run's."""
+    done, detail = server.eval(_CLEAR_RUN, 0, f"{spider}:{run}", f"{spider}:alive:")
+    if not done:
+        return Cleared(live=tuple(sorted(_text(w) for w in detail)))
+    queued, leased, seen, found = (int(n) for n in detail)
+    return Cleared(queued=queued, leased=leased, seen=seen, found=bool(found))
 
 
 def requeue(server: redis.Redis, keys: RunKeys, worker: str) -> int:

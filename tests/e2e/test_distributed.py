@@ -221,3 +221,42 @@ def test_a_worker_with_other_arguments_is_refused_by_the_run(redis_server: Redis
     assert other.items == [] and len(first.items) == 60
     [path] = (tmp_path / "w2" / "reports").glob("belta-*.json")
     assert json.loads(path.read_text("utf-8"))["finish_reason"] == "run_mismatch"
+
+
+def test_an_abandoned_run_is_cleared_only_once_its_workers_are_dead(
+        redis_server: RedisServer, tmp_path: Path) -> None:  # noqa: F811
+    """A run whose workers were all killed kept its queue, fingerprints and leases in Redis
+    for as long as nobody resumed it: forever, for a run nobody will."""
+    client = redis_server.client
+    redis_url = ["-s", f"REDIS_URL={redis_server.url}"]
+    with FixtureServer([slow_site(60, 0.5)]) as server:
+        settings = {**worker_settings(redis_server, tmp_path / "warc"), "REDIS_WORKER_TTL": 3}
+        victim = Worker("w1", tmp_path, server, settings)
+        deadline = time.monotonic() + 120
+        while len(victim.items) < 5:
+            assert victim.proc.poll() is None and time.monotonic() < deadline, victim.log[-3000:]
+            time.sleep(0.05)
+        live = scrapy_command("clearrun", "belta", "1", *redis_url)
+        assert live.returncode == 1 and "has live workers" in live.stderr, live.stderr
+        assert client.get("belta:1:token") and client.scard("belta:1:dupefilter") > 0
+        victim.kill()
+        left = client.zcard("belta:1:requests") + sum(
+            client.hlen(k) for k in client.keys("belta:1:inflight:*"))
+        assert left > 0, "the kill should leave work in the run"
+        state_keys = len(client.keys("news-archive:state:*"))
+        assert state_keys > 0
+        while client.keys("belta:alive:*"):  # its heartbeat expires after REDIS_WORKER_TTL
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        cleared = scrapy_command("clearrun", "belta", "1", *redis_url)
+        assert cleared.returncode == 0, cleared.stderr
+        assert "Cleared run 1 of belta:" in cleared.stdout
+        assert client.keys("belta:1:*") == [b"belta:1:finished"]  # nothing of it is left
+        assert len(client.keys("news-archive:state:*")) == state_keys  # articles still known
+        after = Worker("w2", tmp_path, server, worker_settings(redis_server, tmp_path / "warc"))
+        assert after.wait() == 0, after.log[-3000:]
+    assert "started run 2 of belta" in after.log
+    last = victim.items[-1]["id"]
+    ids = Counter(i["id"] for i in [*victim.items, *after.items])
+    assert [i for i, n in ids.items() if n > 1 and i != last] == []
+    assert len(ids) == 60
