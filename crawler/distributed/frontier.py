@@ -36,8 +36,8 @@ import redis
 from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
-# Join the current run unless it finished; else start the next one (and drop the finished
-# run's fingerprints). Atomic, so workers started together agree on one run. A run's token
+# Join the current run unless it finished; else start the next one (and drop what is left
+# of the finished run: fingerprints, and the queue and leases of a run ended by hand). Atomic, so workers started together agree on one run. A run's token
 # (ARGV[2] of the worker that started it) tells its workers that the keys they see are still
 # that run's: a Redis restarted without persistence, or flushed, starts again at run 1.
 # The run's identity (ARGV[3]: spider and arguments, as for a JOBDIR) is the first worker's;
@@ -55,8 +55,12 @@ redis.call('SET', KEYS[1], new)
 redis.call('SET', ARGV[1] .. new .. ':token', ARGV[2])
 redis.call('SET', ARGV[1] .. new .. ':identity', ARGV[3])
 if run then
+  for _, w in ipairs(redis.call('SMEMBERS', ARGV[1] .. run .. ':workers')) do
+    redis.call('DEL', ARGV[1] .. run .. ':inflight:' .. w)
+  end
   redis.call('DEL', ARGV[1] .. run .. ':dupefilter', ARGV[1] .. run .. ':workers',
-             ARGV[1] .. run .. ':token', ARGV[1] .. run .. ':identity')
+             ARGV[1] .. run .. ':token', ARGV[1] .. run .. ':identity',
+             ARGV[1] .. run .. ':requests')
 end
 return {tostring(new), 1, ARGV[2], ARGV[3]}
 """

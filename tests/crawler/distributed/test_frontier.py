@@ -54,3 +54,20 @@ def test_an_abandoned_run_is_cleared_but_never_while_a_worker_lives(tmp_path: Pa
         assert client.keys("belta:7:*") == []
     finally:
         server.stop()
+
+
+def test_a_run_ended_by_hand_leaves_no_queue_behind_when_the_next_begins(tmp_path: Path) -> None:
+    """``SET <spider>:<run>:finished 1`` ends a run whose dead workers left a queue and leases:
+    the next run's start used to drop its fingerprints but keep those for good."""
+    server = RedisServer(tmp_path)
+    client = server.client
+    try:
+        keys, _, _ = join_run(client, "belta", "identity")
+        client.zadd(keys.queue, {b"request-a": 0})
+        client.sadd(keys.workers, "w1")
+        client.hset(keys.inflight("w1"), "1|0", b"request-b")
+        client.set(keys.finished, "1")
+        assert join_run(client, "belta", "identity")[0].run == "2"
+        assert client.keys("belta:1:*") == [b"belta:1:finished"]
+    finally:
+        server.stop()
