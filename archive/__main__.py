@@ -61,22 +61,22 @@ def _size(text: str) -> int:
 
 
 def cmd_index(args) -> int:
-    from .cdxj import build_index, write_index
+    from .cdxj import index_to_file
 
     paths = _paths(args.warcs)
     errors = [0]
-    with _bar(paths, "index") as bar:
-        lines = build_index(
-            paths,
-            on_error=_error_printer(errors),
-            progress=bar.update,
-            max_record_size=args.max_record_size,
-        )
     try:
-        write_index(lines, args.output)
-    except OSError as exc:
+        with _bar(paths, "index") as bar:
+            count = index_to_file(
+                paths,
+                args.output,
+                on_error=_error_printer(errors),
+                progress=bar.update,
+                max_record_size=args.max_record_size,
+            )
+    except OSError as exc:  # the output, or the sorted runs in a temporary folder beside it
         raise UsageError(f"cannot write {args.output}: {exc}") from exc
-    print(f"{len(lines)} index lines from {len(paths)} file(s) -> {args.output}")
+    print(f"{count} index lines from {len(paths)} file(s) -> {args.output}")
     return 1 if errors[0] else 0
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Callable, Iterable
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import WarcFormatError
@@ -70,26 +74,139 @@ def cdxj_line(info: RecordInfo, filename: str) -> str | None:
     return f"{key} {timestamp14(info)} {json.dumps(fields, ensure_ascii=False)}"
 
 
+# Lines held in memory before a sorted run goes to disk: ~50 MB of entries (a line of a small
+# capture and its sort key take ~500 bytes). Up to this nothing touches the disk.
+RUN_LINES = 100_000
+MERGE_FAN = 64  # runs read at once by a merge: open files, and one read buffer each
+
+Entry = tuple[str, int, int, str]  # (key and timestamp, -microsecond, -input number, line)
+
+
 class IndexLines:
     """CDXJ lines collected in input order and given out sorted as pywb needs them: by key and
     14-digit timestamp, and within one second newest first (by the WARC-Date's fraction,
     then input order). pywb serves the first of equal lines, so it picks the capture
-    ArchiveLookup picks; sorting whole lines left that to the JSON text (the digest)."""
+    ArchiveLookup picks; sorting whole lines left that to the JSON text (the digest).
 
-    def __init__(self) -> None:
-        self._entries: list[tuple[str, int, int, str]] = []
+    Bounded memory: an external merge sort. At most ``run_lines`` entries are held; more are
+    sorted and written as a run to a private temporary folder (made in ``tmp_dir``, else
+    TMPDIR, at the first spill), and iterating merges the runs and the entries in memory with
+    ``heapq.merge``, more than ``fan`` runs in several passes. Each entry's sort key is whole
+    and unique (the input number), so the merge gives exactly the order one sort would.
+    heapq and tempfile do this in ~60 lines; a sorting library (or SQLite) would add a
+    dependency or a format to trust for no gain. ``close`` (or leaving the ``with`` block,
+    also on an error or KeyboardInterrupt) removes the folder.
+    """
+
+    def __init__(self, run_lines: int = RUN_LINES, tmp_dir: str | Path | None = None,
+                 fan: int = MERGE_FAN) -> None:
+        if run_lines < 1 or fan < 2:
+            raise ValueError("run_lines must be at least 1 and fan at least 2")
+        self._entries: list[Entry] = []
+        self._count = 0
+        self._bytes = 0
+        self._run_lines, self._fan, self._tmp_dir = run_lines, fan, tmp_dir
+        self._folder: Path | None = None
+        self._runs: list[Path] = []
 
     def add(self, info: RecordInfo, line: str) -> None:
+        if len(self._entries) >= self._run_lines:  # up to run_lines lines, nothing on disk
+            self._spill()
         head = line.split(" ", 2)
         prefix = f"{head[0]} {head[1]}"
-        self._entries.append((prefix, -info.record.date.microsecond, -len(self._entries), line))
+        self._entries.append((prefix, -info.record.date.microsecond, -self._count, line))
+        self._count += 1
+        self._bytes += (len(line) if line.isascii() else len(line.encode("utf-8"))) + 1
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._count
+
+    @property
+    def nbytes(self) -> int:
+        """Size of the index file: every line in UTF-8 with its newline."""
+        return self._bytes
+
+    def __iter__(self) -> Iterator[str]:
+        """The lines in index order, merged from the runs on disk and the entries held."""
+        self._entries.sort()
+        if not self._runs:
+            return (entry[3] for entry in self._entries)
+        while len(self._runs) >= self._fan:  # leave one place for the entries held
+            merged = self._new_run()
+            _write_run(heapq.merge(*map(_read_run, self._runs[:self._fan])), merged)
+            for run in self._runs[:self._fan]:
+                run.unlink()
+            self._runs = self._runs[self._fan:] + [merged]
+        runs = [_read_run(run) for run in self._runs]
+        return (entry[3] for entry in heapq.merge(iter(self._entries), *runs))
 
     def sorted(self) -> list[str]:
+        return list(self)
+
+    def close(self) -> None:
+        """Remove the runs on disk (their folder); the lines are gone."""
+        self._entries = []
+        self._runs = []
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def __enter__(self) -> IndexLines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _new_run(self) -> Path:
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix=".index-runs-", dir=self._tmp_dir))
+        fd, name = tempfile.mkstemp(dir=self._folder, suffix=".run")
+        os.close(fd)
+        return Path(name)
+
+    def _spill(self) -> None:
         self._entries.sort()
-        return [entry[3] for entry in self._entries]
+        run = self._new_run()
+        self._runs.append(run)
+        _write_run(iter(self._entries), run)
+        self._entries = []
+
+
+def _write_run(entries: Iterator[Entry], path: Path) -> None:
+    """One entry a line: the two numbers of its key, then the CDXJ line (one line: its key is
+    one ASCII token and JSON escapes newlines), from which the prefix is read back."""
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines(f"{e[1]} {e[2]} {e[3]}\n" for e in entries)
+
+
+def _read_run(path: Path) -> Iterator[Entry]:
+    with open(path, encoding="utf-8", newline="\n") as fh:
+        for raw in fh:
+            micro, number, line = raw[:-1].split(" ", 2)
+            key, stamp, _ = line.split(" ", 2)
+            yield (f"{key} {stamp}", int(micro), int(number), line)
+
+
+def collect_index(
+    paths: Iterable[Path],
+    lines: IndexLines,
+    *,
+    relative_to: Path | None = None,
+    on_error: ErrorHandler | None = None,
+    progress: Callable[[int], None] | None = None,
+    max_record_size: int | None = None,
+) -> None:
+    """Add the CDXJ line of every capture to ``lines``; filenames are basenames unless
+    `relative_to`."""
+    for path in paths:
+        name = str(path.relative_to(relative_to)) if relative_to else path.name
+        records = iter_records(path, on_error, max_record_size=max_record_size)
+        for info in with_requests(records):
+            line = cdxj_line(info, name)
+            if line:
+                lines.add(info, line)
+            if progress:
+                progress(info.length)
 
 
 def build_index(
@@ -100,21 +217,35 @@ def build_index(
     progress: Callable[[int], None] | None = None,
     max_record_size: int | None = None,
 ) -> list[str]:
-    """Sorted CDXJ lines for all captures; filenames are basenames unless `relative_to`."""
-    lines = IndexLines()
-    for path in paths:
-        name = str(path.relative_to(relative_to)) if relative_to else path.name
-        records = iter_records(path, on_error, max_record_size=max_record_size)
-        for info in with_requests(records):
-            line = cdxj_line(info, name)
-            if line:
-                lines.add(info, line)
-            if progress:
-                progress(info.length)
-    return lines.sorted()
+    """Sorted CDXJ lines for all captures, as a list (which grows with the input: a command
+    writes them with `index_to_file`); filenames are basenames unless `relative_to`."""
+    with IndexLines() as lines:
+        collect_index(paths, lines, relative_to=relative_to, on_error=on_error,
+                      progress=progress, max_record_size=max_record_size)
+        return lines.sorted()
 
 
-def write_index(lines: list[str], out: str | Path) -> None:
+def index_to_file(
+    paths: Iterable[Path],
+    out: str | Path,
+    *,
+    on_error: ErrorHandler | None = None,
+    progress: Callable[[int], None] | None = None,
+    max_record_size: int | None = None,
+    run_lines: int = RUN_LINES,
+    fan: int = MERGE_FAN,
+) -> int:
+    """Write the sorted CDXJ index of ``paths`` to ``out`` in bounded memory (its runs in a
+    temporary folder next to ``out``); returns the number of lines. ``out`` is opened only
+    once every input has been read."""
+    with IndexLines(run_lines, tmp_dir=Path(out).parent, fan=fan) as lines:
+        collect_index(paths, lines, on_error=on_error, progress=progress,
+                      max_record_size=max_record_size)
+        write_index(lines, out)
+        return len(lines)
+
+
+def write_index(lines: Iterable[str], out: str | Path) -> None:
     with open(out, "w", encoding="utf-8", newline="\n") as fh:
         for line in lines:
             fh.write(line + "\n")

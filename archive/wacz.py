@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import tempfile
+import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
-from .cdxj import IndexLines, cdxj_line
+from .cdxj import RUN_LINES, IndexLines, cdxj_line
 from .errors import WarcFormatError
 from .export_txt import load_items
 from .httputil import (
@@ -155,6 +158,7 @@ def build_wacz(
     on_error: Callable[[WarcFormatError], None] | None = None,
     on_bad_item: Callable[[int, str], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    run_lines: int = RUN_LINES,
 ) -> dict:
     """Write a WACZ; returns counts. Titles come from items (by URL) first, else the HTML.
 
@@ -172,8 +176,45 @@ def build_wacz(
             if isinstance(url, str) and isinstance(page_title, str) and page_title.strip():
                 titles[url] = page_title
 
-    lines = IndexLines()
-    pages: list[dict] = []
+    with IndexLines(run_lines, tmp_dir=Path(output).parent) as lines, \
+            tempfile.TemporaryFile(dir=Path(output).parent) as pages_file:
+        pages = _collect(paths, titles, lines, pages_file, on_error, progress)
+        with zipfile.ZipFile(output, "w") as zf:
+            resources = [_add_warc(zf, path) for path in paths]
+            index = ((line + "\n").encode("utf-8") for line in lines)
+            resources.append(_add_entry(zf, "indexes/index.cdx", index, lines.nbytes))
+            pages_file.seek(0)
+            resources.append(_add_entry(zf, "pages/pages.jsonl",
+                                        iter(lambda: pages_file.read(1 << 16), b""),
+                                        pages.size))
+            _add_package(zf, resources, title, pages.first)
+        return {"pages": pages.count, "warcs": len(paths), "index_lines": len(lines)}
+
+
+class _Pages:
+    """The pages list as written to its temporary file: its count, size and first page."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out, self.count, self.size = out, 0, 0
+        self.first: dict | None = None
+        self._write({"format": "json-pages-1.0", "id": "pages", "title": "All Pages"})
+
+    def add(self, page: dict) -> None:
+        self.first = self.first or page
+        self.count += 1
+        self._write(page)
+
+    def _write(self, entry: dict) -> None:
+        data = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+        self.out.write(data)
+        self.size += len(data)
+
+
+def _collect(paths: list[Path], titles: dict[str, str], lines: IndexLines, out: IO[bytes],
+             on_error: ErrorHandler | None, progress: Callable[[int], None] | None) -> _Pages:
+    """Read every record once: its index line to ``lines``, its page entry (in input order)
+    to ``out``; neither is held whole in memory."""
+    pages = _Pages(out)
     for path in paths:
         for info in with_requests(iter_records(path, on_error)):
             try:
@@ -185,47 +226,70 @@ def build_wacz(
             if line:
                 lines.add(info, line)
             if page:
-                pages.append(page)
+                pages.add(page)
             if progress:
                 progress(info.length)
-    index_bytes = "".join(line + "\n" for line in lines.sorted()).encode("utf-8")
-    header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
-    pages_bytes = "".join(
-        json.dumps(p, ensure_ascii=False) + "\n" for p in [header, *pages]
-    ).encode("utf-8")
+    return pages
 
-    resources = []
-    with zipfile.ZipFile(output, "w") as zf:
-        for path in paths:
-            arc = f"archive/{path.name}"
-            zf.write(path, arc, compress_type=zipfile.ZIP_STORED)
-            digest, size = _sha256(path)
-            resources.append(
-                {"name": path.name.lower(), "path": arc, "hash": digest, "bytes": size}
-            )
-        for arc, data in (("indexes/index.cdx", index_bytes), ("pages/pages.jsonl", pages_bytes)):
-            zf.writestr(arc, data, compress_type=zipfile.ZIP_DEFLATED)
-            digest, size = _sha256(data)
-            resources.append(
-                {"name": Path(arc).name.lower(), "path": arc, "hash": digest, "bytes": size}
-            )
-        package = {
-            "profile": "data-package",
-            "resources": resources,
-            "title": title,
-            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "wacz_version": WACZ_VERSION,
-            "software": "news-archive",
-        }
-        if pages:
-            package["mainPageURL"] = pages[0]["url"]
-            package["mainPageDate"] = pages[0]["ts"]
-        pkg_bytes = json.dumps(package, indent=2).encode("utf-8")
-        zf.writestr("datapackage.json", pkg_bytes, compress_type=zipfile.ZIP_DEFLATED)
-        digest_doc = {"path": "datapackage.json", "hash": _sha256(pkg_bytes)[0]}
-        zf.writestr(
-            "datapackage-digest.json",
-            json.dumps(digest_doc, indent=2).encode("utf-8"),
-            compress_type=zipfile.ZIP_DEFLATED,
-        )
-    return {"pages": len(pages), "warcs": len(paths), "index_lines": len(lines)}
+
+def _add_warc(zf: zipfile.ZipFile, path: Path) -> dict:
+    arc = f"archive/{path.name}"
+    zf.write(path, arc, compress_type=zipfile.ZIP_STORED)
+    digest, size = _sha256(path)
+    return {"name": path.name.lower(), "path": arc, "hash": digest, "bytes": size}
+
+
+def _add_entry(zf: zipfile.ZipFile, arc: str, chunks: Iterable[bytes], size: int) -> dict:
+    """A deflated entry written from ``chunks`` and hashed on the way, as writestr would
+    write it whole; ``size`` (known in advance) lets zipfile choose Zip64 as writestr does."""
+    info = zipfile.ZipInfo(arc, time.localtime(time.time())[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    info.file_size = size
+    h = hashlib.sha256()
+    written = 0
+    with zf.open(info, "w") as dest:
+        for chunk in _batched(chunks):
+            h.update(chunk)
+            dest.write(chunk)
+            written += len(chunk)
+    return {"name": Path(arc).name.lower(), "path": arc, "hash": "sha256:" + h.hexdigest(),
+            "bytes": written}
+
+
+def _batched(chunks: Iterable[bytes], size: int = 1 << 16) -> Iterator[bytes]:
+    """``chunks`` joined into pieces of about ``size`` bytes: one compressor call per piece,
+    not per line."""
+    held: list[bytes] = []
+    n = 0
+    for chunk in chunks:
+        held.append(chunk)
+        n += len(chunk)
+        if n >= size:
+            yield b"".join(held)
+            held, n = [], 0
+    if held:
+        yield b"".join(held)
+
+
+def _add_package(zf: zipfile.ZipFile, resources: list[dict], title: str,
+                 first_page: dict | None) -> None:
+    package = {
+        "profile": "data-package",
+        "resources": resources,
+        "title": title,
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "wacz_version": WACZ_VERSION,
+        "software": "news-archive",
+    }
+    if first_page:
+        package["mainPageURL"] = first_page["url"]
+        package["mainPageDate"] = first_page["ts"]
+    pkg_bytes = json.dumps(package, indent=2).encode("utf-8")
+    zf.writestr("datapackage.json", pkg_bytes, compress_type=zipfile.ZIP_DEFLATED)
+    digest_doc = {"path": "datapackage.json", "hash": _sha256(pkg_bytes)[0]}
+    zf.writestr(
+        "datapackage-digest.json",
+        json.dumps(digest_doc, indent=2).encode("utf-8"),
+        compress_type=zipfile.ZIP_DEFLATED,
+    )
