@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from html import unescape
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 from protego import Protego
@@ -344,7 +344,7 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
     names it by a numeric id (``index.php?newsid=123``, ``detail.php?ELEMENT_ID=5``, Joomla's
     ``&id=7``, WordPress's ``?p=9``: a parameter ``id_params`` names or called ``…id``)."""
     parts = urlsplit(url)
-    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    last = unquote(parts.path).rstrip("/").rsplit("/", 1)[-1]  # a Cyrillic slug, encoded or not
     if url_day(url) is not None or _SLUG.search(last):
         return True
     named = set(id_params)

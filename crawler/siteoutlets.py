@@ -26,7 +26,14 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from crawler.outlets.base import KEEP_ANY_QUERY, ArticleRules, Discovery, Outlet, SiteRowError
+from crawler.outlets.base import (
+    KEEP_ANY_QUERY,
+    ArticleRules,
+    Discovery,
+    Outlet,
+    SiteRowError,
+    ascii_host,
+)
 
 SITE_OUTLETS_ENV = "NEWS_ARCHIVE_SITE_OUTLETS"
 GENERIC_RULES_VERSION = "generic"
@@ -71,7 +78,7 @@ def _tuple(value: Any) -> tuple[str, ...]:
 
 def site_key(url: str) -> str:
     """The outlet key of a site: its host without ``www.`` (the district rows' convention)."""
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    return ascii_host(urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
@@ -101,7 +108,11 @@ def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
     if not isinstance(row.get("key", ""), str):
         raise SiteRowError(f"{where}: field 'key': must be a string, not {row['key']!r}")
     home = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return {**row, "url": f"{parts.scheme}://{parts.netloc}{home}"}  # the home page, kept
+    try:  # the host as it goes on the wire: `новости.бел` and its punycode are one site
+        netloc = ascii_host(parts.hostname) + (f":{parts.port}" if parts.port else "")
+    except ValueError as exc:
+        raise SiteRowError(f"{where}: 'url' {row.get('url')!r}: {exc}") from None
+    return {**row, "url": f"{parts.scheme}://{netloc}{home}"}  # the home page, kept
 
 
 def outlet_from_site_row(row: dict[str, Any]) -> Outlet:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from urllib.parse import urlsplit
 
-from crawler.outlets.base import ArticleRules, Discovery, Outlet, PageScheme
+from crawler.outlets.base import ArticleRules, Discovery, Outlet, PageScheme, ascii_host
 
 __all__ = ["ArticleRules", "Discovery", "Outlet", "OutletResolver", "PageScheme", "all_outlets",
            "check_outlet_table", "get_outlet", "outlet_for_url"]
@@ -70,13 +70,12 @@ class OutletResolver:
             override = base_urls.get(outlet.key) or base_urls.get(outlet.host)
             hosts = list(outlet.hosts)
             if override:
-                hosts.insert(0, (urlsplit(override).hostname or "").lower())
+                hosts.insert(0, ascii_host(urlsplit(override).hostname or ""))
             for host in hosts:
                 self.by_host.setdefault(host, outlet)
 
     def resolve(self, url: str) -> Outlet | None:
-        host = (urlsplit(url).hostname or "").lower().rstrip(".")
-        return self.by_host.get(host)
+        return self.by_host.get(ascii_host(urlsplit(url).hostname or ""))
 
 
 @cache
@@ -91,5 +90,5 @@ def outlet_for_url(url: str) -> Outlet | None:
     if known is None:
         from crawler.siteoutlets import site_outlet_for_host
 
-        return site_outlet_for_host((urlsplit(url).hostname or "").lower().rstrip("."))
+        return site_outlet_for_host(ascii_host(urlsplit(url).hostname or ""))
     return known

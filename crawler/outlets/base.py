@@ -21,6 +21,18 @@ from zoneinfo import ZoneInfo
 # Selector syntax: "css selector" reads the element's text; "css selector @attr" reads an attribute.
 
 
+def ascii_host(host: str) -> str:
+    """A host as requests and responses carry it: lower case, no trailing dot, an
+    internationalised name in punycode (``новости.бел`` → ``xn--b1amnebsh.xn--90ais``)."""
+    host = host.lower().rstrip(".")
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name IDNA can spell: compared as given
+        return host
+
+
 class SiteRowError(ValueError):
     """A row (a district row or a site row) that cannot become an outlet; the message names
     the row and the field."""
@@ -232,8 +244,11 @@ class Outlet:
     @cached_property
     def hosts(self) -> tuple[str, ...]:
         """Every host this outlet's articles are served from (own, ``www.`` variant, aliases)."""
-        bare = self.host.removeprefix("www.")
-        return tuple(dict.fromkeys((self.host, bare, "www." + bare, *self.aliases)))
+        own = ascii_host(self.host)
+        bare = own.removeprefix("www.")
+        return tuple(dict.fromkeys((own, bare, "www." + bare,
+                                    *(ascii_host(a) for a in self.aliases))))
 
     def owns_host(self, host: str) -> bool:
-        return host.lower().rstrip(".") in self.hosts
+        """Whether ``host`` (Unicode or punycode) is one of :attr:`hosts`."""
+        return ascii_host(host) in self.hosts

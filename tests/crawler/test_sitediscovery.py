@@ -341,3 +341,35 @@ def test_next_page_of_a_day_archive() -> None:
     assert next_of('<p><a class="next page-numbers" href="/2026/01/04/page/3/">»</a></p>',
                    page=2) == "https://ex.org/2026/01/04/page/3/"
     assert next_of('<p><a rel="prev" href="/2026/01/03/">«</a></p>') is None
+
+
+IDN, PUNY = "новости.бел", "xn--b1amnebsh.xn--90ais"
+
+
+@pytest.mark.parametrize("given", [f"https://{IDN}/", f"https://{PUNY}/", f"https://WWW.{IDN}/"])
+def test_a_site_given_by_its_unicode_or_punycode_host_is_one_outlet(given: str) -> None:
+    """Requests and responses carry the punycode host: a row giving the Unicode one must own
+    it (else its home page "moved to another host"), and both spellings make one outlet, one
+    key and the same article URLs and ids."""
+    [row] = load_rows([{"url": given}])
+    outlet = outlet_from_site_row(row)
+    assert outlet.key == PUNY
+    assert outlet.owns_host(PUNY) and outlet.owns_host(IDN) and outlet.owns_host(f"www.{IDN}")
+    path = "/новости/пожар-в-минске/"
+    assert canonical_url(f"http://{IDN}{path}", outlet) == canonical_url(
+        f"https://{PUNY}{path}", outlet) == f"{outlet.base_url}/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82" \
+        "%D0%B8/%D0%BF%D0%BE%D0%B6%D0%B0%D1%80-%D0%B2-%D0%BC%D0%B8%D0%BD%D1%81%D0%BA%D0%B5/"
+    from crawler.outlets import OutletResolver
+    resolver = OutletResolver([outlet])
+    assert resolver.resolve(f"https://{IDN}{path}") is resolver.resolve(
+        f"https://{PUNY}/x") is outlet
+
+
+@pytest.mark.parametrize("url", [
+    "https://ex.by/новости/пожар-в-минске/",
+    "https://ex.by/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/%D0%BF%D0%BE%D0%B6%D0%B0%D1%80"
+    "-%D0%B2-%D0%BC%D0%B8%D0%BD%D1%81%D0%BA%D0%B5/",
+    "https://ex.by/%d0%bf%d0%be%d0%b6%d0%b0%d1%80-%d0%b2-%d0%bc%d0%b8%d0%bd%d1%81%d0%ba%d0%b5",
+])
+def test_a_cyrillic_headline_slug_reads_as_an_article_raw_or_percent_encoded(url: str) -> None:
+    assert disc.looks_like_article(url)

@@ -521,3 +521,19 @@ def test_a_home_page_list_is_walked_by_its_pager_for_the_window(tmp_path: Path,
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "published")
     assert result.stats["discovery/listing_stop/last_page"] == 1
+
+
+@pytest.mark.parametrize("spelling", ["unicode", "punycode"])
+def test_a_site_on_an_internationalised_host_with_cyrillic_paths(tmp_path: Path,
+                                                                 spelling: str) -> None:
+    """``-a url=http://новости.бел/`` or its punycode: the same site, the same items (the
+    wire's punycode host), every article once whether its link is raw Cyrillic or
+    percent-encoded."""
+    shape = anysite.idn_site()
+    url = f"http://{anysite.IDN_HOST}/" if spelling == "unicode" else shape.url
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert len({item["id"] for item in result.items}) == len(shape.golds)
+    assert {item["source"] for item in result.items} == {shape.site.host}
+    assert "discovery/home_moved_offsite" not in result.stats

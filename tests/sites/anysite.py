@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for, title_for
 from tests.support.server import Page, VirtualSite
@@ -594,3 +594,22 @@ def client_rendered_site() -> tuple[AnySite, dict[str, str]]:
                   f"</title></head><body>{cr.SHELL}</body></html>")
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside],
                    [rubric]), by_url
+
+
+IDN_HOST = "новости.бел"
+
+
+def idn_site() -> AnySite:
+    """An internationalised host (``новости.бел``, served as its punycode, as on the wire)
+    whose articles sit under Cyrillic paths: the home page links one raw, one
+    percent-encoded, one both ways and by the Unicode host too (one article, not two); no
+    feed, no sitemap; zone +03:00. Items carry the punycode host and the encoded path."""
+    host = IDN_HOST.encode("idna").decode("ascii")
+    raw = [f"/новости/пожар-в-районе-номер-{i}/" for i in range(7)]
+    site, zone, inside, outside = _site(host, 3, 1500, [quote(p) for p in raw], "jsonld", [])
+    spellings = [raw[0], quote(raw[1]), raw[2], f"http://{IDN_HOST}{quote(raw[2])}",
+                 *(quote(p) if i % 2 else p for i, p in enumerate(raw[3:], 3))]
+    site.add("/", chrome(host, "<h1>Новости</h1>" + "".join(
+        f'<p><a href="{escape(u)}">Новость {n}</a></p>' for n, u in enumerate(spellings))))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
