@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urljoin
 
 from lxml import etree
 
 from crawler.extraction.dates import parse_iso, parse_rfc822
+from crawler.extraction.encoding import decode_html, normalise_charset
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,44 @@ class FeedEntry:
 # After any recovered error libxml2 drops every later "&amp;" too (query strings lose their
 # "&"), so these are escaped before parsing rather than left to recovery.
 _BARE_AMP = re.compile(rb"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+
+
+_XML_ENCODING = re.compile(rb"""^(<\?xml[^>]*?\bencoding\s*=\s*["'])([\w.:-]+)(["'])""")
+_UTF8_CHECK_CHUNK = 1024 * 1024
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked a megabyte at a time (never a second copy)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), _UTF8_CHECK_CHUNK):
+            decoder.decode(data[start:start + _UTF8_CHECK_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _as_declared(data: bytes) -> bytes:
+    """The document with an XML declaration that tells the charset its bytes are in.
+
+    CMSs declare UTF-8 and send windows-1251, and the reverse; libxml2 believes the
+    declaration, and the Cyrillic links it reads are mojibake that 404. Bytes that are
+    valid UTF-8 are UTF-8 (a single-byte charset practically never forms its sequences);
+    others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them.
+    A byte order mark is left to the parser, which honours it."""
+    if data.isascii() or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
+                                          codecs.BOM_UTF16_BE)):
+        return data
+    match = _XML_ENCODING.match(data)
+    declared = normalise_charset(match.group(2).decode("ascii")) if match else "utf-8"
+    if _is_utf8(data):
+        return data if declared == "utf-8" or match is None else _XML_ENCODING.sub(
+            rb"\1utf-8\3", data, count=1)
+    if declared not in ("utf-8", None):
+        return data  # a single-byte charset, as declared
+    text, _codec = decode_html(data)
+    return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
 
 
 def _safe_parser() -> etree.XMLPullParser:
@@ -42,7 +83,7 @@ def iter_records(body: bytes, names: tuple[str, ...]) -> Iterator[etree._Element
     sitemap of tens of thousands of entries never exists as a whole tree (a 10,000-item RSS
     as one tree held 12 MB the crawl process kept for the rest of the crawl).
     """
-    data = _BARE_AMP.sub(b"&amp;", body.strip())
+    data = _BARE_AMP.sub(b"&amp;", _as_declared(body.strip()))
     parser = _safe_parser()
     try:
         for start in range(0, len(data), _CHUNK):
@@ -98,6 +139,14 @@ def _permalink_guid(item: etree._Element) -> str | None:
     return text if permalink and text.startswith("/") else None
 
 
+def _based(node: etree._Element, href: str) -> str:
+    """``href`` resolved against the ``xml:base`` of ``node`` and its ancestors (Atom, RFC
+    4287): a feed at ``/feeds/atom.xml`` may name its entries relative to ``/news/``. What
+    is still relative is resolved against the feed's URL by the caller."""
+    base = node.base  # lxml folds the xml:base of every ancestor (None without any)
+    return urljoin(base, href) if base else href
+
+
 def feed_entries(body: bytes) -> Iterator[FeedEntry]:
     """Links of RSS 2.0 items and Atom entries, with their dates when given."""
     for node in iter_records(body, ("item", "entry")):
@@ -105,8 +154,9 @@ def feed_entries(body: bytes) -> Iterator[FeedEntry]:
             link = _child_text(node, "link") or _permalink_guid(node)
             date = _child_text(node, "pubdate", "date", "published")
         else:
-            link = next((c.get("href") for c in node if _local(c.tag) == "link"
-                         and c.get("rel", "alternate") == "alternate" and c.get("href")), None)
+            link = next((_based(c, c.get("href", "").strip()) for c in node
+                         if _local(c.tag) == "link" and c.get("rel", "alternate") == "alternate"
+                         and c.get("href")), None)
             date = _child_text(node, "published", "updated")
         if link:
             yield FeedEntry(link.strip(), _feed_date(date), _child_text(node, "title"))

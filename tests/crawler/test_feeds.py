@@ -92,3 +92,37 @@ def test_an_items_guid_stands_for_its_link_only_when_it_is_an_address() -> None:
     assert [e.url for e in feed_entries(body)] == [
         "https://ex.org/a-1/", "https://ex.org/b-2/", "https://ex.org/c-3/",
         "https://ex.org/?p=4", "/news/7/"]
+
+
+def test_atom_links_are_read_against_xml_base() -> None:
+    """Atom resolves a relative link against the xml:base of its entry or feed (RFC 4287),
+    not against where the feed was fetched: a feed at /feeds/atom.xml naming /news/items/."""
+    body = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://ex.by/news/items/"><title>t</title>
+<entry><title>A</title><link href="novost-a/"/><updated>2026-01-04T10:00:00+03:00</updated></entry>
+<entry xml:base="/sport/"><title>B</title><link href="novost-b/"/></entry>
+<entry><title>C</title><link href="https://other.by/c/"/></entry>
+</feed>"""
+    assert [e.url for e in feed_entries(body)] == [
+        "https://ex.by/news/items/novost-a/", "https://ex.by/sport/novost-b/",
+        "https://other.by/c/"]
+
+
+CYRILLIC_FEED = ('<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel>'
+                 "<title>Лента</title><item><title>Пожар в районе</title>"
+                 "<link>https://ex.by/новости/пожар-в-районе/</link></item></channel></rss>")
+
+
+@pytest.mark.parametrize(("declared", "sent"), [
+    ("utf-8", "cp1251"),  # declares UTF-8, is windows-1251
+    ("windows-1251", "utf-8"),  # declares windows-1251, is UTF-8
+    ("windows-1251", "cp1251"),  # says what it is
+    ("koi8-r", "utf-8-sig"),  # a UTF-8 BOM, whatever the declaration
+])
+def test_a_feed_in_another_charset_than_it_declares_keeps_its_cyrillic(declared: str,
+                                                                        sent: str) -> None:
+    """The links and titles of a feed whose declaration lies about its charset are read in
+    the charset its bytes are in (not mojibake links that 404)."""
+    body = CYRILLIC_FEED.format(declared=declared).encode(sent)
+    [entry] = feed_entries(body)
+    assert (entry.url, entry.title) == ("https://ex.by/новости/пожар-в-районе/", "Пожар в районе")

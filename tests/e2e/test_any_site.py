@@ -537,3 +537,15 @@ def test_a_site_on_an_internationalised_host_with_cyrillic_paths(tmp_path: Path,
     assert len({item["id"] for item in result.items}) == len(shape.golds)
     assert {item["source"] for item in result.items} == {shape.site.host}
     assert "discovery/home_moved_offsite" not in result.stats
+
+
+@pytest.mark.parametrize("form", anysite.FEED_FORMS)
+def test_a_feed_is_read_by_its_xml_base_and_the_charset_of_its_bytes(tmp_path: Path,
+                                                                    form: str) -> None:
+    """Atom links relative to ``xml:base``, and Cyrillic links in a feed whose declaration
+    lies about its charset: the window's articles, fetched where they are (no 404s)."""
+    shape = anysite.odd_feed_site(form)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert not any(k.startswith("articles/failed") for k in result.stats)

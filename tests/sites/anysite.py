@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for, title_for
 from tests.support.server import Page, VirtualSite
@@ -612,4 +612,40 @@ def idn_site() -> AnySite:
     site.add("/", chrome(host, "<h1>Новости</h1>" + "".join(
         f'<p><a href="{escape(u)}">Новость {n}</a></p>' for n, u in enumerate(spellings))))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+FEED_FORMS = ("atom_xml_base", "utf8_declared_1251", "cp1251_declared_utf8")
+
+
+def odd_feed_site(form: str) -> AnySite:
+    """The home page announces one feed, of a form that reads wrong unless read as its
+    standard and its bytes say (``FEED_FORMS``): an Atom feed at ``/feeds/atom.xml`` whose
+    links are relative to its ``xml:base`` (``/news/``), or an RSS feed of Cyrillic links
+    whose declaration names another charset than its bytes are in. No sitemap; +03:00."""
+    host = f"{form.replace('_', '-')}.test"
+    raw = [f"/news/важная-новость-района-{i}/" for i in range(7)]
+    site, zone, inside, outside = _site(host, 3, 1600, [quote(p) for p in raw], "og", [])
+    golds = inside + outside
+    paths = [unquote(g.url.removeprefix(f"http://{host}")) for g in golds]  # raw Cyrillic
+    if form == "atom_xml_base":
+        entries = "".join(f"<entry><title>{escape(g.title)}</title><link href=\"{quote(p[6:])}\"/>"
+                          f"<published>{g.published.isoformat()}</published></entry>"
+                          for g, p in zip(golds, paths, strict=True))
+        feed, kind = "/feeds/atom.xml", "application/atom+xml"
+        body = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"'
+                f' xml:base="http://{host}/news/"><title>Лента</title>{entries}</feed>').encode()
+    else:
+        items = "".join(f"<item><title>{escape(g.title)}</title><link>http://{host}{p}</link>"
+                        f"<pubDate>{format_datetime(g.published.astimezone(UTC), usegmt=True)}"
+                        "</pubDate></item>" for g, p in zip(golds, paths, strict=True))
+        declared, sent = (("windows-1251", "utf-8") if form == "utf8_declared_1251"
+                          else ("utf-8", "cp1251"))
+        feed, kind = "/rss.xml", "application/rss+xml"
+        body = (f'<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel>'
+                f"<title>Лента</title>{items}</channel></rss>").encode(sent)
+    site.add(feed, Page(body, content_type=kind))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    site.add("/", chrome(host, "<h1>Новости</h1>",
+                         f'<link rel="alternate" type="{kind}" href="{feed}">'))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
