@@ -131,11 +131,23 @@ def outlet_from_site_row(row: dict[str, Any]) -> Outlet:
         versions=(ArticleRules(version=str(row.get("version") or GENERIC_RULES_VERSION),
                                **rules),),
         discovery=Discovery(feeds=_tuple(row.get("feeds"))),
-        aliases=_tuple(row.get("aliases")),
+        aliases=_tuple(row.get("aliases")) + companion_hosts(base.hostname or ""),
         keep_query=_tuple(row.get("keep_query") or GENERIC_KEEP_QUERY),
         skip_paths=_tuple(row.get("skip_paths")) + GENERIC_SKIP_PATHS,
         language=row.get("language") or "ru",
     )
+
+
+# Hosts a news site serves its own articles from besides www.: its mobile and AMP editions
+# (a feed linking m.example.org, a page naming amp.example.org its canonical).
+COMPANION_PREFIXES = ("m.", "mobile.", "amp.", "pda.")
+
+
+def companion_hosts(host: str) -> tuple[str, ...]:
+    """The mobile and AMP hosts of a site (``m.``, ``mobile.``, ``amp.``, ``pda.``), which
+    a site row's outlet owns: their links are its articles, read on its own host."""
+    bare = host.lower().removeprefix("www.")
+    return tuple(f"{prefix}{bare}" for prefix in COMPANION_PREFIXES) if bare else ()
 
 
 def load_rows(source: str | Path | list[dict[str, Any]] | None) -> list[dict[str, Any]]:

@@ -373,3 +373,18 @@ def test_a_site_given_by_its_unicode_or_punycode_host_is_one_outlet(given: str) 
 ])
 def test_a_cyrillic_headline_slug_reads_as_an_article_raw_or_percent_encoded(url: str) -> None:
     assert disc.looks_like_article(url)
+
+
+@pytest.mark.parametrize("prefix", ["m.", "amp.", "mobile.", "pda."])
+def test_a_sites_mobile_and_amp_hosts_are_its_own(prefix: str) -> None:
+    """A feed linking ``m.ex.by`` and a page naming ``amp.ex.by`` its canonical point at the
+    site's own articles: owned, the same article as on the main host, not an alias."""
+    outlet = outlet_from_site_row({"url": "https://www.ex.by/"})
+    other = f"https://{prefix}ex.by/news/a-b-c/"
+    assert outlet.owns_host(f"{prefix}ex.by")
+    assert canonical_url(other, outlet) == "https://www.ex.by/news/a-b-c/"
+    body = f'<html><head><link rel="canonical" href="{other}"></head></html>'.encode()
+    assert disc.alias_of(body, "text/html", "https://www.ex.by/news/a-b-c/", outlet,
+                         lambda u: outlet if outlet.owns_host(urlsplit(u).hostname) else None
+                         ) is None
+    assert not outlet_from_site_row({"url": "https://ex.by/"}).owns_host("sport.ex.by")

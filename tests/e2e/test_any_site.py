@@ -549,3 +549,15 @@ def test_a_feed_is_read_by_its_xml_base_and_the_charset_of_its_bytes(tmp_path: P
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "title", "text", "published")
     assert not any(k.startswith("articles/failed") for k in result.stats)
+
+
+def test_links_to_a_sites_mobile_host_and_amp_canonicals_are_its_articles(
+        tmp_path: Path) -> None:
+    """A feed of ``m.`` links and pages naming ``amp.`` as canonical: the articles are read on
+    the main host, one item each at its main-host URL; the AMP copies are not fetched."""
+    shape, mobile, amp = anysite.mobile_links_site()
+    with FixtureServer([shape.site, mobile, amp]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert not server.requested_paths(amp.host)
+    assert "articles/alias_of_canonical" not in result.stats

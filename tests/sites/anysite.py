@@ -649,3 +649,27 @@ def odd_feed_site(form: str) -> AnySite:
     site.add("/", chrome(host, "<h1>Новости</h1>",
                          f'<link rel="alternate" type="{kind}" href="{feed}">'))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+def mobile_links_site() -> tuple[AnySite, VirtualSite, VirtualSite]:
+    """A site whose feed links its mobile host (``m.``, which answers 301 to the same path
+    on the main host) and whose pages name their AMP copy (``amp.``) as canonical; no
+    sitemap; +03:00. Returns the site and its m. and amp. hosts."""
+    host = "mobilnye-vesti.test"
+    site, zone, inside, outside = _site(host, 3, 1710, "/news/novost-oblasti-nomer-{n}/", "og",
+                                        [])
+    golds = inside + outside
+    mobile, amp = VirtualSite(f"m.{host}"), VirtualSite(f"amp.{host}")
+    for gold in golds:
+        path = gold.url.removeprefix(f"http://{host}")
+        page = site.pages[path]
+        amp.add(path, page)
+        mobile.add(path, Page(b"", status=301, headers=[("Location", gold.url)]))
+        site.add(path, Page(page.body.replace(
+            b"</head>", f'<link rel="canonical" href="http://amp.{host}{path}"></head>'.encode())))
+    site.add("/rss.xml", rss([GoldArticle(g.url.replace("://", "://m.", 1), g.title,
+                                          g.paragraphs, g.published) for g in golds]))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    site.add("/", chrome(host, "<h1>Новости</h1>",
+                         '<link rel="alternate" type="application/rss+xml" href="/rss.xml">'))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside]), mobile, amp
