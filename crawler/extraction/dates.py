@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 # Cyrillic month stems (genitive and nominative): a month word starts with one of these.
@@ -195,3 +196,35 @@ def iso(moment: datetime | None) -> str | None:
 
 def day_in_window(day: date, since: date | None, until: date | None) -> bool:
     return (since is None or day >= since) and (until is None or day <= until)
+
+
+# A day in an article's URL: /2025/09/04/, /2025-09-04/, /20250904/ or /20250904-slug (a path
+# segment, or its start before - or _), or a date query parameter (?date=04.09.2025).
+_PATH_DAY = re.compile(r"(?:^|/)((?:19|20)\d\d)(?:/(\d\d)/(\d\d)|-(\d\d)-(\d\d)|(\d\d)(\d\d))"
+                       r"(?=/|[-_.]|$)")
+_QUERY_DAY = re.compile(r"^(?:(\d\d)\.(\d\d)\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\d\d)-(\d\d))$")
+_DATE_PARAMS = frozenset({"date", "day", "pubdate", "published", "d"})
+
+
+def day_in_url(url: str) -> date | None:
+    """The publication day an article URL carries, in the forms CMSs write it (path or a
+    ``date`` parameter); None for numbers that are no day (ids, month 13)."""
+    parts = urlsplit(url)
+    for match in _PATH_DAY.finditer(parts.path):
+        y, *rest = match.groups()
+        m, d = next((rest[i], rest[i + 1]) for i in (0, 2, 4) if rest[i])
+        if found := _day(y, m, d):
+            return found
+    for name, value in parse_qsl(parts.query):
+        if name.lower() in _DATE_PARAMS and (match := _QUERY_DAY.match(value.strip())):
+            d, m, y, y2, m2, d2 = match.groups()
+            if found := _day(y or y2, m or m2, d or d2):
+                return found
+    return None
+
+
+def _day(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None

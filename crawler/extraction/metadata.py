@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
@@ -272,6 +273,13 @@ def htmldate_fallback(tree: etree._Element, url: str) -> Any:
     return dates.parse_iso(found) if found else None
 
 
+def url_moment(url: str) -> datetime | None:
+    """The start of the day the URL carries in a form htmldate does not read (``/20250904/``,
+    ``?date=04.09.2025``): the page's date when nothing in its markup gives one."""
+    day = dates.day_in_url(url) if url else None
+    return datetime(day.year, day.month, day.day) if day else None
+
+
 def _rule(tree: etree._Element, specs: tuple[str, ...] | None) -> tuple[str | None, list[str]]:
     spec, values = first_match(tree, specs) if specs else (None, [])
     return (rule_source(spec) if spec else None), values
@@ -326,7 +334,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         # a <time> outside the article (a sidebar's, a header's) only when nothing better exists
         published, src = _date(_labelled(HTML, [first_time]))
     if published is None and visible is None and tz is not None:
-        published = htmldate_fallback(tree, url)
+        published = htmldate_fallback(tree, url) or url_moment(url)
         src = HTMLDATE if published else None
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)

@@ -561,3 +561,14 @@ def test_links_to_a_sites_mobile_host_and_amp_canonicals_are_its_articles(
     assert_gold_items(result, shape, "title", "text", "published")
     assert not server.requested_paths(amp.host)
     assert "articles/alias_of_canonical" not in result.stats
+
+
+@pytest.mark.parametrize("form", sorted(anysite.URL_DATE_FORMS))
+def test_pages_dated_only_by_a_compact_or_query_date_in_their_url(tmp_path: Path,
+                                                                  form: str) -> None:
+    """``/news/20260104/slug/`` and ``view.php?id=N&date=04.01.2026``, no date in the markup:
+    the window's articles, dated by their URL, and no page without a date."""
+    shape = anysite.url_dated_site(form)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")

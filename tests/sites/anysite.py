@@ -21,6 +21,7 @@ from email.utils import format_datetime
 from html import escape
 from urllib.parse import quote, unquote, urlsplit
 
+from crawler.urls import canonical_url, path_and_query
 from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for, title_for
 from tests.support.server import Page, VirtualSite
 
@@ -673,3 +674,33 @@ def mobile_links_site() -> tuple[AnySite, VirtualSite, VirtualSite]:
     site.add("/", chrome(host, "<h1>Новости</h1>",
                          '<link rel="alternate" type="application/rss+xml" href="/rss.xml">'))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside]), mobile, amp
+
+
+URL_DATE_FORMS = {"compact": "/news/{d:%Y%m%d}/vazhnaya-novost-{n}/",
+                  "query": "/news/view.php?id={n}&date={d:%d.%m.%Y}"}
+
+
+def url_dated_site(form: str) -> AnySite:
+    """Pages with no date in their markup, dated only by their URL (``URL_DATE_FORMS``),
+    linked from the home page; no feed, no sitemap, no zone printed (UTC). Two of its five
+    articles fall on the window's days."""
+    host = f"{form}-url-dates.test"
+    site = VirtualSite(host)
+    golds, outside = [], []
+    for n, day in enumerate((date(2026, 1, 3), date(2026, 1, 4), date(2026, 1, 5),
+                             date(2026, 1, 6), date(2025, 12, 20)), 1800):
+        path = URL_DATE_FORMS[form].format(d=day, n=n)
+        gold = GoldArticle(url=f"http://{host}{path}", title=f"Важная новость района номер {n}",
+                           paragraphs=paragraphs_for(n),
+                           published=datetime(day.year, day.month, day.day, tzinfo=UTC))
+        site.add(path, chrome(host, f"<article><h1>{escape(gold.title)}</h1><div class="
+                              f'"article-body">{html_paragraphs(gold.paragraphs)}</div></article>',
+                              title=gold.title))
+        (golds if SINCE <= day <= UNTIL else outside).append(gold)
+    links = "".join(f'<p><a href="{escape(g.url)}">{escape(g.title)}</a></p>'
+                    for g in golds + outside)
+    for gold in golds:  # an item's URL has its query sorted
+        gold.url = f"http://{host}{path_and_query(canonical_url(gold.url))}"
+    site.add("/", chrome(host, f"<h1>Новости</h1>{links}"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", UTC, golds, [g.url for g in outside])

@@ -48,3 +48,22 @@ def test_words_and_numbers_that_are_no_dates(text: str) -> None:
 def test_parse_any_reads_iso_rfc_822_and_human_dates(text: str, expected: str) -> None:
     parsed = parse_any(text)
     assert parsed is not None and parsed.isoformat() == expected
+
+
+@pytest.mark.parametrize(("url", "day"), [
+    ("https://ex.by/2025/09/04/slug/", "2025-09-04"),
+    ("https://ex.by/news/20250904/vazhnaya-novost/", "2025-09-04"),
+    ("https://ex.by/news/20250904-vazhnaya-novost.html", "2025-09-04"),
+    ("https://ex.by/news/2025-09-04/slug/", "2025-09-04"),
+    ("https://ex.by/news/view.php?id=7&date=04.09.2025", "2025-09-04"),
+    ("https://ex.by/news/?date=2025-09-04&id=7", "2025-09-04"),
+    ("https://ex.by/news/20251304/slug/", None),  # month 13: a number, not a day
+    ("https://ex.by/news/123456789/slug/", None),  # an id
+    ("https://ex.by/news/view.php?id=20250904", None),  # an id that looks like a day
+    ("https://ex.by/news/slug/", None),
+])
+def test_the_publication_day_an_article_url_carries(url: str, day: str | None) -> None:
+    from crawler.extraction.dates import day_in_url
+
+    found = day_in_url(url)
+    assert (found.isoformat() if found else None) == day

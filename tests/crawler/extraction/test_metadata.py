@@ -335,3 +335,14 @@ def test_a_date_rule_never_takes_a_sidebar_date_once_the_articles_own_date_moved
     assert meta.published == "2025-09-11T00:00:00+03:00"
     assert prov.fields["published"] == "visible"
     assert ".post-date" in prov.misses["published"]
+
+
+@pytest.mark.parametrize("path", ["/news/20250904/vazhnaya-novost/",
+                                  "/news/view.php?id=7&date=04.09.2025"])
+def test_a_page_dated_only_by_its_url_takes_that_day(path: str) -> None:
+    """No date in the markup: the day a compact (``/20250904/``) or query (``?date=…``) URL
+    carries, as ``/2025/09/04/`` already gave (htmldate reads only that form)."""
+    outlet = outlet_from_site_row({"url": "https://ex.by/", "timezone": "Europe/Minsk"})
+    tree = parse_html("<html><body><h1>Заголовок</h1><p>Текст новости.</p></body></html>")
+    meta = extract_metadata(tree, outlet, f"https://ex.by{path}")
+    assert meta.published == "2025-09-04T00:00:00+03:00"
