@@ -35,7 +35,7 @@ from crawler.failures import SEE_ERROR_ANSWERS
 from crawler.feeds import feed_entries
 from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED
 from crawler.outlets import outlet_for_url
-from crawler.outlets.base import Outlet
+from crawler.outlets.base import Outlet, ascii_host
 from crawler.pageoutcomes import count_no_article
 from crawler.siteoutlets import (
     SiteRowError,
@@ -85,7 +85,7 @@ class SiteCrawl(OutletSpider):
         self.released = False
         self.registry: Path | None = None
         self._run_token = uuid.uuid4().hex  # private: not one of the JOBDIR identity's arguments
-        self.article_keys: set[str] = set()  # canonical URLs of the article requests made
+        self.article_keys: set[str] = set()  # request_key of each article request made
         self.zone_round = False  # the home-link zone samples were asked for (or not needed)
         self.listings_walked = False  # the home pages' paged lists were walked (or not needed)
 
@@ -190,8 +190,15 @@ class SiteCrawl(OutletSpider):
 
     @staticmethod
     def article_key(outlet: Any, url: str) -> str:
-        """One key for every spelling of an article's address (query order, trailing slash)."""
-        return disc.same_article_key(canonical_url(url, outlet))
+        """One key for every spelling of an article's address (its host, query order,
+        trailing slash): its canonical path and query. Without the host, the key stays when
+        the site turns out to live at another of its hosts (``home_landed``)."""
+        return disc.same_article_key(path_and_query(canonical_url(url, outlet)))
+
+    @staticmethod
+    def request_key(outlet: Outlet, url: str) -> str:
+        """An article request's key in the run (any site): outlet and canonical path."""
+        return f"{outlet.key} {path_and_query(canonical_url(url, outlet))}"
 
     def sample(self, state: disc.SiteState, candidate: disc.Candidate,
                key: str) -> scrapy.Request | None:
@@ -301,6 +308,7 @@ class SiteCrawl(OutletSpider):
             self.logger.warning("%s: the home page moved to %s, another host: its links are "
                                 "not taken as this site's (add the host to the row's aliases, "
                                 "or crawl that address)", state.key, response.url)
+        self.home_landed(response, state)
         tree = parse_html(response.text)
         state.name = disc.site_name(tree)
         state.page_offsets.update(disc.printed_offsets(tree))
@@ -324,6 +332,27 @@ class SiteCrawl(OutletSpider):
                 yield self.discover(state, self.url_for(
                     state.outlet, disc.archive_day_path(state.archive, day)), "archive",
                     day=day.isoformat(), page=1)
+
+    def home_landed(self, response: Response, state: disc.SiteState) -> None:
+        """The row's home page, redirected (3xx or meta refresh) to another scheme or the
+        www./bare variant of its host (``http://www.host/`` → ``https://host/``): the site lives
+        there, so its articles are fetched there (not each through the redirect) and its
+        items carry that address (``state.landed``)."""
+        chain = response.meta.get("redirect_urls") or []
+        if (not chain or chain[0] != self.url_for(state.outlet, state.home_path)
+                or not generic_rules(state.outlet)):  # a registered outlet's base is its own
+            return
+        landed, base = urlsplit(response.url), urlsplit(state.outlet.base_url)
+        bare = state.outlet.host.removeprefix("www.")
+        if (ascii_host(landed.hostname or "") not in (bare, f"www.{bare}")
+                or (landed.scheme, landed.netloc) == (base.scheme, base.netloc)):
+            return
+        state.landed = f"{landed.scheme}://{landed.netloc}"
+        state.outlet = outlet_from_site_row({**state.row, "url": state.final_row()["url"]})
+        self._resolver = None  # it resolves the site's hosts to the outlet it replaces
+        self.crawler.stats.inc_value("discovery/home_moved_within_site")
+        self.logger.info("%s: the home page %s moved to %s: the site is crawled there",
+                         state.key, chain[0], response.url)
 
     def editions(self, state: disc.SiteState, urls: list[str]) -> Iterator[Any]:
         """The home pages of the site's other language editions (on its own hosts), each read
@@ -593,7 +622,7 @@ class SiteCrawl(OutletSpider):
         """The base request, remembered by canonical URL (so an alias never requests again a
         page that was already requested)."""
         for request in super().article_request(outlet, url, published, title):
-            self.article_keys.add(canonical_url(url, outlet))
+            self.article_keys.add(self.request_key(outlet, url))
             yield request
 
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[Any]:
@@ -610,7 +639,7 @@ class SiteCrawl(OutletSpider):
         note_extracted(self.crawler, response.url, NotAnArticle("alias", response.url))
         self.logger.info("%s names %s as its canonical URL: that page makes the item",
                          response.url, declared)
-        if canonical_url(declared, state.outlet) in self.article_keys:
+        if self.request_key(state.outlet, declared) in self.article_keys:
             return
         hint = parse_iso(response.meta.get(META_HINT_PUBLISHED) or "")
         for request in self.article_request(state.outlet, declared, hint,

@@ -405,6 +405,7 @@ class SiteState:
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
     sampled: dict[str, str] = field(default_factory=dict)  # article key -> the URL sampled
     robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware
+    landed: str | None = None  # scheme://host the home page moved to (www./bare, https)
     over_limit: int = 0  # candidates dropped at the bound (newcomers or held ones evicted)
     # closeness to the window and insertion number of each held candidate, and a heap of
     # (negated) those entries whose top is the farthest: the one a closer newcomer evicts
@@ -473,7 +474,8 @@ class SiteState:
         return vote_zone(self.page_offsets or self.channel_offsets)
 
     def final_row(self) -> dict[str, Any]:
-        return {**self.row, "key": self.key, "timezone": self.zone(),
+        url = f"{self.landed}{self.home_path}" if self.landed else self.row["url"]
+        return {**self.row, "url": url, "key": self.key, "timezone": self.zone(),
                 "name": self.row.get("name") or self.name or self.key}
 
     def settle(self) -> Outlet:
