@@ -599,3 +599,25 @@ def test_a_site_given_at_its_www_host_that_lives_at_the_bare_one(tmp_path: Path,
     article_paths = [p for p in server.requested_paths(www.host) if "/novost-dnya-" in p]
     assert not article_paths
     assert result.stats.get("discovery/home_moved_within_site") == 1
+
+
+def test_a_site_reached_by_a_chain_from_http_www_to_https_bare(tmp_path: Path) -> None:
+    """``-a url=http://www.host/``: http → https (www) → https bare host, as sites that moved
+    to TLS answer. The site is crawled at ``https://host/``: its items carry that address and
+    no article is fetched anywhere else (no redirect per article)."""
+    shape = anysite.feed_only_site()
+    host = shape.site.host
+    shape.site.https_only = True  # http:// answers 301 to https://
+    www = VirtualSite(f"www.{host}", https_only=True)
+    www.dynamic.append(lambda target: Page(b"", status=301,
+                                           headers=[("Location", f"https://{host}{target}")]))
+    with FixtureServer([shape.site, www], tls=True) as server:
+        result = run_crawl("site", tmp_path, server,
+                           args={"url": f"http://www.{host}/", **WINDOW},
+                           settings={"OUTLET_BASE_URLS": {}})
+    for gold in shape.golds:
+        gold.url = gold.url.replace("http://", "https://", 1)
+    assert_gold_items(result, shape, "title", "text", "published")
+    articles = [u for u in server.requests if "/novost-dnya-" in u]
+    assert articles and all(u.startswith(f"https://{host}/") for u in articles), articles
+    assert result.stats.get("discovery/home_moved_within_site") == 1

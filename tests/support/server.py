@@ -3,17 +3,26 @@
 Spiders keep their real outlet URLs; the crawl runs with ``http_proxy`` pointing here (as a user
 behind a proxy would) and ``OUTLET_BASE_URLS`` switching the outlets to plain HTTP. The server
 answers proxy-form requests (``GET http://host/path``) and origin-form ones with a Host header.
+With ``tls=True`` it is the ``https_proxy`` too: a ``CONNECT host:443`` tunnel is answered with
+TLS (a self-signed certificate, which Scrapy does not verify) and its requests are
+``https://`` ones, so a site can move from http to https as real ones do.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import socketserver
+import ssl
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 
@@ -37,6 +46,7 @@ class VirtualSite:
     host: str
     pages: dict[str, Page] = field(default_factory=dict)
     dynamic: list[Handler] = field(default_factory=list)
+    https_only: bool = False  # a plain-HTTP request answers 301 to its https:// URL
 
     def add(self, path: str, page: Page | bytes | str, **kwargs: object) -> None:
         if isinstance(page, str):
@@ -78,8 +88,9 @@ NOT_FOUND = Page(b"<html><body><h1>404</h1></body></html>", status=404)
 class FixtureServer:
     """Threaded server; ``sites`` may be changed between crawls (sites add/edit articles)."""
 
-    def __init__(self, sites: list[VirtualSite]) -> None:
+    def __init__(self, sites: list[VirtualSite], tls: bool = False) -> None:
         self.sites = {s.host: s for s in sites}
+        self.tls = tls
         self.served: list[Served] = []
         self.requests: list[str] = []
         self.hits: list[Hit] = []
@@ -101,8 +112,11 @@ class FixtureServer:
         return {host: f"http://{host}" for host in self.sites}
 
     def crawl_env(self) -> dict[str, str]:
-        return {"http_proxy": self.proxy_url, "HTTP_PROXY": self.proxy_url, "no_proxy": "",
-                "NO_PROXY": ""}
+        env = {"http_proxy": self.proxy_url, "HTTP_PROXY": self.proxy_url, "no_proxy": "",
+               "NO_PROXY": ""}
+        if self.tls:
+            env.update(https_proxy=self.proxy_url, HTTPS_PROXY=self.proxy_url)
+        return env
 
     def __enter__(self) -> FixtureServer:
         self._thread.start()
@@ -116,8 +130,9 @@ class FixtureServer:
         return [h for h in self.hits if urlsplit(h.url).hostname == host]
 
     def requested_paths(self, host: str) -> list[str]:
-        prefix = f"http://{host}"
-        return [u[len(prefix):] for u in self.requests if u.startswith(prefix)]
+        """Paths requested from ``host``, over http or https."""
+        return [u.split(host, 1)[1] for u in self.requests
+                if u.startswith((f"http://{host}/", f"https://{host}/"))]
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -128,6 +143,20 @@ class FixtureServer:
             def log_message(self, *args: object) -> None:  # keep test output quiet
                 pass
 
+            tunnelled = False  # inside a CONNECT tunnel: https
+
+            def do_CONNECT(self) -> None:  # noqa: N802
+                """An https_proxy tunnel: answered with TLS, its requests read as https."""
+                if not server.tls:
+                    self.send_error(405, "no TLS in this fixture server")
+                    return
+                self.send_response(200, "Connection established")
+                self.end_headers()
+                tls = _tls_context().wrap_socket(self.connection, server_side=True)
+                self.connection, self.tunnelled = tls, True
+                self.rfile = tls.makefile("rb", self.rbufsize)
+                self.wfile = socketserver._SocketWriter(tls)  # type: ignore[attr-defined]
+
             def do_GET(self) -> None:  # noqa: N802
                 arrived = time.monotonic()
                 proxied = self.path.startswith(("http://", "https://"))
@@ -137,13 +166,18 @@ class FixtureServer:
                         f"?{parts.query}" if parts.query else "")
                 else:
                     host, target = (self.headers.get("Host") or "").split(":")[0], self.path
-                url = f"http://{host}{target}"
+                url = f"{'https' if self.tunnelled else 'http'}://{host}{target}"
                 with server._lock:
                     server.requests.append(url)
                     server.hits.append(Hit(arrived, url, self.headers.get("User-Agent") or "",
                                            proxied))
                 site = server.sites.get(host)
-                page = (site.find(target) if site else None) or NOT_FOUND
+                if site is not None and site.https_only and not self.tunnelled:
+                    page: Page | None = Page(b"", status=301,
+                                             headers=[("Location", f"https://{host}{target}")])
+                else:
+                    page = site.find(target) if site else None
+                page = page or NOT_FOUND
                 self._send(url, page)
 
             def _send(self, url: str, page: Page) -> None:
@@ -174,3 +208,28 @@ class FixtureServer:
                                                 hashlib.sha256(payload).hexdigest()))
 
         return _Handler
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """A server context with a self-signed certificate, made once per process."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "fixture.test")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+            .sign(key, hashes.SHA256()))
+    folder = Path(tempfile.mkdtemp(prefix="fixture-tls-"))
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    return context
