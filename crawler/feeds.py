@@ -162,6 +162,17 @@ def feed_entries(body: bytes) -> Iterator[FeedEntry]:
             yield FeedEntry(link.strip(), _feed_date(date), _child_text(node, "title"))
 
 
+_FIRST_TAG = re.compile(rb"<(?![?!])([A-Za-z][\w:.-]*)")
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+
+
+def document_element(body: bytes) -> str | None:
+    """The local name of the first element of a document (``rss``, ``feed``, ``rdf``,
+    ``html``: an error page a feed URL answers with 200), None when it opens with none."""
+    match = _FIRST_TAG.search(_COMMENT.sub(b"", body[:8192]))
+    return match.group(1).decode("ascii").rsplit(":", 1)[-1].lower() if match else None
+
+
 def sitemap_entries(body: bytes) -> Iterator[tuple[str, str, datetime | None]]:
     """(kind, loc, lastmod) for each <url> ("url") and <sitemap> ("sitemap") entry."""
     for node in iter_records(body, ("url", "sitemap")):

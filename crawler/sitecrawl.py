@@ -32,7 +32,7 @@ from crawler.extraction import BlockedPage, NotAnArticle
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.html import parse_html
 from crawler.failures import SEE_ERROR_ANSWERS
-from crawler.feeds import feed_entries
+from crawler.feeds import document_element, feed_entries
 from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
@@ -387,6 +387,10 @@ class SiteCrawl(OutletSpider):
             yield from self.candidate(state, disc.Candidate(
                 urljoin(response.url, entry.url), entry.published, None, "feed", entry.title))
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
+        if not entries and document_element(response.body) == "html":
+            self.crawler.stats.inc_value("discovery/feed/not_a_feed")
+            self.logger.warning("Discovery: the feed %s answered %d with an HTML page, not a "
+                                "feed: no entries read from it", response.url, response.status)
 
     def on_sitemap(self, response: Response, state: disc.SiteState, depth: int) -> Iterator[Any]:
         recent = datetime.now(UTC) - timedelta(days=self.limits["recent_days"])

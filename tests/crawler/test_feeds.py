@@ -126,3 +126,17 @@ def test_a_feed_in_another_charset_than_it_declares_keeps_its_cyrillic(declared:
     body = CYRILLIC_FEED.format(declared=declared).encode(sent)
     [entry] = feed_entries(body)
     assert (entry.url, entry.title) == ("https://ex.by/новости/пожар-в-районе/", "Пожар в районе")
+
+
+@pytest.mark.parametrize(("body", "name"), [
+    (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- x --><rss version="2.0"><channel/></rss>', "rss"),
+    (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"/>', "feed"),
+    (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="x"/>', "rdf"),
+    (b"<!DOCTYPE html>\n<html lang='ru'><head><title>404</title></head></html>", "html"),
+    (b"  \n<HTML><body>Not found</body></HTML>", "html"),
+    (b"Service unavailable", None),
+])
+def test_the_document_element_a_feed_answer_opens_with(body: bytes, name: str | None) -> None:
+    from crawler.feeds import document_element
+
+    assert document_element(body) == name

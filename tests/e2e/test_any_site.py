@@ -621,3 +621,21 @@ def test_a_site_reached_by_a_chain_from_http_www_to_https_bare(tmp_path: Path) -
     articles = [u for u in server.requests if "/novost-dnya-" in u]
     assert articles and all(u.startswith(f"https://{host}/") for u in articles), articles
     assert result.stats.get("discovery/home_moved_within_site") == 1
+
+
+def test_a_feed_answering_an_html_page_with_200_is_said_and_counted(tmp_path: Path) -> None:
+    """The announced feed is a CMS's "not found" page with status 200: counted and logged
+    with its URL, and the articles the home page links are still crawled."""
+    shape = anysite.feed_only_site()
+    golds = shape.golds
+    shape.site.add("/export/rss.xml", anysite.plain_html(shape.site.host, "Страница не найдена",
+                                                         "Такой страницы нет."))
+    shape.site.add("/", anysite.chrome(shape.site.host, anysite.section_html(
+        shape.site.host, [(g.url, g.title) for g in golds]),
+        '<link rel="alternate" type="application/rss+xml" href="/export/rss.xml">'))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["discovery/feed/not_a_feed"] == 1
+    assert (f"the feed http://{shape.site.host}/export/rss.xml answered 200 with an HTML page"
+            in result.log)
