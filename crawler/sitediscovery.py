@@ -363,19 +363,30 @@ def declared_canonical(html: str, base: str) -> str | None:
     return None
 
 
+_AMP_PATH = re.compile(r"(?i)(?:^|/)amp(?:/|$)|\.amp(?:\.html?)?$")
+
+
+def is_amp_url(url: str) -> bool:
+    """An AMP copy of a page: on an ``amp.`` host, under an ``/amp/`` segment, or ``….amp``
+    / ``….amp.html`` (``?amp`` is tracking noise the canonical form drops anyway)."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").startswith("amp.") or bool(_AMP_PATH.search(parts.path))
+
+
 def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
              resolve: Callable[[str], Outlet | None]) -> str | None:
     """The other article page of the same site a generically read page names as its
     ``rel="canonical"`` (not a section or the home page a careless template names), or None.
-    Such a page is an alias: that page is the article (the crawl and re-extraction alike)."""
+    Such a page is an alias: that page is the article (the crawl and re-extraction alike);
+    an AMP copy never is (a template naming it canonical has the standard backwards)."""
     if not generic_rules(outlet):
         return None
     head, _ = decode_html(body[:HEAD_BYTES], content_type)
     declared = declared_canonical(head, url)
     if declared is None or getattr(resolve(declared), "key", None) != outlet.key:
         return None
-    if not is_article_url(outlet, declared) or not looks_like_article(declared,
-                                                                      outlet.keep_query):
+    if (not is_article_url(outlet, declared) or is_amp_url(declared)
+            or not looks_like_article(declared, outlet.keep_query)):
         return None
     return None if canonical_url(declared, outlet) == canonical_url(url, outlet) else declared
 

@@ -388,3 +388,16 @@ def test_a_sites_mobile_and_amp_hosts_are_its_own(prefix: str) -> None:
                          lambda u: outlet if outlet.owns_host(urlsplit(u).hostname) else None
                          ) is None
     assert not outlet_from_site_row({"url": "https://ex.by/"}).owns_host("sport.ex.by")
+
+
+@pytest.mark.parametrize("href", ["/amp/news/a-b-c/", "/news/a-b-c.amp.html",
+                                  "/amp/news/a-b-c.html", "/news/a-b-c/amp/"])
+def test_a_page_naming_its_amp_copy_as_canonical_is_no_alias(href: str) -> None:
+    """A template that names the AMP copy as canonical (the reverse of the standard) must not
+    make the stripped-down AMP page the article: the page itself is."""
+    outlet = outlet_from_site_row({"url": "https://ex.by/"})
+    body = f'<html><head><link rel="canonical" href="{href}"></head></html>'.encode()
+    assert disc.alias_of(body, "text/html", "https://ex.by/news/a-b-c/", outlet,
+                         lambda u: outlet) is None
+    assert disc.is_amp_url(f"https://ex.by{href}")
+    assert not disc.is_amp_url("https://ex.by/news/campaign-amplifies-voices/")

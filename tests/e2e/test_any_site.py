@@ -639,3 +639,20 @@ def test_a_feed_answering_an_html_page_with_200_is_said_and_counted(tmp_path: Pa
     assert result.stats["discovery/feed/not_a_feed"] == 1
     assert (f"the feed http://{shape.site.host}/export/rss.xml answered 200 with an HTML page"
             in result.log)
+
+
+def test_pages_naming_their_amp_copy_canonical_make_the_items_themselves(
+        tmp_path: Path) -> None:
+    """Every article names ``/amp/<its path>`` as its canonical (a template with the standard
+    backwards); the AMP copy holds a lead only. The articles make the items, whole."""
+    shape = anysite.feed_only_site()
+    site = shape.site
+    for gold in shape.golds:
+        path = gold.url.removeprefix(f"http://{site.host}")
+        site.add(f"/amp{path}", anysite.plain_html(site.host, gold.title, gold.paragraphs[0]))
+        site.add(path, Page(site.pages[path].body.replace(
+            b"</head>", f'<link rel="canonical" href="/amp{path}"></head>'.encode())))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert not [p for p in server.requested_paths(site.host) if p.startswith("/amp/")]
