@@ -328,10 +328,12 @@ def archive_day_path(prefix: str, day: date) -> str:
 
 
 def url_day(url: str) -> date | None:
-    """The day a ``/YYYY/MM/DD/`` article URL carries."""
+    """The day an article URL carries: ``/YYYY/MM/DD/`` (what day archives are told by),
+    else the other forms CMSs write (``/20250904/``, ``?date=04.09.2025``,
+    :func:`dates.day_in_url`)."""
     match = _DATE_PATH.match(urlsplit(url).path)
     if not match:
-        return None
+        return dates.day_in_url(url)
     try:
         return date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
     except ValueError:

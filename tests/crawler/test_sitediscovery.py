@@ -401,3 +401,15 @@ def test_a_page_naming_its_amp_copy_as_canonical_is_no_alias(href: str) -> None:
                          lambda u: outlet) is None
     assert disc.is_amp_url(f"https://ex.by{href}")
     assert not disc.is_amp_url("https://ex.by/news/campaign-amplifies-voices/")
+
+
+@pytest.mark.parametrize(("url", "day"), [
+    ("https://ex.by/news/2026/01/05/slug/", date(2026, 1, 5)),
+    ("https://ex.by/news/20260105/slug/", date(2026, 1, 5)),
+    ("https://ex.by/news/view.php?id=7&date=05.01.2026", date(2026, 1, 5)),
+    ("https://ex.by/news/123456789/slug/", None),
+])
+def test_the_day_of_a_candidate_is_read_from_every_url_form(url: str, day: date | None) -> None:
+    """A day in a compact or query form places a candidate too: one outside the window
+    takes no place under SITE_MAX_URLS and is never fetched."""
+    assert disc.url_day(url) == day
