@@ -43,6 +43,13 @@ class StateStore(Protocol):
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         """(article id, signature) pairs, to rebuild the near-duplicate index at open."""
 
+    def removal(self, url: str) -> str | None:
+        """When the article at a canonical URL was recorded removed (UTC ISO 8601), or None
+        while it is not (see crawler.removals): a removal is recorded once, not every run."""
+
+    def set_removal(self, url: str, observed: str | None) -> None:
+        """Record the article removed as observed at ``observed``, or (None) back again."""
+
     def close(self) -> None:
         """Release connections; the store must be consistent after every ``put`` anyway."""
 

@@ -7,6 +7,7 @@ Layout under ``STATE_REDIS_PREFIX`` (default ``<BOT_NAME>:state``), shared by al
 as the SQLite file is:
 
 * ``<prefix>:articles`` hash: canonical URL -> JSON of :class:`ArticleRecord`;
+* ``<prefix>:removals`` hash: canonical URL -> when the article was recorded removed;
 * ``<prefix>:signatures`` hash: article id -> MinHash signature bytes;
 * ``<prefix>:signature-log`` list: article ids in the order signatures were written, so a
   near-duplicate index can fetch only what other workers added since it last looked
@@ -36,6 +37,7 @@ class RedisStateStore:
         self.articles = f"{prefix}:articles"
         self.sigs = f"{prefix}:signatures"
         self.log = f"{prefix}:signature-log"
+        self.removals = f"{prefix}:removals"
 
     @classmethod
     def from_settings(cls, settings: Any) -> RedisStateStore:
@@ -70,6 +72,16 @@ class RedisStateStore:
         values = self.db.hmget(self.sigs, ids)
         pairs = [(i.decode("utf-8"), v) for i, v in zip(ids, values, strict=True) if v is not None]
         return pairs, cursor + len(ids)
+
+    def removal(self, url: str) -> str | None:
+        raw = self.db.hget(self.removals, url)
+        return raw.decode("utf-8") if raw else None
+
+    def set_removal(self, url: str, observed: str | None) -> None:
+        if observed is None:
+            self.db.hdel(self.removals, url)
+        else:
+            self.db.hset(self.removals, url, observed)
 
     def close(self) -> None:
         self.db.close()

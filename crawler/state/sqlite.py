@@ -23,6 +23,10 @@ CREATE TABLE IF NOT EXISTS signatures (
     id TEXT PRIMARY KEY,
     signature BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS removals (
+    url TEXT PRIMARY KEY,
+    observed TEXT NOT NULL
+);
 """
 
 
@@ -63,6 +67,17 @@ class SQLiteStateStore:
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         yield from self.db.execute("SELECT id, signature FROM signatures ORDER BY rowid")
+
+    def removal(self, url: str) -> str | None:
+        row = self.db.execute("SELECT observed FROM removals WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def set_removal(self, url: str, observed: str | None) -> None:
+        if observed is None:  # autocommit: each statement is its own transaction
+            self.db.execute("DELETE FROM removals WHERE url = ?", (url,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO removals (url, observed) VALUES (?, ?)",
+                            (url, observed))
 
     def close(self) -> None:
         self.db.close()

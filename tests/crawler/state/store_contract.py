@@ -48,3 +48,20 @@ def check_signatures(open_store: Callable[[], StateStore]) -> None:
     assert reopened.get(URL).version == 3
     assert dict(reopened.signatures())["belta-124"] == b"\x02" * 16
     reopened.close()
+
+
+def check_removals(open_store: Callable[[], StateStore]) -> None:
+    """A removal is kept per canonical URL until cleared, seen by another connection, and
+    independent of the article record (which stays: the last version exported)."""
+    writer, reader = open_store(), open_store()
+    writer.put(record())
+    assert reader.removal(URL) is None
+    writer.set_removal(URL, "2026-02-01T10:00:00+00:00")
+    assert reader.removal(URL) == "2026-02-01T10:00:00+00:00"
+    assert reader.removal(URL + "x") is None
+    assert reader.get(URL) == record()
+    writer.set_removal(URL, None)
+    assert reader.removal(URL) is None
+    writer.set_removal(URL, None)  # clearing what is not there is no error
+    writer.close()
+    reader.close()

@@ -9,6 +9,7 @@ from crawler.state import open_state
 from crawler.state.redis import RedisStateStore
 from tests.crawler.state.store_contract import (
     URL,
+    check_removals,
     check_round_trip_and_replace,
     check_signatures,
     record,
@@ -18,6 +19,10 @@ from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture
 
 def test_records_round_trip_and_are_replaced(redis_server: RedisServer) -> None:  # noqa: F811
     check_round_trip_and_replace(lambda: RedisStateStore(redis_server.client, "t:state"))
+
+
+def test_removals_are_kept_until_cleared(redis_server: RedisServer) -> None:  # noqa: F811
+    check_removals(lambda: RedisStateStore(redis_server.client, "t:state"))
 
 
 def test_signatures_are_kept_per_article(redis_server: RedisServer) -> None:  # noqa: F811

@@ -11,6 +11,7 @@ from crawler.state import open_state, state_path
 from crawler.state.sqlite import SQLiteStateStore
 from tests.crawler.state.store_contract import (
     URL,
+    check_removals,
     check_round_trip_and_replace,
     check_signatures,
     record,
@@ -19,6 +20,10 @@ from tests.crawler.state.store_contract import (
 
 def test_records_round_trip_and_are_replaced(tmp_path: Path) -> None:
     check_round_trip_and_replace(lambda: SQLiteStateStore(tmp_path / "state.sqlite3"))
+
+
+def test_removals_are_kept_until_cleared(tmp_path: Path) -> None:
+    check_removals(lambda: SQLiteStateStore(tmp_path / "state.sqlite3"))
 
 
 def test_signatures_are_kept_per_article(tmp_path: Path) -> None:
