@@ -18,6 +18,9 @@ def capture_stamp(moment: datetime) -> str:
 # The request.meta keys an ArticlePage is built from (crawl and replay alike):
 META_FETCHED_AT = "fetched_at"  # capture time, set by the WARC capture or replay middleware
 META_WARC_RECORD = "warc_record"  # {file, offset, length, record_id} of the response record
+# The records of the 3xx answers a redirected request went through, in order (or None for
+# one not archived), set by crawler.downloadermiddlewares.redirect next to redirect_urls.
+META_REDIRECT_RECORDS = "redirect_warc_records"
 META_HINT_PUBLISHED = "hint_published"  # a date a feed, listing or URL gave (spiders set it)
 # Set by spiders on article requests, read by crawler.extensions.completeness (not by ArticlePage):
 META_DISCOVERED = "discovered"  # the article's key (canonical URL) in the run's completeness

@@ -7,8 +7,8 @@ COMMANDS_MODULE = "crawler.commands"
 
 # --- Output --------------------------------------------------------------------------------
 # Everything a crawl writes goes under DATA_DIR unless a more specific setting says otherwise:
-# WARC_DIR (DATA_DIR/warc), items (DATA_DIR/items/<spider>-<time>-<pid>.jsonl), state, run
-# reports.
+# WARC_DIR (DATA_DIR/warc), items (DATA_DIR/items/<spider>-<time>-<pid>.jsonl), removals of
+# known articles (DATA_DIR/removals/<spider>-<time>-<pid>.jsonl), state, run reports.
 DATA_DIR = "data"
 WARC_DIR = None
 WARC_ENABLED = True
@@ -92,6 +92,7 @@ WARC_REPLAY_AT = None  # YYYYMMDDhhmmss: replay the web as archived at that mome
 
 ITEM_PIPELINES = {
     "crawler.pipelines.extraction.ExtractionPipeline": 100,
+    "crawler.pipelines.removals.RestoredArticlePipeline": 110,  # removed articles back again
     "crawler.pipelines.health.ExtractionHealthPipeline": 150,
     "crawler.pipelines.site_boilerplate.SiteBoilerplatePipeline": 170,
     "crawler.pipelines.date_window.DateWindowPipeline": 200,
@@ -115,7 +116,11 @@ SITE_BOILERPLATE_MAX_CHARS = 300
 STATE_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
 STATE_PATH = None
 REFETCH_MAX_AGE_DAYS = 3
-SPIDER_MIDDLEWARES = {"crawler.spidermiddlewares.known_articles.KnownArticleMiddleware": 950}
+SPIDER_MIDDLEWARES = {"crawler.spidermiddlewares.known_articles.KnownArticleMiddleware": 950,
+                      # Known articles answering 404/410/451 or redirected to a page that is
+                      # no article are removal observations (DATA_DIR/removals, see
+                      # crawler/removals.py), not failed pages: before HttpErrorMiddleware (50).
+                      "crawler.spidermiddlewares.removals.RemovalMiddleware": 40}
 # JOBDIR resumption defers to the state store (see crawler/state/jobdir.py).
 DUPEFILTER_CLASS = "crawler.state.jobdir.JobDirDupeFilter"
 FEED_STORAGES = {"": "crawler.extensions.feed_export.DurableFileFeedStorage",

@@ -1,4 +1,5 @@
-"""The item contract (article.schema.json) and the one validator every path uses.
+"""The item contract (article.schema.json) and the one validator every path uses; the removal
+observations' contract (removal.schema.json, see crawler/removals.py) and its validator.
 
 Valid items are checked by a compiled validator (fastjsonschema, ~0.03 ms an item: this runs
 for every article in the crawl process); only a failing item goes through jsonschema, whose
@@ -17,9 +18,9 @@ from jsonschema import Draft202012Validator
 
 
 @cache
-def schema_text() -> str:
-    """The contract file's text, as shipped (its digest versions the corpus)."""
-    return files("archive.schema").joinpath("article.schema.json").read_text("utf-8")
+def schema_text(name: str = "article.schema.json") -> str:
+    """A contract file's text, as shipped (the article one's digest versions the corpus)."""
+    return files("archive.schema").joinpath(name).read_text("utf-8")
 
 
 def load_schema() -> dict[str, Any]:
@@ -47,3 +48,17 @@ def schema_errors(item: dict[str, Any], limit: int = 3) -> list[str]:
         if not errors:  # the two validators disagree: trust the stricter, say so
             return [f"(item): {fast_error.message}"]
         return [f"{'/'.join(map(str, e.path)) or '(item)'}: {e.message}" for e in errors[:limit]]
+
+
+REMOVAL_SCHEMA = "removal.schema.json"
+
+
+@cache
+def _removal_validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_text(REMOVAL_SCHEMA)))
+
+
+def removal_errors(line: dict[str, Any], limit: int = 3) -> list[str]:
+    """Why a removals-file line breaks its contract, or [] (lines are few: jsonschema only)."""
+    errors = sorted(_removal_validator().iter_errors(line), key=lambda e: list(e.path))
+    return [f"{'/'.join(map(str, e.path)) or '(line)'}: {e.message}" for e in errors[:limit]]

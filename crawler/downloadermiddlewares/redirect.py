@@ -8,7 +8,9 @@ names the whole chain and is counted with the download exceptions of the run rep
 (``downloader/exception_type_count/…``). An article's errback logs and counts it
 (``articles/failed/redirect_loop``); for a request without errback (feeds, listings) it is
 logged here, at WARNING with URL and reason, as no traceback is needed for it. Each 3xx
-response has already been archived by the capture middleware (950) when it gets here.
+response has already been archived by the capture middleware (950) when it gets here; its
+record is kept in the redirected request's meta (``META_REDIRECT_RECORDS``, one per hop of
+``redirect_urls``), so a page that now redirects can point at the answer that said so.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from crawler.failures import (
     describe,
     exception_reason,
 )
+from crawler.items import META_REDIRECT_RECORDS, META_WARC_RECORD
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +50,11 @@ class CountedRedirectsMixin:
         if not ttl or request.meta.get("redirect_times", 0) + 1 > self.max_redirect_times:
             raise self._failed(request, TooManyRedirectsError(chain + [redirected.url],
                                                               self.max_redirect_times))
-        return super()._redirect(redirected, request, reason)  # type: ignore[misc]
+        followed = super()._redirect(redirected, request, reason)  # type: ignore[misc]
+        if followed is not None:
+            followed.meta[META_REDIRECT_RECORDS] = [
+                *request.meta.get(META_REDIRECT_RECORDS, []), request.meta.get(META_WARC_RECORD)]
+        return followed
 
     def _failed(self, request: Request, exc: RedirectFailure) -> RedirectFailure:
         stats = self.crawler.stats

@@ -39,7 +39,7 @@ from crawler.urls import canonical_url
 logger = logging.getLogger(__name__)
 
 BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
-OUTCOMES = ("extracted", "not_article", "blocked", "failed", "known", "pending")
+OUTCOMES = ("extracted", "not_article", "blocked", "failed", "removed", "known", "pending")
 MAX_LISTED = 1000  # never-fetched articles listed in the report (all are counted)
 SAVED_NAME = "completeness.json"  # in the spider's JOBDIR folder, between a stop and a resume
 
@@ -157,6 +157,12 @@ class Completeness:
             entry.outcome = "blocked" if status in BLOCKED_STATUSES else "failed"
             entry.reason = reason
 
+    def removed(self, meta: Any, status: int, final_url: str | None) -> None:
+        """A known article whose answer says it is gone (crawler.removals): no failure."""
+        if entry := self._entry(meta):
+            entry.outcome = "removed"
+            entry.reason = f"http_{status}" + (f" via redirect to {final_url}" if final_url else "")
+
     def extracted(self, url: str, result: Article | ExtractionError) -> None:
         """The outcome of extracting the page fetched from ``url``."""
         entry = self.entries.get(self.by_url.get(url, url))
@@ -188,7 +194,7 @@ class Completeness:
                               "reason": entry.reason})
         for days in by_day.values():
             for counts in days.values():
-                wanted = counts["discovered"] - counts["not_article"]
+                wanted = counts["discovered"] - counts["not_article"] - counts["removed"]
                 counts["completeness"] = round((counts["extracted"] + counts["known"]) / wanted,
                                                4) if wanted else None
         never.sort(key=lambda n: (n["outlet"], n["published"] or "", n["url"]))
@@ -210,6 +216,11 @@ def note_discovered(crawler: Any, outlet: Outlet, url: str, title: str | None,
 def note_failed(crawler: Any, request: Any, reason: str, status: int | None) -> None:
     if (tracker := _tracker(crawler)) is not None and request is not None:
         tracker.failed(request.meta, reason, status)
+
+
+def note_removed(crawler: Any, request: Any, status: int, final_url: str | None) -> None:
+    if (tracker := _tracker(crawler)) is not None and request is not None:
+        tracker.removed(request.meta, status, final_url)
 
 
 def note_extracted(crawler: Any, url: str, result: Article | ExtractionError) -> None:

@@ -96,12 +96,15 @@ class RunReport:
                 "stats": {k: _jsonable(v) for k, v in self.crawler.stats.get_stats().items()}}
 
     def _sections(self) -> dict[str, Any]:
-        """Rule misses by outlet and field (crawler.extensions.rule_drift) and completeness by outlet and day
-        (crawler.extensions.completeness), when those extensions run."""
+        """Rule misses by outlet and field (crawler.extensions.rule_drift), completeness by outlet and day
+        (crawler.extensions.completeness) and articles observed removed or restored
+        (crawler.removals), when those components run."""
         drift = getattr(self.crawler, "rule_drift", None)
         tracker = getattr(self.crawler, "completeness", None)
+        removals = getattr(self.crawler, "removal_log", None)
         return {"rule_misses": drift.report() if drift else {},
-                "completeness": tracker.report() if tracker else {}}
+                "completeness": tracker.report() if tracker else {},
+                "removals": removals.report() if removals else {}}
 
     def spider_opened(self, spider: Any) -> None:
         self.spider_name = spider.name

@@ -143,6 +143,11 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "extraction_workers_died": int(stats.get("extraction/failed/worker_died", 0)),
         "feeds_failed": int(stats.get("feeds/failed", 0)),
         "items_not_exported": int(stats.get("feeds/items_not_exported", 0)),
+        # Known articles that answered 404/410/451 or redirected off (crawler.removals):
+        # observations, not errors; only a write that failed alarms.
+        "articles_removed": int(stats.get("articles/removed", 0)),
+        "articles_restored": int(stats.get("articles/restored", 0)),
+        "removals_not_written": int(stats.get("removals/not_written", 0)),
         "optional_rule_shares": optional_rule_shares(stats),
         "offered_by_outlet": {key.removeprefix(OFFERED_PREFIX): int(value)
                               for key, value in sorted(stats.items())
@@ -221,6 +226,9 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
         verdict.alarms.append(f"export failed: {summary['items_not_exported']} item(s) did not "
                               f"reach {summary.get('feeds_failed', 0)} feed(s); they are not "
                               "recorded as exported and the next run emits them again")
+    if summary.get("removals_not_written"):
+        verdict.alarms.append(f"{summary['removals_not_written']} removal observation(s) not "
+                              "written (see the log): the next run observes them again")
     if summary.get("extraction_workers_died"):
         verdict.alarms.append(f"{summary['extraction_workers_died']} page(s) lost: their "
                               "extraction worker died (killed?) mid-page")

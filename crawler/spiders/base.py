@@ -23,6 +23,7 @@ from crawler.feeds import feed_entries, sitemap_entries
 from crawler.items import META_DISCOVERED, META_FEED_TITLE, META_HINT_PUBLISHED, ArticlePage
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
+from crawler.removals import ArticleRemoved
 from crawler.spiders.listings import in_bounds, read_listing, stop_reason
 from crawler.urls import fetch_path, is_article_url, path_and_query
 
@@ -344,7 +345,10 @@ class OutletSpider(scrapy.Spider):
                                    META_DISCOVERED: key, META_FEED_TITLE: title})
 
     def article_failed(self, failure: Any) -> None:
-        """An article that could not be fetched: logged with URL and reason, counted by reason."""
+        """An article that could not be fetched: logged with URL and reason, counted by reason.
+        A known article observed removed (crawler.removals) is no failure: recorded already."""
+        if failure.check(ArticleRemoved):
+            return
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         reason = exception_reason(failure.value)

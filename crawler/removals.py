@@ -1,0 +1,153 @@
+"""Articles that vanish after publication: observations with their evidence, never verdicts.
+
+A known article (one whose canonical URL the state store holds: an item was exported for it)
+that is fetched again and now answers 404, 410 or 451, or whose redirects end on a page that
+is no article (the home page, a rubric), is *observed removed*; one recorded removed that
+gives its article again is *observed restored*. Each observation is one JSON line in
+``DATA_DIR/removals/<spider>-<time>-<pid>.jsonl`` (schema: archive/schema/removal.schema.json),
+appended and fsynced before the state store records the article as removed or back
+(crawler.state.StateStore.set_removal): a removal is written once while it lasts, and one
+lost in a crash or a failed write is observed again by the next run.
+
+Who observes: :class:`~crawler.spidermiddlewares.removals.RemovalMiddleware` (answers) and
+:class:`~crawler.pipelines.removals.RestoredArticlePipeline` (an article extracted again).
+This module holds what they share: the observation, the file, the state and the run report
+section (``crawler.removal_log``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.state import shared_state
+
+logger = logging.getLogger(__name__)
+
+REMOVAL_STATUSES = frozenset({404, 410, 451})
+REMOVED, RESTORED = "removed", "restored"
+MAX_LISTED = 1000  # observations listed in the run report (all are counted and written)
+
+
+class ArticleRemoved(IgnoreRequest):
+    """The answer to a known article says it is gone: observed, so no failure to report."""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One line of a removals file."""
+
+    event: str  # REMOVED or RESTORED
+    url: str  # the article's canonical URL (as in the items)
+    id: str  # the article id (as in the items)
+    source: str  # outlet key
+    observed_at: str  # UTC capture time of the answer
+    status: int  # HTTP status of the last answer
+    final_url: str | None  # where a redirect chain ended (None: not redirected)
+    warc: dict[str, Any] | None  # the last answer's response record, as items point at theirs
+    redirects: list[dict[str, Any]] = field(default_factory=list)  # {url, status, warc} per 3xx
+    removed_at: str | None = None  # restored: when the removal was observed
+
+
+class RemovalLog:
+    """The run's removals file, the state of removed articles and the report section."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store = shared_state(crawler)
+        self.directory = Path(crawler.settings.get("DATA_DIR") or "data") / "removals"
+        self.started = datetime.now(UTC)
+        self.path: Path | None = None
+        self.fd: int | None = None
+        self.listed: list[dict[str, Any]] = []
+        # canonical URL -> (status, final URL) of a 2xx answer for an article recorded removed:
+        # restored once extraction gives its article (RestoredArticlePipeline)
+        self.returning: dict[str, tuple[int, str | None]] = {}
+
+    def removed_since(self, url: str) -> str | None:
+        return self.store.removal(url)
+
+    def record(self, seen: Observation) -> bool:
+        """Write the observation durably, then advance the state; False if it could not be
+        written (logged at ERROR and counted: the run is unhealthy, the next run sees it again)."""
+        try:
+            self._append(json.dumps(asdict(seen), ensure_ascii=False) + "\n")
+        except OSError as exc:
+            self.stats.inc_value("removals/not_written")
+            logger.error("Removal observation of %s not written to %s: %s; the next run "
+                         "observes it again", seen.url, self.path or self.directory, exc)
+            return False
+        self.store.set_removal(seen.url, seen.observed_at if seen.event == REMOVED else None)
+        self.stats.inc_value(f"articles/{seen.event}")
+        where = f" (redirected to {seen.final_url})" if seen.final_url else ""
+        logger.info("Article %s: %s answered %d%s", seen.event, seen.url, seen.status, where)
+        if len(self.listed) < MAX_LISTED:
+            self.listed.append({"event": seen.event, "url": seen.url, "status": seen.status,
+                                "final_url": seen.final_url, "observed_at": seen.observed_at})
+        return True
+
+    def _open(self) -> int:
+        """The run's file, created on the first observation (O_EXCL: no two runs share it)."""
+        if self.fd is not None:
+            return self.fd
+        self.directory.mkdir(parents=True, exist_ok=True)
+        spider = getattr(self.crawler.spider, "name", "crawl")
+        stamp = self.started.replace(microsecond=0).isoformat().replace(":", "-")
+        base = f"{spider}-{stamp}-{os.getpid()}"  # as the items file of the run is named
+        for serial in range(1, 1000):
+            path = self.directory / (f"{base}.jsonl" if serial == 1 else f"{base}-{serial}.jsonl")
+            try:
+                self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+            except FileExistsError:
+                continue
+            self.path = path
+            return self.fd
+        raise FileExistsError(f"no free removals file name for {base} in {self.directory}")
+
+    def _append(self, line: str) -> None:
+        """Write the whole line and fsync it; a failed write leaves no half line behind."""
+        fd = self._open()
+        data = memoryview(line.encode("utf-8"))
+        start = os.fstat(fd).st_size
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def report(self) -> dict[str, Any]:
+        """The run report's ``removals`` section."""
+        stats = self.stats
+        return {"file": str(self.path) if self.path else None,
+                "removed": int(stats.get_value("articles/removed", 0)),
+                "restored": int(stats.get_value("articles/restored", 0)),
+                "still_removed": int(stats.get_value("articles/still_removed", 0)),
+                "not_written": int(stats.get_value("removals/not_written", 0)),
+                "observations": list(self.listed)}
+
+
+def removal_log(crawler: Any) -> RemovalLog:
+    """One log per crawler, shared by the middleware, the pipeline and the run report."""
+    log = getattr(crawler, "removal_log", None)
+    if log is None:
+        log = crawler.removal_log = RemovalLog(crawler)
+        crawler.signals.connect(lambda: log.close(), signal=signals.engine_stopped, weak=False)
+    return log

@@ -1,0 +1,107 @@
+"""Known articles whose answer says they are gone: observed as removals, not failed pages.
+
+Runs before HttpErrorMiddleware (50), so a 404, 410 or 451 of an article the state store
+holds, or its redirect to a page that is no article, reaches neither the extraction (no
+"failed extraction" in the run's health) nor the spider's errback as a failure: it is written
+as an observation by :mod:`crawler.removals` and the request ends with
+:class:`~crawler.removals.ArticleRemoved`. An article never exported answering so is a
+failed fetch as before. A redirect to another article of the outlet is a move, not a
+removal: that page is extracted as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy.http import Response
+
+from crawler.extensions.completeness import note_removed
+from crawler.items import META_FETCHED_AT, META_REDIRECT_RECORDS, META_WARC_RECORD, capture_stamp
+from crawler.outlets import get_outlet, outlet_for_url
+from crawler.outlets.base import Outlet
+from crawler.removals import (
+    REMOVAL_STATUSES,
+    REMOVED,
+    ArticleRemoved,
+    Observation,
+    removal_log,
+)
+from crawler.urls import article_id, canonical_url, is_article_url
+
+
+class RemovalMiddleware:
+    """Spider middleware: observe removed known articles (and ones that answer again)."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.log = removal_log(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RemovalMiddleware:
+        return cls(crawler)
+
+    def process_spider_input(self, response: Response) -> None:
+        if not response.meta.get("article"):
+            return
+        outlet, url = self._article(response)
+        if outlet is None:
+            return
+        final = response.url if response.meta.get("redirect_urls") else None
+        if response.status in REMOVAL_STATUSES or (
+                final and 200 <= response.status < 300 and self._elsewhere(outlet, url, final)):
+            if self.log.store.get(url) is None:
+                return  # never exported: a failed fetch like any other
+            self._removed(response, outlet, url, final)
+        elif 200 <= response.status < 300 and self.log.removed_since(url) is not None:
+            self.log.returning[url] = (response.status, final)  # restored if it is the article
+
+    def process_spider_exception(self, response: Response, exception: Exception
+                                 ) -> Iterable[Any] | None:
+        """A request without errback: the removal was recorded, nothing more to say."""
+        return () if isinstance(exception, ArticleRemoved) else None
+
+    def _article(self, response: Response) -> tuple[Outlet | None, str]:
+        """The outlet and canonical URL of the article the request asked for."""
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        key = response.request.cb_kwargs.get("outlet_key") if response.request else None
+        outlet = get_outlet(key) if key else outlet_for_url(asked)
+        return outlet, canonical_url(asked, outlet)
+
+    def _elsewhere(self, outlet: Outlet, url: str, final: str) -> bool:
+        """Whether a redirect chain ended on a page that is no article of the outlet."""
+        if canonical_url(final, outlet) == url:
+            return False  # the article itself (http -> https, a slash added)
+        spider = self.crawler.spider
+        resolve = getattr(spider, "outlet_of", None) or outlet_for_url
+        if resolve(final) is not outlet:
+            return True
+        judge = getattr(spider, "is_article_url", None) or is_article_url
+        return not judge(outlet, final)
+
+    def _removed(self, response: Response, outlet: Outlet, url: str, final: str | None) -> None:
+        note_removed(self.crawler, response.request, response.status, final)
+        if self.log.removed_since(url):
+            self.stats.inc_value("articles/still_removed")
+        else:
+            self.log.record(observation(response, outlet, url, final))
+        raise ArticleRemoved(f"{url}: removed (HTTP {response.status}"
+                             f"{f', redirected to {final}' if final else ''})")
+
+
+def observation(response: Response, outlet: Outlet, url: str, final: str | None) -> Observation:
+    """The removal seen in ``response``, with the WARC records of its answers."""
+    meta = response.meta
+    urls = meta.get("redirect_urls", [])
+    reasons, records = meta.get("redirect_reasons", []), meta.get(META_REDIRECT_RECORDS, [])
+    # every hop is listed, its status or record None where unknown (capture off, replay)
+    hops = [(url, reasons[n] if n < len(reasons) else None,
+             records[n] if n < len(records) else None) for n, url in enumerate(urls)]
+    return Observation(
+        event=REMOVED, url=url, id=article_id(url), source=outlet.key,
+        observed_at=meta.get(META_FETCHED_AT) or capture_stamp(datetime.now(UTC)),
+        status=response.status, final_url=final, warc=meta.get(META_WARC_RECORD),
+        redirects=[{"url": hop, "status": status if isinstance(status, int) else None,
+                    "warc": ref} for hop, status, ref in hops])
