@@ -3,8 +3,9 @@
 ``build_corpus(data_dir, corpus_dir)`` streams ``DATA_DIR/items/*.jsonl`` line by line into
 ``CORPUS/versions/outlet=<source>/month=YYYY-MM/*.parquet`` (one row per article version, every
 item field, nested ``warc`` and ``extractor`` kept nested), then refreshes the small derived
-tables (``families/``, ``edits/``) and ``views.sql`` (``versions``, ``latest``, ``families``,
-``edits`` views for DuckDB).
+tables (``families/``, ``edits/``), the ``removals/`` table of removal observations
+(``DATA_DIR/removals/*.jsonl``, :mod:`archive.corpus_removals`) and ``views.sql``
+(``versions``, ``latest``, ``families``, ``edits``, ``removals``, ``removed`` views for DuckDB).
 
 Why Python parsing + pyarrow writers and not DuckDB's own ``read_json``: each line must be
 checked against the item contract and a bad one reported with its file and line, which
@@ -56,6 +57,7 @@ from .corpus_files import (
     rewritten,
     scan,
 )
+from .corpus_removals import REMOVALS_FILE, files_digest, removal_files, write_removals
 from .corpus_schema import (
     CorpusError,
     corpus_schema,
@@ -105,6 +107,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     families: int = 0
     edits: int = 0
+    removals: int = 0  # rows of the removals table (every removal observation)
 
     @property
     def rejected(self) -> int:
@@ -453,6 +456,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             if rejected := [p for p in out.problems[seen:] if p.fatal]:
                 _append_rejects(corpus, rejected)
             _save_manifest(corpus, manifest, complete)
+        out.removals = _refresh_removals(data, corpus, manifest, complete, report)
         write_atomically(corpus / "_schema.json",
                       json.dumps(describe(), indent=1, ensure_ascii=False).encode())
         out.families, out.edits = refresh_derived(corpus)
@@ -497,6 +501,32 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
     if whole:
         complete.add(digest)
     return rows, whole, consumed > start
+
+
+def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], complete: set[str],
+                      report: Callable[[Problem], None]) -> int:
+    """Rebuild the removals table when the removals files changed; its rows. A rejected line
+    goes to ``_rejects.jsonl`` once, however many builds read it again."""
+    files = removal_files(data)
+    digest = files_digest(files)
+    known = manifest.get("removals") or {}
+    if known.get("digest") == digest and (corpus / REMOVALS_FILE).exists():
+        return int(known.get("rows", 0))
+    problems: list[Problem] = []
+
+    def note(file: str, line: int, reason: str, fatal: bool) -> None:
+        problems.append(problem := Problem(file, line, reason, fatal))
+        report(problem)
+
+    rows = write_removals(corpus, files, note, _timestamp)
+    rejected = {tuple(key) for key in known.get("rejected", [])}
+    new = [p for p in problems if p.fatal and (p.file, p.line) not in rejected]
+    if new:
+        _append_rejects(corpus, new)
+    manifest["removals"] = {"digest": digest, "rows": rows, "rejected": sorted(
+        rejected | {(p.file, p.line) for p in problems if p.fatal})}
+    _save_manifest(corpus, manifest, complete)
+    return rows
 
 
 def _append_rejects(corpus: Path, problems: list[Problem]) -> None:

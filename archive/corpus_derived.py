@@ -12,7 +12,8 @@
   rewritten in place) has its diffs from there dropped and made again, as has a diff whose
   version is no longer in the corpus: the marks wait in ``edits/_stale_ids.txt`` from ingest
   until the new diffs are written, so a crash in between cannot leave a stale diff behind.
-* ``views.sql``: the DuckDB views ``versions``, ``latest``, ``families`` and ``edits``, with
+* ``views.sql``: the DuckDB views ``versions``, ``latest``, ``families``, ``edits``,
+  ``removals`` and ``removed`` (see :mod:`archive.corpus_removals`), with
   paths relative to the corpus folder (``cd CORPUS && duckdb -init views.sql``); ``connect``
   opens the same views from Python.
 """
@@ -29,6 +30,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .corpus_removals import REMOVALS_FILE, removal_schema
 from .corpus_schema import CorpusError
 from .fileio import append_durably, temp_for
 from .wordiff import changed_words, render_text, word_diff
@@ -76,6 +78,18 @@ CREATE OR REPLACE VIEW edits AS
          TRY_CAST(previous_fetched_at AS TIMESTAMPTZ) AS previous_fetched_ts,
          TRY_CAST(published AS TIMESTAMPTZ) AS published_ts
   FROM read_parquet('{EDIT_FILES}') WHERE changed;
+-- Every observation of a known article answering 404/410/451 or redirected to a page that
+-- is no article ('removed'), or giving its article again later ('restored'), with the WARC
+-- record of the answer: observations, not verdicts on why.
+CREATE OR REPLACE VIEW removals AS
+  SELECT * FROM read_parquet('{REMOVALS_FILE}');
+-- Articles whose latest observation is a removal: gone when last fetched.
+CREATE OR REPLACE VIEW removed AS
+  SELECT id, url, source, observed_ts AS removed_at, status, final_url, warc
+  FROM removals
+  QUALIFY row_number() OVER (PARTITION BY id ORDER BY observed_ts DESC,
+                             removals_file DESC, removals_line DESC) = 1
+     AND event = 'removed';
 """
 
 
@@ -110,7 +124,8 @@ def has_rows(corpus: Path) -> bool:
 
 
 def connect(corpus_dir: str | Path) -> duckdb.DuckDBPyConnection:
-    """DuckDB with the corpus views (``versions``, ``latest``, ``families``, ``edits``)."""
+    """DuckDB with the corpus views (``versions``, ``latest``, ``families``, ``edits``,
+    ``removals``, ``removed``)."""
     corpus = Path(corpus_dir)
     if not has_rows(corpus):
         raise CorpusError(f"no corpus in {corpus} (build it with: python -m archive corpus)")
@@ -125,7 +140,8 @@ def _reader_views(con: duckdb.DuckDBPyConnection, corpus: Path) -> str:
     which may be read-only to it or being built."""
     sql = VIEWS_SQL
     derived = [(FAMILIES_FILE, corpus / FAMILIES_FILE, FAMILY_SCHEMA),
-               (EDIT_FILES, corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA)]
+               (EDIT_FILES, corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA),
+               (REMOVALS_FILE, corpus / REMOVALS_FILE, removal_schema())]
     for files, path, schema in derived:
         if not any(path.parent.glob("*.parquet")):
             name = f"no_{path.parent.name}"

@@ -3,7 +3,7 @@
 Run 1 exports four young articles. Before run 2 the site answers 410 for one and redirects
 another to its home page: both are removal observations (file, report, stats, WARC evidence),
 not failed pages. Run 3 sees the same and records nothing again. Before run 4 the 410 article
-is back: it is recorded restored.
+is back: it is recorded restored. The corpus built from the four runs says which article is gone.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.corpus import build_corpus
+from archive.corpus_derived import connect
 from archive.schema import removal_errors
 from crawler.urls import article_id
 from tests.sites import belta
@@ -174,3 +176,13 @@ def test_fourth_run_records_the_article_back_as_restored(runs) -> None:
     db = sqlite3.connect(runs["data_dir"] / "state" / "state.sqlite3")
     assert dict(db.execute("SELECT url, observed FROM removals")).keys() == {runs["moved"].url}
 
+
+def test_the_corpus_of_the_four_runs_says_which_article_is_gone(runs, tmp_path: Path) -> None:
+    report = build_corpus(runs["data_dir"], tmp_path / "corpus")
+    assert report.rejected == 0 and report.removals == 3
+    con = connect(tmp_path / "corpus")
+    gone = con.execute("SELECT l.url, l.title, r.status, r.final_url FROM latest AS l "
+                       "JOIN removed AS r USING (id)").fetchall()
+    assert gone == [(runs["moved"].url, runs["moved"].title, 200, HOME)]
+    events = con.execute("SELECT event, count(*) FROM removals GROUP BY ALL ORDER BY 1").fetchall()
+    assert events == [("removed", 2), ("restored", 1)]

@@ -1,0 +1,132 @@
+"""The corpus's ``removals`` table: every removal observation of the crawls, as one Parquet file.
+
+Crawls write ``DATA_DIR/removals/*.jsonl`` (one line per article observed removed or restored,
+see crawler/removals.py and archive/schema/removal.schema.json). These files are few and
+small, so each build that finds them changed reads them all again into
+``CORPUS/removals/removals.parquet`` (replaced atomically; always present, empty when there
+are none). A line that breaks the contract is reported with its file and line, as items are,
+and left out; a last line without a newline (a crawl still writing) waits for the next build.
+The views ``removals`` and ``removed`` (corpus_derived.VIEWS_SQL) read the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .corpus_schema import arrow_type
+from .fileio import temp_for
+from .schema import REMOVAL_SCHEMA, removal_errors, schema_text
+
+REMOVALS_FILE = "removals/removals.parquet"
+MAX_LINE_BYTES = 1 << 20  # an observation is a few hundred bytes
+BATCH_ROWS = 2000
+# (file name, line number, reason, fatal): how a bad line is reported (corpus.Problem)
+Report = Callable[[str, int, str, bool], None]
+
+
+@cache
+def removal_schema() -> pa.Schema:
+    """The contract's fields as columns (as the items' are), then the time and provenance."""
+    root = json.loads(schema_text(REMOVAL_SCHEMA))
+    fields = [pa.field(name, arrow_type(node, root)) for name, node in root["properties"].items()]
+    return pa.schema([*fields, pa.field("observed_ts", pa.timestamp("us", tz="UTC")),
+                      pa.field("removals_file", pa.string()),
+                      pa.field("removals_line", pa.int64())])
+
+
+def removal_files(data_dir: Path) -> list[Path]:
+    folder = data_dir / "removals"
+    return sorted(p for p in folder.glob("*.jsonl") if p.is_file()) if folder.is_dir() else []
+
+
+def files_digest(files: list[Path]) -> str:
+    """One digest of the names and bytes of every removals file: unchanged, nothing to do."""
+    sha = hashlib.sha256()
+    for path in files:
+        sha.update(path.name.encode("utf-8") + b"\0")
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                sha.update(chunk)
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any]
+          ) -> Iterator[dict[str, Any]]:
+    """The valid observations of one file as rows; the others reported."""
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(iter(lambda: fh.readline(MAX_LINE_BYTES + 1), b""), 1):
+            if not raw.endswith(b"\n"):
+                if len(raw) > MAX_LINE_BYTES:
+                    report(path.name, number, f"line longer than {MAX_LINE_BYTES} bytes", True)
+                    fh.readline()  # skip the rest of it
+                    continue
+                report(path.name, number, "incomplete last line (file still being written?): "
+                       "left for the next build", False)
+                return
+            if not raw.strip():
+                continue
+            try:
+                line = json.loads(raw)
+            except (ValueError, RecursionError) as exc:
+                report(path.name, number, f"invalid JSON: {exc}", True)
+                continue
+            errors = removal_errors(line) if isinstance(line, dict) else ["not a JSON object"]
+            if errors:
+                report(path.name, number, "breaks the removal schema: " + "; ".join(errors), True)
+                continue
+            try:
+                observed = timestamp(line["observed_at"])
+            except OverflowError as exc:
+                report(path.name, number, f"cannot be stored: {exc}", True)
+                continue
+            yield {**line, "observed_ts": observed, "removals_file": path.name,
+                   "removals_line": number}
+
+
+def write_removals(corpus: Path, files: list[Path], report: Report,
+                   timestamp: Callable[[Any], Any]) -> int:
+    """Rewrite ``REMOVALS_FILE`` from ``files``; the number of rows."""
+    target = corpus / REMOVALS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    schema, rows, count = removal_schema(), [], 0
+    with temp_for(target) as tmp:
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            for path in files:
+                for row in _rows(path, report, timestamp):
+                    rows.append(row)
+                    if len(rows) >= BATCH_ROWS:
+                        count += _write(writer, rows, report)
+                        rows = []
+            count += _write(writer, rows, report)
+        os.replace(tmp, target)
+    return count
+
+
+def _write(writer: pq.ParquetWriter, rows: list[dict[str, Any]], report: Report) -> int:
+    """Write the rows pyarrow can hold (one at a time only when the batch fails)."""
+    schema = writer.schema
+    try:
+        batch = pa.RecordBatch.from_pylist(rows, schema=schema)
+    except (ValueError, TypeError, OverflowError, pa.ArrowException):
+        good = []
+        for row in rows:
+            try:
+                pa.RecordBatch.from_pylist([row], schema=schema)
+            except (ValueError, TypeError, OverflowError, pa.ArrowException) as exc:
+                report(row["removals_file"], row["removals_line"], f"cannot be stored: {exc}",
+                       True)
+            else:
+                good.append(row)
+        batch = pa.RecordBatch.from_pylist(good, schema=schema)
+    writer.write_batch(batch)
+    return batch.num_rows

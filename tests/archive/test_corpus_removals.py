@@ -1,0 +1,123 @@
+"""The corpus's removals table and views, built from removals files as crawls write them."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.corpus import REJECTS, build_corpus
+from archive.corpus_derived import connect
+from archive.schema import removal_errors
+from crawler.urls import article_id
+from tests.archive.corpus_data import ROOT, START, belta_url, duck, several_runs
+
+HOME = "http://www.belta.by/"
+
+
+def ref(n: int) -> dict[str, Any]:
+    return {"file": "news-archive-belta-20260107000000-00000-host-1.warc.gz", "offset": 500 * n,
+            "length": 400, "record_id": f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>"}
+
+
+def observation(n: int, event: str, when: str, status: int, final: str | None = None,
+                removed_at: str | None = None) -> dict[str, Any]:
+    url = belta_url(n)
+    line = {"event": event, "url": url, "id": article_id(url), "source": "belta",
+            "observed_at": when, "status": status, "final_url": final, "warc": ref(n),
+            "redirects": [{"url": url.replace("https", "http"), "status": 301,
+                           "warc": ref(100 + n)}] if final else [],
+            "removed_at": removed_at}
+    assert removal_errors(line) == []
+    return line
+
+
+def write(data: Path, name: str, lines: list[Any], tail: str = "") -> Path:
+    folder = data / "removals"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("".join((x if isinstance(x, str) else json.dumps(x, ensure_ascii=False))
+                            + "\n" for x in lines) + tail, "utf-8")
+    return path
+
+
+DAY2 = (START + timedelta(days=2)).isoformat(timespec="seconds")
+DAY3 = (START + timedelta(days=3)).isoformat(timespec="seconds")
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> dict[str, Any]:
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    several_runs(data)
+    gone = observation(3, "removed", DAY2, 410)
+    moved = observation(5, "removed", DAY2, 200, final=HOME)
+    back = observation(3, "restored", DAY3, 200, removed_at=DAY2)
+    write(data, "belta-2026-01-07T00-00-00+00-00-11.jsonl", [gone, moved])
+    write(data, "belta-2026-01-08T00-00-00+00-00-12.jsonl",
+          [back, '{"event": "vanished"}'], tail='{"event": "removed", "ur')
+    report = build_corpus(data, corpus)
+    return {"data": data, "corpus": corpus, "report": report, "lines": [gone, moved, back]}
+
+
+def test_every_observation_is_a_row_of_the_removals_view(built) -> None:
+    assert built["report"].removals == 3
+    con = duck(built["corpus"])
+    fields = list(built["lines"][0])
+    rows = con.execute(f"SELECT {', '.join(fields)} FROM removals ORDER BY observed_ts, url"
+                       ).fetchall()
+    assert [dict(zip(fields, row, strict=True)) for row in rows] == sorted(
+        built["lines"], key=lambda line: (line["observed_at"], line["url"]))
+    typed = con.execute("SELECT min(observed_ts) FROM removals").fetchone()[0]
+    assert typed.isoformat().startswith(DAY2[:19])
+
+
+def test_removed_view_holds_only_articles_gone_when_last_fetched(built) -> None:
+    con = connect(built["corpus"])  # the Python helper and views.sql agree
+    rows = con.execute("SELECT url, status, final_url FROM removed").fetchall()
+    assert rows == [(belta_url(5), 200, HOME)]
+    # the query docs/corpus.md gives: which latest versions are gone, since when
+    gone = con.execute("""SELECT l.title, r.removed_at, r.status FROM latest AS l
+                          JOIN removed AS r USING (id) ORDER BY r.removed_at""").fetchall()
+    assert [(title, status) for title, _, status in gone] == [("Новость 5", 200)]
+
+
+def test_the_queries_of_docs_corpus_md_run(built) -> None:
+    doc = (ROOT / "docs" / "corpus.md").read_text("utf-8")
+    section = doc[doc.index("## Removed articles"):doc.index("## Edits and history")]
+    sql = section[section.index("```sql") + 6:section.index("```", section.index("```sql") + 6)]
+    first, second = [q for q in sql.split(";") if q.strip()]
+    con = duck(built["corpus"])
+    [gone] = con.execute(first).fetchall()
+    assert gone[1] == belta_url(5) and gone[5:7] == (200, HOME)
+    assert gone[7:] == (ref(5)["file"], ref(5)["offset"])
+    counts = {row[2]: row[3] for row in con.execute(second).fetchall()}
+    assert counts == {"removed": 2, "restored": 1}
+
+
+def test_bad_lines_are_reported_with_file_and_line_once(built) -> None:
+    problems = [(p.file, p.line, p.fatal) for p in built["report"].problems]
+    assert ("belta-2026-01-08T00-00-00+00-00-12.jsonl", 2, True) in problems
+    assert ("belta-2026-01-08T00-00-00+00-00-12.jsonl", 3, False) in problems  # still written
+    rejects = (built["corpus"] / REJECTS).read_text("utf-8").splitlines()
+    assert len(rejects) == 1 and "removal schema" in rejects[0]
+    again = build_corpus(built["data"], built["corpus"])  # nothing changed: nothing re-read
+    assert again.removals == 3 and again.problems == []
+    write(built["data"], "belta-2026-01-09T00-00-00+00-00-13.jsonl",
+          [observation(1, "removed", DAY3, 451)])
+    third = build_corpus(built["data"], built["corpus"])
+    assert third.removals == 4
+    assert (built["corpus"] / REJECTS).read_text("utf-8").splitlines() == rejects
+
+
+def test_a_corpus_without_removals_has_empty_views(tmp_path: Path) -> None:
+    several_runs(tmp_path / "data")
+    report = build_corpus(tmp_path / "data", tmp_path / "corpus")
+    assert report.removals == 0
+    con = duck(tmp_path / "corpus")
+    assert con.execute("SELECT count(*) FROM removals").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM removed").fetchone() == (0,)
+    (tmp_path / "corpus" / "removals" / "removals.parquet").unlink()  # an older corpus
+    assert connect(tmp_path / "corpus").execute("SELECT count(*) FROM removed").fetchone() == (0,)
