@@ -66,7 +66,7 @@ from .corpus_schema import (
     schema_errors,
     schema_version,
 )
-from .fileio import append_durably, temp_for, write_atomically
+from .fileio import append_durably, bounded_lines, temp_for, write_atomically
 
 __all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 
@@ -336,24 +336,6 @@ class _PartWriter:
             final.with_name(final.name + ".tmp").unlink(missing_ok=True)
 
 
-def _lines_from(path: Path, offset: int) -> Iterator[tuple[int, bytes | None, bool]]:
-    """(byte offset after the line, line bytes, ends with newline) from ``offset`` on.
-
-    A line longer than ``MAX_LINE_BYTES`` is skipped in chunks and given as ``None``, so no
-    input can make a build hold more than one bounded line in memory."""
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        while raw := fh.readline(MAX_LINE_BYTES + 1):
-            offset += len(raw)
-            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                while (more := fh.readline(READ_CHUNK)) and not more.endswith(b"\n"):
-                    offset += len(more)
-                offset += len(more)
-                yield offset, None, more.endswith(b"\n")
-                continue
-            yield offset, raw, raw.endswith(b"\n")
-
-
 def _line_number(path: Path, offset: int) -> int:
     """How many lines precede ``offset`` (to resume numbering in a grown file)."""
     count, left = 0, offset
@@ -377,7 +359,7 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
     writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet", report)
     consumed, complete = start, True
     try:
-        for end, raw, whole in _lines_from(path, start):
+        for end, raw, whole in bounded_lines(path, start, MAX_LINE_BYTES):
             line_no += 1
             if not whole:  # the writer has not finished this line: read it next time
                 complete = False

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .corpus_schema import arrow_type
-from .fileio import temp_for
+from .fileio import bounded_lines, temp_for
 from .schema import REMOVAL_SCHEMA, removal_errors, schema_text
 
 REMOVALS_FILE = "removals/removals.parquet"
@@ -63,34 +63,32 @@ def files_digest(files: list[Path]) -> str:
 def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any]
           ) -> Iterator[dict[str, Any]]:
     """The valid observations of one file as rows; the others reported."""
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(iter(lambda: fh.readline(MAX_LINE_BYTES + 1), b""), 1):
-            if not raw.endswith(b"\n"):
-                if len(raw) > MAX_LINE_BYTES:
-                    report(path.name, number, f"line longer than {MAX_LINE_BYTES} bytes", True)
-                    fh.readline()  # skip the rest of it
-                    continue
-                report(path.name, number, "incomplete last line (file still being written?): "
-                       "left for the next build", False)
-                return
-            if not raw.strip():
-                continue
-            try:
-                line = json.loads(raw)
-            except (ValueError, RecursionError) as exc:
-                report(path.name, number, f"invalid JSON: {exc}", True)
-                continue
-            errors = removal_errors(line) if isinstance(line, dict) else ["not a JSON object"]
-            if errors:
-                report(path.name, number, "breaks the removal schema: " + "; ".join(errors), True)
-                continue
-            try:
-                observed = timestamp(line["observed_at"])
-            except OverflowError as exc:
-                report(path.name, number, f"cannot be stored: {exc}", True)
-                continue
-            yield {**line, "observed_ts": observed, "removals_file": path.name,
-                   "removals_line": number}
+    for number, (_, raw, whole) in enumerate(bounded_lines(path, 0, MAX_LINE_BYTES), 1):
+        if not whole:
+            report(path.name, number, "incomplete last line (file still being written?): "
+                   "left for the next build", False)
+            return
+        if raw is None:
+            report(path.name, number, f"line longer than {MAX_LINE_BYTES} bytes", True)
+            continue
+        if not raw.strip():
+            continue
+        try:
+            line = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            report(path.name, number, f"invalid JSON: {exc}", True)
+            continue
+        errors = removal_errors(line) if isinstance(line, dict) else ["not a JSON object"]
+        if errors:
+            report(path.name, number, "breaks the removal schema: " + "; ".join(errors), True)
+            continue
+        try:
+            observed = timestamp(line["observed_at"])
+        except OverflowError as exc:
+            report(path.name, number, f"cannot be stored: {exc}", True)
+            continue
+        yield {**line, "observed_ts": observed, "removals_file": path.name,
+               "removals_line": number}
 
 
 def write_removals(corpus: Path, files: list[Path], report: Report,

@@ -1,4 +1,5 @@
-"""Writing files so that a crash or a full disk leaves the old file or the new one, whole."""
+"""Writing files so that a crash or a full disk leaves the old file or the new one, whole; reading
+JSON Lines files in bounded memory."""
 
 from __future__ import annotations
 
@@ -52,3 +53,25 @@ def _ends_with_newline(path: Path) -> bool:
     with open(path, "rb") as fh:
         fh.seek(-1, os.SEEK_END)
         return fh.read(1) == b"\n"
+
+
+SKIP_CHUNK = 1 << 20  # bytes read at a time while skipping an over-long line
+
+
+def bounded_lines(path: Path, offset: int, max_bytes: int
+                  ) -> Iterator[tuple[int, bytes | None, bool]]:
+    """(byte offset after the line, line bytes, ends with newline) from ``offset`` on.
+
+    A line longer than ``max_bytes`` is skipped in chunks and given as ``None``, so no input
+    can make a reader hold more than one bounded line in memory."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        while raw := fh.readline(max_bytes + 1):
+            offset += len(raw)
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                while (more := fh.readline(SKIP_CHUNK)) and not more.endswith(b"\n"):
+                    offset += len(more)
+                offset += len(more)
+                yield offset, None, more.endswith(b"\n")
+                continue
+            yield offset, raw, raw.endswith(b"\n")

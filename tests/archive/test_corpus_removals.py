@@ -121,3 +121,32 @@ def test_a_corpus_without_removals_has_empty_views(tmp_path: Path) -> None:
     assert con.execute("SELECT count(*) FROM removed").fetchone() == (0,)
     (tmp_path / "corpus" / "removals" / "removals.parquet").unlink()  # an older corpus
     assert connect(tmp_path / "corpus").execute("SELECT count(*) FROM removed").fetchone() == (0,)
+
+
+def test_an_over_long_line_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
+    """A removals file holding one huge line (a damaged or foreign file, no newline for tens
+    of megabytes) is skipped in bounded reads: the build never holds the line."""
+    import tracemalloc
+
+    data = tmp_path / "data"
+    several_runs(data)
+    path = write(data, "belta-2026-01-07T00-00-00+00-00-11.jsonl",
+                 [observation(3, "removed", DAY2, 410)])
+    with path.open("ab") as fh:
+        fh.write(b'{"event": "removed", "url": "' + b"x" * (40 << 20) + b'"}\n')
+        fh.write((json.dumps(observation(5, "removed", DAY2, 404)) + "\n").encode())
+    build_corpus(data, tmp_path / "corpus")  # the items: not what is measured
+    path.touch()
+    with path.open("ab") as fh:  # changed: the removals are read again
+        fh.write(b"\n")
+    tracemalloc.start()
+    try:
+        report = build_corpus(data, tmp_path / "corpus")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report.removals == 2
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (2, "line longer than 1048576 bytes")]
+    assert peak < 16 << 20, f"peak {peak >> 20} MiB while reading a 40 MiB line"
+
