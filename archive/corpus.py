@@ -488,20 +488,21 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
 def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], complete: set[str],
                       report: Callable[[Problem], None]) -> int:
     """Rebuild the removals table when the removals files changed; its rows. A rejected line
-    goes to ``_rejects.jsonl`` once, however many builds read it again."""
+    is reported (and goes to ``_rejects.jsonl``) once, however many builds read it again."""
     files = removal_files(data)
     digest = files_digest(files)
     known = manifest.get("removals") or {}
     if known.get("digest") == digest and (corpus / REMOVALS_FILE).exists():
         return int(known.get("rows", 0))
+    rejected = {tuple(key) for key in known.get("rejected", [])}
     problems: list[Problem] = []
 
     def note(file: str, line: int, reason: str, fatal: bool) -> None:
         problems.append(problem := Problem(file, line, reason, fatal))
-        report(problem)
+        if not (fatal and (file, line) in rejected):
+            report(problem)
 
     rows = write_removals(corpus, files, note, _timestamp)
-    rejected = {tuple(key) for key in known.get("rejected", [])}
     new = [p for p in problems if p.fatal and (p.file, p.line) not in rejected]
     if new:
         _append_rejects(corpus, new)

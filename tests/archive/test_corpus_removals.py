@@ -135,8 +135,9 @@ def test_an_over_long_line_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
     with path.open("ab") as fh:
         fh.write(b'{"event": "removed", "url": "' + b"x" * (40 << 20) + b'"}\n')
         fh.write((json.dumps(observation(5, "removed", DAY2, 404)) + "\n").encode())
-    build_corpus(data, tmp_path / "corpus")  # the items: not what is measured
-    path.touch()
+    first = build_corpus(data, tmp_path / "corpus")  # the items: not what is measured
+    assert [(p.line, p.reason) for p in first.problems] == [
+        (2, "line longer than 1048576 bytes")]
     with path.open("ab") as fh:  # changed: the removals are read again
         fh.write(b"\n")
     tracemalloc.start()
@@ -146,7 +147,14 @@ def test_an_over_long_line_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert report.removals == 2
-    assert [(p.line, p.reason) for p in report.problems] == [
-        (2, "line longer than 1048576 bytes")]
     assert peak < 16 << 20, f"peak {peak >> 20} MiB while reading a 40 MiB line"
 
+
+def test_a_rejected_line_is_not_reported_again_when_other_files_change(built) -> None:
+    """A bad removals line is an error of the build that first reads it (exit 1), not of
+    every later build that reads the files again because a crawl added one."""
+    write(built["data"], "belta-2026-01-09T00-00-00+00-00-13.jsonl",
+          [observation(1, "removed", DAY3, 451)])
+    later = build_corpus(built["data"], built["corpus"])
+    assert later.removals == 4
+    assert later.rejected == 0, [str(p) for p in later.problems]
