@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import UsageError
 
 from crawler.outlets import OutletResolver, get_outlet
-from crawler.outlets.base import Outlet
+from crawler.outlets.base import Outlet, ascii_host
 from crawler.outlets.regional import load_sites
 from crawler.spiders.base import OutletSpider
 
@@ -29,8 +29,9 @@ def select_sites(value: str | None, known: Mapping[str, Outlet]) -> list[str]:
     resolver = OutletResolver(known.values())
     wanted, unknown = [], []
     for raw in value.split(","):
-        raw = raw.strip().lower()
-        host = (urlsplit(raw if "://" in raw else "//" + raw).hostname or "").rstrip(".")
+        raw = raw.strip()
+        # any case, a trailing dot, Unicode or punycode: the host as the rows spell it
+        host = ascii_host(urlsplit(raw if "://" in raw else "//" + raw).hostname or "")
         if host:
             outlet = resolver.by_host.get(host)
             (wanted if outlet else unknown).append(outlet.key if outlet else host)

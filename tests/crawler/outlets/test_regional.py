@@ -189,6 +189,17 @@ def test_select_sites_by_any_host_a_row_answers_to(tmp_path: Path) -> None:
                         sites) == ["pvestnik.by"]
 
 
+
+def test_select_sites_by_an_internationalised_host(tmp_path: Path) -> None:
+    """A district paper on an internationalised host has its row in punycode (as the wire
+    carries it); -a sites= may name it in Unicode too, as -a url= may for the site spider."""
+    path = tmp_path / "sites.toml"
+    path.write_text(DEFAULTS + "[[site]]\n"
+                    + MINIMAL.replace('"rayon.by"', '"xn--b1amnebsh.xn--90ais"'), encoding="utf-8")
+    sites = {**load_sites(), **load_sites(path)}
+    for value in ("новости.бел", "https://НОВОСТИ.бел/news/1", "xn--b1amnebsh.xn--90ais"):
+        assert select_sites(value, sites) == ["xn--b1amnebsh.xn--90ais"], value
+
 def test_lenta_dates_and_belarusian_months() -> None:
     item = Selector(text='<div class="news_item lenta_item"><div class="new_date">'
                          '<div class="day">08</div><div class="month_year">января 2026</div></div></div>')
