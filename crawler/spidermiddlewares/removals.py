@@ -76,8 +76,8 @@ class RemovalMiddleware:
             return False  # the article itself (http -> https, a slash added)
         spider = self.crawler.spider
         resolve = getattr(spider, "outlet_of", None) or outlet_for_url
-        if resolve(final) is not outlet:
-            return True
+        if getattr(resolve(final), "key", None) != outlet.key:  # by key: the site spider's
+            return True  # outlets are copies of the published ones get_outlet gives
         judge = getattr(spider, "is_article_url", None) or is_article_url
         return not judge(outlet, final)
 

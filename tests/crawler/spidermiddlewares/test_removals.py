@@ -112,3 +112,34 @@ def test_state_advances_only_once_the_observation_is_written(setup: Setup) -> No
         setup.answer(410)
     assert [line["status"] for line in setup.lines()] == [410]
     assert setup.store.removal(URL) is not None
+
+
+class SiteSpiderStandIn:
+    """What RemovalMiddleware asks of the ``site`` spider: its resolver holds the outlets of
+    its SiteStates, objects other than (equal to) the published ones ``get_outlet`` gives."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        from crawler.outlets import OutletResolver
+        from crawler.siteoutlets import outlet_from_site_row
+
+        self.resolver = OutletResolver([outlet_from_site_row(row)])
+
+    def outlet_of(self, url: str) -> Any:
+        return self.resolver.resolve(url)
+
+
+def test_a_site_article_moved_to_another_of_its_articles_is_no_removal(setup: Setup) -> None:
+    from crawler.siteoutlets import check_row, sites_published
+
+    row = check_row({"url": "https://news.example.org/"})
+    old = "https://news.example.org/news/2026/01/05/old-slug/"
+    new = "https://news.example.org/news/2026/01/06/new-slug-of-it/"
+    setup.crawler.spider = SiteSpiderStandIn(row)
+    with sites_published([row]):
+        setup.export(old)
+        request = Request(new, meta={"article": True, "redirect_urls": [old],
+                                     "redirect_reasons": [301]},
+                          cb_kwargs={"outlet_key": "news.example.org"})
+        response = HtmlResponse(new, status=200, body=b"<html></html>", request=request)
+        assert setup.mw.process_spider_input(response) is None  # extracted as usual
+    assert setup.lines() == []
