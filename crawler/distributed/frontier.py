@@ -201,7 +201,8 @@ def clear_run(server: redis.Redis, spider: str, run: int) -> Cleared:
     workers, token, identity) unless one of its workers is alive (its ``alive`` key, renewed
     every heartbeat, has not expired); the run is then finished. The article state is not
     touched: it is no run's."""
-    done, detail = server.eval(_CLEAR_RUN, 0, f"{spider}:{run}", f"{spider}:alive:")
+    keys = RunKeys(spider, str(run))
+    done, detail = server.eval(_CLEAR_RUN, 0, keys.prefix, keys.alive(""))
     if not done:
         return Cleared(live=tuple(sorted(_text(w) for w in detail)))
     queued, leased, seen, found = (int(n) for n in detail)
