@@ -94,7 +94,7 @@ def warc_inputs(specs: Iterable[str | Path], what: str) -> tuple[list[Path], str
     notes = [unfinished_note(unfinished)] if unfinished else []
     if arcs:
         notes.append(f"{len(arcs)} ARC file(s) not read: {_names(arcs)} (ARC is the format "
-                     f"before WARC; {ARC_CONVERT.replace('it', 'each', 1)})")
+                     f"before WARC; convert each to WARC first, {ARC_CONVERT})")
     note = "; ".join(notes) or None
     if not paths:
         raise ValueError(f"no WARC files in {what}" + (f"; {note}" if note else ""))

@@ -41,8 +41,8 @@ RECOMPRESS_HINT = (
     "records cannot be addressed by offset (file gzipped as one stream?); recompress it "
     "with one gzip member per record, e.g. `warcio recompress IN.warc.gz OUT.warc.gz`"
 )
-ARC_CONVERT = "convert it to WARC first, e.g. `warcio recompress IN.arc.gz OUT.warc.gz`"
-ARC_HINT = f"an ARC file (the format before WARC), not read: {ARC_CONVERT}"
+ARC_CONVERT = "e.g. `warcio recompress IN.arc.gz OUT.warc.gz`"  # converts an ARC file to WARC
+ARC_HINT = f"an ARC file (the format before WARC), not read: convert it to WARC first, {ARC_CONVERT}"
 _RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d+\.\d+\r?\n)")
 _VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 
