@@ -3,9 +3,10 @@ JSON Lines files in bounded memory."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,3 +76,19 @@ def bounded_lines(path: Path, offset: int, max_bytes: int
                 yield offset, None, more.endswith(b"\n")
                 continue
             yield offset, raw, raw.endswith(b"\n")
+
+
+def create_exclusive(directory: Path, name: Callable[[str], str], base: str,
+                     flags: int = os.O_WRONLY) -> tuple[str, Path, int]:
+    """Create a file no other process has: ``name(base)``, else ``name(base-2)``,
+    ``name(base-3)``…, each tried with O_EXCL (two runs started in one second never share
+    one). Returns the piece used, the path and the open descriptor (``flags`` added)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for serial in itertools.count(1):
+        piece = base if serial == 1 else f"{base}-{serial}"
+        path = directory / name(piece)
+        try:
+            return piece, path, os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")

@@ -29,6 +29,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
+from archive.fileio import create_exclusive
 from crawler.state import shared_state
 
 logger = logging.getLogger(__name__)
@@ -100,19 +101,12 @@ class RemovalLog:
         """The run's file, created on the first observation (O_EXCL: no two runs share it)."""
         if self.fd is not None:
             return self.fd
-        self.directory.mkdir(parents=True, exist_ok=True)
         spider = getattr(self.crawler.spider, "name", "crawl")
         stamp = self.started.replace(microsecond=0).isoformat().replace(":", "-")
-        base = f"{spider}-{stamp}-{os.getpid()}"  # as the items file of the run is named
-        for serial in range(1, 1000):
-            path = self.directory / (f"{base}.jsonl" if serial == 1 else f"{base}-{serial}.jsonl")
-            try:
-                self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
-            except FileExistsError:
-                continue
-            self.path = path
-            return self.fd
-        raise FileExistsError(f"no free removals file name for {base} in {self.directory}")
+        _, self.path, self.fd = create_exclusive(  # named as the run's items file is
+            self.directory, lambda run: f"{spider}-{run}.jsonl", f"{stamp}-{os.getpid()}",
+            os.O_WRONLY | os.O_APPEND)
+        return self.fd
 
     def _append(self, line: str) -> None:
         """Write the whole line and fsync it; a failed write leaves no half line behind."""

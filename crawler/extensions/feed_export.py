@@ -33,6 +33,7 @@ from scrapy.extensions.feedexport import FeedExporter, FeedSlot, FileFeedStorage
 from scrapy.utils.defer import ensure_awaitable, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
+from archive.fileio import create_exclusive
 from crawler.extensions.run_verdict import REFUSED_REASONS
 
 logger = logging.getLogger(__name__)
@@ -301,17 +302,10 @@ def unique_items_uri_params(params: dict[str, Any], spider: Any) -> dict[str, An
     file is created here with O_EXCL, so no two runs can ever share it.
     """
     directory = Path(spider.settings.get("DATA_DIR") or "data") / "items"
-    directory.mkdir(parents=True, exist_ok=True)
-    base = f"{params['time']}-{os.getpid()}"
-    for serial in itertools.count(1):
-        run = base if serial == 1 else f"{base}-{serial}"
-        try:
-            os.close(os.open(directory / f"{params['name']}-{run}.jsonl",
-                             os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-        except FileExistsError:
-            continue
-        return {**params, "run": run}
-    raise AssertionError("unreachable")
+    run, _, fd = create_exclusive(directory, lambda run: f"{params['name']}-{run}.jsonl",
+                                  f"{params['time']}-{os.getpid()}")
+    os.close(fd)
+    return {**params, "run": run}
 
 
 class DurableFileFeedStorage(FileFeedStorage):
