@@ -518,10 +518,11 @@ def iter_records(
     with fh:
         try:
             gz = _looks_gzip(fh)
+            arc = _looks_arc(fh, gz)
         except OSError as exc:
             _report(WarcFormatError(path, 0, f"cannot read: {exc}"), on_error)
             return
-        if _looks_arc(fh, gz):  # one error for the file, not one per record
+        if arc:  # one error for the file, not one per record
             _report(WarcFormatError(path, 0, ARC_HINT), on_error)
             return
         walk = _iter_gzip(path, fh, on_error, cap) if gz else _iter_plain(path, fh, on_error, cap)
