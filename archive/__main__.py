@@ -258,8 +258,9 @@ def cmd_corpus(args) -> int:
     report = build_corpus(args.data_dir, args.output, on_problem=on_problem)
     print(f"{args.output}: {report.rows} row(s) added from {report.files_ingested} file(s) "
           f"({report.files_skipped} unchanged, {report.files_partial} still being written); "
-          f"{report.rejected} line(s) rejected; {report.families} reprint famil(ies); "
-          f"{report.edits} new version(s) diffed; {report.removals} removal observation(s)")
+          f"{report.rejected} line(s) rejected; {report.duplicates} already held; "
+          f"{report.families} reprint famil(ies); {report.edits} new version(s) diffed; "
+          f"{report.removals} removal observation(s)")
     return 1 if report.rejected else 0
 
 

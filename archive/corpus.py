@@ -13,8 +13,9 @@ checked against the item contract and a bad one reported with its file and line,
 pyarrow path keeps peak memory flat while DuckDB's partitioned COPY grows with the input.
 DuckDB is used to *read* the corpus (views, families, edits, history).
 
-Incremental and idempotent: ``_corpus.json`` records every items file by the SHA-256 of the
-bytes ingested. A file whose whole content was ingested is skipped, under any name; a file that
+Incremental and idempotent: every item version (one extraction of one capture) is held once,
+whichever files hold it (``archive.corpus_keys``); ``_corpus.json`` records every items file by
+the SHA-256 of the bytes ingested. A file whose whole content was ingested is skipped, under any name; a file that
 has grown since (a run still writing) is resumed at the recorded offset; a last line without a
 newline is left for the next build and its file is not marked complete. Parts are written
 under a temporary name and renamed, and the manifest is replaced only after them, so a crash
@@ -57,6 +58,7 @@ from .corpus_files import (
     rewritten,
     scan,
 )
+from .corpus_keys import Held, HeldIndex, drop_rows, identity, rank
 from .corpus_removals import REMOVALS_FILE, files_digest, removal_files, write_removals
 from .corpus_schema import (
     CorpusError,
@@ -83,6 +85,7 @@ NAME_MAX = 255  # bytes in one folder name (Linux, macOS, Windows)
 # beyond years 1..9999 in UTC (OverflowError), nesting too deep to encode (RecursionError),
 # anything else pyarrow refuses (ArrowException). Such a line is rejected, never a crash.
 ROW_ERRORS = (ValueError, TypeError, OverflowError, RecursionError, pa.ArrowException)
+INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class BuildReport:
     families: int = 0
     edits: int = 0
     removals: int = 0  # rows of the removals table (every removal observation)
+    duplicates: int = 0  # lines whose item version the corpus held already
 
     @property
     def rejected(self) -> int:
@@ -164,9 +168,25 @@ def _timestamp(value: Any) -> datetime | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
+def _check_storable(value: Any, name: str) -> None:
+    """Raise what pyarrow would for a value no column holds (a lone surrogate, an integer
+    beyond int64), before the row counts as held: a line rejected later, when its batch is
+    written, would leave a copy of it that was skipped as a duplicate lost."""
+    if isinstance(value, str):
+        value.encode("utf-8")
+    elif isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+        raise OverflowError(f"{name}: integer {value} is beyond int64")
+    elif isinstance(value, dict | list | tuple):
+        for sub in value.items() if isinstance(value, dict) else value:
+            _check_storable(sub, name)
+
+
 def to_row(item: dict[str, Any], items_file: str, line: int) -> dict[str, Any]:
     """A validated item as a corpus row: open objects become (key, value) pairs. Raises one
     of ROW_ERRORS for a value no column can hold; pyarrow checks the rest when it writes."""
+    for name, value in item.items():
+        if name != "text":  # the text is encoded for its digest below
+            _check_storable(value, name)
     row = dict(item)
     for name in open_objects():
         value = row.get(name) or {}
@@ -228,18 +248,31 @@ def _row_bytes(row: dict[str, Any]) -> int:
 class _PartWriter:
     """Parquet parts of one ingest (one items file from one offset), one per partition.
 
+    A row whose item version the corpus holds already (``archive.corpus_keys``) is not added;
+    when its line's run knew more than the held row's, it replaces it (``replaced``).
+
     Memory stays bounded whatever the input: a partition's buffer is written at BATCH_ROWS
-    rows, all buffers at BUFFER_BYTES of text, and at most MAX_OPEN_PARTS writers stay open;
-    a partition whose writer was closed early gets a further part (``-1``, ``-2`` …) when it
-    has more rows. Every part keeps its temp name until the ingest ends, and the split depends
-    only on the input, so a build that dies leaves nothing the views read.
+    rows, all buffers at BUFFER_BYTES of text, and at most MAX_OPEN_PARTS partitions are open
+    (their writers and held identities); a partition closed early gets a further part
+    (``-1``, ``-2`` …) when it has more rows. Every part keeps its temp name until the ingest
+    ends, and the split depends only on the input, so a build that dies leaves nothing the
+    views read.
     """
 
-    def __init__(self, corpus: Path, part_name: str, report: Callable[[Problem], None]) -> None:
+    def __init__(self, corpus: Path, part_name: str, report: Callable[[Problem], None],
+                 index: HeldIndex, owner: str) -> None:
         self.corpus = corpus
         self.part_name = part_name
         self.report = report
+        self.index = index
         self.schema = corpus_schema()
+        self.owner = owner  # the items file's name: its manifest entry
+        self.held: dict[tuple[str, str], dict[bytes, Held]] = {}  # least recently used first
+        self.skipped: dict[str, int] = {}  # entry holding the lines -> lines skipped
+        self.first_skipped = self.first_replaced = 0  # line numbers, for the notes
+        # (folder, entry) -> identities of rows there that lines here replace
+        self.replaced: dict[tuple[str, str], set[bytes]] = {}
+        self.replaced_ids: set[str] = set()
         self.buffers: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.buffered = 0
         self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}  # least recently used first
@@ -254,7 +287,37 @@ class _PartWriter:
             f"{self.part_name.removesuffix('.parquet')}-{serial}.parquet")
         return self.corpus / "versions" / f"outlet={key[0]}" / f"month={key[1]}" / name
 
+    def _open(self, key: tuple[str, str]) -> dict[bytes, Held]:
+        """The identities held in a partition, loaded when an ingest first adds to it; the
+        least recently used partition is written out and closed beyond MAX_OPEN_PARTS."""
+        if key not in self.held and len(self.held) >= MAX_OPEN_PARTS:
+            oldest = next(iter(self.held))
+            self._flush(oldest)
+            if oldest in self.writers:
+                self._close_writer(oldest)
+            del self.held[oldest]
+        self.held.pop(key, None)
+        folder = self._final(key).parent
+        own = [p.with_name(p.name + ".tmp") for p in self.written if p.parent == folder]
+        held = self.index.open(str(folder.relative_to(self.corpus)), own, self.owner)
+        self.held[key] = held  # now the most recently used, here and in the index
+        return held
+
     def add(self, key: tuple[str, str], row: dict[str, Any]) -> None:
+        """Buffer a row, unless its item version is held already by a row as good."""
+        held = self._open(key)
+        ident = identity(row)
+        known = held.get(ident)
+        if known is not None:
+            if known.owner == self.owner or rank(row) <= known.rank:  # in a file, first wins
+                self.skipped[known.owner] = self.skipped.get(known.owner, 0) + 1
+                self.first_skipped = self.first_skipped or row["items_line"]
+                return
+            folder = str(self._final(key).parent.relative_to(self.corpus))
+            self.replaced.setdefault((folder, known.owner), set()).add(ident)
+            self.first_replaced = self.first_replaced or row["items_line"]
+            self.replaced_ids.add(row["id"])
+        held[ident] = Held(rank(row), self.owner)
         buffer = self.buffers.setdefault(key, [])
         buffer.append(row)
         self.buffered += _row_bytes(row)
@@ -264,9 +327,11 @@ class _PartWriter:
             for full in list(self.buffers):
                 self._flush(full)
 
-    def _batch(self, rows: list[dict[str, Any]]) -> tuple[pa.RecordBatch, list[dict[str, Any]]]:
+    def _batch(self, key: tuple[str, str], rows: list[dict[str, Any]]
+               ) -> tuple[pa.RecordBatch, list[dict[str, Any]]]:
         """The rows pyarrow can store, as a batch: one conversion of them all, and only when
-        it fails (a rare bad line) one per row, to reject just the rows that cannot be held."""
+        it fails (a rare bad line) one per row, to reject just the rows that cannot be held
+        (they no longer count as held, nor replace a row)."""
         try:
             return pa.RecordBatch.from_pylist(rows, schema=self.schema), rows
         except ROW_ERRORS:
@@ -277,6 +342,10 @@ class _PartWriter:
                 pa.RecordBatch.from_pylist([row], schema=self.schema)
             except ROW_ERRORS as exc:
                 self.report(unstorable(row["items_file"], row["items_line"], exc))
+                ident = identity(row)
+                self.held[key].pop(ident, None)
+                for replaced in self.replaced.values():
+                    replaced.discard(ident)
             else:
                 good.append(row)
         return pa.RecordBatch.from_pylist(good, schema=self.schema), good
@@ -292,7 +361,7 @@ class _PartWriter:
         if not rows:
             return
         self.buffered -= sum(map(_row_bytes, rows))
-        batch, rows = self._batch(rows)
+        batch, rows = self._batch(key, rows)
         self.buffers[key] = []
         if not rows:
             return
@@ -350,13 +419,15 @@ def _line_number(path: Path, offset: int) -> int:
 
 
 def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None],
-                start_digest: str
-                ) -> tuple[int, int, bool, list[str], dict[str, int]]:
+                start_digest: str, index: HeldIndex
+                ) -> tuple[int, bool, list[str], _PartWriter]:
     """Ingest ``path`` from byte ``start`` (``start_digest``: the digest of the bytes before it):
-    (end offset consumed, rows, complete, parts, the lowest version written of each article)."""
+    (end offset consumed, complete, parts, the writer: its rows, the lowest version written of
+    each article, the lines skipped as held and the rows they replace)."""
     line_no = _line_number(path, start) if start else 0
     prefix = start_digest[:12] if start else "0"
-    writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet", report)
+    writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet", report, index,
+                         path.name)
     consumed, complete = start, True
     try:
         for end, raw, whole in bounded_lines(path, start, MAX_LINE_BYTES):
@@ -387,7 +458,7 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
     except BaseException:
         writer.abort()
         raise
-    return consumed, writer.rows, complete, parts, writer.versions
+    return consumed, complete, parts, writer
 
 
 # -- the build ---------------------------------------------------------------------------------
@@ -421,16 +492,18 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             retire(corpus, manifest, complete, name)
         if note_heads(manifest, scans) or doomed:
             _save_manifest(corpus, manifest, complete)
-        index = head_index(manifest)
+        index, held = head_index(manifest), HeldIndex(corpus, manifest["files"],
+                                                                 MAX_OPEN_PARTS)
         for path in files:
             seen = len(out.problems)
-            ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete, index,
-                                   report)
+            ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete,
+                                   (index, held), report)
             if ingested is None:
                 out.files_skipped += 1
                 continue
-            rows, whole, advanced = ingested
+            rows, whole, advanced, duplicates = ingested
             out.rows += rows
+            out.duplicates += duplicates
             out.files_ingested += advanced
             out.files_skipped += not advanced
             out.files_partial += not whole
@@ -452,18 +525,22 @@ def _save_manifest(corpus: Path, manifest: dict[str, Any], complete: set[str]) -
 
 
 def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
-                complete: set[str], index: HeadIndex, report: Callable[[Problem], None]
-                ) -> tuple[int, bool, bool] | None:
+                complete: set[str], indexes: tuple[HeadIndex, HeldIndex],
+                report: Callable[[Problem], None]) -> tuple[int, bool, bool, int] | None:
     """Ingest what is new in one file and update ``manifest``: (rows, whole file ingested,
-    anything new read); None when the file's whole content is in the corpus already."""
+    anything new read, lines skipped as held); None when the file's whole content is in the
+    corpus already."""
+    index, held = indexes
     found = rescan(path, found, index)
     base, start = resume_point(path.name, found, manifest, index)
     if found.whole in complete or start >= found.size:
         return None
     own = manifest["files"].get(path.name)  # still its bytes: a rewritten one was retired
-    consumed, rows, whole, parts, versions = ingest_file(path, corpus, start, report,
-                                                         found.digests[start] if start else "")
-    mark_edits_stale(corpus, versions)  # before the manifest advances past these rows
+    consumed, whole, parts, writer = ingest_file(path, corpus, start, report,
+                                                 found.digests[start] if start else "", held)
+    # before the manifest advances past these rows, and before replaced rows go
+    mark_edits_stale(corpus, {**writer.versions, **dict.fromkeys(writer.replaced_ids, 0)})
+    depends = _settle_duplicates(path.name, writer, held, manifest, report)
     # the scan's digest holds while the file has not grown since (a writer may append)
     digest = found.whole if consumed == found.size and path.stat().st_size == found.size \
         else file_digest(path, consumed)
@@ -478,11 +555,38 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
     inherited = base if base != path.name else (own or {}).get("base")
     if inherited:
         entry["base"] = inherited
+    if depends := depends | set((own or {}).get("depends_on", [])):
+        entry["depends_on"] = sorted(depends)
     manifest["files"][path.name] = entry
     add_to_index(index, path.name, entry)
+    held.add(path.name, parts)
     if whole:
         complete.add(digest)
-    return rows, whole, consumed > start
+    return writer.rows, whole, consumed > start, sum(writer.skipped.values())
+
+
+def _settle_duplicates(name: str, writer: _PartWriter, held: HeldIndex,
+                       manifest: dict[str, Any], report: Callable[[Problem], None]) -> set[str]:
+    """Remove the rows this file's lines replaced from their parts and note what was skipped:
+    the entries this file now depends on (they hold lines of it). An entry whose row went
+    depends on this one. When an entry is retired, the files depending on it are read again."""
+    for (folder, owner), identities in writer.replaced.items():
+        if identities:
+            for part in held.parts(folder, owner):
+                drop_rows(writer.corpus / part, identities)
+            entry = manifest["files"][owner]
+            entry["depends_on"] = sorted(set(entry.get("depends_on", [])) | {name})
+    owners = set(writer.skipped)
+    if writer.skipped:
+        report(Problem(name, writer.first_skipped, f"{sum(writer.skipped.values())} line(s) "
+                       "already in the corpus (the same capture, extractor and extracted "
+                       f"fields) from {', '.join(sorted(owners))}: not added again",
+                       fatal=False))
+    if replaced := sum(map(len, writer.replaced.values())):
+        report(Problem(name, writer.first_replaced, f"{replaced} row(s) of the same item versions replaced by this "
+                       "file's lines, whose run knew more (a higher version or more "
+                       "near-duplicates)", fatal=False))
+    return owners - {name}
 
 
 def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], complete: set[str],

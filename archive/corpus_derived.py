@@ -47,7 +47,8 @@ EDIT_SCHEMA = pa.schema([
     ("diff", pa.string())])
 
 # Which row of an article is its latest: the newest version, the latest capture of it, and on
-# a tie (the same item ingested from two files) the row written last; one row always wins.
+# a tie (two extractions of one capture, e.g. a crawl's and a newer extractor's) the row
+# written last; one row always wins.
 LATEST_ORDER = "version DESC, fetched_at DESC, items_file DESC, items_line DESC"
 
 FAMILIES_FILE = "families/families.parquet"

@@ -4,14 +4,16 @@
 bytes ingested (``digest``, ``bytes``), every such point it was ingested up to
 (``checkpoints``), the SHA-256 of its first line (``head``), its Parquet ``parts`` and, for a
 file that continued another one (a copy or rename of a file still being written), that
-entry's name (``base``): the rows of its first bytes are in the base's parts.
+entry's name (``base``): the rows of its first bytes are in the base's parts; and the entries
+whose parts hold item versions of its lines (``depends_on``: lines skipped as held there, or
+its rows replaced by better lines there, see :mod:`archive.corpus_keys`).
 
 A file is matched by content, never by name alone, and at a bounded cost: its own entry, and
 the entries whose first line is the same, name the only prefix lengths worth hashing, and all
 of them are hashed in one read of the file. A file whose bytes are no longer what its entry
 ingested (rewritten in place) has its entry retired: parts deleted, digests forgotten (so a
 copy of the old content is not taken as "in the corpus" any more), and so have the entries
-that continued it, whose files are then read again from the start.
+that continued it or depend on it, whose files are then read again from the start.
 """
 
 from __future__ import annotations
@@ -148,8 +150,8 @@ def note_heads(manifest: dict[str, Any], scans: dict[str, Scan]) -> bool:
 
 
 def rewritten(manifest: dict[str, Any], scans: dict[str, Scan]) -> set[str]:
-    """Entries of present files whose bytes changed, and the entries that continued them
-    (present too, so they can be read again in full)."""
+    """Entries of present files whose bytes changed, and the entries that continued them or
+    depend on them (present too, so they can be read again in full)."""
     doomed = {name for name, found in scans.items()
               if (entry := manifest["files"].get(name))
               and found.digests.get(entry["bytes"]) != entry["digest"]}
@@ -157,7 +159,8 @@ def rewritten(manifest: dict[str, Any], scans: dict[str, Scan]) -> set[str]:
     while queue:
         base = queue.pop()
         for name, entry in manifest["files"].items():
-            if entry.get("base") == base and name in scans and name not in doomed:
+            if (entry.get("base") == base or base in entry.get("depends_on", ())) \
+                    and name in scans and name not in doomed:
                 doomed.add(name)
                 queue.append(name)
     return doomed

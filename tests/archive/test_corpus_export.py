@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -58,17 +59,20 @@ def test_items_file_and_corpus_together_is_a_usage_error(corpus, tmp_path: Path)
     assert main(["export-txt", str(tmp_path / "x")]) == 2
 
 
-def test_an_item_stored_twice_is_exported_once_as_latest(tmp_path: Path) -> None:
-    """The same item in two items files (a run's file and a hand-made copy with more in it):
-    two rows of one id, version and capture time; the latest view and the export take one."""
+def test_two_extractions_of_one_capture_are_exported_once_as_latest(tmp_path: Path) -> None:
+    """The same capture extracted twice (a crawl's item, and a re-extraction by a newer
+    extractor that gave another text): two rows of one id, version and capture time; the
+    latest view and the export take one."""
     from archive.corpus_derived import connect
     from archive.corpus_select import Selection, select_items
 
     runs = several_runs(tmp_path / "data")
     first = sorted((tmp_path / "data" / "items").glob("*.jsonl"))[0]
-    lines = first.read_text("utf-8").splitlines(keepends=True)
-    # its first item and a blank line: not a byte copy of anything ingested, so it goes in
-    (tmp_path / "data" / "items" / "zz-copy.jsonl").write_text(lines[0] + "\n", "utf-8")
+    item = json.loads(first.read_text("utf-8").splitlines()[0])
+    again = {**item, "text": item["text"] + "\n\nФота: БЕЛТА.",
+             "extractor": {**item["extractor"], "version": "4"}}
+    (tmp_path / "data" / "items" / "zz-reextract.jsonl").write_text(
+        json.dumps(again, ensure_ascii=False) + "\n", "utf-8")
     build_corpus(tmp_path / "data", tmp_path / "corpus")
     con = connect(tmp_path / "corpus")
     twice = con.execute("SELECT id FROM versions GROUP BY id, version, fetched_at "

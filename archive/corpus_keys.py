@@ -1,0 +1,139 @@
+"""Which item versions the corpus holds already, so that no items file adds one twice.
+
+An item version is one extraction of one capture: the same article, the same WARC record (its
+``record_id``; ``fetched_at`` and ``url`` when an item names no record), the same extractor
+(name, version, rules, field sources) and the same extracted fields (text by its digest). Runs
+concatenated by hand, or a ``scrapy reextract`` of pages a crawl already extracted, repeat such
+versions; they are one row. What a line's *run* adds is not part of the identity: ``version``,
+``previous_version_digest`` and ``near_duplicates`` come from that run's state store, which a
+re-extraction has none of (it writes version 1 and no near-duplicates). Of two lines of one
+identity the corpus keeps the one whose run knew more: the higher ``version``, then more
+near-duplicate links; the row it replaces is removed from its part. Another capture, another
+extractor or another text of the same capture is another row.
+
+Rows of one identity share their source and publication month, so they sit in one partition.
+A build loads the identities held in a partition (the parts the manifest lists, narrow columns
+only) when it first adds a row there, and keeps those of the partitions used last (as many as
+an ingest keeps writers open): one entry of ~200 bytes per row held in them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .corpus_schema import item_fields, open_objects
+
+# Set by the run that wrote the line, not by the capture or the extraction.
+RUN_FIELDS = ("version", "previous_version_digest", "near_duplicates")
+NOT_IN_IDENTITY = {*RUN_FIELDS, "text", "warc"}  # text by text_sha256, warc by record_id
+BATCH_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class Held:
+    """A row held: how much its run knew, and the entry (items file) whose parts hold it."""
+
+    rank: tuple[int, int]
+    owner: str
+
+
+def identity_columns() -> list[str]:
+    return [f for f in item_fields() if f not in NOT_IN_IDENTITY] + ["warc", "text_sha256"]
+
+
+def identity(row: dict[str, Any]) -> bytes:
+    """16 bytes of SHA-256 over the capture, the extractor and the extracted fields."""
+    warc = row.get("warc")
+    key = {name: row.get(name) for name in identity_columns()}
+    key["warc"] = warc.get("record_id") if warc else None
+    for name in open_objects():  # (key, value) pairs, in the order the line wrote them
+        key[name] = sorted(key[name] or ())
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).digest()[:16]
+
+
+def rank(row: dict[str, Any]) -> tuple[int, int]:
+    """How much the line's run knew of the article: its version, then its near-duplicates."""
+    return row.get("version") or 0, len(row.get("near_duplicates") or ())
+
+
+class HeldIndex:
+    """The identities held in each partition folder, loaded from the parts the manifest lists
+    and kept for the ``capacity`` folders used last."""
+
+    def __init__(self, corpus: Path, files: dict[str, dict[str, Any]], capacity: int) -> None:
+        self.corpus = corpus
+        self.capacity = capacity
+        self.owners: dict[str, str] = {}  # part -> the entry that wrote it
+        self.by_folder: dict[str, list[str]] = {}
+        self.cache: dict[str, dict[bytes, Held]] = {}  # folder -> identities; least recent first
+        for name, entry in files.items():
+            self.add(name, entry.get("parts", []))
+
+    def add(self, owner: str, parts: Iterable[str]) -> None:
+        """Parts an ingest wrote (their rows are in the cache already, as ``owner``'s)."""
+        for part in parts:
+            if part not in self.owners:
+                self.by_folder.setdefault(str(Path(part).parent), []).append(part)
+            self.owners[part] = owner
+
+    def parts(self, folder: str, owner: str) -> list[str]:
+        return [p for p in self.by_folder.get(folder, []) if self.owners[p] == owner]
+
+    def open(self, folder: str, own: list[Path], owner: str) -> dict[bytes, Held]:
+        """The identities held in a folder (relative to the corpus): its listed parts and
+        ``own``, parts of the running ingest of ``owner`` closed but not yet renamed. The
+        caller adds the rows it buffers."""
+        held = self.cache.pop(folder, None)
+        if held is None:
+            held = {}
+            listed = [(self.corpus / p, self.owners[p]) for p in self.by_folder.get(folder, [])]
+            for path, name in [*listed, *((p, owner) for p in own)]:
+                if path.exists():
+                    for row in _narrow_rows(path):
+                        held.setdefault(identity(row), Held(rank(row), name))
+            while len(self.cache) >= self.capacity:
+                del self.cache[next(iter(self.cache))]
+        self.cache[folder] = held  # now the most recently used
+        return held
+
+
+def _narrow_rows(path: Path) -> Iterable[dict[str, Any]]:
+    """Rows of a part with the identity and rank columns only (no text)."""
+    columns = identity_columns() + ["version", "near_duplicates"]
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=5000, columns=columns):
+        yield from batch.to_pylist()
+
+
+def drop_rows(path: Path, identities: set[bytes]) -> dict[str, int]:
+    """Rewrite a part without the rows of ``identities`` (held better by another file), a
+    batch at a time; {article id: lowest version removed}."""
+    part = pq.ParquetFile(path)
+    removed: dict[str, int] = {}
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with pq.ParquetWriter(tmp, part.schema_arrow, compression="zstd") as writer:
+            for batch in part.iter_batches(batch_size=BATCH_ROWS):
+                keep = []
+                for row in batch.select(identity_columns() + ["id", "version"]).to_pylist():
+                    gone = identity(row) in identities
+                    keep.append(not gone)
+                    if gone:
+                        removed[row["id"]] = min(row["version"],
+                                                 removed.get(row["id"], row["version"]))
+                writer.write_batch(batch.filter(pa.array(keep, pa.bool_())))
+        if removed:
+            tmp.replace(path)
+        else:
+            tmp.unlink()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return removed
