@@ -379,10 +379,13 @@ class _PartWriter:
         self._note_versions(rows)
 
     def _close_writer(self, key: tuple[str, str]) -> None:
-        """Close a partition's writer; its part keeps its temp name until the ingest ends."""
-        self.writers.pop(key).close()
+        """Close a partition's writer; its part keeps its temp name until the ingest ends. It
+        counts as written first: closing writes the footer, which a full disk fails, and the
+        abort must still remove the temp file."""
+        writer = self.writers.pop(key)
         self.written.append(self._final(key))
         self.serials[key] = self.serials.get(key, 0) + 1
+        writer.close()
 
     def close(self) -> list[str]:
         """Write what is buffered, then move every part to its final name."""

@@ -4,6 +4,7 @@ finished by the next build once there is space."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -77,6 +78,29 @@ def test_a_build_on_a_full_disk_fails_cleanly_and_the_next_one_completes_it(
         filler = fill(small)
         assert "No space left on device" in fails(1, "corpus", runs["data"], "-o", corpus)
         assert not list(corpus.rglob("*.tmp"))
+        filler.unlink()
+        again = run_archive("corpus", runs["data"], "-o", corpus)
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert duck(corpus).execute("SELECT count(*), count(DISTINCT (id, version)) "
+                                    "FROM versions").fetchone() == (9, 9)
+        shutil.rmtree(corpus)
+
+
+def test_a_disk_that_fills_during_a_build_leaves_no_temp_file(runs, tmp_path: Path) -> None:
+    """The disk fills at any point of a build (a part's rows, its footer when the writer
+    closes, the manifest): the build fails naming the corpus, leaves no ``*.tmp``, and the
+    next build with space completes it."""
+    with tmpfs(tmp_path / "small", "2m") as small:
+        corpus = small / "corpus"
+        for free_kb in range(6, 78, 6):
+            shutil.rmtree(corpus, ignore_errors=True)
+            (small / "filler").unlink(missing_ok=True)
+            filler = fill(small)
+            os.truncate(filler, filler.stat().st_size - free_kb * 1024)
+            res = run_archive("corpus", runs["data"], "-o", corpus)
+            assert "Traceback" not in res.stderr, res.stderr[-3000:]
+            assert res.returncode == 0 or "No space left on device" in res.stderr
+            assert not list(corpus.rglob("*.tmp")), (free_kb, list(corpus.rglob("*.tmp")))
         filler.unlink()
         again = run_archive("corpus", runs["data"], "-o", corpus)
         assert again.returncode == 0, again.stderr[-3000:]
