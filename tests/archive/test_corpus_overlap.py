@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.archive.corpus_data import duck, run_archive, several_runs
 
 
@@ -188,10 +190,8 @@ def test_a_build_that_dies_after_replacing_a_row_is_completed_by_the_next(
 
     with monkeypatch.context() as patched:
         patched.setattr(archive.corpus, "drop_rows", dies)
-        try:
+        with pytest.raises(KeyboardInterrupt):
             build_corpus(tmp_path / "data", corpus)
-        except KeyboardInterrupt:
-            pass
     _build(tmp_path / "data", corpus)
     rows = _captures(corpus)
     assert sorted((r[0], r[2], r[3]) for r in rows) == sorted(
