@@ -28,6 +28,7 @@ import fcntl
 import hashlib
 import json
 import os
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -133,13 +134,22 @@ def _load_manifest(corpus: Path) -> dict[str, Any]:
 
 @contextmanager
 def _locked(corpus: Path) -> Iterator[None]:
-    """One build at a time per corpus folder."""
+    """One build at a time per corpus folder: ``_lock`` is flocked for the whole build and
+    names its holder, so a second build can say which one to wait for. The kernel drops the
+    lock when the holder dies: a stale file never blocks."""
     corpus.mkdir(parents=True, exist_ok=True)
     with open(corpus / "_lock", "a+b") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise CorpusError(f"another build is running on {corpus}") from exc
+            fh.seek(0)
+            holder = fh.read(512).decode("utf-8", "replace").strip() or "unknown"
+            raise CorpusError(f"another build is running on {corpus} (it holds "
+                              f"{corpus / '_lock'}: {holder}); wait for it to end") from exc
+        fh.truncate(0)
+        fh.write(f"pid {os.getpid()} on {socket.gethostname()}, started "
+                 f"{datetime.now(UTC).isoformat(timespec='seconds')}\n".encode())
+        fh.flush()
         yield
 
 
