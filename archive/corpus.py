@@ -431,6 +431,22 @@ def _line_number(path: Path, offset: int) -> int:
     return count
 
 
+# What an items file in a wide Unicode encoding begins with: a byte order mark, or the "{" of
+# its first line with NUL bytes beside it (UTF-8 JSON has no NUL byte). Longest first.
+WIDE_ENCODINGS = ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
+                  (b"{\x00\x00\x00", "UTF-32LE"), (b"\x00\x00\x00{", "UTF-32BE"),
+                  (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE"),
+                  (b"{\x00", "UTF-16LE"), (b"\x00{", "UTF-16BE"))
+
+
+def wide_encoding(path: Path) -> str | None:
+    """The UTF-16 or UTF-32 encoding an items file is in, if it is: split at b"\\n" its
+    lines are garbage, so the file is one error naming the fix, not one per line."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    return next((name for mark, name in WIDE_ENCODINGS if head.startswith(mark)), None)
+
+
 def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None],
                 start_digest: str, index: HeldIndex
                 ) -> tuple[int, bool, list[str], _PartWriter]:
@@ -441,6 +457,10 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
     prefix = start_digest[:12] if start else "0"
     writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet", report, index,
                          path.name)
+    if encoding := wide_encoding(path):
+        report(Problem(path.name, line_no + 1, f"not UTF-8 but {encoding}: no line of it read; "
+                       f"convert it (iconv -f {encoding} -t UTF-8) and build again"))
+        return os.path.getsize(path), True, [], writer
     consumed, complete = start, True
     try:
         for end, raw, whole in bounded_lines(path, start, MAX_LINE_BYTES):

@@ -3,6 +3,8 @@ compression; two builds at once."""
 
 from __future__ import annotations
 
+import codecs
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +39,60 @@ def test_a_second_build_on_a_corpus_being_built_names_the_build_holding_it(
     assert run_archive("corpus", tmp_path / "data", "-o", corpus).returncode == 0
     assert duck(corpus).execute("SELECT count(*) FROM versions").fetchone()[0] == len(
         runs["items"])
+
+
+def _lines(items: list[dict], end: str = "\n") -> str:
+    return "".join(json.dumps(i, ensure_ascii=False) + end for i in items)
+
+
+def test_a_bom_crlf_line_ends_and_a_last_line_completed_later_all_go_in(
+        tmp_path: Path) -> None:
+    runs = several_runs(tmp_path / "data")
+    items = runs["items"]
+    folder = tmp_path / "data" / "items"
+    for path in runs["files"]:
+        path.unlink()
+    (folder / "bom.jsonl").write_bytes(codecs.BOM_UTF8 + _lines(items[:3]).encode())
+    (folder / "crlf.jsonl").write_bytes(_lines(items[3:6], "\r\n").encode())
+    growing = folder / "growing.jsonl"
+    whole = _lines(items[6:], "\r\n").encode()
+    growing.write_bytes(whole[:-30])  # the writer is in the middle of the last line
+    corpus = tmp_path / "corpus"
+    first = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert first.returncode == 0 and "growing.jsonl:3: incomplete last line" in first.stderr
+    growing.write_bytes(whole)
+    assert run_archive("corpus", tmp_path / "data", "-o", corpus).returncode == 0
+    rows = duck(corpus).execute("SELECT warc.record_id, text FROM versions").fetchall()
+    assert sorted(rows) == sorted((i["warc"]["record_id"], i["text"]) for i in items)
+
+
+def test_an_items_file_in_utf16_or_utf32_is_one_clear_error_until_converted(
+        tmp_path: Path) -> None:
+    """Not UTF-8 (a Windows editor's 'Unicode'): one error naming the encoding and the fix,
+    not a garbled error per line and a last line 'still being written' forever; once the file
+    is converted in place, its items go in."""
+    runs = several_runs(tmp_path / "data")
+    folder = tmp_path / "data" / "items"
+    good = runs["files"][0].read_text("utf-8")
+    encodings = {"utf16.jsonl": ("utf-16", "UTF-16LE"), "utf16be.jsonl": ("utf-16-be", "UTF-16BE"),
+                 "utf32.jsonl": ("utf-32", "UTF-32LE")}
+    for path in runs["files"]:
+        path.unlink()
+    for name, (codec, _) in encodings.items():
+        (folder / name).write_bytes(good.encode(codec))
+    corpus = tmp_path / "corpus"
+
+    res = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    said = res.stderr.splitlines()
+    assert len(said) == 3, said
+    for name, (_, label) in encodings.items():
+        assert any(line.startswith(f"error: {name}:1: not UTF-8 but {label}") for line in said)
+    again = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert again.returncode == 0 and "error" not in again.stderr and "note" not in again.stderr
+
+    (folder / "utf16.jsonl").write_text(good, "utf-8")  # converted: iconv -f UTF-16 -t UTF-8
+    assert run_archive("corpus", tmp_path / "data", "-o", corpus).returncode == 0
+    assert duck(corpus).execute("SELECT count(*) FROM versions").fetchone()[0] == len(
+        good.splitlines())
+
