@@ -99,7 +99,7 @@ class Problem:
     fatal: bool = True  # False: an incomplete last line, to be read again by the next build
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
+        return f"{self.file}{f':{self.line}' if self.line else ''}: {self.reason}"
 
 
 @dataclass
@@ -496,24 +496,31 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
 
 # -- the build ---------------------------------------------------------------------------------
 
-def items_files(data_dir: Path) -> list[Path]:
+def items_files(data_dir: Path) -> tuple[list[Path], list[Path]]:
+    """(items files, other files in the folder: named, so none is left out silently)."""
     folder = data_dir / "items"
     if not folder.is_dir():
         raise CorpusError(f"no items folder: {folder}")
-    return sorted(p for p in folder.glob("*.jsonl") if p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    return ([p for p in files if p.suffix == ".jsonl"],
+            [p for p in files if p.suffix != ".jsonl" and not p.name.startswith(".")])
 
 
 def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                  on_problem: Callable[[Problem], None] | None = None) -> BuildReport:
     """Add every new items file (or new tail of one) under ``data_dir/items`` to the corpus."""
     data, corpus = Path(data_dir), Path(corpus_dir)
-    files = items_files(data)
+    files, others = items_files(data)
     out = BuildReport()
 
     def report(problem: Problem) -> None:
         out.problems.append(problem)
         if on_problem:
             on_problem(problem)
+
+    for other in others:
+        report(Problem(other.name, 0, "not read: only *.jsonl files are items files (a "
+                       "compressed one: decompress it to add it)", fatal=False))
 
     with _locked(corpus):
         manifest = _load_manifest(corpus)

@@ -4,6 +4,7 @@ compression; two builds at once."""
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 import subprocess
 import sys
@@ -96,3 +97,14 @@ def test_an_items_file_in_utf16_or_utf32_is_one_clear_error_until_converted(
     assert duck(corpus).execute("SELECT count(*) FROM versions").fetchone()[0] == len(
         good.splitlines())
 
+
+def test_a_compressed_items_file_is_named_not_silently_left_out(tmp_path: Path) -> None:
+    runs = several_runs(tmp_path / "data")
+    first = runs["files"][0]
+    packed = first.with_name(first.name + ".gz")
+    packed.write_bytes(gzip.compress(first.read_bytes()))
+    first.unlink()
+    res = run_archive("corpus", tmp_path / "data", "-o", corpus := tmp_path / "corpus")
+    assert res.returncode == 0, res.stderr
+    assert f"note: {packed.name}: not read: only *.jsonl files are items files" in res.stderr
+    assert duck(corpus).execute("SELECT count(*) FROM versions").fetchone()[0] == 3
