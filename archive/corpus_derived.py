@@ -31,11 +31,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .corpus_removals import REMOVALS_FILE, removal_schema
-from .corpus_schema import CorpusError
+from .corpus_schema import CorpusError, corpus_schema
 from .fileio import append_durably, temp_for
 from .wordiff import changed_words, render_text, word_diff
 
 VERSIONS = "versions/*/*/*.parquet"
+# A corpus with no rows (a build found no items, or only bad lines) holds this part of none, so
+# the views' globs match a file: DuckDB fails a glob that matches nothing. Its partition names
+# no outlet or month, and its name starts with "_", which pyarrow's discovery skips.
+NO_VERSIONS = "versions/outlet=_/month=_/_empty.parquet"
 STALE_IDS = "edits/_stale_ids.txt"
 EDIT_BATCH_IDS = 200
 FAMILY_SCHEMA = pa.schema([("id", pa.string()), ("family", pa.string())])
@@ -306,7 +310,7 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
 def refresh_derived(corpus: Path) -> tuple[int, int]:
     """Recompute families, diff new versions; (families with >1 article, new edit rows)."""
     if not has_rows(corpus):
-        return 0, 0
+        _empty_file(corpus / NO_VERSIONS, corpus_schema())
     _empty_file(corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA)
     con = open_duckdb(corpus)
     try:

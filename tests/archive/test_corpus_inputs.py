@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.archive.corpus_data import ROOT, duck, run_archive, several_runs
 
 HOLD_LOCK = """
@@ -108,3 +110,30 @@ def test_a_compressed_items_file_is_named_not_silently_left_out(tmp_path: Path) 
     assert res.returncode == 0, res.stderr
     assert f"note: {packed.name}: not read: only *.jsonl files are items files" in res.stderr
     assert duck(corpus).execute("SELECT count(*) FROM versions").fetchone()[0] == 3
+
+
+@pytest.mark.parametrize("items", ["none", "all rejected"])
+def test_the_documented_queries_work_on_a_corpus_with_no_rows(items: str, tmp_path: Path) -> None:
+    """A corpus whose build found no items (a new crawl's empty folder, or only bad lines):
+    its views open and are empty, and history, edits and export say there is nothing rather
+    than 'no corpus, build it'."""
+    (tmp_path / "data" / "items").mkdir(parents=True)
+    if items == "all rejected":
+        (tmp_path / "data" / "items" / "bad.jsonl").write_text("not json\n")
+    corpus = tmp_path / "corpus"
+    built = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert built.returncode == (items == "all rejected") and "Traceback" not in built.stderr
+
+    con = duck(corpus)  # what `cd CORPUS && duckdb -init views.sql` runs
+    for view in ("versions", "latest", "families", "edits"):
+        assert con.execute(f"SELECT count(*) FROM {view}").fetchone() == (0,), view
+    assert con.execute("SELECT count(DISTINCT outlet) FROM versions").fetchone() == (0,)
+
+    history = run_archive("history", corpus, "0123456789abcdef")
+    assert history.returncode == 2 and "no article '0123456789abcdef'" in history.stderr
+    page = tmp_path / "edits.html"
+    edits = run_archive("edits", corpus, "-o", page)
+    assert edits.returncode == 0 and "0 edited article(s)" in edits.stdout, edits.stderr
+    assert "<html" in page.read_text("utf-8")
+    export = run_archive("export-txt", "--corpus", corpus, tmp_path / "txt")
+    assert export.returncode == 0 and "0 file(s) written" in export.stdout, export.stderr
