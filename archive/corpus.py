@@ -69,7 +69,14 @@ from .corpus_schema import (
     schema_errors,
     schema_version,
 )
-from .fileio import append_durably, bounded_lines, temp_for, write_atomically
+from .fileio import (
+    append_durably,
+    bounded_lines,
+    sync_file,
+    sync_folder,
+    temp_for,
+    write_atomically,
+)
 
 __all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 
@@ -403,8 +410,12 @@ class _PartWriter:
             self._flush(key)
         for key in list(self.writers):
             self._close_writer(key)
+        for final in self.written:  # on disk before the manifest can name them
+            sync_file(final.with_name(final.name + ".tmp"))
         for final in self.written:
             os.replace(final.with_name(final.name + ".tmp"), final)
+        for folder in {final.parent for final in self.written}:
+            sync_folder(folder)
         return [str(final.relative_to(self.corpus)) for final in self.written]
 
     def abort(self) -> None:

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 
 from .corpus_removals import REMOVALS_FILE, removal_schema
 from .corpus_schema import CorpusError, corpus_schema
-from .fileio import append_durably, temp_for
+from .fileio import append_durably, replace_durably, temp_for
 from .wordiff import changed_words, render_text, word_diff
 
 VERSIONS = "versions/*/*/*.parquet"
@@ -105,7 +105,7 @@ def _empty_file(path: Path, schema: pa.Schema) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temp_for(path) as tmp:
             pq.write_table(schema.empty_table(), tmp)
-            os.replace(tmp, path)
+            replace_durably(tmp, path)
 
 
 def open_duckdb(corpus: Path) -> duckdb.DuckDBPyConnection:
@@ -200,7 +200,7 @@ def _write_families(corpus: Path, families: dict[str, str]) -> None:
     table = pa.table({"id": ids, "family": [families[i] for i in ids]}, schema=FAMILY_SCHEMA)
     with temp_for(path) as tmp:
         pq.write_table(table, tmp)
-        os.replace(tmp, path)
+        replace_durably(tmp, path)
 
 
 # -- edits -----------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
         with temp_for(path) as tmp:
             con.execute(f"COPY (SELECT * FROM read_parquet('{source}') ANTI JOIN stale "
                         f"USING (id)) TO '{_quote(str(tmp))}' (FORMAT parquet)")
-            os.replace(tmp, path)
+            replace_durably(tmp, path)
 
 
 def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -301,7 +301,7 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
                     writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=EDIT_SCHEMA))
                     written += len(rows)
         if written:
-            os.replace(tmp, path)
+            replace_durably(tmp, path)
         else:
             tmp.unlink()
     return written

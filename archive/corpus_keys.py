@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .corpus_schema import item_fields, open_objects
+from .fileio import replace_durably
 
 # Set by the run that wrote the line, not by the capture or the extraction.
 RUN_FIELDS = ("version", "previous_version_digest", "near_duplicates")
@@ -130,7 +131,7 @@ def drop_rows(path: Path, identities: set[bytes]) -> dict[str, int]:
                                                  removed.get(row["id"], row["version"]))
                 writer.write_batch(batch.filter(pa.array(keep, pa.bool_())))
         if removed:
-            tmp.replace(path)
+            replace_durably(tmp, path)
         else:
             tmp.unlink()
     except BaseException:

@@ -3,6 +3,7 @@ JSON Lines files in bounded memory."""
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import tempfile
@@ -34,20 +35,55 @@ def write_atomically(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        sync_folder(path.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def sync_file(path: Path) -> None:
+    """Flush a closed file's data to disk (a writer that owns its handle, e.g. pyarrow's)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the renames and new names in ``folder`` durable (where the filesystem can: some
+    network and FUSE filesystems refuse to sync a folder, and their renames are as durable
+    as they get)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def replace_durably(tmp: Path, path: Path) -> None:
+    """Rename a written temp file over ``path`` once its data is on disk, then make the
+    rename durable: whatever records that ``path`` exists next never names an empty file."""
+    sync_file(tmp)
+    os.replace(tmp, path)
+    sync_folder(path.parent)
 
 
 def append_durably(path: Path, lines: list[str]) -> None:
     """Append whole lines and fsync them. A line torn by a crash is ended first, so it spoils
     no other."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    torn = path.exists() and path.stat().st_size and not _ends_with_newline(path)
+    new = not path.exists()
+    torn = not new and path.stat().st_size and not _ends_with_newline(path)
     with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
         fh.write("\n" * bool(torn) + "".join(lines))
         fh.flush()
         os.fsync(fh.fileno())
+    if new:  # its name too
+        sync_folder(path.parent)
 
 
 def _ends_with_newline(path: Path) -> bool:

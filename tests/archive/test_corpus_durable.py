@@ -1,0 +1,52 @@
+"""The manifest says an items file is in the corpus only once its rows are on disk: every part
+is fsynced before it is renamed, and its folder after, before the manifest moves past it (a
+power cut must not leave a manifest naming empty parts, which no build would write again)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from archive.corpus import MANIFEST, build_corpus
+from tests.archive.corpus_data import several_runs
+
+
+@pytest.fixture()
+def events(monkeypatch) -> list[tuple[str, str]]:
+    """("fsync", path) and ("replace", destination) in the order the build makes them."""
+    seen: list[tuple[str, str]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def traced_fsync(fd: int) -> None:
+        seen.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        fsync(fd)
+
+    def traced_replace(src, dst, **kwargs) -> None:
+        replace(src, dst, **kwargs)
+        seen.append(("replace", str(dst)))
+
+    monkeypatch.setattr(os, "fsync", traced_fsync)
+    monkeypatch.setattr(os, "replace", traced_replace)
+    return seen
+
+
+def test_every_part_is_on_disk_before_the_manifest_names_it(tmp_path: Path, events) -> None:
+    several_runs(tmp_path / "data")
+    corpus = tmp_path / "corpus"
+    build_corpus(tmp_path / "data", corpus)
+    manifest = json.loads((corpus / MANIFEST).read_text())
+    parts = [str(corpus / p) for e in manifest["files"].values() for p in e["parts"]]
+    assert len(parts) == 3
+    saves = [i for i, (kind, path) in enumerate(events)
+             if kind == "replace" and path == str(corpus / MANIFEST)]
+    for part in parts:
+        renamed = events.index(("replace", part))
+        assert ("fsync", part + ".tmp") in events[:renamed], part
+        folder = events.index(("fsync", str(Path(part).parent)), renamed)
+        assert any(folder < save for save in saves), part
+    # the derived files a build writes are read by the next build: on disk before it ends
+    for derived in (corpus / "families" / "families.parquet", corpus / "edits" / "edits-0.parquet"):
+        assert ("fsync", str(derived) + ".tmp") in events, derived
