@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,14 +110,26 @@ class HeldIndex:
 def _narrow_rows(path: Path) -> Iterable[dict[str, Any]]:
     """Rows of a part with the identity and rank columns only (no text)."""
     columns = identity_columns() + ["version", "near_duplicates"]
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=5000, columns=columns):
-        yield from batch.to_pylist()
+    with _naming(path):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=5000, columns=columns):
+            yield from batch.to_pylist()
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """A part that is not Parquet (damaged, replaced) fails naming itself: pyarrow's message
+    says only what is wrong."""
+    try:
+        yield
+    except pa.ArrowException as exc:
+        raise type(exc)(f"{path}: {exc}") from exc
 
 
 def drop_rows(path: Path, identities: set[bytes]) -> dict[str, int]:
     """Rewrite a part without the rows of ``identities`` (held better by another file), a
     batch at a time; {article id: lowest version removed}."""
-    part = pq.ParquetFile(path)
+    with _naming(path):
+        part = pq.ParquetFile(path)
     removed: dict[str, int] = {}
     tmp = path.with_name(path.name + ".tmp")
     try:

@@ -107,3 +107,17 @@ def test_a_disk_that_fills_during_a_build_leaves_no_temp_file(runs, tmp_path: Pa
         assert duck(corpus).execute("SELECT count(*), count(DISTINCT (id, version)) "
                                     "FROM versions").fetchone() == (9, 9)
         shutil.rmtree(corpus)
+
+
+def test_a_damaged_part_the_next_build_adds_beside_is_named(runs, tmp_path: Path) -> None:
+    """The next build reads what a partition holds (to add no item twice): a part there that
+    is no longer Parquet is an error naming it, exit 1, as every reader says."""
+    later = runs["files"][1]
+    held = later.read_bytes()
+    later.unlink()
+    assert run_archive("corpus", runs["data"], "-o", runs["corpus"]).returncode == 0
+    [part] = (runs["corpus"] / "versions" / "outlet=belta" / "month=2026-01").glob("*.parquet")
+    part.write_text("junk")
+    later.write_bytes(held)
+    said = fails(1, "corpus", runs["data"], "-o", runs["corpus"])
+    assert f"error: {runs['corpus']}: {part}: " in said, said
