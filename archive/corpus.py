@@ -59,7 +59,7 @@ from .corpus_files import (
     rewritten,
     scan,
 )
-from .corpus_keys import Held, HeldIndex, drop_rows, identity, rank
+from .corpus_keys import HELD_BUDGET, Held, HeldIndex, drop_rows, identity, rank
 from .corpus_removals import REMOVALS_FILE, files_digest, removal_files, write_removals
 from .corpus_schema import (
     CorpusError,
@@ -269,11 +269,10 @@ class _PartWriter:
     when its line's run knew more than the held row's, it replaces it (``replaced``).
 
     Memory stays bounded whatever the input: a partition's buffer is written at BATCH_ROWS
-    rows, all buffers at BUFFER_BYTES of text, and at most MAX_OPEN_PARTS partitions are open
-    (their writers and held identities); a partition closed early gets a further part
-    (``-1``, ``-2`` …) when it has more rows. Every part keeps its temp name until the ingest
-    ends, and the split depends only on the input, so a build that dies leaves nothing the
-    views read.
+    rows, all buffers at BUFFER_BYTES of text, and at most MAX_OPEN_PARTS writers stay open;
+    a partition whose writer was closed early gets a further part (``-1``, ``-2`` …) when it
+    has more rows. Every part keeps its temp name until the ingest ends, and the split depends
+    only on the input, so a build that dies leaves nothing the views read.
     """
 
     def __init__(self, corpus: Path, part_name: str, report: Callable[[Problem], None],
@@ -284,7 +283,8 @@ class _PartWriter:
         self.index = index
         self.schema = corpus_schema()
         self.owner = owner  # the items file's name: its manifest entry
-        self.held: dict[tuple[str, str], dict[bytes, Held]] = {}  # least recently used first
+        self.own: dict[str, dict[bytes, Held]] = {}  # folder -> this ingest's identities
+        self.folders: dict[tuple[str, str], str] = {}  # partition -> folder in the corpus
         self.skipped: dict[str, int] = {}  # entry holding the lines -> lines skipped
         self.first_skipped = self.first_replaced = 0  # line numbers, for the notes
         # (folder, entry) -> identities of rows there that lines here replace
@@ -304,37 +304,25 @@ class _PartWriter:
             f"{self.part_name.removesuffix('.parquet')}-{serial}.parquet")
         return self.corpus / "versions" / f"outlet={key[0]}" / f"month={key[1]}" / name
 
-    def _open(self, key: tuple[str, str]) -> dict[bytes, Held]:
-        """The identities held in a partition, loaded when an ingest first adds to it; the
-        least recently used partition is written out and closed beyond MAX_OPEN_PARTS."""
-        if key not in self.held and len(self.held) >= MAX_OPEN_PARTS:
-            oldest = next(iter(self.held))
-            self._flush(oldest)
-            if oldest in self.writers:
-                self._close_writer(oldest)
-            del self.held[oldest]
-        self.held.pop(key, None)
-        folder = self._final(key).parent
-        own = [p.with_name(p.name + ".tmp") for p in self.written if p.parent == folder]
-        held = self.index.open(str(folder.relative_to(self.corpus)), own, self.owner)
-        self.held[key] = held  # now the most recently used, here and in the index
-        return held
+    def _folder(self, key: tuple[str, str]) -> str:
+        if key not in self.folders:
+            self.folders[key] = str(self._final(key).parent.relative_to(self.corpus))
+        return self.folders[key]
 
     def add(self, key: tuple[str, str], row: dict[str, Any]) -> None:
         """Buffer a row, unless its item version is held already by a row as good."""
-        held = self._open(key)
-        ident = identity(row)
-        known = held.get(ident)
+        folder, ident = self._folder(key), identity(row)
+        own = self.own.setdefault(folder, {})
+        known = own.get(ident) or self.index.held(folder).get(ident)
         if known is not None:
             if known.owner == self.owner or rank(row) <= known.rank:  # in a file, first wins
                 self.skipped[known.owner] = self.skipped.get(known.owner, 0) + 1
                 self.first_skipped = self.first_skipped or row["items_line"]
                 return
-            folder = str(self._final(key).parent.relative_to(self.corpus))
             self.replaced.setdefault((folder, known.owner), set()).add(ident)
             self.first_replaced = self.first_replaced or row["items_line"]
             self.replaced_ids.add(row["id"])
-        held[ident] = Held(rank(row), self.owner)
+        own[ident] = Held(rank(row), self.owner)
         buffer = self.buffers.setdefault(key, [])
         buffer.append(row)
         self.buffered += _row_bytes(row)
@@ -360,7 +348,7 @@ class _PartWriter:
             except ROW_ERRORS as exc:
                 self.report(unstorable(row["items_file"], row["items_line"], exc))
                 ident = identity(row)
-                self.held[key].pop(ident, None)
+                self.own[self._folder(key)].pop(ident, None)
                 for replaced in self.replaced.values():
                     replaced.discard(ident)
             else:
@@ -544,7 +532,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         if note_heads(manifest, scans) or doomed:
             _save_manifest(corpus, manifest, complete)
         index, held = head_index(manifest), HeldIndex(corpus, manifest["files"],
-                                                                 MAX_OPEN_PARTS)
+                                                                 HELD_BUDGET)
         for path in files:
             seen = len(out.problems)
             ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete,
@@ -610,7 +598,7 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
         entry["depends_on"] = sorted(depends)
     manifest["files"][path.name] = entry
     add_to_index(index, path.name, entry)
-    held.add(path.name, parts)
+    held.add(path.name, parts, writer.own)
     if whole:
         complete.add(digest)
     return writer.rows, whole, consumed > start, sum(writer.skipped.values())

@@ -13,8 +13,9 @@ extractor or another text of the same capture is another row.
 
 Rows of one identity share their source and publication month, so they sit in one partition.
 A build loads the identities held in a partition (the parts the manifest lists, narrow columns
-only) when it first adds a row there, and keeps those of the partitions used last (as many as
-an ingest keeps writers open): one entry of ~200 bytes per row held in them.
+only) when it first adds a row there, and keeps those of the partitions used last up to a
+budget (``HELD_BUDGET`` identities, ~200 bytes each); an ingest keeps its own rows' identities
+until it ends: memory grows with the lines of one items file, not with the corpus.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .fileio import replace_durably
 RUN_FIELDS = ("version", "previous_version_digest", "near_duplicates")
 NOT_IN_IDENTITY = {*RUN_FIELDS, "text", "warc"}  # text by text_sha256, warc by record_id
 BATCH_ROWS = 2000
+HELD_BUDGET = 250_000  # identities of rows on disk kept between lookups (~50 MB)
 
 
 @dataclass(frozen=True)
@@ -68,43 +70,58 @@ def rank(row: dict[str, Any]) -> tuple[int, int]:
 
 class HeldIndex:
     """The identities held in each partition folder, loaded from the parts the manifest lists
-    and kept for the ``capacity`` folders used last."""
+    when a build first adds to the folder, and kept for the folders used last up to
+    ``budget`` identities in all (a folder being added to stays, whatever its size)."""
 
-    def __init__(self, corpus: Path, files: dict[str, dict[str, Any]], capacity: int) -> None:
+    def __init__(self, corpus: Path, files: dict[str, dict[str, Any]], budget: int) -> None:
         self.corpus = corpus
-        self.capacity = capacity
+        self.budget = budget
         self.owners: dict[str, str] = {}  # part -> the entry that wrote it
         self.by_folder: dict[str, list[str]] = {}
         self.cache: dict[str, dict[bytes, Held]] = {}  # folder -> identities; least recent first
+        self.cached = 0  # identities in the cache
         for name, entry in files.items():
-            self.add(name, entry.get("parts", []))
+            self.add(name, entry.get("parts", []), {})
 
-    def add(self, owner: str, parts: Iterable[str]) -> None:
-        """Parts an ingest wrote (their rows are in the cache already, as ``owner``'s)."""
+    def add(self, owner: str, parts: Iterable[str], rows: dict[str, dict[bytes, Held]]) -> None:
+        """The parts an ingest wrote, and its rows' identities by folder (they count as held
+        by ``owner`` now: the rows it replaced moved to it)."""
         for part in parts:
             if part not in self.owners:
                 self.by_folder.setdefault(str(Path(part).parent), []).append(part)
             self.owners[part] = owner
+        for folder, identities in rows.items():
+            if (held := self.cache.get(folder)) is not None:
+                before = len(held)
+                held.update(identities)
+                self.cached += len(held) - before
+        self._evict(keep="")
 
     def parts(self, folder: str, owner: str) -> list[str]:
         return [p for p in self.by_folder.get(folder, []) if self.owners[p] == owner]
 
-    def open(self, folder: str, own: list[Path], owner: str) -> dict[bytes, Held]:
-        """The identities held in a folder (relative to the corpus): its listed parts and
-        ``own``, parts of the running ingest of ``owner`` closed but not yet renamed. The
-        caller adds the rows it buffers."""
+    def held(self, folder: str) -> dict[bytes, Held]:
+        """The identities in a folder's listed parts (relative to the corpus)."""
         held = self.cache.pop(folder, None)
         if held is None:
             held = {}
-            listed = [(self.corpus / p, self.owners[p]) for p in self.by_folder.get(folder, [])]
-            for path, name in [*listed, *((p, owner) for p in own)]:
+            for part in self.by_folder.get(folder, []):
+                path = self.corpus / part
                 if path.exists():
                     for row in _narrow_rows(path):
-                        held.setdefault(identity(row), Held(rank(row), name))
-            while len(self.cache) >= self.capacity:
-                del self.cache[next(iter(self.cache))]
+                        held.setdefault(identity(row), Held(rank(row), self.owners[part]))
+            self.cached += len(held)
+            self.cache[folder] = held
+            self._evict(keep=folder)
         self.cache[folder] = held  # now the most recently used
         return held
+
+    def _evict(self, keep: str) -> None:
+        while self.cached > self.budget and len(self.cache) > 1:
+            oldest = next(iter(self.cache))
+            if oldest == keep:
+                break
+            self.cached -= len(self.cache.pop(oldest))
 
 
 def _narrow_rows(path: Path) -> Iterable[dict[str, Any]]:
