@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,7 @@ from .corpus_schema import (
     CorpusError,
     corpus_schema,
     describe,
+    item_schema,
     open_objects,
     schema_errors,
     schema_version,
@@ -185,25 +187,38 @@ def _timestamp(value: Any) -> datetime | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def _check_storable(value: Any, name: str) -> None:
+@cache
+def _int_columns() -> tuple[tuple[str, ...], ...]:
+    """The item's int64 columns, top level and in structs (``warc/offset``)."""
+    paths: list[tuple[str, ...]] = []
+    for column in item_schema():
+        if pa.types.is_integer(column.type):
+            paths.append((column.name,))
+        elif pa.types.is_struct(column.type):
+            paths += [(column.name, sub.name) for sub in column.type
+                      if pa.types.is_integer(sub.type)]
+    return tuple(paths)
+
+
+def _check_storable(item: dict[str, Any]) -> None:
     """Raise what pyarrow would for a value no column holds (a lone surrogate, an integer
     beyond int64), before the row counts as held: a line rejected later, when its batch is
-    written, would leave a copy of it that was skipped as a duplicate lost."""
-    if isinstance(value, str):
-        value.encode("utf-8")
-    elif isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
-        raise OverflowError(f"{name}: integer {value} is beyond int64")
-    elif isinstance(value, dict | list | tuple):
-        for sub in value.items() if isinstance(value, dict) else value:
-            _check_storable(sub, name)
+    written, would leave a copy of it that was skipped as a duplicate lost. The text is
+    encoded for its digest anyway."""
+    json.dumps({k: v for k, v in item.items() if k != "text"},
+               ensure_ascii=False).encode("utf-8")
+    for path in _int_columns():
+        value = item.get(path[0])
+        if len(path) > 1:
+            value = value.get(path[1]) if isinstance(value, dict) else None
+        if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+            raise OverflowError(f"{'/'.join(path)}: integer {value} is beyond int64")
 
 
 def to_row(item: dict[str, Any], items_file: str, line: int) -> dict[str, Any]:
     """A validated item as a corpus row: open objects become (key, value) pairs. Raises one
     of ROW_ERRORS for a value no column can hold; pyarrow checks the rest when it writes."""
-    for name, value in item.items():
-        if name != "text":  # the text is encoded for its digest below
-            _check_storable(value, name)
+    _check_storable(item)
     row = dict(item)
     for name in open_objects():
         value = row.get(name) or {}
