@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urljoin
 
 from .digests import digests_conflict, same_digest
 from .errors import WarcFormatError
@@ -24,7 +25,7 @@ from .records import (
     read_record_at,
 )
 from .repair import OPEN_SUFFIX
-from .urls import normalize_url, strip_brackets
+from .urls import normalize_url, strip_brackets, surt
 
 __all__ = [
     "ArchiveLookup",
@@ -404,6 +405,17 @@ def _report(err: WarcFormatError, on_error: ErrorHandler | None, soft: bool = Fa
         raise err
 
 
+def _redirects_to(resp: ArchivedResponse, url: str) -> bool:
+    """A redirect to ``url`` itself (but for escapes and case): served for ``url`` it loops.
+    pywb skips such a capture ("self-redirect") for the next one; so does lookup."""
+    if not 300 <= resp.status < 400:
+        return False
+    location = next((v for k, v in reversed(resp.headers) if k.lower() == "location"), None)
+    if not location:
+        return False
+    return normalize_url(urljoin(resp.url, location.strip())) == normalize_url(url)
+
+
 def _ts(dt: datetime) -> int:
     """Microseconds since the epoch: a compact sortable capture time."""
     if dt.tzinfo is None:
@@ -436,7 +448,8 @@ class ArchiveLookup:
         self._max = max_record_size
         # url -> captures, in input order
         self._by_url: dict[str, list[Capture]] = {}
-        self._norm: dict[str, list[str]] = {}
+        # SURT key (pywb's canonical form) -> the archived spellings that have it
+        self._by_key: dict[str, list[str]] = {}
         self._by_id: dict[str, tuple[int, int]] = {}
         for idx, path in enumerate(self.files):
             records = iter_records(path, on_error, max_record_size=max_record_size)
@@ -452,9 +465,7 @@ class ArchiveLookup:
                 caps = self._by_url.get(url)
                 if caps is None:
                     caps = self._by_url[url] = []
-                    norm = normalize_url(url)
-                    if norm != url:
-                        self._norm.setdefault(norm, []).append(url)
+                    self._by_key.setdefault(surt(url), []).append(url)
                 caps.append((_ts(rec.date), idx, info.offset, rec.rec_type == "revisit",
                              capture_method(info)[1]))
                 if rec.rec_type == "response" and rec.record_id:
@@ -466,46 +477,58 @@ class ArchiveLookup:
     def urls(self) -> list[str]:
         return list(self._by_url)
 
-    def captures(self, url: str) -> list[Capture]:
-        """Captures of `url`: the exact spelling first, else equivalent spellings."""
+    def spellings(self, url: str) -> list[str]:
+        """The archived spellings of ``url`` that answer it, closest first: the exact one; else
+        those equal to it but for escapes and case (``normalize_url``); else those pywb takes
+        for it (the same SURT key: http or https, ``www.`` or not, a trailing slash, the
+        default port, query order, case). A closer spelling wins over any farther one."""
         url = strip_brackets(url)
         if url in self._by_url:
-            return self._by_url[url]
+            return [url]
+        same_key = self._by_key.get(surt(url), [])
         norm = normalize_url(url)
-        out: list[Capture] = []
-        for u in ([norm] if norm in self._by_url else []) + self._norm.get(norm, []):
-            out.extend(self._by_url[u])
-        return out
+        equal = [u for u in same_key if normalize_url(u) == norm]
+        return equal or same_key
 
-    def _candidates(self, url: str, at: datetime | None, method: str) -> list[Capture]:
+    def captures(self, url: str) -> list[Capture]:
+        """Captures of `url` under its closest archived spellings (see ``spellings``)."""
+        return [cap for u in self.spellings(url) for cap in self._by_url[u]]
+
+    def _candidates(self, url: str, at: datetime | None,
+                    method: str) -> list[tuple[Capture, str]]:
         """Captures of ``url`` made by the request ``method`` (a method query) at or before
-        ``at``, newest first (on equal times the later record in input order)."""
-        caps = [ic for ic in enumerate(self.captures(url)) if ic[1][4] == method]
-        if at is not None:
-            limit = _ts(at)
-            caps = [ic for ic in caps if ic[1][0] <= limit]
-        return [cap for _, cap in sorted(caps, key=lambda ic: (ic[1][0], ic[0]), reverse=True)]
+        ``at``, each with the spelling it was archived under, newest first (on equal times the
+        later record in input order)."""
+        limit = _ts(at) if at is not None else None
+        caps = [(cap, u) for u in self.spellings(url) for cap in self._by_url[u]
+                if cap[4] == method and (limit is None or cap[0] <= limit)]
+        order = sorted(range(len(caps)), key=lambda i: (caps[i][0][0], i), reverse=True)
+        return [caps[i] for i in order]
 
     def latest(self, url: str, at: datetime | None = None, *, method: str = "") -> Capture | None:
         """The newest capture of ``url`` (of a GET unless ``method``), or None."""
         caps = self._candidates(url, at, method)
-        return caps[0] if caps else None
+        return caps[0][0] if caps else None
 
     def get(self, url: str, at: datetime | None = None, *,
             method: str = "") -> ArchivedResponse | None:
-        """Latest readable capture of `url` (at or before `at` if given), revisits resolved.
+        """Latest readable capture of `url` (at or before `at` if given), revisits resolved,
+        under its closest archived spelling (see ``spellings``); a capture redirecting to
+        `url` itself is stepped over, as pywb does.
 
         ``method`` is the request's method query (archive.methods.method_query): "" for a
         GET. A capture that cannot be read is reported to on_error and the next older one is
         tried, as a replay tool would; None when none can be read. Never a record of
         another URL, nor of another request of it.
         """
-        for cap in self._candidates(url, at, method):
+        for cap, spelling in self._candidates(url, at, method):
             try:
-                found = self._load(cap, url)
+                found = self._load(cap, spelling)
             except WarcFormatError as exc:
                 _report(exc, self._on_error, soft=True)
                 continue
+            if found is not None and _redirects_to(found, url):
+                continue  # http://x answering 301 to https://x, asked for as https://x: a loop
             if found is not None:
                 return found
             _report(WarcFormatError(self.files[cap[1]], cap[2], "capture not replayable (no "

@@ -1,7 +1,8 @@
 """Offline replay: every request is answered from WARC files; the network is never touched.
 
 ``-s WARC_REPLAY=<folder, file or glob>`` (several separated by commas) switches it on; the
-latest capture of a URL answers, or the latest at or before ``-s WARC_REPLAY_AT=<14 digits>``;
+latest capture of a URL answers (under any spelling of it pywb would take: http or https,
+``www.``, a trailing slash, ...), or the latest at or before ``-s WARC_REPLAY_AT=<14 digits>``;
 only a capture of the same request does (method, and body for a POST).
 A URL the archive lacks is answered with a 404 counted as ``replay/missing``.
 """

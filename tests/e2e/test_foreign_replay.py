@@ -1,0 +1,103 @@
+"""WARCs other tools wrote of an outlet (wget, Browsertrix, Heritrix), replayed through the real
+spider and re-extracted: the items are the live crawl's, whatever spelling of a URL the tool
+recorded, as long as pywb would find it (its SURT key)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.sites import belta
+from tests.support import foreign_warcs as fw
+from tests.support.crawl import ROOT, SCRAPY, CrawlResult, run_crawl
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+NO_NETWORK = {"http_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
+              "https_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+# what a capture says about when and from where, not what the article is
+CAPTURE_FIELDS = {"fetched_at", "warc"}
+BASE = f"https://{belta.HOST}"
+
+
+def _article_fields(items: list[dict]) -> dict[str, dict]:
+    return {i["url"]: {k: v for k, v in i.items() if k not in CAPTURE_FIELDS} for i in items}
+
+
+@pytest.fixture(scope="module")
+def outlet(tmp_path_factory):
+    """A live crawl of the fixture БЕЛТА, and every page it fetched, as a tool fetched them."""
+    site, golds = belta.build(count=4)
+    with FixtureServer([site]) as server:
+        live = run_crawl("belta", tmp_path_factory.mktemp("live"), server,
+                         settings={"REFETCH_MAX_AGE_DAYS": 100000})
+        fetched = [fw.fetch(server, BASE + p) for p in ("/robots.txt", "/rss")]
+        fetched += [fw.fetch(server, g.url) for g in golds]
+    assert live.returncode == 0 and len(live.items) == len(golds)
+    return live, fetched
+
+
+def replay(warcs: Path, out: Path, **settings: str) -> CrawlResult:
+    """The belta spider over ``warcs`` as a user runs it: its real https URLs, no network."""
+    return run_crawl("belta", out, None, env=NO_NETWORK,
+                     settings={"WARC_REPLAY": str(warcs), **settings})
+
+
+def reextract(warcs: Path, out: Path) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    items = out / "again.jsonl"
+    proc = subprocess.run([*SCRAPY, "reextract", str(warcs), "-O", str(items)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **NO_NETWORK})
+    lines = items.read_text("utf-8").splitlines() if items.exists() else []
+    return proc, [json.loads(line) for line in lines]
+
+
+def _no_trailing_slash(url: str) -> str:
+    return url[:-1] if url.endswith("/") and url.count("/") > 3 else url
+
+
+def _reordered_query(url: str) -> str:
+    return url + ("&" if "?" in url else "?") + "b=2&a=1" if url.endswith("/rss") else url
+
+
+SPELLINGS: dict[str, tuple[Callable, Callable[[str], str]]] = {
+    # a tool that fetched the site over plain http (wget http://www.belta.by/rss)
+    "wget-http": (fw.write_wget, lambda u: u.replace("https://", "http://", 1)),
+    # the bare host a link or a seed gave Browsertrix
+    "browsertrix-bare-host": (fw.write_browsertrix, lambda u: u.replace("://www.", "://", 1)),
+    # Heritrix recorded the article URLs without their trailing slash
+    "heritrix-no-trailing-slash": (fw.write_heritrix, _no_trailing_slash),
+    # all of it at once, with the default port spelt out
+    "wget-http-bare-port": (fw.write_wget, lambda u: u.replace(
+        "https://www.belta.by/", "http://belta.by:80/", 1)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SPELLINGS))
+def test_a_foreign_archive_replays_to_the_live_items_whatever_url_spelling(outlet, tmp_path,
+                                                                           case) -> None:
+    live, fetched = outlet
+    write, spell = SPELLINGS[case]
+    folder = tmp_path / "warc"
+    folder.mkdir()
+    write(folder / f"{case}.warc.gz", fetched, spell)
+    replayed = replay(folder, tmp_path / "replay")
+    assert replayed.returncode == 0, replayed.log[-2000:]
+    assert replayed.stats.get("replay/missing", 0) == 0, replayed.log[-2000:]
+    assert _article_fields(replayed.items) == _article_fields(live.items)
+    proc, again = reextract(folder, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    if "trailing-slash" in case:  # an article is known by the URL its archive gives it
+        assert _by_title(again) == _by_title(live.items)
+    else:
+        assert _article_fields(again) == _article_fields(live.items)
+
+
+def _by_title(items: list[dict]) -> dict[str, dict]:
+    return {i["title"]: {k: v for k, v in i.items() if k not in {*CAPTURE_FIELDS, "url", "id"}}
+            for i in items}
