@@ -20,6 +20,13 @@ def strip_brackets(uri: str) -> str:
     return uri
 
 
+def normalize_escapes(part: str) -> str:
+    """A URL path or query in RFC 3986 normal form (6.2.2): %XX in upper case, escaped
+    unreserved characters decoded, non-ASCII and space encoded; %2F and other reserved
+    escapes are kept. ``/%d0%b0``, ``/%D0%B0`` and ``/а`` are one path."""
+    return _norm_component(part)
+
+
 def _norm_component(part: str) -> str:
     """RFC 3986 normal form: %XX upper-case, unreserved decoded, non-ASCII/space encoded."""
     raw = part.encode("utf-8")

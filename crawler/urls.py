@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
+from archive.urls import normalize_escapes
 from crawler.outlets.base import KEEP_ANY_QUERY, Outlet
 
 TRACKING_PARAMS = frozenset({
@@ -45,7 +46,9 @@ def fetch_path(url: str, outlet: Outlet) -> str:
 def _kept_parts(url: str, outlet: Outlet | None) -> tuple[str, str, str, list[tuple[str, str]]]:
     """Scheme, host, path and the kept query parameters (in their order) of ``url``."""
     parts = urlsplit(safe_url_string(url.strip()))
-    scheme, netloc, path = parts.scheme.lower(), parts.netloc.lower(), parts.path or "/"
+    # escapes spelt otherwise (%d0%b0, %6E for "n") are one article's URL, not another's
+    scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
+    path = normalize_escapes(parts.path) or "/"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
     if outlet is not None:
         base = urlsplit(outlet.base_url)

@@ -72,9 +72,9 @@ SPELLINGS: dict[str, tuple[Callable, Callable[[str], str]]] = {
     "browsertrix-bare-host": (fw.write_browsertrix, lambda u: u.replace("://www.", "://", 1)),
     # Heritrix recorded the article URLs without their trailing slash
     "heritrix-no-trailing-slash": (fw.write_heritrix, _no_trailing_slash),
-    # all of it at once, with the default port spelt out
+    # all of it at once, with the default port spelt out and a letter escaped (%6e)
     "wget-http-bare-port": (fw.write_wget, lambda u: u.replace(
-        "https://www.belta.by/", "http://belta.by:80/", 1)),
+        "https://www.belta.by/", "http://belta.by:80/", 1).replace("novost", "%6eovost")),
 }
 
 
