@@ -496,28 +496,35 @@ class ArchiveLookup:
 
     def _candidates(self, url: str, at: datetime | None,
                     method: str) -> list[tuple[Capture, str]]:
-        """Captures of ``url`` made by the request ``method`` (a method query) at or before
-        ``at``, each with the spelling it was archived under, newest first (on equal times the
-        later record in input order)."""
-        limit = _ts(at) if at is not None else None
+        """Captures of ``url`` made by the request ``method`` (a method query), each with the
+        spelling it was archived under, best first: the newest; with ``at``, the nearest to it
+        before or after (pywb's rule: the web as the archive saw it closest to that moment),
+        on equal distance the one at or before it. On equal times the later record in input
+        order."""
         caps = [(cap, u) for u in self.spellings(url) for cap in self._by_url[u]
-                if cap[4] == method and (limit is None or cap[0] <= limit)]
-        order = sorted(range(len(caps)), key=lambda i: (caps[i][0][0], i), reverse=True)
+                if cap[4] == method]
+        if at is None:
+            order = sorted(range(len(caps)), key=lambda i: (caps[i][0][0], i), reverse=True)
+        else:
+            point = _ts(at)
+            order = sorted(range(len(caps)), key=lambda i: (
+                abs(caps[i][0][0] - point), caps[i][0][0] > point, -i))
         return [caps[i] for i in order]
 
     def latest(self, url: str, at: datetime | None = None, *, method: str = "") -> Capture | None:
-        """The newest capture of ``url`` (of a GET unless ``method``), or None."""
+        """The newest capture of ``url`` (of a GET unless ``method``), or the nearest to
+        ``at``; None when there is none."""
         caps = self._candidates(url, at, method)
         return caps[0][0] if caps else None
 
     def get(self, url: str, at: datetime | None = None, *,
             method: str = "") -> ArchivedResponse | None:
-        """Latest readable capture of `url` (at or before `at` if given), revisits resolved,
+        """Latest readable capture of `url` (the nearest to `at` if given), revisits resolved,
         under its closest archived spelling (see ``spellings``); a capture redirecting to
         `url` itself is stepped over, as pywb does.
 
         ``method`` is the request's method query (archive.methods.method_query): "" for a
-        GET. A capture that cannot be read is reported to on_error and the next older one is
+        GET. A capture that cannot be read is reported to on_error and the next best one is
         tried, as a replay tool would; None when none can be read. Never a record of
         another URL, nor of another request of it.
         """

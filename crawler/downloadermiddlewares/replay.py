@@ -2,7 +2,8 @@
 
 ``-s WARC_REPLAY=<folder, file or glob>`` (several separated by commas) switches it on; the
 latest capture of a URL answers (under any spelling of it pywb would take: http or https,
-``www.``, a trailing slash, ...), or the latest at or before ``-s WARC_REPLAY_AT=<14 digits>``;
+``www.``, a trailing slash, ...), or the nearest to ``-s WARC_REPLAY_AT=<14 digits>``, before or
+after, as pywb picks it;
 only a capture of the same request does (method, and body for a POST).
 A URL the archive lacks is answered with a 404 counted as ``replay/missing``.
 """

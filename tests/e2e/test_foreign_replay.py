@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -101,3 +104,35 @@ def test_a_foreign_archive_replays_to_the_live_items_whatever_url_spelling(outle
 def _by_title(items: list[dict]) -> dict[str, dict]:
     return {i["title"]: {k: v for k, v in i.items() if k not in {*CAPTURE_FIELDS, "url", "id"}}
             for i in items}
+
+
+def _feed_of(rss: fw.Fetched, keep: list[str]) -> bytes:
+    """The feed as it was when only the articles ``keep`` were in it."""
+    return re.sub(rb"<item>.*?</item>", lambda m: m.group(0) if any(
+        u.encode() in m.group(0) for u in keep) else b"", rss.body, flags=re.S)
+
+
+def test_replay_at_takes_the_nearest_capture_of_each_url(outlet, tmp_path) -> None:
+    """The feed captured on days 1 and 3; its articles each captured the next day (2 and 4).
+    As of the evening of day 1 the day-1 feed answers, and its articles from day 2: the
+    captures nearest in time, as pywb picks them, not only those at or before."""
+    live, fetched = outlet
+    robots, rss, *articles = fetched
+    day = [datetime(2026, 3, d, 9, tzinfo=UTC) for d in range(1, 6)]
+    first, second = [a.url for a in articles[:2]], [a.url for a in articles[2:]]
+    feed1 = replace(rss, body=_feed_of(rss, first), date=day[0])
+    feed3 = replace(rss, body=_feed_of(rss, second), date=day[2])
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    fw.write_wget(warcs / "day1.warc.gz", [robots.at(day[0]), feed1])
+    fw.write_wget(warcs / "day2.warc.gz", [a.at(day[1]) for a in articles[:2]])
+    fw.write_wget(warcs / "day3.warc.gz", [robots.at(day[2]), feed3])
+    fw.write_wget(warcs / "day4.warc.gz", [a.at(day[3]) for a in articles[2:]])
+    live_fields = _article_fields(live.items)
+    for at, want in (("20260301200000", first), ("20260303200000", second)):
+        got = replay(warcs, tmp_path / at, WARC_REPLAY_AT=at)
+        assert got.returncode == 0, got.log[-2000:]
+        assert got.stats.get("replay/missing", 0) == 0, got.log[-2000:]
+        assert _article_fields(got.items) == {u: live_fields[u] for u in want}
+    latest = replay(warcs, tmp_path / "latest")
+    assert sorted(_article_fields(latest.items)) == sorted(second)

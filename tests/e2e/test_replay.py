@@ -64,7 +64,7 @@ def test_replay_at_a_point_between_two_captures(tmp_path) -> None:
         first = run_crawl("belta", data, server, settings=REFETCH_ALL)
         time.sleep(1.1)  # WARC dates have second precision in the replay timestamp
         between = time.strftime("%Y%m%d%H%M%S", time.gmtime())
-        time.sleep(1.1)
+        time.sleep(3.5)  # the first crawl's captures are the nearest to `between` (< 2.1 s)
         site.pages[path].body = site.pages[path].body.replace(
             b"<p>", "<p>Новая редакция текста. ".encode(), 1)
         second = run_crawl("belta", data, server, settings=REFETCH_ALL)

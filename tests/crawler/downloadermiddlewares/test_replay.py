@@ -1,5 +1,5 @@
 """Offline replay answers every request from the WARCs, as archived: the latest capture, or
-the latest at or before WARC_REPLAY_AT; a URL the archive lacks is a counted 404, and no
+the nearest to WARC_REPLAY_AT; a URL the archive lacks is a counted 404, and no
 request ever reaches the network."""
 
 from __future__ import annotations
@@ -71,17 +71,23 @@ def test_a_hit_answers_with_the_latest_capture_and_its_record(warcs: Path) -> No
 
 
 def test_replay_at_answers_with_the_web_as_it_was_then(warcs: Path) -> None:
-    mw, _ = _middleware(WARC_REPLAY=str(warcs), WARC_REPLAY_AT="20260201")
+    mw, _ = _middleware(WARC_REPLAY=str(warcs), WARC_REPLAY_AT="20260115")
     request = Request(ARTICLE)
     assert mw.process_request(request).body == _body("January")
     assert request.meta[META_FETCHED_AT] == "2026-01-10T08:00:00+00:00"
 
 
-def test_replay_at_before_any_capture_is_a_counted_miss(warcs: Path) -> None:
-    mw, stats = _middleware(WARC_REPLAY=str(warcs), WARC_REPLAY_AT="20251231235959")
-    response = mw.process_request(Request(ARTICLE))
-    assert response.status == 404
-    assert stats.get_value("replay/missing") == 1
+@pytest.mark.parametrize(("at", "edition"), [
+    ("20260205", "February"),  # nearer the February capture, made after it
+    ("20251231235959", "January"),  # before any capture: the first
+    ("20260125195959", "January"),  # just before halfway: the one before
+    ("20260125200001", "February"),  # just after halfway: the one after
+])
+def test_replay_at_takes_the_nearest_capture_before_or_after(warcs: Path, at: str,
+                                                              edition: str) -> None:
+    mw, stats = _middleware(WARC_REPLAY=str(warcs), WARC_REPLAY_AT=at)
+    assert mw.process_request(Request(ARTICLE)).body == _body(edition)
+    assert stats.get_value("replay/missing") is None
 
 
 def test_a_url_the_archive_lacks_is_a_404_counted_as_missing(warcs: Path) -> None:
