@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -176,6 +177,21 @@ def _segment_reason(info: RecordInfo) -> str | None:
 
 def _not_modified(rec: WarcRecord, status: int) -> bool:
     return status == 304 or "server-not-modified" in (rec.get("WARC-Profile") or "")
+
+
+_STATUS_304 = re.compile(rb"HTTP/\d(?:\.\d)? +304(?:\s|$)")
+
+
+def _is_304_response(rec: WarcRecord) -> bool:
+    """A response record of a 304 Not Modified (wget -N, a conditional recrawl): it confirms an
+    earlier capture's page unchanged and holds none itself."""
+    return rec.rec_type == "response" and _STATUS_304.match(rec.block[:40]) is not None
+
+
+def _payload_elsewhere(rec: WarcRecord) -> bool:
+    """Whether the page a capture answers with is another record's: a revisit, or a 304
+    response, replayed as the capture it refers to (as pywb replays a not-modified revisit)."""
+    return rec.rec_type == "revisit" or _is_304_response(rec)
 
 
 def _resource_response(rec: WarcRecord, ref: RecordRef) -> ArchivedResponse:
@@ -426,7 +442,8 @@ def _ts(dt: datetime) -> int:
 _CAPTURE_TYPES = ("response", "revisit", "resource")
 
 
-# (time in µs, file index, offset, is a revisit, method query: "" for a GET, see archive.methods)
+# (time in µs, file index, offset, payload elsewhere (a revisit, or a 304 response), method
+# query: "" for a GET, see archive.methods)
 Capture = tuple[int, int, int, bool, str]
 
 
@@ -466,7 +483,7 @@ class ArchiveLookup:
                 if caps is None:
                     caps = self._by_url[url] = []
                     self._by_key.setdefault(surt(url), []).append(url)
-                caps.append((_ts(rec.date), idx, info.offset, rec.rec_type == "revisit",
+                caps.append((_ts(rec.date), idx, info.offset, _payload_elsewhere(rec),
                              capture_method(info)[1]))
                 if rec.rec_type == "response" and rec.record_id:
                     self._by_id[rec.record_id] = (idx, info.offset)
@@ -539,7 +556,7 @@ class ArchiveLookup:
             if found is not None:
                 return found
             _report(WarcFormatError(self.files[cap[1]], cap[2], "capture not replayable (no "
-                                    "HTTP response, or a revisit without its original)"),
+                                    "HTTP response, or a revisit or 304 without its original)"),
                     self._on_error, soft=True)
         return None
 
@@ -561,8 +578,9 @@ class ArchiveLookup:
             raise WarcFormatError(info.file, offset, f"bad HTTP: {exc}") from exc
 
     def _find_original(self, revisit: RecordInfo) -> WarcRecord | None:
-        """The response a revisit refers to: the record it names, else a capture of its URL at
-        the date it names or the newest one before it, with its payload digest when it has one."""
+        """The response a revisit (or a 304 response) refers to: the record it names, else a
+        capture of its URL at the date it names or the newest one before it, with its payload
+        digest when it has one (a 304's own digest is of its empty body: not compared)."""
         rec = revisit.record
         ref_id = rec.get("WARC-Refers-To")
         uri = strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri)
@@ -576,7 +594,7 @@ class ArchiveLookup:
         date = _refers_to_date(rec)
         want = _ts(date) if date else None
         limit = _ts(rec.date) if rec.get("WARC-Date") else None
-        digest = _payload_digest(rec)
+        digest = None if _is_304_response(rec) else _payload_digest(rec)
         cands = [c for c in self.captures(uri) if not c[3] and (limit is None or c[0] <= limit)]
         cands.sort(key=lambda c: (c[0] != want, -c[0]))
         for _, idx, off, _, _ in cands:

@@ -136,3 +136,27 @@ def test_replay_at_takes_the_nearest_capture_of_each_url(outlet, tmp_path) -> No
         assert _article_fields(got.items) == {u: live_fields[u] for u in want}
     latest = replay(warcs, tmp_path / "latest")
     assert sorted(_article_fields(latest.items)) == sorted(second)
+
+
+def test_a_304_capture_replays_as_the_page_it_confirmed(outlet, tmp_path) -> None:
+    """A later wget run asked with If-Modified-Since and archived the 304 (a response record,
+    no body) in another file: replay and reextract answer with the page it confirmed, as a
+    server-not-modified revisit is answered, not with an empty 304."""
+    live, fetched = outlet
+    day = [datetime(2026, 3, d, 9, tzinfo=UTC) for d in range(1, 4)]
+    first = [f.at(day[0]) for f in fetched]
+    not_modified = [replace(f, status=304, reason="Not Modified", body=b"", date=day[1],
+                            headers=[h for h in f.headers if h[0].lower() in ("date", "etag")])
+                    for f in fetched[2:]]
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    fw.write_wget(warcs / "a.warc.gz", first)
+    fw.write_wget(warcs / "b.warc.gz", not_modified)
+    replayed = replay(warcs, tmp_path / "replay")
+    assert replayed.returncode == 0, replayed.log[-2000:]
+    assert "downloader/response_status_count/304" not in replayed.stats
+    assert _article_fields(replayed.items) == _article_fields(live.items)
+    assert {i["fetched_at"] for i in replayed.items} == {"2026-03-02T09:00:00+00:00"}
+    proc, again = reextract(warcs, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert _article_fields(again) == _article_fields(live.items)

@@ -103,15 +103,17 @@ class _Writer:
         self.fh.close()
 
 
-def write_wget(path: Path, fetched: list[Fetched], spell: Spell = str) -> Path:
+def write_wget(path: Path, fetched: list[Fetched], spell: Spell = str,
+               seen: dict[str, str] | None = None) -> Path:
     """wget --warc-file: WARC/1.0, warcinfo, request then response, URIs in <brackets>, a
-    revisit (WARC-Refers-To only) for a payload seen before, MANIFEST.txt and wget.log as
+    revisit (WARC-Refers-To only) for a payload seen before (in ``seen``, payload digest ->
+    record id, shared by the files of a --warc-dedup run), MANIFEST.txt and wget.log as
     resource records at the end."""
     w = _Writer(path, "WARC/1.0")
     info = b"software: Wget/1.21.3 (linux-gnu)\r\nformat: WARC File Format 1.0\r\n"
     w.record(path.name, "warcinfo", info, {"WARC-Date": _stamp(fetched[0].date)},
              ctype="application/warc-fields")
-    seen: dict[str, str] = {}
+    seen = {} if seen is None else seen
     for f in fetched:
         uri = f"<{spell(f.url)}>"
         stamp = _stamp(f.date)
@@ -119,7 +121,7 @@ def write_wget(path: Path, fetched: list[Fetched], spell: Spell = str) -> Path:
         w.record(uri, "request", b"", {"WARC-Date": stamp, "WARC-Concurrent-To": resp_id},
                  _request_head(uri, extra=[("User-Agent", "Wget/1.21.3")]))
         digest = _sha1(f.body)
-        if digest in seen:
+        if f.body and digest in seen:
             w.record(uri, "revisit", b"", {
                 "WARC-Record-ID": resp_id, "WARC-Date": stamp, "WARC-Refers-To": seen[digest],
                 "WARC-Payload-Digest": digest,
