@@ -7,6 +7,11 @@ no rules, so everything is allowed; a 5xx means the server is unreachable and th
 must assume complete disallow (429 "Too Many Requests" is treated as one: the server asks
 for less). A disallowed host's requests are then ignored with the reason logged once and
 counted (``robotstxt/unavailable``), for the run (a later run asks again).
+
+Replay (``WARC_REPLAY``) asks no server, so there is none to spare: a robots.txt archived as
+a 5xx or 429 (wget, Browsertrix fetch the site anyway) is read as no rules, logged and
+counted (``robotstxt/unavailable_archived``), and the archive's pages are replayed. Rules an
+archived robots.txt gives are still obeyed, as the crawl that archived it obeyed them.
 """
 
 from __future__ import annotations
@@ -32,11 +37,22 @@ def rules_for_status(status: int, body: bytes) -> bytes:
 
 
 class StatusRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's robots middleware, with 4xx read as no rules and 5xx as disallow all."""
+    """Scrapy's robots middleware, with 4xx read as no rules and 5xx as disallow all (in
+    replay, as no rules: no server is asked)."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._replay = bool(crawler.settings.get("WARC_REPLAY"))
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> Any:
         rules = rules_for_status(response.status, response.body)
-        if rules is DISALLOW_ALL:
+        if rules is DISALLOW_ALL and self._replay:
+            rules = b""
+            self._stats.inc_value("robotstxt/unavailable_archived")
+            logger.warning("%s: robots.txt was archived as %d (a failing server): replay asks "
+                           "no server, so it is read as no rules and %s is replayed",
+                           response.url, response.status, netloc)
+        elif rules is DISALLOW_ALL:
             self._stats.inc_value("robotstxt/unavailable")
             logger.warning("%s answered %d: the server is failing, so nothing on %s is "
                            "crawled in this run (RFC 9309: an unreachable robots.txt means "

@@ -160,3 +160,40 @@ def test_a_304_capture_replays_as_the_page_it_confirmed(outlet, tmp_path) -> Non
     proc, again = reextract(warcs, tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert _article_fields(again) == _article_fields(live.items)
+
+
+@pytest.mark.parametrize("robots", [500, 503, 429, 404, None])
+def test_a_robots_txt_archived_failing_or_missing_does_not_block_the_replay(
+        outlet, tmp_path, robots) -> None:
+    """wget got a 500 (or 503, 429, 404, or nothing) for robots.txt and fetched the site
+    anyway. Live, a 5xx robots.txt stops the crawl of the host (RFC 9309: the server is
+    failing); in replay no server is asked, so the archive's pages are replayed, and the
+    archived answer is said in the log and counted."""
+    live, fetched = outlet
+    head, *pages = fetched
+    if robots is not None:
+        pages = [replace(head, status=robots, reason="Error", body=b"<h1>error</h1>"), *pages]
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    fw.write_wget(warcs / "site.warc.gz", pages)
+    replayed = replay(warcs, tmp_path / "replay")
+    assert replayed.returncode == 0, replayed.log[-2000:]
+    assert _article_fields(replayed.items) == _article_fields(live.items)
+    assert "robotstxt/forbidden" not in replayed.stats
+    if robots in (500, 503, 429):
+        assert replayed.stats.get("robotstxt/unavailable_archived") == 1
+        assert f"robots.txt was archived as {robots}" in replayed.log
+
+
+def test_an_archived_robots_txt_disallowing_articles_is_still_obeyed(outlet, tmp_path) -> None:
+    """The rules a robots.txt gives are the site's, and a crawl obeyed them: replay too."""
+    live, fetched = outlet
+    head, *pages = fetched
+    rules = replace(head, body=b"User-agent: *\nDisallow: /politics/\n")
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    fw.write_wget(warcs / "site.warc.gz", [rules, *pages])
+    replayed = replay(warcs, tmp_path / "replay")
+    assert sorted(_article_fields(replayed.items)) == sorted(
+        u for u in _article_fields(live.items) if "/politics/" not in u)
+    assert replayed.stats.get("robotstxt/forbidden") == 1
