@@ -10,12 +10,12 @@ import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.sites import belta
+from tests.sites import belta, zerkalo
 from tests.support import foreign_warcs as fw
 from tests.support.crawl import ROOT, SCRAPY, CrawlResult, run_crawl
 from tests.support.server import FixtureServer
@@ -197,3 +197,50 @@ def test_an_archived_robots_txt_disallowing_articles_is_still_obeyed(outlet, tmp
     assert sorted(_article_fields(replayed.items)) == sorted(
         u for u in _article_fields(live.items) if "/politics/" not in u)
     assert replayed.stats.get("robotstxt/forbidden") == 1
+
+
+def test_a_redirect_chain_replays_to_the_article(outlet, tmp_path) -> None:
+    """The feed links an old address of an article; wget followed 301 (to http) -> 301 (to
+    https) -> 200 and recorded each hop: replay follows the same hops to the same item."""
+    live, fetched = outlet
+    robots, rss, *articles = fetched
+    target = articles[1].url
+    old, older = (target.replace("novost-nomer", word) for word in ("staraya", "eshche"))
+    hops = [replace(rss, url=src, status=301, reason="Moved Permanently", body=b"",
+                    headers=[("Location", dest), ("Content-Length", "0")])
+            for src, dest in ((old, older.replace("https://", "http://")),
+                              (older.replace("https://", "http://"), target))]
+    feed = replace(rss, body=rss.body.replace(target.encode(), old.encode()))
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    fw.write_wget(warcs / "site.warc.gz", [robots, feed, *hops, *articles])
+    replayed = replay(warcs, tmp_path / "replay")
+    assert replayed.returncode == 0, replayed.log[-2000:]
+    assert replayed.stats.get("replay/missing", 0) == 0, replayed.log[-2000:]
+    assert _article_fields(replayed.items) == _article_fields(live.items)
+    assert replayed.stats.get("downloader/response_status_count/301") == 2
+
+
+def test_an_archive_of_article_pages_only_is_reextracted_by_host(tmp_path) -> None:
+    """A Browsertrix crawl of Зеркало's articles only (no feed: a crawl replays nothing from
+    it), some fetched from its mirror (under /news/) or the bare zerkalo.io alias:
+    ``scrapy reextract`` finds each page's outlet by its host and gives the live items."""
+    fixture = zerkalo.build()
+    window = {"since": "2026-01-11", "until": "2026-01-12"}
+    golds = fixture.in_window(date(2026, 1, 11), date(2026, 1, 12))
+    with FixtureServer([fixture.site, fixture.mirror]) as server:
+        live = run_crawl("zerkalo", tmp_path / "live", server, args=window)
+        spelt = [g.url.replace(f"https://{zerkalo.HOST}/", [
+            f"https://{zerkalo.HOST}/", f"https://{zerkalo.MIRROR_HOST}/news/",
+            "https://zerkalo.io/"][n % 3]) for n, g in enumerate(golds)]
+        fetched = [fw.fetch(server, u.replace("https://zerkalo.io/", f"https://{zerkalo.HOST}/"))
+                   for u in spelt]
+    assert live.returncode == 0 and len(live.items) == len(golds) >= 3
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    fw.write_browsertrix(warcs / "pages.warc.gz",
+                         [replace(f, url=u) for f, u in zip(fetched, spelt, strict=True)])
+    proc, again = reextract(warcs, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"{len(golds)} items from {len(golds)} archived articles" in proc.stderr
+    assert _article_fields(again) == _article_fields(live.items)
