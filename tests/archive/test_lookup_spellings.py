@@ -3,7 +3,8 @@ closest spelling wins, and a capture that redirects to the URL asked for is step
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -72,3 +73,50 @@ def test_a_capture_redirecting_to_the_url_asked_for_is_stepped_over(tmp_path) ->
     lookup = ArchiveLookup(tmp_path)
     assert lookup.get("https://www.belta.by/rss").payload == b"<rss/>"
     assert lookup.get("http://www.belta.by/rss").status == 301  # elsewhere it is the answer
+
+
+def _hourly_feed(path, hours: int) -> None:
+    """A feed captured every hour (warcio, one small record each)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for i in range(hours):
+            body = f"<rss>{i}</rss>".encode()
+            when = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=i)
+            w.write_record(w.create_warc_record(
+                "https://www.belta.by/rss", "response", payload=io.BytesIO(body),
+                length=len(body), warc_headers_dict={"WARC-Date": f"{when:%Y-%m-%dT%H:%M:%SZ}"},
+                http_headers=StatusAndHeaders("200 OK", [("Content-Type", "text/xml")],
+                                              protocol="HTTP/1.1")))
+
+
+def test_a_feed_captured_hourly_for_a_year_answers_the_nearest_capture_fast(tmp_path) -> None:
+    _hourly_feed(tmp_path / "feed.warc.gz", 24 * 365)
+    lookup = ArchiveLookup(tmp_path)
+    assert len(lookup) == 24 * 365
+    started = time.perf_counter()
+    cases = [(None, 24 * 365 - 1),  # the latest
+             (datetime(2025, 6, 1, 12, 29, tzinfo=UTC), 3636),  # 12:00 is nearer than 13:00
+             (datetime(2025, 6, 1, 12, 31, tzinfo=UTC), 3637),
+             (datetime(2025, 6, 1, 12, 30, tzinfo=UTC), 3636),  # a tie: the earlier
+             (datetime(2024, 1, 1, tzinfo=UTC), 0), (datetime(2030, 1, 1, tzinfo=UTC), 8759)]
+    for at, hour in cases:
+        assert lookup.get("https://www.belta.by/rss", at=at).payload == f"<rss>{hour}</rss>".encode()
+    assert time.perf_counter() - started < 2  # one pass over the captures per request
+
+
+def test_an_unreadable_nearest_capture_gives_the_next_nearest(tmp_path) -> None:
+    _hourly_feed(tmp_path / "feed.warc.gz", 48)
+    lookup = ArchiveLookup(tmp_path)
+    at = datetime(2025, 1, 1, 10, 10, tzinfo=UTC)
+    offset = lookup.latest("https://www.belta.by/rss", at)[2]
+    data = bytearray((tmp_path / "feed.warc.gz").read_bytes())
+    data[offset + 20:offset + 40] = b"\0" * 20  # the 10:00 capture's gzip member broken
+    (tmp_path / "feed.warc.gz").write_bytes(bytes(data))
+    errors: list = []
+    found = ArchiveLookup(tmp_path, on_error=errors.append).get("https://www.belta.by/rss", at)
+    assert found.payload == b"<rss>11</rss>" and errors
