@@ -256,6 +256,46 @@ def _unzstd(body: bytes, sink: _Sink) -> None:
         rest = decoder.unused_data + bytes(pending)
 
 
+_PROBE = 1024  # bytes enough to tell a compressed stream's start from plain content
+_MAGIC = {"gzip": b"\x1f\x8b", "x-gzip": b"\x1f\x8b", "zstd": b"\x28\xb5\x2f\xfd"}
+
+
+def _starts_encoded(body: bytes, coding: str) -> bool:
+    """Whether ``body`` opens as a ``coding`` stream (unknown codings: assumed so)."""
+    if coding in _MAGIC:
+        return body.startswith(_MAGIC[coding])
+    probe = body[:_PROBE]
+    try:
+        if coding == "deflate":
+            for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
+                try:
+                    zlib.decompressobj(wbits).decompress(probe, 1)
+                    return True
+                except zlib.error:
+                    continue
+            return False
+        if coding == "br":
+            import brotli
+
+            brotli.Decompressor().process(probe)
+    except Exception:  # noqa: BLE001 - brotli.error and any decoder complaint: not encoded
+        return False
+    return True
+
+
+def encoding_not_applied(body: bytes, encoding: str | None) -> bool:
+    """A body stored already decoded under the Content-Encoding the server sent.
+
+    Browser-based capture tools (ArchiveWeb.page, some Browsertrix versions) save the body
+    the browser decoded and keep the header; warcio and pywb then serve it as it is, since
+    decoding fails at its first byte. True when the outermost coding's stream does not even
+    start: such a body is read as identity. A stream damaged further on stays an error.
+    """
+    codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    return bool(body and codings) and not _starts_encoded(body, codings[-1])
+
+
 def decode_content(body: bytes, encoding: str | None,
                    max_size: int = DEFAULT_MAX_DECODED) -> bytes:
     """Undo Content-Encoding (gzip, deflate, br, zstd; stacked codings last-first).

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from archive.errors import WarcFormatError
-from archive.httputil import ContentDecodingError, decode_content
+from archive.httputil import ContentDecodingError, decode_content, encoding_not_applied
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, response_at
 from crawler.extraction.worker import extract_for_crawl, failure_reason
@@ -104,7 +104,12 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
         return f"http_{archived.status}"
     outlet = outlet_for_url(url)
     try:
-        body = decode_content(archived.payload, archived.content_encoding(), max_size)
+        encoding = archived.content_encoding()
+        if encoding_not_applied(archived.payload, encoding):
+            logger.info("%s: stored decoded under Content-Encoding %s; read as it is", url,
+                        encoding)
+            encoding = None
+        body = decode_content(archived.payload, encoding, max_size)
     except ContentDecodingError as exc:
         logger.warning("Cannot decode %s: %s", url, exc)
         return "content_encoding"

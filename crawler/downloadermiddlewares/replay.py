@@ -20,6 +20,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured, UsageError
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 
+from archive.httputil import encoding_not_applied
 from archive.methods import method_query
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, warc_inputs
@@ -64,10 +65,14 @@ def _method_query(request: Request) -> str:
                         str(len(request.body)), request.body)
 
 
-def response_from_archive(request: Request, archived: ArchivedResponse) -> Response:
+def response_from_archive(request: Request, archived: ArchivedResponse,
+                          decoded: bool = False) -> Response:
+    """The Scrapy response for ``archived``; a body stored ``decoded`` under its
+    Content-Encoding (browser-based tools) loses that header, as warcio and pywb serve it."""
+    skip = _HOP_BY_HOP | ({b"content-encoding"} if decoded else set())
     headers = Headers()
     for name, value in archived.headers:
-        if name.lower().encode() not in _HOP_BY_HOP:
+        if name.lower().encode() not in skip:
             headers.appendlist(name, value)
     cls = responsetypes.from_args(headers=headers, url=request.url)
     return cls(url=request.url, status=archived.status, headers=headers, body=archived.payload,
@@ -104,9 +109,14 @@ class WarcReplayMiddleware:
             logger.info("Not in the archive: %s", request.url)
             return Response(request.url, status=404, request=request, flags=["replay-missing"])
         self.stats.inc_value("replay/hits")
+        decoded = encoding_not_applied(archived.payload, archived.content_encoding())
+        if decoded:
+            self.stats.inc_value("replay/encoding_not_applied")
+            logger.info("%s: stored decoded under Content-Encoding %s; served as it is",
+                        request.url, archived.content_encoding())
         request.meta[META_FETCHED_AT] = capture_stamp(archived.date)
         request.meta[META_WARC_RECORD] = archived.ref.as_dict()
-        return response_from_archive(request, archived)
+        return response_from_archive(request, archived, decoded)
 
 
 class OfflineDownloadHandler(BaseDownloadHandler):

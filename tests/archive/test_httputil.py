@@ -9,7 +9,7 @@ import zlib
 import brotli
 import pytest
 
-from archive.httputil import ContentDecodingError, decode_content
+from archive.httputil import ContentDecodingError, decode_content, encoding_not_applied
 
 try:
     from compression import zstd  # type: ignore[import-not-found]
@@ -110,3 +110,21 @@ def test_truncated_or_damaged_bodies_are_clear_errors(coding):
 def test_unknown_coding_is_a_clear_error():
     with pytest.raises(ContentDecodingError, match="unsupported"):
         decode_content(PAGE, "compress")
+
+
+@pytest.mark.parametrize(("body", "coding", "expected"), [
+    (b"<html>plain</html>", "gzip", True),  # a browser-based tool stored it decoded
+    (b"<html>plain</html>", "br", True),
+    (b"<html>plain</html>", "deflate", True),
+    (b"<html>plain</html>", "zstd", True),
+    (b"<html>plain</html>", "gzip, identity", True),
+    (gzip.compress(b"<html>x</html>"), "gzip", False),
+    (gzip.compress(b"<html>x</html>")[:12] + b"\0" * 20, "gzip", False),  # damaged later: an error
+    (zlib.compress(b"<html>x</html>"), "deflate", False),
+    (brotli.compress(b"<html>x</html>"), "br", False),
+    (b"", "gzip", False),
+    (b"<html>plain</html>", None, False),
+    (b"<html>plain</html>", "identity", False),
+])
+def test_a_body_stored_decoded_under_its_encoding_is_told_apart(body, coding, expected):
+    assert encoding_not_applied(body, coding) is expected

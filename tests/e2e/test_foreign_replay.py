@@ -244,3 +244,24 @@ def test_an_archive_of_article_pages_only_is_reextracted_by_host(tmp_path) -> No
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert f"{len(golds)} items from {len(golds)} archived articles" in proc.stderr
     assert _article_fields(again) == _article_fields(live.items)
+
+
+@pytest.mark.parametrize("coding", ["gzip", "br", "deflate"])
+def test_a_body_stored_decoded_under_its_content_encoding_replays(outlet, tmp_path,
+                                                                   coding) -> None:
+    """A browser-based capture stores the body the browser decoded but keeps the server's
+    Content-Encoding header: warcio and pywb serve such a body as it is; so do replay and
+    reextract (counted), instead of failing every page as a damaged gzip stream."""
+    live, fetched = outlet
+    mislabelled = [replace(f, headers=[*f.headers, ("content-encoding", coding)])
+                   for f in fetched]
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    fw.write_browsertrix(warcs / "pages.warc.gz", mislabelled)
+    replayed = replay(warcs, tmp_path / "replay")
+    assert replayed.returncode == 0, replayed.log[-2000:]
+    assert _article_fields(replayed.items) == _article_fields(live.items)
+    assert replayed.stats.get("replay/encoding_not_applied") == len(fetched)
+    proc, again = reextract(warcs, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert _article_fields(again) == _article_fields(live.items)
