@@ -265,3 +265,26 @@ def test_a_body_stored_decoded_under_its_content_encoding_replays(outlet, tmp_pa
     proc, again = reextract(warcs, tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert _article_fields(again) == _article_fields(live.items)
+
+
+@pytest.mark.parametrize("write", [fw.write_heritrix, fw.write_wget])
+def test_revisits_whose_originals_are_in_an_earlier_crawls_file_replay(outlet, tmp_path,
+                                                                         write) -> None:
+    """A second crawl (another file, a month later) found every page unchanged and wrote
+    revisits only (Heritrix: Refers-To-Target-URI and -Date; wget: WARC-Refers-To alone):
+    the latest replay, and reextract, give the live items, captured at the second crawl."""
+    live, fetched = outlet
+    march, april = datetime(2026, 3, 1, 9, tzinfo=UTC), datetime(2026, 4, 1, 9, tzinfo=UTC)
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    seen: dict = {}
+    write(warcs / "crawl-1.warc.gz", [f.at(march) for f in fetched], seen=seen)
+    write(warcs / "crawl-2.warc.gz", [f.at(april) for f in fetched], seen=seen)
+    replayed = replay(warcs, tmp_path / "replay")
+    assert replayed.returncode == 0, replayed.log[-2000:]
+    assert replayed.stats.get("replay/missing", 0) == 0, replayed.log[-2000:]
+    assert _article_fields(replayed.items) == _article_fields(live.items)
+    assert {i["fetched_at"] for i in replayed.items} == {"2026-04-01T09:00:00+00:00"}
+    proc, again = reextract(warcs, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert _article_fields(again) == _article_fields(live.items)

@@ -167,21 +167,23 @@ def write_browsertrix(path: Path, fetched: list[Fetched], spell: Spell = str) ->
     return path
 
 
-def write_heritrix(path: Path, fetched: list[Fetched], spell: Spell = str) -> Path:
+def write_heritrix(path: Path, fetched: list[Fetched], spell: Spell = str,
+                   seen: dict[str, tuple[str, str]] | None = None) -> Path:
     """Heritrix 3: WARC/1.0, a dns: response, response + request + metadata per URL, a revisit
-    of an unchanged payload with WARC-Refers-To-Target-URI/-Date, marked WARC-Truncated: length."""
+    of an unchanged payload (in ``seen``: digest -> URI and date, kept across a series of
+    crawls) with WARC-Refers-To-Target-URI/-Date, marked WARC-Truncated: length."""
     w = _Writer(path, "WARC/1.0")
     w.record(path.name, "warcinfo", b"software: Heritrix/3.4.0\r\n",
              {"WARC-Date": _stamp(fetched[0].date)}, ctype="application/warc-fields")
     host = urlsplit(spell(fetched[0].url)).hostname
     w.record(f"dns:{host}", "response", f"{_stamp(fetched[0].date)}\n{host}. 300 IN A 127.0.0.1\n"
              .encode(), {"WARC-Date": _stamp(fetched[0].date)}, ctype="text/dns")
-    seen: dict[str, tuple[str, str]] = {}
+    seen = {} if seen is None else seen
     for f in fetched:
         uri = spell(f.url)
         stamp = _stamp(f.date)
         digest = _sha1(f.body)
-        if digest in seen:
+        if f.body and digest in seen:
             ref_uri, ref_date = seen[digest]
             rid = w.record(uri, "revisit", b"", {
                 "WARC-Date": stamp, "WARC-Payload-Digest": digest, "WARC-Truncated": "length",
