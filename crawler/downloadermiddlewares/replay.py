@@ -29,6 +29,8 @@ from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 
 logger = logging.getLogger(__name__)
 
+MISSING_URLS = "replay/missing_urls"  # stats key: the first URLs the archive lacked
+MAX_MISSING_URLS = 20
 # Headers describing the original transfer, not the stored body (already de-chunked).
 _HOP_BY_HOP = {b"transfer-encoding", b"connection", b"keep-alive"}
 
@@ -97,6 +99,15 @@ class WarcReplayMiddleware:
     def from_crawler(cls, crawler: Any) -> WarcReplayMiddleware:
         return cls(crawler)
 
+    def _missing(self, url: str) -> None:
+        """Count a URL the archive lacks and list the first few (robots.txt aside: many
+        archives hold none) for the run report, which says why a replay found nothing."""
+        self.stats.inc_value("replay/missing")
+        logger.info("Not in the archive: %s", url)
+        listed = list(self.stats.get_value(MISSING_URLS) or [])
+        if len(listed) < MAX_MISSING_URLS and not url.endswith("/robots.txt"):
+            self.stats.set_value(MISSING_URLS, [*listed, url])
+
     def _bad_record(self, error: Exception) -> None:
         self.stats.inc_value("replay/bad_records")
         logger.warning("Skipping unreadable WARC record: %s", error)
@@ -105,8 +116,7 @@ class WarcReplayMiddleware:
         request.meta[REPLAYED] = True
         archived = self.lookup.get(request.url, at=self.at, method=_method_query(request))
         if archived is None:
-            self.stats.inc_value("replay/missing")
-            logger.info("Not in the archive: %s", request.url)
+            self._missing(request.url)
             return Response(request.url, status=404, request=request, flags=["replay-missing"])
         self.stats.inc_value("replay/hits")
         decoded = encoding_not_applied(archived.payload, archived.content_encoding())

@@ -133,6 +133,8 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "near_duplicates": int(stats.get("incremental/near_duplicates", 0)),
         "blocked_pages": errors["blocked_pages"],
         "blocked_urls": list(stats.get("pages/blocked_urls") or []),
+        # replay (WARC_REPLAY): the first URLs the archive could not answer
+        "replay_missing_urls": list(stats.get("replay/missing_urls") or []),
         "skipped_pages": skipped_pages(stats),
         "errors": sum(errors.values()),
         "errors_by_kind": errors,
@@ -214,6 +216,15 @@ class Verdict:
         return not self.alarms
 
 
+def no_articles_in_replay(missing: list[str]) -> str:
+    """Why a replay gave nothing, and what to do: the URLs it started from are not archived."""
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return (f"no articles: the spider's requests were not in the archive (replay/missing): "
+            f"{shown}. An archive without the outlet's feeds and listings (article pages only, "
+            "another tool's crawl) gives a crawl nothing to start from: `scrapy reextract "
+            "<warcs>` extracts every archived article page")
+
+
 def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
           min_sample: int = 10, interrupted: bool = False,
           finish_reason: str | None = None) -> Verdict:
@@ -232,7 +243,9 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
     if summary.get("extraction_workers_died"):
         verdict.alarms.append(f"{summary['extraction_workers_died']} page(s) lost: their "
                               "extraction worker died (killed?) mid-page")
-    if summary["articles"] == 0 and (base["articles"] or 0) > 0 and not interrupted:
+    if summary["articles"] == 0 and summary.get("replay_missing_urls") and not interrupted:
+        verdict.alarms.append(no_articles_in_replay(summary["replay_missing_urls"]))
+    elif summary["articles"] == 0 and (base["articles"] or 0) > 0 and not interrupted:
         verdict.alarms.append(f"no articles (median of the last {base['runs']} runs: "
                               f"{base['articles']:g})")
     elif summary["articles"] == 0 and summary.get("blocked_pages") and not interrupted:

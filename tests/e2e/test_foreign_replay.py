@@ -288,3 +288,20 @@ def test_revisits_whose_originals_are_in_an_earlier_crawls_file_replay(outlet, t
     proc, again = reextract(warcs, tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert _article_fields(again) == _article_fields(live.items)
+
+
+def test_a_replay_the_archive_cannot_start_says_so_and_fails(outlet, tmp_path) -> None:
+    """An archive of article pages only (no feed) replayed through the spider: no article,
+    since the feed it starts from is not there. The run says which URLs the archive lacked,
+    points at reextract, and exits 1, instead of a healthy run with nothing in it."""
+    live, fetched = outlet
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    fw.write_wget(warcs / "articles.warc.gz", fetched[2:])
+    replayed = replay(warcs, tmp_path / "replay")
+    assert replayed.returncode == 1, replayed.log[-2000:]
+    assert replayed.items == []
+    assert replayed.stats.get("replay/missing_urls") == [f"{BASE}/rss"]  # not robots.txt
+    assert "not in the archive" in replayed.log and "scrapy reextract" in replayed.log
+    proc, again = reextract(warcs, tmp_path)  # what the message says to do
+    assert _article_fields(again) == _article_fields(live.items)
