@@ -35,6 +35,7 @@ def _lookup(tmp_path, *captures: tuple[str, bytes, datetime]) -> ArchiveLookup:
     "https://www.belta.by/news/а/?b=2&a=1",  # raw Cyrillic
     "https://www.belta.by/news/%D0%B0/?a=1&b=2",  # the query in another order
     "<https://WWW.Belta.BY/news/%D0%B0/?b=2&a=1>",  # wget's brackets, host case
+    "https://www.belta.by/NEWS/%D0%B0/?b=2&a=1",  # path case: pywb lower-cases the key
 ])
 def test_a_spelling_pywb_takes_for_the_url_answers_it(tmp_path, archived) -> None:
     lookup = _lookup(tmp_path, (archived, b"<html>the page</html>", T1))
