@@ -118,8 +118,8 @@ def test_unknown_coding_is_a_clear_error():
     (b"<html>plain</html>", "deflate", True),
     (b"<html>plain</html>", "zstd", True),
     (b"<html>plain</html>", "gzip, identity", True),
-    (gzip.compress(b"<html>x</html>"), "gzip", False),
-    (gzip.compress(b"<html>x</html>")[:12] + b"\0" * 20, "gzip", False),  # damaged later: an error
+    (gzip.compress(b"<html>x</html>", mtime=0), "gzip", False),
+    (gzip.compress(b"<html>x</html>", mtime=0)[:12] + b"\0" * 20, "gzip", False),  # damaged later: an error
     (zlib.compress(b"<html>x</html>"), "deflate", False),
     (brotli.compress(b"<html>x</html>"), "br", False),
     (b"", "gzip", False),
