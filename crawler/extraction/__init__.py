@@ -15,7 +15,7 @@ from typing import Any
 from crawler.challenge import challenge_kind
 from crawler.extraction.body import TEASER, extract_body
 from crawler.extraction.dates import parse_iso
-from crawler.extraction.encoding import decode_html
+from crawler.extraction.encoding import decode_html, wide_codec
 from crawler.extraction.html import parse_html
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
@@ -88,11 +88,12 @@ class BlockedPage(_PageOfAKind):
 
 
 def looks_binary(body: bytes) -> bool:
-    """Images, archives and other non-text bodies, whatever Content-Type claims."""
+    """Images, archives and other non-text bodies, whatever Content-Type claims (UTF-16 and
+    UTF-32 text, half zero bytes, is text)."""
     head = body[:1024]
     if head.startswith(_BINARY_MAGIC):
         return True
-    if not head:
+    if not head or wide_codec(body):
         return False
     controls = sum(b < 9 or 13 < b < 32 for b in head)
     return controls / len(head) > 0.1

@@ -4,6 +4,8 @@ Declared charsets are hints, not facts: regional CMSs declare UTF-8 and send win
 the reverse, and real pages are dirty (a few stray windows-1251 bytes in a comment of a UTF-8
 page, an ad in another charset). So:
 
+0. UTF-16 and UTF-32 are told by where their zero bytes fall, with or without a BOM; a BOM
+   the bytes after it contradict (a UTF-8 BOM before windows-1251) is dropped, not believed.
 1. Bytes that are nearly all valid UTF-8 are UTF-8, whatever is declared: a single-byte
    charset practically never forms UTF-8 sequences by accident, and reading UTF-8 as a
    single-byte charset is always mojibake. The few bad bytes become U+FFFD.
@@ -22,8 +24,12 @@ from charset_normalizer import from_bytes
 
 from archive.httputil import declared_charset, meta_charset_name
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))
+# UTF-32 first: its little-endian BOM begins with UTF-16's
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+              (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+WIDE_SAMPLE = 4096  # bytes judged for the zero-byte pattern of UTF-16/32
+MARKUP_ZEROS = 0.2  # share of units whose high byte is zero: ASCII markup, spaces, digits
+STRAY_ZEROS = 0.01  # share of zeros in the other byte column (NULs strewn in 8-bit text)
 _CYRILLIC_SINGLE_BYTE = tuple(codecs.lookup(c).name for c in (
     "cp1251", "koi8_r", "koi8_u", "iso8859_5", "cp866", "mac_cyrillic"))
 # single-byte charsets UTF-8 gets wrongly decoded with, in the order double encoding is met
@@ -91,6 +97,39 @@ def cyrillic_plausibility(text: str) -> float:
     return min(clean, lower / 0.8, 1.0)
 
 
+def _zero_shares(sample: bytes, width: int) -> list[float]:
+    """For each byte column of ``width``-byte units, the share of units with a zero there."""
+    units = len(sample) // width
+    if not units:
+        return [0.0] * width
+    return [sample[i:units * width:width].count(0) / units for i in range(width)]
+
+
+def _wide_by_pattern(sample: bytes) -> str | None:
+    """UTF-32 or UTF-16 told by where its zero bytes fall: the high bytes of ASCII markup and
+    of spaces are zero in one column, while the other column (the low bytes) has none."""
+    z = _zero_shares(sample, 4)
+    if min(z[2], z[3]) >= 1 - STRAY_ZEROS and z[0] < 0.5:
+        return "utf-32-le"
+    if min(z[0], z[1]) >= 1 - STRAY_ZEROS and z[3] < 0.5:
+        return "utf-32-be"
+    low, high = _zero_shares(sample, 2)
+    if high >= MARKUP_ZEROS and low <= STRAY_ZEROS:
+        return "utf-16-le"
+    if low >= MARKUP_ZEROS and high <= STRAY_ZEROS:
+        return "utf-16-be"
+    return None
+
+
+def wide_codec(body: bytes) -> tuple[str, int] | None:
+    """The UTF-16/UTF-32 codec ``body`` is in and the length of its BOM (0 without one), or
+    None. A BOM is believed only when the bytes after it show that codec's pattern: a stray
+    ``FF FE`` before UTF-8 or windows-1251 text would otherwise decode it all as CJK."""
+    bom_len = next((len(bom) for bom, _ in _WIDE_BOMS if body.startswith(bom)), 0)
+    codec = _wide_by_pattern(body[bom_len:bom_len + WIDE_SAMPLE])
+    return (codec, bom_len) if codec else None
+
+
 def _utf8_with_few_errors(body: bytes) -> str | None:
     """``body`` as UTF-8 if nearly all its non-ASCII bytes are valid UTF-8 (bad ones → U+FFFD)."""
     text = body.decode("utf-8", "replace")
@@ -124,10 +163,15 @@ def undo_double_encoding(text: str) -> str:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode ``body``; return (text, codec used). NUL bytes are dropped from the text."""
-    for bom, codec in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom):].decode(codec, "replace").replace("\x00", ""), codec
+    """Decode ``body``; return (text, codec used). NUL bytes are dropped from the text.
+
+    A BOM is evidence like any other: UTF-16/32 is told by its zero bytes (BOM or not), and a
+    UTF-8 BOM before bytes that are no UTF-8 (a template saved with a BOM, the article in
+    windows-1251) is dropped and the bytes decoded as they are."""
+    if wide := wide_codec(body):
+        codec, bom_len = wide
+        return body[bom_len:].decode(codec, "replace").replace("\x00", ""), codec
+    body = _without_stray_bom(body)
     declared = [c for c in (header_charset(content_type), meta_charset(body)) if c]
     if body.isascii():
         return body.decode("ascii").replace("\x00", ""), declared[0] if declared else "ascii"
@@ -136,6 +180,15 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         return undo_double_encoding(text).replace("\x00", ""), "utf-8"
     text, codec = _single_byte(body, declared)
     return text.replace("\x00", ""), codec
+
+
+def _without_stray_bom(body: bytes) -> bytes:
+    """``body`` without a BOM: the UTF-8 one is judged with the bytes after it, as if absent
+    (valid UTF-8 is UTF-8 anyway), and a UTF-16 one here has no UTF-16 after it."""
+    for bom, _codec in _WIDE_BOMS[2:] + ((codecs.BOM_UTF8, "utf-8"),):
+        if body.startswith(bom):
+            return body[len(bom):]
+    return body
 
 
 def _single_byte(body: bytes, declared: list[str]) -> tuple[str, str]:
