@@ -8,7 +8,9 @@ page, an ad in another charset). So:
    the bytes after it contradict (a UTF-8 BOM before windows-1251) is dropped, not believed.
 1. Bytes that are nearly all valid UTF-8 are UTF-8, whatever is declared: a single-byte
    charset practically never forms UTF-8 sequences by accident, and reading UTF-8 as a
-   single-byte charset is always mojibake. The few bad bytes become U+FFFD.
+   single-byte charset is always mojibake. The few bad bytes become U+FFFD, unless they
+   hold Cyrillic prose of their own: then the page is a mix (a UTF-8 template around an
+   article stored in windows-1251, or the reverse), and each word is read in its charset.
 2. Valid UTF-8 whose text is itself UTF-8 read as a single-byte charset (double encoding,
    "РџСЂРµ..." or "Ð¿Ñ€Ð¸...") is decoded once more.
 3. Otherwise a single-byte charset, declared or not, is taken only when its text reads like
@@ -39,6 +41,8 @@ PLAUSIBLE = 0.6
 SAMPLE_WORDS = 400  # enough to judge a page; the test runs on every page of a crawl
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")  # a word's non-ASCII bytes: one charset's, in a mix
+MIN_MIX_LETTERS = 40  # Cyrillic letters each charset of a mixed page must hold (a sentence)
 _UTF8_LEAD_FIRST, _UTF8_LEAD_LAST = 0xC2, 0xF4  # the bytes a multi-byte UTF-8 sequence opens with
 _LOWER = re.compile("[\u0430-\u045f]")
 _UPPER = re.compile("[\u0400-\u042f]")
@@ -176,10 +180,58 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     if body.isascii():
         return body.decode("ascii").replace("\x00", ""), declared[0] if declared else "ascii"
     text = _utf8_with_few_errors(body)
+    if text is not None and "\ufffd" not in text:
+        return undo_double_encoding(text).replace("\x00", ""), "utf-8"
+    if _may_mix(body, text) and (mixed := _two_charsets(body, declared)):
+        return mixed[0].replace("\x00", ""), mixed[1]
     if text is not None:
         return undo_double_encoding(text).replace("\x00", ""), "utf-8"
     text, codec = _single_byte(body, declared)
     return text.replace("\x00", ""), codec
+
+
+def _may_mix(body: bytes, utf8: str | None) -> bool:
+    """Cheap test before :func:`_two_charsets` walks every word: enough bytes of each kind."""
+    if utf8 is not None:  # nearly all UTF-8: enough bad bytes for a sentence?
+        return utf8.count("\ufffd") >= MIN_MIX_LETTERS // 2
+    utf8 = body.decode("utf-8", "replace")
+    return len(_CYRILLIC.findall(utf8)) >= MIN_MIX_LETTERS
+
+
+def _cyrillic_prose(text: str) -> bool:
+    return (len(_CYRILLIC.findall(text)) >= MIN_MIX_LETTERS
+            and cyrillic_plausibility(text) >= PLAUSIBLE)
+
+
+def _two_charsets(body: bytes, declared: list[str]) -> tuple[str, str] | None:
+    """A page in two charsets (a UTF-8 CMS template around an article stored in windows-1251,
+    or the reverse), each word read in its own; None when the page is no such mix.
+
+    The non-ASCII bytes of a word are one run: a run that is valid UTF-8 is UTF-8 (a
+    single-byte Cyrillic word practically never is), the others are the single-byte charset
+    their text reads as. Both parts must read as Cyrillic prose; the codec named is the
+    single-byte one."""
+    runs = [(m.start(), m.end()) for m in _HIGH_RUN.finditer(body)]
+    utf8: dict[int, str] = {}
+    for i, (start, end) in enumerate(runs):
+        try:
+            utf8[i] = body[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    if not _cyrillic_prose(" ".join(utf8.values())):
+        return None
+    rest = b" ".join(body[a:b] for i, (a, b) in enumerate(runs) if i not in utf8)
+    single, codec = _single_byte(rest, declared)
+    if not _cyrillic_prose(single):
+        return None
+    pieces: list[str] = []
+    pos = 0
+    for i, (start, end) in enumerate(runs):
+        pieces.append(body[pos:start].decode("ascii"))
+        pieces.append(utf8[i] if i in utf8 else body[start:end].decode(codec, "replace"))
+        pos = end
+    pieces.append(body[pos:].decode("ascii"))
+    return "".join(pieces), codec
 
 
 def _without_stray_bom(body: bytes) -> bytes:

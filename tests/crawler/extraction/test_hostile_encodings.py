@@ -90,3 +90,23 @@ def test_a_bom_the_bytes_contradict_is_not_believed(body: bytes, content_type) -
 def test_header_meta_and_bom_disagreeing_decode_as_the_bytes_are(content_type, meta, bom,
                                                                  encoding) -> None:
     assert_article(bom + html(meta=meta).encode(encoding), content_type)
+
+
+def two_charsets(template: str, article: str) -> bytes:
+    """A CMS template in one charset around an article stored in another."""
+    head, tail = html(body="@@").encode(template).split(b"@@")
+    return head + BODY.encode(article) + tail
+
+
+@pytest.mark.parametrize(("template", "article", "content_type"), [
+    ("utf-8", "cp1251", "text/html; charset=utf-8"),
+    ("utf-8", "cp1251", None),
+    ("cp1251", "utf-8", "text/html; charset=windows-1251"),
+    ("cp1251", "utf-8", None),
+    ("utf-8", "koi8_r", "text/html; charset=utf-8"),
+])
+def test_a_page_in_two_charsets_reads_as_written_in_both(template, article, content_type) -> None:
+    body = two_charsets(template, article)
+    text, _ = decode_html(body, content_type)
+    assert TITLE in text and all(p in text for p in PARAS)
+    assert_article(body, content_type)
