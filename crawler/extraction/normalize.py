@@ -13,16 +13,28 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x00"),
 _TRANSLATE = {**_SPACE_LIKE, **_INVISIBLE}
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WS = re.compile(r"\s+")
+# characters that show nothing: format marks (Cf), combining marks without a base (Mn, Me),
+# separators, and the letters that render blank (Hangul fillers, the Braille blank)
+_SHOWS_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_BLANK_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Zs", "Zl", "Zp", "Cc"})
+
+
+def shows_something(text: str) -> bool:
+    """Whether ``text`` has a character a reader sees (a line of bidi marks, blank letters or
+    stray combining marks is an empty paragraph)."""
+    return any(c not in _SHOWS_NOTHING and unicodedata.category(c) not in _BLANK_CATEGORIES
+               for c in text)
 
 
 def clean_line(text: str) -> str:
-    """One paragraph or title: NFC, odd spaces and invisible characters fixed, whitespace collapsed.
+    """One paragraph or title: NFC, odd spaces and invisible characters fixed, whitespace collapsed;
+    empty when nothing in it shows.
 
     Quotes and dashes are left exactly as the outlet wrote them.
     """
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    text = _CONTROL.sub("", text)
-    return _WS.sub(" ", text).strip()
+    text = _WS.sub(" ", _CONTROL.sub("", text)).strip()
+    return text if shows_something(text) else ""
 
 
 PARAGRAPH_SEPARATOR = "\n\n"  # the body layout analyzers read: one blank line between

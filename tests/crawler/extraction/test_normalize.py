@@ -23,3 +23,15 @@ def test_back_to_back_repeats_kept_once_but_not_distant_ones() -> None:
 
 def test_join_uses_one_blank_line() -> None:
     assert join_paragraphs(["Первый.", "Второй."]) == "Первый.\n\nВторой."
+
+
+def test_lines_of_only_invisible_characters_are_no_paragraphs() -> None:
+    """Blank letters (Hangul fillers, the Braille blank), format marks (bidi, the combining
+    grapheme joiner, the Mongolian vowel separator) and lone combining marks show nothing: a
+    paragraph of them only is an empty one; in a line with text they stay where they are."""
+    blank = ["\u180e\u2800", "\u115f\u1160\u3164\uffa0", "\u034f\u061c\u200e\u200f",
+             "\u202a\u202b\u202c\u202d\u202e", "\u2066\u2067\u2068\u2069", "\u0301\u0308",
+             "\u2028\u2029", "\ufe0f\u2063"]
+    assert clean_paragraphs(["Текст.", *blank, "Ещё текст."]) == ["Текст.", "Ещё текст."]
+    assert all(clean_line(line) == "" for line in blank)
+    assert clean_line("\u200fשלום\u200e text") == "\u200fשלום\u200e text"
