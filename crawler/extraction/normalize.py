@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -13,6 +14,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\x00"),
 _TRANSLATE = {**_SPACE_LIKE, **_INVISIBLE}
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WS = re.compile(r"\s+")
+# an entity reference left in text (escaped twice by a CMS): with its semicolon only, so that
+# "AT&T", "&copy2020" stay as written
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+MAX_UNESCAPES = 3  # "&amp;amp;quot;" is escaped three times
 # characters that show nothing: format marks (Cf), combining marks without a base (Mn, Me),
 # separators, and the letters that render blank (Hangul fillers, the Braille blank)
 _SHOWS_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
@@ -26,13 +31,26 @@ def shows_something(text: str) -> bool:
                for c in text)
 
 
+def unescape_entities(text: str) -> str:
+    """``text`` with the entity references a CMS escaped twice (``&amp;quot;`` shows as
+    ``&quot;`` on the page) read as their characters."""
+    for _ in range(MAX_UNESCAPES):
+        if "&" not in text:
+            break
+        unescaped = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+        if unescaped == text:
+            break
+        text = unescaped
+    return text
+
+
 def clean_line(text: str) -> str:
-    """One paragraph or title: NFC, odd spaces and invisible characters fixed, whitespace collapsed;
-    empty when nothing in it shows.
+    """One paragraph or title: entities escaped twice read, NFC, odd spaces and invisible
+    characters fixed, whitespace collapsed; empty when nothing in it shows.
 
     Quotes and dashes are left exactly as the outlet wrote them.
     """
-    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    text = unicodedata.normalize("NFC", unescape_entities(text)).translate(_TRANSLATE)
     text = _WS.sub(" ", _CONTROL.sub("", text)).strip()
     return text if shows_something(text) else ""
 

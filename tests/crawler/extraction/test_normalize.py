@@ -35,3 +35,28 @@ def test_lines_of_only_invisible_characters_are_no_paragraphs() -> None:
     assert clean_paragraphs(["Текст.", *blank, "Ещё текст."]) == ["Текст.", "Ещё текст."]
     assert all(clean_line(line) == "" for line in blank)
     assert clean_line("\u200fשלום\u200e text") == "\u200fשלום\u200e text"
+
+
+def test_entities_escaped_twice_are_read_as_the_characters() -> None:
+    """A CMS that escapes text already escaped shows ``&quot;`` on the page (and in og:title);
+    the item has the quote. Text that only looks like an entity stays."""
+    assert clean_line("&quot;Белшина&quot; &amp; партнёры &laquo;рекорд&raquo; &#171;года&#187;"
+                      ) == "\"Белшина\" & партнёры «рекорд» «года»"
+    assert clean_line("&amp;amp;quot;дважды&amp;quot;") == "\"дважды\""
+    assert clean_line("AT&T, R&D; &copy2020, &P350; &") == "AT&T, R&D; &copy2020, &P350; &"
+
+
+def test_a_title_only_in_og_title_escaped_twice_reads_as_written() -> None:
+    from crawler.extraction import extract_article
+    from crawler.items import ArticlePage
+
+    og = "&amp;quot;Белшина&amp;quot; &amp;mdash; чемпион &amp;#171;года&amp;#187;"
+    body = "".join(f"<p>Абзац {i}: футбольный клуб провёл сезон без поражений.</p>"
+                   for i in range(4))
+    html = (f'<html><head><meta property="og:title" content="{og}"></head><body>'
+            f"<div class='article-body'>{body}</div></body></html>")
+    article = extract_article(ArticlePage(
+        url="https://example.org/sport/2026/01/05/belshina/", outlet="", body=html.encode(),
+        headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+        fetched_at="2026-01-05T12:00:00+00:00"))
+    assert article.title == "\"Белшина\" — чемпион «года»"
