@@ -33,7 +33,7 @@ from scrapy.utils.gz import gunzip
 
 from crawler.extraction import dates
 from crawler.extraction.encoding import decode_html
-from crawler.extraction.html import all_values, first_value
+from crawler.extraction.html import all_values, document_base, first_value, resolved_base
 from crawler.extraction.metadata import json_ld_objects
 from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
@@ -51,6 +51,7 @@ _DATE_PATH = re.compile(r"^(?P<prefix>/(?:[\w-]+/){0,2}?)(?P<y>(?:19|20)\d\d)/(?
                         r"(?P<d>[0-3]\d)/")
 _SLUG = re.compile(r"[\w]+(?:-[\w]+){2,}|\d{4,}")  # a headline slug or a numeric id
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_BASE_TAG = re.compile(r"<base\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 HEAD_BYTES = 262144  # how far into a page its <link rel="canonical"> is looked for
 # Query parameters that number an article: p (WordPress), id (Joomla), newsid (DLE), ELEMENT_ID
@@ -118,6 +119,7 @@ def closeness(gap: tuple[int, bool] | None) -> tuple[int, int]:
 def announced_feeds(tree: etree._Element, base: str) -> list[str]:
     """Feeds the page announces with ``<link rel="alternate" type="…rss+xml|atom+xml">``."""
     found: list[str] = []
+    base = document_base(tree, base)
     for node in tree.iter("link"):
         rel = (node.get("rel") or "").lower().split()
         kind = (node.get("type") or "").lower().split(";")[0].strip()
@@ -137,11 +139,12 @@ def language_editions(tree: etree._Element, base: str) -> list[str]:
     hreflang="be" href="/be/">`` (``/ru/``, ``/be/``, ``/en/`` editions, each with its own
     feed and links), at most :data:`MAX_EDITIONS`."""
     found: list[str] = []
+    resolve = document_base(tree, base)
     for node in tree.iter("link"):
         rel = (node.get("rel") or "").lower().split()
         href = (node.get("href") or "").strip()
         if "alternate" in rel and node.get("hreflang") and href and not node.get("type"):
-            url = urljoin(base, href).split("#", 1)[0]
+            url = urljoin(resolve, href).split("#", 1)[0]
             if url not in found and url != base:
                 found.append(url)
     return found[:MAX_EDITIONS]
@@ -312,7 +315,7 @@ def next_page_link(tree: Any, links: list[str], url: str, page: int) -> str | No
     with ``?page=``, ``?paged=`` or Bitrix's ``?PAGEN_1=`` ``<page + 1>``."""
     marked = first_value(tree, (NEXT_PAGE,))
     if marked:
-        return urljoin(url, marked)
+        return urljoin(document_base(tree, url), marked)
     here = urlsplit(url)
     paged = any(_PAGE_PARAM.match(k) for k, _ in parse_qsl(here.query))
     for link in links:
@@ -355,14 +358,26 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
 
 
 def declared_canonical(html: str, base: str) -> str | None:
-    """The absolute URL of the page's ``<link rel="canonical">`` (read from its head only,
-    without parsing the page: extraction does that off the reactor)."""
+    """The absolute URL of the page's ``<link rel="canonical">``, relative to its ``<base
+    href>`` if it has one (read from its head only, without parsing the page: extraction
+    does that off the reactor)."""
     end = html.lower().find("</head>")
-    for tag in _LINK_TAG.findall(html if end < 0 else html[:end]):
-        attrs = {m[0].lower(): unescape(m[1] or m[2] or m[3]) for m in _ATTR.findall(tag)}
+    head = html if end < 0 else html[:end]
+    base = resolved_base(base, next((href for href in map(_href, _BASE_TAG.findall(head))
+                                     if href), None))
+    for tag in _LINK_TAG.findall(head):
+        attrs = _attrs(tag)
         if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href", "").strip():
             return urljoin(base, attrs["href"].strip())
     return None
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {m[0].lower(): unescape(m[1] or m[2] or m[3]) for m in _ATTR.findall(tag)}
+
+
+def _href(tag: str) -> str:
+    return _attrs(tag).get("href", "").strip()
 
 
 _AMP_PATH = re.compile(r"(?i)(?:^|/)amp(?:/|$)|\.amp(?:\.html?)?$")

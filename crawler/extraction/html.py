@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -31,6 +32,23 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     if root is None:
         raise ValueError("no HTML document could be parsed")
     return root
+
+
+def resolved_base(url: str, href: str | None) -> str:
+    """What relative links resolve against on a page at ``url`` whose ``<base href>`` is
+    ``href``: that base (itself relative to ``url``) when it is an http(s) URL, else ``url``."""
+    if not href or not href.strip():
+        return url
+    base = urljoin(url, href.strip())
+    return base if urlsplit(base).scheme in ("http", "https") else url
+
+
+def document_base(tree: etree._Element, url: str) -> str:
+    """The URL the page's relative links resolve against, as a browser resolves them: its
+    first ``<base href>``, else its own ``url`` (old CMSs link everything relative to a base
+    that is not the page's folder)."""
+    node = next((n for n in tree.iter("base") if n.get("href")), None)
+    return resolved_base(url, node.get("href") if node is not None else None)
 
 
 @lru_cache(maxsize=1024)

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from crawler.extraction.dates import day_in_window
-from crawler.extraction.html import parse_html, remove_nodes, select_nodes
+from crawler.extraction.html import document_base, parse_html, remove_nodes, select_nodes
 from crawler.outlets.base import Outlet
 from crawler.urls import canonical_url, is_article_url
 
@@ -51,13 +51,14 @@ def read_listing(text: str, url: str, outlet: Outlet,
     except ValueError:
         return ListingPage([])
     next_href = _first_attr(tree, d.next_page)  # before exclusion: pagers often sit in <nav>
+    base = document_base(tree, url)
     if d.exclude:
         remove_nodes(tree, (d.exclude,))
     found: dict[str, date | None] = {}
     other = 0
     for entry in select_nodes(tree, d.entries) if d.entries else [tree]:
         entry_day = d.listing_date(Selector(root=entry)) if d.listing_date and d.entries else None
-        for link in iter_links(entry, d.links, url):
+        for link in iter_links(entry, d.links, base):
             if resolve(link) is not outlet or not is_article_url(outlet, link):
                 other += 1
                 continue
@@ -67,7 +68,7 @@ def read_listing(text: str, url: str, outlet: Outlet,
             if d.entries:
                 break  # one article per entry: its first article link
     return ListingPage([ListingLink(u, day) for u, day in found.items()], other,
-                       urljoin(url, next_href) if next_href else None)
+                       urljoin(base, next_href) if next_href else None)
 
 
 def iter_links(root: object, spec: str, base_url: str) -> Iterator[str]:
@@ -88,8 +89,9 @@ def page_links(text: str, url: str) -> list[str]:
 
 
 def tree_links(tree: object, url: str) -> list[str]:
-    """Every link target of a parsed page, in page order, each once."""
-    return list(dict.fromkeys(iter_links(tree, "a[href]", url)))
+    """Every link target of a parsed page (resolved against its ``<base href>``, if any), in
+    page order, each once."""
+    return list(dict.fromkeys(iter_links(tree, "a[href]", document_base(tree, url))))
 
 
 def _first_attr(tree: object, spec: str) -> str | None:

@@ -413,3 +413,21 @@ def test_the_day_of_a_candidate_is_read_from_every_url_form(url: str, day: date 
     """A day in a compact or query form places a candidate too: one outside the window
     takes no place under SITE_MAX_URLS and is never fetched."""
     assert disc.url_day(url) == day
+
+
+@pytest.mark.parametrize(("base", "want"), [
+    ("/ru/", "https://ex.org/ru/news/a.html"),  # relative base: against the page
+    ("https://cdn.ex.net/mirror/", "https://cdn.ex.net/mirror/news/a.html"),  # another host
+    ("javascript:void(0)", "https://ex.org/section/news/a.html"),  # no base at all
+    ("", "https://ex.org/section/news/a.html"),
+])
+def test_links_and_canonical_resolve_against_the_base_href(base: str, want: str) -> None:
+    """As a browser does: the page's first ``<base href>`` (an http(s) one) is what its
+    relative links and ``rel="canonical"`` mean, whatever host it names."""
+    from crawler.spiders.listings import page_links
+
+    url = "https://ex.org/section/page.html"
+    head = f'<head><base href="{base}"><link rel="canonical" href="news/a.html"></head>'
+    html = f'<html>{head}<body><a href="news/a.html">a</a></body></html>'
+    assert disc.declared_canonical(html, url) == want
+    assert page_links(html, url) == [want]

@@ -660,3 +660,16 @@ def test_pages_naming_their_amp_copy_canonical_make_the_items_themselves(
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "title", "text", "published")
     assert not [p for p in server.requested_paths(site.host) if p.startswith("/amp/")]
+
+
+def test_links_and_canonicals_relative_to_a_base_href_are_read_against_it(
+        tmp_path: Path) -> None:
+    """``<base href="/ru/">`` on every page, links and ``rel="canonical"`` relative to it:
+    the window's articles are fetched where the base puts them (no 404s), each its own
+    canonical page (no alias fetched)."""
+    shape = anysite.base_href_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert "articles/alias_of_canonical" not in result.stats
+    assert not any(k.startswith("articles/failed") for k in result.stats)

@@ -704,3 +704,26 @@ def url_dated_site(form: str) -> AnySite:
     site.add("/", chrome(host, f"<h1>Новости</h1>{links}"))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     return AnySite(site, f"http://{host}/", UTC, golds, [g.url for g in outside])
+
+
+def base_href_site() -> AnySite:
+    """An old CMS whose pages name ``<base href="http://host/ru/">`` and link everything
+    relative to it: the home page's ``news/YYYY/MM/DD/novost-N.html`` and each article's
+    ``rel="canonical"`` are under ``/ru/`` (against the page's own URL they would be 404s, and
+    an article an alias of a page that does not exist); no feed, no sitemap; +03:00."""
+    host = "staraya-cms.test"
+    base = f'<base href="http://{host}/ru/">'
+    paths = [f"/ru/news/{w:%Y/%m/%d}/novost-{i}.html"
+             for i, w in enumerate(local_times(timezone(timedelta(hours=3))))]
+    site, zone, inside, outside = _site(host, 3, 1900, paths, "jsonld", [])
+    golds = inside + outside
+    for gold in golds:
+        path = gold.url.removeprefix(f"http://{host}")
+        canonical = f'<link rel="canonical" href="{path.removeprefix("/ru/")}">'
+        site.add(path, Page(site.pages[path].body.replace(
+            b"<head>", f"<head>{base}{canonical}".encode())))
+    links = "".join(f'<p><a href="{escape(g.url.removeprefix(f"http://{host}/ru/"))}">'
+                    f"{escape(g.title)}</a></p>" for g in golds)
+    site.add("/", chrome(host, f"<h1>Новости</h1>{links}", base))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
