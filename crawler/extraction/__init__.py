@@ -8,6 +8,7 @@ function of its input, so it can run in worker processes off the Scrapy reactor.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from importlib.metadata import version
 from typing import Any
@@ -32,6 +33,8 @@ EXTRACTOR_NAME = "news-archive"
 EXTRACTOR_VERSION = "0.1.0"
 RULE_MISSES_ATTR = "_rule_misses"  # not a dataclass field: travels with the article, not exported
 MIN_TEXT_CHARS = 40  # shorter bodies are stubs, blocked pages or failed extraction
+MAX_UNDECODED_SHARE = 0.25  # of the text's visible characters: U+FFFD, signs, unassigned
+UNDECODED_SAMPLE = 20_000  # characters judged (a Python loop; mojibake is page-wide)
 
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b",
                  b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"ID3", b"fLaC", b"\x7fELF")
@@ -108,6 +111,18 @@ def looks_truncated(body: bytes) -> bool:
     return bool(_DOC_OPEN.search(body[:65536])) and not _DOC_CLOSE.search(body[-65536:])
 
 
+def check_decoded(text: str, url: str) -> None:
+    """Raise ``undecodable_text`` when much of ``text`` is no letter, digit or punctuation
+    (U+FFFD, box-drawing and other signs, unassigned code points): its bytes were no text in
+    the charset they were read in (encrypted or compressed blocks, an unknown charset), and
+    an item of them would be garbage. A few lost bytes or emoji are no reason."""
+    sample = text[:UNDECODED_SAMPLE].replace(" ", "").replace("\n", "")
+    odd = sum(unicodedata.category(c)[0] in "SC" for c in sample)
+    if odd > MAX_UNDECODED_SHARE * len(sample):
+        raise ExtractionError("undecodable_text", f"{url}: {odd} of {len(sample)} characters "
+                              "could not be decoded (signs, U+FFFD, unassigned)")
+
+
 @cache
 def trafilatura_version() -> str:
     """Looked up once: importlib.metadata scans site-packages on every call (~1 ms a page)."""
@@ -174,6 +189,7 @@ def extract_article(page: ArticlePage) -> Article:
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:
         raise ExtractionError("no_body", f"{page.url}: {len(body)} characters of text")
+    check_decoded(body, page.url)
     url = canonical_url(page.url, outlet)
     authors = meta.authors
     if body_authors and (not authors or rules and authors == list(rules.default_authors)):

@@ -7,7 +7,7 @@ import codecs
 
 import pytest
 
-from crawler.extraction import extract_article, looks_binary
+from crawler.extraction import ExtractionError, extract_article, looks_binary
 from crawler.extraction.encoding import decode_html
 from crawler.items import ArticlePage
 
@@ -110,3 +110,28 @@ def test_a_page_in_two_charsets_reads_as_written_in_both(template, article, cont
     text, _ = decode_html(body, content_type)
     assert TITLE in text and all(p in text for p in PARAS)
     assert_article(body, content_type)
+
+
+@pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "text/html", None])
+def test_an_article_of_bytes_no_charset_reads_is_refused_not_exported(content_type) -> None:
+    """Bytes that are no text in any charset (encrypted or compressed blocks in the markup)
+    decode to U+FFFD and scattered signs: refused as undecodable, never an item of them."""
+    junk = bytes(range(0x80, 0x100)) * 3
+    words = b" ".join(junk[i:i + 7] for i in range(0, len(junk), 7))
+    body = html(body="@@").encode().replace(b"@@", b"<p>" + words + b".</p>" * 4)
+    with pytest.raises(ExtractionError) as exc:
+        extract_article(page(body, content_type))
+    assert exc.value.reason == "undecodable_text"
+    assert URL in str(exc.value) and "could not be decoded" in str(exc.value)
+
+
+def test_emoji_and_signs_in_an_article_do_not_make_it_undecodable() -> None:
+    paras = [p + " 👍🔥 ±5 °C → ©" for p in PARAS]
+    article = extract_article(page(html(body="".join(f"<p>{p}</p>" for p in paras)).encode()))
+    assert article.text == "\n\n".join(paras)
+
+
+def test_a_few_bytes_lost_in_an_article_still_make_it() -> None:
+    body = html().encode().replace("выставке".encode(), b"\xed\xa0\x80\xed\xb0\x80")
+    article = extract_article(page(body, "text/html; charset=utf-8"))
+    assert article.text.count("\ufffd") == 6
