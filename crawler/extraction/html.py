@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import html
+import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -24,10 +26,44 @@ _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_id
                                huge_tree=True, default_doctype=False, encoding="utf-8")
 
 
+# what opens or closes a script or style (raw text: CDATA there is theirs), or opens CDATA
+_RAW_OR_CDATA = re.compile(r"<(/?)(script|style)\b|<!\[CDATA\[", re.IGNORECASE)
+
+
+def without_cdata(text: str) -> str:
+    """XHTML's ``<![CDATA[…]]>`` text sections as escaped text: the HTML parser would take
+    one for a bogus comment ending at its first ``>``, losing the text. One forward pass
+    (no backtracking regex: unclosed sections must not make it quadratic)."""
+    if "<![CDATA[" not in text:
+        return text
+    out: list[str] = []
+    pos, raw = 0, None  # raw: the script/style element we are inside
+    for match in _RAW_OR_CDATA.finditer(text):
+        if match.start() < pos:
+            continue  # inside a section already copied
+        if tag := (match.group(2) or "").lower():
+            closing = bool(match.group(1))
+            if raw is None and not closing:
+                raw = tag
+            elif raw == tag and closing:
+                raw = None
+            continue
+        if raw:
+            continue
+        end = text.find("]]>", match.end())
+        if end < 0:
+            break
+        out += [text[pos:match.start()], html.escape(text[match.end():end], quote=False)]
+        pos = end + 3
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a whole page; raise ValueError when there is nothing to parse."""
     if not text.strip():
         raise ValueError("empty document")
+    text = without_cdata(text)
     root = etree.fromstring(text.encode("utf-8", "replace"), _PARSER)
     if root is None:
         raise ValueError("no HTML document could be parsed")

@@ -80,3 +80,24 @@ def test_a_body_cut_in_transit_is_no_article_however_whole_it_looks() -> None:
         extract_article(replace(whole, truncated="disconnect"))
     assert exc.value.reason == "truncated_body"
     assert "WARC-Truncated: disconnect" in str(exc.value)
+
+
+def test_an_xhtml_page_with_its_text_in_cdata_sections_is_read() -> None:
+    """XHTML served as such may wrap text in ``<![CDATA[…]]>``, which an HTML parser takes
+    for a bogus comment ending at the first ``>``: the text was lost and ``]]>`` kept. CDATA
+    in scripts (JSON-LD, ``//<![CDATA[``) is left to the script."""
+    paras = ["Минский тракторный завод представил новую модель трактора на выставке в столице.",
+             "По словам директора, машина <оснащена> двигателем собственной разработки & новой "
+             "трансмиссией."]
+    ld = ('<script type="application/ld+json">//<![CDATA[\n{"@type": "NewsArticle", '
+          '"headline": "Завод выпустил трактор", "datePublished": "2026-01-05T10:00:00+03:00"}'
+          "\n//]]></script>")
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"'
+             f' xml:lang="ru"><head><title>Завод выпустил трактор</title>{ld}</head><body>'
+             "<div class='content'><h1>Завод выпустил трактор</h1>"
+             + "".join(f"<p><![CDATA[{p}]]></p>" for p in paras) + "</div></body></html>")
+    article = extract_article(replace(page("xhtml-1", xhtml.encode()),
+                                      url="https://example.org/news/2026/01/05/traktor/",
+                                      outlet=""))
+    assert article.text == "\n\n".join(paras)
+    assert article.published == "2026-01-05T10:00:00+03:00"
