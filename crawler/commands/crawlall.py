@@ -28,6 +28,7 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from crawler.distributed.connection import unreachable_at_start
 from crawler.extensions.run_report import close_open_reports
@@ -54,6 +55,15 @@ def summary_line(name: str, outcome: RunOutcome | None, crashed: str | None) -> 
             f"unchanged={s['articles_unchanged']} new_versions={s['articles_new_versions']} "
             f"blocked={s['blocked_pages']} errors={s['errors']} health={health}")
     return line + "".join(f"; ALARM {a}" for a in outcome.alarms)
+
+
+def finish_reason(crawler: Any) -> str | None:
+    """The crawl's finish reason; None for one that crashed while it was built (no stats)."""
+    try:
+        stats = crawler.stats
+    except RuntimeError:  # Crawler.stats is only set once the crawl starts
+        return None
+    return stats.get_value("finish_reason")
 
 
 def shared_feeds(feeds: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -143,11 +153,15 @@ class Command(BaseRunSpiderCommand):
                 if seen:
                     outcomes[name] = seen[-1]
                 if name in outcomes and outcomes[name].status == "interrupted" \
-                        or crawler.stats.get_value("finish_reason") == "shutdown":
+                        or finish_reason(crawler) == "shutdown":
                     break  # interrupted (SIGTERM / Ctrl-C): do not start the next spider
 
-        def stop(_: Any) -> None:
+        def stop(result: Any) -> None:
             from twisted.internet import reactor
+            if isinstance(result, Failure):  # a bug here: say so, the summary says who ran
+                logger.error("crawlall stopped: %s", result.getErrorMessage(),
+                             exc_info=(result.type, result.value, result.getTracebackObject()))
+                crashed.setdefault("crawlall", result.getErrorMessage())
             if reactor.running:
                 reactor.stop()
 

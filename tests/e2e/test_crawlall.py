@@ -97,3 +97,19 @@ def test_crawlall_passes_spider_arguments(sites, tmp_path: Path) -> None:
         proc = crawlall(tmp_path, server, "-a", "since=2026-13-01")
     assert proc.returncode == 1
     assert "CRASHED" in proc.stdout and "since" in proc.stdout + proc.stderr
+
+
+def test_a_spider_crashing_as_it_is_built_does_not_stop_the_next_ones(sites,
+                                                                      tmp_path: Path) -> None:
+    """A bad setting only the ``site`` spider reads (EXTRA_OUTLETS) crashes it while it is
+    built, before its crawl has stats: ``zerkalo``, after it, once never ran (NOT RUN)."""
+    agency, district, _, others = sites
+    with FixtureServer([agency.site, district, *others]) as server:
+        proc = crawlall(tmp_path, server, "-s", f"EXTRA_OUTLETS={tmp_path / 'gone.toml'}")
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    lines = dict(line.split(": ", 1) for line in proc.stdout.strip().splitlines())
+    assert list(lines) == SPIDERS
+    assert lines["site"].startswith("CRASHED (UsageError(") and "gone.toml" in lines["site"]
+    assert all(lines[name].startswith("ok (finished) ") for name in SPIDERS if name != "site")
+    assert "Spider site crashed" in proc.stderr
+    assert "Crawler.stats is not set" not in proc.stderr
