@@ -37,12 +37,14 @@ EXIT_INTERRUPTED = 3  # stopped before the end (SIGTERM, Ctrl-C, forced shutdown
 
 # Scrapy's finish reasons of a run that did not reach its natural end.
 INTERRUPTED_REASONS = frozenset({"shutdown", "forced shutdown", "cancelled", "killed"})
-# Runs that refused to start their work (see crawler.state.jobdir) or lost it (the shared
-# frontier of crawler.distributed): a failure, never healthy, never a baseline.
+# Runs that refused to start their work (see crawler.state.jobdir), lost it (the shared
+# frontier of crawler.distributed) or whose start requests failed: a failure, never
+# healthy, never a baseline.
 FRONTIER_LOST = "frontier_lost"
 REDIS_UNAVAILABLE = "redis_unavailable"
 RUN_MISMATCH = "run_mismatch"
 RUN_LOCKED = "run_locked"  # another crawl of the spider holds its lock (crawler.extensions.run_lock)
+START_ERROR = "start_error"  # Scrapy's: the spider's start() raised; what it queued ran
 FAILED_REASONS = {
     "jobdir_mismatch": "run refused to start (jobdir_mismatch): see the log",
     RUN_LOCKED: "run refused to start (run_locked): another crawl of this spider was running "
@@ -52,6 +54,8 @@ FAILED_REASONS = {
     REDIS_UNAVAILABLE: "Redis stopped answering: the worker closed before the run was drained",
     RUN_MISMATCH: "worker refused (run_mismatch): the shared run crawls other spider "
                   "arguments; see the log",
+    START_ERROR: "the spider's start requests failed (start_error): only what they queued "
+                 "before the error was crawled; see the traceback in the log",
 }
 # Of those, the runs that refused before crawling anything: they must not touch what the
 # crawl they gave way to writes (an -O feed they would overwrite with nothing).

@@ -211,3 +211,21 @@ def test_a_foreign_report_in_the_history_does_not_silence_the_verdict(tmp_path: 
     report = json.loads(max(reports.glob("belta-2*.json")).read_text("utf-8"))
     assert report["status"] == "finished" and report["baseline"]["runs"] == 0
     assert any("extraction health" in alarm for alarm in report["alarms"])
+
+
+def test_a_run_whose_start_requests_failed_exits_1(tmp_path: Path) -> None:
+    """A spider whose start requests raise is closed with ``start_error`` having crawled what
+    was queued before: it once said "healthy" and exited 0."""
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=1), count=3)
+    site.publish()
+    with FixtureServer([site.site]) as server:
+        result = run_crawl("broken_start", tmp_path, server,
+                           settings={"SPIDER_MODULES": "tests.support.broken_spiders"})
+    assert result.returncode == EXIT_UNHEALTHY, result.log[-3000:]
+    assert "a bug in the start requests" in result.log
+    [path] = (tmp_path / "reports").glob("broken_start-*.json")
+    report = json.loads(path.read_text("utf-8"))
+    assert report["finish_reason"] == "start_error" and report["healthy"] is False
+    assert [a for a in report["alarms"] if "start_error" in a], report["alarms"]
+    assert "ALARM broken_start:" in result.log

@@ -161,3 +161,11 @@ def test_a_silent_outlet_of_a_many_outlet_run_alarms_only_when_crawled() -> None
     only_a = summarize(stats(10, 0, **{"discovery/offered/a.by": 9}))
     assert judge(only_a, base, 0.8).alarms == []
     assert judge(silent, base, 0.8, interrupted=True).alarms == []
+
+
+def test_a_run_whose_start_requests_failed_is_an_alarm() -> None:
+    """Scrapy closes a spider whose ``start()`` raised with ``start_error``: it crawled at
+    most what was queued before the error, so it is unhealthy and no baseline."""
+    verdict = judge(summarize(stats(3, 0)), NO_HISTORY, 0.8, finish_reason="start_error")
+    assert [a for a in verdict.alarms if "start_error" in a]
+    assert run_status("start_error") == "finished"

@@ -1,0 +1,19 @@
+"""Spiders with a defect, loaded with ``-s SPIDER_MODULES=tests.support.broken_spiders``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from crawler.spiders.belta import BeltaSpider
+
+
+class BrokenStartSpider(BeltaSpider):
+    """БЕЛТА whose start requests fail after the first one (a bug in discovery code)."""
+
+    name = "broken_start"
+
+    async def start(self) -> AsyncIterator[Any]:
+        async for request in super().start():
+            yield request
+            raise RuntimeError("a bug in the start requests")
