@@ -91,6 +91,28 @@ class _Tracked:
     failed: str | None = None
 
 
+class _Readable:
+    """A spider as Scrapy's feed URI parameters see it: attributes that raise are left out."""
+
+    def __init__(self, spider: Any) -> None:
+        self._names = [name for name in dir(spider) if _readable(spider, name)]
+        self._spider = spider
+
+    def __dir__(self) -> list[str]:
+        return self._names
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._spider, name)
+
+
+def _readable(spider: Any, name: str) -> bool:
+    try:
+        getattr(spider, name)
+    except Exception:  # a property that needs what this run lacks
+        return False
+    return True
+
+
 class CheckedFeedExporter(FeedExporter):
     """FeedExporter that reports, per item, whether it reached every feed (see module doc)."""
 
@@ -103,6 +125,12 @@ class CheckedFeedExporter(FeedExporter):
         self.failed_feeds: dict[str, str] = {}  # feed URI -> first reason
         self.closed: Deferred[None] = Deferred()
         crawler.checked_feed_exporter = self
+
+    def _get_uri_params(self, spider: Any, uri_params_function: Any,
+                        slot: FeedSlot | None = None) -> dict[str, Any]:
+        """Scrapy's URI parameters, from the spider attributes that can be read: one that
+        raises (``site``'s ``outlet`` when it has no site) stopped every feed from opening."""
+        return super()._get_uri_params(_Readable(spider), uri_params_function, slot)
 
     # -- writing -------------------------------------------------------------------------
     def _write_through(self, slot: FeedSlot) -> bool:

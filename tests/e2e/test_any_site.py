@@ -673,3 +673,16 @@ def test_links_and_canonicals_relative_to_a_base_href_are_read_against_it(
     assert_gold_items(result, shape, "title", "text", "published")
     assert "articles/alias_of_canonical" not in result.stats
     assert not any(k.startswith("articles/failed") for k in result.stats)
+
+
+def test_site_without_a_site_runs_quietly(tmp_path: Path) -> None:
+    """``crawlall`` runs ``site`` every hour, usually with no row: its feeds once failed to
+    open (Scrapy reads every spider attribute for the feed URI, ``outlet`` raised), an ERROR
+    with a traceback in every scheduled run."""
+    result = run_crawl("site", tmp_path, None)
+    assert result.returncode == 0, result.log[-3000:]
+    assert "No site to crawl" in result.log
+    assert "ERROR" not in result.log and "Traceback" not in result.log, result.log[-3000:]
+    assert "log_count/ERROR" not in result.stats
+    [items] = (tmp_path / "items").glob("site-*.jsonl")
+    assert items.read_text("utf-8") == ""
