@@ -16,6 +16,7 @@ import argparse
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from crawler.commands.arguments import check_arguments
 from crawler.distributed.connection import unreachable_at_start
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import exit_status, finished_runs
@@ -30,9 +31,8 @@ class Command(ScrapyCrawlCommand):
                 spidercls = self.crawler_process.spider_loader.load(args[0])
             except KeyError:
                 spidercls = None
-            check = getattr(spidercls, "check_arguments", None)
-            if callable(check):
-                check(**opts.spargs)
+            if spidercls is not None:
+                check_arguments(spidercls, opts.spargs)
         if unreachable_at_start(self.settings):
             self.exitcode = 1
             return

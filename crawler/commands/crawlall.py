@@ -4,8 +4,9 @@ Sequential on purpose: each spider's near-duplicate index is built from the stat
 when it opens, so a district paper crawled after БЕЛТА sees БЕЛТА's articles of this very
 run; only one extraction worker pool exists at a time; and outlets are different hosts, so
 running them side by side would save wall time but buys nothing for politeness, while an
-hourly cron slot leaves ample time. ``-a`` arguments (since/until) and ``-s`` settings go to
-every spider. One summary line per spider goes to stdout; the exit status is 1 when any
+hourly cron slot leaves ample time. ``-s`` settings go to every spider, an ``-a`` argument
+(since/until, sites, url…) to every spider that takes it (crawler.commands.arguments); bad
+values and arguments no spider takes are usage errors (exit 2) before any spider runs. One summary line per spider goes to stdout; the exit status is 1 when any
 spider's run was unhealthy (alarms, a failed export) or crashed, else 3 when the runs were
 interrupted (a signal; the later spiders did not run), else 0.
 
@@ -30,6 +31,7 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from crawler.commands.arguments import check_arguments, route_arguments
 from crawler.distributed.connection import unreachable_at_start
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import RunOutcome, exit_status, finished_runs
@@ -126,6 +128,10 @@ class Command(BaseRunSpiderCommand):
         assert self.crawler_process is not None
         process = self.crawler_process
         names = sorted(process.spider_loader.list())
+        arguments = route_arguments(opts.spargs, {n: process.spider_loader.load(n)
+                                                  for n in names})
+        for name in names:
+            check_arguments(process.spider_loader.load(name), arguments[name])
         crashed: dict[str, str] = {}
         outcomes: dict[str, RunOutcome] = {}
         feeds = dict(process.settings.getdict("FEEDS"))
@@ -143,7 +149,7 @@ class Command(BaseRunSpiderCommand):
                                          priority=process.settings.getpriority("FEEDS") or 0)
                 crawler = process.create_crawler(name)
                 try:
-                    running: Any = process.crawl(crawler, **opts.spargs)
+                    running: Any = process.crawl(crawler, **arguments[name])
                     await (maybe_deferred_to_future(running) if isinstance(running, Deferred)
                            else running)
                 except Exception as exc:  # one broken spider must not stop the others

@@ -31,13 +31,16 @@ def items_of(data_dir: Path, spider: str) -> list[dict]:
             for line in path.read_text("utf-8").splitlines() if line]
 
 
-def crawlall(data_dir: Path, server: FixtureServer, *extra: str) -> subprocess.CompletedProcess:
+def crawlall(data_dir: Path, server: FixtureServer, *extra: str,
+             direct: str = "") -> subprocess.CompletedProcess:
+    """``direct``: hosts reached without the fixture server's proxy (one that is down)."""
     settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir),
                 "OUTLET_BASE_URLS": json.dumps(server.base_urls())}
     cmd = [*SCRAPY, "crawlall", *ONLY_SHKLOV, *extra]
     for key, value in settings.items():
         cmd += ["-s", f"{key}={value}"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env(), "no_proxy": direct,
+           "NO_PROXY": direct}
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
 
 
@@ -91,12 +94,39 @@ def test_crawlall_runs_every_spider_in_order_and_reports(sites, tmp_path: Path) 
     assert "ALARM belta: extraction health" in broken.stderr
 
 
-def test_crawlall_passes_spider_arguments(sites, tmp_path: Path) -> None:
+@pytest.mark.parametrize("argument, says", [
+    ("since=2026-13-01", "-a since='2026-13-01': expected a date as YYYY-MM-DD"),
+    ("since=04.09.2025", "-a since='04.09.2025': expected a date as YYYY-MM-DD"),
+    ("snice=2026-01-01", "-a snice: no spider takes it"),
+], ids=["bad-date", "dotted-date", "typo"])
+def test_a_bad_spider_argument_is_a_usage_error_before_any_spider_runs(
+        sites, tmp_path: Path, argument: str, says: str) -> None:
+    """As for ``scrapy crawl``: exit 2, one message, nothing fetched (each spider once
+    CRASHED with a traceback, exit 1)."""
     agency, district, _, _ = sites
     with FixtureServer([agency.site, district]) as server:
-        proc = crawlall(tmp_path, server, "-a", "since=2026-13-01")
+        proc = crawlall(tmp_path, server, "-a", argument)
+        assert server.hits == []
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    assert says in proc.stderr and "Traceback" not in proc.stderr
+    assert "CRASHED" not in proc.stdout
+
+
+def test_an_argument_goes_only_to_the_spiders_that_take_it(sites, tmp_path: Path) -> None:
+    """``-a outlets=`` is the ``site`` spider's: given to every spider, it replaced the
+    others' own ``outlets()`` and each ended at once, "ok (start_error)", exit 0. Its row
+    names a site that is down (connection refused)."""
+    agency, district, _, others = sites
+    rows = tmp_path / "rows.toml"
+    rows.write_text('[[site]]\nurl = "http://127.0.0.2:9/"\n', "utf-8")
+    with FixtureServer([agency.site, district, *others]) as server:
+        proc = crawlall(tmp_path, server, "-a", f"outlets={rows}", direct="127.0.0.2")
+    lines = dict(line.split(": ", 1) for line in proc.stdout.strip().splitlines())
+    assert list(lines) == SPIDERS, proc.stderr[-3000:]
+    assert all(lines[name].startswith("ok (finished) ") for name in SPIDERS if name != "site")
+    assert "new=4" in lines["belta"] and "new=1" in lines["regional"]
+    assert lines["site"].startswith("UNHEALTHY (finished) ") and "ALARM" in lines["site"]
     assert proc.returncode == 1
-    assert "CRASHED" in proc.stdout and "since" in proc.stdout + proc.stderr
 
 
 def test_a_spider_crashing_as_it_is_built_does_not_stop_the_next_ones(sites,

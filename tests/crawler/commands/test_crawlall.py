@@ -101,3 +101,28 @@ def test_crawlall_takes_no_spider_names() -> None:
     result = scrapy_command("crawlall", "belta")
     assert result.returncode == 2
     assert "crawlall runs every spider; it takes no spider names" in result.stderr
+
+
+def test_each_spider_takes_its_own_arguments_and_no_spider_takes_scrapys_name() -> None:
+    from crawler.commands.arguments import route_arguments, spider_parameters
+    from crawler.spiders.belta import BeltaSpider
+    from crawler.spiders.regional import RegionalSpider
+    from crawler.spiders.site import SiteSpider
+    assert spider_parameters(BeltaSpider) == {"since", "until"}
+    assert spider_parameters(RegionalSpider) == {"since", "until", "sites"}
+    assert spider_parameters(SiteSpider) == {"since", "until", "url", "outlets", "timezone"}
+    spiders = {"belta": BeltaSpider, "regional": RegionalSpider, "site": SiteSpider}
+    routed = route_arguments({"since": "2026-01-01", "outlets": "rows.toml"}, spiders)
+    assert routed == {"belta": {"since": "2026-01-01"}, "regional": {"since": "2026-01-01"},
+                      "site": {"since": "2026-01-01", "outlets": "rows.toml"}}
+    with pytest.raises(UsageError, match="-a name: no spider takes it"):
+        route_arguments({"name": "other"}, spiders)
+
+
+def test_crawl_refuses_an_argument_that_would_replace_a_spider_attribute() -> None:
+    """``crawl belta -a outlets=rows.toml`` replaced BeltaSpider.outlets() with the string:
+    the run ended at once with start_error."""
+    result = scrapy_command("crawl", "belta", "-a", "outlets=rows.toml")
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "-a outlets: belta does not take it" in result.stderr
+    assert "Traceback" not in result.stderr
