@@ -21,6 +21,7 @@ from crawler.distributed.connection import unreachable_at_start
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import exit_status, finished_runs
 from crawler.outlets import check_outlet_table
+from crawler.state import state_unusable_at_start
 
 
 class Command(ScrapyCrawlCommand):
@@ -33,7 +34,7 @@ class Command(ScrapyCrawlCommand):
                 spidercls = None
             if spidercls is not None:
                 check_arguments(spidercls, opts.spargs)
-        if unreachable_at_start(self.settings):
+        if unreachable_at_start(self.settings) or state_unusable_at_start(self.settings):
             self.exitcode = 1
             return
         super().run(args, opts)

@@ -36,6 +36,7 @@ from crawler.distributed.connection import unreachable_at_start
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import RunOutcome, exit_status, finished_runs
 from crawler.outlets import check_outlet_table
+from crawler.state import state_unusable_at_start
 
 APPENDABLE_SCHEMES = ("", "file", "stdout", "ftp")
 WHOLE_FILE_FORMATS = ("json", "xml")  # one document: a second spider's items would break it
@@ -122,7 +123,8 @@ class Command(BaseRunSpiderCommand):
         if args:
             raise UsageError("crawlall runs every spider; it takes no spider names")
         check_outlet_table()
-        if unreachable_at_start(self.settings):  # one error, not one traceback per spider
+        # one error, not one traceback per spider
+        if unreachable_at_start(self.settings) or state_unusable_at_start(self.settings):
             self.exitcode = 1
             return
         assert self.crawler_process is not None

@@ -6,6 +6,8 @@ scrapy-redis mode) plugs in through ``STATE_BACKEND``. Callers never see SQL or 
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from scrapy import signals
 from scrapy.utils.misc import load_object
 
 DEFAULT_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,46 @@ class StateStore(Protocol):
 
     def close(self) -> None:
         """Release connections; the store must be consistent after every ``put`` anyway."""
+
+
+class StateUnavailable(RuntimeError):
+    """The state store cannot be opened or written: damaged, read-only, or locked."""
+
+    def __init__(self, path: Path, cause: BaseException) -> None:
+        self.path, self.cause = path, cause
+        super().__init__(f"State store {path} cannot be used: {cause}. {advice(cause)}")
+
+
+def advice(cause: BaseException) -> str:
+    """What a user can do about a state store that failed with ``cause``."""
+    text = str(cause)
+    if isinstance(cause, sqlite3.DatabaseError) and not isinstance(cause, sqlite3.OperationalError):
+        return ("The file is damaged: move it aside to start afresh (the next run then exports "
+                "every article it finds again, as version 1) or put back a copy.")
+    if "locked" in text:
+        return ("Another process holds it locked (longer than STATE_BUSY_TIMEOUT_MS): run "
+                "again once it has let go.")
+    return "Make it and its folder writable, then run again."
+
+
+def state_unusable_at_start(settings: Any) -> bool:
+    """Open the SQLite state store and take its write lock once before any spider runs; on
+    failure log one ERROR saying which file, why and what to do (no traceback per spider)."""
+    from crawler.state.sqlite import SQLiteStateStore
+    cls = load_object(settings.get("STATE_BACKEND") or DEFAULT_BACKEND)
+    if not (isinstance(cls, type) and issubclass(cls, SQLiteStateStore)) \
+            or str(state_path(settings)) == ":memory:":
+        return False
+    try:
+        store = cls.from_settings(settings)
+        try:
+            store.check_writable()
+        finally:
+            store.close()
+    except StateUnavailable as exc:
+        logger.error("%s Nothing was crawled.", exc)
+        return True
+    return False
 
 
 def state_path(settings: Any) -> Path:

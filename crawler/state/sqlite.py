@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from archive.sqlite_shared import connect_shared
-from crawler.state import ArticleRecord, state_path
+from crawler.state import ArticleRecord, StateUnavailable, state_path
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -39,8 +40,20 @@ class SQLiteStateStore:
 
     def __init__(self, path: Path | str, busy_timeout_ms: int = 30_000) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = connect_shared(self.path, busy_timeout_ms / 1000, SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = connect_shared(self.path, busy_timeout_ms / 1000, SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise StateUnavailable(self.path, exc) from exc
+
+    def check_writable(self) -> None:
+        """Take and release the write lock: a read-only file or folder, or a lock another
+        process holds past the busy timeout, fails here rather than at the first export."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise StateUnavailable(self.path, exc) from exc
 
     @classmethod
     def from_settings(cls, settings: Any) -> SQLiteStateStore:

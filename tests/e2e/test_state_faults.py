@@ -1,0 +1,121 @@
+"""A state store that cannot be used (damaged, on a read-only disk, locked by another
+process) when a scheduled run starts: one ERROR naming the file and what to do, exit 1,
+nothing fetched, and nothing an earlier run wrote (items, WARCs, the store itself) touched.
+It once surfaced as a traceback from inside Scrapy ("Task exception was never retrieved")."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.sites import belta
+from tests.sites.scheduled import ChangingBelta
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, run_crawl
+from tests.support.disk import remount_read_only, tmpfs
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+
+def written(data_dir: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(data_dir)): p.read_bytes() for p in sorted(data_dir.rglob("*"))
+            if p.is_file() and p.suffix != ".lock" and "crawl.log" not in p.name}
+
+
+def crawlall(data_dir: Path, server: FixtureServer) -> subprocess.CompletedProcess:
+    settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "STATE_BUSY_TIMEOUT_MS": 1000,
+                "OUTLET_BASE_URLS": json.dumps(server.base_urls())}
+    cmd = [*SCRAPY, "crawlall"]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={value}"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+
+
+def damage(store: Path, how: str) -> None:
+    for extra in store.parent.glob(store.name + "-*"):  # checkpointed by the clean close
+        extra.unlink()
+    data = store.read_bytes()
+    store.write_bytes(data[:len(data) // 2] if how == "truncated" else b"not sqlite " * 500)
+
+
+@pytest.fixture()
+def site() -> ChangingBelta:
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    changing = ChangingBelta(start=now - timedelta(hours=2), count=3)
+    changing.publish()
+    return changing
+
+
+def assert_refused(code: int, log: str, store: Path, server: FixtureServer) -> None:
+    assert code == 1, log[-3000:]
+    assert f"State store {store} cannot be used" in log, log[-3000:]
+    assert "Traceback" not in log and "never retrieved" not in log, log[-3000:]
+    assert "Nothing was crawled" in log
+    assert server.hits == []
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage"])
+def test_a_damaged_state_store_refuses_the_run_and_keeps_what_was_written(
+        site: ChangingBelta, tmp_path: Path, how: str) -> None:
+    with FixtureServer([site.site]) as server:
+        first = run_crawl("belta", tmp_path, server)
+        assert first.returncode == 0 and len(first.items) == 3, first.log[-3000:]
+        store = tmp_path / "state" / "state.sqlite3"
+        damage(store, how)
+        before = written(tmp_path)
+        server.hits.clear()
+        again = run_crawl("belta", tmp_path, server)
+        assert_refused(again.returncode, again.log, store, server)
+        assert "move it aside" in again.log
+        every = crawlall(tmp_path, server)
+        assert_refused(every.returncode, every.stderr, store, server)
+        assert every.stderr.count("cannot be used") == 1  # once, not once per spider
+    after = written(tmp_path)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert not [k for k in after if k not in before and not k.startswith("reports/")]
+
+
+def test_a_state_store_on_a_read_only_disk_refuses_the_run(site: ChangingBelta,
+                                                           tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "data", "4m") as data_dir, FixtureServer([site.site]) as server:
+        first = run_crawl("belta", data_dir, server)
+        assert first.returncode == 0, first.log[-3000:]
+        before = written(data_dir)
+        remount_read_only(data_dir)
+        server.hits.clear()
+        cmd = [*SCRAPY, "crawl", "belta", "-s", f"DATA_DIR={data_dir}", "-s",
+               f"OUTLET_BASE_URLS={json.dumps(server.base_urls())}"]
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
+        again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                               timeout=120)
+        assert_refused(again.returncode, again.stderr, data_dir / "state" / "state.sqlite3",
+                       server)
+        assert written(data_dir) == before
+
+
+def test_a_state_store_locked_by_another_process_refuses_the_run(site: ChangingBelta,
+                                                                 tmp_path: Path) -> None:
+    with FixtureServer([site.site]) as server:
+        run_crawl("belta", tmp_path, server)
+        store = tmp_path / "state" / "state.sqlite3"
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import sqlite3, sys, time\n"
+             f"db = sqlite3.connect({str(store)!r}, isolation_level=None)\n"
+             "db.execute('BEGIN EXCLUSIVE'); print('held', flush=True); time.sleep(60)"],
+            stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            server.hits.clear()
+            again = run_crawl("belta", tmp_path, server, settings={"STATE_BUSY_TIMEOUT_MS": 500})
+        finally:
+            holder.kill()
+            holder.wait()
+        assert_refused(again.returncode, again.log, store, server)
+        assert "locked" in again.log
