@@ -154,6 +154,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_removed": int(stats.get("articles/removed", 0)),
         "articles_restored": int(stats.get("articles/restored", 0)),
         "removals_not_written": int(stats.get("removals/not_written", 0)),
+        "items_not_recorded": int(stats.get("state/not_recorded", 0)),
         "optional_rule_shares": optional_rule_shares(stats),
         "offered_by_outlet": {key.removeprefix(OFFERED_PREFIX): int(value)
                               for key, value in sorted(stats.items())
@@ -241,6 +242,10 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
         verdict.alarms.append(f"export failed: {summary['items_not_exported']} item(s) did not "
                               f"reach {summary.get('feeds_failed', 0)} feed(s); they are not "
                               "recorded as exported and the next run emits them again")
+    if summary.get("items_not_recorded"):
+        verdict.alarms.append(f"{summary['items_not_recorded']} exported item(s) not recorded "
+                              "in the state store (see the log): the next run exports them "
+                              "again")
     if summary.get("removals_not_written"):
         verdict.alarms.append(f"{summary['removals_not_written']} removal observation(s) not "
                               "written (see the log): the next run observes them again")

@@ -12,7 +12,8 @@ Two components share one state store (see :mod:`crawler.state`):
 The state only advances once an item is durably in every configured feed (the
 ``item_exported`` signal of :mod:`crawler.extensions.feed_export`); an item dropped later
 (invalid), refused by a feed (full disk, unwritable path, failed upload) or lost in a kill is
-therefore fetched and emitted again by the next run. Without any feed, ``item_scraped`` is the
+therefore fetched and emitted again by the next run; so is one the store failed to record
+(locked past its busy timeout, a full disk): counted in ``state/not_recorded``, an alarm. Without any feed, ``item_scraped`` is the
 last word.
 """
 
@@ -96,12 +97,22 @@ class IncrementalPipeline:
         if pending is None or pending.item is not item:
             return
         done = self.pending.pop(item.url)
-        self.store.put(done.record, to_bytes(done.signature))
+        try:
+            self.store.put(done.record, to_bytes(done.signature))
+        except Exception as exc:  # any backend's failure: the item is out, its record is not
+            self.stats.inc_value("state/not_recorded")
+            logger.error("Exported %s, but it was not recorded in the state store %s: %s; "
+                         "the next run exports it again", item.url, self.where(), exc)
+            return
         assert self.index is not None
         self.index.add(done.record.id, done.signature)
         self.stats.inc_value("incremental/new" if done.is_new else "incremental/new_version")
         if item.near_duplicates:
             self.stats.inc_value("incremental/near_duplicates")
+
+    def where(self) -> str:
+        """The store's file (SQLite) or backend, for messages."""
+        return str(getattr(self.store, "path", None) or type(self.store).__name__)
 
     def item_dropped(self, item: Any, **_: Any) -> None:
         # Dropped after this pipeline (invalid) or refused by a feed: forget it, so it is

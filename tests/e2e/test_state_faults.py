@@ -119,3 +119,55 @@ def test_a_state_store_locked_by_another_process_refuses_the_run(site: ChangingB
             holder.wait()
         assert_refused(again.returncode, again.log, store, server)
         assert "locked" in again.log
+
+
+def hold_write_lock(store: Path) -> subprocess.Popen:
+    """Another process holding the store's write lock until killed."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time\n"
+         f"db = sqlite3.connect({str(store)!r}, isolation_level=None)\n"
+         "db.execute('BEGIN EXCLUSIVE'); print('held', flush=True); time.sleep(120)"],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_items_the_state_store_cannot_record_make_the_run_unhealthy(site: ChangingBelta,
+                                                                    tmp_path: Path) -> None:
+    """The store locked by another process once the run is under way: the exported items
+    cannot be recorded. That was an ERROR with a traceback per item and a healthy run, exit
+    0; the next run exports them again (as version 1: nothing recorded them)."""
+    from tests.support.crawl import crawl_command, read_items
+    site.delay = 1.0  # article pages answer slowly: the lock is taken while they are on the way
+    site.publish()
+    store = tmp_path / "state" / "state.sqlite3"
+    with FixtureServer([site.site]) as server:
+        cmd, env, items = crawl_command("belta", tmp_path, server,
+                                        settings={"STATE_BUSY_TIMEOUT_MS": 300})
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        deadline = datetime.now() + timedelta(seconds=60)
+        while not any("/view/" in u for u in server.requests):
+            assert proc.poll() is None and datetime.now() < deadline, proc.stderr.read()
+        holder = hold_write_lock(store)
+        try:
+            _, log = proc.communicate(timeout=120)
+        finally:
+            holder.kill()
+            holder.wait()
+        exported = read_items(items)
+        site.delay = 0.0
+        site.publish()
+        again = run_crawl("belta", tmp_path, server)
+    assert proc.returncode == 1, log[-3000:]
+    assert len(exported) == 3
+    assert "Error caught on signal handler" not in log, log[-3000:]
+    assert f"not recorded in the state store {store}" in log and "database is locked" in log
+    [report] = [json.loads(p.read_text("utf-8"))
+                for p in (tmp_path / "reports").glob("belta-*.json")
+                if json.loads(p.read_text("utf-8"))["stats"].get("state/not_recorded")]
+    assert report["stats"]["state/not_recorded"] == 3 and not report["healthy"]
+    assert [a for a in report["alarms"] if "not recorded in the state store" in a]
+    assert again.returncode == 0, again.log[-3000:]
+    assert sorted(i["url"] for i in again.items) == sorted(i["url"] for i in exported)
+    assert all(i["version"] == 1 for i in again.items)

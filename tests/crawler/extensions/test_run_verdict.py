@@ -169,3 +169,9 @@ def test_a_run_whose_start_requests_failed_is_an_alarm() -> None:
     verdict = judge(summarize(stats(3, 0)), NO_HISTORY, 0.8, finish_reason="start_error")
     assert [a for a in verdict.alarms if "start_error" in a]
     assert run_status("start_error") == "finished"
+
+
+def test_items_the_state_store_did_not_record_are_an_alarm() -> None:
+    verdict = judge(summarize({**stats(3, 0), "state/not_recorded": 2}), NO_HISTORY, 0.8)
+    assert verdict.alarms == ["2 exported item(s) not recorded in the state store (see the "
+                              "log): the next run exports them again"]
