@@ -110,7 +110,8 @@ class RunReport:
         self.spider_name = spider.name
         self.path = self.directory / f"{spider.name}-{self.started:%Y%m%dT%H%M%S%f}.json"
         # Read the history before this run's own report joins the folder.
-        self.base = baseline(previous_summaries(self.directory, spider.name, self.history))
+        self.base = baseline(previous_summaries(self.directory, spider.name, self.history,
+                                                    self.started))
         open_reports.append(self)
         summary = summarize(self.crawler.stats.get_stats())
         self._try_write(self._report("running", None, summary, []))  # finish() tries again

@@ -6,9 +6,12 @@ reuse (RunReport writes them, the crawl commands turn them into exit codes).
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
+import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -28,6 +31,11 @@ OPTIONAL_DROP = 0.25  # ...and now at most this fraction of it...
 OPTIONAL_MIN_EXPECTED = 10  # ...of at least this many pages it would usually fill: by chance
 # alone, 40 pages signed 1 in 4 give 2 or fewer bylines once in ~1,000 runs; 8 pages give
 # none once in 10
+
+# Reports read for a baseline, at most, per run of it wanted: past runs that are no baseline
+SCANNED_PER_RUN = 10
+MIN_SCANNED = 100
+FUTURE_SLACK = timedelta(days=1)  # a report dated later than this after the run is "future"
 
 # Exit statuses of `scrapy crawl` and `scrapy crawlall` (README, docs/scheduling.md).
 EXIT_OK = 0
@@ -162,24 +170,67 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def previous_summaries(directory: Path, spider: str, limit: int) -> list[dict[str, Any]]:
-    """Summaries of the spider's last ``limit`` reports (oldest first); unreadable ones skipped."""
-    summaries = []
-    for path in sorted(directory.glob(f"{spider}-*.json"))[-limit:]:
-        try:
-            report = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            logger.warning("Ignoring unreadable run report %s: %s", path, exc)
+def previous_summaries(directory: Path, spider: str, limit: int,
+                       now: datetime | None = None) -> list[dict[str, Any]]:
+    """Summaries of the spider's last ``limit`` finished runs (oldest first).
+
+    Read back from the newest report past those that are no baseline (interrupted, refused,
+    unreadable: ten in a row once left none) and those dated after ``now`` (written while
+    the clock was ahead: they would stay "the newest" until it catches up), reading at most
+    ``SCANNED_PER_RUN`` x ``limit`` files however many reports the folder holds.
+    """
+    prefix = f"{spider}-"
+    try:
+        names = heapq.nlargest(max(SCANNED_PER_RUN * limit, MIN_SCANNED),
+                               (e.name for e in os.scandir(directory)
+                                if e.name.startswith(prefix) and e.name.endswith(".json")))
+    except OSError:  # no reports yet
+        return []
+    latest = (now or datetime.now(UTC)) + FUTURE_SLACK
+    summaries: list[dict[str, Any]] = []
+    future: list[str] = []
+    for name in names:
+        if len(summaries) >= limit:
+            break
+        started = report_time(name, prefix)
+        if started is not None and started > latest:
+            future.append(name)
             continue
-        if not isinstance(report, dict):  # valid JSON, but no report: a torn or foreign file
-            logger.warning("Ignoring run report %s: not a JSON object", path)
-            continue
-        # An interrupted or refused run did not get to crawl: no baseline.
-        if (report.get("spider") == spider and isinstance(report.get("summary"), dict)
-                and report.get("status", run_status(report.get("finish_reason"))) == "finished"
-                and report.get("finish_reason") not in FAILED_REASONS):
-            summaries.append(report["summary"])
-    return summaries
+        summary = finished_summary(directory / name, spider)
+        if summary is not None:
+            summaries.append(summary)
+    if future:
+        logger.warning("Run report %s is dated in the future (%d such): not used as a "
+                       "baseline. Was the clock ahead when it was written?",
+                       directory / future[-1], len(future))
+    return summaries[::-1]
+
+
+def report_time(name: str, prefix: str) -> datetime | None:
+    """When the run of a report named ``<spider>-<UTC start>.json`` started (RunReport)."""
+    try:
+        return datetime.strptime(name[len(prefix):-len(".json")], "%Y%m%dT%H%M%S%f").replace(
+            tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def finished_summary(path: Path, spider: str) -> dict[str, Any] | None:
+    """The summary of a finished run's report; None (logged) for anything else."""
+    try:
+        report = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        logger.warning("Ignoring unreadable run report %s: %s", path, exc)
+        return None
+    if not isinstance(report, dict):  # valid JSON, but no report: a torn or foreign file
+        logger.warning("Ignoring run report %s: not a JSON object", path)
+        return None
+    # An interrupted or refused run did not get to crawl: no baseline.
+    if (report.get("spider") == spider and isinstance(report.get("summary"), dict)
+            and report.get("status", run_status(report.get("finish_reason"))) == "finished"
+            and report.get("finish_reason") not in FAILED_REASONS):
+        return report["summary"]
+    return None
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -229,3 +229,37 @@ def test_a_run_whose_start_requests_failed_exits_1(tmp_path: Path) -> None:
     assert report["finish_reason"] == "start_error" and report["healthy"] is False
     assert [a for a in report["alarms"] if "start_error" in a], report["alarms"]
     assert "ALARM broken_start:" in result.log
+
+
+def write_report(reports: Path, stamp: str, status: str, articles: int) -> None:
+    reason = {"finished": "finished", "interrupted": "shutdown", "refused": "run_locked"}[status]
+    report = {"spider": "belta", "status": "interrupted" if status == "interrupted" else
+              "finished", "finish_reason": reason,
+              "summary": {"articles": articles, "errors": 0, "extraction_health": 1.0}}
+    (reports / f"belta-{stamp}.json").write_text(json.dumps(report), "utf-8")
+
+
+def test_runs_that_are_no_baseline_do_not_crowd_out_the_history(tmp_path: Path) -> None:
+    """Ten interrupted or refused runs in a row (a stuck outlet, a cron job overlapping the
+    last one) were the ten reports read: no baseline was left, and a run with no article at
+    all said healthy, exit 0. A report from a clock set years ahead is no newer run either."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for n in range(3):
+        write_report(reports, f"2026010{n + 1}T000000000000", "finished", 40)
+    for n in range(12):
+        write_report(reports, f"202601{10 + n}T000000000000", ("interrupted", "refused")[n % 2], 0)
+    write_report(reports, "20990101T000000000000", "finished", 0)  # the clock was ahead once
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=1), count=2)
+    site.publish()
+    site.site.pages = {k: v for k, v in site.site.pages.items() if "/view/" not in k}
+    with FixtureServer([site.site]) as server:
+        result = run_crawl("belta", tmp_path, server)
+    assert result.returncode == EXIT_UNHEALTHY, result.log[-3000:]
+    report = json.loads(max(p for p in reports.glob("belta-2*.json")
+                            if not p.name.startswith("belta-2099")).read_text("utf-8"))
+    assert report["baseline"]["runs"] == 3 and report["baseline"]["articles"] == 40
+    assert any(a.startswith("no articles (median of the last 3 runs: 40)")
+               for a in report["alarms"]), report["alarms"]
+    assert "belta-20990101T000000000000.json is dated in the future" in result.log

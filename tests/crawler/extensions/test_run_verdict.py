@@ -175,3 +175,17 @@ def test_items_the_state_store_did_not_record_are_an_alarm() -> None:
     verdict = judge(summarize({**stats(3, 0), "state/not_recorded": 2}), NO_HISTORY, 0.8)
     assert verdict.alarms == ["2 exported item(s) not recorded in the state store (see the "
                               "log): the next run exports them again"]
+
+
+def test_the_baseline_reads_a_bounded_number_of_reports(tmp_path: Path, monkeypatch) -> None:
+    """Past runs that are no baseline are skipped, but only so far back: a folder of
+    thousands of interrupted runs costs a listing and 100 reads, not thousands."""
+    from crawler.extensions import run_verdict
+    read: list[Path] = []
+    monkeypatch.setattr(run_verdict, "finished_summary",
+                        lambda path, spider: read.append(path))
+    for n in range(3000):
+        (tmp_path / f"belta-2026{n:06d}T000000000000.json").write_text("{}")
+    (tmp_path / "zerkalo-20270101T000000000000.json").write_text("{}")
+    assert previous_summaries(tmp_path, "belta", 10) == []
+    assert len(read) == 100 and read[0].name == "belta-2026002999T000000000000.json"
