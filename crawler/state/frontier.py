@@ -51,12 +51,32 @@ _NEXT = ("SELECT id, data FROM queue WHERE leased = 0 "
          "ORDER BY priority DESC, start, ord LIMIT 1")
 
 
+# What this code reads of a frontier: another version's layout fails here, unchanged.
+_LAYOUT = ("SELECT key, value FROM job", "SELECT fp FROM seen",
+           "SELECT id, priority, start, ord, leased, data FROM queue")
+
+
+def check_layout(path: Path) -> None:
+    """Raise sqlite3.Error for a file that is no frontier of this layout (damaged, or written
+    by another version), before anything opens it for writing; a new or empty one passes."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+    try:
+        if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            for sql in _LAYOUT:
+                db.execute(f"{sql} LIMIT 0").fetchall()
+    finally:
+        db.close()
+
+
 class Frontier:
     """Pending requests (serialized), seen fingerprints, leases and job metadata."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        check_layout(path)
         self.db = sqlite3.connect(path, isolation_level=None, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")

@@ -22,6 +22,7 @@ import fcntl
 import json
 import logging
 import pickle
+import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -99,8 +100,16 @@ class JobScheduler(Scheduler):
             return self._refuse_with(
                 "JOBDIR %s: another crawl of %s is running with this frontier (%s). Nothing "
                 "was crawled.", self.dqdir, spider.name, path)
-        frontier = Frontier(path)
-        identity, stored = job_identity(spider), frontier.identity()
+        try:
+            frontier, stored, state = read_frontier(path)
+        except (sqlite3.Error, ValueError, pickle.UnpicklingError, AttributeError,
+                EOFError, ImportError) as exc:
+            return self._refuse_with(
+                "JOBDIR %s: the frontier %s cannot be used (%s): it is damaged, or an other "
+                "version of this crawler wrote it. Delete %s to start afresh (the state store "
+                "keeps what was exported). Nothing was crawled.", self.dqdir, path,
+                f"{type(exc).__name__}: {exc}", path.parent)
+        identity = job_identity(spider)
         if stored not in (None, identity) and not frontier.is_empty():
             frontier.close()
             return self._refuse_with(
@@ -111,7 +120,6 @@ class JobScheduler(Scheduler):
                 json.dumps(identity["arguments"]), path.parent)
         frontier.set("identity", json.dumps(identity).encode())
         returned = frontier.requeue_leased()
-        state = frontier.get("spider_state")
         spider.state = pickle.loads(state) if state else {}  # type: ignore[attr-defined]
         self.saved_state = state
         self.frontier = frontier
@@ -249,6 +257,25 @@ class JobScheduler(Scheduler):
             self.lock.close()  # releases the flock
             self.lock = None
         return self.df.close(reason)
+
+
+def read_frontier(path: Path) -> tuple[Frontier, dict[str, Any] | None, bytes | None]:
+    """The frontier, the identity of the crawl that wrote it and its spider state, all read
+    (and the state unpickled once) before anything is changed: a damaged file or another
+    version's layout fails here, and is left as it is."""
+    frontier = Frontier(path)
+    try:
+        stored = frontier.identity()
+        if stored is not None and not isinstance(stored, dict):
+            raise ValueError(f"its identity is {stored!r}, no object")
+        frontier.is_empty()
+        state = frontier.get("spider_state")
+        if state:
+            pickle.loads(state)
+    except BaseException:
+        frontier.close()
+        raise
+    return frontier, stored, state
 
 
 def warn_legacy(jobdir: Path) -> None:

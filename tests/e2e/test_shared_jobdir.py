@@ -134,3 +134,49 @@ def test_a_frontier_in_use_is_refused_to_a_second_crawl(tmp_path: Path) -> None:
         fcntl.flock(held, fcntl.LOCK_UN)
         code, log = crawl("belta", tmp_path, server, {})
         assert code == 0 and len(items_of(tmp_path, "belta")) == 2, log[-3000:]
+
+
+def _old_frontier(path: Path) -> None:
+    """A frontier with an older layout (no lease column) and a request still queued."""
+    import sqlite3
+    db = sqlite3.connect(path)
+    db.executescript("CREATE TABLE job (key TEXT PRIMARY KEY, value BLOB);"
+                     "CREATE TABLE queue (id INTEGER PRIMARY KEY, priority INTEGER, data BLOB);"
+                     "INSERT INTO queue (priority, data) VALUES (1, x'00');")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("how", ["garbage", "older layout", "bad identity"])
+def test_a_frontier_that_cannot_be_read_is_refused_with_what_to_do(tmp_path: Path,
+                                                                   how: str) -> None:
+    """A damaged frontier, or one an older version of the crawler wrote, once crashed the
+    crawl with a cascade of tracebacks and no report."""
+    site, _ = belta.build(count=2)
+    folder = tmp_path / "job" / "belta"
+    folder.mkdir(parents=True)
+    frontier = folder / "frontier.sqlite3"
+    if how == "garbage":
+        frontier.write_bytes(b"not sqlite " * 500)
+    elif how == "older layout":
+        _old_frontier(frontier)
+    with FixtureServer([site]) as server:
+        if how == "bad identity":
+            crawl("belta", tmp_path, server, {})  # an emptied frontier, to spoil
+            import sqlite3
+            with sqlite3.connect(frontier) as db:
+                db.execute("INSERT OR REPLACE INTO job VALUES ('identity', x'7b7b')")  # "{{"
+                db.execute("INSERT INTO seen VALUES (x'01')")
+            db.close()
+            (tmp_path / "items").rename(tmp_path / "first-items")
+            server.hits.clear()
+        before = frontier.read_bytes()
+        code, log = crawl("belta", tmp_path, server, {})
+        assert code == 1, log[-3000:]
+        assert f"frontier {frontier} cannot be used" in log and "Traceback" not in log, log[-3000:]
+        assert f"Delete {folder}" in log and "Nothing was crawled" in log
+        assert [h for h in server.hits if h.url.endswith("/robots.txt") is False] == []
+        refused = reports_of(tmp_path, "belta")[-1]
+        assert refused["finish_reason"] == "jobdir_mismatch" and not refused["healthy"]
+        assert frontier.read_bytes() == before  # left for the user to look at
+        assert items_of(tmp_path, "belta") == []
