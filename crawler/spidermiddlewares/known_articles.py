@@ -22,6 +22,15 @@ from crawler.urls import canonical_url
 logger = logging.getLogger(__name__)
 
 
+def article_age_start(published: str | None, first_captured: str | None) -> datetime | None:
+    """When an article's age starts: its publication, or its first capture when that was
+    earlier (a date in the future, by a typo or a clock behind, would keep it "young", so
+    fetched again, at every run until the clock caught up)."""
+    moments = [m if m.tzinfo else m.replace(tzinfo=UTC)
+               for m in (parse_iso(v) for v in (published, first_captured) if v) if m]
+    return min(moments) if moments else None
+
+
 class KnownArticleMiddleware:
     """Spider middleware: do not download article pages already held and old enough."""
 
@@ -47,10 +56,7 @@ class KnownArticleMiddleware:
         record = self.store.get(url)
         if record is None:
             return True
-        since = parse_iso(record.published) if record.published else None
-        since = since or parse_iso(record.first_captured)
-        if since is not None and since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
+        since = article_age_start(record.published, record.first_captured)
         if since is None or datetime.now(UTC) - since <= self.max_age:
             self.stats.inc_value("incremental/refetch_young")
             return True

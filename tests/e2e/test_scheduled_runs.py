@@ -96,3 +96,24 @@ def test_state_store_holds_latest_versions(runs) -> None:
     assert rows[runs["edited"].url] == 2
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("SELECT count(*) FROM signatures").fetchone()[0] == 8
+
+
+def test_an_article_dated_in_the_future_is_not_fetched_again_every_run(tmp_path) -> None:
+    """A date later than the clock (a CMS's typo of the year, or this machine's clock behind
+    the outlet's) made the article "younger than REFETCH_MAX_AGE_DAYS" at every run, so it
+    was downloaded again every hour until the clock caught up: its age now counts from its
+    first capture when that is earlier."""
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(days=4), count=2)
+    [future] = site.add(1, published=now + timedelta(days=400))
+    site.publish()
+    with FixtureServer([site.site]) as server:
+        first = run_crawl("belta", tmp_path, server)
+        assert first.returncode == 0, first.log[-3000:]
+        [item] = [i for i in first.items if i["url"] == future.url]
+        assert item["published"].startswith(str((now + timedelta(days=400)).year))
+        server.requests.clear()
+        again = run_crawl("belta", tmp_path, server, settings={"REFETCH_MAX_AGE_DAYS": 0})
+        fetched = article_paths(server)
+    assert again.returncode == 0, again.log[-3000:]
+    assert fetched == [] and again.stats["incremental/skipped_known"] == 3
