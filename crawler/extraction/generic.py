@@ -328,7 +328,30 @@ def _in_region(paragraphs: list[str], region: list[etree._Element], stats: dict)
     """Keep the paragraphs whose text occurs inside the chosen region."""
     region = region + _rescued_blocks(region, stats)
     hay = " ".join(_tokens(el.text_content()) for el in region)
-    return [p for p in paragraphs if _tokens(p) in hay]
+    found = _occurring([_tokens(p) for p in paragraphs], hay)
+    return [p for p, inside in zip(paragraphs, found, strict=True) if inside]
+
+
+def _occurring(keys: list[str], hay: str) -> list[bool]:
+    """``key in hay`` for each key, in time near-linear in the page, not keys x hay.
+
+    trafilatura gives the paragraphs in the order the region holds them, so each search starts
+    where the last match ended; only a key not found after that point is searched for before
+    it (so the answer is exactly ``key in hay``), and a key met before is not searched again.
+    """
+    seen: dict[str, bool] = {}
+    out: list[bool] = []
+    cursor = 0
+    for key in keys:
+        if key not in seen:
+            at = hay.find(key, cursor)
+            if at < 0:  # before the cursor (or starting before it and running across it)
+                at = hay.find(key, 0, cursor + len(key) - 1)
+            if at >= 0:
+                cursor = at + len(key)
+            seen[key] = at >= 0
+        out.append(seen[key])
+    return out
 
 
 # Elements of trafilatura's output that end a line: their text must not run into the next.

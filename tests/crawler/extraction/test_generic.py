@@ -339,3 +339,25 @@ def test_comments_that_each_forget_a_closing_tag_do_not_cost_the_article() -> No
     tree = parse_html(html)  # the crawl's parser (libxml2's default one stops at 256)
     assert generic.tree_depth(tree) > generic.MAX_GENERIC_DEPTH
     assert generic_paragraphs(tree, "https://example.com/a") == [PROSE, PROSE2, PROSE3]
+
+
+def test_matching_many_paragraphs_to_the_region_is_not_quadratic() -> None:
+    """50,000 paragraphs took 17 s here (each searched through the whole region's text)."""
+    import time
+
+    texts = [f"Paragraph {i} of a long page, with commas, and some words {i * 7}." for i in range(40_000)]
+    root = lxml.html.fromstring("<div>" + "".join(f"<p>{t}</p>" for t in texts) + "</div>")
+    outside = ["A paragraph that the region does not hold.", "Paragraph 7 of a long page"]
+    started = time.process_time()
+    kept = generic._in_region(texts[::-1][:5] + texts + outside, [root], {})
+    assert time.process_time() - started < 4  # about 0.1 s; the quadratic search took > 10 s
+    assert kept == texts[::-1][:5] + texts + ["Paragraph 7 of a long page"]
+
+
+@pytest.mark.parametrize(("keys", "hay"), [
+    (["abc", "bcd", "abc", "zzz", "", "cdab"], "abcdabcd"),
+    (["d", "a", "cd", "dabc", "abcdabcdx"], "abcdabcd"),
+    (["b", "ab"], "ab"),  # a key found just before the cursor, overlapping it
+])
+def test_region_matching_says_what_substring_search_says(keys: list[str], hay: str) -> None:
+    assert generic._occurring(keys, hay) == [key in hay for key in keys]
