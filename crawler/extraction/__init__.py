@@ -37,7 +37,15 @@ MAX_UNDECODED_SHARE = 0.25  # of the text's visible characters: U+FFFD, signs, u
 UNDECODED_SAMPLE = 20_000  # characters judged (a Python loop; mojibake is page-wide)
 
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b",
-                 b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"ID3", b"fLaC", b"\x7fELF")
+                 b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"ID3", b"fLaC", b"\x7fELF",
+                 b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda",  # zlib
+                 b"\x28\xb5\x2f\xfd", b"BZh", b"\xfd7zXZ\x00", b"7z\xbc\xaf", b"wOFF", b"wOF2")
+# Control bytes (not tab, newline, CR, FF) in the first KB: compressed or encrypted bytes have
+# about 9 %, text next to none (a few stray NULs).
+MAX_CONTROL_SHARE = 0.03
+_LEADING_SPACE = re.compile(rb"\s*")
+_LEADING_TEXT_SPACE = re.compile(r"\s*")
+_TAG = re.compile(r"<[A-Za-z!/?]")  # a tag, comment, doctype or processing instruction opens
 
 _DOC_OPEN = re.compile(rb"<(?:html|body)[\s>]", re.IGNORECASE)
 _DOC_CLOSE = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
@@ -93,13 +101,25 @@ class BlockedPage(_PageOfAKind):
 def looks_binary(body: bytes) -> bool:
     """Images, archives and other non-text bodies, whatever Content-Type claims (UTF-16 and
     UTF-32 text, half zero bytes, is text)."""
-    head = body[:1024]
+    start = _LEADING_SPACE.match(body).end()  # a file after a blank line is still that file
+    head = body[start:start + 1024]
     if head.startswith(_BINARY_MAGIC):
         return True
     if not head or wide_codec(body):
         return False
-    controls = sum(b < 9 or 13 < b < 32 for b in head)
-    return controls / len(head) > 0.1
+    controls = sum(b < 9 or 13 < b < 32 or b == 127 for b in head)
+    return controls / len(head) > MAX_CONTROL_SHARE
+
+
+def not_markup(text: str) -> str | None:
+    """What a decoded body is instead of HTML (a JSON document, text without a single tag), or
+    None: such a body has no title or structure to read, and ``no_title`` would mislead."""
+    start = _LEADING_TEXT_SPACE.match(text).end()
+    if text[start:start + 1] in ("{", "["):
+        return "a JSON document"
+    if _TAG.search(text) is None:
+        return "text without markup"
+    return None
 
 
 def looks_truncated(body: bytes) -> bool:
@@ -168,6 +188,8 @@ def extract_article(page: ArticlePage) -> Article:
     if looks_truncated(page.body):
         raise ExtractionError("truncated_html", f"{page.url}: the document never closes")
     text, _codec = decode_html(page.body, page.headers.get("Content-Type"))
+    if other := not_markup(text):
+        raise ExtractionError("not_html", f"{page.url} is {other}")
     if blocked := challenge_kind(text):
         raise BlockedPage(blocked, page.url)
     try:
