@@ -14,6 +14,7 @@ from importlib.metadata import version
 from typing import Any
 
 from crawler.challenge import challenge_kind
+from crawler.extraction import limits
 from crawler.extraction.body import TEASER, extract_body
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.encoding import decode_html, wide_codec
@@ -187,7 +188,11 @@ def extract_article(page: ArticlePage) -> Article:
         raise ExtractionError("not_html", f"{page.url} has a binary body")
     if looks_truncated(page.body):
         raise ExtractionError("truncated_html", f"{page.url}: the document never closes")
+    if len(page.body) > 4 * limits.MAX_HTML_CHARS:  # UTF-32 takes four bytes a character
+        raise ExtractionError("too_large", f"{page.url}: {len(page.body):,} bytes")
     text, _codec = decode_html(page.body, page.headers.get("Content-Type"))
+    if too_large := limits.html_over_cap(text):
+        raise ExtractionError("too_large", f"{page.url}: {too_large}")
     if other := not_markup(text):
         raise ExtractionError("not_html", f"{page.url} is {other}")
     if blocked := challenge_kind(text):
@@ -196,6 +201,10 @@ def extract_article(page: ArticlePage) -> Article:
         tree = parse_html(text)
     except (ValueError, RecursionError) as exc:
         raise ExtractionError("unparsable_html", f"{page.url}: {exc}") from None
+    del text  # the tree holds the page now; a large page must not be held twice
+    too_large, page_long_words = limits.tame_tree(tree)
+    if too_large:
+        raise ExtractionError("too_large", f"{page.url}: {too_large}")
     rules = rules_for(outlet, page.fetched_at)
     prov = Provenance()
     meta = extract_metadata(tree, outlet, page.url, rules, prov)
@@ -208,9 +217,13 @@ def extract_article(page: ArticlePage) -> Article:
     if kind := page_kind(tree, page.url, paragraphs, dated=bool(meta.published),
                          vetted_url=outlet is not None and not generic_rules(outlet)):
         raise NotAnArticle(kind, page.url)
+    paragraphs, long_words = limits.drop_long_words(paragraphs)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:
-        raise ExtractionError("no_body", f"{page.url}: {len(body)} characters of text")
+        n = page_long_words
+        dropped = (f"; {n} word{'s' * (n > 1)} over {limits.MAX_WORD_CHARS:,} characters "
+                   "dropped from the page" if n else "")
+        raise ExtractionError("no_body", f"{page.url}: {len(body)} characters of text{dropped}")
     check_decoded(body, page.url)
     url = canonical_url(page.url, outlet)
     authors = meta.authors
@@ -225,8 +238,8 @@ def extract_article(page: ArticlePage) -> Article:
         url=url,
         source=outlet.key if outlet else "unknown",
         source_name=outlet.name if outlet else "unknown",
-        title=meta.title,
-        subtitle=meta.subtitle if meta.subtitle != meta.title else None,
+        title=limits.without_cut_marks(meta.title) or meta.title,
+        subtitle=limits.without_cut_marks(meta.subtitle if meta.subtitle != meta.title else None),
         text=body,
         published=meta.published or page.hint_published,
         modified=meta.modified,
@@ -238,6 +251,8 @@ def extract_article(page: ArticlePage) -> Article:
         warc=page.warc,
         extractor=extractor_info(method, outlet, rules, prov.fields),
     )
+    if long_words:  # the text lost whitespace-free runs of over MAX_WORD_CHARS characters
+        article.extractor["cut"] = {"long_words": long_words}
     setattr(article, RULE_MISSES_ATTR, prov.misses)
     return article
 
@@ -249,10 +264,12 @@ def extract_text(html: str, url: str) -> str:
         tree = parse_html(html)
     except ValueError:
         return ""
+    if limits.html_over_cap(html) or limits.tame_tree(tree)[0]:
+        return ""
     meta = extract_metadata(tree, outlet, url)
     paragraphs, _, _ = extract_body(tree, url, outlet.rules if outlet else None, meta.title,
                                     meta.subtitle)
-    return join_paragraphs(paragraphs)
+    return join_paragraphs(limits.drop_long_words(paragraphs)[0])
 
 
 __all__ = ["BlockedPage", "ExtractionError", "NotAnArticle", "clean_line", "extract_article", "extract_text"]

@@ -40,6 +40,10 @@ MAX_BAD_UTF8_SHARE = 0.05  # of the non-ASCII bytes: "nearly all" of them decode
 PLAUSIBLE = 0.6
 SAMPLE_WORDS = 400  # enough to judge a page; the test runs on every page of a crawl
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+_WORD = re.compile(r"\S+")  # the words of str.split()
+# a longer word is no prose (crawler.extraction.limits.MAX_WORD_CHARS); a page of one
+# 10-million-letter word made a list of 10 million letters here
+MAX_SAMPLE_WORD = 1_000
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")  # a word's non-ASCII bytes: one charset's, in a mix
 MIN_MIX_LETTERS = 40  # Cyrillic letters each charset of a mixed page must hold (a sentence)
@@ -87,9 +91,10 @@ def cyrillic_plausibility(text: str) -> float:
     if _CYRILLIC.search(text) is None:
         return 0.0  # the common case abroad: no need to split a large page into words
     words: list[str] = []
-    for word in text.split():
+    for match in _WORD.finditer(text):  # not text.split(): a list of every word of a large page
+        word = match.group()
         if _CYRILLIC.search(word):
-            words.append(word)
+            words.append(word[:MAX_SAMPLE_WORD])
             if len(words) == SAMPLE_WORDS:
                 break
     sample = " ".join(words)

@@ -1,0 +1,88 @@
+"""Pages beyond the extraction caps: refused with the cap they broke, or cut and saying so."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from crawler.extraction import ExtractionError, extract_article, extract_text, limits
+from crawler.items import ArticlePage
+
+URL = "https://example.com/news/2026/01/huge-page.html"
+TITLE = "Huge page headline for the test"
+PROSE = "".join(f"<p>Paragraph {i} of the article, with a few commas, and words to read in it.</p>"
+                for i in range(8))
+
+
+def page(body: bytes, content_type: str = "text/html; charset=utf-8") -> ArticlePage:
+    return ArticlePage(url=URL, outlet=None, body=body, headers={"Content-Type": content_type},
+                       status=200, fetched_at="2026-01-08T17:00:00+00:00")
+
+
+def html(body: str = PROSE) -> str:
+    return (f"<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1>"
+            f"<div class='content'>{body}</div></body></html>")
+
+
+def refusal(body: bytes, content_type: str = "text/html; charset=utf-8") -> ExtractionError:
+    with pytest.raises(ExtractionError) as info:
+        extract_article(page(body, content_type))
+    return info.value
+
+
+def test_a_normal_page_is_untouched_and_records_no_cut() -> None:
+    article = extract_article(page(html().encode()))
+    assert article.text.count("Paragraph") == 8 and "cut" not in article.extractor
+
+
+def test_a_long_run_without_spaces_is_dropped_from_the_text_and_counted() -> None:
+    blob = "data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAA" * 100  # 2,422 characters
+    body = PROSE.replace("words to read in it.</p>", f"words to read in it. {blob} More.</p>", 2)
+    article = extract_article(page(html(body).encode()))
+    assert "base64" not in article.text and limits.CUT_WORD not in article.text
+    assert "words to read in it. More." in article.text
+    assert article.extractor["cut"] == {"long_words": 2}
+    assert "base64" not in extract_text(html(body), URL)
+
+
+def test_a_page_whose_text_is_one_huge_word_is_refused_as_no_body() -> None:
+    """It used to become an article of 10 million "я" (and take 1 GB in the worker)."""
+    error = refusal(html("<p>" + "я" * 1_000_000 + "</p>").encode())
+    assert error.reason == "no_body" and URL in error.detail
+    assert "1 word over 1,000 characters dropped from the page" in error.detail
+
+
+def test_a_huge_word_costs_a_small_multiple_of_the_page_in_memory() -> None:
+    """Peak memory of a worker reading a 10 MB one-word page (it was about 1 GB before)."""
+    script = (
+        "import resource, sys\n"
+        "from tests.crawler.extraction.test_limits import html, page\n"
+        "from crawler.extraction import extract_article, ExtractionError\n"
+        "body = html('<p>' + 'я' * 5_000_000 + '</p>').encode()\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n    extract_article(page(body))\nexcept ExtractionError:\n    pass\n"
+        "grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
+        "print(grown * 1024 / len(body))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, timeout=300)
+    assert float(out.stdout) < 12  # about 4 times the page now; it was about 45 times
+
+
+@pytest.mark.parametrize(("body", "cap"), [
+    pytest.param(lambda: html("<ul>" + "<li><a href='/x'>link</a></li>" * 60_000 + "</ul>"),
+                 "elements", id="120,000 elements"),
+    pytest.param(lambda: html("<p>" + "word " * 450_000 + "</p>"), "visible text",
+                 id="2.25 M characters of text"),
+])
+def test_a_page_over_a_cap_is_refused_with_the_cap(body, cap: str) -> None:
+    error = refusal(body().encode())
+    assert error.reason == "too_large" and cap in error.detail and URL in error.detail
+    assert error.stat == "extraction/failed/too_large"
+
+
+def test_a_page_over_the_html_cap_is_refused_before_parsing(monkeypatch) -> None:
+    monkeypatch.setattr(limits, "MAX_HTML_CHARS", 500)
+    error = refusal(html().encode())
+    assert error.reason == "too_large" and "characters of HTML" in error.detail
