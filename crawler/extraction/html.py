@@ -59,11 +59,17 @@ def without_cdata(text: str) -> str:
     return "".join(out)
 
 
+# C0 controls other than tab, line feed and carriage return: invisible, and lxml lets them
+# into the parsed text but refuses to store them again, so any step that rewrites a text
+# (long words cut, line breaks marked) raised ValueError on such a page
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a whole page; raise ValueError when there is nothing to parse."""
     if not text.strip():
         raise ValueError("empty document")
-    text = without_cdata(text)
+    text = _CONTROLS.sub("", without_cdata(text)).replace("\x0c", " ")  # form feed: a space
     root = etree.fromstring(text.encode("utf-8", "replace"), _PARSER)
     if root is None:
         raise ValueError("no HTML document could be parsed")

@@ -68,7 +68,7 @@ def tame_tree(tree: etree._Element) -> tuple[str | None, int]:
     return None, dropped
 
 
-def _without_long_words(text: str, cuts: list[str]) -> str:
+def _without_long_words(text: str, cuts: list[int]) -> str:
     """``text`` with each long run replaced by a ``CUT_WORD`` (their number appended to ``cuts``)."""
     if len(text) <= MAX_WORD_CHARS:
         return text

@@ -47,6 +47,18 @@ def test_a_long_run_without_spaces_is_dropped_from_the_text_and_counted() -> Non
     assert "base64" not in extract_text(html(body), URL)
 
 
+def test_a_long_run_beside_control_characters_is_dropped_without_a_crash() -> None:
+    """The HTML parser lets C0 controls into the text, and lxml refuses to store them again:
+    taking a long run out of such a text raised ValueError (a WCXB page crashed)."""
+    blob = "x" * 1_500
+    body = PROSE.replace("words to read in it.</p>",
+                         f"words to read in it.\x0b {blob} More\x1f.</p>", 1)
+    article = extract_article(page(html(body).encode()))
+    assert blob not in article.text and article.extractor["cut"] == {"long_words": 1}
+    assert "words to read in it. More." in article.text
+    assert blob not in extract_text(html(body), URL)
+
+
 def test_a_page_whose_text_is_one_huge_word_is_refused_as_no_body() -> None:
     """It used to become an article of 10 million "я" (and take 1 GB in the worker)."""
     error = refusal(html("<p>" + "я" * 1_000_000 + "</p>").encode())
