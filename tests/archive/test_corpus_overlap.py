@@ -69,16 +69,22 @@ def test_overlapping_items_files_hold_each_item_version_once(tmp_path: Path) -> 
     assert "0 row(s) added" in again and _captures(corpus) == rows
 
 
+def _only_a_reextraction(data: Path) -> tuple[dict[str, Any], dict[Path, bytes]]:
+    """Three runs whose items files are set aside (their bytes returned), leaving only a
+    re-extraction of their latest captures in ``data/items``."""
+    runs = several_runs(data)
+    held = {p: p.read_bytes() for p in runs["files"]}
+    for path in runs["files"]:
+        path.unlink()
+    _write(data / "items" / "reextract.jsonl", _reextracted(_latest_captures(runs["items"])))
+    return runs, held
+
+
 def test_a_reextraction_read_first_gives_way_to_the_crawl_rows(tmp_path: Path) -> None:
     """A corpus built from a re-extraction, then the crawl's own files: the capture keeps one
     row, the crawl's (it knows the version and the near-duplicates), and history shows the
     edit between the two captures, not a version 1 captured twice."""
-    runs = several_runs(tmp_path / "data")
-    items = tmp_path / "data" / "items"
-    held = {p: p.read_bytes() for p in runs["files"]}
-    for path in runs["files"]:
-        path.unlink()
-    _write(items / "reextract.jsonl", _reextracted(_latest_captures(runs["items"])))
+    runs, held = _only_a_reextraction(tmp_path / "data")
     corpus = tmp_path / "corpus"
     _build(tmp_path / "data", corpus)
     for path, content in held.items():
@@ -173,12 +179,7 @@ def test_a_build_that_dies_after_replacing_a_row_is_completed_by_the_next(
     import archive.corpus
     from archive.corpus import build_corpus
 
-    runs = several_runs(tmp_path / "data")
-    items = tmp_path / "data" / "items"
-    held = {p: p.read_bytes() for p in runs["files"]}
-    for path in runs["files"]:
-        path.unlink()
-    _write(items / "reextract.jsonl", _reextracted(_latest_captures(runs["items"])))
+    runs, held = _only_a_reextraction(tmp_path / "data")
     corpus = tmp_path / "corpus"
     build_corpus(tmp_path / "data", corpus)
     for path, content in held.items():
