@@ -499,28 +499,31 @@ class ArchiveLookup:
         those equal to it but for escapes and case (``normalize_url``); else those pywb takes
         for it (the same SURT key: http or https, ``www.`` or not, a trailing slash, the
         default port, query order, case). A closer spelling wins over any farther one."""
+        return next(iter(self._tiers(url)), [])
+
+    def _tiers(self, url: str) -> list[list[str]]:
+        """The archived spellings of ``url`` by closeness (see ``spellings``), closest first:
+        a farther tier answers only when no capture of a closer one can."""
         url = strip_brackets(url)
-        if url in self._by_url:
-            return [url]
         same_key = self._by_key.get(surt(url), [])
         norm = normalize_url(url)
-        equal = [u for u in same_key if normalize_url(u) == norm]
-        return equal or same_key
+        equal = [u for u in same_key if u != url and normalize_url(u) == norm]
+        farther = [u for u in same_key if u != url and u not in equal]
+        return [tier for tier in ([url] if url in self._by_url else [], equal, farther) if tier]
 
     def captures(self, url: str) -> list[Capture]:
         """Captures of `url` under its closest archived spellings (see ``spellings``)."""
         return [cap for u in self.spellings(url) for cap in self._by_url[u]]
 
-    def _candidates(self, url: str, at: datetime | None,
+    def _candidates(self, spellings: list[str], at: datetime | None,
                     method: str) -> Iterator[tuple[Capture, str]]:
-        """Captures of ``url`` made by the request ``method`` (a method query), each with the
-        spelling it was archived under, best first: the newest; with ``at``, the nearest to it
+        """Captures under ``spellings`` made by the request ``method`` (a method query), each
+        with the spelling it was archived under, best first: the newest; with ``at``, the nearest to it
         before or after (pywb's rule: the web as the archive saw it closest to that moment),
         on equal distance the one at or before it. On equal times the later record in input
         order. The best is found in one pass (a feed captured hourly for years has tens of
         thousands); the rest are sorted only when it cannot be read."""
-        caps = [(cap, u) for u in self.spellings(url) for cap in self._by_url[u]
-                if cap[4] == method]
+        caps = [(cap, u) for u in spellings for cap in self._by_url[u] if cap[4] == method]
         if not caps:
             return
         if at is None:
@@ -540,21 +543,24 @@ class ArchiveLookup:
     def latest(self, url: str, at: datetime | None = None, *, method: str = "") -> Capture | None:
         """The newest capture of ``url`` (of a GET unless ``method``), or the nearest to
         ``at``; None when there is none."""
-        best = next(self._candidates(url, at, method), None)
-        return best[0] if best else None
+        for tier in self._tiers(url):
+            if best := next(self._candidates(tier, at, method), None):
+                return best[0]
+        return None
 
     def get(self, url: str, at: datetime | None = None, *,
             method: str = "") -> ArchivedResponse | None:
         """Latest readable capture of `url` (the nearest to `at` if given), revisits resolved,
-        under its closest archived spelling (see ``spellings``); a capture redirecting to
-        `url` itself is stepped over, as pywb does.
+        under its closest archived spelling (see ``spellings``) that has one; a capture
+        redirecting to `url` itself is stepped over, as pywb does.
 
         ``method`` is the request's method query (archive.methods.method_query): "" for a
         GET. A capture that cannot be read is reported to on_error and the next best one is
         tried, as a replay tool would; None when none can be read. Never a record of
         another URL, nor of another request of it.
         """
-        for cap, spelling in self._candidates(url, at, method):
+        for cap, spelling in (c for tier in self._tiers(url)
+                              for c in self._candidates(tier, at, method)):
             try:
                 found = self._load(cap, spelling)
             except WarcFormatError as exc:

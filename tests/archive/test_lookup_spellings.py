@@ -121,3 +121,21 @@ def test_an_unreadable_nearest_capture_gives_the_next_nearest(tmp_path) -> None:
     errors: list = []
     found = ArchiveLookup(tmp_path, on_error=errors.append).get("https://www.belta.by/rss", at)
     assert found.payload == b"<rss>11</rss>" and errors
+
+
+def test_a_farther_spelling_answers_when_every_closer_capture_is_stepped_over(tmp_path) -> None:
+    """The server redirected the lower-case escapes to its own spelling; asked for the lower
+    case, the exact spelling's only capture loops back to the URL asked for, so the equal
+    spelling the redirect names answers, as it would live."""
+    asked = "https://www.belta.by/news/%d0%b0"
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(make_exchange(asked, b"", status=301, date=T1, headers=[
+            ("Location", "https://www.belta.by/news/%D0%B0")]))
+        w.write_exchange(make_exchange("https://www.belta.by/news/%D0%B0", b"<p>page</p>",
+                                       date=T1))
+        w.write_exchange(make_exchange("http://belta.by/rss", b"<rss/>", date=T1))
+        w.write_exchange(make_exchange("https://www.belta.by/rss", b"", status=301, date=T2,
+                                       headers=[("Location", "https://WWW.belta.by:443/rss")]))
+    lookup = ArchiveLookup(tmp_path)
+    assert lookup.get(asked).payload == b"<p>page</p>"
+    assert lookup.get("https://www.belta.by/rss").payload == b"<rss/>"  # pywb's key only
