@@ -24,11 +24,6 @@ def normalize_escapes(part: str) -> str:
     """A URL path or query in RFC 3986 normal form (6.2.2): %XX in upper case, escaped
     unreserved characters decoded, non-ASCII and space encoded; %2F and other reserved
     escapes are kept. ``/%d0%b0``, ``/%D0%B0`` and ``/а`` are one path."""
-    return _norm_component(part)
-
-
-def _norm_component(part: str) -> str:
-    """RFC 3986 normal form: %XX upper-case, unreserved decoded, non-ASCII/space encoded."""
     raw = part.encode("utf-8")
 
     def fix(m: re.Match) -> bytes:
@@ -73,12 +68,12 @@ def normalize_url(url: str) -> str:
     url = strip_brackets(url)
     parts, scheme, host, port = _split_host(url)
     if not scheme or not host:
-        return _norm_component(url.split("#", 1)[0])
+        return normalize_escapes(url.split("#", 1)[0])
     netloc = host
     if port is not None and port != _DEFAULT_PORTS.get(scheme):
         netloc += f":{port}"
-    path = _norm_component(parts.path) or "/"
-    q = _norm_component(parts.query)
+    path = normalize_escapes(parts.path) or "/"
+    q = normalize_escapes(parts.query)
     return f"{scheme}://{netloc}{path}" + (f"?{q}" if q or url.split("#")[0].endswith("?") else "")
 
 
