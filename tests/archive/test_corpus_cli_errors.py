@@ -70,6 +70,16 @@ def test_a_read_only_corpus_folder_fails_with_its_path(runs, tmp_path: Path) -> 
     assert error.startswith(f"error: {ro / 'corpus'}: ") and "Read-only file system" in error
 
 
+def _with_space_the_next_build_completes(runs, corpus: Path, filler: Path) -> None:
+    """Free the disk: the next build adds every item once."""
+    filler.unlink()
+    again = run_archive("corpus", runs["data"], "-o", corpus)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert duck(corpus).execute("SELECT count(*), count(DISTINCT (id, version)) "
+                                "FROM versions").fetchone() == (9, 9)
+    shutil.rmtree(corpus)
+
+
 def test_a_build_on_a_full_disk_fails_cleanly_and_the_next_one_completes_it(
         runs, tmp_path: Path) -> None:
     with tmpfs(tmp_path / "small", "1m") as small:
@@ -78,12 +88,7 @@ def test_a_build_on_a_full_disk_fails_cleanly_and_the_next_one_completes_it(
         filler = fill(small)
         assert "No space left on device" in fails(1, "corpus", runs["data"], "-o", corpus)
         assert not list(corpus.rglob("*.tmp"))
-        filler.unlink()
-        again = run_archive("corpus", runs["data"], "-o", corpus)
-        assert again.returncode == 0, again.stderr[-3000:]
-        assert duck(corpus).execute("SELECT count(*), count(DISTINCT (id, version)) "
-                                    "FROM versions").fetchone() == (9, 9)
-        shutil.rmtree(corpus)
+        _with_space_the_next_build_completes(runs, corpus, filler)
 
 
 def test_a_disk_that_fills_during_a_build_leaves_no_temp_file(runs, tmp_path: Path) -> None:
@@ -101,12 +106,7 @@ def test_a_disk_that_fills_during_a_build_leaves_no_temp_file(runs, tmp_path: Pa
             assert "Traceback" not in res.stderr, res.stderr[-3000:]
             assert res.returncode == 0 or "No space left on device" in res.stderr
             assert not list(corpus.rglob("*.tmp")), (free_kb, list(corpus.rglob("*.tmp")))
-        filler.unlink()
-        again = run_archive("corpus", runs["data"], "-o", corpus)
-        assert again.returncode == 0, again.stderr[-3000:]
-        assert duck(corpus).execute("SELECT count(*), count(DISTINCT (id, version)) "
-                                    "FROM versions").fetchone() == (9, 9)
-        shutil.rmtree(corpus)
+        _with_space_the_next_build_completes(runs, corpus, filler)
 
 
 def test_a_damaged_part_the_next_build_adds_beside_is_named(runs, tmp_path: Path) -> None:
