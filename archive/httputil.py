@@ -277,7 +277,7 @@ def _starts_encoded(body: bytes, coding: str) -> bool:
         if coding == "br":
             import brotli
 
-            brotli.Decompressor().process(probe)
+            brotli.Decompressor().process(probe, output_buffer_limit=_PROBE)  # a bomb's 1 KB
     except Exception:  # noqa: BLE001 - brotli.error and any decoder complaint: not encoded
         return False
     return True

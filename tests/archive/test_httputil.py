@@ -128,3 +128,18 @@ def test_unknown_coding_is_a_clear_error():
 ])
 def test_a_body_stored_decoded_under_its_encoding_is_told_apart(body, coding, expected):
     assert encoding_not_applied(body, coding) is expected
+
+
+@pytest.mark.parametrize(("coding", "bomb"), [("br", brotli_bomb), ("deflate", deflate_bomb),
+                                              ("gzip", gzip_bomb), ("zstd", zstd_bomb)])
+def test_telling_a_bomb_is_encoded_costs_no_more_than_its_probe(coding, bomb):
+    """A few hundred bytes of br expand to 256 MB: looking whether the stream starts must
+    not decode it all (a replay or reextract of a hostile capture)."""
+    body = bomb(256 * MB) if coding == "br" else bomb(16 * MB)
+    tracemalloc.start()
+    try:
+        assert encoding_not_applied(body, coding) is False
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < MB
