@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -23,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .corpus_schema import arrow_type
-from .fileio import bounded_lines, temp_for
+from .fileio import bounded_lines, replace_durably, temp_for
 from .schema import REMOVAL_SCHEMA, removal_errors, schema_text
 
 REMOVALS_FILE = "removals/removals.parquet"
@@ -106,7 +105,7 @@ def write_removals(corpus: Path, files: list[Path], report: Report,
                         count += _write(writer, rows, report)
                         rows = []
             count += _write(writer, rows, report)
-        os.replace(tmp, target)
+        replace_durably(tmp, target)  # before the manifest records its digest
     return count
 
 

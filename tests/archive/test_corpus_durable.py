@@ -50,3 +50,23 @@ def test_every_part_is_on_disk_before_the_manifest_names_it(tmp_path: Path, even
     # the derived files a build writes are read by the next build: on disk before it ends
     for derived in (corpus / "families" / "families.parquet", corpus / "edits" / "edits-0.parquet"):
         assert ("fsync", str(derived) + ".tmp") in events, derived
+
+
+def test_the_removals_table_is_on_disk_before_the_manifest_records_its_digest(
+        tmp_path: Path, events) -> None:
+    """The manifest's removals digest makes the next builds keep the table as it is: a table
+    lost to a power cut after that save would stay empty until the removals files change."""
+    from tests.archive.test_corpus_removals import DAY2, observation, write
+
+    several_runs(tmp_path / "data")
+    write(tmp_path / "data", "belta-2026-01-07T00-00-00+00-00-11.jsonl",
+          [observation(3, "removed", DAY2, 410)])
+    corpus = tmp_path / "corpus"
+    assert build_corpus(tmp_path / "data", corpus).removals == 1
+    table = str(corpus / "removals" / "removals.parquet")
+    renamed = events.index(("replace", table))
+    assert ("fsync", table + ".tmp") in events[:renamed]
+    folder = events.index(("fsync", str(Path(table).parent)), renamed)
+    last_save = max(i for i, (kind, path) in enumerate(events)
+                    if kind == "replace" and path == str(corpus / MANIFEST))
+    assert folder < last_save
