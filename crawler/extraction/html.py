@@ -26,21 +26,29 @@ _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_id
                                huge_tree=True, default_doctype=False, encoding="utf-8")
 
 
-# what opens or closes a script or style (raw text: CDATA there is theirs), or opens CDATA
-_RAW_OR_CDATA = re.compile(r"<(/?)(script|style)\b|<!\[CDATA\[", re.IGNORECASE)
+# what opens or closes a script or style (raw text: CDATA there is theirs), opens a comment
+# (the parser drops it, CDATA and all), or opens CDATA
+_RAW_OR_CDATA = re.compile(r"<(/?)(script|style)\b|<!--|<!\[CDATA\[", re.IGNORECASE)
+_RAW_OPEN = re.compile(r"<(?:script|style)\b", re.IGNORECASE)
 
 
 def without_cdata(text: str) -> str:
     """XHTML's ``<![CDATA[…]]>`` text sections as escaped text: the HTML parser would take
-    one for a bogus comment ending at its first ``>``, losing the text. One forward pass
-    (no backtracking regex: unclosed sections must not make it quadratic)."""
+    one for a bogus comment ending at its first ``>``, losing the text. A section is only one
+    whose ``]]>`` comes before the next script or style (that ``]]>`` is the script's own
+    ``//]]>``: taken for this one's end, the whole article between became text); one in a
+    comment is the comment's. One forward pass (no backtracking regex: unclosed sections must
+    not make it quadratic)."""
     if "<![CDATA[" not in text:
         return text
     out: list[str] = []
-    pos, raw = 0, None  # raw: the script/style element we are inside
+    pos = skip = 0  # skip: the end of a comment or section already passed
+    raw = None  # the script/style element we are inside
+    ends = _NextFrom(lambda at: text.find("]]>", at))
+    raws = _NextFrom(lambda at: (m.start() if (m := _RAW_OPEN.search(text, at)) else -1))
     for match in _RAW_OR_CDATA.finditer(text):
-        if match.start() < pos:
-            continue  # inside a section already copied
+        if match.start() < skip:
+            continue
         if tag := (match.group(2) or "").lower():
             closing = bool(match.group(1))
             if raw is None and not closing:
@@ -50,13 +58,33 @@ def without_cdata(text: str) -> str:
             continue
         if raw:
             continue
-        end = text.find("]]>", match.end())
+        if match.group() == "<!--":
+            close = text.find("-->", match.end())
+            skip = len(text) if close < 0 else close + 3
+            continue
+        end = ends.after(match.end())
         if end < 0:
-            break
+            break  # no section ends anywhere after
+        if 0 <= raws.after(match.end()) < end:
+            continue  # no section: left to the parser, as a browser reads it
         out += [text[pos:match.start()], html.escape(text[match.end():end], quote=False)]
-        pos = end + 3
+        pos = skip = end + 3
     out.append(text[pos:])
     return "".join(out)
+
+
+class _NextFrom:
+    """The first position at or after a point where something occurs (-1: nowhere), found
+    again only once the point passes it: many openings before one far end cost one search."""
+
+    def __init__(self, find: Callable[[int], int]) -> None:
+        self.find = find
+        self.start, self.found = -1, -1
+
+    def after(self, at: int) -> int:
+        if self.start < 0 or at < self.start or (0 <= self.found < at):
+            self.start, self.found = at, self.find(at)
+        return self.found
 
 
 # C0 controls other than tab, line feed and carriage return: invisible, and lxml lets them

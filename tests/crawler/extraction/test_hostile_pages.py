@@ -101,3 +101,25 @@ def test_an_xhtml_page_with_its_text_in_cdata_sections_is_read() -> None:
                                       outlet=""))
     assert article.text == "\n\n".join(paras)
     assert article.published == "2026-01-05T10:00:00+03:00"
+
+
+@pytest.mark.parametrize("opening", [
+    "<!-- <![CDATA[ -->",  # in a comment: no section, the comment goes
+    "<![CDATA[ stray ",  # never closed before a script's own //]]>
+])
+def test_a_cdata_opening_without_its_own_end_does_not_swallow_the_article(opening) -> None:
+    """The ``]]>`` a section would end at belongs to a later script's ``//<![CDATA[``: read
+    as one section, the whole article between became escaped text (or no text at all)."""
+    paras = ["Минский тракторный завод представил новую модель трактора на выставке в столице.",
+             "По словам директора, машина оснащена двигателем собственной разработки и новой "
+             "трансмиссией."]
+    body = ("<html><head><title>Завод выпустил трактор</title><meta property="
+            "'article:published_time' content='2026-01-05T10:00:00+03:00'></head>"
+            "<body><div class='content'>"
+            f"<h1>Завод выпустил трактор</h1>{opening}"
+            + "".join(f"<p>{p}</p>" for p in paras)
+            + "<script>//<![CDATA[\nvar a = 1;\n//]]></script></div></body></html>")
+    article = extract_article(replace(page("cdata-2", body.encode()),
+                                      url="https://example.org/news/2026/01/05/traktor/",
+                                      outlet=""))
+    assert article.text.endswith("\n\n".join(paras)) and "<p>" not in article.text
