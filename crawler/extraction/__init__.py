@@ -260,11 +260,13 @@ def extract_article(page: ArticlePage) -> Article:
 def extract_text(html: str, url: str) -> str:
     """The ``text`` an item for this page would get (used by benchmark tools to score us)."""
     outlet = outlet_for_url(url)
+    if limits.html_over_cap(html):
+        return ""
     try:
         tree = parse_html(html)
     except ValueError:
         return ""
-    if limits.html_over_cap(html) or limits.tame_tree(tree)[0]:
+    if limits.tame_tree(tree)[0]:
         return ""
     meta = extract_metadata(tree, outlet, url)
     paragraphs, _, _ = extract_body(tree, url, outlet.rules if outlet else None, meta.title,
