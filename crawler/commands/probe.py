@@ -8,12 +8,14 @@ The page is fetched by a one-request crawl in this process with the project's se
 downloader middlewares (robots.txt, user agent, WARC capture, or WARC replay), so what the
 probe sees is what the crawl saw. It prints, per field, the rule version and the selector
 that matched (or the selectors that missed and what filled in), the value, the generic
-path's source and value, and whether they differ. Exit status 1 when the page gives no item.
+path's source and value, and whether they differ. Exit status 1 when the page gives no item
+or none came (unreachable, a DNS failure: the reason on stderr), 2 on a bad command line.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,19 +78,25 @@ class Command(ScrapyCommand):
         parser.add_argument("--name", help="fixture file name (default: the article id)")
 
     def fetch(self, url: str) -> Any:
+        """The response, or None (reason on stderr, exit 1) when none came: an unreachable
+        page is a failed probe, like a 404, not a bad command line."""
         sink: dict[str, Any] = {}
         assert self.crawler_process is not None
         self.crawler_process.crawl(ProbeSpider, url=url, sink=sink)
         self.crawler_process.start()
         if "response" not in sink:
-            raise UsageError(f"{url}: not fetched ({sink.get('error', 'no response')})",
-                             print_help=False)
+            print(f"error: {url}: not fetched ({sink.get('error', 'no response')})",
+                  file=sys.stderr)
+            self.exitcode = 1
+            return None
         return sink["response"]
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give one URL")
         response = self.fetch(args[0])
+        if response is None:
+            return
         if response.status != 200:
             where = " in the archive" if self.settings.get("WARC_REPLAY") else ""
             print(f"url: {response.url}\nstatus: {response.status}{where}: nothing to probe")

@@ -5,6 +5,7 @@ regression suite accepts."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,16 @@ def test_probe_follows_a_redirect_as_the_crawl_does(tmp_path) -> None:
         result = probe(f"http://{site.host}/short/1", server=server, data_dir=tmp_path)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert lines_of(result, "title")[0] == f"title: rules:div.main h1 = {golds[0].title!r}"
+
+
+def test_probe_of_a_page_that_cannot_be_fetched_is_a_failure_not_a_usage_error(tmp_path) -> None:
+    """No answer at all (host unreachable, refused, DNS): exit 1 and the reason, as for a 404,
+    not the usage text and exit 2 of a bad command line."""
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = probe(f"http://127.0.0.1:{port}/news/1.html", data_dir=tmp_path)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert f"http://127.0.0.1:{port}/news/1.html: not fetched (" in result.stderr
+    assert "refused" in result.stderr.lower()
+    assert "Usage\n=====" not in result.stderr and "scrapy probe URL" not in result.stderr
