@@ -104,6 +104,18 @@ def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def download_failures(stats: dict[str, Any]) -> dict[str, int]:
+    """Download attempts that failed (retries included), by exception class name."""
+    prefix = "downloader/exception_type_count/"
+    failures: dict[str, int] = {}
+    for key, value in sorted(stats.items()):
+        if key.startswith(prefix) and not key.endswith("IgnoreRequest") and isinstance(
+                value, int | float):
+            name = key[len(prefix):].rsplit(".", 1)[-1]
+            failures[name] = failures.get(name, 0) + int(value)
+    return failures
+
+
 def optional_rule_shares(stats: dict[str, Any]) -> dict[str, dict[str, float]]:
     """``{"<outlet>/<field>": {"share": of the outlet's rule-read pages, those whose rule
     filled the field, "pages": how many}}`` for the optional fields, outlets with enough pages."""
@@ -150,6 +162,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "skipped_pages": skipped_pages(stats),
         "errors": sum(errors.values()),
         "errors_by_kind": errors,
+        "download_failures": download_failures(stats),
         # Share of article pages that gave a title, a date and >= 300 characters of body.
         "extraction_health": round(int(stats.get("health/complete", 0)) / attempted, 4)
         if attempted else None,
@@ -281,6 +294,13 @@ def no_articles_in_replay(missing: list[str]) -> str:
             "<warcs>` extracts every archived article page")
 
 
+def no_page_answered(failures: dict[str, int]) -> str:
+    """Why a run got nothing when no server answered: offline, DNS, a proxy, hosts gone."""
+    kinds = ", ".join(f"{name}: {count}" for name, count in failures.items())
+    return (f"no page answered: all {sum(failures.values())} download attempt(s) failed "
+            f"({kinds}); is the network (DNS, proxy) up, are the hosts reachable?")
+
+
 def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
           min_sample: int = 10, interrupted: bool = False,
           finish_reason: str | None = None) -> Verdict:
@@ -303,7 +323,10 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
     if summary.get("extraction_workers_died"):
         verdict.alarms.append(f"{summary['extraction_workers_died']} page(s) lost: their "
                               "extraction worker died (killed?) mid-page")
-    if summary["articles"] == 0 and summary.get("replay_missing_urls") and not interrupted:
+    if (summary["articles"] == 0 and not summary.get("pages_fetched")
+            and summary.get("download_failures") and not interrupted):
+        verdict.alarms.append(no_page_answered(summary["download_failures"]))
+    elif summary["articles"] == 0 and summary.get("replay_missing_urls") and not interrupted:
         verdict.alarms.append(no_articles_in_replay(summary["replay_missing_urls"]))
     elif summary["articles"] == 0 and (base["articles"] or 0) > 0 and not interrupted:
         verdict.alarms.append(f"no articles (median of the last {base['runs']} runs: "

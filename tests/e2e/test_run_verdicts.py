@@ -8,6 +8,7 @@ import fcntl
 import json
 import os
 import signal
+import socket
 import subprocess
 import termios
 import threading
@@ -263,3 +264,20 @@ def test_runs_that_are_no_baseline_do_not_crowd_out_the_history(tmp_path: Path) 
     assert any(a.startswith("no articles (median of the last 3 runs: 40)")
                for a in report["alarms"]), report["alarms"]
     assert "belta-20990101T000000000000.json is dated in the future" in result.log
+
+
+def test_a_run_no_server_answered_says_why(tmp_path: Path) -> None:
+    """As offline (DNS fails for every host): every download refused, so the alarm says that
+    nothing answered and how it failed, not only that errors were many; exit 1."""
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    crawl = run_crawl("site", tmp_path, args={"url": f"http://127.0.0.1:{port}/"},
+                      env={"http_proxy": "", "https_proxy": "", "no_proxy": "*"})
+    assert crawl.returncode == EXIT_UNHEALTHY, crawl.log[-3000:]
+    [path] = (tmp_path / "reports").glob("site-*.json")
+    report = json.loads(path.read_text("utf-8"))
+    [alarm] = [a for a in report["alarms"] if a.startswith("no page answered")]
+    assert "download attempt(s) failed (DownloadConnectionRefusedError: " in alarm, alarm
+    assert report["summary"]["pages_fetched"] == 0
+    assert f"ALARM site: {alarm}" in crawl.log

@@ -189,3 +189,24 @@ def test_the_baseline_reads_a_bounded_number_of_reports(tmp_path: Path, monkeypa
     (tmp_path / "zerkalo-20270101T000000000000.json").write_text("{}")
     assert previous_summaries(tmp_path, "belta", 10) == []
     assert len(read) == 100 and read[0].name == "belta-2026002999T000000000000.json"
+
+
+OFFLINE = {"downloader/exception_type_count/scrapy.exceptions.CannotResolveHostError": 8,
+           "downloader/exception_type_count/twisted.internet.error.TimeoutError": 2,
+           "log_count/ERROR": 2}
+
+
+def test_a_run_no_server_answered_says_so_with_the_failures_by_type() -> None:
+    """Offline, or the outlet's hosts gone: not only "N errors", but that nothing answered and
+    why, first run or not; one answer (even a robots.txt) is not this case."""
+    expected = ("no page answered: all 10 download attempt(s) failed (CannotResolveHostError: "
+                "8, TimeoutError: 2); is the network (DNS, proxy) up, are the hosts reachable?")
+    assert expected in judge(summarize(stats(0, 0, **OFFLINE)), NO_HISTORY, 0.8).alarms
+    base = baseline([summarize(stats(8, 0))] * 3)
+    alarms = judge(summarize(stats(0, 0, **OFFLINE)), base, 0.8).alarms
+    assert expected in alarms and not [a for a in alarms if a.startswith("no articles")]
+    answered = {**OFFLINE, "response_received_count": 1}
+    assert not [a for a in judge(summarize(stats(0, 0, **answered)), NO_HISTORY, 0.8).alarms
+                if a.startswith("no page answered")]
+    assert expected not in judge(summarize(stats(0, 0, **OFFLINE)), NO_HISTORY, 0.8,
+                                 interrupted=True).alarms
