@@ -15,6 +15,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .errors import WarcFormatError
+from .fileio import quiet_on_closed_pipe
 from .reader import warc_inputs
 from .records import DEFAULT_MAX_RECORD_SIZE
 
@@ -369,6 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet_on_closed_pipe()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -128,3 +128,13 @@ def create_exclusive(directory: Path, name: Callable[[str], str], base: str,
         except FileExistsError:
             continue
     raise AssertionError("unreachable")
+
+
+def quiet_on_closed_pipe() -> None:
+    """Let a command whose output goes into a pipe that closes early (``| head``) end
+    silently, as Unix filters do (SIGPIPE's default action), instead of with a
+    BrokenPipeError traceback or a misleading error about its input."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)

@@ -18,6 +18,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from archive.fileio import quiet_on_closed_pipe
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, response_at
 from crawler.downloadermiddlewares.replay import parse_replay_at, replay_paths
@@ -69,6 +70,7 @@ class Command(ScrapyCommand):
         return found, args[0]
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        quiet_on_closed_pipe()
         archived, url = self.archived(args, opts)
         page = page_from_response(archived, url, self.settings.getint("DOWNLOAD_MAXSIZE"))
         if isinstance(page, str):

@@ -12,6 +12,7 @@ from typing import Any
 
 from scrapy.commands import ScrapyCommand
 
+from archive.fileio import quiet_on_closed_pipe
 from crawler.outlets import all_outlets
 from crawler.outlets.base import Outlet
 
@@ -54,6 +55,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--json", action="store_true", help="print a JSON list")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        quiet_on_closed_pipe()
         outlets = [describe(o) for o in all_outlets().values()]
         if opts.json:
             print(json.dumps(outlets, ensure_ascii=False, indent=2))

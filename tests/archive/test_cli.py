@@ -44,6 +44,27 @@ def test_help_and_usage_errors(tmp_path):
     assert res.returncode == 2 and "nothing.warc.gz" in res.stderr
 
 
+def _into_closed_pipe(command: list[str]) -> subprocess.CompletedProcess:
+    """Run ``command`` with its standard output a pipe whose reader has gone (``| head``)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(command, stdout=write, stderr=subprocess.PIPE, text=True, cwd=REPO,
+                              timeout=120)
+    finally:
+        os.close(write)
+
+
+def test_output_into_a_closed_pipe_ends_quietly(warc):
+    """``… | head``: a BrokenPipeError traceback, or for reports that catch OSError an error
+    blaming the input ("error: corpus: [Errno 32] Broken pipe"), came out on stderr."""
+    for args in (["verify", str(warc)], ["--help"]):
+        res = _into_closed_pipe([sys.executable, "-m", "archive", *args])
+        assert "Traceback" not in res.stderr and "Broken pipe" not in res.stderr, res.stderr
+    res = _into_closed_pipe([sys.executable, "-m", "scrapy", "outlets", "--json"])
+    assert "Traceback" not in res.stderr and "BrokenPipe" not in res.stderr, res.stderr[-2000:]
+
+
 def test_verify_and_index_good(warc, tmp_path):
     res = run("verify", warc.parent)
     assert res.returncode == 0 and "7 records in 1 file(s): 0 error(s)" in res.stdout
