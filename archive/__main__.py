@@ -370,7 +370,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    quiet_on_closed_pipe()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -381,4 +380,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    quiet_on_closed_pipe()  # the process's own, never a caller's: main() leaves signals alone
     sys.exit(main())

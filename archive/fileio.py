@@ -133,7 +133,9 @@ def create_exclusive(directory: Path, name: Callable[[str], str], base: str,
 def quiet_on_closed_pipe() -> None:
     """Let a command whose output goes into a pipe that closes early (``| head``) end
     silently, as Unix filters do (SIGPIPE's default action), instead of with a
-    BrokenPipeError traceback or a misleading error about its input."""
+    BrokenPipeError traceback or a misleading error about its input. For a command's own
+    process only: in a process that also serves sockets (a test run, a crawl), a peer that
+    goes away would kill the whole process."""
     import signal
 
     if hasattr(signal, "SIGPIPE"):

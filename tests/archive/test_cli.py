@@ -65,6 +65,18 @@ def test_output_into_a_closed_pipe_ends_quietly(warc):
     assert "Traceback" not in res.stderr and "BrokenPipe" not in res.stderr, res.stderr[-2000:]
 
 
+def test_main_called_in_process_leaves_sigpipe_alone(warc):
+    """Tests and tools call ``archive.__main__.main`` in their own process; SIGPIPE's default
+    action there killed a pytest worker whose fixture server wrote to a crawl it had killed."""
+    import signal
+
+    from archive.__main__ import main
+
+    before = signal.getsignal(signal.SIGPIPE)
+    assert main(["verify", str(warc)]) == 0
+    assert signal.getsignal(signal.SIGPIPE) == before
+
+
 def test_verify_and_index_good(warc, tmp_path):
     res = run("verify", warc.parent)
     assert res.returncode == 0 and "7 records in 1 file(s): 0 error(s)" in res.stdout
