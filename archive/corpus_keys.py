@@ -25,6 +25,7 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .corpus_schema import item_fields, open_objects
-from .fileio import replace_durably
+from .fileio import replace_durably, temp_for
 
 # Set by the run that wrote the line, not by the capture or the extraction.
 RUN_FIELDS = ("version", "previous_version_digest", "near_duplicates")
@@ -49,8 +50,10 @@ class Held:
     owner: str
 
 
-def identity_columns() -> list[str]:
-    return [f for f in item_fields() if f not in NOT_IN_IDENTITY] + ["warc", "text_sha256"]
+@cache
+def identity_columns() -> tuple[str, ...]:
+    """The columns an identity is computed from (asked for once per row: computed once)."""
+    return (*(f for f in item_fields() if f not in NOT_IN_IDENTITY), "warc", "text_sha256")
 
 
 def identity(row: dict[str, Any]) -> bytes:
@@ -103,7 +106,8 @@ class HeldIndex:
     def held(self, folder: str) -> dict[bytes, Held]:
         """The identities in a folder's listed parts (relative to the corpus)."""
         held = self.cache.pop(folder, None)
-        if held is None:
+        loaded = held is None
+        if loaded:
             held = {}
             for part in self.by_folder.get(folder, []):
                 path = self.corpus / part
@@ -111,9 +115,9 @@ class HeldIndex:
                     for row in _narrow_rows(path):
                         held.setdefault(identity(row), Held(rank(row), self.owners[part]))
             self.cached += len(held)
-            self.cache[folder] = held
-            self._evict(keep=folder)
         self.cache[folder] = held  # now the most recently used
+        if loaded:
+            self._evict(keep=folder)
         return held
 
     def _evict(self, keep: str) -> None:
@@ -126,7 +130,7 @@ class HeldIndex:
 
 def _narrow_rows(path: Path) -> Iterable[dict[str, Any]]:
     """Rows of a part with the identity and rank columns only (no text)."""
-    columns = identity_columns() + ["version", "near_duplicates"]
+    columns = [*identity_columns(), "version", "near_duplicates"]
     with _naming(path):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=5000, columns=columns):
             yield from batch.to_pylist()
@@ -148,12 +152,12 @@ def drop_rows(path: Path, identities: set[bytes]) -> dict[str, int]:
     with _naming(path):
         part = pq.ParquetFile(path)
     removed: dict[str, int] = {}
-    tmp = path.with_name(path.name + ".tmp")
-    try:
+    columns = [*identity_columns(), "id", "version"]
+    with temp_for(path) as tmp:
         with pq.ParquetWriter(tmp, part.schema_arrow, compression="zstd") as writer:
             for batch in part.iter_batches(batch_size=BATCH_ROWS):
                 keep = []
-                for row in batch.select(identity_columns() + ["id", "version"]).to_pylist():
+                for row in batch.select(columns).to_pylist():
                     gone = identity(row) in identities
                     keep.append(not gone)
                     if gone:
@@ -164,7 +168,4 @@ def drop_rows(path: Path, identities: set[bytes]) -> dict[str, int]:
             replace_durably(tmp, path)
         else:
             tmp.unlink()
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return removed
