@@ -130,10 +130,10 @@ class Command(BaseRunSpiderCommand):
         assert self.crawler_process is not None
         process = self.crawler_process
         names = sorted(process.spider_loader.list())
-        arguments = route_arguments(opts.spargs, {n: process.spider_loader.load(n)
-                                                  for n in names})
-        for name in names:
-            check_arguments(process.spider_loader.load(name), arguments[name])
+        classes = {n: process.spider_loader.load(n) for n in names}
+        arguments = route_arguments(opts.spargs, classes)
+        for name, spidercls in classes.items():
+            check_arguments(spidercls, arguments[name])
         crashed: dict[str, str] = {}
         outcomes: dict[str, RunOutcome] = {}
         feeds = dict(process.settings.getdict("FEEDS"))
