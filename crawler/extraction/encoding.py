@@ -139,14 +139,15 @@ def wide_codec(body: bytes) -> tuple[str, int] | None:
     return (codec, bom_len) if codec else None
 
 
-def _utf8_with_few_errors(body: bytes) -> str | None:
-    """``body`` as UTF-8 if nearly all its non-ASCII bytes are valid UTF-8 (bad ones → U+FFFD)."""
+def _utf8_reading(body: bytes) -> tuple[str, bool]:
+    """``body`` read as UTF-8 (bad bytes → U+FFFD), and whether nearly all its non-ASCII bytes
+    are valid UTF-8. The reading serves the mixed-charset check too, either way."""
     text = body.decode("utf-8", "replace")
     bad = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
     if bad <= 0:
-        return text  # clean UTF-8: no need to count the high bytes of a large page
+        return text, True  # clean UTF-8: no need to count the high bytes of a large page
     high = len(body) - len(body.translate(None, _HIGH_BYTES))
-    return text if bad <= MAX_BAD_UTF8_SHARE * high else None
+    return text, bad <= MAX_BAD_UTF8_SHARE * high
 
 
 def undo_double_encoding(text: str) -> str:
@@ -184,22 +185,22 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     declared = [c for c in (header_charset(content_type), meta_charset(body)) if c]
     if body.isascii():
         return body.decode("ascii").replace("\x00", ""), declared[0] if declared else "ascii"
-    text = _utf8_with_few_errors(body)
-    if text is not None and "\ufffd" not in text:
+    text, mostly_utf8 = _utf8_reading(body)
+    if mostly_utf8 and "\ufffd" not in text:
         return undo_double_encoding(text).replace("\x00", ""), "utf-8"
-    if _may_mix(body, text) and (mixed := _two_charsets(body, declared)):
+    if _may_mix(text, mostly_utf8) and (mixed := _two_charsets(body, declared)):
         return mixed[0].replace("\x00", ""), mixed[1]
-    if text is not None:
+    if mostly_utf8:
         return undo_double_encoding(text).replace("\x00", ""), "utf-8"
     text, codec = _single_byte(body, declared)
     return text.replace("\x00", ""), codec
 
 
-def _may_mix(body: bytes, utf8: str | None) -> bool:
-    """Cheap test before :func:`_two_charsets` walks every word: enough bytes of each kind."""
-    if utf8 is not None:  # nearly all UTF-8: enough bad bytes for a sentence?
+def _may_mix(utf8: str, mostly_utf8: bool) -> bool:
+    """Cheap test before :func:`_two_charsets` walks every word: enough bytes of each kind
+    (``utf8``: the page read as UTF-8)."""
+    if mostly_utf8:  # enough bad bytes for a sentence?
         return utf8.count("\ufffd") >= MIN_MIX_LETTERS // 2
-    utf8 = body.decode("utf-8", "replace")
     return len(_CYRILLIC.findall(utf8)) >= MIN_MIX_LETTERS
 
 
