@@ -457,17 +457,6 @@ def _nesting(tree: etree._Element) -> Iterator[tuple[int, etree._Element]]:
             depth -= 1
 
 
-def tree_depth(tree: etree._Element, limit: int = 0) -> int:
-    """Deepest element nesting (stops early once ``limit`` is passed)."""
-    deepest = 0
-    for depth, _ in _nesting(tree):
-        if depth > deepest:
-            deepest = depth
-            if limit and deepest > limit:
-                break
-    return deepest
-
-
 # Headlines shorter than this (word characters) are too generic to prove a duplicate.
 MIN_HEADLINE_KEY = 8
 # An anchored region starts at most this many levels below its meeting point with the headline.
