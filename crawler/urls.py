@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
@@ -29,23 +29,27 @@ def canonical_url(url: str, outlet: Outlet | None = None) -> str:
     parameters that identify an article are kept (every one but tracking noise for an outlet
     whose ``keep_query`` holds ``KEEP_ANY_QUERY``), sorted.
     """
-    scheme, netloc, path, query = _kept_parts(url, outlet)
+    scheme, netloc, path, query = _kept_parts(_split(url), outlet)
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
 
 
 def fetch_path(url: str, outlet: Outlet) -> str:
     """Where to download ``url`` on the outlet's host: the canonical path, and the query as it
     was discovered (its order, its spelling) less the parameters the canonical form drops."""
-    parts = urlsplit(safe_url_string(url.strip()))
-    _, _, path, query = _kept_parts(url, outlet)
+    parts = _split(url)
+    _, _, path, query = _kept_parts(parts, outlet)
     given = parse_qsl(parts.query, keep_blank_values=True)
     kept = parts.query if query == given else urlencode(query)
     return path + (f"?{kept}" if kept else "")
 
 
-def _kept_parts(url: str, outlet: Outlet | None) -> tuple[str, str, str, list[tuple[str, str]]]:
-    """Scheme, host, path and the kept query parameters (in their order) of ``url``."""
-    parts = urlsplit(safe_url_string(url.strip()))
+def _split(url: str) -> SplitResult:
+    return urlsplit(safe_url_string(url.strip()))
+
+
+def _kept_parts(parts: SplitResult, outlet: Outlet | None
+                ) -> tuple[str, str, str, list[tuple[str, str]]]:
+    """Scheme, host, path and the kept query parameters (in their order) of a split URL."""
     # escapes spelt otherwise (%d0%b0, %6E for "n") are one article's URL, not another's
     scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
     path = normalize_escapes(parts.path) or "/"
