@@ -447,6 +447,12 @@ _CAPTURE_TYPES = ("response", "revisit", "resource")
 Capture = tuple[int, int, int, bool, str]
 
 
+def _web_scheme(url: str) -> str:
+    """A URL's scheme, http and https as one (the spellings pywb's key joins)."""
+    scheme = url.partition(":")[0].lower()
+    return "http" if scheme in ("http", "https") else scheme
+
+
 class ArchiveLookup:
     """URL -> captures index for replay. Holds only a Capture tuple per capture.
 
@@ -508,7 +514,9 @@ class ArchiveLookup:
         same_key = self._by_key.get(surt(url), [])
         norm = normalize_url(url)
         equal = [u for u in same_key if u != url and normalize_url(u) == norm]
-        farther = [u for u in same_key if u != url and u not in equal]
+        # the SURT key leaves the scheme out; only http and https are one another's spelling
+        web = _web_scheme(url)
+        farther = [u for u in same_key if u != url and u not in equal and _web_scheme(u) == web]
         return [tier for tier in ([url] if url in self._by_url else [], equal, farther) if tier]
 
     def captures(self, url: str) -> list[Capture]:

@@ -50,6 +50,8 @@ def test_a_spelling_pywb_takes_for_the_url_answers_it(tmp_path, archived) -> Non
     "https://www.belta.by/news/%D0%B0/?b=2",  # a parameter less
     "https://www.belta.by:8443/news/%D0%B0/?b=2&a=1",  # another port
     "https://news.belta.by/news/%D0%B0/?b=2&a=1",  # another host
+    "htqp://www.belta.by/news/%D0%B0/?b=2&a=1",  # another scheme (a flipped bit: the fuzz test)
+    "ftp://www.belta.by/news/%D0%B0/?b=2&a=1",
 ])
 def test_another_url_never_answers(tmp_path, archived) -> None:
     assert _lookup(tmp_path, (archived, b"<html>another page</html>", T1)).get(ASKED) is None
