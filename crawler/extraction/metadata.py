@@ -98,12 +98,15 @@ def json_ld_objects(tree: etree._Element) -> list[dict[str, Any]]:
     return found
 
 
+def ld_types(obj: dict[str, Any]) -> list[str]:
+    """A JSON-LD object's ``@type`` as a list of names (one name, a list, or junk)."""
+    kind = obj.get("@type")
+    return [k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)]
+
+
 def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
     for obj in objects:
-        kind = obj.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if any(isinstance(k, str) and k.endswith(("Article", "NewsArticle", "Posting"))
-               for k in kinds):
+        if any(k.endswith(("Article", "NewsArticle", "Posting")) for k in ld_types(obj)):
             return obj
     return {}
 
@@ -200,9 +203,7 @@ def site_names(tree: etree._Element, objects: list[dict[str, Any]], ld: dict[str
     outlet's name."""
     names = _meta(tree, "og:site_name", "application-name")
     for obj in objects:
-        kind = obj.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if any(k in ("WebSite", "Organization", "NewsMediaOrganization") for k in kinds):
+        if any(k in ("WebSite", "Organization", "NewsMediaOrganization") for k in ld_types(obj)):
             names += _ld_names(obj)
     names += _ld_names(ld.get("publisher"))
     if outlet is not None:

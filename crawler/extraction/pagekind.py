@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler.extraction import dates
-from crawler.extraction.metadata import json_ld_objects
+from crawler.extraction.metadata import json_ld_objects, ld_types
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -67,11 +67,7 @@ _VIDEO_HOSTS = re.compile(r"youtube\.com|youtu\.be|vk\.com/video|vkvideo|rutube|
 
 def declared_types(tree: etree._Element) -> set[str]:
     """Every JSON-LD ``@type`` on the page (@graph members included)."""
-    found: set[str] = set()
-    for obj in json_ld_objects(tree):
-        kind = obj.get("@type")
-        found.update(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
-    return found
+    return {kind for obj in json_ld_objects(tree) for kind in ld_types(obj)}
 
 
 def _og_type(tree: etree._Element) -> str:

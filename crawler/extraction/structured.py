@@ -26,7 +26,7 @@ from lxml import etree
 
 from crawler.extraction.dateline import same_headline, title_key
 from crawler.extraction.html import block_texts
-from crawler.extraction.metadata import json_ld_objects
+from crawler.extraction.metadata import json_ld_objects, ld_types
 from crawler.extraction.normalize import clean_paragraphs
 from crawler.extraction.pagekind import ARTICLE_TYPES, is_prose
 from crawler.extraction.provenance import APP_STATE, JSON_LD
@@ -111,9 +111,7 @@ def string_paragraphs(text: str) -> list[str]:
 
 
 def _is_article(obj: dict[str, Any]) -> bool:
-    kind = obj.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    return any(isinstance(k, str) and (k in ARTICLE_TYPES or k.endswith("Article")) for k in kinds)
+    return any(k in ARTICLE_TYPES or k.endswith("Article") for k in ld_types(obj))
 
 
 def ld_body(tree: etree._Element, title: str | None) -> StructuredBody | None:
