@@ -63,6 +63,7 @@ from .corpus_files import (
 from .corpus_keys import HELD_BUDGET, Held, HeldIndex, drop_rows, identity, rank
 from .corpus_removals import REMOVALS_FILE, files_digest, removal_files, write_removals
 from .corpus_schema import (
+    ROW_ERRORS,
     CorpusError,
     corpus_schema,
     describe,
@@ -70,6 +71,7 @@ from .corpus_schema import (
     open_objects,
     schema_errors,
     schema_version,
+    storable_batch,
 )
 from .fileio import (
     append_durably,
@@ -90,11 +92,6 @@ MAX_OPEN_PARTS = 32  # Parquet writers open at once (about 1 MB each): a backfil
 MAX_LINE_BYTES = 64 << 20  # an item is a few KB; a longer line is damage, not an article
 DUCKDB_MEMORY = "512MB"
 NAME_MAX = 255  # bytes in one folder name (Linux, macOS, Windows)
-# What turning a schema-valid item into a stored row raises on a value no column can hold: a
-# lone surrogate (UnicodeEncodeError, a ValueError), an integer beyond int64 or an instant
-# beyond years 1..9999 in UTC (OverflowError), nesting too deep to encode (RecursionError),
-# anything else pyarrow refuses (ArrowException). Such a line is rejected, never a crash.
-ROW_ERRORS = (ValueError, TypeError, OverflowError, RecursionError, pa.ArrowException)
 INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
@@ -349,26 +346,15 @@ class _PartWriter:
 
     def _batch(self, key: tuple[str, str], rows: list[dict[str, Any]]
                ) -> tuple[pa.RecordBatch, list[dict[str, Any]]]:
-        """The rows pyarrow can store, as a batch: one conversion of them all, and only when
-        it fails (a rare bad line) one per row, to reject just the rows that cannot be held
-        (they no longer count as held, nor replace a row)."""
-        try:
-            return pa.RecordBatch.from_pylist(rows, schema=self.schema), rows
-        except ROW_ERRORS:
-            pass
-        good = []
-        for row in rows:
-            try:
-                pa.RecordBatch.from_pylist([row], schema=self.schema)
-            except ROW_ERRORS as exc:
-                self.report(unstorable(row["items_file"], row["items_line"], exc))
-                ident = identity(row)
-                self.own[self._folder(key)].pop(ident, None)
-                for replaced in self.replaced.values():
-                    replaced.discard(ident)
-            else:
-                good.append(row)
-        return pa.RecordBatch.from_pylist(good, schema=self.schema), good
+        """The rows pyarrow can store, as a batch; a rejected row no longer counts as held, nor
+        replaces a row."""
+        def reject(row: dict[str, Any], exc: Exception) -> None:
+            self.report(unstorable(row["items_file"], row["items_line"], exc))
+            ident = identity(row)
+            self.own[self._folder(key)].pop(ident, None)
+            for replaced in self.replaced.values():
+                replaced.discard(ident)
+        return storable_batch(rows, self.schema, reject)
 
     def _note_versions(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:

@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .corpus_schema import arrow_type
+from .corpus_schema import arrow_type, storable_batch
 from .fileio import bounded_lines, replace_durably, temp_for
 from .schema import REMOVAL_SCHEMA, removal_errors, schema_text
 
@@ -110,20 +110,9 @@ def write_removals(corpus: Path, files: list[Path], report: Report,
 
 
 def _write(writer: pq.ParquetWriter, rows: list[dict[str, Any]], report: Report) -> int:
-    """Write the rows pyarrow can hold (one at a time only when the batch fails)."""
-    schema = writer.schema
-    try:
-        batch = pa.RecordBatch.from_pylist(rows, schema=schema)
-    except (ValueError, TypeError, OverflowError, pa.ArrowException):
-        good = []
-        for row in rows:
-            try:
-                pa.RecordBatch.from_pylist([row], schema=schema)
-            except (ValueError, TypeError, OverflowError, pa.ArrowException) as exc:
-                report(row["removals_file"], row["removals_line"], f"cannot be stored: {exc}",
-                       True)
-            else:
-                good.append(row)
-        batch = pa.RecordBatch.from_pylist(good, schema=schema)
+    """Write the rows pyarrow can hold; report the others."""
+    def reject(row: dict[str, Any], exc: Exception) -> None:
+        report(row["removals_file"], row["removals_line"], f"cannot be stored: {exc}", True)
+    batch, _ = storable_batch(rows, writer.schema, reject)
     writer.write_batch(batch)
     return batch.num_rows

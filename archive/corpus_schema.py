@@ -13,12 +13,40 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import pyarrow as pa
 
 from archive.schema import load_schema, schema_errors
+
+# What turning a schema-valid item into a stored row raises on a value no column can hold: a
+# lone surrogate (UnicodeEncodeError, a ValueError), an integer beyond int64 or an instant
+# beyond years 1..9999 in UTC (OverflowError), nesting too deep to encode (RecursionError),
+# anything else pyarrow refuses (ArrowException). Such a line is rejected, never a crash.
+ROW_ERRORS = (ValueError, TypeError, OverflowError, RecursionError, pa.ArrowException)
+
+
+def storable_batch(rows: list[dict[str, Any]], schema: pa.Schema,
+                   reject: Callable[[dict[str, Any], Exception], None]
+                   ) -> tuple[pa.RecordBatch, list[dict[str, Any]]]:
+    """The rows pyarrow can store, as a batch, and those rows: one conversion of them all, and
+    only when it fails (a rare bad line) one per row, to ``reject`` just the rows that cannot
+    be held."""
+    try:
+        return pa.RecordBatch.from_pylist(rows, schema=schema), rows
+    except ROW_ERRORS:
+        pass
+    good = []
+    for row in rows:
+        try:
+            pa.RecordBatch.from_pylist([row], schema=schema)
+        except ROW_ERRORS as exc:
+            reject(row, exc)
+        else:
+            good.append(row)
+    return pa.RecordBatch.from_pylist(good, schema=schema), good
 
 
 class CorpusError(Exception):
