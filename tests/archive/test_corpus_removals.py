@@ -158,3 +158,21 @@ def test_a_rejected_line_is_not_reported_again_when_other_files_change(built) ->
     later = build_corpus(built["data"], built["corpus"])
     assert later.removals == 4
     assert later.rejected == 0, [str(p) for p in later.problems]
+
+
+def test_a_line_no_column_can_hold_is_rejected_and_the_rest_written(tmp_path: Path) -> None:
+    """A schema-valid line whose text pyarrow cannot encode (a lone surrogate, as a damaged
+    writer leaves) is reported with its file and line; the other lines of its batch are kept."""
+    data = tmp_path / "data"
+    several_runs(data)
+    bad = json.dumps(observation(5, "removed", DAY2, 200, final=HOME)).replace(
+        HOME, HOME + "\\ud800")
+    name = "belta-2026-01-07T00-00-00+00-00-11.jsonl"
+    write(data, name, [observation(3, "removed", DAY2, 410), bad,
+                       observation(1, "removed", DAY2, 404)])
+    report = build_corpus(data, tmp_path / "corpus")
+    assert report.removals == 2
+    assert [(p.file, p.line, "cannot be stored" in p.reason) for p in report.problems] == [
+        (name, 2, True)]
+    urls = duck(tmp_path / "corpus").execute("SELECT url FROM removals ORDER BY url").fetchall()
+    assert urls == sorted([(belta_url(1),), (belta_url(3),)])
