@@ -3,6 +3,7 @@ JSON Lines files in bounded memory."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import itertools
 import os
@@ -38,6 +39,27 @@ def write_atomically(path: Path, data: bytes) -> None:
         sync_folder(path.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data``: ``os.write`` may write less than it is given (a pipe, a signal)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def append_whole(fd: int, data: bytes, start: int, *, sync: bool = False) -> None:
+    """Write ``data`` at the end of ``fd`` (``start`` bytes long), fsynced when ``sync``; when
+    that fails (a full disk) cut the file back to ``start``, so no half record is left behind
+    for a reader to trip on, and raise."""
+    try:
+        write_all(fd, data)
+        if sync:
+            os.fsync(fd)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, start)
         raise
 
 

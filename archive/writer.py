@@ -35,6 +35,7 @@ from warcio.warcwriter import WARCWriter
 
 from .dedup import DEFAULT_NAME, DigestIndex
 from .errors import ArchiveWriteError
+from .fileio import append_whole
 from .httputil import normalize_response_headers, standard_reason
 from .model import HttpExchange, RecordRef
 from .repair import CREATING_SUFFIX, OPEN_SUFFIX
@@ -197,13 +198,8 @@ class WarcWriter:
         assert self._fd is not None and self._open_path is not None
         start = self._size
         try:
-            view = memoryview(data)
-            while view:
-                n = os.write(self._fd, view)
-                view = view[n:]
+            append_whole(self._fd, data, start)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, start)
             raise ArchiveWriteError(self._open_path, exc) from exc
         self._size = start + len(data)
         return start

@@ -17,7 +17,6 @@ section (``crawler.removal_log``).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -29,7 +28,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
-from archive.fileio import create_exclusive
+from archive.fileio import append_whole, create_exclusive
 from crawler.state import shared_state
 
 logger = logging.getLogger(__name__)
@@ -111,16 +110,7 @@ class RemovalLog:
     def _append(self, line: str) -> None:
         """Write the whole line and fsync it; a failed write leaves no half line behind."""
         fd = self._open()
-        data = memoryview(line.encode("utf-8"))
-        start = os.fstat(fd).st_size
-        try:
-            while data:
-                data = data[os.write(fd, data):]
-            os.fsync(fd)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, start)
-            raise
+        append_whole(fd, line.encode("utf-8"), os.fstat(fd).st_size, sync=True)
 
     def close(self) -> None:
         if self.fd is not None:

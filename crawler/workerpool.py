@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.fileio import write_all
+
 logger = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!Q")
@@ -321,12 +323,6 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
 def _reply(job_id: int, ok: bool, value: Any) -> bytes:
     try:
         return frame((job_id, ok, value))
@@ -344,7 +340,7 @@ def serve(target: str, job_fd: int, result_fd: int, niceness: int = 0) -> None:
     signal.signal(signal.SIGTERM, lambda *_: None if os.getppid() == parent else os._exit(1))
     os.nice(niceness)
     function = load_target(target)
-    _write_all(result_fd, frame((_READY, True, None)))
+    write_all(result_fd, frame((_READY, True, None)))
     while True:
         header = _read_exactly(job_fd, _HEADER.size)
         if header is None:
@@ -358,7 +354,7 @@ def serve(target: str, job_fd: int, result_fd: int, niceness: int = 0) -> None:
         except Exception as exc:  # sent back; its traceback would not survive pickling
             exc.add_note(f"Raised in worker process {os.getpid()}:\n{traceback.format_exc()}")
             reply = _reply(job_id, False, exc)
-        _write_all(result_fd, reply)
+        write_all(result_fd, reply)
 
 
 if __name__ == "__main__":
