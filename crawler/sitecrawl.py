@@ -545,8 +545,8 @@ class SiteCrawl(OutletSpider):
             self.logger.info("%s: time zone %s, %d candidate URLs", outlet.key, outlet.timezone,
                              len(state.candidates))
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
-            for found, priority in state.chosen():
-                if self.article_key(outlet, found.url) not in state.sampled:
+            for key, found, priority in state.chosen():
+                if key not in state.sampled:
                     yield from self.request_candidate(state, found, priority)
             for response in state.samples:
                 yield from self.parse_article(response, state.key)
@@ -595,10 +595,9 @@ class SiteCrawl(OutletSpider):
         would otherwise be read in UTC."""
         if state.zone_given or state.sampled or state.page_offsets:
             return []
-        return [request for found, _ in state.chosen()
+        return [request for key, found, _ in state.chosen()
                 if found.channel == "home" and self.near_window(found, state.outlet)
-                and (request := self.sample(state, found,
-                                            self.article_key(state.outlet, found.url)))]
+                and (request := self.sample(state, found, key))]
 
     def request_candidate(self, state: disc.SiteState, found: disc.Candidate,
                           priority: int = 0) -> Iterator[Any]:

@@ -511,13 +511,13 @@ class SiteState:
         self.outlet = outlet_from_site_row(self.final_row())
         return self.outlet
 
-    def chosen(self) -> list[tuple[Candidate, int]]:
-        """Candidates to fetch with their request priority, closest to the window first:
-        home-page links only when no feed, sitemap or date archive gave any."""
+    def chosen(self) -> list[tuple[str, Candidate, int]]:
+        """Candidates to fetch, each with its article key and request priority, closest to the
+        window first: home-page links only when no feed, sitemap or date archive gave any."""
         found = list(self.candidates.items())
         chosen = [(k, c) for k, c in found if c.channel != "home"] or found
         chosen.sort(key=lambda kc: self._closeness[kc[0]])
-        return [(c, fetch_priority(self._closeness[k][0])) for k, c in chosen]
+        return [(k, c, fetch_priority(self._closeness[k][0])) for k, c in chosen]
 
 
 def fetch_priority(near: tuple[int, int]) -> int:

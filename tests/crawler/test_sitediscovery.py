@@ -146,7 +146,7 @@ def test_state_keeps_better_dated_sightings_and_a_bound() -> None:
     dated = disc.Candidate("https://ex.org/a-b-c", None, date(2026, 1, 5), "sitemap")
     assert state.add(first, "k1", 1) and state.add(dated, "k1", 1)
     assert not state.add(disc.Candidate("https://ex.org/d-e-f", None, None, "feed"), "k2", 1)
-    assert state.chosen() == [(dated, -31)]  # home links only when nothing announced anything
+    assert state.chosen() == [("k1", dated, -31)]  # home links only when nothing announced anything
 
 
 def test_window_gap_of_publication_dates_url_days_and_lastmod() -> None:
@@ -177,7 +177,7 @@ def test_at_the_bound_the_candidates_closest_to_the_window_stay() -> None:
     assert state.add(near, "near", 3, (0, 0))  # evicts the farthest
     assert not state.add(disc.Candidate("https://ex.org/x-y-z", None, None, "home"), "u", 3)
     assert set(state.candidates) == {"far0", "far1", "near"} and state.over_limit == 2
-    assert state.chosen() == [(near, 0), (far[0], -30), (far[1], -30)]  # closest fetched first
+    assert state.chosen() == [("near", near, 0), ("far0", far[0], -30), ("far1", far[1], -30)]  # closest fetched first
 
 
 @pytest.mark.parametrize(("url", "period"), [
