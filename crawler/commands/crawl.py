@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.settings import Settings
 
 from crawler.commands.arguments import check_arguments
 from crawler.distributed.connection import unreachable_at_start
@@ -22,6 +23,12 @@ from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import exit_status, finished_runs
 from crawler.outlets import check_outlet_table
 from crawler.state import state_unusable_at_start
+
+
+def refused_at_start(settings: Settings) -> bool:
+    """Whether a run must not start: the Redis of a distributed run cannot be reached or the
+    state store cannot be used. Each is said in one error here, not a traceback per spider."""
+    return unreachable_at_start(settings) or state_unusable_at_start(settings)
 
 
 class Command(ScrapyCrawlCommand):
@@ -34,7 +41,7 @@ class Command(ScrapyCrawlCommand):
                 spidercls = None
             if spidercls is not None:
                 check_arguments(spidercls, opts.spargs)
-        if unreachable_at_start(self.settings) or state_unusable_at_start(self.settings):
+        if refused_at_start(self.settings):
             self.exitcode = 1
             return
         super().run(args, opts)

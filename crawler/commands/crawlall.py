@@ -32,11 +32,10 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler.commands.arguments import check_arguments, route_arguments
-from crawler.distributed.connection import unreachable_at_start
+from crawler.commands.crawl import refused_at_start
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import RunOutcome, exit_status, finished_runs
 from crawler.outlets import check_outlet_table
-from crawler.state import state_unusable_at_start
 
 APPENDABLE_SCHEMES = ("", "file", "stdout", "ftp")
 WHOLE_FILE_FORMATS = ("json", "xml")  # one document: a second spider's items would break it
@@ -123,8 +122,7 @@ class Command(BaseRunSpiderCommand):
         if args:
             raise UsageError("crawlall runs every spider; it takes no spider names")
         check_outlet_table()
-        # one error, not one traceback per spider
-        if unreachable_at_start(self.settings) or state_unusable_at_start(self.settings):
+        if refused_at_start(self.settings):
             self.exitcode = 1
             return
         assert self.crawler_process is not None
