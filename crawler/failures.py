@@ -86,6 +86,12 @@ def exception_reason(exc: BaseException) -> str:
         if "DOWNLOAD_MAXSIZE" in text:
             return "maxsize"
         return "ignored"
+    return network_reason(exc) or _CAMEL.sub("_", type(exc).__name__).lower()
+
+
+def network_reason(exc: BaseException) -> str | None:
+    """The reason code of a network failure (a timeout, a refused or lost connection, DNS, a
+    body cut short), found in the exception or anything it wraps; None for any other."""
     seen: set[int] = set()
     stack: list[BaseException | None] = [exc]
     while stack:
@@ -98,7 +104,7 @@ def exception_reason(exc: BaseException) -> str:
             return _BY_CLASS[name]
         stack += [current.__cause__, current.__context__]
         stack += [getattr(r, "value", None) for r in getattr(current, "reasons", ()) or ()]
-    return _CAMEL.sub("_", type(exc).__name__).lower()
+    return None
 
 
 def describe(exc: BaseException) -> str:

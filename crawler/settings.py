@@ -152,6 +152,8 @@ EXTENSIONS = {"crawler.extensions.run_report.RunReport": 500,
               "crawler.extensions.crawl_delay.RobotsCrawlDelay": 510,
               "crawler.extensions.rule_drift.RuleDrift": 490,
               "crawler.extensions.completeness.Completeness": 491,
+              # a network failure is one log line with its reason, not two tracebacks
+              "crawler.extensions.network_errors.NetworkErrorLines": 0,
               # Feed exports that tell the state store which items reached every feed.
               "scrapy.extensions.feedexport.FeedExporter": None,
               "crawler.extensions.feed_export.CheckedFeedExporter": 0}
