@@ -64,6 +64,10 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
 
 
 HTML_STEPS = frozenset({"home", "archive", "listing"})
+# Home pages read per site: the row's, its language editions (at most disc.MAX_EDITIONS) and
+# the pages a script stub sends to. A site answering any path (``/be/be/be/…``) names more
+# forever.
+MAX_HOME_PAGES = 1 + disc.MAX_EDITIONS
 MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
 # An article request for the URL a fetched page names as its rel="canonical" (the alias's URL)
 CANONICAL_OF = "canonical_of"
@@ -180,13 +184,27 @@ class SiteCrawl(OutletSpider):
         """A discovery request, once per URL and site; counted until it is answered."""
         if url in state.requested:
             return None
+        if step == "home" and state.homes_requested >= MAX_HOME_PAGES:
+            self.note_home_over_limit(state, url)
+            return None
         state.requested.add(url)
+        state.homes_requested += step == "home"
         state.sitemaps_requested += step == "sitemap"
         self.pending += 1
         return scrapy.Request(url, callback=self.answered, errback=self.unanswered,
                               dont_filter=True, priority=10,
                               meta={**SEE_ERROR_ANSWERS, DISCOVERY_RUN: self._run_token},
                               cb_kwargs={"key": state.key, "step": step, **kwargs})
+
+    def note_home_over_limit(self, state: disc.SiteState, url: str) -> None:
+        """Count a home page not read at the bound; say so once per site."""
+        self.crawler.stats.inc_value("discovery/home_over_limit")
+        if state.home_over_limit == 0:
+            self.logger.warning("%s: %d home pages read (the row's, its language editions, "
+                                "pages a script sent to): %s and any further one not read "
+                                "(counted in discovery/home_over_limit)", state.key,
+                                MAX_HOME_PAGES, url)
+        state.home_over_limit += 1
 
     @staticmethod
     def article_key(outlet: Any, url: str) -> str:
@@ -239,7 +257,8 @@ class SiteCrawl(OutletSpider):
                 state.page_offsets.update(self.page_offsets(response))
             elif step in HTML_STEPS and not isinstance(response, TextResponse):
                 self.crawler.stats.inc_value(f"discovery/{step}/not_html")
-            elif step == "home" and (moved := self.home_moved_by_script(response, state)):
+            elif step == "home" and (moved := self.home_moved_by_script(response, state,
+                                                                          **kwargs)):
                 yield moved
             elif response.status == 200 and not self.blocked(response):
                 try:
@@ -269,8 +288,8 @@ class SiteCrawl(OutletSpider):
         if counted and self.pending == 0:
             yield from self.release()
 
-    def home_moved_by_script(self, response: TextResponse,
-                             state: disc.SiteState) -> scrapy.Request | None:
+    def home_moved_by_script(self, response: TextResponse, state: disc.SiteState,
+                             edition: bool = False) -> scrapy.Request | None:
         """The home page, when this one is a stub whose script sends the browser to another
         page of the site (``location.href = "/ru/"``: a language chooser), as a 3xx would.
         Any other script stub stays a blocked page."""
@@ -278,7 +297,7 @@ class SiteCrawl(OutletSpider):
         url = urljoin(response.url, target) if target else None
         if url is None or not state.outlet.owns_host(urlsplit(url).hostname or ""):
             return None
-        request = self.discover(state, url, "home")
+        request = self.discover(state, url, "home", edition=edition)
         if request is not None:
             self.crawler.stats.inc_value("discovery/home_script_redirect")
             self.logger.info("%s: the home page %s sends browsers to %s by script: read there",
@@ -301,7 +320,11 @@ class SiteCrawl(OutletSpider):
         return bool(kind)
 
     # --- what each discovery document gives -------------------------------------------------
-    def on_home(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
+    def on_home(self, response: Response, state: disc.SiteState,
+                edition: bool = False) -> Iterator[Any]:
+        """A home page: its feeds, links and (unless it is itself a language ``edition``: each
+        names its siblings, and a relative ``hreflang="be/"`` names ``/be/be/`` from ``/be/``)
+        the home pages of its language editions."""
         landed = urlsplit(response.url).hostname or ""
         if not state.outlet.owns_host(landed):
             self.crawler.stats.inc_value("discovery/home_moved_offsite")
@@ -317,7 +340,8 @@ class SiteCrawl(OutletSpider):
         for url in feeds or self.well_known(state, disc.COMMON_FEED_PATHS,
                                             path_and_query(response.url)):
             yield self.discover(state, url, "feed")
-        yield from self.editions(state, disc.language_editions(tree, response.url))
+        if not edition:
+            yield from self.editions(state, disc.language_editions(tree, response.url))
         links = tree_links(tree, response.url)
         if listed := disc.next_page_link(tree, links, response.url, 1):
             state.listings.append(listed)
@@ -359,7 +383,7 @@ class SiteCrawl(OutletSpider):
         as a home page: its feeds, its links."""
         for url in urls:
             if state.outlet.owns_host(urlsplit(url).hostname or "") and (
-                    request := self.discover(state, url, "home")):
+                    request := self.discover(state, url, "home", edition=True)):
                 self.crawler.stats.inc_value("discovery/language_editions")
                 yield request
 

@@ -427,6 +427,8 @@ class SiteState:
     channel_offsets: Counter[timedelta] = field(default_factory=Counter)
     requested: set[str] = field(default_factory=set)
     sitemaps_requested: int = 0
+    homes_requested: int = 0  # home pages (the row's, editions, script targets) requested
+    home_over_limit: int = 0  # home pages not requested at the bound
     name: str | None = None
     archive: str | None = None  # date-archive path prefix
     listings: list[str] = field(default_factory=list)  # second pages of home pages' lists

@@ -686,3 +686,37 @@ def test_site_without_a_site_runs_quietly(tmp_path: Path) -> None:
     assert "log_count/ERROR" not in result.stats
     [items] = (tmp_path / "items").glob("site-*.jsonl")
     assert items.read_text("utf-8") == ""
+
+
+# A bound the project does not set itself, so a crawl caught in a trap still ends in the test
+TRAP_BOUND = {"CLOSESPIDER_PAGECOUNT": 200}
+
+
+@pytest.mark.parametrize("trap", ["relative_hreflang", "script_chain"])
+def test_home_pages_naming_ever_deeper_home_pages_end(tmp_path: Path, trap: str) -> None:
+    """Every page names ``be/`` (relative) as its Belarusian edition, or is a script stub
+    sending browsers one folder deeper, on a site answering any ``/be/be/…/``: an edition's
+    own editions are not read and a site's home pages are bounded, so discovery ends and the
+    articles its feed or sitemap gives are crawled."""
+    if trap == "relative_hreflang":  # the articles come from the feed the pages announce
+        shape = anysite.feed_only_site()
+        page = Page(shape.site.pages["/"].body.replace(
+            b"</head>", b'<link rel="alternate" hreflang="be" href="be/"></head>'))
+    else:  # no page but stubs: the articles come from the sitemap robots.txt names
+        shape = anysite.news_sitemap_site()
+        page = Page(JS_CHOOSER.replace(b'"/ru/"', b'"be/"'))
+    site = shape.site
+    site.add("/", page)
+    site.dynamic.append(lambda t: page if re.fullmatch(r"(/be)+/", t) else None)
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings=TRAP_BOUND)
+    assert_gold_items(result, shape, "title", "published")
+    assert "closespider_pagecount" not in result.log
+    deep = [p for p in server.requested_paths(site.host) if p.startswith("/be/")]
+    if trap == "relative_hreflang":  # /be/ is read, not the /be/be/ it names
+        assert deep == ["/be/"]
+    else:  # the row's home page and twelve more, then a warning
+        assert len(deep) == 12, deep
+        assert result.stats["discovery/home_over_limit"] == 1
+        assert "13 home pages read" in result.log
