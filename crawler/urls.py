@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -16,9 +17,24 @@ TRACKING_PARAMS = frozenset({
 })
 
 
+# Session ids, new with every visit: PHP, Java servlets, ASP, osCommerce, Zen Cart, ColdFusion.
+# ``sid`` too unless it is a number (PHP-Nuke numbers its stories ``?sid=123``).
+SESSION_PARAMS = frozenset({"phpsessid", "jsessionid", "sessionid", "session_id", "sessid",
+                            "aspsessionid", "oscsid", "zenid", "cfid", "cftoken"})
+# ``;jsessionid=…`` in a path (servlet URL rewriting), and its kin
+_PATH_SESSION = re.compile(r"(?i);(?:jsessionid|phpsessid|sessionid|sid)=[^/;?#]*")
+
+
 def is_tracking(name: str) -> bool:
     name = name.lower()
     return name.startswith("utm_") or name in TRACKING_PARAMS
+
+
+def is_noise(name: str, value: str) -> bool:
+    """A query parameter no page is told by: tracking, or a session id."""
+    lower = name.lower()
+    return (is_tracking(lower) or lower in SESSION_PARAMS
+            or lower == "sid" and not value.isdigit())
 
 
 def canonical_url(url: str, outlet: Outlet | None = None) -> str:
@@ -27,7 +43,9 @@ def canonical_url(url: str, outlet: Outlet | None = None) -> str:
     With an outlet, scheme and host become the outlet's own (mirror hosts, ``www.`` variants and
     plain-HTTP fetches map back), a mirror's path prefix is removed and only the query
     parameters that identify an article are kept (every one but tracking noise for an outlet
-    whose ``keep_query`` holds ``KEEP_ANY_QUERY``), sorted.
+    whose ``keep_query`` holds ``KEEP_ANY_QUERY``), sorted. Session ids (``?PHPSESSID=``,
+    ``;jsessionid=``, a ``sid`` that is no number) are dropped for every URL: they change
+    with each visit, so one article would get a new URL and id each time.
     """
     scheme, netloc, path, query = _kept_parts(_split(url), outlet)
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
@@ -52,8 +70,9 @@ def _kept_parts(parts: SplitResult, outlet: Outlet | None
     """Scheme, host, path and the kept query parameters (in their order) of a split URL."""
     # escapes spelt otherwise (%d0%b0, %6E for "n") are one article's URL, not another's
     scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
-    path = normalize_escapes(parts.path) or "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)]
+    path = normalize_escapes(_PATH_SESSION.sub("", parts.path)) or "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not is_noise(k, v)]
     if outlet is not None:
         base = urlsplit(outlet.base_url)
         scheme, netloc = base.scheme, base.netloc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.outlets import outlet_for_url
+from crawler.siteoutlets import outlet_from_site_row
 from crawler.urls import article_id, canonical_url, is_article_url
 
 ARTICLE = "https://www.belta.by/society/view/novost-nomer-2-427702-2026/"
@@ -33,3 +34,28 @@ def test_escapes_in_any_case_or_raw_give_one_url(spelt) -> None:
 
 def test_an_escaped_slash_stays_escaped() -> None:
     assert canonical_url("https://example.org/a%2fb") == "https://example.org/a%2Fb"
+
+
+@pytest.mark.parametrize("spelt", [
+    "https://example.org/news/slug/?sid=5f2b6c0e9a7d4b1c8e3f0a1b2c3d4e5f",
+    "https://example.org/news/slug/?PHPSESSID=abcdef0123456789",
+    "https://example.org/news/slug/?phpsessid=abc&utm_source=x",
+    "https://example.org/news/slug/?sessionid=A1B2C3&session_id=9",
+    "https://example.org/news/slug/;jsessionid=0AB12CD34EF5678901",
+    "https://example.org/news/slug/;JSESSIONID=0AB12CD34EF5678901.node1?sid=x1",
+    "https://example.org/news/slug/?osCsid=f00&zenid=ba5&CFID=123&CFTOKEN=456",
+])
+def test_a_session_id_in_the_query_or_path_is_no_part_of_the_article(spelt: str) -> None:
+    """Session ids (PHP, Java servlets' ``;jsessionid=``, osCommerce, ColdFusion) change with
+    every visit: a URL carrying one is the article without it, for any outlet."""
+    generic = outlet_from_site_row({"url": "https://example.org/"})
+    for outlet in (None, generic):
+        assert canonical_url(spelt, outlet) == canonical_url(
+            "https://example.org/news/slug/", outlet)
+
+
+def test_a_numeric_sid_names_an_article_and_stays() -> None:
+    """PHP-Nuke numbers its stories ``?sid=123``: a number is no session."""
+    url = "https://example.org/modules.php?name=News&file=article&sid=123"
+    assert "sid=123" in canonical_url(url)
+    assert canonical_url(url) != canonical_url(url.replace("123", "124"))

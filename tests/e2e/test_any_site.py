@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -720,3 +721,25 @@ def test_home_pages_naming_ever_deeper_home_pages_end(tmp_path: Path, trap: str)
         assert len(deep) == 12, deep
         assert result.stats["discovery/home_over_limit"] == 1
         assert "13 home pages read" in result.log
+
+
+SESSION_SPELLINGS = ("{url};jsessionid=0AB12CD34EF5678901", "{url}?PHPSESSID=abcdef0123456789",
+                     "{url}?sid=5f2b6c0e9a7d4b1c8e3f", "{url}?fbclid=IwAR0abc&sid=77aa12ef")
+
+
+def test_an_article_linked_with_session_ids_makes_one_item(tmp_path: Path) -> None:
+    """A feed linking each article plainly and with session ids (``;jsessionid=``,
+    ``?PHPSESSID=``, ``?sid=``, mixed with tracking): one item each, at its plain URL, and
+    no session id ever sent back."""
+    shape = anysite.feed_only_site()
+    site = shape.site
+    links = [(g, spelling.format(url=g.url)) for g in shape.golds
+             for spelling in ("{url}", *SESSION_SPELLINGS)]
+    site.add("/export/rss.xml", anysite.rss([replace(g, url=u) for g, u in links]))
+    site.dynamic.append(lambda target: site.pages.get(
+        re.sub(r";jsessionid=\w+", "", target).split("?")[0]))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    paths = server.requested_paths(site.host)
+    assert not [p for p in paths if re.search(r"(?i)sessionid|sessid|sid=", p)], paths
