@@ -187,6 +187,7 @@ DOWNLOADER_MIDDLEWARES = {
 
 # --- Sites crawled by address (`scrapy crawl site -a url=…`, crawler/sitediscovery.py) ---------
 EXTRA_OUTLETS = None  # a TOML file of [[site]] rows, or a list of rows, crawled by `site`
+SITE_MAX_FEEDS = 20  # feeds a site's home pages announce fetched per run (one per tag…)
 SITE_MAX_SITEMAPS = 50  # sitemaps fetched per run, indexes included
 SITE_SITEMAP_DEPTH = 3  # index → index → … → urlset levels followed
 SITE_MAX_URLS = 5000  # candidate article URLs kept per site and run

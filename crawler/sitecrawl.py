@@ -337,8 +337,9 @@ class SiteCrawl(OutletSpider):
         state.page_offsets.update(disc.printed_offsets(tree))
         feeds = disc.announced_feeds(tree, response.url)
         self.crawler.stats.inc_value("discovery/feeds_announced", len(feeds))
-        for url in feeds or self.well_known(state, disc.COMMON_FEED_PATHS,
-                                            path_and_query(response.url)):
+        yield from self.announced_feeds(state, feeds, response.url)
+        for url in () if feeds else self.well_known(state, disc.COMMON_FEED_PATHS,
+                                                    path_and_query(response.url)):
             yield self.discover(state, url, "feed")
         if not edition:
             yield from self.editions(state, disc.language_editions(tree, response.url))
@@ -356,6 +357,21 @@ class SiteCrawl(OutletSpider):
                 yield self.discover(state, self.url_for(
                     state.outlet, disc.archive_day_path(state.archive, day)), "archive",
                     day=day.isoformat(), page=1)
+
+    def announced_feeds(self, state: disc.SiteState, feeds: list[str],
+                        page: str) -> Iterator[Any]:
+        """The feeds a home page announces, in page order (its own feed first, as CMSs print
+        them), up to SITE_MAX_FEEDS per site: a page may announce one per tag or rubric."""
+        new = [url for url in feeds if url not in state.requested]
+        room = max(self.limits["max_feeds"] - state.feeds_announced, 0)
+        for url in new[:room]:
+            state.feeds_announced += 1
+            yield self.discover(state, url, "feed")
+        if len(new) > room:
+            self.crawler.stats.inc_value("discovery/feed_over_limit", len(new) - room)
+            self.logger.warning("%s: SITE_MAX_FEEDS=%d reached: %d of the feeds %s announces "
+                                "not fetched", state.key, self.limits["max_feeds"],
+                                len(new) - room, page)
 
     def home_landed(self, response: Response, state: disc.SiteState) -> None:
         """The row's home page, redirected (3xx or meta refresh) to another scheme or the

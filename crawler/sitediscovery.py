@@ -427,6 +427,7 @@ class SiteState:
     channel_offsets: Counter[timedelta] = field(default_factory=Counter)
     requested: set[str] = field(default_factory=set)
     sitemaps_requested: int = 0
+    feeds_announced: int = 0  # announced feeds requested (SITE_MAX_FEEDS)
     homes_requested: int = 0  # home pages (the row's, editions, script targets) requested
     home_over_limit: int = 0  # home pages not requested at the bound
     name: str | None = None

@@ -743,3 +743,22 @@ def test_an_article_linked_with_session_ids_makes_one_item(tmp_path: Path) -> No
     assert_gold_items(result, shape, "title", "text", "published")
     paths = server.requested_paths(site.host)
     assert not [p for p in paths if re.search(r"(?i)sessionid|sessid|sid=", p)], paths
+
+
+def test_a_home_page_announcing_feeds_without_end_is_read_within_a_bound(
+        tmp_path: Path) -> None:
+    """A home page announcing its feed and then a feed per tag, 60 of them: SITE_MAX_FEEDS are
+    fetched, the rest counted and said once, and the articles come from the feed."""
+    shape = anysite.feed_only_site()
+    site = shape.site
+    tags = "".join(f'<link rel="alternate" type="application/rss+xml" href="/tag/t{n}/feed/">'
+                   for n in range(60))
+    site.add("/", Page(site.pages["/"].body.replace(b"</head>", tags.encode() + b"</head>")))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"SITE_MAX_FEEDS": 10})
+    assert_gold_items(result, shape, "title", "published")
+    fetched = [p for p in server.requested_paths(site.host) if p.startswith("/tag/")]
+    assert len(fetched) == 9, fetched  # the site's own feed and nine tags
+    assert result.stats["discovery/feed_over_limit"] == 51
+    assert "SITE_MAX_FEEDS=10 reached: 51 of the feeds" in result.log
