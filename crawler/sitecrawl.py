@@ -435,7 +435,9 @@ class SiteCrawl(OutletSpider):
     def on_sitemap(self, response: Response, state: disc.SiteState, depth: int) -> Iterator[Any]:
         recent = datetime.now(UTC) - timedelta(days=self.limits["recent_days"])
         children: list[tuple[str, datetime | None]] = []
+        records = 0
         for record in disc.sitemap_records(response.body):
+            records += 1
             url = urljoin(response.url, record.loc)
             if record.published is not None:
                 state.channel_offsets.update(disc.offsets_of([record.published]))
@@ -448,6 +450,11 @@ class SiteCrawl(OutletSpider):
                 url, record.published, disc.url_day(url),
                 "news_sitemap" if record.news else "sitemap", record.title))
         yield from self.child_sitemaps(state, response.url, children, depth)
+        if not records and document_element(disc.sitemap_body(response.body)) == "html":
+            self.crawler.stats.inc_value("discovery/sitemap/not_a_sitemap")
+            self.logger.warning("Discovery: the sitemap %s answered %d with an HTML page, not "
+                                "a sitemap: no URLs read from it", response.url,
+                                response.status)
 
     def child_sitemaps(self, state: disc.SiteState, index: str,
                        children: list[tuple[str, datetime | None]], depth: int) -> Iterator[Any]:

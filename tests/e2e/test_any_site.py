@@ -762,3 +762,18 @@ def test_a_home_page_announcing_feeds_without_end_is_read_within_a_bound(
     assert len(fetched) == 9, fetched  # the site's own feed and nine tags
     assert result.stats["discovery/feed_over_limit"] == 51
     assert "SITE_MAX_FEEDS=10 reached: 51 of the feeds" in result.log
+
+
+def test_a_sitemap_answering_an_html_page_with_200_is_said_and_counted(tmp_path: Path) -> None:
+    """A child sitemap of the index answers a CMS's "not found" page with 200: counted and
+    logged with its URL; the other sitemap's articles are crawled."""
+    shape = anysite.news_sitemap_site()
+    host = shape.site.host
+    shape.site.add("/sitemaps/pages.xml", anysite.plain_html(host, "Страница не найдена",
+                                                             "Такой страницы нет."))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["discovery/sitemap/not_a_sitemap"] == 1
+    assert (f"the sitemap http://{host}/sitemaps/pages.xml answered 200 with an HTML page"
+            in result.log)
