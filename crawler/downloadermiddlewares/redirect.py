@@ -11,6 +11,12 @@ logged here, at WARNING with URL and reason, as no traceback is needed for it. E
 response has already been archived by the capture middleware (950) when it gets here; its
 record is kept in the redirected request's meta (``META_REDIRECT_RECORDS``, one per hop of
 ``redirect_urls``), so a page that now redirects can point at the answer that said so.
+
+A page that sends back to itself while setting a cookie is no loop but a cookie check (an
+anti-bot interstitial, by 3xx or meta refresh): the page is asked again once, with the
+cookies it set in a ``Cookie`` header of that request alone (``COOKIES_ENABLED`` stays off:
+no jar, no state between requests), counted in ``redirect/cookie_check``; a second time it
+is a loop.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import logging
 from typing import Any
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
-from scrapy.http import Request
+from scrapy.http import Request, Response
 from scrapy.utils.python import global_object_name
 from w3lib.url import canonicalize_url
 
@@ -33,6 +39,7 @@ from crawler.failures import (
 from crawler.items import META_REDIRECT_RECORDS, META_WARC_RECORD
 
 logger = logging.getLogger(__name__)
+COOKIE_CHECK = "cookie_check"  # meta: the cookies this hop's answer set ("name=value" each)
 
 
 class CountedRedirectsMixin:
@@ -45,7 +52,9 @@ class CountedRedirectsMixin:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         target = canonicalize_url(redirected.url)
         if any(canonicalize_url(url) == target for url in chain):
-            raise self._failed(request, RedirectLoopError(chain + [redirected.url]))
+            if not self._cookie_check(redirected, request):
+                raise self._failed(request, RedirectLoopError(chain + [redirected.url]))
+            request.dont_filter = True  # (Scrapy's _redirect copies it to the next request)
         ttl = request.meta.get("redirect_ttl", self.max_redirect_times)
         if not ttl or request.meta.get("redirect_times", 0) + 1 > self.max_redirect_times:
             raise self._failed(request, TooManyRedirectsError(chain + [redirected.url],
@@ -55,6 +64,29 @@ class CountedRedirectsMixin:
             followed.meta[META_REDIRECT_RECORDS] = [
                 *request.meta.get(META_REDIRECT_RECORDS, []), request.meta.get(META_WARC_RECORD)]
         return followed
+
+    def _build_redirect_request(self, source_request: Request, response: Response, *,
+                                url: str, **kwargs: Any) -> Request:
+        redirected = super()._build_redirect_request(  # type: ignore[misc]
+            source_request, response, url=url, **kwargs)
+        redirected.meta[COOKIE_CHECK] = [
+            pair for header in response.headers.getlist("Set-Cookie")
+            if "=" in (pair := header.decode("latin-1").split(";", 1)[0].strip())]
+        return redirected
+
+    def _cookie_check(self, redirected: Request, request: Request) -> bool:
+        """Whether a hop back to an earlier URL is a cookie check, followed once with the
+        cookies its answer set: it set some and no hop of the chain was one yet. (The URL was
+        asked before: the duplicate filter must let it by.)"""
+        cookies = redirected.meta.get(COOKIE_CHECK)
+        if not cookies or request.meta.get("cookie_checked"):
+            return False
+        redirected.meta["cookie_checked"] = True
+        redirected.headers["Cookie"] = "; ".join(cookies)
+        self.crawler.stats.inc_value("redirect/cookie_check")
+        logger.info("%s set a cookie and sent back to %s: asked again with it", request.url,
+                    redirected.url)
+        return True
 
     def _failed(self, request: Request, exc: RedirectFailure) -> RedirectFailure:
         stats = self.crawler.stats

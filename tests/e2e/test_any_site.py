@@ -777,3 +777,29 @@ def test_a_sitemap_answering_an_html_page_with_200_is_said_and_counted(tmp_path:
     assert result.stats["discovery/sitemap/not_a_sitemap"] == 1
     assert (f"the sitemap http://{host}/sitemaps/pages.xml answered 200 with an HTML page"
             in result.log)
+
+
+@pytest.mark.parametrize("how", ["redirect", "meta_refresh"])
+def test_articles_behind_a_cookie_check_that_sends_back_to_themselves(tmp_path: Path,
+                                                                      how: str) -> None:
+    """Each article, asked without the site's cookie, sets it and sends the browser back to
+    itself (a 302, or a ``<meta http-equiv="refresh">`` interstitial): followed once with the
+    cookie, not a redirect loop; every article is read."""
+    shape = anysite.feed_only_site()
+
+    def check(target: str, cookie: str) -> Page | None:
+        if "novost-dnya" not in target or "checked=1" in cookie:
+            return None
+        set_cookie = ("Set-Cookie", "checked=1; Path=/")
+        if how == "redirect":
+            return Page(b"", status=302, content_type=None,
+                        headers=[("Location", target), set_cookie])
+        return Page(f'<html><head><meta http-equiv="refresh" content="0;url={target}">'
+                    "</head><body>Проверка браузера…</body></html>".encode(),
+                    headers=[set_cookie])
+
+    shape.site.gate = check
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert not any(k.startswith("articles/failed") for k in result.stats)

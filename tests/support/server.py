@@ -39,6 +39,7 @@ class Page:
 
 
 Handler = Callable[[str], Page | None]  # path?query -> page, for dynamic pages
+Gate = Callable[[str, str], Page | None]  # (path?query, Cookie header) -> a page in the way
 
 
 @dataclass
@@ -47,6 +48,7 @@ class VirtualSite:
     pages: dict[str, Page] = field(default_factory=dict)
     dynamic: list[Handler] = field(default_factory=list)
     https_only: bool = False  # a plain-HTTP request answers 301 to its https:// URL
+    gate: Gate | None = None  # answers first, seeing the cookies (a cookie-check interstitial)
 
     def add(self, path: str, page: Page | bytes | str, **kwargs: object) -> None:
         if isinstance(page, str):
@@ -176,7 +178,9 @@ class FixtureServer:
                     page: Page | None = Page(b"", status=301,
                                              headers=[("Location", f"https://{host}{target}")])
                 else:
-                    page = site.find(target) if site else None
+                    gate = site.gate if site else None
+                    page = gate(target, self.headers.get("Cookie") or "") if gate else None
+                    page = page or (site.find(target) if site else None)
                 page = page or NOT_FOUND
                 self._send(url, page)
 
