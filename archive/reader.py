@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import glob
+import heapq
+import itertools
 import logging
+import os
 import re
+import shutil
+import sqlite3
+import tempfile
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +37,7 @@ from .urls import normalize_url, strip_brackets, surt
 
 __all__ = [
     "ArchiveLookup",
+    "LookupIndexError",
     "RecordInfo",
     "WarcFormatError",
     "expand_paths",
@@ -447,14 +455,97 @@ _CAPTURE_TYPES = ("response", "revisit", "resource")
 Capture = tuple[int, int, int, bool, str]
 
 
+def _capture(row: tuple) -> Capture:
+    return row[0], row[1], row[2], bool(row[3]), row[4]
+
+
+# a capture row: its Capture, its spelling, the spelling's first capture, its own place
+_SELECT = ("SELECT c.ts, c.file, c.offset, c.elsewhere, c.method, c.url, s.first_seq, c.seq "
+           "FROM captures c JOIN spellings s ON s.url = c.url")
+_MAX_IN = 500  # spellings bound in one statement (SQLite takes at most 32766 variables)
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _chunks(spellings: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(spellings), _MAX_IN):
+        yield spellings[start:start + _MAX_IN]
+
+
+def _rank_key(at: datetime | None) -> Callable[[tuple], tuple]:
+    """The ORDER BY of ``_candidates`` in Python, to merge the runs of a very large tier."""
+    if at is None:
+        return lambda row: (-row[0], -row[6], -row[7])
+    point = _ts(at)
+    return lambda row: (abs(row[0] - point), row[0] > point, -row[6], -row[7])
+
+
 def _web_scheme(url: str) -> str:
     """A URL's scheme, http and https as one (the spellings pywb's key joins)."""
     scheme = url.partition(":")[0].lower()
     return "http" if scheme in ("http", "https") else scheme
 
 
+class LookupIndexError(OSError):
+    """The lookup's index cannot be made or written: which folder or file, and why."""
+
+
+# a private index, rebuilt on every load: no journal, no fsync, one connection; the page
+# cache (memory outside Python's allocator) is bounded by cache_size, in KiB when negative
+_PRAGMAS = ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF",
+            "PRAGMA locking_mode=EXCLUSIVE", "PRAGMA cache_size=-8192", "PRAGMA mmap_size=0")
+_SCHEMA = """
+CREATE TABLE captures (seq INTEGER PRIMARY KEY, url TEXT NOT NULL, ts INTEGER NOT NULL,
+                       file INTEGER NOT NULL, offset INTEGER NOT NULL,
+                       elsewhere INTEGER NOT NULL, method TEXT NOT NULL);
+CREATE TABLE record_ids (rid TEXT NOT NULL, file INTEGER NOT NULL, offset INTEGER NOT NULL);
+CREATE TABLE spellings (first_seq INTEGER PRIMARY KEY, url TEXT NOT NULL, key TEXT NOT NULL);
+"""
+# after the bulk insert: one sort each instead of keeping the b-trees ordered row by row
+_INDEXES = """
+CREATE INDEX captures_url ON captures (url, method, ts);
+CREATE INDEX record_ids_rid ON record_ids (rid);
+INSERT INTO spellings SELECT MIN(seq), url, surt(url) FROM captures GROUP BY url;
+CREATE UNIQUE INDEX spellings_url ON spellings (url);
+CREATE INDEX spellings_key ON spellings (key);
+"""
+_BATCH = 5_000  # rows held before an executemany
+
+
+def _index_folder(tmp_dir: str | Path | None) -> Path:
+    """A new private folder for the index (in ``tmp_dir``, else TMPDIR); LookupIndexError
+    naming the folder asked for when it cannot be made."""
+    try:
+        return Path(tempfile.mkdtemp(prefix="archive-lookup-", dir=tmp_dir))
+    except OSError as exc:
+        where = tmp_dir if tmp_dir is not None else (
+            tempfile.tempdir or os.environ.get("TMPDIR") or "the temporary folder")
+        raise LookupIndexError(exc.errno, f"cannot make the replay lookup's index folder in "
+                               f"{where}: {exc.strerror or exc} ({_hint(tmp_dir)})") from exc
+
+
+def _hint(tmp_dir: str | Path | None) -> str:
+    return ("set TMPDIR to a writable folder with free space" if tmp_dir is None
+            else "tmp_dir must be a writable folder with free space")
+
+
+def _remove_index(db: sqlite3.Connection, folder: Path, owner: int) -> None:
+    """Close the index and remove its folder; in a forked child (a worker pool) only the
+    connection's copy goes: the folder is its parent's."""
+    db.close()
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class ArchiveLookup:
-    """URL -> captures index for replay. Holds only a Capture tuple per capture.
+    """URL -> captures index for replay, on disk: memory does not grow with the archive.
+
+    The index is an SQLite file in a private temporary folder (``tmp_dir``, else TMPDIR; about
+    150 bytes of disk a capture), removed by ``close``, on leaving a ``with`` block, when the
+    lookup is garbage or at process exit. A folder that cannot be made or written (read-only,
+    full) raises LookupIndexError naming it.
 
     A capture answers only the request it was made for: a GET is never answered with a
     POST's or a HEAD's capture of the same URL (nor a POST with another body's).
@@ -464,16 +555,47 @@ class ArchiveLookup:
     """
 
     def __init__(
-        self, paths, on_error: ErrorHandler | None = None, *, max_record_size: int | None = None
+        self, paths, on_error: ErrorHandler | None = None, *, max_record_size: int | None = None,
+        tmp_dir: str | Path | None = None,
     ):
         self.files = expand_paths(paths)
         self._on_error = on_error
         self._max = max_record_size
-        # url -> captures, in input order
-        self._by_url: dict[str, list[Capture]] = {}
-        # SURT key (pywb's canonical form) -> the archived spellings that have it
-        self._by_key: dict[str, list[str]] = {}
-        self._by_id: dict[str, tuple[int, int]] = {}
+        self._folder = _index_folder(tmp_dir)
+        self._hint = _hint(tmp_dir)
+        self._path = self._folder / "lookup.sqlite3"
+        try:
+            self._db = sqlite3.connect(self._path, isolation_level=None,
+                                       check_same_thread=False)
+        except sqlite3.Error as exc:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise self._index_error(exc) from exc
+        self._closer = weakref.finalize(self, _remove_index, self._db, self._folder,
+                                        os.getpid())
+        try:
+            self._count = self._build(on_error, max_record_size)
+        except sqlite3.Error as exc:
+            self.close()
+            raise self._index_error(exc) from exc
+        except BaseException:
+            self.close()
+            raise
+
+    def _index_error(self, exc: sqlite3.Error) -> LookupIndexError:
+        return LookupIndexError(f"cannot write the replay lookup's index {self._path}: {exc} "
+                                f"({self._hint})")
+
+    def _build(self, on_error: ErrorHandler | None, max_record_size: int | None) -> int:
+        """Index every capture of the files, in input order (the seq column); the count."""
+        db = self._db
+        for pragma in _PRAGMAS:
+            db.execute(pragma)
+        db.executescript(_SCHEMA)
+        db.create_function("surt", 1, surt, deterministic=True)
+        caps: list[tuple] = []
+        ids: list[tuple[str, int, int]] = []
+        count = 0
+        db.execute("BEGIN")
         for idx, path in enumerate(self.files):
             records = iter_records(path, on_error, max_record_size=max_record_size)
             for info in _consistent(path, records, on_error):
@@ -484,21 +606,52 @@ class ArchiveLookup:
                 if segmented := _segment_reason(info):
                     _report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
                     continue
-                url = rec.target_uri
-                caps = self._by_url.get(url)
-                if caps is None:
-                    caps = self._by_url[url] = []
-                    self._by_key.setdefault(surt(url), []).append(url)
-                caps.append((_ts(rec.date), idx, info.offset, _payload_elsewhere(rec),
-                             capture_method(info)[1]))
+                count += 1
+                caps.append((count, rec.target_uri, _ts(rec.date), idx, info.offset,
+                             _payload_elsewhere(rec), capture_method(info)[1]))
                 if rec.rec_type == "response" and rec.record_id:
-                    self._by_id[rec.record_id] = (idx, info.offset)
+                    ids.append((rec.record_id, idx, info.offset))
+                if len(caps) >= _BATCH:
+                    self._flush(caps, ids)
+        self._flush(caps, ids)
+        db.executescript(_INDEXES)  # commits the transaction
+        return count
+
+    def _flush(self, caps: list[tuple], ids: list[tuple[str, int, int]]) -> None:
+        self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?)", caps)
+        self._db.executemany("INSERT INTO record_ids VALUES (?, ?, ?)", ids)
+        caps.clear()
+        ids.clear()
+
+    def close(self) -> None:
+        """Remove the index (its folder); the lookup cannot be used after."""
+        self._closer()
+
+    def __enter__(self) -> ArchiveLookup:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _query(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
+        if not self._closer.alive:
+            raise ValueError("ArchiveLookup is closed")
+        try:
+            return self._db.execute(sql, tuple(params))
+        except sqlite3.Error as exc:
+            raise self._index_error(exc) from exc
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by_url.values())
+        return self._count
 
     def urls(self) -> list[str]:
-        return list(self._by_url)
+        """Every archived URL, in the order of its first capture."""
+        return list(self.iter_urls())
+
+    def iter_urls(self) -> Iterator[str]:
+        """``urls`` one at a time, none held."""
+        for (url,) in self._query("SELECT url FROM spellings ORDER BY first_seq"):
+            yield url
 
     def spellings(self, url: str) -> list[str]:
         """The archived spellings of ``url`` that answer it, closest first: the exact one; else
@@ -509,19 +662,27 @@ class ArchiveLookup:
 
     def _tiers(self, url: str) -> list[list[str]]:
         """The archived spellings of ``url`` by closeness (see ``spellings``), closest first:
-        a farther tier answers only when no capture of a closer one can."""
+        a farther tier answers only when no capture of a closer one can. Each in the order
+        of its first capture."""
         url = strip_brackets(url)
-        same_key = self._by_key.get(surt(url), [])
+        same_key = [u for (u,) in self._query(
+            "SELECT url FROM spellings WHERE key = ? ORDER BY first_seq", (surt(url),))]
         norm = normalize_url(url)
         equal = [u for u in same_key if u != url and normalize_url(u) == norm]
         # the SURT key leaves the scheme out; only http and https are one another's spelling
         web = _web_scheme(url)
         farther = [u for u in same_key if u != url and u not in equal and _web_scheme(u) == web]
-        return [tier for tier in ([url] if url in self._by_url else [], equal, farther) if tier]
+        return [tier for tier in ([url] if url in same_key else [], equal, farther) if tier]
 
     def captures(self, url: str) -> list[Capture]:
         """Captures of `url` under its closest archived spellings (see ``spellings``)."""
-        return [cap for u in self.spellings(url) for cap in self._by_url[u]]
+        spellings = self.spellings(url)
+        out = []
+        for chunk in _chunks(spellings):  # each a run of spellings in first-capture order
+            out += [_capture(row) for row in self._query(
+                f"{_SELECT} WHERE c.url IN ({_marks(chunk)}) ORDER BY s.first_seq, c.seq",
+                chunk)]
+        return out
 
     def _candidates(self, spellings: list[str], at: datetime | None,
                     method: str) -> Iterator[tuple[Capture, str]]:
@@ -529,24 +690,32 @@ class ArchiveLookup:
         with the spelling it was archived under, best first: the newest; with ``at``, the nearest to it
         before or after (pywb's rule: the web as the archive saw it closest to that moment),
         on equal distance the one at or before it. On equal times the later record in input
-        order. The best is found in one pass (a feed captured hourly for years has tens of
-        thousands); the rest are sorted only when it cannot be read."""
-        caps = [(cap, u) for u in spellings for cap in self._by_url[u] if cap[4] == method]
-        if not caps:
-            return
+        order (of a later spelling, then the later record). The best is found with LIMIT 1,
+        one pass (a feed captured hourly for years has tens of thousands); the rest are
+        sorted only when it cannot be read."""
         if at is None:
-            def rank(i: int) -> tuple[int, int, int]:
-                return -caps[i][0][0], 0, -i
+            rank, params = "c.ts DESC", ()
         else:
             point = _ts(at)
+            rank, params = "abs(c.ts - ?), c.ts > ?", (point, point)
+        order = f"ORDER BY {rank}, s.first_seq DESC, c.seq DESC"
+        if len(spellings) <= _MAX_IN:
+            sql = f"{_SELECT} WHERE c.url IN ({_marks(spellings)}) AND c.method = ? {order}"
+            head = (*spellings, method, *params)
+            best = self._query(sql + " LIMIT 1", head).fetchall()
+            rows: Iterable[tuple] = itertools.chain(best, self._rows(sql + " LIMIT -1 OFFSET 1",
+                                                                     head)) if best else best
+        else:  # more spellings than one statement takes: each run sorted, merged here
+            rows = heapq.merge(*(self._query(
+                f"{_SELECT} WHERE c.url IN ({_marks(chunk)}) AND c.method = ? {order}",
+                (*chunk, method, *params)) for chunk in _chunks(spellings)),
+                key=_rank_key(at))
+        for row in rows:
+            yield _capture(row), row[5]
 
-            def rank(i: int) -> tuple[int, int, int]:
-                ts = caps[i][0][0]
-                return abs(ts - point), ts > point, -i
-        best = min(range(len(caps)), key=rank)
-        yield caps[best]
-        rest = sorted((i for i in range(len(caps)) if i != best), key=rank)
-        yield from (caps[i] for i in rest)
+    def _rows(self, sql: str, params: tuple) -> Iterator[tuple]:
+        """The rows of a query run only when first asked for."""
+        yield from self._query(sql, params)
 
     def latest(self, url: str, at: datetime | None = None, *, method: str = "") -> Capture | None:
         """The newest capture of ``url`` (of a GET unless ``method``), or the nearest to
@@ -607,8 +776,10 @@ class ArchiveLookup:
         rec = revisit.record
         ref_id = rec.get("WARC-Refers-To")
         uri = strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri)
-        if ref_id and ref_id in self._by_id:
-            info = self._read(*self._by_id[ref_id])
+        found = self._query("SELECT file, offset FROM record_ids WHERE rid = ? "
+                            "ORDER BY rowid DESC LIMIT 1", (ref_id,)).fetchone() if ref_id else None
+        if found is not None:  # the last response of that id, as a dict by id kept
+            info = self._read(*found)
             refused = _not_original(rec, info.record)
             if refused is None:
                 return info.record
