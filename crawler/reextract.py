@@ -68,7 +68,7 @@ BadRecord = Callable[[WarcFormatError], None]
 def latest_article_urls(lookup: ArchiveLookup) -> list[str]:
     """For each canonical article URL, the archived URL spelling with the latest capture."""
     best: dict[str, tuple[int, str]] = {}
-    for url in lookup.urls():
+    for url in lookup.iter_urls():  # one at a time: the list of all would grow with the archive
         try:
             outlet = outlet_for_url(url)
             if outlet is None or not is_article_url(outlet, url):
@@ -316,5 +316,6 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             progress(1)
 
     _run_pool(tasks(), max(1, jobs), collect, timeout)
+    lookup.close()  # its index folder now (after an error: when the lookup is garbage, at exit)
     report.wall_seconds = time.perf_counter() - started
     return report

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.exceptions import IgnoreRequest, NotConfigured, UsageError
 from scrapy.http import Headers, Request, Response
@@ -97,7 +98,14 @@ class WarcReplayMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcReplayMiddleware:
-        return cls(crawler)
+        mw = cls(crawler)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        return mw
+
+    def spider_closed(self) -> None:
+        """Remove the lookup's index folder now, not at process exit (several crawls may
+        run in one process)."""
+        self.lookup.close()
 
     def _missing(self, url: str) -> None:
         """Count a URL the archive lacks and list the first few (robots.txt aside: many

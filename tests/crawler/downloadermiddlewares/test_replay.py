@@ -5,10 +5,12 @@ request ever reaches the network."""
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured, UsageError
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
@@ -176,3 +178,16 @@ def test_replay_at_a_second_includes_the_captures_made_within_it(tmp_path: Path)
                                             date=within))
     mw, _ = _middleware(WARC_REPLAY=str(tmp_path / "w"), WARC_REPLAY_AT="20260110080000")
     assert mw.process_request(Request(ARTICLE)).body == _body("January")
+
+
+def test_the_lookup_index_folder_goes_when_the_spider_closes(warcs: Path, tmp_path: Path,
+                                                             monkeypatch) -> None:
+    index_tmp = tmp_path / "tmp"
+    index_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(index_tmp))
+    crawler = get_crawler(settings_dict={"WARC_REPLAY": str(warcs)})
+    mw = WarcReplayMiddleware.from_crawler(crawler)
+    assert [p.name[:15] for p in index_tmp.iterdir()] == ["archive-lookup-"]
+    assert mw.process_request(Request(ARTICLE)).body == _body("February")
+    crawler.signals.send_catch_log(signals.spider_closed, spider=None, reason="finished")
+    assert list(index_tmp.iterdir()) == []
