@@ -186,3 +186,18 @@ def test_a_full_index_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch)
         ArchiveLookup(paths, tmp_dir=tmp)
     assert str(tmp) in str(err.value) and "lookup.sqlite3" in str(err.value)
     assert not any(tmp.iterdir())
+
+
+def test_a_forked_child_closing_its_copy_leaves_the_parents_index(tmp_path):
+    # reextract's worker pool forks after the lookup is built: a child that ends its copy
+    # (close, garbage, its own exit) must not remove the folder the parent still reads
+    paths = _archive(tmp_path / "w", 20, files=1)
+    with ArchiveLookup(paths, tmp_dir=tmp_path) as lookup:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            lookup.close()
+            os._exit(0)
+        assert os.waitpid(pid, 0)[1] == 0
+        assert len(_lookup_dirs(tmp_path)) == 1
+        assert lookup.get("http://e1.example.by/news/1").payload == b"<p>11</p>"
+    assert _lookup_dirs(tmp_path) == []
