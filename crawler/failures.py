@@ -58,6 +58,20 @@ class TooManyRedirectsError(RedirectFailure):
         super().__init__(f"more than {limit} redirects (REDIRECT_MAX_TIMES)", chain)
 
 
+class RedirectedElsewhere(RedirectFailure):
+    """An article whose redirects end on a page that is not it: another site's (a lapsed domain
+    sold on, a parked page) or a page of its site that is no article (a rubric). That page's
+    text is not the article's, so it must not become an item under the article's URL."""
+
+    def __init__(self, chain: list[str], reason: str) -> None:
+        where = "another site" if reason == OFF_SITE else "a page that is no article"
+        super().__init__(f"redirected to {where}", chain)
+        self.reason = reason
+
+
+OFF_SITE, NON_ARTICLE = "redirected_off_site", "redirected_to_non_article"
+
+
 def status_reason(status: int) -> str:
     return f"http_{status}"
 
@@ -77,6 +91,8 @@ def exception_reason(exc: BaseException) -> str:
         response = exc.response
         return "redirect_refused_scheme" if refused_redirect(response) else status_reason(
             response.status)
+    if isinstance(exc, RedirectedElsewhere):
+        return exc.reason
     if isinstance(exc, RedirectFailure):
         return "redirect_loop"
     if isinstance(exc, IgnoreRequest):

@@ -5,12 +5,15 @@ holds, or its redirect to a page that is no article, reaches neither the extract
 "failed extraction" in the run's health) nor the spider's errback as a failure: it is written
 as an observation by :mod:`crawler.removals` and the request ends with
 :class:`~crawler.removals.ArticleRemoved`. An article never exported answering so is a
-failed fetch as before. A redirect to another article of the outlet is a move, not a
+failed fetch: a 404 as before, a redirect to another site or to no article ends in
+:class:`~crawler.failures.RedirectedElsewhere` (the errback counts it by reason), never in an
+item holding that page's text. A redirect to another article of the outlet is a move, not a
 removal: that page is extracted as usual.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +21,7 @@ from typing import Any
 from scrapy.http import Response
 
 from crawler.extensions.completeness import note_removed
+from crawler.failures import NON_ARTICLE, OFF_SITE, RedirectedElsewhere
 from crawler.items import META_FETCHED_AT, META_REDIRECT_RECORDS, META_WARC_RECORD, capture_stamp
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import Outlet
@@ -29,6 +33,8 @@ from crawler.removals import (
     removal_log,
 )
 from crawler.urls import article_id, canonical_url, is_article_url
+
+logger = logging.getLogger(__name__)
 
 
 class RemovalMiddleware:
@@ -50,17 +56,26 @@ class RemovalMiddleware:
         if outlet is None:
             return
         final = response.url if response.meta.get("redirect_urls") else None
-        if response.status in REMOVAL_STATUSES or (
-                final and 200 <= response.status < 300 and self._elsewhere(outlet, url, final)):
-            if self.log.store.get(url) is None:
-                return  # never exported: a failed fetch like any other
+        elsewhere = (self._elsewhere(outlet, url, final)
+                     if final and 200 <= response.status < 300 else None)
+        if response.status in REMOVAL_STATUSES or elsewhere:
+            if self.log.store.get(url) is None:  # never exported: a failed fetch
+                if elsewhere:
+                    raise RedirectedElsewhere([*response.meta["redirect_urls"], final],
+                                              elsewhere)
+                return
             self._removed(response, outlet, url, final)
         elif 200 <= response.status < 300 and self.log.removed_since(url) is not None:
             self.log.returning[url] = (response.status, final)  # restored if it is the article
 
     def process_spider_exception(self, response: Response, exception: Exception
                                  ) -> Iterable[Any] | None:
-        """A request without errback: the removal was recorded, nothing more to say."""
+        """A request without errback: the removal was recorded, nothing more to say; a
+        redirect elsewhere is logged with its chain and counted here."""
+        if isinstance(exception, RedirectedElsewhere):
+            self.stats.inc_value(f"articles/failed/{exception.reason}")
+            logger.warning("Article not fetched (%s): %s", exception.reason, exception)
+            return ()
         return () if isinstance(exception, ArticleRemoved) else None
 
     def _article(self, response: Response) -> tuple[Outlet | None, str]:
@@ -70,16 +85,18 @@ class RemovalMiddleware:
         outlet = get_outlet(key) if key else outlet_for_url(asked)
         return outlet, canonical_url(asked, outlet)
 
-    def _elsewhere(self, outlet: Outlet, url: str, final: str) -> bool:
-        """Whether a redirect chain ended on a page that is no article of the outlet."""
-        if canonical_url(final, outlet) == url:
-            return False  # the article itself (http -> https, a slash added)
+    def _elsewhere(self, outlet: Outlet, url: str, final: str) -> str | None:
+        """Why a redirect chain ended on a page that is no article of the outlet (a failure
+        reason), or None when it ended on one. The host first: another site's page at the
+        article's path is not the article."""
         spider = self.crawler.spider
         resolve = getattr(spider, "outlet_of", None) or outlet_for_url
         if getattr(resolve(final), "key", None) != outlet.key:  # by key: the site spider's
-            return True  # outlets are copies of the published ones get_outlet gives
+            return OFF_SITE  # outlets are copies of the published ones get_outlet gives
+        if canonical_url(final, outlet) == url:
+            return None  # the article itself (http -> https, a slash added)
         judge = getattr(spider, "is_article_url", None) or is_article_url
-        return not judge(outlet, final)
+        return None if judge(outlet, final) else NON_ARTICLE
 
     def _removed(self, response: Response, outlet: Outlet, url: str, final: str | None) -> None:
         note_removed(self.crawler, response.request, response.status, final)

@@ -350,7 +350,8 @@ class OutletSpider(scrapy.Spider):
         if failure.check(ArticleRemoved):
             return
         request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
+        # the article's own URL, not where its redirects went (the failure's words say that)
+        url = (request.meta.get("redirect_urls") or [request.url])[0] if request else "?"
         reason = exception_reason(failure.value)
         response = getattr(failure.value, "response", None)
         note_failed(self.crawler, request, reason, getattr(response, "status", None))

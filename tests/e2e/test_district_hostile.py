@@ -1,0 +1,60 @@
+"""District rows against site structures their fixtures do not have: small sites built per
+class of hostile input, each crawled by a real ``scrapy crawl regional`` process."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+
+from tests.sites.common import html_paragraphs, paragraphs_for, title_for
+from tests.support.crawl import run_crawl
+from tests.support.server import FixtureServer, Page, VirtualSite
+
+pytestmark = pytest.mark.slow
+
+PVESTNIK = "pvestnik.by"  # listings ["/"], feeds ["/feed/"], /YYYY/MM/DD/<slug>/ articles
+
+
+def article(title: str, paragraphs: list[str]) -> str:
+    return ("<!doctype html><html><head><meta charset='utf-8'>"
+            f"<title>{escape(title)}</title><meta property='article:published_time' "
+            "content='2025-09-12T10:00:00+03:00'></head><body><main id='main' class='site-main'>"
+            f"<article><h1 class='entry-title'>{escape(title)}</h1><div class='entry-content'>"
+            f"{html_paragraphs(paragraphs)}</div></article></main></body></html>")
+
+
+def listing(paths: list[str]) -> str:
+    links = "".join(f"<h2><a href='{escape(p)}'>{escape(p)}</a></h2>" for p in paths)
+    return f"<!doctype html><html><head><meta charset='utf-8'></head><body><main>{links}</main>"
+
+
+def moved(location: str) -> Page:
+    return Page(b"", status=301, headers=[("Location", location)])
+
+
+def test_an_article_redirected_off_the_site_or_to_no_article_gives_no_item(tmp_path) -> None:
+    """A row's article that now redirects to another domain (a lapsed domain sold on) or to
+    a rubric page: the page it lands on is not that article, so no item may carry its text
+    under the article's URL; each is a failed article with URL, target and reason."""
+    good, away, rubric = ("/2025/09/12/dozhinki/", "/2025/09/12/prodan/",
+                          "/2025/09/12/perenesli/")
+    site = VirtualSite(PVESTNIK)
+    site.add(good, article(title_for(1), paragraphs_for(1)))
+    site.add(away, moved("http://spam-casino.example/win/"))
+    site.add(rubric, moved(f"http://{PVESTNIK}/category/novosti/"))
+    site.add("/category/novosti/", article("Новости", paragraphs_for(3)))
+    site.add("/", listing([good, away, rubric]))
+    spam = VirtualSite("spam-casino.example")
+    spam.add("/win/", article("Выиграй миллион", paragraphs_for(2)))
+    with FixtureServer([site, spam]) as server:
+        result = run_crawl("regional", tmp_path, server, args={"sites": PVESTNIK},
+                           settings={"OUTLET_BASE_URLS": {PVESTNIK: f"http://{PVESTNIK}"}})
+    assert [i["url"] for i in result.items] == [f"https://{PVESTNIK}{good}"], result.log[-3000:]
+    assert result.items[0]["text"] == "\n\n".join(paragraphs_for(1))
+    assert result.stats.get("articles/failed/redirected_off_site") == 1
+    assert result.stats.get("articles/failed/redirected_to_non_article") == 1
+    assert (f"Article not fetched (redirected_off_site): http://{PVESTNIK}{away}"
+            in result.log), result.log[-3000:]
+    assert "http://spam-casino.example/win/" in result.log
+    assert f"http://{PVESTNIK}/category/novosti/" in result.log
