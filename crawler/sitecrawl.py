@@ -47,7 +47,7 @@ from crawler.siteoutlets import (
 )
 from crawler.spiders.base import OutletSpider
 from crawler.spiders.listings import ListingLink, ListingPage, stop_reason, tree_links
-from crawler.urls import canonical_url, path_and_query
+from crawler.urls import canonical_url, path_and_query, same_article_key
 
 
 def site_rows(url: str | None, outlets: str | None, extra: Any = None,
@@ -211,7 +211,7 @@ class SiteCrawl(OutletSpider):
         """One key for every spelling of an article's address (its host, query order,
         trailing slash): its canonical path and query. Without the host, the key stays when
         the site turns out to live at another of its hosts (``home_landed``)."""
-        return disc.same_article_key(path_and_query(canonical_url(url, outlet)))
+        return same_article_key(path_and_query(canonical_url(url, outlet)))
 
     @staticmethod
     def request_key(outlet: Outlet, url: str) -> str:
@@ -667,6 +667,11 @@ class SiteCrawl(OutletSpider):
         return (moment.astimezone(outlet.tz) if moment.tzinfo else moment).date() >= self.since
 
     # --- articles: one item per article ----------------------------------------------------------
+    def spelled_before(self, outlet: Outlet, url: str) -> bool:
+        """Never here: discovery keeps one spelling per article (``article_key``) and an alias
+        names its canonical, which may differ by the trailing slash alone."""
+        return False
+
     def article_request(self, outlet: Outlet, url: str, published: datetime | None = None,
                         title: str | None = None) -> Iterator[scrapy.Request]:
         """The base request, remembered by canonical URL (so an alias never requests again a

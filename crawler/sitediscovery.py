@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from html import unescape
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from lxml import etree
 from protego import Protego
@@ -406,13 +406,6 @@ def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
             or not looks_like_article(declared, outlet.keep_query)):
         return None
     return None if canonical_url(declared, outlet) == canonical_url(url, outlet) else declared
-
-
-def same_article_key(canonical: str) -> str:
-    """Discovery's key of an article: its canonical URL without the path's trailing slash
-    (``/news/slug/`` and ``/news/slug`` are one article; sites answer both)."""
-    parts = urlsplit(canonical)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
 
 
 # --- per-site state ------------------------------------------------------------------------

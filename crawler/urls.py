@@ -51,6 +51,13 @@ def canonical_url(url: str, outlet: Outlet | None = None) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
 
 
+def same_article_key(canonical: str) -> str:
+    """Discovery's key of an article: its canonical URL without the path's trailing slash
+    (``/news/slug/`` and ``/news/slug`` are one article; sites answer both)."""
+    parts = urlsplit(canonical)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
+
+
 def fetch_path(url: str, outlet: Outlet) -> str:
     """Where to download ``url`` on the outlet's host: the canonical path, and the query as it
     was discovered (its order, its spelling) less the parameters the canonical form drops."""

@@ -25,7 +25,13 @@ from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
 from crawler.removals import ArticleRemoved
 from crawler.spiders.listings import in_bounds, read_listing, stop_reason
-from crawler.urls import fetch_path, is_article_url, path_and_query
+from crawler.urls import (
+    canonical_url,
+    fetch_path,
+    is_article_url,
+    path_and_query,
+    same_article_key,
+)
 
 
 def parse_day(value: str | None, name: str) -> date | None:
@@ -73,6 +79,7 @@ class OutletSpider(scrapy.Spider):
         self.since, self.until = parse_window(since, until)
         self.base_urls: dict[str, str] = {}
         self.archive_links: dict[str, int] = {}  # per outlet: links its day archive gave
+        self.spellings: dict[str, str] = {}  # outlet + same_article_key -> canonical requested
         self._resolver: OutletResolver | None = None
 
     @classmethod
@@ -333,6 +340,8 @@ class OutletSpider(scrapy.Spider):
         if day is not None and not self.in_window(day, outlet):
             self.crawler.stats.inc_value("discovery/out_of_window_links")
             return
+        if self.spelled_before(outlet, url):
+            return
         if published is None and day is not None:
             published = datetime.combine(day, time(), tzinfo=outlet.tz)
         # a date without an offset (a feed's "… 14:05:00", a named zone email.utils does not
@@ -343,6 +352,21 @@ class OutletSpider(scrapy.Spider):
                              errback=self.article_failed, cb_kwargs={"outlet_key": outlet.key},
                              meta={META_HINT_PUBLISHED: hint, "article": True,
                                    META_DISCOVERED: key, META_FEED_TITLE: title})
+
+    def spelled_before(self, outlet: Outlet, url: str) -> bool:
+        """Whether this run asked for the article already under a URL that differs only by the
+        path's trailing slash (a feed's ``/2025/09/12/slug`` and a listing's ``…/slug/``, on a
+        site answering both): the first spelling is fetched, a later one counted in
+        ``discovery/duplicate_spelling``. (Other spellings, tracking or session parameters,
+        ``www.``, ``http:``, are one canonical URL already.)"""
+        canonical = canonical_url(url, outlet)
+        first = self.spellings.setdefault(f"{outlet.key} {same_article_key(canonical)}",
+                                          canonical)
+        if first == canonical:
+            return False  # the same URL again: Scrapy's duplicate filter drops the request
+        self.crawler.stats.inc_value("discovery/duplicate_spelling")
+        self.logger.debug("%s is %s spelled otherwise: not fetched again", url, first)
+        return True
 
     def article_failed(self, failure: Any) -> None:
         """An article that could not be fetched: logged with URL and reason, counted by reason.

@@ -3,17 +3,20 @@ class of hostile input, each crawled by a real ``scrapy crawl regional`` process
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.sites.common import html_paragraphs, paragraphs_for, title_for
+from tests.sites.common import html_paragraphs, paragraphs_for, rss, title_for
 from tests.support.crawl import run_crawl
 from tests.support.server import FixtureServer, Page, VirtualSite
 
 pytestmark = pytest.mark.slow
 
 PVESTNIK = "pvestnik.by"  # listings ["/"], feeds ["/feed/"], /YYYY/MM/DD/<slug>/ articles
+PUBLISHED = datetime(2025, 9, 12, 10, tzinfo=ZoneInfo("Europe/Minsk"))
 
 
 def article(title: str, paragraphs: list[str]) -> str:
@@ -58,3 +61,27 @@ def test_an_article_redirected_off_the_site_or_to_no_article_gives_no_item(tmp_p
             in result.log), result.log[-3000:]
     assert "http://spam-casino.example/win/" in result.log
     assert f"http://{PVESTNIK}/category/novosti/" in result.log
+
+
+def test_an_article_linked_under_several_spellings_gives_one_item(tmp_path) -> None:
+    """The feed links an article without its trailing slash, the home page with it and with
+    tracking, print, ``www.``, ``http:`` and fragment spellings; the site answers every one
+    with the page (no redirect, as many CMSs do). One article, one request, one item."""
+    path = "/2025/09/12/dozhinki/"
+    site = VirtualSite(PVESTNIK)
+    page = article(title_for(4), paragraphs_for(4))
+    site.add(path, page)
+    site.add(path.rstrip("/"), page)
+    site.add("/", listing([path, f"https://www.{PVESTNIK}{path}?utm_source=vk",
+                           f"http://{PVESTNIK}{path}", f"{path}?print=1", f"{path}#comments",
+                           f"{path}?fbclid=abc", f"https://{PVESTNIK}{path.rstrip('/')}"]))
+    feed = rss("x", f"https://{PVESTNIK}/", [(title_for(4), f"https://{PVESTNIK}"
+                                              f"{path.rstrip('/')}", PUBLISHED, "")])
+    site.add("/feed/", Page(feed.encode(), content_type="application/rss+xml"))
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={"sites": PVESTNIK})
+        fetched = [p for p in server.requested_paths(PVESTNIK) if p.startswith("/2025/")]
+    assert len(result.items) == 1, [i["url"] for i in result.items]
+    assert result.items[0]["text"] == "\n\n".join(paragraphs_for(4))
+    assert len(fetched) == 1, fetched
+    assert result.stats.get("discovery/duplicate_spelling", 0) >= 1  # 2 when the feed comes last
