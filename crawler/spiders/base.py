@@ -24,7 +24,7 @@ from crawler.items import META_DISCOVERED, META_FEED_TITLE, META_HINT_PUBLISHED,
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
 from crawler.removals import ArticleRemoved
-from crawler.spiders.listings import in_bounds, read_listing, stop_reason
+from crawler.spiders.listings import ListingPage, in_bounds, read_listing, stop_reason
 from crawler.urls import (
     canonical_url,
     fetch_path,
@@ -80,6 +80,9 @@ class OutletSpider(scrapy.Spider):
         self.base_urls: dict[str, str] = {}
         self.archive_links: dict[str, int] = {}  # per outlet: links its day archive gave
         self.spellings: dict[str, str] = {}  # outlet + same_article_key -> canonical requested
+        # (outlet, page number, hash of its links) -> the first day archive page listing them
+        self.day_pages: dict[tuple[str, int, int], str] = {}
+        self.day_blind: set[tuple[str, str]] = set()  # (outlet, day) walks listing another day's
         self._resolver: OutletResolver | None = None
 
     @classmethod
@@ -271,7 +274,8 @@ class OutletSpider(scrapy.Spider):
             self.report_empty(response.url, outlet, day)
         if not paging:
             return
-        reason = stop_reason(listing, new, page, self.max_pages(outlet), since)
+        reason = (self.same_as_other_day(response.url, listing, outlet, day, page) if day
+                  else None) or stop_reason(listing, new, page, self.max_pages(outlet), since)
         if reason is None:
             yield from self.next_listing_page(listing.next_href, outlet, path, day, page,
                                               seen | {link.url for link in new})
@@ -282,6 +286,25 @@ class OutletSpider(scrapy.Spider):
                                 self.max_pages(outlet))
         elif reason == "repeated_page":
             self.logger.info("Listing page %s repeats earlier links: paging stops", response.url)
+
+    def same_as_other_day(self, url: str, listing: ListingPage, outlet: Outlet, day: str,
+                          page: int) -> str | None:
+        """``same_as_other_day`` when this day's walk lists what another day's walk listed on
+        the same page: the site ignores the archive's day (a scheme it does not honour, an
+        archive answering the latest posts), and each day would be paged to the page cap
+        through the whole site. Both walks stop (the other at its next page); one warning
+        per outlet names the two pages."""
+        if listing.links:
+            links = hash(tuple(link.url for link in listing.links))
+            other = self.day_pages.setdefault((outlet.key, page, links), day)
+            if other != day:
+                if not any(key == outlet.key for key, _ in self.day_blind):
+                    self.logger.warning(
+                        "The day archive of %s lists the same articles for %s and %s (page %d, "
+                        "%s): it ignores the day; such days are not paged further (check the "
+                        "row's archive scheme)", outlet.key, other, day, page, url)
+                self.day_blind |= {(outlet.key, day), (outlet.key, other)}
+        return "same_as_other_day" if (outlet.key, day) in self.day_blind else None
 
     def next_listing_page(self, next_url: str | None, outlet: Outlet, path: str, day: str | None,
                           page: int, seen: frozenset[str]) -> Iterator[scrapy.Request]:

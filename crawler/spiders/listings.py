@@ -118,7 +118,8 @@ def stop_reason(page: ListingPage, new: list[ListingLink], number: int, max_page
     on earlier pages of the walk (``repeated_page``: a CMS past its last page repeats it); all
     its links are dated before the window (``older_than_window``: listings are newest first,
     so later pages are older still);
-    the walk has read ``max_pages`` pages (``max_pages``).
+    the walk has read ``max_pages`` pages (``max_pages``). (A day archive's walk also stops when
+    another day's walk listed the same page: ``OutletSpider.same_as_other_day``.)
     """
     if not page.links:
         return "empty"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -85,3 +86,35 @@ def test_an_article_linked_under_several_spellings_gives_one_item(tmp_path) -> N
     assert result.items[0]["text"] == "\n\n".join(paragraphs_for(4))
     assert len(fetched) == 1, fetched
     assert result.stats.get("discovery/duplicate_spelling", 0) >= 1  # 2 when the feed comes last
+
+
+HOINIKI = "hoiniki.by"  # plain permalinks (/?p=N), day archive "wp-m": /?m=YYYYMMDD&paged=N
+
+
+def test_a_day_archive_that_ignores_the_day_is_not_paged_to_the_cap(tmp_path) -> None:
+    """A row's archive scheme the site does not honour: ``?m=`` is ignored and ``paged`` walks
+    the whole site, page after page of new links, whatever the day. Every day of the window
+    would be paged to ARCHIVE_MAX_PAGES (100 pages a day, every article of the site fetched
+    once more per day); two days listing the same articles on the same page say the day is
+    ignored, so those walks stop, counted and logged with both URLs."""
+    site = VirtualSite(HOINIKI)
+
+    def answer(target: str) -> Page | None:
+        query = parse_qs(urlsplit(target).query)
+        if "p" in query:
+            n = int(query["p"][0])
+            return Page(article(title_for(n), paragraphs_for(n)).encode())
+        if "m" in query:
+            page = int(query.get("paged", ["1"])[0])
+            return Page(listing([f"/?p={2 * page + i}" for i in range(2)]).encode())
+        return None
+
+    site.dynamic.append(answer)
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={
+            "sites": HOINIKI, "since": "2025-09-11", "until": "2025-09-13"})
+        archive = [p for p in server.requested_paths(HOINIKI) if "m=" in p]
+    assert result.stats.get("discovery/listing_stop/max_pages") is None
+    assert len(archive) <= 3 * 3, archive  # three days, at most a page or two more each
+    assert result.stats.get("discovery/listing_stop/same_as_other_day", 0) >= 2
+    assert "lists the same articles for" in result.log and "ignores the day" in result.log
