@@ -6,7 +6,8 @@
   only: memory is one dict entry per article *with* a near-duplicate (~150 bytes), the other
   articles are their own family. The family id is the smallest article id in it.
 * ``edits/edits-<stamp>.parquet``: one row per version > 1 with the word diff from the
-  previous captured version (:mod:`archive.wordiff`). Only versions not diffed before are
+  previous captured version (:mod:`archive.wordiff`), of one extractor's texts where one
+  extractor made both (:mod:`archive.extractions`). Only versions not diffed before are
   computed, a few hundred articles at a time, so a build costs what is new. An article the
   build wrote a version of at or below one already diffed (a late version, an items file
   rewritten in place) has its diffs from there dropped and made again, as has a diff whose
@@ -32,6 +33,7 @@ import pyarrow.parquet as pq
 
 from .corpus_removals import REMOVALS_FILE, removal_schema
 from .corpus_schema import CorpusError, corpus_schema
+from .extractions import Grouped, compared, extractor_label, group_versions
 from .fileio import append_durably, replace_durably, temp_for
 from .wordiff import changed_words, render_text, word_diff
 
@@ -42,21 +44,37 @@ VERSIONS = "versions/*/*/*.parquet"
 NO_VERSIONS = "versions/outlet=_/month=_/_empty.parquet"
 STALE_IDS = "edits/_stale_ids.txt"
 EDIT_BATCH_IDS = 200
+EDIT_COLUMNS = ("id", "url", "source", "title", "published", "version", "fetched_at", "text",
+                "warc", "extractor", "items_file", "items_line")
 FAMILY_SCHEMA = pa.schema([("id", pa.string()), ("family", pa.string())])
 EDIT_SCHEMA = pa.schema([
     ("id", pa.string()), ("url", pa.string()), ("source", pa.string()), ("title", pa.string()),
     ("published", pa.string()), ("version", pa.int64()), ("previous_version", pa.int64()),
     ("fetched_at", pa.string()), ("previous_fetched_at", pa.string()),
     ("changed", pa.bool_()), ("removed_words", pa.int64()), ("added_words", pa.int64()),
-    ("diff", pa.string())])
+    ("diff", pa.string()), ("extractor", pa.string()), ("previous_extractor", pa.string())])
 
-# Which row of an article is its latest: the newest version, the latest capture of it, and on
-# a tie (two extractions of one capture, e.g. a crawl's and a newer extractor's) the row
-# written last; one row always wins.
-LATEST_ORDER = "version DESC, fetched_at DESC, items_file DESC, items_line DESC"
+# Which row of an article is its latest (the order of archive.extractions): the newest version,
+# the latest capture of it, and of that capture's extractions (a crawl's, a newer extractor's)
+# the newest: the highest extractor version by its numbers, then the last items file and line.
+# A capture's version is the highest any of its rows says: a re-extraction writes 1.
+CAPTURE = "coalesce(warc.record_id, ''), fetched_at"  # as archive.extractions.capture_key
+EXTRACTOR_NUMBERS = ("list_transform(regexp_extract_all(coalesce(extractor['version'], ''), "
+                     "'\\d+'), lambda n: TRY_CAST(n AS HUGEINT))")
+LATEST_ORDER = ("capture_version DESC, fetched_at DESC, extractor_numbers DESC, "
+                "items_file DESC, items_line DESC")
+# The latest row of each article by narrow columns (items_file, items_line, capture_version):
+# a window over whole rows would hold every text at once, more than DuckDB's memory cap.
+LATEST_KEYS = f"""(SELECT items_file, items_line, capture_version FROM (
+    SELECT id, fetched_at, items_file, items_line, {EXTRACTOR_NUMBERS} AS extractor_numbers,
+           max(version) OVER (PARTITION BY id, {CAPTURE}) AS capture_version
+    FROM read_parquet('{VERSIONS}'))
+  QUALIFY row_number() OVER (PARTITION BY id ORDER BY {LATEST_ORDER}) = 1)"""
 
 FAMILIES_FILE = "families/families.parquet"
+# Edit files written before ``extractor`` and ``previous_extractor`` lack them: read by name.
 EDIT_FILES = "edits/*.parquet"
+EDITS = f"read_parquet('{EDIT_FILES}', union_by_name = true)"
 VIEWS_SQL = f"""-- The corpus as DuckDB views. Open with:  cd CORPUS_DIR && duckdb -init views.sql
 -- (paths are relative to this folder; from Python: archive.corpus_derived.connect(CORPUS_DIR)).
 CREATE OR REPLACE VIEW versions AS
@@ -64,10 +82,11 @@ CREATE OR REPLACE VIEW versions AS
   FROM read_parquet('{VERSIONS}', hive_partitioning = true,
                     hive_types = {{'outlet': VARCHAR, 'month': VARCHAR}}) AS v
   LEFT JOIN read_parquet('{FAMILIES_FILE}') AS f ON f.id = v.id;
--- The newest version of each article (the latest capture of it).
+-- The newest version of each article: the latest capture of it, as its newest extraction
+-- (highest extractor version); `version` is the capture's (a re-extraction's row says 1).
 CREATE OR REPLACE VIEW latest AS
-  SELECT * FROM versions
-  QUALIFY row_number() OVER (PARTITION BY id ORDER BY {LATEST_ORDER}) = 1;
+  SELECT v.* REPLACE (k.capture_version AS version)
+  FROM versions AS v JOIN {LATEST_KEYS} AS k USING (items_file, items_line);
 -- Reprint families: texts that are near-duplicates of each other, across outlets. Times
 -- by instant: each outlet writes `published` in its own UTC offset, so its text misorders.
 CREATE OR REPLACE VIEW families AS
@@ -82,7 +101,7 @@ CREATE OR REPLACE VIEW edits AS
   SELECT *, TRY_CAST(fetched_at AS TIMESTAMPTZ) AS fetched_ts,
          TRY_CAST(previous_fetched_at AS TIMESTAMPTZ) AS previous_fetched_ts,
          TRY_CAST(published AS TIMESTAMPTZ) AS published_ts
-  FROM read_parquet('{EDIT_FILES}') WHERE changed;
+  FROM {EDITS} WHERE changed;
 -- Every observation of a known article answering 404/410/451 or redirected to a page that
 -- is no article ('removed'), or giving its article again later ('restored'), with the WARC
 -- record of the answer: observations, not verdicts on why.
@@ -144,14 +163,14 @@ def _reader_views(con: duckdb.DuckDBPyConnection, corpus: Path) -> str:
     build still ingesting, or killed before them): a reader never writes into the corpus,
     which may be read-only to it or being built."""
     sql = VIEWS_SQL
-    derived = [(FAMILIES_FILE, corpus / FAMILIES_FILE, FAMILY_SCHEMA),
-               (EDIT_FILES, corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA),
-               (REMOVALS_FILE, corpus / REMOVALS_FILE, removal_schema())]
-    for files, path, schema in derived:
+    derived = [(f"read_parquet('{FAMILIES_FILE}')", corpus / FAMILIES_FILE, FAMILY_SCHEMA),
+               (EDITS, corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA),
+               (f"read_parquet('{REMOVALS_FILE}')", corpus / REMOVALS_FILE, removal_schema())]
+    for reading, path, schema in derived:
         if not any(path.parent.glob("*.parquet")):
             name = f"no_{path.parent.name}"
             con.register(name, schema.empty_table())
-            sql = sql.replace(f"read_parquet('{files}')", name)
+            sql = sql.replace(reading, name)
     return sql
 
 
@@ -236,10 +255,10 @@ def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE touched (id VARCHAR, version BIGINT)")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE stale AS
-        SELECT DISTINCT e.id FROM read_parquet('edits/*.parquet') AS e
+        SELECT DISTINCT e.id FROM {EDITS} AS e
         JOIN touched AS t ON e.id = t.id AND e.version >= t.version
         UNION
-        SELECT DISTINCT id FROM read_parquet('edits/*.parquet') AS e
+        SELECT DISTINCT id FROM {EDITS} AS e
         ANTI JOIN (SELECT DISTINCT id, version FROM read_parquet('{VERSIONS}')) USING (id, version)""")
     if not con.execute("SELECT count(*) FROM stale").fetchone()[0]:
         return
@@ -258,32 +277,40 @@ def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute(f"""
         WITH v AS (SELECT DISTINCT id, version FROM read_parquet('{VERSIONS}')
                    WHERE version > 1),
-             done AS (SELECT id, version FROM read_parquet('edits/*.parquet'))
+             done AS (SELECT id, version FROM {EDITS})
         SELECT DISTINCT id FROM v ANTI JOIN done USING (id, version) ORDER BY id""").fetchall()]
 
 
 def _edit_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:
     """Diff each not-yet-diffed version of ``ids`` against the previous captured version."""
-    done = set(con.execute("SELECT id, version FROM read_parquet('edits/*.parquet') "
-                           "WHERE list_contains(?, id)", [ids]).fetchall())
-    rows = con.execute(f"""
-        SELECT id, version, arg_min(fetched_at, fetched_at), arg_min(text, fetched_at),
-               arg_min(url, fetched_at), arg_min(source, fetched_at),
-               arg_min(title, fetched_at), arg_min(published, fetched_at)
-        FROM read_parquet('{VERSIONS}') WHERE list_contains(?, id)
-        GROUP BY id, version ORDER BY id, version""", [ids]).fetchall()
+    done = set(con.execute(f"SELECT id, version FROM {EDITS} WHERE list_contains(?, id)",
+                           [ids]).fetchall())
+    cursor = con.execute(f"SELECT {', '.join(EDIT_COLUMNS)} FROM read_parquet('{VERSIONS}') "
+                         "WHERE list_contains(?, id) ORDER BY id", [ids])
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for row in cursor.fetchall():
+        by_id.setdefault(row[0], []).append(dict(zip(EDIT_COLUMNS, row, strict=True)))
     out = []
-    for prev, cur in zip(rows, rows[1:], strict=False):
-        if prev[0] != cur[0] or (cur[0], cur[1]) in done:
-            continue
-        ops = word_diff(prev[3], cur[3])
-        removed, added = changed_words(ops)
-        out.append({"id": cur[0], "url": cur[4], "source": cur[5], "title": cur[6],
-                    "published": cur[7], "version": cur[1], "previous_version": prev[1],
-                    "fetched_at": cur[2], "previous_fetched_at": prev[2],
-                    "changed": bool(ops), "removed_words": removed, "added_words": added,
-                    "diff": render_text(ops)})
+    for article, rows in by_id.items():
+        versions = group_versions(rows)
+        for prev, cur in zip(versions, versions[1:], strict=False):
+            if (article, cur.version) not in done:
+                out.append(_edit_row(prev, cur))
     return out
+
+
+def _edit_row(prev: Grouped, cur: Grouped) -> dict[str, Any]:
+    """The diff of two consecutive versions, of the texts :func:`compared` picks."""
+    old, new = compared(prev, cur)
+    ops = word_diff(old["text"], new["text"])
+    removed, added = changed_words(ops)
+    return {"id": new["id"], "url": new["url"], "source": new["source"], "title": new["title"],
+            "published": new["published"], "version": cur.version,
+            "previous_version": prev.version, "fetched_at": cur.fetched_at,
+            "previous_fetched_at": prev.fetched_at, "changed": bool(ops),
+            "removed_words": removed, "added_words": added, "diff": render_text(ops),
+            "extractor": extractor_label(new["extractor"]),
+            "previous_extractor": extractor_label(old["extractor"])}
 
 
 def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:

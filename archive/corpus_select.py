@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .corpus_derived import LATEST_ORDER, VERSIONS, connect
+from .corpus_derived import LATEST_KEYS, connect
 from .corpus_schema import item_fields
 
 FETCH_ROWS = 1000
@@ -25,21 +25,18 @@ class Selection:
     latest_only: bool = False
 
 
-# The ``latest`` view's row of each article, picked from narrow columns: the view's window over
-# whole rows holds every text at once, more than DuckDB's memory cap for a year of news.
-LATEST_KEYS = (f"SEMI JOIN (SELECT items_file, items_line FROM read_parquet('{VERSIONS}') "
-               f"QUALIFY row_number() OVER (PARTITION BY id ORDER BY {LATEST_ORDER}) = 1) "
-               "USING (items_file, items_line) ")
-
-
 def select_items(corpus_dir: str | Path, selection: Selection,
                  ordered: bool = True) -> Iterator[dict[str, Any]]:
     """The selected rows as items (every item field, nested values as the crawl wrote them),
     in the order of publication day, outlet, id and version (``ordered=False``: in no set
     order, which streams in bounded memory: the caller sorts); streamed in batches."""
     fields = item_fields()
-    sql = (f"SELECT {', '.join(fields)} FROM versions "
-           + (LATEST_KEYS if selection.latest_only else "") +
+    latest = selection.latest_only  # the latest view's rows, picked from narrow columns
+    columns = ", ".join("k.capture_version AS version" if latest and f == "version" else f"v.{f}"
+                        for f in fields)
+    sql = (f"SELECT {columns} FROM versions AS v "
+           + (f"JOIN {LATEST_KEYS} AS k USING (items_file, items_line) "
+              if latest else "") +
            "WHERE (len(?) = 0 OR list_contains(?, source)) "
            "AND (? IS NULL OR published_day >= ?) AND (? IS NULL OR published_day <= ?) "
            "AND (len(?) = 0 OR list_contains(?, id)) "

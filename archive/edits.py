@@ -123,7 +123,8 @@ def _caption(v: Version, options: ReportOptions) -> str:
     replay = f"{options.replay_base}{stamp}/{v.url}"
     lines = [f"<strong>Version {v.version}</strong> · captured <time datetime=\"{_e(v.fetched_at)}\">"
              f"{_e(v.fetched_at)}</time>",
-             f"WARC: {_e(warc_place(v.warc))} · text {_e(v.text_sha256[:19])}…",
+             f"WARC: {_e(warc_place(v.warc))} · text {_e(v.text_sha256[:19])}… · extracted by "
+             f"{_e(v.extractor_label)}",
              f"Replay: <a href=\"{_e(replay)}\">{_e(replay)}</a>" if stamp else
              "Replay: none (the capture time is not a date)"]
     if v.warc:
@@ -151,6 +152,10 @@ def _change_html(change: Change, options: ReportOptions) -> str:
     if change.old.title != change.new.title:
         title_note = (f"<p class=\"meta\">Title was: {_e(change.old.title)}<br>"
                       f"Title now: {_e(change.new.title)}</p>")
+    if change.extractors_differ:
+        title_note += (f"<p class=\"meta\">Extractors differ: {_e(change.old.extractor_label)} → "
+                       f"{_e(change.new.extractor_label)}; the diff may show the extractor's "
+                       "change as well as the outlet's.</p>")
     return (f"<div class=\"change\"><h3>Version {change.old.version} → {change.new.version}: "
             f"{removed} word(s) removed, {added} word(s) added</h3>{title_note}"
             f"<div class=\"sides\">"

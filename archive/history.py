@@ -7,18 +7,19 @@ Used by ``python -m archive history CORPUS URL-or-ID`` and by the edit report
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from .corpus_derived import connect
+from .extractions import Grouped, Row, compared, extractor_label, group_versions
 from .wordiff import Op, changed_words, render_text, word_diff
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 COLUMNS = ("id", "url", "source", "title", "published", "version", "fetched_at", "text_sha256",
-           "warc", "text", "items_file", "items_line")
+           "warc", "text", "items_file", "items_line", "extractor")
 
 
 @dataclass
@@ -33,9 +34,21 @@ class Version:
     text_sha256: str
     warc: dict[str, Any] | None
     text: str
-    items_file: str  # where the first capture's row came from
+    items_file: str  # where the row shown came from
     items_line: int
+    extractor: dict[str, Any] = field(default_factory=dict)
     recaptured: list[str] = field(default_factory=list)  # later captures of the same version
+    # the first capture's other extractions (extractor label, text_sha256), newest first
+    also_extracted: list[tuple[str, str]] = field(default_factory=list)
+    grouped: Grouped | None = field(default=None, repr=False)
+
+    @property
+    def extractor_label(self) -> str:
+        return extractor_label(self.extractor)
+
+    @property
+    def extractor_version(self) -> str | None:
+        return (self.extractor or {}).get("version")
 
 
 @dataclass
@@ -45,29 +58,56 @@ class Change:
     ops: list[Op]
 
     @property
+    def extractors_differ(self) -> bool:
+        """The texts compared are two extractors' (no extractor made both versions): the
+        diff may show the extractor's change as well as the publisher's."""
+        return self.old.extractor_label != self.new.extractor_label
+
+    @property
     def counts(self) -> tuple[int, int]:
         return changed_words(self.ops)
 
 
 def fetch_versions(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[Version]]:
-    """The versions of each article in ``ids``, oldest first (one entry per version)."""
+    """The versions of each article in ``ids``, oldest first (one entry per version; see
+    :mod:`archive.extractions` for the row that stands for each)."""
     rows = con.execute(f"SELECT {', '.join(COLUMNS)} FROM versions WHERE list_contains(?, id) "
-                       "ORDER BY id, version, fetched_at", [ids]).fetchall()
-    out: dict[str, list[Version]] = {}
+                       "ORDER BY id, fetched_at", [ids]).fetchall()
+    by_id: dict[str, list[Row]] = {}
     for row in rows:
-        versions = out.setdefault(row[0], [])
-        if versions and versions[-1].version == row[5]:
-            versions[-1].recaptured.append(row[6])
-            continue
-        versions.append(Version(*row))
-    return out
+        by_id.setdefault(row[0], []).append(dict(zip(COLUMNS, row, strict=True)))
+    return {article: [_version(g) for g in group_versions(found)]
+            for article, found in by_id.items()}
+
+
+def _version(grouped: Grouped) -> Version:
+    """The version as its newest extraction of its first capture shows it."""
+    row = grouped.extractions[0]
+    others = [(extractor_label(r["extractor"]), r["text_sha256"])
+              for r in grouped.extractions[1:]]
+    return Version(**{**{c: row[c] for c in COLUMNS}, "extractor": row["extractor"] or {},
+                      "version": grouped.version, "fetched_at": grouped.fetched_at},
+                   recaptured=list(grouped.recaptured), also_extracted=others, grouped=grouped)
 
 
 def changes(versions: list[Version]) -> list[Change]:
-    """Consecutive versions whose words differ (whitespace-only changes are left out)."""
-    pairs = [Change(a, b, word_diff(a.text, b.text)) for a, b in zip(versions, versions[1:],
-                                                                        strict=False)]
+    """Consecutive versions whose words differ (whitespace-only changes are left out), each
+    as the extractions compared (one extractor's texts where one made both versions)."""
+    pairs = [_change(a, b) for a, b in zip(versions, versions[1:], strict=False)]
     return [c for c in pairs if c.ops]
+
+
+def _change(old: Version, new: Version) -> Change:
+    if old.grouped is not None and new.grouped is not None:
+        a, b = compared(old.grouped, new.grouped)
+        old, new = replace(old, **_shown(a)), replace(new, **_shown(b))
+    return Change(old, new, word_diff(old.text, new.text))
+
+
+def _shown(row: Row) -> dict[str, Any]:
+    """A version's fields that come from one extraction of its capture."""
+    return {c: row[c] for c in ("title", "text", "text_sha256", "warc", "items_file",
+                                "items_line")} | {"extractor": row["extractor"] or {}}
 
 
 def resolve_id(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -104,7 +144,9 @@ def format_history(versions: list[Version], diffs: list[Change]) -> str:
              f"published {first.published or '-'}", ""]
     for v in versions:
         lines.append(f"version {v.version}  captured {v.fetched_at}  {v.text_sha256}  "
-                     f"{warc_place(v.warc)}")
+                     f"{warc_place(v.warc)}  extracted by {v.extractor_label}")
+        lines += [f"           also extracted by {label}  {digest}"
+                  for label, digest in v.also_extracted]
         lines += [f"           also captured {when}" for when in v.recaptured]
     by_new = {c.new.version: c for c in diffs}
     for old, new in zip(versions, versions[1:], strict=False):
@@ -115,12 +157,22 @@ def format_history(versions: list[Version], diffs: list[Change]) -> str:
                          "(whitespace or layout only)")
         else:
             removed, added = change.counts
+            old, new = change.old, change.new
             lines.append(f"version {old.version} -> {new.version} ({old.fetched_at} -> "
-                         f"{new.fetched_at}): {removed} word(s) removed, {added} added")
+                         f"{new.fetched_at}): {removed} word(s) removed, {added} added"
+                         + _extractors(change))
         lines += _title_change(old, new)
         if change is not None:
             lines.append("  " + render_text(change.ops))
     return "\n".join(lines)
+
+
+def _extractors(change: Change) -> str:
+    """Which extractor's texts were compared, when no one extractor made both versions."""
+    if not change.extractors_differ:
+        return ""
+    return (f"; extractors differ: {change.old.extractor_label} -> "
+            f"{change.new.extractor_label} (the diff may be the extractor's change)")
 
 
 def _title_change(old: Version, new: Version) -> list[str]:

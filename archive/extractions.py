@@ -1,0 +1,88 @@
+"""Which row stands for a version of an article when one capture was extracted more than once.
+
+The corpus holds one row per extraction of a capture: a crawl's, and a ``scrapy reextract`` of
+the same WARC record by a newer extractor beside it. A re-extraction has no state store, so it
+writes ``version`` 1 whatever the capture was; the crawl's row knows. So:
+
+* a capture is its WARC record and time (``warc.record_id`` and ``fetched_at``, which the
+  crawl, replay and re-extraction write alike), and its version is the highest ``version``
+  any of its rows carries;
+* a version is represented by its first capture, and of that capture's extractions by the
+  newest: the highest extractor version compared by its numbers (``10.0`` after ``9.0``), then
+  the row of the last items file and line by name (``latest`` orders the same way, see
+  :data:`archive.corpus_derived.LATEST_ORDER`);
+* an edit compares the texts one extractor made of both versions, the newest that extracted
+  both; when none did, each version's newest, and the edit says the extractors differ.
+
+Used by ``history``, the edit report and the stored edits alike, so they never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+Row = dict[str, Any]
+_NUMBER = re.compile(r"\d+")
+
+
+def extractor_label(extractor: dict[str, Any] | None) -> str:
+    """``<name> <version>``: what tells two extractions of one capture apart."""
+    extractor = extractor or {}
+    return f"{extractor.get('name') or '?'} {extractor.get('version') or '?'}"
+
+
+def version_numbers(text: str | None) -> tuple[int, ...]:
+    """The numbers of a version string, compared as numbers: 0.10.0 is newer than 0.9.0."""
+    return tuple(int(n) for n in _NUMBER.findall(text or ""))
+
+
+def newness(row: Row) -> tuple[tuple[int, ...], str, int]:
+    """Sort key of a capture's extractions, newest last (as LATEST_ORDER, descending)."""
+    return (version_numbers((row.get("extractor") or {}).get("version")), row["items_file"],
+            row["items_line"])
+
+
+def capture_key(row: Row) -> tuple[str, str]:
+    """A capture: its WARC record and time (every path writes ``fetched_at`` alike)."""
+    return (row.get("warc") or {}).get("record_id") or "", row["fetched_at"]
+
+
+@dataclass
+class Grouped:
+    """One version of an article: its first capture's extractions, newest first."""
+
+    version: int
+    fetched_at: str
+    extractions: list[Row]
+    recaptured: list[str] = field(default_factory=list)  # later captures of the version
+
+
+def group_versions(rows: list[Row]) -> list[Grouped]:
+    """The versions of one article's rows, oldest first, each capture under its version."""
+    captures: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        captures.setdefault(capture_key(row), []).append(row)
+    by_version: dict[int, list[tuple[tuple[str, str], list[Row]]]] = {}
+    for key, extractions in captures.items():
+        version = max(r["version"] for r in extractions)
+        by_version.setdefault(version, []).append((key, extractions))
+    out = []
+    for version in sorted(by_version):
+        (key, first), *later = sorted(by_version[version], key=lambda c: (c[0][1], c[0][0]))
+        out.append(Grouped(version, key[1], sorted(first, key=newness, reverse=True),
+                           [c[0][1] for c in later]))
+    return out
+
+
+def compared(old: Grouped, new: Grouped) -> tuple[Row, Row]:
+    """The rows whose texts an edit from ``old`` to ``new`` compares: of the newest extractor
+    that extracted both versions, else each version's newest (the extractors then differ)."""
+    of_old: dict[str, Row] = {}
+    for row in old.extractions:  # newest first: the first row of a label is its newest
+        of_old.setdefault(extractor_label(row.get("extractor")), row)
+    for row in new.extractions:
+        if (match := of_old.get(extractor_label(row.get("extractor")))) is not None:
+            return match, row
+    return old.extractions[0], new.extractions[0]
