@@ -25,11 +25,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
 
 from archive.fileio import append_whole, create_exclusive
+from crawler.failures import NON_ARTICLE, OFF_SITE
+from crawler.outlets import get_outlet, outlet_for_url
+from crawler.outlets.base import Outlet
 from crawler.state import shared_state
+from crawler.urls import canonical_url, is_article_url
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +44,32 @@ MAX_LISTED = 1000  # observations listed in the run report (all are counted and 
 
 class ArticleRemoved(IgnoreRequest):
     """The answer to a known article says it is gone: observed, so no failure to report."""
+
+
+def asked_article(request: Request | None, url: str) -> tuple[Outlet | None, str]:
+    """The outlet and canonical URL of the article a request (``url``, or the first URL of its
+    redirect chain) asked for."""
+    meta = request.meta if request is not None else {}
+    asked = (meta.get("redirect_urls") or [url])[0]
+    key = request.cb_kwargs.get("outlet_key") if request is not None else None
+    outlet = get_outlet(key) if key else outlet_for_url(asked)
+    return outlet, canonical_url(asked, outlet)
+
+
+def left_article(spider: Any, outlet: Outlet, url: str, final: str) -> str | None:
+    """Why a redirect of the article ``url`` (canonical, of ``outlet``) that ended on ``final``
+    left it (a failure reason): ``OFF_SITE``, another site's page (the host first: another
+    site's page at the article's path is not the article), or ``NON_ARTICLE``, a page of its
+    site that is no article. None when it ended on the article itself or on another article
+    of the outlet (a move). The run's ``spider`` says which outlet a URL is and which pages
+    are articles, when it knows (the site spider's outlets are its own)."""
+    resolve = getattr(spider, "outlet_of", None) or outlet_for_url
+    if getattr(resolve(final), "key", None) != outlet.key:  # by key: the site spider's
+        return OFF_SITE  # outlets are copies of the published ones get_outlet gives
+    if canonical_url(final, outlet) == url:
+        return None  # the article itself (http -> https, a slash added)
+    judge = getattr(spider, "is_article_url", None) or is_article_url
+    return None if judge(outlet, final) else NON_ARTICLE
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,10 @@ anti-bot interstitial, by 3xx or meta refresh): the page is asked again once, wi
 cookies it set in a ``Cookie`` header of that request alone (``COOKIES_ENABLED`` stays off:
 no jar, no state between requests), counted in ``redirect/cookie_check``; a second time it
 is a loop.
+
+An article's redirect to a page that is no article of its outlet is never dropped as a
+duplicate request: several removed articles sent to one page (the home page, which the run
+may have fetched already) are each observed. A move to another article is filtered as usual.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from crawler.failures import (
     exception_reason,
 )
 from crawler.items import META_REDIRECT_RECORDS, META_WARC_RECORD
+from crawler.removals import asked_article, left_article
 
 logger = logging.getLogger(__name__)
 COOKIE_CHECK = "cookie_check"  # meta: the cookies this hop's answer set ("name=value" each)
@@ -61,9 +66,19 @@ class CountedRedirectsMixin:
                                                               self.max_redirect_times))
         followed = super()._redirect(redirected, request, reason)  # type: ignore[misc]
         if followed is not None:
+            if request.meta.get("article") and self._leaves_article(request, followed.url):
+                # where a removed article went is evidence, even when the run fetched that
+                # page already: several removed articles sent to the home page
+                followed.dont_filter = True
             followed.meta[META_REDIRECT_RECORDS] = [
                 *request.meta.get(META_REDIRECT_RECORDS, []), request.meta.get(META_WARC_RECORD)]
         return followed
+
+    def _leaves_article(self, request: Request, target: str) -> bool:
+        """Whether an article's redirect leads to a page that is no article of its outlet."""
+        outlet, url = asked_article(request, request.url)
+        return outlet is not None and left_article(self.crawler.spider, outlet, url,
+                                                   target) is not None
 
     def _build_redirect_request(self, source_request: Request, response: Response, *,
                                 url: str, **kwargs: Any) -> Request:

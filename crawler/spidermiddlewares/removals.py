@@ -21,18 +21,19 @@ from typing import Any
 from scrapy.http import Response
 
 from crawler.extensions.completeness import note_removed
-from crawler.failures import NON_ARTICLE, OFF_SITE, RedirectedElsewhere
+from crawler.failures import RedirectedElsewhere
 from crawler.items import META_FETCHED_AT, META_REDIRECT_RECORDS, META_WARC_RECORD, capture_stamp
-from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import Outlet
 from crawler.removals import (
     REMOVAL_STATUSES,
     REMOVED,
     ArticleRemoved,
     Observation,
+    asked_article,
+    left_article,
     removal_log,
 )
-from crawler.urls import article_id, canonical_url, is_article_url
+from crawler.urls import article_id
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +53,11 @@ class RemovalMiddleware:
     def process_spider_input(self, response: Response) -> None:
         if not response.meta.get("article"):
             return
-        outlet, url = self._article(response)
+        outlet, url = asked_article(response.request, response.url)
         if outlet is None:
             return
         final = response.url if response.meta.get("redirect_urls") else None
-        elsewhere = (self._elsewhere(outlet, url, final)
+        elsewhere = (left_article(self.crawler.spider, outlet, url, final)
                      if final and 200 <= response.status < 300 else None)
         if response.status in REMOVAL_STATUSES or elsewhere:
             if self.log.store.get(url) is None:  # never exported: a failed fetch
@@ -77,26 +78,6 @@ class RemovalMiddleware:
             logger.warning("Article not fetched (%s): %s", exception.reason, exception)
             return ()
         return () if isinstance(exception, ArticleRemoved) else None
-
-    def _article(self, response: Response) -> tuple[Outlet | None, str]:
-        """The outlet and canonical URL of the article the request asked for."""
-        asked = (response.meta.get("redirect_urls") or [response.url])[0]
-        key = response.request.cb_kwargs.get("outlet_key") if response.request else None
-        outlet = get_outlet(key) if key else outlet_for_url(asked)
-        return outlet, canonical_url(asked, outlet)
-
-    def _elsewhere(self, outlet: Outlet, url: str, final: str) -> str | None:
-        """Why a redirect chain ended on a page that is no article of the outlet (a failure
-        reason), or None when it ended on one. The host first: another site's page at the
-        article's path is not the article."""
-        spider = self.crawler.spider
-        resolve = getattr(spider, "outlet_of", None) or outlet_for_url
-        if getattr(resolve(final), "key", None) != outlet.key:  # by key: the site spider's
-            return OFF_SITE  # outlets are copies of the published ones get_outlet gives
-        if canonical_url(final, outlet) == url:
-            return None  # the article itself (http -> https, a slash added)
-        judge = getattr(spider, "is_article_url", None) or is_article_url
-        return None if judge(outlet, final) else NON_ARTICLE
 
     def _removed(self, response: Response, outlet: Outlet, url: str, final: str | None) -> None:
         note_removed(self.crawler, response.request, response.status, final)
