@@ -3,14 +3,16 @@
 Pipeline: copy the caller's tree once, prune obvious boilerplate (navigation,
 link lists, share/comment blocks), let trafilatura pick the main content from the
 pruned tree and turn its output tree into paragraphs, keep those inside the densest
-prose region (or beside it, where nothing marks a block as boilerplate), then drop the
-repeated headline and boilerplate lines. docs/extraction.md gives each step's evidence
-and its ablation row.
+prose region (or beside it, where nothing marks a block as boilerplate), add back the
+region's lines trafilatura left out between two kept paragraphs when their own block shows
+they are body, then drop the repeated headline and boilerplate lines. docs/extraction.md
+gives each step's evidence and its ablation row.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from copy import deepcopy
 
@@ -26,9 +28,10 @@ _WS = re.compile(r"\s+")
 # Named steps, each with an ablation row in docs/extraction.md; the dev scorer
 # (bench/devset/score_devset.py --without STEP) turns them off through ENABLED_STEPS.
 # Most throw text away; "template_siblings", "quiet_siblings" and "longest_prose" give back
-# what the region step took from blocks that show no sign of boilerplate.
+# what the region step took from blocks that show no sign of boilerplate, and "interior_gaps"
+# adds region lines trafilatura left out between two paragraphs we keep.
 PRUNING_STEPS = ("furniture_blocks", "link_blocks", "region", "template_siblings", "quiet_siblings", "longest_prose",
-                 "headline_anchor", "meta_lines", "title_line", "boilerplate_lines")
+                 "headline_anchor", "interior_gaps", "meta_lines", "title_line", "boilerplate_lines")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -324,10 +327,9 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
     return found
 
 
-def _in_region(paragraphs: list[str], region: list[etree._Element], stats: dict) -> list[str]:
-    """Keep the paragraphs whose text occurs inside the chosen region."""
-    region = region + _rescued_blocks(region, stats)
-    hay = " ".join(_tokens(el.text_content()) for el in region)
+def _in_region(paragraphs: list[str], blocks: list[etree._Element]) -> list[str]:
+    """Keep the paragraphs whose text occurs inside the region's blocks (rescues included)."""
+    hay = " ".join(_tokens(el.text_content()) for el in blocks)
     found = _occurring([_tokens(p) for p in paragraphs], hay)
     return [p for p, inside in zip(paragraphs, found, strict=True) if inside]
 
@@ -538,6 +540,151 @@ def _region_holds_enough(work: etree._Element, region: list[etree._Element], kep
             and _after_headline(work, region))
 
 
+# ``interior_gaps``: a line of the region that trafilatura left out, between two paragraphs we
+# keep, is body when its own block shows it (few links, prose, no furniture or media name).
+GAP_MAX_LINKS = 0.3
+GAP_MIN_CHARS = 150  # a line this long is prose even without a sentence end
+GAP_WINDOW = 2000  # characters past the last match where the next matched line is looked for
+GAP_MAX_SEARCHES = 200  # searches of the whole kept text a page may cost (hostile pages)
+_GAP_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_GAP_SENTENCE_END = frozenset(".!?…:;\"'»”)")
+# Blocks whose lines are no running text: forms, page furniture, code, figures, tables.
+_GAP_SKIP_TAGS = frozenset(("form", "button", "label", "select", "textarea", "fieldset", "nav",
+                            "aside", "footer", "figure", "figcaption", "pre", "code", "svg",
+                            "table", "tr", "td", "th"))
+# Class or id words of captions, credits and media furniture (galleries, sliders, photo boxes).
+_MEDIA = re.compile(r"(?:^|[\s_-])(?:wp-)?(?:caption|credits?|figure|gallery|slideshow|slider"
+                    r"|carousel|lightbox|photos?|images?|swiper|slides?|rail)(?:$|[\s_-])", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Markup shown as text (an editor's escaped span) is no prose.
+_MARKUP_TEXT = re.compile(r"<\w+[^>]*>|&(?:amp|lt|gt);")
+
+
+def _owned_lines(top: etree._Element) -> list[tuple[str, etree._Element]]:
+    """(line, its innermost block) of a subtree in document order; blocks and <br> end lines.
+
+    The lines are raw text (whitespace as in the page): most are only matched by their words.
+    """
+    out: list[tuple[str, etree._Element]] = []
+    buf: list[str] = []
+    stack = [top]
+
+    def flush() -> None:
+        if buf:
+            out.append(("".join(buf), stack[-1]))
+            buf.clear()
+
+    for event, el in etree.iterwalk(top, events=("start", "end")):
+        if not isinstance(el.tag, str):
+            continue
+        if event == "start":
+            if el.tag in _BREAKS:
+                flush()
+                if el.tag != "br":
+                    stack.append(el)
+            if el.text:
+                buf.append(el.text)
+        else:
+            if el.tag in _BREAKS and el.tag != "br":
+                flush()
+                stack.pop()
+            if el is not top and el.tail:
+                buf.append(el.tail)
+    flush()
+    return out
+
+
+def _hidden(el: etree._Element) -> bool:
+    """Whether `el` or an ancestor is hidden (a form's thank-you note, a collapsed widget)."""
+    return any(a.get("hidden") is not None or a.get("aria-hidden") == "true"
+               or _HIDDEN_STYLE.search(a.get("style") or "")
+               for a in (el, *el.iterancestors()))
+
+
+def _marked_path(owner: etree._Element, top: etree._Element) -> bool:
+    """Whether a block on the way from `owner` up to `top` says it is no running text."""
+    el: etree._Element | None = owner
+    while el is not None:
+        names = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        if (el.tag in _GAP_SKIP_TAGS or (el is not top and _class_weight(el) < 0)
+                or (names and (_FURNITURE.search(names) or _MEDIA.search(names)))):
+            return True
+        if el is top:
+            return False
+        el = el.getparent()
+    return False
+
+
+def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, stats: dict) -> bool:
+    """Evidence that a line trafilatura left out is body: prose (or a heading) in a quiet block."""
+    if owner.tag not in _GAP_HEADINGS and not (
+            line[-1] in _GAP_SENTENCE_END or len(line) >= GAP_MIN_CHARS):
+        return False
+    total, links = stats.get(owner, (0, 0))
+    if total and links > GAP_MAX_LINKS * total:
+        return False
+    if _marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line):
+        return False
+    return not (_is_meta_line(line) or is_boilerplate_line(line))
+
+
+def _in_document_order(root: etree._Element, blocks: list[etree._Element]) -> list[etree._Element]:
+    """`blocks` (disjoint subtrees) sorted as the page holds them."""
+    wanted = set(blocks)
+    return [el for el in root.iter() if el in wanted]
+
+
+def _fill_gaps(kept: list[str], blocks: list[etree._Element], stats: dict) -> list[str]:
+    """``interior_gaps``: add the region lines trafilatura left out between two kept paragraphs.
+
+    The region's lines are matched to the kept paragraphs in reading order (by word characters,
+    as ``_in_region`` does); a line found in none of them that sits after one matched line and
+    before another is a gap, and is added after the paragraph before it when its own block
+    shows it is body (``_gap_line_is_body``). Lines around the kept text (above the first, below
+    the last) stay out: there sit bylines, comments and forms.
+    """
+    keys = [_tokens(p) for p in kept]
+    starts, at = [], 0
+    for key in keys:
+        starts.append(at)
+        at += len(key) + 1
+    hay = " ".join(keys)
+    root = blocks[0].getroottree().getroot()
+    gaps: list[tuple[int, str]] = []  # (paragraph the line follows, line)
+    last_match = 0  # the gaps before this index have a matched line after them
+    cursor, reached, searches = -1, 0, 0  # paragraph of the last match, where that match ended
+    for top in _in_document_order(root, blocks):
+        for line, owner in _owned_lines(top):
+            key = _tokens(line)
+            if not key:
+                continue
+            start = starts[cursor] if cursor >= 0 else 0
+            found = hay.find(key, start, reached + GAP_WINDOW)  # the kept text goes on in order
+            if found < 0:
+                line = _norm(line)
+                if not _gap_line_is_body(line, owner, top, stats):
+                    continue  # no gap, whether it occurs further on or not
+                searches += 1
+                if searches > GAP_MAX_SEARCHES:
+                    return kept
+                found = hay.find(key, start)
+                if found < 0:
+                    if cursor >= 0 and key not in hay:
+                        gaps.append((cursor, line))
+                    continue
+            cursor = bisect_right(starts, found) - 1
+            reached = max(reached, found + len(key))
+            last_match = len(gaps)
+    out: list[str] = []
+    extra: dict[int, list[str]] = {}
+    for after, line in gaps[:last_match]:
+        extra.setdefault(after, []).append(line)
+    for i, paragraph in enumerate(kept):
+        out.append(paragraph)
+        out.extend(extra.get(i, ()))
+    return out
+
+
 def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
     """trafilatura's paragraphs of the pruned tree, less those outside the content region."""
     paragraphs = _trafilatura(work, url)
@@ -548,13 +695,18 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
         return paragraphs
     if not paragraphs:
         return _region_paragraphs(region)
-    kept = _in_region(paragraphs, region, stats)
+    blocks = region + _rescued_blocks(region, stats)
+    kept = _in_region(paragraphs, blocks)
     if not _region_holds_enough(work, region, kept, paragraphs):
         return paragraphs
     longest = max(paragraphs, key=len)
     if "longest_prose" in ENABLED_STEPS and len(longest) >= LONGEST_PROSE and longest not in kept:
         return paragraphs  # the region left out the page's longest prose: it is the wrong block
-    return kept if kept else paragraphs
+    if not kept:
+        return paragraphs
+    if "interior_gaps" in ENABLED_STEPS:
+        return _fill_gaps(kept, blocks, stats)
+    return kept
 
 
 def _headline_keys(tree: etree._Element) -> set[str]:

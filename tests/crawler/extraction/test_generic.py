@@ -349,7 +349,7 @@ def test_matching_many_paragraphs_to_the_region_is_not_quadratic() -> None:
     root = lxml.html.fromstring("<div>" + "".join(f"<p>{t}</p>" for t in texts) + "</div>")
     outside = ["A paragraph that the region does not hold.", "Paragraph 7 of a long page"]
     started = time.process_time()
-    kept = generic._in_region(texts[::-1][:5] + texts + outside, [root], {})
+    kept = generic._in_region(texts[::-1][:5] + texts + outside, [root])
     assert time.process_time() - started < 4  # about 0.1 s; the quadratic search took > 10 s
     assert kept == texts[::-1][:5] + texts + ["Paragraph 7 of a long page"]
 
@@ -361,3 +361,49 @@ def test_matching_many_paragraphs_to_the_region_is_not_quadratic() -> None:
 ])
 def test_region_matching_says_what_substring_search_says(keys: list[str], hay: str) -> None:
     assert generic._occurring(keys, hay) == [key in hay for key in keys]
+
+
+# trafilatura drops a block whose class holds "expand" (its boilerplate vocabulary), even
+# inside the article: the text of a "show more" section.
+GAP = ("The second stage, which the council has not yet funded, would bring the line to the "
+       "harbour district and the new hospital by 2031.")
+
+
+def _gap_page(block: str) -> str:
+    return _page(f"<p>{PROSE}</p>{block}<p>{PROSE2}</p><p>{PROSE3}</p>")
+
+
+def test_a_line_trafilatura_left_out_between_kept_paragraphs_comes_back_in_place(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    html = _gap_page(f"<div class='expandable-text'><p>{GAP}</p></div>")
+    assert _paragraphs(html) == [PROSE, GAP, PROSE2, PROSE3]
+    assert _with_steps_off(html, {"interior_gaps"}, monkeypatch) == [PROSE, PROSE2, PROSE3]
+
+
+@pytest.mark.parametrize("page", [
+    # a caption, a hidden block, a form, a link list and a label are no running text
+    _gap_page(f"<div class='expandable-caption'><p>{GAP}</p></div>"),
+    _gap_page(f"<div class='expandable-text' style='display: none'><p>{GAP}</p></div>"),
+    _gap_page(f"<div class='expandable-text'><form><p>{GAP}</p></form></div>"),
+    _gap_page(f"<div class='expandable-text'><p><a href='/x'>{GAP[:50]}</a>{GAP[50:]}</p></div>"),
+    _gap_page("<div class='expandable-text'><p>The second stage, in figures</p></div>"),
+    # below the last paragraph kept: where comments and author boxes sit
+    _page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>"
+          f"<div class='expandable-text'><p>{GAP}</p></div>"),
+])
+def test_a_left_out_line_without_evidence_of_body_stays_out(page: str) -> None:
+    assert _paragraphs(page) == [PROSE, PROSE2, PROSE3]
+
+
+def test_a_page_of_many_left_out_lines_costs_a_bounded_search() -> None:
+    """Each left-out line that reads as body costs a search of the kept text: capped a page."""
+    import time
+
+    kept = [f"Paragraph {i} of a long page, with commas, and some words {i * 7}." for i in range(20_000)]
+    html = "".join(f"<p>{text}</p><p>Left out line {i}, which reads like prose.</p>"
+                   for i, text in enumerate(kept))
+    root = lxml.html.fromstring(f"<div>{html}</div>")
+    started = time.process_time()
+    assert generic._fill_gaps(kept, [root], generic._text_stats(root)) == kept  # gave up
+    assert time.process_time() - started < 4  # about 0.3 s; uncapped, 7 s (a search per line)
+    assert generic.GAP_MAX_SEARCHES < 20_000
