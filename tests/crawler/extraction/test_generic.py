@@ -337,8 +337,11 @@ def test_comments_that_each_forget_a_closing_tag_do_not_cost_the_article() -> No
                        f"</div>" for i in range(generic.MAX_GENERIC_DEPTH + 100))
     html = _page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>", extra=comments)
     tree = parse_html(html)  # the crawl's parser (libxml2's default one stops at 256)
-    assert max(depth for depth, _ in generic._nesting(tree)) > generic.MAX_GENERIC_DEPTH
+    deeper = "/".join(["*"] * generic.MAX_GENERIC_DEPTH)  # from the root, one level past it
+    assert tree.xpath(deeper)
     assert generic_paragraphs(tree, "https://example.com/a") == [PROSE, PROSE2, PROSE3]
+    generic._cut_below(tree, generic.MAX_GENERIC_DEPTH)
+    assert not tree.xpath(deeper) and "Guest 300: I agree" in tree.text_content()
 
 
 def test_matching_many_paragraphs_to_the_region_is_not_quadratic() -> None:
