@@ -533,7 +533,7 @@ def _region_holds_enough(work: etree._Element, region: list[etree._Element], kep
 # keep, is body when its own block shows it (few links, prose, no furniture or media name).
 GAP_MAX_LINKS = 0.3
 GAP_MIN_CHARS = 150  # a line this long is prose even without a sentence end
-GAP_WINDOW = 2000  # characters past the last match where the next matched line is looked for
+GAP_WINDOW = 2000  # characters past (and at most before) the last match where a line is looked for
 GAP_MAX_SEARCHES = 200  # searches of the whole kept text a page may cost (hostile pages)
 _GAP_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _GAP_SENTENCE_END = frozenset(".!?…:;\"'»”)")
@@ -647,8 +647,10 @@ def _fill_gaps(kept: list[str], blocks: list[etree._Element], stats: dict) -> li
             key = _tokens(line)
             if not key:
                 continue
-            start = starts[cursor] if cursor >= 0 else 0
-            found = hay.find(key, start, reached + GAP_WINDOW)  # the kept text goes on in order
+            # the kept text goes on in order: a line is looked for from its paragraph's start
+            # (at most GAP_WINDOW back: one long paragraph of many lines is no quadratic walk)
+            start = max(starts[cursor], reached - GAP_WINDOW) if cursor >= 0 else 0
+            found = hay.find(key, start, reached + GAP_WINDOW)
             if found < 0:
                 line = _norm(line)
                 if not _gap_line_is_body(line, owner, top, stats):

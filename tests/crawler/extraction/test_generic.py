@@ -410,3 +410,16 @@ def test_a_page_of_many_left_out_lines_costs_a_bounded_search() -> None:
     assert generic._fill_gaps(kept, [root], generic._text_stats(root)) == kept  # gave up
     assert time.process_time() - started < 4  # about 0.3 s; uncapped, 7 s (a search per line)
     assert generic.GAP_MAX_SEARCHES < 20_000
+
+
+def test_one_long_kept_paragraph_of_many_lines_is_matched_in_linear_time() -> None:
+    """A kept paragraph of many <br> lines (a hostile or a pasted page): each line is looked
+    for near where the last one ended, not from the paragraph's start (quadratic: ~30 s)."""
+    import time
+
+    lines = [f"Line {i} of one very long paragraph, with words." for i in range(40_000)]
+    kept = ["\n".join(lines), PROSE]
+    root = lxml.html.fromstring(f"<div><p>{'<br>'.join(lines)}</p><p>{PROSE}</p></div>")
+    started = time.process_time()
+    assert generic._fill_gaps(kept, [root], generic._text_stats(root)) == kept
+    assert time.process_time() - started < 4
