@@ -45,7 +45,8 @@ def canonical_url(url: str, outlet: Outlet | None = None) -> str:
     parameters that identify an article are kept (every one but tracking noise for an outlet
     whose ``keep_query`` holds ``KEEP_ANY_QUERY``), sorted. Session ids (``?PHPSESSID=``,
     ``;jsessionid=``, a ``sid`` that is no number) are dropped for every URL: they change
-    with each visit, so one article would get a new URL and id each time.
+    with each visit, so one article would get a new URL and id each time; a parameter the
+    outlet's ``keep_query`` names is kept whatever its name.
     """
     scheme, netloc, path, query = _kept_parts(_split(url), outlet)
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
@@ -78,8 +79,9 @@ def _kept_parts(parts: SplitResult, outlet: Outlet | None
     # escapes spelt otherwise (%d0%b0, %6E for "n") are one article's URL, not another's
     scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
     path = normalize_escapes(_PATH_SESSION.sub("", parts.path)) or "/"
+    named = outlet.keep_query if outlet is not None else ()  # the outlet's word wins
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not is_noise(k, v)]
+             if k in named or not is_noise(k, v)]
     if outlet is not None:
         base = urlsplit(outlet.base_url)
         scheme, netloc = base.scheme, base.netloc

@@ -59,3 +59,13 @@ def test_a_numeric_sid_names_an_article_and_stays() -> None:
     url = "https://example.org/modules.php?name=News&file=article&sid=123"
     assert "sid=123" in canonical_url(url)
     assert canonical_url(url) != canonical_url(url.replace("123", "124"))
+
+
+@pytest.mark.parametrize("name", ["sid", "session_id", "sessionid"])
+def test_a_parameter_the_outlet_keeps_is_kept_even_when_it_reads_as_a_session(name) -> None:
+    """An outlet whose row names ``sid`` (or ``session_id``: a council's session) in
+    keep_query says it tells its articles apart: the session-id rule must not drop it."""
+    outlet = outlet_from_site_row({"url": "https://example.org/", "keep_query": [name]})
+    url = f"https://example.org/view.php?{name}=a1b2c3"
+    assert canonical_url(url, outlet) == f"https://example.org/view.php?{name}=a1b2c3"
+    assert canonical_url(url, outlet) != canonical_url(url.replace("a1b2c3", "d4e5f6"), outlet)
