@@ -105,9 +105,11 @@ def exception_reason(exc: BaseException) -> str:
     return network_reason(exc) or _CAMEL.sub("_", type(exc).__name__).lower()
 
 
-def network_reason(exc: BaseException) -> str | None:
+def network_reason(exc: BaseException, *, context: bool = True) -> str | None:
     """The reason code of a network failure (a timeout, a refused or lost connection, DNS, a
-    body cut short), found in the exception or anything it wraps; None for any other."""
+    body cut short), found in the exception or anything it wraps; None for any other. With
+    ``context=False`` only what it wraps on purpose (``raise … from``, a Twisted failure's
+    reasons) counts, not an exception it was raised while handling (a bug in that handler)."""
     seen: set[int] = set()
     stack: list[BaseException | None] = [exc]
     while stack:
@@ -118,7 +120,7 @@ def network_reason(exc: BaseException) -> str | None:
         name = type(current).__name__
         if name in _BY_CLASS:
             return _BY_CLASS[name]
-        stack += [current.__cause__, current.__context__]
+        stack += [current.__cause__, current.__context__ if context else None]
         stack += [getattr(r, "value", None) for r in getattr(current, "reasons", ()) or ()]
     return None
 

@@ -29,7 +29,8 @@ class NetworkFailureLine(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        reason = network_reason(exc) if exc is not None else None
+        # a network failure, or one wrapping it: not an exception raised while handling one
+        reason = network_reason(exc, context=False) if exc is not None else None
         if reason is None:
             return True
         message, words = record.getMessage(), describe(exc)

@@ -47,3 +47,18 @@ def test_any_other_exception_keeps_its_traceback() -> None:
     assert NetworkFailureLine().filter(rec)
     assert rec.exc_info is not None and rec.getMessage() == (
         "Error downloading <GET http://ex.org/rss>")
+
+
+def test_a_bug_raised_while_handling_a_network_failure_keeps_its_traceback() -> None:
+    """A KeyError raised inside an ``except TimeoutError:`` (an errback's own bug) has the
+    network failure only as its context, not as its cause: it is no network answer."""
+    try:
+        try:
+            raise DNSLookupError("no results for hostname lookup: ex.org")
+        except DNSLookupError:
+            {}["outlet_key"]  # noqa: B018 - the bug under test
+    except KeyError as bug:
+        rec = record("scrapy.core.scraper", bug, "Spider error processing %(request)s")
+    assert NetworkFailureLine().filter(rec)
+    assert rec.exc_info is not None and rec.getMessage() == (
+        "Spider error processing <GET http://ex.org/rss>")
