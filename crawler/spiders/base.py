@@ -292,8 +292,10 @@ class OutletSpider(scrapy.Spider):
         """``same_as_other_day`` when this day's walk lists what another day's walk listed on
         the same page: the site ignores the archive's day (a scheme it does not honour, an
         archive answering the latest posts), and each day would be paged to the page cap
-        through the whole site. Both walks stop (the other at its next page); one warning
-        per outlet names the two pages."""
+        through the whole site. The later walk stops; the first goes on as the walk of the
+        site's latest posts it is, under the stop rules of any listing (the window's dates,
+        the page cap), so the window's articles past its first page are still found. One
+        warning per outlet names the two pages."""
         if listing.links:
             links = hash(tuple(link.url for link in listing.links))
             other = self.day_pages.setdefault((outlet.key, page, links), day)
@@ -301,9 +303,9 @@ class OutletSpider(scrapy.Spider):
                 if not any(key == outlet.key for key, _ in self.day_blind):
                     self.logger.warning(
                         "The day archive of %s lists the same articles for %s and %s (page %d, "
-                        "%s): it ignores the day; such days are not paged further (check the "
-                        "row's archive scheme)", outlet.key, other, day, page, url)
-                self.day_blind |= {(outlet.key, day), (outlet.key, other)}
+                        "%s): it ignores the day; only the walk of %s goes on (check the row's "
+                        "archive scheme)", outlet.key, other, day, page, url, other)
+                self.day_blind.add((outlet.key, day))
         return "same_as_other_day" if (outlet.key, day) in self.day_blind else None
 
     def next_listing_page(self, next_url: str | None, outlet: Outlet, path: str, day: str | None,
