@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
@@ -58,18 +59,26 @@ def asked_article(request: Request | None, url: str) -> tuple[Outlet | None, str
 
 def left_article(spider: Any, outlet: Outlet, url: str, final: str) -> str | None:
     """Why a redirect of the article ``url`` (canonical, of ``outlet``) that ended on ``final``
-    left it (a failure reason): ``OFF_SITE``, another site's page (the host first: another
-    site's page at the article's path is not the article), or ``NON_ARTICLE``, a page of its
-    site that is no article. None when it ended on the article itself or on another article
-    of the outlet (a move). The run's ``spider`` says which outlet a URL is and which pages
-    are articles, when it knows (the site spider's outlets are its own)."""
+    left it (a failure reason): ``OFF_SITE``, another site's page, or ``NON_ARTICLE``, a page
+    of its site that is no article. None when it ended on the article itself, on another
+    article of the outlet (a move), or on the article's own path and query on another host:
+    the outlet moved to a new domain (blocked outlets do; :func:`new_host` names it). The
+    run's ``spider`` says which outlet a URL is and which pages are articles, when it knows
+    (the site spider's outlets are its own)."""
+    if canonical_url(final, outlet) == url:
+        return None  # its own path (http -> https, a slash added, a new domain)
     resolve = getattr(spider, "outlet_of", None) or outlet_for_url
     if getattr(resolve(final), "key", None) != outlet.key:  # by key: the site spider's
         return OFF_SITE  # outlets are copies of the published ones get_outlet gives
-    if canonical_url(final, outlet) == url:
-        return None  # the article itself (http -> https, a slash added)
     judge = getattr(spider, "is_article_url", None) or is_article_url
     return None if judge(outlet, final) else NON_ARTICLE
+
+
+def new_host(spider: Any, outlet: Outlet, final: str) -> str | None:
+    """The host a redirect of one of ``outlet``'s articles landed on when no outlet of the run
+    has it (the outlet moved to a new domain), else None."""
+    resolve = getattr(spider, "outlet_of", None) or outlet_for_url
+    return None if getattr(resolve(final), "key", None) == outlet.key else urlsplit(final).hostname
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from crawler.removals import (
     Observation,
     asked_article,
     left_article,
+    new_host,
     removal_log,
 )
 from crawler.urls import article_id
@@ -45,6 +46,7 @@ class RemovalMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.log = removal_log(crawler)
+        self.new_hosts: set[str] = set()  # hosts articles moved to, said once each
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RemovalMiddleware:
@@ -59,6 +61,8 @@ class RemovalMiddleware:
         final = response.url if response.meta.get("redirect_urls") else None
         elsewhere = (left_article(self.crawler.spider, outlet, url, final)
                      if final and 200 <= response.status < 300 else None)
+        if final and not elsewhere:
+            self._note_new_host(outlet, final)
         if response.status in REMOVAL_STATUSES or elsewhere:
             if self.log.store.get(url) is None:  # never exported: a failed fetch
                 if elsewhere:
@@ -68,6 +72,18 @@ class RemovalMiddleware:
             self._removed(response, outlet, url, final)
         elif 200 <= response.status < 300 and self.log.removed_since(url) is not None:
             self.log.returning[url] = (response.status, final)  # restored if it is the article
+
+    def _note_new_host(self, outlet: Outlet, final: str) -> None:
+        """An article read at its own path on a host no outlet of the run has: the outlet has
+        likely moved domain; said once per host, counted per article."""
+        host = new_host(self.crawler.spider, outlet, final)
+        if host is None:
+            return
+        self.stats.inc_value("articles/moved_host")
+        if host not in self.new_hosts:
+            self.new_hosts.add(host)
+            logger.warning("%s: articles redirect to their own paths on %s (%s): read there; "
+                           "if the outlet moved, add the host to it", outlet.key, host, final)
 
     def process_spider_exception(self, response: Response, exception: Exception
                                  ) -> Iterable[Any] | None:

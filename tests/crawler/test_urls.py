@@ -69,3 +69,15 @@ def test_a_parameter_the_outlet_keeps_is_kept_even_when_it_reads_as_a_session(na
     url = f"https://example.org/view.php?{name}=a1b2c3"
     assert canonical_url(url, outlet) == f"https://example.org/view.php?{name}=a1b2c3"
     assert canonical_url(url, outlet) != canonical_url(url.replace("a1b2c3", "d4e5f6"), outlet)
+
+
+def test_the_other_spelling_of_an_article_toggles_the_paths_trailing_slash() -> None:
+    from crawler.urls import other_spelling, respelled
+    assert other_spelling("https://ex.org/2025/09/12/slug") == "https://ex.org/2025/09/12/slug/"
+    assert other_spelling("https://ex.org/news/slug/?id=1") == "https://ex.org/news/slug?id=1"
+    assert other_spelling("https://ex.org/") is None
+    # the query keeps the order it was found in; a spelling that does not toggle is replaced
+    assert respelled("http://www.ex.org/a/?b=2&a=1", "http://www.ex.org/a?a=1&b=2", None) == (
+        "http://www.ex.org/a?b=2&a=1")
+    assert respelled("http://ex.org/a;jsessionid=1", "http://ex.org/a/", None) == (
+        "http://ex.org/a/")

@@ -64,6 +64,24 @@ def test_an_article_redirected_off_the_site_or_to_no_article_gives_no_item(tmp_p
     assert f"http://{PVESTNIK}/category/novosti/" in result.log
 
 
+def test_an_article_redirected_to_its_own_path_on_a_new_domain_is_read_there(tmp_path) -> None:
+    """An outlet that moved domain (blocked outlets do) redirects each article to its own path
+    on the new host: the article is read there, under its own URL, and the move is said."""
+    path = "/2025/09/12/pereehali/"
+    site = VirtualSite(PVESTNIK)
+    site.add(path, moved(f"http://new-pvestnik.example{path}"))
+    site.add("/", listing([path]))
+    new = VirtualSite("new-pvestnik.example")
+    new.add(path, article(title_for(4), paragraphs_for(4)))
+    with FixtureServer([site, new]) as server:
+        result = run_crawl("regional", tmp_path, server, args={"sites": PVESTNIK},
+                           settings={"OUTLET_BASE_URLS": {PVESTNIK: f"http://{PVESTNIK}"}})
+    assert [(i["url"], i["text"]) for i in result.items] == [
+        (f"https://{PVESTNIK}{path}", "\n\n".join(paragraphs_for(4)))], result.log[-3000:]
+    assert result.stats.get("articles/moved_host") == 1
+    assert "articles redirect to their own paths on new-pvestnik.example" in result.log
+
+
 def test_an_article_linked_under_several_spellings_gives_one_item(tmp_path) -> None:
     """The feed links an article without its trailing slash, the home page with it and with
     tracking, print, ``www.``, ``http:`` and fragment spellings; the site answers every one
