@@ -280,42 +280,41 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         else:
             on_bad_record(err)
 
-    lookup = ArchiveLookup(paths, on_error=bad_record)
-    urls = latest_article_urls(lookup)
-    report.index_seconds = time.perf_counter() - started
-    report.articles = len(urls)
-    if on_total:
-        on_total(len(urls))
+    with ArchiveLookup(paths, on_error=bad_record) as lookup:  # its index folder goes after
+        urls = latest_article_urls(lookup)
+        report.index_seconds = time.perf_counter() - started
+        report.articles = len(urls)
+        if on_total:
+            on_total(len(urls))
 
-    def tasks() -> Iterator[Task]:
-        for url in urls:
-            cap = lookup.latest(url)
-            if cap is not None and not cap[3]:
-                yield extract_record, (str(lookup.files[cap[1]]), cap[2], url, max_size, validate)
-                continue
-            t0 = time.perf_counter()  # revisits and misses: resolved with the index, here
-            page = page_from_archive(lookup, url, max_size)
-            report.read_seconds += time.perf_counter() - t0
-            yield extract_timed, (page, validate)
+        def tasks() -> Iterator[Task]:
+            for url in urls:
+                cap = lookup.latest(url)
+                if cap is not None and not cap[3]:
+                    yield extract_record, (str(lookup.files[cap[1]]), cap[2], url, max_size, validate)
+                    continue
+                t0 = time.perf_counter()  # revisits and misses: resolved with the index, here
+                page = page_from_archive(lookup, url, max_size)
+                report.read_seconds += time.perf_counter() - t0
+                yield extract_timed, (page, validate)
 
-    def collect(result: Result) -> None:
-        report.extract_cpu_seconds += result.cpu
-        report.read_seconds += result.read
-        if result.bad_record is not None:
-            bad_record(result.bad_record)
-        if result.reason.startswith("invalid: "):
-            report.invalid += 1
-            if on_invalid and result.item is not None:
-                on_invalid(result.item, result.reason.removeprefix("invalid: "))
-        elif result.item is None:
-            report.failed[result.reason] += 1
-        else:
-            report.extracted += 1
-            emit(result.item)
-        if progress:
-            progress(1)
+        def collect(result: Result) -> None:
+            report.extract_cpu_seconds += result.cpu
+            report.read_seconds += result.read
+            if result.bad_record is not None:
+                bad_record(result.bad_record)
+            if result.reason.startswith("invalid: "):
+                report.invalid += 1
+                if on_invalid and result.item is not None:
+                    on_invalid(result.item, result.reason.removeprefix("invalid: "))
+            elif result.item is None:
+                report.failed[result.reason] += 1
+            else:
+                report.extracted += 1
+                emit(result.item)
+            if progress:
+                progress(1)
 
-    _run_pool(tasks(), max(1, jobs), collect, timeout)
-    lookup.close()  # its index folder now (after an error: when the lookup is garbage, at exit)
+        _run_pool(tasks(), max(1, jobs), collect, timeout)
     report.wall_seconds = time.perf_counter() - started
     return report
