@@ -46,7 +46,9 @@ class NetworkFailureLine(logging.Filter):
 
 
 class NetworkErrorLines:
-    """Puts :class:`NetworkFailureLine` on Scrapy's download-error loggers for the crawl."""
+    """Puts :class:`NetworkFailureLine` on Scrapy's download-error loggers while the engine
+    runs (nothing is downloaded before it starts; a crawl that fails to start leaves no
+    filter behind on the process's loggers)."""
 
     def __init__(self) -> None:
         self.filter = NetworkFailureLine()
@@ -54,10 +56,13 @@ class NetworkErrorLines:
     @classmethod
     def from_crawler(cls, crawler: Any) -> NetworkErrorLines:
         ext = cls()
-        for name in LOGGERS:
-            logging.getLogger(name).addFilter(ext.filter)
+        crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
+
+    def engine_started(self) -> None:
+        for name in LOGGERS:
+            logging.getLogger(name).addFilter(self.filter)
 
     def engine_stopped(self) -> None:
         for name in LOGGERS:
