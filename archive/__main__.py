@@ -35,8 +35,10 @@ def _paths(specs: list[str]) -> list[Path]:
 
 
 def _bar(paths: list[Path], desc: str) -> tqdm:
+    from .wacz_input import input_size
+
     try:
-        total = sum(p.stat().st_size for p in paths)
+        total = sum(input_size(p) for p in paths)
     except OSError as exc:
         raise UsageError(str(exc)) from exc
     return tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr, leave=False)
@@ -303,7 +305,7 @@ def _day(value: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m archive", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    warcs_help = "WARC files, folders or glob patterns"
+    warcs_help = "WARC or WACZ files, folders or glob patterns"
     max_size = {
         "type": _size,
         "metavar": "BYTES",

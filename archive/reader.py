@@ -34,6 +34,7 @@ from .records import (
 )
 from .repair import OPEN_SUFFIX
 from .urls import normalize_url, strip_brackets, surt
+from .wacz_input import is_package, location, member_names, split_location
 
 __all__ = [
     "ArchiveLookup",
@@ -53,17 +54,30 @@ ErrorHandler = Callable[[WarcFormatError], None]
 
 
 def _is_warc(p: Path) -> bool:
-    return p.name.endswith(WARC_SUFFIXES)
+    return p.name.endswith(WARC_SUFFIXES) or is_package(p)
+
+
+def _inputs(p: Path) -> list[Path]:
+    """The WARC inputs a file is: itself, or the WARC members of a WACZ package. A package
+    whose members cannot be listed stays whole: reading it reports why, with its name."""
+    if not is_package(p):
+        return [p]
+    try:
+        return [location(p, name) for name in member_names(p)]
+    except OSError:
+        return [p]
 
 
 def expand_paths(spec: str | Path | Iterable[str | Path],
                  unfinished: list[Path] | None = None,
                  arcs: list[Path] | None = None) -> list[Path]:
-    """Files, folders (recursively: *.warc, *.warc.gz, never *.open) and glob patterns.
+    """Files, folders (recursively: *.warc, *.warc.gz, *.wacz, never *.open), glob patterns
+    and WACZ members (``PKG.wacz#archive/NAME.warc.gz``).
 
-    The `.open` files a folder holds (a writer's, or a killed crawl's until it is repaired)
-    are added to ``unfinished`` when given, and its ARC files to ``arcs``, so the caller can
-    say they were left out.
+    A WACZ package stands for its WARC members (see archive.wacz_input). The `.open` files a
+    folder holds (a writer's, or a killed crawl's until it is repaired) are added to
+    ``unfinished`` when given, and its ARC files to ``arcs``, so the caller can say they were
+    left out.
     """
     items = [spec] if isinstance(spec, str | Path) else list(spec)
     out: list[Path] = []
@@ -78,13 +92,15 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
                 unfinished.extend(sorted(q for q in files if _is_unfinished(q)))
             if arcs is not None:
                 arcs.extend(sorted(q for q in files if q.name.endswith(ARC_SUFFIXES)))
+        elif split_location(s) is not None:
+            found = [p]
         elif any(c in s for c in "*?["):
             found = sorted(Path(q) for q in glob.glob(s, recursive=True) if Path(q).is_file())
         elif p.is_file():
             found = [p]
         else:
             raise FileNotFoundError(f"no such WARC file or folder: {s}")
-        for q in found:
+        for q in (member for f in found for member in _inputs(f)):
             key = q.resolve()
             if key not in seen:
                 seen.add(key)

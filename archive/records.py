@@ -28,6 +28,15 @@ from .digests import check_digest
 from .errors import WarcFormatError
 from .httputil import get_header
 from .urls import strip_brackets
+from .wacz_input import (
+    WaczError,
+    is_package,
+    location,
+    member_names,
+    not_warc_reason,
+    open_input,
+    split_location,
+)
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 _CHUNK = 256 * 1024
@@ -453,7 +462,7 @@ def _report(err: WarcFormatError, on_error: ErrorHandler | None) -> None:
 
 
 def is_gzip(path: Path) -> bool:
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         return _looks_gzip(fh)
 
 
@@ -510,8 +519,15 @@ def iter_records(
     """
     path = Path(path)
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
+    member = split_location(path)
+    if member is None and is_package(path) and path.is_file():
+        yield from _iter_package(path, on_error, cap)
+        return
+    if member is not None and (reason := not_warc_reason(member[1])):
+        _report(WarcFormatError(path, 0, reason), on_error)
+        return
     try:
-        fh = open(path, "rb", buffering=_BUFFER)  # noqa: SIM115 - closed below; an unreadable file is reported
+        fh = open_input(path, buffering=_BUFFER)
     except OSError as exc:
         _report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
         return
@@ -526,15 +542,36 @@ def iter_records(
             _report(WarcFormatError(path, 0, ARC_HINT), on_error)
             return
         walk = _iter_gzip(path, fh, on_error, cap) if gz else _iter_plain(path, fh, on_error, cap)
-        for info in walk:
-            try:
-                check_record(info.record)
-            except ValueError as exc:
-                _report(WarcFormatError(path, info.offset, f"record skipped: {exc}"), on_error)
-                continue
-            for problem in info.problems:
-                _report(WarcFormatError(path, info.offset, f"{problem} (record kept)"), on_error)
-            yield info
+        try:
+            yield from _checked_records(path, walk, on_error)
+        except WaczError as exc:  # a compressed member's data damaged: the rest is unreadable
+            _report(WarcFormatError(path, fh.tell(), str(exc)), on_error)
+
+
+def _checked_records(path: Path, walk: Iterator[RecordInfo],
+                     on_error: ErrorHandler | None) -> Iterator[RecordInfo]:
+    """The records of ``walk`` that every consumer can use; their damage reported."""
+    for info in walk:
+        try:
+            check_record(info.record)
+        except ValueError as exc:
+            _report(WarcFormatError(path, info.offset, f"record skipped: {exc}"), on_error)
+            continue
+        for problem in info.problems:
+            _report(WarcFormatError(path, info.offset, f"{problem} (record kept)"), on_error)
+        yield info
+
+
+def _iter_package(path: Path, on_error: ErrorHandler | None, cap: int) -> Iterator[RecordInfo]:
+    """Every WARC member of a WACZ package in turn; a package that cannot be read is one
+    error naming it."""
+    try:
+        names = member_names(path)
+    except WaczError as exc:
+        _report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
+        return
+    for name in names:
+        yield from iter_records(location(path, name), on_error, max_record_size=cap)
 
 
 def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iterator[RecordInfo]:
@@ -822,21 +859,28 @@ def read_info_at(path: str | Path, offset: int, max_record_size: int | None = No
     """
     path = Path(path)
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
-    with open(path, "rb") as fh:
-        gz = _looks_gzip(fh)
-        try:
-            if gz:
-                data, length = read_member(fh, offset, cap)
-                rec, problems = parse_member(data)
-                return RecordInfo(rec, path, offset, length, problems)
-            for info in _iter_plain(path, _Window(fh, offset), _raise, cap):
-                info.offset = offset
-                return info
-            raise ValueError("no record")
-        except MemberTooLarge as exc:
-            raise WarcFormatError(path, offset, _too_large_reason(exc)) from exc
-        except (EOFError, zlib.error, ValueError) as exc:
-            raise WarcFormatError(path, offset, f"cannot read record: {exc}") from exc
+    try:
+        with open_input(path) as fh:
+            return _info_at(path, fh, offset, cap)
+    except WaczError as exc:
+        raise WarcFormatError(path, offset, f"cannot read record: {exc}") from exc
+
+
+def _info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
+    gz = _looks_gzip(fh)
+    try:
+        if gz:
+            data, length = read_member(fh, offset, cap)
+            rec, problems = parse_member(data)
+            return RecordInfo(rec, path, offset, length, problems)
+        for info in _iter_plain(path, _Window(fh, offset), _raise, cap):
+            info.offset = offset
+            return info
+        raise ValueError("no record")
+    except MemberTooLarge as exc:
+        raise WarcFormatError(path, offset, _too_large_reason(exc)) from exc
+    except (EOFError, zlib.error, ValueError) as exc:
+        raise WarcFormatError(path, offset, f"cannot read record: {exc}") from exc
 
 
 def _raise(err: WarcFormatError) -> None:

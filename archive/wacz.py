@@ -30,6 +30,7 @@ from .httputil import (
 from .methods import capture_method
 from .pairing import with_requests
 from .records import HttpMessage, RecordInfo, iter_records
+from .wacz_input import input_size, open_input, split_location
 
 ErrorHandler = Callable[[WarcFormatError], None]
 
@@ -234,9 +235,28 @@ def _collect(paths: list[Path], titles: dict[str, str], lines: IndexLines, out: 
 
 def _add_warc(zf: zipfile.ZipFile, path: Path) -> dict:
     arc = f"archive/{path.name}"
+    if split_location(path) is not None:  # a WARC inside a WACZ: copied from it, as stored
+        return _add_member(zf, path, arc)
     zf.write(path, arc, compress_type=zipfile.ZIP_STORED)
     digest, size = _sha256(path)
     return {"name": path.name.lower(), "path": arc, "hash": digest, "bytes": size}
+
+
+def _add_member(zf: zipfile.ZipFile, path: Path, arc: str) -> dict:
+    """A WACZ member streamed into ``zf`` stored, hashed on the way."""
+    info = zipfile.ZipInfo(arc, time.localtime(time.time())[:6])
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    info.file_size = input_size(path)
+    h = hashlib.sha256()
+    written = 0
+    with open_input(path) as src, zf.open(info, "w") as dest:
+        while chunk := src.read(1 << 20):
+            h.update(chunk)
+            dest.write(chunk)
+            written += len(chunk)
+    return {"name": path.name.lower(), "path": arc, "hash": "sha256:" + h.hexdigest(),
+            "bytes": written}
 
 
 def _add_entry(zf: zipfile.ZipFile, arc: str, chunks: Iterable[bytes], size: int) -> dict:

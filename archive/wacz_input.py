@@ -1,0 +1,344 @@
+"""WACZ packages as input: the WARC files inside a WACZ (a ZIP) read in place, never extracted.
+
+A WARC inside a package is named ``PKG.wacz#archive/NAME.warc.gz`` (a *location*): every
+reader takes it as it takes a WARC file's path, and its offsets are within the member, as
+in the package's own CDXJ index. A member the ZIP stores (the WACZ spec's way, and
+``python -m archive wacz``'s) is a byte range of the package: read at any offset at once. A
+member the ZIP compresses (a folder zipped with ``zip -r``) is inflated in order; reading at
+an offset inflates it from its start (measured in docs/benchmarks.md, "WACZ input").
+
+A package that is no readable ZIP, a member whose bytes lie outside the file or overlap
+another's, an encrypted member and a member inflating far beyond its compressed size (a zip
+bomb) raise WaczError, an OSError: readers report it as a file they cannot open.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import struct
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+WACZ_SUFFIX = ".wacz"
+_MARK = WACZ_SUFFIX + "#"
+WARC_NAMES = (".warc", ".warc.gz")
+# a compressed member declaring more than RATIO times its compressed size is refused once it
+# declares more than RATIO_FLOOR bytes: WARCs deflate 3-10 to 1, zip bombs ~1000 to 1
+RATIO = 200
+RATIO_FLOOR = 64 << 20
+_LOCAL = struct.Struct("<4s5H3L2H")  # a local file header: its name and extra lengths last
+_WINDOW = 4 << 20  # inflated bytes kept behind the read position: the readers' short seeks back
+_STEP = 256 << 10
+_MAX_READ = 1 << 20
+
+
+class WaczError(OSError):
+    """A WACZ package, or one of its members, that cannot be read: what and why."""
+
+
+def is_package(path: str | Path) -> bool:
+    return str(path).lower().endswith(WACZ_SUFFIX)
+
+
+def location(package: Path, member: str) -> Path:
+    """The name readers give the WARC ``member`` of ``package``."""
+    return Path(f"{package}#{member}")
+
+
+def split_location(path: str | Path) -> tuple[Path, str] | None:
+    """(package, member name) of a location; None for any other path (a file named with a
+    ``.wacz#`` in it is a file)."""
+    text = str(path)
+    low = text.lower()
+    at = low.find(_MARK)
+    while at >= 0:
+        package = Path(text[: at + len(WACZ_SUFFIX)])
+        if package.is_file() and not os.path.isfile(text):
+            return package, text[at + len(_MARK):]
+        at = low.find(_MARK, at + 1)
+    return None
+
+
+def member_names(package: Path) -> list[str]:
+    """The members of ``package`` to read as WARCs, in ZIP order: every file under
+    ``archive/`` (the spec's place for them; one that is no WARC is reported when read) and
+    any ``.warc``/``.warc.gz`` elsewhere. WaczError when the ZIP cannot be read or holds none."""
+    infos = _checked(package).infos
+    names = [i.filename for i in infos if not i.is_dir() and (
+        i.filename.startswith("archive/") or i.filename.lower().endswith(WARC_NAMES))]
+    if not names:
+        raise WaczError("a ZIP without WARC files (a WACZ keeps them in archive/)")
+    return names
+
+
+def not_warc_reason(member: str) -> str | None:
+    """Why a member is not read as a WARC by its name, or None."""
+    if member.lower().endswith(WARC_NAMES):
+        return None
+    return ("not a WARC file (a WACZ's archive/ folder holds WARC files, named .warc or "
+            ".warc.gz); not read")
+
+
+class _Package:
+    """A package's central directory, checked: what every member's bytes need."""
+
+    def __init__(self, infos: list[zipfile.ZipInfo], size: int) -> None:
+        self.infos = infos
+        self.size = size
+        self.by_name = {i.filename: i for i in infos}
+        self.overlapping = _overlapping(infos)
+
+
+def _overlapping(infos: list[zipfile.ZipInfo]) -> dict[str, str]:
+    """Member -> a member whose header lies inside its declared bytes (in one sorted pass);
+    members sharing one header (the overlapping zip bomb's trick) are each other's."""
+    found: dict[str, str] = {}
+    ordered = sorted(infos, key=lambda i: i.header_offset)
+    for one, nxt in zip(ordered, ordered[1:], strict=False):
+        if nxt.header_offset < one.header_offset + _LOCAL.size + one.compress_size:
+            found[one.filename] = nxt.filename
+            if nxt.header_offset == one.header_offset:
+                found.setdefault(nxt.filename, one.filename)
+    return found
+
+
+def _checked(package: Path) -> _Package:
+    stat = _stat(package)
+    return _read_directory(str(package), stat.st_size, stat.st_mtime_ns)
+
+
+def _stat(package: Path) -> os.stat_result:
+    try:
+        return package.stat()
+    except OSError as exc:
+        raise WaczError(f"cannot read: {exc.strerror or exc}") from exc
+
+
+@functools.lru_cache(maxsize=64)
+def _read_directory(package: str, size: int, mtime_ns: int) -> _Package:
+    """The central directory of a package of that size and time (each capture replayed reads
+    a member again: the directory is read once)."""
+    del mtime_ns  # part of the cache key only
+    try:
+        with zipfile.ZipFile(package) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise WaczError(f"not a readable ZIP file ({exc}): cut short or damaged, or not a WACZ "
+                        "at all") from exc
+    except OSError as exc:
+        raise WaczError(f"cannot read: {exc.strerror or exc}") from exc
+    return _Package(infos, size)
+
+
+def input_size(path: Path) -> int:
+    """Bytes a reader goes through in ``path`` (a file, or a member's inflated size)."""
+    found = split_location(path)
+    if found is None:
+        return path.stat().st_size
+    info = _checked(found[0]).by_name.get(found[1])
+    return info.file_size if info is not None else 0
+
+
+def open_input(path: str | Path, buffering: int = -1) -> IO[bytes]:
+    """A WARC file, or a WACZ member, open for reading (seekable; see the module's doc).
+
+    Raises WaczError (an OSError) for a package named without a member and for a member
+    that cannot be read, OSError as ``open`` does.
+    """
+    found = split_location(path)
+    if found is None:
+        if is_package(path) and os.path.isfile(path):
+            member_names(Path(path))  # the reason it cannot be read, if any
+            raise WaczError("a WACZ package: read its members (PKG.wacz#archive/NAME)")
+        return open(path, "rb", buffering=buffering)  # noqa: SIM115 - the caller closes it
+    return open_member(*found, buffering=buffering)
+
+
+def open_member(package: Path, member: str, buffering: int = -1) -> IO[bytes]:
+    """One member of ``package``, open for reading (see the module's doc)."""
+    pkg = _checked(package)
+    info = pkg.by_name.get(member) or _by_path(pkg, member)
+    if info is None:
+        raise WaczError(f"no member {member!r} in the package")
+    _check_member(pkg, info)
+    fh = open(package, "rb", buffering=buffering)  # noqa: SIM115 - the member's reader owns it
+    try:
+        if info.compress_type == zipfile.ZIP_STORED:
+            return _Stored(fh, _data_start(fh, info, pkg.size), info.file_size)
+        return _Inflated(lambda: _inflating(fh, info), info.file_size, fh)
+    except BaseException:
+        fh.close()
+        raise
+
+
+def _by_path(pkg: _Package, member: str) -> zipfile.ZipInfo | None:
+    """The member a location names once made a path (``a//b`` is ``a/b``)."""
+    return next((i for i in pkg.infos if str(Path(i.filename)) == member), None)
+
+
+def _check_member(pkg: _Package, info: zipfile.ZipInfo) -> None:
+    """Refuse what no reader should go through: encrypted, bomb-like or overlapping bytes."""
+    if info.flag_bits & 0x1:
+        raise WaczError("an encrypted member: cannot be read")
+    if info.compress_type != zipfile.ZIP_STORED and info.file_size > max(
+            RATIO_FLOOR, RATIO * info.compress_size):
+        raise WaczError(f"declares {info.file_size} bytes from {info.compress_size} compressed "
+                        f"(over {RATIO} to 1): a zip bomb, not read")
+    if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+        raise WaczError(f"stored member of {info.file_size} bytes in {info.compress_size}: a "
+                        "damaged central directory")
+    start, end = info.header_offset, info.header_offset + _LOCAL.size + info.compress_size
+    if end > pkg.size:
+        raise WaczError(f"member needs bytes {start}-{end} of the package, which holds "
+                        f"{pkg.size}: the package is cut short or its directory damaged")
+    if other := pkg.overlapping.get(info.filename):
+        raise WaczError(f"member's bytes overlap member {other!r}'s (a zip bomb's trick, or "
+                        "a damaged directory): not read")
+
+
+def _data_start(fh: IO[bytes], info: zipfile.ZipInfo, size: int) -> int:
+    """Where a member's bytes begin: after its local header, whose name and extra field
+    lengths may differ from the central directory's."""
+    fh.seek(info.header_offset)
+    head = fh.read(_LOCAL.size)
+    if len(head) < _LOCAL.size or not head.startswith(b"PK\x03\x04"):
+        raise WaczError(f"no local header at byte {info.header_offset}: a damaged package")
+    fields = _LOCAL.unpack(head)
+    start = info.header_offset + _LOCAL.size + fields[-2] + fields[-1]
+    if start + info.file_size > size:
+        raise WaczError(f"member needs bytes {start}-{start + info.file_size} of the package, "
+                        f"which holds {size}: the package is cut short")
+    return start
+
+
+def _inflating(fh: IO[bytes], info: zipfile.ZipInfo) -> IO[bytes]:
+    """A compressed member's inflated bytes from its start (zipfile checks the CRC at the end)."""
+    try:
+        zf = zipfile.ZipFile(fh)
+        return zf.open(info)
+    except NotImplementedError as exc:
+        raise WaczError(f"compressed with a method Python's zipfile cannot read ({exc}); "
+                        "repack the WARCs stored (python -m archive wacz)") from exc
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise WaczError(f"cannot open the member: {exc}") from exc
+
+
+class _Stored:
+    """A stored member: a byte range of the package, with a file's read/seek interface."""
+
+    def __init__(self, fh: IO[bytes], start: int, size: int) -> None:
+        self._fh, self._start, self._size = fh, start, size
+        self._pos = 0
+        fh.seek(start)
+
+    def _left(self, n: int | None) -> int:
+        left = max(0, self._size - self._pos)
+        return left if n is None or n < 0 else min(n, left)
+
+    def read(self, n: int | None = -1) -> bytes:
+        data = self._fh.read(self._left(n))
+        self._pos += len(data)
+        return data
+
+    def readline(self, n: int | None = -1) -> bytes:
+        data = self._fh.readline(self._left(n))
+        self._pos += len(data)
+        return data
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        base = (0, self._pos, self._size)[whence]
+        self._pos = max(0, base + pos)
+        self._fh.seek(self._start + min(self._pos, self._size))
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> _Stored:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Inflated:
+    """A compressed member read forwards, keeping the last _WINDOW bytes for short seeks
+    back; a seek further back inflates it again from its start. Memory: the window plus
+    what a caller reads at once."""
+
+    def __init__(self, opener: Callable[[], IO[bytes]], size: int, fh: IO[bytes]) -> None:
+        self._open, self._size, self._fh = opener, size, fh
+        self._src = opener()
+        self._buf = bytearray()
+        self._base = 0  # member position of _buf[0]
+        self._pos = 0
+
+    def _end(self) -> int:
+        return self._base + len(self._buf)
+
+    def _fill(self, until: int) -> None:
+        """Inflate until the window holds bytes up to ``until`` (or the member ends)."""
+        if self._pos < self._base:
+            self._src.close()
+            self._src = self._open()
+            self._buf, self._base = bytearray(), 0
+        while self._end() < until:
+            try:
+                chunk = self._src.read(min(max(until - self._end(), _STEP), _MAX_READ))
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+                raise WaczError(f"member damaged at byte {self._end()} of its inflated "
+                                f"data: {exc}") from exc
+            if not chunk:
+                return
+            self._buf += chunk
+            keep = min(self._pos, self._end() - _WINDOW)
+            if keep > self._base:
+                del self._buf[: keep - self._base]
+                self._base = keep
+
+    def read(self, n: int | None = -1) -> bytes:
+        n = self._size - self._pos if n is None or n < 0 else n
+        self._fill(self._pos + n)
+        at = self._pos - self._base
+        data = bytes(self._buf[at: at + n])
+        self._pos += len(data)
+        return data
+
+    def readline(self, n: int | None = -1) -> bytes:
+        limit = self._size if n is None or n < 0 else n
+        self._fill(self._pos + 1)
+        while True:
+            at = self._pos - self._base
+            nl = self._buf.find(b"\n", at, at + limit)
+            if nl >= 0:
+                return self.read(nl + 1 - at)
+            have = self._end()
+            if have - self._pos >= limit:
+                return self.read(limit)
+            self._fill(have + _STEP)
+            if self._end() == have:  # the member's end
+                return self.read(limit)
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        base = (0, self._pos, self._size)[whence]
+        self._pos = max(0, base + pos)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self._src.close()
+        self._fh.close()
+
+    def __enter__(self) -> _Inflated:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,244 @@
+"""WACZ packages as input: each WARC inside read in place, as if it were a WARC file."""
+
+from __future__ import annotations
+
+import gzip
+import struct
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archive.__main__ import main
+from archive.reader import ArchiveLookup, expand_paths, iter_responses, warc_inputs
+from archive.records import iter_records, read_info_at
+from archive.writer import WarcWriter
+
+from .conftest import make_exchange
+
+REPO = Path(__file__).resolve().parents[2]
+T1 = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
+T2 = datetime(2026, 1, 2, 10, 0, tzinfo=UTC)
+
+
+def _write_warcs(folder: Path) -> list[Path]:
+    """Two gzipped WARCs (one with a revisit) and a plain one."""
+    with WarcWriter(folder / "a") as w:
+        for i in range(4):
+            w.write_exchange(make_exchange(f"http://e.com/{i}", f"<title>T{i}</title>{i}".encode()
+                                           * 40, date=T1))
+    with WarcWriter(folder / "b") as w:
+        w.write_exchange(make_exchange("http://e.com/0", b"<title>T0</title>0" * 40, date=T2))
+        w.write_exchange(make_exchange("http://e.com/new", b"<title>New</title>" * 40, date=T2))
+    with WarcWriter(folder / "c") as w:
+        w.write_exchange(make_exchange("http://e.com/pln", b"<title>New</title>" * 40, date=T2))
+    (a,) = (folder / "a").glob("*.warc.gz")
+    (b,) = (folder / "b").glob("*.warc.gz")
+    (c,) = (folder / "c").glob("*.warc.gz")
+    plain = folder / "c" / "plain.warc"
+    plain.write_bytes(gzip.decompress(c.read_bytes()))
+    c.unlink()
+    return [a, b, plain]
+
+
+def _records(path) -> list[tuple]:
+    return [(i.offset, i.length, i.record.version, i.record.headers, i.record.block)
+            for i in iter_records(path)]
+
+
+@pytest.fixture
+def warcs(tmp_path) -> list[Path]:
+    return _write_warcs(tmp_path / "src")
+
+
+@pytest.fixture
+def wacz(warcs, tmp_path) -> Path:
+    """A WACZ made by our own `archive wacz` command."""
+    out = tmp_path / "pkg" / "crawl.wacz"
+    out.parent.mkdir()
+    assert main(["wacz", *map(str, warcs), "-o", str(out)]) == 0
+    return out
+
+
+def test_a_wacz_reads_as_its_warcs(wacz, warcs):
+    members = expand_paths(wacz)
+    assert [str(m) for m in members] == [f"{wacz}#archive/{w.name}" for w in warcs]
+    for member, warc in zip(members, warcs, strict=True):
+        assert _records(member) == _records(warc)
+        assert [i.file for i in iter_records(member)] == [member] * len(_records(warc))
+        for offset, length, *_ in _records(warc):  # random access at each stored offset
+            got, want = read_info_at(member, offset), read_info_at(warc, offset)
+            assert (got.length, got.record.headers, got.record.block) == (
+                length, want.record.headers, want.record.block)
+
+
+def test_folders_globs_and_member_names_take_a_wacz(wacz, warcs):
+    folder = wacz.parent
+    assert [str(m) for m in expand_paths(folder)] == [f"{wacz}#archive/{w.name}" for w in warcs]
+    assert expand_paths(str(folder / "*.wacz")) == expand_paths(folder)
+    one = f"{wacz}#archive/{warcs[2].name}"
+    assert [str(m) for m in expand_paths(one)] == [one]
+    paths, note = warc_inputs([folder], "x")
+    assert len(paths) == 3 and note is None
+
+
+def test_lookup_and_responses_over_a_wacz_are_the_warcs(wacz, warcs):
+    with ArchiveLookup(wacz) as packed, ArchiveLookup([w.parent for w in warcs]) as plain:
+        assert packed.urls() == plain.urls()
+        for url in plain.urls():
+            for at in (None, T1):
+                got, want = packed.get(url, at), plain.get(url, at)
+                assert (got.status, got.headers, got.payload, got.ref) == (
+                    want.status, want.headers, want.payload, want.ref)
+    got = [(r.url, r.payload, r.ref) for r in iter_responses(wacz)]
+    assert got == [(r.url, r.payload, r.ref) for r in iter_responses(warcs)]
+
+
+def test_index_and_verify_read_a_wacz(wacz, warcs, tmp_path, capsys):
+    assert main(["index", str(wacz), "-o", str(tmp_path / "p.cdxj")]) == 0
+    assert main(["index", *map(str, warcs), "-o", str(tmp_path / "w.cdxj")]) == 0
+    assert (tmp_path / "p.cdxj").read_text() == (tmp_path / "w.cdxj").read_text()
+    capsys.readouterr()
+    assert main(["verify", str(wacz)]) == 0
+    assert "in 3 file(s): 0 error(s)" in capsys.readouterr().out
+
+
+def test_a_wacz_repacks_into_a_wacz(wacz, warcs, tmp_path):
+    again = tmp_path / "again.wacz"
+    assert main(["wacz", str(wacz), "-o", str(again)]) == 0
+    for member, warc in zip(expand_paths(again), warcs, strict=True):
+        assert _records(member) == _records(warc)
+
+
+def _hand_made(path: Path, members: list[tuple[str, bytes, int]]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data, method in members:
+            zf.writestr(name, data, compress_type=method)
+    return path
+
+
+def test_deflated_members_read_in_order_and_at_an_offset(warcs, tmp_path):
+    """`zip -r` deflates what it packs: a plain WARC member then compresses well."""
+    pkg = _hand_made(tmp_path / "zipped.wacz", [
+        ("datapackage.json", b"{}", zipfile.ZIP_DEFLATED),
+        (f"archive/{warcs[0].name}", warcs[0].read_bytes(), zipfile.ZIP_DEFLATED),
+        (f"archive/{warcs[2].name}", warcs[2].read_bytes(), zipfile.ZIP_DEFLATED),
+    ])
+    members = expand_paths(pkg)
+    assert len(members) == 2
+    for member, warc in zip(members, (warcs[0], warcs[2]), strict=True):
+        want = _records(warc)
+        assert _records(member) == want
+        for offset, *rest in reversed(want):  # backwards: each read starts over
+            info = read_info_at(member, offset)
+            assert (info.length, info.record.headers, info.record.block) == (
+                rest[0], rest[2], rest[3])
+    with ArchiveLookup(pkg) as packed:
+        assert packed.get("http://e.com/pln").payload == b"<title>New</title>" * 40
+
+
+def _errors(paths) -> tuple[list[str], list[str]]:
+    """(the errors reported, the URLs read) over ``paths``, as replay reads them."""
+    errors: list = []
+    with ArchiveLookup(paths, on_error=errors.append) as lookup:
+        urls = lookup.urls()
+    return [str(e) for e in errors], urls
+
+
+def test_a_member_that_is_not_a_warc_is_named_and_the_rest_read(warcs, tmp_path):
+    pkg = _hand_made(tmp_path / "mixed.wacz", [
+        ("archive/notes.txt", b"hello, not a WARC\n", zipfile.ZIP_STORED),
+        ("archive/image.warc.gz", b"\x89PNG\r\n\x1a\n" + b"\0" * 100, zipfile.ZIP_STORED),
+        (f"archive/{warcs[0].name}", warcs[0].read_bytes(), zipfile.ZIP_STORED),
+    ])
+    errors, urls = _errors([pkg])
+    assert len(errors) == 2, errors
+    assert errors[0].startswith(f"{pkg}#archive/notes.txt: offset 0: not a WARC file")
+    assert errors[1].startswith(f"{pkg}#archive/image.warc.gz: offset 0: ")
+    assert urls == [f"http://e.com/{i}" for i in range(4)]
+
+
+def _damaged(tmp_path: Path, wacz: Path) -> dict[str, Path]:
+    data = wacz.read_bytes()
+    end = data.rindex(b"PK\x05\x06")
+    central = data.rindex(b"PK\x01\x02", 0, end)
+    out = {}
+    for name, damaged in {
+        "truncated": data[: len(data) // 2],
+        "bad central directory": data[:central] + b"XXXX" + data[central + 4:],
+        "empty": b"",
+        "not a zip": b"WARC/1.1\r\nhello\r\n" * 10,
+    }.items():
+        path = tmp_path / f"{name.replace(' ', '_')}.wacz"
+        path.write_bytes(damaged)
+        out[name] = path
+    return out
+
+
+def test_a_damaged_zip_is_named_and_other_inputs_read(wacz, warcs, tmp_path):
+    for kind, bad in _damaged(tmp_path, wacz).items():
+        errors, urls = _errors([bad, warcs[0]])
+        assert len(errors) == 1, (kind, errors)
+        assert errors[0].startswith(f"{bad}: offset 0: ") and "ZIP" in errors[0], (kind, errors)
+        assert urls == [f"http://e.com/{i}" for i in range(4)], kind
+    # a folder holding one goes on with its other files too
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "bad.wacz").write_bytes(b"junk")
+    (folder / warcs[0].name).write_bytes(warcs[0].read_bytes())
+    errors, urls = _errors(folder)
+    assert len(errors) == 1 and errors[0].startswith(f"{folder / 'bad.wacz'}: offset 0")
+    assert len(urls) == 4
+
+
+def test_a_member_cut_short_by_its_zip_is_named(wacz, warcs, tmp_path):
+    """A central directory whose member claims more bytes than the file holds before it."""
+    data = bytearray(wacz.read_bytes())
+    end = data.rindex(b"PK\x05\x06")
+    first = data.index(b"PK\x01\x02", 0, end)
+    size = struct.unpack_from("<I", data, first + 20)[0]
+    struct.pack_into("<II", data, first + 20, size * 1000, size * 1000)  # compressed, size
+    bad = tmp_path / "long.wacz"
+    bad.write_bytes(bytes(data))
+    errors, urls = _errors([bad])
+    assert len(errors) == 1 and errors[0].startswith(f"{bad}#archive/{warcs[0].name}: offset 0")
+    assert "http://e.com/new" in urls and "http://e.com/pln" in urls  # the other members
+
+
+def test_zip_bombs_are_refused(warcs, tmp_path, monkeypatch):
+    import archive.wacz_input as wacz_input
+
+    monkeypatch.setattr(wacz_input, "RATIO_FLOOR", 1 << 20)
+    bomb = b"WARC/1.1\r\n" + b"\0" * (50 << 20)  # 50 MB of zeros: deflates ~1000 to 1
+    pkg = _hand_made(tmp_path / "bomb.wacz", [
+        ("archive/bomb.warc", bomb, zipfile.ZIP_DEFLATED),
+        (f"archive/{warcs[0].name}", warcs[0].read_bytes(), zipfile.ZIP_STORED),
+    ])
+    errors, urls = _errors([pkg])
+    assert len(errors) == 1 and errors[0].startswith(f"{pkg}#archive/bomb.warc: offset 0: ")
+    assert "zip bomb" in errors[0]
+    assert len(urls) == 4
+    # overlapping members: two names for the same bytes (the non-recursive zip bomb's trick)
+    data = bytearray(Path(_hand_made(tmp_path / "two.wacz", [
+        ("archive/a.warc.gz", warcs[0].read_bytes(), zipfile.ZIP_STORED),
+        ("archive/b.warc.gz", warcs[0].read_bytes(), zipfile.ZIP_STORED),
+    ])).read_bytes())
+    end = data.rindex(b"PK\x05\x06")
+    second = data.rindex(b"PK\x01\x02", 0, end)
+    struct.pack_into("<I", data, second + 42, 0)  # its local header offset: the first's
+    (tmp_path / "two.wacz").write_bytes(bytes(data))
+    errors, urls = _errors([tmp_path / "two.wacz"])
+    assert any("overlap" in e for e in errors), errors
+
+
+def test_cli_names_a_damaged_wacz_and_goes_on(wacz, warcs, tmp_path):
+    bad = tmp_path / "bad.wacz"
+    bad.write_bytes(wacz.read_bytes()[:1000])
+    res = subprocess.run([sys.executable, "-m", "archive", "verify", str(bad), str(warcs[0])],
+                         capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert res.returncode == 1
+    assert f"{bad}: offset 0: " in res.stderr and "Traceback" not in res.stderr
+    assert "records in 2 file(s): 1 error(s)" in res.stdout
