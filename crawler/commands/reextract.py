@@ -1,4 +1,5 @@
-"""`scrapy reextract WARC... -O ITEMS.jsonl [--jobs N]`: items again from archived pages."""
+"""`scrapy reextract WARC... -O ITEMS.jsonl [--jobs N]`: items again from archived pages (WARC
+files, or WACZ packages read as the WARCs inside them)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class Command(ScrapyCommand):
         return "[options] WARC [WARC ...] (-O|-o) ITEMS.jsonl"
 
     def short_desc(self) -> str:
-        return "Re-run article extraction over WARC files, without downloading anything"
+        return "Re-run article extraction over WARC or WACZ files, without downloading anything"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -48,7 +49,7 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
-            raise UsageError("give at least one WARC file, folder or glob")
+            raise UsageError("give at least one WARC or WACZ file, folder or glob")
         target = opts.overwrite_output or opts.output
         if not target or (opts.overwrite_output and opts.output):
             raise UsageError("give exactly one of -O FILE or -o FILE")

@@ -1,6 +1,7 @@
 """Offline replay: every request is answered from WARC files; the network is never touched.
 
-``-s WARC_REPLAY=<folder, file or glob>`` (several separated by commas) switches it on; the
+``-s WARC_REPLAY=<folder, file or glob>`` (several separated by commas; WARC files and WACZ
+packages, read as the WARCs inside them) switches it on; the
 latest capture of a URL answers (under any spelling of it pywb would take: http or https,
 ``www.``, a trailing slash, ...), or the nearest to ``-s WARC_REPLAY_AT=<14 digits>``, before or
 after, as pywb picks it;
@@ -49,7 +50,8 @@ def parse_replay_at(value: str | None) -> datetime | None:
 
 
 def replay_paths(spec: str) -> list[Path]:
-    """The WARC files a WARC_REPLAY value names (comma-separated folders, files, globs)."""
+    """The WARC files (and WACZ members) a WARC_REPLAY value names (comma-separated folders,
+    files, globs)."""
     try:
         paths, note = warc_inputs([p.strip() for p in str(spec).split(",") if p.strip()],
                                   f"WARC_REPLAY={spec!r}")

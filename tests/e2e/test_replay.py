@@ -102,3 +102,53 @@ def test_reextract_yields_the_crawls_items(live, tmp_path, jobs) -> None:
     # article-shaped URLs: the articles, the redirect, the 404 and the binary file
     assert f"{len(golds)} items from {len(golds) + 3} archived articles" in proc.stderr
     assert "failed: http_301: 1, http_404: 1, not_html: 1;" in proc.stderr
+
+
+def _wacz_of(data_dir, tmp_path):
+    """The crawl's WARCs packaged by our own `python -m archive wacz`."""
+    import subprocess
+    import sys
+
+    from tests.support.crawl import ROOT
+
+    out = tmp_path / "pkg" / "crawl.wacz"
+    out.parent.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "archive", "wacz", str(data_dir / "warc"),
+                           "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return out
+
+
+def test_replay_from_a_wacz_yields_the_same_items(live, tmp_path) -> None:
+    """A WACZ (here in a folder, as a user drops it) replays as the WARCs it packs."""
+    result, _ = live
+    wacz = _wacz_of(result.data_dir, tmp_path)
+    replay = run_crawl("belta", tmp_path / "replay", None, env=NO_NETWORK, settings={
+        "WARC_REPLAY": str(wacz.parent),
+        "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"},
+    })
+    assert replay.returncode == 0, replay.log[-2000:]
+    assert "replay/bad_records" not in replay.stats
+    assert replay.stats.get("replay/missing", 0) == 0
+    live_items = {i["id"]: i for i in result.items}
+    replayed = {i["id"]: i for i in replay.items}
+    assert replayed == live_items  # every field, the WARC record's name and offset included
+
+
+def test_reextract_from_a_wacz_yields_the_crawls_items(live, tmp_path) -> None:
+    import json
+    import subprocess
+
+    from tests.support.crawl import ROOT, SCRAPY
+
+    result, golds = live
+    wacz = _wacz_of(result.data_dir, tmp_path)
+    out = tmp_path / "again.jsonl"
+    proc = subprocess.run([*SCRAPY, "reextract", str(wacz), "-O", str(out), "--jobs", "2"],
+                          cwd=ROOT, capture_output=True, text=True,
+                          env={**__import__("os").environ, **NO_NETWORK}, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    again = {i["id"]: i for i in map(json.loads, out.read_text("utf-8").splitlines())}
+    assert again == {i["id"]: i for i in result.items}
+    assert f"{len(golds)} items from {len(golds) + 3} archived articles" in proc.stderr
+    assert "bad records skipped: 0" in proc.stderr

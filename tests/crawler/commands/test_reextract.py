@@ -35,7 +35,7 @@ def test_reextract_usage_errors_say_what_to_give(tmp_path: Path) -> None:
     out = str(tmp_path / "items.jsonl")
     Path(out).write_text('{"kept": true}\n')
     cases = {
-        ("-O", out): "give at least one WARC file, folder or glob",
+        ("-O", out): "give at least one WARC or WACZ file, folder or glob",
         (str(tmp_path / "warc"),): "give exactly one of -O FILE or -o FILE",
         (str(tmp_path / "warc"), "-O", out, "-o", out): "give exactly one of -O FILE or -o FILE",
         (str(tmp_path / "missing"), "-O", out): f"no such WARC file or folder: {tmp_path}",
