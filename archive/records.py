@@ -467,13 +467,19 @@ def is_gzip(path: Path) -> bool:
 
 
 def _looks_gzip(fh) -> bool:
-    """Gzip magic at the start, or (damaged start) before any `WARC/x.y` line."""
+    """Gzip magic at the start, or (damaged start) before any `WARC/x.y` line.
+
+    A short read decides the usual starts: each read at an offset in a compressed WACZ member
+    inflates what is read here from the member's start."""
     fh.seek(0)
-    head = fh.read(_DISCARD)
-    if head.startswith(GZIP_MAGIC[:2]) or not head:
-        return head.startswith(GZIP_MAGIC[:2])
-    if head.lstrip(b"\r\n").startswith(b"WARC/"):
-        return False
+    head = fh.read(_HEAD_PROBE)
+    for more in (True, False):
+        if head.startswith(GZIP_MAGIC[:2]) or not head:
+            return head.startswith(GZIP_MAGIC[:2])
+        if head.lstrip(b"\r\n").startswith(b"WARC/"):
+            return False
+        if more:
+            head += fh.read(_DISCARD - len(head))
     g = head.find(GZIP_MAGIC)
     w = _VERSION_LINE.search(head)
     return g >= 0 and (w is None or g < w.start())

@@ -4,8 +4,8 @@ A WARC inside a package is named ``PKG.wacz#archive/NAME.warc.gz`` (a *location*
 reader takes it as it takes a WARC file's path, and its offsets are within the member, as
 in the package's own CDXJ index. A member the ZIP stores (the WACZ spec's way, and
 ``python -m archive wacz``'s) is a byte range of the package: read at any offset at once. A
-member the ZIP compresses (a folder zipped with ``zip -r``) is inflated in order; reading at
-an offset inflates it from its start (measured in docs/benchmarks.md, "WACZ input").
+member the ZIP compresses (a folder zipped with ``zip -r``) is inflated in order; a read at an
+offset inflates from the last inflater state kept before it (docs/benchmarks.md, "WACZ input").
 
 A package that is no readable ZIP, a member whose bytes lie outside the file or overlap
 another's, an encrypted member and a member inflating far beyond its compressed size (a zip
@@ -14,10 +14,13 @@ bomb) raise WaczError, an OSError: readers report it as a file they cannot open.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import struct
 import zipfile
+import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -33,6 +36,15 @@ _LOCAL = struct.Struct("<4s5H3L2H")  # a local file header: its name and extra l
 _WINDOW = 4 << 20  # inflated bytes kept behind the read position: the readers' short seeks back
 _STEP = 256 << 10
 _MAX_READ = 1 << 20
+# a deflated member's inflater state is kept every EVERY bytes of its output (~40 KB each; at
+# most _POINTS a member, for _MEMBERS members): a read at an offset inflates from the last
+# state before it, not from the member's start
+EVERY = 1 << 20
+# compressed bytes fed to the inflater at once: zlib gives nothing of a call that meets damage,
+# so this bounds what is lost before it
+_PIECE = 16 << 10
+_POINTS = 128
+_MEMBERS = 8
 
 
 class WaczError(OSError):
@@ -85,9 +97,10 @@ def not_warc_reason(member: str) -> str | None:
 class _Package:
     """A package's central directory, checked: what every member's bytes need."""
 
-    def __init__(self, infos: list[zipfile.ZipInfo], size: int) -> None:
+    def __init__(self, infos: list[zipfile.ZipInfo], size: int, mtime_ns: int) -> None:
         self.infos = infos
         self.size = size
+        self.mtime_ns = mtime_ns
         self.by_name = {i.filename: i for i in infos}
         self.overlapping = _overlapping(infos)
 
@@ -121,7 +134,6 @@ def _stat(package: Path) -> os.stat_result:
 def _read_directory(package: str, size: int, mtime_ns: int) -> _Package:
     """The central directory of a package of that size and time (each capture replayed reads
     a member again: the directory is read once)."""
-    del mtime_ns  # part of the cache key only
     try:
         with zipfile.ZipFile(package) as zf:
             infos = zf.infolist()
@@ -130,7 +142,7 @@ def _read_directory(package: str, size: int, mtime_ns: int) -> _Package:
                         "at all") from exc
     except OSError as exc:
         raise WaczError(f"cannot read: {exc.strerror or exc}") from exc
-    return _Package(infos, size)
+    return _Package(infos, size, mtime_ns)
 
 
 def input_size(path: Path) -> int:
@@ -166,9 +178,14 @@ def open_member(package: Path, member: str, buffering: int = -1) -> IO[bytes]:
     _check_member(pkg, info)
     fh = open(package, "rb", buffering=buffering)  # noqa: SIM115 - the member's reader owns it
     try:
+        start = _data_start(fh, info, pkg.size)
         if info.compress_type == zipfile.ZIP_STORED:
-            return _Stored(fh, _data_start(fh, info, pkg.size), info.file_size)
-        return _Inflated(lambda: _inflating(fh, info), info.file_size, fh)
+            return _Stored(fh, start, info.file_size)
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            points = _points_of(package, pkg, info)
+            return _Inflated(lambda at: _Deflate(fh, start, info, points, at),
+                             lambda at: points.before(at)[0], info.file_size, fh)
+        return _Inflated(lambda _: _inflating(fh, info), lambda _: 0, info.file_size, fh)
     except BaseException:
         fh.close()
         raise
@@ -208,14 +225,15 @@ def _data_start(fh: IO[bytes], info: zipfile.ZipInfo, size: int) -> int:
         raise WaczError(f"no local header at byte {info.header_offset}: a damaged package")
     fields = _LOCAL.unpack(head)
     start = info.header_offset + _LOCAL.size + fields[-2] + fields[-1]
-    if start + info.file_size > size:
-        raise WaczError(f"member needs bytes {start}-{start + info.file_size} of the package, "
+    if start + info.compress_size > size:
+        raise WaczError(f"member needs bytes {start}-{start + info.compress_size} of the package, "
                         f"which holds {size}: the package is cut short")
     return start
 
 
 def _inflating(fh: IO[bytes], info: zipfile.ZipInfo) -> IO[bytes]:
-    """A compressed member's inflated bytes from its start (zipfile checks the CRC at the end)."""
+    """A member compressed otherwise than deflated (bzip2, lzma), inflated by zipfile from
+    its start (it checks the CRC at the end)."""
     try:
         zf = zipfile.ZipFile(fh)
         return zf.open(info)
@@ -224,6 +242,105 @@ def _inflating(fh: IO[bytes], info: zipfile.ZipInfo) -> IO[bytes]:
                         "repack the WARCs stored (python -m archive wacz)") from exc
     except (zipfile.BadZipFile, ValueError) as exc:
         raise WaczError(f"cannot open the member: {exc}") from exc
+
+
+class _Points:
+    """Inflater states along one deflated member: (inflated offset, compressed offset, state)."""
+
+    def __init__(self, size: int) -> None:
+        self.every = max(EVERY, size // _POINTS)
+        self.outs = [0]
+        self.states: list[tuple[int, object | None]] = [(0, None)]
+
+    def before(self, pos: int) -> tuple[int, int, object | None]:
+        """The last state at or before inflated offset ``pos``."""
+        at = bisect.bisect_right(self.outs, pos) - 1
+        return self.outs[at], *self.states[at]
+
+    def add(self, out: int, fed: int, inflater) -> None:
+        if out >= self.outs[-1] + self.every:
+            self.outs.append(out)
+            self.states.append((fed, inflater.copy()))
+
+
+_KEPT: OrderedDict[tuple, _Points] = OrderedDict()
+
+
+def _points_of(package: Path, pkg: _Package, info: zipfile.ZipInfo) -> _Points:
+    """The states kept for a member (of this package's size and time), most recent last."""
+    key = (str(package), pkg.size, pkg.mtime_ns, info.header_offset)
+    points = _KEPT.pop(key, None) or _Points(info.file_size)
+    _KEPT[key] = points
+    while len(_KEPT) > _MEMBERS:
+        _KEPT.popitem(last=False)
+    return points
+
+
+class _Deflate:
+    """A deflated member's bytes from the last kept state at or before ``at``, inflated from
+    its compressed bytes in the package; the CRC is checked when read whole from its start."""
+
+    def __init__(self, fh: IO[bytes], start: int, info: zipfile.ZipInfo, points: _Points,
+                 at: int) -> None:
+        self.out, self._fed, state = points.before(at)
+        self._d = state.copy() if state is not None else zlib.decompressobj(-zlib.MAX_WBITS)
+        self._fh, self._start, self._info, self._points = fh, start, info, points
+        self._tail = b""
+        self._crc: int | None = 0 if self.out == 0 else None
+        self._failed: WaczError | None = None
+        fh.seek(start + self._fed)
+
+    def read(self, n: int) -> bytes:
+        """Up to ``n`` more bytes; the damage that stops it is raised once nothing inflated
+        before it is left to give, so the records before it are read."""
+        if self._failed is not None:
+            raise self._failed
+        parts: list[bytes] = []
+        try:
+            self._inflate(n, parts)
+        except WaczError as exc:
+            if not any(parts):
+                raise
+            self._failed = exc
+        return b"".join(parts)
+
+    def _inflate(self, n: int, parts: list[bytes]) -> None:
+        got = 0
+        while got < n and not self._d.eof:
+            if not self._tail:
+                self._tail = self._next_input()
+            try:
+                piece = self._d.decompress(self._tail, n - got)
+            except zlib.error as exc:
+                raise WaczError(f"corrupt deflate data near byte {self.out}: {exc}") from exc
+            self._tail = self._d.unconsumed_tail
+            parts.append(piece)
+            got += len(piece)
+            self.out += len(piece)
+            if self._crc is not None:
+                self._crc = zlib.crc32(piece, self._crc)
+            self._points.add(self.out, self._fed - len(self._tail), self._d)
+        if self._d.eof:
+            self._check_end()
+
+    def _next_input(self) -> bytes:
+        left = self._info.compress_size - self._fed
+        data = self._fh.read(min(_PIECE, left)) if left > 0 else b""
+        if not data:
+            raise WaczError(f"compressed data ends at byte {self.out} of {self._info.file_size}"
+                            ": the member is cut short")
+        self._fed += len(data)
+        return data
+
+    def _check_end(self) -> None:
+        if self.out != self._info.file_size:
+            raise WaczError(f"inflates to {self.out} bytes, its directory says "
+                            f"{self._info.file_size}: a damaged member")
+        if self._crc is not None and self._crc != self._info.CRC:
+            raise WaczError("CRC-32 mismatch: a damaged member")
+
+    def close(self) -> None:
+        """The package's file is the reader's to close."""
 
 
 class _Stored:
@@ -269,31 +386,40 @@ class _Stored:
 
 class _Inflated:
     """A compressed member read forwards, keeping the last _WINDOW bytes for short seeks
-    back; a seek further back inflates it again from its start. Memory: the window plus
-    what a caller reads at once."""
+    back; a seek elsewhere starts inflating again at the best place its source has (a kept
+    state, or the start). Memory: the window plus what a caller reads at once."""
 
-    def __init__(self, opener: Callable[[], IO[bytes]], size: int, fh: IO[bytes]) -> None:
-        self._open, self._size, self._fh = opener, size, fh
-        self._src = opener()
+    def __init__(self, restart: Callable[[int], IO[bytes] | _Deflate],
+                 best: Callable[[int], int], size: int, fh: IO[bytes]) -> None:
+        self._restart, self._best, self._size, self._fh = restart, best, size, fh
+        self._src = restart(0)
         self._buf = bytearray()
         self._base = 0  # member position of _buf[0]
         self._pos = 0
+        self._error: WaczError | None = None  # what stopped inflation, raised at that point
 
     def _end(self) -> int:
         return self._base + len(self._buf)
 
     def _fill(self, until: int) -> None:
         """Inflate until the window holds bytes up to ``until`` (or the member ends)."""
-        if self._pos < self._base:
+        if self._pos < self._base or self._best(self._pos) > self._end():
             self._src.close()
-            self._src = self._open()
-            self._buf, self._base = bytearray(), 0
+            self._src = self._restart(self._pos)
+            self._buf, self._base = bytearray(), self._best(self._pos)
+            self._error = None
+        if self._error is not None:
+            return
         while self._end() < until:
             try:
                 chunk = self._src.read(min(max(until - self._end(), _STEP), _MAX_READ))
+            except WaczError as exc:
+                self._error = exc
+                return
             except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-                raise WaczError(f"member damaged at byte {self._end()} of its inflated "
-                                f"data: {exc}") from exc
+                self._error = WaczError(f"member damaged at byte {self._end()} of its "
+                                        f"inflated data: {exc}")
+                return
             if not chunk:
                 return
             self._buf += chunk
@@ -307,6 +433,8 @@ class _Inflated:
         self._fill(self._pos + n)
         at = self._pos - self._base
         data = bytes(self._buf[at: at + n])
+        if not data and n and self._error is not None:
+            raise self._error
         self._pos += len(data)
         return data
 
