@@ -311,3 +311,37 @@ def test_a_damaged_deflated_member_is_named_and_what_precedes_it_read(warcs, tmp
     assert any(w in e for e in errors for w in ("corrupt deflate", "damaged", "CRC")), errors
     assert len([u for u in urls if "/r" in u]) >= 28, errors  # the pages before the damage
     assert {"http://e.com/0", "http://e.com/new"} <= set(urls)  # the stored member's
+
+
+def test_a_wacz_made_by_py_wacz_reads_as_its_warcs(warcs, tmp_path):
+    """Webrecorder's own packager (py-wacz, as Browsertrix packs its crawls)."""
+    from tests.support.pywb import have_tool, tools_bin, tools_venv
+
+    if not have_tool("wacz"):
+        pytest.skip(f"wacz not installed in {tools_venv()}")
+    out = tmp_path / "theirs.wacz"
+    res = subprocess.run([str(tools_bin("wacz")), "create", "-o", str(out), str(warcs[0]),
+                          str(warcs[1])], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    members = expand_paths(out)
+    assert [m.name for m in members] == [warcs[0].name, warcs[1].name]
+    for member, warc in zip(members, warcs, strict=False):
+        assert _records(member) == _records(warc)
+
+
+def test_a_zip_without_warcs_and_an_encrypted_member_are_named(warcs, tmp_path):
+    empty = _hand_made(tmp_path / "nowarc.wacz", [("datapackage.json", b"{}", 8)])
+    errors, urls = _errors([empty, warcs[1]])
+    assert len(errors) == 1 and errors[0].startswith(f"{empty}: offset 0: ")
+    assert "without WARC files" in errors[0] and "http://e.com/new" in urls
+    pkg = _hand_made(tmp_path / "locked.wacz", [
+        ("archive/locked.warc.gz", warcs[0].read_bytes(), zipfile.ZIP_STORED),
+        (f"archive/{warcs[1].name}", warcs[1].read_bytes(), zipfile.ZIP_STORED),
+    ])
+    data = bytearray(pkg.read_bytes())
+    first = data.index(b"PK\x01\x02")
+    data[first + 8] |= 1  # general purpose flags: encrypted
+    pkg.write_bytes(bytes(data))
+    errors, urls = _errors([pkg])
+    assert len(errors) == 1 and errors[0].startswith(f"{pkg}#archive/locked.warc.gz: offset 0")
+    assert "encrypted" in errors[0] and "http://e.com/new" in urls
