@@ -30,6 +30,7 @@ from .httputil import get_header
 from .urls import strip_brackets
 from .wacz_input import (
     WaczError,
+    damage_note,
     is_package,
     location,
     member_names,
@@ -532,6 +533,8 @@ def iter_records(
     if member is not None and (reason := not_warc_reason(member[1])):
         _report(WarcFormatError(path, 0, reason), on_error)
         return
+    if member is not None and (damage := _package_damage(path)):
+        _report(WarcFormatError(member[0], 0, damage), on_error)
     try:
         fh = open_input(path, buffering=_BUFFER)
     except OSError as exc:
@@ -552,6 +555,13 @@ def iter_records(
             yield from _checked_records(path, walk, on_error)
         except WaczError as exc:  # a compressed member's data damaged: the rest is unreadable
             _report(WarcFormatError(path, fh.tell(), str(exc)), on_error)
+
+
+def _package_damage(path: Path) -> str | None:
+    try:
+        return damage_note(path)
+    except WaczError:
+        return None  # said when the member is opened
 
 
 def _checked_records(path: Path, walk: Iterator[RecordInfo],

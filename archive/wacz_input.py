@@ -32,6 +32,7 @@ WARC_NAMES = (".warc", ".warc.gz")
 # declares more than RATIO_FLOOR bytes: WARCs deflate 3-10 to 1, zip bombs ~1000 to 1
 RATIO = 200
 RATIO_FLOOR = 64 << 20
+_MAX_SCANNED = 100_000  # local headers walked at most in a package without its directory
 _LOCAL = struct.Struct("<4s5H3L2H")  # a local file header: its name and extra lengths last
 _WINDOW = 4 << 20  # inflated bytes kept behind the read position: the readers' short seeks back
 _STEP = 256 << 10
@@ -78,12 +79,15 @@ def member_names(package: Path) -> list[str]:
     """The members of ``package`` to read as WARCs, in ZIP order: every file under
     ``archive/`` (the spec's place for them; one that is no WARC is reported when read) and
     any ``.warc``/``.warc.gz`` elsewhere. WaczError when the ZIP cannot be read or holds none."""
-    infos = _checked(package).infos
-    names = [i.filename for i in infos if not i.is_dir() and (
-        i.filename.startswith("archive/") or i.filename.lower().endswith(WARC_NAMES))]
+    names = _warc_names(_checked(package).infos)
     if not names:
         raise WaczError("a ZIP without WARC files (a WACZ keeps them in archive/)")
     return names
+
+
+def _warc_names(infos: list[zipfile.ZipInfo]) -> list[str]:
+    return [i.filename for i in infos if not i.is_dir() and (
+        i.filename.startswith("archive/") or i.filename.lower().endswith(WARC_NAMES))]
 
 
 def not_warc_reason(member: str) -> str | None:
@@ -97,10 +101,12 @@ def not_warc_reason(member: str) -> str | None:
 class _Package:
     """A package's central directory, checked: what every member's bytes need."""
 
-    def __init__(self, infos: list[zipfile.ZipInfo], size: int, mtime_ns: int) -> None:
+    def __init__(self, infos: list[zipfile.ZipInfo], size: int, mtime_ns: int,
+                 damage: str | None = None) -> None:
         self.infos = infos
         self.size = size
         self.mtime_ns = mtime_ns
+        self.damage = damage  # why the central directory was not read, when it was not
         self.by_name = {i.filename: i for i in infos}
         self.overlapping = _overlapping(infos)
 
@@ -133,16 +139,95 @@ def _stat(package: Path) -> os.stat_result:
 @functools.lru_cache(maxsize=64)
 def _read_directory(package: str, size: int, mtime_ns: int) -> _Package:
     """The central directory of a package of that size and time (each capture replayed reads
-    a member again: the directory is read once)."""
+    a member again: the directory is read once). When it cannot be read, the members found
+    by their local headers from the start (a download cut short loses the directory, which
+    is at the end, and keeps the members before the cut)."""
     try:
         with zipfile.ZipFile(package) as zf:
-            infos = zf.infolist()
+            return _Package(zf.infolist(), size, mtime_ns)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise WaczError(f"not a readable ZIP file ({exc}): cut short or damaged, or not a WACZ "
-                        "at all") from exc
+        reason = (f"not a readable ZIP file ({exc}): cut short or damaged, or not a WACZ "
+                  "at all")
     except OSError as exc:
         raise WaczError(f"cannot read: {exc.strerror or exc}") from exc
-    return _Package(infos, size, mtime_ns)
+    found, cut = _scan(package, size)
+    warcs = _warc_names(found)
+    if not warcs:
+        raise WaczError(reason)
+    cut_note = f", {cut!r} up to the end of the file" if cut in warcs else ""
+    return _Package(found, size, mtime_ns, damage=(
+        f"{reason}; read the {len(warcs)} WARC member(s) found by their local "
+        f"headers{cut_note}"))
+
+
+def _scan(package: str, size: int) -> tuple[list[zipfile.ZipInfo], str | None]:
+    """Members by their local headers, in order, and the name of the one the end of the
+    file cuts (clamped to it); the walk stops at the first header that is not one, or whose
+    sizes follow its data."""
+    found: list[zipfile.ZipInfo] = []
+    cut = None
+    with open(package, "rb") as fh:
+        pos = 0
+        while pos + _LOCAL.size <= size and len(found) < _MAX_SCANNED:
+            found_here = _local_info(fh, pos)
+            if found_here is None:
+                break
+            info, data = found_here
+            if data + info.compress_size > size:  # the member the file was cut in
+                cut = info.filename
+                info.compress_size = max(0, size - data)
+                if info.compress_type == zipfile.ZIP_STORED:
+                    info.file_size = info.compress_size
+            found.append(info)
+            pos = data + info.compress_size
+    return found, cut
+
+
+def _local_info(fh: IO[bytes], pos: int) -> tuple[zipfile.ZipInfo, int] | None:
+    """The member whose local header is at ``pos`` and where its data starts; None when no
+    header is there or its sizes follow its data."""
+    fh.seek(pos)
+    head = fh.read(_LOCAL.size)
+    if len(head) < _LOCAL.size or not head.startswith(b"PK\x03\x04"):
+        return None
+    _, _, flags, method, _, _, crc, csize, usize, name_len, extra_len = _LOCAL.unpack(head)
+    raw_name, extra = fh.read(name_len), fh.read(extra_len)
+    if len(extra) < extra_len or (flags & 0x8 and not csize):
+        return None
+    if 0xFFFFFFFF in (csize, usize):
+        usize, csize = _zip64_sizes(extra, usize, csize)
+    info = zipfile.ZipInfo(raw_name.decode("utf-8" if flags & 0x800 else "cp437"))
+    info.header_offset, info.flag_bits, info.compress_type, info.CRC = pos, flags, method, crc
+    info.compress_size, info.file_size = csize, usize
+    return info, pos + _LOCAL.size + name_len + extra_len
+
+
+def _zip64_sizes(extra: bytes, usize: int, csize: int) -> tuple[int, int]:
+    """The sizes a Zip64 extra field gives in place of 0xFFFFFFFF (uncompressed first)."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, length = struct.unpack_from("<HH", extra, at)
+        if kind == 1:
+            values = list(struct.unpack_from(f"<{length // 8}Q", extra, at + 4))
+            if usize == 0xFFFFFFFF and values:
+                usize = values.pop(0)
+            if csize == 0xFFFFFFFF and values:
+                csize = values.pop(0)
+            break
+        at += 4 + length
+    return usize, csize
+
+
+def damage_note(path: str | Path) -> str | None:
+    """What to report once for a package read by its local headers: the reason, given for
+    its first member (the package's other members say nothing more)."""
+    found = split_location(path)
+    if found is None:
+        return None
+    pkg = _checked(found[0])
+    if pkg.damage is None or not pkg.infos or pkg.infos[0].filename != found[1]:
+        return None
+    return pkg.damage
 
 
 def input_size(path: Path) -> int:

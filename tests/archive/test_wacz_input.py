@@ -44,9 +44,9 @@ def _write_warcs(folder: Path) -> list[Path]:
     return [a, b, plain]
 
 
-def _records(path) -> list[tuple]:
+def _records(path, on_error=None) -> list[tuple]:
     return [(i.offset, i.length, i.record.version, i.record.headers, i.record.block)
-            for i in iter_records(path)]
+            for i in iter_records(path, on_error)]
 
 
 @pytest.fixture
@@ -167,7 +167,7 @@ def _damaged(tmp_path: Path, wacz: Path) -> dict[str, Path]:
     central = data.rindex(b"PK\x01\x02", 0, end)
     out = {}
     for name, damaged in {
-        "truncated": data[: len(data) // 2],
+        "cut in its first header": data[:20],
         "bad central directory": data[:central] + b"XXXX" + data[central + 4:],
         "empty": b"",
         "not a zip": b"WARC/1.1\r\nhello\r\n" * 10,
@@ -179,7 +179,13 @@ def _damaged(tmp_path: Path, wacz: Path) -> dict[str, Path]:
 
 
 def test_a_damaged_zip_is_named_and_other_inputs_read(wacz, warcs, tmp_path):
-    for kind, bad in _damaged(tmp_path, wacz).items():
+    damaged = _damaged(tmp_path, wacz)
+    # its members are found by their local headers: every one read, the damage said once
+    errors, urls = _errors([damaged.pop("bad central directory")])
+    assert len(errors) == 1 and "Bad magic number for central directory" in errors[0]
+    assert errors[0].endswith("read the 3 WARC member(s) found by their local headers")
+    assert len(urls) == 6
+    for kind, bad in damaged.items():
         errors, urls = _errors([bad, warcs[0]])
         assert len(errors) == 1, (kind, errors)
         assert errors[0].startswith(f"{bad}: offset 0: ") and "ZIP" in errors[0], (kind, errors)
@@ -240,8 +246,10 @@ def test_cli_names_a_damaged_wacz_and_goes_on(wacz, warcs, tmp_path):
     res = subprocess.run([sys.executable, "-m", "archive", "verify", str(bad), str(warcs[0])],
                          capture_output=True, text=True, cwd=REPO, timeout=120)
     assert res.returncode == 1
-    assert f"{bad}: offset 0: " in res.stderr and "Traceback" not in res.stderr
-    assert "records in 2 file(s): 1 error(s)" in res.stdout
+    assert f"{bad}: offset 0: not a readable ZIP file" in res.stderr, res.stderr
+    assert f"{bad}#archive/{warcs[0].name}: offset " in res.stderr  # the member it cut
+    assert "Traceback" not in res.stderr
+    assert "records in 2 file(s): 2 error(s)" in res.stdout
 
 
 def test_a_read_at_an_offset_in_a_deflated_member_does_not_inflate_it_from_its_start(
@@ -345,3 +353,33 @@ def test_a_zip_without_warcs_and_an_encrypted_member_are_named(warcs, tmp_path):
     errors, urls = _errors([pkg])
     assert len(errors) == 1 and errors[0].startswith(f"{pkg}#archive/locked.warc.gz: offset 0")
     assert "encrypted" in errors[0] and "http://e.com/new" in urls
+
+
+
+def test_a_cut_short_wacz_gives_the_members_before_the_cut(wacz, warcs, tmp_path):
+    """A download that stopped: the central directory (at the end) is gone, the members
+    before the cut are whole, and the one it cut is read up to it."""
+    with zipfile.ZipFile(wacz) as zf:
+        second = zf.getinfo(f"archive/{warcs[1].name}")
+    cut = tmp_path / "cut.wacz"
+    records = _records(warcs[1])
+    last_offset = records[-1][0]
+    start = second.header_offset + 30 + len(second.filename)
+    cut.write_bytes(wacz.read_bytes()[: start + last_offset + 20])
+    members = expand_paths(cut)
+    assert [str(m) for m in members] == [f"{cut}#archive/{w.name}" for w in warcs[:2]]
+    errors: list = []
+    assert _records(members[0], errors.append) == _records(warcs[0])
+    assert len(errors) == 1 and errors[0].file == str(cut) and errors[0].offset == 0
+    errors.clear()
+    got = [(i.offset, i.length, i.record.version, i.record.headers, i.record.block)
+           for i in iter_records(members[1], errors.append)]
+    assert got == records[:-1]  # every record before the cut
+    assert [e.offset for e in errors] == [last_offset], errors
+    errors, urls = _errors([cut])
+    assert errors[0].startswith(f"{cut}: offset 0: ") and "cut short" in errors[0], errors
+    assert errors[0].endswith(f"read the 2 WARC member(s) found by their local headers, "
+                              f"'archive/{warcs[1].name}' up to the end of the file"), errors
+    assert errors[1].startswith(f"{cut}#archive/{warcs[1].name}: offset {last_offset}: ")
+    assert len(errors) == 2, errors
+    assert urls == [f"http://e.com/{i}" for i in range(4)] + ["http://e.com/new"]
