@@ -9,7 +9,9 @@ offset inflates from the last inflater state kept before it (docs/benchmarks.md,
 
 A package that is no readable ZIP, a member whose bytes lie outside the file or overlap
 another's, an encrypted member and a member inflating far beyond its compressed size (a zip
-bomb) raise WaczError, an OSError: readers report it as a file they cannot open.
+bomb) raise WaczError, an OSError: readers report it as a file they cannot open. A package
+whose central directory cannot be read (a download cut short) is read by its members' local
+headers; readers report that once (``damage_note``).
 """
 
 from __future__ import annotations
