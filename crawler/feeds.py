@@ -5,11 +5,13 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
+from io import BytesIO
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+from scrapy.utils.gz import gunzip
 
 from crawler.extraction.dates import parse_iso, parse_rfc822
 from crawler.extraction.encoding import decode_html, normalise_charset
@@ -179,3 +181,67 @@ def sitemap_entries(body: bytes) -> Iterator[tuple[str, str, datetime | None]]:
         loc = _child_text(node, "loc")
         if loc:
             yield _local(node.tag), loc, parse_iso(_child_text(node, "lastmod") or "")
+
+
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
+MAX_SITEMAP_URLS = 50_000  # the protocol's limit of URLs in one sitemap
+
+
+def sitemap_body(body: bytes) -> bytes:
+    """The document of a sitemap, gunzipped (bounded) when it is a ``.gz`` file."""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            return gunzip(body, max_size=MAX_SITEMAP_BYTES)
+        except (OSError, EOFError, ValueError):
+            return b""
+    return body
+
+
+@dataclass
+class TextSitemap:
+    """What a plain-text sitemap lists: its URLs, and the lines that are none."""
+
+    urls: list[str] = field(default_factory=list)  # at most MAX_SITEMAP_URLS
+    junk: int = 0  # non-blank lines that are no absolute http(s) URL, or no UTF-8
+    first_junk: str | None = None  # "line N <why>: <the line>", for the log
+    over_limit: int = 0  # non-blank lines after the MAX_SITEMAP_URLS-th URL, not read
+
+
+def text_sitemap(document: bytes) -> TextSitemap | None:
+    """The URLs of a plain-text sitemap (sitemaps.org: UTF-8, one absolute URL a line, no
+    dates), or None when ``document`` is markup (an XML sitemap, an HTML page) or lists no
+    URL at all. Junk lines are counted, never fatal; read line by line, never split whole."""
+    if document.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return None
+    found = TextSitemap()
+    for number, raw in enumerate(BytesIO(document), 1):
+        line = raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw
+        if not line.strip():
+            continue
+        if len(found.urls) >= MAX_SITEMAP_URLS:
+            found.over_limit += 1
+            continue
+        why = _text_line_fault(line)
+        if why is None:
+            found.urls.append(line.decode("utf-8").strip())
+            continue
+        found.junk += 1
+        if found.first_junk is None:
+            shown = line.strip()[:120]
+            found.first_junk = f"line {number} {why}: {shown.decode('utf-8', 'replace')!r}"
+    return found if found.urls else None
+
+
+def _text_line_fault(line: bytes) -> str | None:
+    """Why a text sitemap's line is no URL to read, or None when it is one."""
+    try:
+        text = line.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return "is not UTF-8"
+    try:
+        parts = urlsplit(text)
+        absolute = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # an IPv6 host left open
+        absolute = False
+    return None if absolute and not any(c.isspace() for c in text) else (
+        "is no absolute http(s) URL")

@@ -32,7 +32,7 @@ from crawler.extraction import BlockedPage, NotAnArticle
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.html import parse_html
 from crawler.failures import SEE_ERROR_ANSWERS
-from crawler.feeds import document_element, feed_entries
+from crawler.feeds import document_element, feed_entries, text_sitemap
 from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
@@ -433,10 +433,13 @@ class SiteCrawl(OutletSpider):
                                 "feed: no entries read from it", response.url, response.status)
 
     def on_sitemap(self, response: Response, state: disc.SiteState, depth: int) -> Iterator[Any]:
+        """An XML sitemap or index (gzipped or not), else a plain-text sitemap (one URL a
+        line, no dates: its candidates are undated)."""
         recent = datetime.now(UTC) - timedelta(days=self.limits["recent_days"])
+        document = disc.sitemap_body(response.body)
         children: list[tuple[str, datetime | None]] = []
         records = 0
-        for record in disc.sitemap_records(response.body):
+        for record in disc.sitemap_records(document):
             records += 1
             url = urljoin(response.url, record.loc)
             if record.published is not None:
@@ -444,17 +447,34 @@ class SiteCrawl(OutletSpider):
             if record.kind == "sitemap":
                 children.append((url, record.published))
                 continue
-            if not self.backfill and not record.news and not _newer(record.published, recent):
-                continue  # a "what is new" run takes news entries and recent changes only
-            yield from self.candidate(state, disc.Candidate(
+            yield from self.sitemap_candidate(state, disc.Candidate(
                 url, record.published, disc.url_day(url),
-                "news_sitemap" if record.news else "sitemap", record.title))
+                "news_sitemap" if record.news else "sitemap", record.title), recent)
         yield from self.child_sitemaps(state, response.url, children, depth)
-        if not records and document_element(disc.sitemap_body(response.body)) == "html":
+        if records:
+            return
+        if (text := text_sitemap(document)) is not None:
+            self.note_text_sitemap(response.url, text)
+            for url in text.urls:
+                yield from self.sitemap_candidate(
+                    state, disc.Candidate(url, None, disc.url_day(url), "sitemap"), recent)
+        elif document_element(document) == "html":
             self.crawler.stats.inc_value("discovery/sitemap/not_a_sitemap")
             self.logger.warning("Discovery: the sitemap %s answered %d with an HTML page, not "
                                 "a sitemap: no URLs read from it", response.url,
                                 response.status)
+
+    def sitemap_candidate(self, state: disc.SiteState, found: disc.Candidate,
+                          recent: datetime) -> Iterator[Any]:
+        """A sitemap's URL entry as a candidate; a "what is new" run takes news entries and
+        those changed (``lastmod``) or, undated, dated by their URL in the recent days only:
+        a sitemap lists the whole site."""
+        self.crawler.stats.inc_value("discovery/sitemap_entries")
+        if not self.backfill and found.channel != "news_sitemap" and not (
+                _newer(found.published, recent) if found.published is not None
+                else found.day is not None and found.day >= recent.date()):
+            return
+        yield from self.candidate(state, found)
 
     def child_sitemaps(self, state: disc.SiteState, index: str,
                        children: list[tuple[str, datetime | None]], depth: int) -> Iterator[Any]:

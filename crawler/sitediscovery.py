@@ -29,13 +29,12 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from lxml import etree
 from protego import Protego
-from scrapy.utils.gz import gunzip
 
 from crawler.extraction import dates
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import all_values, document_base, first_value, resolved_base
 from crawler.extraction.metadata import json_ld_objects
-from crawler.feeds import _child_text, _local, iter_records
+from crawler.feeds import _child_text, _local, iter_records, sitemap_body
 from crawler.outlets.base import Outlet
 from crawler.siteoutlets import GENERIC_KEEP_QUERY, generic_rules, outlet_from_site_row, vote_zone
 from crawler.urls import canonical_url, is_article_url, path_and_query
@@ -45,8 +44,7 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xm
 COMMON_FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml",
                      "/feed/", "/rss/", "/?feed=rss2")
 COMMON_SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml",
-                        "/sitemap-news.xml")
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
+                        "/sitemap-news.xml", "/sitemap.txt")
 _DATE_PATH = re.compile(r"^(?P<prefix>/(?:[\w-]+/){0,2}?)(?P<y>(?:19|20)\d\d)/(?P<m>[01]\d)/"
                         r"(?P<d>[0-3]\d)/")
 _SLUG = re.compile(r"[\w]+(?:-[\w]+){2,}|\d{4,}")  # a headline slug or a numeric id
@@ -209,16 +207,6 @@ def parser_sitemaps(robotparser: Any, base: str) -> list[str] | None:
 
 def _absolute(urls: Iterable[str], base: str) -> list[str]:
     return list(dict.fromkeys(urljoin(base, url.strip()) for url in urls if url))
-
-
-def sitemap_body(body: bytes) -> bytes:
-    """The XML of a sitemap, gunzipped (bounded) when it is a ``.xml.gz`` file."""
-    if body[:2] == b"\x1f\x8b":
-        try:
-            return gunzip(body, max_size=MAX_SITEMAP_BYTES)
-        except (OSError, EOFError, ValueError):
-            return b""
-    return body
 
 
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:[-_/.]?(0[1-9]|1[0-2])(?:[-_/.]?([0-2]\d|3[01]))?)?"

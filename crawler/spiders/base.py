@@ -19,7 +19,14 @@ from crawler.extensions.completeness import note_discovered, note_failed
 from crawler.extensions.run_verdict import OFFERED_PREFIX
 from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
-from crawler.feeds import feed_entries, sitemap_entries
+from crawler.feeds import (
+    MAX_SITEMAP_URLS,
+    TextSitemap,
+    feed_entries,
+    sitemap_body,
+    sitemap_entries,
+    text_sitemap,
+)
 from crawler.items import META_DISCOVERED, META_FEED_TITLE, META_HINT_PUBLISHED, ArticlePage
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
@@ -201,10 +208,12 @@ class OutletSpider(scrapy.Spider):
             self.logger.warning("Feed %s yielded no entries", response.url)
 
     def parse_sitemap(self, response: Response, outlet_key: str) -> Iterator[Any]:
-        """Sitemap indexes and URL sets; entries last modified before the window are skipped."""
+        """Sitemap indexes and URL sets (gzipped or not; entries last modified before the
+        window are skipped), else a plain-text sitemap: one URL a line, undated."""
         outlet = get_outlet(outlet_key)
+        document = sitemap_body(response.body)
         entries = 0
-        for kind, loc, lastmod in sitemap_entries(response.body):  # streamed, never held whole
+        for kind, loc, lastmod in sitemap_entries(document):  # streamed, never held whole
             entries += 1
             if self.outlet_of(loc) is not outlet:
                 continue
@@ -216,12 +225,35 @@ class OutletSpider(scrapy.Spider):
                                      callback=self.parse_sitemap,
                                      cb_kwargs={"outlet_key": outlet.key}, priority=5)
             else:
-                self.crawler.stats.inc_value("discovery/sitemap_entries")
-                self.note_offered(outlet, loc)
-                yield from self.article_request(outlet, loc)
+                yield from self.sitemap_url(outlet, loc)
+        if not entries and (text := text_sitemap(document)) is not None:
+            self.note_text_sitemap(response.url, text)
+            for loc in text.urls:
+                entries += 1
+                if self.outlet_of(loc) is outlet:
+                    yield from self.sitemap_url(outlet, loc)
         if not entries:
             self.crawler.stats.inc_value("discovery/empty_sitemaps")
             self.logger.warning("Sitemap %s yielded no entries", response.url)
+
+    def sitemap_url(self, outlet: Outlet, loc: str) -> Iterator[scrapy.Request]:
+        self.crawler.stats.inc_value("discovery/sitemap_entries")
+        self.note_offered(outlet, loc)
+        yield from self.article_request(outlet, loc)
+
+    def note_text_sitemap(self, url: str, text: TextSitemap) -> None:
+        """Count a plain-text sitemap read, and say what in it was no URL or past the bound."""
+        stats = self.crawler.stats
+        stats.inc_value("discovery/text_sitemaps")
+        if text.junk:
+            stats.inc_value("discovery/text_sitemap_junk", text.junk)
+            self.logger.warning("Sitemap %s (plain text): %d lines skipped; %s", url,
+                                text.junk, text.first_junk)
+        if text.over_limit:
+            stats.inc_value("discovery/text_sitemap_over_limit", text.over_limit)
+            self.logger.warning("Sitemap %s (plain text) lists more than %d URLs, the sitemap "
+                                "protocol's limit: %d lines after it not read", url,
+                                MAX_SITEMAP_URLS, text.over_limit)
 
     # --- the pager: every listing, rubric front and day archive ---------------------------
     def listing_request(self, outlet: Outlet, *, path: str = "", day: str | None = None,

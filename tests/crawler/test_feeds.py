@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from crawler import feeds
 from crawler.feeds import feed_entries, iter_records, sitemap_entries
 from tests.sites.common import rss
 
@@ -140,3 +142,34 @@ def test_the_document_element_a_feed_answer_opens_with(body: bytes, name: str | 
     from crawler.feeds import document_element
 
     assert document_element(body) == name
+
+
+def test_a_text_sitemap_gives_its_url_lines_and_counts_the_rest() -> None:
+    body = (b"\xef\xbb\xbfhttps://ex.org/a.html\r\n\r\n  http://ex.org/b?x=1  \n/rel.html\n"
+            b"http://[::1\nhttp:///nohost\nhttps://ex.org/with space\n\xff\xfe\nHTTPS://ex.org/c")
+    found = feeds.text_sitemap(body)
+    assert found is not None
+    assert found.urls == ["https://ex.org/a.html", "http://ex.org/b?x=1", "HTTPS://ex.org/c"]
+    assert found.junk == 5 and found.over_limit == 0
+    assert found.first_junk == "line 4 is no absolute http(s) URL: '/rel.html'"
+
+
+def test_markup_or_a_text_without_urls_is_no_text_sitemap() -> None:
+    for body in (b"", b"\n\n", b"Not found\n", b'\xef\xbb\xbf <?xml version="1.0"?><urlset/>',
+                 b"\n<!doctype html><html><body>https://ex.org/a</body></html>"):
+        assert feeds.text_sitemap(body) is None, body
+
+
+def test_a_text_sitemap_is_read_to_the_protocols_url_limit(monkeypatch) -> None:
+    monkeypatch.setattr(feeds, "MAX_SITEMAP_URLS", 3)
+    found = feeds.text_sitemap(b"".join(b"https://ex.org/%d\n" % n for n in range(10)) + b"x\n")
+    assert found is not None
+    assert found.urls == [f"https://ex.org/{n}" for n in range(3)] and found.over_limit == 8
+
+
+def test_a_gzipped_text_sitemap_is_unpacked_within_the_bound(monkeypatch) -> None:
+    body = b"https://ex.org/a\n" * 1000
+    assert feeds.text_sitemap(feeds.sitemap_body(gzip.compress(body))).urls[-1] == (
+        "https://ex.org/a")
+    monkeypatch.setattr(feeds, "MAX_SITEMAP_BYTES", 1000)
+    assert feeds.sitemap_body(gzip.compress(body)) == b""

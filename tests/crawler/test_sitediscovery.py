@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from crawler import feeds
 from crawler import sitediscovery as disc
 from crawler.extraction.html import parse_html
 from crawler.outlets import get_outlet, outlet_for_url
@@ -85,7 +86,7 @@ def test_news_sitemap_dates_and_gzip() -> None:
 
 
 def test_a_gzip_bomb_sitemap_is_cut_not_inflated(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(disc, "MAX_SITEMAP_BYTES", 1024 * 1024)
+    monkeypatch.setattr(feeds, "MAX_SITEMAP_BYTES", 1024 * 1024)
     bomb = gzip.compress(b"<urlset>" + b" " * (20 * 1024 * 1024))
     assert disc.sitemap_body(bomb) == b""
 

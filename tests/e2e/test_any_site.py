@@ -12,12 +12,15 @@ import os
 import re
 import subprocess
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from archive.reader import iter_responses
 from tests.sites import anysite
+from tests.sites.common import GoldArticle, paragraphs_for, title_for
 from tests.support.crawl import ROOT, SCRAPY, run_crawl
 from tests.support.server import FixtureServer, Page, VirtualSite
 
@@ -440,6 +443,51 @@ def test_an_article_reached_by_several_urls_makes_one_item(tmp_path: Path,
         assert window == {i["id"]: i for i in result.items}
         assert len({i["title"] for i in again.values()}) == len(again)  # one item an article
 
+
+
+@pytest.mark.parametrize("form", ["named", "gzip", "common"])
+def test_a_plain_text_sitemap_is_read(tmp_path: Path, form: str) -> None:
+    """A sitemap that is a text file, one URL a line (sitemaps.org): named by robots.txt,
+    gzipped, or at ``/sitemap.txt`` unnamed. Its URLs are candidates with no date (a text
+    sitemap has no lastmod): the window's articles become items, the others are fetched and
+    dropped by their page's date; junk lines (relative, other schemes, words, bytes that are
+    no UTF-8) are counted and named, never fatal."""
+    shape, junk = anysite.text_sitemap_site(form)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        paths = server.requested_paths(shape.site.host)
+    assert_gold_items(result, shape, "text", "title", "published")
+    assert all(urlsplit(u).path in paths for u in shape.outside)  # undated: fetched to tell
+    assert result.stats.get("discovery/text_sitemaps") == 1, result.log[-3000:]
+    assert result.stats.get("discovery/sitemap_entries") == len(shape.golds) + len(
+        shape.outside) + 1  # and /about/, no article by its page
+    assert result.stats.get("discovery/text_sitemap_junk") == junk
+    assert "line 5 is no absolute http(s) URL: '# sitemap of gazeta-gorod'" in result.log
+
+
+def test_a_what_is_new_run_takes_the_recent_dated_lines_of_a_text_sitemap(tmp_path: Path
+                                                                           ) -> None:
+    """Without a window a text sitemap (the whole site, no dates) gives the entries its URLs
+    date in the recent days (``SITE_RECENT_DAYS``), not every page of the site every run."""
+    host = "recent-text-sitemap.test"
+    site = VirtualSite(host)
+    today = datetime.now(UTC)
+    paths = {f"/{today:%Y/%m/%d}/segodnya-otkryli-most/": today,
+             f"/{today - timedelta(days=40):%Y/%m/%d}/staryj-most-zakryli/": today - timedelta(
+                 days=40), "/society/most-bez-daty/": today - timedelta(days=400)}
+    for n, (path, when) in enumerate(paths.items(), 950):
+        gold = GoldArticle(f"http://{host}{path}", title_for(n), paragraphs_for(n), when)
+        site.add(path, anysite.article_html(host, gold, "og"))
+    site.add("/sitemap.txt", Page("".join(f"http://{host}{p}\n" for p in paths).encode(),
+                                  content_type="text/plain"))
+    site.add("/", anysite.chrome(host, "<h1>Новости</h1>"))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": f"http://{host}/"})
+        fetched = set(server.requested_paths(host))
+    first = next(iter(paths))
+    assert [i["url"] for i in result.items] == [f"http://{host}{first}"], result.log[-3000:]
+    assert fetched & set(paths) == {first}
+    assert result.stats.get("discovery/sitemap_entries") == 3
 
 
 def _reextracted(data_dir: Path, row: dict, out: Path

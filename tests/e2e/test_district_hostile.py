@@ -3,6 +3,7 @@ class of hostile input, each crawled by a real ``scrapy crawl regional`` process
 
 from __future__ import annotations
 
+import gzip
 from datetime import datetime
 from html import escape
 from urllib.parse import parse_qs, urlsplit
@@ -144,3 +145,36 @@ def test_a_day_archive_that_ignores_the_day_is_walked_once(tmp_path) -> None:
     assert "lists the same articles for" in result.log and "ignores the day" in result.log
     read = {item["title"] for item in result.items}
     assert {title_for(2 * cap), title_for(2 * cap + 1)} <= read  # the cap's page: read
+
+
+
+
+GOLK = "golk.by"  # sitemaps ["/sitemap.xml"] (window runs), /<slug>.html articles
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_a_plain_text_sitemap_gives_its_articles(tmp_path, packed: bool) -> None:
+    """The row's sitemap answers a text file, one URL a line (sitemaps.org allows it; gzipped
+    too): its article URLs are fetched, undated (no lastmod: the page's date decides), its
+    junk lines counted and named; before, the run warned "yielded no entries" and got none."""
+    inside, outside = "/dozhinki-v-rayone.html", "/staraya-novost.html"
+    site = VirtualSite(GOLK)
+    site.add(inside, article(title_for(5), paragraphs_for(5)))
+    site.add(outside, article(title_for(6), paragraphs_for(6)).replace("2025-09-12", "2024-01-01"))
+    lines = [f"https://{GOLK}{inside}", "/relative.html", "mailto:red@golk.by",
+             f"https://{GOLK}/category/novosti/", f"https://{GOLK}{outside}"]
+    body = ("\n".join(lines) + "\n").encode()
+    site.add("/sitemap.xml", Page(gzip.compress(body) if packed else body,
+                                  content_type="application/gzip" if packed else "text/plain"))
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={
+            "sites": GOLK, "since": "2025-09-12", "until": "2025-09-12"})
+        fetched = server.requested_paths(GOLK)
+    assert [i["url"] for i in result.items] == [f"https://{GOLK}{inside}"], result.log[-3000:]
+    assert result.items[0]["text"] == "\n\n".join(paragraphs_for(5))
+    assert outside in fetched  # undated in the sitemap: its page's date rules it out
+    assert result.stats.get("discovery/text_sitemaps") == 1
+    assert result.stats.get("discovery/sitemap_entries") == 3
+    assert result.stats.get("discovery/text_sitemap_junk") == 2
+    assert "yielded no entries" not in result.log
+    assert "line 2 is no absolute http(s) URL: '/relative.html'" in result.log

@@ -14,6 +14,7 @@ article publishes around the window's edges, so a wrong time zone moves one acro
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -727,3 +728,37 @@ def base_href_site() -> AnySite:
     site.add("/", chrome(host, f"<h1>Новости</h1>{links}", base))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+TEXT_SITEMAP_JUNK = ["# sitemap of gazeta-gorod", "/society/relative-path/", "ftp://files.test/a.zip",
+                     "not a url at all", "http://", "<html>", "javascript:alert(1)"]
+
+
+def text_sitemap_site(form: str) -> tuple[AnySite, int]:
+    """Articles listed only by a plain-text sitemap (one URL a line, sitemaps.org), with junk
+    lines among them: ``named`` at ``/maps/urls.txt`` by robots.txt, ``gzip`` as
+    ``/sitemap.txt.gz`` named there, ``common`` at ``/sitemap.txt`` with no ``Sitemap:`` line.
+    No lastmod: every entry is undated. (the site, the number of junk lines)"""
+    host = f"{form}-text-sitemap.test"
+    slugs = ["gorod-gotovitsya-k-prazdniku", "v-shkolah-nachalis-kanikuly", "otkryt-novyj-sad",
+             "vodoprovod-na-ulice-lenina", "sportsmeny-vernulis-s-medalyami",
+             "konkurs-chtecov-v-biblioteke", "moroz-do-dvadcati-gradusov"]
+    site, zone, inside, outside = _site(host, 1, 900, [f"/society/{s}/" for s in slugs],
+                                        "time", [])
+    golds = inside + outside
+    site.add("/about/", plain_html(host, "О редакции", "Газета города с 1931 года."))
+    lines = [g.url for g in golds] + [f"http://{host}/about/"]
+    text = "\n".join(lines[:3] + ["", *TEXT_SITEMAP_JUNK, "  " + lines[3] + "  \r"]
+                     + lines[4:]) + "\n"
+    body = "\ufeff".encode() + text.encode() + b"\xff\xfe broken bytes line\n"
+    path = {"named": "/maps/urls.txt", "gzip": "/sitemap.txt.gz", "common": "/sitemap.txt"}[form]
+    if form == "gzip":
+        site.add(path, Page(gzip.compress(body), content_type="application/x-gzip"))
+    else:
+        site.add(path, Page(body, content_type="text/plain; charset=utf-8"))
+    robots = "" if form == "common" else f"Sitemap: http://{host}{path}\n"
+    site.add("/robots.txt", Page(f"User-agent: *\nDisallow:\n{robots}".encode(),
+                                 content_type="text/plain"))
+    site.add("/", chrome(host, "<h1>Газета</h1>"))
+    return (AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside],
+                    [f"http://{host}/about/"]), len(TEXT_SITEMAP_JUNK) + 1)
