@@ -59,6 +59,29 @@ def same_article_key(canonical: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
 
 
+def other_spelling(canonical: str) -> str | None:
+    """The canonical URL with its path's trailing slash added or removed (the other spelling
+    :func:`same_article_key` makes one article), None for the root."""
+    parts = urlsplit(canonical)
+    path = _toggle_slash(parts.path)
+    return None if path is None else urlunsplit(parts._replace(path=path))
+
+
+def respelled(url: str, canonical: str, outlet: Outlet | None) -> str:
+    """``url`` with its path's trailing slash toggled when that makes it ``canonical`` (its
+    query keeps its order and spelling), else ``canonical`` itself."""
+    parts = urlsplit(url)
+    path = _toggle_slash(parts.path)
+    toggled = urlunsplit(parts._replace(path=path)) if path is not None else url
+    return toggled if canonical_url(toggled, outlet) == canonical else canonical
+
+
+def _toggle_slash(path: str) -> str | None:
+    if path.rstrip("/") == "":
+        return None
+    return path.rstrip("/") if path.endswith("/") else path + "/"
+
+
 def fetch_path(url: str, outlet: Outlet) -> str:
     """Where to download ``url`` on the outlet's host: the canonical path, and the query as it
     was discovered (its order, its spelling) less the parameters the canonical form drops."""

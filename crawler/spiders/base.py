@@ -32,11 +32,14 @@ from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
 from crawler.removals import ArticleRemoved
 from crawler.spiders.listings import ListingPage, in_bounds, read_listing, stop_reason
+from crawler.state import opened_state
 from crawler.urls import (
     canonical_url,
     fetch_path,
     is_article_url,
+    other_spelling,
     path_and_query,
+    respelled,
     same_article_key,
 )
 
@@ -87,6 +90,8 @@ class OutletSpider(scrapy.Spider):
         self.base_urls: dict[str, str] = {}
         self.archive_links: dict[str, int] = {}  # per outlet: links its day archive gave
         self.spellings: dict[str, str] = {}  # outlet + same_article_key -> canonical requested
+        # outlet + same_article_key -> the one spelling the state store knows (None: neither)
+        self.known_spellings: dict[str, str | None] = {}
         # (outlet, page number, hash of its links) -> the first day archive page listing them
         self.day_pages: dict[tuple[str, int, int], str] = {}
         self.day_blind: set[tuple[str, str]] = set()  # (outlet, day) walks listing another day's
@@ -397,6 +402,7 @@ class OutletSpider(scrapy.Spider):
         if day is not None and not self.in_window(day, outlet):
             self.crawler.stats.inc_value("discovery/out_of_window_links")
             return
+        url = self.known_spelling(outlet, url)
         if self.spelled_before(outlet, url):
             return
         if published is None and day is not None:
@@ -409,6 +415,28 @@ class OutletSpider(scrapy.Spider):
                              errback=self.article_failed, cb_kwargs={"outlet_key": outlet.key},
                              meta={META_HINT_PUBLISHED: hint, "article": True,
                                    META_DISCOVERED: key, META_FEED_TITLE: title})
+
+    def known_spelling(self, outlet: Outlet, url: str) -> str:
+        """``url``, or its other spelling (the path's trailing slash) when the state store
+        knows the article only by that one: a past run exported it under that URL and id,
+        and a site answering both would otherwise make it a new article under another id.
+        Looked up once per article and run; with neither (or both) known, ``url``."""
+        store = opened_state(self.crawler)
+        canonical = canonical_url(url, outlet)
+        other = other_spelling(canonical)
+        if store is None or other is None:
+            return url
+        key = f"{outlet.key} {same_article_key(canonical)}"
+        if key not in self.known_spellings:
+            mine, theirs = store.get(canonical) is not None, store.get(other) is not None
+            self.known_spellings[key] = (canonical if mine and not theirs
+                                         else other if theirs and not mine else None)
+        known = self.known_spellings[key]
+        if known is None or known == canonical:
+            return url
+        self.crawler.stats.inc_value("discovery/known_spelling")
+        self.logger.debug("%s is known as %s: fetched so", url, known)
+        return respelled(url, known, outlet)
 
     def spelled_before(self, outlet: Outlet, url: str) -> bool:
         """Whether this run asked for the article already under a URL that differs only by the

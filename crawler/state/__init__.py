@@ -121,3 +121,9 @@ def shared_state(crawler: Any) -> StateStore:
         crawler._article_state = store
         crawler.signals.connect(lambda: store.close(), signal=signals.engine_stopped, weak=False)
     return store
+
+
+def opened_state(crawler: Any) -> StateStore | None:
+    """The store a component of this run opened (the known-article filter, the incremental
+    pipeline), or None: a run that keeps no state does not open one for a look-up."""
+    return getattr(crawler, "_article_state", None)

@@ -6,7 +6,7 @@ import pytest
 
 from crawler.outlets import outlet_for_url
 from crawler.siteoutlets import outlet_from_site_row
-from crawler.urls import article_id, canonical_url, is_article_url
+from crawler.urls import article_id, canonical_url, is_article_url, other_spelling, respelled
 
 ARTICLE = "https://www.belta.by/society/view/novost-nomer-2-427702-2026/"
 CYRILLIC = "https://example.org/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/%D0%B0?x=1"
@@ -72,7 +72,6 @@ def test_a_parameter_the_outlet_keeps_is_kept_even_when_it_reads_as_a_session(na
 
 
 def test_the_other_spelling_of_an_article_toggles_the_paths_trailing_slash() -> None:
-    from crawler.urls import other_spelling, respelled
     assert other_spelling("https://ex.org/2025/09/12/slug") == "https://ex.org/2025/09/12/slug/"
     assert other_spelling("https://ex.org/news/slug/?id=1") == "https://ex.org/news/slug?id=1"
     assert other_spelling("https://ex.org/") is None
@@ -80,4 +79,5 @@ def test_the_other_spelling_of_an_article_toggles_the_paths_trailing_slash() -> 
     assert respelled("http://www.ex.org/a/?b=2&a=1", "http://www.ex.org/a?a=1&b=2", None) == (
         "http://www.ex.org/a?b=2&a=1")
     assert respelled("http://ex.org/a;jsessionid=1", "http://ex.org/a/", None) == (
-        "http://ex.org/a/")
+        "http://ex.org/a;jsessionid=1/")  # one canonical URL: /a/
+    assert respelled("http://ex.org/a//", "http://ex.org/a/", None) == "http://ex.org/a/"

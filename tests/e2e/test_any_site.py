@@ -490,6 +490,32 @@ def test_a_what_is_new_run_takes_the_recent_dated_lines_of_a_text_sitemap(tmp_pa
     assert result.stats.get("discovery/sitemap_entries") == 3
 
 
+def test_the_spelling_a_past_run_exported_is_the_one_fetched(tmp_path: Path) -> None:
+    """Run 1's feed links the articles without their trailing slash (the site answers both
+    spellings) and exports them so; run 2 on the same DATA_DIR finds them with the slash.
+    Run 2 asks for the spellings the state store knows, so no article is exported again
+    under another id."""
+    shape = anysite.feed_only_site()
+    site = shape.site
+    for gold in shape.golds:
+        path = urlsplit(gold.url).path
+        site.add(path.rstrip("/"), site.pages[path])
+    slashed = site.pages["/export/rss.xml"]
+    site.add("/export/rss.xml", replace(slashed, body=slashed.body.replace(b"/</link>",
+                                                                          b"</link>")))
+    with FixtureServer([site]) as server:
+        first = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        site.add("/export/rss.xml", slashed)
+        before = len(server.requests)
+        second = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        fetched = {urlsplit(u).path for u in server.requests[before:]}
+    assert sorted(i["url"] for i in first.items) == sorted(g.url.rstrip("/")
+                                                           for g in shape.golds)
+    assert second.returncode == 0 and second.items == [], second.log[-3000:]
+    assert not fetched & {urlsplit(g.url).path for g in shape.golds}, fetched
+    assert second.stats.get("discovery/known_spelling", 0) >= len(shape.golds)
+
+
 def _reextracted(data_dir: Path, row: dict, out: Path
                  ) -> tuple[dict[str, dict], subprocess.CompletedProcess[str]]:
     """``scrapy reextract`` (two workers) of a crawl's WARCs with its site's row: the items by

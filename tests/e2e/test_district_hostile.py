@@ -147,8 +147,6 @@ def test_a_day_archive_that_ignores_the_day_is_walked_once(tmp_path) -> None:
     assert {title_for(2 * cap), title_for(2 * cap + 1)} <= read  # the cap's page: read
 
 
-
-
 GOLK = "golk.by"  # sitemaps ["/sitemap.xml"] (window runs), /<slug>.html articles
 
 
@@ -178,3 +176,40 @@ def test_a_plain_text_sitemap_gives_its_articles(tmp_path, packed: bool) -> None
     assert result.stats.get("discovery/text_sitemap_junk") == 2
     assert "yielded no entries" not in result.log
     assert "line 2 is no absolute http(s) URL: '/relative.html'" in result.log
+
+
+def test_the_spelling_a_past_run_exported_is_the_one_fetched(tmp_path) -> None:
+    """Run 1 meets an article as ``/2025/09/12/slug`` (the feed) and exports it under that
+    URL's id; run 2, on the same DATA_DIR, meets it as ``…/slug/`` (the feed now spells it so,
+    the home page without the slash). The site answers both: run 2 must ask for the spelling
+    the state store knows (old enough: skipped as known), never export it again under another
+    id. An article neither run knew keeps the first spelling met (the feed's)."""
+    old, new = "/2025/09/12/dozhinki/", "/2025/09/12/kirmash/"
+    site = VirtualSite(PVESTNIK)
+    for n, path in enumerate((old, new), 7):
+        page = article(title_for(n), paragraphs_for(n))
+        site.add(path, page)
+        site.add(path.rstrip("/"), page)
+
+    def feed(paths: list[str]) -> Page:
+        return Page(rss("x", f"https://{PVESTNIK}/", [
+            (title_for(7), f"https://{PVESTNIK}{p}", PUBLISHED, "") for p in paths]).encode(),
+            content_type="application/rss+xml")
+
+    site.add("/", listing([]))
+    site.add("/feed/", feed([old.rstrip("/")]))
+    with FixtureServer([site]) as server:
+        first = run_crawl("regional", tmp_path, server, args={"sites": PVESTNIK})
+        site.add("/", Page(listing([old.rstrip("/"), new.rstrip("/")]).encode(),
+                           delay=1.0))  # met after the feed
+        site.add("/feed/", feed([old, new]))
+        before = len(server.requested_paths(PVESTNIK))
+        second = run_crawl("regional", tmp_path, server, args={"sites": PVESTNIK})
+        fetched = [p for p in server.requested_paths(PVESTNIK)[before:]
+                   if p.startswith("/2025/")]
+    assert [i["url"] for i in first.items] == [f"https://{PVESTNIK}{old.rstrip('/')}"]
+    assert [i["url"] for i in second.items] == [f"https://{PVESTNIK}{new}"], second.log[-3000:]
+    assert fetched == [new]  # the known article under neither spelling: old, known already
+    assert second.stats.get("incremental/skipped_known", 0) >= 1
+    assert second.stats.get("discovery/duplicate_spelling") == 1  # the home page's new
+    assert second.stats.get("discovery/known_spelling", 0) >= 1
