@@ -21,6 +21,7 @@ from lxml import etree
 from trafilatura import bare_extraction
 
 from crawler.extraction.boilerplate import is_boilerplate_line
+from crawler.extraction.dates import human_dates
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
 
 _WS = re.compile(r"\s+")
@@ -403,13 +404,22 @@ def _body_paragraphs(body: etree._Element) -> list[str]:
 
 
 # A paragraph made only of a date/time stamp, or a "Comments: 3" style counter.
+_WORDS = re.compile(r"[^\W\d_]+")
 _STAMP = re.compile(r"^(?:[^\W\d]+,?\s*)?[\d.:/\s-]*\d[\d.:/\s-]*$")
 _COUNTER = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s*:\s*\d+$")
 
 
 def _is_meta_line(text: str) -> bool:
     """Dates, times and counters between teasers or under headlines are not body."""
-    return len(text) < 40 and bool(_STAMP.match(text) or _COUNTER.match(text))
+    return len(text) < 40 and bool(_STAMP.match(text) or _COUNTER.match(text)
+                                   or _worded_date_line(text))
+
+
+def _worded_date_line(text: str) -> bool:
+    """A date with its month in words and at most one other word around it: "25 ноября
+    2011 г.", "Пятница, 12 марта 2026, 14:05", "Nov 25, 2011" (a month word breaks _STAMP)."""
+    return any(in_words and len(_WORDS.findall(text[:start] + " " + text[end:])) <= 1
+               for start, end, _moment, in_words in human_dates(text))
 
 
 def _trafilatura(tree: lxml.html.HtmlElement, url: str, **options: bool) -> list[str]:

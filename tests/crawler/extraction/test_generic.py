@@ -423,3 +423,15 @@ def test_one_long_kept_paragraph_of_many_lines_is_matched_in_linear_time() -> No
     started = time.process_time()
     assert generic._fill_gaps(kept, [root], generic._text_stats(root)) == kept
     assert time.process_time() - started < 4
+
+
+@pytest.mark.parametrize("stamp", ["25 ноября 2011 г.", "Пятница, 12 марта 2026, 14:05",
+                                   "Nov 25, 2011", "12.03.2026 14:05"])
+def test_a_date_stamp_line_is_no_body_whether_its_month_is_a_word_or_a_number(stamp) -> None:
+    """``meta_lines``: a printed date between the headline and the text is metadata (the item
+    has ``published``); a sentence that mentions a date is body."""
+    mention = "В Минске 25 ноября 2011 г. прошла встреча."
+    html = _page(f"<h1>Council votes on the tram</h1><p>{stamp}</p><p>{PROSE}</p>"
+                 f"<p>{mention} {PROSE2}</p>"
+                 f"<p>{PROSE3}</p>")
+    assert _paragraphs(html) == [PROSE, f"{mention} {PROSE2}", PROSE3]
