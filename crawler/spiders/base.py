@@ -95,6 +95,8 @@ class OutletSpider(scrapy.Spider):
         # (outlet, page number, hash of its links) -> the first day archive page listing them
         self.day_pages: dict[tuple[str, int, int], str] = {}
         self.day_blind: set[tuple[str, str]] = set()  # (outlet, day) walks listing another day's
+        self.day_ignored: set[tuple[str, str]] = set()  # (outlet, day) walks that go on as the
+        # site's latest posts: their links are not of that day
         self._resolver: OutletResolver | None = None
 
     @classmethod
@@ -296,7 +298,10 @@ class OutletSpider(scrapy.Spider):
         stats.inc_value("discovery/listing_links", len(new))
         if new:
             stats.inc_value(f"{OFFERED_PREFIX}{outlet.key}", len(new))
-        wanted = date.fromisoformat(day) if day else None
+        # a day walk lists that day's articles, unless the site ignores the day: its latest
+        # posts then, read as any listing (the window's dates, no day hint)
+        wanted = (date.fromisoformat(day) if day and (outlet.key, day) not in self.day_ignored
+                  else None)
         since, until = (wanted, wanted) if wanted else (self.since, self.until)
         for link in new:
             if not in_bounds(link.day, since, until):
@@ -331,7 +336,8 @@ class OutletSpider(scrapy.Spider):
         archive answering the latest posts), and each day would be paged to the page cap
         through the whole site. The later walk stops; the first goes on as the walk of the
         site's latest posts it is, under the stop rules of any listing (the window's dates,
-        the page cap), so the window's articles past its first page are still found. One
+        the page cap; its links no longer dated by its day), so the window's articles past
+        its first page are still found. One
         warning per outlet names the two pages."""
         if listing.links:
             links = hash(tuple(link.url for link in listing.links))
@@ -343,6 +349,7 @@ class OutletSpider(scrapy.Spider):
                         "%s): it ignores the day; only the walk of %s goes on (check the row's "
                         "archive scheme)", outlet.key, other, day, page, url, other)
                 self.day_blind.add((outlet.key, day))
+                self.day_ignored.add((outlet.key, other))
         return "same_as_other_day" if (outlet.key, day) in self.day_blind else None
 
     def next_listing_page(self, next_url: str | None, outlet: Outlet, path: str, day: str | None,

@@ -213,3 +213,37 @@ def test_the_spelling_a_past_run_exported_is_the_one_fetched(tmp_path) -> None:
     assert second.stats.get("incremental/skipped_known", 0) >= 1
     assert second.stats.get("discovery/duplicate_spelling") == 1  # the home page's new
     assert second.stats.get("discovery/known_spelling", 0) >= 1
+
+
+def test_the_walk_that_goes_on_past_an_ignored_day_dates_no_article_by_that_day(tmp_path
+                                                                                ) -> None:
+    """The day archive ignores the day: the walk that goes on lists the site's latest posts,
+    not its day's, so an undated article its later pages list gets no published date from
+    the walk's day (each was dated to one day of the window, right or not): undated, it is
+    dropped and counted as any undated article of a window run is."""
+    site = VirtualSite(HOINIKI)
+
+    def answer(target: str) -> Page | None:
+        query = parse_qs(urlsplit(target).query)
+        if "p" in query:
+            n = int(query["p"][0])
+            undated = article(title_for(n), paragraphs_for(n)).replace(
+                "<meta property='article:published_time' "
+                "content='2025-09-12T10:00:00+03:00'>", "")
+            return Page(undated.encode())
+        if "m" in query:
+            page = int(query.get("paged", ["1"])[0])
+            return Page(listing([f"/?p={2 * page + i}" for i in range(2)]).encode())
+        return None
+
+    site.dynamic.append(answer)
+    cap = 4
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={
+            "sites": HOINIKI, "since": "2025-09-11", "until": "2025-09-13"},
+            settings={"ARCHIVE_MAX_PAGES": cap})
+    later = [title_for(n) for n in range(4, 2 * cap + 2)]  # listed on pages 2..cap
+    assert not set(later) & {item["title"] for item in result.items}, result.items
+    # undated in a window run: dropped as such, counted and logged (not dated by the walk)
+    assert result.stats.get("articles/undated_in_backfill") == len(later)
+    assert f"https://{HOINIKI}/?p={2 * cap + 1} has no publication date" in result.log
