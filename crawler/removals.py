@@ -59,26 +59,37 @@ def asked_article(request: Request | None, url: str) -> tuple[Outlet | None, str
 
 def left_article(spider: Any, outlet: Outlet, url: str, final: str) -> str | None:
     """Why a redirect of the article ``url`` (canonical, of ``outlet``) that ended on ``final``
-    left it (a failure reason): ``OFF_SITE``, another site's page, or ``NON_ARTICLE``, a page
-    of its site that is no article. None when it ended on the article itself, on another
-    article of the outlet (a move), or on the article's own path and query on another host:
-    the outlet moved to a new domain (blocked outlets do; :func:`new_host` names it). The
-    run's ``spider`` says which outlet a URL is and which pages are articles, when it knows
-    (the site spider's outlets are its own)."""
+    left it (a failure reason): ``OFF_SITE``, another site's page (another known outlet's
+    page at the article's own path is that outlet's article, not this one), or
+    ``NON_ARTICLE``, a page of its site that is no article. None when it ended on the article
+    itself, on another article of the outlet (a move), or on the article's own path and query
+    on a host no outlet has: the outlet moved to a new domain (blocked outlets do;
+    :func:`new_host` names it). The run's ``spider`` says which outlet a URL is and which
+    pages are articles, when it knows (the site spider's outlets are its own)."""
+    owner = _owner(spider, final)
+    if owner not in (outlet.key, None):
+        return OFF_SITE
     if canonical_url(final, outlet) == url:
         return None  # its own path (http -> https, a slash added, a new domain)
-    resolve = getattr(spider, "outlet_of", None) or outlet_for_url
-    if getattr(resolve(final), "key", None) != outlet.key:  # by key: the site spider's
-        return OFF_SITE  # outlets are copies of the published ones get_outlet gives
+    if owner is None:
+        return OFF_SITE
     judge = getattr(spider, "is_article_url", None) or is_article_url
     return None if judge(outlet, final) else NON_ARTICLE
 
 
 def new_host(spider: Any, outlet: Outlet, final: str) -> str | None:
-    """The host a redirect of one of ``outlet``'s articles landed on when no outlet of the run
-    has it (the outlet moved to a new domain), else None."""
-    resolve = getattr(spider, "outlet_of", None) or outlet_for_url
-    return None if getattr(resolve(final), "key", None) == outlet.key else urlsplit(final).hostname
+    """The host a redirect of one of ``outlet``'s articles landed on when no outlet has it
+    (the outlet moved to a new domain), else None."""
+    return None if _owner(spider, final) is not None else urlsplit(final).hostname
+
+
+def _owner(spider: Any, url: str) -> str | None:
+    """The key of the outlet ``url`` is of: the run's (``spider.outlet_of``, when it has
+    one), else any published outlet or site row; None for a host no outlet has. By key: the
+    site spider's outlets are copies of the published ones get_outlet gives."""
+    resolve = getattr(spider, "outlet_of", None)
+    found = (resolve(url) if resolve else None) or outlet_for_url(url)
+    return getattr(found, "key", None)
 
 
 @dataclass(frozen=True)
