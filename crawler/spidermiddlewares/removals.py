@@ -59,9 +59,9 @@ class RemovalMiddleware:
         if outlet is None:
             return
         final = response.url if response.meta.get("redirect_urls") else None
-        elsewhere = (left_article(self.crawler.spider, outlet, url, final)
-                     if final and 200 <= response.status < 300 else None)
-        if final and not elsewhere:
+        read = final is not None and 200 <= response.status < 300
+        elsewhere = left_article(self.crawler.spider, outlet, url, final) if read else None
+        if read and not elsewhere:  # (an error answer, or another path, is no move)
             self._note_new_host(outlet, final)
         if response.status in REMOVAL_STATUSES or elsewhere:
             if self.log.store.get(url) is None:  # never exported: a failed fetch

@@ -143,3 +143,25 @@ def test_a_site_article_moved_to_another_of_its_articles_is_no_removal(setup: Se
         response = HtmlResponse(new, status=200, body=b"<html></html>", request=request)
         assert setup.mw.process_spider_input(response) is None  # extracted as usual
     assert setup.lines() == []
+
+
+@pytest.mark.parametrize("status, final", [
+    (404, "https://parked.example/lander/"),  # another page on another host, answering 404
+    (404, "https://parked.example/politics/view/novost-1-427701-2026/"),  # not read there
+    (500, "https://parked.example/politics/view/novost-1-427701-2026/"),
+])
+def test_a_redirect_to_another_host_not_read_there_is_no_move(setup, caplog, status, final
+                                                              ) -> None:
+    """``articles/moved_host`` counts articles read at their own path on a new host; an
+    answer that is no page of the article (an error, another path) says no move."""
+    setup.answer(status, url=final, redirected_from=URL)
+    assert setup.stat("articles/moved_host") is None
+    assert "articles redirect to their own paths" not in caplog.text
+
+
+def test_an_article_read_at_its_own_path_on_a_new_host_is_a_move(setup, caplog) -> None:
+    setup.answer(200, url=URL.replace("www.belta.by", "belta-new.example"), redirected_from=URL)
+    setup.answer(200, url=OTHER.replace("www.belta.by", "belta-new.example"),
+                 redirected_from=OTHER)
+    assert setup.stat("articles/moved_host") == 2
+    assert caplog.text.count("articles redirect to their own paths on belta-new.example") == 1
