@@ -404,7 +404,10 @@ def _body_paragraphs(body: etree._Element) -> list[str]:
 
 
 # A paragraph made only of a date/time stamp, or a "Comments: 3" style counter.
-_WORDS = re.compile(r"[^\W\d_]+")
+# what may stand beside a printed date: a label or weekday ("Пятница, ", "Updated: ") before,
+# a year word ("г.", "года", "р.") after
+_DATE_LABEL = re.compile(r"\s*(?:[^\W\d_]+\s*[,:]\s*)?")
+_YEAR_WORD = re.compile(r"\s*(?:(?:г|р)\.?|года|гада|року)?\s*[.,]?\s*")
 _STAMP = re.compile(r"^(?:[^\W\d]+,?\s*)?[\d.:/\s-]*\d[\d.:/\s-]*$")
 _COUNTER = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s*:\s*\d+$")
 
@@ -416,9 +419,11 @@ def _is_meta_line(text: str) -> bool:
 
 
 def _worded_date_line(text: str) -> bool:
-    """A date with its month in words and at most one other word around it: "25 ноября
-    2011 г.", "Пятница, 12 марта 2026, 14:05", "Nov 25, 2011" (a month word breaks _STAMP)."""
-    return any(in_words and len(_WORDS.findall(text[:start] + " " + text[end:])) <= 1
+    """A date with its month in words, alone but for a label or weekday before it and a year
+    word after it: "25 ноября 2011 г.", "Пятница, 12 марта 2026, 14:05", "Nov 25, 2011" (a
+    month word breaks _STAMP). "Умер 3 мая 2020" in a timeline is a sentence, not a stamp."""
+    return any(in_words and _DATE_LABEL.fullmatch(text[:start])
+               and _YEAR_WORD.fullmatch(text[end:])
                for start, end, _moment, in_words in human_dates(text))
 
 

@@ -431,7 +431,7 @@ def test_a_date_stamp_line_is_no_body_whether_its_month_is_a_word_or_a_number(st
     """``meta_lines``: a printed date between the headline and the text is metadata (the item
     has ``published``); a sentence that mentions a date is body."""
     mention = "В Минске 25 ноября 2011 г. прошла встреча."
+    timeline = "Умер 3 мая 2020"  # a short line of a timeline: a sentence, not a stamp
     html = _page(f"<h1>Council votes on the tram</h1><p>{stamp}</p><p>{PROSE}</p>"
-                 f"<p>{mention} {PROSE2}</p>"
-                 f"<p>{PROSE3}</p>")
-    assert _paragraphs(html) == [PROSE, f"{mention} {PROSE2}", PROSE3]
+                 f"<p>{mention} {PROSE2}</p><p>{timeline}</p><p>{PROSE3}</p>")
+    assert _paragraphs(html) == [PROSE, f"{mention} {PROSE2}", timeline, PROSE3]
