@@ -88,7 +88,7 @@ def member_names(package: Path) -> list[str]:
 
 
 def _warc_names(infos: list[zipfile.ZipInfo]) -> list[str]:
-    return [i.filename for i in infos if not i.is_dir() and (
+    return [i.filename for i in infos if i.filename and not i.filename.endswith("/") and (
         i.filename.startswith("archive/") or i.filename.lower().endswith(WARC_NAMES))]
 
 
@@ -187,14 +187,14 @@ def _scan(package: str, size: int) -> tuple[list[zipfile.ZipInfo], str | None]:
 
 def _local_info(fh: IO[bytes], pos: int) -> tuple[zipfile.ZipInfo, int] | None:
     """The member whose local header is at ``pos`` and where its data starts; None when no
-    header is there or its sizes follow its data."""
+    header is there, the file ends in its name or extra field, or its sizes follow its data."""
     fh.seek(pos)
     head = fh.read(_LOCAL.size)
     if len(head) < _LOCAL.size or not head.startswith(b"PK\x03\x04"):
         return None
     _, _, flags, method, _, _, crc, csize, usize, name_len, extra_len = _LOCAL.unpack(head)
     raw_name, extra = fh.read(name_len), fh.read(extra_len)
-    if len(extra) < extra_len or (flags & 0x8 and not csize):
+    if len(raw_name) < name_len or len(extra) < extra_len or (flags & 0x8 and not csize):
         return None
     if 0xFFFFFFFF in (csize, usize):
         usize, csize = _zip64_sizes(extra, usize, csize)
