@@ -197,27 +197,33 @@ def _local_info(fh: IO[bytes], pos: int) -> tuple[zipfile.ZipInfo, int] | None:
     if len(raw_name) < name_len or len(extra) < extra_len or (flags & 0x8 and not csize):
         return None
     if 0xFFFFFFFF in (csize, usize):
-        usize, csize = _zip64_sizes(extra, usize, csize)
+        sizes = _zip64_sizes(extra, usize, csize)
+        if sizes is None:
+            return None
+        usize, csize = sizes
     info = zipfile.ZipInfo(raw_name.decode("utf-8" if flags & 0x800 else "cp437"))
     info.header_offset, info.flag_bits, info.compress_type, info.CRC = pos, flags, method, crc
     info.compress_size, info.file_size = csize, usize
     return info, pos + _LOCAL.size + name_len + extra_len
 
 
-def _zip64_sizes(extra: bytes, usize: int, csize: int) -> tuple[int, int]:
-    """The sizes a Zip64 extra field gives in place of 0xFFFFFFFF (uncompressed first)."""
+def _zip64_sizes(extra: bytes, usize: int, csize: int) -> tuple[int, int] | None:
+    """The sizes a Zip64 extra field gives in place of 0xFFFFFFFF (uncompressed first); None
+    when the field runs past the extra field's end or lacks a size it must give."""
     at = 0
     while at + 4 <= len(extra):
         kind, length = struct.unpack_from("<HH", extra, at)
+        if at + 4 + length > len(extra):
+            return None
         if kind == 1:
             values = list(struct.unpack_from(f"<{length // 8}Q", extra, at + 4))
-            if usize == 0xFFFFFFFF and values:
-                usize = values.pop(0)
-            if csize == 0xFFFFFFFF and values:
-                csize = values.pop(0)
-            break
+            if usize == 0xFFFFFFFF:
+                usize = values.pop(0) if values else -1
+            if csize == 0xFFFFFFFF:
+                csize = values.pop(0) if values else -1
+            return None if -1 in (usize, csize) else (usize, csize)
         at += 4 + length
-    return usize, csize
+    return None
 
 
 def damage_note(path: str | Path) -> str | None:
