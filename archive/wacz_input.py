@@ -228,12 +228,13 @@ def _zip64_sizes(extra: bytes, usize: int, csize: int) -> tuple[int, int] | None
 
 def damage_note(path: str | Path) -> str | None:
     """What to report once for a package read by its local headers: the reason, given for
-    its first member (the package's other members say nothing more)."""
+    its first WARC member (the package's other members say nothing more)."""
     found = split_location(path)
     if found is None:
         return None
     pkg = _checked(found[0])
-    if pkg.damage is None or not pkg.infos or pkg.infos[0].filename != found[1]:
+    warcs = _warc_names(pkg.infos)
+    if pkg.damage is None or not warcs or warcs[0] != found[1]:
         return None
     return pkg.damage
 

@@ -364,3 +364,14 @@ def test_zip64_extra_fields_with_junk_are_a_damaged_header(tmp_path):
         errors, hosts = _read(pkg)
         assert hosts.get("archive/a.warc.gz") == {"a.example"}, (extra, errors)
         assert "b.example" not in {h for v in hosts.values() for h in v}, (extra, hosts)
+
+
+def test_a_lost_directory_is_said_when_the_first_member_is_no_warc(tmp_path):
+    """datapackage.json first (as a folder zipped in name order packs it), the directory
+    lost: the damage is said once, with the first WARC member, and all of them read."""
+    pkg = tmp_path / "lost.wacz"
+    pkg.write_bytes(_without_directory(base_members()))
+    errors, hosts = _read(pkg)
+    assert hosts == {n: {h} for n, h in HOSTS.items()}, errors
+    assert len(errors) == 1 and errors[0].startswith(f"{pkg}: offset 0: not a readable ZIP")
+    assert "read the 3 WARC member(s) found by their local headers" in errors[0]
