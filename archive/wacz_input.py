@@ -81,7 +81,7 @@ def member_names(package: Path) -> list[str]:
     """The members of ``package`` to read as WARCs, in ZIP order: every file under
     ``archive/`` (the spec's place for them; one that is no WARC is reported when read) and
     any ``.warc``/``.warc.gz`` elsewhere. WaczError when the ZIP cannot be read or holds none."""
-    names = _warc_names(_checked(package).infos)
+    names = list(dict.fromkeys(_warc_names(_checked(package).infos)))  # one name, once
     if not names:
         raise WaczError("a ZIP without WARC files (a WACZ keeps them in archive/)")
     return names
@@ -111,6 +111,21 @@ class _Package:
         self.damage = damage  # why the central directory was not read, when it was not
         self.by_name = {i.filename: i for i in infos}
         self.overlapping = _overlapping(infos)
+        self.alike = _alike(infos)
+
+
+def _spelled(name: str) -> str:
+    """A member's name as a location gives it back (``a//b`` and ``a/./b`` are ``a/b``)."""
+    return str(Path(f"x#{name}"))[2:]
+
+
+def _alike(infos: list[zipfile.ZipInfo]) -> dict[str, list[str]]:
+    """Location spelling -> the names of the members it could mean, for those meaning more
+    than one: which one a location names is ambiguous, so none is read under it."""
+    spellings: dict[str, list[str]] = {}
+    for info in infos:
+        spellings.setdefault(_spelled(info.filename), []).append(info.filename)
+    return {k: v for k, v in spellings.items() if len(v) > 1}
 
 
 def _overlapping(infos: list[zipfile.ZipInfo]) -> dict[str, str]:
@@ -266,6 +281,9 @@ def open_input(path: str | Path, buffering: int = -1) -> IO[bytes]:
 def open_member(package: Path, member: str, buffering: int = -1) -> IO[bytes]:
     """One member of ``package``, open for reading (see the module's doc)."""
     pkg = _checked(package)
+    if alike := pkg.alike.get(_spelled(member)):
+        raise WaczError(f"{len(alike)} members named alike ({', '.join(map(repr, alike))}): "
+                        "which one is meant is ambiguous; not read")
     info = pkg.by_name.get(member) or _by_path(pkg, member)
     if info is None:
         raise WaczError(f"no member {member!r} in the package")

@@ -155,7 +155,7 @@ def mutants(rng: random.Random):
                 yield "cut", base[:at]
     while True:
         kind = rng.choice(["flip", "flip", "cut", "eocd", "local", "zip64", "deflate", "names",
-                           "same", "offset", "sizes", "method"])
+                           "same", "same", "offset", "sizes", "method"])
         ms = base_members()
         if kind == "flip":
             buf = bytearray(base)
@@ -200,9 +200,9 @@ def mutants(rng: random.Random):
             m.name = rng.choice(["../", "/", "archive/../", "archive/./", "archive//", "../../",
                                  "C:\\", "archive/x/../"]) + m.name.removeprefix("archive/")
             yield kind, build(ms)[0]
-        elif kind == "same":
+        elif kind == "same":  # one name, or two spellings of one path
             i, j = rng.sample(range(1, len(ms)), 2)
-            ms[j].name = ms[i].name
+            ms[j].name = rng.choice(["", "./", "/", "x/../"]).join(ms[i].name.split("/", 1))
             yield kind, build(ms)[0]
         elif kind == "offset":
             m = rng.choice(ms)
@@ -375,3 +375,22 @@ def test_a_lost_directory_is_said_when_the_first_member_is_no_warc(tmp_path):
     assert hosts == {n: {h} for n, h in HOSTS.items()}, errors
     assert len(errors) == 1 and errors[0].startswith(f"{pkg}: offset 0: not a readable ZIP")
     assert "read the 3 WARC member(s) found by their local headers" in errors[0]
+
+
+def test_members_of_one_name_are_named_and_none_read_as_another(tmp_path):
+    """Two members named alike (the same name, or two spellings of one path): a location
+    names one of them, so each is reported, never read under the other's name, nor lost."""
+    for spelling in ("archive/b.warc", "archive/./b.warc", "archive//b.warc",
+                     ):
+        ms = base_members()
+        ms[3].name = spelling  # c.warc.gz's bytes
+        pkg = tmp_path / "same.wacz"
+        pkg.write_bytes(build(ms)[0])
+        errors, hosts = _read(pkg)
+        assert hosts.get("archive/a.warc.gz") == {"a.example"}, (spelling, errors)
+        for name, got in hosts.items():
+            assert len(got) == 1, (spelling, name, got)
+            assert got <= {HOSTS.get(name, "c.example")}, (spelling, name, got)
+        read = {h for v in hosts.values() for h in v}
+        assert {"b.example", "c.example"} <= read or any("named alike" in e for e in errors), (
+            spelling, hosts, errors)
