@@ -101,11 +101,19 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
         else:
             raise FileNotFoundError(f"no such WARC file or folder: {s}")
         for q in (member for f in found for member in _inputs(f)):
-            key = q.resolve()
+            key = _same_input_key(q)
             if key not in seen:
                 seen.add(key)
                 out.append(q)
     return out
+
+
+def _same_input_key(p: Path) -> tuple[Path, str]:
+    """What makes two names one input: the file's real path, and a WACZ member's name as
+    it is (resolving ``PKG.wacz#archive/x/../a`` would make it ``archive/a``, another
+    member)."""
+    found = split_location(p)
+    return (p.resolve(), "") if found is None else (found[0].resolve(), found[1])
 
 
 def warc_inputs(specs: Iterable[str | Path], what: str) -> tuple[list[Path], str | None]:
