@@ -247,6 +247,8 @@ def parse_http(block: bytes) -> HttpMessage:
     first = _decode(lines[0]).strip()
     headers = _parse_fields(lines[1:])
     parts = first.split(None, 2)  # any run of blanks: servers send tabs and double spaces
+    if not parts:
+        raise ValueError("no HTTP request or status line")
     if first.upper().startswith("HTTP/"):
         code = parts[1] if len(parts) > 1 else "0"
         if not (code.isascii() and code.isdigit() and len(code) <= 3):

@@ -110,7 +110,9 @@ def warc_of(host: str, n: int, gzipped: bool) -> bytes:
     for i in range(n):
         url = f"http://{host}/p{i}"
         body = f"<title>{host} {i}</title>{'word ' * (30 + i * 7)}".encode()
-        for raw in (record("request", url, http_request(url)), response(url, body)):
+        ids = [f"<urn:uuid:{host}-{i}-{kind}>" for kind in ("q", "r")]  # the same bytes each run
+        for raw in (record("request", url, http_request(url), rec_id=ids[0]),
+                    response(url, body, rec_id=ids[1])):
             parts.append(gz(raw) if gzipped else raw)
     return b"".join(parts)
 
@@ -242,7 +244,8 @@ def check(pkg: Path) -> list[str]:
     def wrong_member(where: object, url: str) -> str | None:
         found = split_location(str(where))
         host = HOSTS.get(found[1]) if found else None
-        if host and url.startswith("http") and f"//{host}/" not in url:
+        others = {h for h in HOSTS.values() if h != host}
+        if host and any(f"//{h}/" in url for h in others):
             return f"{found[1]} gave {url}"
         return None
 
@@ -394,3 +397,20 @@ def test_members_of_one_name_are_named_and_none_read_as_another(tmp_path):
         read = {h for v in hosts.values() for h in v}
         assert {"b.example", "c.example"} <= read or any(
             "named alike" in e or f"#{spelling}: " in e for e in errors), (spelling, hosts, errors)
+
+
+def test_an_http_message_with_an_empty_first_line_is_unparsable_not_a_crash(tmp_path):
+    """Found by a flip making a request's first byte a newline: verify raised IndexError;
+    now the record is an error ('unparsable HTTP message'), in a WARC as in a WACZ."""
+    from archive.reader import expand_paths
+    from archive.verify import verify
+
+    for block in (b"\r\nHost: x\r\n\r\n", b"  \r\n\r\n", b"\n"):
+        warc = tmp_path / "r.warc"
+        warc.write_bytes(record("request", "http://a.example/p0", block))
+        pkg = tmp_path / "r.wacz"
+        pkg.write_bytes(build([member("archive/r.warc", warc.read_bytes(), DEFLATED)])[0])
+        for path in (warc, pkg):
+            report = verify(expand_paths(path))
+            assert [p.message for p in report.errors] == [
+                "unparsable HTTP message: no HTTP request or status line"], (block, path)
