@@ -216,7 +216,7 @@ def _local_info(fh: IO[bytes], pos: int) -> tuple[zipfile.ZipInfo, int] | None:
         if sizes is None:
             return None
         usize, csize = sizes
-    info = zipfile.ZipInfo(raw_name.decode("utf-8" if flags & 0x800 else "cp437"))
+    info = zipfile.ZipInfo(raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace"))
     info.header_offset, info.flag_bits, info.compress_type, info.CRC = pos, flags, method, crc
     info.compress_size, info.file_size = csize, usize
     return info, pos + _LOCAL.size + name_len + extra_len

@@ -414,3 +414,18 @@ def test_an_http_message_with_an_empty_first_line_is_unparsable_not_a_crash(tmp_
             report = verify(expand_paths(path))
             assert [p.message for p in report.errors] == [
                 "unparsable HTTP message: no HTTP request or status line"], (block, path)
+
+
+def test_a_local_header_name_that_is_no_utf8_is_read_not_a_crash(tmp_path):
+    """A name flagged UTF-8 that is not (a flip in it), the directory lost: the walk raised
+    UnicodeDecodeError; now the name is read with its bad bytes replaced."""
+    ms = base_members()
+    data = bytearray(_without_directory(ms))
+    at = data.index(b"archive/b.warc") + 9
+    data[at] = 0xF7
+    pkg = tmp_path / "name.wacz"
+    pkg.write_bytes(bytes(data))
+    errors, hosts = _read(pkg)
+    assert hosts == {"archive/a.warc.gz": {"a.example"}, "archive/\ufffd.warc": {"b.example"},
+                     "archive/c.warc.gz": {"c.example"}}, errors
+
