@@ -421,7 +421,7 @@ def test_a_local_header_name_that_is_no_utf8_is_read_not_a_crash(tmp_path):
     UnicodeDecodeError; now the name is read with its bad bytes replaced."""
     ms = base_members()
     data = bytearray(_without_directory(ms))
-    at = data.index(b"archive/b.warc") + 9
+    at = data.index(b"archive/b.warc") + 8
     data[at] = 0xF7
     pkg = tmp_path / "name.wacz"
     pkg.write_bytes(bytes(data))
