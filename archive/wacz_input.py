@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import lzma
 import os
 import struct
 import zipfile
@@ -352,7 +353,7 @@ def _inflating(fh: IO[bytes], info: zipfile.ZipInfo) -> IO[bytes]:
     except NotImplementedError as exc:
         raise WaczError(f"compressed with a method Python's zipfile cannot read ({exc}); "
                         "repack the WARCs stored (python -m archive wacz)") from exc
-    except (zipfile.BadZipFile, ValueError) as exc:
+    except (zipfile.BadZipFile, ValueError, lzma.LZMAError) as exc:
         raise WaczError(f"cannot open the member: {exc}") from exc
 
 
@@ -528,7 +529,8 @@ class _Inflated:
             except WaczError as exc:
                 self._error = exc
                 return
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, lzma.LZMAError,
+                    zlib.error) as exc:  # bzip2's damage is an OSError, lzma's is not
                 self._error = WaczError(f"member damaged at byte {self._end()} of its "
                                         f"inflated data: {exc}")
                 return

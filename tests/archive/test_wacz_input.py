@@ -383,3 +383,25 @@ def test_a_cut_short_wacz_gives_the_members_before_the_cut(wacz, warcs, tmp_path
     assert errors[1].startswith(f"{cut}#archive/{warcs[1].name}: offset {last_offset}: ")
     assert len(errors) == 2, errors
     assert urls == [f"http://e.com/{i}" for i in range(4)] + ["http://e.com/new"]
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2])
+def test_a_damaged_lzma_or_bzip2_member_is_named_not_a_crash(warcs, tmp_path, method):
+    """zipfile reads these methods; their damage raises LZMAError (no OSError) or OSError."""
+    pkg = _hand_made(tmp_path / "other.wacz", [
+        ("archive/hurt.warc", _random_pages(tmp_path / "r", 40, 2000), method),
+        (f"archive/{warcs[1].name}", warcs[1].read_bytes(), zipfile.ZIP_STORED),
+    ])
+    data = bytearray(pkg.read_bytes())
+    (info,) = [i for i in zipfile.ZipFile(pkg).infolist() if i.filename == "archive/hurt.warc"]
+    at = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
+    data[at: at + 64] = bytes(b ^ 0x5A for b in data[at: at + 64])
+    pkg.write_bytes(bytes(data))
+    errors, urls = _errors([pkg])
+    assert errors and all(e.startswith(f"{pkg}#archive/hurt.warc: offset ") for e in errors)
+    assert {"http://e.com/0", "http://e.com/new"} <= set(urls)  # the stored member's
+    with ArchiveLookup(pkg, on_error=lambda e: None) as lookup:  # reads at offsets
+        for url in lookup.urls():
+            lookup.get(url)
+    assert main(["index", str(pkg), "-o", str(tmp_path / "p.cdxj")]) == 1  # errors, no crash
+    assert main(["verify", str(pkg)]) == 1
