@@ -430,6 +430,9 @@ class _Deflate:
             parts.append(piece)
             got += len(piece)
             self.out += len(piece)
+            if self.out > self._info.file_size:  # the bomb check trusted the declared size
+                raise WaczError(f"inflates past the {self._info.file_size} bytes its "
+                                "directory declares: a damaged or forged member")
             if self._crc is not None:
                 self._crc = zlib.crc32(piece, self._crc)
             self._points.add(self.out, self._fed - len(self._tail), self._d)

@@ -405,3 +405,30 @@ def test_a_damaged_lzma_or_bzip2_member_is_named_not_a_crash(warcs, tmp_path, me
             lookup.get(url)
     assert main(["index", str(pkg), "-o", str(tmp_path / "p.cdxj")]) == 1  # errors, no crash
     assert main(["verify", str(pkg)]) == 1
+
+
+def test_a_deflated_member_declaring_a_small_size_inflates_no_further(warcs, tmp_path):
+    """The bomb check trusts the declared sizes: a member that says it inflates to 1 KB but
+    inflates to 40 MB of one byte is stopped at its declared size, not inflated whole."""
+    import time
+
+    pkg = _hand_made(tmp_path / "liar.wacz", [
+        ("archive/liar.warc", b"WARC/1.0\r\n" + b"\0" * (40 << 20), zipfile.ZIP_DEFLATED),
+        (f"archive/{warcs[1].name}", warcs[1].read_bytes(), zipfile.ZIP_STORED),
+    ])
+    data = bytearray(pkg.read_bytes())
+    (info,) = [i for i in zipfile.ZipFile(pkg).infolist() if i.filename == "archive/liar.warc"]
+    declared = struct.pack("<L", 1024)
+    data[info.header_offset + 22: info.header_offset + 26] = declared  # local header
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:  # the central directory entry naming the member
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46: at + 46 + name_len] == b"archive/liar.warc":
+            data[at + 24: at + 28] = declared
+        at = data.find(b"PK\x01\x02", at + 4)
+    pkg.write_bytes(bytes(data))
+    started = time.process_time()
+    errors, urls = _errors([pkg])
+    assert time.process_time() - started < 5
+    assert any("declares" in e for e in errors), errors
+    assert {"http://e.com/0", "http://e.com/new"} <= set(urls)
