@@ -1,20 +1,48 @@
-"""One way to reach Redis, and one clear error when it cannot be reached."""
+"""One way to reach Redis, and one clear error when it cannot be used for a run.
+
+Checked once before any spider starts, by class of Redis set-up: unreachable, a password or
+ACL user missing or wrong, a read-only replica, a full Redis or a user not allowed to write,
+an eviction policy that may drop the frontier or the article state, a malformed URL. Each is
+one error naming ``REDIS_URL`` (its password hidden) and the fix.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import redis
 from scrapy_redis.connection import get_redis_from_settings
 
+logger = logging.getLogger(__name__)
+
+SCHEMES = ("redis", "rediss", "unix")
+
 
 class RedisUnavailable(RuntimeError):
-    """Redis at REDIS_URL did not answer; the message names the URL, not a socket stack."""
+    """Redis at REDIS_URL cannot serve a run; the message names the URL, not a socket stack."""
 
 
 def redis_url(settings: Any) -> str | None:
     return settings.get("REDIS_URL") or None
+
+
+def shown_url(url: str | None) -> str:
+    """``url`` with its password replaced by ``***``: fit for logs and error messages."""
+    if not url:
+        return str(url)
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
 def redis_client(settings: Any) -> redis.Redis:
@@ -22,22 +50,119 @@ def redis_client(settings: Any) -> redis.Redis:
     return get_redis_from_settings(settings)
 
 
-def check_redis(settings: Any) -> redis.Redis:
-    """Ping Redis once; raise :class:`RedisUnavailable` naming ``REDIS_URL`` if that fails."""
-    client = redis_client(settings)
+def url_problem(url: str) -> str | None:
+    """What is wrong with the form of ``url``, if anything. redis-py takes a database that
+    is no number (``/abc``, ``?db=x``) for database 0: another project's data, or none."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"is not a URL ({exc})"
+    if parts.scheme not in SCHEMES:
+        return ("has no redis:// scheme: write redis://host:port/db (rediss:// for TLS, "
+                "unix:///path/to/socket?db=N)")
+    if parts.scheme == "unix":
+        dbs = parse_qs(parts.query).get("db", [])
+    else:
+        dbs = [*([parts.path.strip("/")] if parts.path.strip("/") else []),
+               *parse_qs(parts.query).get("db", [])]
+    bad = [db for db in dbs if not db.isdigit()]
+    if bad:
+        return f"names database {bad[0]!r}, which is no number: write redis://host:port/N"
+    return None
+
+
+def connect(settings: Any) -> redis.Redis:
+    """A client for ``REDIS_URL`` that answers; raise :class:`RedisUnavailable` naming the
+    URL (password hidden) and the fix if not."""
+    url = redis_url(settings)
+    shown = shown_url(url)
+    problem = url_problem(url) if url else None
+    if problem:
+        raise RedisUnavailable(f"REDIS_URL={shown} {problem}.")
+    try:
+        client = redis_client(settings)
+    except ValueError as exc:
+        raise RedisUnavailable(f"REDIS_URL={shown} is not a Redis URL: {exc}.") from None
     try:
         client.ping()
-    except (redis.ConnectionError, redis.TimeoutError, redis.AuthenticationError,
-            redis.ResponseError, OSError) as exc:
+    except redis.AuthenticationError as exc:  # NOAUTH, WRONGPASS (a ConnectionError)
         raise RedisUnavailable(
-            f"Cannot reach Redis at REDIS_URL={redis_url(settings)!s}: {exc}. Start redis-server "
-            "there, or drop REDIS_URL to crawl on this machine alone.") from None
+            f"Redis at REDIS_URL={shown} refused the credentials ({exc}): give its password "
+            "in REDIS_URL as redis://:PASSWORD@host:port/db, or with an ACL user as "
+            "redis://USER:PASSWORD@host:port/db.") from None
+    except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+        raise RedisUnavailable(
+            f"Cannot reach Redis at REDIS_URL={shown}: {exc}. Start redis-server there, or drop "
+            "REDIS_URL to crawl on this machine alone.") from None
+    except redis.ResponseError as exc:
+        raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused the connection: {exc}.") \
+            from None
     return client
 
 
+def check_redis(settings: Any) -> redis.Redis:
+    """:func:`connect`, and make sure the run can keep its keys there: writes accepted, no
+    eviction of any key. Once per process, before any spider starts (it may warn)."""
+    client = connect(settings)
+    shown = shown_url(redis_url(settings))
+    check_writable(client, settings, shown)
+    check_eviction(client, shown)
+    return client
+
+
+def check_writable(client: redis.Redis, settings: Any, shown: str) -> None:
+    """Write one short-lived key, as the run will write its frontier and state."""
+    prefix = settings.get("STATE_REDIS_PREFIX") or f"{settings.get('BOT_NAME')}:state"
+    try:
+        client.set(f"{prefix}:write-check", "1", px=10_000)
+    except redis.ReadOnlyError:
+        raise RedisUnavailable(
+            f"Redis at REDIS_URL={shown} is a read-only replica: the run cannot write its "
+            "frontier or state there. Point REDIS_URL at the primary.") from None
+    except redis.OutOfMemoryError as exc:
+        raise RedisUnavailable(
+            f"Redis at REDIS_URL={shown} is full ({exc}): raise its maxmemory or free "
+            "memory before crawling.") from None
+    except redis.ResponseError as exc:  # NOPERM of an ACL user, MISCONF of a failed save …
+        raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused a write: {exc}.") from None
+
+
+def check_eviction(client: redis.Redis, shown: str) -> None:
+    """Refuse a Redis that, when full, evicts any key: queued requests and article state
+    would vanish silently. Warn on one evicting keys with a TTL (only the workers' liveness
+    keys have one: a live worker taken for dead, a repeated download) and when the policy
+    cannot be read (managed Redis often refuses CONFIG)."""
+    try:
+        config = {_text(k): _text(v) for k, v in client.config_get("maxmemory*").items()}
+    except redis.ResponseError as exc:
+        logger.warning("Cannot read the maxmemory-policy of Redis at REDIS_URL=%s (%s): make "
+                       "sure it is noeviction, or queued requests and article state may be "
+                       "evicted when it is full.", shown, exc)
+        return
+    policy = config.get("maxmemory-policy", "noeviction")
+    limit = int(config.get("maxmemory", "0") or 0)
+    if policy == "noeviction" or limit == 0:  # no limit: nothing is ever evicted
+        return
+    if policy.startswith("allkeys-"):
+        raise RedisUnavailable(
+            f"Redis at REDIS_URL={shown} has maxmemory-policy {policy} (maxmemory {limit}): "
+            "when full it evicts any key, so queued requests and article state would vanish "
+            "silently. Set maxmemory-policy noeviction (CONFIG SET maxmemory-policy "
+            "noeviction, and in redis.conf), or use another Redis.")
+    logger.warning("Redis at REDIS_URL=%s has maxmemory-policy %s (maxmemory %d): when full it "
+                   "may evict the workers' liveness keys, so a live worker is taken for dead "
+                   "and its requests downloaded twice. noeviction is safer.", shown, policy,
+                   limit)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def unreachable_at_start(settings: Any) -> bool:
-    """For the crawl commands, before any spider starts: with ``REDIS_URL`` in effect, ping
-    Redis once; if it does not answer, print one clear error and return True (exit 1)."""
+    """For the crawl commands, before any spider starts: with ``REDIS_URL`` in effect, check
+    Redis once (:func:`check_redis`); if it cannot serve the run, print one clear error and
+    return True (exit 1)."""
     if not redis_url(settings) or settings.get("WARC_REPLAY"):  # replay ignores REDIS_URL
         return False
     try:

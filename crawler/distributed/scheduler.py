@@ -24,7 +24,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.distributed.connection import RedisUnavailable, check_redis
+from crawler.distributed.connection import RedisUnavailable, connect, shown_url
 from crawler.distributed.frontier import LeasedQueue, RunKeys, join_run, requeue, run_state
 from crawler.extensions.run_verdict import RUN_MISMATCH
 from crawler.state.jobdir import job_identity
@@ -58,11 +58,11 @@ class DistributedScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler: Any) -> DistributedScheduler:
         try:
-            check_redis(crawler.settings)
+            connect(crawler.settings)
             instance = cls.from_settings(crawler.settings)
         except redis.RedisError as exc:
-            raise RedisUnavailable(f"Redis at REDIS_URL={crawler.settings.get('REDIS_URL')} "
-                                   f"failed: {exc}") from None
+            url = shown_url(crawler.settings.get("REDIS_URL"))
+            raise RedisUnavailable(f"Redis at REDIS_URL={url} failed: {exc}") from None
         instance.stats = crawler.stats
         instance.crawler = crawler
         return instance

@@ -260,3 +260,36 @@ def test_an_abandoned_run_is_cleared_only_once_its_workers_are_dead(
     ids = Counter(i["id"] for i in [*victim.items, *after.items])
     assert [i for i, n in ids.items() if n > 1 and i != last] == []
     assert len(ids) == 60
+
+
+def test_redis_refusing_the_credentials_is_one_clear_error(tmp_path: Path) -> None:
+    """A wrong password used to be reported as unreachable ('Start redis-server there'), with
+    the password printed."""
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis", "--requirepass", "s3cret", password="s3cret")
+    try:
+        url = f"redis://:wrong-secret@127.0.0.1:{redis.port}/0"
+        result = run_crawl("belta", tmp_path, settings={"REDIS_URL": url}, timeout=60)
+    finally:
+        redis.stop()
+    assert result.returncode == 1
+    assert result.log.count("refused the credentials") == 1
+    assert f"REDIS_URL=redis://:***@127.0.0.1:{redis.port}/0" in result.log
+    assert "Traceback" not in result.log and "wrong-secret" not in result.log
+
+
+def test_a_read_only_replica_is_refused_before_the_crawl(tmp_path: Path) -> None:
+    """Every write of the run used to fail with READONLY once the spider was open."""
+    (tmp_path / "primary").mkdir()
+    (tmp_path / "replica").mkdir()
+    primary = RedisServer(tmp_path / "primary")
+    replica = RedisServer(tmp_path / "replica", "--replicaof", "127.0.0.1", str(primary.port))
+    try:
+        result = run_crawl("belta", tmp_path, settings={"REDIS_URL": replica.url}, timeout=60)
+    finally:
+        replica.stop()
+        primary.stop()
+    assert result.returncode == 1
+    assert f"Redis at REDIS_URL={replica.url} is a read-only replica" in result.log
+    assert "Traceback" not in result.log
+    assert not (tmp_path / "reports").exists()

@@ -25,19 +25,22 @@ def _free_port() -> int:
 class RedisServer:
     """``redis-server`` in its own temp dir; ``url`` for ``-s REDIS_URL=…``."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *options: str, password: str | None = None) -> None:
+        """``options``: more redis-server arguments (``--maxmemory-policy``, ``--replicaof``
+        …); ``password``: the one ``--requirepass`` sets, for the fixture's own client."""
         if REDIS_SERVER is None:
             pytest.skip("redis-server is not installed (bin/setup --dev installs it)")
         self.port = _free_port()
         self.directory = directory
-        self.client = redis.Redis(host="127.0.0.1", port=self.port)
+        self.options = options
+        self.client = redis.Redis(host="127.0.0.1", port=self.port, password=password)
         self._start()
 
     def _start(self) -> None:
         self.proc = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
              "--dir", str(self.directory), "--save", "", "--appendonly", "no",
-             "--protected-mode", "yes"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+             "--protected-mode", "yes", *self.options], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while True:
             try:

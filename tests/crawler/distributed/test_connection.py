@@ -1,0 +1,165 @@
+"""The start check of a distributed run against Redis set-ups users point it at: real
+redis-servers with the configuration in question (eviction, passwords, replicas, databases)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from scrapy.settings import Settings
+
+from crawler.distributed.connection import (
+    RedisUnavailable,
+    check_redis,
+    redis_client,
+    shown_url,
+    unreachable_at_start,
+)
+from tests.support.redis import RedisServer
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[list[RedisServer]]:
+    """Started servers, all stopped at the end (append to the list)."""
+    started: list[RedisServer] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def start(servers: list[RedisServer], tmp_path: Path, *options: str,
+          password: str | None = None) -> RedisServer:
+    directory = tmp_path / f"redis{len(servers)}"
+    directory.mkdir()
+    server = RedisServer(directory, *options, password=password)
+    servers.append(server)
+    return server
+
+
+def refusal(url: str) -> str:
+    with pytest.raises(RedisUnavailable) as info:
+        check_redis(Settings({"REDIS_URL": url}))
+    return str(info.value)
+
+
+@pytest.mark.parametrize("policy", ["allkeys-lru", "allkeys-lfu", "allkeys-random"])
+def test_a_redis_evicting_any_key_is_refused(servers: list[RedisServer], tmp_path: Path,
+                                             policy: str) -> None:
+    """Such a Redis drops queued requests and article state silently when full."""
+    server = start(servers, tmp_path, "--maxmemory", "64mb", "--maxmemory-policy", policy)
+    message = refusal(server.url)
+    assert f"maxmemory-policy {policy}" in message and "noeviction" in message
+    assert f"REDIS_URL={server.url}" in message
+
+
+@pytest.mark.parametrize("policy", ["volatile-lru", "volatile-ttl"])
+def test_a_redis_evicting_keys_with_a_ttl_is_a_warning(
+        servers: list[RedisServer], tmp_path: Path, policy: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Only the workers' liveness keys carry a TTL: losing one costs a repeated download."""
+    server = start(servers, tmp_path, "--maxmemory", "64mb", "--maxmemory-policy", policy)
+    with caplog.at_level(logging.WARNING):
+        check_redis(Settings({"REDIS_URL": server.url}))
+    assert any(f"maxmemory-policy {policy}" in r.message and "noeviction" in r.message
+               for r in caplog.records if r.levelno == logging.WARNING)
+
+
+def test_noeviction_passes_silently(servers: list[RedisServer], tmp_path: Path,
+                                    caplog: pytest.LogCaptureFixture) -> None:
+    server = start(servers, tmp_path, "--maxmemory", "64mb", "--maxmemory-policy", "noeviction")
+    with caplog.at_level(logging.WARNING):
+        check_redis(Settings({"REDIS_URL": server.url}))
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_refused_config_command_is_a_warning_not_a_failure(
+        servers: list[RedisServer], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Managed Redis often renames or forbids CONFIG: the policy cannot be checked."""
+    server = start(servers, tmp_path, "--rename-command", "CONFIG", "")
+    with caplog.at_level(logging.WARNING):
+        check_redis(Settings({"REDIS_URL": server.url}))
+    assert any("maxmemory-policy" in r.message and "noeviction" in r.message
+               for r in caplog.records if r.levelno == logging.WARNING)
+
+
+@pytest.mark.parametrize("credentials", ["", ":wrong-secret@", "nobody:wrong-secret@"])
+def test_missing_or_wrong_password_is_one_clear_error_without_the_password(
+        servers: list[RedisServer], tmp_path: Path, credentials: str) -> None:
+    server = start(servers, tmp_path, "--requirepass", "s3cret", password="s3cret")
+    url = f"redis://{credentials}127.0.0.1:{server.port}/0"
+    message = refusal(url)
+    assert "wrong-secret" not in message and "s3cret" not in message
+    assert f"REDIS_URL={shown_url(url)}" in message
+    assert "password" in message and "Start redis-server" not in message
+
+
+def test_the_right_password_passes(servers: list[RedisServer], tmp_path: Path) -> None:
+    server = start(servers, tmp_path, "--requirepass", "s3cret", password="s3cret")
+    check_redis(Settings({"REDIS_URL": f"redis://:s3cret@127.0.0.1:{server.port}/0"}))
+
+
+def test_shown_url_hides_only_the_password() -> None:
+    assert shown_url("redis://u:pw@h:6379/2") == "redis://u:***@h:6379/2"
+    assert shown_url("rediss://:pw@h/0?ssl_cert_reqs=none") == "rediss://:***@h/0?ssl_cert_reqs=none"
+    assert shown_url("redis://h:6379/0") == "redis://h:6379/0"
+
+
+def test_a_read_only_replica_is_refused(servers: list[RedisServer], tmp_path: Path) -> None:
+    """It answers PING but every write of the run would fail with READONLY."""
+    primary = start(servers, tmp_path)
+    replica = start(servers, tmp_path, "--replicaof", "127.0.0.1", str(primary.port))
+    message = refusal(replica.url)
+    assert "read-only replica" in message and f"REDIS_URL={replica.url}" in message
+    assert "primary" in message
+
+
+def test_the_refusals_stop_the_crawl_command_with_one_error(
+        servers: list[RedisServer], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = start(servers, tmp_path, "--requirepass", "s3cret", password="s3cret")
+    assert unreachable_at_start(Settings({"REDIS_URL": server.url}))
+    err = capsys.readouterr().err
+    assert err.count("ERROR:") == 1 and f"REDIS_URL={server.url}" in err
+
+
+@pytest.mark.parametrize("path", ["/3", "?db=3", "/0?db=3"])
+def test_the_database_in_the_url_is_the_one_written(servers: list[RedisServer], tmp_path: Path,
+                                                    path: str) -> None:
+    server = start(servers, tmp_path)
+    client = check_redis(Settings({"REDIS_URL": f"redis://127.0.0.1:{server.port}{path}"}))
+    client.set("probe", "1")
+    db3 = redis.Redis(host="127.0.0.1", port=server.port, db=3)
+    assert db3.get("probe") == b"1" and server.client.get("probe") is None
+    db3.close()
+
+
+@pytest.mark.parametrize("path", ["/abc", "/1/2", "?db=x"])
+def test_a_database_that_is_no_number_is_refused(servers: list[RedisServer], tmp_path: Path,
+                                                 path: str) -> None:
+    """redis-py quietly uses database 0 for these: another project's data, or an empty one."""
+    server = start(servers, tmp_path)
+    url = f"redis://127.0.0.1:{server.port}{path}"
+    message = refusal(url)
+    assert f"REDIS_URL={url}" in message and "database" in message
+
+
+def test_a_database_out_of_range_is_named(servers: list[RedisServer], tmp_path: Path) -> None:
+    server = start(servers, tmp_path)
+    message = refusal(f"redis://127.0.0.1:{server.port}/99")
+    assert "DB index is out of range" in message and "Start redis-server" not in message
+
+
+@pytest.mark.parametrize("url", ["localhost:6379", "http://127.0.0.1:6379/0"])
+def test_a_url_without_a_redis_scheme_is_refused(url: str) -> None:
+    message = refusal(url)
+    assert f"REDIS_URL={url}" in message and "redis://" in message
+
+
+def test_a_tls_url_reaches_redis_py_as_tls() -> None:
+    client = redis_client(Settings({"REDIS_URL": "rediss://:pw@cache.example:6380/2"}))
+    kwargs = client.connection_pool.connection_kwargs
+    assert client.connection_pool.connection_class.__name__ == "SSLConnection"
+    assert (kwargs["host"], kwargs["port"], kwargs["db"], kwargs["password"]) == \
+        ("cache.example", 6380, 2, "pw")
