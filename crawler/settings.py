@@ -168,6 +168,7 @@ REDIS_URL = None
 REDIS_IDLE_CLOSE_SECONDS = 30.0  # close once the shared frontier stayed drained this long
 REDIS_HEARTBEAT_SECONDS = 1.0  # lease upkeep, liveness and dead-worker recovery period
 REDIS_WORKER_TTL = 30.0  # a worker silent this long is presumed dead; its requests requeued
+REDIS_RETRY_SECONDS = 10.0  # a Redis command finding Redis gone (restart, failover) is retried so long
 
 # --- JOBDIR and fetch failures (crawler/state/, docs/scheduling.md) ------------------------
 # With JOBDIR, pending requests, seen fingerprints, requests in flight and the spider state

@@ -14,7 +14,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import redis
-from scrapy_redis.connection import get_redis_from_settings
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+from scrapy.settings import Settings
+from scrapy_redis.connection import SETTINGS_PARAMS_MAP, get_redis_from_settings
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +48,28 @@ def shown_url(url: str | None) -> str:
     return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
-def redis_client(settings: Any) -> redis.Redis:
-    """A client for ``REDIS_URL`` with scrapy-redis' defaults (and ``REDIS_PARAMS``)."""
-    return get_redis_from_settings(settings)
+def redis_client(settings: Any, retry_seconds: float | None = None) -> redis.Redis:
+    """A client for ``REDIS_URL`` with scrapy-redis' defaults (and ``REDIS_PARAMS``) that
+    rides out a Redis restart or failover: a command that finds Redis gone is retried with
+    backoff for ``REDIS_RETRY_SECONDS`` (or ``retry_seconds``). scrapy-redis' client tried
+    once more at once, so a restart of a second failed the lease, the enqueue of follow-up
+    links or an article's state write in between, and those requests and items were lost."""
+    params = settings.getdict("REDIS_PARAMS")
+    if "retry" not in params:
+        seconds = settings.getfloat("REDIS_RETRY_SECONDS", 10.0) if retry_seconds is None \
+            else retry_seconds
+        params["retry"] = patient_retry(seconds)
+    given = {name: settings.get(name) for name in SETTINGS_PARAMS_MAP}
+    return get_redis_from_settings(Settings({**given, "REDIS_PARAMS": params}))
+
+
+def patient_retry(seconds: float) -> Retry:
+    """Retries with exponential backoff (0.1 s, doubling, at most 1 s) for about ``seconds``."""
+    backoff, waited, retries = ExponentialBackoff(cap=1.0, base=0.05), 0.0, 0
+    while waited < seconds:
+        retries += 1
+        waited += backoff.compute(retries)
+    return Retry(backoff, retries)
 
 
 def url_problem(url: str) -> str | None:
@@ -80,7 +102,7 @@ def connect(settings: Any) -> redis.Redis:
     if problem:
         raise RedisUnavailable(f"REDIS_URL={shown} {problem}.")
     try:
-        client = redis_client(settings)
+        client = redis_client(settings, retry_seconds=1.0)  # say it now, not after 10 s
     except ValueError as exc:
         raise RedisUnavailable(f"REDIS_URL={shown} is not a Redis URL: {exc}.") from None
     try:

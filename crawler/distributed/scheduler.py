@@ -24,7 +24,12 @@ from scrapy.exceptions import CloseSpider
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.distributed.connection import RedisUnavailable, connect, shown_url
+from crawler.distributed.connection import (
+    RedisUnavailable,
+    connect,
+    redis_client,
+    shown_url,
+)
 from crawler.distributed.frontier import LeasedQueue, RunKeys, join_run, requeue, run_state
 from crawler.extensions.run_verdict import RUN_MISMATCH
 from crawler.state.jobdir import job_identity
@@ -60,6 +65,7 @@ class DistributedScheduler(Scheduler):
         try:
             connect(crawler.settings)
             instance = cls.from_settings(crawler.settings)
+            instance.server = redis_client(crawler.settings)  # rides out a Redis restart
         except redis.RedisError as exc:
             url = shown_url(crawler.settings.get("REDIS_URL"))
             raise RedisUnavailable(f"Redis at REDIS_URL={url} failed: {exc}") from None

@@ -293,3 +293,27 @@ def test_a_read_only_replica_is_refused_before_the_crawl(tmp_path: Path) -> None
     assert f"Redis at REDIS_URL={replica.url} is a read-only replica" in result.log
     assert "Traceback" not in result.log
     assert not (tmp_path / "reports").exists()
+
+
+def test_redis_restarted_with_persistence_loses_nothing(tmp_path: Path) -> None:
+    """A Redis with an append-only file comes back with the run's frontier and state: the
+    worker rides out the restart (Redis errors are retried) and every article is exported
+    once."""
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis", "--appendonly", "yes", "--appendfsync", "always")
+    try:
+        with FixtureServer([slow_site(80, 0.05)]) as server:
+            worker = Worker("w1", tmp_path, server, worker_settings(redis, tmp_path / "warc"))
+            deadline = time.monotonic() + 120
+            while len(worker.items) < 15:
+                assert worker.proc.poll() is None and time.monotonic() < deadline, \
+                    worker.log[-3000:]
+                time.sleep(0.05)
+            redis.restart()
+            code = worker.wait()
+    finally:
+        redis.stop()
+    assert code == 0, worker.log[-3000:]
+    ids = Counter(item["id"] for item in worker.items)
+    assert len(ids) == 80 and set(ids.values()) == {1}, ids.most_common(3)
+    assert "gone from Redis" not in worker.log
