@@ -110,6 +110,29 @@ def test_an_article_linked_under_several_spellings_gives_one_item(tmp_path) -> N
 HOINIKI = "hoiniki.by"  # plain permalinks (/?p=N), day archive "wp-m": /?m=YYYYMMDD&paged=N
 
 
+def day_blind_site(dated: bool) -> VirtualSite:
+    """A site ignoring the row's day archive: ``?m=`` is dropped and ``paged`` walks the whole
+    site, two new ``/?p=N`` links a page whatever the day; its articles dated or not."""
+    site = VirtualSite(HOINIKI)
+
+    def answer(target: str) -> Page | None:
+        query = parse_qs(urlsplit(target).query)
+        if "p" in query:
+            n = int(query["p"][0])
+            page = article(title_for(n), paragraphs_for(n))
+            if not dated:
+                page = page.replace("<meta property='article:published_time' "
+                                    "content='2025-09-12T10:00:00+03:00'>", "")
+            return Page(page.encode())
+        if "m" in query:
+            page_no = int(query.get("paged", ["1"])[0])
+            return Page(listing([f"/?p={2 * page_no + i}" for i in range(2)]).encode())
+        return None
+
+    site.dynamic.append(answer)
+    return site
+
+
 def test_a_day_archive_that_ignores_the_day_is_walked_once(tmp_path) -> None:
     """A row's archive scheme the site does not honour: ``?m=`` is ignored and ``paged`` walks
     the whole site, page after page of new links, whatever the day. Every day of the window
@@ -117,19 +140,7 @@ def test_a_day_archive_that_ignores_the_day_is_walked_once(tmp_path) -> None:
     days listing the same articles on the same page say the day is ignored: the later walks
     stop, counted and logged with both URLs, and one walk goes on to the cap, so the articles
     past its first page are still read."""
-    site = VirtualSite(HOINIKI)
-
-    def answer(target: str) -> Page | None:
-        query = parse_qs(urlsplit(target).query)
-        if "p" in query:
-            n = int(query["p"][0])
-            return Page(article(title_for(n), paragraphs_for(n)).encode())
-        if "m" in query:
-            page = int(query.get("paged", ["1"])[0])
-            return Page(listing([f"/?p={2 * page + i}" for i in range(2)]).encode())
-        return None
-
-    site.dynamic.append(answer)
+    site = day_blind_site(dated=True)
     cap = 5
     with FixtureServer([site]) as server:
         result = run_crawl("regional", tmp_path, server, args={
@@ -221,22 +232,7 @@ def test_the_walk_that_goes_on_past_an_ignored_day_dates_no_article_by_that_day(
     not its day's, so an undated article its later pages list gets no published date from
     the walk's day (each was dated to one day of the window, right or not): undated, it is
     dropped and counted as any undated article of a window run is."""
-    site = VirtualSite(HOINIKI)
-
-    def answer(target: str) -> Page | None:
-        query = parse_qs(urlsplit(target).query)
-        if "p" in query:
-            n = int(query["p"][0])
-            undated = article(title_for(n), paragraphs_for(n)).replace(
-                "<meta property='article:published_time' "
-                "content='2025-09-12T10:00:00+03:00'>", "")
-            return Page(undated.encode())
-        if "m" in query:
-            page = int(query.get("paged", ["1"])[0])
-            return Page(listing([f"/?p={2 * page + i}" for i in range(2)]).encode())
-        return None
-
-    site.dynamic.append(answer)
+    site = day_blind_site(dated=False)
     cap = 4
     with FixtureServer([site]) as server:
         result = run_crawl("regional", tmp_path, server, args={
