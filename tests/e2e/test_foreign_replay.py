@@ -45,6 +45,14 @@ def outlet(tmp_path_factory):
     return live, fetched
 
 
+@pytest.fixture()
+def warcs(tmp_path: Path) -> Path:
+    """The folder a test writes its foreign WARC files into."""
+    folder = tmp_path / "warc"
+    folder.mkdir()
+    return folder
+
+
 def replay(warcs: Path, out: Path, **settings: str) -> CrawlResult:
     """The belta spider over ``warcs`` as a user runs it: its real https URLs, no network."""
     return run_crawl("belta", out, None, env=NO_NETWORK,
@@ -82,18 +90,17 @@ SPELLINGS: dict[str, tuple[Callable, Callable[[str], str]]] = {
 
 
 @pytest.mark.parametrize("case", sorted(SPELLINGS))
-def test_a_foreign_archive_replays_to_the_live_items_whatever_url_spelling(outlet, tmp_path,
-                                                                           case) -> None:
+def test_a_foreign_archive_replays_to_the_live_items_whatever_url_spelling(outlet, warcs,
+                                                                           tmp_path, case
+                                                                           ) -> None:
     live, fetched = outlet
     write, spell = SPELLINGS[case]
-    folder = tmp_path / "warc"
-    folder.mkdir()
-    write(folder / f"{case}.warc.gz", fetched, spell)
-    replayed = replay(folder, tmp_path / "replay")
+    write(warcs / f"{case}.warc.gz", fetched, spell)
+    replayed = replay(warcs, tmp_path / "replay")
     assert replayed.returncode == 0, replayed.log[-2000:]
     assert replayed.stats.get("replay/missing", 0) == 0, replayed.log[-2000:]
     assert _article_fields(replayed.items) == _article_fields(live.items)
-    proc, again = reextract(folder, tmp_path)
+    proc, again = reextract(warcs, tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     if "trailing-slash" in case:  # an article is known by the URL its archive gives it
         assert _by_title(again) == _by_title(live.items)
@@ -112,7 +119,7 @@ def _feed_of(rss: fw.Fetched, keep: list[str]) -> bytes:
         u.encode() in m.group(0) for u in keep) else b"", rss.body, flags=re.S)
 
 
-def test_replay_at_takes_the_nearest_capture_of_each_url(outlet, tmp_path) -> None:
+def test_replay_at_takes_the_nearest_capture_of_each_url(outlet, warcs, tmp_path) -> None:
     """The feed captured on days 1 and 3; its articles each captured the next day (2 and 4).
     As of the evening of day 1 the day-1 feed answers, and its articles from day 2: the
     captures nearest in time, as pywb picks them, not only those at or before."""
@@ -122,8 +129,6 @@ def test_replay_at_takes_the_nearest_capture_of_each_url(outlet, tmp_path) -> No
     first, second = [a.url for a in articles[:2]], [a.url for a in articles[2:]]
     feed1 = replace(rss, body=_feed_of(rss, first), date=day[0])
     feed3 = replace(rss, body=_feed_of(rss, second), date=day[2])
-    warcs = tmp_path / "warc"
-    warcs.mkdir()
     fw.write_wget(warcs / "day1.warc.gz", [robots.at(day[0]), feed1])
     fw.write_wget(warcs / "day2.warc.gz", [a.at(day[1]) for a in articles[:2]])
     fw.write_wget(warcs / "day3.warc.gz", [robots.at(day[2]), feed3])
@@ -138,7 +143,7 @@ def test_replay_at_takes_the_nearest_capture_of_each_url(outlet, tmp_path) -> No
     assert sorted(_article_fields(latest.items)) == sorted(second)
 
 
-def test_a_304_capture_replays_as_the_page_it_confirmed(outlet, tmp_path) -> None:
+def test_a_304_capture_replays_as_the_page_it_confirmed(outlet, warcs, tmp_path) -> None:
     """A later wget run asked with If-Modified-Since and archived the 304 (a response record,
     no body) in another file: replay and reextract answer with the page it confirmed, as a
     server-not-modified revisit is answered, not with an empty 304."""
@@ -148,8 +153,6 @@ def test_a_304_capture_replays_as_the_page_it_confirmed(outlet, tmp_path) -> Non
     not_modified = [replace(f, status=304, reason="Not Modified", body=b"", date=day[1],
                             headers=[h for h in f.headers if h[0].lower() in ("date", "etag")])
                     for f in fetched[2:]]
-    warcs = tmp_path / "warc"
-    warcs.mkdir()
     fw.write_wget(warcs / "a.warc.gz", first)
     fw.write_wget(warcs / "b.warc.gz", not_modified)
     replayed = replay(warcs, tmp_path / "replay")
@@ -164,7 +167,7 @@ def test_a_304_capture_replays_as_the_page_it_confirmed(outlet, tmp_path) -> Non
 
 @pytest.mark.parametrize("robots", [500, 503, 429, 404, None])
 def test_a_robots_txt_archived_failing_or_missing_does_not_block_the_replay(
-        outlet, tmp_path, robots) -> None:
+        outlet, warcs, tmp_path, robots) -> None:
     """wget got a 500 (or 503, 429, 404, or nothing) for robots.txt and fetched the site
     anyway. Live, a 5xx robots.txt stops the crawl of the host (RFC 9309: the server is
     failing); in replay no server is asked, so the archive's pages are replayed, and the
@@ -173,8 +176,6 @@ def test_a_robots_txt_archived_failing_or_missing_does_not_block_the_replay(
     head, *pages = fetched
     if robots is not None:
         pages = [replace(head, status=robots, reason="Error", body=b"<h1>error</h1>"), *pages]
-    warcs = tmp_path / "warc"
-    warcs.mkdir()
     fw.write_wget(warcs / "site.warc.gz", pages)
     replayed = replay(warcs, tmp_path / "replay")
     assert replayed.returncode == 0, replayed.log[-2000:]
@@ -185,13 +186,11 @@ def test_a_robots_txt_archived_failing_or_missing_does_not_block_the_replay(
         assert f"robots.txt was archived as {robots}" in replayed.log
 
 
-def test_an_archived_robots_txt_disallowing_articles_is_still_obeyed(outlet, tmp_path) -> None:
+def test_an_archived_robots_txt_disallowing_articles_is_still_obeyed(outlet, warcs, tmp_path) -> None:
     """The rules a robots.txt gives are the site's, and a crawl obeyed them: replay too."""
     live, fetched = outlet
     head, *pages = fetched
     rules = replace(head, body=b"User-agent: *\nDisallow: /politics/\n")
-    warcs = tmp_path / "warc"
-    warcs.mkdir()
     fw.write_wget(warcs / "site.warc.gz", [rules, *pages])
     replayed = replay(warcs, tmp_path / "replay")
     assert sorted(_article_fields(replayed.items)) == sorted(
@@ -199,7 +198,7 @@ def test_an_archived_robots_txt_disallowing_articles_is_still_obeyed(outlet, tmp
     assert replayed.stats.get("robotstxt/forbidden") == 1
 
 
-def test_a_redirect_chain_replays_to_the_article(outlet, tmp_path) -> None:
+def test_a_redirect_chain_replays_to_the_article(outlet, warcs, tmp_path) -> None:
     """The feed links an old address of an article; wget followed 301 (to http) -> 301 (to
     https) -> 200 and recorded each hop: replay follows the same hops to the same item."""
     live, fetched = outlet
@@ -211,8 +210,6 @@ def test_a_redirect_chain_replays_to_the_article(outlet, tmp_path) -> None:
             for src, dest in ((old, older.replace("https://", "http://")),
                               (older.replace("https://", "http://"), target))]
     feed = replace(rss, body=rss.body.replace(target.encode(), old.encode()))
-    warcs = tmp_path / "warc"
-    warcs.mkdir()
     fw.write_wget(warcs / "site.warc.gz", [robots, feed, *hops, *articles])
     replayed = replay(warcs, tmp_path / "replay")
     assert replayed.returncode == 0, replayed.log[-2000:]
@@ -221,7 +218,7 @@ def test_a_redirect_chain_replays_to_the_article(outlet, tmp_path) -> None:
     assert replayed.stats.get("downloader/response_status_count/301") == 2
 
 
-def test_an_archive_of_article_pages_only_is_reextracted_by_host(tmp_path) -> None:
+def test_an_archive_of_article_pages_only_is_reextracted_by_host(warcs, tmp_path) -> None:
     """A Browsertrix crawl of Зеркало's articles only (no feed: a crawl replays nothing from
     it), some fetched from its mirror (under /news/) or the bare zerkalo.io alias:
     ``scrapy reextract`` finds each page's outlet by its host and gives the live items."""
@@ -236,8 +233,6 @@ def test_an_archive_of_article_pages_only_is_reextracted_by_host(tmp_path) -> No
         fetched = [fw.fetch(server, u.replace("https://zerkalo.io/", f"https://{zerkalo.HOST}/"))
                    for u in spelt]
     assert live.returncode == 0 and len(live.items) == len(golds) >= 3
-    warcs = tmp_path / "warc"
-    warcs.mkdir()
     fw.write_browsertrix(warcs / "pages.warc.gz",
                          [replace(f, url=u) for f, u in zip(fetched, spelt, strict=True)])
     proc, again = reextract(warcs, tmp_path)
@@ -247,7 +242,7 @@ def test_an_archive_of_article_pages_only_is_reextracted_by_host(tmp_path) -> No
 
 
 @pytest.mark.parametrize("coding", ["gzip", "br", "deflate"])
-def test_a_body_stored_decoded_under_its_content_encoding_replays(outlet, tmp_path,
+def test_a_body_stored_decoded_under_its_content_encoding_replays(outlet, warcs, tmp_path,
                                                                    coding) -> None:
     """A browser-based capture stores the body the browser decoded but keeps the server's
     Content-Encoding header: warcio and pywb serve such a body as it is; so do replay and
@@ -255,8 +250,6 @@ def test_a_body_stored_decoded_under_its_content_encoding_replays(outlet, tmp_pa
     live, fetched = outlet
     mislabelled = [replace(f, headers=[*f.headers, ("content-encoding", coding)])
                    for f in fetched]
-    warcs = tmp_path / "warc"
-    warcs.mkdir()
     fw.write_browsertrix(warcs / "pages.warc.gz", mislabelled)
     replayed = replay(warcs, tmp_path / "replay")
     assert replayed.returncode == 0, replayed.log[-2000:]
@@ -268,15 +261,13 @@ def test_a_body_stored_decoded_under_its_content_encoding_replays(outlet, tmp_pa
 
 
 @pytest.mark.parametrize("write", [fw.write_heritrix, fw.write_wget])
-def test_revisits_whose_originals_are_in_an_earlier_crawls_file_replay(outlet, tmp_path,
+def test_revisits_whose_originals_are_in_an_earlier_crawls_file_replay(outlet, warcs, tmp_path,
                                                                          write) -> None:
     """A second crawl (another file, a month later) found every page unchanged and wrote
     revisits only (Heritrix: Refers-To-Target-URI and -Date; wget: WARC-Refers-To alone):
     the latest replay, and reextract, give the live items, captured at the second crawl."""
     live, fetched = outlet
     march, april = datetime(2026, 3, 1, 9, tzinfo=UTC), datetime(2026, 4, 1, 9, tzinfo=UTC)
-    warcs = tmp_path / "warc"
-    warcs.mkdir()
     seen: dict = {}
     write(warcs / "crawl-1.warc.gz", [f.at(march) for f in fetched], seen=seen)
     write(warcs / "crawl-2.warc.gz", [f.at(april) for f in fetched], seen=seen)
@@ -290,13 +281,11 @@ def test_revisits_whose_originals_are_in_an_earlier_crawls_file_replay(outlet, t
     assert _article_fields(again) == _article_fields(live.items)
 
 
-def test_a_replay_the_archive_cannot_start_says_so_and_fails(outlet, tmp_path) -> None:
+def test_a_replay_the_archive_cannot_start_says_so_and_fails(outlet, warcs, tmp_path) -> None:
     """An archive of article pages only (no feed) replayed through the spider: no article,
     since the feed it starts from is not there. The run says which URLs the archive lacked,
     points at reextract, and exits 1, instead of a healthy run with nothing in it."""
     live, fetched = outlet
-    warcs = tmp_path / "warc"
-    warcs.mkdir()
     fw.write_wget(warcs / "articles.warc.gz", fetched[2:])
     replayed = replay(warcs, tmp_path / "replay")
     assert replayed.returncode == 1, replayed.log[-2000:]
