@@ -10,23 +10,19 @@ for another URL.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
 import random
-import resource
-import subprocess
-import sys
-import time
 from pathlib import Path
 
+from tests.support.fuzz import fuzz_loop, run_capped
 from tests.support.warcs import gz, http_request, http_response, record
 
-REPO = Path(__file__).resolve().parents[2]
 SEED = int(os.environ.get("FUZZ_SEED", "1404"))
 BUDGET_S = float(os.environ.get("FUZZ_SECONDS", "12"))
 MAX_MUTANTS = int(os.environ.get("FUZZ_MUTANTS", "400"))
-MEMORY_CAP = 1024 * 1024 * 1024
 
 
 def _records() -> list[tuple[str, str, bytes, bytes]]:
@@ -151,42 +147,15 @@ def check(path: Path, recs, intact: dict[int, int], compress: bool) -> list[str]
 
 
 def run_child(workdir: str) -> None:
-    """Fuzz loop run in a child process; prints a JSON summary."""
-    rng = random.Random(SEED)
+    """Fuzz loop run in a child process (tests.support.fuzz); prints a JSON summary."""
     recs = _records()
-    start = time.monotonic()
-    failures: list[dict] = []
-    count = 0
-    kinds: dict[str, int] = {}
-    for kind, data, compress, intact in mutants(rng):
-        if count >= MAX_MUTANTS or time.monotonic() - start > BUDGET_S:
-            break
-        path = Path(workdir) / f"m{count}.warc{'.gz' if compress else ''}"
-        path.write_bytes(data)
-        problems = check(path, recs, intact, compress)
-        if problems:
-            failures.append({"n": count, "kind": kind, "problems": problems[:3]})
-            (Path(workdir) / f"fail{count}.warc{'.gz' if compress else ''}").write_bytes(data)
-        path.unlink()
-        count += 1
-        kinds[kind] = kinds.get(kind, 0) + 1
-    print(json.dumps({"mutants": count, "kinds": kinds, "failures": failures[:10]}))
+    fuzz_loop(((kind, data, ".warc.gz" if compress else ".warc",
+                functools.partial(check, recs=recs, intact=intact, compress=compress))
+               for kind, data, compress, intact in mutants(random.Random(SEED))),
+              workdir, MAX_MUTANTS, BUDGET_S, listed=10)
 
 
 def test_fuzzed_archives_end_stay_bounded_and_keep_every_intact_record(tmp_path):
-    def limit():
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
-
-    code = f"from tests.archive.test_fuzz import run_child; run_child({str(tmp_path)!r})"
-    res = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=BUDGET_S + 120,  # loop budget plus start-up on a loaded machine
-        preexec_fn=limit,
-    )
-    assert res.returncode == 0, res.stderr[-3000:]
-    summary = json.loads(res.stdout.strip().splitlines()[-1])
+    summary = run_capped("tests.archive.test_fuzz", tmp_path, BUDGET_S)
     assert summary["mutants"] >= 20, summary
     assert summary["failures"] == [], json.dumps(summary, indent=1)

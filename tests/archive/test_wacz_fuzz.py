@@ -16,24 +16,19 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import signal
 import struct
-import subprocess
-import sys
-import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.support.fuzz import fuzz_loop, run_capped
 from tests.support.warcs import gz, http_request, record, response
 
-REPO = Path(__file__).resolve().parents[2]
 SEED = int(os.environ.get("FUZZ_SEED", "2611"))
 BUDGET_S = float(os.environ.get("FUZZ_SECONDS", "15"))
 MAX_MUTANTS = int(os.environ.get("FUZZ_MUTANTS", "300"))
 PER_CASE_S = 5.0
-MEMORY_CAP = 1024 * 1024 * 1024
 STORED, DEFLATED = 0, 8
 
 
@@ -276,37 +271,14 @@ def check(pkg: Path) -> list[str]:
 
 
 def run_child(workdir: str) -> None:
-    """Fuzz loop run in a child process; prints a JSON summary."""
+    """Fuzz loop run in a child process (tests.support.fuzz); prints a JSON summary."""
     signal.signal(signal.SIGALRM, _alarm)
-    rng = random.Random(SEED)
-    start = time.monotonic()
-    failures: list[dict] = []
-    count = 0
-    kinds: dict[str, int] = {}
-    for kind, data in mutants(rng):
-        if count >= MAX_MUTANTS or time.monotonic() - start > BUDGET_S:
-            break
-        path = Path(workdir) / f"m{count}.wacz"
-        path.write_bytes(data)
-        if problems := check(path):
-            failures.append({"n": count, "kind": kind, "problems": problems[:3]})
-            path.rename(Path(workdir) / f"fail{count}.wacz")
-        else:
-            path.unlink()
-        count += 1
-        kinds[kind] = kinds.get(kind, 0) + 1
-    print(json.dumps({"mutants": count, "kinds": kinds, "failures": failures[:15]}))
+    fuzz_loop(((kind, data, ".wacz", check) for kind, data in mutants(random.Random(SEED))),
+              workdir, MAX_MUTANTS, BUDGET_S, listed=15)
 
 
 def test_fuzzed_wacz_packages_end_stay_bounded_and_never_mix_members(tmp_path):
-    def limit():
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
-
-    code = f"from tests.archive.test_wacz_fuzz import run_child; run_child({str(tmp_path)!r})"
-    res = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                         text=True, timeout=BUDGET_S + 120, preexec_fn=limit)
-    assert res.returncode == 0, res.stderr[-3000:]
-    summary = json.loads(res.stdout.strip().splitlines()[-1])
+    summary = run_capped("tests.archive.test_wacz_fuzz", tmp_path, BUDGET_S)
     assert summary["mutants"] >= 60, summary
     assert summary["failures"] == [], json.dumps(summary, indent=1)
 
