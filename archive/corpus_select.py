@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .corpus_derived import LATEST_KEYS, connect
+from .corpus_derived import connect
 from .corpus_schema import item_fields
 
 FETCH_ROWS = 1000
@@ -31,12 +31,7 @@ def select_items(corpus_dir: str | Path, selection: Selection,
     in the order of publication day, outlet, id and version (``ordered=False``: in no set
     order, which streams in bounded memory: the caller sorts); streamed in batches."""
     fields = item_fields()
-    latest = selection.latest_only  # the latest view's rows, picked from narrow columns
-    columns = ", ".join("k.capture_version AS version" if latest and f == "version" else f"v.{f}"
-                        for f in fields)
-    sql = (f"SELECT {columns} FROM versions AS v "
-           + (f"JOIN {LATEST_KEYS} AS k USING (items_file, items_line) "
-              if latest else "") +
+    sql = (f"SELECT {', '.join(fields)} FROM {'latest' if selection.latest_only else 'versions'} "
            "WHERE (len(?) = 0 OR list_contains(?, source)) "
            "AND (? IS NULL OR published_day >= ?) AND (? IS NULL OR published_day <= ?) "
            "AND (len(?) = 0 OR list_contains(?, id)) "
