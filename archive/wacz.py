@@ -244,27 +244,19 @@ def _add_warc(zf: zipfile.ZipFile, path: Path) -> dict:
 
 def _add_member(zf: zipfile.ZipFile, path: Path, arc: str) -> dict:
     """A WACZ member streamed into ``zf`` stored, hashed on the way."""
-    info = zipfile.ZipInfo(arc, time.localtime(time.time())[:6])
-    info.compress_type = zipfile.ZIP_STORED
-    info.external_attr = 0o644 << 16
-    info.file_size = input_size(path)
-    h = hashlib.sha256()
-    written = 0
-    with open_input(path) as src, zf.open(info, "w") as dest:
-        while chunk := src.read(1 << 20):
-            h.update(chunk)
-            dest.write(chunk)
-            written += len(chunk)
-    return {"name": path.name.lower(), "path": arc, "hash": "sha256:" + h.hexdigest(),
-            "bytes": written}
+    with open_input(path) as src:
+        return _add_entry(zf, arc, iter(lambda: src.read(1 << 20), b""), input_size(path),
+                          compress_type=zipfile.ZIP_STORED, mode=0o644)
 
 
-def _add_entry(zf: zipfile.ZipFile, arc: str, chunks: Iterable[bytes], size: int) -> dict:
-    """A deflated entry written from ``chunks`` and hashed on the way, as writestr would
-    write it whole; ``size`` (known in advance) lets zipfile choose Zip64 as writestr does."""
+def _add_entry(zf: zipfile.ZipFile, arc: str, chunks: Iterable[bytes], size: int, *,
+               compress_type: int = zipfile.ZIP_DEFLATED, mode: int = 0o600) -> dict:
+    """An entry (deflated unless said) written from ``chunks`` and hashed on the way, as
+    writestr would write it whole; ``size`` (known in advance) lets zipfile choose Zip64 as
+    writestr does."""
     info = zipfile.ZipInfo(arc, time.localtime(time.time())[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o600 << 16
+    info.compress_type = compress_type
+    info.external_attr = mode << 16
     info.file_size = size
     h = hashlib.sha256()
     written = 0
