@@ -24,7 +24,6 @@ leaves at worst parts that the next build writes again under the same names.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -76,6 +75,8 @@ from .corpus_schema import (
 from .fileio import (
     append_durably,
     bounded_lines,
+    lock_exclusive,
+    lock_holder,
     sync_file,
     sync_folder,
     temp_for,
@@ -143,19 +144,13 @@ def _locked(corpus: Path) -> Iterator[None]:
     """One build at a time per corpus folder: ``_lock`` is flocked for the whole build and
     names its holder, so a second build can say which one to wait for. The kernel drops the
     lock when the holder dies: a stale file never blocks."""
-    corpus.mkdir(parents=True, exist_ok=True)
-    with open(corpus / "_lock", "a+b") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            fh.seek(0)
-            holder = fh.read(512).decode("utf-8", "replace").strip() or "unknown"
-            raise CorpusError(f"another build is running on {corpus} (it holds "
-                              f"{corpus / '_lock'}: {holder}); wait for it to end") from exc
-        fh.truncate(0)
-        fh.write(f"pid {os.getpid()} on {socket.gethostname()}, started "
-                 f"{datetime.now(UTC).isoformat(timespec='seconds')}\n".encode())
-        fh.flush()
+    lock = corpus / "_lock"
+    handle = lock_exclusive(lock, f"pid {os.getpid()} on {socket.gethostname()}, started "
+                                  f"{datetime.now(UTC).isoformat(timespec='seconds')}\n")
+    if handle is None:
+        raise CorpusError(f"another build is running on {corpus} (it holds {lock}: "
+                          f"{lock_holder(lock)}); wait for it to end")
+    with handle:
         yield
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 
 @contextmanager
@@ -162,3 +164,30 @@ def quiet_on_closed_pipe() -> None:
 
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
+def lock_exclusive(path: Path, note: str) -> IO[bytes] | None:
+    """Lock ``path`` (created if need be) for as long as the returned handle stays open, and
+    write ``note`` (who holds it) into it; None when another process holds it. The kernel
+    drops the lock when its holder dies: a stale file never blocks."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+b")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(note.encode("utf-8"))
+    handle.flush()
+    return handle
+
+
+def lock_holder(path: Path) -> str:
+    """The note the holder of ``path`` wrote ("unknown" in the instant before it does)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(512).decode("utf-8", "replace").strip() or "unknown"
+    except OSError:
+        return "unknown"

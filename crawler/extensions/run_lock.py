@@ -19,7 +19,6 @@ crawled side by side as separate runs (``-a sites=…``) that never share an art
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import IO, Any
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
 
+from archive.fileio import lock_exclusive, lock_holder
 from crawler.extensions.run_verdict import RUN_LOCKED
 from crawler.state import state_path
 
@@ -39,29 +39,10 @@ def lock_path(settings: Any, spider_name: str) -> Path:
     return state_path(settings).parent / f"{spider_name}.lock"
 
 
-def acquire(path: Path) -> IO[str] | None:
+def acquire(path: Path) -> IO[bytes] | None:
     """Lock ``path`` (created if need be) and write this pid into it; None when another
     process holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+", encoding="ascii")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        return None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"{os.getpid()}\n")
-    handle.flush()
-    return handle
-
-
-def holder(path: Path) -> str:
-    """The pid the holder wrote into the lock file ("unknown" in the instant before it does)."""
-    try:
-        return path.read_text("ascii").strip() or "unknown"
-    except (OSError, UnicodeDecodeError):
-        return "unknown"
+    return lock_exclusive(path, f"{os.getpid()}\n")
 
 
 class RunLock:
@@ -81,7 +62,7 @@ class RunLock:
         if self.handle is None:
             logger.error("Another crawl of %s is running on this state store: %s is locked by "
                          "pid %s. Nothing was crawled; run again once it has finished.",
-                         self.name, self.path, holder(self.path))
+                         self.name, self.path, lock_holder(self.path))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunLock:

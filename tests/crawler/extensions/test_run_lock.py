@@ -9,7 +9,8 @@ import pytest
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 
-from crawler.extensions.run_lock import RunLock, acquire, holder, lock_path
+from archive.fileio import lock_holder
+from crawler.extensions.run_lock import RunLock, acquire, lock_path
 
 
 def test_a_held_lock_is_refused_and_names_its_holder(tmp_path: Path) -> None:
@@ -17,7 +18,7 @@ def test_a_held_lock_is_refused_and_names_its_holder(tmp_path: Path) -> None:
     first = acquire(path)
     assert first is not None
     assert acquire(path) is None  # flock is per open file: a second open is refused too
-    assert holder(path) == str(os.getpid())
+    assert lock_holder(path) == str(os.getpid())
     first.close()
     again = acquire(path)
     assert again is not None
