@@ -18,6 +18,7 @@ from .errors import WarcFormatError
 from .fileio import quiet_on_closed_pipe
 from .reader import warc_inputs
 from .records import DEFAULT_MAX_RECORD_SIZE
+from .wacz_input import input_size
 
 
 class UsageError(Exception):
@@ -35,8 +36,6 @@ def _paths(specs: list[str]) -> list[Path]:
 
 
 def _bar(paths: list[Path], desc: str) -> tqdm:
-    from .wacz_input import input_size
-
     try:
         total = sum(input_size(p) for p in paths)
     except OSError as exc:

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from .corpus_removals import REMOVALS_FILE, removal_schema
 from .corpus_schema import CorpusError, corpus_schema
-from .extractions import Grouped, compared, extractor_label, group_versions
+from .extractions import Grouped, compared, extractor_label, versions_by_article
 from .fileio import append_durably, replace_durably, temp_for
 from .wordiff import changed_words, render_text, word_diff
 
@@ -287,12 +287,8 @@ def _edit_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str,
                            [ids]).fetchall())
     cursor = con.execute(f"SELECT {', '.join(EDIT_COLUMNS)} FROM read_parquet('{VERSIONS}') "
                          "WHERE list_contains(?, id) ORDER BY id", [ids])
-    by_id: dict[str, list[dict[str, Any]]] = {}
-    for row in cursor.fetchall():
-        by_id.setdefault(row[0], []).append(dict(zip(EDIT_COLUMNS, row, strict=True)))
     out = []
-    for article, rows in by_id.items():
-        versions = group_versions(rows)
+    for article, versions in versions_by_article(cursor.fetchall(), EDIT_COLUMNS).items():
         for prev, cur in zip(versions, versions[1:], strict=False):
             if (article, cur.version) not in done:
                 out.append(_edit_row(prev, cur))

@@ -20,6 +20,7 @@ Used by ``history``, the edit report and the stored edits alike, so they never d
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,16 @@ def group_versions(rows: list[Row]) -> list[Grouped]:
         out.append(Grouped(version, key[1], sorted(first, key=newness, reverse=True),
                            [c[0][1] for c in later]))
     return out
+
+
+def versions_by_article(rows: Iterable[tuple], columns: Sequence[str]
+                        ) -> dict[str, list[Grouped]]:
+    """Rows of several articles (their ``columns``, ``id`` first) as each article's
+    versions, oldest first (:func:`group_versions`)."""
+    by_id: dict[str, list[Row]] = {}
+    for row in rows:
+        by_id.setdefault(row[0], []).append(dict(zip(columns, row, strict=True)))
+    return {article: group_versions(found) for article, found in by_id.items()}
 
 
 def compared(old: Grouped, new: Grouped) -> tuple[Row, Row]:

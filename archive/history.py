@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from .corpus_derived import connect
-from .extractions import Grouped, Row, compared, extractor_label, group_versions
+from .extractions import Grouped, Row, compared, extractor_label, versions_by_article
 from .wordiff import Op, changed_words, render_text, word_diff
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
@@ -73,11 +73,8 @@ def fetch_versions(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, 
     :mod:`archive.extractions` for the row that stands for each)."""
     rows = con.execute(f"SELECT {', '.join(COLUMNS)} FROM versions WHERE list_contains(?, id) "
                        "ORDER BY id, fetched_at", [ids]).fetchall()
-    by_id: dict[str, list[Row]] = {}
-    for row in rows:
-        by_id.setdefault(row[0], []).append(dict(zip(COLUMNS, row, strict=True)))
-    return {article: [_version(g) for g in group_versions(found)]
-            for article, found in by_id.items()}
+    return {article: [_version(g) for g in versions]
+            for article, versions in versions_by_article(rows, COLUMNS).items()}
 
 
 def _version(grouped: Grouped) -> Version:
