@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import glob
-import heapq
 import itertools
+import json
 import logging
 import os
 import re
@@ -486,24 +486,8 @@ def _capture(row: tuple) -> Capture:
 # a capture row: its Capture, its spelling, the spelling's first capture, its own place
 _SELECT = ("SELECT c.ts, c.file, c.offset, c.elsewhere, c.method, c.url, s.first_seq, c.seq "
            "FROM captures c JOIN spellings s ON s.url = c.url")
-_MAX_IN = 500  # spellings bound in one statement (SQLite takes at most 32766 variables)
-
-
-def _marks(values: list) -> str:
-    return ", ".join("?" * len(values))
-
-
-def _chunks(spellings: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(spellings), _MAX_IN):
-        yield spellings[start:start + _MAX_IN]
-
-
-def _rank_key(at: datetime | None) -> Callable[[tuple], tuple]:
-    """The ORDER BY of ``_candidates`` in Python, to merge the runs of a very large tier."""
-    if at is None:
-        return lambda row: (-row[0], -row[6], -row[7])
-    point = _ts(at)
-    return lambda row: (abs(row[0] - point), row[0] > point, -row[6], -row[7])
+# the spellings of a tier, bound as one JSON array: any number of them in one statement
+_IN_TIER = "c.url IN (SELECT value FROM json_each(?))"
 
 
 def _web_scheme(url: str) -> str:
@@ -700,13 +684,9 @@ class ArchiveLookup:
 
     def captures(self, url: str) -> list[Capture]:
         """Captures of `url` under its closest archived spellings (see ``spellings``)."""
-        spellings = self.spellings(url)
-        out = []
-        for chunk in _chunks(spellings):  # each a run of spellings in first-capture order
-            out += [_capture(row) for row in self._query(
-                f"{_SELECT} WHERE c.url IN ({_marks(chunk)}) ORDER BY s.first_seq, c.seq",
-                chunk)]
-        return out
+        return [_capture(row) for row in self._query(
+            f"{_SELECT} WHERE {_IN_TIER} ORDER BY s.first_seq, c.seq",
+            (json.dumps(self.spellings(url)),))]
 
     def _candidates(self, spellings: list[str], at: datetime | None,
                     method: str) -> Iterator[tuple[Capture, str]]:
@@ -723,17 +703,11 @@ class ArchiveLookup:
             point = _ts(at)
             rank, params = "abs(c.ts - ?), c.ts > ?", (point, point)
         order = f"ORDER BY {rank}, s.first_seq DESC, c.seq DESC"
-        if len(spellings) <= _MAX_IN:
-            sql = f"{_SELECT} WHERE c.url IN ({_marks(spellings)}) AND c.method = ? {order}"
-            head = (*spellings, method, *params)
-            best = self._query(sql + " LIMIT 1", head).fetchall()
-            rows: Iterable[tuple] = itertools.chain(best, self._rows(sql + " LIMIT -1 OFFSET 1",
-                                                                     head)) if best else best
-        else:  # more spellings than one statement takes: each run sorted, merged here
-            rows = heapq.merge(*(self._query(
-                f"{_SELECT} WHERE c.url IN ({_marks(chunk)}) AND c.method = ? {order}",
-                (*chunk, method, *params)) for chunk in _chunks(spellings)),
-                key=_rank_key(at))
+        sql = f"{_SELECT} WHERE {_IN_TIER} AND c.method = ? {order}"
+        head = (json.dumps(spellings), method, *params)
+        best = self._query(sql + " LIMIT 1", head).fetchall()
+        rows = itertools.chain(best, self._rows(sql + " LIMIT -1 OFFSET 1", head)) if best \
+            else best
         for row in rows:
             yield _capture(row), row[5]
 

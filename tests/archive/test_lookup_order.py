@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from archive import reader
 from archive.methods import capture_method
 from archive.reader import ArchiveLookup, _consistent, _payload_elsewhere, _ts, _web_scheme
 from archive.records import iter_records
@@ -128,10 +127,7 @@ TIMES = [None, *(datetime.fromtimestamp(START + d, UTC) for d in (-5, 0, 1, 2, 1
          datetime.fromtimestamp(START + 1, UTC).replace(microsecond=3)]
 
 
-@pytest.mark.parametrize("max_in", [reader._MAX_IN, 1, 2])
-def test_the_disk_index_orders_every_query_as_the_dict_index_did(archive, monkeypatch, max_in):
-    # max_in below the spellings of a tier: the statements' runs are merged in Python
-    monkeypatch.setattr(reader, "_MAX_IN", max_in)
+def test_the_disk_index_orders_every_query_as_the_dict_index_did(archive):
     oracle = DictOracle(archive)
     methods = {cap[4] for caps in oracle.by_url.values() for cap in caps}
     assert len(methods) == 3  # GET (""), HEAD and a POST body
