@@ -146,26 +146,20 @@ def _naming(path: Path) -> Iterator[None]:
         raise type(exc)(f"{path}: {exc}") from exc
 
 
-def drop_rows(path: Path, identities: set[bytes]) -> dict[str, int]:
+def drop_rows(path: Path, identities: set[bytes]) -> None:
     """Rewrite a part without the rows of ``identities`` (held better by another file), a
-    batch at a time; {article id: lowest version removed}."""
+    batch at a time."""
     with _naming(path):
         part = pq.ParquetFile(path)
-    removed: dict[str, int] = {}
-    columns = [*identity_columns(), "id", "version"]
+    dropped = False
     with temp_for(path) as tmp:
         with pq.ParquetWriter(tmp, part.schema_arrow, compression="zstd") as writer:
             for batch in part.iter_batches(batch_size=BATCH_ROWS):
-                keep = []
-                for row in batch.select(columns).to_pylist():
-                    gone = identity(row) in identities
-                    keep.append(not gone)
-                    if gone:
-                        removed[row["id"]] = min(row["version"],
-                                                 removed.get(row["id"], row["version"]))
+                keep = [identity(row) not in identities
+                        for row in batch.select(identity_columns()).to_pylist()]
+                dropped = dropped or not all(keep)
                 writer.write_batch(batch.filter(pa.array(keep, pa.bool_())))
-        if removed:
+        if dropped:
             replace_durably(tmp, path)
         else:
             tmp.unlink()
-    return removed

@@ -464,11 +464,6 @@ def _report(err: WarcFormatError, on_error: ErrorHandler | None) -> None:
     on_error(err)
 
 
-def is_gzip(path: Path) -> bool:
-    with open_input(path) as fh:
-        return _looks_gzip(fh)
-
-
 def _looks_gzip(fh) -> bool:
     """Gzip magic at the start, or (damaged start) before any `WARC/x.y` line.
 
