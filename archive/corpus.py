@@ -291,7 +291,6 @@ class _PartWriter:
         self.schema = corpus_schema()
         self.owner = owner  # the items file's name: its manifest entry
         self.own: dict[str, dict[bytes, Held]] = {}  # folder -> this ingest's identities
-        self.folders: dict[tuple[str, str], str] = {}  # partition -> folder in the corpus
         self.skipped: dict[str, int] = {}  # entry holding the lines -> lines skipped
         self.first_skipped = self.first_replaced = 0  # line numbers, for the notes
         # (folder, entry) -> identities of rows there that lines here replace
@@ -309,12 +308,12 @@ class _PartWriter:
         serial = self.serials.get(key, 0)
         name = self.part_name if not serial else (
             f"{self.part_name.removesuffix('.parquet')}-{serial}.parquet")
-        return self.corpus / "versions" / f"outlet={key[0]}" / f"month={key[1]}" / name
+        return self.corpus / self._folder(key) / name
 
-    def _folder(self, key: tuple[str, str]) -> str:
-        if key not in self.folders:
-            self.folders[key] = str(self._final(key).parent.relative_to(self.corpus))
-        return self.folders[key]
+    @staticmethod
+    def _folder(key: tuple[str, str]) -> str:
+        """The partition's folder, relative to the corpus."""
+        return f"versions/outlet={key[0]}/month={key[1]}"
 
     def add(self, key: tuple[str, str], row: dict[str, Any]) -> None:
         """Buffer a row, unless its item version is held already by a row as good."""
@@ -527,12 +526,12 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             retire(corpus, manifest, complete, name)
         if note_heads(manifest, scans) or doomed:
             _save_manifest(corpus, manifest, complete)
-        index, held = head_index(manifest), HeldIndex(corpus, manifest["files"],
-                                                                 HELD_BUDGET)
+        index = head_index(manifest)
+        held = HeldIndex(corpus, manifest["files"], HELD_BUDGET)
         for path in files:
             seen = len(out.problems)
             ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete,
-                                   (index, held), report)
+                                   index, held, report)
             if ingested is None:
                 out.files_skipped += 1
                 continue
@@ -560,12 +559,11 @@ def _save_manifest(corpus: Path, manifest: dict[str, Any], complete: set[str]) -
 
 
 def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
-                complete: set[str], indexes: tuple[HeadIndex, HeldIndex],
+                complete: set[str], index: HeadIndex, held: HeldIndex,
                 report: Callable[[Problem], None]) -> tuple[int, bool, bool, int] | None:
     """Ingest what is new in one file and update ``manifest``: (rows, whole file ingested,
     anything new read, lines skipped as held); None when the file's whole content is in the
     corpus already."""
-    index, held = indexes
     found = rescan(path, found, index)
     base, start = resume_point(path.name, found, manifest, index)
     if found.whole in complete or start >= found.size:
