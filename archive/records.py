@@ -36,6 +36,7 @@ from .wacz_input import (
     member_names,
     not_warc_reason,
     open_input,
+    open_member,
     split_location,
 )
 
@@ -530,10 +531,11 @@ def iter_records(
     if member is not None and (reason := not_warc_reason(member[1])):
         _report(WarcFormatError(path, 0, reason), on_error)
         return
-    if member is not None and (damage := _package_damage(path)):
+    if member is not None and (damage := _package_damage(*member)):
         _report(WarcFormatError(member[0], 0, damage), on_error)
     try:
-        fh = open_input(path, buffering=_BUFFER)
+        fh = (open_member(*member, buffering=_BUFFER) if member is not None
+              else open(path, "rb", buffering=_BUFFER))  # noqa: SIM115 - closed below
     except OSError as exc:
         _report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
         return
@@ -554,9 +556,9 @@ def iter_records(
             _report(WarcFormatError(path, fh.tell(), str(exc)), on_error)
 
 
-def _package_damage(path: Path) -> str | None:
+def _package_damage(package: Path, member: str) -> str | None:
     try:
-        return damage_note(path)
+        return damage_note(package, member)
     except WaczError:
         return None  # said when the member is opened
 

@@ -242,15 +242,12 @@ def _zip64_sizes(extra: bytes, usize: int, csize: int) -> tuple[int, int] | None
     return None
 
 
-def damage_note(path: str | Path) -> str | None:
+def damage_note(package: Path, member: str) -> str | None:
     """What to report once for a package read by its local headers: the reason, given for
     its first WARC member (the package's other members say nothing more)."""
-    found = split_location(path)
-    if found is None:
-        return None
-    pkg = _checked(found[0])
+    pkg = _checked(package)
     warcs = _warc_names(pkg.infos)
-    if pkg.damage is None or not warcs or warcs[0] != found[1]:
+    if pkg.damage is None or not warcs or warcs[0] != member:
         return None
     return pkg.damage
 
