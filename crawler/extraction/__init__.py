@@ -225,6 +225,11 @@ def extract_article(page: ArticlePage) -> Article:
                    "dropped from the page" if n else "")
         raise ExtractionError("no_body", f"{page.url}: {len(body)} characters of text{dropped}")
     check_decoded(body, page.url)
+    # the marks of runs the tree lost (limits.tame_tree) are in every field read from it;
+    # the title only now: the body's headline match needed it as the paragraphs had it
+    title = limits.without_cut_marks(meta.title)
+    if not title:
+        raise ExtractionError("no_title", f"{page.url}: its headline is a dropped run")
     url = canonical_url(page.url, outlet)
     authors = meta.authors
     if body_authors and (not authors or rules and authors == list(rules.default_authors)):
@@ -238,14 +243,14 @@ def extract_article(page: ArticlePage) -> Article:
         url=url,
         source=outlet.key if outlet else "unknown",
         source_name=outlet.name if outlet else "unknown",
-        title=limits.without_cut_marks(meta.title) or meta.title,
+        title=title,
         subtitle=limits.without_cut_marks(meta.subtitle if meta.subtitle != meta.title else None),
         text=body,
         published=meta.published or page.hint_published,
         modified=meta.modified,
-        authors=authors,
-        section=meta.section,
-        tags=meta.tags,
+        authors=limits.without_cut_marks_in(authors),
+        section=limits.without_cut_marks(meta.section),
+        tags=limits.without_cut_marks_in(meta.tags),
         language=detect_language(body),
         fetched_at=page.fetched_at,
         warc=page.warc,

@@ -93,7 +93,13 @@ def drop_long_words(paragraphs: Iterable[str]) -> tuple[list[str], int]:
 
 
 def without_cut_marks(text: str | None) -> str | None:
-    """A title or subtitle without the marks of dropped runs."""
+    """A field read from the tree (title, subtitle, section) without the marks of dropped
+    runs; None when nothing else is left."""
     if text is None or CUT_WORD not in text:
         return text
     return " ".join(text.replace(CUT_WORD, " ").split()) or None
+
+
+def without_cut_marks_in(values: list[str]) -> list[str]:
+    """A list field (authors, tags) without the marks of dropped runs, nor what was only one."""
+    return [kept for value in values if (kept := without_cut_marks(value))]

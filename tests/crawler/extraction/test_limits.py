@@ -98,3 +98,24 @@ def test_a_page_over_the_html_cap_is_refused_before_parsing(monkeypatch) -> None
     monkeypatch.setattr(limits, "MAX_HTML_CHARS", 500)
     error = refusal(html().encode())
     assert error.reason == "too_large" and "characters of HTML" in error.detail
+
+
+def test_no_field_of_an_item_carries_the_mark_of_a_dropped_run() -> None:
+    """A long run cut from the page's tree leaves a mark where it was: taken out of the text,
+    and of every field read from the tree too (an author, a section, the tags)."""
+    blob = "z" * 1_500
+    doc = (f"<html><head><title>{TITLE}</title>"
+           f"<meta name='keywords' content='one, {blob}'></head><body>"
+           f"<h1>{TITLE} {blob}</h1><span itemprop='author'>{blob}</span>"
+           f"<div class='content'>{PROSE}</div></body></html>")
+    article = extract_article(page(doc.encode()))
+    fields = [article.title, article.subtitle, article.section, *article.authors, *article.tags]
+    assert not [f for f in fields if f and limits.CUT_WORD in f], fields
+    assert article.title == TITLE and article.authors == []
+
+
+def test_a_headline_that_is_only_a_dropped_run_is_no_title() -> None:
+    blob = "z" * 1_500
+    doc = (f"<html><head></head><body><h1>{blob}</h1><div class='content'>{PROSE}</div>"
+           "</body></html>")
+    assert refusal(doc.encode()).reason == "no_title"
