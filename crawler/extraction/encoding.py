@@ -25,6 +25,7 @@ import re
 from charset_normalizer import from_bytes
 
 from archive.httputil import declared_charset, meta_charset_name
+from crawler.extraction.limits import MAX_WORD_CHARS
 
 # UTF-32 first: its little-endian BOM begins with UTF-16's
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -41,9 +42,9 @@ PLAUSIBLE = 0.6
 SAMPLE_WORDS = 400  # enough to judge a page; the test runs on every page of a crawl
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _WORD = re.compile(r"\S+")  # the words of str.split()
-# a longer word is no prose (crawler.extraction.limits.MAX_WORD_CHARS); a page of one
-# 10-million-letter word made a list of 10 million letters here
-MAX_SAMPLE_WORD = 1_000
+# a longer word is no prose; a page of one 10-million-letter word made a list of 10 million
+# letters here
+MAX_SAMPLE_WORD = MAX_WORD_CHARS
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")  # a word's non-ASCII bytes: one charset's, in a mix
 MIN_MIX_LETTERS = 40  # Cyrillic letters each charset of a mixed page must hold (a sentence)

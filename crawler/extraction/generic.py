@@ -137,6 +137,11 @@ _FURNITURE = re.compile(
 FURNITURE_MAX_SHARE = 0.3
 
 
+def _names(el: etree._Element) -> str:
+    """An element's class and id words, as the furniture and media names are looked for."""
+    return " ".join(filter(None, (el.get("class"), el.get("id"))))
+
+
 def _drop_furniture(root: etree._Element) -> None:
     """``furniture_blocks``: remove blocks whose class or id names them as furniture.
 
@@ -144,8 +149,8 @@ def _drop_furniture(root: etree._Element) -> None:
     ``main`` element, or a large share of the page's text is a wrapper and stays.
     """
     named = [el for el in root.iter(etree.Element)
-             if (el.get("class") or el.get("id")) and el.tag not in ("html", "body")
-             and _FURNITURE.search(" ".join(filter(None, (el.get("class"), el.get("id")))))]
+             if el.tag not in ("html", "body") and (names := _names(el))
+             and _FURNITURE.search(names)]
     if not named:
         return
     limit = FURNITURE_MAX_SHARE * (_visible_len(root.text_content()) or 1)
@@ -609,7 +614,7 @@ def _marked_path(owner: etree._Element, top: etree._Element) -> bool:
     """Whether a block on the way from `owner` up to `top` says it is no running text."""
     el: etree._Element | None = owner
     while el is not None:
-        names = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        names = _names(el)
         if (el.tag in _GAP_SKIP_TAGS or (el is not top and _class_weight(el) < 0)
                 or (names and (_FURNITURE.search(names) or _MEDIA.search(names)))):
             return True
