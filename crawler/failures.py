@@ -43,6 +43,8 @@ class RedirectFailure(IgnoreRequest):
     """A redirect chain that ends at no page (see :mod:`crawler.downloadermiddlewares.redirect`,
     which logs and counts it: Scrapy itself logs an IgnoreRequest only through an errback)."""
 
+    reason = "redirect_loop"  # its reason code (exception_reason)
+
     def __init__(self, message: str, chain: list[str]) -> None:
         super().__init__(f"{message}: {' -> '.join(chain)}")
         self.chain = chain
@@ -91,10 +93,8 @@ def exception_reason(exc: BaseException) -> str:
         response = exc.response
         return "redirect_refused_scheme" if refused_redirect(response) else status_reason(
             response.status)
-    if isinstance(exc, RedirectedElsewhere):
-        return exc.reason
     if isinstance(exc, RedirectFailure):
-        return "redirect_loop"
+        return exc.reason
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
         if "max redirections" in text:
