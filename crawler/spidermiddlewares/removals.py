@@ -87,12 +87,8 @@ class RemovalMiddleware:
 
     def process_spider_exception(self, response: Response, exception: Exception
                                  ) -> Iterable[Any] | None:
-        """A request without errback: the removal was recorded, nothing more to say; a
-        redirect elsewhere is logged with its chain and counted here."""
-        if isinstance(exception, RedirectedElsewhere):
-            self.stats.inc_value(f"articles/failed/{exception.reason}")
-            logger.warning("Article not fetched (%s): %s", exception.reason, exception)
-            return ()
+        """A request without errback: the removal was recorded, nothing more to say. (A
+        redirect elsewhere goes to the article request's errback, which logs and counts it.)"""
         return () if isinstance(exception, ArticleRemoved) else None
 
     def _removed(self, response: Response, outlet: Outlet, url: str, final: str | None) -> None:
