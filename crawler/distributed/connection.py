@@ -48,6 +48,11 @@ def shown_url(url: str | None) -> str:
     return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
+def state_prefix(settings: Any) -> str:
+    """Where the article state lives in Redis: ``STATE_REDIS_PREFIX``, or ``<BOT_NAME>:state``."""
+    return settings.get("STATE_REDIS_PREFIX") or f"{settings.get('BOT_NAME')}:state"
+
+
 def redis_client(settings: Any, retry_seconds: float | None = None) -> redis.Redis:
     """A client for ``REDIS_URL`` with scrapy-redis' defaults (and ``REDIS_PARAMS``) that
     rides out a Redis restart or failover: a command that finds Redis gone is retried with
@@ -134,7 +139,7 @@ def check_redis(settings: Any) -> redis.Redis:
 
 def check_writable(client: redis.Redis, settings: Any, shown: str) -> None:
     """Write one short-lived key, as the run will write its frontier and state."""
-    prefix = settings.get("STATE_REDIS_PREFIX") or f"{settings.get('BOT_NAME')}:state"
+    prefix = state_prefix(settings)
     try:
         client.set(f"{prefix}:write-check", "1", px=10_000)
     except redis.ReadOnlyError:

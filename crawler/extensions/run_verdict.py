@@ -70,9 +70,9 @@ FAILED_REASONS = {
 REFUSED_REASONS = frozenset({"jobdir_mismatch", RUN_MISMATCH, RUN_LOCKED})
 
 
-def _sum_prefix(stats: dict[str, Any], prefix: str, skip: tuple[str, ...] = ()) -> int:
+def _sum_prefix(stats: dict[str, Any], prefix: str) -> int:
     return sum(int(v) for k, v in stats.items()
-               if k.startswith(prefix) and not k.endswith(skip) and isinstance(v, int | float))
+               if k.startswith(prefix) and isinstance(v, int | float))
 
 
 def blocked_pages(stats: dict[str, Any]) -> int:
@@ -96,16 +96,15 @@ def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
         "log_errors": int(stats.get("log_count/ERROR", 0)),
         "extraction_failed": _sum_prefix(stats, "extraction/failed/"),
         "invalid_items": int(stats.get("items/invalid", 0)),
-        # IgnoreRequest is how robots.txt and filters say no; it is not a failure.
-        "download_exceptions": _sum_prefix(stats, "downloader/exception_type_count/",
-                                           skip=("IgnoreRequest",)),
+        "download_exceptions": sum(download_failures(stats).values()),
         "blocked_pages": blocked_pages(stats),
         "export_failures": int(stats.get("feeds/items_not_exported", 0)),
     }
 
 
 def download_failures(stats: dict[str, Any]) -> dict[str, int]:
-    """Download attempts that failed (retries included), by exception class name."""
+    """Download attempts that failed (retries included), by exception class name.
+    IgnoreRequest is how robots.txt and filters say no; it is not a failure."""
     prefix = "downloader/exception_type_count/"
     failures: dict[str, int] = {}
     for key, value in sorted(stats.items()):

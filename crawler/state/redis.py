@@ -23,7 +23,7 @@ from typing import Any
 
 import redis
 
-from crawler.distributed.connection import redis_client
+from crawler.distributed.connection import redis_client, state_prefix
 from crawler.state import ArticleRecord
 
 _SCAN_BATCH = 1000
@@ -41,8 +41,7 @@ class RedisStateStore:
 
     @classmethod
     def from_settings(cls, settings: Any) -> RedisStateStore:
-        prefix = settings.get("STATE_REDIS_PREFIX") or f"{settings.get('BOT_NAME')}:state"
-        return cls(redis_client(settings), prefix)
+        return cls(redis_client(settings), state_prefix(settings))
 
     def get(self, url: str) -> ArticleRecord | None:
         raw = self.db.hget(self.articles, url)
