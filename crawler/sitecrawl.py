@@ -32,7 +32,7 @@ from crawler.extraction import BlockedPage, NotAnArticle
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.html import parse_html
 from crawler.failures import SEE_ERROR_ANSWERS
-from crawler.feeds import document_element, feed_entries, text_sitemap
+from crawler.feeds import document_element, feed_entries, sitemap_body, text_sitemap
 from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
@@ -436,7 +436,7 @@ class SiteCrawl(OutletSpider):
         """An XML sitemap or index (gzipped or not), else a plain-text sitemap (one URL a
         line, no dates: its candidates are undated)."""
         recent = datetime.now(UTC) - timedelta(days=self.limits["recent_days"])
-        document = disc.sitemap_body(response.body)
+        document = sitemap_body(response.body)
         children: list[tuple[str, datetime | None]] = []
         records = 0
         for record in disc.sitemap_records(document):

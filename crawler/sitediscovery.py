@@ -34,7 +34,7 @@ from crawler.extraction import dates
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import all_values, document_base, first_value, resolved_base
 from crawler.extraction.metadata import json_ld_objects
-from crawler.feeds import _child_text, _local, iter_records, sitemap_body
+from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
 from crawler.siteoutlets import GENERIC_KEEP_QUERY, generic_rules, outlet_from_site_row, vote_zone
 from crawler.urls import canonical_url, is_article_url, path_and_query
@@ -261,9 +261,10 @@ def child_sitemap_order(url: str, lastmod: datetime | None, since: date,
     return (3, -int(numbers[-1])) if numbers else (2, 0)
 
 
-def sitemap_records(body: bytes) -> Iterator[SitemapRecord]:
-    """Each ``<url>`` and ``<sitemap>`` entry, with ``news:publication_date`` when given."""
-    for node in iter_records(sitemap_body(body), ("url", "sitemap")):
+def sitemap_records(document: bytes) -> Iterator[SitemapRecord]:
+    """Each ``<url>`` and ``<sitemap>`` entry of a sitemap document (unpacked by
+    ``sitemap_body``), with ``news:publication_date`` when given."""
+    for node in iter_records(document, ("url", "sitemap")):
         loc = _child_text(node, "loc")
         if not loc:
             continue
