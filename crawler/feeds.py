@@ -197,6 +197,10 @@ def sitemap_body(body: bytes) -> bytes:
     return body
 
 
+# markup after a BOM and blank space: an XML sitemap or an HTML page, no text sitemap
+_MARKUP_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<")
+
+
 @dataclass
 class TextSitemap:
     """What a plain-text sitemap lists: its URLs, and the lines that are none."""
@@ -211,7 +215,7 @@ def text_sitemap(document: bytes) -> TextSitemap | None:
     """The URLs of a plain-text sitemap (sitemaps.org: UTF-8, one absolute URL a line, no
     dates), or None when ``document`` is markup (an XML sitemap, an HTML page) or lists no
     URL at all. Junk lines are counted, never fatal; read line by line, never split whole."""
-    if document.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if _MARKUP_START.match(document):  # no copy of a 50 MB document to look at its start
         return None
     found = TextSitemap()
     for number, raw in enumerate(BytesIO(document), 1):
@@ -221,9 +225,9 @@ def text_sitemap(document: bytes) -> TextSitemap | None:
         if len(found.urls) >= MAX_SITEMAP_URLS:
             found.over_limit += 1
             continue
-        why = _text_line_fault(line)
-        if why is None:
-            found.urls.append(line.decode("utf-8").strip())
+        url, why = _text_line_url(line)
+        if url is not None:
+            found.urls.append(url)
             continue
         found.junk += 1
         if found.first_junk is None:
@@ -232,16 +236,17 @@ def text_sitemap(document: bytes) -> TextSitemap | None:
     return found if found.urls else None
 
 
-def _text_line_fault(line: bytes) -> str | None:
-    """Why a text sitemap's line is no URL to read, or None when it is one."""
+def _text_line_url(line: bytes) -> tuple[str | None, str | None]:
+    """A text sitemap's line as (its URL, None), or (None, why it is no URL to read)."""
     try:
         text = line.decode("utf-8").strip()
     except UnicodeDecodeError:
-        return "is not UTF-8"
+        return None, "is not UTF-8"
     try:
         parts = urlsplit(text)
         absolute = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:  # an IPv6 host left open
         absolute = False
-    return None if absolute and not any(c.isspace() for c in text) else (
-        "is no absolute http(s) URL")
+    if absolute and not any(c.isspace() for c in text):
+        return text, None
+    return None, "is no absolute http(s) URL"
