@@ -47,11 +47,15 @@ class ArticleRemoved(IgnoreRequest):
     """The answer to a known article says it is gone: observed, so no failure to report."""
 
 
+def asked_url(request: Request) -> str:
+    """What a request asked for: its URL, or the first URL of its redirect chain."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]
+
+
 def asked_article(request: Request | None, url: str) -> tuple[Outlet | None, str]:
     """The outlet and canonical URL of the article a request (``url``, or the first URL of its
     redirect chain) asked for."""
-    meta = request.meta if request is not None else {}
-    asked = (meta.get("redirect_urls") or [url])[0]
+    asked = asked_url(request) if request is not None else url
     key = request.cb_kwargs.get("outlet_key") if request is not None else None
     outlet = get_outlet(key) if key else outlet_for_url(asked)
     return outlet, canonical_url(asked, outlet)

@@ -15,9 +15,8 @@ from typing import Any
 from scrapy import Request
 
 from crawler.extraction.dates import parse_iso
-from crawler.outlets import get_outlet, outlet_for_url
+from crawler.removals import asked_article
 from crawler.state import shared_state
-from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +43,10 @@ class KnownArticleMiddleware:
     def from_crawler(cls, crawler: Any) -> KnownArticleMiddleware:
         return cls(crawler)
 
-    def _canonical(self, request: Request) -> str:
-        key = request.cb_kwargs.get("outlet_key")
-        outlet = get_outlet(key) if key else outlet_for_url(request.url)
-        return canonical_url(request.url, outlet)
-
     def keep(self, obj: Any) -> bool:
         if not isinstance(obj, Request) or not obj.meta.get("article"):
             return True
-        url = self._canonical(obj)
+        _, url = asked_article(obj, obj.url)
         record = self.store.get(url)
         if record is None:
             return True

@@ -30,7 +30,7 @@ from crawler.feeds import (
 from crawler.items import META_DISCOVERED, META_FEED_TITLE, META_HINT_PUBLISHED, ArticlePage
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
-from crawler.removals import ArticleRemoved
+from crawler.removals import ArticleRemoved, asked_url
 from crawler.spiders.listings import ListingPage, in_bounds, read_listing, stop_reason
 from crawler.state import opened_state
 from crawler.urls import (
@@ -467,7 +467,7 @@ class OutletSpider(scrapy.Spider):
             return
         request = getattr(failure, "request", None)
         # the article's own URL, not where its redirects went (the failure's words say that)
-        url = (request.meta.get("redirect_urls") or [request.url])[0] if request else "?"
+        url = asked_url(request) if request else "?"
         reason = exception_reason(failure.value)
         response = getattr(failure.value, "response", None)
         note_failed(self.crawler, request, reason, getattr(response, "status", None))
