@@ -101,7 +101,7 @@ class JobScheduler(Scheduler):
                 "JOBDIR %s: another crawl of %s is running with this frontier (%s). Nothing "
                 "was crawled.", self.dqdir, spider.name, path)
         try:
-            frontier, stored, state = read_frontier(path)
+            frontier, stored, state, spider_state = read_frontier(path)
         except (sqlite3.Error, ValueError, pickle.UnpicklingError, AttributeError,
                 EOFError, ImportError) as exc:
             return self._refuse_with(
@@ -120,7 +120,7 @@ class JobScheduler(Scheduler):
                 json.dumps(identity["arguments"]), path.parent)
         frontier.set("identity", json.dumps(identity).encode())
         returned = frontier.requeue_leased()
-        spider.state = pickle.loads(state) if state else {}  # type: ignore[attr-defined]
+        spider.state = spider_state  # type: ignore[attr-defined]
         self.saved_state = state
         self.frontier = frontier
         if frontier.pending:
@@ -259,9 +259,10 @@ class JobScheduler(Scheduler):
         return self.df.close(reason)
 
 
-def read_frontier(path: Path) -> tuple[Frontier, dict[str, Any] | None, bytes | None]:
-    """The frontier, the identity of the crawl that wrote it and its spider state, all read
-    (and the state unpickled once) before anything is changed: a damaged file or another
+def read_frontier(path: Path) -> tuple[Frontier, dict[str, Any] | None, bytes | None,
+                                       dict[str, Any]]:
+    """The frontier, the identity of the crawl that wrote it and its spider state (as saved,
+    and unpickled), all read before anything is changed: a damaged file or another
     version's layout fails here, and is left as it is."""
     frontier = Frontier(path)
     try:
@@ -270,12 +271,11 @@ def read_frontier(path: Path) -> tuple[Frontier, dict[str, Any] | None, bytes | 
             raise ValueError(f"its identity is {stored!r}, no object")
         frontier.is_empty()
         state = frontier.get("spider_state")
-        if state:
-            pickle.loads(state)
+        spider_state = pickle.loads(state) if state else {}
     except BaseException:
         frontier.close()
         raise
-    return frontier, stored, state
+    return frontier, stored, state, spider_state
 
 
 def warn_legacy(jobdir: Path) -> None:
