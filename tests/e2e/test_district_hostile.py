@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 from datetime import datetime
 from html import escape
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -133,6 +134,16 @@ def day_blind_site(dated: bool) -> VirtualSite:
     return site
 
 
+def crawl_day_blind(tmp_path, dated: bool, cap: int) -> tuple[Any, list[str]]:
+    """A three-day window run of the district spider on ``day_blind_site``, paged to ``cap``:
+    its result and the paths it requested."""
+    with FixtureServer([day_blind_site(dated)]) as server:
+        result = run_crawl("regional", tmp_path, server, args={
+            "sites": HOINIKI, "since": "2025-09-11", "until": "2025-09-13"},
+            settings={"ARCHIVE_MAX_PAGES": cap})
+        return result, server.requested_paths(HOINIKI)
+
+
 def test_a_day_archive_that_ignores_the_day_is_walked_once(tmp_path) -> None:
     """A row's archive scheme the site does not honour: ``?m=`` is ignored and ``paged`` walks
     the whole site, page after page of new links, whatever the day. Every day of the window
@@ -140,14 +151,9 @@ def test_a_day_archive_that_ignores_the_day_is_walked_once(tmp_path) -> None:
     days listing the same articles on the same page say the day is ignored: the later walks
     stop, counted and logged with both URLs, and one walk goes on to the cap, so the articles
     past its first page are still read."""
-    site = day_blind_site(dated=True)
     cap = 5
-    with FixtureServer([site]) as server:
-        result = run_crawl("regional", tmp_path, server, args={
-            "sites": HOINIKI, "since": "2025-09-11", "until": "2025-09-13"},
-            settings={"ARCHIVE_MAX_PAGES": cap})
-        archive = [parse_qs(urlsplit(p).query) for p in server.requested_paths(HOINIKI)
-                   if "m=" in p]
+    result, requested = crawl_day_blind(tmp_path, dated=True, cap=cap)
+    archive = [parse_qs(urlsplit(p).query) for p in requested if "m=" in p]
     by_day: dict[str, int] = {}
     for query in archive:
         by_day[query["m"][0]] = by_day.get(query["m"][0], 0) + 1
@@ -232,12 +238,8 @@ def test_the_walk_that_goes_on_past_an_ignored_day_dates_no_article_by_that_day(
     not its day's, so an undated article its later pages list gets no published date from
     the walk's day (each was dated to one day of the window, right or not): undated, it is
     dropped and counted as any undated article of a window run is."""
-    site = day_blind_site(dated=False)
     cap = 4
-    with FixtureServer([site]) as server:
-        result = run_crawl("regional", tmp_path, server, args={
-            "sites": HOINIKI, "since": "2025-09-11", "until": "2025-09-13"},
-            settings={"ARCHIVE_MAX_PAGES": cap})
+    result, _ = crawl_day_blind(tmp_path, dated=False, cap=cap)
     later = [title_for(n) for n in range(4, 2 * cap + 2)]  # listed on pages 2..cap
     assert not set(later) & {item["title"] for item in result.items}, result.items
     # undated in a window run: dropped as such, counted and logged (not dated by the walk)
