@@ -152,3 +152,31 @@ def test_reextract_from_a_wacz_yields_the_crawls_items(live, tmp_path) -> None:
     assert again == {i["id"]: i for i in result.items}
     assert f"{len(golds)} items from {len(golds) + 3} archived articles" in proc.stderr
     assert "bad records skipped: 0" in proc.stderr
+
+
+def test_reextract_of_a_folder_with_warcs_and_their_wacz_gives_each_item_once(
+        live, tmp_path) -> None:
+    """The WARCs, the WACZ made of them and a backup copy of one WARC in one folder: each
+    capture is indexed more than once, and each article still gives one item (its URL is read
+    from its latest capture once)."""
+    import json
+    import shutil
+    import subprocess
+
+    from tests.support.crawl import ROOT, SCRAPY
+
+    result, golds = live
+    both = tmp_path / "both"
+    shutil.copytree(result.data_dir / "warc", both)
+    shutil.copy(_wacz_of(result.data_dir, tmp_path), both / "crawl.wacz")
+    first = sorted(both.glob("*.warc.gz"))[0]
+    (both / "backup").mkdir()
+    shutil.copy(first, both / "backup" / first.name)
+    out = tmp_path / "again.jsonl"
+    proc = subprocess.run([*SCRAPY, "reextract", str(both), "-O", str(out)], cwd=ROOT,
+                          capture_output=True, text=True,
+                          env={**__import__("os").environ, **NO_NETWORK}, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    items = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sorted(i["id"] for i in items) == sorted(i["id"] for i in result.items)
+    assert f"{len(golds)} items from {len(golds) + 3} archived articles" in proc.stderr
