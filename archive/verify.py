@@ -10,6 +10,7 @@ from .digests import check_digest, digests_conflict
 from .errors import WarcFormatError
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets
+from .wacz_input import crc_problem
 
 
 @dataclass
@@ -136,6 +137,8 @@ def verify(
                                  rec.get("WARC-Refers-To-Date") or ""))
             if progress:
                 progress(info.length)
+        if problem := crc_problem(path):
+            report.problems.append(Problem(str(path), 0, "error", problem))
     pairs = {("request", "response"), ("response", "request"), ("request", "revisit")}
     pairs |= {(b, a) for a, b in pairs}
     for file, offset, record_id, rec_type, uri, target in links:

@@ -105,11 +105,12 @@ class _Package:
     """A package's central directory, checked: what every member's bytes need."""
 
     def __init__(self, infos: list[zipfile.ZipInfo], size: int, mtime_ns: int,
-                 damage: str | None = None) -> None:
+                 damage: str | None = None, cut: str | None = None) -> None:
         self.infos = infos
         self.size = size
         self.mtime_ns = mtime_ns
         self.damage = damage  # why the central directory was not read, when it was not
+        self.cut = cut  # then, the member the end of the file cut (clamped to it)
         self.by_name = {i.filename: i for i in infos}
         self.overlapping = _overlapping(infos)
         self.alike = _alike(infos)
@@ -175,7 +176,7 @@ def _read_directory(package: str, size: int, mtime_ns: int) -> _Package:
     cut_note = f", {cut!r} up to the end of the file" if cut in warcs else ""
     return _Package(found, size, mtime_ns, damage=(
         f"{reason}; read the {len(warcs)} WARC member(s) found by their local "
-        f"headers{cut_note}"))
+        f"headers{cut_note}"), cut=cut)
 
 
 def _scan(package: str, size: int) -> tuple[list[zipfile.ZipInfo], str | None]:
@@ -250,6 +251,32 @@ def damage_note(package: Path, member: str) -> str | None:
     if pkg.damage is None or not warcs or warcs[0] != member:
         return None
     return pkg.damage
+
+
+def crc_problem(path: Path) -> str | None:
+    """Why a stored WACZ member's bytes are not the ones its package recorded (its CRC-32),
+    or None (also for a plain file). A stored member is read as byte ranges, never whole in
+    order, so its CRC is checked here, by ``verify``: a WARC header altered inside a package
+    breaks no record digest. A member that cannot be read is reported by its records."""
+    found = split_location(path)
+    if found is None:
+        return None
+    pkg = _checked(found[0])
+    info = pkg.by_name.get(found[1])
+    if info is None or info.compress_type != zipfile.ZIP_STORED or info.filename == pkg.cut:
+        return None  # an inflated member's CRC is checked as it is inflated
+    crc = size = 0
+    try:
+        with open_member(*found) as fh:
+            while chunk := fh.read(_PIECE):
+                crc = zlib.crc32(chunk, crc)
+                size += len(chunk)
+    except OSError:
+        return None
+    if size == info.file_size and crc != info.CRC:  # one cut short is said by its records
+        return (f"CRC-32 {crc:08x} where the package recorded {info.CRC:08x}: the member's "
+                "bytes were changed or damaged after it was packed")
+    return None
 
 
 def input_size(path: Path) -> int:

@@ -432,3 +432,19 @@ def test_a_deflated_member_declaring_a_small_size_inflates_no_further(warcs, tmp
     assert time.process_time() - started < 5
     assert any("declares" in e for e in errors), errors
     assert {"http://e.com/0", "http://e.com/new"} <= set(urls)
+
+
+def test_verify_names_a_stored_member_altered_where_no_digest_looks(wacz, warcs):
+    """A WARC header changed inside the package (a date: no record digest covers it) is
+    caught by the member's ZIP CRC-32; the records are still read and checked."""
+    data = wacz.read_bytes()
+    old = b"WARC-Date: 2026-01-02T10"
+    assert data.count(old) == 2  # the plain member's response and request, stored
+    wacz.write_bytes(data.replace(old, b"WARC-Date: 2026-01-03T10", 1))
+    res = subprocess.run([sys.executable, "-m", "archive", "verify", str(wacz)],
+                         capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert res.returncode == 1, res.stdout
+    member = f"{wacz}#archive/{warcs[2].name}"
+    assert f"error: {member}: offset 0: CRC-32 " in res.stdout + res.stderr
+    assert "the member's bytes were changed or damaged" in res.stdout + res.stderr
+    assert "17 records in 3 file(s): 1 error(s)" in res.stdout
