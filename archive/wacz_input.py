@@ -254,17 +254,17 @@ def damage_note(package: Path, member: str) -> str | None:
 
 
 def crc_problem(path: Path) -> str | None:
-    """Why a stored WACZ member's bytes are not the ones its package recorded (its CRC-32),
-    or None (also for a plain file). A stored member is read as byte ranges, never whole in
-    order, so its CRC is checked here, by ``verify``: a WARC header altered inside a package
-    breaks no record digest. A member that cannot be read is reported by its records."""
+    """Why a WACZ member's bytes are not the ones its package recorded (its CRC-32), or None
+    (also for a plain file). Records are read at offsets, never a member whole in order, so
+    the CRC is checked here, by ``verify``: a WARC header altered inside a package breaks no
+    record digest. A member that cannot be read (or is cut) is reported by its records."""
     found = split_location(path)
     if found is None:
         return None
     pkg = _checked(found[0])
     info = pkg.by_name.get(found[1])
-    if info is None or info.compress_type != zipfile.ZIP_STORED or info.filename == pkg.cut:
-        return None  # an inflated member's CRC is checked as it is inflated
+    if info is None or info.filename == pkg.cut:
+        return None
     crc = size = 0
     try:
         with open_member(*found) as fh:
@@ -415,7 +415,8 @@ def _points_of(package: Path, pkg: _Package, info: zipfile.ZipInfo) -> _Points:
 
 class _Deflate:
     """A deflated member's bytes from the last kept state at or before ``at``, inflated from
-    its compressed bytes in the package; the CRC is checked when read whole from its start."""
+    its compressed bytes in the package (its CRC is :func:`crc_problem`'s: a mismatch found
+    at the end of a read would cost the last record, whose bytes were all given)."""
 
     def __init__(self, fh: IO[bytes], start: int, info: zipfile.ZipInfo, points: _Points,
                  at: int) -> None:
@@ -423,7 +424,6 @@ class _Deflate:
         self._d = state.copy() if state is not None else zlib.decompressobj(-zlib.MAX_WBITS)
         self._fh, self._start, self._info, self._points = fh, start, info, points
         self._tail = b""
-        self._crc: int | None = 0 if self.out == 0 else None
         self._failed: WaczError | None = None
         fh.seek(start + self._fed)
 
@@ -457,8 +457,6 @@ class _Deflate:
             if self.out > self._info.file_size:  # the bomb check trusted the declared size
                 raise WaczError(f"inflates past the {self._info.file_size} bytes its "
                                 "directory declares: a damaged or forged member")
-            if self._crc is not None:
-                self._crc = zlib.crc32(piece, self._crc)
             self._points.add(self.out, self._fed - len(self._tail), self._d)
         if self._d.eof:
             self._check_end()
@@ -476,8 +474,6 @@ class _Deflate:
         if self.out != self._info.file_size:
             raise WaczError(f"inflates to {self.out} bytes, its directory says "
                             f"{self._info.file_size}: a damaged member")
-        if self._crc is not None and self._crc != self._info.CRC:
-            raise WaczError("CRC-32 mismatch: a damaged member")
 
     def close(self) -> None:
         """The package's file is the reader's to close."""

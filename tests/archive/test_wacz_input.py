@@ -15,6 +15,7 @@ import pytest
 from archive.__main__ import main
 from archive.reader import ArchiveLookup, expand_paths, iter_responses, warc_inputs
 from archive.records import iter_records, read_info_at
+from archive.wacz_input import location
 from archive.writer import WarcWriter
 
 from .conftest import make_exchange
@@ -448,3 +449,25 @@ def test_verify_names_a_stored_member_altered_where_no_digest_looks(wacz, warcs)
     assert f"error: {member}: offset 0: CRC-32 " in res.stdout + res.stderr
     assert "the member's bytes were changed or damaged" in res.stdout + res.stderr
     assert "17 records in 3 file(s): 1 error(s)" in res.stdout
+
+
+def test_a_deflated_member_whose_crc_fails_gives_every_record_and_verify_names_it(
+        warcs, tmp_path):
+    """The bytes inflate whole, only the recorded CRC-32 differs: every record is read
+    (the last one was lost to the mismatch raised after it), and verify says it once."""
+    name = f"archive/{warcs[2].name}"
+    pkg = _hand_made(tmp_path / "crc.wacz", [(name, warcs[2].read_bytes(), zipfile.ZIP_DEFLATED)])
+    crc = zipfile.ZipFile(pkg).getinfo(name).CRC
+    data = pkg.read_bytes()
+    assert data.count(struct.pack("<I", crc)) == 2  # the local header and the directory
+    pkg.write_bytes(data.replace(struct.pack("<I", crc), struct.pack("<I", crc ^ 1)))
+    errors, urls = _errors([pkg])
+    assert errors == []
+    assert [i.offset for i in iter_records(location(pkg, name))] == [
+        i.offset for i in iter_records(warcs[2])]
+    res = subprocess.run([sys.executable, "-m", "archive", "verify", str(pkg)],
+                         capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert res.returncode == 1
+    assert f"error: {pkg}#{name}: offset 0: CRC-32 {crc:08x} where the package " \
+           f"recorded {crc ^ 1:08x}" in res.stdout + res.stderr
+    assert "3 records in 1 file(s): 1 error(s)" in res.stdout
