@@ -280,7 +280,7 @@ class SiteCrawl(OutletSpider):
         if request.cb_kwargs.get("step") == "home" and counted:
             yield from self.robots_unread(self.sites[request.cb_kwargs["key"]])
         if request.cb_kwargs.get("step") == "sample":
-            self.article_failed(failure)
+            yield from self.article_failed(failure)
         else:
             self.crawler.stats.inc_value(f"discovery/{request.cb_kwargs.get('step')}/failed")
             self.logger.info("Discovery request failed: %s: %s", request.url, failure.value)

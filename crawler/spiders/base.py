@@ -90,6 +90,10 @@ class OutletSpider(scrapy.Spider):
         self.base_urls: dict[str, str] = {}
         self.archive_links: dict[str, int] = {}  # per outlet: links its day archive gave
         self.spellings: dict[str, str] = {}  # outlet + same_article_key -> canonical requested
+        # outlet + same_article_key -> (the first other spelling left out, its feed's date and
+        # title): asked for when the one requested answers 404 or 410
+        self.spare_spellings: dict[str, tuple[str, datetime | None, str | None]] = {}
+        self.missing_spellings: set[str] = set()  # canonical URLs of articles that gave 404
         # outlet + same_article_key -> the one spelling the state store knows (None: neither)
         self.known_spellings: dict[str, str | None] = {}
         # (outlet, page number, hash of its links) -> the first day archive page listing them
@@ -411,6 +415,8 @@ class OutletSpider(scrapy.Spider):
             return
         url = self.known_spelling(outlet, url)
         if self.spelled_before(outlet, url):
+            spare = f"{outlet.key} {same_article_key(canonical_url(url, outlet))}"
+            self.spare_spellings.setdefault(spare, (url, published, title))
             return
         if published is None and day is not None:
             published = datetime.combine(day, time(), tzinfo=outlet.tz)
@@ -452,17 +458,23 @@ class OutletSpider(scrapy.Spider):
         ``discovery/duplicate_spelling``. (Other spellings, tracking or session parameters,
         ``www.``, ``http:``, are one canonical URL already.)"""
         canonical = canonical_url(url, outlet)
-        first = self.spellings.setdefault(f"{outlet.key} {same_article_key(canonical)}",
-                                          canonical)
+        key = f"{outlet.key} {same_article_key(canonical)}"
+        first = self.spellings.setdefault(key, canonical)
         if first == canonical:
             return False  # the same URL again: Scrapy's duplicate filter drops the request
+        if first in self.missing_spellings:  # the first answered 404: this one is asked for
+            self.spellings[key] = canonical
+            self.crawler.stats.inc_value("discovery/other_spelling_after_404")
+            return False
         self.crawler.stats.inc_value("discovery/duplicate_spelling")
         self.logger.debug("%s is %s spelled otherwise: not fetched again", url, first)
         return True
 
-    def article_failed(self, failure: Any) -> None:
+    def article_failed(self, failure: Any) -> Iterator[scrapy.Request]:
         """An article that could not be fetched: logged with URL and reason, counted by reason.
-        A known article observed removed (crawler.removals) is no failure: recorded already."""
+        A known article observed removed (crawler.removals) is no failure: recorded already.
+        One answering 404 or 410 under one spelling is asked for under the other (the path's
+        trailing slash) when discovery gave that one too: some sites answer only one."""
         if failure.check(ArticleRemoved):
             return
         request = getattr(failure, "request", None)
@@ -470,9 +482,25 @@ class OutletSpider(scrapy.Spider):
         url = asked_url(request) if request else "?"
         reason = exception_reason(failure.value)
         response = getattr(failure.value, "response", None)
-        note_failed(self.crawler, request, reason, getattr(response, "status", None))
+        status = getattr(response, "status", None)
+        note_failed(self.crawler, request, reason, status)
         self.crawler.stats.inc_value(f"articles/failed/{reason}")
         self.logger.warning("Article not fetched (%s): %s: %s", reason, url, describe(failure.value))
+        if status in (404, 410) and request is not None:
+            yield from self.other_spelling(request)
+
+    def other_spelling(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
+        """The request for the spelling of ``failed``'s article that discovery left out, if
+        any; a spelling discovered later is asked for as it comes (``spelled_before``)."""
+        try:
+            outlet = get_outlet(failed.cb_kwargs.get("outlet_key", ""))
+        except KeyError:
+            return
+        canonical = canonical_url(asked_url(failed), outlet)
+        self.missing_spellings.add(canonical)
+        spare = self.spare_spellings.pop(f"{outlet.key} {same_article_key(canonical)}", None)
+        if spare is not None:
+            yield from self.article_request(outlet, *spare)
 
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[ArticlePage]:
         self.crawler.stats.inc_value("articles/downloaded")

@@ -108,6 +108,34 @@ def test_an_article_linked_under_several_spellings_gives_one_item(tmp_path) -> N
     assert result.stats.get("discovery/duplicate_spelling", 0) >= 1  # 2 when the feed comes last
 
 
+
+@pytest.mark.parametrize("answered", ["slash", "no-slash"])
+def test_an_article_answering_under_one_spelling_only_is_fetched_under_it(tmp_path,
+                                                                         answered) -> None:
+    """The feed links an article without its trailing slash, the home page with it, and the
+    site answers one spelling only (404 for the other). Whichever comes first, the article
+    gives its item: a 404 under one spelling sends for the other."""
+    path = "/2025/09/12/dozhinki/"
+    good, bad = (path, path.rstrip("/")) if answered == "slash" else (path.rstrip("/"), path)
+    site = VirtualSite(PVESTNIK)
+    site.add(good, article(title_for(4), paragraphs_for(4)))
+    site.add("/", listing([path]))
+    feed = rss("x", f"https://{PVESTNIK}/", [(title_for(4), f"https://{PVESTNIK}"
+                                              f"{path.rstrip('/')}", PUBLISHED, "")])
+    site.add("/feed/", Page(feed.encode(), content_type="application/rss+xml"))
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={"sites": PVESTNIK})
+        fetched = [p for p in server.requested_paths(PVESTNIK) if p.startswith("/2025/")]
+    assert [i["text"] for i in result.items] == ["\n\n".join(paragraphs_for(4))], \
+        result.log[-3000:]
+    assert fetched[-1] == good and set(fetched) <= {good, bad}, fetched
+    if fetched[0] == bad:  # the spelling the site does not answer came first
+        assert result.stats.get("articles/failed/http_404") == 1
+        assert f"Article not fetched (http_404): http://{PVESTNIK}{bad}" in result.log
+        assert (result.stats.get("discovery/other_spelling_after_404", 0)
+                + result.stats.get("discovery/duplicate_spelling", 0)) >= 1
+
+
 HOINIKI = "hoiniki.by"  # plain permalinks (/?p=N), day archive "wp-m": /?m=YYYYMMDD&paged=N
 
 
