@@ -412,6 +412,22 @@ class _PartWriter:
             final.with_name(final.name + ".tmp").unlink(missing_ok=True)
 
 
+PART_STEM_BYTES = 190  # of NAME_MAX: room for "-<12 hex>-<offset>-<serial>.parquet.tmp"
+
+
+def part_stem(items_name: str) -> str:
+    """The start of an items file's part names: its stem, unless that would hide the parts
+    (pyarrow's dataset discovery, and so pandas, skips names beginning with ``_`` or ``.``)
+    or make them longer than a file name can be. Then the stem, without its leading ``_`` and
+    ``.`` and cut to fit, gets a digest of the whole name so two files never share parts."""
+    stem = Path(items_name).stem
+    if not stem.startswith(("_", ".")) and len(os.fsencode(stem)) <= PART_STEM_BYTES:
+        return stem  # as every build before wrote it
+    tag = hashlib.sha256(os.fsencode(items_name)).hexdigest()[:16]
+    kept = os.fsencode(stem.lstrip("_."))[:PART_STEM_BYTES - 20]
+    return f"{kept.decode('utf-8', 'ignore')}~{tag}"  # a cut character is dropped
+
+
 def _line_number(path: Path, offset: int) -> int:
     """How many lines precede ``offset`` (to resume numbering in a grown file)."""
     count, left = 0, offset
@@ -449,8 +465,8 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
     each article, the lines skipped as held and the rows they replace)."""
     line_no = _line_number(path, start) if start else 0
     prefix = start_digest[:12] if start else "0"
-    writer = _PartWriter(corpus, f"{path.stem}-{prefix}-{start}.parquet", report, index,
-                         path.name)
+    writer = _PartWriter(corpus, f"{part_stem(path.name)}-{prefix}-{start}.parquet", report,
+                         index, path.name)
     if encoding := wide_encoding(path):
         report(Problem(path.name, line_no + 1, f"not UTF-8 but {encoding}: no line of it read; "
                        f"convert it (iconv -f {encoding} -t UTF-8) and build again"))

@@ -65,3 +65,36 @@ def test_a_line_no_column_can_hold_is_rejected_and_the_rest_goes_in(case: str,
     assert (reject["file"], reject["line"]) == (first.name, 3) and reason in reject["reason"]
     rows = duck(corpus).execute("SELECT url, items_file FROM versions ORDER BY url").fetchall()
     assert rows == sorted([(i["url"], first.name) for i in good] + [(belta_url(4), later.name)])
+
+
+# Items file names a person gives a file: a leading "_" or "." (which pyarrow's dataset
+# discovery, and so pandas, skips in a part's name), longer than a part name can be once the
+# offset, serial and ".tmp" are added (ext4 allows 255 bytes), in Cyrillic.
+ODD_NAMES = ["_backfill.jsonl", ".belta-copy.jsonl", "b" * 240 + ".jsonl",
+             "архив-" + "д" * 118 + ".jsonl"]
+
+
+def test_items_files_of_any_name_go_in_and_every_reader_sees_their_rows(tmp_path: Path) -> None:
+    import pyarrow.dataset as ds
+
+    items = tmp_path / "data" / "items"
+    items.mkdir(parents=True)
+    for n, name in enumerate(ODD_NAMES):
+        (items / name).write_text(json.dumps(_item(n), ensure_ascii=False) + "\n", "utf-8")
+    (items / "zz-normal.jsonl").write_text(json.dumps(_item(9)) + "\n", "utf-8")
+    corpus = tmp_path / "corpus"
+
+    res = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    assert "5 row(s) added from 5 file(s)" in res.stdout
+    with (items / ODD_NAMES[2]).open("a", encoding="utf-8") as fh:  # grown: a part at offset
+        fh.write(json.dumps(_item(7)) + "\n")
+    again = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert again.returncode == 0 and "1 row(s) added" in again.stdout, again.stderr[-2000:]
+
+    names = sorted([*ODD_NAMES, ODD_NAMES[2], "zz-normal.jsonl"])
+    rows = duck(corpus).execute("SELECT items_file FROM versions ORDER BY 1").fetchall()
+    assert [r[0] for r in rows] == names
+    table = ds.dataset(corpus / "versions", partitioning="hive").to_table(["items_file"])
+    assert sorted(table.column("items_file").to_pylist()) == names  # pandas reads these too
+    assert not list(corpus.rglob("*.tmp"))
