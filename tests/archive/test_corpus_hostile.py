@@ -98,3 +98,23 @@ def test_items_files_of_any_name_go_in_and_every_reader_sees_their_rows(tmp_path
     table = ds.dataset(corpus / "versions", partitioning="hive").to_table(["items_file"])
     assert sorted(table.column("items_file").to_pylist()) == names  # pandas reads these too
     assert not list(corpus.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("path", ["version", "warc/offset"])
+def test_an_integer_written_as_a_float_beyond_int64_does_not_hide_its_good_copy(
+        path: str, tmp_path: Path) -> None:
+    """JSON Schema counts 2e300 as an integer. Such a line is rejected when it is read, before
+    it counts as held: a later line of the same item version (its run's good copy) goes in."""
+    items = tmp_path / "data" / "items"
+    items.mkdir(parents=True)
+    run = items / "belta-20260105T090000.jsonl"
+    good = _item(3)
+    run.write_bytes(_set(path, 2e300) + b"\n" + json.dumps(good).encode() + b"\n")
+    corpus = tmp_path / "corpus"
+
+    res = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    [error] = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert error.startswith(f"error: {run.name}:1: cannot be stored: ") and "int64" in error
+    rows = duck(corpus).execute("SELECT items_line, version, warc.offset FROM versions").fetchall()
+    assert rows == [(2, good["version"], good["warc"]["offset"])]
