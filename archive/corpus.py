@@ -518,6 +518,15 @@ def items_files(data_dir: Path) -> tuple[list[Path], list[Path]]:
             [p for p in files if p.suffix != ".jsonl" and not p.name.startswith(".")])
 
 
+def _utf8_name(name: str) -> bool:
+    """Whether a file name is UTF-8 (Python gives other bytes as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                  on_problem: Callable[[Problem], None] | None = None) -> BuildReport:
     """Add every new items file (or new tail of one) under ``data_dir/items`` to the corpus."""
@@ -533,6 +542,12 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
     for other in others:
         report(Problem(other.name, 0, "not read: only *.jsonl files are items files (a "
                        "compressed one: decompress it to add it)", fatal=False))
+    for odd in [p for p in files if not _utf8_name(p.name)]:
+        files.remove(odd)
+        report(Problem(os.fsencode(odd.name).decode("utf-8", "backslashreplace"), 0,
+                       "file name is not UTF-8 (the items_file of its rows could not name it): "
+                       "no line of it read; rename it (convmv -f cp1251 -t utf-8 --notest) and "
+                       "build again"))
 
     with _locked(corpus):
         manifest = _load_manifest(corpus)

@@ -4,6 +4,7 @@ rejected with its file and line like any bad line, and every other line still go
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,26 @@ def test_an_integer_written_as_a_float_beyond_int64_does_not_hide_its_good_copy(
     assert error.startswith(f"error: {run.name}:1: cannot be stored: ") and "int64" in error
     rows = duck(corpus).execute("SELECT items_line, version, warc.offset FROM versions").fetchall()
     assert rows == [(2, good["version"], good["warc"]["offset"])]
+
+
+def test_an_items_file_whose_name_is_not_utf8_is_one_error_until_renamed(tmp_path: Path) -> None:
+    """A name unpacked from a Windows archive (cp1251 bytes): its rows could not carry the
+    name in ``items_file``. One error names it and the fix; the other files go in; renamed,
+    it goes in whole."""
+    items = tmp_path / "data" / "items"
+    items.mkdir(parents=True)
+    odd = items / os.fsdecode("новости".encode("cp1251") + b".jsonl")
+    odd.write_text(json.dumps(_item(1)) + "\n" + json.dumps(_item(2)) + "\n", "utf-8")
+    (items / "belta.jsonl").write_text(json.dumps(_item(3)) + "\n", "utf-8")
+    corpus = tmp_path / "corpus"
+
+    res = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    [error] = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert error.startswith("error: \\xed\\xee\\xe2") and "not UTF-8" in error and "rename" in error
+    assert "1 row(s) added from 1 file(s)" in res.stdout and "1 line(s) rejected" in res.stdout
+    assert run_archive("corpus", tmp_path / "data", "-o", corpus).returncode == 1  # until fixed
+
+    odd.rename(items / "новости.jsonl")
+    fixed = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert fixed.returncode == 0 and "2 row(s) added" in fixed.stdout, fixed.stderr[-2000:]
