@@ -58,6 +58,7 @@ def write_jsonl(items: Iterable[dict[str, Any]], path: str | Path) -> int:
 
 
 def read_ids(path: str | Path) -> tuple[str, ...]:
-    """Article ids, one a line (blank lines and # comments ignored)."""
-    lines = Path(path).read_text("utf-8").splitlines()
+    """Article ids, one a line (blank lines and # comments ignored). A byte order mark, which
+    Windows tools write before the first line, is not part of the first id."""
+    lines = Path(path).read_text("utf-8-sig").splitlines()
     return tuple(s for line in lines if (s := line.split("#", 1)[0].strip()))

@@ -53,6 +53,19 @@ def test_a_list_of_ids(corpus, tmp_path: Path) -> None:
     assert sorted(exported(tmp_path / "fam")) == sorted(wanted)
 
 
+def test_an_ids_file_saved_by_windows_tools_selects_every_id(corpus, tmp_path: Path,
+                                                             capsys) -> None:
+    """Notepad's and Excel's "UTF-8" puts a byte order mark before the first id (and CRLF
+    after each): the first id is still an id, not a note about an invisible character."""
+    wanted = sorted({i["id"] for i in corpus["items"]})[:2]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(wanted).encode() + b"\r\n")
+    assert main(["export-txt", "--corpus", corpus["corpus"], "--latest", "--ids-file",
+                 str(ids_file), str(tmp_path / "out")]) == 0
+    assert sorted(exported(tmp_path / "out")) == wanted
+    assert "note:" not in capsys.readouterr().err
+
+
 def test_items_file_and_corpus_together_is_a_usage_error(corpus, tmp_path: Path) -> None:
     assert main(["export-txt", "--corpus", corpus["corpus"], "items.jsonl",
                  str(tmp_path / "x")]) == 2
