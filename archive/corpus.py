@@ -73,13 +73,16 @@ from .corpus_schema import (
     storable_batch,
 )
 from .fileio import (
+    NOT_UTF8_NAME,
     append_durably,
     bounded_lines,
     lock_exclusive,
     lock_holder,
+    printable_name,
     sync_file,
     sync_folder,
     temp_for,
+    utf8_name,
     write_atomically,
 )
 
@@ -518,15 +521,6 @@ def items_files(data_dir: Path) -> tuple[list[Path], list[Path]]:
             [p for p in files if p.suffix != ".jsonl" and not p.name.startswith(".")])
 
 
-def _utf8_name(name: str) -> bool:
-    """Whether a file name is UTF-8 (Python gives other bytes as lone surrogates)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                  on_problem: Callable[[Problem], None] | None = None) -> BuildReport:
     """Add every new items file (or new tail of one) under ``data_dir/items`` to the corpus."""
@@ -542,12 +536,10 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
     for other in others:
         report(Problem(other.name, 0, "not read: only *.jsonl files are items files (a "
                        "compressed one: decompress it to add it)", fatal=False))
-    for odd in [p for p in files if not _utf8_name(p.name)]:
+    for odd in [p for p in files if not utf8_name(p.name)]:
         files.remove(odd)
-        report(Problem(os.fsencode(odd.name).decode("utf-8", "backslashreplace"), 0,
-                       "file name is not UTF-8 (the items_file of its rows could not name it): "
-                       "no line of it read; rename it (convmv -f cp1251 -t utf-8 --notest) and "
-                       "build again"))
+        report(Problem(printable_name(odd.name), 0,
+                       NOT_UTF8_NAME.format(what="the items_file of its rows")))
 
     with _locked(corpus):
         manifest = _load_manifest(corpus)
@@ -659,8 +651,8 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
                       report: Callable[[Problem], None]) -> int:
     """Rebuild the removals table when the removals files changed; its rows. A rejected line
     is reported (and goes to ``_rejects.jsonl``) once, however many builds read it again."""
-    files = removal_files(data)
-    digest = files_digest(files)
+    every = removal_files(data)
+    digest = files_digest(every)
     known = manifest.get("removals") or {}
     if known.get("digest") == digest and (corpus / REMOVALS_FILE).exists():
         return int(known.get("rows", 0))
@@ -672,6 +664,11 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
         if not (fatal and (file, line) in rejected):
             report(problem)
 
+    files = [path for path in every if utf8_name(path.name)]
+    for odd in every:
+        if odd not in files:
+            note(printable_name(odd.name), 0,
+                 NOT_UTF8_NAME.format(what="the removals_file of its rows"), True)
     rows = write_removals(corpus, files, note, _timestamp)
     new = [p for p in problems if p.fatal and (p.file, p.line) not in rejected]
     if new:

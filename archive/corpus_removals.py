@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -51,7 +52,7 @@ def files_digest(files: list[Path]) -> str:
     """One digest of the names and bytes of every removals file: unchanged, nothing to do."""
     sha = hashlib.sha256()
     for path in files:
-        sha.update(path.name.encode("utf-8") + b"\0")
+        sha.update(os.fsencode(path.name) + b"\0")  # the bytes: a name may not be UTF-8
         with open(path, "rb") as fh:
             while chunk := fh.read(1 << 20):
                 sha.update(chunk)

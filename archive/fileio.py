@@ -191,3 +191,22 @@ def lock_holder(path: Path) -> str:
             return fh.read(512).decode("utf-8", "replace").strip() or "unknown"
     except OSError:
         return "unknown"
+
+
+def utf8_name(name: str) -> bool:
+    """Whether a file name is UTF-8 (Python gives other bytes as lone surrogates, which no
+    Parquet string, JSON text or message can hold)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 as ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+NOT_UTF8_NAME = ("file name is not UTF-8 ({what} could not name it): no line of it read; "
+                 "rename it (convmv -f cp1251 -t utf-8 --notest) and build again")

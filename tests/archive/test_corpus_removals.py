@@ -176,3 +176,25 @@ def test_a_line_no_column_can_hold_is_rejected_and_the_rest_written(tmp_path: Pa
         (name, 2, True)]
     urls = duck(tmp_path / "corpus").execute("SELECT url FROM removals ORDER BY url").fetchall()
     assert urls == sorted([(belta_url(1),), (belta_url(3),)])
+
+
+def test_a_removals_file_whose_name_is_not_utf8_is_named_once_and_the_rest_written(
+        tmp_path: Path) -> None:
+    """A name of cp1251 bytes (unpacked from a Windows archive) cannot be a ``removals_file``
+    value: one error names it and says to rename it, the other files' rows are written, the
+    derived files and views too; renamed, its rows go in."""
+    import os
+
+    data = tmp_path / "data"
+    several_runs(data)
+    odd = write(data, "x.jsonl", [observation(3, "removed", DAY2, 410)])
+    odd = odd.rename(odd.with_name(os.fsdecode("удалено".encode("cp1251") + b".jsonl")))
+    write(data, "belta-2026-01-07T00-00-00+00-00-11.jsonl", [observation(5, "removed", DAY2, 404)])
+    report = build_corpus(data, tmp_path / "corpus")
+    assert report.removals == 1
+    assert [(p.file, p.line, p.fatal) for p in report.problems] == [
+        ("\\xf3\\xe4\\xe0\\xeb\\xe5\\xed\\xee.jsonl", 0, True)]
+    assert "not UTF-8" in report.problems[0].reason and "rename" in report.problems[0].reason
+    assert build_corpus(data, tmp_path / "corpus").problems == []  # once
+    odd.rename(odd.with_name("удалено.jsonl"))
+    assert build_corpus(data, tmp_path / "corpus").removals == 2
