@@ -546,6 +546,15 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         complete = set(manifest["complete_digests"])
         index = head_index(manifest)
         scans = {path.name: scan(path, manifest, index) for path in files}
+        for path in [p for p in files if _cut_short(corpus, manifest, p, scans[p.name])]:
+            files.remove(path)
+            out.files_skipped += 1
+            report(Problem(path.name, 0, f"{scans.pop(path.name).size} bytes, shorter than the "
+                           f"{manifest['files'][path.name]['bytes']} bytes ingested from it, "
+                           "and what is left is what went in (cut short: restored from an "
+                           "older backup, a copy stopped half way?): its rows are kept, none "
+                           "of it read; put its whole content back, or delete it to keep the "
+                           "corpus as it is"))
         doomed = rewritten(manifest, scans)
         for name in doomed:  # first: a copy of the old content must not count as ingested
             retire(corpus, manifest, complete, name)
@@ -576,6 +585,44 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         out.families, out.edits = refresh_derived(corpus)
         write_views(corpus)
     return out
+
+
+def _cut_short(corpus: Path, manifest: dict[str, Any], path: Path, found: Scan) -> bool:
+    """Whether an items file is shorter than what was ingested from it, empty or ending
+    mid-line, with no line of it differing from the row that line gave: damage (a file
+    truncated, restored from a backup taken while the crawl wrote), not a rewrite, whose
+    retiring would delete rows the corpus may be the last copy of. (A file cut at a line end
+    is taken as rewritten with fewer items: its rows go, as documented.)"""
+    entry = manifest["files"].get(path.name)
+    if not entry or found.size >= entry["bytes"] or (found.size and _ends_a_line(path)):
+        return False
+    stored: dict[int, tuple[str, str]] = {}  # line -> (id, text digest) of its row
+    for part in entry.get("parts", []):
+        if (corpus / part).exists():
+            table = pq.read_table(corpus / part, columns=["items_line", "id", "text_sha256"])
+            stored.update(zip(table.column("items_line").to_pylist(),
+                              zip(table.column("id").to_pylist(),
+                                  table.column("text_sha256").to_pylist(), strict=True),
+                              strict=True))
+    line_no = 0
+    for _, raw, whole in bounded_lines(path, 0, MAX_LINE_BYTES):
+        line_no += 1
+        if not whole or raw is None or line_no not in stored:
+            continue
+        try:
+            item = json.loads(raw)
+            key = (item["id"], "sha256:" + hashlib.sha256(item["text"].encode()).hexdigest())
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return False
+        if key != stored[line_no]:
+            return False
+    return True
+
+
+def _ends_a_line(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"
 
 
 def _save_manifest(corpus: Path, manifest: dict[str, Any], complete: set[str]) -> None:

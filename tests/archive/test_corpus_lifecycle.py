@@ -149,3 +149,42 @@ def test_a_copy_of_a_file_still_being_written_adds_no_line_twice(data: Path) -> 
     z.write_text(rewrite, "utf-8")  # z's rows go, and a, which continued z, is read again
     build(data)
     assert texts(data) == expected((rewrite, "z"), (lines(1, 2) + lines(3), "a"))
+
+
+@pytest.mark.parametrize("cut", [40, None])  # bytes off a line end; None: to nothing
+def test_a_file_cut_short_after_it_went_in_keeps_its_rows(data: Path, cut: str) -> None:
+    """An items file shorter than what was ingested from it, ending mid-line or empty, its
+    lines still what went in (restored from a backup taken while the crawl wrote, a copy
+    killed half way): damage, not a rewrite. The corpus may be the only copy of its lost
+    lines, so it keeps every row, names the file with both lengths on each build (exit 1) and
+    reads nothing of it; deleted, it is quiet."""
+    full = lines(1, 2, 3, 4)
+    path = data / "items" / "belta-20260105T090000.jsonl"
+    path.write_text(full, "utf-8")
+    build(data)
+    before = rows(data)
+    kept = len(full.encode()) - len(full.splitlines()[-1].encode()) - 1
+    path.write_bytes(full.encode()[:kept - cut] if cut is not None else b"")
+
+    for _ in range(2):
+        res = run_archive("corpus", data, "-o", data.parent / "corpus")
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+        [error] = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+        assert error.startswith(f"error: {path.name}: ") and "shorter" in error, error
+        assert str(path.stat().st_size) in error and str(len(full.encode())) in error
+        assert rows(data) == before
+
+    path.unlink()
+    assert "0 row(s) added" in build(data) and rows(data) == before
+
+
+def test_a_file_rewritten_shorter_is_still_read_again(data: Path) -> None:
+    """Shorter, but its lines are not what went in (a re-extraction wrote fewer items, the
+    last being written): it replaces its rows, as any file rewritten in place."""
+    path = data / "items" / "belta-20260105T090000.jsonl"
+    path.write_text(lines(1, 2, 3, 4), "utf-8")
+    build(data)
+    path.write_text(lines(1, 2, text="Текст после повторного извлечения.") + '{"id": ', "utf-8")
+    build(data)
+    assert texts(data) == expected((lines(1, 2, text="Текст после повторного извлечения."),
+                                    path.name))
