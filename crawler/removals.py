@@ -2,7 +2,9 @@
 
 A known article (one whose canonical URL the state store holds: an item was exported for it)
 that is fetched again and now answers 404, 410 or 451, or whose redirects end on a page that
-is no article (the home page, a rubric), is *observed removed*; one recorded removed that
+is no article (the home page, a rubric), or whose 2xx answer is the page the site gives for
+a path that names nothing (a soft 404, a parked domain: crawler.softremovals), is *observed
+removed*; one recorded removed that
 gives its article again is *observed restored*. Each observation is one JSON line in
 ``DATA_DIR/removals/<spider>-<time>-<pid>.jsonl`` (schema: archive/schema/removal.schema.json),
 appended and fsynced before the state store records the article as removed or back
@@ -110,6 +112,8 @@ class Observation:
     warc: dict[str, Any] | None  # the last answer's response record, as items point at theirs
     redirects: list[dict[str, Any]] = field(default_factory=list)  # {url, status, warc} per 3xx
     removed_at: str | None = None  # restored: when the removal was observed
+    # a removal a 2xx answer hid (crawler.softremovals): {reason, matched, wording, probe}
+    evidence: dict[str, Any] | None = None
 
 
 class RemovalLog:
@@ -144,6 +148,8 @@ class RemovalLog:
         self.store.set_removal(seen.url, seen.observed_at if seen.event == REMOVED else None)
         self.stats.inc_value(f"articles/{seen.event}")
         where = f" (redirected to {seen.final_url})" if seen.final_url else ""
+        if seen.evidence:
+            where += f" ({seen.evidence['reason']}: matched {seen.evidence['matched']})"
         logger.info("Article %s: %s answered %d%s", seen.event, seen.url, seen.status, where)
         if len(self.listed) < MAX_LISTED:
             self.listed.append({"event": seen.event, "url": seen.url, "status": seen.status,

@@ -121,6 +121,10 @@ SPIDER_MIDDLEWARES = {"crawler.spidermiddlewares.known_articles.KnownArticleMidd
                       # no article are removal observations (DATA_DIR/removals, see
                       # crawler/removals.py), not failed pages: before HttpErrorMiddleware (50).
                       "crawler.spidermiddlewares.removals.RemovalMiddleware": 40}
+# A known article's 2xx answer that gives no article (or one under a not-found heading), or
+# any article read on a host no outlet has, is compared with the answer to a path that names
+# nothing (crawler/softremovals.py): at most this many such probes a host and run.
+REMOVAL_PROBES_PER_HOST = 3
 # JOBDIR resumption defers to the state store (see crawler/state/jobdir.py).
 DUPEFILTER_CLASS = "crawler.state.jobdir.JobDirDupeFilter"
 FEED_STORAGES = {"": "crawler.extensions.feed_export.DurableFileFeedStorage",

@@ -14,6 +14,7 @@ from crawler.extraction import ExtractionError
 from crawler.extraction.worker import extract_for_crawl
 from crawler.items import Article, ArticlePage
 from crawler.pageoutcomes import count_no_article
+from crawler.softremovals import SoftRemovalCheck
 from crawler.workerpool import WorkerError, WorkerPool
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,9 @@ class ExtractionPipeline:
     A page that yields no article is dropped with its URL and reason and counted under
     ``extraction/failed/<reason>``; a page that is no article (gallery, tag page…) under
     ``pages/skipped/<kind>``, an anti-bot page under ``pages/blocked/<kind>`` (see
-    crawler.pageoutcomes).
+    crawler.pageoutcomes). A known article's 2xx answer that is a removal in disguise (a
+    soft 404, a parked domain: crawler.softremovals) is observed removed instead, whatever
+    extraction made of it.
     """
 
     def __init__(self, crawler: Any) -> None:
@@ -35,6 +38,7 @@ class ExtractionPipeline:
         self.workers = (os.cpu_count() or 1) if workers in (None, "") else int(workers)
         self.timeout = crawler.settings.getfloat("EXTRACTION_TIMEOUT", 120)
         self.pool: WorkerPool | None = None
+        self.removals = SoftRemovalCheck(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractionPipeline:
@@ -64,6 +68,7 @@ class ExtractionPipeline:
         try:
             article = await self._extract(item)
         except ExtractionError as exc:
+            await self.removals.check(item, exc)  # DropItem when the page is a removal
             note_extracted(self.crawler, item.url, exc)
             level = count_no_article(self.stats, exc, item.url)
             raise DropItem(f"no article from {item.url}: {exc}", log_level=level) from None
@@ -72,6 +77,7 @@ class ExtractionPipeline:
             self.stats.inc_value("extraction/failed/error")
             logger.exception("Extraction crashed on %s", item.url)
             raise DropItem(f"extraction error on {item.url}: {exc!r}") from None
+        await self.removals.check(item, article)
         self.stats.inc_value("extraction/ok")
         self.stats.inc_value(f"extraction/method/{article.extractor.get('method')}")
         note_article(self.crawler, article)

@@ -9,12 +9,17 @@ failed fetch: a 404 as before, a redirect to another site or to no article ends 
 :class:`~crawler.failures.RedirectedElsewhere` (the errback counts it by reason), never in an
 item holding that page's text. A redirect to another article of the outlet is a move, not a
 removal: that page is extracted as usual.
+
+A 2xx answer that may hide a removal (a known article at its own URL, any article at its own
+path on a host no outlet has) travels with its page to the extraction pipeline as a
+:class:`~crawler.softremovals.Candidate`: once extraction has said what the page holds,
+:mod:`crawler.softremovals` judges it by evidence (a soft 404, a parked domain).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +27,14 @@ from scrapy.http import Response
 
 from crawler.extensions.completeness import note_removed
 from crawler.failures import RedirectedElsewhere
-from crawler.items import META_FETCHED_AT, META_REDIRECT_RECORDS, META_WARC_RECORD, capture_stamp
+from crawler.items import (
+    META_DISCOVERED,
+    META_FETCHED_AT,
+    META_REDIRECT_RECORDS,
+    META_WARC_RECORD,
+    ArticlePage,
+    capture_stamp,
+)
 from crawler.outlets.base import Outlet
 from crawler.removals import (
     REMOVAL_STATUSES,
@@ -34,6 +46,7 @@ from crawler.removals import (
     new_host,
     removal_log,
 )
+from crawler.softremovals import CANDIDATE_ATTR, REFETCH, Candidate
 from crawler.urls import article_id
 
 logger = logging.getLogger(__name__)
@@ -61,8 +74,8 @@ class RemovalMiddleware:
         final = response.url if response.meta.get("redirect_urls") else None
         read = final is not None and 200 <= response.status < 300
         elsewhere = left_article(self.crawler.spider, outlet, url, final) if read else None
-        if read and not elsewhere:  # (an error answer, or another path, is no move)
-            self._note_new_host(outlet, final)
+        # (an error answer, or another path, is no move)
+        moved = read and not elsewhere and self._note_new_host(outlet, final)
         if response.status in REMOVAL_STATUSES or elsewhere:
             if self.log.store.get(url) is None:  # never exported: a failed fetch
                 if elsewhere:
@@ -70,20 +83,46 @@ class RemovalMiddleware:
                                               elsewhere)
                 return
             self._removed(response, outlet, url, final)
-        elif 200 <= response.status < 300 and self.log.removed_since(url) is not None:
-            self.log.returning[url] = (response.status, final)  # restored if it is the article
+        elif 200 <= response.status < 300:
+            if self.log.removed_since(url) is not None:
+                self.log.returning[url] = (response.status, final)  # restored if the article
+            self._candidate(response, outlet, url, final, bool(moved))
 
-    def _note_new_host(self, outlet: Outlet, final: str) -> None:
+    def _candidate(self, response: Response, outlet: Outlet, url: str, final: str | None,
+                   moved: bool) -> None:
+        """Note a 2xx answer that may hide a removal (crawler.softremovals) in its meta."""
+        known = not moved and self.log.store.get(url) is not None
+        if known and not moved:
+            response.meta[CANDIDATE_ATTR] = Candidate(
+                kind=REFETCH, known=known, url=url,
+                observation=observation(response, outlet, url, final),
+                discovered=response.meta.get(META_DISCOVERED))
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]
+                              ) -> Iterator[Any]:
+        candidate = response.meta.get(CANDIDATE_ATTR)
+        for obj in result:
+            yield _with_candidate(obj, candidate)
+
+    async def process_spider_output_async(self, response: Response,
+                                          result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        candidate = response.meta.get(CANDIDATE_ATTR)
+        async for obj in result:
+            yield _with_candidate(obj, candidate)
+
+    def _note_new_host(self, outlet: Outlet, final: str) -> bool:
         """An article read at its own path on a host no outlet of the run has: the outlet has
-        likely moved domain; said once per host, counted per article."""
+        likely moved domain (or the domain is parked: crawler.softremovals tells); said once
+        per host, counted per article."""
         host = new_host(self.crawler.spider, outlet, final)
         if host is None:
-            return
+            return False
         self.stats.inc_value("articles/moved_host")
         if host not in self.new_hosts:
             self.new_hosts.add(host)
             logger.warning("%s: articles redirect to their own paths on %s (%s): read there; "
                            "if the outlet moved, add the host to it", outlet.key, host, final)
+        return True
 
     def process_spider_exception(self, response: Response, exception: Exception
                                  ) -> Iterable[Any] | None:
@@ -99,6 +138,13 @@ class RemovalMiddleware:
             self.log.record(observation(response, outlet, url, final))
         raise ArticleRemoved(f"{url}: removed (HTTP {response.status}"
                              f"{f', redirected to {final}' if final else ''})")
+
+
+def _with_candidate(obj: Any, candidate: Candidate | None) -> Any:
+    """The spider's output, its article page carrying the answer's candidate removal."""
+    if candidate is not None and isinstance(obj, ArticlePage):
+        setattr(obj, CANDIDATE_ATTR, candidate)
+    return obj
 
 
 def observation(response: Response, outlet: Outlet, url: str, final: str | None) -> Observation:

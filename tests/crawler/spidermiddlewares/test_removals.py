@@ -165,3 +165,32 @@ def test_an_article_read_at_its_own_path_on_a_new_host_is_a_move(setup, caplog) 
                  redirected_from=OTHER)
     assert setup.stat("articles/moved_host") == 2
     assert caplog.text.count("articles redirect to their own paths on belta-new.example") == 1
+
+
+def candidate_of(setup: Setup, url: str, redirected_from: str | None = None) -> Any:
+    from crawler.softremovals import CANDIDATE_ATTR
+
+    meta: dict[str, Any] = {"article": True}
+    if redirected_from:
+        meta.update(redirect_urls=[redirected_from], redirect_reasons=[301])
+    request = Request(url, meta=meta, cb_kwargs={"outlet_key": "belta"})
+    response = HtmlResponse(url, status=200, body=b"<html></html>", request=request)
+    setup.mw.process_spider_input(response)
+    return response.meta.get(CANDIDATE_ATTR)
+
+
+def test_a_known_article_answering_200_travels_as_a_candidate(setup: Setup) -> None:
+    """What crawler.softremovals judges once extraction has read the page: a known article's
+    2xx answer at its own URL."""
+    from crawler.items import ArticlePage
+    from crawler.softremovals import CANDIDATE_ATTR, REFETCH
+
+    assert candidate_of(setup, URL) is None  # never exported, at its own URL: nothing to tell
+    setup.export()
+    known = candidate_of(setup, URL)
+    assert (known.kind, known.known, known.observation.status) == (REFETCH, True, 200)
+    page = ArticlePage(url=URL, outlet="belta", body=b"", headers={}, status=200,
+                       fetched_at="2026-01-05T10:00:00+00:00")
+    response = HtmlResponse(URL, body=b"", request=Request(URL, meta={CANDIDATE_ATTR: known}))
+    assert list(setup.mw.process_spider_output(response, [page, "other"])) == [page, "other"]
+    assert getattr(page, CANDIDATE_ATTR) is known

@@ -1,0 +1,402 @@
+"""Removals a 200 answer hides: soft 404s and parked domains, told by evidence.
+
+Some sites answer a deleted article with 200 and a "page not found" / "материал удалён"
+page (their 404 template, the home page's content, an empty article shell); a lapsed domain
+may 301 each article to its own path on a parking host that answers every path with one
+page. Neither says "gone" by its status, and a removal is an observation with its evidence,
+so a known article's 2xx answer that *looks suspicious* is checked against two kinds of it:
+
+* **the probe** (the classic soft-404 test): a path that surely does not exist, the
+  article's own path shape with its words replaced by a token and its numbers by nines
+  (:func:`probe_url`), is asked once for that host and shape (at most
+  ``REMOVAL_PROBES_PER_HOST`` shapes a host and run), as any request: robots.txt, crawl
+  delay, WARC capture. The URL is a function of the article's URL alone, so a replay of the
+  run asks the same URL and the archive answers it with the same page: the same verdict
+  offline. When the probe's page is the suspicious page (same title and first heading,
+  nearly the same visible text once the words of each URL are taken out: :func:`page_print`,
+  :func:`same_page`) the site answers anything so: ``soft-404`` for an article read at its
+  own URL, ``parked`` for one read on a host no outlet has.
+* **notice wording** (weaker, so only when the page gives no article body): its title or
+  first heading is a not-found or removed notice in ru, be, uk, en, pl or de
+  (:func:`notice_wording`).
+
+Suspicious (the only pages probed): a known article answering 2xx at its own URL whose page
+gives no article (no body, no title, not an article), or an article under a not-found
+heading; and any article read at its own path on a host no outlet has (a move or a parking
+host). An article whose text merely mentions "страница не найдена" is none of these.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+from lxml import etree
+from scrapy.exceptions import DropItem
+
+from crawler.extensions.completeness import note_failed, note_removed
+from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
+from crawler.extraction.encoding import decode_html
+from crawler.extraction.html import parse_html
+from crawler.items import META_DISCOVERED, META_WARC_RECORD, Article, ArticlePage
+from crawler.neardup import Signature, signature
+from crawler.removals import Observation, removal_log
+
+logger = logging.getLogger(__name__)
+
+SOFT_404, PARKED = "soft-404", "parked"
+REFETCH, MOVED = "refetch", "moved"  # a known article at its own URL; one on a new host
+PROBE_META = "removal_probe"  # request meta: a soft-404 probe (no article)
+SAME_PAGE = 0.8  # estimated Jaccard of two pages' visible text: one page with its URL echoed
+NOTICE_MAX_CHARS = 400  # an "article" this short under a not-found heading is the notice
+# extraction outcomes that say the page holds no article (a cut or binary answer is a
+# transport problem, an anti-bot page another story: neither is probed)
+_NO_ARTICLE = frozenset({"no_body", "no_title", "teaser"})
+_SKIP_TAGS = ("script", "style", "noscript", "template", "svg", "head")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
+
+# Not-found and removed notices as a whole title or heading says them (site name around it
+# allowed), per language. The text of an article mentioning them is never read here.
+_NOTICES = [
+    # ru
+    r"страни[цк]а не найдена", r"страница не существует", r"ничего не найдено",
+    r"(материал|статья|новость|публикация|запись|страница)\s+(был[аио]?\s+)?(удал[её]н[аоы]?|"
+    r"не найден[аоы]?|не существует|недоступн[аоы]?|снят[аоы]? с публикации)",
+    r"ошибка\s*404",
+    # be
+    r"старонка не знойдзена", r"старонка не існуе", r"(матэрыял|артыкул|навіна|старонка)\s+"
+    r"(быў\s+|была\s+)?(выдален[аы]?|не знойдзен[аы]?|недаступн[аы]?)",
+    # uk
+    r"сторінк[уа] не знайдено", r"сторінка не існує", r"(матеріал|стаття|новина|сторінка)\s+"
+    r"(було\s+|був\s+|була\s+)?(видален[оаий]|не знайден[оаий]|недоступн[аий])",
+    # en
+    r"page not found", r"(page|article|story|content|post) (was |has been )?(removed|deleted|"
+    r"not found|no longer available|unavailable)", r"error 404", r"^404\b",
+    # pl
+    r"nie znaleziono strony", r"strona nie (została znaleziona|istnieje)",
+    r"(artykuł|strona|materiał) (został[a]? )?(usunięt[ya]|niedostępn[ya])",
+    # de
+    r"seite nicht gefunden", r"seite (wurde )?nicht gefunden", r"(artikel|seite|beitrag) "
+    r"(wurde |ist )?(gelöscht|entfernt|nicht (mehr )?verfügbar)",
+]
+_NOTICE = re.compile("|".join(f"(?:{p})" for p in _NOTICES), re.IGNORECASE)
+MAX_NOTICE_HEADING = 120  # characters: a longer heading is a headline, not a notice
+
+
+def notice_wording(*headings: str | None) -> str | None:
+    """The not-found or removed notice a page's title or first heading is, or None (a long
+    headline that quotes such words is an article's)."""
+    for heading in headings:
+        text = " ".join((heading or "").split())
+        if text and len(text) <= MAX_NOTICE_HEADING and (found := _NOTICE.search(text)):
+            return found.group(0)
+    return None
+
+
+# --- the probe URL -------------------------------------------------------------------------
+def _token(seed: str) -> str:
+    """Letters only (a word of the path shape), the same for the same seed: replay asks the
+    URL the live run asked."""
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    return "".join(chr(ord("a") + b % 26) for b in digest[:12])
+
+
+def _mangled(part: str, token: str) -> str:
+    """``part`` with its words replaced by ``token`` and its numbers by nines of their
+    length: its shape (what routes it) kept, no article's id or slug left."""
+    return _DIGITS.sub(lambda m: "9" * len(m.group(0)), _LETTERS.sub(token, part))
+
+
+def probe_url(url: str) -> str:
+    """A URL of the article ``url``'s shape on its host that surely names no page: the last
+    path segment and the query values mangled (:func:`_mangled`), the folders kept."""
+    parts = urlsplit(url)
+    folder, _, last = parts.path.rpartition("/") if not parts.path.endswith("/") else (
+        parts.path.rstrip("/").rpartition("/")[0], "", parts.path.rstrip("/").rpartition("/")[2])
+    slash = "/" if parts.path.endswith("/") and last else ""
+    token = _token(f"{parts.hostname}{folder}")
+    query = [(k, _mangled(v, token)) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    segment = _mangled(last, token) if last else ("" if query else token)
+    path = f"{folder}/{segment}{slash}"
+    probe = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    if probe == urlunsplit(parts._replace(fragment="")):  # nothing to mangle: "/9/" stays
+        probe = urlunsplit((parts.scheme, parts.netloc, f"{folder}/{token}{slash}", "", ""))
+    return probe
+
+
+# --- the page's print ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class PagePrint:
+    """What two answers must share to be one page: title and first heading, visible text
+    (lower-cased words), and the words of the URL each was fetched from."""
+
+    title: str
+    heading: str
+    text: str
+    url_words: frozenset[str]
+
+
+def _url_words(url: str) -> frozenset[str]:
+    parts = urlsplit(url)
+    return frozenset(w.lower() for w in
+                     _WORD.findall(f"{parts.scheme} {parts.hostname} {parts.path} {parts.query}"))
+
+
+def _visible_text(tree: Any) -> str:
+    """The page's text as a reader sees it (the tree loses its head and scripts)."""
+    for node in list(tree.iter(*_SKIP_TAGS)):
+        node.drop_tree()
+    return " ".join(tree.itertext())
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _without(text: str, drop: frozenset[str]) -> str:
+    return " ".join(w for w in text.split() if w not in drop)
+
+
+def page_print(body: bytes, content_type: str | None, url: str) -> PagePrint:
+    """The print of a page fetched from ``url``."""
+    try:
+        text, _ = decode_html(body, content_type)
+        tree = parse_html(text)
+    except (ValueError, RecursionError, etree.LxmlError):
+        return PagePrint("", "", "", _url_words(url))
+    title = _words(tree.xpath("string(//title)"))
+    heading = next((_words(h.xpath("string(.)")) for h in tree.iter("h1", "h2")), "")
+    return PagePrint(title, heading, _words(_visible_text(tree)), _url_words(url))
+
+
+def page_notice(body: bytes, content_type: str | None) -> str | None:
+    """The notice wording of a page's title or first heading (:func:`notice_wording`)."""
+    try:
+        tree = parse_html(decode_html(body, content_type)[0])
+    except (ValueError, RecursionError, etree.LxmlError):
+        return None
+    title = tree.xpath("string(//title)")
+    heading = next((h.xpath("string(.)") for h in tree.iter("h1", "h2")), "")
+    return notice_wording(heading, title)
+
+
+def similarity(a: Signature, b: Signature) -> float:
+    """The estimated Jaccard similarity of two MinHash signatures."""
+    return float(np.mean(a == b))
+
+
+def same_page(a: PagePrint, b: PagePrint) -> float | None:
+    """How alike two prints are when they are one page (same title and heading, visible text
+    at least ``SAME_PAGE`` alike), else None. The words of both URLs are left out of both (a
+    template echoes the path asked, a parking page names its host); two empty pages are no
+    evidence."""
+    drop = a.url_words | b.url_words
+    first, second = _without(a.text, drop), _without(b.text, drop)
+    if not (first and second):
+        return None
+    if (_without(a.title, drop), _without(a.heading, drop)) != (
+            _without(b.title, drop), _without(b.heading, drop)):
+        return None
+    score = similarity(signature(first), signature(second))
+    return round(score, 3) if score >= SAME_PAGE else None
+
+
+# --- the verdict ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    """A 2xx answer of an article that may hide a removal (set by RemovalMiddleware)."""
+
+    kind: str  # REFETCH or MOVED
+    known: bool  # the state store holds the article: a removal, else a failed fetch
+    url: str  # the article's canonical URL
+    observation: Observation  # the removal this answer would be, without its evidence
+    discovered: str | None  # its completeness key
+
+
+CANDIDATE_ATTR = "_removal_candidate"  # on an ArticlePage: never exported
+
+
+def suspicious(candidate: Candidate, result: Article | ExtractionError, page: ArticlePage
+               ) -> bool:
+    """Whether the answer is worth a probe: see the module docstring."""
+    if candidate.kind == MOVED:
+        return not isinstance(result, BlockedPage)
+    if isinstance(result, BlockedPage):
+        return False
+    if isinstance(result, NotAnArticle) or (isinstance(result, ExtractionError)
+                                            and result.reason in _NO_ARTICLE):
+        return True
+    if isinstance(result, Article):
+        return notice_wording(result.title) is not None
+    return False
+
+
+def gives_no_body(result: Article | ExtractionError) -> bool:
+    """No article body: extraction found none, or only a notice's few lines."""
+    if isinstance(result, Article):
+        return len(result.text) <= NOTICE_MAX_CHARS
+    return isinstance(result, NotAnArticle) or result.reason in _NO_ARTICLE
+
+
+@dataclass
+class Probe:
+    """One probe's answer: what the evidence names and the print it is compared with."""
+
+    url: str
+    status: int | None
+    final_url: str | None
+    warc: dict[str, Any] | None
+    print: PagePrint | None  # None: it failed, or answered no 2xx page
+
+    def evidence(self, score: float | None = None) -> dict[str, Any]:
+        return {"url": self.url, "status": self.status, "final_url": self.final_url,
+                "warc": self.warc, "similarity": score}
+
+
+class Prober:
+    """Probes, asked once per host and path shape, at most ``per_host`` shapes a host."""
+
+    def __init__(self, crawler: Any, per_host: int) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.per_host = per_host
+        self.asked: dict[str, asyncio.Future[Probe | None] | Probe | None] = {}
+        self.hosts: dict[str, int] = {}
+
+    async def probe(self, article_url: str) -> Probe | None:
+        """The answer to the probe of ``article_url``'s shape (shared by every page that needs
+        it), None when over the host's allowance."""
+        url = probe_url(article_url)
+        if url in self.asked:
+            known = self.asked[url]
+            return await known if isinstance(known, asyncio.Future) else known
+        host = urlsplit(url).hostname or ""
+        if self.hosts.get(host, 0) >= self.per_host:
+            self.stats.inc_value("removals/probes_over_allowance")
+            return None
+        self.hosts[host] = self.hosts.get(host, 0) + 1
+        try:
+            future: asyncio.Future[Probe | None] = asyncio.get_running_loop().create_future()
+        except RuntimeError:  # no asyncio reactor: pages asking meanwhile probe again
+            return await self._fetch(url)
+        self.asked[url] = future
+        result = None
+        try:
+            result = await self._fetch(url)
+        finally:  # every page waiting on it goes on, whatever happened
+            self.asked[url] = result
+            future.set_result(result)
+        return result
+
+    async def _fetch(self, url: str) -> Probe | None:
+        from scrapy import Request
+
+        self.stats.inc_value("removals/probes")
+        request = Request(url, meta={PROBE_META: True, "dont_retry": True}, dont_filter=True)
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:  # robots.txt, a network error: no probe, no evidence
+            self.stats.inc_value("removals/probe_failed")
+            logger.info("Soft-404 probe %s not fetched: %s", url, exc)
+            return None
+        final = response.url if response.url != url else None
+        printed = (page_print(response.body, _content_type(response), response.url)
+                   if 200 <= response.status < 300 else None)
+        logger.info("Soft-404 probe %s answered %d%s", url, response.status,
+                    f" (redirected to {final})" if final else "")
+        return Probe(url, response.status, final, response.meta.get(META_WARC_RECORD), printed)
+
+
+def _content_type(response: Any) -> str:
+    return response.headers.get("Content-Type", b"").decode("latin-1")
+
+
+async def judge(prober: Prober, candidate: Candidate, page: ArticlePage,
+                result: Article | ExtractionError) -> dict[str, Any] | None:
+    """The evidence that the answer in ``page`` is a removal (``reason``, ``matched``,
+    ``probe``), or None: it stays what extraction made of it."""
+    if not suspicious(candidate, result, page):
+        return None
+    reason = PARKED if candidate.kind == MOVED else SOFT_404
+    probe = await prober.probe(page.url)
+    if probe is not None and probe.print is not None:
+        score = same_page(page_print(page.body, page.headers.get("Content-Type"), page.url),
+                          probe.print)
+        if score is not None:
+            return {"reason": reason, "matched": "probe", "wording": None,
+                    "probe": probe.evidence(score)}
+    if candidate.kind == REFETCH and gives_no_body(result):
+        wording = page_notice(page.body, page.headers.get("Content-Type"))
+        if wording:
+            return {"reason": reason, "matched": "wording", "wording": wording,
+                    "probe": probe.evidence() if probe else None}
+    return None
+
+
+class SoftRemovalCheck:
+    """What the extraction pipeline asks of each page: is its answer a hidden removal? If so
+    it is observed (a known article) or failed (one never exported), never an item."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.log = removal_log(crawler)
+        self.prober = Prober(crawler, crawler.settings.getint("REMOVAL_PROBES_PER_HOST", 3))
+        self.parked_hosts: set[str] = set()
+
+    async def check(self, page: ArticlePage, result: Article | ExtractionError) -> None:
+        """Raise DropItem when ``page`` (extracted to ``result``) is a removal."""
+        candidate = getattr(page, CANDIDATE_ATTR, None)
+        if candidate is None:
+            return
+        evidence = await judge(self.prober, candidate, page, result)
+        if evidence is None:
+            return
+        self.settle(candidate, evidence, page.url)
+        raise DropItem(f"{candidate.url}: {evidence['reason']} ({evidence['matched']})",
+                       log_level="DEBUG")
+
+    def settle(self, candidate: Candidate, evidence: dict[str, Any], fetched: str) -> None:
+        """Observe the removal (or fail the article), count it, say it."""
+        reason, seen = evidence["reason"], replace(candidate.observation, evidence=evidence)
+        self.stats.inc_value(f"removals/{reason}")
+        self.log.returning.pop(candidate.url, None)  # a notice is no restored article
+        if reason == PARKED:
+            self._parked(fetched)
+        meta = SimpleNamespace(meta={META_DISCOVERED: candidate.discovered})
+        if not candidate.known:  # never exported: a failed fetch, as a redirect elsewhere
+            note_failed(self.crawler, meta, reason, seen.status)
+            self.stats.inc_value(f"articles/failed/{reason}")
+            logger.warning("Article not fetched (%s): %s: %s", reason, candidate.url,
+                           _said(evidence, fetched))
+            return
+        note_removed(self.crawler, meta, seen.status, seen.final_url)
+        if self.log.removed_since(candidate.url):
+            self.stats.inc_value("articles/still_removed")
+        else:
+            self.log.record(seen)
+
+    def _parked(self, fetched: str) -> None:
+        """A parked host is no move: the article was counted in ``articles/moved_host``."""
+        self.stats.inc_value("articles/moved_host", -1)
+        host = urlsplit(fetched).hostname or ""
+        if host not in self.parked_hosts:
+            self.parked_hosts.add(host)
+            logger.warning("%s answers a path that names no page with the same page as the "
+                           "articles redirected there: a parked domain, not a move", host)
+
+
+def _said(evidence: dict[str, Any], fetched: str) -> str:
+    if evidence["matched"] == "probe":
+        return (f"{fetched} is the page {evidence['probe']['url']} gives too "
+                f"(similarity {evidence['probe']['similarity']})")
+    return f"{fetched} is a notice: {evidence['wording']!r}"

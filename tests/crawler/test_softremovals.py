@@ -1,0 +1,192 @@
+"""crawler.softremovals: notice wording, the probe URL, page prints and the verdict."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
+from crawler.items import Article, ArticlePage
+from crawler.removals import REMOVED, Observation
+from crawler.softremovals import (
+    MOVED,
+    REFETCH,
+    Candidate,
+    Probe,
+    judge,
+    notice_wording,
+    page_print,
+    probe_url,
+    same_page,
+    suspicious,
+)
+
+URL = "http://www.belta.by/politics/view/novost-1-427701-2026/"
+
+
+@pytest.mark.parametrize("heading, words", [
+    ("Страница не найдена | БЕЛТА", "Страница не найдена"),
+    ("Ошибка 404", "Ошибка 404"),
+    ("Материал удалён", "Материал удалён"),
+    ("Эта статья была удалена редакцией", "статья была удалена"),
+    ("Старонка не знойдзена — Звязда", "Старонка не знойдзена"),
+    ("Матэрыял выдалены", "Матэрыял выдалены"),
+    ("Сторінку не знайдено", "Сторінку не знайдено"),
+    ("Page not found – Example News", "Page not found"),
+    ("This article has been removed", "article has been removed"),
+    ("404 | Site", "404"),
+    ("Nie znaleziono strony", "Nie znaleziono strony"),
+    ("Seite nicht gefunden", "Seite nicht gefunden"),
+    ("Der Artikel ist nicht mehr verfügbar", "Artikel ist nicht mehr verfügbar"),
+])
+def test_not_found_and_removed_notices_in_six_languages(heading: str, words: str) -> None:
+    assert notice_wording(heading) == words
+
+
+@pytest.mark.parametrize("heading", [
+    "В Минске открыли новый мост через Свислочь",
+    "Пропавший турист не найден: поиски продолжаются третьи сутки, сообщили в МЧС",
+    "Почему страница не найдена: разбираемся, как работают поисковики, и что делать "
+    "владельцам сайтов, если их страницы пропали из выдачи после обновления алгоритма",
+    "",
+    None,
+])
+def test_headlines_are_no_notices(heading: str | None) -> None:
+    assert notice_wording(heading) is None
+
+
+def test_the_probe_keeps_the_shape_and_names_nothing() -> None:
+    probe = probe_url(URL)
+    folder, _, segment = probe.removesuffix("/").rpartition("/")
+    assert folder == "http://www.belta.by/politics/view" and probe.endswith("/")
+    words = segment.split("-")
+    assert words[1:] == ["9", "999999", "9999"] and words[0].isalpha() and words[0] != "novost"
+    assert probe_url(URL) == probe  # replay asks what the live run asked
+    assert probe_url(URL.replace("novost-1-427701", "drugaya-2-427702")) == probe  # one shape
+    assert probe_url("http://news.example/2025/09/12/slug") == (
+        "http://news.example/2025/09/12/" + probe_url("http://news.example/2025/09/12/slug")
+        .rpartition("/")[2])
+
+
+@pytest.mark.parametrize("url", ["http://hoiniki.by/?p=1234", "http://a.example/",
+                                 "http://a.example/999/", "http://a.example/news.php?id=77&x=ab"])
+def test_a_probe_never_is_the_article_itself(url: str) -> None:
+    probe = probe_url(url)
+    assert probe != url and probe.startswith("http://" + url.split("/")[2] + "/")
+    if "?p=" in url:
+        assert probe == "http://hoiniki.by/?p=9999"
+
+
+def template(path: str, title: str = "Страница не найдена") -> bytes:
+    return (f"<html><head><title>{title} | Сайт</title><script>var x = 1;</script></head>"
+            f"<body><nav>Главная Политика Экономика Общество Регионы Спорт</nav><h1>{title}</h1>"
+            f"<p>Запрошенная страница {path} не найдена на сервере. Возможно, она была удалена "
+            "или перемещена. Воспользуйтесь поиском по сайту или перейдите на главную.</p>"
+            "<footer>© Сайт, 2026. Все права защищены. Перепечатка запрещена.</footer>"
+            "</body></html>").encode()
+
+
+def test_one_template_echoing_two_paths_is_one_page() -> None:
+    probe = probe_url(URL)
+    a = page_print(template("/politics/view/novost-1-427701-2026/"), None, URL)
+    b = page_print(template(probe.split("belta.by")[1]), None, probe)
+    assert same_page(a, b) == 1.0
+
+
+def test_an_article_in_the_same_layout_is_another_page() -> None:
+    probe = probe_url(URL)
+    article = page_print(template("", title="В Минске открыли новый мост"), None, URL)
+    assert same_page(article, page_print(template(probe), None, probe)) is None
+    assert same_page(page_print(b"", None, URL), page_print(b"", None, probe)) is None
+
+
+def article(title: str = "В Минске открыли мост", text: str = "Текст. " * 100) -> Article:
+    return Article(id="x", url=URL, source="belta", source_name="БЕЛТА", title=title,
+                   subtitle=None, text=text, published=None, modified=None, authors=[],
+                   section=None, tags=[], language="ru", fetched_at="2026-01-05T10:00:00+00:00",
+                   warc=None, extractor={})
+
+
+def candidate(kind: str = REFETCH) -> Candidate:
+    seen = Observation(event=REMOVED, url=URL, id="x", source="belta",
+                       observed_at="2026-01-05T10:00:00+00:00", status=200, final_url=None,
+                       warc=None)
+    return Candidate(kind=kind, known=True, url=URL, observation=seen, discovered=None)
+
+
+def page(body: bytes) -> ArticlePage:
+    return ArticlePage(url=URL, outlet="belta", body=body, headers={}, status=200,
+                       fetched_at="2026-01-05T10:00:00+00:00")
+
+
+@pytest.mark.parametrize("result, expected", [
+    (ExtractionError("no_body"), True),
+    (NotAnArticle("listing"), True),
+    (article(title="Страница не найдена"), True),
+    (article(text="Администратор сказал: страница не найдена. " * 30), False),
+    (article(), False),
+    (BlockedPage("cloudflare"), False),
+    (ExtractionError("truncated_body"), False),
+])
+def test_which_answers_of_a_known_article_are_probed(result: Any, expected: bool) -> None:
+    assert suspicious(candidate(), result, page(b"")) is expected
+
+
+def test_any_page_read_on_a_new_host_is_probed() -> None:
+    assert suspicious(candidate(MOVED), article(), page(b"")) is True
+
+
+class FakeProber:
+    def __init__(self, body: bytes | None) -> None:
+        self.body = body
+        self.asked: list[str] = []
+
+    async def probe(self, url: str) -> Probe | None:
+        self.asked.append(url)
+        probe = probe_url(url)
+        printed = page_print(self.body, None, probe) if self.body is not None else None
+        return Probe(probe, 200 if self.body is not None else 404, None, None, printed)
+
+
+def verdict(prober: FakeProber, kind: str, body: bytes, result: Any) -> Any:
+    return asyncio.run(judge(prober, candidate(kind), page(body), result))  # type: ignore[arg-type]
+
+
+def test_the_page_the_probe_gets_too_is_a_soft_404() -> None:
+    prober = FakeProber(template(probe_url(URL)))
+    evidence = verdict(prober, REFETCH, template("/politics/view/novost-1-427701-2026/"),
+                       ExtractionError("no_body"))
+    assert (evidence["reason"], evidence["matched"]) == ("soft-404", "probe")
+    assert evidence["probe"]["url"] == probe_url(URL) and evidence["probe"]["similarity"] == 1.0
+
+
+def test_the_same_page_on_a_new_host_is_parked() -> None:
+    parking = b"<html><head><title>For sale</title></head><body><h1>Buy this domain</h1></body>"
+    evidence = verdict(FakeProber(parking), MOVED, parking, article(title="Buy"))
+    assert (evidence["reason"], evidence["matched"]) == ("parked", "probe")
+
+
+def test_a_real_move_is_no_removal() -> None:
+    assert verdict(FakeProber(None), MOVED, template("", "Мост"), article()) is None
+
+
+def test_a_notice_without_a_body_is_a_soft_404_by_its_wording() -> None:
+    notice = "<html><head><title>Материал удалён</title></head><body><h1>Материал удалён</h1>"
+    evidence = verdict(FakeProber(None), REFETCH, notice.encode(), ExtractionError("no_body"))
+    assert (evidence["matched"], evidence["wording"]) == ("wording", "Материал удалён")
+    assert evidence["probe"]["status"] == 404
+
+
+def test_an_article_under_a_not_found_headline_with_its_body_stays_an_item() -> None:
+    body = template("", "Страница не найдена")
+    prober = FakeProber(None)
+    assert verdict(prober, REFETCH, body, article(title="Страница не найдена")) is None
+    assert prober.asked == [URL]  # probed, as its headline is suspicious
+
+
+def test_an_ordinary_refetch_is_never_probed() -> None:
+    prober = FakeProber(None)
+    assert verdict(prober, REFETCH, template("", "Мост"), article()) is None
+    assert prober.asked == []

@@ -1,0 +1,175 @@
+"""Removals a 200 answer hides, end to end: real ``scrapy crawl belta`` runs on a changing site.
+
+Soft 404s: after run 1 exported four articles the site serves one of them as its "page not
+found" template with 200 (the page it gives any path under the articles' shape), another as
+a short "Материал удалён" notice with 200, and edits a third to mention "страница не
+найдена". A replay of run 2's WARCs, with the state run 1 left, gives the same verdicts
+offline (the probe's answer was archived under the URL the replay asks).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from html import escape
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from archive.schema import removal_errors
+from crawler.softremovals import probe_url
+from tests.e2e.test_removals import latest_report, new_lines, read_record, removal_lines
+from tests.sites import belta
+from tests.sites.scheduled import ChangingBelta
+from tests.support.crawl import run_crawl
+from tests.support.server import FixtureServer, Page
+
+pytestmark = pytest.mark.slow
+
+NO_NETWORK = {"http_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+MENTION = "По словам администратора, страница не найдена в поиске из-за сбоя индекса."
+
+
+def not_found_template(path: str) -> str:
+    """БЕЛТА's 404 template, served with 200, echoing the path asked."""
+    return f"""<!DOCTYPE html>
+<html lang="ru"><head><meta charset="utf-8"><title>Страница не найдена | БЕЛТА</title></head>
+<body><div class="header"><a href="/">БЕЛТА — Новости Беларуси</a>
+<ul class="menu"><li><a href="/president/">Президент</a></li><li><a href="/politics/">Политика</a></li>
+<li><a href="/economics/">Экономика</a></li><li><a href="/all_news/">Все новости</a></li></ul></div>
+<div class="main"><div class="content_margin"><h1>Страница не найдена</h1>
+<p>Запрошенная страница {escape(path)} не найдена на сервере. Возможно, она была удалена,
+перемещена или вы ошиблись при наборе адреса. Воспользуйтесь поиском или перейдите на главную
+страницу сайта, где собраны последние новости Беларуси и мира.</p></div></div>
+<div class="sidebar"><div class="lenta_title">Популярное</div>
+<div class="news_item"><a href="/regions/view/x-1-2026/">Минск-Новости: последние события</a></div></div>
+<div class="footer">© БЕЛТА, 1996–2026. Все права защищены.</div></body></html>"""
+
+
+NOTICE = ("<!DOCTYPE html><html lang='ru'><head><meta charset='utf-8'><title>Материал удалён — "
+          "БЕЛТА</title></head><body><h1>Материал удалён</h1><p>По решению редакции.</p>"
+          "</body></html>")
+
+
+def soft_site(site: ChangingBelta) -> None:
+    """Any path of the articles' shape the site does not have answers its 404 template
+    with 200."""
+    def answer(target: str) -> Page | None:
+        path = target.split("?", 1)[0]
+        return Page(not_found_template(path).encode()) if "/view/" in path else None
+    site.site.dynamic.append(answer)
+
+
+def fetched(url: str) -> str:
+    return url.replace("https://", "http://")
+
+
+@pytest.fixture(scope="module")
+def soft(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    data_dir = tmp_path_factory.mktemp("soft404")
+    first_state = tmp_path_factory.mktemp("state-after-run-1")
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=2), count=4)
+    site.publish()
+    template, notice, mentions = site.golds[0], site.golds[1], site.golds[2]
+    out: dict[str, Any] = {"data_dir": data_dir, "template": template, "notice": notice}
+    with FixtureServer([site.site]) as server:
+        out["first"] = run_crawl("belta", data_dir, server)
+        shutil.copytree(data_dir / "state", first_state / "state")
+        before = removal_lines(data_dir)
+        out["mentions"] = site.edit(2, MENTION)  # (re-renders every article)
+        assert out["mentions"].url == mentions.url
+        soft_site(site)
+        site.site.add(site.path(template), not_found_template(site.path(template)))
+        site.site.add(site.path(notice), NOTICE)
+        out["second"] = run_crawl("belta", data_dir, server)
+        out["report"] = latest_report(data_dir)
+        out["lines"] = new_lines(before, removal_lines(data_dir))
+        out["paths"] = server.requested_paths(belta.HOST)
+    out["replay_dir"] = replay_dir = tmp_path_factory.mktemp("replay")
+    shutil.copytree(first_state / "state", replay_dir / "state")
+    out["replay"] = run_crawl("belta", replay_dir, None, env=NO_NETWORK, settings={
+        "WARC_REPLAY": str(data_dir / "warc"),  # with the state the live run 2 started from
+        "STATE_PATH": str(replay_dir / "state" / "state.sqlite3"),
+        "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}})
+    out["replay_lines"] = new_lines({}, removal_lines(replay_dir))
+    return out
+
+
+def test_a_soft_404_of_a_known_article_is_observed_removed_by_the_probe(soft) -> None:
+    second, template = soft["second"], soft["template"]
+    assert soft["first"].returncode == 0 and len(soft["first"].items) == 4
+    assert second.returncode == 0, second.log[-3000:]
+    by_url = {line["url"]: line for line in soft["lines"]}
+    line = by_url[template.url]
+    assert removal_errors(line) == []
+    assert (line["event"], line["status"], line["final_url"]) == ("removed", 200, None)
+    evidence = line["evidence"]
+    assert (evidence["reason"], evidence["matched"]) == ("soft-404", "probe")
+    probe = evidence["probe"]
+    assert probe["url"] == probe_url(fetched(template.url)) and probe["status"] == 200
+    assert probe["similarity"] >= 0.8
+    record_id, uri, status, _, body = read_record(soft["data_dir"], probe["warc"])
+    assert (record_id, uri, status) == (probe["warc"]["record_id"], probe["url"], "200")
+    assert "Страница не найдена".encode() in body
+    _, uri, _, _, body = read_record(soft["data_dir"], line["warc"])
+    assert uri == fetched(template.url) and "Страница не найдена".encode() in body
+
+
+def test_a_removal_notice_with_no_body_is_observed_removed_by_its_wording(soft) -> None:
+    line = {line["url"]: line for line in soft["lines"]}[soft["notice"].url]
+    assert removal_errors(line) == []
+    assert (line["status"], line["evidence"]["reason"]) == (200, "soft-404")
+    assert line["evidence"]["matched"] == "wording"
+    assert line["evidence"]["wording"].lower() == "материал удалён"
+    assert line["evidence"]["probe"]["status"] == 200  # asked, but the template is another page
+
+
+def test_soft_404s_are_no_items_and_an_article_mentioning_not_found_is_one(soft) -> None:
+    second = soft["second"]
+    assert sorted(line["url"] for line in soft["lines"]) == sorted(
+        [soft["template"].url, soft["notice"].url])
+    assert [(i["url"], i["version"]) for i in second.items] == [(soft["mentions"].url, 2)]
+    assert MENTION in second.items[0]["text"]
+    assert second.stats["articles/removed"] == 2
+    assert second.stats["removals/soft-404"] == 2
+    assert not [k for k in second.stats if k.startswith(("extraction/failed/",
+                                                         "articles/failed/"))]
+    assert soft["report"]["healthy"] is True and soft["report"]["alarms"] == []
+    assert soft["report"]["removals"]["removed"] == 2
+
+
+def test_probes_are_few_counted_and_asked_like_any_request(soft) -> None:
+    """Only the two suspicious answers probed, once each shape (two rubrics: two folders),
+    after robots.txt, through the proxy like any request."""
+    probes = {probe_url(fetched(soft["template"].url)), probe_url(fetched(soft["notice"].url))}
+    assert soft["second"].stats["removals/probes"] == len(probes) == 2
+    paths = soft["paths"]
+    asked = [p for p in paths if f"http://{belta.HOST}{p}" in probes]
+    assert sorted(asked) == sorted(urlsplit(p).path for p in probes)
+    assert "/robots.txt" in paths[:paths.index(asked[0])]
+
+
+def test_replay_gives_the_same_verdicts_offline(soft) -> None:
+    replay = soft["replay"]
+    assert replay.returncode == 0, replay.log[-3000:]
+    def verdicts(lines: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return sorted((line["url"], line["evidence"]["reason"], line["evidence"]["matched"],
+                       (line["evidence"]["probe"] or {}).get("url")) for line in lines)
+    assert verdicts(soft["replay_lines"]) == verdicts(soft["lines"])
+    assert replay.stats.get("replay/missing", 0) == 0
+    assert [i["url"] for i in replay.items] == [soft["mentions"].url]
+
+
+def test_the_corpus_keeps_the_evidence(soft, tmp_path) -> None:
+    from archive.corpus import build_corpus
+    from archive.corpus_derived import connect
+
+    report = build_corpus(soft["data_dir"], tmp_path / "corpus")
+    assert report.rejected == 0 and report.removals == 2
+    rows = connect(tmp_path / "corpus").execute(
+        "SELECT url, evidence.reason, evidence.matched, evidence.probe.status FROM removed "
+        "JOIN removals USING (id, url) ORDER BY url").fetchall()
+    assert rows == sorted([(soft["template"].url, "soft-404", "probe", 200),
+                           (soft["notice"].url, "soft-404", "wording", 200)])
