@@ -46,7 +46,7 @@ from crawler.removals import (
     new_host,
     removal_log,
 )
-from crawler.softremovals import CANDIDATE_ATTR, REFETCH, Candidate
+from crawler.softremovals import CANDIDATE_ATTR, MOVED, REFETCH, Candidate
 from crawler.urls import article_id
 
 logger = logging.getLogger(__name__)
@@ -91,10 +91,10 @@ class RemovalMiddleware:
     def _candidate(self, response: Response, outlet: Outlet, url: str, final: str | None,
                    moved: bool) -> None:
         """Note a 2xx answer that may hide a removal (crawler.softremovals) in its meta."""
-        known = not moved and self.log.store.get(url) is not None
-        if known and not moved:
+        known = self.log.store.get(url) is not None
+        if moved or known:
             response.meta[CANDIDATE_ATTR] = Candidate(
-                kind=REFETCH, known=known, url=url,
+                kind=MOVED if moved else REFETCH, known=known, url=url,
                 observation=observation(response, outlet, url, final),
                 discovered=response.meta.get(META_DISCOVERED))
 

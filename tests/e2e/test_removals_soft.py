@@ -5,6 +5,10 @@ found" template with 200 (the page it gives any path under the articles' shape),
 a short "Материал удалён" notice with 200, and edits a third to mention "страница не
 найдена". A replay of run 2's WARCs, with the state run 1 left, gives the same verdicts
 offline (the probe's answer was archived under the URL the replay asks).
+
+Parked domains: after run 1 two articles 301 to their own paths on a parking host that
+answers every path with one page, two to their own paths on the outlet's new domain (a real
+move), and an article never exported before goes to the parking host too.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from tests.e2e.test_removals import latest_report, new_lines, read_record, remov
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
 from tests.support.crawl import run_crawl
-from tests.support.server import FixtureServer, Page
+from tests.support.server import FixtureServer, Page, VirtualSite
 
 pytestmark = pytest.mark.slow
 
@@ -173,3 +177,85 @@ def test_the_corpus_keeps_the_evidence(soft, tmp_path) -> None:
         "JOIN removals USING (id, url) ORDER BY url").fetchall()
     assert rows == sorted([(soft["template"].url, "soft-404", "probe", 200),
                            (soft["notice"].url, "soft-404", "wording", 200)])
+
+
+# --- parked domains ------------------------------------------------------------------------
+PARKED_HOST, NEW_HOST = "parked-domains.example", "belta-new.example"
+PARKING = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>This domain may be for "
+           "sale</title></head><body><h1>This domain may be for sale</h1><p>Buy this domain "
+           "today. The owner of this domain has put it up for sale, inquire now and get a "
+           "quote within one business day from our domain brokerage team.</p><p>Related "
+           "searches: news, politics, economy, sport, travel, insurance.</p></body></html>")
+
+
+def parking_host() -> VirtualSite:
+    parked = VirtualSite(PARKED_HOST)
+    parked.dynamic.append(lambda target: Page(PARKING.encode()))
+    return parked
+
+
+def redirect(location: str) -> Page:
+    return Page(b"", status=301, headers=[("Location", location)])
+
+
+@pytest.fixture(scope="module")
+def parked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    data_dir = tmp_path_factory.mktemp("parked")
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=2), count=4)
+    site.publish()
+    moved_host = VirtualSite(NEW_HOST)
+    out: dict[str, Any] = {"parked": site.golds[:2], "moved": site.golds[2:]}
+    with FixtureServer([site.site, parking_host(), moved_host]) as server:
+        out["first"] = run_crawl("belta", data_dir, server)
+        before = removal_lines(data_dir)
+        [out["new"]] = site.add(1, now - timedelta(minutes=30))
+        for gold in [*out["parked"], out["new"]]:
+            site.site.add(site.path(gold), redirect(f"http://{PARKED_HOST}{site.path(gold)}"))
+        for gold in out["moved"]:
+            moved_host.add(site.path(gold), site.site.pages[site.path(gold)])
+            site.site.add(site.path(gold), redirect(f"http://{NEW_HOST}{site.path(gold)}"))
+        out["second"] = run_crawl("belta", data_dir, server)
+        out["lines"] = new_lines(before, removal_lines(data_dir))
+        out["parked_paths"] = server.requested_paths(PARKED_HOST)
+    return out
+
+
+def test_known_articles_moved_to_a_parking_host_are_observed_removed(parked) -> None:
+    second = parked["second"]
+    assert parked["first"].returncode == 0 and len(parked["first"].items) == 4
+    assert second.returncode == 0, second.log[-3000:]
+    by_url = {line["url"]: line for line in parked["lines"]}
+    assert sorted(by_url) == sorted(g.url for g in parked["parked"])
+    for gold in parked["parked"]:
+        line = by_url[gold.url]
+        assert removal_errors(line) == []
+        path = urlsplit(gold.url).path
+        assert (line["status"], line["final_url"]) == (200, f"http://{PARKED_HOST}{path}")
+        assert [hop["status"] for hop in line["redirects"]] == [301]
+        assert (line["evidence"]["reason"], line["evidence"]["matched"]) == ("parked", "probe")
+        assert urlsplit(line["evidence"]["probe"]["url"]).hostname == PARKED_HOST
+    assert second.stats["articles/removed"] == 2 and second.stats["removals/parked"] == 3
+    assert f"{PARKED_HOST} answers a path that names no page" in second.log
+
+
+def test_a_parking_page_is_never_an_item_and_a_real_move_still_is_read(parked) -> None:
+    second = parked["second"]
+    assert all("domain" not in item["text"] for item in second.items)
+    assert second.items == []  # the moved articles are unchanged: no new version
+    assert second.stats["incremental/unchanged"] == 2  # read on the new host, as before
+    assert second.stats["articles/moved_host"] == 2  # the real move only
+    assert f"articles redirect to their own paths on {NEW_HOST}" in second.log
+    # the article never exported that went to the parking host: a failed fetch, not an item
+    assert second.stats["articles/failed/parked"] == 1
+    assert f"Article not fetched (parked): {parked['new'].url}" in second.log
+    assert not [k for k in second.stats if k.startswith("extraction/failed/")]
+
+
+def test_each_new_host_is_probed_once_per_path_shape(parked) -> None:
+    """Three shapes on the parking host (three rubrics), two on the new domain, each once."""
+    probes = {probe_url(f"http://{PARKED_HOST}{urlsplit(g.url).path}")
+              for g in [*parked["parked"], parked["new"]]}
+    asked = [p for p in parked["parked_paths"] if f"http://{PARKED_HOST}{p}" in probes]
+    assert len(asked) == len(probes) == 3
+    assert parked["second"].stats["removals/probes"] == len(probes) + len(parked["moved"])
