@@ -55,6 +55,7 @@ SOFT_404, PARKED = "soft-404", "parked"
 REFETCH, MOVED = "refetch", "moved"  # a known article at its own URL; one on a new host
 PROBE_META = "removal_probe"  # request meta: a soft-404 probe (no article)
 SAME_PAGE = 0.8  # estimated Jaccard of two pages' visible text: one page with its URL echoed
+MIN_PAGE_WORDS = 15  # fewer visible words than a 404 template's navigation and notice
 NOTICE_MAX_CHARS = 400  # an "article" this short under a not-found heading is the notice
 # extraction outcomes that say the page holds no article (a cut or binary answer is a
 # transport problem, an anti-bot page another story: neither is probed)
@@ -197,11 +198,12 @@ def similarity(a: Signature, b: Signature) -> float:
 def same_page(a: PagePrint, b: PagePrint) -> float | None:
     """How alike two prints are when they are one page (same title and heading, visible text
     at least ``SAME_PAGE`` alike), else None. The words of both URLs are left out of both (a
-    template echoes the path asked, a parking page names its host); two empty pages are no
-    evidence."""
+    template echoes the path asked, a parking page names its host). Pages of a few words are
+    no evidence: a client-rendered site answers every path with one empty shell ("enable
+    JavaScript"), so a refetch its extraction fails on would match its probe."""
     drop = a.url_words | b.url_words
     first, second = _without(a.text, drop), _without(b.text, drop)
-    if not (first and second):
+    if min(len(first.split()), len(second.split())) < MIN_PAGE_WORDS:
         return None
     if (_without(a.title, drop), _without(a.heading, drop)) != (
             _without(b.title, drop), _without(b.heading, drop)):
@@ -331,7 +333,7 @@ async def judge(prober: Prober, candidate: Candidate, page: ArticlePage,
     if probe is not None and probe.print is not None:
         score = same_page(page_print(page.body, page.headers.get("Content-Type"), page.url),
                           probe.print)
-        if score is not None:
+        if score is not None and not _text_elsewhere(result, probe.print):
             return {"reason": reason, "matched": "probe", "wording": None,
                     "probe": probe.evidence(score)}
     if candidate.kind == REFETCH and gives_no_body(result):
@@ -340,6 +342,16 @@ async def judge(prober: Prober, candidate: Candidate, page: ArticlePage,
             return {"reason": reason, "matched": "wording", "wording": wording,
                     "probe": probe.evidence() if probe else None}
     return None
+
+
+def _text_elsewhere(result: Article | ExtractionError, probe: PagePrint) -> bool:
+    """Whether the article extracted holds text the probe's page does not show: read from
+    the page's data (JSON-LD, a client-rendered app's state), not from the template both
+    pages share, so the page is the article's, whatever its shell looks like."""
+    if not isinstance(result, Article):
+        return False
+    words = set(_words(result.text).split())
+    return bool(words) and len(words - set(probe.text.split())) > len(words) // 2
 
 
 class SoftRemovalCheck:

@@ -102,6 +102,16 @@ def test_an_article_in_the_same_layout_is_another_page() -> None:
     assert same_page(page_print(b"", None, URL), page_print(b"", None, probe)) is None
 
 
+def test_a_client_rendered_shell_is_no_evidence() -> None:
+    """A single-page app answers every path with one shell: a refetch whose extraction fails
+    (its data moved) matches the probe's answer, and is no removal for it."""
+    shell = (b"<html><head><title>News</title><script src='/app.js'></script></head><body>"
+             b"<div id='root'></div><noscript>You need to enable JavaScript to run this app."
+             b"</noscript></body></html>")
+    probe = probe_url(URL)
+    assert same_page(page_print(shell, None, URL), page_print(shell, None, probe)) is None
+
+
 def article(title: str = "В Минске открыли мост", text: str = "Текст. " * 100) -> Article:
     return Article(id="x", url=URL, source="belta", source_name="БЕЛТА", title=title,
                    subtitle=None, text=text, published=None, modified=None, authors=[],
@@ -163,9 +173,21 @@ def test_the_page_the_probe_gets_too_is_a_soft_404() -> None:
 
 
 def test_the_same_page_on_a_new_host_is_parked() -> None:
-    parking = b"<html><head><title>For sale</title></head><body><h1>Buy this domain</h1></body>"
-    evidence = verdict(FakeProber(parking), MOVED, parking, article(title="Buy"))
+    parking = (b"<html><head><title>For sale</title></head><body><h1>Buy this domain</h1>"
+               b"<p>This domain may be for sale. Make an offer today and get a price within "
+               b"one business day. Related searches: news, sport, weather, jobs, travel.</p>"
+               b"</body>")
+    text = "This domain may be for sale. Make an offer today and get a price."
+    evidence = verdict(FakeProber(parking), MOVED, parking, article(title="Buy", text=text))
     assert (evidence["reason"], evidence["matched"]) == ("parked", "probe")
+
+
+def test_a_move_to_a_client_rendered_site_is_no_parking() -> None:
+    """Every path of the new host gives one shell, and the article comes from its data."""
+    shell = (b"<html><head><title>Vestnik</title></head><body><div id='root'></div>"
+             b"<nav>" + b"Home Politics Economy Society Regions Sport Culture World " * 3 +
+             b"</nav><script id='__NEXT_DATA__' type='application/json'>{}</script></body>")
+    assert verdict(FakeProber(shell), MOVED, shell, article(title="Vestnik")) is None
 
 
 def test_a_real_move_is_no_removal() -> None:
