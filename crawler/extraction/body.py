@@ -43,12 +43,26 @@ def is_wrapper(node: etree._Element, headline: etree._Element | None) -> bool:
     return headline is not None and (headline is node or node in headline.iterancestors())
 
 
+MAX_LINK_SHARE = 0.5  # of a block's text: more in links makes it a headline list, not a body
+
+
+def is_link_list(node: etree._Element) -> bool:
+    """Whether a body match is mostly link text: a "related news" or headline list that kept
+    the class the article's block had before a redesign renamed it. Taken as the body, its
+    headlines become the item's text (or the page passes for a listing), the rule healthy."""
+    text = len("".join(node.itertext()).strip())
+    links = sum(len("".join(a.itertext()).strip()) for a in node.iter("a"))
+    return text > 0 and links > MAX_LINK_SHARE * text
+
+
 def body_match(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, etree._Element | None]:
     """The body container and the selector that found it: the first selector that matches
-    something other than a layout wrapper; of its matches the one with most text."""
+    something other than a layout wrapper or a list of links; of its matches the one with
+    most text."""
     headline = next(tree.iter("h1"), None)
     for spec in rules.body:
-        nodes = [n for n in select_nodes(tree, spec) if not is_wrapper(n, headline)]
+        nodes = [n for n in select_nodes(tree, spec)
+                 if not is_wrapper(n, headline) and not is_link_list(n)]
         if nodes:
             return spec, max(nodes, key=lambda n: len("".join(n.itertext())))
     return None, None
@@ -68,6 +82,17 @@ def is_teaser(paragraphs: list[str]) -> bool:
     """Whether a body block closes with a "read more" link (its last non-empty paragraph)."""
     last = next((clean_line(p) for p in reversed(paragraphs) if p.strip()), "")
     return bool(last) and bool(READ_MORE.match(last))
+
+
+def teaser_elsewhere(teaser: list[str], generic: list[str]) -> bool:
+    """Whether the rule's teaser block is not the page's text: the generic extractor reads a
+    body that holds none of the teaser's paragraphs and is longer than it, so the teaser is
+    another article's (a promo that kept the body's old class) and the article is this page's
+    own; a page that is a teaser (a paywall, a "more" split) has nothing else to read."""
+    own = [clean_line(p) for p in teaser if p.strip() and not READ_MORE.match(clean_line(p))]
+    text = "\n".join(clean_line(p) for p in generic)
+    return (len(text) > max(MIN_BODY_CHARS, 2 * sum(map(len, own)))
+            and not any(p in text for p in own if p))
 
 
 def _markers_opening(line: str, markers: tuple[str, ...]) -> list[str]:
@@ -156,16 +181,22 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
     carries as data (JSON-LD ``articleBody``, a client-side app's state), that text is the body:
     method ``json-ld`` or ``app-state`` (crawler.extraction.structured)."""
     prov = provenance if provenance is not None else Provenance()
+    generic: list[str] | None = None
     if rules and rules.body:
         spec, found = rule_paragraphs(tree, rules)
         if is_teaser(found):
-            prov.record(rules, "text", None)
-            return [], [], TEASER
-        paragraphs, authors = tidy(found, rules, title, subtitle)
-        if spec and sum(map(len, paragraphs)) >= MIN_BODY_CHARS:
-            prov.record(rules, "text", rule_source(spec))
-            return paragraphs, authors, "rules"
-    paragraphs, authors = tidy(generic_paragraphs(tree, url), rules, title, subtitle)
+            generic = generic_paragraphs(tree, url)
+            if not teaser_elsewhere(found, generic):
+                prov.record(rules, "text", None)
+                return [], [], TEASER
+        else:
+            paragraphs, authors = tidy(found, rules, title, subtitle)
+            if spec and sum(map(len, paragraphs)) >= MIN_BODY_CHARS:
+                prov.record(rules, "text", rule_source(spec))
+                return paragraphs, authors, "rules"
+    if generic is None:
+        generic = generic_paragraphs(tree, url)
+    paragraphs, authors = tidy(generic, rules, title, subtitle)
     if (found := structured_fallback(tree, paragraphs, title)) is not None:
         paragraphs, authors = tidy(found.paragraphs, rules, title, subtitle)
         prov.record(rules, "text", found.source if paragraphs else None)

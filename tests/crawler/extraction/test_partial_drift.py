@@ -1,0 +1,57 @@
+"""Partial layout drift: the outlet's selectors still match, but something else than before.
+
+A redesign renames the article's own block while a headline list or a teaser elsewhere on the
+page keeps the old class, or the logo takes over the ``<h1>``. The rule then "matches" and
+nothing would say it is dead: the item must not carry that block as its text (or the logo as
+its title), and the field must count as a rule miss (crawler.extensions.rule_drift).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+
+from crawler.extraction import extract_article, rule_misses
+from crawler.items import Article, ArticlePage
+from tests.sites import zerkalo
+
+FIXTURE = zerkalo.build()
+GOLD = FIXTURE.golds[0]
+PAGE = zerkalo.article_page(0, GOLD, "politics")
+OLD_BODY = '<div itemprop="articleBody">'
+RENAMED = PAGE.replace(OLD_BODY, '<div class="article-text-v2">')
+HEADLINES = zerkalo.TOP_HEADLINES[:6]
+
+
+def extract(html: str) -> Article:
+    return extract_article(ArticlePage(
+        url=GOLD.url, outlet="zerkalo", body=html.encode(), status=200,
+        headers={"Content-Type": "text/html; charset=utf-8"}, fetched_at="2026-01-12T10:00:00Z"))
+
+
+def after_article(html: str, block: str) -> str:
+    return html.replace("</article>", block + "</article>")
+
+
+RELATED_LIST = ('<div itemprop="articleBody" class="related-v2"><ul>'
+                + "".join(f'<li><a href="/life/{1800 + n}.html">{escape(t)}</a></li>'
+                          for n, t in enumerate(HEADLINES)) + "</ul></div>")
+TEASER = (f'<div class="promo" itemprop="articleBody"><p>{escape(HEADLINES[0])}. '
+          f'{escape(HEADLINES[1])}</p><p><a href="/life/1801.html">Читать далее</a></p></div>')
+
+
+@pytest.mark.parametrize("block", [RELATED_LIST, TEASER], ids=["headline-list", "teaser"])
+def test_a_block_that_kept_the_old_class_is_no_body_and_counts_as_a_miss(block: str) -> None:
+    article = extract(after_article(RENAMED, block))
+    assert article.text == GOLD.text
+    assert article.extractor["fields"]["text"] == "generic"
+    assert rule_misses(article)["text"] == ('[itemprop="articleBody"]', "div#article_body")
+
+
+@pytest.mark.parametrize("block", [RELATED_LIST, TEASER], ids=["headline-list", "teaser"])
+def test_with_the_body_still_matching_the_extra_block_changes_nothing(block: str) -> None:
+    article = extract(after_article(PAGE, block))
+    assert article.text == GOLD.text
+    assert article.extractor["fields"]["text"] == 'rules:[itemprop="articleBody"]'
+    assert "text" not in rule_misses(article)
