@@ -286,6 +286,20 @@ def _rule(tree: etree._Element, specs: tuple[str, ...] | None) -> tuple[str | No
     return (rule_source(spec) if spec else None), values
 
 
+def rule_headline(tree: etree._Element, specs: tuple[str, ...],
+                  names: list[str]) -> tuple[str | None, str | None]:
+    """The first value a title rule finds that is no site name or logo heading, and its
+    source. A redesign that moves the headline out of the ``<h1>`` and puts the logo there
+    leaves the rule matching the site's name: that is a miss, not the article's title."""
+    site = {title_key(n) for n in names}
+    for spec in specs:
+        for node, value in select_pairs(tree, spec):
+            if title_key(value) and title_key(value) not in site and not (
+                    node.tag in ("h1", "h2") and logo_heading(node)):
+                return rule_source(spec), value
+    return None, None
+
+
 def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                      rules: ArticleRules | None = None,
                      provenance: Provenance | None = None) -> Metadata:
@@ -304,8 +318,9 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                    site_names(tree, objects, ld, outlet),
                                    rule_source("h1") if rules else HTML)
     else:
-        src, rule_titles = _rule(tree, rules.title)
-        src, title = _first((src, next(iter(rule_titles), None)), (JSON_LD, headline),
+        src, rule_title = rule_headline(tree, rules.title,
+                                        site_names(tree, objects, ld, outlet))
+        src, title = _first((src, rule_title), (JSON_LD, headline),
                             (OPENGRAPH, og_title))
         if not title:  # the rule missed and nothing structured names the article: the page's
             # own <h1> (no logo) or <title> without the site's name, as for a page no rule knows

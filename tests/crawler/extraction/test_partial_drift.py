@@ -55,3 +55,15 @@ def test_with_the_body_still_matching_the_extra_block_changes_nothing(block: str
     assert article.text == GOLD.text
     assert article.extractor["fields"]["text"] == 'rules:[itemprop="articleBody"]'
     assert "text" not in rule_misses(article)
+
+
+@pytest.mark.parametrize("logo", ["Зеркало", "ЗЕРКАЛО", "Зеркало — новости"],
+                         ids=["name", "upper", "with-tagline"])
+def test_a_title_rule_matching_the_site_logo_counts_as_a_miss(logo: str) -> None:
+    """The headline moved to an ``<h2>`` and the logo took the ``<h1>`` the rule reads."""
+    html = (PAGE.replace("<h1>", '<h2 class="headline">').replace("</h1>", "</h2>")
+            .replace("<header>", f'<header><h1 class="site-logo">{logo}</h1>'))
+    article = extract(html)
+    assert article.title == GOLD.title
+    assert rule_misses(article)["title"] == ("h1",)
+    assert article.extractor["fields"]["title"] == "opengraph"
