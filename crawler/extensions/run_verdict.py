@@ -40,6 +40,10 @@ FUTURE_SLACK = timedelta(days=1)  # a report dated later than this after the run
 # Exit statuses of `scrapy crawl` and `scrapy crawlall` (README, docs/scheduling.md).
 EXIT_OK = 0
 OFFERED_PREFIX = "discovery/offered/"  # + outlet key: article links its feeds/listings offered
+# + outlet key: feed entries on the outlet's host its article_path rejects, and one of them
+REJECTED_PREFIX = "discovery/rejected/"
+REJECTED_EXAMPLE_PREFIX = "discovery/rejected_example/"
+FEEDS_GONE_PREFIX = "discovery/feeds_gone/"  # + outlet key: count; + "urls/" + key: the feeds
 EXIT_UNHEALTHY = 1  # alarms, a failed export, a crashed spider
 EXIT_INTERRUPTED = 3  # stopped before the end (SIGTERM, Ctrl-C, forced shutdown): run again
 
@@ -179,6 +183,15 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "offered_by_outlet": {key.removeprefix(OFFERED_PREFIX): int(value)
                               for key, value in sorted(stats.items())
                               if key.startswith(OFFERED_PREFIX)},
+        "rejected_by_outlet": {
+            key.removeprefix(REJECTED_PREFIX): {
+                "links": int(value),
+                "example": stats.get(REJECTED_EXAMPLE_PREFIX + key.removeprefix(REJECTED_PREFIX))}
+            for key, value in sorted(stats.items())
+            if key.startswith(REJECTED_PREFIX) and _number(value)},
+        "feeds_gone": {key.removeprefix(FEEDS_GONE_PREFIX + "urls/"): list(value)
+                       for key, value in sorted(stats.items())
+                       if key.startswith(FEEDS_GONE_PREFIX + "urls/") and isinstance(value, list)},
     }
 
 
@@ -300,6 +313,23 @@ def no_page_answered(failures: dict[str, int]) -> str:
             f"({kinds}); is the network (DNS, proxy) up, are the hosts reachable?")
 
 
+def discovery_alarms(summary: dict[str, Any]) -> list[str]:
+    """Discovery that changed under the outlet's data, history or not: feeds it names that
+    are gone (404/410, an HTML page), and an outlet that offered no article link while its
+    feeds listed links on its host that its ``article_path`` rejects (a new URL scheme)."""
+    alarms = []
+    offered = summary.get("offered_by_outlet") or {}
+    for outlet, seen in (summary.get("rejected_by_outlet") or {}).items():
+        if offered.get(outlet) == 0:
+            alarms.append(f"{outlet}: its feeds offered no article link, but {seen['links']} "
+                          f"link(s) on its host that its article_path rejects (e.g. "
+                          f"{seen['example']}): has its URL scheme changed?")
+    for outlet, feeds in (summary.get("feeds_gone") or {}).items():
+        alarms.append(f"{outlet}: {len(feeds)} feed(s) gone (HTTP 404/410, or an HTML page in "
+                      f"place of the feed): {', '.join(feeds)}; check its discovery")
+    return alarms
+
+
 def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
           min_sample: int = 10, interrupted: bool = False,
           finish_reason: str | None = None) -> Verdict:
@@ -341,6 +371,7 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
                 verdict.alarms.append(
                     f"{outlet}: its feeds, listings and archives offered no article link "
                     f"(median of the last {base['runs']} runs: {usual:g}); check its discovery")
+    verdict.alarms += discovery_alarms(summary)
     health = summary["extraction_health"]
     attempted = summary.get("extraction_attempted", min_sample)
     enough = attempted >= min_sample or (health == 0 and attempted >= MIN_ALL_FAILED)

@@ -16,12 +16,18 @@ from scrapy.exceptions import UsageError
 from scrapy.http import Response, TextResponse
 
 from crawler.extensions.completeness import note_discovered, note_failed
-from crawler.extensions.run_verdict import OFFERED_PREFIX
+from crawler.extensions.run_verdict import (
+    FEEDS_GONE_PREFIX,
+    OFFERED_PREFIX,
+    REJECTED_EXAMPLE_PREFIX,
+    REJECTED_PREFIX,
+)
 from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
 from crawler.feeds import (
     MAX_SITEMAP_URLS,
     TextSitemap,
+    document_element,
     feed_entries,
     sitemap_body,
     sitemap_entries,
@@ -188,6 +194,7 @@ class OutletSpider(scrapy.Spider):
         for outlet in self.outlets():
             for path in outlet.discovery.feeds:
                 yield scrapy.Request(self.url_for(outlet, path), callback=self.parse_feed,
+                                     errback=self.feed_failed,
                                      cb_kwargs={"outlet_key": outlet.key}, priority=10)
         for outlet in self.outlets():
             d = outlet.discovery
@@ -207,16 +214,58 @@ class OutletSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
         outlet = get_outlet(outlet_key)
-        entries = 0
+        entries, rejected = 0, []
         for entry in feed_entries(response.body):  # streamed: a huge feed is never held whole
             entries += 1
-            self.note_offered(outlet, entry.url)
+            if not self.note_offered(outlet, entry.url) and self.outlet_of(entry.url) is outlet:
+                rejected.append(entry.url)
             if self.in_window(entry.published, outlet):
                 yield from self.article_request(outlet, entry.url, entry.published, entry.title)
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
-        if not entries:
+        if rejected:
+            self.note_rejected(response.url, outlet, rejected, entries)
+        if not entries and document_element(response.body) == "html":
+            self.note_feed_gone(response.url, outlet, "is an HTML page, not a feed")
+        elif not entries:
             self.crawler.stats.inc_value("discovery/empty_feeds")
             self.logger.warning("Feed %s yielded no entries", response.url)
+
+    def note_rejected(self, url: str, outlet: Outlet, rejected: list[str], entries: int) -> None:
+        """Count feed entries on the outlet's own host that its ``article_path`` rejects: a
+        feed lists articles, so when it lists only such links the outlet's URL scheme has
+        changed and every article would be dropped unseen. Warned once per feed."""
+        stats = self.crawler.stats
+        stats.inc_value(f"{REJECTED_PREFIX}{outlet.key}", len(rejected))
+        if stats.get_value(f"{REJECTED_EXAMPLE_PREFIX}{outlet.key}") is None:
+            stats.set_value(f"{REJECTED_EXAMPLE_PREFIX}{outlet.key}", rejected[0])
+        if len(rejected) == entries:
+            self.logger.warning("Feed %s: none of its %d entries is an article URL of %s by its "
+                                "article_path %r (e.g. %s): has the outlet's URL scheme changed?",
+                                url, entries, outlet.key, outlet.article_path, rejected[0])
+
+    def note_feed_gone(self, url: str, outlet: Outlet, why: str) -> None:
+        """A feed the outlet's discovery names that is no longer there: counted per outlet
+        with its URL (an alarm of the run, crawler.extensions.run_verdict) and warned once."""
+        stats = self.crawler.stats
+        stats.inc_value(f"{FEEDS_GONE_PREFIX}{outlet.key}")
+        key = f"{FEEDS_GONE_PREFIX}urls/{outlet.key}"
+        stats.set_value(key, [*(stats.get_value(key) or []), url])
+        self.logger.warning("Feed %s of %s %s: gone or moved? Its articles are found only "
+                            "through the outlet's other channels", url, outlet.key, why)
+
+    def feed_failed(self, failure: Any) -> None:
+        """A feed that could not be fetched: a 404 or 410 is a feed gone (note_feed_gone),
+        anything else a warning naming the feed and the reason."""
+        request = failure.request
+        outlet = get_outlet(request.cb_kwargs["outlet_key"])
+        response = getattr(failure.value, "response", None)
+        status = getattr(response, "status", None)
+        if status in (404, 410):
+            self.note_feed_gone(request.url, outlet, f"answered HTTP {status}")
+            return
+        self.crawler.stats.inc_value(f"discovery/feed_failed/{exception_reason(failure.value)}")
+        self.logger.warning("Feed %s of %s not read: %s", request.url, outlet.key,
+                            describe(failure.value))
 
     def parse_sitemap(self, response: Response, outlet_key: str) -> Iterator[Any]:
         """Sitemap indexes and URL sets (gzipped or not; entries last modified before the
@@ -392,12 +441,15 @@ class OutletSpider(scrapy.Spider):
                                     "check its archive scheme and listing links (%s)", outlet.key,
                                     self.since, self.until or "today", outlet.discovery.links)
 
-    def note_offered(self, outlet: Outlet, url: str) -> None:
+    def note_offered(self, outlet: Outlet, url: str) -> bool:
         """Count an article link a feed or sitemap offered for ``outlet``, in the window or not:
         a spider crawling many sites is judged per site on these (run_verdict), so one site
-        whose feed or archive went silent alarms even while the others fill the run."""
+        whose feed or archive went silent alarms even while the others fill the run.
+        Whether ``url`` is an article URL of the outlet."""
         if self.is_article_url(outlet, url):
             self.crawler.stats.inc_value(f"{OFFERED_PREFIX}{outlet.key}")
+            return True
+        return False
 
     # --- articles ---------------------------------------------------------------------------
     def article_request(self, outlet: Outlet, url: str, published: datetime | None = None,

@@ -1,0 +1,76 @@
+"""Discovery drift: the outlet changes what its feeds and listings hold while the crawler runs.
+
+Зеркало's feeds are gone (404, an HTML page in their place) or its article URLs take a new
+shape the outlet's ``article_path`` rejects. A run must say which channel died and why, even
+on a first run with no history to compare against, and never end "healthy" with no article.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.sites import zerkalo
+from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.server import FixtureServer, Page, VirtualSite
+
+pytestmark = pytest.mark.slow
+
+FEEDS = ("/rss/all.rss", "/rss/index.rss")
+
+
+def new_url_shape(fixture: zerkalo.ZerkaloFixture) -> VirtualSite:
+    """Every article moves from ``/<rubric>/<id>.html`` to ``/<rubric>/<id>/``, in the
+    feeds, listings and archives alike (the old addresses answer 404)."""
+    site = fixture.site
+    moves = {zerkalo.path_of(g.url): zerkalo.path_of(g.url).replace(".html", "/")
+             for g in fixture.golds}
+    for page in site.pages.values():
+        for old, new in moves.items():
+            page.body = page.body.replace(old.encode(), new.encode())
+    for old, new in moves.items():
+        site.pages[new] = site.pages.pop(old)
+    return site
+
+
+def report_of(result: CrawlResult) -> dict:
+    return json.loads(sorted((result.data_dir / "reports").glob("zerkalo-*.json"))[-1]
+                      .read_text("utf-8"))
+
+
+def test_article_urls_of_a_new_shape_alarm_in_a_first_run(tmp_path) -> None:
+    fixture = zerkalo.build()
+    with FixtureServer([new_url_shape(fixture)]) as server:
+        result = run_crawl("zerkalo", tmp_path, server)
+    assert result.items == []
+    assert result.returncode == 1, result.log[-3000:]
+    assert result.stats["discovery/rejected/zerkalo"] == 8  # the feed entries of both feeds
+    alarms = [a for a in report_of(result)["alarms"] if a.startswith("zerkalo:")]
+    assert len(alarms) == 1, report_of(result)["alarms"]
+    assert "no article link" in alarms[0] and "article_path" in alarms[0]
+    assert "https://news.zerkalo.io/life/117509/" in alarms[0]  # a sample of the new shape
+    warnings = [line for line in result.log.splitlines() if "article_path" in line
+                and "WARNING" in line]
+    assert len(warnings) == 2 and all("/rss/" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("gone", ["404", "html"])
+def test_a_feed_that_is_gone_is_named_counted_and_alarms(tmp_path, gone: str) -> None:
+    """The listing still offers the newest articles, so items come; the dead feeds are named."""
+    fixture = zerkalo.build()
+    for path in FEEDS:
+        fixture.site.pages[path] = (
+            Page(b"<html><body><h1>Not found</h1></body></html>", status=404) if gone == "404"
+            else Page(zerkalo.listing_page("Зеркало", []).encode()))
+    with FixtureServer([fixture.site]) as server:
+        result = run_crawl("zerkalo", tmp_path, server)
+    assert len(result.items) == 5, result.log[-3000:]
+    assert result.stats["discovery/feeds_gone/zerkalo"] == 2
+    for path in FEEDS:
+        url = f"http://{zerkalo.HOST}{path}"
+        said = [line for line in result.log.splitlines() if url in line and "WARNING" in line]
+        assert len(said) == 1 and ("HTTP 404" if gone == "404" else "an HTML page") in said[0]
+    alarms = report_of(result)["alarms"]
+    assert result.returncode == 1, result.log[-3000:]
+    assert [a for a in alarms if a.startswith("zerkalo: 2 feed(s) gone")], alarms
