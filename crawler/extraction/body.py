@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from crawler.extraction.generic import generic_paragraphs
+from crawler.extraction.generic import drop_link_blocks, generic_paragraphs, text_stats
 from crawler.extraction.html import block_texts, detached_copy, remove_nodes, select_nodes
 from crawler.extraction.normalize import clean_line, clean_paragraphs, drop_repeats
 from crawler.extraction.provenance import GENERIC, Provenance, rule_source
@@ -68,14 +68,22 @@ def body_match(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, e
     return None, None
 
 
-def rule_paragraphs(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, list[str]]:
-    """The body selector that matched and the paragraphs under it."""
+def rule_paragraphs(tree: etree._Element, rules: ArticleRules
+                    ) -> tuple[str | None, list[str], list[str] | None]:
+    """The body selector that matched, the paragraphs under it, and those paragraphs when
+    the block is a teaser (it closes with a "read more" link), else None."""
     spec, node = body_match(tree, rules)
     if node is None:
-        return None, []
+        return None, [], None
     body = detached_copy(node)
     remove_nodes(body, rules.drop + COMMON_DROP)
-    return spec, block_texts(body)
+    whole = block_texts(body)
+    if is_teaser(whole):  # judged before the link blocks go: the link may be one
+        return spec, whole, whole
+    # a headline list inside the block ("Последние новости" entries, "read also" lists) whose
+    # heading and links a redesign renamed passes every cut marker: dropped as a link block
+    drop_link_blocks(body, text_stats(body))
+    return spec, block_texts(body), None
 
 
 def is_teaser(paragraphs: list[str]) -> bool:
@@ -183,8 +191,8 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
     prov = provenance if provenance is not None else Provenance()
     generic: list[str] | None = None
     if rules and rules.body:
-        spec, found = rule_paragraphs(tree, rules)
-        if is_teaser(found):
+        spec, found, teaser = rule_paragraphs(tree, rules)
+        if teaser is not None:
             generic = generic_paragraphs(tree, url)
             if not teaser_elsewhere(found, generic):
                 prov.record(rules, "text", None)

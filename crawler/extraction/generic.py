@@ -63,7 +63,7 @@ def _visible_len(text: str | None) -> int:
     return len("".join(text.split())) if text else 0
 
 
-def _text_stats(root: etree._Element) -> dict[etree._Element, tuple[int, int]]:
+def text_stats(root: etree._Element) -> dict[etree._Element, tuple[int, int]]:
     """(text length, link text length) of every element, in one bottom-up pass.
 
     Reversed document order visits children before parents, so no recursion
@@ -93,7 +93,7 @@ def _is_link_block(el: etree._Element, stats: dict) -> bool:
     return total > 0 and links >= LINK_RATIO * total and total - links < LINK_MAX_OWN
 
 
-def _drop_link_blocks(root: etree._Element, stats: dict) -> None:
+def drop_link_blocks(root: etree._Element, stats: dict) -> None:
     """Remove menus and teaser lists before trafilatura sees them.
 
     ``stats`` is kept true for what is left: each removed block's counts are taken off its
@@ -169,9 +169,9 @@ def _prune(tree: lxml.html.HtmlElement) -> dict[etree._Element, tuple[int, int]]
             _drop(el)
     if "furniture_blocks" in ENABLED_STEPS:
         _drop_furniture(tree)
-    stats = _text_stats(tree)
+    stats = text_stats(tree)
     if "link_blocks" in ENABLED_STEPS:
-        _drop_link_blocks(tree, stats)
+        drop_link_blocks(tree, stats)
     return stats
 
 
@@ -242,7 +242,7 @@ def _score_candidates(root: etree._Element) -> dict[etree._Element, float]:
 
 
 def _link_density(el: etree._Element, stats: dict) -> float:
-    """Share of the text of `el` that sits inside links (from one _text_stats pass)."""
+    """Share of the text of `el` that sits inside links (from one text_stats pass)."""
     total, links = stats.get(el, (0, 0))
     return links / total if total else 1.0
 
@@ -280,7 +280,7 @@ QUIET_MAX_LINKS = 0.05
 
 
 def _had_link_block(el: etree._Element) -> bool:
-    """Whether a menu or teaser list was removed from inside `el` (see _drop_link_blocks)."""
+    """Whether a menu or teaser list was removed from inside `el` (see drop_link_blocks)."""
     return el.get(PRUNED_MARK) is not None or next(
         el.iterfind(f".//*[@{PRUNED_MARK}]"), None) is not None
 

@@ -407,7 +407,7 @@ def test_a_page_of_many_left_out_lines_costs_a_bounded_search() -> None:
                    for i, text in enumerate(kept))
     root = lxml.html.fromstring(f"<div>{html}</div>")
     started = time.process_time()
-    assert generic._fill_gaps(kept, [root], generic._text_stats(root)) == kept  # gave up
+    assert generic._fill_gaps(kept, [root], generic.text_stats(root)) == kept  # gave up
     assert time.process_time() - started < 4  # about 0.3 s; uncapped, 7 s (a search per line)
     assert generic.GAP_MAX_SEARCHES < 20_000
 
@@ -421,7 +421,7 @@ def test_one_long_kept_paragraph_of_many_lines_is_matched_in_linear_time() -> No
     kept = ["\n".join(lines), PROSE]
     root = lxml.html.fromstring(f"<div><p>{'<br>'.join(lines)}</p><p>{PROSE}</p></div>")
     started = time.process_time()
-    assert generic._fill_gaps(kept, [root], generic._text_stats(root)) == kept
+    assert generic._fill_gaps(kept, [root], generic.text_stats(root)) == kept
     assert time.process_time() - started < 4
 
 

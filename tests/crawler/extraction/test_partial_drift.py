@@ -14,7 +14,7 @@ import pytest
 
 from crawler.extraction import extract_article, rule_misses
 from crawler.items import Article, ArticlePage
-from tests.sites import zerkalo
+from tests.sites import regional, zerkalo
 
 FIXTURE = zerkalo.build()
 GOLD = FIXTURE.golds[0]
@@ -67,3 +67,25 @@ def test_a_title_rule_matching_the_site_logo_counts_as_a_miss(logo: str) -> None
     assert article.title == GOLD.title
     assert rule_misses(article)["title"] == ("h1",)
     assert article.extractor["fields"]["title"] == "opengraph"
+
+
+POSTS = regional._posts(regional.SHKLOV, regional.SHKLOV_DAYS, first_id=48213, seed=200,
+                        belta_at=4)
+
+
+@pytest.mark.parametrize(("heading", "link"), [
+    ("Новости района", "Подробнее"), ("Свежие материалы", "Читать полностью"), ("", "→")],
+    ids=["more", "in-full", "no-heading"])
+def test_a_headline_list_under_renamed_markers_stays_out_of_a_rule_body(heading: str,
+                                                                         link: str) -> None:
+    """The seed 002 block inside ``.entry-content`` after a theme update: its heading and
+    "Читать новость" links renamed, so no cut marker ends the body before it."""
+    post = POSTS[1]
+    html = (regional.shklov_article(post, POSTS)
+            .replace("<h3>Последние новости</h3>", f"<h3>{heading}</h3>" if heading else "")
+            .replace("Читать новость", link))
+    article = extract_article(ArticlePage(
+        url=post.gold.url, outlet=regional.SHKLOV, body=html.encode(), status=200,
+        headers={"Content-Type": "text/html; charset=utf-8"}, fetched_at="2025-09-15T10:00:00Z"))
+    assert article.text == post.gold.text
+    assert article.extractor["fields"]["text"] == "rules:.entry-content"
