@@ -260,6 +260,8 @@ class OutletSpider(scrapy.Spider):
         outlet = get_outlet(request.cb_kwargs["outlet_key"])
         response = getattr(failure.value, "response", None)
         status = getattr(response, "status", None)
+        if response is not None and "replay-missing" in response.flags:
+            return  # an archive without the feed (replay counts and names it), no feed gone
         if status in (404, 410):
             self.note_feed_gone(request.url, outlet, f"answered HTTP {status}")
             return

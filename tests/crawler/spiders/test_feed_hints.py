@@ -31,3 +31,20 @@ def test_a_feed_date_with_a_named_zone_or_none_is_the_articles_hint(pub_date: st
     (request,) = spider.parse_feed(XmlResponse(FEED, body=body, request=Request(FEED)), "zerkalo")
     assert request.url == "https://news.zerkalo.io/life/117505.html"
     assert request.meta[META_HINT_PUBLISHED] == hint
+
+
+@pytest.mark.parametrize(("flags", "gone"), [([], 1), (["replay-missing"], None)])
+def test_a_feed_answering_404_is_gone_unless_the_archive_replayed_lacks_it(flags, gone) -> None:
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    crawler = get_crawler(ZerkaloSpider, {"OUTLET_BASE_URLS": {}})
+    spider = ZerkaloSpider.from_crawler(crawler, since="2026-03-12", until="2026-03-12")
+    crawler.stats.open_spider(spider)
+    request = Request(FEED, cb_kwargs={"outlet_key": "zerkalo"})
+    response = Response(FEED, status=404, request=request, flags=flags)
+    failure = Failure(HttpError(response, "Ignoring non-200 response"))
+    failure.request = request
+    spider.feed_failed(failure)
+    assert crawler.stats.get_value("discovery/feeds_gone/zerkalo") == gone
