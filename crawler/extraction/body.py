@@ -55,27 +55,46 @@ def is_link_list(node: etree._Element) -> bool:
     return text > 0 and links > MAX_LINK_SHARE * text
 
 
-def body_match(tree: etree._Element, rules: ArticleRules) -> tuple[str | None, etree._Element | None]:
-    """The body container and the selector that found it: the first selector that matches
+MIN_PART_CHARS = 200  # of text: a sibling match this long is the body's other part
+
+
+def body_match(tree: etree._Element, rules: ArticleRules
+               ) -> tuple[str | None, list[etree._Element]]:
+    """The body's blocks and the selector that found them: the first selector that matches
     something other than a layout wrapper or a list of links; of its matches the one with
-    most text."""
+    most text, with the matches beside it (same parent, in page order) that hold prose of
+    their own: a body split in two by an ad or an embed that carries the class twice."""
     headline = next(tree.iter("h1"), None)
     for spec in rules.body:
         nodes = [n for n in select_nodes(tree, spec)
                  if not is_wrapper(n, headline) and not is_link_list(n)]
         if nodes:
-            return spec, max(nodes, key=lambda n: len("".join(n.itertext())))
-    return None, None
+            main = max(nodes, key=lambda n: len("".join(n.itertext())))
+            return spec, [n for n in nodes if n is main or _other_part(n, main)]
+    return None, []
+
+
+def _other_part(node: etree._Element, main: etree._Element) -> bool:
+    """Whether a match beside the main block is more of the body, not a promo that kept its
+    class ("read more" teasers never are; neither are a few lines)."""
+    texts = block_texts(node)
+    return (node.getparent() is main.getparent()
+            and sum(len(clean_line(t)) for t in texts) >= MIN_PART_CHARS
+            and not is_teaser(texts))
 
 
 def rule_paragraphs(tree: etree._Element, rules: ArticleRules
                     ) -> tuple[str | None, list[str], list[str] | None]:
     """The body selector that matched, the paragraphs under it, and those paragraphs when
     the block is a teaser (it closes with a "read more" link), else None."""
-    spec, node = body_match(tree, rules)
-    if node is None:
+    spec, nodes = body_match(tree, rules)
+    if not nodes:
         return None, [], None
-    body = detached_copy(node)
+    if len(nodes) == 1:
+        body = detached_copy(nodes[0])
+    else:
+        body = etree.Element("div")
+        body.extend(detached_copy(n) for n in nodes)
     remove_nodes(body, rules.drop + COMMON_DROP)
     whole = block_texts(body)
     if is_teaser(whole):  # judged before the link blocks go: the link may be one

@@ -102,7 +102,7 @@ def test_a_body_rule_matches_a_block_with_an_editors_h1_but_not_the_page_wrapper
     page = (f"<html><body><main><h1>Заголовок</h1><div class='entry-content'><p>{FIRST}</p>"
             f"<h1>Раздел статьи</h1><p>{LAST}</p></div><ul><li><a href='/x'>Ещё</a></li></ul>"
             "</main></body></html>")
-    spec, node = body_match(parse_html(page), rules)
+    spec, (node,) = body_match(parse_html(page), rules)
     assert spec == ".entry-content" and "Раздел статьи" in node.text_content()
     renamed = page.replace("entry-content", "post-text")
-    assert body_match(parse_html(renamed), rules) == (None, None)  # only the wrapper matched
+    assert body_match(parse_html(renamed), rules) == (None, [])  # only the wrapper matched

@@ -89,3 +89,15 @@ def test_a_headline_list_under_renamed_markers_stays_out_of_a_rule_body(heading:
         headers={"Content-Type": "text/html; charset=utf-8"}, fetched_at="2025-09-15T10:00:00Z"))
     assert article.text == post.gold.text
     assert article.extractor["fields"]["text"] == "rules:.entry-content"
+
+
+def test_a_body_split_in_two_by_an_ad_gives_both_parts() -> None:
+    """The article block closed before an ad and opened again after it (both halves carry
+    the class): the item holds the whole text, the ad stays out, the rule is no miss."""
+    second = "<p>Пресс-секретарь президента России"
+    split = PAGE.replace(second, f'</div><div class="banner-slot"><p>Реклама. Скидки до 50 %'
+                                 f'</p></div>{OLD_BODY}{second}', 1)
+    assert split.count(OLD_BODY) == 2
+    article = extract(split)
+    assert article.text == GOLD.text
+    assert article.extractor["fields"]["text"] == 'rules:[itemprop="articleBody"]'
