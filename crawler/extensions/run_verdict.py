@@ -43,7 +43,8 @@ OFFERED_PREFIX = "discovery/offered/"  # + outlet key: article links its feeds/l
 # + outlet key: feed entries on the outlet's host its article_path rejects, and one of them
 REJECTED_PREFIX = "discovery/rejected/"
 REJECTED_EXAMPLE_PREFIX = "discovery/rejected_example/"
-FEEDS_GONE_PREFIX = "discovery/feeds_gone/"  # + outlet key: count; + "urls/" + key: the feeds
+# + outlet key: count; + "urls/" + key: the feeds, listings and sitemaps gone
+SOURCES_GONE_PREFIX = "discovery/sources_gone/"
 EXIT_UNHEALTHY = 1  # alarms, a failed export, a crashed spider
 EXIT_INTERRUPTED = 3  # stopped before the end (SIGTERM, Ctrl-C, forced shutdown): run again
 
@@ -189,9 +190,10 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
                 "example": stats.get(REJECTED_EXAMPLE_PREFIX + key.removeprefix(REJECTED_PREFIX))}
             for key, value in sorted(stats.items())
             if key.startswith(REJECTED_PREFIX) and _number(value)},
-        "feeds_gone": {key.removeprefix(FEEDS_GONE_PREFIX + "urls/"): list(value)
-                       for key, value in sorted(stats.items())
-                       if key.startswith(FEEDS_GONE_PREFIX + "urls/") and isinstance(value, list)},
+        "sources_gone": {key.removeprefix(SOURCES_GONE_PREFIX + "urls/"): list(value)
+                         for key, value in sorted(stats.items())
+                         if key.startswith(SOURCES_GONE_PREFIX + "urls/")
+                         and isinstance(value, list)},
     }
 
 
@@ -324,9 +326,10 @@ def discovery_alarms(summary: dict[str, Any]) -> list[str]:
             alarms.append(f"{outlet}: its feeds offered no article link, but {seen['links']} "
                           f"link(s) on its host that its article_path rejects (e.g. "
                           f"{seen['example']}): has its URL scheme changed?")
-    for outlet, feeds in (summary.get("feeds_gone") or {}).items():
-        alarms.append(f"{outlet}: {len(feeds)} feed(s) gone (HTTP 404/410, or an HTML page in "
-                      f"place of the feed): {', '.join(feeds)}; check its discovery")
+    for outlet, urls in (summary.get("sources_gone") or {}).items():
+        alarms.append(f"{outlet}: {len(urls)} feed(s), listing(s) or sitemap(s) its discovery "
+                      f"names gone (HTTP 404/410, or an HTML page in place of a feed): "
+                      f"{', '.join(urls)}; check its discovery")
     return alarms
 
 

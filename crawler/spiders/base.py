@@ -17,10 +17,10 @@ from scrapy.http import Response, TextResponse
 
 from crawler.extensions.completeness import note_discovered, note_failed
 from crawler.extensions.run_verdict import (
-    FEEDS_GONE_PREFIX,
     OFFERED_PREFIX,
     REJECTED_EXAMPLE_PREFIX,
     REJECTED_PREFIX,
+    SOURCES_GONE_PREFIX,
 )
 from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
@@ -77,6 +77,10 @@ def latest_today() -> date:
 
 
 DEFAULT_ARCHIVE_MAX_PAGES = 100  # the ARCHIVE_MAX_PAGES setting's default, per walk
+
+
+# the discovery callbacks, as a source that failed is named in the log
+_SOURCE_KINDS = {"parse_feed": "Feed", "parse_listing": "Listing", "parse_sitemap": "Sitemap"}
 
 
 class OutletSpider(scrapy.Spider):
@@ -194,7 +198,7 @@ class OutletSpider(scrapy.Spider):
         for outlet in self.outlets():
             for path in outlet.discovery.feeds:
                 yield scrapy.Request(self.url_for(outlet, path), callback=self.parse_feed,
-                                     errback=self.feed_failed,
+                                     errback=self.source_failed,
                                      cb_kwargs={"outlet_key": outlet.key}, priority=10)
         for outlet in self.outlets():
             d = outlet.discovery
@@ -210,6 +214,7 @@ class OutletSpider(scrapy.Spider):
                     yield self.listing_request(outlet, day=day.isoformat(), paging=True)
             for path in d.sitemaps:
                 yield scrapy.Request(self.url_for(outlet, path), callback=self.parse_sitemap,
+                                     errback=self.source_failed,
                                      cb_kwargs={"outlet_key": outlet.key}, priority=5)
 
     def parse_feed(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
@@ -225,7 +230,7 @@ class OutletSpider(scrapy.Spider):
         if rejected:
             self.note_rejected(response.url, outlet, rejected, entries)
         if not entries and document_element(response.body) == "html":
-            self.note_feed_gone(response.url, outlet, "is an HTML page, not a feed")
+            self.note_source_gone(response.url, outlet, "Feed", "is an HTML page, not a feed")
         elif not entries:
             self.crawler.stats.inc_value("discovery/empty_feeds")
             self.logger.warning("Feed %s yielded no entries", response.url)
@@ -243,30 +248,34 @@ class OutletSpider(scrapy.Spider):
                                 "article_path %r (e.g. %s): has the outlet's URL scheme changed?",
                                 url, entries, outlet.key, outlet.article_path, rejected[0])
 
-    def note_feed_gone(self, url: str, outlet: Outlet, why: str) -> None:
-        """A feed the outlet's discovery names that is no longer there: counted per outlet
-        with its URL (an alarm of the run, crawler.extensions.run_verdict) and warned once."""
+    def note_source_gone(self, url: str, outlet: Outlet, kind: str, why: str) -> None:
+        """A feed, listing or sitemap the outlet's discovery names that is no longer there:
+        counted per outlet with its URL (an alarm of the run, crawler.extensions.run_verdict)
+        and warned once. A district paper moved to another CMS loses them all at once."""
         stats = self.crawler.stats
-        stats.inc_value(f"{FEEDS_GONE_PREFIX}{outlet.key}")
-        key = f"{FEEDS_GONE_PREFIX}urls/{outlet.key}"
+        stats.inc_value(f"{SOURCES_GONE_PREFIX}{outlet.key}")
+        key = f"{SOURCES_GONE_PREFIX}urls/{outlet.key}"
         stats.set_value(key, [*(stats.get_value(key) or []), url])
-        self.logger.warning("Feed %s of %s %s: gone or moved? Its articles are found only "
-                            "through the outlet's other channels", url, outlet.key, why)
+        self.logger.warning("%s %s of %s %s: gone or moved? Its articles are found only "
+                            "through the outlet's other channels", kind, url, outlet.key, why)
 
-    def feed_failed(self, failure: Any) -> None:
-        """A feed that could not be fetched: a 404 or 410 is a feed gone (note_feed_gone),
-        anything else a warning naming the feed and the reason."""
+    def source_failed(self, failure: Any) -> None:
+        """A feed, first listing page or sitemap of the outlet's discovery that could not be
+        fetched: a 404 or 410 is a source gone (note_source_gone), anything else a warning
+        naming it and the reason. (Further listing pages and day archives have no errback:
+        walking past the last page, or a day with no news, may well answer 404.)"""
         request = failure.request
         outlet = get_outlet(request.cb_kwargs["outlet_key"])
+        kind = _SOURCE_KINDS.get(getattr(request.callback, "__name__", ""), "Source")
         response = getattr(failure.value, "response", None)
         status = getattr(response, "status", None)
         if response is not None and "replay-missing" in response.flags:
-            return  # an archive without the feed (replay counts and names it), no feed gone
+            return  # an archive without it (replay counts and names it): nothing gone
         if status in (404, 410):
-            self.note_feed_gone(request.url, outlet, f"answered HTTP {status}")
+            self.note_source_gone(request.url, outlet, kind, f"answered HTTP {status}")
             return
-        self.crawler.stats.inc_value(f"discovery/feed_failed/{exception_reason(failure.value)}")
-        self.logger.warning("Feed %s of %s not read: %s", request.url, outlet.key,
+        self.crawler.stats.inc_value(f"discovery/source_failed/{exception_reason(failure.value)}")
+        self.logger.warning("%s %s of %s not read: %s", kind, request.url, outlet.key,
                             describe(failure.value))
 
     def parse_sitemap(self, response: Response, outlet_key: str) -> Iterator[Any]:
@@ -332,7 +341,9 @@ class OutletSpider(scrapy.Spider):
             when = date.fromisoformat(day) if day else None
             target = scheme.url_path(page, when, path) if scheme else path
             url = self.url_for(outlet, target)
+        first = page == 1 and day is None  # the listing the outlet's data names
         return scrapy.Request(url, callback=self.parse_listing, priority=5,
+                              errback=self.source_failed if first else None,
                               cb_kwargs={"outlet_key": outlet.key, "path": path, "day": day,
                                          "page": page, "paging": paging, "seen": seen})
 

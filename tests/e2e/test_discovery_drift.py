@@ -55,22 +55,42 @@ def test_article_urls_of_a_new_shape_alarm_in_a_first_run(tmp_path) -> None:
     assert len(warnings) == 2 and all("/rss/" in w for w in warnings), warnings
 
 
+NOT_FOUND = Page(b"<html><body><h1>Not found</h1></body></html>", status=404)
+
+
 @pytest.mark.parametrize("gone", ["404", "html"])
 def test_a_feed_that_is_gone_is_named_counted_and_alarms(tmp_path, gone: str) -> None:
     """The listing still offers the newest articles, so items come; the dead feeds are named."""
     fixture = zerkalo.build()
     for path in FEEDS:
-        fixture.site.pages[path] = (
-            Page(b"<html><body><h1>Not found</h1></body></html>", status=404) if gone == "404"
-            else Page(zerkalo.listing_page("Зеркало", []).encode()))
+        fixture.site.pages[path] = (NOT_FOUND if gone == "404"
+                                    else Page(zerkalo.listing_page("Зеркало", []).encode()))
     with FixtureServer([fixture.site]) as server:
         result = run_crawl("zerkalo", tmp_path, server)
     assert len(result.items) == 5, result.log[-3000:]
-    assert result.stats["discovery/feeds_gone/zerkalo"] == 2
+    assert result.stats["discovery/sources_gone/zerkalo"] == 2
     for path in FEEDS:
         url = f"http://{zerkalo.HOST}{path}"
         said = [line for line in result.log.splitlines() if url in line and "WARNING" in line]
         assert len(said) == 1 and ("HTTP 404" if gone == "404" else "an HTML page") in said[0]
     alarms = report_of(result)["alarms"]
     assert result.returncode == 1, result.log[-3000:]
-    assert [a for a in alarms if a.startswith("zerkalo: 2 feed(s) gone")], alarms
+    assert [a for a in alarms if a.startswith("zerkalo: 2 feed(s), listing(s) or sitemap(s)")
+            ], alarms
+
+
+def test_a_site_that_moved_to_another_cms_names_every_source_gone(tmp_path) -> None:
+    """Feeds and the listing all answer 404 (a new CMS at the same address): no item, and
+    the run names each source the outlet's data gives, the listing too."""
+    fixture = zerkalo.build()
+    for path in (*FEEDS, "/latest/"):
+        fixture.site.pages[path] = NOT_FOUND
+    with FixtureServer([fixture.site]) as server:
+        result = run_crawl("zerkalo", tmp_path, server)
+    assert result.items == [] and result.returncode == 1, result.log[-3000:]
+    assert result.stats["discovery/sources_gone/zerkalo"] == 3
+    listing = f"http://{zerkalo.HOST}/latest/"
+    assert [line for line in result.log.splitlines() if "WARNING" in line
+            and f"Listing {listing} of zerkalo answered HTTP 404" in line]
+    (alarm,) = [a for a in report_of(result)["alarms"] if "its discovery names gone" in a]
+    assert listing in alarm and all(f"http://{zerkalo.HOST}{f}" in alarm for f in FEEDS)

@@ -42,9 +42,9 @@ def test_a_feed_answering_404_is_gone_unless_the_archive_replayed_lacks_it(flags
     crawler = get_crawler(ZerkaloSpider, {"OUTLET_BASE_URLS": {}})
     spider = ZerkaloSpider.from_crawler(crawler, since="2026-03-12", until="2026-03-12")
     crawler.stats.open_spider()
-    request = Request(FEED, cb_kwargs={"outlet_key": "zerkalo"})
+    request = Request(FEED, callback=spider.parse_feed, cb_kwargs={"outlet_key": "zerkalo"})
     response = Response(FEED, status=404, request=request, flags=flags)
     failure = Failure(HttpError(response, "Ignoring non-200 response"))
     failure.request = request
-    spider.feed_failed(failure)
-    assert crawler.stats.get_value("discovery/feeds_gone/zerkalo") == gone
+    spider.source_failed(failure)
+    assert crawler.stats.get_value("discovery/sources_gone/zerkalo") == gone
