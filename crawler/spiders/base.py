@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 import scrapy
 from scrapy.exceptions import UsageError
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extensions.completeness import note_discovered, note_failed
 from crawler.extensions.run_verdict import (
@@ -269,6 +270,10 @@ class OutletSpider(scrapy.Spider):
         kind = _SOURCE_KINDS.get(getattr(request.callback, "__name__", ""), "Source")
         response = getattr(failure.value, "response", None)
         status = getattr(response, "status", None)
+        if failure.check(HttpError):  # counted as HttpErrorMiddleware counts what it ignores:
+            # the run's verdict reads blocked answers (403/429/5xx) there
+            self.crawler.stats.inc_value("httperror/response_ignored_count")
+            self.crawler.stats.inc_value(f"httperror/response_ignored_status_count/{status}")
         if response is not None and "replay-missing" in response.flags:
             return  # an archive without it (replay counts and names it): nothing gone
         if status in (404, 410):
