@@ -6,7 +6,6 @@ Used by ``python -m archive history CORPUS URL-or-ID`` and by the edit report
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,10 @@ from typing import Any
 import duckdb
 
 from .corpus_derived import connect
+from .corpus_lookup import NoArticle, find_article
 from .extractions import Grouped, Row, compared, extractor_label, versions_by_article
 from .wordiff import Op, changed_words, render_text, word_diff
 
-_ID = re.compile(r"^[0-9a-f]{16}$")
 COLUMNS = ("id", "url", "source", "title", "published", "version", "fetched_at", "text_sha256",
            "warc", "text", "items_file", "items_line", "extractor")
 
@@ -107,22 +106,16 @@ def _shown(row: Row) -> dict[str, Any]:
                                 "items_line")} | {"extractor": row["extractor"] or {}}
 
 
-def resolve_id(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    """The article id for an id or a canonical URL."""
-    if _ID.match(key):
-        found = con.execute("SELECT id FROM versions WHERE id = ? LIMIT 1", [key]).fetchone()
-        if found:
-            return found[0]
-    found = con.execute("SELECT id FROM versions WHERE url = ? LIMIT 1", [key]).fetchone()
-    return found[0] if found else None
-
-
 def article_history(corpus_dir: str | Path, key: str) -> tuple[list[Version], list[Change]]:
+    """The versions of the article ``key`` (its id, or a URL of it in any spelling) names, and
+    their changes. Raises NoArticle, or SeveralArticles when a URL fits several."""
     con = connect(corpus_dir)
     try:
-        article = resolve_id(con, key)
-        if article is None:
-            raise LookupError(f"no article {key!r} in {corpus_dir} (give its id or canonical URL)")
+        try:
+            article = find_article(con, key)
+        except NoArticle:
+            raise NoArticle(f"no article {key!r} in {corpus_dir} (give its id or a URL of "
+                            "it)") from None
         versions = fetch_versions(con, [article])[article]
     finally:
         con.close()

@@ -1,10 +1,13 @@
-"""URL equivalence (for lookups) and SURT keys (for CDXJ), without extra dependencies."""
+"""URL equivalence (for lookups), SURT keys (for CDXJ) and what the crawler's canonical article
+URL drops (tracking and session parameters, mobile and AMP hosts), without extra dependencies:
+the crawler imports these, the archive never imports the crawler."""
 
 from __future__ import annotations
 
 import contextlib
 import re
-from urllib.parse import SplitResult, urlsplit
+from dataclasses import dataclass
+from urllib.parse import SplitResult, parse_qsl, urlsplit, urlunsplit
 
 _UNRESERVED = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PCT = re.compile(rb"%([0-9A-Fa-f]{2})")
@@ -144,3 +147,146 @@ def surt(url: str) -> str:
         args = sorted(tuple(a.split("=", 1)) for a in query.split("&"))
         key += "?" + "&".join("=".join(a) for a in args)
     return key
+
+
+# -- article URLs: what the crawler's canonical form drops (crawler/urls.py imports these) -----
+
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "yclid", "ysclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid",
+    "_openstat", "ref", "from", "rss", "amp", "c", "utm",
+})
+# Session ids, new with every visit: PHP, Java servlets, ASP, osCommerce, Zen Cart, ColdFusion.
+# ``sid`` too unless it is a number (PHP-Nuke numbers its stories ``?sid=123``).
+SESSION_PARAMS = frozenset({"phpsessid", "jsessionid", "sessionid", "session_id", "sessid",
+                            "aspsessionid", "oscsid", "zenid", "cfid", "cftoken"})
+# ``;jsessionid=…`` in a path (servlet URL rewriting), and its kin
+PATH_SESSION = re.compile(r"(?i);(?:jsessionid|phpsessid|sessionid|sid)=[^/;?#]*")
+# Hosts a news site serves its own articles from besides www.: its mobile and AMP editions
+COMPANION_PREFIXES = ("m.", "mobile.", "amp.", "pda.")
+# An AMP copy's path: an ``/amp/`` segment, or ``….amp`` / ``….amp.html``
+AMP_PATH = re.compile(r"(?i)(?:^|/)amp(?:/|$)|\.amp(?:\.html?)?$")
+
+
+def is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name.startswith("utm_") or name in TRACKING_PARAMS
+
+
+def is_noise(name: str, value: str) -> bool:
+    """A query parameter no page is told by: tracking, or a session id."""
+    lower = name.lower()
+    return (is_tracking(lower) or lower in SESSION_PARAMS
+            or lower == "sid" and not value.isdigit())
+
+
+def is_amp_url(url: str) -> bool:
+    """An AMP copy of a page: on an ``amp.`` host, under an ``/amp/`` segment, or ``….amp``
+    / ``….amp.html`` (``?amp`` is tracking noise the canonical form drops anyway)."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").startswith("amp.") or bool(AMP_PATH.search(parts.path))
+
+
+def same_article_key(canonical: str) -> str:
+    """Discovery's key of an article: its canonical URL without the path's trailing slash
+    (``/news/slug/`` and ``/news/slug`` are one article; sites answer both)."""
+    parts = urlsplit(canonical)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
+
+
+# -- looking an article up by a URL pasted from a browser ------------------------------------
+
+@dataclass(frozen=True)
+class ArticleKey:
+    """What identifies an article's page whatever the spelling: the host without ``www.`` or
+    a mobile/AMP prefix (the crawler reads those on the outlet's own host), a port other than
+    80/443, the path in RFC 3986 escapes without its trailing slash and session segment, and
+    the query parameters that are no tracking noise (decoded, any order). Scheme and fragment
+    name no other article."""
+
+    host: str
+    path: str
+    query: frozenset[tuple[str, str]]
+
+    @property
+    def needle(self) -> str:
+        """A lower-case piece every stored URL of this key holds: the last path segment (the
+        host for a site's root), to narrow a corpus scan before the keys are compared."""
+        return (self.path.rsplit("/", 1)[-1] or self.host).lower()
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_HOST_PREFIX = re.compile(r"^(?:www\d*|" + "|".join(p[:-1] for p in COMPANION_PREFIXES)
+                          + r")\.(?=.*\.)")
+_AMP_CACHE = re.compile(r"^/[cvi]/(s/)?([^/?#]+.*)$")  # Google's AMP cache: /c/s/host/path
+# What the AMP or printable copy of a page adds to its URL (``?amp`` is tracking noise already)
+_AMP_SEGMENT = re.compile(r"(?i)(?:^|/)amp(?=/|$)")
+_AMP_SUFFIX = re.compile(r"(?i)\.amp(?=(?:\.html?)?$)")
+_PRINT_FIRST = re.compile(r"(?i)^/(?:print|printv|printable|print-version)(?=/)")
+_PRINT_LAST = re.compile(r"(?i)/(?:print|printable)/?$")
+_PRINT_PARAMS = frozenset({"print", "printable", "printversion", "print_version"})
+_VARIANT_VALUES = frozenset({"amp", "print", "printable"})  # ?output=amp, ?view=print
+
+
+def _split_pasted(url: str) -> SplitResult | None:
+    """The parts of a URL as pasted (no scheme: ``www.site.by/…``), out of Google's AMP cache."""
+    url = strip_brackets(url).split("#", 1)[0]
+    if not _SCHEME.match(url):
+        url = "http://" + url.lstrip("/")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    cached = _AMP_CACHE.match(parts.path) if host.endswith(".cdn.ampproject.org") else None
+    if cached:
+        inner = ("https://" if cached.group(1) else "http://") + cached.group(2)
+        return _split_pasted(inner + (f"?{parts.query}" if parts.query else ""))
+    return parts
+
+
+def _host(parts: SplitResult) -> str | None:
+    host = (parts.hostname or "").rstrip(".")
+    if not host.isascii():
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    host = _HOST_PREFIX.sub("", host)
+    return host if port in (None, 80, 443) else f"{host}:{port}"
+
+
+def article_key(url: str) -> ArticleKey | None:
+    """The key of a URL (stored or pasted); None for one that names no host."""
+    parts = _split_pasted(url)
+    host = _host(parts) if parts else None
+    if not parts or not host:
+        return None
+    path = normalize_escapes(PATH_SESSION.sub("", parts.path)).rstrip("/") or "/"
+    query = frozenset((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                      if not is_noise(k, v))
+    return ArticleKey(host, path, query)
+
+
+def page_of_copy(key: ArticleKey) -> ArticleKey:
+    """The key of the page whose AMP or printable copy ``key`` may be (``/amp/`` and ``/print/``
+    segments, ``.amp`` suffixes, ``?print=1``, ``?output=amp`` dropped); ``key`` when it is
+    no such copy. Only a fallback: a path can end in ``/print`` of its own."""
+    path = _AMP_SUFFIX.sub("", _AMP_SEGMENT.sub("", key.path))
+    path = _PRINT_LAST.sub("", _PRINT_FIRST.sub("", path)).rstrip("/") or "/"
+    query = frozenset((k, v) for k, v in key.query if k.lower() not in _PRINT_PARAMS
+                      and v.lower() not in _VARIANT_VALUES)
+    return ArticleKey(key.host, path, query)
+
+
+def best_matches(wanted: ArticleKey, stored: dict[str, str]) -> list[str]:
+    """Of ``stored`` (id -> URL), the ids whose page ``wanted`` names: the same host and
+    path, and a query all of whose parameters ``wanted`` holds (the crawler keeps only those
+    naming an article), the most specific such queries only."""
+    fits = {}
+    for article, url in stored.items():
+        key = article_key(url)
+        if key and (key.host, key.path) == (wanted.host, wanted.path) and key.query <= wanted.query:
+            fits[article] = key.query
+    return sorted(a for a, q in fits.items() if not any(q < other for other in fits.values()))

@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 from lxml import etree
 from protego import Protego
 
+from archive.urls import is_amp_url
 from crawler.extraction import dates
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import all_values, document_base, first_value, resolved_base
@@ -367,16 +368,6 @@ def _attrs(tag: str) -> dict[str, str]:
 
 def _href(tag: str) -> str:
     return _attrs(tag).get("href", "").strip()
-
-
-_AMP_PATH = re.compile(r"(?i)(?:^|/)amp(?:/|$)|\.amp(?:\.html?)?$")
-
-
-def is_amp_url(url: str) -> bool:
-    """An AMP copy of a page: on an ``amp.`` host, under an ``/amp/`` segment, or ``….amp``
-    / ``….amp.html`` (``?amp`` is tracking noise the canonical form drops anyway)."""
-    parts = urlsplit(url)
-    return (parts.hostname or "").startswith("amp.") or bool(_AMP_PATH.search(parts.path))
 
 
 def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from archive.urls import COMPANION_PREFIXES
 from crawler.outlets.base import (
     KEEP_ANY_QUERY,
     ArticleRules,
@@ -139,8 +140,8 @@ def outlet_from_site_row(row: dict[str, Any]) -> Outlet:
 
 
 # Hosts a news site serves its own articles from besides www.: its mobile and AMP editions
-# (a feed linking m.example.org, a page naming amp.example.org its canonical).
-COMPANION_PREFIXES = ("m.", "mobile.", "amp.", "pda.")
+# (a feed linking m.example.org, a page naming amp.example.org its canonical); the archive's
+# URL lookup maps them back too, so the list lives there.
 
 
 def companion_hosts(host: str) -> tuple[str, ...]:

@@ -3,38 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
-from archive.urls import normalize_escapes
+from archive.urls import (  # pure: the archive's URL lookup shares them
+    PATH_SESSION,
+    SESSION_PARAMS,
+    TRACKING_PARAMS,
+    is_noise,
+    is_tracking,
+    normalize_escapes,
+    same_article_key,
+)
 from crawler.outlets.base import KEEP_ANY_QUERY, Outlet
 
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "yclid", "ysclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid",
-    "_openstat", "ref", "from", "rss", "amp", "c", "utm",
-})
-
-
-# Session ids, new with every visit: PHP, Java servlets, ASP, osCommerce, Zen Cart, ColdFusion.
-# ``sid`` too unless it is a number (PHP-Nuke numbers its stories ``?sid=123``).
-SESSION_PARAMS = frozenset({"phpsessid", "jsessionid", "sessionid", "session_id", "sessid",
-                            "aspsessionid", "oscsid", "zenid", "cfid", "cftoken"})
-# ``;jsessionid=…`` in a path (servlet URL rewriting), and its kin
-_PATH_SESSION = re.compile(r"(?i);(?:jsessionid|phpsessid|sessionid|sid)=[^/;?#]*")
-
-
-def is_tracking(name: str) -> bool:
-    name = name.lower()
-    return name.startswith("utm_") or name in TRACKING_PARAMS
-
-
-def is_noise(name: str, value: str) -> bool:
-    """A query parameter no page is told by: tracking, or a session id."""
-    lower = name.lower()
-    return (is_tracking(lower) or lower in SESSION_PARAMS
-            or lower == "sid" and not value.isdigit())
+__all__ = ["PATH_SESSION", "SESSION_PARAMS", "TRACKING_PARAMS", "article_id", "canonical_url",
+           "is_noise", "is_tracking", "same_article_key"]
 
 
 def canonical_url(url: str, outlet: Outlet | None = None) -> str:
@@ -50,13 +35,6 @@ def canonical_url(url: str, outlet: Outlet | None = None) -> str:
     """
     scheme, netloc, path, query = _kept_parts(_split(url), outlet)
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
-
-
-def same_article_key(canonical: str) -> str:
-    """Discovery's key of an article: its canonical URL without the path's trailing slash
-    (``/news/slug/`` and ``/news/slug`` are one article; sites answer both)."""
-    parts = urlsplit(canonical)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
 
 
 def other_spelling(canonical: str) -> str | None:
@@ -101,7 +79,7 @@ def _kept_parts(parts: SplitResult, outlet: Outlet | None
     """Scheme, host, path and the kept query parameters (in their order) of a split URL."""
     # escapes spelt otherwise (%d0%b0, %6E for "n") are one article's URL, not another's
     scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
-    path = normalize_escapes(_PATH_SESSION.sub("", parts.path)) or "/"
+    path = normalize_escapes(PATH_SESSION.sub("", parts.path)) or "/"
     named = outlet.keep_query if outlet is not None else ()  # the outlet's word wins
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if k in named or not is_noise(k, v)]

@@ -1,0 +1,128 @@
+"""`python -m archive history CORPUS URL`: an article found by the URL an analyst pastes from a
+browser (escapes spelt otherwise, http, www., a trailing slash, tracking parameters, a
+fragment, the AMP or print copy), as the crawler canonicalises URLs, on a corpus the CLI built
+from items files; a spelling that fits several stored articles lists them, picking none."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from archive.__main__ import main
+from crawler.outlets import outlet_for_url
+from crawler.siteoutlets import outlet_from_site_row
+from crawler.urls import canonical_url
+from tests.archive.corpus_data import START, Newsroom, run_archive, write_run
+from tests.sites.common import paragraphs_for
+
+BELTA = "https://www.belta.by/society/view/novost-1-700001-2026/"
+BELTA_11 = "https://www.belta.by/society/view/novost-11-700011-2026/"
+SLUG = "новости-района-5"
+SHKLOV_RAW = f"https://shklovinfo.by/news/{SLUG}/"
+NUKE_RAW = "https://nuke.example.by/modules.php?name=News&file=article&sid=5"
+NUKE6_RAW = "https://nuke.example.by/modules.php?name=News&file=article&sid=6"
+TWIN_BARE = "https://twins.example.by/news/obe-versii"  # stored with and without the slash
+TWIN_SLASH = TWIN_BARE + "/"
+
+
+def _stored(raw: str) -> str:
+    """The URL the crawler stores for a link: its canonical form, with the site's outlet."""
+    outlet = outlet_for_url(raw) or outlet_from_site_row(
+        {"url": raw.split("/", 3)[0] + "//" + raw.split("/", 3)[2] + "/"})
+    return canonical_url(raw, outlet)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> dict[str, object]:
+    """A corpus built by ``python -m archive corpus`` from two runs' items files."""
+    root = tmp_path_factory.mktemp("lookup")
+    room = Newsroom()
+    urls = {raw: _stored(raw) for raw in (BELTA, BELTA_11, SHKLOV_RAW, NUKE_RAW, NUKE6_RAW,
+                                          TWIN_BARE, TWIN_SLASH)}
+    assert urls[SHKLOV_RAW] != SHKLOV_RAW and "%D0%BD" in urls[SHKLOV_RAW]  # stored escaped
+    assert len(set(urls.values())) == len(urls)  # the twins are two articles to the crawl
+    items = [room.capture(url, url.split("/")[2].removeprefix("www.").split(".")[0],
+                          f"Статья {n}", paragraphs_for(300 + n), START + timedelta(hours=n),
+                          START + timedelta(hours=n, minutes=5))
+             for n, url in enumerate(urls.values())]
+    write_run(root / "data", "belta", START + timedelta(hours=9), items[:2])
+    write_run(root / "data", "site", START + timedelta(hours=10), items[2:])
+    assert main(["corpus", str(root / "data"), "-o", str(root / "corpus")]) == 0
+    return {"corpus": root / "corpus", "urls": urls,
+            "ids": {item["url"]: item["id"] for item in items}}
+
+
+def _found(corpus, spelt: str, capsys) -> str:
+    """The stored URL ``history`` shows for ``spelt`` (its first output line)."""
+    code = main(["history", str(corpus["corpus"]), spelt])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out.splitlines()[0]
+
+
+@pytest.mark.parametrize(("spelt", "raw"), [
+    (BELTA, BELTA),  # the stored URL itself, as before
+    ("http://www.belta.by/society/view/novost-1-700001-2026/", BELTA),
+    ("https://belta.by/society/view/novost-1-700001-2026/", BELTA),
+    ("https://WWW.Belta.BY/society/view/novost-1-700001-2026", BELTA),
+    ("www.belta.by/society/view/novost-1-700001-2026/", BELTA),  # no scheme, as copied
+    ("https://www.belta.by/society/view/novost-1-700001-2026/?utm_source=telegram"
+     "&utm_medium=social&fbclid=IwAR0xyz#comments", BELTA),
+    ("https://www.belta.by/society/view/novost-1-700001-2026/?amp=1", BELTA),
+    ("https://www.belta.by/society/view/novost-1-700001-2026/amp/", BELTA),
+    ("https://www.belta.by/amp/society/view/novost-1-700001-2026/", BELTA),
+    ("https://www-belta-by.cdn.ampproject.org/c/s/www.belta.by/society/view/"
+     "novost-1-700001-2026/amp/", BELTA),
+    ("https://www.belta.by/printv/society/view/novost-1-700001-2026/", BELTA),
+    ("https://www.belta.by/society/view/novost-1-700001-2026/?print=1", BELTA),
+    (f"https://shklovinfo.by/news/{SLUG}/", SHKLOV_RAW),  # decoded Cyrillic, as browsers show
+    (f"https://shklovinfo.by/news/{SLUG}", SHKLOV_RAW),
+    ("https://shklovinfo.by/news/%d0%bd%d0%be%d0%b2%d0%be%d1%81%d1%82%d0%b8-%d1%80%d0%b0%d0%b9"
+     "%d0%be%d0%bd%d0%b0-5/", SHKLOV_RAW),  # lower-case escapes
+    (f"http://m.shklovinfo.by/news/{SLUG}/?utm_campaign=x#top", SHKLOV_RAW),
+    (f"https://amp.shklovinfo.by/news/{SLUG}.amp", SHKLOV_RAW),
+    ("https://nuke.example.by/modules.php?sid=5&file=article&name=News&utm_source=vk",
+     NUKE_RAW),
+    ("http://www.nuke.example.by/modules.php?name=News&file=article&sid=6&PHPSESSID=abc",
+     NUKE6_RAW),
+])
+def test_a_browser_spelling_finds_the_stored_article(corpus, capsys, spelt, raw) -> None:
+    assert _found(corpus, spelt, capsys) == corpus["urls"][raw]
+
+
+def test_the_id_still_finds_the_article(corpus, capsys) -> None:
+    stored = corpus["urls"][SHKLOV_RAW]
+    assert _found(corpus, corpus["ids"][stored], capsys) == stored
+
+
+@pytest.mark.parametrize("spelt", [
+    "https://www.belta.by/society/view/novost-1-700001-202/",  # a prefix of a stored slug
+    "https://www.belta.by/society/view/",
+    "https://www.belta.org/society/view/novost-1-700001-2026/",  # another host
+    "https://nuke.example.by/modules.php?name=News&file=article&sid=7",
+    "https://nuke.example.by/modules.php?name=News&file=article",  # which story?
+])
+def test_a_url_of_no_stored_article_is_no_article(corpus, capsys, spelt) -> None:
+    assert main(["history", str(corpus["corpus"]), spelt]) == 2
+    assert "no article" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spelt", [
+    "http://www.twins.example.by/news/obe-versii?utm_source=x#a",
+    "https://twins.example.by/news/obe-versii//",
+])
+def test_a_spelling_of_two_stored_articles_lists_both_and_picks_none(corpus, spelt) -> None:
+    done = run_archive("history", corpus["corpus"], spelt)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert "matches 2 articles" in lines[0] and spelt in lines[0]
+    for url in (TWIN_BARE, TWIN_SLASH):
+        stored = corpus["urls"][url]
+        assert f"  {corpus['ids'][stored]}  {stored}" in lines[1:]
+
+
+def test_each_stored_twin_spelt_exactly_is_found(corpus, capsys) -> None:
+    for url in (TWIN_BARE, TWIN_SLASH):
+        assert _found(corpus, corpus["urls"][url], capsys) == corpus["urls"][url]
