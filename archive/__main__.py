@@ -261,6 +261,7 @@ def cmd_corpus(args) -> int:
     print(f"{args.output}: {report.rows} row(s) added from {report.files_ingested} file(s) "
           f"({report.files_skipped} unchanged, {report.files_partial} still being written); "
           f"{report.rejected} line(s) rejected; {report.duplicates} already held; "
+          f"{report.no_instant} line(s) with a date naming no instant (timestamp NULL); "
           f"{report.families} reprint famil(ies); {report.edits} new version(s) diffed; "
           f"{report.removals} removal observation(s)")
     return 1 if report.rejected else 0

@@ -97,6 +97,7 @@ MAX_LINE_BYTES = 64 << 20  # an item is a few KB; a longer line is damage, not a
 DUCKDB_MEMORY = "512MB"
 NAME_MAX = 255  # bytes in one folder name (Linux, macOS, Windows)
 INT64 = (-(1 << 63), (1 << 63) - 1)
+UNKNOWN_MONTH = "unknown"  # the month folder of rows whose date names no instant
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class BuildReport:
     edits: int = 0
     removals: int = 0  # rows of the removals table (every removal observation)
     duplicates: int = 0  # lines whose item version the corpus held already
+    no_instant: int = 0  # lines with a date that names no instant (NULL timestamp)
 
     @property
     def rejected(self) -> int:
@@ -221,12 +223,35 @@ def to_row(item: dict[str, Any], items_file: str, line: int) -> dict[str, Any]:
         value = row.get(name) or {}
         row[name] = [(str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
                      for k, v in value.items()]
-    day = (item.get("published") or item["fetched_at"])[:10]
+    published, fetched = _timestamp(item.get("published")), _timestamp(item["fetched_at"])
+    dating, instant = ((item["published"], published) if item.get("published")
+                       else (item["fetched_at"], fetched))
     row.update(text_sha256="sha256:" + hashlib.sha256(item["text"].encode("utf-8")).hexdigest(),
-               fetched_ts=_timestamp(item["fetched_at"]),
-               published_ts=_timestamp(item.get("published")),
-               published_day=day, items_file=items_file, items_line=line)
+               fetched_ts=fetched, published_ts=published,
+               # a date naming no instant places the row nowhere (its text is kept as given)
+               published_day=dating[:10] if instant else None,
+               items_file=items_file, items_line=line)
     return row
+
+
+def no_instant(item: dict[str, Any], row: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(field, value, why) for each date of the item that passes the schema's pattern but
+    names no instant (hour 24, an offset beyond 23:59, 30 February, non-ASCII digits, which
+    ``\\d`` matches): its timestamp column is NULL."""
+    for name, column in (("published", "published_ts"), ("fetched_at", "fetched_ts")):
+        value = item.get(name)
+        if isinstance(value, str) and row[column] is None:
+            yield name, value, _why_no_instant(value)
+
+
+def _why_no_instant(value: str) -> str:
+    if not value.isascii():
+        return "digits other than ASCII 0-9"
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        return str(exc).split(", not ")[0]  # "offset must be a timedelta strictly between …"
+    return "no instant"
 
 
 def outlet_folder(source: str) -> str:
@@ -239,13 +264,14 @@ def outlet_folder(source: str) -> str:
 
 
 def partition_of(row: dict[str, Any]) -> tuple[str, str]:
-    """(outlet folder value, month): the source made path-safe, the month of ``published_day``.
-    Raises ValueError for a source too long to be a folder name."""
+    """(outlet folder value, month): the source made path-safe, the month of ``published_day``
+    (UNKNOWN_MONTH when its date names no instant). Raises ValueError for a source too long
+    to be a folder name."""
     outlet = outlet_folder(row["source"])
     if len(f"outlet={outlet}".encode()) > NAME_MAX:
         raise ValueError(f"source is too long for a folder name ({len(row['source'])} "
                          "characters)")
-    return outlet, row["published_day"][:7]
+    return outlet, row["published_day"][:7] if row["published_day"] else UNKNOWN_MONTH
 
 
 def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
@@ -308,6 +334,9 @@ class _PartWriter:
         self.written: list[Path] = []  # parts whose writer is closed, still under .tmp names
         self.rows = 0
         self.versions: dict[str, int] = {}  # article -> lowest version this ingest wrote
+        # date field -> [lines whose value names no instant, the first, its value, why]
+        self.no_instant: dict[str, list[Any]] = {}
+        self.undated_lines = 0  # lines with any such date
 
     def _final(self, key: tuple[str, str]) -> Path:
         serial = self.serials.get(key, 0)
@@ -501,12 +530,28 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
             except ROW_ERRORS as exc:
                 report(unstorable(path.name, line_no, exc))
                 continue
+            for n, (name, value, why) in enumerate(no_instant(item, row)):
+                writer.no_instant.setdefault(name, [0, line_no, value, why])[0] += 1
+                writer.undated_lines += not n
             writer.add(key, row)
         parts = writer.close()
+        _report_no_instant(path.name, writer.no_instant, report)
     except BaseException:
         writer.abort()
         raise
     return consumed, complete, parts, writer
+
+
+def _report_no_instant(name: str, found: dict[str, list[Any]],
+                       report: Callable[[Problem], None]) -> None:
+    """One note per date field of a file: how many lines, the first and its value. The rows
+    are kept (their text is worth having); NULL timestamps would otherwise pass unseen."""
+    for field_name, (count, line, value, why) in found.items():
+        placed = ("; published_day NULL, under month=unknown" if field_name == "published"
+                  else "; under month=unknown when it dates the row (no published)")
+        report(Problem(name, line, f"{count} line(s) whose {field_name} names no instant "
+                       f"(first: {value!r}: {why}): stored with "
+                       f"{field_name.replace('_at', '')}_ts NULL{placed}", fatal=False))
 
 
 # -- the build ---------------------------------------------------------------------------------
@@ -569,9 +614,10 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             if ingested is None:
                 out.files_skipped += 1
                 continue
-            rows, whole, advanced, duplicates = ingested
+            rows, whole, advanced, duplicates, no_instant = ingested
             out.rows += rows
             out.duplicates += duplicates
+            out.no_instant += no_instant
             out.files_ingested += advanced
             out.files_skipped += not advanced
             out.files_partial += not whole
@@ -632,10 +678,10 @@ def _save_manifest(corpus: Path, manifest: dict[str, Any], complete: set[str]) -
 
 def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
                 complete: set[str], index: HeadIndex, held: HeldIndex,
-                report: Callable[[Problem], None]) -> tuple[int, bool, bool, int] | None:
+                report: Callable[[Problem], None]) -> tuple[int, bool, bool, int, int] | None:
     """Ingest what is new in one file and update ``manifest``: (rows, whole file ingested,
-    anything new read, lines skipped as held); None when the file's whole content is in the
-    corpus already."""
+    anything new read, lines skipped as held, lines with a date naming no instant); None when
+    the file's whole content is in the corpus already."""
     found = rescan(path, found, index)
     base, start = resume_point(path.name, found, manifest, index)
     if found.whole in complete or start >= found.size:
@@ -667,7 +713,8 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
     held.add(path.name, parts, writer.own)
     if whole:
         complete.add(digest)
-    return writer.rows, whole, consumed > start, sum(writer.skipped.values())
+    return (writer.rows, whole, consumed > start, sum(writer.skipped.values()),
+            writer.undated_lines)
 
 
 def _settle_duplicates(name: str, writer: _PartWriter, held: HeldIndex,
