@@ -211,6 +211,7 @@ def _export_from_corpus(args) -> int:
     with the same export_txt as an items file (one format, one code path)."""
     import tempfile
 
+    from .corpus_lookup import SeveralArticles, as_ids
     from .corpus_select import Selection, read_ids, select_items, write_jsonl
     from .export_txt import export_txt
 
@@ -221,6 +222,10 @@ def _export_from_corpus(args) -> int:
         ids = tuple(args.ids or ()) + (read_ids(args.ids_file) if args.ids_file else ())
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read --ids-file {args.ids_file}: {exc}") from exc
+    try:
+        ids = as_ids(args.corpus, ids)  # a URL, as pasted from a browser, names its article
+    except SeveralArticles as exc:
+        raise UsageError(str(exc)) from exc
     selection = Selection(sources=tuple(args.source or ()), since=args.since, until=args.until,
                           ids=ids, latest_only=args.latest)
     # only the values asked for are watched: an export of everything holds no set of its rows
@@ -343,8 +348,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", metavar="OUTLET", help="(--corpus) repeatable")
     p.add_argument("--since", type=_day, help="(--corpus) first day of publication, inclusive")
     p.add_argument("--until", type=_day, help="(--corpus) last day of publication, inclusive")
-    p.add_argument("--id", dest="ids", action="append", metavar="ID", help="(--corpus) repeatable")
-    p.add_argument("--ids-file", metavar="FILE", help="(--corpus) article ids, one a line")
+    p.add_argument("--id", dest="ids", action="append", metavar="ID",
+                   help="(--corpus) an article id or URL; repeatable")
+    p.add_argument("--ids-file", metavar="FILE",
+                   help="(--corpus) article ids or URLs, one a line")
     p.add_argument("--latest", action="store_true", help="(--corpus) latest versions only")
     p.set_defaults(func=cmd_export_txt)
 

@@ -10,10 +10,13 @@ is not found. A spelling that fits several stored articles is never settled by a
 from __future__ import annotations
 
 import re
+from contextlib import suppress
+from pathlib import Path
 from urllib.parse import unquote
 
 import duckdb
 
+from .corpus_derived import connect
 from .urls import ArticleKey, article_key, best_matches, page_of_copy
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
@@ -63,3 +66,21 @@ def _stored_urls(con: duckdb.DuckDBPyConnection, key: ArticleKey) -> dict[str, s
     held = " OR ".join(["contains(lower(url), ?)"] * len(needles))
     return dict(con.execute(f"SELECT DISTINCT id, url FROM versions WHERE {held}",
                             needles).fetchall())
+
+
+def as_ids(corpus_dir: str | Path, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """``keys`` (ids or URLs, as ``export-txt --id`` takes them) with each URL of a stored
+    article replaced by its id; an id, or a URL of no article, is left for the caller to name
+    as selecting nothing. Raises SeveralArticles for a URL that fits several."""
+    urls = [key for key in keys if not _ID.match(key)]
+    if not urls:
+        return keys
+    con = connect(corpus_dir)
+    try:
+        found = {}
+        for url in urls:
+            with suppress(NoArticle):
+                found[url] = find_article(con, url)
+    finally:
+        con.close()
+    return tuple(found.get(key, key) for key in keys)

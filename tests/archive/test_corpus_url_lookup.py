@@ -126,3 +126,27 @@ def test_a_spelling_of_two_stored_articles_lists_both_and_picks_none(corpus, spe
 def test_each_stored_twin_spelt_exactly_is_found(corpus, capsys) -> None:
     for url in (TWIN_BARE, TWIN_SLASH):
         assert _found(corpus, corpus["urls"][url], capsys) == corpus["urls"][url]
+
+
+def test_export_txt_selects_an_article_by_a_browser_url_as_by_its_id(corpus, tmp_path) -> None:
+    """``--id`` and ``--ids-file`` take what ``history`` takes: a URL pasted from a browser
+    selects its article's rows (not a 'no row selected' note)."""
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(f"http://m.shklovinfo.by/news/{SLUG}?utm_source=vk\n", "utf-8")
+    done = run_archive("export-txt", "--corpus", corpus["corpus"], "--id",
+                       "belta.by/society/view/novost-1-700001-2026#top", "--ids-file", ids_file,
+                       tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert "note:" not in done.stderr
+    names = sorted(p.name.split("_", 1)[1] for p in (tmp_path / "out").iterdir())
+    wanted = [corpus["ids"][corpus["urls"][raw]] for raw in (BELTA, SHKLOV_RAW)]
+    assert names == sorted(f"{i}.txt" for i in wanted)
+
+
+def test_export_txt_refuses_a_url_of_two_articles_naming_both(corpus, tmp_path) -> None:
+    done = run_archive("export-txt", "--corpus", corpus["corpus"], "--id",
+                       "twins.example.by/news/obe-versii", tmp_path / "out")
+    assert done.returncode == 2
+    for url in (TWIN_BARE, TWIN_SLASH):
+        assert corpus["ids"][corpus["urls"][url]] in done.stderr
+    assert not (tmp_path / "out").exists()
