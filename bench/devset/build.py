@@ -1,6 +1,6 @@
 """Convert public gold data into one local page file for ``bench/devset/score_devset.py``.
 
-    .venv/bin/python bench/devset/build.py --wcxb PATH [--out /work/wt/devdata]
+    .venv/bin/python -m bench.devset.build [--wcxb PATH] [--trafilatura-eval PATH] [--out DIR]
 
 ``PATH`` is a checkout (or an extracted ``git archive``) of WCXB, the Web Content eXtraction
 Benchmark (github.com/Murrough-Foley/web-content-extraction-benchmark, CC-BY-4.0). Only its
@@ -8,6 +8,13 @@ Benchmark (github.com/Murrough-Foley/web-content-extraction-benchmark, CC-BY-4.0
 stay outside the repository (third-party content); only this script and the figures are
 committed. Writes ``<out>/wcxb-article.jsonl.gz``: one JSON object per page with ``id``,
 ``site``, ``url``, ``html`` and ``gold`` (the annotated main content).
+
+``--trafilatura-eval PATH`` is a checkout, or a (bare) git clone, of trafilatura
+(github.com/adbar/trafilatura, Apache-2.0): its evaluation corpus ``tests/evaldata.json``
+(990 pages, many languages) gives per page snippets that must be in the output (``with``) and
+snippets that must not (``without``), not a whole gold text. Writes
+``<out>/trafilatura-eval.jsonl.gz``: ``id``, ``site``, ``url``, ``html``, ``with``, ``without``.
+trafilatura was tuned on this corpus, so its own figure there is optimistic.
 
 The two sets in ``../shared/benchmarks`` need no conversion: the scorer reads them in place.
 """
@@ -17,9 +24,12 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.devset.sites import site_of
+from crawler.extraction.encoding import decode_html
 
 DEFAULT_OUT = Path(__file__).resolve().parents[3] / "devdata"
 KEEP_TYPES = frozenset({"article"})
@@ -43,18 +53,88 @@ def wcxb_pages(root: Path) -> list[dict[str, str]]:
     return pages
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--wcxb", type=Path, required=True, help="WCXB checkout folder")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    pages = wcxb_pages(args.wcxb)
-    target = args.out / "wcxb-article.jsonl.gz"
+class RepoFiles:
+    """Files of a repository, from its work tree or, for a bare clone, from ``HEAD``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.worktree = (root / "tests" / "evaldata.json").is_file()
+        self._git: subprocess.Popen | None = None
+
+    def read(self, path: str) -> bytes | None:
+        """The file's bytes; None when it is not there."""
+        if self.worktree:
+            file = self.root / path
+            return file.read_bytes() if file.is_file() else None
+        if self._git is None:
+            self._git = subprocess.Popen(["git", "-C", str(self.root), "cat-file", "--batch"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self._git.stdin is not None and self._git.stdout is not None
+        self._git.stdin.write(f"HEAD:{path}\n".encode())
+        self._git.stdin.flush()
+        header = self._git.stdout.readline().split()
+        if len(header) < 3 or header[1] != b"blob":
+            return None
+        data = self._git.stdout.read(int(header[2]) + 1)
+        return data[:-1]
+
+    def close(self) -> None:
+        if self._git is not None:
+            self._git.communicate()
+
+
+def trafilatura_eval_pages(root: Path) -> Iterator[dict]:
+    """Pages of trafilatura's evaluation corpus with their ``with``/``without`` snippets.
+
+    A page's file is looked for under ``tests/cache`` first, then ``tests/eval`` (the corpus's
+    own order). A page whose file is missing is reported and skipped, not silently lost.
+    """
+    files = RepoFiles(root)
+    raw = files.read("tests/evaldata.json")
+    if raw is None:
+        raise SystemExit(f"{root}: no tests/evaldata.json (not a trafilatura checkout or clone)")
+    try:
+        for url, entry in sorted(json.loads(raw).items()):
+            body = None
+            for folder in ("cache", "eval"):
+                body = files.read(f"tests/{folder}/{entry['file']}")
+                if body is not None:
+                    break
+            if body is None:
+                print(f"skipped {url}: file {entry['file']!r} not found")
+                continue
+            html, _charset = decode_html(body)
+            yield {"id": f"traf-{entry['file']}", "site": site_of(url), "url": url, "html": html,
+                   "with": entry["with"], "without": entry["without"]}
+    finally:
+        files.close()
+
+
+def write_pages(target: Path, pages: Iterator[dict] | list[dict]) -> None:
+    count, sites = 0, set()
     with gzip.open(target, "wt", encoding="utf-8") as f:
         for page in pages:
             f.write(json.dumps(page, ensure_ascii=False) + "\n")
-    print(f"{target}: {len(pages)} pages, {len({p['site'] for p in pages})} sites")
+            count += 1
+            sites.add(page["site"])
+    print(f"{target}: {count} pages, {len(sites)} sites")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--wcxb", type=Path, help="WCXB checkout folder")
+    ap.add_argument("--trafilatura-eval", type=Path,
+                    help="trafilatura checkout or git clone (its tests/evaldata.json corpus)")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = ap.parse_args()
+    if not (args.wcxb or args.trafilatura_eval):
+        ap.error("give --wcxb and/or --trafilatura-eval")
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.wcxb:
+        write_pages(args.out / "wcxb-article.jsonl.gz", wcxb_pages(args.wcxb))
+    if args.trafilatura_eval:
+        write_pages(args.out / "trafilatura-eval.jsonl.gz",
+                    trafilatura_eval_pages(args.trafilatura_eval))
     return 0
 
 

@@ -18,7 +18,7 @@ from copy import deepcopy
 from pathlib import Path
 
 from bench.devset.build import DEFAULT_OUT
-from bench.devset.score_devset import load_collections, score
+from bench.devset.score_devset import SNIPPET_SET, load_collections, score
 from bench.devset.sites import split_of
 from crawler.extraction import generic
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
@@ -65,6 +65,8 @@ def main() -> int:
     args = ap.parse_args()
     print("| collection | split | pages | row | P | R | F1 |\n|---|---|---|---|---|---|---|")
     for name, rows in load_collections(args.data).items():
+        if name == SNIPPET_SET:  # snippets, no gold text to pick paragraphs by
+            continue
         scores: dict[str, list] = {}
         pages = [p for site, p in rows if split_of(site) == args.split]
         for page in pages:
