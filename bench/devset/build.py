@@ -27,6 +27,10 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
 
 from bench.devset.sites import site_of
 from crawler.extraction.encoding import decode_html
@@ -83,6 +87,25 @@ class RepoFiles:
             self._git.communicate()
 
 
+def page_url(key: str, html: str) -> str:
+    """The page's address: the corpus key when it is one, else the page's canonical/og:url.
+
+    A few keys are labels ("hard::nationnews.com-schools.html"), which would make up a site;
+    without a canonical address the label's host part (up to the first "-") is taken.
+    """
+    if urlsplit(key).scheme in ("http", "https"):
+        return key
+    try:
+        tree = lxml.html.document_fromstring(html)
+        found = tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content')
+    except (ValueError, etree.LxmlError):
+        found = []
+    for address in found:
+        if urlsplit(address.strip()).scheme in ("http", "https"):
+            return address.strip()
+    return "https://" + key.rpartition("::")[2].partition("-")[0] + "/"
+
+
 def trafilatura_eval_pages(root: Path) -> Iterator[dict]:
     """Pages of trafilatura's evaluation corpus with their ``with``/``without`` snippets.
 
@@ -104,6 +127,7 @@ def trafilatura_eval_pages(root: Path) -> Iterator[dict]:
                 print(f"skipped {url}: file {entry['file']!r} not found")
                 continue
             html, _charset = decode_html(body)
+            url = page_url(url, html)
             yield {"id": f"traf-{entry['file']}", "site": site_of(url), "url": url, "html": html,
                    "with": entry["with"], "without": entry["without"]}
     finally:
