@@ -22,6 +22,7 @@ from trafilatura import bare_extraction
 
 from crawler.extraction.boilerplate import is_boilerplate_line
 from crawler.extraction.dates import human_dates
+from crawler.extraction.html import parse_html
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
 
 _WS = re.compile(r"\s+")
@@ -769,11 +770,15 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:
-    """Parse decoded HTML; None for input lxml cannot make a document of."""
+    """Parse decoded HTML as the crawl does (``parse_html``); None when there is no document.
+
+    The crawl's parser, not ``document_fromstring``: that refuses a decoded page that starts
+    with an XML declaration naming an encoding (XHTML), so such pages gave nothing here.
+    """
     if not html or not html.strip():
         return None
     try:
-        return lxml.html.document_fromstring(html)
+        return parse_html(html)
     except (ValueError, etree.LxmlError):
         return None
 

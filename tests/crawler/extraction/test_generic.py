@@ -106,6 +106,20 @@ def test_empty_and_garbage_input() -> None:
     assert generic_paragraphs(lxml.html.document_fromstring("<html></html>"), "") == []
 
 
+def test_xhtml_page_with_an_xml_declaration_is_read() -> None:
+    # XHTML served with '<?xml version="1.0" encoding="utf-8"?>' first: generic_text got
+    # nothing from it (lxml refuses a decoded string that declares an encoding), while the
+    # crawl, which parses bytes, read it; now both parse the same way
+    html = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC '
+            '"-//W3C//DTD XHTML 1.0 Transitional//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+            '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head><body>'
+            f"<div><p>{PROSE}</p><p>{PROSE2}</p><p>Grüße, naïve café.</p></div></body></html>")
+    text = generic_text(html, "https://example.de/a")
+    assert PROSE in text and PROSE2 in text
+    assert "Grüße, naïve café." in text
+
+
 def test_body_found_when_trafilatura_finds_nothing() -> None:
     # the whole page sits in a wrapper named "footer": trafilatura drops it all
     import trafilatura
