@@ -29,11 +29,13 @@ _WS = re.compile(r"\s+")
 
 # Named steps, each with an ablation row in docs/extraction.md; the dev scorer
 # (bench/devset/score_devset.py --without STEP) turns them off through ENABLED_STEPS.
-# Most throw text away; "template_siblings", "quiet_siblings" and "longest_prose" give back
-# what the region step took from blocks that show no sign of boilerplate, and "interior_gaps"
-# adds region lines trafilatura left out between two paragraphs we keep.
-PRUNING_STEPS = ("furniture_blocks", "link_blocks", "region", "template_siblings", "quiet_siblings", "longest_prose",
-                 "headline_anchor", "interior_gaps", "meta_lines", "title_line", "boilerplate_lines")
+# Most throw text away; "template_siblings", "quiet_siblings", "headline_block" and
+# "longest_prose" give back what the region step took from blocks that show no sign of
+# boilerplate, and "interior_gaps" adds region lines trafilatura left out between two
+# paragraphs we keep.
+PRUNING_STEPS = ("furniture_blocks", "link_blocks", "region", "template_siblings", "quiet_siblings",
+                 "headline_block", "longest_prose", "headline_anchor", "interior_gaps", "meta_lines",
+                 "title_line", "boilerplate_lines")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -332,6 +334,36 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
         taken.add(anc)
         node = anc
     return found
+
+
+# A block of the headline's block holding this much text of its own is prose (a lead).
+LEAD_MIN_CHARS = 25
+_LEAD_TAGS = ("p", "div", "li")
+
+
+def _lead_blocks(region: list[etree._Element], stats: dict) -> list[etree._Element]:
+    """``headline_block``: the lead (standfirst) beside the region, in the headline's block.
+
+    The block beside the region's ancestors that holds the page's own headline (an h1/h2 its
+    declared title confirms), with few links (<= SIBLING_MAX_LINKS) and no boilerplate class
+    name, is the article's head; its byline or share links are removed by link-block removal,
+    so it is rarely a quiet sibling. Only its prose is taken: a ``p``, ``div`` or ``li`` with
+    running text of its own (>= LEAD_MIN_CHARS), not inside a heading (a deck set as a
+    subheading is left out by article gold such as AEB's), a form, a figure or a block named
+    as boilerplate, furniture or media, and not hidden.
+    """
+    head = _headline_element(region[0].getroottree().getroot())
+    if head is None:
+        return []
+    below = set(region[0].iterancestors())
+    branch = next((a for a in (head, *head.iterancestors()) if a.getparent() in below), None)
+    if (branch is None or branch in below or branch in region or _class_weight(branch) < 0
+            or _link_density(branch, stats) > SIBLING_MAX_LINKS):
+        return []
+    return [el for el in branch.iter(_LEAD_TAGS)
+            if _visible_len(_own_text(el)) >= LEAD_MIN_CHARS
+            and not any(a.tag in _GAP_HEADINGS for a in el.iterancestors())
+            and not _marked_path(el, branch) and not _hidden(el)]
 
 
 def _in_region(paragraphs: list[str], blocks: list[etree._Element]) -> list[str]:
@@ -716,6 +748,10 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
         return paragraphs  # the region left out the page's longest prose: it is the wrong block
     if not kept:
         return paragraphs
+    if "headline_block" in ENABLED_STEPS and (leads := _lead_blocks(region, stats)):
+        # after the checks above: the lead gives text back, it is no evidence for the region
+        blocks = blocks + leads
+        kept = _in_region(paragraphs, blocks)
     if "interior_gaps" in ENABLED_STEPS:
         return _fill_gaps(kept, blocks, stats)
     return kept

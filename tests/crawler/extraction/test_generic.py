@@ -201,6 +201,44 @@ def test_feed_that_lost_its_headline_links_is_dropped() -> None:
 
 
 
+LEAD = ("In a late-night session, the council approved the largest transport investment "
+        "in the city's history, despite protests from shop owners along the planned route.")
+
+
+def _header_page(header_extra: str = "", header_class: str = "article-header") -> str:
+    """A news layout: headline, lead and byline links in a header block, the body beside it."""
+    headline = "Council votes to expand the tram network by 2027"
+    byline = ("<ul class='byline'><li><a href='/a/1'>Jane Doe</a></li>"
+              "<li><a href='/a/2'>John Roe</a></li></ul>")
+    main = "".join(f"<p>{t} {t}</p>" for t in _SECTIONS)
+    return (f"<html><head><title>{headline} | Example News</title></head><body><article>"
+            f"<div class='{header_class}'><h1>{headline}</h1><p class='lead'>{LEAD}</p>"
+            f"{byline}{header_extra}</div>"
+            f"<div class='col'><div class='col-inner'>{main}<p>{PROSE}</p></div></div>"
+            "</article></body></html>")
+
+
+def test_lead_in_the_headline_block_beside_the_body_is_kept() -> None:
+    # the lead (standfirst) sits with the headline in a header block, a sibling of the body's
+    # container; the byline's links are removed there, so the block is no "quiet" sibling,
+    # but holding the page's own headline is evidence that it is the article's head
+    # a deck set as a subheading is no lead (article gold leaves it out), nor is a hidden note
+    deck = "<h2 class='subline'>The vote ends a debate that had divided the city for a decade</h2>"
+    note = "<div style='display:none'>Thank you! Your vote on this article has been counted.</div>"
+    paras = _paragraphs(_header_page(header_extra=deck + note))
+    assert LEAD in paras
+    assert paras.index(LEAD) < paras.index(PROSE)
+    assert "Council votes to expand the tram network by 2027" not in paras
+    assert not any("divided the city" in p or "Thank you" in p for p in paras)
+
+
+def test_headline_block_full_of_links_or_named_as_boilerplate_is_not_kept() -> None:
+    teasers = "".join(f"<p><a href='/n{i}'>Other story number {i} of the day, and why it "
+                      f"matters to all the readers</a> {i}</p>" for i in range(6))
+    assert LEAD not in _paragraphs(_header_page(header_extra=teasers))
+    assert LEAD not in _paragraphs(_header_page(header_class="teaser-related"))
+
+
 def test_headline_repeated_above_the_body_is_not_body() -> None:
     headline = "Council votes to expand the tram network by 2027"
     html = _page(f"<h1>{headline}</h1><p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>")
