@@ -172,7 +172,8 @@ def reconcile(machine: datetime | None, visible: datetime | None, tz: ZoneInfo) 
 
     Some CMSs label local wall-clock time as UTC (BELTA's ``mediator_published_time``): the
     machine value then differs from the visible one by whole hours while its clock reading is
-    the same. The visible date wins in that case; otherwise the machine value (more precise).
+    the same, to the minute the page prints (the machine value has seconds). That reading is
+    then the outlet's wall clock; otherwise the machine value (more precise) wins.
     """
     if machine is None:
         return localise(visible, tz) if visible else None
@@ -180,11 +181,14 @@ def reconcile(machine: datetime | None, visible: datetime | None, tz: ZoneInfo) 
     if visible is None:
         return local
     shown = localise(visible, tz)
+    wall = machine.replace(tzinfo=None)
+    printed = wall.replace(second=0, microsecond=0) if not (visible.second or visible.microsecond) \
+        else wall
+    if abs(local - shown) >= timedelta(minutes=30) and printed == visible.replace(tzinfo=None):
+        return wall.replace(microsecond=0, tzinfo=tz)  # its seconds kept
     if visible.hour == 0 and visible.minute == 0 and local.date() == shown.date():
         return local  # the visible date carries no time: nothing to cross-check but the day
     gap = abs(local - shown)
-    if gap >= timedelta(minutes=30) and machine.replace(tzinfo=None) == visible.replace(tzinfo=None):
-        return shown
     if gap >= timedelta(hours=1) and local.date() != shown.date():
         return shown
     return local

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -67,3 +68,24 @@ def test_the_publication_day_an_article_url_carries(url: str, day: str | None) -
 
     found = day_in_url(url)
     assert (found.isoformat() if found else None) == day
+
+
+MINSK = ZoneInfo("Europe/Minsk")
+
+
+@pytest.mark.parametrize(("machine", "visible", "expected"), [
+    # БЕЛТА's mediator_published_time: the Minsk wall clock labelled UTC, with its seconds;
+    # the page prints the same reading to the minute
+    ("2026-03-27T11:39:05+00:00", "27 марта 2026, 11:39", "2026-03-27T11:39:05+03:00"),
+    ("2026-03-27T11:39:59.5+00:00", "27 марта 2026, 11:39", "2026-03-27T11:39:59+03:00"),
+    ("2026-03-27T23:46:05+00:00", "27 марта 2026, 23:46", "2026-03-27T23:46:05+03:00"),
+    ("2026-03-27T00:00:05+00:00", "27 марта 2026, 00:00", "2026-03-27T00:00:05+03:00"),
+    # a true UTC time, three hours behind the printed Minsk one: the machine value stands
+    ("2026-03-27T08:39:05+00:00", "27 марта 2026, 11:39", "2026-03-27T11:39:05+03:00"),
+    ("2026-03-27T21:00:05+00:00", "28 марта 2026, 00:00", "2026-03-28T00:00:05+03:00"),
+])
+def test_a_wall_clock_labelled_utc_is_told_whatever_its_seconds(machine: str, visible: str,
+                                                                 expected: str) -> None:
+    from crawler.extraction.dates import iso, parse_iso, reconcile
+
+    assert iso(reconcile(parse_iso(machine), parse_human(visible), MINSK)) == expected
