@@ -51,6 +51,9 @@ _MDY = re.compile(_TIME_BEFORE + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?\s+(?P
 _NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
                       r"(?![\d]|\.\d)(?:[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2}):"
                       r"(?P<mi>\d{2})(?!\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?", re.IGNORECASE)
+# A date of year 1 or 9999 is a CMS's "no date" (0001-01-01, 9999-12-31), and no zone
+# conversion of it is safe (9999-12-31T23:00Z is past datetime.max in Minsk): no date at all.
+FIRST_YEAR, LAST_YEAR = 2, 9998
 ISO_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
                   r"(?:Z|[+-]\d{2}:?\d{2})?")
 
@@ -75,16 +78,24 @@ def parse_iso(value: str) -> datetime | None:
     text = match.group(0).replace(" ", "T").replace("Z", "+00:00")
     text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
     try:
-        return datetime.fromisoformat(text)
+        return representable(datetime.fromisoformat(text))
     except ValueError:
         return None
+
+
+def representable(moment: datetime | None) -> datetime | None:
+    """``moment``, or None when it lies so near the calendar's ends (year 1, year 9999) that
+    converting it to another zone would overflow (an OverflowError that ended a feed)."""
+    return moment if moment is not None and FIRST_YEAR <= moment.year <= LAST_YEAR else None
 
 
 def _moment(match: re.Match[str], month: int) -> datetime | None:
     """The date of a match with its time (after the date, else before it); a time that cannot
     be one (25:70) is dropped rather than the date."""
     year = int(match["y"])
-    year += 2000 if year < 100 else 0
+    year += 2000 if len(match["y"]) == 2 else 0  # "0001" is year 1, not 2001
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
     try:
         day = date(year, month, int(match["d"]))
     except ValueError:
@@ -149,8 +160,8 @@ def parse_rfc822(value: str) -> datetime | None:
     if (match := _ZONE_NAME.search(value)) and (offset := ZONE_OFFSETS.get(match[1].upper())):
         value = f"{value[:match.start()]} {offset}"
     try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        return representable(parsedate_to_datetime(value))
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 

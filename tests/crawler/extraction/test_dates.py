@@ -89,3 +89,23 @@ def test_a_wall_clock_labelled_utc_is_told_whatever_its_seconds(machine: str, vi
     from crawler.extraction.dates import iso, parse_iso, reconcile
 
     assert iso(reconcile(parse_iso(machine), parse_human(visible), MINSK)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "9999-12-31T23:00:00Z", "0001-01-01T00:30:00+03:00", "9999-12-31",
+    "Fri, 31 Dec 9999 23:30:00 -0500", "31 декабря 9999, 23:30", "01.01.0001",
+])
+def test_a_date_at_the_calendars_ends_is_no_date(text: str) -> None:
+    """A CMS's null dates (year 1, year 9999): no zone conversion of them is safe."""
+    assert parse_any(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1970-01-01T00:00:00Z", "1970-01-01T03:00:00+03:00"),
+    ("2038-01-19T03:14:08Z", "2038-01-19T06:14:08+03:00"),
+    ("Tue, 19 Jan 2038 03:14:08 +0000", "2038-01-19T06:14:08+03:00"),
+])
+def test_epoch_and_2038_dates_are_dates(text: str, expected: str) -> None:
+    from crawler.extraction.dates import iso, localise
+
+    assert iso(localise(parse_any(text), MINSK)) == expected
