@@ -12,6 +12,8 @@ from scrapy import signals
 
 from archive.fileio import write_atomically
 from crawler.extensions.run_verdict import (
+    MAX_SPIDER_ERROR_URLS,
+    SPIDER_ERROR_URLS,
     RunOutcome,
     baseline,
     finished_runs,
@@ -67,7 +69,16 @@ class RunReport:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         return ext
+
+    def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
+        """Keep the first pages a callback crashed on (Scrapy counts them by exception type
+        in ``spider_exceptions/``): the report names them beside the alarm."""
+        stats = self.crawler.stats
+        urls = list(stats.get_value(SPIDER_ERROR_URLS) or [])
+        if len(urls) < MAX_SPIDER_ERROR_URLS:
+            stats.set_value(SPIDER_ERROR_URLS, [*urls, f"{response.url}: {failure.value!r}"])
 
     def _write(self, report: dict[str, Any]) -> None:
         """Replace the report atomically: a kill mid-write leaves the previous one whole, and a

@@ -45,6 +45,8 @@ REJECTED_PREFIX = "discovery/rejected/"
 REJECTED_EXAMPLE_PREFIX = "discovery/rejected_example/"
 # + outlet key: count; + "urls/" + key: the feeds, listings and sitemaps gone
 SOURCES_GONE_PREFIX = "discovery/sources_gone/"
+SPIDER_ERROR_URLS = "spider_exceptions/urls"  # the first pages a spider callback crashed on
+MAX_SPIDER_ERROR_URLS = 5
 EXIT_UNHEALTHY = 1  # alarms, a failed export, a crashed spider
 EXIT_INTERRUPTED = 3  # stopped before the end (SIGTERM, Ctrl-C, forced shutdown): run again
 
@@ -179,6 +181,13 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_removed": int(stats.get("articles/removed", 0)),
         "articles_restored": int(stats.get("articles/restored", 0)),
         "removals_not_written": int(stats.get("removals/not_written", 0)),
+        # callbacks that raised (a bug, or input no code foresaw): what the page would have
+        # given, its links or its item, is lost
+        "spider_errors": {key.removeprefix("spider_exceptions/"): int(value)
+                          for key, value in sorted(stats.items())
+                          if key.startswith("spider_exceptions/") and _number(value)
+                          and key != "spider_exceptions/count"},
+        "spider_error_urls": list(stats.get(SPIDER_ERROR_URLS) or []),
         "items_not_recorded": int(stats.get("state/not_recorded", 0)),
         "optional_rule_shares": optional_rule_shares(stats),
         "offered_by_outlet": {key.removeprefix(OFFERED_PREFIX): int(value)
@@ -352,6 +361,12 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
     if summary.get("removals_not_written"):
         verdict.alarms.append(f"{summary['removals_not_written']} removal observation(s) not "
                               "written (see the log): the next run observes them again")
+    if errors := summary.get("spider_errors"):
+        verdict.alarms.append(
+            f"{sum(errors.values())} page(s) a spider callback crashed on ({errors}): what "
+            f"they would have given (links, items) is lost; e.g. "
+            f"{summary.get('spider_error_urls')} (tracebacks: 'Spider error processing' in "
+            "the log)")
     if summary.get("extraction_workers_died"):
         verdict.alarms.append(f"{summary['extraction_workers_died']} page(s) lost: their "
                               "extraction worker died (killed?) mid-page")

@@ -232,6 +232,23 @@ def test_a_run_whose_start_requests_failed_exits_1(tmp_path: Path) -> None:
     assert "ALARM broken_start:" in result.log
 
 
+def test_a_run_whose_spider_callback_crashed_exits_1_naming_the_page(tmp_path: Path) -> None:
+    """A callback that raises loses what its page would have given (a feed: every article in
+    it). The run once said "healthy" and exited 0 with only a traceback in the log."""
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=1), count=3)
+    site.publish()
+    with FixtureServer([site.site]) as server:
+        result = run_crawl("broken_feed", tmp_path, server,
+                           settings={"SPIDER_MODULES": "tests.support.broken_spiders"})
+    assert result.returncode == EXIT_UNHEALTHY, result.log[-3000:]
+    [path] = (tmp_path / "reports").glob("broken_feed-*.json")
+    report = json.loads(path.read_text("utf-8"))
+    assert report["summary"]["spider_errors"] == {"OverflowError": 1}
+    (alarm,) = [a for a in report["alarms"] if "spider callback crashed" in a]
+    assert "/rss" in alarm and "date value out of range" in alarm
+
+
 def write_report(reports: Path, stamp: str, status: str, articles: int) -> None:
     reason = {"finished": "finished", "interrupted": "shutdown", "refused": "run_locked"}[status]
     report = {"spider": "belta", "status": "interrupted" if status == "interrupted" else

@@ -17,3 +17,13 @@ class BrokenStartSpider(BeltaSpider):
         async for request in super().start():
             yield request
             raise RuntimeError("a bug in the start requests")
+
+
+class BrokenFeedSpider(BeltaSpider):
+    """БЕЛТА whose feed callback raises on its page (input no code foresaw): the feed's
+    articles are never asked for, and nothing but a traceback in the log said so."""
+
+    name = "broken_feed"
+
+    def parse_feed(self, response: Any, outlet_key: str) -> Any:
+        raise OverflowError("date value out of range")
