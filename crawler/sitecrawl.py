@@ -289,7 +289,7 @@ class SiteCrawl(OutletSpider):
             yield from self.release()
 
     def home_moved_by_script(self, response: TextResponse, state: disc.SiteState,
-                             edition: bool = False) -> scrapy.Request | None:
+                             edition: bool = False, shell: int = 0) -> scrapy.Request | None:
         """The home page, when this one is a stub whose script sends the browser to another
         page of the site (``location.href = "/ru/"``: a language chooser), as a 3xx would.
         Any other script stub stays a blocked page."""
@@ -297,7 +297,7 @@ class SiteCrawl(OutletSpider):
         url = urljoin(response.url, target) if target else None
         if url is None or not state.outlet.owns_host(urlsplit(url).hostname or ""):
             return None
-        request = self.discover(state, url, "home", edition=edition)
+        request = self.discover(state, url, "home", edition=edition, shell=shell)
         if request is not None:
             self.crawler.stats.inc_value("discovery/home_script_redirect")
             self.logger.info("%s: the home page %s sends browsers to %s by script: read there",
@@ -321,10 +321,11 @@ class SiteCrawl(OutletSpider):
 
     # --- what each discovery document gives -------------------------------------------------
     def on_home(self, response: Response, state: disc.SiteState,
-                edition: bool = False) -> Iterator[Any]:
+                edition: bool = False, shell: int = 0) -> Iterator[Any]:
         """A home page: its feeds, links and (unless it is itself a language ``edition``: each
         names its siblings, and a relative ``hreflang="be/"`` names ``/be/be/`` from ``/be/``)
-        the home pages of its language editions."""
+        the home pages of its language editions; when it links no article, the pages it
+        shows through itself (``shell``: how many such pages led here)."""
         landed = urlsplit(response.url).hostname or ""
         if not state.outlet.owns_host(landed):
             self.crawler.stats.inc_value("discovery/home_moved_offsite")
@@ -343,20 +344,42 @@ class SiteCrawl(OutletSpider):
             yield self.discover(state, url, "feed")
         if not edition:
             yield from self.editions(state, disc.language_editions(tree, response.url))
-        links = tree_links(tree, response.url)
+        links = list(dict.fromkeys(tree_links(tree, response.url)
+                                   + disc.srcdoc_links(tree, response.url)))
         if listed := disc.next_page_link(tree, links, response.url, 1):
             state.listings.append(listed)
         state.archive = disc.archive_prefix(links, state.outlet.host)
-        for url in links:
+        articles = [url for url in links if disc.looks_like_article(url, state.outlet.keep_query)]
+        for url in articles:
             day = disc.url_day(url)
-            if disc.looks_like_article(url, state.outlet.keep_query):
-                yield from self.candidate(state, disc.Candidate(
-                    url, None, day, "archive" if day and state.archive else "home"))
+            yield from self.candidate(state, disc.Candidate(
+                url, None, day, "archive" if day and state.archive else "home"))
+        if not articles and shell < disc.MAX_SHELL_DEPTH:
+            yield from self.shell_pages(state, disc.shell_targets(tree, response.url),
+                                        response.url, shell + 1)
         if state.archive and self.backfill:
             for day in itertools.islice(self.window_days(state.outlet), MAX_ARCHIVE_DAYS):
                 yield self.discover(state, self.url_for(
                     state.outlet, disc.archive_day_path(state.archive, day)), "archive",
                     day=day.isoformat(), page=1)
+
+    def shell_pages(self, state: disc.SiteState, urls: list[str], page: str,
+                    depth: int) -> Iterator[Any]:
+        """The pages a home page linking no article shows (a frameset's frames, one big
+        iframe) or names (a language chooser's plain links), read as home pages: old sites
+        keep their news there. One on another host is said, not read (crawl that address)."""
+        for url in urls:
+            if not state.outlet.owns_host(urlsplit(url).hostname or ""):
+                self.crawler.stats.inc_value("discovery/shell_offsite")
+                self.logger.warning("%s: the home page %s links no article and shows %s, "
+                                    "another host: not read as this site's (crawl that "
+                                    "address, or add its host to the row's aliases)",
+                                    state.key, page, url)
+            elif request := self.discover(state, url, "home", shell=depth):
+                self.crawler.stats.inc_value("discovery/shell_pages")
+                self.logger.info("%s: the home page %s links no article: %s, which it shows "
+                                 "or names, is read as a home page", state.key, page, url)
+                yield request
 
     def announced_feeds(self, state: disc.SiteState, feeds: list[str],
                         page: str) -> Iterator[Any]:

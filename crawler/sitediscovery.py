@@ -33,11 +33,18 @@ from protego import Protego
 from archive.urls import is_amp_url
 from crawler.extraction import dates
 from crawler.extraction.encoding import decode_html
-from crawler.extraction.html import all_values, document_base, first_value, resolved_base
+from crawler.extraction.html import (
+    all_values,
+    document_base,
+    first_value,
+    parse_html,
+    resolved_base,
+)
 from crawler.extraction.metadata import json_ld_objects
 from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
 from crawler.siteoutlets import GENERIC_KEEP_QUERY, generic_rules, outlet_from_site_row, vote_zone
+from crawler.spiders.listings import iter_links
 from crawler.urls import canonical_url, is_article_url, path_and_query
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
@@ -147,6 +154,57 @@ def language_editions(tree: etree._Element, base: str) -> list[str]:
             if url not in found and url != base:
                 found.append(url)
     return found[:MAX_EDITIONS]
+
+
+MAX_SHELL_DEPTH = 2  # a shell home page's pages that are shells again are read; no deeper
+MAX_SRCDOCS = 4  # ``<iframe srcdoc>`` documents of one page whose links are read
+# a link to a language edition: ``/ru/``, ``/be-by/``, ``/rus/index.php``
+_LANGUAGE_PATH = re.compile(r"(?i)^/(?:[a-z]{2}(?:[-_][a-z]{2})?|rus|bel|eng|ukr|pol|lit)/?"
+                            r"(?:index\.[a-z]{3,5})?$")
+_LANGUAGE_PARAM = re.compile(r"(?i)^(?:lang|language|lng|locale)$")
+
+
+def srcdoc_links(tree: etree._Element, url: str) -> list[str]:
+    """The links of the documents a page embeds whole in ``<iframe srcdoc>`` (a browser shows
+    them as part of the page and resolves them against the page's base)."""
+    base = document_base(tree, url)
+    found: list[str] = []
+    for node in list(tree.iter("iframe"))[:MAX_SRCDOCS * 4]:
+        if len(found) >= MAX_SRCDOCS or not (node.get("srcdoc") or "").strip():
+            continue
+        try:
+            embedded = parse_html(node.get("srcdoc") or "")
+        except ValueError:
+            continue
+        found += iter_links(embedded, "a[href]", base)
+    return list(dict.fromkeys(found))
+
+
+def shell_targets(tree: etree._Element, url: str) -> list[str]:
+    """What a home page that links no article shows through itself: the pages of its
+    ``<frame>``s, of its ``<iframe>``s when it links nothing at all (a page of one big
+    iframe; next to links, an iframe is a video or a widget), and the language editions it
+    names with plain links (a chooser's ``/ru/``, ``/by/``, ``?lang=be``, ``<a hreflang>``),
+    in page order."""
+    base = document_base(tree, url)
+    linkless = not any((a.get("href") or "").strip() for a in tree.iter("a"))
+    found: list[str] = []
+    for node in tree.iter("frame", "iframe", "a") if linkless else tree.iter("frame", "a"):
+        href = (node.get("src" if node.tag != "a" else "href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "about:", "data:")):
+            continue
+        target = urljoin(base, href).split("#", 1)[0]
+        if urlsplit(target).scheme not in ("http", "https") or target == url:
+            continue
+        if node.tag != "a" or node.get("hreflang") or _names_language(target):
+            found.append(target)
+    return list(dict.fromkeys(found))[:MAX_EDITIONS]
+
+
+def _names_language(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(_LANGUAGE_PATH.match(parts.path)) or any(
+        _LANGUAGE_PARAM.match(k) for k, _ in parse_qsl(parts.query))
 
 
 def site_name(tree: etree._Element) -> str | None:

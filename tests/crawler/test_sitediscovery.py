@@ -432,3 +432,30 @@ def test_links_and_canonical_resolve_against_the_base_href(base: str, want: str)
     html = f'<html>{head}<body><a href="news/a.html">a</a></body></html>'
     assert disc.declared_canonical(html, url) == want
     assert page_links(html, url) == [want]
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ('<frameset><frame src="menu.html"><frame src="/main.html#top"></frameset>',
+     ["http://ex.org/d/menu.html", "http://ex.org/main.html"]),
+    ('<body><iframe src="//ex.org/portal/"></iframe></body>', ["http://ex.org/portal/"]),
+    ('<body><a href="/ru/">Русский</a><a href="/be-by/index.php">Бел</a><a href="/about/">'
+     'О нас</a><a href="/?lang=en">EN</a><a hreflang="pl" href="/polska">PL</a></body>',
+     ["http://ex.org/ru/", "http://ex.org/be-by/index.php", "http://ex.org/?lang=en",
+      "http://ex.org/polska"]),
+    # next to links, an iframe is a video or a widget: not a page the home page shows
+    ('<body><a href="/about/">О нас</a><iframe src="https://video.test/embed/1"></iframe>'
+     '</body>', []),
+    ('<body><iframe src="javascript:false"></iframe><iframe src="about:blank"></iframe>'
+     '<iframe src="data:text/html,x"></iframe></body>', []),
+])
+def test_shell_targets_are_frames_linkless_iframes_and_language_links(
+        html: str, expected: list[str]) -> None:
+    assert disc.shell_targets(parse_html(html), "http://ex.org/d/") == expected
+
+
+def test_srcdoc_links_resolve_against_the_page() -> None:
+    tree = parse_html('<head><base href="http://ex.org/ru/"></head><body><iframe srcdoc="'
+                      '&lt;a href=&quot;news/a-b-c.html&quot;&gt;x&lt;/a&gt;"></iframe>'
+                      '<iframe srcdoc="   "></iframe></body>')
+    assert disc.srcdoc_links(tree, "http://ex.org/") == ["http://ex.org/ru/news/a-b-c.html"]
+

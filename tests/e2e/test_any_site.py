@@ -877,3 +877,36 @@ def test_articles_behind_a_cookie_check_that_sends_back_to_themselves(tmp_path: 
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "title", "text", "published")
     assert not any(k.startswith("articles/failed") for k in result.stats)
+
+
+@pytest.mark.parametrize("form", anysite.SHELL_FORMS)
+def test_a_home_page_that_only_frames_or_chooses_is_read_through(tmp_path: Path,
+                                                                 form: str) -> None:
+    """A home page linking no article, whose news a browser shows through it: a frameset's
+    frames, a page of one big iframe, an ``iframe srcdoc``, a language chooser of plain links.
+    The pages it frames or names are read as home pages: the window's articles, whole."""
+    shape = anysite.shell_home_site(form)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    framed = {"frameset": 2, "iframe": 1, "srcdoc": None, "chooser": 2}[form]
+    assert result.stats.get("discovery/shell_pages") == framed
+
+
+def test_a_home_page_of_one_iframe_to_another_host_is_said(tmp_path: Path) -> None:
+    """The home page given is one big iframe to the real site on another host: that host is
+    not crawled as this site's, and the log names the address to crawl instead."""
+    shape = anysite.feed_only_site()
+    shell = VirtualSite("vitrina-gazety.test")
+    shell.add("/", '<html><head><title>Газета</title></head><body style="margin:0"><iframe '
+              f'src="http://{shape.site.host}/" width="100%" height="100%"></iframe></body></html>')
+    with FixtureServer([shape.site, shell]) as server:
+        result = run_crawl("site", tmp_path, server,
+                           args={"url": f"http://{shell.host}/", **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert not result.items
+    assert not server.requested_paths(shape.site.host)
+    assert result.stats["discovery/shell_offsite"] == 1
+    assert (f"the home page http://{shell.host}/ links no article and shows "
+            f"http://{shape.site.host}/, another host" in result.log)
+

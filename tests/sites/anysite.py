@@ -762,3 +762,41 @@ def text_sitemap_site(form: str) -> tuple[AnySite, int]:
     site.add("/", chrome(host, "<h1>Газета</h1>"))
     return (AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside],
                     [f"http://{host}/about/"]), len(TEXT_SITEMAP_JUNK) + 1)
+
+
+SHELL_FORMS = ("frameset", "iframe", "srcdoc", "chooser")
+
+
+def shell_home_site(form: str) -> AnySite:
+    """A home page that holds no article link itself, only what a browser shows through it
+    (old regional sites): a ``frameset`` whose ``main.html`` frame lists the news (the
+    ``menu.html`` frame only sections), a page of one big ``iframe`` to ``/portal/``, an
+    ``iframe srcdoc`` holding the list, or a language ``chooser`` of plain links to ``/ru/``
+    (the news) and ``/by/``. No feed, no sitemap; ``/news/YYYY/MM/DD/novost-N/``; +03:00."""
+    host = f"{form}-shell.test"
+    prefix = "/ru" if form == "chooser" else ""
+    site, zone, inside, outside = _site(host, 3, 2100, prefix + "/news/{when:%Y/%m/%d}/novost-{n}/",
+                                        "og", [])
+    news = chrome(host, section_html(host, [(g.url, g.title) for g in inside + outside]))
+    head = "<html><head><title>Районная газета</title></head>"
+    if form == "frameset":
+        site.add("/", f'{head}<frameset cols="180,*"><frame src="menu.html" name="menu">'
+                 '<frame src="main.html" name="main"><noframes>Ваш браузер не поддерживает '
+                 "фреймы</noframes></frameset></html>")
+        site.add("/menu.html", chrome(host, "<h1>Рубрики</h1>"))
+        site.add("/main.html", news)
+    elif form == "iframe":
+        site.add("/", f'{head}<body style="margin:0"><iframe src="/portal/" width="100%" '
+                 'height="100%" frameborder="0"></iframe></body></html>')
+        site.add("/portal/", news)
+    elif form == "srcdoc":
+        site.add("/", f'{head}<body><iframe srcdoc="{escape(news)}" width="100%"></iframe>'
+                 "</body></html>")
+    else:
+        site.add("/", f'{head}<body><h1>Выберите язык / Абярыце мову</h1><p>'
+                 '<a href="/ru/">Русский</a> | <a href="/by/">Беларуская</a></p></body></html>')
+        site.add("/ru/", news)
+        site.add("/by/", chrome(host, "<h1>Навіны</h1><p>Раздзел абнаўляецца.</p>"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
