@@ -46,7 +46,7 @@ from crawler.siteoutlets import (
     withdraw,
 )
 from crawler.spiders.base import OutletSpider
-from crawler.spiders.listings import ListingLink, ListingPage, stop_reason, tree_links
+from crawler.spiders.listings import ListingLink, ListingPage, stop_reason
 from crawler.urls import canonical_url, path_and_query, same_article_key
 
 
@@ -344,8 +344,7 @@ class SiteCrawl(OutletSpider):
             yield self.discover(state, url, "feed")
         if not edition:
             yield from self.editions(state, disc.language_editions(tree, response.url))
-        links = list(dict.fromkeys(tree_links(tree, response.url)
-                                   + disc.srcdoc_links(tree, response.url)))
+        links = disc.page_links(tree, response.url)
         if listed := disc.next_page_link(tree, links, response.url, 1):
             state.listings.append(listed)
         state.archive = disc.archive_prefix(links, state.outlet.host)
@@ -547,7 +546,7 @@ class SiteCrawl(OutletSpider):
         goes on by the listings' stop rules (``stop_reason``; ``seen``: its earlier links)."""
         wanted = date.fromisoformat(day)
         tree = parse_html(response.text)
-        links = tree_links(tree, response.url)
+        links = disc.page_links(tree, response.url)
         listing = ListingPage([ListingLink(u, wanted) for u in links if disc.url_day(u) == wanted],
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if link.url not in seen]
@@ -659,7 +658,7 @@ class SiteCrawl(OutletSpider):
         """One more page of a home page's list: its article links become home candidates, and
         the walk goes on by the listings' stop rules (``SITE_MAX_ARCHIVE_PAGES`` pages)."""
         tree = parse_html(response.text)
-        links = tree_links(tree, response.url)
+        links = disc.page_links(tree, response.url)
         keys = {u: self.article_key(state.outlet, u) for u in links
                 if disc.looks_like_article(u, state.outlet.keep_query)}
         listing = ListingPage([ListingLink(u, disc.url_day(u)) for u in keys],

@@ -44,7 +44,7 @@ from crawler.extraction.metadata import json_ld_objects
 from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
 from crawler.siteoutlets import GENERIC_KEEP_QUERY, generic_rules, outlet_from_site_row, vote_zone
-from crawler.spiders.listings import iter_links
+from crawler.spiders.listings import iter_links, tree_links
 from crawler.urls import canonical_url, is_article_url, path_and_query
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
@@ -164,6 +164,38 @@ _LANGUAGE_PATH = re.compile(r"(?i)^/(?:[a-z]{2}(?:[-_][a-z]{2})?|rus|bel|eng|ukr
 _LANGUAGE_PARAM = re.compile(r"(?i)^(?:lang|language|lng|locale)$")
 
 
+# a string literal in a script attribute (``onclick="location.href='/news/5.html'"``)
+_QUOTED = re.compile(r"""(["'])([^"'\s<>]{1,500})\1""")
+# one that reads as an address: absolute, host- or root-relative, ./ ../, or a page file
+_ADDRESS = re.compile(r"(?i)^(?:(?:https?:)?//|/|\.\.?/)\S*$"
+                      r"|^[\w.-]+(?:/[\w.%-]+)*\.(?:s?html?|php\d?|aspx?|jsp|cgi)(?:\?\S*)?$")
+MAX_SCRIPT_LINKS = 1000  # addresses read from one page's script attributes
+
+
+def page_links(tree: etree._Element, url: str) -> list[str]:
+    """Every page a reader can reach from this one: its links (``<a>``, ``<area>``), then the
+    addresses its script links open (``href="javascript:…"``, ``onclick``), then the links
+    of the documents it embeds in ``<iframe srcdoc>``; in page order, each once."""
+    return list(dict.fromkeys(tree_links(tree, url) + script_links(tree, url)
+                              + srcdoc_links(tree, url)))
+
+
+def script_links(tree: etree._Element, url: str) -> list[str]:
+    """The addresses a page's script links open, as written in quotes: old CMSs link
+    headlines as ``href="javascript:openNews('/news/5.html')"`` or ``href="#"
+    onclick="location.href='…'"`` (a browser follows them; a crawler reading ``href`` only
+    saw no link). Only literals that read as addresses; resolved against the page's base."""
+    base = document_base(tree, url)
+    found: list[str] = []
+    for code in tree.xpath("//@onclick | //a/@href[starts-with(normalize-space("
+                           "translate(., 'JAVSCRIPT', 'javscript')), 'javascript:')]"):
+        for _, literal in _QUOTED.findall(str(code)):
+            literal = literal.replace("\\/", "/")
+            if _ADDRESS.match(literal) and len(found) < MAX_SCRIPT_LINKS:
+                found.append(urljoin(base, literal).split("#", 1)[0])
+    return [u for u in dict.fromkeys(found) if urlsplit(u).scheme in ("http", "https")]
+
+
 def srcdoc_links(tree: etree._Element, url: str) -> list[str]:
     """The links of the documents a page embeds whole in ``<iframe srcdoc>`` (a browser shows
     them as part of the page and resolves them against the page's base)."""
@@ -176,7 +208,7 @@ def srcdoc_links(tree: etree._Element, url: str) -> list[str]:
             embedded = parse_html(node.get("srcdoc") or "")
         except ValueError:
             continue
-        found += iter_links(embedded, "a[href]", base)
+        found += iter_links(embedded, "a[href], area[href]", base)
     return list(dict.fromkeys(found))
 
 

@@ -89,9 +89,10 @@ def page_links(text: str, url: str) -> list[str]:
 
 
 def tree_links(tree: object, url: str) -> list[str]:
-    """Every link target of a parsed page (resolved against its ``<base href>``, if any), in
-    page order, each once."""
-    return list(dict.fromkeys(iter_links(tree, "a[href]", document_base(tree, url))))
+    """Every link target of a parsed page (``<a>``, and ``<area>`` of image maps: old sites
+    link headlines from a picture), resolved against its ``<base href>`` if any, in page
+    order, each once."""
+    return list(dict.fromkeys(iter_links(tree, "a[href], area[href]", document_base(tree, url))))
 
 
 def _first_attr(tree: object, spec: str) -> str | None:

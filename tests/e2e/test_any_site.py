@@ -910,3 +910,15 @@ def test_a_home_page_of_one_iframe_to_another_host_is_said(tmp_path: Path) -> No
     assert (f"the home page http://{shell.host}/ links no article and shows "
             f"http://{shape.site.host}/, another host" in result.log)
 
+
+def test_headlines_linked_by_script_or_image_map_are_articles(tmp_path: Path) -> None:
+    """Headlines opened by ``onclick``, ``javascript:openNews('…')``, ``window.open`` and an
+    image map's ``<area>`` (as an old CMS links them): the window's articles, whole; a
+    ``javascript:void(0)``, an analytics call, ``mailto:`` and ``tel:`` fetch nothing."""
+    shape = anysite.script_links_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    paths = server.requested_paths(shape.site.host)
+    assert not [p for p in paths if "void" in p or "send" in p or ":" in p], paths
+

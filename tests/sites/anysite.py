@@ -800,3 +800,34 @@ def shell_home_site(form: str) -> AnySite:
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
 
+
+def script_links_site() -> AnySite:
+    """An old CMS's home page whose headlines are no plain links: one opened by ``onclick``
+    on ``<a href="#">``, one by ``href="javascript:openNews('…')"``, one by ``window.open``
+    with window features, one from an image map's ``<area>``; among them links a crawler
+    must not take (``javascript:void(0)``, an analytics ``onclick``, ``mailto:``) and the
+    spellings browsers forgive (protocol-relative, newlines inside ``href``). No feed, no
+    sitemap, undated ``/society/<slug>.html``; +03:00."""
+    host = "script-links.test"
+    slugs = ["vesti-s-polej", "novaya-shkola-otkrylas", "remont-mosta-nachalsya",
+             "koncert-v-dome-kultury", "itogi-sessii-soveta", "pogoda-na-nedelyu",
+             "sbor-urozhaya-zavershen"]
+    site, zone, inside, outside = _site(host, 3, 2200, [f"/society/{s}.html" for s in slugs],
+                                        "time", [])
+    path = [g.url.removeprefix(f"http://{host}") for g in inside]
+    body = (f'<p><a href="#" onclick="location.href=\'{path[0]}\'; return false;">'
+            f"{escape(inside[0].title)}</a></p>"
+            f'<p><a href="JavaScript:openNews(\'{path[1]}\')">{escape(inside[1].title)}</a></p>'
+            f'<p><a href="javascript:void(0)" onclick="window.open(\'{path[2]}\', \'_blank\', '
+            f"'width=600,height=400')\">{escape(inside[2].title)}</a></p>"
+            '<p><img src="/img/map.png" usemap="#news"><map name="news"><area shape="rect" '
+            f'coords="0,0,100,100" href="{path[3]}" alt="{escape(inside[3].title)}"></map></p>'
+            "<p><a href=\"javascript:void(0)\" onclick=\"ga('send', 'event', 'menu')\">Меню</a>"
+            f' <a href="mailto:red@{host}">Написать</a> <a href="tel:+375291234567">Звонок</a>'
+            f'</p><p><a href="//{host}{outside[0].url.removeprefix(f"http://{host}")}">'
+            f'{escape(outside[0].title)}</a> <a href="\n  /society/\n{slugs[-1]}.html  ">'
+            f"{escape(outside[-1].title)}</a></p>")
+    site.add("/", chrome(host, f"<h1>Новости</h1>{body}"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
