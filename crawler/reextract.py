@@ -29,12 +29,13 @@ from archive.reader import ArchiveLookup, response_at
 from crawler.extraction.worker import extract_for_crawl, failure_reason
 from crawler.items import ArticlePage
 from crawler.outlets import outlet_for_url
-from crawler.sitediscovery import alias_of
+from crawler.sitediscovery import alias_of, framed_by
 from crawler.urls import canonical_url, is_article_url
 
 logger = logging.getLogger(__name__)
 UNREADABLE = "unreadable_record"
 ALIAS = "not_article/alias"  # a page whose rel=canonical names another article of its site
+FRAMESET = "not_article/frameset"  # a frameset: the page of its article frame is the article
 
 
 @dataclass
@@ -116,6 +117,9 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
     if outlet is not None and alias_of(body, archived.content_type(), url, outlet,
                                        outlet_for_url):
         return ALIAS  # the page it names is the article, as in the crawl
+    if outlet is not None and framed_by(body, archived.content_type(), url, outlet,
+                                        outlet_for_url):
+        return FRAMESET  # its frame's page is the article, as in the crawl
     return ArticlePage.from_archived(archived, body, outlet.key if outlet else "", url)
 
 

@@ -229,13 +229,18 @@ class SiteCrawl(OutletSpider):
                 or len(state.sampled) >= self.limits["zone_samples"]):
             return None
         state.sampled[key] = candidate.url
+        return self.sample_request(state, candidate.url, candidate.title)
+
+    def sample_request(self, state: disc.SiteState, url: str, title: str | None = None,
+                       **meta: Any) -> scrapy.Request | None:
+        """The request of a zone sample, counted until it is answered."""
         self.pending += 1
-        for request in self.article_request(state.outlet, candidate.url, None, candidate.title):
+        for request in self.article_request(state.outlet, url, None, title):
             request.callback, request.errback = self.answered, self.unanswered
             request.cb_kwargs.update({"key": state.key, "step": "sample"})
             request.cb_kwargs.pop("outlet_key", None)
-            return request.replace(dont_filter=True, meta={**request.meta, "article": False,
-                                                           DISCOVERY_RUN: self._run_token})
+            return request.replace(dont_filter=True, meta={
+                **request.meta, "article": False, DISCOVERY_RUN: self._run_token, **meta})
         self.pending -= 1
         return None
 
@@ -255,6 +260,7 @@ class SiteCrawl(OutletSpider):
             elif step == "sample":
                 state.samples.append(response)
                 state.page_offsets.update(self.page_offsets(response))
+                yield from self.frame_samples(response, state)
             elif step in HTML_STEPS and not isinstance(response, TextResponse):
                 self.crawler.stats.inc_value(f"discovery/{step}/not_html")
             elif step == "home" and (moved := self.home_moved_by_script(response, state,
@@ -725,8 +731,12 @@ class SiteCrawl(OutletSpider):
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[Any]:
         """The page, unless it names another page of the site as its ``rel="canonical"``: then
         that page is the article (requested unless it already was), this one an alias, so
-        one article reached by several URLs (feed, sitemap, old links) makes one item."""
+        one article reached by several URLs (feed, sitemap, old links) makes one item. A
+        frameset's article is its frame's page (:meth:`framed_article`)."""
         state = self.sites.get(outlet_key)
+        if state is not None and (frames := self.frames_of(response, state.outlet)):
+            yield from self.framed_article(response, state, frames)
+            return
         declared = self.canonical_elsewhere(response, state.outlet) if state else None
         if declared is None:
             yield from super().parse_article(response, outlet_key)
@@ -742,6 +752,38 @@ class SiteCrawl(OutletSpider):
         for request in self.article_request(state.outlet, declared, hint,
                                             response.meta.get(META_FEED_TITLE)):
             yield request.replace(meta={**request.meta, CANONICAL_OF: response.url})
+
+    def frames_of(self, response: Response, outlet: Outlet) -> list[str]:
+        """:func:`disc.framed_by`: the frames of a frameset article page."""
+        if not isinstance(response, TextResponse):
+            return []
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        return disc.framed_by(response.body, content_type, response.url, outlet, self.outlet_of)
+
+    def framed_article(self, response: Response, state: disc.SiteState,
+                       frames: list[str]) -> Iterator[Any]:
+        """An article URL that is a frameset (old sites show a banner frame beside the
+        article's): the page of its article frame makes the item (requested unless it
+        already was, with the feed's date and title), the frameset none."""
+        self.crawler.stats.inc_value("articles/frameset")
+        note_extracted(self.crawler, response.url, NotAnArticle("frameset", response.url))
+        self.logger.info("%s is a frameset: the page of its frame %s makes the item",
+                         response.url, frames[0])
+        hint = parse_iso(response.meta.get(META_HINT_PUBLISHED) or "")
+        for url in frames:
+            if self.request_key(state.outlet, url) in self.article_keys:
+                continue
+            for request in self.article_request(state.outlet, url, hint,
+                                                response.meta.get(META_FEED_TITLE)):
+                yield request.replace(meta={**request.meta, CANONICAL_OF: response.url})
+
+    def frame_samples(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
+        """A zone sample that is a frameset: its article frames are sampled instead (the
+        frameset prints no date); they make the items when discovery is done."""
+        for url in self.frames_of(response, state.outlet):
+            if self.request_key(state.outlet, url) not in self.article_keys and (
+                    request := self.sample_request(state, url, **{CANONICAL_OF: response.url})):
+                yield request
 
     def canonical_elsewhere(self, response: Response, outlet: Outlet) -> str | None:
         """:func:`disc.alias_of`, unless this page was itself requested as a canonical."""

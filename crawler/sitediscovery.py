@@ -478,6 +478,41 @@ def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
     return None if canonical_url(declared, outlet) == canonical_url(url, outlet) else declared
 
 
+_FRAMESET_TAG = re.compile(r"<frameset\b", re.IGNORECASE)
+_FRAME_TAG = re.compile(r"<frame\b[^>]*>", re.IGNORECASE)
+
+
+def article_frames(body: bytes, content_type: str | None, url: str) -> list[str]:
+    """The pages a frameset page shows in its frames, absolute: those that read as articles
+    (an old site's article URL is a frameset of a banner frame and the article's frame), else
+    all of them; [] for a page that is no frameset. Read from the page's first bytes without
+    parsing it, as the canonical is (on the reactor, before extraction)."""
+    text, _ = decode_html(body[:HEAD_BYTES], content_type)
+    if not _FRAMESET_TAG.search(text):
+        return []
+    base = resolved_base(url, next((href for href in map(_href, _BASE_TAG.findall(text))
+                                    if href), None))
+    frames: list[str] = []
+    for tag in _FRAME_TAG.findall(text):
+        src = _attrs(tag).get("src", "").strip()
+        target = urljoin(base, src).split("#", 1)[0] if src else ""
+        if urlsplit(target).scheme in ("http", "https") and target != url:
+            frames.append(target)
+    frames = list(dict.fromkeys(frames))
+    return [f for f in frames if looks_like_article(f)] or frames
+
+
+def framed_by(body: bytes, content_type: str | None, url: str, outlet: Outlet,
+              resolve: Callable[[str], Outlet | None]) -> list[str]:
+    """The frames of a generically read frameset page that lie on its own site
+    (:func:`article_frames`): their pages are the article (the crawl and re-extraction
+    alike), the frameset is none."""
+    if not generic_rules(outlet):
+        return []
+    return [frame for frame in article_frames(body, content_type, url)
+            if getattr(resolve(frame), "key", None) == outlet.key]
+
+
 # --- per-site state ------------------------------------------------------------------------
 @dataclass
 class SiteState:

@@ -473,3 +473,16 @@ def test_script_links_are_the_addresses_script_attributes_open() -> None:
         "http://ex.org/up/4.html"]
     assert disc.page_links(parse_html('<map><area href="/x/5.html"></map>'), "http://ex.org/") \
         == ["http://ex.org/x/5.html"]
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ('<html><head><base href="/ru/"></head><FRAMESET rows="90,*"><frame src="/top.html">'
+     '<frame src="news/novost-2301_text.html#t" name="content"></FRAMESET></html>',
+     ["http://ex.org/ru/news/novost-2301_text.html"]),
+    ('<frameset><frame src="top.html"><frame src="text.html"><frame src="javascript:false">'
+     '</frameset>', ["http://ex.org/n/top.html", "http://ex.org/n/text.html"]),
+    ('<html><body><iframe src="/news/novost-2301.html"></iframe><p>frame</p></body></html>',
+     []),
+])
+def test_article_frames_of_a_frameset_page(html: str, expected: list[str]) -> None:
+    assert disc.article_frames(html.encode(), "text/html", "http://ex.org/n/a.html") == expected

@@ -922,3 +922,20 @@ def test_headlines_linked_by_script_or_image_map_are_articles(tmp_path: Path) ->
     paths = server.requested_paths(shape.site.host)
     assert not [p for p in paths if "void" in p or "send" in p or ":" in p], paths
 
+
+def test_articles_that_are_framesets_are_read_in_their_frame(tmp_path: Path) -> None:
+    """Every article URL the feed gives is a frameset (a banner frame, the article's
+    ``…_text.html`` frame): the article is its frame's page, one item each at the frame's
+    URL, whole and dated in the site's zone (the banner frame is not fetched); re-extraction
+of the archive agrees."""
+    shape = anysite.framed_articles_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert result.stats["articles/frameset"] == len(shape.golds)
+    assert "/top.html" not in server.requested_paths(shape.site.host)
+    assert "extraction/failed/no_body" not in result.stats
+    again, proc = _reextracted(result.data_dir, {"url": shape.url, "timezone": "Etc/GMT-3"},
+                               tmp_path / "again.jsonl")  # the archive reads the same
+    assert sorted(i["url"] for i in again.values()) == sorted(g.url for g in shape.golds)
+    assert "no_body" not in proc.stderr, proc.stderr[-2000:]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
@@ -831,3 +831,26 @@ def script_links_site() -> AnySite:
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
 
+
+def framed_articles_site() -> AnySite:
+    """An old site whose every article URL is a frameset: a ``/top.html`` banner frame and
+    the article in a ``…_text.html`` frame beside it (what the home page and the feed link
+    is the frameset). The feed is the only one to date them; the pages print +03:00."""
+    host = "framed-articles.test"
+    site, zone, inside, outside = _site(host, 3, 2300, "/news/{when:%Y/%m/%d}/novost-{n}.html",
+                                        "og", [])
+    golds = inside + outside
+    for gold in golds:
+        path = gold.url.removeprefix(f"http://{host}")
+        text = path.replace(".html", "_text.html")
+        site.add(text, site.pages.pop(path))
+        site.add(path, f"<html><head><title>{escape(gold.title)}</title></head>"
+                 '<frameset rows="90,*"><frame src="/top.html" name="top">'
+                 f'<frame src="{text.rsplit("/", 1)[1]}" name="content"></frameset></html>')
+        gold.url = f"http://{host}{text}"
+    site.add("/top.html", chrome(host, "<h1>Районная газета</h1>"))
+    site.add("/rss.xml", rss([replace(g, url=g.url.replace("_text", "")) for g in golds]))
+    site.add("/", chrome(host, "<h1>Новости</h1>", '<link rel="alternate" '
+                         'type="application/rss+xml" href="/rss.xml">'))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
