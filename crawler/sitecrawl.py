@@ -13,6 +13,7 @@ import itertools
 import os
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -449,16 +450,35 @@ class SiteCrawl(OutletSpider):
 
     def on_feed(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
         entries = 0
+        offsite: Counter[str] = Counter()  # entries on other hosts, by host
         for entry in feed_entries(response.body):
             entries += 1
             state.channel_offsets.update(disc.offsets_of([entry.published]))
+            url = urljoin(response.url, entry.url)
+            if self.outlet_of(url) is not state.outlet:
+                offsite[urlsplit(url).hostname or url] += 1
             yield from self.candidate(state, disc.Candidate(
-                urljoin(response.url, entry.url), entry.published, None, "feed", entry.title))
+                url, entry.published, None, "feed", entry.title))
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
+        if offsite:
+            self.note_offsite_entries(state, response.url, entries, offsite)
         if not entries and document_element(response.body) == "html":
             self.crawler.stats.inc_value("discovery/feed/not_a_feed")
             self.logger.warning("Discovery: the feed %s answered %d with an HTML page, not a "
                                 "feed: no entries read from it", response.url, response.status)
+
+    def note_offsite_entries(self, state: disc.SiteState, feed: str, entries: int,
+                             offsite: Counter[str]) -> None:
+        """Count a feed's entries on other hosts; say which hosts, loudly when they are most
+        of the feed (a site that moved, whose CMS still writes its old address into the
+        feed, lost every article without a word)."""
+        total = sum(offsite.values())
+        self.crawler.stats.inc_value("discovery/feed_offsite_entries", total)
+        hosts = ", ".join(host for host, _ in offsite.most_common(3))
+        log = self.logger.warning if 2 * total >= entries else self.logger.info
+        log("%s: the feed %s links %d of its %d entries on other hosts (%s): not read as this "
+            "site's articles (if the site moved from there, add the host to the row's "
+            "aliases)", state.key, feed, total, entries, hosts)
 
     def on_sitemap(self, response: Response, state: disc.SiteState, depth: int) -> Iterator[Any]:
         """An XML sitemap or index (gzipped or not), else a plain-text sitemap (one URL a

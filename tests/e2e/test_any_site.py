@@ -939,3 +939,25 @@ of the archive agrees."""
                                tmp_path / "again.jsonl")  # the archive reads the same
     assert sorted(i["url"] for i in again.values()) == sorted(g.url for g in shape.golds)
     assert "no_body" not in proc.stderr, proc.stderr[-2000:]
+
+
+def test_a_feed_linking_the_sites_old_domain_is_said_and_read_with_an_alias(
+        tmp_path: Path) -> None:
+    """The site's own feed links every entry on the host the site moved from: those are not
+    taken as this site's articles silently; the run says which host and how many
+    (``discovery/feed_offsite_entries``) and how to read them. With that host among the row's
+    ``aliases``, the window's articles are read on the site's host."""
+    shape = anysite.renamed_site()
+    old = "staraya-gazeta.test"
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path / "plain", server, args={"url": shape.url, **WINDOW})
+        assert result.returncode == 0, result.log[-3000:]
+        assert not result.items
+        assert result.stats["discovery/feed_offsite_entries"] == 7
+        assert (f"the feed http://{shape.site.host}/rss.xml links 7 of its 7 entries on "
+                f"other hosts ({old})" in result.log)
+        row = {"url": shape.url, "aliases": [old]}
+        aliased = run_crawl("site", tmp_path / "aliased", server, args=WINDOW,
+                            settings={"EXTRA_OUTLETS": [row]})
+    assert_gold_items(aliased, shape, "title", "text", "published")
+    assert "discovery/feed_offsite_entries" not in aliased.stats

@@ -854,3 +854,18 @@ def framed_articles_site() -> AnySite:
                          'type="application/rss+xml" href="/rss.xml">'))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+def renamed_site() -> AnySite:
+    """A site that moved to ``novaya-gazeta-rajona.test`` whose CMS still writes its old
+    address ``staraya-gazeta.test`` into the feed's links (the old host is gone); the home
+    page announces the feed and links nothing else; +03:00."""
+    host, old = "novaya-gazeta-rajona.test", "staraya-gazeta.test"
+    site, zone, inside, outside = _site(host, 3, 2400, "/news/{when:%Y/%m/%d}/novost-{n}/",
+                                        "og", [])
+    site.add("/rss.xml", rss([replace(g, url=g.url.replace(host, old))
+                              for g in inside + outside]))
+    site.add("/", chrome(host, "<h1>Новости</h1>", '<link rel="alternate" '
+                         'type="application/rss+xml" href="/rss.xml">'))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
