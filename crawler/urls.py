@@ -34,7 +34,7 @@ def canonical_url(url: str, outlet: Outlet | None = None) -> str:
     outlet's ``keep_query`` names is kept whatever its name.
     """
     scheme, netloc, path, query = _kept_parts(_split(url), outlet)
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+    return urlunsplit((scheme, netloc, path, _query(sorted(query)), ""))
 
 
 def other_spelling(canonical: str) -> str | None:
@@ -65,9 +65,20 @@ def fetch_path(url: str, outlet: Outlet) -> str:
     was discovered (its order, its spelling) less the parameters the canonical form drops."""
     parts = _split(url)
     _, _, path, query = _kept_parts(parts, outlet)
-    given = parse_qsl(parts.query, keep_blank_values=True)
-    kept = parts.query if query == given else urlencode(query)
+    kept = parts.query if query == _pairs(parts.query) else _query(query)
     return path + (f"?{kept}" if kept else "")
+
+
+def _pairs(query: str) -> list[tuple[str, str]]:
+    """A query's parameters with each escape as the byte it names (one character each, as
+    Latin-1 reads it): escapes of any charset come back as sent. Read as UTF-8, windows-1251
+    escapes (``?rub=%CD%EE…``, old Windows CMSs) became U+FFFD, another URL the site 404s."""
+    return parse_qsl(query, keep_blank_values=True, encoding="latin-1")
+
+
+def _query(pairs: list[tuple[str, str]]) -> str:
+    """The query of :func:`_pairs`' parameters, their bytes escaped again."""
+    return urlencode(pairs, encoding="latin-1")
 
 
 def _split(url: str) -> SplitResult:
@@ -81,8 +92,7 @@ def _kept_parts(parts: SplitResult, outlet: Outlet | None
     scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
     path = normalize_escapes(PATH_SESSION.sub("", parts.path)) or "/"
     named = outlet.keep_query if outlet is not None else ()  # the outlet's word wins
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k in named or not is_noise(k, v)]
+    query = [(k, v) for k, v in _pairs(parts.query) if k in named or not is_noise(k, v)]
     if outlet is not None:
         base = urlsplit(outlet.base_url)
         scheme, netloc = base.scheme, base.netloc

@@ -6,7 +6,14 @@ import pytest
 
 from crawler.outlets import outlet_for_url
 from crawler.siteoutlets import outlet_from_site_row
-from crawler.urls import article_id, canonical_url, is_article_url, other_spelling, respelled
+from crawler.urls import (
+    article_id,
+    canonical_url,
+    fetch_path,
+    is_article_url,
+    other_spelling,
+    respelled,
+)
 
 ARTICLE = "https://www.belta.by/society/view/novost-nomer-2-427702-2026/"
 CYRILLIC = "https://example.org/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/%D0%B0?x=1"
@@ -81,3 +88,16 @@ def test_the_other_spelling_of_an_article_toggles_the_paths_trailing_slash() -> 
     assert respelled("http://ex.org/a;jsessionid=1", "http://ex.org/a/", None) == (
         "http://ex.org/a;jsessionid=1/")  # one canonical URL: /a/
     assert respelled("http://ex.org/a//", "http://ex.org/a/", None) == "http://ex.org/a/"
+
+
+@pytest.mark.parametrize("outlet", [None, outlet_from_site_row({"url": "http://gazeta.test/"})])
+def test_windows_1251_escapes_in_the_query_are_kept_as_sent(outlet) -> None:
+    """An old Windows CMS's ``?rub=%CD%EE…`` (windows-1251 bytes, no UTF-8) named U+FFFD
+    (``%EF%BF%BD``) after canonicalisation: another URL, a 404 on the site."""
+    url = "http://gazeta.test/view.php?rub=%cd%ee%e2%ee%f1%f2%e8&id=7&q=%D0%9D+x"
+    want = "http://gazeta.test/view.php?id=7&q=%D0%9D+x&rub=%CD%EE%E2%EE%F1%F2%E8"
+    assert canonical_url(url, outlet) == want
+    if outlet is not None:
+        assert fetch_path(url, outlet) == "/view.php?rub=%cd%ee%e2%ee%f1%f2%e8&id=7&q=%D0%9D+x"
+        assert fetch_path(f"{url}&utm_source=vk", outlet) == (
+            "/view.php?rub=%CD%EE%E2%EE%F1%F2%E8&id=7&q=%D0%9D+x")

@@ -869,3 +869,28 @@ def renamed_site() -> AnySite:
                          'type="application/rss+xml" href="/rss.xml">'))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+def windows_1251_query_site(raw: bool) -> AnySite:
+    """An old Windows CMS in windows-1251 (declared in ``<meta http-equiv>`` only) whose
+    articles are ``/view.php?rub=<rubric>&id=N`` with a Cyrillic rubric: it answers the
+    rubric in windows-1251 escapes only. The home page links them with those escapes, or
+    (``raw``) with the rubric raw, which a browser sends in the page's charset. No feed, no
+    sitemap; +03:00."""
+    host = f"win1251-{'raw' if raw else 'escaped'}.test"
+    rubric = quote("Новости района", encoding="cp1251")
+    site, zone, inside, outside = _site(host, 3, 2600,
+                                        f"/view.php?rub={rubric}&id={{n}}", "og", [])
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+    for path, page in list(site.pages.items()):
+        html = page.body.decode().replace('<meta charset="utf-8">', meta)
+        site.add(path, Page(html.encode("cp1251", "xmlcharrefreplace"), content_type="text/html"))
+    golds = inside + outside
+    links = "".join(f'<p><a href="{escape(unquote(g.url, "cp1251") if raw else g.url)}">'
+                    f"{escape(g.title)}</a></p>" for g in golds)
+    home = chrome(host, f"<h1>Новости</h1>{links}").replace('<meta charset="utf-8">', meta)
+    site.add("/", Page(home.encode("cp1251", "xmlcharrefreplace"), content_type="text/html"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    for gold in golds:  # an item's URL has its query sorted
+        gold.url = f"http://{host}{path_and_query(canonical_url(gold.url))}"
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
