@@ -351,7 +351,7 @@ class SiteCrawl(OutletSpider):
             yield self.discover(state, url, "feed")
         if not edition:
             yield from self.editions(state, disc.language_editions(tree, response.url))
-        links = disc.page_links(tree, response.url)
+        links = disc.page_links(tree, response.url, response.encoding)
         if listed := disc.next_page_link(tree, links, response.url, 1):
             state.listings.append(listed)
         state.archive = disc.archive_prefix(links, state.outlet.host)
@@ -572,7 +572,7 @@ class SiteCrawl(OutletSpider):
         goes on by the listings' stop rules (``stop_reason``; ``seen``: its earlier links)."""
         wanted = date.fromisoformat(day)
         tree = parse_html(response.text)
-        links = disc.page_links(tree, response.url)
+        links = disc.page_links(tree, response.url, response.encoding)
         listing = ListingPage([ListingLink(u, wanted) for u in links if disc.url_day(u) == wanted],
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if link.url not in seen]
@@ -684,7 +684,7 @@ class SiteCrawl(OutletSpider):
         """One more page of a home page's list: its article links become home candidates, and
         the walk goes on by the listings' stop rules (``SITE_MAX_ARCHIVE_PAGES`` pages)."""
         tree = parse_html(response.text)
-        links = disc.page_links(tree, response.url)
+        links = disc.page_links(tree, response.url, response.encoding)
         keys = {u: self.article_key(state.outlet, u) for u in links
                 if disc.looks_like_article(u, state.outlet.keep_query)}
         listing = ListingPage([ListingLink(u, disc.url_day(u)) for u in keys],

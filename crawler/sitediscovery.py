@@ -17,6 +17,7 @@ Pure functions and a per-site state; the ``site`` spider does the fetching.
 
 from __future__ import annotations
 
+import codecs
 import heapq
 import re
 from collections import Counter
@@ -29,6 +30,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from lxml import etree
 from protego import Protego
+from w3lib.url import safe_url_string
 
 from archive.urls import is_amp_url
 from crawler.extraction import dates
@@ -172,12 +174,18 @@ _ADDRESS = re.compile(r"(?i)^(?:(?:https?:)?//|/|\.\.?/)\S*$"
 MAX_SCRIPT_LINKS = 1000  # addresses read from one page's script attributes
 
 
-def page_links(tree: etree._Element, url: str) -> list[str]:
+def page_links(tree: etree._Element, url: str, encoding: str = "utf-8") -> list[str]:
     """Every page a reader can reach from this one: its links (``<a>``, ``<area>``), then the
     addresses its script links open (``href="javascript:…"``, ``onclick``), then the links
-    of the documents it embeds in ``<iframe srcdoc>``; in page order, each once."""
-    return list(dict.fromkeys(tree_links(tree, url) + script_links(tree, url)
-                              + srcdoc_links(tree, url)))
+    of the documents it embeds in ``<iframe srcdoc>``; in page order, each once. A query
+    written raw in another charset than ASCII is escaped in the page's ``encoding``, as a
+    browser sends it (a windows-1251 page's ``?rub=Новости`` is ``?rub=%CD%EE…``; paths are
+    UTF-8 whatever the page's charset)."""
+    links = tree_links(tree, url) + script_links(tree, url) + srcdoc_links(tree, url)
+    if codecs.lookup(encoding).name != "utf-8":
+        links = [safe_url_string(link, encoding) if not link.isascii() else link
+                 for link in links]
+    return list(dict.fromkeys(links))
 
 
 def script_links(tree: etree._Element, url: str) -> list[str]:

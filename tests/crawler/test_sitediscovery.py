@@ -486,3 +486,11 @@ def test_script_links_are_the_addresses_script_attributes_open() -> None:
 ])
 def test_article_frames_of_a_frameset_page(html: str, expected: list[str]) -> None:
     assert disc.article_frames(html.encode(), "text/html", "http://ex.org/n/a.html") == expected
+
+
+def test_page_links_send_a_raw_query_in_the_pages_charset() -> None:
+    tree = parse_html('<a href="/новости/view.php?rub=Новости&amp;id=7">a</a><a href="/b?x=1">')
+    assert disc.page_links(tree, "http://ex.org/", "cp1251") == [
+        "http://ex.org/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/view.php?rub=%CD%EE%E2%EE%F1"
+        "%F2%E8&id=7", "http://ex.org/b?x=1"]
+    assert disc.page_links(tree, "http://ex.org/")[0] == "http://ex.org/новости/view.php?rub=Новости&id=7"

@@ -963,12 +963,13 @@ def test_a_feed_linking_the_sites_old_domain_is_said_and_read_with_an_alias(
     assert "discovery/feed_offsite_entries" not in aliased.stats
 
 
-@pytest.mark.parametrize("raw", [False], ids=["escaped"])
+@pytest.mark.parametrize("raw", [False, True], ids=["escaped", "raw"])
 def test_a_windows_1251_site_with_cyrillic_in_its_article_queries(tmp_path: Path,
                                                                    raw: bool) -> None:
     """``view.php?rub=<Cyrillic>&id=N`` on a windows-1251 site answering the rubric in
-    windows-1251 escapes only, linked with those escapes: every window article, whole, each
-    once, at a URL that keeps the site's escapes; no 404."""
+    windows-1251 escapes only, linked with those escapes or raw (sent in the page's charset,
+    as a browser does): every window article, whole, each once, at a URL that keeps the
+    site's escapes; no 404."""
     shape = anysite.windows_1251_query_site(raw)
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
