@@ -23,6 +23,7 @@ from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.normalize import clean_line, join_paragraphs
 from crawler.extraction.pagekind import page_kind
+from crawler.extraction.pages import named_pages
 from crawler.extraction.provenance import FEED, Provenance, rule_source
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
@@ -258,6 +259,8 @@ def extract_article(page: ArticlePage) -> Article:
     )
     if long_words:  # the text lost whitespace-free runs of over MAX_WORD_CHARS characters
         article.extractor["cut"] = {"long_words": long_words}
+    if (pages := named_pages(tree, page.url)) > 1:  # the text is this page's, not the rest
+        article.extractor["pages"] = pages
     setattr(article, RULE_MISSES_ATTR, prov.misses)
     return article
 

@@ -80,6 +80,9 @@ class ExtractionPipeline:
         await self.removals.check(item, article)
         self.stats.inc_value("extraction/ok")
         self.stats.inc_value(f"extraction/method/{article.extractor.get('method')}")
+        if pages := article.extractor.get("pages"):
+            self.stats.inc_value("extraction/paged")
+            logger.info("%s is page 1 of %d: its item holds that page's text", item.url, pages)
         note_article(self.crawler, article)
         note_extracted(self.crawler, item.url, article)
         return article

@@ -963,6 +963,21 @@ def test_a_feed_linking_the_sites_old_domain_is_said_and_read_with_an_alias(
     assert "discovery/feed_offsite_entries" not in aliased.stats
 
 
+def test_an_article_split_over_pages_says_its_item_holds_the_first(tmp_path: Path) -> None:
+    """Articles whose text goes on at ``?page=2``: the item holds the page linked (the first)
+    and says how many pages the article has (``extractor.pages``, counted in
+    ``extraction/paged``), so a part never passes for the whole; an article whose only pager
+    is its comments' is whole and says nothing."""
+    shape, whole = anysite.split_articles_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    by_url = assert_gold_items(result, shape, "title", "text", "published")
+    for url, item in by_url.items():
+        assert item["extractor"].get("pages") == (None if url in whole else 2), url
+    assert result.stats["extraction/paged"] == len(shape.golds) - len(whole)
+    assert not [p for p in server.requested_paths(shape.site.host) if "page=" in p]
+
+
 @pytest.mark.parametrize("raw", [False, True], ids=["escaped", "raw"])
 def test_a_windows_1251_site_with_cyrillic_in_its_article_queries(tmp_path: Path,
                                                                    raw: bool) -> None:
