@@ -31,7 +31,7 @@ from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted
 from crawler.extraction import BlockedPage, NotAnArticle
 from crawler.extraction.dates import parse_iso
-from crawler.extraction.html import parse_html
+from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS
 from crawler.feeds import document_element, feed_entries, sitemap_body, text_sitemap
 from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED
@@ -352,6 +352,7 @@ class SiteCrawl(OutletSpider):
         if not edition:
             yield from self.editions(state, disc.language_editions(tree, response.url))
         links = disc.page_links(tree, response.url, response.encoding)
+        self.note_offsite_base(state, tree, response.url)
         if listed := disc.next_page_link(tree, links, response.url, 1):
             state.listings.append(listed)
         state.archive = disc.archive_prefix(links, state.outlet.host)
@@ -368,6 +369,22 @@ class SiteCrawl(OutletSpider):
                 yield self.discover(state, self.url_for(
                     state.outlet, disc.archive_day_path(state.archive, day)), "archive",
                     day=day.isoformat(), page=1)
+
+    def note_offsite_base(self, state: disc.SiteState, tree: Any, url: str) -> None:
+        """A page whose ``<base href>`` names another host: its relative links lead there, not
+        to this site (a site that moved, whose template kept its old address, lost every
+        article without a word). Counted; said once a site."""
+        base = document_base(tree, url)
+        host = urlsplit(base).hostname or ""
+        if host == urlsplit(url).hostname or state.outlet.owns_host(host):
+            return
+        self.crawler.stats.inc_value("discovery/base_offsite")
+        if not state.base_offsite:
+            self.logger.warning('%s: the page %s names <base href="%s">, another host: its '
+                                "relative links lead there, not read as this site's (if the "
+                                "site moved from there, add the host to the row's aliases)",
+                                state.key, url, base)
+        state.base_offsite += 1
 
     def shell_pages(self, state: disc.SiteState, urls: list[str], page: str,
                     depth: int) -> Iterator[Any]:
@@ -573,6 +590,7 @@ class SiteCrawl(OutletSpider):
         wanted = date.fromisoformat(day)
         tree = parse_html(response.text)
         links = disc.page_links(tree, response.url, response.encoding)
+        self.note_offsite_base(state, tree, response.url)
         listing = ListingPage([ListingLink(u, wanted) for u in links if disc.url_day(u) == wanted],
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if link.url not in seen]
@@ -685,6 +703,7 @@ class SiteCrawl(OutletSpider):
         the walk goes on by the listings' stop rules (``SITE_MAX_ARCHIVE_PAGES`` pages)."""
         tree = parse_html(response.text)
         links = disc.page_links(tree, response.url, response.encoding)
+        self.note_offsite_base(state, tree, response.url)
         keys = {u: self.article_key(state.outlet, u) for u in links
                 if disc.looks_like_article(u, state.outlet.keep_query)}
         listing = ListingPage([ListingLink(u, disc.url_day(u)) for u in keys],

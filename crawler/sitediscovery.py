@@ -536,6 +536,7 @@ class SiteState:
     feeds_announced: int = 0  # announced feeds requested (SITE_MAX_FEEDS)
     homes_requested: int = 0  # home pages (the row's, editions, script targets) requested
     home_over_limit: int = 0  # home pages not requested at the bound
+    base_offsite: int = 0  # pages read whose <base href> names another host
     name: str | None = None
     archive: str | None = None  # date-archive path prefix
     listings: list[str] = field(default_factory=list)  # second pages of home pages' lists

@@ -991,3 +991,27 @@ def test_a_windows_1251_site_with_cyrillic_in_its_article_queries(tmp_path: Path
     assert_gold_items(result, shape, "title", "text", "published")
     assert "%CD%EE%E2%EE%F1%F2%E8" in shape.golds[0].url
     assert not any(k.startswith("articles/failed") for k in result.stats), result.stats
+
+
+def test_a_base_href_naming_the_sites_old_host_is_said_and_read_with_an_alias(
+        tmp_path: Path) -> None:
+    """The site moved, its template kept ``<base href="http://<old host>/">``: its relative
+    links lead to the old host, which is not this site; the run says so (which host, how to
+    read them: ``discovery/base_offsite``). With the old host among the row's ``aliases``,
+    the window's articles are read on the site's host."""
+    shape = anysite.base_href_site()
+    site, old = shape.site, "staraya-cms-old.test"
+    for path, page in list(site.pages.items()):
+        site.add(path, Page(page.body.replace(f'<base href="http://{site.host}/ru/">'.encode(),
+                                              f'<base href="http://{old}/ru/">'.encode())))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path / "plain", server, args={"url": shape.url, **WINDOW})
+        assert result.returncode == 0, result.log[-3000:]
+        assert not result.items
+        assert result.stats["discovery/base_offsite"] == 1
+        assert (f"the page http://{site.host}/ names <base href=\"http://{old}/ru/\">, another "
+                "host" in result.log)
+        aliased = run_crawl("site", tmp_path / "aliased", server, args=WINDOW,
+                            settings={"EXTRA_OUTLETS": [{"url": shape.url, "aliases": [old]}]})
+    assert_gold_items(aliased, shape, "title", "text", "published")
+    assert "discovery/base_offsite" not in aliased.stats
