@@ -168,6 +168,10 @@ _LANGUAGE_PARAM = re.compile(r"(?i)^(?:lang|language|lng|locale)$")
 
 # a string literal in a script attribute (``onclick="location.href='/news/5.html'"``)
 _QUOTED = re.compile(r"""(["'])([^"'\s<>]{1,500})\1""")
+# what an ``onclick`` navigates to: ``location.href = '…'``, ``location.assign('…')``,
+# ``window.open('…')`` (any other call with an address, a vote or a share, goes nowhere)
+_NAVIGATION = re.compile(r"""(?:\blocation(?:\.href)?\s*=|\blocation\.(?:assign|replace)\s*\(|"""
+                         r"""\bopen\s*\()\s*(["'])([^"'\s<>]{1,500})\1""")
 # one that reads as an address: absolute, host- or root-relative, ./ ../, or a page file
 _ADDRESS = re.compile(r"(?i)^(?:(?:https?:)?//|/|\.\.?/)\S*$"
                       r"|^[\w.-]+(?:/[\w.%-]+)*\.(?:s?html?|php\d?|aspx?|jsp|cgi)(?:\?\S*)?$")
@@ -192,12 +196,14 @@ def script_links(tree: etree._Element, url: str) -> list[str]:
     """The addresses a page's script links open, as written in quotes: old CMSs link
     headlines as ``href="javascript:openNews('/news/5.html')"`` or ``href="#"
     onclick="location.href='…'"`` (a browser follows them; a crawler reading ``href`` only
-    saw no link). Only literals that read as addresses; resolved against the page's base."""
+    saw no link). Only literals that read as addresses: any in a ``javascript:`` link, those
+    an ``onclick`` navigates to; resolved against the page's base."""
     base = document_base(tree, url)
     found: list[str] = []
     for code in tree.xpath("//@onclick | //a/@href[starts-with(normalize-space("
                            "translate(., 'JAVSCRIPT', 'javscript')), 'javascript:')]"):
-        for _, literal in _QUOTED.findall(str(code)):
+        quoted = _NAVIGATION if code.attrname == "onclick" else _QUOTED
+        for _, literal in quoted.findall(str(code)):
             literal = literal.replace("\\/", "/")
             if _ADDRESS.match(literal) and len(found) < MAX_SCRIPT_LINKS:
                 found.append(urljoin(base, literal).split("#", 1)[0])

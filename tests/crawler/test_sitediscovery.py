@@ -467,10 +467,11 @@ def test_script_links_are_the_addresses_script_attributes_open() -> None:
         <div onclick="window.open('http:\\/\\/ex.org\\/c\\/3\\/', '_blank', 'width=600')">c</div>
         <a href="javascript:void(0)" onclick="ga('send', 'event', 'click'); return true">d</a>
         <a href="javascript:go('mailto:x@ex.org')">e</a><span onclick="f('../up/4.html#x')">f</span>
+        <b onclick="document.location = '../up/5.html#x'">g</b>
         </body>""")
     assert disc.script_links(tree, "http://ex.org/d/") == [
         "http://ex.org/news/1.html", "http://ex.org/d/news/2.php?id=7", "http://ex.org/c/3/",
-        "http://ex.org/up/4.html"]
+        "http://ex.org/up/5.html"]
     assert disc.page_links(parse_html('<map><area href="/x/5.html"></map>'), "http://ex.org/") \
         == ["http://ex.org/x/5.html"]
 

@@ -914,13 +914,16 @@ def test_a_home_page_of_one_iframe_to_another_host_is_said(tmp_path: Path) -> No
 def test_headlines_linked_by_script_or_image_map_are_articles(tmp_path: Path) -> None:
     """Headlines opened by ``onclick``, ``javascript:openNews('…')``, ``window.open`` and an
     image map's ``<area>`` (as an old CMS links them): the window's articles, whole; a
-    ``javascript:void(0)``, an analytics call, ``mailto:`` and ``tel:`` fetch nothing."""
+    ``javascript:void(0)``, an analytics call, ``mailto:`` and ``tel:`` fetch nothing, nor
+    does an ``onclick`` that calls a script with an address but goes nowhere (a vote, a
+    share button)."""
     shape = anysite.script_links_site()
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "title", "text", "published")
     paths = server.requested_paths(shape.site.host)
     assert not [p for p in paths if "void" in p or "send" in p or ":" in p], paths
+    assert not [p for p in paths if "/ajax/" in p or "kopiya" in p], paths  # no navigation
 
 
 def test_articles_that_are_framesets_are_read_in_their_frame(tmp_path: Path) -> None:

@@ -823,6 +823,8 @@ def script_links_site() -> AnySite:
             '<p><img src="/img/map.png" usemap="#news"><map name="news"><area shape="rect" '
             f'coords="0,0,100,100" href="{path[3]}" alt="{escape(inside[3].title)}"></map></p>'
             "<p><a href=\"javascript:void(0)\" onclick=\"ga('send', 'event', 'menu')\">Меню</a>"
+            f' <a href="#" onclick="vote(\'/ajax/vote.php?id=2201\'); return false;">+1</a>'
+            f' <span onclick="share(\'/society/{slugs[0]}-kopiya.html\')">Поделиться</span>'
             f' <a href="mailto:red@{host}">Написать</a> <a href="tel:+375291234567">Звонок</a>'
             f'</p><p><a href="//{host}{outside[0].url.removeprefix(f"http://{host}")}">'
             f'{escape(outside[0].title)}</a> <a href="\n  /society/\n{slugs[-1]}.html  ">'
