@@ -361,6 +361,8 @@ class SiteCrawl(OutletSpider):
             day = disc.url_day(url)
             yield from self.candidate(state, disc.Candidate(
                 url, None, day, "archive" if day and state.archive else "home"))
+        if listed and (span := disc.day_span(articles)):
+            state.listing_days[listed] = span
         if not articles and shell < disc.MAX_SHELL_DEPTH:
             yield from self.shell_pages(state, disc.shell_targets(tree, response.url),
                                         response.url, shell + 1)
@@ -695,12 +697,17 @@ class SiteCrawl(OutletSpider):
             return []
         return [request for url in state.listings
                 if (request := self.discover(state, url, "listing", page=2,
-                                             seen=frozenset(state.candidates)))]
+                                             seen=frozenset(state.candidates),
+                                             prior=state.listing_days.get(url)))]
 
     def on_listing(self, response: Response, state: disc.SiteState, page: int,
-                   seen: frozenset[str]) -> Iterator[Any]:
+                   seen: frozenset[str], prior: str | None = None,
+                   ascending: bool = False) -> Iterator[Any]:
         """One more page of a home page's list: its article links become home candidates, and
-        the walk goes on by the listings' stop rules (``SITE_MAX_ARCHIVE_PAGES`` pages)."""
+        the walk goes on by the listings' stop rules (``SITE_MAX_ARCHIVE_PAGES`` pages). A
+        list whose page comes after the previous one in time (``prior``: that page's day
+        span) goes oldest first (``ascending``): pages before the window do not end it, the
+        first page after the window does (``newer_than_window``)."""
         tree = parse_html(response.text)
         links = disc.page_links(tree, response.url, response.encoding)
         self.note_offsite_base(state, tree, response.url)
@@ -711,16 +718,29 @@ class SiteCrawl(OutletSpider):
         new = [link for link in listing.links if keys[link.url] not in seen]
         for link in new:
             yield from self.candidate(state, disc.Candidate(link.url, None, link.day, "home"))
-        reason = stop_reason(listing, new, page, self.limits["max_archive_pages"], self.since)
+        span = disc.day_span(keys)
+        ascending = ascending or disc.after_span(span, prior)
+        reason = stop_reason(listing, new, page, self.limits["max_archive_pages"],
+                             None if ascending else self.since)
+        if reason is None and ascending and self.after_window(listing):
+            reason = "newer_than_window"
         if reason is None and listing.next_href:
             yield self.discover(state, listing.next_href, "listing", page=page + 1,
-                                seen=seen | {keys[link.url] for link in new})
+                                seen=seen | {keys[link.url] for link in new}, prior=span,
+                                ascending=ascending)
         else:
             self.crawler.stats.inc_value(f"discovery/listing_stop/{reason or 'last_page'}")
             if reason == "max_pages":
                 self.logger.warning("%s: the home page's list was read for %d pages "
-                                    "(SITE_MAX_ARCHIVE_PAGES): older articles not found",
-                                    state.key, page)
+                                    "(SITE_MAX_ARCHIVE_PAGES): %s articles not found",
+                                    state.key, page, "newer" if ascending else "older")
+
+    def after_window(self, listing: ListingPage) -> bool:
+        """Every link of the page is dated after the window (in a list oldest first, the
+        pages after it are newer still)."""
+        until = self.until or datetime.now(UTC).date()
+        return bool(listing.links) and all(link.day is not None and link.day > until
+                                           for link in listing.links)
 
     def home_link_samples(self, state: disc.SiteState) -> list[scrapy.Request]:
         """Zone samples among the home-page links a site's articles are read from, when

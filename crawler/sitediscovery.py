@@ -420,6 +420,23 @@ def next_page_link(tree: Any, links: list[str], url: str, page: int) -> str | No
     return None
 
 
+def day_span(urls: Iterable[str]) -> str | None:
+    """The first and last day the URLs carry (``url_day``), as ``YYYY-MM-DD/YYYY-MM-DD``
+    (a listing request's argument: it must survive a JOBDIR), None when none is dated."""
+    days = [day for url in urls if (day := url_day(url)) is not None]
+    return f"{min(days).isoformat()}/{max(days).isoformat()}" if days else None
+
+
+def after_span(span: str | None, prior: str | None) -> bool:
+    """Whether ``span`` comes after ``prior`` (no day before its last, one after it): the
+    list goes from the oldest to the newest (a CMS's ``ORDER BY id``), not the other way
+    round. (ISO days compare as strings.)"""
+    if span is None or prior is None:
+        return False
+    first, last = span.split("/")
+    return first >= prior.split("/")[1] and last > prior.split("/")[1]
+
+
 def archive_day_path(prefix: str, day: date) -> str:
     return f"{prefix}{day:%Y/%m/%d}/"
 
@@ -546,6 +563,8 @@ class SiteState:
     name: str | None = None
     archive: str | None = None  # date-archive path prefix
     listings: list[str] = field(default_factory=list)  # second pages of home pages' lists
+    # the first and last day (``day_span``) the links of the page naming each listing carry
+    listing_days: dict[str, str] = field(default_factory=dict)
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
     sampled: dict[str, str] = field(default_factory=dict)  # article key -> the URL sampled
     robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware

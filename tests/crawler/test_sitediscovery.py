@@ -495,3 +495,14 @@ def test_page_links_send_a_raw_query_in_the_pages_charset() -> None:
         "http://ex.org/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/view.php?rub=%CD%EE%E2%EE%F1"
         "%F2%E8&id=7", "http://ex.org/b?x=1"]
     assert disc.page_links(tree, "http://ex.org/")[0] == "http://ex.org/новости/view.php?rub=Новости&id=7"
+
+
+def test_a_list_is_oldest_first_when_a_page_comes_after_the_previous_one() -> None:
+    page1 = disc.day_span(["http://ex.org/news/20251220/a-b-c/", "http://ex.org/x/",
+                           "http://ex.org/news/20251223/d-e-f/"])
+    assert page1 == "2025-12-20/2025-12-23"
+    assert disc.after_span("2025-12-23/2025-12-26", page1)  # a shared day: one page ends it
+    assert not disc.after_span("2025-12-17/2025-12-20", page1)  # newest first
+    assert not disc.after_span("2025-12-23/2025-12-23", "2025-12-23/2025-12-23")  # one day
+    assert not disc.after_span(None, page1) and not disc.after_span(page1, None)
+    assert disc.day_span(["http://ex.org/about/"]) is None

@@ -1018,3 +1018,15 @@ def test_a_base_href_naming_the_sites_old_host_is_said_and_read_with_an_alias(
                             settings={"EXTRA_OUTLETS": [{"url": shape.url, "aliases": [old]}]})
     assert_gold_items(aliased, shape, "title", "text", "published")
     assert "discovery/base_offsite" not in aliased.stats
+
+
+def test_a_home_page_list_sorted_oldest_first_is_walked_to_the_window(tmp_path: Path) -> None:
+    """The home page's list shows the oldest articles first: its first pages all lie before
+    the window, which must not end the walk (that rule holds for lists newest first); the
+    walk reads on to the window's page and stops at the first page after the window."""
+    shape = anysite.oldest_first_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["discovery/listing_stop/newer_than_window"] == 1
+    assert "/news/?page=7" not in server.requested_paths(shape.site.host)

@@ -922,3 +922,26 @@ def windows_1251_query_site(raw: bool) -> AnySite:
     for gold in golds:  # an item's URL has its query sorted
         gold.url = f"http://{host}{path_and_query(canonical_url(gold.url))}"
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+def oldest_first_site() -> AnySite:
+    """A home page list sorted oldest first (a CMS's default ``ORDER BY id``): 40 articles
+    from 20 December, 14 hours apart, six a page (``?page=N``), each dated by its URL
+    (``/news/YYYYMMDD/N-novost-goroda/``, no day archive); the window's articles on the
+    fifth page, newer ones after it. No feed, no sitemap; +03:00."""
+    host = "oldest-first.test"
+    zone = timezone(timedelta(hours=3))
+    site = VirtualSite(host)
+    posts = dated_posts(site, datetime(2025, 12, 20, 10, 0, tzinfo=zone), timedelta(hours=14),
+                        40, "/news/{when:%Y%m%d}/{n}-novost-goroda/")
+    chunks = [posts[i:i + 6] for i in range(0, len(posts), 6)]
+    pages = [f"/news/?page={n}" for n in range(1, len(chunks) + 1)]
+    pager = " ".join(f'<a href="{p}">{n}</a>' for n, p in enumerate(pages, 1))
+    for n, chunk in enumerate(chunks):
+        body = (section_html(host, [(g.url, g.title) for g in chunk])
+                + f'<div class="pager">{pager}</div>')
+        site.add("/" if n == 0 else pages[n], chrome(host, body))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
+    return AnySite(site, f"http://{host}/", zone, inside,
+                   [g.url for g in posts if g not in inside])
