@@ -511,6 +511,7 @@ def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
 
 _FRAMESET_TAG = re.compile(r"<frameset\b", re.IGNORECASE)
 _FRAME_TAG = re.compile(r"<frame\b[^>]*>", re.IGNORECASE)
+MAX_FRAMES = 8  # frames of one frameset requested (a banner, a menu, the article…)
 
 
 def article_frames(body: bytes, content_type: str | None, url: str) -> list[str]:
@@ -530,7 +531,7 @@ def article_frames(body: bytes, content_type: str | None, url: str) -> list[str]
         if urlsplit(target).scheme in ("http", "https") and target != url:
             frames.append(target)
     frames = list(dict.fromkeys(frames))
-    return [f for f in frames if looks_like_article(f)] or frames
+    return ([f for f in frames if looks_like_article(f)] or frames)[:MAX_FRAMES]
 
 
 def framed_by(body: bytes, content_type: str | None, url: str, outlet: Outlet,

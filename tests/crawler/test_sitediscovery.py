@@ -506,3 +506,10 @@ def test_a_list_is_oldest_first_when_a_page_comes_after_the_previous_one() -> No
     assert not disc.after_span("2025-12-23/2025-12-23", "2025-12-23/2025-12-23")  # one day
     assert not disc.after_span(None, page1) and not disc.after_span(page1, None)
     assert disc.day_span(["http://ex.org/about/"]) is None
+
+
+def test_a_frameset_of_endless_frames_names_a_bounded_few() -> None:
+    html = "<frameset>" + "".join(f'<frame src="/f/{n}.html">' for n in range(5000))
+    frames = disc.article_frames(html.encode(), "text/html", "http://ex.org/")
+    # (those that read as articles first: /f/1000.html has a numeric id)
+    assert frames == [f"http://ex.org/f/{n}.html" for n in range(1000, 1000 + disc.MAX_FRAMES)]
