@@ -24,6 +24,7 @@ from tests.sites import belta
 from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl, scrapy_command
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page
+from tests.support.tls import Pki, TlsRedisServer, make_pki
 
 pytestmark = pytest.mark.slow
 
@@ -90,14 +91,14 @@ def archive(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, timeout=300)
 
 
-def assert_complete_union(workers: list[Worker], may_repeat: frozenset[str] = frozenset()
-                          ) -> list[dict[str, Any]]:
+def assert_complete_union(workers: list[Worker], may_repeat: frozenset[str] = frozenset(),
+                          pages: int = PAGES) -> list[dict[str, Any]]:
     """Every article once across the workers' feeds (``may_repeat``: ids allowed twice)."""
     items = [item for w in workers for item in w.items]
     ids = Counter(item["id"] for item in items)
     repeated = {i for i, n in ids.items() if n > 1}
     assert repeated <= may_repeat, "duplicate items across workers"
-    expected = {f"/society/view/bench-{i}-{500000 + i}-2026/" for i in range(PAGES)}
+    expected = {f"/society/view/bench-{i}-{500000 + i}-2026/" for i in range(pages)}
     assert {re.sub(r"^https://[^/]+", "", item["url"]) for item in items} == expected
     assert all(item["text"] and item["title"] for item in items)
     return items
@@ -317,3 +318,32 @@ def test_redis_restarted_with_persistence_loses_nothing(tmp_path: Path) -> None:
     ids = Counter(item["id"] for item in worker.items)
     assert len(ids) == 80 and set(ids.values()) == {1}, ids.most_common(3)
     assert "gone from Redis" not in worker.log
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+def test_two_workers_share_the_frontier_over_tls(pki: Pki, tmp_path: Path) -> None:
+    """``rediss://`` with the CA in the URL: the same run as over plain TCP."""
+    (tmp_path / "redis").mkdir()
+    redis = TlsRedisServer(tmp_path / "redis", pki)
+    try:
+        with FixtureServer([build(60)]) as server:
+            settings = worker_settings(redis, tmp_path / "warc")
+            workers = [Worker(f"w{n}", tmp_path, server, settings) for n in (1, 2)]
+            codes = [w.wait() for w in workers]
+            fetches = article_fetches(server)
+        known = redis.client.hlen("news-archive:state:articles")
+        run = redis.client.get("belta:run")
+    finally:
+        redis.stop()
+    assert codes == [0, 0], [w.log[-3000:] for w in workers]
+    assert len(fetches) == 60 and set(fetches.values()) == {1}, fetches.most_common(3)
+    assert_complete_union(workers, pages=60)
+    assert run == b"1" and known == 60  # the article state went to the TLS Redis
+    assert all("Shared frontier of run 1 empty" in w.log for w in workers)
+    verified = archive("verify", str(tmp_path / "warc"))
+    assert verified.returncode == 0, verified.stdout[-2000:] + verified.stderr[-2000:]
+    assert len(list((tmp_path / "warc").glob("*.warc.gz"))) == 2

@@ -33,14 +33,23 @@ class RedisServer:
         self.port = _free_port()
         self.directory = directory
         self.options = options
-        self.client = redis.Redis(host="127.0.0.1", port=self.port, password=password)
+        self.client = self._client(password)
         self._start()
 
+    def _client(self, password: str | None) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, password=password)
+
+    def _common(self) -> list[str]:
+        return ["--bind", "127.0.0.1", "--dir", str(self.directory), "--save", "",
+                "--appendonly", "no", "--protected-mode", "yes", *self.options]
+
+    def _command(self) -> list[str]:
+        return [str(REDIS_SERVER), "--port", str(self.port), *self._common()]
+
     def _start(self) -> None:
-        self.proc = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.directory), "--save", "", "--appendonly", "no",
-             "--protected-mode", "yes", *self.options], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        log = self.directory / "redis-server.log"
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(self._command(), stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -49,8 +58,14 @@ class RedisServer:
             except redis.ConnectionError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                    output = log.read_text("utf-8", errors="replace")
+                    self._unstarted(output)
+                    raise RuntimeError(f"redis-server did not start on port {self.port}: "
+                                       f"{output[-500:]}") from None
                 time.sleep(0.05)
+
+    def _unstarted(self, output: str) -> None:
+        """Hook for a server that may lack a feature (skip rather than fail)."""
 
     def restart(self) -> None:
         """Stop and start again on the same port: without persistence, every key is gone."""

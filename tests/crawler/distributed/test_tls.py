@@ -1,0 +1,72 @@
+"""The start check against real TLS redis-servers (``rediss://``): certificates trusted or
+not, client certificates, TLS and plain ports mixed up, TLS options mistyped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from crawler.distributed.connection import RedisUnavailable, check_redis
+from tests.support.redis import RedisServer
+from tests.support.tls import Pki, TlsRedisServer, make_pki
+
+Start = Callable[..., TlsRedisServer]
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture
+def tls_server(pki: Pki, tmp_path: Path) -> Iterator[Start]:
+    """Start TLS redis-servers (``cert=``, ``client_certs=``); all stopped at the end."""
+    started: list[RedisServer] = []
+
+    def start(*options: str, **kwargs: object) -> TlsRedisServer:
+        directory = tmp_path / f"redis{len(started)}"
+        directory.mkdir()
+        server = TlsRedisServer(directory, pki, *options, **kwargs)  # type: ignore[arg-type]
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def refusal(url: str, **settings: object) -> str:
+    with pytest.raises(RedisUnavailable) as info:
+        check_redis(Settings({"REDIS_URL": url, **settings}))
+    return str(info.value)
+
+
+def client_cert(pki: Pki, name: str = "client") -> str:
+    return f"&ssl_certfile={pki.crt(name)}&ssl_keyfile={pki.key(name)}"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_tls_redis_with_its_ca_in_the_url_passes(tls_server: Start, pki: Pki,
+                                                   host: str) -> None:
+    server = tls_server()
+    client = check_redis(Settings(
+        {"REDIS_URL": f"rediss://{host}:{server.port}/2?ssl_ca_certs={pki.ca}"}))
+    client.set("probe", "1")
+    assert server.client.execute_command("SELECT", 2) and server.client.get("probe") == b"1"
+
+
+def test_a_client_certificate_in_the_url_is_shown_to_the_server(tls_server: Start,
+                                                                pki: Pki) -> None:
+    server = tls_server(client_certs=True)
+    check_redis(Settings({"REDIS_URL": f"{server.url}{client_cert(pki)}"}))
+
+
+def test_the_tls_options_may_be_given_in_redis_params(tls_server: Start, pki: Pki) -> None:
+    server = tls_server(client_certs=True)
+    params = {"ssl_ca_certs": str(pki.ca), "ssl_certfile": str(pki.crt("client")),
+              "ssl_keyfile": str(pki.key("client"))}
+    check_redis(Settings({"REDIS_URL": f"rediss://127.0.0.1:{server.port}/0",
+                          "REDIS_PARAMS": params}))
