@@ -1,7 +1,7 @@
 """One way to reach Redis, and one clear error when it cannot be used for a run.
 
-Checked once before any spider starts, by class of Redis set-up: unreachable, a password or
-ACL user missing or wrong, a read-only replica, a full Redis or a user not allowed to write,
+Checked once before any spider starts, by class of Redis set-up: unreachable, a TLS
+certificate not trusted, a password or ACL user missing or wrong, a read-only replica, a full Redis or a user not allowed to write,
 an eviction policy that may drop the frontier or the article state, a malformed URL. Each is
 one error naming ``REDIS_URL`` (its password hidden) and the fix.
 """
@@ -9,8 +9,9 @@ one error naming ``REDIS_URL`` (its password hidden) and the fix.
 from __future__ import annotations
 
 import logging
+import ssl
 import sys
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import redis
@@ -22,6 +23,7 @@ from scrapy_redis.connection import SETTINGS_PARAMS_MAP, get_redis_from_settings
 logger = logging.getLogger(__name__)
 
 SCHEMES = ("redis", "rediss", "unix")
+E = TypeVar("E", bound=BaseException)
 
 
 class RedisUnavailable(RuntimeError):
@@ -118,13 +120,34 @@ def connect(settings: Any) -> redis.Redis:
             "in REDIS_URL as redis://:PASSWORD@host:port/db, or with an ACL user as "
             "redis://USER:PASSWORD@host:port/db.") from None
     except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
-        raise RedisUnavailable(
-            f"Cannot reach Redis at REDIS_URL={shown}: {exc}. Start redis-server there, or drop "
-            "REDIS_URL to crawl on this machine alone.") from None
+        raise RedisUnavailable(unreachable(exc, shown)) from None
     except redis.ResponseError as exc:
         raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused the connection: {exc}.") \
             from None
     return client
+
+
+def unreachable(exc: BaseException, shown: str) -> str:
+    """Why Redis at ``shown`` did not answer, by class. redis-py reports every failure to
+    connect alike; the TLS ones were taken for a Redis not running."""
+    verify = _cause(exc, ssl.SSLCertVerificationError)
+    if verify is not None:
+        return (f"Redis at REDIS_URL={shown} presented a TLS certificate this worker does not "
+                f"trust (certificate verify failed: {verify.verify_message}). Give the CA that "
+                "signed it in REDIS_URL as ?ssl_ca_certs=/path/ca.crt, connect by a host name "
+                "the certificate was issued for, or renew an expired certificate.")
+    return (f"Cannot reach Redis at REDIS_URL={shown}: {exc}. Start redis-server there, or "
+            "drop REDIS_URL to crawl on this machine alone.")
+
+
+def _cause(exc: BaseException | None, kind: type[E]) -> E | None:
+    """The first exception of ``kind`` in the chain that led to ``exc``, if any."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, kind):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def check_redis(settings: Any) -> redis.Redis:

@@ -347,3 +347,19 @@ def test_two_workers_share_the_frontier_over_tls(pki: Pki, tmp_path: Path) -> No
     verified = archive("verify", str(tmp_path / "warc"))
     assert verified.returncode == 0, verified.stdout[-2000:] + verified.stderr[-2000:]
     assert len(list((tmp_path / "warc").glob("*.warc.gz"))) == 2
+
+
+def test_a_tls_certificate_not_trusted_stops_the_crawl_with_one_clear_error(
+        pki: Pki, tmp_path: Path) -> None:
+    """Reported as 'Cannot reach Redis … Start redis-server there' though Redis answered."""
+    (tmp_path / "redis").mkdir()
+    redis = TlsRedisServer(tmp_path / "redis", pki, cert="stranger")
+    try:
+        result = run_crawl("belta", tmp_path, settings={"REDIS_URL": redis.url}, timeout=60)
+    finally:
+        redis.stop()
+    assert result.returncode == 1
+    assert result.log.count("ERROR:") == 1, result.log[-3000:]
+    assert f"Redis at REDIS_URL={redis.url} presented a TLS certificate" in result.log
+    assert "unable to get local issuer certificate" in result.log
+    assert "Traceback" not in result.log and not (tmp_path / "reports").exists()

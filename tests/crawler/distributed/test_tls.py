@@ -70,3 +70,20 @@ def test_the_tls_options_may_be_given_in_redis_params(tls_server: Start, pki: Pk
               "ssl_keyfile": str(pki.key("client"))}
     check_redis(Settings({"REDIS_URL": f"rediss://127.0.0.1:{server.port}/0",
                           "REDIS_PARAMS": params}))
+
+
+@pytest.mark.parametrize(("cert", "ca", "reason"), [
+    ("stranger", True, "unable to get local issuer certificate"),  # another CA signed it
+    ("elsewhere", True, "IP address mismatch"),  # issued for redis.example
+    ("expired", True, "certificate has expired"),
+    ("server", False, "self-signed certificate in certificate chain"),  # CA not given
+])
+def test_a_server_certificate_not_trusted_is_one_clear_error(
+        tls_server: Start, pki: Pki, cert: str, ca: bool, reason: str) -> None:
+    """It used to say 'Cannot reach Redis … Start redis-server there': Redis was reached."""
+    server = tls_server("--requirepass", "s3cret", cert=cert, password="s3cret")
+    query = f"?ssl_ca_certs={pki.ca}" if ca else ""
+    message = refusal(f"rediss://:s3cret@127.0.0.1:{server.port}/0{query}")
+    assert f"REDIS_URL=rediss://:***@127.0.0.1:{server.port}/0{query}" in message
+    assert "s3cret" not in message and "Start redis-server" not in message
+    assert "TLS certificate" in message and reason in message and "ssl_ca_certs" in message
