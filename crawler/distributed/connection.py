@@ -9,6 +9,7 @@ one error naming ``REDIS_URL`` (its password hidden) and the fix.
 from __future__ import annotations
 
 import logging
+import socket
 import ssl
 import sys
 from typing import Any, TypeVar
@@ -18,11 +19,13 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 from scrapy.settings import Settings
+from scrapy_redis import defaults
 from scrapy_redis.connection import SETTINGS_PARAMS_MAP, get_redis_from_settings
 
 logger = logging.getLogger(__name__)
 
 SCHEMES = ("redis", "rediss", "unix")
+CHECK_TIMEOUT = 5.0  # the start check's socket timeouts: an answer, or a clear error, soon
 E = TypeVar("E", bound=BaseException)
 
 
@@ -55,28 +58,41 @@ def state_prefix(settings: Any) -> str:
     return settings.get("STATE_REDIS_PREFIX") or f"{settings.get('BOT_NAME')}:state"
 
 
-def redis_client(settings: Any, retry_seconds: float | None = None) -> redis.Redis:
+def redis_client(settings: Any, retry_seconds: float | None = None,
+                 timeout: float | None = None) -> redis.Redis:
     """A client for ``REDIS_URL`` with scrapy-redis' defaults (and ``REDIS_PARAMS``) that
     rides out a Redis restart or failover: a command that finds Redis gone is retried with
     backoff for ``REDIS_RETRY_SECONDS`` (or ``retry_seconds``). scrapy-redis' client tried
     once more at once, so a restart of a second failed the lease, the enqueue of follow-up
-    links or an article's state write in between, and those requests and items were lost."""
+    links or an article's state write in between, and those requests and items were lost.
+
+    ``timeout`` (the start check's): socket timeouts at most that long, and a timeout is
+    not retried, so a server that never answers (a TLS handshake sent to a plain port)
+    fails in seconds rather than after several of scrapy-redis' 30 s timeouts."""
     params = settings.getdict("REDIS_PARAMS")
+    if timeout is not None:
+        for name in ("socket_timeout", "socket_connect_timeout"):
+            given = params.get(name, defaults.REDIS_PARAMS.get(name))
+            params[name] = min(float(given), timeout) if given else timeout
+        params["retry_on_timeout"] = False  # scrapy-redis' default adds timeouts to retry
     if "retry" not in params:
         seconds = settings.getfloat("REDIS_RETRY_SECONDS", 10.0) if retry_seconds is None \
             else retry_seconds
-        params["retry"] = patient_retry(seconds)
+        params["retry"] = patient_retry(seconds, timeouts=timeout is None)
     given = {name: settings.get(name) for name in SETTINGS_PARAMS_MAP}
     return get_redis_from_settings(Settings({**given, "REDIS_PARAMS": params}))
 
 
-def patient_retry(seconds: float) -> Retry:
-    """Retries with exponential backoff (0.1 s, doubling, at most 1 s) for about ``seconds``."""
+def patient_retry(seconds: float, timeouts: bool = True) -> Retry:
+    """Retries with exponential backoff (0.1 s, doubling, at most 1 s) for about ``seconds``;
+    of timeouts too unless ``timeouts`` is false."""
     backoff, waited, retries = ExponentialBackoff(cap=1.0, base=0.05), 0.0, 0
     while waited < seconds:
         retries += 1
         waited += backoff.compute(retries)
-    return Retry(backoff, retries)
+    if timeouts:
+        return Retry(backoff, retries)
+    return Retry(backoff, retries, supported_errors=(redis.ConnectionError,))
 
 
 def url_problem(url: str) -> str | None:
@@ -109,7 +125,7 @@ def connect(settings: Any) -> redis.Redis:
     if problem:
         raise RedisUnavailable(f"REDIS_URL={shown} {problem}.")
     try:
-        client = redis_client(settings, retry_seconds=1.0)  # say it now, not after 10 s
+        client = redis_client(settings, retry_seconds=1.0, timeout=CHECK_TIMEOUT)  # say it now
     except ValueError as exc:
         raise RedisUnavailable(f"REDIS_URL={shown} is not a Redis URL: {exc}.") from None
     try:
@@ -120,14 +136,14 @@ def connect(settings: Any) -> redis.Redis:
             "in REDIS_URL as redis://:PASSWORD@host:port/db, or with an ACL user as "
             "redis://USER:PASSWORD@host:port/db.") from None
     except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
-        raise RedisUnavailable(unreachable(exc, shown)) from None
+        raise RedisUnavailable(unreachable(exc, shown, client)) from None
     except redis.ResponseError as exc:
         raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused the connection: {exc}.") \
             from None
     return client
 
 
-def unreachable(exc: BaseException, shown: str) -> str:
+def unreachable(exc: BaseException, shown: str, client: redis.Redis) -> str:
     """Why Redis at ``shown`` did not answer, by class. redis-py reports every failure to
     connect alike; the TLS ones were taken for a Redis not running."""
     verify = _cause(exc, ssl.SSLCertVerificationError)
@@ -136,8 +152,39 @@ def unreachable(exc: BaseException, shown: str) -> str:
                 f"trust (certificate verify failed: {verify.verify_message}). Give the CA that "
                 "signed it in REDIS_URL as ?ssl_ca_certs=/path/ca.crt, connect by a host name "
                 "the certificate was issued for, or renew an expired certificate.")
+    pool = client.connection_pool
+    address = (pool.connection_kwargs.get("host"), pool.connection_kwargs.get("port"))
+    tls = issubclass(pool.connection_class, redis.SSLConnection)
+    if address[0] and tls and _speaks_plain_redis(address):
+        return (f"Redis at REDIS_URL={shown} answers without TLS: it is a plain port. Write "
+                "redis:// for it, or rediss:// with the port of redis-server's --tls-port.")
+    if address[0] and not tls and _speaks_tls(address):
+        return (f"Redis at REDIS_URL={shown} speaks TLS on that port: write rediss://… (with "
+                "?ssl_ca_certs=/path/ca.crt for a CA of its own).")
     return (f"Cannot reach Redis at REDIS_URL={shown}: {exc}. Start redis-server there, or "
             "drop REDIS_URL to crawl on this machine alone.")
+
+
+def _speaks_plain_redis(address: tuple[Any, Any]) -> bool:
+    """Whether the server at ``address`` answers a plain-text PING (``+PONG``, ``-NOAUTH`` …)."""
+    try:
+        with socket.create_connection(address, timeout=2) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64)[:1] in (b"+", b"-")
+    except OSError:
+        return False
+
+
+def _speaks_tls(address: tuple[Any, Any]) -> bool:
+    """Whether the server at ``address`` completes a TLS handshake (any certificate)."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    try:
+        with socket.create_connection(address, timeout=2) as sock, \
+                context.wrap_socket(sock, server_hostname=str(address[0])):
+            return True
+    except OSError:
+        return False
 
 
 def _cause(exc: BaseException | None, kind: type[E]) -> E | None:

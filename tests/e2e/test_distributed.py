@@ -363,3 +363,14 @@ def test_a_tls_certificate_not_trusted_stops_the_crawl_with_one_clear_error(
     assert f"Redis at REDIS_URL={redis.url} presented a TLS certificate" in result.log
     assert "unable to get local issuer certificate" in result.log
     assert "Traceback" not in result.log and not (tmp_path / "reports").exists()
+
+
+def test_a_tls_url_at_a_plain_port_stops_the_crawl_soon(
+        redis_server: RedisServer, pki: Pki, tmp_path: Path) -> None:  # noqa: F811
+    """The start check waited 150 s for a TLS handshake a plain Redis never answers."""
+    url = f"rediss://127.0.0.1:{redis_server.port}/0?ssl_ca_certs={pki.ca}"
+    result = run_crawl("belta", tmp_path, settings={"REDIS_URL": url}, timeout=60)
+    assert result.returncode == 1
+    assert result.log.count("ERROR:") == 1, result.log[-3000:]
+    assert f"Redis at REDIS_URL={url} answers without TLS" in result.log
+    assert "Traceback" not in result.log and not (tmp_path / "reports").exists()

@@ -3,6 +3,7 @@ not, client certificates, TLS and plain ports mixed up, TLS options mistyped."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -87,3 +88,34 @@ def test_a_server_certificate_not_trusted_is_one_clear_error(
     assert f"REDIS_URL=rediss://:***@127.0.0.1:{server.port}/0{query}" in message
     assert "s3cret" not in message and "Start redis-server" not in message
     assert "TLS certificate" in message and reason in message and "ssl_ca_certs" in message
+
+
+def timed_refusal(url: str) -> tuple[str, float]:
+    started = time.monotonic()
+    message = refusal(url)
+    return message, time.monotonic() - started
+
+
+def test_a_plain_url_at_a_tls_port_says_to_write_rediss(tls_server: Start) -> None:
+    """It said 'Connection reset by peer … Start redis-server there'."""
+    server = tls_server()
+    url = f"redis://127.0.0.1:{server.port}/0"
+    message, took = timed_refusal(url)
+    assert f"REDIS_URL={url}" in message and "speaks TLS" in message
+    assert "rediss://" in message and "Start redis-server" not in message
+    assert took < 10
+
+
+def test_a_tls_url_at_a_plain_port_fails_soon_and_says_to_write_redis(
+        tmp_path: Path, pki: Pki) -> None:
+    """The TLS handshake waited for an answer a plain Redis never gives: 150 s (5 tries of
+    the 30 s connect timeout), then 'Timeout connecting to server'."""
+    server = RedisServer(tmp_path, "--requirepass", "s3cret", password="s3cret")
+    try:
+        url = f"rediss://:s3cret@127.0.0.1:{server.port}/0?ssl_ca_certs={pki.ca}"
+        message, took = timed_refusal(url)
+    finally:
+        server.stop()
+    assert f"REDIS_URL=rediss://:***@127.0.0.1:{server.port}/0" in message
+    assert "without TLS" in message and "redis://" in message and "s3cret" not in message
+    assert took < 15
