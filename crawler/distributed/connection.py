@@ -158,6 +158,15 @@ def unreachable(exc: BaseException, shown: str, client: redis.Redis) -> str:
     if address[0] and tls and _speaks_plain_redis(address):
         return (f"Redis at REDIS_URL={shown} answers without TLS: it is a plain port. Write "
                 "redis:// for it, or rediss:// with the port of redis-server's --tls-port.")
+    if address[0] and tls and _cause(exc, ssl.SSLError) and _demands_client_cert(address):
+        given = pool.connection_kwargs.get("ssl_certfile")
+        if given:
+            return (f"Redis at REDIS_URL={shown} did not accept the client certificate "
+                    f"ssl_certfile={given}: give one signed by a CA of the server's "
+                    "--tls-ca-cert-file (and its key as ssl_keyfile=).")
+        return (f"Redis at REDIS_URL={shown} demands a client certificate (redis-server "
+                "--tls-auth-clients yes): give this worker's certificate and key in REDIS_URL "
+                "as &ssl_certfile=/path/worker.crt&ssl_keyfile=/path/worker.key.")
     if address[0] and not tls and _speaks_tls(address):
         return (f"Redis at REDIS_URL={shown} speaks TLS on that port: write rediss://… (with "
                 "?ssl_ca_certs=/path/ca.crt for a CA of its own).")
@@ -177,14 +186,43 @@ def _speaks_plain_redis(address: tuple[Any, Any]) -> bool:
 
 def _speaks_tls(address: tuple[Any, Any]) -> bool:
     """Whether the server at ``address`` completes a TLS handshake (any certificate)."""
-    context = ssl.create_default_context()
-    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
     try:
-        with socket.create_connection(address, timeout=2) as sock, \
-                context.wrap_socket(sock, server_hostname=str(address[0])):
+        with _tls_socket(address):
             return True
     except OSError:
         return False
+
+
+def _demands_client_cert(address: tuple[Any, Any]) -> bool:
+    """Whether the TLS server at ``address``, shown no client certificate, refuses it: TLS
+    1.2 fails the handshake, TLS 1.3 drops the connection after it instead of answering."""
+    try:
+        sock = _tls_socket(address)
+    except ssl.SSLError as exc:
+        return any(alert in str(exc.reason) for alert in ("CERTIFICATE_REQUIRED",
+                                                          "HANDSHAKE_FAILURE"))
+    except OSError:
+        return False
+    with sock:
+        try:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64)[:1] not in (b"+", b"-")
+        except TimeoutError:
+            return False
+        except OSError:  # the refusal: an alert, a reset
+            return True
+
+
+def _tls_socket(address: tuple[Any, Any]) -> ssl.SSLSocket:
+    """A TLS connection to ``address`` trusting any certificate, without one of its own."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    sock = socket.create_connection(address, timeout=2)
+    try:
+        return context.wrap_socket(sock, server_hostname=str(address[0]))
+    except BaseException:
+        sock.close()
+        raise
 
 
 def _cause(exc: BaseException | None, kind: type[E]) -> E | None:

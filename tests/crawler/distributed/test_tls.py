@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from crawler.distributed.connection import RedisUnavailable, check_redis
+from crawler.distributed.connection import RedisUnavailable, check_redis, unreachable_at_start
 from tests.support.redis import RedisServer
 from tests.support.tls import Pki, TlsRedisServer, make_pki
 
@@ -119,3 +119,31 @@ def test_a_tls_url_at_a_plain_port_fails_soon_and_says_to_write_redis(
     assert f"REDIS_URL=rediss://:***@127.0.0.1:{server.port}/0" in message
     assert "without TLS" in message and "redis://" in message and "s3cret" not in message
     assert took < 15
+
+
+@pytest.mark.parametrize("protocol", ["TLSv1.2", "TLSv1.3"])
+def test_a_client_certificate_demanded_and_not_given_is_one_clear_error(
+        tls_server: Start, pki: Pki, protocol: str) -> None:
+    """It said 'EOF occurred in violation of protocol … Start redis-server there' (or
+    'alert certificate required'): TLS 1.3 refuses after the handshake, TLS 1.2 in it."""
+    server = tls_server("--tls-protocols", protocol, client_certs=True)
+    message = refusal(server.url)
+    assert f"REDIS_URL={server.url}" in message and "Start redis-server" not in message
+    assert "demands a client certificate" in message
+    assert "ssl_certfile=" in message and "ssl_keyfile=" in message
+
+
+def test_a_client_certificate_the_server_does_not_accept_is_named(
+        tls_server: Start, pki: Pki) -> None:
+    server = tls_server(client_certs=True)
+    message = refusal(server.url + client_cert(pki, "stranger"))  # another CA signed it
+    assert "did not accept the client certificate" in message
+    assert str(pki.crt("stranger")) in message and "Start redis-server" not in message
+
+
+def test_the_crawl_command_says_the_client_certificate_is_missing(
+        tls_server: Start, capsys: pytest.CaptureFixture[str]) -> None:
+    server = tls_server(client_certs=True)
+    assert unreachable_at_start(Settings({"REDIS_URL": server.url}))
+    err = capsys.readouterr().err
+    assert err.count("ERROR:") == 1 and "demands a client certificate" in err
