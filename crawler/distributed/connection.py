@@ -9,6 +9,7 @@ one error naming ``REDIS_URL`` (its password hidden) and the fix.
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import ssl
 import sys
@@ -128,6 +129,9 @@ def connect(settings: Any) -> redis.Redis:
         client = redis_client(settings, retry_seconds=1.0, timeout=CHECK_TIMEOUT)  # say it now
     except ValueError as exc:
         raise RedisUnavailable(f"REDIS_URL={shown} is not a Redis URL: {exc}.") from None
+    problem = tls_file_problem(client.connection_pool)
+    if problem:
+        raise RedisUnavailable(f"REDIS_URL={shown}: {problem}.")
     try:
         client.ping()
     except redis.AuthenticationError as exc:  # NOAUTH, WRONGPASS (a ConnectionError)
@@ -141,6 +145,55 @@ def connect(settings: Any) -> redis.Redis:
         raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused the connection: {exc}.") \
             from None
     return client
+
+
+TLS_FILES = ("ssl_ca_certs", "ssl_ca_path", "ssl_certfile", "ssl_keyfile")
+
+
+def tls_file_problem(pool: redis.ConnectionPool) -> str | None:
+    """What is wrong with the TLS files given (in the URL or ``REDIS_PARAMS``), if anything.
+    redis-py opens them only when connecting and reports a missing one as 'Error 2
+    connecting to host:port', naming no file."""
+    if not issubclass(pool.connection_class, redis.SSLConnection):
+        return None
+    given = {name: pool.connection_kwargs.get(name) for name in TLS_FILES}
+    for name, path in given.items():
+        if path and not os.access(path, os.R_OK):
+            why = "cannot be read" if os.path.exists(path) else "does not exist"
+            return f"TLS option {name}={path} {why}"
+    context = ssl.create_default_context()
+    if given["ssl_ca_certs"] or given["ssl_ca_path"]:
+        try:
+            context.load_verify_locations(given["ssl_ca_certs"], given["ssl_ca_path"])
+        except ssl.SSLError as exc:
+            return (f"TLS option ssl_ca_certs={given['ssl_ca_certs']} holds no CA certificate "
+                    f"in PEM form ({exc.reason or exc})")
+    if given["ssl_keyfile"] and not given["ssl_certfile"]:
+        return f"TLS option ssl_keyfile={given['ssl_keyfile']} is given without ssl_certfile"
+    return _client_cert_problem(context, given["ssl_certfile"], given["ssl_keyfile"],
+                                pool.connection_kwargs.get("ssl_password"))
+
+
+def _client_cert_problem(context: ssl.SSLContext, certfile: str | None, keyfile: str | None,
+                         password: str | None) -> str | None:
+    """Whether the client certificate and its key load (an encrypted key without
+    ``ssl_password`` fails here instead of prompting on the terminal)."""
+    if not certfile:
+        return None
+    try:
+        context.load_cert_chain(certfile, keyfile, password=password or (lambda: b""))
+    except ssl.SSLError as exc:
+        reason = str(exc.reason or exc)
+        if "KEY_VALUES_MISMATCH" in reason:
+            return (f"TLS option ssl_keyfile={keyfile} is not the key of the certificate "
+                    f"ssl_certfile={certfile} ({reason})")
+        if keyfile is None:
+            return (f"TLS option ssl_certfile={certfile} holds no private key (or no PEM "
+                    "certificate): give the key as ssl_keyfile=/path/worker.key")
+        return (f"TLS options ssl_certfile={certfile}, ssl_keyfile={keyfile}: no PEM "
+                f"certificate and private key there, or the key is encrypted and ssl_password= "
+                f"is missing or wrong ({reason})")
+    return None
 
 
 def unreachable(exc: BaseException, shown: str, client: redis.Redis) -> str:

@@ -3,6 +3,7 @@ not, client certificates, TLS and plain ports mixed up, TLS options mistyped."""
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -147,3 +148,49 @@ def test_the_crawl_command_says_the_client_certificate_is_missing(
     assert unreachable_at_start(Settings({"REDIS_URL": server.url}))
     err = capsys.readouterr().err
     assert err.count("ERROR:") == 1 and "demands a client certificate" in err
+
+
+@pytest.mark.parametrize(("query", "named", "reason"), [
+    ("ssl_ca_certs=/nonexistent/ca.crt", "ssl_ca_certs=/nonexistent/ca.crt", "does not exist"),
+    ("ssl_ca_certs={notpem}", "ssl_ca_certs={notpem}", "no CA certificate"),
+    ("ssl_ca_certs={ca}&ssl_certfile={client_crt}", "ssl_certfile={client_crt}",
+     "no private key"),
+    ("ssl_ca_certs={ca}&ssl_certfile={client_crt}&ssl_keyfile={server_key}",
+     "ssl_keyfile={server_key} is not the key of the certificate", "KEY_VALUES_MISMATCH"),
+    ("ssl_ca_certs={ca}&ssl_certfile={client_crt}&ssl_keyfile=/nonexistent/w.key",
+     "ssl_keyfile=/nonexistent/w.key", "does not exist"),
+])
+def test_a_tls_file_missing_or_wrong_is_named(tls_server: Start, pki: Pki, tmp_path: Path,
+                                             query: str, named: str, reason: str) -> None:
+    """They said 'Cannot reach Redis … Error 2 connecting … No such file or directory. Start
+    redis-server there', naming no file (or '[SSL] PEM lib')."""
+    server = tls_server(client_certs=True)
+    notpem = tmp_path / "ca.txt"
+    notpem.write_text("not a certificate\n")
+    paths = {"ca": pki.ca, "notpem": notpem, "client_crt": pki.crt("client"),
+             "server_key": pki.key("server")}
+    url = f"rediss://127.0.0.1:{server.port}/0?{query.format(**paths)}"
+    message = refusal(url)
+    assert f"REDIS_URL={url}" in message and named.format(**paths) in message
+    assert reason in message and "Start redis-server" not in message
+
+
+def test_a_tls_file_missing_in_redis_params_is_named(tls_server: Start) -> None:
+    server = tls_server()
+    message = refusal(f"rediss://127.0.0.1:{server.port}/0",
+                      REDIS_PARAMS={"ssl_ca_certs": "/nonexistent/ca.crt"})
+    assert "ssl_ca_certs=/nonexistent/ca.crt" in message and "does not exist" in message
+
+
+def test_an_encrypted_client_key_needs_its_password(tls_server: Start, pki: Pki,
+                                                    tmp_path: Path) -> None:
+    """Without ``ssl_password`` OpenSSL would ask for it on the terminal: a worker under a
+    process manager waits forever."""
+    server = tls_server(client_certs=True)
+    key = tmp_path / "worker.key"
+    subprocess.run(["openssl", "pkey", "-in", str(pki.key("client")), "-aes256", "-passout",
+                    "pass:k3y-pass", "-out", str(key)], check=True, timeout=30)
+    url = f"{server.url}&ssl_certfile={pki.crt('client')}&ssl_keyfile={key}"
+    message = refusal(url)
+    assert f"ssl_keyfile={key}" in message and "ssl_password=" in message
+    check_redis(Settings({"REDIS_URL": f"{url}&ssl_password=k3y-pass"}))
