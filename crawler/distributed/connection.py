@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import ssl
 import sys
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 SCHEMES = ("redis", "rediss", "unix")
 CHECK_TIMEOUT = 5.0  # the start check's socket timeouts: an answer, or a clear error, soon
 E = TypeVar("E", bound=BaseException)
+SECRET_QUERY = re.compile(r"((?:^|&)(?:ssl_)?password=)[^&]*", re.IGNORECASE)
 
 
 class RedisUnavailable(RuntimeError):
@@ -39,7 +41,8 @@ def redis_url(settings: Any) -> str | None:
 
 
 def shown_url(url: str | None) -> str:
-    """``url`` with its password replaced by ``***``: fit for logs and error messages."""
+    """``url`` with its passwords replaced by ``***`` (the one before ``@``, and the query's
+    ``password=`` and ``ssl_password=``, which redis-py takes too): fit for logs."""
     if not url:
         return str(url)
     try:
@@ -47,11 +50,13 @@ def shown_url(url: str | None) -> str:
         password = parts.password
     except ValueError:
         return url
-    if not password:
-        return url
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    return parts._replace(netloc=f"{user}:***@{host}").geturl()
+    if password:
+        user = parts.username or ""
+        host = parts.netloc.rpartition("@")[2]
+        parts = parts._replace(netloc=f"{user}:***@{host}")
+    if parts.query:
+        parts = parts._replace(query=SECRET_QUERY.sub(r"\1***", parts.query))
+    return parts.geturl()
 
 
 def state_prefix(settings: Any) -> str:

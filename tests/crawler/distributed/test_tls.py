@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from crawler.distributed.connection import RedisUnavailable, check_redis, unreachable_at_start
+from crawler.distributed.connection import (
+    RedisUnavailable,
+    check_redis,
+    shown_url,
+    unreachable_at_start,
+)
 from tests.support.redis import RedisServer
 from tests.support.tls import Pki, TlsRedisServer, make_pki
 
@@ -194,3 +199,24 @@ def test_an_encrypted_client_key_needs_its_password(tls_server: Start, pki: Pki,
     message = refusal(url)
     assert f"ssl_keyfile={key}" in message and "ssl_password=" in message
     check_redis(Settings({"REDIS_URL": f"{url}&ssl_password=k3y-pass"}))
+
+
+def test_a_password_in_the_query_string_is_hidden(tls_server: Start, pki: Pki,
+                                                  tmp_path: Path) -> None:
+    """redis-py takes ``?password=`` and ``?ssl_password=`` (an encrypted key's) from the
+    query string; messages printed them."""
+    server = tls_server(client_certs=True)
+    key = tmp_path / "worker.key"
+    subprocess.run(["openssl", "pkey", "-in", str(pki.key("client")), "-aes256", "-passout",
+                    "pass:k3y-pass", "-out", str(key)], check=True, timeout=30)
+    url = (f"{server.url}&ssl_certfile={pki.crt('client')}&ssl_keyfile={key}"
+           "&ssl_password=wrong-k3y&password=s3cret")
+    message = refusal(url)
+    assert "wrong-k3y" not in message and "s3cret" not in message
+    assert "ssl_password=***" in message and "password=***" in message
+
+
+def test_shown_url_hides_passwords_in_the_query() -> None:
+    assert shown_url("redis://h/0?password=pw&db=1") == "redis://h/0?password=***&db=1"
+    assert shown_url("rediss://:a@h/0?ssl_ca_certs=/c&ssl_password=b") == \
+        "rediss://:***@h/0?ssl_ca_certs=/c&ssl_password=***"
