@@ -8,6 +8,8 @@ one error naming ``REDIS_URL`` (its password hidden) and the fix.
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import logging
 import os
 import re
@@ -50,13 +52,14 @@ def shown_url(url: str | None) -> str:
         password = parts.password
     except ValueError:
         return url
+    query = SECRET_QUERY.sub(r"\1***", parts.query)
+    if not password and query == parts.query:
+        return url  # as given: geturl() would shorten unix:///path to unix:/path
     if password:
         user = parts.username or ""
         host = parts.netloc.rpartition("@")[2]
         parts = parts._replace(netloc=f"{user}:***@{host}")
-    if parts.query:
-        parts = parts._replace(query=SECRET_QUERY.sub(r"\1***", parts.query))
-    return parts.geturl()
+    return parts._replace(query=query).geturl()
 
 
 def state_prefix(settings: Any) -> str:
@@ -134,7 +137,7 @@ def connect(settings: Any) -> redis.Redis:
         client = redis_client(settings, retry_seconds=1.0, timeout=CHECK_TIMEOUT)  # say it now
     except ValueError as exc:
         raise RedisUnavailable(f"REDIS_URL={shown} is not a Redis URL: {exc}.") from None
-    problem = tls_file_problem(client.connection_pool)
+    problem = option_problem(client.connection_pool) or tls_file_problem(client.connection_pool)
     if problem:
         raise RedisUnavailable(f"REDIS_URL={shown}: {problem}.")
     try:
@@ -150,6 +153,40 @@ def connect(settings: Any) -> redis.Redis:
         raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused the connection: {exc}.") \
             from None
     return client
+
+
+def option_problem(pool: redis.ConnectionPool) -> str | None:
+    """An option (of the URL's query or ``REDIS_PARAMS``) the connection does not take, if
+    any: redis-py hands every unknown query option to the connection, which raised a
+    TypeError at the first command."""
+    known = accepted_options(pool.connection_class)
+    if known is None:
+        return None
+    unknown = sorted(name for name in pool.connection_kwargs if name not in known)
+    if not unknown:
+        return None
+    if all(name.startswith("ssl_") for name in unknown) and \
+            not issubclass(pool.connection_class, redis.SSLConnection):
+        return (f"gives the TLS option {unknown[0]} to a connection without TLS: write "
+                "rediss:// for TLS")
+    close = difflib.get_close_matches(unknown[0], known, n=1)
+    hint = f"the nearest one redis-py takes is {close[0]}" if close else \
+        "see redis-py's connection options"
+    return f"has the unknown option {unknown[0]} (in the query string or REDIS_PARAMS); {hint}"
+
+
+def accepted_options(kind: type) -> set[str] | None:
+    """The keyword arguments ``kind`` and its bases take; None when one takes any."""
+    names: set[str] = set()
+    for cls in kind.__mro__:
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            continue
+        params = inspect.signature(init).parameters.values()
+        names.update(p.name for p in params if p.kind is not p.VAR_KEYWORD)
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            return names
+    return None
 
 
 TLS_FILES = ("ssl_ca_certs", "ssl_ca_path", "ssl_certfile", "ssl_keyfile")

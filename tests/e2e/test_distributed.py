@@ -374,3 +374,20 @@ def test_a_tls_url_at_a_plain_port_stops_the_crawl_soon(
     assert result.log.count("ERROR:") == 1, result.log[-3000:]
     assert f"Redis at REDIS_URL={url} answers without TLS" in result.log
     assert "Traceback" not in result.log and not (tmp_path / "reports").exists()
+
+
+def test_a_mistyped_tls_option_stops_the_crawl_with_one_clear_error(
+        pki: Pki, tmp_path: Path) -> None:
+    """An option redis-py does not know (``ssl_ca_cert``) crashed the start with a
+    TypeError traceback."""
+    (tmp_path / "redis").mkdir()
+    redis = TlsRedisServer(tmp_path / "redis", pki)
+    try:
+        url = f"rediss://127.0.0.1:{redis.port}/0?ssl_ca_cert={pki.ca}"
+        result = run_crawl("belta", tmp_path, settings={"REDIS_URL": url}, timeout=60)
+    finally:
+        redis.stop()
+    assert result.returncode == 1
+    assert result.log.count("ERROR:") == 1, result.log[-3000:]
+    assert "unknown option ssl_ca_cert" in result.log
+    assert "Traceback" not in result.log and not (tmp_path / "reports").exists()

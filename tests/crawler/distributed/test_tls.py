@@ -218,5 +218,30 @@ def test_a_password_in_the_query_string_is_hidden(tls_server: Start, pki: Pki,
 
 def test_shown_url_hides_passwords_in_the_query() -> None:
     assert shown_url("redis://h/0?password=pw&db=1") == "redis://h/0?password=***&db=1"
+    assert shown_url("unix:///run/redis.sock?db=1") == "unix:///run/redis.sock?db=1"
     assert shown_url("rediss://:a@h/0?ssl_ca_certs=/c&ssl_password=b") == \
         "rediss://:***@h/0?ssl_ca_certs=/c&ssl_password=***"
+
+
+def test_a_mistyped_tls_option_is_one_clear_error(tls_server: Start, pki: Pki) -> None:
+    """redis-py passes unknown query options to the connection: a TypeError traceback."""
+    server = tls_server()
+    url = f"rediss://127.0.0.1:{server.port}/0?ssl_ca_cert={pki.ca}"
+    message = refusal(url)
+    assert f"REDIS_URL={url}" in message and "ssl_ca_cert" in message
+    assert "unknown" in message and "nearest one redis-py takes is ssl_ca_certs" in message
+
+
+def test_tls_options_on_a_plain_url_say_to_write_rediss(tls_server: Start, pki: Pki) -> None:
+    server = tls_server()
+    url = f"redis://127.0.0.1:{server.port}/0?ssl_ca_certs={pki.ca}"
+    message = refusal(url)
+    assert "ssl_ca_certs" in message and "rediss://" in message
+
+
+def test_a_mistyped_option_in_redis_params_is_one_clear_error(tls_server: Start,
+                                                              pki: Pki) -> None:
+    server = tls_server()
+    message = refusal(f"rediss://127.0.0.1:{server.port}/0",
+                      REDIS_PARAMS={"ssl_ca_certs": str(pki.ca), "ssl_keyfiel": "/k"})
+    assert "ssl_keyfiel" in message and "unknown" in message
