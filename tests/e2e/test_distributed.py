@@ -349,19 +349,40 @@ def test_two_workers_share_the_frontier_over_tls(pki: Pki, tmp_path: Path) -> No
     assert len(list((tmp_path / "warc").glob("*.warc.gz"))) == 2
 
 
-def test_a_tls_certificate_not_trusted_stops_the_crawl_with_one_clear_error(
-        pki: Pki, tmp_path: Path) -> None:
-    """Reported as 'Cannot reach Redis … Start redis-server there' though Redis answered."""
+UNTRUSTED = "presented a TLS certificate this worker does not trust (certificate verify failed: "
+TLS_REFUSALS = {  # case: (server certificate, client certificates demanded, URL, expected)
+    "other CA": ("stranger", False, "", f"{UNTRUSTED}unable to get local issuer certificate"),
+    "other host": ("elsewhere", False, "", f"{UNTRUSTED}IP address mismatch"),
+    "expired": ("expired", False, "", f"{UNTRUSTED}certificate has expired"),
+    "client cert": ("server", True, "", "demands a client certificate"),
+    "plain scheme": ("server", False, "redis", "speaks TLS on that port: write rediss://"),
+    "mistyped": ("server", False, "ssl_ca_cert", "has the unknown option ssl_ca_cert"),
+}
+
+
+@pytest.mark.parametrize("case", TLS_REFUSALS)
+def test_a_tls_redis_that_cannot_serve_stops_the_crawl_with_one_clear_error(
+        pki: Pki, tmp_path: Path, case: str) -> None:
+    """These used to say 'Cannot reach Redis … Start redis-server there' though Redis
+    answered (a mistyped option: a TypeError traceback)."""
+    cert, client_certs, variant, expected = TLS_REFUSALS[case]
     (tmp_path / "redis").mkdir()
-    redis = TlsRedisServer(tmp_path / "redis", pki, cert="stranger")
+    redis = TlsRedisServer(tmp_path / "redis", pki, "--requirepass", "s3cret", cert=cert,
+                           client_certs=client_certs, password="s3cret")
+    url = f"rediss://:s3cret@127.0.0.1:{redis.port}/0?ssl_ca_certs={pki.ca}"
+    if variant == "redis":
+        url = f"redis://:s3cret@127.0.0.1:{redis.port}/0"
+    elif variant:
+        url = url.replace("ssl_ca_certs=", f"{variant}=")
     try:
-        result = run_crawl("belta", tmp_path, settings={"REDIS_URL": redis.url}, timeout=60)
+        result = run_crawl("belta", tmp_path, settings={"REDIS_URL": url}, timeout=60)
     finally:
         redis.stop()
     assert result.returncode == 1
     assert result.log.count("ERROR:") == 1, result.log[-3000:]
-    assert f"Redis at REDIS_URL={redis.url} presented a TLS certificate" in result.log
-    assert "unable to get local issuer certificate" in result.log
+    assert f"REDIS_URL={url.replace(':s3cret@', ':***@')}" in result.log
+    assert expected in result.log and "s3cret" not in result.log
+    assert "Start redis-server" not in result.log
     assert "Traceback" not in result.log and not (tmp_path / "reports").exists()
 
 
@@ -373,21 +394,4 @@ def test_a_tls_url_at_a_plain_port_stops_the_crawl_soon(
     assert result.returncode == 1
     assert result.log.count("ERROR:") == 1, result.log[-3000:]
     assert f"Redis at REDIS_URL={url} answers without TLS" in result.log
-    assert "Traceback" not in result.log and not (tmp_path / "reports").exists()
-
-
-def test_a_mistyped_tls_option_stops_the_crawl_with_one_clear_error(
-        pki: Pki, tmp_path: Path) -> None:
-    """An option redis-py does not know (``ssl_ca_cert``) crashed the start with a
-    TypeError traceback."""
-    (tmp_path / "redis").mkdir()
-    redis = TlsRedisServer(tmp_path / "redis", pki)
-    try:
-        url = f"rediss://127.0.0.1:{redis.port}/0?ssl_ca_cert={pki.ca}"
-        result = run_crawl("belta", tmp_path, settings={"REDIS_URL": url}, timeout=60)
-    finally:
-        redis.stop()
-    assert result.returncode == 1
-    assert result.log.count("ERROR:") == 1, result.log[-3000:]
-    assert "unknown option ssl_ca_cert" in result.log
     assert "Traceback" not in result.log and not (tmp_path / "reports").exists()
