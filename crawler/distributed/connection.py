@@ -189,6 +189,7 @@ def accepted_options(kind: type) -> set[str] | None:
     return None
 
 
+HANDSHAKE = ("ALERT", "CIPHER", "PROTOCOL", "VERSION")  # OpenSSL reasons of a failed handshake
 TLS_FILES = ("ssl_ca_certs", "ssl_ca_path", "ssl_certfile", "ssl_keyfile")
 
 
@@ -262,6 +263,12 @@ def unreachable(exc: BaseException, shown: str, client: redis.Redis) -> str:
         return (f"Redis at REDIS_URL={shown} demands a client certificate (redis-server "
                 "--tls-auth-clients yes): give this worker's certificate and key in REDIS_URL "
                 "as &ssl_certfile=/path/worker.crt&ssl_keyfile=/path/worker.key.")
+    handshake = _cause(exc, ssl.SSLError) if tls else None
+    if handshake is not None and any(word in str(handshake.reason) for word in HANDSHAKE):
+        return (f"The TLS handshake with Redis at REDIS_URL={shown} failed "
+                f"({handshake.strerror or handshake}): the server and this worker share no "
+                "TLS version or cipher. Compare the options ssl_min_version and ssl_ciphers "
+                "with the server's --tls-protocols and --tls-ciphers.")
     if address[0] and not tls and _speaks_tls(address):
         return (f"Redis at REDIS_URL={shown} speaks TLS on that port: write rediss://… (with "
                 "?ssl_ca_certs=/path/ca.crt for a CA of its own).")

@@ -245,3 +245,16 @@ def test_a_mistyped_option_in_redis_params_is_one_clear_error(tls_server: Start,
     message = refusal(f"rediss://127.0.0.1:{server.port}/0",
                       REDIS_PARAMS={"ssl_ca_certs": str(pki.ca), "ssl_keyfiel": "/k"})
     assert "ssl_keyfiel" in message and "unknown" in message
+
+
+@pytest.mark.parametrize(("option", "alert"), [
+    ("ssl_min_version=772", "TLSV1_ALERT_PROTOCOL_VERSION"),  # TLS 1.3 asked, 1.2 served
+    ("ssl_ciphers=ECDHE-RSA-AES256-GCM-SHA384", "HANDSHAKE_FAILURE"),  # an RSA-only cipher
+])
+def test_no_common_tls_version_or_cipher_is_one_clear_error(
+        tls_server: Start, option: str, alert: str) -> None:
+    """It said 'Cannot reach Redis … Start redis-server there': Redis answered."""
+    server = tls_server("--tls-protocols", "TLSv1.2")
+    message = refusal(f"{server.url}&{option}")
+    assert "TLS handshake" in message and alert in message
+    assert "Start redis-server" not in message and "--tls-protocols" in message
