@@ -1,9 +1,10 @@
 """One way to reach Redis, and one clear error when it cannot be used for a run.
 
-Checked once before any spider starts, by class of Redis set-up: unreachable, a TLS
-certificate not trusted, a password or ACL user missing or wrong, a read-only replica, a full Redis or a user not allowed to write,
-an eviction policy that may drop the frontier or the article state, a malformed URL. Each is
-one error naming ``REDIS_URL`` (its password hidden) and the fix.
+Checked once before any spider starts, by class of Redis set-up: unreachable, TLS gone
+wrong (:mod:`crawler.distributed.tls`), a password or ACL user missing or wrong, a read-only
+replica, a full Redis or a user not allowed to write, an eviction policy that may drop the
+frontier or the article state, a malformed URL or an option redis-py does not take. Each is
+one error naming ``REDIS_URL`` (its passwords hidden) and the fix, within seconds.
 """
 
 from __future__ import annotations
@@ -11,12 +12,9 @@ from __future__ import annotations
 import difflib
 import inspect
 import logging
-import os
 import re
-import socket
-import ssl
 import sys
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import redis
@@ -26,11 +24,12 @@ from scrapy.settings import Settings
 from scrapy_redis import defaults
 from scrapy_redis.connection import SETTINGS_PARAMS_MAP, get_redis_from_settings
 
+from crawler.distributed.tls import tls_diagnosis, tls_file_problem
+
 logger = logging.getLogger(__name__)
 
 SCHEMES = ("redis", "rediss", "unix")
 CHECK_TIMEOUT = 5.0  # the start check's socket timeouts: an answer, or a clear error, soon
-E = TypeVar("E", bound=BaseException)
 SECRET_QUERY = re.compile(r"((?:^|&)(?:ssl_)?password=)[^&]*", re.IGNORECASE)
 
 
@@ -189,152 +188,13 @@ def accepted_options(kind: type) -> set[str] | None:
     return None
 
 
-HANDSHAKE = ("ALERT", "CIPHER", "PROTOCOL", "VERSION")  # OpenSSL reasons of a failed handshake
-TLS_FILES = ("ssl_ca_certs", "ssl_ca_path", "ssl_certfile", "ssl_keyfile")
-
-
-def tls_file_problem(pool: redis.ConnectionPool) -> str | None:
-    """What is wrong with the TLS files given (in the URL or ``REDIS_PARAMS``), if anything.
-    redis-py opens them only when connecting and reports a missing one as 'Error 2
-    connecting to host:port', naming no file."""
-    if not issubclass(pool.connection_class, redis.SSLConnection):
-        return None
-    given = {name: pool.connection_kwargs.get(name) for name in TLS_FILES}
-    for name, path in given.items():
-        if path and not os.access(path, os.R_OK):
-            why = "cannot be read" if os.path.exists(path) else "does not exist"
-            return f"TLS option {name}={path} {why}"
-    context = ssl.create_default_context()
-    if given["ssl_ca_certs"] or given["ssl_ca_path"]:
-        try:
-            context.load_verify_locations(given["ssl_ca_certs"], given["ssl_ca_path"])
-        except ssl.SSLError as exc:
-            return (f"TLS option ssl_ca_certs={given['ssl_ca_certs']} holds no CA certificate "
-                    f"in PEM form ({exc.reason or exc})")
-    if given["ssl_keyfile"] and not given["ssl_certfile"]:
-        return f"TLS option ssl_keyfile={given['ssl_keyfile']} is given without ssl_certfile"
-    return _client_cert_problem(context, given["ssl_certfile"], given["ssl_keyfile"],
-                                pool.connection_kwargs.get("ssl_password"))
-
-
-def _client_cert_problem(context: ssl.SSLContext, certfile: str | None, keyfile: str | None,
-                         password: str | None) -> str | None:
-    """Whether the client certificate and its key load (an encrypted key without
-    ``ssl_password`` fails here instead of prompting on the terminal)."""
-    if not certfile:
-        return None
-    try:
-        context.load_cert_chain(certfile, keyfile, password=password or (lambda: b""))
-    except ssl.SSLError as exc:
-        reason = str(exc.reason or exc)
-        if "KEY_VALUES_MISMATCH" in reason:
-            return (f"TLS option ssl_keyfile={keyfile} is not the key of the certificate "
-                    f"ssl_certfile={certfile} ({reason})")
-        if keyfile is None:
-            return (f"TLS option ssl_certfile={certfile} holds no private key (or no PEM "
-                    "certificate): give the key as ssl_keyfile=/path/worker.key")
-        return (f"TLS options ssl_certfile={certfile}, ssl_keyfile={keyfile}: no PEM "
-                f"certificate and private key there, or the key is encrypted and ssl_password= "
-                f"is missing or wrong ({reason})")
-    return None
-
-
 def unreachable(exc: BaseException, shown: str, client: redis.Redis) -> str:
     """Why Redis at ``shown`` did not answer, by class. redis-py reports every failure to
-    connect alike; the TLS ones were taken for a Redis not running."""
-    verify = _cause(exc, ssl.SSLCertVerificationError)
-    if verify is not None:
-        return (f"Redis at REDIS_URL={shown} presented a TLS certificate this worker does not "
-                f"trust (certificate verify failed: {verify.verify_message}). Give the CA that "
-                "signed it in REDIS_URL as ?ssl_ca_certs=/path/ca.crt, connect by a host name "
-                "the certificate was issued for, or renew an expired certificate.")
-    pool = client.connection_pool
-    address = (pool.connection_kwargs.get("host"), pool.connection_kwargs.get("port"))
-    tls = issubclass(pool.connection_class, redis.SSLConnection)
-    if address[0] and tls and _speaks_plain_redis(address):
-        return (f"Redis at REDIS_URL={shown} answers without TLS: it is a plain port. Write "
-                "redis:// for it, or rediss:// with the port of redis-server's --tls-port.")
-    if address[0] and tls and _cause(exc, ssl.SSLError) and _demands_client_cert(address):
-        given = pool.connection_kwargs.get("ssl_certfile")
-        if given:
-            return (f"Redis at REDIS_URL={shown} did not accept the client certificate "
-                    f"ssl_certfile={given}: give one signed by a CA of the server's "
-                    "--tls-ca-cert-file (and its key as ssl_keyfile=).")
-        return (f"Redis at REDIS_URL={shown} demands a client certificate (redis-server "
-                "--tls-auth-clients yes): give this worker's certificate and key in REDIS_URL "
-                "as &ssl_certfile=/path/worker.crt&ssl_keyfile=/path/worker.key.")
-    handshake = _cause(exc, ssl.SSLError) if tls else None
-    if handshake is not None and any(word in str(handshake.reason) for word in HANDSHAKE):
-        return (f"The TLS handshake with Redis at REDIS_URL={shown} failed "
-                f"({handshake.strerror or handshake}): the server and this worker share no "
-                "TLS version or cipher. Compare the options ssl_min_version and ssl_ciphers "
-                "with the server's --tls-protocols and --tls-ciphers.")
-    if address[0] and not tls and _speaks_tls(address):
-        return (f"Redis at REDIS_URL={shown} speaks TLS on that port: write rediss://… (with "
-                "?ssl_ca_certs=/path/ca.crt for a CA of its own).")
-    return (f"Cannot reach Redis at REDIS_URL={shown}: {exc}. Start redis-server there, or "
-            "drop REDIS_URL to crawl on this machine alone.")
-
-
-def _speaks_plain_redis(address: tuple[Any, Any]) -> bool:
-    """Whether the server at ``address`` answers a plain-text PING (``+PONG``, ``-NOAUTH`` …)."""
-    try:
-        with socket.create_connection(address, timeout=2) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(64)[:1] in (b"+", b"-")
-    except OSError:
-        return False
-
-
-def _speaks_tls(address: tuple[Any, Any]) -> bool:
-    """Whether the server at ``address`` completes a TLS handshake (any certificate)."""
-    try:
-        with _tls_socket(address):
-            return True
-    except OSError:
-        return False
-
-
-def _demands_client_cert(address: tuple[Any, Any]) -> bool:
-    """Whether the TLS server at ``address``, shown no client certificate, refuses it: TLS
-    1.2 fails the handshake, TLS 1.3 drops the connection after it instead of answering."""
-    try:
-        sock = _tls_socket(address)
-    except ssl.SSLError as exc:
-        return any(alert in str(exc.reason) for alert in ("CERTIFICATE_REQUIRED",
-                                                          "HANDSHAKE_FAILURE"))
-    except OSError:
-        return False
-    with sock:
-        try:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(64)[:1] not in (b"+", b"-")
-        except TimeoutError:
-            return False
-        except OSError:  # the refusal: an alert, a reset
-            return True
-
-
-def _tls_socket(address: tuple[Any, Any]) -> ssl.SSLSocket:
-    """A TLS connection to ``address`` trusting any certificate, without one of its own."""
-    context = ssl.create_default_context()
-    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-    sock = socket.create_connection(address, timeout=2)
-    try:
-        return context.wrap_socket(sock, server_hostname=str(address[0]))
-    except BaseException:
-        sock.close()
-        raise
-
-
-def _cause(exc: BaseException | None, kind: type[E]) -> E | None:
-    """The first exception of ``kind`` in the chain that led to ``exc``, if any."""
-    seen = 0
-    while exc is not None and seen < 20:
-        if isinstance(exc, kind):
-            return exc
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
-    return None
+    connect alike; the TLS ones (and a scheme not matching the port) were taken for a Redis
+    not running."""
+    return tls_diagnosis(exc, shown, client.connection_pool) or (
+        f"Cannot reach Redis at REDIS_URL={shown}: {exc}. Start redis-server there, or drop "
+        "REDIS_URL to crawl on this machine alone.")
 
 
 def check_redis(settings: Any) -> redis.Redis:
