@@ -7,6 +7,7 @@ TLS.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -80,7 +81,8 @@ def make_pki(directory: Path) -> Pki:
     _signed(directory, "client", "ca", "DNS:worker.example", usage="clientAuth")
     _signed(directory, "stranger", "other-ca", here)
     _signed(directory, "elsewhere", "ca", "DNS:redis.example")
-    _signed(directory, "expired", "ca", here, days="-1")
+    with contextlib.suppress(RuntimeError):  # an openssl refusing it: those tests skip
+        _signed(directory, "expired", "ca", here, days="-1")
     return Pki(directory)
 
 
@@ -91,6 +93,8 @@ class TlsRedisServer(RedisServer):
     def __init__(self, directory: Path, pki: Pki, *options: str, cert: str = "server",
                  client_certs: bool = False, password: str | None = None) -> None:
         self.pki = pki
+        if not pki.crt(cert).exists():
+            pytest.skip(f"this openssl could not make the {cert} certificate")
         tls = ("--tls-cert-file", str(pki.crt(cert)), "--tls-key-file", str(pki.key(cert)),
                "--tls-ca-cert-file", str(pki.ca), "--tls-auth-clients",
                "yes" if client_certs else "no")
@@ -107,8 +111,8 @@ class TlsRedisServer(RedisServer):
                            ssl_keyfile=str(self.pki.key("client")), socket_timeout=5)
 
     def _unstarted(self, output: str) -> None:
-        if "tls" in output.lower() and ("not" in output.lower() or "unrecognized" in
-                                        output.lower()):
+        """A redis-server built without TLS refuses the tls-* directives as unknown."""
+        if "tls-port" in output and "Bad directive" in output:
             pytest.skip(f"this redis-server was built without TLS: {output.strip()[-200:]}")
 
     @property
