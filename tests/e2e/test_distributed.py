@@ -296,12 +296,16 @@ def test_a_read_only_replica_is_refused_before_the_crawl(tmp_path: Path) -> None
     assert not (tmp_path / "reports").exists()
 
 
-def test_redis_restarted_with_persistence_loses_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("tls", [False, True], ids=["tcp", "tls"])
+def test_redis_restarted_with_persistence_loses_nothing(tmp_path: Path, tls: bool,
+                                                        request: pytest.FixtureRequest) -> None:
     """A Redis with an append-only file comes back with the run's frontier and state: the
-    worker rides out the restart (Redis errors are retried) and every article is exported
-    once."""
+    worker rides out the restart (Redis errors are retried, over TLS a new handshake) and
+    every article is exported once."""
     (tmp_path / "redis").mkdir()
-    redis = RedisServer(tmp_path / "redis", "--appendonly", "yes", "--appendfsync", "always")
+    aof = ("--appendonly", "yes", "--appendfsync", "always")
+    redis = TlsRedisServer(tmp_path / "redis", request.getfixturevalue("pki"), *aof) if tls \
+        else RedisServer(tmp_path / "redis", *aof)
     try:
         with FixtureServer([slow_site(80, 0.05)]) as server:
             worker = Worker("w1", tmp_path, server, worker_settings(redis, tmp_path / "warc"))
