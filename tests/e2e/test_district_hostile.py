@@ -35,6 +35,13 @@ def listing(paths: list[str]) -> str:
     return f"<!doctype html><html><head><meta charset='utf-8'></head><body><main>{links}</main>"
 
 
+def feed_linking(path: str) -> Page:
+    """The site's feed, its one entry linking ``path`` (article 4)."""
+    feed = rss("x", f"https://{PVESTNIK}/", [(title_for(4), f"https://{PVESTNIK}{path}",
+                                              PUBLISHED, "")])
+    return Page(feed.encode(), content_type="application/rss+xml")
+
+
 def moved(location: str) -> Page:
     return Page(b"", status=301, headers=[("Location", location)])
 
@@ -96,9 +103,7 @@ def test_an_article_linked_under_several_spellings_gives_one_item(tmp_path) -> N
     site.add("/", listing([path, f"https://www.{PVESTNIK}{path}?utm_source=vk",
                            f"http://{PVESTNIK}{path}", f"{path}?print=1", f"{path}#comments",
                            f"{path}?fbclid=abc", f"https://{PVESTNIK}{path.rstrip('/')}"]))
-    feed = rss("x", f"https://{PVESTNIK}/", [(title_for(4), f"https://{PVESTNIK}"
-                                              f"{path.rstrip('/')}", PUBLISHED, "")])
-    site.add("/feed/", Page(feed.encode(), content_type="application/rss+xml"))
+    site.add("/feed/", feed_linking(path.rstrip("/")))
     with FixtureServer([site]) as server:
         result = run_crawl("regional", tmp_path, server, args={"sites": PVESTNIK})
         fetched = [p for p in server.requested_paths(PVESTNIK) if p.startswith("/2025/")]
@@ -120,9 +125,7 @@ def test_an_article_answering_under_one_spelling_only_is_fetched_under_it(tmp_pa
     site = VirtualSite(PVESTNIK)
     site.add(good, article(title_for(4), paragraphs_for(4)))
     site.add("/", listing([path]))
-    feed = rss("x", f"https://{PVESTNIK}/", [(title_for(4), f"https://{PVESTNIK}"
-                                              f"{path.rstrip('/')}", PUBLISHED, "")])
-    site.add("/feed/", Page(feed.encode(), content_type="application/rss+xml"))
+    site.add("/feed/", feed_linking(path.rstrip("/")))
     with FixtureServer([site]) as server:
         result = run_crawl("regional", tmp_path, server, args={"sites": PVESTNIK})
         fetched = [p for p in server.requested_paths(PVESTNIK) if p.startswith("/2025/")]

@@ -537,6 +537,21 @@ PAGER_FORMS = {"query": "/news/?page={n}", "bitrix": "/news/?PAGEN_1={n}",
                "wordpress": "/news/page/{n}/"}
 
 
+def paged_site(site: VirtualSite, host: str, zone: timezone, posts: list, chunks: list,
+               pages: list[str]) -> AnySite:
+    """A site whose home page is the first of ``pages``, each a section of one chunk of
+    ``posts`` under a pager naming them all; the window's posts are its articles."""
+    pager = " ".join(f'<a href="{p}">{n}</a>' for n, p in enumerate(pages, 1))
+    for n, chunk in enumerate(chunks):
+        body = (section_html(host, [(g.url, g.title) for g in chunk])
+                + f'<div class="pager">{pager}</div>')
+        site.add("/" if n == 0 else pages[n], chrome(host, body))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
+    return AnySite(site, f"http://{host}/", zone, inside,
+                   [g.url for g in posts if g not in inside])
+
+
 def paged_home_site(form: str) -> AnySite:
     """No feed, no sitemap, undated ``/news/<id>-<slug>/`` URLs: the home page links the six
     newest articles and a numbered pager (``PAGER_FORMS``) to older pages of six, the window's
@@ -549,15 +564,7 @@ def paged_home_site(form: str) -> AnySite:
     newest = posts[::-1]
     chunks = [newest[i:i + 6] for i in range(0, len(newest), 6)]
     pages = [PAGER_FORMS[form].format(n=n) for n in range(1, len(chunks) + 1)]
-    pager = " ".join(f'<a href="{p}">{n}</a>' for n, p in enumerate(pages, 1))
-    for n, chunk in enumerate(chunks):
-        body = (section_html(host, [(g.url, g.title) for g in chunk])
-                + f'<div class="pager">{pager}</div>')
-        site.add("/" if n == 0 else pages[n], chrome(host, body))
-    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
-    inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
-    return AnySite(site, f"http://{host}/", zone, inside,
-                   [g.url for g in posts if g not in inside])
+    return paged_site(site, host, zone, posts, chunks, pages)
 
 
 def client_rendered_site() -> tuple[AnySite, dict[str, str]]:
@@ -936,12 +943,4 @@ def oldest_first_site() -> AnySite:
                         40, "/news/{when:%Y%m%d}/{n}-novost-goroda/")
     chunks = [posts[i:i + 6] for i in range(0, len(posts), 6)]
     pages = [f"/news/?page={n}" for n in range(1, len(chunks) + 1)]
-    pager = " ".join(f'<a href="{p}">{n}</a>' for n, p in enumerate(pages, 1))
-    for n, chunk in enumerate(chunks):
-        body = (section_html(host, [(g.url, g.title) for g in chunk])
-                + f'<div class="pager">{pager}</div>')
-        site.add("/" if n == 0 else pages[n], chrome(host, body))
-    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
-    inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
-    return AnySite(site, f"http://{host}/", zone, inside,
-                   [g.url for g in posts if g not in inside])
+    return paged_site(site, host, zone, posts, chunks, pages)
