@@ -30,7 +30,12 @@ def named_pages(tree: etree._Element, url: str) -> int:
         if not href or (node.tag == "link" and not {"next", "prev"} & set(
                 (node.get("rel") or "").lower().split())):
             continue
-        number = _page_number(urlsplit(urljoin(base, href)), here, rest)
+        try:  # a link a script broke (http://[object Object]/) names no page
+            target = urlsplit(urljoin(base, href))
+            target.port  # noqa: B018 - raises for a port that is none
+        except ValueError:
+            continue
+        number = _page_number(target, here, rest)
         if number is not None and top < number <= MAX_PAGES and not _in_comments(node):
             top = number
     return top
@@ -41,7 +46,7 @@ def _page_number(target, here, rest: list[tuple[str, str]]) -> int | None:
         return None
     if target.path == here.path:
         numbers = [int(v) for k, v in parse_qsl(target.query)
-                   if _PAGE_PARAM.match(k) and v.isdigit()]
+                   if _PAGE_PARAM.match(k) and v.isascii() and v.isdigit()]
         return max(numbers) if numbers and _others(target.query) == rest else None
     folder = here.path.rstrip("/") + "/"
     if target.path.startswith(folder) and not target.query:

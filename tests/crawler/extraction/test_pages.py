@@ -21,6 +21,10 @@ URL = "http://ex.org/news/slug/"
     ('<div id="comments"><div class="pager"><a href="?page=2">2</a></div></div>', 1),
     ('<a href="?page=123456">x</a>', 1),
     ('<a href="http://other.test/news/slug/?page=2">2</a>', 1),
+    # links no page is named by, which once raised out of the extraction
+    ('<a href="http://[object Object]/">x</a><a href="//[x]/a">y</a><a href="?page=2">2</a>', 2),
+    ('<a href="http://ex.org:99999/news/slug/?page=5">x</a>', 1),
+    ('<a href="?page=%C2%B2">²</a>', 1),
 ])
 def test_named_pages(links: str, expected: int) -> None:
     tree = parse_html(f"<html><head></head><body><article><p>Текст</p>{links}</article>"
