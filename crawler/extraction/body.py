@@ -70,17 +70,30 @@ def body_match(tree: etree._Element, rules: ArticleRules
                  if not is_wrapper(n, headline) and not is_link_list(n)]
         if nodes:
             main = max(nodes, key=lambda n: len("".join(n.itertext())))
-            return spec, [n for n in nodes if n is main or _other_part(n, main)]
+            seen = _lines(block_texts(main))
+            parts = []
+            for node in nodes:
+                if node is main or _other_part(node, main, seen):
+                    parts.append(node)
+            return spec, parts
     return None, []
 
 
-def _other_part(node: etree._Element, main: etree._Element) -> bool:
+def _lines(texts: list[str]) -> set[str]:
+    return {line for line in map(clean_line, texts) if line}
+
+
+def _other_part(node: etree._Element, main: etree._Element, seen: set[str]) -> bool:
     """Whether a match beside the main block is more of the body, not a promo that kept its
-    class ("read more" teasers never are; neither are a few lines)."""
+    class ("read more" teasers never are; neither are a few lines) nor the body again (a
+    desktop and a mobile copy of it, one hidden by CSS). ``seen``: the lines taken so far."""
     texts = block_texts(node)
-    return (node.getparent() is main.getparent()
-            and sum(len(clean_line(t)) for t in texts) >= MIN_PART_CHARS
-            and not is_teaser(texts))
+    lines = _lines(texts)
+    if (node.getparent() is not main.getparent() or not lines or len(lines & seen) * 2 > len(lines)
+            or sum(map(len, lines)) < MIN_PART_CHARS or is_teaser(texts)):
+        return False
+    seen |= lines
+    return True
 
 
 def rule_paragraphs(tree: etree._Element, rules: ArticleRules

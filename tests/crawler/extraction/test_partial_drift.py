@@ -101,3 +101,13 @@ def test_a_body_split_in_two_by_an_ad_gives_both_parts() -> None:
     article = extract(split)
     assert article.text == GOLD.text
     assert article.extractor["fields"]["text"] == 'rules:[itemprop="articleBody"]'
+
+
+def test_a_body_rendered_twice_for_two_screens_is_read_once() -> None:
+    """A desktop and a mobile copy of the body side by side, one hidden by CSS: one text."""
+    start = PAGE.index(OLD_BODY)
+    end = PAGE.index("</div>\n<div class=\"donate-promo\">", start) + len("</div>")
+    twice = PAGE[:end] + PAGE[start:end] + PAGE[end:]
+    assert twice.count(OLD_BODY) == 2
+    article = extract(twice)
+    assert article.text == GOLD.text
