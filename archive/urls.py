@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass
-from urllib.parse import SplitResult, parse_qsl, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlsplit, urlunsplit
 
 _UNRESERVED = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PCT = re.compile(rb"%([0-9A-Fa-f]{2})")
@@ -257,6 +257,23 @@ def _host(parts: SplitResult) -> str | None:
     return host if port in (None, 80, 443) else f"{host}:{port}"
 
 
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    """A query's parameters with each escape as the byte it names (one character each, as
+    Latin-1 reads it): escapes of any charset come back as sent. Read as UTF-8, windows-1251
+    escapes (``?rub=%CD%EE…``, old Windows CMSs) became U+FFFD, one key for many URLs and
+    another URL the site 404s. Raw non-ASCII (as a browser shows a query) is escaped as UTF-8
+    first, as a browser sends it."""
+    if not query.isascii():
+        query = "".join(c if c.isascii() else quote(c) for c in query)
+    return parse_qsl(query, keep_blank_values=True, encoding="latin-1")
+
+
+def as_text(raw: str) -> str:
+    """A name or value of :func:`query_pairs` as the text its bytes spell in UTF-8: what the
+    tracking, session-id and ``keep_query`` rules are told by."""
+    return raw.encode("latin-1").decode("utf-8", "replace")
+
+
 def article_key(url: str) -> ArticleKey | None:
     """The key of a URL (stored or pasted); None for one that names no host."""
     parts = _split_pasted(url)
@@ -264,8 +281,8 @@ def article_key(url: str) -> ArticleKey | None:
     if not parts or not host:
         return None
     path = normalize_escapes(PATH_SESSION.sub("", parts.path)).rstrip("/") or "/"
-    query = frozenset((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                      if not is_noise(k, v))
+    query = frozenset((k, v) for k, v in query_pairs(parts.query)
+                      if not is_noise(as_text(k), as_text(v)))
     return ArticleKey(host, path, query)
 
 

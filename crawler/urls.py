@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
@@ -11,9 +11,11 @@ from archive.urls import (  # pure: the archive's URL lookup shares them
     PATH_SESSION,
     SESSION_PARAMS,
     TRACKING_PARAMS,
+    as_text,
     is_noise,
     is_tracking,
     normalize_escapes,
+    query_pairs,
     same_article_key,
 )
 from crawler.outlets.base import KEEP_ANY_QUERY, Outlet
@@ -65,19 +67,12 @@ def fetch_path(url: str, outlet: Outlet) -> str:
     was discovered (its order, its spelling) less the parameters the canonical form drops."""
     parts = _split(url)
     _, _, path, query = _kept_parts(parts, outlet)
-    kept = parts.query if query == _pairs(parts.query) else _query(query)
+    kept = parts.query if query == query_pairs(parts.query) else _query(query)
     return path + (f"?{kept}" if kept else "")
 
 
-def _pairs(query: str) -> list[tuple[str, str]]:
-    """A query's parameters with each escape as the byte it names (one character each, as
-    Latin-1 reads it): escapes of any charset come back as sent. Read as UTF-8, windows-1251
-    escapes (``?rub=%CD%EE…``, old Windows CMSs) became U+FFFD, another URL the site 404s."""
-    return parse_qsl(query, keep_blank_values=True, encoding="latin-1")
-
-
 def _query(pairs: list[tuple[str, str]]) -> str:
-    """The query of :func:`_pairs`' parameters, their bytes escaped again."""
+    """The query of :func:`query_pairs`' parameters, their bytes escaped again."""
     return urlencode(pairs, encoding="latin-1")
 
 
@@ -92,7 +87,8 @@ def _kept_parts(parts: SplitResult, outlet: Outlet | None
     scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
     path = normalize_escapes(PATH_SESSION.sub("", parts.path)) or "/"
     named = outlet.keep_query if outlet is not None else ()  # the outlet's word wins
-    query = [(k, v) for k, v in _pairs(parts.query) if k in named or not is_noise(k, v)]
+    query = [(k, v) for k, v in query_pairs(parts.query)
+             if as_text(k) in named or not is_noise(as_text(k), as_text(v))]
     if outlet is not None:
         base = urlsplit(outlet.base_url)
         scheme, netloc = base.scheme, base.netloc
@@ -102,7 +98,7 @@ def _kept_parts(parts: SplitResult, outlet: Outlet | None
         ):
             path = path[len(prefix):]
         if KEEP_ANY_QUERY not in outlet.keep_query:
-            query = [(k, v) for k, v in query if k in outlet.keep_query]
+            query = [(k, v) for k, v in query if as_text(k) in outlet.keep_query]
     else:
         host = parts.hostname or ""
         default = {"http": 80, "https": 443}.get(scheme)

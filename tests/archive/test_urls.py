@@ -42,3 +42,15 @@ def test_normalize_url_equivalences():
     assert a == normalize_url("<HTTP://Example.COM:80/ru/п?q=~>")
     assert a == "http://example.com/ru/%D0%BF?q=~"
     assert normalize_url("http://e.com/a%2Fb") != normalize_url("http://e.com/a/b")
+
+
+def test_article_keys_of_windows_1251_queries_are_told_apart() -> None:
+    """Read as UTF-8 every cp1251 value of one length became the same run of U+FFFD: one key
+    for many articles, so a lookup returned another article's."""
+    from archive.urls import article_key
+
+    one = article_key("https://site.by/view.php?t=%CD%EE%E2")
+    assert one != article_key("http://www.site.by/view.php?t=%C0%C1%C2&utm_source=x")
+    assert one == article_key("http://www.site.by/view.php?t=%cd%ee%e2&utm_source=x#c")
+    assert article_key("https://site.by/v?q=Новости") == article_key(
+        "https://site.by/v?q=%D0%9D%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8")

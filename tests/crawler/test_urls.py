@@ -101,3 +101,21 @@ def test_windows_1251_escapes_in_the_query_are_kept_as_sent(outlet) -> None:
         assert fetch_path(url, outlet) == "/view.php?rub=%cd%ee%e2%ee%f1%f2%e8&id=7&q=%D0%9D+x"
         assert fetch_path(f"{url}&utm_source=vk", outlet) == (
             "/view.php?rub=%CD%EE%E2%EE%F1%F2%E8&id=7&q=%D0%9D+x")
+
+
+@pytest.mark.parametrize(("url", "want"), [
+    ("http://a.test/x?sid=%C2%B2", "http://a.test/x?sid=%C2%B2"),  # ² is a digit, as before
+    ("http://a.test/x?sid=%D9%A1", "http://a.test/x?sid=%D9%A1"),  # Arabic-Indic one
+    ("http://a.test/x?sid=%B2", "http://a.test/x"),  # no UTF-8: no number, a session id
+    ("http://a.test/x?mscl%E2%84%AAid=1&id=2", "http://a.test/x?id=2"),  # Kelvin-sign K
+])
+def test_the_noise_rules_read_a_query_as_utf8_text_as_before(url: str, want: str) -> None:
+    """Query escapes are kept byte for byte, yet which parameters are tracking or session
+    ids is still told from the text their bytes spell in UTF-8: ids did not change."""
+    assert canonical_url(url) == want
+
+
+def test_keep_query_names_a_parameter_by_its_text() -> None:
+    row = outlet_from_site_row({"url": "https://gazeta.test/", "keep_query": ["р", "sid"]})
+    assert canonical_url("https://gazeta.test/v?%D1%80=1&sid=abc", row) == (
+        "https://gazeta.test/v?sid=abc&%D1%80=1")
