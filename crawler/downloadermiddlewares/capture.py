@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 
@@ -144,7 +144,8 @@ class WarcCaptureMiddleware:
         self.failed = True
         self.crawler.stats.inc_value("warc/write_errors")
         logger.error("Cannot write WARC files (%s); stopping the crawl. Files already written "
-                     "are intact.", exc)
+                     "are intact; pages not archived are not exported either, and the next "
+                     "run fetches them again.", exc)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
 
     def spider_closed(self, spider: scrapy.Spider) -> None:
@@ -154,12 +155,20 @@ class WarcCaptureMiddleware:
                 logger.info("WARC file closed: %s", path)
 
     def process_response(self, request: Request, response: Response) -> Response:
+        """Record where the response is archived; one that could not be archived (the WARC
+        files failed: a full disk) goes no further, so no item of it is exported and
+        recorded as known: the next run fetches it again."""
         truncated = truncation(response)  # DOWNLOAD_FAIL_ON_DATALOSS=False lets it through
         when = datetime.now(UTC)
         ref = self._archive(request, response, when, truncated)
         if ref is not None:
             request.meta[META_WARC_RECORD] = ref.as_dict()
             request.meta[META_FETCHED_AT] = capture_stamp(when)
+        elif self.failed and not request.meta.get(REPLAYED):
+            self.crawler.stats.inc_value("warc/not_archived")
+            logger.info("Dropped a response that was not archived (WARC writing failed): %s",
+                        request.url)
+            raise IgnoreRequest(f"not archived (WARC writing failed): {request.url}")
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:

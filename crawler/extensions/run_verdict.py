@@ -60,6 +60,7 @@ REDIS_UNAVAILABLE = "redis_unavailable"
 RUN_MISMATCH = "run_mismatch"
 RUN_LOCKED = "run_locked"  # another crawl of the spider holds its lock (crawler.extensions.run_lock)
 START_ERROR = "start_error"  # Scrapy's: the spider's start() raised; what it queued ran
+WARC_WRITE_ERROR = "warc_write_error"  # crawler.downloadermiddlewares.capture: disk full?
 FAILED_REASONS = {
     "jobdir_mismatch": "run refused to start (jobdir_mismatch): see the log",
     RUN_LOCKED: "run refused to start (run_locked): another crawl of this spider was running "
@@ -69,6 +70,9 @@ FAILED_REASONS = {
     REDIS_UNAVAILABLE: "Redis stopped answering: the worker closed before the run was drained",
     RUN_MISMATCH: "worker refused (run_mismatch): the shared run crawls other spider "
                   "arguments; see the log",
+    WARC_WRITE_ERROR: "WARC files could not be written (see the log): the crawl stopped, and "
+                      "pages it could not archive were neither exported nor recorded; the "
+                      "next run fetches them again",
     START_ERROR: "the spider's start requests failed (start_error): only what they queued "
                  "before the error was crawled; see the traceback in the log",
 }

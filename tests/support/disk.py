@@ -36,3 +36,8 @@ def fill(folder: Path) -> Path:
 
 def remount_read_only(where: Path) -> None:
     subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True)
+
+
+def resize(where: Path, size: str) -> None:
+    """Give a tmpfs mounted by :func:`tmpfs` more room (its files stay): space freed."""
+    subprocess.run(["mount", "-o", f"remount,size={size}", str(where)], check=True)

@@ -1,0 +1,129 @@
+"""A disk that fills up under a running crawl (a real small tmpfs under one folder of
+DATA_DIR; needs root, else skipped). Whatever file it hits, the run ends with exit 1 and an
+ERROR naming the file and "No space left", nothing is recorded as known in the state store
+that is not safely in the WARC files and the items files, and the next run (space freed)
+fetches what was lost, so that over both runs every article is an item exactly once and
+every WARC file verifies."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.sites import belta
+from tests.sites.scheduled import ChangingBelta
+from tests.support.crawl import ROOT, crawl_command
+from tests.support.disk import resize, tmpfs
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+COUNT = 24
+
+
+def old_site() -> ChangingBelta:
+    """Articles past REFETCH_MAX_AGE_DAYS: one recorded as known is never fetched again."""
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(days=10), count=COUNT)
+    site.publish()
+    return site
+
+
+def crawl(data_dir: Path, server: FixtureServer,
+          settings: dict | None = None) -> subprocess.CompletedProcess:
+    """``scrapy crawl belta`` writing only DATA_DIR (its items go to DATA_DIR/items)."""
+    cmd, env, _ = crawl_command("belta", data_dir, server, settings=settings)
+    at = cmd.index("-O")
+    del cmd[at:at + 2]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def known(data_dir: Path) -> set[str]:
+    db = sqlite3.connect(data_dir / "state" / "state.sqlite3")
+    try:
+        return {row[0] for row in db.execute("SELECT url FROM articles")}
+    finally:
+        db.close()
+
+
+def items(data_dir: Path) -> list[dict]:
+    """Every item line of DATA_DIR/items; a line that is no JSON fails the test."""
+    found = []
+    for path in sorted((data_dir / "items").glob("belta-*.jsonl")):
+        data = path.read_bytes()
+        assert not data or data.endswith(b"\n"), f"{path} ends mid-line: {data[-80:]!r}"
+        found += [json.loads(line) for line in data.splitlines()]
+    return found
+
+
+def archived(data_dir: Path) -> dict[str, set[int]]:
+    """WARC file name -> offsets of its response records, read back with warcio."""
+    offsets: dict[str, set[int]] = {}
+    for path in sorted((data_dir / "warc").glob("*.warc.gz")):
+        with path.open("rb") as fh:
+            it = ArchiveIterator(fh)
+            offsets[path.name] = {it.get_record_offset() for record in it
+                                  if record.rec_type == "response"}
+    return offsets
+
+
+def verify(data_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive", "verify", str(data_dir / "warc")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def assert_nothing_known_unsaved(data_dir: Path) -> list[dict]:
+    """Every article the state store knows is an item whose WARC record is on disk."""
+    exported = items(data_dir)
+    records = archived(data_dir)
+    by_url = {item["url"]: item for item in exported}
+    for url in known(data_dir):
+        assert url in by_url, f"{url} is known but no item of it was written"
+        ref = by_url[url]["warc"]
+        assert ref is not None, f"{url} is known but its page was not archived"
+        assert ref["offset"] in records.get(ref["file"], set()), f"{url}: {ref} not in a WARC"
+    return exported
+
+
+def assert_one_clear_error(log: str, folder: Path) -> None:
+    errors = [line for line in log.splitlines() if " ERROR: " in line and "ALARM" not in line]
+    assert errors, log[-3000:]
+    assert str(folder) in errors[0] and "No space left on device" in errors[0], errors[0]
+    assert "Traceback" not in log, log[-3000:]
+
+
+def assert_next_run_completes(data_dir: Path, server: FixtureServer, site: ChangingBelta,
+                              settings: dict | None = None) -> None:
+    again = crawl(data_dir, server, settings)
+    assert again.returncode == 0, again.stderr[-3000:]
+    urls = Counter(item["url"] for item in assert_nothing_known_unsaved(data_dir))
+    assert sorted(urls) == sorted(g.url for g in site.golds)
+    assert [u for u, n in urls.items() if n > 1] == [], "an article exported twice"
+    checked = verify(data_dir)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert not list((data_dir / "warc").glob("*.open"))
+
+
+def test_a_full_warc_disk_records_no_article_it_did_not_archive(tmp_path: Path) -> None:
+    """WARC writes failed; pages fetched after that (the requests in flight) were still
+    extracted, exported with ``"warc": null`` and recorded as known, so no later run would
+    archive them, and the run exited 0."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(data_dir / "warc", "160k") as warcs, FixtureServer([site.site]) as server:
+        failed = crawl(data_dir, server)
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert_one_clear_error(failed.stderr, warcs)
+        assert "not archived" in failed.stderr
+        exported = assert_nothing_known_unsaved(data_dir)
+        assert 0 < len(exported) < COUNT, "the disk must fill mid-crawl"
+        resize(warcs, "8m")
+        assert_next_run_completes(data_dir, server, site)
