@@ -74,8 +74,17 @@ class _WriteAll(io.RawIOBase):
     def tell(self) -> int:
         return self.raw.tell()
 
-    def truncate(self, size: int | None = None) -> int:
-        return self.raw.truncate(size)
+    def end(self) -> int:
+        """Where the next item starts: the file's length (the position of an append-mode
+        file is only moved there by a write)."""
+        return os.fstat(self.raw.fileno()).st_size
+
+    def cut_back(self, size: int) -> None:
+        """Drop what a failed write left past ``size``, and write from there on: a
+        truncate alone leaves the position past the end, and a later cut back "to" that
+        position would grow the file again, torn line and all."""
+        self.raw.truncate(size)
+        self.raw.seek(size)
 
     def close(self) -> None:
         try:
@@ -161,7 +170,7 @@ class CheckedFeedExporter(FeedExporter):
         except Exception:
             if start is not None:  # leave no half line behind
                 with contextlib.suppress(OSError):
-                    slot.file.truncate(start)  # type: ignore[union-attr]
+                    slot.file.cut_back(start)  # type: ignore[union-attr]
             raise
 
     def _slot_failed(self, slot: FeedSlot, reason: str) -> None:
@@ -318,7 +327,7 @@ def _position(file: Any) -> int | None:
     if not isinstance(file, _WriteAll):
         return None
     try:
-        return file.tell()
+        return file.end()
     except OSError:
         return None
 

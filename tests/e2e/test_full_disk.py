@@ -65,13 +65,13 @@ def items(data_dir: Path) -> list[dict]:
 
 
 def archived(data_dir: Path) -> dict[str, set[int]]:
-    """WARC file name -> offsets of its response records, read back with warcio."""
+    """WARC file name -> offsets of its response and revisit records (warcio)."""
     offsets: dict[str, set[int]] = {}
     for path in sorted((data_dir / "warc").glob("*.warc.gz")):
         with path.open("rb") as fh:
             it = ArchiveIterator(fh)
             offsets[path.name] = {it.get_record_offset() for record in it
-                                  if record.rec_type == "response"}
+                                  if record.rec_type in ("response", "revisit")}
     return offsets
 
 
@@ -126,4 +126,22 @@ def test_a_full_warc_disk_records_no_article_it_did_not_archive(tmp_path: Path) 
         exported = assert_nothing_known_unsaved(data_dir)
         assert 0 < len(exported) < COUNT, "the disk must fill mid-crawl"
         resize(warcs, "8m")
+        assert_next_run_completes(data_dir, server, site)
+
+
+def test_a_full_items_disk_leaves_whole_lines_and_the_next_run_exports_the_rest(
+        tmp_path: Path) -> None:
+    """The items file filled up mid-line. The half line was cut back, but the file's
+    position stayed past it, so the next item's failed write "cut back" to that position
+    and grew the file to it again: the file ended in a torn line."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(data_dir / "items", "100k") as folder, FixtureServer([site.site]) as server:
+        (folder / "filler").write_bytes(b"\0" * 60_000)
+        failed = crawl(data_dir, server)
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert_one_clear_error(failed.stderr, folder)
+        exported = assert_nothing_known_unsaved(data_dir)
+        assert 0 < len(exported) < COUNT, "the disk must fill mid-crawl"
+        resize(folder, "8m")
         assert_next_run_completes(data_dir, server, site)
