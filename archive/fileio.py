@@ -210,3 +210,20 @@ def printable_name(name: str) -> str:
 
 NOT_UTF8_NAME = ("file name is not UTF-8 ({what} could not name it): no line of it read; "
                  "rename it (convmv -f cp1251 -t utf-8 --notest) and build again")
+
+
+LOW_SPACE = 1 << 20  # bytes free below which a failed write is put down to a full disk
+
+
+def sqlite_failure(path: Path, exc: BaseException) -> str:
+    """An SQLite error on ``path`` as a reason to show, naming a full disk as such: SQLite
+    says "database or disk is full", or "disk I/O error" when it could not grow a journal."""
+    reason = f"{type(exc).__name__}: {exc}"
+    try:
+        stat = os.statvfs(path.parent)
+    except OSError:
+        return reason
+    free = stat.f_bavail * stat.f_frsize
+    if "full" in str(exc) or free < LOW_SPACE:
+        return f"{reason}: No space left on device ({free} bytes free on its disk)"
+    return reason

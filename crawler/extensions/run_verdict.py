@@ -61,6 +61,7 @@ RUN_MISMATCH = "run_mismatch"
 RUN_LOCKED = "run_locked"  # another crawl of the spider holds its lock (crawler.extensions.run_lock)
 START_ERROR = "start_error"  # Scrapy's: the spider's start() raised; what it queued ran
 WARC_WRITE_ERROR = "warc_write_error"  # crawler.downloadermiddlewares.capture: disk full?
+FRONTIER_WRITE_ERROR = "frontier_write_error"  # crawler.state.jobdir: disk full?
 FAILED_REASONS = {
     "jobdir_mismatch": "run refused to start (jobdir_mismatch): see the log",
     RUN_LOCKED: "run refused to start (run_locked): another crawl of this spider was running "
@@ -73,6 +74,8 @@ FAILED_REASONS = {
     WARC_WRITE_ERROR: "WARC files could not be written (see the log): the crawl stopped, and "
                       "pages it could not archive were neither exported nor recorded; the "
                       "next run fetches them again",
+    FRONTIER_WRITE_ERROR: "the JOBDIR frontier could not be written (see the log): the crawl "
+                          "stopped; the next run resumes from what it holds",
     START_ERROR: "the spider's start requests failed (start_error): only what they queued "
                  "before the error was crawled; see the traceback in the log",
 }

@@ -167,5 +167,7 @@ class Frontier:
         self.pending = 0
 
     def close(self) -> None:
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.db.close()
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:  # a checkpoint a full disk refused leaves the WAL for the next open
+            self.db.close()

@@ -18,6 +18,7 @@ file feeds write every item through to the OS before the state store advances
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -31,8 +32,11 @@ from scrapy import Request, Spider, signals
 from scrapy.core.scheduler import Scheduler
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import CloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
 
+from archive.fileio import sqlite_failure
+from crawler.extensions.run_verdict import FRONTIER_WRITE_ERROR
 from crawler.state.frontier import Frontier
 
 logger = logging.getLogger(__name__)
@@ -77,6 +81,7 @@ class JobScheduler(Scheduler):
     """
 
     frontier: Frontier | None = None
+    closing = False
 
     def _dqdir(self, jobdir: str | None) -> str | None:
         return jobdir or None  # no requests.queue: the frontier lives in the spider's folder
@@ -92,8 +97,12 @@ class JobScheduler(Scheduler):
         self.saved_state: bytes | None = None
         warn_legacy(Path(self.dqdir))
         path = spider_jobdir(self.dqdir, spider.name) / FRONTIER_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock = (path.parent / LOCK_FILE).open("a")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.lock = (path.parent / LOCK_FILE).open("a")
+        except OSError as exc:  # a read-only or full disk
+            return self._refuse_with("JOBDIR %s cannot be written (%s). Nothing was crawled.",
+                                     self.dqdir, exc)
         try:
             fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -102,13 +111,13 @@ class JobScheduler(Scheduler):
                 "was crawled.", self.dqdir, spider.name, path)
         try:
             frontier, stored, state, spider_state = read_frontier(path)
-        except (sqlite3.Error, ValueError, pickle.UnpicklingError, AttributeError,
-                EOFError, ImportError) as exc:
-            return self._refuse_with(
-                "JOBDIR %s: the frontier %s cannot be used (%s): it is damaged, or an other "
-                "version of this crawler wrote it. Delete %s to start afresh (the state store "
-                "keeps what was exported). Nothing was crawled.", self.dqdir, path,
-                f"{type(exc).__name__}: {exc}", path.parent)
+        except sqlite3.Error as exc:
+            if "No space left" in sqlite_failure(path, exc):  # the file is fine: keep it
+                return self._refuse_full(path, exc)
+            return self._refuse_damaged(path, exc)
+        except (ValueError, pickle.UnpicklingError, AttributeError, EOFError,
+                ImportError) as exc:
+            return self._refuse_damaged(path, exc)
         identity = job_identity(spider)
         if stored not in (None, identity) and not frontier.is_empty():
             frontier.close()
@@ -118,8 +127,13 @@ class JobScheduler(Scheduler):
                 "start afresh. Nothing was crawled.", self.dqdir, stored.get("spider"),
                 json.dumps(stored.get("arguments")), identity["spider"],
                 json.dumps(identity["arguments"]), path.parent)
-        frontier.set("identity", json.dumps(identity).encode())
-        returned = frontier.requeue_leased()
+        try:
+            frontier.set("identity", json.dumps(identity).encode())
+            returned = frontier.requeue_leased()
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                frontier.close()
+            return self._refuse_full(path, exc)
         spider.state = spider_state  # type: ignore[attr-defined]
         self.saved_state = state
         self.frontier = frontier
@@ -129,6 +143,19 @@ class JobScheduler(Scheduler):
                         returned, frontier.seen_count())
             self.stats.set_value("scheduler/resumed", frontier.pending)
         return self.df.open()
+
+    def _refuse_full(self, path: Path, exc: sqlite3.Error) -> Any:
+        return self._refuse_with(
+            "JOBDIR %s: the frontier %s cannot be written (%s). Free space on its disk and "
+            "run again: the run resumes from it. Nothing was crawled.", self.dqdir, path,
+            sqlite_failure(path, exc))
+
+    def _refuse_damaged(self, path: Path, exc: Exception) -> Any:
+        return self._refuse_with(
+            "JOBDIR %s: the frontier %s cannot be used (%s): it is damaged, or an other "
+            "version of this crawler wrote it. Delete %s to start afresh (the state store "
+            "keeps what was exported). Nothing was crawled.", self.dqdir, path,
+            f"{type(exc).__name__}: {exc}", path.parent)
 
     def _refuse_with(self, message: str, *args: Any) -> Any:
         logger.error(message, *args)
@@ -150,8 +177,13 @@ class JobScheduler(Scheduler):
             data = pickle.dumps(request.to_dict(spider=self.spider), protocol=4)
         except (pickle.PicklingError, AttributeError, TypeError, ValueError) as exc:
             return self._enqueue_in_memory(request, fp, exc)
-        if not self.frontier.add(fp, request.priority,
-                                 bool(request.meta.get("is_start_request")), data):
+        try:
+            added = self.frontier.add(fp, request.priority,
+                                      bool(request.meta.get("is_start_request")), data)
+        except sqlite3.Error as exc:  # not queued; its parent's lease stays: found again
+            self._frontier_failed(exc)
+            return False
+        if not added:
             self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/disk")
@@ -190,6 +222,13 @@ class JobScheduler(Scheduler):
         return request
 
     def _lease(self) -> Request | None:
+        try:
+            return self._lease_loadable()
+        except sqlite3.Error as exc:
+            self._frontier_failed(exc)
+            return None
+
+    def _lease_loadable(self) -> Request | None:
         assert self.frontier is not None
         while (leased := self.frontier.lease()) is not None:
             row_id, data = leased
@@ -212,8 +251,29 @@ class JobScheduler(Scheduler):
             return 0
         done = [r for r in self.leases if r not in slot.inprogress]
         if done:
-            self.frontier.release([self.leases.pop(r) for r in done], self._changed_state())
+            try:
+                self.frontier.release([self.leases[r] for r in done], self._changed_state())
+            except sqlite3.Error as exc:  # still leased in the file: the next run redoes them
+                self._frontier_failed(exc)
+                return 0
+            for request in done:
+                del self.leases[request]
         return len(done)
+
+    def _frontier_failed(self, exc: sqlite3.Error) -> None:
+        """The frontier cannot be written (a full disk): stop the crawl, saying so once. The
+        file keeps its last commit, leases included, and the next run resumes from it."""
+        frontier, self.frontier = self.frontier, None
+        assert frontier is not None
+        logger.error("JOBDIR frontier %s cannot be written (%s); stopping the crawl. What it "
+                     "holds is kept: the next run resumes from it.", frontier.path,
+                     sqlite_failure(frontier.path, exc))
+        self.stats.inc_value("scheduler/frontier_errors")
+        with contextlib.suppress(sqlite3.Error):
+            frontier.close()
+        if not self.closing:
+            deferred_from_coro(self.crawler.engine.close_spider_async(
+                reason=FRONTIER_WRITE_ERROR))
 
     def _changed_state(self) -> bytes | None:
         state = getattr(self.spider, "state", None)
@@ -229,6 +289,19 @@ class JobScheduler(Scheduler):
         self.saved_state = data
         return data
 
+    def _close_frontier(self, frontier: Frontier, reason: str) -> None:
+        try:
+            state = self._changed_state()
+            if state is not None:
+                frontier.set("spider_state", state)
+            if reason == "finished" and not len(self) and not self.leases:
+                frontier.clear()
+            elif frontier.pending or frontier.leased():
+                logger.info("Kept %d unfinished requests in %s for the next run (%s)",
+                            frontier.pending + frontier.leased(), frontier.path, reason)
+        finally:
+            frontier.close()
+
     def has_pending_requests(self) -> bool:
         return len(self) > 0
 
@@ -240,18 +313,18 @@ class JobScheduler(Scheduler):
     def close(self, reason: str) -> Any:
         if not self.dqdir:
             return super().close(reason)
+        self.closing = True
+        if self.frontier is not None:
+            self.settle()  # what the engine still holds (nothing, unless forced) stays leased
         frontier = self.frontier
         if frontier is not None:
-            self.settle()  # what the engine still holds (nothing, unless forced) stays leased
-            state = self._changed_state()
-            if state is not None:
-                frontier.set("spider_state", state)
-            if reason == "finished" and not len(self) and not self.leases:
-                frontier.clear()
-            elif frontier.pending or frontier.leased():
-                logger.info("Kept %d unfinished requests in %s for the next run (%s)",
-                            frontier.pending + frontier.leased(), frontier.path, reason)
-            frontier.close()
+            try:
+                self._close_frontier(frontier, reason)
+            except sqlite3.Error as exc:
+                logger.error("JOBDIR frontier %s cannot be written (%s): the next run resumes "
+                             "from its last commit.", frontier.path,
+                             sqlite_failure(frontier.path, exc))
+                self.stats.inc_value("scheduler/frontier_errors")
             self.frontier = None
         if getattr(self, "lock", None) is not None:
             self.lock.close()  # releases the flock

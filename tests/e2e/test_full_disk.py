@@ -145,3 +145,38 @@ def test_a_full_items_disk_leaves_whole_lines_and_the_next_run_exports_the_rest(
         assert 0 < len(exported) < COUNT, "the disk must fill mid-crawl"
         resize(folder, "8m")
         assert_next_run_completes(data_dir, server, site)
+
+
+def test_a_full_jobdir_disk_stops_the_crawl_and_the_next_run_resumes(tmp_path: Path) -> None:
+    """The JOBDIR frontier (SQLite) could not commit a lease: the engine asked again and
+    again, each time a traceback, and the crawl never ended."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(tmp_path / "job", "100k") as job, FixtureServer([site.site]) as server:
+        settings = {"JOBDIR": str(job)}
+        failed = crawl(data_dir, server, settings)
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert_one_clear_error(failed.stderr, job / "belta" / "frontier.sqlite3")
+        assert failed.stderr.count("cannot be written") == 1, failed.stderr[-3000:]
+        exported = assert_nothing_known_unsaved(data_dir)
+        assert len(exported) < COUNT, "the disk must fill mid-crawl"
+        resize(job, "8m")
+        assert_next_run_completes(data_dir, server, site, settings)
+
+
+def test_a_jobdir_disk_full_at_start_refuses_the_run_and_keeps_the_frontier(
+        tmp_path: Path) -> None:
+    """A frontier SQLite cannot open on a full disk ("disk I/O error") was called damaged,
+    with advice to delete the JOBDIR."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(tmp_path / "job", "100k") as job, FixtureServer([site.site]) as server:
+        (job / "filler").write_bytes(b"\0" * 90_000)
+        settings = {"JOBDIR": str(job)}
+        refused = crawl(data_dir, server, settings)
+        assert refused.returncode == 1, refused.stderr[-3000:]
+        assert_one_clear_error(refused.stderr, job / "belta" / "frontier.sqlite3")
+        assert "Free space on its disk" in refused.stderr and "Delete" not in refused.stderr
+        assert server.hits == [] and items(data_dir) == []
+        resize(job, "8m")
+        assert_next_run_completes(data_dir, server, site, settings)
