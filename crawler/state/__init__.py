@@ -71,6 +71,8 @@ def advice(cause: BaseException) -> str:
     if isinstance(cause, sqlite3.DatabaseError) and not isinstance(cause, sqlite3.OperationalError):
         return ("The file is damaged: move it aside to start afresh (the next run then exports "
                 "every article it finds again, as version 1) or put back a copy.")
+    if "full" in text:  # SQLite's "database or disk is full"
+        return "No space left on device: free space on its disk, then run again."
     if "locked" in text:
         return ("Another process holds it locked (longer than STATE_BUSY_TIMEOUT_MS): run "
                 "again once it has let go.")

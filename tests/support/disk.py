@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,12 +26,14 @@ def tmpfs(where: Path, size: str = "64k") -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(where)], check=True)
 
 
-def fill(folder: Path) -> Path:
-    """Fill the filesystem of ``folder`` up with one file (returned: delete it to free it)."""
+def fill(folder: Path, leave: int = 0) -> Path:
+    """Fill the filesystem of ``folder`` up with one file (returned: delete it to free it),
+    leaving ``leave`` bytes (whole 4 KiB pages) free."""
     filler = folder / "filler"
     with open(filler, "wb", buffering=0) as fh, pytest.raises(OSError, match="No space"):
         while True:
             fh.write(b"\0" * 4096)
+    os.truncate(filler, filler.stat().st_size - leave)
     return filler
 
 
