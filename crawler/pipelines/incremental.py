@@ -20,12 +20,15 @@ last word.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from archive.fileio import sqlite_failure
 from crawler.extensions.feed_export import item_export_failed, item_exported
 from crawler.extraction.text_fingerprint import fingerprint
 from crawler.items import Article
@@ -100,15 +103,26 @@ class IncrementalPipeline:
         try:
             self.store.put(done.record, to_bytes(done.signature))
         except Exception as exc:  # any backend's failure: the item is out, its record is not
-            self.stats.inc_value("state/not_recorded")
-            logger.error("Exported %s, but it was not recorded in the state store %s: %s; "
-                         "the next run exports it again", item.url, self.where(), exc)
+            self.not_recorded(item.url, exc)
             return
         assert self.index is not None
         self.index.add(done.record.id, done.signature)
         self.stats.inc_value("incremental/new" if done.is_new else "incremental/new_version")
         if item.near_duplicates:
             self.stats.inc_value("incremental/near_duplicates")
+
+    def not_recorded(self, url: str, exc: Exception) -> None:
+        """Say why at ERROR once; the same failure for later items (a full disk fails
+        them all) is a WARNING each, and the count makes the alarm."""
+        first = not self.stats.get_value("state/not_recorded")
+        self.stats.inc_value("state/not_recorded")
+        path = getattr(self.store, "path", None)
+        reason = (sqlite_failure(Path(path), exc)
+                  if isinstance(exc, sqlite3.Error) and path and str(path) != ":memory:"
+                  else str(exc))
+        logger.log(logging.ERROR if first else logging.WARNING,
+                   "Exported %s, but it was not recorded in the state store %s: %s; the next "
+                   "run exports it again", url, self.where(), reason)
 
     def where(self) -> str:
         """The store's file (SQLite) or backend, for messages."""

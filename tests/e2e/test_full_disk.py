@@ -180,3 +180,30 @@ def test_a_jobdir_disk_full_at_start_refuses_the_run_and_keeps_the_frontier(
         assert server.hits == [] and items(data_dir) == []
         resize(job, "8m")
         assert_next_run_completes(data_dir, server, site, settings)
+
+
+def test_a_full_state_disk_is_one_error_and_the_next_run_records_the_articles(
+        tmp_path: Path) -> None:
+    """The state store's disk filled up: every exported article after that was its own
+    ERROR ("database or disk is full", 20-odd of them, and an alarm for the error count),
+    none saying the disk had no space. The items are out; the next run exports them again
+    (at least once: an item is never withheld for a record) and records them."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(data_dir / "state", "100k") as state, FixtureServer([site.site]) as server:
+        failed = crawl(data_dir, server)
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert_one_clear_error(failed.stderr, state / "state.sqlite3")
+        errors = [line for line in failed.stderr.splitlines()
+                  if " ERROR: " in line and "ALARM" not in line]
+        assert len(errors) == 1, "\n".join(errors)
+        assert "not recorded in the state store" in errors[0]
+        assert " errors, above " not in failed.stderr
+        first = assert_nothing_known_unsaved(data_dir)
+        assert len(known(data_dir)) < len(first) == COUNT, "the disk must fill mid-crawl"
+        resize(state, "8m")
+        again = crawl(data_dir, server)
+        assert again.returncode == 0, again.stderr[-3000:]
+        exported = assert_nothing_known_unsaved(data_dir)
+        assert known(data_dir) == {g.url for g in site.golds} == {i["url"] for i in exported}
+        assert max(Counter(i["url"] for i in exported).values()) <= 2
