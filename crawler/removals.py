@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest
 
-from archive.fileio import append_whole, create_exclusive
+from archive.fileio import append_whole, create_exclusive, sqlite_failure
 from crawler.failures import NON_ARTICLE, OFF_SITE
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import Outlet
@@ -145,7 +146,11 @@ class RemovalLog:
             logger.error("Removal observation of %s not written to %s: %s; the next run "
                          "observes it again", seen.url, self.path or self.directory, exc)
             return False
-        self.store.set_removal(seen.url, seen.observed_at if seen.event == REMOVED else None)
+        try:
+            self.store.set_removal(seen.url, seen.observed_at if seen.event == REMOVED else None)
+        except Exception as exc:  # any backend's failure (a full disk): written, not recorded
+            self._not_recorded(seen, exc)
+            return False
         self.stats.inc_value(f"articles/{seen.event}")
         where = f" (redirected to {seen.final_url})" if seen.final_url else ""
         if seen.evidence:
@@ -155,6 +160,20 @@ class RemovalLog:
             self.listed.append({"event": seen.event, "url": seen.url, "status": seen.status,
                                 "final_url": seen.final_url, "observed_at": seen.observed_at})
         return True
+
+    def _not_recorded(self, seen: Observation, exc: Exception) -> None:
+        """Said at ERROR once (with "No space left on device" for a full disk), WARNING for
+        the next ones; counted, an alarm. The line is in the file: the next run, seeing the
+        article still gone, writes it again and records it."""
+        first = not self.stats.get_value("removals/not_recorded")
+        self.stats.inc_value("removals/not_recorded")
+        path = getattr(self.store, "path", None)
+        reason = (sqlite_failure(Path(path), exc) if isinstance(exc, sqlite3.Error) and path
+                  and str(path) != ":memory:" else str(exc))
+        logger.log(logging.ERROR if first else logging.WARNING,
+                   "Removal observation of %s written to %s, but not recorded in the state "
+                   "store %s: %s; the next run observes it again", seen.url, self.path,
+                   path or type(self.store).__name__, reason)
 
     def _open(self) -> int:
         """The run's file, created on the first observation (O_EXCL: no two runs share it)."""
@@ -185,6 +204,7 @@ class RemovalLog:
                 "restored": int(stats.get_value("articles/restored", 0)),
                 "still_removed": int(stats.get_value("articles/still_removed", 0)),
                 "not_written": int(stats.get_value("removals/not_written", 0)),
+                "not_recorded": int(stats.get_value("removals/not_recorded", 0)),
                 "observations": list(self.listed)}
 
 

@@ -195,6 +195,9 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
                           if key.startswith("spider_exceptions/") and _number(value)
                           and key != "spider_exceptions/count"},
         "spider_error_urls": list(stats.get(SPIDER_ERROR_URLS) or []),
+
+
+        "removals_not_recorded": int(stats.get("removals/not_recorded", 0)),
         "items_not_recorded": int(stats.get("state/not_recorded", 0)),
         "optional_rule_shares": optional_rule_shares(stats),
         "offered_by_outlet": {key.removeprefix(OFFERED_PREFIX): int(value)
@@ -374,6 +377,12 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
             f"they would have given (links, items) is lost; e.g. "
             f"{summary.get('spider_error_urls')} (tracebacks: 'Spider error processing' in "
             "the log)")
+
+
+    if summary.get("removals_not_recorded"):
+        verdict.alarms.append(f"{summary['removals_not_recorded']} removal observation(s) not "
+                              "recorded in the state store (see the log): the next run "
+                              "observes them again")
     if summary.get("extraction_workers_died"):
         verdict.alarms.append(f"{summary['extraction_workers_died']} page(s) lost: their "
                               "extraction worker died (killed?) mid-page")

@@ -207,3 +207,37 @@ def test_a_full_state_disk_is_one_error_and_the_next_run_records_the_articles(
         exported = assert_nothing_known_unsaved(data_dir)
         assert known(data_dir) == {g.url for g in site.golds} == {i["url"] for i in exported}
         assert max(Counter(i["url"] for i in exported).values()) <= 2
+
+
+def test_removals_the_full_state_disk_cannot_record_make_the_run_unhealthy(
+        tmp_path: Path) -> None:
+    """Known articles answering 410 while the state store's disk is full: the observations
+    were written, their record failed, and that surfaced as "Article not fetched
+    (operational_error)" WARNINGs in a run that exited 0."""
+    from tests.support.disk import fill
+    from tests.support.server import Page
+
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=2), count=4)  # young: fetched again
+    site.publish()
+    data_dir = tmp_path / "data"
+    with tmpfs(data_dir / "state", "200k") as state, FixtureServer([site.site]) as server:
+        assert crawl(data_dir, server).returncode == 0
+        for gold in site.golds[:2]:
+            site.site.add(site.path(gold), Page(b"<html><body>gone</body></html>", status=410))
+        filler = fill(state, leave=9 * 4096)  # the WAL index and header fit, no page more
+        failed = crawl(data_dir, server)
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert_one_clear_error(failed.stderr, state / "state.sqlite3")
+        assert "Article not fetched" not in failed.stderr
+        assert "removal observation(s) not recorded in the state store" in failed.stderr
+        filler.unlink()
+        again = crawl(data_dir, server)
+        assert again.returncode == 0, again.stderr[-3000:]
+        db = sqlite3.connect(state / "state.sqlite3")
+        removed = {row[0] for row in db.execute("SELECT url FROM removals")}
+        db.close()
+    assert removed == {g.url for g in site.golds[:2]}
+    lines = [json.loads(line) for path in sorted((data_dir / "removals").glob("*.jsonl"))
+             for line in path.read_text("utf-8").splitlines()]
+    assert sorted(line["url"] for line in lines) == sorted(2 * sorted(removed))  # seen again
