@@ -215,15 +215,22 @@ NOT_UTF8_NAME = ("file name is not UTF-8 ({what} could not name it): no line of 
 LOW_SPACE = 1 << 20  # bytes free below which a failed write is put down to a full disk
 
 
-def sqlite_failure(path: Path, exc: BaseException) -> str:
-    """An SQLite error on ``path`` as a reason to show, naming a full disk as such: SQLite
-    says "database or disk is full", or "disk I/O error" when it could not grow a journal."""
-    reason = f"{type(exc).__name__}: {exc}"
+def space_left(path: Path, exc: BaseException) -> int | None:
+    """Bytes free on the disk of ``path`` when ``exc`` (an SQLite error on it) is down to a
+    full disk, else None: SQLite says "database or disk is full", or "disk I/O error" when
+    it could not grow its journal or WAL index."""
     try:
         stat = os.statvfs(path.parent)
     except OSError:
-        return reason
+        return None
     free = stat.f_bavail * stat.f_frsize
-    if "full" in str(exc) or free < LOW_SPACE:
+    return free if "full" in str(exc) or free < LOW_SPACE else None
+
+
+def sqlite_failure(path: Path, exc: BaseException) -> str:
+    """An SQLite error on ``path`` as a reason to show, naming a full disk as such."""
+    reason = f"{type(exc).__name__}: {exc}"
+    free = space_left(path, exc)
+    if free is not None:
         return f"{reason}: No space left on device ({free} bytes free on its disk)"
     return reason

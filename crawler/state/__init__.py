@@ -16,6 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 from scrapy import signals
 from scrapy.utils.misc import load_object
 
+from archive.fileio import space_left
+
 DEFAULT_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
 logger = logging.getLogger(__name__)
 
@@ -62,16 +64,18 @@ class StateUnavailable(RuntimeError):
 
     def __init__(self, path: Path, cause: BaseException) -> None:
         self.path, self.cause = path, cause
-        super().__init__(f"State store {path} cannot be used: {cause}. {advice(cause)}")
+        super().__init__(f"State store {path} cannot be used: {cause}. "
+                         f"{advice(cause, path)}")
 
 
-def advice(cause: BaseException) -> str:
-    """What a user can do about a state store that failed with ``cause``."""
+def advice(cause: BaseException, path: Path | None = None) -> str:
+    """What a user can do about a state store (at ``path``) that failed with ``cause``."""
     text = str(cause)
     if isinstance(cause, sqlite3.DatabaseError) and not isinstance(cause, sqlite3.OperationalError):
         return ("The file is damaged: move it aside to start afresh (the next run then exports "
                 "every article it finds again, as version 1) or put back a copy.")
-    if "full" in text:  # SQLite's "database or disk is full"
+    if "full" in text or (path is not None and isinstance(cause, sqlite3.Error)
+                          and space_left(path, cause) is not None):
         return "No space left on device: free space on its disk, then run again."
     if "locked" in text:
         return ("Another process holds it locked (longer than STATE_BUSY_TIMEOUT_MS): run "

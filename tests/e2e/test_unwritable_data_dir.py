@@ -50,3 +50,19 @@ def test_a_full_data_dir_with_the_state_store_in_it_refuses_the_run(tmp_path: Pa
         assert str(data_dir / "state" / "state.sqlite3") in errors[0]
         assert "No space left on device: free space on its disk" in errors[0], errors[0]
         assert "writable" not in errors[0] and server.hits == []
+
+
+def test_a_state_store_whose_disk_cannot_hold_its_wal_index_says_the_disk_is_full(
+        tmp_path: Path) -> None:
+    """SQLite says "disk I/O error" when it cannot create the WAL index of a store on a full
+    disk; the advice was to make the file writable."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(data_dir / "state", "1m") as state, FixtureServer([site.site]) as server:
+        assert crawl(data_dir, server).returncode == 0
+        fill(state, leave=4096)
+        run = crawl(data_dir, server)
+        errors = [line for line in run.stderr.splitlines() if " ERROR: " in line]
+        assert run.returncode == 1 and len(errors) == 1, run.stderr[-3000:]
+        assert str(state / "state.sqlite3") in errors[0]
+        assert "No space left on device: free space on its disk" in errors[0], errors[0]
