@@ -23,6 +23,7 @@ import itertools
 import os
 import re
 import socket
+import sqlite3
 import sys
 import uuid
 import zlib
@@ -35,7 +36,7 @@ from warcio.warcwriter import WARCWriter
 
 from .dedup import DEFAULT_NAME, DigestIndex
 from .errors import ArchiveWriteError
-from .fileio import append_whole
+from .fileio import append_whole, sqlite_failure
 from .httputil import normalize_response_headers, standard_reason
 from .model import HttpExchange, RecordRef
 from .repair import CREATING_SUFFIX, OPEN_SUFFIX
@@ -258,7 +259,8 @@ class WarcWriter:
         # and look a revisit's original up under the revisit's own key, so either way round
         # the pair would not replay
         remembered = ex.method.upper() == "GET" and 200 <= ex.status < 300 and not ex.truncated
-        original = self.digest_index.lookup(ex.url, digest) if remembered else None
+        original = self._indexed(self.digest_index.lookup, ex.url, digest) if remembered \
+            else None
         if original is not None:
             resp = warc_record([
                 ("WARC-Type", "revisit"), ("WARC-Record-ID", resp_id), *common,
@@ -278,10 +280,20 @@ class WarcWriter:
         offset = self._append(resp + req)
         ref = RecordRef(self._final_name, offset, len(resp), resp_id)
         if original is None and remembered:
-            self.digest_index.add(ex.url, digest, date, ex.url, resp_id)
+            self._indexed(self.digest_index.add, ex.url, digest, date, ex.url, resp_id)
         if self._size >= self.max_size:
             self.close_file()
         return ref
+
+    def _indexed(self, call, *args):
+        """A digest index call; its SQLite failing (the WARCs' full disk) is a write error
+        naming the index, so the crawl stops as for the WARC file itself."""
+        try:
+            return call(*args)
+        except sqlite3.Error as exc:
+            path = self.digest_index.path
+            raise ArchiveWriteError(path, sqlite3.OperationalError(sqlite_failure(path, exc))
+                                    ) from exc
 
 
 def _link_no_replace(src: Path, dst: Path) -> None:

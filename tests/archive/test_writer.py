@@ -273,3 +273,24 @@ def test_bodiless_answers_keep_their_content_length_as_sent(tmp_path):
         assert got[url].get_header("X-Archive-Orig-Content-Length") is None
     # a GET whose body is empty: the stored headers describe the stored (empty) body
     assert got["http://example.com/g"].get_header("Content-Length") == "0"
+
+
+def test_a_digest_index_that_cannot_be_written_is_an_archive_write_error(tmp_path):
+    """The record went in, then the digest index (SQLite, beside the WARCs: the same full
+    disk) refused it: a bare sqlite3.OperationalError escaped, which the crawl read as a
+    failed page ("Article not fetched (operational_error)") and went on crawling."""
+    import sqlite3
+
+    from archive.dedup import DigestIndex
+
+    DigestIndex(tmp_path / "digests.sqlite3").close()  # made, with its table
+    index = DigestIndex(tmp_path / "digests.sqlite3")
+    index._db.close()
+    index._db = sqlite3.connect(f"{(tmp_path / 'digests.sqlite3').as_uri()}?mode=ro", uri=True)
+    w = WarcWriter(tmp_path, digest_index=index)
+    with pytest.raises(ArchiveWriteError) as ei:
+        w.write_exchange(make_exchange("http://e.com/1"))
+    assert ei.value.path == str(tmp_path / "digests.sqlite3") and "readonly" in str(ei.value)
+    w.close()
+    (f,) = tmp_path.glob("*.warc.gz")  # what was written stays readable
+    assert [i.record.rec_type for i in iter_records(f)][0] == "warcinfo"
