@@ -30,6 +30,7 @@ from archive.repair import repair_open_files
 from archive.writer import WarcWriter
 from crawler.handlers.http11 import HEAD_META, REQUEST_HEAD_META, partial_response
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp, truncation
+from crawler.state.jobdir import UNFINISHED
 from crawler.urls import path_and_query
 
 logger = logging.getLogger(__name__)
@@ -165,6 +166,7 @@ class WarcCaptureMiddleware:
             request.meta[META_WARC_RECORD] = ref.as_dict()
             request.meta[META_FETCHED_AT] = capture_stamp(when)
         elif self.failed and not request.meta.get(REPLAYED):
+            request.meta[UNFINISHED] = True  # a JOBDIR keeps it for the resumed run
             self.crawler.stats.inc_value("warc/not_archived")
             logger.info("Dropped a response that was not archived (WARC writing failed): %s",
                         request.url)

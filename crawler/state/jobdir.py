@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 FRONTIER_FILE = "frontier.sqlite3"
 LOCK_FILE = "lock"  # flock()ed by the crawl using the frontier
 MISMATCH_REASON = "jobdir_mismatch"
+# request.meta flag: its work was lost (its response could not be archived); the frontier
+# keeps it leased, so the run resuming the frontier asks for it again
+UNFINISHED = "frontier_unfinished"
 _PLAIN = (str, int, float, bool, date, type(None))
 _NOT_ARGUMENTS = {"name", "start_urls"}  # spider class attributes, the same for every run
 # Scrapy's own JOBDIR files, written by this crawler before JobScheduler: never resumed.
@@ -250,14 +253,18 @@ class JobScheduler(Scheduler):
         if self.frontier is None or not self.leases or slot is None:
             return 0
         done = [r for r in self.leases if r not in slot.inprogress]
-        if done:
+        finished = [r for r in done if not r.meta.get(UNFINISHED)]
+        if finished:
             try:
-                self.frontier.release([self.leases[r] for r in done], self._changed_state())
+                self.frontier.release([self.leases[r] for r in finished],
+                                      self._changed_state())
             except sqlite3.Error as exc:  # still leased in the file: the next run redoes them
                 self._frontier_failed(exc)
                 return 0
-            for request in done:
-                del self.leases[request]
+        for request in done:
+            del self.leases[request]
+        if len(done) > len(finished):
+            self.stats.inc_value("scheduler/unfinished", len(done) - len(finished))
         return len(done)
 
     def _frontier_failed(self, exc: sqlite3.Error) -> None:

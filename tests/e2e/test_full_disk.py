@@ -112,21 +112,25 @@ def assert_next_run_completes(data_dir: Path, server: FixtureServer, site: Chang
     assert not list((data_dir / "warc").glob("*.open"))
 
 
-def test_a_full_warc_disk_records_no_article_it_did_not_archive(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobdir", [False, True], ids=["fresh", "resumed"])
+def test_a_full_warc_disk_records_no_article_it_did_not_archive(jobdir: bool,
+                                                                tmp_path: Path) -> None:
     """WARC writes failed; pages fetched after that (the requests in flight) were still
     extracted, exported with ``"warc": null`` and recorded as known, so no later run would
-    archive them, and the run exited 0."""
+    archive them, and the run exited 0. With a JOBDIR, the pages dropped unarchived were
+    then taken as done: the resumed run never asked for them again."""
     site = old_site()
     data_dir = tmp_path / "data"
+    settings = {"JOBDIR": str(tmp_path / "job")} if jobdir else None
     with tmpfs(data_dir / "warc", "160k") as warcs, FixtureServer([site.site]) as server:
-        failed = crawl(data_dir, server)
+        failed = crawl(data_dir, server, settings)
         assert failed.returncode == 1, failed.stderr[-3000:]
         assert_one_clear_error(failed.stderr, warcs)
         assert "not archived" in failed.stderr
         exported = assert_nothing_known_unsaved(data_dir)
         assert 0 < len(exported) < COUNT, "the disk must fill mid-crawl"
         resize(warcs, "8m")
-        assert_next_run_completes(data_dir, server, site)
+        assert_next_run_completes(data_dir, server, site, settings)
 
 
 def test_a_full_items_disk_leaves_whole_lines_and_the_next_run_exports_the_rest(
