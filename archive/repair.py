@@ -9,6 +9,7 @@ saying where each range came from and why it could not be read.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -46,7 +47,7 @@ class RepairResult:
     records_kept: int
     bytes_cut: int  # bytes moved out of the file into the .damaged side file
     # "repaired" | "repaired-damaged" | "quarantined" | "removed-empty" | "skipped-locked"
-    # | "skipped-exists" | "skipped-unreadable (<reason>)"
+    # | "skipped-exists" | "skipped-unreadable (<reason>)" | "skipped-unwritable (<reason>)"
     status: str
     damaged: list[DamagedRange] = field(default_factory=list)
     side_file: str | None = None  # the .damaged file, when bytes were moved
@@ -105,8 +106,26 @@ def _reason(errors: list[WarcFormatError], start: int, end: int) -> str:
 
 
 def _write_side_file(fd: int, final: Path, ranges: list[DamagedRange]) -> Path:
-    """Copy the ranges to be moved into `<final>.damaged` (+ manifest), fsynced, before any cut."""
+    """Copy the ranges to be moved into `<final>.damaged` (+ manifest), fsynced, before any
+    cut. Written under temporary names first: a copy a full disk stopped half way is
+    removed, not left to block every later repair under the side file's name."""
     side = final.with_name(final.name + DAMAGED_SUFFIX)
+    meta = side.with_name(side.name + ".json")
+    temps = [p.with_name(f".{p.name}.tmp") for p in (side, meta)]
+    try:
+        _copy_ranges(fd, temps[0], temps[1], final, ranges)
+        os.rename(temps[1], meta)
+        os.rename(temps[0], side)
+    except BaseException:
+        for temp in temps:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        raise
+    return side
+
+
+def _copy_ranges(fd: int, side: Path, meta: Path, final: Path,
+                 ranges: list[DamagedRange]) -> None:
     manifest = []
     with open(side, "xb") as out:
         for rng in ranges:
@@ -122,9 +141,11 @@ def _write_side_file(fd: int, final: Path, ranges: list[DamagedRange]) -> Path:
                 left -= len(buf)
         out.flush()
         os.fsync(out.fileno())
-    meta = side.with_name(side.name + ".json")
-    meta.write_text(json.dumps({"file": final.name, "ranges": manifest}, indent=2) + "\n")
-    return side
+    with open(meta, "xb") as out:
+        out.write((json.dumps({"file": final.name, "ranges": manifest}, indent=2)
+                   + "\n").encode())
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def _repair_locked(path: Path, fd: int, max_record_size: int | None) -> RepairResult:
@@ -137,7 +158,11 @@ def _repair_locked(path: Path, fd: int, max_record_size: int | None) -> RepairRe
         return RepairResult(path.name, None, 0, 0, "skipped-exists")
     count, ranges, good_end = _scan(path, size, max_record_size)
     moved = [r for r in ranges if r.moved]
-    side = _write_side_file(fd, final, moved) if moved else None
+    try:
+        side = _write_side_file(fd, final, moved) if moved else None
+    except OSError as exc:  # a full disk: the file is left as it was, to repair once freed
+        return RepairResult(path.name, None, 0, 0,
+                            f"skipped-unwritable ({exc.strerror or exc}: {exc.filename})")
     if count == 0:  # nothing readable: every byte now lives in the side file
         os.unlink(path)
         return RepairResult(path.name, None, 0, size, "quarantined", ranges, side and side.name)

@@ -181,3 +181,32 @@ def test_repair_cli_takes_the_record_size_cap_and_names_what_it_cannot_open(tmp_
     proc = run_cli("repair", odd)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert "skipped-unreadable" in proc.stdout and "left as they were" in proc.stderr
+
+
+def test_repair_on_a_full_disk_changes_nothing_and_runs_again_once_there_is_room(tmp_path):
+    """The torn tail could not be copied out (no space): the copy stayed behind, half
+    written, and every later repair skipped the file for it ("skipped-exists") even with
+    space freed; the CLI ended in a traceback."""
+    from tests.support.disk import fill, tmpfs
+
+    with tmpfs(tmp_path / "warc", "256k") as folder:
+        path = _crashed_open_file(folder, pages=3)
+        with open(path, "ab") as fh:
+            fh.write(os.urandom(40_000))  # a torn tail larger than the room left
+        before = path.read_bytes()
+        filler = fill(folder, leave=8192)
+
+        failed = run_cli("repair", folder)
+        assert failed.returncode == 1, failed.stdout + failed.stderr
+        assert "Traceback" not in failed.stderr, failed.stderr
+        said = failed.stdout + failed.stderr
+        assert path.name in said and "No space left on device" in said, said
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in folder.iterdir()) == sorted(
+            [path.name, "digests.sqlite3", "filler"])
+
+        filler.unlink()
+        (res,) = repair_open_files(folder)
+        assert res.status == "repaired-damaged" and res.records_kept == 7, str(res)
+        side = folder / res.side_file
+        assert (folder / res.final_file).read_bytes() + side.read_bytes() == before
