@@ -141,10 +141,12 @@ class RemovalLog:
         written (logged at ERROR and counted: the run is unhealthy, the next run sees it again)."""
         try:
             self._append(json.dumps(asdict(seen), ensure_ascii=False) + "\n")
-        except OSError as exc:
+        except OSError as exc:  # ERROR once, WARNING for the next ones (a full disk)
+            first = not self.stats.get_value("removals/not_written")
             self.stats.inc_value("removals/not_written")
-            logger.error("Removal observation of %s not written to %s: %s; the next run "
-                         "observes it again", seen.url, self.path or self.directory, exc)
+            logger.log(logging.ERROR if first else logging.WARNING,
+                       "Removal observation of %s not written to %s: %s; the next run "
+                       "observes it again", seen.url, self.path or self.directory, exc)
             return False
         try:
             self.store.set_removal(seen.url, seen.observed_at if seen.event == REMOVED else None)

@@ -245,3 +245,40 @@ def test_removals_the_full_state_disk_cannot_record_make_the_run_unhealthy(
     lines = [json.loads(line) for path in sorted((data_dir / "removals").glob("*.jsonl"))
              for line in path.read_text("utf-8").splitlines()]
     assert sorted(line["url"] for line in lines) == sorted(2 * sorted(removed))  # seen again
+
+
+def test_a_removals_disk_filling_mid_run_is_one_error_and_the_next_run_writes_the_rest(
+        tmp_path: Path) -> None:
+    """Observations that no longer fit were an ERROR each (eleven for one full disk). The
+    lines written are whole and recorded; the others are observed and written by the next
+    run."""
+    from tests.support.disk import fill
+    from tests.support.server import Page
+
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=2), count=24)
+    site.publish()
+    data_dir = tmp_path / "data"
+    young = {"REFETCH_MAX_AGE_DAYS": 30}  # every article is fetched again
+    with tmpfs(data_dir / "removals", "64k") as folder, FixtureServer([site.site]) as server:
+        assert crawl(data_dir, server, young).returncode == 0
+        gone = {g.url for g in site.golds[:20]}
+        for gold in site.golds[:20]:
+            site.site.add(site.path(gold), Page(b"<html><body>gone</body></html>", status=410))
+        filler = fill(folder, leave=4096)  # the check before the run fits, 20 lines do not
+        failed = crawl(data_dir, server, young)
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert_one_clear_error(failed.stderr, folder)
+        errors = [line for line in failed.stderr.splitlines()
+                  if " ERROR: " in line and "ALARM" not in line]
+        assert len(errors) == 1, "\n".join(errors)
+        filler.unlink()
+        again = crawl(data_dir, server, young)
+        assert again.returncode == 0, again.stderr[-3000:]
+        files = sorted(folder.glob("belta-*.jsonl"))
+        lines = [json.loads(line) for path in files for line in path.read_bytes().splitlines()]
+        db = sqlite3.connect(data_dir / "state" / "state.sqlite3")
+        recorded = {row[0] for row in db.execute("SELECT url FROM removals")}
+        db.close()
+    assert recorded == gone
+    assert sorted(line["url"] for line in lines) == sorted(gone)  # each once: whole lines
