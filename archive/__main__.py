@@ -77,7 +77,10 @@ def cmd_index(args) -> int:
                 max_record_size=args.max_record_size,
             )
     except OSError as exc:  # the output, or the sorted runs in a temporary folder beside it
-        raise UsageError(f"cannot write {args.output}: {exc}") from exc
+        if not Path(args.output).parent.is_dir():
+            raise UsageError(f"cannot write {args.output}: {exc}") from exc
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1  # a full or read-only disk: no usage error
     print(f"{count} index lines from {len(paths)} file(s) -> {args.output}")
     return 1 if errors[0] else 0
 
@@ -117,7 +120,7 @@ def cmd_wacz(args) -> int:
                 progress=bar.update,
             )
     except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"{args.output}: {info['pages']} page(s), {info['warcs']} WARC file(s)")
     return 1 if errors[0] else 0

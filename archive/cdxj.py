@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import WarcFormatError
+from .fileio import replace_durably
 from .methods import capture_method, with_query
 from .pairing import with_requests
 from .records import RecordInfo, iter_records
@@ -246,6 +247,16 @@ def index_to_file(
 
 
 def write_index(lines: Iterable[str], out: str | Path) -> None:
-    with open(out, "w", encoding="utf-8", newline="\n") as fh:
-        for line in lines:
-            fh.write(line + "\n")
+    """Write under a temporary name beside ``out``, renamed over it once whole: a run that
+    fails (a full disk) leaves the index an earlier run wrote, and no temporary file."""
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # as an open() would have made it, not mkstemp's 0600
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            for line in lines:
+                fh.write(line + "\n")
+        replace_durably(Path(tmp), out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -17,6 +17,7 @@ from typing import IO
 from .cdxj import RUN_LINES, IndexLines, cdxj_line
 from .errors import WarcFormatError
 from .export_txt import load_items
+from .fileio import replace_durably, temp_for
 from .httputil import (
     ContentDecodingError,
     ContentTooLargeError,
@@ -180,15 +181,17 @@ def build_wacz(
     with IndexLines(run_lines, tmp_dir=Path(output).parent) as lines, \
             tempfile.TemporaryFile(dir=Path(output).parent) as pages_file:
         pages = _collect(paths, titles, lines, pages_file, on_error, progress)
-        with zipfile.ZipFile(output, "w") as zf:
-            resources = [_add_warc(zf, path) for path in paths]
-            index = ((line + "\n").encode("utf-8") for line in lines)
-            resources.append(_add_entry(zf, "indexes/index.cdx", index, lines.nbytes))
-            pages_file.seek(0)
-            resources.append(_add_entry(zf, "pages/pages.jsonl",
-                                        iter(lambda: pages_file.read(1 << 16), b""),
-                                        pages.size))
-            _add_package(zf, resources, title, pages.first)
+        with temp_for(Path(output)) as tmp:  # a failed build keeps an earlier package
+            with zipfile.ZipFile(tmp, "w") as zf:
+                resources = [_add_warc(zf, path) for path in paths]
+                index = ((line + "\n").encode("utf-8") for line in lines)
+                resources.append(_add_entry(zf, "indexes/index.cdx", index, lines.nbytes))
+                pages_file.seek(0)
+                resources.append(_add_entry(zf, "pages/pages.jsonl",
+                                            iter(lambda: pages_file.read(1 << 16), b""),
+                                            pages.size))
+                _add_package(zf, resources, title, pages.first)
+            replace_durably(tmp, Path(output))
         return {"pages": pages.count, "warcs": len(paths), "index_lines": len(lines)}
 
 

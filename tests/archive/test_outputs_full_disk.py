@@ -1,0 +1,51 @@
+"""`python -m archive index` and `wacz` writing to a disk that fills up (a real small tmpfs;
+needs root, else skipped): exit 1 with the output file and "No space left on device" named,
+and the index or package an earlier run wrote there stays as it was. Both opened the output
+under its own name first: a failed rerun left a torn file (a zero-byte or cut WACZ) in
+place of the good one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive.writer import WarcWriter
+from tests.support.disk import fill, tmpfs
+
+from .conftest import make_exchange
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def archive_cli(*args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive", *map(str, args)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+def write_pages(folder: Path, host: str) -> None:
+    with WarcWriter(folder) as writer:
+        for i in range(40):
+            writer.write_exchange(make_exchange(f"http://{host}.com/{i}",
+                                                f"page {i} ".encode() * 300))
+
+
+@pytest.mark.parametrize("command,name", [("index", "crawl.cdxj"), ("wacz", "crawl.wacz")])
+def test_a_full_disk_keeps_the_earlier_output_whole(command: str, name: str,
+                                                    tmp_path: Path) -> None:
+    warcs = tmp_path / "warc"
+    write_pages(warcs, "a")
+    with tmpfs(tmp_path / "out", "256k") as out:
+        first = archive_cli(command, warcs, "-o", out / name)
+        assert first.returncode == 0, first.stdout + first.stderr
+        good = (out / name).read_bytes()
+        write_pages(warcs, "b")  # the next output is larger than the room left
+        fill(out)
+        failed = archive_cli(command, warcs, "-o", out / name)
+        assert failed.returncode == 1, failed.stdout + failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert str(out / name) in failed.stderr and "No space left on device" in failed.stderr
+        assert (out / name).read_bytes() == good
+        assert sorted(p.name for p in out.iterdir()) == sorted([name, "filler"])
