@@ -15,6 +15,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from .errors import WarcFormatError
 from .records import iter_records
@@ -148,18 +149,61 @@ def _copy_ranges(fd: int, side: Path, meta: Path, final: Path,
         os.fsync(out.fileno())
 
 
+def _copied_already(fd: int, side: Path, ranges: list[DamagedRange]) -> bool:
+    """Whether ``side`` (and its manifest) hold exactly ``ranges`` of the file: the copy of a
+    repair killed after it was in place and before the file was cut, to be finished now."""
+    try:
+        manifest = json.loads(side.with_name(side.name + ".json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    expected, total = [], 0
+    for rng in ranges:
+        expected.append({"original_offset": rng.offset, "length": rng.length,
+                         "side_offset": total})
+        total += rng.length
+    found = [{k: r.get(k) for k in ("original_offset", "length", "side_offset")}
+             for r in manifest.get("ranges", []) if isinstance(r, dict)] \
+        if isinstance(manifest, dict) else None
+    if not ranges or found != expected:
+        return False
+    try:
+        with open(side, "rb") as held:
+            return os.fstat(held.fileno()).st_size == total and all(
+                _same(fd, rng, held) for rng in ranges)
+    except OSError:
+        return False
+
+
+def _same(fd: int, rng: DamagedRange, held: IO[bytes]) -> bool:
+    """Whether the next ``rng.length`` bytes of ``held`` are that range of ``fd``, read in
+    bounded chunks (a torn tail may be as long as a record)."""
+    pos, left = rng.offset, rng.length
+    while left:
+        chunk = os.pread(fd, min(left, 1 << 20), pos)
+        if not chunk or held.read(len(chunk)) != chunk:
+            return False
+        pos += len(chunk)
+        left -= len(chunk)
+    return True
+
+
 def _repair_locked(path: Path, fd: int, max_record_size: int | None) -> RepairResult:
     final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
     size = os.fstat(fd).st_size
     if size == 0:
         os.unlink(path)
         return RepairResult(path.name, None, 0, 0, "removed-empty")
-    if final.exists() or final.with_name(final.name + DAMAGED_SUFFIX).exists():
+    existing = final.with_name(final.name + DAMAGED_SUFFIX)
+    if final.exists():
         return RepairResult(path.name, None, 0, 0, "skipped-exists")
     count, ranges, good_end = _scan(path, size, max_record_size)
     moved = [r for r in ranges if r.moved]
+    # a side file already there: ours from a repair killed before the cut, or someone else's
+    if existing.exists() and not _copied_already(fd, existing, moved):
+        return RepairResult(path.name, None, 0, 0, "skipped-exists")
     try:
-        side = _write_side_file(fd, final, moved) if moved else None
+        side = existing if existing.exists() else (
+            _write_side_file(fd, final, moved) if moved else None)
     except OSError as exc:  # a full disk: the file is left as it was, to repair once freed
         return RepairResult(path.name, None, 0, 0,
                             f"skipped-unwritable ({exc.strerror or exc}: {exc.filename})")

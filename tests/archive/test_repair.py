@@ -210,3 +210,29 @@ def test_repair_on_a_full_disk_changes_nothing_and_runs_again_once_there_is_room
         assert res.status == "repaired-damaged" and res.records_kept == 7, str(res)
         side = folder / res.side_file
         assert (folder / res.final_file).read_bytes() + side.read_bytes() == before
+
+
+def test_repair_killed_between_copying_the_tail_and_cutting_it_finishes_next_time(tmp_path):
+    """SIGKILL right after the torn tail's copy was in place, before the file was cut: every
+    later repair skipped the file for its side file ("skipped-exists"), so it stayed
+    `.open` and every crawl start said so again."""
+    path = _crashed_open_file(tmp_path, pages=3)
+    good = path.read_bytes()
+    torn = os.urandom(300) + b"\x1f\x8b\x08" + os.urandom(300)
+    with open(path, "ab") as fh:
+        fh.write(torn)
+    killed = subprocess.run([sys.executable, "-c", (
+        "import os, signal, sys\n"
+        "from archive import repair\n"
+        "os.ftruncate = lambda fd, n: os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"repair.repair_open_files({str(tmp_path)!r})\n")], cwd=REPO, timeout=60)
+    assert killed.returncode == -9
+    assert path.read_bytes() == good + torn and path.with_name(
+        path.name.removesuffix(".open") + ".damaged").exists()
+
+    again = run_cli("repair", tmp_path)
+    assert "repaired-damaged" in again.stdout, again.stdout + again.stderr
+    assert not path.exists()
+    final = path.with_name(path.name.removesuffix(".open"))
+    assert final.read_bytes() == good
+    assert final.with_name(final.name + ".damaged").read_bytes() == torn
