@@ -167,9 +167,7 @@ class WarcCaptureMiddleware:
             request.meta[META_FETCHED_AT] = capture_stamp(when)
         elif self.failed and not request.meta.get(REPLAYED):
             request.meta[UNFINISHED] = True  # a JOBDIR keeps it for the resumed run
-            self.crawler.stats.inc_value("warc/not_archived")
-            logger.info("Dropped a response that was not archived (WARC writing failed): %s",
-                        request.url)
+            self.crawler.stats.inc_value("warc/not_archived")  # the errback logs its URL
             raise IgnoreRequest(f"not archived (WARC writing failed): {request.url}")
         return response
 
