@@ -137,6 +137,8 @@ class JobScheduler(Scheduler):
             with contextlib.suppress(sqlite3.Error):
                 frontier.close()
             return self._refuse_full(path, exc)
+        if not frontier.pending and frontier.seen_count():
+            self._start_afresh(frontier)
         spider.state = spider_state  # type: ignore[attr-defined]
         self.saved_state = state
         self.frontier = frontier
@@ -146,6 +148,19 @@ class JobScheduler(Scheduler):
                         returned, frontier.seen_count())
             self.stats.set_value("scheduler/resumed", frontier.pending)
         return self.df.open()
+
+    def _start_afresh(self, frontier: Frontier) -> None:
+        """Nothing queued nor in flight, yet fingerprints seen: the last crawl did all its
+        work and was killed before it emptied the frontier. Resumed, its feeds and listings
+        would be "seen" and nothing fetched; started afresh, the state store skips what
+        it exported."""
+        logger.info("The crawl in %s had finished its work when it was stopped: starting "
+                    "afresh", frontier.path)
+        try:
+            frontier.clear()
+        except sqlite3.Error as exc:  # resumed as it is: the run fetches little, says why
+            logger.error("JOBDIR frontier %s cannot be written (%s)", frontier.path,
+                         sqlite_failure(frontier.path, exc))
 
     def _refuse_full(self, path: Path, exc: sqlite3.Error) -> Any:
         return self._refuse_with(

@@ -13,6 +13,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,6 +47,15 @@ def item_files(data_dir: Path) -> list[list[dict]]:
     return files
 
 
+def opened(proc: subprocess.Popen, data_dir: Path, before: set[Path]) -> None:
+    """Wait until the run has made its items file (its spider is open), or has ended."""
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if set((data_dir / "items").glob("*.jsonl")) - before:
+            return
+        time.sleep(0.02)
+
+
 def test_random_sigkills_lose_no_article(tmp_path: Path) -> None:
     rng = random.Random(SEED)
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
@@ -59,21 +69,24 @@ def test_random_sigkills_lose_no_article(tmp_path: Path) -> None:
         at = cmd.index("-O")
         del cmd[at:at + 2]
         killed_files: set[str] = set()
+        kills = 0
         for _ in range(KILLS):
             before = set((data_dir / "items").glob("*.jsonl"))
             proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, start_new_session=True)
+            opened(proc, data_dir, before)  # the clock starts with the spider, not Python
             try:
-                proc.wait(rng.uniform(0.5, 2.5))
+                proc.wait(rng.uniform(0.0, 2.0))
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)  # the crawl and its extraction worker
                 proc.wait(30)
+                kills += 1
                 killed_files |= {p.name for p in set((data_dir / "items").glob("*.jsonl"))
                                  - before}
         final = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
                                timeout=120)
     assert final.returncode == 0, final.stderr[-3000:]
-    assert killed_files, "no run was killed"
+    assert kills, "no run was killed"
     files = item_files(data_dir)
     urls = Counter(item["url"] for lines in files for item in lines)
     assert sorted(urls) == sorted(g.url for g in site.golds)
@@ -92,3 +105,42 @@ def test_random_sigkills_lose_no_article(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stdout + built.stderr
     said = built.stdout + built.stderr
     assert f": {COUNT} row(s) added" in said and " 0 line(s) rejected" in said, said
+
+
+def test_a_frontier_killed_with_nothing_left_to_do_starts_afresh(tmp_path: Path) -> None:
+    """A crawl killed after its last request was done and before it emptied its frontier
+    (the queue empty, its seen set full): the next run took the frontier for a crawl to
+    resume, the feed it starts from was "seen", so it fetched nothing, exported nothing
+    and alarmed "no articles". (Made here by killing a crawl mid-way and emptying its
+    queue, as if the rest had been done.)"""
+    import sqlite3
+
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(days=10), count=COUNT)
+    site.delay = 0.1
+    site.publish()
+    data_dir = tmp_path / "data"
+    with FixtureServer([site.site]) as server:
+        cmd, env, _ = crawl_command("belta", data_dir, server, settings={
+            "JOBDIR": str(data_dir / "job"), "CONCURRENT_REQUESTS_PER_DOMAIN": 2})
+        at = cmd.index("-O")
+        del cmd[at:at + 2]
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while sum(map(len, item_files(data_dir))) < 3 and time.monotonic() < deadline:
+            assert proc.poll() is None
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+        db = sqlite3.connect(data_dir / "job" / "belta" / "frontier.sqlite3")
+        with db:
+            db.execute("DELETE FROM queue")
+        assert db.execute("SELECT count(*) FROM seen").fetchone()[0] > 0
+        db.close()
+        again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                               timeout=120)
+    assert again.returncode == 0, again.stderr[-3000:]
+    urls = Counter(item["url"] for lines in item_files(data_dir) for item in lines)
+    assert sorted(urls) == sorted(g.url for g in site.golds)
+    assert "starting afresh" in again.stderr
