@@ -21,8 +21,8 @@ from warcio.archiveiterator import ArchiveIterator
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
 from tests.support.crawl import ROOT, crawl_command
-from tests.support.disk import resize, tmpfs
-from tests.support.server import FixtureServer
+from tests.support.disk import fill, resize, tmpfs
+from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
 
@@ -218,9 +218,6 @@ def test_removals_the_full_state_disk_cannot_record_make_the_run_unhealthy(
     """Known articles answering 410 while the state store's disk is full: the observations
     were written, their record failed, and that surfaced as "Article not fetched
     (operational_error)" WARNINGs in a run that exited 0."""
-    from tests.support.disk import fill
-    from tests.support.server import Page
-
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
     site = ChangingBelta(start=now - timedelta(hours=2), count=4)  # young: fetched again
     site.publish()
@@ -252,9 +249,6 @@ def test_a_removals_disk_filling_mid_run_is_one_error_and_the_next_run_writes_th
     """Observations that no longer fit were an ERROR each (eleven for one full disk). The
     lines written are whole and recorded; the others are observed and written by the next
     run."""
-    from tests.support.disk import fill
-    from tests.support.server import Page
-
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
     site = ChangingBelta(start=now - timedelta(hours=2), count=24)
     site.publish()
