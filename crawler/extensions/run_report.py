@@ -77,8 +77,11 @@ class RunReport:
         in ``spider_exceptions/``): the report names them beside the alarm."""
         stats = self.crawler.stats
         urls = list(stats.get_value(SPIDER_ERROR_URLS) or [])
+        # an errback's output has the download's failure where a callback's has the response
+        request = getattr(response, "request", None) or getattr(failure, "request", None)
+        url = getattr(response, "url", None) or getattr(request, "url", "?")
         if len(urls) < MAX_SPIDER_ERROR_URLS:
-            stats.set_value(SPIDER_ERROR_URLS, [*urls, f"{response.url}: {failure.value!r}"])
+            stats.set_value(SPIDER_ERROR_URLS, [*urls, f"{url}: {failure.value!r}"])
 
     def _write(self, report: dict[str, Any]) -> None:
         """Replace the report atomically: a kill mid-write leaves the previous one whole, and a
