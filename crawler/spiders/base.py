@@ -557,9 +557,9 @@ class OutletSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"articles/failed/{reason}")
         self.logger.warning("Article not fetched (%s): %s: %s", reason, url, describe(failure.value))
         if status in (404, 410) and request is not None:
-            yield from self.other_spelling(request)
+            yield from self.spelling_left_out(request)
 
-    def other_spelling(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
+    def spelling_left_out(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
         """The request for the spelling of ``failed``'s article that discovery left out, if
         any; a spelling discovered later is asked for as it comes (``spelled_before``)."""
         try:
