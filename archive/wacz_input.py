@@ -262,7 +262,7 @@ def crc_problem(path: Path) -> str | None:
     if found is None:
         return None
     pkg = _checked(found[0])
-    info = pkg.by_name.get(found[1])
+    info = pkg.by_name.get(found[1]) or _by_path(pkg, found[1])
     if info is None or info.filename == pkg.cut:
         return None
     crc = size = 0
