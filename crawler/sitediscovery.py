@@ -184,12 +184,34 @@ def page_links(tree: etree._Element, url: str, encoding: str = "utf-8") -> list[
     of the documents it embeds in ``<iframe srcdoc>``; in page order, each once. A query
     written raw in another charset than ASCII is escaped in the page's ``encoding``, as a
     browser sends it (a windows-1251 page's ``?rub=Новости`` is ``?rub=%CD%EE…``; paths are
-    UTF-8 whatever the page's charset)."""
+    UTF-8 whatever the page's charset; see :func:`charset_escaped`)."""
     links = tree_links(tree, url) + script_links(tree, url) + srcdoc_links(tree, url)
     if codecs.lookup(encoding).name != "utf-8":
-        links = [safe_url_string(link, encoding) if not link.isascii() else link
+        links = [charset_escaped(link, encoding) if not link.isascii() else link
                  for link in links]
     return list(dict.fromkeys(links))
+
+
+def charset_escaped(link: str, encoding: str) -> str:
+    """``link`` with its query escaped in ``encoding`` as a browser sends it (the WHATWG URL
+    standard): a character that charset cannot write (``₽``, an emoji in a share link) goes
+    as its HTML reference ``&#8381;``, escaped (``%26%238381%3B``); never an error, which
+    would lose every other link of the page."""
+    start = min((i for i in (link.find("?"), link.find("#")) if i >= 0), default=len(link))
+    tail = "".join(c if _writable(c, encoding) else f"%26%23{ord(c)}%3B"
+                   for c in link[start:])
+    try:
+        return safe_url_string(link[:start] + tail, encoding)
+    except ValueError:  # (a codec refusing even that) UTF-8, as a page in UTF-8 sends it
+        return safe_url_string(link)
+
+
+def _writable(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def script_links(tree: etree._Element, url: str) -> list[str]:

@@ -513,3 +513,16 @@ def test_a_frameset_of_endless_frames_names_a_bounded_few() -> None:
     frames = disc.article_frames(html.encode(), "text/html", "http://ex.org/")
     # (those that read as articles first: /f/1000.html has a numeric id)
     assert frames == [f"http://ex.org/f/{n}.html" for n in range(1000, 1000 + disc.MAX_FRAMES)]
+
+
+
+def test_a_link_the_pages_charset_cannot_spell_loses_no_other_link() -> None:
+    # one share link with ₽ (no windows-1251 byte) made the whole page unreadable
+    tree = parse_html('<a href="/view.php?rub=Новости&amp;id=1">a</a>'
+                      '<a href="https://vk.com/share.php?title=Новости ₽">b</a>'
+                      '<a href="/view.php?rub=Спорт&amp;id=2&amp;s=😀">c</a>')
+    assert disc.page_links(tree, "http://ex.org/", "cp1251") == [
+        "http://ex.org/view.php?rub=%CD%EE%E2%EE%F1%F2%E8&id=1",
+        # an unencodable character is sent as a browser sends it: &#NNNN; in the charset
+        "https://vk.com/share.php?title=%CD%EE%E2%EE%F1%F2%E8%20%26%238381%3B",
+        "http://ex.org/view.php?rub=%D1%EF%EE%F0%F2&id=2&s=%26%23128512%3B"]
