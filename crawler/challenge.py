@@ -58,9 +58,19 @@ _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
 
 _JS_REDIRECT = re.compile(r"(window\.|document\.|top\.|self\.)?location(\.href)?\s*="
                           r"|location\.(replace|assign)\s*\(")
+# A script sending the browser on: ``location = …``, ``location.href = …``,
+# ``location.replace(…)``, ``location.assign(…)``.
+LOCATION_SET = r"\blocation(?:\.href)?\s*=|\blocation\.(?:replace|assign)\s*\("
+
+
+def literal_target(calls: str) -> re.Pattern[str]:
+    """A pattern of the address ``calls`` (an alternation) are given as a string literal
+    (group 2); not one the script adds to (``'/news.php?id=' + id`` is computed)."""
+    return re.compile(rf"""(?:{calls})\s*(["'])([^"'<>\s]{{1,500}})\1(?!\s*\+)""")
+
+
 # The address a redirect stub's script sends the browser to, when it is a string literal.
-_JS_REDIRECT_TARGET = re.compile(r"""location(?:\.href)?\s*=\s*(["'])([^"'<>\s]+)\1(?!\s*\+)"""
-                                 r"""|location\.(?:replace|assign)\s*\(\s*(["'])([^"'<>\s]+)\3\s*\)""")
+_JS_REDIRECT_TARGET = literal_target(LOCATION_SET)
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _INVISIBLE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->",
                         re.IGNORECASE | re.DOTALL)
@@ -118,4 +128,4 @@ def js_redirect_target(body: bytes | str) -> str | None:
     head = body[:SCAN_BYTES] if isinstance(body, str) else body[:SCAN_BYTES].decode(
         "utf-8", "replace")
     match = _JS_REDIRECT_TARGET.search(head)
-    return (match.group(2) or match.group(4)) if match else None
+    return match.group(2) if match else None

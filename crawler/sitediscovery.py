@@ -33,6 +33,7 @@ from protego import Protego
 from w3lib.url import safe_url_string
 
 from archive.urls import is_amp_url
+from crawler.challenge import LOCATION_SET, literal_target
 from crawler.extraction import dates
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import (
@@ -170,8 +171,7 @@ _LANGUAGE_PARAM = re.compile(r"(?i)^(?:lang|language|lng|locale)$")
 _QUOTED = re.compile(r"""(["'])([^"'\s<>]{1,500})\1""")
 # what an ``onclick`` navigates to: ``location.href = '…'``, ``location.assign('…')``,
 # ``window.open('…')`` (any other call with an address, a vote or a share, goes nowhere)
-_NAVIGATION = re.compile(r"""(?:\blocation(?:\.href)?\s*=|\blocation\.(?:assign|replace)\s*\(|"""
-                         r"""\bopen\s*\()\s*(["'])([^"'\s<>]{1,500})\1""")
+_NAVIGATION = literal_target(LOCATION_SET + r"|\bopen\s*\(")
 # one that reads as an address: absolute, host- or root-relative, ./ ../, or a page file
 _ADDRESS = re.compile(r"(?i)^(?:(?:https?:)?//|/|\.\.?/)\S*$"
                       r"|^[\w.-]+(?:/[\w.%-]+)*\.(?:s?html?|php\d?|aspx?|jsp|cgi)(?:\?\S*)?$")

@@ -526,3 +526,11 @@ def test_a_link_the_pages_charset_cannot_spell_loses_no_other_link() -> None:
         # an unencodable character is sent as a browser sends it: &#NNNN; in the charset
         "https://vk.com/share.php?title=%CD%EE%E2%EE%F1%F2%E8%20%26%238381%3B",
         "http://ex.org/view.php?rub=%D1%EF%EE%F0%F2&id=2&s=%26%23128512%3B"]
+
+
+
+def test_an_onclick_address_the_script_adds_to_is_no_link() -> None:
+    # (the literal is the start of a computed address: the rule js_redirect_target has)
+    tree = parse_html("""<a href="#" onclick="location.href='/news.php?id=' + id">a</a>
+        <a href="#" onclick="window.location.replace( '/news/7.html' )">b</a>""")
+    assert disc.script_links(tree, "http://ex.org/") == ["http://ex.org/news/7.html"]
