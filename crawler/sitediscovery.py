@@ -176,6 +176,22 @@ _NAVIGATION = literal_target(LOCATION_SET + r"|\bopen\s*\(")
 _ADDRESS = re.compile(r"(?i)^(?:(?:https?:)?//|/|\.\.?/)\S*$"
                       r"|^[\w.-]+(?:/[\w.%-]+)*\.(?:s?html?|php\d?|aspx?|jsp|cgi)(?:\?\S*)?$")
 MAX_SCRIPT_LINKS = 1000  # addresses read from one page's script attributes
+# Words of a script function that acts instead of showing a page (``vote``, ``addComment``,
+# ``doLike``, ``share_vk``): old CMSs name their page openers anything (``openNews``,
+# ``showArticle``, ``popup``, ``goTo``), but an action's name says what it does.
+_ACTION_WORDS = frozenset({
+    "vote", "rate", "rating", "like", "dislike", "comment", "comments", "reply", "share",
+    "subscribe", "unsubscribe", "login", "logout", "signin", "signout", "delete", "remove",
+    "add", "send", "submit", "print", "favourite", "favorite", "favourites", "favorites", "fav",
+    "bookmark", "track", "tracking", "stat", "stats", "statistics", "counter", "poll", "basket",
+    "cart", "buy", "complain", "abuse"})
+# verbs that are content nouns too (``showPost``, ``openReport``): actions as the first word
+_ACTION_VERBS = frozenset({"post", "report", "count"})
+# a path segment naming an endpoint, not a page: ``/ajax/``, ``/api/``, ``vote.php``,
+# ``/comments/``, ``add_comment.php``, ``share.php``, ``login.php``
+_ENDPOINT_WORDS = _ACTION_WORDS | {"ajax", "api", "votes", "voting", "likes", "signup"}
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_CALLEE = re.compile(r"([\w$.]+)\s*$")
 
 
 def page_links(tree: etree._Element, url: str, encoding: str = "utf-8") -> list[str]:
@@ -218,18 +234,53 @@ def script_links(tree: etree._Element, url: str) -> list[str]:
     """The addresses a page's script links open, as written in quotes: old CMSs link
     headlines as ``href="javascript:openNews('/news/5.html')"`` or ``href="#"
     onclick="location.href='…'"`` (a browser follows them; a crawler reading ``href`` only
-    saw no link). Only literals that read as addresses: any in a ``javascript:`` link, those
-    an ``onclick`` navigates to; resolved against the page's base."""
+    saw no link). Only literals that read as addresses: those in a ``javascript:`` link's
+    calls but an action's (:func:`_acts`: ``vote('…')``, ``addComment('…')``), those an
+    ``onclick`` navigates to; resolved against the page's base; never an endpoint
+    (:func:`_endpoint`: ``/ajax/vote.php``), which a GET would act on, not read."""
     base = document_base(tree, url)
     found: list[str] = []
     for code in tree.xpath("//@onclick | //a/@href[starts-with(normalize-space("
                            "translate(., 'JAVSCRIPT', 'javscript')), 'javascript:')]"):
         quoted = _NAVIGATION if code.attrname == "onclick" else _QUOTED
-        for _, literal in quoted.findall(str(code)):
-            literal = literal.replace("\\/", "/")
+        for match in quoted.finditer(str(code)):
+            if quoted is _QUOTED and any(map(_acts, _callers(str(code), match.start()))):
+                continue
+            literal = match.group(2).replace("\\/", "/")
             if _ADDRESS.match(literal) and len(found) < MAX_SCRIPT_LINKS:
                 found.append(urljoin(base, literal).split("#", 1)[0])
-    return [u for u in dict.fromkeys(found) if urlsplit(u).scheme in ("http", "https")]
+    return [u for u in dict.fromkeys(found)
+            if urlsplit(u).scheme in ("http", "https") and not _endpoint(u)]
+
+
+def _callers(code: str, at: int) -> Iterator[str]:
+    """The names of the calls whose arguments hold position ``at`` of ``code``, innermost
+    first (``void(vote('…'))``: ``vote``, ``void``; ``window.open``: ``open``)."""
+    depth = 0
+    for i in range(at - 1, -1, -1):
+        if code[i] == ")":
+            depth += 1
+        elif code[i] == "(" and depth:
+            depth -= 1
+        elif code[i] == "(" and (callee := _CALLEE.search(code, 0, i)):
+            yield callee.group(1).rsplit(".", 1)[-1]
+
+
+def _acts(name: str) -> bool:
+    """Whether a script function's name says it acts (:data:`_ACTION_WORDS`)."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    return bool(words) and (words[0] in _ACTION_VERBS or not _ACTION_WORDS.isdisjoint(words))
+
+
+def _endpoint(url: str) -> bool:
+    """Whether an address a script opens is an endpoint rather than a page: a path segment
+    of one or two words (``ajax``, ``vote.php``, ``add_comment.php``) naming one
+    (:data:`_ENDPOINT_WORDS`); a headline slug of more words is a page."""
+    for segment in unquote(urlsplit(url).path).lower().split("/"):
+        words = re.split(r"[\W_]+", segment.split(".", 1)[0])
+        if len(words) <= 2 and not _ENDPOINT_WORDS.isdisjoint(words):
+            return True
+    return False
 
 
 def srcdoc_links(tree: etree._Element, url: str) -> list[str]:

@@ -534,3 +534,29 @@ def test_an_onclick_address_the_script_adds_to_is_no_link() -> None:
     tree = parse_html("""<a href="#" onclick="location.href='/news.php?id=' + id">a</a>
         <a href="#" onclick="window.location.replace( '/news/7.html' )">b</a>""")
     assert disc.script_links(tree, "http://ex.org/") == ["http://ex.org/news/7.html"]
+
+
+
+def test_script_links_to_actions_are_no_links() -> None:
+    tree = parse_html(
+        """<body>
+        <a href="javascript:vote('/ajax/vote.php?id=5',1)">decoy</a>
+        <a href="javascript:addComment('/comments/add.php?id=9')">decoy</a>
+        <a href="javascript:void(ratePost('/news/rate.php?id=3', 5))">decoy</a>
+        <a href="javascript:doLike('/n/like.php?id=4')">decoy</a>
+        <a href="javascript:share_vk('https://vk.com/share.php?url=x')">decoy</a>
+        <a href="javascript:openNews('/api/news.php?id=6')">decoy: an API endpoint</a>
+        <a href="javascript:popup('/login.php?back=/news/1.html')">decoy: a login form</a>
+        <a href="javascript:openNews('/news/comments-on-the-budget-12.html')">1</a>
+        <a href="javascript:showArticle('/article.php?id=13')">2</a>
+        <a href="javascript:window.open('/news/14.html','_blank','width=600')">3</a>
+        <a href="javascript:popup('/photo/15.html', 600, 400)">4</a>
+        <a href="javascript:goTo(encodeURI('/news/16.html'))">5</a>
+        <a href="javascript:showPost('/post/17.html')">6</a>
+        <a href="#" onclick="location.href='/ajax/vote.php?id=18'">decoy</a>
+        <a href="#" onclick="location.href='/news.php?id=' + id">decoy: a computed address</a>
+        </body>""")
+    assert disc.script_links(tree, "http://ex.org/") == [
+        "http://ex.org/news/comments-on-the-budget-12.html", "http://ex.org/article.php?id=13",
+        "http://ex.org/news/14.html", "http://ex.org/photo/15.html", "http://ex.org/news/16.html",
+        "http://ex.org/post/17.html"]

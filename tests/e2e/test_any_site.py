@@ -916,7 +916,8 @@ def test_headlines_linked_by_script_or_image_map_are_articles(tmp_path: Path) ->
     image map's ``<area>`` (as an old CMS links them): the window's articles, whole; a
     ``javascript:void(0)``, an analytics call, ``mailto:`` and ``tel:`` fetch nothing, nor
     does an ``onclick`` that calls a script with an address but goes nowhere (a vote, a
-    share button)."""
+    share button) or a ``javascript:`` link calling an action (``vote('/ajax/…')``,
+    ``addComment('…')``)."""
     shape = anysite.script_links_site()
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})

@@ -812,7 +812,8 @@ def script_links_site() -> AnySite:
     """An old CMS's home page whose headlines are no plain links: one opened by ``onclick``
     on ``<a href="#">``, one by ``href="javascript:openNews('…')"``, one by ``window.open``
     with window features, one from an image map's ``<area>``; among them links a crawler
-    must not take (``javascript:void(0)``, an analytics ``onclick``, ``mailto:``) and the
+    must not take (``javascript:void(0)``, an analytics ``onclick``, ``mailto:``, script
+    calls that act: ``vote('/ajax/…')``, ``addComment('…')``) and the
     spellings browsers forgive (protocol-relative, newlines inside ``href``). No feed, no
     sitemap, undated ``/society/<slug>.html``; +03:00."""
     host = "script-links.test"
@@ -832,6 +833,8 @@ def script_links_site() -> AnySite:
             "<p><a href=\"javascript:void(0)\" onclick=\"ga('send', 'event', 'menu')\">Меню</a>"
             f' <a href="#" onclick="vote(\'/ajax/vote.php?id=2201\'); return false;">+1</a>'
             f' <span onclick="share(\'/society/{slugs[0]}-kopiya.html\')">Поделиться</span>'
+            f' <a href="javascript:vote(\'/ajax/vote.php?id=2202\',1)">+1</a>'
+            f' <a href="javascript:addComment(\'/society/{slugs[0]}-kopiya.html\')">Ответить</a>'
             f' <a href="mailto:red@{host}">Написать</a> <a href="tel:+375291234567">Звонок</a>'
             f'</p><p><a href="//{host}{outside[0].url.removeprefix(f"http://{host}")}">'
             f'{escape(outside[0].title)}</a> <a href="\n  /society/\n{slugs[-1]}.html  ">'
