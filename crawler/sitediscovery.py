@@ -583,28 +583,88 @@ def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
 
 
 _FRAMESET_TAG = re.compile(r"<frameset\b", re.IGNORECASE)
-_FRAME_TAG = re.compile(r"<frame\b[^>]*>", re.IGNORECASE)
+_FRAMES_MARKUP = re.compile(r"<(/?)frame(set)?\b[^>]*>", re.IGNORECASE)
 MAX_FRAMES = 8  # frames of one frameset requested (a banner, a menu, the article…)
+# what frames of a site's furniture are named or their pages called (``banner.htm``,
+# ``name="leftMenu"``, ``/nav/``, ``topmenu.html``): never the article
+_FURNITURE = ("banner", "menu", "nav", "navigation", "top", "header", "head", "footer",
+              "foot", "bottom", "left", "right", "logo", "counter", "ads", "ad", "adv",
+              "reklama", "bar", "side", "sidebar", "links")
+# what the frame of a page's text is named or its page called
+_CONTENT = frozenset({"main", "content", "contents", "body", "text", "article", "maintext"})
 
 
 def article_frames(body: bytes, content_type: str | None, url: str) -> list[str]:
     """The pages a frameset page shows in its frames, absolute: those that read as articles
-    (an old site's article URL is a frameset of a banner frame and the article's frame), else
-    all of them; [] for a page that is no frameset. Read from the page's first bytes without
-    parsing it, as the canonical is (on the reactor, before extraction)."""
+    (an old site's article URL is a frameset of a banner frame and the article's frame),
+    else the one frame most likely its text (:func:`_text_frame`); [] for a page that is
+    no frameset. Read from the page's first bytes without parsing it, as the canonical is
+    (on the reactor, before extraction)."""
     text, _ = decode_html(body[:HEAD_BYTES], content_type)
     if not _FRAMESET_TAG.search(text):
         return []
     base = resolved_base(url, next((href for href in map(_href, _BASE_TAG.findall(text))
                                     if href), None))
-    frames: list[str] = []
-    for tag in _FRAME_TAG.findall(text):
-        src = _attrs(tag).get("src", "").strip()
+    frames: dict[str, tuple[str, bool]] = {}  # URL -> (frame name, given the '*' share)
+    for attrs, rest in _frames(text):
+        src = attrs.get("src", "").strip()
         target = urljoin(base, src).split("#", 1)[0] if src else ""
         if urlsplit(target).scheme in ("http", "https") and target != url:
-            frames.append(target)
-    frames = list(dict.fromkeys(frames))
-    return ([f for f in frames if looks_like_article(f)] or frames)[:MAX_FRAMES]
+            frames.setdefault(target, (attrs.get("name") or attrs.get("id") or "", rest))
+    articles = [f for f in frames if looks_like_article(f)]
+    return articles[:MAX_FRAMES] if articles else _text_frame(frames)
+
+
+def _frames(text: str) -> Iterator[tuple[dict[str, str], bool]]:
+    """Each ``<frame>``'s attributes and whether its frameset gives it the rest of the page
+    (``rows="80,*"``: the second frame), in page order, nested framesets included."""
+    shares: list[tuple[list[str], int]] = []  # per open frameset: its shares, slots used
+    for tag in _FRAMES_MARKUP.finditer(text):
+        closing, frameset = tag.group(1), tag.group(2)
+        if closing:
+            if frameset and shares:
+                shares.pop()
+            continue
+        slot = shares[-1][1] if shares else 0
+        share = shares[-1][0][slot] if shares and slot < len(shares[-1][0]) else ""
+        if shares:
+            shares[-1] = (shares[-1][0], slot + 1)
+        attrs = _attrs(tag.group(0))
+        if frameset:
+            parts = attrs.get("cols") or attrs.get("rows") or ""
+            shares.append(([p.strip() for p in parts.split(",")], 0))
+        else:
+            yield attrs, share.endswith("*")
+
+
+def _text_frame(frames: dict[str, tuple[str, bool]]) -> list[str]:
+    """Of frames none of which reads as an article, the one of the page's text (at most
+    one: a banner, a menu, a counter is no article): not one named or called as furniture,
+    then the one named or called main, content, text…, else the one given the rest of the
+    page (``*``), else the last (the text comes after the navigation)."""
+    kept = [u for u, (name, _) in frames.items() if not any(map(_furniture, _names(u, name)))]
+    named = [u for u in kept if any(not _CONTENT.isdisjoint(w) for w in _names(u, frames[u][0]))]
+    rest = [u for u in kept if frames[u][1]]
+    return (named or rest or kept)[-1:] if len(kept) > 1 else kept
+
+
+def _names(url: str, name: str) -> list[list[str]]:
+    """The words of a frame's name and of its page's file name (without its extension; a
+    folder's name when the path ends in one)."""
+    page = unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
+    return [[w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", part)]
+            for part in (name, page) if part]
+
+
+def _furniture(words: list[str]) -> bool:
+    """Every word of a name is furniture or a number (``leftMenu``, ``top_1``, ``topmenu``:
+    a word of furniture words run together)."""
+    return bool(words) and all(w.isdigit() or _furniture_word(w) for w in words)
+
+
+def _furniture_word(word: str) -> bool:
+    return word in _FURNITURE or any(word.startswith(f) and _furniture_word(word[len(f):])
+                                     for f in _FURNITURE if len(f) < len(word))
 
 
 def framed_by(body: bytes, content_type: str | None, url: str, outlet: Outlet,

@@ -481,7 +481,7 @@ def test_script_links_are_the_addresses_script_attributes_open() -> None:
      '<frame src="news/novost-2301_text.html#t" name="content"></FRAMESET></html>',
      ["http://ex.org/ru/news/novost-2301_text.html"]),
     ('<frameset><frame src="top.html"><frame src="text.html"><frame src="javascript:false">'
-     '</frameset>', ["http://ex.org/n/top.html", "http://ex.org/n/text.html"]),
+     '</frameset>', ["http://ex.org/n/text.html"]),  # not the banner
     ('<html><body><iframe src="/news/novost-2301.html"></iframe><p>frame</p></body></html>',
      []),
 ])
@@ -515,7 +515,6 @@ def test_a_frameset_of_endless_frames_names_a_bounded_few() -> None:
     assert frames == [f"http://ex.org/f/{n}.html" for n in range(1000, 1000 + disc.MAX_FRAMES)]
 
 
-
 def test_a_link_the_pages_charset_cannot_spell_loses_no_other_link() -> None:
     # one share link with ₽ (no windows-1251 byte) made the whole page unreadable
     tree = parse_html('<a href="/view.php?rub=Новости&amp;id=1">a</a>'
@@ -526,15 +525,6 @@ def test_a_link_the_pages_charset_cannot_spell_loses_no_other_link() -> None:
         # an unencodable character is sent as a browser sends it: &#NNNN; in the charset
         "https://vk.com/share.php?title=%CD%EE%E2%EE%F1%F2%E8%20%26%238381%3B",
         "http://ex.org/view.php?rub=%D1%EF%EE%F0%F2&id=2&s=%26%23128512%3B"]
-
-
-
-def test_an_onclick_address_the_script_adds_to_is_no_link() -> None:
-    # (the literal is the start of a computed address: the rule js_redirect_target has)
-    tree = parse_html("""<a href="#" onclick="location.href='/news.php?id=' + id">a</a>
-        <a href="#" onclick="window.location.replace( '/news/7.html' )">b</a>""")
-    assert disc.script_links(tree, "http://ex.org/") == ["http://ex.org/news/7.html"]
-
 
 
 def test_script_links_to_actions_are_no_links() -> None:
@@ -560,3 +550,29 @@ def test_script_links_to_actions_are_no_links() -> None:
         "http://ex.org/news/comments-on-the-budget-12.html", "http://ex.org/article.php?id=13",
         "http://ex.org/news/14.html", "http://ex.org/photo/15.html", "http://ex.org/news/16.html",
         "http://ex.org/post/17.html"]
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ('<frameset rows="80,*"><frame src="banner.htm"><frameset cols="150,*">'
+     '<frame src="menu.htm"><frame src="content.php?n=123"></frameset></frameset>',
+     ["http://ex.org/n/content.php?n=123"]),
+    ('<frameset cols="20%,*,15%"><frame src="a.htm" name="links">'
+     '<frame src="b.htm" name="main"><frame src="c.htm"></frameset>',
+     ["http://ex.org/n/b.htm"]),  # the frame named main
+    ('<frameset cols="*,200"><frame src="x.htm"><frame src="y.htm"></frameset>',
+     ["http://ex.org/n/x.htm"]),  # the frame given the rest ('*') of the page
+    ('<frameset rows="60,*,40"><frame src="/top.html"><frame src="/show.htm">'
+     '<frame src="/counter.htm"></frameset>', ["http://ex.org/show.htm"]),
+    ('<frameset><frame src="/left.htm" name="leftMenu"><frame src="/nav/topbar.htm">'
+     '</frameset>', []),  # nothing but furniture
+])
+def test_a_frameset_whose_frames_read_as_no_article_shows_one_page(html: str,
+                                                                   expected: list[str]) -> None:
+    assert disc.article_frames(html.encode(), "text/html", "http://ex.org/n/a.html") == expected
+
+
+def test_an_onclick_address_the_script_adds_to_is_no_link() -> None:
+    # (the literal is the start of a computed address: the rule js_redirect_target has)
+    tree = parse_html("""<a href="#" onclick="location.href='/news.php?id=' + id">a</a>
+        <a href="#" onclick="window.location.replace( '/news/7.html' )">b</a>""")
+    assert disc.script_links(tree, "http://ex.org/") == ["http://ex.org/news/7.html"]
