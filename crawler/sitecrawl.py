@@ -722,7 +722,7 @@ class SiteCrawl(OutletSpider):
         ascending = ascending or disc.after_span(span, prior)
         reason = stop_reason(listing, new, page, self.limits["max_archive_pages"],
                              None if ascending else self.since)
-        if reason is None and ascending and self.after_window(listing):
+        if reason is None and ascending and self.after_window(listing, state.outlet):
             reason = "newer_than_window"
         if reason is None and listing.next_href:
             yield self.discover(state, listing.next_href, "listing", page=page + 1,
@@ -735,10 +735,11 @@ class SiteCrawl(OutletSpider):
                                     "(SITE_MAX_ARCHIVE_PAGES): %s articles not found",
                                     state.key, page, "newer" if ascending else "older")
 
-    def after_window(self, listing: ListingPage) -> bool:
+    def after_window(self, listing: ListingPage, outlet: Outlet) -> bool:
         """Every link of the page is dated after the window (in a list oldest first, the
-        pages after it are newer still)."""
-        until = self.until or datetime.now(UTC).date()
+        pages after it are newer still); without an end, after today in the site's zone
+        (its URLs carry its days: in Minsk at 01:00 UTC's yesterday is no longer today)."""
+        until = self.until or datetime.now(outlet.tz).date()
         return bool(listing.links) and all(link.day is not None and link.day > until
                                            for link in listing.links)
 
