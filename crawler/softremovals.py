@@ -16,13 +16,14 @@ so a known article's 2xx answer that *looks suspicious* is checked against two k
   nearly the same visible text once the words of each URL are taken out: :func:`page_print`,
   :func:`same_page`) the site answers anything so: ``soft-404`` for an article read at its
   own URL, ``parked`` for one read on a host no outlet has.
-* **notice wording** (weaker, so only when the page gives no article body): its title or
-  first heading is a not-found or removed notice in ru, be, uk, en, pl or de
-  (:func:`notice_wording`).
+* **notice wording** (weaker, so only when extraction found no article body, or the
+  "article" is nothing but the notice: :func:`gives_no_body`): its title or first heading
+  *is* a not-found or removed notice in ru, be, uk, en, pl or de, the site's name aside
+  (:func:`notice_wording`); a headline quoting such words is an article's.
 
 Suspicious (the only pages probed): a known article answering 2xx at its own URL whose page
-gives no article (no body, no title, not an article), or an article under a not-found
-heading; and any article read at its own path on a host no outlet has (a move or a parking
+gives no article (no body, no title, not an article), or an article whose title is a
+not-found notice; and any article read at its own path on a host no outlet has (a move or a parking
 host). An article whose text merely mentions "страница не найдена" is none of these.
 """
 
@@ -56,7 +57,7 @@ REFETCH, MOVED = "refetch", "moved"  # a known article at its own URL; one on a 
 PROBE_META = "removal_probe"  # request meta: a soft-404 probe (no article)
 SAME_PAGE = 0.8  # estimated Jaccard of two pages' visible text: one page with its URL echoed
 MIN_PAGE_WORDS = 15  # fewer visible words than a 404 template's navigation and notice
-NOTICE_MAX_CHARS = 400  # an "article" this short under a not-found heading is the notice
+NOTICE_MAX_CHARS = 200  # an "article" this short starting with a notice is the notice
 # extraction outcomes that say the page holds no article (a cut or binary answer is a
 # transport problem, an anti-bot page another story: neither is probed)
 _NO_ARTICLE = frozenset({"no_body", "no_title", "teaser"})
@@ -65,8 +66,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
 
-# Not-found and removed notices as a whole title or heading says them (site name around it
-# allowed), per language. The text of an article mentioning them is never read here.
+# Not-found and removed notices as a whole title or heading says them, per language: a
+# notice is the whole of it (or of one part of it, the others the site's name), never words
+# a headline quotes. The text of an article is read only when it is nothing but a notice.
 _NOTICES = [
     # ru
     r"страни[цк]а не найдена", r"страница не существует", r"ничего не найдено",
@@ -81,26 +83,59 @@ _NOTICES = [
     r"(було\s+|був\s+|була\s+)?(видален[оаий]|не знайден[оаий]|недоступн[аий])",
     # en
     r"page not found", r"(page|article|story|content|post) (was |has been )?(removed|deleted|"
-    r"not found|no longer available|unavailable)", r"error 404", r"^404\b",
+    r"not found|no longer available|unavailable)", r"error 404", r"404", r"(404 )?not found",
     # pl
     r"nie znaleziono strony", r"strona nie (została znaleziona|istnieje)",
     r"(artykuł|strona|materiał) (został[a]? )?(usunięt[ya]|niedostępn[ya])",
     # de
-    r"seite nicht gefunden", r"seite (wurde )?nicht gefunden", r"(artikel|seite|beitrag) "
+    r"seite (wurde )?nicht gefunden", r"(artikel|seite|beitrag) "
     r"(wurde |ist )?(gelöscht|entfernt|nicht (mehr )?verfügbar)",
 ]
-_NOTICE = re.compile("|".join(f"(?:{p})" for p in _NOTICES), re.IGNORECASE)
+_CORE = "|".join(f"(?:{p})" for p in _NOTICES)
+# the few words a notice may say around its core ("Эта статья была удалена редакцией")
+_BEFORE = (r"(?:(?:эт[аои]т?|данн(?:ая|ый|ое)|запрош?енн(?:ая|ый|ое)|запрашиваем(?:ая|ый)|"
+           r"гэт(?:ая|ы)|ця|цей|цю|this|the|requested|der|die|das|diese[rs]?|ta|ten|"
+           r"извините|sorry|oops|упс|ой)[\s,!:]+)*")
+_AFTER = (r"(?:[\s,]+(?:редакцией|автором|администрацией|by (?:the )?(?:editors?|author|"
+          r"administrator)|przez redakcję|von der redaktion))?")
+_NOTICE_PART = re.compile(
+    rf"{_BEFORE}(?P<core>{_CORE}){_AFTER}(?:[\s.,:;!–—-]+{_BEFORE}(?:{_CORE}){_AFTER})*[.!]*",
+    re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*\|\s*|\s+(?:—|–|-|::|·|•|/)\s+")
 MAX_NOTICE_HEADING = 120  # characters: a longer heading is a headline, not a notice
+MAX_SITE_NAME = (40, 5)  # characters, words: a part beside a notice longer is a headline's
 
 
 def notice_wording(*headings: str | None) -> str | None:
-    """The not-found or removed notice a page's title or first heading is, or None (a long
-    headline that quotes such words is an article's)."""
+    """The not-found or removed notice a page's title or first heading is, or None. The
+    notice must be the whole heading, or one part of it with only the site's name beside it
+    ("Страница не найдена | БЕЛТА"): a headline that quotes such words ("При обыске ничего
+    не найдено", "404 человека эвакуировали") is an article's."""
     for heading in headings:
-        text = " ".join((heading or "").split())
-        if text and len(text) <= MAX_NOTICE_HEADING and (found := _NOTICE.search(text)):
-            return found.group(0)
+        if (found := _notice_heading(" ".join((heading or "").split()))) is not None:
+            return found
     return None
+
+
+def _notice_heading(text: str) -> str | None:
+    if not text or len(text) > MAX_NOTICE_HEADING:
+        return None
+    parts = [part for part in _SEPARATOR.split(text) if part]
+    notices = [part for part in parts if _NOTICE_PART.fullmatch(part)]
+    chars, words = MAX_SITE_NAME
+    if notices and all(part in notices or (len(part) <= chars and len(part.split()) <= words)
+                       for part in parts):
+        return " — ".join(part.rstrip(".!") for part in notices)
+    return None
+
+
+def _is_notice_text(text: str) -> bool:
+    """Whether an extracted "article" is nothing but a notice: under ``NOTICE_MAX_CHARS``
+    and its first line or sentence a notice (:func:`notice_wording`); what follows it can
+    then be no more than a sentence or two of advice ("Воспользуйтесь поиском")."""
+    text = text.strip()
+    first = re.split(r"\n|(?<=[.!?])\s+", text, maxsplit=1)[0]
+    return bool(text) and len(text) <= NOTICE_MAX_CHARS and notice_wording(first) is not None
 
 
 # --- the probe URL -------------------------------------------------------------------------
@@ -243,9 +278,10 @@ def suspicious(candidate: Candidate, result: Article | ExtractionError, page: Ar
 
 
 def gives_no_body(result: Article | ExtractionError) -> bool:
-    """No article body: extraction found none, or only a notice's few lines."""
+    """No article body: extraction found none, or its "article" is only the notice's few
+    lines (:func:`_is_notice_text`); a short live article is a body, whatever its title."""
     if isinstance(result, Article):
-        return len(result.text) <= NOTICE_MAX_CHARS
+        return _is_notice_text(result.text)
     return isinstance(result, NotAnArticle) or result.reason in _NO_ARTICLE
 
 

@@ -30,19 +30,46 @@ URL = "http://www.belta.by/politics/view/novost-1-427701-2026/"
     ("Страница не найдена | БЕЛТА", "Страница не найдена"),
     ("Ошибка 404", "Ошибка 404"),
     ("Материал удалён", "Материал удалён"),
-    ("Эта статья была удалена редакцией", "статья была удалена"),
+    ("Эта статья была удалена редакцией", "Эта статья была удалена редакцией"),
     ("Старонка не знойдзена — Звязда", "Старонка не знойдзена"),
     ("Матэрыял выдалены", "Матэрыял выдалены"),
     ("Сторінку не знайдено", "Сторінку не знайдено"),
     ("Page not found – Example News", "Page not found"),
-    ("This article has been removed", "article has been removed"),
+    ("This article has been removed", "This article has been removed"),
     ("404 | Site", "404"),
     ("Nie znaleziono strony", "Nie znaleziono strony"),
     ("Seite nicht gefunden", "Seite nicht gefunden"),
-    ("Der Artikel ist nicht mehr verfügbar", "Artikel ist nicht mehr verfügbar"),
+    ("Der Artikel ist nicht mehr verfügbar", "Der Artikel ist nicht mehr verfügbar"),
+    ("404 — Страница не найдена | БЕЛТА", "404 — Страница не найдена"),
+    ("Ошибка 404. Страница не найдена", "Ошибка 404. Страница не найдена"),
+    ("404 Not Found", "404 Not Found"),
+    ("Page Not Found :: Example News", "Page Not Found"),
+    ("Новости Беларуси | Материал удалён | БЕЛТА", "Материал удалён"),
 ])
 def test_not_found_and_removed_notices_in_six_languages(heading: str, words: str) -> None:
     assert notice_wording(heading) == words
+
+
+# Headlines of live articles that quote a notice's words: never a notice, whatever their text.
+QUOTING_HEADLINES = [
+    "При обыске у депутата ничего не найдено",
+    "404 человека эвакуировали из-за пожара",
+    "Facebook post removed after outcry",
+    "Ничего не найдено — заявили в МВД после обыска у депутата",
+    "Материал удалён после жалобы депутата",
+    "Страница не найдена: почему сайты госорганов недоступны",
+    "Старонка не знойдзена: чаму сайты міністэрстваў не працуюць",
+    "Матэрыял выдалены па патрабаванні суда",
+    "Сторінку не знайдено: що сталося з сайтом міністерства",
+    "Матеріал видалено з сайту після скарги",
+    "Page not found: why government sites went dark",
+    "Error 404: the band that refuses to die",
+    "Article removed from journal after review | Science News",
+    "Artykuł usunięty po interwencji prawników",
+    "Nie znaleziono strony? Eksperci radzą, co robić",
+    "Seite nicht gefunden: Warum Behördenseiten ausfallen",
+    "Artikel gelöscht nach Protest der Leser",
+]
 
 
 @pytest.mark.parametrize("heading", [
@@ -52,6 +79,7 @@ def test_not_found_and_removed_notices_in_six_languages(heading: str, words: str
     "владельцам сайтов, если их страницы пропали из выдачи после обновления алгоритма",
     "",
     None,
+    *QUOTING_HEADLINES,
 ])
 def test_headlines_are_no_notices(heading: str | None) -> None:
     assert notice_wording(heading) is None
@@ -206,6 +234,35 @@ def test_an_article_under_a_not_found_headline_with_its_body_stays_an_item() -> 
     prober = FakeProber(None)
     assert verdict(prober, REFETCH, body, article(title="Страница не найдена")) is None
     assert prober.asked == [URL]  # probed, as its headline is suspicious
+
+
+def notice_page(title: str, text: str) -> bytes:
+    return (f"<html><head><title>{title} | БЕЛТА</title></head><body><h1>{title}</h1>"
+            f"<p>{text}</p></body></html>").encode()
+
+
+@pytest.mark.parametrize("headline", QUOTING_HEADLINES)
+def test_a_short_live_article_quoting_a_notice_is_no_removal(headline: str) -> None:
+    text = "Об этом сообщили в пресс-службе. Подробности уточняются."
+    prober = FakeProber(None)
+    assert verdict(prober, REFETCH, notice_page(headline, text),
+                   article(title=headline, text=text)) is None
+    assert prober.asked == []  # its headline is no notice: not even probed
+
+
+@pytest.mark.parametrize("text", [
+    "Страница не найдена, но поиск по сайту поможет найти материал по теме.",
+    "Редакция проверит сведения и дополнит материал. " * 3,
+])
+def test_a_short_article_under_a_notice_title_is_removed_only_if_its_text_is_the_notice(
+        text: str) -> None:
+    title = "Страница не найдена"
+    assert verdict(FakeProber(None), REFETCH, notice_page(title, text),
+                   article(title=title, text=text)) is None
+    notice = "Страница не найдена. Воспользуйтесь поиском по сайту."
+    evidence = verdict(FakeProber(None), REFETCH, notice_page(title, notice),
+                       article(title=title, text=notice))
+    assert (evidence["matched"], evidence["wording"]) == ("wording", "Страница не найдена")
 
 
 def test_an_ordinary_refetch_is_never_probed() -> None:
