@@ -15,7 +15,10 @@ so a known article's 2xx answer that *looks suspicious* is checked against two k
   offline. When the probe's page is the suspicious page (same title and first heading,
   nearly the same visible text once the words of each URL are taken out: :func:`page_print`,
   :func:`same_page`) the site answers anything so: ``soft-404`` for an article read at its
-  own URL, ``parked`` for one read on a host no outlet has.
+  own URL, ``parked`` for one read on a host no outlet has. A page is first compared with
+  the answers the host already gave to probes of other shapes (a parking host, a site's 404
+  template answer every shape alike): no new probe then, and none missed once the host's
+  allowance is used up; the evidence names the probe whose page it is.
 * **notice wording** (weaker, so only when extraction found no article body, or the
   "article" is nothing but the notice: :func:`gives_no_body`): its title or first heading
   *is* a not-found or removed notice in ru, be, uk, en, pl or de, the site's name aside
@@ -301,7 +304,8 @@ class Probe:
 
 
 class Prober:
-    """Probes, asked once per host and path shape, at most ``per_host`` shapes a host."""
+    """Probes, asked once per host and path shape, at most ``per_host`` shapes a host; every
+    answer a host gave is kept, so a page of another shape can be compared with them."""
 
     def __init__(self, crawler: Any, per_host: int) -> None:
         self.crawler = crawler
@@ -309,6 +313,19 @@ class Prober:
         self.per_host = per_host
         self.asked: dict[str, asyncio.Future[Probe | None] | Probe | None] = {}
         self.hosts: dict[str, int] = {}
+        self.by_host: dict[str, list[str]] = {}  # the probe URLs asked of each host
+
+    def answered(self, host: str) -> list[Probe]:
+        """The probes of ``host`` that answered a page, so far (no request)."""
+        done = (self.asked.get(url) for url in self.by_host.get(host, []))
+        return [p for p in done if isinstance(p, Probe) and p.print is not None]
+
+    async def answers(self, host: str) -> list[Probe]:
+        """The probes of ``host`` that answered a page, once those under way have."""
+        for url in list(self.by_host.get(host, [])):
+            if isinstance(pending := self.asked.get(url), asyncio.Future):
+                await asyncio.shield(pending)
+        return self.answered(host)
 
     async def probe(self, article_url: str) -> Probe | None:
         """The answer to the probe of ``article_url``'s shape (shared by every page that needs
@@ -322,6 +339,7 @@ class Prober:
             self.stats.inc_value("removals/probes_over_allowance")
             return None
         self.hosts[host] = self.hosts.get(host, 0) + 1
+        self.by_host.setdefault(host, []).append(url)
         try:
             future: asyncio.Future[Probe | None] = asyncio.get_running_loop().create_future()
         except RuntimeError:  # no asyncio reactor: pages asking meanwhile probe again
@@ -365,19 +383,51 @@ async def judge(prober: Prober, candidate: Candidate, page: ArticlePage,
     if not suspicious(candidate, result, page):
         return None
     reason = PARKED if candidate.kind == MOVED else SOFT_404
-    probe = await prober.probe(page.url)
-    if probe is not None and probe.print is not None:
-        score = same_page(page_print(page.body, page.headers.get("Content-Type"), page.url),
-                          probe.print)
-        if score is not None and not _text_elsewhere(result, probe.print):
-            return {"reason": reason, "matched": "probe", "wording": None,
-                    "probe": probe.evidence(score)}
+    printed = page_print(page.body, page.headers.get("Content-Type"), page.url)
+    probe, score = await _compared(prober, page.url, printed, result)
+    if probe is not None and score is not None:
+        return {"reason": reason, "matched": "probe", "wording": None,
+                "probe": probe.evidence(score)}
     if candidate.kind == REFETCH and gives_no_body(result):
         wording = page_notice(page.body, page.headers.get("Content-Type"))
         if wording:
             return {"reason": reason, "matched": "wording", "wording": wording,
                     "probe": probe.evidence() if probe else None}
     return None
+
+
+async def _compared(prober: Prober, url: str, printed: PagePrint,
+                    result: Article | ExtractionError) -> tuple[Probe | None, float | None]:
+    """The probe whose page ``printed`` is, and how alike: first the answers the host gave
+    to probes of other shapes (a parking host, a 404 template answer every shape alike: no
+    new request, and none lost once the host's allowance is used up), then the probe of its
+    own shape, then the answers of probes still under way when it was asked."""
+    host = urlsplit(url).hostname or ""
+    if found := _first_match(prober.answered(host), printed, result):
+        return _reused(prober, url, found)
+    probe = await prober.probe(url)
+    if probe is not None and (found := _first_match([probe], printed, result)):
+        return found
+    if found := _first_match(await prober.answers(host), printed, result):
+        return _reused(prober, url, found)
+    return probe, None
+
+
+def _first_match(probes: list[Probe], printed: PagePrint, result: Article | ExtractionError
+                 ) -> tuple[Probe, float] | None:
+    for probe in probes:
+        if probe.print is None:
+            continue
+        score = same_page(printed, probe.print)
+        if score is not None and not _text_elsewhere(result, probe.print):
+            return probe, score
+    return None
+
+
+def _reused(prober: Prober, url: str, found: tuple[Probe, float]) -> tuple[Probe, float]:
+    if found[0].url != probe_url(url):
+        prober.stats.inc_value("removals/probes_reused")
+    return found
 
 
 def _text_elsewhere(result: Article | ExtractionError, probe: PagePrint) -> bool:

@@ -187,6 +187,12 @@ class FakeProber:
         printed = page_print(self.body, None, probe) if self.body is not None else None
         return Probe(probe, 200 if self.body is not None else 404, None, None, printed)
 
+    def answered(self, host: str) -> list[Probe]:  # no other shape asked of the host
+        return []
+
+    async def answers(self, host: str) -> list[Probe]:
+        return []
+
 
 def verdict(prober: FakeProber, kind: str, body: bytes, result: Any) -> Any:
     return asyncio.run(judge(prober, candidate(kind), page(body), result))  # type: ignore[arg-type]
@@ -269,3 +275,82 @@ def test_an_ordinary_refetch_is_never_probed() -> None:
     prober = FakeProber(None)
     assert verdict(prober, REFETCH, template("", "Мост"), article()) is None
     assert prober.asked == []
+
+
+# --- a parking host answering articles of more shapes than its probe allowance -------------
+PARKED_HOST = "parked-domains.example"
+PARKING = (b"<html><head><title>For sale</title></head><body><h1>Buy this domain</h1>"
+           b"<p>This domain may be for sale. Make an offer today and get a price within "
+           b"one business day. Related searches: news, sport, weather, jobs, travel.</p>"
+           b"</body>")
+RUBRICS = ["president", "politics", "economics", "society", "regions"]
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+
+class ParkingEngine:
+    """Answers every URL with the parking page, as the parking host does."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def download_async(self, request: Any) -> Any:
+        from scrapy.http import HtmlResponse
+
+        self.asked.append(request.url)
+        await asyncio.sleep(0.01)
+        return HtmlResponse(request.url, body=PARKING, request=request)
+
+
+def real_prober(per_host: int = 3) -> Any:
+    from types import SimpleNamespace
+
+    from crawler.softremovals import Prober
+
+    crawler = SimpleNamespace(stats=Stats(), engine=ParkingEngine())
+    return Prober(crawler, per_host)
+
+
+def parked_page(rubric: str) -> ArticlePage:
+    url = f"http://{PARKED_HOST}/{rubric}/view/novost-{len(rubric)}-4277{len(rubric)}-2026/"
+    return ArticlePage(url=url, outlet="belta", body=PARKING, headers={}, status=200,
+                       fetched_at="2026-01-05T10:00:00+00:00")
+
+
+async def judge_all(prober: Any, concurrently: bool) -> list[Any]:
+    result = article(title="Buy", text="This domain may be for sale. Make an offer today.")
+    calls = [judge(prober, candidate(MOVED), parked_page(r), result) for r in RUBRICS]
+    if concurrently:
+        return list(await asyncio.gather(*calls))
+    return [await call for call in calls]
+
+
+@pytest.mark.parametrize("concurrently", [True, False])
+def test_a_parking_host_is_told_in_more_shapes_than_its_allowance(concurrently: bool) -> None:
+    """Five rubrics on the parking host, three probes allowed: every article's page is the
+    page an earlier probe of the host got, in whatever order they come."""
+    prober = real_prober()
+    verdicts = asyncio.run(judge_all(prober, concurrently))
+    assert [(v["reason"], v["matched"]) for v in verdicts] == [("parked", "probe")] * 5
+    asked = prober.crawler.engine.asked
+    assert len(asked) == prober.stats.values["removals/probes"] <= 3
+    assert all(v["probe"]["url"] in asked for v in verdicts)  # the evidence was asked
+    if concurrently:  # three shapes asked at once, two over the allowance wait for them
+        assert prober.stats.values["removals/probes_over_allowance"] == 2
+        assert prober.stats.values["removals/probes_reused"] == 2
+    else:  # the first probe's answer serves the four others: no request
+        assert len(asked) == 1 and prober.stats.values["removals/probes_reused"] == 4
+
+
+def test_over_the_allowance_another_page_gets_no_probe() -> None:
+    prober = real_prober(per_host=1)
+    asyncio.run(prober.probe(parked_page("president").url))
+    assert asyncio.run(prober.probe(parked_page("politics").url)) is None
+    assert prober.stats.values["removals/probes_over_allowance"] == 1
+    assert prober.crawler.engine.asked == [probe_url(parked_page("president").url)]
