@@ -57,7 +57,6 @@ logger = logging.getLogger(__name__)
 
 SOFT_404, PARKED = "soft-404", "parked"
 REFETCH, MOVED = "refetch", "moved"  # a known article at its own URL; one on a new host
-PROBE_META = "removal_probe"  # request meta: a soft-404 probe (no article)
 SAME_PAGE = 0.8  # estimated Jaccard of two pages' visible text: one page with its URL echoed
 MIN_PAGE_WORDS = 15  # fewer visible words than a 404 template's navigation and notice
 NOTICE_MAX_CHARS = 200  # an "article" this short starting with a notice is the notice
@@ -357,7 +356,7 @@ class Prober:
         from scrapy import Request
 
         self.stats.inc_value("removals/probes")
-        request = Request(url, meta={PROBE_META: True, "dont_retry": True}, dont_filter=True)
+        request = Request(url, meta={"dont_retry": True}, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception as exc:  # robots.txt, a network error: no probe, no evidence
