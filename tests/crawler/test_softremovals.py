@@ -93,9 +93,12 @@ def test_the_probe_keeps_the_shape_and_names_nothing() -> None:
     assert words[1:] == ["9", "999999", "9999"] and words[0].isalpha() and words[0] != "novost"
     assert probe_url(URL) == probe  # replay asks what the live run asked
     assert probe_url(URL.replace("novost-1-427701", "drugaya-2-427702")) == probe  # one shape
-    assert probe_url("http://news.example/2025/09/12/slug") == (
-        "http://news.example/2025/09/12/" + probe_url("http://news.example/2025/09/12/slug")
-        .rpartition("/")[2])
+    dated = probe_url("http://news.example/2025/09/12/slug-42")
+    folder, _, segment = dated.rpartition("/")
+    assert folder == "http://news.example/2025/09/12"  # the folders kept as they are
+    token, _, nines = segment.partition("-")
+    assert nines == "99" and len(token) == 12 and token.isalpha() and token.islower()
+    assert token != "slug" and token != words[0]  # a token of its own host and folder
 
 
 @pytest.mark.parametrize("url", ["http://hoiniki.by/?p=1234", "http://a.example/",
