@@ -15,10 +15,10 @@ so a known article's 2xx answer that *looks suspicious* is checked against two k
   offline. When the probe's page is the suspicious page (same title and first heading,
   nearly the same visible text once the words of each URL are taken out: :func:`page_print`,
   :func:`same_page`) the site answers anything so: ``soft-404`` for an article read at its
-  own URL, ``parked`` for one read on a host no outlet has. A page is first compared with
-  the answers the host already gave to probes of other shapes (a parking host, a site's 404
-  template answer every shape alike): no new probe then, and none missed once the host's
-  allowance is used up; the evidence names the probe whose page it is.
+  own URL, ``parked`` for one read on a host no outlet has. Over the host's allowance the
+  page is compared with the answers the host gave to probes of other shapes (a parking
+  host, a site's 404 template answer every shape alike), so none is missed; the evidence
+  names the probe whose page it is.
 * **notice wording** (weaker, so only when extraction found no article body, or the
   "article" is nothing but the notice: :func:`gives_no_body`): its title or first heading
   *is* a not-found or removed notice in ru, be, uk, en, pl or de, the site's name aside
@@ -296,6 +296,7 @@ class Probe:
     final_url: str | None
     warc: dict[str, Any] | None
     print: PagePrint | None  # None: it failed, or answered no 2xx page
+    missing: bool = False  # a replay's archive lacks it (the live run asked another shape)
 
     def evidence(self, score: float | None = None) -> dict[str, Any]:
         return {"url": self.url, "status": self.status, "final_url": self.final_url,
@@ -314,17 +315,13 @@ class Prober:
         self.hosts: dict[str, int] = {}
         self.by_host: dict[str, list[str]] = {}  # the probe URLs asked of each host
 
-    def answered(self, host: str) -> list[Probe]:
-        """The probes of ``host`` that answered a page, so far (no request)."""
-        done = (self.asked.get(url) for url in self.by_host.get(host, []))
-        return [p for p in done if isinstance(p, Probe) and p.print is not None]
-
     async def answers(self, host: str) -> list[Probe]:
         """The probes of ``host`` that answered a page, once those under way have."""
         for url in list(self.by_host.get(host, [])):
             if isinstance(pending := self.asked.get(url), asyncio.Future):
                 await asyncio.shield(pending)
-        return self.answered(host)
+        done = (self.asked.get(url) for url in self.by_host.get(host, []))
+        return [p for p in done if isinstance(p, Probe) and p.print is not None]
 
     async def probe(self, article_url: str) -> Probe | None:
         """The answer to the probe of ``article_url``'s shape (shared by every page that needs
@@ -368,7 +365,8 @@ class Prober:
                    if 200 <= response.status < 300 else None)
         logger.info("Soft-404 probe %s answered %d%s", url, response.status,
                     f" (redirected to {final})" if final else "")
-        return Probe(url, response.status, final, response.meta.get(META_WARC_RECORD), printed)
+        return Probe(url, response.status, final, response.meta.get(META_WARC_RECORD), printed,
+                     missing="replay-missing" in response.flags)
 
 
 def _content_type(response: Any) -> str:
@@ -397,18 +395,18 @@ async def judge(prober: Prober, candidate: Candidate, page: ArticlePage,
 
 async def _compared(prober: Prober, url: str, printed: PagePrint,
                     result: Article | ExtractionError) -> tuple[Probe | None, float | None]:
-    """The probe whose page ``printed`` is, and how alike: first the answers the host gave
-    to probes of other shapes (a parking host, a 404 template answer every shape alike: no
-    new request, and none lost once the host's allowance is used up), then the probe of its
-    own shape, then the answers of probes still under way when it was asked."""
-    host = urlsplit(url).hostname or ""
-    if found := _first_match(prober.answered(host), printed, result):
-        return _reused(prober, url, found)
+    """The probe whose page ``printed`` is, and how alike: the probe of its own shape; when
+    the host's allowance is used up (or the probe failed, or a replay's archive lacks it: the
+    live run compared it so), the answers the host gave to probes of other shapes, those under
+    way included. A parking host or a 404 template answers every shape with one page, so no
+    article of a host with many shapes goes unjudged."""
     probe = await prober.probe(url)
-    if probe is not None and (found := _first_match([probe], printed, result)):
+    if probe is not None and not probe.missing:
+        return _first_match([probe], printed, result) or (probe, None)
+    if found := _first_match(await prober.answers(urlsplit(url).hostname or ""), printed,
+                             result):
+        prober.stats.inc_value("removals/probes_reused")
         return found
-    if found := _first_match(await prober.answers(host), printed, result):
-        return _reused(prober, url, found)
     return probe, None
 
 
@@ -421,12 +419,6 @@ def _first_match(probes: list[Probe], printed: PagePrint, result: Article | Extr
         if score is not None and not _text_elsewhere(result, probe.print):
             return probe, score
     return None
-
-
-def _reused(prober: Prober, url: str, found: tuple[Probe, float]) -> tuple[Probe, float]:
-    if found[0].url != probe_url(url):
-        prober.stats.inc_value("removals/probes_reused")
-    return found
 
 
 def _text_elsewhere(result: Article | ExtractionError, probe: PagePrint) -> bool:
