@@ -353,3 +353,31 @@ def test_over_the_allowance_another_page_gets_no_probe() -> None:
     assert asyncio.run(prober.probe(parked_page("politics").url)) is None
     assert prober.stats.values["removals/probes_over_allowance"] == 1
     assert prober.crawler.engine.asked == [probe_url(parked_page("president").url)]
+
+
+def test_a_replay_lacking_a_shapes_probe_compares_the_hosts_other_answers() -> None:
+    """The live run told this article by another shape's probe (over its allowance), so the
+    archive lacks its own: a replay answers it 404 ``replay-missing``, and the page is compared
+    with the host's probes that are in the archive."""
+    from scrapy.http import Response
+
+    prober = real_prober()
+    engine = prober.crawler.engine
+    archived = probe_url(parked_page("president").url)
+
+    async def replayed(request: Any) -> Any:
+        engine.asked.append(request.url)
+        if request.url != archived:
+            return Response(request.url, status=404, request=request, flags=["replay-missing"])
+        return await ParkingEngine().download_async(request)
+
+    engine.download_async = replayed
+    result = article(title="Buy", text="This domain may be for sale. Make an offer today.")
+
+    async def both() -> list[Any]:
+        first = await judge(prober, candidate(MOVED), parked_page("president"), result)
+        return [first, await judge(prober, candidate(MOVED), parked_page("regions"), result)]
+
+    verdicts = asyncio.run(both())
+    assert [(v["reason"], v["probe"]["url"]) for v in verdicts] == [("parked", archived)] * 2
+    assert prober.stats.values["removals/probes_reused"] == 1
