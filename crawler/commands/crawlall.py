@@ -122,9 +122,6 @@ class Command(BaseRunSpiderCommand):
         if args:
             raise UsageError("crawlall runs every spider; it takes no spider names")
         check_outlet_table()
-        if refused_at_start(self.settings):
-            self.exitcode = 1
-            return
         assert self.crawler_process is not None
         process = self.crawler_process
         names = sorted(process.spider_loader.list())
@@ -137,6 +134,9 @@ class Command(BaseRunSpiderCommand):
         feeds = dict(process.settings.getdict("FEEDS"))
         shared = shared_feeds(feeds)
         check_shared_feeds(shared)
+        if refused_at_start(self.settings):  # after the usage errors: it makes DATA_DIR
+            self.exitcode = 1
+            return
         emptied = [uri for uri, o in shared.items() if o.get("overwrite")]
         process.settings = process.settings.copy()  # unfrozen: FEEDS changes per spider
         if emptied:  # one spider with nothing new says nothing of the shared file
