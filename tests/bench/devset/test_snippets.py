@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from bench.devset import snippets
-from bench.devset.score_devset import SNIPPET_SET, load_collections, snippet_row
 
 WANTED = ("The council  voted\non Tuesday", "budget of 3 million", "a second hearing")
 UNWANTED = ("Subscribe to our newsletter", "Cookie settings")
@@ -48,6 +47,11 @@ def test_lost_snippets_are_those_the_baseline_keeps_and_we_do_not() -> None:
 
 
 def test_collection_is_read_and_a_page_losing_a_kept_snippet_is_counted(tmp_path: Path) -> None:
+    # the scorer reads ../shared/benchmarks/score.py (the metric of the shared sets)
+    devset = pytest.importorskip("bench.devset.score_devset",
+                                 reason="needs ../shared/benchmarks/score.py beside the clone")
+    SNIPPET_SET, load_collections, snippet_row = (  # noqa: N806
+        devset.SNIPPET_SET, devset.load_collections, devset.snippet_row)
     rows = [{"id": "traf-a.html", "site": "a.de", "url": "https://a.de/x", "html": "<p>x</p>",
              "with": list(WANTED), "without": list(UNWANTED)},
             {"id": "traf-b.html", "site": "b.fr", "url": "https://b.fr/y", "html": "<p>y</p>",
