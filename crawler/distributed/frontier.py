@@ -20,6 +20,7 @@ Keys (``<spider>`` is the spider name, ``<run>`` the run number)::
     <spider>:<run>:identity       spider and arguments of the run (workers must match)
     <spider>:<run>:requests       priority queue (sorted set, score = -priority)
     <spider>:<run>:dupefilter     fingerprints seen in this run
+    <spider>:<run>:dupefilter:last-adds  each worker's latest add (its retry is told "added")
     <spider>:<run>:workers        ids of workers that joined the run
     <spider>:<run>:inflight:<id>  leases of one worker: "<n>|<score>" -> serialized request
     <spider>:alive:<id>           present while the worker lives (PX ttl)
@@ -60,30 +61,44 @@ if run then
   end
   redis.call('DEL', ARGV[1] .. run .. ':dupefilter', ARGV[1] .. run .. ':workers',
              ARGV[1] .. run .. ':token', ARGV[1] .. run .. ':identity',
-             ARGV[1] .. run .. ':requests')
+             ARGV[1] .. run .. ':requests', ARGV[1] .. run .. ':dupefilter:last-adds')
 end
 return {tostring(new), 1, ARGV[2], ARGV[3]}
 """
 
-# Pop the best request and record it as a lease of this worker, in one step.
+# Pop the best request and record it as a lease of this worker, in one step. A pop id
+# (ARGV[1], new for each pop of a worker) makes it safe to send again: when Redis ran the
+# script but its reply was lost (a connection reset, a restart), the client's retry gets the
+# same lease back (its field starts with the pop id) instead of leasing a second request and
+# leaving the first in the hash, unknown to the worker, until the run had finished without it.
 _LEASE = """
+local prefix = ARGV[1] .. '|'
+local last = redis.call('HGET', KEYS[2], 'last-pop')
+if last and string.sub(last, 1, #prefix) == prefix then
+  local data = redis.call('HGET', KEYS[2], last)
+  if data then return {last, data} end
+end
 local top = redis.call('ZPOPMIN', KEYS[1])
 if #top == 0 then return false end
-local field = ARGV[1] .. '|' .. top[2]
-redis.call('HSET', KEYS[2], field, top[1])
+local field = prefix .. top[2]
+redis.call('HSET', KEYS[2], field, top[1], 'last-pop', field)
 return {field, top[1]}
 """
 
 # Put every lease of a worker back into the queue and forget them.
 _REQUEUE = """
 local leases = redis.call('HGETALL', KEYS[1])
+local moved = 0
 for i = 1, #leases, 2 do
   local field = leases[i]
-  local score = string.sub(field, string.find(field, '|', 1, true) + 1)
-  redis.call('ZADD', KEYS[2], score, leases[i + 1])
+  local bar = string.find(field, '|', 1, true)
+  if bar then  -- a lease (the 'last-pop' field only names one)
+    redis.call('ZADD', KEYS[2], string.sub(field, bar + 1), leases[i + 1])
+    moved = moved + 1
+  end
 end
 redis.call('DEL', KEYS[1])
-return #leases / 2
+return moved
 """
 
 
@@ -108,7 +123,7 @@ local seen = redis.call('SCARD', p .. ':dupefilter')
 local found = redis.call('EXISTS', p .. ':requests', p .. ':dupefilter', p .. ':workers',
                          p .. ':token', p .. ':identity', p .. ':finished')
 redis.call('DEL', p .. ':requests', p .. ':dupefilter', p .. ':workers', p .. ':token',
-           p .. ':identity')
+           p .. ':identity', p .. ':dupefilter:last-adds')
 if found > 0 then redis.call('SET', p .. ':finished', '1') end
 return {1, {queued, leased, seen, found}}
 """
@@ -223,19 +238,27 @@ class LeasedQueue(PriorityQueue):
         self.inflight_key = inflight_key
         self.leases: dict[Request, str] = {}  # popped request -> its field in the hash
         self._counter = itertools.count(1)
+        self._pops = uuid.uuid4().hex[:8]  # this queue's pop ids: never another's, nor reused
+        self._last = ""  # the field of the latest lease (the hash's last-pop names it)
 
     def pop(self, timeout: int = 0) -> Request | None:
-        leased = self.server.eval(_LEASE, 2, self.key, self.inflight_key, next(self._counter))
+        leased = self.server.eval(_LEASE, 2, self.key, self.inflight_key,
+                                  f"{self._pops}-{next(self._counter)}")
         if not leased:
             return None
         field, data = leased
         request = self._decode_request(data)
-        self.leases[request] = field
+        self.leases[request] = self._last = field
         return request
 
     def settle(self, in_progress: set[Request] | frozenset[Request]) -> int:
-        """Release the leases of requests the engine no longer holds; how many were released."""
+        """Release the leases of requests the engine no longer holds; how many were released.
+        The hash's ``last-pop`` field goes with the lease it names (a worker holding nothing
+        leaves an empty hash: the run's pending count is its length)."""
         done = [r for r in self.leases if r not in in_progress]
         if done:
-            self.server.hdel(self.inflight_key, *(self.leases.pop(r) for r in done))
+            fields = [self.leases.pop(r) for r in done]
+            if self._last in fields:
+                fields.append("last-pop")
+            self.server.hdel(self.inflight_key, *fields)
         return len(done)

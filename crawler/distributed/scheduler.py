@@ -11,6 +11,7 @@ state store, exactly as on one machine.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -37,13 +38,40 @@ from crawler.state.jobdir import job_identity
 logger = logging.getLogger(__name__)
 
 
+# Add a fingerprint, saying whether this call added it. ARGV[2] (new for each call) makes it
+# safe to send again: when Redis ran SADD but the reply was lost (a connection reset, a
+# restart), the client's retry found the fingerprint there and the request was dropped as
+# seen, never queued by anyone: an article lost. The last add of each filter (ARGV[3]) is
+# kept in the run's hash KEYS[2], so the retry of that same call is told it added it.
+_ADD_ONCE = """
+local mark = ARGV[2] .. '|' .. ARGV[1]
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[2], ARGV[3], mark)
+  return 1
+end
+if redis.call('HGET', KEYS[2], ARGV[3]) == mark then return 1 end
+return 0
+"""
+
+
 class RedisRunDupeFilter(RFPDupeFilter):
-    """scrapy-redis' fingerprint set, one per run (``<spider>:<run>:dupefilter``)."""
+    """scrapy-redis' fingerprint set, one per run (``<spider>:<run>:dupefilter``), whose
+    adds are safe to retry (``_ADD_ONCE``)."""
 
     @classmethod
     def for_run(cls, server: redis.Redis, keys: RunKeys,
                 debug: bool = False) -> RedisRunDupeFilter:
         return cls(server, key=keys.dupefilter, debug=debug)
+
+    def __init__(self, server: redis.Redis, key: str, debug: bool = False) -> None:
+        super().__init__(server, key=key, debug=debug)
+        self.last_adds, self.me = f"{key}:last-adds", uuid.uuid4().hex
+        self._calls = itertools.count(1)
+
+    def request_seen(self, request: Request) -> bool:
+        fp = self.request_fingerprint(request)
+        return not self.server.eval(_ADD_ONCE, 2, self.key, self.last_adds, fp,
+                                    next(self._calls), self.me)
 
     def close(self, reason: str = "") -> None:
         """Keep the fingerprints: other workers and restarts of this run still need them."""

@@ -71,3 +71,83 @@ def test_a_run_ended_by_hand_leaves_no_queue_behind_when_the_next_begins(tmp_pat
         assert client.keys("belta:1:*") == [b"belta:1:finished"]
     finally:
         server.stop()
+
+
+class _LoseOneReply:
+    """The reply to the next command whose name is ``command`` never arrives: Redis ran it
+    (a connection reset, a restart, right after), and the client sends it again."""
+
+    def __init__(self, monkeypatch, command: str) -> None:
+        import redis.connection
+
+        self.armed, self.lost = False, 0
+        original_send = redis.connection.Connection.send_command
+        original_read = redis.connection.Connection.read_response
+
+        def send_command(conn, *args, **kwargs):
+            self.armed = self.armed or (not self.lost and args and args[0] == command)
+            return original_send(conn, *args, **kwargs)
+
+        def read_response(conn, *args, **kwargs):
+            response = original_read(conn, *args, **kwargs)
+            if self.armed:
+                self.armed, self.lost = False, self.lost + 1
+                raise redis.ConnectionError("connection reset (test): the reply was lost")
+            return response
+
+        monkeypatch.setattr(redis.connection.Connection, "send_command", send_command)
+        monkeypatch.setattr(redis.connection.Connection, "read_response", read_response)
+
+
+def _client(server: RedisServer):
+    from scrapy.settings import Settings
+
+    from crawler.distributed.connection import redis_client
+
+    return redis_client(Settings({"REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 5}))
+
+
+def test_a_lease_whose_reply_was_lost_is_not_leased_twice(tmp_path: Path, monkeypatch) -> None:
+    """The retried pop gets the same lease back: no second request leased while the first
+    sat in the worker's hash unknown to it (lost once the run finished)."""
+    from scrapy import Request, Spider
+
+    from crawler.distributed.frontier import LeasedQueue
+
+    server = RedisServer(tmp_path)
+    try:
+        client = _client(server)
+        queue = LeasedQueue(client, Spider("s"), "s:1:requests", inflight_key="s:1:inflight:w")
+        queue.push(Request("http://ex.org/a", priority=2))
+        queue.push(Request("http://ex.org/b", priority=1))
+        lost = _LoseOneReply(monkeypatch, "EVAL")
+        first = queue.pop()
+        assert lost.lost == 1 and first.url == "http://ex.org/a"
+        assert len(queue) == 1  # b still queued
+        assert queue.settle(frozenset()) == 1
+        assert server.client.hlen("s:1:inflight:w") == 0  # nothing leased behind its back
+        assert queue.pop().url == "http://ex.org/b"
+    finally:
+        server.stop()
+
+
+def test_a_fingerprint_added_whose_reply_was_lost_is_not_seen_by_its_own_retry(
+        tmp_path: Path, monkeypatch) -> None:
+    """The retried add must say "added": "seen" dropped the request, queued by no one."""
+    from scrapy import Request
+
+    from crawler.distributed.frontier import RunKeys
+    from crawler.distributed.scheduler import RedisRunDupeFilter
+
+    server = RedisServer(tmp_path)
+    try:
+        keys = RunKeys("s", "1")
+        dupefilter = RedisRunDupeFilter.for_run(_client(server), keys)
+        lost = _LoseOneReply(monkeypatch, "EVAL")
+        assert dupefilter.request_seen(Request("http://ex.org/a")) is False
+        assert lost.lost == 1
+        assert dupefilter.request_seen(Request("http://ex.org/a")) is True  # now it is seen
+        other = RedisRunDupeFilter.for_run(_client(server), keys)  # another worker
+        assert other.request_seen(Request("http://ex.org/a")) is True
+    finally:
+        server.stop()
