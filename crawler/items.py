@@ -37,6 +37,11 @@ def truncation(response: Any) -> str | None:
     return "disconnect" if "dataloss" in getattr(response, "flags", ()) else None
 
 
+
+def content_type(response: Any) -> str:
+    """A Scrapy response's Content-Type as text ("" when it has none)."""
+    return response.headers.get("Content-Type", b"").decode("latin-1")
+
 @dataclass
 class ArticlePage:
     """An article page as downloaded; the extraction pipeline turns it into an :class:`Article`.
@@ -65,7 +70,7 @@ class ArticlePage:
             url=response.url,
             outlet=outlet,
             body=response.body,
-            headers={"Content-Type": response.headers.get("Content-Type", b"").decode("latin-1")},
+            headers={"Content-Type": content_type(response)},
             status=response.status,
             fetched_at=meta.get(META_FETCHED_AT) or capture_stamp(datetime.now(UTC)),
             warc=meta.get(META_WARC_RECORD),

@@ -34,7 +34,7 @@ from crawler.extraction.dates import parse_iso
 from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS
 from crawler.feeds import document_element, feed_entries, sitemap_body, text_sitemap
-from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED
+from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED, content_type
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
 from crawler.pageoutcomes import count_no_article
@@ -817,8 +817,8 @@ class SiteCrawl(OutletSpider):
         """:func:`disc.framed_by`: the frames of a frameset article page."""
         if not isinstance(response, TextResponse):
             return []
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        return disc.framed_by(response.body, content_type, response.url, outlet, self.outlet_of)
+        return disc.framed_by(response.body, content_type(response), response.url, outlet,
+                              self.outlet_of)
 
     def framed_article(self, response: Response, state: disc.SiteState,
                        frames: list[str]) -> Iterator[Any]:
@@ -849,8 +849,8 @@ class SiteCrawl(OutletSpider):
         """:func:`disc.alias_of`, unless this page was itself requested as a canonical."""
         if CANONICAL_OF in response.meta:
             return None
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        return disc.alias_of(response.body, content_type, response.url, outlet, self.outlet_of)
+        return disc.alias_of(response.body, content_type(response), response.url, outlet,
+                             self.outlet_of)
 
     def idle(self) -> None:
         """Safety net: release even if a discovery answer never came back (it always should)."""

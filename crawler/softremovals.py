@@ -49,7 +49,7 @@ from crawler.extensions.completeness import note_failed, note_removed
 from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
-from crawler.items import META_DISCOVERED, META_WARC_RECORD, Article, ArticlePage
+from crawler.items import META_DISCOVERED, META_WARC_RECORD, Article, ArticlePage, content_type
 from crawler.neardup import Signature, signature
 from crawler.removals import Observation, removal_log
 
@@ -361,16 +361,12 @@ class Prober:
             logger.info("Soft-404 probe %s not fetched: %s", url, exc)
             return None
         final = response.url if response.url != url else None
-        printed = (page_print(response.body, _content_type(response), response.url)
+        printed = (page_print(response.body, content_type(response), response.url)
                    if 200 <= response.status < 300 else None)
         logger.info("Soft-404 probe %s answered %d%s", url, response.status,
                     f" (redirected to {final})" if final else "")
         return Probe(url, response.status, final, response.meta.get(META_WARC_RECORD), printed,
                      missing="replay-missing" in response.flags)
-
-
-def _content_type(response: Any) -> str:
-    return response.headers.get("Content-Type", b"").decode("latin-1")
 
 
 async def judge(prober: Prober, candidate: Candidate, page: ArticlePage,

@@ -34,7 +34,13 @@ from crawler.feeds import (
     sitemap_entries,
     text_sitemap,
 )
-from crawler.items import META_DISCOVERED, META_FEED_TITLE, META_HINT_PUBLISHED, ArticlePage
+from crawler.items import (
+    META_DISCOVERED,
+    META_FEED_TITLE,
+    META_HINT_PUBLISHED,
+    ArticlePage,
+    content_type,
+)
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
 from crawler.removals import ArticleRemoved, asked_url
@@ -360,7 +366,7 @@ class OutletSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             stats.inc_value("discovery/listing_not_html")
             self.logger.warning("Listing %s is not HTML (%s); skipped", response.url,
-                                response.headers.get("Content-Type", b"").decode("latin-1"))
+                                content_type(response))
             return
         listing = read_listing(response.text, response.url, outlet, self.outlet_of)
         stats.inc_value("discovery/listing_pages")
