@@ -56,18 +56,33 @@ def opened(proc: subprocess.Popen, data_dir: Path, before: set[Path]) -> None:
         time.sleep(0.02)
 
 
-def test_random_sigkills_lose_no_article(tmp_path: Path) -> None:
-    rng = random.Random(SEED)
+def slow_belta() -> ChangingBelta:
+    """БЕЛТА with COUNT articles of the last ten days, each page 0.1 s slow: kills land
+    mid-crawl."""
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
     site = ChangingBelta(start=now - timedelta(days=10), count=COUNT)
     site.delay = 0.1
     site.publish()
+    return site
+
+
+def resumable_crawl(data_dir: Path, server: FixtureServer,
+                    per_domain: int) -> tuple[list[str], dict[str, str]]:
+    """A crawl with a JOBDIR, its items only in DATA_DIR/items, one file a run (-O would
+    overwrite the earlier runs' items): the same command again resumes it."""
+    cmd, env, _ = crawl_command("belta", data_dir, server, settings={
+        "JOBDIR": str(data_dir / "job"), "CONCURRENT_REQUESTS_PER_DOMAIN": per_domain})
+    at = cmd.index("-O")
+    del cmd[at:at + 2]
+    return cmd, env
+
+
+def test_random_sigkills_lose_no_article(tmp_path: Path) -> None:
+    rng = random.Random(SEED)
+    site = slow_belta()
     data_dir = tmp_path / "data"
     with FixtureServer([site.site]) as server:
-        cmd, env, _ = crawl_command("belta", data_dir, server, settings={
-            "JOBDIR": str(data_dir / "job"), "CONCURRENT_REQUESTS_PER_DOMAIN": 4})
-        at = cmd.index("-O")
-        del cmd[at:at + 2]
+        cmd, env = resumable_crawl(data_dir, server, per_domain=4)
         killed_files: set[str] = set()
         kills = 0
         for _ in range(KILLS):
@@ -115,16 +130,10 @@ def test_a_frontier_killed_with_nothing_left_to_do_starts_afresh(tmp_path: Path)
     queue, as if the rest had been done.)"""
     import sqlite3
 
-    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
-    site = ChangingBelta(start=now - timedelta(days=10), count=COUNT)
-    site.delay = 0.1
-    site.publish()
+    site = slow_belta()
     data_dir = tmp_path / "data"
     with FixtureServer([site.site]) as server:
-        cmd, env, _ = crawl_command("belta", data_dir, server, settings={
-            "JOBDIR": str(data_dir / "job"), "CONCURRENT_REQUESTS_PER_DOMAIN": 2})
-        at = cmd.index("-O")
-        del cmd[at:at + 2]
+        cmd, env = resumable_crawl(data_dir, server, per_domain=2)
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 60
