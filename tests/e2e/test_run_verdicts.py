@@ -22,7 +22,7 @@ import pytest
 from crawler.extensions.run_verdict import EXIT_INTERRUPTED, EXIT_UNHEALTHY
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl
+from tests.support.crawl import ROOT, CrawlResult, crawl_command, read_items, run_crawl
 from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
@@ -214,16 +214,22 @@ def test_a_foreign_report_in_the_history_does_not_silence_the_verdict(tmp_path: 
     assert any("extraction health" in alarm for alarm in report["alarms"])
 
 
-def test_a_run_whose_start_requests_failed_exits_1(tmp_path: Path) -> None:
-    """A spider whose start requests raise is closed with ``start_error`` having crawled what
-    was queued before: it once said "healthy" and exited 0."""
+def crawl_broken(spider: str, tmp_path: Path) -> CrawlResult:
+    """A spider of tests.support.broken_spiders over three new БЕЛТА articles; it must exit 1."""
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
     site = ChangingBelta(start=now - timedelta(hours=1), count=3)
     site.publish()
     with FixtureServer([site.site]) as server:
-        result = run_crawl("broken_start", tmp_path, server,
+        result = run_crawl(spider, tmp_path, server,
                            settings={"SPIDER_MODULES": "tests.support.broken_spiders"})
     assert result.returncode == EXIT_UNHEALTHY, result.log[-3000:]
+    return result
+
+
+def test_a_run_whose_start_requests_failed_exits_1(tmp_path: Path) -> None:
+    """A spider whose start requests raise is closed with ``start_error`` having crawled what
+    was queued before: it once said "healthy" and exited 0."""
+    result = crawl_broken("broken_start", tmp_path)
     assert "a bug in the start requests" in result.log
     [path] = (tmp_path / "reports").glob("broken_start-*.json")
     report = json.loads(path.read_text("utf-8"))
@@ -235,13 +241,7 @@ def test_a_run_whose_start_requests_failed_exits_1(tmp_path: Path) -> None:
 def test_a_run_whose_spider_callback_crashed_exits_1_naming_the_page(tmp_path: Path) -> None:
     """A callback that raises loses what its page would have given (a feed: every article in
     it). The run once said "healthy" and exited 0 with only a traceback in the log."""
-    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
-    site = ChangingBelta(start=now - timedelta(hours=1), count=3)
-    site.publish()
-    with FixtureServer([site.site]) as server:
-        result = run_crawl("broken_feed", tmp_path, server,
-                           settings={"SPIDER_MODULES": "tests.support.broken_spiders"})
-    assert result.returncode == EXIT_UNHEALTHY, result.log[-3000:]
+    crawl_broken("broken_feed", tmp_path)
     [path] = (tmp_path / "reports").glob("broken_feed-*.json")
     report = json.loads(path.read_text("utf-8"))
     assert report["summary"]["spider_errors"] == {"OverflowError": 1}
