@@ -44,6 +44,7 @@ from crawler.extraction.html import (
     resolved_base,
 )
 from crawler.extraction.metadata import json_ld_objects
+from crawler.extraction.pages import PAGE_PARAM
 from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
 from crawler.siteoutlets import GENERIC_KEEP_QUERY, generic_rules, outlet_from_site_row, vote_zone
@@ -473,22 +474,20 @@ def archive_prefix(urls: Iterable[str], host: str) -> str | None:
 NEXT_PAGE = 'a[rel~="next"], link[rel~="next"] @href'  # rel is a token list ("nofollow next")
 
 
-_PAGE_PARAM = re.compile(r"(?i)^(?:page|paged|pagen_\d+)$")  # ?page=2, ?paged=2, Bitrix PAGEN_1
-
-
 def next_page_link(tree: Any, links: list[str], url: str, page: int) -> str | None:
     """The next page of a paged listing: its ``rel="next"`` link, else a link to
     ``…/page/<page + 1>/`` (WordPress marks its pager with a class only) or to the same path
-    with ``?page=``, ``?paged=`` or Bitrix's ``?PAGEN_1=`` ``<page + 1>``."""
+    with a pager parameter (:data:`~crawler.extraction.pages.PAGE_PARAM`: ``?page=``,
+    ``?paged=``, Bitrix's ``?PAGEN_1=``…) of ``<page + 1>``."""
     marked = first_value(tree, (NEXT_PAGE,))
     if marked:
         return urljoin(document_base(tree, url), marked)
     here = urlsplit(url)
-    paged = any(_PAGE_PARAM.match(k) for k, _ in parse_qsl(here.query))
+    paged = any(PAGE_PARAM.match(k) for k, _ in parse_qsl(here.query))
     for link in links:
         parts = urlsplit(link)
         if f"/page/{page + 1}/" in parts.path or (not paged or parts.path == here.path) and any(
-                _PAGE_PARAM.match(k) and v == str(page + 1) for k, v in parse_qsl(parts.query)):
+                PAGE_PARAM.match(k) and v == str(page + 1) for k, v in parse_qsl(parts.query)):
             return link  # (a home page's pager may lead to /news/?page=2; later pages stay)
     return None
 

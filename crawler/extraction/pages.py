@@ -9,8 +9,10 @@ from lxml import etree
 
 from crawler.extraction.html import document_base
 
-# the query parameter a CMS numbers an article's pages by (not WordPress's ?p=: a post id)
-_PAGE_PARAM = re.compile(r"(?i)^(?:page|pagen_\d+|pg|part|pagenum|page_num)$")
+# The query parameter a CMS numbers pages by, of an article or a listing alike (site discovery
+# walks listings by it): ?page=2, WordPress's ?paged=2, Bitrix's ?PAGEN_1=2, ?pg=, ?part=,
+# ?pagenum=, ?page_num=. Not WordPress's ?p=: a post id.
+PAGE_PARAM = re.compile(r"(?i)^(?:page|paged|pagen_\d+|pg|part|pagenum|page_num)$")
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?(\d{1,3})/?$")  # /slug/2/, /slug/page/2/
 _COMMENTS = re.compile(r"(?i)comment|koment|otzyv|discuss|replies")
 MAX_PAGES = 500  # a larger number is no page of an article
@@ -46,7 +48,7 @@ def _page_number(target, here, rest: list[tuple[str, str]]) -> int | None:
         return None
     if target.path == here.path:
         numbers = [int(v) for k, v in parse_qsl(target.query)
-                   if _PAGE_PARAM.match(k) and v.isascii() and v.isdigit()]
+                   if PAGE_PARAM.match(k) and v.isascii() and v.isdigit()]
         return max(numbers) if numbers and _others(target.query) == rest else None
     folder = here.path.rstrip("/") + "/"
     if target.path.startswith(folder) and not target.query:
@@ -57,7 +59,7 @@ def _page_number(target, here, rest: list[tuple[str, str]]) -> int | None:
 
 def _others(query: str) -> list[tuple[str, str]]:
     return sorted((k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-                  if not _PAGE_PARAM.match(k))
+                  if not PAGE_PARAM.match(k))
 
 
 def _in_comments(node: etree._Element) -> bool:

@@ -344,6 +344,22 @@ def test_next_page_of_a_day_archive() -> None:
     assert next_of('<p><a rel="prev" href="/2026/01/03/">«</a></p>') is None
 
 
+@pytest.mark.parametrize("name", ["page", "paged", "PAGEN_1", "pg", "part", "pagenum",
+                                  "page_num"])
+def test_a_listing_is_walked_by_any_pager_parameter_an_article_is_paged_by(name: str) -> None:
+    """One list of pager parameters serves the listing walk and an article's pages
+    (``crawler.extraction.pages.PAGE_PARAM``): a listing paged as articles are is walked."""
+    html = (f'<a href="/news/?{name}=3&amp;x=1">3</a><a href="/other/?{name}=2">o</a>'
+            f'<a href="/news/?{name}=2">2</a>')
+    tree = parse_html(html)
+    links = [f"https://ex.org{a.get('href')}" for a in tree.iter("a")]
+    assert disc.next_page_link(tree, links, f"https://ex.org/news/?{name}=1", 1) == \
+        f"https://ex.org/news/?{name}=2"
+    post = parse_html('<a href="/news/?p=2">a post</a>')  # WordPress's ?p=: a post id
+    assert disc.next_page_link(post, ["https://ex.org/news/?p=2"], "https://ex.org/news/",
+                               1) is None
+
+
 IDN, PUNY = "новости.бел", "xn--b1amnebsh.xn--90ais"
 
 

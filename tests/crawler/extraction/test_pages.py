@@ -16,6 +16,9 @@ URL = "http://ex.org/news/slug/"
     ('<a href="2/">2</a><a href="/news/slug/page/4/">4</a>', 4),
     ('<link rel="next" href="/news/slug/?page=2">', 2),
     ('<a href="/news/other/?page=2">other</a><a href="/news/?page=9">list</a>', 1),
+    ('<a href="?paged=3">3</a>', 3),  # the listing walk's name too (WordPress lists by it)
+    ('<a href="?pg=2">2</a><a href="?pagenum=4">4</a>', 4),
+    ('<a href="?part=2">2</a><a href="?page_num=3">3</a><a href="?PAGEN_2=5">5</a>', 5),
     ('<a href="?page=2&amp;sort=new">2</a>', 1),  # another list of this page: not its pages
     ('<a href="?p=12">post</a><a href="/news/slug/attachment/">a</a>', 1),
     ('<div id="comments"><div class="pager"><a href="?page=2">2</a></div></div>', 1),
