@@ -49,7 +49,12 @@ MAX_LINK_SHARE = 0.5  # of a block's text: more in links makes it a headline lis
 def is_link_list(node: etree._Element) -> bool:
     """Whether a body match is mostly link text: a "related news" or headline list that kept
     the class the article's block had before a redesign renamed it. Taken as the body, its
-    headlines become the item's text (or the page passes for a listing), the rule healthy."""
+    headlines become the item's text (or the page passes for a listing), the rule healthy.
+
+    Easier to meet, on purpose, than generic extraction's link blocks (``generic._is_link_block``:
+    60% in links and under 200 characters of own text): that rule removes a block from
+    inside a page, so it spares any block with prose of its own; this one judges a whole
+    body match, where a headline list with teasers (much own text) is still no body."""
     text = len("".join(node.itertext()).strip())
     links = sum(len("".join(a.itertext()).strip()) for a in node.iter("a"))
     return text > 0 and links > MAX_LINK_SHARE * text

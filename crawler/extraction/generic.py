@@ -91,7 +91,11 @@ PRUNED_MARK = "data-link-block-removed"
 
 
 def _is_link_block(el: etree._Element, stats: dict) -> bool:
-    """A block that is mostly links with little text of its own: menu, teasers."""
+    """A block that is mostly links with little text of its own: menu, teasers.
+
+    Harder to meet, on purpose, than the body rules' :func:`~crawler.extraction.body.is_link_list`
+    (over half in links, whatever the own text): a block removed here is lost to the
+    article, so one holding prose of its own (>= LINK_MAX_OWN) stays whatever its links."""
     total, links = stats.get(el, (0, 0))
     return total > 0 and links >= LINK_RATIO * total and total - links < LINK_MAX_OWN
 
