@@ -11,7 +11,8 @@ from urllib.parse import SplitResult, parse_qsl, quote, urlsplit, urlunsplit
 
 _UNRESERVED = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PCT = re.compile(rb"%([0-9A-Fa-f]{2})")
-_WWW = re.compile(r"^www\d*\.")
+_WWW_LABEL = r"www\d*"  # a host's www., www2., www3. label: the site without it is the same
+_WWW = re.compile(rf"^{_WWW_LABEL}\.")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -215,7 +216,7 @@ class ArticleKey:
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_HOST_PREFIX = re.compile(r"^(?:www\d*|" + "|".join(p[:-1] for p in COMPANION_PREFIXES)
+_HOST_PREFIX = re.compile(rf"^(?:{_WWW_LABEL}|" + "|".join(p[:-1] for p in COMPANION_PREFIXES)
                           + r")\.(?=.*\.)")
 _AMP_CACHE = re.compile(r"^/[cvi]/(s/)?([^/?#]+.*)$")  # Google's AMP cache: /c/s/host/path
 # What the AMP or printable copy of a page adds to its URL (``?amp`` is tracking noise already)
