@@ -150,3 +150,63 @@ def test_export_txt_refuses_a_url_of_two_articles_naming_both(corpus, tmp_path) 
     for url in (TWIN_BARE, TWIN_SLASH):
         assert corpus["ids"][corpus["urls"][url]] in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+class _CountingConnection:
+    """A real DuckDB connection to the corpus that notes each statement it runs (the data
+    read is the corpus's own files; only the number of reads is watched)."""
+
+    def __init__(self, con, statements: list[str]) -> None:
+        self._con, self._statements = con, statements
+
+    def execute(self, sql: str, *args):
+        self._statements.append(sql)
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+
+def test_an_ids_file_of_many_urls_is_looked_up_in_one_read_of_the_corpus(
+        corpus, tmp_path, monkeypatch, capsys) -> None:
+    """Each URL of ``--ids-file`` once cost its own scans of every version (two or three
+    each: 1,000 URLs read the corpus thousands of times); all are now found in one, each
+    as before: in order, one not stored named in a note, an id kept as given."""
+    from archive import corpus_lookup
+
+    statements: list[str] = []
+    real = corpus_lookup.connect
+    monkeypatch.setattr(corpus_lookup, "connect",
+                        lambda folder: _CountingConnection(real(folder), statements))
+    missing = "https://www.belta.by/society/view/novost-1-700001-202/"
+    given = ["http://www.belta.by/society/view/novost-1-700001-2026/?utm_source=x",
+             f"http://m.shklovinfo.by/news/{SLUG}", missing,
+             "https://www.belta.by/printv/society/view/novost-11-700011-2026/",
+             "nuke.example.by/modules.php?sid=5&file=article&name=News",
+             corpus["ids"][corpus["urls"][NUKE6_RAW]]]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(given) + "\n", "utf-8")
+    assert main(["export-txt", "--corpus", str(corpus["corpus"]), "--ids-file", str(ids_file),
+                 str(tmp_path / "out")]) == 0
+    assert len([sql for sql in statements if "versions" in sql]) == 1, statements
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"note: no row selected of id {missing} (not in the corpus, "
+                                "or outside the other selection flags)"]
+    names = sorted(p.name.split("_", 1)[1] for p in (tmp_path / "out").iterdir())
+    wanted = [corpus["ids"][corpus["urls"][raw]]
+              for raw in (BELTA, SHKLOV_RAW, BELTA_11, NUKE_RAW, NUKE6_RAW)]
+    assert names == sorted(f"{i}.txt" for i in wanted)
+
+
+def test_the_first_url_of_several_articles_in_an_ids_file_is_named(corpus, tmp_path) -> None:
+    """Of an ids file whose URLs fit several stored articles each, the first is the usage
+    error (as when each was looked up on its own), the ones before it found."""
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(f"{BELTA}\nhttps://twins.example.by/news/obe-versii//\n"
+                        "twins.example.by/news/obe-versii\n", "utf-8")
+    done = run_archive("export-txt", "--corpus", corpus["corpus"], "--ids-file", ids_file,
+                       tmp_path / "out")
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert "'https://twins.example.by/news/obe-versii//' matches 2 articles" in lines[0]
+    assert not (tmp_path / "out").exists()
