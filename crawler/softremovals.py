@@ -28,6 +28,10 @@ Suspicious (the only pages probed): a known article answering 2xx at its own URL
 gives no article (no body, no title, not an article), or an article whose title is a
 not-found notice; and any article read at its own path on a host no outlet has (a move or a parking
 host). An article whose text merely mentions "страница не найдена" is none of these.
+
+A page read on a new host that is no parking host is the outlet's move: counted in
+``articles/moved_host`` and said once a host here, after the verdict, so a parking host is
+never announced as a move (nor counted, even for a while).
 """
 
 from __future__ import annotations
@@ -317,11 +321,19 @@ class Prober:
 
     async def answers(self, host: str) -> list[Probe]:
         """The probes of ``host`` that answered a page, once those under way have."""
+        return [p for p in await self._settled(host) if p.print is not None]
+
+    async def answered(self, host: str) -> bool:
+        """Whether ``host`` answered a probe (a page or an error status), once those under
+        way have: not when every probe failed or is missing from a replay's archive."""
+        return any(not p.missing for p in await self._settled(host))
+
+    async def _settled(self, host: str) -> list[Probe]:
         for url in list(self.by_host.get(host, [])):
             if isinstance(pending := self.asked.get(url), asyncio.Future):
                 await asyncio.shield(pending)
         done = (self.asked.get(url) for url in self.by_host.get(host, []))
-        return [p for p in done if isinstance(p, Probe) and p.print is not None]
+        return [p for p in done if isinstance(p, Probe)]
 
     async def probe(self, article_url: str) -> Probe | None:
         """The answer to the probe of ``article_url``'s shape (shared by every page that needs
@@ -339,7 +351,8 @@ class Prober:
         try:
             future: asyncio.Future[Probe | None] = asyncio.get_running_loop().create_future()
         except RuntimeError:  # no asyncio reactor: pages asking meanwhile probe again
-            return await self._fetch(url)
+            self.asked[url] = await self._fetch(url)
+            return self.asked[url]
         self.asked[url] = future
         result = None
         try:
@@ -437,14 +450,18 @@ class SoftRemovalCheck:
         self.log = removal_log(crawler)
         self.prober = Prober(crawler, crawler.settings.getint("REMOVAL_PROBES_PER_HOST", 3))
         self.parked_hosts: set[str] = set()
+        self.moved_hosts: set[str] = set()
 
     async def check(self, page: ArticlePage, result: Article | ExtractionError) -> None:
-        """Raise DropItem when ``page`` (extracted to ``result``) is a removal."""
+        """Raise DropItem when ``page`` (extracted to ``result``) is a removal; a page read on
+        a new host that is none is the outlet's move."""
         candidate = getattr(page, CANDIDATE_ATTR, None)
         if candidate is None:
             return
         evidence = await judge(self.prober, candidate, page, result)
         if evidence is None:
+            if candidate.kind == MOVED:
+                await self._moved(candidate, page.url)
             return
         self.settle(candidate, evidence, page.url)
         raise DropItem(f"{candidate.url}: {evidence['reason']} ({evidence['matched']})",
@@ -470,9 +487,26 @@ class SoftRemovalCheck:
         else:
             self.log.record(seen)
 
+    async def _moved(self, candidate: Candidate, fetched: str) -> None:
+        """An article read at its own path on a new host that is no parking host: the outlet
+        has likely moved there. Only now, the verdict given, is it counted (per article) and
+        said (once a host): a parking host's articles never are. A host that answered no
+        probe (each failed, or a replay's archive lacks them) was not judged: no move told."""
+        host = urlsplit(fetched).hostname or ""
+        if not await self.prober.answered(host):
+            self.stats.inc_value("removals/moves_unjudged")
+            logger.info("%s read at its own path on %s, which answered no probe: not told "
+                        "whether the outlet moved there", candidate.url, host)
+            return
+        self.stats.inc_value("articles/moved_host")
+        if host not in self.moved_hosts:
+            self.moved_hosts.add(host)
+            logger.warning("%s: articles redirect to their own paths on %s (%s), which answers "
+                           "a path naming nothing otherwise: read there; if the outlet moved, "
+                           "add the host to it", candidate.observation.source, host, fetched)
+
     def _parked(self, fetched: str) -> None:
-        """A parked host is no move: the article was counted in ``articles/moved_host``."""
-        self.stats.inc_value("articles/moved_host", -1)
+        """A parked host: said once, never counted as a move."""
         host = urlsplit(fetched).hostname or ""
         if host not in self.parked_hosts:
             self.parked_hosts.add(host)

@@ -13,12 +13,13 @@ removal: that page is extracted as usual.
 A 2xx answer that may hide a removal (a known article at its own URL, any article at its own
 path on a host no outlet has) travels with its page to the extraction pipeline as a
 :class:`~crawler.softremovals.Candidate`: once extraction has said what the page holds,
-:mod:`crawler.softremovals` judges it by evidence (a soft 404, a parked domain).
+:mod:`crawler.softremovals` judges it by evidence (a soft 404, a parked domain). An article
+read at its own path on a new host is counted and said as the outlet's move only there, once
+the host is found no parking host.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -49,8 +50,6 @@ from crawler.removals import (
 from crawler.softremovals import CANDIDATE_ATTR, MOVED, REFETCH, Candidate
 from crawler.urls import article_id
 
-logger = logging.getLogger(__name__)
-
 
 class RemovalMiddleware:
     """Spider middleware: observe removed known articles (and ones that answer again)."""
@@ -59,7 +58,6 @@ class RemovalMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.log = removal_log(crawler)
-        self.new_hosts: set[str] = set()  # hosts articles moved to, said once each
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RemovalMiddleware:
@@ -75,7 +73,7 @@ class RemovalMiddleware:
         read = final is not None and 200 <= response.status < 300
         elsewhere = left_article(self.crawler.spider, outlet, url, final) if read else None
         # (an error answer, or another path, is no move)
-        moved = read and not elsewhere and self._note_new_host(outlet, final)
+        moved = read and not elsewhere and self._on_new_host(outlet, final)
         if response.status in REMOVAL_STATUSES or elsewhere:
             if self.log.store.get(url) is None:  # never exported: a failed fetch
                 if elsewhere:
@@ -110,19 +108,11 @@ class RemovalMiddleware:
         async for obj in result:
             yield _with_candidate(obj, candidate)
 
-    def _note_new_host(self, outlet: Outlet, final: str) -> bool:
-        """An article read at its own path on a host no outlet of the run has: the outlet has
-        likely moved domain (or the domain is parked: crawler.softremovals tells); said once
-        per host, counted per article."""
-        host = new_host(self.crawler.spider, outlet, final)
-        if host is None:
-            return False
-        self.stats.inc_value("articles/moved_host")
-        if host not in self.new_hosts:
-            self.new_hosts.add(host)
-            logger.warning("%s: articles redirect to their own paths on %s (%s): read there; "
-                           "if the outlet moved, add the host to it", outlet.key, host, final)
-        return True
+    def _on_new_host(self, outlet: Outlet, final: str) -> bool:
+        """An article read at its own path on a host no outlet of the run has: the outlet
+        moved domain, or the domain is parked. Neither is said here: crawler.softremovals
+        tells which once extraction has read the page, and counts and says a move."""
+        return new_host(self.crawler.spider, outlet, final) is not None
 
     def process_spider_exception(self, response: Response, exception: Exception
                                  ) -> Iterable[Any] | None:

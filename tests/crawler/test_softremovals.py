@@ -381,3 +381,77 @@ def test_a_replay_lacking_a_shapes_probe_compares_the_hosts_other_answers() -> N
     verdicts = asyncio.run(both())
     assert [(v["reason"], v["probe"]["url"]) for v in verdicts] == [("parked", archived)] * 2
     assert prober.stats.values["removals/probes_reused"] == 1
+
+
+# --- the move, told once the verdict is given ----------------------------------------------
+NEW_HOST = "belta-new.example"
+
+
+class ProbedSite:
+    """Answers probes as the hosts do: the parking host its one page, the outlet's new
+    domain a 404 (it tells paths apart); ``failing``: no answer at all."""
+
+    def __init__(self, failing: bool = False) -> None:
+        self.failing = failing
+
+    async def download_async(self, request: Any) -> Any:
+        from urllib.parse import urlsplit
+
+        from scrapy.http import HtmlResponse
+
+        if self.failing:
+            raise ConnectionRefusedError("connection refused")
+        if urlsplit(request.url).hostname == PARKED_HOST:
+            return HtmlResponse(request.url, body=PARKING, request=request)
+        return HtmlResponse(request.url, status=404, body=b"Not found", request=request)
+
+
+def soft_check(tmp_path: Any, failing: bool = False) -> Any:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.softremovals import SoftRemovalCheck
+
+    crawler = get_crawler(settings_dict={"DATA_DIR": str(tmp_path)})
+    crawler.engine = ProbedSite(failing)
+    return SoftRemovalCheck(crawler)
+
+
+def read_on(host: str, rubric: str, body: bytes) -> ArticlePage:
+    from crawler.softremovals import CANDIDATE_ATTR
+
+    path = f"/{rubric}/view/novost-{len(rubric)}-4277{len(rubric)}-2026/"
+    page = ArticlePage(url=f"http://{host}{path}", outlet="belta", body=body, headers={},
+                       status=200, fetched_at="2026-01-05T10:00:00+00:00")
+    setattr(page, CANDIDATE_ATTR, candidate(MOVED))
+    return page
+
+
+def test_a_real_move_is_counted_per_article_and_said_once(tmp_path, caplog) -> None:
+    check = soft_check(tmp_path)
+    for rubric in ("politics", "economics"):
+        asyncio.run(check.check(read_on(NEW_HOST, rubric, template("", "Мост")), article()))
+    assert check.stats.get_value("articles/moved_host") == 2
+    assert caplog.text.count(f"articles redirect to their own paths on {NEW_HOST}") == 1
+
+
+def test_a_parking_host_is_never_counted_nor_said_as_a_move(tmp_path, caplog) -> None:
+    from scrapy.exceptions import DropItem
+
+    check = soft_check(tmp_path)
+    result = article(title="Buy", text="This domain may be for sale. Make an offer today.")
+    for rubric in ("politics", "economics"):
+        with pytest.raises(DropItem):
+            asyncio.run(check.check(read_on(PARKED_HOST, rubric, PARKING), result))
+    assert check.stats.get_value("articles/moved_host") is None
+    assert "articles redirect to their own paths" not in caplog.text
+    assert caplog.text.count(f"{PARKED_HOST} answers a path that names no page") == 1
+
+
+def test_a_new_host_that_answered_no_probe_is_no_move_told(tmp_path, caplog) -> None:
+    """Its probe failed (or a replay's archive lacks it): a move or a parking host, no one
+    can say; the page stays what extraction made of it, counted as unjudged."""
+    check = soft_check(tmp_path, failing=True)
+    asyncio.run(check.check(read_on(NEW_HOST, "politics", template("", "Мост")), article()))
+    assert check.stats.get_value("articles/moved_host") is None
+    assert check.stats.get_value("removals/moves_unjudged") == 1
+    assert "articles redirect to their own paths" not in caplog.text

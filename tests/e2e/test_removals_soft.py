@@ -29,6 +29,7 @@ from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
 from tests.support.crawl import run_crawl
 from tests.support.server import FixtureServer, Page, VirtualSite
+from tests.support.stats_trace import traced, tracing
 
 pytestmark = pytest.mark.slow
 
@@ -182,6 +183,9 @@ def test_the_corpus_keeps_the_evidence(soft, tmp_path) -> None:
 
 # --- parked domains ------------------------------------------------------------------------
 PARKED_HOST, NEW_HOST = "parked-domains.example", "belta-new.example"
+MOVED_HOST = "articles/moved_host"
+# the oldest article is 3 days old: refetched too; every value of the moves count is logged
+RUN_2 = {"REFETCH_MAX_AGE_DAYS": 7, **tracing(MOVED_HOST)}
 PARKING = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>This domain may be for "
            "sale</title></head><body><h1>This domain may be for sale</h1><p>Buy this domain "
            "today. The owner of this domain has put it up for sale, inquire now and get a "
@@ -202,14 +206,17 @@ def redirect(location: str) -> Page:
 @pytest.fixture(scope="module")
 def parked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     data_dir = tmp_path_factory.mktemp("parked")
+    first_state = tmp_path_factory.mktemp("parked-state-after-run-1")
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
-    site = ChangingBelta(start=now - timedelta(hours=2), count=6)
+    site = ChangingBelta(start=now - timedelta(hours=2), count=7)
     site.publish()
     moved_host = VirtualSite(NEW_HOST)
     out: dict[str, Any] = {"parked": site.golds[:5], "moved": site.golds[5:]}
     assert len({site.rubrics[g.url] for g in out["parked"]}) == 5
+    assert len({site.rubrics[g.url] for g in out["moved"]}) == 2  # two shapes: two probes
     with FixtureServer([site.site, parking_host(), moved_host]) as server:
         out["first"] = run_crawl("belta", data_dir, server)
+        shutil.copytree(data_dir / "state", first_state / "state")
         before = removal_lines(data_dir)
         [out["new"]] = site.add(1, now - timedelta(minutes=30))
         for gold in [*out["parked"], out["new"]]:
@@ -217,15 +224,22 @@ def parked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         for gold in out["moved"]:
             moved_host.add(site.path(gold), site.site.pages[site.path(gold)])
             site.site.add(site.path(gold), redirect(f"http://{NEW_HOST}{site.path(gold)}"))
-        out["second"] = run_crawl("belta", data_dir, server)
+        out["second"] = run_crawl("belta", data_dir, server, settings=RUN_2)
         out["lines"] = new_lines(before, removal_lines(data_dir))
         out["parked_paths"] = server.requested_paths(PARKED_HOST)
+    replay_dir = tmp_path_factory.mktemp("parked-replay")
+    shutil.copytree(first_state / "state", replay_dir / "state")
+    out["replay"] = run_crawl("belta", replay_dir, None, env=NO_NETWORK, settings={
+        "WARC_REPLAY": str(data_dir / "warc"),  # with the state the live run 2 started from
+        "STATE_PATH": str(replay_dir / "state" / "state.sqlite3"),
+        "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}, **RUN_2})
+    out["replay_lines"] = new_lines({}, removal_lines(replay_dir))
     return out
 
 
 def test_known_articles_moved_to_a_parking_host_are_observed_removed(parked) -> None:
     second = parked["second"]
-    assert parked["first"].returncode == 0 and len(parked["first"].items) == 6
+    assert parked["first"].returncode == 0 and len(parked["first"].items) == 7
     assert second.returncode == 0, second.log[-3000:]
     by_url = {line["url"]: line for line in parked["lines"]}
     assert sorted(by_url) == sorted(g.url for g in parked["parked"])
@@ -245,9 +259,7 @@ def test_a_parking_page_is_never_an_item_and_a_real_move_still_is_read(parked) -
     second = parked["second"]
     assert all("domain" not in item["text"] for item in second.items)
     assert second.items == []  # the moved articles are unchanged: no new version
-    assert second.stats["incremental/unchanged"] == 1  # read on the new host, as before
-    assert second.stats["articles/moved_host"] == 1  # the real move only
-    assert f"articles redirect to their own paths on {NEW_HOST}" in second.log
+    assert second.stats["incremental/unchanged"] == 2  # read on the new host, as before
     # the article never exported that went to the parking host: a failed fetch, not an item
     assert second.stats["articles/failed/parked"] == 1
     assert f"Article not fetched (parked): {parked['new'].url}" in second.log
@@ -269,3 +281,35 @@ def test_a_parking_host_is_probed_within_its_allowance_whatever_its_shapes(parke
     assert second.stats["removals/probes"] == len(asked) + len(parked["moved"])
     assert second.stats["removals/probes_over_allowance"] == 3  # the three other shapes:
     assert second.stats["removals/probes_reused"] == 3  # told by the answers already got
+
+
+def test_a_parking_host_is_never_announced_as_a_move(parked) -> None:
+    """The move is said and counted once the soft-removal judgement has found the new host
+    no parking host: a parking host's articles never raise ``articles/moved_host``, not even
+    for a while (every value the stat took is in the trace), and its host is never named in
+    a "moved" warning; a real move warns once and counts each article read there."""
+    second = parked["second"]
+    assert "articles redirect to their own paths on " + PARKED_HOST not in second.log
+    assert second.log.count(f"articles redirect to their own paths on {NEW_HOST}") == 1
+    assert traced(second.log, MOVED_HOST) == [1, 2]  # the two moved articles, nothing else
+    assert second.stats[MOVED_HOST] == len(parked["moved"]) == 2  # the run report's stats
+
+
+def test_replay_gives_the_same_moves_and_parked_verdicts_offline(parked) -> None:
+    """Offline, with the state run 2 started from: the same moves, counted and said as live,
+    and no parking host said to be a move. (A replay reading an article of a shape the live
+    run told by another shape's probe before any probe of its host may leave it unjudged:
+    counted in ``removals/moves_unjudged``, never as a move; every other verdict is live's.)"""
+    second, replay = parked["second"], parked["replay"]
+    assert replay.returncode == 0, replay.log[-3000:]
+    def verdicts(lines: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
+        return {(line["url"], line["evidence"]["reason"]) for line in lines}
+    assert verdicts(parked["replay_lines"]) <= verdicts(parked["lines"])
+    assert replay.stats[MOVED_HOST] == second.stats[MOVED_HOST] == 2
+    assert traced(replay.log, MOVED_HOST) == traced(second.log, MOVED_HOST) == [1, 2]
+    assert "articles redirect to their own paths on " + PARKED_HOST not in replay.log
+    assert replay.log.count(f"articles redirect to their own paths on {NEW_HOST}") == 1
+    assert replay.log.count(f"{PARKED_HOST} answers a path that names no page") == 1
+    assert "removals/moves_unjudged" not in second.stats
+    unjudged = replay.stats.get("removals/moves_unjudged", 0)
+    assert replay.stats["removals/parked"] + unjudged == second.stats["removals/parked"]
