@@ -370,11 +370,18 @@ def _lead_blocks(region: list[etree._Element], stats: dict) -> list[etree._Eleme
             and not _marked_path(el, branch) and not _hidden(el)]
 
 
-def _in_region(paragraphs: list[str], blocks: list[etree._Element]) -> list[str]:
-    """Keep the paragraphs whose text occurs inside the region's blocks (rescues included)."""
-    hay = " ".join(_tokens(el.text_content()) for el in blocks)
-    found = _occurring([_tokens(p) for p in paragraphs], hay)
-    return [p for p, inside in zip(paragraphs, found, strict=True) if inside]
+def _hay(blocks: list[etree._Element]) -> str:
+    """The blocks' word characters, one block after another (what ``_in_region`` searches)."""
+    return " ".join(_tokens(el.text_content()) for el in blocks)
+
+
+def _in_region(paragraphs: list[str], keys: list[str], hay: str) -> tuple[list[str], list[str]]:
+    """The paragraphs (and their ``_tokens`` keys) whose text occurs in ``hay``: inside the
+    region's blocks, rescues included. The keys are made once by the caller and serve
+    ``_fill_gaps`` too."""
+    found = _occurring(keys, hay)
+    kept = [(p, key) for p, key, inside in zip(paragraphs, keys, found, strict=True) if inside]
+    return [p for p, _ in kept], [key for _, key in kept]
 
 
 def _occurring(keys: list[str], hay: str) -> list[bool]:
@@ -680,7 +687,8 @@ def _in_document_order(root: etree._Element, blocks: list[etree._Element]) -> li
     return [el for el in root.iter() if el in wanted]
 
 
-def _fill_gaps(kept: list[str], blocks: list[etree._Element], stats: dict) -> list[str]:
+def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], stats: dict
+               ) -> list[str]:
     """``interior_gaps``: add the region lines trafilatura left out between two kept paragraphs.
 
     The region's lines are matched to the kept paragraphs in reading order (by word characters,
@@ -689,7 +697,6 @@ def _fill_gaps(kept: list[str], blocks: list[etree._Element], stats: dict) -> li
     shows it is body (``_gap_line_is_body``). Lines around the kept text (above the first, below
     the last) stay out: there sit bylines, comments and forms.
     """
-    keys = [_tokens(p) for p in kept]
     starts, at = [], 0
     for key in keys:
         starts.append(at)
@@ -744,7 +751,8 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
     if not paragraphs:
         return _region_paragraphs(region)
     blocks = region + _rescued_blocks(region, stats)
-    kept = _in_region(paragraphs, blocks)
+    keys, hay = [_tokens(p) for p in paragraphs], _hay(blocks)
+    kept, kept_keys = _in_region(paragraphs, keys, hay)
     if not _region_holds_enough(work, region, kept, paragraphs):
         return paragraphs
     longest = max(paragraphs, key=len)
@@ -755,9 +763,9 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
     if "headline_block" in ENABLED_STEPS and (leads := _lead_blocks(region, stats)):
         # after the checks above: the lead gives text back, it is no evidence for the region
         blocks = blocks + leads
-        kept = _in_region(paragraphs, blocks)
+        kept, kept_keys = _in_region(paragraphs, keys, f"{hay} {_hay(leads)}")
     if "interior_gaps" in ENABLED_STEPS:
-        return _fill_gaps(kept, blocks, stats)
+        return _fill_gaps(kept, kept_keys, blocks, stats)
     return kept
 
 

@@ -404,9 +404,12 @@ def test_matching_many_paragraphs_to_the_region_is_not_quadratic() -> None:
     root = lxml.html.fromstring("<div>" + "".join(f"<p>{t}</p>" for t in texts) + "</div>")
     outside = ["A paragraph that the region does not hold.", "Paragraph 7 of a long page"]
     started = time.process_time()
-    kept = generic._in_region(texts[::-1][:5] + texts + outside, [root])
+    paragraphs = texts[::-1][:5] + texts + outside
+    kept, keys = generic._in_region(paragraphs, [generic._tokens(p) for p in paragraphs],
+                                    generic._hay([root]))
     assert time.process_time() - started < 4  # about 0.1 s; the quadratic search took > 10 s
     assert kept == texts[::-1][:5] + texts + ["Paragraph 7 of a long page"]
+    assert keys == [generic._tokens(p) for p in kept]
 
 
 @pytest.mark.parametrize(("keys", "hay"), [
@@ -450,6 +453,10 @@ def test_a_left_out_line_without_evidence_of_body_stays_out(page: str) -> None:
     assert _paragraphs(page) == [PROSE, PROSE2, PROSE3]
 
 
+def _keys(paragraphs: list[str]) -> list[str]:
+    return [generic._tokens(p) for p in paragraphs]
+
+
 def test_a_page_of_many_left_out_lines_costs_a_bounded_search() -> None:
     """Each left-out line that reads as body costs a search of the kept text: capped a page."""
     import time
@@ -459,7 +466,7 @@ def test_a_page_of_many_left_out_lines_costs_a_bounded_search() -> None:
                    for i, text in enumerate(kept))
     root = lxml.html.fromstring(f"<div>{html}</div>")
     started = time.process_time()
-    assert generic._fill_gaps(kept, [root], generic.text_stats(root)) == kept  # gave up
+    assert generic._fill_gaps(kept, _keys(kept), [root], generic.text_stats(root)) == kept  # gave up
     assert time.process_time() - started < 4  # about 0.3 s; uncapped, 7 s (a search per line)
     assert generic.GAP_MAX_SEARCHES < 20_000
 
@@ -473,7 +480,7 @@ def test_one_long_kept_paragraph_of_many_lines_is_matched_in_linear_time() -> No
     kept = ["\n".join(lines), PROSE]
     root = lxml.html.fromstring(f"<div><p>{'<br>'.join(lines)}</p><p>{PROSE}</p></div>")
     started = time.process_time()
-    assert generic._fill_gaps(kept, [root], generic.text_stats(root)) == kept
+    assert generic._fill_gaps(kept, _keys(kept), [root], generic.text_stats(root)) == kept
     assert time.process_time() - started < 4
 
 
