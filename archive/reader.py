@@ -661,6 +661,22 @@ class ArchiveLookup:
         for (url,) in self._query("SELECT url FROM spellings ORDER BY first_seq"):
             yield url
 
+    def host_urls(self, url: str) -> Iterator[str]:
+        """Every archived URL on ``url``'s host as pywb keys it (``www.`` or not, http or
+        https, the default port or none; another port or subdomain is another host), one at
+        a time, by the time of its newest capture, then by URL: the order a crawl fetched
+        them in, whatever order the files were read in. What a replay asks to know which of
+        a host's pages a crawl asked for (the soft-removal probes)."""
+        key = surt(url)
+        if ")" not in key:  # an opaque URL (mailto:, urn:): no host
+            return
+        host = key[:key.index(")") + 1]  # "by,belta)": ")" < "*" bounds the keys it starts
+        for (found,) in self._query(
+                "SELECT s.url FROM spellings s JOIN captures c ON c.url = s.url "
+                "WHERE s.key >= ? AND s.key < ? GROUP BY s.url ORDER BY MAX(c.ts), s.url",
+                (host, host[:-1] + "*")):
+            yield found
+
     def spellings(self, url: str) -> list[str]:
         """The archived spellings of ``url`` that answer it, closest first: the exact one; else
         those equal to it but for escapes and case (``normalize_url``); else those pywb takes

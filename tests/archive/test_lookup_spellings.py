@@ -141,3 +141,23 @@ def test_a_farther_spelling_answers_when_every_closer_capture_is_stepped_over(tm
     lookup = ArchiveLookup(tmp_path)
     assert lookup.get(asked).payload == b"<p>page</p>"
     assert lookup.get("https://www.belta.by/rss").payload == b"<rss/>"  # pywb's key only
+
+
+def test_a_hosts_urls_are_listed_by_capture_time_whatever_the_file_order(tmp_path) -> None:
+    """A host's URLs under any spelling pywb joins, not another port's or subdomain's, by
+    the time of their newest capture: the same list whichever file is read first."""
+    earlier = datetime(2025, 12, 31, 10, 0, tzinfo=UTC)
+    captures = {"old": [("http://www.belta.by/b/", earlier), ("https://news.belta.by/x", T1),
+                        ("http://belta.by:8080/y", T1), ("http://other.by/z", T1)],
+                "new": [("https://belta.by/a", T2), ("http://www.belta.by/c?q=1", T1),
+                        ("http://www.belta.by/b/", T2 + timedelta(hours=1))]}
+    for name, urls in captures.items():
+        with WarcWriter(tmp_path / name) as w:
+            for url, date in urls:
+                w.write_exchange(make_exchange(url, b"<html>page</html>", date=date))
+    want = ["http://www.belta.by/c?q=1", "https://belta.by/a", "http://www.belta.by/b/"]
+    for order in (["old", "new"], ["new", "old"]):
+        with ArchiveLookup([tmp_path / name for name in order]) as lookup:
+            assert list(lookup.host_urls("https://www.belta.by/politics/")) == want
+            assert list(lookup.host_urls("http://belta.by:8080/")) == ["http://belta.by:8080/y"]
+            assert list(lookup.host_urls("mailto:desk@belta.by")) == []
