@@ -11,9 +11,12 @@ so a known article's 2xx answer that *looks suspicious* is checked against two k
   (:func:`probe_url`), is asked once for that host and shape (at most
   ``REMOVAL_PROBES_PER_HOST`` shapes a host and run), as any request: robots.txt, crawl
   delay, WARC capture. The URL is a function of the article's URL alone, so a replay of the
-  run asks the same URL and the archive answers it with the same page: the same verdict
-  offline. When the probe's page is the suspicious page (same title and first heading,
-  nearly the same visible text once the words of each URL are taken out: :func:`page_print`,
+  run asks the same URL and the archive answers it with the same page. A replay asks only
+  the probes its archive holds (known among a host's archived URLs by their shape:
+  :func:`is_probe_url`), all of them for a page whose own shape the live run did not probe,
+  whenever it is read: the live run's verdicts, in whatever order it reads the pages. When
+  the probe's page is the suspicious page (same title and first heading, nearly the same
+  visible text once the words of each URL are taken out: :func:`page_print`,
   :func:`same_page`) the site answers anything so: ``soft-404`` for an article read at its
   own URL, ``parked`` for one read on a host no outlet has. Over the host's allowance the
   page is compared with the answers the host gave to probes of other shapes (a parking
@@ -40,15 +43,17 @@ import asyncio
 import hashlib
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 from lxml import etree
 from scrapy.exceptions import DropItem
 
+from crawler.downloadermiddlewares.replay import replay_of
 from crawler.extensions.completeness import note_failed, note_removed
 from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
 from crawler.extraction.encoding import decode_html
@@ -158,14 +163,20 @@ def _mangled(part: str, token: str) -> str:
     return _DIGITS.sub(lambda m: "9" * len(m.group(0)), _LETTERS.sub(token, part))
 
 
+def _shape(url: str) -> tuple[SplitResult, str, str, str, str]:
+    """What a probe keeps of ``url`` and what it mangles: its parts, its folders, its last
+    path segment, the slash after it, and the token of its host and folders."""
+    parts = urlsplit(url)
+    folder, _, last = parts.path.rstrip("/").rpartition("/") if parts.path.endswith("/") \
+        else parts.path.rpartition("/")
+    slash = "/" if parts.path.endswith("/") and last else ""
+    return parts, folder, last, slash, _token(f"{parts.hostname}{folder}")
+
+
 def probe_url(url: str) -> str:
     """A URL of the article ``url``'s shape on its host that surely names no page: the last
     path segment and the query values mangled (:func:`_mangled`), the folders kept."""
-    parts = urlsplit(url)
-    folder, _, last = parts.path.rpartition("/") if not parts.path.endswith("/") else (
-        parts.path.rstrip("/").rpartition("/")[0], "", parts.path.rstrip("/").rpartition("/")[2])
-    slash = "/" if parts.path.endswith("/") and last else ""
-    token = _token(f"{parts.hostname}{folder}")
+    parts, folder, last, slash, token = _shape(url)
     query = [(k, _mangled(v, token)) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     segment = _mangled(last, token) if last else ("" if query else token)
     path = f"{folder}/{segment}{slash}"
@@ -173,6 +184,26 @@ def probe_url(url: str) -> str:
     if probe == urlunsplit(parts._replace(fragment="")):  # nothing to mangle: "/9/" stays
         probe = urlunsplit((parts.scheme, parts.netloc, f"{folder}/{token}{slash}", "", ""))
     return probe
+
+
+def is_probe_url(url: str) -> bool:
+    """Whether ``url`` is one :func:`probe_url` makes of some article of its host: its last
+    segment and query values are their own mangling by its folders' token (its words the
+    token, its numbers nines), or it is the token alone. A replay finds the probes the live
+    run asked among the archive's URLs so. (A page of the site so spelt, ``/news/999``, is
+    one: the live run would ask it as the probe of ``/news/123``.)"""
+    parts, folder, last, slash, token = _shape(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if parts.fragment or not (last or pairs):
+        return False
+    if last == token and not parts.query:
+        return True
+    mangled = [last, *(value for _, value in pairs)]
+    if any(_mangled(part, token) != part for part in mangled) or not any(
+            _LETTERS.search(part) or _DIGITS.search(part) for part in mangled):
+        return False
+    rebuilt = (parts.scheme, parts.netloc, f"{folder}/{last}{slash}", urlencode(pairs), "")
+    return urlunsplit(rebuilt) == url
 
 
 # --- the page's print ----------------------------------------------------------------------
@@ -307,45 +338,86 @@ class Probe:
                 "warc": self.warc, "similarity": score}
 
 
+Archive = Callable[[str], Iterable[str]]  # a URL -> the archived URLs on its host
+_UNRESOLVED: Any = object()  # the archive not looked for yet
+
+
 class Prober:
     """Probes, asked once per host and path shape, at most ``per_host`` shapes a host; every
-    answer a host gave is kept, so a page of another shape can be compared with them."""
+    answer a host gave is kept, so a page of another shape can be compared with them.
 
-    def __init__(self, crawler: Any, per_host: int) -> None:
+    In a replay the probes are those the archive holds: ``archive`` lists the archived URLs
+    of a host (the replay middleware's index, found on the crawler unless given), the probes
+    among them (:func:`is_probe_url`) are the ones a live run asked, and a page is compared
+    with them whenever it is read; a shape the archive lacks is never asked."""
+
+    def __init__(self, crawler: Any, per_host: int, archive: Archive | None = _UNRESOLVED
+                 ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.per_host = per_host
         self.asked: dict[str, asyncio.Future[Probe | None] | Probe | None] = {}
         self.hosts: dict[str, int] = {}
         self.by_host: dict[str, list[str]] = {}  # the probe URLs asked of each host
+        self.archive = archive
+        self.archived: dict[str, list[str]] = {}  # a replay's: the probe URLs of each host
 
-    async def answers(self, host: str) -> list[Probe]:
-        """The probes of ``host`` that answered a page, once those under way have."""
-        return [p for p in await self._settled(host) if p.print is not None]
+    def _archived(self, url: str) -> list[str] | None:
+        """In a replay, the probes the archive holds for ``url``'s host, by capture time (the
+        order the live run asked them in); None in a live crawl."""
+        if self.archive is _UNRESOLVED:
+            if getattr(self.crawler, "engine", None) is None:  # not running yet: ask later
+                return None
+            replay = replay_of(self.crawler)
+            self.archive = replay.host_urls if replay is not None else None
+        if self.archive is None:
+            return None
+        host = urlsplit(url).hostname or ""
+        if host not in self.archived:
+            self.archived[host] = [found for found in self.archive(url)
+                                   if urlsplit(found).hostname == host and is_probe_url(found)]
+        return self.archived[host]
 
-    async def answered(self, host: str) -> bool:
-        """Whether ``host`` answered a probe (a page or an error status), once those under
-        way have: not when every probe failed or is missing from a replay's archive."""
-        return any(not p.missing for p in await self._settled(host))
+    async def answers(self, url: str) -> list[Probe]:
+        """The probes of ``url``'s host that answered a page, once those under way have."""
+        return [p for p in await self._settled(url) if p.print is not None]
 
-    async def _settled(self, host: str) -> list[Probe]:
-        for url in list(self.by_host.get(host, [])):
-            if isinstance(pending := self.asked.get(url), asyncio.Future):
-                await asyncio.shield(pending)
-        done = (self.asked.get(url) for url in self.by_host.get(host, []))
-        return [p for p in done if isinstance(p, Probe)]
+    async def answered(self, url: str) -> bool:
+        """Whether ``url``'s host answered a probe (a page or an error status), once those
+        under way have: not when every probe failed or is missing from a replay's archive."""
+        return any(not p.missing for p in await self._settled(url))
+
+    async def _settled(self, url: str) -> list[Probe]:
+        """The host's probes, every one answered: those asked in a live crawl; in a replay
+        all the archive holds, asked now if no page asked them yet (an offline lookup)."""
+        host = urlsplit(url).hostname or ""
+        archived = self._archived(url)
+        for probe in list(self.by_host.get(host, []) if archived is None else archived):
+            await self._ask(probe)
+        asked = self.by_host.get(host, []) if archived is None else archived  # live: new ones too
+        return [p for p in (self.asked.get(u) for u in asked) if isinstance(p, Probe)]
 
     async def probe(self, article_url: str) -> Probe | None:
         """The answer to the probe of ``article_url``'s shape (shared by every page that needs
-        it), None when over the host's allowance."""
+        it), None when over the host's allowance, or in a replay whose archive lacks it."""
         url = probe_url(article_url)
+        if url not in self.asked:
+            archived = self._archived(url)
+            if archived is not None and url not in archived:  # the live run did not ask it
+                self.stats.inc_value("removals/probes_not_archived")
+                return None
+            host = urlsplit(url).hostname or ""
+            if archived is None and self.hosts.get(host, 0) >= self.per_host:
+                self.stats.inc_value("removals/probes_over_allowance")
+                return None
+        return await self._ask(url)
+
+    async def _ask(self, url: str) -> Probe | None:
+        """The answer to the probe ``url``, asked once however many pages wait for it."""
         if url in self.asked:
             known = self.asked[url]
-            return await known if isinstance(known, asyncio.Future) else known
+            return await asyncio.shield(known) if isinstance(known, asyncio.Future) else known
         host = urlsplit(url).hostname or ""
-        if self.hosts.get(host, 0) >= self.per_host:
-            self.stats.inc_value("removals/probes_over_allowance")
-            return None
         self.hosts[host] = self.hosts.get(host, 0) + 1
         self.by_host.setdefault(host, []).append(url)
         try:
@@ -412,8 +484,7 @@ async def _compared(prober: Prober, url: str, printed: PagePrint,
     probe = await prober.probe(url)
     if probe is not None and not probe.missing:
         return _first_match([probe], printed, result) or (probe, None)
-    if found := _first_match(await prober.answers(urlsplit(url).hostname or ""), printed,
-                             result):
+    if found := _first_match(await prober.answers(url), printed, result):
         prober.stats.inc_value("removals/probes_reused")
         return found
     return probe, None
@@ -493,7 +564,7 @@ class SoftRemovalCheck:
         said (once a host): a parking host's articles never are. A host that answered no
         probe (each failed, or a replay's archive lacks them) was not judged: no move told."""
         host = urlsplit(fetched).hostname or ""
-        if not await self.prober.answered(host):
+        if not await self.prober.answered(fetched):
             self.stats.inc_value("removals/moves_unjudged")
             logger.info("%s read at its own path on %s, which answered no probe: not told "
                         "whether the outlet moved there", candidate.url, host)

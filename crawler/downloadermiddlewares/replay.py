@@ -12,6 +12,7 @@ A URL the archive lacks is answered with a 404 counted as ``replay/missing``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,10 @@ class WarcReplayMiddleware:
         run in one process)."""
         self.lookup.close()
 
+    def host_urls(self, url: str) -> Iterator[str]:
+        """The archived URLs on ``url``'s host, by capture time (ArchiveLookup.host_urls)."""
+        return self.lookup.host_urls(url)
+
     def _missing(self, url: str) -> None:
         """Count a URL the archive lacks and list the first few (robots.txt aside: many
         archives hold none) for the run report, which says why a replay found nothing."""
@@ -137,6 +142,15 @@ class WarcReplayMiddleware:
         request.meta[META_FETCHED_AT] = capture_stamp(archived.date)
         request.meta[META_WARC_RECORD] = archived.ref.as_dict()
         return response_from_archive(request, archived, decoded)
+
+
+def replay_of(crawler: Any) -> WarcReplayMiddleware | None:
+    """The middleware answering ``crawler``'s requests from WARC files, None in a live crawl
+    (or before its engine runs): what a part that must know what the archive holds asks."""
+    middleware = getattr(getattr(getattr(crawler, "engine", None), "downloader", None),
+                         "middleware", None)
+    return next((mw for mw in getattr(middleware, "middlewares", ())
+                 if isinstance(mw, WarcReplayMiddleware)), None)
 
 
 class OfflineDownloadHandler(BaseDownloadHandler):

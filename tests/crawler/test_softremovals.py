@@ -101,6 +101,44 @@ def test_the_probe_keeps_the_shape_and_names_nothing() -> None:
     assert token != "slug" and token != words[0]  # a token of its own host and folder
 
 
+ARTICLES = [URL, "http://news.example/2025/09/12/slug-42", "https://news.example/?p=427701",
+            "https://news.example/news/12345", "https://news.example/", "https://news.example",
+            "https://news.example/politics/", "https://news.example/a/b/story.html?id=7&lang=ru",
+            "https://news.example/%D0%BD%D0%BE%D0%B2%D0%BE/", "https://news.example/a//b//",
+            "https://news.example/news/?id=&page=2"]
+
+
+@pytest.mark.parametrize("article", ARTICLES)
+def test_a_probe_is_known_by_its_shape_and_an_article_is_none(article: str) -> None:
+    """A replay tells the probes the live run asked from the other URLs of the archive: a
+    probe's words are the token of its own host and folders, so moved elsewhere it is none."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from crawler.softremovals import is_probe_url
+
+    probe = probe_url(article)
+    assert is_probe_url(probe) and not is_probe_url(article)
+    assert not is_probe_url(probe + "#top")
+    parts = urlsplit(probe)
+    mangled = [parts.path.rstrip("/").rpartition("/")[2], *dict(parse_qsl(parts.query)).values()]
+    if any(c.isalpha() for c in "".join(mangled)):  # the token in it
+        assert not is_probe_url(probe.replace(parts.netloc, "other.example", 1))
+        assert not is_probe_url(probe.replace(parts.netloc, f"{parts.netloc}/rubric", 1))
+
+
+def test_a_url_of_nines_is_a_probe_as_the_live_run_would_ask_it() -> None:
+    """``/news/123``'s probe is ``/news/999``: an archived page so spelt is taken for one, on
+    any host (no word of it to carry a token), as the live run would ask it; a number that is
+    no row of nines is not."""
+    from crawler.softremovals import is_probe_url
+
+    assert probe_url("https://news.example/news/123") == "https://news.example/news/999"
+    assert is_probe_url("https://other.example/news/999")
+    assert is_probe_url("https://news.example/9/")  # "/9/" itself probes with the token
+    assert probe_url("https://news.example/9/") != "https://news.example/9/"
+    assert not is_probe_url("https://news.example/news/990")
+
+
 @pytest.mark.parametrize("url", ["http://hoiniki.by/?p=1234", "http://a.example/",
                                  "http://a.example/999/", "http://a.example/news.php?id=77&x=ab"])
 def test_a_probe_never_is_the_article_itself(url: str) -> None:
@@ -381,6 +419,59 @@ def test_a_replay_lacking_a_shapes_probe_compares_the_hosts_other_answers() -> N
     verdicts = asyncio.run(both())
     assert [(v["reason"], v["probe"]["url"]) for v in verdicts] == [("parked", archived)] * 2
     assert prober.stats.values["removals/probes_reused"] == 1
+
+
+def archive_of(*urls: str) -> Any:
+    """A replay's archive holding ``urls``: what it lists for a host (its URLs on it)."""
+    from urllib.parse import urlsplit
+
+    def host_urls(url: str) -> list[str]:
+        return [u for u in urls if urlsplit(u).hostname == urlsplit(url).hostname]
+    return host_urls
+
+
+def replay_prober(*archived: str) -> Any:
+    from types import SimpleNamespace
+
+    from crawler.softremovals import Prober
+
+    crawler = SimpleNamespace(stats=Stats(), engine=ParkingEngine())
+    return Prober(crawler, 3, archive=archive_of(*archived))
+
+
+async def judge_in(prober: Any, rubrics: list[str], concurrently: bool) -> list[Any]:
+    result = article(title="Buy", text="This domain may be for sale. Make an offer today.")
+    calls = [judge(prober, candidate(MOVED), parked_page(r), result) for r in rubrics]
+    if concurrently:
+        return list(await asyncio.gather(*calls))
+    return [await call for call in calls]
+
+
+@pytest.mark.parametrize("concurrently", [True, False])
+def test_a_replay_tells_every_page_by_the_probes_its_archive_holds(concurrently: bool) -> None:
+    """The live run asked two shapes of the parking host: a replay reading the pages in
+    another order (the first of a shape never probed, before any probe of the host) tells
+    each by those two archived probes, and asks no shape the archive lacks."""
+    live = [probe_url(parked_page(rubric).url) for rubric in ("politics", "president")]
+    prober = replay_prober(f"http://{PARKED_HOST}/", *live, probe_url(URL))  # and no probes
+    rubrics = ["regions", "society", "president", "economics", "politics"]
+    verdicts = asyncio.run(judge_in(prober, rubrics, concurrently))
+    assert [(v["reason"], v["matched"]) for v in verdicts] == [("parked", "probe")] * 5
+    asked = prober.crawler.engine.asked
+    assert sorted(asked) == sorted(live)  # each once, no other URL
+    by_rubric = {r: v["probe"]["url"] for r, v in zip(rubrics, verdicts, strict=True)}
+    assert (by_rubric["politics"], by_rubric["president"]) == tuple(live)  # their own
+    assert {by_rubric[r] for r in ("economics", "society", "regions")} == {live[0]}  # the first
+    assert prober.stats.values["removals/probes_not_archived"] == 3
+    assert prober.stats.values["removals/probes_reused"] == 3
+    assert "removals/probes_over_allowance" not in prober.stats.values
+
+
+def test_a_replay_whose_archive_holds_no_probe_of_a_host_leaves_it_unjudged() -> None:
+    prober = replay_prober(f"http://{PARKED_HOST}/")
+    assert asyncio.run(judge_in(prober, ["regions"], False)) == [None]
+    assert not asyncio.run(prober.answered(parked_page("regions").url))
+    assert prober.crawler.engine.asked == []
 
 
 # --- the move, told once the verdict is given ----------------------------------------------

@@ -9,7 +9,8 @@ offline (the probe's answer was archived under the URL the replay asks).
 Parked domains: after run 1 five articles, one in each of five rubrics (more path shapes than
 a host's probe allowance), 301 to their own paths on a parking host that answers every path
 with one page, one to its own path on the outlet's new domain (a real move), and an article
-never exported before goes to the parking host too.
+never exported before goes to the parking host too. Replays of run 2, with the WARC files
+named in either order, give every verdict the live run gave.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from archive.reader import expand_paths
 from archive.schema import removal_errors
 from crawler.softremovals import probe_url
 from tests.e2e.test_removals import latest_report, new_lines, read_record, removal_lines
@@ -227,14 +229,24 @@ def parked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         out["second"] = run_crawl("belta", data_dir, server, settings=RUN_2)
         out["lines"] = new_lines(before, removal_lines(data_dir))
         out["parked_paths"] = server.requested_paths(PARKED_HOST)
+    warcs = [str(path) for path in expand_paths(data_dir / "warc")]  # as a replay reads them
+    assert len(warcs) >= 2  # run 1's and run 2's
+    for name, files in (("replay", [str(data_dir / "warc")]), ("reversed", warcs[::-1])):
+        out[name], out[f"{name}_lines"] = replay_parked(tmp_path_factory, first_state, files)
+    return out
+
+
+def replay_parked(tmp_path_factory: pytest.TempPathFactory, first_state: Any,
+                  files: list[str]) -> tuple[Any, list[dict[str, Any]]]:
+    """Run 2 replayed offline from ``files`` (WARC_REPLAY reads them in the order given),
+    with the state the live run 2 started from."""
     replay_dir = tmp_path_factory.mktemp("parked-replay")
     shutil.copytree(first_state / "state", replay_dir / "state")
-    out["replay"] = run_crawl("belta", replay_dir, None, env=NO_NETWORK, settings={
-        "WARC_REPLAY": str(data_dir / "warc"),  # with the state the live run 2 started from
+    result = run_crawl("belta", replay_dir, None, env=NO_NETWORK, settings={
+        "WARC_REPLAY": ",".join(files),
         "STATE_PATH": str(replay_dir / "state" / "state.sqlite3"),
         "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}, **RUN_2})
-    out["replay_lines"] = new_lines({}, removal_lines(replay_dir))
-    return out
+    return result, new_lines({}, removal_lines(replay_dir))
 
 
 def test_known_articles_moved_to_a_parking_host_are_observed_removed(parked) -> None:
@@ -295,21 +307,34 @@ def test_a_parking_host_is_never_announced_as_a_move(parked) -> None:
     assert second.stats[MOVED_HOST] == len(parked["moved"]) == 2  # the run report's stats
 
 
-def test_replay_gives_the_same_moves_and_parked_verdicts_offline(parked) -> None:
-    """Offline, with the state run 2 started from: the same moves, counted and said as live,
-    and no parking host said to be a move. (A replay reading an article of a shape the live
-    run told by another shape's probe before any probe of its host may leave it unjudged:
-    counted in ``removals/moves_unjudged``, never as a move; every other verdict is live's.)"""
-    second, replay = parked["second"], parked["replay"]
-    assert replay.returncode == 0, replay.log[-3000:]
-    def verdicts(lines: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
-        return {(line["url"], line["evidence"]["reason"]) for line in lines}
-    assert verdicts(parked["replay_lines"]) <= verdicts(parked["lines"])
-    assert replay.stats[MOVED_HOST] == second.stats[MOVED_HOST] == 2
-    assert traced(replay.log, MOVED_HOST) == traced(second.log, MOVED_HOST) == [1, 2]
-    assert "articles redirect to their own paths on " + PARKED_HOST not in replay.log
-    assert replay.log.count(f"articles redirect to their own paths on {NEW_HOST}") == 1
-    assert replay.log.count(f"{PARKED_HOST} answers a path that names no page") == 1
-    assert "removals/moves_unjudged" not in second.stats
-    unjudged = replay.stats.get("removals/moves_unjudged", 0)
-    assert replay.stats["removals/parked"] + unjudged == second.stats["removals/parked"]
+@pytest.mark.parametrize("replay", ["replay", "reversed"])
+def test_replay_gives_the_live_runs_verdicts_offline(parked, replay) -> None:
+    """Offline, with the state run 2 started from, whatever order the WARC files are given
+    in: every verdict the live run gave (the same removals, named by probes the live run
+    asked; the never-exported article failed as parked; the same items), the same moves,
+    counted and said as live, and no parking host said to be a move. The pages of shapes the
+    live run never probed are told by the probes the archive holds for their host, asked
+    from it whenever such a page is read: no probe the live run did not ask is asked."""
+    second, replayed = parked["second"], parked[replay]
+    assert replayed.returncode == 0, replayed.log[-3000:]
+    def verdicts(lines: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return sorted((line["url"], line["status"], line["final_url"], line["evidence"]["reason"],
+                       line["evidence"]["matched"]) for line in lines)
+    lines = parked[f"{replay}_lines"]
+    assert verdicts(lines) == verdicts(parked["lines"])
+    asked = {f"http://{PARKED_HOST}{p}" for p in parked["parked_paths"]}
+    assert {line["evidence"]["probe"]["url"] for line in lines} <= asked
+    for key in ("removals/parked", "articles/removed", "articles/failed/parked", MOVED_HOST,
+                "incremental/unchanged"):
+        assert replayed.stats.get(key) == second.stats.get(key), key
+    assert [i["url"] for i in replayed.items] == [i["url"] for i in second.items]
+    assert f"Article not fetched (parked): {parked['new'].url}" in replayed.log
+    assert traced(replayed.log, MOVED_HOST) == traced(second.log, MOVED_HOST) == [1, 2]
+    assert "articles redirect to their own paths on " + PARKED_HOST not in replayed.log
+    assert replayed.log.count(f"articles redirect to their own paths on {NEW_HOST}") == 1
+    assert replayed.log.count(f"{PARKED_HOST} answers a path that names no page") == 1
+    assert "removals/moves_unjudged" not in second.stats | replayed.stats
+    assert replayed.stats.get("replay/missing", 0) == 0, replayed.stats.get("replay/missing_urls")
+    # the three shapes the live run told by others' probes: told so again, none asked
+    assert replayed.stats["removals/probes_not_archived"] == 3
+    assert second.stats["removals/probes_over_allowance"] == 3
