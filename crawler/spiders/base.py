@@ -85,6 +85,12 @@ def latest_today() -> date:
 
 DEFAULT_ARCHIVE_MAX_PAGES = 100  # the ARCHIVE_MAX_PAGES setting's default, per walk
 
+# An article request for the other spelling of one that answered 404 or 410: the URL asked
+# for first. Never retried again; in the request, so a JOBDIR or Redis frontier keeps it.
+META_SPELLING_OF = "spelling_of"
+# What that request carries over from the first: what discovery said (plain data)
+SPELLING_META = (META_HINT_PUBLISHED, META_FEED_TITLE, META_DISCOVERED, "article")
+
 
 # the discovery callbacks, as a source that failed is named in the log
 _SOURCE_KINDS = {"parse_feed": "Feed", "parse_listing": "Listing", "parse_sitemap": "Sitemap"}
@@ -107,10 +113,6 @@ class OutletSpider(scrapy.Spider):
         self.base_urls: dict[str, str] = {}
         self.archive_links: dict[str, int] = {}  # per outlet: links its day archive gave
         self.spellings: dict[str, str] = {}  # outlet + same_article_key -> canonical requested
-        # outlet + same_article_key -> (the first other spelling left out, its feed's date and
-        # title): asked for when the one requested answers 404 or 410
-        self.spare_spellings: dict[str, tuple[str, datetime | None, str | None]] = {}
-        self.missing_spellings: set[str] = set()  # canonical URLs of articles that gave 404
         # outlet + same_article_key -> the one spelling the state store knows (None: neither)
         self.known_spellings: dict[str, str | None] = {}
         # (outlet, page number, hash of its links) -> the first day archive page listing them
@@ -491,8 +493,6 @@ class OutletSpider(scrapy.Spider):
             return
         url = self.known_spelling(outlet, url)
         if self.spelled_before(outlet, url):
-            spare = f"{outlet.key} {same_article_key(canonical_url(url, outlet))}"
-            self.spare_spellings.setdefault(spare, (url, published, title))
             return
         if published is None and day is not None:
             published = datetime.combine(day, time(), tzinfo=outlet.tz)
@@ -531,17 +531,14 @@ class OutletSpider(scrapy.Spider):
         """Whether this run asked for the article already under a URL that differs only by the
         path's trailing slash (a feed's ``/2025/09/12/slug`` and a listing's ``…/slug/``, on a
         site answering both): the first spelling is fetched, a later one counted in
-        ``discovery/duplicate_spelling``. (Other spellings, tracking or session parameters,
-        ``www.``, ``http:``, are one canonical URL already.)"""
+        ``discovery/duplicate_spelling``. When the first answers 404 or 410, the other is
+        asked for then (``spelling_left_out``). (Other spellings, tracking or session
+        parameters, ``www.``, ``http:``, are one canonical URL already.)"""
         canonical = canonical_url(url, outlet)
         key = f"{outlet.key} {same_article_key(canonical)}"
         first = self.spellings.setdefault(key, canonical)
         if first == canonical:
             return False  # the same URL again: Scrapy's duplicate filter drops the request
-        if first in self.missing_spellings:  # the first answered 404: this one is asked for
-            self.spellings[key] = canonical
-            self.crawler.stats.inc_value("discovery/other_spelling_after_404")
-            return False
         self.crawler.stats.inc_value("discovery/duplicate_spelling")
         self.logger.debug("%s is %s spelled otherwise: not fetched again", url, first)
         return True
@@ -550,7 +547,7 @@ class OutletSpider(scrapy.Spider):
         """An article that could not be fetched: logged with URL and reason, counted by reason.
         A known article observed removed (crawler.removals) is no failure: recorded already.
         One answering 404 or 410 under one spelling is asked for under the other (the path's
-        trailing slash) when discovery gave that one too: some sites answer only one."""
+        trailing slash): some sites answer only one."""
         if failure.check(ArticleRemoved):
             return
         request = getattr(failure, "request", None)
@@ -562,21 +559,42 @@ class OutletSpider(scrapy.Spider):
         note_failed(self.crawler, request, reason, status)
         self.crawler.stats.inc_value(f"articles/failed/{reason}")
         self.logger.warning("Article not fetched (%s): %s: %s", reason, url, describe(failure.value))
-        if status in (404, 410) and request is not None:
+        # (an archive replayed holds no spelling replay did not look for already)
+        if (status in (404, 410) and request is not None
+                and "replay-missing" not in response.flags):
             yield from self.spelling_left_out(request)
 
     def spelling_left_out(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
-        """The request for the spelling of ``failed``'s article that discovery left out, if
-        any; a spelling discovered later is asked for as it comes (``spelled_before``)."""
-        try:
-            outlet = get_outlet(failed.cb_kwargs.get("outlet_key", ""))
-        except KeyError:
+        """The request for the other spelling of ``failed``'s article (the path's trailing
+        slash), when that is an article URL of its outlet and ``failed`` was no such request
+        itself (``META_SPELLING_OF``: never a loop). It carries what discovery said
+        (``SPELLING_META``: date hint, feed title, completeness key, so the article is counted
+        once) in its meta, not in this process: a JOBDIR resume or another Redis worker
+        sends it as well. Scrapy's duplicate filter drops it when the run asked for that
+        spelling already."""
+        if failed.meta.get(META_SPELLING_OF) or (outlet := self.request_outlet(failed)) is None:
             return
-        canonical = canonical_url(asked_url(failed), outlet)
-        self.missing_spellings.add(canonical)
-        spare = self.spare_spellings.pop(f"{outlet.key} {same_article_key(canonical)}", None)
-        if spare is not None:
-            yield from self.article_request(outlet, *spare)
+        asked = asked_url(failed)
+        canonical = canonical_url(asked, outlet)
+        other = other_spelling(canonical)
+        if other is None or not self.is_article_url(outlet, other):
+            return
+        # a later link under the other spelling is this request's: not asked for again
+        self.spellings.setdefault(f"{outlet.key} {same_article_key(canonical)}", canonical)
+        self.crawler.stats.inc_value("discovery/other_spelling_after_404")
+        url = self.fetch_url(outlet, respelled(asked, other, outlet))
+        self.logger.info("%s answered 404 or 410: asking for %s", asked, url)
+        meta = {key: failed.meta[key] for key in self.spelling_meta if key in failed.meta}
+        yield failed.replace(url=url, headers=None, meta={**meta, META_SPELLING_OF: asked})
+
+    spelling_meta: tuple[str, ...] = SPELLING_META
+
+    def request_outlet(self, request: scrapy.Request) -> Outlet | None:
+        """The outlet of an article request (its ``outlet_key``), None if it names none."""
+        try:
+            return get_outlet(request.cb_kwargs.get("outlet_key", ""))
+        except KeyError:
+            return None
 
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[ArticlePage]:
         self.crawler.stats.inc_value("articles/downloaded")

@@ -4,8 +4,10 @@ class of hostile input, each crawled by a real ``scrapy crawl regional`` process
 from __future__ import annotations
 
 import gzip
+import json
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -40,6 +42,18 @@ def feed_linking(path: str) -> Page:
     feed = rss("x", f"https://{PVESTNIK}/", [(title_for(4), f"https://{PVESTNIK}{path}",
                                               PUBLISHED, "")])
     return Page(feed.encode(), content_type="application/rss+xml")
+
+
+def completeness(data_dir: Path) -> dict[str, int]:
+    """The latest run report's completeness counts of the district paper, summed over days."""
+    path = sorted((data_dir / "reports").glob("*.json"))[-1]
+    days = json.loads(path.read_text("utf-8"))["completeness"]["by_day"].get(PVESTNIK, {})
+    totals: dict[str, int] = {}
+    for counts in days.values():
+        for name, value in counts.items():
+            if name != "completeness":
+                totals[name] = totals.get(name, 0) + value
+    return totals
 
 
 def moved(location: str) -> Page:
@@ -137,6 +151,8 @@ def test_an_article_answering_under_one_spelling_only_is_fetched_under_it(tmp_pa
         assert f"Article not fetched (http_404): http://{PVESTNIK}{bad}" in result.log
         assert (result.stats.get("discovery/other_spelling_after_404", 0)
                 + result.stats.get("discovery/duplicate_spelling", 0)) >= 1
+    counts = completeness(tmp_path)  # one article, extracted: the 404 is no failure of it
+    assert (counts["discovered"], counts["extracted"], counts["failed"]) == (1, 1, 0), counts
 
 
 HOINIKI = "hoiniki.by"  # plain permalinks (/?p=N), day archive "wp-m": /?m=YYYYMMDD&paged=N

@@ -49,9 +49,11 @@ def test_missing_urls_are_counted_404s(live, tmp_path) -> None:
         "WARC_REPLAY": str(result.data_dir / "warc"),
         "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"},
     })
-    # the fixture's 404 page was archived as a 404; nothing else is missing
+    # the fixture's 404 page was archived as a 404, and so was its other spelling (the path's
+    # trailing slash) the crawl asked for then; nothing else is missing
     assert replay.stats.get("replay/missing", 0) == 0
-    assert replay.stats.get("downloader/response_status_count/404") == 1
+    assert replay.stats.get("downloader/response_status_count/404") == 2
+    assert replay.stats.get("discovery/other_spelling_after_404") == 1
 
 
 def test_replay_at_a_point_between_two_captures(tmp_path) -> None:
@@ -99,9 +101,10 @@ def test_reextract_yields_the_crawls_items(live, tmp_path, jobs) -> None:
     again = {i["id"]: i for i in map(json.loads, out.read_text("utf-8").splitlines())}
     live_items = {i["id"]: i for i in result.items}
     assert again == live_items
-    # article-shaped URLs: the articles, the redirect, the 404 and the binary file
-    assert f"{len(golds)} items from {len(golds) + 3} archived articles" in proc.stderr
-    assert "failed: http_301: 1, http_404: 1, not_html: 1;" in proc.stderr
+    # article-shaped URLs: the articles, the redirect, the 404 under both its spellings and
+    # the binary file
+    assert f"{len(golds)} items from {len(golds) + 4} archived articles" in proc.stderr
+    assert "failed: http_301: 1, http_404: 2, not_html: 1;" in proc.stderr
 
 
 def _wacz_of(data_dir, tmp_path):
@@ -150,7 +153,7 @@ def test_reextract_from_a_wacz_yields_the_crawls_items(live, tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     again = {i["id"]: i for i in map(json.loads, out.read_text("utf-8").splitlines())}
     assert again == {i["id"]: i for i in result.items}
-    assert f"{len(golds)} items from {len(golds) + 3} archived articles" in proc.stderr
+    assert f"{len(golds)} items from {len(golds) + 4} archived articles" in proc.stderr
     assert "bad records skipped: 0" in proc.stderr
 
 
@@ -179,4 +182,4 @@ def test_reextract_of_a_folder_with_warcs_and_their_wacz_gives_each_item_once(
     assert proc.returncode == 0, proc.stderr[-2000:]
     items = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert sorted(i["id"] for i in items) == sorted(i["id"] for i in result.items)
-    assert f"{len(golds)} items from {len(golds) + 3} archived articles" in proc.stderr
+    assert f"{len(golds)} items from {len(golds) + 4} archived articles" in proc.stderr
