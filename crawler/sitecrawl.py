@@ -287,7 +287,9 @@ class SiteCrawl(OutletSpider):
         if request.cb_kwargs.get("step") == "home" and counted:
             yield from self.robots_unread(self.sites[request.cb_kwargs["key"]])
         if request.cb_kwargs.get("step") == "sample":
-            yield from self.article_failed(failure)
+            for retry in self.article_failed(failure):  # a sample under its other spelling
+                self.pending += self.counted(retry)
+                yield retry
         else:
             self.crawler.stats.inc_value(f"discovery/{request.cb_kwargs.get('step')}/failed")
             self.logger.info("Discovery request failed: %s: %s", request.url, failure.value)
@@ -786,6 +788,22 @@ class SiteCrawl(OutletSpider):
         page that was already requested)."""
         for request in super().article_request(outlet, url, published, title):
             self.article_keys.add(self.request_key(outlet, url))
+            yield request
+
+    # a zone sample's other spelling is a sample of the same run; a frame's, an alias's
+    # canonical's, the page it stands for
+    spelling_meta = (*OutletSpider.spelling_meta, DISCOVERY_RUN, CANONICAL_OF)
+
+    def request_outlet(self, request: scrapy.Request) -> Outlet | None:
+        """A zone sample names its site (``key``), an article request its outlet."""
+        state = self.sites.get(request.cb_kwargs.get("key", ""))
+        return state.outlet if state is not None else super().request_outlet(request)
+
+    def spelling_left_out(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
+        """The base request, remembered by canonical URL (as :meth:`article_request`)."""
+        for request in super().spelling_left_out(failed):
+            if (outlet := self.request_outlet(failed)) is not None:
+                self.article_keys.add(self.request_key(outlet, request.url))
             yield request
 
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[Any]:

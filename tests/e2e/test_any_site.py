@@ -1031,3 +1031,25 @@ def test_a_home_page_list_sorted_oldest_first_is_walked_to_the_window(tmp_path: 
     assert_gold_items(result, shape, "title", "published")
     assert result.stats["discovery/listing_stop/newer_than_window"] == 1
     assert "/news/?page=7" not in server.requested_paths(shape.site.host)
+
+
+def test_an_article_answering_under_the_other_spelling_only_is_read(tmp_path: Path) -> None:
+    """The feed links the articles without their trailing slash and the site answers only
+    with it (404 without): every 404, the zone samples' among them, sends for the other
+    spelling, and each article is read there, dated in the site's zone; the run's
+    completeness counts each once, none failed."""
+    shape = anysite.feed_only_site()
+    site = shape.site
+    slashed = site.pages["/export/rss.xml"]
+    site.add("/export/rss.xml", replace(slashed, body=slashed.body.replace(b"/</link>",
+                                                                          b"</link>")))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert result.stats.get("discovery/other_spelling_after_404", 0) >= len(shape.golds) - 2
+    report = json.loads(sorted((tmp_path / "reports").glob("*.json"))[-1].read_text("utf-8"))
+    days = report["completeness"]["by_day"][site.host].values()
+    counts = {k: sum(d[k] for d in days) for k in ("discovered", "extracted", "not_article",
+                                                   "failed")}
+    assert counts["failed"] == 0 and counts["extracted"] >= len(result.items), counts
+    assert counts["discovered"] == counts["extracted"] + counts["not_article"], counts
