@@ -28,7 +28,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind, js_redirect_target
-from crawler.extensions.completeness import note_extracted
+from crawler.extensions.completeness import note_extracted, note_superseded
 from crawler.extraction import BlockedPage, NotAnArticle
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.html import document_base, parse_html
@@ -824,12 +824,7 @@ class SiteCrawl(OutletSpider):
         note_extracted(self.crawler, response.url, NotAnArticle("alias", response.url))
         self.logger.info("%s names %s as its canonical URL: that page makes the item",
                          response.url, declared)
-        if self.request_key(state.outlet, declared) in self.article_keys:
-            return
-        hint = parse_iso(response.meta.get(META_HINT_PUBLISHED) or "")
-        for request in self.article_request(state.outlet, declared, hint,
-                                            response.meta.get(META_FEED_TITLE)):
-            yield request.replace(meta={**request.meta, CANONICAL_OF: response.url})
+        yield from self.stood_for(response, state, [declared])
 
     def frames_of(self, response: Response, outlet: Outlet) -> list[str]:
         """:func:`disc.framed_by`: the frames of a frameset article page."""
@@ -847,13 +842,25 @@ class SiteCrawl(OutletSpider):
         note_extracted(self.crawler, response.url, NotAnArticle("frameset", response.url))
         self.logger.info("%s is a frameset: the page of its frame %s makes the item",
                          response.url, frames[0])
+        yield from self.stood_for(response, state, frames)
+
+    def stood_for(self, response: Response, state: disc.SiteState,
+                  urls: list[str]) -> Iterator[scrapy.Request]:
+        """The article requests of the pages ``response`` stands for (its frames, its
+        canonical; with the feed's date and title), each unless the run requested it already.
+        When one is requested, that is the article the run counts, not this page too."""
         hint = parse_iso(response.meta.get(META_HINT_PUBLISHED) or "")
-        for url in frames:
+        requested = False
+        for url in urls:
             if self.request_key(state.outlet, url) in self.article_keys:
+                requested = True
                 continue
             for request in self.article_request(state.outlet, url, hint,
                                                 response.meta.get(META_FEED_TITLE)):
+                requested = True
                 yield request.replace(meta={**request.meta, CANONICAL_OF: response.url})
+        if requested:
+            note_superseded(self.crawler, response)
 
     def frame_samples(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
         """A zone sample that is a frameset: its article frames are sampled instead (the

@@ -9,6 +9,8 @@ blocked and failed, and lists the articles never fetched (blocked, 403, challeng
 with their URL, title and date from the feed.
 
 Each discovered article ends in exactly one of ``OUTCOMES``, so ``discovered`` is their sum;
+a page standing for another the run requested (a frameset for its frame, an alias for its
+canonical) is no article of its own: only the other is counted (:func:`note_superseded`).
 ``fetched`` counts those that got a 200 (extracted, not an article, challenge page, failed
 extraction).
 
@@ -163,6 +165,12 @@ class Completeness:
             entry.outcome = "removed"
             entry.reason = f"http_{status}" + (f" via redirect to {final_url}" if final_url else "")
 
+    def superseded(self, meta: Any) -> None:
+        """The page of this request stands for another page the run requested (a frameset for
+        its frame, an alias for its canonical): that one is the article and counts, so this
+        entry goes (one article, not two)."""
+        self.entries.pop(meta.get(META_DISCOVERED) or "", None)
+
     def extracted(self, url: str, result: Article | ExtractionError) -> None:
         """The outcome of extracting the page fetched from ``url``."""
         entry = self.entries.get(self.by_url.get(url, url))
@@ -221,6 +229,11 @@ def note_failed(crawler: Any, request: Any, reason: str, status: int | None) -> 
 def note_removed(crawler: Any, request: Any, status: int, final_url: str | None) -> None:
     if (tracker := _tracker(crawler)) is not None and request is not None:
         tracker.removed(request.meta, status, final_url)
+
+
+def note_superseded(crawler: Any, response: Any) -> None:
+    if (tracker := _tracker(crawler)) is not None:
+        tracker.superseded(response.meta)
 
 
 def note_extracted(crawler: Any, url: str, result: Article | ExtractionError) -> None:

@@ -436,6 +436,8 @@ def test_an_article_reached_by_several_urls_makes_one_item(tmp_path: Path,
                                                              for g in shape.golds)
     by_title = {item["title"]: item for item in result.items}
     assert sorted(by_title) == sorted(g.title for g in shape.golds)
+    counts = completeness_counts(result)  # an alias and its canonical: one article
+    assert counts["discovered"] == counts["extracted"] >= len(urls), counts
     if declared:  # re-extraction of the archive (aliases in it too) agrees with the crawl
         again, _ = _reextracted(result.data_dir, {"url": shape.url, "timezone": "Etc/GMT-3"},
                                 tmp_path / "again.jsonl")
@@ -938,6 +940,9 @@ of the archive agrees."""
     assert_gold_items(result, shape, "title", "text", "published")
     assert result.stats["articles/frameset"] == len(shape.golds)
     assert "/top.html" not in server.requested_paths(shape.site.host)
+    counts = completeness_counts(result)  # a frameset and its frame: one article, extracted
+    assert counts["discovered"] == counts["extracted"] >= len(shape.golds), counts
+    assert counts["not_article"] == 0, counts
     assert "extraction/failed/no_body" not in result.stats
     again, proc = _reextracted(result.data_dir, {"url": shape.url, "timezone": "Etc/GMT-3"},
                                tmp_path / "again.jsonl")  # the archive reads the same
@@ -1033,6 +1038,18 @@ def test_a_home_page_list_sorted_oldest_first_is_walked_to_the_window(tmp_path: 
     assert "/news/?page=7" not in server.requested_paths(shape.site.host)
 
 
+def completeness_counts(result) -> dict[str, int]:
+    """The run report's completeness counts of the crawled site, summed over days."""
+    report = json.loads(sorted((result.data_dir / "reports").glob("*.json"))[-1].read_text(
+        "utf-8"))
+    counts: dict[str, int] = {}
+    for days in report["completeness"]["by_day"].values():
+        for day in days.values():
+            for name, value in day.items():
+                counts[name] = counts.get(name, 0) + (value if name != "completeness" else 0)
+    return counts
+
+
 def test_an_article_answering_under_the_other_spelling_only_is_read(tmp_path: Path) -> None:
     """The feed links the articles without their trailing slash and the site answers only
     with it (404 without): every 404, the zone samples' among them, sends for the other
@@ -1047,9 +1064,6 @@ def test_an_article_answering_under_the_other_spelling_only_is_read(tmp_path: Pa
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "title", "text", "published")
     assert result.stats.get("discovery/other_spelling_after_404", 0) >= len(shape.golds) - 2
-    report = json.loads(sorted((tmp_path / "reports").glob("*.json"))[-1].read_text("utf-8"))
-    days = report["completeness"]["by_day"][site.host].values()
-    counts = {k: sum(d[k] for d in days) for k in ("discovered", "extracted", "not_article",
-                                                   "failed")}
+    counts = completeness_counts(result)
     assert counts["failed"] == 0 and counts["extracted"] >= len(result.items), counts
     assert counts["discovered"] == counts["extracted"] + counts["not_article"], counts

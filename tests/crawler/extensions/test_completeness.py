@@ -56,6 +56,39 @@ def test_a_redirected_article_is_found_again_and_dated_by_its_item() -> None:
     assert list(days) == ["2026-01-05"] and days["2026-01-05"]["extracted"] == 1
 
 
+def test_a_retry_carrying_the_key_ends_the_article_once() -> None:
+    """A 404 whose retry (another spelling, the same key) is extracted is no failure; one
+    whose retry fails too is one failure."""
+    tracker = Completeness(SimpleNamespace())
+    for n, retried in ((1, _article("2026-01-07T10:00:00+03:00")), (2, None)):
+        req = _request(tracker, n, "2026-01-07T10:00:00+03:00")
+        tracker.request_scheduled(req)
+        tracker.failed(req.meta, "http_404", 404)
+        retry = req.replace(url=req.url.rstrip("/"))
+        tracker.request_scheduled(retry)
+        if retried is None:
+            tracker.failed(retry.meta, "http_404", 404)
+            continue
+        tracker.response_received(HtmlResponse(retry.url, status=200), retry)
+        tracker.extracted(retry.url, retried)
+    counts = tracker.report()["by_day"]["belta"]["2026-01-07"]
+    assert (counts["discovered"], counts["extracted"], counts["failed"]) == (2, 1, 1)
+
+
+def test_a_page_standing_for_another_is_not_counted_beside_it() -> None:
+    """A frameset (or alias) fetched, then its frame (or canonical) requested: one article."""
+    tracker = Completeness(SimpleNamespace())
+    frameset, frame = _request(tracker, 1), _request(tracker, 2)
+    for req in (frameset, frame):
+        tracker.request_scheduled(req)
+        tracker.response_received(HtmlResponse(req.url, status=200), req)
+    tracker.extracted(frameset.url, NotAnArticle("frameset"))
+    tracker.superseded(frameset.meta)
+    tracker.extracted(frame.url, _article("2026-01-07T10:00:00+03:00"))
+    counts = tracker.report()["by_day"]["belta"]["2026-01-07"]
+    assert (counts["discovered"], counts["extracted"], counts["not_article"]) == (1, 1, 0)
+
+
 def test_a_403_is_blocked_and_a_later_discovery_adds_the_feed_title() -> None:
     tracker = Completeness(SimpleNamespace())
     req = _request(tracker, 2, "2026-01-06T08:00:00+03:00")
