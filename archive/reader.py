@@ -303,6 +303,9 @@ class _Resolver:
         self.by_id: dict[str, tuple[Path, int]] = {}
         self.by_url_date: dict[tuple[str, datetime], tuple[Path, int]] = {}
         self.by_url_digest: dict[tuple[str, str], tuple[Path, int]] = {}
+        # by the URL's pywb key (http and https as one) and digest: an original archived
+        # under another spelling of the revisit's URL
+        self.by_key_digest: dict[tuple[str, str, str], tuple[Path, int]] = {}
 
     def add(self, info: RecordInfo) -> None:
         rec = info.record
@@ -314,6 +317,7 @@ class _Resolver:
         dig = _payload_digest(rec)
         if dig:
             self.by_url_digest.setdefault((key, dig), loc)
+            self.by_key_digest.setdefault(_spelling_key(rec.target_uri, dig), loc)
 
     def candidates(self, rec: WarcRecord) -> list[tuple[Path, int]]:
         """Where the original may be, best evidence first: its id, its URL and date, its digest."""
@@ -321,14 +325,23 @@ class _Resolver:
         ref_id = rec.get("WARC-Refers-To")
         if ref_id and ref_id in self.by_id:
             found.append(self.by_id[ref_id])
-        uri = normalize_url(strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri))
+        raw_uri = strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri)
+        uri = normalize_url(raw_uri)
         date = _refers_to_date(rec)
         if date and (uri, date) in self.by_url_date:
             found.append(self.by_url_date[(uri, date)])
         dig = _payload_digest(rec)
         if dig and (uri, dig) in self.by_url_digest:
             found.append(self.by_url_digest[(uri, dig)])
+        if dig and (loc := self.by_key_digest.get(_spelling_key(raw_uri, dig))):
+            found.append(loc)
         return list(dict.fromkeys(found))
+
+
+def _spelling_key(url: str, digest: str) -> tuple[str, str, str]:
+    """A URL's spellings pywb takes as one (its SURT key, http and https joined), with a
+    payload digest."""
+    return _web_scheme(url), surt(url), digest
 
 
 def _disagrees(info: RecordInfo) -> bool:
@@ -799,15 +812,29 @@ class ArchiveLookup:
                 return info.record
             _report(WarcFormatError(revisit.file, revisit.offset,
                                     f"revisit target refused: {refused}"), self._on_error, soft=True)
+        digest = None if _is_304_response(rec) else _payload_digest(rec)
+        # another spelling of the URL (http for https, as pywb's SURT key joins them) only
+        # when a payload digest shows it holds the same bytes
+        tiers = self._tiers(uri) if digest else self._tiers(uri)[:1]
+        for tier in tiers:
+            if (found := self._original_in(tier, rec, digest)) is not None:
+                return found
+        return None
+
+    def _original_in(self, tier: list[str], rec: WarcRecord,
+                     digest: str | None) -> WarcRecord | None:
+        """The capture among ``tier``'s spellings a revisit refers to: one at the date it
+        names, else the newest before it, with its payload digest when it has one."""
         date = _refers_to_date(rec)
         want = _ts(date) if date else None
         limit = _ts(rec.date) if rec.get("WARC-Date") else None
-        digest = None if _is_304_response(rec) else _payload_digest(rec)
-        cands = [c for c in self.captures(uri) if not c[3] and (limit is None or c[0] <= limit)]
-        cands.sort(key=lambda c: (c[0] != want, -c[0]))
-        for _, idx, off, _, _ in cands:
-            info = self._read(idx, off)
-            _check_url(info, uri)
+        rows = self._query(f"{_SELECT} WHERE {_IN_TIER} AND NOT c.elsewhere",
+                           (json.dumps(tier),)).fetchall()
+        rows = [r for r in rows if limit is None or r[0] <= limit]
+        rows.sort(key=lambda r: (r[0] != want, -r[0], r[6], r[7]))
+        for row in rows:
+            info = self._read(row[1], row[2])
+            _check_url(info, row[5])
             got = _payload_digest(info.record)
             if digest is None or got is not None and same_digest(digest, got):
                 return info.record

@@ -111,3 +111,42 @@ def test_a_revisit_whose_digest_is_written_in_another_encoding_still_replays(tmp
     assert [r.payload for r in iter_responses(path)] == [body, body]
     assert ArchiveLookup(path).get(URL).payload == body
     assert verify([path]).ok
+
+
+def test_a_revisit_of_the_https_spelling_finds_its_original_archived_as_http(tmp_path):
+    """Heritrix-style dedup (pywb's iana sample): the revisit is for https://, names its
+    original by URI and date only, and that original was archived under http://. pywb finds it
+    by the URL's SURT key and payload digest; so must replay and re-extraction."""
+    body, https = b"body { color: black }", URL.replace("http:", "https:", 1)
+    path = _warc(
+        tmp_path,
+        response(URL, body, date="2024-01-01T00:00:00Z"),
+        record("revisit", https, HEAD_200, date="2024-01-02T00:00:00Z", extra=[
+            ("WARC-Profile", SAME_PAYLOAD), ("WARC-Refers-To-Target-URI", https),
+            ("WARC-Refers-To-Date", "2024-01-01T00:00:00Z"),
+            ("WARC-Payload-Digest", sha1_b32(body))]),
+    )
+    errors: list = []
+    got = ArchiveLookup(path, on_error=errors.append).get(https)
+    assert (got.url, got.payload, got.date.day) == (https, body, 2), errors
+    assert sorted((r.url, r.payload) for r in iter_responses(path, on_error=errors.append)) == [
+        (URL, body), (https, body)]
+    assert not errors
+
+
+def test_a_revisit_without_digest_never_takes_another_spellings_capture(tmp_path):
+    """Without a digest nothing shows the http:// capture is the same payload: the revisit is
+    not served as it (a lookup of https:// may still answer with the http:// capture itself)."""
+    https = URL.replace("http:", "https:", 1)
+    path = _warc(
+        tmp_path,
+        response(URL, b"the http page", date="2024-01-01T00:00:00Z"),
+        record("revisit", https, HEAD_200, date="2024-01-02T00:00:00Z", digests=False, extra=[
+            ("WARC-Profile", SAME_PAYLOAD), ("WARC-Refers-To-Target-URI", https),
+            ("WARC-Refers-To-Date", "2024-01-01T00:00:00Z")]),
+    )
+    errors: list = []
+    got = ArchiveLookup(path, on_error=errors.append).get(https)
+    assert (got.url, got.date.day) == (URL, 1)
+    assert [r.url for r in iter_responses(path, on_error=errors.append)] == [URL]
+    assert errors
