@@ -25,6 +25,7 @@ from .model import ArchivedResponse, RecordRef
 from .pairing import with_requests
 from .records import (
     ARC_CONVERT,
+    HttpMessage,
     RecordInfo,
     WarcRecord,
     iter_records,
@@ -163,18 +164,21 @@ def _to_response(
     if rec.rec_type == "resource":
         return _resource_response(rec, ref)
     http = rec.http()
-    if http is None or not http.protocol.upper().startswith("HTTP/"):
+    if not _is_http(http) and not _empty_revisit(rec):
         return None
     src = http
     if payload_from is not None:
         orig = payload_from.http()
-        if orig is None:
+        if not _is_http(orig):
             return None
         src = orig
-        # a revisit without HTTP headers, or a 304 ("server-not-modified"), is replayed as the
-        # original response, as pywb does: its own head says nothing about the payload
-        if not http.headers or _not_modified(rec, http.status):
+        # a revisit without HTTP headers (or with no block at all), or a 304
+        # ("server-not-modified"), is replayed as the original response, as pywb does: its
+        # own head says nothing about the payload
+        if http is None or not http.headers or _not_modified(rec, http.status):
             http = orig
+    if http is None or src is None:
+        return None
     return ArchivedResponse(
         url=rec.target_uri,
         status=http.status,
@@ -185,6 +189,16 @@ def _to_response(
         date=rec.date,
         ref=ref,
     )
+
+
+def _is_http(http: HttpMessage | None) -> bool:
+    return http is not None and http.protocol.upper().startswith("HTTP/")
+
+
+def _empty_revisit(rec: WarcRecord) -> bool:
+    """A revisit with no block at all (old Heritrix dedup, WARC/0.18): pywb replays it with
+    its original's head and payload."""
+    return rec.rec_type == "revisit" and not rec.block.strip()
 
 
 def _truncated_response(rec: WarcRecord) -> bool:

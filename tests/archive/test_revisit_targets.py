@@ -150,3 +150,24 @@ def test_a_revisit_without_digest_never_takes_another_spellings_capture(tmp_path
     assert (got.url, got.date.day) == (URL, 1)
     assert [r.url for r in iter_responses(path, on_error=errors.append)] == [URL]
     assert errors
+
+
+def test_a_revisit_with_an_empty_block_replays_as_its_original(tmp_path):
+    """Old Heritrix dedup (WARC/0.18, pywb's example-extra): the revisit holds no HTTP head at
+    all (Content-Length: 0). pywb replays it with its original's head and payload."""
+    body = b"the article"
+    path = _warc(
+        tmp_path,
+        response(URL, body, date="2024-01-01T00:00:00Z"),
+        record("revisit", URL, b"", date="2024-01-02T00:00:00Z", digests=False, ctype="",
+               extra=[("WARC-Profile", SAME_PAYLOAD), ("WARC-Refers-To-Target-URI", URL),
+                      ("WARC-Refers-To-Date", "2024-01-01T00:00:00Z"),
+                      ("WARC-Payload-Digest", sha1_b32(body))]),
+    )
+    errors: list = []
+    got = ArchiveLookup(path, on_error=errors.append).get(URL)
+    assert (got.status, got.payload, got.date.day) == (200, body, 2), errors
+    assert ("Content-Length", str(len(body))) in got.headers
+    assert [(r.payload, r.date.day) for r in iter_responses(path, on_error=errors.append)] == [
+        (body, 1), (body, 2)]
+    assert not errors
