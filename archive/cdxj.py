@@ -31,13 +31,20 @@ def timestamp14(info: RecordInfo) -> str:
     return f"{d.year:04d}{d.month:02d}{d.day:02d}{d.hour:02d}{d.minute:02d}{d.second:02d}"
 
 
+# Heritrix 1.x (WARC/0.17) metadata about a fetch (via, hopsFromSeed), at the page's URL and
+# second: pywb leaves it out (METADATA_NO_INDEX_TYPES), or it would collide with the page
+_METADATA_NOT_CAPTURES = frozenset(("text/anvl",))
+
+
 def is_capture(info: RecordInfo) -> bool:
     """Records pywb's indexer lists: responses, revisits, resources, non-field metadata...
-    (not continuation records, see _NOT_CAPTURES)."""
+    (not continuation records, see _NOT_CAPTURES, nor Heritrix 1.x text/anvl metadata)."""
     rec = info.record
     if rec.rec_type in _NOT_CAPTURES or not rec.target_uri:
         return False
     ctype = (rec.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+    if rec.rec_type == "metadata" and ctype in _METADATA_NOT_CAPTURES:
+        return False
     return ctype != "application/warc-fields"
 
 

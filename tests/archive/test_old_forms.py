@@ -124,3 +124,22 @@ def test_an_arc_file_is_refused_once_by_name_with_how_to_convert_it(tmp_path):
     errors_seen: list = []
     assert ArchiveLookup(arcs, on_error=errors_seen.append).urls() == []
     assert [e.offset for e in errors_seen] == [0, 0]
+
+
+def test_heritrix_1_anvl_metadata_is_not_indexed_beside_its_page(tmp_path):
+    """Heritrix 1.x (WARC/0.17) writes a `metadata` record (text/anvl: via, hopsFromSeed) for
+    each page, with the page's URL and second. pywb leaves text/anvl metadata out of its index
+    because it collides with the response; listed, it sorted first ("text/anvl" < "text/html")
+    and a pywb or ReplayWeb.page replay of our index or WACZ could serve it as the page."""
+    url = "http://old.example.com/"
+    anvl = b"via: http://old.example.com/\r\nhopsFromSeed: P\r\nfetchTimeMs: 47\r\n"
+    path = _write(tmp_path, "heritrix1.warc.gz", [
+        record("response", url, http_response(PAGE), version="WARC/0.17"),
+        record("metadata", url, anvl, version="WARC/0.17", ctype="text/anvl", digests=False),
+        record("metadata", url + "notes", b"a note", version="WARC/0.17", ctype="text/plain",
+               digests=False),
+    ])
+    lines = build_index([path], on_error=print)
+    mimes = [json.loads(ln.split(" ", 2)[2])["mime"] for ln in lines]
+    assert mimes == ["text/html", "text/plain"]  # other metadata is still listed, as pywb does
+    assert ArchiveLookup([path]).get(url).payload == PAGE
