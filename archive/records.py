@@ -54,6 +54,13 @@ RECOMPRESS_HINT = (
 )
 ARC_CONVERT = "e.g. `warcio recompress IN.arc.gz OUT.warc.gz`"  # converts an ARC file to WARC
 ARC_HINT = f"an ARC file (the format before WARC), not read: convert it to WARC first, {ARC_CONVERT}"
+# whole-file codecs other tools use instead of per-record gzip: (name, its decompressor)
+_OTHER_CODECS = (
+    (re.compile(rb"\x28\xb5\x2f\xfd|[\x50-\x5f]\x2a\x4d\x18"), "zstd", "zstd -d"),
+    (re.compile(rb"\x04\x22\x4d\x18"), "lz4", "lz4 -d"),
+    (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2", "bunzip2"),
+    (re.compile(rb"\xfd7zXZ\x00"), "xz", "unxz"),
+)
 _RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d+\.\d+\r?\n)")
 _VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 
@@ -484,6 +491,19 @@ def _looks_gzip(fh) -> bool:
     return g >= 0 and (w is None or g < w.start())
 
 
+def other_codec(fh) -> str | None:
+    """Why a file compressed whole with zstd, lz4, bzip2 or xz is not read (its records
+    cannot be read at an offset), with what to do; None for any other start."""
+    fh.seek(0)
+    head = fh.read(16)
+    for magic, name, tool in _OTHER_CODECS:
+        if magic.match(head):
+            return (f"compressed with {name}, not read: only plain or per-record gzip "
+                    f"WARCs are read; decompress it (`{tool} FILE`), and gzip it per record if "
+                    "wanted (`warcio recompress IN.warc OUT.warc.gz`)")
+    return None
+
+
 def _looks_arc(fh, gz: bool) -> bool:
     """An ARC file: its first record is the `filedesc://` version block (ARC v1 and v2)."""
     fh.seek(0)
@@ -542,12 +562,12 @@ def iter_records(
     with fh:
         try:
             gz = _looks_gzip(fh)
-            arc = _looks_arc(fh, gz)
+            refused = ARC_HINT if _looks_arc(fh, gz) else None if gz else other_codec(fh)
         except OSError as exc:
             _report(WarcFormatError(path, 0, f"cannot read: {exc}"), on_error)
             return
-        if arc:  # one error for the file, not one per record
-            _report(WarcFormatError(path, 0, ARC_HINT), on_error)
+        if refused:  # one error for the file, not one per record
+            _report(WarcFormatError(path, 0, refused), on_error)
             return
         walk = _iter_gzip(path, fh, on_error, cap) if gz else _iter_plain(path, fh, on_error, cap)
         try:

@@ -3,7 +3,9 @@ repeated header fields): read as pywb reads them, refused by name, never served 
 
 from __future__ import annotations
 
+import bz2
 import json
+import lzma
 import subprocess
 import sys
 from pathlib import Path
@@ -143,3 +145,34 @@ def test_heritrix_1_anvl_metadata_is_not_indexed_beside_its_page(tmp_path):
     mimes = [json.loads(ln.split(" ", 2)[2])["mime"] for ln in lines]
     assert mimes == ["text/html", "text/plain"]  # other metadata is still listed, as pywb does
     assert ArchiveLookup([path]).get(url).payload == PAGE
+
+
+def _other_codecs(warc: bytes) -> dict[str, bytes]:
+    """The WARC compressed whole with codecs other tools use instead of per-record gzip:
+    bzip2 and xz for real; zstd (the IIPC .warc.zst draft starts with a skippable dictionary
+    frame) and lz4 (FastWARC's .warc.lz4) by their frame headers."""
+    return {
+        "a.warc.bz2": bz2.compress(warc),
+        "a.warc.xz": lzma.compress(warc),
+        "a.warc.zst": b"\x28\xb5\x2f\xfd\x04\x58" + warc[:64],
+        "dict.warc.zst": b"\x5d\x2a\x4d\x18\x08\x00\x00\x00" + b"\x00" * 8 + warc[:64],
+        "a.warc.lz4": b"\x04\x22\x4d\x18\x64\x40\xa7" + warc[:64],
+    }
+
+
+def test_a_warc_compressed_with_another_codec_is_one_error_naming_it(tmp_path):
+    """A .warc.zst/.lz4/.bz2/.xz named on its own gave "not a WARC record" and then four
+    errors about a made-up record (FastWARC's lz4 sample: missing WARC-Record-ID, -Type,
+    -Date, bad Content-Length). Now it is one error at offset 0 naming the codec and what to
+    do."""
+    warc = record("response", "http://old.example.com/", http_response(PAGE))
+    for name, data in _other_codecs(warc).items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        errors: list = []
+        assert list(iter_records(path, errors.append)) == []
+        assert [e.offset for e in errors] == [0], (name, errors)
+        codec = {"bz2": "bzip2", "xz": "xz", "zst": "zstd", "lz4": "lz4"}[name.rsplit(".", 1)[1]]
+        assert f"compressed with {codec}" in str(errors[0]) and "gzip" in str(errors[0])
+        res = _cli("verify", str(path))
+        assert res.returncode == 1 and res.stderr.count("error:") == 1, res.stderr
