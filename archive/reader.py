@@ -191,6 +191,14 @@ def _to_response(
     )
 
 
+def _readable_http(rec: WarcRecord) -> bool:
+    """Whether a record holds an HTTP response a revisit can take its payload from."""
+    try:
+        return _is_http(rec.http())
+    except ValueError:
+        return False
+
+
 def _is_http(http: HttpMessage | None) -> bool:
     return http is not None and http.protocol.upper().startswith("HTTP/")
 
@@ -300,6 +308,8 @@ def _not_original(revisit: WarcRecord, orig: WarcRecord) -> str | None:
     is the same (an identical-payload revisit may name another URL's capture).
     """
     want, got = _payload_digest(revisit), _payload_digest(orig)
+    if not _readable_http(orig):
+        return "no readable HTTP response"
     if digests_conflict(want, got):
         return f"payload digest {got} is not the revisit's {want}"
     if revisit.get("WARC-Date") and _ts(orig.date) > _ts(revisit.date):
@@ -415,13 +425,13 @@ def iter_responses(
                 _report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
                 continue
             if rec.rec_type == "response":
-                resolver.add(info)
                 try:
                     resp = _to_response(rec, _ref(info))
                 except ValueError as exc:
                     _report(WarcFormatError(path, info.offset, f"bad HTTP: {exc}"), on_error)
                     continue
-                if resp is not None:
+                if resp is not None:  # only a readable response can be a revisit's original
+                    resolver.add(info)
                     yield resp
             elif rec.rec_type == "revisit" and resolve_revisits:
                 try:
@@ -849,6 +859,8 @@ class ArchiveLookup:
         for row in rows:
             info = self._read(row[1], row[2])
             _check_url(info, row[5])
+            if not _readable_http(info.record):
+                continue
             got = _payload_digest(info.record)
             if digest is None or got is not None and same_digest(digest, got):
                 return info.record

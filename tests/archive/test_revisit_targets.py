@@ -9,7 +9,7 @@ from pathlib import Path
 
 from archive.reader import ArchiveLookup, iter_responses
 from archive.verify import verify
-from tests.support.warcs import record, response, sha1_b32
+from tests.support.warcs import http_response, record, response, sha1_b32
 
 URL = "http://example.com/page"
 NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
@@ -171,3 +171,25 @@ def test_a_revisit_with_an_empty_block_replays_as_its_original(tmp_path):
     assert [(r.payload, r.date.day) for r in iter_responses(path, on_error=errors.append)] == [
         (body, 1), (body, 2)]
     assert not errors
+
+
+def test_a_revisit_passes_over_an_unreadable_capture_for_a_readable_one(tmp_path):
+    """Two captures match the revisit (URL, date, digest: a record copied into the file, as
+    in pywb's example-extra), the first with a bad HTTP protocol line: the revisit replays
+    the readable one, as pywb (which never indexes the bad one as a GET) does."""
+    body = b"the article"
+    good = response(URL, body, date="2024-01-01T00:00:00Z")
+    bad = record("response", URL, http_response(body).replace(b"HTTP/", b"HTTPX/", 1),
+                 date="2024-01-01T00:00:00Z")
+    path = _warc(
+        tmp_path, bad, good,
+        _revisit("2024-01-02T00:00:00Z", HEAD_200, ("WARC-Profile", SAME_PAYLOAD),
+                 ("WARC-Refers-To-Target-URI", URL),
+                 ("WARC-Refers-To-Date", "2024-01-01T00:00:00Z"),
+                 ("WARC-Payload-Digest", sha1_b32(body))),
+    )
+    errors: list = []
+    got = ArchiveLookup(path, on_error=errors.append).get(URL)
+    assert (got.payload, got.date.day) == (body, 2), errors
+    assert [(r.payload, r.date.day) for r in iter_responses(path, on_error=errors.append)] == [
+        (body, 1), (body, 2)]
