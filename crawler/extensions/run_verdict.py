@@ -62,6 +62,8 @@ RUN_LOCKED = "run_locked"  # another crawl of the spider holds its lock (crawler
 START_ERROR = "start_error"  # Scrapy's: the spider's start() raised; what it queued ran
 WARC_WRITE_ERROR = "warc_write_error"  # crawler.downloadermiddlewares.capture: disk full?
 FRONTIER_WRITE_ERROR = "frontier_write_error"  # crawler.state.jobdir: disk full?
+FRONTIER_ERRORS = "scheduler/frontier_errors"  # stats: failed JOBDIR frontier writes...
+FRONTIER_ERROR_FILE = "scheduler/frontier_error_file"  # ...and the frontier's file
 FAILED_REASONS = {
     "jobdir_mismatch": "run refused to start (jobdir_mismatch): see the log",
     RUN_LOCKED: "run refused to start (run_locked): another crawl of this spider was running "
@@ -198,6 +200,8 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
 
 
         "removals_not_recorded": int(stats.get("removals/not_recorded", 0)),
+        "frontier_write_errors": int(stats.get(FRONTIER_ERRORS, 0)),
+        "frontier_error_file": stats.get(FRONTIER_ERROR_FILE),
         "items_not_recorded": int(stats.get("state/not_recorded", 0)),
         "optional_rule_shares": optional_rule_shares(stats),
         "offered_by_outlet": {key.removeprefix(OFFERED_PREFIX): int(value)
@@ -379,6 +383,13 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
             "the log)")
 
 
+    if summary.get("frontier_write_errors") and finish_reason != FRONTIER_WRITE_ERROR:
+        # the write failed where it stopped nothing: when the spider closed (or at its open)
+        verdict.alarms.append(f"the JOBDIR frontier {summary.get('frontier_error_file')} "
+                              f"could not be written ({summary['frontier_write_errors']} "
+                              "time(s), see the log): the next run resumes from its last "
+                              "commit, not from what this run left, and may fetch again or "
+                              "skip what it held")
     if summary.get("removals_not_recorded"):
         verdict.alarms.append(f"{summary['removals_not_recorded']} removal observation(s) not "
                               "recorded in the state store (see the log): the next run "

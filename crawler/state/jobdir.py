@@ -36,7 +36,11 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
 
 from archive.fileio import sqlite_failure
-from crawler.extensions.run_verdict import FRONTIER_WRITE_ERROR
+from crawler.extensions.run_verdict import (
+    FRONTIER_ERROR_FILE,
+    FRONTIER_ERRORS,
+    FRONTIER_WRITE_ERROR,
+)
 from crawler.state.frontier import Frontier
 
 logger = logging.getLogger(__name__)
@@ -161,6 +165,7 @@ class JobScheduler(Scheduler):
         except sqlite3.Error as exc:  # resumed as it is: the run fetches little, says why
             logger.error("JOBDIR frontier %s cannot be written (%s)", frontier.path,
                          sqlite_failure(frontier.path, exc))
+            self._count_failure(frontier)
 
     def _refuse_full(self, path: Path, exc: sqlite3.Error) -> Any:
         return self._refuse_with(
@@ -290,12 +295,19 @@ class JobScheduler(Scheduler):
         logger.error("JOBDIR frontier %s cannot be written (%s); stopping the crawl. What it "
                      "holds is kept: the next run resumes from it.", frontier.path,
                      sqlite_failure(frontier.path, exc))
-        self.stats.inc_value("scheduler/frontier_errors")
+        self._count_failure(frontier)
         with contextlib.suppress(sqlite3.Error):
             frontier.close()
         if not self.closing:
             deferred_from_coro(self.crawler.engine.close_spider_async(
                 reason=FRONTIER_WRITE_ERROR))
+
+    def _count_failure(self, frontier: Frontier) -> None:
+        """Count a failed frontier write, and name the file: the run report alarms on it
+        (a write that fails when the spider closes stops nothing, yet the next run resumes
+        a frontier that is not what this run left)."""
+        self.stats.inc_value(FRONTIER_ERRORS)
+        self.stats.set_value(FRONTIER_ERROR_FILE, str(frontier.path))
 
     def _changed_state(self) -> bytes | None:
         state = getattr(self.spider, "state", None)
@@ -346,7 +358,7 @@ class JobScheduler(Scheduler):
                 logger.error("JOBDIR frontier %s cannot be written (%s): the next run resumes "
                              "from its last commit.", frontier.path,
                              sqlite_failure(frontier.path, exc))
-                self.stats.inc_value("scheduler/frontier_errors")
+                self._count_failure(frontier)
             self.frontier = None
         if getattr(self, "lock", None) is not None:
             self.lock.close()  # releases the flock

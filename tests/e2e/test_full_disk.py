@@ -22,6 +22,7 @@ from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
 from tests.support.crawl import ROOT, crawl_command
 from tests.support.disk import fill, resize, tmpfs
+from tests.support.fill_at_idle import extensions
 from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
@@ -276,3 +277,28 @@ def test_a_removals_disk_filling_mid_run_is_one_error_and_the_next_run_writes_th
         db.close()
     assert recorded == gone
     assert sorted(line["url"] for line in lines) == sorted(gone)  # each once: whole lines
+
+
+def test_a_jobdir_disk_full_when_the_spider_closes_is_an_alarm(tmp_path: Path) -> None:
+    """Every frontier write of the run succeeded; the last ones, when the spider closed (the
+    finished crawl emptying its frontier), met a full disk. That was one ERROR in a run
+    reported healthy, exit 0, though the frontier the next run resumes was not what this
+    run left."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(tmp_path / "job", "1m") as job, FixtureServer([site.site]) as server:
+        frontier = job / "belta" / "frontier.sqlite3"
+        settings = {"JOBDIR": str(job), "FILL_AT_IDLE": str(job), "EXTENSIONS": extensions()}
+        failed = crawl(data_dir, server, settings)
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert_one_clear_error(failed.stderr, frontier)
+        assert "stopping the crawl" not in failed.stderr  # it failed at close, not before
+        alarms = [line for line in failed.stderr.splitlines() if "ALARM" in line]
+        assert len(alarms) == 1 and str(frontier) in alarms[0], alarms
+        [report] = [json.loads(p.read_text("utf-8"))
+                    for p in (data_dir / "reports").glob("belta-*.json")]
+        assert report["healthy"] is False and report["alarms"], report["alarms"]
+        assert report["summary"]["frontier_write_errors"] == 1
+        assert len(items(data_dir)) == COUNT
+        (job / "filler").unlink()
+        assert_next_run_completes(data_dir, server, site, {"JOBDIR": str(job)})
