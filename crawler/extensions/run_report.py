@@ -101,6 +101,35 @@ class RunReport:
             return f"run report not written to {self.path}: {exc.strerror or exc}"
         return None
 
+    def _replace_running(self, status: str, reason: str | None, summary: dict[str, Any],
+                         alarms: list[str]) -> None:
+        """The final report could not be written (a full disk): the one written at the start
+        must not go on saying the run is ``running``. It is replaced by a short final report
+        (no stats: the verdict and summary), first as it is, then, if that does not fit
+        either, after removing it (which frees its space); the worst left is no report."""
+        assert self.path is not None
+        short = {"spider": self.spider_name, "started": self.started.isoformat(timespec="seconds"),
+                 "status": status, "finish_reason": reason, "summary": summary,
+                 "alarms": alarms, "healthy": False,
+                 "incomplete": "the full report (stats, baseline) could not be written"}
+        data = json.dumps(short, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+        try:
+            try:
+                write_atomically(self.path, data)
+            except OSError:
+                self.path.unlink(missing_ok=True)
+                write_atomically(self.path, data)
+            logger.warning("Run report %s: a short final report (no stats) written in its "
+                           "place", self.path)
+        except OSError as exc:
+            if self.path.exists():  # a read-only disk: nothing can be done about it
+                logger.error("Run report %s still says the run of %s is running: it cannot "
+                             "be replaced nor removed (%s)", self.path, self.spider_name, exc)
+            else:
+                logger.error("Run report %s: no final report fits on its disk (%s); none "
+                             "is left saying the run of %s is running", self.path, exc,
+                             self.spider_name)
+
     def _report(self, status: str, reason: str | None, summary: dict[str, Any],
                 alarms: list[str]) -> dict[str, Any]:
         return {"spider": self.spider_name, "started": self.started.isoformat(timespec="seconds"),
@@ -158,6 +187,8 @@ class RunReport:
         failed = self._try_write(self._report(status, reason, summary, verdict.alarms))
         # Recorded even when the report is not: a run whose report is lost exits 1, never 0.
         alarms = (*verdict.alarms, *([failed] if failed else []))
+        if failed:
+            self._replace_running(status, reason, summary, list(alarms))
         outcome = RunOutcome(str(self.spider_name), reason, alarms, summary, str(self.path))
         finished_runs.append(outcome)
         if not failed:

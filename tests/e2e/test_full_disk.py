@@ -302,3 +302,25 @@ def test_a_jobdir_disk_full_when_the_spider_closes_is_an_alarm(tmp_path: Path) -
         assert len(items(data_dir)) == COUNT
         (job / "filler").unlink()
         assert_next_run_completes(data_dir, server, site, {"JOBDIR": str(job)})
+
+
+def test_a_reports_disk_full_when_the_spider_closes_leaves_no_running_report(
+        tmp_path: Path) -> None:
+    """The run report is written "running" at the start and final at the close; the final
+    write met a full disk, and the "running" one stayed: a scheduler read a finished run as
+    still running. Now a short final report (verdict and summary, no stats) takes its
+    place, unhealthy, and the run exits 1."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(data_dir / "reports", "256k") as reports, FixtureServer([site.site]) as server:
+        settings = {"FILL_AT_IDLE": str(reports), "EXTENSIONS": extensions()}
+        failed = crawl(data_dir, server, settings)
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        [path] = reports.glob("belta-*.json")
+        assert_one_clear_error(failed.stderr, path)
+        report = json.loads(path.read_text("utf-8"))
+        assert report["status"] == "finished" and report["finish_reason"] == "finished"
+        assert report["healthy"] is False
+        assert [a for a in report["alarms"] if f"run report not written to {path}" in a]
+        assert report["summary"]["articles_new"] == COUNT
+        assert not list(reports.glob(".*.tmp"))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from scrapy import Request
+import json
+from pathlib import Path
+
+import pytest
+from scrapy import Request, Spider
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError
 from twisted.python.failure import Failure
 
 from crawler.extensions.run_report import RunReport
-from crawler.extensions.run_verdict import SPIDER_ERROR_URLS
+from crawler.extensions.run_verdict import SPIDER_ERROR_URLS, finished_runs
+from tests.support.disk import fill, tmpfs
 
 
 def test_a_crash_is_named_by_its_page_whether_a_callback_or_an_errback_raised() -> None:
@@ -25,3 +30,28 @@ def test_a_crash_is_named_by_its_page_whether_a_callback_or_an_errback_raised() 
     report.spider_error(Failure(KeyError("bug")), download, None)
     assert crawler.stats.get_value(SPIDER_ERROR_URLS) == [
         "http://ex.org/a: KeyError('bug')", "http://ex.org/b: KeyError('bug')"]
+
+
+def test_a_final_report_no_disk_space_holds_leaves_none_saying_running(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The final report, and even a short one in its place (here its summary lists many
+    blocked URLs), do not fit on the full disk: the report written "running" at the start
+    is removed, so that it cannot tell a scheduler the run goes on, and an ERROR says so."""
+    with tmpfs(tmp_path / "data" / "reports", "64k") as reports:
+        crawler = get_crawler(settings_dict={"DATA_DIR": str(tmp_path / "data")})
+        crawler.stats.open_spider()
+        report = RunReport(crawler)
+        report.spider_opened(Spider("belta"))
+        [running] = reports.glob("belta-*.json")
+        assert json.loads(running.read_text("utf-8"))["status"] == "running"
+        crawler.stats.set_value("pages/blocked_urls", [f"https://ex.org/{n:04}" + "x" * 200
+                                                       for n in range(400)])
+        fill(reports)
+        try:
+            report.finish("finished")
+        finally:
+            outcome = finished_runs.pop()
+        assert not running.exists() and sorted(p.name for p in reports.iterdir()) == ["filler"]
+    assert outcome.alarms and f"run report not written to {running}" in outcome.alarms[-1]
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert str(running) in errors[-1] and "none is left saying the run" in errors[-1], errors
