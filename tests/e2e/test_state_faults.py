@@ -42,7 +42,8 @@ def damage(store: Path, how: str) -> None:
     for extra in store.parent.glob(store.name + "-*"):  # checkpointed by the clean close
         extra.unlink()
     data = store.read_bytes()
-    store.write_bytes(data[:len(data) // 2] if how == "truncated" else b"not sqlite " * 500)
+    store.write_bytes({"truncated": data[:len(data) // 2], "empty": b"",
+                       "mid-page": data[:len(data) - 100]}.get(how, b"not sqlite " * 500))
 
 
 @pytest.fixture()
@@ -61,9 +62,11 @@ def assert_refused(code: int, log: str, store: Path, server: FixtureServer) -> N
     assert server.hits == []
 
 
-@pytest.mark.parametrize("how", ["truncated", "garbage"])
+@pytest.mark.parametrize("how", ["truncated", "mid-page", "empty", "garbage"])
 def test_a_damaged_state_store_refuses_the_run_and_keeps_what_was_written(
         site: ChangingBelta, tmp_path: Path, how: str) -> None:
+    """A state store cut to nothing (a crash, a full disk) was read as a new one: every
+    known article looked new, exported again as version 1, and removals went unwatched."""
     with FixtureServer([site.site]) as server:
         first = run_crawl("belta", tmp_path, server)
         assert first.returncode == 0 and len(first.items) == 3, first.log[-3000:]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from scrapy.settings import Settings
 
-from crawler.state import open_state, state_path
+from crawler.state import StateUnavailable, open_state, state_path
 from crawler.state.sqlite import SQLiteStateStore
 from tests.crawler.state.store_contract import (
     URL,
@@ -63,3 +64,41 @@ def test_two_runs_creating_the_state_file_at_once_both_open(tmp_path: Path) -> N
     from tests.support.race import race
 
     assert race(_open_store, lambda n: (str(tmp_path / f"d{n}" / "state.sqlite3"),), 30) == []
+
+
+def _whole_store(path: Path) -> bytes:
+    store = SQLiteStateStore(path)
+    store.put(record())
+    store.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("cut", ["empty", "header", "mid-page"])
+def test_a_store_cut_short_is_refused_and_kept_as_it_is(tmp_path: Path, cut: str) -> None:
+    """An empty file opened as a new store (every known article then looked new); the end of
+    a last page cut off opened too, its missing bytes read as zeros."""
+    path = tmp_path / "state.sqlite3"
+    data = _whole_store(path)
+    damaged = {"empty": b"", "header": data[:60], "mid-page": data[:-100]}[cut]
+    path.write_bytes(damaged)
+    with pytest.raises(StateUnavailable, match="move it aside") as refused:
+        SQLiteStateStore(path)
+    assert str(path) in str(refused.value)
+    assert ("empty (0 bytes)" if cut == "empty" else "cut short") in str(refused.value)
+    assert path.read_bytes() == damaged
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.sqlite3"]
+
+
+def test_a_new_store_is_created_whole_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "state.sqlite3"
+    store = SQLiteStateStore(path)
+    store.close()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["state.sqlite3"]
+    assert path.stat().st_size % 4096 == 0 and path.stat().st_size > 0
+    assert SQLiteStateStore(path).get(URL) is None
+
+
+def test_an_in_memory_store_opens(tmp_path: Path) -> None:
+    store = SQLiteStateStore(":memory:")
+    store.put(record())
+    assert store.get(URL) is not None
