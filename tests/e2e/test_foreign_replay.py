@@ -294,3 +294,25 @@ def test_a_replay_the_archive_cannot_start_says_so_and_fails(outlet, warcs, tmp_
     assert "not in the archive" in replayed.log and "scrapy reextract" in replayed.log
     proc, again = reextract(warcs, tmp_path)  # what the message says to do
     assert _article_fields(again) == _article_fields(live.items)
+
+
+def test_urls_missing_from_the_archive_are_counted_once_and_never_retried(
+        outlet, warcs, tmp_path) -> None:
+    """Offline there is no network to retry: each URL the archive lacks is one
+    ``replay/missing``, never a download exception, a retry or a network failure."""
+    live, fetched = outlet
+    robots, rss, *articles = fetched
+    fw.write_wget(warcs / "site.warc.gz", [robots, rss, *articles[:2]])
+    replayed = replay(warcs, tmp_path / "replay", RETRY_TIMES="3")
+    lacking = sorted(a.url for a in articles[2:])
+    assert replayed.stats.get("replay/missing") == len(lacking), replayed.log[-2000:]
+    assert sorted(replayed.stats.get("replay/missing_urls")) == lacking
+    said = sorted(line.rsplit(" ", 1)[-1] for line in replayed.log.splitlines()
+                  if "Not in the archive: " in line)
+    assert said == lacking  # once each: asked once
+    assert not [k for k in replayed.stats if k.startswith(("downloader/exception", "retry/"))]
+    [report] = (tmp_path / "replay" / "reports").glob("belta-*.json")
+    summary = json.loads(report.read_text("utf-8"))["summary"]
+    assert summary["download_failures"] == {}
+    assert summary["errors_by_kind"]["download_exceptions"] == 0
+    assert len(replayed.items) == 2
