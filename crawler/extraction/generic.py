@@ -315,6 +315,8 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
       per section, several wrappers deep). A block of the same tag and classes as the
       region's ancestor at that level, with few links (<= SIBLING_MAX_LINKS) and no
       boilerplate class name, is another section. Blocks without classes prove nothing here.
+      One whose second class differs (a modifier: ``row`` / ``row margin-bottom``) is weaker
+      evidence: it counts only when no menu or teaser list was removed from inside it.
     * ``quiet_siblings``: a block with next to no link text (<= QUIET_MAX_LINKS), no
       boilerplate class name and no menu or teaser list removed from inside it. Teaser feeds
       lose their headline links to link-block removal, which leaves the mark that rules them out.
@@ -330,7 +332,10 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
             if branch in taken or not isinstance(branch.tag, str) or _class_weight(branch) < 0:
                 continue
             density = _link_density(branch, stats)
-            if templates and kind[1] and _kind(branch) == kind:
+            other = _kind(branch)
+            if templates and kind[1] and (other == kind or (
+                    other[0] == kind[0] and other[1][:1] == kind[1][:1]
+                    and not _had_link_block(branch))):
                 if density <= SIBLING_MAX_LINKS:
                     found.append(branch)
             elif quiet and density <= QUIET_MAX_LINKS and not _had_link_block(branch):

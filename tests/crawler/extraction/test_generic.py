@@ -302,6 +302,40 @@ def test_sections_of_a_page_builder_with_numbered_classes_stay(
     assert kept not in _with_steps_off(html, {"template_siblings"}, monkeypatch)
 
 
+def _modifier_page(second: str) -> str:
+    """An article in sibling sections of one class, the second with another modifier class."""
+    first = "".join(f"<p>{PROSE} Part {i}, with more words, and commas, here.</p>" for i in range(4))
+    return ("<html><body><div class='wrap'>"
+            f"<section class='block block--intro'>{first}</section>"
+            f"<section class='block block--wide'>{second}</section></div></body></html>")
+
+
+# a link makes the section too link-rich for the quiet-block rescue: only its kind saves it
+LINKED = ("<p>Second section: the mayor said <a href='/plan'>the new tram plan</a>, once "
+          "approved, would go to tender.</p>")
+LINKED_TEXT = "Second section: the mayor said the new tram plan, once approved, would go to tender."
+
+
+def test_a_section_whose_second_class_differs_is_the_article_going_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`row` and `row margin-bottom`, `block block--intro` and `block block--wide`: one template,
+    a modifier class apart (the second section was lost when both class names had to agree)."""
+    html = _modifier_page(LINKED)
+    assert LINKED_TEXT in _paragraphs(html)
+    assert LINKED_TEXT not in _with_steps_off(html, {"template_siblings"}, monkeypatch)
+
+
+def test_a_section_a_class_apart_that_lost_a_teaser_list_stays_out() -> None:
+    """A modifier apart is weaker evidence than the same classes: a section of that kind from
+    which a menu or teaser list was removed is a sidebar (a columnists' box), not the article."""
+    teasers = "".join(f"<li><a href='/n{i}'>Other headline number {i} about something else</a></li>"
+                      for i in range(8))
+    lines = "".join(f"<p>Columnist {i:02} on trams.</p>" for i in range(12))
+    assert any("Columnist 00" in p for p in _paragraphs(_modifier_page(lines)))
+    assert not any("Columnist" in p for p in
+                   _paragraphs(_modifier_page(f"<div class='teasers'><ul>{teasers}</ul></div>{lines}")))
+
+
 def test_a_region_without_the_longest_prose_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
     story = ("The regional court ruled on Monday that the city must rebuild the old bridge before "
              "the end of next year because the inspection found that the steel beams had corroded "
