@@ -1,22 +1,36 @@
 """Payload-digest index deciding when a capture becomes a revisit record.
 
 SQLite in WAL mode with a busy timeout (:mod:`archive.sqlite_shared`), so several crawler
-processes writing into one folder can share it.
+processes writing into one folder can share it. An index cut short or damaged is refused
+(DigestIndexDamaged), never rebuilt over: read as new, it would forget every original a
+later revisit could refer to.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .sqlite_shared import connect_shared
+from .errors import ArchiveWriteError
+from .sqlite_shared import is_damaged, open_whole
 
 DEFAULT_NAME = "digests.sqlite3"
 SCHEMA = """CREATE TABLE IF NOT EXISTS digests (
     url TEXT NOT NULL, digest TEXT NOT NULL, date TEXT NOT NULL,
     target_uri TEXT NOT NULL, record_id TEXT NOT NULL,
     PRIMARY KEY (url, digest));"""
+
+
+class DigestIndexDamaged(ArchiveWriteError):
+    """The digest index is cut short or damaged; it is left as it is."""
+
+    def __init__(self, path: str | Path, cause: BaseException):
+        self.path, self.cause = str(path), cause
+        OSError.__init__(self, f"digest index {path} is damaged: {cause}. Move it aside to "
+                         f"start afresh (a payload archived before is then written whole "
+                         f"again, not as a revisit) or put back a copy; it was left as it is")
 
 
 @dataclass(frozen=True)
@@ -34,7 +48,12 @@ class DigestIndex:
     def __init__(self, path: str | Path, timeout: float = 30.0):
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._db = connect_shared(self.path, timeout, SCHEMA)
+        try:
+            self._db = open_whole(self.path, timeout, SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            if is_damaged(exc):
+                raise DigestIndexDamaged(self.path, exc) from exc
+            raise
 
     def lookup(self, url: str, digest: str) -> DigestEntry | None:
         with self._lock:

@@ -3,15 +3,22 @@
 WAL and a busy timeout let them read and write side by side. The first switch of a new file
 to WAL does not wait on the busy timeout, though: two processes creating the file at the same
 moment used to fail one with "database is locked". The set-up is retried until the timeout.
+
+Such a file is created whole and refused when cut short (:func:`open_whole`): SQLite reads an
+empty file as a new database and the missing end of a last page as zeros, so a file cut by a
+crash or a full disk (or a copy cut short) would silently lose what it held.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 
 RETRY_PAUSE = 0.05  # seconds between set-up attempts
+HEADER = 100  # bytes of SQLite's file header; the page size is at 16-17 (1 for 65536)
 
 
 def connect_shared(path: str | Path, timeout: float, schema: str) -> sqlite3.Connection:
@@ -32,3 +39,64 @@ def connect_shared(path: str | Path, timeout: float, schema: str) -> sqlite3.Con
                 db.close()
                 raise
             time.sleep(RETRY_PAUSE)
+
+
+def check_whole(path: Path) -> None:
+    """Raise sqlite3.DatabaseError for a file cut short: empty (SQLite would take it for a new
+    database, and everything it held for unknown), shorter than its header, or ending
+    mid-page (SQLite reads the missing bytes as zeros). Such a file is only ever written
+    whole pages, and created whole by :func:`create_whole`; the file is left as it is."""
+    try:
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            header = fh.read(HEADER)
+    except FileNotFoundError:
+        return
+    if size == 0:
+        raise sqlite3.DatabaseError("the file is empty (0 bytes): cut short by a crash or a "
+                                    "full disk")
+    if not header.startswith(b"SQLite format 3\0"):
+        return  # SQLite's own check says "file is not a database"
+    page = int.from_bytes(header[16:18], "big") if len(header) == HEADER else 0
+    page = 65536 if page == 1 else page
+    if len(header) < HEADER or not page or size % page:
+        raise sqlite3.DatabaseError(f"the file is cut short: {size} bytes, not a whole number "
+                                    f"of {page or '?'}-byte pages")
+
+
+def create_whole(path: Path, schema: str) -> None:
+    """Create a missing file empty but whole (``schema`` in it) under a temporary name, then
+    link it into place, so that no process, nor a crash, ever sees an empty file at ``path``
+    (:func:`check_whole` refuses one). A file another process created first is kept."""
+    if path.exists():
+        return
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        connect_shared(tmp, 0, schema).close()  # checkpointed: the file holds it all
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a filesystem without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def open_whole(path: Path, timeout: float, schema: str) -> sqlite3.Connection:
+    """:func:`connect_shared` to a file refused when cut short (:func:`check_whole`) and
+    created whole when missing (:func:`create_whole`)."""
+    check_whole(path)
+    create_whole(path, schema)
+    return connect_shared(path, timeout, schema)
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """Whether opening or reading failed because the file is damaged (cut short, "not a
+    database", "malformed"), not because it is locked, read-only or on a full disk."""
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc,
+                                                                     sqlite3.OperationalError)

@@ -110,6 +110,8 @@ class WarcWriter:
         if digest_index is None:
             try:
                 digest_index = DigestIndex(self.directory / DEFAULT_NAME)
+            except ArchiveWriteError:  # DigestIndexDamaged: says what to do
+                raise
             except Exception as exc:  # sqlite3.OperationalError when not writable
                 raise ArchiveWriteError(self.directory / DEFAULT_NAME, exc) from exc
         self.digest_index = digest_index

@@ -4,7 +4,8 @@ A DATA_DIR on a read-only mount, without permission or on a full disk used to fa
 component that tried to write (the feed exporter with a traceback, the WARC writer, the run
 report twice): several errors, none of them first. Here each output folder is created and a
 block written to a temporary file in it (removed again), and the first that fails is one
-ERROR naming it, why, and that nothing was crawled.
+ERROR naming it, why, and that nothing was crawled. The WARC folder's digest index is
+opened once too: one cut short or damaged is refused here, not at the spider's start.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from archive.dedup import DEFAULT_NAME, DigestIndex, DigestIndexDamaged
+
 logger = logging.getLogger(__name__)
 PROBE = b"\0" * 4096  # one block: a disk with no room for it has none for a page either
 
@@ -23,13 +26,21 @@ def output_folders(settings: Any) -> list[Path]:
     """The folders a crawl writes into (see crawler.addons.DataDirAddon)."""
     data_dir = Path(settings.get("DATA_DIR") or "data")
     folders = [data_dir / "reports", data_dir / "removals"]
-    if settings.getbool("WARC_ENABLED", True) and not settings.get("WARC_REPLAY"):
-        folders.append(Path(settings.get("WARC_DIR") or data_dir / "warc"))
+    warcs = warc_dir(settings)
+    if warcs is not None:
+        folders.append(warcs)
     if settings.getbool("ITEMS_TO_DATA_DIR"):
         folders.append(data_dir / "items")
     if settings.get("JOBDIR"):
         folders.append(Path(settings.get("JOBDIR")))
     return folders
+
+
+def warc_dir(settings: Any) -> Path | None:
+    """The folder this crawl writes WARCs into; None when it writes none."""
+    if not settings.getbool("WARC_ENABLED", True) or settings.get("WARC_REPLAY"):
+        return None
+    return Path(settings.get("WARC_DIR") or Path(settings.get("DATA_DIR") or "data") / "warc")
 
 
 def probe(folder: Path) -> None:
@@ -53,4 +64,21 @@ def unwritable_at_start(settings: Any) -> bool:
                          "then run again. Nothing was crawled.", folder,
                          exc.strerror or exc)
             return True
+    return False
+
+
+def digest_index_damaged_at_start(settings: Any) -> bool:
+    """Log one ERROR and say True when the WARC folder's digest index is cut short or
+    damaged (the writer would stop the spider at its start, after the feeds were opened).
+    Any other failure is left to the WARC writer, which says it as before."""
+    warcs = warc_dir(settings)
+    if warcs is None:
+        return False
+    try:
+        DigestIndex(warcs / DEFAULT_NAME).close()
+    except DigestIndexDamaged as exc:
+        logger.error("Cannot write WARC files: %s. Nothing was crawled.", exc)
+        return True
+    except Exception:  # noqa: BLE001 - read-only, locked...: the writer reports it
+        return False
     return False

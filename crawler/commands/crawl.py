@@ -22,16 +22,16 @@ from crawler.distributed.connection import unreachable_at_start
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import exit_status, finished_runs
 from crawler.outlets import check_outlet_table
-from crawler.outputs import unwritable_at_start
+from crawler.outputs import digest_index_damaged_at_start, unwritable_at_start
 from crawler.state import state_unusable_at_start
 
 
 def refused_at_start(settings: Settings) -> bool:
     """Whether a run must not start: the Redis of a distributed run cannot be reached, the
-    state store cannot be used, or DATA_DIR (or JOBDIR) cannot be written. Each is said in
-    one error here, not a traceback per spider."""
+    state store cannot be used, DATA_DIR (or JOBDIR) cannot be written, or the WARC folder's
+    digest index is damaged. Each is said in one error here, not a traceback per spider."""
     return (unreachable_at_start(settings) or state_unusable_at_start(settings)
-            or unwritable_at_start(settings))
+            or unwritable_at_start(settings) or digest_index_damaged_at_start(settings))
 
 
 class Command(ScrapyCrawlCommand):

@@ -17,6 +17,7 @@ from scrapy import signals
 from scrapy.utils.misc import load_object
 
 from archive.fileio import space_left
+from archive.sqlite_shared import is_damaged
 
 DEFAULT_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class StateUnavailable(RuntimeError):
 def advice(cause: BaseException, path: Path | None = None) -> str:
     """What a user can do about a state store (at ``path``) that failed with ``cause``."""
     text = str(cause)
-    if isinstance(cause, sqlite3.DatabaseError) and not isinstance(cause, sqlite3.OperationalError):
+    if is_damaged(cause):
         return ("The file is damaged: move it aside to start afresh (the next run then exports "
                 "every article it finds again, as version 1) or put back a copy.")
     if "full" in text or (path is not None and isinstance(cause, sqlite3.Error)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from archive.sqlite_shared import connect_shared
+from archive.sqlite_shared import connect_shared, open_whole
 from crawler.state import ArticleRecord, StateUnavailable, state_path
 
 SCHEMA = """
@@ -33,55 +31,6 @@ CREATE TABLE IF NOT EXISTS removals (
 """
 
 
-HEADER = 100  # bytes of SQLite's file header; the page size is at 16-17 (1 for 65536)
-
-
-def check_whole(path: Path) -> None:
-    """Raise sqlite3.DatabaseError for a store cut short: empty (SQLite would take it for a
-    new store, and every known article for new), shorter than its header, or ending mid-page
-    (SQLite reads the missing bytes as zeros). A store is only ever written whole pages, and
-    created whole by :func:`create_atomically`; the file is left as it is."""
-    try:
-        with path.open("rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            header = fh.read(HEADER)
-    except FileNotFoundError:
-        return
-    if size == 0:
-        raise sqlite3.DatabaseError("the file is empty (0 bytes): cut short by a crash or a "
-                                    "full disk")
-    if not header.startswith(b"SQLite format 3\0"):
-        return  # SQLite's own check says "file is not a database"
-    page = int.from_bytes(header[16:18], "big") if len(header) == HEADER else 0
-    page = 65536 if page == 1 else page
-    if len(header) < HEADER or not page or size % page:
-        raise sqlite3.DatabaseError(f"the file is cut short: {size} bytes, not a whole number "
-                                    f"of {page or '?'}-byte pages")
-
-
-def create_atomically(path: Path) -> None:
-    """Create a missing store empty but whole (its schema in it) under a temporary name, then
-    link it into place, so that no process, nor a crash, ever sees an empty file at ``path``
-    (:func:`check_whole` refuses one). A store another process created first is kept."""
-    if path.exists():
-        return
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        connect_shared(tmp, 0, SCHEMA).close()  # checkpointed: the file holds it all
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        except OSError:  # a filesystem without hard links
-            if not path.exists():
-                os.replace(tmp, path)
-    finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            leftover.unlink(missing_ok=True)
-
-
 class SQLiteStateStore:
     """Articles and MinHash signatures in SQLite (WAL: readers never block the writer).
 
@@ -92,11 +41,11 @@ class SQLiteStateStore:
     def __init__(self, path: Path | str, busy_timeout_ms: int = 30_000) -> None:
         self.path = Path(path)
         try:
-            if str(path) != ":memory:":
+            if str(path) == ":memory:":
+                self.db = connect_shared(":memory:", busy_timeout_ms / 1000, SCHEMA)
+            else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                check_whole(self.path)
-                create_atomically(self.path)
-            self.db = connect_shared(self.path, busy_timeout_ms / 1000, SCHEMA)
+                self.db = open_whole(self.path, busy_timeout_ms / 1000, SCHEMA)
         except (sqlite3.Error, OSError) as exc:
             raise StateUnavailable(self.path, exc) from exc
 

@@ -174,3 +174,26 @@ def test_items_the_state_store_cannot_record_make_the_run_unhealthy(site: Changi
     assert again.returncode == 0, again.log[-3000:]
     assert sorted(i["url"] for i in again.items) == sorted(i["url"] for i in exported)
     assert all(i["version"] == 1 for i in again.items)
+
+
+@pytest.mark.parametrize("how", ["mid-page", "empty", "garbage"])
+def test_a_damaged_digest_index_refuses_the_run_and_keeps_what_was_written(
+        site: ChangingBelta, tmp_path: Path, how: str) -> None:
+    """The WARC folder's digest index (digests.sqlite3), cut to nothing, was read as a new
+    one: every payload archived before was written whole again, its originals forgotten."""
+    with FixtureServer([site.site]) as server:
+        first = run_crawl("belta", tmp_path, server)
+        assert first.returncode == 0 and len(first.items) == 3, first.log[-3000:]
+        index = tmp_path / "warc" / "digests.sqlite3"
+        damage(index, how)
+        before = written(tmp_path)
+        server.hits.clear()
+        for run in (run_crawl("belta", tmp_path, server).log, crawlall(tmp_path, server).stderr):
+            errors = [line for line in run.splitlines() if " ERROR: " in line]
+            assert len(errors) == 1, run[-3000:]
+            assert f"digest index {index} is damaged" in errors[0], errors[0]
+            assert "Move it aside" in errors[0] and "Nothing was crawled" in errors[0]
+            assert "Traceback" not in run and server.hits == []
+    after = written(tmp_path)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert not [k for k in after if k not in before and not k.startswith("reports/")]

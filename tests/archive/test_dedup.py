@@ -1,0 +1,70 @@
+"""The digest index (digests.sqlite3 beside the WARCs) is shared by every crawl writing into
+the folder; one cut short must be refused, not read as a new index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.dedup import DigestIndex, DigestIndexDamaged
+from archive.errors import ArchiveWriteError
+from archive.records import iter_records
+from archive.writer import WarcWriter
+
+from .conftest import make_exchange
+
+URL = "http://example.com/a"
+
+
+def _whole_index(path: Path) -> bytes:
+    with DigestIndex(path) as index:
+        index.add(URL, "sha1:AAAA", "2026-01-01T00:00:00Z", URL, "<urn:uuid:1>")
+    for extra in path.parent.glob(path.name + "-*"):  # checkpointed by the clean close
+        extra.unlink()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("cut", ["empty", "header", "mid-page", "garbage"])
+def test_a_digest_index_cut_short_is_refused_and_kept_as_it_is(tmp_path: Path,
+                                                               cut: str) -> None:
+    """An empty digests.sqlite3 was opened as a new index (every payload seen before was
+    archived whole again, the revisits' originals forgotten) and written into; one missing
+    the end of its last page opened with zeros in its place."""
+    path = tmp_path / "digests.sqlite3"
+    data = _whole_index(path)
+    damaged = {"empty": b"", "header": data[:60], "mid-page": data[:-100],
+               "garbage": b"not sqlite " * 500}[cut]
+    path.write_bytes(damaged)
+    with pytest.raises(DigestIndexDamaged, match="Move it aside") as refused:
+        DigestIndex(path)
+    said = str(refused.value)
+    assert str(path) in said and "put back a copy" in said, said
+    assert {"empty": "empty (0 bytes)", "garbage": "not a database"}.get(cut, "cut short") \
+        in said, said
+    assert path.read_bytes() == damaged
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digests.sqlite3"]
+
+
+def test_a_writer_over_a_damaged_digest_index_refuses_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "digests.sqlite3"
+    path.write_bytes(b"")
+    with pytest.raises(ArchiveWriteError) as refused:
+        WarcWriter(tmp_path)
+    assert refused.value.path == str(path) and "Move it aside" in str(refused.value)
+    assert path.read_bytes() == b"" and sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_a_new_digest_index_is_created_whole_and_leaves_no_temporary_file(
+        tmp_path: Path) -> None:
+    path = tmp_path / "warc" / "digests.sqlite3"
+    path.parent.mkdir()
+    DigestIndex(path).close()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["digests.sqlite3"]
+    assert path.stat().st_size > 0 and path.stat().st_size % 4096 == 0
+    with WarcWriter(path.parent) as w:
+        w.write_exchange(make_exchange(URL, b"same"))
+        w.write_exchange(make_exchange(URL, b"same"))
+    (warc,) = path.parent.glob("*.warc.gz")
+    kinds = [i.record.rec_type for i in iter_records(warc)]
+    assert kinds.count("response") == 1 and kinds.count("revisit") == 1, kinds
