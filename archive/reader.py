@@ -25,9 +25,12 @@ from .model import ArchivedResponse, RecordRef
 from .pairing import with_requests
 from .records import (
     ARC_CONVERT,
+    OTHER_CODEC_SUFFIXES,
+    RECOMPRESS_PER_RECORD,
     HttpMessage,
     RecordInfo,
     WarcRecord,
+    decompress_command,
     iter_records,
     parse_warc_date,
     read_info_at,
@@ -71,14 +74,16 @@ def _inputs(p: Path) -> list[Path]:
 
 def expand_paths(spec: str | Path | Iterable[str | Path],
                  unfinished: list[Path] | None = None,
-                 arcs: list[Path] | None = None) -> list[Path]:
+                 arcs: list[Path] | None = None,
+                 compressed: list[Path] | None = None) -> list[Path]:
     """Files, folders (recursively: *.warc, *.warc.gz, *.wacz, never *.open), glob patterns
     and WACZ members (``PKG.wacz#archive/NAME.warc.gz``).
 
     A WACZ package stands for its WARC members (see archive.wacz_input). The `.open` files a
     folder holds (a writer's, or a killed crawl's until it is repaired) are added to
-    ``unfinished`` when given, and its ARC files to ``arcs``, so the caller can say they were
-    left out.
+    ``unfinished`` when given, its ARC files to ``arcs``, and its WARCs compressed whole
+    (.warc.zst, .warc.lz4, .warc.bz2, .warc.xz) to ``compressed``, so the caller can say they
+    were left out.
     """
     items = [spec] if isinstance(spec, str | Path) else list(spec)
     out: list[Path] = []
@@ -93,6 +98,9 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
                 unfinished.extend(sorted(q for q in files if _is_unfinished(q)))
             if arcs is not None:
                 arcs.extend(sorted(q for q in files if q.name.endswith(ARC_SUFFIXES)))
+            if compressed is not None:
+                compressed.extend(sorted(q for q in files
+                                         if q.name.endswith(tuple(OTHER_CODEC_SUFFIXES))))
         elif split_location(s) is not None:
             found = [p]
         elif any(c in s for c in "*?["):
@@ -125,11 +133,14 @@ def warc_inputs(specs: Iterable[str | Path], what: str) -> tuple[list[Path], str
     """
     unfinished: list[Path] = []
     arcs: list[Path] = []
-    paths = expand_paths(specs, unfinished, arcs)
+    compressed: list[Path] = []
+    paths = expand_paths(specs, unfinished, arcs, compressed)
     notes = [unfinished_note(unfinished)] if unfinished else []
     if arcs:
         notes.append(f"{len(arcs)} ARC file(s) not read: {_names(arcs)} (ARC is the format "
                      f"before WARC; convert each to WARC first, {ARC_CONVERT})")
+    if compressed:
+        notes.append(compressed_note(compressed))
     note = "; ".join(notes) or None
     if not paths:
         raise ValueError(f"no WARC files in {what}" + (f"; {note}" if note else ""))
@@ -143,6 +154,17 @@ def _is_unfinished(p: Path) -> bool:
 def _names(paths: list[Path]) -> str:
     return ", ".join(str(p) for p in paths[:3]) + (f" and {len(paths) - 3} more"
                                                    if len(paths) > 3 else "")
+
+
+def compressed_note(paths: list[Path]) -> str:
+    """What to tell about WARCs compressed whole left out of a folder: the command that
+    decompresses each codec among them (their records cannot be read at an offset)."""
+    codecs = dict.fromkeys(codec for p in paths for suffix, codec in OTHER_CODEC_SUFFIXES.items()
+                           if p.name.endswith(suffix))
+    tools = ", ".join(f"`{decompress_command(codec)}`" for codec in codecs)
+    return (f"{len(paths)} WARC file(s) compressed whole not read: {_names(paths)} (only "
+            f"plain or per-record gzip WARCs are read; decompress each, {tools}, and gzip it "
+            f"per record if wanted, {RECOMPRESS_PER_RECORD})")
 
 
 def unfinished_note(paths: list[Path]) -> str:

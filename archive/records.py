@@ -61,6 +61,10 @@ _OTHER_CODECS = (
     (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2", "bunzip2"),
     (re.compile(rb"\xfd7zXZ\x00"), "xz", "unxz"),
 )
+# their file names, as FastWARC (.warc.lz4) and the IIPC .warc.zst draft write them
+OTHER_CODEC_SUFFIXES = {".warc.zst": "zstd", ".warc.lz4": "lz4", ".warc.bz2": "bzip2",
+                        ".warc.xz": "xz"}
+RECOMPRESS_PER_RECORD = "`warcio recompress IN.warc OUT.warc.gz`"
 _RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d+\.\d+\r?\n)")
 _VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 
@@ -500,8 +504,13 @@ def other_codec(fh) -> str | None:
         if magic.match(head):
             return (f"compressed with {name}, not read: only plain or per-record gzip "
                     f"WARCs are read; decompress it (`{tool} FILE`), and gzip it per record if "
-                    "wanted (`warcio recompress IN.warc OUT.warc.gz`)")
+                    f"wanted ({RECOMPRESS_PER_RECORD})")
     return None
+
+
+def decompress_command(codec: str) -> str:
+    """The command that decompresses a file compressed whole with ``codec`` (zstd, lz4...)."""
+    return next(f"{tool} FILE" for _, name, tool in _OTHER_CODECS if name == codec)
 
 
 def _looks_arc(fh, gz: bool) -> bool:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from archive.cdxj import build_index
-from archive.reader import ArchiveLookup, iter_records, iter_responses
+from archive.reader import ArchiveLookup, iter_records, iter_responses, warc_inputs
 from archive.verify import verify
 from tests.support.warcs import gz_each, http_response, record
 
@@ -176,3 +176,34 @@ def test_a_warc_compressed_with_another_codec_is_one_error_naming_it(tmp_path):
         assert f"compressed with {codec}" in str(errors[0]) and "gzip" in str(errors[0])
         res = _cli("verify", str(path))
         assert res.returncode == 1 and res.stderr.count("error:") == 1, res.stderr
+
+
+def test_a_folders_warcs_compressed_with_another_codec_are_named_in_a_note(tmp_path):
+    """A folder holding .warc.zst/.lz4/.bz2/.xz files left them out without a word (its ARC
+    files got a note): read, it looked as if the folder held only its other WARCs. Now they
+    are counted and named in a note with the command that decompresses each codec."""
+    warc = record("response", "http://old.example.com/", http_response(PAGE))
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    _write(folder, "good.warc.gz", [warc])
+    for name, data in _other_codecs(warc).items():
+        (folder / name).write_bytes(data)
+    paths, note = warc_inputs([folder], str(folder))
+    assert paths == [folder / "good.warc.gz"]
+    assert note is not None and "5 WARC file(s) compressed whole not read" in note, note
+    assert str(folder / "a.warc.bz2") in note and "and 2 more" in note, note
+    for tool in ("zstd -d", "lz4 -d", "bunzip2", "unxz", "warcio recompress"):
+        assert tool in note, (tool, note)
+    res = _cli("verify", str(folder))
+    assert res.returncode == 0 and "note: 5 WARC file(s) compressed whole not read" in res.stderr
+    (folder / "good.warc.gz").unlink()
+    only = _cli("index", str(folder), "-o", str(tmp_path / "i.cdxj"))
+    assert only.returncode == 2 and f"no WARC files in {folder}" in only.stderr, only.stderr
+    assert "5 WARC file(s) compressed whole not read" in only.stderr
+    one = tmp_path / "one"
+    one.mkdir()
+    _write(one, "good.warc.gz", [warc])
+    (one / "a.warc.xz").write_bytes(_other_codecs(warc)["a.warc.xz"])
+    _, note = warc_inputs([one], str(one))
+    assert note is not None and "1 WARC file(s) compressed whole not read" in note
+    assert "unxz" in note and "zstd" not in note and "bunzip2" not in note, note
