@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+RECORD_KEPT = " (record kept)"  # ends the reason of a damaged record read all the same
+
 
 class ArchiveWriteError(OSError):
     """Writing a WARC failed (disk full, unwritable folder...); earlier records stay intact."""
@@ -18,13 +20,19 @@ class ArchiveWriteError(OSError):
 
 
 class WarcFormatError(Exception):
-    """A record that cannot be read; names the file and byte offset so it can be found."""
+    """A record that cannot be read; names the file and byte offset so it can be found.
 
-    def __init__(self, file: str | Path, offset: int, reason: str):
+    ``kept``: the record is damaged but was read and used all the same (a wrong
+    Content-Length, its block taken up to the next record), so a caller says "kept", not
+    "skipped"; its reason then ends with RECORD_KEPT."""
+
+    def __init__(self, file: str | Path, offset: int, reason: str, kept: bool = False):
         self.file = str(file)
         self.offset = offset
-        self.reason = reason
-        super().__init__(f"{self.file}: offset {offset}: {reason}")
+        self.reason = reason + RECORD_KEPT if kept and not reason.endswith(RECORD_KEPT) \
+            else reason
+        self.kept = kept
+        super().__init__(f"{self.file}: offset {offset}: {self.reason}")
 
     def __reduce__(self):  # picklable, so extraction workers can send it back whole
-        return type(self), (self.file, self.offset, self.reason)
+        return type(self), (self.file, self.offset, self.reason, self.kept)

@@ -602,7 +602,7 @@ def _checked_records(path: Path, walk: Iterator[RecordInfo],
             _report(WarcFormatError(path, info.offset, f"record skipped: {exc}"), on_error)
             continue
         for problem in info.problems:
-            _report(WarcFormatError(path, info.offset, f"{problem} (record kept)"), on_error)
+            _report(WarcFormatError(path, info.offset, problem, kept=True), on_error)
         yield info
 
 

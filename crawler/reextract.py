@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from archive.errors import WarcFormatError
+from archive.errors import RECORD_KEPT, WarcFormatError
 from archive.httputil import ContentDecodingError, decode_content, encoding_not_applied
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, response_at
@@ -49,6 +49,7 @@ class ReextractReport:
     wall_seconds: float = 0.0
     invalid: int = 0
     bad_records: int = 0  # records reported unreadable (index or page read) and skipped
+    kept_records: int = 0  # records reported damaged but read all the same (WarcFormatError.kept)
 
 
 @dataclass
@@ -64,6 +65,15 @@ class Result:
 
 Validate = Callable[[dict[str, Any]], str | None]
 BadRecord = Callable[[WarcFormatError], None]
+
+
+def said_of(err: WarcFormatError) -> str:
+    """One line telling a bad record and what became of it: kept (read all the same, e.g. a
+    wrong Content-Length, its block taken up to the next record) or skipped."""
+    if err.kept:
+        reason = err.reason.removesuffix(RECORD_KEPT)
+        return f"bad record kept: {err.file}: offset {err.offset}: {reason}"
+    return f"bad record skipped: {err}"
 
 
 def latest_article_urls(lookup: ArchiveLookup) -> list[str]:
@@ -271,16 +281,20 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
 
     ``validate`` (picklable: it runs in the workers) returns an error message for an invalid
     item, which then goes to ``on_invalid`` instead of ``emit``. Unreadable records, while
-    indexing or reading a page, go to ``on_bad_record`` (default: logged) and are skipped.
+    indexing or reading a page, go to ``on_bad_record`` (default: logged) and are skipped;
+    damaged records read all the same (``WarcFormatError.kept``) go there too.
     ``read_seconds`` sums the reading time of all processes.
     """
     report = ReextractReport()
     started = time.perf_counter()
 
     def bad_record(err: WarcFormatError) -> None:
-        report.bad_records += 1
+        if err.kept:
+            report.kept_records += 1
+        else:
+            report.bad_records += 1
         if on_bad_record is None:
-            logger.warning("Bad record skipped: %s", err)
+            logger.warning("%s", said_of(err))
         else:
             on_bad_record(err)
 

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from archive.errors import WarcFormatError
 from archive.reader import warc_inputs
 from archive.schema import schema_errors
-from crawler.reextract import reextract
+from crawler.reextract import reextract, said_of
 from crawler.siteoutlets import SiteRowError, load_rows, sites_published
 
 
@@ -64,7 +64,7 @@ class Command(ScrapyCommand):
             print(f"invalid item {item.get('url')}: {message}", file=sys.stderr)
 
         def on_bad_record(err: WarcFormatError) -> None:
-            bar.write(f"bad record skipped: {err}", file=sys.stderr)
+            bar.write(said_of(err), file=sys.stderr)
 
         try:  # before -O empties the output file
             paths, note = warc_inputs(args, " ".join(args))
@@ -94,6 +94,8 @@ class Command(ScrapyCommand):
               f"{report.wall_seconds:.1f} s (index {report.index_seconds:.1f} s, reading "
               f"{report.read_seconds:.1f} s, extraction CPU {report.extract_cpu_seconds:.1f} s "
               f"over {opts.jobs} process(es)); failed: {failed}; invalid: {invalid}; "
-              f"bad records skipped: {report.bad_records}", file=sys.stderr)
+              f"bad records skipped: {report.bad_records}; bad records kept: "
+              f"{report.kept_records}", file=sys.stderr)
         broken = report.failed["error"] + report.failed["worker_died"] + report.failed["timeout"]
-        self.exitcode = 1 if invalid or report.bad_records or broken else 0
+        damaged = report.bad_records + report.kept_records  # as verify, an error either way
+        self.exitcode = 1 if invalid or damaged or broken else 0

@@ -124,6 +124,10 @@ class WarcReplayMiddleware:
             self.stats.set_value(MISSING_URLS, [*listed, url])
 
     def _bad_record(self, error: Exception) -> None:
+        if getattr(error, "kept", False):  # damaged, read all the same (WarcFormatError.kept)
+            self.stats.inc_value("replay/damaged_records_kept")
+            logger.warning("Damaged WARC record read all the same: %s", error)
+            return
         self.stats.inc_value("replay/bad_records")
         logger.warning("Skipping unreadable WARC record: %s", error)
 

@@ -83,3 +83,27 @@ def test_a_record_a_worker_cannot_read_is_reported_by_file_and_offset(tmp_path: 
     assert f"bad record skipped: {path}: offset {offset}: " in proc.stderr, proc.stderr[-2000:]
     assert "worker_died" not in proc.stderr and "bad records skipped: 1" in proc.stderr
     assert len(read_items(out)) == 2
+
+
+def test_a_record_kept_despite_a_bad_content_length_is_not_called_skipped(
+        tmp_path: Path) -> None:
+    """A record whose Content-Length is wrong, its block taken up to the next record, was
+    printed as "bad record skipped: ... (record kept)" and counted among "bad records
+    skipped", though its article came out. Now it is said and counted as kept."""
+    html = gzip.decompress((REPO / "tests/fixtures/outlets/belta/2026-01/belta-0.html.gz")
+                           .read_bytes())
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html
+    urls = [f"https://www.belta.by/president/view/novost-{i}-7700{i}-2026/" for i in range(2)]
+    records = [record("response", urls[0], block, date="2026-01-13T10:00:00Z",
+                      length=str(len(block) - 40)),
+               record("response", urls[1], block, date="2026-01-13T10:00:00Z")]
+    path = tmp_path / "foreign.warc"
+    path.write_bytes(b"".join(records))
+    out = tmp_path / "items.jsonl"
+    proc = scrapy_command("reextract", str(path), "-O", str(out), "--jobs", "1", timeout=300)
+    assert sorted(i["url"] for i in read_items(out)) == urls, proc.stderr[-2000:]
+    said = [ln for ln in proc.stderr.splitlines() if "Content-Length" in ln]
+    assert said == [f"bad record kept: {path}: offset 0: bad Content-Length "
+                    f"'{len(block) - 40}'; block taken up to the next record"], said
+    assert "bad records skipped: 0; bad records kept: 1" in proc.stderr, proc.stderr[-2000:]
+    assert proc.returncode == 1  # the archive is damaged, as verify says

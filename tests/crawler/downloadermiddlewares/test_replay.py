@@ -202,3 +202,24 @@ def test_a_folders_warc_compressed_whole_is_named_not_silently_left_out(
     assert "1 WARC file(s) compressed whole not read" in caplog.text, caplog.text
     assert str(warcs / "old.warc.zst") in caplog.text and "`zstd -d FILE`" in caplog.text
     assert mw.process_request(Request(ARTICLE)).body == _body("February")
+
+
+def test_a_damaged_record_read_all_the_same_is_not_called_skipped(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A record with a wrong Content-Length (its block taken up to the next record) was
+    logged "Skipping unreadable WARC record: ... (record kept)" and counted as a bad record,
+    and then served."""
+    from tests.support.warcs import http_response, record
+
+    page = http_response(_body("January"))
+    path = tmp_path / "w" / "damaged.warc"
+    path.parent.mkdir()
+    path.write_bytes(record("response", ARTICLE, page, length=str(len(page) - 9))
+                     + record("response", OTHER, http_response(_body("other"))))
+    with caplog.at_level("WARNING"):
+        mw, stats = _middleware(WARC_REPLAY=str(path.parent))
+    assert mw.process_request(Request(ARTICLE)).body == _body("January")
+    assert stats.get_value("replay/damaged_records_kept") == 1
+    assert stats.get_value("replay/bad_records") is None
+    assert "Damaged WARC record read all the same" in caplog.text, caplog.text
+    assert "Skipping" not in caplog.text
