@@ -13,6 +13,7 @@ _UNRESERVED = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 _PCT = re.compile(rb"%([0-9A-Fa-f]{2})")
 _WWW_LABEL = r"www\d*"  # a host's www., www2., www3. label: the site without it is the same
 _WWW = re.compile(rf"^{_WWW_LABEL}\.")
+_SITE_WWW = re.compile(rf"^{_WWW_LABEL}\.(?=.*\.)")  # www.by is a site, "by" a top-level domain
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -107,6 +108,15 @@ def _surt_host(host: str) -> str:
         with contextlib.suppress(UnicodeError):
             host = host.encode("idna").decode("ascii")
     return _surt_escape(host.encode("utf-8"))
+
+
+def site_host(host: str) -> str:
+    """The site a host names, as the article key compares hosts: lower case, no trailing dot,
+    without one leading www label (www, www2, www3…), unless only one label would be left
+    (www.by is a site, "by" a top-level domain). The crawler's same-site checks use this one
+    rule, so a site the crawler owns and the articles the corpus takes for one agree. (The
+    SURT key strips the label even then, as pywb does.)"""
+    return _SITE_WWW.sub("", host.lower().rstrip("."))
 
 
 def _opaque_key(url: str) -> str:

@@ -26,6 +26,7 @@ from scrapy.exceptions import DontCloseSpider, UsageError
 from scrapy.http import Response, TextResponse
 from scrapy.utils.httpobj import urlparse_cached
 
+from archive.urls import site_host
 from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted, note_superseded
@@ -425,7 +426,8 @@ class SiteCrawl(OutletSpider):
 
     def home_landed(self, response: Response, state: disc.SiteState) -> None:
         """The row's home page, redirected (3xx or meta refresh) to another scheme or the
-        www./bare variant of its host (``http://www.host/`` → ``https://host/``): the site lives
+        www./bare variant of its host (``http://www.host/`` → ``https://host/``, ``www2.`` too:
+        archive.urls.site_host): the site lives
         there, so its articles are fetched there (not each through the redirect) and its
         items carry that address (``state.landed``)."""
         chain = response.meta.get("redirect_urls") or []
@@ -433,8 +435,7 @@ class SiteCrawl(OutletSpider):
                 or not generic_rules(state.outlet)):  # a registered outlet's base is its own
             return
         landed, base = urlsplit(response.url), urlsplit(state.outlet.base_url)
-        bare = state.outlet.host.removeprefix("www.")
-        if (ascii_host(landed.hostname or "") not in (bare, f"www.{bare}")
+        if (site_host(ascii_host(landed.hostname or "")) != site_host(state.outlet.host)
                 or (landed.scheme, landed.netloc) == (base.scheme, base.netloc)):
             return
         state.landed = f"{landed.scheme}://{landed.netloc}"

@@ -32,7 +32,7 @@ from lxml import etree
 from protego import Protego
 from w3lib.url import safe_url_string
 
-from archive.urls import is_amp_url
+from archive.urls import is_amp_url, site_host
 from crawler.challenge import LOCATION_SET, literal_target
 from crawler.extraction import dates
 from crawler.extraction.encoding import decode_html
@@ -462,7 +462,7 @@ def archive_prefix(urls: Iterable[str], host: str) -> str | None:
     prefixes: Counter[str] = Counter()
     for url in urls:
         parts = urlsplit(url)
-        if (parts.hostname or "").removeprefix("www.") != host.removeprefix("www."):
+        if site_host(parts.hostname or "") != site_host(host):
             continue
         match = _DATE_PATH.match(parts.path)
         if match and len(parts.path) > match.end():  # an article under the day, not the day

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from archive.urls import COMPANION_PREFIXES
+from archive.urls import COMPANION_PREFIXES, site_host
 from crawler.outlets.base import (
     KEEP_ANY_QUERY,
     ArticleRules,
@@ -78,8 +78,9 @@ def _tuple(value: Any) -> tuple[str, ...]:
 
 
 def site_key(url: str) -> str:
-    """The outlet key of a site: its host without ``www.`` (the district rows' convention)."""
-    return ascii_host(urlsplit(url).hostname or "").removeprefix("www.")
+    """The outlet key of a site: its host without ``www.`` (the district rows' convention;
+    ``www2.`` too, a two-label ``www.by`` kept whole: archive.urls.site_host)."""
+    return site_host(ascii_host(urlsplit(url).hostname or ""))
 
 
 def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
@@ -147,7 +148,7 @@ def outlet_from_site_row(row: dict[str, Any]) -> Outlet:
 def companion_hosts(host: str) -> tuple[str, ...]:
     """The mobile and AMP hosts of a site (``m.``, ``mobile.``, ``amp.``, ``pda.``), which
     a site row's outlet owns: their links are its articles, read on its own host."""
-    bare = host.lower().removeprefix("www.")
+    bare = site_host(host)
     return tuple(f"{prefix}{bare}" for prefix in COMPANION_PREFIXES) if bare else ()
 
 

@@ -17,13 +17,14 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
+from archive.urls import site_host
+
 _WORD = re.compile(r"\w+")
 
 
 def site_key(url: str) -> str:
-    """The site a page belongs to: its host name without ``www.``."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
+    """The site a page belongs to: its host name without a www label (archive.urls.site_host)."""
+    return site_host(urlsplit(url).hostname or "")
 
 
 def paragraph_key(paragraph: str) -> str:

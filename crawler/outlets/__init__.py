@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from urllib.parse import urlsplit
 
+from archive.urls import site_host
 from crawler.outlets.base import ArticleRules, Discovery, Outlet, PageScheme, ascii_host
 
 __all__ = ["ArticleRules", "Discovery", "Outlet", "OutletResolver", "PageScheme", "all_outlets",
@@ -75,7 +76,10 @@ class OutletResolver:
                 self.by_host.setdefault(host, outlet)
 
     def resolve(self, url: str) -> Outlet | None:
-        return self.by_host.get(ascii_host(urlsplit(url).hostname or ""))
+        """The outlet of the URL's host, or of that host under another www label (``www2.``:
+        the rule of Outlet.owns_host)."""
+        host = ascii_host(urlsplit(url).hostname or "")
+        return self.by_host.get(host) or self.by_host.get(site_host(host))
 
 
 @cache

@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from archive.urls import site_host
+
 # Selector syntax: "css selector" reads the element's text; "css selector @attr" reads an attribute.
 
 
@@ -243,12 +245,15 @@ class Outlet:
 
     @cached_property
     def hosts(self) -> tuple[str, ...]:
-        """Every host this outlet's articles are served from (own, ``www.`` variant, aliases)."""
+        """Every host this outlet's articles are served from (own, its site without a www
+        label and that site's ``www.``, aliases); :meth:`owns_host` takes www2., www3. too."""
         own = ascii_host(self.host)
-        bare = own.removeprefix("www.")
+        bare = site_host(own)
         return tuple(dict.fromkeys((own, bare, "www." + bare,
                                     *(ascii_host(a) for a in self.aliases))))
 
     def owns_host(self, host: str) -> bool:
-        """Whether ``host`` (Unicode or punycode) is one of :attr:`hosts`."""
-        return ascii_host(host) in self.hosts
+        """Whether ``host`` (Unicode or punycode) is one of :attr:`hosts`, or that host under
+        another www label (``www2.``: archive.urls.site_host, the article key's rule)."""
+        host = ascii_host(host)
+        return host in self.hosts or site_host(host) in self.hosts

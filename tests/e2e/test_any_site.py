@@ -655,15 +655,17 @@ def test_pages_dated_only_by_a_compact_or_query_date_in_their_url(tmp_path: Path
     assert result.stats["discovery/out_of_window_links"] == 1
 
 
-@pytest.mark.parametrize("how", ["redirect", "meta_refresh"])
-def test_a_site_given_at_its_www_host_that_lives_at_the_bare_one(tmp_path: Path,
-                                                                 how: str) -> None:
+@pytest.mark.parametrize(("how", "label"), [("redirect", "www"), ("meta_refresh", "www"),
+                                            ("redirect", "www2")])
+def test_a_site_given_at_its_www_host_that_lives_at_the_bare_one(tmp_path: Path, how: str,
+                                                                 label: str) -> None:
     """``-a url=http://www.host/`` whose home page sends to ``http://host/`` (a 301, or a
     ``<meta http-equiv="refresh">`` page): the site lives where it landed, so its items carry
-    that host, and its articles are fetched there (not each through a redirect)."""
+    that host, and its articles are fetched there (not each through a redirect). From
+    ``www2.host`` too: it was taken for another site, and every article was lost."""
     shape = anysite.feed_only_site()
     host = shape.site.host
-    www = VirtualSite(f"www.{host}")
+    www = VirtualSite(f"{label}.{host}")
     www.add("/", Page(b"", status=301, headers=[("Location", f"http://{host}/")])
             if how == "redirect" else Page(
                 f'<html><head><meta http-equiv="refresh" content="0; url=http://{host}/">'
@@ -674,7 +676,7 @@ def test_a_site_given_at_its_www_host_that_lives_at_the_bare_one(tmp_path: Path,
                                            headers=[("Location", f"http://{host}{target}")]))
     with FixtureServer([shape.site, www]) as server:  # (both hosts plain HTTP: no mapping)
         result = run_crawl("site", tmp_path, server,
-                           args={"url": f"http://www.{host}/", **WINDOW},
+                           args={"url": f"http://{label}.{host}/", **WINDOW},
                            settings={"OUTLET_BASE_URLS": {}})
     assert_gold_items(result, shape, "title", "published")
     article_paths = [p for p in server.requested_paths(www.host) if "/novost-dnya-" in p]
