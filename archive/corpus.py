@@ -58,6 +58,7 @@ from .corpus_files import (
     retire,
     rewritten,
     scan,
+    still_as_read,
 )
 from .corpus_keys import HELD_BUDGET, Held, HeldIndex, drop_rows, identity, rank
 from .corpus_removals import REMOVALS_FILE, files_digest, removal_files, write_removals
@@ -98,6 +99,10 @@ DUCKDB_MEMORY = "512MB"
 NAME_MAX = 255  # bytes in one folder name (Linux, macOS, Windows)
 INT64 = (-(1 << 63), (1 << 63) - 1)
 UNKNOWN_MONTH = "unknown"  # the month folder of rows whose date names no instant
+
+
+class ChangedWhileRead(Exception):
+    """An items file was cut or rewritten in place while a build read it."""
 
 
 @dataclass(frozen=True)
@@ -493,10 +498,12 @@ def wide_encoding(path: Path) -> str | None:
 
 def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None],
                 start_digest: str, index: HeldIndex
-                ) -> tuple[int, bool, list[str], _PartWriter]:
+                ) -> tuple[int, bool, list[str], _PartWriter, str]:
     """Ingest ``path`` from byte ``start`` (``start_digest``: the digest of the bytes before it):
     (end offset consumed, complete, parts, the writer: its rows, the lowest version written of
-    each article, the lines skipped as held and the rows they replace)."""
+    each article, the lines skipped as held and the rows they replace; the digest of the
+    bytes up to the end consumed). Raises ChangedWhileRead, leaving no part, when the file
+    no longer holds the bytes read (cut or rewritten in place during the read)."""
     line_no = _line_number(path, start) if start else 0
     prefix = start_digest[:12] if start else "0"
     writer = _PartWriter(corpus, f"{part_stem(path.name)}-{prefix}-{start}.parquet", report,
@@ -504,17 +511,18 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
     if encoding := wide_encoding(path):
         report(Problem(path.name, line_no + 1, f"not UTF-8 but {encoding}: no line of it read; "
                        f"convert it (iconv -f {encoding} -t UTF-8) and build again"))
-        return os.path.getsize(path), True, [], writer
+        return os.path.getsize(path), True, [], writer, file_digest(path)
     consumed, complete = start, True
+    read, upto = hashlib.sha256(), hashlib.sha256()  # bytes read; the whole lines of them
     try:
-        for end, raw, whole in bounded_lines(path, start, MAX_LINE_BYTES):
+        for end, raw, whole in bounded_lines(path, start, MAX_LINE_BYTES, read.update):
             line_no += 1
             if not whole:  # the writer has not finished this line: read it next time
                 complete = False
                 report(Problem(path.name, line_no, "incomplete last line (file still being "
                                "written?): left for the next build", fatal=False))
                 break
-            consumed = end
+            consumed, upto = end, read.copy()
             if raw is None:
                 report(Problem(path.name, line_no, f"line longer than {MAX_LINE_BYTES} bytes"))
                 continue
@@ -534,12 +542,15 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
                 writer.no_instant.setdefault(name, [0, line_no, value, why])[0] += 1
                 writer.undated_lines += not n
             writer.add(key, row)
+        digest = still_as_read(path, start, start_digest, consumed, upto.hexdigest())
+        if digest is None:  # its rows would be of bytes it no longer holds, or of two contents
+            raise ChangedWhileRead(path.name)
         parts = writer.close()
         _report_no_instant(path.name, writer.no_instant, report)
     except BaseException:
         writer.abort()
         raise
-    return consumed, complete, parts, writer
+    return consumed, complete, parts, writer, digest
 
 
 def _report_no_instant(name: str, found: dict[str, list[Any]],
@@ -609,8 +620,17 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         held = HeldIndex(corpus, manifest["files"], HELD_BUDGET)
         for path in files:
             seen = len(out.problems)
-            ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete,
-                                   index, held, report)
+            found: list[Problem] = []  # reported once the file is known to hold what was read
+            try:
+                ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete,
+                                       index, held, found.append)
+            except ChangedWhileRead:
+                found = [Problem(path.name, 0, "changed while this build read it (cut short "
+                                 "or rewritten in place): none of it taken now; it is read "
+                                 "again by the next build")]
+                ingested = None
+            for problem in found:
+                report(problem)
             if ingested is None:
                 out.files_skipped += 1
                 continue
@@ -681,20 +701,18 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
                 report: Callable[[Problem], None]) -> tuple[int, bool, bool, int, int] | None:
     """Ingest what is new in one file and update ``manifest``: (rows, whole file ingested,
     anything new read, lines skipped as held, lines with a date naming no instant); None when
-    the file's whole content is in the corpus already."""
+    the file's whole content is in the corpus already. Raises ChangedWhileRead (nothing
+    updated) when the file changed while it was read."""
     found = rescan(path, found, index)
     base, start = resume_point(path.name, found, manifest, index)
     if found.whole in complete or start >= found.size:
         return None
     own = manifest["files"].get(path.name)  # still its bytes: a rewritten one was retired
-    consumed, whole, parts, writer = ingest_file(path, corpus, start, report,
-                                                 found.digests[start] if start else "", held)
+    consumed, whole, parts, writer, digest = ingest_file(
+        path, corpus, start, report, found.digests[start] if start else "", held)
     # before the manifest advances past these rows, and before replaced rows go
     mark_edits_stale(corpus, {**writer.versions, **dict.fromkeys(writer.replaced_ids, 0)})
     depends = _settle_duplicates(path.name, writer, held, manifest, report)
-    # the scan's digest holds while the file has not grown since (a writer may append)
-    digest = found.whole if consumed == found.size and path.stat().st_size == found.size \
-        else file_digest(path, consumed)
     points = set(checkpoints(own)) if own else set()
     entry = {"digest": digest, "bytes": consumed, "complete": whole,
              "checkpoints": sorted(points | {(consumed, digest)}),

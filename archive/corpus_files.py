@@ -75,6 +75,30 @@ def prefix_digests(path: Path, offsets: list[int], whole: bool = True) -> dict[i
     return out
 
 
+def still_as_read(path: Path, start: int, start_digest: str, end: int,
+                  read_digest: str) -> str | None:
+    """The SHA-256 of the first ``end`` bytes of ``path`` when they are still the bytes an
+    ingest took: the first ``start`` hash to ``start_digest`` (when ``start``) and bytes
+    ``start``..``end`` to ``read_digest``, what it parsed; else None (the file was cut or
+    rewritten while it was read). One read, cheap beside parsing those lines."""
+    whole, tail, done = hashlib.sha256(), hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        while done < end and (chunk := fh.read(min(READ_CHUNK, end - done))):
+            if done < start:
+                head = chunk[:start - done]
+                whole.update(head)
+                if done + len(head) == start and start_digest != whole.hexdigest():
+                    return None
+                chunk = chunk[len(head):]
+                done += len(head)
+            whole.update(chunk)
+            tail.update(chunk)
+            done += len(chunk)
+    if done < end or tail.hexdigest() != read_digest:
+        return None
+    return whole.hexdigest()
+
+
 def head_of(path: Path) -> str:
     with open(path, "rb") as fh:
         return hashlib.sha256(fh.readline(HEAD_BYTES)).hexdigest()

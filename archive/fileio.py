@@ -119,19 +119,25 @@ def _ends_with_newline(path: Path) -> bool:
 SKIP_CHUNK = 1 << 20  # bytes read at a time while skipping an over-long line
 
 
-def bounded_lines(path: Path, offset: int, max_bytes: int
+def bounded_lines(path: Path, offset: int, max_bytes: int,
+                  feed: Callable[[bytes], object] | None = None
                   ) -> Iterator[tuple[int, bytes | None, bool]]:
     """(byte offset after the line, line bytes, ends with newline) from ``offset`` on.
 
     A line longer than ``max_bytes`` is skipped in chunks and given as ``None``, so no input
-    can make a reader hold more than one bounded line in memory."""
+    can make a reader hold more than one bounded line in memory. ``feed`` gets every byte
+    read, in order (a hash of what was read, to check the file still holds it)."""
+    feed = feed or (lambda _: None)
     with open(path, "rb") as fh:
         fh.seek(offset)
         while raw := fh.readline(max_bytes + 1):
+            feed(raw)
             offset += len(raw)
             if len(raw) > max_bytes and not raw.endswith(b"\n"):
                 while (more := fh.readline(SKIP_CHUNK)) and not more.endswith(b"\n"):
+                    feed(more)
                     offset += len(more)
+                feed(more)
                 offset += len(more)
                 yield offset, None, more.endswith(b"\n")
                 continue
