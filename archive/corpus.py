@@ -39,6 +39,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import jsonline
 from .corpus_derived import (
     mark_edits_stale,
     refresh_derived,
@@ -282,10 +283,10 @@ def partition_of(row: dict[str, Any]) -> tuple[str, str]:
 def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     """(item, "") for a valid line, else (None, reason)."""
     try:
-        item = json.loads(raw)
+        item = jsonline.loads(raw)
     except RecursionError:
         return None, "invalid JSON: nested too deeply"
-    except ValueError as exc:  # not UTF-8, not JSON, an integer of over 4,300 digits
+    except ValueError as exc:  # not UTF-8, not JSON (NaN, a key twice), over 4,300 digits
         return None, f"invalid JSON: {exc}"
     if not isinstance(item, dict):
         return None, f"not a JSON object but {type(item).__name__}"

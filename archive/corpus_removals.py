@@ -22,6 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import jsonline
 from .corpus_schema import arrow_type, storable_batch
 from .fileio import bounded_lines, replace_durably, temp_for
 from .schema import REMOVAL_SCHEMA, removal_errors, schema_text
@@ -74,7 +75,7 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any]
         if not raw.strip():
             continue
         try:
-            line = json.loads(raw)
+            line = jsonline.loads(raw)
         except (ValueError, RecursionError) as exc:
             report(path.name, number, f"invalid JSON: {exc}", True)
             continue

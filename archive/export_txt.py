@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import jsonline
 from .fileio import write_atomically
 from .writer import sanitize_name_part
 
@@ -62,11 +63,13 @@ def _parse(raw: bytes | None) -> dict | str:
     if raw is None:
         return f"line longer than {MAX_LINE_BYTES} bytes"
     try:
-        item = json.loads(raw.decode("utf-8"))
+        item = jsonline.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         return f"not UTF-8: {exc.reason} at byte {exc.start}"
     except json.JSONDecodeError as exc:
         return f"invalid JSON: {exc.msg} at column {exc.colno}"
+    except ValueError as exc:  # NaN, 1e400, a key twice (archive.jsonline); 4,300+ digits
+        return f"invalid JSON: {exc}"
     except RecursionError:
         return "invalid JSON: nested too deeply"
     if not isinstance(item, dict):

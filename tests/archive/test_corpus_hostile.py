@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,49 @@ UNSTORABLE = {
 }
 
 
+def _raw(find: str, replace: str, count: int = 1) -> bytes:
+    """A valid item's JSON text with ``find`` replaced: what ``json.dumps`` cannot write."""
+    text = json.dumps(_item(3))
+    assert find in text
+    return text.replace(find, replace, count).encode()
+
+
+# What Python's json reads but JSON has not: stored, NaN would become a value no JSON export
+# writes back; of a duplicate key, readers differ on which value counts.
+NOT_STRICT_JSON = {
+    "NaN in an open object": (lambda: _raw('"method": "rules"', '"method": NaN'),
+                              "NaN is no JSON value"),
+    "Infinity in an open object": (lambda: _raw('"method": "rules"', '"method": Infinity'),
+                                   "Infinity is no JSON value"),
+    "-Infinity as the version": (lambda: _raw('"version": 1', '"version": -Infinity'),
+                                 "-Infinity is no JSON value"),
+    "1e400 in an open object": (lambda: _raw('"method": "rules"', '"method": 1e400'),
+                                "number 1e400 is beyond the range of a double"),
+    "1e400 as an offset": (lambda: _raw('"offset": 1000', '"offset": 1e400'),
+                           "number 1e400 is beyond the range of a double"),
+    "a key twice, values differing": (lambda: _raw('"title": ', '"title": "Другой", "title": '),
+                                      "duplicate key 'title'"),
+    "a key twice in a nested object": (lambda: _raw('"offset": 1000', '"offset": 5, "offset": 1000'),
+                                       "duplicate key 'offset'"),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_STRICT_JSON))
+def test_a_line_that_is_not_strict_json_is_rejected_and_the_rest_goes_in(
+        case: str, tmp_path: Path) -> None:
+    make, reason = NOT_STRICT_JSON[case]
+    _rejected_and_the_rest_goes_in(make, "invalid JSON: " + reason, tmp_path)
+
+
 @pytest.mark.parametrize("case", list(UNSTORABLE))
 def test_a_line_no_column_can_hold_is_rejected_and_the_rest_goes_in(case: str,
                                                                      tmp_path: Path) -> None:
     make, reason = UNSTORABLE[case]
+    _rejected_and_the_rest_goes_in(make, reason, tmp_path)
+
+
+def _rejected_and_the_rest_goes_in(make: Callable[[], bytes], reason: str,
+                                   tmp_path: Path) -> None:
     good = [_item(1), _item(2)]
     first = write_run(tmp_path / "data", "belta", START, good)
     first.write_bytes(first.read_bytes() + make() + b"\n")

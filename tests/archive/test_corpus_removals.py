@@ -13,7 +13,7 @@ from archive.corpus import REJECTS, build_corpus
 from archive.corpus_derived import connect
 from archive.schema import removal_errors
 from crawler.urls import article_id
-from tests.archive.corpus_data import ROOT, START, belta_url, duck, several_runs
+from tests.archive.corpus_data import ROOT, START, belta_url, duck, run_archive, several_runs
 
 HOME = "http://www.belta.by/"
 
@@ -198,3 +198,35 @@ def test_a_removals_file_whose_name_is_not_utf8_is_named_once_and_the_rest_writt
     assert build_corpus(data, tmp_path / "corpus").problems == []  # once
     odd.rename(odd.with_name("удалено.jsonl"))
     assert build_corpus(data, tmp_path / "corpus").removals == 2
+
+
+def test_a_line_that_is_not_strict_json_is_rejected_and_the_rest_written(tmp_path: Path) -> None:
+    """Python's json reads NaN and 1e400 (as infinity) and keeps the last of two values of a
+    key: a ``similarity`` of NaN would be stored, and a line saying both "removed" and
+    "restored" would count as a restoration. Each is rejected with its file, line and why."""
+    data = tmp_path / "data"
+    several_runs(data)
+    soft = observation(4, "removed", DAY2, 200)
+    soft["evidence"] = {"reason": "soft-404", "matched": "probe", "wording": None,
+                        "probe": {"url": HOME + "zz-none", "status": 404, "final_url": None,
+                                  "warc": None, "similarity": 0.5}}
+    text = json.dumps(soft)
+    name = "belta-2026-01-07T00-00-00+00-00-11.jsonl"
+    write(data, name, [observation(3, "removed", DAY2, 410),
+                       text.replace('"similarity": 0.5', '"similarity": NaN'),
+                       text.replace('"similarity": 0.5', '"similarity": 1e400'),
+                       json.dumps(observation(6, "removed", DAY2, 410))[:-1]
+                       + ', "event": "restored"}',
+                       observation(1, "removed", DAY2, 404)])
+    res = run_archive("corpus", data, "-o", tmp_path / "corpus")
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {name}:2: invalid JSON: NaN is no JSON value (JSON has no NaN or Infinity)",
+        f"error: {name}:3: invalid JSON: number 1e400 is beyond the range of a double",
+        f"error: {name}:4: invalid JSON: duplicate key 'event' in one object (JSON readers "
+        "differ on which value counts)"]
+    urls = duck(tmp_path / "corpus").execute("SELECT url FROM removals ORDER BY url").fetchall()
+    assert urls == sorted([(belta_url(1),), (belta_url(3),)])
+    again = run_archive("corpus", data, "-o", tmp_path / "corpus")
+    assert again.returncode == 0 and "error:" not in again.stderr, again.stderr[-2000:]

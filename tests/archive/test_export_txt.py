@@ -113,3 +113,31 @@ def test_versions_of_one_article_are_numbered_oldest_first(tmp_path):
     assert [p.name for p in written] == ["000_ok1.txt", "001_ok1.txt", "002_ok1.txt"]
     assert [p.read_text("utf-8") for p in written] == [
         f"{GOOD['title']}\n\nВерсія {v}" for v in (1, 2, 3)]
+
+
+def test_export_txt_rejects_lines_that_are_not_strict_json(tmp_path):
+    """Which of two titles a line with the key twice means, JSON readers differ on; NaN and
+    1e400 are no JSON numbers; Python refuses an integer of 5,000 digits (a traceback, once).
+    Each line is named and skipped, never written half-guessed."""
+    good = json.dumps(GOOD, ensure_ascii=False)
+    items = tmp_path / "items.jsonl"
+    items.write_text("\n".join([
+        good,
+        good.replace('"title": ', '"title": "Стары", "title": '),
+        good.replace('"id": "ok1"', '"id": "ok2", "version": NaN'),
+        good.replace('"id": "ok1"', '"id": "ok3", "version": 1e400'),
+        good.replace('"id": "ok1"', '"id": "ok4", "version": ' + "9" * 5000),
+    ]) + "\n", "utf-8")
+    res = run_cli("export-txt", items, tmp_path / "out")
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    assert res.stderr.splitlines() == [
+        f"error: {items}: line 2: invalid JSON: duplicate key 'title' in one object (JSON "
+        "readers differ on which value counts); skipped",
+        f"error: {items}: line 3: invalid JSON: NaN is no JSON value (JSON has no NaN or "
+        "Infinity); skipped",
+        f"error: {items}: line 4: invalid JSON: number 1e400 is beyond the range of a double; "
+        "skipped",
+        f"error: {items}: line 5: invalid JSON: Exceeds the limit (4300 digits) for integer "
+        "string conversion: value has 5000 digits; use sys.set_int_max_str_digits() to "
+        "increase the limit; skipped"]
+    assert [f.name for f in (tmp_path / "out").iterdir()] == ["000_ok1.txt"]
