@@ -87,6 +87,7 @@ from .fileio import (
     utf8_name,
     write_atomically,
 )
+from .schema import id_mismatch
 
 __all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 
@@ -296,6 +297,8 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, "breaks the item schema: a value is nested too deeply"
     if errors:
         return None, "breaks the item schema: " + "; ".join(errors)
+    if mismatch := id_mismatch(item):
+        return None, mismatch
     return item, ""
 
 

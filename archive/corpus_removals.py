@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from . import jsonline
 from .corpus_schema import arrow_type, storable_batch
 from .fileio import bounded_lines, replace_durably, temp_for
-from .schema import REMOVAL_SCHEMA, removal_errors, schema_text
+from .schema import REMOVAL_SCHEMA, id_mismatch, removal_errors, schema_text
 
 REMOVALS_FILE = "removals/removals.parquet"
 MAX_LINE_BYTES = 1 << 20  # an observation is a few hundred bytes
@@ -82,6 +82,9 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any]
         errors = removal_errors(line) if isinstance(line, dict) else ["not a JSON object"]
         if errors:
             report(path.name, number, "breaks the removal schema: " + "; ".join(errors), True)
+            continue
+        if mismatch := id_mismatch(line):
+            report(path.name, number, mismatch, True)
             continue
         try:
             observed = timestamp(line["observed_at"])

@@ -8,6 +8,7 @@ messages name each field and reason.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cache
 from importlib.resources import files
@@ -62,3 +63,14 @@ def removal_errors(line: dict[str, Any], limit: int = 3) -> list[str]:
     """Why a removals-file line breaks its contract, or [] (lines are few: jsonschema only)."""
     errors = sorted(_removal_validator().iter_errors(line), key=lambda e: list(e.path))
     return [f"{'/'.join(map(str, e.path)) or '(line)'}: {e.message}" for e in errors[:limit]]
+
+
+def id_mismatch(line: dict[str, Any]) -> str | None:
+    """Why a schema-valid item or removal line's ``id`` is not the one of its ``url`` (the
+    contract: the first 16 hex of SHA-256 of the canonical URL, as the crawl computes it), or
+    None. Such a line, edited by hand or spliced, names two articles at once."""
+    url, given = line["url"], line["id"]
+    own = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    if own == given:
+        return None
+    return f"id {given} is not the id of its url {url} ({own}): which one is wrong cannot be told"

@@ -182,3 +182,34 @@ def test_an_items_file_whose_name_is_not_utf8_is_one_error_until_renamed(tmp_pat
     odd.rename(items / "новости.jsonl")
     fixed = run_archive("corpus", tmp_path / "data", "-o", corpus)
     assert fixed.returncode == 0 and "2 row(s) added" in fixed.stdout, fixed.stderr[-2000:]
+
+
+def test_an_id_that_is_not_its_urls_is_rejected_in_items_and_removals(tmp_path: Path) -> None:
+    """The crawl writes ``id`` = the first 16 hex of SHA-256 of ``url``, for items and
+    removal observations alike. A line where they disagree (edited by hand, two lines spliced)
+    cannot tell which article it is: filed under its id, history by URL and families would
+    disagree. It is rejected naming both; the other lines go in."""
+    from tests.archive.test_corpus_removals import DAY2, observation, write
+
+    data = tmp_path / "data"
+    wrong = {**_item(3), "id": _item(4)["id"]}
+    run = write_run(data, "belta", START, [_item(1), wrong, _item(2)])
+    moved = {**observation(5, "removed", DAY2, 410), "id": "0123456789abcdef"}
+    removals = write(data, "belta-r.jsonl", [moved, observation(6, "removed", DAY2, 404)])
+    corpus = tmp_path / "corpus"
+
+    res = run_archive("corpus", data, "-o", corpus)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {run.name}:2: id {wrong['id']} is not the id of its url {wrong['url']} "
+        f"({_item(3)['id']}): which one is wrong cannot be told",
+        f"error: {removals.name}:1: id 0123456789abcdef is not the id of its url "
+        f"{moved['url']} ({observation(5, 'removed', DAY2, 410)['id']}): which one is wrong "
+        "cannot be told"]
+    con = duck(corpus)
+    assert con.execute("SELECT url FROM versions ORDER BY url").fetchall() == [
+        (belta_url(1),), (belta_url(2),)]
+    assert con.execute("SELECT url FROM removals").fetchall() == [(belta_url(6),)]
+    again = run_archive("corpus", data, "-o", corpus)
+    assert again.returncode == 0 and "error:" not in again.stderr, again.stderr[-2000:]
