@@ -84,6 +84,7 @@ from .fileio import (
     sync_file,
     sync_folder,
     temp_for,
+    unended_line,
     utf8_name,
     write_atomically,
 )
@@ -523,8 +524,8 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
             line_no += 1
             if not whole:  # the writer has not finished this line: read it next time
                 complete = False
-                report(Problem(path.name, line_no, "incomplete last line (file still being "
-                               "written?): left for the next build", fatal=False))
+                report(Problem(path.name, line_no, unended_line(raw, MAX_LINE_BYTES),
+                               fatal=False))
                 break
             consumed, upto = end, read.copy()
             if raw is None:

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from . import jsonline
 from .corpus_schema import arrow_type, storable_batch
-from .fileio import bounded_lines, replace_durably, temp_for
+from .fileio import bounded_lines, replace_durably, temp_for, unended_line
 from .schema import REMOVAL_SCHEMA, id_mismatch, removal_errors, schema_text
 
 REMOVALS_FILE = "removals/removals.parquet"
@@ -66,8 +66,7 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any]
     """The valid observations of one file as rows; the others reported."""
     for number, (_, raw, whole) in enumerate(bounded_lines(path, 0, MAX_LINE_BYTES), 1):
         if not whole:
-            report(path.name, number, "incomplete last line (file still being written?): "
-                   "left for the next build", False)
+            report(path.name, number, unended_line(raw, MAX_LINE_BYTES), False)
             return
         if raw is None:
             report(path.name, number, f"line longer than {MAX_LINE_BYTES} bytes", True)

@@ -144,6 +144,15 @@ def bounded_lines(path: Path, offset: int, max_bytes: int,
             yield offset, raw, raw.endswith(b"\n")
 
 
+def unended_line(raw: bytes | None, max_bytes: int) -> str:
+    """Why a last line without a newline (``raw`` None: over ``max_bytes``) is left for the
+    next build: still being written, or already too long to be taken when it ends."""
+    if raw is None:
+        return (f"incomplete last line, already longer than the line cap ({max_bytes} "
+                "bytes): left for the next build, which rejects it once it ends")
+    return "incomplete last line (file still being written?): left for the next build"
+
+
 def create_exclusive(directory: Path, name: Callable[[str], str], base: str,
                      flags: int = os.O_WRONLY) -> tuple[str, Path, int]:
     """Create a file no other process has: ``name(base)``, else ``name(base-2)``,

@@ -285,3 +285,20 @@ def test_reading_a_corpus_still_being_built_writes_nothing_into_it(runs, tmp_pat
     assert main(["edits", str(runs["corpus"]), "-o", str(tmp_path / "e.html")]) == 0
     assert main(["export-txt", "--corpus", str(runs["corpus"]), str(tmp_path / "txt")]) == 0
     assert sorted(p for p in runs["corpus"].rglob("*")) == before
+
+
+def test_an_unended_last_line_over_the_cap_names_the_cap(runs, monkeypatch) -> None:
+    """A last line with no newline for a gigabyte (a writer that died mid-blob, a foreign
+    file) is read in bounded chunks; the note says it is already over the line cap, so it
+    will be rejected when it ends, not taken for an item still being written."""
+    import archive.corpus
+
+    monkeypatch.setattr(archive.corpus, "MAX_LINE_BYTES", 4096)
+    path = runs["files"][0]
+    with path.open("ab") as fh:
+        fh.write(b'{"text": "' + "ж".encode() * 10_000)
+    report = build_corpus(runs["data"], runs["corpus"])
+    assert [str(p) for p in report.problems] == [
+        f"{path.name}:7: incomplete last line, already longer than the line cap (4096 bytes): "
+        "left for the next build, which rejects it once it ends"]
+    assert report.rows == 9 and report.files_partial == 1
