@@ -458,8 +458,13 @@ class SiteCrawl(OutletSpider):
         yield from self.sitemap_requests(state, disc.robots_sitemaps(response.body, response.url))
 
     def sitemap_requests(self, state: disc.SiteState, listed: list[str]) -> Iterator[Any]:
-        """The sitemaps robots.txt lists, or the common paths when it lists none."""
-        for url in listed or self.well_known(state, disc.COMMON_SITEMAP_PATHS):
+        """The sitemaps robots.txt lists, chosen and bounded as an index's children (a
+        robots.txt may name hundreds), or the common paths when it lists none."""
+        if listed:
+            yield from self.child_sitemaps(state, self.robots_url(state),
+                                           [(url, None) for url in listed], depth=-1)
+            return
+        for url in self.well_known(state, disc.COMMON_SITEMAP_PATHS):
             yield self.discover(state, url, "sitemap", depth=0)
 
     def well_known(self, state: disc.SiteState, paths: tuple[str, ...],
@@ -549,7 +554,9 @@ class SiteCrawl(OutletSpider):
     def child_sitemaps(self, state: disc.SiteState, index: str,
                        children: list[tuple[str, datetime | None]], depth: int) -> Iterator[Any]:
         """The children of a sitemap index worth fetching, those most likely to hold the
-        window's articles first (:func:`disc.child_sitemap_order`), within the bounds."""
+        window's articles first (:func:`disc.child_sitemap_order`), within the bounds
+        (``depth`` -1: the sitemaps robots.txt lists; they take at most half the bound, the
+        rest is left for the children of the indexes among them)."""
         if not children:
             return
         stats = self.crawler.stats
@@ -571,6 +578,8 @@ class SiteCrawl(OutletSpider):
                 ranked.append((order, number, url))
         ranked.sort()
         room = max(self.limits["max_sitemaps"] - state.sitemaps_requested, 0)
+        if depth < 0:
+            room = min(room, max(self.limits["max_sitemaps"] // 2, 1))
         for _, _, url in ranked[:room]:
             yield self.discover(state, url, "sitemap", depth=depth + 1)
         if len(ranked) > room:
