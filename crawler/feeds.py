@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import re
+import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,6 +13,7 @@ from io import BytesIO
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 
 from crawler.extraction.dates import parse_iso, parse_rfc822
@@ -188,13 +191,23 @@ MAX_SITEMAP_URLS = 50_000  # the protocol's limit of URLs in one sitemap
 
 
 def sitemap_body(body: bytes) -> bytes:
-    """The document of a sitemap, gunzipped (bounded) when it is a ``.gz`` file."""
-    if body[:2] == b"\x1f\x8b":
-        try:
-            return gunzip(body, max_size=MAX_SITEMAP_BYTES)
-        except (OSError, EOFError, ValueError):
-            return b""
-    return body
+    """The document of a sitemap, gunzipped (bounded) when it is a ``.gz`` file; empty when
+    it cannot be (:func:`sitemap_document` says why)."""
+    return sitemap_document(body)[0]
+
+
+def sitemap_document(body: bytes) -> tuple[bytes, str | None]:
+    """The document of a sitemap and None, or (b"", why it cannot be read): a ``.gz`` file
+    is gunzipped up to MAX_SITEMAP_BYTES (a gzip bomb stops there), and one whose bytes are
+    no gzip past its magic number is said, never an exception that loses the callback."""
+    if body[:2] != b"\x1f\x8b":
+        return body, None
+    try:
+        return gunzip(body, max_size=MAX_SITEMAP_BYTES), None
+    except _DecompressionMaxSizeExceeded:
+        return b"", f"gunzipped, it is over {MAX_SITEMAP_BYTES} bytes"
+    except (OSError, EOFError, ValueError, zlib.error, struct.error) as exc:
+        return b"", f"no gzip ({exc})"
 
 
 # markup after a BOM and blank space: an XML sitemap or an HTML page, no text sitemap

@@ -34,7 +34,7 @@ from crawler.extraction import BlockedPage, NotAnArticle
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS
-from crawler.feeds import document_element, feed_entries, sitemap_body, text_sitemap
+from crawler.feeds import document_element, feed_entries, sitemap_document, text_sitemap
 from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED, content_type
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
@@ -511,7 +511,12 @@ class SiteCrawl(OutletSpider):
         """An XML sitemap or index (gzipped or not), else a plain-text sitemap (one URL a
         line, no dates: its candidates are undated)."""
         recent = datetime.now(UTC) - timedelta(days=self.limits["recent_days"])
-        document = sitemap_body(response.body)
+        document, unreadable = sitemap_document(response.body)
+        if unreadable is not None:
+            self.crawler.stats.inc_value("discovery/sitemap/unreadable")
+            self.logger.warning("Discovery: the sitemap %s was not read: %s", response.url,
+                                unreadable)
+            return
         children: list[tuple[str, datetime | None]] = []
         records = 0
         for record in disc.sitemap_records(document):

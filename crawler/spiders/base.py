@@ -30,7 +30,7 @@ from crawler.feeds import (
     TextSitemap,
     document_element,
     feed_entries,
-    sitemap_body,
+    sitemap_document,
     sitemap_entries,
     text_sitemap,
 )
@@ -295,7 +295,11 @@ class OutletSpider(scrapy.Spider):
         """Sitemap indexes and URL sets (gzipped or not; entries last modified before the
         window are skipped), else a plain-text sitemap: one URL a line, undated."""
         outlet = get_outlet(outlet_key)
-        document = sitemap_body(response.body)
+        document, unreadable = sitemap_document(response.body)
+        if unreadable is not None:
+            self.crawler.stats.inc_value("discovery/unreadable_sitemaps")
+            self.logger.warning("Sitemap %s was not read: %s", response.url, unreadable)
+            return
         entries = 0
         for kind, loc, lastmod in sitemap_entries(document):  # streamed, never held whole
             entries += 1

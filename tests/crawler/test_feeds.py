@@ -173,3 +173,19 @@ def test_a_gzipped_text_sitemap_is_unpacked_within_the_bound(monkeypatch) -> Non
         "https://ex.org/a")
     monkeypatch.setattr(feeds, "MAX_SITEMAP_BYTES", 1000)
     assert feeds.sitemap_body(gzip.compress(body)) == b""
+
+
+@pytest.mark.parametrize("body", [b"\x1f\x8b\x08\x00not gzip at all" * 20,
+                                  gzip.compress(b"<urlset>" * 1000)[:12]],
+                         ids=["garbage", "header_only"])
+def test_a_sitemap_that_is_no_gzip_past_its_magic_says_why(body: bytes) -> None:
+    """A broken ``.gz`` raised zlib.error out of the spider's callback (its whole sitemap
+    lost with a traceback); now its reason comes back."""
+    document, why = feeds.sitemap_document(body)
+    assert document == b"" and why is not None and why.startswith("no gzip")
+
+
+def test_a_gzip_bomb_stops_at_the_bound_and_says_so(monkeypatch) -> None:
+    monkeypatch.setattr(feeds, "MAX_SITEMAP_BYTES", 1000)
+    assert feeds.sitemap_document(gzip.compress(b" " * 5000)) == (
+        b"", "gunzipped, it is over 1000 bytes")

@@ -8,6 +8,9 @@ still ends, and asserts it was not that bound which ended it.
 
 from __future__ import annotations
 
+import gzip
+import io
+
 import pytest
 
 from tests.e2e.test_any_site import WINDOW, assert_gold_items
@@ -49,3 +52,41 @@ def test_a_robots_txt_naming_many_sitemaps_is_read_within_the_sitemap_bound(tmp_
     assert result.stats["discovery/sitemap_over_limit"] == 56
     assert (f"SITE_MAX_SITEMAPS=10 reached: 56 of the sitemaps http://{host}/robots.txt lists"
             in result.log)
+
+
+def gzip_bomb(size: int) -> bytes:
+    """A gzipped sitemap that unpacks to ``size`` bytes of blank space (a few kB packed),
+    written a megabyte at a time so the test never holds it unpacked."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9, mtime=0) as packed:
+        packed.write(b'<?xml version="1.0"?><urlset>')
+        for _ in range(size // MEGABYTE):
+            packed.write(b" " * MEGABYTE)
+    return out.getvalue()
+
+
+MEGABYTE = 1024 * 1024
+
+
+def test_gzipped_sitemaps_that_are_bombs_or_broken_are_said_and_counted(tmp_path) -> None:
+    """An index lists the news sitemap, a ``.xml.gz`` that unpacks to 80 MB and one that is
+    no gzip past its magic bytes: each is named with why it was not read and counted (the
+    broken one crashed the callback, the bomb was dropped without a word); the news
+    sitemap's articles are crawled."""
+    shape = anysite.news_sitemap_site()
+    host = shape.site.host
+    shape.site.add("/sitemap_index.xml", anysite.sitemap_index(host, [
+        ("/sitemaps/news.xml", None), ("/sitemaps/bomb.xml.gz", None),
+        ("/sitemaps/broken.xml.gz", None)]))
+    shape.site.add("/sitemaps/bomb.xml.gz", Page(gzip_bomb(80 * MEGABYTE),
+                                                 content_type="application/x-gzip"))
+    shape.site.add("/sitemaps/broken.xml.gz", Page(b"\x1f\x8b\x08\x00not gzip at all" * 20,
+                                                   content_type="application/x-gzip"))
+    with FixtureServer([shape.site]) as server:
+        result = crawl(tmp_path, shape, server)
+    assert_gold_items(result, shape, "title", "published")
+    assert "Traceback" not in result.log and "log_count/ERROR" not in result.stats
+    assert result.stats["discovery/sitemap/unreadable"] == 2
+    assert (f"the sitemap http://{host}/sitemaps/bomb.xml.gz was not read: gunzipped, it is "
+            "over 52428800 bytes" in result.log)
+    assert f"the sitemap http://{host}/sitemaps/broken.xml.gz was not read: no gzip" in result.log
