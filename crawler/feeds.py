@@ -258,7 +258,8 @@ def _text_line_url(line: bytes) -> tuple[str | None, str | None]:
     try:
         parts = urlsplit(text)
         absolute = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # an IPv6 host left open
+        parts.port  # noqa: B018 - raises on a port that is none (past 65535)
+    except ValueError:  # an IPv6 host left open, a port that is none
         absolute = False
     if absolute and not any(c.isspace() for c in text):
         return text, None

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -49,7 +49,7 @@ from crawler.siteoutlets import (
 )
 from crawler.spiders.base import OutletSpider
 from crawler.spiders.listings import ListingLink, ListingPage, stop_reason
-from crawler.urls import canonical_url, path_and_query, same_article_key
+from crawler.urls import canonical_url, joined, path_and_query, same_article_key
 
 
 def site_rows(url: str | None, outlets: str | None, extra: Any = None,
@@ -94,6 +94,7 @@ class SiteCrawl(OutletSpider):
         self.article_keys: set[str] = set()  # request_key of each article request made
         self.zone_round = False  # the home-link zone samples were asked for (or not needed)
         self.listings_walked = False  # the home pages' paged lists were walked (or not needed)
+        self._no_url_said: set[str] = set()  # feeds and sitemaps an entry of no URL was said of
 
     def setup_sites(self) -> None:
         for row in self.rows:
@@ -304,7 +305,7 @@ class SiteCrawl(OutletSpider):
         page of the site (``location.href = "/ru/"``: a language chooser), as a 3xx would.
         Any other script stub stays a blocked page."""
         target = js_redirect_target(response.text) if response.status == 200 else None
-        url = urljoin(response.url, target) if target else None
+        url = joined(response.url, target) if target else None
         if url is None or not state.outlet.owns_host(urlsplit(url).hostname or ""):
             return None
         request = self.discover(state, url, "home", edition=edition, shell=shell)
@@ -481,7 +482,8 @@ class SiteCrawl(OutletSpider):
         for entry in feed_entries(response.body):
             entries += 1
             state.channel_offsets.update(disc.offsets_of([entry.published]))
-            url = urljoin(response.url, entry.url)
+            if (url := self.entry_url(response.url, entry.url, "feed")) is None:
+                continue
             if self.outlet_of(url) is not state.outlet:
                 offsite[urlsplit(url).hostname or url] += 1
             yield from self.candidate(state, disc.Candidate(
@@ -493,6 +495,19 @@ class SiteCrawl(OutletSpider):
             self.crawler.stats.inc_value("discovery/feed/not_a_feed")
             self.logger.warning("Discovery: the feed %s answered %d with an HTML page, not a "
                                 "feed: no entries read from it", response.url, response.status)
+
+    def entry_url(self, document: str, href: str, step: str) -> str | None:
+        """A feed's or sitemap's entry link, absolute; None, counted and said (the first of
+        each document), when it is no URL: one such entry ended the reading of the rest."""
+        url = joined(document, href)
+        if url is None:
+            self.crawler.stats.inc_value(f"discovery/{step}/no_url")
+            if document not in self._no_url_said:
+                self._no_url_said.add(document)
+                self.logger.warning("Discovery: an entry of the %s %s is no URL: %r (skipped, "
+                                    "counted in discovery/%s/no_url)", step, document, href[:200],
+                                    step)
+        return url
 
     def note_offsite_entries(self, state: disc.SiteState, feed: str, entries: int,
                              offsite: Counter[str]) -> None:
@@ -521,7 +536,8 @@ class SiteCrawl(OutletSpider):
         records = 0
         for record in disc.sitemap_records(document):
             records += 1
-            url = urljoin(response.url, record.loc)
+            if (url := self.entry_url(response.url, record.loc, "sitemap")) is None:
+                continue
             if record.published is not None:
                 state.channel_offsets.update(disc.offsets_of([record.published]))
             if record.kind == "sitemap":

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from html import unescape
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lxml import etree
 from protego import Protego
@@ -49,7 +49,7 @@ from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
 from crawler.siteoutlets import GENERIC_KEEP_QUERY, generic_rules, outlet_from_site_row, vote_zone
 from crawler.spiders.listings import iter_links, tree_links
-from crawler.urls import canonical_url, is_article_url, path_and_query
+from crawler.urls import canonical_url, is_article_url, joined, path_and_query
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
               "application/xml", "text/xml")
@@ -135,8 +135,8 @@ def announced_feeds(tree: etree._Element, base: str) -> list[str]:
         kind = (node.get("type") or "").lower().split(";")[0].strip()
         href = (node.get("href") or "").strip()
         if "alternate" in rel and kind in FEED_TYPES and href:
-            url = urljoin(base, href)
-            if url not in found:
+            url = joined(base, href)
+            if url is not None and url not in found:
                 found.append(url)
     return found
 
@@ -154,7 +154,7 @@ def language_editions(tree: etree._Element, base: str) -> list[str]:
         rel = (node.get("rel") or "").lower().split()
         href = (node.get("href") or "").strip()
         if "alternate" in rel and node.get("hreflang") and href and not node.get("type"):
-            url = urljoin(resolve, href).split("#", 1)[0]
+            url = (joined(resolve, href) or base).split("#", 1)[0]
             if url not in found and url != base:
                 found.append(url)
     return found[:MAX_EDITIONS]
@@ -248,8 +248,9 @@ def script_links(tree: etree._Element, url: str) -> list[str]:
             if quoted is _QUOTED and any(map(_acts, _callers(str(code), match.start()))):
                 continue
             literal = match.group(2).replace("\\/", "/")
-            if _ADDRESS.match(literal) and len(found) < MAX_SCRIPT_LINKS:
-                found.append(urljoin(base, literal).split("#", 1)[0])
+            if (_ADDRESS.match(literal) and len(found) < MAX_SCRIPT_LINKS
+                    and (target := joined(base, literal))):
+                found.append(target.split("#", 1)[0])
     return [u for u in dict.fromkeys(found)
             if urlsplit(u).scheme in ("http", "https") and not _endpoint(u)]
 
@@ -313,7 +314,7 @@ def shell_targets(tree: etree._Element, url: str) -> list[str]:
         href = (node.get("src" if node.tag != "a" else "href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "about:", "data:")):
             continue
-        target = urljoin(base, href).split("#", 1)[0]
+        target = (joined(base, href) or url).split("#", 1)[0]
         if urlsplit(target).scheme not in ("http", "https") or target == url:
             continue
         if node.tag != "a" or node.get("hreflang") or _names_language(target):
@@ -385,7 +386,8 @@ def parser_sitemaps(robotparser: Any, base: str) -> list[str] | None:
 
 
 def _absolute(urls: Iterable[str], base: str) -> list[str]:
-    return list(dict.fromkeys(urljoin(base, url.strip()) for url in urls if url))
+    return list(dict.fromkeys(found for url in urls if url
+                              and (found := joined(base, url.strip())) is not None))
 
 
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:[-_/.]?(0[1-9]|1[0-2])(?:[-_/.]?([0-2]\d|3[01]))?)?"
@@ -481,7 +483,7 @@ def next_page_link(tree: Any, links: list[str], url: str, page: int) -> str | No
     ``?paged=``, Bitrix's ``?PAGEN_1=``…) of ``<page + 1>``."""
     marked = first_value(tree, (NEXT_PAGE,))
     if marked:
-        return urljoin(document_base(tree, url), marked)
+        return joined(document_base(tree, url), marked)
     here = urlsplit(url)
     paged = any(PAGE_PARAM.match(k) for k, _ in parse_qsl(here.query))
     for link in links:
@@ -551,7 +553,7 @@ def declared_canonical(html: str, base: str) -> str | None:
     for tag in _LINK_TAG.findall(head):
         attrs = _attrs(tag)
         if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href", "").strip():
-            return urljoin(base, attrs["href"].strip())
+            return joined(base, attrs["href"].strip())
     return None
 
 
@@ -607,7 +609,7 @@ def article_frames(body: bytes, content_type: str | None, url: str) -> list[str]
     frames: dict[str, tuple[str, bool]] = {}  # URL -> (frame name, given the '*' share)
     for attrs, rest in _frames(text):
         src = attrs.get("src", "").strip()
-        target = urljoin(base, src).split("#", 1)[0] if src else ""
+        target = (joined(base, src) or url).split("#", 1)[0] if src else ""
         if urlsplit(target).scheme in ("http", "https") and target != url:
             frames.setdefault(target, (attrs.get("name") or attrs.get("id") or "", rest))
     articles = [f for f in frames if looks_like_article(f)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import SplitResult, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
@@ -22,6 +22,18 @@ from crawler.outlets.base import KEEP_ANY_QUERY, Outlet
 
 __all__ = ["PATH_SESSION", "SESSION_PARAMS", "TRACKING_PARAMS", "article_id", "canonical_url",
            "is_noise", "is_tracking", "same_article_key"]
+
+
+def joined(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base``, or None when the result is no URL (``http://[::1``,
+    an unclosed IPv6 bracket; a port past 65535): urljoin's ValueError on one such link of a
+    page, feed or sitemap ended the reading of the whole document."""
+    try:
+        url = urljoin(base, href)
+        urlsplit(url).port  # noqa: B018 - raises on a port that is none
+    except ValueError:
+        return None
+    return url
 
 
 def canonical_url(url: str, outlet: Outlet | None = None) -> str:

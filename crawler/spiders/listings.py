@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urljoin
 
 from parsel import Selector
 
 from crawler.extraction.dates import day_in_window
 from crawler.extraction.html import document_base, parse_html, remove_nodes, select_nodes
 from crawler.outlets.base import Outlet
-from crawler.urls import canonical_url, is_article_url
+from crawler.urls import canonical_url, is_article_url, joined
 
 _NOT_LINKS = ("#", "javascript:", "mailto:", "tel:")
 
@@ -68,7 +67,7 @@ def read_listing(text: str, url: str, outlet: Outlet,
             if d.entries:
                 break  # one article per entry: its first article link
     return ListingPage([ListingLink(u, day) for u, day in found.items()], other,
-                       urljoin(base, next_href) if next_href else None)
+                       joined(base, next_href) if next_href else None)
 
 
 def iter_links(root: object, spec: str, base_url: str) -> Iterator[str]:
@@ -76,8 +75,8 @@ def iter_links(root: object, spec: str, base_url: str) -> Iterator[str]:
     css, _, attr = spec.partition(" @")
     for node in select_nodes(root, css):  # type: ignore[arg-type]
         href = (node.get(attr.strip() or "href") or "").strip()
-        if href and not href.startswith(_NOT_LINKS):
-            yield urljoin(base_url, href)
+        if href and not href.startswith(_NOT_LINKS) and (url := joined(base_url, href)):
+            yield url
 
 
 def page_links(text: str, url: str) -> list[str]:

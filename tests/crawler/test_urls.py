@@ -11,6 +11,7 @@ from crawler.urls import (
     canonical_url,
     fetch_path,
     is_article_url,
+    joined,
     other_spelling,
     respelled,
 )
@@ -119,3 +120,11 @@ def test_keep_query_names_a_parameter_by_its_text() -> None:
     row = outlet_from_site_row({"url": "https://gazeta.test/", "keep_query": ["р", "sid"]})
     assert canonical_url("https://gazeta.test/v?%D1%80=1&sid=abc", row) == (
         "https://gazeta.test/v?sid=abc&%D1%80=1")
+
+
+@pytest.mark.parametrize("href", ["http://[::1/novost/", "http://[bad-host]x/",
+                                  "http://host.test:99999/novost/"])
+def test_a_link_that_is_no_url_joins_to_none(href: str) -> None:
+    """urljoin raised ValueError, ending the reading of the page around the link."""
+    assert joined("http://site.test/news/", href) is None
+    assert joined("http://site.test/news/", "../a/b/") == "http://site.test/a/b/"

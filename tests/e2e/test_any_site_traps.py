@@ -90,3 +90,38 @@ def test_gzipped_sitemaps_that_are_bombs_or_broken_are_said_and_counted(tmp_path
     assert (f"the sitemap http://{host}/sitemaps/bomb.xml.gz was not read: gunzipped, it is "
             "over 52428800 bytes" in result.log)
     assert f"the sitemap http://{host}/sitemaps/broken.xml.gz was not read: no gzip" in result.log
+
+
+BROKEN_LINKS = ("http://[::1/novost/", "http://[bad-host]x/", "http://host.test:99999/novost/")
+
+
+@pytest.mark.parametrize("where", ["feed", "sitemap", "home"])
+def test_links_that_are_no_urls_are_skipped_and_the_rest_is_read(tmp_path, where: str) -> None:
+    """A feed item, sitemap entry or home-page link that is no URL (an unclosed IPv6 bracket,
+    a port past 65535) came first: urljoin's ValueError ended the reading of the whole
+    document and every article after it was lost. Now each is skipped (a feed's and a
+    sitemap's counted and named) and the others read."""
+    if where == "feed":
+        shape = anysite.feed_only_site()
+        body = shape.site.pages["/export/rss.xml"].body
+        junk = "".join(f"<item><title>x</title><link>{u}</link></item>" for u in BROKEN_LINKS)
+        shape.site.add("/export/rss.xml", Page(body.replace(b"<item>", junk.encode() + b"<item>",
+                                                            1), content_type="application/rss+xml"))
+    elif where == "sitemap":
+        shape = anysite.news_sitemap_site()
+        body = shape.site.pages["/sitemaps/news.xml"].body
+        junk = "".join(f"<url><loc>{u}</loc></url>" for u in BROKEN_LINKS)
+        shape.site.add("/sitemaps/news.xml", Page(body.replace(b"<url>", junk.encode() + b"<url>",
+                                                               1), content_type=anysite.XML))
+    else:  # no feed, no sitemap: the home page's links are the articles
+        shape = anysite.paged_home_site("query")
+        body = shape.site.pages["/"].body
+        junk = "".join(f'<a href="{u}">x</a>' for u in BROKEN_LINKS)
+        shape.site.add("/", Page(body.replace(b"<main>", b"<main>" + junk.encode(), 1)))
+    with FixtureServer([shape.site]) as server:
+        result = crawl(tmp_path, shape, server)
+    assert_gold_items(result, shape, "title", "published")
+    assert "gave nothing to read" not in result.log and "Traceback" not in result.log
+    if where != "home":
+        assert result.stats[f"discovery/{where}/no_url"] == len(BROKEN_LINKS)
+        assert f"is no URL: '{BROKEN_LINKS[0]}'" in result.log
