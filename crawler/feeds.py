@@ -13,7 +13,6 @@ from io import BytesIO
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 
 from crawler.extraction.dates import parse_iso, parse_rfc822
@@ -204,9 +203,12 @@ def sitemap_document(body: bytes) -> tuple[bytes, str | None]:
         return body, None
     try:
         return gunzip(body, max_size=MAX_SITEMAP_BYTES), None
-    except _DecompressionMaxSizeExceeded:
-        return b"", f"gunzipped, it is over {MAX_SITEMAP_BYTES} bytes"
-    except (OSError, EOFError, ValueError, zlib.error, struct.error) as exc:
+    except ValueError as exc:
+        # Scrapy's size error is private (a ValueError carrying max_size): told by that field
+        if getattr(exc, "max_size", None) is not None:
+            return b"", f"gunzipped, it is over {MAX_SITEMAP_BYTES} bytes"
+        return b"", f"no gzip ({exc})"
+    except (OSError, EOFError, zlib.error, struct.error) as exc:
         return b"", f"no gzip ({exc})"
 
 
