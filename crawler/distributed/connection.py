@@ -24,7 +24,7 @@ from scrapy.settings import Settings
 from scrapy_redis import defaults
 from scrapy_redis.connection import SETTINGS_PARAMS_MAP, get_redis_from_settings
 
-from crawler.distributed.tls import tls_diagnosis, tls_file_problem
+from crawler.distributed.tls import certificate_refusal, tls_diagnosis, tls_file_problem
 
 logger = logging.getLogger(__name__)
 
@@ -91,16 +91,30 @@ def redis_client(settings: Any, retry_seconds: float | None = None,
     return get_redis_from_settings(Settings({**given, "REDIS_PARAMS": params}))
 
 
+class OutageRetry(Retry):
+    """redis-py's retry of a failed connection or command, except when the server's TLS
+    certificate is not trusted (expired, replaced by one of another CA): that is no outage,
+    and retrying it blocked the crawl for ``REDIS_RETRY_SECONDS`` at every command."""
+
+    def call_with_retry(self, do: Any, fail: Any, is_retryable: Any = None,
+                        **kwargs: Any) -> Any:
+        def retryable(error: Exception) -> bool:
+            if certificate_refusal(error) is not None:
+                return False
+            return is_retryable is None or is_retryable(error)
+        return super().call_with_retry(do, fail, is_retryable=retryable, **kwargs)
+
+
 def patient_retry(seconds: float, timeouts: bool = True) -> Retry:
     """Retries with exponential backoff (0.1 s, doubling, at most 1 s) for about ``seconds``;
-    of timeouts too unless ``timeouts`` is false."""
+    of timeouts too unless ``timeouts`` is false; never of an untrusted TLS certificate."""
     backoff, waited, retries = ExponentialBackoff(cap=1.0, base=0.05), 0.0, 0
     while waited < seconds:
         retries += 1
         waited += backoff.compute(retries)
     if timeouts:
-        return Retry(backoff, retries)
-    return Retry(backoff, retries, supported_errors=(redis.ConnectionError,))
+        return OutageRetry(backoff, retries)
+    return OutageRetry(backoff, retries, supported_errors=(redis.ConnectionError,))
 
 
 def url_problem(url: str) -> str | None:

@@ -30,10 +30,15 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.distributed.connection import redis_url
+from crawler.distributed.connection import redis_url, shown_url
 from crawler.distributed.frontier import requeue
 from crawler.distributed.scheduler import DistributedScheduler
-from crawler.extensions.run_verdict import FRONTIER_LOST, REDIS_UNAVAILABLE
+from crawler.distributed.tls import certificate_refusal
+from crawler.extensions.run_verdict import (
+    FRONTIER_LOST,
+    REDIS_CERTIFICATE_REFUSED,
+    REDIS_UNAVAILABLE,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +116,10 @@ class FrontierMonitor:
 
     def redis_failed(self, exc: Exception) -> None:
         """Redis did not answer: retry each tick, give up after ``REDIS_WORKER_TTL`` (by then
-        other workers take this one's leases anyway)."""
+        other workers take this one's leases anyway). A TLS certificate not trusted is no
+        outage: stop at once, saying why."""
+        if self.certificate_refused(exc):
+            return
         now = time.monotonic()
         self.failing_since = self.failing_since or now
         if now - self.failing_since < self.worker_ttl:
@@ -121,6 +129,20 @@ class FrontierMonitor:
                      "unfinished requests stay leased in Redis for the other workers or the next "
                      "run", now - self.failing_since, exc)
         self.close(REDIS_UNAVAILABLE)
+
+    def certificate_refused(self, exc: Exception) -> bool:
+        """Close the worker when ``exc`` is Redis' certificate refused (expired, replaced by
+        one of another CA): whether it was."""
+        why = certificate_refusal(exc)
+        if why is None:
+            return False
+        logger.error("Redis at REDIS_URL=%s now presents a TLS certificate this worker does not "
+                     "trust (certificate verify failed: %s): closing this worker. Renew the "
+                     "server's certificate, or give the CA that signed the new one as "
+                     "?ssl_ca_certs=; the unfinished requests stay leased in Redis for the next "
+                     "worker.", shown_url(redis_url(self.crawler.settings)), why)
+        self.close(REDIS_CERTIFICATE_REFUSED)
+        return True
 
     def close(self, reason: str) -> None:
         self.closing = True

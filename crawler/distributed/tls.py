@@ -67,6 +67,14 @@ def _client_cert_problem(context: ssl.SSLContext, certfile: str | None, keyfile:
     return None
 
 
+def certificate_refusal(exc: BaseException) -> str | None:
+    """OpenSSL's reason when ``exc`` comes of a server certificate this client does not trust
+    (expired, of another CA, for another host); None for anything else. No outage: waiting
+    does not help, so it is never retried."""
+    verify = _cause(exc, ssl.SSLCertVerificationError)
+    return None if verify is None else str(verify.verify_message or verify.reason or verify)
+
+
 def tls_diagnosis(exc: BaseException, shown: str, pool: redis.ConnectionPool) -> str | None:
     """What went wrong with TLS when connecting failed with ``exc``, if that was it: a
     certificate not trusted, a client certificate demanded, no common TLS version or

@@ -57,6 +57,7 @@ INTERRUPTED_REASONS = frozenset({"shutdown", "forced shutdown", "cancelled", "ki
 # healthy, never a baseline.
 FRONTIER_LOST = "frontier_lost"
 REDIS_UNAVAILABLE = "redis_unavailable"
+REDIS_CERTIFICATE_REFUSED = "redis_certificate_refused"  # its TLS certificate went bad mid-run
 RUN_MISMATCH = "run_mismatch"
 RUN_LOCKED = "run_locked"  # another crawl of the spider holds its lock (crawler.extensions.run_lock)
 START_ERROR = "start_error"  # Scrapy's: the spider's start() raised; what it queued ran
@@ -71,6 +72,9 @@ FAILED_REASONS = {
     FRONTIER_LOST: "the shared frontier vanished from Redis (restarted without persistence, "
                    "or flushed?): what was queued in it was not crawled",
     REDIS_UNAVAILABLE: "Redis stopped answering: the worker closed before the run was drained",
+    REDIS_CERTIFICATE_REFUSED: "Redis presented a TLS certificate this worker does not trust "
+                               "(expired, or of another CA; see the log): the worker closed "
+                               "before the run was drained",
     RUN_MISMATCH: "worker refused (run_mismatch): the shared run crawls other spider "
                   "arguments; see the log",
     WARC_WRITE_ERROR: "WARC files could not be written (see the log): the crawl stopped, and "

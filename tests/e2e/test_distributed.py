@@ -399,3 +399,54 @@ def test_a_tls_url_at_a_plain_port_stops_the_crawl_soon(
     assert result.log.count("ERROR:") == 1, result.log[-3000:]
     assert f"Redis at REDIS_URL={url} answers without TLS" in result.log
     assert "Traceback" not in result.log and not (tmp_path / "reports").exists()
+
+
+@pytest.mark.parametrize("cert, reason", [
+    ("expired", "certificate has expired"),
+    ("stranger", "unable to get local issuer certificate"),
+], ids=["expired", "other-ca"])
+def test_a_certificate_gone_bad_mid_run_stops_the_worker_with_a_clear_error(
+        pki: Pki, tmp_path: Path, cert: str, reason: str) -> None:
+    """Redis restarted mid-run with a certificate this worker does not trust (expired, or
+    of another CA) is no outage to wait out: it was retried as one, every Redis command for
+    REDIS_RETRY_SECONDS, for minutes, and reported 'Redis stopped answering'. The worker
+    stops soon, naming the certificate's fault; its requests stay leased in Redis."""
+    (tmp_path / "redis").mkdir()
+    aof = ("--appendonly", "yes", "--appendfsync", "always")
+    redis = TlsRedisServer(tmp_path / "redis", pki, *aof)
+    try:
+        with FixtureServer([slow_site(80, 0.05)]) as server:
+            worker = Worker("w1", tmp_path, server, worker_settings(redis, tmp_path / "warc"))
+            deadline = time.monotonic() + 120
+            while len(worker.items) < 15:
+                assert worker.proc.poll() is None and time.monotonic() < deadline, \
+                    worker.log[-3000:]
+                time.sleep(0.05)
+            redis.restart_with(cert)
+            try:
+                code = worker.wait(60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                pytest.fail("the worker kept retrying an untrusted Redis for a minute")
+        leased = redis.client.hlen(f"belta:1:inflight:{worker_id(worker.log)}")
+        queued = redis.client.zcard("belta:1:requests")
+    finally:
+        redis.stop()
+    assert code == 1, worker.log[-3000:]
+    says = (f"Redis at REDIS_URL={redis.url} now presents a TLS certificate this worker does "
+            f"not trust (certificate verify failed: {reason})")
+    assert worker.log.count(says) == 1, worker.log[-3000:]
+    assert "Redis has not answered" not in worker.log
+    [path] = (tmp_path / "w1" / "reports").glob("belta-*.json")
+    report = json.loads(path.read_text("utf-8"))
+    assert report["finish_reason"] == "redis_certificate_refused"
+    assert report["healthy"] is False
+    assert any("certificate" in alarm for alarm in report["alarms"]), report["alarms"]
+    exported = {item["id"] for item in worker.items}
+    assert leased + queued + len(exported) >= 80  # what was not exported is still in Redis
+
+
+def worker_id(log: str) -> str:
+    found = re.search(r"Worker (\S+) (?:started|joined) run", log)
+    assert found, log[-3000:]
+    return found.group(1)

@@ -93,12 +93,23 @@ class TlsRedisServer(RedisServer):
     def __init__(self, directory: Path, pki: Pki, *options: str, cert: str = "server",
                  client_certs: bool = False, password: str | None = None) -> None:
         self.pki = pki
-        if not pki.crt(cert).exists():
-            pytest.skip(f"this openssl could not make the {cert} certificate")
-        tls = ("--tls-cert-file", str(pki.crt(cert)), "--tls-key-file", str(pki.key(cert)),
-               "--tls-ca-cert-file", str(pki.ca), "--tls-auth-clients",
-               "yes" if client_certs else "no")
+        self.cert = cert
+        tls = (*self._cert_options(cert), "--tls-ca-cert-file", str(pki.ca),
+               "--tls-auth-clients", "yes" if client_certs else "no")
         super().__init__(directory, *tls, *options, password=password)
+
+    def _cert_options(self, cert: str) -> tuple[str, ...]:
+        if not self.pki.crt(cert).exists():
+            pytest.skip(f"this openssl could not make the {cert} certificate")
+        return ("--tls-cert-file", str(self.pki.crt(cert)), "--tls-key-file",
+                str(self.pki.key(cert)))
+
+    def restart_with(self, cert: str) -> None:
+        """Stop and start again on the same port presenting the certificate ``cert``."""
+        old, new = self._cert_options(self.cert), self._cert_options(cert)
+        self.options = (*new, *self.options[len(old):])
+        self.cert = cert
+        self.restart()
 
     def _command(self) -> list[str]:
         return [str(REDIS_SERVER), "--port", "0", "--tls-port", str(self.port), *self._common()]
