@@ -19,6 +19,7 @@ from tests.sites import belta, runews24, zerkalo
 from tests.sites.scheduled import ChangingBelta, shklov_copy
 from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, run_crawl
 from tests.support.server import FixtureServer
+from tests.support.tls import Pki, TlsRedisServer, make_pki
 
 pytestmark = pytest.mark.slow
 
@@ -143,3 +144,78 @@ def test_a_spider_crashing_as_it_is_built_does_not_stop_the_next_ones(sites,
     assert all(lines[name].startswith("ok (finished) ") for name in SPIDERS if name != "site")
     assert "Spider site crashed" in proc.stderr
     assert "Crawler.stats is not set" not in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+def tls_redis_url(redis: TlsRedisServer, pki: Pki) -> str:
+    """``rediss://`` with every TLS option in the query: the CA, the client's certificate."""
+    return (f"rediss://127.0.0.1:{redis.port}/0?ssl_ca_certs={pki.ca}"
+            f"&ssl_certfile={pki.crt('client')}&ssl_keyfile={pki.key('client')}")
+
+
+def test_crawlall_runs_every_spider_over_tls_redis(sites, pki: Pki, tmp_path: Path) -> None:
+    """``crawlall`` with ``REDIS_URL=rediss://…?ssl_ca_certs=…&ssl_certfile=…``: each spider
+    runs its own distributed run on a Redis that demands a client certificate, and the
+    shared state carries the agency's articles to the reprint of the same process."""
+    agency, district, copy, others = sites
+    (tmp_path / "redis").mkdir()
+    redis = TlsRedisServer(tmp_path / "redis", pki, client_certs=True)
+    settings = ("-s", f"REDIS_URL={tls_redis_url(redis, pki)}", "-s",
+                "REDIS_IDLE_CLOSE_SECONDS=1", "-s", "REDIS_HEARTBEAT_SECONDS=0.5")
+    try:
+        with FixtureServer([agency.site, district, *others]) as server:
+            proc = crawlall(tmp_path / "data", server, *settings)
+        runs = {name: redis.client.get(f"{name}:run") for name in SPIDERS}
+        known = redis.client.hkeys("news-archive:state:articles")
+    finally:
+        redis.stop()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = dict(line.split(": ", 1) for line in proc.stdout.strip().splitlines())
+    assert list(lines) == SPIDERS
+    assert all(line.startswith("ok (finished) ") for line in lines.values()), lines
+    assert "new=4" in lines["belta"] and "new=1" in lines["regional"]
+    [reprint] = items_of(tmp_path / "data", "regional")
+    assert reprint["url"] == copy.url
+    assert reprint["near_duplicates"] == [article_id(agency.golds[1].url)]
+    assert len(items_of(tmp_path / "data", "belta")) == 4
+    assert runs == {name: b"1" for name in SPIDERS}, runs  # each spider ran distributed
+    assert len(known) == 5 + len(items_of(tmp_path / "data", "runews24")) \
+        + len(items_of(tmp_path / "data", "zerkalo"))  # the state went to the TLS Redis
+    assert "Traceback" not in proc.stderr
+
+
+BAD_TLS = {  # case: (query after the port, what the one error says)
+    "mistyped option": ("ssl_ca_cert={ca}", "has the unknown option ssl_ca_cert"),
+    "missing CA file": ("ssl_ca_certs={tmp}/gone.crt", "gone.crt does not exist"),
+    "other CA": ("ssl_ca_certs={other}", "presented a TLS certificate this worker does not "
+                 "trust (certificate verify failed: "),
+}
+
+
+@pytest.mark.parametrize("case", BAD_TLS)
+def test_a_bad_tls_option_stops_crawlall_once_before_any_spider(sites, pki: Pki,
+                                                                tmp_path: Path,
+                                                                case: str) -> None:
+    """One error for the whole command, naming the option, not one per outlet; nothing is
+    fetched and no spider runs or reports."""
+    agency, district, _, others = sites
+    (tmp_path / "redis").mkdir()
+    redis = TlsRedisServer(tmp_path / "redis", pki)
+    query, says = BAD_TLS[case]
+    query = query.format(ca=pki.ca, tmp=tmp_path, other=pki.crt("other-ca"))
+    url = f"rediss://127.0.0.1:{redis.port}/0?{query}"
+    try:
+        with FixtureServer([agency.site, district, *others]) as server:
+            proc = crawlall(tmp_path / "data", server, "-s", f"REDIS_URL={url}")
+            assert server.hits == []
+    finally:
+        redis.stop()
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert proc.stderr.count("ERROR") == 1 and proc.stderr.count(says) == 1, proc.stderr[-3000:]
+    assert f"REDIS_URL={url}" in proc.stderr
+    assert proc.stdout.strip() == "" and "Traceback" not in proc.stderr
+    assert not (tmp_path / "data" / "reports").exists()
