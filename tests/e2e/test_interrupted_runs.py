@@ -11,8 +11,10 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
@@ -29,10 +31,10 @@ def feed_items(data_dir: Path) -> list[dict]:
             for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def start_crawl(data_dir: Path, server: FixtureServer) -> subprocess.Popen:
+def start_crawl(data_dir: Path, server: FixtureServer, **more: object) -> subprocess.Popen:
     settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "JOBDIR": str(data_dir / "job"),
                 "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "CONCURRENT_REQUESTS": 2,
-                "OUTLET_BASE_URLS": json.dumps(server.base_urls())}
+                "OUTLET_BASE_URLS": json.dumps(server.base_urls()), **more}
     cmd = [*SCRAPY, "crawl", "belta"]
     for key, value in settings.items():
         cmd += ["-s", f"{key}={value}"]
@@ -88,3 +90,45 @@ def test_restart_after_kill_completes_without_duplicates(sig: signal.Signals,
     reports = sorted((tmp_path / "reports").glob("belta-*.json"))
     last = json.loads(reports[-1].read_text("utf-8"))
     assert last["summary"]["articles_new"] == COUNT - len(killed)
+
+
+def test_a_graceful_stop_with_many_requests_in_flight_loses_none(tmp_path: Path) -> None:
+    """One SIGTERM while dozens of slow article requests are in the downloader
+    (CONCURRENT_REQUESTS 64): Scrapy's graceful stop fetches what it was handed; each of
+    those is archived and exported by this run, the JOBDIR is left with nothing to do, and the
+    next run exports nothing twice (it may fetch fresh known articles again, by
+    REFETCH_MAX_AGE_DAYS)."""
+    count = 60
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=1), count=count)
+    site.delay = 4.0
+    site.publish()
+    with FixtureServer([site.site]) as server:
+        proc = start_crawl(tmp_path, server, CONCURRENT_REQUESTS=64)
+        wait_for_items(tmp_path, proc, at_least=1)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+        first = feed_items(tmp_path)
+        again = start_crawl(tmp_path, server, CONCURRENT_REQUESTS=64)
+        _, err_again = again.communicate(timeout=120)
+    assert proc.returncode == 3, err[-3000:]  # interrupted
+    assert again.returncode == 0, err_again[-3000:]
+    assert "Closing spider (shutdown)" in err
+    ids = Counter(item["id"] for item in feed_items(tmp_path))
+    assert [i for i, n in ids.items() if n > 1] == [], "duplicates over both runs"
+    assert sorted(item["url"] for item in feed_items(tmp_path)) == sorted(g.url
+                                                                        for g in site.golds)
+    assert len(first) == count  # every request handed to the downloader was finished
+    assert "had finished its work when it was stopped: starting afresh" in err_again
+    archived = {urlsplit(url).path for url in warc_urls(tmp_path / "warc")}
+    assert {urlsplit(item["url"]).path for item in first} <= archived  # archived too
+
+
+def warc_urls(directory: Path) -> set[str]:
+    """Target URIs of the response records of every WARC in ``directory``."""
+    urls = set()
+    for path in directory.rglob("*.warc.gz"):
+        with path.open("rb") as stream:
+            urls |= {r.rec_headers.get_header("WARC-Target-URI")
+                     for r in ArchiveIterator(stream) if r.rec_type == "response"}
+    return urls
