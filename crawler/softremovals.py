@@ -47,7 +47,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    SplitResult,
+    parse_qsl,
+    quote,
+    unquote_to_bytes,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 import numpy as np
 from lxml import etree
@@ -76,6 +84,10 @@ _SKIP_TAGS = ("script", "style", "noscript", "template", "svg", "head")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
+_RUNS = re.compile(r"(?P<word>[^\W\d_]+)|(?P<number>\d+)|(?P<other>.)", re.UNICODE | re.DOTALL)
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_LOWER_ESCAPE = re.compile(r"%(?:[0-9a-f][a-f]|[a-f][0-9a-f])")
+_UPPER_ESCAPE = re.compile(r"%(?:[0-9A-F][A-F]|[A-F][0-9A-F])")
 
 # Not-found and removed notices as a whole title or heading says them, per language: a
 # notice is the whole of it (or of one part of it, the others the site's name), never words
@@ -163,6 +175,52 @@ def _mangled(part: str, token: str) -> str:
     return _DIGITS.sub(lambda m: "9" * len(m.group(0)), _LETTERS.sub(token, part))
 
 
+def _escapes_charset(segment: str) -> str:
+    """The charset a path segment's escapes spell: UTF-8, else windows-1251 (old Windows
+    CMSs, as :func:`archive.urls.query_pairs` keeps them), else Latin-1 (any bytes)."""
+    runs = [unquote_to_bytes(run) for run in _ESCAPES.findall(segment)]
+    for charset in ("utf-8", "cp1251"):
+        try:
+            for run in runs:
+                run.decode(charset)
+        except UnicodeDecodeError:
+            continue
+        return charset
+    return "latin-1"
+
+
+def _decoded(segment: str) -> tuple[str, list[bool], str]:
+    """A path segment's text, which of its characters were escaped, and their charset."""
+    charset = _escapes_charset(segment)
+    text, escaped, pos = [], [], 0
+    for run in _ESCAPES.finditer(segment):
+        chars = unquote_to_bytes(run.group()).decode(charset)
+        text += [segment[pos:run.start()], chars]
+        escaped += [False] * (run.start() - pos) + [True] * len(chars)
+        pos = run.end()
+    text.append(segment[pos:])
+    escaped += [False] * (len(segment) - pos)
+    return "".join(text), escaped, charset
+
+
+def _mangled_segment(segment: str, token: str) -> str:
+    """A path segment :func:`_mangled` as text, not as its escapes (``%D0%BD`` is a word,
+    not the letters D and BD), and quoted again as it was: a character that was escaped is
+    escaped again in its charset and hex case, so the probe is a URL the site reads."""
+    text, escaped, charset = _decoded(segment)
+    lower = _LOWER_ESCAPE.search(segment) is not None and not _UPPER_ESCAPE.search(segment)
+    out = []
+    for run in _RUNS.finditer(text):
+        if run.lastgroup != "other":
+            out.append(_mangled(run.group(), token))
+        elif escaped[run.start()]:
+            quoted = quote(run.group(), safe="", encoding=charset, errors="replace")
+            out.append(_ESCAPES.sub(lambda m: m.group().lower(), quoted) if lower else quoted)
+        else:
+            out.append(run.group())
+    return "".join(out)
+
+
 def _shape(url: str) -> tuple[SplitResult, str, str, str, str]:
     """What a probe keeps of ``url`` and what it mangles: its parts, its folders, its last
     path segment, the slash after it, and the token of its host and folders."""
@@ -175,10 +233,11 @@ def _shape(url: str) -> tuple[SplitResult, str, str, str, str]:
 
 def probe_url(url: str) -> str:
     """A URL of the article ``url``'s shape on its host that surely names no page: the last
-    path segment and the query values mangled (:func:`_mangled`), the folders kept."""
+    path segment (as text: :func:`_mangled_segment`) and the query values mangled
+    (:func:`_mangled`), the folders kept."""
     parts, folder, last, slash, token = _shape(url)
     query = [(k, _mangled(v, token)) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    segment = _mangled(last, token) if last else ("" if query else token)
+    segment = _mangled_segment(last, token) if last else ("" if query else token)
     path = f"{folder}/{segment}{slash}"
     probe = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
     if probe == urlunsplit(parts._replace(fragment="")):  # nothing to mangle: "/9/" stays
@@ -198,9 +257,11 @@ def is_probe_url(url: str) -> bool:
         return False
     if last == token and not parts.query:
         return True
-    mangled = [last, *(value for _, value in pairs)]
-    if any(_mangled(part, token) != part for part in mangled) or not any(
-            _LETTERS.search(part) or _DIGITS.search(part) for part in mangled):
+    values = [value for _, value in pairs]
+    if _mangled_segment(last, token) != last or any(_mangled(v, token) != v for v in values):
+        return False
+    if not any(_LETTERS.search(part) or _DIGITS.search(part)
+               for part in (_decoded(last)[0], *values)):
         return False
     rebuilt = (parts.scheme, parts.netloc, f"{folder}/{last}{slash}", urlencode(pairs), "")
     return urlunsplit(rebuilt) == url

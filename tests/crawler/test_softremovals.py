@@ -139,6 +139,66 @@ def test_a_url_of_nines_is_a_probe_as_the_live_run_would_ask_it() -> None:
     assert not is_probe_url("https://news.example/news/990")
 
 
+# Escaped slugs, as a site's links spell them: UTF-8 (upper and lower hex), windows-1251,
+# escaped punctuation and spaces beside escaped letters, raw Cyrillic. (article, another
+# article of its shape, the escapes its probe keeps)
+ESCAPED_SLUGS = [
+    ("https://news.example/news/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D1%8C-12/",
+     "https://news.example/news/%D0%B4%D1%80%D1%83%D0%B3%D0%B0%D1%8F-47/", []),
+    ("https://news.example/news/%d0%bd%d0%be%d0%b2%d0%be-12",
+     "https://news.example/news/%d0%b4%d1%80-34", []),
+    ("https://news.example/news/%C2%AB%D0%BD%D0%BE%D0%B2%D0%BE%C2%BB-%E2%80%94-12",
+     "https://news.example/news/%C2%AB%D0%B4%D1%80%C2%BB-%E2%80%94-34", ["%C2%AB", "%C2%BB",
+                                                                          "%E2%80%94"]),
+    ("https://news.example/news/%ED%EE%E2%EE%F1%F2%FC-%AB12%BB.html",
+     "https://news.example/news/%E4%F0%F3%E3%E0%FF-%AB34%BB.html", ["%AB", "%BB"]),
+    ("https://news.example/news/a%20b%2C-%D1%8E",
+     "https://news.example/news/c%20d%2C-%D1%8F", ["%20", "%2C"]),
+    ("https://news.example/news/новость-12", "https://news.example/news/другая-34", []),
+]
+
+
+@pytest.mark.parametrize("article, other, kept", ESCAPED_SLUGS)
+def test_an_escaped_slug_is_mangled_as_text_and_quoted_as_it_was(article: str, other: str,
+                                                                  kept: list[str]) -> None:
+    """The escapes of a Cyrillic slug are its letters, not letters and digits of their own:
+    mangled as such, ``%D0%BD`` became ``%token`` and the probe a URL servers answer 400. Its
+    words are the token, the escapes of what is left kept as the article spelt them."""
+    import re
+    from urllib.parse import unquote_to_bytes, urlsplit
+
+    from crawler.softremovals import is_probe_url
+
+    def last(url: str) -> str:
+        return urlsplit(url).path.rstrip("/").rpartition("/")[2]
+
+    def text(segment: str) -> str:
+        raw = unquote_to_bytes(segment)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("cp1251")
+
+    probe = probe_url(article)
+    segment = last(probe)
+    assert urlsplit(probe).path.startswith("/news/") and segment.isascii(), probe
+    assert not re.search(r"%(?![0-9A-Fa-f]{2})", segment), probe  # no broken escape
+    assert re.findall(r"(?:%[0-9A-Fa-f]{2})+", segment) == kept
+    words = re.findall(r"\w+", text(segment))
+    assert len({w for w in words if not w.isdigit()}) == 1 and all(  # the token, nines
+        w.isascii() and (w.isalpha() or set(w) == {"9"}) for w in words)
+    assert re.sub(r"\w+", "", text(segment)) == re.sub(r"\w+", "", text(last(article)))
+    assert probe_url(other) == probe  # one shape, one probe
+    assert is_probe_url(probe) and not is_probe_url(article)
+
+
+@pytest.mark.parametrize("url", ["https://news.example/news/%C2%AB", "https://x.example/a%20-"])
+def test_a_segment_of_escaped_punctuation_alone_is_no_probe(url: str) -> None:
+    from crawler.softremovals import is_probe_url
+
+    assert not is_probe_url(url)
+
+
 @pytest.mark.parametrize("url", ["http://hoiniki.by/?p=1234", "http://a.example/",
                                  "http://a.example/999/", "http://a.example/news.php?id=77&x=ab"])
 def test_a_probe_never_is_the_article_itself(url: str) -> None:
