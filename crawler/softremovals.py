@@ -592,8 +592,12 @@ class SoftRemovalCheck:
             return
         evidence = await judge(self.prober, candidate, page, result)
         if evidence is None:
-            if candidate.kind == MOVED:
+            if candidate.kind != MOVED:
+                return
+            if suspicious(candidate, result, page):
                 await self._moved(candidate, page.url)
+            else:  # a challenge page: never probed, whatever other pages of its host were
+                self._unjudged(candidate, page.url, "answered a challenge page")
             return
         self.settle(candidate, evidence, page.url)
         raise DropItem(f"{candidate.url}: {evidence['reason']} ({evidence['matched']})",
@@ -626,9 +630,7 @@ class SoftRemovalCheck:
         probe (each failed, or a replay's archive lacks them) was not judged: no move told."""
         host = urlsplit(fetched).hostname or ""
         if not await self.prober.answered(fetched):
-            self.stats.inc_value("removals/moves_unjudged")
-            logger.info("%s read at its own path on %s, which answered no probe: not told "
-                        "whether the outlet moved there", candidate.url, host)
+            self._unjudged(candidate, fetched, "answered no probe")
             return
         self.stats.inc_value("articles/moved_host")
         if host not in self.moved_hosts:
@@ -636,6 +638,12 @@ class SoftRemovalCheck:
             logger.warning("%s: articles redirect to their own paths on %s (%s), which answers "
                            "a path naming nothing otherwise: read there; if the outlet moved, "
                            "add the host to it", candidate.observation.source, host, fetched)
+
+    def _unjudged(self, candidate: Candidate, fetched: str, why: str) -> None:
+        """A page on a new host no verdict was given for: neither a move nor parked."""
+        self.stats.inc_value("removals/moves_unjudged")
+        logger.info("%s read at its own path on %s, which %s: not told whether the outlet "
+                    "moved there", candidate.url, urlsplit(fetched).hostname or "", why)
 
     def _parked(self, fetched: str) -> None:
         """A parked host: said once, never counted as a move."""

@@ -606,3 +606,20 @@ def test_a_new_host_that_answered_no_probe_is_no_move_told(tmp_path, caplog) -> 
     assert check.stats.get_value("articles/moved_host") is None
     assert check.stats.get_value("removals/moves_unjudged") == 1
     assert "articles redirect to their own paths" not in caplog.text
+
+
+@pytest.mark.parametrize("blocked_first", [True, False])
+def test_a_challenge_page_on_a_new_host_is_unjudged_whatever_came_first(
+        tmp_path, caplog, blocked_first: bool) -> None:
+    """A challenge page is never probed, so it tells nothing of the host: it is unjudged
+    whether or not another page of that host had its probe answered first (as a replay
+    reading the pages in another order would have it), and the other page is the move."""
+    check = soft_check(tmp_path)
+    blocked = (read_on(NEW_HOST, "politics", template("", "Just a moment")),
+               BlockedPage("cloudflare"))
+    moved = (read_on(NEW_HOST, "economics", template("", "Мост")), article())
+    for page, result in ([blocked, moved] if blocked_first else [moved, blocked]):
+        asyncio.run(check.check(page, result))
+    assert check.stats.get_value("articles/moved_host") == 1
+    assert check.stats.get_value("removals/moves_unjudged") == 1
+    assert check.stats.get_value("removals/probes") == 1  # the challenge page asked none
