@@ -43,7 +43,7 @@ import asyncio
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 from typing import Any
@@ -60,6 +60,7 @@ from urllib.parse import (
 import numpy as np
 from lxml import etree
 from scrapy.exceptions import DropItem
+from twisted.internet.defer import Deferred
 
 from crawler.downloadermiddlewares.replay import replay_of
 from crawler.extensions.completeness import note_failed, note_removed
@@ -399,6 +400,31 @@ class Probe:
                 "warc": self.warc, "similarity": score}
 
 
+class _Pending:
+    """A probe under way: the pages waiting for its answer, each on a future of the loop it
+    runs in (asyncio's, or a Twisted Deferred under a reactor with none)."""
+
+    def __init__(self) -> None:
+        self.waiters: list[asyncio.Future[Probe | None] | Deferred] = []
+
+    def wait(self) -> Awaitable[Probe | None]:
+        waiter: asyncio.Future[Probe | None] | Deferred
+        try:
+            waiter = asyncio.get_running_loop().create_future()
+        except RuntimeError:  # no asyncio reactor
+            waiter = Deferred()
+        self.waiters.append(waiter)
+        return waiter
+
+    def settle(self, result: Probe | None) -> None:
+        for waiter in self.waiters:  # one a page gave up on (cancelled) is left as it is
+            if isinstance(waiter, Deferred):
+                if not waiter.called:
+                    waiter.callback(result)
+            elif not waiter.done():
+                waiter.set_result(result)
+
+
 Archive = Callable[[str], Iterable[str]]  # a URL -> the archived URLs on its host
 _UNRESOLVED: Any = object()  # the archive not looked for yet
 
@@ -417,7 +443,7 @@ class Prober:
         self.crawler = crawler
         self.stats = crawler.stats
         self.per_host = per_host
-        self.asked: dict[str, asyncio.Future[Probe | None] | Probe | None] = {}
+        self.asked: dict[str, _Pending | Probe | None] = {}
         self.hosts: dict[str, int] = {}
         self.by_host: dict[str, list[str]] = {}  # the probe URLs asked of each host
         self.archive = archive
@@ -474,25 +500,21 @@ class Prober:
         return await self._ask(url)
 
     async def _ask(self, url: str) -> Probe | None:
-        """The answer to the probe ``url``, asked once however many pages wait for it."""
+        """The answer to the probe ``url``, asked once however many pages wait for it: it is
+        marked under way before the request goes, so a page asking meanwhile waits for it."""
         if url in self.asked:
             known = self.asked[url]
-            return await asyncio.shield(known) if isinstance(known, asyncio.Future) else known
+            return await known.wait() if isinstance(known, _Pending) else known
         host = urlsplit(url).hostname or ""
         self.hosts[host] = self.hosts.get(host, 0) + 1
         self.by_host.setdefault(host, []).append(url)
-        try:
-            future: asyncio.Future[Probe | None] = asyncio.get_running_loop().create_future()
-        except RuntimeError:  # no asyncio reactor: pages asking meanwhile probe again
-            self.asked[url] = await self._fetch(url)
-            return self.asked[url]
-        self.asked[url] = future
+        self.asked[url] = pending = _Pending()
         result = None
         try:
             result = await self._fetch(url)
         finally:  # every page waiting on it goes on, whatever happened
             self.asked[url] = result
-            future.set_result(result)
+            pending.settle(result)
         return result
 
     async def _fetch(self, url: str) -> Probe | None:

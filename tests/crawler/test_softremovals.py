@@ -623,3 +623,39 @@ def test_a_challenge_page_on_a_new_host_is_unjudged_whatever_came_first(
     assert check.stats.get_value("articles/moved_host") == 1
     assert check.stats.get_value("removals/moves_unjudged") == 1
     assert check.stats.get_value("removals/probes") == 1  # the challenge page asked none
+
+
+def test_without_an_asyncio_loop_a_probe_under_way_is_asked_once() -> None:
+    """Under Twisted's own reactor (no asyncio loop) two pages of one shape read while its
+    probe is under way: the second waits for that answer, no second request goes out."""
+    from types import SimpleNamespace
+
+    from scrapy.http import HtmlResponse
+    from twisted.internet.defer import Deferred
+
+    from crawler.softremovals import Prober
+
+    class SlowEngine:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+            self.pending: list[Deferred] = []
+
+        async def download_async(self, request: Any) -> Any:
+            self.asked.append(request.url)
+            answered: Deferred = Deferred()
+            self.pending.append(answered)
+            await answered
+            return HtmlResponse(request.url, body=PARKING, request=request)
+
+    engine = SlowEngine()
+    prober = Prober(SimpleNamespace(stats=Stats(), engine=engine), 3)
+    url = parked_page("politics").url
+    first = Deferred.fromCoroutine(prober.probe(url))
+    second = Deferred.fromCoroutine(prober.probe(url))
+    settled = Deferred.fromCoroutine(prober.answers(url))
+    while engine.pending:
+        engine.pending.pop(0).callback(None)
+    results = [first.result, second.result, settled.result]
+    assert engine.asked == [probe_url(url)] and prober.stats.values["removals/probes"] == 1
+    assert results[0] is results[1] and results[0].url == probe_url(url)
+    assert results[2] == [results[0]]
