@@ -62,7 +62,7 @@ from lxml import etree
 from scrapy.exceptions import DropItem
 from twisted.internet.defer import Deferred
 
-from crawler.downloadermiddlewares.replay import replay_of
+from crawler.downloadermiddlewares.replay import REPLAY_MISSING, replay_of
 from crawler.extensions.completeness import note_failed, note_removed
 from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
 from crawler.extraction.encoding import decode_html
@@ -453,8 +453,6 @@ class Prober:
         """In a replay, the probes the archive holds for ``url``'s host, by capture time (the
         order the live run asked them in); None in a live crawl."""
         if self.archive is _UNRESOLVED:
-            if getattr(self.crawler, "engine", None) is None:  # not running yet: ask later
-                return None
             replay = replay_of(self.crawler)
             self.archive = replay.host_urls if replay is not None else None
         if self.archive is None:
@@ -534,7 +532,7 @@ class Prober:
         logger.info("Soft-404 probe %s answered %d%s", url, response.status,
                     f" (redirected to {final})" if final else "")
         return Probe(url, response.status, final, response.meta.get(META_WARC_RECORD), printed,
-                     missing="replay-missing" in response.flags)
+                     missing=REPLAY_MISSING in response.flags)
 
 
 async def judge(prober: Prober, candidate: Candidate, page: ArticlePage,

@@ -6,7 +6,8 @@ latest capture of a URL answers (under any spelling of it pywb would take: http 
 ``www.``, a trailing slash, ...), or the nearest to ``-s WARC_REPLAY_AT=<14 digits>``, before or
 after, as pywb picks it;
 only a capture of the same request does (method, and body for a POST).
-A URL the archive lacks is answered with a 404 counted as ``replay/missing``.
+A URL the archive lacks is answered with a 404 counted as ``replay/missing`` and flagged
+``REPLAY_MISSING``: no answer of the site, so no part takes it for one (a page gone).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 
 logger = logging.getLogger(__name__)
 
+REPLAY_MISSING = "replay-missing"  # the flag of the 404 standing for a URL the archive lacks
 MISSING_URLS = "replay/missing_urls"  # stats key: the first URLs the archive lacked
 MAX_MISSING_URLS = 20
 # Headers describing the original transfer, not the stored body (already de-chunked).
@@ -102,6 +104,7 @@ class WarcReplayMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Any) -> WarcReplayMiddleware:
         mw = cls(crawler)
+        crawler.warc_replay = mw  # replay_of: found as the run's other components are
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
@@ -136,7 +139,7 @@ class WarcReplayMiddleware:
         archived = self.lookup.get(request.url, at=self.at, method=_method_query(request))
         if archived is None:
             self._missing(request.url)
-            return Response(request.url, status=404, request=request, flags=["replay-missing"])
+            return Response(request.url, status=404, request=request, flags=[REPLAY_MISSING])
         self.stats.inc_value("replay/hits")
         decoded = encoding_not_applied(archived.payload, archived.content_encoding())
         if decoded:
@@ -149,12 +152,9 @@ class WarcReplayMiddleware:
 
 
 def replay_of(crawler: Any) -> WarcReplayMiddleware | None:
-    """The middleware answering ``crawler``'s requests from WARC files, None in a live crawl
-    (or before its engine runs): what a part that must know what the archive holds asks."""
-    middleware = getattr(getattr(getattr(crawler, "engine", None), "downloader", None),
-                         "middleware", None)
-    return next((mw for mw in getattr(middleware, "middlewares", ())
-                 if isinstance(mw, WarcReplayMiddleware)), None)
+    """The middleware answering ``crawler``'s requests from WARC files, None in a live crawl:
+    what a part that must know what the archive holds asks."""
+    return getattr(crawler, "warc_replay", None)
 
 
 class OfflineDownloadHandler(BaseDownloadHandler):

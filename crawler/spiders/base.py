@@ -16,6 +16,7 @@ from scrapy.exceptions import UsageError
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.downloadermiddlewares.replay import REPLAY_MISSING
 from crawler.extensions.completeness import note_discovered, note_failed
 from crawler.extensions.run_verdict import (
     OFFERED_PREFIX,
@@ -282,7 +283,7 @@ class OutletSpider(scrapy.Spider):
             # the run's verdict reads blocked answers (403/429/5xx) there
             self.crawler.stats.inc_value("httperror/response_ignored_count")
             self.crawler.stats.inc_value(f"httperror/response_ignored_status_count/{status}")
-        if response is not None and "replay-missing" in response.flags:
+        if response is not None and REPLAY_MISSING in response.flags:
             return  # an archive without it (replay counts and names it): nothing gone
         if status in (404, 410):
             self.note_source_gone(request.url, outlet, kind, f"answered HTTP {status}")
@@ -565,7 +566,7 @@ class OutletSpider(scrapy.Spider):
         self.logger.warning("Article not fetched (%s): %s: %s", reason, url, describe(failure.value))
         # (an archive replayed holds no spelling replay did not look for already)
         if (status in (404, 410) and request is not None
-                and "replay-missing" not in response.flags):
+                and REPLAY_MISSING not in response.flags):
             yield from self.spelling_left_out(request)
 
     def spelling_left_out(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:

@@ -18,9 +18,11 @@ from scrapy.utils.test import get_crawler
 from archive.writer import WarcWriter
 from crawler.downloadermiddlewares.capture import REPLAYED
 from crawler.downloadermiddlewares.replay import (
+    REPLAY_MISSING,
     OfflineDownloadHandler,
     WarcReplayMiddleware,
     parse_replay_at,
+    replay_of,
 )
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD
 from tests.archive.conftest import make_exchange
@@ -96,10 +98,20 @@ def test_a_url_the_archive_lacks_is_a_404_counted_as_missing(warcs: Path) -> Non
     mw, stats = _middleware(WARC_REPLAY=str(warcs))
     missing = "https://news.example.by/2026/01/never-archived.html"
     first, second = mw.process_request(Request(missing)), mw.process_request(Request(OTHER))
-    assert first.status == 404 and "replay-missing" in first.flags and first.body == b""
+    assert first.status == 404 and REPLAY_MISSING in first.flags and first.body == b""
     assert second.status == 200 and second.body == _body("other")
     assert stats.get_value("replay/missing") == 1
     assert stats.get_value("replay/hits") == 1
+
+
+def test_the_replay_is_found_on_its_crawler_before_the_engine_runs(warcs: Path) -> None:
+    """A part that must know what the archive holds (the soft-404 prober) finds the
+    middleware on the crawler, as the run's other components are, engine or none."""
+    crawler = get_crawler(settings_dict={"WARC_REPLAY": str(warcs)})
+    assert replay_of(crawler) is None
+    mw = WarcReplayMiddleware.from_crawler(crawler)
+    assert replay_of(crawler) is mw  # (Crawler.engine raises until the crawl starts)
+    assert set(replay_of(crawler).host_urls(ARTICLE)) == {ARTICLE, OTHER}
 
 
 def test_replay_is_off_unless_warc_replay_is_set() -> None:
