@@ -192,6 +192,22 @@ def test_an_escaped_slug_is_mangled_as_text_and_quoted_as_it_was(article: str, o
     assert is_probe_url(probe) and not is_probe_url(article)
 
 
+def test_most_archived_urls_are_told_no_probe_without_a_hash() -> None:
+    """A replay tests every archived URL of a host: an article's id (a digit but 9 in its
+    last segment or query values) rules it out before any split or hash; every probe,
+    escaped or not, on a host with digits or none, passes the cheap test."""
+    from crawler.softremovals import _may_be_probe
+
+    articles = [*ARTICLES, *(a for a, _, _ in ESCAPED_SLUGS), "https://news24.example/?p=7",
+                "https://news24.example/a%2C%20b/?x=&y=12#top"]
+    assert all(_may_be_probe(probe_url(url)) for url in articles)
+    assert _may_be_probe(probe_url("https://news24.example/?p=7"))
+    for url in [URL, "https://news.example/news/12345", "https://news.example/?p=427701",
+                "https://news.example/a/b/story.html?id=7&lang=ru",
+                "https://nn.by/news/%D0%BD%D0%BE%D0%B2%D0%BE-2026-1"]:
+        assert not _may_be_probe(url)
+
+
 @pytest.mark.parametrize("url", ["https://news.example/news/%C2%AB", "https://x.example/a%20-"])
 def test_a_segment_of_escaped_punctuation_alone_is_no_probe(url: str) -> None:
     from crawler.softremovals import is_probe_url
