@@ -11,6 +11,7 @@ crash or a full disk (or a copy cut short) would silently lose what it held.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import tempfile
@@ -66,8 +67,9 @@ def check_whole(path: Path) -> None:
 
 def create_whole(path: Path, schema: str) -> None:
     """Create a missing file empty but whole (``schema`` in it) under a temporary name, then
-    link it into place, so that no process, nor a crash, ever sees an empty file at ``path``
-    (:func:`check_whole` refuses one). A file another process created first is kept."""
+    link it into place (without hard links: :func:`_move_unless_there`), so that no process,
+    nor a crash, ever sees an empty file at ``path`` (:func:`check_whole` refuses one). A file
+    another process created first is kept."""
     if path.exists():
         return
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
@@ -80,11 +82,21 @@ def create_whole(path: Path, schema: str) -> None:
         except FileExistsError:
             pass
         except OSError:  # a filesystem without hard links
-            if not path.exists():
-                os.replace(tmp, path)
+            _move_unless_there(tmp, path)
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
+
+
+def _move_unless_there(tmp: Path, path: Path) -> None:
+    """Move ``tmp`` to a still missing ``path``, for a filesystem without hard links. A move
+    replaces, so "missing?" and the move are one step under a lock on a sibling file (left in
+    place: deleting it would let two processes lock two files): else a file another process
+    created in between, and all it then wrote, would be put over by an empty one."""
+    with path.with_name(f".{path.name}.lock").open("ab") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when closed
+        if not path.exists():
+            os.replace(tmp, path)
 
 
 def open_whole(path: Path, timeout: float, schema: str) -> sqlite3.Connection:
