@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 # Reports of runs that started and have not closed; a forced shutdown closes them as
 # interrupted (see close_open_reports, called by the crawl commands once the reactor stopped).
 open_reports: list[RunReport] = []
+# The report's sections beside its summary (RunReport._sections), left out of a short report.
+SECTIONS = ("rule_misses", "completeness", "removals")
 
 
 def _jsonable(value: Any) -> Any:
@@ -83,36 +85,56 @@ class RunReport:
         if len(urls) < MAX_SPIDER_ERROR_URLS:
             stats.set_value(SPIDER_ERROR_URLS, [*urls, f"{url}: {failure.value!r}"])
 
+    @staticmethod
+    def _serialise(report: dict[str, Any]) -> bytes:
+        return json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
     def _write(self, report: dict[str, Any]) -> None:
         """Replace the report atomically: a kill mid-write leaves the previous one whole, and a
         failed write (full disk) leaves no temp file."""
         assert self.path is not None
         self.directory.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, json.dumps(report, ensure_ascii=False, indent=1,
-                                               sort_keys=True).encode("utf-8"))
+        write_atomically(self.path, self._serialise(report))
+
+    def _status_on_disk(self) -> str | None:
+        """The status the report file says, None when it is missing or unreadable."""
+        assert self.path is not None
+        try:
+            written = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        return written.get("status") if isinstance(written, dict) else None
 
     def _try_write(self, report: dict[str, Any]) -> str | None:
-        """Write the report; None, or why it could not be written (logged at ERROR)."""
+        """Write the report; None, or why it could not be written, or synced once in place
+        (logged at ERROR)."""
         try:
             self._write(report)
         except OSError as exc:
+            why = exc.strerror or exc
+            if self._status_on_disk() == report["status"]:  # renamed, then the sync failed
+                logger.error("Run report %s written, but its folder could not be synced: it "
+                             "may not survive a crash (%s)", self.path, exc)
+                return f"run report written to {self.path} but not synced to disk: {why}"
             logger.error("Run report of %s cannot be written to %s: %s", self.spider_name,
                          self.path, exc)
-            return f"run report not written to {self.path}: {exc.strerror or exc}"
+            return f"run report not written to {self.path}: {why}"
         return None
 
-    def _replace_running(self, status: str, reason: str | None, summary: dict[str, Any],
-                         alarms: list[str]) -> None:
+    def _replace_running(self, report: dict[str, Any], alarms: list[str]) -> None:
         """The final report could not be written (a full disk): the one written at the start
         must not go on saying the run is ``running``. It is replaced by a short final report
         (no stats: the verdict and summary), first as it is, then, if that does not fit
-        either, after removing it (which frees its space); the worst left is no report."""
+        either, after removing it (which frees its space); the worst left is no report. A
+        final report in place (only the sync after its rename failed) is kept."""
         assert self.path is not None
-        short = {"spider": self.spider_name, "started": self.started.isoformat(timespec="seconds"),
-                 "status": status, "finish_reason": reason, "summary": summary,
-                 "alarms": alarms, "healthy": False,
-                 "incomplete": "the full report (stats, baseline) could not be written"}
-        data = json.dumps(short, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+        if self._status_on_disk() not in (None, "running"):
+            return
+        dropped = {"stats", "baseline", *SECTIONS}
+        short = {key: value for key, value in report.items() if key not in dropped}
+        short.update(alarms=alarms, healthy=False,
+                     incomplete="the full report (stats, baseline) could not be written")
+        data = self._serialise(short)
         try:
             try:
                 write_atomically(self.path, data)
@@ -122,7 +144,10 @@ class RunReport:
             logger.warning("Run report %s: a short final report (no stats) written in its "
                            "place", self.path)
         except OSError as exc:
-            if self.path.exists():  # a read-only disk: nothing can be done about it
+            if self._status_on_disk() == report["status"]:
+                logger.error("Run report %s: a short final report (no stats) written in its "
+                             "place, but its folder could not be synced (%s)", self.path, exc)
+            elif self.path.exists():  # a read-only disk: nothing can be done about it
                 logger.error("Run report %s still says the run of %s is running: it cannot "
                              "be replaced nor removed (%s)", self.path, self.spider_name, exc)
             else:
@@ -145,9 +170,11 @@ class RunReport:
         drift = getattr(self.crawler, "rule_drift", None)
         tracker = getattr(self.crawler, "completeness", None)
         removals = getattr(self.crawler, "removal_log", None)
-        return {"rule_misses": drift.report() if drift else {},
-                "completeness": tracker.report() if tracker else {},
-                "removals": removals.report() if removals else {}}
+        sections = {"rule_misses": drift.report() if drift else {},
+                    "completeness": tracker.report() if tracker else {},
+                    "removals": removals.report() if removals else {}}
+        assert tuple(sections) == SECTIONS
+        return sections
 
     def spider_opened(self, spider: Any) -> None:
         self.spider_name = spider.name
@@ -184,11 +211,12 @@ class RunReport:
                            "status is not 0", self.spider_name, reason)
         stats.set_value("health/alarms", len(verdict.alarms))
         stats.set_value("health/healthy", int(verdict.healthy and status == "finished"))
-        failed = self._try_write(self._report(status, reason, summary, verdict.alarms))
+        report = self._report(status, reason, summary, verdict.alarms)
+        failed = self._try_write(report)
         # Recorded even when the report is not: a run whose report is lost exits 1, never 0.
         alarms = (*verdict.alarms, *([failed] if failed else []))
         if failed:
-            self._replace_running(status, reason, summary, list(alarms))
+            self._replace_running(report, list(alarms))
         outcome = RunOutcome(str(self.spider_name), reason, alarms, summary, str(self.path))
         finished_runs.append(outcome)
         if not failed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError
 from twisted.python.failure import Failure
 
+from archive import fileio
 from crawler.extensions.run_report import RunReport
 from crawler.extensions.run_verdict import SPIDER_ERROR_URLS, finished_runs
 from tests.support.disk import fill, tmpfs
@@ -55,3 +57,34 @@ def test_a_final_report_no_disk_space_holds_leaves_none_saying_running(
     assert outcome.alarms and f"run report not written to {running}" in outcome.alarms[-1]
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert str(running) in errors[-1] and "none is left saying the run" in errors[-1], errors
+
+
+def test_a_final_report_in_place_whose_folder_sync_fails_is_kept_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The final report was renamed into place, then syncing its folder failed (EIO): the
+    write raised, and the short report (no stats) was put over the full one. The full report
+    is kept; the run still exits 1, told that the report may not survive a crash."""
+    crawler = get_crawler(settings_dict={"DATA_DIR": str(tmp_path / "data")})
+    crawler.stats.open_spider()
+    report = RunReport(crawler)
+    report.spider_opened(Spider("belta"))
+    [path] = (tmp_path / "data" / "reports").glob("belta-*.json")
+    crawler.stats.set_value("pages/crawled", 7)
+
+    def sync_fails(folder: Path) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(fileio, "sync_folder", sync_fails)
+    try:
+        report.finish("finished")
+    finally:
+        outcome = finished_runs.pop()
+    written = json.loads(path.read_text("utf-8"))
+    assert written["status"] == "finished" and written["stats"]["pages/crawled"] == 7
+    assert "incomplete" not in written and "baseline" in written
+    assert outcome.alarms == (f"run report written to {path} but not synced to disk: "
+                              "Input/output error",)
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any(str(path) in e and "may not survive a crash" in e for e in errors), errors
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
