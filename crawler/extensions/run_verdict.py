@@ -64,6 +64,7 @@ START_ERROR = "start_error"  # Scrapy's: the spider's start() raised; what it qu
 WARC_WRITE_ERROR = "warc_write_error"  # crawler.downloadermiddlewares.capture: disk full?
 FRONTIER_WRITE_ERROR = "frontier_write_error"  # crawler.state.jobdir: disk full?
 FRONTIER_ERRORS = "scheduler/frontier_errors"  # stats: failed JOBDIR frontier writes...
+FRONTIER_AFRESH_ERRORS = "scheduler/frontier_afresh_errors"  # ...a finished one not cleared...
 FRONTIER_ERROR_FILE = "scheduler/frontier_error_file"  # ...and the frontier's file
 FAILED_REASONS = {
     "jobdir_mismatch": "run refused to start (jobdir_mismatch): see the log",
@@ -205,6 +206,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
 
         "removals_not_recorded": int(stats.get("removals/not_recorded", 0)),
         "frontier_write_errors": int(stats.get(FRONTIER_ERRORS, 0)),
+        "frontier_afresh_errors": int(stats.get(FRONTIER_AFRESH_ERRORS, 0)),
         "frontier_error_file": stats.get(FRONTIER_ERROR_FILE),
         "items_not_recorded": int(stats.get("state/not_recorded", 0)),
         "optional_rule_shares": optional_rule_shares(stats),
@@ -388,12 +390,17 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
 
 
     if summary.get("frontier_write_errors") and finish_reason != FRONTIER_WRITE_ERROR:
-        # the write failed where it stopped nothing: when the spider closed (or at its open)
+        # the write failed where it stopped nothing: when the spider closed
         verdict.alarms.append(f"the JOBDIR frontier {summary.get('frontier_error_file')} "
                               f"could not be written ({summary['frontier_write_errors']} "
                               "time(s), see the log): the next run resumes from its last "
                               "commit, not from what this run left, and may fetch again or "
                               "skip what it held")
+    if summary.get("frontier_afresh_errors"):
+        verdict.alarms.append(f"the JOBDIR frontier {summary.get('frontier_error_file')} of a "
+                              "finished crawl could not be cleared at the start (see the log): "
+                              "this run resumed it, its pages counted as seen, so what they "
+                              "link to (new articles) may not have been fetched")
     if summary.get("removals_not_recorded"):
         verdict.alarms.append(f"{summary['removals_not_recorded']} removal observation(s) not "
                               "recorded in the state store (see the log): the next run "

@@ -37,6 +37,7 @@ from scrapy.utils.request import request_from_dict
 
 from archive.fileio import sqlite_failure
 from crawler.extensions.run_verdict import (
+    FRONTIER_AFRESH_ERRORS,
     FRONTIER_ERROR_FILE,
     FRONTIER_ERRORS,
     FRONTIER_WRITE_ERROR,
@@ -163,9 +164,10 @@ class JobScheduler(Scheduler):
         try:
             frontier.clear()
         except sqlite3.Error as exc:  # resumed as it is: the run fetches little, says why
-            logger.error("JOBDIR frontier %s cannot be written (%s)", frontier.path,
+            logger.error("JOBDIR frontier %s cannot be written (%s): it is resumed as it "
+                         "is, and what it saw is not fetched again", frontier.path,
                          sqlite_failure(frontier.path, exc))
-            self._count_failure(frontier)
+            self._count_failure(frontier, FRONTIER_AFRESH_ERRORS)
 
     def _refuse_full(self, path: Path, exc: sqlite3.Error) -> Any:
         return self._refuse_with(
@@ -302,11 +304,12 @@ class JobScheduler(Scheduler):
             deferred_from_coro(self.crawler.engine.close_spider_async(
                 reason=FRONTIER_WRITE_ERROR))
 
-    def _count_failure(self, frontier: Frontier) -> None:
-        """Count a failed frontier write, and name the file: the run report alarms on it
-        (a write that fails when the spider closes stops nothing, yet the next run resumes
-        a frontier that is not what this run left)."""
-        self.stats.inc_value(FRONTIER_ERRORS)
+    def _count_failure(self, frontier: Frontier, key: str = FRONTIER_ERRORS) -> None:
+        """Count a failed frontier write under ``key``, and name the file: the run report
+        alarms on it (a write that fails when the spider closes stops nothing, yet the next
+        run resumes a frontier that is not what this run left; one that fails clearing a
+        finished crawl at the start leaves this run resuming it)."""
+        self.stats.inc_value(key)
         self.stats.set_value(FRONTIER_ERROR_FILE, str(frontier.path))
 
     def _changed_state(self) -> bytes | None:

@@ -210,3 +210,25 @@ def test_a_run_no_server_answered_says_so_with_the_failures_by_type() -> None:
                 if a.startswith("no page answered")]
     assert expected not in judge(summarize(stats(0, 0, **OFFLINE)), NO_HISTORY, 0.8,
                                  interrupted=True).alarms
+
+
+def test_a_frontier_write_failed_at_close_alarms_for_the_next_run() -> None:
+    summary = summarize({**stats(3, 0), "scheduler/frontier_errors": 1,
+                         "scheduler/frontier_error_file": "/job/belta/frontier.sqlite3"})
+    [alarm] = judge(summary, NO_HISTORY, 0.8, finish_reason="finished").alarms
+    assert alarm.startswith("the JOBDIR frontier /job/belta/frontier.sqlite3 could not be "
+                            "written (1 time(s), see the log): the next run resumes from its "
+                            "last commit"), alarm
+
+
+def test_a_frontier_not_cleared_at_the_start_alarms_for_this_run() -> None:
+    """A finished crawl's frontier that cannot be cleared at the start is resumed as it is:
+    the harm is to this run (its pages count as seen), not to the next one's resume."""
+    summary = summarize({**stats(3, 0), "scheduler/frontier_afresh_errors": 1,
+                         "scheduler/frontier_error_file": "/job/belta/frontier.sqlite3"})
+    assert summary["frontier_afresh_errors"] == 1 and not summary["frontier_write_errors"]
+    [alarm] = judge(summary, NO_HISTORY, 0.8, finish_reason="finished").alarms
+    assert alarm.startswith("the JOBDIR frontier /job/belta/frontier.sqlite3 of a finished "
+                            "crawl could not be cleared at the start (see the log): this run "
+                            "resumed it, its pages counted as seen"), alarm
+    assert "next run resumes from its last commit" not in alarm
