@@ -52,9 +52,10 @@ def is_link_list(node: etree._Element) -> bool:
     headlines become the item's text (or the page passes for a listing), the rule healthy.
 
     Easier to meet, on purpose, than generic extraction's link blocks (``generic._is_link_block``:
-    60% in links and under 200 characters of own text): that rule removes a block from
-    inside a page, so it spares any block with prose of its own; this one judges a whole
-    body match, where a headline list with teasers (much own text) is still no body."""
+    ``generic.LINK_RATIO`` of the text in links and under ``generic.LINK_MAX_OWN`` characters
+    of own text): that rule removes a block from inside a page, so it spares any block with
+    prose of its own; this one judges a whole body match, where a headline list with teasers
+    (much own text) is still no body."""
     text = len("".join(node.itertext()).strip())
     links = sum(len("".join(a.itertext()).strip()) for a in node.iter("a"))
     return text > 0 and links > MAX_LINK_SHARE * text
