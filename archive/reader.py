@@ -859,8 +859,10 @@ class ArchiveLookup:
             _report(WarcFormatError(revisit.file, revisit.offset,
                                     f"revisit target refused: {refused}"), self._on_error, soft=True)
         digest = None if _is_304_response(rec) else _payload_digest(rec)
-        # another spelling of the URL (http for https, as pywb's SURT key joins them) only
-        # when a payload digest shows it holds the same bytes
+        # without a payload digest, the closest archived spelling only: the URL itself, else
+        # (not archived so) its nearest spelling, which may be http for https; as pywb, which
+        # looks the original up by SURT key (no scheme) and filters by digest only given one.
+        # With a digest, farther spellings too: the digest shows they hold the same bytes
         tiers = self._tiers(uri) if digest else self._tiers(uri)[:1]
         for tier in tiers:
             if (found := self._original_in(tier, rec, digest)) is not None:
