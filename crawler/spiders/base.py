@@ -552,7 +552,10 @@ class OutletSpider(scrapy.Spider):
         """An article that could not be fetched: logged with URL and reason, counted by reason.
         A known article observed removed (crawler.removals) is no failure: recorded already.
         One answering 404 or 410 under one spelling is asked for under the other (the path's
-        trailing slash): some sites answer only one."""
+        trailing slash): some sites answer only one. That first answer is no failure yet
+        (an INFO line, ``discovery/other_spelling_after_404``): the other spelling's answer
+        is the article's, so it is counted and warned about once, as the completeness
+        report counts it."""
         if failure.check(ArticleRemoved):
             return
         request = getattr(failure, "request", None)
@@ -562,12 +565,15 @@ class OutletSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         status = getattr(response, "status", None)
         note_failed(self.crawler, request, reason, status)
-        self.crawler.stats.inc_value(f"articles/failed/{reason}")
-        self.logger.warning("Article not fetched (%s): %s: %s", reason, url, describe(failure.value))
         # (an archive replayed holds no spelling replay did not look for already)
         if (status in (404, 410) and request is not None
                 and REPLAY_MISSING not in response.flags):
-            yield from self.spelling_left_out(request)
+            for retry in self.spelling_left_out(request):
+                self.logger.info("%s answered %s: asking for %s", url, status, retry.url)
+                yield retry
+                return
+        self.crawler.stats.inc_value(f"articles/failed/{reason}")
+        self.logger.warning("Article not fetched (%s): %s: %s", reason, url, describe(failure.value))
 
     def spelling_left_out(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
         """The request for the other spelling of ``failed``'s article (the path's trailing
@@ -588,7 +594,6 @@ class OutletSpider(scrapy.Spider):
         self.spellings.setdefault(f"{outlet.key} {same_article_key(canonical)}", canonical)
         self.crawler.stats.inc_value("discovery/other_spelling_after_404")
         url = self.fetch_url(outlet, respelled(asked, other, outlet))
-        self.logger.info("%s answered 404 or 410: asking for %s", asked, url)
         meta = {key: failed.meta[key] for key in self.spelling_meta if key in failed.meta}
         yield failed.replace(url=url, headers=None, meta={**meta, META_SPELLING_OF: asked})
 

@@ -58,6 +58,11 @@ def test_a_spelling_no_link_gave_is_asked_for_after_a_404(tmp_path: Path) -> Non
         (f"https://{PVESTNIK}{PATH}", TEXT)], result.log[-3000:]
     assert fetched == [BARE, PATH]
     assert result.stats.get("discovery/other_spelling_after_404") == 1
+    # the 404 that sent for the other spelling is no failure of the article: stats, log and
+    # completeness agree
+    assert not [k for k in result.stats if k.startswith("articles/failed/")], result.stats
+    assert "Article not fetched" not in result.log
+    assert f"{BARE} answered 404: asking for " in result.log
     counts = completeness(tmp_path)
     assert (counts["discovered"], counts["extracted"], counts["failed"]) == (1, 1, 0), counts
 
@@ -73,6 +78,10 @@ def test_an_article_answering_neither_spelling_is_one_failure(tmp_path: Path) ->
     assert result.items == []
     assert sorted(fetched) == sorted([BARE, PATH]), fetched
     assert result.stats.get("discovery/other_spelling_after_404") == 1
+    assert result.stats.get("articles/failed/http_404") == 1  # the final answer only
+    warned = [line for line in result.log.splitlines() if "Article not fetched" in line]
+    assert len(warned) == 1 and "WARNING" in warned[0], warned
+    assert f"Article not fetched (http_404): http://{PVESTNIK}{PATH}" in warned[0], warned
     counts = completeness(tmp_path)
     assert (counts["discovered"], counts["failed"], counts["extracted"]) == (1, 1, 0), counts
     report = json.loads(sorted((tmp_path / "reports").glob("*.json"))[-1].read_text("utf-8"))

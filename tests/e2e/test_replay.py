@@ -54,6 +54,7 @@ def test_missing_urls_are_counted_404s(live, tmp_path) -> None:
     assert replay.stats.get("replay/missing", 0) == 0
     assert replay.stats.get("downloader/response_status_count/404") == 2
     assert replay.stats.get("discovery/other_spelling_after_404") == 1
+    assert replay.stats.get("articles/failed/http_404") == 1  # one article, neither answers
 
 
 def test_replay_at_a_point_between_two_captures(tmp_path) -> None:
