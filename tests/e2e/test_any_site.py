@@ -1066,6 +1066,8 @@ def test_an_article_answering_under_the_other_spelling_only_is_read(tmp_path: Pa
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "title", "text", "published")
     assert result.stats.get("discovery/other_spelling_after_404", 0) >= len(shape.golds) - 2
+    assert not [k for k in result.stats if k.startswith("articles/failed/")], result.stats
+    assert "Article not fetched" not in result.log  # a 404 answered by the other spelling
     counts = completeness_counts(result)
     assert counts["failed"] == 0 and counts["extracted"] >= len(result.items), counts
     assert counts["discovered"] == counts["extracted"] + counts["not_article"], counts
