@@ -77,6 +77,17 @@ class Worker:
     def items(self) -> list[dict[str, Any]]:
         return read_items(self.items_path)
 
+    def await_items(self, count: int, timeout: float = 120) -> None:
+        """Wait until the worker, still running, has exported ``count`` items. Only whole
+        lines are counted: the worker may be writing the last one (parsing it raised)."""
+        deadline = time.monotonic() + timeout
+        while self._whole_lines() < count:
+            assert self.proc.poll() is None and time.monotonic() < deadline, self.log[-3000:]
+            time.sleep(0.05)
+
+    def _whole_lines(self) -> int:
+        return self.items_path.read_bytes().count(b"\n") if self.items_path.exists() else 0
+
     @property
     def log(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")
@@ -125,10 +136,7 @@ def test_killed_worker_loses_nothing(redis_server: RedisServer, tmp_path: Path) 
     with FixtureServer([slow_site(PAGES, 0.05)]) as server:
         settings = worker_settings(redis_server, tmp_path / "warc")
         victim, survivor = (Worker(f"w{n}", tmp_path, server, settings) for n in (1, 2))
-        deadline = time.monotonic() + 120
-        while len(victim.items) < 40:
-            assert victim.proc.poll() is None and time.monotonic() < deadline, victim.log[-3000:]
-            time.sleep(0.05)
+        victim.await_items(40)
         victim.kill()
         leased = {k.decode(): client.hlen(k) for k in client.keys("belta:1:inflight:*")}
         assert sum(leased.values()) > 0, "the kill should leave requests in flight"
@@ -188,10 +196,7 @@ def test_redis_restarted_without_persistence_fails_the_run(redis_server: RedisSe
     close as finished and exit 0 with half the articles never fetched."""
     with FixtureServer([slow_site(120, 0.05)]) as server:
         worker = Worker("w1", tmp_path, server, worker_settings(redis_server, tmp_path / "warc"))
-        deadline = time.monotonic() + 120
-        while len(worker.items) < 20:
-            assert worker.proc.poll() is None and time.monotonic() < deadline, worker.log[-3000:]
-            time.sleep(0.05)
+        worker.await_items(20)
         redis_server.restart()
         code = worker.wait()
         fetched = len(article_fetches(server))
@@ -211,10 +216,7 @@ def test_a_worker_with_other_arguments_is_refused_by_the_run(redis_server: Redis
     with FixtureServer([slow_site(60, 0.05)]) as server:
         settings = worker_settings(redis_server, tmp_path / "warc")
         first = Worker("w1", tmp_path, server, settings)
-        deadline = time.monotonic() + 120
-        while not first.items:
-            assert first.proc.poll() is None and time.monotonic() < deadline, first.log[-3000:]
-            time.sleep(0.05)
+        first.await_items(1)
         other = Worker("w2", tmp_path, server, settings, args={"since": "2026-01-01"})
         assert other.wait() == 1, other.log[-3000:]
         assert first.wait() == 0, first.log[-3000:]
@@ -233,10 +235,7 @@ def test_an_abandoned_run_is_cleared_only_once_its_workers_are_dead(
     with FixtureServer([slow_site(60, 0.5)]) as server:
         settings = {**worker_settings(redis_server, tmp_path / "warc"), "REDIS_WORKER_TTL": 3}
         victim = Worker("w1", tmp_path, server, settings)
-        deadline = time.monotonic() + 120
-        while len(victim.items) < 5:
-            assert victim.proc.poll() is None and time.monotonic() < deadline, victim.log[-3000:]
-            time.sleep(0.05)
+        victim.await_items(5)
         live = scrapy_command("clearrun", "belta", "1", *redis_url)
         assert live.returncode == 1 and "has live workers" in live.stderr, live.stderr
         assert client.get("belta:1:token") and client.scard("belta:1:dupefilter") > 0
@@ -246,6 +245,7 @@ def test_an_abandoned_run_is_cleared_only_once_its_workers_are_dead(
         assert left > 0, "the kill should leave work in the run"
         state_keys = len(client.keys("news-archive:state:*"))
         assert state_keys > 0
+        deadline = time.monotonic() + 60
         while client.keys("belta:alive:*"):  # its heartbeat expires after REDIS_WORKER_TTL
             assert time.monotonic() < deadline
             time.sleep(0.2)
@@ -309,11 +309,7 @@ def test_redis_restarted_with_persistence_loses_nothing(tmp_path: Path, tls: boo
     try:
         with FixtureServer([slow_site(80, 0.05)]) as server:
             worker = Worker("w1", tmp_path, server, worker_settings(redis, tmp_path / "warc"))
-            deadline = time.monotonic() + 120
-            while len(worker.items) < 15:
-                assert worker.proc.poll() is None and time.monotonic() < deadline, \
-                    worker.log[-3000:]
-                time.sleep(0.05)
+            worker.await_items(15)
             redis.restart()
             code = worker.wait()
     finally:
@@ -417,11 +413,7 @@ def test_a_certificate_gone_bad_mid_run_stops_the_worker_with_a_clear_error(
     try:
         with FixtureServer([slow_site(80, 0.05)]) as server:
             worker = Worker("w1", tmp_path, server, worker_settings(redis, tmp_path / "warc"))
-            deadline = time.monotonic() + 120
-            while len(worker.items) < 15:
-                assert worker.proc.poll() is None and time.monotonic() < deadline, \
-                    worker.log[-3000:]
-                time.sleep(0.05)
+            worker.await_items(15)
             redis.restart_with(cert)
             try:
                 code = worker.wait(60)
