@@ -24,6 +24,10 @@ drops its unchanged item.
 The database also holds the spider's ``state`` dict (saved with the leases it reflects) and
 the identity of the crawl that wrote it (spider and arguments), so that a frontier is only
 ever resumed by the crawl it belongs to.
+
+A new frontier is created whole and one cut short is refused, left as it is
+(:func:`archive.sqlite_shared.open_whole`): SQLite would take an empty file for a new frontier
+(its queued requests forgotten) and read the missing end of a last page as zeros.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from archive.sqlite_shared import check_whole, open_whole
+
+TIMEOUT = 60.0  # seconds a write waits on the lock (only one crawl uses a frontier)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS job (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS seen (fp BLOB PRIMARY KEY) WITHOUT ROWID;
@@ -57,11 +64,13 @@ _LAYOUT = ("SELECT key, value FROM job", "SELECT fp FROM seen",
 
 
 def check_layout(path: Path) -> None:
-    """Raise sqlite3.Error for a file that is no frontier of this layout (damaged, or written
-    by another version), before anything opens it for writing; a new or empty one passes."""
-    if not path.exists() or path.stat().st_size == 0:
+    """Raise sqlite3.Error for a file that is no frontier of this layout (cut short, damaged,
+    or written by another version), before anything opens it for writing; a missing one
+    passes. An empty file is refused: it is a frontier cut short, not a new one."""
+    check_whole(path)
+    if not path.exists():
         return
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=TIMEOUT)
     try:
         if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             for sql in _LAYOUT:
@@ -77,10 +86,7 @@ class Frontier:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         check_layout(path)
-        self.db = sqlite3.connect(path, isolation_level=None, timeout=60)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        self.db = open_whole(path, TIMEOUT, _SCHEMA)  # a new one created whole
         self.pending = self._count("SELECT count(*) FROM queue WHERE leased = 0")
         self._seq = self._count("SELECT coalesce(max(abs(ord)), 0) FROM queue")
 

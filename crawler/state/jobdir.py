@@ -36,6 +36,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
 
 from archive.fileio import sqlite_failure
+from archive.sqlite_shared import is_damaged
 from crawler.extensions.run_verdict import (
     FRONTIER_AFRESH_ERRORS,
     FRONTIER_ERROR_FILE,
@@ -120,12 +121,15 @@ class JobScheduler(Scheduler):
         try:
             frontier, stored, state, spider_state = read_frontier(path)
         except sqlite3.Error as exc:
-            if "No space left" in sqlite_failure(path, exc):  # the file is fine: keep it
-                return self._refuse_full(path, exc)
+            if not is_damaged(exc) and "No space left" in sqlite_failure(path, exc):
+                return self._refuse_full(path, exc)  # the file is fine: keep it
             return self._refuse_damaged(path, exc)
         except (ValueError, pickle.UnpicklingError, AttributeError, EOFError,
                 ImportError) as exc:
             return self._refuse_damaged(path, exc)
+        except OSError as exc:  # a new frontier is created aside, then linked into place
+            return self._refuse_with("JOBDIR %s: the frontier %s cannot be created (%s). "
+                                     "Nothing was crawled.", self.dqdir, path, exc)
         identity = job_identity(spider)
         if stored not in (None, identity) and not frontier.is_empty():
             frontier.close()

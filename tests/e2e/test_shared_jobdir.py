@@ -147,11 +147,28 @@ def _old_frontier(path: Path) -> None:
     db.close()
 
 
-@pytest.mark.parametrize("how", ["garbage", "older layout", "bad identity"])
+def _cut_frontier(path: Path, keep: int | None) -> None:
+    """A frontier of an interrupted crawl of БЕЛТА, requests queued, then cut short: to
+    ``keep`` bytes, or to 100 bytes short of its end (mid-page)."""
+    from crawler.state.frontier import Frontier
+    f = Frontier(path)
+    arguments = {"since": None, "until": None}  # belta's, crawled with no -a
+    f.set("identity", json.dumps({"spider": "belta", "arguments": arguments}).encode())
+    for i in range(40):
+        f.add(b"fp%d" % i, 0, False, b"request %d " % i * 50)
+    f.close()
+    data = path.read_bytes()
+    path.write_bytes(data[:keep if keep is not None else -100])
+
+
+@pytest.mark.parametrize("how", ["garbage", "older layout", "bad identity", "empty",
+                                 "cut mid-page"])
 def test_a_frontier_that_cannot_be_read_is_refused_with_what_to_do(tmp_path: Path,
                                                                    how: str) -> None:
     """A damaged frontier, or one an older version of the crawler wrote, once crashed the
-    crawl with a cascade of tracebacks and no report."""
+    crawl with a cascade of tracebacks and no report. One cut short (a kill or a full disk
+    as it was written, a bad restore) was opened: empty, as a new frontier (its queued
+    requests forgotten, the crawl run as if fresh); cut mid-page, with zeros for the rest."""
     site, _ = belta.build(count=2)
     folder = tmp_path / "job" / "belta"
     folder.mkdir(parents=True)
@@ -160,6 +177,8 @@ def test_a_frontier_that_cannot_be_read_is_refused_with_what_to_do(tmp_path: Pat
         frontier.write_bytes(b"not sqlite " * 500)
     elif how == "older layout":
         _old_frontier(frontier)
+    elif how in ("empty", "cut mid-page"):
+        _cut_frontier(frontier, 0 if how == "empty" else None)
     with FixtureServer([site]) as server:
         if how == "bad identity":
             crawl("belta", tmp_path, server, {})  # an emptied frontier, to spoil
@@ -175,8 +194,10 @@ def test_a_frontier_that_cannot_be_read_is_refused_with_what_to_do(tmp_path: Pat
         assert code == 1, log[-3000:]
         assert f"frontier {frontier} cannot be used" in log and "Traceback" not in log, log[-3000:]
         assert f"Delete {folder}" in log and "Nothing was crawled" in log
+        assert "Free space" not in log  # damaged, not a full disk
         assert [h for h in server.hits if h.url.endswith("/robots.txt") is False] == []
         refused = reports_of(tmp_path, "belta")[-1]
         assert refused["finish_reason"] == "jobdir_mismatch" and not refused["healthy"]
         assert frontier.read_bytes() == before  # left for the user to look at
+        assert not list(folder.glob("*frontier.sqlite3?*"))  # no -wal, -shm, nor .new
         assert items_of(tmp_path, "belta") == []

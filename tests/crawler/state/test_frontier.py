@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from scrapy import Spider
 
 from crawler.state.frontier import Frontier
-from crawler.state.jobdir import job_identity, spider_jobdir
+from crawler.state.jobdir import job_identity, read_frontier, spider_jobdir
+from tests.support.disk import fill, tmpfs
 
 
 def drain(frontier: Frontier) -> list[bytes]:
@@ -73,6 +76,58 @@ def test_clear_empties_queue_and_seen(tmp_path: Path) -> None:
     f.clear()
     assert f.is_empty() and f.pending == 0 and f.add(b"a", 0, False, b"1")
     assert f.get("identity") == b"{}"
+
+
+def _whole_frontier(path: Path) -> bytes:
+    """A frontier of a crawl stopped with requests queued, closed as a run closes it."""
+    f = Frontier(path)
+    f.set("identity", b'{"spider": "belta", "arguments": {}}')
+    for i in range(40):
+        assert f.add(b"fp%d" % i, 0, False, b"request %d " % i * 50)
+    f.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("cut", ["empty", "header", "mid-page"])
+def test_a_frontier_cut_short_is_refused_and_kept_as_it_is(tmp_path: Path, cut: str) -> None:
+    """An empty frontier (a kill or a full disk as it was written, a bad restore) opened as a
+    new one: its queued requests forgotten, the run going on as if fresh. The end of a last
+    page cut off opened too, its missing bytes read as zeros."""
+    path = tmp_path / "belta" / "frontier.sqlite3"
+    data = _whole_frontier(path)
+    damaged = {"empty": b"", "header": data[:60], "mid-page": data[:-100]}[cut]
+    path.write_bytes(damaged)
+    with pytest.raises(sqlite3.DatabaseError) as refused:
+        read_frontier(path)
+    assert ("empty (0 bytes)" if cut == "empty" else "cut short") in str(refused.value)
+    assert path.read_bytes() == damaged
+    assert sorted(p.name for p in path.parent.iterdir()) == ["frontier.sqlite3"]
+
+
+def test_a_new_frontier_is_created_whole_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """Created empty and then filled, a frontier killed in between was an empty file."""
+    path = tmp_path / "belta" / "frontier.sqlite3"
+    f = Frontier(path)
+    assert path.stat().st_size > 0 and path.stat().st_size % 4096 == 0  # before any close
+    assert f.is_empty() and f.add(b"a", 0, False, b"1")
+    f.close()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["frontier.sqlite3"]
+    assert Frontier(path).pending == 1
+
+
+def test_a_frontier_its_disk_has_no_room_for_is_not_left_empty(tmp_path: Path) -> None:
+    """A frontier created on a full disk was left as an empty file, which the next run must
+    now refuse as cut short; none is left, and the next run (space freed) creates it."""
+    with tmpfs(tmp_path / "job", "1m") as job:
+        path = job / "belta" / "frontier.sqlite3"
+        filler = fill(job)
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            Frontier(path)
+        assert list(path.parent.iterdir()) == []
+        filler.unlink()
+        f = Frontier(path)
+        assert f.is_empty()
+        f.close()
 
 
 def test_identity_names_spider_and_arguments(tmp_path: Path) -> None:
