@@ -94,7 +94,6 @@ class SiteCrawl(OutletSpider):
         self.article_keys: set[str] = set()  # request_key of each article request made
         self.zone_round = False  # the home-link zone samples were asked for (or not needed)
         self.listings_walked = False  # the home pages' paged lists were walked (or not needed)
-        self._no_url_said: set[str] = set()  # feeds and sitemaps an entry of no URL was said of
 
     def setup_sites(self) -> None:
         for row in self.rows:
@@ -495,19 +494,6 @@ class SiteCrawl(OutletSpider):
             self.crawler.stats.inc_value("discovery/feed/not_a_feed")
             self.logger.warning("Discovery: the feed %s answered %d with an HTML page, not a "
                                 "feed: no entries read from it", response.url, response.status)
-
-    def entry_url(self, document: str, href: str, step: str) -> str | None:
-        """A feed's or sitemap's entry link, absolute; None, counted and said (the first of
-        each document), when it is no URL: one such entry ended the reading of the rest."""
-        url = joined(document, href)
-        if url is None:
-            self.crawler.stats.inc_value(f"discovery/{step}/no_url")
-            if document not in self._no_url_said:
-                self._no_url_said.add(document)
-                self.logger.warning("Discovery: an entry of the %s %s is no URL: %r (skipped, "
-                                    "counted in discovery/%s/no_url)", step, document, href[:200],
-                                    step)
-        return url
 
     def note_offsite_entries(self, state: disc.SiteState, feed: str, entries: int,
                              offsite: Counter[str]) -> None:

@@ -51,6 +51,7 @@ from crawler.urls import (
     canonical_url,
     fetch_path,
     is_article_url,
+    joined,
     other_spelling,
     path_and_query,
     respelled,
@@ -122,6 +123,7 @@ class OutletSpider(scrapy.Spider):
         self.day_ignored: set[tuple[str, str]] = set()  # (outlet, day) walks that go on as the
         # site's latest posts: their links are not of that day
         self._resolver: OutletResolver | None = None
+        self._no_url_said: set[str] = set()  # feeds and sitemaps an entry of no URL was said of
 
     @classmethod
     def check_arguments(cls, since: str | None = None, until: str | None = None,
@@ -232,10 +234,12 @@ class OutletSpider(scrapy.Spider):
         entries, rejected = 0, []
         for entry in feed_entries(response.body):  # streamed: a huge feed is never held whole
             entries += 1
-            if not self.note_offered(outlet, entry.url) and self.outlet_of(entry.url) is outlet:
-                rejected.append(entry.url)
+            if (url := self.entry_url(response.url, entry.url, "feed")) is None:
+                continue
+            if not self.note_offered(outlet, url) and self.outlet_of(url) is outlet:
+                rejected.append(url)
             if self.in_window(entry.published, outlet):
-                yield from self.article_request(outlet, entry.url, entry.published, entry.title)
+                yield from self.article_request(outlet, url, entry.published, entry.title)
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
         if rejected:
             self.note_rejected(response.url, outlet, rejected, entries)
@@ -244,6 +248,19 @@ class OutletSpider(scrapy.Spider):
         elif not entries:
             self.crawler.stats.inc_value("discovery/empty_feeds")
             self.logger.warning("Feed %s yielded no entries", response.url)
+
+    def entry_url(self, document: str, href: str, step: str) -> str | None:
+        """A feed's or sitemap's entry link, absolute; None, counted and said (the first of
+        each document), when it is no URL: one such entry ended the reading of the rest."""
+        url = joined(document, href)
+        if url is None:
+            self.crawler.stats.inc_value(f"discovery/{step}/no_url")
+            if document not in self._no_url_said:
+                self._no_url_said.add(document)
+                self.logger.warning("Discovery: an entry of the %s %s is no URL: %r (skipped, "
+                                    "counted in discovery/%s/no_url)", step, document, href[:200],
+                                    step)
+        return url
 
     def note_rejected(self, url: str, outlet: Outlet, rejected: list[str], entries: int) -> None:
         """Count feed entries on the outlet's own host that its ``article_path`` rejects: a
@@ -302,8 +319,10 @@ class OutletSpider(scrapy.Spider):
             self.logger.warning("Sitemap %s was not read: %s", response.url, unreadable)
             return
         entries = 0
-        for kind, loc, lastmod in sitemap_entries(document):  # streamed, never held whole
+        for kind, href, lastmod in sitemap_entries(document):  # streamed, never held whole
             entries += 1
+            if (loc := self.entry_url(response.url, href, "sitemap")) is None:
+                continue
             if self.outlet_of(loc) is not outlet:
                 continue
             if lastmod and self.since and localise(lastmod, outlet.tz).date() < self.since:
