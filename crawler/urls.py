@@ -21,16 +21,18 @@ from archive.urls import (  # pure: the archive's URL lookup shares them
 from crawler.outlets.base import KEEP_ANY_QUERY, Outlet
 
 __all__ = ["PATH_SESSION", "SESSION_PARAMS", "TRACKING_PARAMS", "article_id", "canonical_url",
-           "is_noise", "is_tracking", "same_article_key"]
+           "is_noise", "is_tracking", "joined", "same_article_key"]
 
 
 def joined(base: str, href: str) -> str | None:
     """``href`` resolved against ``base``, or None when the result is no URL (``http://[::1``,
-    an unclosed IPv6 bracket; a port past 65535): urljoin's ValueError on one such link of a
-    page, feed or sitemap ended the reading of the whole document."""
+    an unclosed IPv6 bracket; ``http://[::1]x/``; a port past 65535): urljoin's ValueError on
+    one such link of a page, feed or sitemap ended the reading of the whole document. w3lib
+    reads it as :func:`canonical_url` and ``scrapy.Request`` will: it is stricter than urlsplit."""
     try:
         url = urljoin(base, href)
         urlsplit(url).port  # noqa: B018 - raises on a port that is none
+        safe_url_string(url)
     except ValueError:
         return None
     return url

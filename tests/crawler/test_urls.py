@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import scrapy
 
 from crawler.outlets import outlet_for_url
 from crawler.siteoutlets import outlet_from_site_row
@@ -123,8 +124,20 @@ def test_keep_query_names_a_parameter_by_its_text() -> None:
 
 
 @pytest.mark.parametrize("href", ["http://[::1/novost/", "http://[bad-host]x/",
-                                  "http://host.test:99999/novost/"])
+                                  "http://host.test:99999/novost/", "http://[::1]x/novost/",
+                                  "https://host.test:1a/novost/", "http://user@[::1/"])
 def test_a_link_that_is_no_url_joins_to_none(href: str) -> None:
     """urljoin raised ValueError, ending the reading of the page around the link."""
     assert joined("http://site.test/news/", href) is None
     assert joined("http://site.test/news/", "../a/b/") == "http://site.test/a/b/"
+
+
+@pytest.mark.parametrize("href", ["http://[::1]/novost/", "http://[::1]:8080/novost/",
+                                  "http://host.test:/novost/", "/новости/?q=a b",
+                                  "http://xn--80a.test/", "//host.test/a"])
+def test_a_link_joined_is_one_the_crawl_can_read(href: str) -> None:
+    """What joined gives is canonicalised and requested as any URL (no ValueError later)."""
+    url = joined("http://site.test/news/", href)
+    assert url is not None
+    assert canonical_url(url).startswith("http://")
+    assert scrapy.Request(url).url.startswith("http://")
