@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
 from crawler.extraction.dates import parse_iso, parse_rfc822
 from crawler.extraction.encoding import decode_html, normalise_charset
+from crawler.urls import joined
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,16 @@ def _permalink_guid(item: etree._Element) -> str | None:
 def _based(node: etree._Element, href: str) -> str:
     """``href`` resolved against the ``xml:base`` of ``node`` and its ancestors (Atom, RFC
     4287): a feed at ``/feeds/atom.xml`` may name its entries relative to ``/news/``. What
-    is still relative is resolved against the feed's URL by the caller."""
+    is still relative is resolved against the feed's URL by the caller. An ``xml:base`` that is
+    no URL ended the reading of the whole feed."""
     base = node.base  # lxml folds the xml:base of every ancestor (None without any)
-    return urljoin(base, href) if base else href
+    if not base:
+        return href
+    if (url := joined(base, href)) is not None:
+        return url
+    # an xml:base that is no URL (``http://[::1``): an absolute link needs none; a relative
+    # one is left with that base, which the caller skips, counts and names as no URL
+    return href if href.lower().startswith(("http://", "https://")) else base
 
 
 def feed_entries(body: bytes) -> Iterator[FeedEntry]:

@@ -110,6 +110,20 @@ def test_atom_links_are_read_against_xml_base() -> None:
         "https://other.by/c/"]
 
 
+@pytest.mark.parametrize("base", ["http://[::1", "http://[::1]x/", "https://ex.by:99999/"])
+def test_an_xml_base_that_is_no_url_ends_no_feed(base: str) -> None:
+    """An entry's xml:base that is no URL raised ValueError, ending the feed: its relative
+    link is left with that base (the spider skips, counts and names it), an absolute one
+    needs none, and the entries after it are read."""
+    body = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+<entry xml:base="{base}"><title>A</title><link href="novost-a/"/></entry>
+<entry xml:base="{base}"><title>B</title><link href="https://ex.by/b/"/></entry>
+<entry><title>C</title><link href="https://ex.by/c/"/></entry>
+</feed>""".encode()
+    assert [e.url for e in feed_entries(body)] == [base, "https://ex.by/b/", "https://ex.by/c/"]
+
+
 CYRILLIC_FEED = ('<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel>'
                  "<title>Лента</title><item><title>Пожар в районе</title>"
                  "<link>https://ex.by/новости/пожар-в-районе/</link></item></channel></rss>")

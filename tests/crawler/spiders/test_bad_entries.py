@@ -1,0 +1,67 @@
+"""A feed item or sitemap entry whose link is no URL is skipped, counted and named: one such
+entry used to end the callback, losing every entry after it."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.http import Request, XmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.spiders.zerkalo import ZerkaloSpider
+
+FEED = "https://news.zerkalo.io/rss/all.rss"
+SITEMAP = "https://news.zerkalo.io/sitemap.xml"
+GOOD = "https://news.zerkalo.io/life/117505.html"
+NO_URLS = ["http://[::1", "https://news.zerkalo.io:99999/life/1.html", "http://[::1]x/life/2.html",
+           "https://news.zerkalo.io:1a/life/3.html"]
+
+
+def spider_and_stats() -> tuple[ZerkaloSpider, object]:
+    crawler = get_crawler(ZerkaloSpider, {"OUTLET_BASE_URLS": {}})
+    spider = ZerkaloSpider.from_crawler(crawler, since="2026-03-12", until="2026-03-12")
+    crawler.stats.open_spider()
+    return spider, crawler.stats
+
+
+def rss(links: list[str]) -> bytes:
+    items = "".join(f"<item><title>t</title><link>{u}</link></item>" for u in links)
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            f"{items}</channel></rss>").encode()
+
+
+@pytest.mark.parametrize("bad", NO_URLS)
+def test_a_feed_item_that_is_no_url_is_skipped_and_the_rest_read(bad: str, caplog) -> None:
+    spider, stats = spider_and_stats()
+    body = rss([bad, bad, GOOD])
+    requests = list(spider.parse_feed(XmlResponse(FEED, body=body, request=Request(FEED)),
+                                      "zerkalo"))
+    assert [r.url for r in requests] == [GOOD]
+    assert stats.get_value("discovery/feed/no_url") == 2
+    said = [r.getMessage() for r in caplog.records if "is no URL" in r.getMessage()]
+    assert said == [f"Discovery: an entry of the feed {FEED} is no URL: {bad!r} (skipped, "
+                    "counted in discovery/feed/no_url)"]  # once per feed
+
+
+@pytest.mark.parametrize("bad", NO_URLS)
+def test_a_sitemap_loc_that_is_no_url_is_skipped_and_the_rest_read(bad: str, caplog) -> None:
+    spider, stats = spider_and_stats()
+    rows = "".join(f"<url><loc>{u}</loc></url>" for u in (bad, GOOD))
+    body = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
+            f'schemas/sitemap/0.9"><sitemap><loc>{bad}</loc></sitemap>{rows}</urlset>').encode()
+    requests = list(spider.parse_sitemap(XmlResponse(SITEMAP, body=body,
+                                                     request=Request(SITEMAP)), "zerkalo"))
+    assert [r.url for r in requests] == [GOOD]
+    assert stats.get_value("discovery/sitemap/no_url") == 2
+    assert f"an entry of the sitemap {SITEMAP} is no URL: {bad!r}" in caplog.text
+
+
+@pytest.mark.parametrize("base", ["http://[::1", "https://news.zerkalo.io:99999/"])
+def test_an_atom_entry_whose_xml_base_is_no_url_is_skipped(base: str) -> None:
+    spider, stats = spider_and_stats()
+    body = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f'<entry xml:base="{base}"><title>t</title><link href="/life/1.html"/></entry>'
+            f'<entry><title>t</title><link href="{GOOD}"/></entry></feed>').encode()
+    requests = list(spider.parse_feed(XmlResponse(FEED, body=body, request=Request(FEED)),
+                                      "zerkalo"))
+    assert [r.url for r in requests] == [GOOD]
+    assert stats.get_value("discovery/feed/no_url") == 1
