@@ -7,11 +7,13 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
+
+from crawler.urls import joined
 
 BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5",
@@ -106,11 +108,12 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
 
 def resolved_base(url: str, href: str | None) -> str:
     """What relative links resolve against on a page at ``url`` whose ``<base href>`` is
-    ``href``: that base (itself relative to ``url``) when it is an http(s) URL, else ``url``."""
+    ``href``: that base (itself relative to ``url``) when it is an http(s) URL, else ``url``
+    (a base that is no URL raised ValueError, ending the reading of the page)."""
     if not href or not href.strip():
         return url
-    base = urljoin(url, href.strip())
-    return base if urlsplit(base).scheme in ("http", "https") else url
+    base = joined(url, href.strip())  # None: no URL (``http://[::1``), as if there were none
+    return base if base is not None and urlsplit(base).scheme in ("http", "https") else url
 
 
 def document_base(tree: etree._Element, url: str) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
 from crawler.extraction.html import document_base
+from crawler.urls import joined
 
 # The query parameter a CMS numbers pages by, of an article or a listing alike (site discovery
 # walks listings by it): ?page=2, WordPress's ?paged=2, Bitrix's ?PAGEN_1=2, ?pg=, ?part=,
@@ -32,11 +33,9 @@ def named_pages(tree: etree._Element, url: str) -> int:
         if not href or (node.tag == "link" and not {"next", "prev"} & set(
                 (node.get("rel") or "").lower().split())):
             continue
-        try:  # a link a script broke (http://[object Object]/) names no page
-            target = urlsplit(urljoin(base, href))
-            target.port  # noqa: B018 - raises for a port that is none
-        except ValueError:
-            continue
+        if (link := joined(base, href)) is None:  # a link a script broke (http://[object
+            continue  # Object]/) names no page
+        target = urlsplit(link)
         number = _page_number(target, here, rest)
         if number is not None and top < number <= MAX_PAGES and not _in_comments(node):
             top = number

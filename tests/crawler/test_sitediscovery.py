@@ -437,6 +437,10 @@ def test_the_day_of_a_candidate_is_read_from_every_url_form(url: str, day: date 
     ("https://cdn.ex.net/mirror/", "https://cdn.ex.net/mirror/news/a.html"),  # another host
     ("javascript:void(0)", "https://ex.org/section/news/a.html"),  # no base at all
     ("", "https://ex.org/section/news/a.html"),
+    # a base that is no URL (it raised, ending the reading of the page): no base
+    ("http://[::1", "https://ex.org/section/news/a.html"),
+    ("http://[::1]x/", "https://ex.org/section/news/a.html"),
+    ("https://cdn.ex.net:99999/", "https://ex.org/section/news/a.html"),
 ])
 def test_links_and_canonical_resolve_against_the_base_href(base: str, want: str) -> None:
     """As a browser does: the page's first ``<base href>`` (an http(s) one) is what its
@@ -448,6 +452,24 @@ def test_links_and_canonical_resolve_against_the_base_href(base: str, want: str)
     html = f'<html>{head}<body><a href="news/a.html">a</a></body></html>'
     assert disc.declared_canonical(html, url) == want
     assert page_links(html, url) == [want]
+
+
+@pytest.mark.parametrize("base", ["http://[::1", "http://[::1]x/", "https://ex.org:99999/"])
+def test_a_base_href_that_is_no_url_ends_no_reading_of_the_page(base: str) -> None:
+    """Pagers, shell pages and framesets read with such a ``<base href>`` resolve against the
+    page itself, as with none (it raised ValueError out of the callback)."""
+    from crawler.extraction.pages import named_pages
+
+    url = "http://ex.org/d/page.html"
+    head = f'<head><base href="{base}"></head>'
+    tree = parse_html(f'<html>{head}<body><a rel="next" href="?page=2">2</a></body></html>')
+    assert disc.next_page_link(tree, [], url, 1) == "http://ex.org/d/page.html?page=2"
+    assert named_pages(tree, url) == 2
+    frames = parse_html(f'<html>{head}<frameset><frame src="menu.html"></frameset></html>')
+    assert disc.shell_targets(frames, url) == ["http://ex.org/d/menu.html"]
+    html = f'<html>{head}<frameset><frame src="/main.html"></frameset></html>'
+    assert disc.article_frames(html.encode(), "text/html", url) == ["http://ex.org/main.html"]
+    assert disc.language_editions(frames, url) == []
 
 
 @pytest.mark.parametrize(("html", "expected"), [
