@@ -23,6 +23,7 @@ from lxml import etree
 
 from crawler.extraction import dates
 from crawler.extraction.metadata import json_ld_objects, ld_types
+from crawler.urls import joined
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -124,11 +125,18 @@ def headline_links(tree: etree._Element, url: str) -> list[str]:
     found: list[str] = []
     for node in _content_nodes(tree, "a"):
         href = (node.get("href") or "").strip()
-        target = urlsplit(href).hostname if "://" in href else host
+        target = _host(href) if "://" in href else host
         text = " ".join("".join(node.itertext()).split())
         if target == host and len(text) >= HEADLINE_CHARS and text not in found:
             found.append(text)
     return found
+
+
+def _host(href: str) -> str | None:
+    """The host an absolute link names; None when it is no URL (``http://[::1``: urlsplit's
+    ValueError ended the classifying, and the extraction, of the page)."""
+    link = joined(href, "")
+    return urlsplit(link).hostname if link is not None else None
 
 
 def _has_video(tree: etree._Element) -> bool:

@@ -77,6 +77,17 @@ def test_many_headlines_and_no_prose_is_a_listing() -> None:
     assert kind(page(links), "https://example.org/tag/weather/", []) == "tag"
 
 
+@pytest.mark.parametrize("bad", ["http://[::1", "http://[::1]x/", "https://example.org:99999/"])
+def test_a_link_that_is_no_url_among_headlines_is_none_of_them(bad: str) -> None:
+    """A link that is no URL raised ValueError out of the classifier (the page lost)."""
+    links = "".join(f"<div><a href='{href}'>Заголовок новости номер {i} о событиях дня</a></div>"
+                    for i, href in enumerate([bad] + [f"/news/story-number-{i}/"
+                                                      for i in range(10)]))
+    assert kind(page(links), "https://example.org/society/", []) == "listing"
+    assert kind(page(links.replace("/news/", "https://other.org/news/")),
+                "https://example.org/society/", []) is None
+
+
 def test_a_short_article_with_related_headlines_stays_an_article() -> None:
     links = "".join(f"<div><a href='/news/story-number-{i}/'>Заголовок новости номер {i} "
                     "о событиях дня</a></div>" for i in range(20))
