@@ -46,12 +46,10 @@ from .corpus_derived import (
     write_views,
 )
 from .corpus_files import (
-    READ_CHUNK,
     HeadIndex,
     Scan,
     add_to_index,
     checkpoints,
-    file_digest,
     head_index,
     note_heads,
     rescan,
@@ -472,19 +470,6 @@ def part_stem(items_name: str) -> str:
     return f"{kept.decode('utf-8', 'ignore')}~{tag}"  # a cut character is dropped
 
 
-def _line_number(path: Path, offset: int) -> int:
-    """How many lines precede ``offset`` (to resume numbering in a grown file)."""
-    count, left = 0, offset
-    with open(path, "rb") as fh:
-        while left > 0:
-            chunk = fh.read(min(READ_CHUNK, left))
-            if not chunk:
-                break
-            count += chunk.count(b"\n")
-            left -= len(chunk)
-    return count
-
-
 # What an items file in a wide Unicode encoding begins with: a byte order mark, or the "{" of
 # its first line with NUL bytes beside it (UTF-8 JSON has no NUL byte). Longest first.
 WIDE_ENCODINGS = ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
@@ -502,23 +487,25 @@ def wide_encoding(path: Path) -> str | None:
 
 
 def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None],
-                start_digest: str, index: HeldIndex
+                found: Scan, index: HeldIndex
                 ) -> tuple[int, bool, list[str], _PartWriter, str]:
-    """Ingest ``path`` from byte ``start`` (``start_digest``: the digest of the bytes before it):
-    (end offset consumed, complete, parts, the writer: its rows, the lowest version written of
-    each article, the lines skipped as held and the rows they replace; the digest of the
-    bytes up to the end consumed). Raises ChangedWhileRead, leaving no part, when the file
-    no longer holds the bytes read (cut or rewritten in place during the read)."""
-    line_no = _line_number(path, start) if start else 0
-    prefix = start_digest[:12] if start else "0"
+    """Ingest ``path`` from byte ``start`` (``found``: the scan that hashed the bytes before
+    it): (end offset consumed, complete, parts, the writer: its rows, the lowest version
+    written of each article, the lines skipped as held and the rows they replace; the digest
+    of the bytes up to the end consumed). Raises ChangedWhileRead, leaving no part, when the
+    file no longer holds the bytes read (cut or rewritten in place during the read)."""
+    line_no = found.marks[start].lines if start else 0
+    prefix = found.digests[start][:12] if start else "0"
     writer = _PartWriter(corpus, f"{part_stem(path.name)}-{prefix}-{start}.parquet", report,
                          index, path.name)
     if encoding := wide_encoding(path):
         report(Problem(path.name, line_no + 1, f"not UTF-8 but {encoding}: no line of it read; "
                        f"convert it (iconv -f {encoding} -t UTF-8) and build again"))
-        return os.path.getsize(path), True, [], writer, file_digest(path)
+        return found.size, True, [], writer, found.whole  # the size and digest of one read
     consumed, complete = start, True
-    read, upto = hashlib.sha256(), hashlib.sha256()  # bytes read; the whole lines of them
+    # every byte before ``start`` and read since; up to the whole lines of them
+    read = found.marks[start].sha.copy() if start else hashlib.sha256()
+    upto = read.copy()
     try:
         for end, raw, whole in bounded_lines(path, start, MAX_LINE_BYTES, read.update):
             line_no += 1
@@ -547,8 +534,9 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
                 writer.no_instant.setdefault(name, [0, line_no, value, why])[0] += 1
                 writer.undated_lines += not n
             writer.add(key, row)
-        digest = still_as_read(path, start, start_digest, consumed, upto.hexdigest())
-        if digest is None:  # its rows would be of bytes it no longer holds, or of two contents
+        digest = upto.hexdigest()
+        if not still_as_read(path, found, start, consumed, digest):
+            # its rows would be of bytes it no longer holds, or of two contents
             raise ChangedWhileRead(path.name)
         parts = writer.close()
         _report_no_instant(path.name, writer.no_instant, report)
@@ -714,7 +702,7 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
         return None
     own = manifest["files"].get(path.name)  # still its bytes: a rewritten one was retired
     consumed, whole, parts, writer, digest = ingest_file(
-        path, corpus, start, report, found.digests[start] if start else "", held)
+        path, corpus, start, report, found, held)
     # before the manifest advances past these rows, and before replaced rows go
     mark_edits_stale(corpus, {**writer.versions, **dict.fromkeys(writer.replaced_ids, 0)})
     depends = _settle_duplicates(path.name, writer, held, manifest, report)

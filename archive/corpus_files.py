@@ -10,7 +10,8 @@ its rows replaced by better lines there, see :mod:`archive.corpus_keys`).
 
 A file is matched by content, never by name alone, and at a bounded cost: its own entry, and
 the entries whose first line is the same, name the only prefix lengths worth hashing, and all
-of them are hashed in one read of the file. A file whose bytes are no longer what its entry
+of them are hashed in one read of the file; the hash state kept there goes on over the bytes
+an ingest parses, so only those are read again to check the file still holds them. A file whose bytes are no longer what its entry
 ingested (rewritten in place) has its entry retired: parts deleted, digests forgotten (so a
 copy of the old content is not taken as "in the corpus" any more), and so have the entries
 that continued it or depend on it, whose files are then read again from the start.
@@ -19,7 +20,9 @@ that continued it or depend on it, whose files are then read again from the star
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -33,70 +36,81 @@ HeadIndex = dict[str, list[tuple[int, str, str]]]  # head -> (bytes, digest, ent
 
 
 @dataclass(frozen=True)
+class Mark:
+    """Where a read of a file stood at one offset: the SHA-256 of the bytes before it (still
+    open, to go on hashing the bytes after it) and how many lines they hold."""
+
+    sha: Any
+    lines: int
+
+    @property
+    def digest(self) -> str:
+        return self.sha.hexdigest()
+
+
+@dataclass(frozen=True)
 class Scan:
-    """One read of an items file: its size, first line and digests at the lengths that
-    could match an entry (always including the whole file)."""
+    """One read of an items file: its size, first line, file identity (device, inode) and
+    where the read stood at the lengths that could match an entry (always including the
+    whole file)."""
 
     size: int
     head: str
-    digests: dict[int, str]
+    marks: dict[int, Mark]
+    identity: tuple[int, int] = (0, 0)
+
+    @cached_property
+    def digests(self) -> dict[int, str]:
+        return {offset: mark.digest for offset, mark in self.marks.items()}
 
     @property
     def whole(self) -> str:
-        return self.digests[self.size]
+        return self.marks[self.size].digest
 
 
-def file_digest(path: Path, limit: int | None = None) -> str:
-    """SHA-256 of a file's first ``limit`` bytes (all of it when None), read in chunks."""
-    if limit is None:
-        digests = prefix_digests(path, [])
-        return digests[max(digests)]
-    return prefix_digests(path, [limit], whole=False)[limit]
-
-
-def prefix_digests(path: Path, offsets: list[int], whole: bool = True) -> dict[int, str]:
-    """SHA-256 of the first n bytes for each n in ``offsets`` up to the file's end, and (with
-    ``whole``) of the whole file under its length, in one read that stops where it can."""
-    sha, done, out = hashlib.sha256(), 0, {}
+def prefix_marks(path: Path, offsets: list[int], whole: bool = True) -> dict[int, Mark]:
+    """Where one read of ``path`` stood at each n in ``offsets`` up to the file's end and
+    (with ``whole``) at its end: the SHA-256 of the first n bytes and their line count."""
+    sha, done, lines, out = hashlib.sha256(), 0, 0, {}
     with open(path, "rb") as fh:
         for offset in sorted(set(offsets)):
             while done < offset and (chunk := fh.read(min(READ_CHUNK, offset - done))):
                 sha.update(chunk)
-                done += len(chunk)
+                done, lines = done + len(chunk), lines + chunk.count(b"\n")
             if done < offset:
                 break
-            out[offset] = sha.hexdigest()
+            out[offset] = Mark(sha.copy(), lines)
         if not whole:
             return out
         while chunk := fh.read(READ_CHUNK):
             sha.update(chunk)
-            done += len(chunk)
-    out[done] = sha.hexdigest()
+            done, lines = done + len(chunk), lines + chunk.count(b"\n")
+    out[done] = Mark(sha, lines)
     return out
 
 
-def still_as_read(path: Path, start: int, start_digest: str, end: int,
-                  read_digest: str) -> str | None:
-    """The SHA-256 of the first ``end`` bytes of ``path`` when they are still the bytes an
-    ingest took: the first ``start`` hash to ``start_digest`` (when ``start``) and bytes
-    ``start``..``end`` to ``read_digest``, what it parsed; else None (the file was cut or
-    rewritten while it was read). One read, cheap beside parsing those lines."""
-    whole, tail, done = hashlib.sha256(), hashlib.sha256(), 0
+def still_as_read(path: Path, found: Scan, start: int, end: int, read_digest: str) -> bool:
+    """Whether ``path`` still holds what an ingest took: bytes ``start``..``end``, the ones
+    it parsed, read again, hash with the scan's bytes before ``start`` to ``read_digest``,
+    and the file is the one scanned (same inode) beginning with the same line. Only the
+    parsed bytes are read again, so a file a crawl appends to costs one read per build plus
+    its new bytes: a rewrite in place of the bytes before ``start`` alone (same inode, first
+    line and tail) is not seen here but by the next build, whose digests no longer match
+    the entry's, so it retires the entry and reads the file again."""
+    if start and (_identity(path) != found.identity or head_of(path) != found.head):
+        return False
+    sha, done = (found.marks[start].sha.copy() if start else hashlib.sha256()), start
     with open(path, "rb") as fh:
+        fh.seek(start)
         while done < end and (chunk := fh.read(min(READ_CHUNK, end - done))):
-            if done < start:
-                head = chunk[:start - done]
-                whole.update(head)
-                if done + len(head) == start and start_digest != whole.hexdigest():
-                    return None
-                chunk = chunk[len(head):]
-                done += len(head)
-            whole.update(chunk)
-            tail.update(chunk)
+            sha.update(chunk)
             done += len(chunk)
-    if done < end or tail.hexdigest() != read_digest:
-        return None
-    return whole.hexdigest()
+    return done == end and sha.hexdigest() == read_digest
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_dev, stat.st_ino
 
 
 def head_of(path: Path) -> str:
@@ -127,22 +141,22 @@ def add_to_index(index: HeadIndex, name: str, entry: Entry) -> None:
 def scan(path: Path, manifest: dict[str, Any], index: HeadIndex) -> Scan:
     """Hash ``path`` at its own entry's length and at the checkpoints of entries that begin
     with the same line: the only lengths at which it can hold bytes already ingested."""
-    head = head_of(path)
+    identity, head = _identity(path), head_of(path)
     own = manifest["files"].get(path.name)
     offsets = [size for size, _, _ in index.get(head, [])] + ([own["bytes"]] if own else [])
-    digests = prefix_digests(path, offsets)
-    return Scan(max(digests), head, digests)
+    marks = prefix_marks(path, offsets)
+    return Scan(max(marks), head, marks, identity)
 
 
 def rescan(path: Path, found: Scan, index: HeadIndex) -> Scan:
     """``found`` with digests at the checkpoints entries of the same first line gained after
     it was taken (this build ingested a copy of the file before the file itself)."""
     missing = [size for size, _, _ in index.get(found.head, [])
-               if size not in found.digests and size < found.size]
+               if size not in found.marks and size < found.size]
     if not missing:
         return found
     return Scan(found.size, found.head,
-                {**found.digests, **prefix_digests(path, missing, whole=False)})
+                {**found.marks, **prefix_marks(path, missing, whole=False)}, found.identity)
 
 
 def resume_point(name: str, found: Scan, manifest: dict[str, Any],

@@ -208,10 +208,11 @@ def test_connect_on_an_empty_folder_says_what_to_do(tmp_path: Path) -> None:
 
 def test_overlong_line_is_reported_and_skipped_in_bounded_memory(runs, monkeypatch) -> None:
     import archive.corpus
+    import archive.fileio
 
     limit = max(len(line) for f in runs["files"] for line in f.read_bytes().splitlines()) + 10
     monkeypatch.setattr(archive.corpus, "MAX_LINE_BYTES", limit)
-    monkeypatch.setattr(archive.corpus, "READ_CHUNK", 64)
+    monkeypatch.setattr(archive.fileio, "SKIP_CHUNK", 64)
     path = runs["files"][0]
     lines = path.read_bytes().splitlines(keepends=True)
     lines.insert(2, b'{"text": "' + "ж".encode() * (5 * limit) + b'"}\n')
@@ -243,6 +244,7 @@ def test_a_backfill_over_many_months_is_written_with_few_writers_open(
     """At most MAX_OPEN_PARTS writers and BUFFER_BYTES of text are held; every row still goes
     in once, a partition whose writer was closed early getting a further part."""
     import archive.corpus
+    import archive.fileio
 
     monkeypatch.setattr(archive.corpus, "MAX_OPEN_PARTS", 2)
     monkeypatch.setattr(archive.corpus, "BUFFER_BYTES", 4000)
@@ -292,6 +294,7 @@ def test_an_unended_last_line_over_the_cap_names_the_cap(runs, monkeypatch) -> N
     file) is read in bounded chunks; the note says it is already over the line cap, so it
     will be rejected when it ends, not taken for an item still being written."""
     import archive.corpus
+    import archive.fileio
 
     monkeypatch.setattr(archive.corpus, "MAX_LINE_BYTES", 4096)
     path = runs["files"][0]
