@@ -584,17 +584,18 @@ class SiteCrawl(OutletSpider):
             else:
                 ranked.append((order, number, url))
         ranked.sort()
-        room = max(self.limits["max_sitemaps"] - state.sitemaps_requested, 0)
-        if depth < 0:
-            room = min(room, max(self.limits["max_sitemaps"] // 2, 1))
+        most = self.limits["max_sitemaps"]
+        room, bound = max(most - state.sitemaps_requested, 0), f"SITE_MAX_SITEMAPS={most}"
+        if depth < 0 and (half := max(most // 2, 1)) < room:
+            room = half
+            bound = f"half of SITE_MAX_SITEMAPS ({half} of {most}), for robots.txt's sitemaps,"
         for _, _, url in ranked[:room]:
             yield self.discover(state, url, "sitemap", depth=depth + 1)
         if len(ranked) > room:
             stats.inc_value("discovery/sitemap_over_limit", len(ranked) - room)
-            self.logger.warning("%s: SITE_MAX_SITEMAPS=%d reached: %d of the sitemaps %s lists "
-                                "not fetched (those least likely to hold the window's "
-                                "articles)", state.key, self.limits["max_sitemaps"],
-                                len(ranked) - room, index)
+            self.logger.warning("%s: %s reached: %d of the sitemaps %s lists not fetched "
+                                "(those least likely to hold the window's articles)",
+                                state.key, bound, len(ranked) - room, index)
 
     def sitemap_window(self) -> tuple[date, date]:
         """The days a child sitemap must be able to hold: the window, else the recent days."""
