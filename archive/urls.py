@@ -119,6 +119,12 @@ def site_host(host: str) -> str:
     return _SITE_WWW.sub("", host.lower().rstrip("."))
 
 
+def has_www_label(host: str) -> bool:
+    """Whether ``host`` begins with a www label (www, www2…): a site :func:`site_host` keeps
+    it on (www.by) has no further ``www.`` spelling."""
+    return bool(_WWW.match(host.lower()))
+
+
 def _opaque_key(url: str) -> str:
     """Key for a URI without a host part (dns:, urn:, mailto:): lower-cased, as pywb does."""
     url = url.split("#", 1)[0]

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from archive.urls import site_host
+from archive.urls import has_www_label, site_host
 
 # Selector syntax: "css selector" reads the element's text; "css selector @attr" reads an attribute.
 
@@ -249,8 +249,8 @@ class Outlet:
         label and that site's ``www.``, aliases); :meth:`owns_host` takes www2., www3. too."""
         own = ascii_host(self.host)
         bare = site_host(own)
-        return tuple(dict.fromkeys((own, bare, "www." + bare,
-                                    *(ascii_host(a) for a in self.aliases))))
+        www = () if has_www_label(bare) else ("www." + bare,)  # www.by: not www.www.by
+        return tuple(dict.fromkeys((own, bare, *www, *(ascii_host(a) for a in self.aliases))))
 
     def owns_host(self, host: str) -> bool:
         """Whether ``host`` (Unicode or punycode) is one of :attr:`hosts`, or that host under

@@ -50,6 +50,19 @@ def test_a_two_label_www_host_is_its_own_site_not_the_top_level_domain() -> None
     assert not outlet.owns_host("by") and not outlet.owns_host("m.by")
     assert OutletResolver([outlet]).resolve("https://by/a") is None
     assert boilerplate_site("https://www.by/a") != boilerplate_site("https://by/a")
+    assert "www.www.by" not in outlet.hosts  # www.by keeps its www label: no www. added
+
+
+@pytest.mark.parametrize(("row", "hosts"), [
+    ("https://www.by/", ["www.by"]), ("https://www2.by/", ["www2.by"]),
+    ("https://example.by/", ["example.by", "www.example.by"]),
+    ("https://www2.example.by/", ["www2.example.by", "example.by", "www.example.by"]),
+])
+def test_a_sites_hosts_add_www_only_to_a_host_without_one(row: str, hosts: list) -> None:
+    """Its own host, the site without a www label and that site's www. spelling, none twice
+    (the mobile and print spellings a site row adds aside)."""
+    site = set(hosts) | {"www." + host for host in hosts}
+    assert [h for h in outlet_from_site_row({"url": row}).hosts if h in site] == hosts
 
 
 @pytest.mark.parametrize(("links", "host"), [
@@ -59,3 +72,10 @@ def test_a_two_label_www_host_is_its_own_site_not_the_top_level_domain() -> None
 def test_a_date_archive_is_found_on_any_spelling_of_the_sites_host(links: str,
                                                                    host: str) -> None:
     assert archive_prefix([f"https://{links}{p}" for p in PATHS], host) == "/"
+
+
+def test_a_row_keeps_the_key_it_gives_whatever_its_www_label() -> None:
+    """The upgrade path the README names: a row keyed by the old rule keeps that key."""
+    assert outlet_from_site_row({"url": "https://www2.example.by/"}).key == "example.by"
+    assert outlet_from_site_row({"url": "https://www2.example.by/",
+                                 "key": "www2.example.by"}).key == "www2.example.by"
