@@ -9,7 +9,6 @@ followed out of the folder.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from . import jsonline
 from .fileio import write_atomically
+from .urls import article_id
 from .writer import sanitize_name_part
 
 LineError = Callable[[int, str], None]  # (line number, reason)
@@ -131,8 +131,7 @@ def file_stem(ident: str) -> str:
     safe = sanitize_name_part(ident, "item")
     if len(safe) <= MAX_ID_CHARS:
         return safe
-    digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return f"{safe[:MAX_ID_CHARS - 17]}-{digest}"
+    return f"{safe[:MAX_ID_CHARS - 17]}-{article_id(ident)}"  # the item id's 16-hex hash
 
 
 def export_txt(items_jsonl: str | Path, outdir: str | Path,

@@ -5,6 +5,7 @@ the crawler imports these, the archive never imports the crawler."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qsl, quote, urlsplit, urlunsplit
@@ -15,6 +16,13 @@ _WWW_LABEL = r"www\d*"  # a host's www., www2., www3. label: the site without it
 _WWW = re.compile(rf"^{_WWW_LABEL}\.")
 _SITE_WWW = re.compile(rf"^{_WWW_LABEL}\.(?=.*\.)")  # www.by is a site, "by" a top-level domain
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def article_id(canonical: str) -> str:
+    """First 16 hex characters of SHA-256 of the canonical URL: stable across runs. The one
+    definition: the crawl names items with it, the archive checks lines against it (a lone
+    surrogate, from a JSON escape, hashes as its code point instead of failing)."""
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def strip_brackets(uri: str) -> str:

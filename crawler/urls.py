@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import SplitResult, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -11,6 +10,7 @@ from archive.urls import (  # pure: the archive's URL lookup shares them
     PATH_SESSION,
     SESSION_PARAMS,
     TRACKING_PARAMS,
+    article_id,
     as_text,
     is_noise,
     is_tracking,
@@ -118,11 +118,6 @@ def _kept_parts(parts: SplitResult, outlet: Outlet | None
         default = {"http": 80, "https": 443}.get(scheme)
         netloc = host if parts.port in (None, default) else f"{host}:{parts.port}"
     return scheme, netloc, path, query
-
-
-def article_id(canonical: str) -> str:
-    """First 16 hex characters of SHA-256 of the canonical URL: stable across runs."""
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 def path_and_query(url: str) -> str:

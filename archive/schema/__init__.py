@@ -8,7 +8,6 @@ messages name each field and reason.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import cache
 from importlib.resources import files
@@ -16,6 +15,8 @@ from typing import Any
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
+
+from archive.urls import article_id
 
 
 @cache
@@ -70,7 +71,7 @@ def id_mismatch(line: dict[str, Any]) -> str | None:
     contract: the first 16 hex of SHA-256 of the canonical URL, as the crawl computes it), or
     None. Such a line, edited by hand or spliced, names two articles at once."""
     url, given = line["url"], line["id"]
-    own = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    own = article_id(url)
     if own == given:
         return None
     return f"id {given} is not the id of its url {url} ({own}): which one is wrong cannot be told"

@@ -141,3 +141,19 @@ def test_a_link_joined_is_one_the_crawl_can_read(href: str) -> None:
     assert url is not None
     assert canonical_url(url).startswith("http://")
     assert scrapy.Request(url).url.startswith("http://")
+
+
+def test_an_article_id_has_one_definition_shared_with_the_archive() -> None:
+    """The crawl's ids and the archive's checks of them (schema id_mismatch, export file
+    names) are one function, so they cannot drift apart."""
+    import hashlib
+
+    import archive.urls
+    from archive.schema import id_mismatch
+
+    url = "https://www.belta.by/society/view/one-1.html"
+    assert article_id is archive.urls.article_id
+    assert article_id(url) == hashlib.sha256(url.encode()).hexdigest()[:16]
+    assert id_mismatch({"url": url, "id": article_id(url)}) is None
+    odd = "https://x.by/\udc80"  # a lone surrogate, as a JSON escape gives
+    assert id_mismatch({"url": odd, "id": article_id(odd)}) is None
