@@ -444,7 +444,7 @@ def child_sitemap_order(url: str, lastmod: datetime | None, since: date,
 
 def sitemap_records(document: bytes) -> Iterator[SitemapRecord]:
     """Each ``<url>`` and ``<sitemap>`` entry of a sitemap document (unpacked by
-    ``sitemap_body``), with ``news:publication_date`` when given."""
+    ``feeds.sitemap_document``), with ``news:publication_date`` when given."""
     for node in iter_records(document, ("url", "sitemap")):
         loc = _child_text(node, "loc")
         if not loc:

@@ -183,10 +183,11 @@ def test_a_text_sitemap_is_read_to_the_protocols_url_limit(monkeypatch) -> None:
 
 def test_a_gzipped_text_sitemap_is_unpacked_within_the_bound(monkeypatch) -> None:
     body = b"https://ex.org/a\n" * 1000
-    assert feeds.text_sitemap(feeds.sitemap_body(gzip.compress(body))).urls[-1] == (
-        "https://ex.org/a")
+    document, why = feeds.sitemap_document(gzip.compress(body))
+    assert why is None and feeds.text_sitemap(document).urls[-1] == "https://ex.org/a"
     monkeypatch.setattr(feeds, "MAX_SITEMAP_BYTES", 1000)
-    assert feeds.sitemap_body(gzip.compress(body)) == b""
+    assert feeds.sitemap_document(gzip.compress(body)) == (
+        b"", "gunzipped, it is over 1000 bytes")
 
 
 @pytest.mark.parametrize("body", [b"\x1f\x8b\x08\x00not gzip at all" * 20,
