@@ -81,8 +81,8 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
 
     A WACZ package stands for its WARC members (see archive.wacz_input). The `.open` files a
     folder holds (a writer's, or a killed crawl's until it is repaired) are added to
-    ``unfinished`` when given, its ARC files to ``arcs``, and its WARCs compressed whole
-    (.warc.zst, .warc.lz4, .warc.bz2, .warc.xz) to ``compressed``, so the caller can say they
+    ``unfinished`` when given, its ARC files to ``arcs``, and its WARCs compressed with
+    other codecs (.warc.zst, .warc.lz4, .warc.bz2, .warc.xz) to ``compressed``, so the caller can say they
     were left out.
     """
     items = [spec] if isinstance(spec, str | Path) else list(spec)
@@ -157,14 +157,16 @@ def _names(paths: list[Path]) -> str:
 
 
 def compressed_note(paths: list[Path]) -> str:
-    """What to tell about WARCs compressed whole left out of a folder: the command that
-    decompresses each codec among them (their records cannot be read at an offset)."""
+    """What to tell about WARCs compressed with another codec than gzip left out of a
+    folder: what decompresses each codec among them (this reader cannot read their records
+    at an offset)."""
     codecs = dict.fromkeys(codec for p in paths for suffix, codec in OTHER_CODEC_SUFFIXES.items()
                            if p.name.endswith(suffix))
-    tools = ", ".join(f"`{decompress_command(codec)}`" for codec in codecs)
-    return (f"{len(paths)} WARC file(s) compressed whole not read: {_names(paths)} (only "
-            f"plain or per-record gzip WARCs are read; decompress each, {tools}, and gzip it "
-            f"per record if wanted, {RECOMPRESS_PER_RECORD})")
+    tools = "; ".join(f"{codec}: {decompress_command(codec)}" for codec in codecs)
+    names = ", ".join(list(codecs)[:-1]) + " or " * (len(codecs) > 1) + list(codecs)[-1]
+    return (f"{len(paths)} WARC file(s) compressed with {names} not read: "
+            f"{_names(paths)} (only plain or per-record gzip WARCs are read; decompress "
+            f"each ({tools}), and gzip it per record if wanted, {RECOMPRESS_PER_RECORD})")
 
 
 def unfinished_note(paths: list[Path]) -> str:

@@ -54,12 +54,24 @@ RECOMPRESS_HINT = (
 )
 ARC_CONVERT = "e.g. `warcio recompress IN.arc.gz OUT.warc.gz`"  # converts an ARC file to WARC
 ARC_HINT = f"an ARC file (the format before WARC), not read: convert it to WARC first, {ARC_CONVERT}"
-# whole-file codecs other tools use instead of per-record gzip: (name, its decompressor)
+# The IIPC .warc.zst draft: a zstd frame per record, often compressed with a dictionary the
+# file carries in a skippable frame first (magic, 4-byte little-endian size, the dictionary,
+# itself zstd-compressed or not), without which `zstd -d` stops at "Dictionary mismatch".
+ZSTD_FORM = ("the .warc.zst form: a zstd frame per record, maybe with a dictionary; "
+             "it needs a zstd reader")
+ZSTD_DICTIONARY = (
+    "its first frame carries the dictionary its records were compressed with, which "
+    "`zstd -d` needs: extract it, `tail -c +9 FILE | head -c $(od -An -tu4 -j4 -N4 FILE) "
+    "> DICT` (then `zstd -d DICT` if it begins 28 b5 2f fd, zstd's magic: it is "
+    "compressed too), and decompress with it, `zstd -d -D DICT FILE`")
+# codecs other tools use instead of per-record gzip: (magic, name, what it is, decompressor)
 _OTHER_CODECS = (
-    (re.compile(rb"\x28\xb5\x2f\xfd|[\x50-\x5f]\x2a\x4d\x18"), "zstd", "zstd -d"),
-    (re.compile(rb"\x04\x22\x4d\x18"), "lz4", "lz4 -d"),
-    (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2", "bunzip2"),
-    (re.compile(rb"\xfd7zXZ\x00"), "xz", "unxz"),
+    (re.compile(rb"\x28\xb5\x2f\xfd"), "zstd", ZSTD_FORM, "`zstd -d FILE`"),
+    (re.compile(rb"[\x50-\x5f]\x2a\x4d\x18"), "zstd", f"{ZSTD_FORM}: this one has a dictionary",
+     ZSTD_DICTIONARY),
+    (re.compile(rb"\x04\x22\x4d\x18"), "lz4", "", "`lz4 -d FILE`"),
+    (re.compile(rb"BZh[1-9]1AY&SY"), "bzip2", "", "`bunzip2 FILE`"),
+    (re.compile(rb"\xfd7zXZ\x00"), "xz", "", "`unxz FILE`"),
 )
 # their file names, as FastWARC (.warc.lz4) and the IIPC .warc.zst draft write them
 OTHER_CODEC_SUFFIXES = {".warc.zst": "zstd", ".warc.lz4": "lz4", ".warc.bz2": "bzip2",
@@ -496,21 +508,25 @@ def _looks_gzip(fh) -> bool:
 
 
 def other_codec(fh) -> str | None:
-    """Why a file compressed whole with zstd, lz4, bzip2 or xz is not read (its records
-    cannot be read at an offset), with what to do; None for any other start."""
+    """Why a file compressed with zstd, lz4, bzip2 or xz is not read (its records cannot be
+    read at an offset by this reader), with what to do; None for any other start."""
     fh.seek(0)
     head = fh.read(16)
-    for magic, name, tool in _OTHER_CODECS:
+    for magic, name, form, tool in _OTHER_CODECS:
         if magic.match(head):
-            return (f"compressed with {name}, not read: only plain or per-record gzip "
-                    f"WARCs are read; decompress it (`{tool} FILE`), and gzip it per record if "
+            what = f" ({form})" if form else ""
+            return (f"compressed with {name}{what}, not read: only plain or per-record gzip "
+                    f"WARCs are read; decompress it ({tool}), and gzip it per record if "
                     f"wanted ({RECOMPRESS_PER_RECORD})")
     return None
 
 
 def decompress_command(codec: str) -> str:
-    """The command that decompresses a file compressed whole with ``codec`` (zstd, lz4...)."""
-    return next(f"{tool} FILE" for _, name, tool in _OTHER_CODECS if name == codec)
+    """What decompresses a file compressed with ``codec`` (zstd, lz4...), commands quoted."""
+    tools = [tool for _, name, _, tool in _OTHER_CODECS if name == codec]
+    if len(tools) == 1:
+        return tools[0]
+    return f"{tools[0]}, or, for one with a dictionary: {tools[1]}"
 
 
 def _looks_arc(fh, gz: bool) -> bool:

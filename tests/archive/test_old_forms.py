@@ -6,9 +6,13 @@ from __future__ import annotations
 import bz2
 import json
 import lzma
+import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from archive.cdxj import build_index
 from archive.reader import ArchiveLookup, iter_records, iter_responses, warc_inputs
@@ -148,7 +152,7 @@ def test_heritrix_1_anvl_metadata_is_not_indexed_beside_its_page(tmp_path):
 
 
 def _other_codecs(warc: bytes) -> dict[str, bytes]:
-    """The WARC compressed whole with codecs other tools use instead of per-record gzip:
+    """The WARC compressed with codecs other tools use instead of per-record gzip:
     bzip2 and xz for real; zstd (the IIPC .warc.zst draft starts with a skippable dictionary
     frame) and lz4 (FastWARC's .warc.lz4) by their frame headers."""
     return {
@@ -178,6 +182,9 @@ def test_a_warc_compressed_with_another_codec_is_one_error_naming_it(tmp_path):
         assert res.returncode == 1 and res.stderr.count("error:") == 1, res.stderr
 
 
+ALL_FIVE = "5 WARC file(s) compressed with bzip2, lz4, xz or zstd not read"
+
+
 def test_a_folders_warcs_compressed_with_another_codec_are_named_in_a_note(tmp_path):
     """A folder holding .warc.zst/.lz4/.bz2/.xz files left them out without a word (its ARC
     files got a note): read, it looked as if the folder held only its other WARCs. Now they
@@ -190,20 +197,55 @@ def test_a_folders_warcs_compressed_with_another_codec_are_named_in_a_note(tmp_p
         (folder / name).write_bytes(data)
     paths, note = warc_inputs([folder], str(folder))
     assert paths == [folder / "good.warc.gz"]
-    assert note is not None and "5 WARC file(s) compressed whole not read" in note, note
+    assert note is not None and ALL_FIVE in note, note
     assert str(folder / "a.warc.bz2") in note and "and 2 more" in note, note
     for tool in ("zstd -d", "lz4 -d", "bunzip2", "unxz", "warcio recompress"):
         assert tool in note, (tool, note)
     res = _cli("verify", str(folder))
-    assert res.returncode == 0 and "note: 5 WARC file(s) compressed whole not read" in res.stderr
+    assert res.returncode == 0 and ALL_FIVE in res.stderr
     (folder / "good.warc.gz").unlink()
     only = _cli("index", str(folder), "-o", str(tmp_path / "i.cdxj"))
     assert only.returncode == 2 and f"no WARC files in {folder}" in only.stderr, only.stderr
-    assert "5 WARC file(s) compressed whole not read" in only.stderr
+    assert ALL_FIVE in only.stderr
     one = tmp_path / "one"
     one.mkdir()
     _write(one, "good.warc.gz", [warc])
     (one / "a.warc.xz").write_bytes(_other_codecs(warc)["a.warc.xz"])
     _, note = warc_inputs([one], str(one))
-    assert note is not None and "1 WARC file(s) compressed whole not read" in note
+    assert note is not None and "1 WARC file(s) compressed with xz not read" in note
     assert "unxz" in note and "zstd" not in note and "bunzip2" not in note, note
+
+
+def _commands(message: str) -> list[str]:
+    """The shell commands a message gives in backquotes."""
+    return message.split("`")[1::2]
+
+
+@pytest.mark.skipif(shutil.which("zstd") is None, reason="needs the zstd command")
+@pytest.mark.parametrize("dictionary", [False, True], ids=["frames", "dictionary"])
+def test_a_warc_zst_error_gives_commands_that_decompress_it(tmp_path, dictionary) -> None:
+    """The IIPC .warc.zst draft: a zstd frame per record, often with a dictionary its first
+    (skippable) frame carries, without which `zstd -d` fails ("Dictionary mismatch"). The
+    error said "compressed whole" and `zstd -d FILE` for both. Now it says what the file is,
+    and its commands, run as given on a real file, give the WARC back."""
+    warcs = [record("response", f"http://old.example.com/{n}", http_response(PAGE))
+             for n in range(3)]
+    words = warcs[0][:200]
+    (tmp_path / "words").write_bytes(words)
+    frames = b"".join(subprocess.run(
+        ["zstd", "-q", "-c", *(["-D", str(tmp_path / "words")] if dictionary else [])],
+        input=w, capture_output=True, check=True).stdout for w in warcs)
+    head = struct.pack("<II", 0x184D2A5D, len(words)) + words if dictionary else b""
+    path = tmp_path / "a.warc.zst"
+    path.write_bytes(head + frames)
+    errors: list = []
+    assert list(iter_records(path, errors.append)) == []
+    [error] = errors
+    assert "compressed whole" not in str(error) and "a zstd frame per record" in str(error)
+    assert ("this one has a dictionary" in str(error)) is dictionary, error
+    steps = [c.replace("FILE", str(path)).replace("DICT", str(tmp_path / "d"))
+             for c in _commands(str(error)) if "FILE" in c and "warcio" not in c]
+    assert len(steps) == 1 + dictionary, steps
+    for step in steps:
+        subprocess.run(["bash", "-c", step], check=True, capture_output=True, timeout=60)
+    assert (tmp_path / "a.warc").read_bytes() == b"".join(warcs)

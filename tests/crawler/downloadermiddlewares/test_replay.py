@@ -211,7 +211,7 @@ def test_a_folders_warc_compressed_whole_is_named_not_silently_left_out(
     (warcs / "old.warc.zst").write_bytes(b"\x28\xb5\x2f\xfd\x04\x58" + b"\0" * 64)
     with caplog.at_level("WARNING"):
         mw, _ = _middleware(WARC_REPLAY=str(warcs))
-    assert "1 WARC file(s) compressed whole not read" in caplog.text, caplog.text
+    assert "1 WARC file(s) compressed with zstd not read" in caplog.text, caplog.text
     assert str(warcs / "old.warc.zst") in caplog.text and "`zstd -d FILE`" in caplog.text
     assert mw.process_request(Request(ARTICLE)).body == _body("February")
 
