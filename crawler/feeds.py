@@ -197,12 +197,6 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncomp
 MAX_SITEMAP_URLS = 50_000  # the protocol's limit of URLs in one sitemap
 
 
-def sitemap_body(body: bytes) -> bytes:
-    """The document of a sitemap, gunzipped (bounded) when it is a ``.gz`` file; empty when
-    it cannot be (:func:`sitemap_document` says why)."""
-    return sitemap_document(body)[0]
-
-
 def sitemap_document(body: bytes) -> tuple[bytes, str | None]:
     """The document of a sitemap and None, or (b"", why it cannot be read): a ``.gz`` file
     is gunzipped up to MAX_SITEMAP_BYTES (a gzip bomb stops there), and one whose bytes are
