@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
-from crawler.extraction.dates import parse_iso, parse_rfc822
+from crawler.extraction.dates import parse_any, parse_rfc822
 from crawler.extraction.encoding import decode_html, normalise_charset
 from crawler.urls import joined
 
@@ -123,11 +123,12 @@ def _child_text(node: etree._Element, *names: str) -> str | None:
 
 
 def _feed_date(value: str | None) -> datetime | None:
-    """An RSS/Atom date; a known zone name is its offset. A date without any stays naive
-    (the outlet's wall clock: the spider places it in the outlet's zone)."""
+    """An RSS/Atom date (RFC 822, ISO 8601, or as written for people: "05.01.2026 10:00
+    +0300"); a known zone name is its offset, one printed after a space too. A date without
+    any stays naive (the outlet's wall clock: the spider places it in the outlet's zone)."""
     if not value:
         return None
-    return parse_rfc822(value) or parse_iso(value)
+    return parse_rfc822(value) or parse_any(value)
 
 
 def _permalink_guid(item: etree._Element) -> str | None:
@@ -190,7 +191,7 @@ def sitemap_entries(body: bytes) -> Iterator[tuple[str, str, datetime | None]]:
     for node in iter_records(body, ("url", "sitemap")):
         loc = _child_text(node, "loc")
         if loc:
-            yield _local(node.tag), loc, parse_iso(_child_text(node, "lastmod") or "")
+            yield _local(node.tag), loc, parse_any(_child_text(node, "lastmod") or "")
 
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed

@@ -450,9 +450,9 @@ def sitemap_records(document: bytes) -> Iterator[SitemapRecord]:
         if not loc:
             continue
         news = next((c for c in node if _local(c.tag) == "news"), None)
-        published = dates.parse_iso(_child_text(news, "publication_date") or "") if (
+        published = dates.parse_any(_child_text(news, "publication_date") or "") if (
             news is not None) else None
-        published = published or dates.parse_iso(_child_text(node, "lastmod") or "")
+        published = published or dates.parse_any(_child_text(node, "lastmod") or "")
         title = _child_text(news, "title") if news is not None else None
         yield SitemapRecord(_local(node.tag), loc.strip(), published, news is not None, title)
 

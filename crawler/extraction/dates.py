@@ -54,8 +54,14 @@ _NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\
 # A date of year 1 or 9999 is a CMS's "no date" (0001-01-01, 9999-12-31), and no zone
 # conversion of it is safe (9999-12-31T23:00Z is past datetime.max in Minsk): no date at all.
 FIRST_YEAR, LAST_YEAR = 2, 9998
-ISO_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-                  r"(?:Z|[+-]\d{2}:?\d{2})?")
+# A UTC offset after a time, at once or after blank space ("10:00:00 +0300", "10:00 +03:00",
+# "10:00 UTC", "10:00 GMT+0300", "10:00 GMT+3"), whole: "+03000" or "+12 comments" is no offset.
+_OFFSET = (r"(?:Z|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?|(?!\s*[+-]))|[+-]\d{2}:?\d{2})"
+           r"(?![\w:])")
+ISO_PATTERN = re.compile(r"(?P<day>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}"
+                         r"(?:\.\d+)?)?)(?:\s*(?P<zone>" + _OFFSET + r"))?)?")
+# An offset right after a date written for people with its time (seconds it may print first)
+_OFFSET_AFTER = re.compile(r"(?::\d{2}(?:\.\d+)?)?\s*(?P<zone>" + _OFFSET + ")")
 
 
 def month_number(word: str) -> int | None:
@@ -75,12 +81,19 @@ def parse_iso(value: str) -> datetime | None:
     match = ISO_PATTERN.search(value.strip())
     if not match:
         return None
-    text = match.group(0).replace(" ", "T").replace("Z", "+00:00")
-    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    text = match["day"] + (f"T{match['time']}" if match["time"] else "")
     try:
-        return representable(datetime.fromisoformat(text))
+        return representable(datetime.fromisoformat(text + _iso_offset(match["zone"])))
     except ValueError:
         return None
+
+
+def _iso_offset(zone: str | None) -> str:
+    """An offset :data:`_OFFSET` matched as ``fromisoformat`` reads it (``+03:00``); '' for none."""
+    if not zone:
+        return ""
+    sign = re.search(r"([+-])(\d{1,2}):?(\d{2})?$", zone)
+    return f"{sign[1]}{int(sign[2]):02d}:{sign[3] or '00'}" if sign else "+00:00"
 
 
 def representable(moment: datetime | None) -> datetime | None:
@@ -132,10 +145,20 @@ def human_dates(value: str) -> Iterator[tuple[int, int, datetime, bool]]:
 
 def parse_human(value: str) -> datetime | None:
     """'08 января 2026, 19:51', '14 сентября 2025', '14.09.2025 10:00' → naive datetime: the
-    first date with its month in words, else the first numeric one."""
+    first date with its month in words, else the first numeric one; aware when a UTC offset
+    follows its time ('05.01.2026 10:00 +0300')."""
     found = list(human_dates(value))
-    worded = [moment for _start, _end, moment, in_words in found if in_words]
-    return (worded or [moment for _start, _end, moment, _words in found] or [None])[0]
+    first = next((f for f in found if f[3]), found[0] if found else None)
+    if first is None:
+        return None
+    start, end, moment, _words = first
+    zone = _OFFSET_AFTER.match(value, end) if ":" in value[start:end] else None
+    if zone is None:
+        return moment
+    try:  # "05.01.2026 10:00 +0300": the offset it prints, not the site's zone
+        return representable(datetime.fromisoformat(moment.isoformat() + _iso_offset(zone["zone"])))
+    except ValueError:  # an offset past ±24 h
+        return moment
 
 
 # Zone names RFC 822 dates carry that email.utils does not know (it knows UT, GMT, Z and US

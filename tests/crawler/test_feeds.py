@@ -204,3 +204,32 @@ def test_a_gzip_bomb_stops_at_the_bound_and_says_so(monkeypatch) -> None:
     monkeypatch.setattr(feeds, "MAX_SITEMAP_BYTES", 1000)
     assert feeds.sitemap_document(gzip.compress(b" " * 5000)) == (
         b"", "gunzipped, it is over 1000 bytes")
+
+
+SPACED = [("2026-01-05 10:00:00 +0300", "2026-01-05T10:00:00+03:00"),
+          ("2026-01-05T10:00:00 +03:00", "2026-01-05T10:00:00+03:00"),
+          ("05.01.2026 10:00 +0300", "2026-01-05T10:00:00+03:00"),
+          ("2026-01-05 10:00:00 +03000", "2026-01-05T10:00:00")]  # no offset: a wall clock
+
+
+@pytest.mark.parametrize(("written", "read"), SPACED)
+def test_feed_and_sitemap_dates_keep_an_offset_after_a_space(written: str, read: str) -> None:
+    """A date with its offset after a space was read with no zone (then placed in the
+    site's zone or UTC: another instant)."""
+    from crawler import sitediscovery as disc
+
+    rss = (f'<rss version="2.0"><channel><item><link>https://ex.by/a/</link><pubDate>{written}'
+           "</pubDate></item></channel></rss>")
+    atom = (f'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="https://ex.by/b/"/>'
+            f"<updated>{written}</updated></entry></feed>")
+    for feed in (rss, atom):
+        assert [e.published and e.published.isoformat() for e in feed_entries(feed.encode())] \
+            == [read]
+    sitemap = ('<urlset xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+               f"<url><loc>https://ex.by/a/</loc><lastmod>{written}</lastmod></url>"
+               f"<url><loc>https://ex.by/b/</loc><news:news><news:publication_date>{written}"
+               "</news:publication_date></news:news></url></urlset>").encode()
+    lastmod = next(sitemap_entries(sitemap))[2]
+    assert lastmod is not None and lastmod.isoformat() == read
+    assert [r.published and r.published.isoformat() for r in disc.sitemap_records(sitemap)] \
+        == [read, read]

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
+from dataclasses import replace
+from datetime import timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -127,3 +131,40 @@ def test_links_that_are_no_urls_are_skipped_and_the_rest_is_read(tmp_path, where
     if where != "home":
         assert result.stats[f"discovery/{where}/no_url"] == len(BROKEN_LINKS)
         assert f"is no URL: '{BROKEN_LINKS[0]}'" in result.log
+
+
+_STAMP = re.compile(rb"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)([+-]\d\d):(\d\d)")
+_PUB_DATE = re.compile(rb"<pubDate>([^<]+)</pubDate>")
+
+
+def spaced_offsets(shape: anysite.AnySite, zone_hours: int) -> None:
+    """Every date of the site written with its UTC offset after a space: pages print
+    ``2026-01-04 00:20:00 +0300``, sitemaps ``2026-01-04T00:20:00 +03:00``, the feed
+    ``04.01.2026 00:20 +0500`` (as CMSs write them by hand-made formats)."""
+    for path, page in list(shape.site.pages.items()):
+        if "xml" in (page.content_type or "") and _PUB_DATE.search(page.body):
+            def local(m: re.Match[bytes]) -> bytes:
+                when = parsedate_to_datetime(m[1].decode()).astimezone(
+                    timezone(timedelta(hours=zone_hours)))
+                return f"<pubDate>{when:%d.%m.%Y %H:%M %z}</pubDate>".encode()
+            body = _PUB_DATE.sub(local, page.body)
+        elif "xml" in (page.content_type or ""):
+            body = _STAMP.sub(rb"\1T\2 \3:\4", page.body)
+        else:
+            body = _STAMP.sub(rb"\1 \2 \3\4", page.body)
+        shape.site.add(path, replace(page, body=body))
+
+
+@pytest.mark.parametrize("shape_name", ["news_sitemap", "feed_only"])
+def test_dates_with_their_offset_after_a_space_are_that_instant(tmp_path, shape_name) -> None:
+    """Sitemaps, feeds and pages write each date with its UTC offset after a space
+    (``2026-01-04 00:20:00 +0300``): it was read as a time with no zone, and the site's
+    learnt zone or UTC put the article at another instant (and across the window's edge).
+    Now the offset is kept: the window's articles, each at the instant its page says."""
+    shape = (anysite.news_sitemap_site() if shape_name == "news_sitemap"
+             else anysite.feed_only_site())
+    hours = int(shape.zone.utcoffset(None).total_seconds() // 3600)
+    spaced_offsets(shape, hours)
+    with FixtureServer([shape.site]) as server:
+        result = crawl(tmp_path, shape, server)
+    assert_gold_items(result, shape, "title", "published")

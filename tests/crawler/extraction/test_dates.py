@@ -109,3 +109,50 @@ def test_epoch_and_2038_dates_are_dates(text: str, expected: str) -> None:
     from crawler.extraction.dates import iso, localise
 
     assert iso(localise(parse_any(text), MINSK)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the offset after a space (sitemaps' lastmod, feeds, meta tags of some CMSs)
+    ("2026-01-05 10:00:00 +0300", "2026-01-05T10:00:00+03:00"),
+    ("2026-01-05T10:00:00 +03:00", "2026-01-05T10:00:00+03:00"),
+    ("2026-01-05 10:00 -0500", "2026-01-05T10:00:00-05:00"),
+    ("2026-01-05 10:00:00  +05:30", "2026-01-05T10:00:00+05:30"),
+    ("2026-01-05 10:00:00 Z", "2026-01-05T10:00:00+00:00"),
+    ("2026-01-05 10:00:00 UTC", "2026-01-05T10:00:00+00:00"),
+    ("2026-01-05 10:00:00 GMT+0300", "2026-01-05T10:00:00+03:00"),
+    ("2026-01-05 10:00:00 UTC +03:00", "2026-01-05T10:00:00+03:00"),
+    ("2026-01-05 10:00:00 GMT-3", "2026-01-05T10:00:00-03:00"),
+    ("2026-01-05T10:00:00 +2500", None),  # no offset there is: no instant to guess
+    ("2026-01-05T10:00:00+0300", "2026-01-05T10:00:00+03:00"),
+    # what follows a space and is no offset stays out of the date
+    ("2026-01-05 10:00:00 +03000", "2026-01-05T10:00:00"),
+    ("2026-01-05 10:00 +12 comments", "2026-01-05T10:00:00"),
+    ("2026-01-05 10:00 - 1234", "2026-01-05T10:00:00"),
+    ("2026-01-05 10:00:00 Zhodzina", "2026-01-05T10:00:00"),
+    ("2026-01-05 10:00:00 UTCx", "2026-01-05T10:00:00"),
+    ("2026-01-05 +0300", "2026-01-05T00:00:00"),  # a day has no offset: not read as 03:00
+])
+def test_iso_dates_keep_an_offset_written_after_a_space(text: str, expected: str | None) -> None:
+    from crawler.extraction.dates import parse_iso
+
+    parsed = parse_iso(text)
+    assert (parsed.isoformat() if parsed else None) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("05.01.2026 10:00 +0300", "2026-01-05T10:00:00+03:00"),
+    ("05.01.2026 10:00 +03:00", "2026-01-05T10:00:00+03:00"),
+    ("05.01.2026 10:00 GMT+3", "2026-01-05T10:00:00+03:00"),
+    ("05.01.2026 10:00 UTC", "2026-01-05T10:00:00+00:00"),
+    ("05.01.2026 10:00:00 +0300", "2026-01-05T10:00:00+03:00"),
+    ("5 января 2026, 10:00 +0300", "2026-01-05T10:00:00+03:00"),
+    ("2026-01-05 10:00:00 +0300", "2026-01-05T10:00:00+03:00"),
+    ("05.01.2026 +0300", "2026-01-05T00:00:00"),  # no time: no offset either
+    ("05.01.2026 10:00 +12345", "2026-01-05T10:00:00"),
+    ("05.01.2026 10:00 +2500", "2026-01-05T10:00:00"),
+])
+def test_parse_any_keeps_an_offset_after_a_human_date_and_time(text: str,
+                                                               expected: str | None) -> None:
+    parsed = parse_any(text)
+    assert parsed is not None
+    assert parsed.isoformat() == (expected or "2026-01-05T10:00:00")
