@@ -223,16 +223,18 @@ _MARKUP_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<")
 class TextSitemap:
     """What a plain-text sitemap lists: its URLs, and the lines that are none."""
 
-    urls: list[str] = field(default_factory=list)  # at most MAX_SITEMAP_URLS
+    urls: list[str] = field(default_factory=list)  # at most the bound given
     junk: int = 0  # non-blank lines that are no absolute http(s) URL, or no UTF-8
     first_junk: str | None = None  # "line N <why>: <the line>", for the log
-    over_limit: int = 0  # non-blank lines after the MAX_SITEMAP_URLS-th URL, not read
+    over_limit: int = 0  # non-blank lines after the bound's last URL, not read
 
 
-def text_sitemap(document: bytes) -> TextSitemap | None:
+def text_sitemap(document: bytes, limit: int | None = None) -> TextSitemap | None:
     """The URLs of a plain-text sitemap (sitemaps.org: UTF-8, one absolute URL a line, no
-    dates), or None when ``document`` is markup (an XML sitemap, an HTML page) or lists no
-    URL at all. Junk lines are counted, never fatal; read line by line, never split whole."""
+    dates), at most ``limit`` (default MAX_SITEMAP_URLS), or None when ``document`` is markup
+    (an XML sitemap, an HTML page) or lists no URL at all. Junk lines are counted, never
+    fatal; read line by line, never split whole."""
+    limit = MAX_SITEMAP_URLS if limit is None else limit
     if _MARKUP_START.match(document):  # no copy of a 50 MB document to look at its start
         return None
     found = TextSitemap()
@@ -240,7 +242,7 @@ def text_sitemap(document: bytes) -> TextSitemap | None:
         line = raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw
         if not line.strip():
             continue
-        if len(found.urls) >= MAX_SITEMAP_URLS:
+        if len(found.urls) >= limit:
             found.over_limit += 1
             continue
         url, why = _text_line_url(line)

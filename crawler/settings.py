@@ -194,6 +194,9 @@ DOWNLOADER_MIDDLEWARES = {
 EXTRA_OUTLETS = None  # a TOML file of [[site]] rows, or a list of rows, crawled by `site`
 SITE_MAX_FEEDS = 20  # feeds a site's home pages announce fetched per run (one per tag…)
 SITE_MAX_SITEMAPS = 50  # sitemaps fetched per run, indexes included (robots.txt's: half at most)
+# Entries read of one sitemap, XML or text (every spider's): the protocol's limit. Each costs
+# the event loop a parse and URL checks; the rest of a longer one is counted and not read.
+SITEMAP_MAX_ENTRIES = 50_000
 SITE_SITEMAP_DEPTH = 3  # index → index → … → urlset levels followed
 SITE_MAX_URLS = 5000  # candidate article URLs kept per site and run
 SITE_MAX_ARCHIVE_PAGES = 10  # pages of one day of a date archive

@@ -519,8 +519,11 @@ class SiteCrawl(OutletSpider):
                                 unreadable)
             return
         children: list[tuple[str, datetime | None]] = []
-        records = 0
+        records, bound = 0, self.sitemap_max_entries()
         for record in disc.sitemap_records(document):
+            if records >= bound:
+                self.note_sitemap_cut(response.url, bound)
+                break
             records += 1
             if (url := self.entry_url(response.url, record.loc, "sitemap")) is None:
                 continue
@@ -535,7 +538,7 @@ class SiteCrawl(OutletSpider):
         yield from self.child_sitemaps(state, response.url, children, depth)
         if records:
             return
-        if (text := text_sitemap(document)) is not None:
+        if (text := text_sitemap(document, bound)) is not None:
             self.note_text_sitemap(response.url, text)
             for url in text.urls:
                 yield from self.sitemap_candidate(

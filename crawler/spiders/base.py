@@ -98,6 +98,12 @@ SPELLING_META = (META_HINT_PUBLISHED, META_FEED_TITLE, META_DISCOVERED, "article
 _SOURCE_KINDS = {"parse_feed": "Feed", "parse_listing": "Listing", "parse_sitemap": "Sitemap"}
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st: a bound as a log line says it."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 class OutletSpider(scrapy.Spider):
     """Base for every outlet spider.
 
@@ -166,6 +172,12 @@ class OutletSpider(scrapy.Spider):
 
     def is_article_url(self, outlet: Outlet, url: str) -> bool:
         return is_article_url(outlet, url)
+
+    def sitemap_max_entries(self) -> int:
+        """Entries read of one sitemap (SITEMAP_MAX_ENTRIES, the protocol's 50,000)."""
+        settings = getattr(getattr(self, "crawler", None), "settings", None)
+        return settings.getint("SITEMAP_MAX_ENTRIES", MAX_SITEMAP_URLS) if settings \
+            else MAX_SITEMAP_URLS
 
     def max_pages(self, outlet: Outlet) -> int:
         if outlet.discovery.max_pages is not None:
@@ -318,8 +330,11 @@ class OutletSpider(scrapy.Spider):
             self.crawler.stats.inc_value("discovery/unreadable_sitemaps")
             self.logger.warning("Sitemap %s was not read: %s", response.url, unreadable)
             return
-        entries = 0
+        entries, bound = 0, self.sitemap_max_entries()
         for kind, href, lastmod in sitemap_entries(document):  # streamed, never held whole
+            if entries >= bound:
+                self.note_sitemap_cut(response.url, bound)
+                break
             entries += 1
             if (loc := self.entry_url(response.url, href, "sitemap")) is None:
                 continue
@@ -334,7 +349,7 @@ class OutletSpider(scrapy.Spider):
                                      cb_kwargs={"outlet_key": outlet.key}, priority=5)
             else:
                 yield from self.sitemap_url(outlet, loc)
-        if not entries and (text := text_sitemap(document)) is not None:
+        if not entries and (text := text_sitemap(document, bound)) is not None:
             self.note_text_sitemap(response.url, text)
             for loc in text.urls:
                 entries += 1
@@ -349,6 +364,13 @@ class OutletSpider(scrapy.Spider):
         self.note_offered(outlet, loc)
         yield from self.article_request(outlet, loc)
 
+    def note_sitemap_cut(self, url: str, bound: int) -> None:
+        """Count an XML sitemap listing more entries than SITEMAP_MAX_ENTRIES and name it:
+        the rest is not read (each entry costs the event loop a parse and URL checks)."""
+        self.crawler.stats.inc_value("discovery/sitemap_entry_limit")
+        self.logger.warning("Sitemap %s lists more than SITEMAP_MAX_ENTRIES=%d entries: those "
+                            "after the %s not read", url, bound, ordinal(bound))
+
     def note_text_sitemap(self, url: str, text: TextSitemap) -> None:
         """Count a plain-text sitemap read, and say what in it was no URL or past the bound."""
         stats = self.crawler.stats
@@ -359,9 +381,9 @@ class OutletSpider(scrapy.Spider):
                                 text.junk, text.first_junk)
         if text.over_limit:
             stats.inc_value("discovery/text_sitemap_over_limit", text.over_limit)
-            self.logger.warning("Sitemap %s (plain text) lists more than %d URLs, the sitemap "
-                                "protocol's limit: %d lines after it not read", url,
-                                MAX_SITEMAP_URLS, text.over_limit)
+            self.logger.warning("Sitemap %s (plain text) lists more than SITEMAP_MAX_ENTRIES=%d "
+                                "URLs: %d lines after it not read", url,
+                                self.sitemap_max_entries(), text.over_limit)
 
     # --- the pager: every listing, rubric front and day archive ---------------------------
     def listing_request(self, outlet: Outlet, *, path: str = "", day: str | None = None,

@@ -233,3 +233,9 @@ def test_feed_and_sitemap_dates_keep_an_offset_after_a_space(written: str, read:
     assert lastmod is not None and lastmod.isoformat() == read
     assert [r.published and r.published.isoformat() for r in disc.sitemap_records(sitemap)] \
         == [read, read]
+
+
+def test_a_text_sitemap_is_read_to_the_bound_given() -> None:
+    found = feeds.text_sitemap(b"".join(b"https://ex.org/%d\n" % n for n in range(5)), 2)
+    assert found is not None and found.urls == ["https://ex.org/0", "https://ex.org/1"]
+    assert found.over_limit == 3

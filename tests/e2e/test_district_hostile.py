@@ -294,3 +294,29 @@ def test_the_walk_that_goes_on_past_an_ignored_day_dates_no_article_by_that_day(
     # undated in a window run: dropped as such, counted and logged (not dated by the walk)
     assert result.stats.get("articles/undated_in_backfill") == len(later)
     assert f"https://{HOINIKI}/?p={2 * cap + 1} has no publication date" in result.log
+
+
+def test_an_xml_sitemap_is_read_up_to_the_entry_bound(tmp_path) -> None:
+    """The row's XML sitemap lists more entries than SITEMAP_MAX_ENTRIES (the protocol's
+    50,000; 4 here): those after the bound are not read, counted and the sitemap named (it
+    had no bound: each entry costs the event loop a parse and URL checks, and 50 sitemaps of
+    32 MB held the crawl about an hour). Text sitemaps obey the same bound."""
+    first, past = "/dozhinki-v-rayone.html", "/posle-granicy.html"
+    site = VirtualSite(GOLK)
+    site.add(first, article(title_for(5), paragraphs_for(5)))
+    site.add(past, article(title_for(6), paragraphs_for(6)))
+    locs = [first, "/category/a/", "/category/b/", "/category/c/", past, "/category/d/"]
+    site.add("/sitemap.xml", Page(
+        ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+         + "".join(f"<url><loc>https://{GOLK}{p}</loc></url>" for p in locs)
+         + "</urlset>").encode(), content_type="application/xml"))
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={
+            "sites": GOLK, "since": "2025-09-12", "until": "2025-09-12"},
+            settings={"SITEMAP_MAX_ENTRIES": 4})
+        fetched = server.requested_paths(GOLK)
+    assert [i["url"] for i in result.items] == [f"https://{GOLK}{first}"], result.log[-3000:]
+    assert past not in fetched
+    assert result.stats.get("discovery/sitemap_entry_limit") == 1
+    assert (f"Sitemap http://{GOLK}/sitemap.xml lists more than SITEMAP_MAX_ENTRIES=4 "
+            "entries: those after the 4th not read" in result.log)
