@@ -160,9 +160,23 @@ def _based(node: etree._Element, href: str) -> str:
     return href if href.lower().startswith(("http://", "https://")) else base
 
 
-def feed_entries(body: bytes) -> Iterator[FeedEntry]:
-    """Links of RSS 2.0 items and Atom entries, with their dates when given."""
-    for node in iter_records(body, ("item", "entry")):
+@dataclass
+class FeedSkips:
+    """The items of a feed :func:`feed_entries` skipped for having no link, for the log."""
+
+    no_link: int = 0
+    first_no_link: str | None = None  # "item N 'its title'"
+
+    def add(self, number: int, title: str | None) -> None:
+        self.no_link += 1
+        if self.first_no_link is None:
+            self.first_no_link = f"item {number}" + (f" {title[:120]!r}" if title else "")
+
+
+def feed_entries(body: bytes, skips: FeedSkips | None = None) -> Iterator[FeedEntry]:
+    """Links of RSS 2.0 items and Atom entries, with their dates when given; an item with no
+    link (no <link>, no permalink <guid>, no rel=alternate) is none, told to ``skips``."""
+    for number, node in enumerate(iter_records(body, ("item", "entry")), 1):
         if _local(node.tag) == "item":
             link = _child_text(node, "link") or _permalink_guid(node)
             date = _child_text(node, "pubdate", "date", "published")
@@ -171,8 +185,10 @@ def feed_entries(body: bytes) -> Iterator[FeedEntry]:
                          if _local(c.tag) == "link" and c.get("rel", "alternate") == "alternate"
                          and c.get("href")), None)
             date = _child_text(node, "published", "updated")
-        if link:
+        if link and link.strip():
             yield FeedEntry(link.strip(), _feed_date(date), _child_text(node, "title"))
+        elif skips is not None:
+            skips.add(number, _child_text(node, "title"))
 
 
 _FIRST_TAG = re.compile(rb"<(?![?!])([A-Za-z][\w:.-]*)")

@@ -34,7 +34,13 @@ from crawler.extraction import BlockedPage, NotAnArticle
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS
-from crawler.feeds import document_element, feed_entries, sitemap_document, text_sitemap
+from crawler.feeds import (
+    FeedSkips,
+    document_element,
+    feed_entries,
+    sitemap_document,
+    text_sitemap,
+)
 from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED, content_type
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
@@ -476,9 +482,9 @@ class SiteCrawl(OutletSpider):
             paths, home_path or state.home_path)]
 
     def on_feed(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
-        entries = 0
+        entries, skips = 0, FeedSkips()
         offsite: Counter[str] = Counter()  # entries on other hosts, by host
-        for entry in feed_entries(response.body):
+        for entry in feed_entries(response.body, skips):
             entries += 1
             state.channel_offsets.update(disc.offsets_of([entry.published]))
             if (url := self.entry_url(response.url, entry.url, "feed")) is None:
@@ -488,6 +494,7 @@ class SiteCrawl(OutletSpider):
             yield from self.candidate(state, disc.Candidate(
                 url, entry.published, None, "feed", entry.title))
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
+        self.note_feed_skips(response.url, skips)
         if offsite:
             self.note_offsite_entries(state, response.url, entries, offsite)
         if not entries and document_element(response.body) == "html":

@@ -28,6 +28,7 @@ from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
 from crawler.feeds import (
     MAX_SITEMAP_URLS,
+    FeedSkips,
     TextSitemap,
     document_element,
     feed_entries,
@@ -243,8 +244,8 @@ class OutletSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
         outlet = get_outlet(outlet_key)
-        entries, rejected = 0, []
-        for entry in feed_entries(response.body):  # streamed: a huge feed is never held whole
+        entries, rejected, skips = 0, [], FeedSkips()
+        for entry in feed_entries(response.body, skips):  # streamed: never held whole
             entries += 1
             if (url := self.entry_url(response.url, entry.url, "feed")) is None:
                 continue
@@ -253,6 +254,7 @@ class OutletSpider(scrapy.Spider):
             if self.in_window(entry.published, outlet):
                 yield from self.article_request(outlet, url, entry.published, entry.title)
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
+        self.note_feed_skips(response.url, skips)
         if rejected:
             self.note_rejected(response.url, outlet, rejected, entries)
         if not entries and document_element(response.body) == "html":
@@ -273,6 +275,17 @@ class OutletSpider(scrapy.Spider):
                                     "counted in discovery/%s/no_url)", step, document, href[:200],
                                     step)
         return url
+
+
+    def note_feed_skips(self, url: str, skips: FeedSkips) -> None:
+        """Count a feed's items with no link at all and name the first (they were dropped
+        without a word: a feed of such items gave nothing and said nothing)."""
+        if not skips.no_link:
+            return
+        self.crawler.stats.inc_value("discovery/feed/no_link", skips.no_link)
+        self.logger.warning("Discovery: the feed %s has %d items with no link (skipped, counted "
+                            "in discovery/feed/no_link); the first: %s", url, skips.no_link,
+                            skips.first_no_link)
 
     def note_rejected(self, url: str, outlet: Outlet, rejected: list[str], entries: int) -> None:
         """Count feed entries on the outlet's own host that its ``article_path`` rejects: a

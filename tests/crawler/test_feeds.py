@@ -239,3 +239,23 @@ def test_a_text_sitemap_is_read_to_the_bound_given() -> None:
     found = feeds.text_sitemap(b"".join(b"https://ex.org/%d\n" % n for n in range(5)), 2)
     assert found is not None and found.urls == ["https://ex.org/0", "https://ex.org/1"]
     assert found.over_limit == 3
+
+
+def test_feed_items_with_no_link_are_counted_and_the_first_named() -> None:
+    """An RSS item with neither <link> nor a permalink <guid>, an Atom entry with no
+    rel=alternate link: skipped, as before, but counted and the first named (they were
+    dropped without a word)."""
+    body = ('<rss version="2.0"><channel>'
+            "<item><title>Без ссылки</title><guid isPermaLink='false'>12345</guid></item>"
+            "<item><title>Есть</title><link>https://ex.by/a/</link></item>"
+            "<item><description>только текст</description></item>"
+            "</channel></rss>").encode()
+    skipped = feeds.FeedSkips()
+    assert [e.url for e in feed_entries(body, skipped)] == ["https://ex.by/a/"]
+    assert skipped.no_link == 2
+    assert skipped.first_no_link == "item 1 'Без ссылки'"
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>A</title>'
+            b'<link rel="edit" href="https://ex.by/edit/1"/></entry></feed>')
+    skipped = feeds.FeedSkips()
+    assert list(feed_entries(atom, skipped)) == [] and skipped.no_link == 1
+    assert skipped.first_no_link == "item 1 'A'"

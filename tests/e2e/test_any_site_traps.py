@@ -189,3 +189,22 @@ def test_an_xml_sitemap_is_read_up_to_the_entry_bound(tmp_path) -> None:
     assert result.stats["discovery/sitemap_entries"] == 9 + 20 + 2  # news, big's first 20, pages
     assert (f"Sitemap http://{host}/sitemaps/big.xml lists more than SITEMAP_MAX_ENTRIES=20 "
             "entries: those after the 20th not read" in result.log)
+
+
+def test_feed_items_with_no_link_are_counted_and_named(tmp_path) -> None:
+    """The feed holds items with no link at all (a title only, an identifier <guid
+    isPermaLink="false">) before the articles': they were skipped without a word; now each
+    is counted (discovery/feed/no_link) and the first named; the articles are crawled."""
+    shape = anysite.feed_only_site()
+    body = shape.site.pages["/export/rss.xml"].body
+    junk = ("<item><title>Анонс без ссылки</title></item>"
+            "<item><title>x</title><guid isPermaLink='false'>98765</guid></item>")
+    shape.site.add("/export/rss.xml", Page(body.replace(b"<item>", junk.encode() + b"<item>", 1),
+                                           content_type="application/rss+xml"))
+    with FixtureServer([shape.site]) as server:
+        result = crawl(tmp_path, shape, server)
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["discovery/feed/no_link"] == 2
+    assert (f"the feed http://{shape.site.host}/export/rss.xml has 2 items with no link "
+            "(skipped, counted in discovery/feed/no_link); the first: item 1 "
+            "'Анонс без ссылки'" in result.log)

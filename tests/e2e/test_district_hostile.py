@@ -320,3 +320,23 @@ def test_an_xml_sitemap_is_read_up_to_the_entry_bound(tmp_path) -> None:
     assert result.stats.get("discovery/sitemap_entry_limit") == 1
     assert (f"Sitemap http://{GOLK}/sitemap.xml lists more than SITEMAP_MAX_ENTRIES=4 "
             "entries: those after the 4th not read" in result.log)
+
+
+def test_feed_items_with_no_link_are_counted_and_named(tmp_path) -> None:
+    """A row's feed holds an item with no link before its article's: skipped without a word
+    before; now counted (discovery/feed/no_link) and named, and the article read."""
+    path = "/2025/09/12/novost-dnya/"
+    site = VirtualSite(PVESTNIK)
+    site.add(path, article(title_for(4), paragraphs_for(4)))
+    site.add("/", listing([]))
+    feed = feed_linking(path).body.replace(b"<item>", "<item><title>Объявление</title>"
+                                           "<description>без ссылки</description></item><item>"
+                                           .encode(), 1)
+    site.add("/feed/", Page(feed, content_type="application/rss+xml"))
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={"sites": PVESTNIK},
+                           settings={"OUTLET_BASE_URLS": {PVESTNIK: f"http://{PVESTNIK}"}})
+    assert [i["url"] for i in result.items] == [f"https://{PVESTNIK}{path}"], result.log[-3000:]
+    assert result.stats.get("discovery/feed/no_link") == 1
+    assert (f"the feed http://{PVESTNIK}/feed/ has 1 items with no link (skipped, counted "
+            "in discovery/feed/no_link); the first: item 1 'Объявление'" in result.log)
