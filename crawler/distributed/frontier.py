@@ -101,6 +101,25 @@ redis.call('DEL', KEYS[1])
 return moved
 """
 
+# Put some leases of one worker (ARGV: their fields) back into the queue; safe to send again.
+# The hash's last-pop goes with the lease it names: a worker holding nothing leaves an empty
+# hash, whose length is what the run counts as pending.
+_REQUEUE_SOME = """
+local moved = 0
+local last = redis.call('HGET', KEYS[1], 'last-pop')
+for _, field in ipairs(ARGV) do
+  local data = redis.call('HGET', KEYS[1], field)
+  local bar = string.find(field, '|', 1, true)
+  if data and bar then
+    redis.call('ZADD', KEYS[2], string.sub(field, bar + 1), data)
+    redis.call('HDEL', KEYS[1], field)
+    moved = moved + 1
+  end
+  if field == last then redis.call('HDEL', KEYS[1], 'last-pop') end
+end
+return moved
+"""
+
 
 # Drop every key of one run (ARGV[1]: "<spider>:<run>", ARGV[2]: "<spider>:alive:") unless a
 # worker of it is alive; mark it finished, so the next worker starts the next run. Atomic: a
@@ -230,7 +249,9 @@ def requeue(server: redis.Redis, keys: RunKeys, worker: str) -> int:
 
 
 class LeasedQueue(PriorityQueue):
-    """scrapy-redis' priority queue whose pops are leases until :meth:`settle` releases them."""
+    """scrapy-redis' priority queue whose pops are leases until :meth:`settle` releases them,
+    or, for a request whose processing failed because Redis failed (:meth:`defer`), until
+    :meth:`requeue_deferred` puts them back into the queue once Redis answers again."""
 
     def __init__(self, server: redis.Redis, spider: Any, key: str, serializer: Any = None,
                  inflight_key: str = "") -> None:
@@ -240,12 +261,20 @@ class LeasedQueue(PriorityQueue):
         self._counter = itertools.count(1)
         self._pops = uuid.uuid4().hex[:8]  # this queue's pop ids: never another's, nor reused
         self._last = ""  # the field of the latest lease (the hash's last-pop names it)
+        self._pop_id = self._next_pop_id()
+        self.deferred: dict[Request, str] = {}  # leases kept for a Redis failure (defer)
+
+    def _next_pop_id(self) -> str:
+        return f"{self._pops}-{next(self._counter)}"
 
     def pop(self, timeout: int = 0) -> Request | None:
-        leased = self.server.eval(_LEASE, 2, self.key, self.inflight_key,
-                                  f"{self._pops}-{next(self._counter)}")
+        """Lease the best request. A pop that failed (Redis gone for longer than the client
+        retries) is asked again with the same pop id: Redis may have run it, and the retry
+        gets that lease back rather than leaving it in the hash, unknown to anyone."""
+        leased = self.server.eval(_LEASE, 2, self.key, self.inflight_key, self._pop_id)
         if not leased:
             return None
+        self._pop_id = self._next_pop_id()
         field, data = leased
         request = self._decode_request(data)
         self.leases[request] = self._last = field
@@ -254,11 +283,34 @@ class LeasedQueue(PriorityQueue):
     def settle(self, in_progress: set[Request] | frozenset[Request]) -> int:
         """Release the leases of requests the engine no longer holds; how many were released.
         The hash's ``last-pop`` field goes with the lease it names (a worker holding nothing
-        leaves an empty hash: the run's pending count is its length)."""
+        leaves an empty hash: the run's pending count is its length). They are forgotten
+        only once Redis has released them: a release that failed is tried again."""
         done = [r for r in self.leases if r not in in_progress]
         if done:
-            fields = [self.leases.pop(r) for r in done]
+            fields = [self.leases[r] for r in done]
             if self._last in fields:
                 fields.append("last-pop")
             self.server.hdel(self.inflight_key, *fields)
+            for request in done:
+                del self.leases[request]
         return len(done)
+
+    def defer(self, request: Request) -> bool:
+        """Keep the lease of ``request``, whose processing failed because Redis failed, out
+        of :meth:`settle`: it goes back to the queue, not away. False if it holds none."""
+        field = self.leases.pop(request, None)
+        if field is None:
+            return False
+        self.deferred[request] = field
+        return True
+
+    def requeue_deferred(self, in_progress: set[Request] | frozenset[Request]) -> int:
+        """Put the deferred leases the engine no longer holds back into the queue."""
+        done = [r for r in self.deferred if r not in in_progress]
+        if not done:
+            return 0
+        moved = self.server.eval(_REQUEUE_SOME, 2, self.inflight_key, self.key,
+                                 *(self.deferred[r] for r in done))
+        for request in done:
+            del self.deferred[request]
+        return int(moved)

@@ -31,6 +31,7 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.distributed.connection import redis_url, shown_url
+from crawler.distributed.deferral import REQUEUED, defer_request
 from crawler.distributed.frontier import requeue
 from crawler.distributed.scheduler import DistributedScheduler
 from crawler.distributed.tls import certificate_refusal
@@ -62,7 +63,19 @@ class FrontierMonitor:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(ext.item_error, signal=signals.item_error)
         return ext
+
+    def spider_error(self, failure: Any, response: Any) -> None:
+        """A callback (or its output: the known-article check of a feed's links) failed on
+        Redis: its request is fetched again, its output then queued (the rest deduplicated)."""
+        defer_request(self.crawler, getattr(response, "request", None), failure.value)
+
+    def item_error(self, failure: Any, response: Any) -> None:
+        """An item pipeline failed on Redis (the article state not read or written): the
+        article's request is fetched again rather than its item lost."""
+        defer_request(self.crawler, getattr(response, "request", None), failure.value)
 
     @property
     def scheduler(self) -> DistributedScheduler | None:
@@ -73,8 +86,14 @@ class FrontierMonitor:
         return getattr(self.crawler.engine, "_slot", None)
 
     def settle(self) -> None:
+        """Release finished leases; return deferred ones (:mod:`.deferral`) to the queue."""
         scheduler, slot = self.scheduler, self._engine_slot()
         if scheduler is not None and slot is not None:
+            requeued = scheduler.requeue_deferred(slot.inprogress)
+            if requeued:
+                self.crawler.stats.inc_value(REQUEUED, requeued)
+                logger.info("Redis answers again: %d deferred requests are back in the shared "
+                            "queue", requeued)
             released = scheduler.settle(slot.inprogress)
             if released:
                 self.crawler.stats.inc_value("distributed/leases_released", released)

@@ -135,7 +135,14 @@ class DistributedScheduler(Scheduler):
         return self.keys is not None and super().enqueue_request(request)
 
     def next_request(self) -> Request | None:
-        return super().next_request() if self.keys is not None else None
+        """The next leased request; None while Redis fails (the frontier monitor says so and
+        gives up after ``REDIS_WORKER_TTL``): the engine asks again soon."""
+        if self.keys is None:
+            return None
+        try:
+            return super().next_request()
+        except redis.RedisError:
+            return None
 
     def heartbeat(self) -> bool:
         """Tell other workers this one lives (and belongs to the run) for ``REDIS_WORKER_TTL``.
@@ -170,6 +177,15 @@ class DistributedScheduler(Scheduler):
     def settle(self, in_progress: set[Request] | frozenset[Request]) -> int:
         """Release leases of requests the engine has finished with."""
         return self.queue.settle(in_progress) if self.keys is not None else 0
+
+    def defer(self, request: Request) -> bool:
+        """Keep ``request`` leased: its processing failed because Redis failed, so it is
+        fetched again (:meth:`requeue_deferred`), not dropped. False if it holds no lease."""
+        return self.keys is not None and self.queue.defer(request)
+
+    def requeue_deferred(self, in_progress: set[Request] | frozenset[Request]) -> int:
+        """Return the deferred requests the engine has finished with to the shared queue."""
+        return self.queue.requeue_deferred(in_progress) if self.keys is not None else 0
 
     def has_pending_requests(self) -> bool:
         return self.keys is not None and len(self.queue) > 0

@@ -16,6 +16,7 @@ from scrapy.exceptions import UsageError
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.distributed.deferral import defer_request
 from crawler.downloadermiddlewares.replay import REPLAY_MISSING
 from crawler.extensions.completeness import note_discovered, note_failed
 from crawler.extensions.run_verdict import (
@@ -609,10 +610,13 @@ class OutletSpider(scrapy.Spider):
         trailing slash): some sites answer only one. That first answer is no failure yet
         (an INFO line, ``discovery/other_spelling_after_404``): the other spelling's answer
         is the article's, so it is counted and warned about once, as the completeness
-        report counts it."""
+        report counts it. A Redis failure met while processing it is no article failure
+        (crawler.distributed.deferral): the request stays leased and is fetched again."""
         if failure.check(ArticleRemoved):
             return
         request = getattr(failure, "request", None)
+        if defer_request(self.crawler, request, failure.value):
+            return  # Redis failed, not the article: fetched again (crawler.distributed)
         # the article's own URL, not where its redirects went (the failure's words say that)
         url = asked_url(request) if request else "?"
         reason = exception_reason(failure.value)

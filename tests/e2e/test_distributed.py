@@ -320,6 +320,37 @@ def test_redis_restarted_with_persistence_loses_nothing(tmp_path: Path, tls: boo
     assert "gone from Redis" not in worker.log
 
 
+def test_redis_down_longer_than_its_retries_fails_no_article(tmp_path: Path) -> None:
+    """Redis down for seconds, longer than REDIS_RETRY_SECONDS, while articles are in flight:
+    the state lookup of each article answer then failed, the article went to its errback as
+    'Article not fetched (connection_error)', its lease was released and it was lost for the
+    run. A request whose processing failed on Redis stays leased and goes back to the queue
+    once Redis answers: every article is exported once, none counted failed."""
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis", "--appendonly", "yes", "--appendfsync", "always")
+    try:
+        with FixtureServer([slow_site(80, 0.3)]) as server:
+            settings = {**worker_settings(redis, tmp_path / "warc"), "REDIS_RETRY_SECONDS": 0.3}
+            worker = Worker("w1", tmp_path, server, settings)
+            deadline = time.monotonic() + 120
+            while len(worker.items) < 10:
+                assert worker.proc.poll() is None and time.monotonic() < deadline, \
+                    worker.log[-3000:]
+                time.sleep(0.05)
+            redis.restart(down=4)
+            code = worker.wait()
+    finally:
+        redis.stop()
+    assert code in (0, 1), worker.log[-3000:]
+    ids = Counter(item["id"] for item in worker.items)
+    assert len(ids) == 80 and set(ids.values()) == {1}, (len(ids), ids.most_common(3))
+    assert "Article not fetched" not in worker.log, worker.log[-3000:]
+    [path] = (tmp_path / "w1" / "reports").glob("belta-*.json")
+    stats = json.loads(path.read_text("utf-8"))["stats"]
+    assert stats.get("redis/request_deferred", 0) > 0, stats
+    assert not [k for k in stats if k.startswith("articles/failed/")], stats
+
+
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     return make_pki(tmp_path_factory.mktemp("pki"))

@@ -67,9 +67,11 @@ class RedisServer:
     def _unstarted(self, output: str) -> None:
         """Hook for a server that may lack a feature (skip rather than fail)."""
 
-    def restart(self) -> None:
-        """Stop and start again on the same port: without persistence, every key is gone."""
+    def restart(self, down: float = 0.0) -> None:
+        """Stop and start again on the same port, ``down`` seconds later: without
+        persistence, every key is gone."""
         self.stop()
+        time.sleep(down)
         self._start()
 
     @property

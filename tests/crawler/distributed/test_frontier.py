@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import redis
+
 from crawler.distributed.frontier import clear_run, join_run, run_is_lost
 from tests.support.redis import RedisServer
 
@@ -149,5 +152,94 @@ def test_a_fingerprint_added_whose_reply_was_lost_is_not_seen_by_its_own_retry(
         assert dupefilter.request_seen(Request("http://ex.org/a")) is True  # now it is seen
         other = RedisRunDupeFilter.for_run(_client(server), keys)  # another worker
         assert other.request_seen(Request("http://ex.org/a")) is True
+    finally:
+        server.stop()
+
+
+class _FailToSend:
+    """The next command named ``command`` never reaches Redis (it is down, for longer than
+    the client retries): a client without retries raises at once."""
+
+    def __init__(self, monkeypatch, command: str) -> None:
+        import redis.connection
+
+        self.failed = 0
+        original_send = redis.connection.Connection.send_command
+
+        def send_command(conn, *args, **kwargs):
+            if not self.failed and args and args[0] == command:
+                self.failed += 1
+                raise redis.ConnectionError("Redis is down (test)")
+            return original_send(conn, *args, **kwargs)
+
+        monkeypatch.setattr(redis.connection.Connection, "send_command", send_command)
+
+
+def _queue(server: RedisServer, retry_seconds: float = 5):
+    from scrapy import Request, Spider
+    from scrapy.settings import Settings
+
+    from crawler.distributed.connection import redis_client
+    from crawler.distributed.frontier import LeasedQueue
+
+    client = redis_client(Settings({"REDIS_URL": server.url,
+                                    "REDIS_RETRY_SECONDS": retry_seconds}))
+    queue = LeasedQueue(client, Spider("s"), "s:1:requests", inflight_key="s:1:inflight:w")
+    queue.push(Request("http://ex.org/a", priority=2))
+    queue.push(Request("http://ex.org/b", priority=1))
+    return queue
+
+
+def test_a_lease_deferred_for_a_redis_failure_goes_back_to_the_queue(tmp_path: Path) -> None:
+    """A request whose processing failed on Redis keeps its lease through settle (it used
+    to be released, the request lost for the run) and returns to the queue once the engine
+    is done with it, leaving the worker's hash empty (else the run never drains)."""
+    server = RedisServer(tmp_path)
+    try:
+        queue = _queue(server)
+        a, b = queue.pop(), queue.pop()
+        assert queue.defer(a) and not queue.defer(a)  # deferred once; then it holds none
+        assert queue.settle(frozenset()) == 1  # b released, a kept
+        assert server.client.hlen("s:1:inflight:w") == 1
+        assert queue.requeue_deferred({a}) == 0  # the engine still holds it
+        assert queue.requeue_deferred(frozenset()) == 1
+        assert server.client.hlen("s:1:inflight:w") == 0
+        again = queue.pop()
+        assert again.url == a.url and again.priority == a.priority and b.url != a.url
+    finally:
+        server.stop()
+
+
+def test_a_release_that_failed_on_redis_is_sent_again(tmp_path: Path, monkeypatch) -> None:
+    """The leases were forgotten before Redis deleted them: after a failed HDEL they stayed
+    in the worker's hash for good, so the run never drained while the worker lived."""
+    server = RedisServer(tmp_path)
+    try:
+        queue = _queue(server, retry_seconds=0)
+        queue.pop()
+        _FailToSend(monkeypatch, "HDEL")
+        with pytest.raises(redis.ConnectionError):
+            queue.settle(frozenset())
+        assert queue.settle(frozenset()) == 1
+        assert server.client.hlen("s:1:inflight:w") == 0
+    finally:
+        server.stop()
+
+
+def test_a_lease_whose_every_retry_failed_is_asked_for_again(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    """Redis ran the pop but every reply was lost (down longer than the retries): the next
+    pop leased another request, the first left in the worker's hash unknown to it."""
+    server = RedisServer(tmp_path)
+    try:
+        queue = _queue(server, retry_seconds=0)
+        lost = _LoseOneReply(monkeypatch, "EVAL")
+        with pytest.raises(redis.ConnectionError):
+            queue.pop()
+        assert lost.lost == 1
+        assert queue.pop().url == "http://ex.org/a"
+        assert len(queue) == 1  # b still queued
+        assert queue.settle(frozenset()) == 1
+        assert server.client.hlen("s:1:inflight:w") == 0
     finally:
         server.stop()

@@ -1,0 +1,51 @@
+"""A request whose processing failed because Redis failed is deferred, never failed.
+
+While Redis is down longer than ``REDIS_RETRY_SECONDS`` (or refuses this worker's TLS), every
+Redis call made on a request's behalf fails: the article state looked up for its answer
+(:mod:`crawler.spidermiddlewares.removals`), the known-article check of the links a feed
+yields, the state written for its item. Such a failure says nothing of the article: its
+request keeps its lease (:meth:`~crawler.distributed.scheduler.DistributedScheduler.defer`),
+is counted in ``redis/request_deferred`` (not ``articles/failed/*``) and goes back to the
+shared queue once Redis answers (or, should this worker close first, stays leased in Redis
+for the next worker), so it is fetched again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis
+
+logger = logging.getLogger(__name__)
+
+DEFERRED = "redis/request_deferred"
+REQUEUED = "redis/request_requeued"
+
+
+def redis_cause(exc: BaseException | None) -> redis.RedisError | None:
+    """The Redis error ``exc`` is or was raised from (``__cause__``/``__context__``), if any."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, redis.RedisError):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+def defer_request(crawler: Any, request: Any, exc: BaseException | None) -> bool:
+    """Keep ``request`` leased when ``exc`` comes from a Redis failure: whether it was.
+    False (the caller handles the failure as usual) for any other error, outside
+    distributed mode, or for a request that holds no lease (not from the shared queue)."""
+    cause = redis_cause(exc)
+    if cause is None or request is None:
+        return False
+    engine = getattr(crawler, "engine", None)
+    scheduler = getattr(getattr(engine, "_slot", None), "scheduler", None)
+    defer = getattr(scheduler, "defer", None)
+    if defer is None or not defer(request):
+        return False
+    crawler.stats.inc_value(DEFERRED)
+    logger.warning("Redis failed while processing %s (%s): the request stays leased and is "
+                   "fetched again once Redis answers", request.url, cause)
+    return True
