@@ -13,8 +13,10 @@ The state only advances once an item is durably in every configured feed (the
 ``item_exported`` signal of :mod:`crawler.extensions.feed_export`); an item dropped later
 (invalid), refused by a feed (full disk, unwritable path, failed upload) or lost in a kill is
 therefore fetched and emitted again by the next run; so is one the store failed to record
-(locked past its busy timeout, a full disk): counted in ``state/not_recorded``, an alarm. Without any feed, ``item_scraped`` is the
-last word.
+(locked past its busy timeout, a full disk): counted in ``state/not_recorded``, an alarm. A
+record a Redis store failed to take (Redis down longer than ``REDIS_RETRY_SECONDS``) is
+written at the next export or at the close instead, and counted so only if it fails then.
+Without any feed, ``item_scraped`` is the last word.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from archive.fileio import sqlite_failure
+from crawler.distributed.deferral import redis_cause
 from crawler.extensions.feed_export import item_export_failed, item_exported
 from crawler.extraction.text_fingerprint import fingerprint
 from crawler.items import Article
@@ -55,6 +58,7 @@ class IncrementalPipeline:
         self.store = shared_state(crawler)
         self.index: NearDuplicateIndex | None = None
         self.pending: dict[str, _Pending] = {}  # canonical URL -> emitted, not yet exported
+        self.unrecorded: list[_Pending] = []  # exported; their records wait for Redis
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.item_exported, signal=item_exported)
@@ -99,17 +103,35 @@ class IncrementalPipeline:
         pending = self.pending.get(item.url) if isinstance(item, Article) else None
         if pending is None or pending.item is not item:
             return
-        done = self.pending.pop(item.url)
-        try:
-            self.store.put(done.record, to_bytes(done.signature))
-        except Exception as exc:  # any backend's failure: the item is out, its record is not
-            self.not_recorded(item.url, exc)
-            return
+        self.unrecorded.append(self.pending.pop(item.url))
+        self.record()
+
+    def record(self, final: bool = False) -> None:
+        """Write the records of exported items, in export order. One Redis failed to take
+        (down longer than ``REDIS_RETRY_SECONDS``) waits with those after it for the next
+        export or the close (``final``); any other failure is final: ``state/not_recorded``."""
+        while self.unrecorded:
+            done = self.unrecorded[0]
+            try:
+                self.store.put(done.record, to_bytes(done.signature))
+            except Exception as exc:  # any backend's failure: the item is out, its record is not
+                if redis_cause(exc) is not None and not final:
+                    return
+                self.unrecorded.pop(0)
+                self.not_recorded(done.item.url, exc)
+                continue
+            self.unrecorded.pop(0)
+            self.recorded(done)
+
+    def recorded(self, done: _Pending) -> None:
         assert self.index is not None
         self.index.add(done.record.id, done.signature)
         self.stats.inc_value("incremental/new" if done.is_new else "incremental/new_version")
-        if item.near_duplicates:
+        if done.item.near_duplicates:
             self.stats.inc_value("incremental/near_duplicates")
+
+    def close_spider(self) -> None:
+        self.record(final=True)
 
     def not_recorded(self, url: str, exc: Exception) -> None:
         """Say why at ERROR once; the same failure for later items (a full disk fails

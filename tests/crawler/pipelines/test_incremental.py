@@ -152,3 +152,60 @@ def test_without_a_feed_the_scraped_signal_advances_the_state(state: Path) -> No
     run.crawler.signals.send_catch_log(signals.item_scraped, item=item, response=None)
     assert stored(state).version == 1
     run.close()
+
+
+def test_a_record_redis_failed_to_write_is_written_once_redis_answers(tmp_path: Path) -> None:
+    """An item exported while Redis was down (longer than REDIS_RETRY_SECONDS) was counted
+    in state/not_recorded, an alarm failing the run, and exported again by the next run:
+    its record waits, in order, for the next export or the close, and is written then."""
+    from tests.support.redis import RedisServer
+
+    (tmp_path / "redis").mkdir()
+    server = RedisServer(tmp_path / "redis", "--appendonly", "yes", "--appendfsync", "always")
+    try:
+        crawler = get_crawler(settings_dict={
+            "REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0.2,
+            "STATE_BACKEND": "crawler.state.redis.RedisStateStore"})
+        pipeline = IncrementalPipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        crawler.checked_feed_exporter = object()
+        first = pipeline.process_item(article())
+        server.stop()
+        crawler.signals.send_catch_log(item_exported, item=first)  # Redis down meanwhile
+        server.restart()
+        other = "https://www.belta.by/politics/view/two-124-2026/"
+        second = pipeline.process_item(article(url=other, text=EDITED, ident="belta-124"))
+        crawler.signals.send_catch_log(item_exported, item=second)
+        third = pipeline.process_item(article(url=other.replace("124", "125"),
+                                              text=TEXT + " Третья.", ident="belta-125"))
+        server.stop()
+        crawler.signals.send_catch_log(item_exported, item=third)
+        server.restart()
+        pipeline.close_spider()
+        assert crawler.stats.get_value("state/not_recorded") is None
+        assert crawler.stats.get_value("incremental/new") == 3
+        assert server.client.hlen(f"{crawler.settings['BOT_NAME']}:state:articles") == 3
+    finally:
+        server.stop()
+
+
+def test_a_record_redis_never_took_is_counted_not_recorded_at_close(tmp_path: Path) -> None:
+    from tests.support.redis import RedisServer
+
+    (tmp_path / "redis").mkdir()
+    server = RedisServer(tmp_path / "redis")
+    try:
+        crawler = get_crawler(settings_dict={
+            "REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0.2,
+            "STATE_BACKEND": "crawler.state.redis.RedisStateStore"})
+        pipeline = IncrementalPipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        crawler.checked_feed_exporter = object()
+        item = pipeline.process_item(article())
+        server.stop()
+        crawler.signals.send_catch_log(item_exported, item=item)
+        assert crawler.stats.get_value("state/not_recorded") is None  # still waiting
+        pipeline.close_spider()
+        assert crawler.stats.get_value("state/not_recorded") == 1
+    finally:
+        server.stop()
