@@ -87,6 +87,7 @@ class DistributedScheduler(Scheduler):
         self.worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.keys: RunKeys | None = None
         self.crawler: Any = None
+        self.unqueued: list[Request] = []  # handed over while Redis failed (enqueue_request)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DistributedScheduler:
@@ -132,7 +133,33 @@ class DistributedScheduler(Scheduler):
         raise CloseSpider(RUN_MISMATCH)
 
     def enqueue_request(self, request: Request) -> bool:
-        return self.keys is not None and super().enqueue_request(request)
+        """Queue ``request`` in the run. While Redis fails it waits here (``unqueued``) and
+        is queued at the next :meth:`settle`: a redirect, retry or link the engine handed
+        over was dropped (its parent's lease then released, the article lost for the run)."""
+        if self.keys is None:
+            return False
+        if self.unqueued:
+            self.unqueued.append(request)
+            return True
+        try:
+            return super().enqueue_request(request)
+        except redis.RedisError:
+            self.unqueued.append(request)
+            if self.stats:
+                self.stats.inc_value("redis/enqueue_deferred")
+            return True
+
+    def flush_unqueued(self) -> None:
+        """Queue the requests Redis failed to take, in order. The fingerprint is added (its
+        add may have failed, or succeeded unanswered) and the request queued either way."""
+        while self.unqueued:
+            request = self.unqueued[0]
+            if not request.dont_filter:
+                self.server.sadd(self.df.key, self.df.request_fingerprint(request))
+            self.queue.push(request)
+            self.unqueued.pop(0)
+            if self.stats:
+                self.stats.inc_value("scheduler/enqueued/redis")
 
     def next_request(self) -> Request | None:
         """The next leased request; None while Redis fails (the frontier monitor says so and
@@ -175,8 +202,12 @@ class DistributedScheduler(Scheduler):
         pipe.execute()
 
     def settle(self, in_progress: set[Request] | frozenset[Request]) -> int:
-        """Release leases of requests the engine has finished with."""
-        return self.queue.settle(in_progress) if self.keys is not None else 0
+        """Release leases of requests the engine has finished with, once the requests they
+        yielded are queued: a parent is released only after its children are safe."""
+        if self.keys is None:
+            return 0
+        self.flush_unqueued()
+        return self.queue.settle(in_progress)
 
     def defer(self, request: Request) -> bool:
         """Keep ``request`` leased: its processing failed because Redis failed, so it is
@@ -188,4 +219,10 @@ class DistributedScheduler(Scheduler):
         return self.queue.requeue_deferred(in_progress) if self.keys is not None else 0
 
     def has_pending_requests(self) -> bool:
-        return self.keys is not None and len(self.queue) > 0
+        """Whether requests wait (Redis failing: as far as anyone knows, yes)."""
+        if self.keys is None:
+            return False
+        try:
+            return bool(self.unqueued) or len(self.queue) > 0
+        except redis.RedisError:
+            return True

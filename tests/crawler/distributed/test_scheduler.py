@@ -1,0 +1,69 @@
+"""The distributed scheduler on a real redis-server, while Redis fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.utils.test import get_crawler
+
+from crawler.distributed.addon import DERIVED
+from crawler.distributed.scheduler import DistributedScheduler
+from tests.crawler.distributed.test_frontier import _FailToSend
+from tests.support.redis import RedisServer
+
+DUPEFILTER = DERIVED["DUPEFILTER_CLASS"]
+
+
+def _scheduler(server: RedisServer) -> tuple[Any, DistributedScheduler]:
+    """A worker's scheduler, joined to run 1 of spider ``s``; its client never retries."""
+    crawler = get_crawler(Spider, {"REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0,
+                                   "DUPEFILTER_CLASS": DUPEFILTER})
+    spider = Spider("s")
+    spider.crawler, spider.settings = crawler, crawler.settings
+    scheduler = DistributedScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    return crawler, scheduler
+
+
+def test_a_request_redis_failed_to_queue_is_queued_before_its_parent_is_released(
+        tmp_path: Path, monkeypatch) -> None:
+    """A redirect, retry or link handed to the scheduler while Redis failed raised out of
+    enqueue_request: Scrapy dropped it (the engine logs it at INFO) and its parent's lease
+    was released, the article lost for the run. It waits in the worker instead and is
+    queued, fingerprint and all, before any lease is released."""
+    server = RedisServer(tmp_path)
+    try:
+        crawler, scheduler = _scheduler(server)
+        assert scheduler.enqueue_request(Request("http://ex.org/parent"))
+        parent = scheduler.next_request()
+        _FailToSend(monkeypatch, "EVAL")  # the fingerprint's add never reaches Redis
+        assert scheduler.enqueue_request(Request("http://ex.org/redirected"))
+        assert scheduler.enqueue_request(Request("http://ex.org/next"))  # waits behind it
+        assert scheduler.has_pending_requests()
+        keys = scheduler.keys
+        assert server.client.zcard(keys.queue) == 0
+        assert scheduler.settle(frozenset()) == 1  # children queued, then the parent released
+        assert server.client.hlen(keys.inflight(scheduler.worker_id)) == 0
+        assert {scheduler.next_request().url for _ in range(2)} == {
+            "http://ex.org/redirected", "http://ex.org/next"}
+        assert not scheduler.enqueue_request(Request("http://ex.org/redirected"))  # seen
+        assert parent.url == "http://ex.org/parent"
+        assert crawler.stats.get_value("redis/enqueue_deferred") == 1
+    finally:
+        server.stop()
+
+
+def test_a_pop_that_failed_on_redis_is_no_request_and_no_crash(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """The failed pop raised out of the engine's scheduling loop (a traceback each time)."""
+    server = RedisServer(tmp_path)
+    try:
+        crawler, scheduler = _scheduler(server)
+        scheduler.enqueue_request(Request("http://ex.org/a"))
+        _FailToSend(monkeypatch, "EVAL")
+        assert scheduler.next_request() is None
+        assert scheduler.next_request().url == "http://ex.org/a"
+    finally:
+        server.stop()
