@@ -40,9 +40,7 @@ def defer_request(crawler: Any, request: Any, exc: BaseException | None) -> bool
     cause = redis_cause(exc)
     if cause is None or request is None:
         return False
-    engine = getattr(crawler, "engine", None)
-    scheduler = getattr(getattr(engine, "_slot", None), "scheduler", None)
-    defer = getattr(scheduler, "defer", None)
+    defer = getattr(getattr(crawler, "distributed_scheduler", None), "defer", None)
     if defer is None or not defer(request):
         return False
     crawler.stats.inc_value(DEFERRED)

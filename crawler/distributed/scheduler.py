@@ -100,6 +100,7 @@ class DistributedScheduler(Scheduler):
             raise RedisUnavailable(f"Redis at REDIS_URL={url} failed: {exc}") from None
         instance.stats = crawler.stats
         instance.crawler = crawler
+        crawler.distributed_scheduler = instance  # found there by crawler.distributed.deferral
         return instance
 
     def open(self, spider: Spider) -> None:
