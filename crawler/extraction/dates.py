@@ -54,14 +54,21 @@ _NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\
 # A date of year 1 or 9999 is a CMS's "no date" (0001-01-01, 9999-12-31), and no zone
 # conversion of it is safe (9999-12-31T23:00Z is past datetime.max in Minsk): no date at all.
 FIRST_YEAR, LAST_YEAR = 2, 9998
-# A UTC offset after a time, at once or after blank space ("10:00:00 +0300", "10:00 +03:00",
-# "10:00 UTC", "10:00 GMT+0300", "10:00 GMT+3"), whole: "+03000" or "+12 comments" is no offset.
-_OFFSET = (r"(?:Z|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?|(?!\s*[+-]))|[+-]\d{2}:?\d{2})"
-           r"(?![\w:])")
+# A UTC offset after a time. Named ("Z", "UTC", "GMT+0300", "GMT+3"), at once or after blank
+# space. Signed alone ("+0300", "+03:00"): at once, as ISO 8601 writes it, or after blank space
+# when nothing but punctuation follows ("10:00:00 +0300"; "+1200 просмотров" is a count).
+_NAMED_OFFSET = r"(?:Z|(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?|(?!\s*[+-])))(?![\w:])"
+_SIGNED_OFFSET = r"[+-]\d{2}:?\d{2}(?![\w:])"
+_LAST = r"(?=\s*(?:$|[|,;)\]]))"
 ISO_PATTERN = re.compile(r"(?P<day>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}"
-                         r"(?:\.\d+)?)?)(?:\s*(?P<zone>" + _OFFSET + r"))?)?")
-# An offset right after a date written for people with its time (seconds it may print first)
-_OFFSET_AFTER = re.compile(r"(?::\d{2}(?:\.\d+)?)?\s*(?P<zone>" + _OFFSET + ")")
+                         r"(?:\.\d+)?)?)(?:(?P<zone>" + _NAMED_OFFSET + "|" + _SIGNED_OFFSET
+                         + r")|\s+(?P<spaced>" + _NAMED_OFFSET + "|" + _SIGNED_OFFSET + _LAST
+                         + "))?)?")
+# An offset after a date written for people with its time (seconds it may print first): named,
+# or signed after a space and last. "10:00-12:00" and "10:00 - 11:30" are ranges, "+1200
+# просмотров" a count.
+_OFFSET_AFTER = re.compile(r"(?::\d{2}(?:\.\d+)?)?(?:\s*(?P<zone>" + _NAMED_OFFSET
+                           + r")|\s+(?P<spaced>" + _SIGNED_OFFSET + _LAST + "))")
 
 
 def month_number(word: str) -> int | None:
@@ -83,13 +90,18 @@ def parse_iso(value: str) -> datetime | None:
         return None
     text = match["day"] + (f"T{match['time']}" if match["time"] else "")
     try:
-        return representable(datetime.fromisoformat(text + _iso_offset(match["zone"])))
-    except ValueError:
+        return representable(datetime.fromisoformat(text + _iso_offset(_zone(match))))
+    except ValueError:  # no such day, or an offset past ±24 h (no instant to guess)
         return None
 
 
+def _zone(match: re.Match[str]) -> str | None:
+    """The offset a date pattern matched, at once or after blank space."""
+    return match["zone"] or match["spaced"]
+
+
 def _iso_offset(zone: str | None) -> str:
-    """An offset :data:`_OFFSET` matched as ``fromisoformat`` reads it (``+03:00``); '' for none."""
+    """An offset a date pattern matched, as ``fromisoformat`` reads it (``+03:00``); '' for none."""
     if not zone:
         return ""
     sign = re.search(r"([+-])(\d{1,2}):?(\d{2})?$", zone)
@@ -156,7 +168,7 @@ def parse_human(value: str) -> datetime | None:
     if zone is None:
         return moment
     try:  # "05.01.2026 10:00 +0300": the offset it prints, not the site's zone
-        return representable(datetime.fromisoformat(moment.isoformat() + _iso_offset(zone["zone"])))
+        return representable(datetime.fromisoformat(moment.isoformat() + _iso_offset(_zone(zone))))
     except ValueError:  # an offset past ±24 h
         return moment
 

@@ -131,6 +131,7 @@ def test_epoch_and_2038_dates_are_dates(text: str, expected: str) -> None:
     ("2026-01-05 10:00:00 Zhodzina", "2026-01-05T10:00:00"),
     ("2026-01-05 10:00:00 UTCx", "2026-01-05T10:00:00"),
     ("2026-01-05 +0300", "2026-01-05T00:00:00"),  # a day has no offset: not read as 03:00
+    ("2026-01-05 10:00 +1234 views", "2026-01-05T10:00:00"),  # a count, not the last word
 ])
 def test_iso_dates_keep_an_offset_written_after_a_space(text: str, expected: str | None) -> None:
     from crawler.extraction.dates import parse_iso
@@ -150,6 +151,12 @@ def test_iso_dates_keep_an_offset_written_after_a_space(text: str, expected: str
     ("05.01.2026 +0300", "2026-01-05T00:00:00"),  # no time: no offset either
     ("05.01.2026 10:00 +12345", "2026-01-05T10:00:00"),
     ("05.01.2026 10:00 +2500", "2026-01-05T10:00:00"),
+    ("05.01.2026 10:00 +0300 | Политика", "2026-01-05T10:00:00+03:00"),
+    # time ranges and counts are no offsets (a range's end was read as UTC-12:00)
+    ("05.01.2026 10:00-12:00", "2026-01-05T10:00:00"),
+    ("5 января 2026, 10:00-11:30", "2026-01-05T10:00:00"),
+    ("5 января 2026, 10:00 - 11:30", "2026-01-05T10:00:00"),
+    ("05.01.2026 10:00 +1200 просмотров", "2026-01-05T10:00:00"),
 ])
 def test_parse_any_keeps_an_offset_after_a_human_date_and_time(text: str,
                                                                expected: str | None) -> None:
