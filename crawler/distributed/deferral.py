@@ -22,19 +22,31 @@ logger = logging.getLogger(__name__)
 DEFERRED = "redis/request_deferred"
 REQUEUED = "redis/request_requeued"
 
+# Redis (or the way to it) is out for now: the same call answers once it is back. Any other
+# Redis error (a value it cannot take, a key of the wrong type, an unknown script) recurs at
+# every processing of the same request: deferring it refetched that request forever.
+OUTAGE_ERRORS: tuple[type[redis.RedisError], ...] = (
+    redis.ConnectionError,  # down, refused, TLS refused, loading (BusyLoadingError)
+    redis.TimeoutError,
+    redis.exceptions.ReadOnlyError,  # a replica during a failover
+    redis.exceptions.TryAgainError,
+    redis.exceptions.ClusterDownError,
+)
+
 
 def redis_cause(exc: BaseException | None) -> redis.RedisError | None:
-    """The Redis error ``exc`` is or was raised from (``__cause__``/``__context__``), if any."""
+    """The Redis outage error ``exc`` is or was raised from (``__cause__``/``__context__``),
+    if any: one of :data:`OUTAGE_ERRORS`, never a Redis error of the request's own data."""
     seen = 0
     while exc is not None and seen < 20:
-        if isinstance(exc, redis.RedisError):
+        if isinstance(exc, OUTAGE_ERRORS):
             return exc
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return None
 
 
 def defer_request(crawler: Any, request: Any, exc: BaseException | None) -> bool:
-    """Keep ``request`` leased when ``exc`` comes from a Redis failure: whether it was.
+    """Keep ``request`` leased when ``exc`` comes from a Redis outage: whether it was.
     False (the caller handles the failure as usual) for any other error, outside
     distributed mode, or for a request that holds no lease (not from the shared queue)."""
     cause = redis_cause(exc)

@@ -209,3 +209,28 @@ def test_a_record_redis_never_took_is_counted_not_recorded_at_close(tmp_path: Pa
         assert crawler.stats.get_value("state/not_recorded") == 1
     finally:
         server.stop()
+
+
+def test_a_record_redis_refused_as_data_is_counted_at_once_not_held(tmp_path: Path) -> None:
+    """A Redis error that is no outage (a key of the wrong type) fails every later try too:
+    it held that record and every one after it until the close."""
+    from tests.support.redis import RedisServer
+
+    (tmp_path / "redis").mkdir()
+    server = RedisServer(tmp_path / "redis")
+    try:
+        crawler = get_crawler(settings_dict={
+            "REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0.2,
+            "STATE_BACKEND": "crawler.state.redis.RedisStateStore"})
+        pipeline = IncrementalPipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        crawler.checked_feed_exporter = object()
+        item = pipeline.process_item(article())
+        key = f"{crawler.settings['BOT_NAME']}:state:articles"
+        server.client.delete(key)
+        server.client.set(key, "not a hash")  # WRONGTYPE for every write
+        crawler.signals.send_catch_log(item_exported, item=item)
+        assert crawler.stats.get_value("state/not_recorded") == 1
+        assert not pipeline.unrecorded
+    finally:
+        server.stop()
