@@ -15,7 +15,8 @@ The state only advances once an item is durably in every configured feed (the
 therefore fetched and emitted again by the next run; so is one the store failed to record
 (locked past its busy timeout, a full disk): counted in ``state/not_recorded``, an alarm. A
 record a Redis store failed to take (Redis down longer than ``REDIS_RETRY_SECONDS``) is
-written at the next export or at the close instead, and counted so only if it fails then.
+written at the next export or at the close instead, and counted so only if it fails then
+(an item a buffered feed exports at its close, after this pipeline's, is recorded at once).
 Without any feed, ``item_scraped`` is the last word.
 """
 
@@ -59,6 +60,7 @@ class IncrementalPipeline:
         self.index: NearDuplicateIndex | None = None
         self.pending: dict[str, _Pending] = {}  # canonical URL -> emitted, not yet exported
         self.unrecorded: list[_Pending] = []  # exported; their records wait for Redis
+        self.closing = False  # pipelines closed: a buffered feed may still export (its close)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.item_exported, signal=item_exported)
@@ -104,7 +106,7 @@ class IncrementalPipeline:
         if pending is None or pending.item is not item:
             return
         self.unrecorded.append(self.pending.pop(item.url))
-        self.record()
+        self.record(final=self.closing)
 
     def record(self, final: bool = False) -> None:
         """Write the records of exported items, in export order. One Redis failed to take
@@ -131,6 +133,9 @@ class IncrementalPipeline:
             self.stats.inc_value("incremental/near_duplicates")
 
     def close_spider(self) -> None:
+        """Write the waiting records; Scrapy closes pipelines before ``spider_closed``, where
+        a buffered feed exports its items: their records get no later chance either."""
+        self.closing = True
         self.record(final=True)
 
     def not_recorded(self, url: str, exc: Exception) -> None:

@@ -234,3 +234,27 @@ def test_a_record_redis_refused_as_data_is_counted_at_once_not_held(tmp_path: Pa
         assert not pipeline.unrecorded
     finally:
         server.stop()
+
+
+def test_a_record_redis_failed_after_the_close_is_counted_not_stranded(tmp_path: Path) -> None:
+    """Scrapy closes the pipelines before spider_closed, where a buffered feed exports its
+    items: a record Redis failed then waited for a close already past, counted nowhere."""
+    from tests.support.redis import RedisServer
+
+    (tmp_path / "redis").mkdir()
+    server = RedisServer(tmp_path / "redis")
+    try:
+        crawler = get_crawler(settings_dict={
+            "REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0.2,
+            "STATE_BACKEND": "crawler.state.redis.RedisStateStore"})
+        pipeline = IncrementalPipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        crawler.checked_feed_exporter = object()
+        item = pipeline.process_item(article())
+        pipeline.close_spider()
+        server.stop()
+        crawler.signals.send_catch_log(item_exported, item=item)  # the feed's close
+        assert crawler.stats.get_value("state/not_recorded") == 1
+        assert not pipeline.unrecorded
+    finally:
+        server.stop()
