@@ -120,6 +120,19 @@ end
 return moved
 """
 
+# Release some leases of one worker (ARGV: their fields); safe to send again. The hash's
+# last-pop goes only if it names one of them: by now it may name a later lease whose reply
+# was lost, which the retried pop must find (deleting it orphaned that lease for good).
+_RELEASE = """
+local last = redis.call('HGET', KEYS[1], 'last-pop')
+local released = 0
+for _, field in ipairs(ARGV) do
+  released = released + redis.call('HDEL', KEYS[1], field)
+  if field == last then redis.call('HDEL', KEYS[1], 'last-pop') end
+end
+return released
+"""
+
 
 # Drop every key of one run (ARGV[1]: "<spider>:<run>", ARGV[2]: "<spider>:alive:") unless a
 # worker of it is alive; mark it finished, so the next worker starts the next run. Atomic: a
@@ -260,7 +273,6 @@ class LeasedQueue(PriorityQueue):
         self.leases: dict[Request, str] = {}  # popped request -> its field in the hash
         self._counter = itertools.count(1)
         self._pops = uuid.uuid4().hex[:8]  # this queue's pop ids: never another's, nor reused
-        self._last = ""  # the field of the latest lease (the hash's last-pop names it)
         self._pop_id = self._next_pop_id()
         self.deferred: dict[Request, str] = {}  # leases kept for a Redis failure (defer)
 
@@ -277,20 +289,19 @@ class LeasedQueue(PriorityQueue):
         self._pop_id = self._next_pop_id()
         field, data = leased
         request = self._decode_request(data)
-        self.leases[request] = self._last = field
+        self.leases[request] = field
         return request
 
     def settle(self, in_progress: set[Request] | frozenset[Request]) -> int:
         """Release the leases of requests the engine no longer holds; how many were released.
-        The hash's ``last-pop`` field goes with the lease it names (a worker holding nothing
-        leaves an empty hash: the run's pending count is its length). They are forgotten
-        only once Redis has released them: a release that failed is tried again."""
+        The hash's ``last-pop`` field goes with the lease it names, if released (a worker
+        holding nothing leaves an empty hash: the run's pending count is its length). They
+        are forgotten only once Redis has released them: a release that failed is tried
+        again."""
         done = [r for r in self.leases if r not in in_progress]
         if done:
-            fields = [self.leases[r] for r in done]
-            if self._last in fields:
-                fields.append("last-pop")
-            self.server.hdel(self.inflight_key, *fields)
+            self.server.eval(_RELEASE, 1, self.inflight_key,
+                             *(self.leases[r] for r in done))
             for request in done:
                 del self.leases[request]
         return len(done)

@@ -211,13 +211,13 @@ def test_a_lease_deferred_for_a_redis_failure_goes_back_to_the_queue(tmp_path: P
 
 
 def test_a_release_that_failed_on_redis_is_sent_again(tmp_path: Path, monkeypatch) -> None:
-    """The leases were forgotten before Redis deleted them: after a failed HDEL they stayed
+    """The leases were forgotten before Redis deleted them: after a failed release they stayed
     in the worker's hash for good, so the run never drained while the worker lived."""
     server = RedisServer(tmp_path)
     try:
         queue = _queue(server, retry_seconds=0)
         queue.pop()
-        _FailToSend(monkeypatch, "HDEL")
+        _FailToSend(monkeypatch, "EVAL")
         with pytest.raises(redis.ConnectionError):
             queue.settle(frozenset())
         assert queue.settle(frozenset()) == 1
@@ -239,6 +239,27 @@ def test_a_lease_whose_every_retry_failed_is_asked_for_again(tmp_path: Path,
         assert lost.lost == 1
         assert queue.pop().url == "http://ex.org/a"
         assert len(queue) == 1  # b still queued
+        assert queue.settle(frozenset()) == 1
+        assert server.client.hlen("s:1:inflight:w") == 0
+    finally:
+        server.stop()
+
+
+def test_a_release_keeps_the_last_pop_of_a_lease_whose_reply_was_lost(
+        tmp_path: Path, monkeypatch) -> None:
+    """A pop ran but its reply was lost (Redis down longer than the retries); the release of
+    the lease before it deleted last-pop, which named the lost one by then: the retried pop
+    found nothing to return and the lost lease stayed in the hash, so the run never drained."""
+    server = RedisServer(tmp_path)
+    try:
+        queue = _queue(server, retry_seconds=0)
+        assert queue.pop().url == "http://ex.org/a"
+        lost = _LoseOneReply(monkeypatch, "EVAL")
+        with pytest.raises(redis.ConnectionError):
+            queue.pop()  # Redis leased b
+        assert lost.lost == 1
+        assert queue.settle(frozenset()) == 1  # a released
+        assert queue.pop().url == "http://ex.org/b"  # the retried pop gets b back
         assert queue.settle(frozenset()) == 1
         assert server.client.hlen("s:1:inflight:w") == 0
     finally:
