@@ -77,8 +77,7 @@ class IncrementalPipeline:
         if not isinstance(item, Article):
             return item
         digest, sig = fingerprint(item)
-        pending = self.pending.get(item.url)
-        previous = pending.record if pending else self.store.get(item.url)
+        previous = self.latest(item.url)
         if previous is not None and previous.digest == digest:
             self.stats.inc_value("incremental/unchanged")
             raise DropItem(f"{item.url} unchanged since version {previous.version}",
@@ -96,6 +95,16 @@ class IncrementalPipeline:
                                published=item.published)
         self.pending[item.url] = _Pending(item, record, sig, previous is None)
         return item
+
+    def latest(self, url: str) -> ArticleRecord | None:
+        """The newest version of ``url`` known: emitted and not yet exported, exported with
+        its record waiting for Redis (a deferred request fetched again meanwhile was exported
+        again as version 1), or stored."""
+        pending = self.pending.get(url)
+        if pending is not None:
+            return pending.record
+        waiting = next((w for w in reversed(self.unrecorded) if w.record.url == url), None)
+        return waiting.record if waiting is not None else self.store.get(url)
 
     def item_scraped(self, item: Any) -> None:
         if getattr(self.crawler, "checked_feed_exporter", None) is None:

@@ -258,3 +258,35 @@ def test_a_record_redis_failed_after_the_close_is_counted_not_stranded(tmp_path:
         assert not pipeline.unrecorded
     finally:
         server.stop()
+
+
+def test_an_article_refetched_while_its_record_waits_is_not_exported_again(
+        tmp_path: Path) -> None:
+    """A request deferred on Redis is fetched again; when its item was exported but its
+    record still waited for Redis, the store knew nothing and it was exported again as
+    version 1 (an edit of it likewise as version 1)."""
+    from tests.support.redis import RedisServer
+
+    (tmp_path / "redis").mkdir()
+    server = RedisServer(tmp_path / "redis", "--appendonly", "yes", "--appendfsync", "always")
+    try:
+        crawler = get_crawler(settings_dict={
+            "REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0.2,
+            "STATE_BACKEND": "crawler.state.redis.RedisStateStore"})
+        pipeline = IncrementalPipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        crawler.checked_feed_exporter = object()
+        first = pipeline.process_item(article())
+        server.stop()
+        crawler.signals.send_catch_log(item_exported, item=first)  # its record waits
+        server.restart()
+        with pytest.raises(DropItem, match="unchanged since version 1"):
+            pipeline.process_item(article(fetched_at="2026-01-05T10:05:00+00:00"))
+        edit = pipeline.process_item(article(text=EDITED, fetched_at="2026-01-05T10:06:00+00:00"))
+        assert edit.version == 2 and edit.previous_version_digest == text_digest(TEXT)
+        crawler.signals.send_catch_log(item_exported, item=edit)
+        pipeline.close_spider()
+        assert crawler.stats.get_value("incremental/new") == 1
+        assert crawler.stats.get_value("incremental/new_version") == 1
+    finally:
+        server.stop()
