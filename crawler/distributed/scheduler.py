@@ -216,8 +216,14 @@ class DistributedScheduler(Scheduler):
         return self.keys is not None and self.queue.defer(request)
 
     def requeue_deferred(self, in_progress: set[Request] | frozenset[Request]) -> int:
-        """Return the deferred requests the engine has finished with to the shared queue."""
-        return self.queue.requeue_deferred(in_progress) if self.keys is not None else 0
+        """Return the deferred requests the engine has finished with to the shared queue,
+        after the requests they handed over are queued (as :meth:`settle` does): requeued
+        first, a parent could be fetched elsewhere, its children found seen, and this worker
+        die holding them."""
+        if self.keys is None:
+            return 0
+        self.flush_unqueued()
+        return self.queue.requeue_deferred(in_progress)
 
     def has_pending_requests(self) -> bool:
         """Whether requests wait (Redis failing: as far as anyone knows, yes)."""

@@ -67,3 +67,22 @@ def test_a_pop_that_failed_on_redis_is_no_request_and_no_crash(tmp_path: Path,
         assert scheduler.next_request().url == "http://ex.org/a"
     finally:
         server.stop()
+
+
+def test_a_deferred_request_goes_back_to_the_queue_only_after_its_children(
+        tmp_path: Path, monkeypatch) -> None:
+    """The deferred parent was requeued before the children it handed over while Redis
+    failed: another worker could fetch it, find them seen, and this one die holding them."""
+    server = RedisServer(tmp_path)
+    try:
+        crawler, scheduler = _scheduler(server)
+        assert scheduler.enqueue_request(Request("http://ex.org/parent"))
+        parent = scheduler.next_request()
+        _FailToSend(monkeypatch, "EVAL")
+        assert scheduler.enqueue_request(Request("http://ex.org/child"))  # waits
+        assert scheduler.defer(parent)
+        assert scheduler.requeue_deferred(frozenset()) == 1
+        assert not scheduler.unqueued
+        assert server.client.zcard(scheduler.keys.queue) == 2
+    finally:
+        server.stop()
