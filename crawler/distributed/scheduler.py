@@ -68,10 +68,15 @@ class RedisRunDupeFilter(RFPDupeFilter):
         self.last_adds, self.me = f"{key}:last-adds", uuid.uuid4().hex
         self._calls = itertools.count(1)
 
-    def request_seen(self, request: Request) -> bool:
+    def request_seen(self, request: Request, call: int | None = None) -> bool:
+        """Whether ``request`` was seen in the run (else it is added now). ``call``, from
+        :meth:`next_call`, sends a failed add again: its own add, if Redis ran it, is "added"."""
         fp = self.request_fingerprint(request)
         return not self.server.eval(_ADD_ONCE, 2, self.key, self.last_adds, fp,
-                                    next(self._calls), self.me)
+                                    call if call is not None else self.next_call(), self.me)
+
+    def next_call(self) -> int:
+        return next(self._calls)
 
     def close(self, reason: str = "") -> None:
         """Keep the fingerprints: other workers and restarts of this run still need them."""
@@ -87,7 +92,9 @@ class DistributedScheduler(Scheduler):
         self.worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.keys: RunKeys | None = None
         self.crawler: Any = None
-        self.unqueued: list[Request] = []  # handed over while Redis failed (enqueue_request)
+        # Handed over while Redis failed (enqueue_request), each with the dupefilter add to
+        # send at the flush, or None: queued regardless (its own enqueue failed, or dont_filter).
+        self.unqueued: list[tuple[Request, int | None]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DistributedScheduler:
@@ -136,26 +143,35 @@ class DistributedScheduler(Scheduler):
     def enqueue_request(self, request: Request) -> bool:
         """Queue ``request`` in the run. While Redis fails it waits here (``unqueued``) and
         is queued at the next :meth:`settle`: a redirect, retry or link the engine handed
-        over was dropped (its parent's lease then released, the article lost for the run)."""
+        over was dropped (its parent's lease then released, the article lost for the run).
+        Those handed over behind it wait too, unchecked: the flush asks the dupefilter."""
         if self.keys is None:
             return False
         if self.unqueued:
-            self.unqueued.append(request)
+            self.unqueued.append(
+                (request, None if request.dont_filter else self.df.next_call()))
             return True
         try:
             return super().enqueue_request(request)
         except redis.RedisError:
-            self.unqueued.append(request)
+            self.unqueued.append((request, None))
             if self.stats:
                 self.stats.inc_value("redis/enqueue_deferred")
             return True
 
     def flush_unqueued(self) -> None:
-        """Queue the requests Redis failed to take, in order. The fingerprint is added (its
-        add may have failed, or succeeded unanswered) and the request queued either way."""
+        """Queue the requests Redis failed to take, in order. One whose enqueue failed gets
+        its fingerprint added (its add may have failed, or succeeded unanswered) and is
+        queued either way; one held behind it passes the dupefilter first, as any request."""
         while self.unqueued:
-            request = self.unqueued[0]
-            if not request.dont_filter:
+            request, call = self.unqueued[0]
+            if call is not None:
+                if self.df.request_seen(request, call):
+                    self.df.log(request, self.spider)
+                    self.unqueued.pop(0)
+                    continue
+                self.unqueued[0] = (request, None)  # added: queued whatever happens next
+            elif not request.dont_filter:
                 self.server.sadd(self.df.key, self.df.request_fingerprint(request))
             self.queue.push(request)
             self.unqueued.pop(0)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+import redis
 from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
@@ -84,5 +86,54 @@ def test_a_deferred_request_goes_back_to_the_queue_only_after_its_children(
         assert scheduler.requeue_deferred(frozenset()) == 1
         assert not scheduler.unqueued
         assert server.client.zcard(scheduler.keys.queue) == 2
+    finally:
+        server.stop()
+
+
+def test_requests_handed_over_behind_a_held_one_still_pass_the_dupefilter(
+        tmp_path: Path, monkeypatch) -> None:
+    """Once one request waited in the worker, every later one skipped the dupefilter and was
+    queued regardless: a link already queued (or fetched) in the run was fetched again. Only
+    the request whose own enqueue failed is queued without asking the dupefilter."""
+    server = RedisServer(tmp_path)
+    try:
+        crawler, scheduler = _scheduler(server)
+        assert scheduler.enqueue_request(Request("http://ex.org/known"))
+        assert scheduler.next_request().url == "http://ex.org/known"  # fetched
+        assert scheduler.settle(frozenset()) == 1
+        _FailToSend(monkeypatch, "EVAL")
+        assert scheduler.enqueue_request(Request("http://ex.org/failed"))  # waits
+        assert scheduler.enqueue_request(Request("http://ex.org/known"))  # waits, unchecked
+        assert scheduler.enqueue_request(Request("http://ex.org/new"))
+        assert scheduler.enqueue_request(Request("http://ex.org/known", dont_filter=True))
+        scheduler.settle(frozenset())
+        assert not scheduler.unqueued
+        queued = iter(scheduler.next_request, None)
+        assert sorted((r.url, r.dont_filter) for r in queued) == [
+            ("http://ex.org/failed", False), ("http://ex.org/known", True),  # dont_filter: again
+            ("http://ex.org/new", False)]
+    finally:
+        server.stop()
+
+
+def test_a_held_request_whose_dupefilter_reply_was_lost_is_still_queued(
+        tmp_path: Path, monkeypatch) -> None:
+    """The add of a held request ran but its reply was lost: asked again at the next
+    settle, it must be told "added" (its own add), not "seen" (dropped, queued by no one)."""
+    from tests.crawler.distributed.test_frontier import _LoseOneReply
+
+    server = RedisServer(tmp_path)
+    try:
+        crawler, scheduler = _scheduler(server)
+        _FailToSend(monkeypatch, "EVAL")
+        assert scheduler.enqueue_request(Request("http://ex.org/failed"))  # waits
+        assert scheduler.enqueue_request(Request("http://ex.org/new"))  # waits, unchecked
+        _LoseOneReply(monkeypatch, "EVAL")
+        with pytest.raises(redis.ConnectionError):
+            scheduler.settle(frozenset())
+        scheduler.settle(frozenset())
+        assert not scheduler.unqueued
+        assert {scheduler.next_request().url for _ in range(2)} == {
+            "http://ex.org/failed", "http://ex.org/new"}
     finally:
         server.stop()
