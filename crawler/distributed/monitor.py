@@ -39,6 +39,7 @@ from crawler.extensions.run_verdict import (
     FRONTIER_LOST,
     REDIS_CERTIFICATE_REFUSED,
     REDIS_UNAVAILABLE,
+    SPIDER_ERROR_DEFERRED,
 )
 
 logger = logging.getLogger(__name__)
@@ -69,8 +70,11 @@ class FrontierMonitor:
 
     def spider_error(self, failure: Any, response: Any) -> None:
         """A callback (or its output: the known-article check of a feed's links) failed on
-        Redis: its request is fetched again, its output then queued (the rest deduplicated)."""
-        defer_request(self.crawler, getattr(response, "request", None), failure.value)
+        Redis: its request is fetched again, its output then queued (the rest deduplicated).
+        Counted by type beside Scrapy's ``spider_exceptions/``: the verdict discounts it."""
+        if defer_request(self.crawler, getattr(response, "request", None), failure.value):
+            self.crawler.stats.inc_value(
+                SPIDER_ERROR_DEFERRED + failure.value.__class__.__name__)
 
     def item_error(self, failure: Any, response: Any) -> None:
         """An item pipeline failed on Redis (the article state not read or written): the

@@ -45,6 +45,10 @@ REJECTED_PREFIX = "discovery/rejected/"
 REJECTED_EXAMPLE_PREFIX = "discovery/rejected_example/"
 # + outlet key: count; + "urls/" + key: the feeds, listings and sitemaps gone
 SOURCES_GONE_PREFIX = "discovery/sources_gone/"
+# Callbacks that failed on a Redis outage, by exception type as Scrapy counts them in
+# spider_exceptions/: their requests were deferred (crawler.distributed.deferral), fetched
+# again, so nothing they would have given is lost.
+SPIDER_ERROR_DEFERRED = "redis/spider_error_deferred/"
 SPIDER_ERROR_URLS = "spider_exceptions/urls"  # the first pages a spider callback crashed on
 MAX_SPIDER_ERROR_URLS = 5
 EXIT_UNHEALTHY = 1  # alarms, a failed export, a crashed spider
@@ -197,10 +201,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "removals_not_written": int(stats.get("removals/not_written", 0)),
         # callbacks that raised (a bug, or input no code foresaw): what the page would have
         # given, its links or its item, is lost
-        "spider_errors": {key.removeprefix("spider_exceptions/"): int(value)
-                          for key, value in sorted(stats.items())
-                          if key.startswith("spider_exceptions/") and _number(value)
-                          and key != "spider_exceptions/count"},
+        "spider_errors": spider_errors(stats),
         "spider_error_urls": list(stats.get(SPIDER_ERROR_URLS) or []),
 
 
@@ -360,6 +361,20 @@ def discovery_alarms(summary: dict[str, Any]) -> list[str]:
                       f"names gone (HTTP 404/410, or an HTML page in place of a feed): "
                       f"{', '.join(urls)}; check its discovery")
     return alarms
+
+
+def spider_errors(stats: dict[str, Any]) -> dict[str, int]:
+    """Callback errors by exception type, less those whose request was deferred for a Redis
+    outage (fetched again: nothing lost)."""
+    errors = {}
+    for key, value in sorted(stats.items()):
+        if key.startswith("spider_exceptions/") and _number(value) \
+                and key != "spider_exceptions/count":
+            name = key.removeprefix("spider_exceptions/")
+            lost = int(value) - int(stats.get(SPIDER_ERROR_DEFERRED + name, 0))
+            if lost > 0:
+                errors[name] = lost
+    return errors
 
 
 def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,

@@ -137,3 +137,26 @@ def test_a_held_request_whose_dupefilter_reply_was_lost_is_still_queued(
             "http://ex.org/failed", "http://ex.org/new"}
     finally:
         server.stop()
+
+
+def test_a_callback_error_deferred_on_redis_is_counted_as_deferred(tmp_path: Path) -> None:
+    """The run verdict discounts these from spider_exceptions/ (no page was lost)."""
+    from scrapy.http import HtmlResponse
+    from twisted.python.failure import Failure
+
+    from crawler.distributed.monitor import FrontierMonitor
+
+    server = RedisServer(tmp_path)
+    try:
+        crawler, scheduler = _scheduler(server)
+        scheduler.enqueue_request(Request("http://ex.org/feed"))
+        request = scheduler.next_request()
+        monitor = FrontierMonitor(crawler)
+        response = HtmlResponse(request.url, body=b"", request=request)
+        failure = Failure(redis.ConnectionError("Redis is down (test)"))
+        monitor.spider_error(failure, response)
+        monitor.spider_error(Failure(KeyError("no")), response)  # a bug: no deferral
+        assert crawler.stats.get_value("redis/spider_error_deferred/ConnectionError") == 1
+        assert crawler.stats.get_value("redis/spider_error_deferred/KeyError") is None
+    finally:
+        server.stop()

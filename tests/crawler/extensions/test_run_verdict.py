@@ -232,3 +232,16 @@ def test_a_frontier_not_cleared_at_the_start_alarms_for_this_run() -> None:
                             "crawl could not be cleared at the start (see the log): this run "
                             "resumed it, its pages counted as seen"), alarm
     assert "next run resumes from its last commit" not in alarm
+
+
+def test_a_callback_error_deferred_for_a_redis_outage_is_no_lost_page() -> None:
+    """Scrapy counts a callback that failed on Redis in spider_exceptions/ even when its
+    request was deferred (fetched again): the alarm said what it gave was lost, exit 1."""
+    deferred = {"spider_exceptions/count": 2, "spider_exceptions/ConnectionError": 2,
+                "redis/spider_error_deferred/ConnectionError": 2}
+    assert judge(summarize(stats(3, 0, **deferred)), NO_HISTORY, 0.8).alarms == []
+    one_lost = {**deferred, "spider_exceptions/count": 4, "spider_exceptions/ConnectionError": 3,
+                "spider_exceptions/KeyError": 1}
+    [alarm] = judge(summarize(stats(3, 0, **one_lost)), NO_HISTORY, 0.8).alarms
+    assert alarm.startswith("2 page(s) a spider callback crashed on ({'ConnectionError': 1, "
+                            "'KeyError': 1})")
