@@ -3,6 +3,8 @@ advances only once an item is exported (no crawl; the real SQLite store under tm
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -154,14 +156,18 @@ def test_without_a_feed_the_scraped_signal_advances_the_state(state: Path) -> No
     run.close()
 
 
-def test_a_record_redis_failed_to_write_is_written_once_redis_answers(tmp_path: Path) -> None:
-    """An item exported while Redis was down (longer than REDIS_RETRY_SECONDS) was counted
-    in state/not_recorded, an alarm failing the run, and exported again by the next run:
-    its record waits, in order, for the next export or the close, and is written then."""
+AOF = ("--appendonly", "yes", "--appendfsync", "always")  # a restart keeps what was written
+
+
+@contextmanager
+def redis_pipeline(tmp_path: Path, *server_args: str
+                   ) -> Iterator[tuple[Any, Any, IncrementalPipeline]]:
+    """The pipeline over a real redis-server's state store (``REDIS_RETRY_SECONDS`` short, a
+    feed acknowledging exports): the server (to stop and restart), the crawler, the pipeline."""
     from tests.support.redis import RedisServer
 
     (tmp_path / "redis").mkdir()
-    server = RedisServer(tmp_path / "redis", "--appendonly", "yes", "--appendfsync", "always")
+    server = RedisServer(tmp_path / "redis", *server_args)
     try:
         crawler = get_crawler(settings_dict={
             "REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0.2,
@@ -169,6 +175,16 @@ def test_a_record_redis_failed_to_write_is_written_once_redis_answers(tmp_path: 
         pipeline = IncrementalPipeline.from_crawler(crawler)
         pipeline.open_spider()
         crawler.checked_feed_exporter = object()
+        yield server, crawler, pipeline
+    finally:
+        server.stop()
+
+
+def test_a_record_redis_failed_to_write_is_written_once_redis_answers(tmp_path: Path) -> None:
+    """An item exported while Redis was down (longer than REDIS_RETRY_SECONDS) was counted
+    in state/not_recorded, an alarm failing the run, and exported again by the next run:
+    its record waits, in order, for the next export or the close, and is written then."""
+    with redis_pipeline(tmp_path, *AOF) as (server, crawler, pipeline):
         first = pipeline.process_item(article())
         server.stop()
         crawler.signals.send_catch_log(item_exported, item=first)  # Redis down meanwhile
@@ -185,46 +201,22 @@ def test_a_record_redis_failed_to_write_is_written_once_redis_answers(tmp_path: 
         assert crawler.stats.get_value("state/not_recorded") is None
         assert crawler.stats.get_value("incremental/new") == 3
         assert server.client.hlen(f"{crawler.settings['BOT_NAME']}:state:articles") == 3
-    finally:
-        server.stop()
 
 
 def test_a_record_redis_never_took_is_counted_not_recorded_at_close(tmp_path: Path) -> None:
-    from tests.support.redis import RedisServer
-
-    (tmp_path / "redis").mkdir()
-    server = RedisServer(tmp_path / "redis")
-    try:
-        crawler = get_crawler(settings_dict={
-            "REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0.2,
-            "STATE_BACKEND": "crawler.state.redis.RedisStateStore"})
-        pipeline = IncrementalPipeline.from_crawler(crawler)
-        pipeline.open_spider()
-        crawler.checked_feed_exporter = object()
+    with redis_pipeline(tmp_path) as (server, crawler, pipeline):
         item = pipeline.process_item(article())
         server.stop()
         crawler.signals.send_catch_log(item_exported, item=item)
         assert crawler.stats.get_value("state/not_recorded") is None  # still waiting
         pipeline.close_spider()
         assert crawler.stats.get_value("state/not_recorded") == 1
-    finally:
-        server.stop()
 
 
 def test_a_record_redis_refused_as_data_is_counted_at_once_not_held(tmp_path: Path) -> None:
     """A Redis error that is no outage (a key of the wrong type) fails every later try too:
     it held that record and every one after it until the close."""
-    from tests.support.redis import RedisServer
-
-    (tmp_path / "redis").mkdir()
-    server = RedisServer(tmp_path / "redis")
-    try:
-        crawler = get_crawler(settings_dict={
-            "REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0.2,
-            "STATE_BACKEND": "crawler.state.redis.RedisStateStore"})
-        pipeline = IncrementalPipeline.from_crawler(crawler)
-        pipeline.open_spider()
-        crawler.checked_feed_exporter = object()
+    with redis_pipeline(tmp_path) as (server, crawler, pipeline):
         item = pipeline.process_item(article())
         key = f"{crawler.settings['BOT_NAME']}:state:articles"
         server.client.delete(key)
@@ -232,32 +224,18 @@ def test_a_record_redis_refused_as_data_is_counted_at_once_not_held(tmp_path: Pa
         crawler.signals.send_catch_log(item_exported, item=item)
         assert crawler.stats.get_value("state/not_recorded") == 1
         assert not pipeline.unrecorded
-    finally:
-        server.stop()
 
 
 def test_a_record_redis_failed_after_the_close_is_counted_not_stranded(tmp_path: Path) -> None:
     """Scrapy closes the pipelines before spider_closed, where a buffered feed exports its
     items: a record Redis failed then waited for a close already past, counted nowhere."""
-    from tests.support.redis import RedisServer
-
-    (tmp_path / "redis").mkdir()
-    server = RedisServer(tmp_path / "redis")
-    try:
-        crawler = get_crawler(settings_dict={
-            "REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0.2,
-            "STATE_BACKEND": "crawler.state.redis.RedisStateStore"})
-        pipeline = IncrementalPipeline.from_crawler(crawler)
-        pipeline.open_spider()
-        crawler.checked_feed_exporter = object()
+    with redis_pipeline(tmp_path) as (server, crawler, pipeline):
         item = pipeline.process_item(article())
         pipeline.close_spider()
         server.stop()
         crawler.signals.send_catch_log(item_exported, item=item)  # the feed's close
         assert crawler.stats.get_value("state/not_recorded") == 1
         assert not pipeline.unrecorded
-    finally:
-        server.stop()
 
 
 def test_an_article_refetched_while_its_record_waits_is_not_exported_again(
@@ -265,17 +243,7 @@ def test_an_article_refetched_while_its_record_waits_is_not_exported_again(
     """A request deferred on Redis is fetched again; when its item was exported but its
     record still waited for Redis, the store knew nothing and it was exported again as
     version 1 (an edit of it likewise as version 1)."""
-    from tests.support.redis import RedisServer
-
-    (tmp_path / "redis").mkdir()
-    server = RedisServer(tmp_path / "redis", "--appendonly", "yes", "--appendfsync", "always")
-    try:
-        crawler = get_crawler(settings_dict={
-            "REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 0.2,
-            "STATE_BACKEND": "crawler.state.redis.RedisStateStore"})
-        pipeline = IncrementalPipeline.from_crawler(crawler)
-        pipeline.open_spider()
-        crawler.checked_feed_exporter = object()
+    with redis_pipeline(tmp_path, *AOF) as (server, crawler, pipeline):
         first = pipeline.process_item(article())
         server.stop()
         crawler.signals.send_catch_log(item_exported, item=first)  # its record waits
@@ -288,5 +256,3 @@ def test_an_article_refetched_while_its_record_waits_is_not_exported_again(
         pipeline.close_spider()
         assert crawler.stats.get_value("incremental/new") == 1
         assert crawler.stats.get_value("incremental/new_version") == 1
-    finally:
-        server.stop()
