@@ -17,6 +17,8 @@ from typing import Any
 
 import redis
 
+from crawler.distributed.tls import cause_of
+
 logger = logging.getLogger(__name__)
 
 DEFERRED = "redis/request_deferred"
@@ -37,12 +39,7 @@ OUTAGE_ERRORS: tuple[type[redis.RedisError], ...] = (
 def redis_cause(exc: BaseException | None) -> redis.RedisError | None:
     """The Redis outage error ``exc`` is or was raised from (``__cause__``/``__context__``),
     if any: one of :data:`OUTAGE_ERRORS`, never a Redis error of the request's own data."""
-    seen = 0
-    while exc is not None and seen < 20:
-        if isinstance(exc, OUTAGE_ERRORS):
-            return exc
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
-    return None
+    return cause_of(exc, OUTAGE_ERRORS)
 
 
 def defer_request(crawler: Any, request: Any, exc: BaseException | None) -> bool:

@@ -71,7 +71,7 @@ def certificate_refusal(exc: BaseException) -> str | None:
     """OpenSSL's reason when ``exc`` comes of a server certificate this client does not trust
     (expired, of another CA, for another host); None for anything else. No outage: waiting
     does not help, so it is never retried."""
-    verify = _cause(exc, ssl.SSLCertVerificationError)
+    verify = cause_of(exc, ssl.SSLCertVerificationError)
     return None if verify is None else str(verify.verify_message or verify.reason or verify)
 
 
@@ -79,7 +79,7 @@ def tls_diagnosis(exc: BaseException, shown: str, pool: redis.ConnectionPool) ->
     """What went wrong with TLS when connecting failed with ``exc``, if that was it: a
     certificate not trusted, a client certificate demanded, no common TLS version or
     cipher, a rediss:// URL at a plain port or a redis:// URL at a TLS port."""
-    verify = _cause(exc, ssl.SSLCertVerificationError)
+    verify = cause_of(exc, ssl.SSLCertVerificationError)
     if verify is not None:
         return (f"Redis at REDIS_URL={shown} presented a TLS certificate this worker does not "
                 f"trust (certificate verify failed: {verify.verify_message}). Give the CA that "
@@ -90,7 +90,7 @@ def tls_diagnosis(exc: BaseException, shown: str, pool: redis.ConnectionPool) ->
     if address[0] and tls and _speaks_plain_redis(address):
         return (f"Redis at REDIS_URL={shown} answers without TLS: it is a plain port. Write "
                 "redis:// for it, or rediss:// with the port of redis-server's --tls-port.")
-    if address[0] and tls and _cause(exc, ssl.SSLError) and _demands_client_cert(address):
+    if address[0] and tls and cause_of(exc, ssl.SSLError) and _demands_client_cert(address):
         given = pool.connection_kwargs.get("ssl_certfile")
         if given:
             return (f"Redis at REDIS_URL={shown} did not accept the client certificate "
@@ -99,7 +99,7 @@ def tls_diagnosis(exc: BaseException, shown: str, pool: redis.ConnectionPool) ->
         return (f"Redis at REDIS_URL={shown} demands a client certificate (redis-server "
                 "--tls-auth-clients yes): give this worker's certificate and key in REDIS_URL "
                 "as &ssl_certfile=/path/worker.crt&ssl_keyfile=/path/worker.key.")
-    handshake = _cause(exc, ssl.SSLError) if tls else None
+    handshake = cause_of(exc, ssl.SSLError) if tls else None
     if handshake is not None and any(word in str(handshake.reason) for word in HANDSHAKE):
         return (f"The TLS handshake with Redis at REDIS_URL={shown} failed "
                 f"({handshake.strerror or handshake}): the server and this worker share no "
@@ -162,8 +162,9 @@ def _tls_socket(address: tuple[Any, Any]) -> ssl.SSLSocket:
         raise
 
 
-def _cause(exc: BaseException | None, kind: type[E]) -> E | None:
-    """The first exception of ``kind`` in the chain that led to ``exc``, if any."""
+def cause_of(exc: BaseException | None, kind: type[E] | tuple[type[E], ...]) -> E | None:
+    """The first exception of ``kind`` (a class or a tuple of them) in the chain that led to
+    ``exc`` (``__cause__``/``__context__``, at most 20 links), if any."""
     seen = 0
     while exc is not None and seen < 20:
         if isinstance(exc, kind):
