@@ -437,9 +437,11 @@ def parked_page(rubric: str) -> ArticlePage:
                        fetched_at="2026-01-05T10:00:00+00:00")
 
 
-async def judge_all(prober: Any, concurrently: bool) -> list[Any]:
+async def judge_all(prober: Any, rubrics: list[str], concurrently: bool) -> list[Any]:
+    """The verdicts on a parked page of each rubric, judged at once or one by one (the
+    order the probes are asked in differs, the verdicts must not)."""
     result = article(title="Buy", text="This domain may be for sale. Make an offer today.")
-    calls = [judge(prober, candidate(MOVED), parked_page(r), result) for r in RUBRICS]
+    calls = [judge(prober, candidate(MOVED), parked_page(r), result) for r in rubrics]
     if concurrently:
         return list(await asyncio.gather(*calls))
     return [await call for call in calls]
@@ -450,7 +452,7 @@ def test_a_parking_host_is_told_in_more_shapes_than_its_allowance(concurrently: 
     """Five rubrics on the parking host, three probes allowed: every article's page is the
     page an earlier probe of the host got, in whatever order they come."""
     prober = real_prober()
-    verdicts = asyncio.run(judge_all(prober, concurrently))
+    verdicts = asyncio.run(judge_all(prober, RUBRICS, concurrently))
     assert [(v["reason"], v["matched"]) for v in verdicts] == [("parked", "probe")] * 5
     asked = prober.crawler.engine.asked
     assert len(asked) == prober.stats.values["removals/probes"] <= 3
@@ -515,14 +517,6 @@ def replay_prober(*archived: str) -> Any:
     return Prober(crawler, 3, archive=archive_of(*archived))
 
 
-async def judge_in(prober: Any, rubrics: list[str], concurrently: bool) -> list[Any]:
-    result = article(title="Buy", text="This domain may be for sale. Make an offer today.")
-    calls = [judge(prober, candidate(MOVED), parked_page(r), result) for r in rubrics]
-    if concurrently:
-        return list(await asyncio.gather(*calls))
-    return [await call for call in calls]
-
-
 @pytest.mark.parametrize("concurrently", [True, False])
 def test_a_replay_tells_every_page_by_the_probes_its_archive_holds(concurrently: bool) -> None:
     """The live run asked two shapes of the parking host: a replay reading the pages in
@@ -531,7 +525,7 @@ def test_a_replay_tells_every_page_by_the_probes_its_archive_holds(concurrently:
     live = [probe_url(parked_page(rubric).url) for rubric in ("politics", "president")]
     prober = replay_prober(f"http://{PARKED_HOST}/", *live, probe_url(URL))  # and no probes
     rubrics = ["regions", "society", "president", "economics", "politics"]
-    verdicts = asyncio.run(judge_in(prober, rubrics, concurrently))
+    verdicts = asyncio.run(judge_all(prober, rubrics, concurrently))
     assert [(v["reason"], v["matched"]) for v in verdicts] == [("parked", "probe")] * 5
     asked = prober.crawler.engine.asked
     assert sorted(asked) == sorted(live)  # each once, no other URL
@@ -545,7 +539,7 @@ def test_a_replay_tells_every_page_by_the_probes_its_archive_holds(concurrently:
 
 def test_a_replay_whose_archive_holds_no_probe_of_a_host_leaves_it_unjudged() -> None:
     prober = replay_prober(f"http://{PARKED_HOST}/")
-    assert asyncio.run(judge_in(prober, ["regions"], False)) == [None]
+    assert asyncio.run(judge_all(prober, ["regions"], False)) == [None]
     assert not asyncio.run(prober.answered(parked_page("regions").url))
     assert prober.crawler.engine.asked == []
 
