@@ -46,6 +46,19 @@ def damage(store: Path, how: str) -> None:
                        "mid-page": data[:len(data) - 100]}.get(how, b"not sqlite " * 500))
 
 
+def crawl_then_damage(tmp_path: Path, server: FixtureServer, relative_path: str,
+                      how: str) -> tuple[Path, dict[str, bytes]]:
+    """A healthy first run, then the SQLite file at ``relative_path`` (under the data
+    folder) damaged ``how``: that file, what was written before the next run, no hits yet."""
+    first = run_crawl("belta", tmp_path, server)
+    assert first.returncode == 0 and len(first.items) == 3, first.log[-3000:]
+    store = tmp_path / relative_path
+    damage(store, how)
+    before = written(tmp_path)
+    server.hits.clear()
+    return store, before
+
+
 @pytest.fixture()
 def site() -> ChangingBelta:
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
@@ -68,12 +81,7 @@ def test_a_damaged_state_store_refuses_the_run_and_keeps_what_was_written(
     """A state store cut to nothing (a crash, a full disk) was read as a new one: every
     known article looked new, exported again as version 1, and removals went unwatched."""
     with FixtureServer([site.site]) as server:
-        first = run_crawl("belta", tmp_path, server)
-        assert first.returncode == 0 and len(first.items) == 3, first.log[-3000:]
-        store = tmp_path / "state" / "state.sqlite3"
-        damage(store, how)
-        before = written(tmp_path)
-        server.hits.clear()
+        store, before = crawl_then_damage(tmp_path, server, "state/state.sqlite3", how)
         again = run_crawl("belta", tmp_path, server)
         assert_refused(again.returncode, again.log, store, server)
         assert "move it aside" in again.log
@@ -182,12 +190,7 @@ def test_a_damaged_digest_index_refuses_the_run_and_keeps_what_was_written(
     """The WARC folder's digest index (digests.sqlite3), cut to nothing, was read as a new
     one: every payload archived before was written whole again, its originals forgotten."""
     with FixtureServer([site.site]) as server:
-        first = run_crawl("belta", tmp_path, server)
-        assert first.returncode == 0 and len(first.items) == 3, first.log[-3000:]
-        index = tmp_path / "warc" / "digests.sqlite3"
-        damage(index, how)
-        before = written(tmp_path)
-        server.hits.clear()
+        index, before = crawl_then_damage(tmp_path, server, "warc/digests.sqlite3", how)
         for run in (run_crawl("belta", tmp_path, server).log, crawlall(tmp_path, server).stderr):
             errors = [line for line in run.splitlines() if " ERROR: " in line]
             assert len(errors) == 1, run[-3000:]
