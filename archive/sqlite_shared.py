@@ -11,6 +11,7 @@ crash or a full disk (or a copy cut short) would silently lose what it held.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sqlite3
@@ -20,6 +21,7 @@ from pathlib import Path
 
 RETRY_PAUSE = 0.05  # seconds between set-up attempts
 HEADER = 100  # bytes of SQLite's file header; the page size is at 16-17 (1 for 65536)
+PROBE_BYTES = 32768  # what SQLite's -shm file takes at first
 
 
 def connect_shared(path: str | Path, timeout: float, schema: str) -> sqlite3.Connection:
@@ -112,3 +114,58 @@ def is_damaged(exc: BaseException) -> bool:
     database", "malformed"), not because it is locked, read-only or on a full disk."""
     return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc,
                                                                      sqlite3.OperationalError)
+
+
+def os_refusal(path: Path, exc: BaseException) -> OSError | None:
+    """What the OS refused when opening or writing ``path`` failed with ``exc`` and the file
+    is not damaged; None when nothing is found. SQLite only says "unable to open database
+    file" or "attempt to write a readonly database" (a folder out of inodes, a file of
+    another user, a read-only disk), so its steps are done again here: open the file and
+    its ``-wal``/``-shm`` for writing, create a file in its folder and write a page in it."""
+    if isinstance(exc, OSError):
+        return exc
+    if is_damaged(exc):
+        return None
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            os.close(os.open(candidate, os.O_RDWR))
+        except FileNotFoundError:
+            continue
+        except OSError as refused:
+            return refused
+    return _folder_refusal(path.parent)
+
+
+def _folder_refusal(folder: Path) -> OSError | None:
+    """The OS error creating a file in ``folder`` and writing a page in it, or None."""
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".probe-", suffix=".tmp")
+    except OSError as refused:
+        return OSError(refused.errno, refused.strerror, str(folder))
+    try:
+        written = 0
+        while written < PROBE_BYTES:
+            written += os.write(fd, bytes(PROBE_BYTES - written))
+    except OSError as refused:
+        return OSError(refused.errno, refused.strerror, str(folder))
+    finally:
+        os.close(fd)
+        os.unlink(name)
+    return None
+
+
+def refusal_text(refused: OSError) -> str:
+    """``refused`` as a user reads it: what the OS said, and about which file or folder."""
+    return f"{refused.strerror or refused}: {refused.filename}" if refused.filename \
+        else str(refused.strerror or refused)
+
+
+def what_to_do(refused: OSError) -> str:
+    """What a user does about ``refused`` (no advice to delete: the file is not damaged)."""
+    if refused.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "Free space on its disk (bytes, or inodes: df -i shows them)"
+    if refused.errno == errno.EROFS:
+        return "Mount its disk read-write"
+    if refused.errno in (errno.EACCES, errno.EPERM):
+        return "Give the user running the crawl read and write access to it and its folder"
+    return "Put that right"

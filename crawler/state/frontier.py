@@ -74,9 +74,21 @@ def check_layout(path: Path) -> None:
     try:
         if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             for sql in _LAYOUT:
-                db.execute(f"{sql} LIMIT 0").fetchall()
+                _read_layout(db, sql)
     finally:
         db.close()
+
+
+def _read_layout(db: sqlite3.Connection, sql: str) -> None:
+    """Run one query of the layout; a missing table or column (SQLite's plain SQLITE_ERROR)
+    is raised as a DatabaseError, as damage is: a file this code cannot use, unlike a file
+    the system would not open (an OperationalError of another code), which is kept."""
+    try:
+        db.execute(f"{sql} LIMIT 0").fetchall()
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_ERROR) != sqlite3.SQLITE_ERROR:
+            raise
+        raise sqlite3.DatabaseError(f"another version's layout ({exc})") from exc
 
 
 class Frontier:

@@ -35,8 +35,8 @@ from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
 
-from archive.fileio import sqlite_failure
-from archive.sqlite_shared import is_damaged
+from archive.fileio import space_left, sqlite_failure
+from archive.sqlite_shared import is_damaged, os_refusal, refusal_text, what_to_do
 from crawler.extensions.run_verdict import (
     FRONTIER_AFRESH_ERRORS,
     FRONTIER_ERROR_FILE,
@@ -121,15 +121,14 @@ class JobScheduler(Scheduler):
         try:
             frontier, stored, state, spider_state = read_frontier(path)
         except sqlite3.Error as exc:
-            if not is_damaged(exc) and "No space left" in sqlite_failure(path, exc):
-                return self._refuse_full(path, exc)  # the file is fine: keep it
-            return self._refuse_damaged(path, exc)
+            if is_damaged(exc):
+                return self._refuse_damaged(path, exc)
+            return self._refuse_unusable(path, exc)  # the file is fine: keep it
         except (ValueError, pickle.UnpicklingError, AttributeError, EOFError,
                 ImportError) as exc:
             return self._refuse_damaged(path, exc)
         except OSError as exc:  # a new frontier is created aside, then linked into place
-            return self._refuse_with("JOBDIR %s: the frontier %s cannot be created (%s). "
-                                     "Nothing was crawled.", self.dqdir, path, exc)
+            return self._refuse_unusable(path, exc)
         identity = job_identity(spider)
         if stored not in (None, identity) and not frontier.is_empty():
             frontier.close()
@@ -145,7 +144,7 @@ class JobScheduler(Scheduler):
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 frontier.close()
-            return self._refuse_full(path, exc)
+            return self._refuse_unusable(path, exc)
         if not frontier.pending and frontier.seen_count():
             self._start_afresh(frontier)
         spider.state = spider_state  # type: ignore[attr-defined]
@@ -178,6 +177,23 @@ class JobScheduler(Scheduler):
             "JOBDIR %s: the frontier %s cannot be written (%s). Free space on its disk and "
             "run again: the run resumes from it. Nothing was crawled.", self.dqdir, path,
             sqlite_failure(path, exc))
+
+    def _refuse_unusable(self, path: Path, exc: Exception) -> Any:
+        """Not damaged, yet it cannot be opened or written: say what the OS refused, where
+        (a folder out of inodes, a file of another user...), and keep the frontier."""
+        refused = os_refusal(path, exc)
+        if refused is None and space_left(path, exc) is not None:
+            return self._refuse_full(path, exc)
+        reason = f"{type(exc).__name__}: {exc}"
+        if refused is not None and refused is not exc:
+            reason = f"{refusal_text(refused)}; SQLite said {reason}"
+        elif refused is not None:
+            reason = refusal_text(refused)
+        return self._refuse_with(
+            "JOBDIR %s: the frontier %s cannot be opened for writing (%s). %s and run again: "
+            "the run resumes from it (it was not found damaged, and is left as it is). "
+            "Nothing was crawled.", self.dqdir, path, reason,
+            what_to_do(refused) if refused is not None else "Put that right")
 
     def _refuse_damaged(self, path: Path, exc: Exception) -> Any:
         return self._refuse_with(

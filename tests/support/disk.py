@@ -44,3 +44,14 @@ def remount_read_only(where: Path) -> None:
 def resize(where: Path, size: str) -> None:
     """Give a tmpfs mounted by :func:`tmpfs` more room (its files stay): space freed."""
     subprocess.run(["mount", "-o", f"remount,size={size}", str(where)], check=True)
+
+
+def use_up_inodes(folder: Path) -> int:
+    """Create empty files in ``folder`` until its filesystem has no inode left (its bytes
+    stay free: ``df`` shows room, yet no file can be created); how many it took."""
+    made = 0
+    with pytest.raises(OSError, match="No space"):
+        while True:
+            (folder / f"inode-{made}").touch()
+            made += 1
+    return made
