@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ArchiveWriteError
-from .sqlite_shared import is_damaged, open_whole
+from .sqlite_shared import is_damaged, open_whole, os_refusal, refusal_text, what_to_do
 
 DEFAULT_NAME = "digests.sqlite3"
 SCHEMA = """CREATE TABLE IF NOT EXISTS digests (
@@ -31,6 +31,20 @@ class DigestIndexDamaged(ArchiveWriteError):
         OSError.__init__(self, f"digest index {path} is damaged: {cause}. Move it aside to "
                          f"start afresh (a payload archived before is then written whole "
                          f"again, not as a revisit) or put back a copy; it was left as it is")
+
+
+class DigestIndexUnusable(ArchiveWriteError):
+    """The digest index is not damaged, yet cannot be opened or written (``refused``: what
+    the OS refused, and where); it is left as it is."""
+
+    def __init__(self, path: str | Path, cause: BaseException, refused: OSError):
+        self.path, self.cause, self.refused = str(path), cause, refused
+        OSError.__init__(self, f"digest index {path} cannot be opened: {refusal_text(refused)} "
+                         f"({cause}). {what_to_do(refused)}, then run again; it was not "
+                         f"found damaged and is left as it is")
+
+    def __reduce__(self):
+        return type(self), (self.path, self.cause, self.refused)
 
 
 @dataclass(frozen=True)
@@ -50,9 +64,12 @@ class DigestIndex:
         self._lock = threading.Lock()
         try:
             self._db = open_whole(self.path, timeout, SCHEMA)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             if is_damaged(exc):
                 raise DigestIndexDamaged(self.path, exc) from exc
+            refused = os_refusal(self.path, exc)
+            if refused is not None:
+                raise DigestIndexUnusable(self.path, exc, refused) from exc
             raise
 
     def lookup(self, url: str, digest: str) -> DigestEntry | None:

@@ -17,7 +17,7 @@ from scrapy import signals
 from scrapy.utils.misc import load_object
 
 from archive.fileio import space_left
-from archive.sqlite_shared import is_damaged
+from archive.sqlite_shared import is_damaged, os_refusal, refusal_text, what_to_do
 
 DEFAULT_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
 logger = logging.getLogger(__name__)
@@ -75,12 +75,16 @@ def advice(cause: BaseException, path: Path | None = None) -> str:
     if is_damaged(cause):
         return ("The file is damaged: move it aside to start afresh (the next run then exports "
                 "every article it finds again, as version 1) or put back a copy.")
-    if "full" in text or (path is not None and isinstance(cause, sqlite3.Error)
-                          and space_left(path, cause) is not None):
-        return "No space left on device: free space on its disk, then run again."
     if "locked" in text:
         return ("Another process holds it locked (longer than STATE_BUSY_TIMEOUT_MS): run "
                 "again once it has let go.")
+    refused = os_refusal(path, cause) if path is not None else None
+    if refused is not None:  # not damaged: say what the OS refused, and where
+        return (f"{refusal_text(refused)}. {what_to_do(refused)}, then run again (the file "
+                "was not found damaged: keep it).")
+    if "full" in text or (path is not None and isinstance(cause, sqlite3.Error)
+                          and space_left(path, cause) is not None):
+        return "No space left on device: free space on its disk, then run again."
     return "Make it and its folder writable, then run again."
 
 

@@ -68,3 +68,22 @@ def test_a_new_digest_index_is_created_whole_and_leaves_no_temporary_file(
     (warc,) = path.parent.glob("*.warc.gz")
     kinds = [i.record.rec_type for i in iter_records(warc)]
     assert kinds.count("response") == 1 and kinds.count("revisit") == 1, kinds
+
+
+def test_a_digest_index_on_a_disk_out_of_inodes_is_refused_naming_it_and_kept(
+        tmp_path: Path) -> None:
+    """SQLite says only "unable to open database file" (it cannot create the -wal file):
+    the WARC writer's error named neither the disk nor what to do."""
+    from tests.support.disk import tmpfs, use_up_inodes
+    with tmpfs(tmp_path / "warc", "4m,nr_inodes=64") as folder:
+        path = folder / "digests.sqlite3"
+        before = _whole_index(path)
+        use_up_inodes(folder)
+        with pytest.raises(ArchiveWriteError) as refused:
+            WarcWriter(folder)
+        said = str(refused.value)
+        assert refused.value.path == str(path) and f"digest index {path}" in said, said
+        assert f"No space left on device: {folder}" in said and "inodes" in said, said
+        assert "Move it aside" not in said and "left as it is" in said, said
+        assert not isinstance(refused.value, DigestIndexDamaged)
+        assert path.read_bytes() == before

@@ -102,3 +102,20 @@ def test_an_in_memory_store_opens(tmp_path: Path) -> None:
     store = SQLiteStateStore(":memory:")
     store.put(record())
     assert store.get(URL) is not None
+
+
+def test_a_store_on_a_disk_out_of_inodes_is_refused_naming_it_and_kept(tmp_path: Path) -> None:
+    """SQLite cannot create the -wal file ("unable to open database file"): the advice was
+    to make the file writable, which it is; the disk has bytes free but no inode."""
+    from tests.support.disk import tmpfs, use_up_inodes
+    with tmpfs(tmp_path / "state", "4m,nr_inodes=64") as folder:
+        path = folder / "state.sqlite3"
+        before = _whole_store(path)
+        use_up_inodes(folder)
+        with pytest.raises(StateUnavailable) as refused:
+            SQLiteStateStore(path).check_writable()
+        said = str(refused.value)
+        assert f"State store {path} cannot be used" in said, said
+        assert f"No space left on device: {folder}" in said and "inodes" in said, said
+        assert "move it aside" not in said and "writable" not in said, said
+        assert path.read_bytes() == before
