@@ -190,6 +190,15 @@ def _timestamp(value: Any) -> datetime | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
+def _instant(value: str) -> datetime:
+    """:func:`_timestamp` of a date that must name an instant (a removal's ``observed_at``):
+    ValueError saying why for one that does not."""
+    moment = _timestamp(value)
+    if moment is None:
+        raise ValueError(_why_no_instant(value))
+    return moment
+
+
 @cache
 def _int_columns() -> tuple[tuple[str, ...], ...]:
     """The item's int64 columns, top level and in structs (``warc/offset``)."""
@@ -774,7 +783,7 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
         if odd not in files:
             note(printable_name(odd.name), 0,
                  NOT_UTF8_NAME.format(what="the removals_file of its rows"), True)
-    rows = write_removals(corpus, files, note, _timestamp)
+    rows = write_removals(corpus, files, note, _instant)
     new = [p for p in problems if p.fatal and (p.file, p.line) not in rejected]
     if new:
         _append_rejects(corpus, new)

@@ -90,13 +90,18 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any]
         except OverflowError as exc:
             report(path.name, number, f"cannot be stored: {exc}", True)
             continue
+        except ValueError as exc:  # the schema's date-time format is not checked
+            report(path.name, number, f"observed_at {line['observed_at'][:80]!r} names no "
+                   f"instant ({exc}): when it was observed is unknown", True)
+            continue
         yield {**line, "observed_ts": observed, "removals_file": path.name,
                "removals_line": number}
 
 
 def write_removals(corpus: Path, files: list[Path], report: Report,
                    timestamp: Callable[[Any], Any]) -> int:
-    """Rewrite ``REMOVALS_FILE`` from ``files``; the number of rows."""
+    """Rewrite ``REMOVALS_FILE`` from ``files``; the number of rows. ``timestamp``: an
+    ``observed_at`` as an instant; it raises ValueError (why) for one naming none."""
     target = corpus / REMOVALS_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     schema, rows, count = removal_schema(), [], 0

@@ -230,3 +230,30 @@ def test_a_line_that_is_not_strict_json_is_rejected_and_the_rest_written(tmp_pat
     assert urls == sorted([(belta_url(1),), (belta_url(3),)])
     again = run_archive("corpus", data, "-o", tmp_path / "corpus")
     assert again.returncode == 0 and "error:" not in again.stderr, again.stderr[-2000:]
+
+
+@pytest.mark.parametrize("when", ["yesterday", "", "2026-02-30T10:00:00+00:00",
+                                  "2026-01-07T25:00:00Z", "2026-01-07T10:00:00+25:00",
+                                  "٢٠٢٦-01-07T10:00:00Z"])
+def test_an_observation_whose_observed_at_names_no_instant_is_rejected_and_the_rest_written(
+        tmp_path: Path, when: str) -> None:
+    """``observed_at`` is a string of format date-time, which JSON Schema does not check:
+    a line whose value names no instant went in with ``observed_ts`` NULL and no note, a
+    removal the ``removed`` view then misorders or drops unseen."""
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    several_runs(data)
+    name = "belta-2026-01-07T00-00-00+00-00-11.jsonl"
+    write(data, name, [observation(3, "removed", DAY2, 410),
+                       observation(5, "removed", when, 404),
+                       observation(1, "removed", DAY2, 404)])
+    report = build_corpus(data, corpus)
+    assert report.removals == 2 and report.rejected == 1
+    [problem] = report.problems
+    assert (problem.file, problem.line, problem.fatal) == (name, 2, True)
+    assert problem.reason.startswith(f"observed_at {when!r} names no instant"), problem.reason
+    [reject] = [json.loads(r) for r in (corpus / REJECTS).read_text("utf-8").splitlines()]
+    assert (reject["file"], reject["line"]) == (name, 2)
+    urls = duck(corpus).execute("SELECT url FROM removals ORDER BY url").fetchall()
+    assert urls == sorted([(belta_url(1),), (belta_url(3),)])
+    write(data, "belta-2026-01-09T00-00-00+00-00-13.jsonl", [observation(2, "removed", DAY3, 451)])
+    assert build_corpus(data, corpus).problems == []  # reported once
