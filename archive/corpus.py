@@ -74,6 +74,7 @@ from .corpus_schema import (
 )
 from .fileio import (
     NOT_UTF8_NAME,
+    ChangedWhileRead,
     append_durably,
     bounded_lines,
     lock_exclusive,
@@ -100,10 +101,6 @@ DUCKDB_MEMORY = "512MB"
 NAME_MAX = 255  # bytes in one folder name (Linux, macOS, Windows)
 INT64 = (-(1 << 63), (1 << 63) - 1)
 UNKNOWN_MONTH = "unknown"  # the month folder of rows whose date names no instant
-
-
-class ChangedWhileRead(Exception):
-    """An items file was cut or rewritten in place while a build read it."""
 
 
 @dataclass(frozen=True)
@@ -627,9 +624,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                 ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete,
                                        index, held, found.append)
             except ChangedWhileRead:
-                found = [Problem(path.name, 0, "changed while this build read it (cut short "
-                                 "or rewritten in place): none of it taken now; it is read "
-                                 "again by the next build")]
+                found = [changed_while_read(path.name)]
                 ingested = None
             for problem in found:
                 report(problem)
@@ -653,6 +648,12 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         out.families, out.edits = refresh_derived(corpus)
         write_views(corpus)
     return out
+
+
+def changed_while_read(name: str) -> Problem:
+    """The one error of a file that was cut short or rewritten in place as it was read."""
+    return Problem(name, 0, "changed while this build read it (cut short or rewritten in "
+                   "place): none of it taken now; it is read again by the next build")
 
 
 def _cut_short(corpus: Path, manifest: dict[str, Any], path: Path, found: Scan) -> bool:
@@ -771,19 +772,26 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
     if known.get("digest") == digest and (corpus / REMOVALS_FILE).exists():
         return int(known.get("rows", 0))
     rejected = {tuple(key) for key in known.get("rejected", [])}
-    problems: list[Problem] = []
+    problems: list[Problem] = []  # reported once every file is known to hold what was read
 
     def note(file: str, line: int, reason: str, fatal: bool) -> None:
-        problems.append(problem := Problem(file, line, reason, fatal))
-        if not (fatal and (file, line) in rejected):
-            report(problem)
+        problems.append(Problem(file, line, reason, fatal))
 
     files = [path for path in every if utf8_name(path.name)]
     for odd in every:
         if odd not in files:
             note(printable_name(odd.name), 0,
                  NOT_UTF8_NAME.format(what="the removals_file of its rows"), True)
-    rows = write_removals(corpus, files, note, _instant)
+    try:
+        rows = write_removals(corpus, files, note, _instant)
+    except ChangedWhileRead as changed:  # the table stays as it was, the manifest too
+        report(changed_while_read(changed.args[0]))
+        if not (corpus / REMOVALS_FILE).exists():
+            write_removals(corpus, [], note, _instant)  # always there, empty at first
+        return int(known.get("rows", 0))
+    for problem in problems:
+        if not (problem.fatal and (problem.file, problem.line) in rejected):
+            report(problem)
     new = [p for p in problems if p.fatal and (p.file, p.line) not in rejected]
     if new:
         _append_rejects(corpus, new)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpus_derived import mark_edits_stale, part_ids
+from .fileio import still_holds
 
 READ_CHUNK = 1 << 20
 HEAD_BYTES = 1 << 16  # the first line, or this much of it: an item is a few KB
@@ -99,13 +100,8 @@ def still_as_read(path: Path, found: Scan, start: int, end: int, read_digest: st
     the entry's, so it retires the entry and reads the file again."""
     if start and (_identity(path) != found.identity or head_of(path) != found.head):
         return False
-    sha, done = (found.marks[start].sha.copy() if start else hashlib.sha256()), start
-    with open(path, "rb") as fh:
-        fh.seek(start)
-        while done < end and (chunk := fh.read(min(READ_CHUNK, end - done))):
-            sha.update(chunk)
-            done += len(chunk)
-    return done == end and sha.hexdigest() == read_digest
+    sha = found.marks[start].sha.copy() if start else hashlib.sha256()
+    return still_holds(path, sha, start, end, read_digest)
 
 
 def _identity(path: Path) -> tuple[int, int]:

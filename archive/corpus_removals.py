@@ -6,6 +6,8 @@ small, so each build that finds them changed reads them all again into
 ``CORPUS/removals/removals.parquet`` (replaced atomically; always present, empty when there
 are none). A line that breaks the contract is reported with its file and line, as items are,
 and left out; a last line without a newline (a crawl still writing) waits for the next build.
+A file cut short or rewritten in place while it is read leaves the table as it was: one
+error, and the next build reads them all again (as an items file is, :func:`still_holds`).
 The views ``removals`` and ``removed`` (corpus_derived.VIEWS_SQL) read the file.
 """
 
@@ -24,7 +26,14 @@ import pyarrow.parquet as pq
 
 from . import jsonline
 from .corpus_schema import arrow_type, storable_batch
-from .fileio import bounded_lines, replace_durably, temp_for, unended_line
+from .fileio import (
+    ChangedWhileRead,
+    bounded_lines,
+    replace_durably,
+    still_holds,
+    temp_for,
+    unended_line,
+)
 from .schema import REMOVAL_SCHEMA, id_mismatch, removal_errors, schema_text
 
 REMOVALS_FILE = "removals/removals.parquet"
@@ -63,11 +72,16 @@ def files_digest(files: list[Path]) -> str:
 
 def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any]
           ) -> Iterator[dict[str, Any]]:
-    """The valid observations of one file as rows; the others reported."""
-    for number, (_, raw, whole) in enumerate(bounded_lines(path, 0, MAX_LINE_BYTES), 1):
+    """The valid observations of one file as rows; the others reported. Raises
+    ChangedWhileRead, once read, when the file no longer holds the bytes read (cut short or
+    rewritten in place meanwhile: the rows would be of two contents), as items files do."""
+    read, end = hashlib.sha256(), 0
+    for number, (offset, raw, whole) in enumerate(
+            bounded_lines(path, 0, MAX_LINE_BYTES, read.update), 1):
+        end = offset  # every byte read up to here, hashed in ``read``
         if not whole:
             report(path.name, number, unended_line(raw, MAX_LINE_BYTES), False)
-            return
+            break
         if raw is None:
             report(path.name, number, f"line longer than {MAX_LINE_BYTES} bytes", True)
             continue
@@ -96,6 +110,8 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any]
             continue
         yield {**line, "observed_ts": observed, "removals_file": path.name,
                "removals_line": number}
+    if not still_holds(path, hashlib.sha256(), 0, end, read.hexdigest()):
+        raise ChangedWhileRead(path.name)
 
 
 def write_removals(corpus: Path, files: list[Path], report: Report,

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 @contextmanager
@@ -117,6 +117,27 @@ def _ends_with_newline(path: Path) -> bool:
 
 
 SKIP_CHUNK = 1 << 20  # bytes read at a time while skipping an over-long line
+HOLDS_CHUNK = 1 << 20  # bytes read at a time to check a file still holds what was read
+
+
+class ChangedWhileRead(Exception):
+    """A file was cut or rewritten in place while a build read it (its ``args[0]``: name)."""
+
+
+def still_holds(path: Path, sha: Any, start: int, end: int, read_digest: str) -> bool:
+    """Whether ``path`` still holds what a reader took from it: its bytes ``start``..``end``
+    read again, hashed on from ``sha`` (the hash of the bytes before ``start``), give
+    ``read_digest``. A file gone, cut short or rewritten in place does not."""
+    done = start
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            while done < end and (chunk := fh.read(min(HOLDS_CHUNK, end - done))):
+                sha.update(chunk)
+                done += len(chunk)
+    except FileNotFoundError:
+        return False
+    return done == end and sha.hexdigest() == read_digest
 
 
 def bounded_lines(path: Path, offset: int, max_bytes: int,

@@ -257,3 +257,65 @@ def test_an_observation_whose_observed_at_names_no_instant_is_rejected_and_the_r
     assert urls == sorted([(belta_url(1),), (belta_url(3),)])
     write(data, "belta-2026-01-09T00-00-00+00-00-13.jsonl", [observation(2, "removed", DAY3, 451)])
     assert build_corpus(data, corpus).problems == []  # reported once
+
+
+def _after_line(monkeypatch: pytest.MonkeyPatch, target: Path, n: int,
+                change: Any) -> None:
+    """Make ``change`` happen to ``target`` once the build has read its ``n``-th line."""
+    import archive.corpus_removals
+    real = archive.corpus_removals.bounded_lines
+
+    def hooked(path: Path, *args: object, **kwargs: object):
+        for count, got in enumerate(real(path, *args, **kwargs), 1):
+            yield got
+            if path == target and count == n:
+                change()
+    monkeypatch.setattr(archive.corpus_removals, "bounded_lines", hooked)
+
+
+REMOVALS_CHANGES = {
+    "truncated to two lines": lambda p, lines: p.write_bytes(b"".join(lines[:2])),
+    "truncated mid-line": lambda p, lines: p.write_bytes(b"".join(lines[:2]) + lines[2][:30]),
+    "rewritten in place, lines reversed": lambda p, lines: p.write_bytes(b"".join(lines[::-1])),
+    "rewritten in place, one fewer": lambda p, lines: p.write_bytes(b"".join(lines[1:])),
+}
+
+
+@pytest.mark.parametrize("case", list(REMOVALS_CHANGES))
+def test_a_removals_file_changed_under_the_build_is_named_and_read_again_next_time(
+        case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """Items files were checked for a change while a build read them, removals files not:
+    cut short, the table silently lacked their tail; rewritten in place, a line half old,
+    half new was rejected for good (a bogus line in ``_rejects.jsonl``, exit 1), and rows of
+    two contents went in."""
+    from archive.__main__ import main
+
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    several_runs(data)
+    path = write(data, "belta-2026-01-07T00-00-00+00-00-11.jsonl",
+                 [observation(n, "removed", DAY2, 410) for n in (3, 5)])
+    other = write(data, "belta-2026-01-08T00-00-00+00-00-12.jsonl",
+                  [observation(6, "removed", DAY3, 404)])
+    assert build_corpus(data, corpus).removals == 3
+    write(data, path.name, [observation(n, "removed", DAY2, 410) for n in (3, 5, 1, 2)])
+    lines = path.read_bytes().splitlines(keepends=True)
+    _after_line(monkeypatch, path, 2, lambda: REMOVALS_CHANGES[case](path, lines))
+
+    code = main(["corpus", str(data), "-o", str(corpus)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err, err
+    [error] = [line for line in err.splitlines() if line.startswith("error:")]
+    assert error.startswith(f"error: {path.name}: changed while this build read it"), error
+    assert "read again by the next build" in error
+    urls = duck(corpus).execute("SELECT url FROM removals ORDER BY url").fetchall()
+    assert urls == sorted((belta_url(n),) for n in (3, 5, 6))  # the table as it was
+
+    monkeypatch.undo()
+    assert main(["corpus", str(data), "-o", str(corpus)]) == 0, capsys.readouterr().err
+    now = [json.loads(line) for line in path.read_bytes().splitlines(keepends=True)
+           if line.endswith(b"\n")]
+    urls = duck(corpus).execute("SELECT url FROM removals ORDER BY url").fetchall()
+    assert urls == sorted([(i["url"],) for i in now] + [(belta_url(6),)])
+    assert other.exists()
+    rejects = (corpus / REJECTS).read_text().splitlines() if (corpus / REJECTS).exists() else []
+    assert all(json.loads(r)["line"] == 0 for r in rejects), rejects  # no bogus line
