@@ -149,6 +149,18 @@ def _names(el: etree._Element) -> str:
     return " ".join(filter(None, (el.get("class"), el.get("id"))))
 
 
+# The words `_FURNITURE` is built from: a plain substring test rules out most class names
+# before the regex runs (~20 % of this step's time).
+_FURNITURE_WORDS = ("disclaimer", "disclosure", "author", "bio", "social", "shar")
+
+
+def _furniture_named(el: etree._Element) -> bool:
+    """Whether `el`'s class or id names it as furniture (`_FURNITURE`)."""
+    names = _names(el)
+    lower = names.lower()
+    return any(word in lower for word in _FURNITURE_WORDS) and _FURNITURE.search(names) is not None
+
+
 def _drop_furniture(root: etree._Element) -> None:
     """``furniture_blocks``: remove blocks whose class or id names them as furniture.
 
@@ -156,8 +168,7 @@ def _drop_furniture(root: etree._Element) -> None:
     ``main`` element, or a large share of the page's text is a wrapper and stays.
     """
     named = [el for el in root.iter(etree.Element)
-             if el.tag not in ("html", "body") and (names := _names(el))
-             and _FURNITURE.search(names)]
+             if el.tag not in ("html", "body") and _furniture_named(el)]
     if not named:
         return
     limit = FURNITURE_MAX_SHARE * (_visible_len(root.text_content()) or 1)
@@ -174,9 +185,14 @@ def _prune(tree: lxml.html.HtmlElement) -> dict[etree._Element, tuple[int, int]]
     for el in list(tree.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             _drop(el)
+    # lxml.html makes a new Python proxy (through a Python class lookup) each time a walk meets
+    # an element no live proxy stands for; holding them all makes the walks below reuse them
+    # (~4 % of the extractor's time)
+    held = list(tree.iter())
     if "furniture_blocks" in ENABLED_STEPS:
         _drop_furniture(tree)
     stats = text_stats(tree)
+    del held
     if "link_blocks" in ENABLED_STEPS:
         drop_link_blocks(tree, stats)
     return stats
