@@ -7,6 +7,10 @@ from datetime import datetime
 
 from .httputil import content_encoding, content_type, get_header
 
+# The WARC field marking the records of a soft-removal probe (a request for a URL that names
+# no page): a replay offers as probes these captures only, never a page of the same shape.
+PROBE_FIELD = "WARC-Removal-Probe"
+
 
 @dataclass
 class HttpExchange:
@@ -33,6 +37,8 @@ class HttpExchange:
     # the request line as sent ("GET /a?b HTTP/1.1"); None: made of method, request_target
     # and http_version
     request_line: str | None = None
+    # a soft-removal probe's exchange: its records carry PROBE_FIELD
+    probe: bool = False
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from .digests import digests_conflict, same_digest
 from .errors import WarcFormatError
 from .httputil import maybe_dechunk
 from .methods import capture_method
-from .model import ArchivedResponse, RecordRef
+from .model import PROBE_FIELD, ArchivedResponse, RecordRef
 from .pairing import with_requests
 from .records import (
     ARC_CONVERT,
@@ -568,7 +568,8 @@ _PRAGMAS = ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF",
 _SCHEMA = """
 CREATE TABLE captures (seq INTEGER PRIMARY KEY, url TEXT NOT NULL, ts INTEGER NOT NULL,
                        file INTEGER NOT NULL, offset INTEGER NOT NULL,
-                       elsewhere INTEGER NOT NULL, method TEXT NOT NULL);
+                       elsewhere INTEGER NOT NULL, method TEXT NOT NULL,
+                       probe INTEGER NOT NULL);
 CREATE TABLE record_ids (rid TEXT NOT NULL, file INTEGER NOT NULL, offset INTEGER NOT NULL);
 CREATE TABLE spellings (first_seq INTEGER PRIMARY KEY, url TEXT NOT NULL, key TEXT NOT NULL);
 """
@@ -606,6 +607,16 @@ def _remove_index(db: sqlite3.Connection, folder: Path, owner: int) -> None:
     db.close()
     if os.getpid() == owner:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _host_range(url: str) -> tuple[str, str] | None:
+    """The SURT keys of ``url``'s host, as a range (``"by,belta)"``: ")" < "*" bounds the
+    keys it starts); None for an opaque URL (mailto:, urn:): no host."""
+    key = surt(url)
+    if ")" not in key:
+        return None
+    host = key[:key.index(")") + 1]
+    return host, host[:-1] + "*"
 
 
 class ArchiveLookup:
@@ -677,7 +688,8 @@ class ArchiveLookup:
                     continue
                 count += 1
                 caps.append((count, rec.target_uri, _ts(rec.date), idx, info.offset,
-                             _payload_elsewhere(rec), capture_method(info)[1]))
+                             _payload_elsewhere(rec), capture_method(info)[1],
+                             rec.get(PROBE_FIELD) is not None))
                 if rec.rec_type == "response" and rec.record_id:
                     ids.append((rec.record_id, idx, info.offset))
                 if len(caps) >= _BATCH:
@@ -687,7 +699,7 @@ class ArchiveLookup:
         return count
 
     def _flush(self, caps: list[tuple], ids: list[tuple[str, int, int]]) -> None:
-        self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?)", caps)
+        self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?)", caps)
         self._db.executemany("INSERT INTO record_ids VALUES (?, ?, ?)", ids)
         caps.clear()
         ids.clear()
@@ -728,15 +740,26 @@ class ArchiveLookup:
         a time, by the time of its newest capture, then by URL: the order a crawl fetched
         them in, whatever order the files were read in. What a replay asks to know which of
         a host's pages a crawl asked for (the soft-removal probes)."""
-        key = surt(url)
-        if ")" not in key:  # an opaque URL (mailto:, urn:): no host
+        hosts = _host_range(url)
+        if hosts is None:
             return
-        host = key[:key.index(")") + 1]  # "by,belta)": ")" < "*" bounds the keys it starts
         for (found,) in self._query(
                 "SELECT s.url FROM spellings s JOIN captures c ON c.url = s.url "
                 "WHERE s.key >= ? AND s.key < ? GROUP BY s.url ORDER BY MAX(c.ts), s.url",
-                (host, host[:-1] + "*")):
+                hosts):
             yield found
+
+    def probe_urls(self, url: str) -> list[str]:
+        """The soft-removal probes (records marked ``PROBE_FIELD``) on ``url``'s host (as
+        ``host_urls`` keys it), by capture time: the probes a crawl asked. A page of the
+        site is none, whatever its URL looks like."""
+        hosts = _host_range(url)
+        if hosts is None:
+            return []
+        return [found for (found,) in self._query(
+            "SELECT s.url FROM spellings s JOIN captures c ON c.url = s.url "
+            "WHERE s.key >= ? AND s.key < ? AND c.probe "
+            "GROUP BY s.url ORDER BY MAX(c.ts), s.url", hosts)]
 
     def spellings(self, url: str) -> list[str]:
         """The archived spellings of ``url`` that answer it, closest first: the exact one; else

@@ -38,7 +38,7 @@ from .dedup import DEFAULT_NAME, DigestIndex
 from .errors import ArchiveWriteError
 from .fileio import append_whole, sqlite_failure
 from .httputil import normalize_response_headers, standard_reason
-from .model import HttpExchange, RecordRef
+from .model import PROBE_FIELD, HttpExchange, RecordRef
 from .repair import CREATING_SUFFIX, OPEN_SUFFIX
 
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -250,6 +250,8 @@ class WarcWriter:
         if ex.ip_address:
             common.append(("WARC-IP-Address", ex.ip_address))
         common.append(("WARC-Warcinfo-ID", self._warcinfo_id))
+        if ex.probe:
+            common.append((PROBE_FIELD, "soft-removal"))
 
         bodiless = ex.method.upper() == "HEAD" or ex.status < 200 or ex.status in (204, 304)
         headers = normalize_response_headers(ex.response_headers, len(ex.payload), bodiless)

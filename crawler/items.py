@@ -18,6 +18,7 @@ def capture_stamp(moment: datetime) -> str:
 # The request.meta keys an ArticlePage is built from (crawl and replay alike):
 META_FETCHED_AT = "fetched_at"  # capture time, set by the WARC capture or replay middleware
 META_WARC_RECORD = "warc_record"  # {file, offset, length, record_id} of the response record
+META_PROBE = "removal_probe"  # a soft-removal probe's request: its WARC records are marked so
 # The records of the 3xx answers a redirected request went through, in order (or None for
 # one not archived), set by crawler.downloadermiddlewares.redirect next to redirect_urls.
 META_REDIRECT_RECORDS = "redirect_warc_records"

@@ -12,9 +12,10 @@ so a known article's 2xx answer that *looks suspicious* is checked against two k
   ``REMOVAL_PROBES_PER_HOST`` shapes a host and run), as any request: robots.txt, crawl
   delay, WARC capture. The URL is a function of the article's URL alone, so a replay of the
   run asks the same URL and the archive answers it with the same page. A replay asks only
-  the probes its archive holds (known among a host's archived URLs by their shape:
-  :func:`is_probe_url`), all of them for a page whose own shape the live run did not probe,
-  whenever it is read: the live run's verdicts, in whatever order it reads the pages. When
+  the probes its archive holds (the captures WARC capture marked as probes, of the run it
+  replays: no page of the site, whatever its URL looks like, nor another run's probe), all
+  of them for a page whose own shape the live run did not probe, whenever it is read: the
+  live run's verdicts, in whatever order it reads the pages. When
   the probe's page is the suspicious page (same title and first heading, nearly the same
   visible text once the words of each URL are taken out: :func:`page_print`,
   :func:`same_page`) the site answers anything so: ``soft-404`` for an article read at its
@@ -67,7 +68,14 @@ from crawler.extensions.completeness import note_failed, note_removed
 from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
-from crawler.items import META_DISCOVERED, META_WARC_RECORD, Article, ArticlePage, content_type
+from crawler.items import (
+    META_DISCOVERED,
+    META_PROBE,
+    META_WARC_RECORD,
+    Article,
+    ArticlePage,
+    content_type,
+)
 from crawler.neardup import Signature, signature
 from crawler.removals import Observation, removal_log
 
@@ -88,7 +96,6 @@ _DIGITS = re.compile(r"\d+")
 _RUNS = re.compile(r"(?P<word>[^\W\d_]+)|(?P<number>\d+)|(?P<other>.)", re.UNICODE | re.DOTALL)
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-_NOT_NINE = re.compile(r"[0-8]")
 _LOWER_ESCAPE = re.compile(r"%(?:[0-9a-f][a-f]|[a-f][0-9a-f])")
 _UPPER_ESCAPE = re.compile(r"%(?:[0-9A-F][A-F]|[A-F][0-9A-F])")
 
@@ -248,42 +255,6 @@ def probe_url(url: str) -> str:
     return probe
 
 
-def _may_be_probe(url: str) -> bool:
-    """Whether ``url`` may be a probe, told cheaply (a replay tests every archived URL of a
-    host, on the reactor thread): a probe's last segment and query values hold no digit but
-    nines outside their escapes, where nearly every article's id has one."""
-    head, _, query = url.partition("#")[0].partition("?")
-    rest = head.partition("://")[2] or head
-    path = rest[rest.find("/"):] if "/" in rest else ""
-    last = path.rstrip("/").rpartition("/")[2]
-    values = "".join(pair.partition("=")[2] for pair in query.split("&"))
-    return not _NOT_NINE.search(_ESCAPE.sub("", last + values))
-
-
-def is_probe_url(url: str) -> bool:
-    """Whether ``url`` is one :func:`probe_url` makes of some article of its host: its last
-    segment and query values are their own mangling by its folders' token (its words the
-    token, its numbers nines), or it is the token alone. A replay finds the probes the live
-    run asked among the archive's URLs so. (A page of the site so spelt, ``/news/999``, is
-    one: the live run would ask it as the probe of ``/news/123``.)"""
-    if not _may_be_probe(url):  # most of a host's archived URLs: no split, no hash
-        return False
-    parts, folder, last, slash, token = _shape(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if parts.fragment or not (last or pairs):
-        return False
-    if last == token and not parts.query:
-        return True
-    values = [value for _, value in pairs]
-    if _mangled_segment(last, token) != last or any(_mangled(v, token) != v for v in values):
-        return False
-    if not any(_LETTERS.search(part) or _DIGITS.search(part)
-               for part in (_decoded(last)[0], *values)):
-        return False
-    rebuilt = (parts.scheme, parts.netloc, f"{folder}/{last}{slash}", urlencode(pairs), "")
-    return urlunsplit(rebuilt) == url
-
-
 # --- the page's print ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class PagePrint:
@@ -441,7 +412,7 @@ class _Pending:
                 waiter.set_result(result)
 
 
-Archive = Callable[[str], Iterable[str]]  # a URL -> the archived URLs on its host
+Archive = Callable[[str], Iterable[str]]  # a URL -> the archived probes of its host
 _UNRESOLVED: Any = object()  # the archive not looked for yet
 
 
@@ -449,10 +420,10 @@ class Prober:
     """Probes, asked once per host and path shape, at most ``per_host`` shapes a host; every
     answer a host gave is kept, so a page of another shape can be compared with them.
 
-    In a replay the probes are those the archive holds: ``archive`` lists the archived URLs
-    of a host (the replay middleware's index, found on the crawler unless given), the probes
-    among them (:func:`is_probe_url`) are the ones a live run asked, and a page is compared
-    with them whenever it is read; a shape the archive lacks is never asked."""
+    In a replay the probes are those the archive holds: ``archive`` lists the probes the
+    replayed run asked of a host (the replay middleware's ``probe_urls``, found on the
+    crawler unless given), and a page is compared with them whenever it is read; a shape
+    the archive lacks is never asked."""
 
     def __init__(self, crawler: Any, per_host: int, archive: Archive | None = _UNRESOLVED
                  ) -> None:
@@ -467,18 +438,16 @@ class Prober:
 
     def _archived(self, url: str) -> list[str] | None:
         """In a replay, the probes the archive holds for ``url``'s host, by capture time (the
-        order the live run asked them in); None in a live crawl. Once a host, on the
-        reactor thread: an archived URL with an id is ruled out in about a microsecond
-        (:func:`_may_be_probe`), one without (a slug site's) is split and hashed, some 20."""
+        order the live run asked them in); None in a live crawl. Looked up once a host."""
         if self.archive is _UNRESOLVED:
             replay = replay_of(self.crawler)
-            self.archive = replay.host_urls if replay is not None else None
+            self.archive = replay.probe_urls if replay is not None else None
         if self.archive is None:
             return None
         host = urlsplit(url).hostname or ""
         if host not in self.archived:
             self.archived[host] = [found for found in self.archive(url)
-                                   if urlsplit(found).hostname == host and is_probe_url(found)]
+                                   if urlsplit(found).hostname == host]
         return self.archived[host]
 
     async def answers(self, url: str) -> list[Probe]:
@@ -537,7 +506,7 @@ class Prober:
         from scrapy import Request
 
         self.stats.inc_value("removals/probes")
-        request = Request(url, meta={"dont_retry": True}, dont_filter=True)
+        request = Request(url, meta={"dont_retry": True, META_PROBE: True}, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception as exc:  # robots.txt, a network error: no probe, no evidence

@@ -29,7 +29,13 @@ from archive.model import HttpExchange, RecordRef
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
 from crawler.handlers.http11 import HEAD_META, REQUEST_HEAD_META, partial_response
-from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp, truncation
+from crawler.items import (
+    META_FETCHED_AT,
+    META_PROBE,
+    META_WARC_RECORD,
+    capture_stamp,
+    truncation,
+)
 from crawler.state.jobdir import UNFINISHED
 from crawler.urls import path_and_query
 
@@ -68,6 +74,12 @@ def request_as_sent(request: Request,
             [(name, value) for name, value in fields if name.lower() != "proxy-authorization"])
 
 
+def is_probe(request: Request) -> bool:
+    """A soft-removal probe's own request, not a redirect it led to (that page is the site's,
+    asked by the probe's URL in a replay as live): its records are marked as the probe's."""
+    return bool(request.meta.get(META_PROBE)) and not request.meta.get("redirect_urls")
+
+
 def exchange_from(request: Request, response: Response, when: datetime,
                   truncated: str | None = None, head: Head | None = None,
                   sent: Head | None = None) -> HttpExchange:
@@ -93,6 +105,7 @@ def exchange_from(request: Request, response: Response, when: datetime,
         truncated=truncated,
         status_line=status_line,
         request_line=request_line,
+        probe=is_probe(request),
     )
 
 

@@ -117,6 +117,11 @@ class WarcReplayMiddleware:
         """The archived URLs on ``url``'s host, by capture time (ArchiveLookup.host_urls)."""
         return self.lookup.host_urls(url)
 
+    def probe_urls(self, url: str) -> list[str]:
+        """The soft-removal probes the archive holds for ``url``'s host, by capture time
+        (ArchiveLookup.probe_urls)."""
+        return self.lookup.probe_urls(url)
+
     def _missing(self, url: str) -> None:
         """Count a URL the archive lacks and list the first few (robots.txt aside: many
         archives hold none) for the run report, which says why a replay found nothing."""

@@ -1,0 +1,107 @@
+"""Soft-removal probes in a replay, read from real WARC files through the real replay
+middleware: the probes offered are the captures marked as probes, never a page of the site
+however its URL looks."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from scrapy.http import Request
+from scrapy.utils.test import get_crawler
+
+from archive.model import PROBE_FIELD
+from archive.records import iter_records
+from archive.writer import WarcWriter
+from crawler.downloadermiddlewares.replay import WarcReplayMiddleware
+from crawler.extraction import ExtractionError
+from crawler.items import ArticlePage
+from crawler.softremovals import REFETCH, Prober, judge, probe_url
+from tests.archive.conftest import make_exchange
+from tests.crawler.test_softremovals import candidate
+
+HOST = "https://news.example"
+JANUARY = datetime(2026, 1, 10, 8, 0, 0, tzinfo=UTC)
+
+
+def template(path: str) -> bytes:
+    """The site's answer to a path naming no page, with 200; its title is no notice, so only
+    a probe tells it."""
+    return (f"<html><head><title>Новости | Сайт</title></head><body><nav>Главная Политика "
+            f"Экономика Общество Регионы Спорт</nav><h1>Новости</h1><p>По адресу {path} "
+            "ничего нет. Возможно, материал перенесли в другой раздел. Воспользуйтесь поиском "
+            "по сайту или перейдите на главную страницу.</p><footer>© Сайт, 2026. Все права "
+            "защищены.</footer></body></html>").encode()
+
+
+def capture(writer: WarcWriter, url: str, body: bytes, date: datetime, status: int = 200,
+            probe: bool = False) -> None:
+    writer.write_exchange(replace(make_exchange(url, body, status=status, date=date),
+                                  probe=probe))
+
+
+class ReplayEngine:
+    """The crawl's engine in a replay: every request answered by the replay middleware."""
+
+    def __init__(self, mw: WarcReplayMiddleware) -> None:
+        self.mw, self.asked = mw, []
+
+    async def download_async(self, request: Request) -> Any:
+        self.asked.append(request.url)
+        return self.mw.process_request(request)
+
+
+def replay_prober(warcs: list[Path], at: str | None = None) -> Prober:
+    settings = {"WARC_REPLAY": ",".join(map(str, warcs)), "WARC_REPLAY_AT": at}
+    crawler = get_crawler(settings_dict={k: v for k, v in settings.items() if v})
+    mw = WarcReplayMiddleware.from_crawler(crawler)
+    replayed = SimpleNamespace(stats=crawler.stats, engine=ReplayEngine(mw), warc_replay=mw)
+    return Prober(replayed, 3)
+
+
+def verdict(prober: Prober, url: str) -> dict[str, Any] | None:
+    """The verdict on ``url`` answering the site's template (extraction found no body)."""
+    page = ArticlePage(url=url, outlet="news", body=template(url), headers={}, status=200,
+                       fetched_at="2026-02-10T08:00:00+00:00")
+    return asyncio.run(judge(prober, candidate(REFETCH), page, ExtractionError("no_body")))
+
+
+JUDGED = f"{HOST}/news/5"
+# pages of the site spelt as a probe would be: an id of nines, the probe of another article
+PAGES = [f"{HOST}/news/999", f"{HOST}/news/9", f"{HOST}/?p=9999", f"{HOST}/9/",
+         probe_url(f"{HOST}/news/slug-12"), probe_url(f"{HOST}/news/%D0%BD%D0%BE-1")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_of_the_site_is_never_taken_for_a_probe(tmp_path: Path, page: str) -> None:
+    """The archive holds a page of the site at a URL of a probe's shape, captured as a page
+    (its own template answer, as a real article with no body would be): the replay asks no
+    probe, the live run having asked none, and gives no verdict."""
+    with WarcWriter(tmp_path / "warc") as writer:
+        capture(writer, page, template(page), JANUARY)
+    prober = replay_prober([tmp_path / "warc"])
+    assert verdict(prober, JUDGED) is None
+    assert prober.crawler.engine.asked == []
+    assert prober.stats.get_value("removals/probes_not_archived") == 1
+
+
+def test_a_probe_the_live_run_asked_is_offered_and_its_records_are_marked(tmp_path) -> None:
+    probe = probe_url(JUDGED)
+    with WarcWriter(tmp_path / "warc") as writer:
+        capture(writer, f"{HOST}/news/999", template("/news/999"), JANUARY)
+        capture(writer, probe, template(probe), JANUARY, probe=True)
+    prober = replay_prober([tmp_path / "warc"])
+    evidence = verdict(prober, JUDGED)
+    assert evidence is not None and (evidence["reason"], evidence["matched"]) == (
+        "soft-404", "probe")
+    assert evidence["probe"]["url"] == probe
+    assert prober.crawler.engine.asked == [probe]
+    marked = [(info.record.rec_type, info.record.target_uri)
+              for info in iter_records(next((tmp_path / "warc").glob("*.warc.gz")))
+              if info.record.get(PROBE_FIELD)]
+    assert sorted(marked) == [("request", probe), ("response", probe)]
