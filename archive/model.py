@@ -10,6 +10,9 @@ from .httputil import content_encoding, content_type, get_header
 # The WARC field marking the records of a soft-removal probe (a request for a URL that names
 # no page): a replay offers as probes these captures only, never a page of the same shape.
 PROBE_FIELD = "WARC-Removal-Probe"
+# The warcinfo field naming the run (one WarcWriter) a file's records were captured in: a
+# replay takes the probes of the run it replays, not those of every run the archive holds.
+RUN_FIELD = "run-id"
 
 
 @dataclass

@@ -21,7 +21,7 @@ from .digests import digests_conflict, same_digest
 from .errors import WarcFormatError
 from .httputil import maybe_dechunk
 from .methods import capture_method
-from .model import PROBE_FIELD, ArchivedResponse, RecordRef
+from .model import PROBE_FIELD, RUN_FIELD, ArchivedResponse, RecordRef
 from .pairing import with_requests
 from .records import (
     ARC_CONVERT,
@@ -569,7 +569,7 @@ _SCHEMA = """
 CREATE TABLE captures (seq INTEGER PRIMARY KEY, url TEXT NOT NULL, ts INTEGER NOT NULL,
                        file INTEGER NOT NULL, offset INTEGER NOT NULL,
                        elsewhere INTEGER NOT NULL, method TEXT NOT NULL,
-                       probe INTEGER NOT NULL);
+                       run TEXT NOT NULL, probe INTEGER NOT NULL);
 CREATE TABLE record_ids (rid TEXT NOT NULL, file INTEGER NOT NULL, offset INTEGER NOT NULL);
 CREATE TABLE spellings (first_seq INTEGER PRIMARY KEY, url TEXT NOT NULL, key TEXT NOT NULL);
 """
@@ -617,6 +617,15 @@ def _host_range(url: str) -> tuple[str, str] | None:
         return None
     host = key[:key.index(")") + 1]
     return host, host[:-1] + "*"
+
+
+def _run_of(warcinfo: WarcRecord) -> str | None:
+    """The run a warcinfo record names (its ``RUN_FIELD`` line), None when it names none."""
+    for line in warcinfo.block.decode("utf-8", "replace").splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip().lower() == RUN_FIELD and value.strip():
+            return value.strip()
+    return None
 
 
 class ArchiveLookup:
@@ -678,8 +687,12 @@ class ArchiveLookup:
         db.execute("BEGIN")
         for idx, path in enumerate(self.files):
             records = iter_records(path, on_error, max_record_size=max_record_size)
+            run = f"file:{path}"  # a file naming no run: a run of its own
             for info in _consistent(path, records, on_error):
                 rec = info.record
+                if rec.rec_type == "warcinfo":
+                    run = _run_of(rec) or run
+                    continue
                 if (rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri
                         or _truncated_response(rec)):
                     continue
@@ -688,7 +701,7 @@ class ArchiveLookup:
                     continue
                 count += 1
                 caps.append((count, rec.target_uri, _ts(rec.date), idx, info.offset,
-                             _payload_elsewhere(rec), capture_method(info)[1],
+                             _payload_elsewhere(rec), capture_method(info)[1], run,
                              rec.get(PROBE_FIELD) is not None))
                 if rec.rec_type == "response" and rec.record_id:
                     ids.append((rec.record_id, idx, info.offset))
@@ -699,7 +712,7 @@ class ArchiveLookup:
         return count
 
     def _flush(self, caps: list[tuple], ids: list[tuple[str, int, int]]) -> None:
-        self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?)", caps)
+        self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", caps)
         self._db.executemany("INSERT INTO record_ids VALUES (?, ?, ?)", ids)
         caps.clear()
         ids.clear()
@@ -749,17 +762,31 @@ class ArchiveLookup:
                 hosts):
             yield found
 
-    def probe_urls(self, url: str) -> list[str]:
+    def probe_urls(self, url: str, at: datetime | None = None) -> list[str]:
         """The soft-removal probes (records marked ``PROBE_FIELD``) on ``url``'s host (as
-        ``host_urls`` keys it), by capture time: the probes a crawl asked. A page of the
-        site is none, whatever its URL looks like."""
-        hosts = _host_range(url)
-        if hosts is None:
+        ``host_urls`` keys it) captured in the run a replay at ``at`` replays
+        (:meth:`replayed_run`), by capture time: the probes that run asked. A page of the
+        site is none, whatever its URL looks like; nor is another run's probe."""
+        run, hosts = self.replayed_run(at), _host_range(url)
+        if run is None or hosts is None:
             return []
         return [found for (found,) in self._query(
             "SELECT s.url FROM spellings s JOIN captures c ON c.url = s.url "
-            "WHERE s.key >= ? AND s.key < ? AND c.probe "
-            "GROUP BY s.url ORDER BY MAX(c.ts), s.url", hosts)]
+            "WHERE s.key >= ? AND s.key < ? AND c.probe AND c.run = ? "
+            "GROUP BY s.url ORDER BY MAX(c.ts), s.url", (*hosts, run))]
+
+    def replayed_run(self, at: datetime | None = None) -> str | None:
+        """The run (warcinfo ``RUN_FIELD``, else the file) of the capture a replay at ``at``
+        is nearest to, by the rule pages are answered by (``_candidates``): the newest
+        capture's without ``at``; None for an empty archive."""
+        if at is None:
+            sql, params = "SELECT run FROM captures ORDER BY ts DESC, seq DESC LIMIT 1", ()
+        else:
+            point = _ts(at)
+            sql = "SELECT run FROM captures ORDER BY abs(ts - ?), ts > ?, seq DESC LIMIT 1"
+            params = (point, point)
+        row = self._query(sql, params).fetchone()
+        return row[0] if row else None
 
     def spellings(self, url: str) -> list[str]:
         """The archived spellings of ``url`` that answer it, closest first: the exact one; else

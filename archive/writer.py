@@ -38,7 +38,7 @@ from .dedup import DEFAULT_NAME, DigestIndex
 from .errors import ArchiveWriteError
 from .fileio import append_whole, sqlite_failure
 from .httputil import normalize_response_headers, standard_reason
-from .model import PROBE_FIELD, HttpExchange, RecordRef
+from .model import PROBE_FIELD, RUN_FIELD, HttpExchange, RecordRef
 from .repair import CREATING_SUFFIX, OPEN_SUFFIX
 
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -102,6 +102,7 @@ class WarcWriter:
         self.hostname = sanitize_name_part(socket.gethostname(), "host")
         self.max_size = max_size
         self.warcinfo = dict(warcinfo or {})
+        self.warcinfo.setdefault(RUN_FIELD, uuid.uuid4().hex)  # every file of this writer's
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

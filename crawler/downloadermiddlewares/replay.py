@@ -118,9 +118,9 @@ class WarcReplayMiddleware:
         return self.lookup.host_urls(url)
 
     def probe_urls(self, url: str) -> list[str]:
-        """The soft-removal probes the archive holds for ``url``'s host, by capture time
-        (ArchiveLookup.probe_urls)."""
-        return self.lookup.probe_urls(url)
+        """The soft-removal probes the replayed run (the one WARC_REPLAY_AT is nearest to, else
+        the latest) asked of ``url``'s host, by capture time (ArchiveLookup.probe_urls)."""
+        return self.lookup.probe_urls(url, self.at)
 
     def _missing(self, url: str) -> None:
         """Count a URL the archive lacks and list the first few (robots.txt aside: many

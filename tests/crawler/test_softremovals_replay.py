@@ -1,6 +1,6 @@
 """Soft-removal probes in a replay, read from real WARC files through the real replay
-middleware: the probes offered are the captures marked as probes, never a page of the site
-however its URL looks."""
+middleware: the probes offered are the captures marked as probes by the run replayed, never a
+page of the site however its URL looks, nor another run's probe."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
 from archive.model import PROBE_FIELD
+from archive.reader import ArchiveLookup
 from archive.records import iter_records
 from archive.writer import WarcWriter
 from crawler.downloadermiddlewares.replay import WarcReplayMiddleware
@@ -27,6 +28,7 @@ from tests.crawler.test_softremovals import candidate
 
 HOST = "https://news.example"
 JANUARY = datetime(2026, 1, 10, 8, 0, 0, tzinfo=UTC)
+FEBRUARY = datetime(2026, 2, 10, 8, 0, 0, tzinfo=UTC)
 
 
 def template(path: str) -> bytes:
@@ -105,3 +107,44 @@ def test_a_probe_the_live_run_asked_is_offered_and_its_records_are_marked(tmp_pa
               for info in iter_records(next((tmp_path / "warc").glob("*.warc.gz")))
               if info.record.get(PROBE_FIELD)]
     assert sorted(marked) == [("request", probe), ("response", probe)]
+
+
+def two_runs(tmp_path: Path) -> list[Path]:
+    """Run 1 (January): the site answered a path naming nothing 404; its probe was of the
+    /a/ rubric. Run 2 (February): it answers its template with 200; probed in /b/."""
+    with WarcWriter(tmp_path / "run1") as writer:
+        capture(writer, f"{HOST}/b/7", template("/b/7"), JANUARY)
+        capture(writer, probe_url(f"{HOST}/a/1"), b"Not Found", JANUARY, 404, probe=True)
+    with WarcWriter(tmp_path / "run2") as writer:
+        capture(writer, f"{HOST}/b/7", template("/b/7"), FEBRUARY)
+        probe = probe_url(f"{HOST}/b/7")
+        capture(writer, probe, template(probe), FEBRUARY, probe=True)
+    return [tmp_path / "run1", tmp_path / "run2"]
+
+
+@pytest.mark.parametrize("at, reason", [("20260110", None), ("20260130", "soft-404"),
+                                        ("20260210080000", "soft-404"), (None, "soft-404"),
+                                        ("20260101", None)])
+def test_a_replay_takes_the_probes_of_the_run_it_replays(tmp_path, at, reason) -> None:
+    """Replayed at run 1's time, the page is told as run 1 told it: compared with its /a/
+    probe's 404, no verdict (run 2's /b/ probe not asked); at run 2's, or the nearest to it,
+    or the latest: a soft 404 by run 2's probe."""
+    warcs = two_runs(tmp_path)
+    for files in (warcs, warcs[::-1]):
+        prober = replay_prober(files, at)
+        evidence = verdict(prober, f"{HOST}/b/7")
+        assert (evidence or {}).get("reason") == reason
+        run = "run1" if reason is None else "run2"
+        want = {"run1": [probe_url(f"{HOST}/a/1")], "run2": [probe_url(f"{HOST}/b/7")]}[run]
+        assert prober.crawler.engine.asked == want
+
+
+def test_the_lookup_lists_the_probes_of_the_run_nearest_the_moment(tmp_path) -> None:
+    warcs = two_runs(tmp_path)
+    with ArchiveLookup(warcs) as lookup:
+        first, second = lookup.replayed_run(JANUARY), lookup.replayed_run(FEBRUARY)
+        assert first != second and lookup.replayed_run() == second
+        assert lookup.probe_urls(HOST, JANUARY) == [probe_url(f"{HOST}/a/1")]
+        assert lookup.probe_urls(HOST, FEBRUARY) == [probe_url(f"{HOST}/b/7")]
+        assert lookup.probe_urls("https://other.example/", FEBRUARY) == []
+        assert lookup.probe_urls("mailto:desk@news.example") == []
