@@ -41,6 +41,7 @@ never announced as a move (nor counted, even for a while).
 from __future__ import annotations
 
 import asyncio
+import codecs
 import hashlib
 import logging
 import re
@@ -50,10 +51,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import (
     SplitResult,
-    parse_qsl,
-    quote,
     unquote_to_bytes,
-    urlencode,
     urlsplit,
     urlunsplit,
 )
@@ -96,8 +94,6 @@ _DIGITS = re.compile(r"\d+")
 _RUNS = re.compile(r"(?P<word>[^\W\d_]+)|(?P<number>\d+)|(?P<other>.)", re.UNICODE | re.DOTALL)
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-_LOWER_ESCAPE = re.compile(r"%(?:[0-9a-f][a-f]|[a-f][0-9a-f])")
-_UPPER_ESCAPE = re.compile(r"%(?:[0-9A-F][A-F]|[A-F][0-9A-F])")
 
 # Not-found and removed notices as a whole title or heading says them, per language: a
 # notice is the whole of it (or of one part of it, the others the site's name), never words
@@ -199,35 +195,46 @@ def _escapes_charset(segment: str) -> str:
     return "latin-1"
 
 
-def _decoded(segment: str) -> tuple[str, list[bool], str]:
-    """A path segment's text, which of its characters were escaped, and their charset."""
+def _decoded(segment: str) -> tuple[str, list[str]]:
+    """A path segment's (or query value's) text, its escapes read in the charset they spell
+    (:func:`_escapes_charset`), and for each of its characters the text it was spelt with
+    (``%D0%BD``, ``%2d``, or the character itself)."""
     charset = _escapes_charset(segment)
-    text, escaped, pos = [], [], 0
+    text, spelt, pos = [], [], 0
     for run in _ESCAPES.finditer(segment):
-        chars = unquote_to_bytes(run.group()).decode(charset)
-        text += [segment[pos:run.start()], chars]
-        escaped += [False] * (run.start() - pos) + [True] * len(chars)
+        text.append(segment[pos:run.start()])
+        spelt += list(segment[pos:run.start()])
+        for char, escapes in _escaped_chars(run.group(), charset):
+            text.append(char)
+            spelt += [escapes] * len(char)
         pos = run.end()
     text.append(segment[pos:])
-    escaped += [False] * (len(segment) - pos)
-    return "".join(text), escaped, charset
+    spelt += list(segment[pos:])
+    return "".join(text), spelt
+
+
+def _escaped_chars(run: str, charset: str) -> list[tuple[str, str]]:
+    """A run of escapes read in ``charset``: each character with the escapes that spell it."""
+    decoder = codecs.getincrementaldecoder(charset)()
+    found, start = [], 0
+    for end, byte in enumerate(unquote_to_bytes(run), 1):
+        if char := decoder.decode(bytes([byte])):
+            found.append((char, run[3 * start:3 * end]))
+            start = end
+    return found
 
 
 def _mangled_segment(segment: str, token: str) -> str:
-    """A path segment :func:`_mangled` as text, not as its escapes (``%D0%BD`` is a word,
-    not the letters D and BD), and quoted again as it was: a character that was escaped is
-    escaped again in its charset and hex case, so the probe is a URL the site reads."""
-    text, escaped, charset = _decoded(segment)
-    lower = _LOWER_ESCAPE.search(segment) is not None and not _UPPER_ESCAPE.search(segment)
+    """A path segment (or query value) :func:`_mangled` as text, not as its escapes
+    (``%D0%BD`` is a word, not the letters D and BD); what is no word or number is kept as
+    it was spelt, escapes byte for byte, so the probe is a URL the site reads."""
+    text, spelt = _decoded(segment)
     out = []
     for run in _RUNS.finditer(text):
         if run.lastgroup != "other":
             out.append(_mangled(run.group(), token))
-        elif escaped[run.start()]:
-            quoted = quote(run.group(), safe="", encoding=charset, errors="replace")
-            out.append(_ESCAPES.sub(lambda m: m.group().lower(), quoted) if lower else quoted)
         else:
-            out.append(run.group())
+            out.append(spelt[run.start()])
     return "".join(out)
 
 
@@ -241,15 +248,25 @@ def _shape(url: str) -> tuple[SplitResult, str, str, str, str]:
     return parts, folder, last, slash, _token(f"{parts.hostname}{folder}")
 
 
+def _mangled_query(query: str, token: str) -> str:
+    """A query with each value mangled as a path segment is (as text, in the charset its
+    escapes spell: :func:`_mangled_segment`) and all else kept byte for byte: keys,
+    separators, and the escapes of what is no word or number. Decoded as UTF-8 first, a
+    windows-1251 value became U+FFFD, sent as ``%EF%BF%BD``: a value the site never had."""
+    pairs = (pair.partition("=") for pair in query.split("&"))
+    return "&".join(f"{key}{eq}{_mangled_segment(value, token)}" if eq else key
+                    for key, eq, value in pairs)
+
+
 def probe_url(url: str) -> str:
     """A URL of the article ``url``'s shape on its host that surely names no page: the last
-    path segment (as text: :func:`_mangled_segment`) and the query values mangled
-    (:func:`_mangled`), the folders kept."""
+    path segment and the query values mangled as text (:func:`_mangled_segment`,
+    :func:`_mangled_query`), the folders kept."""
     parts, folder, last, slash, token = _shape(url)
-    query = [(k, _mangled(v, token)) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = _mangled_query(parts.query, token) if parts.query else ""
     segment = _mangled_segment(last, token) if last else ("" if query else token)
     path = f"{folder}/{segment}{slash}"
-    probe = urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
+    probe = urlunsplit((parts.scheme, parts.netloc, path, query, ""))
     if probe == urlunsplit(parts._replace(fragment="")):  # nothing to mangle: "/9/" stays
         probe = urlunsplit((parts.scheme, parts.netloc, f"{folder}/{token}{slash}", "", ""))
     return probe

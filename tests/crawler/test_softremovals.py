@@ -158,6 +158,55 @@ def test_an_escaped_slug_is_mangled_as_text_and_quoted_as_it_was(article: str, o
     assert probe_url(other) == probe  # one shape, one probe
 
 
+# Escaped query values as old Windows CMSs spell them (windows-1251, upper or lower hex),
+# with escaped punctuation, a byte no charset but Latin-1 reads, or UTF-8; keys escaped too.
+# (article, the escapes its probe keeps, in order)
+ESCAPED_QUERIES = [
+    ("https://news.example/search.php?q=%EF%F0%E8%E2%E5%F2&id=12", []),
+    ("https://news.example/news.php?id=12&q=%EF%F0%E8%20%AB%E4%E0%BB", ["%20%AB", "%BB"]),
+    ("https://news.example/news.php?id=12&q=%ef%f0%e8%e2", []),
+    ("https://news.example/news.php?q=%98%EF%F0", ["%98"]),
+    ("https://news.example/news.php?q=%D0%BF%D1%80%D0%B8+%C2%AB1%C2%BB&id=7", ["%C2%AB",
+                                                                             "%C2%BB"]),
+    ("https://news.example/news.php?%F0%E0%E7%E4%E5%EB=%EF%EE%EB%E8%F2&id=7",
+     ["%F0%E0%E7%E4%E5%EB"]),
+    ("https://news.example/news.php?q=%EF%F0%E8%2D%E2%2e12%7e%Ab", ["%2D", "%2e", "%7e%Ab"]),
+]
+
+
+def _reads(raw: bytes, charset: str) -> bool:
+    try:
+        raw.decode(charset)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("article, kept", ESCAPED_QUERIES)
+def test_an_escaped_query_value_is_mangled_as_text_and_its_other_bytes_kept(
+        article: str, kept: list[str]) -> None:
+    """A windows-1251 value read as UTF-8 became U+FFFD, sent as ``%EF%BF%BD``: no value the
+    site ever had. A value is mangled as text in the charset its escapes spell (its words
+    the token, its numbers nines); what is not a word or number keeps its escapes byte for
+    byte, and the keys are kept as they were."""
+    import re
+    from urllib.parse import unquote_to_bytes, urlsplit
+
+    probe = probe_url(article)
+    query = urlsplit(probe).query
+    assert "%EF%BF%BD" not in query.upper() and query.isascii(), probe
+    assert re.findall(r"(?:%[0-9A-Fa-f]{2})+", query) == kept, probe
+    pairs = [pair.partition("=") for pair in query.split("&")]
+    assert [k for k, _, _ in pairs] == [p.partition("=")[0]
+                                        for p in urlsplit(article).query.split("&")]
+    for _, _, value in pairs:
+        raw = unquote_to_bytes(value.replace("+", " "))
+        text = next(raw.decode(c) for c in ("utf-8", "cp1251", "latin-1") if _reads(raw, c))
+        words = re.findall(r"[^\W_]+", text)
+        assert all(w.isascii() and (w.isalpha() or set(w) == {"9"}) for w in words), probe
+    assert probe_url(article) == probe != article
+
+
 @pytest.mark.parametrize("url", ["http://hoiniki.by/?p=1234", "http://a.example/",
                                  "http://a.example/999/", "http://a.example/news.php?id=77&x=ab",
                                  *ARTICLES])
