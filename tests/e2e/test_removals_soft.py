@@ -159,6 +159,31 @@ def test_probes_are_few_counted_and_asked_like_any_request(soft) -> None:
     assert "/robots.txt" in paths[:paths.index(asked[0])]
 
 
+def test_the_probes_records_are_marked_and_each_run_named(soft) -> None:
+    """Read back with warcio: the records of the two probes (request and response) carry
+    ``WARC-Removal-Probe``, no page's does; each run's files name their own run, so a
+    replay offers the probes of the run it replays and takes no page for one."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    from archive.model import PROBE_FIELD, RUN_FIELD
+
+    marked, runs = [], set()
+    for path in expand_paths(soft["data_dir"] / "warc"):
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                headers = record.rec_headers
+                if record.rec_type == "warcinfo":
+                    fields = dict(line.split(": ", 1) for line in record.content_stream()
+                                  .read().decode().splitlines() if ": " in line)
+                    runs.add(fields[RUN_FIELD])
+                elif headers.get_header(PROBE_FIELD):
+                    marked.append((record.rec_type, headers.get_header("WARC-Target-URI")))
+    probes = {probe_url(fetched(soft["template"].url)), probe_url(fetched(soft["notice"].url))}
+    assert sorted(marked) == sorted((kind, url) for url in probes
+                                    for kind in ("request", "response"))
+    assert len(runs) == 2  # run 1's and run 2's
+
+
 def test_replay_gives_the_same_verdicts_offline(soft) -> None:
     replay = soft["replay"]
     assert replay.returncode == 0, replay.log[-3000:]
