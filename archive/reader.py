@@ -21,7 +21,7 @@ from .digests import digests_conflict, same_digest
 from .errors import WarcFormatError
 from .httputil import maybe_dechunk
 from .methods import capture_method
-from .model import PROBE_FIELD, RUN_FIELD, ArchivedResponse, RecordRef
+from .model import PROBE_FIELD, RUN_FIELD, UNMARKED, ArchivedResponse, RecordRef
 from .pairing import with_requests
 from .records import (
     ARC_CONVERT,
@@ -687,11 +687,11 @@ class ArchiveLookup:
         db.execute("BEGIN")
         for idx, path in enumerate(self.files):
             records = iter_records(path, on_error, max_record_size=max_record_size)
-            run = f"file:{path}"  # a file naming no run: a run of its own
+            run = UNMARKED  # till a warcinfo names its run
             for info in _consistent(path, records, on_error):
                 rec = info.record
                 if rec.rec_type == "warcinfo":
-                    run = _run_of(rec) or run
+                    run = _run_of(rec) or UNMARKED
                     continue
                 if (rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri
                         or _truncated_response(rec)):
@@ -756,28 +756,36 @@ class ArchiveLookup:
         hosts = _host_range(url)
         if hosts is None:
             return
-        for (found,) in self._query(
-                "SELECT s.url FROM spellings s JOIN captures c ON c.url = s.url "
-                "WHERE s.key >= ? AND s.key < ? GROUP BY s.url ORDER BY MAX(c.ts), s.url",
-                hosts):
-            yield found
+        yield from self._host_urls(hosts, "1", ())
 
-    def probe_urls(self, url: str, at: datetime | None = None) -> list[str]:
-        """The soft-removal probes (records marked ``PROBE_FIELD``) on ``url``'s host (as
-        ``host_urls`` keys it) captured in the run a replay at ``at`` replays
-        (:meth:`replayed_run`), by capture time: the probes that run asked. A page of the
-        site is none, whatever its URL looks like; nor is another run's probe."""
+    def probe_urls(self, url: str, at: datetime | None = None,
+                   shaped: Callable[[str], bool] | None = None) -> list[str]:
+        """The soft-removal probes on ``url``'s host (as ``host_urls`` keys it) the run a
+        replay at ``at`` replays (:meth:`replayed_run`) asked, by capture time: its records
+        marked ``PROBE_FIELD``, so no page of the site, whatever its URL looks like, nor
+        another run's probe. A run of files written before probes were marked (``UNMARKED``)
+        marked none: its probes are the URLs of those files that ``shaped`` takes for one
+        (none without it), as replays of them always took them."""
         run, hosts = self.replayed_run(at), _host_range(url)
         if run is None or hosts is None:
             return []
-        return [found for (found,) in self._query(
-            "SELECT s.url FROM spellings s JOIN captures c ON c.url = s.url "
-            "WHERE s.key >= ? AND s.key < ? AND c.probe AND c.run = ? "
-            "GROUP BY s.url ORDER BY MAX(c.ts), s.url", (*hosts, run))]
+        if run == UNMARKED:
+            return [found for found in self._host_urls(hosts, "c.run = ?", (UNMARKED,))
+                    if shaped is not None and shaped(found)]
+        return list(self._host_urls(hosts, "c.probe AND c.run = ?", (run,)))
+
+    def _host_urls(self, hosts: tuple[str, str], where: str, params: tuple) -> Iterator[str]:
+        """The URLs in the SURT range ``hosts`` with a capture meeting ``where``, by the time
+        of the newest such capture, then by URL."""
+        for (found,) in self._query(
+                "SELECT s.url FROM spellings s JOIN captures c ON c.url = s.url "
+                f"WHERE s.key >= ? AND s.key < ? AND {where} "
+                "GROUP BY s.url ORDER BY MAX(c.ts), s.url", (*hosts, *params)):
+            yield found
 
     def replayed_run(self, at: datetime | None = None) -> str | None:
-        """The run (warcinfo ``RUN_FIELD``, else the file) of the capture a replay at ``at``
-        is nearest to, by the rule pages are answered by (``_candidates``): the newest
+        """The run (warcinfo ``RUN_FIELD``; ``UNMARKED`` for files naming none) of the
+        capture a replay at ``at`` is nearest to, by the rule pages are answered by (``_candidates``): the newest
         capture's without ``at``; None for an empty archive."""
         if at is None:
             sql, params = "SELECT run FROM captures ORDER BY ts DESC, seq DESC LIMIT 1", ()

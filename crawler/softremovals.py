@@ -13,7 +13,8 @@ so a known article's 2xx answer that *looks suspicious* is checked against two k
   delay, WARC capture. The URL is a function of the article's URL alone, so a replay of the
   run asks the same URL and the archive answers it with the same page. A replay asks only
   the probes its archive holds (the captures WARC capture marked as probes, of the run it
-  replays: no page of the site, whatever its URL looks like, nor another run's probe), all
+  replays: no page of the site, whatever its URL looks like, nor another run's probe; in
+  files written before probes were marked, those of a probe's shape: :func:`is_probe_url`), all
   of them for a page whose own shape the live run did not probe, whenever it is read: the
   live run's verdicts, in whatever order it reads the pages. When
   the probe's page is the suspicious page (same title and first heading, nearly the same
@@ -47,11 +48,14 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import (
     SplitResult,
+    parse_qsl,
     unquote_to_bytes,
+    urlencode,
     urlsplit,
     urlunsplit,
 )
@@ -94,6 +98,7 @@ _DIGITS = re.compile(r"\d+")
 _RUNS = re.compile(r"(?P<word>[^\W\d_]+)|(?P<number>\d+)|(?P<other>.)", re.UNICODE | re.DOTALL)
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_NOT_NINE = re.compile(r"[0-8]")
 
 # Not-found and removed notices as a whole title or heading says them, per language: a
 # notice is the whole of it (or of one part of it, the others the site's name), never words
@@ -272,6 +277,44 @@ def probe_url(url: str) -> str:
     return probe
 
 
+def _may_be_probe(url: str) -> bool:
+    """Whether ``url`` may be a probe, told cheaply (a replay of an archive of unmarked
+    probes tests every URL of a host, on the reactor thread): a probe's last segment and
+    query values hold no digit but nines outside their escapes, where nearly every
+    article's id has one."""
+    head, _, query = url.partition("#")[0].partition("?")
+    rest = head.partition("://")[2] or head
+    path = rest[rest.find("/"):] if "/" in rest else ""
+    last = path.rstrip("/").rpartition("/")[2]
+    values = "".join(pair.partition("=")[2] for pair in query.split("&"))
+    return not _NOT_NINE.search(_ESCAPE.sub("", last + values))
+
+
+def is_probe_url(url: str) -> bool:
+    """Whether ``url`` is of the shape the probes of WARC files written before probes were
+    marked had (files naming no run: :meth:`archive.reader.ArchiveLookup.probe_urls`): its
+    last segment and query values their own mangling by its folders' token (its words the
+    token, its numbers nines; the query as ``urlencode`` spelt it then), or the token alone.
+    Only for those files: a page of the site so spelt, ``/news/999``, is taken for one, as
+    replays of them always took it; a marked file's probes are its marked captures."""
+    if not _may_be_probe(url):  # most of a host's archived URLs: no split, no hash
+        return False
+    parts, folder, last, slash, token = _shape(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if parts.fragment or not (last or pairs):
+        return False
+    if last == token and not parts.query:
+        return True
+    values = [value for _, value in pairs]
+    if _mangled_segment(last, token) != last or any(_mangled(v, token) != v for v in values):
+        return False
+    if not any(_LETTERS.search(part) or _DIGITS.search(part)
+               for part in (_decoded(last)[0], *values)):
+        return False
+    rebuilt = (parts.scheme, parts.netloc, f"{folder}/{last}{slash}", urlencode(pairs), "")
+    return urlunsplit(rebuilt) == url
+
+
 # --- the page's print ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class PagePrint:
@@ -439,7 +482,8 @@ class Prober:
 
     In a replay the probes are those the archive holds: ``archive`` lists the probes the
     replayed run asked of a host (the replay middleware's ``probe_urls``, found on the
-    crawler unless given), and a page is compared with them whenever it is read; a shape
+    crawler unless given: its marked captures, or in files written before probes were
+    marked those of a probe's shape, :func:`is_probe_url`), and a page is compared with them whenever it is read; a shape
     the archive lacks is never asked."""
 
     def __init__(self, crawler: Any, per_host: int, archive: Archive | None = _UNRESOLVED
@@ -458,7 +502,8 @@ class Prober:
         order the live run asked them in); None in a live crawl. Looked up once a host."""
         if self.archive is _UNRESOLVED:
             replay = replay_of(self.crawler)
-            self.archive = replay.probe_urls if replay is not None else None
+            self.archive = None if replay is None else partial(replay.probe_urls,
+                                                                shaped=is_probe_url)
         if self.archive is None:
             return None
         host = urlsplit(url).hostname or ""

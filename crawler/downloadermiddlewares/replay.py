@@ -13,7 +13,7 @@ A URL the archive lacks is answered with a 404 counted as ``replay/missing`` and
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -117,10 +117,11 @@ class WarcReplayMiddleware:
         """The archived URLs on ``url``'s host, by capture time (ArchiveLookup.host_urls)."""
         return self.lookup.host_urls(url)
 
-    def probe_urls(self, url: str) -> list[str]:
+    def probe_urls(self, url: str, shaped: Callable[[str], bool] | None = None) -> list[str]:
         """The soft-removal probes the replayed run (the one WARC_REPLAY_AT is nearest to, else
-        the latest) asked of ``url``'s host, by capture time (ArchiveLookup.probe_urls)."""
-        return self.lookup.probe_urls(url, self.at)
+        the latest) asked of ``url``'s host, by capture time; in files written before probes
+        were marked, the URLs ``shaped`` takes for probes (ArchiveLookup.probe_urls)."""
+        return self.lookup.probe_urls(url, self.at, shaped)
 
     def _missing(self, url: str) -> None:
         """Count a URL the archive lacks and list the first few (robots.txt aside: many

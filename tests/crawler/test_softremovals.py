@@ -664,3 +664,42 @@ def test_without_an_asyncio_loop_a_probe_under_way_is_asked_once() -> None:
     assert engine.asked == [probe_url(url)] and prober.stats.values["removals/probes"] == 1
     assert results[0] is results[1] and results[0].url == probe_url(url)
     assert results[2] == [results[0]]
+
+
+# Articles and the probes the capture asked of them before probes were marked (its probe_url
+# then, literally: a windows-1251 query value was sent as U+FFFD). Files of that capture
+# mark none: a replay of them knows their probes by shape alone.
+UNMARKED_PROBES = [
+    ("http://www.belta.by/politics/view/novost-1-427701-2026/",
+     "http://www.belta.by/politics/view/nlmtzagjswhl-9-999999-9999/"),
+    ("https://news.example/?p=427701", "https://news.example/?p=999999"),
+    ("https://news.example/politics/", "https://news.example/oyijmxaoncgl/"),
+    ("https://news.example/news/?id=&page=2", "https://news.example/oyijmxaoncgl/?id=&page=9"),
+    ("https://news.example/news/%C2%AB%D0%BD%D0%BE%D0%B2%D0%BE%C2%BB-%E2%80%94-12",
+     "https://news.example/news/%C2%ABerzdurpkupge%C2%BB-%E2%80%94-99"),
+    ("https://news.example/news/%ED%EE%E2%EE%F1%F2%FC-%AB12%BB.html",
+     "https://news.example/news/erzdurpkupge-%AB99%BB.erzdurpkupge"),
+    ("https://news.example/news.php?id=12&q=%EF%F0%E8%20%AB%E4%E0%BB",
+     "https://news.example/oyijmxaoncgl.oyijmxaoncgl?id=99&q=%EF%BF%BD%EF%BF%BD%EF%BF%BD+"
+     "%EF%BF%BD%EF%BF%BD%EF%BF%BD"),
+    ("https://news.example/news.php?q=%D0%BF%D1%80%D0%B8+%C2%AB1%C2%BB&id=7",
+     "https://news.example/oyijmxaoncgl.oyijmxaoncgl?q=oyijmxaoncgl+%C2%AB9%C2%BB&id=9"),
+    ("https://news24.example/a%2C%20b/?x=&y=12#top",
+     "https://news24.example/mfiozjdvaadk%2C%20mfiozjdvaadk/?x=&y=99"),
+]
+
+
+@pytest.mark.parametrize("article, probe", UNMARKED_PROBES)
+def test_an_unmarked_probe_is_known_by_its_shape_and_its_article_is_not(
+        article: str, probe: str) -> None:
+    from crawler.softremovals import is_probe_url
+
+    assert is_probe_url(probe)
+    assert not is_probe_url(article)
+
+
+@pytest.mark.parametrize("url", ["https://news.example/news/%C2%AB", "https://x.example/a%20-"])
+def test_a_segment_of_escaped_punctuation_alone_is_no_probe(url: str) -> None:
+    from crawler.softremovals import is_probe_url
+
+    assert not is_probe_url(url)

@@ -15,7 +15,7 @@ import pytest
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
-from archive.model import PROBE_FIELD
+from archive.model import PROBE_FIELD, RUN_FIELD
 from archive.reader import ArchiveLookup
 from archive.records import iter_records
 from archive.writer import WarcWriter
@@ -148,3 +148,77 @@ def test_the_lookup_lists_the_probes_of_the_run_nearest_the_moment(tmp_path) -> 
         assert lookup.probe_urls(HOST, FEBRUARY) == [probe_url(f"{HOST}/b/7")]
         assert lookup.probe_urls("https://other.example/", FEBRUARY) == []
         assert lookup.probe_urls("mailto:desk@news.example") == []
+
+
+# --- archives written before probes were marked ----------------------------------------------
+# The probes main's capture asked (its probe_url), literally: a query value in windows-1251
+# was sent as U+FFFD then, so today's probe_url of that article is another URL.
+OLD_PROBES = {f"{HOST}/news/5": f"{HOST}/news/9",
+              f"{HOST}/news.php?id=12&q=%EF%F0%E8%E2":
+              f"{HOST}/oyijmxaoncgl.oyijmxaoncgl?id=99&q=%EF%BF%BD%EF%BF%BD%EF%BF%BD%EF%BF%BD"}
+
+
+def old_writer(directory: Path) -> WarcWriter:
+    """A writer writing as the capture did before probes were marked: its warcinfo names no
+    run (and ``capture`` marks no probe unless asked)."""
+    writer = WarcWriter(directory)
+    del writer.warcinfo[RUN_FIELD]
+    return writer
+
+
+def warcinfo_fields(directory: Path) -> list[str]:
+    infos = [info.record for path in sorted(directory.glob("*.warc.gz"))
+             for info in iter_records(path) if info.record.rec_type == "warcinfo"]
+    return [line.partition(":")[0] for rec in infos
+            for line in rec.block.decode().splitlines()]
+
+
+@pytest.mark.parametrize("article", list(OLD_PROBES))
+def test_an_archive_written_before_probes_were_marked_is_replayed_as_before(
+        tmp_path: Path, article: str) -> None:
+    """An archive of the old capture (no run in its warcinfo, no probe marked) holding the
+    probe the live run asked: the replay takes probes by their shape, as replays of it
+    always did, asks the archived probe and finds the page a soft 404, as before."""
+    probe = OLD_PROBES[article]
+    with old_writer(tmp_path / "warc") as writer:
+        capture(writer, article, template(article), JANUARY)
+        capture(writer, f"{HOST}/news/12345", template("/news/12345"), JANUARY)
+        capture(writer, probe, template(probe), JANUARY)
+    assert "run-id" not in warcinfo_fields(tmp_path / "warc")
+    prober = replay_prober([tmp_path / "warc"])
+    evidence = verdict(prober, article)
+    assert evidence is not None and (evidence["reason"], evidence["matched"]) == (
+        "soft-404", "probe")
+    assert evidence["probe"]["url"] == probe
+    assert prober.crawler.engine.asked == [probe]
+
+
+def mixed(tmp_path: Path) -> list[Path]:
+    """January, the old capture: the site answered a path naming nothing 404 (probe of
+    /a/1, unmarked). February, today's: it answers its template with 200 (probe of /b/7,
+    marked), and a page of the site at /b/9, a probe's shape."""
+    with old_writer(tmp_path / "old") as writer:
+        capture(writer, f"{HOST}/b/7", template("/b/7"), JANUARY)
+        capture(writer, f"{HOST}/a/9", b"Not Found", JANUARY, 404)
+    with WarcWriter(tmp_path / "new") as writer:
+        capture(writer, f"{HOST}/b/7", template("/b/7"), FEBRUARY)
+        capture(writer, f"{HOST}/b/9", template("/b/9"), FEBRUARY)
+        probe = probe_url(f"{HOST}/b/7/x")
+        capture(writer, probe, template(probe), FEBRUARY, probe=True)
+    return [tmp_path / "old", tmp_path / "new"]
+
+
+@pytest.mark.parametrize("at, reason, asked", [
+    ("20260110", None, [f"{HOST}/a/9"]),
+    ("20260210", "soft-404", [probe_url(f"{HOST}/b/7/x")]),
+    (None, "soft-404", [probe_url(f"{HOST}/b/7/x")])])
+def test_a_folder_of_old_and_new_files_replays_each_run_by_its_own_probes(
+        tmp_path: Path, at: str | None, reason: str | None, asked: list[str]) -> None:
+    """Replayed at the old run's time the old file's probes are taken by their shape (its
+    /a/9, not the new run's marked probe); at the new run's, only the marked probe, never
+    its page /b/9 of a probe's shape."""
+    warcs = mixed(tmp_path)
+    for files in (warcs, warcs[::-1]):
+        prober = replay_prober(files, at)
+        assert (verdict(prober, f"{HOST}/b/7") or {}).get("reason") == reason
+        assert prober.crawler.engine.asked == asked
