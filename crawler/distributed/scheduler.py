@@ -137,6 +137,16 @@ class DistributedScheduler(Scheduler):
             self.stats.set_value("distributed/run", int(self.keys.run))
             self.stats.set_value("distributed/worker", self.worker_id)
 
+    @property
+    def run_id(self) -> str | None:
+        """The id every worker of this run shares, for the WARC files' warcinfo (``run-id``):
+        the run's number and its token (made once, by the worker that started the run, and
+        never reused, where run numbers start again at 1 after Redis lost its keys); None
+        before the run is joined or when it was refused."""
+        if self.keys is None:
+            return None
+        return f"{self.keys.spider}-{self.keys.run}-{self.keys.token}"
+
     def _refuse(self) -> None:
         raise CloseSpider(RUN_MISMATCH)
 

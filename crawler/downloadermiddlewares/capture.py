@@ -25,7 +25,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.errors import ArchiveWriteError
-from archive.model import HttpExchange, RecordRef
+from archive.model import RUN_FIELD, HttpExchange, RecordRef
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
 from crawler.handlers.http11 import HEAD_META, REQUEST_HEAD_META, partial_response
@@ -132,7 +132,7 @@ class WarcCaptureMiddleware:
 
     def warcinfo(self, spider: scrapy.Spider) -> dict[str, str]:
         s = self.crawler.settings
-        return {
+        info = {
             "operator-software": f"scrapy {scrapy.__version__}; python {platform.python_version()}",
             "hostname": socket.gethostname(),
             "spider": spider.name,
@@ -140,6 +140,17 @@ class WarcCaptureMiddleware:
             "http-header-user-agent": s.get("USER_AGENT") or "",
             "contact": s.get("CONTACT_URL") or "",
         }
+        if run := self.shared_run():
+            info[RUN_FIELD] = run
+        return info
+
+    def shared_run(self) -> str | None:
+        """The run id all processes of this run share: a distributed run's (every worker
+        writes its own files, and a replay of the run takes the probes of all of them);
+        None on one machine, where the writer makes one. The scheduler joined the run
+        before the spider opened."""
+        scheduler = getattr(self.crawler, "distributed_scheduler", None)
+        return getattr(scheduler, "run_id", None)
 
     def spider_opened(self, spider: scrapy.Spider) -> None:
         try:

@@ -172,6 +172,41 @@ def test_next_run_rereads_feeds_and_skips_known_articles(redis_server: RedisServ
     assert second.stats.get("incremental/skipped_known") == 30
 
 
+def warc_runs(directory: Path) -> dict[str, str]:
+    """Each WARC file's name and the run its warcinfo names (``run-id``), read with warcio."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    from archive.model import RUN_FIELD
+
+    runs = {}
+    for path in sorted(directory.glob("*.warc.gz")):
+        with path.open("rb") as fh:
+            info = next(r for r in ArchiveIterator(fh) if r.rec_type == "warcinfo")
+            fields = dict(line.split(": ", 1) for line in
+                          info.content_stream().read().decode().splitlines() if ": " in line)
+        runs[path.name] = fields[RUN_FIELD]
+    return runs
+
+
+def test_the_workers_of_a_run_name_one_run_in_their_warcs(redis_server: RedisServer,  # noqa: F811
+                                                           tmp_path: Path) -> None:
+    """Two workers of run 1 write their own WARC files, which name one run, so a replay
+    of the run offers the soft-removal probes of both; run 2, later, names another."""
+    with FixtureServer([slow_site(60, 0.02)]) as server:
+        settings = worker_settings(redis_server, tmp_path / "warc1")
+        workers = [Worker(f"w{n}", tmp_path, server, settings) for n in (1, 2)]
+        codes = [w.wait() for w in workers]
+        assert codes == [0, 0], [w.log[-3000:] for w in workers]
+        assert all("run 1 of belta" in w.log for w in workers)
+        later = run_crawl("belta", tmp_path / "w3", server,
+                          settings={**settings, "WARC_DIR": str(tmp_path / "warc2")})
+        assert later.returncode == 0, later.log[-3000:]
+    first, second = warc_runs(tmp_path / "warc1"), warc_runs(tmp_path / "warc2")
+    assert len(first) == 2 and len(set(first.values())) == 1, first  # one file per worker
+    assert later.stats["distributed/run"] == 2
+    assert len(second) == 1 and set(second.values()).isdisjoint(first.values()), second
+
+
 def test_unreachable_redis_is_one_clear_error(tmp_path: Path) -> None:
     result = run_crawl("belta", tmp_path, settings={"REDIS_URL": "redis://127.0.0.1:9/0"},
                        timeout=60)
