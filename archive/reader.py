@@ -761,12 +761,12 @@ class ArchiveLookup:
     def probe_urls(self, url: str, at: datetime | None = None,
                    shaped: Callable[[str], bool] | None = None) -> list[str]:
         """The soft-removal probes on ``url``'s host (as ``host_urls`` keys it) the run a
-        replay at ``at`` replays (:meth:`replayed_run`) asked, by capture time: its records
+        replay at ``at`` replays there (:meth:`replayed_run`) asked, by capture time: its records
         marked ``PROBE_FIELD``, so no page of the site, whatever its URL looks like, nor
         another run's probe. A run of files written before probes were marked (``UNMARKED``)
         marked none: its probes are the URLs of those files that ``shaped`` takes for one
         (none without it), as replays of them always took them."""
-        run, hosts = self.replayed_run(at), _host_range(url)
+        run, hosts = self.replayed_run(at, url), _host_range(url)
         if run is None or hosts is None:
             return []
         if run == UNMARKED:
@@ -783,17 +783,26 @@ class ArchiveLookup:
                 "GROUP BY s.url ORDER BY MAX(c.ts), s.url", (*hosts, *params)):
             yield found
 
-    def replayed_run(self, at: datetime | None = None) -> str | None:
+    def replayed_run(self, at: datetime | None = None, url: str | None = None) -> str | None:
         """The run (warcinfo ``RUN_FIELD``; ``UNMARKED`` for files naming none) of the
-        capture a replay at ``at`` is nearest to, by the rule pages are answered by (``_candidates``): the newest
-        capture's without ``at``; None for an empty archive."""
+        capture on ``url``'s host (of any, without ``url``) a replay at ``at`` is nearest
+        to, by the rule pages are answered by (``_candidates``): the newest capture's
+        without ``at``. Per host, as a folder may hold the runs of several spiders, each of
+        its own hosts. None when there is no such capture."""
+        join, where, params = "", "", ()
+        if url is not None:
+            hosts = _host_range(url)
+            if hosts is None:
+                return None
+            join, where, params = ("JOIN spellings s ON s.url = c.url",
+                                   "WHERE s.key >= ? AND s.key < ?", hosts)
         if at is None:
-            sql, params = "SELECT run FROM captures ORDER BY ts DESC, seq DESC LIMIT 1", ()
+            order, more = "c.ts DESC, c.seq DESC", ()
         else:
             point = _ts(at)
-            sql = "SELECT run FROM captures ORDER BY abs(ts - ?), ts > ?, seq DESC LIMIT 1"
-            params = (point, point)
-        row = self._query(sql, params).fetchone()
+            order, more = "abs(c.ts - ?), c.ts > ?, c.seq DESC", (point, point)
+        row = self._query(f"SELECT c.run FROM captures c {join} {where} ORDER BY {order} "
+                          "LIMIT 1", (*params, *more)).fetchone()
         return row[0] if row else None
 
     def spellings(self, url: str) -> list[str]:

@@ -118,8 +118,8 @@ class WarcReplayMiddleware:
         return self.lookup.host_urls(url)
 
     def probe_urls(self, url: str, shaped: Callable[[str], bool] | None = None) -> list[str]:
-        """The soft-removal probes the replayed run (the one WARC_REPLAY_AT is nearest to, else
-        the latest) asked of ``url``'s host, by capture time; in files written before probes
+        """The soft-removal probes the replayed run (the one whose capture of ``url``'s host
+        WARC_REPLAY_AT is nearest to, else the latest) asked of that host, by capture time; in files written before probes
         were marked, the URLs ``shaped`` takes for probes (ArchiveLookup.probe_urls)."""
         return self.lookup.probe_urls(url, self.at, shaped)
 

@@ -222,3 +222,20 @@ def test_a_folder_of_old_and_new_files_replays_each_run_by_its_own_probes(
         prober = replay_prober(files, at)
         assert (verdict(prober, f"{HOST}/b/7") or {}).get("reason") == reason
         assert prober.crawler.engine.asked == asked
+
+
+@pytest.mark.parametrize("at", [None, "20260210"])
+def test_a_folder_of_two_spiders_runs_replays_each_host_by_its_own_run(tmp_path, at) -> None:
+    """Two spiders crawled into one WARC folder (``crawlall``, or runs side by side): the
+    other spider's run, later, holds the capture nearest the moment; a replay of this
+    host still takes the probes of the run that crawled it."""
+    probe = probe_url(JUDGED)
+    with WarcWriter(tmp_path / "warc", prefix="news") as writer:
+        capture(writer, JUDGED, template(JUDGED), JANUARY)
+        capture(writer, probe, template(probe), JANUARY, probe=True)
+    with WarcWriter(tmp_path / "warc", prefix="other") as writer:
+        capture(writer, "https://other.example/a/1", b"<html>...</html>", FEBRUARY)
+    prober = replay_prober([tmp_path / "warc"], at)
+    evidence = verdict(prober, JUDGED)
+    assert evidence is not None and evidence["reason"] == "soft-404", evidence
+    assert prober.crawler.engine.asked == [probe]
