@@ -24,13 +24,21 @@ from scrapy.settings import Settings
 from scrapy_redis import defaults
 from scrapy_redis.connection import SETTINGS_PARAMS_MAP, get_redis_from_settings
 
-from crawler.distributed.tls import certificate_refusal, tls_diagnosis, tls_file_problem
+from crawler.distributed.tls import cause_of, certificate_refusal, tls_diagnosis, tls_file_problem
 
 logger = logging.getLogger(__name__)
 
 SCHEMES = ("redis", "rediss", "unix")
 CHECK_TIMEOUT = 5.0  # the start check's socket timeouts: an answer, or a clear error, soon
 SECRET_QUERY = re.compile(r"((?:^|&)(?:ssl_)?password=)[^&]*", re.IGNORECASE)
+# Redis no longer takes this worker's credentials: a password changed or an ACL user disabled
+# (WRONGPASS, NOAUTH: AuthenticationError, a ConnectionError to redis-py), or its commands or
+# keys revoked (NOPERM). No outage: waiting does not help, and no request's fault either.
+REFUSALS: tuple[type[redis.RedisError], ...] = (
+    redis.AuthenticationError,
+    redis.exceptions.AuthorizationError,
+    redis.exceptions.NoPermissionError,
+)
 
 
 class RedisUnavailable(RuntimeError):
@@ -66,6 +74,12 @@ def state_prefix(settings: Any) -> str:
     return settings.get("STATE_REDIS_PREFIX") or f"{settings.get('BOT_NAME')}:state"
 
 
+def credentials_refusal(exc: BaseException | None) -> redis.RedisError | None:
+    """The error of Redis refusing this worker's credentials or permissions that ``exc`` is
+    or was raised from (:data:`REFUSALS`), if any."""
+    return cause_of(exc, REFUSALS)
+
+
 def redis_client(settings: Any, retry_seconds: float | None = None,
                  timeout: float | None = None) -> redis.Redis:
     """A client for ``REDIS_URL`` with scrapy-redis' defaults (and ``REDIS_PARAMS``) that
@@ -93,13 +107,14 @@ def redis_client(settings: Any, retry_seconds: float | None = None,
 
 class OutageRetry(Retry):
     """redis-py's retry of a failed connection or command, except when the server's TLS
-    certificate is not trusted (expired, replaced by one of another CA): that is no outage,
-    and retrying it blocked the crawl for ``REDIS_RETRY_SECONDS`` at every command."""
+    certificate is not trusted (expired, replaced by one of another CA) or Redis refuses
+    the credentials (:data:`REFUSALS`): that is no outage, and retrying it blocked the crawl
+    for ``REDIS_RETRY_SECONDS`` at every command."""
 
     def call_with_retry(self, do: Any, fail: Any, is_retryable: Any = None,
                         **kwargs: Any) -> Any:
         def retryable(error: Exception) -> bool:
-            if certificate_refusal(error) is not None:
+            if certificate_refusal(error) is not None or credentials_refusal(error) is not None:
                 return False
             return is_retryable is None or is_retryable(error)
         return super().call_with_retry(do, fail, is_retryable=retryable, **kwargs)
@@ -107,7 +122,8 @@ class OutageRetry(Retry):
 
 def patient_retry(seconds: float, timeouts: bool = True) -> Retry:
     """Retries with exponential backoff (0.1 s, doubling, at most 1 s) for about ``seconds``;
-    of timeouts too unless ``timeouts`` is false; never of an untrusted TLS certificate."""
+    of timeouts too unless ``timeouts`` is false; never of an untrusted TLS certificate or
+    refused credentials."""
     backoff, waited, retries = ExponentialBackoff(cap=1.0, base=0.05), 0.0, 0
     while waited < seconds:
         retries += 1

@@ -1,6 +1,7 @@
 """A request whose processing failed because Redis failed is deferred, never failed.
 
-While Redis is down longer than ``REDIS_RETRY_SECONDS`` (or refuses this worker's TLS), every
+While Redis is down longer than ``REDIS_RETRY_SECONDS`` (or refuses this worker's TLS or
+credentials, which stops the worker), every
 Redis call made on a request's behalf fails: the article state looked up for its answer
 (:mod:`crawler.spidermiddlewares.removals`), the known-article check of the links a feed
 yields, the state written for its item. Such a failure says nothing of the article: its
@@ -17,6 +18,7 @@ from typing import Any
 
 import redis
 
+from crawler.distributed.connection import REFUSALS
 from crawler.distributed.tls import cause_of
 
 logger = logging.getLogger(__name__)
@@ -38,8 +40,10 @@ OUTAGE_ERRORS: tuple[type[redis.RedisError], ...] = (
 
 def redis_cause(exc: BaseException | None) -> redis.RedisError | None:
     """The Redis outage error ``exc`` is or was raised from (``__cause__``/``__context__``),
-    if any: one of :data:`OUTAGE_ERRORS`, never a Redis error of the request's own data."""
-    return cause_of(exc, OUTAGE_ERRORS)
+    if any: one of :data:`OUTAGE_ERRORS`, or Redis refusing this worker's credentials
+    (:data:`~crawler.distributed.connection.REFUSALS`: the worker stops, its leases stay);
+    never a Redis error of the request's own data."""
+    return cause_of(exc, OUTAGE_ERRORS + REFUSALS)
 
 
 def defer_request(crawler: Any, request: Any, exc: BaseException | None) -> bool:

@@ -30,13 +30,14 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.distributed.connection import redis_url, shown_url
+from crawler.distributed.connection import credentials_refusal, redis_url, shown_url
 from crawler.distributed.deferral import REQUEUED, defer_request
 from crawler.distributed.frontier import requeue
 from crawler.distributed.scheduler import DistributedScheduler
 from crawler.distributed.tls import certificate_refusal
 from crawler.extensions.run_verdict import (
     FRONTIER_LOST,
+    REDIS_AUTH_REFUSED,
     REDIS_CERTIFICATE_REFUSED,
     REDIS_UNAVAILABLE,
     SPIDER_ERROR_DEFERRED,
@@ -139,9 +140,9 @@ class FrontierMonitor:
 
     def redis_failed(self, exc: Exception) -> None:
         """Redis did not answer: retry each tick, give up after ``REDIS_WORKER_TTL`` (by then
-        other workers take this one's leases anyway). A TLS certificate not trusted is no
-        outage: stop at once, saying why."""
-        if self.certificate_refused(exc):
+        other workers take this one's leases anyway). A TLS certificate not trusted, or
+        credentials refused, is no outage: stop at once, saying why."""
+        if self.certificate_refused(exc) or self.credentials_refused(exc):
             return
         now = time.monotonic()
         self.failing_since = self.failing_since or now
@@ -165,6 +166,21 @@ class FrontierMonitor:
                      "?ssl_ca_certs=; the unfinished requests stay leased in Redis for the next "
                      "worker.", shown_url(redis_url(self.crawler.settings)), why)
         self.close(REDIS_CERTIFICATE_REFUSED)
+        return True
+
+    def credentials_refused(self, exc: Exception) -> bool:
+        """Close the worker when Redis refuses its credentials (password changed, ACL user
+        disabled, its commands or keys revoked): whether it did."""
+        refusal = credentials_refusal(exc)
+        if refusal is None:
+            return False
+        logger.error("Redis at REDIS_URL=%s refused this worker's credentials (%s): closing "
+                     "this worker. Give the current password in REDIS_URL "
+                     "(redis://:PASSWORD@host:port/db, or redis://USER:PASSWORD@… for an ACL "
+                     "user), or enable the ACL user again with the commands and keys the crawl "
+                     "needs; the unfinished requests stay leased in Redis for the next worker.",
+                     shown_url(redis_url(self.crawler.settings)), refusal)
+        self.close(REDIS_AUTH_REFUSED)
         return True
 
     def close(self, reason: str) -> None:

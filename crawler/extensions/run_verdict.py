@@ -62,6 +62,7 @@ INTERRUPTED_REASONS = frozenset({"shutdown", "forced shutdown", "cancelled", "ki
 FRONTIER_LOST = "frontier_lost"
 REDIS_UNAVAILABLE = "redis_unavailable"
 REDIS_CERTIFICATE_REFUSED = "redis_certificate_refused"  # its TLS certificate went bad mid-run
+REDIS_AUTH_REFUSED = "redis_auth_refused"  # password changed, ACL user disabled mid-run
 RUN_MISMATCH = "run_mismatch"
 RUN_LOCKED = "run_locked"  # another crawl of the spider holds its lock (crawler.extensions.run_lock)
 START_ERROR = "start_error"  # Scrapy's: the spider's start() raised; what it queued ran
@@ -80,6 +81,9 @@ FAILED_REASONS = {
     REDIS_CERTIFICATE_REFUSED: "Redis presented a TLS certificate this worker does not trust "
                                "(expired, or of another CA; see the log): the worker closed "
                                "before the run was drained",
+    REDIS_AUTH_REFUSED: "Redis refused this worker's credentials (password changed, ACL user "
+                        "disabled or its permissions revoked; see the log): the worker closed "
+                        "before the run was drained",
     RUN_MISMATCH: "worker refused (run_mismatch): the shared run crawls other spider "
                   "arguments; see the log",
     WARC_WRITE_ERROR: "WARC files could not be written (see the log): the crawl stopped, and "

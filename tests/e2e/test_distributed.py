@@ -509,3 +509,71 @@ def worker_id(log: str) -> str:
     found = re.search(r"Worker (\S+) (?:started|joined) run", log)
     assert found, log[-3000:]
     return found.group(1)
+
+
+CREDENTIAL_CHANGES = {  # case: (the worker's user, how Redis stops taking its credentials)
+    # The password rotated, and the open connections closed (a restart does both).
+    "password changed": ("", [("CONFIG", "SET", "requirepass", "n3w-secret"),
+                              ("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")]),
+    # The worker's ACL user disabled: its open connections closed, new ones refused.
+    "user disabled": ("worker", [("ACL", "SETUSER", "worker", "off"),
+                                 ("CLIENT", "KILL", "USER", "worker")]),
+    # The worker's ACL user stripped of its commands: NOPERM on the open connections.
+    "permissions revoked": ("worker", [("ACL", "SETUSER", "worker", "-@all")]),
+}
+
+
+@pytest.mark.parametrize("case", CREDENTIAL_CHANGES)
+def test_credentials_refused_mid_run_stop_the_worker_with_a_clear_error(
+        tmp_path: Path, case: str) -> None:
+    """A password changed (or an ACL user disabled) mid-run raised AuthenticationError, a
+    ConnectionError to redis-py: retried as an outage at every command for
+    REDIS_RETRY_SECONDS, then 'Redis did not answer: retrying' until REDIS_WORKER_TTL and
+    closed as redis_unavailable; revoked permissions (NOPERM) failed the articles in flight.
+    The worker stops within a heartbeat, saying Redis refused its credentials; its requests
+    stay leased in Redis."""
+    user, commands = CREDENTIAL_CHANGES[case]
+    (tmp_path / "redis").mkdir()
+    aof = ("--appendonly", "yes", "--appendfsync", "always")
+    redis = RedisServer(tmp_path / "redis", "--requirepass", "s3cret", *aof, password="s3cret")
+    if user:
+        redis.client.execute_command("ACL", "SETUSER", user, "on", ">w0rker-pw", "~*", "&*",
+                                     "+@all")
+    url = f"redis://{user}:{'w0rker-pw' if user else 's3cret'}@127.0.0.1:{redis.port}/0"
+    try:
+        with FixtureServer([slow_site(80, 0.05)]) as server:
+            worker = Worker("w1", tmp_path, server, {**worker_settings(redis, tmp_path / "warc"),
+                                                     "REDIS_URL": url})
+            worker.await_items(15)
+            if case == "password changed":
+                redis.client.close()
+            for command in commands:
+                redis.client.execute_command(*command)
+            if case == "password changed":
+                redis.client = redis._client("n3w-secret")
+            started = time.monotonic()
+            try:
+                code = worker.wait(60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                pytest.fail("the worker kept retrying refused credentials for a minute")
+            took = time.monotonic() - started
+        leased = redis.client.hlen(f"belta:1:inflight:{worker_id(worker.log)}")
+        queued = redis.client.zcard("belta:1:requests")
+    finally:
+        redis.stop()
+    assert code == 1, worker.log[-3000:]
+    shown = f"redis://{user}:***@127.0.0.1:{redis.port}/0"
+    says = f"Redis at REDIS_URL={shown} refused this worker's credentials ("
+    assert worker.log.count(says) == 1, worker.log[-3000:]
+    assert "Redis has not answered" not in worker.log and "Redis did not answer" not in \
+        worker.log, worker.log[-3000:]
+    assert "s3cret" not in worker.log and "w0rker-pw" not in worker.log
+    assert took < 20, took  # a heartbeat or so, not REDIS_RETRY_SECONDS + REDIS_WORKER_TTL
+    [path] = (tmp_path / "w1" / "reports").glob("belta-*.json")
+    report = json.loads(path.read_text("utf-8"))
+    assert report["finish_reason"] == "redis_auth_refused"
+    assert any("credentials" in alarm for alarm in report["alarms"]), report["alarms"]
+    assert not [k for k in report["stats"] if k.startswith("articles/failed/")], report["stats"]
+    exported = {item["id"] for item in worker.items}
+    assert leased + queued + len(exported) >= 80  # what was not exported is still in Redis

@@ -4,6 +4,7 @@ redis-servers with the configuration in question (eviction, passwords, replicas,
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,3 +164,25 @@ def test_a_tls_url_reaches_redis_py_as_tls() -> None:
     assert client.connection_pool.connection_class.__name__ == "SSLConnection"
     assert (kwargs["host"], kwargs["port"], kwargs["db"], kwargs["password"]) == \
         ("cache.example", 6380, 2, "pw")
+
+
+@pytest.mark.parametrize("change", [
+    [("CONFIG", "SET", "requirepass", "n3w-secret")],
+    [("ACL", "SETUSER", "default", "off")],
+], ids=["password-changed", "user-disabled"])
+def test_credentials_refused_mid_run_are_not_retried_as_an_outage(
+        servers: list[RedisServer], tmp_path: Path, change: list[tuple[str, ...]]) -> None:
+    """WRONGPASS is a ConnectionError to redis-py: the worker's client retried it for
+    REDIS_RETRY_SECONDS at every command, blocking the crawl, as if Redis were down."""
+    server = start(servers, tmp_path, "--requirepass", "s3cret", password="s3cret")
+    settings = Settings({"REDIS_URL": f"redis://:s3cret@127.0.0.1:{server.port}/0",
+                         "REDIS_RETRY_SECONDS": 10})
+    client = redis_client(settings)
+    assert client.ping()
+    for command in change:
+        server.client.execute_command(*command)
+    server.client.execute_command("CLIENT", "KILL", "TYPE", "normal")  # its next connection
+    started = time.monotonic()
+    with pytest.raises(redis.AuthenticationError):
+        client.ping()
+    assert time.monotonic() - started < 2
