@@ -216,9 +216,21 @@ class DistributedScheduler(Scheduler):
     def close(self, reason: str) -> None:
         """Leave the run. The engine has finished every request by now (it waits for them
         before closing the scheduler), so all leases are released; whatever is still leased
-        for another reason goes back to the queue rather than being lost."""
+        for another reason goes back to the queue rather than being lost. When Redis fails
+        here (the worker closes because it did), the leases stay in Redis: one line says so,
+        not Scrapy's 'Scheduler close failure' traceback after the error that closed it."""
         if self.keys is None:
             return
+        try:
+            self.leave()
+        except redis.RedisError as exc:
+            logger.warning("Could not leave run %s of %s in Redis (%s): this worker's "
+                           "unfinished requests stay leased there for the next worker",
+                           self.keys.run, self.spider.name, exc)
+
+    def leave(self) -> None:
+        """Release finished leases, requeue the rest, drop out of the run's workers."""
+        assert self.keys is not None
         self.settle(frozenset())
         returned = requeue(self.server, self.keys, self.worker_id)
         if returned:

@@ -569,6 +569,7 @@ def test_credentials_refused_mid_run_stop_the_worker_with_a_clear_error(
     assert "Redis has not answered" not in worker.log and "Redis did not answer" not in \
         worker.log, worker.log[-3000:]
     assert "s3cret" not in worker.log and "w0rker-pw" not in worker.log
+    assert "Scheduler close failure" not in worker.log, worker.log[-3000:]
     assert took < 20, took  # a heartbeat or so, not REDIS_RETRY_SECONDS + REDIS_WORKER_TTL
     [path] = (tmp_path / "w1" / "reports").glob("belta-*.json")
     report = json.loads(path.read_text("utf-8"))
