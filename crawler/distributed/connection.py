@@ -9,11 +9,13 @@ one error naming ``REDIS_URL`` (its passwords hidden) and the fix, within second
 
 from __future__ import annotations
 
+import copy
 import difflib
 import inspect
 import logging
 import re
 import sys
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -106,31 +108,89 @@ def redis_client(settings: Any, retry_seconds: float | None = None,
 
 
 class OutageRetry(Retry):
-    """redis-py's retry of a failed connection or command, except when the server's TLS
-    certificate is not trusted (expired, replaced by one of another CA) or Redis refuses
-    the credentials (:data:`REFUSALS`): that is no outage, and retrying it blocked the crawl
-    for ``REDIS_RETRY_SECONDS`` at every command."""
+    """redis-py's retry of a failed connection or command, for at most ``seconds`` of wall
+    time, except when the server's TLS certificate is not trusted (expired, replaced by one
+    of another CA) or Redis refuses the credentials (:data:`REFUSALS`): that is no outage,
+    and retrying it blocked the crawl for ``REDIS_RETRY_SECONDS`` at every command.
+
+    A frozen Redis (SIGSTOP, a stalled VM) takes connections but answers nothing, so each
+    attempt lasts the whole socket timeout, in the reactor's thread: the retries of one
+    command, counted in attempts, blocked the worker for minutes (13 x 30 s by default),
+    silently, and the frontier monitor could not close it. Once a command gave up on a
+    timeout, the client (all its connections: redis-py gives each a copy of the retry) is
+    failing: a command then fails at once, unsent, but for one attempt every
+    ``PROBE_SECONDS``, until one succeeds. The worker learns of the outage within a socket
+    timeout or so, defers its requests and closes after ``REDIS_WORKER_TTL``, as for a Redis
+    down (whose refusals cost nothing: those are tried, and retried, as before)."""
+
+    PROBE_SECONDS = 1.0
+
+    def __init__(self, backoff: Any, retries: int, seconds: float, **kwargs: Any) -> None:
+        super().__init__(backoff, retries, **kwargs)
+        self.seconds = seconds
+        self.outage = _Outage()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> OutageRetry:
+        return copy.copy(self)  # one outage state for all connections of a client
 
     def call_with_retry(self, do: Any, fail: Any, is_retryable: Any = None,
                         **kwargs: Any) -> Any:
+        self.outage.check()
+        deadline = time.monotonic() + self.seconds
+
         def retryable(error: Exception) -> bool:
-            if certificate_refusal(error) is not None or credentials_refusal(error) is not None:
+            if refused(error) or self.outage.last is not None or time.monotonic() >= deadline:
                 return False
             return is_retryable is None or is_retryable(error)
-        return super().call_with_retry(do, fail, is_retryable=retryable, **kwargs)
+        try:
+            result = super().call_with_retry(do, fail, is_retryable=retryable, **kwargs)
+        except self._supported_errors as error:
+            if cause_of(error, redis.TimeoutError) is not None:  # each attempt costs a timeout
+                self.outage.failed(error, self.PROBE_SECONDS)
+            raise
+        self.outage.last = None
+        return result
+
+
+def refused(error: BaseException) -> bool:
+    """Whether Redis refused this worker (its TLS certificate, its credentials): no outage."""
+    return certificate_refusal(error) is not None or credentials_refusal(error) is not None
+
+
+class _Outage:
+    """A client's last command that gave up on Redis timing out, if none has succeeded
+    since; shared by the copies of its retry."""
+
+    def __init__(self) -> None:
+        self.last: Exception | None = None
+        self.probe_at = 0.0
+
+    def failed(self, error: Exception, probe_in: float) -> None:
+        self.last, self.probe_at = error, time.monotonic() + probe_in
+
+    def check(self) -> None:
+        """Fail at once while Redis fails, but for one attempt every probe interval."""
+        if self.last is None:
+            return
+        now = time.monotonic()
+        if now >= self.probe_at:
+            self.probe_at = now + OutageRetry.PROBE_SECONDS  # this call is the probe
+            return
+        raise redis.ConnectionError(f"Redis failed moments ago ({self.last}); not sent") \
+            from self.last
 
 
 def patient_retry(seconds: float, timeouts: bool = True) -> Retry:
-    """Retries with exponential backoff (0.1 s, doubling, at most 1 s) for about ``seconds``;
-    of timeouts too unless ``timeouts`` is false; never of an untrusted TLS certificate or
+    """Retries with exponential backoff (0.1 s, doubling, at most 1 s) for ``seconds``; of
+    timeouts too unless ``timeouts`` is false; never of an untrusted TLS certificate or
     refused credentials."""
     backoff, waited, retries = ExponentialBackoff(cap=1.0, base=0.05), 0.0, 0
     while waited < seconds:
         retries += 1
         waited += backoff.compute(retries)
     if timeouts:
-        return OutageRetry(backoff, retries)
-    return OutageRetry(backoff, retries, supported_errors=(redis.ConnectionError,))
+        return OutageRetry(backoff, retries, seconds)
+    return OutageRetry(backoff, retries, seconds, supported_errors=(redis.ConnectionError,))
 
 
 def url_problem(url: str) -> str | None:

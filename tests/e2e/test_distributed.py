@@ -578,3 +578,66 @@ def test_credentials_refused_mid_run_stop_the_worker_with_a_clear_error(
     assert not [k for k in report["stats"] if k.startswith("articles/failed/")], report["stats"]
     exported = {item["id"] for item in worker.items}
     assert leased + queued + len(exported) >= 80  # what was not exported is still in Redis
+
+
+def test_redis_paused_for_seconds_loses_nothing(tmp_path: Path) -> None:
+    """A Redis frozen for seconds (SIGSTOP: a stalled VM, a disk hanging an fsync) answers
+    nothing but keeps its connections: the worker waits in the command it sent (up to the
+    socket timeout) and goes on when Redis does, every article exported once."""
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis")
+    try:
+        with FixtureServer([slow_site(80, 0.05)]) as server:
+            worker = Worker("w1", tmp_path, server, worker_settings(redis, tmp_path / "warc"))
+            worker.await_items(15)
+            redis.proc.send_signal(signal.SIGSTOP)
+            try:
+                time.sleep(4)
+            finally:
+                redis.proc.send_signal(signal.SIGCONT)
+            code = worker.wait()
+    finally:
+        redis.stop()
+    assert code == 0, worker.log[-3000:]
+    ids = Counter(item["id"] for item in worker.items)
+    assert len(ids) == 80 and set(ids.values()) == {1}, (len(ids), ids.most_common(3))
+    assert "Article not fetched" not in worker.log and "Traceback" not in worker.log
+
+
+def test_redis_paused_longer_than_its_retries_closes_the_worker_in_time(tmp_path: Path) -> None:
+    """A Redis frozen for good answers no command, yet takes every connection: each attempt
+    waits the whole socket timeout, and redis-py's retries of timeouts (as many as fit
+    REDIS_RETRY_SECONDS of backoff) made one command block the worker for retries x socket
+    timeout (7 min with the defaults), silently, and the heartbeat could not close it after
+    REDIS_WORKER_TTL. Now retrying ends once REDIS_RETRY_SECONDS have passed: the worker says
+    Redis does not answer and closes, its requests left leased in Redis."""
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis")
+    settings = {**worker_settings(redis, tmp_path / "warc"), "REDIS_WORKER_TTL": 5,
+                "REDIS_RETRY_SECONDS": 3,
+                "REDIS_PARAMS": {"socket_timeout": 2, "socket_connect_timeout": 2}}
+    try:
+        with FixtureServer([slow_site(80, 0.05)]) as server:
+            worker = Worker("w1", tmp_path, server, settings)
+            worker.await_items(15)
+            redis.proc.send_signal(signal.SIGSTOP)
+            started = time.monotonic()
+            try:
+                code = worker.wait(120)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                pytest.fail("the worker hung on a paused Redis for two minutes")
+            finally:
+                took = time.monotonic() - started
+                redis.proc.send_signal(signal.SIGCONT)
+        leased = redis.client.hlen(f"belta:1:inflight:{worker_id(worker.log)}")
+        queued = redis.client.zcard("belta:1:requests")
+    finally:
+        redis.stop()
+    assert code == 1, worker.log[-3000:]
+    assert "Redis did not answer (Timeout" in worker.log, worker.log[-3000:]
+    [path] = (tmp_path / "w1" / "reports").glob("belta-*.json")
+    assert json.loads(path.read_text("utf-8"))["finish_reason"] == "redis_unavailable"
+    assert took < 60, took
+    exported = {item["id"] for item in worker.items}
+    assert leased + queued + len(exported) >= 80  # what was not exported is still in Redis

@@ -4,6 +4,7 @@ redis-servers with the configuration in question (eviction, passwords, replicas,
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -186,3 +187,32 @@ def test_credentials_refused_mid_run_are_not_retried_as_an_outage(
     with pytest.raises(redis.AuthenticationError):
         client.ping()
     assert time.monotonic() - started < 2
+
+
+def test_a_frozen_redis_costs_a_command_its_retry_seconds_then_fails_at_once(
+        servers: list[RedisServer], tmp_path: Path) -> None:
+    """A SIGSTOPped Redis takes connections and answers nothing: every retry waited the
+    whole socket timeout, so one command blocked the worker for retries x timeout, and the
+    next one as long again. The first gives up after about REDIS_RETRY_SECONDS, the next
+    ones at once (but for a probe a second) until Redis answers again."""
+    server = start(servers, tmp_path)
+    settings = Settings({"REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 2,
+                         "REDIS_PARAMS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}})
+    client = redis_client(settings)
+    assert client.ping()
+    server.proc.send_signal(signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        with pytest.raises(redis.TimeoutError):
+            client.ping()
+        first = time.monotonic() - started
+        started = time.monotonic()
+        with pytest.raises(redis.ConnectionError):
+            client.get("x")
+        second = time.monotonic() - started
+    finally:
+        server.proc.send_signal(signal.SIGCONT)
+    assert 2 <= first < 4.5, first  # not 6 attempts x 0.5 s + 2.5 s of backoff
+    assert second < 0.1, second
+    time.sleep(1)  # the next probe
+    assert client.ping() and client.get("x") is None
