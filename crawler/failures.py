@@ -60,6 +60,16 @@ class TooManyRedirectsError(RedirectFailure):
         super().__init__(f"more than {limit} redirects (REDIRECT_MAX_TIMES)", chain)
 
 
+class BadLocationError(RedirectFailure):
+    """A 3xx whose ``Location`` is no URL (an unclosed IPv6 bracket, a port past 65535): there
+    is nowhere to follow it (Scrapy's RedirectMiddleware failed on it with a ValueError)."""
+
+    reason = "redirect_bad_location"
+
+    def __init__(self, url: str, location: str, why: str) -> None:
+        super().__init__(f"Location {location!r} is not a URL ({why})", [url])
+
+
 class RedirectedElsewhere(RedirectFailure):
     """An article whose redirects end on a page that is not it: another site's (a lapsed domain
     sold on, a parked page) or a page of its site that is no article (a rubric). That page's

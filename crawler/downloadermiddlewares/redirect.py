@@ -26,14 +26,17 @@ may have fetched already) are each observed. A move to another article is filter
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.http import Request, Response
 from scrapy.utils.python import global_object_name
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url, safe_url_string
 
 from crawler.failures import (
+    BadLocationError,
     RedirectFailure,
     RedirectLoopError,
     TooManyRedirectsError,
@@ -103,6 +106,22 @@ class CountedRedirectsMixin:
                     redirected.url)
         return True
 
+    def process_response(self, request: Request, response: Response,
+                         spider: Any = None) -> Request | Response:
+        """Scrapy's, but a target that is no URL (``Location: http://[::1``, a port past
+        65535) is a :class:`~crawler.failures.BadLocationError`, failed, logged and counted
+        as a loop is (Scrapy's middleware failed on it with a ValueError and a traceback)."""
+        try:
+            return super().process_response(request, response)  # type: ignore[misc]
+        except ValueError as exc:
+            if (bad := self.bad_target(request, response)) is None:
+                raise  # not the target's fault: a bug, with its traceback
+            raise self._failed(request, BadLocationError(request.url, *bad)) from exc
+
+    def bad_target(self, request: Request, response: Response) -> tuple[str, str] | None:
+        """The target ``response`` redirects to and why it is no URL; None if it is one."""
+        raise NotImplementedError
+
     def _failed(self, request: Request, exc: RedirectFailure) -> RedirectFailure:
         stats = self.crawler.stats
         stats.inc_value("downloader/exception_count")
@@ -117,6 +136,29 @@ class CountedRedirectsMixin:
 class CountedRedirectMiddleware(CountedRedirectsMixin, RedirectMiddleware):
     """Scrapy's RedirectMiddleware (3xx + Location)."""
 
+    def bad_target(self, request: Request, response: Response) -> tuple[str, str] | None:
+        location = response.headers.get("Location") or b""
+        why = url_error(request.url, location)
+        return None if why is None else (location.decode("latin-1"), why)
+
 
 class CountedMetaRefreshMiddleware(CountedRedirectsMixin, MetaRefreshMiddleware):
     """Scrapy's MetaRefreshMiddleware (``<meta http-equiv="refresh">``)."""
+
+    def bad_target(self, request: Request, response: Response) -> tuple[str, str] | None:
+        match = _REFRESH_URL.search(getattr(response, "text", ""))
+        target = match.group(1).strip() if match else ""
+        why = url_error(request.url, target)
+        return None if why is None else (target, why)
+
+
+_REFRESH_URL = re.compile(r"""http-equiv=["']?refresh[^>]*?url\s*=\s*["']?([^"'>]*)""", re.I)
+
+
+def url_error(url: str, target: str | bytes) -> str | None:
+    """Why ``target``, read against ``url`` as Scrapy does, is no URL; None if it is one."""
+    try:
+        urlsplit(urljoin(url, safe_url_string(target))).port  # noqa: B018 (a port > 65535)
+    except ValueError as exc:
+        return str(exc)
+    return None

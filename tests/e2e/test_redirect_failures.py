@@ -92,3 +92,62 @@ def test_every_redirect_response_is_archived(crawl) -> None:
     assert any(uri.endswith(paths["loop_b"]) for uri in redirects)
     assert len([u for u in redirects if paths["chain"] in u]) == 6  # the first + 5 followed
     assert len([u for u in redirects if re.search(r"/all_news/page/1/\?day=08", u)]) == 2
+
+
+# Locations that are no URL: an unclosed IPv6 bracket, a port past 65535, control characters
+# before a port that is no number
+BAD_LOCATIONS = ("http://[::1", f"http://{belta.HOST}:99999/politics/", "http://h\x01st.by:8o/x")
+BAD_TYPE = "downloader/exception_type_count/crawler.failures.BadLocationError"
+
+
+def assert_bad_locations_failed(result, urls: list[str], pages: int = 0,
+                                locations: tuple[str, ...] = BAD_LOCATIONS) -> None:
+    """Each redirect to a Location that is no URL is a counted failure named with the URL
+    and why, and the crawl went on (no traceback, no error)."""
+    assert result.returncode == 0, result.log[-3000:]
+    assert "Traceback" not in result.log and "log_count/ERROR" not in result.stats
+    assert result.stats.get(BAD_TYPE) == len(urls) + pages
+    assert result.stats.get("articles/failed/redirect_bad_location") == len(urls)
+    if pages:
+        assert result.stats.get("pages/failed/redirect_bad_location") == pages
+    for url, location in zip(urls, locations, strict=False):
+        assert any(url in line and f"Location {location!r} is not a URL" in line
+                   and "not fetched (redirect_bad_location)" in line
+                   for line in result.log.splitlines()), (url, location)
+
+
+def test_a_redirect_to_no_url_is_a_counted_failure_of_a_named_outlet(tmp_path) -> None:
+    """БЕЛТА's articles and a day-archive page redirect to a Location that is no URL: it
+    failed inside Scrapy's RedirectMiddleware (a ValueError: a traceback for the listing, a
+    ``value_error`` without the Location for an article); now each is a failure named with
+    the URL and the Location, counted, and the other articles come through."""
+    site, golds = belta.build(count=6)
+    for gold, location in zip(golds, BAD_LOCATIONS, strict=False):
+        site.add(path_of(gold.url), redirect(location))
+    site.add(LISTING, redirect(BAD_LOCATIONS[0] + "/all_news/"))
+    with FixtureServer([site]) as server:
+        result = run_crawl("belta", tmp_path, server, args=WINDOW)
+    assert_bad_locations_failed(result, [path_of(g.url) for g in golds[:3]], pages=1)
+    assert sorted(i["url"] for i in result.items) == sorted(g.url for g in golds[3:])
+
+
+def test_a_redirect_to_no_url_is_a_counted_failure_of_any_site(tmp_path) -> None:
+    """The same for the site spider: two window articles of a feed-only site redirect to a
+    Location that is no URL, a third by ``<meta http-equiv="refresh">`` (which failed alike);
+    each is a named, counted failure and the other is an item."""
+    from tests.e2e.test_any_site import WINDOW as SITE_WINDOW
+    from tests.sites import anysite
+
+    shape = anysite.feed_only_site()
+    host = shape.site.host
+    bad, refresh = shape.golds[:3], f"http://{host}:99999/novost/"
+    for gold, location in zip(bad, BAD_LOCATIONS[:2], strict=False):
+        shape.site.add(gold.url.removeprefix(f"http://{host}"), redirect(location))
+    shape.site.add(bad[2].url.removeprefix(f"http://{host}"), Page(
+        f'<html><head><meta http-equiv="refresh" content="0; url={refresh}"></head></html>'
+        .encode()))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **SITE_WINDOW})
+    assert_bad_locations_failed(result, [g.url.removeprefix(f"http://{host}") for g in bad],
+                                locations=(*BAD_LOCATIONS[:2], refresh))
+    assert sorted(i["url"] for i in result.items) == sorted(g.url for g in shape.golds[3:])
