@@ -9,6 +9,7 @@ window in that zone. What each document says is read by :mod:`crawler.sitediscov
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import tempfile
@@ -71,7 +72,7 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
     return rows
 
 
-HTML_STEPS = frozenset({"home", "archive", "listing"})
+HTML_STEPS = frozenset({"home", "archive", "archive_probe", "listing"})
 # Home pages read per site: the row's, its language editions (at most disc.MAX_EDITIONS) and
 # the pages a script stub sends to. A site answering any path (``/be/be/be/…``) names more
 # forever.
@@ -257,7 +258,8 @@ class SiteCrawl(OutletSpider):
         from a stopped run: its answer is used, but answers for nothing in this run's count)."""
         return request.meta.get(DISCOVERY_RUN) == self._run_token
 
-    def answered(self, response: Response, key: str, step: str, **kwargs: Any) -> Iterator[Any]:
+    def answered(self, response: Response, key: str, step: str, walk: str | None = None,
+                 **kwargs: Any) -> Iterator[Any]:
         state = self.sites[key]
         counted = self.counted(response.request)
         if step == "home" and counted:
@@ -283,6 +285,9 @@ class SiteCrawl(OutletSpider):
                                         response.url, exc)
             else:
                 self.crawler.stats.inc_value(f"discovery/{step}/status_{response.status}")
+            if walk is not None and counted:  # a trial page of a day-archive walk
+                yield from self.archive_trial(state, walk, page_signature(response),
+                                              probe=step == "archive_probe")
         finally:
             self.pending -= counted
         if counted and self.pending == 0:  # (an earlier run's answer may come before any of ours)
@@ -300,6 +305,9 @@ class SiteCrawl(OutletSpider):
         else:
             self.crawler.stats.inc_value(f"discovery/{request.cb_kwargs.get('step')}/failed")
             self.logger.info("Discovery request failed: %s: %s", request.url, failure.value)
+        if (walk := request.cb_kwargs.get("walk")) is not None and counted:
+            yield from self.archive_trial(self.sites[request.cb_kwargs["key"]], walk, None,
+                                          probe=request.cb_kwargs["step"] == "archive_probe")
         self.pending -= counted
         if counted and self.pending == 0:
             yield from self.release()
@@ -375,11 +383,63 @@ class SiteCrawl(OutletSpider):
         if not articles and shell < disc.MAX_SHELL_DEPTH:
             yield from self.shell_pages(state, disc.shell_targets(tree, response.url),
                                         response.url, shell + 1)
-        if state.archive and self.backfill:
-            for day in itertools.islice(self.window_days(state.outlet), MAX_ARCHIVE_DAYS):
-                yield self.discover(state, self.url_for(
-                    state.outlet, disc.archive_day_path(state.archive, day)), "archive",
-                    day=day.isoformat(), page=1)
+        if state.archive and self.backfill and state.archive not in state.archive_walks:
+            yield from self.archive_walk(state, state.archive, page_signature(response))
+
+    # --- day archives -----------------------------------------------------------------------
+    def archive_walk(self, state: disc.SiteState, prefix: str,
+                     home: disc.PageSignature | None) -> Iterator[Any]:
+        """The day archives of the window (at most MAX_ARCHIVE_DAYS), newest first: its first
+        days and a probe of an impossible day as a trial (:class:`disc.ArchiveWalk`), the
+        others once the trial found day pages that are no copy of one page."""
+        days = list(itertools.islice(self.window_days(state.outlet), MAX_ARCHIVE_DAYS))
+        if home is None or len(days) <= disc.ARCHIVE_TRIAL_DAYS:  # no trial: nothing to save
+            yield from self.archive_days(state, prefix, days)
+            return
+        walk = state.archive_walks[prefix] = disc.ArchiveWalk(
+            prefix, home, days[disc.ARCHIVE_TRIAL_DAYS:])
+        trial = [*self.archive_days(state, prefix, days[:disc.ARCHIVE_TRIAL_DAYS], walk=prefix),
+                 self.discover(state, self.url_for(state.outlet, disc.archive_probe_path(
+                     prefix, days[0])), "archive_probe", walk=prefix)]
+        walk.awaited = sum(request is not None for request in trial)
+        yield from (request for request in trial if request is not None)
+
+    def archive_days(self, state: disc.SiteState, prefix: str, days: list[date],
+                     **kwargs: Any) -> Iterator[scrapy.Request]:
+        for day in days:
+            if request := self.discover(state, self.url_for(
+                    state.outlet, disc.archive_day_path(prefix, day)), "archive",
+                    day=day.isoformat(), page=1, **kwargs):
+                yield request
+
+    def on_archive_probe(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
+        """The answer for an impossible day: only compared with the trial days' pages."""
+        return iter(())
+
+    def archive_trial(self, state: disc.SiteState, prefix: str,
+                      page: disc.PageSignature | None, probe: bool) -> Iterator[Any]:
+        """Note a trial answer of a day-archive walk; with the last one in, ask for the other
+        days, or stop the walk when every trial day was the same page."""
+        walk = state.archive_walks.get(prefix)
+        if walk is None or walk.awaited <= 0:
+            return
+        if probe:
+            walk.probe = page
+        else:
+            walk.trial.append(page)
+        walk.awaited -= 1
+        if walk.awaited:
+            return
+        if (why := walk.same_page()) is None:
+            yield from self.archive_days(state, prefix, walk.days)
+            return
+        self.crawler.stats.inc_value("discovery/archive_soft_404")
+        self.crawler.stats.inc_value("discovery/archive_days_skipped", len(walk.days))
+        self.logger.warning("%s: the day archive %s answers its days with %s (a soft 404: the "
+                            "site has no such archive): the walk stopped after %d days, %d not "
+                            "asked (counted in discovery/archive_soft_404)", state.key,
+                            self.url_for(state.outlet, prefix), why, len(walk.trial),
+                            len(walk.days))
 
     def note_offsite_base(self, state: disc.SiteState, tree: Any, url: str) -> None:
         """A page whose ``<base href>`` names another host: its relative links lead there, not
@@ -919,6 +979,18 @@ class SiteCrawl(OutletSpider):
                 for request in self.article_request(state.outlet, url):
                     self.crawler.engine.crawl(request.replace(dont_filter=True))
         raise DontCloseSpider
+
+
+def page_signature(response: Response) -> disc.PageSignature | None:
+    """The signature of a page answered 200 (its bytes, its links as written); None for any
+    other answer."""
+    if response.status != 200 or not isinstance(response, TextResponse):
+        return None
+    try:
+        hrefs = frozenset(parse_html(response.text).xpath("//a/@href"))
+    except ValueError:  # an empty page: its bytes say it all
+        hrefs = frozenset()
+    return disc.PageSignature(hashlib.sha256(response.body).hexdigest(), hrefs)
 
 
 def _newer(moment: datetime | None, than: datetime) -> bool:

@@ -680,6 +680,57 @@ def framed_by(body: bytes, content_type: str | None, url: str, outlet: Outlet,
 
 
 # --- per-site state ------------------------------------------------------------------------
+ARCHIVE_TRIAL_DAYS = 3  # the first days of a day-archive walk, asked before the others
+
+
+@dataclass(frozen=True)
+class PageSignature:
+    """What tells two answers apart as the same page: their bytes, and the links they show (a
+    home page served for every URL may carry a fresh timestamp or token each time)."""
+
+    digest: str
+    links: frozenset[str]
+
+    def same_as(self, other: PageSignature | None, by_links: bool = True) -> bool:
+        return other is not None and (self.digest == other.digest or (
+            by_links and bool(self.links) and self.links == other.links))
+
+
+@dataclass
+class ArchiveWalk:
+    """One day-archive walk of a site (``prefix``): its first ``ARCHIVE_TRIAL_DAYS`` days and
+    a probe of a day that cannot be are asked first. When every trial day is answered by the
+    home page, or by what the impossible day is answered with, the site has no day archive
+    (a soft 404 everywhere) and the other days are not asked: each would be that page again."""
+
+    prefix: str
+    home: PageSignature
+    days: list[date]  # the days held back until the trial is judged, newest first
+    awaited: int = 0  # trial answers (days and probe) not in yet
+    probe: PageSignature | None = None
+    trial: list[PageSignature | None] = field(default_factory=list)  # None: not read (404…)
+
+    def same_page(self) -> str | None:
+        """Why every trial day was the same page (the home page's, the probe's), or None when
+        one may be a day's page (or was not read: a real archive may 404 an empty day)."""
+        whys = []
+        for page in self.trial:
+            if page is None:
+                return None
+            if page.same_as(self.home):
+                whys.append("the home page")
+            elif page.same_as(self.probe, by_links=False):  # a day with no article shows
+                whys.append("the page of an impossible day")  # the links of every page
+            else:
+                return None
+        return " and ".join(sorted(set(whys))) if whys else None
+
+
+def archive_probe_path(prefix: str, day: date) -> str:
+    """A day archive's path for a day that cannot be (month 13 of ``day``'s year)."""
+    return f"{prefix}{day:%Y}/13/32/"
+
+
 @dataclass
 class SiteState:
     """What discovery learned about one site during a run."""
@@ -697,6 +748,7 @@ class SiteState:
     base_offsite: int = 0  # pages read whose <base href> names another host
     name: str | None = None
     archive: str | None = None  # date-archive path prefix
+    archive_walks: dict[str, ArchiveWalk] = field(default_factory=dict)  # by prefix
     listings: list[str] = field(default_factory=list)  # second pages of home pages' lists
     # the first and last day (``day_span``) the links of the page naming each listing carry
     listing_days: dict[str, str] = field(default_factory=dict)

@@ -12,7 +12,7 @@ import gzip
 import io
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -208,3 +208,88 @@ def test_feed_items_with_no_link_are_counted_and_named(tmp_path) -> None:
     assert (f"the feed http://{shape.site.host}/export/rss.xml has 2 items with no link "
             "(skipped, counted in discovery/feed/no_link); the first: item 1 "
             "'Анонс без ссылки'" in result.log)
+
+
+LONG_WINDOW = {"since": "2025-07-01", "until": "2026-01-10"}  # 194 days, every article in it
+_DAY_PAGE = re.compile(r"^/news/(\d{4})/(\d\d)/(\d\d)/(?:page/\d+/)?$")
+
+
+def long_window_crawl(tmp_path, shape, server):
+    result = run_crawl("site", tmp_path, server, args={"url": shape.url, **LONG_WINDOW},
+                       settings=TRAP_BOUND, timeout=240)
+    assert "closespider_pagecount" not in result.log, result.log[-3000:]
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(i["url"] for i in result.items) == sorted(
+        [g.url for g in shape.golds] + shape.outside)
+    return result
+
+
+def day_pages(paths: list[str]) -> list[str]:
+    return [p for p in paths if _DAY_PAGE.match(p) or p.endswith("/13/32/")]
+
+
+@pytest.mark.parametrize("soft", ["home_page", "not_found_page"])
+def test_a_site_answering_every_day_with_one_page_stops_its_day_archive_walk(
+        tmp_path, soft: str) -> None:
+    """The home page links its articles under /news/YYYY/MM/DD/, but the site has no day
+    archive: every other URL is answered 200 with the home page (a fresh timestamp in it each
+    time) or with one "not found" page. Each of the window's 194 days was fetched; now the
+    walk stops after three days and a probe of an impossible day, said once and counted, and
+    the articles are crawled from the home page's links."""
+    shape = anysite.archive_only_site()
+    site, host = shape.site, shape.site.host
+    for path in [p for p in site.pages if _DAY_PAGE.match(p)]:
+        del site.pages[path]
+    links = [(g.url, g.title) for g in shape.golds] + [(u, "Репортаж") for u in shape.outside]
+    home = anysite.chrome(host, anysite.section_html(host, links))
+    site.add("/", home)
+    stamps = iter(range(10**6))
+    not_found = anysite.plain_html(host, "Страница не найдена", "Такой страницы нет.")
+    site.dynamic.append(lambda target: Page(
+        f"{home}<!-- {next(stamps)} -->".encode() if soft == "home_page" else not_found.encode()))
+    with FixtureServer([site]) as server:
+        result = long_window_crawl(tmp_path, shape, server)
+        asked = day_pages(server.requested_paths(host))
+    assert sorted(asked) == ["/news/2026/01/08/", "/news/2026/01/09/", "/news/2026/01/10/",
+                             "/news/2026/13/32/"]
+    assert result.stats["discovery/archive_soft_404"] == 1
+    assert result.stats["discovery/archive_days_skipped"] == 194 - 3
+    why = "the home page" if soft == "home_page" else "the page of an impossible day"
+    warned = [line for line in result.log.splitlines() if "answers its days" in line]
+    assert len(warned) == 1, warned
+    assert (f"{host}: the day archive http://{host}/news/ answers its days with {why} (a soft "
+            "404: the site has no such archive): the walk stopped after 3 days, 191 not asked"
+            in warned[0])
+
+
+@pytest.mark.parametrize("empty_day", ["dated_page", "undated_page", "404"])
+def test_a_real_day_archive_with_few_articles_is_walked_every_day(tmp_path, empty_day) -> None:
+    """A real day archive whose articles fall on five days of a 41-day window, its newest
+    days (the walk's trial) empty: an empty day is answered with a page naming the day, with
+    one page that names none, or 404; an impossible day with 404. The walk is no soft 404:
+    every day is asked and every article found."""
+    shape = anysite.archive_only_site()
+    site, host = shape.site, shape.site.host
+
+    def empty(target: str) -> Page | None:
+        match = _DAY_PAGE.match(target)
+        try:
+            day = date(*map(int, match.groups())) if match else None
+        except ValueError:
+            day = None
+        if day is None or empty_day == "404":
+            return None
+        heading = f"Новости за {day:%d.%m.%Y}" if empty_day == "dated_page" else "Новости дня"
+        return Page(anysite.chrome(host, f"<h1>{heading}</h1><p>Материалов нет.</p>").encode())
+
+    site.dynamic.append(empty)
+    window = {"since": "2025-12-01", "until": "2026-01-10"}
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **window},
+                           settings=TRAP_BOUND, timeout=240)
+        asked = {p for p in day_pages(server.requested_paths(host)) if "/page/" not in p}
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(i["url"] for i in result.items) == sorted(
+        [g.url for g in shape.golds] + shape.outside)
+    assert len(asked - {"/news/2026/13/32/"}) == 41
+    assert "discovery/archive_soft_404" not in result.stats
