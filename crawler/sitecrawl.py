@@ -770,13 +770,33 @@ class SiteCrawl(OutletSpider):
             self.logger.info("%s: time zone %s, %d candidate URLs", outlet.key, outlet.timezone,
                              len(state.candidates))
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
-            for key, found, priority in state.chosen():
+            chosen = state.chosen()
+            self.note_undated(state, chosen)
+            for key, found, priority in chosen:
                 if key not in state.sampled:
                     yield from self.request_candidate(state, found, priority)
             for response in state.samples:
                 yield from self.parse_article(response, state.key)
             state.samples.clear()
             state.sampled.clear()
+
+    def note_undated(self, state: disc.SiteState,
+                     chosen: list[tuple[str, disc.Candidate, int]]) -> None:
+        """Say how many of a window's candidates nothing dates (a sitemap of the whole site
+        without ``lastmod``): only fetching each tells whether it is in the window, so
+        SITE_MAX_URLS bounds them (dated ones are kept first, the undated in the order they
+        were listed); a warning when the bound dropped others."""
+        undated = sum(found.moment() is None for _, found, _ in chosen)
+        if not self.backfill or not undated:
+            return
+        self.crawler.stats.inc_value("discovery/undated_candidates", undated)
+        dropped = (f"; {state.over_limit} more were dropped at SITE_MAX_URLS="
+                   f"{self.limits['max_urls']} (undated ones before dated ones)"
+                   if state.over_limit else "")
+        (self.logger.warning if state.over_limit else self.logger.info)(
+            "%s: %d of the %d candidate URLs carry no date (no lastmod, no date in the URL): "
+            "each is fetched to learn whether it is in the window%s", state.key, undated,
+            len(chosen), dropped)
 
     def home_listings(self, state: disc.SiteState) -> list[scrapy.Request]:
         """The second pages of the home pages' paged article lists (``rel="next"``,

@@ -293,3 +293,34 @@ def test_a_real_day_archive_with_few_articles_is_walked_every_day(tmp_path, empt
         [g.url for g in shape.golds] + shape.outside)
     assert len(asked - {"/news/2026/13/32/"}) == 41
     assert "discovery/archive_soft_404" not in result.stats
+
+
+def test_undated_sitemap_urls_are_bounded_by_site_max_urls_and_said(tmp_path) -> None:
+    """The index lists first a sitemap of 3000 article URLs with no lastmod and no date in the
+    path (100k on a real site), then the news sitemap. Undated, each could be in the window
+    only a fetch tells: the user's bound is SITE_MAX_URLS (30 here). The news sitemap's
+    dated articles are kept over the undated URLs read before them (the closest to the
+    window win), the undated ones fill the rest of the bound, in sitemap order, and the run
+    says how many URLs it fetches only to learn their date and how many it dropped (the
+    bound's warning said nothing of dates)."""
+    shape = anysite.news_sitemap_site()
+    host = shape.site.host
+    shape.site.add("/sitemap_index.xml", anysite.sitemap_index(host, [
+        ("/sitemaps/undated.xml", None), ("/sitemaps/news.xml", None)]))
+    shape.site.add("/sitemaps/undated.xml", anysite.urlset(
+        [(f"http://{host}/articles/staraya-novost-bez-daty-{n}.html", None)
+         for n in range(3000)]))
+    with FixtureServer([shape.site]) as server:
+        result = crawl(tmp_path, shape, server, SITE_MAX_URLS=30)
+        paths = server.requested_paths(host)
+    assert_gold_items(result, shape, "title", "published")
+    undated = {p.rstrip("/") for p in paths if "bez-daty" in p}  # (404: the other spelling)
+    said = re.search(rf"{host}: (\d+) of the 30 candidate URLs carry no date \(no lastmod, "
+                     r"no date in the URL\): each is fetched to learn whether it is in the "
+                     r"window; (\d+) more were dropped at SITE_MAX_URLS=30 \(undated ones "
+                     r"before dated ones\)", result.log)
+    assert said, result.log[-3000:]
+    fetched, dropped = int(said[1]), int(said[2])
+    assert 20 <= fetched <= 30 - len(shape.golds) and fetched + dropped >= 3000
+    assert undated == {f"/articles/staraya-novost-bez-daty-{n}.html" for n in range(fetched)}
+    assert result.stats["discovery/undated_candidates"] == fetched
