@@ -186,8 +186,10 @@ SESSION_PARAMS = frozenset({"phpsessid", "jsessionid", "sessionid", "session_id"
                             "aspsessionid", "oscsid", "zenid", "cfid", "cftoken"})
 # ``;jsessionid=…`` in a path (servlet URL rewriting), and its kin
 PATH_SESSION = re.compile(r"(?i);(?:jsessionid|phpsessid|sessionid|sid)=[^/;?#]*")
-# Hosts a news site serves its own articles from besides www.: its mobile and AMP editions
-COMPANION_PREFIXES = ("m.", "mobile.", "amp.", "pda.")
+# The labels of a news site's mobile edition (``m.example.by``, ``touch.``: Yandex's and
+# Russian CMSs' name, ``pda.``: old ones'), and its hosts besides www.: those and AMP's
+MOBILE_PREFIXES = ("m.", "mobile.", "touch.", "pda.")
+COMPANION_PREFIXES = (*MOBILE_PREFIXES, "amp.")
 # An AMP copy's path: an ``/amp/`` segment, or ``….amp`` / ``….amp.html``
 AMP_PATH = re.compile(r"(?i)(?:^|/)amp(?:/|$)|\.amp(?:\.html?)?$")
 
@@ -202,6 +204,18 @@ def is_noise(name: str, value: str) -> bool:
     lower = name.lower()
     return (is_tracking(lower) or lower in SESSION_PARAMS
             or lower == "sid" and not value.isdigit())
+
+
+def desktop_host(host: str) -> str | None:
+    """The host ``host`` would be the mobile edition of (``m.example.by`` -> ``example.by``,
+    ``mobile.``, ``touch.``, ``pda.`` too), None for one with no mobile label or with one
+    label left (``m.by``). Only a candidate: whether the site is that one's edition is told
+    by evidence (its home page names that host canonical, or redirects there), since a
+    ``m.`` host may be a site of its own."""
+    host = host.lower().rstrip(".")
+    prefix = next((p for p in MOBILE_PREFIXES if host.startswith(p)), None)
+    rest = host[len(prefix):] if prefix else ""
+    return rest if "." in rest.strip(".") else None
 
 
 def is_amp_url(url: str) -> bool:

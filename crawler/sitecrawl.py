@@ -15,7 +15,7 @@ import os
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from scrapy.exceptions import DontCloseSpider, UsageError
 from scrapy.http import Response, TextResponse
 from scrapy.utils.httpobj import urlparse_cached
 
-from archive.urls import site_host
+from archive.urls import desktop_host, site_host
 from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted, note_superseded
@@ -94,6 +94,9 @@ class SiteCrawl(OutletSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sites: dict[str, disc.SiteState] = {}
+        # a row's first key -> its site's key, once the row's host turned out to be the
+        # mobile edition of another (requests sent before still name the first)
+        self.moved_keys: dict[str, str] = {}
         self.pending = 0
         self.released = False
         self.registry: Path | None = None
@@ -142,6 +145,10 @@ class SiteCrawl(OutletSpider):
 
     def outlets(self) -> list[Outlet]:
         return [s.outlet for s in self.sites.values()]
+
+    def site(self, key: str) -> disc.SiteState | None:
+        """The site a request's ``key`` names (the key it had when the request was made)."""
+        return self.sites.get(self.moved_keys.get(key, key))
 
     # --- discovery requests -------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -260,7 +267,8 @@ class SiteCrawl(OutletSpider):
 
     def answered(self, response: Response, key: str, step: str, walk: str | None = None,
                  **kwargs: Any) -> Iterator[Any]:
-        state = self.sites[key]
+        state = self.site(key)
+        assert state is not None, key
         counted = self.counted(response.request)
         if step == "home" and counted:
             yield from self.robots_unread(state)
@@ -297,7 +305,7 @@ class SiteCrawl(OutletSpider):
         request = failure.request
         counted = self.counted(request)
         if request.cb_kwargs.get("step") == "home" and counted:
-            yield from self.robots_unread(self.sites[request.cb_kwargs["key"]])
+            yield from self.robots_unread(self.site(request.cb_kwargs["key"]))
         if request.cb_kwargs.get("step") == "sample":
             for retry in self.article_failed(failure):  # a sample under its other spelling
                 self.pending += self.counted(retry)
@@ -306,7 +314,7 @@ class SiteCrawl(OutletSpider):
             self.crawler.stats.inc_value(f"discovery/{request.cb_kwargs.get('step')}/failed")
             self.logger.info("Discovery request failed: %s: %s", request.url, failure.value)
         if (walk := request.cb_kwargs.get("walk")) is not None and counted:
-            yield from self.archive_trial(self.sites[request.cb_kwargs["key"]], walk, None,
+            yield from self.archive_trial(self.site(request.cb_kwargs["key"]), walk, None,
                                           probe=request.cb_kwargs["step"] == "archive_probe")
         self.pending -= counted
         if counted and self.pending == 0:
@@ -349,7 +357,13 @@ class SiteCrawl(OutletSpider):
         """A home page: its feeds, links and (unless it is itself a language ``edition``: each
         names its siblings, and a relative ``hreflang="be/"`` names ``/be/be/`` from ``/be/``)
         the home pages of its language editions; when it links no article, the pages it
-        shows through itself (``shell``: how many such pages led here)."""
+        shows through itself (``shell``: how many such pages led here). The home page of a
+        row given by its mobile host that names the desktop site (:meth:`desktop_of`) moves
+        the site there: the desktop home page is read instead (or is this one)."""
+        if (desktop := self.desktop_of(response, state)) is not None:
+            kept = yield from self.move_to_desktop(state, *desktop)
+            if desktop[1] == "canonical" or not kept:
+                return
         landed = urlsplit(response.url).hostname or ""
         if not state.outlet.owns_host(landed):
             self.crawler.stats.inc_value("discovery/home_moved_offsite")
@@ -510,6 +524,65 @@ class SiteCrawl(OutletSpider):
         self.crawler.stats.inc_value("discovery/home_moved_within_site")
         self.logger.info("%s: the home page %s moved to %s: the site is crawled there",
                          state.key, chain[0], response.url)
+
+    def desktop_of(self, response: TextResponse, state: disc.SiteState
+                   ) -> tuple[str, str] | None:
+        """(scheme://host, how it was told) of the desktop site whose mobile edition the row's
+        host is (``m.``, ``mobile.``, ``touch.``, ``pda.``: archive.urls.desktop_host), by
+        evidence on the row's home page: it redirected to that host (``www.`` or not), or
+        names a page there its ``rel="canonical"``. Given by its mobile host, a site's items
+        carried that host, so each article had another id than in a run given the main host
+        (the corpus held it twice; its edits were matched with neither). A ``m.`` host of
+        another registered domain, or one naming no such page, is a site of its own."""
+        desktop = desktop_host(state.outlet.host)
+        chain = response.meta.get("redirect_urls") or []
+        if (desktop is None or not generic_rules(state.outlet) or state.landed is not None
+                or (chain or [response.url])[0] != self.url_for(state.outlet, state.home_path)):
+            return None
+        if chain:
+            where, how = response.url, "redirect"
+        else:
+            where, how = disc.declared_canonical(response.text, response.url) or "", "canonical"
+        try:
+            parts = urlsplit(where)
+            host, port = ascii_host(parts.hostname or ""), parts.port
+        except ValueError:  # a canonical of no host (``http://[::1``) tells nothing
+            return None
+        if not host or site_host(host) != site_host(desktop):
+            return None
+        return f"{parts.scheme}://{host}" + (f":{port}" if port else ""), how
+
+    def move_to_desktop(self, state: disc.SiteState, base: str,
+                        how: str) -> Generator[Any, None, bool]:
+        """Crawl the site at its desktop host ``base``: its outlet (key, host: the items' ids
+        and URLs, as a run given that host makes them, owning the mobile host as every site
+        row's outlet does) and robots.txt; for a canonical, its home page too. False when
+        another row gives that site: this one is left out."""
+        old, row_url = state.key, state.row["url"]
+        state.landed = base
+        state.outlet = outlet_from_site_row({**state.row, "url": f"{base}{state.home_path}"})
+        self._resolver = None  # it resolves the site's hosts to the outlet it replaces
+        if state.key != old:
+            del self.sites[old]
+            self.moved_keys[old] = state.key
+            if state.key in self.sites:  # another row gives the desktop site: that row reads it
+                self.logger.warning("%s is the mobile edition of %s, which another row gives: "
+                                    "left out", row_url, base)
+                self.crawler.stats.inc_value("discovery/duplicate_rows")
+                return False
+            self.sites[state.key] = state
+        self.publish_sites()
+        self.crawler.stats.inc_value("discovery/mobile_edition")
+        self.logger.info("%s is the mobile edition of %s (its home page %s there): the site "
+                         "is crawled there, its items carry that address", row_url, base,
+                         "redirects" if how == "redirect" else "names its canonical")
+        if how == "canonical" and (
+                request := self.discover(state, self.url_for(state.outlet, state.home_path),
+                                         "home")):
+            yield request
+        if request := self.discover(state, self.robots_url(state), "robots"):
+            yield request
+        return True
 
     def editions(self, state: disc.SiteState, urls: list[str]) -> Iterator[Any]:
         """The home pages of the site's other language editions (on its own hosts), each read
@@ -904,7 +977,7 @@ class SiteCrawl(OutletSpider):
 
     def request_outlet(self, request: scrapy.Request) -> Outlet | None:
         """A zone sample names its site (``key``), an article request its outlet."""
-        state = self.sites.get(request.cb_kwargs.get("key", ""))
+        state = self.site(request.cb_kwargs.get("key", ""))
         return state.outlet if state is not None else super().request_outlet(request)
 
     def spelling_left_out(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
@@ -919,7 +992,7 @@ class SiteCrawl(OutletSpider):
         that page is the article (requested unless it already was), this one an alias, so
         one article reached by several URLs (feed, sitemap, old links) makes one item. A
         frameset's article is its frame's page (:meth:`framed_article`)."""
-        state = self.sites.get(outlet_key)
+        state = self.site(outlet_key)
         if state is not None and (frames := self.frames_of(response, state.outlet)):
             yield from self.framed_article(response, state, frames)
             return

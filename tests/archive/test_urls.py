@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from archive.urls import normalize_url, surt
+from archive.urls import desktop_host, normalize_url, surt
 from tests.support.pywb import tools_bin, tools_venv
 
 URLS = [
@@ -54,3 +54,14 @@ def test_article_keys_of_windows_1251_queries_are_told_apart() -> None:
     assert one == article_key("http://www.site.by/view.php?t=%cd%ee%e2&utm_source=x#c")
     assert article_key("https://site.by/v?q=Новости") == article_key(
         "https://site.by/v?q=%D0%9D%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8")
+
+
+@pytest.mark.parametrize(("host", "desktop"), [
+    ("m.example.by", "example.by"), ("MOBILE.news.example.by.", "news.example.by"),
+    ("touch.example.ru", "example.ru"), ("pda.example.ru", "example.ru"),
+    ("m.by", None), ("example.by", None), ("www.example.by", None), ("amp.example.by", None),
+    ("media.example.by", None), ("mm.example.by", None),
+])
+def test_desktop_host_is_only_the_candidate_a_mobile_label_names(host: str,
+                                                                 desktop: str | None) -> None:
+    assert desktop_host(host) == desktop

@@ -1071,3 +1071,48 @@ def test_an_article_answering_under_the_other_spelling_only_is_read(tmp_path: Pa
     counts = completeness_counts(result)
     assert counts["failed"] == 0 and counts["extracted"] >= len(result.items), counts
     assert counts["discovered"] == counts["extracted"] + counts["not_article"], counts
+
+
+@pytest.mark.parametrize(("label", "how"), [("m", "canonical"), ("m", "redirect"),
+                                            ("touch", "canonical")])
+def test_a_site_given_by_its_mobile_host_gives_the_items_of_its_main_host(
+        tmp_path: Path, label: str, how: str) -> None:
+    """``-a url=http://m.host/`` of a site whose mobile home page names the desktop one its
+    canonical (or answers 301 to it): the run's items are the run given the main host's,
+    the same ids, URLs and text (the corpus held each article twice, under two ids, and an
+    edit on one was never matched with the other), and the articles are fetched there."""
+    shape, mobile = anysite.mobile_edition_site(label, how)
+    host = shape.site.host
+    with FixtureServer([shape.site, mobile]) as server:
+        main = run_crawl("site", tmp_path / "main", server, args={"url": shape.url, **WINDOW})
+        served = len(server.requests)
+        given = run_crawl("site", tmp_path / "mobile", server,
+                          args={"url": f"http://{mobile.host}/", **WINDOW})
+        mobile_articles = [u for u in server.requests[served:]
+                           if "/novost-dnya-" in u and mobile.host in u]
+    assert_gold_items(main, shape, "title", "text", "published")
+    assert_gold_items(given, shape, "title", "text", "published")
+
+    def fields(result) -> list[tuple]:
+        return sorted((i["id"], i["url"], i["text"], i["source"]) for i in result.items)
+
+    assert fields(given) == fields(main)
+    assert {i["source"] for i in given.items} == {host}
+    assert not mobile_articles, mobile_articles
+    assert given.stats.get("discovery/mobile_edition") == 1
+    assert f"is the mobile edition of http://{host}" in given.log
+
+
+def test_a_mobile_host_naming_another_domain_canonical_stays_a_site_of_its_own(
+        tmp_path: Path) -> None:
+    """``-a url=http://m.host/`` whose pages name ``host.example`` (another registered
+    domain) canonical: no evidence that it is ``host``'s edition, so it is not merged with
+    ``host`` (the label alone proves nothing): its items carry its own host."""
+    shape, mobile = anysite.mobile_edition_site("m", "foreign")
+    with FixtureServer([shape.site, mobile]) as server:
+        given = run_crawl("site", tmp_path, server,
+                          args={"url": f"http://{mobile.host}/", **WINDOW})
+    assert given.returncode == 0, given.log[-3000:]
+    assert sorted(i["url"] for i in given.items) == sorted(
+        g.url.replace("://", "://m.", 1) for g in shape.golds)
+    assert "discovery/mobile_edition" not in given.stats

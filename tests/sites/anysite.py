@@ -947,3 +947,32 @@ def oldest_first_site() -> AnySite:
     chunks = [posts[i:i + 6] for i in range(0, len(posts), 6)]
     pages = [f"/news/?page={n}" for n in range(1, len(chunks) + 1)]
     return paged_site(site, host, zone, posts, chunks, pages)
+
+
+def mobile_edition_site(label: str, how: str) -> tuple[AnySite, VirtualSite]:
+    """A site (the feed-only shape) with a mobile edition on ``{label}.host``: as real sites
+    do, every desktop page names its mobile copy (``rel="alternate" media="only screen…"``)
+    and the mobile host either serves its own copies, each naming the desktop page its
+    ``rel="canonical"``, whose links and feed stay on the mobile host (``how="canonical"``),
+    or answers 301 to the same path on the desktop host (``how="redirect"``); with
+    ``how="foreign"`` the canonicals name another registered domain. Returns the
+    site (its golds at desktop URLs) and its mobile host."""
+    shape = feed_only_site()
+    host = shape.site.host
+    mobile = VirtualSite(f"{label}.{host}")
+    for path, page in list(shape.site.pages.items()):
+        if how == "redirect":
+            mobile.add(path, Page(b"", status=301, headers=[("Location", f"http://{host}{path}")]))
+            continue
+        body = page.body.replace(f"http://{host}/".encode(), f"http://{mobile.host}/".encode())
+        if page.content_type and "html" in page.content_type:
+            shape.site.add(path, Page(page.body.replace(b"</head>", (
+                '<link rel="alternate" media="only screen and (max-width: 640px)" '
+                f'href="http://{mobile.host}{path}"></head>').encode()),
+                content_type=page.content_type))
+            named = f"{host}.example" if how == "foreign" else host
+            body = body.replace(
+                b"</head>", f'<link rel="canonical" href="http://{named}{path}"></head>'.encode(),
+                1)
+        mobile.add(path, Page(body, content_type=page.content_type))
+    return shape, mobile
