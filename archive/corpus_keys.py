@@ -5,7 +5,7 @@ An item version is one extraction of one capture: the same article, the same WAR
 (name, version, rules, field sources) and the same extracted fields (text by its digest). Runs
 concatenated by hand, or a ``scrapy reextract`` of pages a crawl already extracted, repeat such
 versions; they are one row. What a line's *run* adds is not part of the identity: ``version``,
-``previous_version_digest`` and ``near_duplicates`` come from that run's state store, which a
+``previous_version_digest``, ``change`` and ``near_duplicates`` come from that run's state store, which a
 re-extraction has none of (it writes version 1 and no near-duplicates). Of two lines of one
 identity the corpus keeps the one whose run knew more: the higher ``version``, then more
 near-duplicate links; the row it replaces is removed from its part. Another capture, another
@@ -36,7 +36,7 @@ from .corpus_schema import item_fields, open_objects
 from .fileio import replace_durably, temp_for
 
 # Set by the run that wrote the line, not by the capture or the extraction.
-RUN_FIELDS = ("version", "previous_version_digest", "near_duplicates")
+RUN_FIELDS = ("version", "previous_version_digest", "change", "near_duplicates")
 NOT_IN_IDENTITY = {*RUN_FIELDS, "text", "warc"}  # text by text_sha256, warc by record_id
 BATCH_ROWS = 2000
 HELD_BUDGET = 250_000  # identities of rows on disk kept between lookups (~50 MB)

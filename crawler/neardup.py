@@ -78,6 +78,11 @@ def signature(text: str) -> Signature:
     return (_fmix32(hashed)[:, None] * a + b).min(axis=0)
 
 
+def similarity(a: Signature, b: Signature) -> float:
+    """The estimated Jaccard similarity of two signatures' shingle sets (error ~0.09)."""
+    return float(np.mean(a == b))
+
+
 def to_bytes(sig: Signature) -> bytes:
     return sig.astype("<u8").tobytes()  # 8 bytes a value: the layout stored since the start
 

@@ -60,7 +60,6 @@ from urllib.parse import (
     urlunsplit,
 )
 
-import numpy as np
 from lxml import etree
 from scrapy.exceptions import DropItem
 from twisted.internet.defer import Deferred
@@ -78,7 +77,7 @@ from crawler.items import (
     ArticlePage,
     content_type,
 )
-from crawler.neardup import Signature, signature
+from crawler.neardup import signature, similarity
 from crawler.removals import Observation, removal_log
 
 logger = logging.getLogger(__name__)
@@ -369,11 +368,6 @@ def page_notice(body: bytes, content_type: str | None) -> str | None:
     title = tree.xpath("string(//title)")
     heading = next((h.xpath("string(.)") for h in tree.iter("h1", "h2")), "")
     return notice_wording(heading, title)
-
-
-def similarity(a: Signature, b: Signature) -> float:
-    """The estimated Jaccard similarity of two MinHash signatures."""
-    return float(np.mean(a == b))
 
 
 def same_page(a: PagePrint, b: PagePrint) -> float | None:

@@ -49,6 +49,10 @@ class StateStore(Protocol):
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         """(article id, signature) pairs, to rebuild the near-duplicate index at open."""
 
+    def signature(self, article_id: str) -> bytes | None:
+        """The signature of the article's last exported text, or None (none was stored):
+        what a new version's text is compared with (crawler.pipelines.incremental)."""
+
     def removal(self, url: str) -> str | None:
         """When the article at a canonical URL was recorded removed (UTC ISO 8601), or None
         while it is not (see crawler.removals): a removal is recorded once, not every run."""

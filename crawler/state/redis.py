@@ -59,6 +59,9 @@ class RedisStateStore:
         for key, value in self.db.hscan_iter(self.sigs, count=_SCAN_BATCH):
             yield key.decode("utf-8"), value
 
+    def signature(self, article_id: str) -> bytes | None:
+        return self.db.hget(self.sigs, article_id)
+
     def signature_cursor(self) -> int:
         """Where the signature log ends now: pass it to :meth:`signatures_since` later."""
         return int(self.db.llen(self.log))

@@ -84,6 +84,11 @@ class SQLiteStateStore:
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         yield from self.db.execute("SELECT id, signature FROM signatures ORDER BY rowid")
 
+    def signature(self, article_id: str) -> bytes | None:
+        row = self.db.execute("SELECT signature FROM signatures WHERE id = ?",
+                              (article_id,)).fetchone()
+        return row[0] if row else None
+
     def removal(self, url: str) -> str | None:
         row = self.db.execute("SELECT observed FROM removals WHERE url = ?", (url,)).fetchone()
         return row[0] if row else None

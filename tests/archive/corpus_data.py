@@ -64,6 +64,7 @@ class Newsroom:
                           "trafilatura": "2.3.1", "rules": f"{source}@1"},
             "version": self.held[url][0],
             "previous_version_digest": held[1] if held else None,
+            "change": "edit" if held else None,
             "near_duplicates": near}
         errors = schema_errors(item)
         assert not errors, errors

@@ -37,6 +37,7 @@ def test_extracted_item_is_valid(item: dict) -> None:
     ("authors", [""]), ("warc", {"file": "../etc/passwd", "offset": 0, "length": 1,
                                  "record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>"}),
     ("fetched_at", "2026-01-01T00:00:00+03:00"), ("near_duplicates", ["nothex"]),
+    ("change", "rewritten"),
 ])
 def test_invalid_values_are_rejected(item: dict, field: str, value: object) -> None:
     bad = copy.deepcopy(item)
@@ -53,6 +54,13 @@ def test_missing_and_extra_fields_are_rejected(item: dict) -> None:
     assert schema_errors(missing) == ["(item): 'published' is a required property"]
     assert list(VALIDATOR.iter_errors({**item, "surprise": 1}))
     assert schema_errors({**item, "surprise": 1})
+
+
+def test_items_written_before_change_was_recorded_stay_valid(item: dict) -> None:
+    """``change`` (edit / replaced) is newer than the items files already written: a line
+    without it is valid (the corpus reads it as null), one with it names a known kind."""
+    older = {k: v for k, v in item.items() if k != "change"}
+    assert schema_errors(older) == [] and schema_errors({**item, "change": "replaced"}) == []
 
 
 @pytest.mark.parametrize("record_id", [

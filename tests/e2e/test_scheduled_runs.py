@@ -117,3 +117,30 @@ def test_an_article_dated_in_the_future_is_not_fetched_again_every_run(tmp_path)
         fetched = article_paths(server)
     assert again.returncode == 0, again.log[-3000:]
     assert fetched == [] and again.stats["incremental/skipped_known"] == 3
+
+
+def test_a_text_swapped_for_another_story_is_flagged_an_edit_is_not(tmp_path) -> None:
+    """Between two runs one article gets a sentence more, another's page is reused for an
+    unrelated story: both are new versions, but only the second says so (``change:
+    "replaced"``, a stat and an INFO line with its URL); the first is an ordinary edit.
+    Before, both were exported as ordinary versions, the swap hidden among real edits."""
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(days=4), count=3)
+    site.publish()
+    with FixtureServer([site.site]) as server:
+        first = run_crawl("belta", tmp_path, server)
+        edited, swapped = site.edit(0, EDIT), site.swap(1, 777)
+        again = run_crawl("belta", tmp_path, server, settings={"REFETCH_MAX_AGE_DAYS": 30})
+    assert first.returncode == 0, first.log[-3000:]
+    assert [i["change"] for i in first.items] == [None] * 3
+    assert again.returncode == 0, again.log[-3000:]
+    by_url = {i["url"]: i for i in again.items}
+    assert sorted(by_url) == sorted([edited.url, swapped.url])
+    assert by_url[edited.url]["version"] == 2 and by_url[edited.url]["change"] == "edit"
+    assert by_url[swapped.url]["version"] == 2 and by_url[swapped.url]["change"] == "replaced"
+    assert by_url[swapped.url]["text"] == swapped.text
+    assert again.stats["incremental/new_version"] == 2
+    assert again.stats["incremental/text_replaced"] == 1
+    assert f"{swapped.url}: version 2 shares almost nothing with version 1" in again.log
+    assert edited.url not in "".join(line for line in again.log.splitlines()
+                                     if "shares almost nothing" in line)

@@ -73,6 +73,16 @@ class ChangingBelta:
         return edited
 
 
+    def swap(self, index: int, seed: int) -> GoldArticle:
+        """The article's page reused for another story: title and text of article ``seed``
+        at the same URL (a CMS recycling a page, a hacked page)."""
+        gold = self.golds[index]
+        swapped = replace(gold, title=title_for(seed), paragraphs=paragraphs_for(seed))
+        self.golds[index] = swapped
+        self.publish()
+        return swapped
+
+
 def shklov_copy(source: GoldArticle, post_id: int = 4321) -> tuple[VirtualSite, GoldArticle]:
     """A district reprint: new title, a local lead sentence, the agency's paragraphs."""
     site = VirtualSite(SHKLOV_HOST)

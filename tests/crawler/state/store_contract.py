@@ -47,6 +47,8 @@ def check_signatures(open_store: Callable[[], StateStore]) -> None:
     reopened = open_store()
     assert reopened.get(URL).version == 3
     assert dict(reopened.signatures())["belta-124"] == b"\x02" * 16
+    assert reopened.signature("belta-123") == b"\x03" * 16  # one, by id: a new version's
+    assert reopened.signature("belta-999") is None  # previous text is compared with it
     reopened.close()
 
 
