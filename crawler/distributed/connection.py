@@ -2,7 +2,8 @@
 
 Checked once before any spider starts, by class of Redis set-up: unreachable, TLS gone
 wrong (:mod:`crawler.distributed.tls`), a password or ACL user missing or wrong, a read-only
-replica, a full Redis or a user not allowed to write, an eviction policy that may drop the
+replica, a full Redis or a user not allowed to write, an ACL user denied a command the worker
+runs (scripts, MULTI/EXEC, a data command) or its keys, an eviction policy that may drop the
 frontier or the article state, a malformed URL or an option redis-py does not take. Each is
 one error naming ``REDIS_URL`` (its passwords hidden) and the fix, within seconds.
 """
@@ -16,6 +17,7 @@ import logging
 import re
 import sys
 import time
+import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -288,11 +290,13 @@ def unreachable(exc: BaseException, shown: str, client: redis.Redis) -> str:
 
 
 def check_redis(settings: Any) -> redis.Redis:
-    """:func:`connect`, and make sure the run can keep its keys there: writes accepted, no
-    eviction of any key. Once per process, before any spider starts (it may warn)."""
+    """:func:`connect`, and make sure the run can keep its keys there: writes accepted, the
+    worker's commands allowed, no eviction of any key. Once per process, before any spider
+    starts (it may warn)."""
     client = connect(settings)
     shown = shown_url(redis_url(settings))
     check_writable(client, settings, shown)
+    check_commands(client, settings, shown)
     check_eviction(client, shown)
     return client
 
@@ -310,8 +314,101 @@ def check_writable(client: redis.Redis, settings: Any, shown: str) -> None:
         raise RedisUnavailable(
             f"Redis at REDIS_URL={shown} is full ({exc}): raise its maxmemory or free "
             "memory before crawling.") from None
-    except redis.ResponseError as exc:  # NOPERM of an ACL user, MISCONF of a failed save …
+    except redis.exceptions.NoPermissionError as exc:  # an ACL user's keys or SET denied
+        raise RedisUnavailable(denied(shown, f"NOPERM {exc}")) from None
+    except redis.ResponseError as exc:  # MISCONF of a failed save …
         raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused a write: {exc}.") from None
+
+
+# What the worker's scheduler, dupefilter and state store run (in their Lua scripts and
+# directly), each tried on a key of the check's own with redis.pcall: a command an ACL user
+# is denied fails the same way in a script and outside it. DEL comes first, on keys not yet
+# there, so a user denied it leaves nothing behind. The state store's transactions
+# (MULTI/EXEC) cannot run in a script: see check_transaction.
+WORKER_COMMANDS = (
+    ("DEL", "s", "n", "set", "h", "z", "l"), ("SET", "s", "1", "PX", "10000"),
+    ("SET", "s", "1", "NX"), ("GET", "s"), ("EXISTS", "s"), ("INCR", "n"),
+    ("SADD", "set", "a"), ("SMEMBERS", "set"), ("SCARD", "set"), ("SREM", "set", "a"),
+    ("HSET", "h", "f", "v"), ("HGET", "h", "f"), ("HMGET", "h", "f"), ("HGETALL", "h"),
+    ("HLEN", "h"), ("HSCAN", "h", "0"), ("HDEL", "h", "f"),
+    ("ZADD", "z", "1", "a"), ("ZCARD", "z"), ("ZPOPMIN", "z"),
+    ("RPUSH", "l", "a"), ("LLEN", "l"), ("LRANGE", "l", "0", "-1"),
+    ("DEL", "s", "n", "set", "h", "z", "l"),
+)
+# ARGV: the commands, each as its argument count then its words; a word naming a key is
+# prefixed with KEYS[1]. Returns the first command refused and Redis' error, or nothing.
+_TRY_COMMANDS = """
+local i, keys = 1, {s=1, n=1, set=1, h=1, z=1, l=1}
+while i <= #ARGV do
+  local n, call = tonumber(ARGV[i]), {}
+  for j = 1, n do
+    local word = ARGV[i + j]
+    if j > 1 and keys[word] then
+      word = KEYS[1] .. ':' .. word
+    end
+    call[j] = word
+  end
+  local reply = redis.pcall(unpack(call))
+  if type(reply) == 'table' and reply.err then
+    redis.pcall('DEL', KEYS[1] .. ':s', KEYS[1] .. ':n', KEYS[1] .. ':set', KEYS[1] .. ':h',
+                KEYS[1] .. ':z', KEYS[1] .. ':l')
+    return {call[1], reply.err}
+  end
+  i = i + n + 1
+end
+return {}
+"""
+
+
+def check_commands(client: redis.Redis, settings: Any, shown: str) -> None:
+    """Run what the worker runs (:data:`WORKER_COMMANDS` in a script, a MULTI/EXEC
+    transaction) on keys of the check's own: an ACL user allowed SET and GET but not
+    scripts, or one of those commands, passed the one SET and failed once the spider opened."""
+    key = f"{state_prefix(settings)}:access-check:{uuid.uuid4().hex[:8]}"
+    argv = [word for command in WORKER_COMMANDS for word in (len(command), *command)]
+    try:
+        refused = client.eval(_TRY_COMMANDS, 1, key, *argv)
+    except redis.exceptions.NoPermissionError as exc:  # EVAL itself, or the key
+        raise RedisUnavailable(denied(shown, f"NOPERM {exc}")) from None
+    except redis.ResponseError as exc:
+        raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused a Lua script (EVAL), "
+                               f"which the crawl's frontier runs: {exc}.") from None
+    if refused:
+        command, error = (_text(part) for part in refused)
+        raise RedisUnavailable(denied(
+            shown, f"NOPERM this user has no permissions to run the '{command.lower()}' "
+                   f"command (in a Lua script: {error})"))
+    check_transaction(client, key, shown)
+
+
+def check_transaction(client: redis.Redis, key: str, shown: str) -> None:
+    """MULTI, SET, EXEC on one connection, each reply read: redis-py's pipeline reports a
+    MULTI denied as 'EXEC without MULTI', naming no permission."""
+    conn = client.connection_pool.get_connection()
+    try:
+        for command in (("MULTI",), ("SET", f"{key}:t", "1", "PX", "10000"), ("EXEC",),
+                        ("DEL", f"{key}:t")):
+            conn.send_command(*command)
+            conn.read_response()
+    except redis.exceptions.NoPermissionError as exc:
+        conn.disconnect()  # may be inside MULTI still
+        raise RedisUnavailable(denied(shown, f"NOPERM {exc} (MULTI/EXEC)")) from None
+    except redis.ResponseError as exc:
+        conn.disconnect()
+        raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused a MULTI/EXEC "
+                               f"transaction, which the state store writes with: {exc}.") \
+            from None
+    finally:
+        client.connection_pool.release(conn)
+
+
+def denied(shown: str, error: str) -> str:
+    """The start check's refusal of an ACL user denied a command or key the worker needs."""
+    commands = sorted({command[0] for command in WORKER_COMMANDS})
+    return (f"Redis at REDIS_URL={shown} does not allow this worker what a crawl needs: "
+            f"{error}. Allow its ACL user scripts (EVAL), MULTI/EXEC and "
+            f"{', '.join(commands)} on all keys (e.g. ACL SETUSER USER +@all ~* &*), or use "
+            "another user.")
 
 
 def check_eviction(client: redis.Redis, shown: str) -> None:

@@ -314,6 +314,26 @@ def test_redis_refusing_the_credentials_is_one_clear_error(tmp_path: Path) -> No
     assert "Traceback" not in result.log and "wrong-secret" not in result.log
 
 
+def test_a_user_not_allowed_scripts_is_refused_before_the_crawl(tmp_path: Path) -> None:
+    """An ACL user allowed SET and GET but not EVAL passed the start check and failed once
+    the spider opened (the run's join is a script)."""
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis")
+    redis.client.execute_command("ACL", "SETUSER", "worker", "on", ">w0rker-pw", "~*", "&*",
+                                 "+@all", "-eval", "-evalsha")
+    try:
+        url = f"redis://worker:w0rker-pw@127.0.0.1:{redis.port}/0"
+        result = run_crawl("belta", tmp_path, settings={"REDIS_URL": url}, timeout=60)
+    finally:
+        redis.stop()
+    assert result.returncode == 1
+    assert result.log.count("ERROR") == 1, result.log[-3000:]
+    assert "NOPERM this user has no permissions to run the 'eval' command" in result.log
+    assert f"REDIS_URL=redis://worker:***@127.0.0.1:{redis.port}/0" in result.log
+    assert "Traceback" not in result.log and "w0rker-pw" not in result.log
+    assert not (tmp_path / "reports").exists()
+
+
 def test_a_read_only_replica_is_refused_before_the_crawl(tmp_path: Path) -> None:
     """Every write of the run used to fail with READONLY once the spider was open."""
     (tmp_path / "primary").mkdir()

@@ -216,3 +216,36 @@ def test_a_frozen_redis_costs_a_command_its_retry_seconds_then_fails_at_once(
     assert second < 0.1, second
     time.sleep(1)  # the next probe
     assert client.ping() and client.get("x") is None
+
+
+@pytest.mark.parametrize(("denied", "named"), [
+    (["-eval"], "'eval'"),  # SET and GET allowed, scripts not
+    (["-@scripting"], "'eval'"),
+    (["-zadd"], "'zadd'"),  # run by the frontier's scripts
+    (["-hset"], "'hset'"),  # the state store's writes, the leases
+    (["-multi"], "'multi'"),  # the state store's and the heartbeat's transactions
+    (["resetkeys", "~elsewhere:*"], "keys"),
+], ids=["eval", "scripting", "zadd", "hset", "multi", "keys"])
+def test_a_user_denied_what_the_worker_needs_is_refused_at_start(
+        servers: list[RedisServer], tmp_path: Path, denied: list[str], named: str) -> None:
+    """An ACL user allowed SET and GET but not a command the scheduler, dupefilter or state
+    store runs passed the start check (one SET) and failed once the spider opened, or later.
+    The check runs those commands (in a script, as the worker does) and refuses at once."""
+    server = start(servers, tmp_path)
+    server.client.execute_command("ACL", "SETUSER", "worker", "on", ">w0rker-pw", "~*", "&*",
+                                  "+@all", *denied)
+    url = f"redis://worker:w0rker-pw@127.0.0.1:{server.port}/0"
+    message = refusal(url)
+    assert "NOPERM" in message and named in message, message
+    assert f"REDIS_URL=redis://worker:***@127.0.0.1:{server.port}/0" in message, message
+    assert "w0rker-pw" not in message
+    assert server.client.keys("*access-check*") == []  # nothing left behind
+
+
+def test_a_user_allowed_what_the_worker_needs_passes_and_leaves_no_key(
+        servers: list[RedisServer], tmp_path: Path) -> None:
+    server = start(servers, tmp_path)
+    server.client.execute_command("ACL", "SETUSER", "worker", "on", ">w0rker-pw", "~*", "&*",
+                                  "+@all", "-flushall", "-keys")
+    check_redis(Settings({"REDIS_URL": f"redis://worker:w0rker-pw@127.0.0.1:{server.port}/0"}))
+    assert server.client.keys("*access-check*") == []
