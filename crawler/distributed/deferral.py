@@ -8,7 +8,8 @@ yields, the state written for its item. Such a failure says nothing of the artic
 request keeps its lease (:meth:`~crawler.distributed.scheduler.DistributedScheduler.defer`),
 is counted in ``redis/request_deferred`` (not ``articles/failed/*``) and goes back to the
 shared queue once Redis answers (or, should this worker close first, stays leased in Redis
-for the next worker), so it is fetched again.
+for the next worker), so it is fetched again. Its warning says which: a worker that Redis
+refused (credentials, certificate), or that is closing already, waits for no answer.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Any
 
 import redis
 
-from crawler.distributed.connection import REFUSALS
-from crawler.distributed.tls import cause_of
+from crawler.distributed.connection import REFUSALS, credentials_refusal
+from crawler.distributed.tls import cause_of, certificate_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,28 @@ def defer_request(crawler: Any, request: Any, exc: BaseException | None) -> bool
     if defer is None or not defer(request):
         return False
     crawler.stats.inc_value(DEFERRED)
-    logger.warning("Redis failed while processing %s (%s): the request stays leased and is "
-                   "fetched again once Redis answers", request.url, cause)
+    logger.warning("Redis failed while processing %s (%s): %s", request.url, cause,
+                   what_next(crawler, exc))
     return True
+
+
+def what_next(crawler: Any, exc: BaseException | None) -> str:
+    """What becomes of a deferred request: fetched again here once Redis answers, or, when
+    this worker stops for a reason waiting does not mend, left leased for another."""
+    why = stopping(crawler, exc)
+    if why is None:
+        return "the request stays leased and is fetched again once Redis answers"
+    return (f"this worker is stopping ({why}): the request stays leased in Redis for the next "
+            "worker or run")
+
+
+def stopping(crawler: Any, exc: BaseException | None) -> str | None:
+    """Why this worker stops rather than waits for Redis, if it does: Redis refused its
+    credentials or TLS certificate (``exc`` says so before the frontier monitor does), or
+    the worker is closing already (:attr:`DistributedScheduler.stopping`)."""
+    if certificate_refusal(exc) is not None:
+        return "Redis presents a TLS certificate it does not trust"
+    if credentials_refusal(exc) is not None:
+        return "Redis refused its credentials"
+    scheduler = getattr(crawler, "distributed_scheduler", None)
+    return getattr(scheduler, "stopping", None)

@@ -185,6 +185,8 @@ class FrontierMonitor:
 
     def close(self, reason: str) -> None:
         self.closing = True
+        if self.scheduler is not None:  # requests deferred from now on wait for another worker
+            self.scheduler.stopping = reason
         self.crawler.stats.set_value(f"distributed/{reason}", 1)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 

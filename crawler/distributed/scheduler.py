@@ -92,6 +92,7 @@ class DistributedScheduler(Scheduler):
         self.worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.keys: RunKeys | None = None
         self.crawler: Any = None
+        self.stopping: str | None = None  # why the worker closes (the frontier monitor's)
         # Handed over while Redis failed (enqueue_request), each with the dupefilter add to
         # send at the flush, or None: queued regardless (its own enqueue failed, or dont_filter).
         self.unqueued: list[tuple[Request, int | None]] = []

@@ -160,3 +160,70 @@ def test_a_callback_error_deferred_on_redis_is_counted_as_deferred(tmp_path: Pat
         assert crawler.stats.get_value("redis/spider_error_deferred/KeyError") is None
     finally:
         server.stop()
+
+
+def _cert_refused() -> redis.ConnectionError:
+    """redis-py's error for a server certificate not trusted (as it raises it)."""
+    import ssl
+
+    try:
+        verify = ssl.SSLCertVerificationError(1, "certificate verify failed")
+        verify.verify_message = "certificate has expired"
+        try:
+            raise verify
+        except ssl.SSLError as exc:
+            raise redis.ConnectionError("Error 1 connecting to 127.0.0.1:6380.") from exc
+    except redis.ConnectionError as error:
+        return error
+
+
+@pytest.mark.parametrize("error", [
+    redis.AuthenticationError("invalid username-password pair or user is disabled."),
+    redis.exceptions.NoPermissionError("this user has no permissions to run the 'eval' command"),
+    _cert_refused(),
+], ids=["wrongpass", "noperm", "certificate"])
+def test_a_request_deferred_by_a_worker_that_stops_says_it_stays_for_the_next_worker(
+        tmp_path: Path, error: redis.RedisError, caplog: pytest.LogCaptureFixture) -> None:
+    """Redis refusing the worker's credentials or certificate is no outage: the worker stops,
+    nobody here fetches the request again 'once Redis answers'. Its lease waits in Redis."""
+    from crawler.distributed.deferral import defer_request
+
+    server = RedisServer(tmp_path)
+    try:
+        crawler, scheduler = _scheduler(server)
+        scheduler.enqueue_request(Request("http://ex.org/article"))
+        request = scheduler.next_request()
+        with caplog.at_level("WARNING"):
+            assert defer_request(crawler, request, error)
+    finally:
+        server.stop()
+    [line] = [r.getMessage() for r in caplog.records if "http://ex.org/article" in r.getMessage()]
+    assert "stays leased in Redis for the next worker or run" in line, line
+    assert "once Redis answers" not in line, line
+
+
+def test_a_request_deferred_while_the_worker_closes_says_it_stays_for_the_next_worker(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An outage, but the worker is closing already (Redis silent for REDIS_WORKER_TTL, or a
+    refusal seen first): this worker will not be there when Redis answers."""
+    from crawler.distributed.deferral import defer_request
+
+    server = RedisServer(tmp_path)
+    try:
+        crawler, scheduler = _scheduler(server)
+        for url in ("http://ex.org/a", "http://ex.org/b"):
+            scheduler.enqueue_request(Request(url))
+        first, second = scheduler.next_request(), scheduler.next_request()
+        outage = redis.ConnectionError("Connection refused")
+        with caplog.at_level("WARNING"):
+            assert defer_request(crawler, first, outage)
+            scheduler.stopping = "redis_unavailable"
+            assert defer_request(crawler, second, outage)
+    finally:
+        server.stop()
+    lines = {r.getMessage().split(" (")[0]: r.getMessage() for r in caplog.records
+             if "Redis failed while processing" in r.getMessage()}
+    assert "fetched again once Redis answers" in lines[
+        f"Redis failed while processing {first.url}"]
+    closing = lines[f"Redis failed while processing {second.url}"]
+    assert "redis_unavailable" in closing and "next worker or run" in closing, closing
