@@ -47,20 +47,65 @@ def redis_cause(exc: BaseException | None) -> redis.RedisError | None:
     return cause_of(exc, OUTAGE_ERRORS + REFUSALS)
 
 
-def defer_request(crawler: Any, request: Any, exc: BaseException | None) -> bool:
-    """Keep ``request`` leased when ``exc`` comes from a Redis outage: whether it was.
-    False (the caller handles the failure as usual) for any other error, outside
+# One line per deferred request or error: the URL, what failed on Redis, what comes next.
+# Matched by crawler.logformatter, which drops the traceback Scrapy attaches to an error.
+DEFERRED_LINE = "Redis failed while processing %(url)s (%(cause)s): %(next)s"
+
+
+def deferrable(crawler: Any, request: Any, exc: BaseException | None) -> redis.RedisError | None:
+    """The Redis failure ``exc`` comes of, when it defers ``request`` (:func:`defer_request`:
+    a lease of this worker's, deferred already or not); None for any other error, outside
     distributed mode, or for a request that holds no lease (not from the shared queue)."""
     cause = redis_cause(exc)
     if cause is None or request is None:
+        return None
+    lease_of = getattr(getattr(crawler, "distributed_scheduler", None), "lease_of", None)
+    return cause if lease_of is not None and lease_of(request) is not None else None
+
+
+def defer_request(crawler: Any, request: Any, exc: BaseException | None,
+                  log: bool = True) -> bool:
+    """Keep ``request`` leased when ``exc`` comes from a Redis outage: whether it was (or
+    is already). False (the caller handles the failure as usual) when :func:`deferrable`
+    says no. ``log``: say so in :data:`DEFERRED_LINE` (else the caller's log line does)."""
+    cause = deferrable(crawler, request, exc)
+    if cause is None:
         return False
-    defer = getattr(getattr(crawler, "distributed_scheduler", None), "defer", None)
-    if defer is None or not defer(request):
-        return False
-    crawler.stats.inc_value(DEFERRED)
-    logger.warning("Redis failed while processing %s (%s): %s", request.url, cause,
-                   what_next(crawler, exc))
+    if crawler.distributed_scheduler.defer(request):  # newly: once per request
+        crawler.stats.inc_value(DEFERRED)
+        if log:
+            logger.warning(DEFERRED_LINE, deferred_args(crawler, request, exc, cause))
     return True
+
+
+def defer_error(crawler: Any, prefix: str, request: Any, exc: BaseException) -> bool:
+    """A spider callback's or item pipeline's error that :func:`defer_request` defers is
+    counted in ``prefix`` + its type (``redis/spider_error_deferred/``,
+    ``redis/item_error_deferred/``), which the run verdict discounts: whether it was. Its
+    log line is the log formatter's (:func:`deferred_error_log`), in place of Scrapy's."""
+    if not defer_request(crawler, request, exc, log=False):
+        return False
+    crawler.stats.inc_value(prefix + exc.__class__.__name__)
+    return True
+
+
+def deferred_error_log(crawler: Any, request: Any, exc: BaseException,
+                       where: str) -> dict[str, Any] | None:
+    """The log formatter's entry for an error ``where`` (a spider callback, an item pipeline)
+    that :func:`defer_error` is about to defer: one WARNING line, URL and reason, no
+    traceback; None (Scrapy's ERROR) for any other."""
+    cause = deferrable(crawler, request, exc)
+    if cause is None:
+        return None
+    args = deferred_args(crawler, request, exc, cause)
+    args["cause"] = f"{where}: {args['cause']}"
+    return {"level": logging.WARNING, "msg": DEFERRED_LINE, "args": args}
+
+
+def deferred_args(crawler: Any, request: Any, exc: BaseException | None,
+                  cause: redis.RedisError) -> dict[str, Any]:
+    return {"url": request.url, "cause": str(cause) or cause.__class__.__name__,
+            "next": what_next(crawler, exc)}
 
 
 def what_next(crawler: Any, exc: BaseException | None) -> str:

@@ -31,12 +31,13 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.distributed.connection import credentials_refusal, redis_url, shown_url
-from crawler.distributed.deferral import REQUEUED, defer_request
+from crawler.distributed.deferral import REQUEUED, defer_error
 from crawler.distributed.frontier import requeue
 from crawler.distributed.scheduler import DistributedScheduler
 from crawler.distributed.tls import certificate_refusal
 from crawler.extensions.run_verdict import (
     FRONTIER_LOST,
+    ITEM_ERROR_DEFERRED,
     REDIS_AUTH_REFUSED,
     REDIS_CERTIFICATE_REFUSED,
     REDIS_UNAVAILABLE,
@@ -73,14 +74,14 @@ class FrontierMonitor:
         """A callback (or its output: the known-article check of a feed's links) failed on
         Redis: its request is fetched again, its output then queued (the rest deduplicated).
         Counted by type beside Scrapy's ``spider_exceptions/``: the verdict discounts it."""
-        if defer_request(self.crawler, getattr(response, "request", None), failure.value):
-            self.crawler.stats.inc_value(
-                SPIDER_ERROR_DEFERRED + failure.value.__class__.__name__)
+        defer_error(self.crawler, SPIDER_ERROR_DEFERRED, getattr(response, "request", None),
+                    failure.value)
 
     def item_error(self, failure: Any, response: Any) -> None:
         """An item pipeline failed on Redis (the article state not read or written): the
         article's request is fetched again rather than its item lost."""
-        defer_request(self.crawler, getattr(response, "request", None), failure.value)
+        defer_error(self.crawler, ITEM_ERROR_DEFERRED, getattr(response, "request", None),
+                    failure.value)
 
     @property
     def scheduler(self) -> DistributedScheduler | None:

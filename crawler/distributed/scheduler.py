@@ -254,6 +254,15 @@ class DistributedScheduler(Scheduler):
         fetched again (:meth:`requeue_deferred`), not dropped. False if it holds no lease."""
         return self.keys is not None and self.queue.defer(request)
 
+    def lease_of(self, request: Request) -> str | None:
+        """``"leased"`` (this worker holds ``request``'s lease), ``"deferred"`` (kept for a
+        Redis failure already: :meth:`defer`) or None (no lease: not from the shared queue)."""
+        if self.keys is None:
+            return None
+        if request in self.queue.deferred:
+            return "deferred"
+        return "leased" if request in self.queue.leases else None
+
     def requeue_deferred(self, in_progress: set[Request] | frozenset[Request]) -> int:
         """Return the deferred requests the engine has finished with to the shared queue,
         after the requests they handed over are queued (as :meth:`settle` does): requeued

@@ -49,6 +49,9 @@ SOURCES_GONE_PREFIX = "discovery/sources_gone/"
 # spider_exceptions/: their requests were deferred (crawler.distributed.deferral), fetched
 # again, so nothing they would have given is lost.
 SPIDER_ERROR_DEFERRED = "redis/spider_error_deferred/"
+# Item pipeline errors on a Redis outage, by type: their requests deferred alike. Scrapy counts
+# item errors only in log_count/ERROR, which these never reach (one WARNING line each).
+ITEM_ERROR_DEFERRED = "redis/item_error_deferred/"
 SPIDER_ERROR_URLS = "spider_exceptions/urls"  # the first pages a spider callback crashed on
 MAX_SPIDER_ERROR_URLS = 5
 EXIT_UNHEALTHY = 1  # alarms, a failed export, a crashed spider

@@ -22,7 +22,7 @@ import pytest
 from bench.site import ARTICLE, build
 from tests.sites import belta
 from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl, scrapy_command
-from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
+from tests.support.redis import RedisServer, _free_port, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page
 from tests.support.tls import Pki, TlsRedisServer, make_pki
 
@@ -405,6 +405,40 @@ def test_redis_down_longer_than_its_retries_fails_no_article(tmp_path: Path) -> 
     assert stats.get("redis/request_deferred", 0) > 0, stats
     assert not [k for k in stats if k.startswith("articles/failed/")], stats
     assert "state/not_recorded" not in stats, stats
+
+
+def test_item_pipeline_errors_on_a_redis_outage_are_deferred_warnings_not_errors(
+        redis_server: RedisServer, tmp_path: Path) -> None:  # noqa: F811
+    """An item pipeline that failed on Redis (the state store, or another pipeline talking to
+    Redis) was deferred, but still logged Scrapy's 'Error processing {item}' ERROR with a
+    traceback each time, counted in log_count/ERROR: six of them made the 'errors above 5'
+    alarm (exit 1) of a run that lost nothing. Each is one WARNING line with the URL and
+    the reason, counted in redis/item_error_deferred/<type>, and the article is fetched
+    again and exported once."""
+    from crawler.settings import ITEM_PIPELINES
+
+    down = f"redis://127.0.0.1:{_free_port()}/0"  # nobody listens: Redis is down for it
+    pipelines = {**ITEM_PIPELINES, "tests.support.redis_pipeline.RedisOutagePipeline": 250}
+    settings = {**worker_settings(redis_server, tmp_path / "warc"), "ITEM_PIPELINES": pipelines,
+                "OUTAGE_PIPELINE_URL": down, "OUTAGE_PIPELINE_ITEMS": 6}
+    with FixtureServer([slow_site(40, 0.05)]) as server:
+        worker = Worker("w1", tmp_path, server, settings)
+        code = worker.wait()
+    log = worker.log
+    assert code == 0, log[-3000:]
+    ids = Counter(item["id"] for item in worker.items)
+    assert len(ids) == 40 and set(ids.values()) == {1}, (len(ids), ids.most_common(3))
+    assert "Error processing" not in log and "Traceback" not in log, log[-3000:]
+    warned = [line for line in log.splitlines() if "Redis failed while processing" in line]
+    assert len(warned) == 6 and all(" WARNING: " in line and "/society/view/bench-" in line
+                                    and "Connection refused" in line for line in warned), warned
+    [path] = (tmp_path / "w1" / "reports").glob("belta-*.json")
+    report = json.loads(path.read_text("utf-8"))
+    stats = report["stats"]
+    assert stats.get("redis/item_error_deferred/ConnectionError") == 6, stats
+    assert stats.get("redis/request_deferred") == 6, stats
+    assert "log_count/ERROR" not in stats, stats
+    assert report["alarms"] == [], report["alarms"]
 
 
 @pytest.fixture(scope="module")

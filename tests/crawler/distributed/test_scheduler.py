@@ -227,3 +227,63 @@ def test_a_request_deferred_while_the_worker_closes_says_it_stays_for_the_next_w
         f"Redis failed while processing {first.url}"]
     closing = lines[f"Redis failed while processing {second.url}"]
     assert "redis_unavailable" in closing and "next worker or run" in closing, closing
+
+
+def test_callback_and_item_errors_deferred_on_redis_are_one_warning_each(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Both went out as Scrapy's ERROR with a traceback (log_count/ERROR: the 'errors above
+    N' alarm after an outage that lost nothing). Through the project's log formatter and
+    Scrapy's scraper logger, each is one WARNING line naming the URL and the reason; a second
+    item of a page deferred already is deferred too (its page is fetched again); any other
+    error stays Scrapy's ERROR."""
+    import logging
+
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.log import logformatter_adapter
+    from twisted.python.failure import Failure
+
+    from crawler.distributed.monitor import FrontierMonitor
+    from crawler.logformatter import ArchiveLogFormatter
+
+    server = RedisServer(tmp_path)
+    try:
+        crawler, scheduler = _scheduler(server)
+        scheduler.enqueue_request(Request("http://ex.org/article"))
+        request = scheduler.next_request()
+        monitor, formatter = FrontierMonitor(crawler), ArchiveLogFormatter.from_crawler(crawler)
+        response = HtmlResponse(request.url, body=b"", request=request)
+        scraper = logging.getLogger("scrapy.core.scraper")
+
+        def item_error(exc: Exception) -> None:  # as Scrapy's scraper does
+            try:
+                raise exc
+            except Exception:
+                scraper.log(*logformatter_adapter(formatter.item_error({}, exc, response, None)),
+                            exc_info=True)
+                monitor.item_error(Failure(), response)
+
+        outage = redis.ConnectionError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+        with caplog.at_level(logging.INFO):
+            item_error(outage)
+            item_error(redis.ConnectionError("Connection refused"))  # its second item
+            failure = Failure(redis.TimeoutError("Timeout reading from socket"))
+            scraper.log(*logformatter_adapter(formatter.spider_error(
+                failure, request, response, None)), exc_info=(
+                failure.type, failure.value, failure.getTracebackObject()))
+            monitor.spider_error(failure, response)
+            item_error(KeyError("a bug"))
+    finally:
+        server.stop()
+    records = [r for r in caplog.records if r.name == "scrapy.core.scraper"]
+    deferred, other = records[:3], records[3]
+    assert all(r.levelno == logging.WARNING and r.exc_info is None and
+               "http://ex.org/article" in r.getMessage() for r in deferred), deferred
+    assert "item pipeline: Error 111 connecting" in deferred[0].getMessage()
+    assert "spider callback: Timeout reading from socket" in deferred[2].getMessage()
+    assert "fetched again once Redis answers" in deferred[0].getMessage()
+    assert other.levelno == logging.ERROR and other.exc_info is not None
+    stats = crawler.stats
+    assert stats.get_value("redis/item_error_deferred/ConnectionError") == 2
+    assert stats.get_value("redis/spider_error_deferred/TimeoutError") == 1
+    assert stats.get_value("redis/item_error_deferred/KeyError") is None
+    assert stats.get_value("redis/request_deferred") == 1  # one request, fetched again once
