@@ -29,10 +29,10 @@ so a known article's 2xx answer that *looks suspicious* is checked against two k
   *is* a not-found or removed notice in ru, be, uk, en, pl or de, the site's name aside
   (:func:`notice_wording`); a headline quoting such words is an article's.
 
-Suspicious (the only pages probed): a known article answering 2xx at its own URL whose page
-gives no article (no body, no title, not an article), or an article whose title is a
-not-found notice; and any article read at its own path on a host no outlet has (a move or a parking
-host). An article whose text merely mentions "страница не найдена" is none of these.
+Suspicious (the only pages probed): an article (known, or never exported: then a failed
+fetch, as its 404 is) answering 2xx at its own URL whose page gives no article (no body, no
+title, not an article), or an article whose title is a not-found notice; and any article
+read at its own path on a host no outlet has (a move or a parking host). An article whose text merely mentions "страница не найдена" is none of these.
 
 A page read on a new host that is no parking host is the outlet's move: counted in
 ``articles/moved_host`` and said once a host here, after the verdict, so a parking host is
@@ -47,7 +47,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from types import SimpleNamespace
 from typing import Any
@@ -83,7 +83,7 @@ from crawler.removals import Observation, removal_log
 logger = logging.getLogger(__name__)
 
 SOFT_404, PARKED = "soft-404", "parked"
-REFETCH, MOVED = "refetch", "moved"  # a known article at its own URL; one on a new host
+REFETCH, MOVED = "refetch", "moved"  # an article at its own URL; one on a new host
 SAME_PAGE = 0.8  # estimated Jaccard of two pages' visible text: one page with its URL echoed
 MIN_PAGE_WORDS = 15  # fewer visible words than a 404 template's navigation and notice
 NOTICE_MAX_CHARS = 200  # an "article" this short starting with a notice is the notice
@@ -397,6 +397,13 @@ class Candidate:
     url: str  # the article's canonical URL
     observation: Observation  # the removal this answer would be, without its evidence
     discovered: str | None  # its completeness key
+    # the article's request: a never-exported one's other spelling is asked for from it
+    request: Any = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (with its page, to an extraction worker) without the request, which holds
+        the spider's callbacks: the worker never needs it, the page in this process keeps it."""
+        return (Candidate, (self.kind, self.known, self.url, self.observation, self.discovered))
 
 
 CANDIDATE_ATTR = "_removal_candidate"  # on an ArticlePage: never exported
@@ -674,17 +681,39 @@ class SoftRemovalCheck:
         if reason == PARKED:
             self._parked(fetched)
         meta = SimpleNamespace(meta={META_DISCOVERED: candidate.discovered})
-        if not candidate.known:  # never exported: a failed fetch, as a redirect elsewhere
-            note_failed(self.crawler, meta, reason, seen.status)
-            self.stats.inc_value(f"articles/failed/{reason}")
-            logger.warning("Article not fetched (%s): %s: %s", reason, candidate.url,
-                           _said(evidence, fetched))
+        if not candidate.known:  # never exported: a failed fetch, as a hard 404 is
+            self._failed(candidate, meta, reason, seen.status, _said(evidence, fetched))
             return
         note_removed(self.crawler, meta, seen.status, seen.final_url)
         if self.log.removed_since(candidate.url):
             self.stats.inc_value("articles/still_removed")
         else:
             self.log.record(seen)
+
+    def _failed(self, candidate: Candidate, meta: Any, reason: str, status: int,
+                said: str) -> None:
+        """A never-exported article whose answer is a removal: told as a hard 404 of it is
+        (crawler.spiders.base.Spider.article_failed). A soft 404 under one spelling sends for
+        the other (the path's trailing slash), some sites answering only one; that first
+        answer is no failure yet, the other spelling's answer is the article's."""
+        note_failed(self.crawler, meta, reason, status)
+        if reason == SOFT_404:
+            for retry in self._other_spelling(candidate):
+                logger.info("%s answered a soft 404 (%s): asking for %s", candidate.url, said,
+                            retry.url)
+                self.crawler.engine.crawl(retry)
+                return
+            self.stats.inc_value("articles/soft_404_unexported")
+        self.stats.inc_value(f"articles/failed/{reason}")
+        logger.warning("Article not fetched (%s): %s: %s", reason, candidate.url, said)
+
+    def _other_spelling(self, candidate: Candidate) -> Iterable[Any]:
+        """The request for the other spelling of the article, as the spider makes it after a
+        404 (never for a request that was such a retry itself), or nothing."""
+        spelling = getattr(self.crawler.spider, "spelling_left_out", None)
+        if spelling is None or candidate.request is None:
+            return ()
+        return spelling(candidate.request)
 
     async def _moved(self, candidate: Candidate, fetched: str) -> None:
         """An article read at its own path on a new host that is no parking host: the outlet

@@ -10,8 +10,9 @@ failed fetch: a 404 as before, a redirect to another site or to no article ends 
 item holding that page's text. A redirect to another article of the outlet is a move, not a
 removal: that page is extracted as usual.
 
-A 2xx answer that may hide a removal (a known article at its own URL, any article at its own
-path on a host no outlet has) travels with its page to the extraction pipeline as a
+A 2xx answer that may hide a removal (an article at its own URL, known or never exported,
+any article at its own path on a host no outlet has) travels
+with its page to the extraction pipeline as a
 :class:`~crawler.softremovals.Candidate`: once extraction has said what the page holds,
 :mod:`crawler.softremovals` judges it by evidence (a soft 404, a parked domain). An article
 read at its own path on a new host is counted and said as the outlet's move only there, once
@@ -48,7 +49,7 @@ from crawler.removals import (
     removal_log,
 )
 from crawler.softremovals import CANDIDATE_ATTR, MOVED, REFETCH, Candidate
-from crawler.urls import article_id
+from crawler.urls import article_id, canonical_url
 
 
 class RemovalMiddleware:
@@ -90,11 +91,12 @@ class RemovalMiddleware:
                    moved: bool) -> None:
         """Note a 2xx answer that may hide a removal (crawler.softremovals) in its meta."""
         known = self.log.store.get(url) is not None
-        if moved or known:
-            response.meta[CANDIDATE_ATTR] = Candidate(
-                kind=MOVED if moved else REFETCH, known=known, url=url,
-                observation=observation(response, outlet, url, final),
-                discovered=response.meta.get(META_DISCOVERED))
+        if not (moved or known) and final is not None and canonical_url(final, outlet) != url:
+            return  # a never-exported article redirected to another article: read there
+        response.meta[CANDIDATE_ATTR] = Candidate(
+            kind=MOVED if moved else REFETCH, known=known, url=url,
+            observation=observation(response, outlet, url, final),
+            discovered=response.meta.get(META_DISCOVERED), request=response.request)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]
                               ) -> Iterator[Any]:
