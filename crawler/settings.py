@@ -116,11 +116,18 @@ SITE_BOILERPLATE_MAX_CHARS = 300
 STATE_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
 STATE_PATH = None
 REFETCH_MAX_AGE_DAYS = 3
+# Older exported articles are re-checked for removals at a slower cadence (crawler/rechecks.py):
+# each run asks for at most REFETCH_OLD_MAX of them last checked over REFETCH_OLD_EVERY_DAYS
+# ago, the longest unchecked first. 0 (either) turns it off.
+REFETCH_OLD_EVERY_DAYS = 30
+REFETCH_OLD_MAX = 50
 SPIDER_MIDDLEWARES = {"crawler.spidermiddlewares.known_articles.KnownArticleMiddleware": 950,
                       # Known articles answering 404/410/451 or redirected to a page that is
                       # no article are removal observations (DATA_DIR/removals, see
                       # crawler/removals.py), not failed pages: before HttpErrorMiddleware (50).
-                      "crawler.spidermiddlewares.removals.RemovalMiddleware": 40}
+                      "crawler.spidermiddlewares.removals.RemovalMiddleware": 40,
+                      # old articles' slow re-checks, after the start requests
+                      "crawler.spidermiddlewares.old_articles.OldArticleRecheckMiddleware": 960}
 # A known article's 2xx answer that gives no article (or one under a not-found heading), or
 # any article read on a host no outlet has, is compared with the answer to a path that names
 # nothing (crawler/softremovals.py): at most this many such probes a host and run.

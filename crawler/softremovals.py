@@ -78,6 +78,7 @@ from crawler.items import (
     content_type,
 )
 from crawler.neardup import signature, similarity
+from crawler.rechecks import note_checked
 from crawler.removals import Observation, removal_log
 
 logger = logging.getLogger(__name__)
@@ -663,7 +664,9 @@ class SoftRemovalCheck:
         evidence = await judge(self.prober, candidate, page, result)
         if evidence is None:
             if candidate.kind != MOVED:
-                return
+                if not isinstance(result, Article) or result.url != candidate.url:
+                    note_checked(self.crawler, candidate.url)  # no removal, nothing to export
+                return  # its article: checked once exported or found unchanged
             if suspicious(candidate, result, page):
                 await self._moved(candidate, page.url)
             else:  # a challenge page: never probed, whatever other pages of its host were
@@ -687,8 +690,9 @@ class SoftRemovalCheck:
         note_removed(self.crawler, meta, seen.status, seen.final_url)
         if self.log.removed_since(candidate.url):
             self.stats.inc_value("articles/still_removed")
-        else:
-            self.log.record(seen)
+            note_checked(self.crawler, candidate.url)
+        elif self.log.record(seen):
+            note_checked(self.crawler, candidate.url)  # only once the observation is durable
 
     def _failed(self, candidate: Candidate, meta: Any, reason: str, status: int,
                 said: str) -> None:

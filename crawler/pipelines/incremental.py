@@ -39,6 +39,7 @@ from crawler.extensions.feed_export import item_export_failed, item_exported
 from crawler.extraction.text_fingerprint import fingerprint
 from crawler.items import Article
 from crawler.neardup import NearDuplicateIndex, Signature, from_bytes, similarity, to_bytes
+from crawler.rechecks import note_checked
 from crawler.state import ArticleRecord, shared_state
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ class IncrementalPipeline:
         previous = self.latest(item.url)
         if previous is not None and previous.digest == digest:
             self.stats.inc_value("incremental/unchanged")
+            note_checked(self.crawler, item.url)
             raise DropItem(f"{item.url} unchanged since version {previous.version}",
                            log_level="DEBUG")
         assert self.index is not None
@@ -175,6 +177,7 @@ class IncrementalPipeline:
     def recorded(self, done: _Pending) -> None:
         assert self.index is not None
         self.index.add(done.record.id, done.signature)
+        note_checked(self.crawler, done.record.url)
         self.stats.inc_value("incremental/new" if done.is_new else "incremental/new_version")
         if done.item.change == "replaced":
             self.stats.inc_value("incremental/text_replaced")

@@ -15,6 +15,7 @@ from typing import Any
 from scrapy import Request
 
 from crawler.extraction.dates import parse_iso
+from crawler.rechecks import META_RECHECK
 from crawler.removals import asked_article
 from crawler.state import shared_state
 
@@ -44,7 +45,8 @@ class KnownArticleMiddleware:
         return cls(crawler)
 
     def keep(self, obj: Any) -> bool:
-        if not isinstance(obj, Request) or not obj.meta.get("article"):
+        if not isinstance(obj, Request) or not obj.meta.get("article") \
+                or obj.meta.get(META_RECHECK):  # an old article's slow re-check (crawler.rechecks)
             return True
         _, url = asked_article(obj, obj.url)
         record = self.store.get(url)

@@ -38,6 +38,7 @@ from crawler.items import (
     capture_stamp,
 )
 from crawler.outlets.base import Outlet
+from crawler.rechecks import note_checked
 from crawler.removals import (
     REMOVAL_STATUSES,
     REMOVED,
@@ -126,8 +127,9 @@ class RemovalMiddleware:
         note_removed(self.crawler, response.request, response.status, final)
         if self.log.removed_since(url):
             self.stats.inc_value("articles/still_removed")
-        else:
-            self.log.record(observation(response, outlet, url, final))
+            note_checked(self.crawler, url)
+        elif self.log.record(observation(response, outlet, url, final)):
+            note_checked(self.crawler, url)  # only once the observation is durable
         raise ArticleRemoved(f"{url}: removed (HTTP {response.status}"
                              f"{f', redirected to {final}' if final else ''})")
 

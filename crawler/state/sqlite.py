@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS removals (
     url TEXT PRIMARY KEY,
     observed TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS checks (
+    url TEXT PRIMARY KEY,
+    checked TEXT NOT NULL
+);
 """
 
 
@@ -99,6 +103,23 @@ class SQLiteStateStore:
         else:
             self.db.execute("INSERT OR REPLACE INTO removals (url, observed) VALUES (?, ?)",
                             (url, observed))
+
+    def set_checked(self, url: str, checked: str) -> None:
+        """Note when an old article was last re-checked (crawler.rechecks)."""
+        self.db.execute("INSERT OR REPLACE INTO checks (url, checked) VALUES (?, ?)",
+                        (url, checked))
+
+    def due_checks(self, before: str) -> Iterator[tuple[ArticleRecord, str]]:
+        """Articles last checked (else last captured) before ``before`` (UTC ISO 8601, as
+        both are written), oldest first, with that time: read lazily, the caller stops at
+        its budget."""
+        rows = self.db.execute(
+            "SELECT a.url, a.id, a.digest, a.version, a.first_captured, a.captured,"
+            " a.published, COALESCE(c.checked, a.captured) AS last"
+            " FROM articles a LEFT JOIN checks c ON c.url = a.url"
+            " WHERE COALESCE(c.checked, a.captured) < ? ORDER BY last, a.url", (before,))
+        for row in rows:
+            yield ArticleRecord(*row[:7]), row[7]
 
     def close(self) -> None:
         self.db.close()

@@ -119,3 +119,25 @@ def test_a_store_on_a_disk_out_of_inodes_is_refused_naming_it_and_kept(tmp_path:
         assert f"No space left on device: {folder}" in said and "inodes" in said, said
         assert "move it aside" not in said and "writable" not in said, said
         assert path.read_bytes() == before
+
+
+def test_due_checks_are_the_longest_unchecked_first_and_a_check_moves_one_back(
+        tmp_path: Path) -> None:
+    """An article never checked is due from its last capture; one checked from that check;
+    oldest first, only those before the time asked; a store written before checks existed
+    (no table) gains it when opened."""
+    path = tmp_path / "state.sqlite3"
+    store = SQLiteStateStore(path)
+    a, b, c = (record(url=f"https://www.belta.by/a/{n}/", ident=f"belta-{n}", version=v)
+               for n, v in ((1, 3), (2, 1), (3, 2)))  # captured on the 7th, 5th, 6th
+    for each in (a, b, c):
+        store.put(each)
+    store.db.execute("DROP TABLE checks")  # as an older crawler left it
+    store.close()
+    store = SQLiteStateStore(path)
+    due = [(r.url, last) for r, last in store.due_checks("2026-01-07T00:00:00+00:00")]
+    assert due == [(b.url, b.captured), (c.url, c.captured)]  # a captured after the limit
+    store.set_checked(b.url, "2026-01-10T00:00:00+00:00")
+    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")]
+    assert due == [c.url, a.url, b.url]
+    store.close()

@@ -1,0 +1,85 @@
+"""Ask for the run's share of old exported articles to re-check (crawler.rechecks).
+
+After the spider's own start requests, at a lower priority than discovery's: at most
+``REFETCH_OLD_MAX`` of the spider's outlets' exported articles beyond
+``REFETCH_MAX_AGE_DAYS`` whose last check is over ``REFETCH_OLD_EVERY_DAYS`` old, the
+longest unchecked first. Off in a replay (its archive holds what the live run asked, not what
+this one's clock makes due) and with a state store that keeps no check times (Redis).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import Request
+
+from crawler.items import capture_stamp
+from crawler.outlets import outlet_for_url
+from crawler.outlets.base import Outlet
+from crawler.rechecks import META_RECHECK, rechecks
+from crawler.spidermiddlewares.known_articles import article_age_start
+from crawler.state import ArticleRecord, shared_state
+
+logger = logging.getLogger(__name__)
+RECHECK_PRIORITY = -10  # after what discovery finds: new articles first
+
+
+class OldArticleRecheckMiddleware:
+    """Spider middleware: add the due re-checks of old articles to the start requests."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.rechecks = rechecks(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> OldArticleRecheckMiddleware:
+        return cls(crawler)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for obj in start:
+            yield obj
+        for request in self.requests():
+            yield request
+
+    def requests(self) -> Iterator[Request]:
+        spider = self.crawler.spider
+        if not self.rechecks.enabled or self.crawler.settings.get("WARC_REPLAY") \
+                or not hasattr(spider, "parse_article"):
+            return
+        store = shared_state(self.crawler)
+        if not hasattr(store, "due_checks"):
+            logger.info("Old articles are not re-checked: the state store %s keeps no check "
+                        "times", type(store).__name__)
+            return
+        due = self.due(store, spider)
+        if due:
+            logger.info("Re-checking %d old article(s) for removals (REFETCH_OLD_MAX %d, "
+                        "every %s), last checked %s first", len(due), self.rechecks.budget,
+                        self.rechecks.every, due[0][1])
+        for outlet, record, _ in due:
+            self.rechecks.asked(record.url)
+            yield Request(spider.fetch_url(outlet, record.url), callback=spider.parse_article,
+                          errback=spider.article_failed, cb_kwargs={"outlet_key": outlet.key},
+                          priority=RECHECK_PRIORITY,
+                          meta={"article": True, META_RECHECK: True})
+
+    def due(self, store: Any, spider: Any) -> list[tuple[Outlet, ArticleRecord, str]]:
+        """The spider's old articles due for a check, oldest check first, up to the budget.
+        Read from one cursor, stopped at the budget: the archive is never loaded whole."""
+        now = datetime.now(UTC)
+        keys = {outlet.key for outlet in spider.outlets()}
+        resolve = getattr(spider, "outlet_of", None) or outlet_for_url
+        found: list[tuple[Outlet, ArticleRecord, str]] = []
+        for record, last in store.due_checks(capture_stamp(now - self.rechecks.every)):
+            outlet = resolve(record.url)
+            since = article_age_start(record.published, record.first_captured)
+            if outlet is None or outlet.key not in keys or since is None \
+                    or now - since <= self.rechecks.window:
+                continue  # another spider's, or young: discovery re-fetches it
+            found.append((outlet, record, last))
+            if len(found) >= self.rechecks.budget:
+                break
+        return found
