@@ -65,9 +65,13 @@ def test_replay_at_a_point_between_two_captures(tmp_path) -> None:
     data = tmp_path / "data"
     with FixtureServer([site]) as server:
         first = run_crawl("belta", data, server, settings=REFETCH_ALL)
-        time.sleep(1.1)  # WARC dates have second precision in the replay timestamp
-        between = time.strftime("%Y%m%d%H%M%S", time.gmtime())
-        time.sleep(3.5)  # the first crawl's captures are the nearest to `between` (< 2.1 s)
+        # `between` is a second after the first crawl's capture of the page; the second crawl
+        # starts once it is farther from `between` than that capture (a loaded machine can
+        # take seconds between a capture and the crawl's end)
+        captured = capture_time(data, path)
+        between = captured + 1
+        while time.time() < between + (between - captured) + 1.5:
+            time.sleep(0.2)
         site.pages[path].body = site.pages[path].body.replace(
             b"<p>", "<p>Новая редакция текста. ".encode(), 1)
         second = run_crawl("belta", data, server, settings=REFETCH_ALL)
@@ -75,7 +79,8 @@ def test_replay_at_a_point_between_two_captures(tmp_path) -> None:
     base = {"WARC_REPLAY": str(data / "warc"),
             "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}}
     old = run_crawl("belta", tmp_path / "old", None, env=NO_NETWORK,
-                    settings={**base, "WARC_REPLAY_AT": between})
+                    settings={**base, "WARC_REPLAY_AT": time.strftime(
+                        "%Y%m%d%H%M%S", time.gmtime(between))})
     new = run_crawl("belta", tmp_path / "new", None, env=NO_NETWORK, settings=base)
     old_text = {i["url"]: i["text"] for i in old.items}[golds[0].url]
     new_text = {i["url"]: i["text"] for i in new.items}[golds[0].url]
@@ -84,6 +89,25 @@ def test_replay_at_a_point_between_two_captures(tmp_path) -> None:
     # unchanged pages replay from revisit records, resolved to the first capture's payload
     assert {i["url"]: i["text"] for i in new.items}[golds[1].url] == golds[1].text
     assert len(warc_files(data)) == 2
+
+
+def capture_time(data, path: str) -> int:
+    """The whole second (epoch) of the crawl's response record for the page at ``path``."""
+    from calendar import timegm
+    from time import strptime
+    from urllib.parse import urlsplit
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    for warc in warc_files(data):
+        with open(warc, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                if (record.rec_type == "response"
+                        and urlsplit(record.rec_headers.get_header("WARC-Target-URI")).path
+                        == path):
+                    date = record.rec_headers.get_header("WARC-Date")[:19]
+                    return timegm(strptime(date, "%Y-%m-%dT%H:%M:%S"))
+    raise AssertionError(f"no capture of {path}")
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
