@@ -67,6 +67,9 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # 0: inline in the crawl process, which stalls downloads while a page is extracted).
 EXTRACTION_WORKERS = None
 EXTRACTION_TIMEOUT = 120  # seconds one page may take before it is given up with a reason
+# Pages of one article split over several (rel="next" to ?page=2, /2/…) joined into its item,
+# the first included (crawler.pipelines.pages); 1 joins none.
+ARTICLE_MAX_PAGES = 20
 
 DOWNLOADER_MIDDLEWARES = {
     # robots.txt read by its status too (RFC 9309: 4xx no rules, 5xx disallow all)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from typing import Any
+
+from lxml import etree
 
 from crawler.challenge import challenge_kind
 from crawler.extraction import limits
@@ -23,7 +26,7 @@ from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.normalize import clean_line, join_paragraphs
 from crawler.extraction.pagekind import page_kind
-from crawler.extraction.pages import named_pages
+from crawler.extraction.pages import earlier_page, named_pages, next_page, page_of
 from crawler.extraction.provenance import FEED, Provenance, rule_source
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
@@ -34,6 +37,7 @@ from crawler.urls import article_id, canonical_url
 EXTRACTOR_NAME = "news-archive"
 EXTRACTOR_VERSION = "0.1.0"
 RULE_MISSES_ATTR = "_rule_misses"  # not a dataclass field: travels with the article, not exported
+NEXT_PAGE_ATTR = "_next_page"  # its next page's URL (rel="next"), travelling as the misses do
 MIN_TEXT_CHARS = 40  # shorter bodies are stubs, blocked pages or failed extraction
 MAX_UNDECODED_SHARE = 0.25  # of the text's visible characters: U+FFFD, signs, unassigned
 UNDECODED_SAMPLE = 20_000  # characters judged (a Python loop; mojibake is page-wide)
@@ -180,6 +184,16 @@ def rules_for(outlet: Outlet | None, fetched_at: str | None) -> ArticleRules | N
 def extract_article(page: ArticlePage) -> Article:
     """Extract one article from a downloaded page, or raise ExtractionError."""
     outlet = get_outlet(page.outlet) if page.outlet else outlet_for_url(page.url)
+    tree, page_long_words = read_tree(page)
+    if first := earlier_page(tree, page.url):  # its text is joined to the first page's item
+        raise NotAnArticle("later_page", f"{page.url} is a later page of {first}")
+    return _article_of(page, outlet, tree, page_long_words, rules_for(outlet, page.fetched_at))
+
+
+def read_tree(page: ArticlePage) -> tuple[etree._Element, int]:
+    """The parsed, tamed tree of a page and the count of long words dropped from it, or
+    ExtractionError when the body is no whole HTML document (the checks of every page of an
+    article)."""
     if page.truncated:  # as replay and re-extraction, which never read such a capture
         raise ExtractionError("truncated_body", f"{page.url}: the body was cut short in transit "
                               f"(WARC-Truncated: {page.truncated})")
@@ -206,7 +220,11 @@ def extract_article(page: ArticlePage) -> Article:
     too_large, page_long_words = limits.tame_tree(tree)
     if too_large:
         raise ExtractionError("too_large", f"{page.url}: {too_large}")
-    rules = rules_for(outlet, page.fetched_at)
+    return tree, page_long_words
+
+
+def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
+                page_long_words: int, rules: ArticleRules | None) -> Article:
     prov = Provenance()
     meta = extract_metadata(tree, outlet, page.url, rules, prov)
     if not meta.title:
@@ -259,10 +277,64 @@ def extract_article(page: ArticlePage) -> Article:
     )
     if long_words:  # the text lost whitespace-free runs of over MAX_WORD_CHARS characters
         article.extractor["cut"] = {"long_words": long_words}
-    if (pages := named_pages(tree, page.url)) > 1:  # the text is this page's, not the rest
+    if (pages := named_pages(tree, page.url)) > 1:  # the pages the article names
         article.extractor["pages"] = pages
     setattr(article, RULE_MISSES_ATTR, prov.misses)
+    setattr(article, NEXT_PAGE_ATTR, next_page(tree, page.url, page.url))
     return article
+
+
+def next_page_of(article: Article) -> str | None:
+    """The URL of the article's next page, as its last page read names it (rel="next")."""
+    return getattr(article, NEXT_PAGE_ATTR, None)
+
+
+@dataclass
+class LaterPage:
+    """The text of a later page of an article (by the ``rel="next"`` of the page before)."""
+
+    url: str
+    paragraphs: list[str]
+    next_url: str | None  # the page after it, by the same evidence
+    named: int  # the pages its pager names
+
+
+def extract_later_page(page: ArticlePage, first: str, title: str) -> LaterPage:
+    """The body of ``page``, a later page of the article at ``first`` headlined ``title``,
+    or ExtractionError: ``other_headline`` when its headline is another (no page of this
+    article), ``no_body`` when it holds no text. No page-kind judgement: page 1 made that."""
+    outlet = get_outlet(page.outlet) if page.outlet else outlet_for_url(page.url)
+    tree, _ = read_tree(page)
+    rules = rules_for(outlet, page.fetched_at)
+    meta = extract_metadata(tree, outlet, page.url, rules, Provenance())
+    headline = limits.without_cut_marks(meta.title) or ""
+    if not same_headline(headline, title, page_of(page.url, first) or 0):
+        raise ExtractionError("other_headline", f"{page.url}: headline {headline[:120]!r}, "
+                              f"not {title[:120]!r}")
+    paragraphs, _, _ = extract_body(tree, page.url, rules, meta.title, meta.subtitle,
+                                    Provenance())
+    paragraphs, _ = limits.drop_long_words(paragraphs)
+    if len(join_paragraphs(paragraphs)) < MIN_TEXT_CHARS:
+        raise ExtractionError("no_body", f"{page.url}: no text")
+    return LaterPage(page.url, paragraphs, next_page(tree, page.url, first),
+                     named_pages(tree, page.url))
+
+
+_PAGE_MARK = re.compile(r"(?i)[\s\-–—|:,.(\[]*(?:стр(?:аница)?\.?|старонка|часть|page|part)"
+                        r"\s*(\d+)[)\]]?\s*$")
+
+
+def same_headline(headline: str, title: str, number: int) -> bool:
+    """Whether a later page's headline is the article's: equal but for case and spaces, or
+    with its page number appended ("… — страница 2", "… (page 2)")."""
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    if norm(headline) == norm(title):
+        return True
+    mark = _PAGE_MARK.search(headline)
+    return bool(mark and int(mark.group(1)) == number
+                and norm(headline[:mark.start()]) == norm(title))
 
 
 def extract_text(html: str, url: str) -> str:
@@ -282,4 +354,5 @@ def extract_text(html: str, url: str) -> str:
     return join_paragraphs(limits.drop_long_words(paragraphs)[0])
 
 
-__all__ = ["BlockedPage", "ExtractionError", "NotAnArticle", "clean_line", "extract_article", "extract_text"]
+__all__ = ["BlockedPage", "ExtractionError", "LaterPage", "NotAnArticle", "clean_line",
+           "extract_article", "extract_later_page", "extract_text", "next_page_of"]

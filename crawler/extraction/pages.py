@@ -1,9 +1,10 @@
-"""How many pages an article split over several names of itself (its own pager)."""
+"""An article split over several pages (its own pager): how many it names, which is the next
+one (``rel="next"``), and whether a page is a later page of another URL's article."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from lxml import etree
 
@@ -40,6 +41,76 @@ def named_pages(tree: etree._Element, url: str) -> int:
         if number is not None and top < number <= MAX_PAGES and not _in_comments(node):
             top = number
     return top
+
+
+def page_of(link: str, first: str) -> int | None:
+    """The number of the page of the article at ``first`` that ``link`` is (1 for ``first``
+    itself), or None when ``link`` differs from it by more than a page parameter or segment."""
+    if link == first:
+        return 1
+    here, target = urlsplit(first), urlsplit(link)
+    if target.path == here.path and target.query == here.query:
+        return 1
+    return _page_number(target, here, _others(here.query))
+
+
+def next_page(tree: etree._Element, url: str, first: str) -> str | None:
+    """The next page of the article at ``first`` that the page at ``url`` (one of its pages)
+    names with ``rel="next"`` (``<link>`` or ``<a>``, not a comments pager): a URL that
+    differs from ``first`` only by a page parameter or segment and numbers a later page than
+    ``url``'s. A "next article" link, a listing's pager or a page pointing back is None."""
+    current = page_of(url, first) or 1
+    base = document_base(tree, url)
+    for node in tree.iter("a", "link"):
+        if "next" not in (node.get("rel") or "").lower().split() or _in_comments(node):
+            continue
+        href = (node.get("href") or "").strip()
+        if not href or (link := joined(base, href)) is None:
+            continue
+        number = page_of(link, first)
+        if number is not None and current < number <= MAX_PAGES:
+            return link
+    return None
+
+
+def earlier_page(tree: etree._Element, url: str) -> str | None:
+    """The first page of the article whose later page (``?page=2``, ``/2/``) ``url`` is, as
+    the page says it by ``rel="prev"``, ``"first"`` or ``"canonical"``; else None. Such a
+    page is joined to its first page's item, never an item of its own."""
+    first = _without_page(url)
+    if first is None or (current := page_of(url, first)) is None or current < 2:
+        return None
+    base = document_base(tree, url)
+    for node in tree.iter("a", "link"):
+        rel = set((node.get("rel") or "").lower().split())
+        href = (node.get("href") or "").strip()
+        if not rel & {"prev", "first", "canonical"} or not href or _in_comments(node):
+            continue
+        link = joined(base, href)
+        number = None if link is None else page_of(link, first)
+        # page 1 is the page-less URL itself: /news/1/ is no first page of /news/
+        if number is not None and (1 < number < current or _same(link, first)):
+            return first
+    return None
+
+
+def _same(link: str, first: str) -> bool:
+    a, b = urlsplit(link), urlsplit(first)
+    return (a.netloc, a.path.rstrip("/"), a.query) == (b.netloc, b.path.rstrip("/"), b.query)
+
+
+def _without_page(url: str) -> str | None:
+    """``url`` less its page parameter or trailing page segment, None when it has neither."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not PAGE_PARAM.match(k)]
+    if len(kept) < len(pairs):
+        return parts._replace(query=urlencode(kept)).geturl()
+    head, _, tail = parts.path.rstrip("/").rpartition("/")
+    if tail.isascii() and tail.isdigit() and head:
+        head = head.removesuffix("/page")
+        return parts._replace(path=head + "/").geturl()
+    return None
 
 
 def _page_number(target, here, rest: list[tuple[str, str]]) -> int | None:

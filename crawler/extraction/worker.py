@@ -6,14 +6,54 @@ No Scrapy here: every import is start-up time paid once per worker.
 
 from __future__ import annotations
 
-from crawler.extraction import ExtractionError, extract_article
+from dataclasses import dataclass
+
+from crawler.extraction import (
+    NEXT_PAGE_ATTR,
+    ExtractionError,
+    extract_article,
+    extract_later_page,
+)
+from crawler.extraction.language import detect_language
+from crawler.extraction.normalize import PARAGRAPH_SEPARATOR, join_paragraphs
 from crawler.extraction.text_fingerprint import attach_fingerprint
 from crawler.items import Article, ArticlePage
 
 
-def extract_for_crawl(page: ArticlePage) -> Article:
-    """Extraction-worker entry point: the article with its text fingerprint attached."""
-    return attach_fingerprint(extract_article(page))
+@dataclass
+class PageJoin:
+    """A later page of an article to join to it (its next page, by ``rel="next"``)."""
+
+    article: Article
+    page: ArticlePage
+    first: str  # the URL the article's first page was fetched from
+
+
+def extract_for_crawl(job: ArticlePage | PageJoin) -> Article:
+    """Extraction-worker entry point: the article with its text fingerprint attached (one
+    pool serves first pages and later pages to join)."""
+    if isinstance(job, PageJoin):
+        return attach_fingerprint(join_page(job))
+    return attach_fingerprint(extract_article(job))
+
+
+def join_page(job: PageJoin) -> Article:
+    """The article with the text of its later page ``job.page`` appended, that page named in
+    ``extractor.page_urls``; ExtractionError when the page is not its (another headline), has
+    no text, or repeats a page already joined (``repeated_page``: a pager pointing back)."""
+    article, page = job.article, job.page
+    later = extract_later_page(page, job.first, article.title)
+    text = join_paragraphs(later.paragraphs)
+    if text in article.text:
+        raise ExtractionError("repeated_page", f"{page.url}: its text is a page read already")
+    article.text = f"{article.text}{PARAGRAPH_SEPARATOR}{text}"
+    article.language = detect_language(article.text)
+    urls = article.extractor.get("page_urls") or [job.first]
+    article.extractor["page_urls"] = [*urls, page.url]
+    article.extractor["pages"] = max(article.extractor.get("pages", 1), later.named,
+                                     len(article.extractor["page_urls"]))
+    setattr(article, NEXT_PAGE_ATTR, later.next_url)
+    return article
 
 
 def failure_reason(exc: Exception) -> str:

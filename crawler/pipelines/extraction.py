@@ -11,9 +11,10 @@ from scrapy.exceptions import DropItem
 from crawler.extensions.completeness import note_extracted
 from crawler.extensions.rule_drift import note_article
 from crawler.extraction import ExtractionError
-from crawler.extraction.worker import extract_for_crawl
+from crawler.extraction.worker import PageJoin, extract_for_crawl
 from crawler.items import Article, ArticlePage
 from crawler.pageoutcomes import count_no_article
+from crawler.pipelines.pages import PageJoiner
 from crawler.softremovals import SoftRemovalCheck
 from crawler.workerpool import WorkerError, WorkerPool
 
@@ -26,7 +27,8 @@ class ExtractionPipeline:
     A page that yields no article is dropped with its URL and reason and counted under
     ``extraction/failed/<reason>``; a page that is no article (gallery, tag page…) under
     ``pages/skipped/<kind>``, an anti-bot page under ``pages/blocked/<kind>`` (see
-    crawler.pageoutcomes). A known article's 2xx answer that is a removal in disguise (a
+    crawler.pageoutcomes). An article split over pages gets its later pages joined
+    (crawler.pipelines.pages). A known article's 2xx answer that is a removal in disguise (a
     soft 404, a parked domain: crawler.softremovals) is observed removed instead, whatever
     extraction made of it.
     """
@@ -39,6 +41,7 @@ class ExtractionPipeline:
         self.timeout = crawler.settings.getfloat("EXTRACTION_TIMEOUT", 120)
         self.pool: WorkerPool | None = None
         self.removals = SoftRemovalCheck(crawler)
+        self.pages = PageJoiner(crawler, self._extract)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractionPipeline:
@@ -54,7 +57,7 @@ class ExtractionPipeline:
             self.pool.close()
             self.stats.set_value("extraction/worker_restarts", self.pool.restarts)
 
-    async def _extract(self, page: ArticlePage) -> Article:
+    async def _extract(self, page: ArticlePage | PageJoin) -> Article:
         if self.pool is None:
             return extract_for_crawl(page)
         try:
@@ -78,11 +81,13 @@ class ExtractionPipeline:
             logger.exception("Extraction crashed on %s", item.url)
             raise DropItem(f"extraction error on {item.url}: {exc!r}") from None
         await self.removals.check(item, article)
+        article = await self.pages.join(item, article)  # its later pages (rel="next")
         self.stats.inc_value("extraction/ok")
         self.stats.inc_value(f"extraction/method/{article.extractor.get('method')}")
-        if pages := article.extractor.get("pages"):
+        read = len(article.extractor.get("page_urls") or [item.url])
+        if (pages := article.extractor.get("pages", 1)) > read:
             self.stats.inc_value("extraction/paged")
-            logger.info("%s is page 1 of %d: its item holds that page's text", item.url, pages)
+            logger.info("%s names %d pages: its item holds the text of %d", item.url, pages, read)
         note_article(self.crawler, article)
         note_extracted(self.crawler, item.url, article)
         return article

@@ -1,0 +1,118 @@
+"""Articles split over several pages (``rel="next"``): one item per article, its text joined
+from its pages in order, by a named outlet's spider and by the any-site spider, live and in
+an offline replay of the same WARCs."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.e2e.test_any_site import WINDOW
+from tests.e2e.test_replay import NO_NETWORK
+from tests.sites import paged_articles
+from tests.sites.paged_articles import WIDGET_PAGER, PagedSite
+from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.server import FixtureServer
+
+pytestmark = pytest.mark.slow
+
+
+def _target(path: str) -> str:
+    parts = urlsplit(path)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture(scope="module", params=["runews24", "site"])
+def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """(the fixture, the live run, its server's requests, the replay of its WARCs)."""
+    if request.param == "runews24":
+        fixture, paged = paged_articles.runews24_site()
+        site, args = fixture.site, {}
+        bases = {site.host: f"http://{site.host}"}
+    else:
+        shape, paged = paged_articles.any_site()
+        site, args, bases = shape.site, {"url": shape.url, **WINDOW}, {}
+    data = tmp_path_factory.mktemp(request.param)
+    with FixtureServer([site]) as server:
+        live = run_crawl(request.param, data / "live", server, args=args)
+        requested = server.requested_paths(site.host)
+    replay = run_crawl(request.param, data / "replay", None, args=args, env=NO_NETWORK,
+                       settings={"WARC_REPLAY": str(live.data_dir / "warc"),
+                                 **({"OUTLET_BASE_URLS": bases} if bases else {})})
+    return paged, live, requested, replay
+
+
+def _by_url(result: CrawlResult, paged: PagedSite) -> dict[str, dict]:
+    assert result.returncode == 0, result.log[-3000:]
+    urls = [item["url"] for item in result.items]
+    assert len(urls) == len(set(urls)), "an article gave two items"
+    return {item["url"]: item for item in result.items}
+
+
+def test_each_paged_article_is_one_item_with_its_pages_text_in_order(crawled) -> None:
+    """The three-page article's item holds the paragraphs of its three pages, in order, each
+    once, and names its pages; the pages after the first are no items of their own."""
+    paged, live, _, _ = crawled
+    items = _by_url(live, paged)
+    assert {g.url for g in paged.golds} <= set(items)
+    assert not set(paged.later) & set(items)
+    for gold in paged.golds:
+        text = items[gold.url]["text"]
+        at = [text.find(p) for p in gold.paragraphs]
+        assert -1 not in at and at == sorted(at), (gold.url, at)
+        assert all(text.count(p) == 1 for p in gold.paragraphs), gold.url
+        pages = items[gold.url]["extractor"].get("page_urls")
+        want = paged.pages.get(gold.url)
+        if want and len(want) > 1:
+            assert [_target(u) for u in pages] == [_target(u) for u in want], gold.url
+        else:
+            assert pages is None, gold.url
+    assert live.stats["articles/joined"] == 3
+    assert live.stats["articles/pages_joined"] == 4
+
+
+def test_a_later_page_that_fails_or_loops_keeps_the_pages_read(crawled) -> None:
+    """A third page answering 500 and one redirecting back to the first: the item keeps the
+    two pages read (asserted above), the page is warned about with its URL and counted,
+    and the item says its article names more pages than it holds."""
+    paged, live, _, _ = crawled
+    broken, loop = paged.golds[1], paged.golds[2]
+    assert live.stats["articles/page_not_joined/http_500"] == 1
+    assert live.stats["articles/page_not_joined/loop"] == 1
+    lines = [line for line in live.log.splitlines() if "not joined" in line]
+    for gold, reason in ((broken, "http_500"), (loop, "loop")):
+        page = _target(paged.failed[gold.url])
+        assert [line for line in lines if f"not joined ({reason}): " in line
+                and page in line and "holds the 2 page(s)" in line], lines
+    assert _by_url(live, paged)[broken.url]["extractor"]["pages"] == 3
+
+
+def test_no_listing_pager_or_next_article_is_followed(crawled) -> None:
+    """A latest-news widget's pager with ``rel="next"`` in the article and a "next article"
+    ``rel="next"`` are no pages of the article: the first is never fetched, the next article
+    is an item of its own or none, never joined."""
+    paged, live, requested, _ = crawled
+    assert WIDGET_PAGER not in requested
+    next_article = _by_url(live, paged)[paged.golds[3].url]
+    assert next_article["extractor"].get("page_urls") is None
+    assert len(next_article["text"]) < 2000
+
+
+def test_pages_are_archived_and_replay_gives_the_same_items(crawled) -> None:
+    """Every page read is in the WARC; a replay with the network unreachable gives the very
+    same items (text, page URLs, fetched_at, warc record)."""
+    paged, live, _, replay = crawled
+    archived = set()
+    for path in (live.data_dir / "warc").glob("*.warc.gz"):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "response":
+                    archived.add(_target(record.rec_headers.get_header("WARC-Target-URI")))
+    for urls in paged.pages.values():
+        assert {_target(u) for u in urls} <= archived
+    assert replay.returncode == 0, replay.log[-3000:]
+    assert sorted(replay.items, key=lambda i: i["url"]) == sorted(live.items,
+                                                                  key=lambda i: i["url"])
+    assert replay.stats["articles/pages_joined"] == 4
