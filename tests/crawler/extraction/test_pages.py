@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.extraction import same_headline
 from crawler.extraction.html import parse_html
-from crawler.extraction.pages import named_pages
+from crawler.extraction.pages import earlier_page, named_pages, next_page
 
 URL = "http://ex.org/news/slug/"
 
@@ -38,3 +39,51 @@ def test_named_pages(links: str, expected: int) -> None:
 def test_the_pages_of_page_two_are_named_too() -> None:
     tree = parse_html('<a href="/news/slug/">1</a><a href="/news/slug/?page=3">3</a>')
     assert named_pages(tree, "http://ex.org/news/slug/?page=2") == 3
+
+
+NEXT = "http://ex.org/news/slug/"
+
+
+@pytest.mark.parametrize(("url", "links", "expected"), [
+    (NEXT, '<link rel="next" href="?page=2">', NEXT + "?page=2"),
+    (NEXT, '<a rel="next" href="/news/slug/2/">Далее</a>', NEXT + "2/"),
+    (NEXT, '<a rel="nofollow next" href="page/2/">»</a>', NEXT + "page/2/"),
+    (NEXT, '<link rel="next" href="?PAGEN_1=2">', NEXT + "?PAGEN_1=2"),
+    (NEXT + "?page=2", '<link rel="next" href="?page=3">', NEXT + "?page=3"),
+    # no next page of this article: the next article, a listing's pager, a numbered link
+    # without rel="next", a comments pager, a page pointing back, another host
+    (NEXT, '<link rel="next" href="/news/other-slug/">', None),
+    (NEXT, '<a rel="next" href="/news/?page=2">Ещё</a>', None),
+    (NEXT, '<a href="?page=2">2</a>', None),
+    (NEXT, '<div class="comments"><a rel="next" href="?page=2">»</a></div>', None),
+    (NEXT + "?page=3", '<link rel="next" href="?page=1"><a rel="next" href="?page=2">x</a>', None),
+    (NEXT + "?page=2", f'<a rel="next" href="{NEXT}">1</a>', None),
+    (NEXT, '<link rel="next" href="http://other.test/news/slug/?page=2">', None),
+    (NEXT, '<link rel="next" href="?page=2&amp;sort=new">', None),
+])
+def test_next_page(url: str, links: str, expected: str | None) -> None:
+    tree = parse_html(f"<html><head></head><body><article><p>Текст</p>{links}</article>"
+                      "</body></html>")
+    assert next_page(tree, url, NEXT) == expected
+
+
+@pytest.mark.parametrize(("url", "links", "expected"), [
+    (NEXT + "?page=2", f'<link rel="prev" href="{NEXT}">', NEXT),
+    (NEXT + "3/", '<link rel="prev" href="/news/slug/2/">', NEXT),
+    (NEXT + "page/2/", '<link rel="canonical" href="/news/slug/">', NEXT),
+    (NEXT + "?page=2", "<p>no link back</p>", None),
+    (NEXT, '<link rel="prev" href="/news/slug/?page=2">', None),  # a first page
+    ("http://ex.org/news/2/", '<a rel="prev" href="/news/1/">older</a>', None),  # article 2
+])
+def test_earlier_page(url: str, links: str, expected: str | None) -> None:
+    tree = parse_html(f"<html><head>{links}</head><body><p>Текст</p></body></html>")
+    assert earlier_page(tree, url) == expected
+
+
+@pytest.mark.parametrize(("headline", "number", "same"), [
+    ("Мост открыли", 2, True), ("  мост  ОТКРЫЛИ ", 2, True),
+    ("Мост открыли — страница 2", 2, True), ("Мост открыли (page 3)", 3, True),
+    ("Мост открыли — страница 3", 2, False), ("Мост закрыли", 2, False),
+])
+def test_same_headline(headline: str, number: int, same: bool) -> None:
+    assert same_headline(headline, "Мост открыли", number) is same
