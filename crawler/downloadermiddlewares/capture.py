@@ -145,12 +145,15 @@ class WarcCaptureMiddleware:
         return info
 
     def shared_run(self) -> str | None:
-        """The run id all processes of this run share: a distributed run's (every worker
-        writes its own files, and a replay of the run takes the probes of all of them);
-        None on one machine, where the writer makes one. The scheduler joined the run
-        before the spider opened."""
-        scheduler = getattr(self.crawler, "distributed_scheduler", None)
-        return getattr(scheduler, "run_id", None)
+        """The run id all processes of this run share, so a replay of the run takes the
+        probes of all of them: a distributed run's (every worker writes its own files), a
+        JOBDIR run's (the session resuming a stopped one is the same run); None without
+        either, where the writer makes one. The scheduler joined the run before the spider
+        opened."""
+        for name in ("distributed_scheduler", "job_scheduler"):
+            if run := getattr(getattr(self.crawler, name, None), "run_id", None):
+                return run
+        return None
 
     def spider_opened(self, spider: scrapy.Spider) -> None:
         try:

@@ -24,6 +24,7 @@ import json
 import logging
 import pickle
 import sqlite3
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ from crawler.state.frontier import Frontier
 logger = logging.getLogger(__name__)
 FRONTIER_FILE = "frontier.sqlite3"
 LOCK_FILE = "lock"  # flock()ed by the crawl using the frontier
+RUN_KEY = "run_id"  # frontier job metadata: the id of the run the frontier belongs to
 MISMATCH_REASON = "jobdir_mismatch"
 # request.meta flag: its work was lost (its response could not be archived); the frontier
 # keeps it leased, so the run resuming the frontier asks for it again
@@ -91,6 +93,13 @@ class JobScheduler(Scheduler):
 
     frontier: Frontier | None = None
     closing = False
+    run_id: str | None = None  # with JOBDIR: the run's id, kept for the session resuming it
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> JobScheduler:
+        scheduler = super().from_crawler(crawler)
+        crawler.job_scheduler = scheduler  # its run_id names the WARC files' run (capture)
+        return scheduler
 
     def _dqdir(self, jobdir: str | None) -> str | None:
         return jobdir or None  # no requests.queue: the frontier lives in the spider's folder
@@ -147,6 +156,7 @@ class JobScheduler(Scheduler):
             return self._refuse_unusable(path, exc)
         if not frontier.pending and frontier.seen_count():
             self._start_afresh(frontier)
+        self.run_id = join_run(frontier)
         spider.state = spider_state  # type: ignore[attr-defined]
         self.saved_state = state
         self.frontier = frontier
@@ -406,6 +416,24 @@ def read_frontier(path: Path) -> tuple[Frontier, dict[str, Any] | None, bytes | 
         frontier.close()
         raise
     return frontier, stored, state, spider_state
+
+
+def join_run(frontier: Frontier) -> str:
+    """The run this session belongs to: a frontier with requests left is resumed, and so is
+    its run (a SIGTERM, a reboot: the stopped and the resumed session are one run, and a
+    replay takes the probes of both); else a new run, its id kept for the sessions resuming
+    it."""
+    with contextlib.suppress(sqlite3.Error):  # read: it was opened, read and written
+        if frontier.pending and (stored := frontier.get(RUN_KEY)):
+            return stored.decode("ascii", "replace")
+    run = uuid.uuid4().hex
+    try:
+        frontier.set(RUN_KEY, run.encode("ascii"))
+    except sqlite3.Error as exc:  # a full disk, as clearing a finished crawl can meet
+        logger.warning("JOBDIR frontier %s cannot keep this run's id (%s): a session "
+                       "resuming this run names another run in its WARC files", frontier.path,
+                       sqlite_failure(frontier.path, exc))
+    return run
 
 
 def warn_legacy(jobdir: Path) -> None:
