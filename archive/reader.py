@@ -569,7 +569,8 @@ _SCHEMA = """
 CREATE TABLE captures (seq INTEGER PRIMARY KEY, url TEXT NOT NULL, ts INTEGER NOT NULL,
                        file INTEGER NOT NULL, offset INTEGER NOT NULL,
                        elsewhere INTEGER NOT NULL, method TEXT NOT NULL,
-                       run TEXT NOT NULL, probe INTEGER NOT NULL);
+                       run INTEGER NOT NULL, probe INTEGER NOT NULL);
+CREATE TABLE runs (id INTEGER PRIMARY KEY, run TEXT NOT NULL UNIQUE);
 CREATE TABLE record_ids (rid TEXT NOT NULL, file INTEGER NOT NULL, offset INTEGER NOT NULL);
 CREATE TABLE spellings (first_seq INTEGER PRIMARY KEY, url TEXT NOT NULL, key TEXT NOT NULL);
 """
@@ -582,6 +583,7 @@ CREATE UNIQUE INDEX spellings_url ON spellings (url);
 CREATE INDEX spellings_key ON spellings (key);
 """
 _BATCH = 5_000  # rows held before an executemany
+_RUNS_NAMED = "(SELECT id FROM runs WHERE run = ?)"  # the keys of the run of one text
 
 
 def _index_folder(tmp_dir: str | Path | None) -> Path:
@@ -684,14 +686,15 @@ class ArchiveLookup:
         caps: list[tuple] = []
         ids: list[tuple[str, int, int]] = []
         count = 0
+        runs: dict[str, int] = {}  # a run's text: its key, stored once, not on every capture
         db.execute("BEGIN")
         for idx, path in enumerate(self.files):
             records = iter_records(path, on_error, max_record_size=max_record_size)
-            run = UNMARKED  # till a warcinfo names its run
+            run = self._run_key(runs, UNMARKED)  # till a warcinfo names its run
             for info in _consistent(path, records, on_error):
                 rec = info.record
                 if rec.rec_type == "warcinfo":
-                    run = _run_of(rec) or UNMARKED
+                    run = self._run_key(runs, _run_of(rec) or UNMARKED)
                     continue
                 if (rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri
                         or _truncated_response(rec)):
@@ -710,6 +713,13 @@ class ArchiveLookup:
         self._flush(caps, ids)
         db.executescript(_INDEXES)  # commits the transaction
         return count
+
+    def _run_key(self, runs: dict[str, int], run: str) -> int:
+        """The integer key of ``run`` in the runs table, added when first met."""
+        if run not in runs:
+            runs[run] = len(runs) + 1
+            self._db.execute("INSERT INTO runs VALUES (?, ?)", (runs[run], run))
+        return runs[run]
 
     def _flush(self, caps: list[tuple], ids: list[tuple[str, int, int]]) -> None:
         self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", caps)
@@ -770,9 +780,10 @@ class ArchiveLookup:
         if run is None or hosts is None:
             return []
         if run == UNMARKED:
-            return [found for found in self._host_urls(hosts, "c.run = ?", (UNMARKED,))
+            return [found for found in self._host_urls(hosts, f"c.run IN {_RUNS_NAMED}",
+                                                       (UNMARKED,))
                     if shaped is not None and shaped(found)]
-        return list(self._host_urls(hosts, "c.probe AND c.run = ?", (run,)))
+        return list(self._host_urls(hosts, f"c.probe AND c.run IN {_RUNS_NAMED}", (run,)))
 
     def _host_urls(self, hosts: tuple[str, str], where: str, params: tuple) -> Iterator[str]:
         """The URLs in the SURT range ``hosts`` with a capture meeting ``where``, by the time
@@ -801,7 +812,8 @@ class ArchiveLookup:
         else:
             point = _ts(at)
             order, more = "abs(c.ts - ?), c.ts > ?, c.seq DESC", (point, point)
-        row = self._query(f"SELECT c.run FROM captures c {join} {where} ORDER BY {order} "
+        row = self._query(f"SELECT r.run FROM captures c JOIN runs r ON r.id = c.run {join} "
+                          f"{where} ORDER BY {order} "
                           "LIMIT 1", (*params, *more)).fetchone()
         return row[0] if row else None
 
