@@ -13,6 +13,10 @@ PROBE_FIELD = "WARC-Removal-Probe"
 # The warcinfo field naming the run (one WarcWriter) a file's records were captured in: a
 # replay takes the probes of the run it replays, not those of every run the archive holds.
 RUN_FIELD = "run-id"
+# The warcinfo field naming the spider that wrote a file: one folder may hold the runs of
+# several spiders on one host (``site`` given belta.by, and ``belta``); a replay by a spider
+# takes the probes of that spider's runs.
+SPIDER_FIELD = "spider"
 # The run of files whose warcinfo names none: written before probes were marked (the capture
 # has named its run ever since it marks them, so a missing run-id says the file's probes are
 # unmarked, where a file holding no mark may be one of a run that asked no probe), or by

@@ -21,7 +21,7 @@ from .digests import digests_conflict, same_digest
 from .errors import WarcFormatError
 from .httputil import maybe_dechunk
 from .methods import capture_method
-from .model import PROBE_FIELD, RUN_FIELD, UNMARKED, ArchivedResponse, RecordRef
+from .model import PROBE_FIELD, RUN_FIELD, SPIDER_FIELD, UNMARKED, ArchivedResponse, RecordRef
 from .pairing import with_requests
 from .records import (
     ARC_CONVERT,
@@ -570,7 +570,8 @@ CREATE TABLE captures (seq INTEGER PRIMARY KEY, url TEXT NOT NULL, ts INTEGER NO
                        file INTEGER NOT NULL, offset INTEGER NOT NULL,
                        elsewhere INTEGER NOT NULL, method TEXT NOT NULL,
                        run INTEGER NOT NULL, probe INTEGER NOT NULL);
-CREATE TABLE runs (id INTEGER PRIMARY KEY, run TEXT NOT NULL UNIQUE);
+CREATE TABLE runs (id INTEGER PRIMARY KEY, run TEXT NOT NULL, spider TEXT NOT NULL,
+                   UNIQUE (run, spider));
 CREATE TABLE record_ids (rid TEXT NOT NULL, file INTEGER NOT NULL, offset INTEGER NOT NULL);
 CREATE TABLE spellings (first_seq INTEGER PRIMARY KEY, url TEXT NOT NULL, key TEXT NOT NULL);
 """
@@ -621,13 +622,16 @@ def _host_range(url: str) -> tuple[str, str] | None:
     return host, host[:-1] + "*"
 
 
-def _run_of(warcinfo: WarcRecord) -> str | None:
-    """The run a warcinfo record names (its ``RUN_FIELD`` line), None when it names none."""
+def _run_of(warcinfo: WarcRecord) -> tuple[str, str]:
+    """The run a warcinfo record names (its ``RUN_FIELD`` line, ``UNMARKED`` when it names
+    none) and the spider (``SPIDER_FIELD``, "" when unnamed)."""
+    fields = {RUN_FIELD: UNMARKED, SPIDER_FIELD: ""}
     for line in warcinfo.block.decode("utf-8", "replace").splitlines():
         name, sep, value = line.partition(":")
-        if sep and name.strip().lower() == RUN_FIELD and value.strip():
-            return value.strip()
-    return None
+        name = name.strip().lower()
+        if sep and name in fields and value.strip():
+            fields[name] = value.strip()
+    return fields[RUN_FIELD], fields[SPIDER_FIELD]
 
 
 class ArchiveLookup:
@@ -686,15 +690,15 @@ class ArchiveLookup:
         caps: list[tuple] = []
         ids: list[tuple[str, int, int]] = []
         count = 0
-        runs: dict[str, int] = {}  # a run's text: its key, stored once, not on every capture
+        runs: dict[tuple[str, str], int] = {}  # (run, spider): its key, stored once
         db.execute("BEGIN")
         for idx, path in enumerate(self.files):
             records = iter_records(path, on_error, max_record_size=max_record_size)
-            run = self._run_key(runs, UNMARKED)  # till a warcinfo names its run
+            run = self._run_key(runs, (UNMARKED, ""))  # till a warcinfo names its run
             for info in _consistent(path, records, on_error):
                 rec = info.record
                 if rec.rec_type == "warcinfo":
-                    run = self._run_key(runs, _run_of(rec) or UNMARKED)
+                    run = self._run_key(runs, _run_of(rec))
                     continue
                 if (rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri
                         or _truncated_response(rec)):
@@ -714,11 +718,11 @@ class ArchiveLookup:
         db.executescript(_INDEXES)  # commits the transaction
         return count
 
-    def _run_key(self, runs: dict[str, int], run: str) -> int:
-        """The integer key of ``run`` in the runs table, added when first met."""
+    def _run_key(self, runs: dict[tuple[str, str], int], run: tuple[str, str]) -> int:
+        """The integer key of a (run, spider) in the runs table, added when first met."""
         if run not in runs:
             runs[run] = len(runs) + 1
-            self._db.execute("INSERT INTO runs VALUES (?, ?)", (runs[run], run))
+            self._db.execute("INSERT INTO runs VALUES (?, ?, ?)", (runs[run], *run))
         return runs[run]
 
     def _flush(self, caps: list[tuple], ids: list[tuple[str, int, int]]) -> None:
@@ -769,14 +773,15 @@ class ArchiveLookup:
         yield from self._host_urls(hosts, "1", ())
 
     def probe_urls(self, url: str, at: datetime | None = None,
-                   shaped: Callable[[str], bool] | None = None) -> list[str]:
+                   shaped: Callable[[str], bool] | None = None,
+                   spider: str | None = None) -> list[str]:
         """The soft-removal probes on ``url``'s host (as ``host_urls`` keys it) the run a
-        replay at ``at`` replays there (:meth:`replayed_run`) asked, by capture time: its records
-        marked ``PROBE_FIELD``, so no page of the site, whatever its URL looks like, nor
-        another run's probe. A run of files written before probes were marked (``UNMARKED``)
-        marked none: its probes are the URLs of those files that ``shaped`` takes for one
-        (none without it), as replays of them always took them."""
-        run, hosts = self.replayed_run(at, url), _host_range(url)
+        replay by ``spider`` at ``at`` replays there (:meth:`replayed_run`) asked, by capture
+        time: its records marked ``PROBE_FIELD``, so no page of the site, whatever its URL
+        looks like, nor another run's probe. A run of files written before probes were
+        marked (``UNMARKED``) marked none: its probes are the URLs of those files that
+        ``shaped`` takes for one (none without it), as replays of them always took them."""
+        run, hosts = self.replayed_run(at, url, spider), _host_range(url)
         if run is None or hosts is None:
             return []
         if run == UNMARKED:
@@ -794,27 +799,39 @@ class ArchiveLookup:
                 "GROUP BY s.url ORDER BY MAX(c.ts), s.url", (*hosts, *params)):
             yield found
 
-    def replayed_run(self, at: datetime | None = None, url: str | None = None) -> str | None:
+    def replayed_run(self, at: datetime | None = None, url: str | None = None,
+                     spider: str | None = None) -> str | None:
         """The run (warcinfo ``RUN_FIELD``; ``UNMARKED`` for files naming none) of the
         capture on ``url``'s host (of any, without ``url``) a replay at ``at`` is nearest
         to, by the rule pages are answered by (``_candidates``): the newest capture's
         without ``at``. Per host, as a folder may hold the runs of several spiders, each of
-        its own hosts. None when there is no such capture."""
-        join, where, params = "", "", ()
+        its own hosts; and among the runs of ``spider`` (warcinfo ``SPIDER_FIELD``), as two
+        spiders may crawl one host (``site`` given belta.by, and ``belta``), unless it has
+        none there (an archive replayed by another spider than wrote it): then any run's.
+        None when there is no such capture."""
+        where, params = [], ()
         if url is not None:
             hosts = _host_range(url)
             if hosts is None:
                 return None
-            join, where, params = ("JOIN spellings s ON s.url = c.url",
-                                   "WHERE s.key >= ? AND s.key < ?", hosts)
+            where, params = ["s.key >= ?", "s.key < ?"], hosts
         if at is None:
             order, more = "c.ts DESC, c.seq DESC", ()
         else:
             point = _ts(at)
             order, more = "abs(c.ts - ?), c.ts > ?, c.seq DESC", (point, point)
-        row = self._query(f"SELECT r.run FROM captures c JOIN runs r ON r.id = c.run {join} "
-                          f"{where} ORDER BY {order} "
-                          "LIMIT 1", (*params, *more)).fetchone()
+        if spider is not None and (run := self._nearest_run(
+                [*where, "r.spider = ?"], (*params, spider), order, more)) is not None:
+            return run
+        return self._nearest_run(where, params, order, more)
+
+    def _nearest_run(self, where: list[str], params: tuple, order: str,
+                     more: tuple) -> str | None:
+        """The run of the first capture meeting every ``where`` by ``order``; None if none."""
+        sql = ("SELECT r.run FROM captures c JOIN runs r ON r.id = c.run "
+               "JOIN spellings s ON s.url = c.url "
+               f"WHERE {' AND '.join(where) or '1'} ORDER BY {order} LIMIT 1")
+        row = self._query(sql, (*params, *more)).fetchone()
         return row[0] if row else None
 
     def spellings(self, url: str) -> list[str]:

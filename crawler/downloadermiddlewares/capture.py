@@ -25,7 +25,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.errors import ArchiveWriteError
-from archive.model import RUN_FIELD, HttpExchange, RecordRef
+from archive.model import RUN_FIELD, SPIDER_FIELD, HttpExchange, RecordRef
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
 from crawler.handlers.http11 import HEAD_META, REQUEST_HEAD_META, partial_response
@@ -135,7 +135,7 @@ class WarcCaptureMiddleware:
         info = {
             "operator-software": f"scrapy {scrapy.__version__}; python {platform.python_version()}",
             "hostname": socket.gethostname(),
-            "spider": spider.name,
+            SPIDER_FIELD: spider.name,
             "robots": "obey" if s.getbool("ROBOTSTXT_OBEY") else "ignore",
             "http-header-user-agent": s.get("USER_AGENT") or "",
             "contact": s.get("CONTACT_URL") or "",

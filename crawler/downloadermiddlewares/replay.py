@@ -97,6 +97,8 @@ class WarcReplayMiddleware:
         paths = replay_paths(spec)
         self.at = parse_replay_at(crawler.settings.get("WARC_REPLAY_AT"))
         self.stats = crawler.stats
+        # the spider replaying: its runs' probes are offered (warcinfo names each file's)
+        self.spider: str | None = getattr(crawler.spidercls, "name", None)
         self.lookup = ArchiveLookup(paths, on_error=self._bad_record)
         logger.info("Replaying from %d WARC file(s), %d captures%s", len(paths), len(self.lookup),
                     f", as of {self.at:%Y-%m-%d %H:%M:%S} UTC" if self.at else "")
@@ -118,10 +120,11 @@ class WarcReplayMiddleware:
         return self.lookup.host_urls(url)
 
     def probe_urls(self, url: str, shaped: Callable[[str], bool] | None = None) -> list[str]:
-        """The soft-removal probes the replayed run (the one whose capture of ``url``'s host
-        WARC_REPLAY_AT is nearest to, else the latest) asked of that host, by capture time; in files written before probes
-        were marked, the URLs ``shaped`` takes for probes (ArchiveLookup.probe_urls)."""
-        return self.lookup.probe_urls(url, self.at, shaped)
+        """The soft-removal probes the replayed run (of this spider's runs, the one whose
+        capture of ``url``'s host WARC_REPLAY_AT is nearest to, else the latest) asked of
+        that host, by capture time; in files written before probes were marked, the URLs
+        ``shaped`` takes for probes (ArchiveLookup.probe_urls)."""
+        return self.lookup.probe_urls(url, self.at, shaped, self.spider)
 
     def _missing(self, url: str) -> None:
         """Count a URL the archive lacks and list the first few (robots.txt aside: many

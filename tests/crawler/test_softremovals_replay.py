@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from scrapy import Spider
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
@@ -58,9 +59,11 @@ class ReplayEngine:
         return self.mw.process_request(request)
 
 
-def replay_prober(warcs: list[Path], at: str | None = None) -> Prober:
+def replay_prober(warcs: list[Path], at: str | None = None, spider: str = "default") -> Prober:
+    """The Prober of a replay of ``warcs`` by the spider named ``spider``."""
     settings = {"WARC_REPLAY": ",".join(map(str, warcs)), "WARC_REPLAY_AT": at}
-    crawler = get_crawler(settings_dict={k: v for k, v in settings.items() if v})
+    crawler = get_crawler(type("Replayed", (Spider,), {"name": spider}),
+                          settings_dict={k: v for k, v in settings.items() if v})
     mw = WarcReplayMiddleware.from_crawler(crawler)
     replayed = SimpleNamespace(stats=crawler.stats, engine=ReplayEngine(mw), warc_replay=mw)
     return Prober(replayed, 3)
@@ -148,6 +151,49 @@ def test_the_lookup_lists_the_probes_of_the_run_nearest_the_moment(tmp_path) -> 
         assert lookup.probe_urls(HOST, FEBRUARY) == [probe_url(f"{HOST}/b/7")]
         assert lookup.probe_urls("https://other.example/", FEBRUARY) == []
         assert lookup.probe_urls("mailto:desk@news.example") == []
+
+
+def two_spiders(tmp_path: Path) -> list[Path]:
+    """One folder, one host, two spiders: ``belta`` (January) judged JUDGED a soft 404 by
+    its probe; ``site`` (any-site, given the same host, February: newer) fetched another
+    page and probed another shape, which the site answered 404."""
+    with WarcWriter(tmp_path / "warc", prefix="news-belta",
+                    warcinfo={"spider": "belta"}) as writer:
+        capture(writer, JUDGED, template(JUDGED), JANUARY)
+        capture(writer, probe_url(JUDGED), template(probe_url(JUDGED)), JANUARY, probe=True)
+    with WarcWriter(tmp_path / "warc", prefix="news-site", warcinfo={"spider": "site"}) as writer:
+        capture(writer, f"{HOST}/c/1", b"<html><title>C</title><p>a page</p></html>", FEBRUARY)
+        capture(writer, probe_url(f"{HOST}/c/1"), b"Not Found", FEBRUARY, 404, probe=True)
+    return [tmp_path / "warc"]
+
+
+@pytest.mark.parametrize("at", [None, "20260210", "20260110"])
+def test_a_replay_of_one_spider_takes_the_probes_of_its_own_runs(tmp_path, at) -> None:
+    """Whatever the moment, the replay of ``belta`` takes belta's probe (the live verdict),
+    never the newer run of ``site`` on the same host; the replay of ``site`` takes its own."""
+    warcs = two_spiders(tmp_path)
+    belta = replay_prober(warcs, at, spider="belta")
+    evidence = verdict(belta, JUDGED)
+    assert evidence is not None and (evidence["reason"], evidence["matched"]) == (
+        "soft-404", "probe")
+    assert belta.crawler.engine.asked == [probe_url(JUDGED)]
+    site = replay_prober(warcs, at, spider="site")
+    assert verdict(site, JUDGED) is None  # compared with its /c/ probe's 404
+    assert site.crawler.engine.asked == [probe_url(f"{HOST}/c/1")]
+
+
+def test_a_spider_with_no_run_on_the_host_replays_the_run_nearest_the_moment(tmp_path):
+    """An archive replayed by another spider than wrote it (a re-extraction with ``site``
+    of a ``belta`` archive): the run the moment falls on, whichever spider's."""
+    warcs = two_spiders(tmp_path)
+    with ArchiveLookup(warcs) as lookup:
+        belta, site = lookup.replayed_run(JANUARY), lookup.replayed_run(FEBRUARY)
+        assert belta != site
+        assert lookup.replayed_run(FEBRUARY, HOST, spider="belta") == belta
+        assert lookup.replayed_run(JANUARY, HOST, spider="site") == site
+        assert lookup.replayed_run(None, HOST, spider="other") == site
+        assert lookup.replayed_run(JANUARY, HOST, spider="other") == belta
+        assert lookup.probe_urls(HOST, None, spider="belta") == [probe_url(JUDGED)]
 
 
 # --- archives written before probes were marked ----------------------------------------------
