@@ -33,7 +33,7 @@ from tests.support.server import FixtureServer
 pytestmark = pytest.mark.slow
 
 KNOWN = 10  # articles of run 1, two a day: all refetched by run 2
-SLOW = 0.8  # seconds the server takes for each article page of run 2 (the template is fast)
+SLOW = 2.0  # seconds the server takes for each article page of run 2 (the template is fast)
 
 
 def warc_runs(folder: Path) -> dict[Path, str]:
