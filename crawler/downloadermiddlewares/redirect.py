@@ -26,13 +26,14 @@ may have fetched already) are each observed. A move to another article is filter
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
-from scrapy.http import Request, Response
+from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.utils.python import global_object_name
+from scrapy.utils.response import get_base_url
+from w3lib.html import get_meta_refresh
 from w3lib.url import canonicalize_url, safe_url_string
 
 from crawler.failures import (
@@ -146,13 +147,31 @@ class CountedMetaRefreshMiddleware(CountedRedirectsMixin, MetaRefreshMiddleware)
     """Scrapy's MetaRefreshMiddleware (``<meta http-equiv="refresh">``)."""
 
     def bad_target(self, request: Request, response: Response) -> tuple[str, str] | None:
-        match = _REFRESH_URL.search(getattr(response, "text", ""))
-        target = match.group(1).strip() if match else ""
-        why = url_error(request.url, target)
-        return None if why is None else (target, why)
+        """The refresh Scrapy followed is the one w3lib finds, read as Scrapy reads it (first
+        4096 characters, ``METAREFRESH_IGNORE_TAGS``, attributes in any order); w3lib raises
+        the ValueError when its target is no URL."""
+        if not isinstance(response, HtmlResponse):
+            return None
+        try:
+            _, url = get_meta_refresh(response.text[:4096], get_base_url(response),
+                                      response.encoding, ignore_tags=self._ignore_tags)
+        except ValueError as exc:
+            return self._named_target(response), str(exc)
+        why = None if url is None else url_error(request.url, url)
+        return None if why is None else (url, why)
 
-
-_REFRESH_URL = re.compile(r"""http-equiv=["']?refresh[^>]*?url\s*=\s*["']?([^"'>]*)""", re.I)
+    def _named_target(self, response: TextResponse) -> str:
+        """The target of the first refresh tag outside the ignored tags that is no URL, to
+        name it in the log; a tag only the text scan sees (one in a script's string) is
+        named by what it is."""
+        outside = " or ".join(f"self::{tag}" for tag in self._ignore_tags if tag.isalnum())
+        tags = response.xpath(f"//meta[not(ancestor::*[{outside}])]" if outside else "//meta")
+        for tag in tags:
+            try:
+                get_meta_refresh(tag.get(), ignore_tags=())
+            except ValueError:
+                return (tag.attrib.get("content") or "").partition("=")[2].strip(" \"'")
+        return "<meta http-equiv=refresh>"
 
 
 def url_error(url: str, target: str | bytes) -> str | None:
