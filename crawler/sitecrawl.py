@@ -273,33 +273,41 @@ class SiteCrawl(OutletSpider):
         if step == "home" and counted:
             yield from self.robots_unread(state)
         try:
-            if step == "sample" and self.released:  # a resumed sample: an article like any other
-                yield from self.parse_article(response, state.key)
-            elif step == "sample":
-                state.samples.append(response)
-                state.page_offsets.update(self.page_offsets(response))
-                yield from self.frame_samples(response, state)
-            elif step in HTML_STEPS and not isinstance(response, TextResponse):
-                self.crawler.stats.inc_value(f"discovery/{step}/not_html")
-            elif step == "home" and (moved := self.home_moved_by_script(response, state,
-                                                                          **kwargs)):
-                yield moved
-            elif response.status == 200 and not self.blocked(response):
-                try:
-                    yield from getattr(self, f"on_{step}")(response, state, **kwargs)
-                except ValueError as exc:  # an empty page: parse_html has nothing to read
-                    self.crawler.stats.inc_value(f"discovery/{step}/unreadable")
-                    self.logger.warning("Discovery: %s gave nothing to read (%s)",
-                                        response.url, exc)
-            else:
-                self.crawler.stats.inc_value(f"discovery/{step}/status_{response.status}")
+            read = yield from self.read_answer(response, state, step, **kwargs)
             if walk is not None and counted:  # a trial page of a day-archive walk
-                yield from self.archive_trial(state, walk, page_signature(response),
-                                              probe=step == "archive_probe")
+                yield from self.archive_trial(state, walk, page_signature(response)
+                                              if read else None, probe=step == "archive_probe")
         finally:
             self.pending -= counted
         if counted and self.pending == 0:  # (an earlier run's answer may come before any of ours)
             yield from self.release()
+
+    def read_answer(self, response: Response, state: disc.SiteState, step: str,
+                    **kwargs: Any) -> Generator[Any, None, bool]:
+        """What a discovery answer gives; returns whether it was read as a page of the site
+        (an answer 200 that is not blocked: a challenge page is no page of the site)."""
+        if step == "sample" and self.released:  # a resumed sample: an article like any other
+            yield from self.parse_article(response, state.key)
+        elif step == "sample":
+            state.samples.append(response)
+            state.page_offsets.update(self.page_offsets(response))
+            yield from self.frame_samples(response, state)
+        elif step in HTML_STEPS and not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value(f"discovery/{step}/not_html")
+        elif step == "home" and (moved := self.home_moved_by_script(response, state,
+                                                                      **kwargs)):
+            yield moved
+        elif response.status == 200 and not self.blocked(response):
+            try:
+                yield from getattr(self, f"on_{step}")(response, state, **kwargs)
+            except ValueError as exc:  # an empty page: parse_html has nothing to read
+                self.crawler.stats.inc_value(f"discovery/{step}/unreadable")
+                self.logger.warning("Discovery: %s gave nothing to read (%s)",
+                                    response.url, exc)
+            return True
+        else:
+            self.crawler.stats.inc_value(f"discovery/{step}/status_{response.status}")
+        return False
 
     def unanswered(self, failure: Any) -> Iterator[Any]:
         request = failure.request

@@ -262,12 +262,13 @@ def test_a_site_answering_every_day_with_one_page_stops_its_day_archive_walk(
             in warned[0])
 
 
-@pytest.mark.parametrize("empty_day", ["dated_page", "undated_page", "404"])
+@pytest.mark.parametrize("empty_day", ["dated_page", "undated_page", "404", "undated_everywhere"])
 def test_a_real_day_archive_with_few_articles_is_walked_every_day(tmp_path, empty_day) -> None:
     """A real day archive whose articles fall on five days of a 41-day window, its newest
     days (the walk's trial) empty: an empty day is answered with a page naming the day, with
-    one page that names none, or 404; an impossible day with 404. The walk is no soft 404:
-    every day is asked and every article found."""
+    one page that names none, or 404; an impossible day with 404, or (a CMS that shows any
+    date it is given) with the very page of an empty day, which stopped the walk as a soft
+    404. The walk is no soft 404: every day is asked and every article found."""
     shape = anysite.archive_only_site()
     site, host = shape.site, shape.site.host
 
@@ -277,22 +278,76 @@ def test_a_real_day_archive_with_few_articles_is_walked_every_day(tmp_path, empt
             day = date(*map(int, match.groups())) if match else None
         except ValueError:
             day = None
-        if day is None or empty_day == "404":
+        if (day is None and empty_day != "undated_everywhere" or not match
+                or empty_day == "404"):
             return None
         heading = f"Новости за {day:%d.%m.%Y}" if empty_day == "dated_page" else "Новости дня"
         return Page(anysite.chrome(host, f"<h1>{heading}</h1><p>Материалов нет.</p>").encode())
 
     site.dynamic.append(empty)
-    window = {"since": "2025-12-01", "until": "2026-01-10"}
-    with FixtureServer([site]) as server:
-        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **window},
-                           settings=TRAP_BOUND, timeout=240)
-        asked = {p for p in day_pages(server.requested_paths(host)) if "/page/" not in p}
+    result, asked = sparse_window_crawl(tmp_path, shape)
     assert result.returncode == 0, result.log[-3000:]
+    assert_every_day_walked(result, shape, asked)
+
+
+SPARSE_WINDOW = {"since": "2025-12-01", "until": "2026-01-10"}  # 41 days, 5 with articles
+
+
+def sparse_window_crawl(tmp_path, shape, spider: str = "site", **settings):
+    """The crawl of an archive-only site in SPARSE_WINDOW; its result and the day pages (first
+    pages) asked."""
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl(spider, tmp_path, server, args={"url": shape.url, **SPARSE_WINDOW},
+                           settings={**TRAP_BOUND, **settings}, timeout=240)
+        asked = {p for p in day_pages(server.requested_paths(shape.site.host))
+                 if "/page/" not in p}
+    return result, asked
+
+
+def assert_every_day_walked(result, shape, asked: set[str]) -> None:
+    assert "closespider_pagecount" not in result.log, result.log[-3000:]
     assert sorted(i["url"] for i in result.items) == sorted(
-        [g.url for g in shape.golds] + shape.outside)
+        [g.url for g in shape.golds] + shape.outside), result.log[-3000:]
     assert len(asked - {"/news/2026/13/32/"}) == 41
     assert "discovery/archive_soft_404" not in result.stats
+
+
+TRIAL_PATHS = ("/news/2026/01/10/", "/news/2026/01/09/", "/news/2026/01/08/", "/news/2026/13/32/")
+
+
+def test_a_day_archive_whose_first_days_are_blocked_is_walked_every_day(tmp_path) -> None:
+    """A WAF answers the walk's first requests (its three newest days, the impossible day and
+    the newest day the home page links an article of) with one challenge page, status 200:
+    they were read as copies of one page, the walk stopped as a soft 404 ("the site has no
+    such archive") and the older days' articles were lost. A blocked answer is no page read:
+    each is counted as blocked and the walk goes on to every day."""
+    shape = anysite.archive_only_site()
+    challenge = Page(b"<html><head><title>Just a moment...</title></head><body>"
+                     b'<div id="cf-wrapper">Checking your browser</div></body></html>')
+    for path in (*TRIAL_PATHS, "/news/2026/01/07/"):
+        shape.site.add(path, challenge)
+    result, asked = sparse_window_crawl(tmp_path, shape)
+    assert result.returncode == 0, result.log[-3000:]
+    assert_every_day_walked(result, shape, asked)
+    assert result.stats["pages/blocked/cloudflare"] == 5
+    assert "answers its days" not in result.log
+
+
+def test_a_day_archive_whose_trial_day_breaks_its_reader_is_walked_every_day(tmp_path) -> None:
+    """The reader of a day's page raises (a bug, input no code foresaw) on the walk's newest
+    day, a trial day: the trial never completed, the other days were never asked and nothing
+    said so. The trial completes whatever happens to one answer: the error is logged with the
+    day page's URL and every other day is walked."""
+    shape = anysite.archive_only_site()
+    host = shape.site.host
+    shape.site.add(TRIAL_PATHS[0], anysite.chrome(host, "<h1>Новости дня</h1>"))
+    result, asked = sparse_window_crawl(tmp_path, shape, "broken_archive_site",
+                                        SPIDER_MODULES="tests.support.broken_spiders")
+    assert_every_day_walked(result, shape, asked)
+    assert "a bug reading a day page" in result.log
+    assert any(f"http://{host}{TRIAL_PATHS[0]}" in line and "KeyError" in line
+               or f"<GET http://{host}{TRIAL_PATHS[0]}>" in line
+               for line in result.log.splitlines())
 
 
 def test_undated_sitemap_urls_are_bounded_by_site_max_urls_and_said(tmp_path) -> None:
