@@ -267,20 +267,29 @@ class SiteCrawl(OutletSpider):
 
     def answered(self, response: Response, key: str, step: str, walk: str | None = None,
                  **kwargs: Any) -> Iterator[Any]:
+        """A discovery answer. Whatever happens reading it (a bug raising in a step's reader
+        included), a trial answer of a day-archive walk is noted and the pending count is
+        settled: one broken page must not hold back the walk's days or the release."""
         state = self.site(key)
         assert state is not None, key
         counted = self.counted(response.request)
         if step == "home" and counted:
             yield from self.robots_unread(state)
+        error: Exception | None = None
+        read = False
         try:
             read = yield from self.read_answer(response, state, step, **kwargs)
-            if walk is not None and counted:  # a trial page of a day-archive walk
-                yield from self.archive_trial(state, walk, page_signature(response)
-                                              if read else None, probe=step == "archive_probe")
-        finally:
-            self.pending -= counted
+        except Exception as exc:  # re-raised below: Scrapy logs it with the URL
+            error = exc
+        if walk is not None and counted:  # a trial page of a day-archive walk
+            yield from self.archive_trial(state, walk, page_signature(response)
+                                          if read and error is None else None,
+                                          probe=step == "archive_probe")
+        self.pending -= counted
         if counted and self.pending == 0:  # (an earlier run's answer may come before any of ours)
             yield from self.release()
+        if error is not None:
+            raise error
 
     def read_answer(self, response: Response, state: disc.SiteState, step: str,
                     **kwargs: Any) -> Generator[Any, None, bool]:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from crawler.spiders.belta import BeltaSpider
+from crawler.spiders.site import SiteSpider
 
 
 class BrokenStartSpider(BeltaSpider):
@@ -27,3 +28,18 @@ class BrokenFeedSpider(BeltaSpider):
 
     def parse_feed(self, response: Any, outlet_key: str) -> Any:
         raise OverflowError("date value out of range")
+
+
+class BrokenArchiveSiteSpider(SiteSpider):
+    """The site spider whose day-archive reader raises on one day's page (input no code
+    foresaw): when that day was a trial day of the walk, the trial never completed and the
+    other days were never asked, without a word."""
+
+    name = "broken_archive_site"
+    broken_day = "2026-01-10"
+
+    def on_archive(self, response: Any, state: Any, day: str, page: int,
+                   **kwargs: Any) -> Any:
+        if day == self.broken_day:
+            raise KeyError("a bug reading a day page")
+        return super().on_archive(response, state, day, page, **kwargs)
