@@ -15,7 +15,7 @@ import os
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,7 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
     return rows
 
 
-HTML_STEPS = frozenset({"home", "archive", "archive_probe", "listing"})
+HTML_STEPS = frozenset({"home", "archive", "archive_probe", "archive_check", "listing"})
 # Home pages read per site: the row's, its language editions (at most disc.MAX_EDITIONS) and
 # the pages a script stub sends to. A site answering any path (``/be/be/be/…``) names more
 # forever.
@@ -415,21 +415,26 @@ class SiteCrawl(OutletSpider):
             yield from self.shell_pages(state, disc.shell_targets(tree, response.url),
                                         response.url, shell + 1)
         if state.archive and self.backfill and state.archive not in state.archive_walks:
-            yield from self.archive_walk(state, state.archive, page_signature(response))
+            yield from self.archive_walk(state, state.archive, page_signature(response),
+                                         map(disc.url_day, articles))
 
     # --- day archives -----------------------------------------------------------------------
     def archive_walk(self, state: disc.SiteState, prefix: str,
-                     home: disc.PageSignature | None) -> Iterator[Any]:
+                     home: disc.PageSignature | None,
+                     known: Iterable[date | None] = ()) -> Iterator[Any]:
         """The day archives of the window (at most MAX_ARCHIVE_DAYS), newest first: its first
         days and a probe of an impossible day as a trial (:class:`disc.ArchiveWalk`), the
-        others once the trial found day pages that are no copy of one page."""
+        others once the trial found day pages that are no copy of one page (``known``: the
+        days of the home page's articles, one of which may be asked to confirm a stop)."""
         days = list(itertools.islice(self.window_days(state.outlet), MAX_ARCHIVE_DAYS))
         if home is None or len(days) <= disc.ARCHIVE_TRIAL_DAYS:  # no trial: nothing to save
             yield from self.archive_days(state, prefix, days)
             return
+        trial_days = days[:disc.ARCHIVE_TRIAL_DAYS]
         walk = state.archive_walks[prefix] = disc.ArchiveWalk(
-            prefix, home, days[disc.ARCHIVE_TRIAL_DAYS:])
-        trial = [*self.archive_days(state, prefix, days[:disc.ARCHIVE_TRIAL_DAYS], walk=prefix),
+            prefix, home, days[disc.ARCHIVE_TRIAL_DAYS:],
+            check=disc.check_day(known, trial_days))
+        trial = [*self.archive_days(state, prefix, trial_days, walk=prefix),
                  self.discover(state, self.url_for(state.outlet, disc.archive_probe_path(
                      prefix, days[0])), "archive_probe", walk=prefix)]
         walk.awaited = sum(request is not None for request in trial)
@@ -445,6 +450,11 @@ class SiteCrawl(OutletSpider):
 
     def on_archive_probe(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
         """The answer for an impossible day: only compared with the trial days' pages."""
+        return iter(())
+
+    def on_archive_check(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
+        """The archive page of a day outside the window the home page links an article of:
+        only compared with the impossible day's page (its articles are not the window's)."""
         return iter(())
 
     def archive_trial(self, state: disc.SiteState, prefix: str,
@@ -464,6 +474,10 @@ class SiteCrawl(OutletSpider):
         if (why := walk.same_page()) is None:
             yield from self.archive_days(state, prefix, walk.days)
             return
+        if (check := walk.needs_check()) is not None:
+            yield from self.archive_check(state, walk, *check)
+            if walk.awaited:
+                return
         self.crawler.stats.inc_value("discovery/archive_soft_404")
         self.crawler.stats.inc_value("discovery/archive_days_skipped", len(walk.days))
         self.logger.warning("%s: the day archive %s answers its days with %s (a soft 404: the "
@@ -471,6 +485,18 @@ class SiteCrawl(OutletSpider):
                             "asked (counted in discovery/archive_soft_404)", state.key,
                             self.url_for(state.outlet, prefix), why, len(walk.trial),
                             len(walk.days))
+
+    def archive_check(self, state: disc.SiteState, walk: disc.ArchiveWalk, day: date,
+                      held: bool) -> Iterator[scrapy.Request]:
+        """Ask the archive page of a day the site has an article of, as one more trial day:
+        a day of the walk is read as any day, another is only compared."""
+        url = self.url_for(state.outlet, disc.archive_day_path(walk.prefix, day))
+        request = (self.discover(state, url, "archive", day=day.isoformat(), page=1,
+                                 walk=walk.prefix) if held
+                   else self.discover(state, url, "archive_check", walk=walk.prefix))
+        if request is not None:
+            walk.awaited = 1
+            yield request
 
     def note_offsite_base(self, state: disc.SiteState, tree: Any, url: str) -> None:
         """A page whose ``<base href>`` names another host: its relative links lead there, not

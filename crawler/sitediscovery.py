@@ -701,7 +701,13 @@ class ArchiveWalk:
     """One day-archive walk of a site (``prefix``): its first ``ARCHIVE_TRIAL_DAYS`` days and
     a probe of a day that cannot be are asked first. When every trial day is answered by the
     home page, or by what the impossible day is answered with, the site has no day archive
-    (a soft 404 everywhere) and the other days are not asked: each would be that page again."""
+    (a soft 404 everywhere) and the other days are not asked: each would be that page again.
+
+    The impossible day's page alone is weak evidence: a CMS that shows any date it is given
+    answers it with the page of an empty day, and the window's newest days may all be empty.
+    So that verdict also needs a day the site is known to hold an article of (``check``, the
+    newest its home page links) answered with that page too, asked after the trial when the
+    trial days did not include it."""
 
     prefix: str
     home: PageSignature
@@ -709,6 +715,7 @@ class ArchiveWalk:
     awaited: int = 0  # trial answers (days and probe) not in yet
     probe: PageSignature | None = None
     trial: list[PageSignature | None] = field(default_factory=list)  # None: not read (404…)
+    check: date | None = None  # a day with an article, still to ask if the probe's page rules
 
     def same_page(self) -> str | None:
         """Why every trial day was the same page (the home page's, the probe's), or None when
@@ -724,6 +731,26 @@ class ArchiveWalk:
             else:
                 return None
         return " and ".join(sorted(set(whys))) if whys else None
+
+    def needs_check(self) -> tuple[date, bool] | None:
+        """The day with an article to ask before stopping, and whether it is a day of the
+        walk (then no longer held back), when the verdict rests on the impossible day's page
+        (once: its answer is then a trial day like the others)."""
+        check, self.check = self.check, None
+        if check is None or all(page is not None and page.same_as(self.home)
+                                for page in self.trial):
+            return None
+        held = check in self.days
+        if held:
+            self.days.remove(check)
+        return check, held
+
+
+def check_day(known: Iterable[date | None], trial: list[date]) -> date | None:
+    """The newest day the site is known to hold an article of (its home page's links), None
+    when it is a trial day already (the trial holds the evidence) or none is known."""
+    newest = max((day for day in known if day is not None), default=None)
+    return None if newest in trial else newest
 
 
 def archive_probe_path(prefix: str, day: date) -> str:

@@ -637,3 +637,24 @@ def test_a_list_oldest_first_ends_after_the_sites_today_not_utcs(monkeypatch) ->
     assert not spider.after_window(today, outlet)
     tomorrow = ListingPage([ListingLink("http://minsk.test/news/2026/03/12/d-e/", date(2026, 3, 12))])
     assert spider.after_window(tomorrow, outlet)
+
+
+def test_a_day_archive_stop_on_the_impossible_days_page_needs_a_day_with_an_article() -> None:
+    """The trial days shown as the impossible day's page are no proof alone: a day the home
+    page links an article of is asked once (taken from the held days when the walk holds
+    it); the home page's copy needs none, nor does a trial that held such a day."""
+    home, empty = (disc.PageSignature(d, frozenset({f"/{d}/"})) for d in ("home", "empty"))
+    days = [date(2026, 1, d) for d in range(7, 0, -1)]
+    assert disc.check_day([None, date(2026, 1, 9), date(2026, 1, 5)], [date(2026, 1, 9)]) is None
+    assert disc.check_day([None], days) is None
+    walk = disc.ArchiveWalk("/news/", home, list(days), probe=empty, trial=[empty] * 3,
+                            check=disc.check_day([date(2026, 1, 5), date(2026, 1, 6)], []))
+    assert walk.same_page() == "the page of an impossible day"
+    assert walk.needs_check() == (date(2026, 1, 6), True)
+    assert date(2026, 1, 6) not in walk.days and walk.needs_check() is None
+    walk = disc.ArchiveWalk("/news/", home, list(days), probe=empty, trial=[home] * 3,
+                            check=date(2026, 1, 6))
+    assert walk.needs_check() is None and len(walk.days) == 7
+    walk = disc.ArchiveWalk("/news/", home, list(days), probe=empty, trial=[empty] * 3,
+                            check=date(2026, 2, 1))
+    assert walk.needs_check() == (date(2026, 2, 1), False)

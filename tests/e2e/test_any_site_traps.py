@@ -234,7 +234,8 @@ def test_a_site_answering_every_day_with_one_page_stops_its_day_archive_walk(
     """The home page links its articles under /news/YYYY/MM/DD/, but the site has no day
     archive: every other URL is answered 200 with the home page (a fresh timestamp in it each
     time) or with one "not found" page. Each of the window's 194 days was fetched; now the
-    walk stops after three days and a probe of an impossible day, said once and counted, and
+    walk stops after three days and a probe of an impossible day (and, for the page of an
+    impossible day, a day the home page links an article of), said once and counted, and
     the articles are crawled from the home page's links."""
     shape = anysite.archive_only_site()
     site, host = shape.site, shape.site.host
@@ -250,16 +251,20 @@ def test_a_site_answering_every_day_with_one_page_stops_its_day_archive_walk(
     with FixtureServer([site]) as server:
         result = long_window_crawl(tmp_path, shape, server)
         asked = day_pages(server.requested_paths(host))
-    assert sorted(asked) == ["/news/2026/01/08/", "/news/2026/01/09/", "/news/2026/01/10/",
-                             "/news/2026/13/32/"]
+    # the impossible day's page alone is no proof: the newest day the home page links an
+    # article of (01-07) is asked too, and answered with that page it is
+    checked = [] if soft == "home_page" else ["/news/2026/01/07/"]
+    assert sorted(asked) == [*checked, "/news/2026/01/08/", "/news/2026/01/09/",
+                             "/news/2026/01/10/", "/news/2026/13/32/"]
     assert result.stats["discovery/archive_soft_404"] == 1
-    assert result.stats["discovery/archive_days_skipped"] == 194 - 3
+    tried = 3 + len(checked)
+    assert result.stats["discovery/archive_days_skipped"] == 194 - tried
     why = "the home page" if soft == "home_page" else "the page of an impossible day"
     warned = [line for line in result.log.splitlines() if "answers its days" in line]
     assert len(warned) == 1, warned
     assert (f"{host}: the day archive http://{host}/news/ answers its days with {why} (a soft "
-            "404: the site has no such archive): the walk stopped after 3 days, 191 not asked"
-            in warned[0])
+            f"404: the site has no such archive): the walk stopped after {tried} days, "
+            f"{194 - tried} not asked" in warned[0])
 
 
 @pytest.mark.parametrize("empty_day", ["dated_page", "undated_page", "404", "undated_everywhere"])
@@ -310,6 +315,27 @@ def assert_every_day_walked(result, shape, asked: set[str]) -> None:
         [g.url for g in shape.golds] + shape.outside), result.log[-3000:]
     assert len(asked - {"/news/2026/13/32/"}) == 41
     assert "discovery/archive_soft_404" not in result.stats
+
+
+def test_a_backfill_window_before_the_home_pages_days_checks_a_day_it_links(tmp_path) -> None:
+    """The same CMS (the impossible day shows an empty day's page) crawled for December, a
+    window with no article: its trial days and the impossible day are one page, but the
+    day the home page links an article of (01-07, after the window) is asked and shows its
+    article, so the archive is real and every day of the window is asked."""
+    shape = anysite.archive_only_site()
+    host = shape.site.host
+    empty_page = Page(anysite.chrome(host, "<h1>Новости дня</h1><p>Материалов нет.</p>").encode())
+    shape.site.dynamic.append(lambda target: empty_page if _DAY_PAGE.match(target) else None)
+    window = {"since": "2025-12-01", "until": "2025-12-31"}
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **window},
+                           settings=TRAP_BOUND, timeout=240)
+        asked = set(day_pages(server.requested_paths(host)))
+    assert result.returncode == 0, result.log[-3000:]
+    assert "discovery/archive_soft_404" not in result.stats, result.log[-3000:]
+    assert "/news/2026/01/07/" in asked and "/news/2026/01/07/page/2/" not in asked
+    assert len({p for p in asked if p.startswith("/news/2025/12/")}) == 31
+    assert result.items == []
 
 
 TRIAL_PATHS = ("/news/2026/01/10/", "/news/2026/01/09/", "/news/2026/01/08/", "/news/2026/13/32/")
