@@ -843,13 +843,17 @@ class SiteCrawl(OutletSpider):
         return disc.window_gap(found, self.since or today, self.until or today)
 
     def note_over_limit(self, state: disc.SiteState) -> None:
-        """Count a candidate dropped at ``SITE_MAX_URLS``; say so once per site."""
+        """Count a candidate dropped at ``SITE_MAX_URLS``. Said once per site, at the release
+        with what the bound kept (:meth:`note_bound`); a first drop after it, on its own."""
         self.crawler.stats.inc_value("discovery/over_limit")
-        if state.over_limit == 1:
-            self.logger.warning("%s: more candidate article URLs than SITE_MAX_URLS=%d: the "
-                                "ones closest to the window are kept, the others dropped "
-                                "(counted in discovery/over_limit)", state.key,
-                                self.limits["max_urls"])
+        if self.released and not state.bound_said:
+            state.bound_said = True
+            self.logger.warning("%s: %s", state.key, self.over_limit_text(state))
+
+    def over_limit_text(self, state: disc.SiteState) -> str:
+        return (f"more candidate article URLs than SITE_MAX_URLS={self.limits['max_urls']}: "
+                f"the ones closest to the window are kept, {state.over_limit} others dropped "
+                "(undated ones before dated ones; counted in discovery/over_limit)")
 
     def near_window(self, found: disc.Candidate, outlet: Outlet) -> bool:
         """In the window give or take a day (the zone is not known yet)."""
@@ -887,7 +891,7 @@ class SiteCrawl(OutletSpider):
                              len(state.candidates))
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
             chosen = state.chosen()
-            self.note_undated(state, chosen)
+            self.note_bound(state, chosen)
             for key, found, priority in chosen:
                 if key not in state.sampled:
                     yield from self.request_candidate(state, found, priority)
@@ -896,23 +900,24 @@ class SiteCrawl(OutletSpider):
             state.samples.clear()
             state.sampled.clear()
 
-    def note_undated(self, state: disc.SiteState,
-                     chosen: list[tuple[str, disc.Candidate, int]]) -> None:
-        """Say how many of a window's candidates nothing dates (a sitemap of the whole site
-        without ``lastmod``): only fetching each tells whether it is in the window, so
-        SITE_MAX_URLS bounds them (dated ones are kept first, the undated in the order they
-        were listed); a warning when the bound dropped others."""
-        undated = sum(found.moment() is None for _, found, _ in chosen)
-        if not self.backfill or not undated:
-            return
-        self.crawler.stats.inc_value("discovery/undated_candidates", undated)
-        dropped = (f"; {state.over_limit} more were dropped at SITE_MAX_URLS="
-                   f"{self.limits['max_urls']} (undated ones before dated ones)"
-                   if state.over_limit else "")
-        (self.logger.warning if state.over_limit else self.logger.info)(
-            "%s: %d of the %d candidate URLs carry no date (no lastmod, no date in the URL): "
-            "each is fetched to learn whether it is in the window%s", state.key, undated,
-            len(chosen), dropped)
+    def note_bound(self, state: disc.SiteState,
+                   chosen: list[tuple[str, disc.Candidate, int]]) -> None:
+        """One line a site on what ``SITE_MAX_URLS`` did: how many candidates it dropped (a
+        warning) and, in a window run, how many of those kept nothing dates (a sitemap of the
+        whole site without ``lastmod``): only fetching each tells whether it is in the window,
+        so the bound is what limits them (dated ones are kept first, the undated in the order
+        they were listed)."""
+        undated = sum(found.moment() is None for _, found, _ in chosen) if self.backfill else 0
+        if undated:
+            self.crawler.stats.inc_value("discovery/undated_candidates", undated)
+        dates = (f"{undated} of the {len(chosen)} candidate URLs carry no date (no lastmod, no "
+                 "date in the URL): each is fetched to learn whether it is in the window")
+        if state.over_limit and not state.bound_said:
+            state.bound_said = True
+            self.logger.warning("%s: %s%s", state.key, self.over_limit_text(state),
+                                f"; {dates}" if undated else "")
+        elif undated:
+            self.logger.info("%s: %s", state.key, dates)
 
     def home_listings(self, state: disc.SiteState) -> list[scrapy.Request]:
         """The second pages of the home pages' paged article lists (``rel="next"``,

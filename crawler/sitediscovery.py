@@ -784,6 +784,7 @@ class SiteState:
     robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware
     landed: str | None = None  # scheme://host the home page moved to (www./bare, https)
     over_limit: int = 0  # candidates dropped at the bound (newcomers or held ones evicted)
+    bound_said: bool = False  # the bound's warning was logged (once a site)
     # closeness to the window and insertion number of each held candidate, and a heap of
     # (negated) those entries whose top is the farthest: the one a closer newcomer evicts
     _closeness: dict[str, tuple[tuple[int, int], int]] = field(default_factory=dict)

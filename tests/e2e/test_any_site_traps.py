@@ -396,12 +396,15 @@ def test_undated_sitemap_urls_are_bounded_by_site_max_urls_and_said(tmp_path) ->
         paths = server.requested_paths(host)
     assert_gold_items(result, shape, "title", "published")
     undated = {p.rstrip("/") for p in paths if "bez-daty" in p}  # (404: the other spelling)
-    said = re.search(rf"{host}: (\d+) of the 30 candidate URLs carry no date \(no lastmod, "
-                     r"no date in the URL\): each is fetched to learn whether it is in the "
-                     r"window; (\d+) more were dropped at SITE_MAX_URLS=30 \(undated ones "
-                     r"before dated ones\)", result.log)
-    assert said, result.log[-3000:]
-    fetched, dropped = int(said[1]), int(said[2])
+    warned = [line for line in result.log.splitlines() if "SITE_MAX_URLS=30" in line]
+    assert len(warned) == 1, warned  # one line says both what was dropped and what is undated
+    said = re.search(rf"WARNING: {host}: more candidate article URLs than SITE_MAX_URLS=30: "
+                     r"the ones closest to the window are kept, (\d+) others dropped \(undated "
+                     r"ones before dated ones; counted in discovery/over_limit\); (\d+) of the "
+                     r"30 candidate URLs carry no date \(no lastmod, no date in the URL\): each "
+                     r"is fetched to learn whether it is in the window", warned[0])
+    assert said, warned[0]
+    dropped, fetched = int(said[1]), int(said[2])
     assert 20 <= fetched <= 30 - len(shape.golds) and fetched + dropped >= 3000
     assert undated == {f"/articles/staraya-novost-bez-daty-{n}.html" for n in range(fetched)}
     assert result.stats["discovery/undated_candidates"] == fetched
