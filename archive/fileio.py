@@ -251,22 +251,40 @@ NOT_UTF8_NAME = ("file name is not UTF-8 ({what} could not name it): no line of 
 LOW_SPACE = 1 << 20  # bytes free below which a failed write is put down to a full disk
 
 
-def space_left(path: Path, exc: BaseException) -> int | None:
-    """Bytes free on the disk of ``path`` when ``exc`` (an SQLite error on it) is down to a
-    full disk, else None: SQLite says "database or disk is full", or "disk I/O error" when
-    it could not grow its journal or WAL index."""
+class DiskFull(OSError):
+    """ENOSPC for a folder whose disk is full, with what is left on it (``free`` bytes,
+    ``inodes`` a user may still take)."""
+
+    def __init__(self, folder: Path, free: int, inodes: int | None) -> None:
+        super().__init__(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
+        self.free, self.inodes = free, inodes
+
+    @property
+    def left(self) -> str:
+        return ("no inode free on its disk" if self.inodes == 0
+                else f"{self.free} bytes free on its disk")
+
+
+def disk_full(folder: Path, exc: BaseException | None = None) -> DiskFull | None:
+    """Whether the disk of ``folder`` is full, told without writing a byte: ``os.statvfs``
+    gives the blocks and inodes a user may still take (``f_bavail``, ``f_favail``); none of
+    the latter, or fewer than LOW_SPACE bytes, or an ``exc`` that says so (SQLite's
+    "database or disk is full", ENOSPC) is a full disk. The one check of every store and
+    writer: SQLite says "disk I/O error" or "unable to open database file" when it could
+    not grow its journal or create its WAL index. None when not full or not known."""
     try:
-        stat = os.statvfs(path.parent)
+        stat = os.statvfs(folder)
     except OSError:
         return None
     free = stat.f_bavail * stat.f_frsize
-    return free if "full" in str(exc) or free < LOW_SPACE else None
+    inodes = stat.f_favail if stat.f_files else None  # (some filesystems count none)
+    said = exc is not None and ("disk is full" in str(exc) or getattr(exc, "errno", None) in (
+        errno.ENOSPC, errno.EDQUOT))
+    return DiskFull(folder, free, inodes) if said or free < LOW_SPACE or inodes == 0 else None
 
 
 def sqlite_failure(path: Path, exc: BaseException) -> str:
     """An SQLite error on ``path`` as a reason to show, naming a full disk as such."""
     reason = f"{type(exc).__name__}: {exc}"
-    free = space_left(path, exc)
-    if free is not None:
-        return f"{reason}: No space left on device ({free} bytes free on its disk)"
-    return reason
+    full = disk_full(path.parent, exc)
+    return f"{reason}: {full.strerror} ({full.left})" if full is not None else reason

@@ -19,9 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from .fileio import disk_full
+
 RETRY_PAUSE = 0.05  # seconds between set-up attempts
 HEADER = 100  # bytes of SQLite's file header; the page size is at 16-17 (1 for 65536)
-PROBE_BYTES = 32768  # what SQLite's -shm file takes at first
 
 
 def connect_shared(path: str | Path, timeout: float, schema: str) -> sqlite3.Connection:
@@ -121,7 +122,7 @@ def os_refusal(path: Path, exc: BaseException) -> OSError | None:
     is not damaged; None when nothing is found. SQLite only says "unable to open database
     file" or "attempt to write a readonly database" (a folder out of inodes, a file of
     another user, a read-only disk), so its steps are done again here: open the file and
-    its ``-wal``/``-shm`` for writing, create a file in its folder and write a page in it."""
+    its ``-wal``/``-shm`` for writing, then look at its folder's disk (no byte written)."""
     if isinstance(exc, OSError):
         return exc
     if is_damaged(exc):
@@ -137,20 +138,19 @@ def os_refusal(path: Path, exc: BaseException) -> OSError | None:
 
 
 def _folder_refusal(folder: Path) -> OSError | None:
-    """The OS error creating a file in ``folder`` and writing a page in it, or None."""
+    """What the OS refuses creating and growing a file in ``folder``, told without writing:
+    a full disk (bytes or inodes, :func:`~archive.fileio.disk_full`), a read-only one, a
+    folder the user may not write in. None when nothing is found."""
     try:
-        fd, name = tempfile.mkstemp(dir=folder, prefix=".probe-", suffix=".tmp")
+        stat = os.statvfs(folder)
     except OSError as refused:
         return OSError(refused.errno, refused.strerror, str(folder))
-    try:
-        written = 0
-        while written < PROBE_BYTES:
-            written += os.write(fd, bytes(PROBE_BYTES - written))
-    except OSError as refused:
-        return OSError(refused.errno, refused.strerror, str(folder))
-    finally:
-        os.close(fd)
-        os.unlink(name)
+    if (full := disk_full(folder)) is not None:
+        return full
+    if stat.f_flag & os.ST_RDONLY:
+        return OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return OSError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
     return None
 
 

@@ -7,7 +7,6 @@ scrapy-redis mode) plugs in through ``STATE_BACKEND``. Callers never see SQL or 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 from scrapy import signals
 from scrapy.utils.misc import load_object
 
-from archive.fileio import space_left
+from archive.fileio import DiskFull, disk_full
 from archive.sqlite_shared import is_damaged, os_refusal, refusal_text, what_to_do
 
 DEFAULT_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
@@ -82,12 +81,12 @@ def advice(cause: BaseException, path: Path | None = None) -> str:
     if "locked" in text:
         return ("Another process holds it locked (longer than STATE_BUSY_TIMEOUT_MS): run "
                 "again once it has let go.")
-    refused = os_refusal(path, cause) if path is not None else None
+    refused = (os_refusal(path, cause) or disk_full(path.parent, cause)) if path else None
     if refused is not None:  # not damaged: say what the OS refused, and where
-        return (f"{refusal_text(refused)}. {what_to_do(refused)}, then run again (the file "
-                "was not found damaged: keep it).")
-    if "full" in text or (path is not None and isinstance(cause, sqlite3.Error)
-                          and space_left(path, cause) is not None):
+        left = f" ({refused.left})" if isinstance(refused, DiskFull) else ""
+        return (f"{refusal_text(refused)}{left}. {what_to_do(refused)}, then run again (the "
+                "file was not found damaged: keep it).")
+    if "disk is full" in text:  # (no file to look at)
         return "No space left on device: free space on its disk, then run again."
     return "Make it and its folder writable, then run again."
 

@@ -36,7 +36,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.request import request_from_dict
 
-from archive.fileio import space_left, sqlite_failure
+from archive.fileio import disk_full, sqlite_failure
 from archive.sqlite_shared import is_damaged, os_refusal, refusal_text, what_to_do
 from crawler.extensions.run_verdict import (
     FRONTIER_AFRESH_ERRORS,
@@ -192,7 +192,7 @@ class JobScheduler(Scheduler):
         """Not damaged, yet it cannot be opened or written: say what the OS refused, where
         (a folder out of inodes, a file of another user...), and keep the frontier."""
         refused = os_refusal(path, exc)
-        if refused is None and space_left(path, exc) is not None:
+        if refused is None and disk_full(path.parent, exc) is not None:
             return self._refuse_full(path, exc)
         reason = f"{type(exc).__name__}: {exc}"
         if refused is not None and refused is not exc:

@@ -48,7 +48,8 @@ def test_a_full_data_dir_with_the_state_store_in_it_refuses_the_run(tmp_path: Pa
         errors = [line for line in run.stderr.splitlines() if " ERROR: " in line]
         assert run.returncode == 1 and len(errors) == 1, run.stderr[-3000:]
         assert str(data_dir / "state" / "state.sqlite3") in errors[0]
-        assert "No space left on device: free space on its disk" in errors[0], errors[0]
+        assert f"No space left on device: {data_dir / 'state'} (" in errors[0], errors[0]
+        assert "bytes free on its disk). Free space on its disk" in errors[0], errors[0]
         assert "writable" not in errors[0] and server.hits == []
 
 
@@ -65,4 +66,5 @@ def test_a_state_store_whose_disk_cannot_hold_its_wal_index_says_the_disk_is_ful
         errors = [line for line in run.stderr.splitlines() if " ERROR: " in line]
         assert run.returncode == 1 and len(errors) == 1, run.stderr[-3000:]
         assert str(state / "state.sqlite3") in errors[0]
-        assert "No space left on device: free space on its disk" in errors[0], errors[0]
+        assert f"No space left on device: {state} (" in errors[0], errors[0]
+        assert "bytes free on its disk). Free space on its disk" in errors[0], errors[0]
