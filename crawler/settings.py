@@ -51,6 +51,12 @@ RETRY_HTTP_CODES = [403, 408, 429, 500, 502, 503, 504, 522, 524]
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 120.0
+# A stop (SIGTERM, Ctrl-C once, a CloseSpider limit) waits this long for the downloads in
+# flight, then cancels them (0: waits for every one, each up to DOWNLOAD_TIMEOUT); with JOBDIR
+# or Redis the next run fetches them, else they are logged as not fetched
+# (crawler/extensions/shutdown_grace.py).
+SHUTDOWN_GRACE_SECONDS = 30
+DOWNLOADER = "crawler.downloader.GracefulDownloader"
 # Only HTTP(S) is ever fetched: a redirect or link to file://, ftp://, s3:// or data: must not
 # reach a handler that would read local files or other services.
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
@@ -168,6 +174,8 @@ EXTENSIONS = {"crawler.extensions.run_report.RunReport": 500,
               "crawler.extensions.completeness.Completeness": 491,
               # a network failure is one log line with its reason, not two tracebacks
               "crawler.extensions.network_errors.NetworkErrorLines": 0,
+              # a stop gives up the downloads still in flight after SHUTDOWN_GRACE_SECONDS
+              "crawler.extensions.shutdown_grace.ShutdownGrace": 520,
               # Feed exports that tell the state store which items reached every feed.
               "scrapy.extensions.feedexport.FeedExporter": None,
               "crawler.extensions.feed_export.CheckedFeedExporter": 0}

@@ -315,6 +315,12 @@ class LeasedQueue(PriorityQueue):
         self.deferred[request] = field
         return True
 
+    def keep(self, request: Request) -> bool:
+        """Leave the lease of ``request`` in Redis, out of :meth:`settle`: the worker's
+        leases go back to the queue when it leaves the run (a deferred one already goes back).
+        False if it holds none."""
+        return self.leases.pop(request, None) is not None or request in self.deferred
+
     def requeue_deferred(self, in_progress: set[Request] | frozenset[Request]) -> int:
         """Put the deferred leases the engine no longer holds back into the queue."""
         done = [r for r in self.deferred if r not in in_progress]

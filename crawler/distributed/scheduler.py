@@ -263,6 +263,13 @@ class DistributedScheduler(Scheduler):
             return "deferred"
         return "leased" if request in self.queue.leases else None
 
+
+    def keep_unfinished(self, request: Request) -> bool:
+        """Keep ``request`` leased however the engine lets go of it (its download was given
+        up at shutdown): it goes back to the shared queue when this worker leaves the run
+        (or dies), not away. False if it holds no lease."""
+        return self.keys is not None and self.queue.keep(request)
+
     def requeue_deferred(self, in_progress: set[Request] | frozenset[Request]) -> int:
         """Return the deferred requests the engine has finished with to the shared queue,
         after the requests they handed over are queued (as :meth:`settle` does): requeued

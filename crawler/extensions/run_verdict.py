@@ -134,13 +134,17 @@ def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
     }
 
 
+NOT_FAILURES = ("IgnoreRequest", ".ShutdownCancelled")
+
+
 def download_failures(stats: dict[str, Any]) -> dict[str, int]:
     """Download attempts that failed (retries included), by exception class name.
-    IgnoreRequest is how robots.txt and filters say no; it is not a failure."""
+    IgnoreRequest is how robots.txt and filters say no; it is not a failure, nor is a download
+    given up at shutdown (ShutdownCancelled, see crawler/extensions/shutdown_grace.py)."""
     prefix = "downloader/exception_type_count/"
     failures: dict[str, int] = {}
     for key, value in sorted(stats.items()):
-        if key.startswith(prefix) and not key.endswith("IgnoreRequest") and isinstance(
+        if key.startswith(prefix) and not key.endswith(NOT_FAILURES) and isinstance(
                 value, int | float):
             name = key[len(prefix):].rsplit(".", 1)[-1]
             failures[name] = failures.get(name, 0) + int(value)

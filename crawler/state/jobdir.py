@@ -319,6 +319,15 @@ class JobScheduler(Scheduler):
             self.stats.inc_value("scheduler/unfinished", len(done) - len(finished))
         return len(done)
 
+    def keep_unfinished(self, request: Request) -> bool:
+        """Keep ``request`` leased however the engine lets go of it (its download was given
+        up at shutdown): the next run fetches it. False when it holds no lease (kept in
+        memory, or no JOBDIR)."""
+        if self.frontier is None or request not in getattr(self, "leases", {}):
+            return False
+        request.meta[UNFINISHED] = True
+        return True
+
     def _frontier_failed(self, exc: sqlite3.Error) -> None:
         """The frontier cannot be written (a full disk): stop the crawl, saying so once. The
         file keeps its last commit, leases included, and the next run resumes from it."""

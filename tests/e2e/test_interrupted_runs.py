@@ -94,7 +94,9 @@ def test_restart_after_kill_completes_without_duplicates(sig: signal.Signals,
 
 def test_a_graceful_stop_with_many_requests_in_flight_loses_none(tmp_path: Path) -> None:
     """One SIGTERM while dozens of slow article requests are in the downloader
-    (CONCURRENT_REQUESTS 64): Scrapy's graceful stop fetches what it was handed; each of
+    (CONCURRENT_REQUESTS 64) and SHUTDOWN_GRACE_SECONDS 0 (no bound: the stop waits for every
+    download; tests/e2e/test_shutdown_grace.py has the bound): the stop fetches what the
+    downloader was handed; each of
     those is archived and exported by this run, the JOBDIR is left with nothing to do, and the
     next run exports nothing twice (it may fetch fresh known articles again, by
     REFETCH_MAX_AGE_DAYS)."""
@@ -104,7 +106,7 @@ def test_a_graceful_stop_with_many_requests_in_flight_loses_none(tmp_path: Path)
     site.delay = 4.0
     site.publish()
     with FixtureServer([site.site]) as server:
-        proc = start_crawl(tmp_path, server, CONCURRENT_REQUESTS=64)
+        proc = start_crawl(tmp_path, server, CONCURRENT_REQUESTS=64, SHUTDOWN_GRACE_SECONDS=0)
         wait_for_items(tmp_path, proc, at_least=1)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=120)

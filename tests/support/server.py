@@ -36,6 +36,7 @@ class Page:
     chunked: bool = False  # send with Transfer-Encoding: chunked
     reason: str | None = None
     delay: float = 0.0  # seconds to wait before answering (slow sites, interruption tests)
+    stall: float = 0.0  # seconds to wait after the head and half the body (a stalled transfer)
 
 
 Handler = Callable[[str], Page | None]  # path?query -> page, for dynamic pages
@@ -205,6 +206,11 @@ class FixtureServer:
                         chunk = payload[start:start + 1000]
                         self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
                     self.wfile.write(b"0\r\n\r\n")
+                elif page.stall:
+                    self.wfile.write(payload[:len(payload) // 2])
+                    self.wfile.flush()
+                    time.sleep(page.stall)
+                    self.wfile.write(payload[len(payload) // 2:])
                 else:
                     self.wfile.write(payload)
                 with server._lock:

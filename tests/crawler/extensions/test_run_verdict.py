@@ -14,6 +14,7 @@ from crawler.extensions.run_verdict import (
     EXIT_UNHEALTHY,
     RunOutcome,
     baseline,
+    download_failures,
     exit_status,
     judge,
     previous_summaries,
@@ -210,6 +211,18 @@ def test_a_run_no_server_answered_says_so_with_the_failures_by_type() -> None:
                 if a.startswith("no page answered")]
     assert expected not in judge(summarize(stats(0, 0, **OFFLINE)), NO_HISTORY, 0.8,
                                  interrupted=True).alarms
+
+
+def test_downloads_cancelled_at_shutdown_are_no_download_failures() -> None:
+    """A stop whose SHUTDOWN_GRACE_SECONDS ran out cancels the downloads in flight: they are
+    kept for the next run (or named as not fetched), not pages that failed. A run closed so by
+    a CloseSpider limit (not "interrupted") must not alarm on them."""
+    cancelled = {"downloader/exception_type_count/crawler.downloader.ShutdownCancelled": 9,
+                 "downloader/exception_type_count/twisted.internet.error.TimeoutError": 1}
+    assert download_failures(cancelled) == {"TimeoutError": 1}
+    summary = summarize(stats(0, 0, **cancelled))
+    assert summary["errors_by_kind"]["download_exceptions"] == 1
+    assert summary["download_failures"] == {"TimeoutError": 1}
 
 
 def test_a_frontier_write_failed_at_close_alarms_for_the_next_run() -> None:

@@ -1,0 +1,125 @@
+"""A bound on how long a stopping crawl waits for the downloads it holds.
+
+Scrapy's graceful stop (SIGTERM, Ctrl-C once, a CloseSpider limit such as
+``CLOSESPIDER_TIMEOUT``) waits for every download in flight or queued in the downloader,
+each up to ``DOWNLOAD_TIMEOUT``: a slow site held a stopping crawl for many minutes, until a
+scheduler (systemd, Kubernetes, a cron wrapper) SIGKILLed it. Once the spider is closing,
+this waits ``SHUTDOWN_GRACE_SECONDS`` (0: as long as the downloads take), then gives up the
+downloads still held (:class:`crawler.downloader.GracefulDownloader`). Nothing is lost:
+
+* with JOBDIR, a given-up request stays leased in the frontier: the next run fetches it;
+* in distributed mode, it keeps its lease in Redis and goes back to the shared queue;
+* otherwise (or for a request no queue holds: robots.txt, one kept in memory) it is logged as
+  not fetched, counted in ``shutdown/not_fetched`` with the first URLs in
+  ``shutdown/not_fetched_urls`` (the run report's stats).
+
+A given-up request reaches neither its callback nor its errback (it was not fetched, and is
+no failure of the page), and its WARC holds nothing of it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import call_later, create_looping_call
+
+from crawler.downloader import GracefulDownloader
+
+logger = logging.getLogger(__name__)
+
+CANCELLED = "shutdown/cancelled"  # downloads given up (kept or not)
+KEPT = "shutdown/kept"  # … kept for the next run (JOBDIR frontier, Redis lease)
+NOT_FETCHED = "shutdown/not_fetched"  # … kept nowhere: logged, fetched by no later run
+NOT_FETCHED_URLS = "shutdown/not_fetched_urls"
+SAMPLE = 5  # URLs named in the log line and the stats
+POLL_SECONDS = 0.25  # how soon a closing spider is noticed
+
+
+class ShutdownGrace:
+    """Gives up the downloads a closing spider still holds after ``SHUTDOWN_GRACE_SECONDS``."""
+
+    def __init__(self, crawler: Any, grace: float) -> None:
+        self.crawler, self.grace = crawler, grace
+        self.poll: Any = None
+        self.timer: Any = None
+        self.not_fetched: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ShutdownGrace:
+        grace = crawler.settings.getfloat("SHUTDOWN_GRACE_SECONDS", 30)
+        if grace <= 0:
+            raise NotConfigured("SHUTDOWN_GRACE_SECONDS is 0: a stop waits for every download")
+        ext = cls(crawler, grace)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self) -> None:
+        if not isinstance(self.crawler.engine.downloader, GracefulDownloader):
+            logger.warning("SHUTDOWN_GRACE_SECONDS needs DOWNLOADER = %s.%s: a stop waits for "
+                           "every download", GracefulDownloader.__module__,
+                           GracefulDownloader.__name__)
+            return
+        self.poll = create_looping_call(self._check)
+        self.poll.start(POLL_SECONDS, now=False)
+
+    def _check(self) -> None:
+        """Start the grace once the engine closes the spider (for whatever reason: Scrapy has
+        no signal for it) while downloads are held."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is None or slot.closing is None:
+            return
+        self._stop_polling()
+        held = len(self.crawler.engine.downloader.active)
+        if not held:
+            return
+        logger.info("Stopping: waiting up to %g s (SHUTDOWN_GRACE_SECONDS) for %d downloads "
+                    "in flight", self.grace, held)
+        self.timer = call_later(self.grace, self._expire)
+
+    def _expire(self) -> None:
+        self.timer = None
+        downloader: GracefulDownloader = self.crawler.engine.downloader
+        count = downloader.give_up(self._give_up)
+        kept = self.crawler.stats.get_value(KEPT, 0)
+        logger.info("Shutdown grace of %g s ended: cancelled %d downloads still in flight "
+                    "(%d kept for the next run, %d not fetched)", self.grace, count, kept,
+                    count - kept)
+
+    def _give_up(self, request: Request) -> None:
+        """Count ``request``, keep it for the next run where a queue holds it, and keep it
+        from its callbacks: it was not fetched, and is no failure."""
+        stats = self.crawler.stats
+        stats.inc_value(CANCELLED)
+        request.errback = None
+        scheduler = getattr(getattr(self.crawler.engine, "_slot", None), "scheduler", None)
+        keep = getattr(scheduler, "keep_unfinished", None)
+        if keep is not None and keep(request):
+            stats.inc_value(KEPT)
+            return
+        stats.inc_value(NOT_FETCHED)
+        if len(self.not_fetched) < SAMPLE:
+            self.not_fetched.append(request.url)
+            stats.set_value(NOT_FETCHED_URLS, list(self.not_fetched))
+
+    def spider_closed(self) -> None:
+        self._stop_polling()
+        if self.timer is not None:  # every download ended within the grace
+            self.timer.cancel()
+            self.timer = None
+            logger.info("Shutdown grace of %g s ended early: every download in flight "
+                        "finished, none cancelled", self.grace)
+        missed = self.crawler.stats.get_value(NOT_FETCHED, 0)
+        if missed:
+            logger.warning("%d requests were not fetched: their downloads were cancelled at "
+                           "shutdown after SHUTDOWN_GRACE_SECONDS (%g s) and no queue of "
+                           "this run (JOBDIR, Redis) keeps them for the next one: %s%s", missed, self.grace,
+                           ", ".join(self.not_fetched), ", …" if missed > SAMPLE else "")
+
+    def _stop_polling(self) -> None:
+        if self.poll is not None and self.poll.running:
+            self.poll.stop()
+        self.poll = None

@@ -1,0 +1,236 @@
+"""A stop waits SHUTDOWN_GRACE_SECONDS for the downloads in flight, then cancels them: a slow
+site no longer holds a stopping crawl for DOWNLOAD_TIMEOUT per batch, and nothing is lost (the
+JOBDIR frontier keeps them for the next run; without one they are named as not fetched)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from bench.site import ARTICLE, build
+from tests.e2e.test_distributed import Worker, assert_complete_union, worker_settings
+from tests.sites import belta
+from tests.sites.scheduled import ChangingBelta
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
+from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
+from tests.support.server import FixtureServer, Page, VirtualSite
+
+pytestmark = pytest.mark.slow
+
+GRACE = 2
+SLOW = 60.0  # seconds a slow article takes: far past the grace and the test's patience
+COUNT = 10
+FAST = 2  # articles answered at once, so the stop lands mid-crawl
+
+
+def feed_items(data_dir: Path) -> list[dict]:
+    return [json.loads(line) for path in sorted((data_dir / "items").glob("belta-*.jsonl"))
+            for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def start_crawl(data_dir: Path, server: FixtureServer, jobdir: bool,
+                **more: object) -> subprocess.Popen:
+    settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "CONCURRENT_REQUESTS": 16,
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "DOWNLOAD_TIMEOUT": 180,
+                "SHUTDOWN_GRACE_SECONDS": GRACE,
+                "OUTLET_BASE_URLS": json.dumps(server.base_urls()), **more}
+    if jobdir:
+        settings["JOBDIR"] = str(data_dir / "job")
+    cmd = [*SCRAPY, "crawl", "belta"]
+    for key, value in settings.items():
+        cmd += ["-s", f"{key}={value}"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def slow_site() -> tuple[ChangingBelta, set[str]]:
+    """БЕЛТА with COUNT articles, all but FAST of them slow: half say nothing for SLOW
+    seconds, half send their head and half their body, then stall (a transfer under way)."""
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=1), count=COUNT)
+    site.publish()
+    slow = set()
+    for n, gold in enumerate(site.golds[FAST:]):
+        page = site.site.pages[site.path(gold)]
+        if n % 2:
+            page.delay = SLOW
+        else:
+            page.stall = SLOW
+        slow.add(site.path(gold))
+    return site, slow
+
+
+def article_paths(server: FixtureServer, since: int = 0) -> list[str]:
+    return [urlsplit(url).path for url in server.requests[since:] if "/view/" in url]
+
+
+def wait_until(proc: subprocess.Popen, ready: object, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"crawl ended before {what}: {proc.stderr.read()[-3000:]}")
+        if ready():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"never {what}")
+
+
+def stop_when_slow_in_flight(proc: subprocess.Popen, server: FixtureServer, data_dir: Path,
+                             slow: set[str]) -> tuple[float, str]:
+    """SIGTERM once every slow article was asked for and the fast ones were exported; how
+    long the crawl then took to exit, and its log."""
+    wait_until(proc, lambda: slow <= set(article_paths(server))
+               and len(feed_items(data_dir)) >= FAST, "the slow articles were in flight")
+    stopped = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=SLOW)
+    return time.monotonic() - stopped, err
+
+
+def warc_records(directory: Path) -> list[tuple[str, str]]:
+    """(type, target URI) of every record of every WARC, each read to its end: a record cut
+    short fails here."""
+    records = []
+    for path in sorted(directory.rglob("*.warc.gz")):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream, check_digests="raise"):
+                record.content_stream().read()
+                records.append((record.rec_type,
+                                record.rec_headers.get_header("WARC-Target-URI") or ""))
+    return records
+
+
+def test_a_stop_cancels_slow_downloads_after_the_grace_and_the_next_run_fetches_them(
+        tmp_path: Path) -> None:
+    site, slow = slow_site()
+    with FixtureServer([site.site]) as server:
+        proc = start_crawl(tmp_path, server, jobdir=True)
+        took, err = stop_when_slow_in_flight(proc, server, tmp_path, slow)
+        first = feed_items(tmp_path)
+        assert proc.returncode == 3, err[-3000:]  # interrupted (README, exit statuses)
+        assert took < GRACE + 10, f"the stop took {took:.1f} s: {err[-3000:]}"
+        assert f"waiting up to {GRACE} s (SHUTDOWN_GRACE_SECONDS) for" in err
+        assert (f"Shutdown grace of {GRACE} s ended: cancelled {len(slow)} downloads still in "
+                f"flight ({len(slow)} kept for the next run, 0 not fetched)") in err
+        assert "Article not fetched" not in err  # a cancelled download is no failed page
+        assert len(first) == FAST
+        report = json.loads(sorted((tmp_path / "reports").glob("belta-*.json"))[-1]
+                            .read_text("utf-8"))
+        assert report["status"] == "interrupted"
+        assert report["stats"]["shutdown/cancelled"] == len(slow)
+        assert report["stats"]["shutdown/kept"] == len(slow)
+        records = warc_records(tmp_path / "warc")
+        assert not {urlsplit(uri).path for _, uri in records} & slow  # nothing, not its head
+        archived = {urlsplit(uri).path for kind, uri in records if kind == "response"}
+        assert {urlsplit(item["url"]).path for item in first} <= archived
+
+        site.publish()  # the site is fast again
+        mark = len(server.requests)
+        again = start_crawl(tmp_path, server, jobdir=True)
+        _, err_again = again.communicate(timeout=120)
+        assert again.returncode == 0, err_again[-3000:]
+        assert sorted(article_paths(server, mark)) == sorted(slow)  # exactly the cancelled
+    items = feed_items(tmp_path)
+    assert [i for i, n in Counter(item["id"] for item in items).items() if n > 1] == []
+    assert sorted(item["url"] for item in items) == sorted(g.url for g in site.golds)
+    warc_records(tmp_path / "warc")  # both runs' WARCs read back whole
+
+
+def test_without_jobdir_the_cancelled_downloads_are_named_as_not_fetched(
+        tmp_path: Path) -> None:
+    site, slow = slow_site()
+    with FixtureServer([site.site]) as server:
+        proc = start_crawl(tmp_path, server, jobdir=False)
+        took, err = stop_when_slow_in_flight(proc, server, tmp_path, slow)
+    assert proc.returncode == 3, err[-3000:]
+    assert took < GRACE + 10, f"the stop took {took:.1f} s: {err[-3000:]}"
+    assert (f"cancelled {len(slow)} downloads still in flight (0 kept for the next run, "
+            f"{len(slow)} not fetched)") in err
+    assert f"{len(slow)} requests were not fetched: their downloads were cancelled" in err
+    report = json.loads(sorted((tmp_path / "reports").glob("belta-*.json"))[-1]
+                        .read_text("utf-8"))
+    named = report["stats"]["shutdown/not_fetched_urls"]
+    assert report["stats"]["shutdown/not_fetched"] == len(slow)
+    assert len(named) == 5 and {urlsplit(url).path for url in named} <= slow
+    assert all(url in err for url in named)
+    archived = {urlsplit(uri).path for _, uri in warc_records(tmp_path / "warc")}
+    assert not archived & slow
+
+
+def paced_site(pages: int) -> tuple[VirtualSite, dict[str, bool]]:
+    """The benchmark БЕЛТА, whose first FAST articles asked for answer at once and the
+    others (half silent, half stalled mid-body) only after SLOW seconds, while ``slow``."""
+    site, answered, lock = build(pages), set(), threading.Lock()
+    render, state = site.dynamic[0], {"slow": True}
+
+    def paced(target: str) -> Page | None:
+        page = render(target)
+        if page is None or not state["slow"]:
+            return page
+        with lock:
+            if len(answered) < FAST or target in answered:
+                answered.add(target)
+                return page
+        n = int(ARTICLE.match(target).group(1))  # type: ignore[union-attr]
+        return replace(page, delay=SLOW) if n % 2 else replace(page, stall=SLOW)
+
+    site.dynamic = [paced]
+    return site, state
+
+
+def article_paths_of(server: FixtureServer, since: int = 0) -> list[str]:
+    return [p for p in (urlsplit(u).path for u in server.requests[since:]) if ARTICLE.match(p)]
+
+
+def test_a_stopped_worker_leaves_its_cancelled_leases_to_the_next_worker(
+        redis_server: RedisServer, tmp_path: Path) -> None:  # noqa: F811
+    pages = 12
+    site, state = paced_site(pages)
+    with FixtureServer([site]) as server:
+        settings = {**worker_settings(redis_server, tmp_path / "warc"),
+                    "SHUTDOWN_GRACE_SECONDS": GRACE, "DOWNLOAD_TIMEOUT": 180}
+        first = Worker("w1", tmp_path, server, settings)
+        first.await_items(FAST)
+        deadline = time.monotonic() + 60
+        while len(set(article_paths_of(server))) < FAST + 4:  # 4 a domain in flight
+            assert first.proc.poll() is None and time.monotonic() < deadline, first.log[-3000:]
+            time.sleep(0.05)
+        stopped = time.monotonic()
+        first.proc.send_signal(signal.SIGTERM)
+        code = first.wait(SLOW)
+        took = time.monotonic() - stopped
+        assert code == 3, first.log[-3000:]
+        assert took < GRACE + 10, f"the stop took {took:.1f} s: {first.log[-3000:]}"
+        cancelled = re.search(r"cancelled (\d+) downloads still in flight \((\d+) kept for "
+                              r"the next run, 0 not fetched\)", first.log)
+        assert cancelled and cancelled[1] == cancelled[2], first.log[-3000:]
+        assert int(cancelled[1]) == pages - FAST  # every one leased was in the downloader
+        assert f"Returned {pages - FAST} unfinished requests to the shared queue" in first.log
+        assert redis_server.client.keys("belta:1:inflight:*") == []
+        assert len(first.items) == FAST
+
+        state["slow"] = False
+        mark = len(server.requests)
+        second = Worker("w2", tmp_path, server, settings)
+        assert second.wait() == 0, second.log[-3000:]
+        again = Counter(article_paths_of(server, mark))
+    exported = {urlsplit(item["url"]).path for item in first.items}
+    assert set(again.values()) == {1}
+    assert set(again) == {f"/society/view/bench-{i}-{500000 + i}-2026/"
+                          for i in range(pages)} - exported
+    assert_complete_union([first, second], pages=pages)
+    warc_records(tmp_path / "warc")  # both workers' WARCs read back whole
