@@ -5,7 +5,8 @@ downloader holds finish, each up to ``DOWNLOAD_TIMEOUT``, the queued ones one ba
 another: a slow site held a stopping crawl for many minutes, and schedulers then SIGKILLed
 it. :class:`GracefulDownloader` can give them up at once (:meth:`give_up`, called by
 :class:`crawler.extensions.shutdown_grace.ShutdownGrace` when ``SHUTDOWN_GRACE_SECONDS`` ran
-out): transfers are cancelled (their connection closed), queued requests never start, and
+out): transfers are cancelled (their connection closed), queued requests never start, retries
+stop waiting out their backoff (:meth:`GracefulDownloader.pause`), and
 each fails with :class:`ShutdownCancelled`, an ``IgnoreRequest``, after the ``on_give_up``
 hook had its say (keep it for the next run, drop its errback). A cancelled transfer never
 reaches the capture middleware with a response, nor with what arrived of one: nothing of it
@@ -25,7 +26,9 @@ from scrapy.core.downloader import Downloader, Slot
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet import reactor
 from twisted.internet.defer import Deferred
+from twisted.internet.task import deferLater
 from twisted.python.failure import Failure
 
 
@@ -39,6 +42,7 @@ class GracefulDownloader(Downloader):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.transfers: dict[Request, Deferred[Response]] = {}
+        self.pauses: dict[Request, Deferred[None]] = {}  # retries waiting out their backoff
         self.cancelled: set[Request] = set()
         self.on_give_up: Callable[[Request], None] | None = None  # set once given up
 
@@ -47,6 +51,15 @@ class GracefulDownloader(Downloader):
             raise self._given_up(request)
         transfer = deferred_from_coro(super()._download(slot, request))
         return await self._cancellable(request, transfer, self.transfers)
+
+    async def pause(self, request: Request, seconds: float) -> None:
+        """Wait ``seconds`` on behalf of ``request`` (a retry's backoff, up to
+        ``RETRY_AFTER_MAX``), ended by :class:`ShutdownCancelled` when downloads are given up."""
+        if self.on_give_up is not None:
+            raise self._given_up(request)
+        if seconds > 0:
+            await self._cancellable(request, deferLater(reactor, seconds, lambda: None),
+                                    self.pauses)
 
     async def _cancellable(self, request: Request, waiting: Deferred[Any],
                            held: dict[Request, Deferred[Any]]) -> Any:
@@ -72,7 +85,7 @@ class GracefulDownloader(Downloader):
                 request, waiting = slot.queue.popleft()
                 waiting.errback(Failure(self._given_up(request)))
                 count += 1
-        for request, waiting in list(self.transfers.items()):
+        for request, waiting in [*self.transfers.items(), *self.pauses.items()]:
             on_give_up(request)
             self.cancelled.add(request)
             waiting.cancel()

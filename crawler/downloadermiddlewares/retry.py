@@ -5,6 +5,8 @@ limiting us that only deepens the hole. Here a retry waits ``RETRY_BACKOFF_BASE 
 (full jitter, capped by ``RETRY_BACKOFF_MAX``) or what ``Retry-After`` asks (capped by
 ``RETRY_AFTER_MAX``). The wait is an asynchronous sleep inside ``process_response``: the reactor
 keeps serving other downloads; the waiting request holds one of CONCURRENT_REQUESTS meanwhile.
+A stop whose SHUTDOWN_GRACE_SECONDS ran out ends the wait, and the request is kept for the next
+run like a download in flight (:mod:`crawler.extensions.shutdown_grace`).
 
 It sits above HttpCompressionMiddleware (595 > 590) so it sees bodies as sent and can treat a
 truncated gzip stream as the data loss it is (see :mod:`crawler.downloadermiddlewares.integrity`).
@@ -128,6 +130,12 @@ class BackoffRetryMiddleware:
         reason = exception_reason(exception)
         return await self._retry(request, reason, reason)
 
+    async def _wait(self, request: Request, seconds: float) -> None:
+        """Sleep before a retry; a stop whose grace ran out ends the wait (the downloader
+        then gives the request up: crawler.downloader.GracefulDownloader.pause)."""
+        pause = getattr(getattr(self.crawler.engine, "downloader", None), "pause", None)
+        await (pause(request, seconds) if pause is not None else sleep(seconds))
+
     async def _retry(self, request: Request, reason: str, label: str,
                      wait: float | None = None) -> Request | None:
         retries = request.meta.get("retry_times", 0)
@@ -144,7 +152,7 @@ class BackoffRetryMiddleware:
         self.stats.inc_value(f"retry/reason_count/{reason}")
         logger.info("Retrying %s in %.1f s (%s, retry %d of %d)", request.url, wait, label,
                     attempt, limit)
-        await sleep(wait)
+        await self._wait(request, wait)
         retry = request.copy()
         retry.meta["retry_times"] = attempt
         retry.dont_filter = True
