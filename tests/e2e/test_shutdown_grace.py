@@ -242,3 +242,30 @@ def test_a_stopped_worker_leaves_its_cancelled_leases_to_the_next_worker(
                           for i in range(pages)} - exported
     assert_complete_union([first, second], pages=pages)
     warc_records(tmp_path / "warc")  # both workers' WARCs read back whole
+
+
+def test_a_run_time_limit_is_bounded_by_the_grace_too(tmp_path: Path) -> None:
+    """CLOSESPIDER_TIMEOUT (a scheduled run's time limit) closes the spider as SIGTERM does:
+    the slow downloads are cancelled after the grace, kept in the JOBDIR, fetched next run."""
+    site, slow, busy = slow_site()
+    limit = 6
+    with FixtureServer([site.site]) as server:
+        started = time.monotonic()
+        proc = start_crawl(tmp_path, server, jobdir=True, CLOSESPIDER_TIMEOUT=limit)
+        _, err = proc.communicate(timeout=SLOW)
+        took = time.monotonic() - started
+        assert "Closing spider (closespider_timeout)" in err, err[-3000:]
+        assert took < limit + GRACE + 15, f"the run took {took:.1f} s: {err[-3000:]}"
+        assert (f"cancelled {len(slow)} downloads still in flight ({len(slow)} kept for the "
+                "next run, 0 not fetched)") in err, err[-3000:]
+        assert proc.returncode == 0, err[-3000:]  # a limit reached is no failure
+        site.publish()
+        mark = len(server.requests)
+        again = start_crawl(tmp_path, server, jobdir=True)
+        _, err_again = again.communicate(timeout=120)
+        # (its exit status is not asserted: the limited run counts as finished, so the
+        # resumed one, which reads no feed, alarms "offered no article link": another issue)
+        assert "Spider closed (finished)" in err_again, err_again[-3000:]
+        assert sorted(article_paths(server, mark)) == sorted(slow)
+    items = feed_items(tmp_path)
+    assert sorted(item["url"] for item in items) == sorted(g.url for g in site.golds)
