@@ -322,8 +322,8 @@ class JobScheduler(Scheduler):
     def keep_unfinished(self, request: Request) -> bool:
         """Keep ``request`` leased however the engine lets go of it (its download was given
         up at shutdown): the next run fetches it. False when it holds no lease (kept in
-        memory, or no JOBDIR)."""
-        if self.frontier is None or request not in getattr(self, "leases", {}):
+        memory, or no JOBDIR). A frontier that failed a write keeps its leases in the file."""
+        if request not in getattr(self, "leases", {}):
             return False
         request.meta[UNFINISHED] = True
         return True
