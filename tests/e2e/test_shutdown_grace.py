@@ -269,3 +269,27 @@ def test_a_run_time_limit_is_bounded_by_the_grace_too(tmp_path: Path) -> None:
         assert sorted(article_paths(server, mark)) == sorted(slow)
     items = feed_items(tmp_path)
     assert sorted(item["url"] for item in items) == sorted(g.url for g in site.golds)
+
+
+def test_downloads_ending_within_the_grace_are_fetched_and_none_cancelled(
+        tmp_path: Path) -> None:
+    """A stop with downloads that end before the grace runs out waits for them, as before:
+    each is exported by this run and the end of the wait is said."""
+    site, slow, _ = slow_site()
+    site.delay = 1.5
+    site.publish()
+    for gold in site.golds[:FAST]:
+        site.site.pages[site.path(gold)].delay = 0.0
+    with FixtureServer([site.site]) as server:
+        proc = start_crawl(tmp_path, server, jobdir=True, SHUTDOWN_GRACE_SECONDS=30)
+        took, err = stop_when_slow_in_flight(proc, server, tmp_path, slow)
+    assert proc.returncode == 3, err[-3000:]
+    assert took < 15, f"the stop took {took:.1f} s: {err[-3000:]}"
+    assert "waiting up to 30 s (SHUTDOWN_GRACE_SECONDS) for" in err
+    assert ("Shutdown grace of 30 s ended early: every download in flight finished, none "
+            "cancelled") in err
+    assert sorted(item["url"] for item in feed_items(tmp_path)) == sorted(g.url
+                                                                        for g in site.golds)
+    report = json.loads(sorted((tmp_path / "reports").glob("belta-*.json"))[-1]
+                        .read_text("utf-8"))
+    assert "shutdown/cancelled" not in report["stats"]
