@@ -116,8 +116,9 @@ class ShutdownGrace:
         if missed:
             logger.warning("%d requests were not fetched: their downloads were cancelled at "
                            "shutdown after SHUTDOWN_GRACE_SECONDS (%g s) and no queue of "
-                           "this run (JOBDIR, Redis) keeps them for the next one: %s%s", missed, self.grace,
-                           ", ".join(self.not_fetched), ", …" if missed > SAMPLE else "")
+                           "this run (JOBDIR, Redis) keeps them for the next one: %s%s",
+                           missed, self.grace, ", ".join(self.not_fetched),
+                           ", …" if missed > SAMPLE else "")
 
     def _stop_polling(self) -> None:
         if self.poll is not None and self.poll.running:
