@@ -263,7 +263,6 @@ class DistributedScheduler(Scheduler):
             return "deferred"
         return "leased" if request in self.queue.leases else None
 
-
     def keep_unfinished(self, request: Request) -> bool:
         """Keep ``request`` leased however the engine lets go of it (its download was given
         up at shutdown): it goes back to the shared queue when this worker leaves the run
