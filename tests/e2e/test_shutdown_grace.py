@@ -276,7 +276,7 @@ def test_downloads_ending_within_the_grace_are_fetched_and_none_cancelled(
     """A stop with downloads that end before the grace runs out waits for them, as before:
     each is exported by this run and the end of the wait is said."""
     site, slow, _ = slow_site()
-    site.delay = 1.5
+    site.delay = 4.0  # long enough to be in flight at the stop on a loaded machine
     site.publish()
     for gold in site.golds[:FAST]:
         site.site.pages[site.path(gold)].delay = 0.0
