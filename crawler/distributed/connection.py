@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import inspect
 import logging
 import re
 import sys
 import time
 import uuid
+import weakref
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import redis
-from redis.backoff import ExponentialBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.retry import Retry
 from scrapy.settings import Settings
 from scrapy_redis import defaults
@@ -106,7 +109,9 @@ def redis_client(settings: Any, retry_seconds: float | None = None,
             else retry_seconds
         params["retry"] = patient_retry(seconds, timeouts=timeout is None)
     given = {name: settings.get(name) for name in SETTINGS_PARAMS_MAP}
-    return get_redis_from_settings(Settings({**given, "REDIS_PARAMS": params}))
+    client = get_redis_from_settings(Settings({**given, "REDIS_PARAMS": params}))
+    shared_outage(client)
+    return client
 
 
 class OutageRetry(Retry):
@@ -119,11 +124,12 @@ class OutageRetry(Retry):
     attempt lasts the whole socket timeout, in the reactor's thread: the retries of one
     command, counted in attempts, blocked the worker for minutes (13 x 30 s by default),
     silently, and the frontier monitor could not close it. Once a command gave up on a
-    timeout, the client (all its connections: redis-py gives each a copy of the retry) is
-    failing: a command then fails at once, unsent, but for one attempt every
-    ``PROBE_SECONDS``, until one succeeds. The worker learns of the outage within a socket
-    timeout or so, defers its requests and closes after ``REDIS_WORKER_TTL``, as for a Redis
-    down (whose refusals cost nothing: those are tried, and retried, as before)."""
+    timeout, Redis is failing (for every client of this process on that server:
+    :func:`shared_outage`): a command then fails at once, unsent, until a PING of its own
+    with a short timeout (:func:`ping_once`), tried every ``PROBE_SECONDS``, is answered.
+    The worker learns of the outage within a socket timeout or so, defers its requests and
+    closes after ``REDIS_WORKER_TTL``, as for a Redis down (whose refusals cost nothing:
+    those are tried, and retried, as before)."""
 
     PROBE_SECONDS = 1.0
 
@@ -145,13 +151,13 @@ class OutageRetry(Retry):
                 return False
             return is_retryable is None or is_retryable(error)
         try:
-            result = super().call_with_retry(do, fail, is_retryable=retryable, **kwargs)
+            # No success ends an outage here: redis-py's connect() of a pooled connection
+            # whose socket is open "succeeds" without a word to Redis.
+            return super().call_with_retry(do, fail, is_retryable=retryable, **kwargs)
         except self._supported_errors as error:
             if cause_of(error, redis.TimeoutError) is not None:  # each attempt costs a timeout
-                self.outage.failed(error, self.PROBE_SECONDS)
+                self.outage.failed(error)
             raise
-        self.outage.last = None
-        return result
 
 
 def refused(error: BaseException) -> bool:
@@ -160,26 +166,89 @@ def refused(error: BaseException) -> bool:
 
 
 class _Outage:
-    """A client's last command that gave up on Redis timing out, if none has succeeded
-    since; shared by the copies of its retry."""
+    """The last command that gave up on a Redis server timing out, if Redis has not answered
+    since; shared by the clients of that server (:func:`shared_outage`) and the copies of
+    their retries. ``probe`` asks Redis whether it answers again (raises if not)."""
 
     def __init__(self) -> None:
         self.last: Exception | None = None
         self.probe_at = 0.0
+        self.probe: Callable[[], None] | None = None
 
-    def failed(self, error: Exception, probe_in: float) -> None:
-        self.last, self.probe_at = error, time.monotonic() + probe_in
+    def failed(self, error: Exception) -> None:
+        self.last, self.probe_at = error, time.monotonic() + OutageRetry.PROBE_SECONDS
 
     def check(self) -> None:
-        """Fail at once while Redis fails, but for one attempt every probe interval."""
+        """Fail at once while Redis fails, but ask it again every probe interval: in
+        redis-py 8 every command connects first (``Connection.connect`` goes through the
+        retry), and a new connection's handshake waited the whole socket timeout."""
         if self.last is None:
             return
-        now = time.monotonic()
-        if now >= self.probe_at:
-            self.probe_at = now + OutageRetry.PROBE_SECONDS  # this call is the probe
-            return
+        if time.monotonic() >= self.probe_at:
+            error = self.unanswered()
+            if error is None:
+                self.last = None
+                return
+            self.failed(error)  # the next probe a probe interval after this one ended
         raise redis.ConnectionError(f"Redis failed moments ago ({self.last}); not sent") \
             from self.last
+
+    def unanswered(self) -> Exception | None:
+        """The probe's failure; None once Redis answers (an error reply, a refusal of the
+        credentials, is an answer: the command then meets it itself)."""
+        if self.probe is None:
+            return None  # no way to ask apart: the command asks
+        try:
+            self.probe()
+        except REFUSALS:
+            return None
+        except redis.ResponseError:
+            return None
+        except (redis.RedisError, OSError) as error:
+            return error
+        return None
+
+
+# One outage state per Redis server and process: a worker's scheduler and state store each
+# have a client, and the second waited a socket timeout of its own to learn Redis was frozen.
+_OUTAGES: weakref.WeakValueDictionary[tuple[Any, ...], _Outage] = \
+    weakref.WeakValueDictionary()
+PROBE_TIMEOUT = 0.5  # the probe's socket timeouts (or the client's, if shorter)
+
+
+def shared_outage(client: redis.Redis) -> None:
+    """Give ``client``'s retry (:class:`OutageRetry`) the outage state of its server, with a
+    probe on a connection of its own. Before the client's first connection, which copies
+    the retry."""
+    pool = client.connection_pool
+    retry = pool.connection_kwargs.get("retry")
+    if not isinstance(retry, OutageRetry):
+        return  # REDIS_PARAMS gave a retry of its own
+    kwargs = pool.connection_kwargs
+    server = (pool.connection_class, *(kwargs.get(name) for name in
+                                       ("host", "port", "path", "db", "username")))
+    outage = _OUTAGES.setdefault(server, retry.outage)
+    if outage.probe is None:
+        own = {name: value for name, value in kwargs.items() if name != "retry"}  # no cycle
+        outage.probe = functools.partial(ping_once, pool.connection_class, own)
+    retry.outage = outage
+
+
+def ping_once(kind: type, kwargs: dict[str, Any]) -> None:
+    """PING on a new connection of ``kind`` made with ``kwargs`` but short timeouts and no
+    retry, closed after: at most about :data:`PROBE_TIMEOUT` per step against a frozen
+    Redis, never the pool's connections or their socket timeout."""
+    given = kwargs.get("socket_timeout")
+    timeout = min(float(given), PROBE_TIMEOUT) if given else PROBE_TIMEOUT
+    conn = kind(**{**kwargs, "socket_timeout": timeout, "socket_connect_timeout": timeout,
+                   "retry": Retry(NoBackoff(), 0), "retry_on_timeout": False,
+                   "retry_on_error": [], "health_check_interval": 0})
+    try:
+        conn.connect()
+        conn.send_command("PING")
+        conn.read_response()
+    finally:
+        conn.disconnect()
 
 
 def patient_retry(seconds: float, timeouts: bool = True) -> Retry:

@@ -6,6 +6,7 @@ its request log shows which article was fetched how often.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -689,9 +690,65 @@ def test_redis_paused_longer_than_its_retries_closes_the_worker_in_time(tmp_path
     finally:
         redis.stop()
     assert code == 1, worker.log[-3000:]
-    assert "Redis did not answer (Timeout" in worker.log, worker.log[-3000:]
+    # (the heartbeat's own command, or one before it, met the timeout: one state per server)
+    assert re.search(r"Redis did not answer \(.*Timeout reading from socket", worker.log), \
+        worker.log[-3000:]
     [path] = (tmp_path / "w1" / "reports").glob("belta-*.json")
     assert json.loads(path.read_text("utf-8"))["finish_reason"] == "redis_unavailable"
     assert took < 60, took
     exported = {item["id"] for item in worker.items}
     assert leased + queued + len(exported) >= 80  # what was not exported is still in Redis
+
+
+def log_times(log: str) -> list[tuple[float, str]]:
+    """The lines of a worker log written with ``LOG_FORMAT`` ``%(created).3f …``: their
+    Unix time and text."""
+    lines = []
+    for line in log.splitlines():
+        stamp, _, text = line.partition(" ")
+        try:
+            lines.append((float(stamp), text))
+        except ValueError:
+            continue  # a traceback's or a multi-line message's continuation
+    return lines
+
+
+def test_a_frozen_redis_leaves_the_worker_responsive_and_loses_nothing(tmp_path: Path) -> None:
+    """Redis frozen (SIGSTOP) for longer than the socket timeout: once a command gave up, the
+    one attempt a second let through went through redis-py's connect(), whose handshake on a
+    new connection waited the whole socket timeout (30 s by default), so the worker's only
+    thread was blocked for a socket timeout of every second or so, and its heartbeat, log
+    and close with it. Now the attempt is a short PING: the heartbeat goes on about every
+    REDIS_HEARTBEAT_SECONDS, saying Redis does not answer, and once Redis goes on again the
+    deferred requests are fetched again, every article exported once."""
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis", "--appendonly", "yes", "--appendfsync", "always")
+    settings = {**worker_settings(redis, tmp_path / "warc"), "REDIS_WORKER_TTL": 40,
+                "REDIS_RETRY_SECONDS": 2, "LOG_FORMAT": "%(created).3f [%(name)s] "
+                "%(levelname)s: %(message)s",
+                "REDIS_PARAMS": {"socket_timeout": 10, "socket_connect_timeout": 10}}
+    try:
+        with FixtureServer([slow_site(80, 0.05)]) as server:
+            worker = Worker("w1", tmp_path, server, settings)
+            worker.await_items(15)
+            redis.proc.send_signal(signal.SIGSTOP)
+            try:
+                time.sleep(20)  # 10 s to learn of it, then 10 s of commands failing at once
+            finally:
+                resumed = time.time()
+                redis.proc.send_signal(signal.SIGCONT)
+            code = worker.wait()
+    finally:
+        redis.stop()
+    log = worker.log
+    assert code == 0, log[-3000:]
+    ids = Counter(item["id"] for item in worker.items)
+    assert len(ids) == 80 and set(ids.values()) == {1}, (len(ids), ids.most_common(3))
+    lines = log_times(log)
+    failing = [t for t, text in lines if "Redis did not answer (" in text
+               or "Redis failed while processing" in text]
+    assert failing and failing[0] < resumed - 7, log[-3000:]  # learnt in a socket timeout
+    during = [t for t, _ in lines if failing[0] <= t <= resumed] + [resumed]
+    gaps = [b - a for a, b in itertools.pairwise(during)]
+    assert max(gaps) < 4, (max(gaps), log[-3000:])  # not the 10 s socket timeout
+    assert "Article not fetched" not in log and "Traceback" not in log, log[-3000:]

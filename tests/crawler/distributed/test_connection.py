@@ -249,3 +249,38 @@ def test_a_user_allowed_what_the_worker_needs_passes_and_leaves_no_key(
                                   "+@all", "-flushall", "-keys")
     check_redis(Settings({"REDIS_URL": f"redis://worker:w0rker-pw@127.0.0.1:{server.port}/0"}))
     assert server.client.keys("*access-check*") == []
+
+
+def test_a_frozen_redis_blocks_no_later_command_for_a_socket_timeout(
+        servers: list[RedisServer], tmp_path: Path) -> None:
+    """Once a command gave up on a frozen Redis, the one attempt a second let through went
+    through redis-py's connect() first: a new connection's handshake waited the whole socket
+    timeout (30 s by default: the worker blocked 30 s of every 31), and a pooled connection
+    still open "connected" without a word to Redis and ended the outage, so the next command
+    waited the socket timeout again. The attempt is a PING of its own with a short timeout:
+    every later command returns within a second until Redis answers again."""
+    server = start(servers, tmp_path)
+    settings = Settings({"REDIS_URL": server.url, "REDIS_RETRY_SECONDS": 1,
+                         "REDIS_PARAMS": {"socket_timeout": 4, "socket_connect_timeout": 4}})
+    client = redis_client(settings)
+    pool = client.connection_pool
+    held = pool.get_connection()  # a second pooled connection, its socket open
+    assert client.ping()
+    server.proc.send_signal(signal.SIGSTOP)
+    try:
+        with pytest.raises(redis.TimeoutError):
+            client.ping()  # the first one waits its socket timeout: nothing answers
+        pool.release(held)  # the next command gets the open one
+        waits, ended = [], time.monotonic() + 6
+        while time.monotonic() < ended:
+            started = time.monotonic()
+            with pytest.raises((redis.ConnectionError, redis.TimeoutError)):
+                client.get("x")
+            waits.append(time.monotonic() - started)
+            time.sleep(0.1)
+    finally:
+        server.proc.send_signal(signal.SIGCONT)
+    assert max(waits) < 1, waits  # not the 4 s socket timeout
+    assert sum(waits) < 3, waits
+    time.sleep(1.1)  # the next attempt
+    assert client.ping() and client.get("x") is None
