@@ -19,7 +19,7 @@ from typing import Any
 
 import redis
 
-from crawler.distributed.connection import REFUSALS, credentials_refusal
+from crawler.distributed.connection import REFUSALS, credentials_refusal, refused
 from crawler.distributed.tls import cause_of, certificate_refusal
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,16 @@ def redis_cause(exc: BaseException | None) -> redis.RedisError | None:
     return cause_of(exc, OUTAGE_ERRORS + REFUSALS)
 
 
+def note_refusal(crawler: Any, exc: BaseException | None) -> None:
+    """Tell the worker's scheduler when ``exc`` is Redis refusing this worker (credentials,
+    permissions, TLS certificate), met on any path: the frontier monitor stops the worker at
+    its next tick. Refused only the article state's keys, the heartbeat went on answering and
+    every request was deferred, requeued and fetched again, forever."""
+    note = getattr(getattr(crawler, "distributed_scheduler", None), "note_refusal", None)
+    if note is not None and exc is not None and refused(exc):
+        note(exc)
+
+
 # One line per deferred request or error: the URL, what failed on Redis, what comes next.
 # Matched by crawler.logformatter, which drops the traceback Scrapy attaches to an error.
 DEFERRED_LINE = "Redis failed while processing %(url)s (%(cause)s): %(next)s"
@@ -68,6 +78,7 @@ def defer_request(crawler: Any, request: Any, exc: BaseException | None,
     """Keep ``request`` leased when ``exc`` comes from a Redis outage: whether it was (or
     is already). False (the caller handles the failure as usual) when :func:`deferrable`
     says no. ``log``: say so in :data:`DEFERRED_LINE` (else the caller's log line does)."""
+    note_refusal(crawler, exc)
     cause = deferrable(crawler, request, exc)
     if cause is None:
         return False

@@ -116,6 +116,9 @@ class FrontierMonitor:
         scheduler = self.scheduler
         if scheduler is None or scheduler.keys is None or self.closing:
             return
+        if scheduler.refusal is not None:  # met elsewhere: the heartbeat may not meet it
+            self.redis_failed(scheduler.refusal)
+            return
         try:
             intact = scheduler.heartbeat()
             if intact:
@@ -231,7 +234,8 @@ class FrontierMonitor:
         try:
             self.settle()
             pending = self.pending(scheduler)
-        except redis.RedisError:  # not drained as far as anyone knows: the tick retries
+        except redis.RedisError as exc:  # not drained as far as anyone knows: the tick retries
+            scheduler.note_refusal(exc)
             self.idle_since = None
             raise DontCloseSpider from None
         if pending:

@@ -29,6 +29,7 @@ from crawler.distributed.connection import (
     RedisUnavailable,
     connect,
     redis_client,
+    refused,
     shown_url,
 )
 from crawler.distributed.frontier import LeasedQueue, RunKeys, join_run, requeue, run_state
@@ -93,6 +94,7 @@ class DistributedScheduler(Scheduler):
         self.keys: RunKeys | None = None
         self.crawler: Any = None
         self.stopping: str | None = None  # why the worker closes (the frontier monitor's)
+        self.refusal: Exception | None = None  # Redis refused this worker: it stops
         # Handed over while Redis failed (enqueue_request), each with the dupefilter add to
         # send at the flush, or None: queued regardless (its own enqueue failed, or dont_filter).
         self.unqueued: list[tuple[Request, int | None]] = []
@@ -164,7 +166,8 @@ class DistributedScheduler(Scheduler):
             return True
         try:
             return super().enqueue_request(request)
-        except redis.RedisError:
+        except redis.RedisError as exc:
+            self.note_refusal(exc)
             self.unqueued.append((request, None))
             if self.stats:
                 self.stats.inc_value("redis/enqueue_deferred")
@@ -196,7 +199,8 @@ class DistributedScheduler(Scheduler):
             return None
         try:
             return super().next_request()
-        except redis.RedisError:
+        except redis.RedisError as exc:
+            self.note_refusal(exc)
             return None
 
     def heartbeat(self) -> bool:
@@ -285,5 +289,15 @@ class DistributedScheduler(Scheduler):
             return False
         try:
             return bool(self.unqueued) or len(self.queue) > 0
-        except redis.RedisError:
+        except redis.RedisError as exc:
+            self.note_refusal(exc)
             return True
+
+    def note_refusal(self, exc: Exception) -> None:
+        """Keep the first error of Redis refusing this worker (its credentials, permissions
+        or TLS certificate: :func:`~crawler.distributed.connection.refused`), whichever
+        command met it; the frontier monitor stops the worker at its next tick. Only the
+        heartbeat's own failures stopped it, and an ACL user denied some keys alone (the
+        article state's) kept its requests deferred and fetched again forever."""
+        if self.refusal is None and refused(exc):
+            self.refusal = exc

@@ -34,7 +34,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from archive.fileio import sqlite_failure
-from crawler.distributed.deferral import redis_cause
+from crawler.distributed.deferral import note_refusal, redis_cause
 from crawler.extensions.feed_export import item_export_failed, item_exported
 from crawler.extraction.text_fingerprint import fingerprint
 from crawler.items import Article
@@ -166,6 +166,7 @@ class IncrementalPipeline:
             try:
                 self.store.put(done.record, to_bytes(done.signature))
             except Exception as exc:  # any backend's failure: the item is out, its record is not
+                note_refusal(self.crawler, exc)  # which no waiting mends: the worker stops
                 if redis_cause(exc) is not None and not final:
                     return
                 self.unrecorded.pop(0)

@@ -575,6 +575,10 @@ CREDENTIAL_CHANGES = {  # case: (the worker's user, how Redis stops taking its c
                                  ("CLIENT", "KILL", "USER", "worker")]),
     # The worker's ACL user stripped of its commands: NOPERM on the open connections.
     "permissions revoked": ("worker", [("ACL", "SETUSER", "worker", "-@all")]),
+    # Only the article state's keys revoked (STATE_REDIS_PREFIX), the frontier's allowed: the
+    # heartbeat went on, every state lookup failed NOPERM, its request was deferred, requeued
+    # and fetched again, forever.
+    "state keys revoked": ("worker", [("ACL", "SETUSER", "worker", "resetkeys", "~belta:*")]),
 }
 
 

@@ -287,3 +287,57 @@ def test_callback_and_item_errors_deferred_on_redis_are_one_warning_each(
     assert stats.get_value("redis/spider_error_deferred/TimeoutError") == 1
     assert stats.get_value("redis/item_error_deferred/KeyError") is None
     assert stats.get_value("redis/request_deferred") == 1  # one request, fetched again once
+
+
+def _refuse(*args: Any, **kwargs: Any) -> None:
+    raise redis.exceptions.NoPermissionError(
+        "this user has no permissions to access one of the keys used as arguments")
+
+
+@pytest.mark.parametrize("path", ["request", "pop", "enqueue"])
+def test_a_refusal_met_off_the_heartbeat_stops_the_worker_at_the_next_tick(
+        tmp_path: Path, monkeypatch, path: str, caplog: pytest.LogCaptureFixture) -> None:
+    """An ACL user denied some keys only (the article state's): the heartbeat still
+    answered, so the monitor never stopped the worker, and every request whose state lookup
+    was refused NOPERM was deferred, requeued and fetched again, forever. A refusal met by
+    any command (a request's processing, a pop, an enqueue) stops it at the next tick, with
+    the heartbeat's reason and error."""
+    from types import SimpleNamespace
+
+    from crawler.distributed.deferral import defer_request
+    from crawler.distributed.monitor import FrontierMonitor
+
+    server = RedisServer(tmp_path)
+    try:
+        crawler, scheduler = _scheduler(server)
+        scheduler.enqueue_request(Request("http://ex.org/article"))
+        request = scheduler.next_request()
+        crawler.engine = SimpleNamespace(scheduler=scheduler, _slot=None)
+        monitor = FrontierMonitor(crawler)
+        closed: list[str] = []
+        monkeypatch.setattr(monitor, "close", closed.append)
+        monitor.tick()
+        assert closed == []  # Redis answers the heartbeat
+        if path == "request":
+            defer_request(crawler, request, _refused_error())
+        elif path == "pop":
+            monkeypatch.setattr(scheduler.queue, "pop", _refuse)
+            assert scheduler.next_request() is None
+        else:
+            monkeypatch.setattr(scheduler.queue, "push", _refuse)
+            assert scheduler.enqueue_request(Request("http://ex.org/link"))
+        with caplog.at_level("ERROR"):
+            monitor.tick()
+    finally:
+        server.stop()
+    assert closed == ["redis_auth_refused"]
+    [line] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert "refused this worker's credentials (this user has no permissions" in line, line
+
+
+def _refused_error() -> redis.RedisError:
+    try:
+        _refuse()
+    except redis.RedisError as error:
+        return error
+    raise AssertionError
