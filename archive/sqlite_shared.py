@@ -79,7 +79,7 @@ def create_whole(path: Path, schema: str) -> None:
     os.close(fd)
     tmp = Path(name)
     try:
-        connect_shared(tmp, 0, schema).close()  # checkpointed: the file holds it all
+        _build(tmp, schema)
         try:
             os.link(tmp, path)
         except FileExistsError:
@@ -87,8 +87,38 @@ def create_whole(path: Path, schema: str) -> None:
         except OSError:  # a filesystem without hard links
             _move_unless_there(tmp, path)
     finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        for leftover in (tmp, *(Path(f"{tmp}{end}") for end in ("-journal", "-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
+
+
+def _build(tmp: Path, schema: str) -> None:
+    """Write ``schema`` into the new file ``tmp`` in one transaction with a rollback journal,
+    then mark it WAL, raising what SQLite raises (a full disk: "database or disk is full").
+    Not through a WAL: that needs room for the pages twice, and a checkpoint failing at close
+    is not raised, which left a file cut short (read as "malformed") to be linked into place."""
+    db = sqlite3.connect(str(tmp), isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=DELETE")
+        db.executescript(f"BEGIN IMMEDIATE;\n{schema}\nCOMMIT;")
+        mode = db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    finally:
+        db.close()
+    _check_complete(tmp, mode)
+
+
+def _check_complete(path: Path, mode: str) -> None:
+    """Raise sqlite3.OperationalError unless the new file ``path`` is in WAL ``mode`` and
+    holds every page its header counts: a file SQLite could not write whole is not put in
+    place (what it could not write, it raised already; this is the last guard)."""
+    with path.open("rb") as fh:
+        size, header = os.fstat(fh.fileno()).st_size, fh.read(HEADER)
+    page = int.from_bytes(header[16:18], "big") if len(header) == HEADER else 0
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(header[28:32], "big") if len(header) == HEADER else 0
+    if mode != "wal" or not page or size != pages * page:
+        raise sqlite3.OperationalError(
+            f"the new file {path} could not be written whole ({size} bytes of {pages} "
+            f"{page}-byte pages, journal mode {mode})")
 
 
 def _move_unless_there(tmp: Path, path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,35 @@ def test_without_hard_links_a_missing_file_is_created_whole(
     db = open_whole(path, 10, SCHEMA)
     assert db.execute("SELECT v FROM t").fetchall() == [("ours",)]
     db.close()
+
+
+def tables(count: int) -> str:
+    """A schema of ``count`` tables with a key each: 2 pages a table, and the schema page."""
+    return "".join(f"CREATE TABLE IF NOT EXISTS t{n} (k TEXT PRIMARY KEY);" for n in range(count))
+
+
+@pytest.mark.parametrize("count", [4, 8, 40])
+def test_a_new_file_on_a_nearly_full_disk_is_whole_or_not_there(tmp_path: Path,
+                                                                count: int) -> None:
+    """A 100 KiB disk held the new file (9 pages for 4 tables) but not its WAL and WAL index
+    as well: the checkpoint at close failed unsaid, the file was linked into place cut to 4
+    pages and every later open said "database disk image is malformed" (move it aside). A
+    new file is now whole when the disk holds it once (and the WAL index), else refused as a
+    full disk with nothing left behind."""
+    from archive.sqlite_shared import is_damaged
+    from tests.support.disk import tmpfs
+    with tmpfs(tmp_path / "disk", "100k") as folder:
+        path = folder / "shared.sqlite"
+        if count == 40:  # 81 pages: the disk cannot hold them
+            with pytest.raises(sqlite3.OperationalError, match="disk is full") as refused:
+                open_whole(path, 1, tables(count))
+            assert not is_damaged(refused.value)
+            assert list(folder.iterdir()) == []
+            return
+        db = open_whole(path, 1, tables(count))
+        assert db.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        names = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        assert len(names) == count
+        db.close()
+        assert sorted(p.name for p in folder.iterdir()) == ["shared.sqlite"]
