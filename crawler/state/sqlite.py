@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS removals (
     url TEXT PRIMARY KEY,
     observed TEXT NOT NULL
 );
+"""
+# Made at the first check, not at open: a store an older crawler wrote (without it) then opens
+# and is read with no byte written, on a full disk too. A table added later goes here as well.
+CHECKS = """
 CREATE TABLE IF NOT EXISTS checks (
     url TEXT PRIMARY KEY,
     checked TEXT NOT NULL
@@ -104,20 +108,30 @@ class SQLiteStateStore:
             self.db.execute("INSERT OR REPLACE INTO removals (url, observed) VALUES (?, ?)",
                             (url, observed))
 
+    def has_table(self, name: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                               (name,)).fetchone() is not None
+
     def set_checked(self, url: str, checked: str) -> None:
-        """Note when an old article was last re-checked (crawler.rechecks)."""
-        self.db.execute("INSERT OR REPLACE INTO checks (url, checked) VALUES (?, ?)",
-                        (url, checked))
+        """Note when an old article was last re-checked (crawler.rechecks), making the table
+        in the same transaction when the store has none yet."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            if not self.has_table("checks"):
+                self.db.execute(CHECKS)
+            self.db.execute("INSERT OR REPLACE INTO checks (url, checked) VALUES (?, ?)",
+                            (url, checked))
 
     def due_checks(self, before: str) -> Iterator[tuple[ArticleRecord, str]]:
         """Articles last checked (else last captured) before ``before`` (UTC ISO 8601, as
         both are written), oldest first, with that time: read lazily, the caller stops at
         its budget."""
+        last = "COALESCE(c.checked, a.captured)" if self.has_table("checks") else "a.captured"
+        joined = " LEFT JOIN checks c ON c.url = a.url" if last != "a.captured" else ""
         rows = self.db.execute(
             "SELECT a.url, a.id, a.digest, a.version, a.first_captured, a.captured,"
-            " a.published, COALESCE(c.checked, a.captured) AS last"
-            " FROM articles a LEFT JOIN checks c ON c.url = a.url"
-            " WHERE COALESCE(c.checked, a.captured) < ? ORDER BY last, a.url", (before,))
+            f" a.published, {last} AS last FROM articles a{joined}"
+            f" WHERE {last} < ? ORDER BY last, a.url", (before,))
         for row in rows:
             yield ArticleRecord(*row[:7]), row[7]
 

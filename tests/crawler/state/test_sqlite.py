@@ -125,14 +125,14 @@ def test_due_checks_are_the_longest_unchecked_first_and_a_check_moves_one_back(
         tmp_path: Path) -> None:
     """An article never checked is due from its last capture; one checked from that check;
     oldest first, only those before the time asked; a store written before checks existed
-    (no table) gains it when opened."""
+    (no table) gains it at its first check."""
     path = tmp_path / "state.sqlite3"
     store = SQLiteStateStore(path)
     a, b, c = (record(url=f"https://www.belta.by/a/{n}/", ident=f"belta-{n}", version=v)
                for n, v in ((1, 3), (2, 1), (3, 2)))  # captured on the 7th, 5th, 6th
     for each in (a, b, c):
         store.put(each)
-    store.db.execute("DROP TABLE checks")  # as an older crawler left it
+    assert not store.has_table("checks")  # a new store, as an older crawler left one
     store.close()
     store = SQLiteStateStore(path)
     due = [(r.url, last) for r, last in store.due_checks("2026-01-07T00:00:00+00:00")]
@@ -141,3 +141,33 @@ def test_due_checks_are_the_longest_unchecked_first_and_a_check_moves_one_back(
     due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")]
     assert due == [c.url, a.url, b.url]
     store.close()
+
+
+def test_a_store_without_the_checks_table_opens_on_a_full_disk_unchanged(
+        tmp_path: Path) -> None:
+    """A store written before the checks table existed, on a full disk: opening it created
+    the table, a write, so the run was refused before it read a record. It now opens, reads
+    and takes its write lock without a byte written; the table is made at the first check,
+    which fails as any write on a full disk does (and succeeds once there is room)."""
+    from tests.support.disk import fill, tmpfs
+    with tmpfs(tmp_path / "state", "4m") as folder:
+        path = folder / "state.sqlite3"
+        store = SQLiteStateStore(path)
+        store.put(record())
+        store.db.execute("DROP TABLE IF EXISTS checks")  # as an older crawler left it
+        store.close()
+        before = path.read_bytes()
+        filler = fill(folder, leave=9 * 4096)  # the WAL index and header fit, no page more
+        store = SQLiteStateStore(path)
+        store.check_writable()
+        assert store.get(URL) is not None
+        assert [r.url for r, _ in store.due_checks("2100-01-01T00:00:00+00:00")] == [URL]
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            store.set_checked(URL, "2099-01-01T00:00:00+00:00")
+        store.close()
+        assert path.read_bytes() == before
+        filler.unlink()
+        store = SQLiteStateStore(path)
+        store.set_checked(URL, "2099-01-01T00:00:00+00:00")
+        assert list(store.due_checks("2099-01-01T00:00:00+00:00")) == []
+        store.close()
