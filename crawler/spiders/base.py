@@ -94,6 +94,7 @@ DEFAULT_ARCHIVE_MAX_PAGES = 100  # the ARCHIVE_MAX_PAGES setting's default, per 
 META_SPELLING_OF = "spelling_of"
 # What that request carries over from the first: what discovery said (plain data)
 SPELLING_META = (META_HINT_PUBLISHED, META_FEED_TITLE, META_DISCOVERED, "article")
+ARCHIVE_LINKS_PREFIX = "discovery/archive_links/"  # + outlet key: links its day archive gave
 
 
 # the discovery callbacks, as a source that failed is named in the log
@@ -121,7 +122,6 @@ class OutletSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.since, self.until = parse_window(since, until)
         self.base_urls: dict[str, str] = {}
-        self.archive_links: dict[str, int] = {}  # per outlet: links its day archive gave
         self.spellings: dict[str, str] = {}  # outlet + same_article_key -> canonical requested
         # outlet + same_article_key -> the one spelling the state store knows (None: neither)
         self.known_spellings: dict[str, str | None] = {}
@@ -219,8 +219,9 @@ class OutletSpider(scrapy.Spider):
 
     def discovery_requests(self) -> Iterator[scrapy.Request]:
         """Feeds of every outlet first, then listings, day archives and sitemaps."""
-        for outlet in self.outlets():  # the outlets of this run, judged per outlet (run_verdict)
-            self.crawler.stats.set_value(f"{OFFERED_PREFIX}{outlet.key}", 0)
+        for outlet in self.outlets():  # the outlets of this run, judged per outlet (run_verdict);
+            # a resumed JOBDIR session keeps what its stopped session(s) counted (state.jobdir)
+            self.crawler.stats.inc_value(f"{OFFERED_PREFIX}{outlet.key}", 0)
         for outlet in self.outlets():
             for path in outlet.discovery.feeds:
                 yield scrapy.Request(self.url_for(outlet, path), callback=self.parse_feed,
@@ -449,8 +450,8 @@ class OutletSpider(scrapy.Spider):
             when = link.day or wanted
             hint = localise(datetime.combine(when, time()), outlet.tz) if when else None
             yield from self.article_request(outlet, link.url, hint)
-        if day:
-            self.archive_links[outlet.key] = self.archive_links.get(outlet.key, 0) + len(new)
+        if day:  # a stat, so that a resumed JOBDIR session counts on (crawler.state.jobdir)
+            stats.inc_value(f"{ARCHIVE_LINKS_PREFIX}{outlet.key}", len(new))
         if page == 1 and not listing.links:
             self.report_empty(response.url, outlet, day)
         if not paging:
@@ -521,7 +522,8 @@ class OutletSpider(scrapy.Spider):
         if not self.backfill:
             return
         for outlet in self.outlets():
-            if outlet.discovery.archive is not None and not self.archive_links.get(outlet.key):
+            if outlet.discovery.archive is not None and not self.crawler.stats.get_value(
+                    f"{ARCHIVE_LINKS_PREFIX}{outlet.key}"):
                 self.crawler.stats.inc_value(f"discovery/archive_silent/{outlet.key}")
                 self.logger.warning("The day archive of %s gave no article links for %s..%s: "
                                     "check its archive scheme and listing links (%s)", outlet.key,

@@ -156,13 +156,17 @@ class Frontier:
         self.pending -= 1
         return int(row[0]), bytes(row[1])
 
-    def release(self, ids: Iterable[int], state: bytes | None = None) -> None:
-        """Forget finished requests (and record the spider state that goes with them)."""
+    def release(self, ids: Iterable[int], state: bytes | None = None,
+                job: dict[str, bytes] | None = None) -> None:
+        """Forget finished requests (and record the spider state and the job metadata, e.g.
+        the run's discovery figures, that go with them: a kill keeps the three in step)."""
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("DELETE FROM queue WHERE id = ?", ((i,) for i in ids))
             if state is not None:
                 self.set("spider_state", state)
+            for key, value in (job or {}).items():
+                self.set(key, value)
 
     def drop(self, row_id: int) -> None:
         """Forget a leased request that cannot be used (it stays seen)."""

@@ -50,6 +50,11 @@ logger = logging.getLogger(__name__)
 FRONTIER_FILE = "frontier.sqlite3"
 LOCK_FILE = "lock"  # flock()ed by the crawl using the frontier
 RUN_KEY = "run_id"  # frontier job metadata: the id of the run the frontier belongs to
+# frontier job metadata: the run's discovery figures so far, for the session resuming it
+DISCOVERY_KEY = "discovery"
+DISCOVERY_PREFIX = "discovery/"
+# judged when a session closes, from what the whole run found: never carried over
+NOT_CARRIED = ("discovery/archive_silent/",)
 MISMATCH_REASON = "jobdir_mismatch"
 # request.meta flag: its work was lost (its response could not be archived); the frontier
 # keeps it leased, so the run resuming the frontier asks for it again
@@ -94,6 +99,7 @@ class JobScheduler(Scheduler):
     frontier: Frontier | None = None
     closing = False
     run_id: str | None = None  # with JOBDIR: the run's id, kept for the session resuming it
+    saved_figures: bytes | None = None  # the discovery figures last written to the frontier
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> JobScheduler:
@@ -160,12 +166,41 @@ class JobScheduler(Scheduler):
         spider.state = spider_state  # type: ignore[attr-defined]
         self.saved_state = state
         self.frontier = frontier
+        self._carry_figures(frontier)
         if frontier.pending:
             logger.info("Resuming crawl from %s: %d requests queued (%d of them were in flight "
                         "when the last run stopped), %d seen", path, frontier.pending,
                         returned, frontier.seen_count())
             self.stats.set_value("scheduler/resumed", frontier.pending)
         return self.df.open()
+
+    def _carry_figures(self, frontier: Frontier) -> None:
+        """Add the discovery figures of the run's stopped session(s) to this session's: the
+        feeds and listings they read are seen and not read again, and the run is judged on
+        what all its sessions were offered (run_verdict), not on this session's part."""
+        try:
+            raw = frontier.get(DISCOVERY_KEY)
+            saved = json.loads(raw) if raw else None
+        except (sqlite3.Error, ValueError) as exc:
+            logger.warning("Discovery figures of the stopped session in %s unreadable (%s): "
+                           "this session counts only its own", frontier.path, exc)
+            return
+        if not isinstance(saved, dict) or saved.get("run") != self.run_id \
+                or not isinstance(saved.get("figures"), dict):
+            return  # none, or of an earlier run: this session starts its run
+        add_figures(self.stats, saved["figures"])
+        self.saved_figures = raw
+        logger.info("Discovery: %d figures of the stopped session(s) of this run counted on",
+                    len(saved["figures"]))
+
+    def _changed_figures(self) -> dict[str, bytes]:
+        """The run's discovery figures, as job metadata, when they changed since saved."""
+        figures = discovery_figures(self.stats.get_stats())
+        data = json.dumps({"run": self.run_id, "figures": figures}, sort_keys=True).encode()
+        if data == self.saved_figures:
+            return {}
+        self.saved_figures = data
+        return {DISCOVERY_KEY: data}
 
     def _start_afresh(self, frontier: Frontier) -> None:
         """Nothing queued nor in flight, yet fingerprints seen: the last crawl did all its
@@ -309,7 +344,7 @@ class JobScheduler(Scheduler):
         if finished:
             try:
                 self.frontier.release([self.leases[r] for r in finished],
-                                      self._changed_state())
+                                      self._changed_state(), self._changed_figures())
             except sqlite3.Error as exc:  # still leased in the file: the next run redoes them
                 self._frontier_failed(exc)
                 return 0
@@ -370,6 +405,8 @@ class JobScheduler(Scheduler):
             state = self._changed_state()
             if state is not None:
                 frontier.set("spider_state", state)
+            for key, value in self._changed_figures().items():
+                frontier.set(key, value)
             if reason == "finished" and not len(self) and not self.leases:
                 frontier.clear()
             elif frontier.pending or frontier.leased():
@@ -443,6 +480,30 @@ def join_run(frontier: Frontier) -> str:
                        "resuming this run names another run in its WARC files", frontier.path,
                        sqlite_failure(frontier.path, exc))
     return run
+
+
+def discovery_figures(stats: dict[str, Any]) -> dict[str, Any]:
+    """The stats of what discovery was offered and found (``discovery/``), as JSON values."""
+    return {key: value for key, value in sorted(stats.items())
+            if key.startswith(DISCOVERY_PREFIX) and not key.startswith(NOT_CARRIED)
+            and isinstance(value, int | float | str | list) and not isinstance(value, bool)}
+
+
+def add_figures(stats: Any, figures: dict[str, Any]) -> None:
+    """Add an earlier session's figures to this one's: counts summed, lists (URLs) joined,
+    a value (an example, a zone) kept as the earlier session found it unless this one set it."""
+    for key, value in figures.items():
+        if not isinstance(key, str) or not key.startswith(DISCOVERY_PREFIX):
+            continue
+        current = stats.get_value(key)
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int | float):
+            stats.inc_value(key, value)
+        elif isinstance(value, list):
+            stats.set_value(key, [*value, *(current if isinstance(current, list) else [])])
+        elif current is None:
+            stats.set_value(key, value)
 
 
 def warn_legacy(jobdir: Path) -> None:
