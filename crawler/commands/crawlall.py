@@ -158,7 +158,7 @@ class Command(BaseRunSpiderCommand):
                 seen = [o for o in finished_runs if o.spider == name]
                 if seen:
                     outcomes[name] = seen[-1]
-                if name in outcomes and outcomes[name].status == "interrupted" \
+                if name in outcomes and outcomes[name].signalled \
                         or finish_reason(crawler) == "shutdown":
                     break  # interrupted (SIGTERM / Ctrl-C): do not start the next spider
 
@@ -188,6 +188,6 @@ class Command(BaseRunSpiderCommand):
             if path is not None and path.exists() and path.stat().st_size == 0:
                 logger.warning("Feed %s was overwritten with no items: no spider exported "
                                "anything new. Use -o to append instead of -O.", uri)
-        interrupted = any(o.status != "finished" for o in outcomes.values())
+        interrupted = any(o.signalled for o in outcomes.values())  # the later did not run
         not_run = len(outcomes) + len(crashed) < len(names) and not interrupted
         self.exitcode = exit_status(list(outcomes.values()), failed=bool(crashed) or not_run)

@@ -12,6 +12,7 @@ from scrapy import signals
 
 from archive.fileio import write_atomically
 from crawler.extensions.run_verdict import (
+    FRONTIER_KEPT,
     MAX_SPIDER_ERROR_URLS,
     SPIDER_ERROR_URLS,
     RunOutcome,
@@ -198,7 +199,8 @@ class RunReport:
         open_reports.remove(self)
         stats = self.crawler.stats
         summary = summarize(stats.get_stats())
-        status = run_status(reason)
+        kept = int(stats.get_value(FRONTIER_KEPT) or 0)
+        status = run_status(reason, kept)
         assert self.base is not None
         verdict = judge(summary, self.base, self.health_min, self.min_sample,
                         interrupted=status != "finished", finish_reason=reason)
@@ -217,7 +219,8 @@ class RunReport:
         alarms = (*verdict.alarms, *([failed] if failed else []))
         if failed:
             self._replace_running(report, list(alarms))
-        outcome = RunOutcome(str(self.spider_name), reason, alarms, summary, str(self.path))
+        outcome = RunOutcome(str(self.spider_name), reason, alarms, summary, str(self.path),
+                             kept)
         finished_runs.append(outcome)
         if not failed:
             logger.info("Run report written to %s (%s)", self.path,

@@ -74,6 +74,8 @@ FRONTIER_WRITE_ERROR = "frontier_write_error"  # crawler.state.jobdir: disk full
 FRONTIER_ERRORS = "scheduler/frontier_errors"  # stats: failed JOBDIR frontier writes...
 FRONTIER_AFRESH_ERRORS = "scheduler/frontier_afresh_errors"  # ...a finished one not cleared...
 FRONTIER_ERROR_FILE = "scheduler/frontier_error_file"  # ...and the frontier's file
+# stats: requests a JOBDIR frontier kept for the session resuming the run (crawler.state.jobdir)
+FRONTIER_KEPT = "scheduler/kept"
 FAILED_REASONS = {
     "jobdir_mismatch": "run refused to start (jobdir_mismatch): see the log",
     RUN_LOCKED: "run refused to start (run_locked): another crawl of this spider was running "
@@ -168,11 +170,18 @@ def optional_rule_shares(stats: dict[str, Any]) -> dict[str, dict[str, float]]:
     return dict(sorted(shares.items()))
 
 
-def run_status(finish_reason: str | None) -> str:
-    """``finished``, ``interrupted`` (a signal or a forced shutdown stopped it) or ``running``."""
+def run_status(finish_reason: str | None, kept: int = 0) -> str:
+    """``finished``, ``interrupted`` or ``running``. Interrupted: a signal or a forced shutdown
+    stopped it, or a CloseSpider limit (``closespider_timeout``...) did while its JOBDIR
+    frontier ``kept`` requests: the next session resumes the run, so this one is no baseline
+    and is not judged on what it had no time to do. A failure (FAILED_REASONS) is finished,
+    and alarms."""
     if finish_reason is None:
         return "running"
-    return "interrupted" if finish_reason in INTERRUPTED_REASONS else "finished"
+    if finish_reason in INTERRUPTED_REASONS or (
+            kept and finish_reason != "finished" and finish_reason not in FAILED_REASONS):
+        return "interrupted"
+    return "finished"
 
 
 def summarize(stats: dict[str, Any]) -> dict[str, Any]:
@@ -484,10 +493,16 @@ class RunOutcome:
     alarms: tuple[str, ...]
     summary: dict[str, Any]
     report_path: str
+    kept: int = 0  # requests its JOBDIR frontier kept for the session resuming the run
 
     @property
     def status(self) -> str:
-        return run_status(self.finish_reason)
+        return run_status(self.finish_reason, self.kept)
+
+    @property
+    def signalled(self) -> bool:
+        """Stopped by a signal or a forced shutdown (not by a limit of its own)."""
+        return self.finish_reason in INTERRUPTED_REASONS
 
     @property
     def healthy(self) -> bool:

@@ -42,6 +42,7 @@ from crawler.extensions.run_verdict import (
     FRONTIER_AFRESH_ERRORS,
     FRONTIER_ERROR_FILE,
     FRONTIER_ERRORS,
+    FRONTIER_KEPT,
     FRONTIER_WRITE_ERROR,
 )
 from crawler.state.frontier import Frontier
@@ -409,9 +410,10 @@ class JobScheduler(Scheduler):
                 frontier.set(key, value)
             if reason == "finished" and not len(self) and not self.leases:
                 frontier.clear()
-            elif frontier.pending or frontier.leased():
+            elif kept := frontier.pending + frontier.leased():
                 logger.info("Kept %d unfinished requests in %s for the next run (%s)",
-                            frontier.pending + frontier.leased(), frontier.path, reason)
+                            kept, frontier.path, reason)
+                self.stats.set_value(FRONTIER_KEPT, kept)  # a limit's stop is resumable
         finally:
             frontier.close()
 

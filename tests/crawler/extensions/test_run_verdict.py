@@ -69,6 +69,21 @@ def test_run_status_from_finish_reason(reason: str | None, status: str) -> None:
     assert run_status(reason) == status
 
 
+@pytest.mark.parametrize(("reason", "status"), [
+    ("closespider_timeout", "interrupted"), ("closespider_pagecount", "interrupted"),
+    ("shutdown", "interrupted"), ("finished", "finished"),
+    ("frontier_write_error", "finished"), ("warc_write_error", "finished")])
+def test_a_limit_that_left_requests_in_the_jobdir_frontier_interrupts(
+        reason: str, status: str) -> None:
+    """Stopped by its time limit with requests kept for the next session: the run is not
+    over (resumed, no baseline), unlike a failure, which alarms."""
+    assert run_status(reason, kept=4) == status
+    assert RunOutcome("belta", reason, (), {}, "r.json", kept=4).status == status
+    assert exit_status([RunOutcome("belta", "closespider_timeout", (), {}, "r.json",
+                                   kept=4)]) == EXIT_INTERRUPTED
+    assert not RunOutcome("belta", "closespider_timeout", (), {}, "r.json", kept=4).signalled
+
+
 def outcome(reason: str, alarms: tuple[str, ...] = ()) -> RunOutcome:
     return RunOutcome("belta", reason, alarms, {}, "report.json")
 
