@@ -134,11 +134,13 @@ def drop_link_blocks(root: etree._Element, stats: dict) -> None:
 
 # Class or id words that name the furniture sites put beside or under an article: disclaimers,
 # affiliate disclosures, author boxes, share bars and social widgets (which may hold text,
-# such as a comment plugin's menu). A whole word of the class or id must match.
+# such as a comment plugin's menu), modal dialogs (login and registration forms, shown over
+# the page on a click) and cookie consent layers. A whole word of the class or id must match.
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:disclaimer|disclosure|author[-_]?(?:bio|box|info|card|about)"
     r"|about[-_]?(?:the[-_]?)?author|bio[-_]?box"
-    r"|(?:social|share|sharing)[-_]?(?:bar|buttons?|links|tools|icons|widget|panel))(?:$|[\s_-])",
+    r"|(?:social|share|sharing)[-_]?(?:bar|buttons?|links|tools|icons|widget|panel)"
+    r"|modal|dialog|cookies?|consent)(?:$|[\s_-])",
     re.I)
 # A block holding this share of the page's text is a wrapper named after a part, not the part.
 FURNITURE_MAX_SHARE = 0.3
@@ -151,13 +153,14 @@ def _names(el: etree._Element) -> str:
 
 # The words `_FURNITURE` is built from: a plain substring test rules out most class names
 # before the regex runs (~20 % of this step's time).
-_FURNITURE_WORDS = ("disclaimer", "disclosure", "author", "bio", "social", "shar")
+_FURNITURE_WORDS = ("disclaimer", "disclosure", "author", "bio", "social", "shar", "modal",
+                    "dialog", "cookie", "consent")
 
 
 def _furniture_named(el: etree._Element) -> bool:
     """Whether `el`'s class or id names it as furniture (`_FURNITURE`)."""
     names = _names(el)
-    lower = names.lower()
+    lower = names.casefold()  # folds as re.I does ("ſ", "K"); extra hits only cost the regex
     return any(word in lower for word in _FURNITURE_WORDS) and _FURNITURE.search(names) is not None
 
 

@@ -389,6 +389,27 @@ def test_blocks_named_as_furniture_are_dropped(monkeypatch: pytest.MonkeyPatch) 
         PROSE, PROSE2, PROSE3, disclaimer, bio]
 
 
+def test_a_login_dialog_and_a_cookie_layer_beside_a_short_article_are_not_body(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A login or registration dialog (hidden until a click) and a cookie consent layer hold
+    more prose than a short news item: without the names the region is the dialog's form."""
+    dialog = "".join(
+        f"<p>Your password, as the rules of step {i} say, must be at least {i + 8} characters "
+        f"long, hold a capital letter, a digit and a sign, and it must differ from the {i} "
+        "passwords before it.</p>" for i in range(5))
+    cookies = ("To understand how our website is used, and to improve it for you, we use "
+               "cookies and similar techniques, including those of partners, for statistics.")
+    # the rest of the page (links, most of its text) keeps the dialog under a third of it
+    archive = "".join(f"<li><a href='/a{i}'>Archive story {i}: {PROSE3[:70]}</a></li>"
+                      for i in range(30))
+    html = _page(f"<h1>Council votes on the tram</h1><p>{PROSE}</p><p>{PROSE2}</p>",
+                 extra=f"<div class='b-dialog x-dialog-login'><form class='form'>"
+                       f"<div class='clearfix'>{dialog}</div></form></div><div class='cookie-layer'><p>{cookies}</p></div>"
+                       f"<ul class='archive'>{archive}</ul>")
+    assert _paragraphs(html) == [PROSE, PROSE2]
+    assert PROSE not in _with_steps_off(html, {"furniture_blocks"}, monkeypatch)
+
+
 @pytest.mark.parametrize(("names", "furniture"), [
     ("social-userbar-widget sharebar_bottom", True),
     ("c-author-bio", True),
@@ -396,6 +417,12 @@ def test_blocks_named_as_furniture_are_dropped(monkeypatch: pytest.MonkeyPatch) 
     ("about-the-author", True),
     ("cmp-richtext--disclaimer aem-GridColumn", True),
     ("share-buttons", True),
+    ("b-dialog x-dialog-login", True),
+    ("registration-modal dark-modal", True),
+    ("cookie-consent", True),
+    ("cookies", True),
+    ("dialogue-column", False),
+    ("cookiebook-recipe", False),
     ("shareholders-report", False),
     ("authorized-content", False),
     ("biography", False),
