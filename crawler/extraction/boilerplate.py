@@ -48,16 +48,18 @@ _PATTERNS = (
     r"|reklama|реклама|рэклама)$",
     r"^(share (this|on)\b[^.!?]{0,40}|teilen|partager|compartir|condividi|поделиться):?$",
 )
-# Two regexes, not one: the line-start phrases are tried at the start only (``match``), and the
-# line is lower-cased once instead of matching case-insensitively. One alternation searched
-# with ``re.I`` at every position cost ~7 % of the generic extractor's time; this is ~5x less.
-_AT_START = re.compile("|".join(f"(?:{p[1:]})" for p in _PATTERNS if p.startswith("^")))
-_ANYWHERE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS if not p.startswith("^")))
+# Two regexes, not one: the line-start phrases are tried at the start only (``match``). One
+# alternation searched at every position cost ~7 % of the generic extractor's time; this is
+# ~2.4x less. (Lower-casing the line instead of ``re.I`` was faster still, but not the same:
+# "İ".lower() is two characters, which moves the length bounds, and re.I folds "ſ" and "K".)
+_AT_START = re.compile("|".join(f"(?:{p[1:]})" for p in _PATTERNS if p.startswith("^")),
+                       re.IGNORECASE)
+_ANYWHERE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS if not p.startswith("^")),
+                       re.IGNORECASE)
 
 
 def is_boilerplate_line(text: str) -> bool:
     """A short paragraph that is one of the lines sites put around articles."""
     if len(text) > MAX_LINE_CHARS:
         return False
-    line = text.lower()
-    return _AT_START.match(line) is not None or _ANYWHERE.search(line) is not None
+    return _AT_START.match(text) is not None or _ANYWHERE.search(text) is not None

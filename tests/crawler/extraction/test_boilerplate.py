@@ -47,3 +47,18 @@ def test_long_paragraphs_are_never_furniture() -> None:
     line = "Sign up for our newsletter. " + "The council will publish the timetable. " * 10
     assert len(line) > MAX_LINE_CHARS
     assert not is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Read also " + "\u0130" * 70 + "a" * 10,  # "İ" lower-cases to two characters
+    "Share on " + "\u0130" * 25 + "bbbbb",
+    "\u017fign up for our newsletter",  # long s folds to "s" case-insensitively
+])
+def test_case_is_folded_as_the_regex_folds_it_not_as_lower_does(line: str) -> None:
+    """What the step flags does not depend on how a line's letters lower-case."""
+    import re
+
+    from crawler.extraction.boilerplate import _PATTERNS
+
+    whole = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
+    assert is_boilerplate_line(line) is (whole.search(line) is not None)
