@@ -5,7 +5,6 @@ vouch for: no row is lost or doubled, and a file that changed under it is named.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 import archive.corpus
 from archive.__main__ import main
 from archive.corpus import REJECTS
+from tests.archive.changing_files import FILE_CHANGES, after_line, assert_named_as_changed
 from tests.archive.corpus_data import START, Newsroom, belta_url, duck, write_run
 from tests.sites.common import paragraphs_for
 
@@ -24,19 +24,6 @@ def _run(data: Path, numbers: range) -> Path:
         for n in numbers])
 
 
-def _after_line(monkeypatch: pytest.MonkeyPatch, target: Path, n: int,
-                change: Callable[[], None]) -> None:
-    """Make ``change`` happen to ``target`` once the build has read its ``n``-th line."""
-    real = archive.corpus.bounded_lines
-
-    def hooked(path: Path, *args: object, **kwargs: object):
-        for count, got in enumerate(real(path, *args, **kwargs), 1):
-            yield got
-            if path == target and count == n:
-                change()
-    monkeypatch.setattr(archive.corpus, "bounded_lines", hooked)
-
-
 def _urls(corpus: Path) -> list[str]:
     return [r[0] for r in duck(corpus).execute("SELECT url FROM versions ORDER BY url").fetchall()]
 
@@ -45,29 +32,18 @@ def _lines_of(path: Path) -> list[bytes]:
     return path.read_bytes().splitlines(keepends=True)
 
 
-CHANGES: dict[str, Callable[[Path, list[bytes]], None]] = {
-    "truncated to two lines": lambda p, lines: p.write_bytes(b"".join(lines[:2])),
-    "truncated mid-line": lambda p, lines: p.write_bytes(b"".join(lines[:2]) + lines[2][:30]),
-    "rewritten in place, lines reversed": lambda p, lines: p.write_bytes(b"".join(lines[::-1])),
-    "rewritten in place, one item fewer": lambda p, lines: p.write_bytes(b"".join(lines[1:])),
-}
-
-
-@pytest.mark.parametrize("case", list(CHANGES))
+@pytest.mark.parametrize("case", list(FILE_CHANGES))
 def test_a_file_changed_under_the_build_is_named_and_read_again_next_time(
         case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     data, corpus = tmp_path / "data", tmp_path / "corpus"
     path = _run(data, range(6))
     other = write_run(data, "zerkalo", START, [_other()])
     lines = _lines_of(path)
-    _after_line(monkeypatch, path, 3, lambda: CHANGES[case](path, lines))
+    after_line(monkeypatch, archive.corpus, path, 3, lambda: FILE_CHANGES[case](path, lines))
 
     code = main(["corpus", str(data), "-o", str(corpus)])
     err = capsys.readouterr().err
-    assert code == 1 and "Traceback" not in err, err
-    [error] = [line for line in err.splitlines() if line.startswith("error:")]
-    assert error.startswith(f"error: {path.name}: changed while this build read it"), error
-    assert "read again by the next build" in error
+    assert_named_as_changed(code, err, path)
     assert _urls(corpus) == [_other()["url"]]  # nothing of the changed file, the rest in
     assert other.name in (corpus / "_corpus.json").read_text()
 
@@ -84,7 +60,7 @@ def test_lines_appended_while_the_build_reads_go_in_once(
     data, corpus = tmp_path / "data", tmp_path / "corpus"
     path = _run(data, range(4))
     more = _lines_of(_run(tmp_path / "later", range(4, 7)))
-    _after_line(monkeypatch, path, 2, lambda: _append(path, b"".join(more)))
+    after_line(monkeypatch, archive.corpus, path, 2, lambda: _append(path, b"".join(more)))
 
     assert main(["corpus", str(data), "-o", str(corpus)]) == 0
     assert _urls(corpus) == sorted(belta_url(n) for n in range(7))
@@ -165,7 +141,7 @@ def test_a_grown_file_rewritten_while_its_new_lines_are_read_gives_none_of_them(
     assert main(["corpus", str(data), "-o", str(corpus)]) == 0
     _append(path, b"".join(_lines_of(_run(tmp_path / "later", range(4, 7)))))
     lines = _lines_of(path)
-    _after_line(monkeypatch, path, 1, lambda: CHANGES[case](path, lines))
+    after_line(monkeypatch, archive.corpus, path, 1, lambda: FILE_CHANGES[case](path, lines))
 
     assert main(["corpus", str(data), "-o", str(corpus)]) == 1
     assert f"error: {path.name}: changed while this build read it" in capsys.readouterr().err

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+import archive.corpus_removals
 from archive.corpus import REJECTS, build_corpus
 from archive.corpus_derived import connect
 from archive.schema import removal_errors
 from crawler.urls import article_id
+from tests.archive.changing_files import FILE_CHANGES, after_line, assert_named_as_changed
 from tests.archive.corpus_data import ROOT, START, belta_url, duck, run_archive, several_runs
 
 HOME = "http://www.belta.by/"
@@ -259,29 +261,7 @@ def test_an_observation_whose_observed_at_names_no_instant_is_rejected_and_the_r
     assert build_corpus(data, corpus).problems == []  # reported once
 
 
-def _after_line(monkeypatch: pytest.MonkeyPatch, target: Path, n: int,
-                change: Any) -> None:
-    """Make ``change`` happen to ``target`` once the build has read its ``n``-th line."""
-    import archive.corpus_removals
-    real = archive.corpus_removals.bounded_lines
-
-    def hooked(path: Path, *args: object, **kwargs: object):
-        for count, got in enumerate(real(path, *args, **kwargs), 1):
-            yield got
-            if path == target and count == n:
-                change()
-    monkeypatch.setattr(archive.corpus_removals, "bounded_lines", hooked)
-
-
-REMOVALS_CHANGES = {
-    "truncated to two lines": lambda p, lines: p.write_bytes(b"".join(lines[:2])),
-    "truncated mid-line": lambda p, lines: p.write_bytes(b"".join(lines[:2]) + lines[2][:30]),
-    "rewritten in place, lines reversed": lambda p, lines: p.write_bytes(b"".join(lines[::-1])),
-    "rewritten in place, one fewer": lambda p, lines: p.write_bytes(b"".join(lines[1:])),
-}
-
-
-@pytest.mark.parametrize("case", list(REMOVALS_CHANGES))
+@pytest.mark.parametrize("case", list(FILE_CHANGES))
 def test_a_removals_file_changed_under_the_build_is_named_and_read_again_next_time(
         case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     """Items files were checked for a change while a build read them, removals files not:
@@ -299,14 +279,12 @@ def test_a_removals_file_changed_under_the_build_is_named_and_read_again_next_ti
     assert build_corpus(data, corpus).removals == 3
     write(data, path.name, [observation(n, "removed", DAY2, 410) for n in (3, 5, 1, 2)])
     lines = path.read_bytes().splitlines(keepends=True)
-    _after_line(monkeypatch, path, 2, lambda: REMOVALS_CHANGES[case](path, lines))
+    after_line(monkeypatch, archive.corpus_removals, path, 2,
+               lambda: FILE_CHANGES[case](path, lines))
 
     code = main(["corpus", str(data), "-o", str(corpus)])
     err = capsys.readouterr().err
-    assert code == 1 and "Traceback" not in err, err
-    [error] = [line for line in err.splitlines() if line.startswith("error:")]
-    assert error.startswith(f"error: {path.name}: changed while this build read it"), error
-    assert "read again by the next build" in error
+    assert_named_as_changed(code, err, path)
     urls = duck(corpus).execute("SELECT url FROM removals ORDER BY url").fetchall()
     assert urls == sorted((belta_url(n),) for n in (3, 5, 6))  # the table as it was
 

@@ -9,21 +9,16 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from scrapy import Request, Spider
-from scrapy.utils.test import get_crawler
+from scrapy import Request
 
-from crawler.state.jobdir import JobScheduler
+from tests.crawler.state.jobdir_sessions import end_session, open_scheduler
 
 
 def session(jobdir: Path, found: dict[str, Any], queue: int = 0,
             reason: str = "shutdown") -> dict[str, Any]:
     """A crawl's session on ``jobdir`` whose discovery found ``found`` (added to its stats
     as the spider does), closed for ``reason``; its stats at the close."""
-    crawler = get_crawler(Spider, {"JOBDIR": str(jobdir)})
-    crawler.stats.open_spider()
-    crawler.engine = crawler._create_engine()
-    scheduler = JobScheduler.from_crawler(crawler)
-    scheduler.open(Spider("belta"))
+    crawler, scheduler = open_scheduler({"JOBDIR": str(jobdir)})
     stats = crawler.stats
     for key, value in found.items():
         if isinstance(value, int):
@@ -32,13 +27,7 @@ def session(jobdir: Path, found: dict[str, Any], queue: int = 0,
             stats.set_value(key, [*(stats.get_value(key) or []), *value])
         elif stats.get_value(key) is None:
             stats.set_value(key, value)
-    for n in range(queue):
-        scheduler.enqueue_request(Request(f"https://www.belta.by/{n}"))
-    if reason == "finished":
-        while scheduler.next_request() is not None:
-            pass
-        scheduler.leases.clear()
-    scheduler.close(reason)
+    end_session(scheduler, queue, reason)
     return stats.get_stats()
 
 
@@ -67,11 +56,7 @@ def test_a_resumed_session_counts_on_from_its_stopped_sessions(tmp_path: Path) -
 def test_a_session_killed_keeps_the_figures_of_what_it_released(tmp_path: Path) -> None:
     """SIGKILL: no close; the figures written with the last released lease are carried."""
     jobdir = tmp_path / "job"
-    crawler = get_crawler(Spider, {"JOBDIR": str(jobdir)})
-    crawler.stats.open_spider()
-    crawler.engine = crawler._create_engine()
-    scheduler = JobScheduler.from_crawler(crawler)
-    scheduler.open(Spider("belta"))
+    crawler, scheduler = open_scheduler({"JOBDIR": str(jobdir)})
     for n in range(3):
         scheduler.enqueue_request(Request(f"https://www.belta.by/{n}"))
     crawler.engine._slot = SimpleNamespace(inprogress=set())  # what the engine holds

@@ -6,31 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrapy import Request, Spider
-from scrapy.utils.test import get_crawler
-
 from crawler.downloadermiddlewares.capture import WarcCaptureMiddleware
-from crawler.state.jobdir import JobScheduler
+from tests.crawler.state.jobdir_sessions import end_session, open_scheduler
 
 
 def session(jobdir: Path, queue: int = 0, reason: str = "shutdown") -> str | None:
     """Open a JobScheduler on ``jobdir`` as a crawl does, queue ``queue`` requests, close it
     for ``reason``; the run id the capture read while it was open."""
-    crawler = get_crawler(Spider, {"JOBDIR": str(jobdir), "WARC_DIR": str(jobdir / "w")})
-    spider = Spider("belta")
-    crawler.stats.open_spider()
-    crawler.engine = crawler._create_engine()  # the scheduler's memory queue asks for it
-    scheduler = JobScheduler.from_crawler(crawler)
-    scheduler.open(spider)
+    crawler, scheduler = open_scheduler({"JOBDIR": str(jobdir), "WARC_DIR": str(jobdir / "w")})
     run = WarcCaptureMiddleware(crawler).shared_run()
     assert run == scheduler.run_id
-    for n in range(queue):
-        scheduler.enqueue_request(Request(f"https://www.belta.by/{n}"))
-    if reason == "finished":
-        while scheduler.next_request() is not None:
-            pass
-        scheduler.leases.clear()
-    scheduler.close(reason)
+    end_session(scheduler, queue, reason)
     return run
 
 
@@ -47,9 +33,5 @@ def test_a_resumed_frontier_keeps_its_run_and_a_finished_one_starts_another(
 
 
 def test_without_jobdir_the_writer_makes_the_id(tmp_path: Path) -> None:
-    crawler = get_crawler(Spider, {"WARC_DIR": str(tmp_path / "w")})
-    crawler.stats.open_spider()
-    crawler.engine = crawler._create_engine()
-    scheduler = JobScheduler.from_crawler(crawler)
-    scheduler.open(Spider("belta"))
+    crawler, scheduler = open_scheduler({"WARC_DIR": str(tmp_path / "w")})
     assert scheduler.run_id is None and WarcCaptureMiddleware(crawler).shared_run() is None
