@@ -4,10 +4,8 @@ class of hostile input, each crawled by a real ``scrapy crawl regional`` process
 from __future__ import annotations
 
 import gzip
-import json
 from datetime import datetime
 from html import escape
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -15,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.sites.common import html_paragraphs, paragraphs_for, rss, title_for
-from tests.support.crawl import run_crawl
+from tests.support.crawl import completeness, run_crawl
 from tests.support.server import FixtureServer, Page, VirtualSite
 
 pytestmark = pytest.mark.slow
@@ -42,18 +40,6 @@ def feed_linking(path: str) -> Page:
     feed = rss("x", f"https://{PVESTNIK}/", [(title_for(4), f"https://{PVESTNIK}{path}",
                                               PUBLISHED, "")])
     return Page(feed.encode(), content_type="application/rss+xml")
-
-
-def completeness(data_dir: Path) -> dict[str, int]:
-    """The latest run report's completeness counts of the district paper, summed over days."""
-    path = sorted((data_dir / "reports").glob("*.json"))[-1]
-    days = json.loads(path.read_text("utf-8"))["completeness"]["by_day"].get(PVESTNIK, {})
-    totals: dict[str, int] = {}
-    for counts in days.values():
-        for name, value in counts.items():
-            if name != "completeness":
-                totals[name] = totals.get(name, 0) + value
-    return totals
 
 
 def moved(location: str) -> Page:
@@ -153,7 +139,7 @@ def test_an_article_answering_under_one_spelling_only_is_fetched_under_it(tmp_pa
     # one article, extracted: the 404 is no failure of it, in stats, log or completeness
     assert "articles/failed/http_404" not in result.stats
     assert "Article not fetched" not in result.log
-    counts = completeness(tmp_path)
+    counts = completeness(tmp_path, PVESTNIK)
     assert (counts["discovered"], counts["extracted"], counts["failed"]) == (1, 1, 0), counts
 
 

@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
+from tests.support.crawl import exported_items, start_signalled_crawl
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -26,21 +26,11 @@ pytestmark = pytest.mark.slow
 COUNT = 30
 
 
-def feed_items(data_dir: Path) -> list[dict]:
-    return [json.loads(line) for path in sorted((data_dir / "items").glob("belta-*.jsonl"))
-            for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
 def start_crawl(data_dir: Path, server: FixtureServer, **more: object) -> subprocess.Popen:
-    settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "JOBDIR": str(data_dir / "job"),
-                "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "CONCURRENT_REQUESTS": 2,
-                "OUTLET_BASE_URLS": json.dumps(server.base_urls()), **more}
-    cmd = [*SCRAPY, "crawl", "belta"]
-    for key, value in settings.items():
-        cmd += ["-s", f"{key}={value}"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    """БЕЛТА on ``data_dir`` with its JOBDIR there, two requests at a time."""
+    return start_signalled_crawl(data_dir, server, {
+        "JOBDIR": str(data_dir / "job"), "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        "CONCURRENT_REQUESTS": 2, **more})
 
 
 def wait_for_items(data_dir: Path, proc: subprocess.Popen, at_least: int) -> int:
@@ -48,7 +38,7 @@ def wait_for_items(data_dir: Path, proc: subprocess.Popen, at_least: int) -> int
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"crawl ended before the kill: {proc.stderr.read()[-3000:]}")
-        count = len(feed_items(data_dir))
+        count = len(exported_items(data_dir))
         if count >= at_least:
             return count
         time.sleep(0.05)
@@ -70,13 +60,13 @@ def test_restart_after_kill_completes_without_duplicates(sig: signal.Signals,
         else:
             proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
-        killed = feed_items(tmp_path)
+        killed = exported_items(tmp_path)
         assert before <= len(killed) < COUNT, "the kill must land mid-crawl"
 
         again = start_crawl(tmp_path, server)
         _, err = again.communicate(timeout=120)
         assert again.returncode == 0, err[-3000:]
-    items = feed_items(tmp_path)
+    items = exported_items(tmp_path)
     ids = Counter(item["id"] for item in items)
     assert [i for i, n in ids.items() if n > 1] == [], "duplicates over both runs"
     assert sorted(item["url"] for item in items) == sorted(g.url for g in site.golds)
@@ -110,15 +100,15 @@ def test_a_graceful_stop_with_many_requests_in_flight_loses_none(tmp_path: Path)
         wait_for_items(tmp_path, proc, at_least=1)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=120)
-        first = feed_items(tmp_path)
+        first = exported_items(tmp_path)
         again = start_crawl(tmp_path, server, CONCURRENT_REQUESTS=64)
         _, err_again = again.communicate(timeout=120)
     assert proc.returncode == 3, err[-3000:]  # interrupted
     assert again.returncode == 0, err_again[-3000:]
     assert "Closing spider (shutdown)" in err
-    ids = Counter(item["id"] for item in feed_items(tmp_path))
+    ids = Counter(item["id"] for item in exported_items(tmp_path))
     assert [i for i, n in ids.items() if n > 1] == [], "duplicates over both runs"
-    assert sorted(item["url"] for item in feed_items(tmp_path)) == sorted(g.url
+    assert sorted(item["url"] for item in exported_items(tmp_path)) == sorted(g.url
                                                                         for g in site.golds)
     assert len(first) == count  # every request handed to the downloader was finished
     assert "had finished its work when it was stopped: starting afresh" in err_again

@@ -17,12 +17,11 @@ import pytest
 from tests.e2e.test_district_hostile import (
     PVESTNIK,
     article,
-    completeness,
     feed_linking,
     listing,
 )
 from tests.sites.common import paragraphs_for, title_for
-from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl
+from tests.support.crawl import ROOT, completeness, crawl_command, read_items, run_crawl
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page, VirtualSite
 from tests.support.tripwire import Tripwire, nth
@@ -63,7 +62,7 @@ def test_a_spelling_no_link_gave_is_asked_for_after_a_404(tmp_path: Path) -> Non
     assert not [k for k in result.stats if k.startswith("articles/failed/")], result.stats
     assert "Article not fetched" not in result.log
     assert f"{BARE} answered 404: asking for " in result.log
-    counts = completeness(tmp_path)
+    counts = completeness(tmp_path, PVESTNIK)
     assert (counts["discovered"], counts["extracted"], counts["failed"]) == (1, 1, 0), counts
 
 
@@ -82,7 +81,7 @@ def test_an_article_answering_neither_spelling_is_one_failure(tmp_path: Path) ->
     warned = [line for line in result.log.splitlines() if "Article not fetched" in line]
     assert len(warned) == 1 and "WARNING" in warned[0], warned
     assert f"Article not fetched (http_404): http://{PVESTNIK}{PATH}" in warned[0], warned
-    counts = completeness(tmp_path)
+    counts = completeness(tmp_path, PVESTNIK)
     assert (counts["discovered"], counts["failed"], counts["extracted"]) == (1, 1, 0), counts
     report = json.loads(sorted((tmp_path / "reports").glob("*.json"))[-1].read_text("utf-8"))
     never = report["completeness"]["never_fetched"]

@@ -23,7 +23,7 @@ from archive.schema import removal_errors
 from crawler.urls import article_id
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import run_crawl
+from tests.support.crawl import latest_report, run_crawl
 from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
@@ -40,10 +40,6 @@ def removal_lines(data_dir: Path) -> dict[str, list[dict[str, Any]]]:
 
 def new_lines(before: dict[str, list], after: dict[str, list]) -> list[dict[str, Any]]:
     return [line for name, lines in after.items() for line in lines[len(before.get(name, [])):]]
-
-
-def latest_report(data_dir: Path) -> dict[str, Any]:
-    return json.loads(sorted((data_dir / "reports").glob("belta-*.json"))[-1].read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ failed article in the run's completeness; and no removal observation (nothing wa
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from tests.e2e.test_removals import removal_lines
 from tests.e2e.test_removals_soft import not_found_template
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import run_crawl
+from tests.support.crawl import completeness, run_crawl
 from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
@@ -38,18 +37,6 @@ HOME_PAGE = """<!DOCTYPE html>
 <div class="news_item"><a href="/society/">В Минске открылась новая станция метро на юге</a></div>
 <div class="news_item"><a href="/regions/">В Гомельской области завершили уборку урожая зерна</a></div>
 </div><div class="footer">© БЕЛТА, 1996–2026. Все права защищены.</div></body></html>"""
-
-
-def completeness(data_dir: Path) -> dict[str, int]:
-    """The run report's completeness counts of БЕЛТА, summed over days."""
-    path = sorted((data_dir / "reports").glob("belta-*.json"))[-1]
-    days = json.loads(path.read_text("utf-8"))["completeness"]["by_day"].get("belta", {})
-    totals: dict[str, int] = {}
-    for counts in days.values():
-        for name, value in counts.items():
-            if name != "completeness":
-                totals[name] = totals.get(name, 0) + value
-    return totals
 
 
 def soft_answers(site: ChangingBelta, kind: str) -> None:
@@ -86,6 +73,6 @@ def test_a_soft_404_of_an_article_never_exported_is_a_failed_fetch(kind: str,
     assert f"Article not fetched (soft-404): {gone.url.rstrip('/')}: " in warned[0], warned
     assert not [k for k in result.stats if k.startswith("extraction/failed/")], result.stats
     assert "articles/removed" not in result.stats and removal_lines(tmp_path) == {}
-    counts = completeness(tmp_path)
+    counts = completeness(tmp_path, "belta", "belta-*.json")
     assert (counts.get("discovered"), counts.get("extracted"), counts.get("failed")) == (
         4, 3, 1), counts

@@ -4,8 +4,6 @@ JOBDIR frontier keeps them for the next run; without one they are named as not f
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import signal
 import subprocess
@@ -24,7 +22,7 @@ from bench.site import ARTICLE, build
 from tests.e2e.test_distributed import Worker, assert_complete_union, worker_settings
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
+from tests.support.crawl import exported_items, latest_report, start_signalled_crawl
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page, VirtualSite
 
@@ -36,25 +34,15 @@ COUNT = 10
 FAST = 2  # articles answered at once, so the stop lands mid-crawl
 
 
-def feed_items(data_dir: Path) -> list[dict]:
-    return [json.loads(line) for path in sorted((data_dir / "items").glob("belta-*.jsonl"))
-            for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
 def start_crawl(data_dir: Path, server: FixtureServer, jobdir: bool,
                 **more: object) -> subprocess.Popen:
-    settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "CONCURRENT_REQUESTS": 16,
-                "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "DOWNLOAD_TIMEOUT": 180,
-                "SHUTDOWN_GRACE_SECONDS": GRACE,
-                "OUTLET_BASE_URLS": json.dumps(server.base_urls()), **more}
+    """БЕЛТА on ``data_dir`` (JOBDIR there if ``jobdir``), 16 requests at a time, a stop's
+    grace of GRACE seconds."""
+    settings = {"CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+                "DOWNLOAD_TIMEOUT": 180, "SHUTDOWN_GRACE_SECONDS": GRACE, **more}
     if jobdir:
         settings["JOBDIR"] = str(data_dir / "job")
-    cmd = [*SCRAPY, "crawl", "belta"]
-    for key, value in settings.items():
-        cmd += ["-s", f"{key}={value}"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return start_signalled_crawl(data_dir, server, settings)
 
 
 def slow_site() -> tuple[ChangingBelta, set[str], set[str]]:
@@ -100,11 +88,18 @@ def stop_when_slow_in_flight(proc: subprocess.Popen, server: FixtureServer, data
     """SIGTERM once every slow article was asked for and the fast ones were exported; how
     long the crawl then took to exit, and its log."""
     wait_until(proc, lambda: slow <= set(article_paths(server))
-               and len(feed_items(data_dir)) >= FAST, "the slow articles were in flight")
+               and len(exported_items(data_dir)) >= FAST, "the slow articles were in flight")
     stopped = time.monotonic()
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=SLOW)
     return time.monotonic() - stopped, err
+
+
+def assert_interrupted_within(proc: subprocess.Popen, took: float, err: str,
+                              seconds: float) -> None:
+    """The stopped crawl exited interrupted (3: README, exit statuses) within ``seconds``."""
+    assert proc.returncode == 3, err[-3000:]
+    assert took < seconds, f"the stop took {took:.1f} s: {err[-3000:]}"
 
 
 def warc_records(directory: Path) -> list[tuple[str, str]]:
@@ -126,16 +121,14 @@ def test_a_stop_cancels_slow_downloads_after_the_grace_and_the_next_run_fetches_
     with FixtureServer([site.site]) as server:
         proc = start_crawl(tmp_path, server, jobdir=True)
         took, err = stop_when_slow_in_flight(proc, server, tmp_path, slow)
-        first = feed_items(tmp_path)
-        assert proc.returncode == 3, err[-3000:]  # interrupted (README, exit statuses)
-        assert took < GRACE + 10, f"the stop took {took:.1f} s: {err[-3000:]}"
+        first = exported_items(tmp_path)
+        assert_interrupted_within(proc, took, err, GRACE + 10)
         assert f"waiting up to {GRACE} s (SHUTDOWN_GRACE_SECONDS) for" in err
         assert (f"Shutdown grace of {GRACE} s ended: cancelled {len(slow)} downloads still in "
                 f"flight ({len(slow)} kept for the next run, 0 not fetched)") in err
         assert "Article not fetched" not in err  # a cancelled download is no failed page
         assert len(first) == FAST
-        report = json.loads(sorted((tmp_path / "reports").glob("belta-*.json"))[-1]
-                            .read_text("utf-8"))
+        report = latest_report(tmp_path)
         assert report["status"] == "interrupted"
         assert report["stats"]["shutdown/cancelled"] == len(slow)
         assert report["stats"]["shutdown/kept"] == len(slow)
@@ -152,7 +145,7 @@ def test_a_stop_cancels_slow_downloads_after_the_grace_and_the_next_run_fetches_
         _, err_again = again.communicate(timeout=120)
         assert again.returncode == 0, err_again[-3000:]
         assert sorted(article_paths(server, mark)) == sorted(slow)  # exactly the cancelled
-    items = feed_items(tmp_path)
+    items = exported_items(tmp_path)
     assert [i for i, n in Counter(item["id"] for item in items).items() if n > 1] == []
     assert sorted(item["url"] for item in items) == sorted(g.url for g in site.golds)
     warc_records(tmp_path / "warc")  # both runs' WARCs read back whole
@@ -164,13 +157,11 @@ def test_without_jobdir_the_cancelled_downloads_are_named_as_not_fetched(
     with FixtureServer([site.site]) as server:
         proc = start_crawl(tmp_path, server, jobdir=False)
         took, err = stop_when_slow_in_flight(proc, server, tmp_path, slow)
-    assert proc.returncode == 3, err[-3000:]
-    assert took < GRACE + 10, f"the stop took {took:.1f} s: {err[-3000:]}"
+    assert_interrupted_within(proc, took, err, GRACE + 10)
     assert (f"cancelled {len(slow)} downloads still in flight (0 kept for the next run, "
             f"{len(slow)} not fetched)") in err
     assert f"{len(slow)} requests were not fetched: their downloads were cancelled" in err
-    report = json.loads(sorted((tmp_path / "reports").glob("belta-*.json"))[-1]
-                        .read_text("utf-8"))
+    report = latest_report(tmp_path)
     named = report["stats"]["shutdown/not_fetched_urls"]
     assert report["stats"]["shutdown/not_fetched"] == len(slow)
     assert len(named) == 5 and {urlsplit(url).path for url in named} <= slow
@@ -266,7 +257,7 @@ def test_a_run_time_limit_is_bounded_by_the_grace_too(tmp_path: Path) -> None:
         assert again.returncode == 0, err_again[-3000:]  # the run's feed counted, no alarm
         assert "Spider closed (finished)" in err_again, err_again[-3000:]
         assert sorted(article_paths(server, mark)) == sorted(slow)
-    items = feed_items(tmp_path)
+    items = exported_items(tmp_path)
     assert sorted(item["url"] for item in items) == sorted(g.url for g in site.golds)
 
 
@@ -282,13 +273,11 @@ def test_downloads_ending_within_the_grace_are_fetched_and_none_cancelled(
     with FixtureServer([site.site]) as server:
         proc = start_crawl(tmp_path, server, jobdir=True, SHUTDOWN_GRACE_SECONDS=30)
         took, err = stop_when_slow_in_flight(proc, server, tmp_path, slow)
-    assert proc.returncode == 3, err[-3000:]
-    assert took < 15, f"the stop took {took:.1f} s: {err[-3000:]}"
+    assert_interrupted_within(proc, took, err, 15)
     assert "waiting up to 30 s (SHUTDOWN_GRACE_SECONDS) for" in err
     assert ("Shutdown grace of 30 s ended early: every download in flight finished, none "
             "cancelled") in err
-    assert sorted(item["url"] for item in feed_items(tmp_path)) == sorted(g.url
+    assert sorted(item["url"] for item in exported_items(tmp_path)) == sorted(g.url
                                                                         for g in site.golds)
-    report = json.loads(sorted((tmp_path / "reports").glob("belta-*.json"))[-1]
-                        .read_text("utf-8"))
+    report = latest_report(tmp_path)
     assert "shutdown/cancelled" not in report["stats"]

@@ -90,3 +90,39 @@ def run_crawl(spider: str, data_dir: Path, server: FixtureServer | None = None,
     reports = sorted(set((data_dir / "reports").glob("*.json")) - reports_before)
     stats = json.loads(reports[-1].read_text("utf-8"))["stats"] if reports else {}
     return CrawlResult(proc.returncode, read_items(items_path), stats, proc.stderr, data_dir)
+
+
+def start_signalled_crawl(data_dir: Path, server: FixtureServer,
+                          settings: dict[str, Any]) -> subprocess.Popen[str]:
+    """Start ``scrapy crawl belta`` (no -O: its items only in DATA_DIR/items) in a process
+    group of its own, so a test can stop it, or kill it with its extraction workers."""
+    merged = {**TEST_SETTINGS, "DATA_DIR": str(data_dir),
+              "OUTLET_BASE_URLS": json.dumps(server.base_urls()), **settings}
+    cmd = [*SCRAPY, "crawl", "belta"]
+    for key, value in merged.items():
+        cmd += ["-s", f"{key}={value}"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env()}
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def exported_items(data_dir: Path) -> list[dict[str, Any]]:
+    """The items БЕЛТА's runs exported into DATA_DIR/items, oldest file first."""
+    return [json.loads(line) for path in sorted((data_dir / "items").glob("belta-*.jsonl"))
+            for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def latest_report(data_dir: Path, pattern: str = "belta-*.json") -> dict[str, Any]:
+    """The newest run report in DATA_DIR/reports whose name matches ``pattern``."""
+    return json.loads(sorted((data_dir / "reports").glob(pattern))[-1].read_text("utf-8"))
+
+
+def completeness(data_dir: Path, outlet: str, pattern: str = "*.json") -> dict[str, int]:
+    """The latest run report's completeness counts of ``outlet``, summed over days."""
+    days = latest_report(data_dir, pattern)["completeness"]["by_day"].get(outlet, {})
+    totals: dict[str, int] = {}
+    for counts in days.values():
+        for name, value in counts.items():
+            if name != "completeness":
+                totals[name] = totals.get(name, 0) + value
+    return totals
