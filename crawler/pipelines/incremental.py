@@ -6,7 +6,8 @@ Two components share one state store (see :mod:`crawler.state`):
   for article pages whose canonical URL is known and older than ``REFETCH_MAX_AGE_DAYS``;
   younger ones are fetched again to catch quiet edits. Feeds and listings always pass.
 * :class:`IncrementalPipeline` (after extraction, before validation) compares the text digest
-  with the stored one: unchanged articles are dropped, edits get ``version`` + 1,
+  with the stored one: unchanged articles are dropped, so is a known article whose later page
+  failed (its text cut short: ``articles/join_incomplete_kept``, the stored version kept), edits get ``version`` + 1,
   ``previous_version_digest`` and ``change`` (``"edit"``, or ``"replaced"`` when the new text
   shares almost nothing with the previous one: :data:`REPLACED_BELOW`), and every emitted
   item gets its ``near_duplicates``.
@@ -39,6 +40,7 @@ from crawler.extensions.feed_export import item_export_failed, item_exported
 from crawler.extraction.text_fingerprint import fingerprint
 from crawler.items import Article
 from crawler.neardup import NearDuplicateIndex, Signature, from_bytes, similarity, to_bytes
+from crawler.pipelines.pages import join_incomplete
 from crawler.rechecks import note_checked
 from crawler.state import ArticleRecord, shared_state
 
@@ -97,6 +99,8 @@ class IncrementalPipeline:
             note_checked(self.crawler, item.url)
             raise DropItem(f"{item.url} unchanged since version {previous.version}",
                            log_level="DEBUG")
+        if previous is not None and (cut := join_incomplete(item)):
+            self.keep_previous(item.url, previous, cut)
         assert self.index is not None
         item.near_duplicates = self.index.query(sig, item.id)
         if previous is None:
@@ -111,6 +115,15 @@ class IncrementalPipeline:
                                published=item.published)
         self.pending[item.url] = _Pending(item, record, sig, previous is None)
         return item
+
+    def keep_previous(self, url: str, previous: ArticleRecord, cut: str) -> None:
+        """Drop a known article whose text a failing later page cut short: that text is no
+        edit; its stored version and state stay, and the next good fetch compares with them."""
+        self.stats.inc_value("articles/join_incomplete_kept")
+        logger.warning("%s: %s, its text is cut short: no new version of it, version %d kept",
+                       url, cut, previous.version)
+        raise DropItem(f"{url}: cut short ({cut}); version {previous.version} kept",
+                       log_level="DEBUG")
 
     def change(self, previous: ArticleRecord, sig: Signature) -> str:
         """``"replaced"`` when the new text shares almost nothing with the previous version's

@@ -6,7 +6,10 @@ not an item alone: its next pages are downloaded through the downloader middlewa
 is archived in the WARC, or answered from it in a replay) and extracted by the extraction
 workers, and the one item holds their bodies in order. A later page that fails ends the
 joining there: the item keeps the pages read, the page is logged with its URL and reason
-and counted; the item is never lost for it.
+and counted; the item is never lost for it. Such an item is marked cut short
+(:func:`join_incomplete`) unless the joining ended by the site's own pager (the
+``ARTICLE_MAX_PAGES`` cap, a page looping back or repeating one read): the incremental
+pipeline exports it only as an article never exported, never as a new version of a known one.
 """
 
 from __future__ import annotations
@@ -30,6 +33,11 @@ DEFAULT_MAX_PAGES = 20  # the ARTICLE_MAX_PAGES setting's default
 META_PAGE_OF = "article_page_of"  # a later page's request: the URL of its article's first page
 MAX_REDIRECTS = 5  # redirects of one later page followed
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Reasons a joining stops that the site serves the same on every fetch: the text read is all
+# this crawl will ever join, not a text cut short by a failure (a timeout, an HTTP 503, a
+# shutdown, an error page with another headline, an extraction that failed).
+PAGER_ENDS = frozenset({"max_pages", "loop", "repeated_page"})
+JOIN_STOPPED_ATTR = "_join_stopped"  # the reason a failure cut the joining short
 
 
 class PageFailed(Exception):
@@ -60,6 +68,9 @@ class PageJoiner:
                 article = await self.next_page(first, article, url, read)
             except PageFailed as exc:
                 self.note_failed(first, url, joined, exc)
+                if exc.reason not in PAGER_ENDS:
+                    setattr(article, JOIN_STOPPED_ATTR, f"page {joined + 1} not joined "
+                            f"({exc.reason}): {url}")
                 break
             self.stats.inc_value("articles/pages_joined")
         if article.extractor.get("page_urls"):
@@ -117,6 +128,12 @@ class PageJoiner:
         logger.warning("Page %d of the article %s not joined (%s): %s: %s; its item holds the "
                        "%d page(s) before it", joined + 1, first.url, exc.reason, url, exc.detail,
                        joined)
+
+
+def join_incomplete(article: Any) -> str | None:
+    """Why the text of ``article`` is cut short (a later page failed: say which), or None when
+    it holds every page its pager led to. Such a text must not replace a version exported."""
+    return getattr(article, JOIN_STOPPED_ATTR, None)
 
 
 def _redirect_target(response: Any) -> str | None:

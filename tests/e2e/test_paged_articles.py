@@ -4,6 +4,7 @@ an offline replay of the same WARCs."""
 
 from __future__ import annotations
 
+import sqlite3
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,7 +15,7 @@ from tests.e2e.test_replay import NO_NETWORK
 from tests.sites import paged_articles
 from tests.sites.paged_articles import WIDGET_PAGER, PagedSite
 from tests.support.crawl import CrawlResult, run_crawl
-from tests.support.server import FixtureServer
+from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
 
@@ -116,3 +117,43 @@ def test_pages_are_archived_and_replay_gives_the_same_items(crawled) -> None:
     assert sorted(replay.items, key=lambda i: i["url"]) == sorted(live.items,
                                                                   key=lambda i: i["url"])
     assert replay.stats["articles/pages_joined"] == 4
+
+
+def _state(data_dir) -> dict[str, tuple[str, int]]:
+    db = sqlite3.connect(data_dir / "state" / "state.sqlite3")
+    try:
+        return {url: (digest, version) for url, digest, version
+                in db.execute("SELECT url, digest, version FROM articles")}
+    finally:
+        db.close()
+
+
+def test_a_refetch_cut_short_by_a_failing_page_makes_no_new_version(tmp_path) -> None:
+    """Run 1 exports a three-page article; in run 2 its page 2 answers 503: the two-page-less
+    text is no new version (no item, the state as it was, counted and warned); run 3 with
+    every page good gives no new version either: the text is the one exported."""
+    fixture, paged = paged_articles.runews24_site()
+    gold = paged.golds[0]
+    host_url = f"https://{fixture.site.host}"
+    page2 = paged.pages[gold.url][1].removeprefix(host_url)
+    settings = {"REFETCH_MAX_AGE_DAYS": 3650}  # every known article fetched again
+    with FixtureServer([fixture.site]) as server:
+        first = run_crawl("runews24", tmp_path, server, settings=settings)
+        assert gold.url in _by_url(first, paged)
+        assert len(_by_url(first, paged)[gold.url]["extractor"]["page_urls"]) == 3
+        state = _state(tmp_path)
+        good = fixture.site.pages[page2]
+        fixture.site.pages[page2] = Page(b"busy", status=503)
+        second = run_crawl("runews24", tmp_path, server, settings=settings)
+        fixture.site.pages[page2] = good
+        third = run_crawl("runews24", tmp_path, server, settings=settings)
+    assert second.returncode == 0, second.log[-3000:]
+    assert second.stats["articles/page_not_joined/http_503"] == 1
+    assert gold.url not in {item["url"] for item in second.items}
+    assert second.stats["articles/join_incomplete_kept"] == 1
+    assert [line for line in second.log.splitlines()
+            if "not joined" in line and gold.url in line and "version 1 kept" in line]
+    assert _state(tmp_path)[gold.url] == state[gold.url]
+    assert third.returncode == 0, third.log[-3000:]
+    assert gold.url not in {item["url"] for item in third.items}
+    assert _state(tmp_path) == state
