@@ -6,6 +6,7 @@ No Scrapy here: every import is start-up time paid once per worker.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from crawler.extraction import (
@@ -18,6 +19,8 @@ from crawler.extraction.language import detect_language
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR, join_paragraphs
 from crawler.extraction.text_fingerprint import attach_fingerprint
 from crawler.items import Article, ArticlePage
+
+PAGE_DIGESTS_ATTR = "_page_digests"  # the digests of the texts of the pages joined, in order
 
 
 @dataclass
@@ -40,12 +43,15 @@ def extract_for_crawl(job: ArticlePage | PageJoin) -> Article:
 def join_page(job: PageJoin) -> Article:
     """The article with the text of its later page ``job.page`` appended, that page named in
     ``extractor.page_urls``; ExtractionError when the page is not its (another headline), has
-    no text, or repeats a page already joined (``repeated_page``: a pager pointing back)."""
+    no text, or repeats a page already joined (``repeated_page``: a pager pointing back): its
+    whole text is a page's read, not merely found inside one (a short closing page)."""
     article, page = job.article, job.page
     later = extract_later_page(page, job.first, article.title)
     text = join_paragraphs(later.paragraphs)
-    if text in article.text:
+    read = getattr(article, PAGE_DIGESTS_ATTR, None) or [_digest(article.text)]
+    if _digest(text) in read:
         raise ExtractionError("repeated_page", f"{page.url}: its text is a page read already")
+    setattr(article, PAGE_DIGESTS_ATTR, [*read, _digest(text)])
     article.text = f"{article.text}{PARAGRAPH_SEPARATOR}{text}"
     article.language = detect_language(article.text)
     urls = article.extractor.get("page_urls") or [job.first]
@@ -54,6 +60,11 @@ def join_page(job: PageJoin) -> Article:
                                      len(article.extractor["page_urls"]))
     setattr(article, NEXT_PAGE_ATTR, later.next_url)
     return article
+
+
+def _digest(text: str) -> str:
+    """A page's text for the repeat check, whole: a hash, so an item holds no second copy."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def failure_reason(exc: Exception) -> str:

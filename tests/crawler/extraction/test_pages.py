@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction import same_headline
+from crawler.extraction import ExtractionError, extract_article, same_headline
 from crawler.extraction.html import parse_html
+from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
 from crawler.extraction.pages import earlier_page, named_pages, next_page
+from crawler.extraction.worker import PageJoin, join_page
+from crawler.items import Article, ArticlePage
 
 URL = "http://ex.org/news/slug/"
 
@@ -87,3 +90,48 @@ def test_earlier_page(url: str, links: str, expected: str | None) -> None:
 ])
 def test_same_headline(headline: str, number: int, same: bool) -> None:
     assert same_headline(headline, "Мост открыли", number) is same
+
+
+FIRST = "http://ex.org/news/2026/01/13/most-otkryli/"
+LONG = [f"Абзац {i} первой страницы: мост через реку открыли после долгого ремонта, "
+        f"движение пустили по обеим полосам, сообщили в исполкоме района." for i in range(6)]
+PAGE2 = [f"Абзац {i} второй страницы: по новому мосту уже прошли первые автобусы." for i in range(3)]
+CLOSING = "Открытие моста отметили концертом на набережной в субботу вечером."
+
+
+def _page(url: str, paragraphs: list[str], nxt: str | None = None) -> ArticlePage:
+    head = ('<meta property="og:title" content="Мост открыли"><meta property="article:'
+            'published_time" content="2026-01-13T10:00:00+03:00">'
+            + (f'<link rel="next" href="{nxt}">' if nxt else "")
+            + (f'<link rel="prev" href="{FIRST}">' if url != FIRST else ""))
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = (f"<html><head><title>Мост открыли</title>{head}</head><body><article>"
+            f"<h1>Мост открыли</h1>{body}</article></body></html>")
+    return ArticlePage(url=url, outlet="", body=html.encode(), headers={
+        "Content-Type": "text/html; charset=utf-8"}, status=200,
+        fetched_at="2026-01-13T08:00:00Z")
+
+
+def _first() -> Article:
+    article = extract_article(_page(FIRST, [*LONG, CLOSING], FIRST + "?page=2"))
+    assert CLOSING in article.text
+    return article
+
+
+def test_a_short_later_page_whose_text_page_one_contains_is_joined() -> None:
+    """A later page's text that happens to appear inside page 1 (one closing line the first
+    page has too) is no repeated page: pages are compared whole."""
+    article = join_page(PageJoin(_first(), _page(FIRST + "?page=2", [CLOSING]), FIRST))
+    assert article.text.endswith(PARAGRAPH_SEPARATOR + CLOSING)
+    assert article.extractor["page_urls"] == [FIRST, FIRST + "?page=2"]
+
+
+def test_a_later_page_repeating_a_page_read_is_refused() -> None:
+    """A page 3 serving page 1's or page 2's text again (a pager pointing back) is
+    ``repeated_page``."""
+    article = join_page(PageJoin(_first(), _page(FIRST + "?page=2", PAGE2, FIRST + "?page=3"),
+                                 FIRST))
+    for again in ([*LONG, CLOSING], PAGE2):
+        with pytest.raises(ExtractionError) as caught:
+            join_page(PageJoin(article, _page(FIRST + "?page=3", again), FIRST))
+        assert caught.value.reason == "repeated_page"
