@@ -76,10 +76,14 @@ def next_page(tree: etree._Element, url: str, first: str) -> str | None:
 def earlier_page(tree: etree._Element, url: str) -> str | None:
     """The first page of the article whose later page (``?page=2``, ``/2/``) ``url`` is, as
     the page says it by ``rel="prev"``, ``"first"`` or ``"canonical"``; else None. Such a
-    page is joined to its first page's item, never an item of its own."""
+    page is joined to its first page's item, never an item of its own. A bare number segment
+    (``/slug/3/``) is a site's post id just as well (WordPress's ``/archives/123/``, linking
+    its previous post ``/archives/122/``): it is a later page only by a link to the page-less
+    URL itself, an earlier number is no evidence; a page parameter or ``/page/N/`` is."""
     first = _without_page(url)
     if first is None or (current := page_of(url, first)) is None or current < 2:
         return None
+    pager = _pager_form(url)
     base = document_base(tree, url)
     for node in tree.iter("a", "link"):
         rel = set((node.get("rel") or "").lower().split())
@@ -89,7 +93,7 @@ def earlier_page(tree: etree._Element, url: str) -> str | None:
         link = joined(base, href)
         number = None if link is None else page_of(link, first)
         # page 1 is the page-less URL itself: /news/1/ is no first page of /news/
-        if number is not None and (1 < number < current or _same(link, first)):
+        if number is not None and ((pager and 1 < number < current) or _same(link, first)):
             return first
     return None
 
@@ -97,6 +101,14 @@ def earlier_page(tree: etree._Element, url: str) -> str | None:
 def _same(link: str, first: str) -> bool:
     a, b = urlsplit(link), urlsplit(first)
     return (a.netloc, a.path.rstrip("/"), a.query) == (b.netloc, b.path.rstrip("/"), b.query)
+
+
+def _pager_form(url: str) -> bool:
+    """Whether ``url`` numbers its page as pagers do: a page parameter or ``/page/N/``."""
+    parts = urlsplit(url)
+    if any(PAGE_PARAM.match(k) for k, _ in parse_qsl(parts.query, keep_blank_values=True)):
+        return True
+    return parts.path.rstrip("/").rpartition("/")[0].endswith("/page")
 
 
 def _without_page(url: str) -> str | None:

@@ -72,7 +72,16 @@ def test_next_page(url: str, links: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(("url", "links", "expected"), [
     (NEXT + "?page=2", f'<link rel="prev" href="{NEXT}">', NEXT),
-    (NEXT + "3/", '<link rel="prev" href="/news/slug/2/">', NEXT),
+    (NEXT + "page/3/", '<link rel="prev" href="/news/slug/page/2/">', NEXT),
+    (NEXT + "?page=3", '<link rel="prev" href="/news/slug/?page=2">', NEXT),
+    (NEXT + "2/", '<link rel="prev" href="/news/slug/">', NEXT),  # a bare /N/: to page 1
+    (NEXT + "3/", '<link rel="first" href="/news/slug/">', NEXT),
+    # a bare /N/ whose prev is N-1 only: a site's adjacent posts just as well (WordPress's
+    # numeric permalinks), no evidence of a page of one article
+    (NEXT + "3/", '<link rel="prev" href="/news/slug/2/">', None),
+    ("https://x.by/archives/123/", '<link rel="prev" href="https://x.by/archives/122/">'
+     '<link rel="next" href="https://x.by/archives/124/">', None),
+    ("http://ex.org/news/45", '<link rel="prev" href="/news/44">', None),
     (NEXT + "page/2/", '<link rel="canonical" href="/news/slug/">', NEXT),
     (NEXT + "?page=2", "<p>no link back</p>", None),
     (NEXT, '<link rel="prev" href="/news/slug/?page=2">', None),  # a first page
@@ -135,3 +144,21 @@ def test_a_later_page_repeating_a_page_read_is_refused() -> None:
         with pytest.raises(ExtractionError) as caught:
             join_page(PageJoin(article, _page(FIRST + "?page=3", again), FIRST))
         assert caught.value.reason == "repeated_page"
+
+
+def test_a_wordpress_post_with_adjacent_post_links_is_an_article() -> None:
+    """``/archives/123/`` linking its previous post ``/archives/122/`` by ``rel="prev"`` is an
+    article of its own, not a later page of ``/archives/``."""
+    url = "https://x.by/archives/123/"
+    page = _page(url, LONG)
+    page.body = page.body.replace(
+        f'<link rel="prev" href="{FIRST}">'.encode(),
+        b'<link rel="prev" href="https://x.by/archives/122/">')
+    assert extract_article(page).text.startswith(LONG[0])
+
+
+def test_a_real_later_page_fetched_alone_is_no_article() -> None:
+    """Page 2 of an article (``?page=2``, ``rel="prev"`` to page 1) is still skipped."""
+    with pytest.raises(ExtractionError) as caught:
+        extract_article(_page(FIRST + "?page=2", LONG))
+    assert caught.value.reason == "not_article/later_page"
