@@ -83,6 +83,8 @@ CANONICAL_OF = "canonical_of"
 # Which run counted a discovery request as pending: a JOBDIR frontier resumes those of a
 # stopped run too, which this run's count must not answer for.
 DISCOVERY_RUN = "discovery_run"
+# The spider state's entry (kept by JOBDIR) of the sites moved to their desktop host
+MOVED_SITES = "moved_sites"
 
 
 class SiteCrawl(OutletSpider):
@@ -154,6 +156,7 @@ class SiteCrawl(OutletSpider):
     async def start(self) -> AsyncIterator[Any]:
         # With robots.txt obeyed, Scrapy's middleware fetches it before the home page goes out;
         # its parser (robots_parsed) gives the Sitemap: lines, so the file is fetched once.
+        self.resume_moves()
         from_middleware = self.settings.getbool("ROBOTSTXT_OBEY")
         if from_middleware:
             self.crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
@@ -271,8 +274,13 @@ class SiteCrawl(OutletSpider):
         included), a trial answer of a day-archive walk is noted and the pending count is
         settled: one broken page must not hold back the walk's days or the release."""
         state = self.site(key)
-        assert state is not None, key
         counted = self.counted(response.request)
+        if state is None:
+            self.unknown_site(response.request)
+            self.pending -= counted
+            if counted and self.pending == 0:
+                yield from self.release()
+            return
         if step == "home" and counted:
             yield from self.robots_unread(state)
         error: Exception | None = None
@@ -321,8 +329,15 @@ class SiteCrawl(OutletSpider):
     def unanswered(self, failure: Any) -> Iterator[Any]:
         request = failure.request
         counted = self.counted(request)
+        state = self.site(request.cb_kwargs.get("key", ""))
+        if state is None:
+            self.unknown_site(request)
+            self.pending -= counted
+            if counted and self.pending == 0:
+                yield from self.release()
+            return
         if request.cb_kwargs.get("step") == "home" and counted:
-            yield from self.robots_unread(self.site(request.cb_kwargs["key"]))
+            yield from self.robots_unread(state)
         if request.cb_kwargs.get("step") == "sample":
             for retry in self.article_failed(failure):  # a sample under its other spelling
                 self.pending += self.counted(retry)
@@ -331,7 +346,7 @@ class SiteCrawl(OutletSpider):
             self.crawler.stats.inc_value(f"discovery/{request.cb_kwargs.get('step')}/failed")
             self.logger.info("Discovery request failed: %s: %s", request.url, failure.value)
         if (walk := request.cb_kwargs.get("walk")) is not None and counted:
-            yield from self.archive_trial(self.site(request.cb_kwargs["key"]), walk, None,
+            yield from self.archive_trial(state, walk, None,
                                           probe=request.cb_kwargs["step"] == "archive_probe")
         self.pending -= counted
         if counted and self.pending == 0:
@@ -601,19 +616,12 @@ class SiteCrawl(OutletSpider):
         and URLs, as a run given that host makes them, owning the mobile host as every site
         row's outlet does) and robots.txt; for a canonical, its home page too. False when
         another row gives that site: this one is left out."""
-        old, row_url = state.key, state.row["url"]
-        state.landed = base
-        state.outlet = outlet_from_site_row({**state.row, "url": f"{base}{state.home_path}"})
-        self._resolver = None  # it resolves the site's hosts to the outlet it replaces
-        if state.key != old:
-            del self.sites[old]
-            self.moved_keys[old] = state.key
-            if state.key in self.sites:  # another row gives the desktop site: that row reads it
-                self.logger.warning("%s is the mobile edition of %s, which another row gives: "
-                                    "left out", row_url, base)
-                self.crawler.stats.inc_value("discovery/duplicate_rows")
-                return False
-            self.sites[state.key] = state
+        row_url = state.row["url"]
+        if not self.relocate(state, base):
+            self.logger.warning("%s is the mobile edition of %s, which another row gives: "
+                                "left out", row_url, base)
+            self.crawler.stats.inc_value("discovery/duplicate_rows")
+            return False
         self.publish_sites()
         self.crawler.stats.inc_value("discovery/mobile_edition")
         self.logger.info("%s is the mobile edition of %s (its home page %s there): the site "
@@ -626,6 +634,60 @@ class SiteCrawl(OutletSpider):
         if request := self.discover(state, self.robots_url(state), "robots"):
             yield request
         return True
+
+    def relocate(self, state: disc.SiteState, base: str) -> bool:
+        """Key the site by its desktop host ``base`` and note the move in the spider's JOBDIR
+        state (a resumed session's frontier holds requests naming that key: the session must
+        know it before one is answered). False when another row gives that site."""
+        old = state.key
+        state.landed = base
+        state.outlet = outlet_from_site_row({**state.row, "url": f"{base}{state.home_path}"})
+        self._resolver = None  # it resolves the site's hosts to the outlet it replaces
+        if state.key == old:
+            return True
+        del self.sites[old]
+        self.moved_keys[old] = state.key
+        self.job_moves()[old] = base
+        if state.key in self.sites:  # another row gives the desktop site: that row reads it
+            return False
+        self.sites[state.key] = state
+        return True
+
+    def job_moves(self) -> dict[str, str]:
+        """The moves to a desktop host of this crawl (row key -> scheme://host): in the
+        spider's ``state``, which JOBDIR keeps for the session resuming the crawl (a plain
+        dict of this session without JOBDIR)."""
+        state = getattr(self, "state", None)
+        if not isinstance(state, dict):
+            state = self.state = {}
+        return state.setdefault(MOVED_SITES, {})
+
+    def resume_moves(self) -> None:
+        """Move again the sites a stopped session of this crawl moved to their desktop host,
+        before anything is requested: its frontier's requests name them by that host."""
+        moved = False
+        for old, base in list(self.job_moves().items()):
+            state = self.sites.get(old)
+            if state is None or state.landed is not None:
+                continue
+            row_url = state.row["url"]
+            if self.relocate(state, base):
+                moved = True
+                self.logger.info("%s is the mobile edition of %s (found by the stopped run "
+                                 "this one resumes): the site is crawled there", row_url, base)
+            else:
+                self.logger.warning("%s is the mobile edition of %s, which another row gives: "
+                                    "left out", row_url, base)
+        if moved:
+            self.publish_sites()
+
+    def unknown_site(self, request: scrapy.Request) -> None:
+        """A discovery answer naming a site this session does not know (a bug, or a frontier
+        written before its site's move was kept): said and counted, not read."""
+        self.crawler.stats.inc_value("discovery/unknown_site")
+        self.logger.warning("Discovery: %s names the site %r, which this run does not crawl: "
+                            "not read (counted in discovery/unknown_site)", request.url,
+                            request.cb_kwargs.get("key"))
 
     def editions(self, state: disc.SiteState, urls: list[str]) -> Iterator[Any]:
         """The home pages of the site's other language editions (on its own hosts), each read

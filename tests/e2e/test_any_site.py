@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +23,7 @@ import pytest
 from archive.reader import iter_responses
 from tests.sites import anysite
 from tests.sites.common import GoldArticle, paragraphs_for, title_for
-from tests.support.crawl import ROOT, SCRAPY, run_crawl
+from tests.support.crawl import ROOT, SCRAPY, read_items, run_crawl, start_crawl
 from tests.support.server import FixtureServer, Page, VirtualSite
 
 pytestmark = pytest.mark.slow
@@ -1116,3 +1118,46 @@ def test_a_mobile_host_naming_another_domain_canonical_stays_a_site_of_its_own(
     assert sorted(i["url"] for i in given.items) == sorted(
         g.url.replace("://", "://m.", 1) for g in shape.golds)
     assert "discovery/mobile_edition" not in given.stats
+
+
+def test_a_mobile_site_stopped_after_its_move_resumes_at_its_main_host(tmp_path: Path) -> None:
+    """``-a url=http://m.host/`` with JOBDIR, stopped (SIGTERM) once the site moved to its main
+    host, then resumed: the frontier's requests name the main host's site, which the resumed
+    session knows before any of them is answered (its mobile home page answers last here),
+    so nothing raises, every article is found, under the ids a run given the main host
+    makes."""
+    shape, mobile = anysite.mobile_edition_site("m", "canonical")
+    feed = shape.site.pages["/export/rss.xml"]
+    shape.site.add("/export/rss.xml", replace(feed, delay=3.0))  # in flight at the stop
+    job = {"JOBDIR": str(tmp_path / "job")}
+    args = {"url": f"http://{mobile.host}/", **WINDOW}
+    with FixtureServer([shape.site, mobile]) as server:
+        main = run_crawl("site", tmp_path / "main", server, args={"url": shape.url, **WINDOW})
+        proc = start_crawl("site", tmp_path / "given", server, args=args, settings=job)
+        first_log = read_until(proc, "is the mobile edition of")
+        proc.send_signal(signal.SIGTERM)
+        first_log += proc.communicate(timeout=60)[1]
+        first = read_items(tmp_path / "given" / "items-site.jsonl")
+        shape.site.add("/export/rss.xml", feed)
+        home = mobile.pages["/"]
+        mobile.add("/", replace(home, delay=2.0))  # the frontier's requests answer first
+        again = run_crawl("site", tmp_path / "given", server, args=args, settings=job)
+    assert "Resuming crawl" in again.log, first_log[-3000:]
+    assert again.returncode == 0, again.log[-3000:]
+    assert "Traceback" not in again.log, again.log[-5000:]
+    assert "spider_exceptions/count" not in again.stats, again.stats
+    got = sorted((i["id"], i["url"], i["text"]) for i in first + again.items)
+    assert got == sorted((i["id"], i["url"], i["text"]) for i in main.items)
+    assert len(main.items) == len(shape.golds)
+
+
+def read_until(proc: subprocess.Popen[str], text: str, timeout: float = 60) -> str:
+    """The process's log up to the first line holding ``text`` (AssertionError if it ends
+    or ``timeout`` passes first)."""
+    assert proc.stderr is not None
+    log, ends = "", time.monotonic() + timeout
+    while text not in log:
+        line = proc.stderr.readline()
+        assert line and time.monotonic() < ends, log[-3000:]
+        log += line
+    return log
