@@ -14,7 +14,10 @@ The check is noted in the state store (``set_checked``) only once its outcome is
 removal observation written and recorded (or the article still removed), the new version
 exported and recorded, or the page found unchanged or no removal. An answer that failed (a
 network error, an HTTP error that is no removal) or an observation that could not be
-written leaves the article first in line for the next run.
+written is not noted as checked. Each re-check is noted as tried when it is asked for
+(``set_tried``); until it is done the article waits ``REFETCH_OLD_RETRY_DAYS`` (at most
+``REFETCH_OLD_EVERY_DAYS``) before it is asked for again, so articles that keep failing (a
+403, a 5xx, a timeout) cannot take the whole budget of every run.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class Rechecks:
         self.every = timedelta(days=settings.getfloat("REFETCH_OLD_EVERY_DAYS", 30))
         self.budget = max(0, settings.getint("REFETCH_OLD_MAX", 50))
         self.window = timedelta(days=settings.getfloat("REFETCH_MAX_AGE_DAYS", 3))
+        self.retry = min(self.every,
+                         timedelta(days=settings.getfloat("REFETCH_OLD_RETRY_DAYS", 7)))
         self.pending: set[str] = set()  # canonical URLs asked for and not yet done
 
     @property
@@ -48,8 +53,16 @@ class Rechecks:
         return self.every > timedelta(0) and self.budget > 0
 
     def asked(self, url: str) -> None:
+        """Note the try in the state store: until the check is done the article waits its
+        retry. A store that failed to note it leaves it first in line (said and counted)."""
         self.pending.add(url)
         self.stats.inc_value("incremental/recheck_old")
+        try:
+            shared_state(self.crawler).set_tried(url, capture_stamp(datetime.now(UTC)))
+        except Exception as exc:  # any backend's failure (a full disk): asked again next run
+            self.stats.inc_value("incremental/recheck_old_try_not_recorded")
+            logger.warning("Re-check of %s asked for, but the try is not recorded in the state "
+                           "store: %s; if it fails, the next run asks again", url, exc)
 
     def done(self, url: str) -> None:
         """The re-check of ``url`` has a durable outcome: note it, so the article waits

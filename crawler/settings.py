@@ -127,9 +127,11 @@ STATE_PATH = None
 REFETCH_MAX_AGE_DAYS = 3
 # Older exported articles are re-checked for removals at a slower cadence (crawler/rechecks.py):
 # each run asks for at most REFETCH_OLD_MAX of them last checked over REFETCH_OLD_EVERY_DAYS
-# ago, the longest unchecked first. 0 (either) turns it off.
+# ago, the longest unchecked first. 0 (either) turns it off. A re-check that fails (403,
+# 5xx, timeout) is asked for again after REFETCH_OLD_RETRY_DAYS (at most the cadence).
 REFETCH_OLD_EVERY_DAYS = 30
 REFETCH_OLD_MAX = 50
+REFETCH_OLD_RETRY_DAYS = 7
 SPIDER_MIDDLEWARES = {"crawler.spidermiddlewares.known_articles.KnownArticleMiddleware": 950,
                       # Known articles answering 404/410/451 or redirected to a page that is
                       # no article are removal observations (DATA_DIR/removals, see

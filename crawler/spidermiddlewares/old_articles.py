@@ -3,7 +3,8 @@
 After the spider's own start requests, at a lower priority than discovery's: at most
 ``REFETCH_OLD_MAX`` of the spider's outlets' exported articles beyond
 ``REFETCH_MAX_AGE_DAYS`` whose last check is over ``REFETCH_OLD_EVERY_DAYS`` old, the
-longest unchecked first. Off in a replay (its archive holds what the live run asked, not what
+longest unchecked first, none tried within ``REFETCH_OLD_RETRY_DAYS`` (a re-check that
+failed waits that long, see crawler.rechecks). Off in a replay (its archive holds what the live run asked, not what
 this one's clock makes due) and with a state store that keeps no check times (Redis).
 """
 
@@ -73,7 +74,8 @@ class OldArticleRecheckMiddleware:
         keys = {outlet.key for outlet in spider.outlets()}
         resolve = getattr(spider, "outlet_of", None) or outlet_for_url
         found: list[tuple[Outlet, ArticleRecord, str]] = []
-        for record, last in store.due_checks(capture_stamp(now - self.rechecks.every)):
+        for record, last in store.due_checks(capture_stamp(now - self.rechecks.every),
+                                             capture_stamp(now - self.rechecks.retry)):
             outlet = resolve(record.url)
             since = article_age_start(record.published, record.first_captured)
             if outlet is None or outlet.key not in keys or since is None \

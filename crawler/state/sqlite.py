@@ -37,6 +37,12 @@ CREATE TABLE IF NOT EXISTS checks (
     checked TEXT NOT NULL
 );
 """
+TRIES = """
+CREATE TABLE IF NOT EXISTS tries (
+    url TEXT PRIMARY KEY,
+    tried TEXT NOT NULL
+);
+"""
 
 
 class SQLiteStateStore:
@@ -121,17 +127,35 @@ class SQLiteStateStore:
                 self.db.execute(CHECKS)
             self.db.execute("INSERT OR REPLACE INTO checks (url, checked) VALUES (?, ?)",
                             (url, checked))
+            if self.has_table("tries"):
+                self.db.execute("DELETE FROM tries WHERE url = ?", (url,))
 
-    def due_checks(self, before: str) -> Iterator[tuple[ArticleRecord, str]]:
+    def set_tried(self, url: str, tried: str) -> None:
+        """Note when an old article's re-check was last asked for: one that fails (a 503, a
+        timeout) is never checked, and would otherwise stay first in line for every run."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            if not self.has_table("tries"):
+                self.db.execute(TRIES)
+            self.db.execute("INSERT OR REPLACE INTO tries (url, tried) VALUES (?, ?)",
+                            (url, tried))
+
+    def due_checks(self, before: str, retry_before: str | None = None
+                   ) -> Iterator[tuple[ArticleRecord, str]]:
         """Articles last checked (else last captured) before ``before`` (UTC ISO 8601, as
-        both are written), oldest first, with that time: read lazily, the caller stops at
-        its budget."""
+        both are written) and, with ``retry_before``, last tried before it (or never),
+        oldest check first, with that time: read lazily, the caller stops at its budget."""
         last = "COALESCE(c.checked, a.captured)" if self.has_table("checks") else "a.captured"
         joined = " LEFT JOIN checks c ON c.url = a.url" if last != "a.captured" else ""
+        where, args = f"{last} < ?", [before]
+        if retry_before is not None and self.has_table("tries"):
+            joined += " LEFT JOIN tries t ON t.url = a.url"
+            where += " AND (t.tried IS NULL OR t.tried < ?)"
+            args.append(retry_before)
         rows = self.db.execute(
             "SELECT a.url, a.id, a.digest, a.version, a.first_captured, a.captured,"
             f" a.published, {last} AS last FROM articles a{joined}"
-            f" WHERE {last} < ? ORDER BY last, a.url", (before,))
+            f" WHERE {where} ORDER BY last, a.url", args)
         for row in rows:
             yield ArticleRecord(*row[:7]), row[7]
 

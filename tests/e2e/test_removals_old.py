@@ -93,3 +93,33 @@ def test_run_3_rechecks_the_one_still_due_and_records_its_removal(runs) -> None:
     assert third.stats["incremental/recheck_old"] == 1
     assert third.stats["incremental/recheck_old_done"] == 1
     assert third.stats.get("articles/still_removed") is None  # golds[1] waits its 30 days
+
+
+def test_old_articles_whose_recheck_fails_wait_and_the_others_are_rechecked(
+        tmp_path: Path) -> None:
+    """The two longest unchecked old articles answer 503 (no removal, no edit): run 2 asks
+    for them and learns nothing. They used to stay first in line, so with a budget of two
+    every later run asked for the same two and no other old article was ever re-checked;
+    run 3 now re-checks the one still due (40 days), the failed two wait their retry."""
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=2), count=4)
+    site.publish()
+    golds = list(site.golds)
+    with FixtureServer([site.site]) as server:
+        first = run_crawl("belta", tmp_path, server)
+        assert first.returncode == 0 and len(first.items) == 4, first.log[-3000:]
+        age_state(tmp_path, [g.url for g in golds])
+        for gold in golds[:2]:
+            site.site.add(site.path(gold), Page(b"<html><body>Busy</body></html>", status=503))
+        paths = {}
+        for name in ("second", "third"):
+            asked = len(server.requested_paths(belta.HOST))
+            result = run_crawl("belta", tmp_path, server, settings=SLOW)
+            assert result.returncode == 0, result.log[-3000:]
+            paths[name] = sorted(set(article_paths(server.requested_paths(belta.HOST)[asked:],
+                                                   site)))
+            assert result.stats.get("incremental/recheck_old_done") is None or name == "third"
+    assert paths["second"] == sorted(site.path(g) for g in golds[:2])
+    assert paths["third"] == [site.path(golds[2])]
+    assert result.stats["incremental/recheck_old"] == 1
+    assert result.stats["incremental/recheck_old_done"] == 1
