@@ -38,6 +38,12 @@ SAMPLE = 5  # URLs named in the log line and the stats
 POLL_SECONDS = 0.25  # how soon a closing spider is noticed
 
 
+def _closing(engine: Any) -> bool:
+    """Whether ``engine`` is closing its spider (a stop, a CloseSpider limit)."""
+    slot = engine._slot
+    return slot is not None and slot.closing is not None
+
+
 class ShutdownGrace:
     """Gives up the downloads a closing spider still holds after ``SHUTDOWN_GRACE_SECONDS``."""
 
@@ -67,15 +73,17 @@ class ShutdownGrace:
         self.poll.start(POLL_SECONDS, now=False)
 
     def _check(self) -> None:
-        """Start the grace once the engine closes the spider (for whatever reason: Scrapy has
-        no signal for it) while downloads are held."""
-        slot = getattr(self.crawler.engine, "_slot", None)
-        if slot is None or slot.closing is None:
+        """Once the engine closes the spider (for whatever reason: Scrapy has no signal for
+        it), start the grace the first time downloads are held: at the stop, or later, when
+        an item still in the pipelines asks for one (a later page, a removal probe). Watched
+        until the spider closed; after the grace every download is given up, any started
+        later too (:meth:`GracefulDownloader.give_up`)."""
+        if self.timer is not None or not _closing(self.crawler.engine):
             return
-        self._stop_polling()
         held = len(self.crawler.engine.downloader.active)
         if not held:
             return
+        self._stop_polling()
         logger.info("Stopping: waiting up to %g s (SHUTDOWN_GRACE_SECONDS) for %d downloads "
                     "in flight", self.grace, held)
         self.timer = call_later(self.grace, self._expire)

@@ -281,3 +281,42 @@ def test_downloads_ending_within_the_grace_are_fetched_and_none_cancelled(
                                                                         for g in site.golds)
     report = latest_report(tmp_path)
     assert "shutdown/cancelled" not in report["stats"]
+
+
+def test_a_later_page_asked_for_after_the_stop_is_bounded_by_the_grace(
+        tmp_path: Path) -> None:
+    """A stop landing while an article is in extraction, with no download held: its next page,
+    asked for after the stop began and slow to answer, is given up after the grace, as any
+    download held at the stop is (it was unbounded: the grace was never armed)."""
+    now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+    site = ChangingBelta(start=now - timedelta(hours=1), count=1)
+    site.publish()
+    path = site.path(site.golds[0])
+    first = site.site.pages[path]
+    html = first.body.decode("utf-8")
+    bulk = "".join(f"<p>Абзац {n}: {'доўгі сказ пра надвор’е і горад ' * 8}</p>"
+                   for n in range(6000))  # seconds of extraction: the stop lands in it
+    html = html.replace("</head>", f'<link rel="next" href="{path}?page=2"></head>', 1)
+    html = html.replace('<div class="js-mediator-article">',
+                        f'<div class="js-mediator-article">{bulk}', 1)
+    site.site.add(path, Page(html.encode("utf-8")))
+    site.site.add(f"{path}?page=2", Page(first.body, delay=SLOW))
+    with FixtureServer([site.site]) as server:
+        proc = start_crawl(tmp_path, server, jobdir=False)
+        wait_until(proc, lambda: path in article_paths(server), "the article was asked for")
+        time.sleep(1.0)  # its page downloaded, in extraction: no download held
+        stopped = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            _, err = proc.communicate(timeout=SLOW - 10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+            raise AssertionError(f"the stop was never bounded: {err[-3000:]}") from None
+        took = time.monotonic() - stopped
+        assert f"{path}?page=2" in [urlsplit(u).path + "?" + urlsplit(u).query
+                                    for u in server.requests], err[-3000:]
+    assert_interrupted_within(proc, took, err, GRACE + 15)
+    assert f"waiting up to {GRACE} s (SHUTDOWN_GRACE_SECONDS) for 1 downloads" in err
+    assert "cancelled 1 downloads still in flight (0 kept for the next run, 1 not fetched)" \
+        in err, err[-3000:]
