@@ -13,7 +13,7 @@ reaches the capture middleware with a response, nor with what arrived of one: no
 is written to the WARC.
 
 This subclasses private parts of Scrapy 2.19's downloader (``_download``, ``Slot.queue``),
-pinned in requirements.txt.
+pinned in requirements.txt and checked by tests/crawler/test_scrapy_internals.py.
 """
 
 from __future__ import annotations

@@ -22,7 +22,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import scrapy
 from scrapy import Request, signals
+from scrapy.core import engine as engine_module
+from scrapy.core.engine import ExecutionEngine
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import call_later, create_looping_call
 
@@ -36,6 +39,18 @@ NOT_FETCHED = "shutdown/not_fetched"  # … kept nowhere: logged, fetched by no 
 NOT_FETCHED_URLS = "shutdown/not_fetched_urls"
 SAMPLE = 5  # URLs named in the log line and the stats
 POLL_SECONDS = 0.25  # how soon a closing spider is noticed
+
+
+def scrapy_internals_missing() -> list[str]:
+    """The private parts of Scrapy's engine :func:`_closing` reads (Scrapy 2.19 has no public
+    "the spider is closing"), missing from the installed Scrapy: a rename would otherwise
+    leave the grace never started, silently."""
+    slot_cls = getattr(engine_module, "_Slot", None)
+    missing = [] if "_slot" in ExecutionEngine.__init__.__code__.co_names else \
+        ["ExecutionEngine._slot"]
+    if slot_cls is None or "closing" not in slot_cls.__init__.__code__.co_names:
+        missing.append("scrapy.core.engine._Slot.closing")
+    return missing
 
 
 def _closing(engine: Any) -> bool:
@@ -58,6 +73,11 @@ class ShutdownGrace:
         grace = crawler.settings.getfloat("SHUTDOWN_GRACE_SECONDS", 30)
         if grace <= 0:
             raise NotConfigured("SHUTDOWN_GRACE_SECONDS is 0: a stop waits for every download")
+        if missing := scrapy_internals_missing():
+            raise RuntimeError(
+                f"SHUTDOWN_GRACE_SECONDS cannot work with this Scrapy {scrapy.__version__}: "
+                f"{', '.join(missing)} is gone (the pinned Scrapy is in requirements.txt); "
+                "set SHUTDOWN_GRACE_SECONDS = 0 to run without a bound on a stop")
         ext = cls(crawler, grace)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -103,8 +123,7 @@ class ShutdownGrace:
         stats = self.crawler.stats
         stats.inc_value(CANCELLED)
         request.errback = None
-        scheduler = getattr(getattr(self.crawler.engine, "_slot", None), "scheduler", None)
-        keep = getattr(scheduler, "keep_unfinished", None)
+        keep = getattr(self.crawler.engine.scheduler, "keep_unfinished", None)
         if keep is not None and keep(request):
             stats.inc_value(KEPT)
             return

@@ -1,0 +1,51 @@
+"""The private parts of Scrapy the crawler relies on exist in the installed Scrapy: a rename
+in an upgrade fails here (and, for the shutdown grace, at startup) instead of silently
+leaving a stop unbounded."""
+
+from __future__ import annotations
+
+import inspect
+from collections import deque
+
+import pytest
+from scrapy.core import engine as engine_module
+from scrapy.core.downloader import Downloader, Slot
+from scrapy.core.engine import ExecutionEngine
+from scrapy.utils.reactor import CallLaterOnce
+from scrapy.utils.test import get_crawler
+
+from crawler.extensions.shutdown_grace import ShutdownGrace, scrapy_internals_missing
+
+
+def test_the_engine_parts_shutdown_grace_reads_exist() -> None:
+    assert scrapy_internals_missing() == []
+    slot = engine_module._Slot(True, CallLaterOnce(lambda: None), scheduler=None)
+    assert slot.closing is None  # set to a Deferred by _Slot.close(): the spider is closing
+    assert "closing" in engine_module._Slot.close.__code__.co_names
+    assert "_slot" in ExecutionEngine.close_spider_async.__code__.co_names
+    assert isinstance(ExecutionEngine.scheduler, property)  # public: the JOBDIR/Redis keep
+
+
+def test_a_scrapy_without_them_stops_the_crawl_at_startup(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    class Renamed:
+        def __init__(self) -> None:
+            self.is_closing = None
+
+    monkeypatch.setattr(engine_module, "_Slot", Renamed)
+    crawler = get_crawler(settings_dict={"SHUTDOWN_GRACE_SECONDS": 5})
+    with pytest.raises(RuntimeError, match=r"_Slot\.closing is gone.*SHUTDOWN_GRACE_SECONDS = 0"):
+        ShutdownGrace.from_crawler(crawler)
+
+
+def test_the_downloader_parts_graceful_downloader_overrides_exist() -> None:
+    assert list(inspect.signature(Downloader._download).parameters) == ["self", "slot",
+                                                                         "request"]
+    assert inspect.iscoroutinefunction(Downloader._download)
+    # every queued request reaches the wire through _download, popped from Slot.queue
+    assert "_download" in Downloader._wait_for_download.__code__.co_names
+    assert {"queue", "popleft", "_wait_for_download"} <= set(
+        Downloader._process_queue.__code__.co_names)
+    downloader = Downloader(get_crawler())
+    assert downloader.slots == {} and downloader.active == set()
+    assert isinstance(Slot(1, 0.0).queue, deque)
