@@ -31,9 +31,10 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.utils.python import global_object_name
-from scrapy.utils.response import get_base_url
-from w3lib.html import get_meta_refresh
+from scrapy.utils.response import get_meta_refresh
+from w3lib.html import get_meta_refresh as get_tag_refresh
 from w3lib.url import canonicalize_url, safe_url_string
 
 from crawler.failures import (
@@ -146,15 +147,18 @@ class CountedRedirectMiddleware(CountedRedirectsMixin, RedirectMiddleware):
 class CountedMetaRefreshMiddleware(CountedRedirectsMixin, MetaRefreshMiddleware):
     """Scrapy's MetaRefreshMiddleware (``<meta http-equiv="refresh">``)."""
 
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.ignore_tags: list[str] = settings.getlist("METAREFRESH_IGNORE_TAGS")
+
     def bad_target(self, request: Request, response: Response) -> tuple[str, str] | None:
-        """The refresh Scrapy followed is the one w3lib finds, read as Scrapy reads it (first
-        4096 characters, ``METAREFRESH_IGNORE_TAGS``, attributes in any order); w3lib raises
-        the ValueError when its target is no URL."""
+        """The refresh Scrapy followed, read by Scrapy's own public reader with the tags it
+        ignores (``METAREFRESH_IGNORE_TAGS``); w3lib raises the ValueError when its target
+        is no URL."""
         if not isinstance(response, HtmlResponse):
             return None
         try:
-            _, url = get_meta_refresh(response.text[:4096], get_base_url(response),
-                                      response.encoding, ignore_tags=self._ignore_tags)
+            _, url = get_meta_refresh(response, ignore_tags=self.ignore_tags)
         except ValueError as exc:
             return self._named_target(response), str(exc)
         why = None if url is None else url_error(request.url, url)
@@ -164,11 +168,11 @@ class CountedMetaRefreshMiddleware(CountedRedirectsMixin, MetaRefreshMiddleware)
         """The target of the first refresh tag outside the ignored tags that is no URL, to
         name it in the log; a tag only the text scan sees (one in a script's string) is
         named by what it is."""
-        outside = " or ".join(f"self::{tag}" for tag in self._ignore_tags if tag.isalnum())
+        outside = " or ".join(f"self::{tag}" for tag in self.ignore_tags if tag.isalnum())
         tags = response.xpath(f"//meta[not(ancestor::*[{outside}])]" if outside else "//meta")
         for tag in tags:
             try:
-                get_meta_refresh(tag.get(), ignore_tags=())
+                get_tag_refresh(tag.get(), ignore_tags=())
             except ValueError:
                 return (tag.attrib.get("content") or "").partition("=")[2].strip(" \"'")
         return "<meta http-equiv=refresh>"
