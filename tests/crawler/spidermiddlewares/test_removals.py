@@ -184,12 +184,14 @@ def candidate_of(setup: Setup, url: str, redirected_from: str | None = None) -> 
 
 
 def test_a_known_article_answering_200_travels_as_a_candidate(setup: Setup) -> None:
-    """What crawler.softremovals judges once extraction has read the page: a known article's
-    2xx answer (REFETCH) and any article's at its own path on a new host (MOVED)."""
+    """What crawler.softremovals judges once extraction has read the page: an article's 2xx
+    answer at its own URL (REFETCH; known or never exported, whose soft 404 is a failed
+    fetch) and any article's at its own path on a new host (MOVED)."""
     from crawler.items import ArticlePage
     from crawler.softremovals import CANDIDATE_ATTR, MOVED, REFETCH
 
-    assert candidate_of(setup, URL) is None  # never exported, at its own URL: nothing to tell
+    fresh = candidate_of(setup, URL)  # never exported: judged too, so its soft 404 is told
+    assert (fresh.kind, fresh.known, fresh.url) == (REFETCH, False, URL)
     moved = candidate_of(setup, URL.replace("www.belta.by", "parked.example"), URL)
     assert (moved.kind, moved.known, moved.url) == (MOVED, False, URL)
     setup.export()
