@@ -599,6 +599,9 @@ def iter_records(
             yield from _checked_records(path, walk, on_error)
         except WaczError as exc:  # a compressed member's data damaged: the rest is unreadable
             _report(WarcFormatError(path, fh.tell(), str(exc)), on_error)
+            return
+        if note := getattr(fh, "crc_note", None):  # read whole: the member's bytes differ
+            _report(WarcFormatError(path, 0, note), on_error)
 
 
 def _package_damage(package: Path, member: str) -> str | None:

@@ -111,6 +111,7 @@ def verify(
     responses: set[tuple[str, int]] = set()  # (uri, ts) of responses, for revisit lookups
     for path in paths:
         report.files += 1
+        told = len(report.problems)
         for info in iter_records(path, on_error, max_record_size=max_record_size):
             report.records += 1
             rec = info.record
@@ -137,7 +138,8 @@ def verify(
                                  rec.get("WARC-Refers-To-Date") or ""))
             if progress:
                 progress(info.length)
-        if problem := crc_problem(path):
+        problem = crc_problem(path)  # a walk through the whole member has said it already
+        if problem and all(p.message != problem for p in report.problems[told:]):
             report.problems.append(Problem(str(path), 0, "error", problem))
     pairs = {("request", "response"), ("response", "request"), ("request", "revisit")}
     pairs |= {(b, a) for a, b in pairs}

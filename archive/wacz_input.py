@@ -55,6 +55,11 @@ class WaczError(OSError):
     """A WACZ package, or one of its members, that cannot be read: what and why."""
 
 
+def _crc_note(crc: int, info: zipfile.ZipInfo) -> str:
+    return (f"CRC-32 {crc:08x} where the package recorded {info.CRC:08x}: the member's bytes "
+            "were changed or damaged after it was packed")
+
+
 def is_package(path: str | Path) -> bool:
     return str(path).lower().endswith(WACZ_SUFFIX)
 
@@ -255,9 +260,10 @@ def damage_note(package: Path, member: str) -> str | None:
 
 def crc_problem(path: Path) -> str | None:
     """Why a WACZ member's bytes are not the ones its package recorded (its CRC-32), or None
-    (also for a plain file). Records are read at offsets, never a member whole in order, so
-    the CRC is checked here, by ``verify``: a WARC header altered inside a package breaks no
-    record digest. A member that cannot be read (or is cut) is reported by its records."""
+    (also for a plain file). Records are read at offsets, never a stored member whole, and a
+    walk may skip bytes, so ``verify`` asks this: a WARC header altered inside a package
+    breaks no record digest. A member that cannot be read (or is cut) is reported by its
+    records."""
     found = split_location(path)
     if found is None:
         return None
@@ -271,11 +277,13 @@ def crc_problem(path: Path) -> str | None:
             while chunk := fh.read(_PIECE):
                 crc = zlib.crc32(chunk, crc)
                 size += len(chunk)
+        note = getattr(fh, "crc_note", None)  # a deflated member's, checked as it inflated
     except OSError:
         return None
+    if note:
+        return note
     if size == info.file_size and crc != info.CRC:  # one cut short is said by its records
-        return (f"CRC-32 {crc:08x} where the package recorded {info.CRC:08x}: the member's "
-                "bytes were changed or damaged after it was packed")
+        return _crc_note(crc, info)
     return None
 
 
@@ -415,8 +423,10 @@ def _points_of(package: Path, pkg: _Package, info: zipfile.ZipInfo) -> _Points:
 
 class _Deflate:
     """A deflated member's bytes from the last kept state at or before ``at``, inflated from
-    its compressed bytes in the package (its CRC is :func:`crc_problem`'s: a mismatch found
-    at the end of a read would cost the last record, whose bytes were all given)."""
+    its compressed bytes in the package. One inflating from the start checks the member's
+    CRC-32 at its end and keeps what it found in ``crc_note`` (one from a kept state cannot):
+    damage that still inflates (a flipped Huffman code can decode to other text of the same
+    length) is then said, not served silently, and never costs a record."""
 
     def __init__(self, fh: IO[bytes], start: int, info: zipfile.ZipInfo, points: _Points,
                  at: int) -> None:
@@ -425,6 +435,8 @@ class _Deflate:
         self._fh, self._start, self._info, self._points = fh, start, info, points
         self._tail = b""
         self._failed: WaczError | None = None
+        self._crc: int | None = 0 if state is None else None  # only a read from the start
+        self.crc_note: str | None = None
         fh.seek(start + self._fed)
 
     def read(self, n: int) -> bytes:
@@ -454,6 +466,8 @@ class _Deflate:
             parts.append(piece)
             got += len(piece)
             self.out += len(piece)
+            if self._crc is not None:
+                self._crc = zlib.crc32(piece, self._crc)
             if self.out > self._info.file_size:  # the bomb check trusted the declared size
                 raise WaczError(f"inflates past the {self._info.file_size} bytes its "
                                 "directory declares: a damaged or forged member")
@@ -474,6 +488,8 @@ class _Deflate:
         if self.out != self._info.file_size:
             raise WaczError(f"inflates to {self.out} bytes, its directory says "
                             f"{self._info.file_size}: a damaged member")
+        if self._crc is not None and self._crc != self._info.CRC:
+            self.crc_note = _crc_note(self._crc, self._info)
 
     def close(self) -> None:
         """The package's file is the reader's to close."""
@@ -533,6 +549,7 @@ class _Inflated:
         self._base = 0  # member position of _buf[0]
         self._pos = 0
         self._error: WaczError | None = None  # what stopped inflation, raised at that point
+        self.crc_note: str | None = None  # a CRC-32 mismatch found at the member's end
 
     def _end(self) -> int:
         return self._base + len(self._buf)
@@ -557,6 +574,7 @@ class _Inflated:
                 self._error = WaczError(f"member damaged at byte {self._end()} of its "
                                         f"inflated data: {exc}")
                 return
+            self.crc_note = self.crc_note or getattr(self._src, "crc_note", None)
             if not chunk:
                 return
             self._buf += chunk

@@ -7,6 +7,7 @@ import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -322,6 +323,39 @@ def test_a_damaged_deflated_member_is_named_and_what_precedes_it_read(warcs, tmp
     assert {"http://e.com/0", "http://e.com/new"} <= set(urls)  # the stored member's
 
 
+def test_damage_that_still_inflates_is_named_and_every_record_read(warcs, tmp_path):
+    """A flipped bit in Huffman-coded text can decode to other text of the same length: no
+    inflate error, only the member's CRC-32 tells; the walk says it, replay indexes every
+    record, and verify says it once."""
+    plain = _random_pages(tmp_path / "r", 10, 500)
+    pkg = _hand_made(tmp_path / "quiet.wacz", [("archive/quiet.warc", plain, zipfile.ZIP_DEFLATED)])
+    (info,) = zipfile.ZipFile(pkg).infolist()
+    data = bytearray(pkg.read_bytes())
+    start = info.header_offset + 30 + len(info.filename)
+    for at in range(start + info.compress_size // 2, start + info.compress_size):
+        data[at] ^= 0x10
+        try:
+            out = zlib.decompressobj(-zlib.MAX_WBITS).decompress(
+                bytes(data[start: start + info.compress_size]))
+        except zlib.error:
+            out = b""
+        if len(out) == len(plain) and out != plain:
+            break
+        data[at] ^= 0x10
+    else:
+        pytest.fail("no flip inflating to the same length")
+    pkg.write_bytes(bytes(data))
+    errors, urls = _errors([pkg])
+    assert len(errors) == 1 and errors[0].startswith(
+        f"{pkg}#archive/quiet.warc: offset 0: CRC-32 "), errors
+    assert "the member's bytes were changed or damaged" in errors[0]
+    assert urls == [f"http://e.com/r{i}" for i in range(10)]
+    res = subprocess.run([sys.executable, "-m", "archive", "verify", str(pkg)],
+                         capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert res.returncode == 1
+    assert (res.stdout + res.stderr).count("CRC-32 ") == 1, res.stdout + res.stderr
+
+
 def test_a_wacz_made_by_py_wacz_reads_as_its_warcs(warcs, tmp_path):
     """Webrecorder's own packager (py-wacz, as Browsertrix packs its crawls)."""
     from tests.support.pywb import have_tool, tools_bin, tools_venv
@@ -453,8 +487,8 @@ def test_verify_names_a_stored_member_altered_where_no_digest_looks(wacz, warcs)
 
 def test_a_deflated_member_whose_crc_fails_gives_every_record_and_verify_names_it(
         warcs, tmp_path):
-    """The bytes inflate whole, only the recorded CRC-32 differs: every record is read
-    (the last one was lost to the mismatch raised after it), and verify says it once."""
+    """The bytes inflate whole, only the recorded CRC-32 differs: every record is read, the
+    walk names the mismatch at the member's end, and verify says it once."""
     name = f"archive/{warcs[2].name}"
     pkg = _hand_made(tmp_path / "crc.wacz", [(name, warcs[2].read_bytes(), zipfile.ZIP_DEFLATED)])
     crc = zipfile.ZipFile(pkg).getinfo(name).CRC
@@ -462,8 +496,11 @@ def test_a_deflated_member_whose_crc_fails_gives_every_record_and_verify_names_i
     assert data.count(struct.pack("<I", crc)) == 2  # the local header and the directory
     pkg.write_bytes(data.replace(struct.pack("<I", crc), struct.pack("<I", crc ^ 1)))
     errors, urls = _errors([pkg])
-    assert errors == []
-    assert [i.offset for i in iter_records(location(pkg, name))] == [
+    assert errors == [f"{pkg}#{name}: offset 0: CRC-32 {crc:08x} where the package recorded "
+                      f"{crc ^ 1:08x}: the member's bytes were changed or damaged after it "
+                      "was packed"]
+    assert urls == ["http://e.com/pln"]
+    assert [i.offset for i in iter_records(location(pkg, name), on_error=errors.append)] == [
         i.offset for i in iter_records(warcs[2])]
     res = subprocess.run([sys.executable, "-m", "archive", "verify", str(pkg)],
                          capture_output=True, text=True, cwd=REPO, timeout=120)
