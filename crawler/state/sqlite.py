@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -119,26 +120,30 @@ class SQLiteStateStore:
                                (name,)).fetchone() is not None
 
     def set_checked(self, url: str, checked: str) -> None:
-        """Note when an old article was last re-checked (crawler.rechecks), making the table
-        in the same transaction when the store has none yet."""
-        with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
-            if not self.has_table("checks"):
-                self.db.execute(CHECKS)
-            self.db.execute("INSERT OR REPLACE INTO checks (url, checked) VALUES (?, ?)",
-                            (url, checked))
+        """Note when an old article was last re-checked (crawler.rechecks); its retry note
+        goes in the same transaction, so it waits its full cadence."""
+        with self._creating("checks", CHECKS) as db:
+            db.execute("INSERT OR REPLACE INTO checks (url, checked) VALUES (?, ?)",
+                       (url, checked))
             if self.has_table("tries"):
-                self.db.execute("DELETE FROM tries WHERE url = ?", (url,))
+                db.execute("DELETE FROM tries WHERE url = ?", (url,))
 
     def set_tried(self, url: str, tried: str) -> None:
         """Note when an old article's re-check was last asked for: one that fails (a 503, a
         timeout) is never checked, and would otherwise stay first in line for every run."""
+        with self._creating("tries", TRIES) as db:
+            db.execute("INSERT OR REPLACE INTO tries (url, tried) VALUES (?, ?)", (url, tried))
+
+    @contextmanager
+    def _creating(self, table: str, ddl: str) -> Iterator[sqlite3.Connection]:
+        """A write transaction that first makes ``table`` when the store has none yet: a
+        table a newer version added is created at its first write, so an older store still
+        opens unchanged on a full disk."""
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            if not self.has_table("tries"):
-                self.db.execute(TRIES)
-            self.db.execute("INSERT OR REPLACE INTO tries (url, tried) VALUES (?, ?)",
-                            (url, tried))
+            if not self.has_table(table):
+                self.db.execute(ddl)
+            yield self.db
 
     def due_checks(self, before: str, retry_before: str | None = None
                    ) -> Iterator[tuple[ArticleRecord, str]]:
