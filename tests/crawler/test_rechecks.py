@@ -1,0 +1,61 @@
+"""Old-article re-checks: what is noted in the state store, and a store that refuses."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.utils.test import get_crawler
+
+from crawler.rechecks import Rechecks
+
+
+class _Store:
+    def __init__(self, refuse: bool) -> None:
+        self.refuse = refuse
+        self.written: list[tuple[str, str]] = []
+
+    def _write(self, name: str, url: str) -> None:
+        if self.refuse:
+            raise OSError(28, "No space left on device")
+        self.written.append((name, url))
+
+    def set_tried(self, url: str, stamp: str) -> None:
+        self._write("tried", url)
+
+    def set_checked(self, url: str, stamp: str) -> None:
+        self._write("checked", url)
+
+
+def _rechecks(refuse: bool) -> tuple[Rechecks, _Store]:
+    crawler = get_crawler()
+    crawler._article_state = store = _Store(refuse)
+    return Rechecks(crawler), store
+
+
+def test_a_check_asked_then_done_is_noted_tried_then_checked():
+    rechecks, store = _rechecks(refuse=False)
+    rechecks.asked("https://e.com/a")
+    rechecks.done("https://e.com/a")
+    rechecks.done("https://e.com/a")  # once only: it is no longer pending
+    rechecks.done("https://e.com/never-asked")
+    assert store.written == [("tried", "https://e.com/a"), ("checked", "https://e.com/a")]
+    stats = rechecks.stats.get_stats()
+    assert stats["incremental/recheck_old"] == 1
+    assert stats["incremental/recheck_old_done"] == 1
+
+
+def test_a_store_that_refuses_is_warned_and_counted_and_the_article_stays_due(caplog):
+    rechecks, store = _rechecks(refuse=True)
+    with caplog.at_level(logging.WARNING, logger="crawler.rechecks"):
+        rechecks.asked("https://e.com/a")
+        rechecks.done("https://e.com/a")
+    assert store.written == []
+    stats = rechecks.stats.get_stats()
+    assert stats["incremental/recheck_old_try_not_recorded"] == 1
+    assert stats["incremental/recheck_old_not_recorded"] == 1
+    assert "incremental/recheck_old_done" not in stats
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("https://e.com/a" in m and "try is not recorded" in m and "No space left" in m
+               for m in messages), messages
+    assert any("https://e.com/a" in m and "not recorded in the state store" in m
+               and "checks it again" in m for m in messages), messages
