@@ -376,17 +376,50 @@ def _data_start(fh: IO[bytes], info: zipfile.ZipInfo, size: int) -> int:
     return start
 
 
-def _inflating(fh: IO[bytes], info: zipfile.ZipInfo) -> IO[bytes]:
+def _inflating(fh: IO[bytes], info: zipfile.ZipInfo) -> _CrcCounted:
     """A member compressed otherwise than deflated (bzip2, lzma), inflated by zipfile from
-    its start (it checks the CRC at the end)."""
+    its start, its CRC-32 checked by :class:`_CrcCounted`."""
     try:
         zf = zipfile.ZipFile(fh)
-        return zf.open(info)
+        return _CrcCounted(zf.open(_without_crc(info)), info)
     except NotImplementedError as exc:
         raise WaczError(f"compressed with a method Python's zipfile cannot read ({exc}); "
                         "repack the WARCs stored (python -m archive wacz)") from exc
     except (zipfile.BadZipFile, ValueError, lzma.LZMAError) as exc:
         raise WaczError(f"cannot open the member: {exc}") from exc
+
+
+def _without_crc(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """``info`` without its CRC-32, so zipfile's reader does not check it (it checks only
+    what a ZipInfo has)."""
+    bare = zipfile.ZipInfo()
+    for name in zipfile.ZipInfo.__slots__:
+        if name != "CRC" and hasattr(info, name):
+            setattr(bare, name, getattr(info, name))
+    return bare
+
+
+class _CrcCounted:
+    """zipfile's reader of a member, its CRC-32 checked here: zipfile's own check raises on
+    the read that reaches the end and drops that read's bytes (every record of a small
+    member). A mismatch is kept in ``crc_note``, every byte given, as :class:`_Deflate`
+    does."""
+
+    def __init__(self, src: IO[bytes], info: zipfile.ZipInfo) -> None:
+        self._src, self._info = src, info
+        self._crc = self._size = 0
+        self.crc_note: str | None = None
+
+    def read(self, n: int) -> bytes:
+        data = self._src.read(n)
+        self._crc = zlib.crc32(data, self._crc)
+        self._size += len(data)
+        if not data and self._size == self._info.file_size and self._crc != self._info.CRC:
+            self.crc_note = _crc_note(self._crc, self._info)
+        return data
+
+    def close(self) -> None:
+        self._src.close()
 
 
 class _Points:
@@ -541,7 +574,7 @@ class _Inflated:
     back; a seek elsewhere starts inflating again at the best place its source has (a kept
     state, or the start). Memory: the window plus what a caller reads at once."""
 
-    def __init__(self, restart: Callable[[int], IO[bytes] | _Deflate],
+    def __init__(self, restart: Callable[[int], _CrcCounted | _Deflate],
                  best: Callable[[int], int], size: int, fh: IO[bytes]) -> None:
         self._restart, self._best, self._size, self._fh = restart, best, size, fh
         self._src = restart(0)
