@@ -178,12 +178,19 @@ class FrontierMonitor:
         refusal = credentials_refusal(exc)
         if refusal is None:
             return False
-        logger.error("Redis at REDIS_URL=%s refused this worker's credentials (%s): closing "
-                     "this worker. Give the current password in REDIS_URL "
-                     "(redis://:PASSWORD@host:port/db, or redis://USER:PASSWORD@… for an ACL "
-                     "user), or enable the ACL user again with the commands and keys the crawl "
-                     "needs; the unfinished requests stay leased in Redis for the next worker.",
-                     shown_url(redis_url(self.crawler.settings)), refusal)
+        shown = shown_url(redis_url(self.crawler.settings))
+        if isinstance(refusal, redis.exceptions.NoPermissionError):
+            logger.error("Redis at REDIS_URL=%s refused this worker's permissions (%s): "
+                         "closing this worker. Grant its ACL user the commands and keys the "
+                         "crawl needs (the run's keys and the article state's, "
+                         "STATE_REDIS_PREFIX); the unfinished requests stay leased in Redis "
+                         "for the next worker.", shown, refusal)
+        else:
+            logger.error("Redis at REDIS_URL=%s refused this worker's credentials (%s): "
+                         "closing this worker. Give the current password in REDIS_URL "
+                         "(redis://:PASSWORD@host:port/db, or redis://USER:PASSWORD@… for an "
+                         "ACL user), or enable the ACL user again; the unfinished requests "
+                         "stay leased in Redis for the next worker.", shown, refusal)
         self.close(REDIS_AUTH_REFUSED)
         return True
 

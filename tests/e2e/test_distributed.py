@@ -589,8 +589,8 @@ def test_credentials_refused_mid_run_stop_the_worker_with_a_clear_error(
     ConnectionError to redis-py: retried as an outage at every command for
     REDIS_RETRY_SECONDS, then 'Redis did not answer: retrying' until REDIS_WORKER_TTL and
     closed as redis_unavailable; revoked permissions (NOPERM) failed the articles in flight.
-    The worker stops within a heartbeat, saying Redis refused its credentials; its requests
-    stay leased in Redis."""
+    The worker stops within a heartbeat, saying Redis refused its credentials (or, for
+    NOPERM, its permissions: a password would not help); its requests stay leased in Redis."""
     user, commands = CREDENTIAL_CHANGES[case]
     (tmp_path / "redis").mkdir()
     aof = ("--appendonly", "yes", "--appendfsync", "always")
@@ -623,7 +623,8 @@ def test_credentials_refused_mid_run_stop_the_worker_with_a_clear_error(
         redis.stop()
     assert code == 1, worker.log[-3000:]
     shown = f"redis://{user}:***@127.0.0.1:{redis.port}/0"
-    says = f"Redis at REDIS_URL={shown} refused this worker's credentials ("
+    what = "permissions" if "revoked" in case else "credentials"
+    says = f"Redis at REDIS_URL={shown} refused this worker's {what} ("
     assert worker.log.count(says) == 1, worker.log[-3000:]
     assert "Redis has not answered" not in worker.log and "Redis did not answer" not in \
         worker.log, worker.log[-3000:]

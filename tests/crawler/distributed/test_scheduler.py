@@ -332,7 +332,8 @@ def test_a_refusal_met_off_the_heartbeat_stops_the_worker_at_the_next_tick(
         server.stop()
     assert closed == ["redis_auth_refused"]
     [line] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert "refused this worker's credentials (this user has no permissions" in line, line
+    assert "refused this worker's permissions (this user has no permissions" in line, line
+    assert "Grant its ACL user the commands and keys" in line and "password" not in line, line
 
 
 def _refused_error() -> redis.RedisError:
