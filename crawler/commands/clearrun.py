@@ -45,7 +45,7 @@ class Command(ScrapyCommand):
         if not redis_url(self.settings):
             raise UsageError("clearrun needs -s REDIS_URL=redis://host:port/db")
         try:
-            cleared = clear_run(check_redis(self.settings), spider, run)
+            cleared = clear_run(check_redis(self.settings, [spider]), spider, run)
         except RedisUnavailable as exc:
             print(f"ERROR: {exc}", file=sys.stderr)
             self.exitcode = 1

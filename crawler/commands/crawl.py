@@ -13,6 +13,7 @@ so the outcome the RunReport extension recorded is read after the crawl. A force
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.settings import Settings
@@ -26,11 +27,12 @@ from crawler.outputs import digest_index_damaged_at_start, unwritable_at_start
 from crawler.state import state_unusable_at_start
 
 
-def refused_at_start(settings: Settings) -> bool:
-    """Whether a run must not start: the Redis of a distributed run cannot be reached, the
-    state store cannot be used, DATA_DIR (or JOBDIR) cannot be written, or the WARC folder's
-    digest index is damaged. Each is said in one error here, not a traceback per spider."""
-    return (unreachable_at_start(settings) or state_unusable_at_start(settings)
+def refused_at_start(settings: Settings, spiders: Sequence[str] = ()) -> bool:
+    """Whether a run must not start: the Redis of a distributed run cannot be reached (or
+    denies the keys of the ``spiders``' runs), the state store cannot be used, DATA_DIR (or
+    JOBDIR) cannot be written, or the WARC folder's digest index is damaged. Each is said in
+    one error here, not a traceback per spider."""
+    return (unreachable_at_start(settings, spiders) or state_unusable_at_start(settings)
             or unwritable_at_start(settings) or digest_index_damaged_at_start(settings))
 
 
@@ -44,7 +46,7 @@ class Command(ScrapyCrawlCommand):
                 spidercls = None
             if spidercls is not None:
                 check_arguments(spidercls, opts.spargs)
-        if refused_at_start(self.settings):
+        if refused_at_start(self.settings, args[:1]):
             self.exitcode = 1
             return
         super().run(args, opts)

@@ -134,7 +134,7 @@ class Command(BaseRunSpiderCommand):
         feeds = dict(process.settings.getdict("FEEDS"))
         shared = shared_feeds(feeds)
         check_shared_feeds(shared)
-        if refused_at_start(self.settings):  # after the usage errors: it makes DATA_DIR
+        if refused_at_start(self.settings, names):  # after the usage errors: it makes DATA_DIR
             self.exitcode = 1
             return
         emptied = [uri for uri, o in shared.items() if o.get("overwrite")]

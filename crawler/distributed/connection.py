@@ -20,7 +20,7 @@ import sys
 import time
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -358,14 +358,16 @@ def unreachable(exc: BaseException, shown: str, client: redis.Redis) -> str:
         "REDIS_URL to crawl on this machine alone.")
 
 
-def check_redis(settings: Any) -> redis.Redis:
+def check_redis(settings: Any, spiders: Sequence[str] = ()) -> redis.Redis:
     """:func:`connect`, and make sure the run can keep its keys there: writes accepted, the
-    worker's commands allowed, no eviction of any key. Once per process, before any spider
-    starts (it may warn)."""
+    worker's commands allowed on the state's keys and on the run keys of ``spiders``, no
+    eviction of any key. Once per process, before any spider starts (it may
+    warn)."""
     client = connect(settings)
     shown = shown_url(redis_url(settings))
     check_writable(client, settings, shown)
-    check_commands(client, settings, shown)
+    for prefix in (state_prefix(settings), *spiders):  # a run's: <spider>:<run>:… (frontier)
+        check_commands(client, prefix, shown)
     check_eviction(client, shown)
     return client
 
@@ -429,11 +431,12 @@ return {}
 """
 
 
-def check_commands(client: redis.Redis, settings: Any, shown: str) -> None:
+def check_commands(client: redis.Redis, prefix: str, shown: str) -> None:
     """Run what the worker runs (:data:`WORKER_COMMANDS` in a script, a MULTI/EXEC
-    transaction) on keys of the check's own: an ACL user allowed SET and GET but not
-    scripts, or one of those commands, passed the one SET and failed once the spider opened."""
-    key = f"{state_prefix(settings)}:access-check:{uuid.uuid4().hex[:8]}"
+    transaction) on keys of the check's own under ``prefix``: an ACL user allowed SET and
+    GET but not scripts, or one of those commands, or denied the keys, passed the one SET
+    and failed once the spider opened."""
+    key = f"{prefix}:access-check:{uuid.uuid4().hex[:8]}"
     argv = [word for command in WORKER_COMMANDS for word in (len(command), *command)]
     try:
         refused = client.eval(_TRY_COMMANDS, 1, key, *argv)
@@ -512,14 +515,14 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def unreachable_at_start(settings: Any) -> bool:
+def unreachable_at_start(settings: Any, spiders: Sequence[str] = ()) -> bool:
     """For the crawl commands, before any spider starts: with ``REDIS_URL`` in effect, check
-    Redis once (:func:`check_redis`); if it cannot serve the run, print one clear error and
-    return True (exit 1)."""
+    Redis once (:func:`check_redis`, with the keys of the ``spiders`` to run); if it cannot
+    serve the run, print one clear error and return True (exit 1)."""
     if not redis_url(settings) or settings.get("WARC_REPLAY"):  # replay ignores REDIS_URL
         return False
     try:
-        check_redis(settings)
+        check_redis(settings, spiders)
     except RedisUnavailable as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return True

@@ -226,6 +226,28 @@ def test_unreachable_redis_stops_crawlall_with_one_clear_error(tmp_path: Path) -
     assert not (tmp_path / "reports").exists()
 
 
+def test_a_user_denied_the_spiders_keys_stops_crawl_and_crawlall_at_start(
+        redis_server: RedisServer, tmp_path: Path) -> None:  # noqa: F811
+    """An ACL user reaching the article state's keys only passed the start check, which
+    tried the state prefix alone, and failed at the spider's first frontier call. The check
+    now tries the run keys of the spiders about to run."""
+    redis_server.client.execute_command("ACL", "SETUSER", "worker", "on", ">w0rker-pw",
+                                        "~crawler:state:*", "&*", "+@all")
+    url = f"redis://worker:w0rker-pw@127.0.0.1:{redis_server.port}/0"
+    result = run_crawl("belta", tmp_path / "one", settings={"REDIS_URL": url,
+                                                            "STATE_REDIS_PREFIX": "crawler:state"},
+                       timeout=60)
+    assert result.returncode == 1
+    assert "does not allow this worker what a crawl needs: NOPERM" in result.log, result.log
+    assert "Traceback" not in result.log and "w0rker-pw" not in result.log
+    every = scrapy_command("crawlall", "-s", f"REDIS_URL={url}", "-s",
+                           "STATE_REDIS_PREFIX=crawler:state", "-s",
+                           f"DATA_DIR={tmp_path / 'all'}", timeout=120)
+    assert every.returncode == 1
+    assert every.stderr.count("does not allow this worker what a crawl needs") == 1
+    assert "Traceback" not in every.stderr and "CRASHED" not in every.stdout
+
+
 def test_redis_restarted_without_persistence_fails_the_run(redis_server: RedisServer,  # noqa: F811
                                                            tmp_path: Path) -> None:
     """The queue dies with Redis. The worker used to find the new, empty Redis "drained",

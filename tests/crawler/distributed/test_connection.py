@@ -242,6 +242,23 @@ def test_a_user_denied_what_the_worker_needs_is_refused_at_start(
     assert server.client.keys("*access-check*") == []  # nothing left behind
 
 
+def test_a_user_denied_the_spiders_run_keys_is_refused_at_start(
+        servers: list[RedisServer], tmp_path: Path) -> None:
+    """A user reaching the article state's keys but not the spider's run keys
+    (``<spider>:<run>:requests`` …) passed the check (it tried the state prefix only) and
+    failed at the spider's first frontier call; given the spiders to run, it is refused."""
+    server = start(servers, tmp_path)
+    server.client.execute_command("ACL", "SETUSER", "worker", "on", ">w0rker-pw",
+                                  "~crawler:state:*", "&*", "+@all")
+    settings = Settings({"REDIS_URL": f"redis://worker:w0rker-pw@127.0.0.1:{server.port}/0",
+                         "BOT_NAME": "crawler"})
+    check_redis(settings)  # the state's keys alone are allowed
+    with pytest.raises(RedisUnavailable) as info:
+        check_redis(settings, ["zerkalo", "belta"])
+    assert "NOPERM" in str(info.value) and "keys" in str(info.value), info.value
+    assert server.client.keys("*access-check*") == []
+
+
 def test_a_user_allowed_what_the_worker_needs_passes_and_leaves_no_key(
         servers: list[RedisServer], tmp_path: Path) -> None:
     server = start(servers, tmp_path)
