@@ -1,0 +1,168 @@
+"""The joining of an article's later pages, one loop for live crawls and re-extraction.
+
+A live crawl downloads each later page through the engine (crawler.pipelines.pages); a
+re-extraction reads it from the WARCs it re-extracts (crawler.reextract). Only that one step
+differs (:meth:`Joiner.get`): the order, the ``ARTICLE_MAX_PAGES`` cap, the loop guard, the
+redirect rules, the failure warnings and counts and the cut-short mark are this module's, so
+both give the same item of the same pages. No Scrapy here: the re-extraction workers load it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from crawler.extraction import ExtractionError, next_page_of
+from crawler.extraction.worker import PageJoin
+from crawler.items import Article, ArticlePage
+from crawler.urls import joined
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_PAGES = 20  # the ARTICLE_MAX_PAGES setting's default
+MAX_REDIRECTS = 5  # redirects of one later page followed
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Reasons a joining stops that the site serves the same on every fetch: the text read is all
+# this crawl will ever join, not a text cut short by a failure (a timeout, an HTTP 503, a
+# shutdown, an error page with another headline, an extraction that failed, a page missing
+# from the archive re-extracted).
+PAGER_ENDS = frozenset({"max_pages", "loop", "repeated_page"})
+JOIN_STOPPED_ATTR = "_join_stopped"  # the reason a failure cut the joining short
+T = TypeVar("T")
+
+
+class PageFailed(Exception):
+    """A later page that was not joined; ``reason`` is its stats code."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail = reason, detail
+
+
+@dataclass
+class Answer:
+    """What one request for a later page got: its status, the URL it answers, where a redirect
+    sends (its Location, as sent), and the page it makes (read only for a 200)."""
+
+    status: int
+    url: str
+    location: str | None
+    page: Callable[[], ArticlePage]
+
+
+class Joiner:
+    """Follows an article's ``rel="next"`` pages, at most ``max_pages`` in all, never one
+    twice (a pager pointing back, a redirect to a page read), joining each page's text.
+    Subclasses say how a page is got (:meth:`get`); ``count`` takes each stats key to add 1 to.
+    """
+
+    def __init__(self, max_pages: int, extract: Callable[[PageJoin], Awaitable[Article]],
+                 count: Callable[[str], Any]) -> None:
+        self.max_pages = max_pages
+        self.extract = extract
+        self.count = count
+
+    async def get(self, url: str, first: ArticlePage) -> Answer:
+        """One answer for ``url`` (no redirect followed), or PageFailed with the reason."""
+        raise NotImplementedError
+
+    async def join(self, first: ArticlePage, article: Article) -> Article:
+        """``article`` (of page ``first``) with the text of its later pages appended."""
+        read = {_key(first.url)}
+        while (url := next_page_of(article)) is not None:
+            count = len(article.extractor.get("page_urls") or [first.url])
+            try:
+                self.check(url, count, read)
+                article = await self.next_page(first, article, url, read)
+            except PageFailed as exc:
+                self.note_failed(first, url, count, exc)
+                if exc.reason not in PAGER_ENDS:
+                    setattr(article, JOIN_STOPPED_ATTR, f"page {count + 1} not joined "
+                            f"({exc.reason}): {url}")
+                break
+            self.count("articles/pages_joined")
+        if article.extractor.get("page_urls"):
+            self.count("articles/joined")
+        return article
+
+    def check(self, url: str, count: int, read: set[str]) -> None:
+        """PageFailed when ``url`` is past the page cap or a page read already."""
+        if count >= self.max_pages:
+            raise PageFailed("max_pages", f"ARTICLE_MAX_PAGES is {self.max_pages}")
+        if _key(url) in read:
+            raise PageFailed("loop", "a page of this article read already")
+
+    async def next_page(self, first: ArticlePage, article: Article, url: str,
+                        read: set[str]) -> Article:
+        """The article with the page at ``url`` joined, or PageFailed with the reason."""
+        read.add(_key(url))
+        page = await self.fetch(url, first, read)
+        try:
+            return await self.extract(PageJoin(article, page, first.url))
+        except ExtractionError as exc:
+            raise PageFailed(exc.reason, exc.detail or str(exc)) from None
+        except Exception as exc:  # a bug must cost this page, not the article
+            logger.exception("Joining %s to %s crashed", url, first.url)
+            raise PageFailed("error", repr(exc)) from None
+
+    async def fetch(self, url: str, first: ArticlePage, read: set[str]) -> ArticlePage:
+        """The page at ``url``, or PageFailed. Its redirects are followed here: one to a page
+        read already (a pager sending back to page 1) is a loop, and is not got again."""
+        for _ in range(MAX_REDIRECTS + 1):
+            answer = await self.get(url, first)
+            self.count("articles/later_pages_downloaded")
+            if (target := redirect_target(answer)) is None:
+                break
+            if _key(target) in read:
+                raise PageFailed("loop", f"redirected to {target}, a page read already")
+            read.add(_key(target))
+            url = target
+        else:
+            raise PageFailed("redirect_loop", f"more than {MAX_REDIRECTS} redirects")
+        if answer.status != 200:
+            raise PageFailed(f"http_{answer.status}", f"answered HTTP {answer.status}")
+        return answer.page()
+
+    def note_failed(self, first: ArticlePage, url: str, count: int, exc: PageFailed) -> None:
+        """A later page not joined: counted by reason and warned with its URL."""
+        self.count(f"articles/page_not_joined/{exc.reason}")
+        logger.warning("Page %d of the article %s not joined (%s): %s: %s; its item holds the "
+                       "%d page(s) before it", count + 1, first.url, exc.reason, url, exc.detail,
+                       count)
+
+
+def join_incomplete(article: Any) -> str | None:
+    """Why the text of ``article`` is cut short (a later page failed: say which), or None when
+    it holds every page its pager led to. Such a text must not replace a version exported."""
+    return getattr(article, JOIN_STOPPED_ATTR, None)
+
+
+def redirect_target(answer: Answer) -> str | None:
+    """Where a 3xx answer sends (absolute); None for any other answer. PageFailed when its
+    Location is no URL."""
+    if answer.status not in REDIRECTS or not answer.location:
+        return None
+    target = joined(answer.url, answer.location)
+    if target is None:
+        raise PageFailed("redirect_bad_location",
+                         f"Location {answer.location[:200]!r} is not a URL")
+    return target
+
+
+def run_now(coro: Coroutine[Any, Any, T]) -> T:
+    """The result of a coroutine that never waits (its awaits all finish at once, as the
+    joining over pages read from files does), without an event loop."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value
+    coro.close()
+    raise RuntimeError("the coroutine waited: it needs an event loop")
+
+
+def _key(url: str) -> str:
+    """A page's identity for the loop guard: the URL without its fragment."""
+    return urlsplit(url)._replace(fragment="").geturl()
