@@ -13,6 +13,7 @@ import sqlite3
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
@@ -44,6 +45,7 @@ __all__ = [
     "ArchiveLookup",
     "LookupIndexError",
     "RecordInfo",
+    "SharedIndex",
     "WarcFormatError",
     "expand_paths",
     "warc_inputs",
@@ -634,6 +636,16 @@ def _run_of(warcinfo: WarcRecord) -> tuple[str, str]:
     return fields[RUN_FIELD], fields[SPIDER_FIELD]
 
 
+@dataclass(frozen=True)
+class SharedIndex:
+    """What another process (a worker of a pool) needs to read a lookup's index while its
+    owner keeps it: the index file and the archive files, in the index's order."""
+
+    path: Path
+    files: tuple[Path, ...]
+    max_record_size: int | None
+
+
 class ArchiveLookup:
     """URL -> captures index for replay, on disk: memory does not grow with the archive.
 
@@ -675,6 +687,29 @@ class ArchiveLookup:
         except BaseException:
             self.close()
             raise
+
+    def shared(self) -> SharedIndex:
+        """This index for :meth:`attach` in other processes, while this lookup is open."""
+        return SharedIndex(self._path, tuple(self.files), self._max)
+
+    @classmethod
+    def attach(cls, shared: SharedIndex, on_error: ErrorHandler | None = None) -> ArchiveLookup:
+        """A read-only lookup over the index another lookup built (``shared``), as a worker
+        process reads it: nothing is indexed again, and closing it leaves the index to its
+        owner. The owner writes the index only while building it, so it is opened immutable
+        (no lock asked: the owner keeps its own)."""
+        self = cls.__new__(cls)
+        self.files, self._max, self._on_error = list(shared.files), shared.max_record_size, on_error
+        self._path, self._folder = shared.path, shared.path.parent
+        self._hint = _hint(self._folder)
+        try:
+            self._db = sqlite3.connect(f"{shared.path.as_uri()}?mode=ro&immutable=1", uri=True,
+                                       isolation_level=None, check_same_thread=False)
+            self._count = self._db.execute("SELECT count(*) FROM captures").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise self._index_error(exc) from exc
+        self._closer = weakref.finalize(self, self._db.close)
+        return self
 
     def _index_error(self, exc: sqlite3.Error) -> LookupIndexError:
         return LookupIndexError(f"cannot write the replay lookup's index {self._path}: {exc} "

@@ -1,6 +1,7 @@
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
-from archive.reader import ArchiveLookup, expand_paths, iter_responses
+from archive.reader import ArchiveLookup, SharedIndex, expand_paths, iter_responses
 from archive.records import iter_records
 from archive.writer import WarcWriter
 
@@ -125,3 +126,29 @@ def test_a_truncated_capture_is_never_served_as_the_page(tmp_path):
     assert lookup.get("http://e.com/a").payload == b"<html>whole</html>"
     assert lookup.get("http://e.com/b") is None
     assert [r.payload for r in iter_responses(tmp_path)] == [b"<html>whole</html>"]
+
+
+def _status_in_worker(shared: SharedIndex, url: str) -> tuple[int, bytes]:
+    lookup = ArchiveLookup.attach(shared)
+    try:
+        found = lookup.get(url)
+        return found.status, found.payload
+    finally:
+        lookup.close()
+
+
+def test_a_worker_process_reads_the_index_its_owner_built(tmp_path):
+    """A pool's worker attaches to the owner's index (no second indexing, the owner's lock
+    no obstacle): it reads the captures, revisits resolved; closing it leaves the index to
+    its owner, and the owner's close removes it."""
+    with WarcWriter(tmp_path / "warc") as w:
+        w.write_exchange(make_exchange("http://example.com/a", b"<html>same</html>"))
+        w.write_exchange(make_exchange("http://example.com/b", b"<html>same</html>"))  # revisit
+    with ArchiveLookup([tmp_path / "warc"]) as lookup:
+        shared = lookup.shared()
+        with ProcessPoolExecutor(1) as pool:
+            got = [pool.submit(_status_in_worker, shared, u).result(timeout=60)
+                   for u in ("http://example.com/a", "http://example.com/b")]
+        assert got == [(200, b"<html>same</html>")] * 2
+        assert lookup.get("http://example.com/b").payload == b"<html>same</html>"
+    assert not shared.path.exists()
