@@ -8,6 +8,14 @@ their payload) are read here. All cores work.
 Pages go through ``crawler.extraction.worker.extract_for_crawl``, the crawl workers' entry
 point, and a page that breaks it costs that page alone, counted under the same reason as in a
 crawl. A record that cannot be read is reported (file, offset, reason) and skipped.
+
+An article split over several pages is joined as the crawl joined it (crawler.joining, the
+live join's own loop): each later page is read from the archive, its capture nearest the first
+page's, in the worker that extracted the first page (it reads the main process's index). A
+later page missing from the archive ends the joining there as a failed download does in a
+crawl: the item keeps the pages read, the page is warned about and counted
+(``not_archived``), and the item is cut short. A page joined as a later page is no item of its
+own (``not_article/later_page``), as in a crawl, where it is fetched only to be joined.
 """
 
 from __future__ import annotations
@@ -20,20 +28,26 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from archive.errors import RECORD_KEPT, WarcFormatError
 from archive.httputil import ContentDecodingError, decode_content, encoding_not_applied
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, response_at
-from crawler.extraction.worker import extract_for_crawl, failure_reason
-from crawler.items import ArticlePage
+from archive.reader import ArchiveLookup, SharedIndex, response_at
+from crawler.extraction import next_page_of
+from crawler.extraction.pages import page_less, page_of
+from crawler.extraction.worker import PageJoin, extract_for_crawl, failure_reason
+from crawler.items import Article, ArticlePage
+from crawler.joining import DEFAULT_MAX_PAGES, Answer, Joiner, PageFailed, join_incomplete, run_now
 from crawler.outlets import outlet_for_url
 from crawler.sitediscovery import alias_of, framed_by
 from crawler.urls import canonical_url, is_article_url
 
 logger = logging.getLogger(__name__)
 UNREADABLE = "unreadable_record"
+NOT_ARCHIVED = "not_archived"  # a later page with no readable capture in the archive
+LATER_PAGE = "not_article/later_page"  # as crawler.extraction's NotAnArticle("later_page")
 ALIAS = "not_article/alias"  # a page whose rel=canonical names another article of its site
 FRAMESET = "not_article/frameset"  # a frameset: the page of its article frame is the article
 
@@ -50,6 +64,8 @@ class ReextractReport:
     invalid: int = 0
     bad_records: int = 0  # records reported unreadable (index or page read) and skipped
     kept_records: int = 0  # records reported damaged but read all the same (WarcFormatError.kept)
+    joining: Counter[str] = field(default_factory=Counter)  # the live join's stats, by key
+    cut_short: int = 0  # items whose joining a failed or missing later page ended
 
 
 @dataclass
@@ -61,6 +77,21 @@ class Result:
     cpu: float = 0.0
     read: float = 0.0
     bad_record: WarcFormatError | None = None
+    joining: Counter[str] = field(default_factory=Counter)  # the live join's stats keys
+    cut_short: str | None = None  # why a later page cut the text short (join_incomplete)
+    later_bad_records: list[WarcFormatError] = field(default_factory=list)
+    later_read: list[str] = field(default_factory=list)  # later pages asked of the archive
+    url: str = ""  # the page's
+
+
+@dataclass(frozen=True)
+class LaterPages:
+    """Where a worker reads the later pages of an article: the index the main process built,
+    the ``ARTICLE_MAX_PAGES`` cap, and the decoded body's size cap."""
+
+    index: SharedIndex
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_size: int = 64 * 1024 * 1024
 
 
 Validate = Callable[[dict[str, Any]], str | None]
@@ -77,14 +108,16 @@ def said_of(err: WarcFormatError) -> str:
 
 
 def latest_article_urls(lookup: ArchiveLookup) -> list[str]:
-    """For each canonical article URL, the archived URL spelling with the latest capture."""
+    """For each canonical article URL, the archived URL spelling with the latest capture; a
+    later page of an article (``?page=2``, kept or not by the canonical form) is a page of its
+    own, never a spelling of its first page."""
     best: dict[str, tuple[int, str]] = {}
     for url in lookup.iter_urls():  # one at a time: the list of all would grow with the archive
         try:
             outlet = outlet_for_url(url)
             if outlet is None or not is_article_url(outlet, url):
                 continue
-            key = canonical_url(url, outlet)
+            key = page_key(url, canonical_url(url, outlet))
         except ValueError as exc:  # e.g. an invalid IPv6 host: not a page we can have crawled
             logger.warning("Skipping archived URL %r: %s", url, exc)
             continue
@@ -114,16 +147,9 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
     if archived.status != 200:
         return f"http_{archived.status}"
     outlet = outlet_for_url(url)
-    try:
-        encoding = archived.content_encoding()
-        if encoding_not_applied(archived.payload, encoding):
-            logger.info("%s: stored decoded under Content-Encoding %s; read as it is", url,
-                        encoding)
-            encoding = None
-        body = decode_content(archived.payload, encoding, max_size)
-    except ContentDecodingError as exc:
-        logger.warning("Cannot decode %s: %s", url, exc)
-        return "content_encoding"
+    body = decoded_body(archived, url, max_size)
+    if isinstance(body, str):
+        return body
     if outlet is not None and alias_of(body, archived.content_type(), url, outlet,
                                        outlet_for_url):
         return ALIAS  # the page it names is the article, as in the crawl
@@ -133,21 +159,110 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
     return ArticlePage.from_archived(archived, body, outlet.key if outlet else "", url)
 
 
+def decoded_body(archived: ArchivedResponse, url: str, max_size: int) -> bytes | str:
+    """The payload without its Content-Encoding, or the reason (``content_encoding``)."""
+    try:
+        encoding = archived.content_encoding()
+        if encoding_not_applied(archived.payload, encoding):
+            logger.info("%s: stored decoded under Content-Encoding %s; read as it is", url,
+                        encoding)
+            encoding = None
+        return decode_content(archived.payload, encoding, max_size)
+    except ContentDecodingError as exc:
+        logger.warning("Cannot decode %s: %s", url, exc)
+        return "content_encoding"
+
+
+_LOOKUPS: dict[SharedIndex, ArchiveLookup] = {}  # a worker's view of the index, opened once
+_BAD: list[WarcFormatError] = []  # bad records the view met in the task running
+
+
+def _lookup(index: SharedIndex) -> ArchiveLookup:
+    """This process's read-only view of ``index`` (one at a time)."""
+    if (found := _LOOKUPS.get(index)) is None:
+        for old in _LOOKUPS.values():
+            old.close()
+        _LOOKUPS.clear()
+        found = _LOOKUPS[index] = ArchiveLookup.attach(index, on_error=_BAD.append)
+    return found
+
+
+class ArchivePages(Joiner):
+    """The live join over the archive re-extracted: each later page is its capture nearest
+    the first page's (the one the crawl fetched right after it), read with no network."""
+
+    def __init__(self, later: LaterPages, at: datetime | None, counts: Counter[str]) -> None:
+        super().__init__(later.max_pages, _join_page, lambda key: counts.update((key,)))
+        self.later, self.at = later, at
+        self.asked: list[str] = []  # every URL asked for, redirect targets too
+
+    async def get(self, url: str, first: ArticlePage) -> Answer:
+        """The archived answer for ``url``, or PageFailed (``not_archived``, unreadable)."""
+        self.asked.append(url)
+        try:
+            archived = _lookup(self.later.index).get(url, self.at)
+        except Exception as exc:  # noqa: BLE001 - a damaged record or index costs this page
+            raise PageFailed(UNREADABLE, str(exc)) from None
+        if archived is None:
+            raise PageFailed(NOT_ARCHIVED, "no readable capture of it in the archive "
+                             "re-extracted (never captured, its capture failed, or damaged)")
+        location = next((v for k, v in reversed(archived.headers) if k.lower() == "location"),
+                        None)  # the last, as Scrapy's headers give it in a crawl
+        return Answer(archived.status, archived.url, location,
+                      lambda: self.page(archived, first))
+
+    def page(self, archived: ArchivedResponse, first: ArticlePage) -> ArticlePage:
+        """The later page a crawl would have built of this capture (the first page's outlet)."""
+        body = decoded_body(archived, archived.url, self.later.max_size)
+        if isinstance(body, str):
+            raise PageFailed(body, "its body cannot be decoded")
+        return ArticlePage.from_archived(archived, body, first.outlet)
+
+
+async def _join_page(job: PageJoin) -> Article:
+    return extract_for_crawl(job)
+
+
+def join_archived(page: ArticlePage, article: Article, later: LaterPages,
+                  result: Result) -> Article:
+    """``article`` with its later pages joined from the archive; the join's counts, its
+    cut-short reason and the bad records met go to ``result``."""
+    try:
+        at = datetime.fromisoformat(page.fetched_at) if page.fetched_at else None
+    except ValueError:
+        at = None
+    pages = ArchivePages(later, at, result.joining)
+    try:
+        article = run_now(pages.join(page, article))
+    finally:
+        result.later_bad_records.extend(_BAD)
+        _BAD.clear()
+        result.later_read = pages.asked
+    result.cut_short = join_incomplete(article)
+    return article
+
+
 def extract_timed(page: ArticlePage | str | WarcFormatError,
-                  validate: Validate | None = None) -> Result:
+                  validate: Validate | None = None, later: LaterPages | None = None,
+                  url: str = "") -> Result:
     """Extract one page through the crawl's entry point; any exception costs this page only.
 
     ``validate`` returns an error message for an invalid item; it runs here (in the worker) and
-    an invalid item comes back with reason ``invalid: <message>``.
+    an invalid item comes back with reason ``invalid: <message>``. With ``later``, an article
+    naming its next page gets its later pages joined from the archive (:func:`join_archived`).
     """
     if isinstance(page, WarcFormatError):
-        return Result(None, UNREADABLE, bad_record=page)
+        return Result(None, UNREADABLE, bad_record=page, url=url)
     if isinstance(page, str):
-        return Result(None, page)
+        return Result(None, page, url=url)
     start = time.process_time()
     item: dict[str, Any] | None = None
+    result = Result(None, "", url=url or page.url)
     try:
-        item = asdict(extract_for_crawl(page))
+        article = extract_for_crawl(page)
+        if later is not None and next_page_of(article) is not None:
+            article = join_archived(page, article, later, result)
+        item = asdict(article)
         reason = ""
     except Exception as exc:  # noqa: BLE001 - as the crawl's ExtractionPipeline does
         reason = failure_reason(exc)
@@ -157,23 +272,53 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
             logger.warning("No article from %s: %s", page.url, exc)
     if item is not None and validate is not None and (error := validate(item)):
         reason = f"invalid: {error}"
-    return Result(item, reason, time.process_time() - start)
+    result.item, result.reason, result.cpu = item, reason, time.process_time() - start
+    return result
 
 
 def extract_record(path: str, offset: int, url: str, max_size: int,
-                   validate: Validate | None = None) -> Result:
+                   validate: Validate | None = None, later: LaterPages | None = None) -> Result:
     """Worker entry point: read the response record at (path, offset) and extract it."""
     t0 = time.perf_counter()
     try:
         archived = response_at(path, offset)
     except Exception as exc:  # noqa: BLE001 - a bad record costs one page, as in the index
         bad = exc if isinstance(exc, WarcFormatError) else WarcFormatError(path, offset, str(exc))
-        return Result(None, UNREADABLE, read=time.perf_counter() - t0, bad_record=bad)
+        return Result(None, UNREADABLE, read=time.perf_counter() - t0, bad_record=bad, url=url)
     page = page_from_response(archived, url, max_size)
     read = time.perf_counter() - t0
-    result = extract_timed(page, validate)
+    result = extract_timed(page, validate, later, url)
     result.read = read
     return result
+
+
+def page_key(url: str, canonical: str) -> str:
+    """An archived page's identity: its ``canonical`` URL, and for a later page of an article
+    its page number (a canonical form may drop ``?page=2``: the page is another all the same)."""
+    first = page_less(url)
+    number = page_of(url, first) if first is not None else None
+    return f"{canonical} page {number}" if number is not None and number > 1 else canonical
+
+
+def _article_key(url: str) -> str:
+    """:func:`page_key` of ``url`` by its outlet's canonical form (the URL itself off any)."""
+    try:
+        outlet = outlet_for_url(url)
+        return page_key(url, canonical_url(url, outlet) if outlet is not None else url)
+    except ValueError:
+        return url
+
+
+def split_later_pages(urls: list[str]) -> tuple[list[str], list[str]]:
+    """``urls`` less those that may be later pages of another of them (``/slug/2/``,
+    ``?page=2`` of an archived ``/slug/``), and those: they are extracted last, when the items
+    that joined them are known (a crawl fetches such a page only to join it)."""
+    keys = {_article_key(url) for url in urls}
+    firsts, maybe_later = [], []
+    for url in urls:
+        first = page_less(url)
+        (maybe_later if first and _article_key(first) in keys else firsts).append(url)
+    return firsts, maybe_later
 
 
 Task = tuple[Callable[..., Result], tuple[Any, ...]]
@@ -273,7 +418,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
               on_total: Callable[[int], None] | None = None, validate: Validate | None = None,
               on_invalid: Callable[[dict[str, Any], str], None] | None = None,
               on_bad_record: BadRecord | None = None,
-              timeout: float = 120.0) -> ReextractReport:
+              timeout: float = 120.0, max_pages: int = DEFAULT_MAX_PAGES) -> ReextractReport:
     """Extract every archived article in ``paths``; ``emit`` receives each valid item as a dict.
 
     Pages are extracted in ``jobs`` worker processes (one at least: a page that hangs the
@@ -283,7 +428,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     item, which then goes to ``on_invalid`` instead of ``emit``. Unreadable records, while
     indexing or reading a page, go to ``on_bad_record`` (default: logged) and are skipped;
     damaged records read all the same (``WarcFormatError.kept``) go there too.
-    ``read_seconds`` sums the reading time of all processes.
+    ``read_seconds`` sums the reading time of all processes. An article's later pages are
+    joined from ``paths`` as a crawl joins them, at most ``max_pages`` pages (ARTICLE_MAX_PAGES).
     """
     report = ReextractReport()
     started = time.perf_counter()
@@ -305,22 +451,33 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         if on_total:
             on_total(len(urls))
 
-        def tasks() -> Iterator[Task]:
-            for url in urls:
+        later = LaterPages(lookup.shared(), max_pages, max_size)
+        read_later: set[str] = set()  # the later pages the joining asked for (their keys)
+        phase = [1]  # 2: the pages that may be later pages of others, extracted last
+
+        def tasks(batch: list[str]) -> Iterator[Task]:
+            for url in batch:
                 cap = lookup.latest(url)
                 if cap is not None and not cap[3]:
-                    yield extract_record, (str(lookup.files[cap[1]]), cap[2], url, max_size, validate)
+                    yield extract_record, (str(lookup.files[cap[1]]), cap[2], url, max_size,
+                                           validate, later)
                     continue
                 t0 = time.perf_counter()  # revisits and misses: resolved with the index, here
                 page = page_from_archive(lookup, url, max_size)
                 report.read_seconds += time.perf_counter() - t0
-                yield extract_timed, (page, validate)
+                yield extract_timed, (page, validate, later, url)
 
         def collect(result: Result) -> None:
             report.extract_cpu_seconds += result.cpu
             report.read_seconds += result.read
-            if result.bad_record is not None:
-                bad_record(result.bad_record)
+            for err in filter(None, (result.bad_record, *result.later_bad_records)):
+                bad_record(err)
+            report.joining.update(result.joining)
+            report.cut_short += bool(result.cut_short)
+            read_later.update(map(_article_key, result.later_read))
+            if phase[0] == 2 and _article_key(result.url) in read_later:
+                logger.info("%s is a later page of an article: no item of its own", result.url)
+                result.item, result.reason = None, LATER_PAGE
             if result.reason.startswith("invalid: "):
                 report.invalid += 1
                 if on_invalid and result.item is not None:
@@ -333,6 +490,9 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             if progress:
                 progress(1)
 
-        _run_pool(tasks(), max(1, jobs), collect, timeout)
+        firsts, maybe_later = split_later_pages(urls)
+        for phase[0], batch in enumerate((firsts, maybe_later), 1):  # joins first, then those
+            if batch:
+                _run_pool(tasks(batch), max(1, jobs), collect, timeout)
     report.wall_seconds = time.perf_counter() - started
     return report

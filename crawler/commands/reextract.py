@@ -17,7 +17,8 @@ from tqdm import tqdm
 from archive.errors import WarcFormatError
 from archive.reader import warc_inputs
 from archive.schema import schema_errors
-from crawler.reextract import reextract, said_of
+from crawler.joining import DEFAULT_MAX_PAGES
+from crawler.reextract import ReextractReport, reextract, said_of
 from crawler.siteoutlets import SiteRowError, load_rows, sites_published
 
 
@@ -25,6 +26,17 @@ def first_schema_error(item: dict[str, Any]) -> str | None:
     """The schema error an item has, if any (runs in the extraction workers)."""
     errors = schema_errors(item, limit=1)
     return errors[0] if errors else None
+
+
+def joining_summary(report: ReextractReport) -> str:
+    """The joining of paged articles, as a crawl's ``articles/*`` stats count it."""
+    counts = report.joining
+    prefix = "articles/page_not_joined/"
+    failed = ", ".join(f"{k.removeprefix(prefix)}: {v}" for k, v in sorted(counts.items())
+                       if k.startswith(prefix)) or "none"
+    return (f"later pages joined: {counts['articles/pages_joined']} to "
+            f"{counts['articles/joined']} articles; pages not joined: {failed}; "
+            f"cut short: {report.cut_short}")
 
 
 class Command(ScrapyCommand):
@@ -83,7 +95,9 @@ class Command(ScrapyCommand):
                                    on_total=lambda n: setattr(bar, "total", n),
                                    validate=first_schema_error, on_invalid=on_invalid,
                                    on_bad_record=on_bad_record,
-                                   timeout=self.settings.getfloat("EXTRACTION_TIMEOUT", 120))
+                                   timeout=self.settings.getfloat("EXTRACTION_TIMEOUT", 120),
+                                   max_pages=self.settings.getint("ARTICLE_MAX_PAGES",
+                                                                  DEFAULT_MAX_PAGES))
         except (OSError, ValueError, WarcFormatError) as exc:  # what no record handler took
             print(f"error: re-extraction stopped: {exc}", file=sys.stderr)
             self.exitcode = 1
@@ -95,7 +109,7 @@ class Command(ScrapyCommand):
               f"{report.read_seconds:.1f} s, extraction CPU {report.extract_cpu_seconds:.1f} s "
               f"over {opts.jobs} process(es)); failed: {failed}; invalid: {invalid}; "
               f"bad records skipped: {report.bad_records}; bad records kept: "
-              f"{report.kept_records}", file=sys.stderr)
+              f"{report.kept_records}; {joining_summary(report)}", file=sys.stderr)
         broken = report.failed["error"] + report.failed["worker_died"] + report.failed["timeout"]
         damaged = report.bad_records + report.kept_records  # as verify, an error either way
         self.exitcode = 1 if invalid or damaged or broken else 0

@@ -98,6 +98,12 @@ def earlier_page(tree: etree._Element, url: str) -> str | None:
     return None
 
 
+def page_less(url: str) -> str | None:
+    """``url`` less its page parameter or trailing page segment (the URL of the article whose
+    later page it may be), None when it has neither."""
+    return _without_page(url)
+
+
 def _same(link: str, first: str) -> bool:
     a, b = urlsplit(link), urlsplit(first)
     return (a.netloc, a.path.rstrip("/"), a.query) == (b.netloc, b.path.rstrip("/"), b.query)

@@ -6,16 +6,20 @@ from __future__ import annotations
 import gzip
 import os
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import brotli
 import pytest
 
 import crawler.reextract as reextract_mod
+from archive.reader import ArchiveLookup
 from archive.records import iter_records
 from archive.writer import WarcWriter
 from crawler.extraction.worker import failure_reason
-from crawler.reextract import reextract
+from crawler.outlets import outlet_for_url
+from crawler.reextract import latest_article_urls, reextract
+from crawler.urls import canonical_url
 from tests.archive.conftest import make_exchange
 from tests.sites import belta
 
@@ -146,3 +150,21 @@ def test_repeated_content_type_and_encoding_fields_are_read_as_the_crawl_reads_t
     assert (report.failed, bad) == ({}, [])
     assert sorted((i["url"], i["title"]) for i in items) == sorted(
         (g.url, g.title) for g in golds)
+
+
+def test_a_later_page_is_no_spelling_of_its_first_page(tmp_path):
+    """An outlet whose canonical form drops the query (БЕЛТА): ``?page=2`` captured after its
+    article's first page is its own page, not the first page's latest spelling (which lost
+    the whole article's item to its page 2)."""
+    site, golds = belta.build(count=1)
+    url = golds[0].url
+    body = site.pages[url.removeprefix(f"https://{belta.HOST}")].body
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(make_exchange(url, body, headers=HTML,
+                                       date=datetime(2026, 1, 13, 10, 0, tzinfo=UTC)))
+        w.write_exchange(make_exchange(f"{url}?page=2", body, headers=HTML,
+                                       date=datetime(2026, 1, 13, 10, 0, 1, tzinfo=UTC)))
+    outlet = outlet_for_url(url)
+    assert canonical_url(f"{url}?page=2", outlet) == canonical_url(url, outlet)  # the premise
+    with ArchiveLookup([str(tmp_path)]) as lookup:
+        assert latest_article_urls(lookup) == [url, f"{url}?page=2"]

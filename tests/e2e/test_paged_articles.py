@@ -4,7 +4,11 @@ an offline replay of the same WARCs."""
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,7 +18,7 @@ from tests.e2e.test_any_site import WINDOW
 from tests.e2e.test_replay import NO_NETWORK
 from tests.sites import paged_articles
 from tests.sites.paged_articles import WIDGET_PAGER, PagedSite
-from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.crawl import ROOT, SCRAPY, CrawlResult, run_crawl
 from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
@@ -27,7 +31,8 @@ def _target(path: str) -> str:
 
 @pytest.fixture(scope="module", params=["runews24", "site"])
 def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """(the fixture, the live run, its server's requests, the replay of its WARCs)."""
+    """(the fixture, the live run, its server's requests, the replay of its WARCs, the
+    settings a re-extraction of them needs: a site crawled by address, its row)."""
     if request.param == "runews24":
         fixture, paged = paged_articles.runews24_site()
         site, args = fixture.site, {}
@@ -42,7 +47,9 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     replay = run_crawl(request.param, data / "replay", None, args=args, env=NO_NETWORK,
                        settings={"WARC_REPLAY": str(live.data_dir / "warc"),
                                  **({"OUTLET_BASE_URLS": bases} if bases else {})})
-    return paged, live, requested, replay
+    rows = [] if bases else [{"url": shape.url,
+                              "timezone": live.stats[f"discovery/{site.host}/timezone"]}]
+    return paged, live, requested, replay, rows
 
 
 def _by_url(result: CrawlResult, paged: PagedSite) -> dict[str, dict]:
@@ -55,7 +62,7 @@ def _by_url(result: CrawlResult, paged: PagedSite) -> dict[str, dict]:
 def test_each_paged_article_is_one_item_with_its_pages_text_in_order(crawled) -> None:
     """The three-page article's item holds the paragraphs of its three pages, in order, each
     once, and names its pages; the pages after the first are no items of their own."""
-    paged, live, _, _ = crawled
+    paged, live, _, _, _ = crawled
     items = _by_url(live, paged)
     assert {g.url for g in paged.golds} <= set(items)
     assert not set(paged.later) & set(items)
@@ -78,7 +85,7 @@ def test_a_later_page_that_fails_or_loops_keeps_the_pages_read(crawled) -> None:
     """A third page answering 500 and one redirecting back to the first: the item keeps the
     two pages read (asserted above), the page is warned about with its URL and counted,
     and the item says its article names more pages than it holds."""
-    paged, live, _, _ = crawled
+    paged, live, _, _, _ = crawled
     broken, loop = paged.golds[1], paged.golds[2]
     assert live.stats["articles/page_not_joined/http_500"] == 1
     assert live.stats["articles/page_not_joined/loop"] == 1
@@ -94,7 +101,7 @@ def test_no_listing_pager_or_next_article_is_followed(crawled) -> None:
     """A latest-news widget's pager with ``rel="next"`` in the article and a "next article"
     ``rel="next"`` are no pages of the article: the first is never fetched, the next article
     is an item of its own or none, never joined."""
-    paged, live, requested, _ = crawled
+    paged, live, requested, _, _ = crawled
     assert WIDGET_PAGER not in requested
     next_article = _by_url(live, paged)[paged.golds[3].url]
     assert next_article["extractor"].get("page_urls") is None
@@ -104,7 +111,7 @@ def test_no_listing_pager_or_next_article_is_followed(crawled) -> None:
 def test_pages_are_archived_and_replay_gives_the_same_items(crawled) -> None:
     """Every page read is in the WARC; a replay with the network unreachable gives the very
     same items (text, page URLs, fetched_at, warc record)."""
-    paged, live, _, replay = crawled
+    paged, live, _, replay, _ = crawled
     archived = set()
     for path in (live.data_dir / "warc").glob("*.warc.gz"):
         with path.open("rb") as stream:
@@ -117,6 +124,102 @@ def test_pages_are_archived_and_replay_gives_the_same_items(crawled) -> None:
     assert sorted(replay.items, key=lambda i: i["url"]) == sorted(live.items,
                                                                   key=lambda i: i["url"])
     assert replay.stats["articles/pages_joined"] == 4
+
+
+def _reextract(warc: Path, rows: list[dict], out: Path, *settings: str
+               ) -> tuple[dict[str, dict], subprocess.CompletedProcess[str]]:
+    """``scrapy reextract`` (two workers, no network) of ``warc``: its items by URL, the process."""
+    proc = subprocess.run([*SCRAPY, "reextract", str(warc), "-O", str(out), "--jobs", "2",
+                           "-s", f"EXTRA_OUTLETS={json.dumps(rows)}",
+                           *(a for s in settings for a in ("-s", s))], cwd=ROOT,
+                          capture_output=True, text=True, timeout=180,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **NO_NETWORK})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    items = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(items) == len({i["url"] for i in items}), "an article gave two items"
+    return {i["url"]: i for i in items}, proc
+
+
+def test_reextraction_joins_the_pages_as_the_crawl_did(crawled, tmp_path) -> None:
+    """Re-extracting the crawl's WARCs gives each paged article's item as the crawl made it
+    (text of its pages in order, page URLs, the rest), its later pages no items; the page
+    that answered 500 and the one redirecting back end the joining there as they did live."""
+    paged, live, _, _, rows = crawled
+    again, proc = _reextract(live.data_dir / "warc", rows, tmp_path / "again.jsonl")
+    items = _by_url(live, paged)
+    for url in paged.pages:
+        assert again[url]["text"] == items[url]["text"], url
+        assert again[url]["extractor"].get("page_urls") == items[url]["extractor"].get(
+            "page_urls"), url
+        assert again[url] == items[url], url
+    assert not set(paged.later) & set(again)
+    assert ("later pages joined: 4 to 3 articles; pages not joined: http_500: 1, loop: 1; "
+            "cut short: 1") in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if "not joined" in line]
+    for gold, reason in ((paged.golds[1], "http_500"), (paged.golds[2], "loop")):
+        page = _target(paged.failed[gold.url])  # URLs as archived: a mapped host's http://
+        assert [line for line in lines if f"{_target(gold.url)} not joined ({reason}): " in line
+                and page in line and "holds the 2 page(s)" in line], lines
+
+
+def test_reextraction_keeps_the_page_cap(crawled, tmp_path) -> None:
+    """With ``ARTICLE_MAX_PAGES=2`` re-extraction joins two pages of each paged article, as a
+    crawl would: the cap is the site's pager ending, no cut."""
+    paged, live, _, _, rows = crawled
+    again, proc = _reextract(live.data_dir / "warc", rows, tmp_path / "again.jsonl",
+                             "ARTICLE_MAX_PAGES=2")
+    for url in paged.pages:
+        assert [_target(u) for u in again[url]["extractor"]["page_urls"]] == [
+            _target(u) for u in paged.pages[url][:2]], url
+    assert ("later pages joined: 3 to 3 articles; pages not joined: max_pages: 3; "
+            "cut short: 0") in proc.stderr
+
+
+def _without(warc: Path, url: str, out: Path) -> None:
+    """A copy of the WARC files in ``warc`` less every record of ``url`` (copied byte for
+    byte: each record is its own gzip member)."""
+    out.mkdir()
+    dropped = 0
+    for path in sorted(warc.glob("*.warc.gz")):
+        with path.open("rb") as stream:
+            records = ArchiveIterator(stream)
+            spans = [(records.get_record_offset(),
+                      _target(r.rec_headers.get_header("WARC-Target-URI") or "")) for r in records]
+        data = path.read_bytes()
+        ends = [offset for offset, _ in spans[1:]] + [len(data)]
+        kept = [data[start:end] for (start, target), end in zip(spans, ends, strict=True)
+                if target != _target(url)]
+        dropped += len(spans) - len(kept)
+        (out / path.name).write_bytes(b"".join(kept))
+    assert dropped, f"no record of {url} in {warc}"
+
+
+def test_a_later_page_missing_from_the_archive_cuts_the_item_short(crawled, tmp_path) -> None:
+    """The three-page article's page 3 not in the WARC (never captured, or its capture lost):
+    the re-extracted item holds pages 1 and 2 and names them, and says its article names 3;
+    the page is warned about with the article's and its own URL, counted, and the item is
+    counted cut short, as a live page that failed to download."""
+    paged, live, _, _, rows = crawled
+    gold = paged.golds[0]
+    first, second, third = paged.pages[gold.url]
+    _without(live.data_dir / "warc", third, tmp_path / "warc")
+    again, proc = _reextract(tmp_path / "warc", rows, tmp_path / "again.jsonl")
+    whole = _by_url(live, paged)[gold.url]
+    item = again[gold.url]
+    cut = whole["text"].index(gold.paragraphs[2 * paged_articles.PARTS])
+    assert item["text"] == whole["text"][:cut].removesuffix("\n\n")
+    assert all(p not in item["text"] for p in gold.paragraphs[2 * paged_articles.PARTS:])
+    assert item["extractor"]["page_urls"] == whole["extractor"]["page_urls"][:2]
+    assert [_target(u) for u in item["extractor"]["page_urls"]] == [_target(first),
+                                                                      _target(second)]
+    assert item["extractor"]["pages"] == 3
+    assert [line for line in proc.stderr.splitlines()
+            if "Page 3 of the article " in line and _target(gold.url) + " not joined "
+            "(not_archived): " in line and _target(third) in line
+            and "holds the 2 page(s)" in line], proc.stderr[-3000:]
+    assert ("later pages joined: 3 to 3 articles; pages not joined: http_500: 1, loop: 1, "
+            "not_archived: 1; cut short: 2") in proc.stderr
+    assert not set(paged.later) & set(again)
 
 
 def _state(data_dir) -> dict[str, tuple[str, int]]:
