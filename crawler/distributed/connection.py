@@ -402,7 +402,9 @@ WORKER_COMMANDS = (
     ("SADD", "set", "a"), ("SMEMBERS", "set"), ("SCARD", "set"), ("SREM", "set", "a"),
     ("HSET", "h", "f", "v"), ("HGET", "h", "f"), ("HMGET", "h", "f"), ("HGETALL", "h"),
     ("HLEN", "h"), ("HSCAN", "h", "0"), ("HDEL", "h", "f"),
-    ("ZADD", "z", "1", "a"), ("ZCARD", "z"), ("ZPOPMIN", "z"),
+    ("ZADD", "z", "1", "a"), ("ZSCORE", "z", "a"), ("ZMSCORE", "z", "a"),
+    ("ZRANGEBYSCORE", "z", "-inf", "(1", "WITHSCORES", "LIMIT", "0", "1"), ("ZREM", "z", "b"),
+    ("ZCARD", "z"), ("ZPOPMIN", "z"), ("HEXISTS", "h", "f"),
     ("RPUSH", "l", "a"), ("LLEN", "l"), ("LRANGE", "l", "0", "-1"),
     ("DEL", "s", "n", "set", "h", "z", "l"),
 )

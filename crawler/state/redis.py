@@ -11,7 +11,17 @@ as the SQLite file is:
 * ``<prefix>:signatures`` hash: article id -> MinHash signature bytes;
 * ``<prefix>:signature-log`` list: article ids in the order signatures were written, so a
   near-duplicate index can fetch only what other workers added since it last looked
-  (:meth:`RedisStateStore.signatures_since`), one LRANGE instead of a full reload.
+  (:meth:`RedisStateStore.signatures_since`), one LRANGE instead of a full reload;
+* ``<prefix>:checks`` hash: canonical URL -> when its old-article re-check was last done
+  (crawler.rechecks);
+* ``<prefix>:due`` sorted set: canonical URL -> its last check, else its last capture (epoch
+  seconds), kept by every ``put`` and ``set_checked``: the re-checks due are read from its
+  head, a batch at a time, never the whole state;
+* ``<prefix>:due-indexed``: set once every article of a state written before ``due`` existed
+  was added to it (by the first scan for due re-checks, see :meth:`RedisStateStore.index_due`);
+* ``<prefix>:tries`` sorted set: canonical URL -> when its re-check was last asked for and not
+  yet done (epoch seconds): one that failed waits its retry, and a worker claims a re-check
+  only when no other did (:meth:`RedisStateStore.claim_check`).
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 import redis
@@ -27,10 +38,49 @@ from crawler.distributed.connection import redis_client, state_prefix
 from crawler.state import ArticleRecord
 
 _SCAN_BATCH = 1000
+_DUE_BATCH = 200  # due re-checks read a batch at a time: a run stops at its budget
+
+# An article's record (and signature) in one step; its place among the due re-checks follows
+# its capture unless a re-check was done (then its check counts: "last checked, else last
+# captured", as the SQLite store's COALESCE). ARGV: url, record JSON, capture epoch, article
+# id, signature ("" for none), whether a signature is given.
+_PUT = """
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[6] == '1' then
+  redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
+  redis.call('RPUSH', KEYS[3], ARGV[4])
+end
+if redis.call('HEXISTS', KEYS[4], ARGV[1]) == 0 then
+  redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
+end
+"""
+
+# Claim the re-check of one article for this worker: only while it is still due (its last
+# check before ARGV[3]), no other worker asked for it since ARGV[4] (its retry), and the
+# run's budget (KEYS[3], ARGV[5]; "" for none) is not spent. 1 claimed (the try noted), 0
+# taken or no longer due, -1 the run's budget spent.
+_CLAIM = """
+local due = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if not due or tonumber(due) >= tonumber(ARGV[3]) then return 0 end
+local tried = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if tried and tonumber(tried) >= tonumber(ARGV[4]) then return 0 end
+if ARGV[5] ~= '' then
+  if tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[5]) then return -1 end
+  redis.call('INCR', KEYS[3])
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+return 1
+"""
+
+
+def epoch(stamp: str) -> float:
+    """A UTC ISO 8601 stamp (as capture_stamp writes) as the score of a sorted set."""
+    return datetime.fromisoformat(stamp).timestamp()
 
 
 class RedisStateStore:
-    """Articles and signatures in Redis; each ``put`` is one MULTI/EXEC transaction."""
+    """Articles and signatures in Redis; each ``put`` is one Lua script (atomic, as a
+    MULTI/EXEC transaction, which cannot keep a check's place in the due order)."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self.db = client
@@ -38,6 +88,10 @@ class RedisStateStore:
         self.sigs = f"{prefix}:signatures"
         self.log = f"{prefix}:signature-log"
         self.removals = f"{prefix}:removals"
+        self.checks = f"{prefix}:checks"
+        self.due = f"{prefix}:due"
+        self.due_indexed = f"{prefix}:due-indexed"
+        self.tries = f"{prefix}:tries"
 
     @classmethod
     def from_settings(cls, settings: Any) -> RedisStateStore:
@@ -48,12 +102,10 @@ class RedisStateStore:
         return ArticleRecord(**json.loads(raw)) if raw else None
 
     def put(self, record: ArticleRecord, signature: bytes | None = None) -> None:
-        pipe = self.db.pipeline(transaction=True)
-        pipe.hset(self.articles, record.url, json.dumps(asdict(record), ensure_ascii=False))
-        if signature is not None:
-            pipe.hset(self.sigs, record.id, signature)
-            pipe.rpush(self.log, record.id)
-        pipe.execute()
+        self.db.eval(_PUT, 5, self.articles, self.sigs, self.log, self.checks, self.due,
+                     record.url, json.dumps(asdict(record), ensure_ascii=False),
+                     epoch(record.captured), record.id, signature or b"",
+                     "1" if signature is not None else "0")
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         for key, value in self.db.hscan_iter(self.sigs, count=_SCAN_BATCH):
@@ -84,6 +136,90 @@ class RedisStateStore:
             self.db.hdel(self.removals, url)
         else:
             self.db.hset(self.removals, url, observed)
+
+    def set_checked(self, url: str, checked: str) -> None:
+        """Note when an old article was last re-checked (crawler.rechecks): it moves back in
+        the due order, and its try is forgotten, in one transaction."""
+        pipe = self.db.pipeline(transaction=True)
+        pipe.hset(self.checks, url, checked)
+        pipe.zadd(self.due, {url: epoch(checked)})
+        pipe.zrem(self.tries, url)
+        pipe.execute()
+
+    def set_tried(self, url: str, tried: str) -> None:
+        """Note when an old article's re-check was last asked for, unconditionally (as the
+        SQLite store); workers sharing a run claim with :meth:`claim_check` instead."""
+        self.db.zadd(self.tries, {url: epoch(tried)})
+
+    def claim_check(self, url: str, tried: str, before: str, retry_before: str,
+                    budget_key: str | None = None, budget: int = 0) -> int:
+        """Note the try of ``url``'s re-check only if it is still due (last checked before
+        ``before``), not tried since ``retry_before`` and, with ``budget_key``, fewer than
+        ``budget`` were claimed under that key: one atomic step, so of the workers of one run
+        that find the same article due, exactly one asks for it. 1 claimed, 0 not (another
+        worker's, or checked meanwhile), -1 the budget is spent."""
+        return int(self.db.eval(_CLAIM, 3, self.tries, self.due, budget_key or self.tries,
+                                url, epoch(tried), epoch(before), epoch(retry_before),
+                                str(budget) if budget_key else ""))
+
+    def due_checks(self, before: str, retry_before: str | None = None
+                   ) -> Iterator[tuple[ArticleRecord, str]]:
+        """Articles last checked (else last captured) before ``before`` and, with
+        ``retry_before``, not tried since (or never), oldest check first (then by URL), with
+        that time: read from the head of the ``due`` set a batch at a time, the caller stops
+        at its budget."""
+        self.index_due()
+        limit, retry = epoch(before), epoch(retry_before) if retry_before else None
+        for urls in self._due_batches(limit):
+            tried = self.db.zmscore(self.tries, urls) if retry is not None else [None] * len(urls)
+            keep = [u for u, t in zip(urls, tried, strict=True) if t is None or t < retry]
+            if not keep:
+                continue
+            raws = self.db.hmget(self.articles, keep)
+            checked = self.db.hmget(self.checks, keep)
+            for raw, when in zip(raws, checked, strict=True):
+                if raw is None:
+                    continue  # recorded nowhere else: nothing to re-check
+                record = ArticleRecord(**json.loads(raw))
+                yield record, when.decode("utf-8") if when else record.captured
+
+    def _due_batches(self, limit: float) -> Iterator[list[str]]:
+        """The ``due`` set below ``limit`` in order, ``_DUE_BATCH`` at a time: each batch
+        starts at the last score read, past the members of that score already read."""
+        low, skip = "-inf", 0
+        while True:
+            rows = self.db.zrangebyscore(self.due, low, f"({limit!r}", start=skip,
+                                         num=_DUE_BATCH, withscores=True)
+            if not rows:
+                return
+            yield [m.decode("utf-8") for m, _ in rows]
+            if len(rows) < _DUE_BATCH:
+                return
+            last = rows[-1][1]
+            same = sum(1 for _, s in rows if s == last)
+            skip = skip + same if repr(last) == low else same
+            low = repr(last)
+
+    def index_due(self) -> None:
+        """Add every article to ``due`` once, for a state written before it existed: a
+        batch of HSCAN at a time, each added only if absent (NX), so a check or a new
+        version another worker records meanwhile keeps its place. Marked done after a
+        whole pass; workers that build it at once add the same entries."""
+        if self.db.exists(self.due_indexed):
+            return
+        for batch in self._article_batches():
+            self.db.zadd(self.due, batch, nx=True)
+        self.db.set(self.due_indexed, "1")
+
+    def _article_batches(self) -> Iterator[dict[str, float]]:
+        batch: dict[str, float] = {}
+        for url, raw in self.db.hscan_iter(self.articles, count=_SCAN_BATCH):
+            batch[url.decode("utf-8")] = epoch(json.loads(raw)["captured"])
+            if len(batch) >= _SCAN_BATCH:
+                yield batch
+                batch = {}
+        if batch:
+            yield batch
 
     def close(self) -> None:
         self.db.close()

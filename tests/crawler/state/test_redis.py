@@ -3,9 +3,17 @@ prefix, and the signature log other workers read incrementally."""
 
 from __future__ import annotations
 
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, replace
+from typing import Any
+
+import pytest
+import redis
 from scrapy.settings import Settings
 
-from crawler.state import open_state
+from crawler.state import ArticleRecord, open_state
+from crawler.state import redis as state_redis
 from crawler.state.redis import RedisStateStore
 from tests.crawler.state.store_contract import (
     URL,
@@ -37,7 +45,7 @@ def test_settings_pick_the_backend_and_the_prefix(redis_server: RedisServer) -> 
     store.put(record())
     store.close()
     keys = {k.decode() for k in redis_server.client.keys("*")}
-    assert keys == {"news:state:articles"}
+    assert keys == {"news:state:articles", "news:state:due"}  # due: its re-check order
     settings.set("STATE_REDIS_PREFIX", "other")
     assert open_state(settings).get(URL) is None  # another prefix is another state
 
@@ -54,3 +62,135 @@ def test_workers_see_each_others_signatures_since_a_cursor(
     one.put(record(url=URL + "b", ident="belta-124"), b"\x02" * 8)
     assert other.signatures_since(cursor + 1) == ([("belta-124", b"\x02" * 8)], cursor + 2)
     assert dict(other.signatures()) == {"belta-123": b"\x01" * 8, "belta-124": b"\x02" * 8}
+
+
+def _three(store: RedisStateStore) -> tuple[ArticleRecord, ArticleRecord, ArticleRecord]:
+    a, b, c = (record(url=f"https://www.belta.by/a/{n}/", ident=f"belta-{n}", version=v)
+               for n, v in ((1, 3), (2, 1), (3, 2)))  # captured on the 7th, 5th, 6th
+    for each in (a, b, c):
+        store.put(each)
+    return a, b, c
+
+
+def test_due_checks_are_the_longest_unchecked_first_and_a_check_moves_one_back(
+        redis_server: RedisServer) -> None:  # noqa: F811
+    """As the SQLite store: due from the last capture until checked, then from the check;
+    oldest first, only those before the time asked. A state gave no check times at all, so
+    a distributed run never re-checked an old article."""
+    store = RedisStateStore(redis_server.client, "t:state")
+    a, b, c = _three(store)
+    due = [(r.url, last) for r, last in store.due_checks("2026-01-07T00:00:00+00:00")]
+    assert due == [(b.url, b.captured), (c.url, c.captured)]  # a captured after the limit
+    assert [r for r, _ in store.due_checks("2026-01-07T00:00:00+00:00")] == [b, c]
+    store.set_checked(b.url, "2026-01-10T00:00:00+00:00")
+    due = [(r.url, last) for r, last in store.due_checks("2026-02-01T00:00:00+00:00")]
+    assert due == [(c.url, c.captured), (a.url, a.captured),
+                   (b.url, "2026-01-10T00:00:00+00:00")]
+    store.put(record(url=b.url, ident="belta-2", version=5))  # a new version: checked counts
+    assert [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")][-1] == b.url
+
+
+def test_a_recheck_tried_and_not_done_waits_its_retry_and_lets_the_others_go_first(
+        redis_server: RedisServer) -> None:  # noqa: F811
+    store = RedisStateStore(redis_server.client, "t:state")
+    a, b, c = _three(store)
+    store.set_tried(b.url, "2026-01-20T00:00:00+00:00")
+    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00",
+                                              "2026-01-15T00:00:00+00:00")]
+    assert due == [c.url, a.url]  # tried on the 20th, after the retry limit
+    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00",
+                                              "2026-01-21T00:00:00+00:00")]
+    assert due == [b.url, c.url, a.url]  # its retry is due: still the longest unchecked
+    assert len(list(store.due_checks("2026-02-01T00:00:00+00:00"))) == 3  # no retry asked
+    store.set_checked(b.url, "2026-01-22T00:00:00+00:00")
+    assert redis_server.client.zcard("t:state:tries") == 0
+
+
+def test_the_due_scan_reads_batches_in_order_across_equal_times(
+        redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Read a batch at a time (never the whole state), each starting where the last ended,
+    also inside a run of articles last captured in the same second; the reader stops early."""
+    monkeypatch.setattr(state_redis, "_DUE_BATCH", 3)
+    store = RedisStateStore(redis_server.client, "t:state")
+    urls = [f"https://www.belta.by/b/{n:02d}/" for n in range(11)]
+    days = [5, 5, 5, 5, 5, 6, 6, 6, 7, 7, 8]  # ties longer than a batch
+    for url, day in zip(urls, days, strict=True):
+        store.put(replace(record(url=url, ident=f"belta-{url[-3:-1]}"),
+                          captured=f"2026-01-0{day}T10:00:00+00:00"))
+    reads: list[int] = []
+    real = store.db.zrangebyscore
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        rows = real(*args, **kwargs)
+        reads.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(store.db, "zrangebyscore", counted)
+    assert [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")] == urls
+    assert max(reads) <= 3
+    reads.clear()
+    first = next(store.due_checks("2026-02-01T00:00:00+00:00"))
+    assert first[0].url == urls[0] and reads == [3]
+
+
+def test_a_state_written_before_the_due_set_is_indexed_at_the_first_scan(
+        redis_server: RedisServer) -> None:  # noqa: F811
+    """Articles an older crawler recorded (only the articles hash) are due from their
+    capture; the index is built once, and a check recorded meanwhile keeps its place."""
+    client = redis_server.client
+    old = [record(url=f"https://www.belta.by/a/{n}/", ident=f"belta-{n}", version=v)
+           for n, v in ((1, 3), (2, 1), (3, 2))]
+    for each in old:
+        client.hset("t:state:articles", each.url, json.dumps(asdict(each), ensure_ascii=False))
+    store = RedisStateStore(client, "t:state")
+    store.set_checked(old[1].url, "2026-01-10T00:00:00+00:00")  # before any scan
+    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")]
+    assert due == [old[2].url, old[0].url, old[1].url]
+    assert client.get("t:state:due-indexed") == b"1"
+    client.hset("t:state:articles", "https://www.belta.by/x/", client.hget(
+        "t:state:articles", old[0].url))  # not indexed again: only put() adds now
+    assert len(list(store.due_checks("2026-02-01T00:00:00+00:00"))) == 3
+
+
+def test_two_workers_claim_each_due_check_once_within_the_runs_budget(
+        redis_server: RedisServer) -> None:  # noqa: F811
+    """Two workers of one run find the same articles due: each article is claimed by one
+    (its try noted), a checked one by none, and the run's budget is shared by both."""
+    one = RedisStateStore(redis.Redis(port=redis_server.port), "t:state")
+    other = RedisStateStore(redis.Redis(port=redis_server.port), "t:state")
+    a, b, c = _three(one)
+    now, before, retry = ("2026-02-01T00:00:00+00:00", "2026-01-20T00:00:00+00:00",
+                          "2026-01-25T00:00:00+00:00")
+    assert one.claim_check(b.url, now, before, retry, "t:belta:1:rechecks", 2) == 1
+    assert other.claim_check(b.url, now, before, retry, "t:belta:1:rechecks", 2) == 0
+    assert [r.url for r, _ in other.due_checks(before, retry)] == [c.url, a.url]
+    one.set_checked(c.url, now)  # checked by one before other claimed it: no longer due
+    assert other.claim_check(c.url, now, before, retry, "t:belta:1:rechecks", 2) == 0
+    assert other.claim_check(a.url, now, before, retry, "t:belta:1:rechecks", 2) == 1
+    one.put(record(url="https://www.belta.by/a/4/", ident="belta-4"))
+    assert one.claim_check("https://www.belta.by/a/4/", now, before, retry,
+                           "t:belta:1:rechecks", 2) == -1  # the run's two are asked for
+    assert one.claim_check("https://www.belta.by/a/4/", now, before, retry) == 1  # no budget
+    assert redis_server.client.get("t:belta:1:rechecks") == b"2"
+    later = "2026-02-08T00:00:00+00:00"  # retry passed: the failed try may be claimed again
+    assert other.claim_check(b.url, later, later, "2026-02-02T00:00:00+00:00") == 1
+
+
+def test_claims_racing_from_many_clients_take_each_article_once(
+        redis_server: RedisServer) -> None:  # noqa: F811
+    """Eight clients claim the same 20 due articles at once, a run budget of 12: exactly
+    12 claims in all, no article claimed twice."""
+    store = RedisStateStore(redis_server.client, "t:state")
+    urls = [f"https://www.belta.by/c/{n}/" for n in range(20)]
+    for url in urls:
+        store.put(record(url=url))
+    now = "2026-02-01T00:00:00+00:00"
+
+    def claim_all(_: int) -> list[str]:
+        mine = RedisStateStore(redis.Redis(port=redis_server.port), "t:state")
+        return [u for u in urls
+                if mine.claim_check(u, now, now, now, "t:belta:1:rechecks", 12) == 1]
+
+    with ThreadPoolExecutor(8) as pool:
+        claimed = [u for got in pool.map(claim_all, range(8)) for u in got]
+    assert len(claimed) == 12 and len(set(claimed)) == 12
