@@ -18,6 +18,15 @@ written is not noted as checked. Each re-check is noted as tried when it is aske
 (``set_tried``); until it is done the article waits ``REFETCH_OLD_RETRY_DAYS`` (at most
 ``REFETCH_OLD_EVERY_DAYS``) before it is asked for again, so articles that keep failing (a
 403, a 5xx, a timeout) cannot take the whole budget of every run.
+
+In a distributed run (the Redis state store) the workers share one run and its budget: each
+worker finds the same articles due, and claims each one before asking for it
+(``claim_check``: one atomic step noting the try only if no other worker's try is newer than
+the retry, the article is still due, and the run's claims, counted in Redis, are under
+``REFETCH_OLD_MAX``), so an article is asked for once a run, by one worker, and the run asks
+for ``REFETCH_OLD_MAX`` in all. The request goes into the shared frontier, so another worker
+may fetch it: whichever receives its answer notes the check (the request carries the
+article's canonical URL in ``META_RECHECK``).
 """
 
 from __future__ import annotations
@@ -26,12 +35,15 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from scrapy import signals
+
 from crawler.items import capture_stamp
 from crawler.state import shared_state
 
 logger = logging.getLogger(__name__)
 
-META_RECHECK = "recheck_old"  # a request for an old article's slow re-check
+META_RECHECK = "recheck_old"  # an old article's slow re-check: its canonical URL
+CLAIMED, TAKEN, SPENT = 1, 0, -1  # what a claim in a store shared by workers answers
 
 
 class Rechecks:
@@ -47,16 +59,55 @@ class Rechecks:
         self.retry = min(self.every,
                          timedelta(days=settings.getfloat("REFETCH_OLD_RETRY_DAYS", 7)))
         self.pending: set[str] = set()  # canonical URLs asked for and not yet done
+        self.claimed: set[str] = set()  # of those, the ones whose try a claim noted
+        crawler.signals.connect(self.answered, signal=signals.response_received)
 
     @property
     def enabled(self) -> bool:
         return self.every > timedelta(0) and self.budget > 0
+
+    def claim(self, store: Any, url: str, before: str, retry_before: str) -> int:
+        """Claim the re-check of ``url`` in a store workers share (one with
+        ``claim_check``), under the run's budget: CLAIMED, TAKEN (another worker's, or
+        checked meanwhile) or SPENT. A store of one process needs no claim: CLAIMED. One
+        that failed is said and counted, and the check asked for as without a claim."""
+        claim_check = getattr(store, "claim_check", None)
+        if claim_check is None:
+            return CLAIMED
+        try:
+            verdict = claim_check(url, capture_stamp(datetime.now(UTC)), before, retry_before,
+                                  *self.run_budget())
+        except Exception as exc:  # any backend's failure: ask, as a store that cannot note
+            self.stats.inc_value("incremental/recheck_old_try_not_recorded")
+            logger.warning("Re-check of %s asked for, but it could not be claimed in the "
+                           "state store: %s; if it fails, the next run asks again", url, exc)
+            return CLAIMED
+        if verdict == CLAIMED:
+            self.claimed.add(url)
+        elif verdict == TAKEN:
+            self.stats.inc_value("incremental/recheck_old_taken")
+        return verdict
+
+    def run_budget(self) -> tuple[str | None, int]:
+        """The key counting the claims of this distributed run, and the budget: shared by
+        its workers, so the run asks for ``REFETCH_OLD_MAX`` in all (None: this worker's)."""
+        scheduler = getattr(self.crawler, "distributed_scheduler", None)
+        return getattr(scheduler, "rechecks_key", None), self.budget
+
+    def answered(self, response: Any, request: Any, spider: Any) -> None:
+        """A re-check's answer arrived here: its outcome is noted by this worker, whichever
+        asked for it (in a distributed run another worker may have)."""
+        url = request.meta.get(META_RECHECK)
+        if isinstance(url, str):
+            self.pending.add(url)
 
     def asked(self, url: str) -> None:
         """Note the try in the state store: until the check is done the article waits its
         retry. A store that failed to note it leaves it first in line (said and counted)."""
         self.pending.add(url)
         self.stats.inc_value("incremental/recheck_old")
+        if url in self.claimed:
+            return  # its claim noted the try
         try:
             shared_state(self.crawler).set_tried(url, capture_stamp(datetime.now(UTC)))
         except Exception as exc:  # any backend's failure (a full disk): asked again next run

@@ -23,6 +23,7 @@ Keys (``<spider>`` is the spider name, ``<run>`` the run number)::
     <spider>:<run>:dupefilter:last-adds  each worker's latest add (its retry is told "added")
     <spider>:<run>:workers        ids of workers that joined the run
     <spider>:<run>:inflight:<id>  leases of one worker: "<n>|<score>" -> serialized request
+    <spider>:<run>:rechecks       old-article re-checks the run's workers claimed (its budget)
     <spider>:alive:<id>           present while the worker lives (PX ttl)
 """
 
@@ -61,7 +62,8 @@ if run then
   end
   redis.call('DEL', ARGV[1] .. run .. ':dupefilter', ARGV[1] .. run .. ':workers',
              ARGV[1] .. run .. ':token', ARGV[1] .. run .. ':identity',
-             ARGV[1] .. run .. ':requests', ARGV[1] .. run .. ':dupefilter:last-adds')
+             ARGV[1] .. run .. ':requests', ARGV[1] .. run .. ':dupefilter:last-adds',
+             ARGV[1] .. run .. ':rechecks')
 end
 return {tostring(new), 1, ARGV[2], ARGV[3]}
 """
@@ -155,7 +157,7 @@ local seen = redis.call('SCARD', p .. ':dupefilter')
 local found = redis.call('EXISTS', p .. ':requests', p .. ':dupefilter', p .. ':workers',
                          p .. ':token', p .. ':identity', p .. ':finished')
 redis.call('DEL', p .. ':requests', p .. ':dupefilter', p .. ':workers', p .. ':token',
-           p .. ':identity', p .. ':dupefilter:last-adds')
+           p .. ':identity', p .. ':dupefilter:last-adds', p .. ':rechecks')
 if found > 0 then redis.call('SET', p .. ':finished', '1') end
 return {1, {queued, leased, seen, found}}
 """
@@ -203,6 +205,10 @@ class RunKeys:
     @property
     def token_key(self) -> str:
         return f"{self.prefix}:token"
+
+    @property
+    def rechecks(self) -> str:
+        return f"{self.prefix}:rechecks"
 
     def inflight(self, worker: str) -> str:
         return f"{self.prefix}:inflight:{worker}"

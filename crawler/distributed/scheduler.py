@@ -150,6 +150,12 @@ class DistributedScheduler(Scheduler):
             return None
         return f"{self.keys.spider}-{self.keys.run}-{self.keys.token}"
 
+    @property
+    def rechecks_key(self) -> str | None:
+        """Where the run counts the old-article re-checks its workers claimed
+        (crawler.rechecks): the budget is the run's, not each worker's."""
+        return None if self.keys is None else self.keys.rechecks
+
     def _refuse(self) -> None:
         raise CloseSpider(RUN_MISMATCH)
 

@@ -4,8 +4,11 @@ After the spider's own start requests, at a lower priority than discovery's: at 
 ``REFETCH_OLD_MAX`` of the spider's outlets' exported articles beyond
 ``REFETCH_MAX_AGE_DAYS`` whose last check is over ``REFETCH_OLD_EVERY_DAYS`` old, the
 longest unchecked first, none tried within ``REFETCH_OLD_RETRY_DAYS`` (a re-check that
-failed waits that long, see crawler.rechecks). Off in a replay (its archive holds what the live run asked, not what
-this one's clock makes due) and with a state store that keeps no check times (Redis).
+failed waits that long, see crawler.rechecks). In a distributed run each is claimed in
+the Redis state first, so the run's workers ask for each article once and for
+``REFETCH_OLD_MAX`` in all. Off in a replay (its archive holds what the live run asked, not
+what this one's clock makes due) and with a state store that keeps no check times (a
+``STATE_BACKEND`` of one's own without ``due_checks``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from scrapy import Request
 from crawler.items import capture_stamp
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet
-from crawler.rechecks import META_RECHECK, rechecks
+from crawler.rechecks import CLAIMED, META_RECHECK, SPENT, rechecks
 from crawler.spidermiddlewares.known_articles import article_age_start
 from crawler.state import ArticleRecord, shared_state
 
@@ -65,22 +68,29 @@ class OldArticleRecheckMiddleware:
             yield Request(spider.fetch_url(outlet, record.url), callback=spider.parse_article,
                           errback=spider.article_failed, cb_kwargs={"outlet_key": outlet.key},
                           priority=RECHECK_PRIORITY,
-                          meta={"article": True, META_RECHECK: True})
+                          meta={"article": True, META_RECHECK: record.url})
 
     def due(self, store: Any, spider: Any) -> list[tuple[Outlet, ArticleRecord, str]]:
-        """The spider's old articles due for a check, oldest check first, up to the budget.
-        Read from one cursor, stopped at the budget: the archive is never loaded whole."""
+        """The spider's old articles due for a check, oldest check first, up to the budget,
+        each claimed (a store shared by workers: none another worker asks for). Read from
+        one cursor, stopped at the budget: the archive is never loaded whole."""
         now = datetime.now(UTC)
         keys = {outlet.key for outlet in spider.outlets()}
         resolve = getattr(spider, "outlet_of", None) or outlet_for_url
         found: list[tuple[Outlet, ArticleRecord, str]] = []
-        for record, last in store.due_checks(capture_stamp(now - self.rechecks.every),
-                                             capture_stamp(now - self.rechecks.retry)):
+        before, retry = (capture_stamp(now - self.rechecks.every),
+                         capture_stamp(now - self.rechecks.retry))
+        for record, last in store.due_checks(before, retry):
             outlet = resolve(record.url)
             since = article_age_start(record.published, record.first_captured)
             if outlet is None or outlet.key not in keys or since is None \
                     or now - since <= self.rechecks.window:
                 continue  # another spider's, or young: discovery re-fetches it
+            verdict = self.rechecks.claim(store, record.url, before, retry)
+            if verdict == SPENT:
+                break  # the other workers of the run asked for its budget
+            if verdict != CLAIMED:
+                continue
             found.append((outlet, record, last))
             if len(found) >= self.rechecks.budget:
                 break

@@ -59,3 +59,23 @@ def test_a_store_that_refuses_is_warned_and_counted_and_the_article_stays_due(ca
                for m in messages), messages
     assert any("https://e.com/a" in m and "not recorded in the state store" in m
                and "checks it again" in m for m in messages), messages
+
+
+def test_an_answer_to_a_recheck_another_worker_asked_for_is_noted_checked_here():
+    """In a distributed run the request goes through the shared frontier: the worker that
+    receives the answer did not ask for it, and its outcome used to be dropped (the article
+    never noted checked, so asked for again at every retry)."""
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.signals import response_received
+
+    from crawler.rechecks import META_RECHECK
+    rechecks, store = _rechecks(refuse=False)
+    request = Request("https://e.com/a?amp", meta={META_RECHECK: "https://e.com/a"})
+    other = Request("https://e.com/b", meta={"article": True})
+    for each in (request, other):
+        rechecks.crawler.signals.send_catch_log(response_received, request=each, spider=None,
+                                                response=Response(each.url, request=each))
+    rechecks.done("https://e.com/a")
+    rechecks.done("https://e.com/b")  # no re-check: nothing noted
+    assert store.written == [("checked", "https://e.com/a")]
