@@ -62,7 +62,7 @@ class OldArticleRecheckMiddleware:
         if due:
             logger.info("Re-checking %d old article(s) for removals (REFETCH_OLD_MAX %d, "
                         "every %s), last checked %s first", len(due), self.rechecks.budget,
-                        self.rechecks.every, due[0][1])
+                        self.rechecks.every, due[0][2])
         for outlet, record, _ in due:
             self.rechecks.asked(record.url)
             yield Request(spider.fetch_url(outlet, record.url), callback=spider.parse_article,

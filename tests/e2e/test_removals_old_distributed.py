@@ -36,15 +36,17 @@ pytestmark = pytest.mark.slow
 PREFIX = "news-archive:state"  # STATE_REDIS_PREFIX's default: <BOT_NAME>:state
 
 
-def age_redis_state(store: RedisStateStore, urls: list[str]) -> None:
-    """As test_removals_old.age_state, through the store (which keeps the due order)."""
+def age_redis_state(store: RedisStateStore, urls: list[str]) -> list[str]:
+    """As test_removals_old.age_state, through the store (which keeps the due order); the
+    capture times written."""
     now = datetime.now(UTC)
     old = capture_stamp(now - timedelta(days=100))
-    for url, days in zip(urls, CAPTURED_DAYS_AGO, strict=True):
+    stamps = [capture_stamp(now - timedelta(days=days)) for days in CAPTURED_DAYS_AGO]
+    for url, stamp in zip(urls, stamps, strict=True):
         found = store.get(url)
         assert found is not None, url
-        store.put(replace(found, published=old, first_captured=old,
-                          captured=capture_stamp(now - timedelta(days=days))))
+        store.put(replace(found, published=old, first_captured=old, captured=stamp))
+    return stamps
 
 
 def report_stats(data_dir: Path) -> dict[str, Any]:
@@ -63,7 +65,8 @@ def test_two_workers_recheck_the_runs_old_articles_once_and_observe_a_removal(
     with FixtureServer([site.site]) as server:
         first = run_crawl("belta", tmp_path / "w0", server, settings=settings)
         assert first.returncode == 0 and len(first.items) == 4, first.log[-3000:]
-        age_redis_state(RedisStateStore(redis_server.client, PREFIX), [g.url for g in golds])
+        stamps = age_redis_state(RedisStateStore(redis_server.client, PREFIX),
+                                 [g.url for g in golds])
         site.site.add(site.path(golds[1]), Page(b"<html><body>Gone</body></html>", status=410))
         asked = len(server.requested_paths(belta.HOST))
         workers = [Worker(f"w{n}", tmp_path, server, {**settings, **SLOW,
@@ -84,6 +87,9 @@ def test_two_workers_recheck_the_runs_old_articles_once_and_observe_a_removal(
     assert sum(s.get("incremental/recheck_old_done", 0) for s in stats) == 2
     assert sum(s.get("articles/removed", 0) for s in stats) == 1
     assert not any("Old articles are not re-checked" in log for log in logs)
+    said = [log for log in logs if "Re-checking 2 old article(s) for removals" in log]
+    assert len(said) == 1 and f"last checked {stamps[0]} first" in said[0], logs
+    assert "Re-checking" not in "".join(log for log in logs if log not in said)
     store = RedisStateStore(redis_server.client, PREFIX)
     assert store.removal(golds[1].url) is not None
     checked = {r.url for r, _ in store.due_checks(capture_stamp(datetime.now(UTC)
