@@ -106,14 +106,10 @@ class Rechecks:
         retry. A store that failed to note it leaves it first in line (said and counted)."""
         self.pending.add(url)
         self.stats.inc_value("incremental/recheck_old")
-        if url in self.claimed:
-            return  # its claim noted the try
-        try:
-            shared_state(self.crawler).set_tried(url, capture_stamp(datetime.now(UTC)))
-        except Exception as exc:  # any backend's failure (a full disk): asked again next run
-            self.stats.inc_value("incremental/recheck_old_try_not_recorded")
-            logger.warning("Re-check of %s asked for, but the try is not recorded in the state "
-                           "store: %s; if it fails, the next run asks again", url, exc)
+        if url not in self.claimed:  # (a claim noted the try)
+            self._note(url, "set_tried", "incremental/recheck_old_try_not_recorded",
+                       "Re-check of %s asked for, but the try is not recorded in the state "
+                       "store: %s; if it fails, the next run asks again")
 
     def done(self, url: str) -> None:
         """The re-check of ``url`` has a durable outcome: note it, so the article waits
@@ -121,14 +117,21 @@ class Rechecks:
         if url not in self.pending:
             return
         self.pending.discard(url)
+        if self._note(url, "set_checked", "incremental/recheck_old_not_recorded",
+                      "Re-check of %s not recorded in the state store: %s; the next run "
+                      "checks it again"):
+            self.stats.inc_value("incremental/recheck_old_done")
+
+    def _note(self, url: str, method: str, failed_stat: str, failed_message: str) -> bool:
+        """Write now's time for ``url`` with the state store's ``method``; a failure of any
+        backend (a full disk) is warned and counted, never raised: the article stays due."""
         try:
-            shared_state(self.crawler).set_checked(url, capture_stamp(datetime.now(UTC)))
-        except Exception as exc:  # any backend's failure (a full disk): checked again next run
-            self.stats.inc_value("incremental/recheck_old_not_recorded")
-            logger.warning("Re-check of %s not recorded in the state store: %s; the next run "
-                           "checks it again", url, exc)
-            return
-        self.stats.inc_value("incremental/recheck_old_done")
+            getattr(shared_state(self.crawler), method)(url, capture_stamp(datetime.now(UTC)))
+        except Exception as exc:
+            self.stats.inc_value(failed_stat)
+            logger.warning(failed_message, url, exc)
+            return False
+        return True
 
 
 def rechecks(crawler: Any) -> Rechecks:
