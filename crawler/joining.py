@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from w3lib.url import safe_url_string
+
 from crawler.extraction import ExtractionError, next_page_of
 from crawler.extraction.worker import PageJoin
 from crawler.items import Article, ArticlePage
@@ -23,7 +25,7 @@ from crawler.urls import joined
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_PAGES = 20  # the ARTICLE_MAX_PAGES setting's default
-MAX_REDIRECTS = 5  # redirects of one later page followed
+DEFAULT_MAX_REDIRECTS = 5  # redirects of one later page followed: REDIRECT_MAX_TIMES's here
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Reasons a joining stops that the site serves the same on every fetch: the text read is all
 # this crawl will ever join, not a text cut short by a failure (a timeout, an HTTP 503, a
@@ -45,11 +47,12 @@ class PageFailed(Exception):
 @dataclass
 class Answer:
     """What one request for a later page got: its status, the URL it answers, where a redirect
-    sends (its Location, as sent), and the page it makes (read only for a 200)."""
+    sends (its Location: the bytes sent, or the text a WARC reader decoded), and the page it
+    makes (read only for a 200)."""
 
     status: int
     url: str
-    location: str | None
+    location: bytes | str | None
     page: Callable[[], ArticlePage]
 
 
@@ -60,8 +63,8 @@ class Joiner:
     """
 
     def __init__(self, max_pages: int, extract: Callable[[PageJoin], Awaitable[Article]],
-                 count: Callable[[str], Any]) -> None:
-        self.max_pages = max_pages
+                 count: Callable[[str], Any], max_redirects: int = DEFAULT_MAX_REDIRECTS) -> None:
+        self.max_pages, self.max_redirects = max_pages, max_redirects
         self.extract = extract
         self.count = count
 
@@ -111,7 +114,7 @@ class Joiner:
     async def fetch(self, url: str, first: ArticlePage, read: set[str]) -> ArticlePage:
         """The page at ``url``, or PageFailed. Its redirects are followed here: one to a page
         read already (a pager sending back to page 1) is a loop, and is not got again."""
-        for _ in range(MAX_REDIRECTS + 1):
+        for _ in range(self.max_redirects + 1):
             answer = await self.get(url, first)
             self.count("articles/later_pages_downloaded")
             if (target := redirect_target(answer)) is None:
@@ -121,7 +124,8 @@ class Joiner:
             read.add(_key(target))
             url = target
         else:
-            raise PageFailed("redirect_loop", f"more than {MAX_REDIRECTS} redirects")
+            raise PageFailed("redirect_loop", f"more than {self.max_redirects} redirects "
+                             "(REDIRECT_MAX_TIMES)")
         if answer.status != 200:
             raise PageFailed(f"http_{answer.status}", f"answered HTTP {answer.status}")
         return answer.page()
@@ -141,11 +145,15 @@ def join_incomplete(article: Any) -> str | None:
 
 
 def redirect_target(answer: Answer) -> str | None:
-    """Where a 3xx answer sends (absolute); None for any other answer. PageFailed when its
-    Location is no URL."""
+    """Where a 3xx answer sends (absolute), read as Scrapy's RedirectMiddleware reads it
+    (``safe_url_string``: UTF-8 bytes percent-encoded as such); None for any other answer.
+    PageFailed when its Location is no URL."""
     if answer.status not in REDIRECTS or not answer.location:
         return None
-    target = joined(answer.url, answer.location)
+    try:
+        target = joined(answer.url, safe_url_string(answer.location))
+    except ValueError:
+        target = None
     if target is None:
         raise PageFailed("redirect_bad_location",
                          f"Location {answer.location[:200]!r} is not a URL")

@@ -39,7 +39,15 @@ from crawler.extraction import next_page_of
 from crawler.extraction.pages import page_less, page_of
 from crawler.extraction.worker import PageJoin, extract_for_crawl, failure_reason
 from crawler.items import Article, ArticlePage
-from crawler.joining import DEFAULT_MAX_PAGES, Answer, Joiner, PageFailed, join_incomplete, run_now
+from crawler.joining import (
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_REDIRECTS,
+    Answer,
+    Joiner,
+    PageFailed,
+    join_incomplete,
+    run_now,
+)
 from crawler.outlets import outlet_for_url
 from crawler.sitediscovery import alias_of, framed_by
 from crawler.urls import canonical_url, is_article_url
@@ -87,11 +95,13 @@ class Result:
 @dataclass(frozen=True)
 class LaterPages:
     """Where a worker reads the later pages of an article: the index the main process built,
-    the ``ARTICLE_MAX_PAGES`` cap, and the decoded body's size cap."""
+    the ``ARTICLE_MAX_PAGES`` cap, the decoded body's size cap and the redirects a later page
+    may make (``REDIRECT_MAX_TIMES``)."""
 
     index: SharedIndex
     max_pages: int = DEFAULT_MAX_PAGES
     max_size: int = 64 * 1024 * 1024
+    max_redirects: int = DEFAULT_MAX_REDIRECTS
 
 
 Validate = Callable[[dict[str, Any]], str | None]
@@ -192,7 +202,8 @@ class ArchivePages(Joiner):
     the first page's (the one the crawl fetched right after it), read with no network."""
 
     def __init__(self, later: LaterPages, at: datetime | None, counts: Counter[str]) -> None:
-        super().__init__(later.max_pages, _join_page, lambda key: counts.update((key,)))
+        super().__init__(later.max_pages, _join_page, lambda key: counts.update((key,)),
+                         later.max_redirects)
         self.later, self.at = later, at
         self.asked: list[str] = []  # every URL asked for, redirect targets too
 
@@ -418,7 +429,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
               on_total: Callable[[int], None] | None = None, validate: Validate | None = None,
               on_invalid: Callable[[dict[str, Any], str], None] | None = None,
               on_bad_record: BadRecord | None = None,
-              timeout: float = 120.0, max_pages: int = DEFAULT_MAX_PAGES) -> ReextractReport:
+              timeout: float = 120.0, max_pages: int = DEFAULT_MAX_PAGES,
+              max_redirects: int = DEFAULT_MAX_REDIRECTS) -> ReextractReport:
     """Extract every archived article in ``paths``; ``emit`` receives each valid item as a dict.
 
     Pages are extracted in ``jobs`` worker processes (one at least: a page that hangs the
@@ -429,7 +441,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     indexing or reading a page, go to ``on_bad_record`` (default: logged) and are skipped;
     damaged records read all the same (``WarcFormatError.kept``) go there too.
     ``read_seconds`` sums the reading time of all processes. An article's later pages are
-    joined from ``paths`` as a crawl joins them, at most ``max_pages`` pages (ARTICLE_MAX_PAGES).
+    joined from ``paths`` as a crawl joins them, at most ``max_pages`` pages (ARTICLE_MAX_PAGES),
+    each redirected at most ``max_redirects`` times (REDIRECT_MAX_TIMES).
     """
     report = ReextractReport()
     started = time.perf_counter()
@@ -451,7 +464,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         if on_total:
             on_total(len(urls))
 
-        later = LaterPages(lookup.shared(), max_pages, max_size)
+        later = LaterPages(lookup.shared(), max_pages, max_size, max_redirects)
         read_later: set[str] = set()  # the later pages the joining asked for (their keys)
         phase = [1]  # 2: the pages that may be later pages of others, extracted last
 

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from archive.errors import WarcFormatError
 from archive.reader import warc_inputs
 from archive.schema import schema_errors
-from crawler.joining import DEFAULT_MAX_PAGES
+from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS
 from crawler.reextract import ReextractReport, reextract, said_of
 from crawler.siteoutlets import SiteRowError, load_rows, sites_published
 
@@ -97,7 +97,9 @@ class Command(ScrapyCommand):
                                    on_bad_record=on_bad_record,
                                    timeout=self.settings.getfloat("EXTRACTION_TIMEOUT", 120),
                                    max_pages=self.settings.getint("ARTICLE_MAX_PAGES",
-                                                                  DEFAULT_MAX_PAGES))
+                                                                  DEFAULT_MAX_PAGES),
+                                   max_redirects=self.settings.getint(
+                                       "REDIRECT_MAX_TIMES", DEFAULT_MAX_REDIRECTS))
         except (OSError, ValueError, WarcFormatError) as exc:  # what no record handler took
             print(f"error: re-extraction stopped: {exc}", file=sys.stderr)
             self.exitcode = 1

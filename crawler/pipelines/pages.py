@@ -27,6 +27,7 @@ from crawler.failures import describe, exception_reason
 from crawler.items import Article, ArticlePage
 from crawler.joining import (
     DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_REDIRECTS,
     JOIN_STOPPED_ATTR,
     PAGER_ENDS,
     Answer,
@@ -46,8 +47,10 @@ class PageJoiner(Joiner):
     downloader middleware (WARC capture or replay, retries, robots.txt, politeness)."""
 
     def __init__(self, crawler: Any, extract: Callable[[PageJoin], Awaitable[Article]]) -> None:
-        super().__init__(crawler.settings.getint("ARTICLE_MAX_PAGES", DEFAULT_MAX_PAGES),
-                         extract, crawler.stats.inc_value)
+        settings = crawler.settings
+        super().__init__(settings.getint("ARTICLE_MAX_PAGES", DEFAULT_MAX_PAGES), extract,
+                         crawler.stats.inc_value,
+                         settings.getint("REDIRECT_MAX_TIMES", DEFAULT_MAX_REDIRECTS))
         self.crawler = crawler
         self.stats = crawler.stats
 
@@ -60,7 +63,5 @@ class PageJoiner(Joiner):
             response = await self.crawler.engine.download_async(request)
         except Exception as exc:
             raise PageFailed(exception_reason(exc), describe(exc)) from None
-        location = response.headers.get("Location")
-        return Answer(response.status, response.url,
-                      location.decode("latin-1") if location else None,
+        return Answer(response.status, response.url, response.headers.get("Location"),
                       lambda: ArticlePage.from_response(response, first.outlet))

@@ -1,0 +1,61 @@
+"""The later-page join's redirect rules, shared by live crawls and re-extraction."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.joining import Answer, Joiner, PageFailed, run_now
+
+
+class _Answers(Joiner):
+    """A joiner whose pages are a table: URL -> (status, Location)."""
+
+    def __init__(self, table: dict[str, tuple[int, bytes | str | None]], **kw) -> None:
+        super().__init__(20, None, lambda key: None, **kw)  # type: ignore[arg-type]
+        self.table, self.asked = table, []
+
+    async def get(self, url, first):
+        self.asked.append(url)
+        status, location = self.table.get(url, (404, None))
+        return Answer(status, url, location, lambda: f"page {url}")
+
+
+def _fetch(joiner: Joiner, url: str):
+    return run_now(joiner.fetch(url, None, {url}))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("location", [
+    "/статья/?page=2".encode(),  # the bytes a live response gives
+    "/статья/?page=2",  # the text the WARC reader decoded
+])
+def test_a_non_ascii_location_is_followed_as_scrapys_redirects_follow_it(location) -> None:
+    """Location bytes were decoded as Latin-1 and the mojibake percent-encoded: a live
+    join asked for a page that does not exist (Scrapy's redirect reads UTF-8)."""
+    target = "http://e.com/%D1%81%D1%82%D0%B0%D1%82%D1%8C%D1%8F/?page=2"
+    joiner = _Answers({"http://e.com/a?page=2": (301, location), target: (200, None)})
+    assert _fetch(joiner, "http://e.com/a?page=2") == f"page {target}"
+    assert joiner.asked == ["http://e.com/a?page=2", target]
+
+
+def _chain(n: int) -> dict[str, tuple[int, str | None]]:
+    table: dict[str, tuple[int, str | None]] = {
+        f"http://e.com/p{i}": (302, f"/p{i + 1}") for i in range(n)}
+    table[f"http://e.com/p{n}"] = (200, None)
+    return table
+
+
+def test_redirects_are_followed_up_to_redirect_max_times() -> None:
+    assert _fetch(_Answers(_chain(3), max_redirects=3), "http://e.com/p0") == \
+        "page http://e.com/p3"
+    with pytest.raises(PageFailed) as info:
+        _fetch(_Answers(_chain(3), max_redirects=2), "http://e.com/p0")
+    assert info.value.reason == "redirect_loop"
+    assert "more than 2 redirects (REDIRECT_MAX_TIMES)" in info.value.detail
+
+
+def test_a_location_that_is_no_url_fails_the_page_naming_it() -> None:
+    joiner = _Answers({"http://e.com/a?page=2": (301, b"http://[::1")})
+    with pytest.raises(PageFailed) as info:
+        _fetch(joiner, "http://e.com/a?page=2")
+    assert info.value.reason == "redirect_bad_location"
+    assert "http://[::1" in info.value.detail
