@@ -414,7 +414,7 @@ class _CrcCounted:
         data = self._src.read(n)
         self._crc = zlib.crc32(data, self._crc)
         self._size += len(data)
-        if not data and self._size == self._info.file_size and self._crc != self._info.CRC:
+        if self._size == self._info.file_size and self._crc != self._info.CRC:  # (its end)
             self.crc_note = _crc_note(self._crc, self._info)
         return data
 

@@ -16,7 +16,7 @@ import pytest
 from archive.__main__ import main
 from archive.reader import ArchiveLookup, expand_paths, iter_responses, warc_inputs
 from archive.records import iter_records, read_info_at
-from archive.wacz_input import location
+from archive.wacz_input import location, open_member
 from archive.writer import WarcWriter
 
 from .conftest import make_exchange
@@ -511,3 +511,6 @@ def test_a_compressed_member_whose_crc_fails_gives_every_record_and_verify_names
     assert f"error: {pkg}#{name}: offset 0: CRC-32 {crc:08x} where the package " \
            f"recorded {crc ^ 1:08x}" in res.stdout + res.stderr
     assert "3 records in 1 file(s): 1 error(s)" in res.stdout
+    with open_member(pkg, name) as fh:  # a reader stopping at the last byte is told too
+        assert fh.read(warcs[2].stat().st_size) == warcs[2].read_bytes()
+        assert fh.crc_note and f"recorded {crc ^ 1:08x}" in fh.crc_note
