@@ -39,7 +39,7 @@ def page_rows(html: str, url: str, gold_text: str) -> dict[str, str] | None:
     gold = score.shingle_bag(score.tokenize(gold_text), 4)
     chosen = generic.generic_paragraphs(tree, url)
     work = deepcopy(tree)
-    stats = generic._prune(work)
+    stats, _removed = generic._prune(work)
     pruned = generic._trafilatura(work, url)
     region = generic._best_region(work, stats)
     extra: list[str] = []

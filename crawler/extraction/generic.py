@@ -5,7 +5,8 @@ link lists, share/comment blocks), let trafilatura pick the main content from th
 pruned tree and turn its output tree into paragraphs, keep those inside the densest
 prose region (or beside it, where nothing marks a block as boilerplate), add back the
 region's lines trafilatura left out between two kept paragraphs when their own block shows
-they are body, then drop the repeated headline and boilerplate lines. docs/extraction.md
+they are body (and the sentences removed there as link blocks that read as sentences), then
+drop the repeated headline and boilerplate lines. docs/extraction.md
 gives each step's evidence and its ablation row.
 """
 
@@ -32,10 +33,11 @@ _WS = re.compile(r"\s+")
 # Most throw text away; "template_siblings", "quiet_siblings", "headline_block" and
 # "longest_prose" give back what the region step took from blocks that show no sign of
 # boilerplate, and "interior_gaps" adds region lines trafilatura left out between two
-# paragraphs we keep.
+# paragraphs we keep; "linked_sentences" adds back, in the same places, sentences that were
+# removed as link blocks.
 PRUNING_STEPS = ("furniture_blocks", "link_blocks", "region", "template_siblings", "quiet_siblings",
                  "headline_block", "longest_prose", "headline_anchor", "interior_gaps", "meta_lines",
-                 "title_line", "boilerplate_lines")
+                 "title_line", "boilerplate_lines", "linked_sentences")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -100,11 +102,15 @@ def _is_link_block(el: etree._Element, stats: dict) -> bool:
     return total > 0 and links >= LINK_RATIO * total and total - links < LINK_MAX_OWN
 
 
-def drop_link_blocks(root: etree._Element, stats: dict) -> None:
+def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = False
+                     ) -> list[tuple[etree._Element, etree._Element]]:
     """Remove menus and teaser lists before trafilatura sees them.
 
     ``stats`` is kept true for what is left: each removed block's counts are taken off its
-    ancestors, so the region step needs no second pass over the tree.
+    ancestors, so the region step needs no second pass over the tree. With ``keep_places``,
+    a removed paragraph (``p``: a sentence that is mostly one link) leaves an empty ``p`` in
+    its place, so ``linked_sentences`` can put it back; those are returned as (paragraph,
+    place).
     """
     doomed: list[etree._Element] = []
     dead: set[etree._Element] = set()
@@ -120,6 +126,7 @@ def drop_link_blocks(root: etree._Element, stats: dict) -> None:
         if el.tag in _BLOCKS and _is_link_block(el, stats):
             dead.add(el)
             doomed.append(el)
+    removed: list[tuple[etree._Element, etree._Element]] = []
     for el in doomed:
         parent = el.getparent()
         if parent is None:
@@ -129,7 +136,18 @@ def drop_link_blocks(root: etree._Element, stats: dict) -> None:
         for anc in el.iterancestors():
             anc_total, anc_links = stats[anc]
             stats[anc] = (anc_total - total, anc_links - links)
-        el.drop_tree()
+        if keep_places and el.tag == "p":
+            place = el.makeelement("p", {LINKED_PLACE: "1"})  # empty: trafilatura skips it
+            place.tail, el.tail = el.tail, None
+            parent.replace(el, place)
+            removed.append((el, place))
+        else:
+            el.drop_tree()
+    return removed
+
+
+# An empty paragraph standing where a linked sentence was removed (see drop_link_blocks).
+LINKED_PLACE = "data-linked-sentence-place"
 
 
 # Class or id words that name the furniture sites put beside or under an article: disclaimers,
@@ -181,8 +199,10 @@ def _drop_furniture(root: etree._Element) -> None:
             _drop(el)
 
 
-def _prune(tree: lxml.html.HtmlElement) -> dict[etree._Element, tuple[int, int]]:
-    """Delete boilerplate in place (the tree must be our own copy); its text stats after."""
+def _prune(tree: lxml.html.HtmlElement
+           ) -> tuple[dict[etree._Element, tuple[int, int]], list[tuple[etree._Element, etree._Element]]]:
+    """Delete boilerplate in place (the tree must be our own copy); its text stats after, and
+    the linked sentences removed with their places (see drop_link_blocks)."""
     # comment nodes make trafilatura lose the text that follows them
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     for el in list(tree.iter(*_DROP_TAGS)):
@@ -196,9 +216,11 @@ def _prune(tree: lxml.html.HtmlElement) -> dict[etree._Element, tuple[int, int]]
         _drop_furniture(tree)
     stats = text_stats(tree)
     del held
+    removed = []
     if "link_blocks" in ENABLED_STEPS:
-        drop_link_blocks(tree, stats)
-    return stats
+        keep = "linked_sentences" in ENABLED_STEPS and "interior_gaps" in ENABLED_STEPS
+        removed = drop_link_blocks(tree, stats, keep_places=keep)
+    return stats, removed
 
 
 _TOKEN = re.compile(r"\w+")
@@ -692,6 +714,39 @@ def _marked_path(owner: etree._Element, top: etree._Element) -> bool:
     return False
 
 
+# ``linked_sentences``: a paragraph removed as a link block (a sentence that is mostly one link)
+# is body again when it sits between two kept paragraphs, ends a sentence and holds this much
+# text outside its links ("Shop Katla." and "See the rating." do not).
+LINKED_MIN_OWN = 15
+_LINKED_END = frozenset(".!…")
+_CLOSING = "\"'»”)"
+LINKED = "data-linked-sentence"
+
+
+def _restore_linked(removed: list[tuple[etree._Element, etree._Element]],
+                    blocks: list[etree._Element]) -> None:
+    """Put the removed linked sentences whose place lies in the region's blocks back there
+    (after trafilatura ran), marked, for ``_fill_gaps`` to weigh."""
+    inside = set(blocks)
+    for paragraph, place in removed:
+        parent = place.getparent()
+        if parent is None or not any(a in inside for a in (parent, *parent.iterancestors())):
+            continue
+        paragraph.tail = place.tail
+        paragraph.set(LINKED, "1")
+        parent.replace(place, paragraph)
+
+
+def _linked_sentence_is_body(line: str, owner: etree._Element, top: etree._Element,
+                             stats: dict) -> bool:
+    """Evidence that a restored linked sentence is body: a sentence with words of its own,
+    in no block marked as no running text, not hidden, no stamp or boilerplate line."""
+    total, links = stats.get(owner, (0, 0))
+    return (total - links >= LINKED_MIN_OWN and line.rstrip(_CLOSING)[-1:] in _LINKED_END
+            and not (_marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line)
+                     or _is_meta_line(line) or is_boilerplate_line(line)))
+
+
 def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, stats: dict) -> bool:
     """Evidence that a line trafilatura left out is body: prose (or a heading) in a quiet block."""
     if owner.tag not in _GAP_HEADINGS and not (
@@ -719,7 +774,8 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
     as ``_in_region`` does); a line found in none of them that sits after one matched line and
     before another is a gap, and is added after the paragraph before it when its own block
     shows it is body (``_gap_line_is_body``). Lines around the kept text (above the first, below
-    the last) stay out: there sit bylines, comments and forms.
+    the last) stay out: there sit bylines, comments and forms. A linked sentence put back by
+    ``_restore_linked`` is weighed the same way, by ``_linked_sentence_is_body``.
     """
     starts, at = [], 0
     for key in keys:
@@ -734,6 +790,13 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
         for line, owner in _owned_lines(top):
             key = _tokens(line)
             if not key:
+                continue
+            if owner.get(LINKED) is not None:
+                # removed before trafilatura ran, so in no kept paragraph: never a match
+                line = _norm(line)
+                if (cursor >= 0 and _linked_sentence_is_body(line, owner, top, stats)
+                        and key not in hay):
+                    gaps.append((cursor, line))
                 continue
             # the kept text goes on in order: a line is looked for from its paragraph's start
             # (at most GAP_WINDOW back: one long paragraph of many lines is no quadratic walk)
@@ -764,8 +827,10 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
     return out
 
 
-def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
-    """trafilatura's paragraphs of the pruned tree, less those outside the content region."""
+def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
+            removed: list[tuple[etree._Element, etree._Element]]) -> list[str]:
+    """trafilatura's paragraphs of the pruned tree, less those outside the content region;
+    ``removed`` are the linked sentences ``linked_sentences`` may put back."""
     paragraphs = _trafilatura(work, url)
     if "region" not in ENABLED_STEPS and paragraphs:
         return paragraphs
@@ -789,6 +854,8 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict) -> list[str]:
         blocks = blocks + leads
         kept, kept_keys = _in_region(paragraphs, keys, f"{hay} {_hay(leads)}")
     if "interior_gaps" in ENABLED_STEPS:
+        if removed:
+            _restore_linked(removed, blocks)
         return _fill_gaps(kept, kept_keys, blocks, stats)
     return kept
 
@@ -831,7 +898,7 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
     try:
         work = deepcopy(tree)
         _cut_below(work, MAX_GENERIC_DEPTH)  # one walk: finds nothing on a page of sane depth
-        paragraphs = _select(work, url, _prune(work))
+        paragraphs = _select(work, url, *_prune(work))
         if "title_line" in ENABLED_STEPS:
             paragraphs = _drop_headline(paragraphs, tree)
         if "boilerplate_lines" in ENABLED_STEPS:

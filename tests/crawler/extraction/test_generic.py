@@ -555,3 +555,43 @@ def test_a_date_stamp_line_is_no_body_whether_its_month_is_a_word_or_a_number(st
     html = _page(f"<h1>Council votes on the tram</h1><p>{stamp}</p><p>{PROSE}</p>"
                  f"<p>{mention} {PROSE2}</p><p>{timeline}</p><p>{PROSE3}</p>")
     assert _paragraphs(html) == [PROSE, f"{mention} {PROSE2}", timeline, PROSE3]
+
+
+# A sentence that is mostly one link: link-block removal takes it (>= 60 % link text).
+LINKED_SENTENCE = ('The commission published <a href="/report">its full report on the future of the tram '
+          "network and the harbour line</a> on Monday.")
+LINKED_SENTENCE_TEXT = ("The commission published its full report on the future of the tram network and "
+               "the harbour line on Monday.")
+
+
+def test_a_linked_sentence_between_kept_paragraphs_comes_back_in_place(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    html = _page(f"<p>{PROSE}</p><p>{LINKED_SENTENCE}</p><p>{PROSE2}</p><p>{PROSE3}</p>")
+    assert _paragraphs(html) == [PROSE, LINKED_SENTENCE_TEXT, PROSE2, PROSE3]
+    assert _with_steps_off(html, {"linked_sentences"}, monkeypatch) == [PROSE, PROSE2, PROSE3]
+
+
+@pytest.mark.parametrize("block", [
+    # no words of its own beside the link, or no sentence
+    '<p><a href="/shop">Shop the tram souvenirs of the city museum</a>.</p>',
+    '<p>Read more: <a href="/x">The second stage of the tram network and its harbour line</a></p>',
+    # hidden, or a caption
+    f'<p style="display: none">{LINKED_SENTENCE}</p>',
+    f'<div class="wp-caption"><p>{LINKED_SENTENCE}</p></div>',
+])
+def test_a_linked_paragraph_without_evidence_of_body_stays_out(block: str) -> None:
+    html = _page(f"<p>{PROSE}</p>{block}<p>{PROSE2}</p><p>{PROSE3}</p>")
+    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
+
+
+def test_a_linked_sentence_below_the_kept_body_stays_out() -> None:
+    """Below the last kept paragraph sit "read the full story" links to other articles."""
+    html = _page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p><p>{LINKED_SENTENCE}</p>")
+    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
+
+
+def test_link_block_removal_for_the_body_rules_leaves_no_places() -> None:
+    """The outlet rules' body cleaning (``body.py``) calls drop_link_blocks without places."""
+    root = lxml.html.document_fromstring(f"<div><p>{PROSE}</p><p>{LINKED_SENTENCE}</p><p>{PROSE2}</p></div>")
+    assert generic.drop_link_blocks(root, generic.text_stats(root)) == []
+    assert [p.text_content() for p in root.iter("p")] == [PROSE, PROSE2]
