@@ -234,8 +234,10 @@ _NEGATIVE = re.compile(r"comment|meta|footer|footnote|foot|sidebar|sponsor|shopp
                        re.I)
 # (No "media": modern CMSs name content blocks "media-body", "cda-media-block".)
 # If the region keeps less than this share of trafilatura's text, the region
-# is probably wrong (e.g. a long comment thread) and trafilatura is trusted.
-FRAC = 0.2
+# is probably wrong (e.g. a long comment thread, or one section of a review whose other
+# sections carry shop links) and trafilatura is trusted; ``headline_anchor`` keeps a short
+# item under its headline (0.2 before ``headline_anchor`` existed: teaser feeds came back).
+FRAC = 0.4
 # Nor is a region right that leaves out trafilatura's longest paragraph when that is this long.
 LONGEST_PROSE = 400
 

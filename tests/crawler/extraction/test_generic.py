@@ -595,3 +595,25 @@ def test_link_block_removal_for_the_body_rules_leaves_no_places() -> None:
     root = lxml.html.document_fromstring(f"<div><p>{PROSE}</p><p>{LINKED_SENTENCE}</p><p>{PROSE2}</p></div>")
     assert generic.drop_link_blocks(root, generic.text_stats(root)) == []
     assert [p.text_content() for p in root.iter("p")] == [PROSE, PROSE2]
+
+
+def test_a_region_of_one_section_that_keeps_under_two_fifths_is_not_trusted() -> None:
+    """A review whose picks box outscores its sections (each carries shop links, removed as a
+    link block, so no rescue takes them): the region keeps about a quarter of trafilatura's
+    text, and trafilatura is trusted (it was only under a fifth)."""
+    picks = "".join(
+        f"<p>Pick {i}: the light, quiet, cheap, sturdy, comfortable, small, fast, well made, easy "
+        f"to carry, and, above all, easy to fold model {i} is, for most readers, the one to buy, "
+        "with, however, a short range.</p>" for i in range(2))
+    sections = "".join(
+        f"<section class='review'><h2>Model {i}</h2><p>Model {i} rides well on rough streets and "
+        "climbs the steep hills of our test route without trouble. The brakes stop it quickly "
+        "and the lights are bright enough for riding home late at night in winter.</p>"
+        f"<ul><li><a href='/buy{i}a'>Check price at Shop A</a></li>"
+        f"<li><a href='/buy{i}b'>Check price at Shop B</a></li></ul></section>" for i in range(4))
+    html = (f"<html><body><article><section class='picks'><div class='picks-text'>{picks}</div>"
+            f"</section>{sections}</article></body></html>")
+    paras = _paragraphs(html)
+    assert [p[:8] for p in paras] == ["Pick 0: ", "Pick 1: "] + ["Model 0 ", "Model 1 ", "Model 2 ",
+                                                                "Model 3 "]
+    assert not any("Check price" in p for p in paras)
