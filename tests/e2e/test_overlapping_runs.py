@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -24,15 +25,17 @@ import pytest
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
 from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
-from tests.support.server import FixtureServer
+from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
 
 COUNT = 20
+HOLD = 120  # seconds a held article page may wait (past it the page is answered)
 
 
 def start(data_dir: Path, server: FixtureServer, feed: Path) -> subprocess.Popen:
     settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir), "CONCURRENT_REQUESTS": 2,
+                "DOWNLOAD_TIMEOUT": HOLD + 30,
                 "OUTLET_BASE_URLS": json.dumps(server.base_urls())}
     cmd = [*SCRAPY, "crawl", "belta", "-O", str(feed)]
     for key, value in settings.items():
@@ -68,17 +71,42 @@ def slow_site() -> ChangingBelta:
     return site
 
 
+def hold_after(site: ChangingBelta, free: int) -> threading.Event:
+    """Answer the first ``free`` article requests, hold the others until the event is set:
+    the crawl is still running whatever the machine's load (20 pages of 0.3 s, 2 at a time,
+    took less than a second crawl's start-up on a loaded machine)."""
+    gate, served, lock = threading.Event(), [0], threading.Lock()
+    held = {site.path(g): site.site.pages.pop(site.path(g)) for g in site.golds}
+
+    def serve(target: str) -> Page | None:
+        page = held.get(target)
+        if page is not None:
+            with lock:
+                served[0] += 1
+                wait = served[0] > free
+            if wait:
+                gate.wait(HOLD)
+        return page
+
+    site.site.dynamic.insert(0, serve)
+    return gate
+
+
 def test_a_second_crawl_of_the_spider_is_refused_while_the_first_runs(tmp_path: Path) -> None:
     site = slow_site()
+    gate = hold_after(site, free=4)
     feed = tmp_path / "belta.jsonl"  # the same -O file, as a copied cron line would have
     with FixtureServer([site.site]) as server:
         first = start(tmp_path, server, feed)
-        wait_for_items(tmp_path, first, at_least=2)
-        began = time.monotonic()
-        second = start(tmp_path, server, feed)
-        _, second_log = second.communicate(timeout=60)
-        refused_in = time.monotonic() - began
-        first_running = first.poll() is None
+        try:
+            wait_for_items(tmp_path, first, at_least=2)
+            began = time.monotonic()
+            second = start(tmp_path, server, feed)
+            _, second_log = second.communicate(timeout=60)
+            refused_in = time.monotonic() - began
+            first_running = first.poll() is None
+        finally:
+            gate.set()
         _, first_log = first.communicate(timeout=120)
         fetched = Counter(hit.url for hit in server.hits)
     assert second.returncode == 1, second_log[-3000:]
@@ -100,11 +128,15 @@ def test_a_second_crawl_of_the_spider_is_refused_while_the_first_runs(tmp_path: 
 
 def test_a_crawl_killed_outright_leaves_no_lock(tmp_path: Path) -> None:
     site = slow_site()
+    gate = hold_after(site, free=4)
     with FixtureServer([site.site]) as server:
         first = start(tmp_path, server, tmp_path / "first.jsonl")
-        wait_for_items(tmp_path, first, at_least=2)
-        os.killpg(first.pid, signal.SIGKILL)  # the crawl and its extraction workers
-        first.wait(timeout=30)
+        try:
+            wait_for_items(tmp_path, first, at_least=2)
+            os.killpg(first.pid, signal.SIGKILL)  # the crawl and its extraction workers
+            first.wait(timeout=30)
+        finally:
+            gate.set()
         again = start(tmp_path, server, tmp_path / "again.jsonl")
         _, log = again.communicate(timeout=120)
     assert again.returncode == 0, log[-3000:]
