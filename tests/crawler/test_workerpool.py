@@ -53,10 +53,20 @@ def test_results_come_back_in_full_and_in_order() -> None:
     assert run(main) == [i * i for i in range(300)]
 
 
+async def all_ready(pool: WorkerPool, within: float = 60.0) -> None:
+    """Wait until every worker has started: jobs go only to started workers, and one worker
+    starting seconds after the other (a loaded machine, niceness 10) could do all of them."""
+    deadline = time.monotonic() + within
+    while not all(worker.ready for worker in pool._workers):
+        assert time.monotonic() < deadline, "the workers did not start"
+        await asyncio.sleep(0.02)
+
+
 def test_both_workers_share_the_work() -> None:
     async def main() -> list[Any]:
         pool = WorkerPool(f"{JOBS}:pid_after", 2, prefetch=2)
         try:
+            await all_ready(pool)
             return await gather([pool.submit(0.05) for _ in range(100)])  # 5 s for one worker
         finally:
             pool.close()
