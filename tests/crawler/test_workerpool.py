@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -15,7 +18,7 @@ from typing import Any
 import pytest
 
 from crawler.extraction import ExtractionError
-from crawler.workerpool import PROJECT_ROOT, RemoteError, WorkerError, WorkerPool
+from crawler.workerpool import PROJECT_ROOT, RemoteError, WorkerError, WorkerPool, frame
 
 JOBS = "tests.support.jobs"
 
@@ -40,6 +43,11 @@ def gone(pid: int, within: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def waiting(fd: int) -> int:
+    """How many bytes the pipe ``fd`` holds unread."""
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
 
 
 def test_results_come_back_in_full_and_in_order() -> None:
@@ -87,7 +95,13 @@ def test_prefetched_pages_wait_in_the_workers_pipe_not_in_the_crawl_process() ->
         try:
             await pool.submit((0, b""))  # started and ready
             futures = [pool.submit((0.05, page)) for _ in range(8)]
-            time.sleep(2)  # the loop is blocked: it cannot write anything more to the pipe
+            (worker,) = pool._workers
+            answers = sum(len(frame((job.id, True, len(page)))) for job in worker.jobs)
+            # the loop is blocked: it cannot write anything more to the pipe, and waits (not
+            # a fixed time, which a loaded machine may overrun) for the worker's 8 answers
+            deadline = time.monotonic() + 30
+            while waiting(worker.from_child) < answers and time.monotonic() < deadline:
+                time.sleep(0.05)
             await asyncio.sleep(0.02)  # one turn of the loop reads what the worker answered
             done = sum(f.done() for f in futures)
             assert await gather(futures) == [len(page)] * 8
