@@ -14,7 +14,6 @@ import json
 import os
 import signal
 import subprocess
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,7 @@ import pytest
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
 from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
-from tests.support.server import FixtureServer, Page
+from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
 
@@ -71,30 +70,10 @@ def slow_site() -> ChangingBelta:
     return site
 
 
-def hold_after(site: ChangingBelta, free: int) -> threading.Event:
-    """Answer the first ``free`` article requests, hold the others until the event is set:
-    the crawl is still running whatever the machine's load (20 pages of 0.3 s, 2 at a time,
-    took less than a second crawl's start-up on a loaded machine)."""
-    gate, served, lock = threading.Event(), [0], threading.Lock()
-    held = {site.path(g): site.site.pages.pop(site.path(g)) for g in site.golds}
-
-    def serve(target: str) -> Page | None:
-        page = held.get(target)
-        if page is not None:
-            with lock:
-                served[0] += 1
-                wait = served[0] > free
-            if wait:
-                gate.wait(HOLD)
-        return page
-
-    site.site.dynamic.insert(0, serve)
-    return gate
-
 
 def test_a_second_crawl_of_the_spider_is_refused_while_the_first_runs(tmp_path: Path) -> None:
     site = slow_site()
-    gate = hold_after(site, free=4)
+    gate = site.hold(free=4, within=HOLD)
     feed = tmp_path / "belta.jsonl"  # the same -O file, as a copied cron line would have
     with FixtureServer([site.site]) as server:
         first = start(tmp_path, server, feed)
@@ -128,7 +107,7 @@ def test_a_second_crawl_of_the_spider_is_refused_while_the_first_runs(tmp_path: 
 
 def test_a_crawl_killed_outright_leaves_no_lock(tmp_path: Path) -> None:
     site = slow_site()
-    gate = hold_after(site, free=4)
+    gate = site.hold(free=4, within=HOLD)
     with FixtureServer([site.site]) as server:
         first = start(tmp_path, server, tmp_path / "first.jsonl")
         try:

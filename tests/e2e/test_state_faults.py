@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -137,7 +138,7 @@ def hold_write_lock(store: Path) -> subprocess.Popen:
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sqlite3, sys, time\n"
          f"db = sqlite3.connect({str(store)!r}, isolation_level=None)\n"
-         "db.execute('BEGIN EXCLUSIVE'); print('held', flush=True); time.sleep(120)"],
+         "db.execute('BEGIN EXCLUSIVE'); print('held', flush=True); time.sleep(600)"],
         stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
     return holder
@@ -149,25 +150,27 @@ def test_items_the_state_store_cannot_record_make_the_run_unhealthy(site: Changi
     cannot be recorded. That was an ERROR with a traceback per item and a healthy run, exit
     0; the next run exports them again (as version 1: nothing recorded them)."""
     from tests.support.crawl import crawl_command, read_items
-    site.delay = 1.0  # article pages answer slowly: the lock is taken while they are on the way
-    site.publish()
+    gate = site.hold()  # article pages wait: the lock is taken while they are on the way
     store = tmp_path / "state" / "state.sqlite3"
     with FixtureServer([site.site]) as server:
         cmd, env, items = crawl_command("belta", tmp_path, server,
                                         settings={"STATE_BUSY_TIMEOUT_MS": 300})
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
-        deadline = datetime.now() + timedelta(seconds=60)
-        while not any("/view/" in u for u in server.requests):
-            assert proc.poll() is None and datetime.now() < deadline, proc.stderr.read()
-        holder = hold_write_lock(store)
         try:
-            _, log = proc.communicate(timeout=120)
+            deadline = time.monotonic() + 60
+            while not any("/view/" in u for u in server.requests):
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+                time.sleep(0.05)
+            holder = hold_write_lock(store)
+        finally:
+            gate.set()
+        try:
+            _, log = proc.communicate(timeout=300)  # 5 s idle, 90 s beside busy processes
         finally:
             holder.kill()
             holder.wait()
         exported = read_items(items)
-        site.delay = 0.0
         site.publish()
         again = run_crawl("belta", tmp_path, server)
     assert proc.returncode == 1, log[-3000:]

@@ -7,6 +7,7 @@ switch to a broken layout between runs. :func:`shklov_copy` builds a district pa
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
 from html import escape
@@ -49,6 +50,28 @@ class ChangingBelta:
                    for g in sorted(self.golds, key=lambda g: g.published, reverse=True)]
         self.site.add("/rss", Page(rss("БЕЛТА", f"https://{belta.HOST}/", entries).encode(),
                                    content_type="application/rss+xml; charset=utf-8"))
+
+    def hold(self, free: int = 0, within: float = 120.0) -> threading.Event:
+        """Answer the first ``free`` article requests, hold the later ones until the event is
+        set (or ``within`` seconds pass): a test acts while the crawl is surely still under
+        way, whatever the machine's load, instead of racing fixed page delays. Until the
+        next :meth:`publish`, which serves the pages unheld again."""
+        gate, lock = threading.Event(), threading.Lock()
+        held = {self.path(g): self.site.pages.pop(self.path(g)) for g in self.golds}
+        served = [0]
+
+        def serve(target: str) -> Page | None:
+            page = held.get(target)
+            if page is not None:
+                with lock:
+                    served[0] += 1
+                    wait = served[0] > free
+                if wait:
+                    gate.wait(within)
+            return page
+
+        self.site.dynamic.insert(0, serve)
+        return gate
 
     def add(self, count: int, published: datetime) -> list[GoldArticle]:
         added = []
