@@ -22,6 +22,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class PortTaken(RuntimeError):
+    """The port was free when picked and taken before redis-server bound it (another test's
+    server, a connection's local port): the server could not start there, or another
+    server answered there instead of ours."""
+
+
 class RedisServer:
     """``redis-server`` in its own temp dir; ``url`` for ``-s REDIS_URL=…``."""
 
@@ -30,11 +36,17 @@ class RedisServer:
         …); ``password``: the one ``--requirepass`` sets, for the fixture's own client."""
         if REDIS_SERVER is None:
             pytest.skip("redis-server is not installed (bin/setup --dev installs it)")
-        self.port = _free_port()
         self.directory = directory
         self.options = options
-        self.client = self._client(password)
-        self._start()
+        for _ in range(5):  # a port picked free may be taken before the server binds it
+            self.port = _free_port()
+            self.client = self._client(password)
+            try:
+                self._start()
+                return
+            except PortTaken:
+                self.client.close()
+        raise RuntimeError("redis-server found no free port in 5 tries")
 
     def _client(self, password: str | None) -> redis.Redis:
         return redis.Redis(host="127.0.0.1", port=self.port, password=password)
@@ -60,9 +72,14 @@ class RedisServer:
                     self.stop()
                     output = log.read_text("utf-8", errors="replace")
                     self._unstarted(output)
-                    raise RuntimeError(f"redis-server did not start on port {self.port}: "
-                                       f"{output[-500:]}") from None
+                    said = f"redis-server did not start on port {self.port}: {output[-500:]}"
+                    if "Address already in use" in output:
+                        raise PortTaken(said) from None
+                    raise RuntimeError(said) from None
                 time.sleep(0.05)
+        if self.client.info("server")["process_id"] != self.proc.pid:
+            self.stop()
+            raise PortTaken(f"another redis-server answers on port {self.port}")
 
     def _unstarted(self, output: str) -> None:
         """Hook for a server that may lack a feature (skip rather than fail)."""
