@@ -251,8 +251,10 @@ def test_a_user_denied_the_spiders_keys_stops_crawl_and_crawlall_at_start(
 def test_redis_restarted_without_persistence_fails_the_run(redis_server: RedisServer,  # noqa: F811
                                                            tmp_path: Path) -> None:
     """The queue dies with Redis. The worker used to find the new, empty Redis "drained",
-    close as finished and exit 0 with half the articles never fetched."""
-    with FixtureServer([slow_site(120, 0.05)]) as server:
+    close as finished and exit 0 with half the articles never fetched. Pages of 0.3 s, 4 at a
+    time: the 100 left after the restart take 7 s or more, so a loaded machine's slow Redis
+    restart still comes mid-run (at 0.05 s the crawl could end first: failed once under -n 2)."""
+    with FixtureServer([slow_site(120, 0.3)]) as server:
         worker = Worker("w1", tmp_path, server, worker_settings(redis_server, tmp_path / "warc"))
         worker.await_items(20)
         redis_server.restart()
