@@ -60,7 +60,9 @@ class SiteBoilerplate:
         page = page_id or url
         if page not in pages and len(pages) < self.max_keys:
             pages.add(page)
-            for key in set(keys) - {""}:
+            # in page order, not a set's: at the cap the same keys are counted whatever the
+            # process's hash seed, so two runs over the same pages extract the same text
+            for key in dict.fromkeys(k for k in keys if k):
                 if key in counts or len(counts) < self.max_keys:
                     counts[key] += 1
         return kept if kept else paragraphs

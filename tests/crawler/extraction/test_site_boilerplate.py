@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from crawler.extraction.site_boilerplate import SiteBoilerplate, paragraph_key, site_key
@@ -60,3 +62,22 @@ def test_memory_per_site_is_bounded() -> None:
 def test_min_pages_must_be_positive() -> None:
     with pytest.raises(ValueError):
         SiteBoilerplate(min_pages=0)
+
+
+def test_at_the_cap_the_keys_counted_are_the_first_in_page_order_whatever_the_hash_seed() -> None:
+    """The keys of a page were counted in a set's order: at the cap, which ones were counted
+    (so which lines later pages lost) changed with PYTHONHASHSEED from run to run."""
+    import subprocess
+    import sys
+
+    script = ("from crawler.extraction.site_boilerplate import SiteBoilerplate, paragraph_key\n"
+              "m = SiteBoilerplate(min_pages=1, max_keys=5)\n"
+              "lines = [f'Line {w} of the page.' for w in 'abcdefghijklmnopqrst']\n"
+              "m.filter('https://example.by/1', lines)\n"
+              "print(sorted(lines.index(l) for l in lines\n"
+              "             if paragraph_key(l) in m._counts['example.by']))\n")
+    repo = Path(__file__).resolve().parents[3]
+    runs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True, cwd=repo, env={"PYTHONHASHSEED": str(seed)}).stdout
+            for seed in range(6)}
+    assert runs == {"[0, 1, 2, 3, 4]\n"}, runs
