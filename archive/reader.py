@@ -958,6 +958,33 @@ class ArchiveLookup:
                     self._on_error, soft=True)
         return None
 
+    def run_at(self, file: str, offset: int, url: str) -> int | None:
+        """The run (its key) of the capture of ``url`` at ``offset`` of ``file`` (a path, or
+        the name a RecordRef gives); None when the index holds no such capture."""
+        rows = self._query("SELECT file, run FROM captures WHERE url = ? AND offset = ?",
+                           (url, offset)).fetchall()
+        return next((run for idx, run in rows
+                     if file in (str(self.files[idx]), self.files[idx].name)), None)
+
+    def answers_in_run(self, url: str, run: int, at: datetime, *,
+                       method: str = "") -> Iterator[ArchivedResponse]:
+        """The readable captures of ``url`` in ``run`` at or after ``at``, by time (under its
+        closest archived spellings first, as ``get``): what one crawl got for it from then
+        on, a retried answer (a 503, then the 200 of its retry) each its own capture. A
+        capture that cannot be read is reported to on_error and skipped."""
+        sql = (f"{_SELECT} WHERE {_IN_TIER} AND c.method = ? AND c.run = ? AND c.ts >= ? "
+               "ORDER BY c.ts, c.seq")
+        for tier in self._tiers(url):
+            for row in self._query(sql, (json.dumps(tier), method, run, _ts(at))).fetchall():
+                cap = _capture(row)
+                try:
+                    found = self._load(cap, row[5])
+                except WarcFormatError as exc:
+                    _report(exc, self._on_error, soft=True)
+                    continue
+                if found is not None and not _redirects_to(found, url):
+                    yield found
+
     def _read(self, idx: int, offset: int) -> RecordInfo:
         return read_info_at(self.files[idx], offset, self._max)
 

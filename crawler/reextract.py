@@ -10,8 +10,8 @@ point, and a page that breaks it costs that page alone, counted under the same r
 crawl. A record that cannot be read is reported (file, offset, reason) and skipped.
 
 An article split over several pages is joined as the crawl joined it (crawler.joining, the
-live join's own loop): each later page is read from the archive, its capture nearest the first
-page's, in the worker that extracted the first page (it reads the main process's index). A
+live join's own loop): each later page is read from the archive, its capture the crawl joined
+(:meth:`ArchivePages.answer`), in the worker that extracted the first page (it reads the main process's index). A
 later page missing from the archive ends the joining there as a failed download does in a
 crawl: the item keeps the pages read, the page is warned about and counted
 (``not_archived``), and the item is cut short. A page joined as a later page is no item of its
@@ -58,6 +58,7 @@ NOT_ARCHIVED = "not_archived"  # a later page with no readable capture in the ar
 LATER_PAGE = "not_article/later_page"  # as crawler.extraction's NotAnArticle("later_page")
 ALIAS = "not_article/alias"  # a page whose rel=canonical names another article of its site
 FRAMESET = "not_article/frameset"  # a frameset: the page of its article frame is the article
+RETRIED = frozenset({403, 408, 429, 500, 502, 503, 504, 522, 524})  # RETRY_HTTP_CODES's default
 
 
 @dataclass
@@ -96,12 +97,13 @@ class Result:
 class LaterPages:
     """Where a worker reads the later pages of an article: the index the main process built,
     the ``ARTICLE_MAX_PAGES`` cap, the decoded body's size cap and the redirects a later page
-    may make (``REDIRECT_MAX_TIMES``)."""
+    may make (``REDIRECT_MAX_TIMES``) and the statuses a crawl retries (``RETRY_HTTP_CODES``)."""
 
     index: SharedIndex
     max_pages: int = DEFAULT_MAX_PAGES
     max_size: int = 64 * 1024 * 1024
     max_redirects: int = DEFAULT_MAX_REDIRECTS
+    retried: frozenset[int] = RETRIED  # RETRY_HTTP_CODES: answers the crawl asked again for
 
 
 Validate = Callable[[dict[str, Any]], str | None]
@@ -198,20 +200,21 @@ def _lookup(index: SharedIndex) -> ArchiveLookup:
 
 
 class ArchivePages(Joiner):
-    """The live join over the archive re-extracted: each later page is its capture nearest
-    the first page's (the one the crawl fetched right after it), read with no network."""
+    """The live join over the archive re-extracted: each later page is the capture the crawl
+    joined (:meth:`answer`), read with no network."""
 
-    def __init__(self, later: LaterPages, at: datetime | None, counts: Counter[str]) -> None:
+    def __init__(self, later: LaterPages, first: ArticlePage, counts: Counter[str]) -> None:
         super().__init__(later.max_pages, _join_page, lambda key: counts.update((key,)),
                          later.max_redirects)
-        self.later, self.at = later, at
+        self.later, self.at = later, _fetched_at(first)
+        self.run = _run_of(later.index, first)
         self.asked: list[str] = []  # every URL asked for, redirect targets too
 
     async def get(self, url: str, first: ArticlePage) -> Answer:
         """The archived answer for ``url``, or PageFailed (``not_archived``, unreadable)."""
         self.asked.append(url)
         try:
-            archived = _lookup(self.later.index).get(url, self.at)
+            archived = self.answer(url)
         except Exception as exc:  # noqa: BLE001 - a damaged record or index costs this page
             raise PageFailed(UNREADABLE, str(exc)) from None
         if archived is None:
@@ -222,12 +225,39 @@ class ArchivePages(Joiner):
         return Answer(archived.status, archived.url, location,
                       lambda: self.page(archived, first))
 
+    def answer(self, url: str) -> ArchivedResponse | None:
+        """The capture of ``url`` the crawl joined: in the first page's run, the first at or
+        after its time that the crawl did not retry (``RETRY_HTTP_CODES``: a 503 archived
+        before the 200 of its retry, each captured); else the one nearest the first page's
+        (another run's, or the last answer of retries that all failed)."""
+        lookup = _lookup(self.later.index)
+        if self.run is not None and self.at is not None:
+            for archived in lookup.answers_in_run(url, self.run, self.at):
+                if archived.status not in self.later.retried:
+                    return archived
+        return lookup.get(url, self.at)
+
     def page(self, archived: ArchivedResponse, first: ArticlePage) -> ArticlePage:
         """The later page a crawl would have built of this capture (the first page's outlet)."""
         body = decoded_body(archived, archived.url, self.later.max_size)
         if isinstance(body, str):
             raise PageFailed(body, "its body cannot be decoded")
         return ArticlePage.from_archived(archived, body, first.outlet)
+
+
+def _fetched_at(page: ArticlePage) -> datetime | None:
+    try:
+        return datetime.fromisoformat(page.fetched_at) if page.fetched_at else None
+    except ValueError:
+        return None
+
+
+def _run_of(index: SharedIndex, page: ArticlePage) -> int | None:
+    """The run the capture ``page`` was read from belongs to (None if unknown)."""
+    warc = page.warc or {}
+    if "file" not in warc or "offset" not in warc:
+        return None
+    return _lookup(index).run_at(warc["file"], warc["offset"], page.url)
 
 
 async def _join_page(job: PageJoin) -> Article:
@@ -238,11 +268,7 @@ def join_archived(page: ArticlePage, article: Article, later: LaterPages,
                   result: Result) -> Article:
     """``article`` with its later pages joined from the archive; the join's counts, its
     cut-short reason and the bad records met go to ``result``."""
-    try:
-        at = datetime.fromisoformat(page.fetched_at) if page.fetched_at else None
-    except ValueError:
-        at = None
-    pages = ArchivePages(later, at, result.joining)
+    pages = ArchivePages(later, page, result.joining)
     try:
         article = run_now(pages.join(page, article))
     finally:
@@ -430,7 +456,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
               on_invalid: Callable[[dict[str, Any], str], None] | None = None,
               on_bad_record: BadRecord | None = None,
               timeout: float = 120.0, max_pages: int = DEFAULT_MAX_PAGES,
-              max_redirects: int = DEFAULT_MAX_REDIRECTS) -> ReextractReport:
+              max_redirects: int = DEFAULT_MAX_REDIRECTS,
+              retried: frozenset[int] = RETRIED) -> ReextractReport:
     """Extract every archived article in ``paths``; ``emit`` receives each valid item as a dict.
 
     Pages are extracted in ``jobs`` worker processes (one at least: a page that hangs the
@@ -442,7 +469,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     damaged records read all the same (``WarcFormatError.kept``) go there too.
     ``read_seconds`` sums the reading time of all processes. An article's later pages are
     joined from ``paths`` as a crawl joins them, at most ``max_pages`` pages (ARTICLE_MAX_PAGES),
-    each redirected at most ``max_redirects`` times (REDIRECT_MAX_TIMES).
+    each redirected at most ``max_redirects`` times (REDIRECT_MAX_TIMES), an answer whose
+    status is in ``retried`` (RETRY_HTTP_CODES) stepped over for its retry's.
     """
     report = ReextractReport()
     started = time.perf_counter()
@@ -464,7 +492,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         if on_total:
             on_total(len(urls))
 
-        later = LaterPages(lookup.shared(), max_pages, max_size, max_redirects)
+        later = LaterPages(lookup.shared(), max_pages, max_size, max_redirects, retried)
         read_later: set[str] = set()  # the later pages the joining asked for (their keys)
         phase = [1]  # 2: the pages that may be later pages of others, extracted last
 

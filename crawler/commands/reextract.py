@@ -99,7 +99,9 @@ class Command(ScrapyCommand):
                                    max_pages=self.settings.getint("ARTICLE_MAX_PAGES",
                                                                   DEFAULT_MAX_PAGES),
                                    max_redirects=self.settings.getint(
-                                       "REDIRECT_MAX_TIMES", DEFAULT_MAX_REDIRECTS))
+                                       "REDIRECT_MAX_TIMES", DEFAULT_MAX_REDIRECTS),
+                                   retried=frozenset(int(code) for code in self.settings.getlist(
+                                       "RETRY_HTTP_CODES")))
         except (OSError, ValueError, WarcFormatError) as exc:  # what no record handler took
             print(f"error: re-extraction stopped: {exc}", file=sys.stderr)
             self.exitcode = 1

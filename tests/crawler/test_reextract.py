@@ -18,7 +18,7 @@ from archive.records import iter_records
 from archive.writer import WarcWriter
 from crawler.extraction.worker import failure_reason
 from crawler.outlets import outlet_for_url
-from crawler.reextract import latest_article_urls, reextract
+from crawler.reextract import LATER_PAGE, latest_article_urls, reextract
 from crawler.urls import canonical_url
 from tests.archive.conftest import make_exchange
 from tests.sites import belta
@@ -168,3 +168,67 @@ def test_a_later_page_is_no_spelling_of_its_first_page(tmp_path):
     assert canonical_url(f"{url}?page=2", outlet) == canonical_url(url, outlet)  # the premise
     with ArchiveLookup([str(tmp_path)]) as lookup:
         assert latest_article_urls(lookup) == [url, f"{url}?page=2"]
+
+
+def _paged_pages() -> tuple[str, list[tuple[str, bytes]], str]:
+    """The three pages (URL, body) of a paged RuNews24 article, and its whole text's end."""
+    from tests.sites import paged_articles
+
+    fixture, paged = paged_articles.runews24_site()
+    gold = paged.golds[0]
+    host = f"https://{fixture.site.host}"
+    pages = [(u, fixture.site.pages[u.removeprefix(host)].body) for u in paged.pages[gold.url]]
+    return gold.url, pages, gold.paragraphs[-1]
+
+
+def _at(second: int, day: int = 13) -> datetime:
+    return datetime(2026, 1, day, 10, 0, second, tzinfo=UTC)
+
+
+def _write_run(folder: Path, exchanges: list[tuple[str, bytes, int, datetime]]) -> None:
+    """One crawl run (one writer: its own run-id) of ``exchanges`` (URL, body, status, date)."""
+    with WarcWriter(folder) as w:
+        for url, body, status, date in exchanges:
+            w.write_exchange(make_exchange(url, body if status == 200 else b"busy",
+                                           status=status, headers=HTML, date=date))
+
+
+@pytest.mark.parametrize("status", [503, 429, 500, 408])
+def test_a_later_page_retried_after_an_error_is_joined_from_its_retry(tmp_path, status):
+    """A later page answering 503 (429, 500, 408) and then 200 on retry is archived twice (the
+    capture sits closer to the wire than the retry): the item was cut short at the error, the
+    capture nearest page 1's, though the crawl joined the retry's page."""
+    url, ((u1, b1), (u2, b2), (u3, b3)), last = _paged_pages()
+    _write_run(tmp_path, [(u1, b1, 200, _at(0)), (u2, b2, status, _at(1)), (u2, b2, 200, _at(5)),
+                          (u3, b3, 200, _at(6))])
+    report, items, _ = _run([tmp_path])
+    (item,) = items
+    assert item["url"] == url and item["extractor"]["page_urls"] == [u1, u2, u3]
+    assert last in item["text"]
+    assert report.cut_short == 0 and report.failed == {LATER_PAGE: 2}
+    assert report.joining["articles/pages_joined"] == 2
+
+
+def test_a_page_captured_in_several_runs_is_joined_from_the_first_pages_run(tmp_path):
+    """Run 1 joined page 2; in run 2 (the latest, whose page 1 is re-extracted) page 2 answered
+    503 then 200 on retry, and another run captured it answering 200 meanwhile: the
+    retry's capture of run 2 is joined. A run whose retries all failed is cut short there, as
+    its crawl was, though another run captured the page whole."""
+    url, ((u1, b1), (u2, b2), (u3, b3)), last = _paged_pages()
+    _write_run(tmp_path / "r1", [(u1, b1, 200, _at(0, 12)), (u2, b2, 200, _at(1, 12)),
+                                 (u3, b3, 200, _at(2, 12))])
+    _write_run(tmp_path / "r2", [(u1, b1, 200, _at(0)), (u2, b2, 503, _at(1)),
+                                 (u2, b2, 200, _at(9)), (u3, b3, 200, _at(10))])
+    _write_run(tmp_path / "r3", [(u2, b2.replace(b"<p>", b"<p>other "), 200, _at(3))])
+    report, items, _ = _run([tmp_path])
+    (item,) = items
+    assert item["extractor"]["page_urls"] == [u1, u2, u3] and "other " not in item["text"]
+    assert last in item["text"] and report.cut_short == 0
+
+    _write_run(tmp_path / "r4", [(u1, b1, 200, _at(0, 14)), (u2, b2, 503, _at(1, 14)),
+                                 (u2, b2, 503, _at(4, 14))])
+    _write_run(tmp_path / "r5", [(u2, b2, 200, _at(8, 14))])
+    report, items, _ = _run([tmp_path])
+    (item,) = items
+    assert item["extractor"].get("page_urls") is None and last not in item["text"]
+    assert report.cut_short == 1 and report.joining["articles/page_not_joined/http_503"] == 1
