@@ -74,19 +74,39 @@ class Joiner:
 
     async def join(self, first: ArticlePage, article: Article) -> Article:
         """``article`` (of page ``first``) with the text of its later pages appended."""
-        read = {_key(first.url)}
-        while (url := next_page_of(article)) is not None:
-            count = len(article.extractor.get("page_urls") or [first.url])
-            try:
-                self.check(url, count, read)
-                article = await self.next_page(first, article, url, read)
-            except PageFailed as exc:
-                self.note_failed(first, url, count, exc)
-                if exc.reason not in PAGER_ENDS:
-                    setattr(article, JOIN_STOPPED_ATTR, f"page {count + 1} not joined "
-                            f"({exc.reason}): {url}")
-                break
-            self.count("articles/pages_joined")
+        read = {loop_key(first.url)}
+        going = True
+        while going:
+            article, going = await self.join_next(first, article, read)
+        return self.joined(article)
+
+    async def join_next(self, first: ArticlePage, article: Article,
+                        read: set[str]) -> tuple[Article, bool]:
+        """``article`` with its next page joined, and whether the joining goes on: one step of
+        :meth:`join` (``read``: the pages' keys read so far), so a caller may run each page
+        apart (re-extraction: each its own task and timeout). A page that fails is noted."""
+        if (url := next_page_of(article)) is None:
+            return article, False
+        try:
+            self.check(url, _count(first, article), read)
+            article = await self.next_page(first, article, url, read)
+        except PageFailed as exc:
+            return self.stop(first, article, url, exc), False
+        self.count("articles/pages_joined")
+        return article, True
+
+    def stop(self, first: ArticlePage, article: Article, url: str, exc: PageFailed) -> Article:
+        """``article`` whose next page, ``url``, was not joined: counted, warned, and the
+        article marked cut short unless the site's pager ended there."""
+        count = _count(first, article)
+        self.note_failed(first, url, count, exc)
+        if exc.reason not in PAGER_ENDS:
+            setattr(article, JOIN_STOPPED_ATTR, f"page {count + 1} not joined "
+                    f"({exc.reason}): {url}")
+        return article
+
+    def joined(self, article: Article) -> Article:
+        """The article whose joining ended, counted when it holds later pages."""
         if article.extractor.get("page_urls"):
             self.count("articles/joined")
         return article
@@ -95,13 +115,13 @@ class Joiner:
         """PageFailed when ``url`` is past the page cap or a page read already."""
         if count >= self.max_pages:
             raise PageFailed("max_pages", f"ARTICLE_MAX_PAGES is {self.max_pages}")
-        if _key(url) in read:
+        if loop_key(url) in read:
             raise PageFailed("loop", "a page of this article read already")
 
     async def next_page(self, first: ArticlePage, article: Article, url: str,
                         read: set[str]) -> Article:
         """The article with the page at ``url`` joined, or PageFailed with the reason."""
-        read.add(_key(url))
+        read.add(loop_key(url))
         page = await self.fetch(url, first, read)
         try:
             return await self.extract(PageJoin(article, page, first.url))
@@ -119,9 +139,9 @@ class Joiner:
             self.count("articles/later_pages_downloaded")
             if (target := redirect_target(answer)) is None:
                 break
-            if _key(target) in read:
+            if loop_key(target) in read:
                 raise PageFailed("loop", f"redirected to {target}, a page read already")
-            read.add(_key(target))
+            read.add(loop_key(target))
             url = target
         else:
             raise PageFailed("redirect_loop", f"more than {self.max_redirects} redirects "
@@ -171,6 +191,11 @@ def run_now(coro: Coroutine[Any, Any, T]) -> T:
     raise RuntimeError("the coroutine waited: it needs an event loop")
 
 
-def _key(url: str) -> str:
+def _count(first: ArticlePage, article: Article) -> int:
+    """The pages ``article`` holds."""
+    return len(article.extractor.get("page_urls") or [first.url])
+
+
+def loop_key(url: str) -> str:
     """A page's identity for the loop guard: the URL without its fragment."""
     return urlsplit(url)._replace(fragment="").geturl()

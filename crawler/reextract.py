@@ -11,11 +11,14 @@ crawl. A record that cannot be read is reported (file, offset, reason) and skipp
 
 An article split over several pages is joined as the crawl joined it (crawler.joining, the
 live join's own loop): each later page is read from the archive, its capture the crawl joined
-(:meth:`ArchivePages.answer`), in the worker that extracted the first page (it reads the main process's index). A
-later page missing from the archive ends the joining there as a failed download does in a
-crawl: the item keeps the pages read, the page is warned about and counted
-(``not_archived``), and the item is cut short. A page joined as a later page is no item of its
-own (``not_article/later_page``), as in a crawl, where it is fetched only to be joined.
+(:meth:`ArchivePages.answer`), and extracted in a pool task of its own (:func:`join_step`;
+the workers read the main process's index), timed and isolated as the crawl's extraction of
+it: one that overruns EXTRACTION_TIMEOUT or kills its worker costs that page (``timeout``,
+``worker_died``), not the article. A later page missing from the archive ends the joining
+there as a failed download does in a crawl: the item keeps the pages read, the page is warned
+about and counted (``not_archived``), and the item is cut short. A page joined as a later
+page is no item of its own (``not_article/later_page``), as in a crawl, where it is fetched
+only to be joined.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +49,7 @@ from crawler.joining import (
     Joiner,
     PageFailed,
     join_incomplete,
+    loop_key,
     run_now,
 )
 from crawler.outlets import outlet_for_url
@@ -91,6 +95,20 @@ class Result:
     later_bad_records: list[WarcFormatError] = field(default_factory=list)
     later_read: list[str] = field(default_factory=list)  # later pages asked of the archive
     url: str = ""  # the page's
+    step: JoinStep | None = None  # a joining going on: its next page is the next task's
+
+
+@dataclass
+class JoinStep:
+    """An article whose joining goes on, as the task joining its next page needs it: each
+    later page is a task of its own, timed and isolated as the crawl's extraction of it."""
+
+    first: ArticlePage  # page 1, its body dropped (the join needs its URL, outlet, time, record)
+    article: Article  # the pages joined so far
+    read: set[str]  # the loop guard's keys
+    asked: list[str]  # every URL asked of the archive
+    counts: Counter[str]  # the live join's stats
+    validate: Validate | None
 
 
 @dataclass(frozen=True)
@@ -264,19 +282,60 @@ async def _join_page(job: PageJoin) -> Article:
     return extract_for_crawl(job)
 
 
-def join_archived(page: ArticlePage, article: Article, later: LaterPages,
-                  result: Result) -> Article:
-    """``article`` with its later pages joined from the archive; the join's counts, its
-    cut-short reason and the bad records met go to ``result``."""
-    pages = ArchivePages(later, page, result.joining)
+def join_step(step: JoinStep, later: LaterPages) -> Result:
+    """Worker entry point: join the next later page of ``step``'s article. The result goes
+    on (``step`` set) while pages are left, else holds the item."""
+    start = time.process_time()
+    result = Result(None, "", url=step.first.url)
+    pages = ArchivePages(later, step.first, step.counts)
+    pages.asked = step.asked
     try:
-        article = run_now(pages.join(page, article))
+        step.article, going = run_now(pages.join_next(step.first, step.article, step.read))
     finally:
         result.later_bad_records.extend(_BAD)
         _BAD.clear()
-        result.later_read = pages.asked
+    if going:
+        result.step = step
+    else:
+        finish_join(pages, step, result)
+    result.cpu = time.process_time() - start
+    return result
+
+
+def finish_join(pages: Joiner, step: JoinStep, result: Result) -> None:
+    """``result`` holds the item of the article whose joining ended, validated."""
+    article = pages.joined(step.article)
+    result.joining, result.later_read = step.counts, step.asked
     result.cut_short = join_incomplete(article)
-    return article
+    item, reason = _item(article, step.first.url)
+    if item is not None and step.validate is not None and (error := step.validate(item)):
+        reason = f"invalid: {error}"
+    result.item, result.reason = item, reason
+
+
+def step_failed(step: JoinStep, reason: str) -> Result:
+    """The result of an article whose next page's task overran or killed its worker (run
+    here, in the main process): that page is not joined, as in a crawl, where its
+    extraction fails alone (``timeout``, ``worker_died``); the item keeps the pages before."""
+    url = next_page_of(step.article) or ""
+    pages = Joiner(DEFAULT_MAX_PAGES, _join_page, lambda key: step.counts.update((key,)))
+    step.asked.append(url)
+    step.counts.update(("articles/later_pages_downloaded",))  # it was read: its task got on
+    pages.stop(step.first, step.article, url,
+               PageFailed(reason, "its extraction " + ("overran EXTRACTION_TIMEOUT"
+                                                       if reason == "timeout" else
+                                                       "killed its worker process")))
+    result = Result(None, "", url=step.first.url)
+    finish_join(pages, step, result)
+    return result
+
+
+def _item(article: Article, url: str) -> tuple[dict[str, Any] | None, str]:
+    try:
+        return asdict(article), ""
+    except Exception as exc:  # noqa: BLE001 - as the crawl's ExtractionPipeline does
+        logger.exception("Extraction crashed on %s", url)
+        return None, failure_reason(exc)
 
 
 def extract_timed(page: ArticlePage | str | WarcFormatError,
@@ -297,8 +356,11 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
     result = Result(None, "", url=url or page.url)
     try:
         article = extract_for_crawl(page)
-        if later is not None and next_page_of(article) is not None:
-            article = join_archived(page, article, later, result)
+        if later is not None and next_page_of(article) is not None:  # joined task by task
+            result.step = JoinStep(replace(page, body=b""), article, {loop_key(page.url)}, [],
+                                   Counter(), validate)
+            result.cpu = time.process_time() - start
+            return result
         item = asdict(article)
         reason = ""
     except Exception as exc:  # noqa: BLE001 - as the crawl's ExtractionPipeline does
@@ -371,9 +433,14 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], None],
-              timeout: float = 120.0) -> None:
+def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], Task | None],
+              timeout: float = 120.0,
+              fail: Callable[[Task, str], Result] | None = None) -> None:
     """Run tasks on ``jobs`` processes, at most ``jobs * 4`` in flight.
+
+    ``collect`` takes each result, and may return a task that goes on from it (an article's
+    next page), run before new ones. A task that fails for its worker (``timeout``,
+    ``worker_died``) is collected as ``fail(task, reason)`` (default: no item, that reason).
 
     The pool hands tasks out in order, one per idle worker, so the ``jobs`` oldest unfinished
     tasks are the running ones: each is timed from the moment it became one of them. A task
@@ -390,6 +457,13 @@ def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], None
     pool = ProcessPoolExecutor(max_workers=jobs)
     source = iter(tasks)
 
+    def take(result: Result) -> None:
+        if (follow := collect(result)) is not None:
+            again.append(follow)  # next out: an article's pages one after another
+
+    def lost(task: Task, reason: str) -> None:
+        take(fail(task, reason) if fail is not None else Result(None, reason))
+
     def restart() -> ProcessPoolExecutor:
         _stop(pool)
         pending.clear()
@@ -401,12 +475,14 @@ def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], None
             if suspects:
                 task = suspects.pop()
                 try:
-                    collect(pool.submit(task[0], *task[1]).result(timeout=timeout))
+                    result = pool.submit(task[0], *task[1]).result(timeout=timeout)
                 except (BrokenProcessPool, FutureTimeout) as exc:
                     reason = "timeout" if isinstance(exc, FutureTimeout) else "worker_died"
                     logger.error("Extraction of %s failed: %s", _label(task), reason)
-                    collect(Result(None, reason))
+                    lost(task, reason)
                     pool = restart()
+                else:
+                    take(result)
                 continue
             while len(pending) < jobs * 4 and (
                     task := again.pop() if again else next(source, None)) is not None:
@@ -422,9 +498,11 @@ def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], None
                 task = pending.pop(future)
                 started.pop(future, None)
                 try:
-                    collect(future.result())
+                    result = future.result()
                 except BrokenProcessPool:
                     suspects.append(task)
+                else:
+                    take(result)
             now = time.monotonic()
             overran = [f for f, at in started.items() if now - at >= timeout]
             if overran and not suspects:  # those workers are stuck: only a new pool frees them
@@ -432,7 +510,7 @@ def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], None
                     task = pending.pop(future)
                     logger.error("Extraction of %s took over %.0f s; its worker was stopped",
                                  _label(task), timeout)
-                    collect(Result(None, "timeout"))
+                    lost(task, "timeout")
                 again.extend(reversed(pending.values()))
                 pool = restart()
             if suspects:  # the pool is broken: every page still in it is a suspect
@@ -447,7 +525,17 @@ def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], None
 
 def _label(task: Task) -> str:
     func, args = task
+    if func is join_step:
+        return f"{next_page_of(args[0].article)} (a later page of {args[0].first.url})"
     return str(args[2]) if func is extract_record else str(getattr(args[0], "url", args[0]))
+
+
+def _failed(task: Task, reason: str) -> Result:
+    """What a task that overran or killed its worker comes to."""
+    func, args = task
+    if func is join_step:
+        return step_failed(args[0], reason)
+    return Result(None, reason, url=_label(task))
 
 
 def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None],
@@ -508,11 +596,13 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
                 report.read_seconds += time.perf_counter() - t0
                 yield extract_timed, (page, validate, later, url)
 
-        def collect(result: Result) -> None:
+        def collect(result: Result) -> Task | None:
             report.extract_cpu_seconds += result.cpu
             report.read_seconds += result.read
             for err in filter(None, (result.bad_record, *result.later_bad_records)):
                 bad_record(err)
+            if result.step is not None:  # its next page: a task of its own
+                return join_step, (result.step, later)
             report.joining.update(result.joining)
             report.cut_short += bool(result.cut_short)
             read_later.update(map(_article_key, result.later_read))
@@ -530,10 +620,11 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
                 emit(result.item)
             if progress:
                 progress(1)
+            return None
 
         firsts, maybe_later = split_later_pages(urls)
         for phase[0], batch in enumerate((firsts, maybe_later), 1):  # joins first, then those
             if batch:
-                _run_pool(tasks(batch), max(1, jobs), collect, timeout)
+                _run_pool(tasks(batch), max(1, jobs), collect, timeout, _failed)
     report.wall_seconds = time.perf_counter() - started
     return report

@@ -232,3 +232,38 @@ def test_a_page_captured_in_several_runs_is_joined_from_the_first_pages_run(tmp_
     (item,) = items
     assert item["extractor"].get("page_urls") is None and last not in item["text"]
     assert report.cut_short == 1 and report.joining["articles/page_not_joined/http_503"] == 1
+
+
+@pytest.mark.parametrize(("how", "jobs"), [("hang", 1), ("hang", 2), ("die", 2)])
+def test_a_later_page_that_hangs_or_kills_its_worker_costs_that_page_only(
+        tmp_path, monkeypatch, how, jobs):
+    """Page 3's extraction hangs (or kills its worker): the whole join was one task, so the
+    article gave no item at all (``timeout``, ``worker_died``); as in a crawl, that page
+    alone is lost, with the live reason, and the item keeps pages 1 and 2, cut short."""
+    import time
+
+    url, ((u1, b1), (u2, b2), (u3, b3)), last = _paged_pages()
+    _write_run(tmp_path, [(u1, b1, 200, _at(0)), (u2, b2, 200, _at(1)), (u3, b3, 200, _at(2))])
+    path, golds = belta_warc(tmp_path / "other", count=4)  # pages around it come through
+    real = reextract_mod.extract_for_crawl
+
+    def pathological(job):
+        if getattr(job, "page", job).url == u3:
+            if how == "die":
+                os._exit(9)
+            time.sleep(3600)
+        return real(job)
+
+    monkeypatch.setattr(reextract_mod, "extract_for_crawl", pathological)
+    started = time.monotonic()
+    report, items, _ = _run([tmp_path, path], jobs=jobs, timeout=3)
+    assert time.monotonic() - started < 60
+    reason = {"hang": "timeout", "die": "worker_died"}[how]
+    by_url = {i["url"]: i for i in items}
+    assert set(by_url) == {url} | {g.url for g in golds}
+    assert by_url[url]["extractor"]["page_urls"] == [u1, u2]
+    assert last not in by_url[url]["text"]
+    assert report.failed == {LATER_PAGE: 2}
+    assert report.cut_short == 1
+    assert report.joining[f"articles/page_not_joined/{reason}"] == 1
+    assert report.joining["articles/pages_joined"] == 1
