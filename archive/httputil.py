@@ -8,6 +8,32 @@ import zlib
 ORIG_CL_HEADER = "X-Archive-Orig-Content-Length"
 
 
+def raw_fields(head: bytes) -> list[tuple[bytes, bytes]]:
+    """The header fields of a header block (its lines after the status line) as the bytes
+    sent, folded lines joined as the text reader joins them: what a live response's headers
+    hold (Scrapy keeps bytes), where the text fields are decoded for reading (a ``Location``
+    of non-UTF-8 bytes, or a block one header of which is Latin-1, reads otherwise)."""
+    out: list[tuple[bytes, bytes]] = []
+    for line in head.split(b"\n"):
+        line = line.rstrip(b"\r")
+        if not line:
+            continue
+        if line[:1] in (b" ", b"\t") and out:
+            name, value = out[-1]
+            out[-1] = (name, value + b" " + line.strip())
+            continue
+        name, colon, value = line.partition(b":")
+        if colon:
+            out.append((name.strip(), value.strip()))
+    return out
+
+
+def last_raw_header(fields: list[tuple[bytes, bytes]], name: str) -> bytes | None:
+    """The last value of a header by case-insensitive name, as Scrapy's ``Headers.get``."""
+    key = name.lower().encode("ascii")
+    return next((v for k, v in reversed(fields) if k.lower() == key), None)
+
+
 def get_header(headers: list[tuple[str, str]], name: str) -> str | None:
     low = name.lower()
     for k, v in headers:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .httputil import content_encoding, content_type, get_header
+from .httputil import content_encoding, content_type, get_header, raw_fields
 
 # The WARC field marking the records of a soft-removal probe (a request for a URL that names
 # no page): a replay offers as probes these captures only, never a page of the same shape.
@@ -83,6 +83,14 @@ class ArchivedResponse:
     payload: bytes
     date: datetime
     ref: RecordRef
+    head: bytes = b""  # the header lines as sent; empty: ``headers`` are all there is
+
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The header fields as the bytes sent (a live response's, as Scrapy holds them):
+        ``headers`` decode a block with one byte not UTF-8 all as Latin-1."""
+        if self.head:
+            return raw_fields(self.head)
+        return [(k.encode("utf-8"), v.encode("utf-8")) for k, v in self.headers]
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """First header value by case-insensitive name."""

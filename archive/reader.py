@@ -214,6 +214,7 @@ def _to_response(
         payload=maybe_dechunk(src.headers, src.body),
         date=rec.date,
         ref=ref,
+        head=http.head,
     )
 
 

@@ -105,6 +105,7 @@ class HttpMessage:
     target: str
     headers: list[tuple[str, str]]
     body: bytes
+    head: bytes = b""  # the header lines as sent (archive.httputil.raw_fields reads them)
 
     def header(self, name: str) -> str | None:
         return get_header(self.headers, name)
@@ -270,6 +271,7 @@ def parse_http(block: bytes) -> HttpMessage:
         body = block[nxt:]
     first = _decode(lines[0]).strip()
     headers = _parse_fields(lines[1:])
+    head = b"\n".join(lines[1:])
     parts = first.split(None, 2)  # any run of blanks: servers send tabs and double spaces
     if not parts:
         raise ValueError("no HTTP request or status line")
@@ -278,11 +280,11 @@ def parse_http(block: bytes) -> HttpMessage:
         if not (code.isascii() and code.isdigit() and len(code) <= 3):
             raise ValueError(f"bad HTTP status line {first[:60]!r}")
         reason = parts[2] if len(parts) > 2 else ""
-        return HttpMessage(parts[0], int(code), reason, "", "", headers, body)
+        return HttpMessage(parts[0], int(code), reason, "", "", headers, body, head)
     method = parts[0]
     target = parts[1] if len(parts) > 1 else ""
     proto = parts[2] if len(parts) > 2 else ""
-    return HttpMessage(proto, 0, "", method, target, headers, body)
+    return HttpMessage(proto, 0, "", method, target, headers, body, head)
 
 
 def _content_length(fields: list[tuple[str, str]] | WarcRecord) -> int | None:

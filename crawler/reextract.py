@@ -35,7 +35,12 @@ from datetime import datetime
 from typing import Any
 
 from archive.errors import RECORD_KEPT, WarcFormatError
-from archive.httputil import ContentDecodingError, decode_content, encoding_not_applied
+from archive.httputil import (
+    ContentDecodingError,
+    decode_content,
+    encoding_not_applied,
+    last_raw_header,
+)
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, SharedIndex, response_at
 from crawler.extraction import next_page_of
@@ -238,8 +243,9 @@ class ArchivePages(Joiner):
         if archived is None:
             raise PageFailed(NOT_ARCHIVED, "no readable capture of it in the archive "
                              "re-extracted (never captured, its capture failed, or damaged)")
-        location = next((v for k, v in reversed(archived.headers) if k.lower() == "location"),
-                        None)  # the last, as Scrapy's headers give it in a crawl
+        # the last, as Scrapy's headers give it in a crawl, and its bytes as sent: the text
+        # of a block with one byte not UTF-8 is all Latin-1 (another target than the crawl's)
+        location = last_raw_header(archived.raw_headers(), "Location")
         return Answer(archived.status, archived.url, location,
                       lambda: self.page(archived, first))
 

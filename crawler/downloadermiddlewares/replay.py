@@ -79,8 +79,8 @@ def response_from_archive(request: Request, archived: ArchivedResponse,
     Content-Encoding (browser-based tools) loses that header, as warcio and pywb serve it."""
     skip = _HOP_BY_HOP | ({b"content-encoding"} if decoded else set())
     headers = Headers()
-    for name, value in archived.headers:
-        if name.lower().encode() not in skip:
+    for name, value in archived.raw_headers():  # the bytes sent, as a live response holds
+        if name.lower() not in skip:
             headers.appendlist(name, value)
     cls = responsetypes.from_args(headers=headers, url=request.url)
     return cls(url=request.url, status=archived.status, headers=headers, body=archived.payload,

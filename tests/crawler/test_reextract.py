@@ -267,3 +267,30 @@ def test_a_later_page_that_hangs_or_kills_its_worker_costs_that_page_only(
     assert report.cut_short == 1
     assert report.joining[f"articles/page_not_joined/{reason}"] == 1
     assert report.joining["articles/pages_joined"] == 1
+
+
+@pytest.mark.parametrize(("value", "other"), [
+    (b"?page=2&x=caf\xe9", []),  # Latin-1 bytes: not UTF-8
+    ("?page=2&x=café".encode(), [("X-Note", "caf\xe9")]),  # UTF-8, by a Latin-1 header
+])
+def test_a_later_pages_redirect_goes_where_the_crawls_went(tmp_path, value, other):
+    """A later page redirecting with a Location of non-UTF-8 bytes (or of UTF-8 in a header
+    block another header of which is Latin-1): its text, decoded all as Latin-1, was read as
+    another target than the crawl's Scrapy read of the bytes (``/caf%C3%A9`` for
+    ``/caf%E9``), and the page was not_archived."""
+    from w3lib.url import safe_url_string
+
+    url, ((u1, b1), (u2, b2), _), _last = _paged_pages()
+    path = u1.split("/", 3)[3]
+    target = f"{u1}{safe_url_string(value)}"  # where the crawl's redirect went
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(make_exchange(u1, b1, headers=HTML, date=_at(0)))
+        w.write_exchange(make_exchange(u2, b"", status=302, date=_at(1), headers=[
+            ("Location", f"/{path}".encode().decode("latin-1") + value.decode("latin-1")),
+            *other]))
+        w.write_exchange(make_exchange(target, b2.replace(b'rel="next"', b'rel="x"'),
+                                       headers=HTML, date=_at(2)))
+    report, items, _ = _run([tmp_path])
+    (item,) = (i for i in items if i["url"] == url)
+    assert item["extractor"]["page_urls"] == [u1, target]
+    assert report.joining["articles/pages_joined"] == 1 and report.cut_short == 0

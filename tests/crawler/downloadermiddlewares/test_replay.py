@@ -235,3 +235,24 @@ def test_a_damaged_record_read_all_the_same_is_not_called_skipped(
     assert stats.get_value("replay/bad_records") is None
     assert "Damaged WARC record read all the same" in caplog.text, caplog.text
     assert "Skipping" not in caplog.text
+
+
+@pytest.mark.parametrize(("headers", "sent"), [
+    ([("Location", "/caf\xe9")], b"/caf\xe9"),  # Latin-1: no UTF-8
+    ([("Location", "/caf\xc3\xa9"), ("X-Note", "caf\xe9")], b"/caf\xc3\xa9"),  # UTF-8, a Latin-1 one by it
+])
+def test_a_replayed_redirect_gives_scrapy_the_location_bytes_sent(
+        tmp_path: Path, headers: list[tuple[str, str]], sent: bytes) -> None:
+    """Header text of a block holding a byte not UTF-8 was decoded all as Latin-1 and given
+    to Scrapy re-encoded as UTF-8: a replayed redirect went elsewhere than the live one
+    (``/caf%C3%A9`` for ``/caf%E9``; mojibake for a UTF-8 Location by a Latin-1 header)."""
+    from w3lib.url import safe_url_string
+
+    with WarcWriter(tmp_path / "w") as writer:  # the writer sends header text as Latin-1
+        writer.write_exchange(make_exchange(ARTICLE, b"", status=302, headers=headers,
+                                            date=JANUARY))
+    mw, _ = _middleware(WARC_REPLAY=str(tmp_path / "w"))
+    response = mw.process_request(Request(ARTICLE))
+    assert response.status == 302
+    assert response.headers.get("Location") == sent
+    assert safe_url_string(response.headers.get("Location")) == safe_url_string(sent)
