@@ -209,6 +209,20 @@ def decoded_body(archived: ArchivedResponse, url: str, max_size: int) -> bytes |
 
 
 _LOOKUPS: dict[SharedIndex, ArchiveLookup] = {}  # a worker's view of the index, opened once
+_LATER: list[LaterPages] = []  # this worker's, set once by its pool (use_later_pages)
+
+
+def use_later_pages(later: LaterPages) -> None:
+    """Pool initializer: the worker's LaterPages, sent once, not with every task (its index
+    names every archive file: with thousands, hundreds of KB a task)."""
+    _LATER[:] = [later]
+
+
+def _later() -> LaterPages:
+    if not _LATER:
+        raise RuntimeError("this process was not given the later pages' index "
+                           "(use_later_pages)")
+    return _LATER[0]
 _BAD: list[WarcFormatError] = []  # bad records the view met in the task running
 
 
@@ -288,12 +302,12 @@ async def _join_page(job: PageJoin) -> Article:
     return extract_for_crawl(job)
 
 
-def join_step(step: JoinStep, later: LaterPages) -> Result:
+def join_step(step: JoinStep) -> Result:
     """Worker entry point: join the next later page of ``step``'s article. The result goes
     on (``step`` set) while pages are left, else holds the item."""
     start = time.process_time()
     result = Result(None, "", url=step.first.url)
-    pages = ArchivePages(later, step.first, step.counts)
+    pages = ArchivePages(_later(), step.first, step.counts)
     pages.asked = step.asked
     try:
         step.article, going = run_now(pages.join_next(step.first, step.article, step.read))
@@ -345,13 +359,13 @@ def _item(article: Article, url: str) -> tuple[dict[str, Any] | None, str]:
 
 
 def extract_timed(page: ArticlePage | str | WarcFormatError,
-                  validate: Validate | None = None, later: LaterPages | None = None,
+                  validate: Validate | None = None, join: bool = False,
                   url: str = "") -> Result:
     """Extract one page through the crawl's entry point; any exception costs this page only.
 
     ``validate`` returns an error message for an invalid item; it runs here (in the worker) and
-    an invalid item comes back with reason ``invalid: <message>``. With ``later``, an article
-    naming its next page gets its later pages joined from the archive (:func:`join_archived`).
+    an invalid item comes back with reason ``invalid: <message>``. With ``join``, an article
+    naming its next page comes back to have its later pages joined (:func:`join_step`).
     """
     if isinstance(page, WarcFormatError):
         return Result(None, UNREADABLE, bad_record=page, url=url)
@@ -362,7 +376,7 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
     result = Result(None, "", url=url or page.url)
     try:
         article = extract_for_crawl(page)
-        if later is not None and next_page_of(article) is not None:  # joined task by task
+        if join and next_page_of(article) is not None:  # joined task by task
             result.step = JoinStep(replace(page, body=b""), article, {loop_key(page.url)}, [],
                                    Counter(), validate)
             result.cpu = time.process_time() - start
@@ -382,7 +396,7 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
 
 
 def extract_record(path: str, offset: int, url: str, max_size: int,
-                   validate: Validate | None = None, later: LaterPages | None = None) -> Result:
+                   validate: Validate | None = None, join: bool = False) -> Result:
     """Worker entry point: read the response record at (path, offset) and extract it."""
     t0 = time.perf_counter()
     try:
@@ -392,7 +406,7 @@ def extract_record(path: str, offset: int, url: str, max_size: int,
         return Result(None, UNREADABLE, read=time.perf_counter() - t0, bad_record=bad, url=url)
     page = page_from_response(archived, url, max_size)
     read = time.perf_counter() - t0
-    result = extract_timed(page, validate, later, url)
+    result = extract_timed(page, validate, join, url)
     result.read = read
     return result
 
@@ -441,12 +455,14 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], Task | None],
               timeout: float = 120.0,
-              fail: Callable[[Task, str], Result] | None = None) -> None:
+              fail: Callable[[Task, str], Result] | None = None,
+              init: Task | None = None) -> None:
     """Run tasks on ``jobs`` processes, at most ``jobs * 4`` in flight.
 
     ``collect`` takes each result, and may return a task that goes on from it (an article's
     next page), run before new ones. A task that fails for its worker (``timeout``,
     ``worker_died``) is collected as ``fail(task, reason)`` (default: no item, that reason).
+    ``init`` (a function and its arguments) runs once in each worker as it starts.
 
     The pool hands tasks out in order, one per idle worker, so the ``jobs`` oldest unfinished
     tasks are the running ones: each is timed from the moment it became one of them. A task
@@ -460,7 +476,12 @@ def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], Task
     started: dict[Future[Result], float] = {}
     suspects: list[Task] = []
     again: list[Task] = []  # innocent tasks whose pool was stopped under them
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    start, args = init or (None, ())
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, initializer=start, initargs=args)
+
+    pool = new_pool()
     source = iter(tasks)
 
     def take(result: Result) -> None:
@@ -474,7 +495,7 @@ def _run_pool(tasks: Iterator[Task], jobs: int, collect: Callable[[Result], Task
         _stop(pool)
         pending.clear()
         started.clear()
-        return ProcessPoolExecutor(max_workers=jobs)
+        return new_pool()
 
     try:
         while True:
@@ -595,12 +616,12 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
                 cap = lookup.latest(url)
                 if cap is not None and not cap[3]:
                     yield extract_record, (str(lookup.files[cap[1]]), cap[2], url, max_size,
-                                           validate, later)
+                                           validate, True)
                     continue
                 t0 = time.perf_counter()  # revisits and misses: resolved with the index, here
                 page = page_from_archive(lookup, url, max_size)
                 report.read_seconds += time.perf_counter() - t0
-                yield extract_timed, (page, validate, later, url)
+                yield extract_timed, (page, validate, True, url)
 
         def collect(result: Result) -> Task | None:
             report.extract_cpu_seconds += result.cpu
@@ -608,7 +629,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             for err in filter(None, (result.bad_record, *result.later_bad_records)):
                 bad_record(err)
             if result.step is not None:  # its next page: a task of its own
-                return join_step, (result.step, later)
+                return join_step, (result.step,)
             report.joining.update(result.joining)
             report.cut_short += bool(result.cut_short)
             read_later.update(map(_article_key, result.later_read))
@@ -631,6 +652,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         firsts, maybe_later = split_later_pages(urls)
         for phase[0], batch in enumerate((firsts, maybe_later), 1):  # joins first, then those
             if batch:
-                _run_pool(tasks(batch), max(1, jobs), collect, timeout, _failed)
+                _run_pool(tasks(batch), max(1, jobs), collect, timeout, _failed,
+                          (use_later_pages, (later,)))
     report.wall_seconds = time.perf_counter() - started
     return report
