@@ -16,9 +16,11 @@ the workers read the main process's index), timed and isolated as the crawl's ex
 it: one that overruns EXTRACTION_TIMEOUT or kills its worker costs that page (``timeout``,
 ``worker_died``), not the article. A later page missing from the archive ends the joining
 there as a failed download does in a crawl: the item keeps the pages read, the page is warned
-about and counted (``not_archived``), and the item is cut short. A page joined as a later
-page is no item of its own (``not_article/later_page``), as in a crawl, where it is fetched
-only to be joined.
+about and counted (``not_archived``), and the item is cut short. A page joined (or tried) as
+a later page is no item of its own (``not_article/later_page``) and is not extracted, as in a
+crawl, where it is fetched only to be joined: pages that may be later pages are extracted
+after the first pages, in waves by page number (:func:`by_page_number`), each page decided by
+the joins of the waves before it, never by which worker finished first.
 """
 
 from __future__ import annotations
@@ -440,6 +442,18 @@ def split_later_pages(urls: list[str]) -> tuple[list[str], list[str]]:
     return firsts, maybe_later
 
 
+def by_page_number(urls: list[str]) -> list[list[str]]:
+    """``urls`` (later pages, maybe) in waves by page number: each wave is extracted when
+    the joins of the ones before are done, so whether a page is an item or a later page one
+    of them joined never hangs on which worker finished first."""
+    waves: dict[int, list[str]] = {}
+    for url in urls:
+        first = page_less(url)
+        number = (page_of(url, first) if first is not None else None) or 2
+        waves.setdefault(number, []).append(url)
+    return [waves[n] for n in sorted(waves)]
+
+
 Task = tuple[Callable[..., Result], tuple[Any, ...]]
 
 
@@ -609,7 +623,6 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
 
         later = LaterPages(lookup.shared(), max_pages, max_size, max_redirects, retried)
         read_later: set[str] = set()  # the later pages the joining asked for (their keys)
-        phase = [1]  # 2: the pages that may be later pages of others, extracted last
 
         def tasks(batch: list[str]) -> Iterator[Task]:
             for url in batch:
@@ -633,9 +646,6 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             report.joining.update(result.joining)
             report.cut_short += bool(result.cut_short)
             read_later.update(map(_article_key, result.later_read))
-            if phase[0] == 2 and _article_key(result.url) in read_later:
-                logger.info("%s is a later page of an article: no item of its own", result.url)
-                result.item, result.reason = None, LATER_PAGE
             if result.reason.startswith("invalid: "):
                 report.invalid += 1
                 if on_invalid and result.item is not None:
@@ -650,7 +660,14 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             return None
 
         firsts, maybe_later = split_later_pages(urls)
-        for phase[0], batch in enumerate((firsts, maybe_later), 1):  # joins first, then those
+        for wave in (firsts, *by_page_number(maybe_later)):
+            batch = []
+            for url in wave:  # a page a join of an earlier wave read: fetched only to be joined
+                if _article_key(url) in read_later:
+                    logger.info("%s is a later page of an article: no item of its own", url)
+                    collect(Result(None, LATER_PAGE, url=url))
+                else:
+                    batch.append(url)
             if batch:
                 _run_pool(tasks(batch), max(1, jobs), collect, timeout, _failed,
                           (use_later_pages, (later,)))

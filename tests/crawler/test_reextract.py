@@ -320,3 +320,24 @@ def test_a_task_does_not_carry_the_list_of_archive_files(tmp_path, monkeypatch):
         assert report.extracted == 2
     one, sixty = sizes
     assert sixty <= one + 100
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_later_page_is_decided_by_the_pages_before_it_not_by_finishing_order(tmp_path, jobs):
+    """ARTICLE_MAX_PAGES=2, page 2 with no back-link to page 1 (an article to the extractor):
+    page 2, joined by page 1, was extracted all the same and relabelled after, its own join
+    (page 3) counted in the summary, and whether page 3 was a later page depended on which
+    worker finished first. Now page 2 is no item and joins nothing (the crawl fetched it
+    only to join it), and the counts are the crawl's: one page joined to one article."""
+    url, ((u1, b1), (u2, b2), (u3, b3)), _last = _paged_pages()
+    alone = b2.replace(b'rel="prev"', b'rel="x"').replace(b'rel="canonical"', b'rel="x"')
+    _write_run(tmp_path, [(u1, b1, 200, _at(0)), (u2, alone, 200, _at(1)),
+                          (u3, b3, 200, _at(2))])
+    report, items, _ = _run([tmp_path], jobs=jobs, max_pages=2)
+    assert [i["url"] for i in items] == [url]
+    assert items[0]["extractor"]["page_urls"] == [u1, u2]
+    assert report.failed == {LATER_PAGE: 2}  # page 3 says it is one (rel="prev")
+    assert report.joining == {"articles/pages_joined": 1, "articles/joined": 1,
+                              "articles/later_pages_downloaded": 1,
+                              "articles/page_not_joined/max_pages": 1}
+    assert report.cut_short == 0
