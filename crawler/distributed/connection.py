@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 SCHEMES = ("redis", "rediss", "unix")
 CHECK_TIMEOUT = 5.0  # the start check's socket timeouts: an answer, or a clear error, soon
+# The protocol the workers speak: RESP2, which every Redis speaks; RESP3 needs HELLO (Redis
+# 6.0), and redis-py 8 asks for it by default, so Redis 5.0 refused every connection.
+RESP_VERSION = 2
 SECRET_QUERY = re.compile(r"((?:^|&)(?:ssl_)?password=)[^&]*", re.IGNORECASE)
 # Redis no longer takes this worker's credentials: a password changed or an ACL user disabled
 # (WRONGPASS, NOAUTH: AuthenticationError, a ConnectionError to redis-py), or its commands or
@@ -97,8 +100,12 @@ def redis_client(settings: Any, retry_seconds: float | None = None,
 
     ``timeout`` (the start check's): socket timeouts at most that long, and a timeout is
     not retried, so a server that never answers (a TLS handshake sent to a plain port)
-    fails in seconds rather than after several of scrapy-redis' 30 s timeouts."""
+    fails in seconds rather than after several of scrapy-redis' 30 s timeouts.
+
+    RESP2 (:data:`RESP_VERSION`) unless ``REDIS_PARAMS`` names a ``protocol``: redis-py 8
+    opens each connection with HELLO 3, which Redis 5.0 does not know."""
     params = settings.getdict("REDIS_PARAMS")
+    params.setdefault("protocol", RESP_VERSION)
     if timeout is not None:
         for name in ("socket_timeout", "socket_connect_timeout"):
             given = params.get(name, defaults.REDIS_PARAMS.get(name))
@@ -402,12 +409,26 @@ WORKER_COMMANDS = (
     ("SADD", "set", "a"), ("SMEMBERS", "set"), ("SCARD", "set"), ("SREM", "set", "a"),
     ("HSET", "h", "f", "v"), ("HGET", "h", "f"), ("HMGET", "h", "f"), ("HGETALL", "h"),
     ("HLEN", "h"), ("HSCAN", "h", "0"), ("HDEL", "h", "f"),
-    ("ZADD", "z", "1", "a"), ("ZSCORE", "z", "a"), ("ZMSCORE", "z", "a"),
+    ("ZADD", "z", "1", "a"), ("ZSCORE", "z", "a"),
     ("ZRANGEBYSCORE", "z", "-inf", "(1", "WITHSCORES", "LIMIT", "0", "1"), ("ZREM", "z", "b"),
     ("ZCARD", "z"), ("ZPOPMIN", "z"), ("HEXISTS", "h", "f"),
     ("RPUSH", "l", "a"), ("LLEN", "l"), ("LRANGE", "l", "0", "-1"),
     ("DEL", "s", "n", "set", "h", "z", "l"),
 )
+# The Redis version each command the worker runs came with (redis.io's "Available since"; the
+# options it uses are as old: SET's PX and NX 2.6.12, HSET of several fields 4.0, ZADD's NX
+# 3.0.2), for the start check to name when Redis does not know one: all are in Redis 5.0
+# (Debian 11, Ubuntu 20.04). A new command goes here and in WORKER_COMMANDS.
+COMMAND_SINCE = {
+    "DEL": "1.0.0", "SET": "1.0.0", "GET": "1.0.0", "EXISTS": "1.0.0", "INCR": "1.0.0",
+    "SADD": "1.0.0", "SMEMBERS": "1.0.0", "SCARD": "1.0.0", "SREM": "1.0.0",
+    "HSET": "2.0.0", "HGET": "2.0.0", "HMGET": "2.0.0", "HGETALL": "2.0.0", "HLEN": "2.0.0",
+    "HSCAN": "2.8.0", "HDEL": "2.0.0", "HEXISTS": "2.0.0",
+    "ZADD": "1.2.0", "ZSCORE": "1.2.0", "ZRANGEBYSCORE": "1.0.5", "ZREM": "1.2.0",
+    "ZCARD": "1.2.0", "ZPOPMIN": "5.0.0", "RPUSH": "1.0.0", "LLEN": "1.0.0",
+    "LRANGE": "1.0.0", "EVAL": "2.6.0", "MULTI": "1.2.0", "EXEC": "1.2.0",
+}
+UNKNOWN_COMMAND = re.compile(r"unknown (redis )?command", re.IGNORECASE)
 # ARGV: the commands, each as its argument count then its words; a word naming a key is
 # prefixed with KEYS[1]. Returns the first command refused and Redis' error, or nothing.
 _TRY_COMMANDS = """
@@ -449,6 +470,8 @@ def check_commands(client: redis.Redis, prefix: str, shown: str) -> None:
                                f"which the crawl's frontier runs: {exc}.") from None
     if refused:
         command, error = (_text(part) for part in refused)
+        if UNKNOWN_COMMAND.search(error):
+            raise RedisUnavailable(too_old(client, shown, command, error))
         raise RedisUnavailable(denied(
             shown, f"NOPERM this user has no permissions to run the '{command.lower()}' "
                    f"command (in a Lua script: {error})"))
@@ -474,6 +497,20 @@ def check_transaction(client: redis.Redis, key: str, shown: str) -> None:
             from None
     finally:
         client.connection_pool.release(conn)
+
+
+def too_old(client: redis.Redis, shown: str, command: str, error: str) -> str:
+    """The start check's refusal of a Redis that does not know a command the worker runs:
+    too old for it (or the command renamed away), which no ACL change mends."""
+    since = COMMAND_SINCE.get(command.upper(), "?")
+    try:
+        version = f"; this server is Redis {_text(client.info('server')['redis_version'])}"
+    except (redis.RedisError, KeyError):
+        version = ""
+    return (f"Redis at REDIS_URL={shown} does not know the '{command.lower()}' command, which "
+            f"a crawl runs ({error}): it needs Redis {since} or later{version}. Upgrade "
+            "Redis, or, if the command was renamed or disabled (rename-command in "
+            "redis.conf), enable it again.")
 
 
 def denied(shown: str, error: str) -> str:

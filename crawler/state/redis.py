@@ -171,7 +171,7 @@ class RedisStateStore:
         self.index_due()
         limit, retry = epoch(before), epoch(retry_before) if retry_before else None
         for urls in self._due_batches(limit):
-            tried = self.db.zmscore(self.tries, urls) if retry is not None else [None] * len(urls)
+            tried = self._tries(urls) if retry is not None else [None] * len(urls)
             keep = [u for u, t in zip(urls, tried, strict=True) if t is None or t < retry]
             if not keep:
                 continue
@@ -182,6 +182,14 @@ class RedisStateStore:
                     continue  # recorded nowhere else: nothing to re-check
                 record = ArticleRecord(**json.loads(raw))
                 yield record, when.decode("utf-8") if when else record.captured
+
+    def _tries(self, urls: list[str]) -> list[float | None]:
+        """When each of ``urls`` was last tried (None: never, or done since): one pipelined
+        ZSCORE each, one round trip (ZMSCORE needs Redis 6.2; the project runs on 5.0)."""
+        pipe = self.db.pipeline(transaction=False)
+        for url in urls:
+            pipe.zscore(self.tries, url)
+        return pipe.execute()
 
     def _due_batches(self, limit: float) -> Iterator[list[str]]:
         """The ``due`` set below ``limit`` in order, ``_DUE_BATCH`` at a time: each batch

@@ -49,7 +49,8 @@ class RedisServer:
         raise RuntimeError("redis-server found no free port in 5 tries")
 
     def _client(self, password: str | None) -> redis.Redis:
-        return redis.Redis(host="127.0.0.1", port=self.port, password=password)
+        # RESP2, as the workers' clients (crawler.distributed.connection): any Redis from 5.0
+        return redis.Redis(host="127.0.0.1", port=self.port, password=password, protocol=2)
 
     def _common(self) -> list[str]:
         return ["--bind", "127.0.0.1", "--dir", str(self.directory), "--save", "",
@@ -113,3 +114,18 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
         yield server
     finally:
         server.stop()
+
+
+def command_since(client: redis.Redis, name: str) -> tuple[int, ...]:
+    """The Redis version that added command ``name``, as the server's COMMAND DOCS says
+    (Redis 7; redis-py parses its reply as COMMAND's, so it is read raw)."""
+    conn = client.connection_pool.get_connection()
+    try:
+        conn.send_command("COMMAND", "DOCS", name)
+        docs = conn.read_response()
+    finally:
+        client.connection_pool.release(conn)
+    if isinstance(docs, list):  # a flat list of name, docs (RESP2 as some versions read it)
+        docs = {docs[0]: dict(zip(docs[1][::2], docs[1][1::2], strict=True))}
+    (fields,) = docs.values()
+    return tuple(int(part) for part in fields[b"since"].split(b"."))

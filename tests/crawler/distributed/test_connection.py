@@ -14,13 +14,15 @@ import redis
 from scrapy.settings import Settings
 
 from crawler.distributed.connection import (
+    COMMAND_SINCE,
+    WORKER_COMMANDS,
     RedisUnavailable,
     check_redis,
     redis_client,
     shown_url,
     unreachable_at_start,
 )
-from tests.support.redis import RedisServer
+from tests.support.redis import RedisServer, command_since
 
 
 @pytest.fixture
@@ -301,3 +303,40 @@ def test_a_frozen_redis_blocks_no_later_command_for_a_socket_timeout(
     assert sum(waits) < 3, waits
     time.sleep(1.1)  # the next attempt
     assert client.ping() and client.get("x") is None
+
+
+@pytest.mark.parametrize("command", ["ZMSCORE", "HELLO"])
+def test_a_redis_without_a_command_the_crawl_does_not_run_passes(
+        servers: list[RedisServer], tmp_path: Path, command: str) -> None:
+    """ZMSCORE came with Redis 6.2: the start check ran it, so every run against Redis 5.0
+    or 6.0 (Debian 11, Ubuntu 20.04) was refused. HELLO came with 6.0: redis-py 8 opens each
+    connection with HELLO 3 (RESP3), so Redis 5.0 refused every connection ("unknown command
+    'HELLO'"). A Redis without them (renamed away here, as in 5.0) serves the run."""
+    server = start(servers, tmp_path, "--rename-command", command, "")
+    check_redis(Settings({"REDIS_URL": server.url}), ["belta"])
+    assert server.client.keys("*access-check*") == []
+
+
+def test_a_redis_not_knowing_a_command_the_crawl_runs_is_too_old_not_a_permission(
+        servers: list[RedisServer], tmp_path: Path) -> None:
+    """Redis not knowing a command (too old, or renamed away) was reported as NOPERM with
+    advice to change ACLs: it names the command and the Redis version that has it."""
+    server = start(servers, tmp_path, "--rename-command", "ZPOPMIN", "")
+    message = refusal(server.url)
+    assert "'zpopmin'" in message and "Redis 5.0.0 or later" in message, message
+    assert "this server is Redis 7." in message, message
+    assert "NOPERM" not in message and "ACL" not in message, message
+    assert server.client.keys("*access-check*") == []
+
+
+def test_the_version_each_command_came_with_is_the_one_redis_documents(
+        servers: list[RedisServer], tmp_path: Path) -> None:
+    """The start check's table of the Redis version each command of the worker came with
+    (its message for a Redis too old) agrees with the server's own COMMAND DOCS, and none is
+    newer than Redis 5.0."""
+    server = start(servers, tmp_path)
+    for name, since in COMMAND_SINCE.items():
+        documented = command_since(server.client, name)
+        assert documented == tuple(map(int, since.split("."))), name
+        assert documented <= (5, 0, 0), name
+    assert {c[0] for c in WORKER_COMMANDS} | {"EVAL", "MULTI", "EXEC"} <= set(COMMAND_SINCE)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
 from scrapy.settings import Settings
 
+from crawler.distributed.connection import check_redis
 from crawler.state import ArticleRecord, open_state
 from crawler.state import redis as state_redis
 from crawler.state.redis import RedisStateStore
@@ -22,7 +24,7 @@ from tests.crawler.state.store_contract import (
     check_signatures,
     record,
 )
-from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
+from tests.support.redis import RedisServer, command_since, redis_server  # noqa: F401
 
 
 def test_records_round_trip_and_are_replaced(redis_server: RedisServer) -> None:  # noqa: F811
@@ -194,3 +196,47 @@ def test_claims_racing_from_many_clients_take_each_article_once(
     with ThreadPoolExecutor(8) as pool:
         claimed = [u for got in pool.map(claim_all, range(8)) for u in got]
     assert len(claimed) == 12 and len(set(claimed)) == 12
+
+
+def _exercise(store: RedisStateStore) -> list[str]:
+    """Every kind of read and write the store does, including the first scan of an old
+    state and a claim under a run's budget: the URLs due at the end."""
+    a, b, c = _three(store)
+    store.db.delete(store.due, store.due_indexed)  # as written before the due set existed
+    store.index_due()
+    now, retry = "2026-02-01T00:00:00+00:00", "2026-01-25T00:00:00+00:00"
+    store.set_tried(a.url, "2026-01-30T00:00:00+00:00")
+    assert store.claim_check(c.url, now, now, retry, "t:belta:1:rechecks", 5) == 1
+    store.set_checked(b.url, "2026-01-10T00:00:00+00:00")
+    store.put(record(url=URL + "s", ident="belta-9"), b"\x01" * 8)
+    store.signatures_since(0), store.get(a.url), store.set_removal(a.url, now)
+    return [r.url for r, _ in store.due_checks(now, retry)]
+
+
+def test_the_due_scan_runs_on_a_redis_without_commands_newer_than_5_0(
+        tmp_path: Path) -> None:
+    """due_checks ran ZMSCORE (Redis 6.2): on Redis 5.0 or 6.0 every scan failed. A server
+    without it (renamed away, as in 5.0) answers the same due re-checks."""
+    server = RedisServer(tmp_path, "--rename-command", "ZMSCORE", "")
+    try:
+        store = RedisStateStore(server.client, "t:state")
+        assert _exercise(store) == [URL + "s", "https://www.belta.by/a/2/"]
+    finally:
+        server.stop()
+
+
+def test_every_command_the_store_and_the_start_check_send_is_in_redis_5_0(
+        redis_server: RedisServer) -> None:  # noqa: F811
+    """What Redis counts as run (INFO commandstats: scripts' commands too) while the state
+    store does all it does and the start check runs: each came with Redis 5.0 or earlier
+    (the server's COMMAND DOCS), so Debian 11's and Ubuntu 20.04's Redis serve a run."""
+    client = redis_server.client
+    client.config_resetstat()
+    settings = Settings({"REDIS_URL": redis_server.url, "STATE_REDIS_PREFIX": "t:state"})
+    _exercise(RedisStateStore.from_settings(settings))  # the project's client (its handshake)
+    check_redis(settings, ["belta"])
+    ran = {name.removeprefix("cmdstat_").split("|")[0]
+           for name in client.info("commandstats")} - {"info", "config"}
+    assert {"eval", "hscan", "zscore"} <= ran, ran  # (the scripts' commands counted too)
+    newer = {name: since for name in ran if (since := command_since(client, name)) > (5, 0, 0)}
+    assert newer == {}
