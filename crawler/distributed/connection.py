@@ -90,6 +90,14 @@ def credentials_refusal(exc: BaseException | None) -> redis.RedisError | None:
     return cause_of(exc, REFUSALS)
 
 
+def refused_what(refusal: BaseException) -> str:
+    """What of this worker's Redis refused, in the words every message uses: its
+    ``permissions`` (NOPERM: an ACL user's commands or keys) or its ``credentials``."""
+    if isinstance(refusal, redis.exceptions.NoPermissionError):
+        return "permissions"
+    return "credentials"
+
+
 def redis_client(settings: Any, retry_seconds: float | None = None,
                  timeout: float | None = None) -> redis.Redis:
     """A client for ``REDIS_URL`` with scrapy-redis' defaults (and ``REDIS_PARAMS``) that

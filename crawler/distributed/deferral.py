@@ -19,7 +19,12 @@ from typing import Any
 
 import redis
 
-from crawler.distributed.connection import REFUSALS, credentials_refusal, refused
+from crawler.distributed.connection import (
+    REFUSALS,
+    credentials_refusal,
+    refused,
+    refused_what,
+)
 from crawler.distributed.tls import cause_of, certificate_refusal
 
 logger = logging.getLogger(__name__)
@@ -131,11 +136,13 @@ def what_next(crawler: Any, exc: BaseException | None) -> str:
 
 def stopping(crawler: Any, exc: BaseException | None) -> str | None:
     """Why this worker stops rather than waits for Redis, if it does: Redis refused its
-    credentials or TLS certificate (``exc`` says so before the frontier monitor does), or
+    credentials or permissions (:func:`refused_what`, as the frontier monitor says) or TLS
+    certificate (``exc`` says so before the frontier monitor does), or
     the worker is closing already (:attr:`DistributedScheduler.stopping`)."""
     if certificate_refusal(exc) is not None:
         return "Redis presents a TLS certificate it does not trust"
-    if credentials_refusal(exc) is not None:
-        return "Redis refused its credentials"
+    refusal = credentials_refusal(exc)
+    if refusal is not None:
+        return f"Redis refused its {refused_what(refusal)}"
     scheduler = getattr(crawler, "distributed_scheduler", None)
     return getattr(scheduler, "stopping", None)

@@ -30,7 +30,12 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.distributed.connection import credentials_refusal, redis_url, shown_url
+from crawler.distributed.connection import (
+    credentials_refusal,
+    redis_url,
+    refused_what,
+    shown_url,
+)
 from crawler.distributed.deferral import REQUEUED, defer_error
 from crawler.distributed.frontier import requeue
 from crawler.distributed.scheduler import DistributedScheduler
@@ -179,18 +184,14 @@ class FrontierMonitor:
         if refusal is None:
             return False
         shown = shown_url(redis_url(self.crawler.settings))
-        if isinstance(refusal, redis.exceptions.NoPermissionError):
-            logger.error("Redis at REDIS_URL=%s refused this worker's permissions (%s): "
-                         "closing this worker. Grant its ACL user the commands and keys the "
-                         "crawl needs (the run's keys and the article state's, "
-                         "STATE_REDIS_PREFIX); the unfinished requests stay leased in Redis "
-                         "for the next worker.", shown, refusal)
-        else:
-            logger.error("Redis at REDIS_URL=%s refused this worker's credentials (%s): "
-                         "closing this worker. Give the current password in REDIS_URL "
-                         "(redis://:PASSWORD@host:port/db, or redis://USER:PASSWORD@… for an "
-                         "ACL user), or enable the ACL user again; the unfinished requests "
-                         "stay leased in Redis for the next worker.", shown, refusal)
+        what = refused_what(refusal)
+        fix = ("Grant its ACL user the commands and keys the crawl needs (the run's keys and "
+               "the article state's, STATE_REDIS_PREFIX)") if what == "permissions" else (
+            "Give the current password in REDIS_URL (redis://:PASSWORD@host:port/db, or "
+            "redis://USER:PASSWORD@… for an ACL user), or enable the ACL user again")
+        logger.error("Redis at REDIS_URL=%s refused this worker's %s (%s): closing this "
+                     "worker. %s; the unfinished requests stay leased in Redis for the next "
+                     "worker.", shown, what, refusal, fix)
         self.close(REDIS_AUTH_REFUSED)
         return True
 
