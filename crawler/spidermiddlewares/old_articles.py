@@ -13,12 +13,16 @@ what this one's clock makes due) and with a state store that keeps no check time
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import AsyncIterator, Iterator
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, signals
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
 
 from crawler.items import capture_stamp
 from crawler.outlets import outlet_for_url
@@ -37,6 +41,8 @@ class OldArticleRecheckMiddleware:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.rechecks = rechecks(crawler)
+        self.closing = threading.Event()  # the scan (maybe in a thread) stops early
+        crawler.signals.connect(self.closing.set, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> OldArticleRecheckMiddleware:
@@ -45,20 +51,34 @@ class OldArticleRecheckMiddleware:
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for obj in start:
             yield obj
-        for request in self.requests():
+        for request in await self.requests():
             yield request
 
-    def requests(self) -> Iterator[Request]:
+    async def requests(self) -> list[Request]:
         spider = self.crawler.spider
         if not self.rechecks.enabled or self.crawler.settings.get("WARC_REPLAY") \
                 or not hasattr(spider, "parse_article"):
-            return
+            return []
         store = shared_state(self.crawler)
         if not hasattr(store, "due_checks"):
             logger.info("Old articles are not re-checked: the state store %s keeps no check "
                         "times", type(store).__name__)
-            return
-        due = self.due(store, spider)
+            return []
+        due = await self.scan(store, spider)
+        return list(self._requests(spider, due))
+
+    async def scan(self, store: Any, spider: Any) -> list[tuple[Outlet, ArticleRecord, str]]:
+        """:meth:`due`, in a thread for a store workers share (Redis): its scan may read
+        much of the state all outlets share (the first after an upgrade indexes it), and on
+        the reactor's thread that stopped the heartbeat for longer than REDIS_WORKER_TTL, so
+        other workers took this one's leases. A store of one process (SQLite, whose
+        connection is this thread's) is read here."""
+        if getattr(store, "claim_check", None) is None:
+            return self.due(store, spider)
+        return await maybe_deferred_to_future(threads.deferToThread(self.due, store, spider))
+
+    def _requests(self, spider: Any, due: list[tuple[Outlet, ArticleRecord, str]]
+                  ) -> Iterator[Request]:
         if due:
             logger.info("Re-checking %d old article(s) for removals (REFETCH_OLD_MAX %d, "
                         "every %s), last checked %s first", len(due), self.rechecks.budget,
@@ -80,7 +100,9 @@ class OldArticleRecheckMiddleware:
         found: list[tuple[Outlet, ArticleRecord, str]] = []
         before, retry = (capture_stamp(now - self.rechecks.every),
                          capture_stamp(now - self.rechecks.retry))
-        for record, last in store.due_checks(before, retry):
+        for record, last in self._due_checks(store, before, retry, keys, resolve):
+            if self.closing.is_set():
+                break  # the spider closed meanwhile: what is claimed waits its retry
             outlet = resolve(record.url)
             since = article_age_start(record.published, record.first_captured)
             if outlet is None or outlet.key not in keys or since is None \
@@ -95,3 +117,17 @@ class OldArticleRecheckMiddleware:
             if len(found) >= self.rechecks.budget:
                 break
         return found
+
+    @staticmethod
+    def _due_checks(store: Any, before: str, retry: str, keys: set[str],
+                    resolve: Callable[[str], Outlet | None]
+                    ) -> Iterator[tuple[ArticleRecord, str]]:
+        """The store's due re-checks, only the spider's outlets' read where the store can
+        skip the others (``wanted``): the state is shared by all outlets."""
+        if "wanted" not in inspect.signature(store.due_checks).parameters:
+            return store.due_checks(before, retry)
+
+        def wanted(url: str) -> bool:
+            outlet = resolve(url)
+            return outlet is not None and outlet.key in keys
+        return store.due_checks(before, retry, wanted=wanted)

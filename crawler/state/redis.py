@@ -18,7 +18,8 @@ as the SQLite file is:
   seconds), kept by every ``put`` and ``set_checked``: the re-checks due are read from its
   head, a batch at a time, never the whole state;
 * ``<prefix>:due-indexed``: set once every article of a state written before ``due`` existed
-  was added to it (by the first scan for due re-checks, see :meth:`RedisStateStore.index_due`);
+  was added to it (by the first scans for due re-checks, see :meth:`RedisStateStore.index_due`;
+  ``<prefix>:due-index-cursor`` keeps where the scans left off until then);
 * ``<prefix>:tries`` sorted set: canonical URL -> when its re-check was last asked for and not
   yet done (epoch seconds): one that failed waits its retry, and a worker claims a re-check
   only when no other did (:meth:`RedisStateStore.claim_check`).
@@ -27,7 +28,7 @@ as the SQLite file is:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -39,6 +40,7 @@ from crawler.state import ArticleRecord
 
 _SCAN_BATCH = 1000
 _DUE_BATCH = 200  # due re-checks read a batch at a time: a run stops at its budget
+_INDEX_PER_CALL = 100_000  # articles a call of index_due adds at most (seconds of work)
 
 # An article's record (and signature) in one step; its place among the due re-checks follows
 # its capture unless a re-check was done (then its check counts: "last checked, else last
@@ -91,6 +93,7 @@ class RedisStateStore:
         self.checks = f"{prefix}:checks"
         self.due = f"{prefix}:due"
         self.due_indexed = f"{prefix}:due-indexed"
+        self.due_index_cursor = f"{prefix}:due-index-cursor"
         self.tries = f"{prefix}:tries"
 
     @classmethod
@@ -162,15 +165,21 @@ class RedisStateStore:
                                 url, epoch(tried), epoch(before), epoch(retry_before),
                                 str(budget) if budget_key else ""))
 
-    def due_checks(self, before: str, retry_before: str | None = None
+    def due_checks(self, before: str, retry_before: str | None = None,
+                   wanted: Callable[[str], bool] | None = None
                    ) -> Iterator[tuple[ArticleRecord, str]]:
         """Articles last checked (else last captured) before ``before`` and, with
         ``retry_before``, not tried since (or never), oldest check first (then by URL), with
         that time: read from the head of the ``due`` set a batch at a time, the caller stops
-        at its budget."""
+        at its budget. ``wanted`` (a URL's test: the spider's outlets) skips the others
+        before their try or record is read: the state is shared by every outlet."""
         self.index_due()
         limit, retry = epoch(before), epoch(retry_before) if retry_before else None
         for urls in self._due_batches(limit):
+            if wanted is not None:
+                urls = [url for url in urls if wanted(url)]
+                if not urls:
+                    continue
             tried = self._tries(urls) if retry is not None else [None] * len(urls)
             keep = [u for u, t in zip(urls, tried, strict=True) if t is None or t < retry]
             if not keep:
@@ -211,23 +220,27 @@ class RedisStateStore:
     def index_due(self) -> None:
         """Add every article to ``due`` once, for a state written before it existed: a
         batch of HSCAN at a time, each added only if absent (NX), so a check or a new
-        version another worker records meanwhile keeps its place. Marked done after a
-        whole pass; workers that build it at once add the same entries."""
+        version another worker records meanwhile keeps its place. At most
+        ``_INDEX_PER_CALL`` articles a call (a big state's first pass took the worker's
+        whole heartbeat): the HSCAN cursor is kept in ``due-index-cursor``, and the next
+        call (the next run, or another worker) goes on from it. Marked done when the scan
+        comes round; workers that build it at once add the same entries (a cursor set back
+        repeats work, never skips: each writes the one its own scan reached)."""
         if self.db.exists(self.due_indexed):
             return
-        for batch in self._article_batches():
-            self.db.zadd(self.due, batch, nx=True)
-        self.db.set(self.due_indexed, "1")
-
-    def _article_batches(self) -> Iterator[dict[str, float]]:
-        batch: dict[str, float] = {}
-        for url, raw in self.db.hscan_iter(self.articles, count=_SCAN_BATCH):
-            batch[url.decode("utf-8")] = epoch(json.loads(raw)["captured"])
-            if len(batch) >= _SCAN_BATCH:
-                yield batch
-                batch = {}
-        if batch:
-            yield batch
+        cursor, added = int(self.db.get(self.due_index_cursor) or 0), 0
+        while added < _INDEX_PER_CALL:
+            cursor, found = self.db.hscan(self.articles, cursor, count=_SCAN_BATCH)
+            batch = {url.decode("utf-8"): epoch(json.loads(raw)["captured"])
+                     for url, raw in found.items()}
+            if batch:
+                self.db.zadd(self.due, batch, nx=True)
+            added += len(batch)
+            if cursor == 0:
+                self.db.set(self.due_indexed, "1")
+                self.db.delete(self.due_index_cursor)
+                return
+        self.db.set(self.due_index_cursor, cursor)
 
     def close(self) -> None:
         self.db.close()

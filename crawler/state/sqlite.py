@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -145,7 +145,8 @@ class SQLiteStateStore:
                 self.db.execute(ddl)
             yield self.db
 
-    def due_checks(self, before: str, retry_before: str | None = None
+    def due_checks(self, before: str, retry_before: str | None = None,
+                   wanted: Callable[[str], bool] | None = None
                    ) -> Iterator[tuple[ArticleRecord, str]]:
         """Articles last checked (else last captured) before ``before`` (UTC ISO 8601, as
         both are written) and, with ``retry_before``, last tried before it (or never),
@@ -162,7 +163,8 @@ class SQLiteStateStore:
             f" a.published, {last} AS last FROM articles a{joined}"
             f" WHERE {where} ORDER BY last, a.url", args)
         for row in rows:
-            yield ArticleRecord(*row[:7]), row[7]
+            if wanted is None or wanted(row[0]):  # (``wanted``: the URLs the caller asks)
+                yield ArticleRecord(*row[:7]), row[7]
 
     def close(self) -> None:
         self.db.close()

@@ -4,6 +4,8 @@ prefix, and the signature log other workers read incrementally."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -240,3 +242,49 @@ def test_every_command_the_store_and_the_start_check_send_is_in_redis_5_0(
     assert {"eval", "hscan", "zscore"} <= ran, ran  # (the scripts' commands counted too)
     newer = {name: since for name in ran if (since := command_since(client, name)) > (5, 0, 0)}
     assert newer == {}
+
+
+def _big_old_state(client: redis.Redis, prefix: str, others: int, own: int) -> list[str]:
+    """A state as an older crawler left it (the articles hash only, no due set): ``others``
+    old articles of other outlets and ``own`` of belta, all captured long ago; belta's URLs."""
+    old = "2025-01-05T10:00:00+00:00"
+    pipe = client.pipeline(transaction=False)
+    own_urls = [f"https://www.belta.by/own/{n}/" for n in range(own)]
+    urls = [f"https://www.sb.by/articles/{n}.html" for n in range(others)] + own_urls
+    for n, url in enumerate(urls):
+        pipe.hset(f"{prefix}:articles", url, json.dumps(asdict(replace(
+            record(url=url, ident=f"x-{n}"), published=old, first_captured=old,
+            captured=old))))
+        if n % 5000 == 4999:
+            pipe.execute()
+    pipe.execute()
+    return own_urls
+
+
+def test_the_due_scan_of_a_big_state_leaves_the_reactor_ticking(
+        redis_server: RedisServer) -> None:  # noqa: F811
+    """200,000 old articles of other outlets, 3 of the spider's own, no due set yet (the
+    first run after the upgrade): the scan indexed all and read them all on the reactor's
+    thread, seconds in which the heartbeat stopped (other workers took this one for dead
+    after REDIS_WORKER_TTL). Now the reactor keeps ticking through it, and the spider's
+    own three are asked for (once: by the run whose part of the index holds them).
+    The index is bounded per call, so three runs build it."""
+    own = _big_old_state(redis_server.client, "big:state", 200_000, 3)
+    asked: list[str] = []
+    for _ in range(3):  # the index is built 100,000 articles a run, resumed by the next
+        result = _probe(redis_server.url, "big:state")
+        print(f"scan {result['seconds']:.2f} s, longest reactor gap {result['max_gap']:.3f} s,"
+              f" asked {len(result['asked'])}")
+        assert result["max_gap"] < 0.5, result
+        asked += result["asked"]
+    assert redis_server.client.get("big:state:due-indexed") == b"1"
+    assert sorted(asked) == sorted(own)  # each once: a try waits its retry
+
+
+def _probe(url: str, prefix: str) -> dict[str, Any]:
+    probe = subprocess.run([sys.executable, "-m", "tests.support.recheck_probe", url, prefix],
+                           capture_output=True, text=True, timeout=300, check=False)
+    assert probe.returncode == 0, probe.stderr[-2000:]
+    result = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert "error" not in result, result.get("error")
+    return result
