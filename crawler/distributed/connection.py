@@ -418,7 +418,7 @@ WORKER_COMMANDS = (
     ("HSET", "h", "f", "v"), ("HGET", "h", "f"), ("HMGET", "h", "f"), ("HGETALL", "h"),
     ("HLEN", "h"), ("HSCAN", "h", "0"), ("HDEL", "h", "f"),
     ("ZADD", "z", "1", "a"), ("ZSCORE", "z", "a"),
-    ("ZRANGEBYSCORE", "z", "-inf", "(1", "WITHSCORES", "LIMIT", "0", "1"), ("ZREM", "z", "b"),
+    ("ZCOUNT", "z", "-inf", "(1"), ("ZRANGE", "z", "0", "0", "WITHSCORES"), ("ZREM", "z", "b"),
     ("ZCARD", "z"), ("ZPOPMIN", "z"), ("HEXISTS", "h", "f"),
     ("RPUSH", "l", "a"), ("LLEN", "l"), ("LRANGE", "l", "0", "-1"),
     ("DEL", "s", "n", "set", "h", "z", "l"),
@@ -432,7 +432,7 @@ COMMAND_SINCE = {
     "SADD": "1.0.0", "SMEMBERS": "1.0.0", "SCARD": "1.0.0", "SREM": "1.0.0",
     "HSET": "2.0.0", "HGET": "2.0.0", "HMGET": "2.0.0", "HGETALL": "2.0.0", "HLEN": "2.0.0",
     "HSCAN": "2.8.0", "HDEL": "2.0.0", "HEXISTS": "2.0.0",
-    "ZADD": "1.2.0", "ZSCORE": "1.2.0", "ZRANGEBYSCORE": "1.0.5", "ZREM": "1.2.0",
+    "ZADD": "1.2.0", "ZSCORE": "1.2.0", "ZCOUNT": "2.0.0", "ZRANGE": "1.2.0", "ZREM": "1.2.0",
     "ZCARD": "1.2.0", "ZPOPMIN": "5.0.0", "RPUSH": "1.0.0", "LLEN": "1.0.0",
     "LRANGE": "1.0.0", "EVAL": "2.6.0", "MULTI": "1.2.0", "EXEC": "1.2.0",
 }

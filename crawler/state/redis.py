@@ -75,6 +75,40 @@ return 1
 """
 
 
+# The next ARGV[4] members of the sorted set KEYS[1] after (score ARGV[1], member ARGV[2]) in
+# its order ("" for its head), those scored below ARGV[3], as member, score, ...: the place
+# after the pair is found by ZCOUNT and a binary search among the members of that score
+# (ordered bytewise, as Redis orders them; Lua's own comparison follows the locale), so a
+# member removed meanwhile moves nothing. O(log N) calls, all in Redis 5.0.
+_DUE_AFTER = """
+local function le(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a <= #b
+end
+local start = 0
+if ARGV[1] ~= '' then
+  local lo = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[1])
+  local hi = lo + redis.call('ZCOUNT', KEYS[1], ARGV[1], ARGV[1])
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if le(redis.call('ZRANGE', KEYS[1], mid, mid)[1], ARGV[2]) then lo = mid + 1 else hi = mid end
+  end
+  start = lo
+end
+local rows = redis.call('ZRANGE', KEYS[1], start, start + tonumber(ARGV[4]) - 1, 'WITHSCORES')
+local out = {}
+for i = 1, #rows, 2 do
+  if tonumber(rows[i + 1]) >= tonumber(ARGV[3]) then break end
+  out[#out + 1] = rows[i]
+  out[#out + 1] = rows[i + 1]
+end
+return out
+"""
+
+
 def epoch(stamp: str) -> float:
     """A UTC ISO 8601 stamp (as capture_stamp writes) as the score of a sorted set."""
     return datetime.fromisoformat(stamp).timestamp()
@@ -202,20 +236,17 @@ class RedisStateStore:
 
     def _due_batches(self, limit: float) -> Iterator[list[str]]:
         """The ``due`` set below ``limit`` in order, ``_DUE_BATCH`` at a time: each batch
-        starts at the last score read, past the members of that score already read."""
-        low, skip = "-inf", 0
+        starts after the last (score, member) read (:data:`_DUE_AFTER`), not at an offset,
+        which another worker's check moving an article already read made skip one."""
+        last: tuple[str, bytes] = ("", b"")
         while True:
-            rows = self.db.zrangebyscore(self.due, low, f"({limit!r}", start=skip,
-                                         num=_DUE_BATCH, withscores=True)
+            rows = self.db.eval(_DUE_AFTER, 1, self.due, *last, repr(limit), _DUE_BATCH)
             if not rows:
                 return
-            yield [m.decode("utf-8") for m, _ in rows]
-            if len(rows) < _DUE_BATCH:
+            yield [m.decode("utf-8") for m in rows[::2]]
+            if len(rows) < 2 * _DUE_BATCH:
                 return
-            last = rows[-1][1]
-            same = sum(1 for _, s in rows if s == last)
-            skip = skip + same if repr(last) == low else same
-            low = repr(last)
+            last = (repr(float(rows[-1])), rows[-2])
 
     def index_due(self) -> None:
         """Add every article to ``due`` once, for a state written before it existed: a
