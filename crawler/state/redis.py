@@ -22,12 +22,15 @@ as the SQLite file is:
   ``<prefix>:due-index-cursor`` keeps where the scans left off until then);
 * ``<prefix>:tries`` sorted set: canonical URL -> when its re-check was last asked for and not
   yet done (epoch seconds): one that failed waits its retry, and a worker claims a re-check
-  only when no other did (:meth:`RedisStateStore.claim_check`).
+  only when no other did (:meth:`RedisStateStore.claim_check`);
+* ``<prefix>:claims`` hash: canonical URL -> the token of the claim that noted its try, until
+  the check is done: a claim re-sent after its reply was lost is still its claimant's.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import datetime
@@ -60,8 +63,11 @@ end
 # Claim the re-check of one article for this worker: only while it is still due (its last
 # check before ARGV[3]), no other worker asked for it since ARGV[4] (its retry), and the
 # run's budget (KEYS[3], ARGV[5]; "" for none) is not spent. 1 claimed (the try noted), 0
-# taken or no longer due, -1 the run's budget spent.
+# taken or no longer due, -1 the run's budget spent. The claim's token (ARGV[6], kept in
+# KEYS[4] until the check is done) makes it idempotent: the same claim sent again (redis-py
+# re-sends a command whose reply was lost) finds its own try and is claimed, not taken.
 _CLAIM = """
+if redis.call('HGET', KEYS[4], ARGV[1]) == ARGV[6] then return 1 end
 local due = redis.call('ZSCORE', KEYS[2], ARGV[1])
 if not due or tonumber(due) >= tonumber(ARGV[3]) then return 0 end
 local tried = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -71,6 +77,7 @@ if ARGV[5] ~= '' then
   redis.call('INCR', KEYS[3])
 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[6])
 return 1
 """
 
@@ -129,6 +136,7 @@ class RedisStateStore:
         self.due_indexed = f"{prefix}:due-indexed"
         self.due_index_cursor = f"{prefix}:due-index-cursor"
         self.tries = f"{prefix}:tries"
+        self.claims = f"{prefix}:claims"
 
     @classmethod
     def from_settings(cls, settings: Any) -> RedisStateStore:
@@ -181,6 +189,7 @@ class RedisStateStore:
         pipe.hset(self.checks, url, checked)
         pipe.zadd(self.due, {url: epoch(checked)})
         pipe.zrem(self.tries, url)
+        pipe.hdel(self.claims, url)
         pipe.execute()
 
     def set_tried(self, url: str, tried: str) -> None:
@@ -195,9 +204,10 @@ class RedisStateStore:
         ``budget`` were claimed under that key: one atomic step, so of the workers of one run
         that find the same article due, exactly one asks for it. 1 claimed, 0 not (another
         worker's, or checked meanwhile), -1 the budget is spent."""
-        return int(self.db.eval(_CLAIM, 3, self.tries, self.due, budget_key or self.tries,
-                                url, epoch(tried), epoch(before), epoch(retry_before),
-                                str(budget) if budget_key else ""))
+        token = uuid.uuid4().hex  # this claim's: the same command re-sent finds its own try
+        return int(self.db.eval(_CLAIM, 4, self.tries, self.due, budget_key or self.tries,
+                                self.claims, url, epoch(tried), epoch(before),
+                                epoch(retry_before), str(budget) if budget_key else "", token))
 
     def due_checks(self, before: str, retry_before: str | None = None,
                    wanted: Callable[[str], bool] | None = None

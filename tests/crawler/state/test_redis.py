@@ -309,3 +309,26 @@ def test_a_check_moving_an_article_already_read_skips_none_unread(
         if len(read) == 3:  # the first batch read: another worker checks its first article
             other.set_checked(urls[0], "2026-03-01T00:00:00+00:00")
     assert read == urls
+
+
+def test_a_claim_sent_again_after_its_reply_was_lost_is_still_claimed(
+        redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """redis-py re-sends a command whose connection broke before the reply: the claim's
+    second try saw its own first and answered taken (budget spent, nothing asked for, the
+    article waiting its retry). The claim carries a token: its own try is CLAIMED."""
+    store = RedisStateStore(redis_server.client, "t:state")
+    a, b, c = _three(store)
+    real = store.db.eval
+
+    def sent_twice(script: str, *args: Any) -> Any:
+        real(script, *args)  # executed, its reply lost
+        return real(script, *args)  # the retry's, the same command
+
+    monkeypatch.setattr(store.db, "eval", sent_twice)
+    now = "2026-02-01T00:00:00+00:00"
+    assert store.claim_check(b.url, now, now, now, "t:belta:1:rechecks", 5) == 1
+    assert redis_server.client.get("t:belta:1:rechecks") == b"1"
+    monkeypatch.setattr(store.db, "eval", real)
+    assert store.claim_check(b.url, now, now, now, "t:belta:1:rechecks", 5) == 0  # another's
+    store.set_checked(b.url, now)
+    assert redis_server.client.hlen("t:state:claims") == 0
