@@ -67,3 +67,29 @@ def check_removals(open_store: Callable[[], StateStore]) -> None:
     writer.set_removal(URL, None)  # clearing what is not there is no error
     writer.close()
     reader.close()
+
+
+def three_old(store: StateStore) -> tuple[ArticleRecord, ArticleRecord, ArticleRecord]:
+    """Three articles recorded, captured on the 7th, 5th and 6th of January."""
+    a, b, c = (record(url=f"https://www.belta.by/a/{n}/", ident=f"belta-{n}", version=v)
+               for n, v in ((1, 3), (2, 1), (3, 2)))
+    for each in (a, b, c):
+        store.put(each)
+    return a, b, c
+
+
+def check_retry_waits(store: StateStore) -> str:
+    """A re-check tried and not done waits its retry and lets the others go first; once its
+    retry is due it is the longest unchecked again. Then it is checked: its URL is returned,
+    for the backend's test to see its try cleared."""
+    a, b, c = three_old(store)
+    store.set_tried(b.url, "2026-01-20T00:00:00+00:00")
+    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00",
+                                              "2026-01-15T00:00:00+00:00")]
+    assert due == [c.url, a.url]  # tried on the 20th, after the retry limit
+    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00",
+                                              "2026-01-21T00:00:00+00:00")]
+    assert due == [b.url, c.url, a.url]  # its retry is due: still the longest unchecked
+    assert len(list(store.due_checks("2026-02-01T00:00:00+00:00"))) == 3  # no retry asked
+    store.set_checked(b.url, "2026-01-22T00:00:00+00:00")
+    return b.url

@@ -16,15 +16,17 @@ import redis
 from scrapy.settings import Settings
 
 from crawler.distributed.connection import check_redis
-from crawler.state import ArticleRecord, open_state
+from crawler.state import open_state
 from crawler.state import redis as state_redis
 from crawler.state.redis import RedisStateStore
 from tests.crawler.state.store_contract import (
     URL,
     check_removals,
+    check_retry_waits,
     check_round_trip_and_replace,
     check_signatures,
     record,
+    three_old,
 )
 from tests.support.redis import RedisServer, command_since, redis_server  # noqa: F401
 
@@ -68,21 +70,13 @@ def test_workers_see_each_others_signatures_since_a_cursor(
     assert dict(other.signatures()) == {"belta-123": b"\x01" * 8, "belta-124": b"\x02" * 8}
 
 
-def _three(store: RedisStateStore) -> tuple[ArticleRecord, ArticleRecord, ArticleRecord]:
-    a, b, c = (record(url=f"https://www.belta.by/a/{n}/", ident=f"belta-{n}", version=v)
-               for n, v in ((1, 3), (2, 1), (3, 2)))  # captured on the 7th, 5th, 6th
-    for each in (a, b, c):
-        store.put(each)
-    return a, b, c
-
-
 def test_due_checks_are_the_longest_unchecked_first_and_a_check_moves_one_back(
         redis_server: RedisServer) -> None:  # noqa: F811
     """As the SQLite store: due from the last capture until checked, then from the check;
     oldest first, only those before the time asked. A state gave no check times at all, so
     a distributed run never re-checked an old article."""
     store = RedisStateStore(redis_server.client, "t:state")
-    a, b, c = _three(store)
+    a, b, c = three_old(store)
     due = [(r.url, last) for r, last in store.due_checks("2026-01-07T00:00:00+00:00")]
     assert due == [(b.url, b.captured), (c.url, c.captured)]  # a captured after the limit
     assert [r for r, _ in store.due_checks("2026-01-07T00:00:00+00:00")] == [b, c]
@@ -96,17 +90,7 @@ def test_due_checks_are_the_longest_unchecked_first_and_a_check_moves_one_back(
 
 def test_a_recheck_tried_and_not_done_waits_its_retry_and_lets_the_others_go_first(
         redis_server: RedisServer) -> None:  # noqa: F811
-    store = RedisStateStore(redis_server.client, "t:state")
-    a, b, c = _three(store)
-    store.set_tried(b.url, "2026-01-20T00:00:00+00:00")
-    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00",
-                                              "2026-01-15T00:00:00+00:00")]
-    assert due == [c.url, a.url]  # tried on the 20th, after the retry limit
-    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00",
-                                              "2026-01-21T00:00:00+00:00")]
-    assert due == [b.url, c.url, a.url]  # its retry is due: still the longest unchecked
-    assert len(list(store.due_checks("2026-02-01T00:00:00+00:00"))) == 3  # no retry asked
-    store.set_checked(b.url, "2026-01-22T00:00:00+00:00")
+    check_retry_waits(RedisStateStore(redis_server.client, "t:state"))
     assert redis_server.client.zcard("t:state:tries") == 0
 
 
@@ -163,7 +147,7 @@ def test_two_workers_claim_each_due_check_once_within_the_runs_budget(
     (its try noted), a checked one by none, and the run's budget is shared by both."""
     one = RedisStateStore(redis.Redis(port=redis_server.port), "t:state")
     other = RedisStateStore(redis.Redis(port=redis_server.port), "t:state")
-    a, b, c = _three(one)
+    a, b, c = three_old(one)
     now, before, retry = ("2026-02-01T00:00:00+00:00", "2026-01-20T00:00:00+00:00",
                           "2026-01-25T00:00:00+00:00")
     assert one.claim_check(b.url, now, before, retry, "t:belta:1:rechecks", 2) == 1
@@ -204,7 +188,7 @@ def test_claims_racing_from_many_clients_take_each_article_once(
 def _exercise(store: RedisStateStore) -> list[str]:
     """Every kind of read and write the store does, including the first scan of an old
     state and a claim under a run's budget: the URLs due at the end."""
-    a, b, c = _three(store)
+    a, b, c = three_old(store)
     store.db.delete(store.due, store.due_indexed)  # as written before the due set existed
     store.index_due()
     now, retry = "2026-02-01T00:00:00+00:00", "2026-01-25T00:00:00+00:00"
@@ -317,7 +301,7 @@ def test_a_claim_sent_again_after_its_reply_was_lost_is_still_claimed(
     second try saw its own first and answered taken (budget spent, nothing asked for, the
     article waiting its retry). The claim carries a token: its own try is CLAIMED."""
     store = RedisStateStore(redis_server.client, "t:state")
-    a, b, c = _three(store)
+    a, b, c = three_old(store)
     real = store.db.eval
 
     def sent_twice(script: str, *args: Any) -> Any:

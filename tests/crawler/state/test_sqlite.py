@@ -13,6 +13,7 @@ from crawler.state.sqlite import SQLiteStateStore
 from tests.crawler.state.store_contract import (
     URL,
     check_removals,
+    check_retry_waits,
     check_round_trip_and_replace,
     check_signatures,
     record,
@@ -180,19 +181,7 @@ def test_a_recheck_tried_and_not_done_waits_its_retry_and_lets_the_others_go_fir
     is noted: the article is not due again before ``retry_before`` passes its try, and a
     check done clears it."""
     store = SQLiteStateStore(tmp_path / "state.sqlite3")
-    a, b, c = (record(url=f"https://www.belta.by/a/{n}/", ident=f"belta-{n}", version=v)
-               for n, v in ((1, 3), (2, 1), (3, 2)))  # captured on the 7th, 5th, 6th
-    for each in (a, b, c):
-        store.put(each)
-    store.set_tried(b.url, "2026-01-20T00:00:00+00:00")
-    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00",
-                                              "2026-01-15T00:00:00+00:00")]
-    assert due == [c.url, a.url]  # tried on the 20th, after the retry limit
-    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00",
-                                              "2026-01-21T00:00:00+00:00")]
-    assert due == [b.url, c.url, a.url]  # its retry is due: still the longest unchecked
-    assert len(list(store.due_checks("2026-02-01T00:00:00+00:00"))) == 3  # no retry asked
-    store.set_checked(b.url, "2026-01-22T00:00:00+00:00")
+    check_retry_waits(store)
     assert store.has_table("tries")
     assert store.db.execute("SELECT COUNT(*) FROM tries").fetchone()[0] == 0
     store.close()
