@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from scrapy.settings import BaseSettings
 
+from crawler.distributed.connection import RESP_VERSION
+
 PROJECT = 20  # Scrapy's "project" settings priority: settings.py values are replaced, -s kept
 
 DERIVED = {
@@ -36,6 +38,12 @@ class RedisAddon:
         for name, value in DERIVED.items():
             if (settings.getpriority(name) or 0) <= PROJECT:
                 settings.set(name, value, priority=PROJECT)
+        # scrapy-redis builds clients of its own (the scheduler's, the dupefilter's) from
+        # REDIS_PARAMS: they speak RESP2 too, or Redis 5.0 refuses their HELLO 3
+        params = dict(settings.getdict("REDIS_PARAMS"))
+        params.setdefault("protocol", RESP_VERSION)
+        settings.set("REDIS_PARAMS", params,
+                     priority=max(settings.getpriority("REDIS_PARAMS") or 0, PROJECT))
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions.setdefault("crawler.distributed.monitor.FrontierMonitor", 520)
         settings.set("EXTENSIONS", extensions,

@@ -132,6 +132,24 @@ def test_two_workers_share_the_frontier(redis_server: RedisServer, tmp_path: Pat
     assert len(list((tmp_path / "warc").glob("*.warc.gz"))) == 2  # one per worker pid
 
 
+def test_a_redis_without_hello_serves_a_whole_run(tmp_path: Path) -> None:
+    """Redis 5.0 has no HELLO, which redis-py 8 sends first on every connection (RESP3): the
+    start check spoke RESP2 and passed, then scrapy-redis' own scheduler client (built from
+    REDIS_PARAMS) sent HELLO 3 and the worker failed to open. Every client speaks RESP2."""
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis", "--rename-command", "HELLO", "")
+    try:
+        with FixtureServer([build(30)]) as server:
+            worker = Worker("w1", tmp_path, server,
+                            worker_settings(redis, tmp_path / "warc"))
+            code = worker.wait()
+    finally:
+        redis.stop()
+    assert code == 0, worker.log[-3000:]
+    assert len(worker.items) == 30
+    assert "HELLO" not in worker.log, worker.log[-3000:]
+
+
 def test_killed_worker_loses_nothing(redis_server: RedisServer, tmp_path: Path) -> None:  # noqa: F811
     client = redis_server.client
     with FixtureServer([slow_site(PAGES, 0.05)]) as server:
