@@ -122,12 +122,14 @@ class Joiner:
                         read: set[str]) -> Article:
         """The article with the page at ``url`` joined, or PageFailed with the reason."""
         read.add(loop_key(url))
-        page = await self.fetch(url, first, read)
         try:
+            page = await self.fetch(url, first, read)
             return await self.extract(PageJoin(article, page, first.url))
+        except PageFailed:
+            raise
         except ExtractionError as exc:
             raise PageFailed(exc.reason, exc.detail or str(exc)) from None
-        except Exception as exc:  # a bug must cost this page, not the article
+        except Exception as exc:  # a bug (or a page that cannot be built) costs this page
             logger.exception("Joining %s to %s crashed", url, first.url)
             raise PageFailed("error", repr(exc)) from None
 

@@ -309,10 +309,17 @@ def join_step(step: JoinStep) -> Result:
     on (``step`` set) while pages are left, else holds the item."""
     start = time.process_time()
     result = Result(None, "", url=step.first.url)
-    pages = ArchivePages(_later(), step.first, step.counts)
-    pages.asked = step.asked
+    pages: Joiner
     try:
+        pages = ArchivePages(_later(), step.first, step.counts)
+        pages.asked = step.asked
         step.article, going = run_now(pages.join_next(step.first, step.article, step.read))
+    except Exception as exc:  # noqa: BLE001 - the index, the run, a bug: this page only
+        url = next_page_of(step.article) or step.first.url
+        logger.exception("Joining the next page of %s crashed", step.first.url)
+        pages = Joiner(1, _join_page, lambda key: step.counts.update((key,)))
+        step.article = pages.stop(step.first, step.article, url, PageFailed("error", repr(exc)))
+        going = False
     finally:
         result.later_bad_records.extend(_BAD)
         _BAD.clear()

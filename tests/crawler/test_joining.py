@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from crawler.joining import Answer, Joiner, PageFailed, run_now
@@ -59,3 +61,20 @@ def test_a_location_that_is_no_url_fails_the_page_naming_it() -> None:
         _fetch(joiner, "http://e.com/a?page=2")
     assert info.value.reason == "redirect_bad_location"
     assert "http://[::1" in info.value.detail
+
+
+def test_a_page_that_cannot_be_built_fails_that_page_not_the_join() -> None:
+    """``answer.page()`` (decoding the body, building the page) raising escaped the join's
+    guard, which covered only the extraction: the exception ended the article's item."""
+
+    class Unbuildable(_Answers):
+        async def get(self, url, first):
+            def page():
+                raise ValueError("a body no decoder takes")
+            return Answer(200, url, None, page)
+
+    joiner = Unbuildable({})
+    with pytest.raises(PageFailed) as info:
+        run_now(joiner.next_page(SimpleNamespace(url="http://e.com/a"), None,  # type: ignore[arg-type]
+                                 "http://e.com/a?page=2", set()))
+    assert info.value.reason == "error" and "a body no decoder takes" in info.value.detail

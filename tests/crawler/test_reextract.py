@@ -341,3 +341,32 @@ def test_a_later_page_is_decided_by_the_pages_before_it_not_by_finishing_order(t
                               "articles/later_pages_downloaded": 1,
                               "articles/page_not_joined/max_pages": 1}
     assert report.cut_short == 0
+
+
+def test_a_later_page_step_that_crashes_costs_that_page_only(monkeypatch) -> None:
+    """A failure outside the page's own checks (the shared index, the run's lookup, a bug)
+    in the task joining page 2 ended the whole re-extraction: the item keeps page 1, cut
+    short, the page counted as not joined (error)."""
+    from crawler import reextract as rx
+    from crawler.items import ArticlePage
+    from tests.sites import paged_articles
+
+    fixture, paged = paged_articles.runews24_site()
+    gold = paged.golds[0]
+    path = gold.url.removeprefix(f"https://{fixture.site.host}")
+    page = ArticlePage(url=gold.url, outlet="runews24", body=fixture.site.find(path).body,
+                       headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+                       fetched_at="2026-03-01T10:00:00+00:00")
+    first = rx.extract_timed(page, join=True)
+    assert first.step is not None, first.reason
+
+    def broken() -> None:
+        raise RuntimeError("the shared index went away")
+
+    monkeypatch.setattr(rx, "_later", broken)
+    result = rx.join_step(first.step)
+    assert result.step is None and result.item is not None, result.reason
+    assert all(p in result.item["text"] for p in gold.paragraphs[:paged_articles.PARTS])
+    assert gold.paragraphs[paged_articles.PARTS] not in result.item["text"]
+    assert result.cut_short and "(error)" in result.cut_short
+    assert result.joining["articles/page_not_joined/error"] == 1
