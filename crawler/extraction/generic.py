@@ -796,9 +796,12 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
             if owner.get(LINKED) is not None:
                 # removed before trafilatura ran, so in no kept paragraph: never a match
                 line = _norm(line)
-                if (cursor >= 0 and _linked_sentence_is_body(line, owner, top, stats)
-                        and key not in hay):
-                    gaps.append((cursor, line))
+                if cursor >= 0 and _linked_sentence_is_body(line, owner, top, stats):
+                    searches += 1  # a search of the whole kept text, as a gap line's
+                    if searches > GAP_MAX_SEARCHES:
+                        return kept
+                    if key not in hay:
+                        gaps.append((cursor, line))
                 continue
             # the kept text goes on in order: a line is looked for from its paragraph's start
             # (at most GAP_WINDOW back: one long paragraph of many lines is no quadratic walk)

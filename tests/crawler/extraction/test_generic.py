@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 
 from crawler.extraction import generic
-from crawler.extraction.generic import generic_paragraphs, generic_text
+from crawler.extraction.generic import GAP_MAX_SEARCHES, generic_paragraphs, generic_text
 from crawler.extraction.html import parse_html
 
 PROSE = (
@@ -617,3 +617,13 @@ def test_a_region_of_one_section_that_keeps_under_two_fifths_is_not_trusted() ->
     assert [p[:8] for p in paras] == ["Pick 0: ", "Pick 1: "] + ["Model 0 ", "Model 1 ", "Model 2 ",
                                                                 "Model 3 "]
     assert not any("Check price" in p for p in paras)
+
+
+
+def test_linked_sentences_count_towards_the_searches_a_page_may_cost() -> None:
+    """Each linked sentence put back searched the whole kept text, uncounted: a page of
+    thousands of them cost seconds (and came out with thousands of lines)."""
+    many = "".join(f"<p>Councillor {n} read <a href='/r{n}'>the full report on the tram "
+                   f"network and the harbour line</a> on Monday.</p>" for n in range(400))
+    html = _page(f"<p>{PROSE}</p>{many}<p>{PROSE2}</p><p>{PROSE3}</p>")
+    assert len(_paragraphs(html)) <= 3 + GAP_MAX_SEARCHES
