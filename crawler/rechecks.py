@@ -32,6 +32,7 @@ article's canonical URL in ``META_RECHECK``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -66,11 +67,15 @@ class Rechecks:
     def enabled(self) -> bool:
         return self.every > timedelta(0) and self.budget > 0
 
-    def claim(self, store: Any, url: str, before: str, retry_before: str) -> int:
+    def claim(self, store: Any, url: str, before: str, retry_before: str,
+              count: Callable[[str], Any] | None = None) -> int:
         """Claim the re-check of ``url`` in a store workers share (one with
         ``claim_check``), under the run's budget: CLAIMED, TAKEN (another worker's, or
         checked meanwhile) or SPENT. A store of one process needs no claim: CLAIMED. One
-        that failed is said and counted, and the check asked for as without a claim."""
+        that failed is said and counted, and the check asked for as without a claim.
+        ``count`` takes the stats keys to add 1 to (a caller in a thread hands them to the
+        reactor's thread, where the stats are read)."""
+        count = count or self.stats.inc_value
         claim_check = getattr(store, "claim_check", None)
         if claim_check is None:
             return CLAIMED
@@ -78,14 +83,14 @@ class Rechecks:
             verdict = claim_check(url, capture_stamp(datetime.now(UTC)), before, retry_before,
                                   *self.run_budget())
         except Exception as exc:  # any backend's failure: ask, as a store that cannot note
-            self.stats.inc_value("incremental/recheck_old_try_not_recorded")
+            count("incremental/recheck_old_try_not_recorded")
             logger.warning("Re-check of %s asked for, but it could not be claimed in the "
                            "state store: %s; if it fails, the next run asks again", url, exc)
             return CLAIMED
         if verdict == CLAIMED:
             self.claimed.add(url)
         elif verdict == TAKEN:
-            self.stats.inc_value("incremental/recheck_old_taken")
+            count("incremental/recheck_old_taken")
         return verdict
 
     def run_budget(self) -> tuple[str | None, int]:

@@ -75,7 +75,13 @@ class OldArticleRecheckMiddleware:
         connection is this thread's) is read here."""
         if getattr(store, "claim_check", None) is None:
             return self.due(store, spider)
-        return await maybe_deferred_to_future(threads.deferToThread(self.due, store, spider))
+        counted: list[str] = []  # the thread's stats, added here: the stats are not shared
+        try:
+            return await maybe_deferred_to_future(
+                threads.deferToThread(self.due, store, spider, counted.append))
+        finally:
+            for key in counted:
+                self.rechecks.stats.inc_value(key)
 
     def _requests(self, spider: Any, due: list[tuple[Outlet, ArticleRecord, str]]
                   ) -> Iterator[Request]:
@@ -90,7 +96,8 @@ class OldArticleRecheckMiddleware:
                           priority=RECHECK_PRIORITY,
                           meta={"article": True, META_RECHECK: record.url})
 
-    def due(self, store: Any, spider: Any) -> list[tuple[Outlet, ArticleRecord, str]]:
+    def due(self, store: Any, spider: Any, count: Callable[[str], Any] | None = None
+            ) -> list[tuple[Outlet, ArticleRecord, str]]:
         """The spider's old articles due for a check, oldest check first, up to the budget,
         each claimed (a store shared by workers: none another worker asks for). Read from
         one cursor, stopped at the budget: the archive is never loaded whole."""
@@ -108,7 +115,7 @@ class OldArticleRecheckMiddleware:
             if outlet is None or outlet.key not in keys or since is None \
                     or now - since <= self.rechecks.window:
                 continue  # another spider's, or young: discovery re-fetches it
-            verdict = self.rechecks.claim(store, record.url, before, retry)
+            verdict = self.rechecks.claim(store, record.url, before, retry, count)
             if verdict == SPENT:
                 break  # the other workers of the run asked for its budget
             if verdict != CLAIMED:

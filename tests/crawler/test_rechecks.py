@@ -79,3 +79,28 @@ def test_an_answer_to_a_recheck_another_worker_asked_for_is_noted_checked_here()
     rechecks.done("https://e.com/a")
     rechecks.done("https://e.com/b")  # no re-check: nothing noted
     assert store.written == [("checked", "https://e.com/a")]
+
+
+def test_a_claim_made_in_a_thread_hands_its_stats_to_the_caller() -> None:
+    """The due scan of a shared store runs in a thread; its claims counted straight into
+    the stats, which the reactor's thread reads (and iterates at close) meanwhile. A caller
+    may take the keys and add them on its own thread."""
+    from crawler.rechecks import CLAIMED, TAKEN
+
+    class Shared(_Store):
+        def claim_check(self, url, tried, before, retry_before, key, budget):
+            if url.endswith("/b"):
+                raise OSError("Redis went away")
+            return TAKEN if url.endswith("/a") else CLAIMED
+
+    rechecks, _ = _rechecks(refuse=False)
+    store = Shared(refuse=False)
+    counted: list[str] = []
+    verdicts = [rechecks.claim(store, f"https://e.com/{k}", "x", "y", counted.append)
+                for k in "abc"]
+    assert verdicts == [TAKEN, CLAIMED, CLAIMED]
+    assert counted == ["incremental/recheck_old_taken",
+                       "incremental/recheck_old_try_not_recorded"]
+    assert not {k for k in rechecks.stats.get_stats() if "recheck" in k}
+    assert rechecks.claim(store, "https://e.com/a", "x", "y") == TAKEN  # no caller: stats
+    assert rechecks.stats.get_value("incremental/recheck_old_taken") == 1
