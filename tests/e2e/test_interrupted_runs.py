@@ -101,8 +101,7 @@ def test_a_graceful_stop_with_many_requests_in_flight_loses_none(tmp_path: Path)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=120)
         first = exported_items(tmp_path)
-        for page in site.site.pages.values():  # the next run is timed by nothing: its
-            page.delay = 0.0  # refetches of fresh known articles need not wait 4 s each
+        site.serve_at_once()  # the next run's refetches of fresh known articles: no 4 s each
         again = start_crawl(tmp_path, server, CONCURRENT_REQUESTS=64)
         _, err_again = again.communicate(timeout=120)
     assert proc.returncode == 3, err[-3000:]  # interrupted

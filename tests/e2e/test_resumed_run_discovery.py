@@ -84,6 +84,7 @@ def crawl_stopped_and_resumed(data_dir: Path, stop: str, feed_silent: bool = Fal
             proc.send_signal(signal.SIGTERM)
             _, out["stopped_log"] = proc.communicate(timeout=120)
             out["stopped_code"] = proc.returncode
+        site.serve_at_once()  # the pages left: SLOW only had the stop land with some left
         out["resumed"] = run_crawl("belta", data_dir, server, settings=later)
     out["reports"] = reports(data_dir)
     return out
