@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,13 @@ class Worker:
         while self._whole_lines() < count:
             assert self.proc.poll() is None and time.monotonic() < deadline, self.log[-3000:]
             time.sleep(0.05)
+
+    def await_log(self, said: Callable[[str], bool], timeout: float) -> None:
+        """Wait until a line of the worker's log is ``said`` (the worker still running)."""
+        deadline = time.monotonic() + timeout
+        while not any(said(line) for line in self.log.splitlines()):
+            assert self.proc.poll() is None and time.monotonic() < deadline, self.log[-3000:]
+            time.sleep(0.1)
 
     def _whole_lines(self) -> int:
         return self.items_path.read_bytes().count(b"\n") if self.items_path.exists() else 0
@@ -760,6 +768,11 @@ def log_times(log: str) -> list[tuple[float, str]]:
     return lines
 
 
+def redis_failing(text: str) -> bool:
+    """A log line saying a Redis command failed or went unanswered."""
+    return "Redis did not answer (" in text or "Redis failed while processing" in text
+
+
 def test_a_frozen_redis_leaves_the_worker_responsive_and_loses_nothing(tmp_path: Path) -> None:
     """Redis frozen (SIGSTOP) for longer than the socket timeout: once a command gave up, the
     one attempt a second let through went through redis-py's connect(), whose handshake on a
@@ -779,8 +792,10 @@ def test_a_frozen_redis_leaves_the_worker_responsive_and_loses_nothing(tmp_path:
             worker = Worker("w1", tmp_path, server, settings)
             worker.await_items(15)
             redis.proc.send_signal(signal.SIGSTOP)
-            try:
-                time.sleep(20)  # 10 s to learn of it, then 10 s of commands failing at once
+            frozen = time.time()
+            try:  # the socket timeout (10 s) to learn of it, then commands failing at once:
+                worker.await_log(redis_failing, timeout=60)
+                time.sleep(7)  # long enough for a blocked attempt to leave a gap of 6 s > 4
             finally:
                 resumed = time.time()
                 redis.proc.send_signal(signal.SIGCONT)
@@ -792,9 +807,8 @@ def test_a_frozen_redis_leaves_the_worker_responsive_and_loses_nothing(tmp_path:
     ids = Counter(item["id"] for item in worker.items)
     assert len(ids) == 80 and set(ids.values()) == {1}, (len(ids), ids.most_common(3))
     lines = log_times(log)
-    failing = [t for t, text in lines if "Redis did not answer (" in text
-               or "Redis failed while processing" in text]
-    assert failing and failing[0] < resumed - 7, log[-3000:]  # learnt in a socket timeout
+    failing = [t for t, text in lines if redis_failing(text)]
+    assert failing and failing[0] < frozen + 13, log[-3000:]  # learnt in a socket timeout
     during = [t for t, _ in lines if failing[0] <= t <= resumed] + [resumed]
     gaps = [b - a for a, b in itertools.pairwise(during)]
     assert max(gaps) < 4, (max(gaps), log[-3000:])  # not the 10 s socket timeout
