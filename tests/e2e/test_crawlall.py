@@ -11,6 +11,7 @@ import os
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,14 +46,19 @@ def crawlall(data_dir: Path, server: FixtureServer, *extra: str,
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
 
 
-@pytest.fixture()
-def sites():
+def build_sites() -> tuple[ChangingBelta, Any, Any, list[Any]]:
+    """БЕЛТА (four articles), the shklovinfo.by reprint of one, and Зеркало and RuNews24."""
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
     agency = ChangingBelta(start=now - timedelta(hours=2), count=4)
     agency.publish()
     district, copy = shklov_copy(agency.golds[1])
     others = [zerkalo.build().site, runews24.build().site]
     return agency, district, copy, others
+
+
+@pytest.fixture()
+def sites() -> tuple[ChangingBelta, Any, Any, list[Any]]:
+    return build_sites()
 
 
 def test_reprint_is_a_near_duplicate_across_runs(sites, tmp_path: Path) -> None:
