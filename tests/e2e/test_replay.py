@@ -26,29 +26,32 @@ def live(tmp_path_factory):
     return result, golds
 
 
-def test_replay_yields_the_same_items(live, tmp_path) -> None:
+@pytest.fixture(scope="module")
+def replayed(live, tmp_path_factory):
+    """The live crawl replayed offline, read by the two tests below (each ran the same
+    replay)."""
     result, _ = live
-    replay = run_crawl("belta", tmp_path, None, env=NO_NETWORK, settings={
-        "WARC_REPLAY": str(result.data_dir / "warc"),
-        "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"},
-    })
+    return run_crawl("belta", tmp_path_factory.mktemp("replayed"), None, env=NO_NETWORK,
+                     settings={"WARC_REPLAY": str(result.data_dir / "warc"),
+                               "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}})
+
+
+def test_replay_yields_the_same_items(live, replayed) -> None:
+    result, _ = live
+    replay = replayed
     assert replay.returncode == 0, replay.log[-2000:]
     assert replay.stats.get("replay/hits", 0) >= len(result.items) + 2
     assert "downloader/exception_count" not in replay.stats
     live_items = {i["id"]: i for i in result.items}
-    replayed = {i["id"]: i for i in replay.items}
-    assert sorted(replayed) == sorted(live_items)
+    replayed_items = {i["id"]: i for i in replay.items}
+    assert sorted(replayed_items) == sorted(live_items)
     for item_id, item in live_items.items():
-        assert replayed[item_id] == item  # every field, fetched_at and warc record included
-    assert not list((tmp_path / "warc").glob("*.warc.gz"))  # replay archives nothing new
+        assert replayed_items[item_id] == item  # every field, fetched_at and warc record included
+    assert not list((replay.data_dir / "warc").glob("*.warc.gz"))  # replay archives nothing new
 
 
-def test_missing_urls_are_counted_404s(live, tmp_path) -> None:
-    result, golds = live
-    replay = run_crawl("belta", tmp_path, None, env=NO_NETWORK, settings={
-        "WARC_REPLAY": str(result.data_dir / "warc"),
-        "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"},
-    })
+def test_missing_urls_are_counted_404s(replayed) -> None:
+    replay = replayed
     # the fixture's 404 page was archived as a 404, and so was its other spelling (the path's
     # trailing slash) the crawl asked for then; nothing else is missing
     assert replay.stats.get("replay/missing", 0) == 0
