@@ -99,10 +99,9 @@ def test_every_fetched_page_is_archived(crawled) -> None:
     assert {g.url for g in shape.golds} <= archived
 
 
-def test_news_sitemap_site_skips_gallery_and_video_pages(tmp_path: Path) -> None:
-    shape = anysite.news_sitemap_site()
-    with FixtureServer([shape.site]) as server:
-        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+@pytest.mark.parametrize("crawled", ["news_sitemap"], indirect=True)  # the shape's own crawl
+def test_news_sitemap_site_skips_gallery_and_video_pages(crawled) -> None:
+    shape, result, server = crawled
     assert result.returncode == 0, result.log[-3000:]
     assert result.stats.get("pages/skipped/gallery") == 1
     assert result.stats.get("pages/skipped/video") == 1
@@ -112,10 +111,9 @@ def test_news_sitemap_site_skips_gallery_and_video_pages(tmp_path: Path) -> None
     assert not any(p.startswith("/search") for p in paths)
 
 
-def test_undated_site_skips_old_sitemaps(tmp_path: Path) -> None:
-    shape = anysite.undated_urls_site()
-    with FixtureServer([shape.site]) as server:
-        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+@pytest.mark.parametrize("crawled", ["undated_urls"], indirect=True)  # the shape's own crawl
+def test_undated_site_skips_old_sitemaps(crawled) -> None:
+    shape, result, server = crawled
     assert result.returncode == 0, result.log[-3000:]
     paths = server.requested_paths(shape.site.host)
     assert "/sitemap-old.xml" not in paths and "/society/ochen-staraya-novost/" not in paths
