@@ -123,10 +123,9 @@ def test_undated_site_skips_old_sitemaps(crawled) -> None:
 NO_NETWORK = {"http_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
 
 
-def test_replay_of_a_site_crawl_gives_the_same_items(tmp_path: Path) -> None:
-    shape = anysite.news_sitemap_site()
-    with FixtureServer([shape.site]) as server:
-        live = run_crawl("site", tmp_path / "live", server, args={"url": shape.url, **WINDOW})
+@pytest.mark.parametrize("crawled", ["news_sitemap"], indirect=True)  # the shape's own crawl
+def test_replay_of_a_site_crawl_gives_the_same_items(crawled, tmp_path: Path) -> None:
+    shape, live, _ = crawled
     assert live.returncode == 0 and len(live.items) == len(shape.golds), live.log[-3000:]
     replay = run_crawl("site", tmp_path / "replay", None, env=NO_NETWORK,
                        args={"url": shape.url, **WINDOW},
@@ -164,10 +163,9 @@ def test_a_bad_row_is_a_usage_error_before_anything_is_fetched(tmp_path: Path) -
     assert "unknown fields ['body_selector']" in result.log
 
 
-def test_reextract_of_a_site_crawl_with_its_row(tmp_path: Path) -> None:
-    shape = anysite.news_sitemap_site()
-    with FixtureServer([shape.site]) as server:
-        live = run_crawl("site", tmp_path / "live", server, args={"url": shape.url, **WINDOW})
+@pytest.mark.parametrize("crawled", ["news_sitemap"], indirect=True)  # the shape's own crawl
+def test_reextract_of_a_site_crawl_with_its_row(crawled, tmp_path: Path) -> None:
+    shape, live, _ = crawled
     assert live.returncode == 0, live.log[-3000:]
     zone = live.stats[f"discovery/{shape.site.host}/timezone"]  # what the crawl settled on
     again, proc = _reextracted(live.data_dir, {"url": shape.url, "timezone": zone,
