@@ -203,27 +203,41 @@ def test_sitemap_discovery_is_bounded_and_loop_free(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("settings", [
-    {},  # robots.txt obeyed: its Sitemap: lines come from the middleware's parser
     {"ROBOTSTXT_OBEY": False},  # discovery reads robots.txt itself
     # obeyed, but the middleware is off: the home page comes back with robots.txt unread
     {"DOWNLOADER_MIDDLEWARES": {
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None}},
-], ids=["middleware", "not_obeyed", "middleware_off"])
+], ids=["not_obeyed", "middleware_off"])
 def test_robots_txt_is_fetched_once_and_its_sitemaps_followed(tmp_path: Path,
                                                               settings: dict) -> None:
     shape = anysite.news_sitemap_site()
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
                            settings=settings)
+    assert_robots_read_once(shape, result, server,
+                            archived="DOWNLOADER_MIDDLEWARES" not in settings)
+
+
+@pytest.mark.parametrize("crawled", ["news_sitemap"], indirect=True)  # the shape's own crawl
+def test_robots_txt_obeyed_is_fetched_once_and_its_sitemaps_followed(crawled) -> None:
+    """robots.txt obeyed (the default settings): its Sitemap: lines come from the
+    middleware's parser."""
+    shape, result, server = crawled
+    assert_robots_read_once(shape, result, server, archived=True)
+
+
+def assert_robots_read_once(shape, result, server: FixtureServer, archived: bool) -> None:
+    """robots.txt asked once, the sitemaps it names read, the shape's gold items; and, when
+    WARC capture is on (``archived``), robots.txt archived."""
     assert result.returncode == 0, result.log[-3000:]
     paths = server.requested_paths(shape.site.host)
     assert paths.count("/robots.txt") == 1, paths
     assert "/sitemap_index.xml" in paths and "/sitemaps/news.xml" in paths
     assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
-    if "DOWNLOADER_MIDDLEWARES" not in settings:  # (that case turns WARC capture off too)
-        archived = {r.url for path in Path(result.data_dir, "warc").glob("*.warc.gz")
-                    for r in iter_responses(path)}
-        assert f"http://{shape.site.host}/robots.txt" in archived
+    if archived:  # (the middleware_off case turns WARC capture off too)
+        archived_urls = {r.url for path in Path(result.data_dir, "warc").glob("*.warc.gz")
+                         for r in iter_responses(path)}
+        assert f"http://{shape.site.host}/robots.txt" in archived_urls
 
 
 def _moved(site: VirtualSite, path: str, to: str, status: int = 301) -> None:
