@@ -225,6 +225,8 @@ def _later() -> LaterPages:
         raise RuntimeError("this process was not given the later pages' index "
                            "(use_later_pages)")
     return _LATER[0]
+
+
 _BAD: list[WarcFormatError] = []  # bad records the view met in the task running
 
 
