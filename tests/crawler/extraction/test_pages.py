@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction import ExtractionError, extract_article, same_headline
+from crawler.extraction import ExtractionError, extract_article, next_page_of, same_headline
 from crawler.extraction.html import parse_html
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
 from crawler.extraction.pages import earlier_page, named_pages, next_page
@@ -161,4 +161,134 @@ def test_a_real_later_page_fetched_alone_is_no_article() -> None:
     """Page 2 of an article (``?page=2``, ``rel="prev"`` to page 1) is still skipped."""
     with pytest.raises(ExtractionError) as caught:
         extract_article(_page(FIRST + "?page=2", LONG))
+    assert caught.value.reason == "not_article/later_page"
+
+
+def _body(links: str) -> str:
+    return ("<html><head><title>Мост открыли</title></head><body><header><a href='/'>Сайт</a>"
+            f"</header><article><h1>Мост открыли</h1><p>Текст</p>{links}</article>"
+            "<footer>© Сайт</footer></body></html>")
+
+
+@pytest.mark.parametrize(("url", "links", "expected"), [
+    # WordPress's <!--nextpage--> (wp_link_pages): /slug/2/
+    (NEXT, '<div class="page-links">Страницы: <span class="post-page-numbers current">1</span>'
+     ' <a href="/news/slug/2/" class="post-page-numbers">2</a> <a href="/news/slug/3/">3</a>'
+     "</div>", NEXT + "2/"),
+    # Bitrix's pager: ?PAGEN_1=2, a "next" link after the numbers
+    (NEXT, '<div class="modern-page-navigation"><span class="modern-page-title">Страницы:'
+     '</span> <span class="modern-page-current">1</span> <a href="/news/slug/?PAGEN_1=2">2'
+     '</a> <a class="modern-page-next" href="/news/slug/?PAGEN_1=2">След.</a></div>',
+     NEXT + "?PAGEN_1=2"),
+    # "1 | 2 | 3 | Следующая »", the current page in bold
+    (NEXT, '<p class="pages"><b>1</b> | <a href="?page=2">2</a> | <a href="?page=3">3</a> | '
+     '<a href="?page=2">Следующая »</a></p>', NEXT + "?page=2"),
+    # only a "next" link beside the current number; /page/N/
+    (NEXT, '<div class="nav-links"><span>1</span> <a href="page/2/">Далее</a></div>',
+     NEXT + "page/2/"),
+    (NEXT, '<div class="nav-links">Страница 1 из 3 <a href="page/2/">»</a></div>',
+     NEXT + "page/2/"),
+    # a list pager: the current number two levels above the link
+    (NEXT, '<ul class="pagination"><li class="active"><span>1</span></li><li><a href="?page=2">'
+     "2</a></li></ul>", NEXT + "?page=2"),
+    # page 2's pager gives page 3; the last page's gives none
+    (NEXT + "?page=2", '<div class="pager"><a href="/news/slug/">1</a> <span>2</span> '
+     '<a href="?page=3">3</a></div>', NEXT + "?page=3"),
+    (NEXT + "?page=3", '<div class="pager"><a href="/news/slug/">1</a> <a href="?page=2">2</a>'
+     " <span>3</span></div>", None),
+    # a pager element of its own (Drupal, themes): a <nav> under the text is no site menu
+    (NEXT, '<nav class="pagination"><span aria-current="page">1</span> <a href="?page=2">2</a>'
+     "</nav>", NEXT + "?page=2"),
+    # a page with rel="next" goes by it, not by its pager
+    (NEXT, '<link rel="next" href="?PAGEN_1=2"><div class="pager"><span>1</span> '
+     '<a href="?page=2">2</a></div>', NEXT + "?PAGEN_1=2"),
+])
+def test_next_page_by_a_numbered_pager(url: str, links: str, expected: str | None) -> None:
+    """An article pager without ``rel="next"`` (the current page shown as plain text, a link
+    labelled with the next number or "next") gives the next page."""
+    assert next_page(parse_html(_body(links)), url, NEXT) == expected
+
+
+@pytest.mark.parametrize("links", [
+    # a comments pager on the article's own URL
+    '<div id="comments"><div class="pager"><span>1</span> <a href="?page=2">2</a></div></div>',
+    '<div class="comments"><p>Отзыв</p><span>1</span> <a href="?page=2">2</a></div>',
+    '<div class="comment-navigation"><span>1</span> <a href="?page=2">Далее »</a></div>',
+    # a listing widget's pager on the page's URL (Bitrix numbers a second list PAGEN_2)
+    '<div class="news-list"><a href="/news/other/">Другая новость</a><div class="pager">'
+    '<span>1</span> <a href="?PAGEN_2=2">2</a></div></div>',
+    '<div class="widget"><span>1</span> <a href="?page=2">2</a></div>',
+    # page 2 of the site's news, in the sidebar or anywhere: no page of this article
+    '<aside><div class="pager"><span>1</span> <a href="?page=2">2</a></div></aside>',
+    '<div class="sidebar"><span>1</span> <a href="/news/?page=2">2</a></div>',
+    '<div class="pager"><span>1</span> <a href="/news/?page=2">2</a></div>',
+    # no current page shown as plain text: a run of links is no evidence
+    '<div class="pages"><a href="/news/slug/">1</a> <a href="?page=2">2</a></div>',
+    # a link to ?page=2 labelled otherwise, or a number inside the article's text
+    '<div><span>1</span> <a href="?page=2">Читать дальше</a></div>',
+    "<p>" + "Длинный абзац текста статьи о мосте. " * 10 + '1 <a href="?page=2">2</a></p>',
+    # a number that is not the next page's
+    '<div class="pager"><span>1</span> <a href="?page=3">3</a></div>',
+    # the site's menu; Joomla's ?start=/?limitstart= (also a category's offset), ?showall=
+    '<div class="top-menu"><span>1</span> <a href="?page=2">2</a></div>',
+    '<div class="pagination"><span>1</span> <a href="?start=1">2</a> <a href="?limitstart=1">'
+    'Вперёд</a> <a href="?showall=1">Все страницы</a></div>',
+])
+def test_no_numbered_pager_of_another_block_is_followed(links: str) -> None:
+    """Comments, listing widgets, the sidebar, links to the site's news pages: never the
+    article's next page."""
+    assert next_page(parse_html(_body(links)), NEXT, NEXT) is None
+
+
+def test_a_pager_in_the_footer_is_not_followed() -> None:
+    html = _body("").replace("<footer>", '<footer><span>1</span> <a href="?page=2">2</a>')
+    assert next_page(parse_html(html), NEXT, NEXT) is None
+
+
+@pytest.mark.parametrize(("url", "links", "expected"), [
+    (NEXT + "?PAGEN_1=2", '<div class="pager"><a href="/news/slug/">1</a> <span>2</span> '
+     '<a href="?PAGEN_1=3">3</a></div>', NEXT),
+    (NEXT + "2/", '<div class="page-links"><a href="/news/slug/">1</a> <span>2</span></div>',
+     NEXT),
+    (NEXT + "?page=2", '<div class="pager"><a href="/news/slug/">« Назад</a> <span>2</span>'
+     "</div>", NEXT),
+    # a comments pager's link to page 1, a run of links, a post id's page: not this
+    (NEXT + "?page=2", '<div class="comments"><a href="/news/slug/">1</a> <span>2</span></div>',
+     None),
+    (NEXT + "?page=2", '<div class="pager"><a href="/news/slug/">1</a> <a href="?page=2">2</a>'
+     "</div>", None),
+    ("https://x.by/archives/123/", '<div class="pager"><a href="https://x.by/archives/">1</a>'
+     " <span>2</span></div>", None),
+])
+def test_a_later_page_by_its_numbered_pager(url: str, links: str, expected: str | None) -> None:
+    """A later page fetched alone, without ``rel="prev"``, whose numbered pager shows its
+    number and links page 1 (the page-less URL) is a later page of that article."""
+    assert earlier_page(parse_html(_body(links)), url) == expected
+
+
+def _numbered(url: str, paragraphs: list[str], current: int) -> ArticlePage:
+    """A page of a three-page article whose pager says no ``rel="next"``: Bitrix's."""
+    pages = [FIRST, FIRST + "?PAGEN_1=2", FIRST + "?PAGEN_1=3"]
+    pager = " ".join(f"<span>{n}</span>" if n == current else f'<a href="{u}">{n}</a>'
+                     for n, u in enumerate(pages, 1))
+    page = _page(url, paragraphs)
+    page.body = page.body.replace(b'<link rel="prev"', b'<link rel="x"').replace(
+        b"</article>", f'<div class="modern-page-navigation">{pager}</div></article>'.encode())
+    return page
+
+
+def test_an_article_paged_by_a_numbered_pager_is_joined_page_by_page() -> None:
+    """Page 1's numbered pager gives page 2, page 2's gives page 3, page 3's none; page 2
+    fetched alone is no article of its own."""
+    article = extract_article(_numbered(FIRST, LONG, 1))
+    assert next_page_of(article) == FIRST + "?PAGEN_1=2"
+    assert article.extractor["pages"] == 3
+    article = join_page(PageJoin(article, _numbered(FIRST + "?PAGEN_1=2", PAGE2, 2), FIRST))
+    assert next_page_of(article) == FIRST + "?PAGEN_1=3"
+    article = join_page(PageJoin(article, _numbered(FIRST + "?PAGEN_1=3", [CLOSING], 3), FIRST))
+    assert next_page_of(article) is None
+    assert article.text.endswith(PARAGRAPH_SEPARATOR + CLOSING)
+    assert article.extractor["page_urls"] == [FIRST, FIRST + "?PAGEN_1=2", FIRST + "?PAGEN_1=3"]
+    with pytest.raises(ExtractionError) as caught:
+        extract_article(_numbered(FIRST + "?PAGEN_1=2", LONG, 2))
     assert caught.value.reason == "not_article/later_page"
