@@ -37,7 +37,7 @@ from crawler.urls import article_id, canonical_url
 EXTRACTOR_NAME = "news-archive"
 EXTRACTOR_VERSION = "0.1.0"
 RULE_MISSES_ATTR = "_rule_misses"  # not a dataclass field: travels with the article, not exported
-NEXT_PAGE_ATTR = "_next_page"  # its next page's URL (rel="next", a pager), travelling as misses do
+NEXT_PAGE_ATTR = "_next_page"  # its next page's URL (rel="next"), travelling as the misses do
 MIN_TEXT_CHARS = 40  # shorter bodies are stubs, blocked pages or failed extraction
 MAX_UNDECODED_SHARE = 0.25  # of the text's visible characters: U+FFFD, signs, unassigned
 UNDECODED_SAMPLE = 20_000  # characters judged (a Python loop; mojibake is page-wide)
@@ -285,15 +285,13 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
 
 
 def next_page_of(article: Article) -> str | None:
-    """The URL of the article's next page, as its last page read names it (rel="next", else
-    its numbered pager)."""
+    """The URL of the article's next page, as its last page read names it (rel="next")."""
     return getattr(article, NEXT_PAGE_ATTR, None)
 
 
 @dataclass
 class LaterPage:
-    """The text of a later page of an article (by the ``rel="next"`` or the numbered pager
-    of the page before)."""
+    """The text of a later page of an article (by the ``rel="next"`` of the page before)."""
 
     url: str
     paragraphs: list[str]

@@ -1,6 +1,5 @@
 """An article split over several pages (its own pager): how many it names, which is the next
-one (``rel="next"``, else its numbered pager's link to it), and whether a page is a later page
-of another URL's article."""
+one (``rel="next"``), and whether a page is a later page of another URL's article."""
 
 from __future__ import annotations
 
@@ -18,22 +17,6 @@ from crawler.urls import joined
 PAGE_PARAM = re.compile(r"(?i)^(?:page|paged|pagen_\d+|pg|part|pagenum|page_num)$")
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?(\d{1,3})/?$")  # /slug/2/, /slug/page/2/
 _COMMENTS = re.compile(r"(?i)comment|koment|otzyv|discuss|replies")
-# What a numbered pager's "next" or "previous" link says instead of the page's number
-_NEXT_LABEL = re.compile(r"(?i)^(?:(?:след(?:ующая|\.)?|далее|дальше|вперёд|вперед|наступная|"
-                         r"далей|next)(?:\s+(?:страница|стр\.?|старонка|page))?\s*[»›→>]*"
-                         r"|[»›→]|>>?)$")
-_PREV_LABEL = re.compile(r"(?i)^(?:[«‹←]|<<?|[«‹←<]*\s*(?:пред(?:ыдущая|\.)?|назад|"
-                         r"папярэдняя|prev(?:ious)?)(?:\s+(?:страница|стр\.?|старонка|page))?)$")
-# Blocks a numbered pager of the article is never in: a site's header, footer, sidebar, menu,
-# a listing or teaser widget (its own pager may number the page's URL: Bitrix's ?PAGEN_2=)
-_NOT_BODY_TAGS = frozenset({"header", "footer", "aside"})
-_NOT_BODY = re.compile(r"(?i)widget|sidebar|side-bar|latest|related|popular|teaser|news-?list|"
-                       r"lenta|last-news|more-news|top-news|read-?also|recommend|similar|"
-                       r"listing|menu|navbar|breadcrumb")
-_TOKENS = re.compile(r"[\s|\[\]().,:;/\\–—-]+")
-PAGER_CHARS = 300  # a block of more text than this is no pager
-PAGER_DEPTH = 3  # how far above a pager link the block showing the current page may be
-PAGER_TRIES = 50  # links to the page sought whose block is judged: a page of thousands costs no more
 MAX_PAGES = 500  # a larger number is no page of an article
 
 
@@ -75,15 +58,8 @@ def next_page(tree: etree._Element, url: str, first: str) -> str | None:
     """The next page of the article at ``first`` that the page at ``url`` (one of its pages)
     names with ``rel="next"`` (``<link>`` or ``<a>``, not a comments pager): a URL that
     differs from ``first`` only by a page parameter or segment and numbers a later page than
-    ``url``'s. A "next article" link, a listing's pager or a page pointing back is None.
-    Without such a link, the next page its numbered pager links (:func:`pager_link`): many
-    CMSs' article pagers ("Страницы: 1 2 3") say no ``rel="next"``."""
+    ``url``'s. A "next article" link, a listing's pager or a page pointing back is None."""
     current = page_of(url, first) or 1
-    return _rel_next(tree, url, first, current) or pager_link(tree, url, first, current + 1)
-
-
-def _rel_next(tree: etree._Element, url: str, first: str, current: int) -> str | None:
-    """The later page of ``first`` a ``rel="next"`` link of the page names, or None."""
     base = document_base(tree, url)
     for node in tree.iter("a", "link"):
         if "next" not in (node.get("rel") or "").lower().split() or _in_comments(node):
@@ -119,94 +95,7 @@ def earlier_page(tree: etree._Element, url: str) -> str | None:
         # page 1 is the page-less URL itself: /news/1/ is no first page of /news/
         if number is not None and ((pager and 1 < number < current) or _same(link, first)):
             return first
-    if (link := pager_link(tree, url, first, 1)) is not None and _same(link, first):
-        return first  # its numbered pager links page 1: the page-less URL itself
     return None
-
-
-def pager_link(tree: etree._Element, url: str, first: str, number: int) -> str | None:
-    """The link to page ``number`` of the article at ``first`` in the numbered pager of its
-    page at ``url``: an ``<a>`` labelled ``number`` (or "next"/"Далее"/"»" for the page after
-    the current one, "prev"/"«" for the one before), in a short block that shows the current
-    page's number as plain text (no link) and is no comments, header, footer, sidebar, menu
-    or listing widget; its URL differs from ``first`` only by a page parameter or segment.
-    None when no such pager: a wrong guess costs a refused page (its headline is checked)."""
-    current = page_of(url, first) or 1
-    if number < 1 or number == current or number > MAX_PAGES:
-        return None
-    base = document_base(tree, url)
-    tries = PAGER_TRIES
-    for node in tree.iter("a"):
-        href = (node.get("href") or "").strip()
-        if not href or not _labels(node, number, current):
-            continue
-        if (link := joined(base, href)) is None or page_of(link, first) != number:
-            continue
-        if (box := _pager_box(node, current)) is not None and _in_body(box):
-            return link
-        if (tries := tries - 1) <= 0:
-            break
-    return None
-
-
-def _labels(node: etree._Element, number: int, current: int) -> bool:
-    """Whether the link ``node`` reads as page ``number`` of a pager showing ``current``."""
-    label = " ".join(node.text_content().split())
-    if label == str(number):
-        return True
-    if number == current + 1:
-        return bool(_NEXT_LABEL.match(label))
-    return number == current - 1 and bool(_PREV_LABEL.match(label))
-
-
-def _pager_box(node: etree._Element, current: int) -> etree._Element | None:
-    """The block around the pager link ``node`` that shows page ``current`` as plain text
-    (the page one is on is no link), within PAGER_DEPTH levels; None when none does or the
-    block grows past PAGER_CHARS of text before it does (an article's text is no pager)."""
-    box = node.getparent()
-    for _ in range(PAGER_DEPTH):
-        if box is None or box.tag in ("body", "html"):
-            return None
-        if len(box.text_content()) > PAGER_CHARS:
-            return None
-        if str(current) in _plain_tokens(box):
-            return box
-        box = box.getparent()
-    return None
-
-
-def _plain_tokens(box: etree._Element) -> set[str]:
-    """The words of ``box`` outside its links (``<a href>``): a pager's current page."""
-    texts = [box.text or ""]
-    for node in box.iterdescendants():
-        if isinstance(node.tag, str) and not _linked(node, box):  # not a comment's text
-            texts.append(node.text or "")
-        if not _linked(node.getparent(), box):
-            texts.append(node.tail or "")
-    return set(_TOKENS.split(" ".join(texts))) - {""}
-
-
-def _linked(node: etree._Element | None, box: etree._Element) -> bool:
-    """Whether ``node`` is (inside) a link within ``box``."""
-    while node is not None:
-        if node.tag == "a" and node.get("href") is not None:
-            return True
-        if node is box:
-            return False
-        node = node.getparent()
-    return False
-
-
-def _in_body(box: etree._Element) -> bool:
-    """Whether a pager block may be the article's: inside no comments, header, footer,
-    sidebar, menu or listing widget (judged up to ``<body>``, whose classes name the page)."""
-    node = box
-    while node is not None and node.tag not in ("body", "html"):
-        names = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if node.tag in _NOT_BODY_TAGS or _COMMENTS.search(names) or _NOT_BODY.search(names):
-            return False
-        node = node.getparent()
-    return True
 
 
 def page_less(url: str) -> str | None:

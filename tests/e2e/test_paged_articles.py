@@ -1,5 +1,5 @@
-"""Articles split over several pages (``rel="next"``, or a numbered pager only): one item per
-article, its text joined from its pages in order, by a named outlet's spider and by the any-site spider, live and in
+"""Articles split over several pages (``rel="next"``): one item per article, its text joined
+from its pages in order, by a named outlet's spider and by the any-site spider, live and in
 an offline replay of the same WARCs."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from tests.e2e.test_any_site import WINDOW
 from tests.e2e.test_replay import NO_NETWORK
 from tests.sites import paged_articles
-from tests.sites.paged_articles import COMMENTS_PAGE, WIDGET_PAGER, PagedSite
+from tests.sites.paged_articles import WIDGET_PAGER, PagedSite
 from tests.support.crawl import ROOT, SCRAPY, CrawlResult, run_crawl
 from tests.support.server import FixtureServer, Page
 
@@ -77,22 +77,8 @@ def test_each_paged_article_is_one_item_with_its_pages_text_in_order(crawled) ->
             assert [_target(u) for u in pages] == [_target(u) for u in want], gold.url
         else:
             assert pages is None, gold.url
-    assert live.stats["articles/joined"] == 4
-    assert live.stats["articles/pages_joined"] == 6
-
-
-def test_an_article_paged_by_a_numbered_pager_only_is_joined(crawled) -> None:
-    """No ``rel`` link, only "Страницы: 1 2 3 Следующая »" under the text: the item holds the
-    three pages in order, each page's pager giving the next; its comments pager (``?page=2``
-    of the article's own URL) is never fetched, and page 2 linked alone is no item."""
-    paged, live, requested, _, _ = crawled
-    gold = paged.golds[4]
-    item = _by_url(live, paged)[gold.url]
-    assert [_target(u) for u in item["extractor"]["page_urls"]] == [
-        _target(u) for u in paged.pages[gold.url]]
-    assert item["extractor"]["pages"] == 3
-    assert item["text"].endswith(gold.paragraphs[-1])
-    assert _target(gold.url) + COMMENTS_PAGE not in requested
+    assert live.stats["articles/joined"] == 3
+    assert live.stats["articles/pages_joined"] == 4
 
 
 def test_a_later_page_that_fails_or_loops_keeps_the_pages_read(crawled) -> None:
@@ -137,7 +123,7 @@ def test_pages_are_archived_and_replay_gives_the_same_items(crawled) -> None:
     assert replay.returncode == 0, replay.log[-3000:]
     assert sorted(replay.items, key=lambda i: i["url"]) == sorted(live.items,
                                                                   key=lambda i: i["url"])
-    assert replay.stats["articles/pages_joined"] == 6
+    assert replay.stats["articles/pages_joined"] == 4
 
 
 def _reextract(warc: Path, rows: list[dict], out: Path, *settings: str
@@ -167,7 +153,7 @@ def test_reextraction_joins_the_pages_as_the_crawl_did(crawled, tmp_path) -> Non
             "page_urls"), url
         assert again[url] == items[url], url
     assert not set(paged.later) & set(again)
-    assert ("later pages joined: 6 to 4 articles; pages not joined: http_500: 1, loop: 1; "
+    assert ("later pages joined: 4 to 3 articles; pages not joined: http_500: 1, loop: 1; "
             "cut short: 1") in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if "not joined" in line]
     for gold, reason in ((paged.golds[1], "http_500"), (paged.golds[2], "loop")):
@@ -185,7 +171,7 @@ def test_reextraction_keeps_the_page_cap(crawled, tmp_path) -> None:
     for url in paged.pages:
         assert [_target(u) for u in again[url]["extractor"]["page_urls"]] == [
             _target(u) for u in paged.pages[url][:2]], url
-    assert ("later pages joined: 4 to 4 articles; pages not joined: max_pages: 4; "
+    assert ("later pages joined: 3 to 3 articles; pages not joined: max_pages: 3; "
             "cut short: 0") in proc.stderr
 
 
@@ -231,7 +217,7 @@ def test_a_later_page_missing_from_the_archive_cuts_the_item_short(crawled, tmp_
             if "Page 3 of the article " in line and _target(gold.url) + " not joined "
             "(not_archived): " in line and _target(third) in line
             and "holds the 2 page(s)" in line], proc.stderr[-3000:]
-    assert ("later pages joined: 5 to 4 articles; pages not joined: http_500: 1, loop: 1, "
+    assert ("later pages joined: 3 to 3 articles; pages not joined: http_500: 1, loop: 1, "
             "not_archived: 1; cut short: 2") in proc.stderr
     assert not set(paged.later) & set(again)
 

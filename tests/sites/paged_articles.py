@@ -4,11 +4,8 @@ site crawled by address: what one item per article must be joined from, and the 
 Each fixture holds: a three-page article (``joined``), a three-page one whose third page
 answers 500 (``broken``: two pages), one whose second page's next page redirects back to its
 first (``loop``: two pages), one whose ``rel="next"`` is the next *article* (``next_article``:
-one page), a three-page one paged by a numbered pager under its text only, no ``rel`` link
-(``numbered``: Bitrix's ``?PAGEN_1=N``, WordPress's ``/N/``), with a comments pager to its
-own ``?page=2`` (never fetched), and a latest-news widget whose pager (``rel="next"`` to a
-listing's page 2) sits in the joined article's page (never fetched); listing pages carry
-``rel="next"`` too.
+one page), and a latest-news widget whose pager (``rel="next"`` to a listing's page 2) sits in
+the joined article's page (never fetched); listing pages carry ``rel="next"`` too.
 """
 
 from __future__ import annotations
@@ -18,12 +15,11 @@ from dataclasses import dataclass, field, replace
 from html import escape
 
 from tests.sites import anysite, runews24
-from tests.sites.common import GoldArticle, paragraphs_for, title_for
+from tests.sites.common import GoldArticle, paragraphs_for
 from tests.support.server import Page, VirtualSite
 
 PARTS = 3  # paragraphs a page
 WIDGET_PAGER = "/news/?page=2"  # the latest-news widget's pager: a listing's, never joined
-COMMENTS_PAGE = "?page=2"  # the numbered article's comments pager: never its page 2
 
 
 @dataclass
@@ -57,35 +53,11 @@ def split(site: VirtualSite, host_url: str, gold: GoldArticle, urls: list[str],
         site.add(url, html)
 
 
-def numbered(site: VirtualSite, host_url: str, gold: GoldArticle, urls: list[str],
-             render: Callable) -> None:
-    """Serve ``gold`` as ``len(urls)`` pages whose only pager is a numbered one right under
-    the text, inside its block ("Страницы: 1 2 3 Следующая »", the current page plain
-    text), no ``rel`` link; a comments block under the article has its own pager to
-    ``COMMENTS_PAGE``."""
-    chunks = [gold.paragraphs[i:i + PARTS] for i in range(0, len(gold.paragraphs), PARTS)]
-    urls = [u.removeprefix(host_url) for u in urls]
-    for n, (url, chunk) in enumerate(zip(urls, chunks, strict=True)):
-        pager = "Страницы: " + " ".join(
-            f"<span>{i + 1}</span>" if i == n else f'<a href="{escape(u)}">{i + 1}</a>'
-            for i, u in enumerate(urls))
-        if n + 1 < len(urls):
-            pager += f' <a href="{escape(urls[n + 1])}">Следующая »</a>'
-        comments = ('<div id="comments"><p>Комментарии (12)</p><div class="pager"><span>1'
-                    f'</span> <a href="{escape(urls[0] + COMMENTS_PAGE)}">2</a></div></div>')
-        html = render(replace(gold, paragraphs=chunk, authors=gold.authors if not n else []))
-        last = escape(chunk[-1], quote=False)
-        at = html.index("</p>", html.index(last)) + len("</p>")
-        html = f'{html[:at]}<div class="page-nav">{pager}</div>{html[at:]}'
-        html = html.replace("<footer", comments + "<footer", 1)  # under the article
-        site.add(url, html)
-
-
 def scenarios(site: VirtualSite, host_url: str, golds: list[GoldArticle], render: Callable,
               forms: list[Callable], other: GoldArticle) -> PagedSite:
-    """The articles of the module docstring on ``golds[:5]``; ``forms[i](url, n)`` is the
-    URL of page ``n`` of article ``i`` (``forms[3]``: the numbered one's, ``golds[4]``)."""
-    joined, broken, loop, next_article, by_number = golds[:5]
+    """The four articles of the module docstring on ``golds[:4]``; ``forms[i](url, n)`` is
+    the URL of page ``n`` of article ``i``."""
+    joined, broken, loop, next_article = golds[:4]
     paged = PagedSite(site, list(golds))
     for i, (gold, form) in enumerate(((joined, forms[0]), (broken, forms[1]),
                                       (loop, forms[2]))):
@@ -95,11 +67,6 @@ def scenarios(site: VirtualSite, host_url: str, golds: list[GoldArticle], render
         split(site, host_url, gold, urls, render, next_of)
         paged.pages[gold.url] = urls
         paged.later += urls[1:]
-    by_number.paragraphs = paragraphs_for(3003, 3 * PARTS)
-    urls = [by_number.url, forms[3](by_number.url, 2), forms[3](by_number.url, 3)]
-    numbered(site, host_url, by_number, urls, render)
-    paged.pages[by_number.url] = urls
-    paged.later += urls[1:]
     # the broken article's third page answers 500; the item holds two pages
     site.add(forms[1](broken.url, 3).removeprefix(host_url), Page(b"oops", status=500))
     broken.paragraphs = broken.paragraphs[:2 * PARTS]
@@ -126,12 +93,11 @@ def scenarios(site: VirtualSite, host_url: str, golds: list[GoldArticle], render
 
 
 def runews24_site() -> tuple[runews24.RuNews24Fixture, PagedSite]:
-    """RuNews24 with five of its feed's articles paged: ``?page=N``, ``?page=N``,
-    ``?PAGEN_1=N``, the numbered one ``?PAGEN_1=N``; its rubric fronts carry
-    ``<link rel="next">`` to their page 2."""
+    """RuNews24 with four of its feed's articles paged: ``?page=N``, ``?page=N``,
+    ``?PAGEN_1=N``; its rubric fronts carry ``<link rel="next">`` to their page 2."""
     fixture = runews24.build()
     newest = sorted(fixture.stories, key=lambda s: s.gold.published, reverse=True)
-    stories = [s for s in newest[:6] if s.layout != "unknown"][:5]
+    stories = [s for s in newest[:6] if s.layout != "unknown"][:4]
     host_url = f"https://{runews24.HOST}"
 
     def render_for(story: runews24.Story) -> Callable:
@@ -141,8 +107,7 @@ def runews24_site() -> tuple[runews24.RuNews24Fixture, PagedSite]:
     paged = scenarios(fixture.site, host_url, [s.gold for s in stories],
                       lambda gold: renders[gold.url](gold),
                       [lambda u, n: f"{u}?page={n}", lambda u, n: f"{u}?page={n}",
-                       lambda u, n: f"{u}?PAGEN_1={n}", lambda u, n: f"{u}?PAGEN_1={n}"],
-                      newest[-1].gold)
+                       lambda u, n: f"{u}?PAGEN_1={n}"], newest[-1].gold)
     rubric_page = fixture.site.dynamic[0]
 
     def rubric_with_next(target: str) -> Page | None:
@@ -160,23 +125,18 @@ def runews24_site() -> tuple[runews24.RuNews24Fixture, PagedSite]:
 
 def any_site() -> tuple[anysite.AnySite, PagedSite]:
     """A site by address (``scrapy crawl site``): its four in-window articles paged as
-    ``/page/N/``, ``/N/``, ``?page=N``, and a fifth by a numbered pager as ``/N/``; the home
-    page links the joined article's and the numbered one's page 2 too, and its rubric page
-    carries ``<link rel="next">``."""
+    ``/page/N/``, ``/N/``, ``?page=N``; the home page links the joined article's page 2 too,
+    and its rubric page carries ``<link rel="next">``."""
     host = "paged-articles.test"
     host_url = f"http://{host}"
     site, zone, inside, outside = anysite._site(host, 3, 2700,
                                                 "/news/{when:%Y/%m/%d}/novost-{n}/", "og", [])
-    last = inside[-1]
-    inside.append(GoldArticle(url=f"{host_url}/news/{last.published:%Y/%m/%d}/novost-2790/",
-                              title=title_for(2790), paragraphs=[], published=last.published))
-    golds = inside[:5]
+    golds = inside[:4]
     paged = scenarios(site, host_url, golds, lambda g: anysite.article_html(host, g, "og"),
                       [lambda u, n: f"{u}page/{n}/", lambda u, n: f"{u}{n}/",
-                       lambda u, n: f"{u}?page={n}", lambda u, n: f"{u}{n}/"], outside[0])
+                       lambda u, n: f"{u}?page={n}"], outside[0])
     links = [(g.url, g.title) for g in inside + outside]
-    for gold in (golds[0], golds[4]):
-        links.append((paged.pages[gold.url][1], gold.title))  # page 2, linked alone
+    links.append((paged.pages[golds[0].url][1], golds[0].title))  # page 2, linked alone
     site.add("/", anysite.chrome(host, anysite.section_html(host, links)))
     site.add("/society/", anysite.section_html(host, links).replace(
         "</head>", '<link rel="next" href="/society/?page=2"></head>', 1))
