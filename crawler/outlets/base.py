@@ -97,15 +97,6 @@ COMMON_DROP_PARAGRAPHS = (
     r"^(фото|фота)\s+[^.!?]{1,80}$",
     r"^читать новость$",
     r"^продолжая использовать наш сайт.*cookie",
-    # an article's numbered pager inside its text block ("Страницы: 1 2 3 Следующая »",
-    # "1 | 2 | 3 | Далее"): page numbers and pager words only, two numbers or a label or word;
-    # a short line (the length checked first: a long paragraph costs no backtracking)
-    r"^(?=.{1,100}$)(?=.*(?:\d\D+\d|страниц|старонк|page|следующ|след\.|далее|next))"
-    r"(?:(?:страницы|страница|старонкі|старонка|pages?)\s*:?\s*)?[«‹←]?\s*"
-    r"(?:(?:предыдущая|пред\.|назад|папярэдняя|prev(?:ious)?)\s*\|?\s*)?"
-    r"\d{1,3}(?:\s*\|?\s*(?:\d{1,3}|…|\.\.\.))*"
-    r"(?:\s*\|?\s*(?:следующая|след\.|далее|наступная|вперёд|вперед|next)(?:\s+страница)?)?"
-    r"\s*[»›→]?$",
 )
 
 

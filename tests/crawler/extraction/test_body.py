@@ -106,23 +106,3 @@ def test_a_body_rule_matches_a_block_with_an_editors_h1_but_not_the_page_wrapper
     assert spec == ".entry-content" and "Раздел статьи" in node.text_content()
     renamed = page.replace("entry-content", "post-text")
     assert body_match(parse_html(renamed), rules) == (None, [])  # only the wrapper matched
-
-
-@pytest.mark.parametrize("line", [
-    "Страницы: 1 2 3", "Страницы: 1 2 3 Следующая »", "1 | 2 | 3 | Следующая »",
-    "« Предыдущая 1 2 3 Следующая »", "Pages: 1 2", "Старонкі: 1 2 3", "Страница: 1",
-    "1 2 3 … 12 След. »", "1 2 3 Далее",
-])
-@pytest.mark.parametrize("rules", [GENERIC, None], ids=["generic", "no-rules"])
-def test_an_article_pager_inside_the_body_block_is_no_body(line: str, rules: object) -> None:
-    """The article's numbered pager (WordPress's page links sit inside the post's text) is
-    dropped: a joined text must not carry one per page."""
-    assert body(line, rules) == [FIRST, LAST]
-
-
-@pytest.mark.parametrize("line", [
-    "2024", "12", "Страницы истории: 1941 год", "Счет 2:1", "1. Начало", "Далее 5 человек.",
-    "10, 20 и 30 процентов",
-])
-def test_a_number_line_of_the_text_stays(line: str) -> None:
-    assert body(line) == [FIRST, line, LAST]
