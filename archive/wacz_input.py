@@ -399,23 +399,39 @@ def _without_crc(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return bare
 
 
-class _CrcCounted:
-    """zipfile's reader of a member, its CRC-32 checked here: zipfile's own check raises on
-    the read that reaches the end and drops that read's bytes (every record of a small
-    member). A mismatch is kept in ``crc_note``, every byte given, as :class:`_Deflate`
-    does."""
+class _RunningCrc:
+    """A member's CRC-32 kept over its bytes as they are read in order from its start: at
+    its declared size it is compared with the one the package recorded, and a mismatch
+    kept in ``note`` (every byte still given: damage that inflates costs no record)."""
 
-    def __init__(self, src: IO[bytes], info: zipfile.ZipInfo) -> None:
-        self._src, self._info = src, info
+    def __init__(self, info: zipfile.ZipInfo) -> None:
+        self._info = info
         self._crc = self._size = 0
-        self.crc_note: str | None = None
+        self.note: str | None = None
 
-    def read(self, n: int) -> bytes:
-        data = self._src.read(n)
+    def update(self, data: bytes) -> None:
         self._crc = zlib.crc32(data, self._crc)
         self._size += len(data)
         if self._size == self._info.file_size and self._crc != self._info.CRC:  # (its end)
-            self.crc_note = _crc_note(self._crc, self._info)
+            self.note = _crc_note(self._crc, self._info)
+
+
+class _CrcCounted:
+    """zipfile's reader of a member, its CRC-32 checked by :class:`_RunningCrc`: zipfile's
+    own check raises on the read that reaches the end and drops that read's bytes (every
+    record of a small member)."""
+
+    def __init__(self, src: IO[bytes], info: zipfile.ZipInfo) -> None:
+        self._src = src
+        self._crc = _RunningCrc(info)
+
+    @property
+    def crc_note(self) -> str | None:
+        return self._crc.note
+
+    def read(self, n: int) -> bytes:
+        data = self._src.read(n)
+        self._crc.update(data)
         return data
 
     def close(self) -> None:
@@ -457,9 +473,9 @@ def _points_of(package: Path, pkg: _Package, info: zipfile.ZipInfo) -> _Points:
 class _Deflate:
     """A deflated member's bytes from the last kept state at or before ``at``, inflated from
     its compressed bytes in the package. One inflating from the start checks the member's
-    CRC-32 at its end and keeps what it found in ``crc_note`` (one from a kept state cannot):
-    damage that still inflates (a flipped Huffman code can decode to other text of the same
-    length) is then said, not served silently, and never costs a record."""
+    CRC-32 (:class:`_RunningCrc`; one from a kept state cannot): damage that still inflates
+    (a flipped Huffman code can decode to other text of the same length) is then said, not
+    served silently, and never costs a record."""
 
     def __init__(self, fh: IO[bytes], start: int, info: zipfile.ZipInfo, points: _Points,
                  at: int) -> None:
@@ -468,9 +484,12 @@ class _Deflate:
         self._fh, self._start, self._info, self._points = fh, start, info, points
         self._tail = b""
         self._failed: WaczError | None = None
-        self._crc: int | None = 0 if state is None else None  # only a read from the start
-        self.crc_note: str | None = None
+        self._crc = _RunningCrc(info) if state is None else None  # only a read from the start
         fh.seek(start + self._fed)
+
+    @property
+    def crc_note(self) -> str | None:
+        return self._crc.note if self._crc is not None else None
 
     def read(self, n: int) -> bytes:
         """Up to ``n`` more bytes; the damage that stops it is raised once nothing inflated
@@ -500,7 +519,7 @@ class _Deflate:
             got += len(piece)
             self.out += len(piece)
             if self._crc is not None:
-                self._crc = zlib.crc32(piece, self._crc)
+                self._crc.update(piece)
             if self.out > self._info.file_size:  # the bomb check trusted the declared size
                 raise WaczError(f"inflates past the {self._info.file_size} bytes its "
                                 "directory declares: a damaged or forged member")
@@ -521,8 +540,6 @@ class _Deflate:
         if self.out != self._info.file_size:
             raise WaczError(f"inflates to {self.out} bytes, its directory says "
                             f"{self._info.file_size}: a damaged member")
-        if self._crc is not None and self._crc != self._info.CRC:
-            self.crc_note = _crc_note(self._crc, self._info)
 
     def close(self) -> None:
         """The package's file is the reader's to close."""
