@@ -49,6 +49,7 @@ EVERY = 1 << 20
 _PIECE = 16 << 10
 _POINTS = 128
 _MEMBERS = 8
+_CHECKS = 4096  # CRC-32 outcomes kept (a member's key and its note): read by ``crc_problem``
 
 
 class WaczError(OSError):
@@ -263,7 +264,11 @@ def crc_problem(path: Path) -> str | None:
     (also for a plain file). Records are read at offsets, never a stored member whole, and a
     walk may skip bytes, so ``verify`` asks this: a WARC header altered inside a package
     breaks no record digest. A member that cannot be read (or is cut) is reported by its
-    records."""
+    records.
+
+    A compressed member whose reader went through it from its start (the walk ``verify``
+    makes) was checked then: its outcome is taken, not inflated again. Any other is read
+    whole here, a stored one through a :class:`_RunningCrc` of its own."""
     found = split_location(path)
     if found is None:
         return None
@@ -271,20 +276,18 @@ def crc_problem(path: Path) -> str | None:
     info = pkg.by_name.get(found[1]) or _by_path(pkg, found[1])
     if info is None or info.filename == pkg.cut:
         return None
-    crc = size = 0
-    try:
-        with open_member(*found) as fh:
-            while chunk := fh.read(_PIECE):
-                crc = zlib.crc32(chunk, crc)
-                size += len(chunk)
-        note = getattr(fh, "crc_note", None)  # a deflated member's, checked as it inflated
-    except OSError:
-        return None
-    if note:
-        return note
-    if size == info.file_size and crc != info.CRC:  # one cut short is said by its records
-        return _crc_note(crc, info)
-    return None
+    key = _member_key(found[0], pkg, info)
+    if key not in _CHECKED:
+        try:
+            with open_member(*found) as fh:
+                crc = _RunningCrc(info, key) if info.compress_type == zipfile.ZIP_STORED \
+                    else None  # a compressed member's reader keeps its own
+                while chunk := fh.read(_PIECE):
+                    if crc is not None:
+                        crc.update(chunk)
+        except OSError:
+            return None
+    return _CHECKED.get(key)  # none when cut short: its records say so
 
 
 def input_size(path: Path) -> int:
@@ -326,11 +329,12 @@ def open_member(package: Path, member: str, buffering: int = -1) -> IO[bytes]:
         start = _data_start(fh, info, pkg.size)
         if info.compress_type == zipfile.ZIP_STORED:
             return _Stored(fh, start, info.file_size)
+        key = _member_key(package, pkg, info)
         if info.compress_type == zipfile.ZIP_DEFLATED:
-            points = _points_of(package, pkg, info)
-            return _Inflated(lambda at: _Deflate(fh, start, info, points, at),
+            points = _points_of(key, info)
+            return _Inflated(lambda at: _Deflate(fh, start, info, points, at, key),
                              lambda at: points.before(at)[0], info.file_size, fh)
-        return _Inflated(lambda _: _inflating(fh, info), lambda _: 0, info.file_size, fh)
+        return _Inflated(lambda _: _inflating(fh, info, key), lambda _: 0, info.file_size, fh)
     except BaseException:
         fh.close()
         raise
@@ -376,12 +380,12 @@ def _data_start(fh: IO[bytes], info: zipfile.ZipInfo, size: int) -> int:
     return start
 
 
-def _inflating(fh: IO[bytes], info: zipfile.ZipInfo) -> _CrcCounted:
+def _inflating(fh: IO[bytes], info: zipfile.ZipInfo, key: tuple) -> _CrcCounted:
     """A member compressed otherwise than deflated (bzip2, lzma), inflated by zipfile from
     its start, its CRC-32 checked by :class:`_CrcCounted`."""
     try:
         zf = zipfile.ZipFile(fh)
-        return _CrcCounted(zf.open(_without_crc(info)), info)
+        return _CrcCounted(zf.open(_without_crc(info)), info, key)
     except NotImplementedError as exc:
         raise WaczError(f"compressed with a method Python's zipfile cannot read ({exc}); "
                         "repack the WARCs stored (python -m archive wacz)") from exc
@@ -399,21 +403,35 @@ def _without_crc(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return bare
 
 
+_CHECKED: OrderedDict[tuple, str | None] = OrderedDict()  # member key -> its CRC-32 note
+
+
+def _member_key(package: Path, pkg: _Package, info: zipfile.ZipInfo) -> tuple:
+    """A member of this package's size and time: what is kept of it is keyed so."""
+    return str(package), pkg.size, pkg.mtime_ns, info.header_offset
+
+
 class _RunningCrc:
     """A member's CRC-32 kept over its bytes as they are read in order from its start: at
     its declared size it is compared with the one the package recorded, and a mismatch
-    kept in ``note`` (every byte still given: damage that inflates costs no record)."""
+    kept in ``note`` (every byte still given: damage that inflates costs no record). The
+    outcome is kept under the member's ``key`` for :func:`crc_problem`."""
 
-    def __init__(self, info: zipfile.ZipInfo) -> None:
-        self._info = info
+    def __init__(self, info: zipfile.ZipInfo, key: tuple) -> None:
+        self._info, self._key = info, key
         self._crc = self._size = 0
         self.note: str | None = None
 
     def update(self, data: bytes) -> None:
         self._crc = zlib.crc32(data, self._crc)
         self._size += len(data)
-        if self._size == self._info.file_size and self._crc != self._info.CRC:  # (its end)
-            self.note = _crc_note(self._crc, self._info)
+        if self._size == self._info.file_size:  # (its end)
+            if self._crc != self._info.CRC:
+                self.note = _crc_note(self._crc, self._info)
+            _CHECKED.pop(self._key, None)
+            _CHECKED[self._key] = self.note
+            while len(_CHECKED) > _CHECKS:
+                _CHECKED.popitem(last=False)
 
 
 class _CrcCounted:
@@ -421,9 +439,9 @@ class _CrcCounted:
     own check raises on the read that reaches the end and drops that read's bytes (every
     record of a small member)."""
 
-    def __init__(self, src: IO[bytes], info: zipfile.ZipInfo) -> None:
+    def __init__(self, src: IO[bytes], info: zipfile.ZipInfo, key: tuple) -> None:
         self._src = src
-        self._crc = _RunningCrc(info)
+        self._crc = _RunningCrc(info, key)
 
     @property
     def crc_note(self) -> str | None:
@@ -460,9 +478,8 @@ class _Points:
 _KEPT: OrderedDict[tuple, _Points] = OrderedDict()
 
 
-def _points_of(package: Path, pkg: _Package, info: zipfile.ZipInfo) -> _Points:
-    """The states kept for a member (of this package's size and time), most recent last."""
-    key = (str(package), pkg.size, pkg.mtime_ns, info.header_offset)
+def _points_of(key: tuple, info: zipfile.ZipInfo) -> _Points:
+    """The states kept for a member (:func:`_member_key`), most recent last."""
     points = _KEPT.pop(key, None) or _Points(info.file_size)
     _KEPT[key] = points
     while len(_KEPT) > _MEMBERS:
@@ -478,13 +495,13 @@ class _Deflate:
     served silently, and never costs a record."""
 
     def __init__(self, fh: IO[bytes], start: int, info: zipfile.ZipInfo, points: _Points,
-                 at: int) -> None:
+                 at: int, key: tuple) -> None:
         self.out, self._fed, state = points.before(at)
         self._d = state.copy() if state is not None else zlib.decompressobj(-zlib.MAX_WBITS)
         self._fh, self._start, self._info, self._points = fh, start, info, points
         self._tail = b""
         self._failed: WaczError | None = None
-        self._crc = _RunningCrc(info) if state is None else None  # only a read from the start
+        self._crc = _RunningCrc(info, key) if state is None else None  # only from the start
         fh.seek(start + self._fed)
 
     @property

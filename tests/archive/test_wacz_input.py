@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from archive import wacz_input
 from archive.__main__ import main
 from archive.reader import ArchiveLookup, expand_paths, iter_responses, warc_inputs
 from archive.records import iter_records, read_info_at
-from archive.wacz_input import location, open_member
+from archive.verify import verify
+from archive.wacz_input import crc_problem, location, open_member
 from archive.writer import WarcWriter
 
 from .conftest import make_exchange
@@ -514,3 +516,54 @@ def test_a_compressed_member_whose_crc_fails_gives_every_record_and_verify_names
     with open_member(pkg, name) as fh:  # a reader stopping at the last byte is told too
         assert fh.read(warcs[2].stat().st_size) == warcs[2].read_bytes()
         assert fh.crc_note and f"recorded {crc ^ 1:08x}" in fh.crc_note
+
+
+METHODS = [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
+
+
+def _crc_flipped(tmp_path: Path, data: bytes, method: int) -> tuple[Path, str, int]:
+    """A package of one member ``data`` whose recorded CRC-32 is off by one bit: (package,
+    member, the member's true CRC-32)."""
+    name = "archive/c.warc"
+    pkg = _hand_made(tmp_path / "crc.wacz", [(name, data, method)])
+    crc = zipfile.ZipFile(pkg).getinfo(name).CRC
+    raw = pkg.read_bytes()
+    assert raw.count(struct.pack("<I", crc)) == 2  # the local header and the directory
+    pkg.write_bytes(raw.replace(struct.pack("<I", crc), struct.pack("<I", crc ^ 1)))
+    return pkg, name, crc
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_crc_problem_names_a_member_no_walk_has_read(warcs, tmp_path, method):
+    """Asked first (no reader has gone through the member), it reads the member itself."""
+    pkg, name, crc = _crc_flipped(tmp_path, warcs[2].read_bytes(), method)
+    assert crc_problem(location(pkg, name)) == (
+        f"CRC-32 {crc:08x} where the package recorded {crc ^ 1:08x}: the member's bytes were "
+        "changed or damaged after it was packed")
+    assert crc_problem(warcs[2]) is None  # a plain file has no recorded CRC-32
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_verify_names_a_crc_mismatch_once_whatever_the_method(warcs, tmp_path, method):
+    """The walk says it for a compressed member, crc_problem for a stored one: one error."""
+    pkg, name, crc = _crc_flipped(tmp_path, warcs[2].read_bytes(), method)
+    report = verify(expand_paths(pkg))  # as the CLI gives it the members
+    assert [(p.file, p.offset, p.severity) for p in report.problems] == [
+        (f"{pkg}#{name}", 0, "error")]
+    assert report.problems[0].message.startswith(f"CRC-32 {crc:08x} where the package "
+                                                 f"recorded {crc ^ 1:08x}")
+    assert report.records == 3
+
+
+@pytest.mark.parametrize("method", METHODS[1:])
+def test_verify_inflates_a_compressed_member_once(warcs, tmp_path, method, monkeypatch):
+    """The walk through a compressed member from its start has checked its CRC-32: verify
+    does not inflate it all again to check it (a member of gigabytes took twice as long)."""
+    data = warcs[2].read_bytes()
+    pkg, _, _ = _crc_flipped(tmp_path, data, method)
+    checked: list[int] = []
+    update = wacz_input._RunningCrc.update
+    monkeypatch.setattr(wacz_input._RunningCrc, "update",
+                        lambda self, chunk: (checked.append(len(chunk)), update(self, chunk)))
+    assert len(verify(expand_paths(pkg)).errors) == 1
+    assert sum(checked) == len(data)
