@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from scrapy.settings import BaseSettings
 
-from crawler.distributed.connection import RESP_VERSION
+from crawler.distributed.connection import redis_params
 
 PROJECT = 20  # Scrapy's "project" settings priority: settings.py values are replaced, -s kept
 
@@ -40,9 +40,7 @@ class RedisAddon:
                 settings.set(name, value, priority=PROJECT)
         # scrapy-redis builds clients of its own (the scheduler's, the dupefilter's) from
         # REDIS_PARAMS: they speak RESP2 too, or Redis 5.0 refuses their HELLO 3
-        params = dict(settings.getdict("REDIS_PARAMS"))
-        params.setdefault("protocol", RESP_VERSION)
-        settings.set("REDIS_PARAMS", params,
+        settings.set("REDIS_PARAMS", redis_params(settings),
                      priority=max(settings.getpriority("REDIS_PARAMS") or 0, PROJECT))
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions.setdefault("crawler.distributed.monitor.FrontierMonitor", 520)

@@ -98,6 +98,16 @@ def refused_what(refusal: BaseException) -> str:
     return "credentials"
 
 
+def redis_params(settings: Any) -> dict[str, Any]:
+    """``REDIS_PARAMS`` (a copy) with the protocol every client of a worker speaks, its own
+    and the ones scrapy-redis builds: RESP2 (:data:`RESP_VERSION`) unless it names a
+    ``protocol``, as redis-py 8 opens each connection with HELLO 3, which Redis 5.0 does not
+    know."""
+    params = dict(settings.getdict("REDIS_PARAMS"))
+    params.setdefault("protocol", RESP_VERSION)
+    return params
+
+
 def redis_client(settings: Any, retry_seconds: float | None = None,
                  timeout: float | None = None) -> redis.Redis:
     """A client for ``REDIS_URL`` with scrapy-redis' defaults (and ``REDIS_PARAMS``) that
@@ -110,10 +120,8 @@ def redis_client(settings: Any, retry_seconds: float | None = None,
     not retried, so a server that never answers (a TLS handshake sent to a plain port)
     fails in seconds rather than after several of scrapy-redis' 30 s timeouts.
 
-    RESP2 (:data:`RESP_VERSION`) unless ``REDIS_PARAMS`` names a ``protocol``: redis-py 8
-    opens each connection with HELLO 3, which Redis 5.0 does not know."""
-    params = settings.getdict("REDIS_PARAMS")
-    params.setdefault("protocol", RESP_VERSION)
+    Its parameters are :func:`redis_params`' (RESP2 unless ``REDIS_PARAMS`` says)."""
+    params = redis_params(settings)
     if timeout is not None:
         for name in ("socket_timeout", "socket_connect_timeout"):
             given = params.get(name, defaults.REDIS_PARAMS.get(name))

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import redis
 from scrapy.settings import Settings
+from scrapy_redis.connection import get_redis_from_settings
 
+from crawler.distributed.addon import RedisAddon
 from crawler.distributed.connection import (
     COMMAND_SINCE,
     WORKER_COMMANDS,
@@ -315,6 +317,24 @@ def test_a_redis_without_a_command_the_crawl_does_not_run_passes(
     server = start(servers, tmp_path, "--rename-command", command, "")
     check_redis(Settings({"REDIS_URL": server.url}), ["belta"])
     assert server.client.keys("*access-check*") == []
+
+
+def test_every_client_of_a_worker_speaks_resp2_unless_redis_params_says(
+        servers: list[RedisServer], tmp_path: Path) -> None:
+    """The worker's own clients (redis_client) and scrapy-redis' (built from REDIS_PARAMS as
+    the add-on leaves it) speak RESP2, so a Redis without HELLO (5.0) serves both; the rest
+    of REDIS_PARAMS is kept, and a protocol it names wins."""
+    server = start(servers, tmp_path, "--rename-command", "HELLO", "")
+    settings = Settings({"REDIS_URL": server.url, "REDIS_PARAMS": {"socket_timeout": 7}})
+    RedisAddon().update_settings(settings)
+    assert settings.getdict("REDIS_PARAMS") == {"socket_timeout": 7, "protocol": 2}
+    for client in (get_redis_from_settings(settings), redis_client(settings)):
+        assert client.ping()
+        assert client.connection_pool.connection_kwargs["socket_timeout"] == 7
+    told = Settings({"REDIS_URL": server.url, "REDIS_PARAMS": {"protocol": 3}})
+    RedisAddon().update_settings(told)
+    assert told.getdict("REDIS_PARAMS") == {"protocol": 3}
+    assert redis_client(told).connection_pool.connection_kwargs["protocol"] == 3
 
 
 def test_a_redis_not_knowing_a_command_the_crawl_runs_is_too_old_not_a_permission(
