@@ -6,6 +6,7 @@ its request log shows which article was fetched how often.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -15,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -690,24 +691,37 @@ def test_credentials_refused_mid_run_stop_the_worker_with_a_clear_error(
     assert leased + queued + len(exported) >= 80  # what was not exported is still in Redis
 
 
+@contextlib.contextmanager
+def worker_on_a_frozen_redis(tmp_path: Path, settings: dict[str, Any] | None = None,
+                             redis_options: tuple[str, ...] = ()
+                             ) -> Iterator[tuple[RedisServer, Worker]]:
+    """A Redis server (started with ``redis_options``), a worker crawling 80 slow pages
+    through it (``settings`` over :func:`worker_settings`) until 15 items are out, then
+    Redis frozen (SIGSTOP): what follows, SIGCONT included, is the test's, while the site
+    still serves. Redis is stopped at the end."""
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis", *redis_options)
+    try:
+        with FixtureServer([slow_site(80, 0.05)]) as server:
+            worker = Worker("w1", tmp_path, server,
+                            {**worker_settings(redis, tmp_path / "warc"), **(settings or {})})
+            worker.await_items(15)
+            redis.proc.send_signal(signal.SIGSTOP)
+            yield redis, worker
+    finally:
+        redis.stop()
+
+
 def test_redis_paused_for_seconds_loses_nothing(tmp_path: Path) -> None:
     """A Redis frozen for seconds (SIGSTOP: a stalled VM, a disk hanging an fsync) answers
     nothing but keeps its connections: the worker waits in the command it sent (up to the
     socket timeout) and goes on when Redis does, every article exported once."""
-    (tmp_path / "redis").mkdir()
-    redis = RedisServer(tmp_path / "redis")
-    try:
-        with FixtureServer([slow_site(80, 0.05)]) as server:
-            worker = Worker("w1", tmp_path, server, worker_settings(redis, tmp_path / "warc"))
-            worker.await_items(15)
-            redis.proc.send_signal(signal.SIGSTOP)
-            try:
-                time.sleep(4)
-            finally:
-                redis.proc.send_signal(signal.SIGCONT)
-            code = worker.wait()
-    finally:
-        redis.stop()
+    with worker_on_a_frozen_redis(tmp_path) as (redis, worker):
+        try:
+            time.sleep(4)
+        finally:
+            redis.proc.send_signal(signal.SIGCONT)
+        code = worker.wait()
     assert code == 0, worker.log[-3000:]
     ids = Counter(item["id"] for item in worker.items)
     assert len(ids) == 80 and set(ids.values()) == {1}, (len(ids), ids.most_common(3))
@@ -721,29 +735,20 @@ def test_redis_paused_longer_than_its_retries_closes_the_worker_in_time(tmp_path
     timeout (7 min with the defaults), silently, and the heartbeat could not close it after
     REDIS_WORKER_TTL. Now retrying ends once REDIS_RETRY_SECONDS have passed: the worker says
     Redis does not answer and closes, its requests left leased in Redis."""
-    (tmp_path / "redis").mkdir()
-    redis = RedisServer(tmp_path / "redis")
-    settings = {**worker_settings(redis, tmp_path / "warc"), "REDIS_WORKER_TTL": 5,
-                "REDIS_RETRY_SECONDS": 3,
+    settings = {"REDIS_WORKER_TTL": 5, "REDIS_RETRY_SECONDS": 3,
                 "REDIS_PARAMS": {"socket_timeout": 2, "socket_connect_timeout": 2}}
-    try:
-        with FixtureServer([slow_site(80, 0.05)]) as server:
-            worker = Worker("w1", tmp_path, server, settings)
-            worker.await_items(15)
-            redis.proc.send_signal(signal.SIGSTOP)
-            started = time.monotonic()
-            try:
-                code = worker.wait(120)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                pytest.fail("the worker hung on a paused Redis for two minutes")
-            finally:
-                took = time.monotonic() - started
-                redis.proc.send_signal(signal.SIGCONT)
+    with worker_on_a_frozen_redis(tmp_path, settings) as (redis, worker):
+        started = time.monotonic()
+        try:
+            code = worker.wait(120)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            pytest.fail("the worker hung on a paused Redis for two minutes")
+        finally:
+            took = time.monotonic() - started
+            redis.proc.send_signal(signal.SIGCONT)
         leased = redis.client.hlen(f"belta:1:inflight:{worker_id(worker.log)}")
         queued = redis.client.zcard("belta:1:requests")
-    finally:
-        redis.stop()
     assert code == 1, worker.log[-3000:]
     # (the heartbeat's own command, or one before it, met the timeout: one state per server)
     assert re.search(r"Redis did not answer \(.*Timeout reading from socket", worker.log), \
@@ -781,27 +786,19 @@ def test_a_frozen_redis_leaves_the_worker_responsive_and_loses_nothing(tmp_path:
     and close with it. Now the attempt is a short PING: the heartbeat goes on about every
     REDIS_HEARTBEAT_SECONDS, saying Redis does not answer, and once Redis goes on again the
     deferred requests are fetched again, every article exported once."""
-    (tmp_path / "redis").mkdir()
-    redis = RedisServer(tmp_path / "redis", "--appendonly", "yes", "--appendfsync", "always")
-    settings = {**worker_settings(redis, tmp_path / "warc"), "REDIS_WORKER_TTL": 40,
-                "REDIS_RETRY_SECONDS": 2, "LOG_FORMAT": "%(created).3f [%(name)s] "
-                "%(levelname)s: %(message)s",
+    settings = {"REDIS_WORKER_TTL": 40, "REDIS_RETRY_SECONDS": 2,
+                "LOG_FORMAT": "%(created).3f [%(name)s] %(levelname)s: %(message)s",
                 "REDIS_PARAMS": {"socket_timeout": 10, "socket_connect_timeout": 10}}
-    try:
-        with FixtureServer([slow_site(80, 0.05)]) as server:
-            worker = Worker("w1", tmp_path, server, settings)
-            worker.await_items(15)
-            redis.proc.send_signal(signal.SIGSTOP)
-            frozen = time.time()
-            try:  # the socket timeout (10 s) to learn of it, then commands failing at once:
-                worker.await_log(redis_failing, timeout=60)
-                time.sleep(7)  # long enough for a blocked attempt to leave a gap of 6 s > 4
-            finally:
-                resumed = time.time()
-                redis.proc.send_signal(signal.SIGCONT)
-            code = worker.wait()
-    finally:
-        redis.stop()
+    aof = ("--appendonly", "yes", "--appendfsync", "always")
+    with worker_on_a_frozen_redis(tmp_path, settings, aof) as (redis, worker):
+        frozen = time.time()
+        try:  # the socket timeout (10 s) to learn of it, then commands failing at once:
+            worker.await_log(redis_failing, timeout=60)
+            time.sleep(7)  # long enough for a blocked attempt to leave a gap of 6 s > 4
+        finally:
+            resumed = time.time()
+            redis.proc.send_signal(signal.SIGCONT)
+        code = worker.wait()
     log = worker.log
     assert code == 0, log[-3000:]
     ids = Counter(item["id"] for item in worker.items)
