@@ -63,7 +63,7 @@ def _is_warc(p: Path) -> bool:
     return p.name.endswith(WARC_SUFFIXES) or is_package(p)
 
 
-def _inputs(p: Path) -> list[Path]:
+def inputs_of(p: Path) -> list[Path]:
     """The WARC inputs a file is: itself, or the WARC members of a WACZ package. A package
     whose members cannot be listed stays whole: reading it reports why, with its name."""
     if not is_package(p):
@@ -111,7 +111,7 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
             found = [p]
         else:
             raise FileNotFoundError(f"no such WARC file or folder: {s}")
-        for q in (member for f in found for member in _inputs(f)):
+        for q in (member for f in found for member in inputs_of(f)):
             key = _same_input_key(q)
             if key not in seen:
                 seen.add(key)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .digests import check_digest, digests_conflict
 from .errors import WarcFormatError
+from .reader import inputs_of
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets
 from .wacz_input import crc_problem
@@ -97,6 +98,7 @@ def verify(
 
     Unreadable data (bad gzip, bad headers, over-cap or multi-record members, bad dates or
     target URIs) is an error with file and offset; the rest of the file is still checked.
+    A WACZ package given whole is checked as its WARC members, each counted as a file.
     """
     report = VerifyReport()
 
@@ -109,7 +111,8 @@ def verify(
     links: list[_Link] = []
     revisits: list[_Revisit] = []
     responses: set[tuple[str, int]] = set()  # (uri, ts) of responses, for revisit lookups
-    for path in paths:
+    # a package is walked member by member: crc_problem checks a member, not a package
+    for path in (member for p in paths for member in inputs_of(Path(p))):
         report.files += 1
         told = len(report.problems)
         for info in iter_records(path, on_error, max_record_size=max_record_size):

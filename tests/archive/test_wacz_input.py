@@ -543,11 +543,13 @@ def test_crc_problem_names_a_member_no_walk_has_read(warcs, tmp_path, method):
     assert crc_problem(warcs[2]) is None  # a plain file has no recorded CRC-32
 
 
+@pytest.mark.parametrize("given", ["members", "package"])
 @pytest.mark.parametrize("method", METHODS)
-def test_verify_names_a_crc_mismatch_once_whatever_the_method(warcs, tmp_path, method):
-    """The walk says it for a compressed member, crc_problem for a stored one: one error."""
+def test_verify_names_a_crc_mismatch_once_whatever_the_method(warcs, tmp_path, method, given):
+    """The walk says it for a compressed member, crc_problem for a stored one: one error,
+    whether verify is given the members (as the CLI gives them) or the package itself."""
     pkg, name, crc = _crc_flipped(tmp_path, warcs[2].read_bytes(), method)
-    report = verify(expand_paths(pkg))  # as the CLI gives it the members
+    report = verify(expand_paths(pkg) if given == "members" else [pkg])
     assert [(p.file, p.offset, p.severity) for p in report.problems] == [
         (f"{pkg}#{name}", 0, "error")]
     assert report.problems[0].message.startswith(f"CRC-32 {crc:08x} where the package "
