@@ -1,7 +1,7 @@
 """The joining of an article's later pages, one loop for live crawls and re-extraction.
 
 A live crawl downloads each later page through the engine (crawler.pipelines.pages); a
-re-extraction reads it from the WARCs it re-extracts (crawler.reextract). Only that one step
+re-extraction reads it from the WARCs it re-extracts (crawler.archive_join). Only that one step
 differs (:meth:`Joiner.get`): the order, the ``ARTICLE_MAX_PAGES`` cap, the loop guard, the
 redirect rules, the failure warnings and counts and the cut-short mark are this module's, so
 both give the same item of the same pages. No Scrapy here: the re-extraction workers load it.

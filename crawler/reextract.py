@@ -9,18 +9,12 @@ Pages go through ``crawler.extraction.worker.extract_for_crawl``, the crawl work
 point, and a page that breaks it costs that page alone, counted under the same reason as in a
 crawl. A record that cannot be read is reported (file, offset, reason) and skipped.
 
-An article split over several pages is joined as the crawl joined it (crawler.joining, the
-live join's own loop): each later page is read from the archive, its capture the crawl joined
-(:meth:`ArchivePages.answer`), and extracted in a pool task of its own (:func:`join_step`;
-the workers read the main process's index), timed and isolated as the crawl's extraction of
-it: one that overruns EXTRACTION_TIMEOUT or kills its worker costs that page (``timeout``,
-``worker_died``), not the article. A later page missing from the archive ends the joining
-there as a failed download does in a crawl: the item keeps the pages read, the page is warned
-about and counted (``not_archived``), and the item is cut short. A page joined (or tried) as
-a later page is no item of its own (``not_article/later_page``) and is not extracted, as in a
-crawl, where it is fetched only to be joined: pages that may be later pages are extracted
-after the first pages, in waves by page number (:func:`by_page_number`), each page decided by
-the joins of the waves before it, never by which worker finished first.
+An article split over several pages is joined as the crawl joined it, a later page a task
+of its own (crawler.archive_join). A page joined (or tried) as a later page is no item of its
+own (``not_article/later_page``) and is not extracted, as in a crawl, where it is fetched only
+to be joined: pages that may be later pages are extracted after the first pages, in waves by
+page number (:func:`crawler.archive_join.by_page_number`), each page decided by the joins of
+the waves before it, never by which worker finished first.
 """
 
 from __future__ import annotations
@@ -33,43 +27,39 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
 from archive.errors import RECORD_KEPT, WarcFormatError
-from archive.httputil import (
-    ContentDecodingError,
-    decode_content,
-    encoding_not_applied,
-    last_raw_header,
-)
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, SharedIndex, response_at
-from crawler.extraction import next_page_of
-from crawler.extraction.pages import page_less, page_of
-from crawler.extraction.worker import PageJoin, extract_for_crawl, failure_reason
-from crawler.items import Article, ArticlePage
-from crawler.joining import (
-    DEFAULT_MAX_PAGES,
-    DEFAULT_MAX_REDIRECTS,
-    Answer,
-    Joiner,
-    PageFailed,
-    join_incomplete,
-    loop_key,
-    run_now,
+from archive.reader import ArchiveLookup, response_at
+from crawler.archive_join import (
+    RETRIED,
+    UNREADABLE,
+    JoinStep,
+    LaterPages,
+    Result,
+    Validate,
+    article_key,
+    by_page_number,
+    decoded_body,
+    join_step,
+    page_key,
+    split_later_pages,
+    step_failed,
+    use_later_pages,
 )
+from crawler.extraction import next_page_of
+from crawler.extraction.worker import extract_for_crawl, failure_reason
+from crawler.items import ArticlePage
+from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, loop_key
 from crawler.outlets import outlet_for_url
 from crawler.sitediscovery import alias_of, framed_by
 from crawler.urls import canonical_url, is_article_url
 
 logger = logging.getLogger(__name__)
-UNREADABLE = "unreadable_record"
-NOT_ARCHIVED = "not_archived"  # a later page with no readable capture in the archive
 LATER_PAGE = "not_article/later_page"  # as crawler.extraction's NotAnArticle("later_page")
 ALIAS = "not_article/alias"  # a page whose rel=canonical names another article of its site
 FRAMESET = "not_article/frameset"  # a frameset: the page of its article frame is the article
-RETRIED = frozenset({403, 408, 429, 500, 502, 503, 504, 522, 524})  # RETRY_HTTP_CODES's default
 
 
 @dataclass
@@ -88,50 +78,6 @@ class ReextractReport:
     cut_short: int = 0  # items whose joining a failed or missing later page ended
 
 
-@dataclass
-class Result:
-    """What one page came to, sent back from a worker."""
-
-    item: dict[str, Any] | None
-    reason: str  # "" when an item came out; "invalid: ..." when it failed validation
-    cpu: float = 0.0
-    read: float = 0.0
-    bad_record: WarcFormatError | None = None
-    joining: Counter[str] = field(default_factory=Counter)  # the live join's stats keys
-    cut_short: str | None = None  # why a later page cut the text short (join_incomplete)
-    later_bad_records: list[WarcFormatError] = field(default_factory=list)
-    later_read: list[str] = field(default_factory=list)  # later pages asked of the archive
-    url: str = ""  # the page's
-    step: JoinStep | None = None  # a joining going on: its next page is the next task's
-
-
-@dataclass
-class JoinStep:
-    """An article whose joining goes on, as the task joining its next page needs it: each
-    later page is a task of its own, timed and isolated as the crawl's extraction of it."""
-
-    first: ArticlePage  # page 1, its body dropped (the join needs its URL, outlet, time, record)
-    article: Article  # the pages joined so far
-    read: set[str]  # the loop guard's keys
-    asked: list[str]  # every URL asked of the archive
-    counts: Counter[str]  # the live join's stats
-    validate: Validate | None
-
-
-@dataclass(frozen=True)
-class LaterPages:
-    """Where a worker reads the later pages of an article: the index the main process built,
-    the ``ARTICLE_MAX_PAGES`` cap, the decoded body's size cap and the redirects a later page
-    may make (``REDIRECT_MAX_TIMES``) and the statuses a crawl retries (``RETRY_HTTP_CODES``)."""
-
-    index: SharedIndex
-    max_pages: int = DEFAULT_MAX_PAGES
-    max_size: int = 64 * 1024 * 1024
-    max_redirects: int = DEFAULT_MAX_REDIRECTS
-    retried: frozenset[int] = RETRIED  # RETRY_HTTP_CODES: answers the crawl asked again for
-
-
-Validate = Callable[[dict[str, Any]], str | None]
 BadRecord = Callable[[WarcFormatError], None]
 
 
@@ -196,179 +142,6 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
     return ArticlePage.from_archived(archived, body, outlet.key if outlet else "", url)
 
 
-def decoded_body(archived: ArchivedResponse, url: str, max_size: int) -> bytes | str:
-    """The payload without its Content-Encoding, or the reason (``content_encoding``)."""
-    try:
-        encoding = archived.content_encoding()
-        if encoding_not_applied(archived.payload, encoding):
-            logger.info("%s: stored decoded under Content-Encoding %s; read as it is", url,
-                        encoding)
-            encoding = None
-        return decode_content(archived.payload, encoding, max_size)
-    except ContentDecodingError as exc:
-        logger.warning("Cannot decode %s: %s", url, exc)
-        return "content_encoding"
-
-
-_LOOKUPS: dict[SharedIndex, ArchiveLookup] = {}  # a worker's view of the index, opened once
-_LATER: list[LaterPages] = []  # this worker's, set once by its pool (use_later_pages)
-
-
-def use_later_pages(later: LaterPages) -> None:
-    """Pool initializer: the worker's LaterPages, sent once, not with every task (its index
-    names every archive file: with thousands, hundreds of KB a task)."""
-    _LATER[:] = [later]
-
-
-def _later() -> LaterPages:
-    if not _LATER:
-        raise RuntimeError("this process was not given the later pages' index "
-                           "(use_later_pages)")
-    return _LATER[0]
-
-
-_BAD: list[WarcFormatError] = []  # bad records the view met in the task running
-
-
-def _lookup(index: SharedIndex) -> ArchiveLookup:
-    """This process's read-only view of ``index`` (one at a time)."""
-    if (found := _LOOKUPS.get(index)) is None:
-        for old in _LOOKUPS.values():
-            old.close()
-        _LOOKUPS.clear()
-        found = _LOOKUPS[index] = ArchiveLookup.attach(index, on_error=_BAD.append)
-    return found
-
-
-class ArchivePages(Joiner):
-    """The live join over the archive re-extracted: each later page is the capture the crawl
-    joined (:meth:`answer`), read with no network."""
-
-    def __init__(self, later: LaterPages, first: ArticlePage, counts: Counter[str]) -> None:
-        super().__init__(later.max_pages, _join_page, lambda key: counts.update((key,)),
-                         later.max_redirects)
-        self.later, self.at = later, _fetched_at(first)
-        self.run = _run_of(later.index, first)
-        self.asked: list[str] = []  # every URL asked for, redirect targets too
-
-    async def get(self, url: str, first: ArticlePage) -> Answer:
-        """The archived answer for ``url``, or PageFailed (``not_archived``, unreadable)."""
-        self.asked.append(url)
-        try:
-            archived = self.answer(url)
-        except Exception as exc:  # noqa: BLE001 - a damaged record or index costs this page
-            raise PageFailed(UNREADABLE, str(exc)) from None
-        if archived is None:
-            raise PageFailed(NOT_ARCHIVED, "no readable capture of it in the archive "
-                             "re-extracted (never captured, its capture failed, or damaged)")
-        # the last, as Scrapy's headers give it in a crawl, and its bytes as sent: the text
-        # of a block with one byte not UTF-8 is all Latin-1 (another target than the crawl's)
-        location = last_raw_header(archived.raw_headers(), "Location")
-        return Answer(archived.status, archived.url, location,
-                      lambda: self.page(archived, first))
-
-    def answer(self, url: str) -> ArchivedResponse | None:
-        """The capture of ``url`` the crawl joined: in the first page's run, the first at or
-        after its time that the crawl did not retry (``RETRY_HTTP_CODES``: a 503 archived
-        before the 200 of its retry, each captured); else the one nearest the first page's
-        (another run's, or the last answer of retries that all failed)."""
-        lookup = _lookup(self.later.index)
-        if self.run is not None and self.at is not None:
-            for archived in lookup.answers_in_run(url, self.run, self.at):
-                if archived.status not in self.later.retried:
-                    return archived
-        return lookup.get(url, self.at)
-
-    def page(self, archived: ArchivedResponse, first: ArticlePage) -> ArticlePage:
-        """The later page a crawl would have built of this capture (the first page's outlet)."""
-        body = decoded_body(archived, archived.url, self.later.max_size)
-        if isinstance(body, str):
-            raise PageFailed(body, "its body cannot be decoded")
-        return ArticlePage.from_archived(archived, body, first.outlet)
-
-
-def _fetched_at(page: ArticlePage) -> datetime | None:
-    try:
-        return datetime.fromisoformat(page.fetched_at) if page.fetched_at else None
-    except ValueError:
-        return None
-
-
-def _run_of(index: SharedIndex, page: ArticlePage) -> int | None:
-    """The run the capture ``page`` was read from belongs to (None if unknown)."""
-    warc = page.warc or {}
-    if "file" not in warc or "offset" not in warc:
-        return None
-    return _lookup(index).run_at(warc["file"], warc["offset"], page.url)
-
-
-async def _join_page(job: PageJoin) -> Article:
-    return extract_for_crawl(job)
-
-
-def join_step(step: JoinStep) -> Result:
-    """Worker entry point: join the next later page of ``step``'s article. The result goes
-    on (``step`` set) while pages are left, else holds the item."""
-    start = time.process_time()
-    result = Result(None, "", url=step.first.url)
-    pages: Joiner
-    try:
-        pages = ArchivePages(_later(), step.first, step.counts)
-        pages.asked = step.asked
-        step.article, going = run_now(pages.join_next(step.first, step.article, step.read))
-    except Exception as exc:  # noqa: BLE001 - the index, the run, a bug: this page only
-        url = next_page_of(step.article) or step.first.url
-        logger.exception("Joining the next page of %s crashed", step.first.url)
-        pages = Joiner(1, _join_page, lambda key: step.counts.update((key,)))
-        step.article = pages.stop(step.first, step.article, url, PageFailed("error", repr(exc)))
-        going = False
-    finally:
-        result.later_bad_records.extend(_BAD)
-        _BAD.clear()
-    if going:
-        result.step = step
-    else:
-        finish_join(pages, step, result)
-    result.cpu = time.process_time() - start
-    return result
-
-
-def finish_join(pages: Joiner, step: JoinStep, result: Result) -> None:
-    """``result`` holds the item of the article whose joining ended, validated."""
-    article = pages.joined(step.article)
-    result.joining, result.later_read = step.counts, step.asked
-    result.cut_short = join_incomplete(article)
-    item, reason = _item(article, step.first.url)
-    if item is not None and step.validate is not None and (error := step.validate(item)):
-        reason = f"invalid: {error}"
-    result.item, result.reason = item, reason
-
-
-def step_failed(step: JoinStep, reason: str) -> Result:
-    """The result of an article whose next page's task overran or killed its worker (run
-    here, in the main process): that page is not joined, as in a crawl, where its
-    extraction fails alone (``timeout``, ``worker_died``); the item keeps the pages before."""
-    url = next_page_of(step.article) or ""
-    pages = Joiner(DEFAULT_MAX_PAGES, _join_page, lambda key: step.counts.update((key,)))
-    step.asked.append(url)
-    step.counts.update(("articles/later_pages_downloaded",))  # it was read: its task got on
-    pages.stop(step.first, step.article, url,
-               PageFailed(reason, "its extraction " + ("overran EXTRACTION_TIMEOUT"
-                                                       if reason == "timeout" else
-                                                       "killed its worker process")))
-    result = Result(None, "", url=step.first.url)
-    finish_join(pages, step, result)
-    return result
-
-
-def _item(article: Article, url: str) -> tuple[dict[str, Any] | None, str]:
-    try:
-        return asdict(article), ""
-    except Exception as exc:  # noqa: BLE001 - as the crawl's ExtractionPipeline does
-        logger.exception("Extraction crashed on %s", url)
-        return None, failure_reason(exc)
-
-
 def extract_timed(page: ArticlePage | str | WarcFormatError,
                   validate: Validate | None = None, join: bool = False,
                   url: str = "") -> Result:
@@ -420,47 +193,6 @@ def extract_record(path: str, offset: int, url: str, max_size: int,
     result = extract_timed(page, validate, join, url)
     result.read = read
     return result
-
-
-def page_key(url: str, canonical: str) -> str:
-    """An archived page's identity: its ``canonical`` URL, and for a later page of an article
-    its page number (a canonical form may drop ``?page=2``: the page is another all the same)."""
-    first = page_less(url)
-    number = page_of(url, first) if first is not None else None
-    return f"{canonical} page {number}" if number is not None and number > 1 else canonical
-
-
-def _article_key(url: str) -> str:
-    """:func:`page_key` of ``url`` by its outlet's canonical form (the URL itself off any)."""
-    try:
-        outlet = outlet_for_url(url)
-        return page_key(url, canonical_url(url, outlet) if outlet is not None else url)
-    except ValueError:
-        return url
-
-
-def split_later_pages(urls: list[str]) -> tuple[list[str], list[str]]:
-    """``urls`` less those that may be later pages of another of them (``/slug/2/``,
-    ``?page=2`` of an archived ``/slug/``), and those: they are extracted last, when the items
-    that joined them are known (a crawl fetches such a page only to join it)."""
-    keys = {_article_key(url) for url in urls}
-    firsts, maybe_later = [], []
-    for url in urls:
-        first = page_less(url)
-        (maybe_later if first and _article_key(first) in keys else firsts).append(url)
-    return firsts, maybe_later
-
-
-def by_page_number(urls: list[str]) -> list[list[str]]:
-    """``urls`` (later pages, maybe) in waves by page number: each wave is extracted when
-    the joins of the ones before are done, so whether a page is an item or a later page one
-    of them joined never hangs on which worker finished first."""
-    waves: dict[int, list[str]] = {}
-    for url in urls:
-        first = page_less(url)
-        number = (page_of(url, first) if first is not None else None) or 2
-        waves.setdefault(number, []).append(url)
-    return [waves[n] for n in sorted(waves)]
 
 
 Task = tuple[Callable[..., Result], tuple[Any, ...]]
@@ -654,7 +386,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
                 return join_step, (result.step,)
             report.joining.update(result.joining)
             report.cut_short += bool(result.cut_short)
-            read_later.update(map(_article_key, result.later_read))
+            read_later.update(map(article_key, result.later_read))
             if result.reason.startswith("invalid: "):
                 report.invalid += 1
                 if on_invalid and result.item is not None:
@@ -672,7 +404,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         for wave in (firsts, *by_page_number(maybe_later)):
             batch = []
             for url in wave:  # a page a join of an earlier wave read: fetched only to be joined
-                if _article_key(url) in read_later:
+                if article_key(url) in read_later:
                     logger.info("%s is a later page of an article: no item of its own", url)
                     collect(Result(None, LATER_PAGE, url=url))
                 else:

@@ -12,6 +12,7 @@ from pathlib import Path
 import brotli
 import pytest
 
+import crawler.archive_join as archive_join
 import crawler.reextract as reextract_mod
 from archive.reader import ArchiveLookup
 from archive.records import iter_records
@@ -245,7 +246,7 @@ def test_a_later_page_that_hangs_or_kills_its_worker_costs_that_page_only(
     url, ((u1, b1), (u2, b2), (u3, b3)), last = _paged_pages()
     _write_run(tmp_path, [(u1, b1, 200, _at(0)), (u2, b2, 200, _at(1)), (u3, b3, 200, _at(2))])
     path, golds = belta_warc(tmp_path / "other", count=4)  # pages around it come through
-    real = reextract_mod.extract_for_crawl
+    real = archive_join.extract_for_crawl  # a later page's extraction: the join's
 
     def pathological(job):
         if getattr(job, "page", job).url == u3:
@@ -254,7 +255,7 @@ def test_a_later_page_that_hangs_or_kills_its_worker_costs_that_page_only(
             time.sleep(3600)
         return real(job)
 
-    monkeypatch.setattr(reextract_mod, "extract_for_crawl", pathological)
+    monkeypatch.setattr(archive_join, "extract_for_crawl", pathological)
     started = time.monotonic()
     report, items, _ = _run([tmp_path, path], jobs=jobs, timeout=3)
     assert time.monotonic() - started < 60
@@ -363,8 +364,8 @@ def test_a_later_page_step_that_crashes_costs_that_page_only(monkeypatch) -> Non
     def broken() -> None:
         raise RuntimeError("the shared index went away")
 
-    monkeypatch.setattr(rx, "_later", broken)
-    result = rx.join_step(first.step)
+    monkeypatch.setattr(archive_join, "_later", broken)
+    result = archive_join.join_step(first.step)
     assert result.step is None and result.item is not None, result.reason
     assert all(p in result.item["text"] for p in gold.paragraphs[:paged_articles.PARTS])
     assert gold.paragraphs[paged_articles.PARTS] not in result.item["text"]
