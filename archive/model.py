@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .httputil import content_encoding, content_type, get_header, raw_fields
@@ -55,12 +55,19 @@ class HttpExchange:
 
 @dataclass(frozen=True)
 class RecordRef:
-    """Where a record lives, so an article item can point back at its source bytes."""
+    """Where a record lives, so an article item can point back at its source bytes.
+
+    ``file`` is the file's base name, as items show it; two inputs may share one (a/x.warc.gz
+    and b/x.warc.gz, two WACZ packages each with archive/data.warc.gz). ``path`` is the file
+    exactly as the reader named it (a path, or a WACZ member's location ``PKG.wacz#NAME``),
+    what the index's files are matched by; "" for a record written here. Not in
+    :meth:`as_dict`, nor compared."""
 
     file: str
     offset: int
     length: int
     record_id: str
+    path: str = field(default="", compare=False)
 
     def as_dict(self) -> dict:
         return {

@@ -180,7 +180,8 @@ def unfinished_note(paths: list[Path]) -> str:
 
 
 def _ref(info: RecordInfo) -> RecordRef:
-    return RecordRef(info.file.name, info.offset, info.length, info.record.record_id)
+    return RecordRef(info.file.name, info.offset, info.length, info.record.record_id,
+                     str(info.file))
 
 
 def _to_response(
@@ -960,12 +961,13 @@ class ArchiveLookup:
         return None
 
     def run_at(self, file: str, offset: int, url: str) -> int | None:
-        """The run (its key) of the capture of ``url`` at ``offset`` of ``file`` (a path, or
-        the name a RecordRef gives); None when the index holds no such capture."""
+        """The run (its key) of the capture of ``url`` at ``offset`` of ``file``, named
+        exactly as the index names it (``RecordRef.path``: a path, or a WACZ member's
+        location); None when the index holds no such capture. Never matched by base name:
+        two inputs may hold same-named files, with captures at one offset."""
         rows = self._query("SELECT file, run FROM captures WHERE url = ? AND offset = ?",
                            (url, offset)).fetchall()
-        return next((run for idx, run in rows
-                     if file in (str(self.files[idx]), self.files[idx].name)), None)
+        return next((run for idx, run in rows if str(self.files[idx]) == str(file)), None)
 
     def answers_in_run(self, url: str, run: int, at: datetime, *,
                        method: str = "") -> Iterator[ArchivedResponse]:

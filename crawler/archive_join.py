@@ -201,11 +201,12 @@ def _fetched_at(page: ArticlePage) -> datetime | None:
 
 
 def _run_of(index: SharedIndex, page: ArticlePage) -> int | None:
-    """The run the capture ``page`` was read from belongs to (None if unknown)."""
+    """The run the capture ``page`` was read from belongs to (None if unknown): found by its
+    file exactly (``warc_path``), as another input may hold a file of the same name."""
     warc = page.warc or {}
-    if "file" not in warc or "offset" not in warc:
+    if page.warc_path is None or "offset" not in warc:
         return None
-    return _lookup(index).run_at(warc["file"], warc["offset"], page.url)
+    return _lookup(index).run_at(page.warc_path, warc["offset"], page.url)
 
 
 async def _join_page(job: PageJoin) -> Article:

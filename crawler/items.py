@@ -62,6 +62,9 @@ class ArticlePage:
     warc: dict[str, Any] | None = None  # {file, offset, length, record_id} of the response record
     hint_published: str | None = None  # a date the listing or URL gave, used only as a fallback
     truncated: str | None = None  # WARC-Truncated reason when the body arrived cut short
+    # the file of ``warc`` exactly as read (a path, or a WACZ member's location): its "file"
+    # is a base name, which two inputs may share; where a re-extraction finds its run
+    warc_path: str | None = None
 
     @classmethod
     def from_response(cls, response: Any, outlet: str) -> ArticlePage:
@@ -88,7 +91,7 @@ class ArticlePage:
             url=url or archived.url, outlet=outlet, body=body,
             headers={"Content-Type": archived.content_type() or ""},
             status=archived.status, fetched_at=capture_stamp(archived.date),
-            warc=archived.ref.as_dict(),
+            warc=archived.ref.as_dict(), warc_path=archived.ref.path or None,
         )
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
-from archive.model import HttpExchange
+from archive.model import RUN_FIELD, HttpExchange
 
 
 def make_exchange(
@@ -40,3 +45,32 @@ def make_exchange(
 @pytest.fixture
 def exchange():
     return make_exchange
+
+
+def write_run_warc(path: Path, run: str,
+                   responses: list[tuple[str, bytes, datetime]]) -> Path:
+    """A plain WARC file of one crawl run (its warcinfo names ``run``) holding the 200 HTML
+    ``responses`` (URL, body, time), written by warcio with dates of one length: two such
+    files of runs named alike hold their first records at the same offsets."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=False, warc_version="1.1")
+        info = writer.create_warcinfo_record(path.name, {RUN_FIELD: run})
+        info.rec_headers.replace_header("WARC-Date", "2026-01-01T00:00:00Z")
+        writer.write_record(info)
+        for url, body, date in responses:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                               ("Content-Length", str(len(body)))],
+                                    protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), http_headers=http,
+                warc_headers_dict={"WARC-Date": date.strftime("%Y-%m-%dT%H:%M:%SZ")}))
+    return path
+
+
+def wacz_of(path: Path, warc: Path, member: str = "archive/data.warc") -> Path:
+    """A WACZ package at ``path`` holding ``warc`` as ``member`` (stored)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.write(warc, member, compress_type=zipfile.ZIP_STORED)
+    return path

@@ -1,11 +1,13 @@
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
+import pytest
+
 from archive.reader import ArchiveLookup, SharedIndex, expand_paths, iter_responses
 from archive.records import iter_records
 from archive.writer import WarcWriter
 
-from .conftest import make_exchange
+from .conftest import make_exchange, wacz_of, write_run_warc
 
 T1 = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
 T2 = datetime(2026, 1, 2, 10, 0, tzinfo=UTC)
@@ -152,3 +154,42 @@ def test_a_worker_process_reads_the_index_its_owner_built(tmp_path):
         assert got == [(200, b"<html>same</html>")] * 2
         assert lookup.get("http://example.com/b").payload == b"<html>same</html>"
     assert not shared.path.exists()
+
+
+def _same_named_inputs(folder, layout: str) -> None:
+    """Two inputs under ``folder`` whose files share a base name (a/x.warc and b/x.warc, or
+    two WACZ packages each holding archive/data.warc), each of its own run, with a capture
+    of URL at one offset: run-a's at T1 (and again at T3), run-b's at T2."""
+    at = {"run-a": [T1, T3], "run-b": [T2]}
+    for run, key in (("run-a", "a"), ("run-b", "b")):
+        name = "x.warc" if layout == "folders" else "data.warc"
+        warc = write_run_warc(folder / "src" / key / name, run,
+                              [(URL, f"<html>{run}</html>".encode(), t) for t in at[run]])
+        if layout == "folders":
+            (folder / "in" / key).mkdir(parents=True)
+            warc.rename(folder / "in" / key / name)
+        else:
+            wacz_of(folder / "in" / f"{key}.wacz", warc)
+
+
+@pytest.mark.parametrize("layout", ["folders", "wacz"])
+def test_a_captures_run_is_found_in_its_own_file_not_a_same_named_one(tmp_path, layout):
+    """Two inputs holding files of one base name (a/x.warc and b/x.warc; a.wacz and b.wacz,
+    each with archive/data.warc), each its own run, with a capture of one URL at one offset:
+    ``run_at`` took a file by its base name and gave run-a's key for b's capture, so a
+    re-extraction joined the later pages of b's article from run-a. Now the file is the one
+    the index names exactly (a path, or a WACZ member's location); a bare name is none."""
+    _same_named_inputs(tmp_path, layout)
+    with ArchiveLookup([tmp_path / "in"]) as lookup:
+        names = {f.name for f in lookup.files}
+        assert len(lookup.files) == 2 and len(names) == 1
+        (first_a, _), (first_b,) = ([c for c in lookup.captures(URL) if c[1] == i]
+                                    for i in (0, 1))
+        assert first_a[2] == first_b[2]  # one offset in both files
+        runs = [lookup.run_at(str(f), first_b[2], URL) for f in lookup.files]
+        assert None not in runs and runs[0] != runs[1]
+        assert [r.payload for r in lookup.answers_in_run(URL, runs[1], T1)] == [
+            b"<html>run-b</html>"]
+        assert [r.payload for r in lookup.answers_in_run(URL, runs[0], T2)] == [
+            b"<html>run-a</html>"]
+        assert lookup.run_at(names.pop(), first_b[2], URL) is None

@@ -21,7 +21,7 @@ from crawler.extraction.worker import failure_reason
 from crawler.outlets import outlet_for_url
 from crawler.reextract import LATER_PAGE, latest_article_urls, reextract
 from crawler.urls import canonical_url
-from tests.archive.conftest import make_exchange
+from tests.archive.conftest import make_exchange, wacz_of, write_run_warc
 from tests.sites import belta
 
 HTML = [("Content-Type", "text/html; charset=utf-8")]
@@ -233,6 +233,36 @@ def test_a_page_captured_in_several_runs_is_joined_from_the_first_pages_run(tmp_
     (item,) = items
     assert item["extractor"].get("page_urls") is None and last not in item["text"]
     assert report.cut_short == 1 and report.joining["articles/page_not_joined/http_503"] == 1
+
+
+@pytest.mark.parametrize("latest", ["a", "b"])
+@pytest.mark.parametrize("layout", ["folders", "wacz"])
+def test_later_pages_are_joined_from_the_run_of_page_1s_own_file(tmp_path, layout, latest):
+    """Two inputs whose files share a base name (a/x.warc and b/x.warc; a.wacz and b.wacz,
+    each with archive/data.warc), each a run of the article, page 1 at one offset in both:
+    the run of the latest page 1 was looked up by the base name its item carries, so its
+    pages 2 and 3 could be joined from the other run (here its capture after page 1's,
+    with other text). Now they are the run's whose file page 1 was read from, exactly."""
+    url, ((u1, b1), (u2, b2), (u3, b3)), last = _paged_pages()
+    other = b2.replace(b"<p>", b"<p>other ")
+    runs = {latest: [(u1, b1, _at(20)), (u2, b2, _at(25)), (u3, b3, _at(26))],
+            ({"a", "b"} - {latest}).pop(): [(u1, b1, _at(0)), (u2, other, _at(30)),
+                                            (u3, b3, _at(31))]}
+    for key in ("a", "b"):
+        name = "x.warc" if layout == "folders" else "data.warc"
+        warc = write_run_warc(tmp_path / "src" / key / name, f"run-{key}", runs[key])
+        if layout == "folders":
+            (tmp_path / "in" / key).mkdir(parents=True)
+            warc.rename(tmp_path / "in" / key / name)
+        else:
+            wacz_of(tmp_path / "in" / f"{key}.wacz", warc)
+    with ArchiveLookup([tmp_path / "in"]) as lookup:  # page 1 at one offset in both files
+        assert len({c[2] for c in lookup.captures(u1)}) == 1
+    report, items, _ = _run([tmp_path / "in"], jobs=2)
+    (item,) = items
+    assert item["url"] == url and item["extractor"]["page_urls"] == [u1, u2, u3]
+    assert "other " not in item["text"] and last in item["text"]
+    assert report.cut_short == 0 and report.joining["articles/pages_joined"] == 2
 
 
 @pytest.mark.parametrize(("how", "jobs"), [("hang", 1), ("hang", 2), ("die", 2)])
