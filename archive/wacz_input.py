@@ -110,11 +110,11 @@ def not_warc_reason(member: str) -> str | None:
 class _Package:
     """A package's central directory, checked: what every member's bytes need."""
 
-    def __init__(self, infos: list[zipfile.ZipInfo], size: int, mtime_ns: int,
+    def __init__(self, infos: list[zipfile.ZipInfo], size: int, stamp: tuple[int, ...],
                  damage: str | None = None, cut: str | None = None) -> None:
         self.infos = infos
         self.size = size
-        self.mtime_ns = mtime_ns
+        self.stamp = stamp
         self.damage = damage  # why the central directory was not read, when it was not
         self.cut = cut  # then, the member the end of the file cut (clamped to it)
         self.by_name = {i.filename: i for i in infos}
@@ -151,7 +151,10 @@ def _overlapping(infos: list[zipfile.ZipInfo]) -> dict[str, str]:
 
 def _checked(package: Path) -> _Package:
     stat = _stat(package)
-    return _read_directory(str(package), stat.st_size, stat.st_mtime_ns)
+    # ctime and inode too: a package rewritten in place with its size and mtime kept
+    # (rsync -a, cp -p, wget -N) is another package, whatever was kept of the old one
+    return _read_directory(str(package), stat.st_size,
+                           (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
 
 
 def _stat(package: Path) -> os.stat_result:
@@ -162,14 +165,14 @@ def _stat(package: Path) -> os.stat_result:
 
 
 @functools.lru_cache(maxsize=64)
-def _read_directory(package: str, size: int, mtime_ns: int) -> _Package:
-    """The central directory of a package of that size and time (each capture replayed reads
+def _read_directory(package: str, size: int, stamp: tuple[int, ...]) -> _Package:
+    """The central directory of a package of that size and stamp (each capture replayed reads
     a member again: the directory is read once). When it cannot be read, the members found
     by their local headers from the start (a download cut short loses the directory, which
     is at the end, and keeps the members before the cut)."""
     try:
         with zipfile.ZipFile(package) as zf:
-            return _Package(zf.infolist(), size, mtime_ns)
+            return _Package(zf.infolist(), size, stamp)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         reason = (f"not a readable ZIP file ({exc}): cut short or damaged, or not a WACZ "
                   "at all")
@@ -180,7 +183,7 @@ def _read_directory(package: str, size: int, mtime_ns: int) -> _Package:
     if not warcs:
         raise WaczError(reason)
     cut_note = f", {cut!r} up to the end of the file" if cut in warcs else ""
-    return _Package(found, size, mtime_ns, damage=(
+    return _Package(found, size, stamp, damage=(
         f"{reason}; read the {len(warcs)} WARC member(s) found by their local "
         f"headers{cut_note}"), cut=cut)
 
@@ -277,17 +280,20 @@ def crc_problem(path: Path) -> str | None:
     if info is None or info.filename == pkg.cut:
         return None
     key = _member_key(found[0], pkg, info)
-    if key not in _CHECKED:
-        try:
-            with open_member(*found) as fh:
-                crc = _RunningCrc(info, key) if info.compress_type == zipfile.ZIP_STORED \
-                    else None  # a compressed member's reader keeps its own
-                while chunk := fh.read(_PIECE):
-                    if crc is not None:
-                        crc.update(chunk)
-        except OSError:
-            return None
-    return _CHECKED.get(key)  # none when cut short: its records say so
+    stored = info.compress_type == zipfile.ZIP_STORED
+    if not stored and key in _CHECKED:
+        return _CHECKED.pop(key)  # the walk's outcome, taken once
+    try:
+        with open_member(*found) as fh:
+            crc = _RunningCrc(info, key) if stored else None  # a compressed one's reader has one
+            while chunk := fh.read(_PIECE):
+                if crc is not None:
+                    crc.update(chunk)
+            if crc is not None:
+                crc.finish()
+    except OSError:
+        return None
+    return _CHECKED.pop(key, None)  # none when cut short: its records say so
 
 
 def input_size(path: Path) -> int:
@@ -407,31 +413,43 @@ _CHECKED: OrderedDict[tuple, str | None] = OrderedDict()  # member key -> its CR
 
 
 def _member_key(package: Path, pkg: _Package, info: zipfile.ZipInfo) -> tuple:
-    """A member of this package's size and time: what is kept of it is keyed so."""
-    return str(package), pkg.size, pkg.mtime_ns, info.header_offset
+    """A member of this package's size and stamp: what is kept of it is keyed so."""
+    return str(package), pkg.size, pkg.stamp, info.header_offset
 
 
 class _RunningCrc:
     """A member's CRC-32 kept over its bytes as they are read in order from its start: at
-    its declared size it is compared with the one the package recorded, and a mismatch
-    kept in ``note`` (every byte still given: damage that inflates costs no record). The
-    outcome is kept under the member's ``key`` for :func:`crc_problem`."""
+    its end (:meth:`finish`, which its reader calls) it is compared with the one the package
+    recorded, and a mismatch kept in ``note`` (every byte still given: damage that inflates
+    costs no record). The outcome is kept under the member's ``key`` for
+    :func:`crc_problem`."""
 
     def __init__(self, info: zipfile.ZipInfo, key: tuple) -> None:
         self._info, self._key = info, key
         self._crc = self._size = 0
         self.note: str | None = None
+        self._done = False
+        _CHECKED.pop(key, None)  # a new read from the start: an earlier one's outcome is old
 
     def update(self, data: bytes) -> None:
         self._crc = zlib.crc32(data, self._crc)
         self._size += len(data)
-        if self._size == self._info.file_size:  # (its end)
-            if self._crc != self._info.CRC:
-                self.note = _crc_note(self._crc, self._info)
-            _CHECKED.pop(self._key, None)
-            _CHECKED[self._key] = self.note
-            while len(_CHECKED) > _CHECKS:
-                _CHECKED.popitem(last=False)
+
+    @property
+    def whole(self) -> bool:
+        return self._size == self._info.file_size
+
+    def finish(self) -> None:
+        """The member's end: compared once, when every declared byte was read (one cut
+        short is said by its records)."""
+        if self._done or not self.whole:
+            return
+        self._done = True
+        if self._crc != self._info.CRC:
+            self.note = _crc_note(self._crc, self._info)
+        _CHECKED[self._key] = self.note
+        while len(_CHECKED) > _CHECKS:
+            _CHECKED.popitem(last=False)
 
 
 class _CrcCounted:
@@ -450,6 +468,8 @@ class _CrcCounted:
     def read(self, n: int) -> bytes:
         data = self._src.read(n)
         self._crc.update(data)
+        if not data or self._crc.whole:  # zipfile gives no byte past the declared size
+            self._crc.finish()
         return data
 
     def close(self) -> None:
@@ -527,19 +547,20 @@ class _Deflate:
         while got < n and not self._d.eof:
             if not self._tail:
                 self._tail = self._next_input()
+            room = self._info.file_size - self.out  # a byte more says it inflates past
             try:
-                piece = self._d.decompress(self._tail, n - got)
+                piece = self._d.decompress(self._tail, min(n - got, room + 1))
             except zlib.error as exc:
                 raise WaczError(f"corrupt deflate data near byte {self.out}: {exc}") from exc
             self._tail = self._d.unconsumed_tail
+            if len(piece) > room:  # the bomb check trusted the declared size: no byte past it
+                raise WaczError(f"inflates past the {self._info.file_size} bytes its "
+                                "directory declares: a damaged or forged member")
             parts.append(piece)
             got += len(piece)
             self.out += len(piece)
             if self._crc is not None:
                 self._crc.update(piece)
-            if self.out > self._info.file_size:  # the bomb check trusted the declared size
-                raise WaczError(f"inflates past the {self._info.file_size} bytes its "
-                                "directory declares: a damaged or forged member")
             self._points.add(self.out, self._fed - len(self._tail), self._d)
         if self._d.eof:
             self._check_end()
@@ -557,6 +578,8 @@ class _Deflate:
         if self.out != self._info.file_size:
             raise WaczError(f"inflates to {self.out} bytes, its directory says "
                             f"{self._info.file_size}: a damaged member")
+        if self._crc is not None:
+            self._crc.finish()  # at the stream's end: one inflating past its size never gets here
 
     def close(self) -> None:
         """The package's file is the reader's to close."""

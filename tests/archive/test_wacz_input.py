@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import struct
 import subprocess
 import sys
@@ -569,3 +570,51 @@ def test_verify_inflates_a_compressed_member_once(warcs, tmp_path, method, monke
                         lambda self, chunk: (checked.append(len(chunk)), update(self, chunk)))
     assert len(verify(expand_paths(pkg)).errors) == 1
     assert sum(checked) == len(data)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_member_changed_in_place_is_checked_again(warcs, tmp_path, method):
+    """A package rewritten with its size and time kept (rsync -a, cp -p, wget -N) between two
+    verifies of one process: the second reads the bytes as they are now, not the first's
+    outcome, both ways (damage done, damage repaired)."""
+    data = warcs[2].read_bytes()
+    pkg = _hand_made(tmp_path / "p.wacz", [("archive/c.warc", data, method)])
+    good = pkg.read_bytes()
+    flipped, _, crc = _crc_flipped(tmp_path, data, method)
+    bad = flipped.read_bytes()
+    assert len(bad) == len(good)
+    mtime = pkg.stat().st_mtime_ns
+    verdicts = []
+    for raw in (good, bad, good):
+        pkg.write_bytes(raw)
+        os.utime(pkg, ns=(mtime, mtime))
+        verdicts.append([p.message[:15] for p in verify(expand_paths(pkg)).problems])
+    assert verdicts == [[], [f"CRC-32 {crc:08x}"], []]
+
+
+def test_a_member_inflating_past_its_declared_size_is_said_once(warcs, tmp_path):
+    """A deflated member whose directory declares fewer bytes than it inflates to, the
+    declared size falling on a read boundary: the damage is said once, as 'inflates past',
+    not again as a CRC-32 of the bytes before it."""
+    data = warcs[2].read_bytes() * 400
+    size = 1 << 18
+    assert len(data) > size
+    pkg = _hand_made(tmp_path / "p.wacz", [("archive/c.warc", data, zipfile.ZIP_DEFLATED)])
+    raw = pkg.read_bytes()
+    assert raw.count(struct.pack("<I", len(data))) == 2
+    pkg.write_bytes(raw.replace(struct.pack("<I", len(data)), struct.pack("<I", size)))
+    messages = [p.message for p in verify(expand_paths(pkg)).problems]
+    assert len(messages) == 1 and "inflates past the 262144 bytes" in messages[0], messages
+
+
+def test_an_empty_stored_member_with_a_recorded_crc_is_named(tmp_path):
+    """An empty member's CRC-32 is 0: a package recording another says its damage."""
+    pkg = _hand_made(tmp_path / "e.wacz", [("archive/a.warc", b"", zipfile.ZIP_STORED)])
+    raw = bytearray(pkg.read_bytes())
+    raw[14:18] = struct.pack("<I", 0x1234)  # the local header's CRC-32
+    at = raw.find(b"PK\x01\x02")
+    raw[at + 16:at + 20] = struct.pack("<I", 0x1234)  # the directory's
+    pkg.write_bytes(bytes(raw))
+    assert crc_problem(location(pkg, "archive/a.warc")) == (
+        "CRC-32 00000000 where the package recorded 00001234: the member's bytes were "
+        "changed or damaged after it was packed")
