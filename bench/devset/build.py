@@ -1,6 +1,7 @@
 """Convert public gold data into one local page file for ``bench/devset/score_devset.py``.
 
-    .venv/bin/python -m bench.devset.build [--wcxb PATH] [--trafilatura-eval PATH] [--out DIR]
+    .venv/bin/python -m bench.devset.build [--wcxb PATH] [--trafilatura-eval PATH]
+        [--l3s-gn1 PATH] [--out DIR]
 
 ``PATH`` is a checkout (or an extracted ``git archive``) of WCXB, the Web Content eXtraction
 Benchmark (github.com/Murrough-Foley/web-content-extraction-benchmark, CC-BY-4.0). Only its
@@ -16,6 +17,12 @@ snippets that must not (``without``), not a whole gold text. Writes
 ``<out>/trafilatura-eval.jsonl.gz``: ``id``, ``site``, ``url``, ``html``, ``with``, ``without``.
 trafilatura was tuned on this corpus, so its own figure there is optimistic.
 
+``--l3s-gn1 PATH`` is a checkout, or a (bare) git clone, of github.com/geodrome/page-signal,
+which holds L3S-GN1 (Kohlschuetter et al., WSDM 2010; licence: research use only): 621
+English news articles of 2008 from Google News, 408 sites, each labelled by assessors. Writes
+``<out>/l3s-gn1.jsonl.gz`` like WCXB's; gold is the headline and full-text blocks. Each option
+builds its own collection and leaves the others' files alone.
+
 The two sets in ``../shared/benchmarks`` need no conversion: the scorer reads them in place.
 """
 
@@ -24,6 +31,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,11 +66,14 @@ def wcxb_pages(root: Path) -> list[dict[str, str]]:
 
 
 class RepoFiles:
-    """Files of a repository, from its work tree or, for a bare clone, from ``HEAD``."""
+    """Files of a repository, from its work tree or, for a bare clone, from ``HEAD``.
 
-    def __init__(self, root: Path) -> None:
+    ``marker`` is a file the work tree has; without it ``root`` is read as a git directory.
+    """
+
+    def __init__(self, root: Path, marker: str = "tests/evaldata.json") -> None:
         self.root = root
-        self.worktree = (root / "tests" / "evaldata.json").is_file()
+        self.worktree = (root / marker).is_file()
         self._git: subprocess.Popen | None = None
 
     def read(self, path: str) -> bytes | None:
@@ -134,6 +145,93 @@ def trafilatura_eval_pages(root: Path) -> Iterator[dict]:
         files.close()
 
 
+L3S_DIR = "L3S-GN1-20100130203947-00001"
+L3S_GOLD = ("x-nc-sel1", "x-nc-sel2")  # headline, full text (not captions, related, comments)
+_UUID = re.compile(r"<urn:uuid:([0-9a-f-]{36})>")
+
+
+def _label(element: etree._Element, inherited: str) -> str:
+    """The L3S label an element gives its text: its own ``x-nc-sel*`` class, else its parent's."""
+    if element.get("class", "").strip() == "x-nc-invisible":
+        return "invisible"
+    for name in element.get("class", "").split():
+        if name.startswith("x-nc-sel"):
+            return name
+    return inherited
+
+
+def l3s_gold(annotated: str) -> str:
+    """Headline and full-text blocks of an L3S-GN1 annotated page, in page order.
+
+    The assessors' labels are ``<span class="x-nc-selN">`` around text blocks, nested (a
+    "not content" span can hold a row with a headline span in it): text takes the label of
+    its nearest labelled ancestor. Elements marked ``x-nc-invisible`` were not seen by the
+    assessors and are skipped.
+    """
+    pieces: list[tuple[str, str]] = []  # (label, text); ("", "") ends a labelled block
+
+    def walk(element: etree._Element, inherited: str) -> None:
+        label = _label(element, inherited)
+        if label == "invisible":
+            return
+        labelled = label != inherited
+        if labelled:
+            pieces.append(("", ""))
+        pieces.append((label, element.text or ""))
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(child, label)
+            pieces.append((label, child.tail or ""))
+        if labelled:
+            pieces.append(("", ""))
+
+    walk(lxml.html.document_fromstring(annotated), "")
+    blocks, current = [], []
+    for label, text in pieces + [("", "")]:
+        if label in L3S_GOLD:
+            current.append(text)
+            continue
+        block = " ".join("".join(current).split())
+        if block:
+            blocks.append(block)
+        current = []
+    return "\n".join(blocks)
+
+
+def l3s_gn1_pages(root: Path) -> Iterator[dict]:
+    """Pages of L3S-GN1 (621 Google News articles of 2008, 408 sites, English).
+
+    ``root`` is a checkout or git clone of github.com/geodrome/page-signal, which holds the
+    dataset as HTML files (``original/`` as crawled, ``annotated/`` with the labels) and
+    ``url-mapping.txt`` (record id to address). A page missing a file is reported and skipped.
+    """
+    files = RepoFiles(root, f"{L3S_DIR}/url-mapping.txt")
+    try:
+        mapping = files.read(f"{L3S_DIR}/url-mapping.txt")
+        if mapping is None:
+            raise SystemExit(f"{root}: no {L3S_DIR}/url-mapping.txt (not a page-signal checkout)")
+        for line in sorted(mapping.decode("utf-8", errors="replace").splitlines()):
+            found, _, url = line.partition("\t")
+            match = _UUID.fullmatch(found.strip())
+            if match is None:
+                continue
+            uuid, url = match.group(1), url.strip()
+            original = files.read(f"{L3S_DIR}/original/{uuid}.html")
+            annotated = files.read(f"{L3S_DIR}/annotated/{uuid}.html")
+            if original is None or annotated is None:
+                print(f"skipped {url}: {uuid}.html missing in original/ or annotated/")
+                continue
+            html, _charset = decode_html(original)
+            gold = l3s_gold(decode_html(annotated)[0])
+            if not gold:
+                print(f"skipped {url}: no headline or full-text block annotated")
+                continue
+            yield {"id": f"l3s-{uuid}", "site": site_of(url), "url": url, "html": html,
+                   "gold": gold}
+    finally:
+        files.close()
+
+
 def write_pages(target: Path, pages: Iterator[dict] | list[dict]) -> None:
     count, sites = 0, set()
     with gzip.open(target, "wt", encoding="utf-8") as f:
@@ -149,16 +247,20 @@ def main() -> int:
     ap.add_argument("--wcxb", type=Path, help="WCXB checkout folder")
     ap.add_argument("--trafilatura-eval", type=Path,
                     help="trafilatura checkout or git clone (its tests/evaldata.json corpus)")
+    ap.add_argument("--l3s-gn1", type=Path,
+                    help="github.com/geodrome/page-signal checkout or git clone (L3S-GN1)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args()
-    if not (args.wcxb or args.trafilatura_eval):
-        ap.error("give --wcxb and/or --trafilatura-eval")
+    if not (args.wcxb or args.trafilatura_eval or args.l3s_gn1):
+        ap.error("give --wcxb, --trafilatura-eval and/or --l3s-gn1 (each builds one collection)")
     args.out.mkdir(parents=True, exist_ok=True)
     if args.wcxb:
         write_pages(args.out / "wcxb-article.jsonl.gz", wcxb_pages(args.wcxb))
     if args.trafilatura_eval:
         write_pages(args.out / "trafilatura-eval.jsonl.gz",
                     trafilatura_eval_pages(args.trafilatura_eval))
+    if args.l3s_gn1:
+        write_pages(args.out / "l3s-gn1.jsonl.gz", l3s_gn1_pages(args.l3s_gn1))
     return 0
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.devset.score_devset [-e module:function ...] [--split dev]
         [--without STEP ...] [--pages-out FILE] [--lost-out FILE]
 
-Collections: ``wcxb-article`` (built by ``bench/devset/build.py``), and the two sets of
+Collections: ``wcxb-article`` and ``l3s-gn1`` (built by ``bench/devset/build.py``), and the two sets of
 ``../shared/benchmarks`` (``scrapinghub-aeb``, ``daniel-ru``), each split by site with
 ``sites.split_of``. Every rule is decided on ``dev``; ``test`` is reported, not looked at.
 The metric is ``score.py``'s own code (imported, not copied): 4-gram shingles of ``\\w+``
@@ -43,6 +43,7 @@ from bench.devset.build import DEFAULT_OUT  # noqa: E402
 from bench.devset.sites import site_of, split_of  # noqa: E402
 
 SHARED_SETS = ("scrapinghub-aeb", "daniel-ru")
+GOLD_SETS = ("wcxb-article", "l3s-gn1")  # built by build.py, scored against a gold text
 SNIPPET_SET = "trafilatura-eval"
 
 
@@ -57,12 +58,13 @@ class SnippetPage(score.Page):
 def load_collections(data: Path) -> dict[str, list[tuple[str, score.Page]]]:
     """{collection: [(site, page)]} for every collection that is present."""
     out: dict[str, list[tuple[str, score.Page]]] = {}
-    built = data / "wcxb-article.jsonl.gz"
-    if built.exists():
-        with gzip.open(built, "rt", encoding="utf-8") as f:
-            rows = [json.loads(line) for line in f]
-        out["wcxb-article"] = [(r["site"], score.Page(r["id"], r["url"], r["html"], r["gold"]))
-                               for r in rows]
+    for name in GOLD_SETS:
+        built = data / f"{name}.jsonl.gz"
+        if built.exists():
+            with gzip.open(built, "rt", encoding="utf-8") as f:
+                rows = [json.loads(line) for line in f]
+            out[name] = [(r["site"], score.Page(r["id"], r["url"], r["html"], r["gold"]))
+                         for r in rows]
     snippet_file = data / f"{SNIPPET_SET}.jsonl.gz"
     if snippet_file.exists():
         with gzip.open(snippet_file, "rt", encoding="utf-8") as f:

@@ -1,0 +1,55 @@
+"""The L3S-GN1 loader of bench/devset/build.py, on a hand-made dataset folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.devset.build import L3S_DIR, l3s_gn1_pages, l3s_gold
+
+ANNOTATED = """<html><body>
+<span class="x-nc-sel0"><div>Home | World | Sport</div>
+<table><tr><td class="title"><span class="x-nc-sel1">Ban on junk food adverts</span></td></tr>
+</table></span>
+<span class="x-nc-sel3">Published: 2 January 2008</span>
+<p><span class="x-nc-sel2">Britain banned <a href="/x">junk food</a> adverts yesterday.</span></p>
+<p><span class="x-nc-sel2">The ban extends to under-16s.</span>
+<span class="x-nc-sel4">Related: obesity figures</span></p>
+<div class="x-nc-invisible"><span class="x-nc-sel2">hidden text</span></div>
+<span class="x-nc-sel5">Great article!</span>
+</body></html>"""
+
+
+def test_gold_is_headline_and_full_text_by_the_nearest_label() -> None:
+    # the headline span sits inside a "not content" span; captions/dates (sel3), related
+    # links (sel4), comments (sel5) and blocks the assessors could not see are not gold
+    assert l3s_gold(ANNOTATED) == ("Ban on junk food adverts\n"
+                                   "Britain banned junk food adverts yesterday.\n"
+                                   "The ban extends to under-16s.")
+
+
+def test_pages_are_read_with_site_url_and_decoded_html_and_gaps_are_reported(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / L3S_DIR
+    (root / "original").mkdir(parents=True)
+    (root / "annotated").mkdir()
+    a, b = "0" * 8 + "-1111-2222-3333-" + "4" * 12, "9" * 8 + "-1111-2222-3333-" + "4" * 12
+    (root / "url-mapping.txt").write_text(
+        f"<urn:uuid:{a}>\thttp://news.bbc.co.uk/2/hi/1.stm\n"
+        f"<urn:uuid:{b}>\thttp://www.gone.com/2.html\n", encoding="utf-8")
+    (root / "original" / f"{a}.html").write_bytes(
+        '<meta charset="iso-8859-1"><p>R\xfccker said</p>'.encode("latin-1"))
+    (root / "annotated" / f"{a}.html").write_text(ANNOTATED, encoding="utf-8")
+    (root / "original" / f"{b}.html").write_text("<p>x</p>", encoding="utf-8")
+    pages = list(l3s_gn1_pages(tmp_path))
+    assert [(p["id"], p["site"], p["url"]) for p in pages] == [
+        (f"l3s-{a}", "bbc.co.uk", "http://news.bbc.co.uk/2/hi/1.stm")]
+    assert "Rücker said" in pages[0]["html"]
+    assert pages[0]["gold"].startswith("Ban on junk food adverts\nBritain banned")
+    assert "http://www.gone.com/2.html" in capsys.readouterr().out
+
+
+def test_a_folder_without_the_dataset_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="url-mapping.txt"):
+        list(l3s_gn1_pages(tmp_path))
