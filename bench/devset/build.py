@@ -1,7 +1,7 @@
 """Convert public gold data into one local page file for ``bench/devset/score_devset.py``.
 
     .venv/bin/python -m bench.devset.build [--wcxb PATH] [--trafilatura-eval PATH]
-        [--l3s-gn1 PATH] [--out DIR]
+        [--l3s-gn1 PATH] [--dragnet PATH] [--out DIR]
 
 ``PATH`` is a checkout (or an extracted ``git archive``) of WCXB, the Web Content eXtraction
 Benchmark (github.com/Murrough-Foley/web-content-extraction-benchmark, CC-BY-4.0). Only its
@@ -22,6 +22,11 @@ which holds L3S-GN1 (Kohlschuetter et al., WSDM 2010; licence: research use only
 English news articles of 2008 from Google News, 408 sites, each labelled by assessors. Writes
 ``<out>/l3s-gn1.jsonl.gz`` like WCXB's; gold is the headline and full-text blocks. Each option
 builds its own collection and leaves the others' files alone.
+
+``--dragnet PATH`` is the Dragnet data (github.com/seomoz/dragnet_data, AGPL-3.0; collected by
+Moz in 2012 from RSS feeds, news and blogs) unpacked as its README says: ``HTML/`` and
+``Corrected/``. Writes ``<out>/dragnet.jsonl.gz``; gold is the copied text before the comments
+marker. Its pages have no address: the site comes from the canonical or og:url address.
 
 The two sets in ``../shared/benchmarks`` need no conversion: the scorer reads them in place.
 """
@@ -106,6 +111,11 @@ def page_url(key: str, html: str) -> str:
     """
     if urlsplit(key).scheme in ("http", "https"):
         return key
+    return own_address(html) or "https://" + key.rpartition("::")[2].partition("-")[0] + "/"
+
+
+def own_address(html: str) -> str | None:
+    """The page's canonical or og:url address, when it gives an absolute one."""
     try:
         tree = lxml.html.document_fromstring(html)
         found = tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content')
@@ -114,7 +124,7 @@ def page_url(key: str, html: str) -> str:
     for address in found:
         if urlsplit(address.strip()).scheme in ("http", "https"):
             return address.strip()
-    return "https://" + key.rpartition("::")[2].partition("-")[0] + "/"
+    return None
 
 
 def trafilatura_eval_pages(root: Path) -> Iterator[dict]:
@@ -232,6 +242,38 @@ def l3s_gn1_pages(root: Path) -> Iterator[dict]:
         files.close()
 
 
+DRAGNET_COMMENTS = "!@#$%^&*()  COMMENTS"
+
+
+def dragnet_pages(root: Path) -> Iterator[dict]:
+    """Pages of the Dragnet data (1,381 news and blog articles of 2012, from RSS feeds).
+
+    ``root`` has the dataset's layout: ``HTML/X.html`` and ``Corrected/X.html.corrected.txt``
+    (the text assessors copied from the page; what follows ``DRAGNET_COMMENTS`` is comments,
+    not gold). The data carries no address: the site is the page's canonical or og:url host,
+    and a page without one is reported and skipped (a made-up site would break the split).
+    """
+    corrected = root / "Corrected"
+    if not corrected.is_dir():
+        raise SystemExit(f"{root}: no Corrected/ folder (not the Dragnet data layout)")
+    for gold_file in sorted(corrected.glob("*.html.corrected.txt")):
+        name = gold_file.name.removesuffix(".corrected.txt")
+        page_file = root / "HTML" / name
+        if not page_file.is_file():
+            print(f"skipped {name}: not in HTML/")
+            continue
+        html, _charset = decode_html(page_file.read_bytes())
+        url = own_address(html)
+        gold = gold_file.read_text(encoding="utf-8", errors="replace")
+        gold = gold.partition(DRAGNET_COMMENTS)[0].strip()
+        if url is None or not gold:
+            print(f"skipped {name}: " + ("no canonical or og:url address" if url is None
+                                          else "empty gold text"))
+            continue
+        yield {"id": f"dragnet-{name.removesuffix('.html')}", "site": site_of(url), "url": url,
+               "html": html, "gold": gold}
+
+
 def write_pages(target: Path, pages: Iterator[dict] | list[dict]) -> None:
     count, sites = 0, set()
     with gzip.open(target, "wt", encoding="utf-8") as f:
@@ -249,10 +291,13 @@ def main() -> int:
                     help="trafilatura checkout or git clone (its tests/evaldata.json corpus)")
     ap.add_argument("--l3s-gn1", type=Path,
                     help="github.com/geodrome/page-signal checkout or git clone (L3S-GN1)")
+    ap.add_argument("--dragnet", type=Path,
+                    help="Dragnet data folder (HTML/ and Corrected/, as its README unpacks them)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args()
-    if not (args.wcxb or args.trafilatura_eval or args.l3s_gn1):
-        ap.error("give --wcxb, --trafilatura-eval and/or --l3s-gn1 (each builds one collection)")
+    if not (args.wcxb or args.trafilatura_eval or args.l3s_gn1 or args.dragnet):
+        ap.error("give --wcxb, --trafilatura-eval, --l3s-gn1 and/or --dragnet"
+                 " (each builds one collection)")
     args.out.mkdir(parents=True, exist_ok=True)
     if args.wcxb:
         write_pages(args.out / "wcxb-article.jsonl.gz", wcxb_pages(args.wcxb))
@@ -261,6 +306,8 @@ def main() -> int:
                     trafilatura_eval_pages(args.trafilatura_eval))
     if args.l3s_gn1:
         write_pages(args.out / "l3s-gn1.jsonl.gz", l3s_gn1_pages(args.l3s_gn1))
+    if args.dragnet:
+        write_pages(args.out / "dragnet.jsonl.gz", dragnet_pages(args.dragnet))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The L3S-GN1 loader of bench/devset/build.py, on a hand-made dataset folder."""
+"""The gold-text loaders of bench/devset/build.py (L3S-GN1, Dragnet), on hand-made data."""
 
 from __future__ import annotations
 
@@ -53,3 +53,25 @@ def test_pages_are_read_with_site_url_and_decoded_html_and_gaps_are_reported(
 def test_a_folder_without_the_dataset_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="url-mapping.txt"):
         list(l3s_gn1_pages(tmp_path))
+
+
+def test_dragnet_gold_stops_at_comments_and_pages_without_an_address_are_reported(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.devset.build import DRAGNET_COMMENTS, dragnet_pages
+
+    (tmp_path / "HTML").mkdir()
+    (tmp_path / "Corrected").mkdir()
+    pages = {"1": '<link rel="canonical" href="http://blog.example.co.uk/a"><p>Article</p>',
+             "2": "<p>no address here</p>", "3": None}
+    for name, html in pages.items():
+        if html is not None:
+            (tmp_path / "HTML" / f"{name}.html").write_text(html, encoding="utf-8")
+        (tmp_path / "Corrected" / f"{name}.html.corrected.txt").write_text(
+            f"Headline\n\nArticle text.\n{DRAGNET_COMMENTS}\nFirst!\n", encoding="utf-8")
+    got = list(dragnet_pages(tmp_path))
+    assert [(p["id"], p["site"], p["url"], p["gold"]) for p in got] == [
+        ("dragnet-1", "example.co.uk", "http://blog.example.co.uk/a", "Headline\n\nArticle text.")]
+    out = capsys.readouterr().out
+    assert "2.html: no canonical or og:url address" in out and "3.html: not in HTML/" in out
+    with pytest.raises(SystemExit, match="Corrected"):
+        list(dragnet_pages(tmp_path / "HTML"))
