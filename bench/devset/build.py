@@ -90,8 +90,11 @@ class RepoFiles:
             self._git = subprocess.Popen(["git", "-C", str(self.root), "cat-file", "--batch"],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert self._git.stdin is not None and self._git.stdout is not None
-        self._git.stdin.write(f"HEAD:{path}\n".encode())
-        self._git.stdin.flush()
+        try:
+            self._git.stdin.write(f"HEAD:{path}\n".encode())
+            self._git.stdin.flush()
+        except BrokenPipeError:  # git has exited: not a repository (it said why on stderr)
+            return None
         header = self._git.stdout.readline().split()
         if len(header) < 3 or header[1] != b"blob":
             return None
