@@ -90,16 +90,21 @@ class _NextFrom:
 
 
 # C0 controls other than tab, line feed and carriage return: invisible, and lxml lets them
-# into the parsed text but refuses to store them again, so any step that rewrites a text
-# (long words cut, line breaks marked) raised ValueError on such a page
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+# into the parsed text (also as ``&#7;``) but refuses to store them again, so any step that
+# rewrites a text (long words cut, line breaks marked) raised ValueError on such a page
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without C0 control characters; a form feed is a space."""
+    return CONTROLS.sub("", text.replace("\x0c", " "))
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a whole page; raise ValueError when there is nothing to parse."""
     if not text.strip():
         raise ValueError("empty document")
-    text = _CONTROLS.sub("", without_cdata(text)).replace("\x0c", " ")  # form feed: a space
+    text = without_controls(without_cdata(text))
     root = etree.fromstring(text.encode("utf-8", "replace"), _PARSER)
     if root is None:
         raise ValueError("no HTML document could be parsed")

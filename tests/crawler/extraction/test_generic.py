@@ -627,3 +627,19 @@ def test_linked_sentences_count_towards_the_searches_a_page_may_cost() -> None:
                    f"network and the harbour line</a> on Monday.</p>" for n in range(400))
     html = _page(f"<p>{PROSE}</p>{many}<p>{PROSE2}</p><p>{PROSE3}</p>")
     assert len(_paragraphs(html)) <= 3 + GAP_MAX_SEARCHES
+
+
+
+@pytest.mark.parametrize("bell", ["\x07", "&#7;", "\x0c"])
+def test_control_character_in_the_text_changes_nothing(bell: str) -> None:
+    # a C0 control character in the text (a BEL a CMS pasted into a source note, raw or as a
+    # character reference) made trafilatura give up on the whole tree (lxml refuses to store
+    # such a text again), so the raw region came back, caption and all; trafilatura.extract
+    # on the page string, and the crawl's parse_html, drop them before parsing
+    figure = '<figure><img src="/x.jpg"><figcaption>Photo: John Smith / Agency</figcaption></figure>'
+    article = (f"<p>{PROSE}</p>{figure}<p>{PROSE2}</p><p>{PROSE3}</p>"
+               "<p>Source: WWF{} (2020):{} Living Planet Report.</p>")
+    clean = generic_text(_page(article.format("", "")), "https://example.com/a")
+    assert "John Smith" not in clean and "Living Planet Report" in clean
+    page = _page(article.format(bell, bell).replace('<p>', f'<p title="a{bell}">', 1))
+    assert generic_text(page, "https://example.com/a") == clean
