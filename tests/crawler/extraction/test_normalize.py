@@ -11,6 +11,12 @@ def test_odd_spaces_collapse_to_one() -> None:
     assert clean_line("  1,5\u00a0%\u202fналогов\t\tи\n\nвсё  ") == "1,5 % налогов и всё"
 
 
+def test_controls_vanish_and_control_spaces_are_spaces() -> None:
+    # pins what the one-pass clean_line keeps of the table it replaced
+    assert clean_line("a\x0cb\x0bc\x07d\x1fe\x00f\x7fg\x85h\u2028i\u3000j\u2060k") == (
+        "a b cdefg h i jk")
+
+
 def test_quotes_and_dashes_are_left_alone() -> None:
     line = "«Мы — вместе», – сказал он. \u201cQuoted\u201d - ok"
     assert clean_line(line) == line
