@@ -24,7 +24,7 @@ from trafilatura import bare_extraction
 from crawler.extraction.boilerplate import is_boilerplate_line
 from crawler.extraction.dates import human_dates
 from crawler.extraction.html import CONTROLS, parse_html, without_controls
-from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
+from crawler.extraction.normalize import join_paragraphs
 
 _WS = re.compile(r"\s+")
 
@@ -961,8 +961,9 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
 
 
 def generic_text(html: str, url: str) -> str:
-    """Convenience for the benchmark: parse, extract, join with blank lines."""
+    """Convenience for the benchmark: parse, extract, and join as the crawl stores a body
+    (``join_paragraphs``: soft hyphens and other invisible characters gone, NFC)."""
     tree = _parse(html)
     if tree is None:
         return ""
-    return PARAGRAPH_SEPARATOR.join(generic_paragraphs(tree, url))
+    return join_paragraphs(generic_paragraphs(tree, url))

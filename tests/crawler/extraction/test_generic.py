@@ -643,3 +643,15 @@ def test_control_character_in_the_text_changes_nothing(bell: str) -> None:
     assert "John Smith" not in clean and "Living Planet Report" in clean
     page = _page(article.format(bell, bell).replace('<p>', f'<p title="a{bell}">', 1))
     assert generic_text(page, "https://example.com/a") == clean
+
+
+def test_text_is_what_the_crawl_stores() -> None:
+    # soft hyphens (a hyphenation plugin's &shy; inside words) and decomposed letters ("e" +
+    # a combining accent) came out of generic_text as the page wrote them, though the crawl's
+    # items are cleaned (clean_paragraphs) and trafilatura's own text drops them and is NFC:
+    # a reader, or a search for "Kiessling", saw other words than in the item
+    shy = PROSE.replace("council", "coun&shy;cil").replace("network", "net\u00adwork")
+    nfd = "Le caf\u0065\u0301 de la gare a rouvert, et les habitu\u0065\u0301s sont revenus."
+    text = generic_text(_page(f"<p>{shy}</p><p>{PROSE2}</p><p>{nfd}</p>"), "https://ex.fr/a")
+    assert text.split("\n\n")[:3] == [PROSE, PROSE2, "Le café de la gare a rouvert, et les "
+                                      "habitués sont revenus."]
