@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from copy import deepcopy
-from functools import cache
+from functools import cache, lru_cache
 
 import lxml.html
 from lxml import etree
@@ -275,13 +275,26 @@ def _class_weight(el: etree._Element) -> float:
     weight = 0.0
     for attr in ("class", "id"):
         value = el.get(attr)
-        if not value:
-            continue
-        if _NEGATIVE.search(value):
-            weight -= 25
-        if _POSITIVE.search(value):
-            weight += 25
+        if value:
+            weight += _cached_weight(value) if len(value) <= CACHED_NAME_MAX else _name_weight(value)
     return weight
+
+
+def _name_weight(value: str) -> float:
+    """The weight one class or id value gives (-25, 0 or 25)."""
+    weight = 0.0
+    if _NEGATIVE.search(value):
+        weight -= 25
+    if _POSITIVE.search(value):
+        weight += 25
+    return weight
+
+
+# Pages repeat their class names, and the two long case-blind alternations cost ~2 % of the
+# extractor's time when searched for every scored element: short values (all real ones) are
+# remembered across pages, a bounded number of bounded strings.
+CACHED_NAME_MAX = 256
+_cached_weight = lru_cache(maxsize=4096)(_name_weight)
 
 
 def _chunk_score(text: str) -> float:
