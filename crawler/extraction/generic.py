@@ -730,6 +730,7 @@ def _owned_lines(top: etree._Element) -> list[tuple[str, etree._Element]]:
     """(line, its innermost block) of a subtree in document order; blocks and <br> end lines.
 
     The lines are raw text (whitespace as in the page): most are only matched by their words.
+    Lines of whitespace alone (the layout between blocks: most lines of a page) are left out.
     """
     out: list[tuple[str, etree._Element]] = []
     buf: list[str] = []
@@ -737,7 +738,9 @@ def _owned_lines(top: etree._Element) -> list[tuple[str, etree._Element]]:
 
     def flush() -> None:
         if buf:
-            out.append(("".join(buf), stack[-1]))
+            line = "".join(buf)
+            if not line.isspace():
+                out.append((line, stack[-1]))
             buf.clear()
 
     for event, el in etree.iterwalk(top, events=("start", "end")):
