@@ -204,20 +204,41 @@ def _furniture_blocks(root: etree._Element) -> list[etree._Element]:
     return named
 
 
-def _drop_furniture(root: etree._Element) -> None:
+def _drop_furniture(root: etree._Element, stats: dict) -> None:
     """``furniture_blocks``: remove blocks whose class or id names them as furniture.
 
     Evidence: markup vocabulary. A block that holds the headline (``h1``), an ``article`` or
     ``main`` element, or a large share of the page's text is a wrapper and stays.
+    The text sizes are read from ``stats`` (``text_stats`` of the page as it was), which is
+    kept true for what is left (``_take_off``): no text of the page is serialised again.
+    (A block's text is the same before and after the blocks before it go: they are outside
+    it, or it lies inside one of them, removed whole.)
     """
     named = _furniture_blocks(root)
     if not named:
         return
-    limit = FURNITURE_MAX_SHARE * (_visible_len(root.text_content()) or 1)
+    limit = FURNITURE_MAX_SHARE * (stats[root][0] or 1)
     for el in named:
-        if (_visible_len(el.text_content()) < limit
+        if (stats[el][0] < limit
                 and next(el.iterdescendants("h1", "article", "main"), None) is None):
+            _take_off(el, stats)
             _drop(el)
+
+
+def _take_off(el: etree._Element, stats: dict) -> None:
+    """Take the counts of `el`, about to be removed, off its ancestors, so that ``stats`` is
+    what ``text_stats`` gives after: its tail stays in its parent, and a link (``a``) keeps
+    all its text as link text."""
+    total, links = stats[el]
+    for anc in el.iterancestors():
+        anc_total, anc_links = stats[anc]
+        anc_total -= total
+        if anc.tag == "a":
+            links = anc_links - anc_total  # what the link's link text loses, for those above
+            anc_links = anc_total
+        else:
+            anc_links -= links
+        stats[anc] = (anc_total, anc_links)
 
 
 def _prune(tree: lxml.html.HtmlElement
@@ -233,9 +254,9 @@ def _prune(tree: lxml.html.HtmlElement
     # an element no live proxy stands for; holding them all makes the walks below reuse them
     # (~4 % of the extractor's time)
     held = list(tree.iter())
-    if "furniture_blocks" in ENABLED_STEPS:
-        _drop_furniture(tree)
     stats = text_stats(tree)
+    if "furniture_blocks" in ENABLED_STEPS:
+        _drop_furniture(tree, stats)
     del held
     removed = []
     if "link_blocks" in ENABLED_STEPS:

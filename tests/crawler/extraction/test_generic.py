@@ -444,6 +444,27 @@ def test_a_wrapper_named_after_furniture_keeps_the_article() -> None:
     assert _paragraphs(_page(big)) == [PROSE, PROSE2, PROSE3]
 
 
+def test_furniture_removal_keeps_the_text_counts_true() -> None:
+    """The counts read before the furniture goes are brought up to date, not counted again:
+    the link and region steps see what a fresh count of the pruned page gives, a link that
+    held a furniture block included (its text stays all link text)."""
+    root = lxml.html.document_fromstring(
+        f"<html><body><div class='post'><p>{PROSE}</p>"
+        "<a href='/x'>Read <span class='share-buttons'>Share this</span> more</a> tail"
+        "<div><span class='author-bio'>About the author: a reporter.</span> after</div>"
+        f"<div class='modal'><a href='/login'>Log in</a> to comment</div></div>"
+        f"<div class='cookie-consent'>We use cookies.</div><p>{PROSE2}</p></body></html>")
+    stats = generic.text_stats(root)
+    generic._drop_furniture(root, stats)
+    text = root.text_content()
+    assert "Share this" not in text and "cookies" not in text and "Log in" not in text
+    assert "Read  more tail" in text and " after" in text
+    fresh = generic.text_stats(root)
+    assert {el: stats[el] for el in fresh} == fresh
+    link = root.find(".//a")
+    assert stats[link] == (len("Readmore"), len("Readmore"))
+
+
 def test_comments_that_each_forget_a_closing_tag_do_not_cost_the_article() -> None:
     """Each comment nests inside the one before it: the page gets deeper than the limit."""
     comments = "".join(f'<div class="comment-item"><div class="c">Guest {i}: I agree'
