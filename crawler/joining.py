@@ -57,7 +57,8 @@ class Answer:
 
 
 class Joiner:
-    """Follows an article's ``rel="next"`` pages, at most ``max_pages`` in all, never one
+    """Follows an article's next pages (``rel="next"``, else its numbered pager: see
+    crawler.extraction.pager), at most ``max_pages`` in all, never one
     twice (a pager pointing back, a redirect to a page read), joining each page's text.
     Subclasses say how a page is got (:meth:`get`); ``count`` takes each stats key to add 1 to.
     """

@@ -26,6 +26,7 @@ from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.normalize import clean_line, join_paragraphs
 from crawler.extraction.pagekind import page_kind
+from crawler.extraction.pager import drop_elements, numbered_pager
 from crawler.extraction.pages import earlier_page, named_pages, next_page, page_of
 from crawler.extraction.provenance import FEED, Provenance, rule_source
 from crawler.items import Article, ArticlePage
@@ -37,7 +38,7 @@ from crawler.urls import article_id, canonical_url
 EXTRACTOR_NAME = "news-archive"
 EXTRACTOR_VERSION = "0.1.0"
 RULE_MISSES_ATTR = "_rule_misses"  # not a dataclass field: travels with the article, not exported
-NEXT_PAGE_ATTR = "_next_page"  # its next page's URL (rel="next"), travelling as the misses do
+NEXT_PAGE_ATTR = "_next_page"  # its next page (rel="next", its pager), travelling as misses do
 MIN_TEXT_CHARS = 40  # shorter bodies are stubs, blocked pages or failed extraction
 MAX_UNDECODED_SHARE = 0.25  # of the text's visible characters: U+FFFD, signs, unassigned
 UNDECODED_SAMPLE = 20_000  # characters judged (a Python loop; mojibake is page-wide)
@@ -231,6 +232,12 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
         raise ExtractionError("no_title", page.url)
     paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
                                                     meta.subtitle, prov)
+    named = named_pages(tree, page.url)  # before its pager leaves the tree
+    following, dropped = _next_of(tree, page.url, page.url, paragraphs)
+    if dropped:  # the text without the pager
+        prov.misses.pop("text", None)
+        paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
+                                                        meta.subtitle, prov)
     if method == TEASER:
         raise ExtractionError("teaser", f"{page.url}: the article body ends in a 'read more' link")
     if kind := page_kind(tree, page.url, paragraphs, dated=bool(meta.published),
@@ -277,21 +284,36 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
     )
     if long_words:  # the text lost whitespace-free runs of over MAX_WORD_CHARS characters
         article.extractor["cut"] = {"long_words": long_words}
-    if (pages := named_pages(tree, page.url)) > 1:  # the pages the article names
-        article.extractor["pages"] = pages
+    if named > 1:  # the pages the article names
+        article.extractor["pages"] = named
     setattr(article, RULE_MISSES_ATTR, prov.misses)
-    setattr(article, NEXT_PAGE_ATTR, next_page(tree, page.url, page.url))
+    setattr(article, NEXT_PAGE_ATTR, following)
     return article
 
 
+def _next_of(tree: etree._Element, url: str, first: str,
+             paragraphs: list[str]) -> tuple[str | None, bool]:
+    """The page after the page at ``url`` of the article at ``first`` (its ``rel="next"``,
+    else its numbered pager's link), and whether the page's numbered pager left ``tree``: its
+    body is then read again, the pager's element gone (crawler.extraction.pager)."""
+    if (following := next_page(tree, url, first)) is not None:
+        return following, False
+    if (pager := numbered_pager(tree, url, first, paragraphs)) is None:
+        return None, False
+    drop_elements(pager.elements)
+    return pager.next_url, True
+
+
 def next_page_of(article: Article) -> str | None:
-    """The URL of the article's next page, as its last page read names it (rel="next")."""
+    """The URL of the article's next page, as its last page read names it (``rel="next"``,
+    else its numbered pager: crawler.extraction.pager)."""
     return getattr(article, NEXT_PAGE_ATTR, None)
 
 
 @dataclass
 class LaterPage:
-    """The text of a later page of an article (by the ``rel="next"`` of the page before)."""
+    """The text of a later page of an article (by the ``rel="next"`` or the numbered pager
+    of the page before)."""
 
     url: str
     paragraphs: list[str]
@@ -313,11 +335,15 @@ def extract_later_page(page: ArticlePage, first: str, title: str) -> LaterPage:
                               f"not {title[:120]!r}")
     paragraphs, _, _ = extract_body(tree, page.url, rules, meta.title, meta.subtitle,
                                     Provenance())
+    named = named_pages(tree, page.url)  # before its pager leaves the tree
+    following, dropped = _next_of(tree, page.url, first, paragraphs)
+    if dropped:  # the text without the pager
+        paragraphs, _, _ = extract_body(tree, page.url, rules, meta.title, meta.subtitle,
+                                        Provenance())
     paragraphs, _ = limits.drop_long_words(paragraphs)
     if len(join_paragraphs(paragraphs)) < MIN_TEXT_CHARS:
         raise ExtractionError("no_body", f"{page.url}: no text")
-    return LaterPage(page.url, paragraphs, next_page(tree, page.url, first),
-                     named_pages(tree, page.url))
+    return LaterPage(page.url, paragraphs, following, named)
 
 
 _PAGE_MARK = re.compile(r"(?i)[\s\-–—|:,.(\[]*(?:стр(?:аница)?\.?|старонка|часть|page|part)"

@@ -25,7 +25,8 @@ PAGE_DIGESTS_ATTR = "_page_digests"  # the digests of the texts of the pages joi
 
 @dataclass
 class PageJoin:
-    """A later page of an article to join to it (its next page, by ``rel="next"``)."""
+    """A later page of an article to join to it (its next page, by ``rel="next"`` or its
+    numbered pager)."""
 
     article: Article
     page: ArticlePage

@@ -1,7 +1,8 @@
 """Articles split over several pages: the later pages fetched and joined to the first's item.
 
 An article page that names its next page (``rel="next"`` to its own URL with a page parameter
-or segment: ``?page=2``, ``?PAGEN_1=2``, ``/2/``, ``/page/2/``; crawler.extraction.pages) is
+or segment: ``?page=2``, ``?PAGEN_1=2``, ``/2/``, ``/page/2/``; crawler.extraction.pages; else
+the article's own numbered pager, crawler.extraction.pager) is
 not an item alone: its next pages are downloaded through the downloader middlewares (so each
 is archived in the WARC, or answered from it in a replay) and extracted by the extraction
 workers, and the one item holds their bodies in order. A later page that fails ends the

@@ -986,19 +986,25 @@ def test_a_feed_linking_the_sites_old_domain_is_said_and_read_with_an_alias(
     assert "discovery/feed_offsite_entries" not in aliased.stats
 
 
-def test_an_article_split_over_pages_says_its_item_holds_the_first(tmp_path: Path) -> None:
-    """Articles whose text goes on at ``?page=2``: the item holds the page linked (the first)
-    and says how many pages the article has (``extractor.pages``, counted in
-    ``extraction/paged``), so a part never passes for the whole; an article whose only pager
-    is its comments' is whole and says nothing."""
+def test_an_article_split_over_pages_by_a_numbered_pager_is_joined(tmp_path: Path) -> None:
+    """Articles whose text goes on at ``?page=2``, named only by a numbered pager under the
+    text ("Страницы: 1 2", no ``rel="next"``): the item holds both pages' text in order and
+    names them; an article whose only pager is its comments' is whole, says nothing, and its
+    comments' pages are never fetched."""
     shape, whole = anysite.split_articles_site()
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        requested = server.requested_paths(shape.site.host)
     by_url = assert_gold_items(result, shape, "title", "text", "published")
     for url, item in by_url.items():
         assert item["extractor"].get("pages") == (None if url in whole else 2), url
-    assert result.stats["extraction/paged"] == len(shape.golds) - len(whole)
-    assert not [p for p in server.requested_paths(shape.site.host) if "page=" in p]
+        assert item["extractor"].get("page_urls") == (
+            None if url in whole else [url, f"{url}?page=2"]), url
+    assert "extraction/paged" not in result.stats
+    assert result.stats["articles/pages_joined"] == len(shape.golds) - len(whole)
+    paged = [p for p in requested if "page=" in p]
+    assert paged and not [p for p in paged if "page=3" in p or any(
+        p.startswith(urlsplit(u).path) for u in whole)], paged
 
 
 @pytest.mark.parametrize("raw", [False, True], ids=["escaped", "raw"])

@@ -884,25 +884,27 @@ def renamed_site() -> AnySite:
 
 
 def split_articles_site() -> tuple[AnySite, list[str]]:
-    """Articles split over two pages (``?page=2``, a numbered pager under the text) but one,
-    which is whole and has a comments pager (``?page=2`` inside ``<div id="comments">``);
-    the home page links the first pages; no feed, no sitemap; +03:00. The golds hold the
-    first pages' text (what an item holds, docs); also the URLs of the whole ones."""
+    """Articles split over two pages (``?page=2``, a numbered pager under the text, "Страницы:
+    1 2", no ``rel="next"``: the pager gives page 2) but one, which is whole and has a
+    comments pager (``?page=2`` inside ``<div id="comments">``); the home page links the
+    first pages; no feed, no sitemap; +03:00. The golds hold both pages' text (the item joins
+    them); also the URLs of the whole ones."""
     host = "split-articles.test"
     site, zone, inside, outside = _site(host, 3, 2500, "/news/{when:%Y/%m/%d}/novost-{n}/",
                                         "og", [])
     whole = inside[-1]
     for gold in inside + outside:
         path = gold.url.removeprefix(f"http://{host}")
+        first = gold
         if gold is whole:
             pager = ('<div id="comments"><p>Комментарии: 24</p><div class="pager">'
                      f'<a href="{path}?page=2">2</a> <a href="{path}?page=3">3</a></div></div>')
         else:
-            second = replace(gold, paragraphs=gold.paragraphs[3:])
-            gold.paragraphs = gold.paragraphs[:3]
-            site.add(f"{path}?page=2", article_html(host, second, "og"))
+            first = replace(gold, paragraphs=gold.paragraphs[:3])
+            site.add(f"{path}?page=2", article_html(host, replace(
+                gold, paragraphs=gold.paragraphs[3:]), "og"))
             pager = f'<div class="pages">Страницы: 1 <a href="{path}?page=2">2</a></div>'
-        site.add(path, article_html(host, gold, "og").replace(
+        site.add(path, article_html(host, first, "og").replace(
             '<div class="related-news">', f'{pager}<div class="related-news">'))
     site.add("/", chrome(host, section_html(host, [(g.url, g.title) for g in inside + outside])))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))

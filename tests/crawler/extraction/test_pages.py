@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction import ExtractionError, extract_article, same_headline
+from crawler.extraction import ExtractionError, extract_article, next_page_of, same_headline
 from crawler.extraction.html import parse_html
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
 from crawler.extraction.pages import earlier_page, named_pages, next_page
@@ -162,3 +162,179 @@ def test_a_real_later_page_fetched_alone_is_no_article() -> None:
     with pytest.raises(ExtractionError) as caught:
         extract_article(_page(FIRST + "?page=2", LONG))
     assert caught.value.reason == "not_article/later_page"
+
+
+# Numbered pagers with no rel="next" (crawler.extraction.pager)
+
+BITRIX = "http://ex.org/news/detail/most-otkryli/"
+RUNEWS = "https://runews24.ru/society/13/01/2026/most-otkryli"
+
+
+def _bx_pager(url: str, current: int, last: int) -> str:
+    """Bitrix's bx-pagination: the current page a <span> in an active <li>, a "next" link."""
+    items = "".join(
+        f'<li class="bx-active"><span>{n}</span></li>' if n == current
+        else f'<li><a href="{url}?PAGEN_1={n}"><span>{n}</span></a></li>'
+        for n in range(1, last + 1))
+    if current < last:
+        items += f'<li class="bx-pag-next"><a href="{url}?PAGEN_1={current + 1}">Следующая</a></li>'
+    return (f'<div class="bx-pagination"><div class="bx-pagination-container"><ul>{items}'
+            "</ul></div></div>")
+
+
+def _news(url: str, paragraphs: list[str], pager: str = "", *, after: str = "",
+          comments: str = "", sidebar: str = "", related: str = "", body: str = "news-detail",
+          outlet: str = "") -> ArticlePage:
+    """An article page as a CMS renders it: menu, the text's block with ``pager`` at its end
+    (``after``: right after the block), related news, comments, sidebar, footer."""
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = ('<html><head><title>Мост открыли</title><meta property="og:title" content="Мост '
+            'открыли"><meta property="article:published_time" content="2026-01-13T10:00:00+03:00">'
+            '</head><body><header><nav><a href="/">Главная</a> <a href="/news/">Новости</a>'
+            '</nav></header><div class="wrap"><main><article><h1>Мост открыли</h1>'
+            f'<div class="{body}">{text}{pager}</div>{after}{related}</article>{comments}'
+            f'</main><aside class="sidebar">{sidebar}</aside></div><footer>© Сайт, 2026'
+            "</footer></body></html>")
+    return ArticlePage(url=url, outlet=outlet, body=html.encode(), headers={
+        "Content-Type": "text/html; charset=utf-8"}, status=200,
+        fetched_at="2026-01-13T08:00:00Z")
+
+
+@pytest.mark.parametrize(("url", "pager", "expected"), [
+    # Bitrix: ?PAGEN_1=2
+    (BITRIX, _bx_pager(BITRIX, 1, 3), BITRIX + "?PAGEN_1=2"),
+    # WordPress's <!--nextpage--> (wp_link_pages): /slug/2/
+    (FIRST, '<div class="page-links">Страницы: <span class="post-page-numbers current">1'
+     f'</span> <a href="{FIRST}2/" class="post-page-numbers">2</a> <a href="{FIRST}3/" '
+     'class="post-page-numbers">3</a></div>', FIRST + "2/"),
+    # ?page=2, "1 | 2 | Далее »", the current page in bold, relative links
+    (FIRST, '<p class="pages"><b>1</b> | <a href="?page=2">2</a> | <a href="?page=3">3</a> | '
+     '<a href="?page=2">Далее »</a></p>', FIRST + "?page=2"),
+    # /page/2/, a <nav> of its own
+    (FIRST, '<nav class="pagination"><span aria-current="page">1</span> <a href="page/2/">2'
+     '</a> <a href="page/2/">»</a></nav>', FIRST + "page/2/"),
+])
+def test_a_numbered_pager_under_the_text_gives_the_next_page(url: str, pager: str,
+                                                             expected: str) -> None:
+    """No rel="next", the article's pager at the end of its text block: its link to page 2
+    is the next page, and the pager is no part of the text."""
+    article = extract_article(_news(url, LONG, pager))
+    assert next_page_of(article) == expected
+    assert article.text == PARAGRAPH_SEPARATOR.join(LONG)
+
+
+def test_a_pager_right_after_the_text_block_is_followed() -> None:
+    """The pager as the next sibling of the text's block (Bitrix's templates put it there)."""
+    article = extract_article(_news(BITRIX, LONG, after=_bx_pager(BITRIX, 1, 2)))
+    assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
+    assert "Следующая" not in article.text and article.text.endswith(LONG[-1])
+
+
+def test_rel_next_goes_before_a_numbered_pager() -> None:
+    page = _news(BITRIX, LONG, _bx_pager(BITRIX, 1, 3))
+    page.body = page.body.replace(b"</head>", b'<link rel="next" href="?page=2"></head>')
+    assert next_page_of(extract_article(page)) == BITRIX + "?page=2"
+
+
+COMMENTS = ('<div class="reviews-block-container reviews-reviews-block-container">'
+            '<div class="reviews-header">Отзывы (24)</div>'
+            + "".join(f'<div class="reviews-post"><b>Читатель {n}</b><p>Хорошо, что мост '
+                      f"наконец открыли, ждали его почти год, спасибо строителям ({n}).</p></div>"
+                      for n in range(3))
+            + _bx_pager(BITRIX, 1, 8) + "</div>")
+RELATED = ('<div class="news-list"><h3>Другие новости</h3>'
+           + "".join(f'<p><a href="/news/detail/other-{n}/">Другая новость номер {n} о городе'
+                     "</a></p>" for n in range(4))
+           + f'<div class="pager"><span>1</span> <a href="{BITRIX}?PAGEN_2=2">2</a> '
+             f'<a href="{BITRIX}?PAGEN_2=3">3</a></div></div>')
+SIDEBAR = ('<div class="last-news"><h3>Последние новости</h3>'
+           + "".join(f'<a href="/news/detail/last-{n}/">Последняя новость {n} дня</a><br>'
+                     for n in range(4))
+           + f'<div class="nav"><b>1</b> <a href="{BITRIX}?PAGEN_3=2">2</a></div></div>')
+
+
+@pytest.mark.parametrize("place", [
+    # Bitrix's comments component: its pager numbers PAGEN_1 of the article's own URL
+    {"comments": COMMENTS},
+    # a related-news list right under the text, its pager on the article's URL (PAGEN_2)
+    {"related": RELATED},
+    {"after": RELATED},
+    # the sidebar's latest news, its pager on the article's URL
+    {"sidebar": SIDEBAR},
+    # under the text, but linking other paths: the news listing's pages
+    {"pager": '<div class="pager"><span>1</span> <a href="/news/?PAGEN_1=2">2</a> '
+              '<a href="/news/?PAGEN_1=3">3</a></div>'},
+    {"pager": '<div class="pager"><span>1</span> <a href="/news/detail/?page=2">2</a></div>'},
+    # the article's own ?PAGEN_1=2, but the block links elsewhere too: no pager of it
+    {"pager": f'<div class="pager"><span>1</span> <a href="{BITRIX}?PAGEN_1=2">2</a> '
+              '<a href="/news/">Все новости</a></div>'},
+    # no current page shown as text: a run of links is no evidence
+    {"pager": f'<div class="pager"><a href="{BITRIX}">1</a> <a href="{BITRIX}?PAGEN_1=2">2'
+              "</a></div>"},
+    # a number inside a sentence of the text
+    {"pager": f'<p>Проект разбит на 1 и <a href="{BITRIX}?PAGEN_1=2">2</a> очередь, вторую '
+              "откроют летом.</p>"},
+])
+def test_a_pager_of_another_block_is_never_followed(place: dict[str, str]) -> None:
+    """Comments, a related-news list, the sidebar (each pager on the article's own URL with
+    a page marker), a pager to other paths or with other links: no page of the article."""
+    article = extract_article(_news(BITRIX, LONG, **place))
+    assert next_page_of(article) is None
+    assert article.text.startswith(LONG[0])
+
+
+NUMBERS = ["250 000", "+375 17 123-45-67", "1 2 3", "2015 2016 2017 2018 2019 2020 2021 гг.",
+           "Страницы: 1 2 3"]
+
+
+@pytest.mark.parametrize(("url", "outlet", "body"), [
+    (BITRIX, "", "news-detail"),  # the generic extractor
+    (RUNEWS, "runews24", "desc text"),  # an outlet's body selector: every line of its block
+])
+def test_the_pager_element_leaves_the_text_and_number_lines_stay(url: str, outlet: str,
+                                                                 body: str) -> None:
+    """Page 1, 2 and 3 of an article: each page's pager is dropped as the element it is;
+    lines of numbers in the text ('250 000', a phone number, '1 2 3', a year list, even a
+    line reading like a pager) are the text's, wherever they stand."""
+    first = [LONG[0], *NUMBERS, *LONG[1:]]
+    pages = [url, url + "?PAGEN_1=2", url + "?PAGEN_1=3"]
+    article = extract_article(_news(url, first, _bx_pager(url, 1, 3), body=body,
+                                    outlet=outlet))
+    assert next_page_of(article) == pages[1]
+    texts = [first, [*PAGE2[:2], *NUMBERS, PAGE2[2]], [CLOSING * 2, *NUMBERS[:2]]]
+    for n in (2, 3):
+        later = _news(pages[n - 1], texts[n - 1], _bx_pager(url, n, 3), body=body,
+                      outlet=outlet)
+        article = join_page(PageJoin(article, later, url))
+        assert next_page_of(article) == (pages[2] if n == 2 else None)
+    alone = [extract_article(_news(u, t, body=body, outlet=outlet)).text  # no pager
+             for u, t in zip(pages, texts, strict=True)]
+    assert article.text == PARAGRAPH_SEPARATOR.join(alone)
+    if outlet:  # the body block's every line is read
+        assert article.text == PARAGRAPH_SEPARATOR.join(line for t in texts for line in t)
+    else:  # the generic extractor keeps no line of digits alone (a date, a counter) nor a
+        # line like "Страницы: 1 2 3", pager or not: its text is the pages' without a pager
+        assert all(article.text.split(PARAGRAPH_SEPARATOR).count(line) == 3
+                   for line in NUMBERS[1:2]) and article.text.count(NUMBERS[3]) == 2
+    assert article.extractor["page_urls"] == pages
+    assert "Следующая" not in article.text
+
+
+def test_a_long_paragraph_of_numbers_is_read_as_text() -> None:
+    """A paragraph of 5,000 numbers (a table flattened, a year list) beside a pager: read
+    whole, in no time a pattern could take."""
+    numbers = " ".join(str(2000 + n % 30) for n in range(5000)) + " гг."
+    article = extract_article(_news(BITRIX, [LONG[0], numbers, *LONG[1:]],
+                                    _bx_pager(BITRIX, 1, 2)))
+    assert numbers in article.text.split(PARAGRAPH_SEPARATOR)
+    assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
+
+
+def test_an_article_at_a_numbered_url_with_a_back_link_is_an_article() -> None:
+    """``/news/2/`` linking back ('← Назад') to ``/news/`` is an article of its own: a page
+    is a later page only when a join reached it from page 1."""
+    url = "http://ex.org/news/2/"
+    article = extract_article(_news(url, LONG, after='<div class="back"><a href="/news/">'
+                                                     "← Назад</a></div>"))
+    assert article.text.startswith(LONG[0])
+    assert next_page_of(article) is None

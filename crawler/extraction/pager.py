@@ -1,0 +1,227 @@
+"""An article's own numbered pager when no page says ``rel="next"`` ("Страницы: 1 2 3
+Следующая »": Bitrix ``?PAGEN_1=2``, WordPress ``/2/``, ``?page=2``, ``/page/2/``): its link
+to the next page is followed, and the pager is dropped from the text as an element, never by
+a pattern of its text.
+
+Only on positive evidence that the pager is the article's, all of it:
+
+* a short block (:func:`_pager_box`) that shows the page's own number as text, not a link
+  (page 1 on the first page), has few words besides numbers, and links a page's number;
+* every link in it goes to a page of the article: the first page's host and path with a page
+  marker (:func:`crawler.extraction.pages.page_of`); a link anywhere else (another path, a
+  listing, "show all") makes it no pager of the article;
+* the block, with the wrappers around it that hold no other text, sits right beside the page's
+  extracted text: among its siblings, the text just before it ends in a paragraph of the body
+  (it closes the text's container, or is the container's next sibling), or the text just after
+  it opens one, with at most ``MAX_GAP`` letters between.
+
+A comments, related-news or sidebar pager follows its own block's text (comments, headlines),
+not the article's, so it is never followed, whatever its classes or links; nor is a paragraph
+of numbers (no links to the article's pages) ever taken for one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from crawler.extraction.html import document_base, text_content
+from crawler.extraction.pages import MAX_PAGES, page_of
+from crawler.urls import joined
+
+PAGER_CHARS = 300  # a block of more text is no pager
+PAGER_WORDS = 30  # characters of words (not numbers) a pager may show: "Страница 1 из 3"
+PAGER_DEPTH = 3  # levels above a numbered link where the block showing the current page may be
+PAGER_TRIES = 20  # numbered links to the article's pages judged: a hostile page costs no more
+MAX_PAGERS = 3  # pagers of one page dropped (above and below the text)
+WRAPPER_DEPTH = 6  # wrappers holding no other text climbed from a pager block
+MAX_GAP = 80  # letters and digits between the body's text and its pager ("Теги", "Поделиться")
+KEY_CHARS = 40  # letters and digits of a paragraph's start or end looked for beside a pager
+MIN_KEY = 12  # a shorter paragraph ("Фото") is no evidence
+_SEPARATORS = str.maketrans(dict.fromkeys("|[]().,:;/\\–—-·•…«»<>←→", " "))
+
+
+@dataclass
+class Pager:
+    """The article's pager blocks on one page and the next page one of them links (None on
+    the last page)."""
+
+    elements: list[etree._Element]
+    next_url: str | None
+
+
+def numbered_pager(tree: etree._Element, url: str, first: str,
+                   paragraphs: list[str]) -> Pager | None:
+    """The article's numbered pager on its page at ``url`` (the article's first page is at
+    ``first``) whose extracted text is ``paragraphs``, or None when the page has none by the
+    module's evidence."""
+    current = page_of(url, first) or 1
+    base = document_base(tree, url)
+    found: list[etree._Element] = []
+    next_url: str | None = None
+    keys: tuple[list[str], list[str]] | None = None
+    tries = PAGER_TRIES
+    for link in tree.iter("a"):
+        if not _numbered(link, base, first, current):
+            continue
+        if (tries := tries - 1) < 0 or len(found) >= MAX_PAGERS:
+            break
+        box = _pager_box(link, current)
+        if box is None or any(box is f or f in box.iterancestors() for f in found):
+            continue
+        if (pages := _pages_linked(box, base, first)) is None:
+            continue
+        wrapper = _wrapper(box)
+        keys = keys or _keys(paragraphs)
+        if _beside_text(wrapper, keys):
+            found.append(wrapper)
+            next_url = next_url or pages.get(current + 1)
+    return Pager(found, next_url) if found else None
+
+
+def drop_elements(elements: list[etree._Element]) -> None:
+    """Remove ``elements`` from their tree, keeping the text that follows each."""
+    for node in elements:
+        parent = node.getparent()
+        if parent is None:
+            continue
+        if node.tail:
+            prev = node.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
+        parent.remove(node)
+
+
+def _numbered(link: etree._Element, base: str, first: str, current: int) -> bool:
+    """Whether ``link`` is labelled with a page's number and goes to that page of the article
+    (a cheap test first: it runs on every link of every page)."""
+    if not (href := (link.get("href") or "").strip()):
+        return False
+    label = "".join(link.itertext()).strip()
+    if not (label.isascii() and label.isdigit() and len(label) <= 3):
+        return False
+    number = int(label)
+    if number == current or not 1 <= number <= MAX_PAGES:
+        return False
+    return (target := joined(base, href)) is not None and page_of(target, first) == number
+
+
+def _pager_box(link: etree._Element, current: int) -> etree._Element | None:
+    """The block around the numbered ``link`` that shows page ``current`` as text, not a link,
+    within PAGER_DEPTH levels; None when none does, or the block grows past PAGER_CHARS or
+    shows more words than a pager's before it does (a paragraph of text is no pager)."""
+    box = link.getparent()
+    for _ in range(PAGER_DEPTH):
+        if box is None or not isinstance(box.tag, str) or box.tag in ("body", "html"):
+            return None
+        if len(text_content(box)) > PAGER_CHARS:
+            return None
+        tokens = _plain_tokens(box)
+        if str(current) in tokens:
+            words = sum(len(t) for t in tokens if not t.isdigit())
+            return box if words <= PAGER_WORDS else None
+        box = box.getparent()
+    return None
+
+
+def _plain_tokens(box: etree._Element) -> list[str]:
+    """The words of ``box`` outside its links (``<a href>``): where a pager shows its current
+    page."""
+    texts = [box.text or ""] if not _linked(box, box) else []
+    for node in box.iterdescendants():
+        if isinstance(node.tag, str) and not _linked(node, box):
+            texts.append(node.text or "")
+        if not _linked(node.getparent(), box):
+            texts.append(node.tail or "")
+    return " ".join(texts).translate(_SEPARATORS).split()
+
+
+def _linked(node: etree._Element | None, box: etree._Element) -> bool:
+    """Whether ``node`` is (inside) a link within ``box``."""
+    while node is not None:
+        if node.tag == "a" and node.get("href") is not None:
+            return True
+        if node is box:
+            return False
+        node = node.getparent()
+    return False
+
+
+def _pages_linked(box: etree._Element, base: str, first: str) -> dict[int, str] | None:
+    """The pages of the article at ``first`` the block links, by number; None when one of its
+    links goes anywhere else."""
+    pages: dict[int, str] = {}
+    for node in box.iter("a"):
+        if (href := node.get("href")) is None:
+            continue
+        link = joined(base, href.strip()) if href.strip() else None
+        number = page_of(link, first) if link is not None else None
+        if number is None:
+            return None
+        pages.setdefault(number, link)
+    return pages
+
+
+def _wrapper(box: etree._Element) -> etree._Element:
+    """``box`` with the ancestors around it that hold no text of their own (a pager's
+    ``<nav>``, ``<div class="bx-pagination">``): the element the pager is on the page."""
+    text = _fold(text_content(box))
+    node = box
+    for _ in range(WRAPPER_DEPTH):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html") or _fold(
+                text_content(parent)) != text:
+            break
+        node = parent
+    return node
+
+
+def _fold(text: str) -> str:
+    """``text``'s letters and digits, case-folded: text compared across markup and spacing."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _keys(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """The folded starts and ends of the paragraphs long enough to be evidence."""
+    folded = [f for f in map(_fold, paragraphs) if len(f) >= MIN_KEY]
+    return [f[:KEY_CHARS] for f in folded], [f[-KEY_CHARS:] for f in folded]
+
+
+def _beside_text(wrapper: etree._Element, keys: tuple[list[str], list[str]]) -> bool:
+    """Whether the text just before ``wrapper`` among its siblings ends in a body paragraph,
+    or the text just after it opens one, at most MAX_GAP letters away."""
+    starts, ends = keys
+    before = _near(wrapper, preceding=True)
+    after = _near(wrapper, preceding=False)
+    return (any(0 <= len(before) - before.rfind(k) - len(k) <= MAX_GAP
+                for k in ends if k in before)
+            or any(0 <= after.find(k) <= MAX_GAP for k in starts))
+
+
+def _near(wrapper: etree._Element, preceding: bool) -> str:
+    """The folded text beside ``wrapper`` within its parent, up to MAX_GAP + KEY_CHARS letters
+    (before it, or after it)."""
+    need = MAX_GAP + KEY_CHARS
+    pieces: list[str] = []
+    size = 0
+    if not preceding:
+        pieces.append(_fold(wrapper.tail or ""))
+        size = len(pieces[0])
+    for sib in wrapper.itersiblings(preceding=preceding):
+        if size >= need:
+            break
+        own = _fold(text_content(sib)) if isinstance(sib.tag, str) else ""
+        tail = _fold(sib.tail or "")
+        new = [tail, own] if preceding else [own, tail]
+        pieces.extend(new)
+        size += len(own) + len(tail)
+    else:
+        parent = wrapper.getparent()
+        if preceding and parent is not None and size < need:
+            pieces.append(_fold(parent.text or ""))
+    if preceding:
+        return "".join(reversed(pieces))[-need:]
+    return "".join(pieces)[:need]
