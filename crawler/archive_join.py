@@ -243,7 +243,10 @@ def join_step(step: JoinStep) -> Result:
 def finish_join(pages: Joiner, step: JoinStep, result: Result) -> None:
     """``result`` holds the item of the article whose joining ended, validated."""
     article = pages.joined(step.article)
-    result.joining, result.later_read = step.counts, step.asked
+    # the page the join stopped at unread (past ARTICLE_MAX_PAGES) is the article's too: a
+    # join from its first page reached it, so it is no item of its own, as a page read is
+    stopped = next_page_of(article)
+    result.joining, result.later_read = step.counts, [*step.asked, *filter(None, [stopped])]
     result.cut_short = join_incomplete(article)
     item, reason = _item(article, step.first.url)
     if item is not None and step.validate is not None and (error := step.validate(item)):

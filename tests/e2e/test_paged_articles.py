@@ -1,6 +1,7 @@
-"""Articles split over several pages (``rel="next"``): one item per article, its text joined
-from its pages in order, by a named outlet's spider and by the any-site spider, live and in
-an offline replay of the same WARCs."""
+"""Articles split over several pages (``rel="next"``, or the article's own numbered pager
+only): one item per article, its text joined from its pages in order, by a named outlet's
+spider and by the any-site spider, live, in an offline replay of the same WARCs and in their
+re-extraction."""
 
 from __future__ import annotations
 
@@ -77,8 +78,37 @@ def test_each_paged_article_is_one_item_with_its_pages_text_in_order(crawled) ->
             assert [_target(u) for u in pages] == [_target(u) for u in want], gold.url
         else:
             assert pages is None, gold.url
-    assert live.stats["articles/joined"] == 3
-    assert live.stats["articles/pages_joined"] == 4
+    assert live.stats["articles/joined"] == 4
+    assert live.stats["articles/pages_joined"] == 6
+
+
+def test_an_article_paged_by_a_numbered_pager_only_is_joined(crawled) -> None:
+    """No ``rel`` link, only Bitrix's pager at the end of the text ("1 2 3 Следующая",
+    ``?PAGEN_1=N``): the item holds the three pages in order, each page's pager giving the
+    next, and no pager's text; the comments' pagers under it (``?PAGEN_2=N``) and under
+    another article (``?PAGEN_1=N`` of its own URL) are never fetched."""
+    paged, live, requested, _, _ = crawled
+    gold, other = paged.golds[4], paged.golds[3]
+    item = _by_url(live, paged)[gold.url]
+    assert [_target(u) for u in item["extractor"]["page_urls"]] == [
+        _target(u) for u in paged.pages[gold.url]]
+    assert item["extractor"]["pages"] == 3
+    assert item["text"].split("\n\n") == gold.paragraphs  # no pager's, no comment's line
+    assert not [p for p in requested if "PAGEN_2" in p]
+    assert not [p for p in requested if p.startswith(_target(other.url)) and "PAGEN" in p]
+
+
+def test_an_article_at_a_page_like_url_with_a_back_link_is_its_own_item(crawled) -> None:
+    """``/news/<day>/2/`` linking "← Назад" to ``/news/<day>/`` is an article, no later
+    page: its item live and in the replay (re-extraction: below)."""
+    paged, live, _, replay, _ = crawled
+    if not paged.own:
+        pytest.skip("a site crawled by address only")
+    gold = next(g for g in paged.golds if g.url == paged.own[0])
+    item = _by_url(live, paged)[gold.url]
+    assert item["text"] == "\n\n".join(gold.paragraphs)
+    assert item["extractor"].get("page_urls") is None
+    assert _by_url(replay, paged)[gold.url] == item
 
 
 def test_a_later_page_that_fails_or_loops_keeps_the_pages_read(crawled) -> None:
@@ -123,7 +153,7 @@ def test_pages_are_archived_and_replay_gives_the_same_items(crawled) -> None:
     assert replay.returncode == 0, replay.log[-3000:]
     assert sorted(replay.items, key=lambda i: i["url"]) == sorted(live.items,
                                                                   key=lambda i: i["url"])
-    assert replay.stats["articles/pages_joined"] == 4
+    assert replay.stats["articles/pages_joined"] == 6
 
 
 def _reextract(warc: Path, rows: list[dict], out: Path, *settings: str
@@ -153,7 +183,10 @@ def test_reextraction_joins_the_pages_as_the_crawl_did(crawled, tmp_path) -> Non
             "page_urls"), url
         assert again[url] == items[url], url
     assert not set(paged.later) & set(again)
-    assert ("later pages joined: 4 to 3 articles; pages not joined: http_500: 1, loop: 1; "
+    assert {g.url for g in paged.golds} <= set(again)  # paged.own too: articles of their own
+    for gold in paged.golds:
+        assert again[gold.url] == items[gold.url], gold.url
+    assert ("later pages joined: 6 to 4 articles; pages not joined: http_500: 1, loop: 1; "
             "cut short: 1") in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if "not joined" in line]
     for gold, reason in ((paged.golds[1], "http_500"), (paged.golds[2], "loop")):
@@ -171,7 +204,7 @@ def test_reextraction_keeps_the_page_cap(crawled, tmp_path) -> None:
     for url in paged.pages:
         assert [_target(u) for u in again[url]["extractor"]["page_urls"]] == [
             _target(u) for u in paged.pages[url][:2]], url
-    assert ("later pages joined: 3 to 3 articles; pages not joined: max_pages: 3; "
+    assert ("later pages joined: 4 to 4 articles; pages not joined: max_pages: 4; "
             "cut short: 0") in proc.stderr
 
 
@@ -217,7 +250,7 @@ def test_a_later_page_missing_from_the_archive_cuts_the_item_short(crawled, tmp_
             if "Page 3 of the article " in line and _target(gold.url) + " not joined "
             "(not_archived): " in line and _target(third) in line
             and "holds the 2 page(s)" in line], proc.stderr[-3000:]
-    assert ("later pages joined: 3 to 3 articles; pages not joined: http_500: 1, loop: 1, "
+    assert ("later pages joined: 5 to 4 articles; pages not joined: http_500: 1, loop: 1, "
             "not_archived: 1; cut short: 2") in proc.stderr
     assert not set(paged.later) & set(again)
 

@@ -4,8 +4,12 @@ site crawled by address: what one item per article must be joined from, and the 
 Each fixture holds: a three-page article (``joined``), a three-page one whose third page
 answers 500 (``broken``: two pages), one whose second page's next page redirects back to its
 first (``loop``: two pages), one whose ``rel="next"`` is the next *article* (``next_article``:
-one page), and a latest-news widget whose pager (``rel="next"`` to a listing's page 2) sits in
-the joined article's page (never fetched); listing pages carry ``rel="next"`` too.
+one page, its comments' pager numbering ``?PAGEN_1=`` of its own URL: never fetched), a
+three-page one paged by Bitrix's numbered pager at the end of its text only, no ``rel`` link
+(``numbered``: ``?PAGEN_1=N``, "1 2 3 Следующая", the current page a ``<span>``), with its
+comments' pager (``?PAGEN_2=N``) under the article (never fetched), and a latest-news widget
+whose pager (``rel="next"`` to a listing's page 2) sits in the joined article's page (never
+fetched); listing pages carry ``rel="next"`` too.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from html import escape
 
 from tests.sites import anysite, runews24
-from tests.sites.common import GoldArticle, paragraphs_for
+from tests.sites.common import GoldArticle, paragraphs_for, title_for
 from tests.support.server import Page, VirtualSite
 
 PARTS = 3  # paragraphs a page
@@ -29,6 +33,7 @@ class PagedSite:
     pages: dict[str, list[str]] = field(default_factory=dict)  # item URL -> its page URLs
     later: list[str] = field(default_factory=list)  # later pages' URLs: never items
     failed: dict[str, str] = field(default_factory=dict)  # item URL -> its page not joined
+    own: list[str] = field(default_factory=list)  # articles at a later page's URL shape: items
 
 
 def split(site: VirtualSite, host_url: str, gold: GoldArticle, urls: list[str],
@@ -53,11 +58,50 @@ def split(site: VirtualSite, host_url: str, gold: GoldArticle, urls: list[str],
         site.add(url, html)
 
 
+def bx_pager(urls: list[str], current: int) -> str:
+    """Bitrix's ``bx-pagination`` of page ``current`` (1-based) of ``urls``: the current page a
+    ``<span>`` in an active ``<li>``, the others links, a "Следующая" link but on the last."""
+    items = "".join(f'<li class="bx-active"><span>{n}</span></li>' if n == current else
+                    f'<li><a href="{escape(u)}"><span>{n}</span></a></li>'
+                    for n, u in enumerate(urls, 1))
+    if current < len(urls):
+        items += (f'<li class="bx-pag-next"><a href="{escape(urls[current])}">Следующая</a>'
+                  "</li>")
+    return (f'<div class="bx-pagination"><div class="bx-pagination-container"><ul>{items}'
+            "</ul></div></div>")
+
+
+def comments(url: str, key: str) -> str:
+    """Bitrix's comments under an article: three reviews, and their pager to page 2 and 3 of
+    the reviews at ``url`` with ``?<key>=N``."""
+    reviews = "".join(f'<div class="reviews-post"><b>Читатель {n}</b><p>Спасибо за новость, '
+                      f"давно ждали таких перемен в нашем городе, отзыв номер {n}.</p></div>"
+                      for n in range(3))
+    pages = [url] + [f"{url}?{key}={n}" for n in (2, 3)]
+    return ('<div class="reviews-block-container reviews-reviews-block-container"><div '
+            f'class="reviews-header">Отзывы (27)</div>{reviews}{bx_pager(pages, 1)}</div>')
+
+
+def numbered(site: VirtualSite, host_url: str, gold: GoldArticle, urls: list[str],
+             render: Callable) -> None:
+    """Serve ``gold`` as ``len(urls)`` pages whose only pager is Bitrix's numbered one at the
+    end of the text (after its last paragraph), no ``rel`` link; the comments under the
+    article have their own pager (``?PAGEN_2=N`` of the page's URL)."""
+    chunks = [gold.paragraphs[i:i + PARTS] for i in range(0, len(gold.paragraphs), PARTS)]
+    paths = [u.removeprefix(host_url) for u in urls]
+    for n, (path, chunk) in enumerate(zip(paths, chunks, strict=True)):
+        html = render(replace(gold, paragraphs=chunk, authors=gold.authors if not n else []))
+        last = escape(chunk[-1], quote=False)
+        at = html.index("</p>", html.index(last)) + len("</p>")
+        html = html[:at] + bx_pager(paths, n + 1) + html[at:]
+        site.add(path, html.replace("<footer", comments(paths[0], "PAGEN_2") + "<footer", 1))
+
+
 def scenarios(site: VirtualSite, host_url: str, golds: list[GoldArticle], render: Callable,
               forms: list[Callable], other: GoldArticle) -> PagedSite:
-    """The four articles of the module docstring on ``golds[:4]``; ``forms[i](url, n)`` is
-    the URL of page ``n`` of article ``i``."""
-    joined, broken, loop, next_article = golds[:4]
+    """The articles of the module docstring on ``golds[:5]``; ``forms[i](url, n)`` is the
+    URL of page ``n`` of article ``i`` (the numbered one's: ``?PAGEN_1=N``)."""
+    joined, broken, loop, next_article, by_number = golds[:5]
     paged = PagedSite(site, list(golds))
     for i, (gold, form) in enumerate(((joined, forms[0]), (broken, forms[1]),
                                       (loop, forms[2]))):
@@ -67,6 +111,11 @@ def scenarios(site: VirtualSite, host_url: str, golds: list[GoldArticle], render
         split(site, host_url, gold, urls, render, next_of)
         paged.pages[gold.url] = urls
         paged.later += urls[1:]
+    by_number.paragraphs = paragraphs_for(3003, 3 * PARTS)
+    urls = [by_number.url] + [f"{by_number.url}?PAGEN_1={n}" for n in (2, 3)]
+    numbered(site, host_url, by_number, urls, render)
+    paged.pages[by_number.url] = urls
+    paged.later += urls[1:]
     # the broken article's third page answers 500; the item holds two pages
     site.add(forms[1](broken.url, 3).removeprefix(host_url), Page(b"oops", status=500))
     broken.paragraphs = broken.paragraphs[:2 * PARTS]
@@ -89,15 +138,19 @@ def scenarios(site: VirtualSite, host_url: str, golds: list[GoldArticle], render
     site.pages[path].body = site.pages[path].body.replace(
         b"</head>", f'<link rel="next" href="{escape(other.url.removeprefix(host_url))}">'
                     "</head>".encode(), 1)
+    # nor is its comments' pager, numbering ?PAGEN_1= of its own URL
+    site.pages[path].body = site.pages[path].body.replace(
+        b"<footer", comments(path, "PAGEN_1").encode() + b"<footer", 1)
     return paged
 
 
 def runews24_site() -> tuple[runews24.RuNews24Fixture, PagedSite]:
-    """RuNews24 with four of its feed's articles paged: ``?page=N``, ``?page=N``,
-    ``?PAGEN_1=N``; its rubric fronts carry ``<link rel="next">`` to their page 2."""
+    """RuNews24 with five of its feed's articles paged: ``?page=N``, ``?page=N``,
+    ``?PAGEN_1=N``, the numbered one ``?PAGEN_1=N``; its rubric fronts carry
+    ``<link rel="next">`` to their page 2."""
     fixture = runews24.build()
     newest = sorted(fixture.stories, key=lambda s: s.gold.published, reverse=True)
-    stories = [s for s in newest[:6] if s.layout != "unknown"][:4]
+    stories = [s for s in newest[:7] if s.layout != "unknown"][:5]
     host_url = f"https://{runews24.HOST}"
 
     def render_for(story: runews24.Story) -> Callable:
@@ -124,20 +177,34 @@ def runews24_site() -> tuple[runews24.RuNews24Fixture, PagedSite]:
 
 
 def any_site() -> tuple[anysite.AnySite, PagedSite]:
-    """A site by address (``scrapy crawl site``): its four in-window articles paged as
-    ``/page/N/``, ``/N/``, ``?page=N``; the home page links the joined article's page 2 too,
-    and its rubric page carries ``<link rel="next">``."""
+    """A site by address (``scrapy crawl site``): its in-window articles paged as
+    ``/page/N/``, ``/N/``, ``?page=N``, a fifth by a numbered pager as ``?PAGEN_1=N``, and a
+    sixth at ``/news/<day>/2/`` linking "← Назад" to the day's news ``/news/<day>/`` (an
+    article of its own: no join reaches it); the home page links the joined article's page 2 too, and its
+    rubric page carries ``<link rel="next">``."""
     host = "paged-articles.test"
     host_url = f"http://{host}"
     site, zone, inside, outside = anysite._site(host, 3, 2700,
                                                 "/news/{when:%Y/%m/%d}/novost-{n}/", "og", [])
-    golds = inside[:4]
+    last = inside[-1]
+    inside.append(GoldArticle(url=f"{host_url}/news/{last.published:%Y/%m/%d}/novost-2790/",
+                              title=title_for(2790), paragraphs=[], published=last.published))
+    day = f"/news/{last.published:%Y/%m/%d}/"
+    numbered_url = GoldArticle(url=f"{host_url}{day}2/", title=title_for(2791),
+                               paragraphs=paragraphs_for(2791), published=last.published)
+    site.add(f"{day}2/", anysite.article_html(host, numbered_url, "og").replace(
+        '<div class="related-news">', f'<div class="back"><a href="{day}">← Назад</a></div>'
+        '<div class="related-news">', 1))
+    golds = inside[:5]
     paged = scenarios(site, host_url, golds, lambda g: anysite.article_html(host, g, "og"),
                       [lambda u, n: f"{u}page/{n}/", lambda u, n: f"{u}{n}/",
                        lambda u, n: f"{u}?page={n}"], outside[0])
+    inside.append(numbered_url)
     links = [(g.url, g.title) for g in inside + outside]
     links.append((paged.pages[golds[0].url][1], golds[0].title))  # page 2, linked alone
     site.add("/", anysite.chrome(host, anysite.section_html(host, links)))
+    site.add(day, anysite.section_html(host, links))
+    paged.own.append(numbered_url.url)
     site.add("/society/", anysite.section_html(host, links).replace(
         "</head>", '<link rel="next" href="/society/?page=2"></head>', 1))
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
