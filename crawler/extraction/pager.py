@@ -33,7 +33,8 @@ from crawler.urls import joined
 PAGER_CHARS = 300  # a block of more text is no pager
 PAGER_WORDS = 30  # characters of words (not numbers) a pager may show: "Страница 1 из 3"
 PAGER_DEPTH = 3  # levels above a numbered link where the block showing the current page may be
-PAGER_TRIES = 20  # numbered links to the article's pages judged: a hostile page costs no more
+PAGER_TRIES = 10  # pager blocks judged: a hostile page of numbered links costs no more
+MAX_SIBLINGS = 50  # siblings of a pager walked for the text beside it
 MAX_PAGERS = 3  # pagers of one page dropped (above and below the text)
 WRAPPER_DEPTH = 6  # wrappers holding no other text climbed from a pager block
 MAX_GAP = 80  # letters and digits between the body's text and its pager ("Теги", "Поделиться")
@@ -61,15 +62,16 @@ def numbered_pager(tree: etree._Element, url: str, first: str,
     found: list[etree._Element] = []
     next_url: str | None = None
     keys: tuple[list[str], list[str]] | None = None
-    tries = PAGER_TRIES
+    judged: set[etree._Element] = set()
     for link in tree.iter("a"):
         if not _numbered(link, base, first, current):
             continue
-        if (tries := tries - 1) < 0 or len(found) >= MAX_PAGERS:
+        if len(judged) >= PAGER_TRIES or len(found) >= MAX_PAGERS:
             break
         box = _pager_box(link, current)
-        if box is None or any(box is f or f in box.iterancestors() for f in found):
+        if box is None or box in judged or any(f in box.iterancestors() for f in found):
             continue
+        judged.add(box)
         if (pages := _pages_linked(box, base, first)) is None:
             continue
         wrapper = _wrapper(box)
@@ -117,7 +119,7 @@ def _pager_box(link: etree._Element, current: int) -> etree._Element | None:
     for _ in range(PAGER_DEPTH):
         if box is None or not isinstance(box.tag, str) or box.tag in ("body", "html"):
             return None
-        if len(text_content(box)) > PAGER_CHARS:
+        if _longer(box, PAGER_CHARS):
             return None
         tokens = _plain_tokens(box)
         if str(current) in tokens:
@@ -165,18 +167,34 @@ def _pages_linked(box: etree._Element, base: str, first: str) -> dict[int, str] 
     return pages
 
 
+def _longer(node: etree._Element, limit: int) -> bool:
+    """Whether the text of ``node`` is longer than ``limit`` (read no further than that)."""
+    size = 0
+    return any((size := size + len(chunk)) > limit for chunk in node.itertext())
+
+
 def _wrapper(box: etree._Element) -> etree._Element:
     """``box`` with the ancestors around it that hold no text of their own (a pager's
     ``<nav>``, ``<div class="bx-pagination">``): the element the pager is on the page."""
-    text = _fold(text_content(box))
     node = box
     for _ in range(WRAPPER_DEPTH):
         parent = node.getparent()
-        if parent is None or parent.tag in ("body", "html") or _fold(
-                text_content(parent)) != text:
+        if parent is None or parent.tag in ("body", "html") or _speaks(parent.text) or any(
+                _speaks(sib.tail) or (isinstance(sib.tag, str) and _has_text(sib))
+                for sib in parent if sib is not node) or _speaks(node.tail):
             break
         node = parent
     return node
+
+
+def _speaks(text: str | None) -> bool:
+    """Whether ``text`` has a letter or digit."""
+    return bool(text) and any(c.isalnum() for c in text)
+
+
+def _has_text(node: etree._Element) -> bool:
+    """Whether ``node`` shows a letter or digit (scripts and styles aside)."""
+    return _speaks(text_content(node))
 
 
 def _fold(text: str) -> str:
@@ -203,25 +221,18 @@ def _beside_text(wrapper: etree._Element, keys: tuple[list[str], list[str]]) -> 
 
 def _near(wrapper: etree._Element, preceding: bool) -> str:
     """The folded text beside ``wrapper`` within its parent, up to MAX_GAP + KEY_CHARS letters
-    (before it, or after it)."""
+    (before it, or after it); at most MAX_SIBLINGS siblings are read."""
     need = MAX_GAP + KEY_CHARS
-    pieces: list[str] = []
-    size = 0
-    if not preceding:
-        pieces.append(_fold(wrapper.tail or ""))
-        size = len(pieces[0])
-    for sib in wrapper.itersiblings(preceding=preceding):
-        if size >= need:
+    raw: list[str] = [] if preceding else [wrapper.tail or ""]
+    for n, sib in enumerate(wrapper.itersiblings(preceding=preceding)):
+        own = text_content(sib) if isinstance(sib.tag, str) else ""
+        raw.extend([sib.tail or "", own] if preceding else [own, sib.tail or ""])
+        if n >= MAX_SIBLINGS or sum(map(len, raw)) >= 4 * need:
             break
-        own = _fold(text_content(sib)) if isinstance(sib.tag, str) else ""
-        tail = _fold(sib.tail or "")
-        new = [tail, own] if preceding else [own, tail]
-        pieces.extend(new)
-        size += len(own) + len(tail)
     else:
         parent = wrapper.getparent()
-        if preceding and parent is not None and size < need:
-            pieces.append(_fold(parent.text or ""))
+        if preceding and parent is not None:
+            raw.append(parent.text or "")
     if preceding:
-        return "".join(reversed(pieces))[-need:]
-    return "".join(pieces)[:need]
+        return _fold("".join(reversed(raw))[-4 * need:])[-need:]
+    return _fold("".join(raw)[:4 * need])[:need]
