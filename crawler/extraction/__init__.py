@@ -232,17 +232,17 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
         raise ExtractionError("no_title", page.url)
     paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
                                                     meta.subtitle, prov)
-    named = named_pages(tree, page.url)  # before its pager leaves the tree
-    following, dropped = _next_of(tree, page.url, page.url, paragraphs)
-    if dropped:  # the text without the pager
-        prov.misses.pop("text", None)
-        paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
-                                                        meta.subtitle, prov)
     if method == TEASER:
         raise ExtractionError("teaser", f"{page.url}: the article body ends in a 'read more' link")
     if kind := page_kind(tree, page.url, paragraphs, dated=bool(meta.published),
                          vetted_url=outlet is not None and not generic_rules(outlet)):
         raise NotAnArticle(kind, page.url)
+    named = named_pages(tree, page.url)  # before its pager leaves the tree
+    following, unpaged = _next_of(tree, page.url, page.url, paragraphs)
+    if unpaged:  # the text without the pager (an article's: its kind is judged as read)
+        prov.misses.pop("text", None)
+        paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
+                                                        meta.subtitle, prov)
     paragraphs, long_words = limits.drop_long_words(paragraphs)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:
@@ -336,8 +336,8 @@ def extract_later_page(page: ArticlePage, first: str, title: str) -> LaterPage:
     paragraphs, _, _ = extract_body(tree, page.url, rules, meta.title, meta.subtitle,
                                     Provenance())
     named = named_pages(tree, page.url)  # before its pager leaves the tree
-    following, dropped = _next_of(tree, page.url, first, paragraphs)
-    if dropped:  # the text without the pager
+    following, unpaged = _next_of(tree, page.url, first, paragraphs)
+    if unpaged:  # the text without the pager
         paragraphs, _, _ = extract_body(tree, page.url, rules, meta.title, meta.subtitle,
                                         Provenance())
     paragraphs, _ = limits.drop_long_words(paragraphs)
