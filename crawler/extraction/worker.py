@@ -21,6 +21,8 @@ from crawler.extraction.text_fingerprint import attach_fingerprint
 from crawler.items import Article, ArticlePage
 
 PAGE_DIGESTS_ATTR = "_page_digests"  # the digests of the texts of the pages joined, in order
+PAGE_LINES_ATTR = "_page_lines"  # each page joined: its paragraphs' digests and lengths
+REPEAT_SHARE = 0.5  # of a page read's characters found again in a later page: no later page
 
 
 @dataclass
@@ -45,14 +47,23 @@ def join_page(job: PageJoin) -> Article:
     """The article with the text of its later page ``job.page`` appended, that page named in
     ``extractor.page_urls``; ExtractionError when the page is not its (another headline), has
     no text, or repeats a page already joined (``repeated_page``: a pager pointing back): its
-    whole text is a page's read, not merely found inside one (a short closing page)."""
+    whole text is a page's read, not merely found inside one (a short closing page); or
+    repeats over REPEAT_SHARE of a page read's text (``repeated_text``: the pager of a block
+    the body took in, a news list or comments, served the article again with its next items)."""
     article, page = job.article, job.page
     later = extract_later_page(page, job.first, article.title)
     text = join_paragraphs(later.paragraphs)
     read = getattr(article, PAGE_DIGESTS_ATTR, None) or [_digest(article.text)]
     if _digest(text) in read:
         raise ExtractionError("repeated_page", f"{page.url}: its text is a page read already")
+    lines = getattr(article, PAGE_LINES_ATTR, None) or [
+        _lines(article.text.split(PARAGRAPH_SEPARATOR))]
+    new = _lines(later.paragraphs)
+    if (n := _repeating(lines, new)) is not None:
+        raise ExtractionError("repeated_text", f"{page.url}: over {REPEAT_SHARE:.0%} of the "
+                              f"text of page {n} again")
     setattr(article, PAGE_DIGESTS_ATTR, [*read, _digest(text)])
+    setattr(article, PAGE_LINES_ATTR, [*lines, new])
     article.text = f"{article.text}{PARAGRAPH_SEPARATOR}{text}"
     article.language = detect_language(article.text)
     urls = article.extractor.get("page_urls") or [job.first]
@@ -66,6 +77,21 @@ def join_page(job: PageJoin) -> Article:
 def _digest(text: str) -> str:
     """A page's text for the repeat check, whole: a hash, so an item holds no second copy."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _lines(paragraphs: list[str]) -> dict[str, int]:
+    """A page's paragraphs by digest, with their lengths: its text compared line by line."""
+    return {_digest(p): len(p) for p in paragraphs}
+
+
+def _repeating(pages: list[dict[str, int]], later: dict[str, int]) -> int | None:
+    """The number of the first page in ``pages`` whose text is over REPEAT_SHARE in ``later``
+    (by characters), or None."""
+    for n, lines in enumerate(pages, 1):
+        again = sum(size for key, size in lines.items() if key in later)
+        if again > REPEAT_SHARE * sum(lines.values()):
+            return n
+    return None
 
 
 def failure_reason(exc: Exception) -> str:

@@ -78,3 +78,50 @@ def test_a_page_that_cannot_be_built_fails_that_page_not_the_join() -> None:
         run_now(joiner.next_page(SimpleNamespace(url="http://e.com/a"), None,  # type: ignore[arg-type]
                                  "http://e.com/a?page=2", set()))
     assert info.value.reason == "error" and "a body no decoder takes" in info.value.detail
+
+
+def test_a_later_page_repeating_page_one_ends_the_join_counted_and_warned(caplog) -> None:
+    """A foreign pager (a news list's, under the text the body took in) served page 1's
+    article again with the list's next items: page 2 is not joined, no later page of that
+    pager is asked for, the stop is counted and warned with its URL, and the item is page 1
+    whole, not cut short."""
+    from crawler.extraction import extract_article
+    from crawler.extraction.worker import join_page
+    from crawler.items import ArticlePage
+    from crawler.joining import join_incomplete
+
+    first = "http://e.com/news/most/"
+    lead = [f"Абзац {i}: мост через реку открыли после долгого ремонта, движение пустили по "
+            "обеим полосам, сообщили в исполкоме." for i in range(6)]
+
+    def page(n: int) -> ArticlePage:
+        items = "".join(f"<p>Новость {n}-{i}: жители убрали парк и посадили деревья.</p>"
+                        for i in range(3))
+        pager = (f"<div class=pager><b>{n}</b> "
+                 + " ".join(f'<a href="{first}?PAGEN_1={k}">{k}</a>' for k in range(1, 6)
+                            if k != n) + "</div>")
+        html = ("<html><head><title>Мост</title></head><body><article><h1>Мост</h1>"
+                + "".join(f"<p>{p}</p>" for p in lead) + items + pager
+                + "</article></body></html>")
+        url = first if n == 1 else f"{first}?PAGEN_1={n}"
+        return ArticlePage(url=url, outlet="", body=html.encode(), status=200,
+                           headers={"Content-Type": "text/html; charset=utf-8"},
+                           fetched_at="2026-01-13T08:00:00Z")
+
+    class Pages(Joiner):
+        async def get(self, url, first_page):
+            asked.append(url)
+            return Answer(200, url, None, lambda: page(int(url.rsplit("=", 1)[1])))
+
+    async def extract(job):
+        return join_page(job)
+
+    asked: list[str] = []
+    counts: list[str] = []
+    joiner = Pages(10, extract, counts.append)
+    article = run_now(joiner.join(page(1), extract_article(page(1))))
+    assert asked == [first + "?PAGEN_1=2"]
+    assert article.text.count(lead[0]) == 1 and "page_urls" not in article.extractor
+    assert "articles/page_not_joined/repeated_text" in counts
+    assert join_incomplete(article) is None
+    assert f"repeated_text): {first}?PAGEN_1=2" in caplog.text

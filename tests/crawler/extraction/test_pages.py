@@ -146,6 +146,35 @@ def test_a_later_page_repeating_a_page_read_is_refused() -> None:
         assert caught.value.reason == "repeated_page"
 
 
+@pytest.mark.parametrize("numbered", [False, True])
+def test_a_later_page_repeating_most_of_a_page_read_is_refused(numbered: bool) -> None:
+    """A foreign block's pager followed (a news list, comments, a gallery under the text,
+    taken into the body): page 2 holds page 1's article again with the block's next items.
+    Over half of page 1's text again is ``repeated_text``, by rel="next" or a numbered pager,
+    and the join ends there; a later page that merely shares a line with page 1 is joined."""
+    def page(n: int) -> ArticlePage:
+        url = BITRIX if n == 1 else f"{BITRIX}?PAGEN_1={n}"
+        extra = [f"Новость {n}-{i}: в районе прошёл субботник, жители убрали парк и посадили "
+                 "деревья." for i in range(3)]
+        if numbered:
+            return _news(url, [*LONG, *extra], _bx_pager(BITRIX, n, 5))
+        return _page(url, [*LONG, *extra], f"{BITRIX}?PAGEN_1={n + 1}")
+    article = extract_article(page(1))
+    assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
+    with pytest.raises(ExtractionError) as caught:
+        join_page(PageJoin(article, page(2), BITRIX))
+    assert caught.value.reason == "repeated_text"
+    assert BITRIX + "?PAGEN_1=2" in str(caught.value)
+    assert article.text.count(LONG[0]) == 1 and "page_urls" not in article.extractor
+
+
+def test_a_later_page_repeating_the_lead_is_joined() -> None:
+    """Page 2 opening with page 1's lead again (a site repeating it on every page): most of
+    page 1 is not in it, it is joined."""
+    article = join_page(PageJoin(_first(), _page(FIRST + "?page=2", [LONG[0], *PAGE2]), FIRST))
+    assert article.text.endswith(PARAGRAPH_SEPARATOR.join([LONG[0], *PAGE2]))
+
+
 def test_a_wordpress_post_with_adjacent_post_links_is_an_article() -> None:
     """``/archives/123/`` linking its previous post ``/archives/122/`` by ``rel="prev"`` is an
     article of its own, not a later page of ``/archives/``."""
