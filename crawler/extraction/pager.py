@@ -11,9 +11,10 @@ Only on positive evidence that the pager is the article's, all of it:
   marker (:func:`crawler.extraction.pages.page_of`); a link anywhere else (another path, a
   listing, "show all") makes it no pager of the article;
 * the block, with the wrappers around it that hold no other text, sits right beside the page's
-  extracted text: among its siblings, the text just before it ends in a paragraph of the body
-  (it closes the text's container, or is the container's next sibling), or the text just after
-  it opens one, with at most ``MAX_GAP`` letters between.
+  extracted text: among its siblings, the text just before it ends in the body's last
+  paragraph (it closes the text's container, or is the container's next sibling), or the text
+  just after it opens the body's first, with at most ``MAX_GAP`` letters between; a pager
+  between two paragraphs of the text (a table's, a gallery's) is no pager of the article.
 
 A comments, related-news or sidebar pager follows its own block's text (comments, headlines),
 not the article's, so it is never followed, whatever its classes or links; nor is a paragraph
@@ -61,7 +62,7 @@ def numbered_pager(tree: etree._Element, url: str, first: str,
     base = document_base(tree, url)
     found: list[etree._Element] = []
     next_url: str | None = None
-    keys: tuple[list[str], list[str]] | None = None
+    keys: list[str] | None = None
     judged: set[etree._Element] = set()
     for link in tree.iter("a"):
         if not _numbered(link, base, first, current):
@@ -202,21 +203,25 @@ def _fold(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
 
 
-def _keys(paragraphs: list[str]) -> tuple[list[str], list[str]]:
-    """The folded starts and ends of the paragraphs long enough to be evidence."""
-    folded = [f for f in map(_fold, paragraphs) if len(f) >= MIN_KEY]
-    return [f[:KEY_CHARS] for f in folded], [f[-KEY_CHARS:] for f in folded]
+def _keys(paragraphs: list[str]) -> list[str]:
+    """The folded paragraphs long enough to be evidence, in order."""
+    return [f for f in map(_fold, paragraphs) if len(f) >= MIN_KEY]
 
 
-def _beside_text(wrapper: etree._Element, keys: tuple[list[str], list[str]]) -> bool:
-    """Whether the text just before ``wrapper`` among its siblings ends in a body paragraph,
-    or the text just after it opens one, at most MAX_GAP letters away."""
-    starts, ends = keys
+def _beside_text(wrapper: etree._Element, keys: list[str]) -> bool:
+    """Whether the text just before ``wrapper`` among its siblings ends in the body's last
+    paragraph, or the text just after it opens the body's first, at most MAX_GAP letters
+    away (the pager's own text, when the body took it in, aside): a pager between two
+    paragraphs of the text (a table's, a gallery's) is no pager of the article."""
+    own = _fold(text_content(wrapper))
+    body = [k for k in keys if k not in own]
+    if not body:
+        return False
+    end, start = body[-1][-KEY_CHARS:], body[0][:KEY_CHARS]
     before = _near(wrapper, preceding=True)
     after = _near(wrapper, preceding=False)
-    return (any(0 <= len(before) - before.rfind(k) - len(k) <= MAX_GAP
-                for k in ends if k in before)
-            or any(0 <= after.find(k) <= MAX_GAP for k in starts))
+    return (end in before and 0 <= len(before) - before.rfind(end) - len(end) <= MAX_GAP
+            or 0 <= after.find(start) <= MAX_GAP)
 
 
 def _near(wrapper: etree._Element, preceding: bool) -> str:

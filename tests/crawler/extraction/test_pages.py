@@ -312,6 +312,38 @@ def test_a_pager_of_another_block_is_never_followed(place: dict[str, str]) -> No
     assert article.text.startswith(LONG[0])
 
 
+TABLE = ("<table>" + "".join(f"<tr><td>Участок {n}</td><td>{100 + n} м</td><td>отремонтирован "
+                            f"в {2020 + n} году</td></tr>" for n in range(5)) + "</table>")
+
+
+@pytest.mark.parametrize("pager", [
+    # a table's pager between paragraphs of the text
+    TABLE + '<div class="tpager">Страница 1 из 4 <a href="?page=2">2</a> '
+    '<a href="?page=3">3</a></div>',
+    # a gallery's, its captions paragraphs the body takes in, mid-text
+    "".join(f'<div class="photo"><img src="/g{n}.jpg"><p>Фото {n}: мост вечером, вид с '
+            "набережной, автор снимка Иван Петров.</p></div>" for n in range(3))
+    + f'<div class="gal-pager"><b>1</b> <a href="{BITRIX}?PAGEN_2=2">2</a> '
+    f'<a href="{BITRIX}?PAGEN_2=3">3</a></div>',
+])
+def test_a_pager_between_paragraphs_of_the_text_is_never_followed(pager: str) -> None:
+    """A pager right after a paragraph of the text but with more of the text after it (a
+    table's, a gallery's inside the body) is no pager of the article: the article's pager
+    comes after the text's last paragraph, or before its first."""
+    article = extract_article(_news(BITRIX, LONG[:3], pager + "".join(
+        f"<p>{p}</p>" for p in LONG[3:])))
+    assert next_page_of(article) is None
+    assert article.text.startswith(LONG[0]) and article.text.endswith(LONG[-1])
+
+
+def test_a_pager_above_the_text_is_followed() -> None:
+    """The article's pager before its first paragraph (a top pager) is followed."""
+    article = extract_article(_news(BITRIX, [], _bx_pager(BITRIX, 1, 3) + "".join(
+        f"<p>{p}</p>" for p in LONG)))
+    assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
+    assert article.text == PARAGRAPH_SEPARATOR.join(LONG)
+
+
 NUMBERS = ["250 000", "+375 17 123-45-67", "1 2 3", "2015 2016 2017 2018 2019 2020 2021 гг.",
            "Страницы: 1 2 3"]
 
