@@ -32,6 +32,7 @@ from crawler.extraction.pages import MAX_PAGES, page_of
 from crawler.urls import joined
 
 PAGER_CHARS = 300  # a block of more text is no pager
+PAGER_NODES = 500  # a block of more elements is no pager (a pager of 50 pages holds ~150)
 PAGER_WORDS = 30  # characters of words (not numbers) a pager may show: "Страница 1 из 3"
 PAGER_DEPTH = 3  # levels above a numbered link where the block showing the current page may be
 PAGER_TRIES = 10  # pager blocks judged: a hostile page of numbered links costs no more
@@ -64,12 +65,13 @@ def numbered_pager(tree: etree._Element, url: str, first: str,
     next_url: str | None = None
     keys: list[str] | None = None
     judged: set[etree._Element] = set()
+    verdicts: dict[etree._Element, bool | None] = {}
     for link in tree.iter("a"):
         if not _numbered(link, base, first, current):
             continue
         if len(judged) >= PAGER_TRIES or len(found) >= MAX_PAGERS:
             break
-        box = _pager_box(link, current)
+        box = _pager_box(link, current, verdicts)
         if box is None or box in judged or any(f in box.iterancestors() for f in found):
             continue
         judged.add(box)
@@ -112,45 +114,47 @@ def _numbered(link: etree._Element, base: str, first: str, current: int) -> bool
     return (target := joined(base, href)) is not None and page_of(target, first) == number
 
 
-def _pager_box(link: etree._Element, current: int) -> etree._Element | None:
+def _pager_box(link: etree._Element, current: int,
+               verdicts: dict[etree._Element, bool | None]) -> etree._Element | None:
     """The block around the numbered ``link`` that shows page ``current`` as text, not a link,
-    within PAGER_DEPTH levels; None when none does, or the block grows past PAGER_CHARS or
-    shows more words than a pager's before it does (a paragraph of text is no pager)."""
+    within PAGER_DEPTH levels; None when none does, or a block on the way is no pager nor
+    inside one (:func:`_verdict`). Each block is judged once a page (``verdicts``): the links
+    of one block, or of blocks under one, climb to the same ancestors."""
     box = link.getparent()
     for _ in range(PAGER_DEPTH):
         if box is None or not isinstance(box.tag, str) or box.tag in ("body", "html"):
             return None
-        if _longer(box, PAGER_CHARS):
-            return None
-        tokens = _plain_tokens(box)
-        if str(current) in tokens:
-            words = sum(len(t) for t in tokens if not t.isdigit())
-            return box if words <= PAGER_WORDS else None
+        if box not in verdicts:
+            verdicts[box] = _verdict(box, current)
+        if (verdict := verdicts[box]) is not None:
+            return box if verdict else None
         box = box.getparent()
     return None
 
 
-def _plain_tokens(box: etree._Element) -> list[str]:
-    """The words of ``box`` outside its links (``<a href>``): where a pager shows its current
-    page."""
-    texts = [box.text or ""] if not _linked(box, box) else []
-    for node in box.iterdescendants():
-        if isinstance(node.tag, str) and not _linked(node, box):
-            texts.append(node.text or "")
-        if not _linked(node.getparent(), box):
-            texts.append(node.tail or "")
-    return " ".join(texts).translate(_SEPARATORS).split()
-
-
-def _linked(node: etree._Element | None, box: etree._Element) -> bool:
-    """Whether ``node`` is (inside) a link within ``box``."""
-    while node is not None:
-        if node.tag == "a" and node.get("href") is not None:
-            return True
-        if node is box:
+def _verdict(box: etree._Element, current: int) -> bool | None:
+    """Whether ``box`` is a pager showing page ``current`` outside its links (``<a href>``)
+    with at most PAGER_WORDS of words besides numbers; False also when no block around it can
+    be one (over PAGER_NODES elements or PAGER_CHARS of text); None when it shows no current
+    page (a block around it may). One pass, top down, at most PAGER_NODES elements read."""
+    linked: dict[etree._Element, bool] = {}  # whether each element is (inside) a link
+    texts: list[str] = []
+    size = 0
+    for n, node in enumerate(box.iter()):
+        if n >= PAGER_NODES:
             return False
-        node = node.getparent()
-    return False
+        outer = node is not box and linked[node.getparent()]
+        inside = linked[node] = outer or (node.tag == "a" and node.get("href") is not None)
+        own = node.text or "" if isinstance(node.tag, str) else ""
+        tail = node.tail or "" if node is not box else ""
+        if (size := size + len(own) + len(tail)) > PAGER_CHARS:
+            return False
+        texts.extend([own] if not inside else [])
+        texts.extend([tail] if not outer else [])
+    tokens = " ".join(texts).translate(_SEPARATORS).split()
+    if str(current) not in tokens:
+        return None
+    return sum(len(t) for t in tokens if not t.isdigit()) <= PAGER_WORDS
 
 
 def _pages_linked(box: etree._Element, base: str, first: str) -> dict[int, str] | None:
@@ -166,12 +170,6 @@ def _pages_linked(box: etree._Element, base: str, first: str) -> dict[int, str] 
             return None
         pages.setdefault(number, link)
     return pages
-
-
-def _longer(node: etree._Element, limit: int) -> bool:
-    """Whether the text of ``node`` is longer than ``limit`` (read no further than that)."""
-    size = 0
-    return any((size := size + len(chunk)) > limit for chunk in node.itertext())
 
 
 def _wrapper(box: etree._Element) -> etree._Element:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from lxml import etree
 
-from crawler.extraction import ExtractionError, extract_article, next_page_of, same_headline
+from crawler.extraction import ExtractionError, extract_article, next_page_of, pager, same_headline
 from crawler.extraction.html import parse_html
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
 from crawler.extraction.pages import earlier_page, named_pages, next_page
@@ -389,6 +390,33 @@ def test_a_long_paragraph_of_numbers_is_read_as_text() -> None:
                                     _bx_pager(BITRIX, 1, 2)))
     assert numbers in article.text.split(PARAGRAPH_SEPARATOR)
     assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
+
+
+def test_a_block_of_thousands_of_elements_is_no_pager_and_each_block_is_judged_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """40 numbered links in a block holding a 2,000-deep run of empty elements (e_nested:
+    39.6 s, each link judging the block again, and each element climbing back to it): a block
+    of over PAGER_NODES elements is no pager, whatever it shows, judged once for all its
+    links; the article's own pager after it is still found."""
+    judged: list[etree._Element] = []
+    real = pager._verdict
+
+    def counted(box: etree._Element, current: int) -> bool | None:
+        judged.append(box)
+        return real(box, current)
+
+    monkeypatch.setattr(pager, "_verdict", counted)
+    hostile = ('<div class="widget"><b>1</b> '
+               + f'<a href="{BITRIX}?PAGEN_1=2">2</a>' * 40 + "<i>" * 2000 + "</i>" * 2000
+               + "</div>")
+    article = extract_article(_news(BITRIX, LONG, hostile))
+    assert next_page_of(article) is None
+    assert article.text == PARAGRAPH_SEPARATOR.join(LONG)
+    assert len(judged) == len(set(judged))
+    article = extract_article(_news(BITRIX, LONG, "<div>" + hostile + "</div>",
+                                    after=_bx_pager(BITRIX, 1, 3)))
+    assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
+    assert len(judged) == len(set(judged))
 
 
 def test_an_article_at_a_numbered_url_with_a_back_link_is_an_article() -> None:
