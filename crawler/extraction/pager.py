@@ -42,6 +42,7 @@ WRAPPER_DEPTH = 6  # wrappers holding no other text climbed from a pager block
 MAX_GAP = 80  # letters and digits between the body's text and its pager ("Теги", "Поделиться")
 KEY_CHARS = 40  # letters and digits of a paragraph's start or end looked for beside a pager
 MIN_KEY = 12  # a shorter paragraph ("Фото") is no evidence
+_PROSE = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})  # no pager holds one
 _SEPARATORS = str.maketrans(dict.fromkeys("|[]().,:;/\\–—-·•…«»<>←→", " "))
 
 
@@ -133,15 +134,17 @@ def _pager_box(link: etree._Element, current: int,
 
 
 def _verdict(box: etree._Element, current: int) -> bool | None:
-    """Whether ``box`` is a pager showing page ``current`` outside its links (``<a href>``)
-    with at most PAGER_WORDS of words besides numbers; False also when no block around it can
-    be one (over PAGER_NODES elements or PAGER_CHARS of text); None when it shows no current
-    page (a block around it may). One pass, top down, at most PAGER_NODES elements read."""
+    """Whether ``box`` is a pager showing page ``current`` outside its links (``<a href>``),
+    as a bare number or in a text of at most two words ("Страница 1 из 4"), with at most
+    PAGER_WORDS of words besides numbers; False also when no block around it can be one (over
+    PAGER_NODES elements or PAGER_CHARS of text, a paragraph, a heading or a sentence: a 1 of
+    the text beside a pager's links is no current page); None when it shows no current page
+    (a block around it may). One pass, top down, at most PAGER_NODES elements read."""
     linked: dict[etree._Element, bool] = {}  # whether each element is (inside) a link
     texts: list[str] = []
     size = 0
     for n, node in enumerate(box.iter()):
-        if n >= PAGER_NODES:
+        if n >= PAGER_NODES or node.tag in _PROSE and node is not box:
             return False
         outer = node is not box and linked[node.getparent()]
         inside = linked[node] = outer or (node.tag == "a" and node.get("href") is not None)
@@ -151,10 +154,24 @@ def _verdict(box: etree._Element, current: int) -> bool | None:
             return False
         texts.extend([own] if not inside else [])
         texts.extend([tail] if not outer else [])
-    tokens = " ".join(texts).translate(_SEPARATORS).split()
-    if str(current) not in tokens:
+    chunks = [t.translate(_SEPARATORS).split() for t in texts]
+    if any(_sentence(text, tokens) for text, tokens in zip(texts, chunks, strict=True)):
+        return False
+    if not any(str(current) in tokens for tokens in chunks if _words(tokens) <= 2):
         return None
-    return sum(len(t) for t in tokens if not t.isdigit()) <= PAGER_WORDS
+    return sum(len(t) for tokens in chunks for t in tokens if not t.isdigit()) <= PAGER_WORDS
+
+
+def _words(tokens: list[str]) -> int:
+    """The words of letters among ``tokens``."""
+    return sum(1 for t in tokens if len(t) > 1 and t.isalpha())
+
+
+def _sentence(text: str, tokens: list[str]) -> bool:
+    """Whether a text of a block is prose: three words and a full stop ("Проезд стоит 1
+    рубль."), or five words, not a pager's "Страница 1 из 4"."""
+    words = _words(tokens)
+    return words >= 5 or words >= 3 and text.rstrip().endswith((".", "!", "?", "…"))
 
 
 def _pages_linked(box: etree._Element, base: str, first: str) -> dict[int, str] | None:

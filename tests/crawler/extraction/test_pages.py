@@ -392,6 +392,24 @@ def test_a_long_paragraph_of_numbers_is_read_as_text() -> None:
     assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
 
 
+@pytest.mark.parametrize("line", [
+    "<p>Проезд стоит 1 рубль.</p>",  # a paragraph
+    "<h3>Этап 1</h3>",  # a heading
+    "<ul><li>Проезд стоит 1 рубль для всех пассажиров</li></ul>",  # a list item of prose
+    "Проезд стоит 1 рубль.",  # a sentence
+])
+def test_a_number_in_a_text_line_beside_links_is_no_current_page(line: str) -> None:
+    """Links to pages 2 and 3 with no current page shown, under a short line of the text
+    holding a 1: the 1 is the line's, not a pager's current page; the line stays."""
+    block = (f'<div class="end">{line}<div class="nav"><a href="?PAGEN_1=2">2</a> '
+             '<a href="?PAGEN_1=3">3</a></div></div>')
+    article = extract_article(_news(BITRIX, LONG, block))
+    assert next_page_of(article) is None
+    assert article.text.startswith(LONG[0])
+    if "<p>" in line:
+        assert "Проезд стоит 1 рубль." in article.text
+
+
 def test_a_block_of_thousands_of_elements_is_no_pager_and_each_block_is_judged_once(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """40 numbered links in a block holding a 2,000-deep run of empty elements (e_nested:
