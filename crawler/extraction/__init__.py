@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 from typing import Any
@@ -21,7 +22,7 @@ from crawler.extraction import limits
 from crawler.extraction.body import TEASER, extract_body
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.encoding import decode_html, wide_codec
-from crawler.extraction.html import parse_html
+from crawler.extraction.html import parse_html, text_content
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.normalize import clean_line, join_paragraphs
@@ -238,11 +239,15 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
                          vetted_url=outlet is not None and not generic_rules(outlet)):
         raise NotAnArticle(kind, page.url)
     named = named_pages(tree, page.url)  # before its pager leaves the tree
-    following, unpaged = _next_of(tree, page.url, page.url, paragraphs)
-    if unpaged:  # the text without the pager (an article's: its kind is judged as read)
-        prov.misses.pop("text", None)
-        paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
-                                                        meta.subtitle, prov)
+
+    def again() -> Reading:  # an article's: its kind is judged as read
+        fresh = Provenance(dict(prov.fields), {k: v for k, v in prov.misses.items()
+                                               if k != "text"})
+        return Reading(*extract_body(tree, page.url, rules, meta.title, meta.subtitle, fresh),
+                       fresh)
+    read, following = _paged(tree, page.url, page.url,
+                             Reading(paragraphs, body_authors, method, prov), again)
+    paragraphs, body_authors, method, prov = read.paragraphs, read.authors, read.method, read.prov
     paragraphs, long_words = limits.drop_long_words(paragraphs)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:
@@ -291,17 +296,40 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
     return article
 
 
-def _next_of(tree: etree._Element, url: str, first: str,
-             paragraphs: list[str]) -> tuple[str | None, bool]:
-    """The page after the page at ``url`` of the article at ``first`` (its ``rel="next"``,
-    else its numbered pager's link), and whether the page's numbered pager left ``tree``: its
-    body is then read again, the pager's element gone (crawler.extraction.pager)."""
+@dataclass
+class Reading:
+    """A page's body as :func:`extract_body` read it, and the provenance it recorded."""
+
+    paragraphs: list[str]
+    authors: list[str]
+    method: str
+    prov: Provenance = field(default_factory=Provenance)
+
+
+def _paged(tree: etree._Element, url: str, first: str, body: Reading,
+           read: Callable[[], Reading]) -> tuple[Reading, str | None]:
+    """The body of the page at ``url`` of the article at ``first`` and its next page (its
+    ``rel="next"``, else its numbered pager's link). ``body`` is the body as read; with a
+    numbered pager, the pager leaves ``tree`` and the body is ``read()`` again
+    (crawler.extraction.pager), unless that reading is worse: a teaser, or shorter than the
+    first by more than the pager's own text ("Читать далее" to page 2 before the pager, a
+    block judged on the pager's text): then the first reading stays, the pager not followed."""
     if (following := next_page(tree, url, first)) is not None:
-        return following, False
-    if (pager := numbered_pager(tree, url, first, paragraphs)) is None:
-        return None, False
+        return body, following
+    if (pager := numbered_pager(tree, url, first, body.paragraphs)) is None:
+        return body, None
+    shown = sum(_letters(text_content(node)) for node in pager.elements)
     drop_elements(pager.elements)
-    return pager.next_url, True
+    again = read()
+    shorter = _letters("".join(again.paragraphs)) < _letters("".join(body.paragraphs)) - shown
+    if again.method == TEASER or shorter:
+        return body, None
+    return again, pager.next_url
+
+
+def _letters(text: str) -> int:
+    """The letters and digits of ``text``: texts compared across spacing and separators."""
+    return sum(c.isalnum() for c in text)
 
 
 def next_page_of(article: Article) -> str | None:
@@ -336,10 +364,10 @@ def extract_later_page(page: ArticlePage, first: str, title: str) -> LaterPage:
     paragraphs, _, _ = extract_body(tree, page.url, rules, meta.title, meta.subtitle,
                                     Provenance())
     named = named_pages(tree, page.url)  # before its pager leaves the tree
-    following, unpaged = _next_of(tree, page.url, first, paragraphs)
-    if unpaged:  # the text without the pager
-        paragraphs, _, _ = extract_body(tree, page.url, rules, meta.title, meta.subtitle,
-                                        Provenance())
+    read, following = _paged(tree, page.url, first, Reading(paragraphs, [], "", Provenance()),
+                             lambda: Reading(*extract_body(tree, page.url, rules, meta.title,
+                                                           meta.subtitle, Provenance())))
+    paragraphs = read.paragraphs
     paragraphs, _ = limits.drop_long_words(paragraphs)
     if len(join_paragraphs(paragraphs)) < MIN_TEXT_CHARS:
         raise ExtractionError("no_body", f"{page.url}: no text")

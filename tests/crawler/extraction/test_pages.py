@@ -392,6 +392,23 @@ def test_a_long_paragraph_of_numbers_is_read_as_text() -> None:
     assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
 
 
+@pytest.mark.parametrize(("url", "outlet", "body", "following"), [
+    (RUNEWS, "runews24", "desc text", None),  # an outlet's body selector
+    (BITRIX, "", "news-detail", BITRIX + "?PAGEN_1=2"),  # the generic extractor
+])
+def test_a_text_that_reads_worse_without_its_pager_keeps_its_first_reading(
+        url: str, outlet: str, body: str, following: str | None) -> None:
+    """Page 1's text ending in '<a href="?PAGEN_1=2">Читать далее</a>' then its pager: without
+    the pager the outlet's body block ends in a 'read more' link, a teaser, and the article
+    failed (no_body). The text read with the pager is kept and the pager is not followed;
+    the generic extractor reads the text whole without the pager: it is followed."""
+    more = f'<p><a href="{url}?PAGEN_1=2">Читать далее</a></p>'
+    article = extract_article(_news(url, LONG, more + _bx_pager(url, 1, 3), body=body,
+                                    outlet=outlet))
+    assert article.text.startswith(LONG[0]) and LONG[-1] in article.text
+    assert next_page_of(article) == following
+
+
 @pytest.mark.parametrize("line", [
     "<p>Проезд стоит 1 рубль.</p>",  # a paragraph
     "<h3>Этап 1</h3>",  # a heading
