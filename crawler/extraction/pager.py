@@ -24,6 +24,7 @@ of numbers (no links to the article's pages) ever taken for one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urldefrag
 
 from lxml import etree
 
@@ -185,7 +186,7 @@ def _pages_linked(box: etree._Element, base: str, first: str) -> dict[int, str] 
         number = page_of(link, first) if link is not None else None
         if number is None:
             return None
-        pages.setdefault(number, link)
+        pages.setdefault(number, urldefrag(link).url)
     return pages
 
 

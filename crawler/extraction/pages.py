@@ -4,10 +4,12 @@ one (``rel="next"``), and whether a page is a later page of another URL's articl
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from functools import lru_cache
+from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
 
 from lxml import etree
 
+from archive.urls import ArticleKey, article_key
 from crawler.extraction.html import document_base
 from crawler.urls import joined
 
@@ -18,6 +20,9 @@ PAGE_PARAM = re.compile(r"(?i)^(?:page|paged|pagen_\d+|pg|part|pagenum|page_num)
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?(\d{1,3})/?$")  # /slug/2/, /slug/page/2/
 _COMMENTS = re.compile(r"(?i)comment|koment|otzyv|discuss|replies")
 MAX_PAGES = 500  # a larger number is no page of an article
+# an article URL's key, remembered: page 1's is asked for each link of its pages, and a page
+# of thousands of links repeats a few (the key is immutable, so it is shared safely)
+_key = lru_cache(maxsize=4096)(article_key)
 
 
 def named_pages(tree: etree._Element, url: str) -> int:
@@ -25,9 +30,8 @@ def named_pages(tree: etree._Element, url: str) -> int:
     (links to its own path with ``?page=N``, ``?PAGEN_1=N``, or ``N/`` appended), 1 when it
     names none: its item holds this page's text only, which the item then says. A comments
     pager (inside an element called ``comments``) numbers no page of the article."""
-    here = urlsplit(url)
+    here = _key(url)
     base = document_base(tree, url)
-    rest = _others(here.query)
     top = 1
     for node in tree.iter("a", "link"):
         href = (node.get("href") or "").strip()
@@ -36,8 +40,7 @@ def named_pages(tree: etree._Element, url: str) -> int:
             continue
         if (link := joined(base, href)) is None:  # a link a script broke (http://[object
             continue  # Object]/) names no page
-        target = urlsplit(link)
-        number = _page_number(target, here, rest)
+        number = _page_number(_key(link), here)
         if number is not None and top < number <= MAX_PAGES and not _in_comments(node):
             top = number
     return top
@@ -45,13 +48,16 @@ def named_pages(tree: etree._Element, url: str) -> int:
 
 def page_of(link: str, first: str) -> int | None:
     """The number of the page of the article at ``first`` that ``link`` is (1 for ``first``
-    itself), or None when ``link`` differs from it by more than a page parameter or segment."""
+    itself), or None when ``link`` differs from it by more than a page parameter or segment.
+    The URLs are compared as the project compares an article's (archive.urls.article_key):
+    host case, ``www.``, a trailing slash, escapes, tracking arguments and the fragment name
+    no other page."""
     if link == first:
         return 1
-    here, target = urlsplit(first), urlsplit(link)
-    if target.path == here.path and target.query == here.query:
-        return 1
-    return _page_number(target, here, _others(here.query))
+    here, target = _key(first), _key(link)
+    if here is None or target is None:
+        return None
+    return 1 if target == here else _page_number(target, here)
 
 
 def next_page(tree: etree._Element, url: str, first: str) -> str | None:
@@ -69,7 +75,7 @@ def next_page(tree: etree._Element, url: str, first: str) -> str | None:
             continue
         number = page_of(link, first)
         if number is not None and current < number <= MAX_PAGES:
-            return link
+            return urldefrag(link).url
     return None
 
 
@@ -120,10 +126,10 @@ def _pager_form(url: str) -> bool:
 def _without_page(url: str) -> str | None:
     """``url`` less its page parameter or trailing page segment, None when it has neither."""
     parts = urlsplit(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not PAGE_PARAM.match(k)]
+    pairs = [p for p in parts.query.split("&") if p]  # as spelt: a decoding may lose bytes
+    kept = [p for p in pairs if not PAGE_PARAM.match(unquote(p.partition("=")[0]))]
     if len(kept) < len(pairs):
-        return parts._replace(query=urlencode(kept)).geturl()
+        return parts._replace(query="&".join(kept)).geturl()
     head, _, tail = parts.path.rstrip("/").rpartition("/")
     if tail.isascii() and tail.isdigit() and head:
         head = head.removesuffix("/page")
@@ -131,13 +137,15 @@ def _without_page(url: str) -> str | None:
     return None
 
 
-def _page_number(target, here, rest: list[tuple[str, str]]) -> int | None:
-    if target.netloc != here.netloc:
+def _page_number(target: ArticleKey | None, here: ArticleKey | None) -> int | None:
+    """The page number ``target`` gives the article at ``here``: a page parameter and its
+    other arguments the same, or a page segment under its path; None for any other URL."""
+    if target is None or here is None or target.host != here.host:
         return None
     if target.path == here.path:
-        numbers = [int(v) for k, v in parse_qsl(target.query)
+        numbers = [int(v) for k, v in target.query
                    if PAGE_PARAM.match(k) and v.isascii() and v.isdigit()]
-        return max(numbers) if numbers and _others(target.query) == rest else None
+        return max(numbers) if numbers and _others(target) == _others(here) else None
     folder = here.path.rstrip("/") + "/"
     if target.path.startswith(folder) and not target.query:
         match = _PAGE_SUFFIX.match(target.path[len(folder):])
@@ -145,9 +153,9 @@ def _page_number(target, here, rest: list[tuple[str, str]]) -> int | None:
     return None
 
 
-def _others(query: str) -> list[tuple[str, str]]:
-    return sorted((k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-                  if not PAGE_PARAM.match(k))
+def _others(key: ArticleKey) -> frozenset[tuple[str, str]]:
+    """The query arguments of ``key`` but its page parameters."""
+    return frozenset((k, v) for k, v in key.query if not PAGE_PARAM.match(k))
 
 
 def _in_comments(node: etree._Element) -> bool:

@@ -253,6 +253,37 @@ def test_a_numbered_pager_under_the_text_gives_the_next_page(url: str, pager: st
     assert article.text == PARAGRAPH_SEPARATOR.join(LONG)
 
 
+NEWS = "http://ex.org/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/a/"
+
+
+@pytest.mark.parametrize(("url", "href", "expected"), [
+    # the host spelt otherwise, or its www. variant
+    ("http://ex.org/news/a/", "http://EX.ORG/news/a/?PAGEN_1=2", "http://EX.ORG/news/a/?PAGEN_1=2"),
+    ("http://ex.org/news/a/", "http://www.ex.org/news/a/?PAGEN_1=2",
+     "http://www.ex.org/news/a/?PAGEN_1=2"),
+    # page 1 with no trailing slash, its pager's links with one
+    ("http://ex.org/news/a", "/news/a/?PAGEN_1=2", "http://ex.org/news/a/?PAGEN_1=2"),
+    # the path percent-encoded, raw or in lower-case hex
+    (NEWS, "/новости/a/?PAGEN_1=2", "http://ex.org/новости/a/?PAGEN_1=2"),
+    (NEWS, "/%d0%bd%d0%be%d0%b2%d0%be%d1%81%d1%82%d0%b8/a/?PAGEN_1=2",
+     "http://ex.org/%d0%bd%d0%be%d0%b2%d0%be%d1%81%d1%82%d0%b8/a/?PAGEN_1=2"),
+    # page 1 fetched with tracking arguments
+    ("http://ex.org/news/a/?utm_source=tg", "/news/a/?PAGEN_1=2",
+     "http://ex.org/news/a/?PAGEN_1=2"),
+    # a fragment is no part of the page's URL
+    ("http://ex.org/news/a/", "?PAGEN_1=2#nav", "http://ex.org/news/a/?PAGEN_1=2"),
+])
+def test_a_pager_linking_the_article_spelt_otherwise_is_followed(url: str, href: str,
+                                                                 expected: str) -> None:
+    """The pager's links compared with page 1's URL as the project compares an article's
+    URLs (archive.urls.article_key): host case, www., a trailing slash, escapes, tracking
+    arguments and fragments name no other page."""
+    pager = f'<div class="pager"><span>1</span> <a href="{href}">2</a></div>'
+    article = extract_article(_news(url, LONG, pager))
+    assert next_page_of(article) == expected
+    assert article.text == PARAGRAPH_SEPARATOR.join(LONG)
+
+
 def test_a_pager_right_after_the_text_block_is_followed() -> None:
     """The pager as the next sibling of the text's block (Bitrix's templates put it there)."""
     article = extract_article(_news(BITRIX, LONG, after=_bx_pager(BITRIX, 1, 2)))
