@@ -151,8 +151,9 @@ def test_a_later_page_repeating_a_page_read_is_refused() -> None:
 def test_a_later_page_repeating_most_of_a_page_read_is_refused(numbered: bool) -> None:
     """A foreign block's pager followed (a news list, comments, a gallery under the text,
     taken into the body): page 2 holds page 1's article again with the block's next items.
-    Over half of page 1's text again is ``repeated_text``, by rel="next" or a numbered pager,
-    and the join ends there; a later page that merely shares a line with page 1 is joined."""
+    By a numbered pager, over half of page 1's text again, making over half of page 2, is
+    ``repeated_text`` and the join ends there. A page named by rel="next" is the site's own
+    word: it is joined (the text repeats, as the site served it)."""
     def page(n: int) -> ArticlePage:
         url = BITRIX if n == 1 else f"{BITRIX}?PAGEN_1={n}"
         extra = [f"Новость {n}-{i}: в районе прошёл субботник, жители убрали парк и посадили "
@@ -162,11 +163,40 @@ def test_a_later_page_repeating_most_of_a_page_read_is_refused(numbered: bool) -
         return _page(url, [*LONG, *extra], f"{BITRIX}?PAGEN_1={n + 1}")
     article = extract_article(page(1))
     assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
+    if not numbered:
+        assert join_page(PageJoin(article, page(2), BITRIX)).text.count(LONG[0]) == 2
+        return
     with pytest.raises(ExtractionError) as caught:
         join_page(PageJoin(article, page(2), BITRIX))
     assert caught.value.reason == "repeated_text"
     assert BITRIX + "?PAGEN_1=2" in str(caught.value)
     assert article.text.count(LONG[0]) == 1 and "page_urls" not in article.extractor
+
+
+STANDFIRST = ("Мост через реку, закрытый на ремонт два года назад, снова открыт: в исполкоме "
+              "района рассказали, сколько стоили работы, кто их вёл, почему их сроки дважды "
+              "переносили и что ещё предстоит сделать на подъездах к мосту до конца года, "
+              "когда по нему пустят и грузовые машины, а на набережной откроют новую "
+              "пешеходную дорожку с освещением и скамейками.")
+
+
+@pytest.mark.parametrize("numbered", [False, True])
+def test_a_short_page_sharing_a_long_standfirst_with_the_next_is_joined(numbered: bool) -> None:
+    """Every page opens with the article's long standfirst and page 1 has little else: over
+    half of page 1 is in page 2, but most of page 2 is its own text, so it is joined (by
+    rel="next" the site's word is taken anyway)."""
+    own = {n: [f"Абзац {i} страницы {n}: по новому мосту прошли первые автобусы, а вечером "
+               "на набережной был концерт." for i in range(4 if n > 1 else 1)] for n in (1, 2)}
+
+    def page(n: int) -> ArticlePage:
+        url = BITRIX if n == 1 else f"{BITRIX}?PAGEN_1={n}"
+        if numbered:
+            return _news(url, [STANDFIRST, *own[n]], _bx_pager(BITRIX, n, 2))
+        return _page(url, [STANDFIRST, *own[n]], f"{BITRIX}?PAGEN_1=2" if n == 1 else None)
+    article = extract_article(page(1))
+    assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
+    joined_ = join_page(PageJoin(article, page(2), BITRIX))
+    assert joined_.text.endswith(own[2][-1]) and joined_.text.count(STANDFIRST) == 2
 
 
 def test_a_later_page_repeating_the_lead_is_joined() -> None:
