@@ -3,13 +3,22 @@ one (``rel="next"``), and whether a page is a later page of another URL's articl
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
 
 from lxml import etree
 
-from archive.urls import ArticleKey, article_key
+from archive.urls import (
+    PATH_SESSION,
+    SESSION_PARAMS,
+    TRACKING_PARAMS,
+    ArticleKey,
+    as_text,
+    normalize_escapes,
+    query_pairs,
+)
 from crawler.extraction.html import document_base
 from crawler.urls import joined
 
@@ -20,9 +29,35 @@ PAGE_PARAM = re.compile(r"(?i)^(?:page|paged|pagen_\d+|pg|part|pagenum|page_num)
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?(\d{1,3})/?$")  # /slug/2/, /slug/page/2/
 _COMMENTS = re.compile(r"(?i)comment|koment|otzyv|discuss|replies")
 MAX_PAGES = 500  # a larger number is no page of an article
-# an article URL's key, remembered: page 1's is asked for each link of its pages, and a page
-# of thousands of links repeats a few (the key is immutable, so it is shared safely)
-_key = lru_cache(maxsize=4096)(article_key)
+# Query names a link to a page may carry or not, the page being the same: campaign tags, click
+# ids and session ids. Not ``ref``, ``from``, ``c`` or ``amp``, which an article key drops as
+# noise but some sites number pages or rubrics by (``news.php?c=12&page=2``).
+_NOT_A_PAGE = (TRACKING_PARAMS - {"ref", "from", "rss", "amp", "c"}) | SESSION_PARAMS
+_WWW = re.compile(r"^www\d*\.(?=.*\.)")
+
+
+@lru_cache(maxsize=4096)  # page 1's key is asked for each link of its pages (immutable: shared)
+def _key(url: str) -> ArticleKey | None:
+    """What tells one page of an article from another: the host (case, a ``www.`` label and
+    a default port aside; not a mobile host, another site as far as a pager knows), the path
+    (escapes' spelling, a session segment and a trailing slash aside) and the query but for
+    campaign, click and session ids; None for a URL with no host."""
+    try:
+        parts = urlsplit(url.split("#", 1)[0])
+        host, port = (parts.hostname or "").rstrip("."), parts.port
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if not host.isascii():
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
+    host = _WWW.sub("", host) + (f":{port}" if port not in (None, 80, 443) else "")
+    path = normalize_escapes(PATH_SESSION.sub("", parts.path)).rstrip("/") or "/"
+    query = frozenset((k, v) for k, v in query_pairs(parts.query)
+                      if not (name := as_text(k).lower()).startswith("utm_")
+                      and name not in _NOT_A_PAGE)
+    return ArticleKey(host, path, query)
 
 
 def named_pages(tree: etree._Element, url: str) -> int:
@@ -49,9 +84,8 @@ def named_pages(tree: etree._Element, url: str) -> int:
 def page_of(link: str, first: str) -> int | None:
     """The number of the page of the article at ``first`` that ``link`` is (1 for ``first``
     itself), or None when ``link`` differs from it by more than a page parameter or segment.
-    The URLs are compared as the project compares an article's (archive.urls.article_key):
-    host case, ``www.``, a trailing slash, escapes, tracking arguments and the fragment name
-    no other page."""
+    The URLs are compared by :func:`_key`: host case, ``www.``, a trailing slash, escapes'
+    spelling, campaign and session arguments and the fragment name no other page."""
     if link == first:
         return 1
     here, target = _key(first), _key(link)

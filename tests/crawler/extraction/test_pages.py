@@ -8,7 +8,7 @@ from lxml import etree
 from crawler.extraction import ExtractionError, extract_article, next_page_of, pager, same_headline
 from crawler.extraction.html import parse_html
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
-from crawler.extraction.pages import earlier_page, named_pages, next_page
+from crawler.extraction.pages import earlier_page, named_pages, next_page, page_of
 from crawler.extraction.worker import PageJoin, join_page
 from crawler.items import Article, ArticlePage
 
@@ -523,3 +523,23 @@ def test_an_article_at_a_numbered_url_with_a_back_link_is_an_article() -> None:
                                                      "← Назад</a></div>"))
     assert article.text.startswith(LONG[0])
     assert next_page_of(article) is None
+
+
+@pytest.mark.parametrize(("link", "first", "page"), [
+    ("http://ex.org/news.php?c=12&page=2", "http://ex.org/news.php?c=12", 2),
+    ("http://ex.org/news.php?c=13&page=2", "http://ex.org/news.php?c=12", None),
+    ("http://ex.org/a.php?ref=5&page=2", "http://ex.org/a.php?ref=4", None),
+    ("http://ex.org/a.php?from=lenta&page=2", "http://ex.org/a.php?from=main", None),
+    ("http://ex.org/a.php?sid=abc&page=2", "http://ex.org/a.php?sid=abd", None),
+    ("http://m.ex.org/news/a/?page=2", "http://ex.org/news/a/", None),
+    ("http://WWW.Ex.org/news/a?page=2&utm_source=tg#nav", "http://ex.org/news/a/", 2),
+    ("http://ex.org/news/a/?page=2&PHPSESSID=1f", "http://ex.org/news/a/", 2),
+    ("http://ex.org/news/%d0%bc%d0%be%d1%81%d1%82/2/", "http://ex.org/news/мост/", 2),
+])
+def test_a_page_is_told_by_every_argument_naming_a_page(link: str, first: str,
+                                                        page: int | None) -> None:
+    """Links of another rubric, source or session-less id (``c``, ``ref``, ``from``, a
+    non-numeric ``sid``: an article key drops them as noise, a site may number pages by
+    them), or of the mobile host, are no page of the article; spelling, campaign tags,
+    session ids and the fragment are."""
+    assert page_of(link, first) == page
