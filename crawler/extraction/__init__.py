@@ -40,7 +40,6 @@ EXTRACTOR_NAME = "news-archive"
 EXTRACTOR_VERSION = "0.1.0"
 RULE_MISSES_ATTR = "_rule_misses"  # not a dataclass field: travels with the article, not exported
 NEXT_PAGE_ATTR = "_next_page"  # its next page (rel="next", its pager), travelling as misses do
-NEXT_NUMBERED_ATTR = "_next_numbered"  # whether that next page is its numbered pager's link
 MIN_TEXT_CHARS = 40  # shorter bodies are stubs, blocked pages or failed extraction
 MAX_UNDECODED_SHARE = 0.25  # of the text's visible characters: U+FFFD, signs, unassigned
 UNDECODED_SAMPLE = 20_000  # characters judged (a Python loop; mojibake is page-wide)
@@ -246,8 +245,8 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
                                                if k != "text"})
         return Reading(*extract_body(tree, page.url, rules, meta.title, meta.subtitle, fresh),
                        fresh)
-    read, following, numbered = _paged(tree, page.url, page.url,
-                                       Reading(paragraphs, body_authors, method, prov), again)
+    read, following = _paged(tree, page.url, page.url,
+                             Reading(paragraphs, body_authors, method, prov), again)
     paragraphs, body_authors, method, prov = read.paragraphs, read.authors, read.method, read.prov
     paragraphs, long_words = limits.drop_long_words(paragraphs)
     body = join_paragraphs(paragraphs)
@@ -294,7 +293,6 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
         article.extractor["pages"] = named
     setattr(article, RULE_MISSES_ATTR, prov.misses)
     setattr(article, NEXT_PAGE_ATTR, following)
-    setattr(article, NEXT_NUMBERED_ATTR, numbered)
     return article
 
 
@@ -309,25 +307,24 @@ class Reading:
 
 
 def _paged(tree: etree._Element, url: str, first: str, body: Reading,
-           read: Callable[[], Reading]) -> tuple[Reading, str | None, bool]:
-    """The body of the page at ``url`` of the article at ``first``, its next page (its
-    ``rel="next"``, else its numbered pager's link) and whether that is the numbered
-    pager's. ``body`` is the body as read; with a
+           read: Callable[[], Reading]) -> tuple[Reading, str | None]:
+    """The body of the page at ``url`` of the article at ``first`` and its next page (its
+    ``rel="next"``, else its numbered pager's link). ``body`` is the body as read; with a
     numbered pager, the pager leaves ``tree`` and the body is ``read()`` again
     (crawler.extraction.pager), unless that reading is worse: a teaser, or shorter than the
     first by more than the pager's own text ("Читать далее" to page 2 before the pager, a
     block judged on the pager's text): then the first reading stays, the pager not followed."""
     if (following := next_page(tree, url, first)) is not None:
-        return body, following, False
+        return body, following
     if (pager := numbered_pager(tree, url, first, body.paragraphs)) is None:
-        return body, None, False
+        return body, None
     shown = sum(_letters(text_content(node)) for node in pager.elements)
     drop_elements(pager.elements)
     again = read()
     shorter = _letters("".join(again.paragraphs)) < _letters("".join(body.paragraphs)) - shown
     if again.method == TEASER or shorter:
-        return body, None, False
-    return again, pager.next_url, pager.next_url is not None
+        return body, None
+    return again, pager.next_url
 
 
 def _letters(text: str) -> int:
@@ -350,7 +347,6 @@ class LaterPage:
     paragraphs: list[str]
     next_url: str | None  # the page after it, by the same evidence
     named: int  # the pages its pager names
-    numbered: bool = False  # whether next_url is its numbered pager's link (no rel="next")
 
 
 def extract_later_page(page: ArticlePage, first: str, title: str) -> LaterPage:
@@ -368,15 +364,14 @@ def extract_later_page(page: ArticlePage, first: str, title: str) -> LaterPage:
     paragraphs, _, _ = extract_body(tree, page.url, rules, meta.title, meta.subtitle,
                                     Provenance())
     named = named_pages(tree, page.url)  # before its pager leaves the tree
-    read, following, numbered = _paged(
-        tree, page.url, first, Reading(paragraphs, [], "", Provenance()),
-        lambda: Reading(*extract_body(tree, page.url, rules, meta.title, meta.subtitle,
-                                      Provenance())))
+    read, following = _paged(tree, page.url, first, Reading(paragraphs, [], "", Provenance()),
+                             lambda: Reading(*extract_body(tree, page.url, rules, meta.title,
+                                                           meta.subtitle, Provenance())))
     paragraphs = read.paragraphs
     paragraphs, _ = limits.drop_long_words(paragraphs)
     if len(join_paragraphs(paragraphs)) < MIN_TEXT_CHARS:
         raise ExtractionError("no_body", f"{page.url}: no text")
-    return LaterPage(page.url, paragraphs, following, named, numbered)
+    return LaterPage(page.url, paragraphs, following, named)
 
 
 _PAGE_MARK = re.compile(r"(?i)[\s\-–—|:,.(\[]*(?:стр(?:аница)?\.?|старонка|часть|page|part)"

@@ -10,7 +10,6 @@ import hashlib
 from dataclasses import dataclass
 
 from crawler.extraction import (
-    NEXT_NUMBERED_ATTR,
     NEXT_PAGE_ATTR,
     ExtractionError,
     extract_article,
@@ -49,11 +48,10 @@ def join_page(job: PageJoin) -> Article:
     ``extractor.page_urls``; ExtractionError when the page is not its (another headline), has
     no text, or repeats a page already joined (``repeated_page``: a pager pointing back): its
     whole text is a page's read, not merely found inside one (a short closing page); or
-    is a numbered pager's page mostly made of a page read (``repeated_text``: over
-    REPEAT_SHARE of a page read's text found in it and over REPEAT_SHARE of its own text
-    read before: the pager of a block the body took in, a news list or comments, served the
-    article again with the block's next items). A rel="next" page is never refused so: a
-    short page sharing a long standfirst or disclaimer with the one before is a real page."""
+    serves a page read again with other text (``repeated_text``: the pager of a block the
+    body took in, a news list, comments or a gallery, numbered or named by a template's
+    ``rel="next"``, served the article again with the block's next items; see
+    :func:`_repeating`)."""
     article, page = job.article, job.page
     later = extract_later_page(page, job.first, article.title)
     text = join_paragraphs(later.paragraphs)
@@ -63,8 +61,7 @@ def join_page(job: PageJoin) -> Article:
     lines = getattr(article, PAGE_LINES_ATTR, None) or [
         _lines(article.text.split(PARAGRAPH_SEPARATOR))]
     new = _lines(later.paragraphs)
-    numbered = getattr(article, NEXT_NUMBERED_ATTR, False)
-    if numbered and (n := _repeating(lines, new)) is not None:
+    if (n := _repeating(lines, new)) is not None:
         raise ExtractionError("repeated_text", f"{page.url}: over {REPEAT_SHARE:.0%} of the "
                               f"text of page {n} again")
     setattr(article, PAGE_DIGESTS_ATTR, [*read, _digest(text)])
@@ -76,7 +73,6 @@ def join_page(job: PageJoin) -> Article:
     article.extractor["pages"] = max(article.extractor.get("pages", 1), later.named,
                                      len(article.extractor["page_urls"]))
     setattr(article, NEXT_PAGE_ATTR, later.next_url)
-    setattr(article, NEXT_NUMBERED_ATTR, later.numbered)
     return article
 
 
@@ -91,9 +87,16 @@ def _lines(paragraphs: list[str]) -> dict[str, int]:
 
 
 def _repeating(pages: list[dict[str, int]], later: dict[str, int]) -> int | None:
-    """The number of the first page in ``pages`` whose text is over REPEAT_SHARE in ``later``
-    (by characters), when over REPEAT_SHARE of ``later``'s own text is in ``pages``; None
-    otherwise (a short page whose one long line comes again is not enough)."""
+    """The number of the first page in ``pages`` that ``later`` serves again: one whose first
+    two paragraphs open it (the article again ahead of a block longer than it), or whose
+    text is over REPEAT_SHARE in it (by characters) when over REPEAT_SHARE of ``later``'s own
+    text was read before; None otherwise. A real later page may share a line with a page
+    before (a standfirst, a disclaimer, a pull-quote) but does not restart the article, and
+    a short page whose one long line comes again is mostly text of its own."""
+    opening = list(later)[:2]
+    for n, lines in enumerate(pages, 1):
+        if len(lines) >= 2 and list(lines)[:2] == opening:
+            return n
     seen = {key for lines in pages for key in lines}
     if sum(size for key, size in later.items() if key in seen) <= REPEAT_SHARE * sum(
             later.values()):

@@ -151,9 +151,8 @@ def test_a_later_page_repeating_a_page_read_is_refused() -> None:
 def test_a_later_page_repeating_most_of_a_page_read_is_refused(numbered: bool) -> None:
     """A foreign block's pager followed (a news list, comments, a gallery under the text,
     taken into the body): page 2 holds page 1's article again with the block's next items.
-    By a numbered pager, over half of page 1's text again, making over half of page 2, is
-    ``repeated_text`` and the join ends there. A page named by rel="next" is the site's own
-    word: it is joined (the text repeats, as the site served it)."""
+    It is ``repeated_text`` and the join ends there, by a numbered pager or a template's
+    rel="next" (Bitrix templates name the list's next page so)."""
     def page(n: int) -> ArticlePage:
         url = BITRIX if n == 1 else f"{BITRIX}?PAGEN_1={n}"
         extra = [f"Новость {n}-{i}: в районе прошёл субботник, жители убрали парк и посадили "
@@ -163,14 +162,33 @@ def test_a_later_page_repeating_most_of_a_page_read_is_refused(numbered: bool) -
         return _page(url, [*LONG, *extra], f"{BITRIX}?PAGEN_1={n + 1}")
     article = extract_article(page(1))
     assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
-    if not numbered:
-        assert join_page(PageJoin(article, page(2), BITRIX)).text.count(LONG[0]) == 2
-        return
     with pytest.raises(ExtractionError) as caught:
         join_page(PageJoin(article, page(2), BITRIX))
     assert caught.value.reason == "repeated_text"
     assert BITRIX + "?PAGEN_1=2" in str(caught.value)
     assert article.text.count(LONG[0]) == 1 and "page_urls" not in article.extractor
+
+
+@pytest.mark.parametrize("numbered", [False, True])
+@pytest.mark.parametrize("items", [4, 10])
+def test_a_block_longer_than_the_article_served_again_is_refused(numbered: bool,
+                                                                 items: int) -> None:
+    """A news list, comments or captions longer than the article, taken into the body, its
+    pager followed: page 2 restarts with the article's opening paragraphs, then the block's
+    next items (most of page 2 is new text, so only the restart tells it): ``repeated_text``."""
+    def page(n: int) -> ArticlePage:
+        url = BITRIX if n == 1 else f"{BITRIX}?PAGEN_1={n}"
+        block = [f"Новость {n}-{i}: в районе прошёл субботник, жители убрали парк, посадили "
+                 "деревья и покрасили скамейки у школы." for i in range(items)]
+        if numbered:
+            return _news(url, [*LONG[:2], *block], _bx_pager(BITRIX, n, 5))
+        return _page(url, [*LONG[:2], *block], f"{BITRIX}?PAGEN_1={n + 1}")
+    article = extract_article(page(1))
+    assert next_page_of(article) == BITRIX + "?PAGEN_1=2"
+    with pytest.raises(ExtractionError) as caught:
+        join_page(PageJoin(article, page(2), BITRIX))
+    assert caught.value.reason == "repeated_text"
+    assert article.text.count(LONG[0]) == 1
 
 
 STANDFIRST = ("Мост через реку, закрытый на ремонт два года назад, снова открыт: в исполкоме "
