@@ -282,6 +282,10 @@ _NEGATIVE = re.compile(r"comment|meta|footer|footnote|foot|sidebar|sponsor|shopp
 FRAC = 0.4
 # Nor is a region right that leaves out trafilatura's longest paragraph when that is this long.
 LONGEST_PROSE = 400
+# Nor one with less text than this (visible characters) that is also under REGION_MIN_SHARE of
+# trafilatura's: a caption, a photo credit or a box that won on its class name, not the article.
+REGION_MIN_CHARS = 100
+REGION_MIN_SHARE = 0.25
 
 
 def _own_text(el: etree._Element) -> str:
@@ -713,6 +717,17 @@ def _after_headline(tree: etree._Element, region: list[etree._Element]) -> bool:
     return False
 
 
+def _region_too_small(region: list[etree._Element], paragraphs: list[str], stats: dict) -> bool:
+    """A region that holds next to no text against trafilatura's is no article container.
+
+    A 28-character ``figure class="article-picture"`` inside the body's first paragraph
+    outscores the body on its class name alone; its rescues then keep the paragraphs beside
+    it and lose the one around it. (Read from ``stats``: no text is serialised again.)
+    """
+    size = sum(stats.get(el, (0, 0))[0] for el in region)
+    return size < REGION_MIN_CHARS and size < REGION_MIN_SHARE * _visible_len(" ".join(paragraphs))
+
+
 def _region_holds_enough(work: etree._Element, region: list[etree._Element], kept: list[str],
                          paragraphs: list[str]) -> bool:
     """A region that keeps under FRAC of trafilatura's text is probably wrong (a comment thread).
@@ -929,7 +944,7 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
     if "region" not in ENABLED_STEPS and paragraphs:
         return paragraphs
     region = _best_region(work, stats)
-    if not region:
+    if not region or paragraphs and _region_too_small(region, paragraphs, stats):
         return paragraphs
     if not paragraphs:
         return _region_paragraphs(region)

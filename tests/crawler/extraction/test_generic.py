@@ -676,3 +676,17 @@ def test_text_is_what_the_crawl_stores() -> None:
     text = generic_text(_page(f"<p>{shy}</p><p>{PROSE2}</p><p>{nfd}</p>"), "https://ex.fr/a")
     assert text.split("\n\n")[:3] == [PROSE, PROSE2, "Le café de la gare a rouvert, et les "
                                       "habitués sont revenus."]
+
+
+def test_photo_credit_named_after_the_article_is_no_region() -> None:
+    # a figure inside the body's first paragraph wins the region on its class name
+    # ("article-picture") with a 30-character credit; the paragraphs beside it came back as
+    # quiet siblings, the one around it was lost. A region holding next to no text against
+    # trafilatura's is no article container: trafilatura's paragraphs are kept.
+    figure = ("<figure class='article-picture frm'><img src='/k.jpg'>"
+              "Kara Lindsay (© Tristan Fuge)</figure>")
+    html = _page(f"<section><p>{figure}{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p></section>")
+    paras = _paragraphs(html)
+    assert any(PROSE in p for p in paras)
+    assert PROSE2 in paras and PROSE3 in paras
+    assert not any("Other headline number" in p or "Section 3" in p for p in paras)
