@@ -110,9 +110,9 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
 
     ``stats`` is kept true for what is left: each removed block's counts are taken off its
     ancestors, so the region step needs no second pass over the tree. With ``keep_places``,
-    a removed paragraph (``p``: a sentence that is mostly one link) leaves an empty ``p`` in
-    its place, so ``linked_sentences`` can put it back; those are returned as (paragraph,
-    place).
+    a removed paragraph (``p``: a sentence that is mostly one link) or list (``ul``, ``ol``)
+    leaves an empty ``p`` in its place, so ``linked_sentences`` can put it back; those are
+    returned as (block, place).
     """
     doomed: list[etree._Element] = []
     dead: set[etree._Element] = set()
@@ -138,7 +138,7 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
         for anc in el.iterancestors():
             anc_total, anc_links = stats[anc]
             stats[anc] = (anc_total - total, anc_links - links)
-        if keep_places and el.tag == "p":
+        if keep_places and el.tag in _KEPT_ASIDE:
             place = el.makeelement("p", {LINKED_PLACE: "1"})  # empty: trafilatura skips it
             place.tail, el.tail = el.tail, None
             parent.replace(el, place)
@@ -148,6 +148,8 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
     return removed
 
 
+# Removed blocks that ``linked_sentences`` may put back: linked sentences and link lists.
+_KEPT_ASIDE = frozenset(("p", "ul", "ol"))
 # An empty paragraph standing where a linked sentence was removed (see drop_link_blocks).
 LINKED_PLACE = "data-linked-sentence-place"
 
@@ -827,28 +829,44 @@ LINKED_MIN_OWN = 15
 _LINKED_END = frozenset(".!…")
 _CLOSING = "\"'»”)"
 LINKED = "data-linked-sentence"
+# ...and an item of a removed link list is, when its link has words of the item's own beside it
+# (a rate, a price, a rating, an author: "Why we LOVE StumbleUpon – 17.1%") and the item is
+# no mere label. A related-stories list is links alone.
+LINKED_ITEM = "data-linked-item"
+ITEM_MIN_OWN = 3  # visible characters outside the item's links
+ITEM_MIN_WORDS = 3
 
 
 def _restore_linked(removed: list[tuple[etree._Element, etree._Element]],
                     blocks: list[etree._Element]) -> None:
-    """Put the removed linked sentences whose place lies in the region's blocks back there
-    (after trafilatura ran), marked, for ``_fill_gaps`` to weigh."""
+    """Put the removed linked sentences and link lists whose place lies in the region's blocks
+    back there (after trafilatura ran), marked (a list in every element, as its lines' blocks
+    are its items or deeper), for ``_fill_gaps`` to weigh."""
     inside = set(blocks)
-    for paragraph, place in removed:
+    for block, place in removed:
         parent = place.getparent()
         if parent is None or not any(a in inside for a in (parent, *parent.iterancestors())):
             continue
-        paragraph.tail = place.tail
-        paragraph.set(LINKED, "1")
-        parent.replace(place, paragraph)
+        block.tail = place.tail
+        if block.tag == "p":
+            block.set(LINKED, "1")
+        else:
+            for el in block.iter(etree.Element):
+                el.set(LINKED_ITEM, "1")
+        parent.replace(place, block)
 
 
-def _linked_sentence_is_body(line: str, owner: etree._Element, top: etree._Element,
-                             stats: dict) -> bool:
-    """Evidence that a restored linked sentence is body: a sentence with words of its own,
-    in no block marked as no running text, not hidden, no stamp or boilerplate line."""
+def _linked_line_is_body(line: str, owner: etree._Element, top: etree._Element,
+                         stats: dict) -> bool:
+    """Evidence that a restored linked sentence or list item is body: a sentence with words of
+    its own (an item: words of its own beside its link), in no block marked as no running
+    text, not hidden, no stamp or boilerplate line."""
     total, links = stats.get(owner, (0, 0))
-    return (total - links >= LINKED_MIN_OWN and line.rstrip(_CLOSING)[-1:] in _LINKED_END
+    if owner.get(LINKED_ITEM) is not None:
+        shaped = total - links >= ITEM_MIN_OWN and len(line.split()) >= ITEM_MIN_WORDS
+    else:
+        shaped = total - links >= LINKED_MIN_OWN and line.rstrip(_CLOSING)[-1:] in _LINKED_END
+    return (shaped
             and not (_marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line)
                      or _is_meta_line(line) or is_boilerplate_line(line)))
 
@@ -881,7 +899,8 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
     before another is a gap, and is added after the paragraph before it when its own block
     shows it is body (``_gap_line_is_body``). Lines around the kept text (above the first, below
     the last) stay out: there sit bylines, comments and forms. A linked sentence put back by
-    ``_restore_linked`` is weighed the same way, by ``_linked_sentence_is_body``.
+    ``_restore_linked`` (or an item of a restored link list) is weighed the same way, by
+    ``_linked_line_is_body``.
     """
     starts, at = [], 0
     for key in keys:
@@ -897,10 +916,10 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
             key = _tokens(line)
             if not key:
                 continue
-            if owner.get(LINKED) is not None:
+            if owner.get(LINKED) is not None or owner.get(LINKED_ITEM) is not None:
                 # removed before trafilatura ran, so in no kept paragraph: never a match
                 line = _norm(line)
-                if cursor >= 0 and _linked_sentence_is_body(line, owner, top, stats):
+                if cursor >= 0 and _linked_line_is_body(line, owner, top, stats):
                     searches += 1  # a search of the whole kept text, as a gap line's
                     if searches > GAP_MAX_SEARCHES:
                         return kept

@@ -690,3 +690,22 @@ def test_photo_credit_named_after_the_article_is_no_region() -> None:
     assert any(PROSE in p for p in paras)
     assert PROSE2 in paras and PROSE3 in paras
     assert not any("Other headline number" in p or "Section 3" in p for p in paras)
+
+
+def test_link_list_whose_items_say_more_than_their_links_is_body() -> None:
+    # a list in the body whose items are links with words of their own beside them (a rate,
+    # a price, an author) is the article's own list, removed as a link block; a list of
+    # links alone between the same paragraphs (related stories) stays out, and so do the
+    # menu and the teasers outside the body
+    rates = [("Sharon, check out my new website", "17.9%"),
+             ("Why we love the new tram timetable", "17.1%"),
+             ("Unemployed Sharon? Want a job?", "19.9%")]
+    listed = "".join(f"<li><a href='/e{i}'>{title}</a> – {rate}</li>"
+                     for i, (title, rate) in enumerate(rates))
+    related = "".join(f"<li><a href='/r{i}'>Another story about the tram works, part {i}</a></li>"
+                      for i in range(3))
+    html = _page(f"<p>{PROSE}</p><ul>{listed}</ul><p>{PROSE2}</p><ul>{related}</ul>"
+                 f"<p>{PROSE3}</p>")
+    paras = _paragraphs(html)
+    items = [f"{title} – {rate}" for title, rate in rates]
+    assert paras == [PROSE, *items, PROSE2, PROSE3]
