@@ -89,14 +89,15 @@ class _NextFrom:
         return self.found
 
 
-# C0 controls other than tab, line feed and carriage return: invisible, and lxml lets them
-# into the parsed text (also as ``&#7;``) but refuses to store them again, so any step that
-# rewrites a text (long words cut, line breaks marked) raised ValueError on such a page
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# C0 controls other than tab, line feed and carriage return, and the noncharacters U+FFFE and
+# U+FFFF: invisible, and lxml lets them into the parsed text (also as ``&#7;``, ``&#xFFFE;``)
+# but refuses to store them again, so any step that rewrites a text (long words cut, line
+# breaks marked) raised ValueError on such a page, and trafilatura found nothing on it
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def without_controls(text: str) -> str:
-    """``text`` without C0 control characters; a form feed is a space."""
+    """``text`` without C0 control characters and U+FFFE/U+FFFF; a form feed is a space."""
     return CONTROLS.sub("", text.replace("\x0c", " "))
 
 

@@ -8,11 +8,12 @@ import unicodedata
 from collections.abc import Iterable
 
 # Characters that must vanish: invisible ones (soft hyphen, zero-width space and joiners, word
-# joiner, BOM) and controls other than the whitespace ones. Odd spaces (no-break, thin,
-# ideographic, tab, form feed…) are whitespace to ``str.split``, so they become plain spaces.
+# joiner, BOM), controls other than the whitespace ones, and the noncharacters U+FFFE/U+FFFF.
+# Odd spaces (no-break, thin, ideographic, tab, form feed…) are whitespace to ``str.split``,
+# so they become plain spaces.
 # One regex pass and a split: ``str.translate`` with a table and a ``\s+`` substitution took
 # three times as long (the crawl cleans every paragraph of every page).
-_GONE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
+_GONE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 # an entity reference left in text (escaped twice by a CMS): with its semicolon only, so that
 # "AT&T", "&copy2020" stay as written
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")

@@ -651,7 +651,7 @@ def test_linked_sentences_count_towards_the_searches_a_page_may_cost() -> None:
 
 
 
-@pytest.mark.parametrize("bell", ["\x07", "&#7;", "\x0c"])
+@pytest.mark.parametrize("bell", ["\x07", "&#7;", "\x0c", "&#xFFFE;", "&#xFFFF;", "\uffff"])
 def test_control_character_in_the_text_changes_nothing(bell: str) -> None:
     # a C0 control character in the text (a BEL a CMS pasted into a source note, raw or as a
     # character reference) made trafilatura give up on the whole tree (lxml refuses to store

@@ -66,3 +66,8 @@ def test_a_title_only_in_og_title_escaped_twice_reads_as_written() -> None:
         headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
         fetched_at="2026-01-05T12:00:00+00:00"))
     assert article.title == "\"Белшина\" — чемпион «года»"
+
+
+def test_noncharacters_xml_refuses_vanish() -> None:
+    # U+FFFE and U+FFFF (&#xFFFE; in a page) are no text: lxml refuses to store them again
+    assert clean_line("a\ufffeb\uffffc") == "abc"
