@@ -246,14 +246,17 @@ def l3s_gn1_pages(root: Path) -> Iterator[dict]:
 
 
 DRAGNET_COMMENTS = "!@#$%^&*()  COMMENTS"
+# the marker as the assessors typed it: in 20 of its ~414 files with one or three spaces, a
+# symbol missing, doubled or swapped ("!@ $%^&*()  COMMENTS", "!#@$%^&*() COMMENTS")
+_COMMENTS_LINE = re.compile(r"(?m)^[ \t]*[!@#$%^&*()][!@#$%^&*() \t]{5,}COMMENTS[ \t\r]*$")
 
 
 def dragnet_pages(root: Path) -> Iterator[dict]:
     """Pages of the Dragnet data (1,381 news and blog articles of 2012, from RSS feeds).
 
     ``root`` has the dataset's layout: ``HTML/X.html`` and ``Corrected/X.html.corrected.txt``
-    (the text assessors copied from the page; what follows ``DRAGNET_COMMENTS`` is comments,
-    not gold). The data carries no address: the site is the page's canonical or og:url host,
+    (the text assessors copied from the page; what follows a ``DRAGNET_COMMENTS`` line, as
+    typed, is comments, not gold). The data carries no address: the site is the page's canonical or og:url host,
     and a page without one is reported and skipped (a made-up site would break the split).
     """
     corrected = root / "Corrected"
@@ -268,7 +271,7 @@ def dragnet_pages(root: Path) -> Iterator[dict]:
         html, _charset = decode_html(page_file.read_bytes())
         url = own_address(html)
         gold = gold_file.read_text(encoding="utf-8", errors="replace")
-        gold = gold.partition(DRAGNET_COMMENTS)[0].strip()
+        gold = _COMMENTS_LINE.split(gold, maxsplit=1)[0].strip()
         if url is None or not gold:
             print(f"skipped {name}: " + ("no canonical or og:url address" if url is None
                                           else "empty gold text"))

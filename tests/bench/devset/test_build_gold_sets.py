@@ -62,15 +62,22 @@ def test_dragnet_gold_stops_at_comments_and_pages_without_an_address_are_reporte
     (tmp_path / "HTML").mkdir()
     (tmp_path / "Corrected").mkdir()
     pages = {"1": '<link rel="canonical" href="http://blog.example.co.uk/a"><p>Article</p>',
-             "2": "<p>no address here</p>", "3": None}
+             "2": "<p>no address here</p>", "3": None,
+             "4": '<link rel="canonical" href="http://news.example.com/b"><p>Article</p>',
+             "5": '<link rel="canonical" href="http://news.example.com/c"><p>Article</p>'}
+    markers = {"4": "!@ $%^&*()  COMMENTS\t", "5": "!#@$%^&*() COMMENTS"}  # as typed
     for name, html in pages.items():
         if html is not None:
             (tmp_path / "HTML" / f"{name}.html").write_text(html, encoding="utf-8")
         (tmp_path / "Corrected" / f"{name}.html.corrected.txt").write_text(
-            f"Headline\n\nArticle text.\n{DRAGNET_COMMENTS}\nFirst!\n", encoding="utf-8")
+            f"Headline\n\nArticle text, no COMMENTS.\n{markers.get(name, DRAGNET_COMMENTS)}\n"
+            "First!\n", encoding="utf-8")
     got = list(dragnet_pages(tmp_path))
+    gold = "Headline\n\nArticle text, no COMMENTS."
     assert [(p["id"], p["site"], p["url"], p["gold"]) for p in got] == [
-        ("dragnet-1", "example.co.uk", "http://blog.example.co.uk/a", "Headline\n\nArticle text.")]
+        ("dragnet-1", "example.co.uk", "http://blog.example.co.uk/a", gold),
+        ("dragnet-4", "example.com", "http://news.example.com/b", gold),
+        ("dragnet-5", "example.com", "http://news.example.com/c", gold)]
     out = capsys.readouterr().out
     assert "2.html: no canonical or og:url address" in out and "3.html: not in HTML/" in out
     with pytest.raises(SystemExit, match="Corrected"):
