@@ -280,17 +280,22 @@ def remove_nodes(root: etree._Element, specs: tuple[str, ...]) -> int:
     removed = 0
     for spec in specs:
         for node in select_nodes(root, spec):
-            if node is root:
-                continue
-            parent = node.getparent()
-            if parent is None:
-                continue
-            if node.tail:
-                prev = node.getprevious()
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + node.tail
-                else:
-                    parent.text = (parent.text or "") + node.tail
-            parent.remove(node)
-            removed += 1
+            if node is not root and remove_keeping_tail(node):
+                removed += 1
     return removed
+
+
+def remove_keeping_tail(node: etree._Element) -> bool:
+    """Remove ``node`` from its tree, keeping the text that follows it (its tail); whether
+    it had a parent to leave."""
+    parent = node.getparent()
+    if parent is None:
+        return False
+    if node.tail:
+        prev = node.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+    return True

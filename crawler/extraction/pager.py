@@ -28,7 +28,7 @@ from urllib.parse import urldefrag
 
 from lxml import etree
 
-from crawler.extraction.html import document_base, text_content
+from crawler.extraction.html import document_base, remove_keeping_tail, text_content
 from crawler.extraction.pages import MAX_PAGES, page_of
 from crawler.urls import joined
 
@@ -90,16 +90,7 @@ def numbered_pager(tree: etree._Element, url: str, first: str,
 def drop_elements(elements: list[etree._Element]) -> None:
     """Remove ``elements`` from their tree, keeping the text that follows each."""
     for node in elements:
-        parent = node.getparent()
-        if parent is None:
-            continue
-        if node.tail:
-            prev = node.getprevious()
-            if prev is not None:
-                prev.tail = (prev.tail or "") + node.tail
-            else:
-                parent.text = (parent.text or "") + node.tail
-        parent.remove(node)
+        remove_keeping_tail(node)
 
 
 def _numbered(link: etree._Element, base: str, first: str, current: int) -> bool:
