@@ -553,14 +553,16 @@ class _Deflate:
             except zlib.error as exc:
                 raise WaczError(f"corrupt deflate data near byte {self.out}: {exc}") from exc
             self._tail = self._d.unconsumed_tail
-            if len(piece) > room:  # the bomb check trusted the declared size: no byte past it
-                raise WaczError(f"inflates past the {self._info.file_size} bytes its "
-                                "directory declares: a damaged or forged member")
+            past = len(piece) > room  # the bomb check trusted the declared size
+            piece = piece[:room] if past else piece  # no byte past it; every byte before it
             parts.append(piece)
             got += len(piece)
             self.out += len(piece)
             if self._crc is not None:
                 self._crc.update(piece)
+            if past:  # (raised after what was given before it: read() keeps it for later)
+                raise WaczError(f"inflates past the {self._info.file_size} bytes its "
+                                "directory declares: a damaged or forged member")
             self._points.add(self.out, self._fed - len(self._tail), self._d)
         if self._d.eof:
             self._check_end()

@@ -618,3 +618,21 @@ def test_an_empty_stored_member_with_a_recorded_crc_is_named(tmp_path):
     assert crc_problem(location(pkg, "archive/a.warc")) == (
         "CRC-32 00000000 where the package recorded 00001234: the member's bytes were "
         "changed or damaged after it was packed")
+
+
+@pytest.mark.parametrize("size", [70_000, 65_536, 99_999])
+def test_a_member_inflating_past_its_size_gives_every_declared_byte(tmp_path, size):
+    """The read that inflates past the declared size still gives the bytes up to it (the
+    records before the damage are read), then the damage is raised, at the declared size."""
+    data = bytes(range(256)) * 200 + os.urandom(25_000).hex().encode()
+    data = data[:100_000]
+    pkg = _hand_made(tmp_path / "p.wacz", [("archive/c.warc", data, zipfile.ZIP_DEFLATED)])
+    raw = pkg.read_bytes()
+    assert raw.count(struct.pack("<I", len(data))) == 2
+    pkg.write_bytes(raw.replace(struct.pack("<I", len(data)), struct.pack("<I", size)))
+    got = b""
+    with open_member(pkg, "archive/c.warc") as fh, pytest.raises(wacz_input.WaczError,
+                                                                 match="inflates past"):
+        while chunk := fh.read(65_536):
+            got += chunk
+    assert got == data[:size]
