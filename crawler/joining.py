@@ -31,7 +31,7 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # this crawl will ever join, not a text cut short by a failure (a timeout, an HTTP 503, a
 # shutdown, an error page with another headline, an extraction that failed, a page missing
 # from the archive re-extracted).
-PAGER_ENDS = frozenset({"max_pages", "loop", "repeated_page", "repeated_text"})
+PAGER_ENDS = frozenset({"max_pages", "loop", "repeated_page"})
 JOIN_STOPPED_ATTR = "_join_stopped"  # the reason a failure cut the joining short
 T = TypeVar("T")
 

@@ -80,11 +80,10 @@ def test_a_page_that_cannot_be_built_fails_that_page_not_the_join() -> None:
     assert info.value.reason == "error" and "a body no decoder takes" in info.value.detail
 
 
-def test_a_later_page_repeating_page_one_ends_the_join_counted_and_warned(caplog) -> None:
+def test_pages_serving_page_one_again_with_other_items_give_the_article_once() -> None:
     """A foreign pager (a news list's, under the text the body took in) served page 1's
-    article again with the list's next items: page 2 is not joined, no later page of that
-    pager is asked for, the stop is counted and warned with its URL, and the item is page 1
-    whole, not cut short."""
+    article again with the list's next items, to its last page: each page's items are
+    joined, the article's paragraphs never again, and the item is whole, not cut short."""
     from crawler.extraction import extract_article
     from crawler.extraction.worker import join_page
     from crawler.items import ArticlePage
@@ -120,8 +119,10 @@ def test_a_later_page_repeating_page_one_ends_the_join_counted_and_warned(caplog
     counts: list[str] = []
     joiner = Pages(10, extract, counts.append)
     article = run_now(joiner.join(page(1), extract_article(page(1))))
-    assert asked == [first + "?PAGEN_1=2"]
-    assert article.text.count(lead[0]) == 1 and "page_urls" not in article.extractor
-    assert "articles/page_not_joined/repeated_text" in counts
+    assert asked == [f"{first}?PAGEN_1={n}" for n in range(2, 6)]
+    assert all(article.text.count(p) == 1 for p in lead)
+    assert [line for line in article.text.split("\n\n") if line not in lead] == [
+        f"Новость {n}-{i}: жители убрали парк и посадили деревья." for n in range(1, 6)
+        for i in range(3)]
+    assert not [c for c in counts if "page_not_joined" in c]
     assert join_incomplete(article) is None
-    assert f"repeated_text): {first}?PAGEN_1=2" in caplog.text
