@@ -21,7 +21,7 @@ from crawler.extraction.text_fingerprint import attach_fingerprint
 from crawler.items import Article, ArticlePage
 
 PAGE_DIGESTS_ATTR = "_page_digests"  # the digests of the texts of the pages joined, in order
-PAGE_LINES_ATTR = "_page_lines"  # the digests of every paragraph of the pages joined
+PAGE_LINES_ATTR = "_page_lines"  # each page joined: the digests of its paragraphs, in order
 
 
 @dataclass
@@ -47,7 +47,7 @@ def join_page(job: PageJoin) -> Article:
     ``extractor.page_urls``; ExtractionError when the page is not its (another headline), has
     no text, or repeats a page already joined (``repeated_page``: a pager pointing back): its
     whole text is a page's read, not merely found inside one (a short closing page).
-    Paragraphs a later page opens with that were read already are not joined again: a
+    The paragraphs a later page opens with as a page read opened are not joined again: a
     standfirst and byline every page repeats, or the article served again ahead of the next
     items of a block the body took in (a news list, comments, a gallery) whose pager was
     followed, numbered or named by a template's ``rel="next"``. On text alone the two look
@@ -59,12 +59,13 @@ def join_page(job: PageJoin) -> Article:
     read = getattr(article, PAGE_DIGESTS_ATTR, None) or [_digest(article.text)]
     if _digest(text) in read:
         raise ExtractionError("repeated_page", f"{page.url}: its text is a page read already")
-    seen = getattr(article, PAGE_LINES_ATTR, None) or _lines(
-        article.text.split(PARAGRAPH_SEPARATOR))
+    pages = getattr(article, PAGE_LINES_ATTR, None) or [
+        _lines(article.text.split(PARAGRAPH_SEPARATOR))]
     cleaned = text.split(PARAGRAPH_SEPARATOR)  # as page 1's paragraphs are in article.text
-    fresh = _after_repeated_opening(cleaned, seen)  # none: a closing page of one line read
+    new = _lines(cleaned)
+    fresh = cleaned[_repeated_opening(new, pages):]
     setattr(article, PAGE_DIGESTS_ATTR, [*read, _digest(text)])
-    setattr(article, PAGE_LINES_ATTR, seen | _lines(cleaned))
+    setattr(article, PAGE_LINES_ATTR, [*pages, new])
     article.text = PARAGRAPH_SEPARATOR.join([article.text, *fresh])
     article.language = detect_language(article.text)
     urls = article.extractor.get("page_urls") or [job.first]
@@ -80,17 +81,21 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _lines(paragraphs: list[str]) -> frozenset[str]:
-    """The digests of a page's paragraphs: its text compared line by line."""
-    return frozenset(map(_digest, paragraphs))
+def _lines(paragraphs: list[str]) -> tuple[str, ...]:
+    """The digests of a page's paragraphs, in order: its text compared line by line."""
+    return tuple(map(_digest, paragraphs))
 
 
-def _after_repeated_opening(paragraphs: list[str], seen: frozenset[str]) -> list[str]:
-    """``paragraphs`` less those at its start whose digest is in ``seen`` (read already)."""
-    start = 0
-    while start < len(paragraphs) and _digest(paragraphs[start]) in seen:
-        start += 1
-    return paragraphs[start:]
+def _repeated_opening(page: tuple[str, ...], pages: list[tuple[str, ...]]) -> int:
+    """How many paragraphs ``page`` opens with as one of ``pages`` opened (its header again,
+    or the article again ahead of a block's next items); a line read elsewhere (a "***", a
+    reused subheading) that merely opens it is no repeat."""
+    longest = 0
+    for read in pages:
+        pairs = enumerate(zip(page, read, strict=False))
+        same = next((i for i, (a, b) in pairs if a != b), min(len(page), len(read)))
+        longest = max(longest, same)
+    return longest
 
 
 def failure_reason(exc: Exception) -> str:

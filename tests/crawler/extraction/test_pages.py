@@ -547,3 +547,13 @@ def test_a_page_is_told_by_every_argument_naming_a_page(link: str, first: str,
     them), or of the mobile host, are no page of the article; spelling, campaign tags,
     session ids and the fragment are."""
     assert page_of(link, first) == page
+
+
+def test_a_later_page_opening_with_a_line_read_elsewhere_keeps_it() -> None:
+    """A section break or a short reply that page 1 holds somewhere, opening page 2, is
+    page 2's own text: only what page 2 opens with as a page read opened is a repeat."""
+    article = _first()
+    article.text = PARAGRAPH_SEPARATOR.join([*LONG[:3], "***", "— Да.", *LONG[3:], CLOSING])
+    joined_ = join_page(PageJoin(article, _page(FIRST + "?page=2", ["***", "— Да.", *PAGE2]),
+                                 FIRST))
+    assert joined_.text.endswith(PARAGRAPH_SEPARATOR.join([CLOSING, "***", "— Да.", *PAGE2]))
