@@ -20,7 +20,6 @@ from crawler.extraction.normalize import PARAGRAPH_SEPARATOR, join_paragraphs
 from crawler.extraction.text_fingerprint import attach_fingerprint
 from crawler.items import Article, ArticlePage
 
-PAGE_DIGESTS_ATTR = "_page_digests"  # the digests of the texts of the pages joined, in order
 PAGE_LINES_ATTR = "_page_lines"  # each page joined: the digests of its paragraphs, in order
 
 
@@ -56,15 +55,13 @@ def join_page(job: PageJoin) -> Article:
     article, page = job.article, job.page
     later = extract_later_page(page, job.first, article.title)
     text = join_paragraphs(later.paragraphs)
-    read = getattr(article, PAGE_DIGESTS_ATTR, None) or [_digest(article.text)]
-    if _digest(text) in read:
-        raise ExtractionError("repeated_page", f"{page.url}: its text is a page read already")
     pages = getattr(article, PAGE_LINES_ATTR, None) or [
         _lines(article.text.split(PARAGRAPH_SEPARATOR))]
     cleaned = text.split(PARAGRAPH_SEPARATOR)  # as page 1's paragraphs are in article.text
     new = _lines(cleaned)
+    if new in pages:  # the same paragraphs in the same order: the same text
+        raise ExtractionError("repeated_page", f"{page.url}: its text is a page read already")
     fresh = cleaned[_repeated_opening(new, pages):]
-    setattr(article, PAGE_DIGESTS_ATTR, [*read, _digest(text)])
     setattr(article, PAGE_LINES_ATTR, [*pages, new])
     article.text = PARAGRAPH_SEPARATOR.join([article.text, *fresh])
     article.language = detect_language(article.text)
@@ -77,7 +74,7 @@ def join_page(job: PageJoin) -> Article:
 
 
 def _digest(text: str) -> str:
-    """A page's text for the repeat check, whole: a hash, so an item holds no second copy."""
+    """A paragraph for the repeat checks: a hash, so an item holds no second copy."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
