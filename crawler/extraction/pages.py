@@ -16,6 +16,7 @@ from archive.urls import (
     TRACKING_PARAMS,
     ArticleKey,
     as_text,
+    is_noise,
     normalize_escapes,
     query_pairs,
 )
@@ -31,7 +32,8 @@ _COMMENTS = re.compile(r"(?i)comment|koment|otzyv|discuss|replies")
 MAX_PAGES = 500  # a larger number is no page of an article
 # Query names a link to a page may carry or not, the page being the same: campaign tags, click
 # ids and session ids. Not ``ref``, ``from``, ``c`` or ``amp``, which an article key drops as
-# noise but some sites number pages or rubrics by (``news.php?c=12&page=2``).
+# noise but some sites number pages or rubrics by (``news.php?c=12&page=2``): a link may only
+# leave those of page 1's out (:func:`_same_arguments`), never add or change one.
 _NOT_A_PAGE = (TRACKING_PARAMS - {"ref", "from", "rss", "amp", "c"}) | SESSION_PARAMS
 _WWW = re.compile(r"^www\d*\.(?=.*\.)")
 
@@ -83,9 +85,10 @@ def named_pages(tree: etree._Element, url: str) -> int:
 
 def page_of(link: str, first: str) -> int | None:
     """The number of the page of the article at ``first`` that ``link`` is (1 for ``first``
-    itself), or None when ``link`` differs from it by more than a page parameter or segment.
-    The URLs are compared by :func:`_key`: host case, ``www.``, a trailing slash, escapes'
-    spelling, campaign and session arguments and the fragment name no other page."""
+    itself), or None when ``link`` differs from it by more than a page parameter or segment,
+    or by leaving out arguments of ``first`` that are noise (:func:`_same_arguments`). The URLs
+    are compared by :func:`_key`: host case, ``www.``, a trailing slash, escapes' spelling,
+    campaign and session arguments and the fragment name no other page."""
     if link == first:
         return 1
     here, target = _key(first), _key(link)
@@ -172,19 +175,34 @@ def _without_page(url: str) -> str | None:
 
 
 def _page_number(target: ArticleKey | None, here: ArticleKey | None) -> int | None:
-    """The page number ``target`` gives the article at ``here``: a page parameter and its
-    other arguments the same, or a page segment under its path; None for any other URL."""
+    """The page number ``target`` gives the article at ``here``: a page parameter (none: 1)
+    and its other arguments ``here``'s (:func:`_same_arguments`), or a page segment under its
+    path; None for any other URL."""
     if target is None or here is None or target.host != here.host:
         return None
     if target.path == here.path:
-        numbers = [int(v) for k, v in target.query
-                   if PAGE_PARAM.match(k) and v.isascii() and v.isdigit()]
-        return max(numbers) if numbers and _others(target) == _others(here) else None
+        if not _same_arguments(target, here):
+            return None
+        marks = [v for k, v in target.query if PAGE_PARAM.match(k)]
+        if not marks:  # page 1 as a pager links it: its URL less the feed's argument
+            return 1
+        numbers = [int(v) for v in marks if v.isascii() and v.isdigit()]
+        return max(numbers) if numbers else None
     folder = here.path.rstrip("/") + "/"
     if target.path.startswith(folder) and not target.query:
         match = _PAGE_SUFFIX.match(target.path[len(folder):])
         return int(match.group(1)) if match else None
     return None
+
+
+def _same_arguments(target: ArticleKey, here: ArticleKey) -> bool:
+    """Whether ``target``'s arguments but its page's are ``here``'s, or ``here``'s less some
+    that an article key drops as noise (:func:`archive.urls.is_noise`: ``from``, ``ref``,
+    ``rss``, ``c``, a session id): a pager links page 1 reached from a feed (``?from=rss``)
+    by its bare URL and its later pages without the feed's argument. Adding an argument or
+    changing one (``?c=12&page=2`` of ``?c=13``, another rubric's list) is another page."""
+    mine, theirs = _others(target), _others(here)
+    return mine <= theirs and all(is_noise(as_text(k), as_text(v)) for k, v in theirs - mine)
 
 
 def _others(key: ArticleKey) -> frozenset[tuple[str, str]]:

@@ -234,14 +234,20 @@ BITRIX = "http://ex.org/news/detail/most-otkryli/"
 RUNEWS = "https://runews24.ru/society/13/01/2026/most-otkryli"
 
 
-def _bx_pager(url: str, current: int, last: int) -> str:
-    """Bitrix's bx-pagination: the current page a <span> in an active <li>, a "next" link."""
+def _bx_pager(url: str, current: int, last: int, *, bare_first: bool = False) -> str:
+    """Bitrix's bx-pagination: the current page a <span> in an active <li>, a "next" link
+    (``bare_first``: page 1 linked as ``url`` itself, as its templates link it)."""
+    def href(n: int) -> str:
+        if n == 1 and bare_first:
+            return url
+        return f"{url}{'&amp;' if '?' in url else '?'}PAGEN_1={n}"
+
     items = "".join(
         f'<li class="bx-active"><span>{n}</span></li>' if n == current
-        else f'<li><a href="{url}?PAGEN_1={n}"><span>{n}</span></a></li>'
+        else f'<li><a href="{href(n)}"><span>{n}</span></a></li>'
         for n in range(1, last + 1))
     if current < last:
-        items += f'<li class="bx-pag-next"><a href="{url}?PAGEN_1={current + 1}">Следующая</a></li>'
+        items += f'<li class="bx-pag-next"><a href="{href(current + 1)}">Следующая</a></li>'
     return (f'<div class="bx-pagination"><div class="bx-pagination-container"><ul>{items}'
             "</ul></div></div>")
 
@@ -557,3 +563,88 @@ def test_a_later_page_opening_with_a_line_read_elsewhere_keeps_it() -> None:
     joined_ = join_page(PageJoin(article, _page(FIRST + "?page=2", ["***", "— Да.", *PAGE2]),
                                  FIRST))
     assert joined_.text.endswith(PARAGRAPH_SEPARATOR.join([CLOSING, "***", "— Да.", *PAGE2]))
+
+
+SITE = "https://site.by/news/x.html"
+
+
+@pytest.mark.parametrize(("link", "first", "page"), [
+    # page 1 reached from a feed or a menu (an argument the article key drops as noise), its
+    # pager's links without that argument
+    (SITE + "?PAGEN_1=2", SITE + "?from=rss", 2),
+    (SITE + "?PAGEN_1=3", SITE + "?ref=main", 3),
+    (SITE + "?PAGEN_1=2", SITE + "?rss=1", 2),
+    (SITE + "?PAGEN_1=2", SITE + "?utm_source=rss&from=rss&c=4", 2),
+    (SITE + "?id=5&PAGEN_1=2", SITE + "?id=5&from=rss", 2),
+    (SITE + "?PAGEN_1=2&id=5", SITE + "?from=rss&id=5", 2),
+    (SITE + "?ref=main&PAGEN_1=2", SITE + "?ref=main&from=rss", 2),  # one of two left out
+    (SITE + "?from=rss&PAGEN_1=2", SITE + "?from=rss", 2),  # or kept
+    (SITE + "?PAGEN_1=2", SITE + "?sid=a1b2", 2),  # a session id
+    (SITE, SITE + "?from=rss", 1),  # page 2's link back to page 1
+    (SITE + "?PAGEN_1=2#nav", SITE + "?ref=main", 2),
+    # a link leaving out an argument that names the page, adding one or changing one
+    (SITE + "?PAGEN_1=2", SITE + "?id=5&from=rss", None),
+    (SITE + "?PAGEN_1=2", SITE + "?sid=12", None),  # PHP-Nuke's story number
+    (SITE + "?id=6&PAGEN_1=2", SITE + "?id=5&from=rss", None),
+    (SITE + "?from=lenta&PAGEN_1=2", SITE + "?from=rss", None),
+    (SITE + "?from=rss&PAGEN_1=2", SITE, None),
+    (SITE + "?from=rss&PAGEN_1=2", SITE + "?ref=main", None),
+    ("http://ex.org/news.php?c=12&page=2", "http://ex.org/news.php?c=13&from=rss", None),
+    ("http://ex.org/news.php?c=13&page=2", "http://ex.org/news.php?c=13&from=rss", 2),
+    # no page number, or another path
+    (SITE + "?page=all", SITE + "?from=rss", None),
+    ("https://site.by/news/y.html?PAGEN_1=2", SITE + "?from=rss", None),
+])
+def test_a_link_may_leave_out_page_ones_noise_arguments(link: str, first: str,
+                                                       page: int | None) -> None:
+    """A link is a page of the article at ``first`` when its arguments but the page's are
+    page 1's, or page 1's less some of those an article key drops as noise (``from``,
+    ``ref``, ``rss``, ``c``, a session id): it may leave them out, never add or change one."""
+    assert page_of(link, first) == page
+
+
+def test_next_page_and_named_pages_of_a_page_one_reached_from_a_feed() -> None:
+    tree = parse_html('<html><head><link rel="next" href="/news/slug/?page=2"></head><body>'
+                      '<article><p>Текст</p><a href="?page=2">2</a> <a href="/news/slug/?page=3">'
+                      "3</a></article></body></html>")
+    for first in (NEXT + "?from=rss", NEXT + "?ref=main&utm_source=tg"):
+        assert next_page(tree, first, first) == NEXT + "?page=2"
+        assert named_pages(tree, first) == 3
+        assert next_page(tree, NEXT + "?page=2", first) is None  # pointing back
+    assert named_pages(tree, NEXT + "?id=5") == 1
+
+
+PAGE3 = [f"Абзац {i} третьей страницы: вечером на набережной играл оркестр." for i in range(3)]
+
+
+@pytest.mark.parametrize("args", ["from=rss", "utm_source=rss", "ref=main", "rss=1",
+                                  "id=5&from=rss", "from=rss&id=5"])
+def test_page_one_reached_from_a_feed_follows_its_pager_to_the_last_page(args: str) -> None:
+    """Page 1 fetched as ``…/?from=rss`` (a feed's, a menu's link), its Bitrix pager linking
+    ``?PAGEN_1=N`` without the argument, page 1 as the bare URL: each page's pager gives the
+    next, the pager element leaves every page's text."""
+    first = f"{BITRIX}?{args}"
+    base = BITRIX + ("?id=5" if "id=5" in args else "")
+    pages = [first, *(f"{base}{'&' if '?' in base else '?'}PAGEN_1={n}" for n in (2, 3))]
+    article = extract_article(_news(first, LONG, _bx_pager(base, 1, 3, bare_first=True)))
+    assert next_page_of(article) == pages[1]
+    assert article.text == PARAGRAPH_SEPARATOR.join(LONG)
+    assert article.extractor["pages"] == 3
+    for n, text in ((2, PAGE2), (3, PAGE3)):
+        later = _news(pages[n - 1], text, _bx_pager(base, n, 3, bare_first=True))
+        article = join_page(PageJoin(article, later, first))
+        assert next_page_of(article) == (pages[2] if n == 2 else None)
+    assert article.extractor["page_urls"] == pages
+    assert article.text.split(PARAGRAPH_SEPARATOR) == [*LONG, *PAGE2, *PAGE3]
+
+
+@pytest.mark.parametrize(("first", "base"), [
+    (BITRIX + "?c=13", BITRIX + "?c=12"),  # another rubric's list
+    (BITRIX + "?c=13&from=rss", BITRIX + "?c=12"),
+    (BITRIX, BITRIX + "?from=rss"),  # an argument page 1 does not have
+    (BITRIX + "?id=5&from=rss", BITRIX),  # one that names the page left out
+])
+def test_a_pager_adding_or_changing_an_argument_is_not_followed(first: str, base: str) -> None:
+    article = extract_article(_news(first, LONG, _bx_pager(base, 1, 3)))
+    assert next_page_of(article) is None
+    assert article.text.startswith(LONG[0])
