@@ -28,6 +28,12 @@ from crawler.urls import joined
 # ?pagenum=, ?page_num=. Not WordPress's ?p=: a post id.
 PAGE_PARAM = re.compile(r"(?i)^(?:page|paged|pagen_\d+|pg|part|pagenum|page_num)$")
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?(\d{1,3})/?$")  # /slug/2/, /slug/page/2/
+# A pager's "show all" link (the whole article on one page), none of its pages: Bitrix's
+# ?SHOWALL_1=1 (=0 with a page number, back to pages), ?showall=1, ?show_all=1, a page
+# parameter valued "all" (?page=all), and an ``all/`` segment under the article's path.
+# Kept small: a wider set (?view=all, ?full=1) would let more foreign links pass in a pager.
+_SHOW_ALL_PARAM = re.compile(r"(?i)^(?:showall_\d+|showall|show_all)$")
+_SHOW_ALL_SEGMENT = "all"
 _COMMENTS = re.compile(r"(?i)comment|koment|otzyv|discuss|replies")
 MAX_PAGES = 500  # a larger number is no page of an article
 # Query names a link to a page may carry or not, the page being the same: campaign tags, click
@@ -95,6 +101,23 @@ def page_of(link: str, first: str) -> int | None:
     if here is None or target is None:
         return None
     return 1 if target == here else _page_number(target, here)
+
+
+def show_all_link(link: str, first: str) -> bool:
+    """Whether ``link`` is the "show all" link of the article at ``first``'s pager (one of
+    the arguments or the segment of ``_SHOW_ALL_PARAM``, added to the article's URL as
+    :func:`page_of` compares it, a page number or none besides): no page to follow, nor a
+    link that makes a block no pager of the article."""
+    here, target = _key(first), _key(link)
+    if here is None or target is None or target.host != here.host:
+        return False
+    if target.path == here.path:
+        flags = frozenset((k, v) for k, v in target.query if _SHOW_ALL_PARAM.match(k)
+                          or PAGE_PARAM.match(k) and v.lower() == "all")
+        rest = ArticleKey(target.host, target.path, target.query - flags)
+        return bool(flags) and _same_arguments(rest, here)
+    return (target.path == here.path.rstrip("/") + "/" + _SHOW_ALL_SEGMENT
+            and _same_arguments(target, here))
 
 
 def next_page(tree: etree._Element, url: str, first: str) -> str | None:

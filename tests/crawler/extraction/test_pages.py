@@ -8,7 +8,7 @@ from lxml import etree
 from crawler.extraction import ExtractionError, extract_article, next_page_of, pager, same_headline
 from crawler.extraction.html import parse_html
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
-from crawler.extraction.pages import earlier_page, named_pages, next_page, page_of
+from crawler.extraction.pages import earlier_page, named_pages, next_page, page_of, show_all_link
 from crawler.extraction.worker import PageJoin, join_page
 from crawler.items import Article, ArticlePage
 
@@ -648,3 +648,87 @@ def test_a_pager_adding_or_changing_an_argument_is_not_followed(first: str, base
     article = extract_article(_news(first, LONG, _bx_pager(base, 1, 3)))
     assert next_page_of(article) is None
     assert article.text.startswith(LONG[0])
+
+
+def _with_show_all(pager: str, href: str, label: str = "Все") -> str:
+    """``pager`` with a "show all" link as its last item (Bitrix: ``bx-pag-all``)."""
+    item = f'<li class="bx-pag-all"><a href="{href}" rel="nofollow"><span>{label}</span></a></li>'
+    return pager.replace("</ul>", item + "</ul>", 1) if "</ul>" in pager else pager.replace(
+        "</div>", f' <a href="{href}">{label}</a></div>', 1)
+
+
+WP_PAGER = ('<div class="page-links">Страницы: <span class="current">1</span> '
+            f'<a href="{FIRST}2/">2</a> <a href="{FIRST}3/">3</a></div>')
+QUERY_PAGER = '<p class="pages"><b>1</b> | <a href="?page=2">2</a> | <a href="?page=3">3</a></p>'
+
+
+@pytest.mark.parametrize(("url", "pager", "expected"), [
+    (BITRIX, _with_show_all(_bx_pager(BITRIX, 1, 3), "?SHOWALL_1=1"), BITRIX + "?PAGEN_1=2"),
+    (BITRIX, _with_show_all(_bx_pager(BITRIX, 1, 3), f"{BITRIX}?SHOWALL_1=1", "Показать все"),
+     BITRIX + "?PAGEN_1=2"),
+    (BITRIX, _with_show_all(_bx_pager(BITRIX, 1, 3), f"{BITRIX}?PAGEN_1=2&amp;SHOWALL_1=0"),
+     BITRIX + "?PAGEN_1=2"),
+    (BITRIX + "?from=rss", _with_show_all(_bx_pager(BITRIX, 1, 3), "/news/detail/most-otkryli/"
+                                          "?SHOWALL_1=1"), BITRIX + "?PAGEN_1=2"),
+    (FIRST, QUERY_PAGER.replace("</p>", ' | <a href="?page=all">Все</a></p>'), FIRST + "?page=2"),
+    (FIRST, QUERY_PAGER.replace("</p>", ' | <a href="?showall=1">Все</a></p>'), FIRST + "?page=2"),
+    (FIRST, WP_PAGER.replace("</div>", f' <a href="{FIRST}all/">Все</a></div>'), FIRST + "2/"),
+])
+def test_a_pagers_show_all_link_is_no_page_and_no_reason_to_refuse_it(url: str, pager: str,
+                                                                        expected: str) -> None:
+    """A pager with a "show all" link (Bitrix's ``?SHOWALL_1=1``, ``?page=all``, ``/all/``)
+    is the article's all the same: its numbered next page is followed, never the show-all
+    link, and the pager (its "Все" too) leaves the text."""
+    article = extract_article(_news(url, LONG, pager))
+    assert next_page_of(article) == expected
+    assert article.text == PARAGRAPH_SEPARATOR.join(LONG)
+
+
+def test_an_article_whose_pager_shows_all_is_joined_page_by_page() -> None:
+    """Each page's pager links "Все": each gives its next numbered page, to the last."""
+    pages = [BITRIX, BITRIX + "?PAGEN_1=2", BITRIX + "?PAGEN_1=3"]
+
+    def pager(n: int) -> str:
+        return _with_show_all(_bx_pager(BITRIX, n, 3, bare_first=True), "?SHOWALL_1=1")
+    article = extract_article(_news(BITRIX, LONG, pager(1)))
+    for n, text in ((2, PAGE2), (3, PAGE3)):
+        article = join_page(PageJoin(article, _news(pages[n - 1], text, pager(n)), BITRIX))
+        assert next_page_of(article) == (pages[2] if n == 2 else None)
+    assert article.extractor["page_urls"] == pages
+    assert article.text.split(PARAGRAPH_SEPARATOR) == [*LONG, *PAGE2, *PAGE3]
+
+
+@pytest.mark.parametrize("href", [
+    "/news/?SHOWALL_1=1",  # the news list's, another path
+    "?SHOWALL_1=1&amp;c=5",  # an argument besides
+    "http://other.test/news/detail/most-otkryli/?SHOWALL_1=1",
+])
+def test_a_show_all_link_elsewhere_still_makes_the_block_no_pager(href: str) -> None:
+    """A block linking another path's, host's or rubric's "show all" is no pager of the
+    article, as any link elsewhere makes it none."""
+    article = extract_article(_news(BITRIX, LONG, _with_show_all(_bx_pager(BITRIX, 1, 3), href)))
+    assert next_page_of(article) is None
+
+
+@pytest.mark.parametrize(("link", "first", "shows_all"), [
+    (BITRIX + "?SHOWALL_1=1", BITRIX, True),
+    (BITRIX + "?SHOWALL_2=1", BITRIX + "?from=rss", True),
+    (BITRIX + "?PAGEN_1=2&SHOWALL_1=0", BITRIX, True),
+    (FIRST + "?page=all", FIRST, True),
+    (FIRST + "?Page=ALL", FIRST, True),
+    (FIRST + "?showall=1", FIRST, True),
+    (FIRST + "?show_all=1", FIRST, True),
+    (FIRST + "all/", FIRST, True),
+    (FIRST + "all", FIRST + "?from=rss", True),
+    (FIRST, FIRST, False),
+    (FIRST + "?page=2", FIRST, False),
+    (FIRST + "?view=all", FIRST, False),
+    (FIRST + "?showall=1&c=5", FIRST, False),
+    ("http://ex.org/news/?SHOWALL_1=1", FIRST, False),
+    (FIRST + "all/2/", FIRST, False),
+    (FIRST + "?from=rss&showall=1", FIRST, False),
+])
+def test_show_all_link(link: str, first: str, shows_all: bool) -> None:
+    """Only a show-all argument (or ``all/``) added to the article's URL, as spelt (noise of
+    page 1's left out or not) is the article's "show all" link."""
+    assert show_all_link(link, first) is shows_all
