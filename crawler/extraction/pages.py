@@ -3,7 +3,6 @@ one (``rel="next"``), and whether a page is a later page of another URL's articl
 
 from __future__ import annotations
 
-import contextlib
 import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
@@ -11,14 +10,12 @@ from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
 from lxml import etree
 
 from archive.urls import (
-    PATH_SESSION,
     SESSION_PARAMS,
     TRACKING_PARAMS,
     ArticleKey,
     as_text,
     is_noise,
-    normalize_escapes,
-    query_pairs,
+    split_key,
 )
 from crawler.extraction.html import document_base
 from crawler.urls import joined
@@ -41,7 +38,6 @@ MAX_PAGES = 500  # a larger number is no page of an article
 # noise but some sites number pages or rubrics by (``news.php?c=12&page=2``): a link may only
 # leave those of page 1's out (:func:`_same_arguments`), never add or change one.
 _NOT_A_PAGE = (TRACKING_PARAMS - {"ref", "from", "rss", "amp", "c"}) | SESSION_PARAMS
-_WWW = re.compile(r"^www\d*\.(?=.*\.)")
 
 
 @lru_cache(maxsize=4096)  # page 1's key is asked for each link of its pages (immutable: shared)
@@ -49,23 +45,19 @@ def _key(url: str) -> ArticleKey | None:
     """What tells one page of an article from another: the host (case, a ``www.`` label and
     a default port aside; not a mobile host, another site as far as a pager knows), the path
     (escapes' spelling, a session segment and a trailing slash aside) and the query but for
-    campaign, click and session ids; None for a URL with no host."""
+    campaign, click and session ids; None for a URL with no host. The link is read as it is
+    (no scheme guessed, no AMP cache unwrapped), by :func:`archive.urls.split_key`."""
     try:
         parts = urlsplit(url.split("#", 1)[0])
-        host, port = (parts.hostname or "").rstrip("."), parts.port
-    except ValueError:
+    except ValueError:  # http://[::1 (a bad port is split_key's None)
         return None
-    if not host:
-        return None
-    if not host.isascii():
-        with contextlib.suppress(UnicodeError):
-            host = host.encode("idna").decode("ascii")
-    host = _WWW.sub("", host) + (f":{port}" if port not in (None, 80, 443) else "")
-    path = normalize_escapes(PATH_SESSION.sub("", parts.path)).rstrip("/") or "/"
-    query = frozenset((k, v) for k, v in query_pairs(parts.query)
-                      if not (name := as_text(k).lower()).startswith("utm_")
-                      and name not in _NOT_A_PAGE)
-    return ArticleKey(host, path, query)
+    return split_key(parts, noise=_not_a_page, companions=False)
+
+
+def _not_a_page(name: str, _value: str) -> bool:
+    """A query argument no page of an article is told by (``_NOT_A_PAGE``, ``utm_*``)."""
+    name = name.lower()
+    return name.startswith("utm_") or name in _NOT_A_PAGE
 
 
 def named_pages(tree: etree._Element, url: str) -> int:
