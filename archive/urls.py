@@ -285,8 +285,8 @@ def _split_pasted(url: str) -> SplitResult | None:
 
 
 def _host(parts: SplitResult, companions: bool = True) -> str | None:
-    """The key's host: IDNA, no trailing dot, without one ``www.`` label (and, with
-    ``companions``, a mobile or AMP label), a port other than 80/443; None for a bad port."""
+    """The key's host: IDNA, no trailing dot, without one ``www.`` label or (with
+    ``companions``) one mobile or AMP label, a port other than 80/443; None for a bad port."""
     host = (parts.hostname or "").rstrip(".")
     if not host.isascii():
         with contextlib.suppress(UnicodeError):

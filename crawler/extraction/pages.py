@@ -26,7 +26,7 @@ from crawler.urls import joined
 PAGE_PARAM = re.compile(r"(?i)^(?:page|paged|pagen_\d+|pg|part|pagenum|page_num)$")
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?(\d{1,3})/?$")  # /slug/2/, /slug/page/2/
 # A pager's "show all" link (the whole article on one page), none of its pages: Bitrix's
-# ?SHOWALL_1=1 (=0 with a page number, back to pages), ?showall=1, ?show_all=1, a page
+# ?SHOWALL_1=1 (any value: never followed), ?showall=1, ?show_all=1, a page
 # parameter valued "all" (?page=all), and an ``all/`` segment under the article's path.
 # Kept small: a wider set (?view=all, ?full=1) would let more foreign links pass in a pager.
 _SHOW_ALL_PARAM = re.compile(r"(?i)^(?:showall_\d+|showall|show_all)$")
@@ -38,6 +38,8 @@ MAX_PAGES = 500  # a larger number is no page of an article
 # noise but some sites number pages or rubrics by (``news.php?c=12&page=2``): a link may only
 # leave those of page 1's out (:func:`_same_arguments`), never add or change one.
 _NOT_A_PAGE = (TRACKING_PARAMS - {"ref", "from", "rss", "amp", "c"}) | SESSION_PARAMS
+# Noise a link to a page may not even leave out: a rubric (``c``), an AMP copy's flag.
+_KEPT_APART = frozenset({"c", "amp"})
 
 
 @lru_cache(maxsize=4096)  # page 1's key is asked for each link of its pages (immutable: shared)
@@ -96,10 +98,11 @@ def page_of(link: str, first: str) -> int | None:
 
 
 def show_all_link(link: str, first: str) -> bool:
-    """Whether ``link`` is the "show all" link of the article at ``first``'s pager (one of
-    the arguments or the segment of ``_SHOW_ALL_PARAM``, added to the article's URL as
-    :func:`page_of` compares it, a page number or none besides): no page to follow, nor a
-    link that makes a block no pager of the article."""
+    """Whether ``link`` is the "show all" link of the article at ``first``'s pager (an
+    argument of ``_SHOW_ALL_PARAM`` or a page parameter valued ``all`` added to the article's
+    URL as :func:`page_of` compares it, a page number or none besides; or the
+    ``_SHOW_ALL_SEGMENT`` under its path, not under a site's root, where ``/all`` is a
+    listing): no page to follow, nor a link that makes a block no pager of the article."""
     here, target = _key(first), _key(link)
     if here is None or target is None or target.host != here.host:
         return False
@@ -108,7 +111,7 @@ def show_all_link(link: str, first: str) -> bool:
                           or PAGE_PARAM.match(k) and v.lower() == "all")
         rest = ArticleKey(target.host, target.path, target.query - flags)
         return bool(flags) and _same_arguments(rest, here)
-    return (target.path == here.path.rstrip("/") + "/" + _SHOW_ALL_SEGMENT
+    return (here.path != "/" and target.path == here.path.rstrip("/") + "/" + _SHOW_ALL_SEGMENT
             and _same_arguments(target, here))
 
 
@@ -213,11 +216,15 @@ def _page_number(target: ArticleKey | None, here: ArticleKey | None) -> int | No
 def _same_arguments(target: ArticleKey, here: ArticleKey) -> bool:
     """Whether ``target``'s arguments but its page's are ``here``'s, or ``here``'s less some
     that an article key drops as noise (:func:`archive.urls.is_noise`: ``from``, ``ref``,
-    ``rss``, ``c``, a session id): a pager links page 1 reached from a feed (``?from=rss``)
-    by its bare URL and its later pages without the feed's argument. Adding an argument or
-    changing one (``?c=12&page=2`` of ``?c=13``, another rubric's list) is another page."""
+    ``rss``, a session id) but ``c`` and ``amp``: a pager links page 1 reached from a feed
+    (``?from=rss``) by its bare URL and its later pages without the feed's argument. Adding
+    an argument, changing one (``?c=12&page=2`` of ``?c=13``, another rubric's list) or
+    leaving out a rubric's ``c`` (``news.php?page=2`` of ``news.php?c=13``: the site-wide
+    list) is another page."""
     mine, theirs = _others(target), _others(here)
-    return mine <= theirs and all(is_noise(as_text(k), as_text(v)) for k, v in theirs - mine)
+    return mine <= theirs and all(
+        is_noise(name := as_text(k), as_text(v)) and name.lower() not in _KEPT_APART
+        for k, v in theirs - mine)
 
 
 def _others(key: ArticleKey) -> frozenset[tuple[str, str]]:

@@ -574,7 +574,8 @@ SITE = "https://site.by/news/x.html"
     (SITE + "?PAGEN_1=2", SITE + "?from=rss", 2),
     (SITE + "?PAGEN_1=3", SITE + "?ref=main", 3),
     (SITE + "?PAGEN_1=2", SITE + "?rss=1", 2),
-    (SITE + "?PAGEN_1=2", SITE + "?utm_source=rss&from=rss&c=4", 2),
+    (SITE + "?PAGEN_1=2", SITE + "?utm_source=rss&from=rss", 2),
+    (SITE + "?c=4&PAGEN_1=2", SITE + "?utm_source=rss&from=rss&c=4", 2),
     (SITE + "?id=5&PAGEN_1=2", SITE + "?id=5&from=rss", 2),
     (SITE + "?PAGEN_1=2&id=5", SITE + "?from=rss&id=5", 2),
     (SITE + "?ref=main&PAGEN_1=2", SITE + "?ref=main&from=rss", 2),  # one of two left out
@@ -591,6 +592,11 @@ SITE = "https://site.by/news/x.html"
     (SITE + "?from=rss&PAGEN_1=2", SITE + "?ref=main", None),
     ("http://ex.org/news.php?c=12&page=2", "http://ex.org/news.php?c=13&from=rss", None),
     ("http://ex.org/news.php?c=13&page=2", "http://ex.org/news.php?c=13&from=rss", 2),
+    # a rubric's ``c`` and an AMP flag are noise to an article key, yet a link leaving them
+    # out is the site-wide list, or the page that is no AMP copy
+    ("http://ex.org/news.php?page=2", "http://ex.org/news.php?c=13", None),
+    ("http://ex.org/news.php?page=40", "http://ex.org/news.php?c=13&from=rss", None),
+    (SITE + "?PAGEN_1=2", SITE + "?amp=1", None),
     # no page number, or another path
     (SITE + "?page=all", SITE + "?from=rss", None),
     ("https://site.by/news/y.html?PAGEN_1=2", SITE + "?from=rss", None),
@@ -599,7 +605,8 @@ def test_a_link_may_leave_out_page_ones_noise_arguments(link: str, first: str,
                                                        page: int | None) -> None:
     """A link is a page of the article at ``first`` when its arguments but the page's are
     page 1's, or page 1's less some of those an article key drops as noise (``from``,
-    ``ref``, ``rss``, ``c``, a session id): it may leave them out, never add or change one."""
+    ``ref``, ``rss``, a session id; not ``c`` or ``amp``): it may leave them out, never add
+    or change one."""
     assert page_of(link, first) == page
 
 
@@ -641,6 +648,7 @@ def test_page_one_reached_from_a_feed_follows_its_pager_to_the_last_page(args: s
 @pytest.mark.parametrize(("first", "base"), [
     (BITRIX + "?c=13", BITRIX + "?c=12"),  # another rubric's list
     (BITRIX + "?c=13&from=rss", BITRIX + "?c=12"),
+    (BITRIX + "?c=13", BITRIX),  # the site-wide list's pager on a rubric's page
     (BITRIX, BITRIX + "?from=rss"),  # an argument page 1 does not have
     (BITRIX + "?id=5&from=rss", BITRIX),  # one that names the page left out
 ])
@@ -727,6 +735,8 @@ def test_a_show_all_link_elsewhere_still_makes_the_block_no_pager(href: str) -> 
     ("http://ex.org/news/?SHOWALL_1=1", FIRST, False),
     (FIRST + "all/2/", FIRST, False),
     (FIRST + "?from=rss&showall=1", FIRST, False),
+    ("https://site.by/all", "https://site.by/", False),  # a site's "all news" listing
+    ("https://site.by/all/", "https://site.by/?from=rss", False),
 ])
 def test_show_all_link(link: str, first: str, shows_all: bool) -> None:
     """Only a show-all argument (or ``all/``) added to the article's URL, as spelt (noise of
