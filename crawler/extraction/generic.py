@@ -33,7 +33,7 @@ from crawler.extraction.normalize import join_paragraphs
 # boilerplate, and "interior_gaps" adds region lines trafilatura left out between two
 # paragraphs we keep; "linked_sentences" adds back, in the same places, sentences that were
 # removed as link blocks.
-PRUNING_STEPS = ("furniture_blocks", "link_blocks", "region", "template_siblings", "quiet_siblings",
+PRUNING_STEPS = ("missed_region", "furniture_blocks", "link_blocks", "region", "template_siblings", "quiet_siblings",
                  "headline_block", "longest_prose", "headline_anchor", "interior_gaps", "meta_lines",
                  "title_line", "boilerplate_lines", "linked_sentences")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
@@ -719,6 +719,33 @@ def _after_headline(tree: etree._Element, region: list[etree._Element]) -> bool:
     return False
 
 
+# ``missed_region``: trafilatura's output holds at most this share of the region's text.
+MISSED_MAX_SHARE = 0.1
+MISSED_MIN_PARAGRAPHS = 5  # ...and what it kept instead is a list of items, not one text
+
+
+def _missed_region(work: etree._Element, region: list[etree._Element], kept: list[str],
+                   paragraphs: list[str], stats: dict) -> list[str] | None:
+    """The region's own paragraphs when trafilatura left out the article: the region under
+    the page's headline holds prose (a line of LONGEST_PROSE characters) of which trafilatura
+    kept next to nothing; else None.
+
+    trafilatura drops a block for a word in its class name (an ad script's ``_reachbanner_``
+    marker on the article's ``div``) and returns the teasers around it instead. A region in
+    a block named as no article (a comment, a sidebar: ``_class_weight``) or hidden (a
+    closed dialog) is no such case.
+    """
+    size = sum(stats.get(el, (0, 0))[0] for el in region)
+    if (len(paragraphs) < MISSED_MIN_PARAGRAPHS or not size
+            or sum(map(len, kept)) > MISSED_MAX_SHARE * size or not _after_headline(work, region)):
+        return None
+    if any(_hidden(top) or any(_class_weight(el) < 0 for el in (top, *top.iterancestors()))
+           for top in region):
+        return None  # a comment, a sidebar, a closed dialog: trafilatura was right to leave it
+    lines = _region_paragraphs(region)
+    return lines if any(len(line) >= LONGEST_PROSE for line in lines) else None
+
+
 def _region_too_small(region: list[etree._Element], paragraphs: list[str], stats: dict) -> bool:
     """A region that holds next to no text against trafilatura's is no article container.
 
@@ -971,7 +998,8 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
     keys, hay = [_tokens(p) for p in paragraphs], _hay(blocks)
     kept, kept_keys = _in_region(paragraphs, keys, hay)
     if not _region_holds_enough(work, region, kept, paragraphs):
-        return paragraphs
+        missed = "missed_region" in ENABLED_STEPS and _missed_region(work, region, kept, paragraphs, stats)
+        return missed or paragraphs
     longest = max(paragraphs, key=len)
     if "longest_prose" in ENABLED_STEPS and len(longest) >= LONGEST_PROSE and longest not in kept:
         return paragraphs  # the region left out the page's longest prose: it is the wrong block

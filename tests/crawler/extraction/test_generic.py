@@ -709,3 +709,48 @@ def test_link_list_whose_items_say_more_than_their_links_is_body() -> None:
     paras = _paragraphs(html)
     items = [f"{title} – {rate}" for title, rate in rates]
     assert paras == [PROSE, *items, PROSE2, PROSE3]
+
+
+BRIDGE = ("The regional court ruled on Monday that the city must rebuild the old bridge before "
+          "the end of next year because the inspection found that the steel beams had corroded "
+          "far beyond what the original design allowed and the engineers who signed the last "
+          "report had not visited the site for more than four years while the traffic on the "
+          "bridge had doubled since the new district was built on the other bank of the river.")
+
+
+def _missed_page(article_attrs: str = "class='txtmain _reachbanner_'", items: int = 8,
+                 headline_first: bool = True, cell_attrs: str = "") -> str:
+    """A table layout: the article's block, named so that trafilatura's readability fallback
+    drops it ("banner"), under its headline; a feed of teasers in an ``article`` element
+    beside it, which trafilatura takes instead."""
+    headline = "Court orders the city to rebuild the old bridge"
+    feed = "".join(f"<div class='item'><a href='/n{i}'>Story {i}</a><br>In other news number {i} "
+                   "the assembly approved a budget for the harbour and the museum and the road."
+                   "</div>" for i in range(items))
+    story = f"<div {article_attrs}><p>{BRIDGE}</p><p>{PROSE}</p><p>{PROSE2}</p></div>"
+    heading = f"<h1>{headline}</h1>"
+    cell = heading + story if headline_first else story + "<p>ad</p>" * 3 + heading
+    return (f"<html><head><title>{headline}</title></head><body><table><tr>"
+            f"<td {cell_attrs}>{cell}</td><td><article>{feed}</article></td></tr></table>"
+            "</body></html>")
+
+
+def test_an_article_trafilatura_left_out_for_a_feed_comes_from_the_region(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    html = _missed_page()
+    assert _paragraphs(html) == [BRIDGE, PROSE, PROSE2]
+    feed = _with_steps_off(html, {"missed_region"}, monkeypatch)
+    assert BRIDGE not in feed and feed[0].startswith("Story 0 In other news number 0")
+
+
+@pytest.mark.parametrize("page", [
+    _missed_page("class='txtmain' aria-hidden='true'"),  # a closed dialog's text
+    _missed_page("class='txtmain' style='display: none'"),
+    _missed_page("class='txtmain'", cell_attrs="class='comments'"),  # named as no article
+    _missed_page(items=4),  # trafilatura's text is no list of items
+    _missed_page(headline_first=False),  # not under the page's headline
+])
+def test_a_region_trafilatura_left_out_without_evidence_stays_out(page: str) -> None:
+    paragraphs = _paragraphs(page)
+    assert BRIDGE not in paragraphs
+    assert any(p.startswith("Story 1 In other news number 1") for p in paragraphs)
