@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qsl, quote, urlsplit, urlunsplit
 
@@ -283,7 +284,9 @@ def _split_pasted(url: str) -> SplitResult | None:
     return parts
 
 
-def _host(parts: SplitResult) -> str | None:
+def _host(parts: SplitResult, companions: bool = True) -> str | None:
+    """The key's host: IDNA, no trailing dot, without one ``www.`` label or (with
+    ``companions``) one mobile or AMP label, a port other than 80/443; None for a bad port."""
     host = (parts.hostname or "").rstrip(".")
     if not host.isascii():
         with contextlib.suppress(UnicodeError):
@@ -292,7 +295,7 @@ def _host(parts: SplitResult) -> str | None:
         port = parts.port
     except ValueError:
         return None
-    host = _HOST_PREFIX.sub("", host)
+    host = (_HOST_PREFIX if companions else _SITE_WWW).sub("", host)
     return host if port in (None, 80, 443) else f"{host}:{port}"
 
 
@@ -316,12 +319,21 @@ def as_text(raw: str) -> str:
 def article_key(url: str) -> ArticleKey | None:
     """The key of a URL (stored or pasted); None for one that names no host."""
     parts = _split_pasted(url)
-    host = _host(parts) if parts else None
-    if not parts or not host:
+    return split_key(parts) if parts else None
+
+
+def split_key(parts: SplitResult, noise: Callable[[str, str], bool] = is_noise,
+              companions: bool = True) -> ArticleKey | None:
+    """The :class:`ArticleKey` of a URL split already, None for one that names no host: the
+    one reading of host, path and query that :func:`article_key` and the crawler's pager
+    (``crawler.extraction.pages``: its links split as they are, a narrower ``noise``, a
+    mobile host another site) share. ``noise(name, value)`` (as text) tells a query
+    argument the key drops; ``companions``: a mobile or AMP host label is dropped too."""
+    if not (host := _host(parts, companions)):
         return None
     path = normalize_escapes(PATH_SESSION.sub("", parts.path)).rstrip("/") or "/"
     query = frozenset((k, v) for k, v in query_pairs(parts.query)
-                      if not is_noise(as_text(k), as_text(v)))
+                      if not noise(as_text(k), as_text(v)))
     return ArticleKey(host, path, query)
 
 

@@ -8,8 +8,10 @@ Only on positive evidence that the pager is the article's, all of it:
 * a short block (:func:`_pager_box`) that shows the page's own number as text, not a link
   (page 1 on the first page), has few words besides numbers, and links a page's number;
 * every link in it goes to a page of the article: the first page's host and path with a page
-  marker (:func:`crawler.extraction.pages.page_of`); a link anywhere else (another path, a
-  listing, "show all") makes it no pager of the article;
+  marker (:func:`crawler.extraction.pages.page_of`), or is its "show all" link (Bitrix's
+  ``?SHOWALL_1=1``, ``?page=all``: :func:`crawler.extraction.pages.show_all_link`), never
+  followed; a link anywhere else (another path, a listing, another rubric's "show all")
+  makes it no pager of the article;
 * the block, with the wrappers around it that hold no other text, sits right beside the page's
   extracted text: among its siblings, the text just before it ends in the body's last
   paragraph (it closes the text's container, or is the container's next sibling), or the text
@@ -29,7 +31,7 @@ from urllib.parse import urldefrag
 from lxml import etree
 
 from crawler.extraction.html import document_base, remove_keeping_tail, text_content
-from crawler.extraction.pages import MAX_PAGES, page_of
+from crawler.extraction.pages import MAX_PAGES, page_of, show_all_link
 from crawler.urls import joined
 
 PAGER_CHARS = 300  # a block of more text is no pager
@@ -168,13 +170,16 @@ def _sentence(text: str, tokens: list[str]) -> bool:
 
 def _pages_linked(box: etree._Element, base: str, first: str) -> dict[int, str] | None:
     """The pages of the article at ``first`` the block links, by number; None when one of its
-    links goes anywhere else."""
+    links goes anywhere else. Its "show all" link (``?SHOWALL_1=1``, ``?page=all``: see
+    :func:`crawler.extraction.pages.show_all_link`) is neither a page nor anywhere else."""
     pages: dict[int, str] = {}
     for node in box.iter("a"):
         if (href := node.get("href")) is None:
             continue
         link = joined(base, href.strip()) if href.strip() else None
         number = page_of(link, first) if link is not None else None
+        if number is None and link is not None and show_all_link(link, first):
+            continue
         if number is None:
             return None
         pages.setdefault(number, urldefrag(link).url)

@@ -3,7 +3,6 @@ one (``rel="next"``), and whether a page is a later page of another URL's articl
 
 from __future__ import annotations
 
-import contextlib
 import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
@@ -11,13 +10,12 @@ from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
 from lxml import etree
 
 from archive.urls import (
-    PATH_SESSION,
     SESSION_PARAMS,
     TRACKING_PARAMS,
     ArticleKey,
     as_text,
-    normalize_escapes,
-    query_pairs,
+    is_noise,
+    split_key,
 )
 from crawler.extraction.html import document_base
 from crawler.urls import joined
@@ -27,13 +25,21 @@ from crawler.urls import joined
 # ?pagenum=, ?page_num=. Not WordPress's ?p=: a post id.
 PAGE_PARAM = re.compile(r"(?i)^(?:page|paged|pagen_\d+|pg|part|pagenum|page_num)$")
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?(\d{1,3})/?$")  # /slug/2/, /slug/page/2/
+# A pager's "show all" link (the whole article on one page), none of its pages: Bitrix's
+# ?SHOWALL_1=1 (any value: never followed), ?showall=1, ?show_all=1, a page
+# parameter valued "all" (?page=all), and an ``all/`` segment under the article's path.
+# Kept small: a wider set (?view=all, ?full=1) would let more foreign links pass in a pager.
+_SHOW_ALL_PARAM = re.compile(r"(?i)^(?:showall_\d+|showall|show_all)$")
+_SHOW_ALL_SEGMENT = "all"
 _COMMENTS = re.compile(r"(?i)comment|koment|otzyv|discuss|replies")
 MAX_PAGES = 500  # a larger number is no page of an article
 # Query names a link to a page may carry or not, the page being the same: campaign tags, click
 # ids and session ids. Not ``ref``, ``from``, ``c`` or ``amp``, which an article key drops as
-# noise but some sites number pages or rubrics by (``news.php?c=12&page=2``).
+# noise but some sites number pages or rubrics by (``news.php?c=12&page=2``): a link may only
+# leave those of page 1's out (:func:`_same_arguments`), never add or change one.
 _NOT_A_PAGE = (TRACKING_PARAMS - {"ref", "from", "rss", "amp", "c"}) | SESSION_PARAMS
-_WWW = re.compile(r"^www\d*\.(?=.*\.)")
+# Noise a link to a page may not even leave out: a rubric (``c``), an AMP copy's flag.
+_KEPT_APART = frozenset({"c", "amp"})
 
 
 @lru_cache(maxsize=4096)  # page 1's key is asked for each link of its pages (immutable: shared)
@@ -41,23 +47,19 @@ def _key(url: str) -> ArticleKey | None:
     """What tells one page of an article from another: the host (case, a ``www.`` label and
     a default port aside; not a mobile host, another site as far as a pager knows), the path
     (escapes' spelling, a session segment and a trailing slash aside) and the query but for
-    campaign, click and session ids; None for a URL with no host."""
+    campaign, click and session ids; None for a URL with no host. The link is read as it is
+    (no scheme guessed, no AMP cache unwrapped), by :func:`archive.urls.split_key`."""
     try:
         parts = urlsplit(url.split("#", 1)[0])
-        host, port = (parts.hostname or "").rstrip("."), parts.port
-    except ValueError:
+    except ValueError:  # http://[::1 (a bad port is split_key's None)
         return None
-    if not host:
-        return None
-    if not host.isascii():
-        with contextlib.suppress(UnicodeError):
-            host = host.encode("idna").decode("ascii")
-    host = _WWW.sub("", host) + (f":{port}" if port not in (None, 80, 443) else "")
-    path = normalize_escapes(PATH_SESSION.sub("", parts.path)).rstrip("/") or "/"
-    query = frozenset((k, v) for k, v in query_pairs(parts.query)
-                      if not (name := as_text(k).lower()).startswith("utm_")
-                      and name not in _NOT_A_PAGE)
-    return ArticleKey(host, path, query)
+    return split_key(parts, noise=_not_a_page, companions=False)
+
+
+def _not_a_page(name: str, _value: str) -> bool:
+    """A query argument no page of an article is told by (``_NOT_A_PAGE``, ``utm_*``)."""
+    name = name.lower()
+    return name.startswith("utm_") or name in _NOT_A_PAGE
 
 
 def named_pages(tree: etree._Element, url: str) -> int:
@@ -83,15 +85,34 @@ def named_pages(tree: etree._Element, url: str) -> int:
 
 def page_of(link: str, first: str) -> int | None:
     """The number of the page of the article at ``first`` that ``link`` is (1 for ``first``
-    itself), or None when ``link`` differs from it by more than a page parameter or segment.
-    The URLs are compared by :func:`_key`: host case, ``www.``, a trailing slash, escapes'
-    spelling, campaign and session arguments and the fragment name no other page."""
+    itself), or None when ``link`` differs from it by more than a page parameter or segment,
+    or by leaving out arguments of ``first`` that are noise (:func:`_same_arguments`). The URLs
+    are compared by :func:`_key`: host case, ``www.``, a trailing slash, escapes' spelling,
+    campaign and session arguments and the fragment name no other page."""
     if link == first:
         return 1
     here, target = _key(first), _key(link)
     if here is None or target is None:
         return None
     return 1 if target == here else _page_number(target, here)
+
+
+def show_all_link(link: str, first: str) -> bool:
+    """Whether ``link`` is the "show all" link of the article at ``first``'s pager (an
+    argument of ``_SHOW_ALL_PARAM`` or a page parameter valued ``all`` added to the article's
+    URL as :func:`page_of` compares it, a page number or none besides; or the
+    ``_SHOW_ALL_SEGMENT`` under its path, not under a site's root, where ``/all`` is a
+    listing): no page to follow, nor a link that makes a block no pager of the article."""
+    here, target = _key(first), _key(link)
+    if here is None or target is None or target.host != here.host:
+        return False
+    if target.path == here.path:
+        flags = frozenset((k, v) for k, v in target.query if _SHOW_ALL_PARAM.match(k)
+                          or PAGE_PARAM.match(k) and v.lower() == "all")
+        rest = ArticleKey(target.host, target.path, target.query - flags)
+        return bool(flags) and _same_arguments(rest, here)
+    return (here.path != "/" and target.path == here.path.rstrip("/") + "/" + _SHOW_ALL_SEGMENT
+            and _same_arguments(target, here))
 
 
 def next_page(tree: etree._Element, url: str, first: str) -> str | None:
@@ -172,19 +193,38 @@ def _without_page(url: str) -> str | None:
 
 
 def _page_number(target: ArticleKey | None, here: ArticleKey | None) -> int | None:
-    """The page number ``target`` gives the article at ``here``: a page parameter and its
-    other arguments the same, or a page segment under its path; None for any other URL."""
+    """The page number ``target`` gives the article at ``here``: a page parameter (none: 1)
+    and its other arguments ``here``'s (:func:`_same_arguments`), or a page segment under its
+    path; None for any other URL."""
     if target is None or here is None or target.host != here.host:
         return None
     if target.path == here.path:
-        numbers = [int(v) for k, v in target.query
-                   if PAGE_PARAM.match(k) and v.isascii() and v.isdigit()]
-        return max(numbers) if numbers and _others(target) == _others(here) else None
+        if not _same_arguments(target, here):
+            return None
+        marks = [v for k, v in target.query if PAGE_PARAM.match(k)]
+        if not marks:  # page 1 as a pager links it: its URL less the feed's argument
+            return 1
+        numbers = [int(v) for v in marks if v.isascii() and v.isdigit()]
+        return max(numbers) if numbers else None
     folder = here.path.rstrip("/") + "/"
     if target.path.startswith(folder) and not target.query:
         match = _PAGE_SUFFIX.match(target.path[len(folder):])
         return int(match.group(1)) if match else None
     return None
+
+
+def _same_arguments(target: ArticleKey, here: ArticleKey) -> bool:
+    """Whether ``target``'s arguments but its page's are ``here``'s, or ``here``'s less some
+    that an article key drops as noise (:func:`archive.urls.is_noise`: ``from``, ``ref``,
+    ``rss``, a session id) but ``c`` and ``amp``: a pager links page 1 reached from a feed
+    (``?from=rss``) by its bare URL and its later pages without the feed's argument. Adding
+    an argument, changing one (``?c=12&page=2`` of ``?c=13``, another rubric's list) or
+    leaving out a rubric's ``c`` (``news.php?page=2`` of ``news.php?c=13``: the site-wide
+    list) is another page."""
+    mine, theirs = _others(target), _others(here)
+    return mine <= theirs and all(
+        is_noise(name := as_text(k), as_text(v)) and name.lower() not in _KEPT_APART
+        for k, v in theirs - mine)
 
 
 def _others(key: ArticleKey) -> frozenset[tuple[str, str]]:

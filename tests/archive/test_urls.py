@@ -56,6 +56,22 @@ def test_article_keys_of_windows_1251_queries_are_told_apart() -> None:
         "https://site.by/v?q=%D0%9D%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8")
 
 
+def test_split_key_is_the_article_key_with_the_callers_noise_and_hosts() -> None:
+    """One reading of host, path and query for the article key and the crawler's pager: the
+    default is :func:`article_key`'s; the pager's keeps ``from`` and a mobile host apart."""
+    from urllib.parse import urlsplit
+
+    from archive.urls import article_key, split_key
+
+    url = "http://WWW.m.Site.by:80/news/%d0%b0/;jsessionid=1?from=rss&id=5&utm_source=x"
+    assert split_key(urlsplit(url)) == article_key(url)
+    narrow = split_key(urlsplit(url), noise=lambda name, _: name.startswith("utm_"),
+                       companions=False)
+    assert narrow is not None and narrow.host == "m.site.by" and narrow.path == "/news/%D0%B0"
+    assert narrow.query == {("from", "rss"), ("id", "5")}
+    assert split_key(urlsplit("http://site.by:99999/a")) is None
+
+
 @pytest.mark.parametrize(("host", "desktop"), [
     ("m.example.by", "example.by"), ("MOBILE.news.example.by.", "news.example.by"),
     ("touch.example.ru", "example.ru"), ("pda.example.ru", "example.ru"),

@@ -401,3 +401,27 @@ def test_a_later_page_step_that_crashes_costs_that_page_only(monkeypatch) -> Non
     assert gold.paragraphs[paged_articles.PARTS] not in result.item["text"]
     assert result.cut_short and "(error)" in result.cut_short
     assert result.joining["articles/page_not_joined/error"] == 1
+
+
+def test_a_page_one_captured_with_a_feeds_argument_is_joined_by_its_pager(tmp_path):
+    """An archive whose article's page 1 was captured as ``…?from=rss`` (another crawler
+    followed the feed's link as given), its later pages linked by Bitrix's numbered pager
+    only (``?PAGEN_1=N``, no ``from``): the item, under the canonical URL, holds the three
+    pages, joined through the pager's links, and the later pages are no items."""
+    from tests.sites import paged_articles
+
+    fixture, paged = paged_articles.runews24_site()
+    gold = paged.golds[4]  # the one paged by its numbered pager only
+    host = f"https://{fixture.site.host}"
+    urls = paged.pages[gold.url]
+    bodies = [fixture.site.pages[u.removeprefix(host)].body for u in urls]
+    assert b'rel="next"' not in bodies[0] and b"PAGEN_1=2" in bodies[0]  # the premise
+    captured = [f"{urls[0]}?from=rss", *urls[1:]]
+    _write_run(tmp_path, [(u, b, 200, _at(n)) for n, (u, b) in enumerate(zip(captured, bodies,
+                                                                              strict=True))])
+    report, items, _ = _run([tmp_path])
+    (item,) = items
+    assert item["url"] == gold.url
+    assert item["extractor"]["page_urls"] == captured
+    assert item["text"].split("\n\n") == gold.paragraphs
+    assert report.joining["articles/pages_joined"] == 2 and report.cut_short == 0

@@ -8,7 +8,7 @@ from lxml import etree
 from crawler.extraction import ExtractionError, extract_article, next_page_of, pager, same_headline
 from crawler.extraction.html import parse_html
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
-from crawler.extraction.pages import earlier_page, named_pages, next_page, page_of
+from crawler.extraction.pages import earlier_page, named_pages, next_page, page_of, show_all_link
 from crawler.extraction.worker import PageJoin, join_page
 from crawler.items import Article, ArticlePage
 
@@ -234,14 +234,20 @@ BITRIX = "http://ex.org/news/detail/most-otkryli/"
 RUNEWS = "https://runews24.ru/society/13/01/2026/most-otkryli"
 
 
-def _bx_pager(url: str, current: int, last: int) -> str:
-    """Bitrix's bx-pagination: the current page a <span> in an active <li>, a "next" link."""
+def _bx_pager(url: str, current: int, last: int, *, bare_first: bool = False) -> str:
+    """Bitrix's bx-pagination: the current page a <span> in an active <li>, a "next" link
+    (``bare_first``: page 1 linked as ``url`` itself, as its templates link it)."""
+    def href(n: int) -> str:
+        if n == 1 and bare_first:
+            return url
+        return f"{url}{'&amp;' if '?' in url else '?'}PAGEN_1={n}"
+
     items = "".join(
         f'<li class="bx-active"><span>{n}</span></li>' if n == current
-        else f'<li><a href="{url}?PAGEN_1={n}"><span>{n}</span></a></li>'
+        else f'<li><a href="{href(n)}"><span>{n}</span></a></li>'
         for n in range(1, last + 1))
     if current < last:
-        items += f'<li class="bx-pag-next"><a href="{url}?PAGEN_1={current + 1}">Следующая</a></li>'
+        items += f'<li class="bx-pag-next"><a href="{href(current + 1)}">Следующая</a></li>'
     return (f'<div class="bx-pagination"><div class="bx-pagination-container"><ul>{items}'
             "</ul></div></div>")
 
@@ -557,3 +563,182 @@ def test_a_later_page_opening_with_a_line_read_elsewhere_keeps_it() -> None:
     joined_ = join_page(PageJoin(article, _page(FIRST + "?page=2", ["***", "— Да.", *PAGE2]),
                                  FIRST))
     assert joined_.text.endswith(PARAGRAPH_SEPARATOR.join([CLOSING, "***", "— Да.", *PAGE2]))
+
+
+SITE = "https://site.by/news/x.html"
+
+
+@pytest.mark.parametrize(("link", "first", "page"), [
+    # page 1 reached from a feed or a menu (an argument the article key drops as noise), its
+    # pager's links without that argument
+    (SITE + "?PAGEN_1=2", SITE + "?from=rss", 2),
+    (SITE + "?PAGEN_1=3", SITE + "?ref=main", 3),
+    (SITE + "?PAGEN_1=2", SITE + "?rss=1", 2),
+    (SITE + "?PAGEN_1=2", SITE + "?utm_source=rss&from=rss", 2),
+    (SITE + "?c=4&PAGEN_1=2", SITE + "?utm_source=rss&from=rss&c=4", 2),
+    (SITE + "?id=5&PAGEN_1=2", SITE + "?id=5&from=rss", 2),
+    (SITE + "?PAGEN_1=2&id=5", SITE + "?from=rss&id=5", 2),
+    (SITE + "?ref=main&PAGEN_1=2", SITE + "?ref=main&from=rss", 2),  # one of two left out
+    (SITE + "?from=rss&PAGEN_1=2", SITE + "?from=rss", 2),  # or kept
+    (SITE + "?PAGEN_1=2", SITE + "?sid=a1b2", 2),  # a session id
+    (SITE, SITE + "?from=rss", 1),  # page 2's link back to page 1
+    (SITE + "?PAGEN_1=2#nav", SITE + "?ref=main", 2),
+    # a link leaving out an argument that names the page, adding one or changing one
+    (SITE + "?PAGEN_1=2", SITE + "?id=5&from=rss", None),
+    (SITE + "?PAGEN_1=2", SITE + "?sid=12", None),  # PHP-Nuke's story number
+    (SITE + "?id=6&PAGEN_1=2", SITE + "?id=5&from=rss", None),
+    (SITE + "?from=lenta&PAGEN_1=2", SITE + "?from=rss", None),
+    (SITE + "?from=rss&PAGEN_1=2", SITE, None),
+    (SITE + "?from=rss&PAGEN_1=2", SITE + "?ref=main", None),
+    ("http://ex.org/news.php?c=12&page=2", "http://ex.org/news.php?c=13&from=rss", None),
+    ("http://ex.org/news.php?c=13&page=2", "http://ex.org/news.php?c=13&from=rss", 2),
+    # a rubric's ``c`` and an AMP flag are noise to an article key, yet a link leaving them
+    # out is the site-wide list, or the page that is no AMP copy
+    ("http://ex.org/news.php?page=2", "http://ex.org/news.php?c=13", None),
+    ("http://ex.org/news.php?page=40", "http://ex.org/news.php?c=13&from=rss", None),
+    (SITE + "?PAGEN_1=2", SITE + "?amp=1", None),
+    # no page number, or another path
+    (SITE + "?page=all", SITE + "?from=rss", None),
+    ("https://site.by/news/y.html?PAGEN_1=2", SITE + "?from=rss", None),
+])
+def test_a_link_may_leave_out_page_ones_noise_arguments(link: str, first: str,
+                                                       page: int | None) -> None:
+    """A link is a page of the article at ``first`` when its arguments but the page's are
+    page 1's, or page 1's less some of those an article key drops as noise (``from``,
+    ``ref``, ``rss``, a session id; not ``c`` or ``amp``): it may leave them out, never add
+    or change one."""
+    assert page_of(link, first) == page
+
+
+def test_next_page_and_named_pages_of_a_page_one_reached_from_a_feed() -> None:
+    tree = parse_html('<html><head><link rel="next" href="/news/slug/?page=2"></head><body>'
+                      '<article><p>Текст</p><a href="?page=2">2</a> <a href="/news/slug/?page=3">'
+                      "3</a></article></body></html>")
+    for first in (NEXT + "?from=rss", NEXT + "?ref=main&utm_source=tg"):
+        assert next_page(tree, first, first) == NEXT + "?page=2"
+        assert named_pages(tree, first) == 3
+        assert next_page(tree, NEXT + "?page=2", first) is None  # pointing back
+    assert named_pages(tree, NEXT + "?id=5") == 1
+
+
+PAGE3 = [f"Абзац {i} третьей страницы: вечером на набережной играл оркестр." for i in range(3)]
+
+
+@pytest.mark.parametrize("args", ["from=rss", "utm_source=rss", "ref=main", "rss=1",
+                                  "id=5&from=rss", "from=rss&id=5"])
+def test_page_one_reached_from_a_feed_follows_its_pager_to_the_last_page(args: str) -> None:
+    """Page 1 fetched as ``…/?from=rss`` (a feed's, a menu's link), its Bitrix pager linking
+    ``?PAGEN_1=N`` without the argument, page 1 as the bare URL: each page's pager gives the
+    next, the pager element leaves every page's text."""
+    first = f"{BITRIX}?{args}"
+    base = BITRIX + ("?id=5" if "id=5" in args else "")
+    pages = [first, *(f"{base}{'&' if '?' in base else '?'}PAGEN_1={n}" for n in (2, 3))]
+    article = extract_article(_news(first, LONG, _bx_pager(base, 1, 3, bare_first=True)))
+    assert next_page_of(article) == pages[1]
+    assert article.text == PARAGRAPH_SEPARATOR.join(LONG)
+    assert article.extractor["pages"] == 3
+    for n, text in ((2, PAGE2), (3, PAGE3)):
+        later = _news(pages[n - 1], text, _bx_pager(base, n, 3, bare_first=True))
+        article = join_page(PageJoin(article, later, first))
+        assert next_page_of(article) == (pages[2] if n == 2 else None)
+    assert article.extractor["page_urls"] == pages
+    assert article.text.split(PARAGRAPH_SEPARATOR) == [*LONG, *PAGE2, *PAGE3]
+
+
+@pytest.mark.parametrize(("first", "base"), [
+    (BITRIX + "?c=13", BITRIX + "?c=12"),  # another rubric's list
+    (BITRIX + "?c=13&from=rss", BITRIX + "?c=12"),
+    (BITRIX + "?c=13", BITRIX),  # the site-wide list's pager on a rubric's page
+    (BITRIX, BITRIX + "?from=rss"),  # an argument page 1 does not have
+    (BITRIX + "?id=5&from=rss", BITRIX),  # one that names the page left out
+])
+def test_a_pager_adding_or_changing_an_argument_is_not_followed(first: str, base: str) -> None:
+    article = extract_article(_news(first, LONG, _bx_pager(base, 1, 3)))
+    assert next_page_of(article) is None
+    assert article.text.startswith(LONG[0])
+
+
+def _with_show_all(pager: str, href: str, label: str = "Все") -> str:
+    """``pager`` with a "show all" link as its last item (Bitrix: ``bx-pag-all``)."""
+    item = f'<li class="bx-pag-all"><a href="{href}" rel="nofollow"><span>{label}</span></a></li>'
+    return pager.replace("</ul>", item + "</ul>", 1) if "</ul>" in pager else pager.replace(
+        "</div>", f' <a href="{href}">{label}</a></div>', 1)
+
+
+WP_PAGER = ('<div class="page-links">Страницы: <span class="current">1</span> '
+            f'<a href="{FIRST}2/">2</a> <a href="{FIRST}3/">3</a></div>')
+QUERY_PAGER = '<p class="pages"><b>1</b> | <a href="?page=2">2</a> | <a href="?page=3">3</a></p>'
+
+
+@pytest.mark.parametrize(("url", "pager", "expected"), [
+    (BITRIX, _with_show_all(_bx_pager(BITRIX, 1, 3), "?SHOWALL_1=1"), BITRIX + "?PAGEN_1=2"),
+    (BITRIX, _with_show_all(_bx_pager(BITRIX, 1, 3), f"{BITRIX}?SHOWALL_1=1", "Показать все"),
+     BITRIX + "?PAGEN_1=2"),
+    (BITRIX, _with_show_all(_bx_pager(BITRIX, 1, 3), f"{BITRIX}?PAGEN_1=2&amp;SHOWALL_1=0"),
+     BITRIX + "?PAGEN_1=2"),
+    (BITRIX + "?from=rss", _with_show_all(_bx_pager(BITRIX, 1, 3), "/news/detail/most-otkryli/"
+                                          "?SHOWALL_1=1"), BITRIX + "?PAGEN_1=2"),
+    (FIRST, QUERY_PAGER.replace("</p>", ' | <a href="?page=all">Все</a></p>'), FIRST + "?page=2"),
+    (FIRST, QUERY_PAGER.replace("</p>", ' | <a href="?showall=1">Все</a></p>'), FIRST + "?page=2"),
+    (FIRST, WP_PAGER.replace("</div>", f' <a href="{FIRST}all/">Все</a></div>'), FIRST + "2/"),
+])
+def test_a_pagers_show_all_link_is_no_page_and_no_reason_to_refuse_it(url: str, pager: str,
+                                                                        expected: str) -> None:
+    """A pager with a "show all" link (Bitrix's ``?SHOWALL_1=1``, ``?page=all``, ``/all/``)
+    is the article's all the same: its numbered next page is followed, never the show-all
+    link, and the pager (its "Все" too) leaves the text."""
+    article = extract_article(_news(url, LONG, pager))
+    assert next_page_of(article) == expected
+    assert article.text == PARAGRAPH_SEPARATOR.join(LONG)
+
+
+def test_an_article_whose_pager_shows_all_is_joined_page_by_page() -> None:
+    """Each page's pager links "Все": each gives its next numbered page, to the last."""
+    pages = [BITRIX, BITRIX + "?PAGEN_1=2", BITRIX + "?PAGEN_1=3"]
+
+    def pager(n: int) -> str:
+        return _with_show_all(_bx_pager(BITRIX, n, 3, bare_first=True), "?SHOWALL_1=1")
+    article = extract_article(_news(BITRIX, LONG, pager(1)))
+    for n, text in ((2, PAGE2), (3, PAGE3)):
+        article = join_page(PageJoin(article, _news(pages[n - 1], text, pager(n)), BITRIX))
+        assert next_page_of(article) == (pages[2] if n == 2 else None)
+    assert article.extractor["page_urls"] == pages
+    assert article.text.split(PARAGRAPH_SEPARATOR) == [*LONG, *PAGE2, *PAGE3]
+
+
+@pytest.mark.parametrize("href", [
+    "/news/?SHOWALL_1=1",  # the news list's, another path
+    "?SHOWALL_1=1&amp;c=5",  # an argument besides
+    "http://other.test/news/detail/most-otkryli/?SHOWALL_1=1",
+])
+def test_a_show_all_link_elsewhere_still_makes_the_block_no_pager(href: str) -> None:
+    """A block linking another path's, host's or rubric's "show all" is no pager of the
+    article, as any link elsewhere makes it none."""
+    article = extract_article(_news(BITRIX, LONG, _with_show_all(_bx_pager(BITRIX, 1, 3), href)))
+    assert next_page_of(article) is None
+
+
+@pytest.mark.parametrize(("link", "first", "shows_all"), [
+    (BITRIX + "?SHOWALL_1=1", BITRIX, True),
+    (BITRIX + "?SHOWALL_2=1", BITRIX + "?from=rss", True),
+    (BITRIX + "?PAGEN_1=2&SHOWALL_1=0", BITRIX, True),
+    (FIRST + "?page=all", FIRST, True),
+    (FIRST + "?Page=ALL", FIRST, True),
+    (FIRST + "?showall=1", FIRST, True),
+    (FIRST + "?show_all=1", FIRST, True),
+    (FIRST + "all/", FIRST, True),
+    (FIRST + "all", FIRST + "?from=rss", True),
+    (FIRST, FIRST, False),
+    (FIRST + "?page=2", FIRST, False),
+    (FIRST + "?view=all", FIRST, False),
+    (FIRST + "?showall=1&c=5", FIRST, False),
+    ("http://ex.org/news/?SHOWALL_1=1", FIRST, False),
+    (FIRST + "all/2/", FIRST, False),
+    (FIRST + "?from=rss&showall=1", FIRST, False),
+    ("https://site.by/all", "https://site.by/", False),  # a site's "all news" listing
+    ("https://site.by/all/", "https://site.by/?from=rss", False),
+])
+def test_show_all_link(link: str, first: str, shows_all: bool) -> None:
+    """Only a show-all argument (or ``all/``) added to the article's URL, as spelt (noise of
+    page 1's left out or not) is the article's "show all" link."""
+    assert show_all_link(link, first) is shows_all
