@@ -23,7 +23,7 @@ from trafilatura import bare_extraction
 
 from crawler.extraction.boilerplate import is_boilerplate_line
 from crawler.extraction.dates import human_dates
-from crawler.extraction.html import CONTROLS, parse_html, without_controls
+from crawler.extraction.html import CONTROLS, parse_html, remove_keeping_tail, without_controls
 from crawler.extraction.normalize import join_paragraphs
 
 # Named steps, each with an ablation row in docs/extraction.md; the dev scorer
@@ -32,9 +32,10 @@ from crawler.extraction.normalize import join_paragraphs
 # "longest_prose" give back what the region step took from blocks that show no sign of
 # boilerplate, and "interior_gaps" adds region lines trafilatura left out between two
 # paragraphs we keep; "linked_sentences" adds back, in the same places, sentences that were
-# removed as link blocks.
-PRUNING_STEPS = ("missed_region", "furniture_blocks", "link_blocks", "region", "template_siblings", "quiet_siblings",
-                 "headline_block", "longest_prose", "headline_anchor", "interior_gaps", "meta_lines",
+# removed as link blocks; "missed_region" takes the region's own text where trafilatura
+# returned a list of items instead of the article under the headline.
+PRUNING_STEPS = ("missed_region", "furniture_blocks", "link_blocks", "region", "template_siblings",
+                 "quiet_siblings", "headline_block", "longest_prose", "headline_anchor", "interior_gaps", "meta_lines",
                  "title_line", "boilerplate_lines", "linked_sentences")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
@@ -726,24 +727,57 @@ MISSED_MIN_PARAGRAPHS = 5  # ...and what it kept instead is a list of items, not
 
 def _missed_region(work: etree._Element, region: list[etree._Element], kept: list[str],
                    paragraphs: list[str], stats: dict) -> list[str] | None:
-    """The region's own paragraphs when trafilatura left out the article: the region under
-    the page's headline holds prose (a line of LONGEST_PROSE characters) of which trafilatura
-    kept next to nothing; else None.
+    """The region's own text when trafilatura left out the article: the region under the
+    page's headline holds prose (a line of LONGEST_PROSE characters) of which trafilatura
+    kept next to nothing, returning MISSED_MIN_PARAGRAPHS or more paragraphs of something
+    else; else None.
 
     trafilatura drops a block for a word in its class name (an ad script's ``_reachbanner_``
-    marker on the article's ``div``) and returns the teasers around it instead. A region in
-    a block named as no article (a comment, a sidebar: ``_class_weight``) or hidden (a
-    closed dialog) is no such case.
+    marker on the article's ``div``) and returns the teasers around it instead. A region
+    hidden (a closed dialog) or in a block named as no article (a comment, a sidebar:
+    ``_class_weight``) is no such case; inside the region, what a reader is not shown as its
+    text (:func:`_drop_unshown`) is left out.
     """
     size = sum(stats.get(el, (0, 0))[0] for el in region)
     if (len(paragraphs) < MISSED_MIN_PARAGRAPHS or not size
             or sum(map(len, kept)) > MISSED_MAX_SHARE * size or not _after_headline(work, region)):
         return None
-    if any(_hidden(top) or any(_class_weight(el) < 0 for el in (top, *top.iterancestors()))
-           for top in region):
+    parent = region[0].getparent()  # the region is one block and its siblings
+    outer = [] if parent is None else [parent, *parent.iterancestors()]
+    if any(_unshown(el) or _class_weight(el) < 0 for el in (*region, *outer)):
         return None  # a comment, a sidebar, a closed dialog: trafilatura was right to leave it
+    _drop_unshown(region)
     lines = _region_paragraphs(region)
     return lines if any(len(line) >= LONGEST_PROSE for line in lines) else None
+
+
+# Elements whose text is no article's: forms and their controls, page furniture, figures.
+_UNSHOWN_TAGS = frozenset(("form", "button", "label", "select", "textarea", "fieldset", "nav",
+                           "aside", "footer", "figure", "figcaption"))
+
+
+def _unshown(el: etree._Element) -> bool:
+    """Whether ``el`` itself is hidden (``hidden``, ``aria-hidden``, ``display: none``)."""
+    return (el.get("hidden") is not None or el.get("aria-hidden") == "true"
+            or bool(_HIDDEN_STYLE.search(el.get("style") or "")))
+
+
+def _drop_unshown(region: list[etree._Element]) -> None:
+    """Remove from the region (our copy) what is not its text: hidden blocks, blocks named
+    as no article (a comment box) or as media (a gallery, a caption), forms and figures
+    (tails kept). One walk; a removed block's descendants are not judged."""
+    doomed: set[etree._Element] = set()
+    order: list[etree._Element] = []
+    for top in region:
+        for el in top.iterdescendants(etree.Element):
+            if el.getparent() in doomed:
+                doomed.add(el)
+            elif (el.tag in _UNSHOWN_TAGS or _unshown(el) or _class_weight(el) < 0
+                  or _MEDIA.search(_names(el))):
+                doomed.add(el)
+                order.append(el)
+    for el in order:
+        remove_keeping_tail(el)
 
 
 def _region_too_small(region: list[etree._Element], paragraphs: list[str], stats: dict) -> bool:
@@ -998,8 +1032,9 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
     keys, hay = [_tokens(p) for p in paragraphs], _hay(blocks)
     kept, kept_keys = _in_region(paragraphs, keys, hay)
     if not _region_holds_enough(work, region, kept, paragraphs):
-        missed = "missed_region" in ENABLED_STEPS and _missed_region(work, region, kept, paragraphs, stats)
-        return missed or paragraphs
+        if "missed_region" in ENABLED_STEPS:
+            return _missed_region(work, region, kept, paragraphs, stats) or paragraphs
+        return paragraphs
     longest = max(paragraphs, key=len)
     if "longest_prose" in ENABLED_STEPS and len(longest) >= LONGEST_PROSE and longest not in kept:
         return paragraphs  # the region left out the page's longest prose: it is the wrong block

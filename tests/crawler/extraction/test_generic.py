@@ -719,7 +719,9 @@ BRIDGE = ("The regional court ruled on Monday that the city must rebuild the old
 
 
 def _missed_page(article_attrs: str = "class='txtmain _reachbanner_'", items: int = 8,
-                 headline_first: bool = True, cell_attrs: str = "") -> str:
+                 headline_first: bool = True, cell_attrs: str = "",
+                 story: tuple[str, ...] = (BRIDGE, PROSE, PROSE2), inside: str = "",
+                 in_feed: str = "") -> str:
     """A table layout: the article's block, named so that trafilatura's readability fallback
     drops it ("banner"), under its headline; a feed of teasers in an ``article`` element
     beside it, which trafilatura takes instead."""
@@ -727,17 +729,25 @@ def _missed_page(article_attrs: str = "class='txtmain _reachbanner_'", items: in
     feed = "".join(f"<div class='item'><a href='/n{i}'>Story {i}</a><br>In other news number {i} "
                    "the assembly approved a budget for the harbour and the museum and the road."
                    "</div>" for i in range(items))
-    story = f"<div {article_attrs}><p>{BRIDGE}</p><p>{PROSE}</p><p>{PROSE2}</p></div>"
+    body = "".join(f"<p>{text}</p>" for text in story)
+    article = f"<div {article_attrs}>{body}{inside}</div>"
     heading = f"<h1>{headline}</h1>"
-    cell = heading + story if headline_first else story + "<p>ad</p>" * 3 + heading
+    cell = heading + article if headline_first else article + "<p>ad</p>" * 3 + heading
     return (f"<html><head><title>{headline}</title></head><body><table><tr>"
-            f"<td {cell_attrs}>{cell}</td><td><article>{feed}</article></td></tr></table>"
-            "</body></html>")
+            f"<td {cell_attrs}>{cell}</td><td><article>{feed}{in_feed}</article></td></tr>"
+            "</table></body></html>")
 
 
 def test_an_article_trafilatura_left_out_for_a_feed_comes_from_the_region(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    html = _missed_page()
+    """The region's own lines, less what a reader is not shown as its text."""
+    unshown = ("<div style='display:none'>Thank you for your vote, it was counted.</div>"
+               "<div hidden>Your session has expired, please log in again.</div>"
+               "<div class='comments'><p>Comment by reader: the council never listens.</p></div>"
+               "<form><label>Your email</label><button>Subscribe</button></form>"
+               "<figure><figcaption>The bridge in 1962. Photo: city archive</figcaption></figure>"
+               "<div class='gallery-item'>Photo 1 of 12</div>")
+    html = _missed_page(inside=unshown)
     assert _paragraphs(html) == [BRIDGE, PROSE, PROSE2]
     feed = _with_steps_off(html, {"missed_region"}, monkeypatch)
     assert BRIDGE not in feed and feed[0].startswith("Story 0 In other news number 0")
@@ -746,11 +756,23 @@ def test_an_article_trafilatura_left_out_for_a_feed_comes_from_the_region(
 @pytest.mark.parametrize("page", [
     _missed_page("class='txtmain' aria-hidden='true'"),  # a closed dialog's text
     _missed_page("class='txtmain' style='display: none'"),
+    _missed_page("class='txtmain'", cell_attrs="hidden"),
     _missed_page("class='txtmain'", cell_attrs="class='comments'"),  # named as no article
     _missed_page(items=4),  # trafilatura's text is no list of items
     _missed_page(headline_first=False),  # not under the page's headline
+    # a teaser quoting a sixth of the article: trafilatura did not miss it
+    _missed_page(in_feed="<div>The regional court ruled on Monday that the city must rebuild "
+                         "the old bridge before the end of next year</div>"),
 ])
 def test_a_region_trafilatura_left_out_without_evidence_stays_out(page: str) -> None:
     paragraphs = _paragraphs(page)
     assert BRIDGE not in paragraphs
-    assert any(p.startswith("Story 1 In other news number 1") for p in paragraphs)
+    assert any("In other news number 1 the assembly" in p for p in paragraphs)
+
+
+def test_a_region_of_short_lines_is_no_article_trafilatura_missed() -> None:
+    """No line of LONGEST_PROSE characters: a block of short lines is no evidence of an
+    article (a contact box, a list of links) against trafilatura's list."""
+    paragraphs = _paragraphs(_missed_page(story=(PROSE, PROSE2, PROSE3)))
+    assert PROSE2 not in paragraphs
+    assert any("In other news number 1 the assembly" in p for p in paragraphs)
