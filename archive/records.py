@@ -47,6 +47,9 @@ _BUFFER = 1024 * 1024
 _HEAD_PROBE = 4096
 _DISCARD = 1024 * 1024
 _MAX_HEAD = 1024 * 1024  # a WARC header block larger than this is not a header
+# an over-cap gzip member inflating more than this many times its compressed bytes is a gzip
+# bomb (zeros deflate ~1000 to 1; real records, even HTML, under 20): not inflated to its end
+BOMB_RATIO = 200
 DEFAULT_MAX_RECORD_SIZE = int(os.environ.get("ARCHIVE_MAX_RECORD_SIZE") or 64 * 1024 * 1024)
 RECOMPRESS_HINT = (
     "records cannot be addressed by offset (file gzipped as one stream?); recompress it "
@@ -86,11 +89,16 @@ ErrorHandler = Callable[[WarcFormatError], None]
 
 
 class MemberTooLarge(ValueError):
-    """A gzip member inflates beyond the cap; `length` is its compressed size, to skip it."""
+    """A gzip member inflates beyond the cap; `length` is its compressed size, to skip it.
 
-    def __init__(self, length: int, cap: int, head: bytes):
+    ``bomb``: it inflated over BOMB_RATIO to 1 past the cap and was not inflated to its end
+    (`length` is then the compressed bytes inflated, not the member's size: the walk looks
+    for the next member from there)."""
+
+    def __init__(self, length: int, cap: int, head: bytes, bomb: bool = False):
         self.length = length
         self.head = head
+        self.bomb = bomb
         super().__init__(f"record inflates beyond {cap} bytes (max record size)")
 
 
@@ -412,7 +420,10 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
 
     Inflation is streamed and stops at `max_size` bytes (default DEFAULT_MAX_RECORD_SIZE):
     an over-cap member raises MemberTooLarge after its end has been found (by inflating into
-    a discarded buffer), so the walk can go on exactly at the next member.
+    a discarded buffer), so the walk can go on exactly at the next member. Finding the end
+    costs inflating all of it: one inflating over BOMB_RATIO to 1 once past the cap (a gzip
+    bomb: 4 GiB from 4 MB) is given up there (``bomb``), so no member costs more than
+    BOMB_RATIO times its compressed bytes beyond the cap.
     """
     cap = DEFAULT_MAX_RECORD_SIZE if max_size is None else max_size
     fh.seek(offset)
@@ -431,12 +442,13 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
         while pending and not d.eof:
             piece = d.decompress(pending, _DISCARD if over else cap - size + 1)
             pending = d.unconsumed_tail
-            if over:
-                continue
             size += len(piece)
-            out.append(piece)
-            if size > cap:
-                over = True
+            if not over:
+                out.append(piece)
+                over = size > cap
+            if over and size > BOMB_RATIO * (fed - len(pending)):
+                raise MemberTooLarge(fed - len(pending), cap,
+                                     out[0][:_MAX_HEAD] if out else b"", bomb=True)
     length = fed - len(d.unused_data)
     if over:
         raise MemberTooLarge(length, cap, out[0][:_MAX_HEAD] if out else b"")
@@ -655,6 +667,14 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
         try:
             data, length = read_member(fh, offset, cap)
         except MemberTooLarge as exc:
+            if exc.bomb:  # its end unknown: the next member is looked for after what inflated
+                nxt = _find_magic(fh, offset + exc.length)
+                _report(WarcFormatError(path, offset, _too_large_reason(
+                    exc, (size if nxt is None else nxt) - offset, nxt is None)), on_error)
+                if nxt is None:
+                    return
+                offset = nxt
+                continue
             _report(WarcFormatError(path, offset, _too_large_reason(exc)), on_error)
             offset += exc.length
             continue
@@ -676,8 +696,21 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
         offset += length
 
 
-def _too_large_reason(exc: MemberTooLarge) -> str:
-    """Over-cap member: say whether it is one huge record or a file gzipped as one stream."""
+def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None,
+                      to_end: bool = False) -> str:
+    """Over-cap member: say whether it is one huge record or a file gzipped as one stream,
+    or a gzip bomb and what of the file was skipped with it (``skipped`` bytes from its
+    start, ``to_end``: the rest of the file)."""
+    if exc.bomb:
+        what = "the rest of the file" if to_end else "to the next gzip member"
+        if skipped is None:
+            skipped_note = "not read"
+        elif to_end:
+            skipped_note = f"{what} ({skipped} bytes) skipped"
+        else:
+            skipped_note = f"{skipped} bytes skipped {what}"
+        return (f"{exc}, inflating over {BOMB_RATIO} to 1 (a gzip bomb): not inflated to its "
+                f"end; {skipped_note}")
     try:
         _, fields, body_start = _parse_head_at(exc.head, _skip_blank(exc.head, 0))
         length = _content_length(fields)

@@ -14,6 +14,7 @@ import pytest
 from archive.cdxj import build_index
 from archive.errors import WarcFormatError
 from archive.reader import ArchiveLookup, iter_records, iter_responses, read_info_at
+from archive.records import MemberTooLarge, read_member
 from archive.verify import verify
 from tests.support.warcs import (
     bomb_member,
@@ -168,6 +169,62 @@ def test_record_inflation_is_capped_and_the_record_reported_by_offset(tmp_path):
         assert res.returncode == 1, res.stderr
         assert f"{path}: offset {offset}: record inflates beyond" in res.stderr
     assert len((tmp_path / "i.cdxj").read_text().splitlines()) == 2
+
+
+class _Counted:
+    """A file counting the bytes read from it."""
+
+    def __init__(self, fh) -> None:
+        self.fh, self.read_bytes = fh, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n)
+        self.read_bytes += len(data)
+        return data
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        return self.fh.seek(pos, whence)
+
+    def tell(self) -> int:
+        return self.fh.tell()
+
+
+def test_a_gzip_bomb_is_inflated_no_further_than_the_cap_and_the_walk_goes_on(tmp_path):
+    """A record's gzip member inflating 1000 to 1 (256 MB from 256 KB) past the max record
+    size was inflated to its end to find the next member: it is stopped near the cap (a few
+    KB of it read), named with its offset as a gzip bomb with the bytes skipped, and the
+    walk goes on at the next gzip member."""
+    recs = _three(b"")
+    bomb = bomb_member(256 << 20, 256 << 20)
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(gz(recs[0]) + bomb + gz(recs[2]))
+    offset = len(gz(recs[0]))
+    with open(path, "rb") as raw:
+        fh = _Counted(raw)
+        with pytest.raises(MemberTooLarge) as caught:
+            read_member(fh, offset, 1 << 20)
+    assert fh.read_bytes < 64 << 10, fh.read_bytes  # of the bomb's 256 KB
+    assert caught.value.length < len(bomb)
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append, max_record_size=1 << 20))
+    assert [i.record.target_uri for i in infos] == ["http://ex.com/1", "http://ex.com/3"]
+    assert [e.offset for e in errors] == [offset]
+    assert "gzip bomb" in errors[0].reason
+    assert f"{len(bomb)} bytes skipped" in errors[0].reason, errors[0].reason
+    with pytest.raises(WarcFormatError, match="gzip bomb"):
+        read_info_at(path, offset, max_record_size=1 << 20)
+
+
+def test_a_gzip_bomb_at_the_end_says_the_rest_of_the_file_is_skipped(tmp_path):
+    recs = _three(b"")
+    bomb = bomb_member(64 << 20, 64 << 20)
+    path = tmp_path / "end.warc.gz"
+    path.write_bytes(gz(recs[0]) + bomb)
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append, max_record_size=1 << 20))
+    assert [i.record.target_uri for i in infos] == ["http://ex.com/1"]
+    assert [e.offset for e in errors] == [len(gz(recs[0]))]
+    assert f"the rest of the file ({len(bomb)} bytes) skipped" in errors[0].reason
 
 
 def test_over_cap_record_is_skipped_by_every_reader(tmp_path):
