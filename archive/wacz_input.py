@@ -17,6 +17,7 @@ headers; readers report that once (``damage_note``).
 from __future__ import annotations
 
 import bisect
+import bz2
 import functools
 import lzma
 import os
@@ -88,7 +89,7 @@ def member_names(package: Path) -> list[str]:
     """The members of ``package`` to read as WARCs, in ZIP order: every file under
     ``archive/`` (the spec's place for them; one that is no WARC is reported when read) and
     any ``.warc``/``.warc.gz`` elsewhere. WaczError when the ZIP cannot be read or holds none."""
-    names = list(dict.fromkeys(_warc_names(_checked(package).infos)))  # one name, once
+    names = list(dict.fromkeys(_checked(package).warcs))  # one name, once
     if not names:
         raise WaczError("a ZIP without WARC files (a WACZ keeps them in archive/)")
     return names
@@ -118,8 +119,18 @@ class _Package:
         self.damage = damage  # why the central directory was not read, when it was not
         self.cut = cut  # then, the member the end of the file cut (clamped to it)
         self.by_name = {i.filename: i for i in infos}
+        self.warcs = _warc_names(infos)  # once: every member read asks (damage_note)
         self.overlapping = _overlapping(infos)
         self.alike = _alike(infos)
+
+    @functools.cached_property
+    def by_path(self) -> dict[str, zipfile.ZipInfo]:
+        """Each member by its name made a path, the first of those alike (made once: every
+        member of a package so named is looked up by it)."""
+        found: dict[str, zipfile.ZipInfo] = {}
+        for info in self.infos:
+            found.setdefault(str(Path(info.filename)), info)
+        return found
 
 
 def _spelled(name: str) -> str:
@@ -179,13 +190,13 @@ def _read_directory(package: str, size: int, stamp: tuple[int, ...]) -> _Package
     except OSError as exc:
         raise WaczError(f"cannot read: {exc.strerror or exc}") from exc
     found, cut = _scan(package, size)
-    warcs = _warc_names(found)
-    if not warcs:
+    pkg = _Package(found, size, stamp, cut=cut)
+    if not pkg.warcs:
         raise WaczError(reason)
-    cut_note = f", {cut!r} up to the end of the file" if cut in warcs else ""
-    return _Package(found, size, stamp, damage=(
-        f"{reason}; read the {len(warcs)} WARC member(s) found by their local "
-        f"headers{cut_note}"), cut=cut)
+    cut_note = f", {cut!r} up to the end of the file" if cut in pkg.warcs else ""
+    pkg.damage = (f"{reason}; read the {len(pkg.warcs)} WARC member(s) found by their local "
+                  f"headers{cut_note}")
+    return pkg
 
 
 def _scan(package: str, size: int) -> tuple[list[zipfile.ZipInfo], str | None]:
@@ -256,7 +267,7 @@ def damage_note(package: Path, member: str) -> str | None:
     """What to report once for a package read by its local headers: the reason, given for
     its first WARC member (the package's other members say nothing more)."""
     pkg = _checked(package)
-    warcs = _warc_names(pkg.infos)
+    warcs = pkg.warcs
     if pkg.damage is None or not warcs or warcs[0] != member:
         return None
     return pkg.damage
@@ -340,7 +351,8 @@ def open_member(package: Path, member: str, buffering: int = -1) -> IO[bytes]:
             points = _points_of(key, info)
             return _Inflated(lambda at: _Deflate(fh, start, info, points, at, key),
                              lambda at: points.before(at)[0], info.file_size, fh)
-        return _Inflated(lambda _: _inflating(fh, info, key), lambda _: 0, info.file_size, fh)
+        return _Inflated(lambda _: _Unpack(fh, start, info, key), lambda _: 0, info.file_size,
+                         fh)
     except BaseException:
         fh.close()
         raise
@@ -348,7 +360,7 @@ def open_member(package: Path, member: str, buffering: int = -1) -> IO[bytes]:
 
 def _by_path(pkg: _Package, member: str) -> zipfile.ZipInfo | None:
     """The member a location names once made a path (``a//b`` is ``a/b``)."""
-    return next((i for i in pkg.infos if str(Path(i.filename)) == member), None)
+    return pkg.by_path.get(member)
 
 
 def _check_member(pkg: _Package, info: zipfile.ZipInfo) -> None:
@@ -386,27 +398,115 @@ def _data_start(fh: IO[bytes], info: zipfile.ZipInfo, size: int) -> int:
     return start
 
 
-def _inflating(fh: IO[bytes], info: zipfile.ZipInfo, key: tuple) -> _CrcCounted:
-    """A member compressed otherwise than deflated (bzip2, lzma), inflated by zipfile from
-    its start, its CRC-32 checked by :class:`_CrcCounted`."""
-    try:
-        zf = zipfile.ZipFile(fh)
-        return _CrcCounted(zf.open(_without_crc(info)), info, key)
-    except NotImplementedError as exc:
-        raise WaczError(f"compressed with a method Python's zipfile cannot read ({exc}); "
-                        "repack the WARCs stored (python -m archive wacz)") from exc
-    except (zipfile.BadZipFile, ValueError, lzma.LZMAError) as exc:
-        raise WaczError(f"cannot open the member: {exc}") from exc
+def _method_name(info: zipfile.ZipInfo) -> str:
+    return _METHODS.get(info.compress_type, f"ZIP method {info.compress_type}")
 
 
-def _without_crc(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """``info`` without its CRC-32, so zipfile's reader does not check it (it checks only
-    what a ZipInfo has)."""
-    bare = zipfile.ZipInfo()
-    for name in zipfile.ZipInfo.__slots__:
-        if name != "CRC" and hasattr(info, name):
-            setattr(bare, name, getattr(info, name))
-    return bare
+_METHODS = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
+
+
+class _Unpack:
+    """A bzip2 or lzma member's bytes from its start, its CRC-32 checked
+    (:class:`_RunningCrc`).
+
+    Decompressed here, not by zipfile: zipfile's readers for these methods inflate each
+    compressed read whole, with no output limit (a 1 KB bzip2 member declaring 64 MiB gave
+    1 GiB at once). Python's decompressors take ``max_length``: a read inflates at most what
+    it asks for, and no byte past the declared size, as :class:`_Deflate`. Reading them
+    rather than refusing them: no WACZ writer uses them, but ``zip -Z bzip2`` and Python's
+    zipfile do, and such packages were read before."""
+
+    def __init__(self, fh: IO[bytes], start: int, info: zipfile.ZipInfo, key: tuple) -> None:
+        self._fh, self._info = fh, info
+        self._fed = self.out = 0
+        self._failed: WaczError | None = None
+        fh.seek(start)
+        self._d = self._decompressor()
+        self._crc = _RunningCrc(info, key)
+
+    @property
+    def crc_note(self) -> str | None:
+        return self._crc.note
+
+    def _take(self, n: int) -> bytes:
+        data = self._fh.read(max(0, min(n, self._info.compress_size - self._fed)))
+        self._fed += len(data)
+        return data
+
+    def _decompressor(self) -> bz2.BZ2Decompressor | lzma.LZMADecompressor:
+        method = self._info.compress_type
+        if method == zipfile.ZIP_BZIP2:
+            return bz2.BZ2Decompressor()
+        if method != zipfile.ZIP_LZMA:
+            raise WaczError(f"compressed with ZIP method {method}, which this reader cannot "
+                            "read (only stored, deflate, bzip2 and lzma); repack the WARCs "
+                            "stored (python -m archive wacz)")
+        # ZIP's lzma: a version (2 bytes), the properties' length (2) and LZMA1 properties
+        # (5: lc/lp/pb in one byte, the dictionary size), then a raw LZMA1 stream
+        head = self._take(4)
+        props = self._take(struct.unpack_from("<H", head, 2)[0] if len(head) == 4 else 0)
+        if len(props) != 5 or props[0] >= 9 * 5 * 5:
+            raise WaczError("lzma member whose header is damaged: cannot be read")
+        pb, rest = divmod(props[0], 45)
+        lp, lc = divmod(rest, 9)
+        # no dictionary larger than the member (liblzma allocates it at once)
+        size = min(struct.unpack_from("<L", props, 1)[0],
+                   max(self._info.file_size, 1 << 12), 1 << 30)
+        return lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=[{
+            "id": lzma.FILTER_LZMA1, "dict_size": max(size, 1 << 12), "lc": lc, "lp": lp,
+            "pb": pb}])
+
+    def read(self, n: int) -> bytes:
+        """Up to ``n`` more bytes; the damage that stops it is raised once nothing inflated
+        before it is left to give (as :meth:`_Deflate.read`)."""
+        if self._failed is not None:
+            raise self._failed
+        parts: list[bytes] = []
+        try:
+            self._inflate(n, parts)
+        except WaczError as exc:
+            if not any(parts):
+                raise
+            self._failed = exc
+        return b"".join(parts)
+
+    def _inflate(self, n: int, parts: list[bytes]) -> None:
+        got = 0
+        size = self._info.file_size
+        while got < n and not self._d.eof:
+            data = self._take(_PIECE) if self._d.needs_input else b""
+            if not data and self._d.needs_input:
+                if self.out == size:  # an lzma stream without its end marker ends so
+                    break
+                raise WaczError(f"compressed data ends at byte {self.out} of {size}: the "
+                                "member is cut short")
+            room = size - self.out  # a byte more says it inflates past
+            try:
+                piece = self._d.decompress(data, min(n - got, room + 1))
+            except (OSError, EOFError, ValueError, lzma.LZMAError) as exc:
+                raise WaczError(f"corrupt {_method_name(self._info)} data near byte "
+                                f"{self.out}: {exc}") from exc
+            past = len(piece) > room
+            piece = piece[:room] if past else piece  # no byte past it; every byte before it
+            parts.append(piece)
+            got += len(piece)
+            self.out += len(piece)
+            self._crc.update(piece)
+            if past:
+                raise WaczError(f"inflates past the {size} bytes its directory declares: a "
+                                "damaged or forged member")
+        if self._d.eof or (self.out == size and self._fed == self._info.compress_size
+                           and self._d.needs_input):
+            self._check_end()
+
+    def _check_end(self) -> None:
+        if self.out != self._info.file_size:
+            raise WaczError(f"inflates to {self.out} bytes, its directory says "
+                            f"{self._info.file_size}: a damaged member")
+        self._crc.finish()
+
+    def close(self) -> None:
+        """The package's file is the reader's to close."""
 
 
 _CHECKED: OrderedDict[tuple, str | None] = OrderedDict()  # member key -> its CRC-32 note
@@ -450,30 +550,6 @@ class _RunningCrc:
         _CHECKED[self._key] = self.note
         while len(_CHECKED) > _CHECKS:
             _CHECKED.popitem(last=False)
-
-
-class _CrcCounted:
-    """zipfile's reader of a member, its CRC-32 checked by :class:`_RunningCrc`: zipfile's
-    own check raises on the read that reaches the end and drops that read's bytes (every
-    record of a small member)."""
-
-    def __init__(self, src: IO[bytes], info: zipfile.ZipInfo, key: tuple) -> None:
-        self._src = src
-        self._crc = _RunningCrc(info, key)
-
-    @property
-    def crc_note(self) -> str | None:
-        return self._crc.note
-
-    def read(self, n: int) -> bytes:
-        data = self._src.read(n)
-        self._crc.update(data)
-        if not data or self._crc.whole:  # zipfile gives no byte past the declared size
-            self._crc.finish()
-        return data
-
-    def close(self) -> None:
-        self._src.close()
 
 
 class _Points:
@@ -633,7 +709,7 @@ class _Inflated:
     back; a seek elsewhere starts inflating again at the best place its source has (a kept
     state, or the start). Memory: the window plus what a caller reads at once."""
 
-    def __init__(self, restart: Callable[[int], _CrcCounted | _Deflate],
+    def __init__(self, restart: Callable[[int], _Unpack | _Deflate],
                  best: Callable[[int], int], size: int, fh: IO[bytes]) -> None:
         self._restart, self._best, self._size, self._fh = restart, best, size, fh
         self._src = restart(0)

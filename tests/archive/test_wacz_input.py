@@ -636,3 +636,88 @@ def test_a_member_inflating_past_its_size_gives_every_declared_byte(tmp_path, si
         while chunk := fh.read(65_536):
             got += chunk
     assert got == data[:size]
+
+
+def _declare_size(pkg: Path, name: str, size: int) -> None:
+    """Make ``pkg``'s member ``name`` declare ``size`` inflated bytes, in its local header
+    and its central directory entry."""
+    data = bytearray(pkg.read_bytes())
+    (info,) = [i for i in zipfile.ZipFile(pkg).infolist() if i.filename == name]
+    declared = struct.pack("<L", size)
+    data[info.header_offset + 22: info.header_offset + 26] = declared
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46: at + 46 + name_len] == name.encode():
+            data[at + 24: at + 28] = declared
+        at = data.find(b"PK\x01\x02", at + 4)
+    pkg.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_a_bzip2_or_lzma_member_inflates_a_bounded_amount_and_no_further_than_declared(
+        warcs, tmp_path, method):
+    """zipfile inflates a bzip2 or lzma member without an output limit per read (a 1 KB
+    member inflated 1 GiB at once): a read inflates at most what it asks for, and the member
+    stops at its declared size, the damage named with the member; the rest is read."""
+    import tracemalloc
+
+    name = "archive/liar.warc"
+    data = b"WARC/1.0\r\n" + b"\0" * (24 << 20)
+    pkg = _hand_made(tmp_path / "liar.wacz", [
+        (name, data, method),
+        (f"archive/{warcs[1].name}", warcs[1].read_bytes(), zipfile.ZIP_STORED),
+    ])
+    assert pkg.stat().st_size < 64 << 10
+    _declare_size(pkg, name, 1 << 20)
+    got = b""
+    tracemalloc.start()
+    try:
+        with open_member(pkg, name) as fh, pytest.raises(wacz_input.WaczError,
+                                                         match="inflates past the 1048576"):
+            while chunk := fh.read(65_536):
+                got += chunk
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert got == data[: 1 << 20]
+    assert peak < 8 << 20, peak  # the reader's window, not the 24 MiB the data inflates to
+    errors, urls = _errors([pkg])
+    assert any(e.startswith(f"{pkg}#{name}: offset ") and "inflates past" in e
+               for e in errors), errors
+    assert {"http://e.com/0", "http://e.com/new"} <= set(urls)
+
+
+def test_a_package_s_warc_members_are_listed_once_however_many_are_read(tmp_path,
+                                                                      monkeypatch):
+    """Every member read asked for the package's list of WARC members again (for its damage
+    note): reading a package of n members took n^2 steps. The list is made once."""
+    made: list[int] = []
+    listing = wacz_input._warc_names
+    monkeypatch.setattr(wacz_input, "_warc_names", lambda infos: made.append(1) or listing(
+        infos))
+    pkg = _hand_made(tmp_path / "many.wacz", [
+        (f"archive/{i}.warc.gz", b"", zipfile.ZIP_STORED) for i in range(300)])
+    members = expand_paths(pkg)
+    assert len(members) == 300
+    for member in members:
+        assert list(iter_records(member)) == []
+    assert len(made) <= 1, len(made)
+
+
+def test_a_gzip_bomb_record_in_a_deflated_member_stops_near_the_cap_and_the_rest_is_read(
+        tmp_path):
+    """A record's gzip member inflating 1000 to 1 past the max record size, inside a deflated
+    member (each member's declared size honest): the record is named as a gzip bomb with
+    its member and offset, and the records after it are read."""
+    from tests.support.warcs import bomb_member, gz, response
+
+    first, last = (gz(response(f"http://ex.com/{n}", b"<title>%d</title>" % n)) for n in (1, 3))
+    name = "archive/b.warc.gz"
+    pkg = _hand_made(tmp_path / "b.wacz", [
+        (name, first + bomb_member(256 << 20, 256 << 20) + last, zipfile.ZIP_DEFLATED)])
+    errors: list = []
+    infos = list(iter_records(location(pkg, name), errors.append, max_record_size=1 << 20))
+    assert [i.record.target_uri for i in infos] == ["http://ex.com/1", "http://ex.com/3"]
+    assert [(str(e.file), e.offset) for e in errors] == [(f"{pkg}#{name}", len(first))]
+    assert "gzip bomb" in errors[0].reason, errors[0].reason
