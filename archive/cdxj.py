@@ -6,6 +6,7 @@ import heapq
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -82,12 +83,24 @@ def cdxj_line(info: RecordInfo, filename: str) -> str | None:
     return f"{key} {timestamp14(info)} {json.dumps(fields, ensure_ascii=False)}"
 
 
-# Lines held in memory before a sorted run goes to disk: ~50 MB of entries (a line of a small
-# capture and its sort key take ~500 bytes). Up to this nothing touches the disk.
+# What a sorted run holds before it goes to disk: at most RUN_BYTES of entries as Python holds
+# them (see entry_size), and at most RUN_LINES entries. The bytes bound the memory whatever
+# the lines are like (a capture with a 40 KB URL makes an entry of ~120 KB: 100,000 of them
+# held 1.8 GB when only lines were counted); the line count stays as a second bound. Up to
+# these nothing touches the disk.
+RUN_BYTES = 50 * 1024 * 1024
 RUN_LINES = 100_000
 MERGE_FAN = 64  # runs read at once by a merge: open files, and one read buffer each
+_ENTRY_OVERHEAD = 200  # an entry's tuple, its two ints and the list's pointer to it
+_RUN_OVERHEAD = 16 * 1024  # a run being read: its file object and read buffers
 
 Entry = tuple[str, int, int, str]  # (key and timestamp, -microsecond, -input number, line)
+
+
+def entry_size(prefix: str, line: str) -> int:
+    """Bytes an entry holds in memory: its line and its prefix (key and timestamp) as the
+    str objects they are, and the tuple around them."""
+    return sys.getsizeof(line) + sys.getsizeof(prefix) + _ENTRY_OVERHEAD
 
 
 class IndexLines:
@@ -96,33 +109,48 @@ class IndexLines:
     then input order). pywb serves the first of equal lines, so it picks the capture
     ArchiveLookup picks; sorting whole lines left that to the JSON text (the digest).
 
-    Bounded memory: an external merge sort. At most ``run_lines`` entries are held; more are
-    sorted and written as a run to a private temporary folder (made in ``tmp_dir``, else
-    TMPDIR, at the first spill), and iterating merges the runs and the entries in memory with
-    ``heapq.merge``, more than ``fan`` runs in several passes. Each entry's sort key is whole
-    and unique (the input number), so the merge gives exactly the order one sort would.
-    heapq and tempfile do this in ~60 lines; a sorting library (or SQLite) would add a
-    dependency or a format to trust for no gain. ``close`` (or leaving the ``with`` block,
-    also on an error or KeyboardInterrupt) removes the folder.
+    Bounded memory: an external merge sort. At most ``run_bytes`` of entries (and at most
+    ``run_lines`` of them) are held; more are sorted and written as a run to a private
+    temporary folder (made in ``tmp_dir``, else TMPDIR, at the first spill), and iterating
+    merges the runs with ``heapq.merge``, several passes when they are more than ``fan`` or
+    when the largest entries of the runs merged at once (a merge holds one entry of each)
+    would pass ``run_bytes``. Each entry's sort key is whole and unique (the input number),
+    so the merge gives exactly the order one sort would. heapq and tempfile do this in ~80
+    lines; a sorting library (or SQLite) would add a dependency or a format to trust for no
+    gain. ``close`` (or leaving the ``with`` block, also on an error or KeyboardInterrupt)
+    removes the folder.
+
+    One line is bounded by what the reader takes of one record: its URL (in the key and the
+    JSON) by the 1 MB of a WARC header, its method query by 4 KB, its media type (the HTTP
+    Content-Type, not cut, as pywb) by the record size limit, which reading the record holds
+    anyway. A merge holds at least two runs' heads, so at worst twice that.
     """
 
     def __init__(self, run_lines: int = RUN_LINES, tmp_dir: str | Path | None = None,
-                 fan: int = MERGE_FAN) -> None:
-        if run_lines < 1 or fan < 2:
-            raise ValueError("run_lines must be at least 1 and fan at least 2")
+                 fan: int = MERGE_FAN, run_bytes: int = RUN_BYTES) -> None:
+        if run_lines < 1 or fan < 2 or run_bytes < 1:
+            raise ValueError("run_lines and run_bytes must be at least 1 and fan at least 2")
         self._entries: list[Entry] = []
+        self._held = 0  # bytes of the entries held (entry_size)
+        self._largest = 0  # the largest of them
         self._count = 0
         self._bytes = 0
         self._run_lines, self._fan, self._tmp_dir = run_lines, fan, tmp_dir
+        self._run_bytes = run_bytes
         self._folder: Path | None = None
-        self._runs: list[Path] = []
+        self._runs: list[tuple[Path, int]] = []  # each run with its largest entry's size
 
     def add(self, info: RecordInfo, line: str) -> None:
-        if len(self._entries) >= self._run_lines:  # up to run_lines lines, nothing on disk
-            self._spill()
         head = line.split(" ", 2)
         prefix = f"{head[0]} {head[1]}"
+        size = entry_size(prefix, line)
+        # up to run_lines lines and run_bytes of them, nothing on disk
+        if self._entries and (len(self._entries) >= self._run_lines
+                              or self._held + size > self._run_bytes):
+            self._spill()
         self._entries.append((prefix, -info.record.date.microsecond, -self._count, line))
+        self._held += size
+        self._largest = max(self._largest, size)
         self._count += 1
         self._bytes += (len(line) if line.isascii() else len(line.encode("utf-8"))) + 1
 
@@ -134,19 +162,37 @@ class IndexLines:
         """Size of the index file: every line in UTF-8 with its newline."""
         return self._bytes
 
+    @property
+    def runs(self) -> int:
+        """Sorted runs on disk now."""
+        return len(self._runs)
+
     def __iter__(self) -> Iterator[str]:
         """The lines in index order, merged from the runs on disk and the entries held."""
-        self._entries.sort()
         if not self._runs:
+            self._entries.sort()
             return (entry[3] for entry in self._entries)
-        while len(self._runs) >= self._fan:  # leave one place for the entries held
+        if self._entries:  # held beside the runs' heads, they could double the memory
+            self._spill()
+        while len(group := self._merge_group()) < len(self._runs):
             merged = self._new_run()
-            _write_run(heapq.merge(*map(_read_run, self._runs[:self._fan])), merged)
-            for run in self._runs[:self._fan]:
+            largest = _write_run(heapq.merge(*(_read_run(run) for run, _ in group)), merged)
+            for run, _ in group:
                 run.unlink()
-            self._runs = self._runs[self._fan:] + [merged]
-        runs = [_read_run(run) for run in self._runs]
-        return (entry[3] for entry in heapq.merge(iter(self._entries), *runs))
+            self._runs = self._runs[len(group):] + [(merged, largest)]
+        runs = [_read_run(run) for run, _ in self._runs]
+        return (entry[3] for entry in heapq.merge(*runs))
+
+    def _merge_group(self) -> list[tuple[Path, int]]:
+        """The first runs a merge reads at once: at most ``fan``, whose largest entries (one
+        of each is held) and read buffers fit ``run_bytes``; at least two."""
+        total, count = 0, 0
+        for _, largest in self._runs[:self._fan]:
+            total += largest + _RUN_OVERHEAD
+            if count >= 2 and total > self._run_bytes:
+                break
+            count += 1
+        return self._runs[:count]
 
     def sorted(self) -> list[str]:
         return list(self)
@@ -175,16 +221,21 @@ class IndexLines:
     def _spill(self) -> None:
         self._entries.sort()
         run = self._new_run()
-        self._runs.append(run)
         _write_run(iter(self._entries), run)
-        self._entries = []
+        self._runs.append((run, self._largest))
+        self._entries, self._held, self._largest = [], 0, 0
 
 
-def _write_run(entries: Iterator[Entry], path: Path) -> None:
+def _write_run(entries: Iterator[Entry], path: Path) -> int:
     """One entry a line: the two numbers of its key, then the CDXJ line (one line: its key is
-    one ASCII token and JSON escapes newlines), from which the prefix is read back."""
+    one ASCII token and JSON escapes newlines), from which the prefix is read back. Returns
+    the largest entry's size (entry_size)."""
+    largest = 0
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.writelines(f"{e[1]} {e[2]} {e[3]}\n" for e in entries)
+        for e in entries:
+            fh.write(f"{e[1]} {e[2]} {e[3]}\n")
+            largest = max(largest, entry_size(e[0], e[3]))
+    return largest
 
 
 def _read_run(path: Path) -> Iterator[Entry]:
@@ -242,11 +293,13 @@ def index_to_file(
     max_record_size: int | None = None,
     run_lines: int = RUN_LINES,
     fan: int = MERGE_FAN,
+    run_bytes: int = RUN_BYTES,
 ) -> int:
     """Write the sorted CDXJ index of ``paths`` to ``out`` in bounded memory (its runs in a
     temporary folder next to ``out``); returns the number of lines. ``out`` is opened only
     once every input has been read."""
-    with IndexLines(run_lines, tmp_dir=Path(out).parent, fan=fan) as lines:
+    with IndexLines(run_lines, tmp_dir=Path(out).parent, fan=fan,
+                    run_bytes=run_bytes) as lines:
         collect_index(paths, lines, on_error=on_error, progress=progress,
                       max_record_size=max_record_size)
         write_index(lines, out)

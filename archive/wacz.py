@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from .cdxj import RUN_LINES, IndexLines, cdxj_line
+from .cdxj import RUN_BYTES, RUN_LINES, IndexLines, cdxj_line
 from .errors import WarcFormatError
 from .export_txt import load_items
 from .fileio import replace_durably, temp_for
@@ -161,6 +161,7 @@ def build_wacz(
     on_bad_item: Callable[[int, str], None] | None = None,
     progress: Callable[[int], None] | None = None,
     run_lines: int = RUN_LINES,
+    run_bytes: int = RUN_BYTES,
 ) -> dict:
     """Write a WACZ; returns counts. Titles come from items (by URL) first, else the HTML.
 
@@ -178,7 +179,7 @@ def build_wacz(
             if isinstance(url, str) and isinstance(page_title, str) and page_title.strip():
                 titles[url] = page_title
 
-    with IndexLines(run_lines, tmp_dir=Path(output).parent) as lines, \
+    with IndexLines(run_lines, tmp_dir=Path(output).parent, run_bytes=run_bytes) as lines, \
             tempfile.TemporaryFile(dir=Path(output).parent) as pages_file:
         pages = _collect(paths, titles, lines, pages_file, on_error, progress)
         with temp_for(Path(output)) as tmp:  # a failed build keeps an earlier package

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.cdxj import IndexLines, build_index, cdxj_line, collect_index, index_to_file
+from archive.cdxj import RUN_BYTES, IndexLines, build_index, cdxj_line, collect_index, index_to_file
 from archive.pairing import with_requests
 from archive.reader import expand_paths
 from archive.records import iter_records
@@ -179,3 +179,57 @@ def test_wacz_leaves_no_temporary_file_after_an_error(tmp_path, same_second):
     with pytest.raises(KeyboardInterrupt):
         build_wacz(same_second, out, progress=stop, run_lines=2)
     assert list(out.parent.iterdir()) == []
+
+
+@pytest.fixture
+def long_urls(tmp_path) -> list[Path]:
+    """40 captures whose URLs are 20 KB each: an entry of ~60 KB held (the URL in the key, the
+    prefix and the JSON), which a budget by line count alone did not see."""
+    with WarcWriter(tmp_path / "long", prefix="long") as writer:
+        for n in range(40):
+            date = datetime(2026, 3, 4, 5, 6, n % 60, 1000 * n, tzinfo=UTC)
+            url = f"http://e.com/{(n * 7) % 40}/" + "a" * 20_000
+            writer.write_exchange(make_exchange(url, b"<p>hi</p>", date=date))
+    return sorted((tmp_path / "long").glob("*.warc.gz"))
+
+
+def test_held_bytes_past_the_budget_spill_a_run(long_urls):
+    expected = _one_sort(long_urls).decode().splitlines()
+    with IndexLines(run_bytes=200_000) as lines:  # three or so entries a run
+        collect_index(long_urls, lines)
+        assert 10 <= lines.runs <= 20, lines.runs
+        assert list(lines) == expected
+    with IndexLines() as lines:  # the default budget holds them all: no disk
+        collect_index(long_urls, lines)
+        assert lines.runs == 0 and list(lines) == expected
+
+
+@pytest.mark.parametrize(("run_bytes", "fan"), [(1, 2), (1, 64), (150_000, 64), (500_000, 3)])
+def test_runs_of_long_lines_merge_to_one_sort(tmp_path, long_urls, run_bytes, fan):
+    """A budget below an entry spills each line alone, and merges two runs at a time (their
+    heads are what a merge holds): the bytes still those of one sort."""
+    expected = _one_sort(long_urls)
+    assert _index(long_urls, tmp_path / "i.cdxj", run_bytes=run_bytes, fan=fan) == expected
+    assert _wacz(long_urls, tmp_path / "a.wacz", run_bytes=run_bytes)[
+        "indexes/index.cdx"] == expected
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_index_of_long_lines_holds_about_its_byte_budget(tmp_path, long_urls):
+    """All 40 entries held take ~2.4 MB more than spilling each at once (what reading the
+    records takes is in both); a budget of 300 KB holds about that much more."""
+    import tracemalloc
+
+    def peak(run_bytes: int) -> int:
+        tracemalloc.start()
+        try:
+            index_to_file(long_urls, tmp_path / "i.cdxj", run_bytes=run_bytes)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    peak(1)  # what is imported or cached at the first run is in no figure
+    least, budget, default = peak(1), peak(300_000), peak(RUN_BYTES)
+    assert (tmp_path / "i.cdxj").read_bytes() == _one_sort(long_urls)
+    assert default - least > 2_000_000, (least, default)
+    assert budget - least < 500_000, (least, budget)
