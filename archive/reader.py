@@ -582,7 +582,7 @@ CREATE TABLE spellings (first_seq INTEGER PRIMARY KEY, url TEXT NOT NULL, key TE
 # after the bulk insert: one sort each instead of keeping the b-trees ordered row by row
 _INDEXES = """
 CREATE INDEX captures_url ON captures (url, method, ts);
-CREATE INDEX captures_originals ON captures (url, ts) WHERE NOT elsewhere;
+CREATE INDEX captures_originals ON captures (url) WHERE NOT elsewhere;
 CREATE INDEX record_ids_rid ON record_ids (rid);
 INSERT INTO spellings SELECT MIN(seq), url, surt(url) FROM captures GROUP BY url;
 CREATE UNIQUE INDEX spellings_url ON spellings (url);
