@@ -85,9 +85,9 @@ def cdxj_line(info: RecordInfo, filename: str) -> str | None:
 
 # What a sorted run holds before it goes to disk: at most RUN_BYTES of entries as Python holds
 # them (see entry_size), and at most RUN_LINES entries. The bytes bound the memory whatever
-# the lines are like (a capture with a 40 KB URL makes an entry of ~120 KB: 100,000 of them
-# held 1.8 GB when only lines were counted); the line count stays as a second bound. Up to
-# these nothing touches the disk.
+# the lines are like (a capture with a 40 KB URL makes an entry of ~120 KB: 15,000 of them
+# held 1.8 GB under a bound of 100,000 lines); the line count stays as a second bound (the
+# entries of small captures, ~500 bytes each). Up to these nothing touches the disk.
 RUN_BYTES = 50 * 1024 * 1024
 RUN_LINES = 100_000
 MERGE_FAN = 64  # runs read at once by a merge: open files, and one read buffer each
