@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,31 @@ def _bar(paths: list[Path], desc: str) -> tqdm:
     except OSError as exc:
         raise UsageError(str(exc)) from exc
     return tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr, leave=False)
+
+
+class _Lines:
+    """Lines for stderr under a progress bar, written in batches: tqdm.write redraws the bar
+    for each call, which made a file of a million problems take minutes to report. At most
+    `_BATCH` lines wait, and none longer than `_DELAY` seconds."""
+
+    _BATCH = 1000
+    _DELAY = 0.5
+
+    def __init__(self) -> None:
+        self._waiting: list[str] = []
+        self._since = time.monotonic()
+
+    def add(self, line: str) -> None:
+        if not self._waiting:
+            self._since = time.monotonic()
+        self._waiting.append(line)
+        if len(self._waiting) >= self._BATCH or time.monotonic() - self._since > self._DELAY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._waiting:
+            tqdm.write("\n".join(self._waiting), file=sys.stderr)
+            self._waiting.clear()
 
 
 def _error_printer(counter: list[int]) -> Callable[[WarcFormatError | str], None]:
@@ -86,15 +112,23 @@ def cmd_index(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from .verify import verify
+    from .verify import Problem, verify
 
     paths = _paths(args.warcs)
+
+    lines = _Lines()
+
+    def show(problem: Problem) -> None:  # as found: a report keeps only the first ones
+        if problem.severity == "error" or args.warnings:
+            lines.add(str(problem))
+
     with _bar(paths, "verify") as bar:
-        report = verify(paths, progress=bar.update, max_record_size=args.max_record_size)
-    for p in report.problems:
-        if p.severity == "error" or args.warnings:
-            print(p, file=sys.stderr)
-    n_err = len(report.errors)
+        try:
+            report = verify(paths, progress=bar.update, max_record_size=args.max_record_size,
+                            on_problem=show)
+        finally:
+            lines.flush()
+    n_err = report.error_count
     print(f"{report.records} records in {report.files} file(s): {n_err} error(s)")
     return 1 if n_err else 0
 

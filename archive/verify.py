@@ -29,19 +29,46 @@ class Problem:
         return f"{self.severity}: {self.file}: offset {self.offset}{rid}: {self.message}"
 
 
+KEPT_PROBLEMS = 1000  # problems a report holds in full; the rest are counted (and streamed)
+
+
 @dataclass
 class VerifyReport:
+    """What a verification found. Memory stays bounded whatever the input: a damaged file
+    can hold millions of problems (one per false gzip header), so only the first
+    `KEPT_PROBLEMS` are kept; every one is counted and handed to `on_problem` as found."""
+
     files: int = 0
     records: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first KEPT_PROBLEMS
+    error_count: int = 0
+    warning_count: int = 0
+    on_problem: Callable[[Problem], None] | None = field(default=None, repr=False)
+
+    def add(self, problem: Problem) -> None:
+        """Count `problem`, pass it on, and keep it while there is room."""
+        if problem.severity == "error":
+            self.error_count += 1
+        else:
+            self.warning_count += 1
+        if self.on_problem is not None:
+            self.on_problem(problem)
+        if len(self.problems) < KEPT_PROBLEMS:
+            self.problems.append(problem)
+
+    @property
+    def dropped(self) -> int:
+        """Problems counted but not kept."""
+        return self.error_count + self.warning_count - len(self.problems)
 
     @property
     def errors(self) -> list[Problem]:
+        """The kept errors (`error_count` says how many there were)."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
 
 
 # (file, offset, record id, type, normalized uri, the id it names in WARC-Concurrent-To)
@@ -93,17 +120,24 @@ def verify(
     progress: Callable[[int], None] | None = None,
     *,
     max_record_size: int | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
 ) -> VerifyReport:
     """Check every record: digests, required fields, request/response links, revisit targets.
 
     Unreadable data (bad gzip, bad headers, over-cap or multi-record members, bad dates or
     target URIs) is an error with file and offset; the rest of the file is still checked.
     A WACZ package given whole is checked as its WARC members, each counted as a file.
+    Each problem goes to `on_problem` as it is found (the report keeps the first ones).
     """
-    report = VerifyReport()
+    report = VerifyReport(on_problem=on_problem)
+    last = [""]  # the message of the file's latest problem: a CRC-32 note the walk gave
+
+    def found(problem: Problem) -> None:
+        last[0] = problem.message
+        report.add(problem)
 
     def on_error(err: WarcFormatError) -> None:
-        report.problems.append(Problem(err.file, err.offset, "error", err.reason))
+        found(Problem(err.file, err.offset, "error", err.reason))
 
     # Only small tuples outlive a record (never the record: a folder of many files would hold
     # every request and revisit in memory): record id -> (type, normalized uri, payload digest)
@@ -114,15 +148,13 @@ def verify(
     # a package is walked member by member: crc_problem checks a member, not a package
     for path in (member for p in paths for member in inputs_of(Path(p))):
         report.files += 1
-        told = len(report.problems)
+        last[0] = ""
         for info in iter_records(path, on_error, max_record_size=max_record_size):
             report.records += 1
             rec = info.record
 
             def add(sev: str, msg: str, info: RecordInfo = info) -> None:
-                report.problems.append(
-                    Problem(str(info.file), info.offset, sev, msg, info.record.record_id)
-                )
+                found(Problem(str(info.file), info.offset, sev, msg, info.record.record_id))
 
             _check_record(info, add)
             uri = normalize_url(rec.target_uri) if rec.target_uri else ""
@@ -141,9 +173,9 @@ def verify(
                                  rec.get("WARC-Refers-To-Date") or ""))
             if progress:
                 progress(info.length)
-        problem = crc_problem(path)  # a walk through the whole member has said it already
-        if problem and all(p.message != problem for p in report.problems[told:]):
-            report.problems.append(Problem(str(path), 0, "error", problem))
+        problem = crc_problem(path)  # a walk through the whole member said it last, if at all
+        if problem and problem != last[0]:
+            report.add(Problem(str(path), 0, "error", problem))
     pairs = {("request", "response"), ("response", "request"), ("request", "revisit")}
     pairs |= {(b, a) for a, b in pairs}
     for file, offset, record_id, rec_type, uri, target in links:
@@ -156,12 +188,12 @@ def verify(
                 p.severity = "error"
                 p.message = f"WARC-Concurrent-To {target} has a different target URI"
         if p.message:
-            report.problems.append(p)
+            report.add(p)
     for file, offset, record_id, ref, want, ref_uri, date in revisits:
         if ref and ref in ids:
             got = ids[ref][2]
             if digests_conflict(want, got):
-                report.problems.append(Problem(
+                report.add(Problem(
                     file, offset, "error",
                     f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want}",
                     record_id))
@@ -173,6 +205,6 @@ def verify(
                     continue
             except ValueError:
                 pass
-        report.problems.append(Problem(
+        report.add(Problem(
             file, offset, "warning", "revisit target not found in the given files", record_id))
     return report

@@ -418,3 +418,29 @@ def test_a_content_length_past_its_gzip_member_keeps_no_separator_in_the_body(tm
     got = ArchiveLookup(_write(tmp_path, "long.warc.gz", [long]), on_error=errors.append)
     assert got.get("http://e.com/a").payload == b"<p>page</p>"
     assert errors and "record truncated" in errors[0].reason
+
+
+# --- a file with more problems than a report keeps -------------------------------------
+
+
+def test_verify_keeps_a_bounded_number_of_problems_and_streams_every_one(tmp_path):
+    """Each false gzip header is one error: a 20 MB file of them held 5M problems (1.5 GB)."""
+    from archive.verify import KEPT_PROBLEMS
+
+    false = 3 * KEPT_PROBLEMS
+    recs = _three(b"")
+    path = tmp_path / "many.warc.gz"
+    path.write_bytes(gz(recs[0]) + b"\x1f\x8b\x08\x00" * false + gz(recs[2]))
+    streamed: list[str] = []
+    report = verify([path], on_problem=lambda p: streamed.append(str(p)))
+    assert report.records == 2 and report.error_count == len(streamed) >= false
+    assert len(report.problems) == KEPT_PROBLEMS and not report.ok
+    assert report.dropped == report.error_count - KEPT_PROBLEMS
+    first = len(gz(recs[0]))
+    assert f"error: {path}: offset {first}: corrupt gzip data" in streamed[0]
+    assert f"offset {first + 4 * (false - 1)}: " in streamed[-1]
+    res = _cli("verify", str(path))
+    assert res.returncode == 1
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("error: ")]
+    assert lines == streamed
+    assert res.stdout.strip() == f"2 records in 1 file(s): {len(streamed)} error(s)"
