@@ -169,10 +169,20 @@ class WarcRecord:
         )
 
     def http(self) -> HttpMessage | None:
-        """Parse the block as HTTP; None when it is not an HTTP message. Raises ValueError."""
-        if not self.is_http() or not self.block:
+        """Parse the block as HTTP; None when it is not an HTTP message. Raises ValueError,
+        also for a response (or revisit) whose HTTP head is no response: every reader then
+        reports it by offset, as it does a bad status line, instead of losing it unsaid."""
+        if not self.is_http():
             return None
-        return parse_http(self.block)
+        if not self.block:
+            if self.rec_type == "response":  # a revisit may hold nothing (old Heritrix dedup)
+                raise ValueError("empty block: no HTTP status line")
+            return None
+        msg = parse_http(self.block)
+        if msg.method and self.rec_type in ("response", "revisit"):
+            line = self.block.split(b"\n", 1)[0].rstrip(b"\r")
+            raise ValueError(f"no HTTP status line (the block starts {line[:60]!r})")
+        return msg
 
 
 @dataclass

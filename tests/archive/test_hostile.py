@@ -257,6 +257,14 @@ BAD_RECORDS = {
     "invalid-ipv6-target": response("http://[::1/2", _page(2)),
     "bad-status-line": record("response", "http://ex.com/2",
                               b"HTTP/1.1 2OO OK\r\nContent-Type: text/html\r\n\r\nx"),
+    # an HTTP head that is no response: read as a request line, or nothing at all
+    **{f"no-status-line-{name}": record("response", "http://ex.com/2", block)
+       for name, block in [("one-line-html", _page(2)), ("empty", b""),
+                           ("request-line", b"GET /2 HTTP/1.1\r\nHost: ex.com\r\n\r\n")]},
+    "revisit-with-a-request-line": record(
+        "revisit", "http://ex.com/2", b"GET /2 HTTP/1.1\r\n\r\n",
+        extra=[("WARC-Refers-To-Target-URI", "http://ex.com/1"),
+               ("WARC-Refers-To-Date", "2026-01-02T03:04:05Z")]),
 }
 
 
@@ -271,6 +279,39 @@ def test_bad_record_is_reported_and_the_rest_processed(tmp_path, kind, compress)
     _cli("index", str(path), "-o", str(tmp_path / "i.cdxj"))
     index = (tmp_path / "i.cdxj").read_text()
     assert '"url": "http://ex.com/1"' in index and '"url": "http://ex.com/3"' in index
+
+
+@pytest.mark.parametrize("block", [_page(2), b"", b"GET /2 HTTP/1.1\r\n\r\n", b"\r\n"],
+                         ids=["one-line-html", "empty", "request-line", "blank"])
+def test_a_response_without_a_status_line_is_reported_by_offset_by_every_reader(tmp_path, block):
+    """A one-line block used to be read as a request line, an empty one as no HTTP at all:
+    either way the page was lost without a word (verify exit 0, reextract naming nothing)."""
+    recs = _three(record("response", "http://ex.com/2", block))
+    path = _write(tmp_path, "s.warc.gz", recs)
+    where = len(gz(recs[0]))
+    errors: list[WarcFormatError] = []
+    assert ArchiveLookup(path, on_error=errors.append).get("http://ex.com/2") is None
+    assert [r.url for r in iter_responses(path, on_error=errors.append)] == [
+        "http://ex.com/1", "http://ex.com/3"]
+    assert [(e.offset, "HTTP" in e.reason) for e in errors] == [(where, True)] * 2
+    res = _cli("verify", str(path))
+    assert res.returncode == 1, res.stderr
+    [line] = [ln for ln in res.stderr.splitlines() if ln.startswith("error: ")]
+    assert line.startswith(f"error: {path}: offset {where} ")
+    assert "unparsable HTTP message" in line and "status line" in line
+
+
+def test_an_empty_revisit_is_still_read_as_its_original(tmp_path):
+    """Old Heritrix dedup wrote revisits with no block: not the damage above."""
+    orig = record("response", "http://ex.com/2", http_response(b"x"))
+    empty = record("revisit", "http://ex.com/2", b"", date="2026-02-01T00:00:00Z",
+                   extra=[("WARC-Refers-To-Target-URI", "http://ex.com/2"),
+                          ("WARC-Refers-To-Date", "2026-01-02T03:04:05Z")])
+    path = _write(tmp_path, "e.warc.gz", [orig, empty])
+    errors: list[WarcFormatError] = []
+    assert [(r.payload, r.date.month) for r in iter_responses(path, on_error=errors.append)] == [
+        (b"x", 1), (b"x", 2)]
+    assert not errors and verify([path]).ok
 
 
 def _revisit(refers_date: str) -> bytes:
