@@ -172,8 +172,9 @@ def cmd_repair(args) -> int:
         print("nothing to repair")
     damaged = [r for r in results if r.has_damage]
     if damaged:
-        print(f"error: {len(damaged)} file(s) had unreadable bytes; every readable record "
-              "was kept, see the ranges above", file=sys.stderr)
+        print(f"error: {len(damaged)} file(s) had damage (unreadable bytes, or damaged records "
+              "kept in place); every readable record was kept, see the ranges above",
+              file=sys.stderr)
     left = [r for r in results if r.left_open]
     if left:
         print(f"error: {len(left)} file(s) left as they were (a closed file or side file of "

@@ -1,8 +1,9 @@
 """Recover `.warc.gz.open` files left behind by a crashed or killed writer.
 
 Repair never throws away a byte it cannot read. Every readable gzip member stays where it is
-(items and the digest index point at their offsets); damaged bytes in the middle of a file
-are left in place and reported, and an unreadable tail (a record torn by the crash) is moved
+(items and the digest index point at their offsets); damaged bytes in the middle of a file,
+and damaged records every reader keeps (one cut short inside a whole member), are left in
+place and reported, and an unreadable tail (a record torn by the crash) is moved
 to a `<name>.damaged` side file before the file is cut, with a `<name>.damaged.json` manifest
 saying where each range came from and why it could not be read.
 """
@@ -27,7 +28,8 @@ DAMAGED_SUFFIX = ".damaged"
 
 @dataclass
 class DamagedRange:
-    """Bytes of the original `.open` file that no reader could turn into records."""
+    """Bytes of the original `.open` file that no reader could turn into records, or the
+    member of a damaged record the readers keep (always kept in place)."""
 
     offset: int
     length: int
@@ -72,14 +74,19 @@ class RepairResult:
 
 def _scan(path: Path, size: int, max_record_size: int | None
           ) -> tuple[int, list[DamagedRange], int]:
-    """(record count, damaged ranges, end of the last readable member) of one gzip file."""
+    """(record count, damaged ranges, end of the last readable member) of one gzip file.
+
+    A damaged record every reader keeps (cut short inside a whole member, a wrong
+    Content-Length) is a range kept in place: it fills no gap, but it is damage to report."""
     errors: list[WarcFormatError] = []
     members: dict[int, int] = {}
     count = 0
     for info in iter_records(path, errors.append, max_record_size=max_record_size):
         members[info.offset] = info.length
         count += 1
-    ranges: list[DamagedRange] = []
+    kept = [e for e in errors if e.kept and e.offset in members]
+    ranges = [DamagedRange(offset, members[offset], _reason(kept, offset, offset + 1), False)
+              for offset in sorted({e.offset for e in kept})]
     pos = 0
     with open(path, "rb") as fh:
         for offset in [*sorted(members), size]:
@@ -89,6 +96,7 @@ def _scan(path: Path, size: int, max_record_size: int | None
                                            moved))
             if offset < size:
                 pos = max(pos, offset + members[offset])
+    ranges.sort(key=lambda r: r.offset)
     good_end = ranges[-1].offset if ranges and ranges[-1].moved else size
     return count, ranges, good_end
 

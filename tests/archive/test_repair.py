@@ -236,3 +236,26 @@ def test_repair_killed_between_copying_the_tail_and_cutting_it_finishes_next_tim
     final = path.with_name(path.name.removesuffix(".open"))
     assert final.read_bytes() == good
     assert final.with_name(final.name + ".damaged").read_bytes() == torn
+
+
+def test_repair_reports_a_record_cut_short_inside_a_whole_member_and_keeps_its_bytes(tmp_path):
+    """A whole gzip member whose record holds less than its Content-Length is read all the
+    same (every reader keeps it): repair used to say "repaired", exit 0, and leave verify to
+    find it. It is damage kept in place: named by offset and reason, exit 1, no byte moved."""
+    from tests.support.warcs import gz, record
+
+    good = gz(record("resource", "http://x/", b"hello", ctype="text/plain"))
+    cut = gz(record("resource", "http://x/2", b"x" * 100, ctype="text/plain", length="5000"))
+    path = tmp_path / "a-20260101000000-00000-h-1.warc.gz.open"
+    path.write_bytes(good + cut)
+    proc = run_cli("repair", tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    final = tmp_path / "a-20260101000000-00000-h-1.warc.gz"
+    assert final.read_bytes() == good + cut  # nothing moved or cut
+    assert sorted(p.name for p in tmp_path.iterdir()) == [final.name]
+    assert proc.stdout.splitlines() == [
+        f"repaired-damaged: {path.name} -> {final.name}: 2 record(s) kept, 0 byte(s) moved out",
+        f"  damaged bytes {len(good)}-{len(good) + len(cut) - 1} (kept in place): record "
+        "truncated: Content-Length 5000, 104 bytes in member (record kept)",
+    ]
+    assert "error: 1 file(s) had damage" in proc.stderr
