@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from copy import deepcopy
 from functools import cache, lru_cache
+from heapq import nlargest
 
 import lxml.html
 from lxml import etree
@@ -33,10 +34,15 @@ from crawler.extraction.normalize import join_paragraphs
 # boilerplate, and "interior_gaps" adds region lines trafilatura left out between two
 # paragraphs we keep; "linked_sentences" adds back, in the same places, sentences that were
 # removed as link blocks; "missed_region" takes the region's own text where trafilatura
-# returned a list of items instead of the article under the headline.
+# returned a list of items instead of the article under the headline; "region_climb" and
+# "region_cousins" widen the region itself (to the parent that holds more prose, or to the
+# ancestor of sections of one template), "sidebar_region" keeps it out of a side column, and
+# "prose_siblings" gives back a lead paragraph set above the body's container.
 PRUNING_STEPS = ("missed_region", "furniture_blocks", "link_blocks", "region", "template_siblings",
-                 "quiet_siblings", "headline_block", "longest_prose", "headline_anchor", "interior_gaps", "meta_lines",
-                 "title_line", "boilerplate_lines", "linked_sentences")
+                 "quiet_siblings", "headline_block", "longest_prose", "headline_anchor",
+                 "interior_gaps", "meta_lines", "title_line", "boilerplate_lines",
+                 "linked_sentences", "region_climb", "region_cousins", "sidebar_region",
+                 "prose_siblings")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -257,6 +263,8 @@ def _prune(tree: lxml.html.HtmlElement
     # an element no live proxy stands for; holding them all makes the walks below reuse them
     # (~4 % of the extractor's time)
     held = list(tree.iter())
+    if "sidebar_region" in ENABLED_STEPS:
+        _mark_headline_holders(tree)
     stats = text_stats(tree)
     if "furniture_blocks" in ENABLED_STEPS:
         _drop_furniture(tree, stats)
@@ -366,12 +374,126 @@ def _best_region(root: etree._Element, stats: dict) -> list[etree._Element]:
         return []
     final = {el: (s + _class_weight(el)) * (1.0 - _link_density(el, stats))
              for el, s in raw.items()}
-    top = max(final, key=final.get)
+    if "sidebar_region" in ENABLED_STEPS:
+        final = _outside_sidebars(root, final)
+    best = top = max(final, key=final.get)
+    if "region_cousins" in ENABLED_STEPS:
+        top = _cousins_ancestor(best, final)
+    if "region_climb" in ENABLED_STEPS and top is best:
+        top = _climb(best, raw, stats)
     parent = top.getparent()
     if parent is None:
         return [top]
-    threshold = max(10.0, final[top] * 0.2)
+    # siblings are judged against the best candidate's score, wherever the region moved
+    threshold = max(10.0, final[best] * 0.2)
     return [sib for sib in parent if sib is top or final.get(sib, 0.0) >= threshold]
+
+
+# ``prose_siblings`` (readability's rule): a paragraph beside the region's ancestors this long...
+PROSE_SIBLING_CHARS = 80
+PROSE_SIBLING_LINKS = 0.25  # ...with less link text than this share is the article going on
+
+
+def _prose_sibling(el: etree._Element, stats: dict) -> bool:
+    """``prose_siblings``: a ``p`` before the region's ancestors that is prose with few links (a
+    lead set above the body's container, with a link or two: too many for ``quiet_siblings``),
+    not hidden nor named as furniture or media. Not after: there sit author taglines and
+    comments, which no name tells apart."""
+    if el.tag != "p" or _hidden(el):
+        return False
+    names = _names(el)
+    if names and (_FURNITURE.search(names) or _MEDIA.search(names)):
+        return False
+    total, links = stats.get(el, (0, 0))
+    return total > PROSE_SIBLING_CHARS and links < PROSE_SIBLING_LINKS * total
+
+
+# Class or id word of a page's side column (readability's "unlikely candidates" hold it too);
+# not a layout's flag that the page has none, or one ("no-sidebar", "has-sidebar").
+_SIDEBAR = re.compile(r"(?:^|[\s_-])(?<!no[-_])(?<!has[-_])(?<!with[-_])(?<!without[-_])sidebar",
+                      re.I)
+# Set (by ``_mark_headline_holders``, before pruning) on the elements that hold an ``h1``.
+HOLDS_H1 = "data-holds-h1"
+
+
+def _mark_headline_holders(tree: etree._Element) -> None:
+    """Mark the ancestors of every ``h1`` (``HOLDS_H1``) before link blocks go: a linked
+    headline (``<h1><a>``) in a header block of links is removed with it, and the layout
+    wrapper around it would then look like a side column to ``sidebar_region``. Each element
+    is marked once (the walk up stops at a marked one)."""
+    for head in tree.iter("h1"):
+        for anc in head.iterancestors():
+            if anc.get(HOLDS_H1) is not None:
+                break
+            anc.set(HOLDS_H1, "1")
+
+
+def _outside_sidebars(root: etree._Element, final: dict[etree._Element, float]
+                      ) -> dict[etree._Element, float]:
+    """``sidebar_region``: the candidates outside the page's side columns (an ``aside``, or a
+    block whose class or id names it ``sidebar``; one that held an ``h1`` before pruning,
+    ``HOLDS_H1``, is a layout wrapper such as "content-sidebar-wrap"), when one of them
+    scores above zero: a
+    profile bio or a blurb in the side column outscores a short post on a class name
+    ("profile-textblock"), but the side column is no place for the article."""
+    inside: set[etree._Element] = set()
+    for el in root.iter(etree.Element):
+        if el in inside or el.tag in ("html", "body"):
+            continue
+        if (el.tag == "aside" or _SIDEBAR.search(_names(el))) and el.get(HOLDS_H1) is None:
+            inside.update(el.iter())
+    if not inside:
+        return final
+    out = {el: score for el, score in final.items() if el not in inside}
+    return out if out and max(out.values()) > 0 else final
+
+
+# ``region_cousins``: candidates scoring this share of the top one are as much the article...
+COUSIN_SHARE = 0.75
+COUSIN_RANKS = 5  # ...among this many best
+COUSIN_MIN = 3  # ...and when this many of them share an ancestor with the top, it is the region
+COUSIN_REACH = 5  # ...at most this many levels above the top (a page's far ends are no sections)
+
+
+def _cousins_ancestor(top: etree._Element, final: dict[etree._Element, float]) -> etree._Element:
+    """``region_cousins``: the nearest ancestor of the top candidate that also holds COUSIN_MIN
+    candidates of its own kind (tag and classes, as ``template_siblings`` compares them)
+    scoring close to it (readability's alternative candidates, less the other kinds): an
+    article split into sections, each its own container of one template, is one region, not
+    its best section. Blocks without classes prove nothing (table rows of a layout)."""
+    best, kind = final[top], _kind(top)
+    if best <= 0 or not kind[1]:
+        return top
+    ranked = nlargest(COUSIN_RANKS, final, key=final.get)
+    close = [set(el.iterancestors()) for el in ranked
+             if el is not top and final[el] >= COUSIN_SHARE * best and _kind(el) == kind]
+    if len(close) < COUSIN_MIN:
+        return top
+    for level, anc in enumerate(top.iterancestors(), 1):
+        if anc.tag in ("body", "html") or level > COUSIN_REACH:
+            break
+        if sum(anc in ancestors for ancestors in close) >= COUSIN_MIN:
+            return anc
+    return top
+
+
+# ``region_climb``: the parent must hold this many times the top candidate's prose (a tie on a
+# page of a few lines is noise, not an article going on beside the top).
+CLIMB_MORE = 1.25
+
+
+def _climb(top: etree._Element, raw: dict[etree._Element, float], stats: dict) -> etree._Element:
+    """``region_climb``: the top candidate's parent when the parent holds CLIMB_MORE times its
+    prose (the score before class names, weighed by link density): then the top most likely
+    won on its class name, and the article goes on beside it in the parent. A top without
+    prose of its own (a wrapper ``region_cousins`` chose) does not climb."""
+    parent = top.getparent()
+    if parent is None or parent.tag in ("body", "html") or _class_weight(parent) < 0:
+        return top
+    def prose(el: etree._Element) -> float:
+        return raw.get(el, 0.0) * (1.0 - _link_density(el, stats))
+    own = prose(top)
+    return parent if own > 0 and prose(parent) >= CLIMB_MORE * own else top
 
 
 # A block beside the region's ancestors is kept only below this link density.
@@ -425,15 +547,20 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
     * ``quiet_siblings``: a block with next to no link text (<= QUIET_MAX_LINKS), no
       boilerplate class name and no menu or teaser list removed from inside it. Teaser feeds
       lose their headline links to link-block removal, which leaves the mark that rules them out.
+    * ``prose_siblings``: a paragraph before the way down to the region (:func:`_prose_sibling`).
     """
     templates = "template_siblings" in ENABLED_STEPS
     quiet = "quiet_siblings" in ENABLED_STEPS
+    prose = "prose_siblings" in ENABLED_STEPS
     taken = set(region)
     node = region[0]
     found = []
     for anc in region[0].iterancestors():
         kind = _kind(node)
+        before = True  # the branch comes before the way down to the region
         for branch in anc:
+            if branch is node:
+                before = False
             if branch in taken or not isinstance(branch.tag, str) or _class_weight(branch) < 0:
                 continue
             density = _link_density(branch, stats)
@@ -443,7 +570,8 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
                     and not _had_link_block(branch))):
                 if density <= SIBLING_MAX_LINKS:
                     found.append(branch)
-            elif quiet and density <= QUIET_MAX_LINKS and not _had_link_block(branch):
+            elif ((quiet and density <= QUIET_MAX_LINKS and not _had_link_block(branch))
+                  or (prose and before and _prose_sibling(branch, stats))):
                 found.append(branch)
         taken.add(anc)
         node = anc

@@ -776,3 +776,172 @@ def test_a_region_of_short_lines_is_no_article_trafilatura_missed() -> None:
     paragraphs = _paragraphs(_missed_page(story=(PROSE, PROSE2, PROSE3)))
     assert PROSE2 not in paragraphs
     assert any("In other news number 1 the assembly" in p for p in paragraphs)
+
+
+_PARTS = [
+    ("The first section explains, in some detail, why the council chose trams over buses, "
+     "citing costs, emissions and the number of passengers expected on the busiest routes."),
+    ("The second section describes, street by street, where the new line will run, which "
+     "stops it will serve, and how long the journey to the university will take."),
+    ("The third section covers the money: the city pays half, the region a third, and the "
+     "rest comes, officials said, from a national fund for clean transport projects."),
+    ("The fourth section lists the objections raised by shop owners, who fear months of "
+     "works, lost parking spaces and, in some cases, the closure of their businesses."),
+]
+
+
+def _sectioned_page() -> str:
+    """An article cut into sections, each in a wrapper of its own name holding one block of a
+    common template: the blocks are cousins, not siblings, and each wrapper has a link, so
+    neither ``template_siblings`` nor ``quiet_siblings`` takes them back."""
+    sections = "".join(
+        f"<div class='sec-{name}'><h2>{name.title()}</h2><div class='text-body'>"
+        f"<p>{text}</p><p>{text.replace('section', 'part')}</p>"
+        f"<p>Officials, <a href='/{name}'>in a statement published on Monday evening</a>, "
+        "confirmed the figures.</p></div></div>"
+        for name, text in zip(("intro", "route", "money", "critics"), _PARTS, strict=True))
+    feed = "".join(f"<li><a href='/n{i}'>Other headline number {i} today</a></li>" for i in range(8))
+    return ("<html><head><title>Trams return to the city centre</title></head><body>"
+            f"<div class='layout'><h1>Trams return to the city centre</h1>{sections}</div>"
+            f"<div class='more'><ul>{feed}</ul></div></body></html>")
+
+
+def test_sections_of_one_template_in_wrappers_of_their_own_all_stay(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "\n".join(_paragraphs(_sectioned_page()))
+    for part in _PARTS:
+        assert part in text
+    without = "\n".join(_with_steps_off(_sectioned_page(), {"region_cousins"}, monkeypatch))
+    assert sum(part in without for part in _PARTS) < len(_PARTS)
+
+
+def _climb_page() -> str:
+    """A block named as the story holds half the article; the other half runs on beside it, in
+    the parent, as quoted passages with a link each (too many links for ``quiet_siblings``, and
+    no ``p`` for ``prose_siblings``)."""
+    named = "".join(f"<p>{t}</p>" for t in (PROSE, PROSE2, PROSE3))
+    beside = "".join(f"<blockquote>{t} Officials, <a href='/doc{i}'>in a statement</a>, confirmed "
+                     "it.</blockquote>" for i, t in enumerate(_PARTS[:3]))
+    feed = "".join(f"<li><a href='/n{i}'>Other headline number {i} today</a></li>" for i in range(8))
+    return ("<html><head><title>t</title></head><body><div id='wrap'>"
+            f"<div class='story-text'>{named}</div>{beside}</div>"
+            f"<div class='more'><ul>{feed}</ul></div></body></html>")
+
+
+def test_article_going_on_beside_a_block_named_as_the_story_stays(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "\n".join(_paragraphs(_climb_page()))
+    for part in (PROSE, PROSE2, PROSE3, *_PARTS[:3]):
+        assert part in text
+    without = "\n".join(_with_steps_off(_climb_page(), {"region_climb"}, monkeypatch))
+    assert PROSE in without and _PARTS[0] not in without
+
+
+BIO = ("Before founding this newsletter, I worked as an equity analyst at three brokerage firms, "
+       "covered software, chips and media companies, and wrote, for over a decade, a column on "
+       "company filings, accounting policies and the quality of reported earnings, which was "
+       "quoted, among others, by several national newspapers and business magazines.")
+
+
+def _sidebar_page() -> str:
+    """A short post in the main column (with its pager: a link block, so the column is no quiet
+    block); a longer profile bio, named as text, in the side column."""
+    return ("<html><head><title>t</title></head><body><div class='outer'>"
+            f"<div class='main'><div class='post'><h3>A post</h3><div>{PROSE}</div></div>"
+            "<ul><li><a href='/older'>Older post</a></li><li><a href='/'>Home</a></li></ul></div>"
+            "<div class='sidebar'><div class='widget profile'><dl><dd class='profile-textblock'>"
+            f"<p>{BIO}</p></dd></dl></div></div></div></body></html>")
+
+
+def test_post_kept_over_a_longer_bio_in_the_side_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert PROSE in _paragraphs(_sidebar_page())
+    assert PROSE not in _with_steps_off(_sidebar_page(), {"sidebar_region"}, monkeypatch)
+
+
+LINKED_LEAD = ("The <a href='/maps'>new maps service</a> launched on Tuesday, and the company said, "
+               "in a statement to investors, that it would run on phones of every maker, not "
+               "only its own, from the first day of next year.")
+
+
+def _lead_page() -> str:
+    """A lead paragraph with a link, one level above the body's own container (no headline, so
+    ``headline_block`` has nothing to go by), and a teaser feed beside the post."""
+    body = "".join(f"<p>{t}</p>" for t in (PROSE, PROSE2, PROSE3))
+    feed = "".join(f"<li><a href='/n{i}'>Other headline number {i} today</a></li>" for i in range(8))
+    return ("<html><head><title>t</title></head><body><div class='post'><div class='post-body'>"
+            f"<p>{LINKED_LEAD}</p><div id='box'><div id='story-text'>{body}</div></div></div></div>"
+            f"<div class='more'><ul>{feed}</ul></div></body></html>")
+
+
+def test_lead_paragraph_with_a_link_above_the_body_container_stays(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    lead = lxml.html.fromstring(f"<p>{LINKED_LEAD}</p>").text_content()
+    assert lead in _paragraphs(_lead_page())
+    assert lead not in _with_steps_off(_lead_page(), {"prose_siblings"}, monkeypatch)
+
+
+LETTER = ("Readers also asked, in <a href='/letters'>letters sent to the editor</a> this week, "
+          "whether the city would repave the old market square, and when, if ever, the fountain "
+          "would work again.")
+
+
+def test_sections_ancestor_takes_no_neighbour_of_its_own() -> None:
+    """The sections' common ancestor is the region, and the region climbs no further from
+    that wrapper, which was never scored (nor are its neighbours judged against no score):
+    a block of readers' letters beside the wrapper's parent stays out."""
+    page = _sectioned_page().replace("<div class='layout'>", "<div id='page'><div class='layout'>"
+                                     "<div class='inner'>").replace(
+        "<div class='more'>",
+        f"</div><div class='letters'><p>{LETTER}</p><p>{LETTER.replace('week', 'month')}</p>"
+        "</div></div><div class='more'>")
+    text = "\n".join(_paragraphs(page))
+    assert all(part in text for part in _PARTS)
+    assert "fountain" not in text
+
+
+def _region_of(html: str) -> list[str]:
+    work = lxml.html.document_fromstring(html)
+    stats, _removed = generic._prune(work)
+    return [f"{el.tag}.{el.get('class')}" for el in generic._best_region(work, stats)]
+
+
+FOOTER = ("Example Media is an independent publisher, founded in 1998, with newsrooms in three "
+          "cities, and it is funded by readers, foundations and, for a small part, advertising.")
+
+
+@pytest.mark.parametrize("page", [
+    # Genesis: the headline links its permalink, so its header block goes as a link block
+    ("<html><head><title>Trams</title></head><body><div class='site-inner'>"
+     "<div class='content-sidebar-wrap'><main class='content'><article class='post'>"
+     "<header><h1 class='entry-title'><a href='/trams'>Trams return to the centre</a></h1>"
+     f"</header><div class='entry-content'>{''.join(f'<p>{t}</p>' for t in _PARTS)}</div>"
+     "</article></main><aside class='sidebar sidebar-primary'><ul>"
+     + "".join(f"<li><a href='/n{i}'>Other headline {i}</a></li>" for i in range(8))
+     + f"</ul></aside></div></div><footer class='site-footer'><div class='wrap'><p>{FOOTER}</p>"
+     "</div></footer></body></html>"),
+    # a layout's flag that the page has no side column, the headline an h2
+    ("<html><head><title>Trams</title></head><body><div class='container no-sidebar'>"
+     f"<h2>Trams return to the centre</h2><div class='entry-content'>"
+     f"{''.join(f'<p>{t}</p>' for t in _PARTS)}</div></div>"
+     f"<div class='site-info'><p>{FOOTER}</p></div></body></html>"),
+])
+def test_a_layout_wrapper_named_after_the_side_column_is_no_side_column(page: str) -> None:
+    assert _region_of(page) == ["div.entry-content"]
+    assert all(part in _paragraphs(page) for part in _PARTS)
+
+
+TAGLINE = ("Jane Doe covers transport, housing and city hall for <a href='/metro'>the metro "
+           "desk</a>; she previously worked, for ten years, at a regional daily in the north.")
+
+
+@pytest.mark.parametrize("extra", [
+    f"<p class='tagline'>{TAGLINE}</p>",  # after the body: a tagline, whatever its name
+    "<p class='nl-promo' hidden>Get our free morning briefing, with the day's top stories, "
+    "the weather and the traffic, every weekday at seven: <a href='/nl'>sign up here</a>.</p>",
+])
+def test_prose_beside_the_region_after_it_or_hidden_is_no_lead(extra: str) -> None:
+    page = _lead_page().replace("</div></div></div>", f"</div></div>{extra}</div>", 1)
+    assert extra in page
+    text = "\n".join(_paragraphs(page))
+    assert PROSE in text and "new maps service" in text
+    assert "metro desk" not in text and "morning briefing" not in text
