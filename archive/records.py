@@ -47,9 +47,15 @@ _BUFFER = 1024 * 1024
 _HEAD_PROBE = 4096
 _DISCARD = 1024 * 1024
 _MAX_HEAD = 1024 * 1024  # a WARC header block larger than this is not a header
-# an over-cap gzip member inflating more than this many times its compressed bytes is a gzip
-# bomb (zeros deflate ~1000 to 1; real records, even HTML, under 20): not inflated to its end
-BOMB_RATIO = 200
+# An over-cap gzip member is inflated (output discarded) to its end, so the walk goes on
+# exactly at the next member: the only place it may go on, since a gzip header looked for
+# inside the member could be a payload's (deflate stores incompressible bytes verbatim, so a
+# .warc.gz a site serves appears byte for byte). That inflation is bounded by bomb_limit():
+# 16 times the max record size, at least 1 GiB (a second or so of zlib). A member that
+# inflates that far without ending is a gzip bomb, or a record over 16 times the max record
+# size: the rest of the file is reported skipped (raising --max-record-size raises the bound).
+BOMB_FLOOR = 1 << 30
+BOMB_FACTOR = 16
 DEFAULT_MAX_RECORD_SIZE = int(os.environ.get("ARCHIVE_MAX_RECORD_SIZE") or 64 * 1024 * 1024)
 RECOMPRESS_HINT = (
     "records cannot be addressed by offset (file gzipped as one stream?); recompress it "
@@ -91,14 +97,14 @@ ErrorHandler = Callable[[WarcFormatError], None]
 class MemberTooLarge(ValueError):
     """A gzip member inflates beyond the cap; `length` is its compressed size, to skip it.
 
-    ``bomb``: it inflated over BOMB_RATIO to 1 past the cap and was not inflated to its end
-    (`length` is then the compressed bytes inflated, not the member's size: the walk looks
-    for the next member from there)."""
+    ``bomb``: it inflated past bomb_limit() without ending, so its end (and the next
+    member) is unknown; `length` is then only the compressed bytes inflated."""
 
     def __init__(self, length: int, cap: int, head: bytes, bomb: bool = False):
         self.length = length
         self.head = head
         self.bomb = bomb
+        self.limit = bomb_limit(cap)
         super().__init__(f"record inflates beyond {cap} bytes (max record size)")
 
 
@@ -431,11 +437,11 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
     Inflation is streamed and stops at `max_size` bytes (default DEFAULT_MAX_RECORD_SIZE):
     an over-cap member raises MemberTooLarge after its end has been found (by inflating into
     a discarded buffer), so the walk can go on exactly at the next member. Finding the end
-    costs inflating all of it: one inflating over BOMB_RATIO to 1 once past the cap (a gzip
-    bomb: 4 GiB from 4 MB) is given up there (``bomb``), so no member costs more than
-    BOMB_RATIO times its compressed bytes beyond the cap.
+    is bounded: a member inflating past bomb_limit(max_size) bytes without ending (a gzip
+    bomb: 4 GiB from 4 MB) raises MemberTooLarge(bomb=True) there.
     """
     cap = DEFAULT_MAX_RECORD_SIZE if max_size is None else max_size
+    limit = bomb_limit(cap)
     fh.seek(offset)
     d = zlib.decompressobj(zlib.MAX_WBITS | 16)
     out: list[bytes] = []
@@ -456,13 +462,18 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
             if not over:
                 out.append(piece)
                 over = size > cap
-            if over and size > BOMB_RATIO * (fed - len(pending)):
+            if size > limit and not d.eof:
                 raise MemberTooLarge(fed - len(pending), cap,
                                      out[0][:_MAX_HEAD] if out else b"", bomb=True)
     length = fed - len(d.unused_data)
     if over:
         raise MemberTooLarge(length, cap, out[0][:_MAX_HEAD] if out else b"")
     return b"".join(out), length
+
+
+def bomb_limit(cap: int) -> int:
+    """Inflated bytes an over-cap member may cost before it is called a gzip bomb."""
+    return max(BOMB_FLOOR, BOMB_FACTOR * cap)
 
 
 def _find_magic(fh, start: int) -> int | None:
@@ -677,14 +688,10 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
         try:
             data, length = read_member(fh, offset, cap)
         except MemberTooLarge as exc:
-            if exc.bomb:  # its end unknown: the next member is looked for after what inflated
-                nxt = _find_magic(fh, offset + exc.length)
-                _report(WarcFormatError(path, offset, _too_large_reason(
-                    exc, (size if nxt is None else nxt) - offset, nxt is None)), on_error)
-                if nxt is None:
-                    return
-                offset = nxt
-                continue
+            if exc.bomb:  # its end unknown; a gzip header inside it may be a payload's
+                _report(WarcFormatError(path, offset, _too_large_reason(exc, size - offset)),
+                        on_error)
+                return
             _report(WarcFormatError(path, offset, _too_large_reason(exc)), on_error)
             offset += exc.length
             continue
@@ -706,21 +713,14 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
         offset += length
 
 
-def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None,
-                      to_end: bool = False) -> str:
+def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
     """Over-cap member: say whether it is one huge record or a file gzipped as one stream,
-    or a gzip bomb and what of the file was skipped with it (``skipped`` bytes from its
-    start, ``to_end``: the rest of the file)."""
+    or a gzip bomb and, in a walk, the ``skipped`` bytes from it to the end of the file."""
     if exc.bomb:
-        what = "the rest of the file" if to_end else "to the next gzip member"
-        if skipped is None:
-            skipped_note = "not read"
-        elif to_end:
-            skipped_note = f"{what} ({skipped} bytes) skipped"
-        else:
-            skipped_note = f"{skipped} bytes skipped {what}"
-        return (f"{exc}, inflating over {BOMB_RATIO} to 1 (a gzip bomb): not inflated to its "
-                f"end; {skipped_note}")
+        rest = "" if skipped is None else f"; the rest of the file ({skipped} bytes) skipped"
+        return (f"{exc}, and past {exc.limit} bytes without ending: a gzip bomb (or a record "
+                f"over {BOMB_FACTOR} times the max record size), not inflated further{rest}, "
+                "left as it is (raise --max-record-size to read further)")
     try:
         _, fields, body_start = _parse_head_at(exc.head, _skip_blank(exc.head, 0))
         length = _content_length(fields)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import resource
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from archive import records
 from archive.cdxj import build_index
 from archive.errors import WarcFormatError
 from archive.reader import ArchiveLookup, iter_records, iter_responses, read_info_at
@@ -189,11 +191,15 @@ class _Counted:
         return self.fh.tell()
 
 
-def test_a_gzip_bomb_is_inflated_no_further_than_the_cap_and_the_walk_goes_on(tmp_path):
-    """A record's gzip member inflating 1000 to 1 (256 MB from 256 KB) past the max record
-    size was inflated to its end to find the next member: it is stopped near the cap (a few
-    KB of it read), named with its offset as a gzip bomb with the bytes skipped, and the
-    walk goes on at the next gzip member."""
+def test_a_gzip_bomb_is_inflated_up_to_the_bound_and_the_rest_of_the_file_reported_skipped(
+        tmp_path, monkeypatch):
+    """An over-cap member is inflated to its end to find the next member, but no further
+    than bomb_limit(cap) inflated bytes: one that reaches it (256 MB of zeros from 256 KB) is
+    a gzip bomb, reported at its offset, and the rest of the file is reported skipped with
+    its byte count rather than looked through for a gzip header (which could be a payload's).
+    The bound's floor is lowered so the test inflates MBs, not a GiB."""
+    monkeypatch.setattr(records, "BOMB_FLOOR", 8 << 20)
+    assert records.bomb_limit(256 << 10) == 8 << 20
     recs = _three(b"")
     bomb = bomb_member(256 << 20, 256 << 20)
     path = tmp_path / "bomb.warc.gz"
@@ -202,29 +208,59 @@ def test_a_gzip_bomb_is_inflated_no_further_than_the_cap_and_the_walk_goes_on(tm
     with open(path, "rb") as raw:
         fh = _Counted(raw)
         with pytest.raises(MemberTooLarge) as caught:
-            read_member(fh, offset, 1 << 20)
-    assert fh.read_bytes < 64 << 10, fh.read_bytes  # of the bomb's 256 KB
-    assert caught.value.length < len(bomb)
+            read_member(fh, offset, 256 << 10)
+    assert caught.value.bomb
+    assert fh.read_bytes < 64 << 10, fh.read_bytes  # of the bomb's 256 KB: ~8 MB inflated
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append, max_record_size=256 << 10))
+    assert [i.record.target_uri for i in infos] == ["http://ex.com/1"]
+    assert [e.offset for e in errors] == [offset]
+    rest = path.stat().st_size - offset
+    assert "gzip bomb" in errors[0].reason
+    assert f"the rest of the file ({rest} bytes) skipped" in errors[0].reason, errors[0].reason
+    with pytest.raises(WarcFormatError, match="gzip bomb"):
+        read_info_at(path, offset, max_record_size=256 << 10)
+
+
+def test_an_over_cap_record_compressing_very_well_is_reported_over_the_record_size(tmp_path):
+    """100 MB of repeated bytes (1000 to 1) is a real record over the cap, not a bomb: the
+    member is inflated to its end, reported with the --max-record-size hint, and the walk
+    goes on exactly at the next member."""
+    recs = _three(b"")
+    big = bomb_member(100 << 20, 100 << 20)
+    path = tmp_path / "big.warc.gz"
+    path.write_bytes(gz(recs[0]) + big + gz(recs[2]))
     errors: list[WarcFormatError] = []
     infos = list(iter_records(path, errors.append, max_record_size=1 << 20))
     assert [i.record.target_uri for i in infos] == ["http://ex.com/1", "http://ex.com/3"]
-    assert [e.offset for e in errors] == [offset]
-    assert "gzip bomb" in errors[0].reason
-    assert f"{len(bomb)} bytes skipped" in errors[0].reason, errors[0].reason
-    with pytest.raises(WarcFormatError, match="gzip bomb"):
-        read_info_at(path, offset, max_record_size=1 << 20)
-
-
-def test_a_gzip_bomb_at_the_end_says_the_rest_of_the_file_is_skipped(tmp_path):
-    recs = _three(b"")
-    bomb = bomb_member(64 << 20, 64 << 20)
-    path = tmp_path / "end.warc.gz"
-    path.write_bytes(gz(recs[0]) + bomb)
-    errors: list[WarcFormatError] = []
-    infos = list(iter_records(path, errors.append, max_record_size=1 << 20))
-    assert [i.record.target_uri for i in infos] == ["http://ex.com/1"]
     assert [e.offset for e in errors] == [len(gz(recs[0]))]
-    assert f"the rest of the file ({len(bomb)} bytes) skipped" in errors[0].reason
+    assert "raise --max-record-size to read it" in errors[0].reason, errors[0].reason
+    assert "bomb" not in errors[0].reason
+
+
+def test_a_warc_gz_inside_an_over_cap_payload_is_never_read_as_a_record(tmp_path):
+    """Deflate stores incompressible bytes verbatim: a .warc.gz a site serves, after bytes
+    compressing well, shows up byte for byte inside the record's gzip member. Skipping the
+    over-cap member must not resume at a gzip header found inside it: the forged
+    bank.example record is never returned, the records around the member are."""
+    rng = random.Random(7)
+    forged = gz(response("https://bank.example/", b"<h1>forged</h1>"))
+    payload = (bytes(1 << 20) + rng.randbytes(20_000) + forged + rng.randbytes(20_000))
+    member = gz(response("https://evil.example/file.bin", payload))
+    assert forged[:64] in member  # the injected member is there verbatim
+    recs = _three(b"")
+    path = tmp_path / "inject.warc.gz"
+    path.write_bytes(gz(recs[0]) + member + gz(recs[2]))
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append, max_record_size=64 << 10))
+    uris = [i.record.target_uri for i in infos]
+    assert "https://bank.example/" not in uris
+    assert uris == ["http://ex.com/1", "http://ex.com/3"]
+    assert [e.offset for e in errors] == [len(gz(recs[0]))]
+    assert "raise --max-record-size" in errors[0].reason
+    lookup = ArchiveLookup(path, on_error=errors.append, max_record_size=64 << 10)
+    assert lookup.get("https://bank.example/") is None
+    assert lookup.get("http://ex.com/3") is not None
 
 
 def test_over_cap_record_is_skipped_by_every_reader(tmp_path):
