@@ -403,6 +403,10 @@ def _method_name(info: zipfile.ZipInfo) -> str:
 
 
 _METHODS = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
+# what a decompressor's construction or call raises on damaged bytes (bzip2's damage is an
+# OSError, lzma's an LZMAError, zlib's zlib.error; a cut stream EOFError; bad options
+# ValueError): always turned into the member's WaczError, never let out of the reader
+_LIBRARY_ERRORS = (lzma.LZMAError, OSError, zlib.error, EOFError, ValueError)
 
 
 class _Unpack:
@@ -421,7 +425,11 @@ class _Unpack:
         self._fed = self.out = 0
         self._failed: WaczError | None = None
         fh.seek(start)
-        self._d = self._decompressor()
+        try:
+            self._d = self._decompressor()
+        except _LIBRARY_ERRORS as exc:
+            raise WaczError(f"{_method_name(info)} member whose header is damaged: cannot be "
+                            f"read ({type(exc).__name__}: {exc})") from exc
         self._crc = _RunningCrc(info, key)
 
     @property
@@ -483,7 +491,7 @@ class _Unpack:
             room = size - self.out  # a byte more says it inflates past
             try:
                 piece = self._d.decompress(data, min(n - got, room + 1))
-            except (OSError, EOFError, ValueError, lzma.LZMAError) as exc:
+            except _LIBRARY_ERRORS as exc:
                 raise WaczError(f"corrupt {_method_name(self._info)} data near byte "
                                 f"{self.out}: {exc}") from exc
             past = len(piece) > room
@@ -593,7 +601,10 @@ class _Deflate:
     def __init__(self, fh: IO[bytes], start: int, info: zipfile.ZipInfo, points: _Points,
                  at: int, key: tuple) -> None:
         self.out, self._fed, state = points.before(at)
-        self._d = state.copy() if state is not None else zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            self._d = state.copy() if state is not None else zlib.decompressobj(-zlib.MAX_WBITS)
+        except _LIBRARY_ERRORS as exc:
+            raise WaczError(f"cannot inflate from byte {self.out}: {exc}") from exc
         self._fh, self._start, self._info, self._points = fh, start, info, points
         self._tail = b""
         self._failed: WaczError | None = None
@@ -626,7 +637,7 @@ class _Deflate:
             room = self._info.file_size - self.out  # a byte more says it inflates past
             try:
                 piece = self._d.decompress(self._tail, min(n - got, room + 1))
-            except zlib.error as exc:
+            except _LIBRARY_ERRORS as exc:
                 raise WaczError(f"corrupt deflate data near byte {self.out}: {exc}") from exc
             self._tail = self._d.unconsumed_tail
             past = len(piece) > room  # the bomb check trusted the declared size
@@ -704,6 +715,13 @@ class _Stored:
         self.close()
 
 
+class _Failed:
+    """A source whose restart failed: the next restart replaces it."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
 class _Inflated:
     """A compressed member read forwards, keeping the last _WINDOW bytes for short seeks
     back; a seek elsewhere starts inflating again at the best place its source has (a kept
@@ -726,8 +744,12 @@ class _Inflated:
         """Inflate until the window holds bytes up to ``until`` (or the member ends)."""
         if self._pos < self._base or self._best(self._pos) > self._end():
             self._src.close()
-            self._src = self._restart(self._pos)
             self._buf, self._base = bytearray(), self._best(self._pos)
+            try:
+                self._src = self._restart(self._pos)
+            except WaczError as exc:  # the restart's own damage: this read's error
+                self._src, self._error = _Failed(), exc
+                return
             self._error = None
         if self._error is not None:
             return
@@ -737,8 +759,7 @@ class _Inflated:
             except WaczError as exc:
                 self._error = exc
                 return
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, lzma.LZMAError,
-                    zlib.error) as exc:  # bzip2's damage is an OSError, lzma's is not
+            except (zipfile.BadZipFile, *_LIBRARY_ERRORS) as exc:
                 self._error = WaczError(f"member damaged at byte {self._end()} of its "
                                         f"inflated data: {exc}")
                 return

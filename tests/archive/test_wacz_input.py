@@ -705,11 +705,11 @@ def test_a_package_s_warc_members_are_listed_once_however_many_are_read(tmp_path
     assert len(made) <= 1, len(made)
 
 
-def test_a_gzip_bomb_record_in_a_deflated_member_stops_near_the_cap_and_the_rest_is_read(
+def test_an_over_cap_record_in_a_deflated_member_is_skipped_to_its_end_and_the_rest_read(
         tmp_path):
     """A record's gzip member inflating 1000 to 1 past the max record size, inside a deflated
-    member (each member's declared size honest): the record is named as a gzip bomb with
-    its member and offset, and the records after it are read."""
+    member (each member's declared size honest), is under the bomb bound: inflated to its end,
+    named with its member and offset as over the record size, and the records after it read."""
     from tests.support.warcs import bomb_member, gz, response
 
     first, last = (gz(response(f"http://ex.com/{n}", b"<title>%d</title>" % n)) for n in (1, 3))
@@ -720,4 +720,59 @@ def test_a_gzip_bomb_record_in_a_deflated_member_stops_near_the_cap_and_the_rest
     infos = list(iter_records(location(pkg, name), errors.append, max_record_size=1 << 20))
     assert [i.record.target_uri for i in infos] == ["http://ex.com/1", "http://ex.com/3"]
     assert [(str(e.file), e.offset) for e in errors] == [(f"{pkg}#{name}", len(first))]
-    assert "gzip bomb" in errors[0].reason, errors[0].reason
+    assert "raise --max-record-size to read it" in errors[0].reason, errors[0].reason
+
+
+def test_a_gzip_bomb_in_a_member_skips_that_member_s_rest_and_the_other_members_are_read(
+        warcs, tmp_path, monkeypatch):
+    """Past the bound (its floor lowered so the test inflates MBs), the bomb's member's rest
+    is reported skipped with its byte count; the package's next member is read."""
+    from archive import records
+    from tests.support.warcs import bomb_member, gz, response
+
+    monkeypatch.setattr(records, "BOMB_FLOOR", 8 << 20)
+    first, last = (gz(response(f"http://ex.com/{n}", b"<title>%d</title>" % n)) for n in (1, 3))
+    name = "archive/b.warc.gz"
+    inner = first + bomb_member(256 << 20, 256 << 20) + last
+    pkg = _hand_made(tmp_path / "b.wacz", [
+        (name, inner, zipfile.ZIP_DEFLATED),
+        (f"archive/{warcs[1].name}", warcs[1].read_bytes(), zipfile.ZIP_STORED)])
+    errors: list = []
+    infos = list(iter_records(pkg, errors.append, max_record_size=256 << 10))
+    assert [i.record.target_uri for i in infos][:1] == ["http://ex.com/1"]
+    assert {"http://e.com/0", "http://e.com/new"} <= {i.record.target_uri for i in infos}
+    assert "http://ex.com/3" not in {i.record.target_uri for i in infos}
+    assert [(str(e.file), e.offset) for e in errors] == [(f"{pkg}#{name}", len(first))]
+    assert ("gzip bomb" in errors[0].reason and f"the rest of the file "
+            f"({len(inner) - len(first)} bytes) skipped" in errors[0].reason), errors[0].reason
+
+
+def _lzma_props_byte(pkg: Path, name: str, value: int) -> None:
+    """Set the lc/lp/pb byte of ``pkg``'s lzma member ``name`` (ZIP's lzma: version (2),
+    properties' length (2), then that byte)."""
+    data = bytearray(pkg.read_bytes())
+    (info,) = [i for i in zipfile.ZipFile(pkg).infolist() if i.filename == name]
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    data[info.header_offset + 30 + name_len + extra_len + 4] = value
+    pkg.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("props", [8, 4 * 9 + 1, 9 * 5 * 5 - 1])  # lc=8; lc+lp=5; pb=4,lp=4
+def test_an_lzma_member_whose_header_liblzma_refuses_is_one_member_error(
+        warcs, tmp_path, props):
+    """lc=8 passes the header's range check but liblzma refuses it (LZMAError from the
+    decompressor's construction, uncaught: the package's other members were never read).
+    It is the member's error, named with its offset; the other members are read."""
+    name = "archive/a.warc"
+    pkg = _hand_made(tmp_path / "lc.wacz", [
+        (name, warcs[2].read_bytes(), zipfile.ZIP_LZMA),
+        (f"archive/{warcs[1].name}", warcs[1].read_bytes(), zipfile.ZIP_STORED)])
+    _lzma_props_byte(pkg, name, props)
+    errors, urls = _errors([pkg])
+    assert len(errors) == 1 and errors[0].startswith(f"{pkg}#{name}: offset 0: "), errors
+    assert "lzma" in errors[0], errors
+    assert {"http://e.com/0", "http://e.com/new"} <= set(urls)
+    rec_errors: list = []
+    got = list(iter_records(pkg, rec_errors.append))
+    assert {"http://e.com/0", "http://e.com/new"} <= {i.record.target_uri for i in got}
+    assert [str(e.file) for e in rec_errors] == [f"{pkg}#{name}"]
