@@ -263,6 +263,26 @@ def test_a_warc_gz_inside_an_over_cap_payload_is_never_read_as_a_record(tmp_path
     assert lookup.get("http://ex.com/3") is not None
 
 
+def test_a_warc_gz_inside_a_truncated_member_is_never_read_as_a_record(tmp_path):
+    """A crawl killed while writing a record whose payload holds a .warc.gz: the cut member
+    inflates without error up to the end of the file, so every byte after its start is its
+    data. The walk used to look for a gzip header from its second byte and returned the
+    payload's bank.example record; the rest of the file is reported instead."""
+    rng = random.Random(7)
+    forged = gz(response("https://bank.example/", b"<h1>forged</h1>"))
+    payload = rng.randbytes(20_000) + forged + rng.randbytes(20_000)
+    member = gz(response("https://evil.example/file.bin", payload))
+    first = gz(_three(b"")[0])
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(first + member[:-5000])
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append))
+    assert [i.record.target_uri for i in infos] == ["http://ex.com/1"]
+    assert [e.offset for e in errors] == [len(first)]
+    assert errors[0].reason.startswith("truncated gzip member"), errors[0].reason
+    assert f"the rest of the file ({len(member) - 5000} bytes)" in errors[0].reason
+
+
 def test_over_cap_record_is_skipped_by_every_reader(tmp_path):
     recs = _three(b"")
     path = tmp_path / "big.warc.gz"
