@@ -409,7 +409,30 @@ _METHODS = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
 _LIBRARY_ERRORS = (lzma.LZMAError, OSError, zlib.error, EOFError, ValueError)
 
 
-class _Unpack:
+class _Decoding:
+    """What the member decoders share: :meth:`read` gives up to ``n`` more bytes, and the
+    damage that stops a decoder (a :class:`WaczError` its ``_inflate`` raises) is raised only
+    once nothing decoded before it is left to give, so the records before it are read."""
+
+    _failed: WaczError | None
+
+    def _inflate(self, n: int, parts: list[bytes]) -> None:
+        raise NotImplementedError
+
+    def read(self, n: int) -> bytes:
+        if self._failed is not None:
+            raise self._failed
+        parts: list[bytes] = []
+        try:
+            self._inflate(n, parts)
+        except WaczError as exc:
+            if not any(parts):
+                raise
+            self._failed = exc
+        return b"".join(parts)
+
+
+class _Unpack(_Decoding):
     """A bzip2 or lzma member's bytes from its start, its CRC-32 checked
     (:class:`_RunningCrc`).
 
@@ -463,20 +486,6 @@ class _Unpack:
         return lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=[{
             "id": lzma.FILTER_LZMA1, "dict_size": max(size, 1 << 12), "lc": lc, "lp": lp,
             "pb": pb}])
-
-    def read(self, n: int) -> bytes:
-        """Up to ``n`` more bytes; the damage that stops it is raised once nothing inflated
-        before it is left to give (as :meth:`_Deflate.read`)."""
-        if self._failed is not None:
-            raise self._failed
-        parts: list[bytes] = []
-        try:
-            self._inflate(n, parts)
-        except WaczError as exc:
-            if not any(parts):
-                raise
-            self._failed = exc
-        return b"".join(parts)
 
     def _inflate(self, n: int, parts: list[bytes]) -> None:
         got = 0
@@ -591,7 +600,7 @@ def _points_of(key: tuple, info: zipfile.ZipInfo) -> _Points:
     return points
 
 
-class _Deflate:
+class _Deflate(_Decoding):
     """A deflated member's bytes from the last kept state at or before ``at``, inflated from
     its compressed bytes in the package. One inflating from the start checks the member's
     CRC-32 (:class:`_RunningCrc`; one from a kept state cannot): damage that still inflates
@@ -614,20 +623,6 @@ class _Deflate:
     @property
     def crc_note(self) -> str | None:
         return self._crc.note if self._crc is not None else None
-
-    def read(self, n: int) -> bytes:
-        """Up to ``n`` more bytes; the damage that stops it is raised once nothing inflated
-        before it is left to give, so the records before it are read."""
-        if self._failed is not None:
-            raise self._failed
-        parts: list[bytes] = []
-        try:
-            self._inflate(n, parts)
-        except WaczError as exc:
-            if not any(parts):
-                raise
-            self._failed = exc
-        return b"".join(parts)
 
     def _inflate(self, n: int, parts: list[bytes]) -> None:
         got = 0
