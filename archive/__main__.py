@@ -69,10 +69,15 @@ class _Lines:
             self._waiting.clear()
 
 
-def _error_printer(counter: list[int]) -> Callable[[WarcFormatError | str], None]:
+def _error_printer(counter: list[int], lines: _Lines | None = None
+                   ) -> Callable[[WarcFormatError | str], None]:
+    """Count each error and print it; through `lines` (flushed by the caller) under a bar."""
     def on_error(err: WarcFormatError | str) -> None:
         counter[0] += 1
-        tqdm.write(f"error: {err}", file=sys.stderr)
+        if lines is None:
+            tqdm.write(f"error: {err}", file=sys.stderr)
+        else:
+            lines.add(f"error: {err}")
 
     return on_error
 
@@ -93,15 +98,19 @@ def cmd_index(args) -> int:
 
     paths = _paths(args.warcs)
     errors = [0]
+    lines = _Lines()
     try:
         with _bar(paths, "index") as bar:
-            count = index_to_file(
-                paths,
-                args.output,
-                on_error=_error_printer(errors),
-                progress=bar.update,
-                max_record_size=args.max_record_size,
-            )
+            try:
+                count = index_to_file(
+                    paths,
+                    args.output,
+                    on_error=_error_printer(errors, lines),
+                    progress=bar.update,
+                    max_record_size=args.max_record_size,
+                )
+            finally:
+                lines.flush()
     except OSError as exc:  # the output, or the sorted runs in a temporary folder beside it
         if not Path(args.output).parent.is_dir():
             raise UsageError(f"cannot write {args.output}: {exc}") from exc
@@ -143,16 +152,20 @@ def cmd_wacz(args) -> int:
     if len(set(names)) != len(names):
         raise UsageError("WARC files with the same name cannot share a WACZ archive/ folder")
     errors = [0]
+    lines = _Lines()
     try:
         with _bar(paths, "wacz") as bar:
-            info = build_wacz(
-                paths,
-                args.output,
-                items_jsonl=args.items,
-                on_error=_error_printer(errors),
-                on_bad_item=_line_error_printer(args.items or "", errors),
-                progress=bar.update,
-            )
+            try:
+                info = build_wacz(
+                    paths,
+                    args.output,
+                    items_jsonl=args.items,
+                    on_error=_error_printer(errors, lines),
+                    on_bad_item=_line_error_printer(args.items or "", errors, lines),
+                    progress=bar.update,
+                )
+            finally:
+                lines.flush()
     except OSError as exc:
         print(f"error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -218,10 +231,17 @@ def _folder_for(path: str) -> None:
         raise UsageError(f"not a folder: {parent}")
 
 
-def _line_error_printer(path: str, counter: list[int]) -> Callable[[int, str], None]:
+def _line_error_printer(path: str, counter: list[int], lines: _Lines | None = None
+                        ) -> Callable[[int, str], None]:
+    """Count and print each unusable line of an items file; through `lines` when the other
+    errors go there, so that they keep their order."""
     def on_error(line: int, reason: str) -> None:
         counter[0] += 1
-        print(f"error: {path}: line {line}: {reason}; skipped", file=sys.stderr)
+        text = f"error: {path}: line {line}: {reason}; skipped"
+        if lines is None:
+            print(text, file=sys.stderr)
+        else:
+            lines.add(text)
 
     return on_error
 

@@ -175,3 +175,25 @@ def test_export_txt(tmp_path):
     seed = next(SEEDS.glob("000_*.txt")).read_bytes()
     assert not seed.endswith(b"\n") and b"\n\n" in seed
     assert not (out / "000_a0.txt").read_bytes().endswith(b"\n")
+
+
+def test_index_and_wacz_report_every_error_of_a_file_of_many(warc, tmp_path):
+    """One error per false gzip header: 300k of them took ~53 s to print, one bar redraw per
+    line. Every line still comes, with file and offset, in runs between bar redraws."""
+    false = 3000
+    path = tmp_path / "many.warc.gz"
+    good = warc.read_bytes()
+    path.write_bytes(good + b"\x1f\x8b\x08\x00" * false)
+    # the last header found takes the rest of the file (12 bytes) as its data
+    want = [f"error: {path}: offset {len(good) + 4 * k}: " for k in range(false - 2)]
+    for cmd, out in (("index", "i.cdxj"), ("wacz", "a.wacz")):
+        res = run(cmd, path, "-o", tmp_path / out)
+        assert res.returncode == 1, res.stderr[-2000:]
+        lines = res.stderr.splitlines()  # text mode: each "\r" of a bar drawn ends a line too
+        got = [ln for ln in lines if ln.startswith("error: ")]
+        assert all(g.startswith(w) for g, w in zip(got, want, strict=True))
+        assert "corrupt gzip data" in got[0] and "truncated gzip member" in got[-1]
+        # written in batches: not every line under a bar drawn anew (old: one redraw a line)
+        draws = sum(ln.startswith(f"{cmd}: ") for ln in lines)
+        assert draws < false // 10, draws
+    assert len((tmp_path / "i.cdxj").read_text().splitlines()) == 3
