@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import json
 import os
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -78,27 +79,70 @@ def _scan(path: Path, size: int, max_record_size: int | None
 
     A damaged record every reader keeps (cut short inside a whole member, a wrong
     Content-Length) is a range kept in place: it fills no gap, but it is damage to report."""
-    errors: list[WarcFormatError] = []
+    errors = _ErrorRuns()
+    kept: dict[int, list[str]] = {}  # offset -> reasons of the damaged records readers keep
     members: dict[int, int] = {}
     count = 0
-    for info in iter_records(path, errors.append, max_record_size=max_record_size):
+
+    def on_error(err: WarcFormatError) -> None:
+        if err.kept:
+            kept.setdefault(err.offset, []).append(err.reason)
+        errors.add(err.offset, err.reason)
+
+    for info in iter_records(path, on_error, max_record_size=max_record_size):
         members[info.offset] = info.length
         count += 1
-    kept = [e for e in errors if e.kept and e.offset in members]
-    ranges = [DamagedRange(offset, members[offset], _reason(kept, offset, offset + 1), False)
-              for offset in sorted({e.offset for e in kept})]
+    ranges = [DamagedRange(offset, members[offset], "; ".join(dict.fromkeys(kept[offset])), False)
+              for offset in sorted(kept) if offset in members]
     pos = 0
     with open(path, "rb") as fh:
         for offset in [*sorted(members), size]:
             if offset > pos and not _only_separators(fh, pos, offset):
                 moved = offset == size  # the tail: after the last readable record
-                ranges.append(DamagedRange(pos, offset - pos, _reason(errors, pos, offset),
-                                           moved))
+                ranges.append(DamagedRange(pos, offset - pos, errors.reason(pos, offset), moved))
             if offset < size:
                 pos = max(pos, offset + members[offset])
     ranges.sort(key=lambda r: r.offset)
     good_end = ranges[-1].offset if ranges and ranges[-1].moved else size
     return count, ranges, good_end
+
+
+class _ErrorRuns:
+    """The reader's errors of one file as runs of one reason (first offset, last offset,
+    reason), in the order reported (by offset): a file of a million false gzip headers is one
+    run, not a million errors held, and the reasons of a range are found by bisection."""
+
+    def __init__(self) -> None:
+        self._firsts: list[int] = []
+        self._runs: list[list] = []  # [first, last, reason]
+        self._sorted = True
+
+    def add(self, offset: int, reason: str) -> None:
+        last = self._runs[-1] if self._runs else None
+        if last is not None and last[2] == reason and offset >= last[1]:
+            last[1] = offset
+            return
+        if last is not None and offset < last[0]:
+            self._sorted = False
+        self._runs.append([offset, offset, reason])
+        self._firsts.append(offset)
+
+    def reason(self, start: int, end: int) -> str:
+        """The distinct reasons of the errors at offsets in [start, end)."""
+        if not self._sorted:
+            self._runs.sort(key=lambda run: run[0])
+            self._firsts = [run[0] for run in self._runs]
+            self._sorted = True
+        found: list[str] = []
+        # runs are disjoint but for a run reported out of order; a run starting before `start`
+        # may reach into the range: look from the one before
+        i = max(bisect_right(self._firsts, start) - 1, 0)
+        while i < len(self._runs) and self._runs[i][0] < end:
+            first, last, why = self._runs[i]
+            if last >= start:
+                found.append(why)
+            i += 1
+        return "; ".join(dict.fromkeys(found)) or "unreadable bytes"
 
 
 def _only_separators(fh, start: int, end: int) -> bool:
@@ -107,11 +151,6 @@ def _only_separators(fh, start: int, end: int) -> bool:
         return False
     fh.seek(start)
     return not fh.read(end - start).strip(b"\r\n")
-
-
-def _reason(errors: list[WarcFormatError], start: int, end: int) -> str:
-    found = [e.reason for e in errors if start <= e.offset < end]
-    return "; ".join(dict.fromkeys(found)) or "unreadable bytes"
 
 
 def _write_side_file(fd: int, final: Path, ranges: list[DamagedRange]) -> Path:

@@ -259,3 +259,22 @@ def test_repair_reports_a_record_cut_short_inside_a_whole_member_and_keeps_its_b
         "truncated: Content-Length 5000, 104 bytes in member (record kept)",
     ]
     assert "error: 1 file(s) had damage" in proc.stderr
+
+
+def test_error_runs_hold_one_run_per_reason_and_find_a_ranges_reasons() -> None:
+    """A file of a million false gzip headers is one run of one reason, not a million errors
+    held; the reasons of a range are those of the runs reaching into it."""
+    from archive.repair import _ErrorRuns
+
+    runs = _ErrorRuns()
+    for offset in range(0, 400_000, 4):
+        runs.add(offset, "not a gzip member")
+    runs.add(500_000, "record truncated")
+    runs.add(600_000, "not a gzip member")
+    assert len(runs._runs) == 3
+    assert runs.reason(100, 200) == "not a gzip member"  # inside the first run
+    assert runs.reason(399_000, 550_000) == "not a gzip member; record truncated"
+    assert runs.reason(450_000, 480_000) == "unreadable bytes"
+    assert runs.reason(500_000, 500_001) == "record truncated"
+    runs.add(10, "a late report")  # out of order: sorted before the next lookup
+    assert runs.reason(0, 12) == "not a gzip member; a late report"
