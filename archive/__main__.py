@@ -46,27 +46,28 @@ def _bar(paths: list[Path], desc: str) -> tqdm:
 
 class _Lines:
     """Lines for stderr under a progress bar, written in batches: tqdm.write redraws the bar
-    for each call, which made a file of a million problems take minutes to report. At most
-    `_BATCH` lines wait, and none longer than `_DELAY` seconds."""
+    for each call, which made a file of a million problems take minutes to report. A line
+    after `_DELAY` seconds without one goes out at once (with those waiting); in a burst, at
+    most `_BATCH` lines wait, and the command flushes the rest when it ends."""
 
     _BATCH = 1000
     _DELAY = 0.5
 
     def __init__(self) -> None:
         self._waiting: list[str] = []
-        self._since = time.monotonic()
+        self._last = float("-inf")  # when lines last went out
 
     def add(self, line: str) -> None:
-        if not self._waiting:
-            self._since = time.monotonic()
         self._waiting.append(line)
-        if len(self._waiting) >= self._BATCH or time.monotonic() - self._since > self._DELAY:
+        if len(self._waiting) >= self._BATCH or time.monotonic() - self._last > self._DELAY:
             self.flush()
 
     def flush(self) -> None:
         if self._waiting:
-            tqdm.write("\n".join(self._waiting), file=sys.stderr)
-            self._waiting.clear()
+            # taken first: an interrupt while writing must not write them again
+            batch, self._waiting = self._waiting, []
+            tqdm.write("\n".join(batch), file=sys.stderr)
+            self._last = time.monotonic()
 
 
 def _error_printer(counter: list[int], lines: _Lines | None = None

@@ -197,3 +197,36 @@ def test_index_and_wacz_report_every_error_of_a_file_of_many(warc, tmp_path):
         draws = sum(ln.startswith(f"{cmd}: ") for ln in lines)
         assert draws < false // 10, draws
     assert len((tmp_path / "i.cdxj").read_text().splitlines()) == 3
+
+
+def test_a_lone_error_line_goes_out_at_once_and_a_burst_in_batches(monkeypatch) -> None:
+    """The first line after a quiet spell is written when it comes (a problem found before a
+    long read is not held until the command ends); in a burst, lines wait for a batch; an
+    interrupt while a batch is written does not write it twice."""
+    from archive import __main__ as cli
+
+    written: list[str] = []
+    monkeypatch.setattr(cli.tqdm, "write", lambda text, file=None: written.append(text))
+    clock = [100.0]
+    monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
+    lines = cli._Lines()
+    lines.add("error: a: offset 0: first")
+    assert written == ["error: a: offset 0: first"]
+    for n in range(1, 5):  # a burst: within the delay of the last write
+        lines.add(f"error: a: offset {n}: burst")
+    assert len(written) == 1
+    clock[0] += cli._Lines._DELAY + 0.1
+    lines.add("error: a: offset 9: later")
+    assert written[1].splitlines() == [*(f"error: a: offset {n}: burst" for n in range(1, 5)),
+                                       "error: a: offset 9: later"]
+
+    def interrupted(text, file=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.tqdm, "write", interrupted)
+    clock[0] += 1
+    with pytest.raises(KeyboardInterrupt):
+        lines.add("error: a: offset 10: during ^C")
+    monkeypatch.setattr(cli.tqdm, "write", lambda text, file=None: written.append(text))
+    lines.flush()  # the command's finally: nothing is written again
+    assert len(written) == 2
