@@ -91,7 +91,12 @@ def _size(text: str) -> int:
     digits = t[:-1] if t[-1:] in units else t
     if not digits.isascii() or not digits.isdigit() or int(digits) <= 0:
         raise argparse.ArgumentTypeError(f"not a size: {text!r}")
+    if int(digits) * mult > MAX_SIZE_ARG:
+        raise argparse.ArgumentTypeError(f"{text!r}: at most 1024G")
     return int(digits) * mult
+
+
+MAX_SIZE_ARG = 1 << 40  # a record past 1 TiB is no page; past C's sizes zlib cannot be asked
 
 
 def cmd_index(args) -> int:

@@ -230,3 +230,12 @@ def test_a_lone_error_line_goes_out_at_once_and_a_burst_in_batches(monkeypatch) 
     monkeypatch.setattr(cli.tqdm, "write", lambda text, file=None: written.append(text))
     lines.flush()  # the command's finally: nothing is written again
     assert len(written) == 2
+
+
+def test_a_record_size_limit_past_a_tebibyte_is_refused_with_a_reason() -> None:
+    """zlib cannot be asked for more than C's sizes: 99999999999G once ended in an
+    OverflowError deep in the reader."""
+    result = subprocess.run([sys.executable, "-m", "archive", "verify", "--max-record-size",
+                             "99999999999G", "x.warc.gz"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "'99999999999G': at most 1024G" in result.stderr
