@@ -695,15 +695,10 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
             _report(WarcFormatError(path, offset, _too_large_reason(exc)), on_error)
             offset += exc.length
             continue
-        except EOFError as exc:
-            # it inflated without error to the end of the file: every byte from here is its
-            # data (a gzip header among them could be its payload's), none read as records
-            _report(WarcFormatError(path, offset, f"{exc}: the rest of the file "
-                                    f"({size - offset} bytes) is its data, skipped"), on_error)
-            return
-        except zlib.error as exc:
+        except (EOFError, zlib.error) as exc:
             # a damaged member may swallow the next ones up to EOF: look for them inside
-            _report(WarcFormatError(path, offset, f"corrupt gzip data: {exc}"), on_error)
+            what = str(exc) if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
+            _report(WarcFormatError(path, offset, what), on_error)
             nxt = _find_magic(fh, offset + 1)
             if nxt is None:
                 return
