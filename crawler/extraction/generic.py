@@ -433,9 +433,8 @@ def _outside_sidebars(root: etree._Element, final: dict[etree._Element, float]
     """``sidebar_region``: the candidates outside the page's side columns (an ``aside``, or a
     block whose class or id names it ``sidebar``; one that held an ``h1`` before pruning,
     ``HOLDS_H1``, is a layout wrapper such as "content-sidebar-wrap"), when one of them
-    scores above zero: a
-    profile bio or a blurb in the side column outscores a short post on a class name
-    ("profile-textblock"), but the side column is no place for the article."""
+    scores above zero: a profile bio or a blurb in the side column outscores a short post on
+    a class name ("profile-textblock"), but the side column is no place for the article."""
     inside: set[etree._Element] = set()
     for el in root.iter(etree.Element):
         if el in inside or el.tag in ("html", "body"):
@@ -992,9 +991,7 @@ def _owned_lines(top: etree._Element) -> list[tuple[str, etree._Element]]:
 
 def _hidden(el: etree._Element) -> bool:
     """Whether `el` or an ancestor is hidden (a form's thank-you note, a collapsed widget)."""
-    return any(a.get("hidden") is not None or a.get("aria-hidden") == "true"
-               or _HIDDEN_STYLE.search(a.get("style") or "")
-               for a in (el, *el.iterancestors()))
+    return any(map(_unshown, (el, *el.iterancestors())))
 
 
 def _marked_path(owner: etree._Element, top: etree._Element) -> bool:
