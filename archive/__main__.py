@@ -18,7 +18,7 @@ from tqdm import tqdm
 from .errors import WarcFormatError
 from .fileio import quiet_on_closed_pipe
 from .reader import warc_inputs
-from .records import DEFAULT_MAX_RECORD_SIZE
+from .records import DEFAULT_MAX_RECORD_SIZE, MAX_RECORD_SIZE_LIMIT
 from .wacz_input import input_size
 
 
@@ -91,12 +91,9 @@ def _size(text: str) -> int:
     digits = t[:-1] if t[-1:] in units else t
     if not digits.isascii() or not digits.isdigit() or int(digits) <= 0:
         raise argparse.ArgumentTypeError(f"not a size: {text!r}")
-    if int(digits) * mult > MAX_SIZE_ARG:
+    if int(digits) * mult > MAX_RECORD_SIZE_LIMIT:
         raise argparse.ArgumentTypeError(f"{text!r}: at most 1024G")
     return int(digits) * mult
-
-
-MAX_SIZE_ARG = 1 << 40  # a record past 1 TiB is no page; past C's sizes zlib cannot be asked
 
 
 def cmd_index(args) -> int:

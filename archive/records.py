@@ -56,7 +56,23 @@ _MAX_HEAD = 1024 * 1024  # a WARC header block larger than this is not a header
 # size: the rest of the file is reported skipped (raising --max-record-size raises the bound).
 BOMB_FLOOR = 1 << 30
 BOMB_FACTOR = 16
-DEFAULT_MAX_RECORD_SIZE = int(os.environ.get("ARCHIVE_MAX_RECORD_SIZE") or 64 * 1024 * 1024)
+# A record past 1 TiB is no page, and zlib cannot be asked for more than C's sizes.
+MAX_RECORD_SIZE_LIMIT = 1 << 40
+
+
+def _env_record_size(value: str | None) -> int:
+    """ARCHIVE_MAX_RECORD_SIZE in bytes (64 MiB when unset): a clear error, not a traceback
+    deep in the reader, for a value that is no byte count or is past MAX_RECORD_SIZE_LIMIT."""
+    if not value:
+        return 64 * 1024 * 1024
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_RECORD_SIZE_LIMIT:
+        raise ValueError(f"ARCHIVE_MAX_RECORD_SIZE={value!r}: not a byte count from 1 to "
+                         f"{MAX_RECORD_SIZE_LIMIT}")
+    return int(text)
+
+
+DEFAULT_MAX_RECORD_SIZE = _env_record_size(os.environ.get("ARCHIVE_MAX_RECORD_SIZE"))
 RECOMPRESS_HINT = (
     "records cannot be addressed by offset (file gzipped as one stream?); recompress it "
     "with one gzip member per record, e.g. `warcio recompress IN.warc.gz OUT.warc.gz`"

@@ -87,7 +87,7 @@ def _scan(path: Path, size: int, max_record_size: int | None
     def on_error(err: WarcFormatError) -> None:
         if err.kept:
             kept.setdefault(err.offset, []).append(err.reason)
-        errors.add(err.offset, err.reason)
+        errors.add(err.offset, err.reason, len(members))
 
     for info in iter_records(path, on_error, max_record_size=max_record_size):
         members[info.offset] = info.length
@@ -109,39 +109,42 @@ def _scan(path: Path, size: int, max_record_size: int | None
 
 class _ErrorRuns:
     """The reader's errors of one file as runs of one reason (first offset, last offset,
-    reason), in the order reported (by offset): a file of a million false gzip headers is one
-    run, not a million errors held, and the reasons of a range are found by bisection."""
+    reason): a file of a million false gzip headers is one run, not a million errors held.
+
+    Errors join a run only when no readable member was found between them (``segment``, the
+    number found so far), so a run never spans a member and the gap reasons are those of the
+    errors inside the gap, as a list of every error would give. Runs reported in offset
+    order are found by bisection; a report out of order makes the lookup a linear scan."""
 
     def __init__(self) -> None:
         self._firsts: list[int] = []
-        self._runs: list[list] = []  # [first, last, reason]
-        self._sorted = True
+        self._runs: list[tuple[int, int, str, int]] = []  # (first, last, reason, segment)
+        self._ordered = True
 
-    def add(self, offset: int, reason: str) -> None:
-        last = self._runs[-1] if self._runs else None
-        if last is not None and last[2] == reason and offset >= last[1]:
-            last[1] = offset
-            return
-        if last is not None and offset < last[0]:
-            self._sorted = False
-        self._runs.append([offset, offset, reason])
+    def add(self, offset: int, reason: str, segment: int) -> None:
+        if self._runs:
+            first, last, why, seg = self._runs[-1]
+            if why == reason and seg == segment and offset >= last:
+                self._runs[-1] = (first, offset, why, seg)
+                return
+            if offset < last:
+                self._ordered = False
+        self._runs.append((offset, offset, reason, segment))
         self._firsts.append(offset)
 
     def reason(self, start: int, end: int) -> str:
         """The distinct reasons of the errors at offsets in [start, end)."""
-        if not self._sorted:
-            self._runs.sort(key=lambda run: run[0])
-            self._firsts = [run[0] for run in self._runs]
-            self._sorted = True
-        found: list[str] = []
-        # runs are disjoint but for a run reported out of order; a run starting before `start`
-        # may reach into the range: look from the one before
-        i = max(bisect_right(self._firsts, start) - 1, 0)
-        while i < len(self._runs) and self._runs[i][0] < end:
-            first, last, why = self._runs[i]
-            if last >= start:
+        if self._ordered:  # disjoint and in order: from the last run starting at or before start
+            i = max(bisect_right(self._firsts, start) - 1, 0)
+            runs = self._runs[i:]
+        else:
+            runs = self._runs
+        found = []
+        for first, last, why, _seg in runs:
+            if first >= end and self._ordered:
+                break
+            if first < end and last >= start:
                 found.append(why)
-            i += 1
         return "; ".join(dict.fromkeys(found)) or "unreadable bytes"
 
 

@@ -263,18 +263,34 @@ def test_repair_reports_a_record_cut_short_inside_a_whole_member_and_keeps_its_b
 
 def test_error_runs_hold_one_run_per_reason_and_find_a_ranges_reasons() -> None:
     """A file of a million false gzip headers is one run of one reason, not a million errors
-    held; the reasons of a range are those of the runs reaching into it."""
+    held; the reasons of a range are those of its errors, as a list of every error gives."""
     from archive.repair import _ErrorRuns
 
     runs = _ErrorRuns()
     for offset in range(0, 400_000, 4):
-        runs.add(offset, "not a gzip member")
-    runs.add(500_000, "record truncated")
-    runs.add(600_000, "not a gzip member")
+        runs.add(offset, "not a gzip member", 0)
+    runs.add(500_000, "record truncated", 0)
+    runs.add(600_000, "not a gzip member", 0)
     assert len(runs._runs) == 3
     assert runs.reason(100, 200) == "not a gzip member"  # inside the first run
     assert runs.reason(399_000, 550_000) == "not a gzip member; record truncated"
     assert runs.reason(450_000, 480_000) == "unreadable bytes"
     assert runs.reason(500_000, 500_001) == "record truncated"
-    runs.add(10, "a late report")  # out of order: sorted before the next lookup
-    assert runs.reason(0, 12) == "not a gzip member; a late report"
+
+
+def test_error_runs_never_span_a_member_nor_miss_a_late_report() -> None:
+    from archive.repair import _ErrorRuns
+
+    runs = _ErrorRuns()
+    runs.add(0, "garbage", 0)
+    runs.add(300, "garbage", 2)  # two members were found in between: a run of its own
+    assert runs.reason(100, 250) == "unreadable bytes"  # the gap between them has no error
+    assert runs.reason(0, 1) == runs.reason(300, 301) == "garbage"
+    late = _ErrorRuns()
+    late.add(0, "R", 0)
+    late.add(1000, "R", 0)
+    late.add(10, "S", 0)  # reported late, inside the run before it
+    late.add(20, "T", 0)
+    assert late.reason(1000, 1001) == "R"
+    assert late.reason(500, 1001) == "R"
+    assert late.reason(5, 15) == "R; S"
