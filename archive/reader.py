@@ -228,7 +228,8 @@ def _readable_http(rec: WarcRecord) -> bool:
 
 
 def _is_http(http: HttpMessage | None) -> bool:
-    return http is not None and http.protocol.upper().startswith("HTTP/")
+    """A response's HTTP head (another protocol's status line too: "ICY 200 OK")."""
+    return http is not None and not http.method
 
 
 def _empty_revisit(rec: WarcRecord) -> bool:

@@ -200,7 +200,7 @@ class WarcRecord:
             if self.rec_type == "response":  # a revisit may hold nothing (old Heritrix dedup)
                 raise ValueError("empty block: no HTTP status line")
             return None
-        msg = parse_http(self.block)
+        msg = parse_http(self.block, response=self.rec_type in ("response", "revisit"))
         if msg.method and self.rec_type in ("response", "revisit"):
             line = self.block.split(b"\n", 1)[0].rstrip(b"\r")
             raise ValueError(f"no HTTP status line (the block starts {line[:60]!r})")
@@ -302,7 +302,16 @@ def _split_head(data: bytes, start: int = 0) -> tuple[list[bytes], int] | None:
     return lines, m.end()
 
 
-def parse_http(block: bytes) -> HttpMessage:
+# Another protocol's status line ("ICY 200 OK", "HTTP 200 Document follows", "RTSP/1.0 200"):
+# warcio and pywb read any first line of a response as one; a protocol-shaped name and three
+# digits keep a line of text or HTML ("<p>Paid 200 roubles</p>") from passing as one here,
+# and a mangled HTTP name ("HTTPX/1.1", pywb's example-extra) stays a damaged record.
+_OTHER_STATUS = re.compile(r"(?:HTTP|(?!HTTP)[A-Z][A-Z0-9]*(?:/[0-9.]+)?)[ \t]+[0-9]{3}(?:[ \t].*)?")
+
+
+def parse_http(block: bytes, response: bool = False) -> HttpMessage:
+    """A request or response; `response` (the record says which) also reads other protocols'
+    status lines."""
     head = _split_head(block)
     if head is None:  # headers only, no blank line (some revisits)
         lines, body = [ln.rstrip(b"\r") for ln in block.split(b"\n")], b""
@@ -315,7 +324,7 @@ def parse_http(block: bytes) -> HttpMessage:
     parts = first.split(None, 2)  # any run of blanks: servers send tabs and double spaces
     if not parts:
         raise ValueError("no HTTP request or status line")
-    if first.upper().startswith("HTTP/"):
+    if first.upper().startswith("HTTP/") or (response and _OTHER_STATUS.fullmatch(first)):
         code = parts[1] if len(parts) > 1 else "0"
         if not (code.isascii() and code.isdigit() and len(code) <= 3):
             raise ValueError(f"bad HTTP status line {first[:60]!r}")

@@ -489,6 +489,31 @@ def test_status_lines_with_other_blanks_are_read(tmp_path, status):
     assert (got.status, got.payload) == (200, b"<p>page</p>")
 
 
+@pytest.mark.parametrize("status", [b"ICY 200 OK", b"HTTP 200 Document follows",
+                                    b"HTTP/2 404", b"RTSP/1.0 200 OK"])
+def test_status_lines_of_other_protocols_are_read_as_pywb_reads_them(tmp_path, status):
+    """Shoutcast's "ICY 200 OK", old IA records' "HTTP 200 Document follows": a protocol name,
+    a blank and three digits make a status line, as warcio (verify_http off) and pywb read it.
+    Before, they were taken as request lines and the page reported as lost."""
+    code = int(status.split()[1])
+    block = status + b"\r\nContent-Type: text/html\r\n\r\n<p>page</p>"
+    path = _write(tmp_path, "other.warc.gz", _three(record("response", "http://ex.com/2", block)))
+    errors: list[WarcFormatError] = []
+    got = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/2")
+    assert (got.status, got.payload, errors) == (code, b"<p>page</p>", [])
+    assert [r.status for r in iter_responses(path)] == [200, code, 200]
+    assert verify([path]).ok
+
+
+@pytest.mark.parametrize("block", [b"<p>Paid 200 roubles</p>\r\n\r\n", b"Get 200 more\r\n\r\n",
+                                   b"HTTP/1.1 OK\r\n\r\n"])
+def test_a_line_that_only_holds_three_digits_is_no_status_line(tmp_path, block):
+    path = _write(tmp_path, "s.warc.gz", _three(record("response", "http://ex.com/2", block)))
+    errors: list[WarcFormatError] = []
+    assert ArchiveLookup(path, on_error=errors.append).get("http://ex.com/2") is None
+    assert len(errors) == 1 and "status line" in errors[0].reason
+
+
 def test_a_content_length_past_its_gzip_member_keeps_no_separator_in_the_body(tmp_path):
     long = record("response", "http://e.com/a", http_response(b"<p>page</p>"), length="999")
     errors: list[WarcFormatError] = []
