@@ -49,17 +49,23 @@ def is_capture(info: RecordInfo) -> bool:
     return ctype != "application/warc-fields"
 
 
-def cdxj_line(info: RecordInfo, filename: str) -> str | None:
+def cdxj_line(info: RecordInfo, filename: str, on_error: ErrorHandler | None = None
+              ) -> str | None:
     """One CDXJ line for a capture (see is_capture); None for other records. A capture paired
-    with its request (archive.pairing) that was no GET is keyed by method and body."""
+    with its request (archive.pairing) that was no GET is keyed by method and body.
+
+    A capture whose HTTP head cannot be read is listed all the same, as pywb's indexer lists
+    it, and reported to ``on_error`` as kept: replay will not serve it."""
     rec = info.record
     if not is_capture(info):
         return None
     fields: dict[str, str] = {"url": rec.target_uri}
     try:
         http = rec.http()
-    except ValueError:
+    except ValueError as exc:
         http = None
+        if on_error is not None:
+            on_error(WarcFormatError(info.file, info.offset, f"bad HTTP: {exc}", kept=True))
     if rec.rec_type == "revisit":
         fields["mime"] = "warc/revisit"
     elif http is not None:
@@ -265,7 +271,7 @@ def collect_index(
         name = str(path.relative_to(relative_to)) if relative_to else path.name
         records = iter_records(path, on_error, max_record_size=max_record_size)
         for info in with_requests(records):
-            line = cdxj_line(info, name)
+            line = cdxj_line(info, name, on_error)
             if line:
                 lines.add(info, line)
             if progress:

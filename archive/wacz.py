@@ -121,11 +121,14 @@ def _report(err: WarcFormatError, on_error: ErrorHandler | None) -> None:
 
 
 def _page(info: RecordInfo, titles: dict[str, str], on_error: ErrorHandler | None) -> dict | None:
-    """The pages.jsonl entry of an HTML 200 response, or None. Raises ValueError on bad HTTP."""
+    """The pages.jsonl entry of an HTML 200 response, or None (also for unreadable HTTP)."""
     rec = info.record
     if rec.rec_type != "response":
         return None
-    http = rec.http()
+    try:
+        http = rec.http()
+    except ValueError:  # reported with its index line (cdxj_line), which keeps it listed
+        return None
     ctype = (content_type(http.headers) or "") if http else ""
     if not http or http.status != 200 or "html" not in ctype.lower():
         return None
@@ -223,7 +226,7 @@ def _collect(paths: list[Path], titles: dict[str, str], lines: IndexLines, out: 
     for path in paths:
         for info in with_requests(iter_records(path, on_error)):
             try:
-                line = cdxj_line(info, path.name)
+                line = cdxj_line(info, path.name, on_error)
                 page = _page(info, titles, on_error)
             except (ValueError, UnicodeError) as exc:  # one bad field costs one record
                 _report(WarcFormatError(path, info.offset, f"bad record: {exc}"), on_error)

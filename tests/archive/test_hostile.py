@@ -337,6 +337,33 @@ def test_a_response_without_a_status_line_is_reported_by_offset_by_every_reader(
     assert "unparsable HTTP message" in line and "status line" in line
 
 
+def test_index_and_wacz_list_a_response_without_a_status_line_and_say_so(tmp_path):
+    """pywb's indexer lists such a record (warcio reads any first line as a status line), so
+    the index keeps it; but replay will not serve it, and index said nothing of that, while
+    wacz dropped its index line with its page."""
+    import zipfile
+
+    from archive.wacz import build_wacz
+
+    recs = _three(record("response", "http://ex.com/2", _page(2)))
+    path = _write(tmp_path, "s.warc.gz", recs)
+    where = len(gz(recs[0]))
+    res = _cli("index", str(path), "-o", str(tmp_path / "i.cdxj"))
+    assert res.returncode == 1
+    [line] = [ln for ln in res.stderr.splitlines() if ln.startswith("error: ")]
+    assert line.startswith(f"error: {path}: offset {where}: bad HTTP: ") and "(record kept)" in line
+    urls = [json.loads(ln.split(" ", 2)[2])["url"] for ln in (tmp_path / "i.cdxj").open()]
+    assert urls == ["http://ex.com/1", "http://ex.com/2", "http://ex.com/3"]
+    errors: list[WarcFormatError] = []
+    build_wacz([path], tmp_path / "s.wacz", on_error=errors.append)
+    assert [(e.offset, e.kept) for e in errors] == [(where, True)]
+    with zipfile.ZipFile(tmp_path / "s.wacz") as zf:
+        index = zf.read("indexes/index.cdx").decode()
+        pages = zf.read("pages/pages.jsonl").decode()
+    assert '"url": "http://ex.com/2"' in index and "http://ex.com/2" not in pages
+    assert "http://ex.com/1" in pages and "http://ex.com/3" in pages
+
+
 def test_an_empty_revisit_is_still_read_as_its_original(tmp_path):
     """Old Heritrix dedup wrote revisits with no block: not the damage above."""
     orig = record("response", "http://ex.com/2", http_response(b"x"))
