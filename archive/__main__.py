@@ -70,15 +70,20 @@ class _Lines:
             self._last = time.monotonic()
 
 
+def _emit(text: str, lines: _Lines | None) -> None:
+    """An error line: written at once, or through `lines` (flushed by the caller) under a bar."""
+    if lines is None:
+        tqdm.write(text, file=sys.stderr)
+    else:
+        lines.add(text)
+
+
 def _error_printer(counter: list[int], lines: _Lines | None = None
                    ) -> Callable[[WarcFormatError | str], None]:
-    """Count each error and print it; through `lines` (flushed by the caller) under a bar."""
+    """Count each error and print it (see _emit)."""
     def on_error(err: WarcFormatError | str) -> None:
         counter[0] += 1
-        if lines is None:
-            tqdm.write(f"error: {err}", file=sys.stderr)
-        else:
-            lines.add(f"error: {err}")
+        _emit(f"error: {err}", lines)
 
     return on_error
 
@@ -240,11 +245,7 @@ def _line_error_printer(path: str, counter: list[int], lines: _Lines | None = No
     errors go there, so that they keep their order."""
     def on_error(line: int, reason: str) -> None:
         counter[0] += 1
-        text = f"error: {path}: line {line}: {reason}; skipped"
-        if lines is None:
-            print(text, file=sys.stderr)
-        else:
-            lines.add(text)
+        _emit(f"error: {path}: line {line}: {reason}; skipped", lines)
 
     return on_error
 
