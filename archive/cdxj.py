@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import os
 import shutil
 import sys
@@ -19,6 +20,7 @@ from .records import RecordInfo, iter_records
 from .urls import surt
 
 ErrorHandler = Callable[[WarcFormatError], None]
+log = logging.getLogger(__name__)
 
 
 # pywb lists every record but these (and application/warc-fields blocks): see is_capture. A
@@ -64,8 +66,11 @@ def cdxj_line(info: RecordInfo, filename: str, on_error: ErrorHandler | None = N
         http = rec.http()
     except ValueError as exc:
         http = None
-        if on_error is not None:
-            on_error(WarcFormatError(info.file, info.offset, f"bad HTTP: {exc}", kept=True))
+        err = WarcFormatError(info.file, info.offset, f"bad HTTP: {exc}", kept=True)
+        if on_error is None:
+            log.warning("%s", err)  # as the reader says a record it keeps
+        else:
+            on_error(err)
     if rec.rec_type == "revisit":
         fields["mime"] = "warc/revisit"
     elif http is not None:

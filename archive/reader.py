@@ -7,7 +7,6 @@ import itertools
 import json
 import logging
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
@@ -36,6 +35,7 @@ from .records import (
     parse_warc_date,
     read_info_at,
     read_record_at,
+    response_status,
 )
 from .repair import OPEN_SUFFIX
 from .urls import normalize_url, strip_brackets, surt
@@ -262,13 +262,10 @@ def _not_modified(rec: WarcRecord, status: int) -> bool:
     return status == 304 or "server-not-modified" in (rec.get("WARC-Profile") or "")
 
 
-_STATUS_304 = re.compile(rb"HTTP/\d(?:\.\d)? +304(?:\s|$)")
-
-
 def _is_304_response(rec: WarcRecord) -> bool:
     """A response record of a 304 Not Modified (wget -N, a conditional recrawl): it confirms an
     earlier capture's page unchanged and holds none itself."""
-    return rec.rec_type == "response" and _STATUS_304.match(rec.block[:40]) is not None
+    return rec.rec_type == "response" and response_status(rec.block) == 304
 
 
 def _payload_elsewhere(rec: WarcRecord) -> bool:

@@ -303,10 +303,26 @@ def _split_head(data: bytes, start: int = 0) -> tuple[list[bytes], int] | None:
 
 
 # Another protocol's status line ("ICY 200 OK", "HTTP 200 Document follows", "RTSP/1.0 200"):
-# warcio and pywb read any first line of a response as one; a protocol-shaped name and three
-# digits keep a line of text or HTML ("<p>Paid 200 roubles</p>") from passing as one here,
-# and a mangled HTTP name ("HTTPX/1.1", pywb's example-extra) stays a damaged record.
+# warcio and pywb read any first line of a response as one; an upper-case protocol name and
+# three digits keep a line of HTML or prose ("<p>Paid 200 roubles</p>") from passing as one
+# here, and a mangled HTTP name ("HTTPX/1.1", pywb's example-extra) stays a damaged record.
 _OTHER_STATUS = re.compile(r"(?:HTTP|(?!HTTP)[A-Z][A-Z0-9]*(?:/[0-9.]+)?)[ \t]+[0-9]{3}(?:[ \t].*)?")
+
+
+def _is_status_line(first: str, response: bool) -> bool:
+    return first.upper().startswith("HTTP/") or (response and bool(_OTHER_STATUS.fullmatch(first)))
+
+
+def _code(parts: list[str]) -> int | None:
+    code = parts[1] if len(parts) > 1 else "0"
+    return int(code) if code.isascii() and code.isdigit() and len(code) <= 3 else None
+
+
+def response_status(block: bytes) -> int | None:
+    """The status code of a response record's block, read from its first line by
+    parse_http's rules (its first 256 bytes); None when it has no status line."""
+    first = _decode(block[:256].split(b"\n", 1)[0]).strip()
+    return _code(first.split(None, 2)) if _is_status_line(first, response=True) else None
 
 
 def parse_http(block: bytes, response: bool = False) -> HttpMessage:
@@ -324,12 +340,12 @@ def parse_http(block: bytes, response: bool = False) -> HttpMessage:
     parts = first.split(None, 2)  # any run of blanks: servers send tabs and double spaces
     if not parts:
         raise ValueError("no HTTP request or status line")
-    if first.upper().startswith("HTTP/") or (response and _OTHER_STATUS.fullmatch(first)):
-        code = parts[1] if len(parts) > 1 else "0"
-        if not (code.isascii() and code.isdigit() and len(code) <= 3):
+    if _is_status_line(first, response):
+        code = _code(parts)
+        if code is None:
             raise ValueError(f"bad HTTP status line {first[:60]!r}")
         reason = parts[2] if len(parts) > 2 else ""
-        return HttpMessage(parts[0], int(code), reason, "", "", headers, body, head)
+        return HttpMessage(parts[0], code, reason, "", "", headers, body, head)
     method = parts[0]
     target = parts[1] if len(parts) > 1 else ""
     proto = parts[2] if len(parts) > 2 else ""

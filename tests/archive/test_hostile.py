@@ -364,6 +364,15 @@ def test_index_and_wacz_list_a_response_without_a_status_line_and_say_so(tmp_pat
     assert "http://ex.com/1" in pages and "http://ex.com/3" in pages
 
 
+def test_without_an_error_handler_the_listed_record_is_logged(tmp_path, caplog):
+    recs = _three(record("response", "http://ex.com/2", _page(2)))
+    path = _write(tmp_path, "s.warc.gz", recs)
+    with caplog.at_level("WARNING", logger="archive.cdxj"):
+        assert len(build_index([path])) == 3
+    [msg] = caplog.messages
+    assert f"{path}: offset {len(gz(recs[0]))}: bad HTTP: " in msg and "(record kept)" in msg
+
+
 def test_an_empty_revisit_is_still_read_as_its_original(tmp_path):
     """Old Heritrix dedup wrote revisits with no block: not the damage above."""
     orig = record("response", "http://ex.com/2", http_response(b"x"))
@@ -530,6 +539,19 @@ def test_status_lines_of_other_protocols_are_read_as_pywb_reads_them(tmp_path, s
     assert (got.status, got.payload, errors) == (code, b"<p>page</p>", [])
     assert [r.status for r in iter_responses(path)] == [200, code, 200]
     assert verify([path]).ok
+
+
+@pytest.mark.parametrize("status", [b"HTTP/1.1 304 Not Modified", b"HTTP 304 Not Modified",
+                                    b"HTTP/1.1\t304"])
+def test_a_304_response_of_any_status_line_shape_confirms_the_capture_before_it(tmp_path, status):
+    """wget -N's 304 answers hold no page: replay serves the capture they confirm. A status
+    line read as a 304 anywhere must be one here too, or the empty 304 was served as a page."""
+    first = record("response", "http://ex.com/2", http_response(b"<p>orig</p>"))
+    again = record("response", "http://ex.com/2", status + b"\r\nETag: \"v1\"\r\n\r\n",
+                   date="2026-02-01T00:00:00Z")
+    path = _write(tmp_path, "n.warc.gz", [first, again])
+    got = ArchiveLookup(path).get("http://ex.com/2")
+    assert (got.status, got.payload, got.date.month) == (200, b"<p>orig</p>", 2)
 
 
 @pytest.mark.parametrize("block", [b"<p>Paid 200 roubles</p>\r\n\r\n", b"Get 200 more\r\n\r\n",
