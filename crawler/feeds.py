@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from html.entities import html5
 from io import BytesIO
 from urllib.parse import urlsplit
 
@@ -27,10 +28,13 @@ class FeedEntry:
     title: str | None = None
 
 
-# "&" that starts no entity or character reference: the commonest feed breakage ("AT&T").
-# After any recovered error libxml2 drops every later "&amp;" too (query strings lose their
-# "&"), so these are escaped before parsing rather than left to recovery.
-_BARE_AMP = re.compile(rb"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+# Every "&" outside CDATA, with the reference it starts if any. After any error it recovers
+# from (a bare "&" as in "AT&T", an HTML entity such as &laquo; or &nbsp;, which XML does not
+# know, a control character) libxml2 drops every later entity reference, "&amp;" included:
+# query strings lost their "&". Character references survive that, so every reference is
+# made one before parsing (see _as_references).
+_REFERENCE = re.compile(rb"&(?:([A-Za-z_][\w.-]*);|#([0-9]{1,8});|#x([0-9A-Fa-f]{1,8});)?")
+_XML_NAMED = {b"amp": "&", b"lt": "<", b"gt": ">", b"quot": '"', b"apos": "'"}
 
 
 _XML_ENCODING = re.compile(rb"""^(<\?xml[^>]*?\bencoding\s*=\s*["'])([\w.:-]+)(["'])""")
@@ -56,12 +60,16 @@ def _as_declared(data: bytes) -> bytes:
     declaration, and the Cyrillic links it reads are mojibake that 404. Bytes that are
     valid UTF-8 are UTF-8 (a single-byte charset practically never forms its sequences);
     others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them.
-    A byte order mark is left to the parser, which honours it."""
-    if data.isascii() or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
-                                          codecs.BOM_UTF16_BE)):
+    A byte order mark is left to the parser, which honours it. A declaration of UTF-16 or
+    UTF-32 that reads as ASCII bytes is false (.NET writes it on UTF-8 files): it is UTF-8."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data
     match = _XML_ENCODING.match(data)
     declared = normalise_charset(match.group(2).decode("ascii")) if match else "utf-8"
+    if match and declared and declared.startswith(("utf-16", "utf-32")):
+        data, declared = _XML_ENCODING.sub(rb"\1utf-8\3", data, count=1), "utf-8"
+    if data.isascii():
+        return data
     if _is_utf8(data):
         return data if declared == "utf-8" or match is None else _XML_ENCODING.sub(
             rb"\1utf-8\3", data, count=1)
@@ -69,6 +77,43 @@ def _as_declared(data: bytes) -> bytes:
         return data  # a single-byte charset, as declared
     text, _codec = decode_html(data)
     return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
+
+
+def _xml_char(code: int) -> bool:
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD \
+        or 0x10000 <= code <= 0x10FFFF
+
+
+def _char_reference(match: re.Match[bytes]) -> bytes:
+    """A reference as character references: XML's five and HTML's named ones by their
+    characters; a bare "&", an unknown name or a character XML cannot hold (&#0;) as text."""
+    name, decimal, hexadecimal = match.groups()
+    if name is not None:
+        chars = _XML_NAMED.get(name) or html5.get(name.decode("ascii") + ";")
+    else:
+        code = int(decimal) if decimal is not None else int(hexadecimal, 16) \
+            if hexadecimal is not None else -1
+        chars = chr(code) if _xml_char(code) else None
+    if chars is None:
+        return b"&#38;" + match[0][1:]
+    return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
+
+
+def _as_references(data: bytes) -> bytes:
+    """``data`` with every "&" outside CDATA sections a character reference (_REFERENCE);
+    a CDATA section's text is verbatim (an "&" escaped there stays "&amp;" in a link)."""
+    parts: list[bytes] = []
+    pos = 0
+    while pos < len(data):
+        start = data.find(b"<![CDATA[", pos)
+        stop = len(data) if start < 0 else start
+        parts.append(_REFERENCE.sub(_char_reference, data[pos:stop]))
+        if start < 0:
+            break
+        end = data.find(b"]]>", start + 9)
+        pos = len(data) if end < 0 else end + 3
+        parts.append(data[start:pos])
+    return b"".join(parts)
 
 
 def _safe_parser() -> etree.XMLPullParser:
@@ -88,7 +133,7 @@ def iter_records(body: bytes, names: tuple[str, ...]) -> Iterator[etree._Element
     sitemap of tens of thousands of entries never exists as a whole tree (a 10,000-item RSS
     as one tree held 12 MB the crawl process kept for the rest of the crawl).
     """
-    data = _BARE_AMP.sub(b"&amp;", _as_declared(body.strip()))
+    data = _as_references(_as_declared(body.strip()))
     parser = _safe_parser()
     try:
         for start in range(0, len(data), _CHUNK):
@@ -102,13 +147,17 @@ def iter_records(body: bytes, names: tuple[str, ...]) -> Iterator[etree._Element
 
 
 def _finished(parser: etree.XMLPullParser, names: tuple[str, ...]) -> Iterator[etree._Element]:
+    """The records the parser ended; each is let go once looked at, and so is any element
+    ended outside a record (49 MB of ``<a/>`` between the entries grew to 1.7 GB)."""
     for _event, node in parser.read_events():
         if _local(node.tag) in names:
             yield node
-            node.clear(keep_tail=True)
-            parent = node.getparent()
-            while parent is not None and node.getprevious() is not None:
-                del parent[0]
+        elif any(_local(up.tag) in names for up in node.iterancestors()):
+            continue  # a record's field: the record is read when it ends
+        node.clear(keep_tail=True)
+        parent = node.getparent()
+        while parent is not None and node.getprevious() is not None:
+            del parent[0]
 
 
 def _local(tag: object) -> str:

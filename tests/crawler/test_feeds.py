@@ -259,3 +259,86 @@ def test_feed_items_with_no_link_are_counted_and_the_first_named() -> None:
     skipped = feeds.FeedSkips()
     assert list(feed_entries(atom, skipped)) == [] and skipped.no_link == 1
     assert skipped.first_no_link == "item 1 'A'"
+
+
+# --- HTML entities, false declarations, "no date" values, markup outside the records ----------
+
+
+def _rss_items(*items: str, head: bytes = b'<?xml version="1.0" encoding="utf-8"?>') -> bytes:
+    return head + b"<rss version=\"2.0\"><channel><title>t</title>" + "".join(
+        items).encode("utf-8") + b"</channel></rss>"
+
+
+@pytest.mark.parametrize("entity", ["&laquo;", "&nbsp;", "&mdash;", "&hellip;", "&unknownname;",
+                                    "&#0;", "&#xD800;", "\x0b", "AT&T "])
+def test_an_html_entity_in_a_feed_costs_no_later_ampersand(entity: str) -> None:
+    """Russian feeds put &laquo; and &nbsp; in titles; XML knows none of them, and after that
+    error libxml2 dropped every later "&amp;": ?p=2&amp;utm_source=rss became ?p=2utm_source=rss.
+    A surrogate's reference (&#xD800;) made lxml raise UnicodeDecodeError reading the title."""
+    body = _rss_items(
+        f"<item><title>Лукашенко{entity}Путин</title><link>https://e.by/?p=1&amp;x=1</link></item>",
+        "<item><title>B &amp; C</title><link>https://e.by/?p=2&amp;utm_source=rss</link></item>")
+    entries = list(feed_entries(body))
+    assert [e.url for e in entries] == ["https://e.by/?p=1&x=1", "https://e.by/?p=2&utm_source=rss"]
+    known = {"&laquo;": "«", "&nbsp;": "\xa0", "&mdash;": "—", "&hellip;": "…", "\x0b": ""}
+    assert entries[0].title == f"Лукашенко{known.get(entity, entity)}Путин"
+    assert entries[1].title == "B & C"
+
+
+def test_cdata_is_left_as_it_is() -> None:
+    """A link in CDATA holds its "&" verbatim: escaping it there made it "&amp;" in the URL."""
+    body = _rss_items(
+        "<item><title><![CDATA[A &laquo;B&raquo;]]></title>"
+        "<link><![CDATA[https://e.by/?p=1&x=2]]></link></item>")
+    [entry] = feed_entries(body)
+    assert (entry.url, entry.title) == ("https://e.by/?p=1&x=2", "A &laquo;B&raquo;")
+
+
+@pytest.mark.parametrize("declared", ["utf-16", "UTF-16LE", "utf-32"])
+@pytest.mark.parametrize("text", ["ascii", "cyrillic"])
+def test_a_document_read_as_ascii_that_declares_utf_16_is_read_as_utf_8(declared: str,
+                                                                      text: str) -> None:
+    """.NET software writes encoding="utf-16" on UTF-8 files; libxml2 believed it and read
+    nothing. A declaration readable byte by byte is in no UTF-16 or UTF-32."""
+    title = "News" if text == "ascii" else "Новости"
+    body = (f'<?xml version="1.0" encoding="{declared}"?><urlset '
+            'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>https://e.by/{title}/1</loc></url>"
+            "<url><loc>https://e.by/2</loc></url></urlset>").encode()
+    assert [loc for _k, loc, _d in sitemap_entries(body)] == [f"https://e.by/{title}/1",
+                                                               "https://e.by/2"]
+
+
+def test_a_real_utf_16_feed_is_still_read() -> None:
+    body = ('<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel>'
+            "<item><title>Новости</title><link>https://e.by/1</link></item>"
+            "</channel></rss>").encode("utf-16")
+    assert [(e.url, e.title) for e in feed_entries(body)] == [("https://e.by/1", "Новости")]
+
+
+@pytest.mark.parametrize("value", ["Mon, 01 Jan 0001 00:00:00 GMT", "01 Jan 001 00:00:00 GMT"])
+def test_dotnets_no_date_is_no_date(value: str) -> None:
+    """.NET's DateTime.MinValue ("no date") was read as a two-digit year: 2001-01-01."""
+    assert feeds._feed_date(value) is None
+
+
+def test_a_year_of_more_than_two_digits_is_never_a_two_digit_one() -> None:
+    assert feeds._feed_date("Sat, 01 Jan 0099 00:00:00 +0000").year == 99
+
+
+def test_a_two_digit_year_is_still_read() -> None:
+    assert feeds._feed_date("Thu, 08 Jan 26 12:00:00 GMT") == START
+
+
+def test_markup_outside_the_records_is_not_held() -> None:
+    """49 MB of <a/> between the entries grew to 1.7 GB: only records were let go."""
+    filler = "<a/>" * 20000
+    body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"{filler}<url><loc>https://e.by/{i}</loc></url>" for i in range(20))
+            + "</urlset>").encode()
+    held, count = 0, 0
+    for node in iter_records(body, ("url",)):
+        count += 1
+        held = max(held, sum(1 for _ in node.getroottree().getroot().iter()))
+    assert count == 20
+    assert held < 20000  # about one parser chunk's elements, not all 400,000
