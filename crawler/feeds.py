@@ -28,13 +28,18 @@ class FeedEntry:
     title: str | None = None
 
 
-# Every "&" outside CDATA, with the reference it starts if any. After any error it recovers
-# from (a bare "&" as in "AT&T", an HTML entity such as &laquo; or &nbsp;, which XML does not
-# know, a control character) libxml2 drops every later entity reference, "&amp;" included:
-# query strings lost their "&". Character references survive that, so every reference is
-# made one before parsing (see _as_references).
-_REFERENCE = re.compile(rb"&(?:([A-Za-z_][\w.-]*);|#([0-9]{1,8});|#x([0-9A-Fa-f]{1,8});)?")
-_XML_NAMED = {b"amp": "&", b"lt": "<", b"gt": ">", b"quot": '"', b"apos": "'"}
+# After any error it recovers from (a bare "&" as in "AT&T", an HTML entity such as &laquo;
+# or &nbsp;, which XML does not know, a control character) libxml2 drops every later entity
+# reference, "&amp;" included: query strings lost their "&". Character references survive
+# that, so every reference outside CDATA and comments is made one before parsing
+# (_as_references). XML's five names are replaced as bytes (a sitemap holds millions of
+# "&amp;"); _REFERENCE finds every other "&" and what it starts.
+_XML_NAMED = ((b"&amp;", b"&#38;"), (b"&lt;", b"&#60;"), (b"&gt;", b"&#62;"),
+              (b"&quot;", b"&#34;"), (b"&apos;", b"&#39;"))
+_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)"
+                        rb"(?:([A-Za-z_][\w.-]*);|#([0-9]{1,16});|#x([0-9A-Fa-f]{1,16});)?")
+_VERBATIM = re.compile(rb"<!\[CDATA\[|<!--")  # sections whose "&" is text, not markup
+_PIECE = 1 << 20  # bytes rewritten at once (bounds the pieces re.sub holds)
 
 
 _XML_ENCODING = re.compile(rb"""^(<\?xml[^>]*?\bencoding\s*=\s*["'])([\w.:-]+)(["'])""")
@@ -53,6 +58,10 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32 first
+
+
 def _as_declared(data: bytes) -> bytes:
     """The document with an XML declaration that tells the charset its bytes are in.
 
@@ -60,10 +69,15 @@ def _as_declared(data: bytes) -> bytes:
     declaration, and the Cyrillic links it reads are mojibake that 404. Bytes that are
     valid UTF-8 are UTF-8 (a single-byte charset practically never forms its sequences);
     others declared (or defaulting to) UTF-8 are decoded as :func:`decode_html` judges them.
-    A byte order mark is left to the parser, which honours it. A declaration of UTF-16 or
+    A UTF-8 byte order mark is left to the parser; a UTF-16 or UTF-32 one is read here, the
+    document given on in UTF-8. A declaration of UTF-16 or
     UTF-32 that reads as ASCII bytes is false (.NET writes it on UTF-8 files): it is UTF-8."""
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith(codecs.BOM_UTF8):
         return data
+    for bom, codec in _WIDE_BOMS:  # read here: "&" is rewritten byte by byte (_as_references)
+        if data.startswith(bom):
+            text = data.decode(codec, errors="replace")
+            return _XML_ENCODING.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
     match = _XML_ENCODING.match(data)
     declared = normalise_charset(match.group(2).decode("ascii")) if match else "utf-8"
     if match and declared and declared.startswith(("utf-16", "utf-32")):
@@ -85,11 +99,11 @@ def _xml_char(code: int) -> bool:
 
 
 def _char_reference(match: re.Match[bytes]) -> bytes:
-    """A reference as character references: XML's five and HTML's named ones by their
+    """A reference other than XML's five names as character references: an HTML name by its
     characters; a bare "&", an unknown name or a character XML cannot hold (&#0;) as text."""
     name, decimal, hexadecimal = match.groups()
     if name is not None:
-        chars = _XML_NAMED.get(name) or html5.get(name.decode("ascii") + ";")
+        chars = html5.get(name.decode("ascii") + ";")
     else:
         code = int(decimal) if decimal is not None else int(hexadecimal, 16) \
             if hexadecimal is not None else -1
@@ -99,20 +113,40 @@ def _char_reference(match: re.Match[bytes]) -> bytes:
     return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
 
 
-def _as_references(data: bytes) -> bytes:
-    """``data`` with every "&" outside CDATA sections a character reference (_REFERENCE);
-    a CDATA section's text is verbatim (an "&" escaped there stays "&amp;" in a link)."""
+def _references_in(markup: bytes) -> bytes:
+    """``markup`` (no CDATA, no comment) with every reference a character reference, in
+    pieces of about _PIECE bytes cut before an "&"."""
     parts: list[bytes] = []
     pos = 0
+    while pos < len(markup):
+        cut = min(pos + _PIECE, len(markup))
+        if cut < len(markup) and (amp := markup.rfind(b"&", max(pos, cut - 40), cut)) > pos:
+            cut = amp  # a reference is never split (_REFERENCE reads at most 36 bytes)
+        piece = _REFERENCE.sub(_char_reference, markup[pos:cut])
+        for named, numeric in _XML_NAMED:
+            piece = piece.replace(named, numeric)
+        parts.append(piece)
+        pos = cut
+    return b"".join(parts)
+
+
+def _as_references(data: bytes) -> bytes:
+    """``data`` with every "&" outside CDATA sections and comments a character reference
+    (see _REFERENCE); their text is left as it is (an "&" escaped in a CDATA link would stay
+    "&amp;" in the URL), and a comment's "<![CDATA[" opens no section."""
+    parts: list[bytes] = []
+    pos = done = 0  # done: what is in parts (markup without an "&" is copied with what follows)
     while pos < len(data):
-        start = data.find(b"<![CDATA[", pos)
-        stop = len(data) if start < 0 else start
-        parts.append(_REFERENCE.sub(_char_reference, data[pos:stop]))
-        if start < 0:
+        found = _VERBATIM.search(data, pos)
+        stop = len(data) if found is None else found.start()
+        if data.find(b"&", pos, stop) >= 0:
+            parts += [data[done:pos], _references_in(data[pos:stop])]
+            done = stop
+        if found is None:
             break
-        end = data.find(b"]]>", start + 9)
+        end = data.find(b"]]>" if found[0] == b"<![CDATA[" else b"-->", found.end())
         pos = len(data) if end < 0 else end + 3
-        parts.append(data[start:pos])
+    parts.append(data[done:])
     return b"".join(parts)
 
 

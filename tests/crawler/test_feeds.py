@@ -342,3 +342,33 @@ def test_markup_outside_the_records_is_not_held() -> None:
         held = max(held, sum(1 for _ in node.getroottree().getroot().iter()))
     assert count == 20
     assert held < 20000  # about one parser chunk's elements, not all 400,000
+
+
+def test_a_comment_opens_no_cdata_section() -> None:
+    body = _rss_items("<!-- wrap descriptions in <![CDATA[ ... -->"
+                      "<item><title>AT&T</title><link>https://e.by/?p=1&amp;x=1</link></item>")
+    [entry] = feed_entries(body)
+    assert (entry.url, entry.title) == ("https://e.by/?p=1&x=1", "AT&T")
+
+
+def test_references_are_rewritten_alike_in_small_pieces(monkeypatch) -> None:
+    """The rewrite goes a piece at a time (a sitemap holds millions of "&amp;"): no reference
+    may be cut in two at a piece's end."""
+    markup = b"".join(b"<t>a&amp;b &laquo;c&#0000000065; &#x2014;&nbsp;AT&T &lt;p&gt;</t>"
+                      for _ in range(50))
+    whole = feeds._references_in(markup)
+    assert b"&amp;" not in whole and b"&laquo;" not in whole and b"c&#65; " in whole
+    for size in (41, 64, 97):
+        monkeypatch.setattr(feeds, "_PIECE", size)
+        assert feeds._references_in(markup) == whole
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_wide_feed_with_a_byte_order_mark_keeps_its_ampersands(codec: str) -> None:
+    text = ('<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel>'
+            "<item><title>Новости &amp; &laquo;события&raquo;</title>"
+            "<link>https://e.by/?a=1&amp;b=2</link></item></channel></rss>")
+    bom = {"utf-16-be": b"\xfe\xff"}.get(codec, b"")
+    body = bom + text.encode(codec)
+    assert [(e.url, e.title) for e in feed_entries(body)] == [
+        ("https://e.by/?a=1&b=2", "Новости & «события»")]
