@@ -1010,8 +1010,11 @@ def _marked_path(owner: etree._Element, top: etree._Element) -> bool:
 
 # ``linked_sentences``: a paragraph removed as a link block (a sentence that is mostly one link)
 # is body again when it sits between two kept paragraphs, ends a sentence and holds this much
-# text outside its links ("Shop Katla." and "See the rating." do not).
+# text outside its links ("Shop Katla." and "See the rating." do not), or, whatever its own
+# text, is a sentence this many words long: a whole sentence written as one link ("Add your
+# details here if you would like to be added to the list.") is still the writer's sentence.
 LINKED_MIN_OWN = 15
+LINKED_MIN_WORDS = 10
 _LINKED_END = frozenset(".!…")
 _CLOSING = "\"'»”)"
 LINKED = "data-linked-sentence"
@@ -1045,16 +1048,23 @@ def _restore_linked(removed: list[tuple[etree._Element, etree._Element]],
 def _linked_line_is_body(line: str, owner: etree._Element, top: etree._Element,
                          stats: dict) -> bool:
     """Evidence that a restored linked sentence or list item is body: a sentence with words of
-    its own (an item: words of its own beside its link), in no block marked as no running
-    text, not hidden, no stamp or boilerplate line."""
+    its own or of ``LINKED_MIN_WORDS`` (an item: words of its own beside its link), in no
+    block marked as no running text, not hidden, no caption, no stamp or boilerplate line."""
     total, links = stats.get(owner, (0, 0))
     if owner.get(LINKED_ITEM) is not None:
         shaped = total - links >= ITEM_MIN_OWN and len(line.split()) >= ITEM_MIN_WORDS
     else:
-        shaped = total - links >= LINKED_MIN_OWN and line.rstrip(_CLOSING)[-1:] in _LINKED_END
+        shaped = ((total - links >= LINKED_MIN_OWN or len(line.split()) >= LINKED_MIN_WORDS)
+                  and line.rstrip(_CLOSING)[-1:] in _LINKED_END)
     return (shaped
             and not (_marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line)
-                     or _is_meta_line(line) or is_boilerplate_line(line)))
+                     or _holds_caption(owner) or _is_meta_line(line) or is_boilerplate_line(line)))
+
+
+def _holds_caption(owner: etree._Element) -> bool:
+    """Whether a removed linked paragraph holds a figure: its sentence is a picture's caption
+    (a linked image wrapping ``figure``/``figcaption``), which the body leaves out."""
+    return next(owner.iter("figure", "figcaption"), None) is not None
 
 
 def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, stats: dict) -> bool:

@@ -592,13 +592,33 @@ def test_a_linked_sentence_between_kept_paragraphs_comes_back_in_place(
     assert _with_steps_off(html, {"linked_sentences"}, monkeypatch) == [PROSE, PROSE2, PROSE3]
 
 
+# A whole sentence written as one link, with no words of its own outside it but the period.
+WHOLE_LINK = ('<a href="/panel">Readers who want to join the tram users\' panel can sign up on the '
+              "council website</a>.")
+WHOLE_LINK_TEXT = ("Readers who want to join the tram users' panel can sign up on the council "
+                   "website.")
+
+
+def test_a_sentence_that_is_all_one_link_between_kept_paragraphs_comes_back() -> None:
+    """``linked_sentences``: a sentence of ten words or more is the writer's sentence even when
+    all of it is the link (a call to act, a pointer to a source); a short shop label is not."""
+    html = _page(f"<p>{PROSE}</p><p>{WHOLE_LINK}</p><p>{PROSE2}</p><p>{PROSE3}</p>")
+    assert _paragraphs(html) == [PROSE, WHOLE_LINK_TEXT, PROSE2, PROSE3]
+
+
 @pytest.mark.parametrize("block", [
     # no words of its own beside the link, or no sentence
     '<p><a href="/shop">Shop the tram souvenirs of the city museum</a>.</p>',
     '<p>Read more: <a href="/x">The second stage of the tram network and its harbour line</a></p>',
+    # all one link, ten words or more, but no sentence (a teaser headline)
+    '<p><a href="/x">How the second stage of the tram network will reach the harbour line</a></p>',
     # hidden, or a caption
     f'<p style="display: none">{LINKED_SENTENCE}</p>',
     f'<div class="wp-caption"><p>{LINKED_SENTENCE}</p></div>',
+    # a linked picture whose caption is a whole sentence
+    '<p><a href="/big.jpg"><figure class="image-center"><img src="/x.jpg"><figcaption>The new '
+    "trams wait in the depot for their first test runs on the harbour line.</figcaption></figure>"
+    "</a></p>",
 ])
 def test_a_linked_paragraph_without_evidence_of_body_stays_out(block: str) -> None:
     html = _page(f"<p>{PROSE}</p>{block}<p>{PROSE2}</p><p>{PROSE3}</p>")
@@ -608,6 +628,8 @@ def test_a_linked_paragraph_without_evidence_of_body_stays_out(block: str) -> No
 def test_a_linked_sentence_below_the_kept_body_stays_out() -> None:
     """Below the last kept paragraph sit "read the full story" links to other articles."""
     html = _page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p><p>{LINKED_SENTENCE}</p>")
+    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
+    html = _page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p><p>{WHOLE_LINK}</p>")
     assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
 
 
