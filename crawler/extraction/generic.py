@@ -37,8 +37,9 @@ from crawler.extraction.normalize import join_paragraphs
 # returned a list of items instead of the article under the headline; "region_climb" and
 # "region_cousins" widen the region itself (to the parent that holds more prose, or to the
 # ancestor of sections of one template), "sidebar_region" keeps it out of a side column, and
-# "prose_siblings" gives back a lead paragraph set above the body's container.
-PRUNING_STEPS = ("missed_region", "furniture_blocks", "link_blocks", "region", "template_siblings",
+# "prose_siblings" gives back a lead paragraph set above the body's container; "glued_region"
+# keeps a region whose lines trafilatura ran into paragraphs wider than it.
+PRUNING_STEPS = ("missed_region", "glued_region", "furniture_blocks", "link_blocks", "region", "template_siblings",
                  "quiet_siblings", "headline_block", "longest_prose", "headline_anchor",
                  "interior_gaps", "meta_lines", "title_line", "boilerplate_lines",
                  "linked_sentences", "region_climb", "region_cousins", "sidebar_region",
@@ -907,6 +908,55 @@ def _drop_unshown(region: list[etree._Element]) -> None:
         remove_keeping_tail(el)
 
 
+# ``_glued_region``: the region's text lies for at least this share in trafilatura paragraphs
+# the region does not hold (they reach beyond it)...
+GLUED_MIN_SHARE = 0.5
+GLUED_MIN_LINES = 3  # ...the region has this many lines of it (one line there is a caption)...
+# ...and those lines are between these shares of trafilatura's text: less, and the region is a
+# fragment of the article; more, and what trafilatura ran into it is mostly a headline or a
+# credit (dev: a bound of 0.7 or more cuts recall on l3s-gn1, wcxb and daniel-ru as well)
+GLUED_SHARES = (REGION_MIN_SHARE, 0.6)
+GLUED_MAX_LINES = 400  # a region of more lines is not searched (hostile pages)
+
+
+def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list[str]
+                  ) -> list[str] | None:
+    """The region's lines that trafilatura kept, when trafilatura ran them into paragraphs
+    that reach beyond the region; else None.
+
+    trafilatura's fallback hands on a layout's table row or ``div`` whole, and it becomes
+    one paragraph: headline, article, a readers' poll, a side cell. No region holds it, so
+    the 40 % rule took the region for a wrong one (a comment thread, one box of a review) and
+    kept all of it. A wrong region's text is not in trafilatura's, or it is in paragraphs the
+    region holds; here it is inside paragraphs wider than the region, which is right: its
+    lines are the part of them that is the article. ``keys`` are trafilatura's paragraphs
+    (``_tokens``), ``kept_keys`` those the region holds.
+    """
+    kept = set(kept_keys)
+    glued_hay = " ".join(key for key in keys if key not in kept)
+    lines = [_norm(line) for top in region for line, _owner in _owned_lines(top)]
+    if not glued_hay or len(lines) > GLUED_MAX_LINES:
+        return None
+    kept_hay = " ".join(kept_keys)
+    out: list[str] = []
+    size = glued = taken = 0
+    for line in lines:
+        key = _tokens(line)
+        size += len(key)
+        if key and key in glued_hay:
+            glued += len(key)
+        elif not key or key not in kept_hay:
+            continue  # not in trafilatura's text
+        out.append(line)
+        taken += len(key)
+    total = sum(map(len, keys))
+    low, high = GLUED_SHARES
+    if (size and glued >= GLUED_MIN_SHARE * size and len(out) >= GLUED_MIN_LINES
+            and low * total <= taken <= high * total):
+        return out
+    return None
+
+
 def _region_too_small(region: list[etree._Element], paragraphs: list[str], stats: dict) -> bool:
     """A region that holds next to no text against trafilatura's is no article container.
 
@@ -1167,9 +1217,13 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
     keys, hay = [_tokens(p) for p in paragraphs], _hay(blocks)
     kept, kept_keys = _in_region(paragraphs, keys, hay)
     if not _region_holds_enough(work, region, kept, paragraphs):
+        own = None
         if "missed_region" in ENABLED_STEPS:
-            return _missed_region(work, region, kept, paragraphs, stats) or paragraphs
-        return paragraphs
+            own = _missed_region(work, region, kept, paragraphs, stats)
+        # a region inside paragraphs that reach beyond it is right all the same
+        if not own and "glued_region" in ENABLED_STEPS:
+            own = _glued_region(region, keys, kept_keys)
+        return own or paragraphs
     longest = max(paragraphs, key=len)
     if "longest_prose" in ENABLED_STEPS and len(longest) >= LONGEST_PROSE and longest not in kept:
         return paragraphs  # the region left out the page's longest prose: it is the wrong block

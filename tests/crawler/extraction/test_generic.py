@@ -967,3 +967,26 @@ def test_prose_beside_the_region_after_it_or_hidden_is_no_lead(extra: str) -> No
     text = "\n".join(_paragraphs(page))
     assert PROSE in text and "new maps service" in text
     assert "metro desk" not in text and "morning briefing" not in text
+
+
+def test_a_layout_row_run_into_one_paragraph_is_cut_to_the_region() -> None:
+    """A page laid out in nested tables: trafilatura's fallback hands on the layout's row whole,
+    headline, article, a readers' poll and a side cell in one text, which no region holds. The
+    40 % rule took that for a wrong region and kept all of it; the region's lines are the
+    article, the poll and the side cell stay out."""
+    body = "<br><br>".join((PROSE, PROSE2, PROSE3))
+    poll = "".join(
+        f"<tr><td>Answer number {i}, chosen by readers of this poll in the last week, with a "
+        f"share of {i} per cent of all votes.</td></tr>"
+        for i in range(1, 5)
+    )
+    html = (
+        "<html><head><title>Tram network to grow</title></head><body>"
+        "<table><tr><td><table>"
+        "<tr><td class='title'>Tram network to grow</td></tr>"
+        f"<tr><td><table><tr><td><span class='story-text'>{body}</span></td></tr></table></td></tr>"
+        f"<tr><td><table><tr><td>Readers' poll</td></tr>{poll}</table></td></tr>"
+        "</table></td><td>Weather and traffic</td></tr></table></body></html>"
+    )
+    paras = _paragraphs(html)
+    assert paras == [PROSE, PROSE2, PROSE3]
