@@ -870,13 +870,19 @@ def _missed_region(work: etree._Element, region: list[etree._Element], kept: lis
     if (len(paragraphs) < MISSED_MIN_PARAGRAPHS or not size
             or sum(map(len, kept)) > MISSED_MAX_SHARE * size or not _after_headline(work, region)):
         return None
-    parent = region[0].getparent()  # the region is one block and its siblings
-    outer = [] if parent is None else [parent, *parent.iterancestors()]
-    if any(_unshown(el) or _class_weight(el) < 0 for el in (*region, *outer)):
+    if _named_out(region):
         return None  # a comment, a sidebar, a closed dialog: trafilatura was right to leave it
     _drop_unshown(region)
     lines = _region_paragraphs(region)
     return lines if any(len(line) >= LONGEST_PROSE for line in lines) else None
+
+
+def _named_out(region: list[etree._Element]) -> bool:
+    """Whether the region, or a block around it, is hidden or named as no article (a comment,
+    a sidebar, a closed dialog): no exception to the 40 % rule takes such a region."""
+    parent = region[0].getparent()  # the region is one block and its siblings
+    outer = [] if parent is None else [parent, *parent.iterancestors()]
+    return any(_unshown(el) or _class_weight(el) < 0 for el in (*region, *outer))
 
 
 # Elements whose text is no article's: forms and their controls, page furniture, figures.
@@ -917,6 +923,9 @@ GLUED_MIN_LINES = 3  # ...the region has this many lines of it (one line there i
 # credit (dev: a bound of 0.7 or more cuts recall on l3s-gn1, wcxb and daniel-ru as well)
 GLUED_SHARES = (REGION_MIN_SHARE, 0.6)
 GLUED_MAX_LINES = 400  # a region of more lines is not searched (hostile pages)
+# a line is found inside a paragraph by its key (word characters, no spaces) only when the key
+# is this long: "share" is inside "withashareof1percent"; a shorter line must be a paragraph
+GLUED_MIN_KEY = 10
 
 
 def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list[str]
@@ -934,8 +943,11 @@ def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list
     """
     kept = set(kept_keys)
     glued_hay = " ".join(key for key in keys if key not in kept)
+    if not glued_hay or _named_out(region):
+        return None
+    _drop_unshown(region)
     lines = [_norm(line) for top in region for line, _owner in _owned_lines(top)]
-    if not glued_hay or len(lines) > GLUED_MAX_LINES:
+    if len(lines) > GLUED_MAX_LINES:
         return None
     kept_hay = " ".join(kept_keys)
     out: list[str] = []
@@ -943,9 +955,10 @@ def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list
     for line in lines:
         key = _tokens(line)
         size += len(key)
-        if key and key in glued_hay:
+        found = len(key) >= GLUED_MIN_KEY
+        if found and key in glued_hay:
             glued += len(key)
-        elif not key or key not in kept_hay:
+        elif not (key in kept or (found and key in kept_hay)):
             continue  # not in trafilatura's text
         out.append(line)
         taken += len(key)
@@ -1065,6 +1078,7 @@ def _marked_path(owner: etree._Element, top: etree._Element) -> bool:
 # details here if you would like to be added to the list.") is still the writer's sentence.
 LINKED_MIN_OWN = 15
 LINKED_MIN_WORDS = 10
+LINKED_MAX_BARE = 2  # ...and has no words beside its link ("READ MORE:" makes it a teaser)
 _LINKED_END = frozenset(".!…")
 _CLOSING = "\"'»”)"
 LINKED = "data-linked-sentence"
@@ -1104,7 +1118,9 @@ def _linked_line_is_body(line: str, owner: etree._Element, top: etree._Element,
     if owner.get(LINKED_ITEM) is not None:
         shaped = total - links >= ITEM_MIN_OWN and len(line.split()) >= ITEM_MIN_WORDS
     else:
-        shaped = ((total - links >= LINKED_MIN_OWN or len(line.split()) >= LINKED_MIN_WORDS)
+        own = total - links
+        shaped = ((own >= LINKED_MIN_OWN or (own <= LINKED_MAX_BARE
+                                             and len(line.split()) >= LINKED_MIN_WORDS))
                   and line.rstrip(_CLOSING)[-1:] in _LINKED_END)
     return (shaped
             and not (_marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line)
@@ -1112,9 +1128,9 @@ def _linked_line_is_body(line: str, owner: etree._Element, top: etree._Element,
 
 
 def _holds_caption(owner: etree._Element) -> bool:
-    """Whether a removed linked paragraph holds a figure: its sentence is a picture's caption
-    (a linked image wrapping ``figure``/``figcaption``), which the body leaves out."""
-    return next(owner.iter("figure", "figcaption"), None) is not None
+    """Whether a removed linked paragraph holds a picture: its sentence is the caption of a
+    linked image (``img``, ``picture``, ``figure``), which the body leaves out."""
+    return next(owner.iter("figure", "figcaption", "img", "picture"), None) is not None
 
 
 def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, stats: dict) -> bool:

@@ -615,6 +615,14 @@ def test_a_sentence_that_is_all_one_link_between_kept_paragraphs_comes_back() ->
     # hidden, or a caption
     f'<p style="display: none">{LINKED_SENTENCE}</p>',
     f'<div class="wp-caption"><p>{LINKED_SENTENCE}</p></div>',
+    # a pointer to another story: words beside the link, too few for a sentence of its own
+    '<p>READ MORE: <a href="/o">Police say the man arrested on Monday had lived in the city for '
+    "years.</a></p>",
+    '<p>Читайте также: <a href="/o">Полиция задержала мужчину, который много лет жил в городе '
+    "под чужим именем.</a></p>",
+    # a linked picture with its caption in a span
+    '<p><a href="/big.jpg"><img src="/x.jpg"><span class="note">The new trams wait in the depot '
+    "for their first test runs on the harbour line.</span></a></p>",
     # a linked picture whose caption is a whole sentence
     '<p><a href="/big.jpg"><figure class="image-center"><img src="/x.jpg"><figcaption>The new '
     "trams wait in the depot for their first test runs on the harbour line.</figcaption></figure>"
@@ -990,3 +998,8 @@ def test_a_layout_row_run_into_one_paragraph_is_cut_to_the_region() -> None:
     )
     paras = _paragraphs(html)
     assert paras == [PROSE, PROSE2, PROSE3]
+    # a short line is no part of a paragraph for being inside its words ("share" in "a share
+    # of"), and what the region does not show is not its text
+    extra = ("<br>Share<br><span style='display:none'>Subscribe to the weekly tram newsletter "
+             "of the council today.</span>")
+    assert _paragraphs(html.replace(f"{PROSE3}</span>", f"{PROSE3}{extra}</span>")) == paras
