@@ -23,6 +23,7 @@ ADDONS = {"crawler.addons.DataDirAddon": 0, "crawler.addons.ContactAddon": 0,
 CONTACT_URL = "https://github.com/news-archive/crawler"
 USER_AGENT = f"news-archive/0.1 (+{CONTACT_URL}; research archive of Belarusian and Russian media)"
 ROBOTSTXT_OBEY = True  # Crawl-delay too (crawler.extensions.crawl_delay.RobotsCrawlDelay)
+ROBOTSTXT_MAX_BYTES = 512 * 1024  # a longer robots.txt is read to its last line within this
 ROBOTSTXT_CRAWL_DELAY_MAX = 60.0  # seconds; a larger Crawl-delay is capped with a warning
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2

@@ -49,3 +49,15 @@ def test_the_downloader_parts_graceful_downloader_overrides_exist() -> None:
     downloader = Downloader(get_crawler())
     assert downloader.slots == {} and downloader.active == set()
     assert isinstance(Slot(1, 0.0).queue, deque)
+
+
+def test_robots_middleware_parses_through_parse_robots_and_parsers() -> None:
+    """crawler.downloadermiddlewares.robots overrides ``_parse_robots(response, netloc,
+    request)``, and its test sets ``_parsers[netloc]`` as process_request does."""
+    import inspect
+
+    from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+
+    assert list(inspect.signature(RobotsTxtMiddleware._parse_robots).parameters) == [
+        "self", "response", "netloc", "request"]
+    assert "self._parsers[netloc]" in inspect.getsource(RobotsTxtMiddleware._parse_robots)
