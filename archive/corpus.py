@@ -28,13 +28,14 @@ import hashlib
 import json
 import os
 import socket
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -70,6 +71,7 @@ from .corpus_schema import (
     open_objects,
     schema_errors,
     schema_version,
+    shorten,
     storable_batch,
 )
 from .fileio import (
@@ -96,6 +98,8 @@ REJECTS = "_rejects.jsonl"
 BATCH_ROWS = 2000  # rows buffered per partition before a row group is written
 BUFFER_BYTES = 16 << 20  # text buffered over all partitions before every buffer is written
 MAX_OPEN_PARTS = 32  # Parquet writers open at once (about 1 MB each): a backfill spans years
+KEPT_PROBLEMS = 1000  # problems a report (and a file's spool) holds in memory; the rest on disk
+REJECTS_CHUNK = 10_000  # rejected lines appended (and fsynced) at once
 MAX_LINE_BYTES = 64 << 20  # an item is a few KB; a longer line is damage, not an article
 DUCKDB_MEMORY = "512MB"
 NAME_MAX = 255  # bytes in one folder name (Linux, macOS, Windows)
@@ -118,20 +122,57 @@ class Problem:
 
 @dataclass
 class BuildReport:
+    """What a build did. Only the first KEPT_PROBLEMS problems are held here (a file of two
+    million bad lines is two million problems); every one is counted, handed to the build's
+    ``on_problem`` and, when rejected, appended to ``_rejects.jsonl``."""
+
     files_ingested: int = 0
     files_skipped: int = 0
     files_partial: int = 0
     rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first KEPT_PROBLEMS
     families: int = 0
     edits: int = 0
     removals: int = 0  # rows of the removals table (every removal observation)
     duplicates: int = 0  # lines whose item version the corpus held already
     no_instant: int = 0  # lines with a date that names no instant (NULL timestamp)
+    rejected: int = 0  # fatal problems: lines (or files) not ingested
+    notes: int = 0  # the other problems
 
-    @property
-    def rejected(self) -> int:
-        return sum(1 for p in self.problems if p.fatal)
+
+class _Spool:
+    """The problems of one items file, held until the file is known to still hold what was
+    read (only then are they reported): the first KEPT_PROBLEMS in memory, the rest in an
+    unnamed temporary file in the corpus folder, so millions of bad lines cost disk, not
+    memory."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.kept: list[Problem] = []
+        self.spilled: IO[str] | None = None
+
+    def add(self, problem: Problem) -> None:
+        if len(self.kept) < KEPT_PROBLEMS:
+            self.kept.append(problem)
+            return
+        if self.spilled is None:  # closed by close(): it lives across calls
+            self.spilled = tempfile.TemporaryFile(  # noqa: SIM115
+                "w+", encoding="utf-8", dir=self.folder)
+        # ensure_ascii (the default): a file name's surrogate escapes survive the round trip
+        self.spilled.write(json.dumps([problem.file, problem.line, problem.reason,
+                                       problem.fatal]) + "\n")
+
+    def __iter__(self) -> Iterator[Problem]:
+        yield from self.kept
+        if self.spilled is not None:
+            self.spilled.seek(0)
+            for line in self.spilled:
+                yield Problem(*json.loads(line))
+
+    def close(self) -> None:
+        if self.spilled is not None:
+            self.spilled.close()
+            self.spilled = None
 
 
 # -- the manifest ---------------------------------------------------------------------------
@@ -293,7 +334,7 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     except RecursionError:
         return None, "invalid JSON: nested too deeply"
     except ValueError as exc:  # not UTF-8, not JSON (NaN, a key twice), over 4,300 digits
-        return None, f"invalid JSON: {exc}"
+        return None, f"invalid JSON: {shorten(str(exc))}"
     if not isinstance(item, dict):
         return None, f"not a JSON object but {type(item).__name__}"
     try:
@@ -301,7 +342,7 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     except RecursionError:  # the validator's message quotes a value nested too deeply
         return None, "breaks the item schema: a value is nested too deeply"
     if errors:
-        return None, "breaks the item schema: " + "; ".join(errors)
+        return None, "breaks the item schema: " + "; ".join(map(shorten, errors))
     if mismatch := id_mismatch(item):
         return None, mismatch
     return item, ""
@@ -584,7 +625,12 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
     out = BuildReport()
 
     def report(problem: Problem) -> None:
-        out.problems.append(problem)
+        if problem.fatal:
+            out.rejected += 1
+        else:
+            out.notes += 1
+        if len(out.problems) < KEPT_PROBLEMS:
+            out.problems.append(problem)
         if on_problem:
             on_problem(problem)
 
@@ -618,16 +664,20 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         index = head_index(manifest)
         held = HeldIndex(corpus, manifest["files"], HELD_BUDGET)
         for path in files:
-            seen = len(out.problems)
-            found: list[Problem] = []  # reported once the file is known to hold what was read
+            found = _Spool(corpus)  # reported once the file is known to hold what was read
             try:
-                ingested = _ingest_one(path, scans[path.name], corpus, manifest, complete,
-                                       index, held, found.append)
-            except ChangedWhileRead:
-                found = [changed_while_read(path.name)]
-                ingested = None
-            for problem in found:
-                report(problem)
+                try:
+                    ingested = _ingest_one(path, scans[path.name], corpus, manifest,
+                                           complete, index, held, found.add)
+                except ChangedWhileRead:
+                    found.close()
+                    found = _Spool(corpus)
+                    found.add(changed_while_read(path.name))
+                    ingested = None
+                # durably before the manifest says the file is done: it is never read again
+                _report_all(found, report, corpus if ingested is not None else None)
+            finally:
+                found.close()
             if ingested is None:
                 out.files_skipped += 1
                 continue
@@ -638,9 +688,6 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             out.files_ingested += advanced
             out.files_skipped += not advanced
             out.files_partial += not whole
-            # durably before the manifest says the file is done: it is never read again
-            if rejected := [p for p in out.problems[seen:] if p.fatal]:
-                _append_rejects(corpus, rejected)
             _save_manifest(corpus, manifest, complete)
         out.removals = _refresh_removals(data, corpus, manifest, complete, report)
         write_atomically(corpus / "_schema.json",
@@ -799,6 +846,22 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
         rejected | {(p.file, p.line) for p in problems if p.fatal})}
     _save_manifest(corpus, manifest, complete)
     return rows
+
+
+def _report_all(problems: Iterable[Problem], report: Callable[[Problem], None],
+                corpus: Path | None) -> None:
+    """Report each problem and, given ``corpus``, append the rejected ones to its
+    ``_rejects.jsonl`` REJECTS_CHUNK at a time: never all of them in memory."""
+    chunk: list[Problem] = []
+    for problem in problems:
+        report(problem)
+        if corpus is not None and problem.fatal:
+            chunk.append(problem)
+            if len(chunk) >= REJECTS_CHUNK:
+                _append_rejects(corpus, chunk)
+                chunk = []
+    if chunk and corpus is not None:
+        _append_rejects(corpus, chunk)
 
 
 def _append_rejects(corpus: Path, problems: list[Problem]) -> None:

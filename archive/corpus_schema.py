@@ -27,6 +27,19 @@ from archive.schema import load_schema, schema_errors
 # anything else pyarrow refuses (ArrowException). Such a line is rejected, never a crash.
 ROW_ERRORS = (ValueError, TypeError, OverflowError, RecursionError, pa.ArrowException)
 
+MAX_REASON = 300  # characters of one error message quoted: it may quote a value of 30 MB
+
+
+def shorten(message: str, limit: int = MAX_REASON) -> str:
+    """``message`` cut to about ``limit`` characters: its start (the field, the value's
+    beginning) and end (what is wrong) kept and the length said. A validator's message
+    quotes the bad value whole, which can be most of a 64 MiB line, and every rejection is
+    printed and appended to ``_rejects.jsonl``."""
+    if len(message) <= limit:
+        return message
+    head, tail = limit * 2 // 3, limit // 3
+    return f"{message[:head]}… ({len(message)} characters) …{message[-tail:]}"
+
 
 def storable_batch(rows: list[dict[str, Any]], schema: pa.Schema,
                    reject: Callable[[dict[str, Any], Exception], None]

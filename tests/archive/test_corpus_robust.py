@@ -1,0 +1,63 @@
+"""A corpus build against what a bug hunt found: huge bad values, millions of bad lines, an
+unreadable file, a damaged manifest. Memory stays bounded, a bad input is one clear error and
+the rest goes in."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from archive.corpus import build_corpus
+from tests.archive.corpus_data import START, Newsroom, belta_url, duck
+from tests.sites.common import paragraphs_for
+
+NAME = "belta-20260105T000000.jsonl"
+
+
+def lines(*numbers: int) -> str:
+    """Items lines of Belta articles ``numbers``, as a crawl writes them."""
+    room = Newsroom()
+    return "".join(json.dumps(room.capture(belta_url(n), "belta", f"Новость {n}",
+                                           paragraphs_for(n), START, START),
+                              ensure_ascii=False) + "\n" for n in numbers)
+
+
+def items_dir(root: Path, content: str, name: str = NAME) -> Path:
+    """``root`` with ``content`` as its items file ``name``."""
+    (root / "items").mkdir(parents=True, exist_ok=True)
+    (root / "items" / name).write_text(content, "utf-8")
+    return root
+
+
+def urls(corpus: Path) -> list[str]:
+    return [u for (u,) in duck(corpus).execute("SELECT url FROM versions ORDER BY url").fetchall()]
+
+
+def test_a_huge_bad_value_is_quoted_short(tmp_path: Path) -> None:
+    good = json.loads(lines(1))
+    bad = json.dumps({**good, "text": " " * 3_000_000}) + "\n"
+    data = items_dir(tmp_path / "d", bad * 3 + lines(2))
+    corpus = tmp_path / "corpus"
+    report = build_corpus(data, corpus)
+    assert report.rows == 1 and report.rejected == 3
+    for problem in report.problems:
+        assert problem.line in (1, 2, 3) and len(problem.reason) < 600, len(problem.reason)
+        assert problem.reason.startswith("breaks the item schema: text: '   ")
+        cut = re.search(r"… \((\d+) characters\) …", problem.reason)
+        assert cut and int(cut[1]) > 3_000_000  # how long what was cut is
+    assert (corpus / "_rejects.jsonl").stat().st_size < 3000
+
+
+def test_many_bad_lines_are_counted_and_streamed_not_held(tmp_path: Path) -> None:
+    data = items_dir(tmp_path / "d", "1\n" * 30_000 + lines(1), name="bad.jsonl")
+    corpus = tmp_path / "corpus"
+    seen: list[int] = []
+    report = build_corpus(data, corpus, on_problem=lambda p: seen.append(p.line))
+    assert report.rows == 1 and report.rejected == 30_000
+    assert seen == list(range(1, 30_001))  # every one passed on, in order
+    assert len(report.problems) == 1000  # only the first are kept
+    rejects = (corpus / "_rejects.jsonl").read_text().splitlines()
+    assert len(rejects) == 30_000
+    assert json.loads(rejects[-1]) == {"file": "bad.jsonl", "line": 30_000,
+                                       "reason": "not a JSON object but int"}
