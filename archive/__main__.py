@@ -326,13 +326,15 @@ def cmd_corpus(args) -> int:
 
     _folder_for(args.output)
     report = build_corpus(args.data_dir, args.output, on_problem=on_problem)
+    unreadable = (f"{report.files_unreadable} file(s) could not be read; "
+                  if report.files_unreadable else "")
     print(f"{args.output}: {report.rows} row(s) added from {report.files_ingested} file(s) "
           f"({report.files_skipped} unchanged, {report.files_partial} still being written); "
-          f"{report.rejected} line(s) rejected; {report.duplicates} already held; "
+          f"{report.rejected} line(s) rejected; {unreadable}{report.duplicates} already held; "
           f"{report.no_instant} line(s) with a date naming no instant (timestamp NULL); "
           f"{report.families} reprint famil(ies); {report.edits} new version(s) diffed; "
           f"{report.removals} removal observation(s)")
-    return 1 if report.rejected else 0
+    return 1 if report.rejected or report.files_unreadable else 0
 
 
 def cmd_history(args) -> int:

@@ -136,7 +136,8 @@ class BuildReport:
     removals: int = 0  # rows of the removals table (every removal observation)
     duplicates: int = 0  # lines whose item version the corpus held already
     no_instant: int = 0  # lines with a date that names no instant (NULL timestamp)
-    rejected: int = 0  # fatal problems: lines (or files) not ingested
+    rejected: int = 0  # fatal problems but unreadable files: lines (or files) not ingested
+    files_unreadable: int = 0  # items files the build could not read (an error each)
     notes: int = 0  # the other problems
 
 
@@ -629,6 +630,9 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             out.rejected += 1
         else:
             out.notes += 1
+        tell(problem)
+
+    def tell(problem: Problem) -> None:
         if len(out.problems) < KEPT_PROBLEMS:
             out.problems.append(problem)
         if on_problem:
@@ -646,7 +650,15 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         manifest = _load_manifest(corpus)
         complete = set(manifest["complete_digests"])
         index = head_index(manifest)
-        scans = {path.name: scan(path, manifest, index) for path in files}
+        scans: dict[str, Scan] = {}
+        for path in list(files):
+            try:
+                scans[path.name] = scan(path, manifest, index)
+            except OSError as exc:  # no permission, an I/O error: that file alone
+                files.remove(path)
+                out.files_unreadable += 1
+                tell(Problem(path.name, 0, f"cannot be read ({_why(exc)}): none of it "
+                             "ingested; it is read by the next build that can"))
         for path in [p for p in files if _cut_short(corpus, manifest, p, scans[p.name])]:
             files.remove(path)
             out.files_skipped += 1

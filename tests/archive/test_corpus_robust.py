@@ -5,11 +5,17 @@ the rest goes in."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from archive.corpus import build_corpus
-from tests.archive.corpus_data import START, Newsroom, belta_url, duck
+from tests.archive.corpus_data import ROOT, START, Newsroom, belta_url, duck
 from tests.sites.common import paragraphs_for
 
 NAME = "belta-20260105T000000.jsonl"
@@ -61,3 +67,27 @@ def test_many_bad_lines_are_counted_and_streamed_not_held(tmp_path: Path) -> Non
     assert len(rejects) == 30_000
     assert json.loads(rejects[-1]) == {"file": "bad.jsonl", "line": 30_000,
                                        "reason": "not a JSON object but int"}
+
+
+def test_an_unreadable_items_file_is_one_error_and_the_rest_goes_in(tmp_path: Path) -> None:
+    """A file the build may not read stopped the whole build with a traceback: now it is one
+    error naming it, counted as a file (not as a rejected line), and the others go in."""
+    data = items_dir(tmp_path / "d", lines(1, 2), name="a.jsonl")
+    noread = items_dir(data, lines(3), name="noread.jsonl") / "items" / "noread.jsonl"
+    noread.chmod(0)
+    command = [sys.executable, "-m", "archive", "corpus", str(data), "-o", str(tmp_path / "c")]
+    if os.geteuid() == 0:  # root reads anything: be root of a user namespace, not the owner
+        if not shutil.which("unshare"):
+            pytest.skip("running as root without unshare")
+        os.chown(noread, 12345, 12345)
+        command = ["unshare", "-r", *command]
+    res = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert errors == ["error: noread.jsonl: cannot be read (PermissionError: [Errno 13] "
+                      f"Permission denied: '{noread}'): none of it ingested; it is read by "
+                      "the next build that can"]
+    assert "2 row(s) added from 1 file(s)" in res.stdout
+    assert "; 0 line(s) rejected; 1 file(s) could not be read;" in res.stdout
+    assert urls(tmp_path / "c") == [belta_url(1), belta_url(2)]
+    assert not (tmp_path / "c" / "_rejects.jsonl").exists()  # no line of it was read
