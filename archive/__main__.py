@@ -276,10 +276,18 @@ def _export_from_corpus(args) -> int:
 
     from .corpus_lookup import SeveralArticles, as_ids
     from .corpus_select import Selection, read_ids, select_items, write_jsonl
-    from .export_txt import export_txt
+    from .export_txt import MAX_LINE_BYTES, export_txt
 
     if args.items is not None:
         raise UsageError("give either ITEMS.jsonl or --corpus, not both")
+    too_long = [0]
+
+    def _too_long(item: dict[str, Any], size: int) -> None:
+        too_long[0] += 1
+        print(f"error: article {item['id']} ({item['url']}) version {item.get('version')}: "
+              f"its item is {size} bytes as a JSON line, over the {MAX_LINE_BYTES} an items "
+              "line may hold: not exported", file=sys.stderr)
+
     _folder_for(args.outdir)
     try:
         ids = tuple(args.ids or ()) + (read_ids(args.ids_file) if args.ids_file else ())
@@ -297,7 +305,7 @@ def _export_from_corpus(args) -> int:
     with tempfile.TemporaryDirectory(prefix="export-txt-") as tmp:
         selected = Path(tmp) / "selected.jsonl"
         count = write_jsonl(_noting(select_items(args.corpus, selection, ordered=False), seen),
-                            selected)
+                            selected, MAX_LINE_BYTES, _too_long)
         written = export_txt(selected, args.outdir) if count else []
     for key, asked, word in (("id", selection.ids, "id"), ("source", selection.sources, "outlet")):
         for value in dict.fromkeys(asked):
@@ -305,7 +313,7 @@ def _export_from_corpus(args) -> int:
                 print(f"note: no row selected of {word} {value} (not in the corpus, or "
                       "outside the other selection flags)", file=sys.stderr)
     print(f"{len(written)} file(s) written to {args.outdir} ({count} selected from {args.corpus})")
-    return 0
+    return 1 if too_long[0] else 0
 
 
 def _noting(items: Iterator[dict[str, Any]], seen: dict[str, set[str]]

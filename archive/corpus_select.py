@@ -5,7 +5,7 @@ as the item dicts the crawl wrote: what ``export-txt --corpus`` feeds the seed-f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,11 +48,23 @@ def select_items(corpus_dir: str | Path, selection: Selection,
         con.close()
 
 
-def write_jsonl(items: Iterable[dict[str, Any]], path: str | Path) -> int:
+def write_jsonl(items: Iterable[dict[str, Any]], path: str | Path,
+                max_bytes: int | None = None,
+                too_long: Callable[[dict[str, Any], int], None] | None = None) -> int:
+    """Write the items as JSON lines; the number written. An item whose line (its newline
+    aside) would be longer than ``max_bytes`` is handed to ``too_long`` (item, bytes) and not
+    written: a row ingested from a compact line (no spaces) comes back longer, and past the
+    reader's cap it would be an error about a line of a temporary file, not about an
+    article."""
     count = 0
-    with open(path, "w", encoding="utf-8") as fh:
+    with open(path, "wb") as fh:
         for item in items:
-            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+            line = json.dumps(item, ensure_ascii=False).encode("utf-8")
+            if max_bytes is not None and len(line) > max_bytes:
+                if too_long is not None:
+                    too_long(item, len(line))
+                continue
+            fh.write(line + b"\n")
             count += 1
     return count
 

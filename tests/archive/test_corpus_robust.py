@@ -91,3 +91,47 @@ def test_an_unreadable_items_file_is_one_error_and_the_rest_goes_in(tmp_path: Pa
     assert "; 0 line(s) rejected; 1 file(s) could not be read;" in res.stdout
     assert urls(tmp_path / "c") == [belta_url(1), belta_url(2)]
     assert not (tmp_path / "c" / "_rejects.jsonl").exists()  # no line of it was read
+
+
+def test_export_of_a_row_too_long_as_a_line_names_it_and_writes_the_rest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line under the cap written without spaces comes back longer from the corpus (", "
+    between 2,000 tags): past the cap that row is one error naming the article, and every
+    other article is exported. The cap is lowered to just under that row's line, so the
+    lines are KB, not 64 MiB."""
+    import archive.export_txt
+    from archive.__main__ import main
+
+    items = [json.loads(line) for line in lines(1, 2, 3).splitlines()]
+    big = {**items[1], "tags": ["a"] * 2000}
+    text = "".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n"
+                   for item in (items[0], big, items[2]))
+    assert build_corpus(items_dir(tmp_path / "d", text), tmp_path / "c").rows == 3
+    size = len(json.dumps(big, ensure_ascii=False).encode())  # the newline not counted
+    cap = size - 1  # the export reader's cap: a longer line (without its newline) is refused
+    assert len(text.splitlines()[1].encode()) < cap  # the line went in under the cap
+    assert all(len(json.dumps(items[n], ensure_ascii=False).encode()) < cap // 2 for n in (0, 2))
+    monkeypatch.setattr(archive.export_txt, "MAX_LINE_BYTES", cap)
+    assert main(["export-txt", "--corpus", str(tmp_path / "c"), str(tmp_path / "out")]) == 1
+    said = capsys.readouterr()
+    assert said.err.splitlines() == [
+        f"error: article {big['id']} ({big['url']}) version 1: its item is {size} bytes as a "
+        f"JSON line, over the {cap} an items line may hold: not exported"]
+    assert said.out.startswith(f"2 file(s) written to {tmp_path / 'out'} (2 selected")
+    assert sorted(p.name.split("_", 1)[1] for p in (tmp_path / "out").glob("*.txt")) == sorted(
+        f"{items[n]['id']}.txt" for n in (0, 2))
+
+
+def test_write_jsonl_takes_a_line_of_the_cap_and_hands_on_a_longer_one(tmp_path: Path) -> None:
+    """The bound is the reader's: a line of exactly MAX_LINE_BYTES (its newline aside) is read,
+    so it is written."""
+    from archive.corpus_select import write_jsonl
+
+    items = [{"t": "x" * n} for n in (10, 11)]
+    cap = len(json.dumps(items[0]).encode())
+    refused: list[tuple[dict, int]] = []
+    assert write_jsonl(items, tmp_path / "o.jsonl", cap,
+                       lambda item, size: refused.append((item, size))) == 1
+    assert (tmp_path / "o.jsonl").read_text() == json.dumps(items[0]) + "\n"
+    assert refused == [(items[1], cap + 1)]
