@@ -82,6 +82,7 @@ from .fileio import (
     lock_exclusive,
     lock_holder,
     printable_name,
+    still_holds,
     sync_file,
     sync_folder,
     temp_for,
@@ -821,43 +822,88 @@ def _settle_duplicates(name: str, writer: _PartWriter, held: HeldIndex,
     return owners - {name}
 
 
+REJECTED_EXAMPLES = 5  # bad removals lines the manifest quotes (it counts them all)
+
+
 def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], complete: set[str],
                       report: Callable[[Problem], None]) -> int:
     """Rebuild the removals table when the removals files changed; its rows. A rejected line
-    is reported (and goes to ``_rejects.jsonl``) once, however many builds read it again."""
+    is reported (and goes to ``_rejects.jsonl``) once, however many builds read it again:
+    the manifest records, per file, the length, digest and complete lines of the bytes read,
+    and a bad line among those lines of a file that still begins with those bytes was
+    reported then. Only the number of bad lines and the first few are kept: a list of every
+    one made a million bad lines a 39 MB manifest that every later build read and wrote."""
     every = removal_files(data)
     digest = files_digest(every)
     known = manifest.get("removals") or {}
     if known.get("digest") == digest and (corpus / REMOVALS_FILE).exists():
         return int(known.get("rows", 0))
-    rejected = {tuple(key) for key in known.get("rejected", [])}
-    problems: list[Problem] = []  # reported once every file is known to hold what was read
+    legacy = {tuple(key) for key in known.get("rejected", [])}  # an older build's list
+    seen_lines = _lines_seen(data, known.get("files", {}))
+    files = [path for path in every if utf8_name(path.name)]
+    odd_names = [printable_name(odd.name) for odd in every if odd not in files]
+    # files named in an error of their own (line 0), while they are still there
+    named = set(known.get("named", [])) & set(odd_names)
+    found = _Spool(corpus)  # reported once every file is known to hold what was read
 
     def note(file: str, line: int, reason: str, fatal: bool) -> None:
-        problems.append(Problem(file, line, reason, fatal))
+        found.add(Problem(file, line, reason, fatal))
 
-    files = [path for path in every if utf8_name(path.name)]
-    for odd in every:
-        if odd not in files:
-            note(printable_name(odd.name), 0,
-                 NOT_UTF8_NAME.format(what="the removals_file of its rows"), True)
+    def reported_before(problem: Problem) -> bool:
+        return problem.fatal and (0 < problem.line <= seen_lines.get(problem.file, 0)
+                                  or (problem.file, problem.line) in legacy
+                                  or (not problem.line and problem.file in named))
+
     try:
-        rows = write_removals(corpus, files, note, _instant)
-    except ChangedWhileRead as changed:  # the table stays as it was, the manifest too
-        report(changed_while_read(changed.args[0]))
-        if not (corpus / REMOVALS_FILE).exists():
-            write_removals(corpus, [], note, _instant)  # always there, empty at first
-        return int(known.get("rows", 0))
-    for problem in problems:
-        if not (problem.fatal and (problem.file, problem.line) in rejected):
-            report(problem)
-    new = [p for p in problems if p.fatal and (p.file, p.line) not in rejected]
-    if new:
-        _append_rejects(corpus, new)
-    manifest["removals"] = {"digest": digest, "rows": rows, "rejected": sorted(
-        rejected | {(p.file, p.line) for p in problems if p.fatal})}
+        for name in odd_names:
+            note(name, 0, NOT_UTF8_NAME.format(what="the removals_file of its rows"), True)
+        was_read: dict[str, dict[str, Any]] = {}
+        try:
+            rows = write_removals(corpus, files, note, _instant, was_read)
+        except ChangedWhileRead as changed:  # the table stays as it was, the manifest too
+            report(changed_while_read(changed.args[0]))
+            if not (corpus / REMOVALS_FILE).exists():  # always there, empty at first
+                write_removals(corpus, [], lambda *_: None, _instant)
+            return int(known.get("rows", 0))
+        count = int(known.get("rejected_lines", len(legacy)))
+        examples = list(known.get("rejected_examples", []))
+
+        def fresh() -> Iterator[Problem]:
+            nonlocal count
+            for problem in found:
+                if reported_before(problem):
+                    continue
+                if problem.fatal:
+                    count += 1
+                    if not problem.line:
+                        named.add(problem.file)
+                    if len(examples) < REJECTED_EXAMPLES:
+                        examples.append(str(problem))
+                yield problem
+
+        _report_all(fresh(), report, corpus)
+    finally:
+        found.close()
+    manifest["removals"] = {"digest": digest, "rows": rows, "files": was_read,
+                            "rejected_lines": count, "rejected_examples": examples,
+                            "named": sorted(named)}
     _save_manifest(corpus, manifest, complete)
     return rows
+
+
+def _lines_seen(data: Path, files: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Per removals file, the complete lines an earlier build read and reported on: those of
+    its record, when the file still begins with the bytes that build read."""
+    seen = {}
+    for name, was in files.items():
+        try:
+            holds = still_holds(data / "removals" / name, hashlib.sha256(), 0, was["bytes"],
+                                was["digest"])
+        except OSError:
+            continue
+        if holds:
+            seen[name] = was["lines"]
+    return seen
 
 
 def _report_all(problems: Iterable[Problem], report: Callable[[Problem], None],

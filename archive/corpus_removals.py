@@ -70,15 +70,19 @@ def files_digest(files: list[Path]) -> str:
     return sha.hexdigest()
 
 
-def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any]
-          ) -> Iterator[dict[str, Any]]:
+def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
+          was_read: dict[str, dict[str, Any]] | None = None) -> Iterator[dict[str, Any]]:
     """The valid observations of one file as rows; the others reported. Raises
     ChangedWhileRead, once read, when the file no longer holds the bytes read (cut short or
-    rewritten in place meanwhile: the rows would be of two contents), as items files do."""
-    read, end = hashlib.sha256(), 0
+    rewritten in place meanwhile: the rows would be of two contents), as items files do.
+    ``was_read`` gets, under the file's name, the length and SHA-256 of the bytes read and
+    the number of complete lines among them: what this read reported on, whatever a crawl
+    appends meanwhile."""
+    read, end, lines = hashlib.sha256(), 0, 0
     for number, (offset, raw, whole) in enumerate(
             bounded_lines(path, 0, MAX_LINE_BYTES, read.update), 1):
         end = offset  # every byte read up to here, hashed in ``read``
+        lines += whole
         if not whole:
             report(path.name, number, unended_line(raw, MAX_LINE_BYTES), False)
             break
@@ -112,19 +116,23 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any]
                "removals_line": number}
     if not still_holds(path, hashlib.sha256(), 0, end, read.hexdigest()):
         raise ChangedWhileRead(path.name)
+    if was_read is not None:
+        was_read[path.name] = {"bytes": end, "digest": read.hexdigest(), "lines": lines}
 
 
 def write_removals(corpus: Path, files: list[Path], report: Report,
-                   timestamp: Callable[[Any], Any]) -> int:
+                   timestamp: Callable[[Any], Any],
+                   was_read: dict[str, dict[str, Any]] | None = None) -> int:
     """Rewrite ``REMOVALS_FILE`` from ``files``; the number of rows. ``timestamp``: an
-    ``observed_at`` as an instant; it raises ValueError (why) for one naming none."""
+    ``observed_at`` as an instant; it raises ValueError (why) for one naming none.
+    ``was_read``: filled with what was read of each file (see ``_rows``)."""
     target = corpus / REMOVALS_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     schema, rows, count = removal_schema(), [], 0
     with temp_for(target) as tmp:
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
             for path in files:
-                for row in _rows(path, report, timestamp):
+                for row in _rows(path, report, timestamp, was_read):
                     rows.append(row)
                     if len(rows) >= BATCH_ROWS:
                         count += _write(writer, rows, report)

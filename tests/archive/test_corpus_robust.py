@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.corpus import build_corpus
+from archive.corpus import MANIFEST, build_corpus
 from tests.archive.corpus_data import ROOT, START, Newsroom, belta_url, duck
 from tests.sites.common import paragraphs_for
 
@@ -135,3 +135,55 @@ def test_write_jsonl_takes_a_line_of_the_cap_and_hands_on_a_longer_one(tmp_path:
                        lambda item, size: refused.append((item, size))) == 1
     assert (tmp_path / "o.jsonl").read_text() == json.dumps(items[0]) + "\n"
     assert refused == [(items[1], cap + 1)]
+
+
+def test_bad_removals_lines_are_a_count_in_the_manifest_not_a_list(tmp_path: Path) -> None:
+    """A removals file of 30,000 bad lines: each reported once, even when the file grows and
+    is read again, and the manifest keeps their number and the first few, not every one."""
+    from tests.archive.test_corpus_removals import DAY2, observation, write
+
+    data = items_dir(tmp_path / "d", lines(1))
+    write(data, "r.jsonl", ["1"] * 30_000)
+    corpus = tmp_path / "corpus"
+    first = build_corpus(data, corpus)
+    assert first.rejected == 30_000 and first.removals == 0
+    assert (corpus / MANIFEST).stat().st_size < 5000
+    removals = json.loads((corpus / MANIFEST).read_text())["removals"]
+    assert removals["rejected_lines"] == 30_000
+    assert removals["rejected_examples"][0] == ("r.jsonl:1: breaks the removal schema: "
+                                                "not a JSON object")
+    assert len(removals["rejected_examples"]) == 5
+    write(data, "r.jsonl", ["1"] * 30_000 + [observation(1, "removed", DAY2, 410), "2"])
+    again = build_corpus(data, corpus)
+    assert again.removals == 1
+    assert [str(p) for p in again.problems] == [
+        "r.jsonl:30002: breaks the removal schema: not a JSON object"]
+    assert len((corpus / "_rejects.jsonl").read_text().splitlines()) == 30_001
+    assert json.loads((corpus / MANIFEST).read_text())["removals"]["rejected_lines"] == 30_001
+
+
+def test_a_bad_removals_line_appended_during_a_build_is_reported_by_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a build records as read is what it read: a line a crawl appends after the table
+    was written is not taken as seen, so its error is reported by the next build."""
+    import archive.corpus
+    from tests.archive.test_corpus_removals import write
+
+    data = items_dir(tmp_path / "d", lines(1))
+    path = write(data, "r.jsonl", ["1"])
+    real = archive.corpus.write_removals
+
+    def and_a_crawl_appends(*args: object, **kwargs: object) -> int:
+        rows = real(*args, **kwargs)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write("2\n")
+        return rows
+
+    monkeypatch.setattr(archive.corpus, "write_removals", and_a_crawl_appends)
+    corpus = tmp_path / "corpus"
+    assert [str(p) for p in build_corpus(data, corpus).problems] == [
+        "r.jsonl:1: breaks the removal schema: not a JSON object"]
+    monkeypatch.setattr(archive.corpus, "write_removals", real)
+    assert [str(p) for p in build_corpus(data, corpus).problems] == [
+        "r.jsonl:2: breaks the removal schema: not a JSON object"]
+    assert build_corpus(data, corpus).problems == []
