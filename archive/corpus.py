@@ -96,6 +96,7 @@ __all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 
 MANIFEST = "_corpus.json"
 REJECTS = "_rejects.jsonl"
+OWN_FILES = frozenset({MANIFEST, REJECTS, "_lock", "_schema.json", "views.sql"})  # at its top
 BATCH_ROWS = 2000  # rows buffered per partition before a row group is written
 BUFFER_BYTES = 16 << 20  # text buffered over all partitions before every buffer is written
 MAX_OPEN_PARTS = 32  # Parquet writers open at once (about 1 MB each): a backfill spans years
@@ -180,14 +181,99 @@ class _Spool:
 # -- the manifest ---------------------------------------------------------------------------
 
 def _load_manifest(corpus: Path) -> dict[str, Any]:
+    """The manifest, checked to be of the shape this code writes: a damaged one (cut short,
+    edited by hand) is an error naming it, raised before anything is written, never a
+    traceback half way, nor a build that takes a file's entry for none and drops its rows."""
     path = corpus / MANIFEST
     if not path.exists():
         return {"schema_version": schema_version(), "files": {}, "complete_digests": []}
-    manifest = json.loads(path.read_text("utf-8"))
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON
+        raise _damaged(path, _why(exc)) from exc
+    if not isinstance(manifest, dict):
+        raise _damaged(path, f"a JSON {type(manifest).__name__}, not an object")
     if manifest.get("schema_version") != schema_version():
         raise CorpusError(f"{corpus} was built with schema {manifest.get('schema_version')}, "
                           f"this code writes {schema_version()}: build a new corpus folder")
+    if why := manifest_problem(manifest):
+        raise _damaged(path, why)
     return manifest
+
+
+def _damaged(path: Path, why: str) -> CorpusError:
+    return CorpusError(f"{path}: not a corpus manifest ({why}): left as it is; put back a "
+                       "good copy, or build a new corpus folder")
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def _pair(value: Any) -> bool:
+    """A (bytes, digest) checkpoint as JSON writes it."""
+    return (isinstance(value, list) and len(value) == 2 and _count(value[0])
+            and isinstance(value[1], str))
+
+
+# key -> (check, what it should be): a file entry's, then the removals record's
+ENTRY_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "digest": (lambda v: isinstance(v, str), "a string"),
+    "bytes": (_count, "a whole number >= 0"),
+    "complete": (lambda v: isinstance(v, bool), "true or false"),
+    "checkpoints": (lambda v: isinstance(v, list) and all(map(_pair, v)),
+                    "a list of [bytes, digest]"),
+    "head": (lambda v: v is None or isinstance(v, str), "a string or null"),
+    "parts": (_strings, "a list of strings"),
+    "ingested_at": (lambda v: isinstance(v, str), "a string"),
+    "base": (lambda v: isinstance(v, str), "a string"),
+    "depends_on": (_strings, "a list of strings"),
+}
+ENTRY_REQUIRED = ("digest", "bytes")
+REMOVALS_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "digest": (lambda v: isinstance(v, str), "a string"),
+    "rows": (_count, "a whole number >= 0"),
+    "files": (lambda v: isinstance(v, dict) and all(
+        isinstance(r, dict) and _count(r.get("bytes")) and isinstance(r.get("digest"), str)
+        and _count(r.get("lines")) for r in v.values()),
+        "an object of {bytes, digest, lines} records"),
+    "rejected_lines": (_count, "a whole number >= 0"),
+    "rejected_examples": (_strings, "a list of strings"),
+    "named": (_strings, "a list of strings"),
+    "rejected": (lambda v: isinstance(v, list) and all(
+        isinstance(k, list) and len(k) == 2 and isinstance(k[0], str) and _count(k[1])
+        for k in v), "a list of [file, line]"),  # an older build's
+}
+
+
+def manifest_problem(manifest: dict[str, Any]) -> str | None:
+    """What in ``manifest`` (a JSON object) is not of the shape a build writes, or None."""
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        return "'files' is not an object of file entries"
+    for name, entry in files.items():
+        if not isinstance(entry, dict):
+            return f"the entry of {name!r} is not an object"
+        if missing := [key for key in ENTRY_REQUIRED if key not in entry]:
+            return f"the entry of {name!r} has no {' and no '.join(map(repr, missing))}"
+        for key, (check, what) in ENTRY_KEYS.items():
+            if key in entry and not check(entry[key]):
+                return f"{key!r} of the entry of {name!r} is not {what}"
+    if not (isinstance(manifest.get("complete_digests"), list)
+            and all(isinstance(d, str) for d in manifest["complete_digests"])):
+        return "'complete_digests' is not a list of strings"
+    removals = manifest.get("removals")
+    if removals is not None:
+        if not isinstance(removals, dict):
+            return "'removals' is not an object"
+        for key, (check, what) in REMOVALS_KEYS.items():
+            if key in removals and not check(removals[key]):
+                return f"{key!r} of 'removals' is not {what}"
+    return None
 
 
 @contextmanager
@@ -624,6 +710,10 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
     """Add every new items file (or new tail of one) under ``data_dir/items`` to the corpus."""
     data, corpus = Path(data_dir), Path(corpus_dir)
     files, others = items_files(data)
+    if corpus.is_dir() and corpus.resolve() == (data / "items").resolve():
+        # ``-o DATA/items``: its _rejects.jsonl is no items file, its other files none to name
+        files = [p for p in files if p.name not in OWN_FILES]
+        others = [p for p in others if p.name not in OWN_FILES]
     out = BuildReport()
 
     def report(problem: Problem) -> None:

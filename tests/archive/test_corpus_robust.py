@@ -187,3 +187,77 @@ def test_a_bad_removals_line_appended_during_a_build_is_reported_by_the_next(
     assert [str(p) for p in build_corpus(data, corpus).problems] == [
         "r.jsonl:2: breaks the removal schema: not a JSON object"]
     assert build_corpus(data, corpus).problems == []
+
+
+def _entry(manifest: dict, **change: object) -> None:
+    """The manifest's one file entry changed: a key set, or removed when given None."""
+    [entry] = manifest["files"].values()
+    for key, value in change.items():
+        if value is None:
+            entry.pop(key)
+        else:
+            entry[key] = value
+
+
+DAMAGES = {  # what was found to crash a build with a traceback, or to drop a file's rows
+    "not JSON": lambda m: '{"sch',
+    "a list": lambda m: "[]",
+    "no files": lambda m: {"schema_version": m["schema_version"]},
+    "files a list": lambda m: {**m, "files": []},
+    "an entry not an object": lambda m: {**m, "files": {"a.jsonl": 1}},
+    "an empty entry": lambda m: {**m, "files": {NAME: {}}},
+    "bytes a string": lambda m: _entry(m, bytes="x"),
+    "no bytes": lambda m: _entry(m, bytes=None),
+    "bytes negative": lambda m: _entry(m, bytes=-1),
+    "digest a number": lambda m: _entry(m, digest=5),
+    "parts a string": lambda m: _entry(m, parts="versions/x.parquet"),
+    "a bad checkpoint": lambda m: _entry(m, checkpoints=[[1]]),
+    "depends_on a number": lambda m: _entry(m, depends_on=3),
+    "complete_digests of lists": lambda m: {**m, "complete_digests": [[2]]},
+    "complete_digests a string": lambda m: {**m, "complete_digests": "x"},
+    "removals a string": lambda m: {**m, "removals": "x"},
+    "removals rows a string": lambda m: {**m, "removals": {**m["removals"], "rows": "x"}},
+    "removals files a list": lambda m: {**m, "removals": {**m["removals"], "files": []}},
+    "a removals file record without lines": lambda m: {**m, "removals": {
+        **m["removals"], "files": {"r.jsonl": {"bytes": 2, "digest": "ab"}}}},
+    "an old removals list of strings": lambda m: {**m, "removals": {**m["removals"],
+                                                                   "rejected": ["x"]}},
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_manifest_is_an_error_naming_it_and_left_as_it_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str) -> None:
+    """Not JSON, or not of the manifest's shape: one usage error naming the file, before
+    anything is written, and the file left byte for byte as it was (a build on it would
+    take every file for new, or drop a file's rows)."""
+    from archive.__main__ import main
+    from tests.archive.test_corpus_removals import write
+
+    data = items_dir(tmp_path / "d", lines(1))
+    write(data, "r.jsonl", ["1"])
+    corpus = tmp_path / "c"
+    build_corpus(data, corpus)
+    manifest = json.loads((corpus / MANIFEST).read_text())
+    changed = DAMAGES[damage](manifest)
+    text = changed if isinstance(changed, str) else json.dumps(
+        manifest if changed is None else changed)
+    (corpus / MANIFEST).write_text(text)
+    parts = sorted((corpus / "versions").rglob("*.parquet"))
+    capsys.readouterr()
+    assert main(["corpus", str(data), "-o", str(corpus)]) == 2
+    said = capsys.readouterr()
+    [error] = said.err.splitlines()
+    assert error.startswith(f"error: {corpus / MANIFEST}: not a corpus manifest (")
+    assert error.endswith("): left as it is; put back a good copy, or build a new corpus folder")
+    assert (corpus / MANIFEST).read_text() == text
+    assert sorted((corpus / "versions").rglob("*.parquet")) == parts and said.out == ""
+
+
+def test_a_corpus_inside_the_items_folder_does_not_read_its_own_files(tmp_path: Path) -> None:
+    data = items_dir(tmp_path / "d", "1\n" + lines(1))
+    corpus = data / "items"
+    first = build_corpus(data, corpus)
+    assert first.rejected == 1 and (corpus / "_rejects.jsonl").exists()
+    again = build_corpus(data, corpus)
+    assert again.problems == [] and again.rows == 0
