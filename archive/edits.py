@@ -13,6 +13,7 @@ written as it is produced, a batch of articles at a time, so its size does not s
 from __future__ import annotations
 
 import html
+import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -75,8 +76,10 @@ def _undated(shown: list[Change]) -> list[Version]:
 
 
 def _spider_args(source: str) -> str:
-    """National outlets have a spider of their name; district sites (hosts) are ``regional``."""
-    return f"regional -a sites={source}" if "." in source else source
+    """National outlets have a spider of their name; district sites (hosts) are ``regional``.
+    Shell-quoted: a reader pastes the page's commands into a shell, and a source is data."""
+    return (f"regional -a {shlex.quote(f'sites={source}')}" if "." in source
+            else shlex.quote(source))
 
 
 def _in_window(change: Change, options: ReportOptions) -> bool:
@@ -128,11 +131,14 @@ def _caption(v: Version, options: ReportOptions) -> str:
              f"Replay: <a href=\"{_e(replay)}\">{_e(replay)}</a>" if stamp else
              "Replay: none (the capture time is not a date)"]
     if v.warc:
-        lines.append(f"<code>warcio extract --payload {_e(options.warc_dir)}/"
-                     f"{_e(v.warc['file'])} {_e(v.warc['offset'])}</code>")
+        # every argument from data or options shell-quoted, then HTML-escaped
+        warc = shlex.quote(f"{options.warc_dir}/{v.warc['file']}")
+        offset = shlex.quote(str(v.warc["offset"]))
+        lines.append(f"<code>warcio extract --payload {_e(warc)} {_e(offset)}</code>")
     if stamp:
-        lines.append(f"<code>scrapy crawl {_e(_spider_args(v.source))} -s WARC_REPLAY="
-                     f"{_e(options.warc_dir)} -s WARC_REPLAY_AT={stamp}</code>")
+        replay_dir = shlex.quote(f"WARC_REPLAY={options.warc_dir}")
+        lines.append(f"<code>scrapy crawl {_e(_spider_args(v.source))} -s {_e(replay_dir)} "
+                     f"-s WARC_REPLAY_AT={stamp}</code>")
     return "<br>".join(lines)
 
 

@@ -261,3 +261,29 @@ def test_a_corpus_inside_the_items_folder_does_not_read_its_own_files(tmp_path: 
     assert first.rejected == 1 and (corpus / "_rejects.jsonl").exists()
     again = build_corpus(data, corpus)
     assert again.problems == [] and again.rows == 0
+
+
+def test_edits_page_commands_are_shell_quoted() -> None:
+    """A source or WARC file name with shell syntax in it is one argument of the commands the
+    page shows, which a reader pastes into a shell: it must not run anything."""
+    import html
+    import shlex
+
+    from archive.edits import ReportOptions, _caption
+    from archive.history import Version
+
+    version = Version(id="0" * 16, url="https://x.y/a", source="x.y;touch pwned", title="t",
+                      published=None, version=2, fetched_at="2026-01-05T10:00:00+00:00",
+                      text_sha256="sha256:" + "0" * 64, text="t", items_file="i.jsonl",
+                      items_line=1, warc={"file": "a;touch pwned2;.warc.gz", "offset": 1,
+                                          "length": 5, "record_id": "<urn:uuid:1>"})
+    shown = _caption(version, ReportOptions(warc_dir="data/my warc"))
+    commands = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", shown)]
+    assert [shlex.split(c) for c in commands] == [
+        ["warcio", "extract", "--payload", "data/my warc/a;touch pwned2;.warc.gz", "1"],
+        ["scrapy", "crawl", "regional", "-a", "sites=x.y;touch pwned", "-s",
+         "WARC_REPLAY=data/my warc", "-s", "WARC_REPLAY_AT=20260105100000"]]
+    plain = Version(**{**version.__dict__, "source": "belta", "warc": None})
+    [command] = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>",
+                                                     _caption(plain, ReportOptions()))]
+    assert command.startswith("scrapy crawl belta -s WARC_REPLAY=")  # nothing to quote
