@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import jsonline
-from .corpus_schema import arrow_type, storable_batch
+from .corpus_schema import arrow_type, shorten, storable_batch
 from .fileio import (
     ChangedWhileRead,
     bounded_lines,
@@ -126,6 +126,11 @@ def write_removals(corpus: Path, files: list[Path], report: Report,
     """Rewrite ``REMOVALS_FILE`` from ``files``; the number of rows. ``timestamp``: an
     ``observed_at`` as an instant; it raises ValueError (why) for one naming none.
     ``was_read``: filled with what was read of each file (see ``_rows``)."""
+    said = report
+
+    def report(name: str, line: int, reason: str, fatal: bool) -> None:
+        said(name, line, shorten(reason), fatal)  # a validator quotes the bad value whole
+
     target = corpus / REMOVALS_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     schema, rows, count = removal_schema(), [], 0

@@ -162,6 +162,24 @@ def test_bad_removals_lines_are_a_count_in_the_manifest_not_a_list(tmp_path: Pat
     assert json.loads((corpus / MANIFEST).read_text())["removals"]["rejected_lines"] == 30_001
 
 
+def test_a_bad_removals_line_quotes_a_bounded_part_of_its_value(tmp_path: Path) -> None:
+    """A removals line whose status is a 900 KB string: its rejection was quoted whole in the
+    report, ``_rejects.jsonl`` and the manifest's examples (737 MB and 4.6 MB for 800)."""
+    from tests.archive.test_corpus_removals import DAY2, observation, write
+
+    data = items_dir(tmp_path / "d", lines(1))
+    bad = {**observation(1, "removed", DAY2, 410), "status": "x" * 900_000}
+    write(data, "r.jsonl", [bad] * 3)
+    corpus = tmp_path / "corpus"
+    report = build_corpus(data, corpus)
+    assert report.rejected == 3 and all(len(str(p)) < 500 for p in report.problems)
+    said = str(report.problems[0])
+    assert said.startswith("r.jsonl:1: breaks the removal schema: status: 'xxx")
+    assert "characters) …" in said and said.endswith("' is not of type 'integer'")
+    assert (corpus / "_rejects.jsonl").stat().st_size < 5000
+    assert (corpus / MANIFEST).stat().st_size < 5000
+
+
 def test_a_bad_removals_line_appended_during_a_build_is_reported_by_the_next(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a build records as read is what it read: a line a crawl appends after the table
