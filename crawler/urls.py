@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Address, IPv6Address, ip_address
 from urllib.parse import SplitResult, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -133,3 +134,66 @@ def is_article_url(outlet: Outlet, url: str) -> bool:
     if any(r.search(path) or r.search(target) for r in outlet.skip_regexes):
         return False
     return bool(outlet.article_regex.search(target))
+
+
+def private_address(url: str) -> str | None:
+    """Why ``url``'s host is off the public Internet (``"localhost"``, ``"link-local address
+    169.254.169.254"``), or None for a public address or any other name.
+
+    A site may name sitemaps, feeds and pages anywhere: one naming a cloud's metadata address,
+    a database on the crawler's own network or ``localhost`` would have the crawler fetch
+    and archive them (SSRF). IPv4 is read as the resolver reads it (``inet_aton``: one to
+    four parts, decimal, ``0x`` hex or ``0`` octal: ``2130706433`` and ``0x7f.1`` are
+    127.0.0.1), IPv6 with its IPv4-mapped form. A DNS name resolving to a private address
+    is not caught here: that needs the resolver's answer at connection time."""
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return "localhost"
+    address = _ip_literal(host)
+    if address is None:
+        return None
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    for kind, flag in (("unspecified", address.is_unspecified),
+                       ("loopback", address.is_loopback),
+                       ("link-local", address.is_link_local),
+                       ("multicast", address.is_multicast),
+                       ("reserved", address.is_reserved),
+                       ("private", address.is_private),
+                       ("non-global", not address.is_global)):
+        if flag:
+            return f"{kind} address {address}"
+    return None
+
+
+def _ip_literal(host: str) -> IPv4Address | IPv6Address | None:
+    """The address a host spells, as ``getaddrinfo`` reads a numeric host; None for a name."""
+    if ":" in host:
+        try:
+            return ip_address(host.split("%", 1)[0])  # a zone id (fe80::1%eth0) is no part
+        except ValueError:
+            return None
+    parts = host.split(".")
+    if not host or len(parts) > 4:
+        return None
+    numbers = []
+    for part in parts:
+        try:
+            if part[:2] in ("0x", "0X"):
+                numbers.append(int(part[2:] or "0", 16))  # glibc reads a bare 0x as 0
+            elif len(part) > 1 and part.startswith("0"):
+                numbers.append(int(part, 8))
+            else:
+                numbers.append(int(part, 10) if part.isdigit() else -1)
+        except ValueError:
+            return None
+    *head, last = numbers
+    if any(not 0 <= n <= 255 for n in head) or not 0 <= last < 256 ** (5 - len(numbers)):
+        return None
+    value = last
+    for position, number in enumerate(head):
+        value += number << (8 * (3 - position))
+    return IPv4Address(value)

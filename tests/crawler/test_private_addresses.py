@@ -1,0 +1,48 @@
+"""The address rule that keeps sitemap, feed and page URLs a site names off the crawler's own
+network (SSRF): localhost and IP literals that are not globally routable, however spelt."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.urls import private_address
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    ("http://localhost:6379/", "localhost"),
+    ("http://LOCALHOST./", "localhost"),
+    ("http://redis.localhost/", "localhost"),
+    ("http://127.0.0.1/", "loopback address 127.0.0.1"),
+    ("http://169.254.169.254/latest/meta-data/", "link-local address 169.254.169.254"),
+    ("http://10.1.2.3:8500/v1/kv/?recurse", "private address 10.1.2.3"),
+    ("http://192.168.1.1/", "private address 192.168.1.1"),
+    ("http://0.0.0.0/", "unspecified address 0.0.0.0"),
+    ("http://224.0.0.1/", "multicast address 224.0.0.1"),
+    ("http://240.0.0.1/", "reserved address 240.0.0.1"),
+    ("http://100.64.0.1/", "non-global address 100.64.0.1"),
+    ("http://[::1]:8080/", "loopback address ::1"),
+    ("http://[fe80::1]/", "link-local address fe80::1"),
+    ("http://[fd00::1]/", "private address fd00::1"),
+    ("http://[::ffff:127.0.0.1]/", "loopback address 127.0.0.1"),
+    ("http://[::ffff:a9fe:a9fe]/", "link-local address 169.254.169.254"),
+    ("http://2130706433/", "loopback address 127.0.0.1"),  # one decimal number
+    ("http://0x7f.1/", "loopback address 127.0.0.1"),  # hex, two parts
+    ("http://0177.0.0.1/", "loopback address 127.0.0.1"),  # octal
+    ("http://0xa9.0xfe.0xa9.0xfe/", "link-local address 169.254.169.254"),
+    ("http://127.1/", "loopback address 127.0.0.1"),
+    ("http://0/", "unspecified address 0.0.0.0"),
+    ("http://127.0.0.1./", "loopback address 127.0.0.1"),
+])
+def test_addresses_off_the_internet_are_named_with_their_reason(url: str, why: str) -> None:
+    assert private_address(url) == why
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.org/", "http://93.184.216.34/", "http://[2606:4700::1111]/",
+    "http://localhost.example.org/", "http://1234.example/", "http://0x7f.example/",
+    "http://4294967296/",  # past 32 bits: no IPv4 address, a (bad) name
+    "http://1.2.3.4.5/", "http://08.0.0.1/",  # no inet_aton spelling either
+    "http://[::1/", "not a url", "",
+])
+def test_public_addresses_and_names_are_not(url: str) -> None:
+    assert private_address(url) is None
