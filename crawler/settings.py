@@ -214,11 +214,14 @@ DOWNLOADER_MIDDLEWARES = {
 # --- Sites crawled by address (`scrapy crawl site -a url=…`, crawler/sitediscovery.py) ---------
 EXTRA_OUTLETS = None  # a TOML file of [[site]] rows, or a list of rows, crawled by `site`
 SITE_MAX_FEEDS = 20  # feeds a site's home pages announce fetched per run (one per tag…)
-SITE_MAX_SITEMAPS = 50  # sitemaps fetched per run, indexes included (robots.txt's: half at most)
+# every spider: sitemaps fetched per site (outlet) and run, indexes included (the site
+# spider: robots.txt's take half at most)
+SITE_MAX_SITEMAPS = 50
 # Entries read of one sitemap, XML or text (every spider's): the protocol's limit. Each costs
 # the event loop a parse and URL checks; the rest of a longer one is counted and not read.
 SITEMAP_MAX_ENTRIES = 50_000
-SITE_SITEMAP_DEPTH = 3  # index → index → … → urlset levels followed
+SITE_SITEMAP_DEPTH = 3  # every spider: index → index → … → urlset levels followed
+FEED_MAX_ENTRIES = 1000  # entries read of one feed, by every spider (feeds hold 10-100)
 SITE_MAX_URLS = 5000  # candidate article URLs kept per site and run
 SITE_MAX_ARCHIVE_PAGES = 10  # pages of one day of a date archive
 SITE_ZONE_SAMPLES = 3  # article pages read early to learn the zone when nobody gives it

@@ -85,6 +85,8 @@ CANONICAL_OF = "canonical_of"
 DISCOVERY_RUN = "discovery_run"
 # The spider state's entry (kept by JOBDIR) of the sites moved to their desktop host
 MOVED_SITES = "moved_sites"
+# what a discovery step fetches, as a refused URL is named (robots.txt, home pages: a page)
+DISCOVERY_KINDS = {"feed": "feed", "sitemap": "sitemap"}
 
 
 class SiteCrawl(OutletSpider):
@@ -200,8 +202,13 @@ class SiteCrawl(OutletSpider):
 
     def discover(self, state: disc.SiteState, url: str, step: str,
                  **kwargs: Any) -> scrapy.Request | None:
-        """A discovery request, once per URL and site; counted until it is answered."""
+        """A discovery request, once per URL and site; counted until it is answered. None
+        for a URL on an address off the public Internet (:meth:`refused`): the callers
+        that know which document named it refuse it first, this is the net."""
         if url in state.requested:
+            return None
+        if self.refused(state.outlet, url, DISCOVERY_KINDS.get(step, "page"),
+                        f"the {step} discovery of {state.key}"):
             return None
         if step == "home" and state.homes_requested >= MAX_HOME_PAGES:
             self.note_home_over_limit(state, url)
@@ -551,7 +558,8 @@ class SiteCrawl(OutletSpider):
                         page: str) -> Iterator[Any]:
         """The feeds a home page announces, in page order (its own feed first, as CMSs print
         them), up to SITE_MAX_FEEDS per site: a page may announce one per tag or rubric."""
-        new = [url for url in feeds if url not in state.requested]
+        new = [url for url in feeds if url not in state.requested
+               and not self.refused(state.outlet, url, "feed", page)]
         room = max(self.limits["max_feeds"] - state.feeds_announced, 0)
         for url in new[:room]:
             state.feeds_announced += 1
@@ -720,12 +728,18 @@ class SiteCrawl(OutletSpider):
             paths, home_path or state.home_path)]
 
     def on_feed(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
-        entries, skips = 0, FeedSkips()
+        """A feed's entries, up to FEED_MAX_ENTRIES, as candidates."""
+        entries, skips, bound = 0, FeedSkips(), self.feed_max_entries()
         offsite: Counter[str] = Counter()  # entries on other hosts, by host
         for entry in feed_entries(response.body, skips):
+            if entries >= bound:
+                self.note_feed_cut(response.url, bound)
+                break
             entries += 1
             state.channel_offsets.update(disc.offsets_of([entry.published]))
             if (url := self.entry_url(response.url, entry.url, "feed")) is None:
+                continue
+            if self.refused(state.outlet, url, "page", response.url):
                 continue
             if self.outlet_of(url) is not state.outlet:
                 offsite[urlsplit(url).hostname or url] += 1
@@ -774,6 +788,9 @@ class SiteCrawl(OutletSpider):
                 continue
             if record.published is not None:
                 state.channel_offsets.update(disc.offsets_of([record.published]))
+            if self.refused(state.outlet, url, "sitemap" if record.kind == "sitemap" else "page",
+                            response.url):
+                continue
             if record.kind == "sitemap":
                 children.append((url, record.published))
                 continue
@@ -786,8 +803,9 @@ class SiteCrawl(OutletSpider):
         if (text := text_sitemap(document, bound)) is not None:
             self.note_text_sitemap(response.url, text)
             for url in text.urls:
-                yield from self.sitemap_candidate(
-                    state, disc.Candidate(url, None, disc.url_day(url), "sitemap"), recent)
+                if not self.refused(state.outlet, url, "page", response.url):
+                    yield from self.sitemap_candidate(
+                        state, disc.Candidate(url, None, disc.url_day(url), "sitemap"), recent)
         elif document_element(document) == "html":
             self.crawler.stats.inc_value("discovery/sitemap/not_a_sitemap")
             self.logger.warning("Discovery: the sitemap %s answered %d with an HTML page, not "
@@ -812,15 +830,11 @@ class SiteCrawl(OutletSpider):
         window's articles first (:func:`disc.child_sitemap_order`), within the bounds
         (``depth`` -1: the sitemaps robots.txt lists; they take at most half the bound, the
         rest is left for the children of the indexes among them)."""
-        if not children:
+        children = [(url, lastmod) for url, lastmod in children
+                    if not self.refused(state.outlet, url, "sitemap", index)]
+        if not children or self.sitemap_too_deep(state.key, index, len(children), depth):
             return
         stats = self.crawler.stats
-        if depth >= self.limits["sitemap_depth"]:
-            stats.inc_value("discovery/sitemap_depth_limit", len(children))
-            self.logger.warning("%s: %s lists %d sitemaps below SITE_SITEMAP_DEPTH=%d: not "
-                                "fetched", state.key, index, len(children),
-                                self.limits["sitemap_depth"])
-            return
         since, until = self.sitemap_window()
         ranked = []
         for number, (url, lastmod) in enumerate(children):
@@ -832,7 +846,7 @@ class SiteCrawl(OutletSpider):
             else:
                 ranked.append((order, number, url))
         ranked.sort()
-        most = self.limits["max_sitemaps"]
+        most = self.max_sitemaps()
         room, bound = max(most - state.sitemaps_requested, 0), f"SITE_MAX_SITEMAPS={most}"
         if depth < 0 and (half := max(most // 2, 1)) < room:
             room = half
@@ -840,10 +854,8 @@ class SiteCrawl(OutletSpider):
         for _, _, url in ranked[:room]:
             yield self.discover(state, url, "sitemap", depth=depth + 1)
         if len(ranked) > room:
-            stats.inc_value("discovery/sitemap_over_limit", len(ranked) - room)
-            self.logger.warning("%s: %s reached: %d of the sitemaps %s lists not fetched "
-                                "(those least likely to hold the window's articles)",
-                                state.key, bound, len(ranked) - room, index)
+            self.note_sitemaps_over(state.key, index, len(ranked) - room, bound,
+                                    "those least likely to hold the window's articles")
 
     def sitemap_window(self) -> tuple[date, date]:
         """The days a child sitemap must be able to hold: the window, else the recent days."""
@@ -875,6 +887,8 @@ class SiteCrawl(OutletSpider):
 
     def candidate(self, state: disc.SiteState, found: disc.Candidate) -> Iterator[Any]:
         outlet = state.outlet
+        if self.refused(outlet, found.url, "page", f"a {found.channel} page of {state.key}"):
+            return
         if self.outlet_of(found.url) is not outlet or not self.is_article_url(outlet, found.url):
             self.crawler.stats.inc_value("discovery/not_article")
             return

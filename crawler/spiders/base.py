@@ -6,10 +6,11 @@ feeds, listings (paged in window runs when the outlet says how), day archives an
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import UsageError
@@ -56,6 +57,7 @@ from crawler.urls import (
     joined,
     other_spelling,
     path_and_query,
+    private_address,
     respelled,
     same_article_key,
 )
@@ -88,6 +90,14 @@ def latest_today() -> date:
 
 
 DEFAULT_ARCHIVE_MAX_PAGES = 100  # the ARCHIVE_MAX_PAGES setting's default, per walk
+# Sitemaps asked for per outlet and run, indexes included, and index levels followed below the
+# sitemaps the outlet names or robots.txt lists: the defaults of SITE_MAX_SITEMAPS and
+# SITE_SITEMAP_DEPTH, the bounds of every spider's sitemap discovery
+DEFAULT_MAX_SITEMAPS = 50
+DEFAULT_SITEMAP_DEPTH = 3
+# Entries read of one feed (FEED_MAX_ENTRIES): feeds hold 10-100 items; one of 300,000 queued
+# as many requests (1.1 GB)
+DEFAULT_FEED_MAX_ENTRIES = 1000
 
 # An article request for the other spelling of one that answered 404 or 410: the URL asked
 # for first. Never retried again; in the request, so a JOBDIR or Redis frontier keeps it.
@@ -132,6 +142,9 @@ class OutletSpider(scrapy.Spider):
         # site's latest posts: their links are not of that day
         self._resolver: OutletResolver | None = None
         self._no_url_said: set[str] = set()  # feeds and sitemaps an entry of no URL was said of
+        self.sitemaps_asked: Counter[str] = Counter()  # outlet key -> sitemaps asked for
+        self._sitemap_urls: set[str] = set()  # the sitemaps asked for (each counted once)
+        self._refusals_said: set[tuple[str, str]] = set()  # (what, host) warned of
 
     @classmethod
     def check_arguments(cls, since: str | None = None, until: str | None = None,
@@ -175,11 +188,26 @@ class OutletSpider(scrapy.Spider):
     def is_article_url(self, outlet: Outlet, url: str) -> bool:
         return is_article_url(outlet, url)
 
+    def setting_int(self, name: str, default: int) -> int:
+        """An integer setting of this crawl (``default`` for a spider without a crawler)."""
+        settings = getattr(getattr(self, "crawler", None), "settings", None)
+        return settings.getint(name, default) if settings else default
+
     def sitemap_max_entries(self) -> int:
         """Entries read of one sitemap (SITEMAP_MAX_ENTRIES, the protocol's 50,000)."""
-        settings = getattr(getattr(self, "crawler", None), "settings", None)
-        return settings.getint("SITEMAP_MAX_ENTRIES", MAX_SITEMAP_URLS) if settings \
-            else MAX_SITEMAP_URLS
+        return self.setting_int("SITEMAP_MAX_ENTRIES", MAX_SITEMAP_URLS)
+
+    def feed_max_entries(self) -> int:
+        """Entries read of one feed (FEED_MAX_ENTRIES)."""
+        return self.setting_int("FEED_MAX_ENTRIES", DEFAULT_FEED_MAX_ENTRIES)
+
+    def max_sitemaps(self) -> int:
+        """Sitemaps asked for per outlet (site) and run, indexes included (SITE_MAX_SITEMAPS)."""
+        return self.setting_int("SITE_MAX_SITEMAPS", DEFAULT_MAX_SITEMAPS)
+
+    def sitemap_depth(self) -> int:
+        """Index levels followed below the first sitemaps (SITE_SITEMAP_DEPTH)."""
+        return self.setting_int("SITE_SITEMAP_DEPTH", DEFAULT_SITEMAP_DEPTH)
 
     def max_pages(self, outlet: Outlet) -> int:
         if outlet.discovery.max_pages is not None:
@@ -240,16 +268,24 @@ class OutletSpider(scrapy.Spider):
                 for day in self.window_days(outlet):
                     yield self.listing_request(outlet, day=day.isoformat(), paging=True)
             for path in d.sitemaps:
-                yield scrapy.Request(self.url_for(outlet, path), callback=self.parse_sitemap,
+                url = self.url_for(outlet, path)
+                self.note_sitemap_asked(outlet, url)
+                yield scrapy.Request(url, callback=self.parse_sitemap,
                                      errback=self.source_failed,
-                                     cb_kwargs={"outlet_key": outlet.key}, priority=5)
+                                     cb_kwargs={"outlet_key": outlet.key, "depth": 0},
+                                     priority=5)
 
     def parse_feed(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
         outlet = get_outlet(outlet_key)
-        entries, rejected, skips = 0, [], FeedSkips()
+        entries, rejected, skips, bound = 0, [], FeedSkips(), self.feed_max_entries()
         for entry in feed_entries(response.body, skips):  # streamed: never held whole
+            if entries >= bound:
+                self.note_feed_cut(response.url, bound)
+                break
             entries += 1
             if (url := self.entry_url(response.url, entry.url, "feed")) is None:
+                continue
+            if self.refused(outlet, url, "page", response.url):
                 continue
             if not self.note_offered(outlet, url) and self.outlet_of(url) is outlet:
                 rejected.append(url)
@@ -278,6 +314,63 @@ class OutletSpider(scrapy.Spider):
                                     step)
         return url
 
+    def note_feed_cut(self, url: str, bound: int) -> None:
+        """Count a feed listing more entries than FEED_MAX_ENTRIES and name it: the rest is
+        not read (each entry may queue a request: 300,000 of them took 1.1 GB)."""
+        self.crawler.stats.inc_value("discovery/feed_entry_limit")
+        self.logger.warning("Feed %s lists more than FEED_MAX_ENTRIES=%d entries: those after "
+                            "the %s not read (counted in discovery/feed_entry_limit)", url,
+                            bound, ordinal(bound))
+
+    def refused(self, outlet: Outlet, url: str, what: str, named_by: str) -> bool:
+        """Whether ``url`` (a ``what``: sitemap, feed, page) that ``named_by`` names is on
+        an address off the public Internet (:func:`crawler.urls.private_address`: localhost,
+        a private, loopback, link-local… IP) while the outlet's own site is not: a site
+        naming those would have the crawler fetch and archive its own network (SSRF). A site
+        on such an address (a local mirror, a test server on 127.0.0.1) may name them.
+        Counted in ``discovery/refused_address``; warned once per kind and host."""
+        why = private_address(url)
+        if why is None or private_address(self.base_url(outlet)) is not None:
+            return False
+        self.crawler.stats.inc_value("discovery/refused_address")
+        said = (what, urlsplit(url).netloc)
+        log = self.logger.debug if said in self._refusals_said else self.logger.warning
+        self._refusals_said.add(said)
+        log("Discovery: the %s %s named by %s is refused: %s (counted in "
+            "discovery/refused_address)", what, url, named_by, why)
+        return True
+
+    def note_sitemap_asked(self, outlet: Outlet, url: str) -> bool:
+        """Count a sitemap asked for the outlet; False when it was asked already (each is
+        counted once under SITE_MAX_SITEMAPS; Scrapy's duplicate filter drops the request)."""
+        if url in self._sitemap_urls:
+            return False
+        self._sitemap_urls.add(url)
+        self.sitemaps_asked[outlet.key] += 1
+        return True
+
+    def sitemap_too_deep(self, who: str, index: str, children: int, depth: int) -> bool:
+        """Whether the children of the index ``index`` (``depth`` levels below the first
+        sitemaps) lie past SITE_SITEMAP_DEPTH: then they are counted and said, not fetched
+        (an index whose every child is another index was followed without end)."""
+        limit = self.sitemap_depth()
+        if depth < limit:
+            return False
+        self.crawler.stats.inc_value("discovery/sitemap_depth_limit", children)
+        self.logger.warning("%s: %s lists %d sitemaps below SITE_SITEMAP_DEPTH=%d: not fetched "
+                            "(counted in discovery/sitemap_depth_limit)", who, index, children,
+                            limit)
+        return True
+
+    def note_sitemaps_over(self, who: str, index: str, dropped: int, bound: str | None = None,
+                           which: str = "") -> None:
+        """Count the children of ``index`` not fetched at the SITE_MAX_SITEMAPS bound (an
+        index of thousands of new indexes made 1,248 fetches in 90 s) and say so."""
+        self.crawler.stats.inc_value("discovery/sitemap_over_limit", dropped)
+        self.logger.warning("%s: %s reached: %d of the sitemaps %s lists not fetched%s "
+                            "(counted in discovery/sitemap_over_limit)", who,
+                            bound or f"SITE_MAX_SITEMAPS={self.max_sitemaps()}", dropped, index,
+                            f" ({which})" if which else "")
 
     def note_feed_skips(self, url: str, skips: FeedSkips) -> None:
         """Count a feed's items with no link at all and name the first (they were dropped
@@ -336,10 +429,15 @@ class OutletSpider(scrapy.Spider):
         self.logger.warning("%s %s of %s not read: %s", kind, request.url, outlet.key,
                             describe(failure.value))
 
-    def parse_sitemap(self, response: Response, outlet_key: str) -> Iterator[Any]:
+    def parse_sitemap(self, response: Response, outlet_key: str,
+                      depth: int = 0) -> Iterator[Any]:
         """Sitemap indexes and URL sets (gzipped or not; entries last modified before the
-        window are skipped), else a plain-text sitemap: one URL a line, undated."""
+        window are skipped), else a plain-text sitemap: one URL a line, undated. An index's
+        children are followed within SITE_SITEMAP_DEPTH levels (``depth``: this one's) and
+        SITE_MAX_SITEMAPS sitemaps of the outlet. A child is asked for on the outlet's own
+        host (:meth:`url_for`), as its articles are."""
         outlet = get_outlet(outlet_key)
+        deep, over = 0, 0  # children past the depth bound, past the count bound
         document, unreadable = sitemap_document(response.body)
         if unreadable is not None:
             self.crawler.stats.inc_value("discovery/unreadable_sitemaps")
@@ -353,22 +451,38 @@ class OutletSpider(scrapy.Spider):
             entries += 1
             if (loc := self.entry_url(response.url, href, "sitemap")) is None:
                 continue
+            if self.refused(outlet, loc, "sitemap" if kind == "sitemap" else "page",
+                            response.url):
+                continue
             if self.outlet_of(loc) is not outlet:
                 continue
             if lastmod and self.since and localise(lastmod, outlet.tz).date() < self.since:
                 self.crawler.stats.inc_value("discovery/sitemap_before_window")
                 continue
-            if kind == "sitemap":
-                yield scrapy.Request(self.url_for(outlet, path_and_query(loc)),
-                                     callback=self.parse_sitemap,
-                                     cb_kwargs={"outlet_key": outlet.key}, priority=5)
-            else:
+            if kind != "sitemap":
                 yield from self.sitemap_url(outlet, loc)
+                continue
+            child = self.url_for(outlet, path_and_query(loc))
+            if depth >= self.sitemap_depth():
+                deep += 1
+            elif child in self._sitemap_urls:
+                continue
+            elif self.sitemaps_asked[outlet.key] >= self.max_sitemaps():
+                over += 1
+            else:
+                self.note_sitemap_asked(outlet, child)
+                yield scrapy.Request(child, callback=self.parse_sitemap, priority=5,
+                                     cb_kwargs={"outlet_key": outlet.key, "depth": depth + 1})
+        if deep:
+            self.sitemap_too_deep(outlet.key, response.url, deep, depth)
+        if over:
+            self.note_sitemaps_over(outlet.key, response.url, over)
         if not entries and (text := text_sitemap(document, bound)) is not None:
             self.note_text_sitemap(response.url, text)
             for loc in text.urls:
                 entries += 1
-                if self.outlet_of(loc) is outlet:
+                if not self.refused(outlet, loc, "page", response.url) and \
+                        self.outlet_of(loc) is outlet:
                     yield from self.sitemap_url(outlet, loc)
         if not entries:
             self.crawler.stats.inc_value("discovery/empty_sitemaps")

@@ -41,7 +41,7 @@ class SiteSpider(SiteCrawl):
         settings = crawler.settings
         spider.rows += site_rows(None, None, settings.get("EXTRA_OUTLETS"))
         spider.limits = {name: settings.getint(f"SITE_{name.upper()}")
-                         for name in ("max_feeds", "max_sitemaps", "sitemap_depth", "max_urls",
+                         for name in ("max_feeds", "max_urls",
                                       "max_archive_pages", "zone_samples", "recent_days")}
         spider.setup_sites()
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)

@@ -1,0 +1,185 @@
+"""Discovery bounds against hostile sites, each crawled by a real ``scrapy crawl`` process:
+sitemap indexes without end and a flood of feed items (the ``regional`` spider had no bound
+for either), and sitemap, feed and page URLs naming the crawler's own network (the ``site``
+spider fetched and archived them: SSRF)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+
+from tests.e2e.test_any_site import WINDOW, assert_gold_items
+from tests.e2e.test_district_hostile import GOLK, PUBLISHED, PVESTNIK, article, listing
+from tests.sites import anysite
+from tests.sites.common import paragraphs_for, rss, title_for
+from tests.support.crawl import run_crawl
+from tests.support.server import FixtureServer, Page, VirtualSite
+
+pytestmark = pytest.mark.slow
+
+DAY = {"since": "2025-09-12", "until": "2025-09-12"}
+XML = "application/xml"
+
+
+def index_of(host: str, paths: list[str]) -> Page:
+    rows = "".join(f"<sitemap><loc>https://{host}{p}</loc></sitemap>" for p in paths)
+    return Page(('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+                 f'sitemap/0.9">{rows}</sitemapindex>').encode(), content_type=XML)
+
+
+def test_a_district_sitemap_tree_without_end_is_read_within_the_sitemap_bounds(tmp_path
+                                                                               ) -> None:
+    """Every index lists twenty new indexes (the regional spider followed 1,248 in 90 s, said
+    nothing): SITE_MAX_SITEMAPS sitemaps at most are asked for the site, SITE_SITEMAP_DEPTH
+    levels at most, and each stop is counted and names the index. The article its first
+    urlset lists is read."""
+    path = "/dozhinki-v-rayone.html"
+    site = VirtualSite(GOLK)
+    site.add(path, article(title_for(5), paragraphs_for(5)))
+    site.add("/urls.xml", Page(('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
+                                f'schemas/sitemap/0.9"><url><loc>https://{GOLK}{path}</loc>'
+                                "</url></urlset>").encode(), content_type=XML))
+
+    def tree(target: str) -> Page | None:
+        found = re.fullmatch(r"/(?:sitemap|sm/(\d+))\.xml", target)
+        if found is None:
+            return None
+        k = int(found.group(1) or 0)
+        return index_of(GOLK, [*(["/urls.xml"] if k == 0 else []),
+                               *(f"/sm/{k * 20 + i}.xml" for i in range(1, 21))])
+
+    site.add("/feed", Page(rss("x", f"https://{GOLK}/", [
+        (title_for(5), f"https://{GOLK}{path}", PUBLISHED, "")]).encode(),
+        content_type="application/rss+xml"))  # the row's feed: no source gone
+    site.dynamic.append(tree)
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={"sites": GOLK, **DAY},
+                           settings={"SITE_MAX_SITEMAPS": 30}, timeout=120)
+        maps = [p for p in server.requested_paths(GOLK) if p.endswith(".xml")]
+    assert result.returncode == 0, result.log[-3000:]
+    assert [i["url"] for i in result.items] == [f"https://{GOLK}{path}"], result.log[-3000:]
+    assert len(maps) == len(set(maps)) == 30  # the row's sitemap and 29 children
+    assert result.stats["discovery/sitemap_over_limit"] > 0
+    assert (f"golk.by: SITE_MAX_SITEMAPS=30 reached: 20 of the sitemaps http://{GOLK}/sm/2.xml "
+            "lists not fetched (counted in discovery/sitemap_over_limit)" in result.log)
+
+
+def test_a_district_sitemap_chain_stops_at_the_depth_bound(tmp_path) -> None:
+    """Each index lists one new index: SITE_SITEMAP_DEPTH=2 follows two levels below the
+    row's sitemap, then counts and names the index whose children are left."""
+    site = VirtualSite(GOLK)
+
+    def chain(target: str) -> Page | None:
+        found = re.fullmatch(r"/(?:sitemap|sm/(\d+))\.xml", target)
+        k = int(found.group(1) or 0) if found else None
+        return None if k is None else index_of(GOLK, [f"/sm/{k + 1}.xml"])
+
+    site.dynamic.append(chain)
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={"sites": GOLK, **DAY},
+                           settings={"SITE_SITEMAP_DEPTH": 2}, timeout=120)
+        maps = [p for p in server.requested_paths(GOLK) if p.endswith(".xml")]
+    assert "Spider closed (finished)" in result.log, result.log[-3000:]
+    assert maps == ["/sitemap.xml", "/sm/1.xml", "/sm/2.xml"]
+    assert result.stats["discovery/sitemap_depth_limit"] == 1
+    assert (f"golk.by: http://{GOLK}/sm/2.xml lists 1 sitemaps below SITE_SITEMAP_DEPTH=2: not "
+            "fetched (counted in discovery/sitemap_depth_limit)" in result.log)
+
+
+def test_a_district_feed_of_a_flood_of_items_is_read_to_the_feed_bound(tmp_path) -> None:
+    """A feed of 300,000 items queued as many requests (1.1 GB): FEED_MAX_ENTRIES of its
+    entries are read, the cut counted and the feed named."""
+    paths = [f"/2025/09/12/novost-{n}/" for n in range(40)]
+    site = VirtualSite(PVESTNIK)
+    for n, path in enumerate(paths[:3]):
+        site.add(path, article(title_for(n + 1), paragraphs_for(n + 1)))
+    site.add("/", listing([]))
+    site.add("/feed/", Page(rss("x", f"https://{PVESTNIK}/", [
+        (title_for(1), f"https://{PVESTNIK}{p}", PUBLISHED, "") for p in paths]).encode(),
+        content_type="application/rss+xml"))
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={"sites": PVESTNIK},
+                           settings={"FEED_MAX_ENTRIES": 3})
+        fetched = [p for p in server.requested_paths(PVESTNIK) if p.startswith("/2025/")]
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(fetched) == sorted(paths[:3])
+    assert len(result.items) == 3, result.log[-3000:]
+    assert result.stats["discovery/feed_entry_limit"] == 1
+    assert (f"Feed http://{PVESTNIK}/feed/ lists more than FEED_MAX_ENTRIES=3 entries: those "
+            "after the 3rd not read (counted in discovery/feed_entry_limit)" in result.log)
+
+
+PRIVATE = ["169.254.169.254", "10.1.2.3", "localhost", "2130706433", "0x7f.1"]
+
+
+def secrets() -> list[VirtualSite]:
+    """What the crawler's own network would answer: anything, for any path."""
+    sites = []
+    for host in PRIVATE:
+        site = VirtualSite(host)
+        site.dynamic.append(lambda _, host=host: Page(f"SECRET-TOKEN-{host}".encode(),
+                                                      content_type="text/plain"))
+        sites.append(site)
+    return sites
+
+
+def test_a_site_naming_private_addresses_has_them_refused(tmp_path) -> None:
+    """robots.txt lists the cloud metadata address and localhost as sitemaps, the index a
+    key-value store on the private network, the news sitemap a page on a numeric loopback:
+    none is fetched (each was, and archived), each refusal is counted and named with its
+    reason, and the site's own articles are read as before."""
+    shape = anysite.news_sitemap_site()
+    host = "vesti-news.test"
+    when = datetime(2026, 1, 5, 12)
+    robots = shape.site.pages["/robots.txt"].body.decode()
+    shape.site.add("/robots.txt", Page((
+        robots + "Sitemap: http://169.254.169.254/latest/meta-data/iam/security-credentials/\n"
+        "Sitemap: http://localhost:6379/\n").encode(), content_type="text/plain"))
+    index = shape.site.pages["/sitemap_index.xml"].body.decode()
+    shape.site.add("/sitemap_index.xml", Page(index.replace(
+        "</sitemapindex>", "<sitemap><loc>http://10.1.2.3:8500/v1/kv/?recurse</loc><lastmod>"
+        f"{when.isoformat()}+03:00</lastmod></sitemap></sitemapindex>").encode(),
+        content_type=XML))
+    news = shape.site.pages["/sitemaps/news.xml"].body.decode()
+    shape.site.add("/sitemaps/news.xml", Page(news.replace(
+        "<url>", "<url><loc>http://2130706433/articles/material-1-1.html</loc></url><url>", 1)
+        .replace("<url>", "<url><loc>http://0x7f.1/secret.html</loc></url><url>", 1)
+        .encode(), content_type=XML))
+    with FixtureServer([shape.site, *secrets()]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        asked = set(server.requests)
+    assert_gold_items(result, shape, "title", "text")
+    assert not [u for u in asked if any(f"//{h}" in u for h in PRIVATE)], sorted(asked)
+    assert "SECRET-TOKEN" not in "".join(str(i) for i in result.items)
+    assert result.stats["discovery/refused_address"] == 5
+    for line in (
+            "the sitemap http://169.254.169.254/latest/meta-data/iam/security-credentials/ "
+            f"named by http://{host}/robots.txt is refused: link-local address 169.254.169.254",
+            f"the sitemap http://localhost:6379/ named by http://{host}/robots.txt is refused: "
+            "localhost",
+            "the sitemap http://10.1.2.3:8500/v1/kv/?recurse named by "
+            f"http://{host}/sitemap_index.xml is refused: private address 10.1.2.3",
+            "the page http://2130706433/articles/material-1-1.html named by "
+            f"http://{host}/sitemaps/news.xml is refused: loopback address 127.0.0.1"):
+        assert f"Discovery: {line} (counted in discovery/refused_address)" in result.log
+
+
+def test_a_site_on_a_loopback_address_reads_its_own_sitemaps(tmp_path) -> None:
+    """A local mirror on 127.0.0.1 (as users and the tests run them): its robots.txt and
+    sitemap name 127.0.0.1, which is its own address, so they are read."""
+    host = "127.0.0.1"
+    site, _, inside, outside = anysite._site(host, 3, 500, "/articles/material-{n}-{i}.html",
+                                             "jsonld", ["Мария Иванова"])
+    golds = inside + outside
+    site.add("/robots.txt", Page(f"User-agent: *\nSitemap: http://{host}/sitemap.xml\n"
+                                 .encode(), content_type="text/plain"))
+    site.add("/sitemap.xml", anysite.news_urlset([(g.url, g.title, g.published)
+                                                  for g in golds]))
+    site.add("/", anysite.chrome(host, "<p>Новости</p>"))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": f"http://{host}/", **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(i["url"] for i in result.items) == sorted(g.url for g in inside)
+    assert "discovery/refused_address" not in result.stats
