@@ -79,6 +79,10 @@ EXTRACTION_TIMEOUT = 120  # seconds one page may take before it is given up with
 ARTICLE_MAX_PAGES = 20
 
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: a request to a host off the public Internet (169.254.169.254, 10.x,
+    # localhost…) is dropped, redirects' included, before robots.txt is asked of it
+    # (crawler/downloadermiddlewares/private.py).
+    "crawler.downloadermiddlewares.private.PrivateAddressMiddleware": 50,
     # robots.txt read by its status too (RFC 9309: 4xx no rules, 5xx disallow all)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.downloadermiddlewares.robots.StatusRobotsTxtMiddleware": 100,
@@ -90,6 +94,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Only with WARC_REPLAY: answers every request from the archive instead of the network.
     "crawler.downloadermiddlewares.replay.WarcReplayMiddleware": 960,
 }
+# Requests to hosts off the public Internet are dropped, and the spiders refuse the sitemap,
+# feed and page URLs sites name on them (SSRF), unless a site of the crawl is on one (a local
+# mirror on 127.0.0.1); True lets every one through.
+ALLOW_PRIVATE_ADDRESSES = False
 
 # --- Discovery -----------------------------------------------------------------------------
 # Pages one walk of a paged listing or day archive may read (an outlet's Discovery.max_pages
@@ -214,8 +222,9 @@ DOWNLOADER_MIDDLEWARES = {
 # --- Sites crawled by address (`scrapy crawl site -a url=…`, crawler/sitediscovery.py) ---------
 EXTRA_OUTLETS = None  # a TOML file of [[site]] rows, or a list of rows, crawled by `site`
 SITE_MAX_FEEDS = 20  # feeds a site's home pages announce fetched per run (one per tag…)
-# every spider: sitemaps fetched per site (outlet) and run, indexes included (the site
-# spider: robots.txt's take half at most)
+# every spider: sitemaps fetched per site (outlet) and process, indexes included (the site
+# spider: robots.txt's take half at most); a resumed JOBDIR run or a distributed worker
+# counts again
 SITE_MAX_SITEMAPS = 50
 # Entries read of one sitemap, XML or text (every spider's): the protocol's limit. Each costs
 # the event loop a parse and URL checks; the rest of a longer one is counted and not read.

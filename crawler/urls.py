@@ -145,7 +145,24 @@ def private_address(url: str) -> str | None:
     and archive them (SSRF). IPv4 is read as the resolver reads it (``inet_aton``: one to
     four parts, decimal, ``0x`` hex or ``0`` octal: ``2130706433`` and ``0x7f.1`` are
     127.0.0.1), IPv6 with its IPv4-mapped form. A DNS name resolving to a private address
-    is not caught here: that needs the resolver's answer at connection time."""
+    is not caught here: that needs the resolver's answer at connection time.
+
+    The URL is judged as it is written and as Scrapy fetches it: a Request runs it through
+    w3lib's ``safe_url_string``, whose IDNA step makes fullwidth digits, circled letters and
+    ideographic full stops ASCII (``１２７。０。０。１`` is 127.0.0.1) and which reads a
+    backslash as the path's start (``http://127.0.0.1\\@evil.test/``)."""
+    try:
+        fetched = safe_url_string(url)
+    except (ValueError, UnicodeError):
+        fetched = url
+    for spelling in dict.fromkeys((url, fetched)):
+        if (why := _private_host(spelling)) is not None:
+            return why
+    return None
+
+
+def _private_host(url: str) -> str | None:
+    """Why ``url``'s host, read as written, is off the public Internet (see above)."""
     try:
         host = (urlsplit(url).hostname or "").rstrip(".")
     except ValueError:

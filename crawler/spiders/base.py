@@ -48,6 +48,7 @@ from crawler.items import (
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
 from crawler.removals import ArticleRemoved, asked_url
+from crawler.sitediscovery import child_sitemap_order
 from crawler.spiders.listings import ListingPage, in_bounds, read_listing, stop_reason
 from crawler.state import opened_state
 from crawler.urls import (
@@ -193,6 +194,11 @@ class OutletSpider(scrapy.Spider):
         settings = getattr(getattr(self, "crawler", None), "settings", None)
         return settings.getint(name, default) if settings else default
 
+    def setting_bool(self, name: str) -> bool:
+        """A true-or-false setting of this crawl (False for a spider without a crawler)."""
+        settings = getattr(getattr(self, "crawler", None), "settings", None)
+        return bool(settings and settings.getbool(name))
+
     def sitemap_max_entries(self) -> int:
         """Entries read of one sitemap (SITEMAP_MAX_ENTRIES, the protocol's 50,000)."""
         return self.setting_int("SITEMAP_MAX_ENTRIES", MAX_SITEMAP_URLS)
@@ -202,7 +208,9 @@ class OutletSpider(scrapy.Spider):
         return self.setting_int("FEED_MAX_ENTRIES", DEFAULT_FEED_MAX_ENTRIES)
 
     def max_sitemaps(self) -> int:
-        """Sitemaps asked for per outlet (site) and run, indexes included (SITE_MAX_SITEMAPS)."""
+        """Sitemaps asked for per outlet (site) and process, indexes included
+        (SITE_MAX_SITEMAPS): the count is not kept, a resumed JOBDIR run or each worker of a
+        distributed crawl counts from zero."""
         return self.setting_int("SITE_MAX_SITEMAPS", DEFAULT_MAX_SITEMAPS)
 
     def sitemap_depth(self) -> int:
@@ -330,7 +338,8 @@ class OutletSpider(scrapy.Spider):
         on such an address (a local mirror, a test server on 127.0.0.1) may name them.
         Counted in ``discovery/refused_address``; warned once per kind and host."""
         why = private_address(url)
-        if why is None or private_address(self.base_url(outlet)) is not None:
+        if why is None or private_address(self.base_url(outlet)) is not None or \
+                self.setting_bool("ALLOW_PRIVATE_ADDRESSES"):
             return False
         self.crawler.stats.inc_value("discovery/refused_address")
         said = (what, urlsplit(url).netloc)
@@ -437,7 +446,8 @@ class OutletSpider(scrapy.Spider):
         SITE_MAX_SITEMAPS sitemaps of the outlet. A child is asked for on the outlet's own
         host (:meth:`url_for`), as its articles are."""
         outlet = get_outlet(outlet_key)
-        deep, over = 0, 0  # children past the depth bound, past the count bound
+        deep = 0  # children past the depth bound
+        children: list[tuple[str, datetime | None]] = []  # an index's, in document order
         document, unreadable = sitemap_document(response.body)
         if unreadable is not None:
             self.crawler.stats.inc_value("discovery/unreadable_sitemaps")
@@ -462,21 +472,13 @@ class OutletSpider(scrapy.Spider):
             if kind != "sitemap":
                 yield from self.sitemap_url(outlet, loc)
                 continue
-            child = self.url_for(outlet, path_and_query(loc))
             if depth >= self.sitemap_depth():
                 deep += 1
-            elif child in self._sitemap_urls:
-                continue
-            elif self.sitemaps_asked[outlet.key] >= self.max_sitemaps():
-                over += 1
             else:
-                self.note_sitemap_asked(outlet, child)
-                yield scrapy.Request(child, callback=self.parse_sitemap, priority=5,
-                                     cb_kwargs={"outlet_key": outlet.key, "depth": depth + 1})
+                children.append((self.url_for(outlet, path_and_query(loc)), lastmod))
         if deep:
             self.sitemap_too_deep(outlet.key, response.url, deep, depth)
-        if over:
-            self.note_sitemaps_over(outlet.key, response.url, over)
+        yield from self.child_sitemaps(outlet, response.url, children, depth)
         if not entries and (text := text_sitemap(document, bound)) is not None:
             self.note_text_sitemap(response.url, text)
             for loc in text.urls:
@@ -487,6 +489,36 @@ class OutletSpider(scrapy.Spider):
         if not entries:
             self.crawler.stats.inc_value("discovery/empty_sitemaps")
             self.logger.warning("Sitemap %s yielded no entries", response.url)
+
+    def child_sitemaps(self, outlet: Outlet, index: str,
+                       children: list[tuple[str, datetime | None]],
+                       depth: int) -> Iterator[scrapy.Request]:
+        """Requests for an index's children not asked yet, those most likely to hold the
+        window's articles first, as the site spider ranks them
+        (:func:`crawler.sitediscovery.child_sitemap_order`: the window's period named, then
+        by lastmod, then undated in document order, then numbered, highest first: WordPress
+        and Yoast number oldest first), up to SITE_MAX_SITEMAPS of the outlet; the rest
+        counted and said. One that cannot hold the window (a past month's) goes last."""
+        today = datetime.now(UTC).date()
+        since = self.since or today
+        until = max(self.until or today, since)
+        ranked = []
+        for number, (url, lastmod) in enumerate(children):
+            if url in self._sitemap_urls:
+                continue
+            order = child_sitemap_order(url, lastmod, since, until)
+            ranked.append((order or (9, 0), number, url))
+        ranked.sort()
+        room = max(self.max_sitemaps() - self.sitemaps_asked[outlet.key], 0)
+        asked = 0
+        for _, _, url in ranked:
+            if asked < room and self.note_sitemap_asked(outlet, url):
+                asked += 1
+                yield scrapy.Request(url, callback=self.parse_sitemap, priority=5,
+                                     cb_kwargs={"outlet_key": outlet.key, "depth": depth + 1})
+        if (over := len({url for _, _, url in ranked}) - asked) > 0:
+            self.note_sitemaps_over(outlet.key, index, over, which="those least likely to "
+                                    "hold the window's articles")
 
     def sitemap_url(self, outlet: Outlet, loc: str) -> Iterator[scrapy.Request]:
         self.crawler.stats.inc_value("discovery/sitemap_entries")

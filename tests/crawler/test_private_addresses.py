@@ -4,6 +4,7 @@ network (SSRF): localhost and IP literals that are not globally routable, howeve
 from __future__ import annotations
 
 import pytest
+from scrapy import Request
 
 from crawler.urls import private_address
 
@@ -35,6 +36,25 @@ from crawler.urls import private_address
 ])
 def test_addresses_off_the_internet_are_named_with_their_reason(url: str, why: str) -> None:
     assert private_address(url) == why
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    ("http://\uff11\uff16\uff19\uff0e\uff12\uff15\uff14\uff0e\uff11\uff16\uff19\uff0e"
+     "\uff12\uff15\uff14/latest/meta-data/", "link-local address 169.254.169.254"),  # fullwidth
+    ("http://127\u30020\u30020\u30021/", "loopback address 127.0.0.1"),  # ideographic stops
+    ("http://\u24db\u24de\u24d2\u24d0\u24db\u24d7\u24de\u24e2\u24e3:6379/", "localhost"),
+    ("http://loca\uff4chost/", "localhost"),  # one fullwidth letter
+    ("http://\uff11\uff10\u3002\uff11\u3002\uff12\u3002\uff13:8500/v1/kv/",
+     "private address 10.1.2.3"),
+    ("http://127.0.0.1\\@evil.test/bs.xml", "loopback address 127.0.0.1"),  # "\\" ends it
+    ("http://127.0.0.1\t/", "loopback address 127.0.0.1"),
+])
+def test_spellings_the_request_normalises_are_judged_as_fetched(url: str, why: str) -> None:
+    """Scrapy's Request runs every URL through w3lib's safe_url_string: IDNA maps fullwidth
+    digits and letters, circled letters and ideographic full stops to ASCII, and a backslash
+    starts the path, so each of these is fetched from the address named (each was)."""
+    assert private_address(url) == why
+    assert private_address(Request(url).url) == why
 
 
 @pytest.mark.parametrize("url", [

@@ -183,3 +183,37 @@ def test_a_site_on_a_loopback_address_reads_its_own_sitemaps(tmp_path) -> None:
     assert result.returncode == 0, result.log[-3000:]
     assert sorted(i["url"] for i in result.items) == sorted(g.url for g in inside)
     assert "discovery/refused_address" not in result.stats
+
+
+def test_a_page_redirecting_to_a_private_address_is_not_followed_there(tmp_path) -> None:
+    """A site on a public name whose article answers 302 to a loopback address: no check of
+    the spiders sees a redirect's target, the downloader middleware does. The secret is not
+    asked for, the refusal is counted and says the URL, where it came from and why; with
+    ALLOW_PRIVATE_ADDRESSES it is followed (the switch works, and the fixture would leak)."""
+    shape = anysite.news_sitemap_site()
+    host = "vesti-news.test"
+    moved = f"http://{host}/articles/material-9-9.html"
+    news = shape.site.pages["/sitemaps/news.xml"].body.decode()
+    shape.site.add("/sitemaps/news.xml", Page(news.replace(
+        "<url>", f"<url><loc>{moved}</loc></url><url>", 1).encode(), content_type=XML))
+    shape.site.add("/articles/material-9-9.html", Page(
+        b"", status=302, headers=[("Location", "http://127.0.0.1/secret")]))
+    secret = VirtualSite("127.0.0.1")
+    secret.add("/secret", Page(b"SECRET-TOKEN", content_type="text/plain"))
+    with FixtureServer([shape.site, secret]) as server:
+        result = run_crawl("site", tmp_path / "refused", server,
+                           args={"url": shape.url, **WINDOW})
+        refused = list(server.requests)
+        allowed = run_crawl("site", tmp_path / "allowed", server,
+                            args={"url": shape.url, **WINDOW},
+                            settings={"ALLOW_PRIVATE_ADDRESSES": True})
+        followed = server.requests[len(refused):]
+    assert_gold_items(result, shape, "title", "text")
+    assert moved in refused, sorted(refused)
+    assert not [u for u in refused if "//127.0.0.1" in u], sorted(refused)
+    assert result.stats["downloader/refused_address"] == 1
+    assert (f"Refused http://127.0.0.1/secret (redirected from {moved}): loopback address "
+            "127.0.0.1, off the public Internet" in result.log)
+    assert allowed.returncode == 0, allowed.log[-3000:]
+    assert "http://127.0.0.1/secret" in followed, sorted(followed)
+    assert "downloader/refused_address" not in allowed.stats

@@ -66,7 +66,7 @@ def test_sitemap_indexes_are_followed_to_the_depth_bound(caplog) -> None:
     made, stats = spider({"SITE_SITEMAP_DEPTH": 2})
     children = [f"{BASE}/sm/{n}.xml" for n in (1, 2)]
     first = list(made.parse_sitemap(answer(INDEX, index(children)), "zerkalo"))
-    assert [(r.url, r.cb_kwargs["depth"]) for r in first] == [(u, 1) for u in children]
+    assert [(r.url, r.cb_kwargs["depth"]) for r in first] == [(u, 1) for u in children[::-1]]
     second = list(made.parse_sitemap(answer(children[0], index([f"{BASE}/sm/9.xml"]), depth=1),
                                      "zerkalo", depth=1))
     assert [(r.url, r.cb_kwargs["depth"]) for r in second] == [(f"{BASE}/sm/9.xml", 2)]
@@ -80,7 +80,8 @@ def test_sitemap_indexes_are_followed_to_the_depth_bound(caplog) -> None:
 
 def test_sitemap_indexes_are_followed_to_the_count_bound(caplog) -> None:
     made, stats = spider({"SITE_MAX_SITEMAPS": 4})
-    children = [f"{BASE}/sm/{n}.xml" for n in range(1, 7)]
+    children = [f"{BASE}/sm/{name}.xml" for name in ("news", "life", "sport", "money",
+                                                     "auto", "tech")]  # undated: as listed
     requests = list(made.parse_sitemap(answer(INDEX, index(children)), "zerkalo"))
     assert [r.url for r in requests] == children[:4]  # four sitemaps asked for the outlet
     again = list(made.parse_sitemap(answer(children[0], index([f"{BASE}/sm/99.xml"])),
@@ -88,9 +89,10 @@ def test_sitemap_indexes_are_followed_to_the_count_bound(caplog) -> None:
     assert again == []
     assert stats.get_value("discovery/sitemap_over_limit") == 3
     assert (f"zerkalo: SITE_MAX_SITEMAPS=4 reached: 2 of the sitemaps {INDEX} lists not "
-            "fetched (counted in discovery/sitemap_over_limit)") in caplog.text
+            "fetched (those least likely to hold the window's articles) (counted in "
+            "discovery/sitemap_over_limit)") in caplog.text
     assert (f"zerkalo: SITE_MAX_SITEMAPS=4 reached: 1 of the sitemaps {children[0]} lists not "
-            "fetched (counted in discovery/sitemap_over_limit)") in caplog.text
+            "fetched (those least likely to hold the window's articles)") in caplog.text
 
 
 REFUSED = ["http://169.254.169.254/latest/meta-data/iam/security-credentials/",
@@ -121,3 +123,27 @@ def test_a_site_on_a_private_address_may_name_private_addresses() -> None:
                                        "zerkalo"))
     assert [r.url for r in requests] == children
     assert stats.get_value("discovery/refused_address") is None
+
+
+def test_the_newest_of_a_numbered_index_are_the_ones_fetched_at_the_count_bound(caplog
+                                                                                ) -> None:
+    """WordPress (wp-sitemap-posts-post-N) and Yoast (post-sitemapN) number their sitemaps
+    oldest first: of 60, the 50 SITE_MAX_SITEMAPS lets through are the highest numbered
+    (where a window's articles are), newest first, as the site spider ranks them."""
+    made, stats = spider()
+    children = [f"{BASE}/wp-sitemap-posts-post-{n}.xml" for n in range(1, 61)]
+    requests = list(made.parse_sitemap(answer(INDEX, index(children)), "zerkalo"))
+    assert [r.url for r in requests] == children[:9:-1]  # 60, 59, … 11
+    assert stats.get_value("discovery/sitemap_over_limit") == 10
+    assert (f"zerkalo: SITE_MAX_SITEMAPS=50 reached: 10 of the sitemaps {INDEX} lists not "
+            "fetched (those least likely to hold the window's articles)") in caplog.text
+
+
+def test_a_dated_child_sitemap_goes_before_numbered_ones() -> None:
+    """A child named by the window's month is asked for first; undated ones keep their
+    order after it, numbered ones last, highest first."""
+    made, _ = spider()
+    children = [f"{BASE}/post-sitemap1.xml", f"{BASE}/post-sitemap2.xml",
+                f"{BASE}/news.xml", f"{BASE}/sitemap-2026-03.xml"]
+    requests = list(made.parse_sitemap(answer(INDEX, index(children)), "zerkalo"))
+    assert [r.url for r in requests] == [children[3], children[2], children[1], children[0]]
