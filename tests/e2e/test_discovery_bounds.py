@@ -62,8 +62,11 @@ def test_a_district_sitemap_tree_without_end_is_read_within_the_sitemap_bounds(t
     assert [i["url"] for i in result.items] == [f"https://{GOLK}{path}"], result.log[-3000:]
     assert len(maps) == len(set(maps)) == 30  # the row's sitemap and 29 children
     assert result.stats["discovery/sitemap_over_limit"] > 0
-    assert (f"golk.by: SITE_MAX_SITEMAPS=30 reached: 20 of the sitemaps http://{GOLK}/sm/2.xml "
-            "lists not fetched (counted in discovery/sitemap_over_limit)" in result.log)
+    # which index meets the bound first depends on the order the answers come in
+    assert re.search(rf"golk\.by: SITE_MAX_SITEMAPS=30 reached: \d+ of the sitemaps http://"
+                     rf"{re.escape(GOLK)}/sm/\d+\.xml lists not fetched \(those least likely to "
+                     r"hold the window's articles\) \(counted in discovery/sitemap_over_limit\)",
+                     result.log)
 
 
 def test_a_district_sitemap_chain_stops_at_the_depth_bound(tmp_path) -> None:
