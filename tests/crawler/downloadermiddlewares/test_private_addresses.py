@@ -73,10 +73,24 @@ def test_it_runs_before_every_middleware_that_fetches_or_answers() -> None:
     assert mine < min(v for k, v in order.items() if not k.endswith("PrivateAddressMiddleware"))
 
 
-def test_a_crawl_of_a_site_on_a_private_address_may_reach_private_hosts() -> None:
+def test_a_crawl_of_a_site_on_a_private_address_reaches_that_host_only() -> None:
+    """A local mirror's own host (any port: its test servers) is reached; another private
+    host is not, though a site of the crawl is local (a public site's redirect to
+    169.254.169.254 must not pass for it)."""
     made, crawler = middleware(base="http://127.0.0.1:8000")
-    assert made.process_request(Request("http://10.1.2.3/")) is None
+    assert made.process_request(Request("http://127.0.0.1:9000/sitemap.xml")) is None
     assert crawler.stats.get_value("downloader/refused_address") is None
+    for url in ("http://10.1.2.3/", "http://169.254.169.254/latest/meta-data/"):
+        with pytest.raises(IgnoreRequest):
+            made.process_request(Request(url, meta={"redirect_urls": [f"{BASE}/x"]}))
+
+
+def test_a_probe_of_a_local_page_is_fetched() -> None:
+    """``scrapy probe URL`` has no outlets: its one URL is its site."""
+    from crawler.commands.probe import ProbeSpider
+
+    made, _ = middleware(spider=ProbeSpider, url="http://127.0.0.1:8000/a.html", sink={})
+    assert made.process_request(Request("http://127.0.0.1:8000/a.html")) is None
 
 
 def test_the_site_spider_on_a_loopback_start_url_may_reach_private_hosts() -> None:
