@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import socket
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -232,6 +233,7 @@ ENTRY_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "ingested_at": (lambda v: isinstance(v, str), "a string"),
     "base": (lambda v: isinstance(v, str), "a string"),
     "depends_on": (_strings, "a list of strings"),
+    "path": (lambda v: isinstance(v, str) and v.startswith("/"), "an absolute path"),
 }
 ENTRY_REQUIRED = ("digest", "bytes")
 REMOVALS_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
@@ -255,6 +257,7 @@ def manifest_problem(manifest: dict[str, Any]) -> str | None:
     files = manifest.get("files")
     if not isinstance(files, dict):
         return "'files' is not an object of file entries"
+    paths: set[str] = set()
     for name, entry in files.items():
         if not isinstance(entry, dict):
             return f"the entry of {name!r} is not an object"
@@ -263,6 +266,8 @@ def manifest_problem(manifest: dict[str, Any]) -> str | None:
         for key, (check, what) in ENTRY_KEYS.items():
             if key in entry and not check(entry[key]):
                 return f"{key!r} of the entry of {name!r} is not {what}"
+        if why := _key_problem(name, entry, paths):
+            return why
     if not (isinstance(manifest.get("complete_digests"), list)
             and all(isinstance(d, str) for d in manifest["complete_digests"])):
         return "'complete_digests' is not a list of strings"
@@ -273,6 +278,28 @@ def manifest_problem(manifest: dict[str, Any]) -> str | None:
         for key, (check, what) in REMOVALS_KEYS.items():
             if key in removals and not check(removals[key]):
                 return f"{key!r} of 'removals' is not {what}"
+    return None
+
+
+OTHER_KEY = re.compile(r"[0-9a-f]{12}/[^/]+")  # see other_key
+
+
+def _key_problem(name: str, entry: dict[str, Any], paths: set[str]) -> str | None:
+    """Why an entry's key and path disagree (``paths``: those of the entries before it), or
+    None. A path names its file; ``<12 hex>/<name>`` is the key of a file whose name another
+    path's entry has, always written with its path; no two entries have one path."""
+    path = entry.get("path")
+    if "/" in name and not OTHER_KEY.fullmatch(name):
+        return f"the entry key {name!r} is neither a file name nor <12 hex>/<name>"
+    if "/" in name and path is None:
+        return f"the entry of {name!r} has no 'path'"
+    if path is None:
+        return None
+    if path.rsplit("/", 1)[-1] != name.rsplit("/", 1)[-1]:
+        return f"'path' of the entry of {name!r} names another file: {path!r}"
+    if path in paths:
+        return f"two entries have the path {path!r}"
+    paths.add(path)
     return None
 
 
@@ -463,7 +490,7 @@ class _PartWriter:
         self.report = report
         self.index = index
         self.schema = corpus_schema()
-        self.owner = owner  # the items file's name: its manifest entry
+        self.owner = owner  # the items file's manifest entry
         self.own: dict[str, dict[bytes, Held]] = {}  # folder -> this ingest's identities
         self.skipped: dict[str, int] = {}  # entry holding the lines -> lines skipped
         self.first_skipped = self.first_replaced = 0  # line numbers, for the notes
@@ -622,17 +649,22 @@ def wide_encoding(path: Path) -> str | None:
 
 
 def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None],
-                found: Scan, index: HeldIndex
+                found: Scan, index: HeldIndex, key: str | None = None
                 ) -> tuple[int, bool, list[str], _PartWriter, str]:
     """Ingest ``path`` from byte ``start`` (``found``: the scan that hashed the bytes before
     it): (end offset consumed, complete, parts, the writer: its rows, the lowest version
     written of each article, the lines skipped as held and the rows they replace; the digest
     of the bytes up to the end consumed). Raises ChangedWhileRead, leaving no part, when the
-    file no longer holds the bytes read (cut or rewritten in place during the read)."""
+    file no longer holds the bytes read (cut or rewritten in place during the read).
+    ``key``: the file's manifest entry (its name, unless another path's entry has that)."""
+    key = key or path.name
     line_no = found.marks[start].lines if start else 0
     prefix = found.digests[start][:12] if start else "0"
-    writer = _PartWriter(corpus, f"{part_stem(path.name)}-{prefix}-{start}.parquet", report,
-                         index, path.name)
+    stem = part_stem(path.name)
+    if key != path.name:  # parts of its own: "<stem>~<the key's 12 hex>"
+        cut = os.fsencode(stem)[:PART_STEM_BYTES - 13].decode("utf-8", "ignore")
+        stem = f"{cut}~{key.split('/')[0]}"
+    writer = _PartWriter(corpus, f"{stem}-{prefix}-{start}.parquet", report, index, key)
     if encoding := wide_encoding(path):
         report(Problem(path.name, line_no + 1, f"not UTF-8 but {encoding}: no line of it read; "
                        f"convert it (iconv -f {encoding} -t UTF-8) and build again"))
@@ -742,19 +774,26 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         complete = set(manifest["complete_digests"])
         index = head_index(manifest)
         scans: dict[str, Scan] = {}
+        keys: dict[Path, str] = {}  # each file's manifest entry
+        by_path = {entry["path"]: key for key, entry in manifest["files"].items()
+                   if "path" in entry}
+        keyed = False  # an entry of an older manifest was given its file's path
         for path in list(files):
             try:
-                scans[path.name] = scan(path, manifest, index)
+                key, scans[key], gave_path = _scan_one(path, manifest, index, by_path, report)
+                keys[path] = key
+                keyed |= gave_path
             except OSError as exc:  # no permission, an I/O error: that file alone
                 files.remove(path)
                 out.files_unreadable += 1
                 tell(Problem(path.name, 0, f"cannot be read ({_why(exc)}): none of it "
                              "ingested; it is read by the next build that can"))
-        for path in [p for p in files if _cut_short(corpus, manifest, p, scans[p.name])]:
+        for path in [p for p in files
+                     if _cut_short(corpus, manifest, p, keys[p], scans[keys[p]])]:
             files.remove(path)
             out.files_skipped += 1
-            report(Problem(path.name, 0, f"{scans.pop(path.name).size} bytes, shorter than the "
-                           f"{manifest['files'][path.name]['bytes']} bytes ingested from it, "
+            report(Problem(path.name, 0, f"{scans.pop(keys[path]).size} bytes, shorter than the "
+                           f"{manifest['files'][keys[path]]['bytes']} bytes ingested from it, "
                            "and what is left is what went in (cut short: restored from an "
                            "older backup, a copy stopped half way?): its rows are kept, none "
                            "of it read; put its whole content back, or delete it to keep the "
@@ -762,7 +801,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         doomed = rewritten(manifest, scans)
         for name in doomed:  # first: a copy of the old content must not count as ingested
             retire(corpus, manifest, complete, name)
-        if note_heads(manifest, scans) or doomed:
+        if note_heads(manifest, scans) or doomed or keyed:
             _save_manifest(corpus, manifest, complete)
         index = head_index(manifest)
         held = HeldIndex(corpus, manifest["files"], HELD_BUDGET)
@@ -770,8 +809,8 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             found = _Spool(corpus)  # reported once the file is known to hold what was read
             try:
                 try:
-                    ingested = _ingest_one(path, scans[path.name], corpus, manifest,
-                                           complete, index, held, found.add)
+                    ingested = _ingest_one(path, keys[path], scans[keys[path]], corpus,
+                                           manifest, complete, index, held, found.add)
                 except ChangedWhileRead:
                     found.close()
                     found = _Spool(corpus)
@@ -800,19 +839,70 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
     return out
 
 
+def _scan_one(path: Path, manifest: dict[str, Any], index: HeadIndex, by_path: dict[str, str],
+              report: Callable[[Problem], None]) -> tuple[str, Scan, bool]:
+    """(the file's manifest entry, its scan, whether an entry of an older manifest was given
+    its path). A file's entry is the one that recorded its path (``by_path``): two files of
+    one name in two items folders (crawl files are <spider>-<time>-<pid>: two containers
+    started in one second) never share an entry, so neither's rows replace the other's. An
+    entry written before paths were recorded belongs to the file of its name that still
+    holds the bytes it ingested; a file of that name holding other bytes is another file."""
+    place = where(path)
+    key = by_path.get(place) or path.name
+    entry = manifest["files"].get(key)
+    if entry and entry.get("path", place) != place:
+        key = other_key(path)
+    found = scan(path, manifest, index, key)
+    entry = manifest["files"].get(key)
+    if not entry or "path" in entry:
+        return key, found, False
+    if found.digests.get(entry["bytes"]) == entry["digest"]:
+        entry["path"] = place
+        return key, found, True
+    report(Problem(path.name, 0, "the corpus's entry of this name was written before entries "
+                   "recorded their path, and this file's bytes are not those it ingested: "
+                   "read as another file (from another items folder?), the entry's rows kept. "
+                   "If this file was rewritten in place, its old rows stay beside the new "
+                   "(doubled): build a new corpus folder from the items folders to drop them",
+                   fatal=False))
+    key = other_key(path)
+    return key, scan(path, manifest, index, key), True
+
+
+def where(path: Path) -> str:
+    """Where an items file is, as its manifest entry records it: its folder resolved (the
+    file itself may be a symlink to a copy; the entry is for this name in this folder)."""
+    return str(path.parent.resolve() / path.name)
+
+
+def other_key(path: Path) -> str:
+    """The entry of an items file whose name another path's entry has: a digest of its path,
+    '/', its name ('/' is in no file name, so no file name is such a key)."""
+    return f"{hashlib.sha256(os.fsencode(where(path))).hexdigest()[:12]}/{path.name}"
+
+
+def _gone_namesakes(path: Path, manifest: dict[str, Any]) -> list[str]:
+    """The recorded paths of entries of this file's name, in other folders, that are gone."""
+    place = where(path)
+    return sorted(entry["path"] for key, entry in manifest["files"].items()
+                  if key.rsplit("/", 1)[-1] == path.name and entry.get("path", place) != place
+                  and not os.path.lexists(entry["path"]))
+
+
 def changed_while_read(name: str) -> Problem:
     """The one error of a file that was cut short or rewritten in place as it was read."""
     return Problem(name, 0, "changed while this build read it (cut short or rewritten in "
                    "place): none of it taken now; it is read again by the next build")
 
 
-def _cut_short(corpus: Path, manifest: dict[str, Any], path: Path, found: Scan) -> bool:
+def _cut_short(corpus: Path, manifest: dict[str, Any], path: Path, key: str,
+               found: Scan) -> bool:
     """Whether an items file is shorter than what was ingested from it, empty or ending
     mid-line, with no line of it differing from the row that line gave: damage (a file
     truncated, restored from a backup taken while the crawl wrote), not a rewrite, whose
     retiring would delete rows the corpus may be the last copy of. (A file cut at a line end
     is taken as rewritten with fewer items: its rows go, as documented.)"""
-    entry = manifest["files"].get(path.name)
+    entry = manifest["files"].get(key)
     if not entry or found.size >= entry["bytes"] or (found.size and _ends_a_line(path)):
         return False
     stored: dict[int, tuple[str, str]] = {}  # line -> (id, text digest) of its row
@@ -849,7 +939,7 @@ def _save_manifest(corpus: Path, manifest: dict[str, Any], complete: set[str]) -
     write_atomically(corpus / MANIFEST, json.dumps(manifest, indent=1).encode())
 
 
-def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
+def _ingest_one(path: Path, key: str, found: Scan, corpus: Path, manifest: dict[str, Any],
                 complete: set[str], index: HeadIndex, held: HeldIndex,
                 report: Callable[[Problem], None]) -> tuple[int, bool, bool, int, int] | None:
     """Ingest what is new in one file and update ``manifest``: (rows, whole file ingested,
@@ -857,42 +947,51 @@ def _ingest_one(path: Path, found: Scan, corpus: Path, manifest: dict[str, Any],
     the file's whole content is in the corpus already. Raises ChangedWhileRead (nothing
     updated) when the file changed while it was read."""
     found = rescan(path, found, index)
-    base, start = resume_point(path.name, found, manifest, index)
+    base, start = resume_point(key, found, manifest, index)
     if found.whole in complete or start >= found.size:
         return None
-    own = manifest["files"].get(path.name)  # still its bytes: a rewritten one was retired
+    own = manifest["files"].get(key)  # still its bytes: a rewritten one was retired
+    if not own and not start and (gone := _gone_namesakes(path, manifest)):
+        report(Problem(path.name, 0, f"a file of this name was ingested from "
+                       f"{', '.join(gone)}, which is gone, and this one holds other bytes: "
+                       "read as another file, the rows of that one kept. If this is that "
+                       "file, moved and then rewritten in place, its old rows stay beside "
+                       "the new (doubled): build a new corpus folder from the items folders "
+                       "to drop them", fatal=False))
     consumed, whole, parts, writer, digest = ingest_file(
-        path, corpus, start, report, found, held)
+        path, corpus, start, report, found, held, key)
     # before the manifest advances past these rows, and before replaced rows go
     mark_edits_stale(corpus, {**writer.versions, **dict.fromkeys(writer.replaced_ids, 0)})
-    depends = _settle_duplicates(path.name, writer, held, manifest, report)
+    depends = _settle_duplicates(key, where(path), path.name, writer, held, manifest, report)
     points = set(checkpoints(own)) if own else set()
-    entry = {"digest": digest, "bytes": consumed, "complete": whole,
+    entry = {"path": where(path), "digest": digest, "bytes": consumed, "complete": whole,
              "checkpoints": sorted(points | {(consumed, digest)}),
              "head": found.head if consumed else None,
              "parts": sorted(set((own or {}).get("parts", [])) | set(parts)),
              "ingested_at": datetime.now(UTC).isoformat(timespec="seconds")}
     # whose parts hold rows of this file's first bytes: the entry it resumed from, when that
     # is another file's (its own parts keep what it ingested itself), else its earlier base
-    inherited = base if base != path.name else (own or {}).get("base")
+    inherited = base if base != key else (own or {}).get("base")
     if inherited:
         entry["base"] = inherited
     if depends := depends | set((own or {}).get("depends_on", [])):
         entry["depends_on"] = sorted(depends)
-    manifest["files"][path.name] = entry
-    add_to_index(index, path.name, entry)
-    held.add(path.name, parts, writer.own)
+    manifest["files"][key] = entry
+    add_to_index(index, key, entry)
+    held.add(key, parts, writer.own)
     if whole:
         complete.add(digest)
     return (writer.rows, whole, consumed > start, sum(writer.skipped.values()),
             writer.undated_lines)
 
 
-def _settle_duplicates(name: str, writer: _PartWriter, held: HeldIndex,
+def _settle_duplicates(name: str, place: str, shown: str, writer: _PartWriter, held: HeldIndex,
                        manifest: dict[str, Any], report: Callable[[Problem], None]) -> set[str]:
     """Remove the rows this file's lines replaced from their parts and note what was skipped:
     the entries this file now depends on (they hold lines of it). An entry whose row went
-    depends on this one. When an entry is retired, the files depending on it are read again."""
+    depends on this one. When an entry is retired, the files depending on it are read again.
+    ``name``: this file's entry; ``place``: its path; ``shown``: its name in the notes, which
+    name the files holding its lines by path (an entry of an older manifest: by name)."""
     for (folder, owner), identities in writer.replaced.items():
         if identities:
             for part in held.parts(folder, owner):
@@ -901,12 +1000,14 @@ def _settle_duplicates(name: str, writer: _PartWriter, held: HeldIndex,
             entry["depends_on"] = sorted(set(entry.get("depends_on", [])) | {name})
     owners = set(writer.skipped)
     if writer.skipped:
-        report(Problem(name, writer.first_skipped, f"{sum(writer.skipped.values())} line(s) "
+        holders = sorted({place if owner == name else manifest["files"].get(owner, {}).get(
+            "path", owner) for owner in owners})
+        report(Problem(shown, writer.first_skipped, f"{sum(writer.skipped.values())} line(s) "
                        "already in the corpus (the same capture, extractor and extracted "
-                       f"fields) from {', '.join(sorted(owners))}: not added again",
+                       f"fields) from {', '.join(holders)}: not added again",
                        fatal=False))
     if replaced := sum(map(len, writer.replaced.values())):
-        report(Problem(name, writer.first_replaced, f"{replaced} row(s) of the same item versions replaced by this "
+        report(Problem(shown, writer.first_replaced, f"{replaced} row(s) of the same item versions replaced by this "
                        "file's lines, whose run knew more (a higher version or more "
                        "near-duplicates)", fatal=False))
     return owners - {name}

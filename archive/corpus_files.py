@@ -134,11 +134,13 @@ def add_to_index(index: HeadIndex, name: str, entry: Entry) -> None:
             (size, digest, name) for size, digest in checkpoints(entry) if size > 0)
 
 
-def scan(path: Path, manifest: dict[str, Any], index: HeadIndex) -> Scan:
-    """Hash ``path`` at its own entry's length and at the checkpoints of entries that begin
-    with the same line: the only lengths at which it can hold bytes already ingested."""
+def scan(path: Path, manifest: dict[str, Any], index: HeadIndex, key: str | None = None
+         ) -> Scan:
+    """Hash ``path`` at its own entry's (``key``, its name by default) length and at the
+    checkpoints of entries that begin with the same line: the only lengths at which it can
+    hold bytes already ingested."""
     identity, head = _identity(path), head_of(path)
-    own = manifest["files"].get(path.name)
+    own = manifest["files"].get(key or path.name)
     offsets = [size for size, _, _ in index.get(head, [])] + ([own["bytes"]] if own else [])
     marks = prefix_marks(path, offsets)
     return Scan(max(marks), head, marks, identity)

@@ -217,6 +217,17 @@ def _entry(manifest: dict, **change: object) -> None:
             entry[key] = value
 
 
+def _keyed(manifest: dict, key: str = f"0123456789ab/{NAME}", **change: object) -> None:
+    """A second entry, of another folder's file of the same name, under ``key``."""
+    [entry] = manifest["files"].values()
+    other = manifest["files"][key] = dict(entry)
+    for field, value in change.items():
+        if value is None:
+            other.pop(field)
+        else:
+            other[field] = value
+
+
 DAMAGES = {  # what was found to crash a build with a traceback, or to drop a file's rows
     "not JSON": lambda m: '{"sch',
     "a list": lambda m: "[]",
@@ -231,6 +242,12 @@ DAMAGES = {  # what was found to crash a build with a traceback, or to drop a fi
     "parts a string": lambda m: _entry(m, parts="versions/x.parquet"),
     "a bad checkpoint": lambda m: _entry(m, checkpoints=[[1]]),
     "depends_on a number": lambda m: _entry(m, depends_on=3),
+    "path a number": lambda m: _entry(m, path=5),
+    "a relative path": lambda m: _entry(m, path=NAME),
+    "a path of another name": lambda m: _entry(m, path="/data/items/other.jsonl"),
+    "a keyed entry without a path": lambda m: _keyed(m, path=None),
+    "two entries of one path": lambda m: _keyed(m),
+    "a key of no digest": lambda m: _keyed(m, key=f"x/{NAME}", path="/b/items/" + NAME),
     "complete_digests of lists": lambda m: {**m, "complete_digests": [[2]]},
     "complete_digests a string": lambda m: {**m, "complete_digests": "x"},
     "removals a string": lambda m: {**m, "removals": "x"},

@@ -1,0 +1,153 @@
+"""Items files of one name from different folders: crawl files are named
+<spider>-<time>-<pid>, so two containers started by cron in the same second write files of
+one name. A corpus entry is a file's path, not its name: neither file's rows replace the
+other's. What this costs (a moved folder, a corpus built before paths were recorded) gives
+a note saying what happened and what to do."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from archive.corpus import MANIFEST, build_corpus
+from tests.archive.corpus_data import belta_url, duck
+from tests.archive.test_corpus_robust import NAME, items_dir, lines, urls
+
+
+def reextracted(text: str) -> str:
+    """The same captures extracted again by a newer extractor: other item versions."""
+    out = []
+    for line in text.splitlines():
+        item = json.loads(line)
+        item["extractor"] = {**item["extractor"], "version": "4"}
+        out.append(json.dumps(item, ensure_ascii=False) + "\n")
+    return "".join(out)
+
+
+def rows(corpus: Path) -> list[tuple[str, str]]:
+    return duck(corpus).execute(
+        "SELECT url, extractor['version'] FROM versions ORDER BY ALL").fetchall()
+
+
+def manifest(corpus: Path) -> dict:
+    return json.loads((corpus / MANIFEST).read_text())
+
+
+def test_same_name_in_two_data_dirs_keeps_both(tmp_path: Path) -> None:
+    a = items_dir(tmp_path / "a", lines(1, 2, 3))
+    b = items_dir(tmp_path / "b", lines(4, 5, 6))
+    corpus = tmp_path / "corpus"
+    build_corpus(a, corpus)
+    report = build_corpus(b, corpus)
+    assert report.rows == 3 and report.rejected == 0 and report.problems == []
+    assert urls(corpus) == sorted(belta_url(n) for n in range(1, 7))
+    # each folder again: nothing new, nothing lost
+    assert build_corpus(a, corpus).rows == 0 and build_corpus(b, corpus).rows == 0
+    assert len(urls(corpus)) == 6
+    paths = sorted(entry["path"] for entry in manifest(corpus)["files"].values())
+    assert paths == [str((a / "items" / NAME).resolve()), str((b / "items" / NAME).resolve())]
+
+
+def test_the_second_of_one_name_grows_and_is_rewritten_on_its_own(tmp_path: Path) -> None:
+    a = items_dir(tmp_path / "a", lines(1, 2))
+    b = items_dir(tmp_path / "b", lines(4))
+    corpus = tmp_path / "corpus"
+    build_corpus(a, corpus)
+    build_corpus(b, corpus)
+    items_dir(b, lines(4, 5))  # grown
+    assert build_corpus(b, corpus).rows == 1
+    items_dir(b, reextracted(lines(4, 5)))  # rewritten in place: its own rows go
+    assert build_corpus(b, corpus).rows == 2
+    assert rows(corpus) == [(belta_url(1), "3"), (belta_url(2), "3"),
+                            (belta_url(4), "4"), (belta_url(5), "4")]
+
+
+def test_same_path_rewritten_still_replaces(tmp_path: Path) -> None:
+    a = items_dir(tmp_path / "a", lines(1, 2, 3))
+    corpus = tmp_path / "corpus"
+    build_corpus(a, corpus)
+    items_dir(a, lines(7, 8))
+    build_corpus(a, corpus)
+    assert urls(corpus) == sorted(belta_url(n) for n in (7, 8))
+
+
+def test_already_held_note_names_the_path_of_the_file_holding_it(tmp_path: Path) -> None:
+    """The note names the other file by its path, never by an internal entry key."""
+    a = items_dir(tmp_path / "a", lines(1))
+    b = items_dir(tmp_path / "b", lines(2))
+    c = items_dir(tmp_path / "c", lines(3) + lines(2), name="other.jsonl")
+    corpus = tmp_path / "corpus"
+    build_corpus(a, corpus)
+    build_corpus(b, corpus)
+    report = build_corpus(c, corpus)
+    [note] = report.problems
+    assert note.file == "other.jsonl" and note.line == 2 and not note.fatal
+    assert note.reason.endswith(f"from {(b / 'items' / NAME).resolve()}: not added again")
+
+
+def test_manifest_of_old_code_without_paths(tmp_path: Path) -> None:
+    """An entry written before paths were kept is the file of its name that still holds its
+    bytes; a file of that name with other bytes does not take its rows away."""
+    a = items_dir(tmp_path / "a", lines(1, 2))
+    corpus = tmp_path / "corpus"
+    build_corpus(a, corpus)
+    old = manifest(corpus)
+    for entry in old["files"].values():
+        entry.pop("path", None)
+    (corpus / MANIFEST).write_text(json.dumps(old))
+    items_dir(a, lines(1, 2, 3))  # grown
+    report = build_corpus(a, corpus)
+    assert report.rows == 1 and report.problems == []
+    assert manifest(corpus)["files"][NAME]["path"] == str((a / "items" / NAME).resolve())
+    b = items_dir(tmp_path / "b", lines(4))
+    assert build_corpus(b, corpus).problems == []
+    assert urls(corpus) == sorted(belta_url(n) for n in (1, 2, 3, 4))
+
+
+def test_old_manifest_and_a_file_rewritten_in_place_keeps_both_with_a_note(
+        tmp_path: Path) -> None:
+    """Before paths were recorded, a rewrite in place and another folder's file of that name
+    cannot be told apart: the old rows stay beside the new, and the note says so and how to
+    drop them."""
+    a = items_dir(tmp_path / "a", lines(1, 2))
+    corpus = tmp_path / "corpus"
+    build_corpus(a, corpus)
+    old = manifest(corpus)
+    old["files"][NAME].pop("path", None)
+    (corpus / MANIFEST).write_text(json.dumps(old))
+    items_dir(a, reextracted(lines(1, 2)))
+    report = build_corpus(a, corpus)
+    assert report.rows == 2 and report.rejected == 0
+    [note] = report.problems
+    assert note.file == NAME and not note.fatal
+    assert "written before entries recorded their path" in note.reason
+    assert "its old rows stay beside the new (doubled)" in note.reason
+    assert "build a new corpus folder" in note.reason
+    assert rows(corpus) == [(belta_url(1), "3"), (belta_url(1), "4"),
+                            (belta_url(2), "3"), (belta_url(2), "4")]
+    again = build_corpus(a, corpus)
+    assert again.rows == 0 and again.problems == []
+
+
+def test_a_moved_folder_rewritten_in_place_is_doubled_with_a_note(tmp_path: Path) -> None:
+    a = items_dir(tmp_path / "a", lines(1, 2))
+    corpus = tmp_path / "corpus"
+    build_corpus(a, corpus)
+    moved = tmp_path / "moved"
+    shutil.move(a, moved)
+    report = build_corpus(moved, corpus)  # the same bytes: nothing new, no note
+    assert report.rows == 0 and report.problems == []
+    items_dir(moved, lines(1, 2, 3))  # grown: resumed where the old path's entry stopped
+    report = build_corpus(moved, corpus)
+    assert report.rows == 1 and report.problems == []
+    items_dir(moved, reextracted(lines(1, 2, 3)))
+    report = build_corpus(moved, corpus)
+    assert report.rows == 3
+    [note] = report.problems
+    assert note.file == NAME and not note.fatal
+    assert str((a / "items" / NAME).resolve()) in note.reason
+    assert "its old rows stay beside the new (doubled)" in note.reason
+    assert "build a new corpus folder" in note.reason
+    # the old path's rows of 1 and 2 stay; the row of 3 the moved file added is replaced
+    assert [v for _, v in rows(corpus)] == ["3", "4", "3", "4", "4"]
