@@ -799,6 +799,11 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                            "of it read; put its whole content back, or delete it to keep the "
                            "corpus as it is"))
         doomed = rewritten(manifest, scans)
+        for name in sorted(doomed - scans.keys()):
+            where = manifest["files"][name].get("path") or name
+            report(Problem(Path(where).name, 0, f"{where} continued a file rewritten since: its "
+                           "rows go with that file's; build it again to put them back",
+                           fatal=False))
         for name in doomed:  # first: a copy of the old content must not count as ingested
             retire(corpus, manifest, complete, name)
         if note_heads(manifest, scans) or doomed or keyed:

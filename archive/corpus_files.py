@@ -187,7 +187,10 @@ def note_heads(manifest: dict[str, Any], scans: dict[str, Scan]) -> bool:
 
 def rewritten(manifest: dict[str, Any], scans: dict[str, Scan]) -> set[str]:
     """Entries of present files whose bytes changed, and the entries that continued them or
-    depend on them (present too, so they can be read again in full)."""
+    depend on them. Those hold only what their file added to the changed one's: they go too,
+    present or not (a grown copy in another data folder), and their files are read again in
+    full by the build that sees them; not an absent one whose file is gone, whose rows are
+    nowhere else."""
     doomed = {name for name, found in scans.items()
               if (entry := manifest["files"].get(name))
               and found.digests.get(entry["bytes"]) != entry["digest"]}
@@ -196,10 +199,16 @@ def rewritten(manifest: dict[str, Any], scans: dict[str, Scan]) -> set[str]:
         base = queue.pop()
         for name, entry in manifest["files"].items():
             if (entry.get("base") == base or base in entry.get("depends_on", ())) \
-                    and name in scans and name not in doomed:
+                    and name not in doomed and (name in scans or _still_there(entry)):
                 doomed.add(name)
                 queue.append(name)
     return doomed
+
+
+def _still_there(entry: dict[str, Any]) -> bool:
+    """Whether an entry's file (by the path it records) is still on disk to be read again."""
+    path = entry.get("path")
+    return isinstance(path, str) and os.path.isfile(path)
 
 
 def retire(corpus: Path, manifest: dict[str, Any], complete: set[str], name: str) -> None:

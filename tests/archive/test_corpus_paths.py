@@ -151,3 +151,37 @@ def test_a_moved_folder_rewritten_in_place_is_doubled_with_a_note(tmp_path: Path
     assert "build a new corpus folder" in note.reason
     # the old path's rows of 1 and 2 stay; the row of 3 the moved file added is replaced
     assert [v for _, v in rows(corpus)] == ["3", "4", "3", "4", "4"]
+
+
+def test_a_copy_that_grew_elsewhere_is_read_again_when_its_original_is_rewritten(
+        tmp_path: Path) -> None:
+    """b's file is a's that grew: its entry builds on a's, its parts hold only what it added.
+    Rewriting a's file retired a's rows; b's entry stayed, so b's rows of articles 1 and 2
+    were gone for good (b was "already in the corpus"). Now b's entry goes too, with a note,
+    and b's next build reads it whole."""
+    corpus = tmp_path / "corpus"
+    a = items_dir(tmp_path / "a", lines(1, 2))
+    build_corpus(a, corpus)
+    b = items_dir(tmp_path / "b", lines(1, 2, 3))
+    build_corpus(b, corpus)
+    items_dir(a, reextracted(lines(1, 2)))
+    report = build_corpus(a, corpus)
+    [note] = [p for p in report.problems if str(b / "items") in p.reason]
+    assert not note.fatal and "build it again" in note.reason
+    again = build_corpus(b, corpus)
+    assert again.rows == 3
+    versions = {v for _url, v in rows(corpus)}
+    assert len(rows(corpus)) == 5 and "4" in versions and len(versions) == 2
+
+
+def test_a_grown_copy_whose_file_is_gone_keeps_its_rows(tmp_path: Path) -> None:
+    """Its rows are nowhere else: the rewrite of the file it continued does not take them."""
+    corpus = tmp_path / "corpus"
+    a = items_dir(tmp_path / "a", lines(1, 2))
+    build_corpus(a, corpus)
+    b = items_dir(tmp_path / "b", lines(1, 2, 3))
+    build_corpus(b, corpus)
+    shutil.rmtree(b)
+    items_dir(a, reextracted(lines(1, 2)))
+    build_corpus(a, corpus)
+    assert belta_url(3) in urls(corpus)
