@@ -189,8 +189,8 @@ def rewritten(manifest: dict[str, Any], scans: dict[str, Scan]) -> set[str]:
     """Entries of present files whose bytes changed, and the entries that continued them or
     depend on them. Those hold only what their file added to the changed one's: they go too,
     present or not (a grown copy in another data folder), and their files are read again in
-    full by the build that sees them; not an absent one whose file is gone, whose rows are
-    nowhere else."""
+    full by the build that sees them; not one whose file is gone or cut short (its rows are
+    nowhere else; a present file cut short is out of ``scans``, see ``_cut_short``)."""
     doomed = {name for name, found in scans.items()
               if (entry := manifest["files"].get(name))
               and found.digests.get(entry["bytes"]) != entry["digest"]}
@@ -206,9 +206,14 @@ def rewritten(manifest: dict[str, Any], scans: dict[str, Scan]) -> set[str]:
 
 
 def _still_there(entry: dict[str, Any]) -> bool:
-    """Whether an entry's file (by the path it records) is still on disk to be read again."""
+    """Whether an entry's file (by the path it records) is still on disk, as long as what was
+    ingested from it, to be read again (a file cut short keeps its rows: they are nowhere
+    else)."""
     path = entry.get("path")
-    return isinstance(path, str) and os.path.isfile(path)
+    try:
+        return isinstance(path, str) and os.path.getsize(path) >= entry["bytes"]
+    except OSError:
+        return False
 
 
 def retire(corpus: Path, manifest: dict[str, Any], complete: set[str], name: str) -> None:

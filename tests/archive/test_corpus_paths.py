@@ -10,6 +10,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from archive.corpus import MANIFEST, build_corpus
 from tests.archive.corpus_data import belta_url, duck
 from tests.archive.test_corpus_robust import NAME, items_dir, lines, urls
@@ -185,3 +187,21 @@ def test_a_grown_copy_whose_file_is_gone_keeps_its_rows(tmp_path: Path) -> None:
     items_dir(a, reextracted(lines(1, 2)))
     build_corpus(a, corpus)
     assert belta_url(3) in urls(corpus)
+
+
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_a_copy_cut_short_keeps_its_rows_when_the_file_it_continued_is_rewritten(
+        tmp_path: Path, elsewhere: bool) -> None:
+    """A cut-short file keeps its rows (nothing of it is read); going with the rewritten file
+    it continued, its rows of lines past the cut were nowhere else."""
+    corpus = tmp_path / "corpus"
+    a = items_dir(tmp_path / "a", lines(1, 2), "x.jsonl")
+    build_corpus(a, corpus)
+    b = items_dir(tmp_path / "b", lines(1, 2, 3, 4), "x.jsonl") if elsewhere else \
+        items_dir(a, lines(1, 2, 3, 4), "y.jsonl")
+    build_corpus(b, corpus)
+    copy = b / "items" / ("x.jsonl" if elsewhere else "y.jsonl")
+    copy.write_text(copy.read_text("utf-8")[:-200], "utf-8")
+    items_dir(a, reextracted(lines(1, 2)), "x.jsonl")
+    build_corpus(a, corpus)
+    assert {belta_url(3), belta_url(4)} <= set(urls(corpus))
