@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import json
-import logging
 import os
 import shutil
 import sys
@@ -12,16 +11,12 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .errors import WarcFormatError
+from .errors import ErrorHandler, WarcFormatError, report
 from .fileio import replace_durably
 from .methods import capture_method, with_query
 from .pairing import with_requests
 from .records import RecordInfo, iter_records
 from .urls import surt
-
-ErrorHandler = Callable[[WarcFormatError], None]
-log = logging.getLogger(__name__)
-
 
 # pywb lists every record but these (and application/warc-fields blocks): see is_capture. A
 # continuation record (the rest of a segmented record) pywb lists too, but it is a fragment
@@ -66,11 +61,8 @@ def cdxj_line(info: RecordInfo, filename: str, on_error: ErrorHandler | None = N
         http = rec.http()
     except ValueError as exc:
         http = None
-        err = WarcFormatError(info.file, info.offset, f"bad HTTP: {exc}", kept=True)
-        if on_error is None:
-            log.warning("%s", err)  # as the reader says a record it keeps
-        else:
-            on_error(err)
+        report(WarcFormatError(info.file, info.offset, f"bad HTTP: {exc}", kept=True), on_error,
+               soft=True)
     if rec.rec_type == "revisit":
         fields["mime"] = "warc/revisit"
     elif http is not None:

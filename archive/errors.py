@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
 RECORD_KEPT = " (record kept)"  # ends the reason of a damaged record read all the same
@@ -36,3 +38,19 @@ class WarcFormatError(Exception):
 
     def __reduce__(self):  # picklable, so extraction workers can send it back whole
         return type(self), (self.file, self.offset, self.reason, self.kept)
+
+
+ErrorHandler = Callable[[WarcFormatError], None]
+
+log = logging.getLogger("archive")
+
+
+def report(err: WarcFormatError, on_error: ErrorHandler | None, *, soft: bool = False) -> None:
+    """Hand ``err`` to ``on_error``; without a handler, raise it, or log it as a warning when
+    ``soft`` (the record was kept or another capture served: the caller goes on)."""
+    if on_error is not None:
+        on_error(err)
+    elif soft:
+        log.warning("%s", err)
+    else:
+        raise err

@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import itertools
 import json
-import logging
 import os
 import shutil
 import sqlite3
@@ -18,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from .digests import digests_conflict, same_digest
-from .errors import WarcFormatError
+from .errors import ErrorHandler, WarcFormatError, report
 from .httputil import maybe_dechunk
 from .methods import capture_method
 from .model import PROBE_FIELD, RUN_FIELD, SPIDER_FIELD, UNMARKED, ArchivedResponse, RecordRef
@@ -53,10 +52,8 @@ __all__ = [
     "iter_responses",
 ]
 
-log = logging.getLogger(__name__)
 WARC_SUFFIXES = (".warc", ".warc.gz")
 ARC_SUFFIXES = (".arc", ".arc.gz")
-ErrorHandler = Callable[[WarcFormatError], None]
 
 
 def _is_warc(p: Path) -> bool:
@@ -419,7 +416,7 @@ def _consistent(path: Path, infos: Iterable[RecordInfo],
             continue
         req = info.request
         assert req is not None
-        _report(WarcFormatError(path, info.offset, (
+        report(WarcFormatError(path, info.offset, (
             f"{info.record.rec_type} for {info.record.target_uri[:200]!r} but its "
             f"request (offset {req.offset}) is for {req.record.target_uri[:200]!r}: a damaged "
             "header, not served")), on_error, soft=True)
@@ -448,13 +445,13 @@ def iter_responses(
             if _truncated_response(rec):
                 continue
             if segmented := _segment_reason(info):
-                _report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
+                report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
                 continue
             if rec.rec_type == "response":
                 try:
                     resp = _to_response(rec, _ref(info))
                 except ValueError as exc:
-                    _report(WarcFormatError(path, info.offset, f"bad HTTP: {exc}"), on_error)
+                    report(WarcFormatError(path, info.offset, f"bad HTTP: {exc}"), on_error)
                     continue
                 if resp is not None:  # only a readable response can be a revisit's original
                     resolver.add(info)
@@ -463,7 +460,7 @@ def iter_responses(
                 try:
                     resp = _resolve(info, resolver)
                 except WarcFormatError as exc:
-                    _report(exc, on_error)
+                    report(exc, on_error)
                     continue
                 if resp is None:
                     pending.append(info)
@@ -473,10 +470,10 @@ def iter_responses(
         try:
             resp = _resolve(info, resolver)
         except WarcFormatError as exc:
-            _report(exc, on_error)
+            report(exc, on_error)
             continue
         if resp is None:
-            _report(
+            report(
                 WarcFormatError(info.file, info.offset, "revisit target not found"),
                 on_error,
                 soft=True,
@@ -505,15 +502,6 @@ def _resolve(info: RecordInfo, resolver: _Resolver) -> ArchivedResponse | None:
         raise WarcFormatError(
             info.file, info.offset, f"bad HTTP in revisit or original: {exc}"
         ) from exc
-
-
-def _report(err: WarcFormatError, on_error: ErrorHandler | None, soft: bool = False) -> None:
-    if on_error is not None:
-        on_error(err)
-    elif soft:
-        log.warning("%s", err)
-    else:
-        raise err
 
 
 def _redirects_to(resp: ArchivedResponse, url: str) -> bool:
@@ -745,7 +733,7 @@ class ArchiveLookup:
                         or _truncated_response(rec)):
                     continue
                 if segmented := _segment_reason(info):
-                    _report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
+                    report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
                     continue
                 count += 1
                 caps.append((count, rec.target_uri, _ts(rec.date), idx, info.offset,
@@ -953,14 +941,14 @@ class ArchiveLookup:
             try:
                 found = self._load(cap, spelling)
             except WarcFormatError as exc:
-                _report(exc, self._on_error, soft=True)
+                report(exc, self._on_error, soft=True)
                 continue
             if found is not None and _redirects_to(found, url):
                 continue  # http://x answering 301 to https://x, asked for as https://x: a loop
             if found is not None:
                 return found
-            _report(WarcFormatError(self.files[cap[1]], cap[2], "capture not replayable (no "
-                                    "HTTP response, or a revisit or 304 without its original)"),
+            report(WarcFormatError(self.files[cap[1]], cap[2], "capture not replayable (no "
+                                   "HTTP response, or a revisit or 304 without its original)"),
                     self._on_error, soft=True)
         return None
 
@@ -987,7 +975,7 @@ class ArchiveLookup:
                 try:
                     found = self._load(cap, row[5])
                 except WarcFormatError as exc:
-                    _report(exc, self._on_error, soft=True)
+                    report(exc, self._on_error, soft=True)
                     continue
                 if found is not None and not _redirects_to(found, url):
                     yield found
@@ -1023,8 +1011,8 @@ class ArchiveLookup:
             refused = _not_original(rec, info.record)
             if refused is None:
                 return info.record
-            _report(WarcFormatError(revisit.file, revisit.offset,
-                                    f"revisit target refused: {refused}"), self._on_error, soft=True)
+            report(WarcFormatError(revisit.file, revisit.offset,
+                                   f"revisit target refused: {refused}"), self._on_error, soft=True)
         digest = None if _is_304_response(rec) else _payload_digest(rec)
         # without a payload digest, the closest archived spelling only: the URL itself, else
         # (not archived so) its nearest spelling, which may be http for https; as pywb, which

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .digests import check_digest
-from .errors import WarcFormatError
+from .errors import ErrorHandler, WarcFormatError, report
 from .httputil import get_header
 from .urls import strip_brackets
 from .wacz_input import (
@@ -106,8 +106,6 @@ _RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d+\.\d+\r?\n)")
 _VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 
 _NEED_TARGET = frozenset(("response", "resource", "request", "revisit", "conversion"))
-
-ErrorHandler = Callable[[WarcFormatError], None]
 
 
 class MemberTooLarge(ValueError):
@@ -558,12 +556,6 @@ def _find(fh, start: int, where: Callable[[bytes], int], overlap: int) -> int | 
         pos += len(buf)
 
 
-def _report(err: WarcFormatError, on_error: ErrorHandler | None) -> None:
-    if on_error is None:
-        raise err
-    on_error(err)
-
-
 def _looks_gzip(fh) -> bool:
     """Gzip magic at the start, or (damaged start) before any `WARC/x.y` line.
 
@@ -650,34 +642,34 @@ def iter_records(
         yield from _iter_package(path, on_error, cap)
         return
     if member is not None and (reason := not_warc_reason(member[1])):
-        _report(WarcFormatError(path, 0, reason), on_error)
+        report(WarcFormatError(path, 0, reason), on_error)
         return
     if member is not None and (damage := _package_damage(*member)):
-        _report(WarcFormatError(member[0], 0, damage), on_error)
+        report(WarcFormatError(member[0], 0, damage), on_error)
     try:
         fh = (open_member(*member, buffering=_BUFFER) if member is not None
               else open(path, "rb", buffering=_BUFFER))  # noqa: SIM115 - closed below
     except OSError as exc:
-        _report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
+        report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
         return
     with fh:
         try:
             gz = _looks_gzip(fh)
             refused = ARC_HINT if _looks_arc(fh, gz) else None if gz else other_codec(fh)
         except OSError as exc:
-            _report(WarcFormatError(path, 0, f"cannot read: {exc}"), on_error)
+            report(WarcFormatError(path, 0, f"cannot read: {exc}"), on_error)
             return
         if refused:  # one error for the file, not one per record
-            _report(WarcFormatError(path, 0, refused), on_error)
+            report(WarcFormatError(path, 0, refused), on_error)
             return
         walk = _iter_gzip(path, fh, on_error, cap) if gz else _iter_plain(path, fh, on_error, cap)
         try:
             yield from _checked_records(path, walk, on_error)
         except WaczError as exc:  # a compressed member's data damaged: the rest is unreadable
-            _report(WarcFormatError(path, fh.tell(), str(exc)), on_error)
+            report(WarcFormatError(path, fh.tell(), str(exc)), on_error)
             return
         if note := getattr(fh, "crc_note", None):  # read whole: the member's bytes differ
-            _report(WarcFormatError(path, 0, note), on_error)
+            report(WarcFormatError(path, 0, note), on_error)
 
 
 def _package_damage(package: Path, member: str) -> str | None:
@@ -694,10 +686,10 @@ def _checked_records(path: Path, walk: Iterator[RecordInfo],
         try:
             check_record(info.record)
         except ValueError as exc:
-            _report(WarcFormatError(path, info.offset, f"record skipped: {exc}"), on_error)
+            report(WarcFormatError(path, info.offset, f"record skipped: {exc}"), on_error)
             continue
         for problem in info.problems:
-            _report(WarcFormatError(path, info.offset, problem, kept=True), on_error)
+            report(WarcFormatError(path, info.offset, problem, kept=True), on_error)
         yield info
 
 
@@ -707,7 +699,7 @@ def _iter_package(path: Path, on_error: ErrorHandler | None, cap: int) -> Iterat
     try:
         names = member_names(path)
     except WaczError as exc:
-        _report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
+        report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
         return
     for name in names:
         yield from iter_records(location(path, name), on_error, max_record_size=cap)
@@ -721,7 +713,7 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
         if fh.read(3) != GZIP_MAGIC:
             nxt = _find_magic(fh, offset + 1)
             what = "garbage" if nxt is None else f"garbage ({nxt - offset} bytes)"
-            _report(WarcFormatError(path, offset, f"{what}, not a gzip member"), on_error)
+            report(WarcFormatError(path, offset, f"{what}, not a gzip member"), on_error)
             if nxt is None:
                 return
             offset = nxt
@@ -730,16 +722,16 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
             data, length = read_member(fh, offset, cap)
         except MemberTooLarge as exc:
             if exc.bomb:  # its end unknown; a gzip header inside it may be a payload's
-                _report(WarcFormatError(path, offset, _too_large_reason(exc, size - offset)),
-                        on_error)
+                report(WarcFormatError(path, offset, _too_large_reason(exc, size - offset)),
+                       on_error)
                 return
-            _report(WarcFormatError(path, offset, _too_large_reason(exc)), on_error)
+            report(WarcFormatError(path, offset, _too_large_reason(exc)), on_error)
             offset += exc.length
             continue
         except (EOFError, zlib.error) as exc:
             # a damaged member may swallow the next ones up to EOF: look for them inside
             what = str(exc) if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
-            _report(WarcFormatError(path, offset, what), on_error)
+            report(WarcFormatError(path, offset, what), on_error)
             nxt = _find_magic(fh, offset + 1)
             if nxt is None:
                 return
@@ -748,7 +740,7 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
         try:
             rec, problems = parse_member(data)
         except ValueError as exc:
-            _report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
+            report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
         else:
             yield RecordInfo(rec, path, offset, length, problems)
         offset += length
@@ -874,7 +866,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
-            _report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
+            report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
             if nxt is None:
                 return
             offset = nxt
@@ -906,7 +898,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
                     "taken up to the next record"
                 )
         if end - start > cap:
-            _report(
+            report(
                 WarcFormatError(path, offset, f"record larger than {cap} bytes (max record "
                                 "size); skipped (raise --max-record-size to read it)"),
                 on_error,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from .cdxj import RUN_BYTES, RUN_LINES, IndexLines, cdxj_line
-from .errors import WarcFormatError
+from .errors import ErrorHandler, WarcFormatError, report
 from .export_txt import load_items
 from .fileio import replace_durably, temp_for
 from .httputil import (
@@ -32,8 +32,6 @@ from .methods import capture_method
 from .pairing import with_requests
 from .records import HttpMessage, RecordInfo, iter_records
 from .wacz_input import input_size, open_input, split_location
-
-ErrorHandler = Callable[[WarcFormatError], None]
 
 WACZ_VERSION = "1.1.1"
 TITLE_BODY_MAX = 16 * 1024 * 1024  # a page's body is decoded at most this far for its title
@@ -114,12 +112,6 @@ def _sha256(path_or_bytes: Path | bytes) -> tuple[str, int]:
     return "sha256:" + h.hexdigest(), size
 
 
-def _report(err: WarcFormatError, on_error: ErrorHandler | None) -> None:
-    if on_error is None:
-        raise err
-    on_error(err)
-
-
 def _page(info: RecordInfo, titles: dict[str, str], on_error: ErrorHandler | None) -> dict | None:
     """The pages.jsonl entry of an HTML 200 response, or None (also for unreadable HTTP)."""
     rec = info.record
@@ -148,7 +140,7 @@ def _title_or_report(http: HttpMessage, info: RecordInfo, on_error: ErrorHandler
         return html_title(http)
     except ContentTooLargeError as exc:
         msg = f"body of {info.record.target_uri}: {exc}"
-        _report(WarcFormatError(info.file, info.offset, msg), on_error)
+        report(WarcFormatError(info.file, info.offset, msg), on_error)
         return ""
     except ContentDecodingError:
         return ""  # a server's broken compression: the capture is intact, it just has no title
@@ -229,7 +221,7 @@ def _collect(paths: list[Path], titles: dict[str, str], lines: IndexLines, out: 
                 line = cdxj_line(info, path.name, on_error)
                 page = _page(info, titles, on_error)
             except (ValueError, UnicodeError) as exc:  # one bad field costs one record
-                _report(WarcFormatError(path, info.offset, f"bad record: {exc}"), on_error)
+                report(WarcFormatError(path, info.offset, f"bad record: {exc}"), on_error)
                 line, page = None, None
             if line:
                 lines.add(info, line)

@@ -367,7 +367,7 @@ def test_index_and_wacz_list_a_response_without_a_status_line_and_say_so(tmp_pat
 def test_without_an_error_handler_the_listed_record_is_logged(tmp_path, caplog):
     recs = _three(record("response", "http://ex.com/2", _page(2)))
     path = _write(tmp_path, "s.warc.gz", recs)
-    with caplog.at_level("WARNING", logger="archive.cdxj"):
+    with caplog.at_level("WARNING", logger="archive"):
         assert len(build_index([path])) == 3
     [msg] = caplog.messages
     assert f"{path}: offset {len(gz(recs[0]))}: bad HTTP: " in msg and "(record kept)" in msg
