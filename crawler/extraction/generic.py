@@ -854,27 +854,49 @@ MISSED_MIN_PARAGRAPHS = 5  # ...and what it kept instead is a list of items, not
 
 
 def _missed_region(work: etree._Element, region: list[etree._Element], kept: list[str],
-                   paragraphs: list[str], stats: dict) -> list[str] | None:
-    """The region's own text when trafilatura left out the article: the region under the
-    page's headline holds prose (a line of LONGEST_PROSE characters) of which trafilatura
-    kept next to nothing, returning MISSED_MIN_PARAGRAPHS or more paragraphs of something
-    else; else None.
+                   paragraphs: list[str], stats: dict) -> bool:
+    """Whether trafilatura may have left out the article the region holds: the region under
+    the page's headline is one of whose text trafilatura kept next to nothing, returning
+    MISSED_MIN_PARAGRAPHS or more paragraphs of something else (its lines are the body when
+    they hold prose: :func:`_missed_lines`).
 
     trafilatura drops a block for a word in its class name (an ad script's ``_reachbanner_``
-    marker on the article's ``div``) and returns the teasers around it instead. A region
-    hidden (a closed dialog) or in a block named as no article (a comment, a sidebar:
-    ``_class_weight``) is no such case; inside the region, what a reader is not shown as its
-    text (:func:`_drop_unshown`) is left out.
+    marker on the article's ``div``) and returns the teasers around it instead.
     """
     size = sum(stats.get(el, (0, 0))[0] for el in region)
-    if (len(paragraphs) < MISSED_MIN_PARAGRAPHS or not size
-            or sum(map(len, kept)) > MISSED_MAX_SHARE * size or not _after_headline(work, region)):
-        return None
-    if _named_out(region):
-        return None  # a comment, a sidebar, a closed dialog: trafilatura was right to leave it
-    _drop_unshown(region)
+    return (len(paragraphs) >= MISSED_MIN_PARAGRAPHS and bool(size)
+            and sum(map(len, kept)) <= MISSED_MAX_SHARE * size and _after_headline(work, region))
+
+
+def _missed_lines(region: list[etree._Element]) -> list[str] | None:
+    """The region's paragraphs when one of them is prose (a line of LONGEST_PROSE characters)."""
     lines = _region_paragraphs(region)
     return lines if any(len(line) >= LONGEST_PROSE for line in lines) else None
+
+
+def _region_all_the_same(work: etree._Element, region: list[etree._Element], kept: list[str],
+                         paragraphs: list[str], keys: list[str], kept_keys: list[str],
+                         stats: dict) -> list[str] | None:
+    """The lines of a region that fails the 40 % rule when it is right all the same:
+    trafilatura missed its article (``missed_region``) or ran its lines into paragraphs that
+    reach beyond it (``glued_region``); else None.
+
+    A region hidden (a closed dialog) or in a block named as no article (a comment, a
+    sidebar: ``_class_weight``) is neither case; inside the region, what a reader is not shown
+    as its text (:func:`_drop_unshown`, walked once for both) is left out.
+    """
+    missed = "missed_region" in ENABLED_STEPS and _missed_region(work, region, kept, paragraphs,
+                                                                 stats)
+    kept_set = set(kept_keys)
+    glued_hay = " ".join(key for key in keys if key not in kept_set) \
+        if "glued_region" in ENABLED_STEPS else ""
+    if not (missed or glued_hay) or _named_out(region):
+        return None
+    _drop_unshown(region)
+    own = _missed_lines(region) if missed else None
+    if not own and glued_hay:
+        own = _glued_region(region, keys, kept_keys, kept_set, glued_hay)
+    return own
 
 
 def _named_out(region: list[etree._Element]) -> bool:
@@ -928,8 +950,8 @@ GLUED_MAX_LINES = 400  # a region of more lines is not searched (hostile pages)
 GLUED_MIN_KEY = 10
 
 
-def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list[str]
-                  ) -> list[str] | None:
+def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list[str],
+                  kept: set[str], glued_hay: str) -> list[str] | None:
     """The region's lines that trafilatura kept, when trafilatura ran them into paragraphs
     that reach beyond the region; else None.
 
@@ -939,13 +961,9 @@ def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list
     kept all of it. A wrong region's text is not in trafilatura's, or it is in paragraphs the
     region holds; here it is inside paragraphs wider than the region, which is right: its
     lines are the part of them that is the article. ``keys`` are trafilatura's paragraphs
-    (``_tokens``), ``kept_keys`` those the region holds.
+    (``_tokens``), ``kept_keys`` those the region holds (``kept``, as a set), ``glued_hay``
+    the others joined.
     """
-    kept = set(kept_keys)
-    glued_hay = " ".join(key for key in keys if key not in kept)
-    if not glued_hay or _named_out(region):
-        return None
-    _drop_unshown(region)
     lines = [_norm(line) for top in region for line, _owner in _owned_lines(top)]
     if len(lines) > GLUED_MAX_LINES:
         return None
@@ -1233,13 +1251,8 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
     keys, hay = [_tokens(p) for p in paragraphs], _hay(blocks)
     kept, kept_keys = _in_region(paragraphs, keys, hay)
     if not _region_holds_enough(work, region, kept, paragraphs):
-        own = None
-        if "missed_region" in ENABLED_STEPS:
-            own = _missed_region(work, region, kept, paragraphs, stats)
-        # a region inside paragraphs that reach beyond it is right all the same
-        if not own and "glued_region" in ENABLED_STEPS:
-            own = _glued_region(region, keys, kept_keys)
-        return own or paragraphs
+        return _region_all_the_same(work, region, kept, paragraphs, keys, kept_keys,
+                                    stats) or paragraphs
     longest = max(paragraphs, key=len)
     if "longest_prose" in ENABLED_STEPS and len(longest) >= LONGEST_PROSE and longest not in kept:
         return paragraphs  # the region left out the page's longest prose: it is the wrong block
