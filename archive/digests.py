@@ -69,3 +69,51 @@ def _decoded(enc: str, size: int) -> bytes | None:
         if len(raw) == size:
             return raw
     return None
+
+
+ODD_DIGEST = b"*"  # digest_key of a value whose sameness only same_digest can tell
+
+
+def digest_key(value: str | None) -> bytes | None:
+    """An index key for a digest value, so an index finds the values ``same_digest`` takes
+    for one by equality: the algorithm and the raw hash (b"sha1:" and 20 bytes) for a known
+    algorithm in an encoding that reads as one hash whatever its letter case (base32, hex);
+    ``ODD_DIGEST`` for any other value (base64, whose case-changed form is another hash; an
+    unknown algorithm; a value no encoding reads): only ``same_digest`` can tell, so a search
+    by key takes these too. None without a value."""
+    if not value:
+        return None
+    name, enc = _split(value)
+    if not name:
+        return ODD_DIGEST
+    size = hashlib.new(name).digest_size
+    raw = _plain(enc, size)
+    if raw is None:
+        raws = {_decoded(v, size) for v in (enc, enc.upper(), enc.lower())}
+        raw = raws.pop()
+        if raws or raw is None or not _matches(enc, raw):
+            return ODD_DIGEST
+    return name.encode() + b":" + raw
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _plain(enc: str, size: int) -> bytes | None:
+    """The hash base32 (warcio, Heritrix) or hex in one letter case encodes, read once (each
+    record is keyed when indexed; the general way reads a value three times): the hash
+    ``digest_key``'s general way finds, or None to take that way."""
+    if enc.isupper() and len(enc) in (-(-size // 5) * 8, -(-size * 8 // 5)):
+        try:
+            raw = base64.b32decode(enc + "=" * (-len(enc) % 8))
+        except (ValueError, binascii.Error):
+            return None
+        if len(raw) != size:
+            return None
+        # a hash of whole 5-byte groups has one base32 form; others have spare bits
+        b32 = base64.b32encode(raw).decode() if size % 5 else enc
+        return raw if enc in (b32, b32.rstrip("=")) else None
+    low = enc.lower()
+    if len(enc) == 2 * size and enc in (low, enc.upper()) and _HEX.issuperset(low):
+        return bytes.fromhex(low)
+    return None

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .digests import digests_conflict, same_digest
+from .digests import ODD_DIGEST, digest_key, digests_conflict, same_digest
 from .errors import ErrorHandler, WarcFormatError, report
 from .httputil import maybe_dechunk
 from .methods import capture_method
@@ -541,6 +541,15 @@ _SELECT = ("SELECT c.ts, c.file, c.offset, c.elsewhere, c.method, c.url, s.first
 _IN_TIER = "c.url IN (SELECT value FROM json_each(?))"
 
 
+def _normalized_or_none(url: str) -> str | None:
+    """``normalize_url`` for the index; None where it fails: the lookup asking for it then
+    fails as it would have (indexing never does)."""
+    try:
+        return normalize_url(url)
+    except Exception:  # noqa: BLE001 - whatever it is, the lookup asking meets it
+        return None
+
+
 def _web_scheme(url: str) -> str:
     """A URL's scheme, http and https as one (the spellings pywb's key joins)."""
     scheme = url.partition(":")[0].lower()
@@ -559,26 +568,33 @@ _SCHEMA = """
 CREATE TABLE captures (seq INTEGER PRIMARY KEY, url TEXT NOT NULL, ts INTEGER NOT NULL,
                        file INTEGER NOT NULL, offset INTEGER NOT NULL,
                        elsewhere INTEGER NOT NULL, method TEXT NOT NULL,
-                       run INTEGER NOT NULL, probe INTEGER NOT NULL);
+                       run INTEGER NOT NULL, probe INTEGER NOT NULL, dkey BLOB);
 CREATE TABLE runs (id INTEGER PRIMARY KEY, run TEXT NOT NULL, spider TEXT NOT NULL,
                    UNIQUE (run, spider));
 CREATE TABLE record_ids (rid TEXT NOT NULL, file INTEGER NOT NULL, offset INTEGER NOT NULL);
-CREATE TABLE spellings (first_seq INTEGER PRIMARY KEY, url TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE spellings (first_seq INTEGER PRIMARY KEY, url TEXT NOT NULL, key TEXT NOT NULL,
+                        norm TEXT);
 """
 # after the bulk insert: one sort each instead of keeping the b-trees ordered row by row
 _INDEXES = """
 CREATE INDEX captures_url ON captures (url, method, ts);
-CREATE INDEX captures_originals ON captures (url) WHERE NOT elsewhere;
+CREATE INDEX captures_originals ON captures (url, dkey) WHERE NOT elsewhere;
 CREATE INDEX record_ids_rid ON record_ids (rid);
-INSERT INTO spellings SELECT MIN(seq), url, surt(url) FROM captures GROUP BY url;
+INSERT INTO spellings SELECT MIN(seq), url, surt(url), NULL FROM captures GROUP BY url;
 CREATE UNIQUE INDEX spellings_url ON spellings (url);
 CREATE INDEX spellings_key ON spellings (key);
+UPDATE spellings SET norm = normalized(url)
+    WHERE key IN (SELECT key FROM spellings GROUP BY key HAVING count(*) > 1);
 """
 # the captures that can be a revisit's original (_original_in) of a tier, from the partial
 # index captures_originals: a URL's revisits are never visited. Through captures_url SQLite
 # read every capture of the URL to leave the revisits out, for each revisit tried: N revisits
 # of a URL with no original took N^2 rows (24,000 of them, minutes of `scrapy reextract`)
 _ORIGINALS = f"{_SELECT} WHERE {_IN_TIER} AND NOT c.elsewhere"
+# those whose payload digest may be a revisit's (its digest_key, or one only same_digest can
+# tell): N responses and M revisits matching none were N*M records read from disk (a revisit
+# tried each response of the URL in turn); now only those with its digest are
+_ORIGINALS_OF_DIGEST = f"{_ORIGINALS} AND c.dkey IN (?, ?)"
 _BATCH = 5_000  # rows held before an executemany
 _RUNS_NAMED = "(SELECT id FROM runs WHERE run = ?)"  # the keys of the run of one text
 
@@ -716,6 +732,7 @@ class ArchiveLookup:
             db.execute(pragma)
         db.executescript(_SCHEMA)
         db.create_function("surt", 1, surt, deterministic=True)
+        db.create_function("normalized", 1, _normalized_or_none, deterministic=True)
         caps: list[tuple] = []
         ids: list[tuple[str, int, int]] = []
         count = 0
@@ -736,9 +753,12 @@ class ArchiveLookup:
                     report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
                     continue
                 count += 1
+                elsewhere = _payload_elsewhere(rec)
+                # an original's digest, keyed: what finds a revisit's original (_original_in)
+                dkey = None if elsewhere else digest_key(_payload_digest(rec))
                 caps.append((count, rec.target_uri, _ts(rec.date), idx, info.offset,
-                             _payload_elsewhere(rec), capture_method(info)[1], run,
-                             rec.get(PROBE_FIELD) is not None))
+                             elsewhere, capture_method(info)[1], run,
+                             rec.get(PROBE_FIELD) is not None, dkey))
                 if rec.rec_type == "response" and rec.record_id:
                     ids.append((rec.record_id, idx, info.offset))
                 if len(caps) >= _BATCH:
@@ -755,7 +775,7 @@ class ArchiveLookup:
         return runs[run]
 
     def _flush(self, caps: list[tuple], ids: list[tuple[str, int, int]]) -> None:
-        self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", caps)
+        self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", caps)
         self._db.executemany("INSERT INTO record_ids VALUES (?, ?, ?)", ids)
         caps.clear()
         ids.clear()
@@ -868,21 +888,35 @@ class ArchiveLookup:
         those equal to it but for escapes and case (``normalize_url``); else those pywb takes
         for it (the same SURT key: http or https, ``www.`` or not, a trailing slash, the
         default port, query order, case). A closer spelling wins over any farther one."""
-        return next(iter(self._tiers(url)), [])
+        return next(self._iter_tiers(url), [])
 
     def _tiers(self, url: str) -> list[list[str]]:
         """The archived spellings of ``url`` by closeness (see ``spellings``), closest first:
         a farther tier answers only when no capture of a closer one can. Each in the order
         of its first capture."""
+        return list(self._iter_tiers(url))
+
+    def _iter_tiers(self, url: str) -> Iterator[list[str]]:
+        """``_tiers`` one at a time, each looked up only when asked for: an archived URL is
+        answered without its other spellings (N spellings of one key were N^2 work for a
+        reextract, which asks for each), and those use the forms normalized when indexed."""
         url = strip_brackets(url)
-        same_key = [u for (u,) in self._query(
-            "SELECT url FROM spellings WHERE key = ? ORDER BY first_seq", (surt(url),))]
-        norm = normalize_url(url)
-        equal = [u for u in same_key if u != url and normalize_url(u) == norm]
+        if self._query("SELECT 1 FROM spellings WHERE url = ?", (url,)).fetchone():
+            yield [url]
+        others = self._query("SELECT url, norm FROM spellings WHERE key = ? AND url != ? "
+                             "ORDER BY first_seq", (surt(url), url)).fetchall()
+        if not others:
+            return
+        asked = normalize_url(url)
+        # a spelling alone under its key was not normalized when indexed (nor one that failed to)
+        norms = [normalize_url(u) if norm is None else norm for u, norm in others]
+        if equal := [u for (u, _), norm in zip(others, norms, strict=True) if norm == asked]:
+            yield equal
         # the SURT key leaves the scheme out; only http and https are one another's spelling
         web = _web_scheme(url)
-        farther = [u for u in same_key if u != url and u not in equal and _web_scheme(u) == web]
-        return [tier for tier in ([url] if url in same_key else [], equal, farther) if tier]
+        if farther := [u for (u, _), norm in zip(others, norms, strict=True)
+                       if norm != asked and _web_scheme(u) == web]:
+            yield farther
 
     def captures(self, url: str) -> list[Capture]:
         """Captures of `url` under its closest archived spellings (see ``spellings``)."""
@@ -920,7 +954,7 @@ class ArchiveLookup:
     def latest(self, url: str, at: datetime | None = None, *, method: str = "") -> Capture | None:
         """The newest capture of ``url`` (of a GET unless ``method``), or the nearest to
         ``at``; None when there is none."""
-        for tier in self._tiers(url):
+        for tier in self._iter_tiers(url):
             if best := next(self._candidates(tier, at, method), None):
                 return best[0]
         return None
@@ -936,7 +970,7 @@ class ArchiveLookup:
         tried, as a replay tool would; None when none can be read. Never a record of
         another URL, nor of another request of it.
         """
-        for cap, spelling in (c for tier in self._tiers(url)
+        for cap, spelling in (c for tier in self._iter_tiers(url)
                               for c in self._candidates(tier, at, method)):
             try:
                 found = self._load(cap, spelling)
@@ -969,7 +1003,7 @@ class ArchiveLookup:
         capture that cannot be read is reported to on_error and skipped."""
         sql = (f"{_SELECT} WHERE {_IN_TIER} AND c.method = ? AND c.run = ? AND c.ts >= ? "
                "ORDER BY c.ts, c.seq")
-        for tier in self._tiers(url):
+        for tier in self._iter_tiers(url):
             for row in self._query(sql, (json.dumps(tier), method, run, _ts(at))).fetchall():
                 cap = _capture(row)
                 try:
@@ -1018,8 +1052,8 @@ class ArchiveLookup:
         # (not archived so) its nearest spelling, which may be http for https; as pywb, which
         # looks the original up by SURT key (no scheme) and filters by digest only given one.
         # With a digest, farther spellings too: the digest shows they hold the same bytes
-        tiers = self._tiers(uri) if digest else self._tiers(uri)[:1]
-        for tier in tiers:
+        tiers = self._iter_tiers(uri)
+        for tier in tiers if digest else itertools.islice(tiers, 1):
             if (found := self._original_in(tier, rec, digest)) is not None:
                 return found
         return None
@@ -1031,7 +1065,12 @@ class ArchiveLookup:
         date = _refers_to_date(rec)
         want = _ts(date) if date else None
         limit = _ts(rec.date) if rec.get("WARC-Date") else None
-        rows = self._query(_ORIGINALS, (json.dumps(tier),)).fetchall()
+        key = digest_key(digest)
+        if key is None or key == ODD_DIGEST:  # only same_digest tells: each is read
+            rows = self._query(_ORIGINALS, (json.dumps(tier),)).fetchall()
+        else:  # only those whose digest may be it are read
+            rows = self._query(_ORIGINALS_OF_DIGEST,
+                               (json.dumps(tier), key, ODD_DIGEST)).fetchall()
         rows = [r for r in rows if limit is None or r[0] <= limit]
         rows.sort(key=lambda r: (r[0] != want, -r[0], r[6], r[7]))
         for row in rows:
