@@ -660,7 +660,7 @@ class ArchiveLookup:
     """URL -> captures index for replay, on disk: memory does not grow with the archive.
 
     The index is an SQLite file in a private temporary folder (``tmp_dir``, else TMPDIR; about
-    350 bytes of disk a capture), removed by ``close``, on leaving a ``with`` block, when the
+    450 bytes of disk a capture), removed by ``close``, on leaving a ``with`` block, when the
     lookup is garbage or at process exit. A folder that cannot be made or written (read-only,
     full) raises LookupIndexError naming it.
 
