@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+import re
 import zlib
 
 ORIG_CL_HEADER = "X-Archive-Orig-Content-Length"
@@ -105,6 +106,9 @@ def normalize_response_headers(
     return out
 
 
+_HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]+")  # HTTP's chunk-size: no sign, prefix or underscore
+
+
 def dechunk(body: bytes) -> bytes:
     """Remove chunked transfer framing; raises ValueError if the body is not valid chunking."""
     out = bytearray()
@@ -115,10 +119,9 @@ def dechunk(body: bytes) -> bytes:
         if eol < 0:
             raise ValueError("chunk size line not terminated")
         size_s = body[pos:eol].split(b";", 1)[0].strip()
-        try:
-            size = int(size_s, 16)
-        except ValueError as exc:
-            raise ValueError(f"bad chunk size {size_s[:20]!r}") from exc
+        if not _HEX_DIGITS.fullmatch(size_s):  # int(, 16) takes "-6": a step back, for ever
+            raise ValueError(f"bad chunk size {size_s[:20]!r}")
+        size = int(size_s, 16)
         pos = eol + 2
         if size == 0:
             return bytes(out)
