@@ -613,3 +613,22 @@ def test_records_of_a_file_joined_after_a_torn_member_are_read(tmp_path, cut):
     uris = [i.record.target_uri for i in iter_records(path, errors.append)]
     assert uris == ["http://ex.com/first", *(f"http://ex.com/good{n}" for n in range(5))]
     assert errors and errors[0].offset == len(first)
+
+
+def test_a_header_folded_over_millions_of_lines_is_read_in_one_pass(tmp_path):
+    """Folded lines were joined one by one (quadratic): a 8 MB head took many minutes. The
+    subprocess's timeout fails the test instead of hanging the suite."""
+    body = _page(2)
+    folds = 2_000_000
+    block = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Fold: a\r\n" + b" c\r\n" * folds
+             + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    path = _write(tmp_path, "folded.warc", _three(record("response", "http://ex.com/2", block)),
+                  compress=False)
+    script = ("import sys\nfrom archive.reader import ArchiveLookup\n"
+              "res = ArchiveLookup([sys.argv[1]]).get('http://ex.com/2')\n"
+              "fold = dict(res.headers)['X-Fold']\n"
+              "print(len(fold), fold[:7], res.payload.decode(), sep='|')\n")
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.split("|") == [str(1 + 2 * folds), "a c c c", _page(2).decode() + "\n"], \
+        out.stdout + out.stderr[-2000:]
