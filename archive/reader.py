@@ -103,7 +103,7 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
         elif split_location(s) is not None:
             found = [p]
         elif any(c in s for c in "*?["):
-            found = sorted(Path(q) for q in glob.glob(s, recursive=True) if Path(q).is_file())
+            found = sorted(q for q in _glob(s) if q.is_file())
         elif p.is_file():
             found = [p]
         else:
@@ -114,6 +114,17 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
                 seen.add(key)
                 out.append(q)
     return out
+
+
+def _glob(pattern: str) -> list[Path]:
+    """What a glob pattern names. A ``**`` part is walked as a folder is (pathlib does not
+    enter links to folders): glob.glob's recursive walk follows them, so a link to ``.``
+    beside another made ``runs/**/*.warc.gz`` endless."""
+    parts = Path(pattern).parts
+    if "**" not in parts:
+        return [Path(q) for q in glob.glob(pattern)]
+    fixed = next(i for i, part in enumerate(parts) if any(c in part for c in "*?["))
+    return list(Path(*parts[:fixed] or ".").glob(str(Path(*parts[fixed:]))))
 
 
 def _same_input_key(p: Path) -> tuple[Path, str]:

@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
@@ -193,3 +195,24 @@ def test_a_captures_run_is_found_in_its_own_file_not_a_same_named_one(tmp_path, 
         assert [r.payload for r in lookup.answers_in_run(URL, runs[0], T2)] == [
             b"<html>run-a</html>"]
         assert lookup.run_at(names.pop(), first_b[2], URL) is None
+
+
+def test_a_double_star_glob_does_not_follow_a_symlink_loop(tmp_path):
+    """glob.glob(recursive=True) followed folder links: ``l1 -> .`` beside ``l2 -> .`` made
+    ``folder/**/*.warc.gz`` an endless walk. A ``**`` pattern walks as a folder is walked
+    (links to folders not entered); the files it names are as before."""
+    folder = tmp_path / "runs"
+    (folder / "2026" / "12").mkdir(parents=True)
+    for name in ("a.warc.gz", "2026/b.warc.gz", "2026/12/c.warc", "2026/12/skip.txt"):
+        (folder / name).write_bytes(b"")
+    (folder / "l1").symlink_to(".")
+    (folder / "2026" / "l2").symlink_to("..")
+    script = ("import sys\nfrom archive.reader import expand_paths\n"
+              "print('\\n'.join(str(p) for p in expand_paths(sys.argv[1:])))\n")
+    res = subprocess.run([sys.executable, "-c", script, f"{folder}/**/*.warc.gz",
+                          f"{folder}/**/*.warc", f"{folder}/2026/*/*.warc"],
+                         capture_output=True, text=True, timeout=60)  # a loop fails, not hangs
+    assert res.stdout.split() == [str(folder / name) for name in
+                                  ("2026/b.warc.gz", "a.warc.gz", "2026/12/c.warc")], res.stderr
+    assert expand_paths(folder) == [folder / "2026/12/c.warc", folder / "2026/b.warc.gz",
+                                    folder / "a.warc.gz"]
