@@ -123,8 +123,15 @@ def _glob(pattern: str) -> list[Path]:
     parts = Path(pattern).parts
     if "**" not in parts:
         return [Path(q) for q in glob.glob(pattern)]
+    if parts[-1] == "**":  # glob's trailing ** names files too; pathlib's only folders
+        parts = (*parts, "*")
     fixed = next(i for i, part in enumerate(parts) if any(c in part for c in "*?["))
-    return list(Path(*parts[:fixed] or ".").glob(str(Path(*parts[fixed:]))))
+    root = Path(*parts[:fixed] or ".")
+    found = root.glob(str(Path(*parts[fixed:])))
+    if any(part.startswith(".") for part in parts[fixed:]):
+        return list(found)
+    # as glob's: a wildcard names no hidden file or folder (pathlib's does)
+    return [q for q in found if not any(part.startswith(".") for part in q.relative_to(root).parts)]
 
 
 def _same_input_key(p: Path) -> tuple[Path, str]:

@@ -203,7 +203,9 @@ def test_a_double_star_glob_does_not_follow_a_symlink_loop(tmp_path):
     (links to folders not entered); the files it names are as before."""
     folder = tmp_path / "runs"
     (folder / "2026" / "12").mkdir(parents=True)
-    for name in ("a.warc.gz", "2026/b.warc.gz", "2026/12/c.warc", "2026/12/skip.txt"):
+    (folder / ".trash").mkdir()
+    for name in ("a.warc.gz", "2026/b.warc.gz", "2026/12/c.warc", "2026/12/skip.txt",
+                 ".trash/old.warc.gz", "2026/.d.warc.gz"):
         (folder / name).write_bytes(b"")
     (folder / "l1").symlink_to(".")
     (folder / "2026" / "l2").symlink_to("..")
@@ -214,5 +216,9 @@ def test_a_double_star_glob_does_not_follow_a_symlink_loop(tmp_path):
                          capture_output=True, text=True, timeout=60)  # a loop fails, not hangs
     assert res.stdout.split() == [str(folder / name) for name in
                                   ("2026/b.warc.gz", "a.warc.gz", "2026/12/c.warc")], res.stderr
-    assert expand_paths(folder) == [folder / "2026/12/c.warc", folder / "2026/b.warc.gz",
-                                    folder / "a.warc.gz"]
+    # a trailing ** names the files below, as glob's does; hidden ones only when named
+    assert expand_paths(f"{folder}/**") == [folder / name for name in (
+        "2026/12/c.warc", "2026/12/skip.txt", "2026/b.warc.gz", "a.warc.gz")]
+    assert expand_paths(f"{folder}/**/.*.warc.gz") == [folder / "2026/.d.warc.gz"]
+    assert expand_paths(folder) == [folder / name for name in (  # a folder: hidden ones too
+        ".trash/old.warc.gz", "2026/.d.warc.gz", "2026/12/c.warc", "2026/b.warc.gz", "a.warc.gz")]
