@@ -889,7 +889,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
         if length is not None and start + length <= size and _ends_at(fh, start, length, rec):
             end = start + length
         else:
-            nxt = _next_real_record(fh, start, size)
+            nxt, unread = _next_real_record(fh, start, size)
             end = size if nxt is None else nxt
             if length is not None and start + length > size and nxt is None:
                 problems.append(f"record truncated: Content-Length {length}, {end - start} left")
@@ -897,6 +897,12 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
                 problems.append(
                     f"bad Content-Length {get_header(fields, 'Content-Length')!r}; block "
                     "taken up to the next record"
+                )
+            if unread is not None:
+                problems[-1] += (
+                    f"; a record header at offset {unread} inside it, not read as a record: "
+                    "its own length does not end at a record either (a quoted record, or one "
+                    "whose length is damaged too: its bytes are in this block)"
                 )
         if end - start > cap:
             report(
@@ -914,28 +920,35 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
         offset = max(end, offset + 1)
 
 
-def _next_real_record(fh, start: int, size: int) -> int | None:
-    """Where the next record starts after a block of unknown length (plain files).
+def _next_real_record(fh, start: int, size: int) -> tuple[int | None, int | None]:
+    """Where the next record starts after a block of unknown length (plain files), and the
+    first record header passed over on the way (or None).
 
     A `WARC/` line inside the payload (a page quoting a record) is passed over unless a whole
     record starts there: a header, its block, then the end of the file or another record.
+    A real record whose own length is damaged too is passed over the same way (nothing can
+    tell it from a quoted one), so the caller names the first such header's offset.
     Only line starts are tried, so the header reads stay linear in the file.
     """
     def where(data: bytes) -> int:
         m = _RECORD_START.search(data)
         return -1 if m is None else m.start(1)
 
-    pos = start
+    pos, unread = start, None
     while (nxt := _find(fh, pos, where, 16)) is not None:
-        if _whole_record_at(fh, nxt, size):
-            return nxt
+        whole = _whole_record_at(fh, nxt, size)
+        if whole:
+            return nxt, unread
+        if whole is None and unread is None:
+            unread = nxt
         pos = nxt + 1
-    return None
+    return None, unread
 
 
-def _whole_record_at(fh, pos: int, size: int) -> bool:
-    """A header starts at `pos`, and unless its own length is damaged too (then nothing can
-    tell), its block ends at the end of the file or at the next record."""
+def _whole_record_at(fh, pos: int, size: int) -> bool | None:
+    """True when a header starts at `pos` and its block ends at the end of the file or at
+    the next record (or its length cannot be checked); None when a header starts there but
+    its length ends elsewhere; False when no header does."""
     fh.seek(pos)
     line = fh.readline(_MAX_HEAD)
     raw, done = _read_head(fh, line)
@@ -946,7 +959,7 @@ def _whole_record_at(fh, pos: int, size: int) -> bool:
     end = pos + len(raw) + (length or 0)
     if not done or length is None or end > size:
         return done
-    return _record_boundary_at(fh, end)
+    return _record_boundary_at(fh, end) or None
 
 
 def _record_boundary_at(fh, pos: int) -> bool:

@@ -632,3 +632,20 @@ def test_a_header_folded_over_millions_of_lines_is_read_in_one_pass(tmp_path):
                          text=True, timeout=60)
     assert out.stdout.split("|") == [str(1 + 2 * folds), "a c c c", _page(2).decode() + "\n"], \
         out.stdout + out.stderr[-2000:]
+
+
+def test_a_record_swallowed_by_its_neighbours_damaged_length_is_named_by_offset(tmp_path):
+    """Two damaged lengths in a plain file: the first runs 500 bytes into the second record,
+    whose own length is 500 short, so no whole record starts there and the first record's
+    block runs to the third. The second record cannot be told from a quoted one, but it is
+    named by offset, not lost without a word (its bytes stay in the first's block)."""
+    blocks = [http_response(_page(n) + b" " * 600) for n in (1, 2)]
+    first = record("response", "http://ex.com/1", blocks[0], length=str(len(blocks[0]) + 500))
+    second = record("response", "http://ex.com/2", blocks[1], length=str(len(blocks[1]) - 500))
+    path = _write(tmp_path, "two.warc", [first, second, response("http://ex.com/3", _page(3))],
+                  compress=False)
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append))
+    assert [i.record.target_uri for i in infos] == ["http://ex.com/1", "http://ex.com/3"]
+    assert [e.offset for e in errors] == [0]
+    assert f"a record header at offset {len(first)} inside it" in errors[0].reason
