@@ -98,6 +98,10 @@ DOWNLOADER_MIDDLEWARES = {
 # feed and page URLs sites name on them (SSRF), unless a site of the crawl is on one (a local
 # mirror on 127.0.0.1); True lets every one through.
 ALLOW_PRIVATE_ADDRESSES = False
+# DNS answers are judged as well: a name that resolves to such an address (an attacker's name
+# for 127.0.0.1, metadata.google.internal) is refused unless a site of the crawl is on that
+# name (crawler/resolver.py). DNS_RESOLVER is Scrapy's deprecated name for this setting.
+TWISTED_DNS_RESOLVER = "crawler.resolver.PrivateAnswerResolver"
 
 # --- Discovery -----------------------------------------------------------------------------
 # Pages one walk of a paged listing or day archive may read (an outlet's Discovery.max_pages

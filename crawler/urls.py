@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from ipaddress import IPv4Address, IPv6Address, ip_address
+from typing import Any
 from urllib.parse import SplitResult, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -144,8 +146,8 @@ def private_address(url: str) -> str | None:
     a database on the crawler's own network or ``localhost`` would have the crawler fetch
     and archive them (SSRF). IPv4 is read as the resolver reads it (``inet_aton``: one to
     four parts, decimal, ``0x`` hex or ``0`` octal: ``2130706433`` and ``0x7f.1`` are
-    127.0.0.1), IPv6 with its IPv4-mapped form. A DNS name resolving to a private address
-    is not caught here: that needs the resolver's answer at connection time.
+    127.0.0.1), IPv6 as :func:`address_reason` reads it. A DNS name resolving to a private
+    address is not caught here: :mod:`crawler.resolver` judges the resolver's answer.
 
     The URL is judged as it is written and as Scrapy fetches it: a Request runs it through
     w3lib's ``safe_url_string``, whose IDNA step makes fullwidth digits, circled letters and
@@ -161,19 +163,67 @@ def private_address(url: str) -> str | None:
     return None
 
 
-def _private_host(url: str) -> str | None:
-    """Why ``url``'s host, read as written, is off the public Internet (see above)."""
+def url_host(url: str) -> str | None:
+    """The host ``url`` is fetched from, one spelling per host: an IP address as Python
+    writes it (``2130706433``, ``0x7f.1`` and ``[::ffff:127.0.0.1]`` are ``127.0.0.1``), a
+    name lowercased without its final dot; None for no URL."""
     try:
-        host = (urlsplit(url).hostname or "").rstrip(".")
-    except ValueError:
+        host = (urlsplit(safe_url_string(url)).hostname or "").rstrip(".")
+    except (ValueError, UnicodeError):
         return None
-    if host == "localhost" or host.endswith(".localhost"):
-        return "localhost"
+    if not host:
+        return None
     address = _ip_literal(host)
     if address is None:
-        return None
+        return host
     if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
+    return str(address)
+
+
+def site_urls(spider: Any) -> list[str]:
+    """The start (base) URL of each site the spider crawls: its outlets' base URLs as this
+    run spells them (OUTLET_BASE_URLS, the site spider's ``url``), its ``url`` (``scrapy
+    probe``) and its start_urls."""
+    urls: list[str] = []
+    if callable(getattr(spider, "outlets", None)) and callable(getattr(spider, "base_url", None)):
+        urls += [spider.base_url(outlet) for outlet in spider.outlets()]
+    if isinstance(url := getattr(spider, "url", None), str):
+        urls.append(url)
+    return urls + list(getattr(spider, "start_urls", None) or [])
+
+
+def private_hosts(site_urls: Iterable[str]) -> frozenset[str]:
+    """The hosts (:func:`url_host`) of those sites that are themselves off the public
+    Internet: a local mirror's, a test server's. They are the only private hosts a crawl
+    reaches (:func:`refused_address`)."""
+    return frozenset(host for url in site_urls
+                     if private_address(url) is not None and (host := url_host(url)))
+
+
+def refused_address(url: str, site_hosts: Collection[str]) -> str | None:
+    """Why ``url`` is not to be fetched: its host is off the public Internet
+    (:func:`private_address`) and is none of ``site_hosts`` (:func:`private_hosts` of the
+    crawl's sites; any port). None when it may be.
+
+    The one rule of discovery (:meth:`crawler.spiders.base.OutletSpider.refused`) and the
+    downloader (:class:`crawler.downloadermiddlewares.private.PrivateAddressMiddleware`): a
+    site on 127.0.0.1 reaches 127.0.0.1, not 10.0.0.5 or 169.254.169.254 (discovery let any
+    private host through for a local site, and the middleware then dropped the request)."""
+    why = private_address(url)
+    if why is None or url_host(url) in site_hosts:
+        return None
+    return why
+
+
+def address_reason(address: IPv4Address | IPv6Address) -> str | None:
+    """Why an IP address is off the public Internet (``"loopback address 127.0.0.1"``), None
+    for a global one. The IPv4 address inside an IPv4-mapped (``::ffff:127.0.0.1``) or 6to4
+    (``2002:7f00:1::``, which Python calls global) IPv6 address is judged in its stead: that is
+    where the packets go. Shared by the URL check and the resolver (:mod:`crawler.resolver`)."""
+    if isinstance(address, IPv6Address):
+        embedded = address.ipv4_mapped if address.ipv4_mapped is not None else address.sixtofour
+        address = embedded if embedded is not None else address
     for kind, flag in (("unspecified", address.is_unspecified),
                        ("loopback", address.is_loopback),
                        ("link-local", address.is_link_local),
@@ -184,6 +234,18 @@ def _private_host(url: str) -> str | None:
         if flag:
             return f"{kind} address {address}"
     return None
+
+
+def _private_host(url: str) -> str | None:
+    """Why ``url``'s host, read as written, is off the public Internet (see above)."""
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return "localhost"
+    address = _ip_literal(host)
+    return None if address is None else address_reason(address)
 
 
 def _ip_literal(host: str) -> IPv4Address | IPv6Address | None:

@@ -12,9 +12,14 @@ is logged with its URL and reason (a warning per host, then debug) and counted i
 
 A private host that is the host of one of the crawl's own sites (a local mirror, every test
 server on 127.0.0.1) is reached: that site's pages and its redirects among them; no other
-private host is, though another site of the crawl be local. Any crawl with
+private host is, though another site of the crawl be local. That is
+:func:`crawler.urls.refused_address`, the rule discovery keeps too. Any crawl with
 ``ALLOW_PRIVATE_ADDRESSES`` reaches them all. Replay
 (``WARC_REPLAY``) fetches nothing, so it is not in the way of an archive of a 127.0.0.1 crawl.
+
+A name resolving to a private address passes here and is refused by the resolver
+(:mod:`crawler.resolver`); this middleware counts each request failed so in
+``downloader/refused_dns_address``.
 """
 
 from __future__ import annotations
@@ -24,11 +29,11 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest, NotConfigured
 from scrapy.http import Request
-from w3lib.url import safe_url_string
 
-from crawler.urls import private_address
+from crawler.resolver import DNS_STAT, looked_up, private_answer
+from crawler.urls import private_hosts, refused_address, site_urls
 
 logger = logging.getLogger(__name__)
 
@@ -36,25 +41,6 @@ STAT = "downloader/refused_address"
 
 
 RECHECK_SECONDS = 30.0  # a private host no site is on: the sites are read again at most this often
-
-
-def site_urls(spider: Any) -> list[str]:
-    """The start (base) URL of each site the spider crawls: its outlets' base URLs as this
-    run spells them (OUTLET_BASE_URLS, the site spider's ``url``), its ``url`` (``scrapy
-    probe``) and its start_urls."""
-    urls: list[str] = []
-    if callable(getattr(spider, "outlets", None)) and callable(getattr(spider, "base_url", None)):
-        urls += [spider.base_url(outlet) for outlet in spider.outlets()]
-    if isinstance(url := getattr(spider, "url", None), str):
-        urls.append(url)
-    return urls + list(getattr(spider, "start_urls", None) or [])
-
-
-def _host(url: str) -> str | None:
-    try:
-        return urlsplit(safe_url_string(url)).hostname
-    except ValueError:
-        return None
 
 
 class PrivateAddressMiddleware:
@@ -65,7 +51,7 @@ class PrivateAddressMiddleware:
         if settings.getbool("ALLOW_PRIVATE_ADDRESSES") or settings.get("WARC_REPLAY"):
             raise NotConfigured
         self.crawler = crawler
-        self.site_hosts: set[str] = set()  # private hosts of the crawl's own sites
+        self.site_hosts: frozenset[str] = frozenset()  # private hosts of the crawl's own sites
         self.read_at = -RECHECK_SECONDS  # when the sites were last read (monotonic)
         self.said: set[str] = set()  # hosts warned of
 
@@ -74,8 +60,10 @@ class PrivateAddressMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        why = private_address(request.url)
-        if why is None or self.site_host(_host(request.url)):
+        why = refused_address(request.url, self.site_hosts)
+        if why is not None and self.read_sites():
+            why = refused_address(request.url, self.site_hosts)
+        if why is None:
             return
         self.crawler.stats.inc_value(STAT)
         host = urlsplit(request.url).netloc
@@ -87,15 +75,23 @@ class PrivateAddressMiddleware:
             f" (redirected from {chain[-1]})" if chain else "", why, STAT)
         raise IgnoreRequest(f"{request.url} is on a private address: {why}")
 
-    def site_host(self, host: str | None) -> bool:
-        """Whether ``host`` is the (private) host of a site of the crawl. The sites are read
-        again when it is not, at most every RECHECK_SECONDS: the site spider's sites can
-        change during the run, and a crawl of thousands of sites is not read per request."""
-        if host is None:
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """Count a request whose host name the resolver answered with a private address
+        (:class:`crawler.resolver.PrivateAnswerResolver`, which has no crawler of its own to
+        count in and warns once per name), and fail it with the resolver's reason: Twisted's
+        endpoint reports only ``no results for hostname lookup``. It stays a DNS failure."""
+        if (refusal := private_answer(exception, looked_up(request))) is None:
+            return
+        self.crawler.stats.inc_value(DNS_STAT)
+        logger.debug("Refused %s: %s (counted in %s)", request.url, refusal.reason, DNS_STAT)
+        raise CannotResolveHostError(str(refusal)) from refusal
+
+    def read_sites(self) -> bool:
+        """Read the private hosts of the crawl's sites again, unless they were read less than
+        RECHECK_SECONDS ago (False then): the site spider's sites can change during the run,
+        and a crawl of thousands of sites is not read per request."""
+        if time.monotonic() - self.read_at < RECHECK_SECONDS:
             return False
-        if host not in self.site_hosts and time.monotonic() - self.read_at >= RECHECK_SECONDS:
-            self.read_at = time.monotonic()
-            spider = getattr(self.crawler, "spider", None)
-            self.site_hosts = {h for url in site_urls(spider) if private_address(url) is not None
-                               and (h := _host(url)) is not None}
-        return host in self.site_hosts
+        self.read_at = time.monotonic()
+        self.site_hosts = private_hosts(site_urls(getattr(self.crawler, "spider", None)))
+        return True

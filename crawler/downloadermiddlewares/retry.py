@@ -30,6 +30,7 @@ from twisted.internet.task import deferLater
 
 from crawler.downloadermiddlewares.integrity import truncated_encoding
 from crawler.failures import exception_reason, status_reason
+from crawler.resolver import looked_up, private_answer
 
 logger = logging.getLogger(__name__)
 BLOCKED_STATUSES = frozenset({403, 429})
@@ -125,7 +126,8 @@ class BackoffRetryMiddleware:
         return response
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:
-        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions):
+        if request.meta.get("dont_retry") or not isinstance(exception, self.exceptions) \
+                or private_answer(exception, looked_up(request)) is not None:  # again
             return None
         reason = exception_reason(exception)
         return await self._retry(request, reason, reason)

@@ -59,6 +59,8 @@ from crawler.urls import (
     other_spelling,
     path_and_query,
     private_address,
+    private_hosts,
+    refused_address,
     respelled,
     same_article_key,
 )
@@ -333,13 +335,16 @@ class OutletSpider(scrapy.Spider):
     def refused(self, outlet: Outlet, url: str, what: str, named_by: str) -> bool:
         """Whether ``url`` (a ``what``: sitemap, feed, page) that ``named_by`` names is on
         an address off the public Internet (:func:`crawler.urls.private_address`: localhost,
-        a private, loopback, link-local… IP) while the outlet's own site is not: a site
-        naming those would have the crawler fetch and archive its own network (SSRF). A site
-        on such an address (a local mirror, a test server on 127.0.0.1) may name them.
+        a private, loopback, link-local… IP) other than the outlet's own host: a site naming
+        those would have the crawler fetch and archive its own network (SSRF). A site on
+        such an address (a local mirror, a test server on 127.0.0.1) may name its own host,
+        on any port, and no other: :func:`crawler.urls.refused_address`, the rule the
+        downloader middleware keeps too, so what is offered here is not dropped there.
         Counted in ``discovery/refused_address``; warned once per kind and host."""
-        why = private_address(url)
-        if why is None or private_address(self.base_url(outlet)) is not None or \
-                self.setting_bool("ALLOW_PRIVATE_ADDRESSES"):
+        if private_address(url) is None or self.setting_bool("ALLOW_PRIVATE_ADDRESSES"):
+            return False  # the common case, without reading the outlet's host
+        why = refused_address(url, private_hosts([self.base_url(outlet)]))
+        if why is None:
             return False
         self.crawler.stats.inc_value("discovery/refused_address")
         said = (what, urlsplit(url).netloc)

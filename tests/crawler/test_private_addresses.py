@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from scrapy import Request
 
-from crawler.urls import private_address
+from crawler.urls import private_address, private_hosts, refused_address
 
 
 @pytest.mark.parametrize(("url", "why"), [
@@ -66,3 +66,38 @@ def test_spellings_the_request_normalises_are_judged_as_fetched(url: str, why: s
 ])
 def test_public_addresses_and_names_are_not(url: str) -> None:
     assert private_address(url) is None
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    ("http://[2002:7f00:1::]/", "loopback address 127.0.0.1"),  # 6to4 of 127.0.0.1
+    ("http://[2002:a9fe:a9fe::1]/latest/", "link-local address 169.254.169.254"),
+    ("http://[2002:0a00:0005::]:8500/", "private address 10.0.0.5"),
+])
+def test_an_ipv4_address_inside_6to4_is_judged_as_that_address(url: str, why: str) -> None:
+    """Python calls 2002::/16 global, but a 6to4 relay carries it to the IPv4 address it
+    embeds: 2002:7f00:1:: is 127.0.0.1 to whoever routes it."""
+    assert private_address(url) == why
+
+
+SITES = ["http://127.0.0.1:8000/", "https://news.zerkalo.io/", "http://[::1]:9000/"]
+
+
+def test_the_private_hosts_a_crawl_reaches_are_those_its_own_sites_are_on() -> None:
+    """Public sites add nothing; a private site's host is one spelling whatever the URL
+    (2130706433 and 0x7f.1 are 127.0.0.1), any port."""
+    hosts = private_hosts(SITES)
+    assert hosts == {"127.0.0.1", "::1"}
+    for url in ("http://127.0.0.1:9999/robots.txt", "http://2130706433/a", "http://0x7f.1/",
+                "http://[::1]/", "http://[::ffff:127.0.0.1]/", "https://example.org/"):
+        assert refused_address(url, hosts) is None, url
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    ("http://10.0.0.5/sitemap.xml", "private address 10.0.0.5"),
+    ("http://169.254.169.254/latest/meta-data/", "link-local address 169.254.169.254"),
+    ("http://localhost:8000/", "localhost"),  # a name for 127.0.0.1, not the site's host
+    ("http://127.0.0.2/", "loopback address 127.0.0.2"),
+])
+def test_another_private_host_is_refused_though_a_site_is_local(url: str, why: str) -> None:
+    assert refused_address(url, private_hosts(SITES)) == why
+    assert refused_address(url, private_hosts([])) == why

@@ -61,3 +61,18 @@ def test_robots_middleware_parses_through_parse_robots_and_parsers() -> None:
     assert list(inspect.signature(RobotsTxtMiddleware._parse_robots).parameters) == [
         "self", "response", "netloc", "request"]
     assert "self._parsers[netloc]" in inspect.getsource(RobotsTxtMiddleware._parse_robots)
+
+
+def test_the_resolver_is_built_from_the_crawler_process_and_resolves_by_name() -> None:
+    """crawler.resolver.PrivateAnswerResolver reads the sites of ``crawler.crawlers`` (the
+    process Scrapy builds the one resolver from) and extends ``getHostByName``, which both
+    Twisted endpoints Scrapy connects with reach (nameResolver wraps the simple resolver)."""
+    from scrapy.crawler import CrawlerProcessBase
+    from scrapy.resolver import CachingThreadedResolver
+    from twisted.internet._resolver import SimpleResolverComplexifier
+
+    setup = inspect.getsource(CrawlerProcessBase._setup_reactor)
+    assert "build_from_crawler(resolver_class, self, reactor=reactor)" in setup
+    assert list(inspect.signature(CachingThreadedResolver.from_crawler).parameters) == [
+        "crawler", "reactor"]
+    assert "getHostByName" in inspect.getsource(SimpleResolverComplexifier.resolveHostName)

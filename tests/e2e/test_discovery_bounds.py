@@ -188,6 +188,50 @@ def test_a_site_on_a_loopback_address_reads_its_own_sitemaps(tmp_path) -> None:
     assert "discovery/refused_address" not in result.stats
 
 
+def test_a_site_on_a_loopback_address_has_other_private_hosts_refused(tmp_path) -> None:
+    """A local mirror on 127.0.0.1 whose robots.txt names sitemaps on 10.0.0.5 and the cloud
+    metadata address, and whose sitemap names a page on 10.0.0.5: discovery refuses each
+    (it let any private host through for a local site, and the downloader middleware then
+    dropped them), counts and names it; none reaches the downloader, and the site's own
+    sitemap on its own host is read with its articles."""
+    host = "127.0.0.1"
+    site, _, inside, outside = anysite._site(host, 3, 500, "/articles/material-{n}-{i}.html",
+                                             "jsonld", ["Мария Иванова"])
+    golds = inside + outside
+    site.add("/robots.txt", Page((
+        f"User-agent: *\nSitemap: http://{host}/sitemap.xml\n"
+        "Sitemap: http://10.0.0.5/sitemap.xml\n"
+        "Sitemap: http://169.254.169.254/latest/meta-data/\n").encode(),
+        content_type="text/plain"))
+    site.add("/sitemap.xml", anysite.news_urlset(
+        [("http://10.0.0.5/articles/material-1-1.html", golds[0].title, golds[0].published)]
+        + [(g.url, g.title, g.published) for g in golds]))
+    site.add("/", anysite.chrome(host, "<p>Новости</p>"))
+    elsewhere = []
+    for other in ("10.0.0.5", "169.254.169.254"):
+        secret = VirtualSite(other)
+        secret.dynamic.append(lambda _, other=other: Page(f"SECRET-TOKEN-{other}".encode(),
+                                                          content_type="text/plain"))
+        elsewhere.append(secret)
+    with FixtureServer([site, *elsewhere]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": f"http://{host}/", **WINDOW})
+        asked = list(server.requests)
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(i["url"] for i in result.items) == sorted(g.url for g in inside)
+    assert not [u for u in asked if "//10.0.0.5" in u or "//169.254" in u], sorted(asked)
+    assert f"http://{host}/sitemap.xml" in asked
+    assert result.stats["discovery/refused_address"] == 3
+    assert "downloader/refused_address" not in result.stats
+    for line in (
+            f"the sitemap http://10.0.0.5/sitemap.xml named by http://{host}/robots.txt is "
+            "refused: private address 10.0.0.5",
+            "the sitemap http://169.254.169.254/latest/meta-data/ named by "
+            f"http://{host}/robots.txt is refused: link-local address 169.254.169.254",
+            "the page http://10.0.0.5/articles/material-1-1.html named by "
+            f"http://{host}/sitemap.xml is refused: private address 10.0.0.5"):
+        assert f"Discovery: {line} (counted in discovery/refused_address)" in result.log
+
+
 def test_a_page_redirecting_to_a_private_address_is_not_followed_there(tmp_path) -> None:
     """A site on a public name whose article answers 302 to a loopback address: no check of
     the spiders sees a redirect's target, the downloader middleware does. The secret is not

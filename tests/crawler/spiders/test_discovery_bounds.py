@@ -125,6 +125,34 @@ def test_a_site_on_a_private_address_may_name_private_addresses() -> None:
     assert stats.get_value("discovery/refused_address") is None
 
 
+LOCAL = "http://127.0.0.1:8000"
+ELSEWHERE = ["http://10.0.0.5/sitemap.xml", "http://169.254.169.254/latest/meta-data/",
+             "http://localhost:6379/"]
+
+
+def test_a_local_site_may_name_its_own_host_only(caplog) -> None:
+    """A site on 127.0.0.1 naming a sitemap, feed or page on 10.0.0.5 or 169.254.169.254 has
+    it refused as a public site would: the downloader middleware drops any request to a
+    private host no site is on, so discovery refuses it too (it counted those as offered).
+    Its own host, on any port and however spelt, is not refused (the outlet spider asks a
+    sitemap on the outlet's own address)."""
+    made, stats = spider(base=LOCAL)
+    own = [f"{LOCAL}/sm/1.xml", "http://127.0.0.1:9000/sm/2.xml", "http://2130706433/sm/3.xml"]
+    requests = list(made.parse_sitemap(answer(f"{LOCAL}/sitemap.xml", index([*ELSEWHERE, *own])),
+                                       "zerkalo"))
+    assert sorted(r.url for r in requests) == [f"{LOCAL}/sm/1.xml", f"{LOCAL}/sm/2.xml"]
+    good = f"{LOCAL}/life/7.html"
+    feed = list(made.parse_feed(answer(f"{LOCAL}/rss/all.rss", rss([*ELSEWHERE, good])),
+                                "zerkalo"))
+    assert [r.url for r in feed] == [good]
+    assert stats.get_value("discovery/refused_address") == 2 * len(ELSEWHERE)
+    assert (f"Discovery: the sitemap http://10.0.0.5/sitemap.xml named by {LOCAL}/sitemap.xml "
+            "is refused: private address 10.0.0.5 (counted in discovery/refused_address)"
+            in caplog.text)
+    assert ("Discovery: the page http://169.254.169.254/latest/meta-data/ named by "
+            f"{LOCAL}/rss/all.rss is refused: link-local address 169.254.169.254" in caplog.text)
+
+
 def test_the_newest_of_a_numbered_index_are_the_ones_fetched_at_the_count_bound(caplog
                                                                                 ) -> None:
     """WordPress (wp-sitemap-posts-post-N) and Yoast (post-sitemapN) number their sitemaps

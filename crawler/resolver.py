@@ -1,0 +1,170 @@
+"""SSRF by DNS: a name the crawl fetches from must not resolve to the crawler's own network.
+
+The URL checks (:func:`crawler.urls.refused_address`, in discovery and in the first downloader
+middleware) read the host as written: ``metadata.google.internal``, a name an attacker points
+at 127.0.0.1 or 10.0.0.5, the machine's own name (``/etc/hosts``), ``%31%32%37.0.0.1`` (a
+name to the system resolver, which glibc finds no address for) pass them. This resolver, which
+Scrapy installs on the reactor (``TWISTED_DNS_RESOLVER``; ``DNS_RESOLVER`` is its deprecated
+name), judges the answer instead: an address off the public Internet
+(:func:`crawler.urls.address_reason`) fails the lookup with :class:`PrivateAnswer`, a
+``DNSLookupError`` saying the name, the address and why, warned once per name. The connection
+is made to the address judged (Twisted connects to what the resolver returned), so a name
+answering otherwise the next time (DNS rebinding) gains nothing.
+
+Scrapy's HTTP/1.1 handler (and its HTTP/2 one) resolves through it: a direct request's
+``HostnameEndpoint`` asks ``reactor.nameResolver``, which wraps this resolver, and a proxied
+one's ``TCP4ClientEndpoint`` asks ``reactor.resolver``, this one. Through a proxy it is the
+proxy's name that is resolved here; the page's is resolved by the proxy, beyond this check (a
+literal address is still refused by the middleware).
+
+A name is let through when it is the host of a site of the crawl (a local mirror on
+``mirror.lan``), of a proxy named in the environment (``http_proxy``, ``https_proxy``: the
+user's), or with ``ALLOW_PRIVATE_ADDRESSES`` (or ``WARC_REPLAY``, which fetches nothing).
+
+The resolver is one per reactor, built before any spider opens, from the crawler process (its
+settings: the command line's and the project's, not a spider's ``custom_settings``). The
+sites are read at lookup time from every crawler the process runs, again at most every
+RECHECK_SECONDS for a name that is none of them. The resolver has no stats of its own: the
+downloader middleware counts each request failed so in ``downloader/refused_dns_address`` and
+fails it with the refusal's words (Twisted's endpoint reports ``no results for hostname
+lookup``), and the retry middleware does not retry it (the answer would be judged the same).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from ipaddress import ip_address
+from typing import Any
+from urllib.request import getproxies
+
+from scrapy.exceptions import CannotResolveHostError
+from scrapy.resolver import CachingThreadedResolver
+from scrapy.utils.datatypes import LocalCache
+from twisted.internet.error import DNSLookupError
+from twisted.internet.interfaces import IResolverSimple
+from zope.interface import implementer
+
+from crawler.urls import address_reason, site_urls, url_host
+
+logger = logging.getLogger(__name__)
+
+DNS_STAT = "downloader/refused_dns_address"
+RECHECK_SECONDS = 30.0
+
+
+class PrivateAnswer(DNSLookupError):
+    """A name resolved to an address off the public Internet: refused (not retried)."""
+
+    def __init__(self, name: str, address: str, reason: str) -> None:
+        self.name, self.address = name, address
+        self.reason = f"{name} resolves to {reason}, off the public Internet"
+        super().__init__(f"{self.reason}, and no site of this crawl is on that name "
+                         "(ALLOW_PRIVATE_ADDRESSES=True lets it through)")
+
+
+# The names whose last answer was refused, by name: one resolver per process (per reactor).
+_refused: LocalCache[str, PrivateAnswer] = LocalCache(10000)
+
+
+def private_answer(exc: BaseException | None, host: str | None = None) -> PrivateAnswer | None:
+    """The :class:`PrivateAnswer` a download failure is or wraps, or, for a failed lookup of
+    ``host`` (:func:`crawler.urls.url_host` of the request), the refusal of that name's last
+    answer; None for any other failure. Twisted's HostnameEndpoint, through which Scrapy
+    connects, reports each failed lookup as ``no results for hostname lookup`` and drops the
+    resolver's error; a proxied request's TCP4ClientEndpoint keeps it."""
+    seen: set[int] = set()
+    lookup = False
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, PrivateAnswer):
+            return exc
+        lookup = lookup or isinstance(exc, DNSLookupError | CannotResolveHostError)
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return _refused.get(host) if lookup and host else None
+
+
+def looked_up(request: Any) -> str | None:
+    """The name a request's connection looks up: its proxy's host when it has one (the
+    page's is then the proxy's to resolve), else its own."""
+    proxy = request.meta.get("proxy")
+    return url_host(proxy if "://" in (proxy or "") else f"http://{proxy}" if proxy else
+                    request.url)
+
+
+def proxy_hosts() -> frozenset[str]:
+    """The hosts of the proxies the environment names (as Scrapy's HttpProxyMiddleware reads
+    them): a proxy on the user's own network is theirs to use."""
+    return frozenset(host for url in getproxies().values() if (host := url_host(url)))
+
+
+@implementer(IResolverSimple)
+class PrivateAnswerResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, refusing an answer off the public Internet for a name that
+    is no site's (see the module's doc)."""
+
+    def __init__(self, reactor: Any, cache_size: int, timeout: float) -> None:
+        super().__init__(reactor, cache_size, timeout)
+        self.owner: Any = None  # the crawler process (or a crawler): whose sites are let through
+        self.allowed = False  # ALLOW_PRIVATE_ADDRESSES or WARC_REPLAY
+        self.proxies = proxy_hosts()
+        self.site_hosts: frozenset[str] = frozenset()
+        self.read_at = -RECHECK_SECONDS
+        self.said: set[str] = set()  # names warned of
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> PrivateAnswerResolver:
+        """``crawler`` is the CrawlerProcess for ``scrapy crawl`` (the resolver is built once
+        per reactor, when it starts): its ``crawlers`` are read at lookup time."""
+        made = super().from_crawler(crawler, reactor)
+        made.owner = crawler
+        made.allowed = crawler.settings.getbool("ALLOW_PRIVATE_ADDRESSES") or bool(
+            crawler.settings.get("WARC_REPLAY"))
+        return made
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Any:  # noqa: N802 - Twisted's
+        """The address ``name`` resolves to (cached or not), failed with PrivateAnswer when
+        :meth:`refusal` says so."""
+        return super().getHostByName(name, timeout).addCallback(self._judged, name)
+
+    def _judged(self, address: str, name: str) -> str:
+        why = self.refusal(name, address)
+        host = name.lower().rstrip(".")
+        if why is None:
+            _refused.pop(host, None)
+            return address
+        refusal = _refused[host] = PrivateAnswer(name, address, why)
+        log = logger.debug if name in self.said else logger.warning
+        self.said.add(name)
+        log("Refused the DNS answer for %s: %s (counted per request in %s)", name, refusal,
+            DNS_STAT)
+        raise refusal
+
+    def refusal(self, name: str, address: str) -> str | None:
+        """Why ``name``'s answer ``address`` is refused (``"loopback address 127.0.0.1"``),
+        None when it may be connected to: a public address, or a name that is a site's or a
+        proxy's, or private addresses allowed."""
+        if self.allowed:
+            return None
+        try:
+            why = address_reason(ip_address(address.split("%", 1)[0]))
+        except ValueError:
+            return None  # no address: the connection fails on its own
+        if why is None:
+            return None
+        host = name.lower().rstrip(".")
+        if host in self.proxies or self.is_site_host(host):
+            return None
+        return why
+
+    def is_site_host(self, host: str) -> bool:
+        """Whether ``host`` is the host of a site of a crawl the process runs (read again,
+        at most every RECHECK_SECONDS, when it is not: the site spider's sites can change)."""
+        if host not in self.site_hosts and time.monotonic() - self.read_at >= RECHECK_SECONDS:
+            self.read_at = time.monotonic()
+            crawlers = getattr(self.owner, "crawlers", None)
+            spiders = [getattr(c, "spider", None) for c in (
+                crawlers if crawlers is not None else [self.owner])]
+            self.site_hosts = frozenset(h for spider in spiders for url in site_urls(spider)
+                                        if (h := url_host(url)))
+        return host in self.site_hosts

@@ -1,0 +1,162 @@
+"""The resolver's half of the SSRF defence: a name the URL checks cannot judge (the machine's
+own name, metadata.google.internal, an attacker's name for 127.0.0.1) is judged by the
+address it resolves to, unless it is the name of a site of the crawl."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
+from scrapy.http import Request
+from scrapy.resolver import dnscache
+from scrapy.utils.test import get_crawler
+from twisted.internet.error import DNSLookupError
+from twisted.python.failure import Failure
+
+from crawler import settings as project
+from crawler.downloadermiddlewares.private import PrivateAddressMiddleware
+from crawler.downloadermiddlewares.retry import BackoffRetryMiddleware
+from crawler.resolver import PrivateAnswer, PrivateAnswerResolver, looked_up, private_answer
+from crawler.spiders.site import SiteSpider
+
+
+class _Reactor:
+    """What the resolver keeps of a reactor before it resolves: nothing is run here."""
+
+
+def resolver(settings: dict[str, Any] | None = None, url: str = "http://127.0.0.1:8000/"
+             ) -> tuple[PrivateAnswerResolver, Any]:
+    crawler = get_crawler(SiteSpider, settings or {})
+    crawler.spider = SiteSpider.from_crawler(crawler, url=url)
+    crawler.stats.open_spider()
+    return PrivateAnswerResolver.from_crawler(crawler, _Reactor()), crawler
+
+
+@pytest.mark.parametrize(("address", "why"), [
+    ("10.1.2.3", "private address 10.1.2.3"),
+    ("127.0.1.1", "loopback address 127.0.1.1"),
+    ("169.254.169.254", "link-local address 169.254.169.254"),
+    ("::1", "loopback address ::1"),
+    ("2002:7f00:1::", "loopback address 127.0.0.1"),  # 6to4 of 127.0.0.1
+    ("::ffff:10.0.0.5", "private address 10.0.0.5"),
+    ("fe80::1%eth0", "link-local address fe80::1"),
+])
+def test_a_name_answered_with_a_private_address_is_refused(address: str, why: str) -> None:
+    made, _ = resolver()
+    assert made.refusal("metadata.google.internal", address) == why
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700::1111", "not an address"])
+def test_a_public_answer_passes(address: str) -> None:
+    made, _ = resolver()
+    assert made.refusal("example.org", address) is None
+
+
+def test_the_name_of_a_site_of_the_crawl_may_resolve_to_its_own_network() -> None:
+    """A local mirror on a name of the user's network; only that name passes, not another
+    name for the same address, not the site's address spelt as a name."""
+    made, _ = resolver(url="http://Mirror.LAN:8080/")
+    assert made.refusal("mirror.lan", "192.168.1.5") is None
+    assert made.refusal("MIRROR.LAN.", "192.168.1.5") is None
+    assert made.refusal("evil.example", "192.168.1.5") == "private address 192.168.1.5"
+    local, _ = resolver()  # the site is on 127.0.0.1: the machine's name is another host
+    assert local.refusal("vm", "127.0.0.1") == "loopback address 127.0.0.1"
+
+
+def test_a_proxy_the_environment_names_may_be_on_the_users_network(monkeypatch) -> None:
+    monkeypatch.setenv("http_proxy", "http://Proxy.Corp:3128")
+    made, _ = resolver()
+    assert made.refusal("proxy.corp", "10.0.0.1") is None
+    assert made.refusal("other.corp", "10.0.0.1") == "private address 10.0.0.1"
+
+
+@pytest.mark.parametrize("settings", [{"ALLOW_PRIVATE_ADDRESSES": True},
+                                      {"WARC_REPLAY": "/nonexistent/*.warc.gz"}])
+def test_every_answer_passes_when_private_addresses_are_allowed(settings: dict[str, Any]
+                                                                 ) -> None:
+    made, _ = resolver(settings)
+    assert made.refusal("metadata.google.internal", "169.254.169.254") is None
+
+
+def test_a_cached_answer_is_judged_too_and_fails_the_lookup_with_the_reason(caplog) -> None:
+    """Scrapy's cache answers without a thread (and without the reactor): a name cached as
+    private is refused each time it is asked, with a DNSLookupError naming it and why."""
+    made, _ = resolver()
+    dnscache["secret.example"] = "10.9.8.7"
+    try:
+        outcome: list[Any] = []
+        made.getHostByName("secret.example").addBoth(outcome.append)
+    finally:
+        del dnscache["secret.example"]
+    assert isinstance(outcome[0], Failure)
+    error = outcome[0].value
+    assert isinstance(error, PrivateAnswer) and isinstance(error, DNSLookupError)
+    assert ("secret.example resolves to private address 10.9.8.7, off the public Internet, "
+            "and no site of this crawl is on that name") in str(error)
+    assert "Refused the DNS answer for secret.example: " in caplog.text
+    dnscache["example.org"] = "93.184.216.34"
+    try:
+        passed: list[Any] = []
+        made.getHostByName("example.org").addBoth(passed.append)
+    finally:
+        del dnscache["example.org"]
+    assert passed == ["93.184.216.34"]
+
+
+def wrapped(error: Exception) -> CannotResolveHostError:
+    """The error as Scrapy's handler raises it (``raise CannotResolveHostError(…) from e``)."""
+    try:
+        try:
+            raise error
+        except DNSLookupError as e:
+            raise CannotResolveHostError(str(e)) from e
+    except CannotResolveHostError as outer:
+        return outer
+
+
+def test_a_lookup_failed_for_a_refused_name_is_known_by_its_name() -> None:
+    """Twisted's HostnameEndpoint (a direct request) drops the resolver's error and says
+    "no results for hostname lookup": the refusal is found by the name it was for; a
+    proxied request's lookup is of its proxy."""
+    made, _ = resolver()
+    dnscache["Refused.Example."] = "10.9.8.7"  # as asked: the refusal is kept by host
+    try:
+        made.getHostByName("Refused.Example.").addErrback(lambda _: None)
+    finally:
+        del dnscache["Refused.Example."]
+    dropped = wrapped(DNSLookupError("no results for hostname lookup: refused.example"))
+    request = Request("http://refused.example:8000/a")
+    assert private_answer(dropped, looked_up(request)) is not None
+    assert private_answer(dropped, looked_up(request)).address == "10.9.8.7"
+    assert private_answer(dropped, "other.example") is None
+    assert private_answer(RuntimeError("no lookup"), "refused.example") is None
+    proxied = Request("http://refused.example/a", meta={"proxy": "http://proxy.corp:3128"})
+    assert looked_up(proxied) == "proxy.corp"
+    assert private_answer(dropped, looked_up(proxied)) is None
+    kept = wrapped(PrivateAnswer("vm", "127.0.0.1", "loopback address 127.0.0.1"))
+    assert private_answer(kept) is kept.__cause__
+
+
+def test_a_refused_answer_is_counted_per_request_said_and_not_retried() -> None:
+    """The retry middleware lets it go (the answer would be judged the same); the
+    private-address middleware counts it and fails the request with the refusal's words."""
+    _, crawler = resolver()
+    failure = wrapped(PrivateAnswer("vm", "127.0.0.1", "loopback address 127.0.0.1"))
+    request = Request("http://vm:8000/secret")
+    retry = BackoffRetryMiddleware.from_crawler(crawler)
+    assert asyncio.run(retry.process_exception(request, failure)) is None
+    assert crawler.stats.get_value("retry/count") is None
+    with pytest.raises(CannotResolveHostError, match=r"^DNS lookup failed: vm resolves to "
+                       r"loopback address 127\.0\.0\.1, off the public Internet, and no site"):
+        PrivateAddressMiddleware.from_crawler(crawler).process_exception(request, failure)
+    assert crawler.stats.get_value("downloader/refused_dns_address") == 1
+
+
+def test_it_is_the_projects_resolver() -> None:
+    assert project.TWISTED_DNS_RESOLVER == "crawler.resolver.PrivateAnswerResolver"
+    assert not hasattr(project, "DNS_RESOLVER")  # deprecated: setting it warns
+    with pytest.raises(IgnoreRequest):  # the literal is still the middleware's
+        PrivateAddressMiddleware.from_crawler(resolver()[1]).process_request(
+            Request("http://[2002:a9fe:a9fe::]/"))
