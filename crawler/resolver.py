@@ -7,7 +7,8 @@ name to the system resolver, which glibc finds no address for) pass them. This r
 Scrapy installs on the reactor (``TWISTED_DNS_RESOLVER``; ``DNS_RESOLVER`` is its deprecated
 name), judges the answer instead: an address off the public Internet
 (:func:`crawler.urls.address_reason`) fails the lookup with :class:`PrivateAnswer`, a
-``DNSLookupError`` saying the name, the address and why, warned once per name. The connection
+``DNSLookupError`` saying the name, the address and why, warned once per host
+(its spellings one: :func:`crawler.urls.name_host`). The connection
 is made to the address judged (Twisted connects to what the resolver returned), so a name
 answering otherwise the next time (DNS rebinding) gains nothing.
 
@@ -17,13 +18,21 @@ one's ``TCP4ClientEndpoint`` asks ``reactor.resolver``, this one. Through a prox
 proxy's name that is resolved here; the page's is resolved by the proxy, beyond this check (a
 literal address is still refused by the middleware).
 
-A name is let through when it is the host of a site of the crawl (a local mirror on
-``mirror.lan``), of a proxy named in the environment (``http_proxy``, ``https_proxy``: the
-user's), or with ``ALLOW_PRIVATE_ADDRESSES`` (or ``WARC_REPLAY``, which fetches nothing).
+A private answer is let through for a proxy named in the environment (``http_proxy``,
+``https_proxy``: the user's), with ``ALLOW_PRIVATE_ADDRESSES`` (or ``WARC_REPLAY``, which
+fetches nothing), and for the host of a site of the crawl: a site given by its address (the
+host as Twisted asks it, ``2130706433`` being 127.0.0.1) always, a site's name (a local mirror
+on ``mirror.lan``) only to a loopback or private-network (RFC 1918, ULA) address and only when
+its first answer in this process was private. A public site of the crawl pointing its own name
+at the crawler's network (DNS rebinding) is refused like any name, and no name is let through
+to a link-local address (169.254.0.0/16, fe80::/10, in any IPv6 form), where cloud metadata
+answers.
 
-The resolver is one per reactor, built before any spider opens, from the crawler process (its
-settings: the command line's and the project's, not a spider's ``custom_settings``). The
-sites are read at lookup time from every crawler the process runs, again at most every
+The resolver is one per reactor, built before any spider opens, from the crawler process.
+Private answers are let through when the process's settings allow them or a crawler's own do
+(a spider's ``custom_settings``, as the middleware reads them). The sites are read at lookup
+time from every crawler the process runs: again whenever those crawlers (or their spiders)
+change (``crawlall`` runs one after another in one process), else at most every
 RECHECK_SECONDS for a name that is none of them. The resolver has no stats of its own: the
 downloader middleware counts each request failed so in ``downloader/refused_dns_address`` and
 fails it with the refusal's words (Twisted's endpoint reports ``no results for hostname
@@ -45,7 +54,7 @@ from twisted.internet.error import DNSLookupError
 from twisted.internet.interfaces import IResolverSimple
 from zope.interface import implementer
 
-from crawler.urls import address_reason, site_urls, url_host
+from crawler.urls import address_reason, carried_address, name_host, site_urls, url_host
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +65,13 @@ RECHECK_SECONDS = 30.0
 class PrivateAnswer(DNSLookupError):
     """A name resolved to an address off the public Internet: refused (not retried)."""
 
-    def __init__(self, name: str, address: str, reason: str) -> None:
+    def __init__(self, name: str, address: str, reason: str, site: bool = False) -> None:
         self.name, self.address = name, address
         self.reason = f"{name} resolves to {reason}, off the public Internet"
-        super().__init__(f"{self.reason}, and no site of this crawl is on that name "
-                         "(ALLOW_PRIVATE_ADDRESSES=True lets it through)")
+        why = ("and a site's name is let through only to a loopback or private-network "
+               "address it resolved to first" if site else
+               "and no site of this crawl is on that name")
+        super().__init__(f"{self.reason}, {why} (ALLOW_PRIVATE_ADDRESSES=True lets it through)")
 
 
 # The names whose last answer was refused, by name: one resolver per process (per reactor).
@@ -98,6 +109,14 @@ def proxy_hosts() -> frozenset[str]:
     return frozenset(host for url in getproxies().values() if (host := url_host(url)))
 
 
+def _is_address(host: str) -> bool:
+    try:
+        ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 @implementer(IResolverSimple)
 class PrivateAnswerResolver(CachingThreadedResolver):
     """Scrapy's caching resolver, refusing an answer off the public Internet for a name that
@@ -106,11 +125,14 @@ class PrivateAnswerResolver(CachingThreadedResolver):
     def __init__(self, reactor: Any, cache_size: int, timeout: float) -> None:
         super().__init__(reactor, cache_size, timeout)
         self.owner: Any = None  # the crawler process (or a crawler): whose sites are let through
-        self.allowed = False  # ALLOW_PRIVATE_ADDRESSES or WARC_REPLAY
+        self.allowed = False  # ALLOW_PRIVATE_ADDRESSES or WARC_REPLAY in the process's settings
+        self.crawl_allows = False  # …or in a crawler's own (a spider's custom_settings)
         self.proxies = proxy_hosts()
         self.site_hosts: frozenset[str] = frozenset()
+        self.read_of: list[tuple[Any, Any]] = []  # the (crawler, spider) pairs last read
         self.read_at = -RECHECK_SECONDS
-        self.said: set[str] = set()  # names warned of
+        self.first_private: dict[str, bool] = {}  # site name: its first answer was private
+        self.said: set[str] = set()  # hosts (name_host) warned of
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> PrivateAnswerResolver:
@@ -118,53 +140,96 @@ class PrivateAnswerResolver(CachingThreadedResolver):
         per reactor, when it starts): its ``crawlers`` are read at lookup time."""
         made = super().from_crawler(crawler, reactor)
         made.owner = crawler
-        made.allowed = crawler.settings.getbool("ALLOW_PRIVATE_ADDRESSES") or bool(
-            crawler.settings.get("WARC_REPLAY"))
+        made.allowed = _allows(crawler.settings)
         return made
 
     def getHostByName(self, name: str, timeout: Any = ()) -> Any:  # noqa: N802 - Twisted's
         """The address ``name`` resolves to (cached or not), failed with PrivateAnswer when
         :meth:`refusal` says so."""
-        return super().getHostByName(name, timeout).addCallback(self._judged, name)
+        return super().getHostByName(name, timeout).addCallbacks(
+            self._judged, self._failed, callbackArgs=(name,), errbackArgs=(name,))
+
+    def _failed(self, failure: Any, name: str) -> Any:
+        """A lookup failed on its own (no such name, a timeout): a refusal kept for the name
+        from an earlier answer is not why, and must not stop the retry of this failure."""
+        _refused.pop(name_host(name), None)
+        return failure
 
     def _judged(self, address: str, name: str) -> str:
         why = self.refusal(name, address)
-        host = name.lower().rstrip(".")
+        host = name_host(name)
         if why is None:
             _refused.pop(host, None)
             return address
-        refusal = _refused[host] = PrivateAnswer(name, address, why)
-        log = logger.debug if name in self.said else logger.warning
-        self.said.add(name)
+        refusal = _refused[host] = PrivateAnswer(name, address, why, site=self.is_site_host(host))
+        log = logger.debug if host in self.said else logger.warning
+        self.said.add(host)
         log("Refused the DNS answer for %s: %s (counted per request in %s)", name, refusal,
             DNS_STAT)
         raise refusal
 
     def refusal(self, name: str, address: str) -> str | None:
         """Why ``name``'s answer ``address`` is refused (``"loopback address 127.0.0.1"``),
-        None when it may be connected to: a public address, or a name that is a site's or a
-        proxy's, or private addresses allowed."""
+        None when it may be connected to: a public address, a proxy's name, private
+        addresses allowed, or a site's host. A site given by its address (``2130706433`` is
+        127.0.0.1: Twisted asks for the host as written) is the user's and passes; a site's
+        name passes only to a loopback or private-network address, and only when its first
+        answer in this process was private: a public site pointing its own name at the
+        crawler's network later (DNS rebinding) is refused, and so is a name answering a
+        link-local address (169.254.169.254, fe80::: where cloud metadata answers)."""
         if self.allowed:
             return None
         try:
-            why = address_reason(ip_address(address.split("%", 1)[0]))
+            answer = ip_address(address.split("%", 1)[0])
         except ValueError:
             return None  # no address: the connection fails on its own
-        if why is None:
+        self.read_sites()
+        if self.crawl_allows:
             return None
-        host = name.lower().rstrip(".")
-        if host in self.proxies or self.is_site_host(host):
+        why = address_reason(answer)
+        host = name_host(name)
+        literal = _is_address(host)
+        if not literal and host not in self.first_private and self.is_site_host(host):
+            self.first_private[host] = why is not None
+        if why is None or host in self.proxies:
             return None
-        return why
+        if not self.is_site_host(host):
+            return why
+        if literal:
+            return None
+        if carried_address(answer).is_link_local or not self.first_private.get(host):
+            return why
+        return None
+
+    def read_sites(self) -> bool:
+        """Read the crawlers' sites again when the process's crawlers (or their spiders) are
+        not those last read: ``crawlall`` and scheduled runs start one spider after another
+        in one process, and a spider's sites are its own from its first request on."""
+        crawlers = getattr(self.owner, "crawlers", None)
+        pairs = [(c, getattr(c, "spider", None)) for c in (
+            crawlers if crawlers is not None else [self.owner])]
+        if len(pairs) == len(self.read_of) and {(id(c), id(s)) for c, s in pairs} == {
+                (id(c), id(s)) for c, s in self.read_of}:
+            return False
+        self.read_of = pairs  # held: an id is not reused by the next crawler while kept
+        self.read_at = time.monotonic()
+        self.crawl_allows = any(_allows(getattr(c, "settings", None)) for c, _ in pairs)
+        self.site_hosts = frozenset(h for _, spider in pairs for url in site_urls(spider)
+                                    if (h := url_host(url)))
+        return True
 
     def is_site_host(self, host: str) -> bool:
-        """Whether ``host`` is the host of a site of a crawl the process runs (read again,
-        at most every RECHECK_SECONDS, when it is not: the site spider's sites can change)."""
-        if host not in self.site_hosts and time.monotonic() - self.read_at >= RECHECK_SECONDS:
-            self.read_at = time.monotonic()
-            crawlers = getattr(self.owner, "crawlers", None)
-            spiders = [getattr(c, "spider", None) for c in (
-                crawlers if crawlers is not None else [self.owner])]
-            self.site_hosts = frozenset(h for spider in spiders for url in site_urls(spider)
-                                        if (h := url_host(url)))
+        """Whether ``host`` is the host of a site of a crawl the process runs (read again
+        for a host that is none when the crawlers changed, else at most every
+        RECHECK_SECONDS: the site spider's sites can change)."""
+        if host not in self.site_hosts and not self.read_sites() and \
+                time.monotonic() - self.read_at >= RECHECK_SECONDS:
+            self.read_of = []
+            self.read_sites()
         return host in self.site_hosts
+
+
+def _allows(settings: Any) -> bool:
+    """Whether these settings let every private address through."""
+    return settings is not None and (settings.getbool("ALLOW_PRIVATE_ADDRESSES") or bool(
+        settings.get("WARC_REPLAY")))

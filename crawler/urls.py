@@ -216,14 +216,30 @@ def refused_address(url: str, site_hosts: Collection[str]) -> str | None:
     return why
 
 
+def carried_address(address: IPv4Address | IPv6Address) -> IPv4Address | IPv6Address:
+    """The address packets to ``address`` go to: the IPv4 address an IPv4-mapped
+    (``::ffff:127.0.0.1``) or 6to4 (``2002:7f00:1::``) IPv6 address carries, else itself."""
+    if isinstance(address, IPv6Address):
+        embedded = address.ipv4_mapped if address.ipv4_mapped is not None else address.sixtofour
+        return embedded if embedded is not None else address
+    return address
+
+
+def name_host(name: str) -> str:
+    """A host name as a resolver is asked it (``2130706433``, ``Mirror.LAN.``, ``::1``)
+    spelt as :func:`url_host` spells the host of a URL (``127.0.0.1``, ``mirror.lan``), so
+    that a lookup and the URL it is for are known by one key."""
+    bare = name.split("%", 1)[0] if ":" in name else name  # fe80::1%eth0: the scope
+    return url_host(f"http://[{bare}]/" if ":" in bare else f"http://{bare}/") \
+        or name.lower().rstrip(".")
+
+
 def address_reason(address: IPv4Address | IPv6Address) -> str | None:
     """Why an IP address is off the public Internet (``"loopback address 127.0.0.1"``), None
     for a global one. The IPv4 address inside an IPv4-mapped (``::ffff:127.0.0.1``) or 6to4
     (``2002:7f00:1::``, which Python calls global) IPv6 address is judged in its stead: that is
     where the packets go. Shared by the URL check and the resolver (:mod:`crawler.resolver`)."""
-    if isinstance(address, IPv6Address):
-        embedded = address.ipv4_mapped if address.ipv4_mapped is not None else address.sixtofour
-        address = embedded if embedded is not None else address
+    address = carried_address(address)
     for kind, flag in (("unspecified", address.is_unspecified),
                        ("loopback", address.is_loopback),
                        ("link-local", address.is_link_local),

@@ -8,6 +8,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from scrapy.crawler import CrawlerRunner
 from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.http import Request
 from scrapy.resolver import dnscache
@@ -160,3 +161,146 @@ def test_it_is_the_projects_resolver() -> None:
     with pytest.raises(IgnoreRequest):  # the literal is still the middleware's
         PrivateAddressMiddleware.from_crawler(resolver()[1]).process_request(
             Request("http://[2002:a9fe:a9fe::]/"))
+
+
+def site_crawler(url: str, settings: dict[str, Any] | None = None) -> Any:
+    """A crawler of the site at ``url`` (its spider made, as ``crawl`` makes it)."""
+    crawler = get_crawler(SiteSpider, settings or {})
+    crawler.spider = SiteSpider.from_crawler(crawler, url=url)
+    return crawler
+
+
+def process_resolver(*urls: str, settings: dict[str, Any] | None = None
+                     ) -> tuple[PrivateAnswerResolver, CrawlerRunner]:
+    """The resolver as ``scrapy crawl``/``crawlall`` builds it: one for the process, reading
+    the process's crawlers at lookup time."""
+    runner = CrawlerRunner(settings or {})
+    runner.crawlers.update(site_crawler(url) for url in urls)
+    return PrivateAnswerResolver.from_crawler(runner, _Reactor()), runner
+
+
+def test_a_spider_started_right_after_another_has_its_site_name_let_through() -> None:
+    """crawlall runs its spiders one after another in one process, one resolver: the next
+    spider's local mirror is read at once, not after a throttle meant for refused names."""
+    made, runner = process_resolver("http://mirror-a.lan/")
+    assert made.refusal("mirror-a.lan", "192.168.1.5") is None
+    assert made.refusal("evil.example", "192.168.1.5") == "private address 192.168.1.5"
+    runner.crawlers.clear()
+    runner.crawlers.add(site_crawler("http://mirror-b.lan/"))  # well within 30 s
+    assert made.refusal("mirror-b.lan", "192.168.1.6") is None
+    assert made.refusal("mirror-a.lan", "192.168.1.5") == "private address 192.168.1.5"
+
+
+def test_a_site_on_a_numeric_spelling_is_its_address(caplog) -> None:
+    """Twisted looks the host up as written: ``2130706433`` is 127.0.0.1 to the resolver as
+    to the URL rule, and a refusal of it is kept (and warned of) under that one spelling."""
+    made, _ = process_resolver("http://2130706433:8000/")
+    assert made.refusal("2130706433", "127.0.0.1") is None
+    public, _ = process_resolver("https://example.org/")
+    for spelling in ("2130706433", "0x7f.1"):
+        dnscache[spelling] = "127.0.0.1"
+        try:
+            public.getHostByName(spelling).addErrback(lambda _: None)
+        finally:
+            del dnscache[spelling]
+    dropped = wrapped(DNSLookupError("no results for hostname lookup: 2130706433"))
+    refusal = private_answer(dropped, looked_up(Request("http://2130706433:8000/secret")))
+    assert refusal is not None and refusal.address == "127.0.0.1"
+    said = [r for r in caplog.records if r.getMessage().startswith("Refused the DNS answer")
+            and r.levelname == "WARNING"]
+    assert len(said) == 1, [r.getMessage() for r in said]
+
+
+def test_a_public_site_rebinding_its_own_name_to_a_private_address_is_refused() -> None:
+    """A site's name is let through to a private address only while it keeps resolving
+    there: a hostile site of the crawl whose name first answered a public address and then
+    points at the crawler's network (DNS rebinding) is refused like any other name."""
+    made, _ = process_resolver("https://hostile.example/", "http://mirror.lan/")
+    assert made.refusal("hostile.example", "93.184.216.34") is None
+    assert made.refusal("hostile.example", "10.0.0.5") == "private address 10.0.0.5"
+    assert made.refusal("Hostile.Example.", "127.0.0.1") == "loopback address 127.0.0.1"
+    assert made.refusal("mirror.lan", "192.168.1.5") is None  # first answer private
+    assert made.refusal("mirror.lan", "192.168.1.5") is None  # and again
+    dnscache["hostile.example"] = "10.0.0.5"
+    try:
+        outcome: list[Any] = []
+        made.getHostByName("hostile.example").addErrback(outcome.append)
+    finally:
+        del dnscache["hostile.example"]
+    assert str(outcome[0].value) == (
+        "DNS lookup failed: hostile.example resolves to private address 10.0.0.5, off the "
+        "public Internet, and a site's name is let through only to a loopback or "
+        "private-network address it resolved to first (ALLOW_PRIVATE_ADDRESSES=True lets it "
+        "through).")
+
+
+@pytest.mark.parametrize(("address", "why"), [
+    ("169.254.169.254", "link-local address 169.254.169.254"),
+    ("::ffff:169.254.169.254", "link-local address 169.254.169.254"),
+    ("fe80::1%eth0", "link-local address fe80::1"),
+    ("2002:a9fe:a9fe::", "link-local address 169.254.169.254"),  # 6to4
+])
+def test_no_site_name_is_let_through_to_a_link_local_address(address: str, why: str) -> None:
+    """Link-local is where cloud metadata answers; a local mirror is on loopback or a
+    private network. A site given by its link-local address is the user's and passes."""
+    made, _ = process_resolver("http://mirror.lan/", "http://169.254.10.1/")
+    assert made.refusal("mirror.lan", address) == why
+    assert made.refusal("mirror.lan", "10.1.2.3") is None  # first answer refused: still
+    assert made.refusal("169.254.10.1", "169.254.10.1") is None
+
+
+def test_allow_private_addresses_in_a_spiders_own_settings_lets_answers_through() -> None:
+    """The middleware reads a spider's custom_settings; the resolver, one per process,
+    lets every answer through when any crawler of the process allows them, so the two
+    agree."""
+    made, runner = process_resolver("https://example.org/")
+    assert made.refusal("metadata.internal", "10.0.0.5") == "private address 10.0.0.5"
+    runner.crawlers.add(site_crawler("https://example.net/", {"ALLOW_PRIVATE_ADDRESSES": True}))
+    assert made.refusal("metadata.internal", "10.0.0.5") is None
+
+
+class _SyncReactor:
+    """A reactor running the threaded lookup at once, in this thread (the real one is not
+    started in these tests): ``socket.gethostbyname`` is really called."""
+
+    def getThreadPool(self) -> Any:  # noqa: N802 - Twisted's
+        return self
+
+    def callInThreadWithCallback(self, on_result: Any, f: Any, *args: Any) -> None:  # noqa: N802
+        try:
+            result, ok = f(*args), True
+        except Exception:  # noqa: BLE001 - handed on as Twisted does
+            result, ok = Failure(), False
+        on_result(ok, result)
+
+    def callFromThread(self, f: Any, *args: Any) -> None:  # noqa: N802
+        f(*args)
+
+    def callLater(self, _delay: float, *_: Any) -> Any:  # noqa: N802
+        return self
+
+    def active(self) -> bool:
+        return True
+
+    def cancel(self) -> None:
+        pass
+
+
+def test_a_real_lookup_failure_after_a_refusal_is_not_taken_for_one() -> None:
+    """A name refused once and then not found at all: its failure is a DNS failure (retried,
+    not counted as refused), not the earlier refusal."""
+    runner = CrawlerRunner({})
+    runner.crawlers.add(site_crawler("https://example.org/"))
+    made = PrivateAnswerResolver.from_crawler(runner, _SyncReactor())
+    dnscache["flip.invalid"] = "10.0.0.5"
+    try:
+        made.getHostByName("flip.invalid").addErrback(lambda _: None)
+    finally:
+        del dnscache["flip.invalid"]
+    dropped = wrapped(DNSLookupError("no results for hostname lookup: flip.invalid"))
+    assert private_answer(dropped, "flip.invalid") is not None
+    failed: list[Any] = []
+    made.getHostByName("flip.invalid").addBoth(failed.append)
+    assert isinstance(failed[0], Failure) and isinstance(failed[0].value, DNSLookupError)
+    assert not isinstance(failed[0].value, PrivateAnswer)
+    assert private_answer(dropped, "flip.invalid") is None
