@@ -21,19 +21,23 @@ literal address is still refused by the middleware).
 A private answer is let through for a proxy named in the environment (``http_proxy``,
 ``https_proxy``: the user's), with ``ALLOW_PRIVATE_ADDRESSES`` (or ``WARC_REPLAY``, which
 fetches nothing), and for the host of a site of the crawl: a site given by its address (the
-host as Twisted asks it, ``2130706433`` being 127.0.0.1) always, a site's name (a local mirror
-on ``mirror.lan``) only to a loopback or private-network (RFC 1918, ULA) address and only when
-its first answer in this process was private. A public site of the crawl pointing its own name
-at the crawler's network (DNS rebinding) is refused like any name, and no name is let through
-to a link-local address (169.254.0.0/16, fe80::/10, in any IPv6 form), where cloud metadata
-answers.
+host as Twisted asks it, ``2130706433`` being 127.0.0.1) always; a site's name (a local mirror
+on ``mirror.lan``) only to the kind of local address its first answer in this process was,
+loopback (127/8, ::1) or a private network (10/8, 172.16/12, 192.168/16, fc00::/7), judged on
+the address an IPv4-mapped, 6to4 or NAT64 (64:ff9b::/96) form carries, and never to a cloud
+metadata address (METADATA_ADDRESSES). So a mirror on 192.168.1.5 may move to 10.0.0.5 but not
+to 127.0.0.1, and no site name reaches link-local (169.254.169.254), shared (100.64/10),
+unspecified, multicast or reserved addresses. A public site of the crawl pointing its own name
+at the crawler's network later (DNS rebinding) is refused like any name, and so is a name
+whose first answer was not such a local address.
 
 The resolver is one per reactor, built before any spider opens, from the crawler process.
 Private answers are let through when the process's settings allow them or a crawler's own do
 (a spider's ``custom_settings``, as the middleware reads them). The sites are read at lookup
 time from every crawler the process runs: again whenever those crawlers (or their spiders)
 change (``crawlall`` runs one after another in one process), else at most every
-RECHECK_SECONDS for a name that is none of them. The resolver has no stats of its own: the
+RECHECK_SECONDS for a private answer of a name that is none of them (a public answer needs
+no site). The resolver has no stats of its own: the
 downloader middleware counts each request failed so in ``downloader/refused_dns_address`` and
 fails it with the refusal's words (Twisted's endpoint reports ``no results for hostname
 lookup``), and the retry middleware does not retry it (the answer would be judged the same).
@@ -43,7 +47,7 @@ from __future__ import annotations
 
 import logging
 import time
-from ipaddress import ip_address
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Any
 from urllib.request import getproxies
 
@@ -61,6 +65,16 @@ logger = logging.getLogger(__name__)
 DNS_STAT = "downloader/refused_dns_address"
 RECHECK_SECONDS = 30.0
 
+# Where cloud metadata answers on a private network's or shared space's addresses (AWS's
+# IPv6 one is a ULA, Alibaba's is in 100.64/10): never a local mirror's. Link-local ones
+# (169.254.169.254, Google's, Azure's and AWS's IPv4) are no private network's anyway.
+METADATA_ADDRESSES = frozenset(ip_address(a) for a in (
+    "169.254.169.254", "fd00:ec2::254", "100.100.100.200"))
+# The networks a site's name may resolve to besides loopback: RFC 1918 and IPv6 ULA.
+PRIVATE_NETWORKS: tuple[IPv4Network | IPv6Network, ...] = tuple(ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+NAT64 = ip_network("64:ff9b::/96")  # RFC 6052's well-known prefix: the low 32 bits are IPv4
+
 
 class PrivateAnswer(DNSLookupError):
     """A name resolved to an address off the public Internet: refused (not retried)."""
@@ -68,8 +82,8 @@ class PrivateAnswer(DNSLookupError):
     def __init__(self, name: str, address: str, reason: str, site: bool = False) -> None:
         self.name, self.address = name, address
         self.reason = f"{name} resolves to {reason}, off the public Internet"
-        why = ("and a site's name is let through only to a loopback or private-network "
-               "address it resolved to first" if site else
+        why = ("and a site's name is let through only to the kind of local address it first "
+               "resolved to (loopback, a private network), never to cloud metadata" if site else
                "and no site of this crawl is on that name")
         super().__init__(f"{self.reason}, {why} (ALLOW_PRIVATE_ADDRESSES=True lets it through)")
 
@@ -109,6 +123,20 @@ def proxy_hosts() -> frozenset[str]:
     return frozenset(host for url in getproxies().values() if (host := url_host(url)))
 
 
+def local_kind(address: IPv4Address | IPv6Address) -> str | None:
+    """``"loopback"`` or ``"private"`` when ``address`` (or the IPv4 address an IPv4-mapped,
+    6to4 or NAT64 form carries: where the packets go) is one a local mirror may be on, None
+    for any other, a cloud metadata address included (see :data:`METADATA_ADDRESSES`)."""
+    carried = carried_address(address)
+    if isinstance(carried, IPv6Address) and carried in NAT64:
+        carried = IPv4Address(int(carried) & 0xFFFFFFFF)
+    if address in METADATA_ADDRESSES or carried in METADATA_ADDRESSES:
+        return None
+    if carried.is_loopback:
+        return "loopback"
+    return "private" if any(carried in net for net in PRIVATE_NETWORKS) else None
+
+
 def _is_address(host: str) -> bool:
     try:
         ip_address(host)
@@ -131,8 +159,12 @@ class PrivateAnswerResolver(CachingThreadedResolver):
         self.site_hosts: frozenset[str] = frozenset()
         self.read_of: list[tuple[Any, Any]] = []  # the (crawler, spider) pairs last read
         self.read_at = -RECHECK_SECONDS
-        self.first_private: dict[str, bool] = {}  # site name: its first answer was private
-        self.said: set[str] = set()  # hosts (name_host) warned of
+        # site name: local_kind of its first answer (None: public or no local mirror's)
+        self.first_kind: dict[str, str | None] = {}
+        # names (any) that answered a public address: a name that becomes a site later
+        # (a spider's sites grow, the next spider of crawlall) first answered public
+        self.answered_public: LocalCache[str, bool] = LocalCache(10000)
+        self.said: LocalCache[str, bool] = LocalCache(10000)  # hosts (name_host) warned of
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> PrivateAnswerResolver:
@@ -163,7 +195,7 @@ class PrivateAnswerResolver(CachingThreadedResolver):
             return address
         refusal = _refused[host] = PrivateAnswer(name, address, why, site=self.is_site_host(host))
         log = logger.debug if host in self.said else logger.warning
-        self.said.add(host)
+        self.said[host] = True
         log("Refused the DNS answer for %s: %s (counted per request in %s)", name, refusal,
             DNS_STAT)
         raise refusal
@@ -173,10 +205,10 @@ class PrivateAnswerResolver(CachingThreadedResolver):
         None when it may be connected to: a public address, a proxy's name, private
         addresses allowed, or a site's host. A site given by its address (``2130706433`` is
         127.0.0.1: Twisted asks for the host as written) is the user's and passes; a site's
-        name passes only to a loopback or private-network address, and only when its first
-        answer in this process was private: a public site pointing its own name at the
-        crawler's network later (DNS rebinding) is refused, and so is a name answering a
-        link-local address (169.254.169.254, fe80::: where cloud metadata answers)."""
+        name passes only to an address of the :func:`local_kind` its first answer in this
+        process had (loopback stays loopback, a private network stays one): a public site
+        pointing its own name at the crawler's network later (DNS rebinding) is refused, and
+        so is a name answering a metadata, link-local, shared or other address."""
         if self.allowed:
             return None
         try:
@@ -188,18 +220,21 @@ class PrivateAnswerResolver(CachingThreadedResolver):
             return None
         why = address_reason(answer)
         host = name_host(name)
-        literal = _is_address(host)
-        if not literal and host not in self.first_private and self.is_site_host(host):
-            self.first_private[host] = why is not None
-        if why is None or host in self.proxies:
+        if why is None:  # no site needed, so none read: a name's public answer is noted
+            self.answered_public[host] = True
+            if host in self.site_hosts:
+                self.first_kind.setdefault(host, None)
+            return None
+        if host in self.proxies:
             return None
         if not self.is_site_host(host):
             return why
-        if literal:
+        if _is_address(host):
             return None
-        if carried_address(answer).is_link_local or not self.first_private.get(host):
-            return why
-        return None
+        kind = local_kind(answer)
+        first = self.first_kind.setdefault(
+            host, None if host in self.answered_public else kind)
+        return None if kind is not None and kind == first else why
 
     def read_sites(self) -> bool:
         """Read the crawlers' sites again when the process's crawlers (or their spiders) are
@@ -216,6 +251,7 @@ class PrivateAnswerResolver(CachingThreadedResolver):
         self.crawl_allows = any(_allows(getattr(c, "settings", None)) for c, _ in pairs)
         self.site_hosts = frozenset(h for _, spider in pairs for url in site_urls(spider)
                                     if (h := url_host(url)))
+        self.first_kind = {h: k for h, k in self.first_kind.items() if h in self.site_hosts}
         return True
 
     def is_site_host(self, host: str) -> bool:

@@ -12,15 +12,18 @@ from scrapy.crawler import CrawlerRunner
 from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.http import Request
 from scrapy.resolver import dnscache
+from scrapy.utils.datatypes import LocalCache
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
+from crawler import resolver as resolver_module
 from crawler import settings as project
 from crawler.downloadermiddlewares.private import PrivateAddressMiddleware
 from crawler.downloadermiddlewares.retry import BackoffRetryMiddleware
 from crawler.resolver import PrivateAnswer, PrivateAnswerResolver, looked_up, private_answer
 from crawler.spiders.site import SiteSpider
+from crawler.urls import site_urls as real_site_urls
 
 
 class _Reactor:
@@ -229,9 +232,9 @@ def test_a_public_site_rebinding_its_own_name_to_a_private_address_is_refused() 
         del dnscache["hostile.example"]
     assert str(outcome[0].value) == (
         "DNS lookup failed: hostile.example resolves to private address 10.0.0.5, off the "
-        "public Internet, and a site's name is let through only to a loopback or "
-        "private-network address it resolved to first (ALLOW_PRIVATE_ADDRESSES=True lets it "
-        "through).")
+        "public Internet, and a site's name is let through only to the kind of local "
+        "address it first resolved to (loopback, a private network), never to cloud metadata "
+        "(ALLOW_PRIVATE_ADDRESSES=True lets it through).")
 
 
 @pytest.mark.parametrize(("address", "why"), [
@@ -239,14 +242,91 @@ def test_a_public_site_rebinding_its_own_name_to_a_private_address_is_refused() 
     ("::ffff:169.254.169.254", "link-local address 169.254.169.254"),
     ("fe80::1%eth0", "link-local address fe80::1"),
     ("2002:a9fe:a9fe::", "link-local address 169.254.169.254"),  # 6to4
+    ("fd00:ec2::254", "private address fd00:ec2::254"),  # AWS's IPv6 metadata, a ULA
+    ("100.100.100.200", "non-global address 100.100.100.200"),  # Alibaba's, shared space
 ])
-def test_no_site_name_is_let_through_to_a_link_local_address(address: str, why: str) -> None:
-    """Link-local is where cloud metadata answers; a local mirror is on loopback or a
-    private network. A site given by its link-local address is the user's and passes."""
+def test_a_site_names_metadata_first_answer_lets_nothing_through(address: str, why: str
+                                                                  ) -> None:
+    """Cloud metadata answers on link-local addresses and a few named others; a local mirror
+    is on loopback or a private network. A first answer there is refused and earns the name
+    no exemption; a site given by its link-local address is the user's and passes."""
     made, _ = process_resolver("http://mirror.lan/", "http://169.254.10.1/")
     assert made.refusal("mirror.lan", address) == why
-    assert made.refusal("mirror.lan", "10.1.2.3") is None  # first answer refused: still
+    assert made.refusal("mirror.lan", "10.1.2.3") == "private address 10.1.2.3"
     assert made.refusal("169.254.10.1", "169.254.10.1") is None
+
+
+@pytest.mark.parametrize(("address", "why"), [
+    ("100.100.100.200", "non-global address 100.100.100.200"),
+    ("fd00:ec2::254", "private address fd00:ec2::254"),
+    ("::ffff:169.254.169.254", "link-local address 169.254.169.254"),
+    ("64:ff9b::a9fe:a9fe", "reserved address 64:ff9b::a9fe:a9fe"),  # NAT64 of the metadata
+    ("0.0.0.0", "unspecified address 0.0.0.0"),
+    ("224.0.0.1", "multicast address 224.0.0.1"),
+    ("100.64.0.1", "non-global address 100.64.0.1"),
+    ("198.18.0.1", "private address 198.18.0.1"),
+    ("127.0.0.1", "loopback address 127.0.0.1"),  # a private mirror does not hop to loopback
+    ("::1", "loopback address ::1"),
+    ("64:ff9b::7f00:1", "reserved address 64:ff9b::7f00:1"),
+])
+def test_a_private_site_name_is_let_through_only_to_a_private_network(address: str, why: str
+                                                                        ) -> None:
+    """A mirror first on 192.168.1.5 may move within 10/8, 172.16/12, 192.168/16 and fc00::/7
+    (in any IPv6 form carrying one), nowhere else; other names are refused all of these."""
+    made, _ = process_resolver("http://mirror.lan/")
+    assert made.refusal("mirror.lan", "192.168.1.5") is None
+    assert made.refusal("mirror.lan", address) == why
+    assert made.refusal("x.example", address) == why
+    for moved in ("10.0.0.5", "172.31.0.1", "::ffff:10.0.0.5", "fd12::1", "2002:c0a8:107::",
+                  "64:ff9b::c0a8:107"):
+        assert made.refusal("mirror.lan", moved) is None, moved
+
+
+def test_a_loopback_site_name_stays_on_loopback() -> None:
+    made, _ = process_resolver("http://mirror.test/")
+    assert made.refusal("mirror.test", "127.0.0.1") is None
+    assert made.refusal("mirror.test", "::1") is None
+    assert made.refusal("mirror.test", "127.0.1.1") is None
+    assert made.refusal("mirror.test", "192.168.1.5") == "private address 192.168.1.5"
+    assert made.refusal("mirror.test", "fd00:ec2::254") == "private address fd00:ec2::254"
+
+
+def test_a_name_answering_public_before_it_was_a_site_is_not_let_through_later() -> None:
+    """A public answer is not checked against the sites (no re-read for it), yet a name
+    that answered one before its crawl began is a rebinding name, not a local mirror."""
+    made, runner = process_resolver("https://example.org/")
+    assert made.refusal("hostile.example", "93.184.216.34") is None
+    runner.crawlers.add(site_crawler("https://hostile.example/"))
+    assert made.refusal("hostile.example", "10.0.0.5") == "private address 10.0.0.5"
+
+
+def test_public_answers_do_not_read_the_sites_again(monkeypatch) -> None:
+    """Only a private answer needs the sites: a public one costs no re-read, even after
+    RECHECK_SECONDS."""
+    made, _ = process_resolver("http://mirror.lan/")
+    assert made.refusal("mirror.lan", "192.168.1.5") is None
+    read: list[Any] = []
+    monkeypatch.setattr(resolver_module, "site_urls",
+                        lambda spider: read.append(spider) or real_site_urls(spider))
+    made.read_at -= resolver_module.RECHECK_SECONDS
+    for n in range(5):
+        assert made.refusal(f"host{n}.example", "93.184.216.34") is None
+    assert read == []
+    assert made.refusal("other.example", "10.0.0.5") == "private address 10.0.0.5"
+    assert read  # a private answer of a name that is no site: read again
+
+
+def test_the_first_answers_of_names_no_longer_sites_are_dropped() -> None:
+    """crawlall runs many spiders in one process: what is kept of a site's first answer
+    goes with the site, and what is kept of warnings is bounded."""
+    made, runner = process_resolver("http://mirror-a.lan/")
+    assert made.refusal("mirror-a.lan", "192.168.1.5") is None
+    assert "mirror-a.lan" in made.first_kind
+    runner.crawlers.clear()
+    runner.crawlers.add(site_crawler("http://mirror-b.lan/"))
+    assert made.refusal("mirror-b.lan", "192.168.1.6") is None
+    assert set(made.first_kind) == {"mirror-b.lan"}
+    assert isinstance(made.said, LocalCache) and made.said.limit
 
 
 def test_allow_private_addresses_in_a_spiders_own_settings_lets_answers_through() -> None:
