@@ -25,7 +25,7 @@ host as Twisted asks it, ``2130706433`` being 127.0.0.1) always; a site's name (
 on ``mirror.lan``) only to the kind of local address its first answer in this process was,
 loopback (127/8, ::1) or a private network (10/8, 172.16/12, 192.168/16, fc00::/7), judged on
 the address an IPv4-mapped, 6to4 or NAT64 (64:ff9b::/96) form carries, and never to a cloud
-metadata address (METADATA_ADDRESSES). So a mirror on 192.168.1.5 may move to 10.0.0.5 but not
+metadata address (METADATA_NETWORKS). So a mirror on 192.168.1.5 may move to 10.0.0.5 but not
 to 127.0.0.1, and no site name reaches link-local (169.254.169.254), shared (100.64/10),
 unspecified, multicast or reserved addresses. A public site of the crawl pointing its own name
 at the crawler's network later (DNS rebinding) is refused like any name, and so is a name
@@ -65,11 +65,12 @@ logger = logging.getLogger(__name__)
 DNS_STAT = "downloader/refused_dns_address"
 RECHECK_SECONDS = 30.0
 
-# Where cloud metadata answers on a private network's or shared space's addresses (AWS's
-# IPv6 one is a ULA, Alibaba's is in 100.64/10): never a local mirror's. Link-local ones
-# (169.254.169.254, Google's, Azure's and AWS's IPv4) are no private network's anyway.
-METADATA_ADDRESSES = frozenset(ip_address(a) for a in (
-    "169.254.169.254", "fd00:ec2::254", "100.100.100.200"))
+# Where cloud metadata and instance services answer on a private network's or shared space's
+# addresses (AWS's IPv6 ones, metadata at ::254 and DNS at ::253, are in a ULA /64; Alibaba's
+# is in 100.64/10): never a local mirror's. Link-local ones (169.254.169.254: Google's,
+# Azure's and AWS's IPv4) are no private network's anyway.
+METADATA_NETWORKS: tuple[IPv4Network | IPv6Network, ...] = tuple(ip_network(n) for n in (
+    "fd00:ec2::/64", "100.100.100.200/32"))
 # The networks a site's name may resolve to besides loopback: RFC 1918 and IPv6 ULA.
 PRIVATE_NETWORKS: tuple[IPv4Network | IPv6Network, ...] = tuple(ip_network(n) for n in (
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
@@ -126,11 +127,12 @@ def proxy_hosts() -> frozenset[str]:
 def local_kind(address: IPv4Address | IPv6Address) -> str | None:
     """``"loopback"`` or ``"private"`` when ``address`` (or the IPv4 address an IPv4-mapped,
     6to4 or NAT64 form carries: where the packets go) is one a local mirror may be on, None
-    for any other, a cloud metadata address included (see :data:`METADATA_ADDRESSES`)."""
+    for any other, a cloud metadata address included (see :data:`METADATA_NETWORKS`)."""
     carried = carried_address(address)
     if isinstance(carried, IPv6Address) and carried in NAT64:
         carried = IPv4Address(int(carried) & 0xFFFFFFFF)
-    if address in METADATA_ADDRESSES or carried in METADATA_ADDRESSES:
+    if any(carried in network for network in METADATA_NETWORKS
+           if carried.version == network.version):
         return None
     if carried.is_loopback:
         return "loopback"

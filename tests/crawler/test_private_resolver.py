@@ -243,6 +243,7 @@ def test_a_public_site_rebinding_its_own_name_to_a_private_address_is_refused() 
     ("fe80::1%eth0", "link-local address fe80::1"),
     ("2002:a9fe:a9fe::", "link-local address 169.254.169.254"),  # 6to4
     ("fd00:ec2::254", "private address fd00:ec2::254"),  # AWS's IPv6 metadata, a ULA
+    ("fd00:ec2::253", "private address fd00:ec2::253"),  # AWS's IPv6 DNS, the same /64
     ("100.100.100.200", "non-global address 100.100.100.200"),  # Alibaba's, shared space
 ])
 def test_a_site_names_metadata_first_answer_lets_nothing_through(address: str, why: str
@@ -289,6 +290,13 @@ def test_a_loopback_site_name_stays_on_loopback() -> None:
     assert made.refusal("mirror.test", "127.0.1.1") is None
     assert made.refusal("mirror.test", "192.168.1.5") == "private address 192.168.1.5"
     assert made.refusal("mirror.test", "fd00:ec2::254") == "private address fd00:ec2::254"
+
+
+def test_a_ula_site_name_does_not_reach_the_clouds_instance_services() -> None:
+    made, _ = process_resolver("http://mirror.test/")
+    assert made.refusal("mirror.test", "fd12:3456::7") is None  # first answer: a ULA mirror
+    assert made.refusal("mirror.test", "fd00:ec2::253") == "private address fd00:ec2::253"
+    assert made.refusal("mirror.test", "fd00:ec2:0:1::5") is None  # another /64 of the ULA
 
 
 def test_a_name_answering_public_before_it_was_a_site_is_not_let_through_later() -> None:
