@@ -36,11 +36,12 @@ from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, SharedIndex
 from crawler.extraction import next_page_of
 from crawler.extraction.pages import page_less, page_of
-from crawler.extraction.worker import PageJoin, extract_for_crawl, failure_reason
+from crawler.extraction.worker import Fingerprint, PageJoin, extract_for_crawl, failure_reason
 from crawler.items import Article, ArticlePage
 from crawler.joining import (
     DEFAULT_MAX_PAGES,
     DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_TEXT_CHARS,
     Answer,
     Joiner,
     PageFailed,
@@ -89,7 +90,7 @@ class JoinStep:
 @dataclass(frozen=True)
 class LaterPages:
     """Where a worker reads the later pages of an article: the index the main process built,
-    the ``ARTICLE_MAX_PAGES`` cap, the decoded body's size cap and the redirects a later page
+    the ``ARTICLE_MAX_PAGES`` and ``ARTICLE_MAX_TEXT_CHARS`` caps, the decoded body's size cap and the redirects a later page
     may make (``REDIRECT_MAX_TIMES``) and the statuses a crawl retries (``RETRY_HTTP_CODES``)."""
 
     index: SharedIndex
@@ -97,6 +98,7 @@ class LaterPages:
     max_size: int = 64 * 1024 * 1024
     max_redirects: int = DEFAULT_MAX_REDIRECTS
     retried: frozenset[int] = RETRIED  # RETRY_HTTP_CODES: answers the crawl asked again for
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS  # ARTICLE_MAX_TEXT_CHARS: the joined text's cap
 
 
 Validate = Callable[[dict[str, Any]], str | None]
@@ -152,7 +154,7 @@ class ArchivePages(Joiner):
 
     def __init__(self, later: LaterPages, first: ArticlePage, counts: Counter[str]) -> None:
         super().__init__(later.max_pages, _join_page, lambda key: counts.update((key,)),
-                         later.max_redirects)
+                         later.max_redirects, later.max_text_chars)
         self.later, self.at = later, _fetched_at(first)
         self.run = _run_of(later.index, first)
         self.asked: list[str] = []  # every URL asked for, redirect targets too
@@ -209,7 +211,7 @@ def _run_of(index: SharedIndex, page: ArticlePage) -> int | None:
     return _lookup(index).run_at(page.warc_path, warc["offset"], page.url)
 
 
-async def _join_page(job: PageJoin) -> Article:
+async def _join_page(job: PageJoin | Fingerprint) -> Article:
     return extract_for_crawl(job)
 
 

@@ -18,20 +18,22 @@ from urllib.parse import urlsplit
 from w3lib.url import safe_url_string
 
 from crawler.extraction import ExtractionError, next_page_of
-from crawler.extraction.worker import PageJoin
+from crawler.extraction.text_fingerprint import FINGERPRINT_ATTR
+from crawler.extraction.worker import MAX_JOINED_CHARS, Fingerprint, PageJoin
 from crawler.items import Article, ArticlePage
 from crawler.urls import joined
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_PAGES = 20  # the ARTICLE_MAX_PAGES setting's default
+DEFAULT_MAX_TEXT_CHARS = MAX_JOINED_CHARS  # the ARTICLE_MAX_TEXT_CHARS setting's default
 DEFAULT_MAX_REDIRECTS = 5  # redirects of one later page followed: REDIRECT_MAX_TIMES's here
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# Reasons a joining stops that the site serves the same on every fetch: the text read is all
-# this crawl will ever join, not a text cut short by a failure (a timeout, an HTTP 503, a
+# Reasons a joining stops that the site serves the same on every fetch (or our caps on pages
+# and text stop it at): the text read is all this crawl will ever join, not a text cut short by a failure (a timeout, an HTTP 503, a
 # shutdown, an error page with another headline, an extraction that failed, a page missing
 # from the archive re-extracted).
-PAGER_ENDS = frozenset({"max_pages", "loop", "repeated_page"})
+PAGER_ENDS = frozenset({"max_pages", "text_cap", "loop", "repeated_page"})
 JOIN_STOPPED_ATTR = "_join_stopped"  # the reason a failure cut the joining short
 T = TypeVar("T")
 
@@ -61,11 +63,16 @@ class Joiner:
     crawler.extraction.pager), at most ``max_pages`` in all, never one
     twice (a pager pointing back, a redirect to a page read), joining each page's text.
     Subclasses say how a page is got (:meth:`get`); ``count`` takes each stats key to add 1 to.
+    A page whose text would take the joined text past ``max_text_chars`` is not joined
+    (``text_cap``): the item keeps the pages before it.
     """
 
-    def __init__(self, max_pages: int, extract: Callable[[PageJoin], Awaitable[Article]],
-                 count: Callable[[str], Any], max_redirects: int = DEFAULT_MAX_REDIRECTS) -> None:
+    def __init__(self, max_pages: int,
+                 extract: Callable[[PageJoin | Fingerprint], Awaitable[Article]],
+                 count: Callable[[str], Any], max_redirects: int = DEFAULT_MAX_REDIRECTS,
+                 max_text_chars: int = DEFAULT_MAX_TEXT_CHARS) -> None:
         self.max_pages, self.max_redirects = max_pages, max_redirects
+        self.max_text_chars = max_text_chars
         self.extract = extract
         self.count = count
 
@@ -79,7 +86,20 @@ class Joiner:
         going = True
         while going:
             article, going = await self.join_next(first, article, read)
-        return self.joined(article)
+        return await self.with_fingerprint(self.joined(article))
+
+    async def with_fingerprint(self, article: Article) -> Article:
+        """``article`` with its text's fingerprint, made by the workers (which make none while
+        a next page is named: crawler.extraction.worker.fingerprinted) when its joining
+        stopped before a page; if that fails, the crawl process makes it when it is needed."""
+        if hasattr(article, FINGERPRINT_ATTR):
+            return article
+        try:
+            return await self.extract(Fingerprint(article))
+        except Exception:  # noqa: BLE001 - a worker that died or overran: made later, here
+            logger.warning("The fingerprint of %s's text could not be made by a worker",
+                           article.url, exc_info=True)
+            return article
 
     async def join_next(self, first: ArticlePage, article: Article,
                         read: set[str]) -> tuple[Article, bool]:
@@ -125,7 +145,7 @@ class Joiner:
         read.add(loop_key(url))
         try:
             page = await self.fetch(url, first, read)
-            return await self.extract(PageJoin(article, page, first.url))
+            return await self.extract(PageJoin(article, page, first.url, self.max_text_chars))
         except PageFailed:
             raise
         except ExtractionError as exc:

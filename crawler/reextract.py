@@ -51,7 +51,12 @@ from crawler.archive_join import (
 from crawler.extraction import next_page_of
 from crawler.extraction.worker import extract_for_crawl, failure_reason
 from crawler.items import ArticlePage
-from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, loop_key
+from crawler.joining import (
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_TEXT_CHARS,
+    loop_key,
+)
 from crawler.outlets import outlet_for_url
 from crawler.sitediscovery import alias_of, framed_by
 from crawler.urls import canonical_url, is_article_url
@@ -327,7 +332,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
               on_bad_record: BadRecord | None = None,
               timeout: float = 120.0, max_pages: int = DEFAULT_MAX_PAGES,
               max_redirects: int = DEFAULT_MAX_REDIRECTS,
-              retried: frozenset[int] = RETRIED) -> ReextractReport:
+              retried: frozenset[int] = RETRIED,
+              max_text_chars: int = DEFAULT_MAX_TEXT_CHARS) -> ReextractReport:
     """Extract every archived article in ``paths``; ``emit`` receives each valid item as a dict.
 
     Pages are extracted in ``jobs`` worker processes (one at least: a page that hangs the
@@ -338,7 +344,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     indexing or reading a page, go to ``on_bad_record`` (default: logged) and are skipped;
     damaged records read all the same (``WarcFormatError.kept``) go there too.
     ``read_seconds`` sums the reading time of all processes. An article's later pages are
-    joined from ``paths`` as a crawl joins them, at most ``max_pages`` pages (ARTICLE_MAX_PAGES),
+    joined from ``paths`` as a crawl joins them, at most ``max_pages`` pages (ARTICLE_MAX_PAGES)
+    and ``max_text_chars`` characters of text (ARTICLE_MAX_TEXT_CHARS),
     each redirected at most ``max_redirects`` times (REDIRECT_MAX_TIMES), an answer whose
     status is in ``retried`` (RETRY_HTTP_CODES) stepped over for its retry's.
     """
@@ -362,7 +369,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         if on_total:
             on_total(len(urls))
 
-        later = LaterPages(lookup.shared(), max_pages, max_size, max_redirects, retried)
+        later = LaterPages(lookup.shared(), max_pages, max_size, max_redirects, retried,
+                           max_text_chars)
         read_later: set[str] = set()  # the later pages the joining asked for (their keys)
 
         def tasks(batch: list[str]) -> Iterator[Task]:

@@ -77,6 +77,10 @@ EXTRACTION_TIMEOUT = 120  # seconds one page may take before it is given up with
 # Pages of one article split over several (rel="next" to ?page=2, /2/…) joined into its item,
 # the first included (crawler.pipelines.pages); 1 joins none.
 ARTICLE_MAX_PAGES = 20
+# Characters of text such an article's item may join (crawler.joining): a page that would take
+# it past this is not joined, the item keeps the pages before. One page's visible text is
+# capped alike (crawler.extraction.limits.MAX_TEXT_CHARS).
+ARTICLE_MAX_TEXT_CHARS = 2_000_000
 
 DOWNLOADER_MIDDLEWARES = {
     # First of all: a request to a host off the public Internet (169.254.169.254, 10.x,

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from archive.errors import WarcFormatError
 from archive.reader import warc_inputs
 from archive.schema import schema_errors
-from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS
+from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
 from crawler.reextract import ReextractReport, reextract, said_of
 from crawler.siteoutlets import SiteRowError, load_rows, sites_published
 
@@ -101,7 +101,9 @@ class Command(ScrapyCommand):
                                    max_redirects=self.settings.getint(
                                        "REDIRECT_MAX_TIMES", DEFAULT_MAX_REDIRECTS),
                                    retried=frozenset(int(code) for code in self.settings.getlist(
-                                       "RETRY_HTTP_CODES")))
+                                       "RETRY_HTTP_CODES")),
+                                   max_text_chars=self.settings.getint(
+                                       "ARTICLE_MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS))
         except (OSError, ValueError, WarcFormatError) as exc:  # what no record handler took
             print(f"error: re-extraction stopped: {exc}", file=sys.stderr)
             self.exitcode = 1

@@ -261,6 +261,7 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
     title = limits.without_cut_marks(meta.title)
     if not title:
         raise ExtractionError("no_title", f"{page.url}: its headline is a dropped run")
+    long_title, title = len(title), limits.cap_title(title)
     url = canonical_url(page.url, outlet)
     authors = meta.authors
     if body_authors and (not authors or rules and authors == list(rules.default_authors)):
@@ -289,6 +290,8 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
     )
     if long_words:  # the text lost whitespace-free runs of over MAX_WORD_CHARS characters
         article.extractor["cut"] = {"long_words": long_words}
+    if long_title > len(title):  # the title was over MAX_TITLE_CHARS: its length as read
+        article.extractor.setdefault("cut", {})["title"] = long_title
     if named > 1:  # the pages the article names
         article.extractor["pages"] = named
     setattr(article, RULE_MISSES_ATTR, prov.misses)
@@ -381,8 +384,8 @@ _PAGE_MARK = re.compile(r"(?i)[\s\-–—|:,.(\[]*(?:стр(?:аница)?\.?|с
 def same_headline(headline: str, title: str, number: int) -> bool:
     """Whether a later page's headline is the article's: equal but for case and spaces, or
     with its page number appended ("… — страница 2", "… (page 2)")."""
-    def norm(text: str) -> str:
-        return " ".join(text.casefold().split())
+    def norm(text: str) -> str:  # capped as the article's title was
+        return " ".join(limits.cap_title(text).casefold().split())
 
     if norm(headline) == norm(title):
         return True

@@ -14,13 +14,18 @@ from crawler.extraction import (
     ExtractionError,
     extract_article,
     extract_later_page,
+    next_page_of,
 )
 from crawler.extraction.language import detect_language
+from crawler.extraction.limits import MAX_TEXT_CHARS
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR, join_paragraphs
-from crawler.extraction.text_fingerprint import attach_fingerprint
+from crawler.extraction.text_fingerprint import FINGERPRINT_ATTR, attach_fingerprint
 from crawler.items import Article, ArticlePage
 
 PAGE_LINES_ATTR = "_page_lines"  # each page joined: the digests of its paragraphs, in order
+# ARTICLE_MAX_TEXT_CHARS's default: the visible text one page may have (limits.MAX_TEXT_CHARS),
+# so an article joined of pages is never larger than the largest one page could make
+MAX_JOINED_CHARS = MAX_TEXT_CHARS
 
 
 @dataclass
@@ -31,14 +36,36 @@ class PageJoin:
     article: Article
     page: ArticlePage
     first: str  # the URL the article's first page was fetched from
+    max_chars: int = MAX_JOINED_CHARS  # the joined text's cap: ARTICLE_MAX_TEXT_CHARS
 
 
-def extract_for_crawl(job: ArticlePage | PageJoin) -> Article:
+def extract_for_crawl(job: ArticlePage | PageJoin | Fingerprint) -> Article:
     """Extraction-worker entry point: the article with its text fingerprint attached (one
-    pool serves first pages and later pages to join)."""
-    if isinstance(job, PageJoin):
-        return attach_fingerprint(join_page(job))
-    return attach_fingerprint(extract_article(job))
+    pool serves first pages, later pages to join, and the fingerprint of an article whose
+    joining stopped at a page that names a next one: :func:`fingerprinted`)."""
+    if isinstance(job, Fingerprint):
+        return attach_fingerprint(job.article)
+    article = join_page(job) if isinstance(job, PageJoin) else extract_article(job)
+    return fingerprinted(article)
+
+
+@dataclass
+class Fingerprint:
+    """An article whose joining ended at a page naming a next one (not joined: the page or
+    text cap, a failure): its fingerprint is made now, once, of the text joined."""
+
+    article: Article
+
+
+def fingerprinted(article: Article) -> Article:
+    """``article`` with the fingerprint of its text, made only when no next page is left to
+    join: each page joined would otherwise hash the whole text joined so far again (a cost
+    growing with the square of the pages). Else any fingerprint of a shorter text goes."""
+    if next_page_of(article) is None:
+        return attach_fingerprint(article)
+    if hasattr(article, FINGERPRINT_ATTR):
+        delattr(article, FINGERPRINT_ATTR)
+    return article
 
 
 def join_page(job: PageJoin) -> Article:
@@ -51,7 +78,8 @@ def join_page(job: PageJoin) -> Article:
     items of a block the body took in (a news list, comments, a gallery) whose pager was
     followed, numbered or named by a template's ``rel="next"``. On text alone the two look
     alike; dropping the repeat loses no text of either, where refusing the page would lose
-    the real page's."""
+    the real page's. ``text_cap`` when the text joined would pass ``job.max_chars``: the
+    article is left as it was, so none of the pages joined is lost."""
     article, page = job.article, job.page
     later = extract_later_page(page, job.first, article.title)
     text = join_paragraphs(later.paragraphs)
@@ -62,6 +90,11 @@ def join_page(job: PageJoin) -> Article:
     if new in pages:  # the same paragraphs in the same order: the same text
         raise ExtractionError("repeated_page", f"{page.url}: its text is a page read already")
     fresh = cleaned[_repeated_opening(new, pages):]
+    grown = len(article.text) + sum(len(p) + len(PARAGRAPH_SEPARATOR) for p in fresh)
+    if grown > job.max_chars:
+        raise ExtractionError("text_cap", f"the text would grow from {len(article.text):,} to "
+                              f"{grown:,} characters (ARTICLE_MAX_TEXT_CHARS is "
+                              f"{job.max_chars:,})")
     setattr(article, PAGE_LINES_ATTR, [*pages, new])
     article.text = PARAGRAPH_SEPARATOR.join([article.text, *fresh])
     article.language = detect_language(article.text)

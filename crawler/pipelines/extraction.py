@@ -11,6 +11,7 @@ from scrapy.exceptions import DropItem
 from crawler.extensions.completeness import note_extracted
 from crawler.extensions.rule_drift import note_article
 from crawler.extraction import ExtractionError
+from crawler.extraction.limits import MAX_TITLE_CHARS
 from crawler.extraction.worker import PageJoin, extract_for_crawl
 from crawler.items import Article, ArticlePage
 from crawler.pageoutcomes import count_no_article
@@ -65,6 +66,15 @@ class ExtractionPipeline:
         except WorkerError as exc:  # the worker died or overran: only this page is lost
             raise ExtractionError(exc.reason, exc.detail) from None
 
+    def _note_title_cut(self, article: Article) -> None:
+        """An over-long title the extraction cut (crawler.extraction.limits.MAX_TITLE_CHARS),
+        counted and warned with its URL: the worker that cut it has no stats nor log here."""
+        if had := article.extractor.get("cut", {}).get("title"):
+            self.stats.inc_value("extraction/title_cut")
+            logger.warning("%s: its title of %s characters cut to %d (at most %s): %r", article.url,
+                           f"{had:,}", len(article.title), f"{MAX_TITLE_CHARS:,}",
+                           article.title[:80])
+
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):
             return item
@@ -81,6 +91,7 @@ class ExtractionPipeline:
             logger.exception("Extraction crashed on %s", item.url)
             raise DropItem(f"extraction error on {item.url}: {exc!r}") from None
         await self.removals.check(item, article)
+        self._note_title_cut(article)
         article = await self.pages.join(item, article)  # its later pages (rel="next")
         self.stats.inc_value("extraction/ok")
         self.stats.inc_value(f"extraction/method/{article.extractor.get('method')}")

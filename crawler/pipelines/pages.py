@@ -9,7 +9,7 @@ workers, and the one item holds their bodies in order. A later page that fails e
 joining there: the item keeps the pages read, the page is logged with its URL and reason
 and counted; the item is never lost for it. Such an item is marked cut short
 (:func:`join_incomplete`) unless the joining ended by the site's own pager (the
-``ARTICLE_MAX_PAGES`` cap, a page looping back or repeating one read): the incremental
+``ARTICLE_MAX_PAGES`` or ``ARTICLE_MAX_TEXT_CHARS`` cap, a page looping back or repeating one read): the incremental
 pipeline exports it only as an article never exported, never as a new version of a known one.
 
 The joining itself (order, cap, loop guard, redirects, failures) is crawler.joining's, which
@@ -23,12 +23,13 @@ from typing import Any
 
 import scrapy
 
-from crawler.extraction.worker import PageJoin
+from crawler.extraction.worker import Fingerprint, PageJoin
 from crawler.failures import describe, exception_reason
 from crawler.items import Article, ArticlePage
 from crawler.joining import (
     DEFAULT_MAX_PAGES,
     DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_TEXT_CHARS,
     JOIN_STOPPED_ATTR,
     PAGER_ENDS,
     Answer,
@@ -47,11 +48,13 @@ class PageJoiner(Joiner):
     """The joining of a live crawl or replay: each later page downloaded through every
     downloader middleware (WARC capture or replay, retries, robots.txt, politeness)."""
 
-    def __init__(self, crawler: Any, extract: Callable[[PageJoin], Awaitable[Article]]) -> None:
+    def __init__(self, crawler: Any,
+                 extract: Callable[[PageJoin | Fingerprint], Awaitable[Article]]) -> None:
         settings = crawler.settings
         super().__init__(settings.getint("ARTICLE_MAX_PAGES", DEFAULT_MAX_PAGES), extract,
                          crawler.stats.inc_value,
-                         settings.getint("REDIRECT_MAX_TIMES", DEFAULT_MAX_REDIRECTS))
+                         settings.getint("REDIRECT_MAX_TIMES", DEFAULT_MAX_REDIRECTS),
+                         settings.getint("ARTICLE_MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS))
         self.crawler = crawler
         self.stats = crawler.stats
 

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from crawler.joining import Answer, Joiner, PageFailed, run_now
+from crawler.extraction import ExtractionError
+from crawler.joining import Answer, Joiner, PageFailed, join_incomplete, run_now
 
 
 class _Answers(Joiner):
@@ -126,3 +127,22 @@ def test_pages_serving_page_one_again_with_other_items_give_the_article_once() -
         for i in range(3)]
     assert not [c for c in counts if "page_not_joined" in c]
     assert join_incomplete(article) is None
+
+
+def test_the_text_cap_ends_the_joining_as_the_page_cap_does_not_cut_short() -> None:
+    """A page refused for the text cap (``text_cap``) ends the joining, counted, and the item
+    is no text cut short: the cap stops it there on every fetch, as ARTICLE_MAX_PAGES does,
+    so a known article's text joined so is versioned as any."""
+    counted: list[str] = []
+
+    async def refuse(job):
+        raise ExtractionError("text_cap", "ARTICLE_MAX_TEXT_CHARS is 10")
+
+    joiner = _Answers({"http://e.com/a?page=2": (200, None)})
+    joiner.extract, joiner.count = refuse, counted.append
+    article = SimpleNamespace(extractor={}, _next_page="http://e.com/a?page=2")
+    first = SimpleNamespace(url="http://e.com/a")
+    done, going = run_now(joiner.join_next(first, article, {"http://e.com/a"}))  # type: ignore[arg-type]
+    assert done is article and not going
+    assert counted == ["articles/later_pages_downloaded", "articles/page_not_joined/text_cap"]
+    assert join_incomplete(done) is None

@@ -119,3 +119,26 @@ def test_a_headline_that_is_only_a_dropped_run_is_no_title() -> None:
     doc = (f"<html><head></head><body><h1>{blob}</h1><div class='content'>{PROSE}</div>"
            "</body></html>")
     assert refusal(doc.encode()).reason == "no_title"
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Мост открыли", "Мост открыли"),  # short: as it is
+    ("слово " * 200, "слово " * 165 + "слово…"),  # the cap inside word 167: 166 kept
+    ("ab " * 333 + "abcdef", "ab " * 332 + "ab…"),  # the cap right after a word
+    ("ab " * 333 + "a", "ab " * 333 + "a"),  # 1,000 characters: as it is
+    ("ab " * 333 + "ab", "ab " * 332 + "ab…"),
+    ("я" * 5000, "я" * 999 + "…"),  # one word longer than the cap: cut where it falls
+])
+def test_a_title_over_the_cap_keeps_its_words_that_fit(title: str, expected: str) -> None:
+    capped = limits.cap_title(title)
+    assert capped == expected
+    assert len(capped) <= limits.MAX_TITLE_CHARS
+
+
+def test_a_page_with_a_huge_title_gives_an_item_with_its_start_and_the_cut_recorded() -> None:
+    """A 1 MB <title>/h1 (50,000 words of "Заголовок"): the item's title is its first words,
+    at most MAX_TITLE_CHARS, and ``extractor.cut.title`` says how long it was."""
+    huge = "Заголовок " * 100_000
+    article = extract_article(page(html().replace(TITLE, huge).encode()))
+    assert article.title == "Заголовок " * 99 + "Заголовок…"  # 1,000 characters
+    assert article.extractor["cut"] == {"title": len(huge.strip())}

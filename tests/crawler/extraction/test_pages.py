@@ -9,7 +9,8 @@ from crawler.extraction import ExtractionError, extract_article, next_page_of, p
 from crawler.extraction.html import parse_html
 from crawler.extraction.normalize import PARAGRAPH_SEPARATOR
 from crawler.extraction.pages import earlier_page, named_pages, next_page, page_of, show_all_link
-from crawler.extraction.worker import PageJoin, join_page
+from crawler.extraction.text_fingerprint import FINGERPRINT_ATTR, text_digest
+from crawler.extraction.worker import Fingerprint, PageJoin, extract_for_crawl, join_page
 from crawler.items import Article, ArticlePage
 
 URL = "http://ex.org/news/slug/"
@@ -145,6 +146,37 @@ def test_a_later_page_repeating_a_page_read_is_refused() -> None:
         with pytest.raises(ExtractionError) as caught:
             join_page(PageJoin(article, _page(FIRST + "?page=3", again), FIRST))
         assert caught.value.reason == "repeated_page"
+
+
+def test_a_later_page_that_would_pass_the_text_cap_is_refused_leaving_the_article() -> None:
+    """A cap of exactly the two pages' text joins page 2; one character less refuses it
+    (``text_cap``, the sizes and the setting named) and leaves the article as it was."""
+    whole = join_page(PageJoin(_first(), _page(FIRST + "?page=2", PAGE2), FIRST)).text
+    article = join_page(PageJoin(_first(), _page(FIRST + "?page=2", PAGE2), FIRST, len(whole)))
+    assert article.text == whole
+    first = _first()
+    before = (first.text, dict(first.extractor), next_page_of(first))
+    with pytest.raises(ExtractionError) as caught:
+        join_page(PageJoin(first, _page(FIRST + "?page=2", PAGE2), FIRST, len(whole) - 1))
+    assert caught.value.reason == "text_cap"
+    assert f"to {len(whole):,} characters (ARTICLE_MAX_TEXT_CHARS is {len(whole) - 1:,})" in \
+        caught.value.detail
+    assert (first.text, first.extractor, next_page_of(first)) == before
+
+
+def test_a_joined_article_is_fingerprinted_once_of_its_whole_text() -> None:
+    """The worker makes no fingerprint while a next page is named (each page would hash the
+    whole text joined so far again), drops page 1's, and makes it of the last page's join."""
+    first = extract_for_crawl(_page(FIRST, [*LONG, CLOSING], FIRST + "?page=2"))
+    assert not hasattr(first, FINGERPRINT_ATTR)
+    second = extract_for_crawl(PageJoin(first, _page(FIRST + "?page=2", PAGE2, FIRST + "?page=3"),
+                                        FIRST))
+    assert not hasattr(second, FINGERPRINT_ATTR)
+    third = extract_for_crawl(PageJoin(second, _page(FIRST + "?page=3", [CLOSING + " Конец."]),
+                                       FIRST))
+    assert getattr(third, FINGERPRINT_ATTR)[0] == text_digest(third.text)
+    stopped = extract_for_crawl(Fingerprint(second))  # a join that stopped before page 3
+    assert getattr(stopped, FINGERPRINT_ATTR)[0] == text_digest(second.text)
 
 
 @pytest.mark.parametrize("numbered", [False, True])
