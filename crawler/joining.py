@@ -29,10 +29,10 @@ DEFAULT_MAX_PAGES = 20  # the ARTICLE_MAX_PAGES setting's default
 DEFAULT_MAX_TEXT_CHARS = MAX_JOINED_CHARS  # the ARTICLE_MAX_TEXT_CHARS setting's default
 DEFAULT_MAX_REDIRECTS = 5  # redirects of one later page followed: REDIRECT_MAX_TIMES's here
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# Reasons a joining stops that the site serves the same on every fetch (or our caps on pages
-# and text stop it at): the text read is all this crawl will ever join, not a text cut short by a failure (a timeout, an HTTP 503, a
-# shutdown, an error page with another headline, an extraction that failed, a page missing
-# from the archive re-extracted).
+# Reasons a joining stops that the site serves the same on every fetch, or our caps on pages
+# and text stop it at every time: the text read is all this crawl will ever join, not a text
+# cut short by a failure (a timeout, an HTTP 503, a shutdown, an error page with another
+# headline, an extraction that failed, a page missing from the archive re-extracted).
 PAGER_ENDS = frozenset({"max_pages", "text_cap", "loop", "repeated_page"})
 JOIN_STOPPED_ATTR = "_join_stopped"  # the reason a failure cut the joining short
 T = TypeVar("T")

@@ -12,7 +12,7 @@ from crawler.extensions.completeness import note_extracted
 from crawler.extensions.rule_drift import note_article
 from crawler.extraction import ExtractionError
 from crawler.extraction.limits import MAX_TITLE_CHARS
-from crawler.extraction.worker import PageJoin, extract_for_crawl
+from crawler.extraction.worker import Fingerprint, PageJoin, extract_for_crawl
 from crawler.items import Article, ArticlePage
 from crawler.pageoutcomes import count_no_article
 from crawler.pipelines.pages import PageJoiner
@@ -58,7 +58,7 @@ class ExtractionPipeline:
             self.pool.close()
             self.stats.set_value("extraction/worker_restarts", self.pool.restarts)
 
-    async def _extract(self, page: ArticlePage | PageJoin) -> Article:
+    async def _extract(self, page: ArticlePage | PageJoin | Fingerprint) -> Article:
         if self.pool is None:
             return extract_for_crawl(page)
         try:

@@ -3,12 +3,14 @@ joins (``ARTICLE_MAX_TEXT_CHARS``), and the title (the schema's ``maxLength``)."
 
 from __future__ import annotations
 
+import sqlite3
 from html import escape
 from urllib.parse import urlsplit
 
 import pytest
 
 from archive.schema import load_schema
+from crawler.extraction.text_fingerprint import text_digest
 from tests.e2e.test_paged_articles import _reextract
 from tests.sites import paged_articles
 from tests.support.crawl import run_crawl
@@ -75,6 +77,13 @@ def test_joining_stops_at_the_text_cap_keeping_the_pages_that_fit(capped) -> Non
         _target(u) for u in paged.pages[gold.url][:2]]
     assert result.stats["articles/page_not_joined/text_cap"] >= 1
     third = _target(paged.pages[gold.url][2])
+    # its fingerprint is of the text joined (made once the joining stopped, not of page 1)
+    db = sqlite3.connect(result.data_dir / "state" / "state.sqlite3")
+    try:
+        [(digest,)] = db.execute("SELECT digest FROM articles WHERE url = ?", (gold.url,))
+    finally:
+        db.close()
+    assert digest == text_digest(item["text"])
     lines = [line for line in result.log.splitlines() if "not joined (text_cap)" in line]
     assert [line for line in lines if _target(gold.url) in line and third in line
             and "ARTICLE_MAX_TEXT_CHARS" in line and "holds the 2 page(s)" in line], lines
