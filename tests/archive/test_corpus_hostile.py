@@ -108,18 +108,6 @@ def _rejected_and_the_rest_goes_in(make: Callable[[], bytes], reason: str,
     assert rows == sorted([(i["url"], first.name) for i in good] + [(belta_url(4), later.name)])
 
 
-def test_an_old_items_files_over_long_title_is_rejected_and_the_rest_goes_in(
-        tmp_path: Path) -> None:
-    """An items file written before titles were capped (a 1 MB ``<title>`` exported as it
-    was): that line breaks the schema's maxLength and is rejected with its file, line and a
-    short reason (not the megabyte quoted), every other line still goes in."""
-    _rejected_and_the_rest_goes_in(lambda: _set("title", "Заголовок " * 100_000),
-                                   "breaks the item schema: ", tmp_path)
-    [reject] = [json.loads(line) for line in
-                (tmp_path / "corpus" / "_rejects.jsonl").read_text().splitlines()]
-    assert "is too long" in reject["reason"] and len(reject["reason"]) < 1000
-
-
 # Items file names a person gives a file: a leading "_" or "." (which pyarrow's dataset
 # discovery, and so pandas, skips in a part's name), longer than a part name can be once the
 # offset, serial and ".tmp" are added (ext4 allows 255 bytes), in Cyrillic.

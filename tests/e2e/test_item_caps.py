@@ -1,5 +1,5 @@
 """Caps on what one item may hold, in a real crawl: the text an article split over pages
-joins (``ARTICLE_MAX_TEXT_CHARS``), and the title (the schema's ``maxLength``)."""
+joins (``ARTICLE_MAX_TEXT_CHARS``), and the title (``MAX_TITLE_CHARS``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from archive.schema import load_schema
+from crawler.extraction.limits import MAX_TITLE_CHARS
 from crawler.extraction.text_fingerprint import text_digest
 from tests.e2e.test_paged_articles import _reextract
 from tests.sites import paged_articles
@@ -20,8 +20,6 @@ pytestmark = pytest.mark.slow
 
 # 7,000 characters of distinct words, so a cut inside one would show
 HUGE_TITLE = " ".join(f"Заголовок{n:03d}" for n in range(560))
-# the schema's bound, which extraction must keep (None before titles were capped)
-MAX_TITLE_CHARS = load_schema()["properties"]["title"].get("maxLength") or 10 ** 9
 
 
 def _target(url: str) -> str:
