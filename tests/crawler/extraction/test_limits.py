@@ -128,6 +128,10 @@ def test_a_headline_that_is_only_a_dropped_run_is_no_title() -> None:
     ("ab " * 333 + "a", "ab " * 333 + "a"),  # 1,000 characters: as it is
     ("ab " * 333 + "ab", "ab " * 332 + "ab…"),
     ("я" * 5000, "я" * 999 + "…"),  # one word longer than the cap: cut where it falls
+    # one early space: going back to it would lose the title, so the cut is where it falls
+    ("速報 " + "中" * 1500, "速報 " + "中" * 996 + "…"),
+    ("a" * 998 + "e\u0301" + "b" * 10, "a" * 998 + "…"),  # not between e and its accent
+    ("a" * 997 + "\U0001f468\u200d\U0001f469" + "b" * 10, "a" * 997 + "…"),  # nor in an emoji
 ])
 def test_a_title_over_the_cap_keeps_its_words_that_fit(title: str, expected: str) -> None:
     capped = limits.cap_title(title)

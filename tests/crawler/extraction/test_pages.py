@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from lxml import etree
 
@@ -101,6 +105,17 @@ def test_earlier_page(url: str, links: str, expected: str | None) -> None:
 ])
 def test_same_headline(headline: str, number: int, same: bool) -> None:
     assert same_headline(headline, "Мост открыли", number) is same
+
+
+def test_a_headline_of_a_long_run_of_dashes_is_read_in_one_pass() -> None:
+    """The page mark was tried at each dash, each try re-reading the rest of the run: 40,000
+    dashes took 37 s (a timeout fails the test instead of holding the suite)."""
+    script = ("from crawler.extraction import same_headline\n"
+              "print(same_headline('Мост' + '-' * 200_000 + 'x', 'Мост', 2),\n"
+              "      same_headline('Мост' + '-' * 200_000 + 'страница 2', 'Мост', 2))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=30, cwd=Path(__file__).resolve().parents[3])
+    assert out.stdout.split() == ["False", "True"], out.stderr[-2000:]
 
 
 FIRST = "http://ex.org/news/2026/01/13/most-otkryli/"
