@@ -29,6 +29,7 @@ from .records import (
     HttpMessage,
     RecordInfo,
     WarcRecord,
+    check_record,
     decompress_command,
     iter_records,
     parse_warc_date,
@@ -315,6 +316,10 @@ def response_at(
     info = read_info_at(path, offset)
     if url is not None:
         _check_url(info, url)
+    try:
+        check_record(info.record)  # as every walk of the file checks it (no WARC-Date: no time)
+    except ValueError as exc:
+        raise WarcFormatError(path, offset, f"record skipped: {exc}") from exc
     try:
         return _to_response(info.record, _ref(info))
     except ValueError as exc:

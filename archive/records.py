@@ -223,11 +223,16 @@ _ISO_Z = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d
 _DIGITS14 = re.compile(r"(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d{0,6})")
 
 
+NO_DATE = "no WARC-Date"
+
+
 def parse_warc_date(value: str) -> datetime:
-    """A WARC-Date as an aware UTC datetime; ValueError for anything unparsable/out of range."""
+    """A WARC-Date as an aware UTC datetime; ValueError for anything unparsable/out of range,
+    and for none at all (``NO_DATE``): read as the epoch, such a record was indexed, replayed
+    and exported as captured on 1970-01-01, nothing said (pywb's indexers stop on it)."""
     value = value.strip()
     if not value:
-        return datetime.fromtimestamp(0, UTC)
+        raise ValueError(NO_DATE)
     m = _ISO_Z.fullmatch(value) or _DIGITS14.fullmatch(value)
     if m:  # the usual form (or pywb's 14 digits), without strptime's cost
         y, mo, d, h, mi, sec, frac = m.groups()

@@ -66,6 +66,8 @@ class Result:
     cpu: float = 0.0
     read: float = 0.0
     bad_record: WarcFormatError | None = None
+    # the captures of the page that could not be read, each reported and the next best read
+    bad_records: list[WarcFormatError] = field(default_factory=list)
     joining: Counter[str] = field(default_factory=Counter)  # the live join's stats keys
     cut_short: str | None = None  # why a later page cut the text short (join_incomplete)
     later_bad_records: list[WarcFormatError] = field(default_factory=list)
@@ -146,6 +148,19 @@ def _lookup(index: SharedIndex) -> ArchiveLookup:
         _LOOKUPS.clear()
         found = _LOOKUPS[index] = ArchiveLookup.attach(index, on_error=_BAD.append)
     return found
+
+
+def worker_lookup() -> ArchiveLookup:
+    """This worker's view of the index the main process built (given by its pool's
+    :func:`use_later_pages`): pages are read here as replay reads them (``get``)."""
+    return _lookup(_later().index)
+
+
+def take_bad_records() -> list[WarcFormatError]:
+    """The bad records :func:`worker_lookup` met since last asked; forgotten here."""
+    met = list(_BAD)
+    _BAD.clear()
+    return met
 
 
 class ArchivePages(Joiner):

@@ -1,9 +1,14 @@
 """Re-extraction: run the extraction over article responses already in WARC files.
 
-The archive is indexed once in this process. Workers get only (file, offset) of the latest
-capture of each article and read, decode, extract and validate it themselves, so the serial
-part left here is the index and writing lines; only revisits (which need the index to find
-their payload) are read here. All cores work.
+The archive is indexed once in this process. Workers get only the URL of each article and
+read, decode, extract and validate it themselves over that index, so the serial part left
+here is the index and writing lines. All cores work.
+
+The capture read is the one replay serves, picked by replay's own rule
+(``ArchiveLookup.get``): the newest that can be read, revisits resolved. A newer capture
+that cannot be read is reported (file, offset, reason) and the one before it read, so a
+damaged record never costs the article; a newer answer that can be read (a 404, a 503) is the
+page, as replay serves it, and counted as ``http_<status>``.
 
 Pages go through ``crawler.extraction.worker.extract_for_crawl``, the crawl workers' entry
 point, and a page that breaks it costs that page alone, counted under the same reason as in a
@@ -31,7 +36,7 @@ from typing import Any
 
 from archive.errors import RECORD_KEPT, WarcFormatError
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, response_at
+from archive.reader import ArchiveLookup
 from crawler.archive_join import (
     RETRIED,
     UNREADABLE,
@@ -46,7 +51,9 @@ from crawler.archive_join import (
     page_key,
     split_later_pages,
     step_failed,
+    take_bad_records,
     use_later_pages,
+    worker_lookup,
 )
 from crawler.extraction import next_page_of
 from crawler.extraction.worker import extract_for_crawl, failure_reason
@@ -117,12 +124,14 @@ def latest_article_urls(lookup: ArchiveLookup) -> list[str]:
 
 def page_from_archive(lookup: ArchiveLookup, url: str,
                       max_size: int) -> ArticlePage | str | WarcFormatError:
-    """The ArticlePage a crawl would have built, the reason there is none, or the bad record."""
-    cap = lookup.latest(url)
+    """The ArticlePage a crawl would have built, the reason there is none, or the bad record.
+
+    The capture is the one replay serves, by its own rule (``ArchiveLookup.get``): the newest
+    readable one; each newer one that cannot be read goes to the lookup's ``on_error``."""
     try:
         archived = lookup.get(url)
     except Exception as exc:  # noqa: BLE001 - any damage in a record costs that page only
-        if cap is None:
+        if (cap := lookup.latest(url)) is None:
             return UNREADABLE
         return WarcFormatError(lookup.files[cap[1]], cap[2], f"{url}: {exc}")
     return page_from_response(archived, url, max_size)
@@ -184,19 +193,17 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
     return result
 
 
-def extract_record(path: str, offset: int, url: str, max_size: int,
-                   validate: Validate | None = None, join: bool = False) -> Result:
-    """Worker entry point: read the response record at (path, offset) and extract it."""
+def extract_article(url: str, max_size: int, validate: Validate | None = None,
+                    join: bool = False) -> Result:
+    """Worker entry point: read the capture of ``url`` replay serves (:func:`page_from_archive`,
+    over the index the pool gave this worker) and extract it. The captures passed over as
+    unreadable come back in ``bad_records``, by file and offset."""
     t0 = time.perf_counter()
-    try:
-        archived = response_at(path, offset)
-    except Exception as exc:  # noqa: BLE001 - a bad record costs one page, as in the index
-        bad = exc if isinstance(exc, WarcFormatError) else WarcFormatError(path, offset, str(exc))
-        return Result(None, UNREADABLE, read=time.perf_counter() - t0, bad_record=bad, url=url)
-    page = page_from_response(archived, url, max_size)
+    take_bad_records()  # none of another task's
+    page = page_from_archive(worker_lookup(), url, max_size)
     read = time.perf_counter() - t0
     result = extract_timed(page, validate, join, url)
-    result.read = read
+    result.read, result.bad_records = read, take_bad_records()
     return result
 
 
@@ -314,7 +321,7 @@ def _label(task: Task) -> str:
     func, args = task
     if func is join_step:
         return f"{next_page_of(args[0].article)} (a later page of {args[0].first.url})"
-    return str(args[2]) if func is extract_record else str(getattr(args[0], "url", args[0]))
+    return str(getattr(args[0], "url", args[0]))  # extract_article's URL, a page's
 
 
 def _failed(task: Task, reason: str) -> Result:
@@ -375,20 +382,13 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
 
         def tasks(batch: list[str]) -> Iterator[Task]:
             for url in batch:
-                cap = lookup.latest(url)
-                if cap is not None and not cap[3]:
-                    yield extract_record, (str(lookup.files[cap[1]]), cap[2], url, max_size,
-                                           validate, True)
-                    continue
-                t0 = time.perf_counter()  # revisits and misses: resolved with the index, here
-                page = page_from_archive(lookup, url, max_size)
-                report.read_seconds += time.perf_counter() - t0
-                yield extract_timed, (page, validate, True, url)
+                yield extract_article, (url, max_size, validate, True)
 
         def collect(result: Result) -> Task | None:
             report.extract_cpu_seconds += result.cpu
             report.read_seconds += result.read
-            for err in filter(None, (result.bad_record, *result.later_bad_records)):
+            for err in filter(None, (result.bad_record, *result.bad_records,
+                                     *result.later_bad_records)):
                 bad_record(err)
             if result.step is not None:  # its next page: a task of its own
                 return join_step, (result.step,)

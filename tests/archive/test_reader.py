@@ -222,3 +222,36 @@ def test_a_double_star_glob_does_not_follow_a_symlink_loop(tmp_path):
     assert expand_paths(f"{folder}/**/.*.warc.gz") == [folder / "2026/.d.warc.gz"]
     assert expand_paths(folder) == [folder / name for name in (  # a folder: hidden ones too
         ".trash/old.warc.gz", "2026/.d.warc.gz", "2026/12/c.warc", "2026/b.warc.gz", "a.warc.gz")]
+
+
+def test_a_record_without_warc_date_is_reported_not_read_as_captured_in_1970(tmp_path):
+    """parse_warc_date("") gave the epoch: the record was indexed, replayed and exported as
+    captured on 1970-01-01 with nothing said, while verify called it an error. pywb's
+    indexers stop on it (no timestamp to key it by). Now it is reported by file and offset
+    wherever records are read, and the capture before it answers."""
+    from archive.cdxj import build_index
+    from archive.errors import WarcFormatError
+    from archive.reader import response_at
+    from archive.records import parse_warc_date
+    from tests.support.warcs import http_response, warcio_warc
+
+    path = tmp_path / "undated.warc.gz"
+    offsets = warcio_warc(path, [(URL, http_response(b"dated"), "2026-01-01T10:00:00Z"),
+                                 (URL, http_response(b"undated"), None)])
+    errors: list[WarcFormatError] = []
+    assert [i.offset for i in iter_records(path, errors.append)] == [offsets[0]]
+    assert [(str(e.file), e.offset) for e in errors] == [(str(path), offsets[1])]
+    assert "no WARC-Date" in errors[0].reason
+    seen: list[WarcFormatError] = []
+    with ArchiveLookup([path], on_error=seen.append) as lookup:
+        got = lookup.get(URL)
+        assert (got.payload, got.date) == (b"dated", T1)
+    assert [(str(e.file), e.offset) for e in seen] == [(str(path), offsets[1])]
+    with pytest.raises(WarcFormatError, match="no WARC-Date"):
+        response_at(path, offsets[1])
+    with pytest.raises(ValueError, match="no WARC-Date"):
+        parse_warc_date("")
+    cdx_errors: list[WarcFormatError] = []
+    (line,) = build_index([path], on_error=cdx_errors.append)  # the index: the dated one
+    assert " 20260101100000 " in line and "1970" not in line
+    assert [(str(e.file), e.offset) for e in cdx_errors] == [(str(path), offsets[1])]

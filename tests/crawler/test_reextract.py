@@ -23,6 +23,7 @@ from crawler.reextract import LATER_PAGE, latest_article_urls, reextract
 from crawler.urls import canonical_url
 from tests.archive.conftest import make_exchange, wacz_of, write_run_warc
 from tests.sites import belta
+from tests.support.warcs import warcio_warc
 
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
@@ -452,3 +453,86 @@ def test_the_latest_of_many_spellings_of_an_article_is_found_normalizing_none(
         monkeypatch.setattr(reader, "normalize_url", counted)
         assert latest_article_urls(lookup) == [spellings[-1]]
     assert calls[0] == 0
+
+
+BELTA_URL = "https://www.belta.by/president/view/novost-nomer-0-427700-2026/"
+BELTA_HTML = Path(__file__).resolve().parents[1] / "fixtures/outlets/belta/2026-01/belta-0.html.gz"
+
+
+def http_block(status: bytes, body: bytes) -> bytes:
+    """A response's bytes as sent: ``status`` line, head, body."""
+    head = b"\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n"
+    return status + head % len(body) + body
+
+
+def good_then(tmp_path: Path, newer: bytes | None, date: str | None = "2026-01-14T10:00:00Z",
+              url: str = BELTA_URL) -> tuple[Path, list[int], dict]:
+    """A warcio WARC holding a good 200 of ``url`` (2026-01-13) and then ``newer`` (an HTTP
+    block dated ``date``, None: no such field); its offsets, and the item reextract makes
+    of the good capture alone."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    alone = tmp_path / "alone" / "good.warc.gz"
+    alone.parent.mkdir(exist_ok=True)
+    good = (url, http_block(b"HTTP/1.1 200 OK", html), "2026-01-13T10:00:00Z")
+    warcio_warc(alone, [good])
+    _, (gold,), _ = _run([alone])
+    path = tmp_path / "both.warc.gz"
+    offsets = warcio_warc(path, [good, *([(url, newer, date)] if newer is not None else [])])
+    return path, offsets, gold
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_article_whose_newest_capture_is_unreadable_comes_from_the_capture_before(
+        tmp_path, jobs):
+    """reextract handed the newest capture's offset straight to a worker: a damaged status
+    line there gave no item at all, while replay (ArchiveLookup.get) reported it and served
+    the older 200. Now both pick the capture by one rule."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    path, offsets, gold = good_then(tmp_path, http_block(b"HTTP/1.1 2x0 OK", html))
+
+    report, items, bad = _run([path], jobs=jobs)
+
+    assert gold["text"] and gold["fetched_at"] == "2026-01-13T10:00:00+00:00"
+    assert [(i["url"], i["text"], i["fetched_at"]) for i in items] == [
+        (BELTA_URL, gold["text"], gold["fetched_at"])]
+    assert items[0]["warc"]["offset"] == offsets[0]
+    assert [(str(b.file), b.offset) for b in bad] == [(str(path), offsets[1])]
+    assert "2x0" in bad[0].reason
+    assert (report.extracted, report.bad_records, dict(report.failed)) == (1, 1, {})
+    with ArchiveLookup([path], on_error=lambda err: None) as lookup:  # what replay serves
+        assert lookup.get(BELTA_URL).ref.offset == offsets[0]
+
+
+@pytest.mark.parametrize("status", [404, 503])
+def test_a_newer_error_answer_is_what_reextract_reads_as_replay_serves_it(tmp_path, status):
+    """A newer 404 (the article removed) or 503 (a re-check that failed) is a readable capture:
+    replay serves it as the page, so reextract reads it too, counted as ``http_<status>``,
+    never silently replaced by the older text."""
+    path, _, _ = good_then(tmp_path, http_block(f"HTTP/1.1 {status} X".encode(), b"gone"))
+
+    report, items, bad = _run([path])
+
+    with ArchiveLookup([path]) as lookup:
+        assert lookup.get(BELTA_URL).status == status
+    assert (items, bad, dict(report.failed)) == ([], [], {f"http_{status}": 1})
+
+
+def test_a_capture_without_warc_date_is_reported_and_never_dated_1970(tmp_path):
+    """A record with no WARC-Date was read as captured at the epoch: an item with fetched_at
+    1970-01-01, nothing reported. Now it is reported by file and offset and not read as a
+    capture (it cannot be placed among the captures); the dated capture before it serves."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    path, offsets, gold = good_then(tmp_path, http_block(b"HTTP/1.1 200 OK", html), date=None)
+
+    report, items, bad = _run([path])
+
+    assert [(i["text"], i["fetched_at"]) for i in items] == [(gold["text"],
+                                                               "2026-01-13T10:00:00+00:00")]
+    assert [(str(b.file), b.offset) for b in bad] == [(str(path), offsets[1])]
+    assert "no WARC-Date" in bad[0].reason
+    assert report.bad_records == 1
+    alone = tmp_path / "undated.warc.gz"  # its only capture: no item, said, never 1970
+    (offset,) = warcio_warc(alone, [(BELTA_URL, http_block(b"HTTP/1.1 200 OK", html), None)])
+    report, items, bad = _run([alone])
+    assert (items, [(str(b.file), b.offset) for b in bad]) == ([], [(str(alone), offset)])
+    assert "no WARC-Date" in bad[0].reason and report.bad_records == 1

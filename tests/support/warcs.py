@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import io
 import uuid
 import zlib
+from pathlib import Path
 
 
 def sha1_b32(data: bytes) -> str:
@@ -92,3 +94,24 @@ def bomb_member(header_len_field: int, inflated: int) -> bytes:
     parts.append(packer.compress(b"\r\n\r\n"))
     parts.append(packer.flush())
     return b"".join(parts)
+
+
+def warcio_warc(path: Path, captures: list[tuple[str, bytes, str | None]]) -> list[int]:
+    """A .warc.gz written by warcio itself (a real writer, not bytes by hand): each capture is
+    (URL, HTTP block as sent: status line, head, body; WARC-Date, or None to leave the field
+    out). The offset of each record, in order."""
+    from warcio.warcwriter import WARCWriter
+
+    offsets = []
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, block, date in captures:
+            rec = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(block),
+                warc_content_type="application/http; msgtype=response",
+                warc_headers_dict={"WARC-Date": date or "2026-01-01T00:00:00Z"})
+            if date is None:
+                rec.rec_headers.remove_header("WARC-Date")
+            offsets.append(fh.tell())
+            writer.write_record(rec)
+    return offsets

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from tests.crawler.test_reextract import belta_warc
+from tests.crawler.test_reextract import BELTA_URL, belta_warc, good_then, http_block
 from tests.support.crawl import read_items, scrapy_command
 from tests.support.warcs import record
 
@@ -107,3 +107,30 @@ def test_a_record_kept_despite_a_bad_content_length_is_not_called_skipped(
                     f"'{len(block) - 40}'; block taken up to the next record"], said
     assert "bad records skipped: 0; bad records kept: 1" in proc.stderr, proc.stderr[-2000:]
     assert proc.returncode == 1  # the archive is damaged, as verify says
+
+
+def test_an_unreadable_newest_capture_gives_way_to_the_one_before(tmp_path: Path) -> None:
+    """The real command: the damaged newest capture is said by file and offset, the article
+    comes from the older 200 (it gave 0 items), and the run exits 1 for the damage."""
+    html = gzip.decompress((REPO / "tests/fixtures/outlets/belta/2026-01/belta-0.html.gz")
+                           .read_bytes())
+    path, offsets, gold = good_then(tmp_path, http_block(b"HTTP/1.1 2x0 OK", html))
+    out = tmp_path / "items.jsonl"
+    proc = scrapy_command("reextract", str(path), "-O", str(out), "--jobs", "1", timeout=300)
+    items = read_items(out)
+    assert [(i["url"], i["text"], i["warc"]["offset"]) for i in items] == [
+        (BELTA_URL, gold["text"], offsets[0])], proc.stderr[-2000:]
+    assert f"bad record skipped: {path}: offset {offsets[1]}: " in proc.stderr
+    assert "bad records skipped: 1" in proc.stderr and proc.returncode == 1
+
+
+def test_a_record_without_warc_date_is_said_by_offset_and_exits_one(tmp_path: Path) -> None:
+    """It passed silently (exit 0) as an item fetched_at 1970-01-01."""
+    html = gzip.decompress((REPO / "tests/fixtures/outlets/belta/2026-01/belta-0.html.gz")
+                           .read_bytes())
+    path, offsets, gold = good_then(tmp_path, http_block(b"HTTP/1.1 200 OK", html), date=None)
+    out = tmp_path / "items.jsonl"
+    proc = scrapy_command("reextract", str(path), "-O", str(out), "--jobs", "1", timeout=300)
+    assert [i["fetched_at"] for i in read_items(out)] == [gold["fetched_at"]]
+    assert f"bad record skipped: {path}: offset {offsets[1]}: " in proc.stderr
+    assert "no WARC-Date" in proc.stderr and proc.returncode == 1, proc.stderr[-2000:]
