@@ -615,9 +615,18 @@ def _looks_arc(fh, gz: bool) -> bool:
     return head.lstrip(b"\r\n").startswith(b"filedesc://")
 
 
-def check_record(rec: WarcRecord) -> None:
-    """Raise ValueError for fields every consumer needs: WARC-Date and the target URI."""
-    rec.date  # noqa: B018 - parses (and caches) the date, raising ValueError if bad
+# Records no reader places in time (none is listed or served as a capture): one without a
+# WARC-Date is still read, as a POST's request pairs its answer by WARC-Concurrent-To and a
+# warcinfo names its run (verify says the field is missing). Every other type needs the date.
+_UNDATED_READ = frozenset(("request", "warcinfo", "continuation", ""))
+
+
+def check_record(rec: WarcRecord, *, need_date: bool = True) -> None:
+    """Raise ValueError for fields every consumer needs: the target URI, and the WARC-Date of
+    a record that may be a capture (``need_date``: a date that is there is checked all the
+    same; without ``need_date``, as repair reads, none is asked of any record)."""
+    if (rec.get("WARC-Date") or "").strip() or (need_date and rec.rec_type not in _UNDATED_READ):
+        rec.date  # noqa: B018 - parses (and caches) the date, raising ValueError if bad
     if not rec.target_uri and rec.rec_type in _NEED_TARGET:
         raise ValueError(f"{rec.rec_type} record without WARC-Target-URI")
     if "[" in rec.target_uri:  # the only shape urlsplit refuses: a broken IPv6 host
@@ -632,6 +641,7 @@ def iter_records(
     on_error: ErrorHandler | None = None,
     *,
     max_record_size: int | None = None,
+    need_date: bool = True,
 ) -> Iterator[RecordInfo]:
     """Every readable record of one WARC file, with offsets.
 
@@ -639,13 +649,15 @@ def iter_records(
     error is passed to it and reading resumes at the next gzip member (compressed files) or
     `WARC/` line (plain files). Records with a bad WARC-Date or target URI, over-cap records
     and members holding several records are reported and skipped; damaged but identifiable
-    records (`RecordInfo.problems`) are reported and yielded.
+    records (`RecordInfo.problems`) are reported and yielded. A capture (see check_record)
+    with no WARC-Date is reported and skipped, unless ``need_date`` is False (repair: a record
+    whole in its framing is none of the file's damage, dated or not).
     """
     path = Path(path)
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
     member = split_location(path)
     if member is None and is_package(path) and path.is_file():
-        yield from _iter_package(path, on_error, cap)
+        yield from _iter_package(path, on_error, cap, need_date)
         return
     if member is not None and (reason := not_warc_reason(member[1])):
         report(WarcFormatError(path, 0, reason), on_error)
@@ -670,7 +682,7 @@ def iter_records(
             return
         walk = _iter_gzip(path, fh, on_error, cap) if gz else _iter_plain(path, fh, on_error, cap)
         try:
-            yield from _checked_records(path, walk, on_error)
+            yield from _checked_records(path, walk, on_error, need_date)
         except WaczError as exc:  # a compressed member's data damaged: the rest is unreadable
             report(WarcFormatError(path, fh.tell(), str(exc)), on_error)
             return
@@ -685,12 +697,12 @@ def _package_damage(package: Path, member: str) -> str | None:
         return None  # said when the member is opened
 
 
-def _checked_records(path: Path, walk: Iterator[RecordInfo],
-                     on_error: ErrorHandler | None) -> Iterator[RecordInfo]:
+def _checked_records(path: Path, walk: Iterator[RecordInfo], on_error: ErrorHandler | None,
+                     need_date: bool) -> Iterator[RecordInfo]:
     """The records of ``walk`` that every consumer can use; their damage reported."""
     for info in walk:
         try:
-            check_record(info.record)
+            check_record(info.record, need_date=need_date)
         except ValueError as exc:
             report(WarcFormatError(path, info.offset, f"record skipped: {exc}"), on_error)
             continue
@@ -699,7 +711,8 @@ def _checked_records(path: Path, walk: Iterator[RecordInfo],
         yield info
 
 
-def _iter_package(path: Path, on_error: ErrorHandler | None, cap: int) -> Iterator[RecordInfo]:
+def _iter_package(path: Path, on_error: ErrorHandler | None, cap: int,
+                  need_date: bool) -> Iterator[RecordInfo]:
     """Every WARC member of a WACZ package in turn; a package that cannot be read is one
     error naming it."""
     try:
@@ -708,7 +721,8 @@ def _iter_package(path: Path, on_error: ErrorHandler | None, cap: int) -> Iterat
         report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
         return
     for name in names:
-        yield from iter_records(location(path, name), on_error, max_record_size=cap)
+        yield from iter_records(location(path, name), on_error, max_record_size=cap,
+                                need_date=need_date)
 
 
 def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iterator[RecordInfo]:

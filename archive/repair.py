@@ -89,7 +89,9 @@ def _scan(path: Path, size: int, max_record_size: int | None
             kept.setdefault(err.offset, []).append(err.reason)
         errors.add(err.offset, err.reason, len(members))
 
-    for info in iter_records(path, on_error, max_record_size=max_record_size):
+    # need_date=False: a whole record with no WARC-Date is the readers' to skip, not damage
+    # to the file's framing to cut out
+    for info in iter_records(path, on_error, max_record_size=max_record_size, need_date=False):
         members[info.offset] = info.length
         count += 1
     ranges = [DamagedRange(offset, members[offset], "; ".join(dict.fromkeys(kept[offset])), False)

@@ -105,6 +105,8 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
         if not rec.get(name):
             add("error", f"missing {name}")
     date = (rec.get("WARC-Date") or "").strip()
+    if not date:  # said as missing above, once (a capture without one the walk reported)
+        return
     try:
         parse_warc_date(date)
     except ValueError as exc:

@@ -384,6 +384,18 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             for url in batch:
                 yield extract_article, (url, max_size, validate, True)
 
+        def failed(task: Task, reason: str) -> Result:
+            """A task lost with its worker: the captures of its URL the worker passed over
+            as unreadable were to come back with its result, so they are found again here.
+            Bounded: the read stops at the capture the worker was extracting."""
+            func, args = task
+            if func is extract_article:
+                try:
+                    lookup.get(args[0])  # its on_error (bad_record) says each passed over
+                except Exception as exc:  # noqa: BLE001 - the page is lost already
+                    logger.warning("Could not look %s up again: %s", args[0], exc)
+            return _failed(task, reason)
+
         def collect(result: Result) -> Task | None:
             report.extract_cpu_seconds += result.cpu
             report.read_seconds += result.read
@@ -418,7 +430,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
                 else:
                     batch.append(url)
             if batch:
-                _run_pool(tasks(batch), max(1, jobs), collect, timeout, _failed,
+                _run_pool(tasks(batch), max(1, jobs), collect, timeout, failed,
                           (use_later_pages, (later,)))
     report.wall_seconds = time.perf_counter() - started
     return report

@@ -255,3 +255,69 @@ def test_a_record_without_warc_date_is_reported_not_read_as_captured_in_1970(tmp
     (line,) = build_index([path], on_error=cdx_errors.append)  # the index: the dated one
     assert " 20260101100000 " in line and "1970" not in line
     assert [(str(e.file), e.offset) for e in cdx_errors] == [(str(path), offsets[1])]
+
+
+def _undated_post_warc(path) -> list[int]:
+    """warcio's own records: a warcinfo naming run-42 and a POST's request, both without
+    WARC-Date (a date is mandatory, but only a capture needs one to be placed in time),
+    around a GET page (T1) and the POST's answer (T2). The offsets of the four records."""
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    from tests.support.warcs import http_response
+
+    offsets = []
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+
+        def put(rec) -> None:
+            offsets.append(fh.tell())
+            w.write_record(rec)
+
+        info = w.create_warcinfo_record(path.name, {"run-id": "run-42", "spider": "belta"})
+        info.rec_headers.remove_header("WARC-Date")
+        put(info)
+
+        def response(body: bytes, date: str):
+            return w.create_warc_record(URL, "response", payload=io.BytesIO(http_response(body)),
+                                        warc_content_type="application/http; msgtype=response",
+                                        warc_headers_dict={"WARC-Date": date})
+
+        put(response(b"GET page", "2026-01-01T10:00:00Z"))
+        answer = response(b"POST answer", "2026-01-02T10:00:00Z")
+        block = (b"POST /x HTTP/1.1\r\nHost: example.com\r\nContent-Type: "
+                 b"application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1")
+        request = w.create_warc_record(URL, "request", payload=io.BytesIO(block),
+                                       warc_content_type="application/http; msgtype=request")
+        request.rec_headers.remove_header("WARC-Date")
+        request.rec_headers.add_header("WARC-Concurrent-To",
+                                       answer.rec_headers.get_header("WARC-Record-ID"))
+        put(answer)
+        put(request)
+    return offsets
+
+
+def test_an_undated_request_still_pairs_its_post_answer_and_an_undated_warcinfo_names_its_run(
+        tmp_path):
+    """Only a capture needs a WARC-Date (to be placed in time). A POST's request skipped for
+    lacking one left its answer unpaired, indexed and served as the URL's GET page; a
+    warcinfo skipped so lost the run it names. verify says the missing field once."""
+    from archive.cdxj import build_index
+    from archive.errors import WarcFormatError
+    from archive.verify import verify
+
+    path = tmp_path / "a.warc.gz"
+    offsets = _undated_post_warc(path)
+    seen: list[WarcFormatError] = []
+    with ArchiveLookup([path], on_error=seen.append) as lookup:
+        got = lookup.get(URL)
+        assert (got.payload, got.date) == (b"GET page", T1)
+        assert lookup.replayed_run() == "run-42"
+    assert seen == []
+    assert [i.offset for i in iter_records(path, seen.append)] == offsets and seen == []
+    lines = build_index([path], on_error=seen.append)
+    assert sorted(("__wb_method=post" in line, " 20260102100000 " in line) for line in lines
+                  ) == [(False, False), (True, True)] and seen == []
+    assert sorted((p.offset, p.message) for p in verify([path]).errors) == [
+        (offsets[0], "missing WARC-Date"), (offsets[3], "missing WARC-Date")]

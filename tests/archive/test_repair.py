@@ -294,3 +294,29 @@ def test_error_runs_never_span_a_member_nor_miss_a_late_report() -> None:
     assert late.reason(1000, 1001) == "R"
     assert late.reason(500, 1001) == "R"
     assert late.reason(5, 15) == "R; S"
+
+
+def test_an_undated_last_record_is_kept_in_place_not_cut_as_damage(tmp_path: Path) -> None:
+    """Repair mends a file's framing. A whole last record with no WARC-Date (readers report
+    and skip it) is no damage to that framing: it was cut into ``.damaged`` as if torn."""
+    import io
+
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "x.warc.gz.open"
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for i, date in enumerate(["2026-01-01T00:00:00Z", None]):
+            rec = w.create_warc_record(
+                f"https://a.example/{i}", "response",
+                payload=io.BytesIO(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"),
+                warc_content_type="application/http; msgtype=response",
+                warc_headers_dict={"WARC-Date": date or "2026-01-01T00:00:00Z"})
+            if date is None:
+                rec.rec_headers.remove_header("WARC-Date")
+            w.write_record(rec)
+    written = path.read_bytes()
+    (result,) = repair_open_files(tmp_path)
+    assert (result.bytes_cut, result.damaged) == (0, [])
+    assert [p.name for p in tmp_path.iterdir()] == ["x.warc.gz"]
+    assert (tmp_path / "x.warc.gz").read_bytes() == written

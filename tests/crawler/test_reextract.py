@@ -536,3 +536,27 @@ def test_a_capture_without_warc_date_is_reported_and_never_dated_1970(tmp_path):
     report, items, bad = _run([alone])
     assert (items, [(str(b.file), b.offset) for b in bad]) == ([], [(str(alone), offset)])
     assert "no WARC-Date" in bad[0].reason and report.bad_records == 1
+
+
+@pytest.mark.parametrize("how", ["die", "hang"])
+def test_a_damaged_newest_capture_is_reported_when_the_older_one_costs_its_worker(
+        tmp_path, monkeypatch, how):
+    """The worker reports the newest capture it passed over with its result; a worker killed
+    or stopped while extracting the older one took that report with it (missing from the
+    log and the summary). The main process says it then, by file and offset."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    path, offsets, _ = good_then(tmp_path, http_block(b"HTTP/1.1 2x0 OK", html))
+
+    def pathological(page):
+        if how == "die":
+            os._exit(9)
+        import time
+        time.sleep(60)
+
+    monkeypatch.setattr(reextract_mod, "extract_for_crawl", pathological)  # forked workers
+    report, items, bad = _run([path], jobs=1, timeout=3)
+
+    assert (items, dict(report.failed)) == ([], {"die": {"worker_died": 1},
+                                                 "hang": {"timeout": 1}}[how])
+    assert [(str(b.file), b.offset) for b in bad] == [(str(path), offsets[1])]
+    assert "2x0" in bad[0].reason and report.bad_records == 1
