@@ -1038,7 +1038,13 @@ class ArchiveLookup:
                     yield found
 
     def _read(self, idx: int, offset: int) -> RecordInfo:
-        return read_info_at(self.files[idx], offset, self._max)
+        """The record at ``offset`` of an indexed file; WarcFormatError when the file cannot
+        be read now (gone or unreadable since the index was built): that capture is lost,
+        not the lookup."""
+        try:
+            return read_info_at(self.files[idx], offset, self._max)
+        except OSError as exc:
+            raise WarcFormatError(self.files[idx], offset, f"cannot read record: {exc}") from exc
 
     def _load(self, cap: Capture, url: str) -> ArchivedResponse | None:
         _, idx, offset, revisit, _ = cap

@@ -321,3 +321,21 @@ def test_an_undated_request_still_pairs_its_post_answer_and_an_undated_warcinfo_
                   ) == [(False, False), (True, True)] and seen == []
     assert sorted((p.offset, p.message) for p in verify([path]).errors) == [
         (offsets[0], "missing WARC-Date"), (offsets[3], "missing WARC-Date")]
+
+
+def test_a_capture_whose_file_went_after_indexing_is_reported_and_the_next_served(tmp_path):
+    """A file deleted (or unreadable) after the index was built costs its captures only: each
+    is reported with its file and offset, the next best capture is served."""
+    url = "http://example.com/a"
+    old = write_run_warc(tmp_path / "a_old.warc", "r1", [(url, b"old page", datetime(2026, 1, 1,
+                                                                                      tzinfo=UTC))])
+    new = write_run_warc(tmp_path / "b_new.warc", "r2", [(url, b"new page", datetime(2026, 2, 1,
+                                                                                      tzinfo=UTC))])
+    errors: list = []
+    with ArchiveLookup([old, new], on_error=errors.append) as lookup:
+        new.unlink()
+        assert lookup.get(url).payload == b"old page"
+        old.unlink()
+        assert lookup.get(url) is None
+    assert [(e.file, "cannot read record" in e.reason) for e in errors] == [
+        (str(new), True), (str(new), True), (str(old), True)]
