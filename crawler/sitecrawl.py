@@ -31,7 +31,7 @@ from archive.urls import desktop_host, site_host
 from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted, note_superseded
-from crawler.extraction import BlockedPage, NotAnArticle
+from crawler.extraction import BlockedPage, NotAnArticle, limits
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS
@@ -80,6 +80,10 @@ MAX_HOME_PAGES = 1 + disc.MAX_EDITIONS
 MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
 # An article request for the URL a fetched page names as its rel="canonical" (the alias's URL)
 CANONICAL_OF = "canonical_of"
+# An article request (or zone sample) for a frame of a frameset page (the frameset's URL): a
+# frameset met in a frame's page is not followed again (a site answering any URL with a
+# frameset framing the next URL leads on without end)
+FRAME_OF = "frame_of"
 # Which run counted a discovery request as pending: a JOBDIR frontier resumes those of a
 # stopped run too, which this run's count must not answer for.
 DISCOVERY_RUN = "discovery_run"
@@ -375,14 +379,19 @@ class SiteCrawl(OutletSpider):
                              state.key, response.url, url)
         return request
 
-    @staticmethod
-    def page_offsets(response: Response) -> list[timedelta]:
+    def page_offsets(self, response: Response) -> list[timedelta]:
+        """The UTC offsets a zone sample prints (none from a page over the caps)."""
         if not isinstance(response, TextResponse):
             return []
         try:
-            return disc.printed_offsets(parse_html(response.text))
+            return disc.printed_offsets(parse_page(response.text))
+        except PageOverCap as exc:  # read on the event loop: it would hold the crawl
+            self.crawler.stats.inc_value("discovery/sample/over_cap")
+            self.logger.warning("Discovery: the zone sample %s was not read for its dates: %s "
+                                "(counted in discovery/sample/over_cap)", response.url, exc)
         except ValueError:  # an empty or unparsable page votes for nothing
-            return []
+            pass
+        return []
 
     def blocked(self, response: Response) -> bool:
         kind = challenge_kind(response.body) if hasattr(response, "text") else None
@@ -410,7 +419,7 @@ class SiteCrawl(OutletSpider):
                                 "not taken as this site's (add the host to the row's aliases, "
                                 "or crawl that address)", state.key, response.url)
         self.home_landed(response, state)
-        tree = parse_html(response.text)
+        tree = parse_page(response.text)
         state.name = disc.site_name(tree)
         state.page_offsets.update(disc.printed_offsets(tree))
         feeds = disc.announced_feeds(tree, response.url)
@@ -870,7 +879,7 @@ class SiteCrawl(OutletSpider):
         """One page of a day archive: that day's article links become candidates, and the walk
         goes on by the listings' stop rules (``stop_reason``; ``seen``: its earlier links)."""
         wanted = date.fromisoformat(day)
-        tree = parse_html(response.text)
+        tree = parse_page(response.text)
         links = disc.page_links(tree, response.url, response.encoding)
         self.note_offsite_base(state, tree, response.url)
         listing = ListingPage([ListingLink(u, wanted) for u in links if disc.url_day(u) == wanted],
@@ -1015,7 +1024,7 @@ class SiteCrawl(OutletSpider):
         list whose page comes after the previous one in time (``prior``: that page's day
         span) goes oldest first (``ascending``): pages before the window do not end it, the
         first page after the window does (``newer_than_window``)."""
-        tree = parse_html(response.text)
+        tree = parse_page(response.text)
         links = disc.page_links(tree, response.url, response.encoding)
         self.note_offsite_base(state, tree, response.url)
         keys = {u: self.article_key(state.outlet, u) for u in links
@@ -1097,7 +1106,7 @@ class SiteCrawl(OutletSpider):
 
     # a zone sample's other spelling is a sample of the same run; a frame's, an alias's
     # canonical's, the page it stands for
-    spelling_meta = (*OutletSpider.spelling_meta, DISCOVERY_RUN, CANONICAL_OF)
+    spelling_meta = (*OutletSpider.spelling_meta, DISCOVERY_RUN, CANONICAL_OF, FRAME_OF)
 
     def request_outlet(self, request: scrapy.Request) -> Outlet | None:
         """A zone sample names its site (``key``), an article request its outlet."""
@@ -1115,10 +1124,13 @@ class SiteCrawl(OutletSpider):
         """The page, unless it names another page of the site as its ``rel="canonical"``: then
         that page is the article (requested unless it already was), this one an alias, so
         one article reached by several URLs (feed, sitemap, old links) makes one item. A
-        frameset's article is its frame's page (:meth:`framed_article`)."""
+        frameset's article is its frame's page (:meth:`framed_article`), one frame deep."""
         state = self.site(outlet_key)
         if state is not None and (frames := self.frames_of(response, state.outlet)):
-            yield from self.framed_article(response, state, frames)
+            if FRAME_OF in response.meta:
+                self.frameset_in_frame(response, frames)
+            else:
+                yield from self.framed_article(response, state, frames)
             return
         declared = self.canonical_elsewhere(response, state.outlet) if state else None
         if declared is None:
@@ -1147,13 +1159,26 @@ class SiteCrawl(OutletSpider):
         note_extracted(self.crawler, response.url, NotAnArticle("frameset", response.url))
         self.logger.info("%s is a frameset: the page of its frame %s makes the item",
                          response.url, frames[0])
-        yield from self.stood_for(response, state, frames)
+        yield from self.stood_for(response, state, frames, framed=True)
 
-    def stood_for(self, response: Response, state: disc.SiteState,
-                  urls: list[str]) -> Iterator[scrapy.Request]:
+    def frameset_in_frame(self, response: Response, frames: list[str]) -> None:
+        """A frame's page that is a frameset again: its frames are not followed (a site
+        answering every URL with a frameset framing the next one held discovery, or the
+        article phase, for ever); said with both URLs, counted, no item."""
+        self.crawler.stats.inc_value("articles/frameset_in_frame")
+        note_extracted(self.crawler, response.url, NotAnArticle("frameset", response.url))
+        self.logger.warning("%s is a frameset shown in the frame of %s: its frames (%s) are "
+                            "not followed, framesets are read one frame deep (counted in "
+                            "articles/frameset_in_frame)", response.url,
+                            response.meta[FRAME_OF], ", ".join(frames))
+
+    def stood_for(self, response: Response, state: disc.SiteState, urls: list[str],
+                  framed: bool = False) -> Iterator[scrapy.Request]:
         """The article requests of the pages ``response`` stands for (its frames, its
         canonical; with the feed's date and title), each unless the run requested it already.
-        When one is requested, that is the article the run counts, not this page too."""
+        When one is requested, that is the article the run counts, not this page too.
+        ``framed``: they are its frames (their own frames are not followed)."""
+        frame = {FRAME_OF: response.url} if framed else {}
         hint = parse_iso(response.meta.get(META_HINT_PUBLISHED) or "")
         requested = False
         for url in urls:
@@ -1163,17 +1188,26 @@ class SiteCrawl(OutletSpider):
             for request in self.article_request(state.outlet, url, hint,
                                                 response.meta.get(META_FEED_TITLE)):
                 requested = True
-                yield request.replace(meta={**request.meta, CANONICAL_OF: response.url})
+                yield request.replace(meta={**request.meta, CANONICAL_OF: response.url,
+                                            **frame})
         if requested:
             note_superseded(self.crawler, response)
 
     def frame_samples(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
-        """A zone sample that is a frameset: its article frames are sampled instead (the
-        frameset prints no date); they make the items when discovery is done."""
+        """A zone sample that is a frameset: its first article frame is sampled in its place
+        (the frameset prints no date; it still holds its SITE_ZONE_SAMPLES slot, so a site whose
+        article URLs are all framesets learns its zone); it makes the item when discovery is
+        done. A frame's frameset is not sampled again (:meth:`frameset_in_frame` says so at
+        the release): each sample brings at most one more."""
+        if FRAME_OF in response.meta:
+            return
         for url in self.frames_of(response, state.outlet):
-            if self.request_key(state.outlet, url) not in self.article_keys and (
-                    request := self.sample_request(state, url, **{CANONICAL_OF: response.url})):
+            if self.request_key(state.outlet, url) in self.article_keys:
+                continue
+            if request := self.sample_request(state, url, **{CANONICAL_OF: response.url,
+                                                             FRAME_OF: response.url}):
                 yield request
+            return
 
     def canonical_elsewhere(self, response: Response, outlet: Outlet) -> str | None:
         """:func:`disc.alias_of`, unless this page was itself requested as a canonical."""
@@ -1198,14 +1232,28 @@ class SiteCrawl(OutletSpider):
         raise DontCloseSpider
 
 
+class PageOverCap(ValueError):
+    """A discovery page not parsed: what is too large or pathological about it."""
+
+
+def parse_page(text: str) -> Any:
+    """:func:`parse_html` for a page read on the event loop (a discovery page, a zone sample):
+    one over the extraction's HTML cap, or whose markup would take lxml minutes
+    (:func:`limits.crowded_element`), raises PageOverCap instead of holding the whole crawl
+    (extraction workers have their timeout; the event loop has none)."""
+    if reason := limits.html_over_cap(text) or limits.crowded_element(text):
+        raise PageOverCap(reason)
+    return parse_html(text)
+
+
 def page_signature(response: Response) -> disc.PageSignature | None:
     """The signature of a page answered 200 (its bytes, its links as written); None for any
     other answer."""
     if response.status != 200 or not isinstance(response, TextResponse):
         return None
     try:
-        hrefs = frozenset(parse_html(response.text).xpath("//a/@href"))
-    except ValueError:  # an empty page: its bytes say it all
+        hrefs = frozenset(parse_page(response.text).xpath("//a/@href"))
+    except ValueError:  # an empty page (or one over the caps): its bytes say it all
         hrefs = frozenset()
     return disc.PageSignature(hashlib.sha256(response.body).hexdigest(), hrefs)
 

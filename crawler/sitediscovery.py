@@ -34,7 +34,7 @@ from w3lib.url import safe_url_string
 
 from archive.urls import is_amp_url, site_host
 from crawler.challenge import LOCATION_SET, literal_target
-from crawler.extraction import dates
+from crawler.extraction import dates, limits
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import (
     all_values,
@@ -293,8 +293,11 @@ def srcdoc_links(tree: etree._Element, url: str) -> list[str]:
     for node in list(tree.iter("iframe"))[:MAX_SRCDOCS * 4]:
         if len(found) >= MAX_SRCDOCS or not (node.get("srcdoc") or "").strip():
             continue
+        srcdoc = node.get("srcdoc") or ""
+        if limits.html_over_cap(srcdoc) or limits.crowded_element(srcdoc):
+            continue  # parsed on the event loop, as its page (see sitecrawl.parse_page)
         try:
-            embedded = parse_html(node.get("srcdoc") or "")
+            embedded = parse_html(srcdoc)
         except ValueError:
             continue
         found += iter_links(embedded, "a[href], area[href]", base)

@@ -208,7 +208,7 @@ def read_tree(page: ArticlePage) -> tuple[etree._Element, int]:
     if len(page.body) > 4 * limits.MAX_HTML_CHARS:  # UTF-32 takes four bytes a character
         raise ExtractionError("too_large", f"{page.url}: {len(page.body):,} bytes")
     text, _codec = decode_html(page.body, page.headers.get("Content-Type"))
-    if too_large := limits.html_over_cap(text):
+    if too_large := limits.html_over_cap(text) or limits.crowded_element(text):
         raise ExtractionError("too_large", f"{page.url}: {too_large}")
     if other := not_markup(text):
         raise ExtractionError("not_html", f"{page.url} is {other}")
@@ -399,7 +399,7 @@ def same_headline(headline: str, title: str, number: int) -> bool:
 def extract_text(html: str, url: str) -> str:
     """The ``text`` an item for this page would get (used by benchmark tools to score us)."""
     outlet = outlet_for_url(url)
-    if limits.html_over_cap(html):
+    if limits.html_over_cap(html) or limits.crowded_element(html):
         return ""
     try:
         tree = parse_html(html)

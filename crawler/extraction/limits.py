@@ -22,21 +22,24 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from crawler.extraction.html import SKIP_TAGS
+from crawler.extraction.html import SKIP_TAGS, without_cdata, without_controls
 
 MAX_HTML_CHARS = 16_000_000  # decoded characters of one page
 MAX_ELEMENTS = 100_000  # elements of its parsed tree
 MAX_TEXT_CHARS = 2_000_000  # characters of visible text (outside scripts, styles, <head>)
 MAX_WORD_CHARS = 1_000  # a longer whitespace-free run in visible text is dropped
 # A title (og:title, JSON-LD headline, <h1>, <title>) longer than this is cut on a word
-# boundary (the item schema has no maxLength: its digest is the corpus's version). The longest title the
-# metadata step takes from the 446 benchmark pages of scrapinghub-aeb and daniel-ru is 164
-# characters (a headline with its standfirst glued on): six times that leaves room for the
+# boundary (the item schema has no maxLength: its digest is the corpus's version). The longest
+# title the metadata step takes from the 446 benchmark pages of scrapinghub-aeb and daniel-ru
+# is 164 characters (a headline with its standfirst glued on): six times that leaves room for the
 # oddest real one, while a 1 MB <title> (a hostile or broken page) no longer goes into the
 # item, the corpus and every index built of them.
 MAX_TITLE_CHARS = 1_000
 MAX_CLUSTER_STEP = 16  # characters a title's cut steps back to keep a cluster whole
 _JOINING = frozenset("\u200d\ufe0e\ufe0f")  # zero-width joiner, variation selectors
+# attributes of one element: lxml checks them for duplicates in quadratic time (200,000 held a
+# parse for minutes); real markup has a few dozen at most
+MAX_ATTRIBUTES = 1_000
 CUT_WORD = "\ufdd0"  # a noncharacter (for internal use): where a long run was dropped
 # the lookbehind makes a failed match cost one try per run, not one per character of it
 _LONG_WORD = re.compile(rf"(?<!\S)\S{{{MAX_WORD_CHARS + 1},}}")
@@ -47,6 +50,55 @@ def html_over_cap(text: str) -> str | None:
     """What is too large about a decoded page, or None."""
     if len(text) > MAX_HTML_CHARS:
         return f"{len(text):,} characters of HTML (at most {MAX_HTML_CHARS:,})"
+    return None
+
+
+# HTML's tokenizer, as far as telling an element's attributes needs it. Its spaces are these
+# five (not Python's \s: a no-break space is part of a name or value); a form feed is made a
+# space before parsing. One attribute after a tag's name: ``/`` and spaces apart, a name (any
+# character but a space, ``/``, ``>``; no ``=`` after its first), then maybe ``=`` and a value
+# quoted or not (unquoted, it runs to a space or ``>``: ``<`` and quotes are in it).
+# Possessive throughout: a failed match never backtracks.
+_SPACE = "\t\n\r "
+_ATTRIBUTE = re.compile(rf"""[{_SPACE}/]*+[^{_SPACE}/>][^{_SPACE}/>=]*+"""
+                        rf"""(?:[{_SPACE}]*+=[{_SPACE}]*+(?:"[^"]*+"|'[^']*+'|[^{_SPACE}>]*+))?+""")
+# a comment, a start or end tag and its name, or a bogus comment (``<!x``, ``<?x``, ``</3``)
+_MARKUP = re.compile(rf"<(?:(!--)|/?([A-Za-z][^{_SPACE}/>]*+)|([!?/]))")
+_COMMENT_END = re.compile(r"->|>|.*?--!?>", re.S)  # after ``<!--``: ``<!-->``, ``<!--->`` end it
+# Elements whose content is text to the tokenizer, not markup: no tag inside counts.
+_RAW_TEXT = frozenset(("script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                       "noframes"))
+
+
+def crowded_element(text: str) -> str | None:
+    """What is pathological about a page's markup before it is parsed (an element with more
+    than ``MAX_ATTRIBUTES`` attributes), or None. lxml checks an element's attributes for
+    duplicates in quadratic time: 200,000 took minutes. One pass over the text the parser
+    sees (``parse_html``'s), tokenized as HTML is: comments and bogus comments to their end,
+    raw-text elements to their end tag, each tag's attributes matched in turn; so its cost is
+    linear in the page whatever the markup."""
+    text = without_controls(without_cdata(text))
+    pos = 0
+    while (tag := _MARKUP.search(text, pos)) is not None:
+        pos = tag.end()
+        if tag.group(2) is None:  # a comment, or a bogus one running to its first ``>``
+            end = _COMMENT_END.match(text, pos) if tag.group(1) else None
+            close = end.end() if end else text.find(">", pos) + 1
+            if close <= 0:
+                return None  # it runs to the page's end
+            pos = close
+            continue
+        count = 0
+        while (attribute := _ATTRIBUTE.match(text, pos)) is not None:
+            pos, count = attribute.end(), count + 1
+            if count > MAX_ATTRIBUTES:
+                return f"an element with more than {MAX_ATTRIBUTES:,} attributes"
+        name = tag.group(2).lower()
+        if name in _RAW_TEXT and text[tag.start() + 1] != "/":  # text to its end tag
+            end_tag = re.compile(rf"</{re.escape(name)}(?=[{_SPACE}/>])", re.I).search(text, pos)
+            if end_tag is None:
+                return None
+            pos = end_tag.start()
     return None
 
 

@@ -658,3 +658,12 @@ def test_a_day_archive_stop_on_the_impossible_days_page_needs_a_day_with_an_arti
     walk = disc.ArchiveWalk("/news/", home, list(days), probe=empty, trial=[empty] * 3,
                             check=date(2026, 2, 1))
     assert walk.needs_check() == (date(2026, 2, 1), False)
+
+
+def test_a_crowded_srcdoc_is_not_parsed() -> None:
+    """An embedded document is parsed on the event loop as its page is: one whose markup
+    would take lxml minutes (an element of thousands of attributes) is passed over."""
+    crowded = "&lt;a href=news/x.html " + " ".join(f"a{i}=1" for i in range(2_000)) + "&gt;x"
+    tree = parse_html(f'<body><iframe srcdoc="{crowded}"></iframe><iframe srcdoc="'
+                      '&lt;a href=/news/a-b-c.html&gt;x&lt;/a&gt;"></iframe></body>')
+    assert disc.srcdoc_links(tree, "http://ex.org/") == ["http://ex.org/news/a-b-c.html"]

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from archive.reader import iter_responses
+from crawler.extraction import limits
 from tests.sites import anysite
 from tests.sites.common import GoldArticle, paragraphs_for, title_for
 from tests.support.crawl import ROOT, SCRAPY, read_items, run_crawl, start_crawl
@@ -1177,3 +1178,76 @@ def read_until(proc: subprocess.Popen[str], text: str, timeout: float = 60) -> s
         assert line and time.monotonic() < ends, log[-3000:]
         log += line
     return log
+
+
+def _site_with_trap(host: str, trap_path: str, trap: Page | None = None) -> anysite.AnySite:
+    """A site whose home page links its window's articles and, first, ``trap_path``; no feed,
+    no sitemap, nothing printing the zone but the articles themselves (+03:00)."""
+    site, zone, inside, _ = anysite._site(host, 3, 2500, "/news/{when:%Y/%m/%d}/novost-{n}.html",
+                                          "og", [])
+    links = [(f"http://{host}{trap_path}", "Хроника событий дня в районе"),
+             *((g.url, g.title) for g in inside)]
+    site.add("/", anysite.chrome(host, anysite.section_html(host, links)))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    if trap is not None:
+        site.add(trap_path, trap)
+    return anysite.AnySite(site, f"http://{host}/", zone, inside)
+
+
+@pytest.mark.parametrize("zone_given", [True, False], ids=["zone_given", "zone_learnt"])
+def test_a_chain_of_framesets_is_followed_one_frame_deep_and_the_crawl_ends(
+        tmp_path: Path, zone_given: bool) -> None:
+    """An article URL that is a frameset whose article frame is another frameset, and so on
+    without end: the frame's page of a frameset is read, a frameset met there is not followed
+    again (said with its URL, counted), so discovery ends (as a zone sample) or the article
+    phase does, and the site's good articles come out. (Every home link is sampled when the
+    zone is learnt: the frameset's frame is sampled in its place, that frame's frame not.)"""
+    host = "frame-chain.test"
+    chain = "/news/2026/01/05/khronika-{n}.html"
+
+    def framed(target: str) -> Page | None:
+        found = re.fullmatch(r"/news/2026/01/05/khronika-(\d+)\.html", target)
+        if found is None:
+            return None
+        nxt = chain.format(n=int(found[1]) + 1)
+        return Page(f'<html><head><title>Хроника</title></head><frameset cols="20%,80%">'
+                    f'<frame name="menu" src="/menu.html"><frame name="main" src="{nxt}">'
+                    "</frameset></html>".encode())
+
+    shape = _site_with_trap(host, chain.format(n=0))
+    shape.site.dynamic.append(framed)
+    zone = {"timezone": "Etc/GMT-3"} if zone_given else {}
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **zone, **WINDOW},
+                           settings={**TRAP_BOUND, "SITE_ZONE_SAMPLES": len(shape.golds) + 1})
+    assert "closespider_pagecount" not in result.log
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["articles/frameset_in_frame"] == 1
+    assert result.stats["articles/frameset"] == 1
+    requested = [p for p in server.requested_paths(host) if "khronika" in p]
+    assert sorted(set(requested)) == [chain.format(n=n) for n in range(2)], requested
+    assert (f"http://{host}{chain.format(n=1)} is a frameset shown in the frame of "
+            f"http://{host}{chain.format(n=0)}") in result.log
+    if not zone_given:
+        assert result.stats[f"discovery/{host}/timezone"] == "Etc/GMT-3"
+
+
+def test_a_zone_sample_with_an_element_of_too_many_attributes_is_not_parsed(
+        tmp_path: Path) -> None:
+    """A page linked from the home page whose one ``<div>`` carries thousands of attributes
+    (lxml checks them for duplicates in quadratic time, on the event loop for a zone sample):
+    it is refused before parsing, said with its URL and the cap and counted, and the site's
+    good articles come out (their zone learnt from the others)."""
+    host = "crowded-tag.test"
+    path = "/news/2026/01/05/atributy.html"
+    crowded = " ".join(f'a{i}="{i}"' for i in range(limits.MAX_ATTRIBUTES * 3))
+    page = anysite.chrome(host, f"<article><h1>Атрибуты</h1><div {crowded}>x</div></article>")
+    shape = _site_with_trap(host, path, Page(page.encode()))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"SITE_ZONE_SAMPLES": len(shape.golds) + 1})
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["discovery/sample/over_cap"] == 1
+    assert result.stats[f"discovery/{host}/timezone"] == "Etc/GMT-3"
+    assert (f"http://{host}{path} was not read for its dates: an element with more than "
+            f"{limits.MAX_ATTRIBUTES:,} attributes") in result.log

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -146,3 +147,68 @@ def test_a_page_with_a_huge_title_gives_an_item_with_its_start_and_the_cut_recor
     article = extract_article(page(html().replace(TITLE, huge).encode()))
     assert article.title == "Заголовок " * 99 + "Заголовок…"  # 1,000 characters
     assert article.extractor["cut"] == {"title": len(huge.strip())}
+
+def crowded(count: int, attribute: str = 'a{i}="{i}"') -> str:
+    return html("<div " + " ".join(attribute.format(i=i) for i in range(count)) + ">x</div>")
+
+
+@pytest.mark.parametrize("attribute", ['a{i}="{i}"', "a{i}", "a{i}='<{i}>'", "a{i} = x{i}",
+                                       "a{i}=x'", '"a{i}=1', "<a{i}=1", "x{i}=<b"],
+                         ids=["quoted", "bare", "angle_brackets_quoted", "unquoted",
+                              "unquoted_ending_in_a_quote", "name_from_a_quote",
+                              "name_from_an_angle_bracket", "value_an_angle_bracket"])
+def test_an_element_with_too_many_attributes_is_named_before_parsing(attribute: str) -> None:
+    """lxml checks an element's attributes for duplicates in quadratic time (200,000 of them
+    held a parse for minutes): such markup is named without being parsed, however written."""
+    over = limits.crowded_element(crowded(limits.MAX_ATTRIBUTES + 1, attribute))
+    assert over == f"an element with more than {limits.MAX_ATTRIBUTES:,} attributes"
+    assert limits.crowded_element(crowded(limits.MAX_ATTRIBUTES, attribute)) is None
+
+
+CROWDED = "<b " + " ".join(f"x{i}" for i in range(2_000)) + ">"
+
+
+@pytest.mark.parametrize("markup", [
+    "<!--><p>{A}", "<!---><p>{A}<!-- -->", "<!-- x --!><p>{A}<!-- -->",  # comments' ends
+    "<?<a y=\"><p>{A}\">", "<!x <a y=\"><p>{A}\">",  # bogus comments end at their first >
+    "</p z='<a y=\"'><p>{A}\">",  # an end tag's quoted value is read as a start tag's
+    "<a b=c\xa0d='><p>{A}'>", "<a\xa0d='><p>{A}'>",  # a no-break space is no HTML space
+    "<a b=c\x1cd='><p>{A}'>", "<script>x</scr\x00ipt><p>{A}</script>",  # controls go first
+])
+def test_crowded_markup_is_told_as_the_parser_reads_the_page(markup: str) -> None:
+    """Where a comment, a bogus comment or a tag ends is HTML's, on the text the parser sees
+    (controls removed): read otherwise, a crowded element hid inside what looked like a
+    comment or a quoted value (200,000 attributes: a 48 s parse passed as harmless)."""
+    assert limits.crowded_element(html(markup.format(A=CROWDED))) is not None
+
+
+def test_real_markup_is_not_crowded() -> None:
+    """Many elements, a huge inline image, long attribute values: no element is crowded."""
+    image = '<img alt="x" src="data:image/png;base64,' + "QUJD" * 500_000 + '">'
+    many = "<ul>" + "<li class='a' id='b' data-x='c'>link</li>" * 50_000 + "</ul>"
+    assert limits.crowded_element(html(image + many + PROSE)) is None
+    assert limits.crowded_element(html("<p title='" + "a=b " * 5_000 + "'>x</p>")) is None
+    # a script's text is no markup, nor a comment's, however tag-like
+    code = "<script>if (a<b) {\n" + "  x = y + z; foo(bar, baz);\n" * 1_500 + "}</script>"
+    comment = "<!-- <div " + " ".join(f"a{i}=1" for i in range(2_000)) + "> -->"
+    assert limits.crowded_element(html(code + comment + PROSE)) is None
+
+
+def test_telling_crowded_markup_is_one_pass_whatever_the_markup() -> None:
+    """A search restarted at every ``<`` inside a tag took 2 minutes on 16 MB of ``<a x=<b
+    x=<b…>``; a timeout fails the test instead of holding the suite."""
+    script = ("from crawler.extraction.limits import crowded_element as crowded\n"
+              "tag = '<a' + ' x=<b' * 1000 + '>'\n"
+              "print(crowded(tag * (16_000_000 // len(tag))), crowded('<script' * 2_000_000),\n"
+              "      crowded('<!--' + '<a x=1 ' * 1_000_000), crowded('<' * 8_000_000))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60, cwd=Path(__file__).resolve().parents[3])
+    assert out.stdout.split() == ["None"] * 4, out.stderr[-2000:]
+
+
+def test_a_page_with_a_crowded_element_is_refused_before_parsing() -> None:
+    doc = crowded(20_000).replace("</div>", f"</div><div class='content'>{PROSE}</div>")
+    failure = refusal(doc.encode())
+    assert (failure.reason, failure.detail.endswith("more than 1,000 attributes")) == (
+        "too_large", True)
+    assert extract_text(doc, "https://example.com/a") == ""
