@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from .errors import WarcFormatError
 from .fileio import quiet_on_closed_pipe
-from .reader import warc_inputs
+from .reader import output_clash, warc_inputs
 from .records import DEFAULT_MAX_RECORD_SIZE, MAX_RECORD_SIZE_LIMIT
 from .wacz_input import input_size
 
@@ -26,11 +26,16 @@ class UsageError(Exception):
     pass
 
 
-def _paths(specs: list[str]) -> list[Path]:
+def _paths(specs: list[str], output: str | None = None, allowed: tuple[str, ...] = ()
+           ) -> list[Path]:
+    """The WARCs ``specs`` name; a usage error when ``output`` would overwrite one of them."""
     try:
         paths, note = warc_inputs(specs, " ".join(specs))
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
+    clash = output_clash(output, paths, allowed) if output is not None else None
+    if clash:
+        raise UsageError(clash)
     if note:
         print(f"note: {note}", file=sys.stderr)
     return paths
@@ -104,7 +109,7 @@ def _size(text: str) -> int:
 def cmd_index(args) -> int:
     from .cdxj import index_to_file
 
-    paths = _paths(args.warcs)
+    paths = _paths(args.warcs, args.output)
     errors = [0]
     lines = _Lines()
     try:
@@ -152,8 +157,9 @@ def cmd_verify(args) -> int:
 
 def cmd_wacz(args) -> int:
     from .wacz import build_wacz
+    from .wacz_input import WACZ_SUFFIX
 
-    paths = _paths(args.warcs)
+    paths = _paths(args.warcs, args.output, allowed=(WACZ_SUFFIX,))
     if args.items and not Path(args.items).is_file():
         raise UsageError(f"no such file: {args.items}")
     names = [p.name for p in paths]

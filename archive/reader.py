@@ -39,7 +39,7 @@ from .records import (
 )
 from .repair import OPEN_SUFFIX
 from .urls import normalize_url, strip_brackets, surt
-from .wacz_input import is_package, location, member_names, split_location
+from .wacz_input import WACZ_SUFFIX, is_package, location, member_names, split_location
 
 __all__ = [
     "ArchiveLookup",
@@ -48,6 +48,7 @@ __all__ = [
     "SharedIndex",
     "WarcFormatError",
     "expand_paths",
+    "output_clash",
     "warc_inputs",
     "iter_records",
     "iter_responses",
@@ -163,6 +164,39 @@ def warc_inputs(specs: Iterable[str | Path], what: str) -> tuple[list[Path], str
     if not paths:
         raise ValueError(f"no WARC files in {what}" + (f"; {note}" if note else ""))
     return paths, note
+
+
+ARCHIVE_SUFFIXES = (*WARC_SUFFIXES, *ARC_SUFFIXES, *OTHER_CODEC_SUFFIXES, WACZ_SUFFIX)
+
+
+def output_clash(output: str | Path, inputs: Iterable[Path],
+                 allowed: tuple[str, ...] = ()) -> str | None:
+    """Why a command reading ``inputs`` (as :func:`warc_inputs` gave them) must not write
+    ``output``, or None. ``-O data/*.warc.gz`` hands the first WARC to the output option, which
+    emptied it: an output that is one of the inputs (the same file, by any name or link) is
+    refused, as is one named like an archive (a typo, or an input yet to be made), but for the
+    ``allowed`` suffixes the command writes (``.wacz``). Call it before opening the output."""
+    target = Path(output)
+    name = target.name.lower().removesuffix(OPEN_SUFFIX)
+    try:
+        resolved = target.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: compared as written
+        resolved = target
+    for path in inputs:
+        member = split_location(path)  # a WARC inside a WACZ: the package is the file
+        path = member[0] if member else Path(path)
+        try:
+            same = os.path.samefile(target, path)
+        except OSError:  # one of them absent (a new output) or unreadable: compare names
+            same = False
+        if same or resolved == path.resolve():
+            return (f"the output {output} is one of the inputs ({path}): writing it would "
+                    "destroy that archive; give the output file first (-O FILE before the "
+                    "WARCs) or another name")
+    if name.endswith(ARCHIVE_SUFFIXES) and not name.endswith(allowed):
+        return (f"the output {output} names an archive (.warc, .warc.gz, .arc, .wacz...): "
+                "this command writes no such file there; give another output name")
+    return None
 
 
 def _is_unfinished(p: Path) -> bool:

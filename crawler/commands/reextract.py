@@ -15,7 +15,7 @@ from scrapy.exceptions import UsageError
 from tqdm import tqdm
 
 from archive.errors import WarcFormatError
-from archive.reader import warc_inputs
+from archive.reader import output_clash, warc_inputs
 from archive.schema import schema_errors
 from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
 from crawler.reextract import ReextractReport, reextract, said_of
@@ -82,6 +82,9 @@ class Command(ScrapyCommand):
             paths, note = warc_inputs(args, " ".join(args))
         except (FileNotFoundError, ValueError) as exc:
             raise UsageError(str(exc)) from None
+        clash = output_clash(target, paths)
+        if clash:
+            raise UsageError(clash)
         if note:
             bar.write(f"note: {note}", file=sys.stderr)
         try:  # sites crawled by address: their rows, as `scrapy crawl site` takes them

@@ -248,3 +248,23 @@ def test_a_bad_record_size_in_the_environment_is_a_clear_error(value: str) -> No
     assert result.returncode != 0
     assert f"ARCHIVE_MAX_RECORD_SIZE={value!r}: not a byte count" in result.stderr
     assert "OverflowError" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["index", "wacz"])
+def test_output_naming_an_input_archive_is_refused_and_the_input_kept(tmp_path, warc, command):
+    """`-o data/*.warc.gz`: the shell hands the first WARC to -o; it was overwritten by the
+    index or package. Refused before anything is written, as is an output named as a WARC."""
+    second = tmp_path / "second.warc.gz"
+    second.write_bytes(warc.read_bytes())
+    before = {p: p.read_bytes() for p in (warc, second)}
+    for out, inputs, message in (
+        (warc, [second], "names an archive"),  # the glob case: not among the inputs
+        (second, [warc.parent, tmp_path / "second.warc.gz"], "is one of the inputs"),
+        (tmp_path / "new.warc", [warc], "names an archive"),
+    ):
+        res = run(command, "-o", out, *inputs)
+        assert res.returncode == 2, (out, res.stderr)
+        assert message in res.stderr and str(out) in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr
+    assert {p: p.read_bytes() for p in (warc, second)} == before
+    assert not (tmp_path / "new.warc").exists()

@@ -134,3 +134,28 @@ def test_a_record_without_warc_date_is_said_by_offset_and_exits_one(tmp_path: Pa
     assert [i["fetched_at"] for i in read_items(out)] == [gold["fetched_at"]]
     assert f"bad record skipped: {path}: offset {offsets[1]}: " in proc.stderr
     assert "no WARC-Date" in proc.stderr and proc.returncode == 1, proc.stderr[-2000:]
+
+
+def test_reextract_refuses_an_output_that_is_an_input_or_an_archive(tmp_path: Path) -> None:
+    """`-O data/*.warc.gz`: the shell hands the first WARC to -O. That WARC, or any file named
+    like an archive, is refused before anything is opened for writing (it was emptied)."""
+    path, _ = belta_warc(tmp_path / "warc")
+    other = tmp_path / "warc" / "b.warc"
+    other.write_bytes(gzip.decompress(path.read_bytes()))
+    before = {p: p.read_bytes() for p in (path, other)}
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(other)
+    cases = {
+        ("-O", str(path), str(other)): "names an archive",  # the glob case
+        ("-o", str(other), str(tmp_path / "warc")): "is one of the inputs",
+        ("-O", str(link), str(tmp_path / "warc")): "is one of the inputs",
+        ("-O", str(tmp_path / "new.warc.gz"), str(path)): "names an archive",
+        ("-O", str(tmp_path / "new.wacz"), str(path)): "names an archive",
+    }
+    for args, message in cases.items():
+        result = scrapy_command("reextract", "--jobs", "1", *args)
+        assert result.returncode == 2, (args, result.stderr[-2000:])
+        assert message in result.stderr and args[1] in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in (path, other)} == before
+    assert not (tmp_path / "new.warc.gz").exists() and not (tmp_path / "new.wacz").exists()
