@@ -132,11 +132,12 @@ def outlet_from_site_row(row: dict[str, Any]) -> Outlet:
         article_path=row.get("article_path") or r"^/.+",
         versions=(ArticleRules(version=str(row.get("version") or GENERIC_RULES_VERSION),
                                **rules),),
-        discovery=Discovery(feeds=_tuple(row.get("feeds"))),
+        discovery=Discovery(feeds=_tuple(row.get("feeds")), row_patterns=True),
         aliases=_tuple(row.get("aliases")) + companion_hosts(base.hostname or ""),
         keep_query=_tuple(row.get("keep_query") or GENERIC_KEEP_QUERY),
         skip_paths=_tuple(row.get("skip_paths")) + GENERIC_SKIP_PATHS,
         language=row.get("language") or "ru",
+        row_patterns=True,
     )
 
 

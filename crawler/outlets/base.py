@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+import re2
 
 from archive.urls import has_www_label, site_host
 
@@ -33,6 +35,37 @@ def ascii_host(host: str) -> str:
         return host.encode("idna").decode("ascii")
     except UnicodeError:  # not a name IDNA can spell: compared as given
         return host
+
+
+class UrlPattern(Protocol):
+    """A compiled URL pattern: Python's ``re`` (built-in outlets) or RE2 (rows)."""
+
+    def search(self, text: str) -> Any: ...
+
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # the refusal is ours to word, not a line on stderr
+
+
+def linear_regex(pattern: str) -> UrlPattern:
+    """``pattern`` compiled with RE2, whose matching takes time linear in the text: a row's
+    URL patterns run on every link of every page, on the reactor, and a pattern that
+    backtracks (``(\\w+-?)+`` before an anchor that fails) blocked a crawl for good. ValueError
+    for what RE2 cannot take (lookarounds, backreferences): it has no linear-time match."""
+    try:
+        return re2.compile(pattern, _RE2_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0].decode(errors="replace") if exc.args and isinstance(
+            exc.args[0], bytes) else str(exc)
+        raise ValueError(
+            f"{pattern!r} cannot be matched in linear time ({reason}): a row's URL patterns run "
+            "on RE2, which takes no lookaround ((?=…), (?!…), (?<=…), (?<!…)) or backreference "
+            "(\\1); leave such paths out with skip_paths instead") from None
+
+
+def url_pattern(pattern: str, linear: bool) -> UrlPattern:
+    """A URL pattern compiled with RE2 when it comes from a row (``linear``), else with re."""
+    return linear_regex(pattern) if linear else re.compile(pattern)
 
 
 class SiteRowError(ValueError):
@@ -146,10 +179,11 @@ class Discovery:
     url_date: str = ""  # regex with groups d, m, y: the publication day an article URL carries
     next_page: str = 'a[rel="next"] @href'  # the "next" link when a scheme has no paged template
     max_pages: int | None = None  # page cap per walk; None: the ARCHIVE_MAX_PAGES setting
+    row_patterns: bool = False  # url_date comes from a row: matched with RE2 (linear_regex)
 
     @cached_property
-    def url_date_regex(self) -> re.Pattern[str] | None:
-        return re.compile(self.url_date) if self.url_date else None
+    def url_date_regex(self) -> UrlPattern | None:
+        return url_pattern(self.url_date, self.row_patterns) if self.url_date else None
 
     def date_in_url(self, url: str) -> date | None:
         """The publication day an article URL carries (``url_date``), or None."""
@@ -192,6 +226,9 @@ class Outlet:
     keep_query: tuple[str, ...] = ()
     skip_paths: tuple[str, ...] = ()  # regexes of paths that are never articles (print, tags)
     language: str = "ru"
+    # article_path and skip_paths come from a row (district table, site rows): matched with
+    # RE2 (linear_regex), never by backtracking; the built-in outlets' stay on re
+    row_patterns: bool = False
 
     def __post_init__(self) -> None:
         if not self.versions:
@@ -236,12 +273,12 @@ class Outlet:
         return ZoneInfo(self.timezone)
 
     @cached_property
-    def article_regex(self) -> re.Pattern[str]:
-        return re.compile(self.article_path)
+    def article_regex(self) -> UrlPattern:
+        return url_pattern(self.article_path, self.row_patterns)
 
     @cached_property
-    def skip_regexes(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(p) for p in self.skip_paths)
+    def skip_regexes(self) -> tuple[UrlPattern, ...]:
+        return tuple(url_pattern(p, self.row_patterns) for p in self.skip_paths)
 
     @cached_property
     def hosts(self) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from crawler.outlets.base import (
     Outlet,
     PageScheme,
     SiteRowError,
+    linear_regex,
 )
 
 SITES_FILE = Path(__file__).with_name("regional_sites.toml")
@@ -47,6 +48,7 @@ _STRINGS = {"host", "name", "scheme", "timezone", "article_path", "mirror_path_p
 _SELECTORS = {"title", "subtitle", "published", "published_visible", "modified", "authors",
               "section", "tags", "body", "drop", "links", "exclude", "entries", "next_page"}
 _REGEXES = {"article_path", "skip_paths", "drop_paragraphs", "author_line", "url_date"}
+_URL_REGEXES = {"article_path", "skip_paths", "url_date"}  # run on links: RE2 (linear_regex)
 _HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 
 
@@ -54,11 +56,15 @@ def _strings(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _check_regex(pattern: str) -> None:
+def _check_regex(pattern: str, linear: bool) -> None:
+    """A Python regular expression; one matched against URLs (``linear``) must also be one
+    RE2 takes, as it is matched with RE2 (crawler.outlets.base.linear_regex)."""
     try:
         re.compile(pattern)
     except re.error as exc:
         raise ValueError(f"{pattern!r} is no regular expression: {exc}") from None
+    if linear:
+        linear_regex(pattern)
 
 
 def check_value(name: str, value: Any) -> None:
@@ -92,7 +98,7 @@ def check_value(name: str, value: Any) -> None:
             check_selector(spec)
     if name in _REGEXES:
         for pattern in _strings(value):
-            _check_regex(pattern)
+            _check_regex(pattern, name in _URL_REGEXES)
     if name == "url_date" and value and not {"d", "m", "y"} <= set(re.compile(value).groupindex):
         raise ValueError(f"{value!r} needs the named groups (?P<d>…), (?P<m>…) and (?P<y>…)")
     if name == "author_line" and value and re.compile(value).groups != 1:
@@ -154,7 +160,7 @@ def discovery_from_row(merged: dict[str, Any]) -> Discovery:
     values = {k: _tuple(v) for k, v in merged.items() if k in _DISCOVERY_FIELDS}
     archive = values.pop("archive", "none")
     pages = values.pop("listing_pages", None)
-    return Discovery(**values, archive=_page_scheme(archive, "archive"),
+    return Discovery(**values, row_patterns=True, archive=_page_scheme(archive, "archive"),
                      archive_name=archive if isinstance(archive, str) else "",
                      listing_pages=_page_scheme(pages, "listing_pages") if pages else None)
 
@@ -197,6 +203,7 @@ def outlet_from_row(row: dict[str, Any], defaults: dict[str, Any],
             keep_query=_tuple(merged.get("keep_query", ())),
             skip_paths=_tuple(merged.get("skip_paths", ())),
             language=merged.get("language", "ru"),
+            row_patterns=True,
         )
     except ValueError as exc:  # rule versions with the same name or start day
         raise SiteRowError(f"{where}: {exc}") from None

@@ -16,6 +16,7 @@ from crawler.outlets import all_outlets, check_outlet_table, get_outlet
 from crawler.outlets.archives import archive_path
 from crawler.outlets.belta import BELTA, lenta_item_date
 from crawler.outlets.regional import SITES_FILE, SiteRowError, check_hosts, load_sites
+from crawler.siteoutlets import load_rows
 from crawler.spiders.base import OutletSpider
 from crawler.spiders.regional import select_sites
 from tests.support.metrics import token_f1
@@ -216,3 +217,71 @@ def test_token_f1() -> None:
     assert token_f1("Минск, столица.", "минск столица") == 1.0
     assert token_f1("", "") == 1.0 and token_f1("a", "") == 0.0
     assert 0.6 < token_f1("один два три", "один два четыре") < 0.7
+
+
+# A row's URL patterns run on every link a page has, on the reactor: a pattern that
+# backtracks exponentially ((\w+-?)+ before an anchor that fails) blocked the crawl for good.
+_CATASTROPHIC = r"^/\d{4}/\d{2}/\d{2}/(\w+-?)+/?$"
+_MATCH_LINKS = """
+import json, pathlib, sys, time
+from crawler.outlets.regional import load_sites
+from crawler.siteoutlets import load_rows, outlet_from_site_row
+from crawler.urls import is_article_url
+district = load_sites(pathlib.Path(sys.argv[1]))["rayon.by"]
+site = outlet_from_site_row(load_rows([{"url": "https://rayon.by/", "article_path": sys.argv[2]}])[0])
+out = {}
+for name, outlet in (("district", district), ("site", site)):
+    for path in sys.argv[3:]:
+        start = time.perf_counter()
+        out[f"{name} {path}"] = [is_article_url(outlet, "https://rayon.by" + path),
+                                 time.perf_counter() - start]
+print(json.dumps(out))
+"""
+
+
+def test_a_catastrophic_row_pattern_matches_a_long_link_in_linear_time(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "sites.toml"
+    path.write_text(DEFAULTS + f'[[site]]\nhost = "rayon.by"\nname = "R"\n'
+                    f"article_path = '{_CATASTROPHIC}'\n", encoding="utf-8")
+    long_link = "/2025/09/14/" + "a" * 21 + "-" + "b" * 9 + "-river-today.html"
+    assert len(long_link) == 60
+    paths = [long_link, "/2025/09/14/river-today/", "/2025/09/14/river-today", "/2025/09/"]
+    try:
+        result = subprocess.run([sys.executable, "-c", _MATCH_LINKS, str(path), _CATASTROPHIC,
+                                 *paths], capture_output=True, text=True, timeout=30,
+                                cwd=Path(__file__).resolve().parents[3])
+    except subprocess.TimeoutExpired:
+        pytest.fail("matching one link took over 30 s (catastrophic backtracking)")
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = json.loads(result.stdout)
+    for kind in ("district", "site"):
+        assert [found[f"{kind} {p}"][0] for p in paths] == [False, True, True, False]
+        assert max(seconds for _, seconds in found.values()) < 0.5
+
+
+@pytest.mark.parametrize("pattern", [r"^/\d{4}/(?!page/)[^/]+$", r"^/(\w+)/\1$",
+                                     r"^/(?<=x)y"])
+def test_a_url_pattern_the_linear_engine_cannot_take_is_refused_at_load(
+        tmp_path: Path, pattern: str) -> None:
+    """Lookarounds and backreferences have no linear-time match: refused, named, with a way out."""
+    path = tmp_path / "sites.toml"
+    for field in ("article_path", "skip_paths", "url_date"):
+        value = f"'{pattern}'" if field == "article_path" else f"['{pattern}']"
+        if field == "url_date":
+            value = f"'(?P<y>\\d{{4}})(?P<m>\\d\\d)(?P<d>\\d\\d){pattern}'"
+        row = 'host = "rayon.by"\nname = "R"\narticle_path = "^/x"\n'
+        row = row.replace('article_path = "^/x"', f"article_path = {value}") \
+            if field == "article_path" else row + f"{field} = {value}\n"
+        path.write_text(DEFAULTS + "[[site]]\n" + row, encoding="utf-8")
+        with pytest.raises(SiteRowError, match=f"field '{field}': .*cannot be matched in linear time") as caught:
+            load_sites(path)
+        assert "lookaround" in str(caught.value), caught.value
+        if field == "url_date":
+            continue  # no site-row field
+        with pytest.raises(SiteRowError, match=f"field '{field}': .*cannot be matched in linear"):
+            load_rows([{"url": "https://rayon.by/", "article_path": "^/x",
+                        field: pattern if field == "article_path" else [pattern]}])
