@@ -88,25 +88,25 @@ def test_a_cached_answer_is_judged_too_and_fails_the_lookup_with_the_reason(capl
     """Scrapy's cache answers without a thread (and without the reactor): a name cached as
     private is refused each time it is asked, with a DNSLookupError naming it and why."""
     made, _ = resolver()
-    dnscache["secret.example"] = "10.9.8.7"
-    try:
-        outcome: list[Any] = []
-        made.getHostByName("secret.example").addBoth(outcome.append)
-    finally:
-        del dnscache["secret.example"]
-    assert isinstance(outcome[0], Failure)
-    error = outcome[0].value
+    outcome = cached_lookup(made, "secret.example", "10.9.8.7")
+    assert isinstance(outcome, Failure)
+    error = outcome.value
     assert isinstance(error, PrivateAnswer) and isinstance(error, DNSLookupError)
     assert ("secret.example resolves to private address 10.9.8.7, off the public Internet, "
             "and no site of this crawl is on that name") in str(error)
     assert "Refused the DNS answer for secret.example: " in caplog.text
-    dnscache["example.org"] = "93.184.216.34"
+    assert cached_lookup(made, "example.org", "93.184.216.34") == "93.184.216.34"
+
+
+def cached_lookup(made: Any, name: str, address: str) -> Any:
+    """What the resolver gives for ``name`` while Scrapy's cache holds ``address`` for it."""
+    dnscache[name] = address
     try:
-        passed: list[Any] = []
-        made.getHostByName("example.org").addBoth(passed.append)
+        outcome: list[Any] = []
+        made.getHostByName(name).addBoth(outcome.append)
     finally:
-        del dnscache["example.org"]
-    assert passed == ["93.184.216.34"]
+        del dnscache[name]
+    return outcome[0]
 
 
 def wrapped(error: Exception) -> CannotResolveHostError:
