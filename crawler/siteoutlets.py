@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import tomllib
 from collections import Counter
@@ -111,10 +112,36 @@ def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
         raise SiteRowError(f"{where}: field 'key': must be a string, not {row['key']!r}")
     home = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:  # the host as it goes on the wire: `новости.бел` and its punycode are one site
-        netloc = ascii_host(parts.hostname) + (f":{parts.port}" if parts.port else "")
+        host = ascii_host(parts.hostname)
+        netloc = host + (f":{parts.port}" if parts.port else "")
     except ValueError as exc:
         raise SiteRowError(f"{where}: 'url' {row.get('url')!r}: {exc}") from None
-    return {**row, "url": f"{parts.scheme}://{netloc}{home}"}  # the home page, kept
+    if not _WIRE_HOST.match(host):
+        raise SiteRowError(f"{where}: 'url' {row.get('url')!r}: {parts.hostname!r} is no "
+                           "host name (a space or a character no address may hold)")
+    checked = {**row, "url": f"{parts.scheme}://{netloc}{home}"}  # the home page, kept
+    check_key(checked, where)
+    return checked
+
+
+# A host as a request line carries it: letters, digits, hyphens, underscores (some CDNs' names)
+# and dots, or an IP address (IPv6 in brackets is given by urlsplit without them).
+_WIRE_HOST = re.compile(r"^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.?)+$|^[0-9a-f:.]+$")
+
+
+def check_key(row: dict[str, Any], where: str) -> None:
+    """Refuse a row whose key (given, or derived from its host) is a registered outlet's
+    that does not own the row's host: workers and removals resolve a key through the registry
+    first, so the row's pages would be filed, read and exported as that outlet's."""
+    from crawler.outlets import all_outlets  # the registry imports extraction: not at load
+
+    key = row.get("key") or site_key(row["url"])
+    owner = all_outlets().get(key)
+    host = urlsplit(row["url"]).hostname or ""
+    if owner is not None and not owner.owns_host(host):
+        raise SiteRowError(f"{where}: key {key!r} is the registered outlet {owner.name!r} "
+                           f"({owner.host}), not a site on {host}: give the row another key "
+                           "or leave 'key' out (the host is the key)")
 
 
 def outlet_from_site_row(row: dict[str, Any]) -> Outlet:

@@ -250,6 +250,34 @@ def test_a_site_rows_values_are_checked_when_it_loads(field: str, value: object,
         load_rows([{"url": "https://ok.org/"}, {"url": "https://ex.org/", field: value}])
 
 
+@pytest.mark.parametrize(("row", "owner"), [
+    ({"url": "https://a.example/", "key": "zerkalo"}, "'Зеркало' (news.zerkalo.io)"),
+    ({"url": "https://a.example/", "key": "pvestnik.by"}, "(pvestnik.by)"),
+    ({"url": "http://belta/"}, "(www.belta.by)"),  # the key a bare host gives
+])
+def test_a_site_row_may_not_take_a_registered_outlets_key(row: dict, owner: str) -> None:
+    """Workers and removals resolve a key through the registry first: a row keyed as a
+    registered outlet on another host would have its pages read and exported as that outlet's."""
+    with pytest.raises(SiteRowError, match=r"^EXTRA_OUTLETS row 2: key '[a-z.]+' is the "
+                                           r"registered outlet ") as caught:
+        load_rows([{"url": "https://ok.org/"}, row])
+    assert owner in str(caught.value)
+
+
+def test_a_site_row_on_a_registered_outlets_host_may_give_its_key() -> None:
+    [row] = load_rows([{"url": "https://www.belta.by/", "key": "belta"}])
+    assert row["key"] == "belta"
+    [row] = load_rows([{"url": "https://pvestnik.by/"}])  # the key its host gives: its own
+    assert row["url"] == "https://pvestnik.by/"
+
+
+@pytest.mark.parametrize("url", ["https://exa mple.org/", "https://ex<a>.org/",
+                                 "https://example.org:99999/"])
+def test_a_site_row_with_no_usable_host_or_port_is_refused(url: str) -> None:
+    with pytest.raises(SiteRowError, match=r"^EXTRA_OUTLETS row 1: 'url' "):
+        load_rows([{"url": url}])
+
+
 def test_a_site_row_may_give_one_string_where_a_list_belongs() -> None:
     [row] = load_rows([{"url": "https://ex.org/", "feeds": "https://ex.org/rss",
                         "body": "div.story", "skip_paths": "^/promo/"}])

@@ -100,6 +100,23 @@ def test_every_fetched_page_is_archived(crawled) -> None:
     assert {g.url for g in shape.golds} <= archived
 
 
+def test_a_row_taking_a_registered_outlets_key_stops_the_run(tmp_path: Path) -> None:
+    """A row keyed "zerkalo" on another host would have its pages exported as Зеркало's (the
+    registry answers a key first): the run stops as for any bad row, before any fetch."""
+    feed = anysite.feed_only_site()
+    rows = tmp_path / "clash.toml"
+    rows.write_text(f'[[site]]\nurl = "{feed.url}"\nkey = "zerkalo"\n', "utf-8")
+    with FixtureServer([feed.site]) as server:
+        result = run_crawl("site", tmp_path / "data", server,
+                           args={"outlets": str(rows), **WINDOW})
+        fetched = list(server.requests)
+    assert result.returncode == 2, result.log[-3000:]
+    assert (f"{rows} row 1: key 'zerkalo' is the registered outlet 'Зеркало' (news.zerkalo.io)"
+            f", not a site on {feed.site.host}") in result.log
+    assert result.items == [] and fetched == []
+    assert not list((tmp_path / "data").rglob("*.jsonl"))  # -O's file and DATA_DIR's items
+
+
 @pytest.mark.parametrize("crawled", ["news_sitemap"], indirect=True)  # the shape's own crawl
 def test_news_sitemap_site_skips_gallery_and_video_pages(crawled) -> None:
     shape, result, server = crawled
