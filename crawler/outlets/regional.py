@@ -67,6 +67,23 @@ def _check_regex(pattern: str, linear: bool) -> None:
         linear_regex(pattern)
 
 
+# What PageScheme.url_path formats a template with: a typo'd field ({dya}, {pag}) or an
+# unclosed brace fails on the first backfill, mid-crawl, for this site and every row after.
+_TEMPLATE_SAMPLE = {"day": date(2025, 1, 2), "path": "/news/", "page": 2}
+
+
+def _check_template(template: str) -> None:
+    try:
+        template.format(**_TEMPLATE_SAMPLE)
+    except KeyError as exc:
+        raise ValueError(f"path template {template!r} names {{{exc.args[0]}}}; a template may "
+                         "use only {day:…} (strftime codes), {path} and {page}") from None
+    except (IndexError, ValueError, AttributeError, TypeError) as exc:
+        raise ValueError(f"path template {template!r} cannot be formatted ({exc}); it may use "
+                         "{day:…} (strftime codes), {path} and {page}, and {{ }} for braces"
+                         ) from None
+
+
 def check_value(name: str, value: Any) -> None:
     """Raise ValueError saying what is wrong with one field's value (district rows and the
     site rows of ``crawler.siteoutlets`` share the field names)."""
@@ -93,6 +110,13 @@ def check_value(name: str, value: Any) -> None:
                              f" of path templates, not {value!r}")
     elif name in ("archive", "listing_pages") and not isinstance(value, str):
         raise ValueError(f"must be a string or a table of path templates, not {value!r}")
+    if name in ("archive", "listing_pages"):
+        # an archive string names a scheme (archive_scheme checks it); a listing_pages
+        # string is the paged template
+        templates = (list(value.values()) if isinstance(value, dict)
+                     else [value] if name == "listing_pages" else [])
+        for template in templates:
+            _check_template(template)
     if name in _SELECTORS:
         for spec in _strings(value):
             check_selector(spec)
