@@ -65,7 +65,7 @@ def site_rows(url: str | None, outlets: str | None, extra: Any = None,
     a bad row, so a typo stops the run before anything is fetched."""
     try:
         rows = load_rows([{"url": url, **({"timezone": timezone} if timezone else {})}]
-                         if url else None)
+                         if url else None, "-a url")
         rows += load_rows(outlets) + load_rows(extra)
     except SiteRowError as exc:
         raise UsageError(str(exc)) from None

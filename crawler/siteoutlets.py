@@ -180,18 +180,28 @@ def companion_hosts(host: str) -> tuple[str, ...]:
     return tuple(f"{prefix}{bare}" for prefix in COMPANION_PREFIXES) if bare else ()
 
 
-def load_rows(source: str | Path | list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+def load_rows(source: str | Path | list[dict[str, Any]] | None,
+              label: str = "EXTRA_OUTLETS") -> list[dict[str, Any]]:
     """Rows from a TOML file (``[[site]]`` tables), a list (a setting) or that list as JSON
-    (``-s EXTRA_OUTLETS='[{"url": …}]'``); checked."""
+    (``-s EXTRA_OUTLETS='[{"url": …}]'``); checked. ``label`` names a list's source in errors
+    (the setting, or ``-a url``)."""
+    from crawler.outlets.regional import site_tables  # regional imports extraction
+
     if not source:
         return []
-    if isinstance(source, str) and source.lstrip().startswith("["):
+    if isinstance(source, str) and source.lstrip().startswith(("[", "{")):
         try:
             source = json.loads(source)
         except ValueError as exc:
-            raise SiteRowError(f"EXTRA_OUTLETS is not a JSON list of rows: {exc}") from None
+            raise SiteRowError(f"{label} is not a JSON list of rows: {exc}") from None
+    if isinstance(source, dict):
+        raise SiteRowError(f"{label} must be a list of rows ([{{\"url\": …}}]), not one "
+                           "object")
     if isinstance(source, list | tuple):
-        rows, where = list(source), "EXTRA_OUTLETS"
+        rows, where = site_tables(source, label), label
+    elif not isinstance(source, str | Path):
+        raise SiteRowError(f"{label} must be a TOML file of [[site]] rows or a list of rows, "
+                           f"not {source!r}")
     else:
         path = Path(source)
         try:
@@ -201,10 +211,12 @@ def load_rows(source: str | Path | list[dict[str, Any]] | None) -> list[dict[str
             raise SiteRowError(f"cannot read outlets file {path}: {exc}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise SiteRowError(f"outlets file {path}: {exc}") from exc
-        rows, where = data.get("site", []), str(path)
+        rows, where = site_tables(data.get("site", []), str(path)), str(path)
         if not rows:
             raise SiteRowError(f"outlets file {path} has no [[site]] rows")
-    return [check_row(dict(row), f"{where} row {n}") for n, row in enumerate(rows, 1)]
+    one = where.startswith("-a ")  # a spider argument is one row: named by itself
+    return [check_row(dict(row), where if one else f"{where} row {n}")
+            for n, row in enumerate(rows, 1)]
 
 
 # --- the time zone a site prints -----------------------------------------------------------

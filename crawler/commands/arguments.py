@@ -10,10 +10,14 @@ spider takes (a typo: ``-a snice=``); both commands check the values with the sp
 from __future__ import annotations
 
 import inspect
+import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import UsageError
+
+logger = logging.getLogger(__name__)
 
 _NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
@@ -53,3 +57,40 @@ def check_arguments(spidercls: type, arguments: dict[str, Any]) -> None:
     check = getattr(spidercls, "check_arguments", None)
     if callable(check):
         check(**arguments)
+
+
+def check_site_settings(settings: Any, site_arguments: dict[str, Any] | None = None) -> None:
+    """UsageError for a bad ``EXTRA_OUTLETS`` or ``OUTLET_BASE_URLS`` before the crawl: the
+    spiders read them inside the running reactor, where an error is a traceback (a base URL
+    with no scheme was a "Missing scheme" per request). A base-URL key that names no outlet,
+    no outlet's host and no site of this run is warned of by name: it would be ignored.
+
+    ``site_arguments``: the ``site`` spider's ``-a`` values, when it runs (its rows' hosts are
+    keys a mirror may be given for)."""
+    from crawler.outlets import all_outlets
+    from crawler.sitecrawl import site_rows  # imports the spiders: not at load
+
+    rows = site_rows(None, None, settings.get("EXTRA_OUTLETS"))
+    if site_arguments is not None:
+        rows += site_rows(site_arguments.get("url"), site_arguments.get("outlets"),
+                          timezone=site_arguments.get("timezone"))
+    try:
+        base_urls = settings.getdict("OUTLET_BASE_URLS")
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"OUTLET_BASE_URLS must be a JSON object of outlet key (or host) -> "
+                         f"base URL, e.g. '{{\"zerkalo\": \"https://mirror.example\"}}' ({exc})"
+                         ) from None
+    known = set()
+    for outlet in all_outlets().values():
+        known |= {outlet.key, outlet.host, *outlet.hosts}
+    for row in rows:
+        host = urlsplit(row["url"]).hostname or ""
+        known |= {host, row.get("key") or "", host.removeprefix("www.")}
+    for key, value in base_urls.items():
+        parts = urlsplit(value) if isinstance(value, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"OUTLET_BASE_URLS[{key!r}]: {value!r} is no base URL; give the "
+                             "scheme and host, e.g. \"https://mirror.example\"")
+        if key not in known:
+            logger.warning("OUTLET_BASE_URLS names %r, which is no outlet key or host of this "
+                           "run: its base URL %s is not used", key, value)

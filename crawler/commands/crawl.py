@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.settings import Settings
 
-from crawler.commands.arguments import check_arguments
+from crawler.commands.arguments import check_arguments, check_site_settings
 from crawler.distributed.connection import unreachable_at_start
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import exit_status, finished_runs
@@ -46,6 +46,8 @@ class Command(ScrapyCrawlCommand):
                 spidercls = None
             if spidercls is not None:
                 check_arguments(spidercls, opts.spargs)
+                check_site_settings(self.settings,
+                                    opts.spargs if spidercls.name == "site" else None)
         if refused_at_start(self.settings, args[:1]):
             self.exitcode = 1
             return

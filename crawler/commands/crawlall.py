@@ -31,7 +31,7 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from crawler.commands.arguments import check_arguments, route_arguments
+from crawler.commands.arguments import check_arguments, check_site_settings, route_arguments
 from crawler.commands.crawl import refused_at_start
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import RunOutcome, exit_status, finished_runs
@@ -129,6 +129,7 @@ class Command(BaseRunSpiderCommand):
         arguments = route_arguments(opts.spargs, classes)
         for name, spidercls in classes.items():
             check_arguments(spidercls, arguments[name])
+        check_site_settings(self.settings, arguments.get("site"))
         crashed: dict[str, str] = {}
         outcomes: dict[str, RunOutcome] = {}
         feeds = dict(process.settings.getdict("FEEDS"))

@@ -18,6 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.commands import ScrapyCommand
@@ -94,6 +95,10 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give one URL")
+        parts = urlsplit(args[0])
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"{args[0]!r} is no page address: give the whole URL, e.g. "
+                             f"https://{args[0].split('://')[-1].lstrip('/')}", print_help=False)
         response = self.fetch(args[0])
         if response is None:
             return

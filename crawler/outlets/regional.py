@@ -25,6 +25,7 @@ from crawler.outlets.base import (
     Outlet,
     PageScheme,
     SiteRowError,
+    ascii_host,
     linear_regex,
 )
 
@@ -132,6 +133,11 @@ def check_value(name: str, value: Any) -> None:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is no IANA time zone (e.g. Europe/Minsk)") from None
+    if name == "aliases":
+        for alias in value:
+            if not _HOST.match(ascii_host(alias)):
+                raise ValueError(f"{alias!r} is no host name: an alias is a bare host such as "
+                                 "\"old-name.by\" (no scheme, path or port)")
     if name == "host" and not _HOST.match(value):
         raise ValueError(f"{value!r} is no host name: give it bare and lower-case, e.g. "
                          "\"rayon.by\" (no scheme, path or port; an IDN in punycode)")
@@ -246,6 +252,22 @@ def check_hosts(outlets: Iterable[Outlet], label: dict[str, str] | None = None) 
                                    f"{host!r}, which {label.get(first, repr(first))} has already")
 
 
+def site_tables(rows: Any, where: str) -> list[dict[str, Any]]:
+    """The ``[[site]]`` tables of a file (or the rows of a setting); SiteRowError for a single
+    ``[site]`` table or a ``site = …`` value, which would be iterated by key or fail as a
+    TypeError deep inside."""
+    if isinstance(rows, dict):
+        raise SiteRowError(f"{where}: [site] is one table; each site is a [[site]] table "
+                           "(double brackets)")
+    if not isinstance(rows, list | tuple):
+        raise SiteRowError(f"{where}: 'site' must be [[site]] tables, not {rows!r}")
+    for n, row in enumerate(rows, 1):
+        if not isinstance(row, dict):
+            raise SiteRowError(f"{where}: row {n} must be a table of fields ([[site]] in TOML,"
+                               f" {{\"url\": …}} in JSON), not {row!r}")
+    return list(rows)
+
+
 def load_sites(path: Path | None = None) -> dict[str, Outlet]:
     """Every site of the table (default ``SITES_FILE``), keyed by host (the outlet key)."""
     path = path or SITES_FILE
@@ -255,9 +277,12 @@ def load_sites(path: Path | None = None) -> dict[str, Outlet]:
         except tomllib.TOMLDecodeError as exc:
             raise SiteRowError(f"{path}: {exc}") from None
     defaults = data.get("defaults", {})
+    if not isinstance(defaults, dict):
+        raise SiteRowError(f"{path.name}: 'defaults' must be a [defaults] table, not "
+                           f"{defaults!r}")
     sites: dict[str, Outlet] = {}
     labels: dict[str, str] = {}
-    for n, row in enumerate(data.get("site", []), 1):
+    for n, row in enumerate(site_tables(data.get("site", []), path.name), 1):
         where = f"{path.name}: [[site]] #{n} ({row.get('host', 'no host')!r})"
         outlet = outlet_from_row(row, defaults, where)
         if outlet.key in sites:

@@ -11,11 +11,13 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from scrapy.exceptions import UsageError
 
 from crawler import feeds
 from crawler import sitediscovery as disc
 from crawler.extraction.html import parse_html
 from crawler.outlets import get_outlet, outlet_for_url
+from crawler.sitecrawl import site_rows
 from crawler.siteoutlets import (
     SiteRowError,
     load_rows,
@@ -276,6 +278,42 @@ def test_a_site_row_on_a_registered_outlets_host_may_give_its_key() -> None:
 def test_a_site_row_with_no_usable_host_or_port_is_refused(url: str) -> None:
     with pytest.raises(SiteRowError, match=r"^EXTRA_OUTLETS row 1: 'url' "):
         load_rows([{"url": url}])
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ('[site]\nurl = "https://a.org/"\n', "[site] is one table; each site is a [[site]] table"),
+    ("site = [1, 2]\n", "row 1 must be a table of fields"),
+])
+def test_an_outlets_file_of_the_wrong_shape_is_a_row_error(tmp_path: Path, source: str,
+                                                           message: str) -> None:
+    path = tmp_path / "o.toml"
+    path.write_text(source, "utf-8")
+    with pytest.raises(SiteRowError, match=rf"^{path}: ") as caught:
+        load_rows(str(path))
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('{"url": "https://a.org/"}', "EXTRA_OUTLETS must be a list of rows"),
+    ({"url": "https://a.org/"}, "EXTRA_OUTLETS must be a list of rows"),
+    (["https://a.org/"], "EXTRA_OUTLETS: row 1 must be a table of fields"),
+    ('["https://a.org/"]', "EXTRA_OUTLETS: row 1 must be a table of fields"),
+    (5, "EXTRA_OUTLETS must be a TOML file of [[site]] rows or a list of rows, not 5"),
+    ([{"url": "https://a.org/", "aliases": ["https://b.org/"]}],
+     "EXTRA_OUTLETS row 1: field 'aliases': 'https://b.org/' is no host name"),
+])
+def test_extra_outlets_of_the_wrong_shape_is_a_row_error(value: object, message: str) -> None:
+    with pytest.raises(SiteRowError) as caught:
+        load_rows(value)  # type: ignore[arg-type]
+    assert message in str(caught.value)
+
+
+def test_a_bad_url_argument_is_named_as_the_argument() -> None:
+    """Errors in ``-a url=`` were reported as "EXTRA_OUTLETS row 1"."""
+    with pytest.raises(UsageError, match=r"^-a url: 'url' 'https://exa mple\.org/': "):
+        site_rows("https://exa mple.org/", None)
+    with pytest.raises(UsageError, match=r"^-a url: field 'timezone': "):
+        site_rows("https://example.org/", None, timezone="Mars/Base")
 
 
 def test_a_site_row_may_give_one_string_where_a_list_belongs() -> None:

@@ -121,3 +121,14 @@ def test_probe_of_a_page_that_cannot_be_fetched_is_a_failure_not_a_usage_error(t
     assert f"http://127.0.0.1:{port}/news/1.html: not fetched (" in result.stderr
     assert "refused" in result.stderr.lower()
     assert "Usage\n=====" not in result.stderr and "scrapy probe URL" not in result.stderr
+
+
+@pytest.mark.parametrize("given", ["example.org", "ftp://example.org/x"])
+def test_probe_of_no_page_address_is_a_usage_error(given: str, tmp_path) -> None:
+    """The docstring's exit 2 for a bad command line: an address without its scheme is said
+    so, not a ValueError traceback from inside the one-request crawl."""
+    result = probe(given, data_dir=tmp_path)
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert f"error: {given!r} is no page address: give the whole URL, e.g. https://example.org"\
+        in result.stderr
+    assert "Traceback" not in result.stderr

@@ -120,6 +120,8 @@ def test_a_row_needs_only_host_name_and_article_path(tmp_path: Path) -> None:
      "path template '{path}?p={page:%Y}' cannot be formatted"),
     (MINIMAL.replace('"rayon.by"', '"https://rayon.by/"'),
      "field 'host': 'https://rayon.by/' is no host name"),
+    (MINIMAL + 'aliases = ["https://old-rayon.by/"]\n',
+     "field 'aliases': 'https://old-rayon.by/' is no host name: an alias is a bare host"),
     (MINIMAL + '[[site.layouts]]\nbody = [".old"]\n',
      "layout #1: missing required field(s) version"),
     (MINIMAL + '[[site.layouts]]\nversion = "old"\nbody = ".old"\n',
@@ -132,6 +134,28 @@ def test_bad_row_errors_name_the_row_and_the_field(tmp_path: Path, row: str, mes
     with pytest.raises(SiteRowError, match=r"^sites\.toml: \[\[site\]\] #2 ") as caught:
         load_sites(path)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[site]\n' + MINIMAL, "sites.toml: [site] is one table; each site is a [[site]] table"),
+    ('site = ["rayon.by"]\n', "sites.toml: row 1 must be a table of fields"),
+    ('site = 5\n', "sites.toml: 'site' must be [[site]] tables, not 5"),
+    ('defaults = 5\n[[site]]\n' + MINIMAL + 'version = "1"\n',
+     "sites.toml: 'defaults' must be a [defaults] table, not 5"),
+])
+def test_a_table_of_the_wrong_shape_fails_naming_it(tmp_path: Path, text: str,
+                                                    message: str) -> None:
+    """A single [site] table was iterated by its keys (AttributeError), defaults = 5 merged
+    as a mapping (TypeError): both tracebacks instead of a usage error."""
+    path = tmp_path / "sites.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SiteRowError) as caught:
+        load_sites(path)
+    assert message in str(caught.value)
+
+
+def test_an_alias_in_unicode_or_upper_case_is_a_host() -> None:
+    assert regional.check_value("aliases", ["Old-Rayon.by", "новости.бел"]) is None
 
 
 @pytest.mark.parametrize("second", ["rayon.by", "www.rayon.by"])
