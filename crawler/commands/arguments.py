@@ -59,18 +59,25 @@ def check_arguments(spidercls: type, arguments: dict[str, Any]) -> None:
         check(**arguments)
 
 
-def check_site_settings(settings: Any, site_arguments: dict[str, Any] | None = None) -> None:
+def check_site_settings(settings: Any, site_arguments: dict[str, Any] | None = None,
+                        extra_outlets: bool = True) -> None:
     """UsageError for a bad ``EXTRA_OUTLETS`` or ``OUTLET_BASE_URLS`` before the crawl: the
     spiders read them inside the running reactor, where an error is a traceback (a base URL
     with no scheme was a "Missing scheme" per request). A base-URL key that names no outlet,
     no outlet's host and no site of this run is warned of by name: it would be ignored.
 
     ``site_arguments``: the ``site`` spider's ``-a`` values, when it runs (its rows' hosts are
-    keys a mirror may be given for)."""
+    keys a mirror may be given for). ``extra_outlets=False`` (crawlall): a bad EXTRA_OUTLETS
+    is left to the ``site`` spider, whose crash does not stop the other spiders."""
     from crawler.outlets import all_outlets
     from crawler.sitecrawl import site_rows  # imports the spiders: not at load
 
-    rows = site_rows(None, None, settings.get("EXTRA_OUTLETS"))
+    try:
+        rows = site_rows(None, None, settings.get("EXTRA_OUTLETS"))
+    except UsageError:
+        if extra_outlets:
+            raise
+        rows = []
     if site_arguments is not None:
         rows += site_rows(site_arguments.get("url"), site_arguments.get("outlets"),
                           timezone=site_arguments.get("timezone"))

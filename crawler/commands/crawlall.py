@@ -129,7 +129,7 @@ class Command(BaseRunSpiderCommand):
         arguments = route_arguments(opts.spargs, classes)
         for name, spidercls in classes.items():
             check_arguments(spidercls, arguments[name])
-        check_site_settings(self.settings, arguments.get("site"))
+        check_site_settings(self.settings, arguments.get("site"), extra_outlets=False)
         crashed: dict[str, str] = {}
         outcomes: dict[str, RunOutcome] = {}
         feeds = dict(process.settings.getdict("FEEDS"))

@@ -47,6 +47,8 @@ def test_a_base_url_for_no_outlet_is_warned_of_by_name(caplog: pytest.LogCapture
 def test_extra_outlets_of_the_wrong_shape_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match=r"^EXTRA_OUTLETS: row 1 must be a table of fields"):
         check_site_settings(Settings({"EXTRA_OUTLETS": '["https://a.org/"]'}))
+    # crawlall leaves it to the site spider (its crash does not stop the other spiders)
+    check_site_settings(Settings({"EXTRA_OUTLETS": '["https://a.org/"]'}), extra_outlets=False)
 
 
 def test_the_crawl_command_refuses_a_base_url_with_no_scheme() -> None:
