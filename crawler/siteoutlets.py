@@ -126,7 +126,9 @@ def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
 
 # A host as a request line carries it: letters, digits, hyphens, underscores (some CDNs' names)
 # and dots, or an IP address (IPv6 in brackets is given by urlsplit without them).
-_WIRE_HOST = re.compile(r"^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.?)+$|^[0-9a-f:.]+$")
+# labels joined by dots (each dot required: an optional one made the match exponential)
+_LABEL = r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?"
+_WIRE_HOST = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*\.?$|^[0-9a-f:.]+$")
 
 
 def check_key(row: dict[str, Any], where: str) -> None:

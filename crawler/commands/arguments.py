@@ -67,10 +67,11 @@ def check_site_settings(settings: Any, site_arguments: dict[str, Any] | None = N
     no outlet's host and no site of this run is warned of by name: it would be ignored.
 
     ``site_arguments``: the ``site`` spider's ``-a`` values, when it runs (its rows' hosts are
-    keys a mirror may be given for). ``extra_outlets=False`` (crawlall): a bad EXTRA_OUTLETS
-    is left to the ``site`` spider, whose crash does not stop the other spiders."""
+    keys a mirror may be given for). ``extra_outlets=False`` (crawlall, or a crawl of another
+    spider): a bad EXTRA_OUTLETS is left to the ``site`` spider, the only one reading it."""
     from crawler.outlets import all_outlets
     from crawler.sitecrawl import site_rows  # imports the spiders: not at load
+    from crawler.siteoutlets import site_key
 
     try:
         rows = site_rows(None, None, settings.get("EXTRA_OUTLETS"))
@@ -92,7 +93,7 @@ def check_site_settings(settings: Any, site_arguments: dict[str, Any] | None = N
         known |= {outlet.key, outlet.host, *outlet.hosts}
     for row in rows:
         host = urlsplit(row["url"]).hostname or ""
-        known |= {host, row.get("key") or "", host.removeprefix("www.")}
+        known |= {host, row.get("key") or "", site_key(row["url"])}
     for key, value in base_urls.items():
         parts = urlsplit(value) if isinstance(value, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:

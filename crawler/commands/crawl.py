@@ -46,8 +46,9 @@ class Command(ScrapyCrawlCommand):
                 spidercls = None
             if spidercls is not None:
                 check_arguments(spidercls, opts.spargs)
-                check_site_settings(self.settings,
-                                    opts.spargs if spidercls.name == "site" else None)
+                site = spidercls.name == "site"  # the only spider reading EXTRA_OUTLETS
+                check_site_settings(self.settings, opts.spargs if site else None,
+                                    extra_outlets=site)
         if refused_at_start(self.settings, args[:1]):
             self.exitcode = 1
             return

@@ -4,6 +4,9 @@ usage error (exit 2) naming the setting, not a traceback per request inside the 
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from scrapy.exceptions import UsageError
@@ -58,3 +61,33 @@ def test_the_crawl_command_refuses_a_base_url_with_no_scheme() -> None:
     assert "error: OUTLET_BASE_URLS['belta']: 'www.belta-mirror.by' is no base URL" \
         in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_another_spiders_crawl_leaves_extra_outlets_to_the_site_spider() -> None:
+    """Only the site spider reads EXTRA_OUTLETS: ``crawl belta`` with a missing file is not
+    refused over it (here its bad OUTLET_BASE_URLS is what stops it, named alone)."""
+    result = scrapy_command("crawl", "belta", "-s", "EXTRA_OUTLETS=/nonexistent/rows.toml",
+                            "-s", 'OUTLET_BASE_URLS={"belta": "www.belta-mirror.by"}')
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "OUTLET_BASE_URLS['belta']" in result.stderr
+    assert "EXTRA_OUTLETS" not in result.stderr
+
+
+def test_a_www2_sites_key_takes_a_base_url_without_a_warning(
+        caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings({"OUTLET_BASE_URLS": {"example.org": "http://127.0.0.1:1"}})
+    with caplog.at_level(logging.WARNING, logger="crawler.commands.arguments"):
+        check_site_settings(settings, {"url": "https://www2.example.org/"})
+    assert caplog.records == []
+
+
+def test_a_long_host_that_is_no_host_name_is_refused_at_once() -> None:
+    """The host check made each dot optional: a 40-letter typo took minutes to refuse (the
+    subprocess's timeout fails the test instead of holding the suite)."""
+    script = ("from crawler.siteoutlets import SiteRowError, check_row\n"
+              "for host in ('belarusregionalnewsportalnumberone1234567,by', 'a' * 60 + '$'):\n"
+              "    try:\n        check_row({'url': f'https://{host}/'})\n"
+              "    except SiteRowError as exc:\n        print('refused', 'no host name' in str(exc))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=30, cwd=Path(__file__).resolve().parents[3])
+    assert result.stdout.split("\n")[:2] == ["refused True", "refused True"], result.stderr
