@@ -18,6 +18,7 @@ from archive.errors import WarcFormatError
 from archive.reader import ArchiveLookup, iter_records, iter_responses, read_info_at
 from archive.records import MemberTooLarge, read_member
 from archive.verify import verify
+from tests.support.hang import python_within
 from tests.support.warcs import (
     bomb_member,
     gz,
@@ -628,8 +629,7 @@ def test_a_header_folded_over_millions_of_lines_is_read_in_one_pass(tmp_path):
               "res = ArchiveLookup([sys.argv[1]]).get('http://ex.com/2')\n"
               "fold = dict(res.headers)['X-Fold']\n"
               "print(len(fold), fold[:7], res.payload.decode(), sep='|')\n")
-    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
-                         text=True, timeout=60)
+    out = python_within(60, script, str(path))
     assert out.stdout.split("|") == [str(1 + 2 * folds), "a c c c", _page(2).decode() + "\n"], \
         out.stdout + out.stderr[-2000:]
 

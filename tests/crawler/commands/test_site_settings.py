@@ -4,9 +4,6 @@ usage error (exit 2) naming the setting, not a traceback per request inside the 
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from scrapy.exceptions import UsageError
@@ -14,6 +11,7 @@ from scrapy.settings import Settings
 
 from crawler.commands.arguments import check_site_settings
 from tests.support.crawl import scrapy_command
+from tests.support.hang import python_within
 
 
 @pytest.mark.parametrize(("value", "message"), [
@@ -88,6 +86,5 @@ def test_a_long_host_that_is_no_host_name_is_refused_at_once() -> None:
               "for host in ('belarusregionalnewsportalnumberone1234567,by', 'a' * 60 + '$'):\n"
               "    try:\n        check_row({'url': f'https://{host}/'})\n"
               "    except SiteRowError as exc:\n        print('refused', 'no host name' in str(exc))\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            timeout=30, cwd=Path(__file__).resolve().parents[3])
+    result = python_within(30, script)
     assert result.stdout.split("\n")[:2] == ["refused True", "refused True"], result.stderr

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from crawler.extraction import ExtractionError, extract_article, extract_text, limits
 from crawler.items import ArticlePage
+from tests.support.hang import python_within
 
 URL = "https://example.com/news/2026/01/huge-page.html"
 TITLE = "Huge page headline for the test"
@@ -201,8 +201,7 @@ def test_telling_crowded_markup_is_one_pass_whatever_the_markup() -> None:
               "tag = '<a' + ' x=<b' * 1000 + '>'\n"
               "print(crowded(tag * (16_000_000 // len(tag))), crowded('<script' * 2_000_000),\n"
               "      crowded('<!--' + '<a x=1 ' * 1_000_000), crowded('<' * 8_000_000))\n")
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=60, cwd=Path(__file__).resolve().parents[3])
+    out = python_within(60, script)
     assert out.stdout.split() == ["None"] * 4, out.stderr[-2000:]
 
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
@@ -16,6 +12,7 @@ from crawler.extraction.pages import earlier_page, named_pages, next_page, page_
 from crawler.extraction.text_fingerprint import FINGERPRINT_ATTR, text_digest
 from crawler.extraction.worker import Fingerprint, PageJoin, extract_for_crawl, join_page
 from crawler.items import Article, ArticlePage
+from tests.support.hang import python_within
 
 URL = "http://ex.org/news/slug/"
 
@@ -113,8 +110,7 @@ def test_a_headline_of_a_long_run_of_dashes_is_read_in_one_pass() -> None:
     script = ("from crawler.extraction import same_headline\n"
               "print(same_headline('Мост' + '-' * 200_000 + 'x', 'Мост', 2),\n"
               "      same_headline('Мост' + '-' * 200_000 + 'страница 2', 'Мост', 2))\n")
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=30, cwd=Path(__file__).resolve().parents[3])
+    out = python_within(30, script)
     assert out.stdout.split() == ["False", "True"], out.stderr[-2000:]
 
 
