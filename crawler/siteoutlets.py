@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from archive.urls import COMPANION_PREFIXES, site_host
+from archive.urls import COMPANION_PREFIXES, article_key, site_host
 from crawler.outlets.base import (
     KEEP_ANY_QUERY,
     ArticleRules,
@@ -137,7 +137,7 @@ def check_key(row: dict[str, Any], where: str) -> None:
     first, so the row's pages would be filed, read and exported as that outlet's."""
     from crawler.outlets import all_outlets  # the registry imports extraction: not at load
 
-    key = row.get("key") or site_key(row["url"])
+    key = row_key(row)
     owner = all_outlets().get(key)
     host = urlsplit(row["url"]).hostname or ""
     if owner is not None and not owner.owns_host(host):
@@ -146,10 +146,36 @@ def check_key(row: dict[str, Any], where: str) -> None:
                            "or leave 'key' out (the host is the key)")
 
 
+def _site_of(url: str) -> str:
+    """The site a row's address names, as rows are told apart: the host without ``www.``
+    or a mobile or AMP label (one site's editions), with a port other than 80/443 (two
+    servers on one host are two sites)."""
+    key = article_key(url)
+    return key.host if key else url
+
+
+def row_key(row: dict[str, Any]) -> str:
+    """The outlet key of a checked row: its own, or its host's."""
+    return row.get("key") or site_key(row["url"])
+
+
+def check_keys_apart(rows: list[dict[str, Any]]) -> None:
+    """SiteRowError for two rows giving one key to two sites: one key is one outlet, so the
+    second site would be left out of the crawl (or its pages read by the first's row). Two
+    rows of one site (``m.``, ``amp.`` or ``www.`` of it) are one outlet and pass."""
+    first: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = row_key(row)
+        seen = first.setdefault(key, row)
+        if _site_of(seen["url"]) != _site_of(row["url"]):
+            raise SiteRowError(f"the rows {seen['url']} and {row['url']} both give the key "
+                               f"{key!r}: give one of them another 'key'")
+
+
 def outlet_from_site_row(row: dict[str, Any]) -> Outlet:
     """An Outlet for a site row: generic rules unless the row gives selectors."""
     base = urlsplit(row["url"])
-    key = row.get("key") or site_key(row["url"])
+    key = row_key(row)
     rules = {k: _tuple(v) for k, v in row.items() if k in _RULE_FIELDS and k != "author_line"}
     if row.get("author_line"):
         rules["author_line"] = row["author_line"]  # type: ignore[assignment]
@@ -268,14 +294,19 @@ def publish(outlets: dict[str, dict[str, Any]], path: Path) -> None:
 @contextmanager
 def sites_published(rows: list[dict[str, Any]]) -> Iterator[None]:
     """Resolve these rows' sites (keyed as a crawl keys them) while the block runs, in this
-    process and the processes it starts (re-extraction of an archive of such sites)."""
+    process and the processes it starts (re-extraction of an archive of such sites).
+    SiteRowError for two sites given one key."""
     if not rows:
         yield
         return
+    check_keys_apart(rows)
     fd, name = tempfile.mkstemp(prefix="site-outlets-", suffix=".json")
     os.close(fd)
     path = Path(name)
-    publish({row.get("key") or site_key(row["url"]): row for row in rows}, path)
+    by_key: dict[str, dict[str, Any]] = {}
+    for row in rows:  # a site's first row, as a crawl keeps it
+        by_key.setdefault(row_key(row), row)
+    publish(by_key, path)
     try:
         yield
     finally:

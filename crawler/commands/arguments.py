@@ -67,21 +67,27 @@ def check_site_settings(settings: Any, site_arguments: dict[str, Any] | None = N
     no outlet's host and no site of this run is warned of by name: it would be ignored.
 
     ``site_arguments``: the ``site`` spider's ``-a`` values, when it runs (its rows' hosts are
-    keys a mirror may be given for). ``extra_outlets=False`` (crawlall, or a crawl of another
-    spider): a bad EXTRA_OUTLETS is left to the ``site`` spider, the only one reading it."""
+    keys a mirror may be given for); two of its rows giving one key to two sites are refused.
+    ``extra_outlets=False`` (crawlall, or a crawl of another spider): a bad EXTRA_OUTLETS (or
+    one clashing with the given rows) is left to the ``site`` spider, the only one reading it."""
     from crawler.outlets import all_outlets
     from crawler.sitecrawl import site_rows  # imports the spiders: not at load
-    from crawler.siteoutlets import site_key
+    from crawler.siteoutlets import SiteRowError, check_keys_apart, site_key
 
+    given = [] if site_arguments is None else site_rows(
+        site_arguments.get("url"), site_arguments.get("outlets"),
+        timezone=site_arguments.get("timezone"))
     try:
-        rows = site_rows(None, None, settings.get("EXTRA_OUTLETS"))
+        extra = site_rows(None, None, settings.get("EXTRA_OUTLETS"))
     except UsageError:
         if extra_outlets:
             raise
-        rows = []
-    if site_arguments is not None:
-        rows += site_rows(site_arguments.get("url"), site_arguments.get("outlets"),
-                          timezone=site_arguments.get("timezone"))
+        extra = []
+    rows = given + extra  # the order the site spider reads them in
+    try:
+        check_keys_apart(rows if extra_outlets else given)
+    except SiteRowError as exc:
+        raise UsageError(str(exc)) from None
     try:
         base_urls = settings.getdict("OUTLET_BASE_URLS")
     except (ValueError, TypeError) as exc:

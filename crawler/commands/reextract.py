@@ -19,7 +19,7 @@ from archive.reader import output_clash, warc_inputs
 from archive.schema import schema_errors
 from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
 from crawler.reextract import ReextractReport, reextract, said_of
-from crawler.siteoutlets import SiteRowError, load_rows, sites_published
+from crawler.siteoutlets import SiteRowError, check_keys_apart, load_rows, sites_published
 
 
 def first_schema_error(item: dict[str, Any]) -> str | None:
@@ -89,6 +89,7 @@ class Command(ScrapyCommand):
             bar.write(f"note: {note}", file=sys.stderr)
         try:  # sites crawled by address: their rows, as `scrapy crawl site` takes them
             rows = load_rows(self.settings.get("EXTRA_OUTLETS"))
+            check_keys_apart(rows)
         except SiteRowError as exc:
             raise UsageError(str(exc)) from None
         try:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import UsageError
 
 from crawler.sitecrawl import SiteCrawl, site_rows
+from crawler.siteoutlets import SiteRowError, check_keys_apart
 from crawler.spiders.base import parse_window
 
 
@@ -40,6 +42,10 @@ class SiteSpider(SiteCrawl):
         spider: SiteSpider = super().from_crawler(crawler, *args, **kwargs)  # type: ignore[assignment]
         settings = crawler.settings
         spider.rows += site_rows(None, None, settings.get("EXTRA_OUTLETS"))
+        try:
+            check_keys_apart(spider.rows)
+        except SiteRowError as exc:
+            raise UsageError(str(exc)) from None
         spider.limits = {name: settings.getint(f"SITE_{name.upper()}")
                          for name in ("max_feeds", "max_urls",
                                       "max_archive_pages", "zone_samples", "recent_days")}

@@ -20,9 +20,12 @@ from crawler.outlets import get_outlet, outlet_for_url
 from crawler.sitecrawl import site_rows
 from crawler.siteoutlets import (
     SiteRowError,
+    check_keys_apart,
     load_rows,
     outlet_from_site_row,
     publish,
+    site_outlet,
+    sites_published,
     vote_zone,
     withdraw,
     zone_for_offset,
@@ -271,6 +274,45 @@ def test_a_site_row_on_a_registered_outlets_host_may_give_its_key() -> None:
     assert row["key"] == "belta"
     [row] = load_rows([{"url": "https://pvestnik.by/"}])  # the key its host gives: its own
     assert row["url"] == "https://pvestnik.by/"
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ({"url": "https://a.example/", "key": "news"}, {"url": "https://b.example/", "key": "news"}),
+    ({"url": "https://a.example/"}, {"url": "https://b.example/", "key": "a.example"}),
+    ({"url": "http://a.example:8001/"}, {"url": "http://a.example:8002/"}),  # two servers
+    ({"url": "https://a.example/", "key": "news"}, {"url": "https://news.a.example/",
+                                                   "key": "news"}),
+])
+def test_two_sites_may_not_give_one_key(first: dict, second: dict) -> None:
+    """One key is one outlet: the crawl kept the first site of a key and left the second out
+    (with a warning a scheduled run is never read for)."""
+    rows = load_rows([first, second])
+    with pytest.raises(SiteRowError, match=rf"^the rows {rows[0]['url']} and "
+                                           rf"{rows[1]['url']} both give the key "):
+        check_keys_apart(rows)
+
+
+@pytest.mark.parametrize("second", ["https://www.a.example/news/", "https://m.a.example/",
+                                    "http://amp.a.example/", "https://a.example/"])
+def test_rows_of_one_site_may_give_its_key(second: str) -> None:
+    """Its www., mobile and AMP hosts are one site (the crawl keeps the first row's home)."""
+    rows = load_rows([{"url": "https://a.example/"}, {"url": second, "key": "a.example"}])
+    check_keys_apart(rows)
+
+
+def test_a_keys_first_row_is_the_one_reextraction_resolves(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the crawl keeps a site's first row (its m. row after it adds nothing)."""
+    monkeypatch.delenv("NEWS_ARCHIVE_SITE_OUTLETS", raising=False)
+    rows = load_rows([{"url": "https://a.example/", "name": "Первый"},
+                      {"url": "https://m.a.example/", "key": "a.example", "name": "Второй"}])
+    with sites_published(rows):
+        assert site_outlet("a.example").name == "Первый"
+    clash = load_rows([{"url": "https://a.example/", "key": "k"},
+                       {"url": "https://b.example/", "key": "k"}])
+    with pytest.raises(SiteRowError, match="both give the key"), sites_published(clash):
+        pass
+    assert site_outlet("a.example") is None and site_outlet("k") is None
 
 
 @pytest.mark.parametrize("url", ["https://exa mple.org/", "https://ex<a>.org/",

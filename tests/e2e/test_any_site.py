@@ -117,6 +117,20 @@ def test_a_row_taking_a_registered_outlets_key_stops_the_run(tmp_path: Path) -> 
     assert not list((tmp_path / "data").rglob("*.jsonl"))  # -O's file and DATA_DIR's items
 
 
+def test_two_sites_given_one_key_stop_the_run(tmp_path: Path) -> None:
+    """One key is one outlet: the crawl kept the first site of a key and left the other out
+    with a warning. Now the run stops before any fetch, naming both rows."""
+    feed, other = anysite.feed_only_site(), anysite.news_sitemap_site()
+    key = feed.site.host
+    with FixtureServer([feed.site, other.site]) as server:
+        result = run_crawl("site", tmp_path / "data", server, args={"url": feed.url, **WINDOW},
+                           settings={"EXTRA_OUTLETS": [{"url": other.url, "key": key}]})
+        fetched = list(server.requests)
+    assert result.returncode == 2, result.log[-3000:]
+    assert f"the rows {feed.url} and {other.url} both give the key {key!r}" in result.log
+    assert result.items == [] and fetched == []
+
+
 @pytest.mark.parametrize("crawled", ["news_sitemap"], indirect=True)  # the shape's own crawl
 def test_news_sitemap_site_skips_gallery_and_video_pages(crawled) -> None:
     shape, result, server = crawled

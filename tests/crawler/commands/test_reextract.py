@@ -41,6 +41,9 @@ def test_reextract_usage_errors_say_what_to_give(tmp_path: Path) -> None:
         (str(tmp_path / "missing"), "-O", out): f"no such WARC file or folder: {tmp_path}",
         (str(tmp_path / "empty"), "-O", out): f"no WARC files in {tmp_path}/empty",
         (f"{tmp_path}/warc/*.warc.typo", "-O", out): "no WARC files in",
+        (str(tmp_path / "warc"), "-O", out, "-s", 'EXTRA_OUTLETS=[{"url": "https://a.by/"}, '
+         '{"url": "https://b.by/", "key": "a.by"}]'):
+            "the rows https://a.by/ and https://b.by/ both give the key 'a.by'",
     }
     for args, message in cases.items():
         result = scrapy_command("reextract", *args)

@@ -4,6 +4,7 @@ usage error (exit 2) naming the setting, not a traceback per request inside the 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 from scrapy.exceptions import UsageError
@@ -52,6 +53,22 @@ def test_extra_outlets_of_the_wrong_shape_is_a_usage_error() -> None:
     check_site_settings(Settings({"EXTRA_OUTLETS": '["https://a.org/"]'}), extra_outlets=False)
 
 
+def test_the_crawl_command_refuses_a_key_clash_across_arguments_and_setting(
+        tmp_path: Path) -> None:
+    """``-a url`` and EXTRA_OUTLETS together; with EXTRA_OUTLETS not this command's to check
+    (crawlall: its other spiders outlive the site spider's refusal) the given rows alone."""
+    settings = Settings({"EXTRA_OUTLETS": [{"url": "https://b.example/", "key": "a.example"}]})
+    with pytest.raises(UsageError, match=r"^the rows https://a\.example/ and "
+                                         r"https://b\.example/ both give the key 'a\.example'"):
+        check_site_settings(settings, {"url": "https://a.example/"})
+    check_site_settings(settings, {"url": "https://a.example/"}, extra_outlets=False)
+    given = tmp_path / "o.toml"
+    given.write_text('[[site]]\nurl = "https://c.example/"\nkey = "news"\n'
+                     '[[site]]\nurl = "https://d.example/"\nkey = "news"\n', "utf-8")
+    with pytest.raises(UsageError, match="https://d.example/ both give the key 'news'"):
+        check_site_settings(settings, {"outlets": str(given)}, extra_outlets=False)
+
+
 def test_the_crawl_command_refuses_a_base_url_with_no_scheme() -> None:
     result = scrapy_command("crawl", "belta", "-s",
                             'OUTLET_BASE_URLS={"belta": "www.belta-mirror.by"}')
@@ -88,3 +105,17 @@ def test_a_long_host_that_is_no_host_name_is_refused_at_once() -> None:
               "    except SiteRowError as exc:\n        print('refused', 'no host name' in str(exc))\n")
     result = python_within(30, script)
     assert result.stdout.split("\n")[:2] == ["refused True", "refused True"], result.stderr
+
+
+def test_the_site_spider_refuses_a_key_clash_its_command_left_to_it() -> None:
+    """crawlall leaves EXTRA_OUTLETS to the site spider: it refuses the clash as it is built
+    (a crash the other spiders outlive), before any site is set up."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.site import SiteSpider
+
+    crawler = get_crawler(SiteSpider, {"EXTRA_OUTLETS": [
+        {"url": "https://b.example/", "key": "a.example"}]})
+    with pytest.raises(UsageError, match=r"^the rows https://a\.example/ and https://b\."
+                                         r"example/ both give the key 'a\.example'"):
+        SiteSpider.from_crawler(crawler, url="https://a.example/")
