@@ -117,10 +117,10 @@ def test_a_district_feed_of_a_flood_of_items_is_read_to_the_feed_bound(tmp_path)
 PRIVATE = ["169.254.169.254", "10.1.2.3", "localhost", "2130706433", "0x7f.1"]
 
 
-def secrets() -> list[VirtualSite]:
-    """What the crawler's own network would answer: anything, for any path."""
+def secrets(hosts: list[str]) -> list[VirtualSite]:
+    """What the crawler's own network would answer on these hosts: anything, for any path."""
     sites = []
-    for host in PRIVATE:
+    for host in hosts:
         site = VirtualSite(host)
         site.dynamic.append(lambda _, host=host: Page(f"SECRET-TOKEN-{host}".encode(),
                                                       content_type="text/plain"))
@@ -150,50 +150,37 @@ def test_a_site_naming_private_addresses_has_them_refused(tmp_path) -> None:
         "<url>", "<url><loc>http://2130706433/articles/material-1-1.html</loc></url><url>", 1)
         .replace("<url>", "<url><loc>http://0x7f.1/secret.html</loc></url><url>", 1)
         .encode(), content_type=XML))
-    with FixtureServer([shape.site, *secrets()]) as server:
+    with FixtureServer([shape.site, *secrets(PRIVATE)]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
         asked = set(server.requests)
     assert_gold_items(result, shape, "title", "text")
     assert not [u for u in asked if any(f"//{h}" in u for h in PRIVATE)], sorted(asked)
     assert "SECRET-TOKEN" not in "".join(str(i) for i in result.items)
     assert result.stats["discovery/refused_address"] == 5
-    for line in (
-            "the sitemap http://169.254.169.254/latest/meta-data/iam/security-credentials/ "
-            f"named by http://{host}/robots.txt is refused: link-local address 169.254.169.254",
-            f"the sitemap http://localhost:6379/ named by http://{host}/robots.txt is refused: "
-            "localhost",
-            "the sitemap http://10.1.2.3:8500/v1/kv/?recurse named by "
-            f"http://{host}/sitemap_index.xml is refused: private address 10.1.2.3",
-            "the page http://2130706433/articles/material-1-1.html named by "
-            f"http://{host}/sitemaps/news.xml is refused: loopback address 127.0.0.1"):
-        assert f"Discovery: {line} (counted in discovery/refused_address)" in result.log
+    assert_refusals_logged(result.log, [
+        "the sitemap http://169.254.169.254/latest/meta-data/iam/security-credentials/ "
+        f"named by http://{host}/robots.txt is refused: link-local address 169.254.169.254",
+        f"the sitemap http://localhost:6379/ named by http://{host}/robots.txt is refused: "
+        "localhost",
+        "the sitemap http://10.1.2.3:8500/v1/kv/?recurse named by "
+        f"http://{host}/sitemap_index.xml is refused: private address 10.1.2.3",
+        "the page http://2130706433/articles/material-1-1.html named by "
+        f"http://{host}/sitemaps/news.xml is refused: loopback address 127.0.0.1"])
 
 
-def test_a_site_on_a_loopback_address_reads_its_own_sitemaps(tmp_path) -> None:
+def assert_refusals_logged(log: str, lines: list[str]) -> None:
+    for line in lines:
+        assert f"Discovery: {line} (counted in discovery/refused_address)" in log
+
+
+def test_a_site_on_a_loopback_address_reads_its_own_sitemaps_not_other_private_hosts(
+        tmp_path) -> None:
     """A local mirror on 127.0.0.1 (as users and the tests run them): its robots.txt and
-    sitemap name 127.0.0.1, which is its own address, so they are read."""
-    host = "127.0.0.1"
-    site, _, inside, outside = anysite._site(host, 3, 500, "/articles/material-{n}-{i}.html",
-                                             "jsonld", ["Мария Иванова"])
-    golds = inside + outside
-    site.add("/robots.txt", Page(f"User-agent: *\nSitemap: http://{host}/sitemap.xml\n"
-                                 .encode(), content_type="text/plain"))
-    site.add("/sitemap.xml", anysite.news_urlset([(g.url, g.title, g.published)
-                                                  for g in golds]))
-    site.add("/", anysite.chrome(host, "<p>Новости</p>"))
-    with FixtureServer([site]) as server:
-        result = run_crawl("site", tmp_path, server, args={"url": f"http://{host}/", **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
-    assert sorted(i["url"] for i in result.items) == sorted(g.url for g in inside)
-    assert "discovery/refused_address" not in result.stats
-
-
-def test_a_site_on_a_loopback_address_has_other_private_hosts_refused(tmp_path) -> None:
-    """A local mirror on 127.0.0.1 whose robots.txt names sitemaps on 10.0.0.5 and the cloud
-    metadata address, and whose sitemap names a page on 10.0.0.5: discovery refuses each
-    (it let any private host through for a local site, and the downloader middleware then
-    dropped them), counts and names it; none reaches the downloader, and the site's own
-    sitemap on its own host is read with its articles."""
+    sitemap name 127.0.0.1, its own address, so they are read with its articles. They also
+    name sitemaps on 10.0.0.5 and the cloud metadata address, and a page on 10.0.0.5:
+    discovery refuses each (it let any private host through for a local site, and the
+    downloader middleware then dropped them), counts and names it; none reaches the
+    downloader."""
     host = "127.0.0.1"
     site, _, inside, outside = anysite._site(host, 3, 500, "/articles/material-{n}-{i}.html",
                                              "jsonld", ["Мария Иванова"])
@@ -207,13 +194,7 @@ def test_a_site_on_a_loopback_address_has_other_private_hosts_refused(tmp_path) 
         [("http://10.0.0.5/articles/material-1-1.html", golds[0].title, golds[0].published)]
         + [(g.url, g.title, g.published) for g in golds]))
     site.add("/", anysite.chrome(host, "<p>Новости</p>"))
-    elsewhere = []
-    for other in ("10.0.0.5", "169.254.169.254"):
-        secret = VirtualSite(other)
-        secret.dynamic.append(lambda _, other=other: Page(f"SECRET-TOKEN-{other}".encode(),
-                                                          content_type="text/plain"))
-        elsewhere.append(secret)
-    with FixtureServer([site, *elsewhere]) as server:
+    with FixtureServer([site, *secrets(["10.0.0.5", "169.254.169.254"])]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": f"http://{host}/", **WINDOW})
         asked = list(server.requests)
     assert result.returncode == 0, result.log[-3000:]
@@ -222,14 +203,13 @@ def test_a_site_on_a_loopback_address_has_other_private_hosts_refused(tmp_path) 
     assert f"http://{host}/sitemap.xml" in asked
     assert result.stats["discovery/refused_address"] == 3
     assert "downloader/refused_address" not in result.stats
-    for line in (
-            f"the sitemap http://10.0.0.5/sitemap.xml named by http://{host}/robots.txt is "
-            "refused: private address 10.0.0.5",
-            "the sitemap http://169.254.169.254/latest/meta-data/ named by "
-            f"http://{host}/robots.txt is refused: link-local address 169.254.169.254",
-            "the page http://10.0.0.5/articles/material-1-1.html named by "
-            f"http://{host}/sitemap.xml is refused: private address 10.0.0.5"):
-        assert f"Discovery: {line} (counted in discovery/refused_address)" in result.log
+    assert_refusals_logged(result.log, [
+        f"the sitemap http://10.0.0.5/sitemap.xml named by http://{host}/robots.txt is "
+        "refused: private address 10.0.0.5",
+        "the sitemap http://169.254.169.254/latest/meta-data/ named by "
+        f"http://{host}/robots.txt is refused: link-local address 169.254.169.254",
+        "the page http://10.0.0.5/articles/material-1-1.html named by "
+        f"http://{host}/sitemap.xml is refused: private address 10.0.0.5"])
 
 
 def test_a_page_redirecting_to_a_private_address_is_not_followed_there(tmp_path) -> None:

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.slow
 RETRIES = 2
 SETTINGS = {"DOWNLOAD_TIMEOUT": 2, "RETRY_TIMES": RETRIES, "RETRY_BACKOFF_BASE": 0.2,
             "RETRY_BACKOFF_MAX": 1, "DOWNLOAD_MAXSIZE": site.MAXSIZE, "CONCURRENT_REQUESTS": 32,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": 32}
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+            "EXTRACTION_WORKERS": 1}  # hostile pages reach a worker, as in a real run
 MOJIBAKE = re.compile(r"[ÐÑ][\x80-\xbf]|Р[°±²µ¶·ЅЇ]|С[ЂЃ‚ѓ„…†‡€‰Љ‹ЊЌЋЏ]|\ufffd")
 PEAK_RSS = "peak-rss-kib"  # the crawl tree's peak RSS, written by tests.support.peak_rss
 SECRETS = ("root:x:0:0", "/bin/bash", "daemon:x:")

@@ -24,7 +24,7 @@ from tests.support.faults import FaultServer
 pytestmark = pytest.mark.slow
 
 SETTINGS = {"DOWNLOAD_TIMEOUT": 2, "RETRY_TIMES": 0, "DOWNLOAD_MAXSIZE": 1 << 20,
-            "REFETCH_MAX_AGE_DAYS": 100000}
+            "REFETCH_MAX_AGE_DAYS": 100000, "EXTRACTION_WORKERS": 1}  # as a real run extracts
 NO_NETWORK = {"http_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
 OVERSIZE = 4 << 20
 

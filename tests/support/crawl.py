@@ -15,7 +15,9 @@ from tests.support.server import FixtureServer
 ROOT = Path(__file__).resolve().parents[2]
 SCRAPY = [sys.executable, "-m", "scrapy"]
 
-# Fast, deterministic settings for loopback crawls (politeness delays off).
+# Fast, deterministic settings for loopback crawls (politeness delays off). A background
+# crawl (start_crawl) extracts in one worker process, as a real run does: the tests stopping
+# or killing it stop or kill its worker too.
 TEST_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
@@ -81,7 +83,12 @@ def run_crawl(spider: str, data_dir: Path, server: FixtureServer | None = None,
               timeout: float = 180, env: dict[str, str] | None = None,
               launcher: list[str] | None = None) -> CrawlResult:
     """Run ``scrapy crawl`` in a subprocess; items come from -O, stats from the run report.
-    ``launcher`` goes before the command (e.g. :mod:`tests.support.peak_rss`)."""
+    ``launcher`` goes before the command (e.g. :mod:`tests.support.peak_rss`). Extraction
+    runs in the crawl process unless ``settings`` give EXTRACTION_WORKERS: a worker pool
+    costs a process start and an import of the extraction per crawl, most of a small one's
+    time; the tests of the pool (crawler.pipelines.extraction) and of a site crawl's rows
+    reaching its workers give it."""
+    settings = {"EXTRACTION_WORKERS": 0, **(settings or {})}
     cmd, full_env, items_path = crawl_command(spider, data_dir, server, args, settings, env)
     cmd = [*(launcher or []), *cmd]
     reports_before = set((data_dir / "reports").glob("*.json"))
