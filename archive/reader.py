@@ -1027,6 +1027,13 @@ class ArchiveLookup:
         tried, as a replay tool would; None when none can be read. Never a record of
         another URL, nor of another request of it.
         """
+        return next(self.readable(url, at, method=method), None)
+
+    def readable(self, url: str, at: datetime | None = None, *,
+                 method: str = "") -> Iterator[ArchivedResponse]:
+        """The captures :meth:`get` chooses from, best first, each read only when asked for:
+        the unreadable ones reported to on_error and passed over. (Re-extraction looks past
+        a newer error answer for the page the crawl made its item of.)"""
         for cap, spelling in (c for tier in self._iter_tiers(url)
                               for c in self._candidates(tier, at, method)):
             try:
@@ -1037,11 +1044,11 @@ class ArchiveLookup:
             if found is not None and _redirects_to(found, url):
                 continue  # http://x answering 301 to https://x, asked for as https://x: a loop
             if found is not None:
-                return found
+                yield found
+                continue
             report(WarcFormatError(self.files[cap[1]], cap[2], "capture not replayable (no "
                                    "HTTP response, or a revisit or 304 without its original)"),
                     self._on_error, soft=True)
-        return None
 
     def run_at(self, file: str, offset: int, url: str) -> int | None:
         """The run (its key) of the capture of ``url`` at ``offset`` of ``file``, named

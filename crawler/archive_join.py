@@ -73,6 +73,7 @@ class Result:
     later_bad_records: list[WarcFormatError] = field(default_factory=list)
     later_read: list[str] = field(default_factory=list)  # later pages asked of the archive
     url: str = ""  # the page's
+    past_error: int | None = None  # the status of a newer error answer read past (reextract)
     step: JoinStep | None = None  # a joining going on: its next page is the next task's
 
 

@@ -5,10 +5,13 @@ read, decode, extract and validate it themselves over that index, so the serial 
 here is the index and writing lines. All cores work.
 
 The capture read is the one replay serves, picked by replay's own rule
-(``ArchiveLookup.get``): the newest that can be read, revisits resolved. A newer capture
+(``ArchiveLookup.readable``): the newest that can be read, revisits resolved. A newer capture
 that cannot be read is reported (file, offset, reason) and the one before it read, so a
-damaged record never costs the article; a newer answer that can be read (a 404, a 503) is the
-page, as replay serves it, and counted as ``http_<status>``.
+damaged record never costs the article. A newer error answer (a 404 of an article removed
+since, a 503 of a re-check that failed) gives way to the newest capture before it that is no
+error: the crawl made its item of that one, and a removal is the removals' to tell, not the
+items' (counted as ``past_errors``). With no such capture the error is the page, counted as
+``http_<status>``.
 
 Pages go through ``crawler.extraction.worker.extract_for_crawl``, the crawl workers' entry
 point, and a page that breaks it costs that page alone, counted under the same reason as in a
@@ -88,6 +91,8 @@ class ReextractReport:
     kept_records: int = 0  # records reported damaged but read all the same (WarcFormatError.kept)
     joining: Counter[str] = field(default_factory=Counter)  # the live join's stats, by key
     cut_short: int = 0  # items whose joining a failed or missing later page ended
+    # articles read from a capture older than a newer error answer, by that answer's status
+    past_errors: Counter[str] = field(default_factory=Counter)
 
 
 BadRecord = Callable[[WarcFormatError], None]
@@ -122,19 +127,30 @@ def latest_article_urls(lookup: ArchiveLookup) -> list[str]:
     return sorted(url for _, url in best.values())
 
 
-def page_from_archive(lookup: ArchiveLookup, url: str,
-                      max_size: int) -> ArticlePage | str | WarcFormatError:
-    """The ArticlePage a crawl would have built, the reason there is none, or the bad record.
+ERROR_STATUS = 400  # an answer from here up is an error: no page of the article
 
-    The capture is the one replay serves, by its own rule (``ArchiveLookup.get``): the newest
-    readable one; each newer one that cannot be read goes to the lookup's ``on_error``."""
+
+def page_from_archive(lookup: ArchiveLookup, url: str, max_size: int
+                      ) -> tuple[ArticlePage | str | WarcFormatError, int | None]:
+    """The ArticlePage a crawl would have built, the reason there is none, or the bad record;
+    and the status of a newer error answer passed over for it (None: none was).
+
+    The capture is the newest readable one (replay's rule, ``ArchiveLookup.readable``; each
+    newer one that cannot be read goes to the lookup's ``on_error``), or, when that is an
+    error answer, the newest before it that is none."""
+    passed = None
     try:
-        archived = lookup.get(url)
+        captures = lookup.readable(url)
+        archived = next(captures, None)
+        if archived is not None and archived.status >= ERROR_STATUS:
+            older = next((c for c in captures if c.status < ERROR_STATUS), None)
+            if older is not None:
+                archived, passed = older, archived.status
     except Exception as exc:  # noqa: BLE001 - any damage in a record costs that page only
         if (cap := lookup.latest(url)) is None:
-            return UNREADABLE
-        return WarcFormatError(lookup.files[cap[1]], cap[2], f"{url}: {exc}")
-    return page_from_response(archived, url, max_size)
+            return UNREADABLE, None
+        return WarcFormatError(lookup.files[cap[1]], cap[2], f"{url}: {exc}"), None
+    return page_from_response(archived, url, max_size), passed
 
 
 def page_from_response(archived: ArchivedResponse | None, url: str,
@@ -200,10 +216,10 @@ def extract_article(url: str, max_size: int, validate: Validate | None = None,
     unreadable come back in ``bad_records``, by file and offset."""
     t0 = time.perf_counter()
     take_bad_records()  # none of another task's
-    page = page_from_archive(worker_lookup(), url, max_size)
+    page, passed = page_from_archive(worker_lookup(), url, max_size)
     read = time.perf_counter() - t0
     result = extract_timed(page, validate, join, url)
-    result.read, result.bad_records = read, take_bad_records()
+    result.read, result.bad_records, result.past_error = read, take_bad_records(), passed
     return result
 
 
@@ -402,6 +418,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             for err in filter(None, (result.bad_record, *result.bad_records,
                                      *result.later_bad_records)):
                 bad_record(err)
+            if result.past_error:
+                report.past_errors[f"http_{result.past_error}"] += 1
             if result.step is not None:  # its next page: a task of its own
                 return join_step, (result.step,)
             report.joining.update(result.joining)

@@ -114,12 +114,14 @@ class Command(ScrapyCommand):
             return
         invalid = report.invalid
         failed = ", ".join(f"{k}: {v}" for k, v in sorted(report.failed.items())) or "none"
+        past = ", ".join(f"{k}: {v}" for k, v in sorted(report.past_errors.items())) or "none"
         print(f"{report.extracted} items from {report.articles} archived articles in "
               f"{report.wall_seconds:.1f} s (index {report.index_seconds:.1f} s, reading "
               f"{report.read_seconds:.1f} s, extraction CPU {report.extract_cpu_seconds:.1f} s "
               f"over {opts.jobs} process(es)); failed: {failed}; invalid: {invalid}; "
               f"bad records skipped: {report.bad_records}; bad records kept: "
-              f"{report.kept_records}; {joining_summary(report)}", file=sys.stderr)
+              f"{report.kept_records}; read past a newer error answer: {past}; "
+              f"{joining_summary(report)}", file=sys.stderr)
         broken = report.failed["error"] + report.failed["worker_died"] + report.failed["timeout"]
         damaged = report.bad_records + report.kept_records  # as verify, an error either way
         self.exitcode = 1 if invalid or damaged or broken else 0

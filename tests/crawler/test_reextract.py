@@ -503,18 +503,37 @@ def test_an_article_whose_newest_capture_is_unreadable_comes_from_the_capture_be
         assert lookup.get(BELTA_URL).ref.offset == offsets[0]
 
 
-@pytest.mark.parametrize("status", [404, 503])
-def test_a_newer_error_answer_is_what_reextract_reads_as_replay_serves_it(tmp_path, status):
-    """A newer 404 (the article removed) or 503 (a re-check that failed) is a readable capture:
-    replay serves it as the page, so reextract reads it too, counted as ``http_<status>``,
-    never silently replaced by the older text."""
-    path, _, _ = good_then(tmp_path, http_block(f"HTTP/1.1 {status} X".encode(), b"gone"))
+@pytest.mark.parametrize("status", [404, 410, 503, 500])
+def test_a_newer_error_answer_gives_way_to_the_capture_the_crawl_made_its_item_of(
+        tmp_path, status):
+    """A newer 404 (the article removed) or 503 (a re-check that failed) is what replay serves,
+    but the crawl made its item of the older 200: a rebuild of the items lost the article.
+    Now the 200 is read, and the passing over counted by the error's status."""
+    path, offsets, gold = good_then(tmp_path, http_block(f"HTTP/1.1 {status} X".encode(),
+                                                         b"gone"))
 
     report, items, bad = _run([path])
 
-    with ArchiveLookup([path]) as lookup:
+    with ArchiveLookup([path]) as lookup:  # replay's rule is unchanged
         assert lookup.get(BELTA_URL).status == status
-    assert (items, bad, dict(report.failed)) == ([], [], {f"http_{status}": 1})
+    assert [(i["url"], i["text"], i["warc"]["offset"]) for i in items] == [
+        (BELTA_URL, gold["text"], offsets[0])]
+    assert (bad, dict(report.failed), dict(report.past_errors)) == (
+        [], {}, {f"http_{status}": 1})
+
+
+def test_an_error_answer_with_no_page_before_it_is_the_page(tmp_path):
+    """Only error answers (and an unreadable capture): the newest error is what is read."""
+    url = BELTA_URL
+    path = tmp_path / "errors.warc.gz"
+    warcio_warc(path, [(url, http_block(b"HTTP/1.1 2x0 OK", b"<p>x</p>"), "2026-01-12T10:00:00Z"),
+                       (url, http_block(b"HTTP/1.1 503 Busy", b"busy"), "2026-01-13T10:00:00Z"),
+                       (url, http_block(b"HTTP/1.1 404 Gone", b"gone"), "2026-01-14T10:00:00Z")])
+
+    report, items, bad = _run([path])
+
+    assert (items, dict(report.failed), dict(report.past_errors)) == ([], {"http_404": 1}, {})
+    assert ["2x0" in b.reason for b in bad] == [True]
 
 
 def test_a_capture_without_warc_date_is_reported_and_never_dated_1970(tmp_path):
