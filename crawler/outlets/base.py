@@ -9,6 +9,7 @@ Code is only needed where data cannot say it (a listing date hook).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,8 +20,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import re2
+import regex
 
 from archive.urls import has_www_label, site_host
+
+logger = logging.getLogger(__name__)
 
 # Selector syntax: "css selector" reads the element's text; "css selector @attr" reads an attribute.
 
@@ -63,6 +67,47 @@ def linear_regex(pattern: str) -> UrlPattern:
             "(\\1); leave such paths out with skip_paths instead") from None
 
 
+# How long one paragraph pattern may take on one paragraph, and how many times a pattern may
+# run out of it before it is no longer applied (in this process): an ordinary match takes
+# microseconds; one past this backtracks without end.
+PARAGRAPH_MATCH_SECONDS = 0.25
+PARAGRAPH_MATCH_STRIKES = 3
+
+
+class ParagraphPattern:
+    r"""A rule's paragraph pattern (``drop_paragraphs``, ``author_line``; case-insensitive),
+    matched with the ``regex`` module under a time limit. Not RE2, as URL patterns are: these
+    run on Cyrillic prose, where RE2's ``\w``, ``\s`` and ``\b`` are ASCII only (no
+    letters, no no-break space). A row's pattern that backtracks (``^(.*?,){11}P``) held a
+    page's extraction until its worker was killed, and an inline one for good: now a match
+    that overruns is no match, logged, and after a few the pattern is left out."""
+
+    def __init__(self, pattern: str, field_name: str) -> None:
+        self.pattern, self.field_name = pattern, field_name
+        self.compiled = regex.compile(pattern, regex.IGNORECASE | regex.V0)
+        self.strikes = 0
+
+    def _run(self, method: Callable[..., Any], text: str) -> Any:
+        if self.strikes >= PARAGRAPH_MATCH_STRIKES:
+            return None
+        try:
+            return method(text, timeout=PARAGRAPH_MATCH_SECONDS)
+        except TimeoutError:
+            self.strikes += 1
+            logger.warning("%s pattern %r ran longer than %s s on a paragraph of %d "
+                           "characters: taken as no match%s", self.field_name, self.pattern,
+                           PARAGRAPH_MATCH_SECONDS, len(text),
+                           "; no longer applied in this process"
+                           if self.strikes >= PARAGRAPH_MATCH_STRIKES else "")
+            return None
+
+    def search(self, text: str) -> Any:
+        return self._run(self.compiled.search, text)
+
+    def match(self, text: str) -> Any:
+        return self._run(self.compiled.match, text)
+
+
 def url_pattern(pattern: str, linear: bool) -> UrlPattern:
     """A URL pattern compiled with RE2 when it comes from a row (``linear``), else with re."""
     return linear_regex(pattern) if linear else re.compile(pattern)
@@ -99,12 +144,12 @@ class ArticleRules:
     author_line: str | None = None  # regex with one group: an in-body "Автор: X" line
 
     @cached_property
-    def drop_paragraph_patterns(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(p, re.IGNORECASE) for p in self.drop_paragraphs)
+    def drop_paragraph_patterns(self) -> tuple[ParagraphPattern, ...]:
+        return tuple(ParagraphPattern(p, "drop_paragraphs") for p in self.drop_paragraphs)
 
     @cached_property
-    def author_line_pattern(self) -> re.Pattern[str] | None:
-        return re.compile(self.author_line, re.IGNORECASE) if self.author_line else None
+    def author_line_pattern(self) -> ParagraphPattern | None:
+        return ParagraphPattern(self.author_line, "author_line") if self.author_line else None
 
 
 # Boilerplate every outlet shares; outlet rules add to it.

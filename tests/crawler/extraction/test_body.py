@@ -9,6 +9,7 @@ from crawler.extraction.body import is_teaser, tidy
 from crawler.outlets.belta import BELTA
 from crawler.outlets.regional import load_sites
 from crawler.siteoutlets import outlet_from_site_row
+from tests.support.hang import python_within
 
 GENERIC = outlet_from_site_row({"url": "https://gorod-news.example/"}).rules
 FIRST = ("Сегодня в областном центре прошло заседание городского совета, на котором депутаты "
@@ -106,3 +107,25 @@ def test_a_body_rule_matches_a_block_with_an_editors_h1_but_not_the_page_wrapper
     assert spec == ".entry-content" and "Раздел статьи" in node.text_content()
     renamed = page.replace("entry-content", "post-text")
     assert body_match(parse_html(renamed), rules) == (None, [])  # only the wrapper matched
+
+
+def test_a_row_pattern_that_backtracks_without_end_is_given_up_not_waited_on() -> None:
+    """A row's drop_paragraphs or author_line pattern that backtracks exponentially held the
+    page's extraction for good (inline) or until its worker was killed. Each overrun is now
+    no match, said with the pattern; after three the pattern is left out. (The child's
+    timeout fails the test instead of holding the suite.)"""
+    script = (
+        "from crawler.extraction.body import tidy\n"
+        "from crawler.outlets.base import ArticleRules\n"
+        "rules = ArticleRules(version='row', drop_paragraphs=(r'^(.*?,){11}P', r'^Реклама$'),\n"
+        "                     author_line=r'^(?:a|a)+(Z)$')\n"
+        "lines = ['1,' * 30 + f' абзац {n}' for n in range(5)]\n"
+        "lines += ['a' * 40 + f'b{n}' for n in range(4)]\n"
+        "body, authors = tidy(lines + ['Реклама', 'Последний абзац.'], rules, None, None)\n"
+        "print(len(body), body[-1], authors)\n")
+    result = python_within(60, script)
+    assert result.stdout.strip() == "10 Последний абзац. []", result.stderr[-2000:]
+    warned = [line for line in result.stderr.splitlines() if "ran longer than" in line]
+    assert len(warned) == 6, result.stderr[-2000:]  # three for each pattern, then left out
+    assert "drop_paragraphs pattern '^(.*?,){11}P' ran longer than 0.25 s" in warned[0]
+    assert sum("no longer applied in this process" in line for line in warned) == 2
