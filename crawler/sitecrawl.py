@@ -80,10 +80,20 @@ MAX_HOME_PAGES = 1 + disc.MAX_EDITIONS
 MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
 # An article request for the URL a fetched page names as its rel="canonical" (the alias's URL)
 CANONICAL_OF = "canonical_of"
-# An article request (or zone sample) for a frame of a frameset page (the frameset's URL): a
-# frameset met in a frame's page is not followed again (a site answering any URL with a
-# frameset framing the next URL leads on without end)
+# An article request (or zone sample) for a frame of a frameset page (the frameset's URL), and
+# how many framesets deep it is: old sites nest them (a frameset of a menu and a frameset of a
+# banner and the text), but one answering any URL with a frameset framing the next URL leads on
+# without end, so a frameset met MAX_FRAME_DEPTH frames deep is not followed.
 FRAME_OF = "frame_of"
+FRAME_DEPTH = "frame_depth"
+MAX_FRAME_DEPTH = 3
+
+
+def frame_depth(response: Response) -> int:
+    """How many framesets deep the page is shown (0: it is no frame)."""
+    return int(response.meta.get(FRAME_DEPTH, 1 if FRAME_OF in response.meta else 0))
+
+
 # Which run counted a discovery request as pending: a JOBDIR frontier resumes those of a
 # stopped run too, which this run's count must not answer for.
 DISCOVERY_RUN = "discovery_run"
@@ -1106,7 +1116,8 @@ class SiteCrawl(OutletSpider):
 
     # a zone sample's other spelling is a sample of the same run; a frame's, an alias's
     # canonical's, the page it stands for
-    spelling_meta = (*OutletSpider.spelling_meta, DISCOVERY_RUN, CANONICAL_OF, FRAME_OF)
+    spelling_meta = (*OutletSpider.spelling_meta, DISCOVERY_RUN, CANONICAL_OF, FRAME_OF,
+                     FRAME_DEPTH)
 
     def request_outlet(self, request: scrapy.Request) -> Outlet | None:
         """A zone sample names its site (``key``), an article request its outlet."""
@@ -1124,10 +1135,11 @@ class SiteCrawl(OutletSpider):
         """The page, unless it names another page of the site as its ``rel="canonical"``: then
         that page is the article (requested unless it already was), this one an alias, so
         one article reached by several URLs (feed, sitemap, old links) makes one item. A
-        frameset's article is its frame's page (:meth:`framed_article`), one frame deep."""
+        frameset's article is its frame's page (:meth:`framed_article`), up to
+        MAX_FRAME_DEPTH framesets deep."""
         state = self.site(outlet_key)
         if state is not None and (frames := self.frames_of(response, state.outlet)):
-            if FRAME_OF in response.meta:
+            if frame_depth(response) >= MAX_FRAME_DEPTH:
                 self.frameset_in_frame(response, frames)
             else:
                 yield from self.framed_article(response, state, frames)
@@ -1162,23 +1174,24 @@ class SiteCrawl(OutletSpider):
         yield from self.stood_for(response, state, frames, framed=True)
 
     def frameset_in_frame(self, response: Response, frames: list[str]) -> None:
-        """A frame's page that is a frameset again: its frames are not followed (a site
-        answering every URL with a frameset framing the next one held discovery, or the
-        article phase, for ever); said with both URLs, counted, no item."""
+        """A frame's page that is a frameset MAX_FRAME_DEPTH framesets deep: its frames are
+        not followed (a site answering every URL with a frameset framing the next one held
+        discovery, or the article phase, for ever); said with both URLs, counted, no item."""
         self.crawler.stats.inc_value("articles/frameset_in_frame")
         note_extracted(self.crawler, response.url, NotAnArticle("frameset", response.url))
         self.logger.warning("%s is a frameset shown in the frame of %s: its frames (%s) are "
-                            "not followed, framesets are read one frame deep (counted in "
+                            "not followed, framesets are read %d deep (counted in "
                             "articles/frameset_in_frame)", response.url,
-                            response.meta[FRAME_OF], ", ".join(frames))
+                            response.meta[FRAME_OF], ", ".join(frames), MAX_FRAME_DEPTH)
 
     def stood_for(self, response: Response, state: disc.SiteState, urls: list[str],
                   framed: bool = False) -> Iterator[scrapy.Request]:
         """The article requests of the pages ``response`` stands for (its frames, its
         canonical; with the feed's date and title), each unless the run requested it already.
         When one is requested, that is the article the run counts, not this page too.
-        ``framed``: they are its frames (their own frames are not followed)."""
-        frame = {FRAME_OF: response.url} if framed else {}
+        ``framed``: they are its frames (a frameset among them is one deeper)."""
+        frame = {FRAME_OF: response.url, FRAME_DEPTH: frame_depth(response) + 1} if framed \
+            else {}
         hint = parse_iso(response.meta.get(META_HINT_PUBLISHED) or "")
         requested = False
         for url in urls:
@@ -1197,15 +1210,17 @@ class SiteCrawl(OutletSpider):
         """A zone sample that is a frameset: its first article frame is sampled in its place
         (the frameset prints no date; it still holds its SITE_ZONE_SAMPLES slot, so a site whose
         article URLs are all framesets learns its zone); it makes the item when discovery is
-        done. A frame's frameset is not sampled again (:meth:`frameset_in_frame` says so at
-        the release): each sample brings at most one more."""
-        if FRAME_OF in response.meta:
+        done. A frame's frameset is sampled the same way, up to MAX_FRAME_DEPTH framesets
+        deep: each sample brings at most that many more."""
+        depth = frame_depth(response) + 1
+        if depth > MAX_FRAME_DEPTH:
             return
         for url in self.frames_of(response, state.outlet):
             if self.request_key(state.outlet, url) in self.article_keys:
                 continue
             if request := self.sample_request(state, url, **{CANONICAL_OF: response.url,
-                                                             FRAME_OF: response.url}):
+                                                             FRAME_OF: response.url,
+                                                             FRAME_DEPTH: depth}):
                 yield request
             return
 

@@ -22,6 +22,7 @@ import pytest
 
 from archive.reader import iter_responses
 from crawler.extraction import limits
+from crawler.sitecrawl import MAX_FRAME_DEPTH
 from tests.sites import anysite
 from tests.sites.common import GoldArticle, paragraphs_for, title_for
 from tests.support.crawl import ROOT, SCRAPY, read_items, run_crawl, start_crawl
@@ -977,17 +978,21 @@ def test_headlines_linked_by_script_or_image_map_are_articles(tmp_path: Path) ->
     assert not [p for p in paths if "/ajax/" in p or "kopiya" in p], paths  # no navigation
 
 
-def test_articles_that_are_framesets_are_read_in_their_frame(tmp_path: Path) -> None:
+@pytest.mark.parametrize("nested", [False, True], ids=["one_frameset", "nested_framesets"])
+def test_articles_that_are_framesets_are_read_in_their_frame(tmp_path: Path,
+                                                             nested: bool) -> None:
     """Every article URL the feed gives is a frameset (a banner frame, the article's
-    ``…_text.html`` frame): the article is its frame's page, one item each at the frame's
-    URL, whole and dated in the site's zone (the banner frame is not fetched); re-extraction
-of the archive agrees."""
-    shape = anysite.framed_articles_site()
+    ``…_text.html`` frame; or that frameset inside an outer one beside a menu frame, which
+    gave no item): the article is its frame's page, one item each at the frame's URL, whole
+    and dated in the site's zone (the banner and menu frames are not fetched); re-extraction
+    of the archive agrees."""
+    shape = anysite.framed_articles_site(nested)
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "title", "text", "published")
-    assert result.stats["articles/frameset"] == len(shape.golds)
-    assert "/top.html" not in server.requested_paths(shape.site.host)
+    assert result.stats["articles/frameset"] == len(shape.golds) * (2 if nested else 1)
+    assert "articles/frameset_in_frame" not in result.stats
+    assert not {"/top.html", "/menu.html"} & set(server.requested_paths(shape.site.host))
     counts = completeness_counts(result)  # a frameset and its frame: one article, extracted
     assert counts["discovered"] == counts["extracted"] >= len(shape.golds), counts
     assert counts["not_article"] == 0, counts
@@ -1228,13 +1233,13 @@ def _site_with_trap(host: str, trap_path: str, trap: Page | None = None) -> anys
 
 
 @pytest.mark.parametrize("zone_given", [True, False], ids=["zone_given", "zone_learnt"])
-def test_a_chain_of_framesets_is_followed_one_frame_deep_and_the_crawl_ends(
+def test_a_chain_of_framesets_is_followed_a_few_frames_deep_and_the_crawl_ends(
         tmp_path: Path, zone_given: bool) -> None:
     """An article URL that is a frameset whose article frame is another frameset, and so on
-    without end: the frame's page of a frameset is read, a frameset met there is not followed
-    again (said with its URL, counted), so discovery ends (as a zone sample) or the article
-    phase does, and the site's good articles come out. (Every home link is sampled when the
-    zone is learnt: the frameset's frame is sampled in its place, that frame's frame not.)"""
+    without end: framesets are followed MAX_FRAME_DEPTH deep, the one met there is not (said
+    with its URL, counted), so discovery ends (as a zone sample) or the article phase does,
+    and the site's good articles come out. (Every home link is sampled when the zone is
+    learnt: the frameset's frame is sampled in its place, that frame's frame not.)"""
     host = "frame-chain.test"
     chain = "/news/2026/01/05/khronika-{n}.html"
 
@@ -1256,11 +1261,11 @@ def test_a_chain_of_framesets_is_followed_one_frame_deep_and_the_crawl_ends(
     assert "closespider_pagecount" not in result.log
     assert_gold_items(result, shape, "title", "published")
     assert result.stats["articles/frameset_in_frame"] == 1
-    assert result.stats["articles/frameset"] == 1
+    assert result.stats["articles/frameset"] == MAX_FRAME_DEPTH
     requested = [p for p in server.requested_paths(host) if "khronika" in p]
-    assert sorted(set(requested)) == [chain.format(n=n) for n in range(2)], requested
-    assert (f"http://{host}{chain.format(n=1)} is a frameset shown in the frame of "
-            f"http://{host}{chain.format(n=0)}") in result.log
+    assert sorted(set(requested)) == [chain.format(n=n) for n in range(MAX_FRAME_DEPTH + 1)]
+    assert (f"http://{host}{chain.format(n=MAX_FRAME_DEPTH)} is a frameset shown in the "
+            f"frame of http://{host}{chain.format(n=MAX_FRAME_DEPTH - 1)}") in result.log
     if not zone_given:
         assert result.stats[f"discovery/{host}/timezone"] == "Etc/GMT-3"
 

@@ -844,10 +844,12 @@ def script_links_site() -> AnySite:
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
 
 
-def framed_articles_site() -> AnySite:
+def framed_articles_site(nested: bool = False) -> AnySite:
     """An old site whose every article URL is a frameset: a ``/top.html`` banner frame and
     the article in a ``…_text.html`` frame beside it (what the home page and the feed link
-    is the frameset). The feed is the only one to date them; the pages print +03:00."""
+    is the frameset). ``nested``: that frameset is itself the second frame of an outer one,
+    beside a ``/menu.html`` frame. The feed is the only one to date them; the pages print
+    +03:00."""
     host = "framed-articles.test"
     site, zone, inside, outside = _site(host, 3, 2300, "/news/{when:%Y/%m/%d}/novost-{n}.html",
                                         "og", [])
@@ -856,11 +858,17 @@ def framed_articles_site() -> AnySite:
         path = gold.url.removeprefix(f"http://{host}")
         text = path.replace(".html", "_text.html")
         site.add(text, site.pages.pop(path))
-        site.add(path, f"<html><head><title>{escape(gold.title)}</title></head>"
+        inner = path.replace(".html", "_main.html") if nested else path
+        site.add(inner, f"<html><head><title>{escape(gold.title)}</title></head>"
                  '<frameset rows="90,*"><frame src="/top.html" name="top">'
                  f'<frame src="{text.rsplit("/", 1)[1]}" name="content"></frameset></html>')
+        if nested:
+            site.add(path, f"<html><head><title>{escape(gold.title)}</title></head>"
+                     '<frameset cols="150,*"><frame src="/menu.html" name="menu">'
+                     f'<frame src="{inner.rsplit("/", 1)[1]}" name="main"></frameset></html>')
         gold.url = f"http://{host}{text}"
     site.add("/top.html", chrome(host, "<h1>Районная газета</h1>"))
+    site.add("/menu.html", chrome(host, "<h1>Рубрики</h1>"))
     site.add("/rss.xml", rss([replace(g, url=g.url.replace("_text", "")) for g in golds]))
     site.add("/", chrome(host, "<h1>Новости</h1>", '<link rel="alternate" '
                          'type="application/rss+xml" href="/rss.xml">'))
