@@ -1,20 +1,22 @@
-"""One crawl of a spider at a time on one state store: a lock taken before anything is written.
+"""One crawl of an outlet at a time on one state store: locks taken before anything is written.
 
-Two crawls of one spider on one ``DATA_DIR`` (a cron job starting while the last one still
-runs) share the article state: each reads it before the other has recorded what it
-exported, so both fetch every article, and both export one the other holds unexported (a
-second version 1, or two different version 2s of an edited article). :class:`RunLock`
-holds ``flock`` on ``<state dir>/<spider>.lock`` (beside ``STATE_PATH``, by default
-``DATA_DIR/state/belta.lock``) from the moment the crawl's components are built until the
-spider closes; the OS releases it when the process dies, so a killed crawl never leaves a
-stale lock. A second crawl is refused before it downloads or writes anything, as a refused
-JOBDIR is: an ERROR naming the lock file and the pid holding it, finish reason
-``run_locked``, exit status 1.
+Two crawls of one outlet on one ``DATA_DIR`` (a cron job starting while the last one still
+runs, or ``crawl site -a url=https://www.belta.by/`` beside ``crawl belta``) share its article
+state: each reads it before the other has recorded what it exported, so both fetch every
+article, and both export one the other holds unexported (a second version 1, or two different
+version 2s of an edited article). :class:`RunLock` holds ``flock`` on ``<state dir>/<key>.lock``
+for each outlet the spider crawls (beside ``STATE_PATH``, by default ``DATA_DIR/state/belta.lock``
+for БЕЛТА, ``pvestnik.by.lock`` for a district paper or a site crawled by its address) from the
+moment the crawl's components are built until the spider closes; the OS releases them when the
+process dies, so a killed crawl never leaves a stale lock. Crawls of different outlets run side
+by side (two ``crawl site`` runs of two sites, ``regional -a sites=…`` of disjoint papers). A
+crawl one of whose outlets is locked is refused before it downloads or writes anything, as a
+refused JOBDIR is: an ERROR naming the outlet, the lock file and the pid holding it, finish
+reason ``run_locked``, exit status 1.
 
 Distributed workers (``REDIS_URL``) take no lock: their state and frontier live in Redis,
 made for overlapping workers; nor does a replay, whose state is in memory unless
-``STATE_PATH`` names a file. ``RUN_LOCK=False`` switches it off, e.g. for district papers
-crawled side by side as separate runs (``-a sites=…``) that never share an article.
+``STATE_PATH`` names a file. ``RUN_LOCK=False`` switches it off.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import logging
 import os
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, NotConfigured
@@ -34,9 +37,10 @@ from crawler.state import state_path
 logger = logging.getLogger(__name__)
 
 
-def lock_path(settings: Any, spider_name: str) -> Path:
-    """The spider's lock file, in the folder of the state store it guards."""
-    return state_path(settings).parent / f"{spider_name}.lock"
+def lock_path(settings: Any, outlet_key: str) -> Path:
+    """The outlet's lock file, in the folder of the state store it guards (a key a row gives
+    may hold any character: one that is no file name's is escaped)."""
+    return state_path(settings).parent / f"{quote(outlet_key, safe='')}.lock"
 
 
 def acquire(path: Path) -> IO[bytes] | None:
@@ -46,7 +50,8 @@ def acquire(path: Path) -> IO[bytes] | None:
 
 
 class RunLock:
-    """Take the spider's lock when the crawl's components are built; refuse the run if held."""
+    """Take the locks of the spider's outlets when the crawl's components are built (its
+    sites are known by then); refuse the run if one is held."""
 
     def __init__(self, crawler: Any) -> None:
         settings = crawler.settings
@@ -56,13 +61,24 @@ class RunLock:
             raise NotConfigured("distributed workers share their state in Redis")
         if str(state_path(settings)) == ":memory:":
             raise NotConfigured("the state is this crawl's own (replay keeps it in memory)")
-        self.name = crawler.spidercls.name
-        self.path = lock_path(settings, self.name)
-        self.handle = acquire(self.path)
-        if self.handle is None:
-            logger.error("Another crawl of %s is running on this state store: %s is locked by "
-                         "pid %s. Nothing was crawled; run again once it has finished.",
-                         self.name, self.path, lock_holder(self.path))
+        self.handles: list[IO[bytes]] = []
+        self.refused = False
+        for key in outlet_keys(crawler):
+            path = lock_path(settings, key)
+            handle = acquire(path)
+            if handle is None:
+                logger.error("Another crawl of %s is running on this state store: %s is locked "
+                             "by pid %s. Nothing was crawled; run again once it has finished.",
+                             key, path, lock_holder(path))
+                self.release()
+                self.refused = True
+                return
+            self.handles.append(handle)
+
+    def release(self) -> None:
+        for handle in self.handles:
+            handle.close()  # releases the flock; the file stays (unlinking it would race)
+        self.handles = []
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunLock:
@@ -72,10 +88,19 @@ class RunLock:
         return ext
 
     def spider_opened(self) -> None:
-        if self.handle is None:  # closed once open, so that every component closes normally
+        if self.refused:  # closed once open, so that every component closes normally
             raise CloseSpider(RUN_LOCKED)
 
     def spider_closed(self) -> None:
-        if self.handle is not None:
-            self.handle.close()  # releases the flock; the file stays (unlinking it would race)
-            self.handle = None
+        self.release()
+
+
+def outlet_keys(crawler: Any) -> list[str]:
+    """The keys of the outlets the crawl's spider crawls, sorted (two crawls taking several
+    never wait on each other: a lock held is a refusal, not a wait); its name when it names
+    none (a spider of no outlet)."""
+    spider = getattr(crawler, "spider", None)
+    outlets = getattr(spider, "outlets", None)
+    if not callable(outlets):
+        return [crawler.spidercls.name]
+    return sorted({outlet.key for outlet in outlets()})

@@ -67,7 +67,7 @@ REDIS_UNAVAILABLE = "redis_unavailable"
 REDIS_CERTIFICATE_REFUSED = "redis_certificate_refused"  # its TLS certificate went bad mid-run
 REDIS_AUTH_REFUSED = "redis_auth_refused"  # password changed, ACL user disabled mid-run
 RUN_MISMATCH = "run_mismatch"
-RUN_LOCKED = "run_locked"  # another crawl of the spider holds its lock (crawler.extensions.run_lock)
+RUN_LOCKED = "run_locked"  # another crawl holds an outlet's lock (crawler.extensions.run_lock)
 START_ERROR = "start_error"  # Scrapy's: the spider's start() raised; what it queued ran
 WARC_WRITE_ERROR = "warc_write_error"  # crawler.downloadermiddlewares.capture: disk full?
 FRONTIER_WRITE_ERROR = "frontier_write_error"  # crawler.state.jobdir: disk full?
@@ -78,8 +78,8 @@ FRONTIER_ERROR_FILE = "scheduler/frontier_error_file"  # ...and the frontier's f
 FRONTIER_KEPT = "scheduler/kept"
 FAILED_REASONS = {
     "jobdir_mismatch": "run refused to start (jobdir_mismatch): see the log",
-    RUN_LOCKED: "run refused to start (run_locked): another crawl of this spider was running "
-                "on the same state store; see the log for its lock file and pid",
+    RUN_LOCKED: "run refused to start (run_locked): another crawl of one of its outlets was "
+                "running on the same state store; see the log for its lock file and pid",
     FRONTIER_LOST: "the shared frontier vanished from Redis (restarted without persistence, "
                    "or flushed?): what was queued in it was not crawled",
     REDIS_UNAVAILABLE: "Redis stopped answering: the worker closed before the run was drained",

@@ -1,5 +1,5 @@
-"""Two crawls of one spider on one DATA_DIR at once (a cron job starting while the last one
-still runs), without JOBDIR.
+"""Two crawls of one outlet on one DATA_DIR at once (a cron job starting while the last one
+still runs; another spider given the outlet's address), without JOBDIR.
 
 They share the article state (``DATA_DIR/state``): each reads it before the other has
 recorded what it exported, so both fetch every article, and both export an article the
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.sites import belta
+from tests.sites import anysite, belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, run_crawl
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -120,3 +120,35 @@ def test_a_crawl_killed_outright_leaves_no_lock(tmp_path: Path) -> None:
         _, log = again.communicate(timeout=120)
     assert again.returncode == 0, log[-3000:]
     assert sorted(i["url"] for i in run_items(tmp_path)) == sorted(g.url for g in site.golds)
+
+
+def test_the_lock_is_the_outlets_not_the_spiders(tmp_path: Path) -> None:
+    """``crawl site`` of БЕЛТА's own address reads it with БЕЛТА's rules and state (its key is
+    ``belta``): refused while ``crawl belta`` runs, which the spider's lock let through. A
+    ``crawl site`` of another site shares no outlet: it runs beside it (the spider's lock
+    refused it, and any two site crawls of different sites)."""
+    site = slow_site()
+    gate = site.hold(free=4, within=HOLD)
+    other = anysite.feed_only_site()
+    window = {"since": anysite.SINCE.isoformat(), "until": anysite.UNTIL.isoformat()}
+    with FixtureServer([site.site, other.site]) as server:
+        first = start(tmp_path, server, tmp_path / "belta.jsonl")
+        try:
+            wait_for_items(tmp_path, first, at_least=2)
+            same = run_crawl("site", tmp_path, server, args={"url": "https://www.belta.by/"},
+                             timeout=60)
+            beside = run_crawl("site", tmp_path, server, args={"url": other.url, **window},
+                               timeout=120)
+            first_running = first.poll() is None
+        finally:
+            gate.set()
+        _, first_log = first.communicate(timeout=120)
+    assert first_running, "the other crawls must have run while the first still ran"
+    assert same.returncode == 1, same.log[-3000:]
+    assert (f"Another crawl of belta is running on this state store: {tmp_path}/state/"
+            f"belta.lock is locked by pid {first.pid}") in same.log
+    assert same.items == [] and same.stats.get("downloader/request_count", 0) == 0
+    assert beside.returncode == 0, beside.log[-3000:]
+    assert sorted(i["url"] for i in beside.items) == sorted(g.url for g in other.golds)
+    assert (tmp_path / "state" / f"{other.site.host}.lock").exists()
+    assert first.returncode == 0, first_log[-3000:]

@@ -1,4 +1,4 @@
-"""The per-spider run lock (crawler.extensions.run_lock): held by one crawl, named with its pid."""
+"""The per-outlet run lock (crawler.extensions.run_lock): held by one crawl, named with its pid."""
 
 from __future__ import annotations
 
@@ -30,6 +30,37 @@ def test_the_lock_sits_beside_the_state_store_it_guards(tmp_path: Path) -> None:
         tmp_path / "state" / "belta.lock")
     assert lock_path(Settings({"STATE_PATH": str(tmp_path / "s" / "x.sqlite3")}), "zerkalo") == (
         tmp_path / "s" / "zerkalo.lock")
+    # a row's key may hold any character: it stays one file name in that folder
+    assert lock_path(Settings({"DATA_DIR": str(tmp_path)}), "../a/b c") == (
+        tmp_path / "state" / "..%2Fa%2Fb%20c.lock")
+
+
+def test_a_spider_locks_each_of_its_outlets_and_is_refused_by_any_one_held(
+        tmp_path: Path) -> None:
+    """Regional papers crawled side by side share no lock; one paper in two runs does. The
+    locks a refused run took are let go."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.regional import RegionalSpider
+
+    def built(sites: str) -> RunLock:
+        crawler = get_crawler(RegionalSpider, {"DATA_DIR": str(tmp_path)})
+        crawler.spider = RegionalSpider.from_crawler(crawler, sites=sites)
+        return RunLock(crawler)
+
+    first = built("pvestnik.by,shklovinfo.by")
+    assert len(first.handles) == 2 and not first.refused
+    assert {p.name for p in (tmp_path / "state").glob("*.lock")} == {
+        "pvestnik.by.lock", "shklovinfo.by.lock"}
+    beside = built("orshanka.by")
+    assert len(beside.handles) == 1 and not beside.refused
+    clash = built("orshanka.by,pvestnik.by")
+    assert clash.refused and clash.handles == []
+    beside.release()
+    again = built("orshanka.by")  # the refused run held orshanka.by for no longer than it ran
+    assert not again.refused
+    for lock in (first, again):
+        lock.release()
 
 
 @pytest.mark.parametrize("settings", [{"RUN_LOCK": False}, {"REDIS_URL": "redis://127.0.0.1:1/0"},
