@@ -5,13 +5,14 @@ read, decode, extract and validate it themselves over that index, so the serial 
 here is the index and writing lines. All cores work.
 
 The capture read is the one replay serves, picked by replay's own rule
-(``ArchiveLookup.readable``): the newest that can be read, revisits resolved. A newer capture
+(``ArchiveLookup.readable``: the newest that can be read, revisits resolved), but for error
+answers (:func:`capture_to_read`). A newer capture
 that cannot be read is reported (file, offset, reason) and the one before it read, so a
 damaged record never costs the article. A newer error answer (a 404 of an article removed
-since, a 503 of a re-check that failed) gives way to the newest capture before it that is no
-error: the crawl made its item of that one, and a removal is the removals' to tell, not the
-items' (counted as ``past_errors``). With no such capture the error is the page, counted as
-``http_<status>``.
+since, a 503 of a re-check that failed), which replay serves, gives way here to the newest
+200 before it: the crawl made its item of that one, and a removal is the removals' to tell,
+not the items' (counted as ``past_errors``). With no such capture the error is the page,
+counted as ``http_<status>``.
 
 Pages go through ``crawler.extraction.worker.extract_for_crawl``, the crawl workers' entry
 point, and a page that breaks it costs that page alone, counted under the same reason as in a
@@ -130,22 +131,26 @@ def latest_article_urls(lookup: ArchiveLookup) -> list[str]:
 ERROR_STATUS = 400  # an answer from here up is an error: no page of the article
 
 
+def capture_to_read(lookup: ArchiveLookup, url: str) -> tuple[ArchivedResponse | None,
+                                                              int | None]:
+    """The capture re-extraction reads, and the status of a newer error answer passed over
+    for it (None: none was). Replay's choice (``ArchiveLookup.readable``: the newest that can
+    be read, each newer one that cannot going to the lookup's ``on_error``), except that an
+    error answer gives way to the newest 200 before it, the page the crawl made its item of."""
+    captures = lookup.readable(url)
+    archived = next(captures, None)
+    if archived is None or archived.status < ERROR_STATUS:
+        return archived, None
+    older = next((c for c in captures if c.status == 200), None)
+    return (archived, None) if older is None else (older, archived.status)
+
+
 def page_from_archive(lookup: ArchiveLookup, url: str, max_size: int
                       ) -> tuple[ArticlePage | str | WarcFormatError, int | None]:
     """The ArticlePage a crawl would have built, the reason there is none, or the bad record;
-    and the status of a newer error answer passed over for it (None: none was).
-
-    The capture is the newest readable one (replay's rule, ``ArchiveLookup.readable``; each
-    newer one that cannot be read goes to the lookup's ``on_error``), or, when that is an
-    error answer, the newest before it that is none."""
-    passed = None
+    and the status of a newer error answer passed over for it (:func:`capture_to_read`)."""
     try:
-        captures = lookup.readable(url)
-        archived = next(captures, None)
-        if archived is not None and archived.status >= ERROR_STATUS:
-            older = next((c for c in captures if c.status < ERROR_STATUS), None)
-            if older is not None:
-                archived, passed = older, archived.status
+        archived, passed = capture_to_read(lookup, url)
     except Exception as exc:  # noqa: BLE001 - any damage in a record costs that page only
         if (cap := lookup.latest(url)) is None:
             return UNREADABLE, None
@@ -211,8 +216,8 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
 
 def extract_article(url: str, max_size: int, validate: Validate | None = None,
                     join: bool = False) -> Result:
-    """Worker entry point: read the capture of ``url`` replay serves (:func:`page_from_archive`,
-    over the index the pool gave this worker) and extract it. The captures passed over as
+    """Worker entry point: read the capture of ``url`` re-extraction reads
+    (:func:`page_from_archive`, over the index the pool gave this worker) and extract it. The captures passed over as
     unreadable come back in ``bad_records``, by file and offset."""
     t0 = time.perf_counter()
     take_bad_records()  # none of another task's
@@ -407,7 +412,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             func, args = task
             if func is extract_article:
                 try:
-                    lookup.get(args[0])  # its on_error (bad_record) says each passed over
+                    capture_to_read(lookup, args[0])  # on_error says each passed over
                 except Exception as exc:  # noqa: BLE001 - the page is lost already
                     logger.warning("Could not look %s up again: %s", args[0], exc)
             return _failed(task, reason)

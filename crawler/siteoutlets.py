@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from archive.urls import COMPANION_PREFIXES, article_key, site_host
+from archive.urls import COMPANION_PREFIXES, desktop_host, site_host
 from crawler.outlets.base import (
     KEEP_ANY_QUERY,
     ArticleRules,
@@ -113,7 +113,8 @@ def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
     home = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:  # the host as it goes on the wire: `новости.бел` and its punycode are one site
         host = ascii_host(parts.hostname)
-        netloc = host + (f":{parts.port}" if parts.port else "")
+        netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port
+                                                            else "")
     except ValueError as exc:
         raise SiteRowError(f"{where}: 'url' {row.get('url')!r}: {exc}") from None
     if not _WIRE_HOST.match(host):
@@ -148,10 +149,11 @@ def check_key(row: dict[str, Any], where: str) -> None:
 
 def _site_of(url: str) -> str:
     """The site a row's address names, as rows are told apart: the host without ``www.``
-    or a mobile or AMP label (one site's editions), with a port other than 80/443 (two
-    servers on one host are two sites)."""
-    key = article_key(url)
-    return key.host if key else url
+    or a mobile or AMP label (one site's editions). Not its port: a site's pages are
+    resolved to their outlet by host, so two ports of one host are one site (its first row)."""
+    host = site_host(ascii_host(urlsplit(url).hostname or ""))
+    bare = host.removeprefix("amp.")
+    return desktop_host(host) or (bare if "." in bare else host)
 
 
 def row_key(row: dict[str, Any]) -> str:

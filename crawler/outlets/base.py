@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -67,10 +68,12 @@ def linear_regex(pattern: str) -> UrlPattern:
             "(\\1); leave such paths out with skip_paths instead") from None
 
 
-# How long one paragraph pattern may take on one paragraph, and how many times a pattern may
-# run out of it before it is no longer applied (in this process): an ordinary match takes
-# microseconds; one past this backtracks without end.
+# How long one paragraph pattern may take on one paragraph; how long a match may take before
+# it counts as slow; how many slow matches a pattern may make before it is no longer applied
+# (in this process). An ordinary match takes microseconds; a slow one backtracks, and would
+# again on every paragraph of that shape.
 PARAGRAPH_MATCH_SECONDS = 0.25
+PARAGRAPH_SLOW_SECONDS = 0.05
 PARAGRAPH_MATCH_STRIKES = 3
 
 
@@ -80,31 +83,40 @@ class ParagraphPattern:
     run on Cyrillic prose, where RE2's ``\w``, ``\s`` and ``\b`` are ASCII only (no
     letters, no no-break space). A row's pattern that backtracks (``^(.*?,){11}P``) held a
     page's extraction until its worker was killed, and an inline one for good: now a match
-    that overruns is no match, logged, and after a few the pattern is left out."""
+    that overruns is no match, logged; a slow one (even if it ends) is a strike too, and
+    after three the pattern is left out, so it costs a process about a second at most."""
 
     def __init__(self, pattern: str, field_name: str) -> None:
         self.pattern, self.field_name = pattern, field_name
         self.compiled = regex.compile(pattern, regex.IGNORECASE | regex.V0)
         self.strikes = 0
 
-    def _run(self, method: Callable[..., Any], text: str) -> Any:
+    def _run(self, method: Callable[..., regex.Match[str] | None],
+             text: str) -> regex.Match[str] | None:
         if self.strikes >= PARAGRAPH_MATCH_STRIKES:
             return None
+        start = time.perf_counter()
         try:
-            return method(text, timeout=PARAGRAPH_MATCH_SECONDS)
+            found = method(text, timeout=PARAGRAPH_MATCH_SECONDS)
         except TimeoutError:
-            self.strikes += 1
-            logger.warning("%s pattern %r ran longer than %s s on a paragraph of %d "
-                           "characters: taken as no match%s", self.field_name, self.pattern,
-                           PARAGRAPH_MATCH_SECONDS, len(text),
-                           "; no longer applied in this process"
-                           if self.strikes >= PARAGRAPH_MATCH_STRIKES else "")
+            self._strike(f"ran longer than {PARAGRAPH_MATCH_SECONDS} s", text,
+                         "taken as no match")
             return None
+        if (took := time.perf_counter() - start) >= PARAGRAPH_SLOW_SECONDS:
+            self._strike(f"took {took:.2f} s", text, "a slow match")
+        return found
 
-    def search(self, text: str) -> Any:
+    def _strike(self, what: str, text: str, verdict: str) -> None:
+        self.strikes += 1
+        logger.warning("%s pattern %r %s on a paragraph of %d characters: %s%s",
+                       self.field_name, self.pattern, what, len(text), verdict,
+                       "; no longer applied in this process"
+                       if self.strikes >= PARAGRAPH_MATCH_STRIKES else "")
+
+    def search(self, text: str) -> regex.Match[str] | None:
         return self._run(self.compiled.search, text)
 
-    def match(self, text: str) -> Any:
+    def match(self, text: str) -> regex.Match[str] | None:
         return self._run(self.compiled.match, text)
 
 

@@ -522,6 +522,24 @@ def test_a_newer_error_answer_gives_way_to_the_capture_the_crawl_made_its_item_o
         [], {}, {f"http_{status}": 1})
 
 
+def test_an_error_answer_is_read_past_a_redirect_to_the_200_before_them(tmp_path):
+    """200, then a 301 to another URL, then a 404: the crawl made its item of the 200; a
+    redirect between is no page to read (it stopped the look back, giving no item)."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    moved = (b"HTTP/1.1 301 Moved Permanently\r\nLocation: https://www.belta.by/elsewhere/"
+             b"\r\nContent-Length: 0\r\n\r\n")
+    path = tmp_path / "three.warc.gz"
+    offsets = warcio_warc(path, [
+        (BELTA_URL, http_block(b"HTTP/1.1 200 OK", html), "2026-01-13T10:00:00Z"),
+        (BELTA_URL, moved, "2026-01-14T10:00:00Z"),
+        (BELTA_URL, http_block(b"HTTP/1.1 404 Not Found", b"gone"), "2026-01-15T10:00:00Z")])
+
+    report, items, bad = _run([path])
+
+    assert [(i["url"], i["warc"]["offset"]) for i in items] == [(BELTA_URL, offsets[0])]
+    assert (bad, dict(report.failed), dict(report.past_errors)) == ([], {}, {"http_404": 1})
+
+
 def test_an_error_answer_with_no_page_before_it_is_the_page(tmp_path):
     """Only error answers (and an unreadable capture): the newest error is what is read."""
     url = BELTA_URL

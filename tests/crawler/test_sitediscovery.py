@@ -4,6 +4,7 @@ the zone a site prints, and the rows that describe sites."""
 from __future__ import annotations
 
 import gzip
+import re
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -279,7 +280,8 @@ def test_a_site_row_on_a_registered_outlets_host_may_give_its_key() -> None:
 @pytest.mark.parametrize(("first", "second"), [
     ({"url": "https://a.example/", "key": "news"}, {"url": "https://b.example/", "key": "news"}),
     ({"url": "https://a.example/"}, {"url": "https://b.example/", "key": "a.example"}),
-    ({"url": "http://a.example:8001/"}, {"url": "http://a.example:8002/"}),  # two servers
+    ({"url": "http://[::1]:8001/", "key": "local"}, {"url": "http://[::2]:8001/",
+                                                    "key": "local"}),
     ({"url": "https://a.example/", "key": "news"}, {"url": "https://news.a.example/",
                                                    "key": "news"}),
 ])
@@ -287,15 +289,17 @@ def test_two_sites_may_not_give_one_key(first: dict, second: dict) -> None:
     """One key is one outlet: the crawl kept the first site of a key and left the second out
     (with a warning a scheduled run is never read for)."""
     rows = load_rows([first, second])
-    with pytest.raises(SiteRowError, match=rf"^the rows {rows[0]['url']} and "
-                                           rf"{rows[1]['url']} both give the key "):
+    with pytest.raises(SiteRowError, match=rf"^the rows {re.escape(rows[0]['url'])} and "
+                                           rf"{re.escape(rows[1]['url'])} both give the key "):
         check_keys_apart(rows)
 
 
 @pytest.mark.parametrize("second", ["https://www.a.example/news/", "https://m.a.example/",
-                                    "http://amp.a.example/", "https://a.example/"])
+                                    "http://amp.a.example/", "https://a.example/",
+                                    "http://a.example:8002/"])
 def test_rows_of_one_site_may_give_its_key(second: str) -> None:
-    """Its www., mobile and AMP hosts are one site (the crawl keeps the first row's home)."""
+    """Its www., mobile and AMP hosts are one site (the crawl keeps the first row's home);
+    so are its ports: pages find their outlet by host."""
     rows = load_rows([{"url": "https://a.example/"}, {"url": second, "key": "a.example"}])
     check_keys_apart(rows)
 
@@ -348,6 +352,13 @@ def test_extra_outlets_of_the_wrong_shape_is_a_row_error(value: object, message:
     with pytest.raises(SiteRowError) as caught:
         load_rows(value)  # type: ignore[arg-type]
     assert message in str(caught.value)
+
+
+def test_a_row_on_an_ipv6_address_keeps_its_brackets() -> None:
+    """The brackets were dropped (``http://::1:8080/``): no address, and an empty key."""
+    [row] = load_rows([{"url": "http://[::1]:8080/news/"}])
+    assert row["url"] == "http://[::1]:8080/news/"
+    assert outlet_from_site_row(row).key == "::1"
 
 
 def test_a_bad_url_argument_is_named_as_the_argument() -> None:

@@ -1239,7 +1239,7 @@ def test_a_chain_of_framesets_is_followed_a_few_frames_deep_and_the_crawl_ends(
     without end: framesets are followed MAX_FRAME_DEPTH deep, the one met there is not (said
     with its URL, counted), so discovery ends (as a zone sample) or the article phase does,
     and the site's good articles come out. (Every home link is sampled when the zone is
-    learnt: the frameset's frame is sampled in its place, that frame's frame not.)"""
+    learnt: the frameset's frame is sampled in its place, and so on to the same depth.)"""
     host = "frame-chain.test"
     chain = "/news/2026/01/05/khronika-{n}.html"
 

@@ -129,3 +129,19 @@ def test_a_row_pattern_that_backtracks_without_end_is_given_up_not_waited_on() -
     assert len(warned) == 6, result.stderr[-2000:]  # three for each pattern, then left out
     assert "drop_paragraphs pattern '^(.*?,){11}P' ran longer than 0.25 s" in warned[0]
     assert sum("no longer applied in this process" in line for line in warned) == 2
+
+
+def test_a_row_pattern_slow_on_every_paragraph_is_left_out_after_three(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A pattern taking a good fraction of the limit on each paragraph never overran it, yet
+    over a long page cost the worker its whole EXTRACTION_TIMEOUT: its slow matches are
+    strikes too (here every match counts as slow)."""
+    from crawler.outlets import base
+
+    monkeypatch.setattr(base, "PARAGRAPH_SLOW_SECONDS", 0.0)
+    rules = base.ArticleRules(version="row", drop_paragraphs=(r"^Реклама",))
+    lines = ["Реклама 1", "Реклама 2", "Реклама 3", "Реклама 4", "Текст статьи."]
+    body, _ = tidy(lines, rules, None, None)
+    assert body == ["Реклама 4", "Текст статьи."]  # three matched (and struck), then left out
+    slow = [r.getMessage() for r in caplog.records if "a slow match" in r.getMessage()]
+    assert len(slow) == 3 and slow[-1].endswith("no longer applied in this process")
