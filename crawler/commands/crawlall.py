@@ -33,6 +33,7 @@ from twisted.python.failure import Failure
 
 from crawler.commands.arguments import check_arguments, check_site_settings, route_arguments
 from crawler.commands.crawl import refused_at_start
+from crawler.extensions.run_lock import release_locks_of
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import RunOutcome, exit_status, finished_runs
 from crawler.outlets import check_outlet_table
@@ -156,6 +157,7 @@ class Command(BaseRunSpiderCommand):
                 except Exception as exc:  # one broken spider must not stop the others
                     logger.error("Spider %s crashed: %r", name, exc, exc_info=True)
                     crashed[name] = repr(exc)
+                    release_locks_of(crawler)  # its outlets may be the next spiders' too
                 seen = [o for o in finished_runs if o.spider == name]
                 if seen:
                     outcomes[name] = seen[-1]

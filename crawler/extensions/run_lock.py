@@ -95,6 +95,19 @@ class RunLock:
         self.release()
 
 
+def release_locks_of(crawler: Any) -> None:
+    """Let go of the locks a crawl still holds: one that crashed after its extensions were
+    built but before its spider opened (a component that failed to build) never sees
+    spider_closed, and ``crawlall`` runs the next spiders in the same process, one of which
+    may crawl the same outlet (a site row at БЕЛТА's address)."""
+    try:
+        lock = crawler.get_extension(RunLock)
+    except RuntimeError:  # it crashed before its extensions were built: it took no lock
+        return
+    if lock is not None:
+        lock.release()
+
+
 def outlet_keys(crawler: Any) -> list[str]:
     """The keys of the outlets the crawl's spider crawls, sorted (two crawls taking several
     never wait on each other: a lock held is a refusal, not a wait); its name when it names

@@ -33,12 +33,13 @@ def items_of(data_dir: Path, spider: str) -> list[dict]:
             for line in path.read_text("utf-8").splitlines() if line]
 
 
-def crawlall(data_dir: Path, server: FixtureServer, *extra: str,
-             direct: str = "") -> subprocess.CompletedProcess:
-    """``direct``: hosts reached without the fixture server's proxy (one that is down)."""
+def crawlall(data_dir: Path, server: FixtureServer, *extra: str, direct: str = "",
+             regional: bool = True) -> subprocess.CompletedProcess:
+    """``direct``: hosts reached without the fixture server's proxy (one that is down);
+    ``regional``: the district spider is among them (it is given ``ONLY_SHKLOV``)."""
     settings = {**TEST_SETTINGS, "DATA_DIR": str(data_dir),
                 "OUTLET_BASE_URLS": json.dumps(server.base_urls())}
-    cmd = [*SCRAPY, "crawlall", *ONLY_SHKLOV, *extra]
+    cmd = [*SCRAPY, "crawlall", *(ONLY_SHKLOV if regional else ()), *extra]
     for key, value in settings.items():
         cmd += ["-s", f"{key}={value}"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), **server.crawl_env(), "no_proxy": direct,
@@ -150,6 +151,25 @@ def test_a_spider_crashing_as_it_is_built_does_not_stop_the_next_ones(sites,
     assert all(lines[name].startswith("ok (finished) ") for name in SPIDERS if name != "site")
     assert "Spider site crashed" in proc.stderr
     assert "Crawler.stats is not set" not in proc.stderr
+
+
+def test_a_crawl_crashing_before_its_spider_opens_leaves_its_outlets_to_the_next(
+        sites, tmp_path: Path) -> None:
+    """``broken_pipeline`` (БЕЛТА with a pipeline that fails to build) crashes after its run
+    lock took ``belta.lock``, and its spider never closes: the lock stayed held by the
+    process, and ``broken_start``, the next spider of БЕЛТА in the same crawlall, was refused
+    as if another crawl were running. Now it runs."""
+    agency, *_ = sites
+    with FixtureServer([agency.site]) as server:
+        proc = crawlall(tmp_path, server, "-s", "SPIDER_MODULES=tests.support.broken_spiders",
+                        regional=False)
+    lines = dict(line.split(": ", 1) for line in proc.stdout.strip().splitlines())
+    assert lines["broken_pipeline"].startswith("CRASHED (RuntimeError('a bug in a pipeline of "
+                                               "broken_pipeline'"), proc.stdout
+    assert "run_locked" not in lines["broken_start"], proc.stdout
+    assert "new=" in lines["broken_start"] and "new=0" not in lines["broken_start"]
+    assert "Another crawl of belta is running" not in proc.stderr
+    assert proc.returncode == 1  # a crashed spider and broken_start's own bug
 
 
 @pytest.fixture(scope="module")

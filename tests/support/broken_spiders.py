@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from crawler.settings import ITEM_PIPELINES
 from crawler.spiders.belta import BeltaSpider
 from crawler.spiders.site import SiteSpider
 
@@ -43,3 +44,20 @@ class BrokenArchiveSiteSpider(SiteSpider):
         if day == self.broken_day:
             raise KeyError("a bug reading a day page")
         return super().on_archive(response, state, day, page, **kwargs)
+
+
+class BrokenPipeline:
+    """An item pipeline that fails to build (a component's bug)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> BrokenPipeline:
+        raise RuntimeError(f"a bug in a pipeline of {crawler.spidercls.name}")
+
+
+class BrokenPipelineSpider(BeltaSpider):
+    """БЕЛТА with a pipeline that fails to build: its crawl crashes after its extensions
+    (the run lock among them) were built, and its spider never opens."""
+
+    name = "broken_pipeline"
+    custom_settings = {"ITEM_PIPELINES": {**ITEM_PIPELINES,
+                                          "tests.support.broken_spiders.BrokenPipeline": 1}}
