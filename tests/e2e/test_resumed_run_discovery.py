@@ -69,7 +69,10 @@ def crawl_stopped_and_resumed(data_dir: Path, stop: str, feed_silent: bool = Fal
             site.publish()
             site.site.add("/rss", Page(rss("БЕЛТА", f"https://{belta.HOST}/", []).encode(),
                                        content_type="application/rss+xml; charset=utf-8"))
-            later.update(REFETCH_MAX_AGE_DAYS=0.001, REFETCH_OLD_EVERY_DAYS=0.00001)
+            later.update(REFETCH_MAX_AGE_DAYS=0.001, REFETCH_OLD_EVERY_DAYS=1e-9)
+            # capture times are whole seconds: due ("captured before now") only once run 1's
+            # last second is over, which a fast start of run 2 could beat
+            time.sleep(1.1)
         else:
             site.add(ADDED, now - timedelta(minutes=10))
         asked = sum("/view/" in p for p in server.requested_paths(belta.HOST))
