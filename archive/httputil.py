@@ -109,14 +109,28 @@ def normalize_response_headers(
 _HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]+")  # HTTP's chunk-size: no sign, prefix or underscore
 
 
+class ChunksCutShort(ValueError):
+    """A chunked body whose framing holds up to where the body ends, before its last (zero)
+    chunk: the transfer stopped (wget and warcio record a cut connection so, with no
+    WARC-Truncated). ``arrived`` is what came, dechunked, as warcio and pywb serve it."""
+
+    def __init__(self, arrived: bytes) -> None:
+        super().__init__(f"chunked body ends before its last chunk ({len(arrived)} bytes of "
+                         "chunks arrived): a transfer cut short")
+        self.arrived = arrived
+
+
 def dechunk(body: bytes) -> bytes:
-    """Remove chunked transfer framing; raises ValueError if the body is not valid chunking."""
+    """Remove chunked transfer framing; raises ValueError if the body is not valid chunking,
+    ChunksCutShort (a ValueError) if it is, but stops before its last chunk."""
     out = bytearray()
     pos = 0
     n = len(body)
     while True:
         eol = body.find(b"\r\n", pos)
         if eol < 0:
+            if pos and _HEX_DIGITS.fullmatch(body[pos:].split(b";", 1)[0].strip() or b"0"):
+                raise ChunksCutShort(bytes(out))  # the body ends at or in a size line
             raise ValueError("chunk size line not terminated")
         size_s = body[pos:eol].split(b";", 1)[0].strip()
         if not _HEX_DIGITS.fullmatch(size_s):  # int(, 16) takes "-6": a step back, for ever
@@ -126,10 +140,12 @@ def dechunk(body: bytes) -> bytes:
         if size == 0:
             return bytes(out)
         if pos + size > n:
-            raise ValueError("chunk longer than body")
+            raise ChunksCutShort(bytes(out + body[pos:]))
         out += body[pos : pos + size]
         pos += size
         if body[pos : pos + 2] != b"\r\n":
+            if pos + 2 > n and b"\r\n".startswith(body[pos:]):
+                raise ChunksCutShort(bytes(out))
             raise ValueError("chunk not followed by CRLF")
         pos += 2
 
@@ -177,11 +193,15 @@ def meta_charset_name(body: bytes, window: int = 8192) -> str | None:
 
 
 def maybe_dechunk(headers: list[tuple[str, str]], body: bytes) -> bytes:
-    """De-chunk when headers say chunked and the body really is chunked; else keep as stored."""
+    """De-chunk when headers say chunked and the body really is chunked; else keep as stored.
+    A body cut short in its chunks raises ChunksCutShort: served as it is, its framing would
+    be read as page text."""
     if not is_chunked(headers):
         return body
     try:
         return dechunk(body)
+    except ChunksCutShort:
+        raise
     except ValueError:
         return body
 

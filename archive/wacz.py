@@ -19,6 +19,7 @@ from .errors import ErrorHandler, WarcFormatError, report
 from .export_txt import load_items
 from .fileio import replace_durably, temp_for
 from .httputil import (
+    ChunksCutShort,
     ContentDecodingError,
     ContentTooLargeError,
     content_encoding,
@@ -81,8 +82,11 @@ def html_title(http: HttpMessage) -> str:
     Raises ContentDecodingError when the body's Content-Encoding cannot be undone within
     TITLE_BODY_MAX bytes.
     """
-    body = decode_content(maybe_dechunk(http.headers, http.body),
-                          content_encoding(http.headers), TITLE_BODY_MAX)
+    try:
+        body = maybe_dechunk(http.headers, http.body)
+    except ChunksCutShort as cut:  # the index lists the page: its title is in what came
+        body = cut.arrived
+    body = decode_content(body, content_encoding(http.headers), TITLE_BODY_MAX)
     low = body.lower()
     for tag in (b"title", b"h1"):
         raw = _element_text(low, body, tag)

@@ -12,10 +12,11 @@ import pytest
 from archive.cdxj import build_index
 from archive.digests import check_digest
 from archive.methods import method_query
-from archive.reader import ArchiveLookup, iter_records
+from archive.reader import ArchiveLookup, iter_records, iter_responses
 from archive.verify import verify
-from tests.data.warcs.shapes import page
+from tests.data.warcs.shapes import _chunked, page, uid
 from tests.support.data import FOREIGN
+from tests.support.warcs import record
 
 WGET_META = {
     f"metadata://gnu.org/software/wget/warc/{n}"
@@ -121,12 +122,34 @@ def test_chunked_body_is_replayed_dechunked():
     assert res.payload == page("Sent in chunks", "chunk " * 80)
 
 
-def test_body_shorter_than_its_chunks_keeps_its_bytes():
+def test_body_cut_short_in_its_chunks_is_reported_not_served_and_kept():
+    """A transfer that stopped inside its chunks (wget and warcio write no WARC-Truncated):
+    served as stored, its chunk-size lines would be read as page text."""
     errors: list = []
-    res = _lookup("shape-chunked-short.warc", errors=errors).get(
-        "http://shapes.example.com/chunked-short"
-    )
-    assert res is not None and b"Chunks promised more" in res.payload
+    url = "http://shapes.example.com/chunked-short"
+    assert _lookup("shape-chunked-short.warc", errors=errors).get(url) is None
+    assert [(e.offset, "ends before its last chunk" in e.reason) for e in errors] == [(0, True)]
+    response = next(iter(iter_records(FOREIGN / "shape-chunked-short.warc"))).record
+    assert b"\r\n1000\r\nChunks promised more</h1>" in response.block  # the bytes stay
+
+
+def test_a_capture_cut_short_in_its_chunks_gives_way_to_the_one_before(tmp_path):
+    url = "http://shapes.example.com/edited"
+    older, newer = page("Whole", "first " * 40), page("Cut", "second " * 40)
+    warc = tmp_path / "two.warc"
+    warc.write_bytes(
+        record("response", url, _chunked(older, [50, len(older) - 50]), rec_id=uid(1),
+               date="2026-01-01T00:00:00Z")
+        + record("response", url, _chunked(newer, [50], claim=4096), rec_id=uid(2),
+                 date="2026-01-02T00:00:00Z"))
+    errors: list = []
+    found = ArchiveLookup([warc], on_error=errors.append).get(url)
+    assert found is not None and found.payload == older
+    assert len(errors) == 1 and errors[0].offset > 0 and "cut short" in errors[0].reason
+    # a walk of the file reports it by offset and goes on
+    walked: list = []
+    assert [r.payload for r in iter_responses([warc], on_error=walked.append)] == [older]
+    assert [e.offset for e in walked] == [errors[0].offset]
 
 
 def test_truncated_record_is_reported_and_the_next_record_still_read():

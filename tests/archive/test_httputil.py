@@ -10,6 +10,7 @@ import brotli
 import pytest
 
 from archive.httputil import (
+    ChunksCutShort,
     ContentDecodingError,
     dechunk,
     decode_content,
@@ -168,3 +169,20 @@ def test_served_as_stored_when_its_chunking_is_refused():
     body = b"1\r\nA\r\n+5\r\nBCDEF\r\n0\r\n\r\n"
     assert maybe_dechunk([("Transfer-Encoding", "chunked")], body) == body
     assert dechunk(b"5;ext=1\r\nABCDE\r\n 0 \r\n\r\n") == b"ABCDE"  # extensions, padding
+
+
+@pytest.mark.parametrize(("body", "arrived"), [
+    (b"5\r\nABCDE\r\n", b"ABCDE"),  # before the next size line
+    (b"5\r\nABCDE\r\n3;x", b"ABCDE"),  # inside a size line
+    (b"5\r\nABCDE\r\n3\r\nFG", b"ABCDEFG"),  # inside a chunk
+    (b"5\r\nABCDE\r", b"ABCDE"),  # inside a chunk's line end
+])
+def test_a_body_stopping_inside_its_chunks_is_cut_short_with_what_arrived(body, arrived):
+    with pytest.raises(ChunksCutShort) as cut:
+        maybe_dechunk([("Transfer-Encoding", "chunked")], body)
+    assert cut.value.arrived == arrived
+
+
+@pytest.mark.parametrize("body", [b"", b"<html>not chunked", b"5\r\nABCDExx0\r\n\r\n"])
+def test_a_body_that_is_no_chunking_is_served_as_stored(body):
+    assert maybe_dechunk([("Transfer-Encoding", "chunked")], body) == body
