@@ -668,10 +668,45 @@ def _element_paragraphs(child: etree._Element) -> list[str]:
     if tag == "list":
         texts = [_flat_text(item) for item in child.iter("item")]
     elif tag == "table":
-        texts = [_flat_text(row) for row in child.iter("row")]
+        return _table_paragraphs(child)
     else:
         texts = [_flat_text(child)]
     return [t for t in texts if t]
+
+
+# What a cell of trafilatura's output holds when the table is a page's layout, not data.
+_CELL_BLOCKS = frozenset(("p", "head", "list", "quote", "table"))
+
+
+def _table_paragraphs(table: etree._Element) -> list[str]:
+    """A data table's rows are a line each; a row whose cells hold paragraphs is a layout's
+    (old sites set the page in a table: headline, date line, paragraphs, a side column in
+    one row), and its blocks are paragraphs of their own, not one run-on line."""
+    out: list[str] = []
+    for row in table.iterchildren("row"):
+        if any(block.tag in _CELL_BLOCKS for cell in row for block in cell):
+            for cell in row:
+                out.extend(_mixed_paragraphs(cell))
+        else:
+            out.append(_flat_text(row))
+    return [t for t in out if t]
+
+
+def _mixed_paragraphs(cell: etree._Element) -> list[str]:
+    """Paragraphs of a cell that mixes loose text and inline elements with blocks: each
+    block is one (a table in it by the same rule), the inline runs between them another."""
+    out: list[str] = []
+    run = [cell.text or ""]
+    for child in cell:
+        if child.tag in _CELL_BLOCKS:
+            out.append(_norm("".join(run)))
+            out.extend(_element_paragraphs(child))
+            run = []
+        else:
+            run.append(_flat_text(child))
+        run.append(child.tail or "")
+    out.append(_norm("".join(run)))
+    return out
 
 
 def _body_paragraphs(body: etree._Element) -> list[str]:

@@ -1003,3 +1003,23 @@ def test_a_layout_row_run_into_one_paragraph_is_cut_to_the_region() -> None:
     extra = ("<br>Share<br><span style='display:none'>Subscribe to the weekly tram newsletter "
              "of the council today.</span>")
     assert _paragraphs(html.replace(f"{PROSE3}</span>", f"{PROSE3}{extra}</span>")) == paras
+
+
+def test_a_page_laid_out_in_a_table_keeps_its_paragraphs_apart() -> None:
+    """Old sites set the whole page in a table: trafilatura hands on the article's row as one
+    line (headline, date line, every paragraph, the side column); a data table inside the
+    article still gives a line a row."""
+    popular = "".join(f'<li><a href="/n{i}">Popular story number {i} of the week</a></li>'
+                      for i in range(6))
+    data = ("<table><tr><td>Line 1</td><td>12 stops</td></tr>"
+            "<tr><td>Line 2</td><td>9 stops</td></tr></table>")
+    html = (
+        "<html><head><title>Tram network to grow</title></head><body>"
+        "<table width='100%'><tr><td colspan='2'><a href='/'>Home</a> <a href='/news'>News</a>"
+        "</td></tr><tr><td class='main'><h2>Tram network to grow</h2>"
+        f"<div>1 December 2026, 09:30</div><p>{PROSE}</p><p>{PROSE2}</p>{data}<p>{PROSE3}</p>"
+        f"</td><td class='side'><b>Popular</b><ul>{popular}</ul></td></tr>"
+        "<tr><td colspan='2'>© 2026 Example Media</td></tr></table></body></html>")
+    paras = _paragraphs(html)
+    # (trafilatura hands on a table nested in a cell after the table holding it)
+    assert paras == [PROSE, PROSE2, PROSE3, "Line 1 12 stops", "Line 2 9 stops"]
