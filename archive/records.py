@@ -907,6 +907,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
         problems: list[str] = []
         if length is not None and start + length <= size and _ends_at(fh, start, length, rec):
             end = start + length
+            if end < size and _next_without_separator(fh, end):
+                problems.append("no CRLF CRLF after its block: the next record follows at once")
         else:
             nxt, unread = _next_real_record(fh, start, size)
             end = size if nxt is None else nxt
@@ -932,7 +934,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
         else:
             fh.seek(start)
             block = fh.read(end - start)
-            if problems and block.endswith(b"\r\n\r\n"):
+            if problems and end != start + (length or 0) and block.endswith(b"\r\n\r\n"):
                 block = block[:-4]
             rec = WarcRecord(version, fields, block)
             yield RecordInfo(rec, path, offset, end - offset, problems)
@@ -982,13 +984,24 @@ def _whole_record_at(fh, pos: int, size: int) -> bool | None:
 
 
 def _record_boundary_at(fh, pos: int) -> bool:
-    """A record ends at ``pos``: the end of the file, or line ends and then the next record."""
+    """A record ends at ``pos``: the end of the file, or line ends and then the next record,
+    or the next record's version line at once (a writer that left out the separator)."""
     fh.seek(pos)
     first = fh.read(1)
+    if first == b"W":
+        return _next_without_separator(fh, pos)
     if first not in (b"\r", b"\n"):
         return not first
     fh.seek(pos)
     return _record_or_end_follows(fh)
+
+
+def _next_without_separator(fh, pos: int) -> bool:
+    """A record header starts at ``pos``: its version line, then a header field."""
+    fh.seek(pos)
+    ahead = fh.read(64)
+    m = _VERSION_LINE.match(ahead)
+    return m is not None and _is_field_line(ahead[m.end():].split(b"\n", 1)[0])
 
 
 def _record_or_end_follows(fh) -> bool:

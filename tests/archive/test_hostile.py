@@ -649,3 +649,20 @@ def test_a_record_swallowed_by_its_neighbours_damaged_length_is_named_by_offset(
     assert [i.record.target_uri for i in infos] == ["http://ex.com/1", "http://ex.com/3"]
     assert [e.offset for e in errors] == [0]
     assert f"a record header at offset {len(first)} inside it" in errors[0].reason
+
+
+def test_plain_records_written_without_separators_are_each_read_whole(tmp_path):
+    """A writer that leaves out the CRLF CRLF after each block: every length is right and
+    the next record starts at once. Each record is read, said once, and none takes the next
+    ones' bytes (a block ending in CRLF CRLF of its own keeps it)."""
+    bodies = [_page(1), _page(2) + b"\r\n\r\n", _page(3)]
+    recs = [response(f"http://ex.com/{n}", body).removesuffix(b"\r\n\r\n")
+            for n, body in enumerate(bodies, 1)]
+    path = _write(tmp_path, "joined.warc", recs, compress=False)
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append))
+    assert [i.offset for i in infos] == [0, len(recs[0]), len(recs[0]) + len(recs[1])]
+    assert [(e.offset, "no CRLF CRLF" in e.reason) for e in errors] == [
+        (0, True), (len(recs[0]), True)]
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert [lookup.get(f"http://ex.com/{n}").payload for n in (1, 2, 3)] == bodies
