@@ -250,21 +250,24 @@ def _inflate(body: bytes, coding: str, sink: _Sink) -> None:
 
 
 def _zlib_stream(body: bytes, wbits: int, coding: str, sink: _Sink) -> None:
+    """Inflate ``body`` (a gzip body may hold many members, one after another), reading it by
+    position: never a copy of what is left, which made many small members quadratic."""
     decoder = zlib.decompressobj(wbits)
-    pending = memoryview(body)
+    view = memoryview(body)
+    pos = 0
     while True:
-        chunk = pending[:_STEP]
+        chunk = view[pos:pos + _STEP]
         try:
             piece = decoder.decompress(chunk, _STEP)
         except zlib.error as exc:
             raise ContentDecodingError(f"damaged {coding} body: {exc}") from None
         consumed = len(chunk) - len(decoder.unconsumed_tail)
-        pending = pending[consumed:]
+        pos += consumed
         sink.add(piece)
         if decoder.eof:
-            rest = decoder.unused_data + bytes(pending)
-            if wbits > zlib.MAX_WBITS and rest.startswith(b"\x1f\x8b"):  # next gzip member
-                decoder, pending = zlib.decompressobj(wbits), memoryview(rest)
+            pos -= len(decoder.unused_data)  # what came after the stream's end
+            if wbits > zlib.MAX_WBITS and body.startswith(b"\x1f\x8b", pos):  # next member
+                decoder = zlib.decompressobj(wbits)
                 continue
             return  # bytes after the stream are ignored, as browsers do
         if not piece and not consumed:  # input used up, stream not ended
@@ -287,30 +290,41 @@ def _unbrotli(body: bytes, sink: _Sink) -> None:
 
 
 def _unzstd(body: bytes, sink: _Sink) -> None:
+    """Every zstd frame of ``body`` in turn, read by position (as :func:`_zlib_stream`)."""
     try:
         from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
     except ImportError:
         from backports import zstd
-    rest = body
-    while rest:
-        decoder = zstd.ZstdDecompressor()
-        pending = memoryview(rest)
+    view = memoryview(body)
+    pos = 0
+    while pos < len(body):
+        decoder, start = zstd.ZstdDecompressor(), pos
         try:
             while not decoder.eof:
-                chunk = pending[:_STEP] if decoder.needs_input else b""
-                pending = pending[len(chunk):]
+                chunk = view[pos:pos + _STEP] if decoder.needs_input else b""
+                pos += len(chunk)
                 sink.add(decoder.decompress(chunk, max_length=_STEP), progress=bool(chunk))
         except zstd.ZstdError as exc:
             raise ContentDecodingError(f"damaged zstd body: {exc}") from None
-        rest = decoder.unused_data + bytes(pending)
+        pos -= len(decoder.unused_data)
+        if pos <= start:  # a frame that took no bytes: never here, but the loop must advance
+            raise ContentDecodingError("damaged zstd body: a frame of no bytes")
 
 
 _PROBE = 1024  # bytes enough to tell a compressed stream's start from plain content
 _MAGIC = {"gzip": b"\x1f\x8b", "x-gzip": b"\x1f\x8b", "zstd": b"\x28\xb5\x2f\xfd"}
 
 
+def _zstd_skippable(body: bytes) -> bool:
+    """A zstd skippable frame first (magic 0x184D2A50-0x184D2A5F, little-endian): a valid
+    zstd body, which the frame magic alone would call not encoded."""
+    return len(body) >= 4 and 0x50 <= body[0] <= 0x5F and body[1:4] == b"\x2a\x4d\x18"
+
+
 def _starts_encoded(body: bytes, coding: str) -> bool:
     """Whether ``body`` opens as a ``coding`` stream (unknown codings: assumed so)."""
+    if coding == "zstd" and _zstd_skippable(body):
+        return True
     if coding in _MAGIC:
         return body.startswith(_MAGIC[coding])
     probe = body[:_PROBE]

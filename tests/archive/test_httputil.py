@@ -186,3 +186,29 @@ def test_a_body_stopping_inside_its_chunks_is_cut_short_with_what_arrived(body, 
 @pytest.mark.parametrize("body", [b"", b"<html>not chunked", b"5\r\nABCDExx0\r\n\r\n"])
 def test_a_body_that_is_no_chunking_is_served_as_stored(body):
     assert maybe_dechunk([("Transfer-Encoding", "chunked")], body) == body
+
+
+# A gzip body of many tiny members, one after another (valid gzip): each member's end
+# copied what was left, so 400,000 empty members took minutes.
+def test_a_body_of_many_gzip_members_decodes_in_linear_time():
+    script = ("import gzip\nfrom archive.httputil import decode_content\n"
+              "body = gzip.compress(b'', mtime=0) * 400_000 + gzip.compress(b'<p>x</p>')\n"
+              "print(decode_content(body, 'gzip'))\n")
+    res = python_within(30, script)
+    assert res.stdout.strip() == "b'<p>x</p>'", res.stderr[-2000:]
+
+
+def test_a_zstd_body_of_many_frames_is_every_frame_in_turn():
+    from backports import zstd
+
+    body = b"".join(zstd.compress(f"<p>{n}</p>".encode()) for n in range(1000))
+    assert decode_content(body, "zstd") == b"".join(f"<p>{n}</p>".encode() for n in range(1000))
+
+
+def test_a_zstd_body_opening_with_a_skippable_frame_is_encoded():
+    from backports import zstd
+
+    skippable = (0x184D2A5F).to_bytes(4, "little") + (3).to_bytes(4, "little") + b"abc"
+    body = skippable + zstd.compress(b"<p>page</p>")
+    assert not encoding_not_applied(body, "zstd")
+    assert decode_content(body, "zstd") == b"<p>page</p>"
