@@ -47,6 +47,7 @@ _BUFFER = 1024 * 1024
 _HEAD_PROBE = 4096
 _DISCARD = 1024 * 1024
 _MAX_HEAD = 1024 * 1024  # a WARC header block larger than this is not a header
+_HEAD_TOO_LARGE = f"WARC header larger than {_MAX_HEAD} bytes: not read as a header"
 # An over-cap gzip member is inflated (output discarded) to its end, so the walk goes on
 # exactly at the next member: the only place it may go on, since a gzip header looked for
 # inside the member could be a payload's (deflate stores incompressible bytes verbatim, so a
@@ -374,6 +375,8 @@ def _parse_head_at(data: bytes, pos: int) -> tuple[str, list[tuple[str, str]], i
     version = _decode(lines[0]).strip()
     if not version.startswith("WARC/"):
         raise ValueError(f"not a WARC record (starts {data[pos : pos + 20]!r})")
+    if body_start - pos > _MAX_HEAD:  # as a plain file's reader stops (_read_head)
+        raise ValueError(_HEAD_TOO_LARGE)
     return version, _parse_fields(lines[1:]), body_start
 
 
@@ -877,7 +880,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             raw, done = _read_head(fh, line)
         try:
             if not done:
-                raise ValueError("WARC header not terminated")
+                raise ValueError(_HEAD_TOO_LARGE if len(raw) >= _MAX_HEAD
+                                 else "WARC header not terminated")
             version = _decode(line).strip()
             if not version.startswith("WARC/"):
                 raise ValueError(f"not a WARC record (starts {line[:20]!r})")

@@ -666,3 +666,17 @@ def test_plain_records_written_without_separators_are_each_read_whole(tmp_path):
         (0, True), (len(recs[0]), True)]
     lookup = ArchiveLookup(path, on_error=errors.append)
     assert [lookup.get(f"http://ex.com/{n}").payload for n in (1, 2, 3)] == bodies
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_header_over_a_megabyte_is_refused_alike_in_both_containers(tmp_path, compress):
+    """The same record, plain or gzipped: said by offset as too large (not as unterminated),
+    and the records around it read."""
+    big = record("response", "http://ex.com/2", http_response(_page(2)),
+                 extra=[("X-Padding", "x" * (2 * 1024 * 1024))])
+    recs = _three(big)
+    path = _write(tmp_path, "big.warc" + (".gz" if compress else ""), recs, compress)
+    errors = _all_consumers_find_1_and_3(path)
+    offset = len(gz(recs[0]) if compress else recs[0])
+    assert {(e.offset, "header larger than" in e.reason) for e in errors} == {(offset, True)}
+    assert ArchiveLookup(path, on_error=lambda e: None).get("http://ex.com/2") is None
