@@ -445,7 +445,9 @@ class SiteCrawl(OutletSpider):
         if listed := disc.next_page_link(tree, links, response.url, 1):
             state.listings.append(listed)
         state.archive = disc.archive_prefix(links, state.outlet.host)
-        articles = [url for url in links if disc.looks_like_article(url, state.outlet.keep_query)]
+        headlined = disc.headlined_ids(tree, response.url, response.encoding)
+        articles = [url for url in links
+                    if url in headlined or disc.looks_like_article(url, state.outlet.keep_query)]
         for url in articles:
             day = disc.url_day(url)
             yield from self.candidate(state, disc.Candidate(
@@ -984,6 +986,12 @@ class SiteCrawl(OutletSpider):
             outlet = state.outlet
             self.logger.info("%s: time zone %s, %d candidate URLs", outlet.key, outlet.timezone,
                              len(state.candidates))
+            if not state.candidates:
+                self.crawler.stats.inc_value("discovery/sites_without_candidates")
+                self.logger.warning(
+                    "%s: no article link found: no feed or sitemap entry, and no link of its "
+                    "home page reads as an article (a headline slug, a numeric id, a date, a "
+                    "headline linking a short id); check the address", outlet.key)
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
             chosen = state.chosen()
             self.note_bound(state, chosen)
@@ -1037,8 +1045,9 @@ class SiteCrawl(OutletSpider):
         tree = parse_page(response.text)
         links = disc.page_links(tree, response.url, response.encoding)
         self.note_offsite_base(state, tree, response.url)
+        headlined = disc.headlined_ids(tree, response.url, response.encoding)
         keys = {u: self.article_key(state.outlet, u) for u in links
-                if disc.looks_like_article(u, state.outlet.keep_query)}
+                if u in headlined or disc.looks_like_article(u, state.outlet.keep_query)}
         listing = ListingPage([ListingLink(u, disc.url_day(u)) for u in keys],
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if keys[link.url] not in seen]

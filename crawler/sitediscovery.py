@@ -545,6 +545,42 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
                for key, value in parse_qsl(parts.query, keep_blank_values=True))
 
 
+_SHORT_ID = re.compile(r"\d{1,3}")
+# Path words a short number under them pages or lists, never names one article.
+_LISTING_WORDS = frozenset((
+    "page", "pages", "p", "pg", "paged", "str", "stranica", "stranitsa", "страница", "стр",
+    "category", "categories", "cat", "tag", "tags", "author", "authors", "user", "users",
+    "rubric", "rubrika", "rubrics", "section", "sections", "topic", "topics", "archive",
+    "year", "month", "day", "comments", "comment", "photo", "photos", "gallery", "video",
+    "latest", "last", "newest", "popular", "top", "best", "list", "index", "feed", "rss"))
+HEADLINE_MIN_WORDS = 3  # a link's text with this many words reads as a headline
+HEADLINE_MIN_CHARS = 20
+
+
+def headlined_ids(tree: etree._Element, url: str, encoding: str = "utf-8") -> set[str]:
+    """The links of a page whose address ends in a short number (``/news/101/``: a new or
+    small site's ids, which :func:`looks_like_article` leaves to a slug or four digits, so a
+    pager's ``/page/2/`` is never one) and whose text reads as a headline, not "2" or "Next":
+    article links on that evidence. Not under a paging or listing word (``/category/5/``);
+    written as :func:`page_links` writes them."""
+    base = document_base(tree, url)
+    found: set[str] = set()
+    for node in tree.iter("a"):
+        href = (node.get("href") or "").strip()
+        link = joined(base, href) if href else None
+        if link is None:
+            continue
+        segments = unquote(urlsplit(link).path).rstrip("/").split("/")
+        if (len(segments) < 3 or not _SHORT_ID.fullmatch(segments[-1])
+                or segments[-2].lower() in _LISTING_WORDS):
+            continue
+        text = " ".join(node.text_content().split())
+        if len(text) >= HEADLINE_MIN_CHARS and len(text.split()) >= HEADLINE_MIN_WORDS:
+            found.add(link if link.isascii() or codecs.lookup(encoding).name == "utf-8"
+                      else charset_escaped(link, encoding))
+    return found
+
+
 def declared_canonical(html: str, base: str) -> str | None:
     """The absolute URL of the page's ``<link rel="canonical">``, relative to its ``<base
     href>`` if it has one (read from its head only, without parsing the page: extraction

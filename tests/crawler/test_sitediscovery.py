@@ -786,3 +786,25 @@ def test_a_crowded_srcdoc_is_not_parsed() -> None:
     tree = parse_html(f'<body><iframe srcdoc="{crowded}"></iframe><iframe srcdoc="'
                       '&lt;a href=/news/a-b-c.html&gt;x&lt;/a&gt;"></iframe></body>')
     assert disc.srcdoc_links(tree, "http://ex.org/") == ["http://ex.org/news/a-b-c.html"]
+
+
+HEADLINE = "В Гродно открыли новый мост через Неман"
+
+
+@pytest.mark.parametrize(("href", "text", "article"), [
+    ("/news/101/", HEADLINE, True),
+    ("novosti/7", HEADLINE, True),  # relative to the page's folder
+    ("/news/101/", "2", False),  # a number's text: a pager
+    ("/news/101/", "Читать далее", False),
+    ("/page/2/", HEADLINE, False),  # under a paging or listing word
+    ("/category/5/", HEADLINE, False),
+    ("/7/", HEADLINE, False),  # a number alone under the root: no section names it
+    ("/news/1234/", HEADLINE, False),  # four digits: looks_like_article's already
+])
+def test_a_short_id_is_an_article_link_on_its_headline(href: str, text: str, article: bool
+                                                        ) -> None:
+    tree = parse_html(f'<html><body><p><a href="{href}">{text}</a></p></body></html>')
+    found = disc.headlined_ids(tree, "https://ex.org/ru/")
+    assert bool(found) is article
+    if article:
+        assert found <= set(disc.page_links(tree, "https://ex.org/ru/"))

@@ -801,6 +801,29 @@ def test_links_and_canonicals_relative_to_a_base_href_are_read_against_it(
     assert not any(k.startswith("articles/failed") for k in result.stats)
 
 
+def test_a_small_sites_short_ids_and_table_layout_give_its_articles(tmp_path: Path) -> None:
+    """Article links ending in a one-digit id are taken on their headline text (a pager's
+    "2" and a rubric are not), and pages set in a layout table give their paragraphs apart,
+    without the headline, date line or side column."""
+    shape = anysite.short_ids_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert not any(k.startswith("articles/failed") for k in result.stats)
+    assert "no article link found" not in result.log
+
+
+def test_a_site_whose_links_read_as_no_article_is_warned_about(tmp_path: Path) -> None:
+    shape = anysite.short_ids_site()
+    for path, page in list(shape.site.pages.items()):
+        shape.site.add(path, Page(re.sub(rb'(href="/news/\d/">)[^<]+', rb"\1more", page.body)))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0 and not result.items, result.log[-3000:]
+    assert re.search(r"WARNING: \S+: no article link found", result.log), result.log[-3000:]
+    assert result.stats["discovery/sites_without_candidates"] == 1
+
+
 def test_site_without_a_site_runs_quietly(tmp_path: Path) -> None:
     """``crawlall`` runs ``site`` every hour, usually with no row: its feeds once failed to
     open (Scrapy reads every spider attribute for the feed URI, ``outlet`` raised), an ERROR

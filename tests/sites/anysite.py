@@ -737,6 +737,49 @@ def base_href_site() -> AnySite:
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
 
 
+def table_layout_html(host: str, gold: GoldArticle, popular: str) -> str:
+    """An old regional paper's page: one table holds the menu row, the article's cell (with
+    its headline and a printed date line) beside a "popular" column, and the footer row."""
+    p = gold.published
+    return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>{escape(gold.title)}</title></head><body><table width="100%">
+<tr><td colspan="2"><a href="/">Главная</a> | <a href="/category/3/">Общество</a> |
+<a href="/about/">О газете</a></td></tr>
+<tr><td class="content"><h2>{escape(gold.title)}</h2>
+<div class="date"><time datetime="{p.isoformat(timespec='seconds')}">{p:%d.%m.%Y %H:%M}</time>
+</div>{html_paragraphs(gold.paragraphs)}</td>
+<td class="right" width="200"><b>Популярное</b><ul>{popular}</ul></td></tr>
+<tr><td colspan="2">© {escape(host)}, 2026. При перепечатке ссылка обязательна.</td></tr>
+</table></body></html>"""
+
+
+def short_ids_site() -> AnySite:
+    """A small paper's site: articles at ``/news/1/`` … ``/news/7/`` (ids of one digit, no
+    slug, no date), listed on the home page by headline beside a pager (``/page/2/``, "2")
+    and a rubric (``/category/3/``); every page set in a layout table; no feed, no sitemap;
+    +03:00."""
+    host = "rayon-gazeta.test"
+    zone = timezone(timedelta(hours=3))
+    site, inside, outside = VirtualSite(host), [], []
+    golds = [GoldArticle(url=f"http://{host}/news/{n}/", title=title_for(2100 + n),
+                         paragraphs=paragraphs_for(2100 + n), published=when)
+             for n, when in enumerate(local_times(zone), 1)]
+    popular = "".join(f'<li><a href="{escape(g.url)}">{escape(g.title)}</a></li>'
+                      for g in golds[:3])
+    for gold in golds:
+        site.add(urlsplit(gold.url).path, table_layout_html(host, gold, popular))
+        (inside if SINCE <= gold.published.date() <= UNTIL else outside).append(gold)
+    listed = "".join(f'<p><a href="/news/{n}/">{escape(g.title)}</a></p>'
+                     for n, g in enumerate(golds, 1))
+    home = (f"<html><head><title>{host}</title></head><body><h1>Районная газета</h1>{listed}"
+            '<p><a href="/category/3/">Общество</a> <a href="/page/2/">2</a></p></body></html>')
+    site.add("/", home)
+    site.add("/page/2/", home)
+    site.add("/category/3/", home)
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside],
+                   [f"http://{host}/page/2/", f"http://{host}/category/3/"])
+
+
 TEXT_SITEMAP_JUNK = ["# sitemap of gazeta-gorod", "/society/relative-path/", "ftp://files.test/a.zip",
                      "not a url at all", "http://", "<html>", "javascript:alert(1)"]
 
