@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from importlib.metadata import version
 from typing import Any
@@ -176,6 +177,11 @@ def rule_misses(article: Article) -> dict[str, tuple[str, ...]]:
     return getattr(article, RULE_MISSES_ATTR, None) or {}
 
 
+def fetched_moment(page: ArticlePage) -> datetime | None:
+    """When ``page`` was fetched (its capture time in a replay): aware, or None."""
+    return parse_iso(page.fetched_at) if page.fetched_at else None
+
+
 def rules_for(outlet: Outlet | None, fetched_at: str | None) -> ArticleRules | None:
     """The outlet's rules valid at the capture time: an old capture is read as it was served."""
     if outlet is None:
@@ -228,7 +234,7 @@ def read_tree(page: ArticlePage) -> tuple[etree._Element, int]:
 def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
                 page_long_words: int, rules: ArticleRules | None) -> Article:
     prov = Provenance()
-    meta = extract_metadata(tree, outlet, page.url, rules, prov)
+    meta = extract_metadata(tree, outlet, page.url, rules, prov, fetched_moment(page))
     if not meta.title:
         raise ExtractionError("no_title", page.url)
     paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
@@ -359,7 +365,7 @@ def extract_later_page(page: ArticlePage, first: str, title: str) -> LaterPage:
     outlet = get_outlet(page.outlet) if page.outlet else outlet_for_url(page.url)
     tree, _ = read_tree(page)
     rules = rules_for(outlet, page.fetched_at)
-    meta = extract_metadata(tree, outlet, page.url, rules, Provenance())
+    meta = extract_metadata(tree, outlet, page.url, rules, Provenance(), fetched_moment(page))
     headline = limits.without_cut_marks(meta.title) or ""
     if not same_headline(headline, title, page_of(page.url, first) or 0):
         raise ExtractionError("other_headline", f"{page.url}: headline {headline[:120]!r}, "

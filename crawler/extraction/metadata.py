@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from lxml import etree
@@ -170,10 +170,12 @@ def microdata_authors(page: ArticleDates) -> list[str]:
 DateCandidate = tuple[str, str]  # (source label, raw value)
 
 
-def _date(candidates: list[DateCandidate]) -> tuple[Any, str | None]:
-    """The first candidate that parses as a date, and its source label."""
+def _date(candidates: list[DateCandidate], today: date | None = None
+          ) -> tuple[Any, str | None]:
+    """The first candidate that parses as a date, and its source label (``today``: the
+    fetch day, which a printed "Сегодня, 07:20" names)."""
     for source, raw in candidates:
-        parsed = dates.parse_any(raw)
+        parsed = dates.parse_any(raw, today)
         if parsed:
             return parsed, source
     return None, None
@@ -302,9 +304,11 @@ def rule_headline(tree: etree._Element, specs: tuple[str, ...],
 
 def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                      rules: ArticleRules | None = None,
-                     provenance: Provenance | None = None) -> Metadata:
+                     provenance: Provenance | None = None,
+                     fetched: datetime | None = None) -> Metadata:
     """``rules``: the outlet's layout version to apply (default: its current one).
-    ``provenance`` (when given) records where each field came from and which rules missed."""
+    ``provenance`` (when given) records where each field came from and which rules missed.
+    ``fetched``: when the page was fetched (aware), the day a printed "Сегодня" names."""
     rules = rules or (outlet.rules if outlet else None)
     prov = provenance if provenance is not None else Provenance()
     objects = json_ld_objects(tree)  # parsed once: the article's object and the site's names
@@ -332,15 +336,16 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     prov.record(rules, "subtitle", src if meta.subtitle else None, expected=False)
 
     tz = outlet.tz if outlet else None
-    page = ArticleDates(tree, meta.title)
+    today = fetched.astimezone(tz).date() if fetched and fetched.tzinfo and tz else None
+    page = ArticleDates(tree, meta.title, today)
     article_time, first_time = page.time_stamps()
     published, src = _date(_rule_dates(page, rules.published if rules else ())
                            + _labelled(JSON_LD, [v for v in (ld.get("datePublished"),)
                                                  if isinstance(v, str)])
                            + _labelled(META, _meta(tree, "article:published_time"))
                            + _labelled(MICRODATA, microdata(page, "datePublished"))
-                           + _labelled(HTML, [article_time] if article_time else []))
-    visible, visible_src = _date(_rule_dates(page, rules.published_visible)) if rules \
+                           + _labelled(HTML, [article_time] if article_time else []), today)
+    visible, visible_src = _date(_rule_dates(page, rules.published_visible), today) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
         # no machine-readable date of the article: the one printed with it

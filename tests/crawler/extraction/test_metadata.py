@@ -3,13 +3,16 @@ when the page keeps them somewhere other than where the outlet rules would look.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import escape
 
 import pytest
 
+from crawler.extraction import extract_article
 from crawler.extraction.html import parse_html
 from crawler.extraction.metadata import Metadata, extract_metadata
 from crawler.extraction.provenance import Provenance
+from crawler.items import ArticlePage
 from crawler.outlets import get_outlet
 from crawler.siteoutlets import outlet_from_site_row
 from tests.sites import regional
@@ -346,3 +349,50 @@ def test_a_page_dated_only_by_its_url_takes_that_day(path: str) -> None:
     tree = parse_html("<html><body><h1>Заголовок</h1><p>Текст новости.</p></body></html>")
     meta = extract_metadata(tree, outlet, f"https://ex.by{path}")
     assert meta.published == "2025-09-04T00:00:00+03:00"
+
+
+# Fetched at 22:30 UTC on 2 December: already 3 December (01:30) in Moscow, the site's zone.
+FETCHED = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("dateline", "expected"), [
+    ("Сегодня, 00:15", "2026-12-03T00:15:00+03:00"),
+    ("сегодня в 01:05", "2026-12-03T01:05:00+03:00"),
+    ("Вчера, 17:45", "2026-12-02T17:45:00+03:00"),
+    ("Опубликовано: позавчера в 9:10", "2026-12-01T09:10:00+03:00"),
+    ("Учора, 09:10", "2026-12-02T09:10:00+03:00"),
+    ("Сьогодні о 12:00", "2026-12-03T12:00:00+03:00"),
+    ("Yesterday at 5:45 pm", "2026-12-02T17:45:00+03:00"),
+])
+def test_a_day_named_from_today_is_the_fetch_day_in_the_sites_zone(dateline: str,
+                                                                   expected: str) -> None:
+    """"Сегодня" is the day the page was fetched where the site is (a replay gives its
+    capture time, so the same day)."""
+    tree = parse_html(page(article(dateline)))
+    assert extract_metadata(tree, SITE, URL, fetched=FETCHED).published == expected
+
+
+def test_a_day_named_from_today_is_no_date_without_the_fetch_time() -> None:
+    assert extract_metadata(parse_html(page(article("Сегодня, 00:15"))), SITE,
+                            URL).published is None
+
+
+@pytest.mark.parametrize("text", ["Сегодня в Минске прошёл митинг", "Today, 12 people attended",
+                                  "Вчерашний день, 10:00", "Сегодня"])
+def test_prose_about_today_is_no_dateline(text: str) -> None:
+    tree = parse_html(page(article(text)))
+    assert extract_metadata(tree, SITE, URL, fetched=FETCHED).published is None
+
+
+def test_a_district_papers_relative_date_line_is_read_against_the_pages_fetch_time() -> None:
+    """Through the crawl's entry point: the page's ``fetched_at`` (its capture time in a
+    replay) is what "Вчера" counts from, in the paper's zone (Minsk)."""
+    prose = "".join(f"<p>{PROSE}</p>" for _ in range(3))
+    html = ("<html><head><meta charset='utf-8'><title>Новость</title></head><body><main "
+            "id='main' class='site-main'><article><h1 class='entry-title'>Мост открыли после "
+            f"ремонта</h1><span class='post-date'>Вчера, 17:45</span><div class='entry-content'>"
+            f"{prose}</div></article></main></body></html>")
+    page = ArticlePage(url="https://pvestnik.by/2026/11/30/most-otkryli/", outlet="pvestnik.by",
+                       body=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"},
+                       status=200, fetched_at="2026-12-02T22:30:00+00:00")
+    assert extract_article(page).published == "2026-12-02T17:45:00+03:00"
