@@ -375,7 +375,9 @@ def _parse_head_at(data: bytes, pos: int) -> tuple[str, list[tuple[str, str]], i
     version = _decode(lines[0]).strip()
     if not version.startswith("WARC/"):
         raise ValueError(f"not a WARC record (starts {data[pos : pos + 20]!r})")
-    if body_start - pos > _MAX_HEAD:  # as a plain file's reader stops (_read_head)
+    # its lines before the blank one: refused from the same size as a plain file's reader
+    # stops at (_read_head)
+    if data.rfind(b"\n", pos, body_start - 1) + 1 - pos >= _MAX_HEAD:
         raise ValueError(_HEAD_TOO_LARGE)
     return version, _parse_fields(lines[1:]), body_start
 

@@ -552,7 +552,9 @@ _LISTING_WORDS = frozenset((
     "category", "categories", "cat", "tag", "tags", "author", "authors", "user", "users",
     "rubric", "rubrika", "rubrics", "section", "sections", "topic", "topics", "archive",
     "year", "month", "day", "comments", "comment", "photo", "photos", "gallery", "video",
-    "latest", "last", "newest", "popular", "top", "best", "list", "index", "feed", "rss"))
+    "latest", "last", "newest", "popular", "top", "best", "list", "index", "feed", "rss",
+    "region", "regions", "city", "search"))
+_YEAR = re.compile(r"(?:19|20)\d\d")
 HEADLINE_MIN_WORDS = 3  # a link's text with this many words reads as a headline
 HEADLINE_MIN_CHARS = 20
 
@@ -561,8 +563,9 @@ def headlined_ids(tree: etree._Element, url: str, encoding: str = "utf-8") -> se
     """The links of a page whose address ends in a short number (``/news/101/``: a new or
     small site's ids, which :func:`looks_like_article` leaves to a slug or four digits, so a
     pager's ``/page/2/`` is never one) and whose text reads as a headline, not "2" or "Next":
-    article links on that evidence. Not under a paging or listing word (``/category/5/``);
-    written as :func:`page_links` writes them."""
+    article links on that evidence. Not under a paging or listing word anywhere in the path
+    (``/category/5/``, ``/author/ivan/2/``) nor a year (``/2026/11/``); written as
+    :func:`page_links` writes them."""
     base = document_base(tree, url)
     found: set[str] = set()
     for node in tree.iter("a"):
@@ -572,7 +575,8 @@ def headlined_ids(tree: etree._Element, url: str, encoding: str = "utf-8") -> se
             continue
         segments = unquote(urlsplit(link).path).rstrip("/").split("/")
         if (len(segments) < 3 or not _SHORT_ID.fullmatch(segments[-1])
-                or segments[-2].lower() in _LISTING_WORDS):
+                or _YEAR.fullmatch(segments[-2])  # /2026/11/: a month's archive
+                or any(seg.lower() in _LISTING_WORDS for seg in segments[:-1])):
             continue
         text = " ".join(node.text_content().split())
         if len(text) >= HEADLINE_MIN_CHARS and len(text.split()) >= HEADLINE_MIN_WORDS:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import cached_property
 from itertools import islice
 
@@ -130,14 +130,14 @@ def modified_stamp(node: etree._Element) -> bool:
     return _last_label_is_modified(_text_before(node))
 
 
-def dateline_date(text: str, today: date | None = None) -> datetime | None:
+def dateline_date(text: str, now: datetime | None = None) -> datetime | None:
     """The publication date a short run of text states ("Опубликовано: 12 марта 2026, 14:05 |
-    Иван Петров"; with ``today``, "Сегодня, 07:20"), or None when the run is prose that
-    mentions a date, or only an update."""
+    Иван Петров"; with ``now``, the site's wall clock at the fetch, "Сегодня, 07:20"), or
+    None when the run is prose that mentions a date, or only an update."""
     text = clean_line(text)
     if not text or len(text) > MAX_DATELINE_CHARS:
         return None
-    found = [(s, e, m) for s, e, m, _worded in dates.human_dates(text, today)]
+    found = [(s, e, m) for s, e, m, _worded in dates.human_dates(text, now)]
     if not found and (iso := dates.parse_iso(text)) and (match := dates.ISO_PATTERN.search(text)):
         found = [(match.start(), match.end(), iso.replace(tzinfo=None))]
     rest = text
@@ -175,7 +175,7 @@ class ArticleDates:
 
     tree: etree._Element
     title: str | None = None
-    today: date | None = None  # the day the page was fetched, where it was: "Сегодня" is it
+    now: datetime | None = None  # the site's wall clock at the fetch: what "Сегодня" names
     _order: dict[etree._Element, int] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -284,7 +284,7 @@ class ArticleDates:
         anchor = self.headline
         found: dict[etree._Element, datetime] = {}
         for text, holder in self._runs():
-            moment = dateline_date(text, self.today)
+            moment = dateline_date(text, self.now)
             if moment is None or holder in found:
                 continue
             if anchor is not None and self._shared_depth(holder) <= 1:

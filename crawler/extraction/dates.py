@@ -136,41 +136,52 @@ def _moment(match: re.Match[str], month: int) -> datetime | None:
     return datetime(day.year, day.month, day.day, h, m)
 
 
-# A day named by its distance from today, with its time: "Сегодня, 07:20", "вчера в 17:45",
-# "Учора, 09:10", "Сьогодні о 12:00", "Yesterday at 5:45 pm" (without a time the word opens
-# prose as often: "Сегодня в Минске…"). Days back by the word.
+# A day named by its distance from today, with its time before or after it: "Сегодня, 07:20",
+# "вчера в 17.45", "Учора ў 09:10", "Сьогодні о 12:00", "Yesterday at 5:45 pm", "17:45 |
+# Вчера" (without a time the word opens prose as often: "Сегодня в Минске…"). Days back by
+# the word.
 _DAYS_BACK = {"сегодня": 0, "сёння": 0, "сьогодні": 0, "today": 0,
               "вчера": 1, "учора": 1, "ўчора": 1, "вчора": 1, "yesterday": 1,
               "позавчера": 2, "пазаўчора": 2, "позавчора": 2}
-_RELATIVE = re.compile(r"(?<![^\W\d_])(?P<word>" + "|".join(_DAYS_BACK) + r")(?![^\W\d_])"
-                       r"[,\s|/·•—–-]*(?:(?:в|у|о|об|а|at)\s+)?(?P<h>\d{1,2}):(?P<mi>\d{2})"
-                       r"(?!\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"(?:(?<![\d:.])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)[,\s|/·•—–-]{1,5})?"
+    r"(?<![^\W\d_])(?P<word>" + "|".join(_DAYS_BACK) + r")(?![^\W\d_])"
+    r"(?:[,\s|/·•—–-]*(?:(?:в|ў|у|о|об|а|at)\s+)?(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?!\.?\d)"
+    r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?", re.IGNORECASE)
+# A day named from today is the publication's only when its time is not later than the
+# fetch (beyond the slack of a site's clock): "Сегодня в 19:00 — концерт" is an event.
+RELATIVE_SLACK = timedelta(hours=1)
 
 
-def relative_dates(value: str, today: date) -> list[tuple[int, int, datetime, bool]]:
-    """The days ``value`` names by their distance from ``today`` (the page's day where it was
-    fetched: a crawl's and its replay's alike), as :func:`human_dates` gives dates."""
+def relative_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, bool]]:
+    """The days ``value`` names by their distance from ``now`` (naive: the wall clock where
+    the site is, when the page was fetched; a crawl's and its replay's alike), each with its
+    time, as :func:`human_dates` gives dates."""
     found = []
     for match in _RELATIVE.finditer(value):
-        day = today - timedelta(days=_DAYS_BACK[match["word"].lower()])
-        h, m = int(match["h"]), int(match["mi"])
+        hour, minute = (match["h"], match["mi"]) if match["h"] else (match["bh"], match["bmi"])
+        if hour is None:
+            continue
+        h, m = int(hour), int(minute)
         if match["ap"] and 1 <= h <= 12:
             h = h % 12 + (12 if match["ap"].lower() == "p" else 0)
         if h > 23 or m > 59:
-            h = m = 0
-        found.append((match.start(), match.end(), datetime(day.year, day.month, day.day, h, m),
-                      True))
+            continue
+        day = now.date() - timedelta(days=_DAYS_BACK[match["word"].lower()])
+        moment = datetime(day.year, day.month, day.day, h, m)
+        if moment <= now + RELATIVE_SLACK:
+            found.append((match.start(), match.end(), moment, True))
     return found
 
 
-def human_dates(value: str, today: date | None = None
+def human_dates(value: str, now: datetime | None = None
                 ) -> Iterator[tuple[int, int, datetime, bool]]:
     """Every date written for people in ``value``, in order: (start, end, naive datetime,
     whether the month is a word). Long forms ("12 марта 2026, 14:05", "12 сакавіка 2026",
     "12 березня 2026 р.", "March 12, 2026 at 2:05 pm") and DD.MM.YYYY, a time before or
-    after the date kept; with ``today``, also "Сегодня, 07:20", "Вчера в 17:45"
+    after the date kept; with ``now``, also "Сегодня, 07:20", "Вчера в 17:45"
     (:func:`relative_dates`)."""
-    found = relative_dates(value, today) if today is not None else []
+    found = relative_dates(value, now) if now is not None else []
     for pattern in (_DMY, _MDY):
         for match in pattern.finditer(value):
             month = month_number(match["mon"])
@@ -184,11 +195,11 @@ def human_dates(value: str, today: date | None = None
     return iter(sorted(found, key=lambda f: f[0]))
 
 
-def parse_human(value: str, today: date | None = None) -> datetime | None:
+def parse_human(value: str, now: datetime | None = None) -> datetime | None:
     """'08 января 2026, 19:51', '14 сентября 2025', '14.09.2025 10:00' → naive datetime: the
     first date with its month in words, else the first numeric one; aware when a UTC offset
     follows its time ('05.01.2026 10:00 +0300')."""
-    found = list(human_dates(value, today))
+    found = list(human_dates(value, now))
     first = next((f for f in found if f[3]), found[0] if found else None)
     if first is None:
         return None
@@ -236,11 +247,11 @@ def parse_rfc822(value: str) -> datetime | None:
         return None
 
 
-def parse_any(value: str, today: date | None = None) -> datetime | None:
-    """ISO 8601, an RFC 822 date, or a date written for people (with ``today``, one named
-    from it: "Сегодня, 07:20")."""
+def parse_any(value: str, now: datetime | None = None) -> datetime | None:
+    """ISO 8601, an RFC 822 date, or a date written for people (with ``now``, the site's
+    wall clock at the fetch, one named from today: "Сегодня, 07:20")."""
     return (parse_iso(value) or (parse_rfc822(value) if _RFC_822.match(value) else None)
-            or parse_human(value, today))
+            or parse_human(value, now))
 
 
 def localise(moment: datetime, tz: ZoneInfo) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
@@ -170,12 +170,12 @@ def microdata_authors(page: ArticleDates) -> list[str]:
 DateCandidate = tuple[str, str]  # (source label, raw value)
 
 
-def _date(candidates: list[DateCandidate], today: date | None = None
+def _date(candidates: list[DateCandidate], now: datetime | None = None
           ) -> tuple[Any, str | None]:
-    """The first candidate that parses as a date, and its source label (``today``: the
-    fetch day, which a printed "Сегодня, 07:20" names)."""
+    """The first candidate that parses as a date, and its source label (``now``: the site's
+    wall clock at the fetch, from which a printed "Сегодня, 07:20" counts)."""
     for source, raw in candidates:
-        parsed = dates.parse_any(raw, today)
+        parsed = dates.parse_any(raw, now)
         if parsed:
             return parsed, source
     return None, None
@@ -336,16 +336,17 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     prov.record(rules, "subtitle", src if meta.subtitle else None, expected=False)
 
     tz = outlet.tz if outlet else None
-    today = fetched.astimezone(tz).date() if fetched and fetched.tzinfo and tz else None
-    page = ArticleDates(tree, meta.title, today)
+    now = fetched.astimezone(tz).replace(tzinfo=None) if fetched and fetched.tzinfo and tz \
+        else None
+    page = ArticleDates(tree, meta.title, now)
     article_time, first_time = page.time_stamps()
     published, src = _date(_rule_dates(page, rules.published if rules else ())
                            + _labelled(JSON_LD, [v for v in (ld.get("datePublished"),)
                                                  if isinstance(v, str)])
                            + _labelled(META, _meta(tree, "article:published_time"))
                            + _labelled(MICRODATA, microdata(page, "datePublished"))
-                           + _labelled(HTML, [article_time] if article_time else []), today)
-    visible, visible_src = _date(_rule_dates(page, rules.published_visible), today) if rules \
+                           + _labelled(HTML, [article_time] if article_time else []), now)
+    visible, visible_src = _date(_rule_dates(page, rules.published_visible), now) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
         # no machine-readable date of the article: the one printed with it
@@ -353,7 +354,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         src = VISIBLE if visible else None
     if published is None and visible is None and first_time:
         # a <time> outside the article (a sidebar's, a header's) only when nothing better exists
-        published, src = _date(_labelled(HTML, [first_time]))
+        published, src = _date(_labelled(HTML, [first_time]), now)
     if published is None and visible is None and tz is not None:
         published = htmldate_fallback(tree, url) or url_moment(url)
         src = HTMLDATE if published else None
@@ -361,7 +362,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
                                                          if isinstance(v, str)])
                                    + _labelled(META, _meta(tree, "article:modified_time"))
-                                   + _labelled(MICRODATA, microdata(page, "dateModified")))
+                                   + _labelled(MICRODATA, microdata(page, "dateModified")),
+                                   now)
     if tz is not None:
         meta.published = dates.iso(dates.reconcile(published, visible, tz))
         meta.modified = dates.iso(dates.localise(modified, tz)) if modified else None

@@ -680,3 +680,18 @@ def test_a_header_over_a_megabyte_is_refused_alike_in_both_containers(tmp_path, 
     offset = len(gz(recs[0]) if compress else recs[0])
     assert {(e.offset, "header larger than" in e.reason) for e in errors} == {(offset, True)}
     assert ArchiveLookup(path, on_error=lambda e: None).get("http://ex.com/2") is None
+
+
+@pytest.mark.parametrize("lines", [records._MAX_HEAD - 1, records._MAX_HEAD])
+def test_the_header_bound_is_the_same_byte_in_both_containers(tmp_path, lines):
+    """Header lines of ``lines`` bytes before the blank one: read below the bound, refused
+    from it, plain or gzipped."""
+    head = (b"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: http://ex.com/1\r\n"
+            b"WARC-Date: 2026-01-01T00:00:00Z\r\nContent-Length: 2\r\n")
+    pad = b"X-Pad: " + b"x" * (lines - len(head) - len(b"X-Pad: \r\n")) + b"\r\n"
+    data = head + pad + b"\r\nhi\r\n\r\n"
+    read = []
+    for name, raw in (("p.warc", data), ("p.warc.gz", gz(data))):
+        (tmp_path / name).write_bytes(raw)
+        read.append(len(list(iter_records(tmp_path / name, lambda e: None))))
+    assert read == ([1, 1] if lines < records._MAX_HEAD else [0, 0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import random
 import tracemalloc
 import zlib
 
@@ -183,9 +184,16 @@ def test_a_body_stopping_inside_its_chunks_is_cut_short_with_what_arrived(body, 
     assert cut.value.arrived == arrived
 
 
-@pytest.mark.parametrize("body", [b"", b"<html>not chunked", b"5\r\nABCDExx0\r\n\r\n"])
+# stored already de-chunked under its old header: a first line that reads as a size is text
+@pytest.mark.parametrize("body", [b"", b"<html>not chunked", b"5\r\nABCDExx0\r\n\r\n",
+                                  b"Added\r\nthe rest of a plain text", b"2026\r\na year first"])
 def test_a_body_that_is_no_chunking_is_served_as_stored(body):
     assert maybe_dechunk([("Transfer-Encoding", "chunked")], body) == body
+
+
+@pytest.mark.parametrize("end", [b"0", b"0\r", b"000\r\n"])
+def test_a_zero_chunk_that_lost_its_line_ends_still_ends_the_body(end):
+    assert maybe_dechunk([("Transfer-Encoding", "chunked")], b"5\r\nABCDE\r\n" + end) == b"ABCDE"
 
 
 # A gzip body of many tiny members, one after another (valid gzip): each member's end
@@ -212,3 +220,21 @@ def test_a_zstd_body_opening_with_a_skippable_frame_is_encoded():
     body = skippable + zstd.compress(b"<p>page</p>")
     assert not encoding_not_applied(body, "zstd")
     assert decode_content(body, "zstd") == b"<p>page</p>"
+
+
+def test_gzip_members_after_one_that_fills_a_decoding_step_are_each_read_once():
+    """A member inflating past one step (64 KB) ends in a call that stopped at its output
+    bound: what follows it was counted twice, and the next member lost (or the first read
+    again and again, up to the cap)."""
+    big = b"<p>" + b"word " * 20_000 + b"</p>"
+    tail = gzip.compress(b"<p>second member</p>", mtime=0)
+    assert decode_content(gzip.compress(big, mtime=0) + tail, "gzip") == big + b"<p>second member</p>"
+    assert decode_content(gzip.compress(big, mtime=0) * 2, "gzip") == big * 2
+
+
+def test_zstd_frames_of_incompressible_data_are_read_whole():
+    from backports import zstd
+
+    noise = random.Random(7).randbytes(300_000)
+    body = zstd.compress(noise) + zstd.compress(b"<p>after</p>")
+    assert decode_content(body, "zstd", 1_000_000) == noise + b"<p>after</p>"

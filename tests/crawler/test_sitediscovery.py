@@ -798,6 +798,8 @@ HEADLINE = "В Гродно открыли новый мост через Нем
     ("/news/101/", "Читать далее", False),
     ("/page/2/", HEADLINE, False),  # under a paging or listing word
     ("/category/5/", HEADLINE, False),
+    ("/author/ivan-petrov/2/", HEADLINE, False),
+    ("/2026/11/", "Архив новостей за ноябрь 2026", False),
     ("/7/", HEADLINE, False),  # a number alone under the root: no section names it
     ("/news/1234/", HEADLINE, False),  # four digits: looks_like_article's already
 ])

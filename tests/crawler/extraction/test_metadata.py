@@ -361,8 +361,13 @@ FETCHED = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)
     ("Вчера, 17:45", "2026-12-02T17:45:00+03:00"),
     ("Опубликовано: позавчера в 9:10", "2026-12-01T09:10:00+03:00"),
     ("Учора, 09:10", "2026-12-02T09:10:00+03:00"),
-    ("Сьогодні о 12:00", "2026-12-03T12:00:00+03:00"),
+    ("Сьогодні о 00:40", "2026-12-03T00:40:00+03:00"),
     ("Yesterday at 5:45 pm", "2026-12-02T17:45:00+03:00"),
+    ("Учора ў 17:45", "2026-12-02T17:45:00+03:00"),
+    ("Сёння, 01.10", "2026-12-03T01:10:00+03:00"),
+    ("вчера в 17.45", "2026-12-02T17:45:00+03:00"),
+    ("17:45 | Вчера", "2026-12-02T17:45:00+03:00"),
+    ("Сегодня в 02:20", "2026-12-03T02:20:00+03:00"),  # within the slack of a site's clock
 ])
 def test_a_day_named_from_today_is_the_fetch_day_in_the_sites_zone(dateline: str,
                                                                    expected: str) -> None:
@@ -377,8 +382,10 @@ def test_a_day_named_from_today_is_no_date_without_the_fetch_time() -> None:
                             URL).published is None
 
 
+# (fetched at 01:30 in Moscow: "Сегодня в 19:00" is an event of the evening to come)
 @pytest.mark.parametrize("text", ["Сегодня в Минске прошёл митинг", "Today, 12 people attended",
-                                  "Вчерашний день, 10:00", "Сегодня"])
+                                  "Вчерашний день, 10:00", "Сегодня",
+                                  "Сегодня в 19:00 начнётся матч"])
 def test_prose_about_today_is_no_dateline(text: str) -> None:
     tree = parse_html(page(article(text)))
     assert extract_metadata(tree, SITE, URL, fetched=FETCHED).published is None
