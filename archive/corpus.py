@@ -692,15 +692,17 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
                 report(Problem(path.name, line_no, reason))
                 continue
             try:
-                row = to_row(item, path.name, line_no)
-                key = partition_of(row)
+                # the file's manifest key: its name, unless a file of that name from another
+                # folder came first; so no two files' rows share (items_file, items_line)
+                row = to_row(item, key, line_no)
+                partition = partition_of(row)
             except ROW_ERRORS as exc:
                 report(unstorable(path.name, line_no, exc))
                 continue
             for n, (name, value, why) in enumerate(no_instant(item, row)):
                 writer.no_instant.setdefault(name, [0, line_no, value, why])[0] += 1
                 writer.undated_lines += not n
-            writer.add(key, row)
+            writer.add(partition, row)
         digest = upto.hexdigest()
         if not still_as_read(path, found, start, consumed, digest):
             # its rows would be of bytes it no longer holds, or of two contents

@@ -74,7 +74,8 @@ DERIVED: list[tuple[str, pa.DataType, str]] = [
     ("published_ts", pa.timestamp("us", tz="UTC"), "published as a timestamp (UTC), or null"),
     ("published_day", pa.string(), "the outlet's local day of publication (or of capture); "
      "null when that date names no instant"),
-    ("items_file", pa.string(), "the items file the row came from (name)"),
+    ("items_file", pa.string(), "the items file the row came from: its name (a second file "
+     "of one name, from another folder: <12 hex of its path>/<name>, as the manifest keys it)"),
     ("items_line", pa.int64(), "its line number there"),
 ]
 PARTITIONS = ("outlet", "month")  # hive folders: versions/outlet=<source>/month=YYYY-MM/

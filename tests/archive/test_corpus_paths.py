@@ -6,6 +6,7 @@ a note saying what happened and what to do."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -13,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from archive.corpus import MANIFEST, build_corpus
-from tests.archive.corpus_data import belta_url, duck
-from tests.archive.test_corpus_robust import NAME, items_dir, lines, urls
+from tests.archive.corpus_data import Newsroom, belta_url, duck, edited
+from tests.archive.test_corpus_robust import NAME, START, items_dir, lines, urls
+from tests.sites.common import paragraphs_for
 
 
 def reextracted(text: str) -> str:
@@ -205,3 +207,24 @@ def test_a_copy_cut_short_keeps_its_rows_when_the_file_it_continued_is_rewritten
     items_dir(a, reextracted(lines(1, 2)), "x.jsonl")
     build_corpus(a, corpus)
     assert {belta_url(3), belta_url(4)} <= set(urls(corpus))
+
+
+def test_files_of_one_name_give_one_latest_row_an_article_the_newest(tmp_path: Path) -> None:
+    """Their rows were told apart by (items_file, items_line) alone: the namesake's line 1
+    joined both files' line 1, so ``latest`` listed each article twice, an old text as new."""
+    room = Newsroom()
+    first = room.capture(belta_url(1), "belta", "Новость 1", paragraphs_for(1), START, START)
+    later = room.capture(belta_url(1), "belta", "Новость 1", edited(paragraphs_for(1)), START,
+                         START.replace(hour=START.hour + 1))
+    a = items_dir(tmp_path / "a", json.dumps(first, ensure_ascii=False) + "\n" + lines(2))
+    b = items_dir(tmp_path / "b", json.dumps(later, ensure_ascii=False) + "\n" + lines(3))
+    corpus = tmp_path / "corpus"
+    build_corpus(a, corpus)
+    build_corpus(b, corpus)
+    latest = duck(corpus).execute(
+        "SELECT url, version, text_sha256 FROM latest ORDER BY url").fetchall()
+    assert [(url, version) for url, version, _ in latest] == [
+        (belta_url(1), 2), (belta_url(2), 1), (belta_url(3), 1)]
+    assert latest[0][2] == "sha256:" + hashlib.sha256(later["text"].encode()).hexdigest()
+    files = duck(corpus).execute("SELECT DISTINCT items_file FROM versions").fetchall()
+    assert sorted(len(name.split("/")) for (name,) in files) == [1, 2]  # the second: keyed
