@@ -53,6 +53,7 @@ from .corpus_files import (
     add_to_index,
     checkpoints,
     head_index,
+    missing_parts,
     note_heads,
     rescan,
     resume_point,
@@ -800,7 +801,19 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                            "older backup, a copy stopped half way?): its rows are kept, none "
                            "of it read; put its whole content back, or delete it to keep the "
                            "corpus as it is"))
-        doomed = rewritten(manifest, scans)
+        lost = missing_parts(corpus, manifest)
+        for name, parts in sorted(lost.items()):
+            shown = Path(manifest["files"][name].get("path") or name).name
+            if name in scans:  # its file is here, as ingested (a cut one left scans above)
+                report(Problem(shown, 0, f"{len(parts)} part(s) of its rows missing from the "
+                               f"corpus ({parts[0]}…): read again in full to put them back",
+                               fatal=False))
+            else:
+                report(Problem(shown, 0, f"{len(parts)} part(s) of its rows missing from the "
+                               f"corpus ({parts[0]}…) and its items file is not here to read "
+                               "again: those rows are lost until it is (build from its "
+                               "folder)"))
+        doomed = rewritten(manifest, scans, [name for name in lost if name in scans])
         for name in sorted(doomed - scans.keys()):
             where = manifest["files"][name].get("path") or name
             report(Problem(Path(where).name, 0, f"{where} continued a file rewritten since: its "

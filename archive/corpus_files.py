@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -185,15 +186,18 @@ def note_heads(manifest: dict[str, Any], scans: dict[str, Scan]) -> bool:
     return noted
 
 
-def rewritten(manifest: dict[str, Any], scans: dict[str, Scan]) -> set[str]:
-    """Entries of present files whose bytes changed, and the entries that continued them or
-    depend on them. Those hold only what their file added to the changed one's: they go too,
-    present or not (a grown copy in another data folder), and their files are read again in
-    full by the build that sees them; not one whose file is gone or cut short (its rows are
-    nowhere else; a present file cut short is out of ``scans``, see ``_cut_short``)."""
+def rewritten(manifest: dict[str, Any], scans: dict[str, Scan],
+              lost: Iterable[str] = ()) -> set[str]:
+    """Entries of present files whose bytes changed (and ``lost``: present files' entries
+    whose parts are gone, read again in full to put their rows back), and the entries that
+    continued them or depend on them. Those hold only what their file added to the changed
+    one's: they go too, present or not (a grown copy in another data folder), and their
+    files are read again in full by the build that sees them; not one whose file is gone or
+    cut short (its rows are nowhere else; a present file cut short is out of ``scans``, see
+    ``_cut_short``)."""
     doomed = {name for name, found in scans.items()
               if (entry := manifest["files"].get(name))
-              and found.digests.get(entry["bytes"]) != entry["digest"]}
+              and found.digests.get(entry["bytes"]) != entry["digest"]} | set(lost)
     queue = list(doomed)
     while queue:
         base = queue.pop()
@@ -203,6 +207,13 @@ def rewritten(manifest: dict[str, Any], scans: dict[str, Scan]) -> set[str]:
                 doomed.add(name)
                 queue.append(name)
     return doomed
+
+
+def missing_parts(corpus: Path, manifest: dict[str, Any]) -> dict[str, list[str]]:
+    """The parts each entry names that are not in the corpus folder (deleted by hand, lost
+    with a disk): their rows are gone from every view."""
+    return {name: gone for name, entry in manifest["files"].items()
+            if (gone := [p for p in entry.get("parts", []) if not (corpus / p).is_file()])}
 
 
 def _still_there(entry: dict[str, Any]) -> bool:

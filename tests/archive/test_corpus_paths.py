@@ -228,3 +228,23 @@ def test_files_of_one_name_give_one_latest_row_an_article_the_newest(tmp_path: P
     assert latest[0][2] == "sha256:" + hashlib.sha256(later["text"].encode()).hexdigest()
     files = duck(corpus).execute("SELECT DISTINCT items_file FROM versions").fetchall()
     assert sorted(len(name.split("/")) for (name,) in files) == [1, 2]  # the second: keyed
+
+
+def test_a_deleted_part_is_put_back_from_its_file_or_named_when_the_file_is_gone(
+        tmp_path: Path) -> None:
+    a = items_dir(tmp_path / "a", lines(1, 2), "one.jsonl")
+    items_dir(a, lines(3), "two.jsonl")
+    corpus = tmp_path / "corpus"
+    build_corpus(a, corpus)
+    parts = {key: entry["parts"] for key, entry in manifest(corpus)["files"].items()}
+    (corpus / parts["one.jsonl"][0]).unlink()  # by hand, or lost with a disk
+    report = build_corpus(a, corpus)
+    assert report.rows == 2 and report.rejected == 0
+    assert ["read again in full" in p.reason for p in report.problems] == [True]
+    assert urls(corpus) == sorted(belta_url(n) for n in (1, 2, 3))
+    assert build_corpus(a, corpus).problems == []  # put back for good
+    (corpus / parts["two.jsonl"][0]).unlink()
+    (a / "items" / "two.jsonl").unlink()
+    report = build_corpus(a, corpus)
+    assert report.rejected == 1 and "not here to read again" in report.problems[0].reason
+    assert urls(corpus) == sorted(belta_url(n) for n in (1, 2))
