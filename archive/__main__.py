@@ -245,6 +245,25 @@ def _folder_for(path: str) -> None:
         raise UsageError(f"not a folder: {parent}")
 
 
+def _fresh_outdir(path: str) -> None:
+    """Usage error when ``path`` holds an earlier export's files (``NNN_<id>.txt``) or is a
+    corpus: this export's numbered files would sit among them, old versions and articles a
+    selection left out read as part of it."""
+    from .export_txt import EXPORTED_NAME
+
+    _folder_for(path)
+    target = Path(path)
+    if not target.is_dir():
+        return
+    if (target / "_corpus.json").exists():
+        raise UsageError(f"{path} is a corpus folder: export into another folder")
+    earlier = sorted(p.name for p in target.iterdir() if EXPORTED_NAME.fullmatch(p.name))
+    if earlier:
+        raise UsageError(f"{path} holds {len(earlier)} file(s) of an earlier export "
+                         f"({earlier[0]}…): this export's numbers would mix with them; "
+                         "export into an empty folder, or delete them first")
+
+
 def _line_error_printer(path: str, counter: list[int], lines: _Lines | None = None
                         ) -> Callable[[int, str], None]:
     """Count and print each unusable line of an items file; through `lines` when the other
@@ -265,6 +284,7 @@ def cmd_export_txt(args) -> int:
         raise UsageError("give ITEMS.jsonl or --corpus CORPUS_DIR")
     if not Path(args.items).is_file():
         raise UsageError(f"no such file: {args.items}")
+    _fresh_outdir(args.outdir)
     skipped = [0]
     try:
         written = export_txt(args.items, args.outdir, _line_error_printer(args.items, skipped))
@@ -294,7 +314,7 @@ def _export_from_corpus(args) -> int:
               f"its item is {size} bytes as a JSON line, over the {MAX_LINE_BYTES} an items "
               "line may hold: not exported", file=sys.stderr)
 
-    _folder_for(args.outdir)
+    _fresh_outdir(args.outdir)
     try:
         ids = tuple(args.ids or ()) + (read_ids(args.ids_file) if args.ids_file else ())
     except (OSError, UnicodeDecodeError) as exc:

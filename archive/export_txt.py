@@ -10,6 +10,7 @@ followed out of the folder.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,6 +133,9 @@ def file_stem(ident: str) -> str:
     if len(safe) <= MAX_ID_CHARS:
         return safe
     return f"{safe[:MAX_ID_CHARS - 17]}-{article_id(ident)}"  # the item id's 16-hex hash
+
+
+EXPORTED_NAME = re.compile(r"\d{3,}_.+\.txt")  # what export_txt writes: NNN_<id>.txt
 
 
 def export_txt(items_jsonl: str | Path, outdir: str | Path,

@@ -76,12 +76,27 @@ def test_export_txt_never_writes_through_a_symlink(tmp_path):
     items = tmp_path / "items.jsonl"
     items.write_text(json.dumps(GOOD), encoding="utf-8")
 
-    res = run_cli("export-txt", items, out)
+    res = run_cli("export-txt", items, out)  # an earlier export's name: refused first
+    assert res.returncode == 2 and "of an earlier export" in res.stderr, res.stderr
+    assert outside.read_text() == "precious"
 
-    assert res.returncode == 0, res.stderr
+    export_txt(items, out)  # the function replaces the file, never writes through it
     assert outside.read_text() == "precious"
     target = out / "000_ok1.txt"
     assert not target.is_symlink() and target.read_text() == "Загаловак\n\nТэкст"
+
+
+def test_an_export_into_a_folder_of_an_earlier_one_is_refused_and_changes_nothing(tmp_path):
+    """Its numbered files would sit among the earlier ones: old versions, or articles this
+    selection leaves out, read as part of it."""
+    items = tmp_path / "items.jsonl"
+    items.write_text(json.dumps(GOOD), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("export-txt", items, out).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    res = run_cli("export-txt", items, out)
+    assert res.returncode == 2 and "earlier export (000_ok1.txt" in res.stderr, res.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_a_failed_export_leaves_no_half_written_file(tmp_path, monkeypatch):
