@@ -649,6 +649,11 @@ def wide_encoding(path: Path) -> str | None:
     return next((name for mark, name in WIDE_ENCODINGS if head.startswith(mark)), None)
 
 
+# An item line ended by CR and the next one begun: a writer of items never puts a raw CR
+# there (JSON escapes it in strings); a CRLF being written ends in the CR.
+_CR_LINES = re.compile(rb"\}[ \t]*\r+[ \t]*\{")
+
+
 def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem], None],
                 found: Scan, index: HeldIndex, key: str | None = None
                 ) -> tuple[int, bool, list[str], _PartWriter, str]:
@@ -679,8 +684,13 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
             line_no += 1
             if not whole:  # the writer has not finished this line: read it next time
                 complete = False
-                report(Problem(path.name, line_no, unended_line(raw, MAX_LINE_BYTES),
-                               fatal=False))
+                if raw is not None and _CR_LINES.search(raw):  # never ends: say so, each build
+                    report(Problem(path.name, line_no, "its lines end in CR alone (saved by an "
+                                   "old Mac tool?): no line of it read; convert them (tr '\\r' "
+                                   "'\\n') and build again"))
+                else:
+                    report(Problem(path.name, line_no, unended_line(raw, MAX_LINE_BYTES),
+                                   fatal=False))
                 break
             consumed, upto = end, read.copy()
             if raw is None:
@@ -730,14 +740,29 @@ def _report_no_instant(name: str, found: dict[str, list[Any]],
 
 # -- the build ---------------------------------------------------------------------------------
 
-def items_files(data_dir: Path) -> tuple[list[Path], list[Path]]:
-    """(items files, other files in the folder: named, so none is left out silently)."""
+def items_files(data_dir: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(items files, the folder's other entries with why each is not read: named, so none
+    is left out silently; hidden ones that are no items file aside)."""
     folder = data_dir / "items"
     if not folder.is_dir():
         raise CorpusError(f"no items folder: {folder}")
-    files = sorted(p for p in folder.iterdir() if p.is_file())
-    return ([p for p in files if p.suffix == ".jsonl"],
-            [p for p in files if p.suffix != ".jsonl" and not p.name.startswith(".")])
+    files, others = [], []
+    for p in sorted(folder.iterdir()):
+        if p.is_file() and p.suffix == ".jsonl":  # a hidden one too: a name a person gave
+            files.append(p)
+        elif p.name.startswith("."):
+            continue
+        elif p.is_file():
+            others.append((p, "not read: only *.jsonl files are items files (a compressed "
+                              "one: decompress it to add it)"))
+        elif p.is_dir():
+            others.append((p, "not read: a folder (items files are read from the items "
+                              "folder itself, not its subfolders)"))
+        elif p.is_symlink() and not p.exists():
+            others.append((p, "not read: a link to nothing (its file moved or was deleted)"))
+        else:
+            others.append((p, "not read: not a regular file (a pipe or a device)"))
+    return files, others
 
 
 def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
@@ -746,9 +771,11 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
     data, corpus = Path(data_dir), Path(corpus_dir)
     files, others = items_files(data)
     if corpus.is_dir() and corpus.resolve() == (data / "items").resolve():
-        # ``-o DATA/items``: its _rejects.jsonl is no items file, its other files none to name
+        # ``-o DATA/items``: its _rejects.jsonl is no items file, its other files and folders
+        # none to name
         files = [p for p in files if p.name not in OWN_FILES]
-        others = [p for p in others if p.name not in OWN_FILES]
+        others = [(p, why) for p, why in others
+                  if p.name not in OWN_FILES | {"versions", "edits", "families", "removals"}]
     out = BuildReport()
 
     def report(problem: Problem) -> None:
@@ -764,9 +791,8 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         if on_problem:
             on_problem(problem)
 
-    for other in others:
-        report(Problem(other.name, 0, "not read: only *.jsonl files are items files (a "
-                       "compressed one: decompress it to add it)", fatal=False))
+    for other, why in others:
+        report(Problem(other.name, 0, why, fatal=False))
     for odd in [p for p in files if not utf8_name(p.name)]:
         files.remove(odd)
         report(Problem(printable_name(odd.name), 0,

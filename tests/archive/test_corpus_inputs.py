@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,40 @@ def test_a_compressed_items_file_is_named_not_silently_left_out(tmp_path: Path) 
     assert res.returncode == 0, res.stderr
     assert f"note: {packed.name}: not read: only *.jsonl files are items files" in res.stderr
     assert duck(corpus).execute("SELECT count(*) FROM versions").fetchone()[0] == 3
+
+
+def test_entries_of_the_items_folder_that_are_no_file_are_named(tmp_path: Path) -> None:
+    """A subfolder, a folder named like an items file, a link to nothing, a pipe: each
+    named with why it is not read (they were left out without a word)."""
+    runs = several_runs(tmp_path / "data")
+    folder = runs["files"][0].parent
+    (folder / "sub").mkdir()
+    (folder / "sub" / "x.jsonl").write_bytes(runs["files"][0].read_bytes())
+    (folder / "dir.jsonl").mkdir()
+    (folder / "gone.jsonl").symlink_to(tmp_path / "moved.jsonl")
+    os.mkfifo(folder / "pipe.jsonl")
+    res = run_archive("corpus", tmp_path / "data", "-o", tmp_path / "corpus")
+    assert res.returncode == 0, res.stderr
+    for name, why in (("sub", "a folder"), ("dir.jsonl", "a folder"),
+                      ("gone.jsonl", "a link to nothing"), ("pipe.jsonl", "not a regular file")):
+        assert f"note: {name}: not read: {why}" in res.stderr, res.stderr
+
+
+def test_an_items_file_with_cr_line_ends_is_an_error_until_converted(tmp_path: Path) -> None:
+    """Lines ended by CR alone never end for a reader of LF lines: it was taken as a last line
+    still being written, a note each build, exit 0, and nothing of it ever read."""
+    runs = several_runs(tmp_path / "data")
+    first = runs["files"][0]
+    good = first.read_bytes()
+    first.write_bytes(good.replace(b"\n", b"\r"))
+    corpus = tmp_path / "corpus"
+    res = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert res.returncode == 1 and f"error: {first.name}:1: its lines end in CR alone" in res.stderr
+    first.write_bytes(good)  # converted: tr '\r' '\n'
+    again = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert again.returncode == 0 and "error" not in again.stderr, again.stderr
+    files = duck(corpus).execute("SELECT DISTINCT items_file FROM versions").fetchall()
+    assert (first.name,) in files
 
 
 @pytest.mark.parametrize("items", ["none", "all rejected"])
