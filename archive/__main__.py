@@ -245,6 +245,13 @@ def _folder_for(path: str) -> None:
         raise UsageError(f"not a folder: {parent}")
 
 
+def _window(args) -> None:
+    """Usage error for a window that holds no day (``--since`` after ``--until``): it
+    selected nothing, and said nothing of why."""
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}: no day between")
+
+
 def _fresh_outdir(path: str) -> None:
     """Usage error when ``path`` holds an earlier export's files (``NNN_<id>.txt``) or is a
     corpus: this export's numbered files would sit among them, old versions and articles a
@@ -323,6 +330,7 @@ def _export_from_corpus(args) -> int:
         ids = as_ids(args.corpus, ids)  # a URL, as pasted from a browser, names its article
     except SeveralArticles as exc:
         raise UsageError(str(exc)) from exc
+    _window(args)
     selection = Selection(sources=tuple(args.source or ()), since=args.since, until=args.until,
                           ids=ids, latest_only=args.latest)
     # only the values asked for are watched: an export of everything holds no set of its rows
@@ -385,6 +393,7 @@ def cmd_history(args) -> int:
 def cmd_edits(args) -> int:
     from .edits import ReportOptions, write_report_file
 
+    _window(args)
     options = ReportOptions(since=args.since, until=args.until,
                             sources=tuple(args.source or ()), replay_base=args.replay_base,
                             warc_dir=args.warc_dir)

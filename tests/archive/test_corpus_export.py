@@ -117,3 +117,14 @@ def test_an_id_or_outlet_that_selects_nothing_is_named(corpus, tmp_path: Path, c
     assert "no row selected of outlet belta.by" in err
     assert known not in err and "outlet shklovinfo.by" not in err
     assert list(exported(tmp_path / "out")) == [known]
+
+
+@pytest.mark.parametrize("command", ["export-txt", "edits"])
+def test_a_window_with_no_day_is_a_usage_error(corpus, tmp_path: Path, capsys,
+                                              command: str) -> None:
+    """--since after --until selected nothing and said nothing."""
+    where = (["--corpus", corpus["corpus"], str(tmp_path / "out")] if command == "export-txt"
+             else [corpus["corpus"], "-o", str(tmp_path / "edits.html")])
+    assert main([command, *where, "--since", "2026-02-01", "--until", "2026-01-01"]) == 2
+    assert "--since 2026-02-01 is after --until 2026-01-01" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() and not (tmp_path / "edits.html").exists()
