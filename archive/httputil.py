@@ -134,7 +134,7 @@ def dechunk(body: bytes) -> bytes:
         eol = body.find(b"\r\n", pos)
         if eol < 0:
             size_s = body[pos:].split(b";", 1)[0].strip()
-            if pos and size_s and size_s.strip(b"0") == b"" and size_s.isdigit():
+            if pos and size_s and not size_s.strip(b"0"):
                 return bytes(out)  # the zero chunk, its line end missing
             if pos and _HEX_DIGITS.fullmatch(size_s or b"0"):
                 raise ChunksCutShort(bytes(out))  # the body ends at or in a size line
