@@ -19,6 +19,7 @@ Used by ``history``, the edit report and the stored edits alike, so they never d
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,9 @@ class Grouped:
     fetched_at: str
     extractions: list[Row]
     recaptured: list[str] = field(default_factory=list)  # later captures of the version
+    # of those, the ones whose text is another (time, its text digest): two state stores
+    # (two data folders, or one reset) gave different texts one number
+    diverged: list[tuple[str, str]] = field(default_factory=list)
 
 
 def group_versions(rows: list[Row]) -> list[Grouped]:
@@ -72,9 +76,23 @@ def group_versions(rows: list[Row]) -> list[Grouped]:
     out = []
     for version in sorted(by_version):
         (key, first), *later = sorted(by_version[version], key=lambda c: (c[0][1], c[0][0]))
-        out.append(Grouped(version, key[1], sorted(first, key=newness, reverse=True),
-                           [c[0][1] for c in later]))
+        group = Grouped(version, key[1], sorted(first, key=newness, reverse=True),
+                        [c[0][1] for c in later])
+        if later:  # (rare: texts are hashed only then)
+            texts = {text_digest(r) for r in first}
+            group.diverged = [(when, text_digest(max(rows, key=newness)))
+                              for (_, when), rows in later
+                              if texts.isdisjoint(map(text_digest, rows))]
+        out.append(group)
     return out
+
+
+def text_digest(row: Row) -> str:
+    """The row's ``text_sha256``, else the digest of its ``text`` (the columns a caller read)."""
+    digest = row.get("text_sha256")
+    if digest:
+        return digest
+    return "sha256:" + hashlib.sha256((row.get("text") or "").encode("utf-8")).hexdigest()
 
 
 def versions_by_article(rows: Iterable[tuple], columns: Sequence[str]

@@ -137,7 +137,11 @@ def format_history(versions: list[Version], diffs: list[Change]) -> str:
                      f"{warc_place(v.warc)}  extracted by {v.extractor_label}")
         lines += [f"           also extracted by {label}  {digest}"
                   for label, digest in v.also_extracted]
-        lines += [f"           also captured {when}" for when in v.recaptured]
+        other = dict(v.grouped.diverged) if v.grouped is not None else {}
+        lines += [f"           also captured {when}" + (
+                      f" with another text {other[when]}: two state stores (two data folders, "
+                      "or one reset) numbered it alike; `latest` shows the newest capture"
+                      if when in other else "") for when in v.recaptured]
     by_new = {c.new.version: c for c in diffs}
     for old, new in zip(versions, versions[1:], strict=False):
         change = by_new.get(new.version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import datetime, timedelta
@@ -284,3 +285,23 @@ def test_edits_view_has_its_times_as_timestamps(corpus) -> None:
     types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE edits)").fetchall())
     assert {types[c] for c in ("fetched_ts", "previous_fetched_ts", "published_ts")} == {
         "TIMESTAMP WITH TIME ZONE"}
+
+
+def test_one_version_number_given_to_two_texts_is_said_in_the_history(tmp_path: Path,
+                                                                      capsys) -> None:
+    """Two data folders (or a state store reset) each number their first capture 1: the
+    later text was listed as the same version "also captured", its edit unseen."""
+    url = belta_url(77)
+    first = Newsroom().capture(url, "belta", "Новость", paragraphs_for(77), START, START)
+    later = Newsroom().capture(url, "belta", "Новость", edited(paragraphs_for(77)), START,
+                               START + timedelta(days=2))
+    assert first["version"] == later["version"] == 1
+    write_run(tmp_path / "a", "belta", datetime(2026, 1, 5), [first])
+    write_run(tmp_path / "b", "belta", datetime(2026, 1, 7), [later])
+    corpus = tmp_path / "corpus"
+    build_corpus(tmp_path / "a", corpus)
+    build_corpus(tmp_path / "b", corpus)
+    assert main(["history", str(corpus), url]) == 0
+    out = capsys.readouterr().out
+    digest = "sha256:" + hashlib.sha256(later["text"].encode()).hexdigest()
+    assert f"also captured {later['fetched_at']} with another text {digest}" in out, out
