@@ -889,10 +889,11 @@ class SiteState:
         return False
 
     def zone(self) -> str:
-        """The row's zone, else the one most dates on pages carry, else feeds' and sitemaps'."""
+        """The row's zone, else the one most dates on pages carry, else feeds' and sitemaps',
+        else its country domain's (one zone only), else UTC."""
         if self.zone_given:
             return str(self.row["timezone"])
-        return vote_zone(self.page_offsets or self.channel_offsets)
+        return vote_zone(self.page_offsets or self.channel_offsets, self.outlet.host)
 
     def final_row(self) -> dict[str, Any]:
         url = f"{self.landed}{self.home_path}" if self.landed else self.row["url"]

@@ -269,11 +269,20 @@ def zone_for_offset(offset: timedelta) -> str:
     return "UTC"
 
 
-def vote_zone(offsets: Counter[timedelta]) -> str:
+# Country domains of one time zone (in the outlets' region): a site of one whose dates carry
+# no offset prints its wall clock there, not UTC. Not .ru or .kz: several zones each.
+COUNTRY_ZONES = {"by": "Europe/Minsk", "xn--90ais": "Europe/Minsk", "ua": "Europe/Kiev",
+                 "pl": "Europe/Warsaw", "lt": "Europe/Vilnius", "lv": "Europe/Riga",
+                 "ee": "Europe/Tallinn", "md": "Europe/Chisinau", "ge": "Asia/Tbilisi",
+                 "am": "Asia/Yerevan", "az": "Asia/Baku"}
+
+
+def vote_zone(offsets: Counter[timedelta], host: str = "") -> str:
     """The zone of the offset most dates carry (a tie goes to a non-UTC offset: UTC is what
-    software writes by default), UTC when no date carried one."""
+    software writes by default); when no date carried one, the zone of the host's country
+    domain if it has one zone (:data:`COUNTRY_ZONES`), else UTC."""
     if not offsets:
-        return "UTC"
+        return COUNTRY_ZONES.get(host.rstrip(".").rsplit(".", 1)[-1].lower(), "UTC")
     offset, _ = max(offsets.items(), key=lambda kv: (kv[1], kv[0] != timedelta(0)))
     return zone_for_offset(offset)
 

@@ -148,6 +148,18 @@ def test_zone_vote() -> None:
     assert datetime.now(ZoneInfo(half)).utcoffset() == timedelta(hours=5, minutes=30)
 
 
+@pytest.mark.parametrize(("host", "zone"), [
+    ("rayon.by", "Europe/Minsk"), ("www.gazeta.xn--90ais", "Europe/Minsk"),  # .бел
+    ("news.com.ua", "Europe/Kiev"), ("gazeta.ru", "UTC"), ("news.example.com", "UTC"),
+])
+def test_a_site_whose_dates_carry_no_offset_takes_its_country_domains_zone(host: str,
+                                                                          zone: str) -> None:
+    """One zone per country domain (.ru has eleven: none guessed); printed offsets win."""
+    assert vote_zone(Counter(), host) == zone
+    ZoneInfo(zone)
+    assert vote_zone(Counter({timedelta(hours=5): 1}), host) == "Etc/GMT-5"
+
+
 def test_state_keeps_better_dated_sightings_and_a_bound() -> None:
     outlet = outlet_from_site_row({"url": "https://ex.org/"})
     state = disc.SiteState({"url": "https://ex.org/"}, outlet)
