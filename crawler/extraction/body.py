@@ -6,7 +6,12 @@ import re
 
 from lxml import etree
 
-from crawler.extraction.generic import drop_link_blocks, generic_paragraphs, text_stats
+from crawler.extraction.generic import (
+    drop_link_blocks,
+    generic_paragraphs,
+    is_meta_line,
+    text_stats,
+)
 from crawler.extraction.html import block_texts, detached_copy, remove_nodes, select_nodes
 from crawler.extraction.normalize import clean_line, clean_paragraphs, drop_repeats
 from crawler.extraction.provenance import GENERIC, Provenance, rule_source
@@ -177,6 +182,33 @@ def _inline_insert(lines: list[str], at: int) -> int | None:
     return None
 
 
+# A card's link to its article, beside READ_MORE's forms ("Читать новость", "Read story").
+CARD_LINK = re.compile(r"^(?:читать|чытаць|читати|read)\s+(?:новость|навіну|новину|статью|"
+                       r"артыкул|статтю|story|article)[\s.…»→>]*$", re.IGNORECASE)
+CARD_MIN = 2  # "read more" lines and date lines that make a run of short lines a card list
+CARD_PROSE_CHARS = 120  # a line this long ending a sentence is prose: it ends a run
+
+
+def card_lists(lines: list[str]) -> set[int]:
+    """The lines of headline card lists inside a body: runs of lines that are no prose
+    holding at least CARD_MIN "read more" lines and CARD_MIN date lines (each card a rubric,
+    a headline, its date and "Читать новость"). A block heading renamed, or none, and
+    headlines set as plain text leave such a list no other mark: no heading to cut at, too
+    few links to be a link block."""
+    out: set[int] = set()
+    run: list[int] = []
+    for n, line in enumerate([*lines, None]):
+        if line is not None and not (len(line) >= CARD_PROSE_CHARS and line[-1] in ".!?…"):
+            run.append(n)
+            continue
+        if (sum(bool(READ_MORE.match(lines[i]) or CARD_LINK.match(lines[i])) for i in run)
+                >= CARD_MIN
+                and sum(is_meta_line(lines[i]) for i in run) >= CARD_MIN):
+            out.update(run)
+        run = []
+    return out
+
+
 def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
          subtitle: str | None) -> tuple[list[str], list[str]]:
     """Clean, cut at end markers, drop credits and repeated headings; return (body, in-body authors).
@@ -192,10 +224,13 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
     body: list[str] = []
     authors: list[str] = []
     lines = clean_paragraphs(paragraphs)
+    cards = card_lists(lines)
     skip = 0
     for n, line in enumerate(lines):
         if skip:
             skip -= 1
+            continue
+        if n in cards:
             continue
         if _markers_opening(line, markers):
             break

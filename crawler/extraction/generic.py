@@ -734,7 +734,7 @@ _STAMP = re.compile(r"^(?:[^\W\d]+,?\s*)?[\d.:/\s-]*\d[\d.:/\s-]*$")
 _COUNTER = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s*:\s*\d+$")
 
 
-def _is_meta_line(text: str) -> bool:
+def is_meta_line(text: str) -> bool:
     """Dates, times and counters between teasers or under headlines are not body."""
     return len(text) < 40 and bool(_STAMP.match(text) or _COUNTER.match(text)
                                    or _worded_date_line(text))
@@ -765,7 +765,7 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, **options: bool) -> list
     paragraphs = _body_paragraphs(doc.body)
     if "meta_lines" not in ENABLED_STEPS:
         return paragraphs
-    return [p for p in paragraphs if not _is_meta_line(p)]
+    return [p for p in paragraphs if not is_meta_line(p)]
 
 
 def _strip_controls(tree: etree._Element) -> bool:
@@ -807,7 +807,7 @@ def _region_paragraphs(region: list[etree._Element]) -> list[str]:
         for el in top.iter(*_BREAKS):
             el.tail = "\n" + (el.tail or "")
         lines = (_norm(line) for line in top.text_content().split("\n"))
-        out.extend(line for line in lines if line and not _is_meta_line(line))
+        out.extend(line for line in lines if line and not is_meta_line(line))
     return out
 
 
@@ -1177,7 +1177,7 @@ def _linked_line_is_body(line: str, owner: etree._Element, top: etree._Element,
                   and line.rstrip(_CLOSING)[-1:] in _LINKED_END)
     return (shaped
             and not (_marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line)
-                     or _holds_caption(owner) or _is_meta_line(line) or is_boilerplate_line(line)))
+                     or _holds_caption(owner) or is_meta_line(line) or is_boilerplate_line(line)))
 
 
 def _holds_caption(owner: etree._Element) -> bool:
@@ -1196,7 +1196,7 @@ def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, sta
         return False
     if _marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line):
         return False
-    return not (_is_meta_line(line) or is_boilerplate_line(line))
+    return not (is_meta_line(line) or is_boilerplate_line(line))
 
 
 def _in_document_order(root: etree._Element, blocks: list[etree._Element]) -> list[etree._Element]:

@@ -145,3 +145,30 @@ def test_a_row_pattern_slow_on_every_paragraph_is_left_out_after_three(
     assert body == ["Реклама 4", "Текст статьи."]  # three matched (and struck), then left out
     slow = [r.getMessage() for r in caplog.records if "a slow match" in r.getMessage()]
     assert len(slow) == 3 and slow[-1].endswith("no longer applied in this process")
+
+
+CARDS = ["Общество", "В Могилевской области завершилась уборочная кампания (200)",
+         "14 сентября 2025", "Читать новость",
+         "Досуг", "«Решения, которые мы принимаем сегодня, определят развитие» (201)",
+         "14 сентября 2025, 10:15", "Читать новость"]
+
+
+@pytest.mark.parametrize("heading", [["Свежие публикации"], []], ids=["renamed", "none"])
+@pytest.mark.parametrize("rules", [GENERIC, BELTA.rules, None], ids=["generic", "belta", "none"])
+def test_a_card_list_under_any_heading_or_none_is_no_body(heading: list[str],
+                                                         rules: object) -> None:
+    """Cards of rubric, headline as plain text, date and "Читать новость": no heading to cut
+    at, too few links for a link block; the runs of read-more and date lines give it away,
+    after the article or between its paragraphs."""
+    after = tidy([FIRST, SECOND, *heading, *CARDS], rules, "Заголовок", None)[0]  # type: ignore[arg-type]
+    assert after == [FIRST, SECOND]
+    inside = tidy([FIRST, *heading, *CARDS, SECOND, LAST], rules, "Заголовок", None)[0]  # type: ignore[arg-type]
+    assert inside == [FIRST, SECOND, LAST]
+
+
+def test_short_dated_lines_of_an_article_are_no_card_list() -> None:
+    """A timeline of dates with one "read more" (or a card's date alone) stays body."""
+    timeline = ["14 сентября 2025", "Открытие моста.", "15 сентября 2025", "Первый автобус.",
+                "Читать далее"]
+    assert tidy([FIRST, *timeline, LAST], GENERIC, "Заголовок", None)[0] == [
+        FIRST, *timeline[:-1], LAST]
