@@ -201,8 +201,10 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "near_duplicates": int(stats.get("incremental/near_duplicates", 0)),
         "blocked_pages": errors["blocked_pages"],
         "blocked_urls": list(stats.get("pages/blocked_urls") or []),
-        # replay (WARC_REPLAY): the first URLs the archive could not answer
+        # replay (WARC_REPLAY): the first URLs the archive could not answer, and the records
+        # of it that could not be read (damaged, cut short: their pages answered as missing)
         "replay_missing_urls": list(stats.get("replay/missing_urls") or []),
+        "replay_bad_records": int(stats.get("replay/bad_records", 0)),
         "skipped_pages": skipped_pages(stats),
         "errors": sum(errors.values()),
         "errors_by_kind": errors,
@@ -440,6 +442,10 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
         verdict.alarms.append(f"{summary['removals_not_recorded']} removal observation(s) not "
                               "recorded in the state store (see the log): the next run "
                               "observes them again")
+    if summary.get("replay_bad_records"):
+        verdict.alarms.append(f"{summary['replay_bad_records']} WARC record(s) of the archive "
+                              "replayed could not be read (see the log: file, offset, why); "
+                              "the pages they held were answered as not archived")
     if summary.get("extraction_workers_died"):
         verdict.alarms.append(f"{summary['extraction_workers_died']} page(s) lost: their "
                               "extraction worker died (killed?) mid-page")

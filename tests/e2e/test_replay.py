@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests.e2e.test_capture import capture_site, warc_files
@@ -211,3 +213,26 @@ def test_reextract_of_a_folder_with_warcs_and_their_wacz_gives_each_item_once(
     items = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert sorted(i["id"] for i in items) == sorted(i["id"] for i in result.items)
     assert f"{len(golds)} items from {len(golds) + 4} archived articles" in proc.stderr
+
+
+def test_a_replay_of_an_archive_with_a_torn_record_alarms(live, tmp_path) -> None:
+    """A damaged record (bytes of its gzip member lost) is said by file and offset, the rest
+    replayed, and the run is not healthy: its page was answered as not archived."""
+    result, _ = live
+    archive = tmp_path / "warc"
+    shutil.copytree(result.data_dir / "warc", archive)
+    victim = result.items[0]
+    path, offset = archive / victim["warc"]["file"], victim["warc"]["offset"]
+    data = bytearray(path.read_bytes())
+    middle = offset + victim["warc"]["length"] // 2
+    data[middle:middle + 64] = bytes(64)  # its gzip member damaged
+    path.write_bytes(bytes(data))
+    replay = run_crawl("belta", tmp_path / "replayed", None, env=NO_NETWORK,
+                       settings={"WARC_REPLAY": str(archive),
+                                 "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}})
+    assert replay.returncode == 1, replay.log[-3000:]
+    assert replay.stats.get("replay/bad_records") == 1
+    assert f"{path.name}" in replay.log and f"offset {offset}" in replay.log
+    assert "1 WARC record(s) of the archive replayed could not be read" in replay.log
+    assert sorted(i["url"] for i in replay.items) == sorted(
+        i["url"] for i in result.items if i is not victim)
