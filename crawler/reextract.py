@@ -37,6 +37,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from archive.errors import RECORD_KEPT, WarcFormatError
 from archive.model import ArchivedResponse
@@ -94,6 +95,7 @@ class ReextractReport:
     cut_short: int = 0  # items whose joining a failed or missing later page ended
     # articles read from a capture older than a newer error answer, by that answer's status
     past_errors: Counter[str] = field(default_factory=Counter)
+    unowned: Counter[str] = field(default_factory=Counter)  # archived URLs by host no outlet has
 
 
 BadRecord = Callable[[WarcFormatError], None]
@@ -108,14 +110,19 @@ def said_of(err: WarcFormatError) -> str:
     return f"bad record skipped: {err}"
 
 
-def latest_article_urls(lookup: ArchiveLookup) -> list[str]:
+def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = None
+                        ) -> list[str]:
     """For each canonical article URL, the archived URL spelling with the latest capture; a
     later page of an article (``?page=2``, kept or not by the canonical form) is a page of its
-    own, never a spelling of its first page."""
+    own, never a spelling of its first page. ``unowned`` counts the URLs of each host no
+    outlet (and no site row) is for: not read, and said."""
     best: dict[str, tuple[int, str]] = {}
     for url in lookup.iter_urls():  # one at a time: the list of all would grow with the archive
         try:
             outlet = outlet_for_url(url)
+            parts = urlsplit(url)
+            if outlet is None and unowned is not None and parts.scheme in ("http", "https"):
+                unowned[parts.netloc] += 1  # (not a tool's metadata://, dns: records)
             if outlet is None or not is_article_url(outlet, url):
                 continue
             key = page_key(url, canonical_url(url, outlet))
@@ -391,7 +398,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             on_bad_record(err)
 
     with ArchiveLookup(paths, on_error=bad_record) as lookup:  # its index folder goes after
-        urls = latest_article_urls(lookup)
+        urls = latest_article_urls(lookup, report.unowned)
         report.index_seconds = time.perf_counter() - started
         report.articles = len(urls)
         if on_total:

@@ -122,6 +122,12 @@ class Command(ScrapyCommand):
               f"bad records skipped: {report.bad_records}; bad records kept: "
               f"{report.kept_records}; read past a newer error answer: {past}; "
               f"{joining_summary(report)}", file=sys.stderr)
+        if report.unowned:
+            hosts = ", ".join(f"{host}: {n}" for host, n in report.unowned.most_common(5))
+            print(f"note: {sum(report.unowned.values())} archived URL(s) of "
+                  f"{len(report.unowned)} host(s) no outlet or site row is for, not read "
+                  f"({hosts}); give a host a site row (EXTRA_OUTLETS, `-s EXTRA_OUTLETS=…`) "
+                  "to read its articles", file=sys.stderr)
         broken = report.failed["error"] + report.failed["worker_died"] + report.failed["timeout"]
         damaged = report.bad_records + report.kept_records  # as verify, an error either way
         self.exitcode = 1 if invalid or damaged or broken else 0

@@ -162,3 +162,21 @@ def test_reextract_refuses_an_output_that_is_an_input_or_an_archive(tmp_path: Pa
         assert "Traceback" not in result.stderr
     assert {p: p.read_bytes() for p in (path, other)} == before
     assert not (tmp_path / "new.warc.gz").exists() and not (tmp_path / "new.wacz").exists()
+
+
+def test_archived_pages_of_a_host_no_outlet_is_for_are_said_not_silently_left(
+        tmp_path: Path) -> None:
+    """Another tool's crawl of a site with no row: its pages gave '0 items from 0 archived
+    articles' and nothing else."""
+    path, golds = belta_warc(tmp_path / "warc", count=2)
+    stranger = tmp_path / "warc" / "stranger.warc"
+    stranger.write_bytes(b"".join(
+        record("response", f"http://gazeta.example/news/{n}/", http_block(
+            b"HTTP/1.1 200 OK", b"<html><h1>A</h1><p>text</p></html>"))
+        for n in range(3)))
+    out = tmp_path / "items.jsonl"
+    proc = scrapy_command("reextract", str(tmp_path / "warc"), "-O", str(out), "--jobs", "1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_items(out)) == len(golds)
+    assert ("note: 3 archived URL(s) of 1 host(s) no outlet or site row is for, not read "
+            "(gazeta.example: 3)") in proc.stderr
