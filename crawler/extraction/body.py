@@ -6,6 +6,7 @@ import re
 
 from lxml import etree
 
+from crawler.extraction.boilerplate import is_boilerplate_line
 from crawler.extraction.generic import (
     drop_link_blocks,
     generic_paragraphs,
@@ -211,7 +212,8 @@ def card_lists(lines: list[str]) -> set[int]:
 
 def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
          subtitle: str | None) -> tuple[list[str], list[str]]:
-    """Clean, cut at end markers, drop credits and repeated headings; return (body, in-body authors).
+    """Clean, cut at end markers, drop credits, repeated headings, card lists and the lines
+    of page furniture (crawler.extraction.boilerplate); return (body, in-body authors).
 
     The outlet's markers and the common calls to subscribe end the body wherever a paragraph
     starts with them; the common block headings only where the paragraph is such a heading."""
@@ -243,7 +245,7 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
             authors.append(clean_line(match.group(1)))
             continue
         if (line.casefold() in headings or READ_MORE.match(line)
-                or any(p.search(line) for p in patterns)):
+                or any(p.search(line) for p in patterns) or is_boilerplate_line(line)):
             continue
         body.append(line)
     # lines are clean already; only repeats that the removals made adjacent are left to drop

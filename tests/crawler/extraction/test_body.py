@@ -172,3 +172,13 @@ def test_short_dated_lines_of_an_article_are_no_card_list() -> None:
                 "Читать далее"]
     assert tidy([FIRST, *timeline, LAST], GENERIC, "Заголовок", None)[0] == [
         FIRST, *timeline[:-1], LAST]
+
+
+@pytest.mark.parametrize("promo", [
+    "Хотите первыми узнавать главное? Подпишитесь на нашу ежедневную рассылку.",
+    "Все права защищены.", "Реклама", "Sign up for our daily newsletter to get the news."])
+@pytest.mark.parametrize("rules", [BELTA.rules, GENERIC], ids=["belta", "generic"])
+def test_a_promo_or_notice_inside_a_rules_body_is_no_body(promo: str, rules: object) -> None:
+    """The lines the generic extractor drops as page furniture are dropped from a body an
+    outlet's selector found too: a promo a redesign put inside it went into the text."""
+    assert body(promo, rules) == [FIRST, LAST]
