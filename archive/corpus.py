@@ -99,6 +99,7 @@ __all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 MANIFEST = "_corpus.json"
 REJECTS = "_rejects.jsonl"
 OWN_FILES = frozenset({MANIFEST, REJECTS, "_lock", "_schema.json", "views.sql"})  # at its top
+OWN_FOLDERS = frozenset({"versions", "edits", "families", "removals"})
 BATCH_ROWS = 2000  # rows buffered per partition before a row group is written
 BUFFER_BYTES = 16 << 20  # text buffered over all partitions before every buffer is written
 MAX_OPEN_PARTS = 32  # Parquet writers open at once (about 1 MB each): a backfill spans years
@@ -774,8 +775,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         # ``-o DATA/items``: its _rejects.jsonl is no items file, its other files and folders
         # none to name
         files = [p for p in files if p.name not in OWN_FILES]
-        others = [(p, why) for p, why in others
-                  if p.name not in OWN_FILES | {"versions", "edits", "families", "removals"}]
+        others = [(p, why) for p, why in others if p.name not in OWN_FILES | OWN_FOLDERS]
     out = BuildReport()
 
     def report(problem: Problem) -> None:

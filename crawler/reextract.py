@@ -120,9 +120,10 @@ def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = No
     for url in lookup.iter_urls():  # one at a time: the list of all would grow with the archive
         try:
             outlet = outlet_for_url(url)
-            parts = urlsplit(url)
-            if outlet is None and unowned is not None and parts.scheme in ("http", "https"):
-                unowned[parts.netloc] += 1  # (not a tool's metadata://, dns: records)
+            if outlet is None and unowned is not None:
+                parts = urlsplit(url)
+                if parts.scheme in ("http", "https"):  # (not a tool's metadata://, dns:)
+                    unowned[parts.netloc] += 1
             if outlet is None or not is_article_url(outlet, url):
                 continue
             key = page_key(url, canonical_url(url, outlet))

@@ -445,9 +445,8 @@ class SiteCrawl(OutletSpider):
         if listed := disc.next_page_link(tree, links, response.url, 1):
             state.listings.append(listed)
         state.archive = disc.archive_prefix(links, state.outlet.host)
-        headlined = disc.headlined_ids(tree, response.url, response.encoding)
-        articles = [url for url in links
-                    if url in headlined or disc.looks_like_article(url, state.outlet.keep_query)]
+        articles = disc.article_links(tree, links, response.url, response.encoding,
+                                      state.outlet.keep_query)
         for url in articles:
             day = disc.url_day(url)
             yield from self.candidate(state, disc.Candidate(
@@ -1045,9 +1044,9 @@ class SiteCrawl(OutletSpider):
         tree = parse_page(response.text)
         links = disc.page_links(tree, response.url, response.encoding)
         self.note_offsite_base(state, tree, response.url)
-        headlined = disc.headlined_ids(tree, response.url, response.encoding)
-        keys = {u: self.article_key(state.outlet, u) for u in links
-                if u in headlined or disc.looks_like_article(u, state.outlet.keep_query)}
+        keys = {u: self.article_key(state.outlet, u)
+                for u in disc.article_links(tree, links, response.url, response.encoding,
+                                            state.outlet.keep_query)}
         listing = ListingPage([ListingLink(u, disc.url_day(u)) for u in keys],
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if keys[link.url] not in seen]

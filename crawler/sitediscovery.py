@@ -204,9 +204,16 @@ def page_links(tree: etree._Element, url: str, encoding: str = "utf-8") -> list[
     UTF-8 whatever the page's charset; see :func:`charset_escaped`)."""
     links = tree_links(tree, url) + script_links(tree, url) + srcdoc_links(tree, url)
     if codecs.lookup(encoding).name != "utf-8":
-        links = [charset_escaped(link, encoding) if not link.isascii() else link
-                 for link in links]
+        links = [as_sent(link, encoding) for link in links]
     return list(dict.fromkeys(links))
+
+
+def as_sent(link: str, encoding: str) -> str:
+    """``link`` as a browser sends it from a page in ``encoding`` (:func:`charset_escaped`
+    unless it is ASCII or the page UTF-8)."""
+    if link.isascii() or codecs.lookup(encoding).name == "utf-8":
+        return link
+    return charset_escaped(link, encoding)
 
 
 def charset_escaped(link: str, encoding: str) -> str:
@@ -580,9 +587,17 @@ def headlined_ids(tree: etree._Element, url: str, encoding: str = "utf-8") -> se
             continue
         text = " ".join(node.text_content().split())
         if len(text) >= HEADLINE_MIN_CHARS and len(text.split()) >= HEADLINE_MIN_WORDS:
-            found.add(link if link.isascii() or codecs.lookup(encoding).name == "utf-8"
-                      else charset_escaped(link, encoding))
+            found.add(as_sent(link, encoding))
     return found
+
+
+def article_links(tree: etree._Element, links: list[str], url: str, encoding: str,
+                  id_params: Iterable[str] = GENERIC_KEEP_QUERY) -> list[str]:
+    """The links of a home page or listing (``links``: its :func:`page_links`) that read as
+    articles: by their address (:func:`looks_like_article`), or a short id by its headline
+    (:func:`headlined_ids`)."""
+    headlined = headlined_ids(tree, url, encoding)
+    return [link for link in links if link in headlined or looks_like_article(link, id_params)]
 
 
 def declared_canonical(html: str, base: str) -> str | None:
