@@ -271,8 +271,9 @@ def zone_for_offset(offset: timedelta) -> str:
 
 # Country domains of one time zone (in the outlets' region): a site of one whose dates carry
 # no offset prints its wall clock there, not UTC. Not .ru or .kz: several zones each.
-COUNTRY_ZONES = {"by": "Europe/Minsk", "xn--90ais": "Europe/Minsk", "ua": "Europe/Kiev",
-                 "pl": "Europe/Warsaw", "lt": "Europe/Vilnius", "lv": "Europe/Riga",
+# (a row's host is kept as written: .бел, or its punycode)
+COUNTRY_ZONES = {"by": "Europe/Minsk", "бел": "Europe/Minsk", "xn--90ais": "Europe/Minsk",
+                 "ua": "Europe/Kiev", "pl": "Europe/Warsaw", "lt": "Europe/Vilnius", "lv": "Europe/Riga",
                  "ee": "Europe/Tallinn", "md": "Europe/Chisinau", "ge": "Asia/Tbilisi",
                  "am": "Asia/Yerevan", "az": "Asia/Baku"}
 

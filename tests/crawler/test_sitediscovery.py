@@ -150,6 +150,7 @@ def test_zone_vote() -> None:
 
 @pytest.mark.parametrize(("host", "zone"), [
     ("rayon.by", "Europe/Minsk"), ("www.gazeta.xn--90ais", "Europe/Minsk"),  # .бел
+    ("газета.бел", "Europe/Minsk"),
     ("news.com.ua", "Europe/Kiev"), ("gazeta.ru", "UTC"), ("news.example.com", "UTC"),
 ])
 def test_a_site_whose_dates_carry_no_offset_takes_its_country_domains_zone(host: str,
@@ -158,6 +159,13 @@ def test_a_site_whose_dates_carry_no_offset_takes_its_country_domains_zone(host:
     assert vote_zone(Counter(), host) == zone
     ZoneInfo(zone)
     assert vote_zone(Counter({timedelta(hours=5): 1}), host) == "Etc/GMT-5"
+
+
+def test_an_idn_rows_country_domain_gives_its_zone() -> None:
+    """A row's host is kept as written: the zone comes the same from .бел as from its
+    punycode."""
+    outlet = outlet_from_site_row({"url": "https://газета.бел/"})
+    assert vote_zone(Counter(), outlet.host) == "Europe/Minsk"
 
 
 def test_state_keeps_better_dated_sightings_and_a_bound() -> None:
