@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,14 @@ def files_digest(files: list[Path]) -> str:
     return sha.hexdigest()
 
 
+def _without_offset(value: str) -> bool:
+    """A date-time with no UTC offset: RFC 3339 (the schema's format) requires one."""
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is None
+    except ValueError:
+        return False
+
+
 def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
           was_read: dict[str, dict[str, Any]] | None = None) -> Iterator[dict[str, Any]]:
     """The valid observations of one file as rows; the others reported. Raises
@@ -79,6 +88,7 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
     the number of complete lines among them: what this read reported on, whatever a crawl
     appends meanwhile."""
     read, end, lines = hashlib.sha256(), 0, 0
+    naive = [0, 0]  # lines whose observed_at has no offset, the first of them
     for number, (offset, raw, whole) in enumerate(
             bounded_lines(path, 0, MAX_LINE_BYTES, read.update), 1):
         end = offset  # every byte read up to here, hashed in ``read``
@@ -112,8 +122,14 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
             report(path.name, number, f"observed_at {line['observed_at'][:80]!r} names no "
                    f"instant ({exc}): when it was observed is unknown", True)
             continue
+        if _without_offset(line["observed_at"]):
+            naive[0] += 1
+            naive[1] = naive[1] or number
         yield {**line, "observed_ts": observed, "removals_file": path.name,
                "removals_line": number}
+    if naive[0]:
+        report(path.name, naive[1], f"{naive[0]} line(s) whose observed_at has no UTC offset "
+               "(another tool's file? the crawl writes +00:00): read as UTC", False)
     if not still_holds(path, hashlib.sha256(), 0, end, read.hexdigest()):
         raise ChangedWhileRead(path.name)
     if was_read is not None:

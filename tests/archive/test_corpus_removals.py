@@ -297,3 +297,25 @@ def test_a_removals_file_changed_under_the_build_is_named_and_read_again_next_ti
     assert other.exists()
     rejects = (corpus / REJECTS).read_text().splitlines() if (corpus / REJECTS).exists() else []
     assert all(json.loads(r)["line"] == 0 for r in rejects), rejects  # no bogus line
+
+
+def test_an_observed_at_without_offset_is_read_as_utc_with_one_note_per_file(
+        tmp_path: Path) -> None:
+    """The crawl writes ``observed_at`` with ``+00:00``; another tool's line without an offset
+    was read as UTC and nothing said so, though it may have been local time."""
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    several_runs(data)
+    name = "belta-2026-01-07T00-00-00+00-00-11.jsonl"
+    naive = DAY2.removesuffix("+00:00")
+    write(data, name, [observation(3, "removed", DAY2, 410),
+                       observation(5, "removed", naive, 404),
+                       observation(1, "removed", naive, 404)])
+    report = build_corpus(data, corpus)
+    assert report.removals == 3 and report.rejected == 0
+    [problem] = report.problems
+    assert (problem.file, problem.line, problem.fatal) == (name, 2, False)
+    assert problem.reason.startswith("2 line(s) whose observed_at has no UTC offset"), problem
+    assert problem.reason.endswith("read as UTC")
+    when = duck(corpus).execute("SELECT strftime(observed_ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S') "
+                                "FROM removals WHERE url = ?", [belta_url(5)]).fetchone()[0]
+    assert when == naive
