@@ -16,7 +16,7 @@ from crawler.extraction.generic import (
 from crawler.extraction.html import block_texts, detached_copy, remove_nodes, select_nodes
 from crawler.extraction.normalize import clean_line, clean_paragraphs, drop_repeats
 from crawler.extraction.provenance import GENERIC, Provenance, rule_source
-from crawler.extraction.structured import structured_fallback
+from crawler.extraction.structured import body_chars, structured_fallback
 from crawler.outlets.base import (
     COMMON_CUT_MARKERS,
     COMMON_DROP,
@@ -75,13 +75,13 @@ def body_match(tree: etree._Element, rules: ArticleRules
     """The body's blocks and the selector that found them: the first selector that matches
     something other than a layout wrapper or a list of links; of its matches the one with
     most text, with the matches beside it (same parent, in page order) that hold prose of
-    their own: a body split in two by an ad or an embed that carries the class twice."""
+    their own: a body split in two by an ad or an embed that carries the class twice (its
+    second half may end in a headline list, which ``rule_paragraphs`` drops as a link block)."""
     headline = next(tree.iter("h1"), None)
     for spec in rules.body:
-        nodes = [n for n in select_nodes(tree, spec)
-                 if not is_wrapper(n, headline) and not is_link_list(n)]
-        if nodes:
-            main = max(nodes, key=lambda n: len("".join(n.itertext())))
+        nodes = [n for n in select_nodes(tree, spec) if not is_wrapper(n, headline)]
+        if bodies := [n for n in nodes if not is_link_list(n)]:
+            main = max(bodies, key=lambda n: len("".join(n.itertext())))
             seen = _lines(block_texts(main))
             parts = []
             for node in nodes:
@@ -95,6 +95,13 @@ def _lines(texts: list[str]) -> set[str]:
     return {line for line in map(clean_line, texts) if line}
 
 
+def own_chars(node: etree._Element) -> int:
+    """Characters of the node's text outside links: the prose a part of the body brings (a
+    part that ends in the site's headline list is still one; the list is a link block)."""
+    text = len(clean_line("".join(node.itertext())))
+    return text - sum(len(clean_line("".join(a.itertext()))) for a in node.iter("a"))
+
+
 def _other_part(node: etree._Element, main: etree._Element, seen: set[str]) -> bool:
     """Whether a match beside the main block is more of the body, not a promo that kept its
     class ("read more" teasers never are; neither are a few lines) nor the body again (a
@@ -102,7 +109,7 @@ def _other_part(node: etree._Element, main: etree._Element, seen: set[str]) -> b
     texts = block_texts(node)
     lines = _lines(texts)
     if (node.getparent() is not main.getparent() or not lines or len(lines & seen) * 2 > len(lines)
-            or sum(map(len, lines)) < MIN_PART_CHARS or is_teaser(texts)):
+            or own_chars(node) < MIN_PART_CHARS or is_teaser(texts)):
         return False
     seen |= lines
     return True
@@ -118,7 +125,7 @@ def rule_paragraphs(tree: etree._Element, rules: ArticleRules
     if len(nodes) == 1:
         body = detached_copy(nodes[0])
     else:
-        body = etree.Element("div")
+        body = nodes[0].makeelement("div", {})  # of the page's kind: drop_tree needs lxml.html's
         body.extend(detached_copy(n) for n in nodes)
     remove_nodes(body, rules.drop + COMMON_DROP)
     whole = block_texts(body)
@@ -284,5 +291,7 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
         paragraphs, authors = tidy(found.paragraphs, rules, title, subtitle)
         prov.record(rules, "text", found.source if paragraphs else None)
         return paragraphs, authors, found.method
+    if not body_chars(paragraphs, title):  # the headline and its date line: no body
+        paragraphs = []
     prov.record(rules, "text", GENERIC if paragraphs else None)
     return paragraphs, authors, "generic"

@@ -25,9 +25,10 @@ import lxml.html
 from lxml import etree
 
 from crawler.extraction.dateline import same_headline, title_key
+from crawler.extraction.generic import is_meta_line
 from crawler.extraction.html import block_texts
 from crawler.extraction.metadata import json_ld_objects, ld_types
-from crawler.extraction.normalize import clean_paragraphs
+from crawler.extraction.normalize import clean_line, clean_paragraphs
 from crawler.extraction.pagekind import ARTICLE_TYPES, is_prose
 from crawler.extraction.provenance import APP_STATE, JSON_LD
 
@@ -389,14 +390,29 @@ def continues(part: list[str], whole: list[str]) -> bool:
             and head[:PREFIX_CHARS] in full[:PREFIX_CHARS + PREFIX_SLACK])
 
 
+def body_chars(paragraphs: list[str], title: str | None) -> int:
+    """The characters of ``paragraphs`` that may be body: a line that is the headline, alone
+    or run into its date line ("Заголовок 14 сентября 2025": all trafilatura finds of a page
+    whose body a script fills in), counts none."""
+    head = clean_line(title or "").casefold()
+    total = 0
+    for line in paragraphs:
+        if head and line.casefold().startswith(head):
+            rest = line[len(head):].strip(" \t|·,—–-")
+            if not rest or is_meta_line(rest):
+                continue
+        total += len(line)
+    return total
+
+
 def structured_fallback(tree: etree._Element, paragraphs: list[str],
                         title: str | None) -> StructuredBody | None:
     """The structured body to use instead of the HTML extraction's ``paragraphs``: when these
-    are no body (under MIN_BODY_CHARS), JSON-LD's article body, else the app state's; when they
+    are no body (under MIN_BODY_CHARS but for the headline and its date line, ``body_chars``), JSON-LD's article body, else the app state's; when they
     are a much shorter start of JSON-LD's article body (a teaser), that body. App state is not
     weighed against a body the HTML gave: unlike JSON-LD it declares nothing, and that case
     changed the benchmark pages (docs/extraction.md, *Text from data*)."""
-    if sum(map(len, paragraphs)) < MIN_BODY_CHARS:
+    if body_chars(paragraphs, title) < MIN_BODY_CHARS:
         return ld_body(tree, title) or app_state_body(tree, title)
     found = ld_body(tree, title)
     return found if found is not None and continues(paragraphs, found.paragraphs) else None

@@ -8,11 +8,12 @@ its title), and the field must count as a rule miss (crawler.extensions.rule_dri
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 import pytest
 
-from crawler.extraction import extract_article, rule_misses
+from crawler.extraction import ExtractionError, extract_article, rule_misses
 from crawler.items import Article, ArticlePage
 from tests.sites import regional, zerkalo
 
@@ -111,3 +112,72 @@ def test_a_body_rendered_twice_for_two_screens_is_read_once() -> None:
     assert twice.count(OLD_BODY) == 2
     article = extract(twice)
     assert article.text == GOLD.text
+
+
+def shklov_page(html: str, post: regional.Post = POSTS[1]) -> Article:
+    return extract_article(ArticlePage(
+        url=post.gold.url, outlet=regional.SHKLOV, body=html.encode(), status=200,
+        headers={"Content-Type": "text/html; charset=utf-8"}, fetched_at="2025-09-15T10:00:00Z"))
+
+
+AD = '<div class="ad-slot"><p>Реклама</p></div>'
+
+
+def test_a_split_body_whose_second_half_ends_in_the_headline_list_gives_both_halves() -> None:
+    """The second half, closed by the site's "Последние новости" block (now inside it), is
+    mostly links: it was left out as a headline list, half the article lost without a miss."""
+    post = POSTS[1]
+    html = regional.shklov_article(post, POSTS).replace(
+        '<figure class="wp-block-image">',
+        f'</div>{AD}<div class="entry-content"><figure class="wp-block-image">', 1)
+    assert html.count('<div class="entry-content">') == 2
+    article = shklov_page(html)
+    assert article.text == post.gold.text
+    assert article.extractor["fields"]["text"] == "rules:.entry-content"
+
+
+def test_a_split_body_with_a_related_list_inside_a_half_is_read_whole() -> None:
+    """Two halves, a "related" list of links in the second: the two were joined under a
+    plain lxml element, which link-block removal could not cut from (AttributeError, no item)."""
+    related = ('<ul class="more-x">' + "".join(
+        f'<li><a href="/life/{1800 + n}.html">{escape(t)}</a></li>'
+        for n, t in enumerate(HEADLINES[:3])) + "</ul>")
+    second = "<p>Пресс-секретарь президента России"
+    split = PAGE.replace(second, f'</div>{AD}{OLD_BODY}{second}', 1)
+    split = split.replace('</div>\n<div class="donate-promo">',
+                          f'{related}</div>\n<div class="donate-promo">', 1)
+    assert split.count(OLD_BODY) == 2 and related in split
+    article = extract(split)
+    assert article.text == GOLD.text
+    assert article.extractor["fields"]["text"] == 'rules:[itemprop="articleBody"]'
+
+
+def client_rendered(post: regional.Post, ld_body: str | None) -> str:
+    """The post with its body filled in by a script: an empty block in the HTML, the text
+    (when given) in JSON-LD's articleBody."""
+    html = regional.shklov_article(post, POSTS)
+    start = html.index('<div class="entry-content">')
+    end = html.index('<footer class="entry-footer">')
+    html = html[:start] + '<div class="entry-content" id="app-root"></div>\n' + html[end:]
+    if ld_body is not None:
+        ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                         "headline": post.gold.title, "articleBody": ld_body},
+                        ensure_ascii=False)
+        html = html.replace("</head>", f'<script type="application/ld+json">{ld}</script></head>')
+    return html
+
+
+def test_a_body_only_in_json_ld_is_the_text_not_the_headline_and_date() -> None:
+    """All the HTML gives is the headline run into its date line ("Заголовок 14 сентября
+    2025"): longer than a body's minimum, so it was kept as the text, JSON-LD's body unread."""
+    post = POSTS[1]
+    article = shklov_page(client_rendered(post, "\n\n".join(post.gold.paragraphs)))
+    assert article.text == post.gold.text
+    assert article.extractor["fields"]["text"] == "json-ld"
+    assert ".entry-content" in rule_misses(article)["text"]
+
+
+def test_a_page_whose_only_text_is_the_headline_and_date_has_no_body() -> None:
+    post = POSTS[1]
+    with pytest.raises(ExtractionError, match="no_body"):
+        shklov_page(client_rendered(post, None))
