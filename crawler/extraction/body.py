@@ -15,6 +15,7 @@ from crawler.extraction.generic import (
 )
 from crawler.extraction.html import block_texts, detached_copy, remove_nodes, select_nodes
 from crawler.extraction.normalize import clean_line, clean_paragraphs, drop_repeats
+from crawler.extraction.pagekind import is_prose
 from crawler.extraction.provenance import GENERIC, Provenance, rule_source
 from crawler.extraction.structured import body_chars, structured_fallback
 from crawler.outlets.base import (
@@ -259,6 +260,21 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
     return drop_repeats(body), authors
 
 
+SHORT_RULE_CHARS = 500  # a rule body shorter than this is weighed against the generic text
+MIN_MORE_PROSE = 2  # prose paragraphs the generic text must add to show the body moved
+
+
+def only_a_part(paragraphs: list[str], generic: list[str]) -> bool:
+    """Whether a rule's body is only part of the article the generic extractor finds: every
+    paragraph of it is there, with MIN_MORE_PROSE paragraphs of prose and twice its text more.
+    A redesign that left the body's selector on the lead or summary block and moved the text
+    to a new one makes the rule seem to match (the item would be the lead, and no miss)."""
+    extra = [p for p in generic if p not in set(paragraphs)]
+    return (len(extra) < len(generic) and set(paragraphs) <= set(generic)
+            and sum(is_prose(p) for p in extra) >= MIN_MORE_PROSE
+            and sum(map(len, extra)) >= 2 * sum(map(len, paragraphs)))
+
+
 def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, title: str | None,
                  subtitle: str | None, provenance: Provenance | None = None
                  ) -> tuple[list[str], list[str], str]:
@@ -272,6 +288,7 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
     method ``json-ld`` or ``app-state`` (crawler.extraction.structured)."""
     prov = provenance if provenance is not None else Provenance()
     generic: list[str] | None = None
+    fuller: tuple[list[str], list[str]] | None = None  # the generic text, tidied
     if rules and rules.body:
         spec, found, teaser = rule_paragraphs(tree, rules)
         if teaser is not None:
@@ -281,12 +298,17 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
                 return [], [], TEASER
         else:
             paragraphs, authors = tidy(found, rules, title, subtitle)
-            if spec and sum(map(len, paragraphs)) >= MIN_BODY_CHARS:
-                prov.record(rules, "text", rule_source(spec))
-                return paragraphs, authors, "rules"
+            chars = sum(map(len, paragraphs))
+            if spec and chars >= MIN_BODY_CHARS:
+                if chars < SHORT_RULE_CHARS:  # a short match may be the lead of a moved body
+                    generic = generic_paragraphs(tree, url)
+                    fuller = tidy(generic, rules, title, subtitle)
+                if chars >= SHORT_RULE_CHARS or not only_a_part(paragraphs, fuller[0]):
+                    prov.record(rules, "text", rule_source(spec))
+                    return paragraphs, authors, "rules"
     if generic is None:
         generic = generic_paragraphs(tree, url)
-    paragraphs, authors = tidy(generic, rules, title, subtitle)
+    paragraphs, authors = fuller if fuller is not None else tidy(generic, rules, title, subtitle)
     if (found := structured_fallback(tree, paragraphs, title)) is not None:
         paragraphs, authors = tidy(found.paragraphs, rules, title, subtitle)
         prov.record(rules, "text", found.source if paragraphs else None)

@@ -181,3 +181,28 @@ def test_a_page_whose_only_text_is_the_headline_and_date_has_no_body() -> None:
     post = POSTS[1]
     with pytest.raises(ExtractionError, match="no_body"):
         shklov_page(client_rendered(post, None))
+
+
+def test_a_body_rule_left_on_the_lead_while_the_text_moved_is_a_miss() -> None:
+    """The redesign kept ``itemprop=articleBody`` on a one-sentence summary and moved the
+    article to a new block: the item was the summary, the rule seemingly healthy."""
+    lead = ("Стороны обсудили вопросы двустороннего сотрудничества и союзного строительства, "
+            "сообщила пресс-служба.")
+    html = RENAMED.replace('<div class="article-text-v2">',
+                           f'{OLD_BODY}<p>{lead}</p></div><div class="article-text-v2">', 1)
+    article = extract(html)
+    assert article.text.endswith(GOLD.text.split("\n\n", 1)[1])  # the whole body, after its title
+    assert lead in article.text
+    assert article.extractor["fields"]["text"] == "generic"
+    assert "text" in rule_misses(article)
+
+
+def test_a_short_article_that_is_all_the_rule_finds_stays_the_rules() -> None:
+    """A brief of two sentences: the generic extractor adds no prose of its own to it."""
+    short = ("Президенты Беларуси и России провели телефонный разговор. "
+             "Об этом сообщила пресс-служба главы государства.")
+    start = PAGE.index(OLD_BODY)
+    end = PAGE.index('</div>\n<div class="donate-promo">', start)
+    article = extract(PAGE[:start] + f"{OLD_BODY}<p>{short}</p>" + PAGE[end:])
+    assert article.text.endswith(short)
+    assert article.extractor["fields"]["text"] == 'rules:[itemprop="articleBody"]'
