@@ -36,6 +36,7 @@ from crawler.extraction.provenance import (
 )
 from crawler.outlets.base import ArticleRules, Outlet
 from crawler.siteoutlets import generic_rules
+from crawler.urls import url_host
 
 
 @dataclass
@@ -199,10 +200,10 @@ def _first(*candidates: tuple[str | None, Any]) -> tuple[str | None, Any]:
 
 
 def site_names(tree: etree._Element, objects: list[dict[str, Any]], ld: dict[str, Any],
-               outlet: Outlet | None) -> list[str]:
+               outlet: Outlet | None, url: str = "") -> list[str]:
     """What the site calls itself: og:site_name, application-name, JSON-LD WebSite or
     Organization (among the page's JSON-LD ``objects``) and the article's publisher, the
-    outlet's name."""
+    outlet's name, the page's host (with and without its top-level domain)."""
     names = _meta(tree, "og:site_name", "application-name")
     for obj in objects:
         if any(k in ("WebSite", "Organization", "NewsMediaOrganization") for k in ld_types(obj)):
@@ -210,15 +211,30 @@ def site_names(tree: etree._Element, objects: list[dict[str, Any]], ld: dict[str
     names += _ld_names(ld.get("publisher"))
     if outlet is not None:
         names.append(outlet.name)
-    return [n for n in _clean_list(names) if title_key(n)]
+    if host := (url_host(url) or "").removeprefix("www."):
+        names += [host, host.rsplit(".", 1)[0]]  # "RuNews24.ru", "Zerkalo"
+    forms = [form for name in _clean_list(names) for form in _name_forms(name)]
+    return [n for n in dict.fromkeys(forms) if title_key(n)]
+
+
+def _name_forms(name: str) -> list[str]:
+    """A site's name as titles spell it too: without a place in brackets ("«Ударны фронт»
+    (Шклов)" as "«Ударны фронт»"); quotes count for nothing (``title_key`` drops them)."""
+    short = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+    return [name, short] if short and short != name else [name]
+
+
+_SUFFIX_SEPARATOR = re.compile(r"\s*[|—–:·•]\s*|\s+-\s+|-(?=\S)")
 
 
 def _without_site_name(title: str, names: list[str]) -> str:
-    """``title`` without a trailing " | Site", " — Site" (og:title and <title> often add it)."""
-    for name in names:
-        trimmed = re.sub(rf"\s*[|—–:·•-]\s*{re.escape(name)}\s*$", "", title, flags=re.IGNORECASE)
-        if trimmed != title and title_key(trimmed):
-            return trimmed
+    """``title`` without a trailing " | Site", " — Site" (og:title and <title> often add it):
+    the words after the last separator that are a site name's words, case and quotes aside."""
+    keys = {title_key(name) for name in names}
+    for sep in reversed(list(_SUFFIX_SEPARATOR.finditer(title))):
+        head, tail = title[:sep.start()], title[sep.end():]
+        if title_key(tail) in keys and title_key(head):
+            return head.rstrip()
     return title
 
 
@@ -319,16 +335,16 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     og_title = next(iter(_meta(tree, "og:title", "twitter:title")), None)
     if _generic_title_rule(outlet, rules):
         src, title = generic_title(tree, [(JSON_LD, headline), (OPENGRAPH, og_title)],
-                                   site_names(tree, objects, ld, outlet),
+                                   site_names(tree, objects, ld, outlet, url),
                                    rule_source("h1") if rules else HTML)
     else:
         src, rule_title = rule_headline(tree, rules.title,
-                                        site_names(tree, objects, ld, outlet))
+                                        site_names(tree, objects, ld, outlet, url))
         src, title = _first((src, rule_title), (JSON_LD, headline),
                             (OPENGRAPH, og_title))
         if not title:  # the rule missed and nothing structured names the article: the page's
             # own <h1> (no logo) or <title> without the site's name, as for a page no rule knows
-            src, title = generic_title(tree, [], site_names(tree, objects, ld, outlet), HTML)
+            src, title = generic_title(tree, [], site_names(tree, objects, ld, outlet, url), HTML)
     meta.title = clean_line(title) if title else None
     prov.record(rules, "title", src if meta.title else None)
     src, subtitles = _rule(tree, rules.subtitle if rules else None)

@@ -403,3 +403,29 @@ def test_a_district_papers_relative_date_line_is_read_against_the_pages_fetch_ti
                        body=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"},
                        status=200, fetched_at="2026-12-02T22:30:00+00:00")
     assert extract_article(page).published == "2026-12-02T17:45:00+03:00"
+
+
+@pytest.mark.parametrize(("url", "outlet", "suffix"), [
+    ("https://runews24.ru/world/10/01/2026/shkolniki-rayona", get_outlet("runews24"),
+     " — RuNews24.ru"),
+    ("https://runews24.ru/world/10/01/2026/shkolniki-rayona", get_outlet("runews24"),
+     " | runews24"),
+    (f"https://{regional.SHKLOV}/?p=48213", get_outlet(regional.SHKLOV), " – «Ударны фронт»"),
+    (URL, SITE, " - gorod-news.example"),
+], ids=["host-spelling", "host-label", "name-without-place", "row-host"])
+def test_a_page_title_loses_the_site_name_as_the_site_spells_it_there(url, outlet,
+                                                                     suffix: str) -> None:
+    """The headline left the ``<h1>`` for a ``<div>`` and no og:title names it: the
+    ``<title>`` kept the site's name when it was not spelled as the outlet's (a host, a row
+    name with its town in brackets), and the headline then passed into the body too."""
+    html = (f'<html><head><meta charset="utf-8"><title>{escape(TITLE + suffix)}</title></head>'
+            f'<body><article><div class="article-headline">{escape(TITLE)}</div>'
+            f"<p>{PROSE}</p></article></body></html>")
+    meta = extract_metadata(parse_html(html), outlet, url)
+    assert meta.title == TITLE
+
+
+def test_a_title_whose_last_words_only_look_like_a_name_is_kept() -> None:
+    title = "Минск-Москва: поезд пойдёт чаще"
+    html = f"<html><head><title>{title}</title></head><body><p>{PROSE}</p></body></html>"
+    assert extract_metadata(parse_html(html), SITE, URL).title == title
