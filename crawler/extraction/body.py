@@ -13,7 +13,13 @@ from crawler.extraction.generic import (
     is_meta_line,
     text_stats,
 )
-from crawler.extraction.html import block_texts, detached_copy, remove_nodes, select_nodes
+from crawler.extraction.html import (
+    block_texts,
+    detached_copy,
+    remove_keeping_tail,
+    remove_nodes,
+    select_nodes,
+)
 from crawler.extraction.normalize import clean_line, clean_paragraphs, drop_repeats
 from crawler.extraction.pagekind import is_prose
 from crawler.extraction.provenance import GENERIC, Provenance, rule_source
@@ -116,6 +122,27 @@ def _other_part(node: etree._Element, main: etree._Element, seen: set[str]) -> b
     return True
 
 
+MAX_CAPTION_CHARS = 250  # of text beside a picture: a longer block is prose with an image
+_TEXT_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "table")
+
+
+def drop_picture_captions(body: etree._Element) -> int:
+    """Remove the blocks that hold a picture and a short text beside it, no paragraph: a
+    caption whose ``figure``/``figcaption``/``caption`` markup a redesign renamed
+    (``div.photo > img + div.img-desc``: the text in an element of its own). A paragraph
+    with an inline picture (a ``p``, or a ``div`` whose text is its own) stays."""
+    removed = 0
+    for block in list(body.iter("div", "span", "a", "center")):
+        if (block is body or block.getparent() is None or next(block.iter("img"), None) is None
+                or any(True for _ in block.iter(*_TEXT_BLOCKS))
+                or (block.text or "").strip() or any((c.tail or "").strip() for c in block)):
+            continue  # a paragraph set as a div, its picture inline, has text of its own
+        text = clean_line("".join(block.itertext()))
+        if text and len(text) <= MAX_CAPTION_CHARS and remove_keeping_tail(block):
+            removed += 1
+    return removed
+
+
 def rule_paragraphs(tree: etree._Element, rules: ArticleRules
                     ) -> tuple[str | None, list[str], list[str] | None]:
     """The body selector that matched, the paragraphs under it, and those paragraphs when
@@ -129,6 +156,7 @@ def rule_paragraphs(tree: etree._Element, rules: ArticleRules
         body = nodes[0].makeelement("div", {})  # of the page's kind: drop_tree needs lxml.html's
         body.extend(detached_copy(n) for n in nodes)
     remove_nodes(body, rules.drop + COMMON_DROP)
+    drop_picture_captions(body)
     whole = block_texts(body)
     if is_teaser(whole):  # judged before the link blocks go: the link may be one
         return spec, whole, whole

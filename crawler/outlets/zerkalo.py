@@ -36,8 +36,6 @@ ZERKALO = Outlet(
         body=('[itemprop="articleBody"]', "div#article_body"),
         drop=("div.b-addition", "iframe"),
         drop_paragraphs=(
-            # A photo caption ending in its credit ("… 6 апреля 2023 года. Фото: пресс-служба").
-            r"^.{0,250}[.!?»\s]Фото:\s*\S[^!?]{0,100}$",
             r"1,5\s*% своих польских налогов",
             r"^Беларусы на войне$",
             r"^Поддержать команду Зеркала",

@@ -206,3 +206,29 @@ def test_a_short_article_that_is_all_the_rule_finds_stays_the_rules() -> None:
     article = extract(PAGE[:start] + f"{OLD_BODY}<p>{short}</p>" + PAGE[end:])
     assert article.text.endswith(short)
     assert article.extractor["fields"]["text"] == 'rules:[itemprop="articleBody"]'
+
+
+@pytest.mark.parametrize("caption", [
+    '<div class="photo-x"><img src="/a.jpg" alt=""><div class="img-desc">Новая линия на заводе '
+    "в Могилеве</div></div>",
+    '<div class="media-x"><img src="/b.jpg" alt=""><div class="txt">Участники встречи в Минске, '
+    "10 января 2026 года. Фото: пресс-служба</div></div>",
+    "<p>Участники встречи в Минске, 10 января 2026 года. Фото: пресс-служба</p>",
+], ids=["beside-picture", "beside-picture-with-credit", "credit-last"])
+def test_a_caption_out_of_its_figure_markup_stays_out_of_the_body(caption: str) -> None:
+    post = POSTS[1]
+    html = regional.shklov_article(post, POSTS)
+    start = html.index('<figure class="wp-block-image">')
+    end = html.index("</figure>", start) + len("</figure>")
+    article = shklov_page(html[:start] + caption + html[end:])
+    assert article.text == post.gold.text
+    assert article.extractor["fields"]["text"] == "rules:.entry-content"
+
+
+def test_a_paragraph_set_as_a_div_with_an_inline_picture_stays() -> None:
+    post = POSTS[1]
+    first = post.gold.paragraphs[0]
+    html = regional.shklov_article(post, POSTS).replace(
+        f"<p>{escape(first)}</p>", f'<div><img src="/smile.gif" alt=""> {escape(first)}</div>', 1)
+    assert '<img src="/smile.gif"' in html
+    assert shklov_page(html).text == post.gold.text
