@@ -222,6 +222,7 @@ def _inline_insert(lines: list[str], at: int) -> int | None:
 # A card's link to its article, beside READ_MORE's forms ("Читать новость", "Read story").
 CARD_LINK = re.compile(r"^(?:читать|чытаць|читати|read)\s+(?:новость|навіну|новину|статью|"
                        r"артыкул|статтю|story|article)[\s.…»→>]*$", re.IGNORECASE)
+CARD_LEAD = 2  # lines of a card before its date or link: its rubric and headline
 CARD_MIN = 2  # "read more" lines and date lines that make a run of short lines a card list
 CARD_PROSE_CHARS = 120  # a line this long ending a sentence is prose: it ends a run
 
@@ -238,10 +239,15 @@ def card_lists(lines: list[str]) -> set[int]:
         if line is not None and not (len(line) >= CARD_PROSE_CHARS and line[-1] in ".!?…"):
             run.append(n)
             continue
-        if (sum(bool(READ_MORE.match(lines[i]) or CARD_LINK.match(lines[i])) for i in run)
-                >= CARD_MIN
-                and sum(is_meta_line(lines[i]) for i in run) >= CARD_MIN):
-            out.update(run)
+        marks = [i for i in run if READ_MORE.match(lines[i]) or CARD_LINK.match(lines[i])]
+        dated = [i for i in run if is_meta_line(lines[i])]
+        if len(marks) >= CARD_MIN and len(dated) >= CARD_MIN:
+            # the first card opens at most CARD_LEAD lines before its first date or link,
+            # under at most one heading (no sentence): short lines before are the article's
+            opens = min(marks[0], dated[0]) - CARD_LEAD
+            if opens - 1 in run and lines[opens - 1][-1] not in ".!?…":
+                opens -= 1
+            out.update(i for i in run if i >= opens)
         run = []
     return out
 
@@ -268,7 +274,7 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
         if skip:
             skip -= 1
             continue
-        if n in cards:
+        if n in cards and not (author_line and author_line.match(line)):
             continue
         if _markers_opening(line, markers):
             break

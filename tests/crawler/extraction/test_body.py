@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extraction.body import is_teaser, tidy
+from crawler.outlets import get_outlet
 from crawler.outlets.belta import BELTA
 from crawler.outlets.regional import load_sites
 from crawler.siteoutlets import outlet_from_site_row
@@ -164,6 +165,15 @@ def test_a_card_list_under_any_heading_or_none_is_no_body(heading: list[str],
     assert after == [FIRST, SECOND]
     inside = tidy([FIRST, *heading, *CARDS, SECOND, LAST], rules, "Заголовок", None)[0]  # type: ignore[arg-type]
     assert inside == [FIRST, SECOND, LAST]
+
+
+def test_the_short_lines_before_a_card_list_stay_the_articles() -> None:
+    """RuNews24 closes its body with "Автор: …" (its only author source) and a short closing
+    line; cards following them took both, the author with no miss to show for it."""
+    closing = "Следите за развитием событий."
+    body, authors = tidy([FIRST, SECOND, closing, "Автор: Ольга Смирнова", *CARDS],
+                         get_outlet("runews24").rules, "Заголовок", None)
+    assert (body, authors) == ([FIRST, SECOND, closing], ["Ольга Смирнова"])
 
 
 def test_short_dated_lines_of_an_article_are_no_card_list() -> None:
