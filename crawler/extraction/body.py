@@ -294,6 +294,14 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
     return drop_repeats(body), authors
 
 
+def outlet_generic(tree: etree._Element, url: str, rules: ArticleRules | None) -> list[str]:
+    """The generic extractor's paragraphs without the outlet's own promo blocks (``drop``),
+    which a redesign that renamed the body leaves for the generic text to take. Were a drop
+    rule to match the article's wrapper after a redesign, the page is read without them."""
+    drop = rules.drop if rules else ()
+    return (drop and generic_paragraphs(tree, url, drop)) or generic_paragraphs(tree, url)
+
+
 SHORT_RULE_CHARS = 500  # a rule body shorter than this is weighed against the generic text
 MIN_MORE_PROSE = 2  # prose paragraphs the generic text must add to show the body moved
 
@@ -326,7 +334,7 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
     if rules and rules.body:
         spec, found, teaser = rule_paragraphs(tree, rules)
         if teaser is not None:
-            generic = generic_paragraphs(tree, url)
+            generic = outlet_generic(tree, url, rules)
             if not teaser_elsewhere(found, generic):
                 prov.record(rules, "text", None)
                 return [], [], TEASER
@@ -335,13 +343,13 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
             chars = sum(map(len, paragraphs))
             if spec and chars >= MIN_BODY_CHARS:
                 if chars < SHORT_RULE_CHARS:  # a short match may be the lead of a moved body
-                    generic = generic_paragraphs(tree, url)
+                    generic = outlet_generic(tree, url, rules)
                     fuller = tidy(generic, rules, title, subtitle)
                 if chars >= SHORT_RULE_CHARS or not only_a_part(paragraphs, fuller[0]):
                     prov.record(rules, "text", rule_source(spec))
                     return paragraphs, authors, "rules"
     if generic is None:
-        generic = generic_paragraphs(tree, url)
+        generic = outlet_generic(tree, url, rules)
     paragraphs, authors = fuller if fuller is not None else tidy(generic, rules, title, subtitle)
     if (found := structured_fallback(tree, paragraphs, title)) is not None:
         paragraphs, authors = tidy(found.paragraphs, rules, title, subtitle)

@@ -24,7 +24,13 @@ from trafilatura import bare_extraction
 
 from crawler.extraction.boilerplate import is_boilerplate_line
 from crawler.extraction.dates import human_dates
-from crawler.extraction.html import CONTROLS, parse_html, remove_keeping_tail, without_controls
+from crawler.extraction.html import (
+    CONTROLS,
+    parse_html,
+    remove_keeping_tail,
+    remove_nodes,
+    without_controls,
+)
 from crawler.extraction.normalize import join_paragraphs
 
 # Named steps, each with an ablation row in docs/extraction.md; the dev scorer
@@ -1336,10 +1342,14 @@ def _at_depth(depth: int) -> etree.XPath:
     return etree.XPath("/".join(["*"] * (depth - 1)) + "[*]")
 
 
-def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
-    """Body paragraphs of an article page in reading order; [] if none found."""
+def generic_paragraphs(tree: lxml.html.HtmlElement, url: str,
+                       drop: tuple[str, ...] = ()) -> list[str]:
+    """Body paragraphs of an article page in reading order; [] if none found. ``drop``:
+    selectors of blocks that are no body wherever they are (an outlet's own promos)."""
     try:
-        return _paragraphs(deepcopy(tree), url)
+        work = deepcopy(tree)
+        remove_nodes(work, drop)
+        return _paragraphs(work, url)
     except (ValueError, TypeError, RecursionError, etree.LxmlError):
         return []
 

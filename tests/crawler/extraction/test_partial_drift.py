@@ -15,7 +15,7 @@ import pytest
 
 from crawler.extraction import ExtractionError, extract_article, rule_misses
 from crawler.items import Article, ArticlePage
-from tests.sites import regional, zerkalo
+from tests.sites import belta, regional, zerkalo
 
 FIXTURE = zerkalo.build()
 GOLD = FIXTURE.golds[0]
@@ -232,3 +232,19 @@ def test_a_paragraph_set_as_a_div_with_an_inline_picture_stays() -> None:
         f"<p>{escape(first)}</p>", f'<div><img src="/smile.gif" alt=""> {escape(first)}</div>', 1)
     assert '<img src="/smile.gif"' in html
     assert shklov_page(html).text == post.gold.text
+
+
+def test_the_outlets_own_promo_blocks_stay_out_of_the_generic_text_after_a_redesign() -> None:
+    """БЕЛТА renamed its body block and set paragraphs as divs: the generic extractor took the
+    text and with it ``div.fp_block`` ("Подписаться на рассылку"), which the outlet's rules
+    drop, as they were applied only inside a body the rules found."""
+    gold = belta.build(count=1)[1][0]
+    html = (belta.article_page(gold, "politics", None)
+            .replace("js-mediator-article", "article-text-v3")
+            .replace("<p>", "<div>").replace("</p>", "</div>"))
+    article = extract_article(ArticlePage(
+        url=gold.url, outlet="belta", body=html.encode(), status=200,
+        headers={"Content-Type": "text/html; charset=utf-8"}, fetched_at="2026-01-12T10:00:00Z"))
+    assert article.extractor["fields"]["text"] == "generic"
+    assert "Подписаться на рассылку" not in article.text
+    assert article.text == gold.text
