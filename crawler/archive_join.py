@@ -75,6 +75,8 @@ class Result:
     url: str = ""  # the page's
     past_error: int | None = None  # the status of a newer error answer read past (reextract)
     step: JoinStep | None = None  # a joining going on: its next page is the next task's
+    # the outlet rules that found nothing on the first page, by field (rule_misses)
+    rule_misses: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,6 +90,7 @@ class JoinStep:
     asked: list[str]  # every URL asked of the archive
     counts: Counter[str]  # the live join's stats
     validate: Validate | None
+    rule_misses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # of the first page
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,7 @@ def finish_join(pages: Joiner, step: JoinStep, result: Result) -> None:
     stopped = next_page_of(article)
     result.joining, result.later_read = step.counts, [*step.asked, *filter(None, [stopped])]
     result.cut_short = join_incomplete(article)
+    result.rule_misses = step.rule_misses
     item, reason = _item(article, step.first.url)
     if item is not None and step.validate is not None and (error := step.validate(item)):
         reason = f"invalid: {error}"

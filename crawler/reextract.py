@@ -60,7 +60,8 @@ from crawler.archive_join import (
     use_later_pages,
     worker_lookup,
 )
-from crawler.extraction import next_page_of
+from crawler.extensions.rule_drift import OPTIONAL_FIELDS
+from crawler.extraction import next_page_of, rule_misses
 from crawler.extraction.worker import extract_for_crawl, failure_reason
 from crawler.items import ArticlePage
 from crawler.joining import (
@@ -96,6 +97,20 @@ class ReextractReport:
     # articles read from a capture older than a newer error answer, by that answer's status
     past_errors: Counter[str] = field(default_factory=Counter)
     unowned: Counter[str] = field(default_factory=Counter)  # archived URLs by host no outlet has
+    # layout drift, as the crawl counts it (crawler.extensions.rule_drift): items read by an
+    # outlet's rules, by outlet, and the rules that found nothing, by (outlet, field)
+    rule_pages: Counter[str] = field(default_factory=Counter)
+    rule_misses: Counter[tuple[str, str]] = field(default_factory=Counter)
+    missed_selectors: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+
+    def drifted(self, rate: float, min_pages: int) -> list[tuple[str, str, int, int]]:
+        """(outlet, field, misses, pages) of each field whose rules missed on more than
+        ``rate`` of at least ``min_pages`` items (an optional field's, on every one): the
+        crawl's RULE_MISS_ALARM test (crawler.extensions.rule_drift)."""
+        return [(outlet, name, n, pages)
+                for (outlet, name), n in sorted(self.rule_misses.items())
+                if (pages := self.rule_pages[outlet]) >= min_pages
+                and (n == pages if name in OPTIONAL_FIELDS else n > rate * pages)]
 
 
 BadRecord = Callable[[WarcFormatError], None]
@@ -203,9 +218,10 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
     result = Result(None, "", url=url or page.url)
     try:
         article = extract_for_crawl(page)
+        result.rule_misses = rule_misses(article)
         if join and next_page_of(article) is not None:  # joined task by task
             result.step = JoinStep(replace(page, body=b""), article, {loop_key(page.url)}, [],
-                                   Counter(), validate)
+                                   Counter(), validate, result.rule_misses)
             result.cpu = time.process_time() - start
             return result
         item = asdict(article)
@@ -361,6 +377,18 @@ def _failed(task: Task, reason: str) -> Result:
     return Result(None, reason, url=_label(task))
 
 
+def note_drift(report: ReextractReport, result: Result) -> None:
+    """Count an item read by an outlet's rules, and the rules that missed on its page."""
+    item = result.item or {}
+    if not (item.get("extractor") or {}).get("rules"):
+        return
+    outlet = item.get("source") or "?"
+    report.rule_pages[outlet] += 1
+    for name, selectors in result.rule_misses.items():
+        report.rule_misses[outlet, name] += 1
+        report.missed_selectors[outlet, name] = tuple(selectors)
+
+
 def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None],
               progress: Callable[[int], Any] | None = None, max_size: int = 64 * 1024 * 1024,
               on_total: Callable[[int], None] | None = None, validate: Validate | None = None,
@@ -446,6 +474,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
                 report.failed[result.reason] += 1
             else:
                 report.extracted += 1
+                note_drift(report, result)
                 emit(result.item)
             if progress:
                 progress(1)

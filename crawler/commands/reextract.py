@@ -17,6 +17,7 @@ from tqdm import tqdm
 from archive.errors import WarcFormatError
 from archive.reader import output_clash, warc_inputs
 from archive.schema import schema_errors
+from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES
 from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
 from crawler.reextract import ReextractReport, reextract, said_of
 from crawler.siteoutlets import SiteRowError, check_keys_apart, load_rows, sites_published
@@ -128,6 +129,13 @@ class Command(ScrapyCommand):
                   f"{len(report.unowned)} host(s) no outlet or site row is for, not read "
                   f"({hosts}); give a host a site row (EXTRA_OUTLETS, `-s EXTRA_OUTLETS=…`) "
                   "to read its articles", file=sys.stderr)
+        drift = report.drifted(self.settings.getfloat("RULE_MISS_ALARM", DEFAULT_ALARM_RATE),
+                               self.settings.getint("RULE_MISS_MIN_PAGES", DEFAULT_MIN_PAGES))
+        for outlet, name, misses, pages in drift:
+            selectors = ", ".join(report.missed_selectors[outlet, name])
+            print(f"warning: layout drift? {outlet}'s {name} rules ({selectors}) found nothing "
+                  f"on {misses} of {pages} pages read by its rules; the items took {name} "
+                  "from elsewhere (extractor.fields)", file=sys.stderr)
         broken = report.failed["error"] + report.failed["worker_died"] + report.failed["timeout"]
         damaged = report.bad_records + report.kept_records  # as verify, an error either way
         self.exitcode = 1 if invalid or damaged or broken else 0

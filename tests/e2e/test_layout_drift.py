@@ -9,13 +9,14 @@ and items whose ``extractor.fields`` say which path produced what. Every page is
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
 from archive.reader import iter_responses
 from crawler.outlets.belta import BELTA
 from tests.sites import belta
-from tests.support.crawl import run_crawl
+from tests.support.crawl import ROOT, SCRAPY, run_crawl
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -112,3 +113,32 @@ def test_a_byline_rule_that_stops_filling_alarms_against_earlier_runs(tmp_path) 
     assert not [a for r in reports[:2] for a in r["alarms"]]
     assert ("layout drift: belta authors: the rule filled it on 0% of pages (median of the "
             "last 2 runs: 25%); see rule_misses") in reports[2]["alarms"]
+
+
+def test_reextracting_the_drifted_archive_warns_of_the_drift(drifted, tmp_path) -> None:
+    """``scrapy reextract`` counted no rule misses: re-extracting an archive after a redesign
+    gave the generic text without a word, where the crawl raised its alarm."""
+    result, golds, _ = drifted
+    out = tmp_path / "again.jsonl"
+    proc = subprocess.run([*SCRAPY, "reextract", str(result.data_dir / "warc"), "-O", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    warned = {line.split("'s ")[1].split()[0]: line for line in proc.stderr.splitlines()
+              if line.startswith("warning: layout drift? belta's ")}
+    assert set(warned) == {"title", "published", "text"}, proc.stderr[-2000:]
+    assert "(div.inner_content div.js-mediator-article, div.js-mediator-article)" in \
+        warned["text"]
+    assert f"on {len(golds)} of {len(golds)} pages" in warned["text"]
+    assert len(out.read_text("utf-8").splitlines()) == len(golds)
+
+
+def test_reextracting_a_healthy_archive_warns_of_nothing(tmp_path) -> None:
+    site, golds = belta.build(count=6)
+    with FixtureServer([site]) as server:
+        result = run_crawl("belta", tmp_path, server)
+    proc = subprocess.run([*SCRAPY, "reextract", str(result.data_dir / "warc"), "-O",
+                           str(tmp_path / "again.jsonl")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"{len(golds)} items" in proc.stderr
+    assert "layout drift" not in proc.stderr
