@@ -16,7 +16,7 @@ import tempfile
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,7 +32,7 @@ from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted, note_superseded
 from crawler.extraction import BlockedPage, NotAnArticle, limits
-from crawler.extraction.dates import parse_iso
+from crawler.extraction.dates import iso, localise, parse_iso
 from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS
 from crawler.feeds import (
@@ -87,6 +87,8 @@ CANONICAL_OF = "canonical_of"
 FRAME_OF = "frame_of"
 FRAME_DEPTH = "frame_depth"
 MAX_FRAME_DEPTH = 3
+# A zone sample's article key: its candidate's feed date is given to the page at release
+SAMPLE_OF = "sample_of"
 
 
 def frame_depth(response: Response) -> int:
@@ -269,7 +271,7 @@ class SiteCrawl(OutletSpider):
                 or len(state.sampled) >= self.limits["zone_samples"]):
             return None
         state.sampled[key] = candidate.url
-        return self.sample_request(state, candidate.url, candidate.title)
+        return self.sample_request(state, candidate.url, candidate.title, **{SAMPLE_OF: key})
 
     def sample_request(self, state: disc.SiteState, url: str, title: str | None = None,
                        **meta: Any) -> scrapy.Request | None:
@@ -998,9 +1000,25 @@ class SiteCrawl(OutletSpider):
                 if key not in state.sampled:
                     yield from self.request_candidate(state, found, priority)
             for response in state.samples:
+                self.date_sample(state, response)
                 yield from self.parse_article(response, state.key)
             state.samples.clear()
             state.sampled.clear()
+
+    @staticmethod
+    def date_sample(state: disc.SiteState, response: Response) -> None:
+        """Give a zone sample the date hint an article request has: its feed's (or news
+        sitemap's) date, else its URL's day, in the zone the samples decided. Asked before
+        the zone was known, it had no feed date, and a page printing no date of its own then
+        had none (left out of a window run, ``null`` otherwise) or its URL's midnight."""
+        found = state.candidates.get(response.meta.get(SAMPLE_OF, ""))
+        outlet = state.outlet
+        if found is not None and found.published is not None \
+                and found.channel in disc.PUBLICATION_DATED:
+            response.meta[META_HINT_PUBLISHED] = iso(localise(found.published, outlet.tz))
+        elif (day := outlet.discovery.date_in_url(response.request.url)) is not None:
+            response.meta[META_HINT_PUBLISHED] = iso(datetime.combine(day, time(),
+                                                                      tzinfo=outlet.tz))
 
     def note_bound(self, state: disc.SiteState,
                    chosen: list[tuple[str, disc.Candidate, int]]) -> None:
@@ -1125,7 +1143,7 @@ class SiteCrawl(OutletSpider):
     # a zone sample's other spelling is a sample of the same run; a frame's, an alias's
     # canonical's, the page it stands for
     spelling_meta = (*OutletSpider.spelling_meta, DISCOVERY_RUN, CANONICAL_OF, FRAME_OF,
-                     FRAME_DEPTH)
+                     FRAME_DEPTH, SAMPLE_OF)
 
     def request_outlet(self, request: scrapy.Request) -> Outlet | None:
         """A zone sample names its site (``key``), an article request its outlet."""
@@ -1228,7 +1246,9 @@ class SiteCrawl(OutletSpider):
                 continue
             if request := self.sample_request(state, url, **{CANONICAL_OF: response.url,
                                                              FRAME_OF: response.url,
-                                                             FRAME_DEPTH: depth}):
+                                                             FRAME_DEPTH: depth,
+                                                             SAMPLE_OF: response.meta.get(
+                                                                 SAMPLE_OF, "")}):
                 yield request
             return
 

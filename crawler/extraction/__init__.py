@@ -30,7 +30,7 @@ from crawler.extraction.normalize import clean_line, join_paragraphs
 from crawler.extraction.pagekind import page_kind
 from crawler.extraction.pager import drop_elements, numbered_pager
 from crawler.extraction.pages import earlier_page, named_pages, next_page, page_of
-from crawler.extraction.provenance import FEED, Provenance, rule_source
+from crawler.extraction.provenance import FEED, HTMLDATE, Provenance, rule_source
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
 from crawler.outlets.base import ArticleRules, Outlet
@@ -274,7 +274,10 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
         authors = body_authors
         prov.fields["authors"] = rule_source("author_line")
         prov.misses.pop("authors", None)
-    if not meta.published and page.hint_published:
+    if page.hint_published and (not meta.published or prov.fields.get("published") == HTMLDATE):
+        # the feed's (or listing's) date over htmldate's guess: a day from the URL or a
+        # date found anywhere in the page, where the feed dates this article to the minute
+        meta.published = None
         prov.fields["published"] = FEED
     article = Article(
         id=article_id(url),
