@@ -169,3 +169,41 @@ def test_a_run_report_lost_to_a_full_disk_fails_the_run(full_reports_disk: Path,
     # never "running" (a finished run read as still going): a short final report, or none
     reports = [json.loads(p.read_text("utf-8")) for p in left]
     assert [(r["status"], r["healthy"]) for r in reports] in ([], [("finished", False)])
+
+
+def test_a_gzip_feed_that_fills_the_disk_at_its_end_keeps_what_it_held(tmp_path: Path) -> None:
+    """Appending to a gzip feed: the disk fills when the compressed member is finished, at
+    the end of the run. Scrapy logged it as a failed store, which went unchecked: the run
+    exited 0, every item counted as exported, and a torn member hid them and every later
+    run's from gzip readers. Now the run fails, the file is as the run found it, and the next
+    run exports the articles again."""
+    import gzip
+
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(tmp_path / "feeds", "256k") as feeds, FixtureServer([site.site]) as server:
+        feed = feeds / "items.jsonl.gz"
+        settings = {"FEEDS": {str(feed): {
+            "format": "jsonlines",
+            "postprocessing": ["scrapy.extensions.postprocessing.GzipPlugin"]}}}
+        first, _ = crawl_into(data_dir, server, None, settings)
+        assert first.returncode == 0, first.stderr[-3000:]
+        held = feed.read_bytes()
+        assert len(gzip.decompress(held).splitlines()) == COUNT
+        now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
+        added = site.add(40, now - timedelta(days=9))
+        site.publish()
+        filler = fill(feeds, leave=4096)
+        failed, report = crawl_into(data_dir, server, None, settings)
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert report["healthy"] is False
+        assert report["stats"]["feeds/items_not_exported"] == len(added)
+        assert recorded(data_dir) == COUNT
+        assert "finishing the file failed" in failed.stderr and str(feed) in failed.stderr
+        assert feed.read_bytes() == held
+        filler.unlink()
+        again, _ = crawl_into(data_dir, server, None, settings)
+        assert again.returncode == 0, again.stderr[-3000:]
+        lines = gzip.decompress(feed.read_bytes()).splitlines()  # every member, whole
+    assert sorted(json.loads(line)["url"] for line in lines) == sorted(g.url for g in site.golds)
+    assert recorded(data_dir) == COUNT + len(added)
