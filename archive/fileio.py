@@ -65,6 +65,66 @@ def append_whole(fd: int, data: bytes, start: int, *, sync: bool = False) -> Non
         raise
 
 
+@contextmanager
+def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
+    """A writer of whole lines to ``path``, for outputs a reader takes line by line.
+
+    ``replace``: a regular file (or none) is written under a temporary name and renamed over
+    ``path`` when the block ends well, so a failure (a full disk) leaves the old output as it
+    was; anything else (``/dev/stdout``, a pipe) is written in place. Appending, each line is
+    written whole or cut back, so a full disk leaves no torn line for the next run to glue its
+    first line onto; a file a crash left torn is ended first. An error names ``path``."""
+    atomic = replace and (not path.exists() or path.is_file())
+    target = path
+    try:
+        if atomic:
+            mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            target = Path(tmp)
+            os.fchmod(fd, mode)  # mkstemp's 0600 is no output file's mode
+        else:
+            how = (os.O_WRONLY | os.O_TRUNC) if replace else (os.O_RDWR | os.O_APPEND)
+            fd = os.open(path, how | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    try:
+        end = os.fstat(fd).st_size if not replace else 0
+        if end and os.pread(fd, 1, end - 1) != b"\n":
+            append_whole(fd, b"\n", end)
+            end += 1
+
+        def write(line: bytes) -> None:
+            nonlocal end
+            append_whole(fd, line, end)
+            end += len(line)
+
+        yield write
+        if atomic:
+            os.fsync(fd)
+    except OSError as exc:
+        if atomic:
+            Path(target).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    except BaseException:
+        if atomic:
+            Path(target).unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+    if atomic:
+        try:
+            os.replace(target, path)
+        except OSError as exc:
+            Path(target).unlink(missing_ok=True)
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def sync_file(path: Path) -> None:
     """Flush a closed file's data to disk (a writer that owns its handle, e.g. pyarrow's)."""
     fd = os.open(path, os.O_RDONLY)

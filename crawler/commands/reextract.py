@@ -15,6 +15,7 @@ from scrapy.exceptions import UsageError
 from tqdm import tqdm
 
 from archive.errors import WarcFormatError
+from archive.fileio import whole_lines
 from archive.reader import output_clash, warc_inputs
 from archive.schema import schema_errors
 from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES
@@ -66,12 +67,11 @@ class Command(ScrapyCommand):
         target = opts.overwrite_output or opts.output
         if not target or (opts.overwrite_output and opts.output):
             raise UsageError("give exactly one of -O FILE or -o FILE")
-        mode = "w" if opts.overwrite_output else "a"
         bar = tqdm(unit="page", disable=opts.no_progress or not sys.stderr.isatty(),
                    file=sys.stderr)
 
         def emit(item: dict[str, Any]) -> None:
-            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+            out((json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8"))
 
         def on_invalid(item: dict[str, Any], message: str) -> None:
             print(f"invalid item {item.get('url')}: {message}", file=sys.stderr)
@@ -94,7 +94,8 @@ class Command(ScrapyCommand):
         except SiteRowError as exc:
             raise UsageError(str(exc)) from None
         try:
-            with Path(target).open(mode, encoding="utf-8") as out, bar, sites_published(rows):
+            with whole_lines(Path(target), replace=bool(opts.overwrite_output)) as out, bar, \
+                    sites_published(rows):
                 report = reextract([str(p) for p in paths], max(1, opts.jobs), emit,
                                    progress=bar.update,
                                    on_total=lambda n: setattr(bar, "total", n),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.fileio import append_whole, write_all
+from archive.fileio import append_whole, whole_lines, write_all
 
 
 def test_write_all_finishes_short_writes(tmp_path: Path, monkeypatch) -> None:
@@ -46,3 +46,50 @@ def test_a_failed_append_cuts_the_file_back(tmp_path: Path, monkeypatch, failing
     finally:
         os.close(fd)
     assert path.read_bytes() == b'{"n": 1}\n{"n": 3}\n'
+
+
+def _full_after(monkeypatch, lines: int) -> None:
+    """os.write fails (a full disk) half way through the write after ``lines`` writes."""
+    real_write, calls = os.write, []
+
+    def write(fd: int, data: bytes) -> int:
+        calls.append(1)
+        if len(calls) > lines:
+            real_write(fd, bytes(data)[:3])
+            raise OSError(28, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+
+
+def test_appended_lines_are_whole_after_a_full_disk_and_a_torn_file_is_ended(
+        tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b'{"n": 0}\n{"torn')  # a crash's leftover
+    _full_after(monkeypatch, 2)  # the newline ending the torn line, then one line
+    with pytest.raises(OSError, match="No space") as failed, whole_lines(path, False) as out:
+        for n in (1, 2):
+            out(b'{"n": %d}\n' % n)
+    assert failed.value.filename == str(path)
+    monkeypatch.undo()
+    assert path.read_bytes() == b'{"n": 0}\n{"torn\n{"n": 1}\n'
+    with whole_lines(path, False) as out:
+        out(b'{"n": 2}\n')
+    assert path.read_bytes().splitlines()[-2:] == [b'{"n": 1}', b'{"n": 2}']
+
+
+def test_a_replaced_output_stays_as_it_was_when_the_new_one_fails(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b'{"old": 1}\n')
+    path.chmod(0o640)
+    _full_after(monkeypatch, 1)
+    with pytest.raises(OSError, match="No space"), whole_lines(path, True) as out:
+        out(b'{"n": 1}\n')
+        out(b'{"n": 2}\n')
+    monkeypatch.undo()
+    assert path.read_bytes() == b'{"old": 1}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["items.jsonl"]  # no temporary file left
+    with whole_lines(path, True) as out:
+        out(b'{"n": 3}\n')
+    assert path.read_bytes() == b'{"n": 3}\n' and path.stat().st_mode & 0o777 == 0o640

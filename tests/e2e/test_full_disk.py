@@ -20,7 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import ROOT, crawl_command
+from tests.support.crawl import ROOT, SCRAPY, crawl_command
 from tests.support.disk import fill, resize, tmpfs
 from tests.support.fill_at_idle import extensions
 from tests.support.server import FixtureServer, Page
@@ -324,3 +324,39 @@ def test_a_reports_disk_full_when_the_spider_closes_leaves_no_running_report(
         assert [a for a in report["alarms"] if f"run report not written to {path}" in a]
         assert report["summary"]["articles_new"] == COUNT
         assert not list(reports.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("flag", ["-o", "-O"])
+def test_reextract_onto_a_full_disk_leaves_its_earlier_output_whole(flag: str,
+                                                                      tmp_path: Path) -> None:
+    """``scrapy reextract`` wrote through a buffer: a full disk tore a line at a buffer's
+    end, which the next ``-o`` run glued its first item onto (a line no reader parses, for
+    good), ``-O`` had emptied the earlier output first, and the error named no file."""
+    from tests.crawler.test_reextract import belta_warc
+
+    warc, golds = belta_warc(tmp_path / "warc", count=12)
+    with tmpfs(tmp_path / "out", "128k") as out:
+        items = out / "items.jsonl"
+        first = subprocess.run([*SCRAPY, "reextract", str(warc), flag, str(items), "--jobs", "1"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert first.returncode == 0, first.stderr[-2000:]
+        held = items.read_bytes()
+        assert len(held.splitlines()) == len(golds)
+        filler = fill(out, leave=4096 * 4)  # room for a few items, not for twelve
+        failed = subprocess.run([*SCRAPY, "reextract", str(warc), flag, str(items),
+                                 "--jobs", "1"],
+                                cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert failed.returncode == 1, failed.stderr[-2000:]
+        assert "No space left on device" in failed.stderr and str(items) in failed.stderr
+        after = items.read_bytes()
+        if flag == "-O":
+            assert after == held and sorted(p.name for p in out.iterdir()) == [
+                "filler", "items.jsonl"]
+        else:
+            assert after.startswith(held) and after.endswith(b"\n") and len(after) > len(held)
+        filler.unlink()
+        again = subprocess.run([*SCRAPY, "reextract", str(warc), flag, str(items), "--jobs", "1"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr[-2000:]
+        lines = [json.loads(line) for line in items.read_text("utf-8").splitlines()]
+    assert {line["url"] for line in lines} == {g.url for g in golds}
