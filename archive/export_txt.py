@@ -158,9 +158,22 @@ def export_txt(items_jsonl: str | Path, outdir: str | Path,
             assert isinstance(item, dict)  # it parsed the first time
             path = out / f"{i:0{width}d}_{file_stem(item['id'])}.txt"
             text = f"{item['title']}\n\n{item['text']}"
-            write_atomically(path, text.encode("utf-8", "replace"))  # lone \\uD800 escapes
+            try:
+                write_atomically(path, text.encode("utf-8", "replace"))  # lone \\uD800 escapes
+            except OSError as exc:
+                raise _undone(written, path, exc) from None
             written.append(path)
     return written
+
+
+def _undone(written: list[Path], path: Path, exc: OSError) -> OSError:
+    """A failed write (a full disk) removes the files this export wrote before it: half an
+    export is no export, and an OUTDIR holding some would refuse the rerun. The error names
+    the file it could not write."""
+    for done in written:
+        done.unlink(missing_ok=True)
+    return OSError(exc.errno, f"{exc.strerror or exc} (the {len(written)} file(s) written "
+                   "before it were removed: run the export again once there is room)", str(path))
 
 
 def _sort_keys(items_jsonl: str | Path, on_error: LineError | None

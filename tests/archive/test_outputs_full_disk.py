@@ -49,3 +49,32 @@ def test_a_full_disk_keeps_the_earlier_output_whole(command: str, name: str,
         assert str(out / name) in failed.stderr and "No space left on device" in failed.stderr
         assert (out / name).read_bytes() == good
         assert sorted(p.name for p in out.iterdir()) == sorted([name, "filler"])
+
+
+def test_export_txt_onto_a_full_disk_names_the_file_and_leaves_no_half_export(
+        tmp_path: Path) -> None:
+    """Five of 24 files stayed behind, the error named no file, and the rerun was refused
+    (an OUTDIR holding an earlier export) until someone deleted them by hand."""
+    import json
+
+    from crawler.urls import article_id
+
+    items = tmp_path / "items.jsonl"
+    with items.open("w", encoding="utf-8") as fh:
+        for n in range(24):
+            url = f"https://example.by/news/{n}/"
+            fh.write(json.dumps({"id": article_id(url), "url": url, "title": f"Заголовок {n}",
+                                 "text": "Текст статьи. " * 300, "version": 1,
+                                 "published": f"2026-01-{n % 28 + 1:02d}T10:00:00+03:00"},
+                                ensure_ascii=False) + "\n")
+    with tmpfs(tmp_path / "out", "1m") as out:
+        filler = fill(out, leave=4096 * 6)  # room for some of the files
+        failed = archive_cli("export-txt", items, out / "txt")
+        assert failed.returncode == 1, failed.stdout + failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert "No space left on device" in failed.stderr and str(out / "txt") in failed.stderr
+        assert list((out / "txt").iterdir()) == []
+        filler.unlink()
+        again = archive_cli("export-txt", items, out / "txt")
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert len(list((out / "txt").glob("*.txt"))) == 24
