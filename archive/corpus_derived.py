@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 from .corpus_removals import REMOVALS_FILE, removal_schema
 from .corpus_schema import CorpusError, corpus_schema
 from .extractions import Grouped, compared, extractor_label, versions_by_article
-from .fileio import append_durably, replace_durably, temp_for
+from .fileio import append_durably, replace_durably, temp_for, write_atomically
 from .wordiff import changed_words, render_text, word_diff
 
 VERSIONS = "versions/*/*/*.parquet"
@@ -175,7 +175,8 @@ def _reader_views(con: duckdb.DuckDBPyConnection, corpus: Path) -> str:
 
 
 def write_views(corpus: Path) -> None:
-    (corpus / "views.sql").write_text(VIEWS_SQL, "utf-8")
+    """Replaced whole: ``duckdb -init views.sql`` must never read a file cut short."""
+    write_atomically(corpus / "views.sql", VIEWS_SQL.encode("utf-8"))
 
 
 # -- families -------------------------------------------------------------------------------

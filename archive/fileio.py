@@ -157,15 +157,18 @@ def replace_durably(tmp: Path, path: Path) -> None:
 
 
 def append_durably(path: Path, lines: list[str]) -> None:
-    """Append whole lines and fsync them. A line torn by a crash is ended first, so it spoils
-    no other."""
+    """Append whole lines and fsync them, or none of them (a full disk cuts the file back:
+    a torn last line would stay bad for good, and the lines be appended again). A line torn
+    by a crash is ended first, so it spoils no other."""
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists()
     torn = not new and path.stat().st_size and not _ends_with_newline(path)
-    with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
-        fh.write("\n" * bool(torn) + "".join(lines))
-        fh.flush()
-        os.fsync(fh.fileno())
+    data = ("\n" * bool(torn) + "".join(lines)).encode("utf-8", "backslashreplace")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        append_whole(fd, data, os.fstat(fd).st_size, sync=True)
+    finally:
+        os.close(fd)
     if new:  # its name too
         sync_folder(path.parent)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.fileio import append_whole, whole_lines, write_all
+from archive.fileio import append_durably, append_whole, whole_lines, write_all
 
 
 def test_write_all_finishes_short_writes(tmp_path: Path, monkeypatch) -> None:
@@ -93,3 +93,33 @@ def test_a_replaced_output_stays_as_it_was_when_the_new_one_fails(tmp_path: Path
     with whole_lines(path, True) as out:
         out(b'{"n": 3}\n')
     assert path.read_bytes() == b'{"n": 3}\n' and path.stat().st_mode & 0o777 == 0o640
+
+
+def test_durable_appends_are_all_or_nothing(tmp_path: Path, monkeypatch) -> None:
+    """The corpus's ``_rejects.jsonl``: a full disk left a torn line, kept as bad for good,
+    and the next build appended the same rejects again."""
+    path = tmp_path / "_rejects.jsonl"
+    append_durably(path, ['{"n": 1}\n'])
+    _full_after(monkeypatch, 0)
+    with pytest.raises(OSError, match="No space"):
+        append_durably(path, ['{"n": 2}\n', '{"n": 3}\n'])
+    monkeypatch.undo()
+    assert path.read_bytes() == b'{"n": 1}\n'
+
+
+def test_the_corpus_views_file_is_replaced_whole(tmp_path: Path, monkeypatch) -> None:
+    from archive.corpus_derived import VIEWS_SQL, write_views
+
+    (tmp_path / "views.sql").write_text("-- the views of an earlier build\n", "utf-8")
+
+    def full(fd: int) -> None:  # the disk found full when the file is flushed
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError, match="No space"):
+        write_views(tmp_path)
+    monkeypatch.undo()
+    assert (tmp_path / "views.sql").read_text("utf-8") == "-- the views of an earlier build\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["views.sql"]
+    write_views(tmp_path)
+    assert (tmp_path / "views.sql").read_text("utf-8") == VIEWS_SQL
