@@ -26,6 +26,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, UsageError
 from scrapy.http import Response, TextResponse
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.python.failure import Failure
 
 from archive.urls import desktop_host, site_host
 from crawler import sitediscovery as disc
@@ -34,7 +35,7 @@ from crawler.extensions.completeness import note_extracted, note_superseded
 from crawler.extraction import BlockedPage, NotAnArticle, limits
 from crawler.extraction.dates import iso, localise, parse_iso
 from crawler.extraction.html import document_base, parse_html
-from crawler.failures import SEE_ERROR_ANSWERS
+from crawler.failures import SEE_ERROR_ANSWERS, RedirectedElsewhere
 from crawler.feeds import (
     FeedSkips,
     document_element,
@@ -46,6 +47,7 @@ from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED, content_type
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
 from crawler.pageoutcomes import count_no_article
+from crawler.removals import ArticleRemoved
 from crawler.siteoutlets import (
     SiteRowError,
     generic_rules,
@@ -54,6 +56,8 @@ from crawler.siteoutlets import (
     publish,
     withdraw,
 )
+from crawler.softremovals import CANDIDATE_ATTR
+from crawler.spidermiddlewares.removals import with_candidate
 from crawler.spiders.base import OutletSpider
 from crawler.spiders.listings import ListingLink, ListingPage, stop_reason
 from crawler.urls import canonical_url, joined, path_and_query, same_article_key
@@ -1001,9 +1005,30 @@ class SiteCrawl(OutletSpider):
                     yield from self.request_candidate(state, found, priority)
             for response in state.samples:
                 self.date_sample(state, response)
-                yield from self.parse_article(response, state.key)
+                yield from self.sample_article(state, response)
             state.samples.clear()
             state.sampled.clear()
+
+    def sample_article(self, state: disc.SiteState, response: Response) -> Iterator[Any]:
+        """A zone sample read as the article it was asked for, now that discovery is done,
+        after the checks its answer skipped as a discovery answer (crawler.spidermiddlewares.
+        removals): a known article redirected off to no article is a removal, another such
+        redirect a failed fetch, and a 200 may be a soft 404 (crawler.softremovals)."""
+        checks = getattr(self.crawler, "removal_checks", None)
+        if checks is not None:
+            response.meta["article"] = True
+            try:
+                checks.judge(response)
+            except ArticleRemoved:
+                return
+            except RedirectedElsewhere as exc:
+                failure = Failure(exc)
+                failure.request = response.request  # type: ignore[attr-defined]  # as Scrapy's
+                yield from self.article_failed(failure)
+                return
+        candidate = response.meta.get(CANDIDATE_ATTR)
+        for obj in self.parse_article(response, state.key):
+            yield with_candidate(obj, candidate)
 
     @staticmethod
     def date_sample(state: disc.SiteState, response: Response) -> None:

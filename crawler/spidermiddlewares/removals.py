@@ -63,11 +63,18 @@ class RemovalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RemovalMiddleware:
-        return cls(crawler)
+        mw = cls(crawler)
+        crawler.removal_checks = mw  # the site spider's zone samples are judged late (judge)
+        return mw
 
     def process_spider_input(self, response: Response) -> None:
-        if not response.meta.get("article"):
-            return
+        if response.meta.get("article"):
+            self.judge(response)
+
+    def judge(self, response: Response) -> None:
+        """Judge an article's answer: raise ArticleRemoved (recorded) or RedirectedElsewhere,
+        or note in its meta the candidate removal a 2xx answer may hide. Called for a page
+        read as an article later than its answer came (a site's zone sample) too."""
         outlet, url = asked_article(response.request, response.url)
         if outlet is None:
             return
@@ -103,13 +110,13 @@ class RemovalMiddleware:
                               ) -> Iterator[Any]:
         candidate = response.meta.get(CANDIDATE_ATTR)
         for obj in result:
-            yield _with_candidate(obj, candidate)
+            yield with_candidate(obj, candidate)
 
     async def process_spider_output_async(self, response: Response,
                                           result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         candidate = response.meta.get(CANDIDATE_ATTR)
         async for obj in result:
-            yield _with_candidate(obj, candidate)
+            yield with_candidate(obj, candidate)
 
     def _on_new_host(self, outlet: Outlet, final: str) -> bool:
         """An article read at its own path on a host no outlet of the run has: the outlet
@@ -134,7 +141,7 @@ class RemovalMiddleware:
                              f"{f', redirected to {final}' if final else ''})")
 
 
-def _with_candidate(obj: Any, candidate: Candidate | None) -> Any:
+def with_candidate(obj: Any, candidate: Candidate | None) -> Any:
     """The spider's output, its article page carrying the answer's candidate removal."""
     if candidate is not None and isinstance(obj, ArticlePage):
         setattr(obj, CANDIDATE_ATTR, candidate)

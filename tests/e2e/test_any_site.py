@@ -1334,3 +1334,38 @@ def test_pages_printing_no_date_take_their_feeds_date_zone_samples_too(tmp_path:
         item = by_url[gold.url]
         assert datetime.fromisoformat(item["published"]) == gold.published, (gold.url, item["extractor"]["fields"])
         assert item["extractor"]["fields"]["published"] == "feed"
+
+
+def test_a_zone_sample_that_is_a_soft_404_is_no_article(tmp_path: Path) -> None:
+    """The site answers every address with its "not found" page and status 200. A page read
+    early to learn the zone skipped the checks an article's answer passes: it came out as an
+    article titled "Ошибка 404" (the same page read later as an article was caught)."""
+    host = "soft-404.test"
+    path = "/news/2026/01/05/udalena.html"
+    gone = Page(anysite.chrome(
+        host, "<h1>Ошибка 404</h1><p>К сожалению, запрашиваемая вами страница не найдена. "
+              "Возможно, она была удалена или перемещена. Воспользуйтесь поиском или "
+              "перейдите на главную страницу сайта.</p>", title="Страница не найдена").encode())
+    shape = _site_with_trap(host, path, gone)
+    shape.site.dynamic.append(lambda target: gone)  # every other address: the same page
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"SITE_ZONE_SAMPLES": len(shape.golds) + 1})
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["articles/soft_404_unexported"] == 1
+    assert result.stats[f"discovery/{host}/timezone"] == "Etc/GMT-3"
+
+
+def test_a_zone_sample_redirected_to_the_home_page_is_a_failed_fetch(tmp_path: Path) -> None:
+    """Dropped as "no article from /" at INFO, where an article request's redirect to no
+    article is counted and said (and, for a known article, recorded as removed)."""
+    host = "moved-home.test"
+    path = "/news/2026/01/05/perenesena.html"
+    shape = _site_with_trap(host, path, Page(b"", status=301,
+                                             headers=[("Location", f"http://{host}/")]))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"SITE_ZONE_SAMPLES": len(shape.golds) + 1})
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["articles/failed/redirected_to_non_article"] == 1
+    assert f"redirected to a page that is no article: http://{host}{path}" in result.log
