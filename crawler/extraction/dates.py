@@ -22,6 +22,15 @@ _MONTHS = {
     "січ": 1, "берез": 3, "квіт": 4, "черв": 6, "лип": 7, "серп": 8, "верес": 9, "жовт": 10,
     "листопад": 11, "груд": 12,
 }
+# Cyrillic abbreviations, whole words only ("1 дек. 2026", "3 ноя 2026", "2 снеж", "2 гру"):
+# as stems they would take "декрет" or "маршрут" for months.
+_ABBREVIATIONS = {
+    "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7, "авг": 8, "сен": 9,
+    "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12,
+    "студз": 1, "сак": 3, "крас": 4, "трав": 5, "чэрв": 6, "ліп": 7, "жнів": 8, "вер": 9,
+    "кастр": 10, "ліст": 11, "снеж": 12,
+    "бер": 3, "лис": 11, "лист": 11, "гру": 12,  # (квіт, серп, жовт: stems above)
+}
 # Latin-script month names and abbreviations, whole words: English, German, Polish.
 _LATIN_NAMES = (
     "january february march april may june july august september october november december",
@@ -77,6 +86,8 @@ def month_number(word: str) -> int | None:
     word = word.lower().rstrip(".")
     if word.isascii() or _LATIN.match(word):
         return _LATIN_MONTHS.get(word)
+    if word in _ABBREVIATIONS:
+        return _ABBREVIATIONS[word]
     for stem in _STEMS:
         if word.startswith(stem) and (stem != "ма" or word in ("мая", "май", "маю")):
             return _MONTHS[stem]

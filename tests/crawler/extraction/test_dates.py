@@ -29,12 +29,20 @@ from crawler.extraction.dates import parse_any, parse_human
     ("12.03.2026 в 14:05", datetime(2026, 3, 12, 14, 5)),
     ("12 марта 2026 12.03.2026", datetime(2026, 3, 12)),  # a second date is no time
     ("12 марта 2026 25:70", datetime(2026, 3, 12)),  # nor a time that cannot be one
+    # abbreviated month names, as listings and datelines print them
+    ("1 дек. 2026, 09:00", datetime(2026, 12, 1, 9, 0)),
+    ("3 ноя 2026", datetime(2026, 11, 3)),
+    ("12 сент. 2026 в 14:05", datetime(2026, 9, 12, 14, 5)),
+    ("2 снеж 2026", datetime(2026, 12, 2)),
+    ("2 гру 2026", datetime(2026, 12, 2)),
+    ("5 кастр. 2026, 10:15", datetime(2026, 10, 5, 10, 15)),
 ])
 def test_long_and_numeric_dates_keep_their_time(text: str, expected: datetime) -> None:
     assert parse_human(text) == expected
 
 
-@pytest.mark.parametrize("text", ["10 marketing 2026", "192.168.1.10", "версия 1.2.3"])
+@pytest.mark.parametrize("text", ["10 marketing 2026", "192.168.1.10", "версия 1.2.3",
+                                  "5 маршрутов 2026", "12 декретов 2026"])
 def test_words_and_numbers_that_are_no_dates(text: str) -> None:
     assert parse_human(text) is None
 
@@ -45,6 +53,7 @@ def test_words_and_numbers_that_are_no_dates(text: str) -> None:
     ("12 Mar 2026 10:00:00 MSK", "2026-03-12T10:00:00+03:00"),
     ("2026-03-12T10:00:00+03:00", "2026-03-12T10:00:00+03:00"),
     ("12 марта 2026, 10:00", "2026-03-12T10:00:00"),
+    ("Вт, 01 дек 2026 09:00:00 +0300", "2026-12-01T09:00:00+03:00"),  # a localised pubDate
 ])
 def test_parse_any_reads_iso_rfc_822_and_human_dates(text: str, expected: str) -> None:
     parsed = parse_any(text)
