@@ -54,6 +54,10 @@ _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b
 MAX_CONTROL_SHARE = 0.03
 _LEADING_SPACE = re.compile(rb"\s*")
 _LEADING_TEXT_SPACE = re.compile(r"\s*")
+# An XML document whose root is a feed's or a sitemap's (an Atom feed at an article-shaped
+# address, /feeds/posts/default): its entries are no article's text
+_XML_ROOT = re.compile(r"(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*"
+                       r"<(rss|feed|rdf:RDF|urlset|sitemapindex)\b", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[A-Za-z!/?]")  # a tag, comment, doctype or processing instruction opens
 
 _DOC_OPEN = re.compile(rb"<(?:html|body)[\s>]", re.IGNORECASE)
@@ -126,6 +130,8 @@ def not_markup(text: str) -> str | None:
     start = _LEADING_TEXT_SPACE.match(text).end()
     if text[start:start + 1] in ("{", "["):
         return "a JSON document"
+    if root := _XML_ROOT.match(text[start:start + 4096]):  # a root opens the document
+        return f"a feed or sitemap (<{root[1]}>)"
     if _TAG.search(text) is None:
         return "text without markup"
     return None

@@ -51,6 +51,16 @@ NOT_HTML = [
     pytest.param(json.dumps({"title": TITLE, "html": html("<p>Text.</p>")}).encode(), id="json"),
     pytest.param(b" [" + json.dumps({"title": TITLE}).encode() + b"]\n", id="json list"),
     pytest.param(("Это простой текст без разметки. " * 40).encode(), id="plain text"),
+    # a Blogger feed at /feeds/posts/default, an article-shaped address: its entries' HTML
+    # (escaped) came out as one article's text
+    pytest.param(('<?xml version="1.0" encoding="UTF-8"?><?xml-stylesheet href="s.xsl"?>'
+                  '<feed xmlns="http://www.w3.org/2005/Atom"><title>B</title><entry><title>'
+                  f'{TITLE}</title><content type="html">&lt;p&gt;Text.&lt;/p&gt;</content>'
+                  "</entry></feed>").encode(), id="atom feed"),
+    pytest.param(b'<rss version="2.0"><channel><title>T</title><item><title>' + TITLE.encode()
+                 + b"</title></item></channel></rss>", id="rss feed"),
+    pytest.param(b'<?xml version="1.0"?>\n<!-- generated -->\n<urlset xmlns="x"><url><loc>'
+                 b"https://example.com/a</loc></url></urlset>", id="sitemap"),
 ]
 
 
