@@ -862,9 +862,13 @@ class ArchiveLookup:
         """Every archived URL, in the order of its first capture."""
         return list(self.iter_urls())
 
-    def iter_urls(self) -> Iterator[str]:
-        """``urls`` one at a time, none held."""
-        for (url,) in self._query("SELECT url FROM spellings ORDER BY first_seq"):
+    def iter_urls(self, probes: bool = True) -> Iterator[str]:
+        """``urls`` one at a time, none held; without ``probes``, not the URLs whose every
+        capture is a soft-removal probe (marked ``PROBE_FIELD``: an address made up to see
+        what the site answers for a page it has not, no page of the site)."""
+        where = "" if probes else (" WHERE EXISTS (SELECT 1 FROM captures c WHERE c.url = s.url"
+                                   " AND NOT c.probe)")
+        for (url,) in self._query(f"SELECT s.url FROM spellings s{where} ORDER BY first_seq"):
             yield url
 
     def host_urls(self, url: str) -> Iterator[str]:

@@ -132,7 +132,9 @@ def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = No
     own, never a spelling of its first page. ``unowned`` counts the URLs of each host no
     outlet (and no site row) is for: not read, and said."""
     best: dict[str, tuple[int, str]] = {}
-    for url in lookup.iter_urls():  # one at a time: the list of all would grow with the archive
+    # one at a time (the list of all would grow with the archive); a run's soft-removal probes
+    # (made-up addresses, answered with the site's "not found" page) are no articles
+    for url in lookup.iter_urls(probes=False):
         try:
             outlet = outlet_for_url(url)
             if outlet is None and unowned is not None:

@@ -597,3 +597,28 @@ def test_a_damaged_newest_capture_is_reported_when_the_older_one_costs_its_worke
                                                  "hang": {"timeout": 1}}[how])
     assert [(str(b.file), b.offset) for b in bad] == [(str(path), offsets[1])]
     assert "2x0" in bad[0].reason and report.bad_records == 1
+
+
+def test_a_runs_soft_removal_probes_are_no_articles(tmp_path):
+    """A probe (a made-up address in an article's shape, asked to see what the site answers
+    for a page it has not) answered 200 with the site's "not found" page: reextract made an
+    article titled "Ошибка 404" of it, where the crawl had used it as evidence only."""
+    from dataclasses import replace
+
+    from crawler.softremovals import probe_url
+
+    site, golds = belta.build(count=2)
+    gone = belta.HOST
+    probe = probe_url(golds[0].url)
+    assert outlet_for_url(probe) is not None
+    page = (b"<html><head><title>\xd0\x9e\xd1\x88\xd0\xb8\xd0\xb1\xd0\xba\xd0\xb0 404</title>"
+            b"</head><body><h1>404</h1><p>" + "Страница не найдена. ".encode() * 20
+            + b"</p></body></html>")
+    with WarcWriter(tmp_path) as w:
+        for gold in golds:
+            body = site.pages[gold.url.removeprefix(f"https://{gone}")].body
+            w.write_exchange(make_exchange(gold.url, body, headers=HTML))
+        w.write_exchange(replace(make_exchange(probe, page, headers=HTML), probe=True))
+    report, items, _ = _run(sorted(tmp_path.glob("*.warc.gz")))
+    assert sorted(i["url"] for i in items) == sorted(g.url for g in golds)
+    assert report.articles == len(golds)
