@@ -45,6 +45,13 @@ URL = "http://www.belta.by/politics/view/novost-1-427701-2026/"
     ("404 Not Found", "404 Not Found"),
     ("Page Not Found :: Example News", "Page Not Found"),
     ("Новости Беларуси | Материал удалён | БЕЛТА", "Материал удалён"),
+    # the wordings of common CMS templates
+    ("К сожалению, запрашиваемая вами страница не найдена",
+     "К сожалению, запрашиваемая вами страница не найдена"),
+    ("Извините, такой страницы не существует", "Извините, такой страницы не существует"),
+    ("Страница, которую вы ищете, не существует или была удалена",
+     "Страница, которую вы ищете, не существует или была удалена"),
+    ("Такой новости не существует", "Такой новости не существует"),
 ])
 def test_not_found_and_removed_notices_in_six_languages(heading: str, words: str) -> None:
     assert notice_wording(heading) == words
@@ -69,6 +76,8 @@ QUOTING_HEADLINES = [
     "Nie znaleziono strony? Eksperci radzą, co robić",
     "Seite nicht gefunden: Warum Behördenseiten ausfallen",
     "Artikel gelöscht nach Protest der Leser",
+    "Такой новости не существует: в МЧС опровергли слухи о пожаре",
+    "К сожалению, страница не найдена: как госсайты теряют документы",
 ]
 
 
