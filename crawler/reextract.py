@@ -72,6 +72,7 @@ from crawler.joining import (
 )
 from crawler.outlets import outlet_for_url
 from crawler.sitediscovery import alias_of, framed_by
+from crawler.softremovals import SOFT_404, only_a_notice
 from crawler.urls import canonical_url, is_article_url
 
 logger = logging.getLogger(__name__)
@@ -226,8 +227,11 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
                                    Counter(), validate, result.rule_misses)
             result.cpu = time.process_time() - start
             return result
-        item = asdict(article)
-        reason = ""
+        if (notice := only_a_notice(article)) is not None:  # the site's "not found" page
+            logger.info("No article from %s: a soft 404 (%r)", page.url, notice)
+            item, reason = None, SOFT_404
+        else:
+            item, reason = asdict(article), ""
     except Exception as exc:  # noqa: BLE001 - as the crawl's ExtractionPipeline does
         reason = failure_reason(exc)
         if reason == "error":

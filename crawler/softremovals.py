@@ -430,6 +430,14 @@ def suspicious(candidate: Candidate, result: Article | ExtractionError, page: Ar
     return False
 
 
+def only_a_notice(article: Article) -> str | None:
+    """The notice an extracted "article" is and nothing more (a not-found title and a text
+    of the notice's few lines), or None: what re-extraction, which has no live site to
+    probe, takes for a soft 404 by its wording alone."""
+    found = notice_wording(article.title)
+    return found if found is not None and _is_notice_text(article.text) else None
+
+
 def gives_no_body(result: Article | ExtractionError) -> bool:
     """No article body: extraction found none, or its "article" is only the notice's few
     lines (:func:`_is_notice_text`); a short live article is a body, whatever its title."""

@@ -622,3 +622,22 @@ def test_a_runs_soft_removal_probes_are_no_articles(tmp_path):
     report, items, _ = _run(sorted(tmp_path.glob("*.warc.gz")))
     assert sorted(i["url"] for i in items) == sorted(g.url for g in golds)
     assert report.articles == len(golds)
+
+
+def test_a_page_that_is_only_the_sites_not_found_notice_is_a_soft_404(tmp_path):
+    """An article answering 200 with the site's "not found" page (title "Ошибка 404", text
+    the notice and its advice): the crawl judges it a soft 404, reextract made it an item."""
+    site, golds = belta.build(count=2)
+    gone = golds[0].url.replace("novost-nomer-0", "udalena")
+    page = ("<html><head><title>Ошибка 404</title></head><body><div class='main'><h1>Ошибка "
+            "404</h1><div class='inner_content'><div class='js-mediator-article'><p>К "
+            "сожалению, запрашиваемая вами страница не найдена. Возможно, она была удалена "
+            "или перемещена.</p></div></div></div></body></html>").encode()
+    with WarcWriter(tmp_path) as w:
+        for gold in golds:
+            body = site.pages[gold.url.removeprefix(f"https://{belta.HOST}")].body
+            w.write_exchange(make_exchange(gold.url, body, headers=HTML))
+        w.write_exchange(make_exchange(gone, page, headers=HTML))
+    report, items, _ = _run(sorted(tmp_path.glob("*.warc.gz")))
+    assert sorted(i["url"] for i in items) == sorted(g.url for g in golds)
+    assert report.failed == {"soft-404": 1}
