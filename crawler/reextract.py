@@ -403,7 +403,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
               timeout: float = 120.0, max_pages: int = DEFAULT_MAX_PAGES,
               max_redirects: int = DEFAULT_MAX_REDIRECTS,
               retried: frozenset[int] = RETRIED,
-              max_text_chars: int = DEFAULT_MAX_TEXT_CHARS) -> ReextractReport:
+              max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+              prepare: Callable[[ArchiveLookup], None] | None = None) -> ReextractReport:
     """Extract every archived article in ``paths``; ``emit`` receives each valid item as a dict.
 
     Pages are extracted in ``jobs`` worker processes (one at least: a page that hangs the
@@ -417,7 +418,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     joined from ``paths`` as a crawl joins them, at most ``max_pages`` pages (ARTICLE_MAX_PAGES)
     and ``max_text_chars`` characters of text (ARTICLE_MAX_TEXT_CHARS),
     each redirected at most ``max_redirects`` times (REDIRECT_MAX_TIMES), an answer whose
-    status is in ``retried`` (RETRY_HTTP_CODES) stepped over for its retry's.
+    status is in ``retried`` (RETRY_HTTP_CODES) stepped over for its retry's. ``prepare``
+    is given the archive's index before any page is extracted (a site's zone learnt from it).
     """
     report = ReextractReport()
     started = time.perf_counter()
@@ -433,6 +435,8 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
             on_bad_record(err)
 
     with ArchiveLookup(paths, on_error=bad_record) as lookup:  # its index folder goes after
+        if prepare is not None:
+            prepare(lookup)
         urls = latest_article_urls(lookup, report.unowned)
         report.index_seconds = time.perf_counter() - started
         report.articles = len(urls)

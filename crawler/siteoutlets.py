@@ -325,6 +325,17 @@ def sites_published(rows: list[dict[str, Any]]) -> Iterator[None]:
         withdraw(path)
 
 
+def republish(rows: list[dict[str, Any]]) -> None:
+    """Publish ``rows`` again where :func:`sites_published` published them (a zone learnt
+    since: the workers started after this resolve them so)."""
+    path = os.environ.get(SITE_OUTLETS_ENV)
+    if path and rows:
+        by_key: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            by_key.setdefault(row_key(row), row)
+        publish(by_key, Path(path))
+
+
 def withdraw(path: Path | None) -> None:
     _LOCAL.clear()
     if os.environ.get(SITE_OUTLETS_ENV) == str(path):

@@ -16,12 +16,19 @@ from tqdm import tqdm
 
 from archive.errors import WarcFormatError
 from archive.fileio import whole_lines
-from archive.reader import output_clash, warc_inputs
+from archive.reader import ArchiveLookup, output_clash, warc_inputs
 from archive.schema import schema_errors
+from crawler.archive_zones import learn_zones
 from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES
 from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
 from crawler.reextract import ReextractReport, reextract, said_of
-from crawler.siteoutlets import SiteRowError, check_keys_apart, load_rows, sites_published
+from crawler.siteoutlets import (
+    SiteRowError,
+    check_keys_apart,
+    load_rows,
+    republish,
+    sites_published,
+)
 
 
 def first_schema_error(item: dict[str, Any]) -> str | None:
@@ -79,6 +86,12 @@ class Command(ScrapyCommand):
         def on_bad_record(err: WarcFormatError) -> None:
             bar.write(said_of(err), file=sys.stderr)
 
+        def zones_learnt(lookup: ArchiveLookup) -> None:
+            """Rows naming no zone get the one their archived pages print, as the crawl's."""
+            for line in learn_zones(lookup, rows):
+                bar.write(f"note: {line}", file=sys.stderr)
+            republish(rows)
+
         try:  # before -O empties the output file
             paths, note = warc_inputs(args, " ".join(args))
         except (FileNotFoundError, ValueError) as exc:
@@ -109,7 +122,8 @@ class Command(ScrapyCommand):
                                    retried=frozenset(int(code) for code in self.settings.getlist(
                                        "RETRY_HTTP_CODES")),
                                    max_text_chars=self.settings.getint(
-                                       "ARTICLE_MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS))
+                                       "ARTICLE_MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
+                                   prepare=zones_learnt)
         except (OSError, ValueError, WarcFormatError) as exc:  # what no record handler took
             print(f"error: re-extraction stopped: {exc}", file=sys.stderr)
             self.exitcode = 1

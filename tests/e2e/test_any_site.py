@@ -198,13 +198,19 @@ def test_a_bad_row_is_a_usage_error_before_anything_is_fetched(tmp_path: Path) -
     assert "unknown fields ['body_selector']" in result.log
 
 
+@pytest.mark.parametrize("zone_given", [True, False], ids=["zone_given", "zone_learnt"])
 @pytest.mark.parametrize("crawled", ["news_sitemap"], indirect=True)  # the shape's own crawl
-def test_reextract_of_a_site_crawl_with_its_row(crawled, tmp_path: Path) -> None:
+def test_reextract_of_a_site_crawl_with_its_row(crawled, tmp_path: Path,
+                                                zone_given: bool) -> None:
+    """Given the row the crawl was given (no zone), reextract learns the zone the crawl
+    learnt from the same pages: it read every printed time as UTC, items hours off."""
     shape, live, _ = crawled
     assert live.returncode == 0, live.log[-3000:]
     zone = live.stats[f"discovery/{shape.site.host}/timezone"]  # what the crawl settled on
-    again, proc = _reextracted(live.data_dir, {"url": shape.url, "timezone": zone,
-                                               "name": "Вести"}, tmp_path / "again.jsonl")
+    assert zone != "UTC"
+    row = {"url": shape.url, "name": "Вести", **({"timezone": zone} if zone_given else {})}
+    again, proc = _reextracted(live.data_dir, row, tmp_path / "again.jsonl")
+    assert (f"time zone {zone} (learnt from the archive" in proc.stderr) is not zone_given
     for item in live.items:  # no window here: the other days' articles come too
         assert again[item["id"]] == item
     assert not {i["url"] for i in again.values()} & set(shape.not_articles)
@@ -1369,3 +1375,37 @@ def test_a_zone_sample_redirected_to_the_home_page_is_a_failed_fetch(tmp_path: P
     assert_gold_items(result, shape, "title", "published")
     assert result.stats["articles/failed/redirected_to_non_article"] == 1
     assert f"redirected to a page that is no article: http://{host}{path}" in result.log
+
+
+def test_reextract_learns_the_zone_a_crawl_learnt_from_the_sites_feed(tmp_path: Path) -> None:
+    """The pages print wall-clock times only ("05.01.2026 14:00"); the feed's dates carry
+    +03:00, which the crawl read the zone from. Re-extracting its archive with the row it
+    was given (no zone) read those times as UTC: every item three hours off the crawl's."""
+    from tests.sites.common import html_paragraphs
+
+    host = "wall-clock.test"
+    site = VirtualSite(host)
+    stamps = [datetime(2026, 1, 5, 9 + n, 0) for n in range(3)]
+    urls = [f"http://{host}/news/{500 + n}.html" for n in range(3)]
+    for n, (url, when) in enumerate(zip(urls, stamps, strict=True)):
+        body = (f"<article><h1>{title_for(900 + n)}</h1><div class='meta'>"
+                f"{when:%d.%m.%Y %H:%M}</div>{html_paragraphs(paragraphs_for(900 + n))}"
+                "</article>")
+        site.add(urlsplit(url).path, anysite.chrome(host, body, "", title_for(900 + n)))
+    items = "".join(f"<item><title>{title_for(900 + n)}</title><link>{url}</link><pubDate>"
+                    f"{when:%a, %d %b %Y %H:%M:%S} +0300</pubDate></item>"
+                    for n, (url, when) in enumerate(zip(urls, stamps, strict=True)))
+    site.add("/rss.xml", Page(f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0">'
+                              f"<channel><title>W</title>{items}</channel></rss>".encode(),
+                              content_type="application/rss+xml"))
+    site.add("/", anysite.chrome(host, "<p>Новости</p>", '<link rel="alternate" '
+                                 'type="application/rss+xml" href="/rss.xml">'))
+    with FixtureServer([site]) as server:
+        live = run_crawl("site", tmp_path, server, args={"url": f"http://{host}/"})
+    assert live.returncode == 0, live.log[-3000:]
+    assert sorted(i["published"] for i in live.items) == [
+        f"{when:%Y-%m-%dT%H:%M:%S}+03:00" for when in stamps]
+    again, proc = _reextracted(live.data_dir, {"url": f"http://{host}/"},
+                               tmp_path / "again.jsonl")
+    assert {i["id"]: i for i in live.items} == again
+    assert f"http://{host}/: time zone Etc/GMT-3 (learnt from the archive" in proc.stderr
