@@ -18,7 +18,7 @@ from archive.errors import WarcFormatError
 from archive.fileio import whole_lines
 from archive.reader import ArchiveLookup, output_clash, warc_inputs
 from archive.schema import schema_errors
-from crawler.archive_zones import learn_zones
+from crawler.archive_rows import learn_rows
 from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES
 from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
 from crawler.reextract import ReextractReport, reextract, said_of
@@ -86,9 +86,10 @@ class Command(ScrapyCommand):
         def on_bad_record(err: WarcFormatError) -> None:
             bar.write(said_of(err), file=sys.stderr)
 
-        def zones_learnt(lookup: ArchiveLookup) -> None:
-            """Rows naming no zone get the one their archived pages print, as the crawl's."""
-            for line in learn_zones(lookup, rows):
+        def rows_learnt(lookup: ArchiveLookup) -> None:
+            """Rows where the crawl took them: the host their home page moved to, the zone
+            their pages print (crawler.archive_rows)."""
+            for line in learn_rows(lookup, rows):
                 bar.write(f"note: {line}", file=sys.stderr)
             republish(rows)
 
@@ -123,7 +124,7 @@ class Command(ScrapyCommand):
                                        "RETRY_HTTP_CODES")),
                                    max_text_chars=self.settings.getint(
                                        "ARTICLE_MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
-                                   prepare=zones_learnt)
+                                   prepare=rows_learnt)
         except (OSError, ValueError, WarcFormatError) as exc:  # what no record handler took
             print(f"error: re-extraction stopped: {exc}", file=sys.stderr)
             self.exitcode = 1

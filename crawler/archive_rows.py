@@ -1,4 +1,11 @@
-"""The time zone of a site row that names none, learnt from the archive as a crawl learns it.
+"""What a crawl learnt of a site row, learnt again from its archive for re-extraction.
+
+Where the site lives: a row's home page that redirected to another scheme or port, or to the
+www./bare form of its host (``http://host/`` → ``https://host/``), moved the crawl there and
+its items carry that address (``SiteCrawl.home_landed``); re-extracted with the row as
+given, the same articles got other URLs and ids. The archived redirect says it again.
+
+Its time zone, when the row names none:
 
 ``scrapy crawl site`` decides such a site's zone from the UTC offsets its pages print in
 machine-readable dates, else from its feeds' and news sitemaps' dates (its run report keeps
@@ -14,12 +21,15 @@ import logging
 from collections import Counter
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from archive.reader import ArchiveLookup
+from archive.urls import site_host
 from crawler.archive_join import decoded_body
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
 from crawler.feeds import FeedSkips, document_element, feed_entries, sitemap_entries
+from crawler.outlets.base import ascii_host
 from crawler.sitediscovery import offsets_of, printed_offsets
 from crawler.siteoutlets import vote_zone
 from crawler.urls import url_host
@@ -30,11 +40,19 @@ MAX_ZONE_BYTES = 4 * 1024 * 1024  # a larger body votes for nothing
 FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
 
 
-def learn_zones(lookup: ArchiveLookup, rows: list[dict[str, Any]]) -> list[str]:
-    """Give each row without a ``timezone`` the one its archived documents vote for (in
-    place); what was learnt, one line a row, for the command to say."""
+MAX_HOPS = 5  # archived redirects followed from a row's home page
+
+
+def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]]) -> list[str]:
+    """Move each row to where its archived home page landed, and give each row without a
+    ``timezone`` the one its archived documents vote for (in place); what was learnt, one
+    line each, for the command to say."""
     said = []
     for row in rows:
+        if (landed := landed_url(lookup, str(row["url"]))) is not None:
+            said.append(f"{row['url']}: its home page redirected to {landed}, as archived: "
+                        "its articles are read there, as the crawl read them")
+            row["url"] = landed
         if row.get("timezone"):
             continue
         pages, channels = site_offsets(lookup, str(row["url"]))
@@ -44,6 +62,28 @@ def learn_zones(lookup: ArchiveLookup, rows: list[dict[str, Any]]) -> list[str]:
                     f"{sum(pages.values())} page date(s), {sum(channels.values())} feed or "
                     "sitemap date(s) with an offset; give the row a timezone to fix it)")
     return said
+
+
+def landed_url(lookup: ArchiveLookup, url: str) -> str | None:
+    """The row's URL at the scheme and port (or www./bare host) its archived home page
+    redirected to, or None when it did not move so."""
+    start, at = urlsplit(url), url
+    for _ in range(MAX_HOPS):
+        try:
+            archived = next(lookup.readable(at), None)
+        except Exception:  # noqa: BLE001 - a damaged record says nothing of a move
+            return None
+        location = archived.header("Location") if archived is not None else None
+        if archived is None or not 300 <= archived.status < 400 or not location:
+            break
+        at = urljoin(at, location.strip())
+    end = urlsplit(at)
+    if (at == url or end.scheme not in ("http", "https")
+            or site_host(ascii_host(end.hostname or "")) != site_host(ascii_host(
+                start.hostname or ""))
+            or (end.scheme, end.netloc) == (start.scheme, start.netloc)):
+        return None
+    return urlunsplit((end.scheme, end.netloc, start.path, start.query, ""))
 
 
 def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], Counter[timedelta]]:
