@@ -206,11 +206,12 @@ class ArticleDates:
     def container(self) -> etree._Element | None:
         """The element holding the article: an <article> (or schema.org Article) around the
         headline, else the smallest element holding the headline and the body's first
-        paragraph; without a headline, the page's first <article>."""
+        paragraph; without a headline, the page's first <article>, else the block around the
+        first paragraph of prose."""
         anchor = self.headline
         if anchor is None:
             found = select_nodes(self.tree, "article, [itemtype$=Article], [itemtype$=Posting]")
-            return found[0] if found else None
+            return found[0] if found else self._around_first_paragraph()
         for el in anchor.iterancestors():
             if el.tag in ("body", "html"):
                 break
@@ -222,8 +223,23 @@ class ArticleDates:
         ancestors = set(paragraph.iterancestors())
         return next((el for el in anchor.iterancestors() if el in ancestors), None)
 
-    def _first_paragraph_after(self, anchor: etree._Element) -> etree._Element | None:
-        seen = False
+    def _around_first_paragraph(self) -> etree._Element | None:
+        """Without a headline or an <article>: the block two levels around the first
+        paragraph of prose (``div.content > div.date + div.text > p``), where an old
+        layout prints the date line beside the text."""
+        paragraph = self._first_paragraph_after(None)
+        if paragraph is None:
+            return None
+        holder = paragraph
+        for _ in range(2):
+            parent = holder.getparent()
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            holder = parent
+        return holder if holder is not paragraph else None
+
+    def _first_paragraph_after(self, anchor: etree._Element | None) -> etree._Element | None:
+        seen = anchor is None  # (None: from the page's start)
         for el in self.tree.iter():
             if el is anchor:
                 seen = True

@@ -736,7 +736,7 @@ def _body_paragraphs(body: etree._Element) -> list[str]:
 # a year word ("г.", "года", "р.") after
 _DATE_LABEL = re.compile(r"\s*(?:[^\W\d_]+\s*[,:]\s*)?")
 _YEAR_WORD = re.compile(r"\s*(?:(?:г|р)\.?|года|гада|року)?\s*[.,]?\s*")
-_STAMP = re.compile(r"^(?:[^\W\d]+,?\s*)?[\d.:/\s-]*\d[\d.:/\s-]*$")
+_STAMP = re.compile(r"^(?:[^\W\d]+,?\s*)?[\d.:/\s-]*\d[\d.:/\s,|-]*$")
 _COUNTER = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s*:\s*\d+$")
 
 

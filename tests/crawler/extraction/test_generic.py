@@ -78,6 +78,12 @@ def test_date_and_counter_lines_dropped() -> None:
     assert "12:45 05.01.2012" not in paras
 
 
+@pytest.mark.parametrize("stamp", ["01.12.2026, 10:00", "01.12.2026 | 10:00"])
+def test_a_date_line_with_a_comma_or_bar_before_its_time_is_dropped(stamp: str) -> None:
+    paras = _paragraphs(_page(f"<p>{stamp}</p><p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>"))
+    assert paras[0] == PROSE and stamp not in paras
+
+
 def test_caller_tree_not_mutated() -> None:
     tree = lxml.html.document_fromstring(_page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>"))
     before = lxml.html.tostring(tree)

@@ -429,3 +429,15 @@ def test_a_title_whose_last_words_only_look_like_a_name_is_kept() -> None:
     title = "Минск-Москва: поезд пойдёт чаще"
     html = f"<html><head><title>{title}</title></head><body><p>{PROSE}</p></body></html>"
     assert extract_metadata(parse_html(html), SITE, URL).title == title
+
+
+def test_a_page_with_no_headline_nor_article_element_takes_the_date_beside_its_text() -> None:
+    """An old layout: no ``<h1>``, no ``<article>``, the date line beside the text block.
+    The printed date was looked for only near a headline: the item got the URL's midnight."""
+    html = (f"<html><head><title>{TITLE} - Новости - Городские вести</title></head><body>"
+            "<div class='menu'><a href='/'>Главная</a></div><div class='content'>"
+            "<div class='date'>12.03.2026, 14:05</div>"
+            f"<div class='news-text'><p>{PROSE}</p><p>{PROSE}</p></div></div>"
+            "<div class='footer'>Городские вести 2026</div></body></html>")
+    meta, prov = meta_of(html)
+    assert (meta.published, prov.fields["published"]) == ("2026-03-12T14:05:00+03:00", "visible")
