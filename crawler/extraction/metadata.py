@@ -278,7 +278,25 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
         return h1_source, plausible
     # the <head>'s <title> (text_content skips <title> as it does <script>)
     page_title = next((n.text for n in tree.iter("title") if n.text and n.text.strip()), None)
-    return (HTML, _without_site_name(clean_line(page_title), names)) if page_title else (None, None)
+    if not page_title:
+        return None, None
+    page_title = clean_line(page_title)
+    if heading := _heading_opening(tree, page_title):
+        return HTML, heading
+    return HTML, _without_site_name(page_title, names)
+
+
+def _heading_opening(tree: etree._Element, page_title: str) -> str | None:
+    """A heading (``h2``, ``h3``) whose text opens the page's <title> before a separator:
+    the headline, where the <title> adds the site's names ("Заголовок - Новости Гродно -
+    Гродзенская праўда") that the page declares nowhere else."""
+    for node in select_nodes(tree, "h2, h3"):
+        text = clean_line(text_content(node))
+        rest = page_title[len(text):]
+        if (text and _word_count(text) >= 2 and page_title.startswith(text)
+                and _SUFFIX_SEPARATOR.match(rest) and title_key(rest)):
+            return text
+    return None
 
 
 def htmldate_fallback(tree: etree._Element, url: str) -> Any:

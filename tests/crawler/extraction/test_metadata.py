@@ -306,9 +306,10 @@ def test_an_h1_beside_the_structured_headlines_own_heading_gives_way() -> None:
 
 
 def test_an_h1_in_the_sites_header_is_no_title_without_structured_data() -> None:
+    """The <h2> headline the <title> opens with is the title, the site's name left out."""
     html = logo_page("", logo="<h1>Вести Гомельщины</h1>")
     meta, prov = meta_of(html)
-    assert (meta.title, prov.fields["title"]) == (TITLE + " — Городские вести", "html")
+    assert (meta.title, prov.fields["title"]) == (TITLE, "html")
 
 
 def test_a_rows_own_printed_date_beats_a_time_outside_the_article() -> None:
@@ -441,3 +442,15 @@ def test_a_page_with_no_headline_nor_article_element_takes_the_date_beside_its_t
             "<div class='footer'>Городские вести 2026</div></body></html>")
     meta, prov = meta_of(html)
     assert (meta.published, prov.fields["published"]) == ("2026-03-12T14:05:00+03:00", "visible")
+
+
+def test_a_heading_that_opens_the_page_title_is_the_headline() -> None:
+    """No ``<h1>``, no og:title, a ``<title>`` adding names the page declares nowhere else:
+    the ``<h2>`` the title opens with is the headline, not the title with its names."""
+    html = (f"<html><head><title>{TITLE} - Новости Гродно - Гродзенская праўда</title></head>"
+            f"<body><div class='content'><h2>{TITLE}</h2><p>{PROSE}</p></div></body></html>")
+    meta, prov = meta_of(html)
+    assert (meta.title, prov.fields["title"]) == (TITLE, "html")
+    one_word = html.replace(f"<h2>{TITLE}</h2>", "<h2>Депутаты</h2>").replace(
+        f"<title>{TITLE}", "<title>Депутаты - обсудили")
+    assert meta_of(one_word)[0].title.startswith("Депутаты - обсудили")
