@@ -6,7 +6,9 @@ Exit codes: 0 ok, 1 problems found, 2 usage error (bad arguments, missing files)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -490,10 +492,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # here, not at exit: a full disk under a redirect is said
+        return status
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # what no command took: its output (a full disk under `> file`)
+        where = exc.filename or getattr(sys.stdout, "name", "the output")
+        print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more is flushed there
+        return 1
 
 
 if __name__ == "__main__":

@@ -78,3 +78,23 @@ def test_export_txt_onto_a_full_disk_names_the_file_and_leaves_no_half_export(
         again = archive_cli("export-txt", items, out / "txt")
         assert again.returncode == 0, again.stdout + again.stderr
         assert len(list((out / "txt").glob("*.txt"))) == 24
+
+
+@pytest.mark.parametrize("command", ["verify", "index"])
+def test_a_report_to_a_full_disk_is_one_error_not_a_traceback(command: str,
+                                                              tmp_path: Path) -> None:
+    """``archive verify > report.txt`` on a full disk ended in a traceback (the summary's
+    print, or the flush at exit)."""
+    warcs = tmp_path / "warc"
+    write_pages(warcs, "a")
+    with tmpfs(tmp_path / "out", "64k") as out:
+        fill(out)
+        with open(out / "report.txt", "w") as report:
+            extra = ["-o", str(tmp_path / "crawl.cdxj")] if command == "index" else []
+            failed = subprocess.run([sys.executable, "-m", "archive", command, str(warcs),
+                                     *extra],
+                                    cwd=REPO, stdout=report, stderr=subprocess.PIPE,
+                                    text=True, timeout=120)
+    assert failed.returncode == 1, failed.stderr
+    assert "Traceback" not in failed.stderr and "Exception ignored" not in failed.stderr
+    assert "error: <stdout>: No space left on device" in failed.stderr
