@@ -258,7 +258,8 @@ def _repair_locked(path: Path, fd: int, max_record_size: int | None) -> RepairRe
             _write_side_file(fd, final, moved) if moved else None)
     except OSError as exc:  # a full disk: the file is left as it was, to repair once freed
         return RepairResult(path.name, None, 0, 0,
-                            f"skipped-unwritable ({exc.strerror or exc}: {exc.filename})")
+                            f"skipped-unwritable ({exc.strerror or exc}: "
+                            f"{exc.filename or final.with_name(final.name + DAMAGED_SUFFIX)})")
     if count == 0:  # nothing readable: every byte now lives in the side file
         os.unlink(path)
         return RepairResult(path.name, None, 0, size, "quarantined", ranges, side and side.name)

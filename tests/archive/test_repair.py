@@ -80,6 +80,26 @@ def test_repair_moves_a_torn_tail_to_a_side_file_without_losing_a_byte(tmp_path)
     assert manifest["ranges"][0]["reason"]
 
 
+def test_a_side_file_that_cannot_be_written_is_named(tmp_path, monkeypatch):
+    """A full disk: the file stays as it was, to repair once there is room; the message
+    said "No space left on device: None" (a buffered write's error names no file)."""
+    import archive.repair
+
+    path = _crashed_open_file(tmp_path, pages=3)
+    with open(path, "ab") as fh:
+        fh.write(os.urandom(80))
+    before = path.read_bytes()
+
+    def full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(archive.repair, "_write_side_file", full)
+    (res,) = repair_open_files(tmp_path)
+    assert res.status.startswith("skipped-unwritable (No space left on device: ")
+    assert res.status.endswith(".damaged)") and "None" not in res.status
+    assert path.read_bytes() == before
+
+
 def test_repair_quarantines_a_file_with_no_readable_record_instead_of_deleting_it(tmp_path):
     junk = os.urandom(5000)
     path = tmp_path / "crawl-20260101000000-00000-h-1.warc.gz.open"
