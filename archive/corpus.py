@@ -24,6 +24,7 @@ leaves at worst parts that the next build writes again under the same names.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -577,10 +578,11 @@ class _PartWriter:
                 self._close_writer(next(iter(self.writers)))
             final = self._final(key)
             final.parent.mkdir(parents=True, exist_ok=True)
-            with temp_for(final) as tmp:  # opening writes too: a full disk fails it
+            with temp_for(final) as tmp, _naming(tmp):  # opening writes: a full disk fails it
                 writer = pq.ParquetWriter(tmp, self.schema, compression="zstd")
         self.writers[key] = writer  # now the most recently used
-        writer.write_batch(batch)
+        with _naming(self._final(key).with_name(self._final(key).name + ".tmp")):
+            writer.write_batch(batch)
         self.rows += len(rows)
         self._note_versions(rows)
 
@@ -589,9 +591,11 @@ class _PartWriter:
         counts as written first: closing writes the footer, which a full disk fails, and the
         abort must still remove the temp file."""
         writer = self.writers.pop(key)
-        self.written.append(self._final(key))
+        final = self._final(key)
+        self.written.append(final)
         self.serials[key] = self.serials.get(key, 0) + 1
-        writer.close()
+        with _naming(final.with_name(final.name + ".tmp")):
+            writer.close()
 
     def close(self) -> list[str]:
         """Write what is buffered, then move every part to its final name."""
@@ -725,6 +729,20 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
         writer.abort()
         raise
     return consumed, complete, parts, writer, digest
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """Name the part file a failed write was of (pyarrow says "Error writing bytes to file"
+    and no file): the error said only the corpus folder."""
+    try:
+        yield
+    except (OSError, pa.ArrowException) as exc:
+        if isinstance(exc, OSError) and exc.filename:
+            raise
+        code = getattr(exc, "errno", None) or (errno.ENOSPC if "space" in str(exc) else errno.EIO)
+        raise OSError(code, str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                      str(path)) from exc
 
 
 def _report_no_instant(name: str, found: dict[str, list[Any]],

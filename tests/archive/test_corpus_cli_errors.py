@@ -95,6 +95,7 @@ def test_a_disk_that_fills_during_a_build_leaves_no_temp_file(runs, tmp_path: Pa
     """The disk fills at any point of a build (a part's rows, its footer when the writer
     closes, the manifest): the build fails naming the corpus, leaves no ``*.tmp``, and the
     next build with space completes it."""
+    said = []
     with tmpfs(tmp_path / "small", "2m") as small:
         corpus = small / "corpus"
         for free_kb in range(6, 78, 6):
@@ -106,7 +107,10 @@ def test_a_disk_that_fills_during_a_build_leaves_no_temp_file(runs, tmp_path: Pa
             assert "Traceback" not in res.stderr, res.stderr[-3000:]
             assert res.returncode == 0 or "No space left on device" in res.stderr
             assert not list(corpus.rglob("*.tmp")), (free_kb, list(corpus.rglob("*.tmp")))
+            said += [line for line in res.stderr.splitlines() if line.startswith("error:")]
         _with_space_the_next_build_completes(runs, corpus, filler)
+    # a part's write names the part ("Error writing bytes to file" had named the corpus only)
+    assert any(".parquet.tmp: " in line for line in said), said
 
 
 def test_a_damaged_part_the_next_build_adds_beside_is_named(runs, tmp_path: Path) -> None:
