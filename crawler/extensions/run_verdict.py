@@ -45,6 +45,12 @@ REJECTED_PREFIX = "discovery/rejected/"
 REJECTED_EXAMPLE_PREFIX = "discovery/rejected_example/"
 # + outlet key: count; + "urls/" + key: the feeds, listings and sitemaps gone
 SOURCES_GONE_PREFIX = "discovery/sources_gone/"
+# + outlet key: the days of a window run whose day archive gave no article link at all
+ARCHIVE_SILENT_DAYS = "discovery/archive_silent_days/"
+ARCHIVE_SILENT_MIN_DAYS = 2  # a district paper may publish nothing on one day; not on two
+# + outlet key: its feeds that gave no entry with a link (empty, or links gone from entries)
+SILENT_FEEDS = "discovery/silent_feeds/"
+MAX_SILENT_FEEDS = 5
 # Callbacks that failed on a Redis outage, by exception type as Scrapy counts them in
 # spider_exceptions/: their requests were deferred (crawler.distributed.deferral), fetched
 # again, so nothing they would have given is lost.
@@ -242,6 +248,12 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
                 "example": stats.get(REJECTED_EXAMPLE_PREFIX + key.removeprefix(REJECTED_PREFIX))}
             for key, value in sorted(stats.items())
             if key.startswith(REJECTED_PREFIX) and _number(value)},
+        "silent_feeds": {key.removeprefix(SILENT_FEEDS): list(value)
+                         for key, value in sorted(stats.items())
+                         if key.startswith(SILENT_FEEDS) and isinstance(value, list)},
+        "archive_silent_days": {key.removeprefix(ARCHIVE_SILENT_DAYS): int(value)
+                                for key, value in sorted(stats.items())
+                                if key.startswith(ARCHIVE_SILENT_DAYS) and _number(value)},
         "sources_gone": {key.removeprefix(SOURCES_GONE_PREFIX + "urls/"): list(value)
                          for key, value in sorted(stats.items())
                          if key.startswith(SOURCES_GONE_PREFIX + "urls/")
@@ -304,10 +316,13 @@ def finished_summary(path: Path, spider: str) -> dict[str, Any] | None:
     if not isinstance(report, dict):  # valid JSON, but no report: a torn or foreign file
         logger.warning("Ignoring run report %s: not a JSON object", path)
         return None
-    # An interrupted or refused run did not get to crawl: no baseline.
+    # An interrupted or refused run did not get to crawl: no baseline. Nor did a run that
+    # raised alarms show what is usual: counted, an outlet whose discovery broke would set
+    # the median to 0 after a few runs, and its "no articles" alarm fall silent for good.
     if (report.get("spider") == spider and isinstance(report.get("summary"), dict)
             and report.get("status", run_status(report.get("finish_reason"))) == "finished"
-            and report.get("finish_reason") not in FAILED_REASONS):
+            and report.get("finish_reason") not in FAILED_REASONS
+            and report.get("healthy") is not False):
         return report["summary"]
     return None
 
@@ -369,8 +384,11 @@ def no_page_answered(failures: dict[str, int]) -> str:
 
 def discovery_alarms(summary: dict[str, Any]) -> list[str]:
     """Discovery that changed under the outlet's data, history or not: feeds it names that
-    are gone (404/410, an HTML page), and an outlet that offered no article link while its
-    feeds listed links on its host that its ``article_path`` rejects (a new URL scheme)."""
+    are gone (404/410, an HTML page), an outlet that offered no article link while its
+    feeds listed links on its host that its ``article_path`` rejects (a new URL scheme), an
+    outlet whose feeds gave no entry with a link and whose other channels offered nothing
+    (a first run has no median to fall from), and a day archive silent for a whole window
+    of ARCHIVE_SILENT_MIN_DAYS days or more."""
     alarms = []
     offered = summary.get("offered_by_outlet") or {}
     for outlet, seen in (summary.get("rejected_by_outlet") or {}).items():
@@ -378,6 +396,15 @@ def discovery_alarms(summary: dict[str, Any]) -> list[str]:
             alarms.append(f"{outlet}: its feeds offered no article link, but {seen['links']} "
                           f"link(s) on its host that its article_path rejects (e.g. "
                           f"{seen['example']}): has its URL scheme changed?")
+    for outlet, feeds in (summary.get("silent_feeds") or {}).items():
+        if offered.get(outlet, 0) == 0:  # its other channels offered nothing either
+            alarms.append(f"{outlet}: its feeds offered no article link ({', '.join(feeds)}: no "
+                          "entry with a link) and nothing else did; check its feed")
+    for outlet, days in (summary.get("archive_silent_days") or {}).items():
+        if days >= ARCHIVE_SILENT_MIN_DAYS:
+            alarms.append(f"{outlet}: its day archive gave no article link for any of the "
+                          f"window's {days} days: check its archive scheme and listing links "
+                          "(a moved archive, renamed entries)")
     for outlet, urls in (summary.get("sources_gone") or {}).items():
         alarms.append(f"{outlet}: {len(urls)} feed(s), listing(s) or sitemap(s) its discovery "
                       f"names gone (HTTP 404/410, or an HTML page in place of a feed): "

@@ -21,9 +21,12 @@ from crawler.distributed.deferral import defer_request
 from crawler.downloadermiddlewares.replay import REPLAY_MISSING
 from crawler.extensions.completeness import note_discovered, note_failed
 from crawler.extensions.run_verdict import (
+    ARCHIVE_SILENT_DAYS,
+    MAX_SILENT_FEEDS,
     OFFERED_PREFIX,
     REJECTED_EXAMPLE_PREFIX,
     REJECTED_PREFIX,
+    SILENT_FEEDS,
     SOURCES_GONE_PREFIX,
 )
 from crawler.extraction.dates import day_in_window, iso, localise
@@ -288,6 +291,7 @@ class OutletSpider(scrapy.Spider):
     def parse_feed(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
         outlet = get_outlet(outlet_key)
         entries, rejected, skips, bound = 0, [], FeedSkips(), self.feed_max_entries()
+        linked = 0
         for entry in feed_entries(response.body, skips):  # streamed: never held whole
             if entries >= bound:
                 self.note_feed_cut(response.url, bound)
@@ -295,6 +299,7 @@ class OutletSpider(scrapy.Spider):
             entries += 1
             if (url := self.entry_url(response.url, entry.url, "feed")) is None:
                 continue
+            linked += 1
             if self.refused(outlet, url, "page", response.url):
                 continue
             if not self.note_offered(outlet, url) and self.outlet_of(url) is outlet:
@@ -310,6 +315,11 @@ class OutletSpider(scrapy.Spider):
         elif not entries:
             self.crawler.stats.inc_value("discovery/empty_feeds")
             self.logger.warning("Feed %s yielded no entries", response.url)
+        if not linked and document_element(response.body) != "html":
+            # judged with the outlet's other channels (run_verdict): an alarm if none offered
+            key = f"{SILENT_FEEDS}{outlet.key}"
+            self.crawler.stats.set_value(key, [*(self.crawler.stats.get_value(key) or []),
+                                               response.url][:MAX_SILENT_FEEDS])
 
     def entry_url(self, document: str, href: str, step: str) -> str | None:
         """A feed's or sitemap's entry link, absolute; None, counted and said (the first of
@@ -676,6 +686,9 @@ class OutletSpider(scrapy.Spider):
             if outlet.discovery.archive is not None and not self.crawler.stats.get_value(
                     f"{ARCHIVE_LINKS_PREFIX}{outlet.key}"):
                 self.crawler.stats.inc_value(f"discovery/archive_silent/{outlet.key}")
+                # judged by its length (run_verdict): a paper may publish nothing on one day
+                self.crawler.stats.set_value(f"{ARCHIVE_SILENT_DAYS}{outlet.key}",
+                                             sum(1 for _ in self.window_days(outlet)))
                 self.logger.warning("The day archive of %s gave no article links for %s..%s: "
                                     "check its archive scheme and listing links (%s)", outlet.key,
                                     self.since, self.until or "today", outlet.discovery.links)

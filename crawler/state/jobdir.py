@@ -55,7 +55,7 @@ RUN_KEY = "run_id"  # frontier job metadata: the id of the run the frontier belo
 DISCOVERY_KEY = "discovery"
 DISCOVERY_PREFIX = "discovery/"
 # judged when a session closes, from what the whole run found: never carried over
-NOT_CARRIED = ("discovery/archive_silent/",)
+NOT_CARRIED = ("discovery/archive_silent/", "discovery/archive_silent_days/")
 MISMATCH_REASON = "jobdir_mismatch"
 # request.meta flag: its work was lost (its response could not be archived); the frontier
 # keeps it leased, so the run resuming the frontier asks for it again

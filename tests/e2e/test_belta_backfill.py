@@ -61,3 +61,17 @@ def test_paging_stops_when_items_get_older(backfill) -> None:
     assert not any(p.startswith("/printv") for p in paths)
     articles = [p for p in paths if "/view/" in p]
     assert len(articles) == len(set(articles)) == 8  # nothing outside the window fetched
+
+
+def test_a_day_archive_that_moved_fails_the_run(tmp_path) -> None:
+    """The archive moved (the old addresses answer 404): the window's articles, which only
+    it lists, were all lost in a run called healthy, exit 0, with a warning alone."""
+    site, golds = belta.build(count=16, rss_count=4)
+    site.dynamic.clear()  # every day-archive page: 404
+    with FixtureServer([site]) as server:
+        result = run_crawl("belta", tmp_path, server,
+                           args={"since": SINCE.isoformat(), "until": UNTIL.isoformat()})
+    assert result.returncode == 1, result.log[-3000:]
+    assert result.items == []
+    assert ("ALARM belta: belta: its day archive gave no article link for any of the "
+            "window's 4 days") in result.log

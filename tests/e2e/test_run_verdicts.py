@@ -298,3 +298,19 @@ def test_a_run_no_server_answered_says_why(tmp_path: Path) -> None:
     assert "download attempt(s) failed (DownloadConnectionRefusedError: " in alarm, alarm
     assert report["summary"]["pages_fetched"] == 0
     assert f"ALARM site: {alarm}" in crawl.log
+
+
+@pytest.mark.parametrize("entries", ["", "<item><title>Без ссылки</title><guid isPermaLink="
+                                         '"false">id-1</guid></item>'], ids=["empty", "no_link"])
+def test_a_first_run_whose_feed_gives_no_link_is_unhealthy(tmp_path: Path, entries: str) -> None:
+    """No history to compare with: an empty feed, or one whose entries lost their links,
+    gave a run of 0 articles called healthy (exit 0)."""
+    site, _ = belta.build(count=4)
+    site.add("/rss", Page(('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                           f"<title>БЕЛТА</title>{entries}</channel></rss>").encode(),
+                          content_type="application/rss+xml; charset=utf-8"))
+    with FixtureServer([site]) as server:
+        result = run_crawl("belta", tmp_path, server)
+    assert result.returncode == EXIT_UNHEALTHY, result.log[-3000:]
+    assert result.items == []
+    assert "ALARM belta: belta: its feeds offered no article link (" in result.log

@@ -107,6 +107,21 @@ def test_interrupted_and_running_reports_are_no_baseline(tmp_path: Path) -> None
     assert [s["articles"] for s in previous_summaries(tmp_path, "belta", 10)] == [10, 12]
 
 
+def test_runs_that_raised_alarms_are_no_baseline(tmp_path: Path) -> None:
+    """An outlet whose discovery broke: its zero-article runs alarmed, yet counted in the
+    median, which fell to 0 by the third broken run, and the alarm with it."""
+    healthy = {"spider": "belta", "status": "finished", "finish_reason": "finished",
+               "healthy": True, "summary": {"articles": 8, "offered_by_outlet": {"belta": 8}}}
+    broken = {**healthy, "healthy": False, "alarms": ["no articles"],
+              "summary": {"articles": 0, "offered_by_outlet": {"belta": 0}}}
+    for n, report in enumerate([healthy, broken, broken, broken]):
+        (tmp_path / f"belta-2026010{n}.json").write_text(json.dumps(report))
+    base = baseline(previous_summaries(tmp_path, "belta", 10))
+    assert (base["runs"], base["articles"], base["offered_by_outlet"]) == (1, 8, {"belta": 8})
+    summary = {**summarize({}), "articles": 0}
+    assert judge(summary, base, 0.5).alarms == ["no articles (median of the last 1 runs: 8)"]
+
+
 def test_foreign_torn_and_refused_reports_are_no_baseline(tmp_path: Path) -> None:
     good = {"spider": "belta", "status": "finished", "finish_reason": "finished",
             "summary": {"articles": 8, "errors": 1, "offered_by_outlet": {"belta": 8},
@@ -273,3 +288,29 @@ def test_a_callback_error_deferred_for_a_redis_outage_is_no_lost_page() -> None:
     [alarm] = judge(summarize(stats(3, 0, **one_lost)), NO_HISTORY, 0.8).alarms
     assert alarm.startswith("2 page(s) a spider callback crashed on ({'ConnectionError': 1, "
                             "'KeyError': 1})")
+
+
+@pytest.mark.parametrize(("days", "alarmed"), [(1, False), (2, True), (9, True)])
+def test_a_day_archive_silent_for_a_window_alarms_without_history(days: int,
+                                                                  alarmed: bool) -> None:
+    """A backfill whose day archive moved (404s at the old scheme) or renamed its entries
+    found nothing there, said only in a warning: exit 0, healthy, with 0 articles."""
+    summary = summarize({"discovery/archive_silent_days/belta": days})
+    alarms = judge(summary, baseline([]), 0.5).alarms
+    assert bool(alarms) is alarmed
+    if alarmed:
+        assert alarms == [f"belta: its day archive gave no article link for any of the "
+                          f"window's {days} days: check its archive scheme and listing links "
+                          "(a moved archive, renamed entries)"]
+
+
+def test_feeds_with_no_linked_entry_alarm_when_nothing_else_offered_a_link() -> None:
+    """A first run (no median to fall from): an empty feed, or entries whose links went, and
+    no other channel: 0 articles, exit 0, healthy."""
+    feed = "https://www.belta.by/rss"
+    stats = {"discovery/silent_feeds/belta": [feed], "discovery/offered/belta": 0}
+    alarms = judge(summarize(stats), baseline([]), 0.5).alarms
+    assert alarms == [f"belta: its feeds offered no article link ({feed}: no entry with a "
+                      "link) and nothing else did; check its feed"]
+    stats["discovery/offered/belta"] = 12  # its listings still offered links
+    assert judge(summarize(stats), baseline([]), 0.5).alarms == []
