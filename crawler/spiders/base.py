@@ -614,7 +614,7 @@ class OutletSpider(scrapy.Spider):
         if day:  # a stat, so that a resumed JOBDIR session counts on (crawler.state.jobdir)
             stats.inc_value(f"{ARCHIVE_LINKS_PREFIX}{outlet.key}", len(new))
         if page == 1 and not listing.links:
-            self.report_empty(response.url, outlet, day)
+            self.report_empty(response.url, outlet, day, listing.other_links)
         if not paging:
             return
         reason = (self.same_as_other_day(response.url, listing, outlet, day, page) if day
@@ -668,13 +668,19 @@ class OutletSpider(scrapy.Spider):
         yield self.listing_request(outlet, path=path, day=day, page=page + 1, paging=True,
                                    url=next_url, seen=seen)
 
-    def report_empty(self, url: str, outlet: Outlet, day: str | None) -> None:
-        """A first page without article links: a day without news, or a changed layout."""
+    def report_empty(self, url: str, outlet: Outlet, day: str | None, other: int = 0) -> None:
+        """A first page without article links: a day without news, or a changed layout (the
+        links' markup renamed, or ``other`` links there none of which is an article URL)."""
         if day:  # district papers skip days: counted, and a whole silent window warns (closed)
             self.crawler.stats.inc_value("discovery/empty_archive_days")
             self.logger.info("No articles in the %s archive of %s (%s)", day, outlet.key, url)
+            return
+        self.crawler.stats.inc_value("discovery/empty_listings")
+        if other:
+            self.logger.warning("Listing %s: its %d link(s) in %s are none of them an article "
+                                "URL of %s (its article_path rejects them: has the URL scheme "
+                                "changed?)", url, other, outlet.discovery.links, outlet.key)
         else:
-            self.crawler.stats.inc_value("discovery/empty_listings")
             self.logger.warning("Listing %s links to no article in %s (layout change?)", url,
                                 outlet.discovery.links)
 

@@ -124,6 +124,19 @@ def test_runews24_empty_rubric_is_reported(caplog: pytest.LogCaptureFixture) -> 
     assert url in caplog.text
 
 
+def test_a_rubric_whose_links_changed_scheme_says_so_not_that_its_markup_did(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The listing's links were all there under its selector, in a new URL scheme: the
+    warning blamed the selector ("links to no article in … (layout change?)")."""
+    spider = make_spider(RuNews24Spider)
+    url = "https://runews24.ru/sport/"
+    page = html(url, listing("/news/101/", "/news/102/", "/news/103/"))
+    with caplog.at_level(logging.WARNING):
+        assert list(spider.parse_listing(page, "runews24", "/sport/")) == []
+    assert stat(spider, "discovery/empty_listings") == 1
+    assert "its 3 link(s) in" in caplog.text and "has the URL scheme changed?" in caplog.text
+
+
 def lenta(*items: tuple[str, str]) -> str:
     return "".join(
         f'<div class="news_item lenta_item"><div class="new_date"><div class="day">{day}</div>'
