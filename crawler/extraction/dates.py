@@ -244,12 +244,17 @@ _RFC_822_YEAR = re.compile(r"(?i)\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|
                            r"[a-z]*\.?\s+(\d+)\b")
 
 
+_CLOCK_12H = re.compile(r"\d\s*[ap]\.?\s?m\b", re.IGNORECASE)
+
+
 def parse_rfc822(value: str) -> datetime | None:
     """'Thu, 12 Mar 2026 10:00:00 +0300' (RSS, and JSON-LD some CMSs fill from it); a known
     zone name is its offset; without a zone the result is naive (a wall-clock time)."""
     value = value.strip()
     if (year := _RFC_822_YEAR.search(value)) and len(year[1]) > 2 and int(year[1]) < 1000:
         return None  # "01 Jan 0001": .NET's "no date", which the parser took for 2001
+    if _CLOCK_12H.search(value):
+        return None  # "Jan 8, 2026 7:51 PM": no RFC 822 date; the parser read 07:51
     if (match := _ZONE_NAME.search(value)) and (offset := ZONE_OFFSETS.get(match[1].upper())):
         value = f"{value[:match.start()]} {offset}"
     try:

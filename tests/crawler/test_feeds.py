@@ -78,6 +78,15 @@ def test_a_feed_date_without_a_zone_stays_a_wall_clock_time() -> None:
     assert entry.published == datetime(2026, 3, 12, 14, 5)
 
 
+@pytest.mark.parametrize(("pub_date", "hour"), [("Jan 8, 2026 7:51 PM", 19),
+                                               ("Jan 8, 2026 7:51 a.m.", 7)])
+def test_a_feed_date_on_a_12_hour_clock_keeps_its_half_of_the_day(pub_date: str,
+                                                                   hour: int) -> None:
+    """No RFC 822 date: the lenient RFC 822 parser took it and dropped "PM", 12 hours off."""
+    (entry,) = feed_entries(one_item_feed(pub_date))
+    assert entry.published == datetime(2026, 1, 8, hour, 51)
+
+
 def test_an_items_guid_stands_for_its_link_only_when_it_is_an_address() -> None:
     """No ``<link>``: a permalink guid is the article's address; an identifier guid
     (``isPermaLink="false"``, ``12345@site``) is none, so the item gives no URL."""
