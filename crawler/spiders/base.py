@@ -311,7 +311,10 @@ class OutletSpider(scrapy.Spider):
         if rejected:
             self.note_rejected(response.url, outlet, rejected, entries)
         if not entries and document_element(response.body) == "html":
-            self.note_source_gone(response.url, outlet, "Feed", "is an HTML page, not a feed")
+            asked = (response.meta.get("redirect_urls") or [response.url])[0]  # its address
+            self.note_source_gone(asked, outlet, "Feed", "is an HTML page, not a feed" if
+                                  asked == response.url else f"redirects to an HTML page, "
+                                  f"{response.url}, not a feed")
         elif not entries:
             self.crawler.stats.inc_value("discovery/empty_feeds")
             self.logger.warning("Feed %s yielded no entries", response.url)

@@ -314,3 +314,16 @@ def test_a_first_run_whose_feed_gives_no_link_is_unhealthy(tmp_path: Path, entri
     assert result.returncode == EXIT_UNHEALTHY, result.log[-3000:]
     assert result.items == []
     assert "ALARM belta: belta: its feeds offered no article link (" in result.log
+
+
+def test_a_feed_redirected_to_an_html_page_is_named_by_its_own_address(tmp_path: Path) -> None:
+    """The alarm named where the redirect landed (the home page), not the feed the outlet's
+    discovery names, which is what to fix."""
+    site, _ = belta.build(count=2)
+    site.add("/rss", Page(b"", status=301, headers=[("Location", "/")]))
+    site.add("/", Page("<html><body><h1>БЕЛТА</h1><p>Главная</p></body></html>".encode()))
+    with FixtureServer([site]) as server:
+        result = run_crawl("belta", tmp_path, server)
+    assert result.returncode == EXIT_UNHEALTHY, result.log[-3000:]
+    gone = [line for line in result.log.splitlines() if "ALARM belta" in line and "gone" in line]
+    assert len(gone) == 1 and "belta.by/rss" in gone[0], gone
