@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 import uuid
+from contextlib import suppress
 from typing import Any
 
 import redis
@@ -174,10 +175,22 @@ class DistributedScheduler(Scheduler):
             return super().enqueue_request(request)
         except redis.RedisError as exc:
             self.note_refusal(exc)
+            self.unseen(request)
             self.unqueued.append((request, None))
             if self.stats:
                 self.stats.inc_value("redis/enqueue_deferred")
             return True
+
+    def unseen(self, request: Request) -> None:
+        """Take back the fingerprint an enqueue that failed may have added (the dupefilter's
+        add done, the push refused: Redis full). Kept, the request would live only in this
+        worker; were it to leave first, its parent, fetched again elsewhere, would find it
+        seen: lost for the run. A removal is let through by a full Redis; one Redis refuses
+        leaves the add to be undone by :meth:`leave`, or the request queued at the next
+        :meth:`settle` (which adds its fingerprint again)."""
+        if not request.dont_filter:
+            with suppress(redis.RedisError):
+                self.server.srem(self.df.key, self.df.request_fingerprint(request))
 
     def flush_unqueued(self) -> None:
         """Queue the requests Redis failed to take, in order. One whose enqueue failed gets
@@ -242,7 +255,13 @@ class DistributedScheduler(Scheduler):
     def leave(self) -> None:
         """Release finished leases, requeue the rest, drop out of the run's workers."""
         assert self.keys is not None
-        self.settle(frozenset())
+        try:
+            self.settle(frozenset())
+        except redis.RedisError:
+            for request, call in self.unqueued:  # its parents go back: let them find these
+                if call is None:
+                    self.unseen(request)
+            raise
         returned = requeue(self.server, self.keys, self.worker_id)
         if returned:
             logger.info("Returned %d unfinished requests to the shared queue", returned)

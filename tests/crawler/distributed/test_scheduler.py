@@ -342,3 +342,27 @@ def _refused_error() -> redis.RedisError:
     except redis.RedisError as error:
         return error
     raise AssertionError
+
+
+def test_a_request_whose_push_failed_after_its_fingerprint_was_added_is_not_seen(
+        tmp_path: Path, monkeypatch) -> None:
+    """Redis full between the dupefilter's add and the push: the link lived only in the
+    worker, which then closed; its parent, fetched again by another worker, found the link
+    seen, and the article was lost for a run called healthy."""
+    server = RedisServer(tmp_path)
+    try:
+        _, scheduler = _scheduler(server)
+        assert scheduler.enqueue_request(Request("http://ex.org/feed"))
+        scheduler.next_request()
+        _FailToSend(monkeypatch, "ZADD")  # the add went through, the push did not
+        assert scheduler.enqueue_request(Request("http://ex.org/article"))
+        keys = scheduler.keys
+        assert server.client.scard(scheduler.df.key) == 1  # the feed's alone
+        monkeypatch.undo()
+        # the worker dies holding it; another fetches the feed again and finds the link new
+        _, other = _scheduler(server)
+        assert other.keys == keys
+        assert other.enqueue_request(Request("http://ex.org/article"))
+        assert other.next_request().url == "http://ex.org/article"
+    finally:
+        server.stop()
