@@ -395,6 +395,17 @@ def check_redis(settings: Any, spiders: Sequence[str] = ()) -> redis.Redis:
     return client
 
 
+def full(shown: str, error: object) -> str:
+    return (f"Redis at REDIS_URL={shown} is full ({error}): raise its maxmemory or free "
+            "memory before crawling.")
+
+
+def _full(error: object) -> bool:
+    """A refusal of a Redis out of memory (``maxmemory`` reached with ``noeviction``), as the
+    OOM error, or its words inside a script's or a transaction's reply."""
+    return isinstance(error, redis.OutOfMemoryError) or "used memory > 'maxmemory'" in str(error)
+
+
 def check_writable(client: redis.Redis, settings: Any, shown: str) -> None:
     """Write one short-lived key, as the run will write its frontier and state."""
     prefix = state_prefix(settings)
@@ -405,9 +416,7 @@ def check_writable(client: redis.Redis, settings: Any, shown: str) -> None:
             f"Redis at REDIS_URL={shown} is a read-only replica: the run cannot write its "
             "frontier or state there. Point REDIS_URL at the primary.") from None
     except redis.OutOfMemoryError as exc:
-        raise RedisUnavailable(
-            f"Redis at REDIS_URL={shown} is full ({exc}): raise its maxmemory or free "
-            "memory before crawling.") from None
+        raise RedisUnavailable(full(shown, exc)) from None
     except redis.exceptions.NoPermissionError as exc:  # an ACL user's keys or SET denied
         raise RedisUnavailable(denied(shown, f"NOPERM {exc}")) from None
     except redis.ResponseError as exc:  # MISCONF of a failed save …
@@ -482,10 +491,14 @@ def check_commands(client: redis.Redis, prefix: str, shown: str) -> None:
     except redis.exceptions.NoPermissionError as exc:  # EVAL itself, or the key
         raise RedisUnavailable(denied(shown, f"NOPERM {exc}")) from None
     except redis.ResponseError as exc:
+        if _full(exc):
+            raise RedisUnavailable(full(shown, exc)) from None
         raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused a Lua script (EVAL), "
                                f"which the crawl's frontier runs: {exc}.") from None
     if refused:
         command, error = (_text(part) for part in refused)
+        if _full(error):
+            raise RedisUnavailable(full(shown, error))
         if UNKNOWN_COMMAND.search(error):
             raise RedisUnavailable(too_old(client, shown, command, error))
         raise RedisUnavailable(denied(
@@ -508,6 +521,8 @@ def check_transaction(client: redis.Redis, key: str, shown: str) -> None:
         raise RedisUnavailable(denied(shown, f"NOPERM {exc} (MULTI/EXEC)")) from None
     except redis.ResponseError as exc:
         conn.disconnect()
+        if _full(exc):
+            raise RedisUnavailable(full(shown, exc)) from None
         raise RedisUnavailable(f"Redis at REDIS_URL={shown} refused a MULTI/EXEC "
                                f"transaction, which the state store writes with: {exc}.") \
             from None

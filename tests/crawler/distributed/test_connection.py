@@ -360,3 +360,24 @@ def test_the_version_each_command_came_with_is_the_one_redis_documents(
         assert documented == tuple(map(int, since.split("."))), name
         assert documented <= (5, 0, 0), name
     assert {c[0] for c in WORKER_COMMANDS} | {"EVAL", "MULTI", "EXEC"} <= set(COMMAND_SINCE)
+
+
+@pytest.mark.parametrize("check", ["commands", "transaction"])
+def test_a_redis_that_fills_during_the_start_checks_is_said_to_be_full(
+        servers: list[RedisServer], tmp_path: Path, check: str) -> None:
+    """The one SET passed with room to spare, then the script or the MULTI/EXEC met the
+    limit: the refusal blamed the transaction (pointing at ACL permissions), not the
+    memory."""
+    from crawler.distributed.connection import check_commands, check_transaction
+
+    server = start(servers, tmp_path, "--maxmemory-policy", "noeviction")
+    client = redis.Redis.from_url(server.url)
+    used = client.info("memory")["used_memory"]
+    client.config_set("maxmemory", max(1, used - 4096))  # full now
+    with pytest.raises(RedisUnavailable) as info:
+        if check == "commands":
+            check_commands(client, "s", server.url)
+        else:
+            check_transaction(client, "s:access-check:x", server.url)
+    assert str(info.value).startswith(f"Redis at REDIS_URL={server.url} is full (")
+    assert "raise its maxmemory" in str(info.value)
