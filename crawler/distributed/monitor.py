@@ -241,6 +241,8 @@ class FrontierMonitor:
             return
         try:
             self.settle()
+            if stale := scheduler.reclaim_stale():
+                self.crawler.stats.inc_value("distributed/stale_leases_requeued", stale)
             pending = self.pending(scheduler)
         except redis.RedisError as exc:  # not drained as far as anyone knows: the tick retries
             scheduler.note_refusal(exc)

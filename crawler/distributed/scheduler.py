@@ -278,6 +278,23 @@ class DistributedScheduler(Scheduler):
         self.flush_unqueued()
         return self.queue.settle(in_progress)
 
+    def reclaim_stale(self) -> int:
+        """Leases Redis holds for this worker while it holds none: requests it finished, whose
+        leases a Redis restored from an older snapshot brought back. Counted as pending, they
+        kept every worker of the run idle and waiting, forever; back in the shared queue,
+        they are fetched again (the state store tells a page already exported). Called
+        with the engine idle, so no lease of this worker is in use."""
+        if self.keys is None or self.queue.leases or self.queue.deferred or self.unqueued:
+            return 0
+        if not self.server.hlen(self.keys.inflight(self.worker_id)):
+            return 0
+        returned = requeue(self.server, self.keys, self.worker_id)
+        if returned:
+            logger.warning("Redis held %d lease(s) of this worker that it no longer holds "
+                           "(Redis restored from an older snapshot?): they are back in the "
+                           "shared queue", returned)
+        return returned
+
     def defer(self, request: Request) -> bool:
         """Keep ``request`` leased: its processing failed because Redis failed, so it is
         fetched again (:meth:`requeue_deferred`), not dropped. False if it holds no lease."""

@@ -366,3 +366,24 @@ def test_a_request_whose_push_failed_after_its_fingerprint_was_added_is_not_seen
         assert other.next_request().url == "http://ex.org/article"
     finally:
         server.stop()
+
+
+def test_leases_a_restored_redis_brought_back_go_back_to_the_queue(tmp_path: Path) -> None:
+    """Redis restarted from an older snapshot holds the leases of requests this worker
+    finished since: counted as pending, they kept every worker idle and waiting, forever."""
+    server = RedisServer(tmp_path)
+    try:
+        _, scheduler = _scheduler(server)
+        assert scheduler.enqueue_request(Request("http://ex.org/feed"))
+        scheduler.next_request()
+        inflight = scheduler.keys.inflight(scheduler.worker_id)
+        snapshot = server.client.hgetall(inflight)  # what the snapshot holds
+        assert scheduler.settle(frozenset()) == 1  # done and released
+        assert scheduler.reclaim_stale() == 0  # nothing stale: nothing moves
+        server.client.hset(inflight, mapping=snapshot)  # the restore brings the lease back
+        assert scheduler.reclaim_stale() == 1
+        assert server.client.hlen(inflight) == 0
+        assert scheduler.next_request().url == "http://ex.org/feed"  # fetched again
+        assert scheduler.reclaim_stale() == 0  # a lease it holds is no stale one
+    finally:
+        server.stop()
