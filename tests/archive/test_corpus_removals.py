@@ -234,6 +234,18 @@ def test_a_line_that_is_not_strict_json_is_rejected_and_the_rest_written(tmp_pat
     assert again.returncode == 0 and "error:" not in again.stderr, again.stderr[-2000:]
 
 
+def _built_with(tmp_path: Path, second: str, third: str) -> tuple[Path, Path, str, Any]:
+    """A corpus built from several runs and one removals file whose second and third lines
+    were observed at ``second`` and ``third``: (data, corpus, the file's name, the report)."""
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    several_runs(data)
+    name = "belta-2026-01-07T00-00-00+00-00-11.jsonl"
+    write(data, name, [observation(3, "removed", DAY2, 410),
+                       observation(5, "removed", second, 404),
+                       observation(1, "removed", third, 404)])
+    return data, corpus, name, build_corpus(data, corpus)
+
+
 @pytest.mark.parametrize("when", ["yesterday", "", "2026-02-30T10:00:00+00:00",
                                   "2026-01-07T25:00:00Z", "2026-01-07T10:00:00+25:00",
                                   "٢٠٢٦-01-07T10:00:00Z"])
@@ -242,13 +254,7 @@ def test_an_observation_whose_observed_at_names_no_instant_is_rejected_and_the_r
     """``observed_at`` is a string of format date-time, which JSON Schema does not check:
     a line whose value names no instant went in with ``observed_ts`` NULL and no note, a
     removal the ``removed`` view then misorders or drops unseen."""
-    data, corpus = tmp_path / "data", tmp_path / "corpus"
-    several_runs(data)
-    name = "belta-2026-01-07T00-00-00+00-00-11.jsonl"
-    write(data, name, [observation(3, "removed", DAY2, 410),
-                       observation(5, "removed", when, 404),
-                       observation(1, "removed", DAY2, 404)])
-    report = build_corpus(data, corpus)
+    data, corpus, name, report = _built_with(tmp_path, when, DAY2)
     assert report.removals == 2 and report.rejected == 1
     [problem] = report.problems
     assert (problem.file, problem.line, problem.fatal) == (name, 2, True)
@@ -303,14 +309,8 @@ def test_an_observed_at_without_offset_is_read_as_utc_with_one_note_per_file(
         tmp_path: Path) -> None:
     """The crawl writes ``observed_at`` with ``+00:00``; another tool's line without an offset
     was read as UTC and nothing said so, though it may have been local time."""
-    data, corpus = tmp_path / "data", tmp_path / "corpus"
-    several_runs(data)
-    name = "belta-2026-01-07T00-00-00+00-00-11.jsonl"
     naive = DAY2.removesuffix("+00:00")
-    write(data, name, [observation(3, "removed", DAY2, 410),
-                       observation(5, "removed", naive, 404),
-                       observation(1, "removed", naive, 404)])
-    report = build_corpus(data, corpus)
+    _, corpus, name, report = _built_with(tmp_path, naive, naive)
     assert report.removals == 3 and report.rejected == 0
     [problem] = report.problems
     assert (problem.file, problem.line, problem.fatal) == (name, 2, False)

@@ -1267,6 +1267,17 @@ def _site_with_trap(host: str, trap_path: str, trap: Page | None = None) -> anys
     return anysite.AnySite(site, f"http://{host}/", zone, inside)
 
 
+def _every_link_sampled(tmp_path: Path, shape: anysite.AnySite):
+    """The crawl of ``shape`` with every home link read as a zone sample (the trap among
+    them): its gold articles come out, the zone learnt from them."""
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"SITE_ZONE_SAMPLES": len(shape.golds) + 1})
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats[f"discovery/{shape.site.host}/timezone"] == "Etc/GMT-3"
+    return result
+
+
 @pytest.mark.parametrize("zone_given", [True, False], ids=["zone_given", "zone_learnt"])
 def test_a_chain_of_framesets_is_followed_a_few_frames_deep_and_the_crawl_ends(
         tmp_path: Path, zone_given: bool) -> None:
@@ -1315,13 +1326,8 @@ def test_a_zone_sample_with_an_element_of_too_many_attributes_is_not_parsed(
     path = "/news/2026/01/05/atributy.html"
     crowded = " ".join(f'a{i}="{i}"' for i in range(limits.MAX_ATTRIBUTES * 3))
     page = anysite.chrome(host, f"<article><h1>Атрибуты</h1><div {crowded}>x</div></article>")
-    shape = _site_with_trap(host, path, Page(page.encode()))
-    with FixtureServer([shape.site]) as server:
-        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
-                           settings={"SITE_ZONE_SAMPLES": len(shape.golds) + 1})
-    assert_gold_items(result, shape, "title", "published")
+    result = _every_link_sampled(tmp_path, _site_with_trap(host, path, Page(page.encode())))
     assert result.stats["discovery/sample/over_cap"] == 1
-    assert result.stats[f"discovery/{host}/timezone"] == "Etc/GMT-3"
     assert (f"http://{host}{path} was not read for its dates: an element with more than "
             f"{limits.MAX_ATTRIBUTES:,} attributes") in result.log
 
@@ -1360,12 +1366,7 @@ def test_a_zone_sample_that_is_a_soft_404_is_no_article(tmp_path: Path) -> None:
               "перейдите на главную страницу сайта.</p>", title="Страница не найдена").encode())
     shape = _site_with_trap(host, path, gone)
     shape.site.dynamic.append(lambda target: gone)  # every other address: the same page
-    with FixtureServer([shape.site]) as server:
-        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
-                           settings={"SITE_ZONE_SAMPLES": len(shape.golds) + 1})
-    assert_gold_items(result, shape, "title", "published")
-    assert result.stats["articles/soft_404_unexported"] == 1
-    assert result.stats[f"discovery/{host}/timezone"] == "Etc/GMT-3"
+    assert _every_link_sampled(tmp_path, shape).stats["articles/soft_404_unexported"] == 1
 
 
 def test_a_zone_sample_redirected_to_the_home_page_is_a_failed_fetch(tmp_path: Path) -> None:
@@ -1373,12 +1374,8 @@ def test_a_zone_sample_redirected_to_the_home_page_is_a_failed_fetch(tmp_path: P
     article is counted and said (and, for a known article, recorded as removed)."""
     host = "moved-home.test"
     path = "/news/2026/01/05/perenesena.html"
-    shape = _site_with_trap(host, path, Page(b"", status=301,
-                                             headers=[("Location", f"http://{host}/")]))
-    with FixtureServer([shape.site]) as server:
-        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
-                           settings={"SITE_ZONE_SAMPLES": len(shape.golds) + 1})
-    assert_gold_items(result, shape, "title", "published")
+    result = _every_link_sampled(tmp_path, _site_with_trap(
+        host, path, Page(b"", status=301, headers=[("Location", f"http://{host}/")])))
     assert result.stats["articles/failed/redirected_to_non_article"] == 1
     assert f"redirected to a page that is no article: http://{host}{path}" in result.log
 
