@@ -331,7 +331,8 @@ class SiteCrawl(OutletSpider):
         """What a discovery answer gives; returns whether it was read as a page of the site
         (an answer 200 that is not blocked: a challenge page is no page of the site)."""
         if step == "sample" and self.released:  # a resumed sample: an article like any other
-            yield from self.parse_article(response, state.key)
+            self.date_sample(state, response)
+            yield from self.sample_article(state, response)
         elif step == "sample":
             state.samples.append(response)
             state.page_offsets.update(self.page_offsets(response))

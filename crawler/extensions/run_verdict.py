@@ -382,13 +382,15 @@ def no_page_answered(failures: dict[str, int]) -> str:
             f"({kinds}); is the network (DNS, proxy) up, are the hosts reachable?")
 
 
-def discovery_alarms(summary: dict[str, Any]) -> list[str]:
+def discovery_alarms(summary: dict[str, Any], said: frozenset[str] = frozenset(),
+                     interrupted: bool = False) -> list[str]:
     """Discovery that changed under the outlet's data, history or not: feeds it names that
     are gone (404/410, an HTML page), an outlet that offered no article link while its
     feeds listed links on its host that its ``article_path`` rejects (a new URL scheme), an
     outlet whose feeds gave no entry with a link and whose other channels offered nothing
-    (a first run has no median to fall from), and a day archive silent for a whole window
-    of ARCHIVE_SILENT_MIN_DAYS days or more."""
+    (a first run has no median to fall from; ``said``: outlets alarmed so against their
+    history already), and a day archive silent for a whole window of ARCHIVE_SILENT_MIN_DAYS
+    days or more; these two not in an ``interrupted`` run, its channels left unread."""
     alarms = []
     offered = summary.get("offered_by_outlet") or {}
     for outlet, seen in (summary.get("rejected_by_outlet") or {}).items():
@@ -397,11 +399,12 @@ def discovery_alarms(summary: dict[str, Any]) -> list[str]:
                           f"link(s) on its host that its article_path rejects (e.g. "
                           f"{seen['example']}): has its URL scheme changed?")
     for outlet, feeds in (summary.get("silent_feeds") or {}).items():
-        if offered.get(outlet, 0) == 0:  # its other channels offered nothing either
+        # its other channels offered nothing either; ``said``: alarmed against its history
+        if offered.get(outlet, 0) == 0 and outlet not in said and not interrupted:
             alarms.append(f"{outlet}: its feeds offered no article link ({', '.join(feeds)}: no "
                           "entry with a link) and nothing else did; check its feed")
     for outlet, days in (summary.get("archive_silent_days") or {}).items():
-        if days >= ARCHIVE_SILENT_MIN_DAYS:
+        if days >= ARCHIVE_SILENT_MIN_DAYS and not interrupted:
             alarms.append(f"{outlet}: its day archive gave no article link for any of the "
                           f"window's {days} days: check its archive scheme and listing links "
                           "(a moved archive, renamed entries)")
@@ -432,6 +435,7 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
     """Alarms of a run. An interrupted run is not judged on what it did not get to do (its
     article count); health needs ``min_sample`` pages, unless every page of a few failed."""
     verdict = Verdict()
+    silent: set[str] = set()  # outlets alarmed for offering no link against their history
     if finish_reason in FAILED_REASONS:
         verdict.alarms.append(FAILED_REASONS[finish_reason])
     if summary.get("items_not_exported"):
@@ -492,10 +496,11 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
         offered = summary["offered_by_outlet"]
         for outlet, usual in (base.get("offered_by_outlet") or {}).items():
             if usual > 0 and offered.get(outlet) == 0:  # crawled this run, and silent
+                silent.add(outlet)
                 verdict.alarms.append(
                     f"{outlet}: its feeds, listings and archives offered no article link "
                     f"(median of the last {base['runs']} runs: {usual:g}); check its discovery")
-    verdict.alarms += discovery_alarms(summary)
+    verdict.alarms += discovery_alarms(summary, frozenset(silent), interrupted)
     health = summary["extraction_health"]
     attempted = summary.get("extraction_attempted", min_sample)
     enough = attempted >= min_sample or (health == 0 and attempted >= MIN_ALL_FAILED)

@@ -311,8 +311,9 @@ def only_a_part(paragraphs: list[str], generic: list[str]) -> bool:
     paragraph of it is there, with MIN_MORE_PROSE paragraphs of prose and twice its text more.
     A redesign that left the body's selector on the lead or summary block and moved the text
     to a new one makes the rule seem to match (the item would be the lead, and no miss)."""
-    extra = [p for p in generic if p not in set(paragraphs)]
-    return (len(extra) < len(generic) and set(paragraphs) <= set(generic)
+    own = set(paragraphs)
+    extra = [p for p in generic if p not in own]
+    return (len(extra) < len(generic) and own <= set(generic)
             and sum(is_prose(p) for p in extra) >= MIN_MORE_PROSE
             and sum(map(len, extra)) >= 2 * sum(map(len, paragraphs)))
 
