@@ -89,6 +89,7 @@ from .fileio import (
     sync_file,
     sync_folder,
     temp_for,
+    temp_name,
     unended_line,
     utf8_name,
     write_atomically,
@@ -581,7 +582,7 @@ class _PartWriter:
             with temp_for(final) as tmp, _naming(tmp):  # opening writes: a full disk fails it
                 writer = pq.ParquetWriter(tmp, self.schema, compression="zstd")
         self.writers[key] = writer  # now the most recently used
-        with _naming(self._final(key).with_name(self._final(key).name + ".tmp")):
+        with _naming(temp_name(self._final(key))):
             writer.write_batch(batch)
         self.rows += len(rows)
         self._note_versions(rows)
@@ -594,7 +595,7 @@ class _PartWriter:
         final = self._final(key)
         self.written.append(final)
         self.serials[key] = self.serials.get(key, 0) + 1
-        with _naming(final.with_name(final.name + ".tmp")):
+        with _naming(temp_name(final)):
             writer.close()
 
     def close(self) -> list[str]:
@@ -604,9 +605,9 @@ class _PartWriter:
         for key in list(self.writers):
             self._close_writer(key)
         for final in self.written:  # on disk before the manifest can name them
-            sync_file(final.with_name(final.name + ".tmp"))
+            sync_file(temp_name(final))
         for final in self.written:
-            os.replace(final.with_name(final.name + ".tmp"), final)
+            os.replace(temp_name(final), final)
         for folder in {final.parent for final in self.written}:
             sync_folder(folder)
         return [str(final.relative_to(self.corpus)) for final in self.written]
@@ -619,7 +620,7 @@ class _PartWriter:
                 writer.close()
             self.written.append(self._final(key))
         for final in self.written:
-            final.with_name(final.name + ".tmp").unlink(missing_ok=True)
+            temp_name(final).unlink(missing_ok=True)
 
 
 PART_STEM_BYTES = 190  # of NAME_MAX: room for "-<12 hex>-<offset>-<serial>.parquet.tmp"

@@ -15,11 +15,16 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def temp_name(path: Path) -> Path:
+    """The fixed temporary name of ``path`` (:func:`temp_for`'s)."""
+    return path.with_name(path.name + ".tmp")
+
+
 @contextmanager
 def temp_for(path: Path) -> Iterator[Path]:
     """A fixed temporary name next to ``path`` for a file to be renamed over it (a rerun
     writes the same name again); removed if the block fails, so no ``*.tmp`` stays behind."""
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = temp_name(path)
     try:
         yield tmp
     except BaseException:
@@ -101,13 +106,11 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
         yield write
         if atomic:
             os.fsync(fd)
-    except OSError as exc:
+    except BaseException as exc:
         if atomic:
-            Path(target).unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    except BaseException:
-        if atomic:
-            Path(target).unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
     finally:
         os.close(fd)
@@ -115,7 +118,7 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
         try:
             os.replace(target, path)
         except OSError as exc:
-            Path(target).unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
             raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 

@@ -18,7 +18,7 @@ site's archived documents (at most ``ZONE_DOCUMENTS`` of them, newest first), so
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, deque
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -91,7 +91,8 @@ def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], C
     sitemaps' dates, over at most ZONE_DOCUMENTS documents."""
     pages: Counter[timedelta] = Counter()
     channels: Counter[timedelta] = Counter()
-    urls = list(lookup.host_urls(url))[-ZONE_DOCUMENTS:]  # by capture time: the newest
+    # by capture time: the newest, without holding the host's every URL
+    urls = deque(lookup.host_urls(url), maxlen=ZONE_DOCUMENTS)
     for found in reversed(urls):
         try:
             archived = next(lookup.readable(found), None)

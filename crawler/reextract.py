@@ -60,7 +60,7 @@ from crawler.archive_join import (
     use_later_pages,
     worker_lookup,
 )
-from crawler.extensions.rule_drift import OPTIONAL_FIELDS
+from crawler.extensions.rule_drift import drifted
 from crawler.extraction import next_page_of, rule_misses
 from crawler.extraction.worker import extract_for_crawl, failure_reason
 from crawler.items import ArticlePage
@@ -108,10 +108,9 @@ class ReextractReport:
         """(outlet, field, misses, pages) of each field whose rules missed on more than
         ``rate`` of at least ``min_pages`` items (an optional field's, on every one): the
         crawl's RULE_MISS_ALARM test (crawler.extensions.rule_drift)."""
-        return [(outlet, name, n, pages)
+        return [(outlet, name, n, self.rule_pages[outlet])
                 for (outlet, name), n in sorted(self.rule_misses.items())
-                if (pages := self.rule_pages[outlet]) >= min_pages
-                and (n == pages if name in OPTIONAL_FIELDS else n > rate * pages)]
+                if drifted(name, n, self.rule_pages[outlet], rate, min_pages)]
 
 
 BadRecord = Callable[[WarcFormatError], None]

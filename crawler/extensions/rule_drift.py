@@ -89,18 +89,25 @@ class RuleDrift:
         return drift_alarms(self.report(), self.rate, self.min_pages)
 
 
+def drifted(name: str, misses: int, pages: int, rate: float, min_pages: int) -> bool:
+    """Whether a field's rules missed on more than ``rate`` of at least ``min_pages`` pages
+    (an optional field's: on every one): the RULE_MISS_ALARM test, of a crawl and of
+    ``scrapy reextract`` alike."""
+    if pages < min_pages or not pages:
+        return False
+    return misses >= pages if name in OPTIONAL_FIELDS else round(misses / pages, 4) > rate
+
+
 def drift_alarms(report: dict[str, Any], rate: float, min_pages: int) -> list[str]:
     """One alarm per outlet field whose rules missed on more than ``rate`` of at least
     ``min_pages`` pages (an optional field: on all of them): it names the outlet, the field,
     the selectors and sample URLs."""
     alarms = []
     for outlet, data in report.items():
-        if data["pages"] < min_pages:
-            continue
         for name, f in data["fields"].items():
-            optional = name in OPTIONAL_FIELDS
-            if f["rate"] is None or not (f["rate"] >= 1 if optional else f["rate"] > rate):
+            if not drifted(name, f["misses"], data["pages"], rate, min_pages):
                 continue
+            optional = name in OPTIONAL_FIELDS
             selectors = ", ".join(repr(s) for s in f["selectors"])
             limit = "on every page" if optional else f"above {rate:.0%}"
             alarms.append(
