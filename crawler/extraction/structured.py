@@ -408,8 +408,9 @@ def body_chars(paragraphs: list[str], title: str | None) -> int:
 def structured_fallback(tree: etree._Element, paragraphs: list[str],
                         title: str | None) -> StructuredBody | None:
     """The structured body to use instead of the HTML extraction's ``paragraphs``: when these
-    are no body (under MIN_BODY_CHARS but for the headline and its date line, ``body_chars``), JSON-LD's article body, else the app state's; when they
-    are a much shorter start of JSON-LD's article body (a teaser), that body. App state is not
+    are no body (under MIN_BODY_CHARS, the headline and its date line not counted:
+    ``body_chars``), JSON-LD's article body, else the app state's; when they are a much
+    shorter start of JSON-LD's article body (a teaser), that body. App state is not
     weighed against a body the HTML gave: unlike JSON-LD it declares nothing, and that case
     changed the benchmark pages (docs/extraction.md, *Text from data*)."""
     if body_chars(paragraphs, title) < MIN_BODY_CHARS:
