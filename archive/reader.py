@@ -1054,6 +1054,28 @@ class ArchiveLookup:
                                    "HTTP response, or a revisit or 304 without its original)"),
                     self._on_error, soft=True)
 
+    def versions(self, url: str) -> Iterator[ArchivedResponse]:
+        """Each payload archived for a GET of ``url`` (this spelling only), oldest first, each
+        read only when asked for: revisits and captures repeating an earlier payload digest
+        are left out, unreadable captures reported to on_error and passed over. What a
+        document said over time (a feed's every version) at the cost of its changes only."""
+        rows = self._rows("SELECT ts, file, offset, elsewhere, method, dkey FROM captures "
+                          "WHERE url = ? AND method = '' AND NOT elsewhere ORDER BY ts, seq",
+                          (url,))
+        seen: set[bytes] = set()  # (digest keys, about 20 bytes each)
+        for row in rows:
+            if (dkey := row[5]) is not None:
+                if dkey in seen:
+                    continue
+                seen.add(dkey)
+            try:
+                found = self._load(_capture(row), url)
+            except WarcFormatError as exc:
+                report(exc, self._on_error, soft=True)
+                continue
+            if found is not None:
+                yield found
+
     def run_at(self, file: str, offset: int, url: str) -> int | None:
         """The run (its key) of the capture of ``url`` at ``offset`` of ``file``, named
         exactly as the index names it (``RecordRef.path``: a path, or a WACZ member's

@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 from archive.errors import RECORD_KEPT, WarcFormatError
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup
+from crawler.archive_dates import date_hint, feed_dates
 from crawler.archive_join import (
     RETRIED,
     UNREADABLE,
@@ -244,13 +245,16 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
 
 
 def extract_article(url: str, max_size: int, validate: Validate | None = None,
-                    join: bool = False) -> Result:
+                    join: bool = False, hint: str | None = None) -> Result:
     """Worker entry point: read the capture of ``url`` re-extraction reads
-    (:func:`page_from_archive`, over the index the pool gave this worker) and extract it. The captures passed over as
-    unreadable come back in ``bad_records``, by file and offset."""
+    (:func:`page_from_archive`, over the index the pool gave this worker) and extract it,
+    with ``hint`` as the date the crawl's request had (:mod:`crawler.archive_dates`). The
+    captures passed over as unreadable come back in ``bad_records``, by file and offset."""
     t0 = time.perf_counter()
     take_bad_records()  # none of another task's
     page, passed = page_from_archive(worker_lookup(), url, max_size)
+    if isinstance(page, ArticlePage) and hint:
+        page = replace(page, hint_published=hint)
     read = time.perf_counter() - t0
     result = extract_timed(page, validate, join, url)
     result.read, result.bad_records, result.past_error = read, take_bad_records(), passed
@@ -437,6 +441,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         if prepare is not None:
             prepare(lookup)
         urls = latest_article_urls(lookup, report.unowned)
+        dates = feed_dates(lookup)
         report.index_seconds = time.perf_counter() - started
         report.articles = len(urls)
         if on_total:
@@ -448,7 +453,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
 
         def tasks(batch: list[str]) -> Iterator[Task]:
             for url in batch:
-                yield extract_article, (url, max_size, validate, True)
+                yield extract_article, (url, max_size, validate, True, date_hint(url, dates))
 
         def failed(task: Task, reason: str) -> Result:
             """A task lost with its worker: the captures of its URL the worker passed over

@@ -1335,7 +1335,9 @@ def test_a_zone_sample_with_an_element_of_too_many_attributes_is_not_parsed(
 def test_pages_printing_no_date_take_their_feeds_date_zone_samples_too(tmp_path: Path) -> None:
     """The articles print no date; the feed gives each its ``pubDate``. The first pages read
     (the zone samples, asked for before the zone was known) were read without the feed's
-    date: left out of the window run as undated, a later run leaving them out again."""
+    date: left out of the window run as undated, a later run leaving them out again.
+    Re-extracted from the archive, they take the archived feed's date as the crawl did (they
+    had none: ``published: null``)."""
     shape = anysite.feed_only_site()
     for gold in shape.golds:
         path = gold.url.removeprefix(shape.url.rstrip("/"))
@@ -1352,6 +1354,12 @@ def test_pages_printing_no_date_take_their_feeds_date_zone_samples_too(tmp_path:
         item = by_url[gold.url]
         assert datetime.fromisoformat(item["published"]) == gold.published, (gold.url, item["extractor"]["fields"])
         assert item["extractor"]["fields"]["published"] == "feed"
+    again, _ = _reextracted(result.data_dir, {"url": shape.url}, tmp_path / "again.jsonl")
+    crawled = {item["id"]: item for item in result.items}
+    assert {key: again.pop(key, None) for key in crawled} == crawled
+    # the other page the window run read (to learn the zone) is dated outside the window
+    assert again and all(not WINDOW["since"] <= item["published"][:10] <= WINDOW["until"]
+                         for item in again.values())
 
 
 def test_a_zone_sample_that_is_a_soft_404_is_no_article(tmp_path: Path) -> None:

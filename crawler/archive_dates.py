@@ -1,0 +1,93 @@
+"""The date hints a crawl gave its article requests, found again in its archive.
+
+A crawl asks for an article with the date its feed (or news sitemap) gave it, else its URL's
+day (``BaseNewsSpider.article_request``), and extraction takes that date where the page prints
+none, or only one htmldate guessed. Re-extraction reads the archived pages with no request
+behind them: a page printing no date got ``published: null`` (or a guess) where the crawl's
+item had its feed's minute. The feeds are archived too; here their every version is read once
+(``ArchiveLookup.versions``: an unchanged feed costs nothing) and each linked article keeps
+the date of the oldest version that dates it, the one its discovering crawl read.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time
+from urllib.parse import urljoin
+
+from archive.reader import ArchiveLookup
+from crawler.archive_join import article_key, decoded_body
+from crawler.extraction.dates import iso, localise
+from crawler.feeds import FeedSkips, document_element, feed_entries, sitemap_document
+from crawler.outlets import outlet_for_url
+from crawler.sitediscovery import sitemap_records
+from crawler.urls import is_article_url
+
+logger = logging.getLogger(__name__)
+FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
+MAX_FEED_BYTES = 50 * 1024 * 1024  # a larger archived feed dates nothing
+MAX_ENTRIES = 50_000  # entries read of one feed version (a sitemap's protocol limit)
+
+
+def feed_dates(lookup: ArchiveLookup) -> dict[str, str]:
+    """Article key (``archive_join.article_key``) -> the ISO date its archived feeds or news
+    sitemaps gave it, in its outlet's zone as the crawl's hint was. Only the URLs of known
+    outlets that are no article pages are read, and of those only the ones whose oldest
+    archived version is a feed or a sitemap."""
+    dates: dict[str, str] = {}
+    for url in lookup.iter_urls(probes=False):
+        try:
+            outlet = outlet_for_url(url)
+            if outlet is None or is_article_url(outlet, url):
+                continue
+        except ValueError:  # (an archived URL no outlet can have: said where it is read)
+            continue
+        for version in lookup.versions(url):
+            if version.status != 200:
+                continue
+            body = decoded_body(version, url, MAX_FEED_BYTES)
+            if isinstance(body, str):
+                continue
+            if not _date_entries(body, version.url or url, dates):
+                break  # not a feed nor a sitemap: its later versions are not read
+    return dates
+
+
+def _date_entries(body: bytes, base: str, dates: dict[str, str]) -> bool:
+    """Add the dated entries of one feed or news sitemap version (an entry dated before
+    keeps its date); False when the document is neither."""
+    root = document_element(body)
+    if root in FEED_ROOTS:
+        entries = ((e.url, e.published) for e in feed_entries(body, FeedSkips()))
+    elif root in ("urlset", "sitemapindex") or body[:2] == b"\x1f\x8b":
+        document, unreadable = sitemap_document(body)
+        if unreadable is not None:
+            return True
+        entries = ((r.loc, r.published) for r in sitemap_records(document)
+                   if r.news and r.kind == "url")
+    else:
+        return False
+    for number, (link, published) in enumerate(entries):
+        if number >= MAX_ENTRIES:
+            break
+        if published is None:
+            continue
+        try:
+            url = urljoin(base, link.strip())
+            outlet = outlet_for_url(url)
+            if outlet is None:
+                continue
+            dates.setdefault(article_key(url), iso(localise(published, outlet.tz)) or "")
+        except ValueError as exc:  # a link no URL can be made of
+            logger.debug("Feed entry %r of %s not read: %s", link, base, exc)
+    return True
+
+
+def date_hint(url: str, dates: dict[str, str]) -> str | None:
+    """The hint the crawl would have asked for ``url`` with: its feed's date, else its
+    URL's day at midnight in its outlet's zone; None without either."""
+    if hint := dates.get(article_key(url)):
+        return hint
+    outlet = outlet_for_url(url)
+    day = outlet.discovery.date_in_url(url) if outlet is not None else None
+    return iso(datetime.combine(day, time(), tzinfo=outlet.tz)) if day is not None else None

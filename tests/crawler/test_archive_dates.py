@@ -1,0 +1,66 @@
+"""The dates a crawl's feeds gave its article requests, found again in its archive for
+re-extraction (``crawler.archive_dates``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archive.reader import ArchiveLookup
+from archive.writer import WarcWriter
+from crawler.archive_dates import date_hint, feed_dates
+from tests.archive.conftest import make_exchange
+
+FEED = "https://www.belta.by/rss"
+A = "https://www.belta.by/president/view/novost-nomer-0-427700-2026/"
+B = "https://www.belta.by/society/view/novost-nomer-3-427703-2026/"
+C = "https://www.belta.by/society/view/x-1-2026/"
+RSS = [("Content-Type", "application/rss+xml; charset=utf-8")]
+
+
+def _feed(*entries: tuple[str, str]) -> bytes:
+    items = "".join(f"<item><title>t</title><link>{url}</link><pubDate>{date}</pubDate></item>"
+                    for url, date in entries)
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>БЕЛТА</title>{items}</channel></rss>").encode()
+
+
+def _at(hour: int) -> datetime:
+    return datetime(2026, 1, 5, hour, tzinfo=UTC)
+
+
+def test_each_article_keeps_the_date_of_the_oldest_feed_version_dating_it(tmp_path: Path):
+    first = _feed((A, "Mon, 05 Jan 2026 10:00:00 +0300"))
+    second = _feed((A, "Mon, 05 Jan 2026 11:00:00 +0300"),
+                   (B, "Mon, 05 Jan 2026 12:00:00"),  # no offset: the outlet's wall clock
+                   (C, ""))  # undated
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(make_exchange(FEED, first, headers=RSS, date=_at(8)))
+        w.write_exchange(make_exchange(FEED, second, headers=RSS, date=_at(9)))
+        w.write_exchange(make_exchange(FEED, second, headers=RSS, date=_at(10)))  # unchanged
+        w.write_exchange(make_exchange("https://www.belta.by/", b"<html><body>home</body>"
+                                       b"</html>", date=_at(8)))
+    with ArchiveLookup([tmp_path]) as lookup:
+        assert len(list(lookup.versions(FEED))) == 2  # the unchanged feed is not read again
+        dates = feed_dates(lookup)
+    assert date_hint(A, dates) == "2026-01-05T10:00:00+03:00"
+    assert date_hint(B, dates) == "2026-01-05T12:00:00+03:00"
+    assert date_hint(C, dates) is None  # neither the feed nor its URL dates it
+
+
+def test_a_damaged_feed_version_is_reported_and_the_others_read(tmp_path: Path):
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(make_exchange(FEED, _feed((A, "Mon, 05 Jan 2026 10:00:00 +0300")),
+                                       headers=RSS, date=_at(8)))
+        bad = w.write_exchange(make_exchange(FEED, _feed((B, "Mon, 05 Jan 2026 09:00:00 +0300")),
+                                             headers=RSS, date=_at(9)))
+    (path,) = tmp_path.glob("*.warc.gz")
+    data = bytearray(path.read_bytes())
+    data[bad.offset + 20:bad.offset + 60] = b"\0" * 40  # inside its gzip member
+    path.write_bytes(bytes(data))
+    errors = []
+    with ArchiveLookup([tmp_path], on_error=errors.append) as lookup:
+        dates = feed_dates(lookup)
+    assert date_hint(A, dates) == "2026-01-05T10:00:00+03:00"
+    assert date_hint(B, dates) is None
+    assert errors and all(e.offset == bad.offset for e in errors)
