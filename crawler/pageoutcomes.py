@@ -15,7 +15,19 @@ from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle
 logger = logging.getLogger(__name__)
 
 BLOCKED_URLS = "pages/blocked_urls"  # stats key: list of blocked page URLs
+ERROR_ANSWERS = "pages/error_answers"  # stats key: "HTTP <status> <url>" of failed fetches
 MAX_BLOCKED_URLS = 100
+BLOCKING_STATUSES = frozenset({403, 429})  # a refusal; 5xx is the site failing
+
+
+def note_error_answer(stats: Any, status: int | None, url: str) -> None:
+    """Keep a feed's, listing's or article's final 403/429/5xx answer (after retries) by
+    status and URL, so a run that got nothing can say which pages failed and how."""
+    if status is None or not (status in BLOCKING_STATUSES or 500 <= status < 600):
+        return
+    listed = list(stats.get_value(ERROR_ANSWERS) or [])
+    if len(listed) < MAX_BLOCKED_URLS:
+        stats.set_value(ERROR_ANSWERS, [*listed, f"HTTP {status} {url}"])
 
 
 def count_no_article(stats: Any, exc: ExtractionError, url: str) -> str:

@@ -6,7 +6,8 @@ speed on a server that was failing. RFC 9309 §2.3.1: a 4xx (403, 404, 410) mean
 no rules, so everything is allowed; a 5xx means the server is unreachable and the crawler
 must assume complete disallow (429 "Too Many Requests" is treated as one: the server asks
 for less). A disallowed host's requests are then ignored with the reason logged once and
-counted (``robotstxt/unavailable``), for the run (a later run asks again).
+counted (``robotstxt/unavailable``, its answer kept for the run's alarm when it got no
+article), for the run (a later run asks again).
 
 A robots.txt over ``ROBOTSTXT_MAX_BYTES`` (512 KiB; RFC 9309 §2.5 asks crawlers to read at
 least 500 KiB) is read to its last whole line within that: a 7 MB file of 300,000 rules took
@@ -26,6 +27,8 @@ from typing import Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+
+from crawler.pageoutcomes import note_error_answer
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +71,7 @@ class StatusRobotsTxtMiddleware(RobotsTxtMiddleware):
                            response.url, response.status, netloc)
         elif rules is DISALLOW_ALL:
             self._stats.inc_value("robotstxt/unavailable")
+            note_error_answer(self._stats, response.status, response.url)
             logger.warning("%s answered %d: the server is failing, so nothing on %s is "
                            "crawled in this run (RFC 9309: an unreachable robots.txt means "
                            "complete disallow)", response.url, response.status, netloc)

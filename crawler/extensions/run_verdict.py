@@ -124,6 +124,24 @@ def blocked_pages(stats: dict[str, Any]) -> int:
                ) + _sum_prefix(stats, "pages/blocked/")
 
 
+def server_error_pages(stats: dict[str, Any]) -> int:
+    """The part of :func:`blocked_pages` that is 5xx answers: the site failing, not refusing."""
+    prefix = "httperror/response_ignored_status_count/5"
+    return _sum_prefix(stats, prefix)
+
+
+def no_articles_blocked(summary: dict[str, Any]) -> str:
+    """The alarm of a run with no article and pages refused (403/429, anti-bot pages) or
+    failing (5xx), each kind counted apart and each page named with its answer."""
+    failing = summary.get("server_error_pages", 0)
+    refused = summary["blocked_pages"] - failing
+    kinds = [f"{refused} page(s) blocked (403/429 or an anti-bot page)"] if refused else []
+    if failing:
+        kinds.append(f"{failing} page(s) answered with a server error (5xx)")
+    named = [*summary.get("error_answers", []), *summary.get("blocked_urls", [])]
+    return f"no articles, and {' and '.join(kinds)}: {', '.join(named) or 'URLs not kept'}"
+
+
 def skipped_pages(stats: dict[str, Any]) -> dict[str, int]:
     """Pages fetched as articles that were not (``pages/skipped/<kind>``), by kind."""
     prefix = "pages/skipped/"
@@ -207,6 +225,9 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "near_duplicates": int(stats.get("incremental/near_duplicates", 0)),
         "blocked_pages": errors["blocked_pages"],
         "blocked_urls": list(stats.get("pages/blocked_urls") or []),
+        "error_answers": list(stats.get("pages/error_answers") or []),
+        "server_error_pages": server_error_pages(stats),
+        "robots_unavailable": int(stats.get("robotstxt/unavailable", 0)),
         # replay (WARC_REPLAY): the first URLs the archive could not answer, and the records
         # of it that could not be read (damaged, cut short: their pages answered as missing)
         "replay_missing_urls": list(stats.get("replay/missing_urls") or []),
@@ -488,10 +509,14 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
     elif summary["articles"] == 0 and (base["articles"] or 0) > 0 and not interrupted:
         verdict.alarms.append(f"no articles (median of the last {base['runs']} runs: "
                               f"{base['articles']:g})")
+    elif summary["articles"] == 0 and summary.get("robots_unavailable") and not interrupted:
+        answers = ", ".join(a for a in summary.get("error_answers", []) if "/robots.txt" in a)
+        verdict.alarms.append(f"no articles, and robots.txt answered an error on "
+                              f"{summary['robots_unavailable']} host(s): {answers or '?'}; a "
+                              "failing server is not crawled (RFC 9309), a later run asks again")
     elif summary["articles"] == 0 and summary.get("blocked_pages") and not interrupted:
         # Without history (a first run, or only blocked runs before) nothing else would say it.
-        verdict.alarms.append(f"no articles, and {summary['blocked_pages']} page(s) blocked "
-                              f"(403/429/5xx or an anti-bot page): {summary.get('blocked_urls')}")
+        verdict.alarms.append(no_articles_blocked(summary))
     elif not interrupted and "offered_by_outlet" in summary:
         offered = summary["offered_by_outlet"]
         for outlet, usual in (base.get("offered_by_outlet") or {}).items():

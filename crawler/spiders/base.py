@@ -50,6 +50,7 @@ from crawler.items import (
 )
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
+from crawler.pageoutcomes import note_error_answer
 from crawler.removals import ArticleRemoved, asked_url
 from crawler.sitediscovery import child_sitemap_order
 from crawler.spiders.listings import ListingPage, in_bounds, read_listing, stop_reason
@@ -447,6 +448,7 @@ class OutletSpider(scrapy.Spider):
             # the run's verdict reads blocked answers (403/429/5xx) there
             self.crawler.stats.inc_value("httperror/response_ignored_count")
             self.crawler.stats.inc_value(f"httperror/response_ignored_status_count/{status}")
+            note_error_answer(self.crawler.stats, status, request.url)
         if response is not None and REPLAY_MISSING in response.flags:
             return  # an archive without it (replay counts and names it): nothing gone
         if status in (404, 410):
@@ -798,6 +800,8 @@ class OutletSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         status = getattr(response, "status", None)
         note_failed(self.crawler, request, reason, status)
+        if failure.check(HttpError):
+            note_error_answer(self.crawler.stats, status, url)
         # (an archive replayed holds no spelling replay did not look for already)
         if (status in (404, 410) and request is not None
                 and REPLAY_MISSING not in response.flags):

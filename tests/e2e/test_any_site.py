@@ -623,18 +623,21 @@ def test_every_language_edition_a_home_page_names_is_crawled(tmp_path: Path) -> 
 @pytest.mark.parametrize("status", [503, 403])
 def test_robots_txt_is_read_by_its_status(tmp_path: Path, status: int) -> None:
     """RFC 9309: a robots.txt answering 5xx means complete disallow (nothing else is fetched,
-    and the log says why); one answering 4xx means no rules, whatever its body says."""
+    and the log says why; a run left with no article alarms, exit 1); one answering 4xx means
+    no rules, whatever its body says."""
     shape = anysite.news_sitemap_site()
     shape.site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /\n", status=status,
                                        content_type="text/plain"))
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
+    assert result.returncode == (1 if status == 503 else 0), result.log[-3000:]
     paths = server.requested_paths(shape.site.host)
     if status == 503:
         assert set(paths) == {"/robots.txt"} and not result.items
         assert result.stats["robotstxt/unavailable"] == 1
         assert f"http://{shape.site.host}/robots.txt answered 503" in result.log
+        assert (f"no articles, and robots.txt answered an error on 1 host(s): HTTP 503 "
+                f"http://{shape.site.host}/robots.txt") in result.log
     else:
         assert "/sitemap_index.xml" in paths  # a common path: a 403 lists no sitemap
         assert sorted(i["url"] for i in result.items) == sorted(g.url for g in shape.golds)

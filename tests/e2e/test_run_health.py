@@ -71,15 +71,27 @@ def test_empty_bodies_raise_alarms_and_fail_the_process(runs) -> None:
     assert broken.stats["extraction/failed/no_body"] == 6
 
 
-def test_an_outlet_that_blocks_every_page_fails_even_the_first_run(tmp_path) -> None:
-    """Every page 403: no history to compare with, and one blocked feed is below the error
-    alarm, so the run used to be reported ok with exit 0."""
+@pytest.mark.parametrize(("status", "robots"), [(403, 403), (500, 404), (500, 500)])
+def test_an_outlet_that_blocks_every_page_fails_even_the_first_run(tmp_path, status,
+                                                                    robots) -> None:
+    """Every page 403 (or 500): no history to compare with, and one blocked feed is below the
+    error alarm, so the run used to be reported ok with exit 0. The alarm names each page
+    with its answer: a feed answering 500 was called blocked, with no URL; a robots.txt
+    answering 500 (nothing may be crawled, RFC 9309) gave a healthy run."""
     blocked = VirtualSite(belta.HOST)
-    blocked.dynamic = [lambda target: Page(b"<html>Access denied</html>", status=403)]
+    blocked.dynamic = [lambda target: Page(b"<html>Access denied</html>", status=robots
+                                           if target.startswith("/robots.txt") else status)]
     with FixtureServer([blocked]) as server:
         result = run_crawl("belta", tmp_path, server)
     assert result.returncode == 1, result.log[-3000:]
     [report] = reports(tmp_path)
     assert report["healthy"] is False
-    assert any("page(s) blocked" in alarm for alarm in report["alarms"]), report["alarms"]
+    [alarm] = [a for a in report["alarms"] if a.startswith("no articles, and")]
+    if robots == 500:
+        said = f"robots.txt answered an error on 1 host(s): HTTP 500 http://{belta.HOST}/robots.txt"
+    elif status == 500:
+        said = f"page(s) answered with a server error (5xx): HTTP 500 http://{belta.HOST}/rss"
+    else:
+        said = f"page(s) blocked (403/429 or an anti-bot page): HTTP 403 http://{belta.HOST}/rss"
+    assert said in alarm, alarm
     assert "ALARM belta: no articles, and" in result.log

@@ -148,6 +148,20 @@ def test_a_run_with_no_article_and_blocked_pages_alarms_without_history() -> Non
     assert judge(summarize(stats(0, 0, **blocked)), NO_HISTORY, 0.8, interrupted=True).alarms == []
 
 
+def test_a_run_with_no_article_and_a_failing_feed_says_how_each_page_failed() -> None:
+    """A feed answering 500 was "blocked (403/429/5xx or an anti-bot page): []"."""
+    failing = {"httperror/response_ignored_status_count/500": 1,
+               "pages/error_answers": ["HTTP 500 https://www.belta.by/rss"]}
+    alarms = judge(summarize(stats(0, 0, **failing)), NO_HISTORY, 0.8).alarms
+    assert ("no articles, and 1 page(s) answered with a server error (5xx): "
+            "HTTP 500 https://www.belta.by/rss") in alarms
+    both = {**failing, "pages/blocked/cloudflare": 1, "pages/blocked_urls": ["https://x/a"]}
+    alarms = judge(summarize(stats(0, 0, **both)), NO_HISTORY, 0.8).alarms
+    assert ("no articles, and 1 page(s) blocked (403/429 or an anti-bot page) and 1 page(s) "
+            "answered with a server error (5xx): HTTP 500 https://www.belta.by/rss, "
+            "https://x/a") in alarms
+
+
 def test_a_refused_run_is_an_alarm_even_with_nothing_to_compare() -> None:
     verdict = judge(summarize(stats(0, 0)), NO_HISTORY, 0.8, finish_reason="jobdir_mismatch")
     assert [a for a in verdict.alarms if "jobdir_mismatch" in a]
