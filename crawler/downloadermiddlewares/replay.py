@@ -23,12 +23,14 @@ from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.exceptions import IgnoreRequest, NotConfigured, UsageError
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.defer import deferred_from_coro
 
 from archive.httputil import encoding_not_applied
 from archive.methods import method_query
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, warc_inputs
+from archive.reader import ArchiveLookup, LookupIndexError, warc_inputs
 from crawler.downloadermiddlewares.capture import REPLAYED
+from crawler.extensions.run_verdict import REPLAY_INDEX_ERROR
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 
 logger = logging.getLogger(__name__)
@@ -99,7 +101,12 @@ class WarcReplayMiddleware:
         self.stats = crawler.stats
         # the spider replaying: its runs' probes are offered (warcinfo names each file's)
         self.spider: str | None = getattr(crawler.spidercls, "name", None)
-        self.lookup = ArchiveLookup(paths, on_error=self._bad_record)
+        self.crawler = crawler
+        try:
+            self.lookup: ArchiveLookup | None = ArchiveLookup(paths, on_error=self._bad_record)
+        except LookupIndexError as exc:  # the run stops as it opens (spider_opened), said
+            self.lookup, self.index_error = None, exc
+            return
         logger.info("Replaying from %d WARC file(s), %d captures%s", len(paths), len(self.lookup),
                     f", as of {self.at:%Y-%m-%d %H:%M:%S} UTC" if self.at else "")
 
@@ -107,23 +114,36 @@ class WarcReplayMiddleware:
     def from_crawler(cls, crawler: Any) -> WarcReplayMiddleware:
         mw = cls(crawler)
         crawler.warc_replay = mw  # replay_of: found as the run's other components are
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
+
+    def spider_opened(self) -> None:
+        """Without its index (TMPDIR full or not writable) the replay cannot answer anything:
+        one error, and the run closes as failed (``replay_index_error``) with its report,
+        where an exception while the engine was built left a traceback and no report."""
+        if self.lookup is None:
+            logger.error("Cannot replay: %s; nothing is replayed", self.index_error)
+            deferred_from_coro(self.crawler.engine.close_spider_async(
+                reason=REPLAY_INDEX_ERROR))
 
     def spider_closed(self) -> None:
         """Remove the lookup's index folder now, not at process exit (several crawls may
         run in one process)."""
-        self.lookup.close()
+        if self.lookup is not None:
+            self.lookup.close()
 
     def host_urls(self, url: str) -> Iterator[str]:
         """The archived URLs on ``url``'s host, by capture time (ArchiveLookup.host_urls)."""
-        return self.lookup.host_urls(url)
+        return self.lookup.host_urls(url) if self.lookup is not None else iter(())
 
     def probe_urls(self, url: str, shaped: Callable[[str], bool] | None = None) -> list[str]:
         """The soft-removal probes the replayed run (of this spider's runs, the one whose
         capture of ``url``'s host WARC_REPLAY_AT is nearest to, else the latest) asked of
         that host, by capture time; in files written before probes were marked, the URLs
         ``shaped`` takes for probes (ArchiveLookup.probe_urls)."""
+        if self.lookup is None:
+            return []
         return self.lookup.probe_urls(url, self.at, shaped, self.spider)
 
     def _missing(self, url: str) -> None:
@@ -145,6 +165,8 @@ class WarcReplayMiddleware:
 
     def process_request(self, request: Request) -> Response:
         request.meta[REPLAYED] = True
+        if self.lookup is None:  # the run is closing (spider_opened)
+            raise IgnoreRequest(f"not replayed: {self.index_error}")
         archived = self.lookup.get(request.url, at=self.at, method=_method_query(request))
         if archived is None:
             self._missing(request.url)

@@ -77,6 +77,7 @@ RUN_LOCKED = "run_locked"  # another crawl holds an outlet's lock (crawler.exten
 START_ERROR = "start_error"  # Scrapy's: the spider's start() raised; what it queued ran
 WARC_WRITE_ERROR = "warc_write_error"  # crawler.downloadermiddlewares.capture: disk full?
 FRONTIER_WRITE_ERROR = "frontier_write_error"  # crawler.state.jobdir: disk full?
+REPLAY_INDEX_ERROR = "replay_index_error"  # crawler.downloadermiddlewares.replay: TMPDIR full?
 FRONTIER_ERRORS = "scheduler/frontier_errors"  # stats: failed JOBDIR frontier writes...
 FRONTIER_AFRESH_ERRORS = "scheduler/frontier_afresh_errors"  # ...a finished one not cleared...
 FRONTIER_ERROR_FILE = "scheduler/frontier_error_file"  # ...and the frontier's file
@@ -102,6 +103,9 @@ FAILED_REASONS = {
                       "next run fetches them again",
     FRONTIER_WRITE_ERROR: "the JOBDIR frontier could not be written (see the log): the crawl "
                           "stopped; the next run resumes from what it holds",
+    REPLAY_INDEX_ERROR: "the replay's index of the archive could not be written (see the log "
+                        "for the folder and why; TMPDIR full or not writable?): nothing was "
+                        "replayed",
     START_ERROR: "the spider's start requests failed (start_error): only what they queued "
                  "before the error was crawled; see the traceback in the log",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from tests.e2e.test_capture import capture_site, warc_files
 from tests.sites import belta
 from tests.support.crawl import run_crawl
+from tests.support.disk import fill, tmpfs
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -236,3 +238,27 @@ def test_a_replay_of_an_archive_with_a_torn_record_alarms(live, tmp_path) -> Non
     assert "1 WARC record(s) of the archive replayed could not be read" in replay.log
     assert sorted(i["url"] for i in replay.items) == sorted(
         i["url"] for i in result.items if i is not victim)
+
+
+def test_a_replay_whose_index_cannot_be_written_fails_with_one_error_and_a_report(
+        live, tmp_path) -> None:
+    """TMPDIR too full for the lookup's index (a real small tmpfs; needs root, else skipped):
+    the exception while the engine was built ended the run in an asyncio traceback, with no
+    run report. Now one error names the index and why, and the run is reported failed."""
+    result, _ = live
+    with tmpfs(tmp_path / "tmp", "256k") as small:
+        fill(small, leave=16 * 1024)
+        replay = run_crawl("belta", tmp_path / "replayed", None,
+                           env={**NO_NETWORK, "TMPDIR": str(small)},
+                           settings={"WARC_REPLAY": str(result.data_dir / "warc"),
+                                     "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}})
+    assert replay.returncode == 1, replay.log[-3000:]
+    assert "Traceback" not in replay.log, replay.log[-3000:]
+    [said] = [line for line in replay.log.splitlines() if "Cannot replay:" in line]
+    assert f"index {small}/" in said and "disk is full" in said and "ERROR" in said
+    [report] = (tmp_path / "replayed" / "reports").glob("*.json")
+    verdict = json.loads(report.read_text("utf-8"))
+    assert verdict["finish_reason"] == "replay_index_error" and verdict["healthy"] is False
+    assert any("the replay's index of the archive could not be written" in a
+               for a in verdict["alarms"])
+    assert replay.items == []
