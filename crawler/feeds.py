@@ -205,6 +205,11 @@ def _child_text(node: etree._Element, *names: str) -> str | None:
     return None
 
 
+def _preferred_text(node: etree._Element, *names: str) -> str | None:
+    """The text of the first of ``names`` (in that order of preference) the node has."""
+    return next((text for name in names if (text := _child_text(node, name))), None)
+
+
 def _feed_date(value: str | None) -> datetime | None:
     """An RSS/Atom date (RFC 822, ISO 8601, or as written for people: "05.01.2026 10:00
     +0300"); a known zone name is its offset, one printed after a space too. A date without
@@ -262,12 +267,13 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None) -> Iterator[FeedEn
     for number, node in enumerate(iter_records(body, ("item", "entry")), 1):
         if _local(node.tag) == "item":
             link = _child_text(node, "link") or _permalink_guid(node)
-            date = _child_text(node, "pubdate", "date", "published")
+            date = _preferred_text(node, "pubdate", "date", "published")
         else:
             link = next((_based(c, c.get("href", "").strip()) for c in node
                          if _local(c.tag) == "link" and c.get("rel", "alternate") == "alternate"
                          and c.get("href")), None)
-            date = _child_text(node, "published", "updated")
+            # <published>, wherever it stands: WordPress writes <updated> first, an edit's time
+            date = _preferred_text(node, "published", "updated")
         if link and link.strip():
             yield FeedEntry(link.strip(), _feed_date(date), _child_text(node, "title"))
         elif skips is not None:

@@ -3,6 +3,7 @@ Ukrainian, English, Polish, German month names), DD.MM.YYYY, with a time before 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -57,9 +58,14 @@ _DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?
 _MDY = re.compile(_TIME_BEFORE + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?\s+(?P<d>\d{1,2})"
                   r"(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?",
                   re.IGNORECASE)
+_NUMERIC_TIME = (r"(?:[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2}):"
+                 r"(?P<mi>\d{2})(?!\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?")
 _NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
-                      r"(?![\d]|\.\d)(?:[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2}):"
-                      r"(?P<mi>\d{2})(?!\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?", re.IGNORECASE)
+                      r"(?![\d]|\.\d)" + _NUMERIC_TIME, re.IGNORECASE)
+# DataLife Engine's "15-11-2026, 10:20": day first, the year in four digits (a phone number's
+# or a range's dashes give no such run)
+_DASHED = re.compile(_TIME_BEFORE + r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])"
+                     + _NUMERIC_TIME, re.IGNORECASE)
 # A date of year 1 or 9999 is a CMS's "no date" (0001-01-01, 9999-12-31), and no zone
 # conversion of it is safe (9999-12-31T23:00Z is past datetime.max in Minsk): no date at all.
 FIRST_YEAR, LAST_YEAR = 2, 9998
@@ -199,7 +205,7 @@ def human_dates(value: str, now: datetime | None = None
             moment = _moment(match, month) if month else None
             if moment:
                 found.append((match.start(), match.end(), moment, True))
-    for match in _NUMERIC.finditer(value):
+    for match in itertools.chain(_NUMERIC.finditer(value), _DASHED.finditer(value)):
         moment = _moment(match, int(match["m"])) if 1 <= int(match["m"]) <= 12 else None
         if moment:
             found.append((match.start(), match.end(), moment, False))

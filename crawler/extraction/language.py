@@ -13,12 +13,15 @@ def _cyrillic_language(sample: str) -> str:
 
     Russian has и and ы but no і; Belarusian has і, ы and ў but no и; Ukrainian has і and и
     but no ы. Counting tolerates quoted words from the other languages. A short text with no
-    і is Ukrainian by ї, є or ґ where no letter only Russian has (ы, э, ъ, ё) is in it.
+    і is Ukrainian by ї, є or ґ where no letter only Russian has (ы, э, ъ, ё) is in it, and
+    Belarusian by ў where no и, щ or ъ is.
     """
     lower = sample.lower()
     i, y, ii = lower.count("і"), lower.count("ы"), lower.count("и")
     if i == 0 and any(c in lower for c in "їєґ") and not any(c in lower for c in "ыэъё"):
         return "uk"
+    if i == 0 and "ў" in lower and not any(c in lower for c in "ищъ"):
+        return "be"
     if i == 0 or ii > 3 * i and y > 0:
         return "ru"
     if ii < i / 3:

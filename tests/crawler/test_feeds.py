@@ -381,3 +381,17 @@ def test_a_wide_feed_with_a_byte_order_mark_keeps_its_ampersands(codec: str) -> 
     body = bom + text.encode(codec)
     assert [(e.url, e.title) for e in feed_entries(body)] == [
         ("https://e.by/?a=1&b=2", "Новости & «события»")]
+
+
+def test_an_atom_entry_is_dated_by_its_published_wherever_it_stands() -> None:
+    """WordPress's Atom feed writes <updated> before <published>: the entry was dated by its
+    last edit (a window run left out an article edited after the window)."""
+    atom = (b'<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            b'<title>t</title><entry><title>Ferma</title><link rel="alternate" '
+            b'href="http://example.by/ferma/"/><id>x</id><updated>2026-12-01T15:05:00Z</updated>'
+            b"<published>2026-11-28T15:05:00Z</published></entry>"
+            b'<entry><title>B</title><link href="http://example.by/b/"/>'
+            b"<updated>2026-12-02T10:00:00Z</updated></entry></feed>")
+    first, second = feed_entries(atom)
+    assert first.published == datetime(2026, 11, 28, 15, 5, tzinfo=UTC)
+    assert second.published == datetime(2026, 12, 2, 10, 0, tzinfo=UTC)  # only <updated>

@@ -172,3 +172,13 @@ def test_parse_any_keeps_an_offset_after_a_human_date_and_time(text: str,
     parsed = parse_any(text)
     assert parsed is not None
     assert parsed.isoformat() == (expected or "2026-01-05T10:00:00")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("15-11-2026, 10:20", datetime(2026, 11, 15, 10, 20)),  # DataLife Engine's full date
+    ("1-12-2026 в 9:05", datetime(2026, 12, 1, 9, 5)),
+    ("Опубликовано: 02-12-2026", datetime(2026, 12, 2)),
+    ("тел. 8-029-123-45-67", None), ("2026-12-01-15", None), ("12-2026", None),
+])
+def test_day_month_year_with_dashes(text: str, expected: datetime | None) -> None:
+    assert parse_human(text) == expected

@@ -26,6 +26,7 @@ ESPERANTO = ("La belorusaj aŭtoritatoj plifortigas kontrolon super sendependaj 
     ("Беларускія ўлады ўзмацняюць кантроль над незалежнымі выданнямі.", "be"),
     ("Российские власти усиливают контроль над независимыми изданиями.", "ru"),
     ("Українська влада посилює контроль над незалежними виданнями.", "uk"),
+    ("У раённым доме культуры адкрылася выстава работ народных майстроў.", "be"),
 ])
 def test_languages_by_their_letters(text: str, code: str) -> None:
     assert detect_language(text) == code
