@@ -162,6 +162,9 @@ def verify(
             uri = normalize_url(rec.target_uri) if rec.target_uri else ""
             where = (str(info.file), info.offset, rec.record_id)
             if rec.record_id:
+                if (seen := ids.get(rec.record_id)) is not None and seen[1] != uri:
+                    # one ID, two pages: a revisit naming it may be answered with either
+                    add("warning", f"WARC-Record-ID also names an earlier record of {seen[1]!r}")
                 ids[rec.record_id] = (rec.rec_type, uri, rec.get("WARC-Payload-Digest") or "")
             for k, v in rec.headers:
                 if k.lower() == "warc-concurrent-to":

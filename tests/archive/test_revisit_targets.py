@@ -238,3 +238,30 @@ def test_the_search_for_a_revisits_original_uses_an_index(tmp_path):
                                                      ('["http://example.com/page"]',))]
     assert "SEARCH c USING INDEX captures_originals (url=?)" in plan, plan
     assert not any(step.startswith("SCAN c") for step in plan), plan
+
+
+def test_a_record_id_two_files_share_never_answers_with_another_sites_page(tmp_path):
+    """Two tools' files (or a copied record) share one WARC-Record-ID. A revisit naming it
+    (Heritrix 3.1: WARC-Refers-To only) was answered with the other file's page of another
+    site, because both carried a digest, of two algorithms, which proves nothing. Its own
+    URL's capture answers; verify says the ID is shared."""
+    rid, body = f"<urn:uuid:{uuid.uuid4()}>", b"the right story of site A"
+    other = b"another site's page B"
+    first = tmp_path / "a.warc"
+    first.write_bytes(response(URL, body, date="2024-01-01T00:00:00Z", rec_id=rid)
+                      + _revisit("2024-01-03T00:00:00Z", HEAD_200, ("WARC-Profile", SAME_PAYLOAD),
+                                 ("WARC-Refers-To", rid),
+                                 ("WARC-Payload-Digest", sha1_b32(body))))
+    second = tmp_path / "b.warc"
+    second.write_bytes(record(
+        "response", "http://b.example.net/other", http_response(other),
+        date="2024-01-02T00:00:00Z", rec_id=rid, digests=False,
+        extra=[("WARC-Payload-Digest", "sha256:" + hashlib.sha256(other).hexdigest())]))
+    for order in ([first, second], [second, first]):
+        errors: list = []
+        assert ArchiveLookup(order, on_error=errors.append).get(URL).payload == body
+        replayed = [r.payload for r in iter_responses(order, on_error=errors.append)
+                    if r.url == URL]
+        assert replayed and set(replayed) == {body}
+    shared = [p for p in verify([first, second]).problems if "WARC-Record-ID also names" in p.message]
+    assert [(p.file, p.offset) for p in shared] == [(str(second), 0)]
