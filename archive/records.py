@@ -135,6 +135,7 @@ class HttpMessage:
     headers: list[tuple[str, str]]
     body: bytes
     head: bytes = b""  # the header lines as sent (archive.httputil.raw_fields reads them)
+    colonless: int = 0  # header lines without a colon, skipped as warcio and pywb skip them
 
     def header(self, name: str) -> str | None:
         return get_header(self.headers, name)
@@ -274,13 +275,17 @@ def _decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-def _parse_fields(lines: list[bytes]) -> list[tuple[str, str]]:
-    return _parse_text_fields(_decode(b"\n".join(lines)).split("\n"))
+def _parse_fields(lines: list[bytes], skipped: list[str] | None = None
+                  ) -> list[tuple[str, str]]:
+    return _parse_text_fields(_decode(b"\n".join(lines)).split("\n"), skipped)
 
 
-def _parse_text_fields(lines: list[str]) -> list[tuple[str, str]]:
+def _parse_text_fields(lines: list[str], skipped: list[str] | None = None
+                       ) -> list[tuple[str, str]]:
     """Name-value pairs; a folded value's lines are joined once at the end (joined line by
-    line, a value folded over a million lines cost minutes)."""
+    line, a value folded over a million lines cost minutes). A line without a colon raises
+    ValueError, or with ``skipped`` (an HTTP head: ``X-Powered-By PHP/5.2``, which warcio and
+    pywb pass over) goes there and is passed over."""
     out: list[tuple[str, list[str]]] = []
     for line in lines:
         if not line or line[0] == "\r":  # blank (CR LF or CR CR LF line ends)
@@ -290,12 +295,18 @@ def _parse_text_fields(lines: list[str]) -> list[tuple[str, str]]:
             continue
         k, colon, v = line.partition(":")
         if not colon:
-            raise ValueError(f"header line without colon: {line[:60]!r}")
+            if skipped is None:
+                raise ValueError(f"header line without colon: {line[:60]!r}")
+            skipped.append(line)
+            continue
         out.append((k.strip(), [v.strip()]))
     return [(k, " ".join(parts)) for k, parts in out]
 
 
 _HEAD_END = re.compile(rb"\n\r*\n")
+# An HTTP head past this is no head a server sent (servers refuse heads of 8-64 KB): read, its
+# millions of tiny lines cost ~90 times their bytes in memory
+MAX_HTTP_HEAD = 1024 * 1024
 
 
 def _split_head(data: bytes, start: int = 0) -> tuple[list[bytes], int] | None:
@@ -333,6 +344,9 @@ def response_status(block: bytes) -> int | None:
 def parse_http(block: bytes, response: bool = False) -> HttpMessage:
     """A request or response; `response` (the record says which) also reads other protocols'
     status lines."""
+    end = _HEAD_END.search(block, 0, MAX_HTTP_HEAD + 4)
+    if (end.start() if end else len(block)) > MAX_HTTP_HEAD:  # (a head's lines held thrice)
+        raise ValueError(f"HTTP head larger than {MAX_HTTP_HEAD} bytes: not read as a head")
     head = _split_head(block)
     if head is None:  # headers only, no blank line (some revisits)
         lines, body = [ln.rstrip(b"\r") for ln in block.split(b"\n")], b""
@@ -340,7 +354,8 @@ def parse_http(block: bytes, response: bool = False) -> HttpMessage:
         lines, nxt = head
         body = block[nxt:]
     first = _decode(lines[0]).strip()
-    headers = _parse_fields(lines[1:])
+    skipped: list[str] = []
+    headers = _parse_fields(lines[1:], skipped)
     head = b"\n".join(lines[1:])
     parts = first.split(None, 2)  # any run of blanks: servers send tabs and double spaces
     if not parts:
@@ -350,11 +365,11 @@ def parse_http(block: bytes, response: bool = False) -> HttpMessage:
         if code is None:
             raise ValueError(f"bad HTTP status line {first[:60]!r}")
         reason = parts[2] if len(parts) > 2 else ""
-        return HttpMessage(parts[0], code, reason, "", "", headers, body, head)
+        return HttpMessage(parts[0], code, reason, "", "", headers, body, head, len(skipped))
     method = parts[0]
     target = parts[1] if len(parts) > 1 else ""
     proto = parts[2] if len(parts) > 2 else ""
-    return HttpMessage(proto, 0, "", method, target, headers, body, head)
+    return HttpMessage(proto, 0, "", method, target, headers, body, head, len(skipped))
 
 
 def _content_length(fields: list[tuple[str, str]] | WarcRecord) -> int | None:

@@ -96,6 +96,9 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
             if rec.rec_type != "request":
                 add("warning", "no HTTP message in block")
             return
+        if http.colonless:
+            add("warning", f"{http.colonless} HTTP header line(s) without a colon, passed over "
+                           "(as warcio and pywb read them)")
         pd = rec.get("WARC-Payload-Digest")
         if pd and rec.rec_type != "revisit":
             ok = check_digest(pd, http.body)
