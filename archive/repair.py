@@ -226,6 +226,21 @@ def _copied_already(fd: int, side: Path, ranges: list[DamagedRange]) -> bool:
         return False
 
 
+def _cut_already(side: Path, final: Path, size: int) -> bool:
+    """Whether ``side`` is the side file of a repair of ``final`` killed after it cut the file
+    and before it renamed it: its manifest names ``final`` and its one range, the torn tail
+    moved out, began where the file now ends. (Skipped, that file stayed ``.open`` for
+    ever: unread by every command, its items pointing at a file no one could find.)"""
+    try:
+        manifest = json.loads(side.with_name(side.name + ".json").read_text("utf-8"))
+        ranges = manifest["ranges"]
+        return (manifest.get("file") == final.name and len(ranges) == 1
+                and ranges[0]["original_offset"] == size and ranges[0]["side_offset"] == 0
+                and side.stat().st_size == ranges[0]["length"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return False
+
+
 def _same(fd: int, rng: DamagedRange, held: IO[bytes]) -> bool:
     """Whether the next ``rng.length`` bytes of ``held`` are that range of ``fd``, read in
     bounded chunks (a torn tail may be as long as a record)."""
@@ -250,8 +265,10 @@ def _repair_locked(path: Path, fd: int, max_record_size: int | None) -> RepairRe
         return RepairResult(path.name, None, 0, 0, "skipped-exists")
     count, ranges, good_end = _scan(path, size, max_record_size)
     moved = [r for r in ranges if r.moved]
-    # a side file already there: ours from a repair killed before the cut, or someone else's
-    if existing.exists() and not _copied_already(fd, existing, moved):
+    # a side file already there: ours from a repair killed before the cut, or after it (the
+    # file then ends where the side file's bytes began), or someone else's
+    if existing.exists() and not _copied_already(fd, existing, moved) and not (
+            not moved and _cut_already(existing, final, size)):
         return RepairResult(path.name, None, 0, 0, "skipped-exists")
     try:
         side = existing if existing.exists() else (

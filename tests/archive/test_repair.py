@@ -258,6 +258,32 @@ def test_repair_killed_between_copying_the_tail_and_cutting_it_finishes_next_tim
     assert final.with_name(final.name + ".damaged").read_bytes() == torn
 
 
+def test_repair_killed_between_cutting_the_file_and_renaming_it_finishes_next_time(tmp_path):
+    """SIGKILL after the cut, before the rename: the file had nothing left to move, the side
+    file did not match "nothing", and every later repair (and crawl) skipped it for ever;
+    its records unread by every command, its items naming a file no one could find."""
+    path = _crashed_open_file(tmp_path, pages=3)
+    good = path.read_bytes()
+    torn = os.urandom(300) + b"\x1f\x8b\x08" + os.urandom(300)
+    with open(path, "ab") as fh:
+        fh.write(torn)
+    killed = subprocess.run([sys.executable, "-c", (
+        "import os, signal, sys\n"
+        "from archive import repair\n"
+        "os.rename = lambda a, b: os.kill(os.getpid(), signal.SIGKILL) if str(a).endswith("
+        "'.open') else os.replace(a, b)\n"
+        f"repair.repair_open_files({str(tmp_path)!r})\n")], cwd=REPO, timeout=60)
+    assert killed.returncode == -9
+    assert path.read_bytes() == good  # cut, still .open
+
+    again = run_cli("repair", tmp_path)
+    assert "repaired" in again.stdout and again.returncode == 0, again.stdout + again.stderr
+    final = path.with_name(path.name.removesuffix(".open"))
+    assert not path.exists() and final.read_bytes() == good
+    assert final.with_name(final.name + ".damaged").read_bytes() == torn
+    assert run_cli("verify", tmp_path).returncode == 0
+
+
 def test_repair_reports_a_record_cut_short_inside_a_whole_member_and_keeps_its_bytes(tmp_path):
     """A whole gzip member whose record holds less than its Content-Length is read all the
     same (every reader keeps it): repair used to say "repaired", exit 0, and leave verify to
