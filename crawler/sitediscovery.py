@@ -490,18 +490,23 @@ def next_page_link(tree: Any, links: list[str], url: str, page: int) -> str | No
     """The next page of a paged listing: its ``rel="next"`` link, else a link to
     ``…/page/<page + 1>/`` (WordPress marks its pager with a class only) or to the same path
     with a pager parameter (:data:`~crawler.extraction.pages.PAGE_PARAM`: ``?page=``,
-    ``?paged=``, Bitrix's ``?PAGEN_1=``…) of ``<page + 1>``."""
+    ``?paged=``, Bitrix's ``?PAGEN_1=``…, uCoz's bare ``?page2``) of ``<page + 1>``."""
     marked = first_value(tree, (NEXT_PAGE,))
     if marked:
         return joined(document_base(tree, url), marked)
     here = urlsplit(url)
-    paged = any(PAGE_PARAM.match(k) for k, _ in parse_qsl(here.query))
+    paged = any(PAGE_PARAM.match(k) for k, _ in parse_qsl(here.query)) or bool(
+        _BARE_PAGE.match(here.query))
     for link in links:
         parts = urlsplit(link)
-        if f"/page/{page + 1}/" in parts.path or (not paged or parts.path == here.path) and any(
-                PAGE_PARAM.match(k) and v == str(page + 1) for k, v in parse_qsl(parts.query)):
+        if f"/page/{page + 1}/" in parts.path or (not paged or parts.path == here.path) and (any(
+                PAGE_PARAM.match(k) and v == str(page + 1) for k, v in parse_qsl(parts.query))
+                or parts.query.lower() == f"page{page + 1}"):
             return link  # (a home page's pager may lead to /news/?page=2; later pages stay)
     return None
+
+
+_BARE_PAGE = re.compile(r"(?i)page\d+")  # uCoz numbers a list's pages so: /news/?page2
 
 
 def day_span(urls: Iterable[str]) -> str | None:

@@ -534,7 +534,7 @@ def language_editions_site() -> AnySite:
 
 
 PAGER_FORMS = {"query": "/news/?page={n}", "bitrix": "/news/?PAGEN_1={n}",
-               "wordpress": "/news/page/{n}/"}
+               "wordpress": "/news/page/{n}/", "ucoz": "/news/?page{n}"}
 
 
 def paged_site(site: VirtualSite, host: str, zone: timezone, posts: list, chunks: list,
