@@ -999,7 +999,7 @@ class SiteCrawl(OutletSpider):
                     "home page reads as an article (a headline slug, a numeric id, a date, a "
                     "headline linking a short id); check the address", outlet.key)
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
-            chosen = state.chosen()
+            chosen = state.chosen(self.since if self.backfill else None)
             self.note_bound(state, chosen)
             for key, found, priority in chosen:
                 if key not in state.sampled:
@@ -1068,9 +1068,11 @@ class SiteCrawl(OutletSpider):
     def home_listings(self, state: disc.SiteState) -> list[scrapy.Request]:
         """The second pages of the home pages' paged article lists (``rel="next"``,
         ``/page/2/``, ``?page=2``, ``?PAGEN_1=2``), for a window of a site whose articles come
-        from its home page only (no feed, sitemap or archive holds them): the first page shows
-        the newest only."""
-        if not self.backfill or any(c.channel != "home" for c in state.candidates.values()):
+        from its home page only (no feed, sitemap or archive holds them, or its feeds do not
+        reach back to the window: ``SiteState.reach_back``): the first page shows the newest
+        only."""
+        if not self.backfill or any(c.channel != "home" for c in state.candidates.values()) \
+                and state.reach_back(self.since):
             return []
         return [request for url in state.listings
                 if (request := self.discover(state, url, "listing", page=2,
@@ -1128,7 +1130,7 @@ class SiteCrawl(OutletSpider):
         would otherwise be read in UTC."""
         if state.zone_given or state.sampled or state.page_offsets:
             return []
-        return [request for key, found, _ in state.chosen()
+        return [request for key, found, _ in state.chosen(self.since if self.backfill else None)
                 if found.channel == "home" and self.near_window(found, state.outlet)
                 and (request := self.sample(state, found, key))]
 

@@ -925,11 +925,31 @@ class SiteState:
         self.outlet = outlet_from_site_row(self.final_row())
         return self.outlet
 
-    def chosen(self) -> list[tuple[str, Candidate, int]]:
+    def reach_back(self, since: date | None) -> bool:
+        """Whether the channels but the home page may hold all of a window from ``since``: a
+        sitemap or a date archive (they list the site's past, dated or not), or feeds and news
+        sitemaps one of whose entries is dated on or before ``since`` (they list the newest
+        only: a DataLife Engine feed of 3 left a week's window with nothing). True without a
+        window or without such candidates."""
+        if since is None:
+            return True
+        days = []
+        for found in self.candidates.values():
+            if found.channel == "home":
+                continue
+            moment = found.moment()
+            if found.channel not in PUBLICATION_DATED or moment is None:
+                return True
+            days.append(moment.date() if isinstance(moment, datetime) else moment)
+        return not days or min(days) <= since
+
+    def chosen(self, since: date | None = None) -> list[tuple[str, Candidate, int]]:
         """Candidates to fetch, each with its article key and request priority, closest to the
-        window first: home-page links only when no feed, sitemap or date archive gave any."""
+        window first: home-page links only when no feed, sitemap or date archive gave any,
+        or when those do not reach back to the start of the window (``since``, reach_back)."""
         found = list(self.candidates.items())
-        chosen = [(k, c) for k, c in found if c.channel != "home"] or found
+        others = [(k, c) for k, c in found if c.channel != "home"]
+        chosen = others if others and self.reach_back(since) else found
         chosen.sort(key=lambda kc: self._closeness[kc[0]])
         return [(k, c, fetch_priority(self._closeness[k][0])) for k, c in chosen]
 

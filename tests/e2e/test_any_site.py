@@ -656,6 +656,18 @@ def test_a_home_page_list_is_walked_by_its_pager_for_the_window(tmp_path: Path,
     assert result.stats["discovery/listing_stop/last_page"] == 1
 
 
+def test_a_window_older_than_the_feed_reaches_is_read_from_the_home_pages_pager(
+        tmp_path: Path) -> None:
+    """The feed holds the 3 newest articles only (DataLife Engine's and WordPress's feed count
+    set low), the window lies further back: home-page links and the pager were read only when
+    no feed gave any candidate, so the run found nothing (healthy, exit 0)."""
+    shape = anysite.paged_home_site("query", feed=3)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "published")
+    assert result.stats["discovery/feed_entries"] == 3
+
+
 @pytest.mark.parametrize("spelling", ["unicode", "punycode"])
 def test_a_site_on_an_internationalised_host_with_cyrillic_paths(tmp_path: Path,
                                                                  spelling: str) -> None:

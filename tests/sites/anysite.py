@@ -552,11 +552,13 @@ def paged_site(site: VirtualSite, host: str, zone: timezone, posts: list, chunks
                    [g.url for g in posts if g not in inside])
 
 
-def paged_home_site(form: str) -> AnySite:
+def paged_home_site(form: str, feed: int = 0) -> AnySite:
     """No feed, no sitemap, undated ``/news/<id>-<slug>/`` URLs: the home page links the six
     newest articles and a numbered pager (``PAGER_FORMS``) to older pages of six, the window's
-    articles from the third page on; zone +03:00."""
-    host = f"{form}-paged.test"
+    articles from the third page on; zone +03:00. With ``feed``, the home page announces a
+    feed of that many newest articles (a CMS's feed count set low: it does not reach back
+    to the window)."""
+    host = f"{form}-paged{'-fed' if feed else ''}.test"
     zone = timezone(timedelta(hours=3))
     site = VirtualSite(host)
     start = datetime.combine(SINCE, datetime.min.time(), zone) - timedelta(days=6)
@@ -564,7 +566,13 @@ def paged_home_site(form: str) -> AnySite:
     newest = posts[::-1]
     chunks = [newest[i:i + 6] for i in range(0, len(newest), 6)]
     pages = [PAGER_FORMS[form].format(n=n) for n in range(1, len(chunks) + 1)]
-    return paged_site(site, host, zone, posts, chunks, pages)
+    shape = paged_site(site, host, zone, posts, chunks, pages)
+    if feed:
+        site.add("/rss.xml", rss(newest[:feed]))
+        home = site.pages["/"].body.decode("utf-8").replace(
+            "</head>", '<link rel="alternate" type="application/rss+xml" href="/rss.xml"></head>')
+        site.add("/", home)
+    return shape
 
 
 def client_rendered_site() -> tuple[AnySite, dict[str, str]]:
