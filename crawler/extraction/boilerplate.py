@@ -39,6 +39,11 @@ _PATTERNS = (
     r"bluesky|telegram)\b",
     r"^e-?mail \w+( \w+)? at \S+@\S+",
     r"\b(folgen sie uns|suivez-nous|síguenos|seguici|obserwuj nas)\b",
+    # who may comment (DataLife Engine: "Информация. Посетители, находящиеся в группе Гости,
+    # не могут оставлять комментарии к данной публикации.")
+    r"\b(не могут оставлять комментарии|не могуць пакідаць каментары|комментарии (закрыты|"
+    r"отключены)|чтобы оставить комментарий|comments are closed|you must be logged in to "
+    r"(post|leave) a comment|only registered users can (comment|post comments))\b",
     # "read also" headers and ad labels, when they are the whole line
     r"^(read (more|also|next)|see also|related( articles?| stories| content)?|more on this( story)?"
     r"|lesen sie (auch|mehr)|mehr zum thema|lire aussi|à lire aussi|voir aussi|leggi anche"

@@ -1029,3 +1029,20 @@ def test_a_page_laid_out_in_a_table_keeps_its_paragraphs_apart() -> None:
     paras = _paragraphs(html)
     # (trafilatura hands on a table nested in a cell after the table holding it)
     assert paras == [PROSE, PROSE2, PROSE3, "Line 1 12 stops", "Line 2 9 stops"]
+
+
+@pytest.mark.parametrize("tag", ["div", "p"])
+def test_paragraphs_an_editor_separates_by_empty_lines_are_paragraphs(tag: str) -> None:
+    """DataLife Engine, Tilda and uCoz separate paragraphs with ``<br><br>``: the body came
+    out as one run-on paragraph. A single line break stays inside its paragraph, and the
+    engine's "guests may not comment" notice is no body."""
+    verse = "Roses are red,<br>violets are blue, and the council voted on Tuesday again."
+    body = f"<{tag} class='full'>{PROSE}<br /><br />{PROSE2}<br><br>\n{PROSE3}<br><br>{verse}</{tag}>"
+    notice = ("<div class='berrors'>Информация<br>Посетители, находящиеся в группе Гости, не "
+              "могут оставлять комментарии к данной публикации.</div>")
+    paras = _paragraphs(_page(body + notice))
+    assert paras[:4] == [PROSE, PROSE2, PROSE3,
+                         "Roses are red, violets are blue, and the council voted on Tuesday again."]
+    assert not any("комментарии" in p for p in paras)
+    assert generic_text(_page(body), "https://example.com/a").split("\n\n")[:3] == [
+        PROSE, PROSE2, PROSE3]
