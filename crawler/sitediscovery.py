@@ -550,6 +550,8 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
     ``&id=7``, WordPress's ``?p=9``: a parameter ``id_params`` names or called ``…id``)."""
     parts = urlsplit(url)
     last = unquote(parts.path).rstrip("/").rsplit("/", 1)[-1]  # a Cyrillic slug, encoded or not
+    if _DAY_SEGMENT.fullmatch(last) and not parts.query:
+        return False  # a day's page of a calendar (uCoz's /news/2026-12-01): its teasers
     if url_day(url) is not None or _SLUG.search(last):
         return True
     named = set(id_params)
@@ -558,6 +560,9 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
 
 
 _SHORT_ID = re.compile(r"\d{1,3}")
+# a path's last segment that is a day and nothing more: 2026-12-01, 2026_12_01, 01.12.2026
+_DAY_SEGMENT = re.compile(r"(?:19|20)\d\d([-_.])\d{1,2}\1\d{1,2}|\d{1,2}([-.])\d{1,2}\2(?:19|20)\d\d"
+                          r"(?:\.html?)?")
 # Path words a short number under them pages or lists, never names one article.
 _LISTING_WORDS = frozenset((
     "page", "pages", "p", "pg", "paged", "str", "stranica", "stranitsa", "страница", "стр",

@@ -126,6 +126,9 @@ def test_date_archive_found_from_home_links() -> None:
     ("https://ex.org/index.php?option=com_content&view=category&catid=5", False),  # a list
     ("https://ex.org/press/news/?SECTION_ID=12", False),  # a Bitrix section
     ("https://ex.org/index.php?Itemid=101", False),  # a Joomla menu entry
+    # a calendar's day pages (uCoz, a day archive): teasers, no article (they were items)
+    ("https://ex.org/news/2026-12-01", False), ("https://ex.org/archive/01.12.2026.html", False),
+    ("https://ex.org/news/bolnica/2026-12-02-1231", True),  # uCoz's article: day and id
 ])
 def test_home_links_that_read_as_articles(url: str, article: bool) -> None:
     assert disc.looks_like_article(url) is article
