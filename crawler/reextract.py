@@ -426,8 +426,12 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     """
     report = ReextractReport()
     started = time.perf_counter()
+    said: set[tuple[str, int, str]] = set()  # a capture the zone vote and a page both read
 
     def bad_record(err: WarcFormatError) -> None:
+        if (where := (str(err.file), err.offset, err.reason)) in said:
+            return
+        said.add(where)
         if err.kept:
             report.kept_records += 1
         else:

@@ -641,3 +641,23 @@ def test_a_page_that_is_only_the_sites_not_found_notice_is_a_soft_404(tmp_path):
     report, items, _ = _run(sorted(tmp_path.glob("*.warc.gz")))
     assert sorted(i["url"] for i in items) == sorted(g.url for g in golds)
     assert report.failed == {"soft-404": 1}
+
+
+def test_a_capture_read_twice_is_one_bad_record(tmp_path):
+    """A row without a time zone has its archived pages read for the vote, then each
+    article again: an unreadable capture was logged and counted twice."""
+    from tests.support.warcs import record
+
+    path, golds = belta_warc(tmp_path, count=3)
+    damaged = golds[0].url.replace("-2026/", "-x-2026/")
+    offset = path.stat().st_size
+    with open(path, "ab") as fh:
+        fh.write(gzip.compress(record("response", damaged, b"HTTP/1.1 2x0 OK\r\n\r\n<html>")))
+
+    def vote(lookup):  # as learn_rows reads a site's pages for its zone
+        for url in lookup.iter_urls():
+            list(lookup.readable(url))
+
+    report, items, bad = _run([path], prepare=vote)
+    assert report.bad_records == len(bad) == 1 and bad[0].offset == offset
+    assert sorted(i["url"] for i in items) == sorted(g.url for g in golds)
