@@ -784,14 +784,28 @@ def _body_paragraphs(body: etree._Element) -> list[str]:
 # a year word ("г.", "года", "р.") after
 _DATE_LABEL = re.compile(r"\s*(?:[^\W\d_]+\s*[,:]\s*)?")
 _YEAR_WORD = re.compile(r"\s*(?:(?:г|р)\.?|года|гада|року)?\s*[.,]?\s*")
-_STAMP = re.compile(r"^(?:[^\W\d]+,?\s*)?[\d.:/\s-]*\d[\d.:/\s,|-]*$")
+_STAMP = re.compile(r"^(?:[^\W\d]+\s*[,·•]?\s*)?[\d.:/\s-]*\d[\d.:/\s,|-]*$")
 _COUNTER = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s*:\s*\d+$")
+_EDGE_MARKS = " |·•"  # a separator a template leaves before or after a stamp ("| Дата: …")
+# one "Label: value" field of an article's details line
+_FIELD = re.compile(r"[^\W\d_]+(?:\s[^\W\d_]+)?\s*:\s*[^|:]{1,40}")
 
 
 def is_meta_line(text: str) -> bool:
-    """Dates, times and counters between teasers or under headlines are not body."""
+    """Dates, times and counters between teasers or under headlines are not body, nor a
+    details line of such fields ("Категория: Общество | Просмотров: 57 | Добавил: admin")."""
+    text = text.strip(_EDGE_MARKS)
     return len(text) < 40 and bool(_STAMP.match(text) or _COUNTER.match(text)
-                                   or _worded_date_line(text))
+                                   or _worded_date_line(text)) or _details_line(text)
+
+
+def _details_line(text: str) -> bool:
+    """Fields of an article's details, separated by "|", a counter or a date among them."""
+    if len(text) > 200 or "|" not in text:
+        return False
+    fields = [field.strip() for field in text.split("|")]
+    return len(fields) >= 2 and all(_FIELD.fullmatch(f) for f in fields) and any(
+        _COUNTER.match(f) or len(f) < 40 and _STAMP.match(f) for f in fields)
 
 
 def _worded_date_line(text: str) -> bool:

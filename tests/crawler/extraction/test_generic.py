@@ -1046,3 +1046,15 @@ def test_paragraphs_an_editor_separates_by_empty_lines_are_paragraphs(tag: str) 
     assert not any("комментарии" in p for p in paras)
     assert generic_text(_page(body), "https://example.com/a").split("\n\n")[:3] == [
         PROSE, PROSE2, PROSE3]
+
+
+@pytest.mark.parametrize(("line", "meta"), [
+    ("| Дата: 02.12.2026, 09:15", True),  # uCoz: the separator before its date cell
+    ("Категория: Общество | Просмотров: 57 | Добавил: admin | Рейтинг: 0.0/0", True),
+    ("Гость · 12:01", True),  # a comment's author and time
+    ("Дата: 02.12.2026, 09:15", True), ("Просмотров: 57", True),
+    ("Он сказал: да | нет", False), ("Автор: Иван Петров | Фото: Пётр Сидоров", False),
+    ("Итог матча: 2:1 в пользу хозяев, и это была заслуженная победа команды", False),
+])
+def test_details_lines_are_meta_lines(line: str, meta: bool) -> None:
+    assert generic.is_meta_line(line) is meta
