@@ -364,11 +364,14 @@ def _noting(items: Iterator[dict[str, Any]], seen: dict[str, set[str]]
 
 def cmd_corpus(args) -> int:
     from .corpus import build_corpus
+    from .corpus_derived import comma_in_path
 
     def on_problem(problem) -> None:
         print(f"{'error' if problem.fatal else 'note'}: {problem}", file=sys.stderr)
 
     _folder_for(args.output)
+    if "," in (where := str(Path(args.output).resolve())):
+        raise UsageError(comma_in_path(where))  # before any part is written
     report = build_corpus(args.data_dir, args.output, on_problem=on_problem)
     unreadable = (f"{report.files_unreadable} file(s) could not be read; "
                   if report.files_unreadable else "")

@@ -131,12 +131,21 @@ def open_duckdb(corpus: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB reading files relative to ``corpus``, memory capped. An in-memory
     database spills nowhere by default: a sort of more text than the cap (export of a year of
     articles) failed with OutOfMemory; it now spills to a temp folder of this process."""
+    if "," in (where := str(Path(corpus).resolve())):
+        raise CorpusError(comma_in_path(where))
     spill = Path(tempfile.gettempdir()) / f"archive-duckdb-{os.getpid()}"
     con = duckdb.connect(config={"memory_limit": "512MB", "threads": 2,
                                  "temp_directory": str(spill),
                                  "preserve_insertion_order": False})
     con.execute(f"SET file_search_path = '{_quote(str(Path(corpus).resolve()))}'")
     return con
+
+
+def comma_in_path(where: str) -> str:
+    """Why a corpus folder whose path holds a comma cannot be read: DuckDB takes its file
+    search path as a comma-separated list (the build failed after writing its parts)."""
+    return (f"{where}: a corpus folder's path may not hold a comma (DuckDB reads its search "
+            "path as a comma-separated list); choose another folder")
 
 
 def _quote(text: str) -> str:

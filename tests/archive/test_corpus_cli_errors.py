@@ -63,6 +63,19 @@ def test_output_paths_that_cannot_be_used_are_usage_errors(runs, tmp_path: Path)
     assert not (tmp_path / "out").exists() and a_file.read_text() == "not a folder"
 
 
+def test_a_corpus_folder_whose_path_holds_a_comma_is_refused_before_any_part(runs,
+                                                                             tmp_path: Path):
+    """DuckDB reads its file search path as a comma-separated list: the build wrote its parts,
+    then failed ("No files found that match the pattern"), and so did every later command."""
+    comma = tmp_path / "corpus,2026"
+    said = fails(2, "corpus", runs["data"], "-o", comma)
+    assert said.startswith(f"error: {comma}: a corpus folder's path may not hold a comma")
+    assert not comma.exists()
+    shutil.copytree(run_archive("corpus", runs["data"], "-o", runs["corpus"]) and runs["corpus"],
+                    comma)
+    assert "may not hold a comma" in fails(2, "history", comma, "x")
+
+
 def test_a_read_only_corpus_folder_fails_with_its_path(runs, tmp_path: Path) -> None:
     with tmpfs(tmp_path / "ro", "1m") as ro:
         remount_read_only(ro)
