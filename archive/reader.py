@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .digests import ODD_DIGEST, digest_key, digests_conflict, same_digest
+from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
 from .errors import ErrorHandler, WarcFormatError, report
 from .httputil import maybe_dechunk
 from .methods import capture_method
@@ -288,6 +288,21 @@ def _empty_revisit(rec: WarcRecord) -> bool:
     return rec.rec_type == "revisit" and not rec.block.strip()
 
 
+def _own_empty_payload(rec: WarcRecord) -> bool:
+    """A revisit whose payload digest is that of an empty body and whose own head is the
+    answer (Heritrix's dedup of a 301 or 302): replayed from its own head with no body when
+    its original is not in the files, as pywb replays it. Not a 304's (server-not-modified):
+    its own digest is of its empty body, the payload its original's."""
+    digest = rec.get("WARC-Payload-Digest")
+    if rec.rec_type != "revisit" or not digest or check_digest(digest, b"") is not True:
+        return False
+    try:
+        http = rec.http()
+    except ValueError:
+        return False
+    return _is_http(http) and not _not_modified(rec, http.status)
+
+
 def _truncated_response(rec: WarcRecord) -> bool:
     """A response record holding only part of its response (WARC-Truncated: the transfer
     failed, or the tool cut it): evidence of what arrived, never served or re-read as the page.
@@ -529,8 +544,11 @@ def iter_responses(
     for info in pending:
         try:
             resp = _resolve(info, resolver)
-        except WarcFormatError as exc:
-            report(exc, on_error)
+            if resp is None and _own_empty_payload(info.record):
+                resp = _to_response(info.record, _ref(info))
+        except (WarcFormatError, ValueError) as exc:
+            report(exc if isinstance(exc, WarcFormatError) else WarcFormatError(
+                info.file, info.offset, f"bad HTTP: {exc}"), on_error)
             continue
         if resp is None:
             report(
@@ -1123,7 +1141,7 @@ class ArchiveLookup:
         rec = info.record
         ref = _ref(info)
         orig = self._find_original(info) if revisit else None
-        if revisit and orig is None:
+        if revisit and orig is None and not _own_empty_payload(rec):
             return None
         try:
             return _to_response(rec, ref, payload_from=orig)

@@ -265,3 +265,30 @@ def test_a_record_id_two_files_share_never_answers_with_another_sites_page(tmp_p
         assert replayed and set(replayed) == {body}
     shared = [p for p in verify([first, second]).problems if "WARC-Record-ID also names" in p.message]
     assert [(p.file, p.offset) for p in shared] == [(str(second), 0)]
+
+
+def test_a_dedup_revisit_of_a_redirect_replays_from_its_own_head(tmp_path):
+    """Heritrix deduplicates a 301 by its empty body's digest; its original is often not in
+    the files (another crawl's). pywb serves the redirect from the revisit's head; replay and
+    reextract called it "not replayable" and lost the article behind it. A 304's own digest
+    is of its empty body too: it still needs its original."""
+    head_301 = b"HTTP/1.1 301 Moved Permanently\r\nLocation: http://example.com/final\r\n\r\n"
+    empty = sha1_b32(b"")
+    path = _warc(
+        tmp_path,
+        _revisit("2024-01-02T00:00:00Z", head_301, ("WARC-Profile", SAME_PAYLOAD),
+                 ("WARC-Payload-Digest", empty)),
+        record("revisit", "http://example.com/other", head_301, date="2024-01-02T00:00:00Z",
+               extra=[("WARC-Profile", SAME_PAYLOAD),
+                      ("WARC-Payload-Digest", sha1_b32(b"a page never stored"))]),
+        record("revisit", "http://example.com/nm", HEAD_304, date="2024-01-02T00:00:00Z",
+               extra=[("WARC-Profile", NOT_MODIFIED), ("WARC-Payload-Digest", empty)]),
+    )
+    errors: list = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    moved = lookup.get(URL)
+    assert (moved.status, dict(moved.headers)["Location"], moved.payload) == (
+        301, "http://example.com/final", b"")
+    assert lookup.get("http://example.com/other") is None
+    assert lookup.get("http://example.com/nm") is None
+    assert [r.status for r in iter_responses(path, on_error=errors.append)] == [301]
