@@ -167,8 +167,14 @@ def capture_to_read(lookup: ArchiveLookup, url: str) -> tuple[ArchivedResponse |
     archived = next(captures, None)
     if archived is None or archived.status < ERROR_STATUS:
         return archived, None
-    older = next((c for c in captures if c.status == 200), None)
+    older = next((c for c in captures if _success(c.status)), None)
     return (archived, None) if older is None else (older, archived.status)
+
+
+def _success(status: int) -> bool:
+    """An answer the crawl makes an item of: any 2xx reaches its spider's callback (a CDN's
+    203 Non-Authoritative is a whole page), not only 200."""
+    return 200 <= status < 300
 
 
 def page_from_archive(lookup: ArchiveLookup, url: str, max_size: int
@@ -188,7 +194,7 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
                        max_size: int) -> ArticlePage | str:
     if archived is None:
         return UNREADABLE
-    if archived.status != 200:
+    if not _success(archived.status):
         return f"http_{archived.status}"
     outlet = outlet_for_url(url)
     body = decoded_body(archived, url, max_size)

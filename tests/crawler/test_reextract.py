@@ -661,3 +661,17 @@ def test_a_capture_read_twice_is_one_bad_record(tmp_path):
     report, items, bad = _run([path], prepare=vote)
     assert report.bad_records == len(bad) == 1 and bad[0].offset == offset
     assert sorted(i["url"] for i in items) == sorted(g.url for g in golds)
+
+
+def test_a_non_authoritative_answer_is_an_article_as_in_the_crawl(tmp_path):
+    """A proxy's or CDN's 203 Non-Authoritative Information is a whole page: the crawl's spider
+    gets every 2xx and makes its item; re-extraction gave none (``http_203``)."""
+    site, golds = belta.build(count=2)
+    with WarcWriter(tmp_path) as w:
+        for gold, status in zip(golds, (200, 203), strict=True):
+            body = site.pages[gold.url.removeprefix(f"https://{belta.HOST}")].body
+            w.write_exchange(make_exchange(gold.url, body, status=status,
+                                           reason="Non-Authoritative Information"
+                                           if status == 203 else "OK"))
+    report, items, _ = _run([tmp_path])
+    assert sorted(i["url"] for i in items) == sorted(g.url for g in golds), report.failed
