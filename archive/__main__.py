@@ -112,6 +112,8 @@ def cmd_index(args) -> int:
     from .cdxj import index_to_file
 
     paths = _paths(args.warcs, args.output)
+    if clash := _same_names(paths):  # a CDXJ line names its file by base name
+        raise UsageError(f"{clash}: an index names a file by its name; index them apart")
     errors = [0]
     lines = _Lines()
     try:
@@ -133,6 +135,16 @@ def cmd_index(args) -> int:
         return 1  # a full or read-only disk: no usage error
     print(f"{count} index lines from {len(paths)} file(s) -> {args.output}")
     return 1 if errors[0] else 0
+
+
+def _same_names(paths: list[Path]) -> str | None:
+    """The first two inputs sharing a file name (two folders' ``data.warc.gz``, two WACZ
+    packages' members), both named; None when every name is its own."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if (first := seen.setdefault(path.name, path)) is not path:
+            return f"{first} and {path} share the name {path.name}"
+    return None
 
 
 def cmd_verify(args) -> int:
@@ -164,9 +176,9 @@ def cmd_wacz(args) -> int:
     paths = _paths(args.warcs, args.output, allowed=(WACZ_SUFFIX,))
     if args.items and not Path(args.items).is_file():
         raise UsageError(f"no such file: {args.items}")
-    names = [p.name for p in paths]
-    if len(set(names)) != len(names):
-        raise UsageError("WARC files with the same name cannot share a WACZ archive/ folder")
+    if clash := _same_names(paths):
+        raise UsageError(f"{clash}: WARC files with the same name cannot share a WACZ "
+                         "archive/ folder")
     errors = [0]
     lines = _Lines()
     try:

@@ -268,3 +268,18 @@ def test_output_naming_an_input_archive_is_refused_and_the_input_kept(tmp_path, 
         assert "Traceback" not in res.stderr
     assert {p: p.read_bytes() for p in (warc, second)} == before
     assert not (tmp_path / "new.warc").exists()
+
+
+@pytest.mark.parametrize("command", ["index", "wacz"])
+def test_two_inputs_of_one_name_are_refused_naming_both(tmp_path, warc, command):
+    """Two folders each holding ``data.warc.gz``: every CDXJ line said ``"filename":
+    "data.warc.gz"``, no line could be traced to its file (exit 0); wacz refused them
+    without naming them."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / warc.name).write_bytes(warc.read_bytes())
+    out = tmp_path / ("out.cdxj" if command == "index" else "out.wacz")
+    res = run(command, "-o", out, warc.parent, other)
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+    assert f"{warc} and {other / warc.name} share the name {warc.name}" in res.stderr
+    assert not out.exists()
