@@ -287,10 +287,12 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
 
 
 def _heading_opening(tree: etree._Element, page_title: str) -> str | None:
-    """A heading (``h2``, ``h3``) whose text opens the page's <title> before a separator:
-    the headline, where the <title> adds the site's names ("Заголовок - Новости Гродно -
-    Гродзенская праўда") that the page declares nowhere else."""
-    for node in select_nodes(tree, "h2, h3"):
+    """A heading (``h2``, ``h3``, or an element whose class names a title or headline:
+    uCoz's ``td.eTitle``) whose text opens the page's <title> before a separator: the
+    headline, where the <title> adds the site's names ("Заголовок - Новости Гродно -
+    Гродзенская праўда", "Заголовок - 2 Декабря 2026 - Новости - Голос района") that the
+    page declares nowhere else."""
+    for node in select_nodes(tree, "h2, h3, [class*='itle'], [class*='eadline']"):
         text = clean_line(text_content(node))
         rest = page_title[len(text):]
         if (text and _word_count(text) >= 2 and page_title.startswith(text)

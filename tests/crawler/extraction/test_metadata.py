@@ -454,3 +454,9 @@ def test_a_heading_that_opens_the_page_title_is_the_headline() -> None:
     one_word = html.replace(f"<h2>{TITLE}</h2>", "<h2>Депутаты</h2>").replace(
         f"<title>{TITLE}", "<title>Депутаты - обсудили")
     assert meta_of(one_word)[0].title.startswith("Депутаты - обсудили")
+    ucoz = (f"<html><head><title>{TITLE} - 2 Декабря 2026 - Новости - Голос района</title>"
+            "</head><body><div id='header'><h1 class='site-n'><a href='/'>Голос района</a></h1>"
+            "</div><table class='eBlock'><tr>"
+            f"<td class='eTitle'>{TITLE}</td></tr><tr><td class='eMessage'><p>{PROSE}</p>"
+            "</td></tr></table></body></html>")
+    assert meta_of(ucoz)[0].title == TITLE  # uCoz: the entry's title cell, no heading
