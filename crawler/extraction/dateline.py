@@ -184,8 +184,13 @@ class ArticleDates:
         every = select_nodes(self.tree, "h1, h2, h3, [itemprop=headline]")
         heads = [h for h in every if not _in_chrome(h, frozenset())]
         if self.title:
-            # outside chrome first; else an <h1> under a wrapper a theme marked "sidebar"
-            titled = [h for h in every if same_headline(text_content(h), self.title)]
+            # outside chrome first; else an <h1> under a wrapper a theme marked "sidebar"; an
+            # element whose class names a title carries it where no heading does (uCoz's
+            # td.eTitle, the date printed in its table's last row)
+            named = select_nodes(self.tree, "h1, h2, h3, [itemprop=headline], [class*='itle'], "
+                                            "[class*='eadline']")
+            titled = [h for h in named if same_headline(text_content(h), self.title)]
+            heads += [h for h in titled if h not in every and not _in_chrome(h, frozenset())]
             match = next((h for h in titled if h in heads), None)
             if match is None:  # an element without children is falsy: no `or` here
                 match = next((h for h in titled if h.tag == "h1"), None)

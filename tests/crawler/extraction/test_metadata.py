@@ -458,5 +458,10 @@ def test_a_heading_that_opens_the_page_title_is_the_headline() -> None:
             "</head><body><div id='header'><h1 class='site-n'><a href='/'>Голос района</a></h1>"
             "</div><table class='eBlock'><tr>"
             f"<td class='eTitle'>{TITLE}</td></tr><tr><td class='eMessage'><p>{PROSE}</p>"
-            "</td></tr></table></body></html>")
-    assert meta_of(ucoz)[0].title == TITLE  # uCoz: the entry's title cell, no heading
+            "</td></tr><tr><td class='eDetails'>Категория: <a href='/news/1-0-1'>Общество</a>"
+            " | Просмотров: 57</td></tr><tr><td class='eDetails'><span> | </span>Дата: "
+            "<span class='e-date'>02.12.2026, 09:15</span></td></tr></table></body></html>")
+    meta, prov = meta_of(ucoz)
+    assert meta.title == TITLE  # uCoz: the entry's title cell, no heading
+    # the date its table prints under the text (the page was dated by htmldate, at 00:00)
+    assert (meta.published, prov.fields["published"]) == ("2026-12-02T09:15:00+03:00", "visible")
