@@ -444,7 +444,7 @@ class SiteCrawl(OutletSpider):
         yield from self.announced_feeds(state, feeds, response.url)
         for url in () if feeds else self.well_known(state, disc.COMMON_FEED_PATHS,
                                                     path_and_query(response.url)):
-            yield self.discover(state, url, "feed")
+            yield self.discover(state, url, "feed", guessed=True)
         if not edition:
             yield from self.editions(state, disc.language_editions(tree, response.url))
         links = disc.page_links(tree, response.url, response.encoding)
@@ -744,7 +744,7 @@ class SiteCrawl(OutletSpider):
                                            [(url, None) for url in listed], depth=-1)
             return
         for url in self.well_known(state, disc.COMMON_SITEMAP_PATHS):
-            yield self.discover(state, url, "sitemap", depth=0)
+            yield self.discover(state, url, "sitemap", depth=0, guessed=True)
 
     def well_known(self, state: disc.SiteState, paths: tuple[str, ...],
                    home_path: str | None = None) -> list[str]:
@@ -754,8 +754,11 @@ class SiteCrawl(OutletSpider):
         return [self.url_for(state.outlet, p) for p in disc.well_known_paths(
             paths, home_path or state.home_path)]
 
-    def on_feed(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
-        """A feed's entries, up to FEED_MAX_ENTRIES, as candidates."""
+    def on_feed(self, response: Response, state: disc.SiteState,
+                guessed: bool = False) -> Iterator[Any]:
+        """A feed's entries, up to FEED_MAX_ENTRIES, as candidates. A common path tried
+        (``guessed``) that answers with an HTML page is said at INFO: a site answering every
+        address with its home page gave a warning for each of the 14 paths tried."""
         entries, skips, bound = 0, FeedSkips(), self.feed_max_entries()
         offsite: Counter[str] = Counter()  # entries on other hosts, by host
         for entry in feed_entries(response.body, skips):
@@ -778,8 +781,9 @@ class SiteCrawl(OutletSpider):
             self.note_offsite_entries(state, response.url, entries, offsite)
         if not entries and document_element(response.body) == "html":
             self.crawler.stats.inc_value("discovery/feed/not_a_feed")
-            self.logger.warning("Discovery: the feed %s answered %d with an HTML page, not a "
-                                "feed: no entries read from it", response.url, response.status)
+            (self.logger.info if guessed else self.logger.warning)(
+                "Discovery: the feed %s answered %d with an HTML page, not a feed: no entries "
+                "read from it", response.url, response.status)
 
     def note_offsite_entries(self, state: disc.SiteState, feed: str, entries: int,
                              offsite: Counter[str]) -> None:
@@ -794,9 +798,11 @@ class SiteCrawl(OutletSpider):
             "site's articles (if the site moved from there, add the host to the row's "
             "aliases)", state.key, feed, total, entries, hosts)
 
-    def on_sitemap(self, response: Response, state: disc.SiteState, depth: int) -> Iterator[Any]:
+    def on_sitemap(self, response: Response, state: disc.SiteState, depth: int,
+                   guessed: bool = False) -> Iterator[Any]:
         """An XML sitemap or index (gzipped or not), else a plain-text sitemap (one URL a
-        line, no dates: its candidates are undated)."""
+        line, no dates: its candidates are undated); a common path tried (``guessed``)
+        answering with an HTML page is said at INFO, as a feed's (:meth:`on_feed`)."""
         recent = datetime.now(UTC) - timedelta(days=self.limits["recent_days"])
         document, unreadable = sitemap_document(response.body)
         if unreadable is not None:
@@ -835,9 +841,9 @@ class SiteCrawl(OutletSpider):
                         state, disc.Candidate(url, None, disc.url_day(url), "sitemap"), recent)
         elif document_element(document) == "html":
             self.crawler.stats.inc_value("discovery/sitemap/not_a_sitemap")
-            self.logger.warning("Discovery: the sitemap %s answered %d with an HTML page, not "
-                                "a sitemap: no URLs read from it", response.url,
-                                response.status)
+            (self.logger.info if guessed else self.logger.warning)(
+                "Discovery: the sitemap %s answered %d with an HTML page, not a sitemap: no "
+                "URLs read from it", response.url, response.status)
 
     def sitemap_candidate(self, state: disc.SiteState, found: disc.Candidate,
                           recent: datetime) -> Iterator[Any]:

@@ -794,8 +794,28 @@ def test_a_feed_answering_an_html_page_with_200_is_said_and_counted(tmp_path: Pa
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "title", "published")
     assert result.stats["discovery/feed/not_a_feed"] == 1
-    assert (f"the feed http://{shape.site.host}/export/rss.xml answered 200 with an HTML page"
-            in result.log)
+    [said] = [line for line in result.log.splitlines() if "with an HTML page" in line]
+    assert (f"WARNING: Discovery: the feed http://{shape.site.host}/export/rss.xml answered 200 "
+            "with an HTML page") in said
+
+
+def test_common_paths_answering_the_home_page_are_counted_not_warned(tmp_path: Path) -> None:
+    """No feed announced, and the site answers every address with its home page (200): each
+    common feed and sitemap path tried gave a WARNING of its own (14 of them), for what is
+    only a guess; they are counted and said at INFO, and the articles are crawled."""
+    shape = anysite.feed_only_site()
+    home = anysite.chrome(shape.site.host, anysite.section_html(
+        shape.site.host, [(g.url, g.title) for g in shape.golds]))
+    shape.site.add("/", home)
+    shape.site.dynamic.append(lambda target: Page(home.encode()))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["discovery/feed/not_a_feed"] + result.stats[
+        "discovery/sitemap/not_a_sitemap"] >= 10
+    warned = [line for line in result.log.splitlines()
+              if "with an HTML page" in line and "WARNING" in line]
+    assert warned == [] and "INFO: Discovery: the feed" in result.log
 
 
 def test_pages_naming_their_amp_copy_canonical_make_the_items_themselves(
