@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digests import check_digest, digests_conflict
+from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict
 from .errors import WarcFormatError
 from .reader import inputs_of
 from .records import RecordInfo, iter_records, parse_warc_date
@@ -73,8 +74,17 @@ class VerifyReport:
 
 # (file, offset, record id, type, normalized uri, the id it names in WARC-Concurrent-To)
 _Link = tuple[str, int, str, str, str, str]
-# (file, offset, record id, WARC-Refers-To, payload digest, refers-to URI, refers-to date)
-_Revisit = tuple[str, int, str, str, str, str, str]
+# (file, offset, record id, WARC-Refers-To, payload digest, refers-to URI, refers-to date,
+# its own normalized target URI)
+_Revisit = tuple[str, int, str, str, str, str, str, str]
+
+
+def _capture_key(uri: str, what: int | bytes) -> bytes:
+    """12 bytes standing for a capture's (uri, second) or (uri, payload digest key): a set
+    of them holds a Heritrix job's millions of captures in a fraction of their URLs' size."""
+    mark = what if isinstance(what, bytes) else str(what).encode()
+    return hashlib.blake2b(uri.encode("utf-8", "surrogatepass") + b"\0" + mark,
+                           digest_size=12).digest()
 
 
 def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
@@ -149,7 +159,9 @@ def verify(
     ids: dict[str, tuple[str, str, str]] = {}
     links: list[_Link] = []
     revisits: list[_Revisit] = []
-    responses: set[tuple[str, int]] = set()  # (uri, ts) of responses, for revisit lookups
+    # what a revisit may name: a response's (or another revisit's: a 304 naming a revisit)
+    # (uri, second), and a response's (uri, payload digest key), by a 12-byte hash each
+    captures: set[bytes] = set()
     # a package is walked member by member: crc_problem checks a member, not a package
     for path in (member for p in paths for member in inputs_of(Path(p))):
         report.files += 1
@@ -172,13 +184,16 @@ def verify(
             for k, v in rec.headers:
                 if k.lower() == "warc-concurrent-to":
                     links.append((*where, rec.rec_type, uri, v.strip()))
-            if rec.rec_type == "response":
-                responses.add((uri, int(rec.date.timestamp())))
-            elif rec.rec_type == "revisit":
+            if rec.rec_type in ("response", "revisit"):
+                captures.add(_capture_key(uri, int(rec.date.timestamp())))
+            if rec.rec_type == "response" and (
+                    dkey := digest_key(rec.get("WARC-Payload-Digest"))) not in (None, ODD_DIGEST):
+                captures.add(_capture_key(uri, dkey))
+            if rec.rec_type == "revisit":
                 revisits.append((*where, rec.get("WARC-Refers-To") or "",
                                  rec.get("WARC-Payload-Digest") or "",
                                  rec.get("WARC-Refers-To-Target-URI") or "",
-                                 rec.get("WARC-Refers-To-Date") or ""))
+                                 rec.get("WARC-Refers-To-Date") or "", uri))
             if progress:
                 progress(info.length)
         problem = crc_problem(path)  # a walk through the whole member said it last, if at all
@@ -197,7 +212,7 @@ def verify(
                 p.message = f"WARC-Concurrent-To {target} has a different target URI"
         if p.message:
             report.add(p)
-    for file, offset, record_id, ref, want, ref_uri, date in revisits:
+    for file, offset, record_id, ref, want, ref_uri, date, target in revisits:
         if ref and ref in ids:
             got = ids[ref][2]
             if digests_conflict(want, got):
@@ -206,13 +221,18 @@ def verify(
                     f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want}",
                     record_id))
             continue
-        uri = normalize_url(strip_brackets(ref_uri))
+        uri = normalize_url(strip_brackets(ref_uri)) if ref_uri else target
         if uri and date:
             try:
-                if (uri, int(parse_warc_date(date).timestamp())) in responses:
+                if _capture_key(uri, int(parse_warc_date(date).timestamp())) in captures:
                     continue
             except ValueError:
                 pass
+        # replay finds the original by URL and payload digest too (a revisit naming no date,
+        # or a wrong one): no warning for what it resolves
+        if uri and (dkey := digest_key(want)) not in (None, ODD_DIGEST) and _capture_key(
+                uri, dkey) in captures:
+            continue
         report.add(Problem(
             file, offset, "warning", "revisit target not found in the given files", record_id))
     return report

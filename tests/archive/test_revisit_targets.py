@@ -292,3 +292,26 @@ def test_a_dedup_revisit_of_a_redirect_replays_from_its_own_head(tmp_path):
     assert lookup.get("http://example.com/other") is None
     assert lookup.get("http://example.com/nm") is None
     assert [r.status for r in iter_responses(path, on_error=errors.append)] == [301]
+
+
+def test_verify_warns_of_no_revisit_that_replay_resolves(tmp_path):
+    """A revisit naming its original only by URL and payload digest (in hex), one naming a
+    wrong WARC-Refers-To-Date, and a 304 naming an earlier revisit: replay resolves each,
+    verify warned "revisit target not found" for each."""
+    body = b"the page"
+    hex_digest = "sha1:" + hashlib.sha1(body).hexdigest()
+    path = _warc(
+        tmp_path,
+        response(URL, body, date="2024-01-01T00:00:00Z"),
+        _revisit("2024-01-02T00:00:00Z", HEAD_200, ("WARC-Profile", SAME_PAYLOAD),
+                 ("WARC-Payload-Digest", hex_digest)),
+        _revisit("2024-01-03T00:00:00Z", HEAD_200, ("WARC-Profile", SAME_PAYLOAD),
+                 ("WARC-Payload-Digest", sha1_b32(body)), ("WARC-Refers-To-Target-URI", URL),
+                 ("WARC-Refers-To-Date", "2023-12-31T00:00:00Z")),
+        _not_modified("2024-01-04T00:00:00Z", "2024-01-03T00:00:00Z"),
+    )
+    lookup = ArchiveLookup(path)
+    for when in (2, 3, 4):
+        assert lookup.get(URL, at=datetime(2024, 1, when, tzinfo=UTC)).payload == body
+    report = verify([path])
+    assert report.ok and [p.message for p in report.problems] == []
