@@ -232,21 +232,27 @@ def test_repair_on_a_full_disk_changes_nothing_and_runs_again_once_there_is_room
         assert (folder / res.final_file).read_bytes() + side.read_bytes() == before
 
 
-def test_repair_killed_between_copying_the_tail_and_cutting_it_finishes_next_time(tmp_path):
-    """SIGKILL right after the torn tail's copy was in place, before the file was cut: every
-    later repair skipped the file for its side file ("skipped-exists"), so it stayed
-    `.open` and every crawl start said so again."""
+def _repair_killed_at(tmp_path: Path, kill: str) -> tuple[Path, bytes, bytes]:
+    """A crashed writer's file with a torn tail, and a repair of it SIGKILLed where ``kill``
+    (a line of Python patching ``os``) says: the file, its good bytes and its torn tail."""
     path = _crashed_open_file(tmp_path, pages=3)
     good = path.read_bytes()
     torn = os.urandom(300) + b"\x1f\x8b\x08" + os.urandom(300)
     with open(path, "ab") as fh:
         fh.write(torn)
     killed = subprocess.run([sys.executable, "-c", (
-        "import os, signal, sys\n"
-        "from archive import repair\n"
-        "os.ftruncate = lambda fd, n: os.kill(os.getpid(), signal.SIGKILL)\n"
-        f"repair.repair_open_files({str(tmp_path)!r})\n")], cwd=REPO, timeout=60)
+        "import os, signal, sys\nfrom archive import repair\n" + kill
+        + f"repair.repair_open_files({str(tmp_path)!r})\n")], cwd=REPO, timeout=60)
     assert killed.returncode == -9
+    return path, good, torn
+
+
+def test_repair_killed_between_copying_the_tail_and_cutting_it_finishes_next_time(tmp_path):
+    """SIGKILL right after the torn tail's copy was in place, before the file was cut: every
+    later repair skipped the file for its side file ("skipped-exists"), so it stayed
+    `.open` and every crawl start said so again."""
+    path, good, torn = _repair_killed_at(
+        tmp_path, "os.ftruncate = lambda fd, n: os.kill(os.getpid(), signal.SIGKILL)\n")
     assert path.read_bytes() == good + torn and path.with_name(
         path.name.removesuffix(".open") + ".damaged").exists()
 
@@ -262,18 +268,9 @@ def test_repair_killed_between_cutting_the_file_and_renaming_it_finishes_next_ti
     """SIGKILL after the cut, before the rename: the file had nothing left to move, the side
     file did not match "nothing", and every later repair (and crawl) skipped it for ever;
     its records unread by every command, its items naming a file no one could find."""
-    path = _crashed_open_file(tmp_path, pages=3)
-    good = path.read_bytes()
-    torn = os.urandom(300) + b"\x1f\x8b\x08" + os.urandom(300)
-    with open(path, "ab") as fh:
-        fh.write(torn)
-    killed = subprocess.run([sys.executable, "-c", (
-        "import os, signal, sys\n"
-        "from archive import repair\n"
-        "os.rename = lambda a, b: os.kill(os.getpid(), signal.SIGKILL) if str(a).endswith("
-        "'.open') else os.replace(a, b)\n"
-        f"repair.repair_open_files({str(tmp_path)!r})\n")], cwd=REPO, timeout=60)
-    assert killed.returncode == -9
+    path, good, torn = _repair_killed_at(
+        tmp_path, "os.rename = lambda a, b: os.kill(os.getpid(), signal.SIGKILL) if "
+                  "str(a).endswith('.open') else os.replace(a, b)\n")
     assert path.read_bytes() == good  # cut, still .open
 
     again = run_cli("repair", tmp_path)
