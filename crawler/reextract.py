@@ -162,12 +162,14 @@ def capture_to_read(lookup: ArchiveLookup, url: str) -> tuple[ArchivedResponse |
     """The capture re-extraction reads, and the status of a newer error answer passed over
     for it (None: none was). Replay's choice (``ArchiveLookup.readable``: the newest that can
     be read, each newer one that cannot going to the lookup's ``on_error``), except that an
-    error answer gives way to the newest 200 before it, the page the crawl made its item of."""
+    error answer gives way to the newest 200 of the same URL before it, the page the crawl
+    made its item of. Not another spelling's (``/slug`` answering 404 where the crawl then
+    asked for ``/slug/``): that page is its own URL's item, and was read twice, two ids."""
     captures = lookup.readable(url)
     archived = next(captures, None)
     if archived is None or archived.status < ERROR_STATUS:
         return archived, None
-    older = next((c for c in captures if _success(c.status)), None)
+    older = next((c for c in captures if _success(c.status) and c.url == archived.url), None)
     return (archived, None) if older is None else (older, archived.status)
 
 

@@ -583,6 +583,23 @@ def _reextracted(data_dir: Path, row: dict, out: Path
     return {i["id"]: i for i in map(json.loads, out.read_text("utf-8").splitlines())}, proc
 
 
+def test_reextract_reads_an_article_once_when_the_crawl_asked_for_both_spellings(
+        tmp_path: Path) -> None:
+    """The feed links each article without its trailing slash (404 there), the site serves
+    it with one: the crawl asked for both and made one item. Re-extraction read each 404
+    past to the other spelling's 200: the same record again, as a second item of another
+    id (7 items became 12)."""
+    shape = anysite.feed_only_site()
+    feed = shape.site.pages["/export/rss.xml"]
+    shape.site.add("/export/rss.xml", replace(feed, body=feed.body.replace(b"/</link>",
+                                                                           b"</link>")))
+    with FixtureServer([shape.site]) as server:
+        live = run_crawl("site", tmp_path, server, args={"url": shape.url})
+    assert live.returncode == 0 and live.stats["discovery/other_spelling_after_404"] >= 1
+    again, proc = _reextracted(live.data_dir, {"url": shape.url}, tmp_path / "again.jsonl")
+    assert again == {i["id"]: i for i in live.items}, proc.stderr[-2000:]
+
+
 JS_CHOOSER = (b'<!DOCTYPE html><html><head><title>Choose</title><script>'
               b'window.location.href = "/ru/";</script></head><body></body></html>')
 
