@@ -593,6 +593,16 @@ def _redirects_to(resp: ArchivedResponse, url: str) -> bool:
     return normalize_url(urljoin(resp.url, location.strip())) == normalize_url(url)
 
 
+# nearest to a moment in whole seconds, as pywb's 14-digit timestamps compare (15:07:58.2 is
+# 2 s from 15:08:00, 15:08:03.4 is 3 s: by microseconds from the end of 15:08:00 they were
+# 2.8 s and 2.4 s, and the later one won); on a tie the one at or before it
+_NEAREST = "abs(c.ts / 1000000 - ?), c.ts > ?, abs(c.ts - ?)"
+
+
+def _nearest_params(at: datetime) -> tuple[int, int, int]:
+    return _ts(at) // 1_000_000, _ts(at), _ts(at)
+
+
 def _ts(dt: datetime) -> int:
     """Microseconds since the epoch: a compact sortable capture time."""
     if dt.tzinfo is None:
@@ -949,8 +959,7 @@ class ArchiveLookup:
         if at is None:
             order, more = "c.ts DESC, c.seq DESC", ()
         else:
-            point = _ts(at)
-            order, more = "abs(c.ts - ?), c.ts > ?, c.seq DESC", (point, point)
+            order, more = _NEAREST + ", c.seq DESC", _nearest_params(at)
         if spider is not None and (run := self._nearest_run(
                 [*where, "r.spider = ?"], (*params, spider), order, more)) is not None:
             return run
@@ -1018,8 +1027,7 @@ class ArchiveLookup:
         if at is None:
             rank, params = "c.ts DESC", ()
         else:
-            point = _ts(at)
-            rank, params = "abs(c.ts - ?), c.ts > ?", (point, point)
+            rank, params = _NEAREST, _nearest_params(at)
         order = f"ORDER BY {rank}, s.first_seq DESC, c.seq DESC"
         sql = f"{_SELECT} WHERE {_IN_TIER} AND c.method = ? {order}"
         head = (json.dumps(spellings), method, *params)

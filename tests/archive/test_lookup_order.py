@@ -70,9 +70,9 @@ class DictOracle:
         else:
             point = _ts(at)
 
-            def rank(i: int) -> tuple[int, int, int]:
+            def rank(i: int) -> tuple[int, int, int, int]:  # whole seconds first, as pywb
                 ts = caps[i][0][0]
-                return abs(ts - point), ts > point, -i
+                return abs(ts // 1_000_000 - point // 1_000_000), ts > point, abs(ts - point), -i
         return [caps[i] for i in sorted(range(len(caps)), key=rank)]
 
 

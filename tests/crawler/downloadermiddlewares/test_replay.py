@@ -192,6 +192,21 @@ def test_replay_at_a_second_includes_the_captures_made_within_it(tmp_path: Path)
     assert mw.process_request(Request(ARTICLE)).body == _body("January")
 
 
+def test_replay_at_counts_whole_seconds_as_pywb_does(tmp_path: Path) -> None:
+    """Captures at 08:00:58.23 and 08:01:03.39, replayed at 08:01:00: pywb compares 14-digit
+    timestamps, 2 s against 3 s, and serves the first; counted in microseconds from the end of
+    the second named (2.77 s against 2.39 s) the second one was served."""
+    with WarcWriter(tmp_path / "w") as writer:
+        for edition, moment in (("January", datetime(2026, 1, 10, 8, 0, 58, 230_000, UTC)),
+                                ("February", datetime(2026, 1, 10, 8, 1, 3, 390_000, UTC))):
+            writer.write_exchange(make_exchange(ARTICLE, _body(edition), headers=HTML,
+                                                date=moment))
+    mw, _ = _middleware(WARC_REPLAY=str(tmp_path / "w"), WARC_REPLAY_AT="20260110080100")
+    assert mw.process_request(Request(ARTICLE)).body == _body("January")
+    later, _ = _middleware(WARC_REPLAY=str(tmp_path / "w"), WARC_REPLAY_AT="20260110080101")
+    assert later.process_request(Request(ARTICLE)).body == _body("February")  # 3 s against 2
+
+
 def test_the_lookup_index_folder_goes_when_the_spider_closes(warcs: Path, tmp_path: Path,
                                                              monkeypatch) -> None:
     index_tmp = tmp_path / "tmp"
