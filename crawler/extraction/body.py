@@ -284,7 +284,8 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
                 break
             continue
         if author_line and (match := author_line.match(line)):
-            authors.append(clean_line(match.group(1)))
+            if match.group(1):  # a row's group may match nothing ("(Автор: .*)?")
+                authors.append(clean_line(match.group(1)))
             continue
         if (line.casefold() in headings or READ_MORE.match(line)
                 or any(p.search(line) for p in patterns) or is_boilerplate_line(line)):

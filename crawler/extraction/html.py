@@ -136,16 +136,50 @@ def _compiled(spec: str) -> tuple[CSSSelector, str | None]:
     return CSSSelector(css.strip(), translator="html"), (attr.strip() or None)
 
 
+_ATTRIBUTE = re.compile(r"[A-Za-z_][-\w.:]*")
+_SAMPLE = lxml.html.fromstring("<html><body><div class='a' id='b'><h1>t</h1><p>x</p></div>"
+                               "</body></html>")
+
+
 def check_selector(spec: str) -> None:
     """Raise ValueError when ``spec`` ("css" or "css @attr") is no selector: rule tables are
-    checked when loaded, not on the first page a bad rule meets."""
-    css = spec.partition(" @")[0].strip()
-    if not css:
+    checked when loaded, not on the first page a bad rule meets. It is run once on a small
+    page, as a selector that compiles may still fail on every page, and an attribute must be
+    a name; ``:contains()`` is refused (its XPath function is not found on the crawl's
+    parsed pages); a ``:has()`` inside a ``:has()`` is
+    refused: each level multiplies the work by the page's size (one held a crawl for
+    minutes on a page 40 elements deep)."""
+    css, _, attr = spec.partition(" @")
+    if not css.strip():
         raise ValueError(f"{spec!r} has no CSS selector")
+    if attr.strip() and not _ATTRIBUTE.fullmatch(attr.strip()):
+        raise ValueError(f"{spec!r}: {attr.strip()!r} is no attribute name")
+    if _nested_has(css):
+        raise ValueError(f"{spec!r}: a :has() inside a :has() costs the page's size times "
+                         "itself per level; select the block another way")
     try:
-        _compiled(spec)
+        selector, _ = _compiled(spec)
+        selector(_SAMPLE)
     except Exception as exc:  # cssselect raises SelectorSyntaxError, ExpressionError, …
         raise ValueError(f"{spec!r} is no CSS selector: {exc}") from None
+    if "__lxml_internal_css:" in selector.path:  # (the XPath of :contains())
+        raise ValueError(f"{spec!r}: :contains() does not run on the crawl's parsed pages "
+                         "(lxml finds no lower-case() there, and names garbage in its error)")
+
+
+def _nested_has(css: str) -> bool:
+    """Whether a ``:has(`` opens inside another one's parentheses."""
+    opened: list[bool] = []  # for each open parenthesis, whether it is a :has()'s
+    lowered = css.lower()
+    for at, char in enumerate(lowered):
+        if char == "(":
+            is_has = lowered.endswith(":has", 0, at)
+            if is_has and any(opened):
+                return True
+            opened.append(is_has)
+        elif char == ")" and opened:
+            opened.pop()
+    return False
 
 
 def select_pairs(tree: etree._Element, spec: str) -> list[tuple[etree._Element, str]]:

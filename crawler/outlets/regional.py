@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import regex
+
 from crawler.extraction.html import check_selector
 from crawler.outlets.archives import archive_scheme
 from crawler.outlets.base import (
     COMMON_CUT_MARKERS,
+    PARAGRAPH_MATCH_SECONDS,
     ArticleRules,
     Discovery,
     Outlet,
@@ -58,14 +61,29 @@ def _strings(value: Any) -> list[str]:
 
 
 def _check_regex(pattern: str, linear: bool) -> None:
-    """A Python regular expression; one matched against URLs (``linear``) must also be one
-    RE2 takes, as it is matched with RE2 (crawler.outlets.base.linear_regex)."""
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"{pattern!r} is no regular expression: {exc}") from None
+    r"""A regular expression as it will be compiled: one matched against URLs (``linear``)
+    by re and RE2 (crawler.outlets.base.linear_regex), a paragraph pattern by the ``regex``
+    module (ParagraphPattern: ``[[:foo:]]`` passed re's check and failed on every article,
+    ``\p{L}`` failed re's and works there). A paragraph pattern matching an empty text
+    would match every paragraph: refused."""
     if linear:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is no regular expression: {exc}") from None
         linear_regex(pattern)
+        return
+    try:
+        compiled = regex.compile(pattern, regex.IGNORECASE | regex.V0)
+    except (regex.error, ValueError, OverflowError) as exc:
+        raise ValueError(f"{pattern!r} is no regular expression: {exc}") from None
+    try:
+        empty = compiled.match("", timeout=PARAGRAPH_MATCH_SECONDS) is not None
+    except TimeoutError:
+        empty = False
+    if empty:
+        raise ValueError(f"{pattern!r} matches an empty text, so every paragraph: give the "
+                         "words the paragraph holds")
 
 
 # What PageScheme.url_path formats a template with: a typo'd field ({dya}, {pag}) or an
@@ -93,6 +111,8 @@ def check_value(name: str, value: Any) -> None:
         raise ValueError(f"must be a list of strings ({example}), not {value!r}")
     if name in _STRINGS and not isinstance(value, str):
         raise ValueError(f"must be a string, not {value!r}")
+    if name in _LISTS and "" in value:  # an empty cut marker cuts every body at its start
+        raise ValueError(f"holds an empty string: {value!r}")
     if name == "max_pages" and (isinstance(value, bool) or not isinstance(value, int)
                                 or value < 1):
         raise ValueError(f"must be a whole number of pages (1 or more), not {value!r}")
@@ -126,7 +146,7 @@ def check_value(name: str, value: Any) -> None:
             _check_regex(pattern, name in _URL_REGEXES)
     if name == "url_date" and value and not {"d", "m", "y"} <= set(re.compile(value).groupindex):
         raise ValueError(f"{value!r} needs the named groups (?P<d>…), (?P<m>…) and (?P<y>…)")
-    if name == "author_line" and value and re.compile(value).groups != 1:
+    if name == "author_line" and value and regex.compile(value, regex.V0).groups != 1:
         raise ValueError(f"{value!r} needs exactly one group (the author's name)")
     if name == "timezone":
         try:

@@ -192,3 +192,13 @@ def test_a_promo_or_notice_inside_a_rules_body_is_no_body(promo: str, rules: obj
     """The lines the generic extractor drops as page furniture are dropped from a body an
     outlet's selector found too: a promo a redesign put inside it went into the text."""
     assert body(promo, rules) == [FIRST, LAST]
+
+
+def test_an_author_line_whose_group_matched_nothing_names_no_author() -> None:
+    """A row's ``(Автор: .+)|Фото`` matching "Фото" left its group empty: the extraction
+    crashed on None (``TypeError`` in unescaping), and the article was lost."""
+    from crawler.outlets.base import ArticleRules
+
+    rules = ArticleRules(version="row", author_line=r"Автор: (.+)|Фото")
+    body, authors = tidy(["Фото", "Автор: Иван Петров", "Текст статьи."], rules, None, None)
+    assert (body, authors) == (["Текст статьи."], ["Иван Петров"])

@@ -126,6 +126,14 @@ def test_a_row_needs_only_host_name_and_article_path(tmp_path: Path) -> None:
      "layout #1: missing required field(s) version"),
     (MINIMAL + '[[site.layouts]]\nversion = "old"\nbody = ".old"\n',
      "layout #1: field 'body': must be a list of strings"),
+    # passed the check, then failed (or emptied) every article
+    (MINIMAL + 'drop_paragraphs = ["[[:foo:]]"]\n', "'[[:foo:]]' is no regular expression"),
+    (MINIMAL + 'drop_paragraphs = [".*"]\n', "'.*' matches an empty text, so every paragraph"),
+    (MINIMAL + 'author_line = "(Автор: .+)?"\n', "matches an empty text, so every paragraph"),
+    (MINIMAL + 'cut_markers = [""]\n', "field 'cut_markers': holds an empty string"),
+    (MINIMAL + 'title = ["h1 @ {x}"]\n', "'{x}' is no attribute name"),
+    (MINIMAL + 'body = ["p:contains(\'x\')"]\n', ":contains() does not run"),
+    (MINIMAL + 'body = ["*:has(*:has(p))"]\n', "a :has() inside a :has()"),
 ])
 def test_bad_row_errors_name_the_row_and_the_field(tmp_path: Path, row: str, message: str) -> None:
     path = tmp_path / "sites.toml"
