@@ -130,6 +130,7 @@ class SiteCrawl(OutletSpider):
         self.listings_walked = False  # the home pages' paged lists were walked (or not needed)
 
     def setup_sites(self) -> None:
+        self.duplicate_rows = 0
         for row in self.rows:
             known = outlet_for_url(row["url"])
             if known is not None and not generic_rules(known):
@@ -140,7 +141,7 @@ class SiteCrawl(OutletSpider):
                 self.logger.warning("%s: a second row for host %s is left out (its home page "
                                     "is %s)", row["url"], state.key,
                                     self.sites[state.key].row["url"])
-                self.crawler.stats.inc_value("discovery/duplicate_rows")
+                self.duplicate_rows += 1  # counted when the run starts: no stats before
                 continue
             self.sites[state.key] = state
         if not self.sites:
@@ -178,6 +179,8 @@ class SiteCrawl(OutletSpider):
     async def start(self) -> AsyncIterator[Any]:
         # With robots.txt obeyed, Scrapy's middleware fetches it before the home page goes out;
         # its parser (robots_parsed) gives the Sitemap: lines, so the file is fetched once.
+        if self.duplicate_rows:
+            self.crawler.stats.inc_value("discovery/duplicate_rows", self.duplicate_rows)
         self.resume_moves()
         from_middleware = self.settings.getbool("ROBOTSTXT_OBEY")
         if from_middleware:

@@ -600,6 +600,18 @@ def test_reextract_reads_an_article_once_when_the_crawl_asked_for_both_spellings
     assert again == {i["id"]: i for i in live.items}, proc.stderr[-2000:]
 
 
+def test_a_site_given_by_address_and_as_a_row_is_crawled_once(tmp_path: Path) -> None:
+    """``-a url=X`` and a row of X in EXTRA_OUTLETS: the second row is left out with a
+    warning, as documented; it crashed the spider as it was built (its stats not set yet)."""
+    shape = anysite.feed_only_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"EXTRA_OUTLETS": json.dumps([{"url": shape.url}])})
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["discovery/duplicate_rows"] == 1
+    assert "a second row for host" in result.log
+
+
 JS_CHOOSER = (b'<!DOCTYPE html><html><head><title>Choose</title><script>'
               b'window.location.href = "/ru/";</script></head><body></body></html>')
 
