@@ -59,6 +59,58 @@ def check_arguments(spidercls: type, arguments: dict[str, Any]) -> None:
         check(**arguments)
 
 
+# Numeric settings a run reads deep inside the reactor, with the least value each takes:
+# CONCURRENT_REQUESTS_PER_DOMAIN=0 crawled nothing for ever (one SIGTERM did not end it),
+# FEED_MAX_ENTRIES=-1 read no feed, "abc" was a traceback per feed or at start.
+_WHOLE_AT_LEAST = {
+    "CONCURRENT_REQUESTS": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    "CONCURRENT_REQUESTS_PER_IP": 0, "CONCURRENT_ITEMS": 1, "DOWNLOAD_MAXSIZE": 0,
+    "RETRY_TIMES": 0, "WARC_MAX_SIZE": 0, "EXTRACTION_WORKERS": 0, "ARTICLE_MAX_PAGES": 1,
+    "ARTICLE_MAX_TEXT_CHARS": 1, "SITE_BOILERPLATE_MIN_PAGES": 0, "REFETCH_MAX_AGE_DAYS": 0,
+    "HEALTH_HISTORY": 1, "HEALTH_MIN_SAMPLE": 1, "RULE_MISS_MIN_PAGES": 1,
+    "SITE_MAX_FEEDS": 1, "SITE_MAX_SITEMAPS": 1, "SITE_SITEMAP_DEPTH": 0,
+    "FEED_MAX_ENTRIES": 1, "SITE_MAX_URLS": 1, "SITE_MAX_ARCHIVE_PAGES": 1,
+    "SITE_ZONE_SAMPLES": 0, "SITE_RECENT_DAYS": 1}
+_POSITIVE = ("DOWNLOAD_TIMEOUT", "EXTRACTION_TIMEOUT")
+_SHARES = ("HEALTH_MIN", "RULE_MISS_ALARM")  # from 0 to 1
+_FLAGS = ("WARC_ENABLED", "ITEMS_TO_DATA_DIR", "RUN_LOCK", "ROBOTSTXT_OBEY")
+
+
+def check_run_settings(settings: Any) -> None:
+    """UsageError naming a run setting whose value is of the wrong kind or out of range
+    (``-s CONCURRENT_REQUESTS_PER_DOMAIN=0``, ``-s HEALTH_MIN=abc``), before anything is
+    fetched."""
+    def bad(name: str, what: str) -> UsageError:
+        return UsageError(f"-s {name}={settings.get(name)!r}: must be {what}")
+
+    for name, least in _WHOLE_AT_LEAST.items():
+        if settings.get(name) is None:
+            continue
+        try:
+            value = settings.getint(name)
+        except (TypeError, ValueError):
+            raise bad(name, f"a whole number of at least {least}") from None
+        raw = settings.get(name)
+        if value < least or isinstance(raw, float) and not raw.is_integer():
+            raise bad(name, f"a whole number of at least {least}")
+    for name in (*_POSITIVE, *_SHARES):
+        if settings.get(name) is None:
+            continue
+        try:
+            value = settings.getfloat(name)
+        except (TypeError, ValueError):
+            raise bad(name, "a number") from None
+        if name in _POSITIVE and not value > 0:
+            raise bad(name, "a number of seconds above 0")
+        if name in _SHARES and not 0 <= value <= 1:
+            raise bad(name, "a share from 0 to 1")
+    for name in _FLAGS:
+        try:
+            settings.getbool(name)
+        except (TypeError, ValueError):
+            raise bad(name, "True or False (1 or 0)") from None
+
+
 def check_site_settings(settings: Any, site_arguments: dict[str, Any] | None = None,
                         extra_outlets: bool = True) -> None:
     """UsageError for a bad ``EXTRA_OUTLETS`` or ``OUTLET_BASE_URLS`` before the crawl: the
@@ -73,6 +125,8 @@ def check_site_settings(settings: Any, site_arguments: dict[str, Any] | None = N
     from crawler.outlets import all_outlets
     from crawler.sitecrawl import site_rows  # imports the spiders: not at load
     from crawler.siteoutlets import SiteRowError, check_keys_apart, site_key
+
+    check_run_settings(settings)
 
     given = [] if site_arguments is None else site_rows(
         site_arguments.get("url"), site_arguments.get("outlets"),

@@ -119,3 +119,37 @@ def test_the_site_spider_refuses_a_key_clash_its_command_left_to_it() -> None:
     with pytest.raises(UsageError, match=r"^the rows https://a\.example/ and https://b\."
                                          r"example/ both give the key 'a\.example'"):
         SiteSpider.from_crawler(crawler, url="https://a.example/")
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("CONCURRENT_REQUESTS_PER_DOMAIN", "0", "a whole number of at least 1"),
+    ("FEED_MAX_ENTRIES", "abc", "a whole number of at least 1"),
+    ("EXTRACTION_WORKERS", "1.5", "a whole number of at least 0"),
+    ("DOWNLOAD_MAXSIZE", "-1", "a whole number of at least 0"),
+    ("EXTRACTION_TIMEOUT", "0", "a number of seconds above 0"),
+    ("HEALTH_MIN", "5", "a share from 0 to 1"), ("RULE_MISS_ALARM", "abc", "a number"),
+    ("WARC_ENABLED", "maybe", "True or False (1 or 0)"),
+])
+def test_run_settings_out_of_range_or_of_the_wrong_kind_are_usage_errors(
+        name: str, value: str, message: str) -> None:
+    """CONCURRENT_REQUESTS_PER_DOMAIN=0 crawled nothing for ever (a SIGTERM did not end it);
+    a number that is no number was a traceback at start or per feed; a share above 1 an
+    alarm on every run."""
+    import crawler.settings as defaults
+
+    settings = Settings()
+    settings.setmodule(defaults)
+    check_site_settings(settings)  # the defaults pass
+    settings.set(name, value, priority="cmdline")
+    with pytest.raises(UsageError) as caught:
+        check_site_settings(settings)
+    assert str(caught.value) == f"-s {name}={value!r}: must be {message}"
+
+
+def test_a_crawl_with_no_connection_allowed_per_site_is_refused_at_once(tmp_path: Path) -> None:
+    result = scrapy_command("crawl", "site", "-a", "url=http://127.0.0.1:9/", "-s",
+                            f"DATA_DIR={tmp_path}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=0",
+                            timeout=60)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "CONCURRENT_REQUESTS_PER_DOMAIN='0': must be a whole number of at least 1" \
+        in result.stderr
