@@ -239,7 +239,7 @@ def load_rows(source: str | Path | list[dict[str, Any]] | None,
                 data = tomllib.load(handle)
         except OSError as exc:
             raise SiteRowError(f"cannot read outlets file {path}: {exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # (TOML is UTF-8)
             raise SiteRowError(f"outlets file {path}: {exc}") from exc
         rows, where = site_tables(data.get("site", []), str(path)), str(path)
         if not rows:

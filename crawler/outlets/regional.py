@@ -294,7 +294,7 @@ def load_sites(path: Path | None = None) -> dict[str, Outlet]:
     with path.open("rb") as handle:
         try:
             data = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # (TOML is UTF-8)
             raise SiteRowError(f"{path}: {exc}") from None
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):

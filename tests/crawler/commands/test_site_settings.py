@@ -153,3 +153,12 @@ def test_a_crawl_with_no_connection_allowed_per_site_is_refused_at_once(tmp_path
     assert result.returncode == 2, result.stderr[-2000:]
     assert "CONCURRENT_REQUESTS_PER_DOMAIN='0': must be a whole number of at least 1" \
         in result.stderr
+
+
+def test_an_outlets_file_that_is_no_utf8_is_a_usage_error(tmp_path: Path) -> None:
+    """TOML is UTF-8: a file saved as windows-1251 was a UnicodeDecodeError traceback."""
+    rows = tmp_path / "rows.toml"
+    rows.write_bytes('[[site]]\nurl = "http://rayon.by/"\nname = "Раён"\n'.encode("cp1251"))
+    with pytest.raises(UsageError) as caught:
+        check_site_settings(Settings({"EXTRA_OUTLETS": str(rows)}))
+    assert f"outlets file {rows}: 'utf-8' codec can't decode" in str(caught.value)
