@@ -21,6 +21,7 @@ made for overlapping workers; nor does a replay, whose state is in memory unless
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -35,12 +36,18 @@ from crawler.extensions.run_verdict import RUN_LOCKED
 from crawler.state import state_path
 
 logger = logging.getLogger(__name__)
+MAX_NAME = 200  # bytes of a lock file's name before ".lock" (file systems allow 255)
 
 
 def lock_path(settings: Any, outlet_key: str) -> Path:
     """The outlet's lock file, in the folder of the state store it guards (a key a row gives
-    may hold any character: one that is no file name's is escaped)."""
-    return state_path(settings).parent / f"{quote(outlet_key, safe='')}.lock"
+    may hold any character: one that is no file name's is escaped; a long one is cut and
+    told apart by its digest)."""
+    name = quote(outlet_key, safe="")
+    if len(name.encode()) > MAX_NAME:  # a 300-character key: "File name too long" at start
+        digest = hashlib.sha256(outlet_key.encode()).hexdigest()[:16]
+        name = f"{name[:MAX_NAME - 17]}-{digest}"
+    return state_path(settings).parent / f"{name}.lock"
 
 
 def acquire(path: Path) -> IO[bytes] | None:

@@ -33,6 +33,13 @@ def test_the_lock_sits_beside_the_state_store_it_guards(tmp_path: Path) -> None:
     # a row's key may hold any character: it stays one file name in that folder
     assert lock_path(Settings({"DATA_DIR": str(tmp_path)}), "../a/b c") == (
         tmp_path / "state" / "..%2Fa%2Fb%20c.lock")
+    # a key of 300 characters ("File name too long" as the run started): cut, told apart
+    long_keys = [lock_path(Settings({"DATA_DIR": str(tmp_path)}), "я" * 300 + end)
+                 for end in "ab"]
+    assert long_keys[0] != long_keys[1] and all(len(p.name) <= 205 for p in long_keys)
+    held = acquire(long_keys[0])
+    assert held is not None
+    held.close()
 
 
 def test_a_spider_locks_each_of_its_outlets_and_is_refused_by_any_one_held(
