@@ -444,6 +444,8 @@ class SiteCrawl(OutletSpider):
         state.page_offsets.update(disc.printed_offsets(tree))
         feeds = disc.announced_feeds(tree, response.url)
         self.crawler.stats.inc_value("discovery/feeds_announced", len(feeds))
+        # the row's own feeds first, whatever the page announces (they were never read)
+        feeds = [*self.row_urls(state, state.outlet.discovery.feeds), *feeds]
         yield from self.announced_feeds(state, feeds, response.url)
         for url in () if feeds else self.well_known(state, disc.COMMON_FEED_PATHS,
                                                     path_and_query(response.url)):
@@ -739,9 +741,14 @@ class SiteCrawl(OutletSpider):
     def on_robots(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
         yield from self.sitemap_requests(state, disc.robots_sitemaps(response.body, response.url))
 
+    def row_urls(self, state: disc.SiteState, given: tuple[str, ...]) -> list[str]:
+        """A row's feeds or sitemaps (paths on its site, or addresses) as URLs."""
+        return [self.url_for(state.outlet, p) if p.startswith("/") else p for p in given]
+
     def sitemap_requests(self, state: disc.SiteState, listed: list[str]) -> Iterator[Any]:
-        """The sitemaps robots.txt lists, chosen and bounded as an index's children (a
-        robots.txt may name hundreds), or the common paths when it lists none."""
+        """The row's sitemaps and those robots.txt lists, chosen and bounded as an index's
+        children (a robots.txt may name hundreds), or the common paths when none is named."""
+        listed = [*self.row_urls(state, state.outlet.discovery.sitemaps), *listed]
         if listed:
             yield from self.child_sitemaps(state, self.robots_url(state),
                                            [(url, None) for url in listed], depth=-1)

@@ -14,6 +14,7 @@ from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import regex
@@ -113,6 +114,11 @@ def check_value(name: str, value: Any) -> None:
         raise ValueError(f"must be a string, not {value!r}")
     if name in _LISTS and "" in value:  # an empty cut marker cuts every body at its start
         raise ValueError(f"holds an empty string: {value!r}")
+    if name in ("feeds", "sitemaps"):
+        for where in value:
+            if not where.startswith("/") and urlsplit(where).scheme not in ("http", "https"):
+                raise ValueError(f"{where!r} is no path on the site (\"/rss\") nor an http(s) "
+                                 "address")
     if name == "max_pages" and (isinstance(value, bool) or not isinstance(value, int)
                                 or value < 1):
         raise ValueError(f"must be a whole number of pages (1 or more), not {value!r}")

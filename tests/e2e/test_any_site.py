@@ -600,6 +600,24 @@ def test_reextract_reads_an_article_once_when_the_crawl_asked_for_both_spellings
     assert again == {i["id"]: i for i in live.items}, proc.stderr[-2000:]
 
 
+def test_a_rows_own_feeds_and_sitemaps_are_read(tmp_path: Path) -> None:
+    """A row's ``feeds`` and ``sitemaps`` (README lists them) were never fetched: a site
+    whose feed lives at a path nobody guesses and its home page does not announce gave only
+    what the home page links."""
+    shape = anysite.feed_only_site()
+    site = shape.site
+    site.add("/data/lenta.xml", site.pages.pop("/export/rss.xml"))
+    site.add("/", anysite.chrome(site.host, "<p>Новости района</p>"))  # links nothing
+    row = {"url": shape.url, "feeds": ["/data/lenta.xml"], "sitemaps": ["/data/map.xml"]}
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={**WINDOW},
+                           settings={"EXTRA_OUTLETS": json.dumps([row])})
+        paths = server.requested_paths(site.host)
+    assert_gold_items(result, shape, "title", "published")
+    assert "/data/lenta.xml" in paths and "/data/map.xml" in paths
+    assert result.stats["discovery/feed_entries"] >= len(shape.golds)
+
+
 def test_a_site_given_by_address_and_as_a_row_is_crawled_once(tmp_path: Path) -> None:
     """``-a url=X`` and a row of X in EXTRA_OUTLETS: the second row is left out with a
     warning, as documented; it crashed the spider as it was built (its stats not set yet)."""
