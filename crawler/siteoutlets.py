@@ -110,6 +110,11 @@ def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
             raise SiteRowError(f"{where}: field {name!r}: {exc}") from None
     if not isinstance(row.get("key", ""), str):
         raise SiteRowError(f"{where}: field 'key': must be a string, not {row['key']!r}")
+    if any(c.isspace() or c == "@" or not c.isprintable() for c in row.get("key", "")):
+        # an item's rules are named "<key>@<version>": a space or "@" in the key made every
+        # article's rules "not match" it, and each was dropped
+        raise SiteRowError(f"{where}: field 'key': {row['key']!r} may hold no space, '@' or "
+                           "control character")
     home = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:  # the host as it goes on the wire: `новости.бел` and its punycode are one site
         host = ascii_host(parts.hostname)

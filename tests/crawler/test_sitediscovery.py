@@ -349,6 +349,14 @@ def test_a_site_row_with_no_usable_host_or_port_is_refused(url: str) -> None:
         load_rows([{"url": url}])
 
 
+@pytest.mark.parametrize("key", ["my site", "a@b", "a\nb"])
+def test_a_key_an_items_rule_name_cannot_hold_is_refused(key: str) -> None:
+    """Rules are named "<key>@<version>": every article of a key with a space or "@" was
+    dropped as matching no rules, the run healthy with no item."""
+    with pytest.raises(SiteRowError, match="field 'key': .* may hold no space, '@'"):
+        load_rows([{"url": "https://a.org/", "key": key}])
+
+
 @pytest.mark.parametrize(("source", "message"), [
     ('[site]\nurl = "https://a.org/"\n', "[site] is one table; each site is a [[site]] table"),
     ("site = [1, 2]\n", "row 1 must be a table of fields"),
