@@ -92,7 +92,13 @@ def _check_regex(pattern: str, linear: bool) -> None:
 _TEMPLATE_SAMPLE = {"day": date(2025, 1, 2), "path": "/news/", "page": 2}
 
 
+_WIDE_FIELD = re.compile(r"\{[^{}]*:[^{}]*\d{4,}[^{}]*\}")  # {page:>9999999999}
+
+
 def _check_template(template: str) -> None:
+    if _WIDE_FIELD.search(template):  # formatting it took 50 s and 10 GB, or a MemoryError
+        raise ValueError(f"path template {template!r}: a field's width or precision of four "
+                         "digits or more makes no path")
     try:
         template.format(**_TEMPLATE_SAMPLE)
     except KeyError as exc:

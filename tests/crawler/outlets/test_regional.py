@@ -135,6 +135,7 @@ def test_a_row_needs_only_host_name_and_article_path(tmp_path: Path) -> None:
     (MINIMAL + 'body = ["p:contains(\'x\')"]\n', ":contains() does not run"),
     (MINIMAL + 'body = ["*:has(*:has(p))"]\n', "a :has() inside a :has()"),
     (MINIMAL + 'feeds = ["javascript:alert(1)"]\n', "is no path on the site"),
+    (MINIMAL + 'listing_pages = "{path}?page={page:>9999999999}"\n', "width or precision"),
 ])
 def test_bad_row_errors_name_the_row_and_the_field(tmp_path: Path, row: str, message: str) -> None:
     path = tmp_path / "sites.toml"
