@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.commands import ScrapyCommand
 
 from archive.fileio import quiet_on_closed_pipe
-from crawler.outlets import all_outlets
+from crawler.outlets import all_outlets, check_outlet_table
 from crawler.outlets.base import Outlet
 
 
@@ -56,6 +56,7 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         quiet_on_closed_pipe()
+        check_outlet_table()  # a bad district row: one usage error, not a traceback
         outlets = [describe(o) for o in all_outlets().values()]
         if opts.json:
             print(json.dumps(outlets, ensure_ascii=False, indent=2))

@@ -21,6 +21,7 @@ from archive.schema import schema_errors
 from crawler.archive_rows import learn_rows
 from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES
 from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
+from crawler.outlets import check_outlet_table
 from crawler.reextract import ReextractReport, reextract, said_of
 from crawler.siteoutlets import (
     SiteRowError,
@@ -69,6 +70,7 @@ class Command(ScrapyCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        check_outlet_table()  # a bad district row: every URL of every outlet was skipped
         if not args:
             raise UsageError("give at least one WARC or WACZ file, folder or glob")
         target = opts.overwrite_output or opts.output
