@@ -1,5 +1,8 @@
 """What a crawl learnt of a site row, learnt again from its archive for re-extraction.
 
+Its name, when the row gives none: the one its home page gives itself (the items'
+``source_name``; re-extracted, they had the host).
+
 Where the site lives: a row's home page that redirected to another scheme or port, or to the
 www./bare form of its host (``http://host/`` → ``https://host/``), moved the crawl there and
 its items carry that address (``SiteCrawl.home_landed``); re-extracted with the row as
@@ -30,7 +33,7 @@ from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
 from crawler.feeds import FeedSkips, document_element, feed_entries, sitemap_entries
 from crawler.outlets.base import ascii_host
-from crawler.sitediscovery import offsets_of, printed_offsets
+from crawler.sitediscovery import offsets_of, printed_offsets, site_name
 from crawler.siteoutlets import vote_zone
 from crawler.urls import url_host
 
@@ -53,6 +56,9 @@ def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]]) -> list[str]:
             said.append(f"{row['url']}: its home page redirected to {landed}, as archived: "
                         "its articles are read there, as the crawl read them")
             row["url"] = landed
+        if not row.get("name") and (name := archived_site_name(lookup, str(row["url"]))):
+            row["name"] = name  # the items' source_name, as the crawl read it
+            said.append(f"{row['url']}: name {name!r} (its archived home page's)")
         if row.get("timezone"):
             continue
         pages, channels = site_offsets(lookup, str(row["url"]))
@@ -62,6 +68,23 @@ def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]]) -> list[str]:
                     f"{sum(pages.values())} page date(s), {sum(channels.values())} feed or "
                     "sitemap date(s) with an offset; give the row a timezone to fix it)")
     return said
+
+
+def archived_site_name(lookup: ArchiveLookup, url: str) -> str | None:
+    """The name the site's archived home page gives itself (og:site_name, else its title),
+    as the crawl read it there (``SiteState.name``); None when that page is not archived."""
+    try:
+        archived = next(lookup.readable(url), None)
+        if archived is None or archived.status != 200:
+            return None
+        body = decoded_body(archived, url, MAX_ZONE_BYTES)
+        if isinstance(body, str) or document_element(body) not in ("html", None):
+            return None
+        text, _ = decode_html(body, archived.content_type() or "")
+        return site_name(parse_html(text))
+    except Exception as exc:  # noqa: BLE001 - a damaged home page names nothing
+        logger.debug("No site name from %s: %s", url, exc)
+        return None
 
 
 def landed_url(lookup: ArchiveLookup, url: str) -> str | None:

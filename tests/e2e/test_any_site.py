@@ -600,6 +600,19 @@ def test_reextract_reads_an_article_once_when_the_crawl_asked_for_both_spellings
     assert again == {i["id"]: i for i in live.items}, proc.stderr[-2000:]
 
 
+def test_reextract_names_the_site_as_its_home_page_named_it(tmp_path: Path) -> None:
+    """A row without ``name``: the crawl's items take the home page's og:site_name as their
+    ``source_name``; re-extracted, they had the host."""
+    shape = anysite.news_sitemap_site()
+    with FixtureServer([shape.site]) as server:
+        live = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert live.returncode == 0 and live.items
+    assert {i["source_name"] for i in live.items} != {shape.site.host}
+    again, proc = _reextracted(live.data_dir, {"url": shape.url}, tmp_path / "again.jsonl")
+    crawled = {i["id"]: i for i in live.items}
+    assert {key: again[key] for key in crawled} == crawled, proc.stderr[-2000:]
+
+
 def test_a_rows_own_feeds_and_sitemaps_are_read(tmp_path: Path) -> None:
     """A row's ``feeds`` and ``sitemaps`` (README lists them) were never fetched: a site
     whose feed lives at a path nobody guesses and its home page does not announce gave only
