@@ -4,9 +4,10 @@ Its name, when the row gives none: the one its home page gives itself (the items
 ``source_name``; re-extracted, they had the host).
 
 Where the site lives: a row's home page that redirected to another scheme or port, or to the
-www./bare form of its host (``http://host/`` → ``https://host/``), moved the crawl there and
-its items carry that address (``SiteCrawl.home_landed``); re-extracted with the row as
-given, the same articles got other URLs and ids. The archived redirect says it again.
+www./bare form of its host (``http://host/`` → ``https://host/``; by a 3xx or a meta
+refresh), moved the crawl there and its items carry that address (``SiteCrawl.home_landed``);
+re-extracted with the row as given, the same articles got other URLs and ids. The archived
+redirect says it again.
 
 Its time zone, when the row names none:
 
@@ -26,6 +27,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from w3lib.html import get_meta_refresh
+
 from archive.reader import ArchiveLookup
 from archive.urls import site_host
 from crawler.archive_join import decoded_body
@@ -43,7 +46,9 @@ MAX_ZONE_BYTES = 4 * 1024 * 1024  # a larger body votes for nothing
 FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
 
 
-MAX_HOPS = 5  # archived redirects followed from a row's home page
+MAX_HOPS = 5  # archived redirects (and meta refreshes) followed from a row's home page
+REFRESH_BYTES = 64 * 1024  # a refresh is read in a page's head
+MAX_REFRESH_DELAY = 100  # Scrapy's METAREFRESH_MAXDELAY
 
 
 def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]]) -> list[str]:
@@ -94,10 +99,14 @@ def landed_url(lookup: ArchiveLookup, url: str) -> str | None:
     for _ in range(MAX_HOPS):
         try:
             archived = next(lookup.readable(at), None)
+            location = archived.header("Location") if archived is not None else None
+            if archived is not None and archived.status == 200:
+                location = _meta_refresh(archived, at)
+            elif archived is None or not 300 <= archived.status < 400:
+                location = None
         except Exception:  # noqa: BLE001 - a damaged record says nothing of a move
             return None
-        location = archived.header("Location") if archived is not None else None
-        if archived is None or not 300 <= archived.status < 400 or not location:
+        if not location:
             break
         at = urljoin(at, location.strip())
     end = urlsplit(at)
@@ -107,6 +116,17 @@ def landed_url(lookup: ArchiveLookup, url: str) -> str | None:
             or (end.scheme, end.netloc) == (start.scheme, start.netloc)):
         return None
     return urlunsplit((end.scheme, end.netloc, start.path, start.query, ""))
+
+
+def _meta_refresh(archived: Any, url: str) -> str | None:
+    """Where a page's ``<meta http-equiv="refresh">`` sends a browser within Scrapy's
+    METAREFRESH_MAXDELAY (its MetaRefreshMiddleware moved the crawl there), or None."""
+    body = decoded_body(archived, url, MAX_ZONE_BYTES)
+    if isinstance(body, str):
+        return None
+    text, _ = decode_html(body[:REFRESH_BYTES], archived.content_type() or "")
+    delay, target = get_meta_refresh(text, url, ignore_tags=("noscript",))
+    return target if target and delay is not None and delay <= MAX_REFRESH_DELAY else None
 
 
 def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], Counter[timedelta]]:
