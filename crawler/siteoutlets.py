@@ -91,7 +91,10 @@ def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
     if unknown:
         raise SiteRowError(f"{where}: unknown fields {sorted(unknown)}; known: "
                            f"{sorted(_ROW_FIELDS)}")
-    url = str(row.get("url") or "").strip()
+    if not isinstance(row.get("url"), str):  # a number was taken for a host (https://5/)
+        raise SiteRowError(f"{where}: 'url' must be a site address such as "
+                           f"https://example.org/, not {row.get('url')!r}")
+    url = row["url"].strip()
     if "://" not in url:
         url = f"https://{url}" if url else ""
     parts = urlsplit(url)

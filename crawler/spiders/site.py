@@ -35,6 +35,9 @@ class SiteSpider(SiteCrawl):
                         timezone: str | None = None, since: str | None = None,
                         until: str | None = None, **_: Any) -> None:
         parse_window(since, until)
+        if timezone and not url:  # it is -a url's: left alone, it was ignored without a word
+            raise UsageError("-a timezone goes with -a url (a row of -a outlets or "
+                             "EXTRA_OUTLETS gives its own timezone)")
         site_rows(url, outlets, timezone=timezone)
 
     @classmethod

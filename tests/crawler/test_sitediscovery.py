@@ -841,3 +841,20 @@ def test_a_short_id_is_an_article_link_on_its_headline(href: str, text: str, art
     assert bool(found) is article
     if article:
         assert found <= set(disc.page_links(tree, "https://ex.org/ru/"))
+
+
+def test_a_row_whose_url_is_no_string_is_refused() -> None:
+    """``url = 5`` was taken for the host "5" (``https://5/``) and crawled."""
+    with pytest.raises(SiteRowError, match=r"'url' must be a site address .*, not 5$"):
+        load_rows([{"url": 5}])
+
+
+def test_a_timezone_without_an_address_is_a_usage_error() -> None:
+    """``-a timezone=UTC`` goes with ``-a url``: alone it was ignored, the run crawling
+    nothing (exit 0)."""
+    from scrapy.exceptions import UsageError
+
+    from crawler.spiders.site import SiteSpider
+
+    with pytest.raises(UsageError, match="-a timezone goes with -a url"):
+        SiteSpider.check_arguments(timezone="UTC")
