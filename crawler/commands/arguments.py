@@ -66,12 +66,13 @@ _WHOLE_AT_LEAST = {
     "CONCURRENT_REQUESTS": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
     "CONCURRENT_REQUESTS_PER_IP": 0, "CONCURRENT_ITEMS": 1, "DOWNLOAD_MAXSIZE": 0,
     "RETRY_TIMES": 0, "WARC_MAX_SIZE": 0, "EXTRACTION_WORKERS": 0, "ARTICLE_MAX_PAGES": 1,
-    "ARTICLE_MAX_TEXT_CHARS": 1, "SITE_BOILERPLATE_MIN_PAGES": 0, "REFETCH_MAX_AGE_DAYS": 0,
+    "ARTICLE_MAX_TEXT_CHARS": 1, "SITE_BOILERPLATE_MIN_PAGES": 0,
     "HEALTH_HISTORY": 1, "HEALTH_MIN_SAMPLE": 1, "RULE_MISS_MIN_PAGES": 1,
     "SITE_MAX_FEEDS": 1, "SITE_MAX_SITEMAPS": 1, "SITE_SITEMAP_DEPTH": 0,
     "FEED_MAX_ENTRIES": 1, "SITE_MAX_URLS": 1, "SITE_MAX_ARCHIVE_PAGES": 1,
     "SITE_ZONE_SAMPLES": 0, "SITE_RECENT_DAYS": 1}
 _POSITIVE = ("DOWNLOAD_TIMEOUT", "EXTRACTION_TIMEOUT")
+_NOT_NEGATIVE = ("REFETCH_MAX_AGE_DAYS",)  # days, a fraction too (tests use 0.001)
 _SHARES = ("HEALTH_MIN", "RULE_MISS_ALARM")  # from 0 to 1
 _FLAGS = ("WARC_ENABLED", "ITEMS_TO_DATA_DIR", "RUN_LOCK", "ROBOTSTXT_OBEY")
 
@@ -93,7 +94,7 @@ def check_run_settings(settings: Any) -> None:
         raw = settings.get(name)
         if value < least or isinstance(raw, float) and not raw.is_integer():
             raise bad(name, f"a whole number of at least {least}")
-    for name in (*_POSITIVE, *_SHARES):
+    for name in (*_POSITIVE, *_NOT_NEGATIVE, *_SHARES):
         if settings.get(name) is None:
             continue
         try:
@@ -102,6 +103,8 @@ def check_run_settings(settings: Any) -> None:
             raise bad(name, "a number") from None
         if name in _POSITIVE and not value > 0:
             raise bad(name, "a number of seconds above 0")
+        if name in _NOT_NEGATIVE and not value >= 0:
+            raise bad(name, "a number of at least 0")
         if name in _SHARES and not 0 <= value <= 1:
             raise bad(name, "a share from 0 to 1")
     for name in _FLAGS:

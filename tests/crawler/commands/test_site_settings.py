@@ -129,6 +129,7 @@ def test_the_site_spider_refuses_a_key_clash_its_command_left_to_it() -> None:
     ("EXTRACTION_TIMEOUT", "0", "a number of seconds above 0"),
     ("HEALTH_MIN", "5", "a share from 0 to 1"), ("RULE_MISS_ALARM", "abc", "a number"),
     ("WARC_ENABLED", "maybe", "True or False (1 or 0)"),
+    ("REFETCH_MAX_AGE_DAYS", "-1", "a number of at least 0"),
 ])
 def test_run_settings_out_of_range_or_of_the_wrong_kind_are_usage_errors(
         name: str, value: str, message: str) -> None:
@@ -139,7 +140,9 @@ def test_run_settings_out_of_range_or_of_the_wrong_kind_are_usage_errors(
 
     settings = Settings()
     settings.setmodule(defaults)
-    check_site_settings(settings)  # the defaults pass
+    check_site_settings(settings)  # the defaults pass, and a fraction of a day
+    settings.set("REFETCH_MAX_AGE_DAYS", "0.001", priority="cmdline")
+    check_site_settings(settings)
     settings.set(name, value, priority="cmdline")
     with pytest.raises(UsageError) as caught:
         check_site_settings(settings)
