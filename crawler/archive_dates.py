@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 from archive.reader import ArchiveLookup
 from crawler.archive_join import article_key, decoded_body
+from crawler.archive_rows import FEED_ROOTS
 from crawler.extraction.dates import iso, localise
 from crawler.feeds import FeedSkips, document_element, feed_entries, sitemap_document
 from crawler.outlets import outlet_for_url
@@ -24,7 +25,6 @@ from crawler.sitediscovery import sitemap_records
 from crawler.urls import is_article_url
 
 logger = logging.getLogger(__name__)
-FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
 MAX_FEED_BYTES = 50 * 1024 * 1024  # a larger archived feed dates nothing
 MAX_ENTRIES = 50_000  # entries read of one feed version (a sitemap's protocol limit)
 

@@ -25,18 +25,21 @@ def note_error_answer(stats: Any, status: int | None, url: str) -> None:
     status and URL, so a run that got nothing can say which pages failed and how."""
     if status is None or not (status in BLOCKING_STATUSES or 500 <= status < 600):
         return
-    listed = list(stats.get_value(ERROR_ANSWERS) or [])
+    _keep_listed(stats, ERROR_ANSWERS, f"HTTP {status} {url}")
+
+
+def _keep_listed(stats: Any, key: str, value: str) -> None:
+    """Add ``value`` to the stats list ``key``, up to MAX_BLOCKED_URLS of them."""
+    listed = list(stats.get_value(key) or [])
     if len(listed) < MAX_BLOCKED_URLS:
-        stats.set_value(ERROR_ANSWERS, [*listed, f"HTTP {status} {url}"])
+        stats.set_value(key, [*listed, value])
 
 
 def count_no_article(stats: Any, exc: ExtractionError, url: str) -> str:
     """Count the outcome in ``stats``; return the log level to drop the page at."""
     stats.inc_value(exc.stat)
     if isinstance(exc, BlockedPage):
-        listed = list(stats.get_value(BLOCKED_URLS) or [])
-        if len(listed) < MAX_BLOCKED_URLS:
-            stats.set_value(BLOCKED_URLS, [*listed, url])
+        _keep_listed(stats, BLOCKED_URLS, url)
         logger.warning("Blocked: a %s page instead of the article at %s (archived, no item)",
                        exc.kind, url)
         return "WARNING"
