@@ -243,19 +243,33 @@ def load_rows(source: str | Path | list[dict[str, Any]] | None,
                            f"not {source!r}")
     else:
         path = Path(source)
-        try:
-            with path.open("rb") as handle:
-                data = tomllib.load(handle)
-        except OSError as exc:
-            raise SiteRowError(f"cannot read outlets file {path}: {exc}") from exc
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # (TOML is UTF-8)
-            raise SiteRowError(f"outlets file {path}: {exc}") from exc
+        data = _read_rows_file(path)
         rows, where = site_tables(data.get("site", []), str(path)), str(path)
         if not rows:
             raise SiteRowError(f"outlets file {path} has no [[site]] rows")
     one = where.startswith("-a ")  # a spider argument is one row: named by itself
     return [check_row(dict(row), where if one else f"{where} row {n}")
             for n, row in enumerate(rows, 1)]
+
+
+def _read_rows_file(path: Path) -> dict[str, Any]:
+    """A rows file: TOML, or JSON when named ``.json`` (a list of rows, or ``{"site": […]}``
+    as the TOML reads)."""
+    try:
+        with path.open("rb") as handle:
+            if path.suffix.lower() != ".json":
+                return tomllib.load(handle)
+            data = json.load(handle)
+    except OSError as exc:
+        raise SiteRowError(f"cannot read outlets file {path}: {exc}") from exc
+    except (tomllib.TOMLDecodeError, ValueError) as exc:  # (UnicodeDecodeError too)
+        raise SiteRowError(f"outlets file {path}: {exc}") from exc
+    if isinstance(data, list):
+        return {"site": data}
+    if isinstance(data, dict) and set(data) <= {"site"}:
+        return data
+    raise SiteRowError(f"outlets file {path}: a JSON rows file is a list of rows "
+                       '([{"url": …}]) or {"site": [rows]}')
 
 
 # --- the time zone a site prints -----------------------------------------------------------

@@ -11,6 +11,7 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import Settings
 
 from crawler.commands.arguments import check_site_settings
+from crawler.siteoutlets import load_rows
 from tests.support.crawl import scrapy_command
 from tests.support.hang import python_within
 
@@ -165,3 +166,19 @@ def test_an_outlets_file_that_is_no_utf8_is_a_usage_error(tmp_path: Path) -> Non
     with pytest.raises(UsageError) as caught:
         check_site_settings(Settings({"EXTRA_OUTLETS": str(rows)}))
     assert f"outlets file {rows}: 'utf-8' codec can't decode" in str(caught.value)
+
+
+def test_an_outlets_file_named_json_is_read_as_json(tmp_path: Path) -> None:
+    """A ``.json`` rows file was parsed as TOML: a list of rows was refused as bad TOML."""
+    listed, wrapped, one = (tmp_path / name for name in ("l.json", "w.JSON", "one.json"))
+    listed.write_text('[{"url": "http://rayon.by/", "name": "Раён"}]', "utf-8")
+    wrapped.write_text('{"site": [{"url": "http://rayon.by/"}, {"url": "http://b.by/"}]}')
+    one.write_text('{"url": "http://rayon.by/"}')
+    assert [row["url"] for row in load_rows(str(listed))] == ["http://rayon.by/"]
+    assert load_rows(listed)[0]["name"] == "Раён"
+    assert [row["url"] for row in load_rows(wrapped)] == ["http://rayon.by/", "http://b.by/"]
+    with pytest.raises(UsageError, match=r"one\.json: a JSON rows file is a list of rows"):
+        check_site_settings(Settings({"EXTRA_OUTLETS": str(one)}))
+    one.write_text('[{"url": "http://rayon.by/",]')
+    with pytest.raises(UsageError, match=r"outlets file .*one\.json: Expecting"):
+        check_site_settings(Settings({"EXTRA_OUTLETS": str(one)}))
