@@ -270,7 +270,7 @@ def _fresh_outdir(path: str) -> None:
     """Usage error when ``path`` holds an earlier export's files (``NNN_<id>.txt``) or is a
     corpus: this export's numbered files would sit among them, old versions and articles a
     selection left out read as part of it."""
-    from .export_txt import EXPORTED_NAME
+    from .export_txt import EXPORTED_NAME, clear_unfinished
 
     _folder_for(path)
     target = Path(path)
@@ -278,6 +278,13 @@ def _fresh_outdir(path: str) -> None:
         return
     if (target / "_corpus.json").exists():
         raise UsageError(f"{path} is a corpus folder: export into another folder")
+    try:
+        if removed := clear_unfinished(target):
+            print(f"note: removed the {removed} file(s) an export stopped midway left in "
+                  f"{path}", file=sys.stderr)
+    except OSError as exc:
+        raise UsageError(f"{path} holds an export stopped midway that cannot be cleared: "
+                         f"{exc}") from exc
     earlier = sorted(p.name for p in target.iterdir() if EXPORTED_NAME.fullmatch(p.name))
     if earlier:
         raise UsageError(f"{path} holds {len(earlier)} file(s) of an earlier export "

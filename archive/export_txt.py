@@ -136,6 +136,8 @@ def file_stem(ident: str) -> str:
 
 
 EXPORTED_NAME = re.compile(r"\d{3,}_.+\.txt")  # what export_txt writes: NNN_<id>.txt
+_TEMP_NAME = re.compile(r"\.\d{3,}_.+\.txt\..+\.tmp")  # fileio.write_atomically's, of one
+UNFINISHED = ".export-txt-unfinished"  # in OUTDIR while an export writes; gone once done
 
 
 def export_txt(items_jsonl: str | Path, outdir: str | Path,
@@ -150,7 +152,9 @@ def export_txt(items_jsonl: str | Path, outdir: str | Path,
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     width = max(3, len(str(len(order) - 1)))
-    written = []
+    written: list[Path] = []
+    marker = out / UNFINISHED
+    marker.touch()
     with open(items_jsonl, "rb") as fh:
         for i, (*_, offset) in enumerate(order):
             fh.seek(offset)
@@ -161,9 +165,24 @@ def export_txt(items_jsonl: str | Path, outdir: str | Path,
             try:
                 write_atomically(path, text.encode("utf-8", "replace"))  # lone \\uD800 escapes
             except OSError as exc:
+                marker.unlink(missing_ok=True)
                 raise _undone(written, path, exc) from None
             written.append(path)
+    marker.unlink()
     return written
+
+
+def clear_unfinished(outdir: Path) -> int:
+    """Remove what an export killed midway left in ``outdir`` (its numbered files, temp
+    files, and the mark saying it had not finished); how many numbered files. Only files
+    this export writes, and only under its mark: another export's finished files stay."""
+    if not (outdir / UNFINISHED).exists():
+        return 0
+    numbered = [p for p in outdir.iterdir() if EXPORTED_NAME.fullmatch(p.name)]
+    for path in numbered + [p for p in outdir.iterdir() if _TEMP_NAME.fullmatch(p.name)]:
+        path.unlink(missing_ok=True)
+    (outdir / UNFINISHED).unlink(missing_ok=True)
+    return len(numbered)
 
 
 def _undone(written: list[Path], path: Path, exc: OSError) -> OSError:

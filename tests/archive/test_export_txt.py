@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -97,6 +99,36 @@ def test_an_export_into_a_folder_of_an_earlier_one_is_refused_and_changes_nothin
     res = run_cli("export-txt", items, out)
     assert res.returncode == 2 and "earlier export (000_ok1.txt" in res.stderr, res.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_an_export_killed_midway_is_cleared_by_the_rerun_which_writes_it_whole(tmp_path):
+    """A SIGKILLed export left numbered files, and the rerun was refused as an export into
+    an earlier one's folder: the user had to find and delete them. What it left is marked
+    unfinished; the rerun clears it (saying so) and writes every file, and a finished
+    export is still refused."""
+    items = tmp_path / "items.jsonl"
+    count = 600
+    items.write_text("".join(json.dumps({**GOOD, "id": f"a{n}", "url": f"http://e.com/{n}"})
+                             + "\n" for n in range(count)), "utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "export-txt", str(items),
+                             str(out)], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline \
+            and len(list(out.glob("*.txt")) if out.is_dir() else []) < 20:
+        time.sleep(0.005)
+    proc.kill()
+    assert proc.wait() == -signal.SIGKILL, "the export finished before the kill"
+    left = len(list(out.glob("*.txt")))
+    assert 20 <= left < count
+    res = run_cli("export-txt", items, out)
+    assert res.returncode == 0, res.stderr
+    assert f"removed the {left} file(s) an export stopped midway left in {out}" in res.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{n:03d}_a{m}.txt" for n, m in enumerate(sorted(range(count), key=lambda m: f"{m}")))
+    again = run_cli("export-txt", items, out)
+    assert again.returncode == 2 and "earlier export" in again.stderr, again.stderr
 
 
 def test_a_failed_export_leaves_no_half_written_file(tmp_path, monkeypatch):
