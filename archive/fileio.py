@@ -84,8 +84,10 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
     try:
         if atomic:
             mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+            _clear_stale_temps(path)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             target = Path(tmp)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # in use: no other run takes it for a killed one's
             os.fchmod(fd, mode)  # mkstemp's 0600 is no output file's mode
         else:
             how = (os.O_WRONLY | os.O_TRUNC) if replace else (os.O_RDWR | os.O_APPEND)
@@ -120,6 +122,24 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
         except OSError as exc:
             target.unlink(missing_ok=True)
             raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def _clear_stale_temps(path: Path) -> None:
+    """Remove the temp files of :func:`whole_lines` runs on ``path`` that were killed (a
+    temp no process holds locked): each could be as big as the output, and a rerun makes a
+    new one."""
+    prefix = f".{path.name}."
+    with contextlib.suppress(OSError):
+        for temp in path.parent.iterdir():
+            if not (temp.name.startswith(prefix) and temp.name.endswith(".tmp")):
+                continue
+            with contextlib.suppress(OSError):
+                fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    temp.unlink()
+                finally:
+                    os.close(fd)
 
 
 def _umask() -> int:

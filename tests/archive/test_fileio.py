@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from archive.fileio import append_durably, append_whole, whole_lines, write_all
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_write_all_finishes_short_writes(tmp_path: Path, monkeypatch) -> None:
@@ -93,6 +97,32 @@ def test_a_replaced_output_stays_as_it_was_when_the_new_one_fails(tmp_path: Path
     with whole_lines(path, True) as out:
         out(b'{"n": 3}\n')
     assert path.read_bytes() == b'{"n": 3}\n' and path.stat().st_mode & 0o777 == 0o640
+
+
+def test_the_temp_file_of_a_killed_replacing_run_is_cleared_by_the_next(tmp_path: Path
+                                                                        ) -> None:
+    """``reextract -O`` killed midway left its temp file (as big as the output), and every
+    rerun killed left another. The next run removes what no running writer holds."""
+    path = tmp_path / "items [1].jsonl"
+    writer = ("import sys, time; from pathlib import Path; from archive.fileio import "
+              "whole_lines\nwith whole_lines(Path(sys.argv[1]), True) as out:\n"
+              "    out(b'{}\\n' * 1000); print('ready', flush=True); time.sleep(60)")
+    proc = subprocess.Popen([sys.executable, "-c", writer, str(path)], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    finally:
+        proc.kill()
+        proc.wait()
+    killed = [p.name for p in tmp_path.iterdir()]
+    assert len(killed) == 1 and killed[0].startswith(".items [1].jsonl."), killed
+    with whole_lines(path, True) as live:  # a run writing meanwhile: its temp is kept
+        live(b'{"live": 1}\n')
+        with whole_lines(path, True) as out:
+            out(b'{"n": 1}\n')
+        assert killed[0] not in [p.name for p in tmp_path.iterdir()]
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+    assert path.read_bytes() == b'{"live": 1}\n'  # the live run's, renamed last
 
 
 def test_durable_appends_are_all_or_nothing(tmp_path: Path, monkeypatch) -> None:
