@@ -180,6 +180,26 @@ def check_keys_apart(rows: list[dict[str, Any]]) -> None:
         if _site_of(seen["url"]) != _site_of(row["url"]):
             raise SiteRowError(f"the rows {seen['url']} and {row['url']} both give the key "
                                f"{key!r}: give one of them another 'key'")
+    _check_aliases_apart(rows)
+
+
+def _check_aliases_apart(rows: list[dict[str, Any]]) -> None:
+    """SiteRowError for a row's alias naming another row's site or a registered outlet's
+    host: that site's pages would be read as this row's, or as the other's, by order."""
+    from crawler.outlets import all_outlets  # imports extraction: not at load
+
+    owners = {_site_of(f"http://{host}/"): f"the outlet {outlet.key!r}"
+              for outlet in all_outlets().values() for host in outlet.hosts}
+    for row in rows:
+        owners.setdefault(_site_of(row["url"]), f"the row {row['url']}")
+    for row in rows:
+        own = _site_of(row["url"])
+        for alias in _tuple(row.get("aliases")):
+            site = _site_of(alias if "//" in alias else f"http://{alias}/")
+            owner = owners.get(site)
+            if owner is not None and owner != owners[own]:
+                raise SiteRowError(f"the row {row['url']}: its alias {alias!r} is the site of "
+                                   f"{owner}: a page there would be read as either's")
 
 
 def outlet_from_site_row(row: dict[str, Any]) -> Outlet:

@@ -182,3 +182,26 @@ def test_an_outlets_file_named_json_is_read_as_json(tmp_path: Path) -> None:
     one.write_text('[{"url": "http://rayon.by/",]')
     with pytest.raises(UsageError, match=r"outlets file .*one\.json: Expecting"):
         check_site_settings(Settings({"EXTRA_OUTLETS": str(one)}))
+
+
+@pytest.mark.parametrize(("rows", "owner"), [
+    ([{"url": "https://a.example/", "aliases": ["www.belta.by"]}], "the outlet 'belta'"),
+    ([{"url": "https://a.example/", "aliases": "pvestnik.by"}], "the outlet 'pvestnik.by'"),
+    ([{"url": "https://a.example/", "aliases": ["b.example"]}, {"url": "https://www.b.example/"}],
+     "the row https://www.b.example/"),
+    ([{"url": "https://www.belta.by/", "aliases": ["news.zerkalo.io"]}], "the outlet 'zerkalo'"),
+])
+def test_an_alias_naming_another_outlets_site_is_a_usage_error(
+        rows: list[dict[str, object]], owner: str) -> None:
+    """Its pages would be read as the row's or as the other outlet's, by order: accepted."""
+    with pytest.raises(UsageError) as caught:
+        check_site_settings(Settings({"EXTRA_OUTLETS": rows}))
+    assert f"its alias {rows[0]['aliases']!r}".replace("['", "'").replace("']", "'") \
+        in str(caught.value) and f"is the site of {owner}" in str(caught.value)
+
+
+def test_an_alias_of_the_rows_own_site_or_a_free_host_passes() -> None:
+    check_site_settings(Settings({"EXTRA_OUTLETS": [
+        {"url": "https://www.belta.by/", "aliases": ["belta.by"]},
+        {"url": "https://a.example/", "aliases": ["old-a.example", "m.a.example"]},
+        {"url": "https://m.a.example/"}]}))
