@@ -308,13 +308,14 @@ MIN_MORE_PROSE = 2  # prose paragraphs the generic text must add to show the bod
 
 
 def only_a_part(paragraphs: list[str], generic: list[str]) -> bool:
-    """Whether a rule's body is only part of the article the generic extractor finds: every
-    paragraph of it is there, with MIN_MORE_PROSE paragraphs of prose and twice its text more.
-    A redesign that left the body's selector on the lead or summary block and moved the text
-    to a new one makes the rule seem to match (the item would be the lead, and no miss)."""
+    """Whether a rule's body is not the article the generic extractor finds but a part of it,
+    or a block apart from it: every paragraph of it is there, or none is, and the generic text
+    has MIN_MORE_PROSE paragraphs of prose and twice its text more. A redesign that left the
+    body's selector on the lead or summary block, or on a sidebar promo, and moved the text to
+    a new block makes the rule seem to match (the item would be that block, and no miss)."""
     own = set(paragraphs)
     extra = [p for p in generic if p not in own]
-    return (len(extra) < len(generic) and own <= set(generic)
+    return (bool(extra) and (own <= set(generic) or len(extra) == len(generic))
             and sum(is_prose(p) for p in extra) >= MIN_MORE_PROSE
             and sum(map(len, extra)) >= 2 * sum(map(len, paragraphs)))
 

@@ -42,7 +42,14 @@ TEASER = (f'<div class="promo" itemprop="articleBody"><p>{escape(HEADLINES[0])}.
           f'{escape(HEADLINES[1])}</p><p><a href="/life/1801.html">Читать далее</a></p></div>')
 
 
-@pytest.mark.parametrize("block", [RELATED_LIST, TEASER], ids=["headline-list", "teaser"])
+# A sidebar promo of two sentences of prose, in no way part of the article
+PROMO = ('<div class="promo" itemprop="articleBody"><p>Зеркало рассказывает, как поддержать '
+         "редакцию: переводы, подписка и помощь с распространением наших материалов в сети. "
+         "Каждый перевод помогает нам работать дальше и писать о том, что важно.</p></div>")
+
+
+@pytest.mark.parametrize("block", [RELATED_LIST, TEASER, PROMO],
+                         ids=["headline-list", "teaser", "promo"])
 def test_a_block_that_kept_the_old_class_is_no_body_and_counts_as_a_miss(block: str) -> None:
     article = extract(after_article(RENAMED, block))
     assert article.text == GOLD.text
@@ -50,7 +57,8 @@ def test_a_block_that_kept_the_old_class_is_no_body_and_counts_as_a_miss(block: 
     assert rule_misses(article)["text"] == ('[itemprop="articleBody"]', "div#article_body")
 
 
-@pytest.mark.parametrize("block", [RELATED_LIST, TEASER], ids=["headline-list", "teaser"])
+@pytest.mark.parametrize("block", [RELATED_LIST, TEASER, PROMO],
+                         ids=["headline-list", "teaser", "promo"])
 def test_with_the_body_still_matching_the_extra_block_changes_nothing(block: str) -> None:
     article = extract(after_article(PAGE, block))
     assert article.text == GOLD.text
