@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from lxml import etree
 
 from crawler.extraction import dates
-from crawler.extraction.dateline import ArticleDates, logo_heading, same_headline, title_key
+from crawler.extraction.dateline import (
+    ArticleDates,
+    logo_heading,
+    modified_stamp,
+    same_headline,
+    title_key,
+)
 from crawler.extraction.html import (
     all_values,
     first_match,
@@ -182,12 +188,32 @@ def _date(candidates: list[DateCandidate], now: datetime | None = None
     return None, None
 
 
-def _rule_dates(page: ArticleDates, specs: tuple[str, ...]) -> list[DateCandidate]:
+def _rule_dates(page: ArticleDates, specs: tuple[str, ...], published: bool = False
+                ) -> list[DateCandidate]:
     """Each rule's first value outside menus, sidebars and widgets: a class such as
     ``.post-date`` also marks the dates of a sidebar's headline list, which would silently
-    give the item another article's date once the article's own date moved."""
+    give the item another article's date once the article's own date moved. ``published``:
+    not a stamp marked or labelled as the update ("Обновлено: …") either."""
     return [(rule_source(spec), v) for spec in specs
-            for v in [v for n, v in select_pairs(page.tree, spec) if not page.in_chrome(n)][:1]]
+            for v in [v for n, v in select_pairs(page.tree, spec) if not page.in_chrome(n)
+                      and not (published and modified_stamp(n))][:1]]
+
+
+AGREE = timedelta(hours=1)  # dates of one moment, written rounded or by two clocks
+
+
+def _agreeing(rule_dates: list[DateCandidate], structured: list[DateCandidate],
+              now: datetime | None) -> list[DateCandidate]:
+    """The rule dates the page's structured dates (JSON-LD, meta, microdata) do not
+    contradict: when they carry an offset and agree among themselves, a rule date with an
+    offset over AGREE from them is another date (a redesign put a news strip's ``<time>``
+    first, which the rule now reads) and counts as a miss."""
+    stated = [d for _, raw in structured if (d := dates.parse_any(raw, now)) and d.tzinfo]
+    if not stated or max(stated) - min(stated) > AGREE:
+        return rule_dates
+    return [(src, raw) for src, raw in rule_dates
+            if not ((d := dates.parse_any(raw, now)) and d.tzinfo
+                    and min(abs(d - s) for s in stated) > AGREE)]
 
 
 def _labelled(source: str, values: list[str]) -> list[DateCandidate]:
@@ -376,13 +402,15 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         else None
     page = ArticleDates(tree, meta.title, now)
     article_time, first_time = page.time_stamps()
-    published, src = _date(_rule_dates(page, rules.published if rules else ())
-                           + _labelled(JSON_LD, [v for v in (ld.get("datePublished"),)
-                                                 if isinstance(v, str)])
-                           + _labelled(META, _meta(tree, "article:published_time"))
-                           + _labelled(MICRODATA, microdata(page, "datePublished"))
-                           + _labelled(HTML, [article_time] if article_time else []), now)
-    visible, visible_src = _date(_rule_dates(page, rules.published_visible), now) if rules \
+    structured = (_labelled(JSON_LD, [v for v in (ld.get("datePublished"),)
+                                      if isinstance(v, str)])
+                  + _labelled(META, _meta(tree, "article:published_time"))
+                  + _labelled(MICRODATA, microdata(page, "datePublished")))
+    published, src = _date(_agreeing(_rule_dates(page, rules.published if rules else (), True),
+                                     structured, now)
+                           + structured + _labelled(HTML, [article_time] if article_time else []),
+                           now)
+    visible, visible_src = _date(_rule_dates(page, rules.published_visible, True), now) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
         # no machine-readable date of the article: the one printed with it

@@ -256,3 +256,24 @@ def test_the_outlets_own_promo_blocks_stay_out_of_the_generic_text_after_a_redes
     assert article.extractor["fields"]["text"] == "generic"
     assert "Подписаться на рассылку" not in article.text
     assert article.text == gold.text
+
+
+STRIP = ('<div class="top-strip"><div class="item"><a href="/life/1.html">Новость дня про '
+         'погоду</a> <time datetime="2026-01-09T08:00:00+03:00">9 января, 08:00</time></div>'
+         '</div>')
+UPDATED = ('<span>Обновлено: <time datetime="2026-01-12T10:00:00+03:00">12 января 2026, 10:00'
+           '</time></span> ')
+
+
+@pytest.mark.parametrize("html", [PAGE.replace("<main>", STRIP + "<main>"),
+                                  PAGE.replace("<time datetime=", UPDATED + "<time datetime=", 1)],
+                         ids=["news-strip-first", "update-stamp-first"])
+def test_a_time_the_date_rule_reads_first_but_of_another_moment_is_not_the_published(
+        html: str) -> None:
+    """A redesign put a news strip's ``<time>`` (another article's) or the update stamp before
+    the article's own: the rule ``time[datetime]`` read it, and every item had that date while
+    article:published_time said otherwise."""
+    assert html != PAGE
+    article = extract(html)
+    assert article.published == GOLD.published.isoformat()
+    assert "published" not in rule_misses(article)
