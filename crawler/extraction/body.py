@@ -206,6 +206,7 @@ def _block_heading(line: str, markers: tuple[str, ...]) -> bool:
 
 INSERT_LOOKAHEAD = 3  # headlines a "read also" insert may hold before the article goes on
 MIN_PROSE_CHARS = 200  # a paragraph this long, ending a sentence, is the article's own
+CALL_PROSE_CHARS = 100  # a paragraph of prose after a call to subscribe: the article goes on
 
 
 def _inline_insert(lines: list[str], at: int) -> int | None:
@@ -217,6 +218,15 @@ def _inline_insert(lines: list[str], at: int) -> int | None:
         if len(line) >= MIN_PROSE_CHARS and line[-1] in ".!?…»\"":
             return k
     return None
+
+
+def _call_mid_text(lines: list[str], at: int) -> bool:
+    """Whether the call to subscribe (a cut marker) at ``at`` sits between two paragraphs:
+    the article's prose goes on right after it, for MIN_MORE_PROSE paragraphs of
+    CALL_PROSE_CHARS. A plug set mid-text ("Подписывайтесь на наш Telegram") cut the rest of
+    the article off; one that ends the body is followed by links, headlines, or nothing."""
+    after = [len(line) >= CALL_PROSE_CHARS and is_prose(line) for line in lines[at + 1:]]
+    return after[:1] == [True] and sum(after) >= MIN_MORE_PROSE
 
 
 # A card's link to its article, beside READ_MORE's forms ("Читать новость", "Read story").
@@ -277,6 +287,8 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
         if n in cards and not (author_line and author_line.match(line)):
             continue
         if _markers_opening(line, markers):
+            if _call_mid_text(lines, n):
+                continue
             break
         if _block_heading(line, block_markers):
             skip = _inline_insert(lines, n)

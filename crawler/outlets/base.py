@@ -172,7 +172,8 @@ COMMON_DROP = (
     "[class*=comments]",
 )
 COMMON_CUT_MARKERS = ("Последние новости", "Читайте также", "Читайте нас в", "Популярное",
-                      "Рекомендуем", "Подписывайтесь на")
+                      "Рекомендуем", "Подписывайтесь на", "Падпісвайцеся на",
+                      "Підписуйтесь на", "Підписуйтеся на")
 # Block headings that also open ordinary sentences ("Рекомендуем пешеходам быть внимательными…",
 # "Последние новости показывают…"): unless an outlet names them, they end the body only as a
 # heading (crawler.extraction.body). The calls to subscribe above end it whatever follows.

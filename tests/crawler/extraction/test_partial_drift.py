@@ -277,3 +277,20 @@ def test_a_time_the_date_rule_reads_first_but_of_another_moment_is_not_the_publi
     article = extract(html)
     assert article.published == GOLD.published.isoformat()
     assert "published" not in rule_misses(article)
+
+
+@pytest.mark.parametrize("call", ["Подписывайтесь на наш Telegram-канал",
+                                  "Падпісвайцеся на наш канал у Telegram",
+                                  "Подписывайтесь на Зеркало в Дзен!"])
+def test_a_call_to_subscribe_set_between_two_paragraphs_cuts_nothing_off(call: str) -> None:
+    """A plug inserted mid-text (a redesign's, an editor's) is a cut marker: the body ended
+    there, and every item kept two paragraphs of five."""
+    second = f"<p>{escape(GOLD.paragraphs[1])}</p>"
+    assert second in PAGE
+    article = extract(PAGE.replace(second, f"{second}<p>{call}</p>", 1))
+    assert article.text == GOLD.text
+    # at the end it still ends the body, and so do what follows it: links, headlines
+    tail = (f"<p>{call}</p><p><a href='https://t.me/x'>t.me/x</a></p>"
+            f"<p>{escape(HEADLINES[0])}</p><p>{escape(HEADLINES[1])}</p>")
+    last = f"<p>{escape(GOLD.paragraphs[-1])}</p>"
+    assert extract(PAGE.replace(last, last + tail, 1)).text == GOLD.text
