@@ -3,7 +3,7 @@
 Real ``scrapy crawl belta`` processes: run 1 exports two articles and finishes. The site then
 answers one of them with its "page not found" template (status 200) and the others slowly.
 Run 2 probes the template, judges it a soft 404 and is stopped by SIGTERM
-with requests left (as systemd stops a crawl); started again with the same JOBDIR it resumes
+with requests left (the other articles are held until then; as systemd stops a crawl); started again with the same JOBDIR it resumes
 and fetches the rest. Both sessions' files name one run id, not run 1's; a replay of the whole
 folder, with the state run 2 started from, gives the live verdicts: it takes the probes of
 the run the resumed session belongs to, the session that asked them included.
@@ -82,9 +82,12 @@ def resumed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         site.publish()  # every article slow
         soft_site(site)
         site.site.add(site.path(template), not_found_template(site.path(template)))
+        # the other articles wait until the stop: it lands mid-run whatever the machine's load
+        gate = site.hold(unheld=(template,))
         proc = start_crawl("belta", data_dir, server, settings=jobdir)
         wait_for_removal(data_dir, template.url, proc, before)
         proc.send_signal(signal.SIGTERM)
+        gate.set()
         _, out["stopped_log"] = proc.communicate(timeout=120)
         out["stopped_code"] = proc.returncode
         out["files_2a"] = set(warc_runs(data_dir / "warc")) - out["files_1"]

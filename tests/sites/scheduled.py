@@ -58,13 +58,15 @@ class ChangingBelta:
         self.site.add("/rss", Page(rss("БЕЛТА", f"https://{belta.HOST}/", entries).encode(),
                                    content_type="application/rss+xml; charset=utf-8"))
 
-    def hold(self, free: int = 0, within: float = 120.0) -> threading.Event:
-        """Answer the first ``free`` article requests, hold the later ones until the event is
-        set (or ``within`` seconds pass): a test acts while the crawl is surely still under
-        way, whatever the machine's load, instead of racing fixed page delays. Until the
-        next :meth:`publish`, which serves the pages unheld again."""
+    def hold(self, free: int = 0, within: float = 120.0,
+             unheld: tuple[GoldArticle, ...] = ()) -> threading.Event:
+        """Answer the first ``free`` article requests (and every one of ``unheld``), hold the
+        later ones until the event is set (or ``within`` seconds pass): a test acts while the
+        crawl is surely still under way, whatever the machine's load, instead of racing fixed
+        page delays. Until the next :meth:`publish`, which serves the pages unheld again."""
         gate, lock = threading.Event(), threading.Lock()
-        held = {self.path(g): self.site.pages.pop(self.path(g)) for g in self.golds}
+        held = {self.path(g): self.site.pages.pop(self.path(g)) for g in self.golds
+                if g not in unheld}
         served = [0]
 
         def serve(target: str) -> Page | None:
