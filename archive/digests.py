@@ -6,7 +6,12 @@ import base64
 import binascii
 import hashlib
 
-_ALGOS = {"sha1": "sha1", "sha256": "sha256", "sha512": "sha512", "md5": "md5"}
+# hashlib's own names; a tool's label is read in any case, with "-" or "_" or neither
+# ("sha-1", "SHA1", "sha3-256"). Not shake_*: their digest has no fixed length.
+_ALGOS = {variant: name for name in hashlib.algorithms_guaranteed if not name.startswith("shake")
+          for variant in (name, name.replace("_", "-"), name.replace("_", ""))}
+_ALGOS |= {f"{name[:3]}-{name[3:]}": name for name in ("sha1", "sha224", "sha256", "sha384",
+                                                         "sha512")}
 
 
 def _encodings(raw: bytes) -> set[str]:

@@ -215,3 +215,29 @@ def test_digest_encodings_other_tools_write_are_accepted(encode):
     raw = hashlib.sha1(data).digest()
     assert check_digest(f"sha1:{encode(raw)}", data) is True
     assert check_digest(f"sha1:{encode(raw)}", data + b"x") is False
+
+
+@pytest.mark.parametrize(("label", "algo"), [
+    ("sha-1", "sha1"), ("SHA-256", "sha256"), ("sha384", "sha384"), ("blake2b", "blake2b"),
+    ("sha3-256", "sha3_256")])
+def test_digests_of_every_algorithm_label_tools_write_are_checked(tmp_path, label, algo):
+    """warcio and others write "sha-1:"/"sha-256:"; "sha384" and "blake2b" are in hashlib.
+    Only sha1/sha256/sha512/md5 were known: a damaged record labelled otherwise passed
+    verify with 0 errors."""
+    body = page("Digest label")
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    damaged = block.replace(b"Digest label", b"Digest lab3l")
+
+    def labelled(data: bytes) -> str:
+        return f"{label}:{base64.b32encode(hashlib.new(algo, data).digest()).decode()}"
+    fields = [("WARC-Block-Digest", labelled(block)), ("WARC-Payload-Digest", labelled(body))]
+    path = tmp_path / "labels.warc"
+    path.write_bytes(record("response", "http://labels.example/", block, digests=False,
+                            extra=fields)
+                     + record("response", "http://labels.example/bad", damaged, digests=False,
+                              extra=fields))
+    offsets = [i.offset for i in iter_records(path)]
+    assert check_digest(fields[0][1], block) is True and check_digest(fields[0][1], damaged) is False
+    report = verify([path])
+    assert sorted((e.offset, str(e).rsplit(": ", 1)[1]) for e in report.errors) == [
+        (offsets[1], "WARC-Block-Digest mismatch"), (offsets[1], "WARC-Payload-Digest mismatch")]
