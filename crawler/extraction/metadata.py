@@ -294,11 +294,10 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
             return h1_source, text
     plausible = next((text for node, text in h1s if not logo_heading(node)), None)
     if found:
+        if shown := _shown_title(tree, found):  # the one the page shows as a heading
+            return shown[0], _without_site_name(shown[1], names)
         src, best = found[0][0], _without_site_name(found[0][1], names)
-        others = [text_content(n) for n in select_nodes(tree, "h2, h3, h4, [itemprop~=headline]")
-                  if n.tag != "h1"]
-        if (plausible is None or _word_count(best) > _word_count(plausible)
-                or any(same_headline(h, t) for h in others for _src, t in found)):
+        if plausible is None or _word_count(best) > _word_count(plausible):
             return src, best
     if plausible:
         return h1_source, plausible
@@ -310,6 +309,17 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
     if heading := _heading_opening(tree, page_title):
         return HTML, heading
     return HTML, _without_site_name(page_title, names)
+
+
+def _shown_title(tree: etree._Element, found: list[tuple[str, str]]
+                 ) -> tuple[str, str] | None:
+    """The first stated title (source, text) that another heading of the page shows (the
+    theme's headline is an ``<h2>``): one stated wrongly (a JSON-LD headline naming the
+    site's front page) does not."""
+    others = [text_content(n) for n in select_nodes(tree, "h2, h3, h4, [itemprop~=headline]")
+              if n.tag != "h1"]
+    return next(((src, t) for src, t in found if any(same_headline(h, t) for h in others)),
+                None)
 
 
 def _heading_opening(tree: etree._Element, page_title: str) -> str | None:
@@ -384,13 +394,16 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                    site_names(tree, objects, ld, outlet, url),
                                    rule_source("h1") if rules else HTML)
     else:
-        src, rule_title = rule_headline(tree, rules.title,
-                                        site_names(tree, objects, ld, outlet, url))
-        src, title = _first((src, rule_title), (JSON_LD, headline),
-                            (OPENGRAPH, og_title))
-        if not title:  # the rule missed and nothing structured names the article: the page's
-            # own <h1> (no logo) or <title> without the site's name, as for a page no rule knows
-            src, title = generic_title(tree, [], site_names(tree, objects, ld, outlet, url), HTML)
+        names = site_names(tree, objects, ld, outlet, url)
+        src, title = rule_headline(tree, rules.title, names)
+        stated = [(s, clean_line(t)) for s, t in ((JSON_LD, headline), (OPENGRAPH, og_title))
+                  if t and clean_line(t)]
+        if title and not any(same_headline(title, t) for _s, t in stated) \
+                and _shown_title(tree, stated):
+            title = None  # the rule reads a rubric in the <h1>; the page shows its title else
+        if not title:  # the rule missed: the title as for a page no rule knows, the stated
+            # ones checked against the page's headings, then its <h1> (no logo) or <title>
+            src, title = generic_title(tree, stated, names, HTML)
     meta.title = clean_line(title) if title else None
     prov.record(rules, "title", src if meta.title else None)
     src, subtitles = _rule(tree, rules.subtitle if rules else None)

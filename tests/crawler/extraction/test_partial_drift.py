@@ -294,3 +294,23 @@ def test_a_call_to_subscribe_set_between_two_paragraphs_cuts_nothing_off(call: s
             f"<p>{escape(HEADLINES[0])}</p><p>{escape(HEADLINES[1])}</p>")
     last = f"<p>{escape(GOLD.paragraphs[-1])}</p>"
     assert extract(PAGE.replace(last, last + tail, 1)).text == GOLD.text
+
+
+WRONG_LD = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+            '"NewsArticle", "headline": "Новости Беларуси и мира"}</script>')
+
+
+@pytest.mark.parametrize("html", [
+    PAGE.replace(f"<h1>{GOLD.title}</h1>",
+                 f'<h1 class="rubric">Политика</h1><h2 class="headline">{GOLD.title}</h2>'),
+    PAGE.replace("<h1>", "<h2>").replace("</h1>", "</h2>").replace("</head>", WRONG_LD + "</head>"),
+], ids=["rubric-in-h1", "wrong-json-ld-headline"])
+def test_a_title_the_page_shows_as_a_heading_wins_over_a_rubric_or_a_wrong_headline(
+        html: str) -> None:
+    """The ``<h1>`` the rule reads now holds the rubric (the headline an ``<h2>``, as og:title
+    says), or the rule misses and a JSON-LD headline names the front page: each item was
+    titled "Политика" or "Новости Беларуси и мира"."""
+    assert html != PAGE
+    article = extract(html)
+    assert article.title == GOLD.title
+    assert rule_misses(article)["title"] == ("h1",)
