@@ -169,11 +169,12 @@ COMMON_DROP = (
     "script", "style", "noscript", "iframe", "form", "button", "svg", "template", "figcaption",
     "figure", "aside", "nav", "[class*=share]", "[class*=social]", "[class*=subscribe]",
     "[class*=caption]", "[class*=banner]", "[class*=advert]", "[class*=related]",
-    "[class*=comments]",
+    "[class*=comments]", "[class*=cookie]", "[class*=consent]",
 )
 COMMON_CUT_MARKERS = ("Последние новости", "Читайте также", "Читайте нас в", "Популярное",
                       "Рекомендуем", "Подписывайтесь на", "Падпісвайцеся на",
-                      "Підписуйтесь на", "Підписуйтеся на")
+                      "Підписуйтесь на", "Підписуйтеся на", "Следите за новостями",
+                      "Сачыце за навінамі", "Стежте за новинами")
 # Block headings that also open ordinary sentences ("Рекомендуем пешеходам быть внимательными…",
 # "Последние новости показывают…"): unless an outlet names them, they end the body only as a
 # heading (crawler.extraction.body). The calls to subscribe above end it whatever follows.
@@ -190,6 +191,9 @@ COMMON_DROP_PARAGRAPHS = (
     r"^.{0,250}[.!?»\s](фото|фота):\s*\S[^!?]{0,100}$",
     r"^читать новость$",
     r"^продолжая использовать наш сайт.*cookie",
+    r"^(мы используем|мы выкарыстоўваем|ми використовуємо)\s.{0,40}cookie",
+    # the advertiser's marking the law asks for ("Реклама. ООО «…», ИНН …, erid: …")
+    r"^(реклама|рэклама)\b.{0,200}\b(инн|унп|огрн|erid)\b",
 )
 
 

@@ -314,3 +314,18 @@ def test_a_title_the_page_shows_as_a_heading_wins_over_a_rubric_or_a_wrong_headl
     article = extract(html)
     assert article.title == GOLD.title
     assert rule_misses(article)["title"] == ("h1",)
+
+
+@pytest.mark.parametrize("block", [
+    "<p>Реклама. ООО «Ромашка», ИНН 7700000000, erid: 2SDnjc</p>",
+    "<p>Рэклама. ТАА «Рамонак», УНП 123456789</p>",
+    '<div class="cookie-consent"><p>Мы используем файлы cookie и аналогичные технологии, чтобы '
+    "улучшить работу сайта. Нажимая «Принять», вы соглашаетесь с этим.</p></div>",
+    "<p>Мы используем файлы cookie, чтобы сайт работал лучше.</p>",
+    "<p>Сачыце за навінамі ў нашым Telegram-канале і падтрымайце Люстэрка</p>",
+    "<p>Следите за новостями в нашем Telegram-канале</p>",
+], ids=["ad-marking", "ad-marking-be", "consent-block", "consent-line", "plug-be", "plug-ru"])
+def test_a_marking_consent_or_plug_inserted_in_the_body_stays_out(block: str) -> None:
+    second = f"<p>{escape(GOLD.paragraphs[1])}</p>"
+    article = extract(PAGE.replace(second, second + block, 1))
+    assert article.text == GOLD.text
