@@ -37,6 +37,7 @@ RUNEWS24 = Outlet(
         drop=("div.b-news", "[class*=b-banner]", "div.cookie", "div.b-cookie"),
         cut_markers=("Читайте нас в телеграм", "Read us on Telegram"),
         drop_paragraphs=(r"^(?:Фото|Photo):\s", r"^(?:Все )?новости дня$", r"^Согласен$"),
-        author_line=r"^(?:Автор|Author):\s*(.{2,80})$",
+        # the byline as the site writes it, and as a redesign may reword it
+        author_line=r"^(?:Автор(?: материала| текста)?|Текст|Author|Text)\s*:\s*(.{2,80})$",
     ),),
 )

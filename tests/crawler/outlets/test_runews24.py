@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 import pytest
 
@@ -74,3 +75,17 @@ def test_url_date() -> None:
     assert url_date("https://runews24.ru/politics/12/01/2026/x") == date(2026, 1, 12)
     assert url_date("https://runews24.ru/politics/31/02/2026/x") is None
     assert url_date("https://runews24.ru/politics/") is None
+
+
+@pytest.mark.parametrize("label", ["Автор материала", "Автор текста", "Текст"])
+def test_a_reworded_byline_is_still_the_author_and_no_text(label: str) -> None:
+    s = story("modern")
+    body = runews24.build().site.find(runews24.path_of(s.gold.url)).body.decode()
+    line = f"<p>Автор: {escape(s.gold.authors[0])}</p>"
+    assert line in body
+    article = extract_article(ArticlePage(
+        url=s.gold.url, outlet="runews24",
+        body=body.replace(line, f"<p>{label}: {escape(s.gold.authors[0])}</p>").encode(),
+        headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+        fetched_at="2026-01-13T10:00:00+00:00"))
+    assert article.authors == s.gold.authors and article.text == s.gold.text
