@@ -275,9 +275,18 @@ def _decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+def _decode_lines(raw: bytes) -> list[str]:
+    """Header lines as text, each decoded on its own (UTF-8, else Latin-1), as warcio does:
+    one Latin-1 byte in an unrelated field turned a UTF-8 WARC-Target-URI into mojibake."""
+    try:
+        return raw.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return [_decode(line) for line in raw.split(b"\n")]
+
+
 def _parse_fields(lines: list[bytes], skipped: list[str] | None = None
                   ) -> list[tuple[str, str]]:
-    return _parse_text_fields(_decode(b"\n".join(lines)).split("\n"), skipped)
+    return _parse_text_fields(_decode_lines(b"\n".join(lines)), skipped)
 
 
 def _parse_text_fields(lines: list[str], skipped: list[str] | None = None
@@ -902,7 +911,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             version = _decode(line).strip()
             if not version.startswith("WARC/"):
                 raise ValueError(f"not a WARC record (starts {line[:20]!r})")
-            fields = _parse_text_fields(_decode(raw[len(line) :]).split("\n"))
+            fields = _parse_text_fields(_decode_lines(raw[len(line) :]))
             body_start = len(raw)
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
@@ -995,7 +1004,7 @@ def _whole_record_at(fh, pos: int, size: int) -> bool | None:
     line = fh.readline(_MAX_HEAD)
     raw, done = _read_head(fh, line)
     try:
-        length = _content_length(_parse_text_fields(_decode(raw[len(line):]).split("\n")))
+        length = _content_length(_parse_text_fields(_decode_lines(raw[len(line):])))
     except ValueError:
         return False
     end = pos + len(raw) + (length or 0)

@@ -1,0 +1,40 @@
+"""Hand-made record shapes other tools write or leave: read as warcio reads them, or reported
+by file and offset."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archive.cdxj import build_index
+from archive.reader import ArchiveLookup, iter_records
+from tests.support.warcs import gz, http_response
+
+
+def _raw_response(url: bytes, body: bytes, extra: bytes = b"") -> bytes:
+    block = http_response(body)
+    head = (b"WARC/1.1\r\nWARC-Type: response\r\n"
+            b"WARC-Record-ID: <urn:uuid:11111111-2222-3333-4444-555555555555>\r\n"
+            b"WARC-Date: 2026-01-02T03:04:05Z\r\nWARC-Target-URI: " + url + b"\r\n" + extra
+            + b"Content-Type: application/http; msgtype=response\r\n"
+            + b"Content-Length: %d\r\n\r\n" % len(block))
+    return head + block + b"\r\n\r\n"
+
+
+@pytest.mark.parametrize("name", ["mixed.warc", "mixed.warc.gz"])
+def test_one_latin1_field_leaves_a_utf8_target_uri_whole(tmp_path, name):
+    url = "http://ex.com/новости"
+    rec = _raw_response(url.encode(), b"<p>body</p>", extra=b"X-Crawler-Note: caf\xe9\r\n")
+    path = tmp_path / name
+    path.write_bytes(gz(rec) if name.endswith(".gz") else rec)
+    errors: list = []
+    lines = build_index([path], on_error=errors.append)
+    assert [json.loads(ln.split(" ", 2)[2])["url"] for ln in lines] == [url]
+    assert lines[0].startswith("com,ex)/%d0%bd%d0%be%d0%b2%d0%be%d1%81%d1%82%d0%b8 ")
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    res = lookup.get(url)
+    assert res is not None and res.payload == b"<p>body</p>"
+    (info,) = iter_records(path)
+    assert info.record.get("X-Crawler-Note") == "café"  # the odd field alone read as Latin-1
+    assert errors == []
