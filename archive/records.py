@@ -496,6 +496,13 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
         if rest < len(data):
             if data.startswith(b"WARC/", rest):
                 raise ValueError(f"gzip member holds more than one record: {RECOMPRESS_HINT}")
+            if _length_holds(data, body_start, length, fields):
+                problems.append(
+                    f"{len(data) - rest} stray bytes after its block (at byte {rest} of its "
+                    f"inflated gzip member), not part of the record: left out (starting "
+                    f"{data[rest : rest + 20]!r})"
+                )
+                return WarcRecord(version, fields, block), problems
             block = data[body_start:]
             block = block[:-4] if block.endswith(b"\r\n\r\n") else block
             problems.append(
@@ -503,6 +510,19 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
                 "taken up to the end of the member"
             )
     return WarcRecord(version, fields, block), problems
+
+
+def _length_holds(data: bytes, body_start: int, length: int,
+                  fields: list[tuple[str, str]]) -> bool:
+    """Whether a member's Content-Length, with bytes after it in the member, is right: its
+    block digest says so, or (no digest to ask) the record separator follows, as a plain
+    file's reader judges (_ends_at). Stray bytes glued onto the block changed the page served
+    and made verify report digest mismatches the record does not have."""
+    digest = get_header(fields, "WARC-Block-Digest")
+    ok = check_digest(digest, data[body_start : body_start + length]) if digest else None
+    if ok is not None:
+        return ok
+    return data.startswith((b"\r\n\r\n", b"\n\n"), body_start + length)
 
 
 def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, int]:

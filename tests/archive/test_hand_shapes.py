@@ -9,7 +9,8 @@ import pytest
 
 from archive.cdxj import build_index
 from archive.reader import ArchiveLookup, iter_records
-from tests.support.warcs import gz, http_response
+from archive.verify import verify
+from tests.support.warcs import gz, http_response, response
 
 
 def _raw_response(url: bytes, body: bytes, extra: bytes = b"") -> bytes:
@@ -38,3 +39,24 @@ def test_one_latin1_field_leaves_a_utf8_target_uri_whole(tmp_path, name):
     (info,) = iter_records(path)
     assert info.record.get("X-Crawler-Note") == "café"  # the odd field alone read as Latin-1
     assert errors == []
+
+
+@pytest.mark.parametrize("digests", [True, False])
+def test_stray_bytes_after_a_whole_record_in_its_gzip_member_are_left_out(tmp_path, digests):
+    """Content-Length right (its digest agrees, or the separator follows): the bytes after
+    the record are reported by offset, not glued onto the page."""
+    body = b"<html><p>1</p></html>"
+    rec = response("http://ex.com/1", body, digests=digests)
+    path = tmp_path / "j.warc.gz"
+    first = gz(response("http://ex.com/0", b"first"))
+    path.write_bytes(first + gz(rec + b"junk after record"))
+    second = len(first)
+    errors: list = []
+    res = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/1")
+    assert res is not None and res.payload == body
+    assert [(e.offset, e.kept) for e in errors] == [(second, True)]
+    assert errors[0].reason.startswith("17 stray bytes after its block")
+    assert "b'junk after record'" in errors[0].reason
+    report = verify([path])
+    assert [(p.offset, p.severity) for p in report.problems] == [(second, "error")]
+    assert report.problems[0].message.startswith("17 stray bytes")  # no digest mismatch
