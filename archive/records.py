@@ -235,6 +235,9 @@ def parse_warc_date(value: str) -> datetime:
     value = value.strip()
     if not value:
         raise ValueError(NO_DATE)
+    said = value
+    if "t" in value or "z" in value:  # RFC 3339 allows lower-case t and z (warcio reads them)
+        value = value.replace("t", "T").replace("z", "Z")
     m = _ISO_Z.fullmatch(value) or _DIGITS14.fullmatch(value)
     if m:  # the usual form (or pywb's 14 digits), without strptime's cost
         y, mo, d, h, mi, sec, frac = m.groups()
@@ -242,7 +245,7 @@ def parse_warc_date(value: str) -> datetime:
         try:
             return datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec), micro, UTC)
         except ValueError as exc:
-            raise ValueError(f"bad WARC-Date {value[:60]!r}") from exc
+            raise ValueError(f"bad WARC-Date {said[:60]!r}") from exc
     v = value.rstrip("Z")
     for fmt in ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
         try:
@@ -252,7 +255,7 @@ def parse_warc_date(value: str) -> datetime:
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
     except (ValueError, OverflowError) as exc:
-        raise ValueError(f"bad WARC-Date {value[:60]!r}") from exc
+        raise ValueError(f"bad WARC-Date {said[:60]!r}") from exc
 
 
 _DATES: dict[str, datetime] = {}

@@ -4,11 +4,13 @@ by file and offset."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
 from archive.cdxj import build_index
 from archive.reader import ArchiveLookup, iter_records
+from archive.records import parse_warc_date
 from archive.verify import verify
 from tests.support.warcs import gz, http_response, response
 
@@ -60,3 +62,17 @@ def test_stray_bytes_after_a_whole_record_in_its_gzip_member_are_left_out(tmp_pa
     report = verify([path])
     assert [(p.offset, p.severity) for p in report.problems] == [(second, "error")]
     assert report.problems[0].message.startswith("17 stray bytes")  # no digest mismatch
+
+
+def test_a_warc_date_with_lower_case_t_and_z_is_read(tmp_path):
+    path = tmp_path / "d.warc.gz"
+    path.write_bytes(gz(response("http://ex.com/a", b"<p>a</p>", date="2026-01-02t03:04:05.5z")))
+    errors: list = []
+    lines = build_index([path], on_error=errors.append)
+    assert [ln.split(" ", 2)[:2] for ln in lines] == [["com,ex)/a", "20260102030405"]]
+    res = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/a")
+    assert res is not None and res.payload == b"<p>a</p>"
+    assert res.date == datetime(2026, 1, 2, 3, 4, 5, 500000, UTC)
+    assert errors == [] and verify([path]).problems == []
+    with pytest.raises(ValueError, match="bad WARC-Date '2026-13-02t03:04:05z'"):
+        parse_warc_date("2026-13-02t03:04:05z")
