@@ -809,6 +809,9 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
                 return
             offset = nxt
             continue
+        if not data.strip(b"\r\n"):  # an empty member (a writer's gzip.open(.., "ab") that
+            offset += length  # wrote nothing): no record and no damage, as warcio reads it
+            continue
         try:
             rec, problems = parse_member(data)
         except ValueError as exc:

@@ -76,3 +76,15 @@ def test_a_warc_date_with_lower_case_t_and_z_is_read(tmp_path):
     assert errors == [] and verify([path]).problems == []
     with pytest.raises(ValueError, match="bad WARC-Date '2026-13-02t03:04:05z'"):
         parse_warc_date("2026-13-02t03:04:05z")
+
+
+def test_an_empty_gzip_member_is_no_record_and_no_damage(tmp_path):
+    recs = [response(f"http://ex.com/{i}", b"<p>%d</p>" % i) for i in (1, 2)]
+    path = tmp_path / "e.warc.gz"
+    path.write_bytes(gz(recs[0]) + gz(b"") + gz(recs[1]) + gz(b"\r\n"))
+    errors: list = []
+    infos = list(iter_records(path, errors.append))
+    assert [(i.offset, i.record.target_uri) for i in infos] == [
+        (0, "http://ex.com/1"), (len(gz(recs[0])) + len(gz(b"")), "http://ex.com/2")]
+    assert errors == [] and verify([path]).problems == []
+    assert ArchiveLookup(path).get("http://ex.com/2").payload == b"<p>2</p>"
