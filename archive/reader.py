@@ -303,12 +303,18 @@ def _own_empty_payload(rec: WarcRecord) -> bool:
     return _is_http(http) and not _not_modified(rec, http.status)
 
 
-def _truncated_response(rec: WarcRecord) -> bool:
-    """A response record holding only part of its response (WARC-Truncated: the transfer
-    failed, or the tool cut it): evidence of what arrived, never served or re-read as the page.
-    Only responses: Heritrix marks its revisits "length" too, and they hold no payload by
-    design."""
-    return rec.rec_type == "response" and bool(rec.get("WARC-Truncated"))
+def truncated_reason(info: RecordInfo) -> str | None:
+    """Why a response record holding only part of its response (WARC-Truncated: the transfer
+    failed, or the tool cut it) is not served: evidence of what arrived, never served or
+    re-read as the page, but said by file and offset (dropped unsaid, a capture went missing
+    with nothing to tell why). Only responses: Heritrix marks its revisits "length" too, and
+    they hold no payload by design. None for a whole record."""
+    rec = info.record
+    reason = (rec.get("WARC-Truncated") or "").strip()
+    if rec.rec_type != "response" or not reason:
+        return None
+    return (f"response for {rec.target_uri[:200]!r} is WARC-Truncated ({reason[:40]}): only "
+            "part of the response, not served")
 
 
 def _segment_reason(info: RecordInfo) -> str | None:
@@ -517,10 +523,8 @@ def iter_responses(
         records = iter_records(path, on_error, max_record_size=max_record_size)
         for info in _consistent(path, records, on_error):
             rec = info.record
-            if _truncated_response(rec):
-                continue
-            if segmented := _segment_reason(info):
-                report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
+            if unserved := truncated_reason(info) or _segment_reason(info):
+                report(WarcFormatError(path, info.offset, unserved), on_error, soft=True)
                 continue
             if rec.rec_type == "response":
                 try:
@@ -834,11 +838,10 @@ class ArchiveLookup:
                 if rec.rec_type == "warcinfo":
                     run = self._run_key(runs, _run_of(rec))
                     continue
-                if (rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri
-                        or _truncated_response(rec)):
+                if rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri:
                     continue
-                if segmented := _segment_reason(info):
-                    report(WarcFormatError(path, info.offset, segmented), on_error, soft=True)
+                if unserved := truncated_reason(info) or _segment_reason(info):
+                    report(WarcFormatError(path, info.offset, unserved), on_error, soft=True)
                     continue
                 count += 1
                 elsewhere = _payload_elsewhere(rec)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict
 from .errors import WarcFormatError
-from .reader import inputs_of
+from .reader import inputs_of, truncated_reason
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets
 from .wacz_input import crc_problem
@@ -174,6 +174,8 @@ def verify(
                 found(Problem(str(info.file), info.offset, sev, msg, info.record.record_id))
 
             _check_record(info, add)
+            if cut := truncated_reason(info):  # no damage, but no reader serves it
+                add("warning", cut)
             uri = normalize_url(rec.target_uri) if rec.target_uri else ""
             where = (str(info.file), info.offset, rec.record_id)
             if rec.record_id:

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 
 from archive.cdxj import build_index
-from archive.reader import ArchiveLookup, iter_records
+from archive.reader import ArchiveLookup, iter_records, iter_responses
 from archive.records import parse_warc_date
 from archive.verify import verify
-from tests.support.warcs import gz, http_response, response
+from tests.support.warcs import gz, http_response, record, response
 
 
 def _raw_response(url: bytes, body: bytes, extra: bytes = b"") -> bytes:
@@ -88,3 +88,23 @@ def test_an_empty_gzip_member_is_no_record_and_no_damage(tmp_path):
         (0, "http://ex.com/1"), (len(gz(recs[0])) + len(gz(b"")), "http://ex.com/2")]
     assert errors == [] and verify([path]).problems == []
     assert ArchiveLookup(path).get("http://ex.com/2").payload == b"<p>2</p>"
+
+
+def test_a_warc_truncated_response_is_not_served_but_reported_by_offset(tmp_path):
+    whole = response("http://ex.com/a", b"<p>whole</p>")
+    cut = record("response", "http://ex.com/a", http_response(b"<p>wh"), date="2026-01-03T00:00:00Z",
+                  extra=[("WARC-Truncated", "time")])
+    path = tmp_path / "t.warc.gz"
+    path.write_bytes(gz(whole) + gz(cut))
+    at = len(gz(whole))
+    said = ("response for 'http://ex.com/a' is WARC-Truncated (time): only part of the "
+            "response, not served")
+    errors: list = []
+    res = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/a")
+    assert res is not None and res.payload == b"<p>whole</p>"  # the whole capture before it
+    assert [(e.file, e.offset, e.reason, e.kept) for e in errors] == [(str(path), at, said, False)]
+    errors.clear()
+    assert [r.payload for r in iter_responses(path, on_error=errors.append)] == [b"<p>whole</p>"]
+    assert [(e.offset, e.reason) for e in errors] == [(at, said)]
+    assert [(p.offset, p.severity, p.message) for p in verify([path]).problems] == [
+        (at, "warning", said)]
