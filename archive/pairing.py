@@ -13,13 +13,21 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from .records import RecordInfo
+from .urls import strip_brackets
 
 PAIR_WINDOW = 4
 _CAPTURES = frozenset(("response", "revisit"))
 
 
+def id_key(value: str) -> str:
+    """A record id as compared: without its angle brackets, which some writers leave out of
+    WARC-Concurrent-To (a POST's request then paired nothing, and its answer was served for
+    a GET of the URL)."""
+    return strip_brackets(value)
+
+
 def _names(info: RecordInfo) -> set[str]:
-    return {v.strip() for k, v in info.record.headers if k.lower() == "warc-concurrent-to"}
+    return {id_key(v) for k, v in info.record.headers if k.lower() == "warc-concurrent-to"}
 
 
 def _kind(info: RecordInfo) -> str:
@@ -28,7 +36,7 @@ def _kind(info: RecordInfo) -> str:
 
 
 def _linked(a: RecordInfo, names_a: set[str], b: RecordInfo, names_b: set[str]) -> bool:
-    return b.record.record_id in names_a or a.record.record_id in names_b
+    return id_key(b.record.record_id) in names_a or id_key(a.record.record_id) in names_b
 
 
 def with_requests(infos: Iterable[RecordInfo]) -> Iterator[RecordInfo]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict
 from .errors import WarcFormatError
+from .pairing import id_key
 from .reader import inputs_of, truncated_reason
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets
@@ -205,10 +206,12 @@ def verify(
     pairs |= {(b, a) for a, b in pairs}
     for file, offset, record_id, rec_type, uri, target in links:
         p = Problem(file, offset, "warning", "", record_id)
-        if target not in ids:
+        # as pairing reads it: with or without the angle brackets a writer left out
+        linked = ids.get(target) or ids.get(f"<{id_key(target)}>") or ids.get(id_key(target))
+        if linked is None:
             p.message = f"WARC-Concurrent-To {target} not found in the given files"
         else:
-            ttype, turi, _ = ids[target]
+            ttype, turi, _ = linked
             if (rec_type, ttype) in pairs and turi != uri:
                 p.severity = "error"
                 p.message = f"WARC-Concurrent-To {target} has a different target URI"

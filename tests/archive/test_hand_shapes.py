@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from archive.cdxj import build_index
+from archive.methods import method_query
 from archive.reader import ArchiveLookup, iter_records, iter_responses
 from archive.records import parse_warc_date
 from archive.verify import verify
@@ -108,3 +109,21 @@ def test_a_warc_truncated_response_is_not_served_but_reported_by_offset(tmp_path
     assert [(e.offset, e.reason) for e in errors] == [(at, said)]
     assert [(p.offset, p.severity, p.message) for p in verify([path]).problems] == [
         (at, "warning", said)]
+
+
+def test_a_request_naming_its_response_without_angle_brackets_pairs_it(tmp_path):
+    """The POST's answer is not served for a GET of the URL (it is newer than the GET's)."""
+    get = response("http://ex.com/form", b"<p>GET FORM</p>", date="2026-01-01T00:00:00Z")
+    rid = "urn:uuid:0b0b0b0b-1111-2222-3333-444444444444"
+    post = response("http://ex.com/form", b"<p>POST RESULT</p>", rec_id=f"<{rid}>")
+    req = record("request", "http://ex.com/form",
+                 b"POST /form HTTP/1.1\r\nHost: ex.com\r\nContent-Type: "
+                 b"application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1",
+                 extra=[("WARC-Concurrent-To", rid)])
+    path = tmp_path / "p.warc.gz"
+    path.write_bytes(gz(get) + gz(post) + gz(req))
+    lookup = ArchiveLookup(path)
+    assert lookup.get("http://ex.com/form").payload == b"<p>GET FORM</p>"
+    query = method_query("POST", "application/x-www-form-urlencoded", "3", b"a=1")
+    assert lookup.get("http://ex.com/form", method=query).payload == b"<p>POST RESULT</p>"
+    assert [p.message for p in verify([path]).problems] == []
