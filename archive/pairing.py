@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from .records import RecordInfo
-from .urls import strip_brackets
+from .urls import normalize_url, strip_brackets, surt
 
 PAIR_WINDOW = 4
 _CAPTURES = frozenset(("response", "revisit"))
@@ -24,6 +24,20 @@ def id_key(value: str) -> str:
     WARC-Concurrent-To (a POST's request then paired nothing, and its answer was served for
     a GET of the URL)."""
     return strip_brackets(value)
+
+
+def _index_key(url: str) -> tuple[str, str]:
+    """The URL as the index keys it (its SURT key: IDNA host, no trailing dot or empty
+    query), a query's ``+`` read as the space it encodes, and its scheme."""
+    key, mark, query = surt(url).partition("?")
+    return url.partition(":")[0].lower(), key + mark + query.replace("+", "%20")
+
+
+def same_target(a: str, b: str) -> bool:
+    """Whether a capture's and its request's target URIs name one URL, as the index and a
+    lookup take them: a Unicode host and its punycode, ``a?`` and ``a``, ``q=a b`` and
+    ``q=a+b``, ``ex.com.`` and ``ex.com`` were taken for a damaged header and not served."""
+    return a == b or normalize_url(a) == normalize_url(b) or _index_key(a) == _index_key(b)
 
 
 def _names(info: RecordInfo) -> set[str]:

@@ -21,7 +21,7 @@ from .errors import ErrorHandler, WarcFormatError, report
 from .httputil import maybe_dechunk
 from .methods import capture_method
 from .model import PROBE_FIELD, RUN_FIELD, SPIDER_FIELD, UNMARKED, ArchivedResponse, RecordRef
-from .pairing import with_requests
+from .pairing import same_target, with_requests
 from .records import (
     ARC_CONVERT,
     OTHER_CODEC_SUFFIXES,
@@ -477,8 +477,7 @@ def _disagrees(info: RecordInfo) -> bool:
     req = info.request
     if req is None:
         return False
-    a, b = info.record.target_uri, req.record.target_uri
-    return a != b and normalize_url(a) != normalize_url(b)
+    return not same_target(info.record.target_uri, req.record.target_uri)
 
 
 def _consistent(path: Path, infos: Iterable[RecordInfo],

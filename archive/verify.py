@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict
 from .errors import WarcFormatError
-from .pairing import id_key
+from .pairing import id_key, same_target
 from .reader import inputs_of, truncated_reason
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets
@@ -212,7 +212,7 @@ def verify(
             p.message = f"WARC-Concurrent-To {target} not found in the given files"
         else:
             ttype, turi, _ = linked
-            if (rec_type, ttype) in pairs and turi != uri:
+            if (rec_type, ttype) in pairs and not same_target(turi, uri):
                 p.severity = "error"
                 p.message = f"WARC-Concurrent-To {target} has a different target URI"
         if p.message:

@@ -13,7 +13,7 @@ from archive.methods import method_query
 from archive.reader import ArchiveLookup, iter_records, iter_responses
 from archive.records import parse_warc_date
 from archive.verify import verify
-from tests.support.warcs import gz, http_response, record, response
+from tests.support.warcs import gz, http_request, http_response, record, response
 
 
 def _raw_response(url: bytes, body: bytes, extra: bytes = b"") -> bytes:
@@ -127,3 +127,31 @@ def test_a_request_naming_its_response_without_angle_brackets_pairs_it(tmp_path)
     query = method_query("POST", "application/x-www-form-urlencoded", "3", b"a=1")
     assert lookup.get("http://ex.com/form", method=query).payload == b"<p>POST RESULT</p>"
     assert [p.message for p in verify([path]).problems] == []
+
+
+@pytest.mark.parametrize(("resp_url", "req_url"), [
+    ("http://пример.рф/a", "http://xn--e1afmkfd.xn--p1ai/a"),
+    ("http://ex.com/a?", "http://ex.com/a"),
+    ("http://ex.com/s?q=a b", "http://ex.com/s?q=a+b"),
+    ("http://ex.com./a", "http://ex.com/a"),
+])
+def test_a_request_spelling_its_responses_url_otherwise_is_no_damaged_header(
+        tmp_path, resp_url, req_url):
+    rid = "<urn:uuid:11111111-0000-0000-0000-000000000001>"
+    resp = response(resp_url, b"<p>page</p>", rec_id=rid)
+    req = record("request", req_url, http_request("http://ex.com/a"),
+                 extra=[("WARC-Concurrent-To", rid)])
+    other = response("http://ex.com/b", b"<p>b</p>", rec_id="<urn:uuid:b>")
+    bad_req = record("request", "http://ex.com/c", http_request("http://ex.com/c"),
+                     extra=[("WARC-Concurrent-To", "<urn:uuid:b>")])
+    path = tmp_path / "p.warc.gz"
+    path.write_bytes(gz(resp) + gz(req) + gz(other) + gz(bad_req))
+    at = len(gz(resp)) + len(gz(req))
+    errors: list = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert lookup.get(resp_url).payload == b"<p>page</p>"
+    assert lookup.get("http://ex.com/b") is None  # a request for another URL still refuses it
+    assert [e.offset for e in errors] == [at] and "a damaged header" in errors[0].reason
+    assert [r.payload for r in iter_responses(path, on_error=lambda e: None)] == [b"<p>page</p>"]
+    assert [(p.offset, p.severity) for p in verify([path]).problems
+            if "different target URI" in p.message] == [(at + len(gz(other)), "error")]
