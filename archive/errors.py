@@ -40,6 +40,12 @@ class WarcFormatError(Exception):
         return type(self), (self.file, self.offset, self.reason, self.kept)
 
 
+class UnservedRecord(WarcFormatError):
+    """A whole record no reader serves as the page: a response marked WARC-Truncated (the
+    crawl's own, when a transfer failed, or another tool's). Said by file and offset, but no
+    damage: a replay or re-extraction of an archive holding some has not failed."""
+
+
 ErrorHandler = Callable[[WarcFormatError], None]
 
 log = logging.getLogger("archive")

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
-from .errors import ErrorHandler, WarcFormatError, report
+from .errors import ErrorHandler, UnservedRecord, WarcFormatError, report
 from .httputil import maybe_dechunk
 from .methods import capture_method
 from .model import PROBE_FIELD, RUN_FIELD, SPIDER_FIELD, UNMARKED, ArchivedResponse, RecordRef
@@ -317,6 +317,16 @@ def truncated_reason(info: RecordInfo) -> str | None:
             "part of the response, not served")
 
 
+def _unserved(path: Path | str, info: RecordInfo) -> WarcFormatError | None:
+    """The report of a record not served as a page: a truncated response (no damage), or a
+    segment of one (not joined)."""
+    if cut := truncated_reason(info):
+        return UnservedRecord(path, info.offset, cut)
+    if segmented := _segment_reason(info):
+        return WarcFormatError(path, info.offset, segmented)
+    return None
+
+
 def _segment_reason(info: RecordInfo) -> str | None:
     """Why a response or resource that is the first part of a segmented record (WARC 1.1,
     5.17) is not served: it holds only the start of the page, the rest is in `continuation`
@@ -522,8 +532,8 @@ def iter_responses(
         records = iter_records(path, on_error, max_record_size=max_record_size)
         for info in _consistent(path, records, on_error):
             rec = info.record
-            if unserved := truncated_reason(info) or _segment_reason(info):
-                report(WarcFormatError(path, info.offset, unserved), on_error, soft=True)
+            if unserved := _unserved(path, info):
+                report(unserved, on_error, soft=True)
                 continue
             if rec.rec_type == "response":
                 try:
@@ -839,8 +849,8 @@ class ArchiveLookup:
                     continue
                 if rec.rec_type not in _CAPTURE_TYPES or not rec.target_uri:
                     continue
-                if unserved := truncated_reason(info) or _segment_reason(info):
-                    report(WarcFormatError(path, info.offset, unserved), on_error, soft=True)
+                if unserved := _unserved(path, info):
+                    report(unserved, on_error, soft=True)
                     continue
                 count += 1
                 elsewhere = _payload_elsewhere(rec)

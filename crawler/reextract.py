@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from archive.errors import RECORD_KEPT, WarcFormatError
+from archive.errors import RECORD_KEPT, UnservedRecord, WarcFormatError
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup
 from crawler.archive_dates import date_hint, feed_dates
@@ -94,6 +94,7 @@ class ReextractReport:
     invalid: int = 0
     bad_records: int = 0  # records reported unreadable (index or page read) and skipped
     kept_records: int = 0  # records reported damaged but read all the same (WarcFormatError.kept)
+    unserved_records: int = 0  # whole records no page is read from (WARC-Truncated)
     joining: Counter[str] = field(default_factory=Counter)  # the live join's stats, by key
     cut_short: int = 0  # items whose joining a failed or missing later page ended
     # articles read from a capture older than a newer error answer, by that answer's status
@@ -120,6 +121,8 @@ BadRecord = Callable[[WarcFormatError], None]
 def said_of(err: WarcFormatError) -> str:
     """One line telling a bad record and what became of it: kept (read all the same, e.g. a
     wrong Content-Length, its block taken up to the next record) or skipped."""
+    if isinstance(err, UnservedRecord):
+        return f"note: not read: {err}"
     if err.kept:
         reason = err.reason.removesuffix(RECORD_KEPT)
         return f"bad record kept: {err.file}: offset {err.offset}: {reason}"
@@ -440,7 +443,9 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         if (where := (str(err.file), err.offset, err.reason)) in said:
             return
         said.add(where)
-        if err.kept:
+        if isinstance(err, UnservedRecord):
+            report.unserved_records += 1
+        elif err.kept:
             report.kept_records += 1
         else:
             report.bad_records += 1

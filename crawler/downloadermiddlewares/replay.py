@@ -25,6 +25,7 @@ from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import deferred_from_coro
 
+from archive.errors import UnservedRecord
 from archive.httputil import encoding_not_applied
 from archive.methods import method_query
 from archive.model import ArchivedResponse
@@ -156,6 +157,10 @@ class WarcReplayMiddleware:
             self.stats.set_value(MISSING_URLS, [*listed, url])
 
     def _bad_record(self, error: Exception) -> None:
+        if isinstance(error, UnservedRecord):  # whole, but no page (WARC-Truncated)
+            self.stats.inc_value("replay/unserved_records")
+            logger.info("Not served: %s", error)
+            return
         if getattr(error, "kept", False):  # damaged, read all the same (WarcFormatError.kept)
             self.stats.inc_value("replay/damaged_records_kept")
             logger.warning("Damaged WARC record read all the same: %s", error)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from archive.cdxj import build_index
+from archive.errors import UnservedRecord
 from archive.methods import method_query
 from archive.reader import ArchiveLookup, iter_records, iter_responses
 from archive.records import parse_warc_date
@@ -103,7 +104,8 @@ def test_a_warc_truncated_response_is_not_served_but_reported_by_offset(tmp_path
     errors: list = []
     res = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/a")
     assert res is not None and res.payload == b"<p>whole</p>"  # the whole capture before it
-    assert [(e.file, e.offset, e.reason, e.kept) for e in errors] == [(str(path), at, said, False)]
+    assert [(type(e), e.file, e.offset, e.reason, e.kept) for e in errors] == [
+        (UnservedRecord, str(path), at, said, False)]  # said, but no damage
     errors.clear()
     assert [r.payload for r in iter_responses(path, on_error=errors.append)] == [b"<p>whole</p>"]
     assert [(e.offset, e.reason) for e in errors] == [(at, said)]

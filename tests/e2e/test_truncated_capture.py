@@ -139,6 +139,16 @@ def test_replay_never_serves_a_truncated_capture(crawls, tmp_path: Path) -> None
     assert replay.returncode in (0, 1), replay.log[-3000:]
     assert replay.items == first.items  # the good article from its whole first capture
     assert replay.stats.get("replay/missing") == len(CASES)
+    # each truncated capture is said, as none of the archive's damage (there is none)
+    truncated = 0
+    for path in (data / "warc").glob("*.warc.gz"):
+        with open(path, "rb") as fh:
+            truncated += sum(bool(r.rec_headers.get_header("WARC-Truncated"))
+                             for r in ArchiveIterator(fh) if r.rec_type == "response")
+    assert truncated >= len(CASES)
+    assert replay.stats.get("replay/unserved_records") == truncated, replay.stats
+    assert "replay/bad_records" not in replay.stats
+    assert replay.log.count("is WARC-Truncated (") == truncated
 
 
 # With DOWNLOAD_FAIL_ON_DATALOSS=False Scrapy delivers a body cut short, flagged "dataloss".
@@ -194,6 +204,8 @@ def test_live_and_reextract_agree_on_a_body_cut_short(lenient, tmp_path: Path) -
     proc = subprocess.run([sys.executable, "-m", "scrapy", "reextract", str(data / "warc"),
                            "-O", str(out)], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.returncode == 0, proc.stderr[-2000:]  # no damage: the crawl's own cut captures
+    assert f"truncated captures not read: {len(LENIENT_CASES)};" in proc.stderr, proc.stderr
+    assert proc.stderr.count("note: not read: ") == len(LENIENT_CASES), proc.stderr
     again = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [i["id"] for i in again] == [i["id"] for i in run.items]
