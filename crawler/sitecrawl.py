@@ -916,7 +916,8 @@ class SiteCrawl(OutletSpider):
         tree = parse_page(response.text)
         links = disc.page_links(tree, response.url, response.encoding)
         self.note_offsite_base(state, tree, response.url)
-        listing = ListingPage([ListingLink(u, wanted) for u in links if disc.url_day(u) == wanted],
+        listing = ListingPage([ListingLink(u, wanted) for u in links if disc.url_day(u) == wanted
+                               and not disc.date_archive_url(u)],  # its own pager's links
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if link.url not in seen]
         for link in new:

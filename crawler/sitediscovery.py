@@ -552,6 +552,8 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
     last = unquote(parts.path).rstrip("/").rsplit("/", 1)[-1]  # a Cyrillic slug, encoded or not
     if _DAY_SEGMENT.fullmatch(last) and not parts.query:
         return False  # a day's page of a calendar (uCoz's /news/2026-12-01): its teasers
+    if date_archive_url(url):
+        return False
     if url_day(url) is not None or _SLUG.search(last):
         return True
     named = set(id_params)
@@ -559,10 +561,22 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
                for key, value in parse_qsl(parts.query, keep_blank_values=True))
 
 
+def date_archive_url(url: str) -> bool:
+    """A day's or month's archive (WordPress's ``/2026/01/04/``), or a page of one: its path
+    ends in its date (and a pager), its query pages it if anything. Its teasers, never an
+    article; a day archive's pager links share its day."""
+    parts = urlsplit(url)
+    return bool(_DATE_PAGE.search(parts.path)) and all(
+        key.lower() in _PAGER_PARAMS for key, _ in parse_qsl(parts.query))
+
+
 _SHORT_ID = re.compile(r"\d{1,3}")
 # a path's last segment that is a day and nothing more: 2026-12-01, 2026_12_01, 01.12.2026
 _DAY_SEGMENT = re.compile(r"(?:19|20)\d\d([-_.])\d{1,2}\1\d{1,2}|\d{1,2}([-.])\d{1,2}\2(?:19|20)\d\d"
                           r"(?:\.html?)?")
+# a path that ends in its date (and a pager): an archive of that day or month, no article
+_DATE_PAGE = re.compile(r"/(?:19|20)\d\d/\d{1,2}(?:/\d{1,2})?(?:/(?:page|paged|p)/\d+)?/?$")
+_PAGER_PARAMS = frozenset(("page", "paged", "pagen_1", "start", "pg"))
 # Path words a short number under them pages or lists, never names one article.
 _LISTING_WORDS = frozenset((
     "page", "pages", "p", "pg", "paged", "str", "stranica", "stranitsa", "страница", "стр",

@@ -129,6 +129,10 @@ def test_date_archive_found_from_home_links() -> None:
     # a calendar's day pages (uCoz, a day archive): teasers, no article (they were items)
     ("https://ex.org/news/2026-12-01", False), ("https://ex.org/archive/01.12.2026.html", False),
     ("https://ex.org/news/bolnica/2026-12-02-1231", True),  # uCoz's article: day and id
+    # WordPress's day and month archives and their pages; an id after the date is an article
+    ("https://ex.org/2026/01/04/", False), ("https://ex.org/2026/01/04/?page=2", False),
+    ("https://ex.org/2026/01/04/page/3/", False), ("https://ex.org/news/2026/01/", False),
+    ("https://ex.org/2026/01/04/?p=77", True), ("https://ex.org/2026/01/04/12345.html", True),
 ])
 def test_home_links_that_read_as_articles(url: str, article: bool) -> None:
     assert disc.looks_like_article(url) is article

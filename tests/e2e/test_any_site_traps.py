@@ -20,7 +20,7 @@ import pytest
 from tests.e2e.test_any_site import WINDOW, assert_gold_items
 from tests.sites import anysite
 from tests.support.crawl import run_crawl
-from tests.support.server import FixtureServer, Page
+from tests.support.server import FixtureServer, Page, VirtualSite
 
 pytestmark = pytest.mark.slow
 
@@ -408,3 +408,37 @@ def test_undated_sitemap_urls_are_bounded_by_site_max_urls_and_said(tmp_path) ->
     assert 20 <= fetched <= 30 - len(shape.golds) and fetched + dropped >= 3000
     assert undated == {f"/articles/staraya-novost-bez-daty-{n}.html" for n in range(fetched)}
     assert result.stats["discovery/undated_candidates"] == fetched
+
+
+def test_a_calendar_of_day_archives_with_an_endless_pager_gives_no_item(tmp_path) -> None:
+    """WordPress-style, no feed nor sitemap: the home page's calendar links each day's
+    archive (``/2026/01/04/``), whose pager (``?page=N``) goes on forever repeating the day's
+    list. A day page and its pager's pages read as articles (a date in the URL): items titled
+    "Архив за …" whose text was the day's teasers, and a junk item per page of the pager."""
+    site = VirtualSite("kalendar-novostei.test")
+    zone = timezone(timedelta(hours=3))
+    posts = anysite.dated_posts(site, datetime(2026, 1, 3, 9, tzinfo=zone), timedelta(hours=9),
+                                8, path="/{when:%Y/%m/%d}/novost-goroda-nomer-{n}/")
+    days = sorted({p.published.date() for p in posts})
+
+    def day_page(target: str) -> Page | None:
+        if not (match := re.fullmatch(r"/(\d{4})/(\d\d)/(\d\d)/(?:\?page=(\d+))?", target)):
+            return None
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+        page = int(match[4] or 1)
+        listed = [(p.url, p.title) for p in posts if p.published.date() == day]
+        more = f'<a rel="next" href="/{day:%Y/%m/%d}/?page={page + 1}">Следующая страница</a>'
+        return Page(anysite.chrome(site.host, f"<h1>Архив за {day:%d.%m.%Y}</h1>"
+                                   + anysite.section_html(site.host, listed) + more).encode())
+    site.dynamic.append(day_page)
+    calendar = " ".join(f'<a href="/{day:%Y/%m/%d}/">{day.day}</a>' for day in days)
+    site.add("/", anysite.chrome(site.host, anysite.section_html(
+        site.host, [(p.url, p.title) for p in posts[-2:]]) + f"<p>Архив: {calendar}</p>"))
+    shape = anysite.AnySite(site, f"http://{site.host}/", zone,
+                            [p for p in posts if anysite.SINCE <= p.published.date()
+                             <= anysite.UNTIL])
+    with FixtureServer([site]) as server:
+        result = crawl(tmp_path, shape, server)
+        asked = server.requested_paths(site.host)
+    assert_gold_items(result, shape, "title", "published")
+    assert len([p for p in asked if "?page=" in p]) <= 2 * len(days)  # a repeat stops it
