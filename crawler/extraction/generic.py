@@ -12,6 +12,7 @@ gives each step's evidence and its ablation row.
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_right
 from contextvars import ContextVar
@@ -32,7 +33,20 @@ from crawler.extraction.html import (
     remove_nodes,
     without_controls,
 )
-from crawler.extraction.normalize import join_paragraphs
+from crawler.extraction.normalize import clean_line, join_paragraphs
+
+
+class _NoDiscardNotice(logging.Filter):
+    """trafilatura warns "discarding data: <url>" for every page whose text it finds too
+    short (a listing, a script stub, a one-line notice): this extractor then reads the page
+    its own way and says what it found, so the warning only alarmed a crawl's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.WARNING
+                    and str(record.msg).startswith("discarding data"))
+
+
+logging.getLogger("trafilatura.core").addFilter(_NoDiscardNotice())
 
 # Named steps, each with an ablation row in docs/extraction.md; the dev scorer
 # (bench/devset/score_devset.py --without STEP) turns them off through ENABLED_STEPS.
@@ -1378,6 +1392,32 @@ def _headline_keys(tree: etree._Element) -> set[str]:
     return _title_keys(tree) | {key for key in keys if len(key) >= MIN_HEADLINE_KEY}
 
 
+_ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"
+                        r"(?:Z|[+-]\d\d:?\d\d)?)?\s+")
+
+
+def _unglued(paragraphs: list[str], heads: list[str]) -> list[str]:
+    """``title_line``: a first paragraph that opens with the headline and its date run on
+    into the text ("Заголовок 2026-01-04T10:00:00+03:00 Текст…") without them: trafilatura's
+    fallback reads a short ``<article>`` (one paragraph of news) as one text. Only with the
+    date: a lead that merely opens with the headline's words stays whole."""
+    if not paragraphs:
+        return paragraphs
+    first = clean_line(paragraphs[0])
+    for head in heads:
+        if not first.startswith(head + " "):
+            continue
+        rest = first[len(head):].lstrip()
+        if stamp := _ISO_STAMP.match(rest):
+            tail = rest[stamp.end():]
+        elif (opening := next(iter(human_dates(rest[:80])), None)) and opening[0] == 0:
+            tail = rest[opening[1]:].lstrip(" ,.|—–-")
+        else:
+            continue
+        return [tail, *paragraphs[1:]] if tail else paragraphs[1:]
+    return paragraphs
+
+
 def _drop_headline(paragraphs: list[str], keys: set[str]) -> list[str]:
     """``title_line``: the headline repeated as the first or second paragraph (or both) is not body.
 
@@ -1420,6 +1460,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     """:func:`generic_paragraphs` on a tree of our own, which it changes (prunes)."""
     # the headline as the page names it, read before pruning (which may remove the h1)
     keys = _headline_keys(work) if "title_line" in ENABLED_STEPS else set()
+    heads = [h for h in (clean_line(h.text_content()) for h in work.iter("h1")) if h]
     _cut_below(work, MAX_GENERIC_DEPTH)  # one walk: finds nothing on a page of sane depth
     token = _BROKEN.set({})
     try:
@@ -1428,7 +1469,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     finally:
         _BROKEN.reset(token)
     if "title_line" in ENABLED_STEPS:
-        paragraphs = _drop_headline(paragraphs, keys)
+        paragraphs = _unglued(_drop_headline(paragraphs, keys), heads)
     if "boilerplate_lines" in ENABLED_STEPS:
         paragraphs = [p for p in paragraphs if not is_boilerplate_line(p)]
     return paragraphs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import lxml.html
 import pytest
 
@@ -1058,3 +1060,29 @@ def test_paragraphs_an_editor_separates_by_empty_lines_are_paragraphs(tag: str) 
 ])
 def test_details_lines_are_meta_lines(line: str, meta: bool) -> None:
     assert generic.is_meta_line(line) is meta
+
+
+@pytest.mark.parametrize("stamp", ["2026-01-04T10:00:00+03:00", "4 января 2026, 10:00",
+                                   "04.01.2026 10:00"])
+def test_a_one_paragraph_article_keeps_its_headline_and_date_out_of_the_text(stamp: str) -> None:
+    """A short piece of news (one paragraph in an ``<article>``): trafilatura's fallback
+    reads the whole ``<article>`` as one text, and the headline and its date ran on into the
+    paragraph ("Заголовок 2026-01-04T10:00:00+03:00 С понедельника…")."""
+    title = "На трассе М1 ограничили движение из-за ремонта моста"
+    text = ("С понедельника на 45-м километре трассы М1 движение будет организовано по одной "
+            "полосе, ремонт продлится до конца месяца, сообщили в дорожной службе области.")
+    page = (f'<html><head><meta property="og:title" content="{title}"></head><body>'
+            '<nav><a href="/">Главная</a> <a href="/society/">Общество</a></nav>'
+            f'<article><h1>{title}</h1><time datetime="2026-01-04T10:00:00+03:00">{stamp}</time>'
+            f"<p>{text}</p></article><footer>© 2026</footer></body></html>")
+    assert generic_paragraphs(lxml.html.fromstring(page), "https://ex.by/news/1.html") == [text]
+
+
+def test_trafilatura_s_discarding_notice_stays_out_of_the_log(caplog: pytest.LogCaptureFixture
+                                                              ) -> None:
+    """A listing or a stub: trafilatura warned "discarding data: <url>" in every crawl's log,
+    with nothing said of why (this extractor reads such a page its own way)."""
+    page = '<html><body><script>location.href="/x"</script></body></html>'
+    with caplog.at_level(logging.DEBUG):
+        generic_paragraphs(lxml.html.fromstring(page), "https://ex.by/list/")
+    assert not [r for r in caplog.records if "discarding data" in r.getMessage()]
