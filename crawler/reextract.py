@@ -192,11 +192,22 @@ def page_from_archive(lookup: ArchiveLookup, url: str, max_size: int
         if (cap := lookup.latest(url)) is None:
             return UNREADABLE, None
         return WarcFormatError(lookup.files[cap[1]], cap[2], f"{url}: {exc}"), None
-    return page_from_response(archived, url, max_size), passed
+    return page_from_response(archived, url, max_size, lookup), passed
 
 
-def page_from_response(archived: ArchivedResponse | None, url: str,
-                       max_size: int) -> ArticlePage | str:
+def _fetched(lookup: ArchiveLookup, url: str) -> bool:
+    """Whether the archive holds an article answer (2xx) for ``url``, as its crawl read it."""
+    try:
+        found = lookup.get(url)
+    except Exception:  # noqa: BLE001 - a damaged capture is none
+        return False
+    return found is not None and _success(found.status)
+
+
+def page_from_response(archived: ArchivedResponse | None, url: str, max_size: int,
+                       lookup: ArchiveLookup | None = None) -> ArticlePage | str:
+    """``lookup``: an alias page (rel=canonical elsewhere) is read when the page it names was
+    not fetched, as the crawl reads it (crawler.sitecrawl ``article_failed``)."""
     if archived is None:
         return UNREADABLE
     if not _success(archived.status):
@@ -205,8 +216,9 @@ def page_from_response(archived: ArchivedResponse | None, url: str,
     body = decoded_body(archived, url, max_size)
     if isinstance(body, str):
         return body
-    if outlet is not None and alias_of(body, archived.content_type(), url, outlet,
-                                       outlet_for_url):
+    declared = alias_of(body, archived.content_type(), url, outlet, outlet_for_url) \
+        if outlet is not None else None
+    if declared and (lookup is None or _fetched(lookup, declared)):
         return ALIAS  # the page it names is the article, as in the crawl
     if outlet is not None and framed_by(body, archived.content_type(), url, outlet,
                                         outlet_for_url):

@@ -47,7 +47,7 @@ from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED, content_type
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
 from crawler.pageoutcomes import count_no_article
-from crawler.removals import ArticleRemoved
+from crawler.removals import ArticleRemoved, asked_url
 from crawler.siteoutlets import (
     SiteRowError,
     generic_rules,
@@ -1226,6 +1226,28 @@ class SiteCrawl(OutletSpider):
                          response.url, declared)
         yield from self.stood_for(response, state, [declared])
 
+    def article_failed(self, failure: Any) -> Iterator[scrapy.Request]:
+        """As an outlet spider's; and when the page an alias names as its canonical (an AMP
+        copy's desktop page) cannot be had (404, robots.txt, a network error), the alias is
+        read as the article: its text was fetched, and no item came of it."""
+        retried = False
+        for request in super().article_failed(failure):
+            retried = True
+            yield request
+        failed = getattr(failure, "request", None)
+        alias = failed.meta.get(CANONICAL_OF) if failed is not None else None
+        outlet = self.request_outlet(failed) if alias else None
+        if retried or outlet is None or FRAME_OF in failed.meta or alias == failed.url \
+                or failure.check(ArticleRemoved):
+            return
+        self.crawler.stats.inc_value("articles/alias_read_for_its_canonical")
+        self.logger.info("%s is read as the article: the canonical URL it names, %s, "
+                         "could not be fetched", alias, asked_url(failed))
+        hint = parse_iso(failed.meta.get(META_HINT_PUBLISHED) or "")
+        for request in self.article_request(outlet, alias, hint,
+                                            failed.meta.get(META_FEED_TITLE)):
+            yield request.replace(dont_filter=True, meta={**request.meta, CANONICAL_OF: alias})
+
     def frames_of(self, response: Response, outlet: Outlet) -> list[str]:
         """:func:`disc.framed_by`: the frames of a frameset article page."""
         if not isinstance(response, TextResponse):
@@ -1298,7 +1320,8 @@ class SiteCrawl(OutletSpider):
             return
 
     def canonical_elsewhere(self, response: Response, outlet: Outlet) -> str | None:
-        """:func:`disc.alias_of`, unless this page was itself requested as a canonical."""
+        """:func:`disc.alias_of`, unless this page was itself requested as a canonical (or
+        is an alias read because its canonical failed: :meth:`article_failed`)."""
         if CANONICAL_OF in response.meta:
             return None
         return disc.alias_of(response.body, content_type(response), response.url, outlet,

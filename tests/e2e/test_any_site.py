@@ -1516,3 +1516,31 @@ def test_reextract_learns_the_zone_a_crawl_learnt_from_the_sites_feed(tmp_path: 
                                tmp_path / "again.jsonl")
     assert {i["id"]: i for i in live.items} == again
     assert f"http://{host}/: time zone Etc/GMT-3 (learnt from the archive" in proc.stderr
+
+
+@pytest.mark.parametrize("why", ["404", "robots"])
+def test_an_alias_whose_canonical_cannot_be_fetched_is_the_article(tmp_path: Path,
+                                                                   why: str) -> None:
+    """Each article (an AMP-style copy) names a page that answers 404, or that robots.txt
+    keeps the crawl from, as its canonical: the copy's text was fetched and no item came of
+    it. The copy is read as the article, and re-extraction of the archive agrees."""
+    shape = anysite.feed_only_site()
+    for gold in shape.golds:
+        path = gold.url.removeprefix(f"http://{shape.site.host}")
+        page = shape.site.pages[path]
+        shape.site.add(path, replace(page, body=page.body.replace(
+            b"</head>", f'<link rel="canonical" href="/desktop{path}"></head>'.encode())))
+    if why == "robots":
+        shape.site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /desktop/\n",
+                                           content_type="text/plain"))
+        for gold in shape.golds:  # there, and never fetched
+            path = gold.url.removeprefix(f"http://{shape.site.host}")
+            shape.site.add(f"/desktop{path}", shape.site.pages[path])
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert result.stats.get("articles/alias_read_for_its_canonical", 0) >= len(shape.golds)
+    again, _ = _reextracted(result.data_dir, {"url": shape.url, "timezone": "Etc/GMT-5"},
+                            tmp_path / "again.jsonl")
+    by_url = {i["url"]: i for i in again.values()}
+    assert all(by_url[item["url"]]["text"] == item["text"] for item in result.items)
