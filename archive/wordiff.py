@@ -2,8 +2,12 @@
 
 Texts are compared as sequences of words and punctuation marks after Unicode NFC, so a changed
 letter marks its whole word, and re-wrapped lines, doubled spaces or moved paragraph breaks are
-no edit at all. ``difflib.SequenceMatcher`` (standard library) does the alignment; texts are
-capped at ``MAX_TOKENS`` tokens a side so a pathological input cannot take quadratic time.
+no edit at all. ``difflib.SequenceMatcher`` (standard library) does the alignment. The words
+both texts share at the start and at the end are set aside first, and only the changed middle
+is capped at ``MAX_TOKENS`` tokens a side (a pathological input cannot take quadratic time):
+an edit near the end of a long text is still found, and a middle longer than the cap is
+reported whole past the cap (removed and added, not aligned) with a note saying so, never as
+"no change".
 """
 
 from __future__ import annotations
@@ -19,18 +23,27 @@ from dataclasses import dataclass
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:[-'’ʼ]\w+)*|[^\w\s]", re.UNICODE)
 _PUNCT = re.compile(r"[^\w\s]")
 MAX_TOKENS = 50_000
+_MARGIN = 50  # shared tokens kept each side of the changed middle
 
 
 @dataclass(frozen=True)
 class Op:
-    """One run of the diff: ``kind`` is "equal", "delete" or "insert"."""
+    """One run of the diff: ``kind`` is "equal", "delete", "insert" or "note" (a remark on the
+    diff itself, e.g. that the cap cut the alignment; no words of either text)."""
 
     kind: str
     text: str
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unicodedata.normalize("NFC", text or ""))[:MAX_TOKENS]
+    """All tokens of ``text`` (no cap: the cap applies to the changed middle, see ``_opcodes``)."""
+    return _TOKEN.findall(unicodedata.normalize("NFC", text or ""))
+
+
+def cut_note(a_rest: int, b_rest: int) -> str:
+    """What a diff says where the changed middle was longer than the cap."""
+    return (f"the change runs over {MAX_TOKENS:,} words a side: its last {a_rest:,} and "
+            f"{b_rest:,} words are shown removed and added whole, not aligned")
 
 
 def _join(words: list[str]) -> str:
@@ -50,6 +63,8 @@ def word_diff(old: str, new: str) -> list[Op]:
         if tag == "equal":
             ops.append(Op("equal", _join(a[i1:i2])))
             continue
+        if tag == "cut":
+            ops.append(Op("note", cut_note(i2 - i1, j2 - j1)))
         if i2 > i1:
             ops.append(Op("delete", _join(a[i1:i2])))
         if j2 > j1:
@@ -77,6 +92,8 @@ def render_text(ops: list[Op], context: int = 8) -> str:
             parts.append(f"[-{op.text}-]")
         elif op.kind == "insert":
             parts.append(f"{{+{op.text}+}}")
+        elif op.kind == "note":
+            parts.append(f"[…{op.text}…]")
         else:
             parts.append(_context(op.text.split(" "), context, first=n == 0, last=n == last))
     return " ".join(p for p in parts if p)
@@ -98,15 +115,38 @@ Piece = tuple[str, str]  # (kind, original text): "equal", "delete" or "insert"
 
 
 def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
-    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    """Opcodes over the whole of ``a`` and ``b``: the common prefix and suffix are "equal"
+    without alignment, the middle is aligned up to ``MAX_TOKENS`` tokens a side, and what
+    of the middle lies past the cap is one "cut" run (changed, not aligned)."""
+    la, lb = len(a), len(b)
+    pre = suf = 0
+    if max(la, lb) > MAX_TOKENS:  # texts within the cap are aligned whole, as difflib likes
+        while pre < la and pre < lb and a[pre] == b[pre]:
+            pre += 1
+        while suf < la - pre and suf < lb - pre and a[la - 1 - suf] == b[lb - 1 - suf]:
+            suf += 1
+        # a few shared words stay with the middle so difflib may place an edit's edge
+        # ("атмосфере {+. Позднее …+}" or "атмосфере. {+Позднее … .+}") as it would whole
+        pre, suf = max(0, pre - _MARGIN), max(0, suf - _MARGIN)
+    end_a, end_b = la - suf, lb - suf
+    cap_a, cap_b = min(end_a, pre + MAX_TOKENS), min(end_b, pre + MAX_TOKENS)
+    out: list[tuple[str, int, int, int, int]] = [("equal", 0, pre, 0, pre)] if pre else []
+    matcher = difflib.SequenceMatcher(a=a[pre:cap_a], b=b[pre:cap_b], autojunk=False)
+    out += [(tag, pre + i1, pre + i2, pre + j1, pre + j2)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+    if cap_a < end_a or cap_b < end_b:
+        out.append(("cut", cap_a, end_a, cap_b, end_b))
+    if suf:
+        out.append(("equal", end_a, la, end_b, lb))
+    return out
 
 
 def marked_sides(old: str, new: str) -> tuple[list[Piece], list[Piece]]:
     """Both texts cut into pieces with their original spacing and paragraph breaks, the
     removed words of ``old`` marked "delete" and the added words of ``new`` marked "insert"."""
     old, new = unicodedata.normalize("NFC", old or ""), unicodedata.normalize("NFC", new or "")
-    spans_a = [m.span() for m in _TOKEN.finditer(old)][:MAX_TOKENS]
-    spans_b = [m.span() for m in _TOKEN.finditer(new)][:MAX_TOKENS]
+    spans_a = [m.span() for m in _TOKEN.finditer(old)]
+    spans_b = [m.span() for m in _TOKEN.finditer(new)]
     a = [old[s:e] for s, e in spans_a]
     b = [new[s:e] for s, e in spans_b]
     left: list[Piece] = []

@@ -305,3 +305,29 @@ def test_one_version_number_given_to_two_texts_is_said_in_the_history(tmp_path: 
     out = capsys.readouterr().out
     digest = "sha256:" + hashlib.sha256(later["text"].encode()).hexdigest()
     assert f"also captured {later['fetched_at']} with another text {digest}" in out, out
+
+
+def test_an_edit_past_the_token_cap_is_still_found() -> None:
+    """The cap applies to the changed middle, not to the text: an edit after 60,000 words of
+    shared text is a change, shown with its words."""
+    body = " ".join(f"w{i}" for i in range(60_000))
+    ops = word_diff(body, body + " Позднее опровергли.")
+    assert changed_words(ops) == (0, 2)
+    assert render_text(ops).endswith("w59999 {+Позднее опровергли.+}")
+    old_side, new_side = marked_sides(body, body + " Позднее опровергли.")
+    assert ("insert", "Позднее опровергли.") in new_side
+    assert all(kind == "equal" for kind, _ in old_side)
+
+
+def test_a_change_longer_than_the_cap_says_so(monkeypatch) -> None:
+    """Past the cap the rest of the changed middle is removed and added whole, with a note."""
+    import archive.wordiff as wordiff
+    monkeypatch.setattr(wordiff, "MAX_TOKENS", 5)
+    monkeypatch.setattr(wordiff, "_MARGIN", 0)
+    old = "x y " + " ".join(f"a{i}" for i in range(20)) + " z"
+    new = "x y " + " ".join(f"b{i}" for i in range(20)) + " z"
+    ops = word_diff(old, new)
+    assert changed_words(ops) == (20, 20)
+    text = render_text(ops)
+    assert "over 5 words a side: its last 15 and 15 words are shown removed and added whole" in text
+    assert "{+b5 b6" in text and text.endswith("b19+} z")
