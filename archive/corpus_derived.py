@@ -340,11 +340,20 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
     return written
 
 
+def _remove_orphan_edit_temps(corpus: Path) -> None:
+    """Delete ``edits/edits-<stamp>.parquet.tmp`` left by a killed build. Their stamp is new on
+    every build, so no later build writes the same name again; called under the build's lock,
+    so none of them is being written."""
+    for orphan in (corpus / "edits").glob("edits-*.parquet.tmp"):
+        orphan.unlink(missing_ok=True)
+
+
 def refresh_derived(corpus: Path) -> tuple[int, int]:
     """Recompute families, diff new versions; (families with >1 article, new edit rows)."""
     if not has_rows(corpus):
         _empty_file(corpus / NO_VERSIONS, corpus_schema())
     _empty_file(corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA)
+    _remove_orphan_edit_temps(corpus)
     con = open_duckdb(corpus)
     try:
         families = compute_families(con)

@@ -70,3 +70,23 @@ def test_the_removals_table_is_on_disk_before_the_manifest_records_its_digest(
     last_save = max(i for i, (kind, path) in enumerate(events)
                     if kind == "replace" and path == str(corpus / MANIFEST))
     assert folder < last_save
+
+
+def test_a_killed_builds_edits_temp_file_is_removed_by_the_next_build(tmp_path: Path) -> None:
+    """``edits-<stamp>.parquet.tmp`` has a new stamp each build, so nothing writes its name
+    again: the next build (under the lock) deletes what a killed one left."""
+    from tests.archive.corpus_data import duck
+    several_runs(tmp_path / "data")
+    corpus = tmp_path / "corpus"
+    build_corpus(tmp_path / "data", corpus)
+    edits = duck(corpus).execute("SELECT id, version, diff FROM edits ORDER BY ALL").fetchall()
+    assert edits
+    orphan = corpus / "edits" / "edits-20260101000000000000.parquet.tmp"
+    orphan.write_bytes(b"PAR1 half written by a build that was killed")
+    other = corpus / "edits" / "notes.tmp"  # not a build's: left alone
+    other.write_text("mine")
+    build_corpus(tmp_path / "data", corpus)
+    assert sorted(p.name for p in (corpus / "edits").iterdir()
+                  if p.name.endswith(".tmp")) == ["notes.tmp"]
+    assert duck(corpus).execute("SELECT id, version, diff FROM edits ORDER BY ALL").fetchall() \
+        == edits
