@@ -40,9 +40,13 @@ def _published_key(value: str | None) -> tuple[int, float, str]:
         return (0, float("inf"), value)
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def _lines(path: str | Path) -> Iterator[tuple[int, int, bytes | None]]:
     """(line number, byte offset, bytes) of each line; None for a line longer than
-    MAX_LINE_BYTES."""
+    MAX_LINE_BYTES. A UTF-8 byte order mark before line 1 is not part of it (its offset
+    is past the mark, so reading the line again skips it too)."""
     with open(path, "rb") as fh:
         n = 0
         while True:
@@ -51,6 +55,9 @@ def _lines(path: str | Path) -> Iterator[tuple[int, int, bytes | None]]:
             if not line:
                 return
             n += 1
+            if n == 1 and line.startswith(_BOM):  # as Windows tools save it; `corpus` takes it
+                offset += len(_BOM)
+                line = line[len(_BOM):]
             if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
                 while line and not line.endswith(b"\n"):  # skip the rest, in bounded reads
                     line = fh.readline(MAX_LINE_BYTES)

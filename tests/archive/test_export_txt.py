@@ -188,3 +188,16 @@ def test_export_txt_rejects_lines_that_are_not_strict_json(tmp_path):
         "string conversion: value has 5000 digits; use sys.set_int_max_str_digits() to "
         "increase the limit; skipped"]
     assert [f.name for f in (tmp_path / "out").iterdir()] == ["000_ok1.txt"]
+
+
+def test_a_byte_order_mark_on_line_1_is_accepted_as_corpus_accepts_it(tmp_path):
+    """Windows tools save UTF-8 with a BOM: line 1 is an item, not invalid JSON."""
+    items = tmp_path / "items.jsonl"
+    second = {**GOOD, "id": "ok2", "url": "http://e.com/2", "text": "Другі"}
+    items.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD, ensure_ascii=False).encode() + b"\r\n"
+                      + json.dumps(second, ensure_ascii=False).encode() + b"\r\n")
+    res = run_cli("export-txt", items, tmp_path / "out")
+    assert res.returncode == 0, res.stderr
+    assert "2 file(s) written" in res.stdout and "0 line(s) skipped" in res.stdout
+    assert [(p.name, p.read_text("utf-8")) for p in sorted((tmp_path / "out").iterdir())] == [
+        ("000_ok1.txt", "Загаловак\n\nТэкст"), ("001_ok2.txt", "Загаловак\n\nДругі")]
