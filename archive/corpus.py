@@ -766,17 +766,37 @@ def items_files(data_dir: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     folder = data_dir / "items"
     if not folder.is_dir():
         raise CorpusError(f"no items folder: {folder}")
+    return _folder_entries(folder, "items", keep_hidden=True)
+
+
+def unread_removals(data_dir: Path) -> list[tuple[Path, str]]:
+    """The entries of ``DATA_DIR/removals`` that are no removals file (a ``.jsonl.gz``, a
+    subfolder, a dangling link), with why: named as the items folder's are, not skipped
+    silently."""
+    folder = data_dir / "removals"
+    if not folder.is_dir():
+        return []
+    read = set(removal_files(data_dir))
+    _, others = _folder_entries(folder, "removals", keep_hidden=False)
+    return [(p, why) for p, why in others if p not in read]
+
+
+def _folder_entries(folder: Path, kind: str, keep_hidden: bool
+                    ) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(the ``*.jsonl`` files of ``folder``, its other entries with why each is not read);
+    hidden entries that are no such file aside (hidden ``*.jsonl`` too, unless
+    ``keep_hidden``)."""
     files, others = [], []
     for p in sorted(folder.iterdir()):
+        if p.name.startswith(".") and not (keep_hidden and p.is_file() and p.suffix == ".jsonl"):
+            continue
         if p.is_file() and p.suffix == ".jsonl":  # a hidden one too: a name a person gave
             files.append(p)
-        elif p.name.startswith("."):
-            continue
         elif p.is_file():
-            others.append((p, "not read: only *.jsonl files are items files (a compressed "
+            others.append((p, f"not read: only *.jsonl files are {kind} files (a compressed "
                               "one: decompress it to add it)"))
         elif p.is_dir():
-            others.append((p, "not read: a folder (items files are read from the items "
+            others.append((p, f"not read: a folder ({kind} files are read from the {kind} "
                               "folder itself, not its subfolders)"))
         elif p.is_symlink() and not p.exists():
             others.append((p, "not read: a link to nothing (its file moved or was deleted)"))
@@ -812,6 +832,8 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
 
     for other, why in others:
         report(Problem(other.name, 0, why, fatal=False))
+    for other, why in unread_removals(data):
+        report(Problem(f"removals/{other.name}", 0, why, fatal=False))
     for odd in [p for p in files if not utf8_name(p.name)]:
         files.remove(odd)
         report(Problem(printable_name(odd.name), 0,

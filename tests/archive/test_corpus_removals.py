@@ -319,3 +319,28 @@ def test_an_observed_at_without_offset_is_read_as_utc_with_one_note_per_file(
     when = duck(corpus).execute("SELECT strftime(observed_ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S') "
                                 "FROM removals WHERE url = ?", [belta_url(5)]).fetchone()[0]
     assert when == naive
+
+
+def test_entries_of_the_removals_folder_that_are_not_read_are_named(tmp_path: Path) -> None:
+    """A .jsonl.gz, a subfolder or a dangling link in DATA_DIR/removals is a note, as in the
+    items folder: skipped silently, its observations would be missed unseen."""
+    import gzip
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    several_runs(data)
+    write(data, "belta-1.jsonl", [observation(3, "removed", DAY2, 410)])
+    with gzip.open(data / "removals" / "belta-2.jsonl.gz", "wt") as fh:
+        fh.write(json.dumps(observation(5, "removed", DAY2, 404)) + "\n")
+    (data / "removals" / "old").mkdir()
+    (data / "removals" / "gone.jsonl").symlink_to(tmp_path / "nowhere.jsonl")
+    (data / "removals" / ".hidden-note").write_text("x")
+    notes: list[tuple[str, str, bool]] = []
+    build_corpus(data, corpus, lambda p: notes.append((p.file, p.reason, p.fatal)))
+    assert [n for n in notes if n[0].startswith("removals/")] == [
+        ("removals/belta-2.jsonl.gz", "not read: only *.jsonl files are removals files (a "
+         "compressed one: decompress it to add it)", False),
+        ("removals/gone.jsonl", "not read: a link to nothing (its file moved or was deleted)",
+         False),
+        ("removals/old", "not read: a folder (removals files are read from the removals folder "
+         "itself, not its subfolders)", False)]
+    assert duck(corpus).execute("SELECT removals_file FROM removals").fetchall() == [
+        ("belta-1.jsonl",)]
