@@ -150,12 +150,13 @@ UNFINISHED = ".export-txt-unfinished"  # in OUTDIR while an export writes; gone 
 def export_txt(items_jsonl: str | Path, outdir: str | Path,
                on_error: LineError | None = None) -> list[Path]:
     """Write one `NNN_<id>.txt` per item (title, blank line, text; no trailing newline),
-    numbered by publication instant, URL and version.
+    numbered by publication instant and URL of each article's earliest version, then id and
+    version (an article's versions are consecutive files).
 
     Lines that are not exportable items go to ``on_error`` (line number, reason) and are
     skipped; without ``on_error`` the first one raises ValueError before anything is written.
     """
-    order = sorted(_sort_keys(items_jsonl, on_error))
+    order = _grouped_order(list(_sort_keys(items_jsonl, on_error)))
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     width = max(3, len(str(len(order) - 1)))
@@ -202,12 +203,28 @@ def _undone(written: list[Path], path: Path, exc: OSError) -> OSError:
                    "before it were removed: run the export again once there is room)", str(path))
 
 
-def _sort_keys(items_jsonl: str | Path, on_error: LineError | None
-               ) -> Iterator[tuple[tuple[int, float, str], str, int, int]]:
-    """(date key, url, version, byte offset) of each exportable item: the items themselves
-    are read again one at a time, so memory holds keys, not a corpus of texts. The versions
-    of an article share its date and URL: they are numbered oldest first, whatever the order
-    of the lines (a corpus selection comes in none)."""
+SortKey = tuple[tuple[int, float, str], str, int, int, str]  # date key, url, version, offset, id
+
+
+def _grouped_order(keys: list[SortKey]) -> list[tuple[tuple[int, float, str], str, str, int, int]]:
+    """Export order: (date key, url, id, version, byte offset), each article's versions
+    together, oldest first, at the date and URL of its earliest version: a later version
+    with another ``published`` (an outlet re-dating a story) must not land apart from the
+    others. Keys only, so memory holds no texts."""
+    first: dict[str, tuple[int, tuple[int, float, str], str]] = {}
+    for date, url, version, _, ident in keys:
+        seen = first.get(ident)
+        if seen is None or (version, date, url) < seen:
+            first[ident] = (version, date, url)
+    return sorted((first[ident][1], first[ident][2], ident, version, offset)
+                  for _, _, version, offset, ident in keys)
+
+
+def _sort_keys(items_jsonl: str | Path, on_error: LineError | None) -> Iterator[SortKey]:
+    """(date key, url, version, byte offset, id) of each exportable item: the items
+    themselves are read again one at a time, so memory holds keys, not a corpus of texts.
+    The versions of an article (one id) are numbered oldest first, whatever the order of the
+    lines (a corpus selection comes in none): see ``_grouped_order``."""
     for n, offset, parsed in _iter_placed(items_jsonl):
         problem = parsed if isinstance(parsed, str) else item_problem(parsed)
         if problem is not None:
@@ -215,4 +232,4 @@ def _sort_keys(items_jsonl: str | Path, on_error: LineError | None
         else:
             version = parsed.get("version")
             yield (_published_key(parsed.get("published")), parsed.get("url") or "",
-                   version if isinstance(version, int) else 0, offset)
+                   version if isinstance(version, int) else 0, offset, parsed["id"])

@@ -128,3 +128,22 @@ def test_a_window_with_no_day_is_a_usage_error(corpus, tmp_path: Path, capsys,
     assert main([command, *where, "--since", "2026-02-01", "--until", "2026-01-01"]) == 2
     assert "--since 2026-02-01 is after --until 2026-01-01" in capsys.readouterr().err
     assert not (tmp_path / "out").exists() and not (tmp_path / "edits.html").exists()
+
+
+def test_versions_stay_consecutive_when_a_later_one_is_redated(tmp_path: Path) -> None:
+    """An outlet that re-dates a story gives its v2 another `published`: the versions are
+    still consecutive files, at the place of the earliest version."""
+    from datetime import timedelta
+
+    from tests.archive.corpus_data import START, Newsroom, write_run
+    room = Newsroom()
+    a, b = belta_url(1), belta_url(2)
+    hour = timedelta(hours=1)
+    items = [room.capture(a, "belta", "A", ["A first."], START, START + hour),
+             room.capture(b, "belta", "B", ["B only."], START + 2 * hour, START + 3 * hour),
+             room.capture(a, "belta", "A", ["A second."], START + 4 * hour, START + 5 * hour)]
+    write_run(tmp_path / "data", "belta", START, items)
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    assert main(["export-txt", "--corpus", str(tmp_path / "corpus"), str(tmp_path / "out")]) == 0
+    assert [p.read_text("utf-8") for p in sorted((tmp_path / "out").glob("*.txt"))] == [
+        "A\n\nA first.", "A\n\nA second.", "B\n\nB only."]

@@ -201,3 +201,21 @@ def test_a_byte_order_mark_on_line_1_is_accepted_as_corpus_accepts_it(tmp_path):
     assert "2 file(s) written" in res.stdout and "0 line(s) skipped" in res.stdout
     assert [(p.name, p.read_text("utf-8")) for p in sorted((tmp_path / "out").iterdir())] == [
         ("000_ok1.txt", "Загаловак\n\nТэкст"), ("001_ok2.txt", "Загаловак\n\nДругі")]
+
+
+def test_versions_of_a_redated_article_stay_consecutive_at_its_first_version(tmp_path):
+    """A later version with a later `published` is numbered right after the earlier ones,
+    not after the articles published in between."""
+    items = tmp_path / "items.jsonl"
+    rows = [{**GOOD, "id": "a", "url": "http://e.com/a", "text": "A2", "version": 2,
+             "published": "2026-01-02T14:00:00+00:00"},
+            {**GOOD, "id": "b", "url": "http://e.com/b", "text": "B1", "version": 1,
+             "published": "2026-01-02T12:00:00+00:00"},
+            {**GOOD, "id": "a", "url": "http://e.com/a", "text": "A1", "version": 1,
+             "published": "2026-01-02T10:00:00+00:00"},
+            {**GOOD, "id": "c", "url": "http://e.com/c", "text": "C1", "version": 1,
+             "published": "2026-01-02T11:00:00+00:00"}]
+    items.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    written = export_txt(items, tmp_path / "out")
+    assert [(p.name, p.read_text("utf-8").split("\n\n")[1]) for p in written] == [
+        ("000_a.txt", "A1"), ("001_a.txt", "A2"), ("002_c.txt", "C1"), ("003_b.txt", "B1")]
