@@ -423,11 +423,22 @@ def cmd_edits(args) -> int:
                             warc_dir=args.warc_dir)
     if not Path(args.output).parent.is_dir():
         raise UsageError(f"no such folder: {Path(args.output).parent}")
+    _outside_corpus(args.output, args.corpus)
     problems = [0]
     articles, shown = write_report_file(args.corpus, args.output, options,
                                         _error_printer(problems))
     print(f"{args.output}: {articles} edited article(s), {shown} edit(s)")
     return 1 if problems[0] else 0
+
+
+def _outside_corpus(output: str, corpus: str) -> None:
+    """Usage error when ``output`` lies in the corpus folder (its manifest, a Parquet part):
+    the page would replace a file the corpus needs. Its folder is resolved (links and ".."
+    followed); the page replaces a link at its own name rather than writing through it."""
+    target = Path(output).parent.resolve() / Path(output).name
+    home = Path(corpus).resolve()
+    if target == home or target.is_relative_to(home):
+        raise UsageError(f"{output} is in the corpus folder {corpus}: write the page elsewhere")
 
 
 def _day(value: str) -> str:

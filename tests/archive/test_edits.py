@@ -152,3 +152,23 @@ def test_a_capture_time_that_is_no_date_is_reported_and_the_report_still_written
     assert "Replay: none (the capture time is not a date)" in html
     assert "WARC_REPLAY_AT=" + re.sub(r"\D", "", v1["fetched_at"])[:14] in html
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["e.html"]
+
+
+def test_a_page_inside_the_corpus_folder_is_refused_and_changes_nothing(tmp_path: Path,
+                                                                        capsys) -> None:
+    """`-o` naming a corpus file (its manifest, a Parquet part, through a link to the folder
+    too) is a usage error: the page would replace a file the corpus needs."""
+    several_runs(tmp_path / "data")
+    corpus = tmp_path / "corpus"
+    build_corpus(tmp_path / "data", corpus)
+    part = sorted(corpus.glob("versions/*/*/*.parquet"))[0]
+    (tmp_path / "link").symlink_to(corpus)
+    before = {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()}
+    for target in (corpus / "_corpus.json", part, tmp_path / "link" / "report.html", corpus):
+        capsys.readouterr()
+        assert main(["edits", str(corpus), "-o", str(target)]) == 2
+        assert f"{target} is in the corpus folder {corpus}: write the page elsewhere" \
+            in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before
+    assert main(["edits", str(corpus), "-o", str(tmp_path / "report.html")]) == 0
+    assert "<ins>" in (tmp_path / "report.html").read_text("utf-8")
