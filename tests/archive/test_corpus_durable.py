@@ -90,3 +90,55 @@ def test_a_killed_builds_edits_temp_file_is_removed_by_the_next_build(tmp_path: 
                   if p.name.endswith(".tmp")) == ["notes.tmp"]
     assert duck(corpus).execute("SELECT id, version, diff FROM edits ORDER BY ALL").fetchall() \
         == edits
+
+
+def _one_line_files(data: Path, count: int) -> None:
+    """``count`` items files of one article each, as hourly runs of small outlets write."""
+    from tests.archive.corpus_data import START, Newsroom, belta_url, write_run
+    room = Newsroom()
+    for n in range(count):
+        write_run(data, f"belta{n:04d}", START,
+                  [room.capture(belta_url(n), "belta", "T", [f"Текст {n}."], START, START)])
+
+
+def test_the_manifest_is_not_rewritten_after_every_file(tmp_path: Path, events) -> None:
+    """Rewriting and fsyncing the whole manifest after each file made a first build over
+    thousands of files quadratic: it is saved at checkpoints and at the end."""
+    _one_line_files(tmp_path / "data", 60)
+    corpus = tmp_path / "corpus"
+    report = build_corpus(tmp_path / "data", corpus)
+    assert report.rows == 60 and report.files_ingested == 60
+    saves = [path for kind, path in events if kind == "replace" and path == str(corpus / MANIFEST)]
+    assert 1 <= len(saves) <= 3  # the files' checkpoint(s) and the removals' save
+    assert len(json.loads((corpus / MANIFEST).read_text())["files"]) == 60
+
+
+def test_a_build_that_dies_between_checkpoints_is_redone_without_doubling(
+        tmp_path: Path, monkeypatch) -> None:
+    """A build dying after 25 files with checkpoints every 10 has recorded 20 of them; the
+    rerun reads the 5 others again (into the same parts) and the rest, each row once."""
+    import archive.corpus as corpus_module
+    from tests.archive.corpus_data import duck
+    _one_line_files(tmp_path / "data", 40)
+    corpus = tmp_path / "corpus"
+    monkeypatch.setattr(corpus_module, "CHECKPOINT_FILES", 10)
+    monkeypatch.setattr(corpus_module, "CHECKPOINT_SHARE", 0)
+    ingest, calls = corpus_module._ingest_one, [0]
+
+    def dies_after_25(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] == 26:
+            raise KeyboardInterrupt  # the build stops here, as a kill would
+        return ingest(*args, **kwargs)
+
+    monkeypatch.setattr(corpus_module, "_ingest_one", dies_after_25)
+    with pytest.raises(KeyboardInterrupt):
+        build_corpus(tmp_path / "data", corpus)
+    assert len(json.loads((corpus / MANIFEST).read_text())["files"]) == 20
+    monkeypatch.setattr(corpus_module, "_ingest_one", ingest)
+    report = build_corpus(tmp_path / "data", corpus)
+    assert report.rows == 20 and report.files_ingested == 20
+    con = duck(corpus)
+    assert con.execute("SELECT count(*), count(DISTINCT id) FROM versions").fetchone() == (40, 40)
+    assert sorted(r[0] for r in con.execute("SELECT text FROM versions").fetchall()) == sorted(
+        f"Текст {n}." for n in range(40))
