@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,9 @@ VERSIONS = "versions/*/*/*.parquet"
 # no outlet or month, and its name starts with "_", which pyarrow's discovery skips.
 NO_VERSIONS = "versions/outlet=_/month=_/_empty.parquet"
 STALE_IDS = "edits/_stale_ids.txt"
+MEMORY_LIMIT = "512MB"  # DuckDB's, per connection
 EDIT_BATCH_IDS = 200
+EDIT_BATCH_BYTES = 32 << 20  # of text, all versions, fetched for one batch of diffs
 EDIT_COLUMNS = ("id", "url", "source", "title", "published", "version", "fetched_at", "text",
                 "warc", "extractor", "items_file", "items_line")
 FAMILY_SCHEMA = pa.schema([("id", pa.string()), ("family", pa.string())])
@@ -134,7 +137,7 @@ def open_duckdb(corpus: Path) -> duckdb.DuckDBPyConnection:
     if "," in (where := str(Path(corpus).resolve())):
         raise CorpusError(comma_in_path(where))
     spill = Path(tempfile.gettempdir()) / f"archive-duckdb-{os.getpid()}"
-    con = duckdb.connect(config={"memory_limit": "512MB", "threads": 2,
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": 2,
                                  "temp_directory": str(spill),
                                  "preserve_insertion_order": False})
     con.execute(f"SET file_search_path = '{_quote(str(Path(corpus).resolve()))}'")
@@ -283,20 +286,41 @@ def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
             replace_durably(tmp, path)
 
 
-def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute(f"""
+def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """(id, bytes of text over all its rows) of each article with a version not diffed."""
+    return con.execute(f"""
         WITH v AS (SELECT DISTINCT id, version FROM read_parquet('{VERSIONS}')
                    WHERE version > 1),
-             done AS (SELECT id, version FROM {EDITS})
-        SELECT DISTINCT id FROM v ANTI JOIN done USING (id, version) ORDER BY id""").fetchall()]
+             done AS (SELECT id, version FROM {EDITS}),
+             pending AS (SELECT DISTINCT id FROM v ANTI JOIN done USING (id, version))
+        SELECT id, sum(strlen(coalesce(text, ''))) FROM read_parquet('{VERSIONS}')
+        SEMI JOIN pending USING (id) GROUP BY id ORDER BY id""").fetchall()
+
+
+def _edit_batches(pending: list[tuple[str, int]]) -> Iterator[list[str]]:
+    """Ids to diff together: at most ``EDIT_BATCH_IDS`` and, but for one big article alone,
+    ``EDIT_BATCH_BYTES`` of text. Every version's text of a batch is fetched at once, so a
+    count alone let 200 long edited articles pass DuckDB's memory cap, and the build (and
+    every later one, redoing the same diffs) failed "Out of Memory"."""
+    batch: list[str] = []
+    size = 0
+    for ident, length in pending:
+        if batch and (len(batch) >= EDIT_BATCH_IDS or size + length > EDIT_BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(ident)
+        size += int(length or 0)
+    if batch:
+        yield batch
 
 
 def _edit_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:
     """Diff each not-yet-diffed version of ``ids`` against the previous captured version."""
     done = set(con.execute(f"SELECT id, version FROM {EDITS} WHERE list_contains(?, id)",
                            [ids]).fetchall())
+    # no ORDER BY: sorting the texts costs DuckDB memory, and versions_by_article groups them
     cursor = con.execute(f"SELECT {', '.join(EDIT_COLUMNS)} FROM read_parquet('{VERSIONS}') "
-                         "WHERE list_contains(?, id) ORDER BY id", [ids])
+                         "WHERE list_contains(?, id)", [ids])
     out = []
     for article, versions in versions_by_article(cursor.fetchall(), EDIT_COLUMNS).items():
         for prev, cur in zip(versions, versions[1:], strict=False):
@@ -328,8 +352,8 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
     written = 0
     with temp_for(path) as tmp:
         with pq.ParquetWriter(tmp, EDIT_SCHEMA) as writer:
-            for start in range(0, len(pending), EDIT_BATCH_IDS):
-                rows = _edit_rows(con, pending[start:start + EDIT_BATCH_IDS])
+            for batch in _edit_batches(pending):
+                rows = _edit_rows(con, batch)
                 if rows:
                     writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=EDIT_SCHEMA))
                     written += len(rows)
