@@ -207,7 +207,7 @@ def _agreeing(rule_dates: list[DateCandidate], structured: list[DateCandidate],
     """The rule dates the page's structured dates (JSON-LD, meta, microdata) do not
     contradict: when they carry an offset and agree among themselves, a rule date with an
     offset over AGREE from them is another date (a redesign put a news strip's ``<time>``
-    first, which the rule now reads) and counts as a miss."""
+    first, which the rule now reads): passed over, for the next rule or a miss."""
     stated = [d for _, raw in structured if (d := dates.parse_any(raw, now)) and d.tzinfo]
     if not stated or max(stated) - min(stated) > AGREE:
         return rule_dates
