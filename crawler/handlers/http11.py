@@ -67,9 +67,15 @@ def partial_response(exc: BaseException) -> PartialResponse | None:
     return found if isinstance(found, PartialResponse) else None
 
 
-class _HeadKeepingParser(_LenientHTTPClientParser):
-    """Scrapy's lenient response parser, also keeping the head as it came."""
+MAX_HEAD_LINE = 256 * 1024  # bytes of one head line: browsers take such (a long CSP, a cookie)
 
+
+class _HeadKeepingParser(_LenientHTTPClientParser):
+    """Scrapy's lenient response parser, also keeping the head as it came. A head line may
+    be MAX_HEAD_LINE long: Twisted's 16 KB dropped the connection at a long Content-Security-
+    Policy, and the article was lost as "connection closed cleanly", with no record."""
+
+    MAX_LENGTH = MAX_HEAD_LINE
     _fields: list[tuple[bytes, bytes]]
 
     def statusReceived(self, status: bytes) -> None:

@@ -164,3 +164,35 @@ def test_archive_of_the_faulty_site_verifies(faulty) -> None:
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert result.stats["warc/records"] >= len(result.items)
+
+
+def test_a_head_line_of_100_kb_is_fetched_and_archived_as_sent(tmp_path: Path) -> None:
+    """A long Content-Security-Policy (browsers take head lines of ~256 KB): Twisted's 16 KB
+    line limit dropped the connection, the article was lost as "Connection was closed
+    cleanly" and the WARC held no record of the exchange."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    from tests.support import faults
+
+    gold = site.gold_for("long-header-700010", 710)
+    path = "/politics/view/long-header-700010-2026/"
+    policy = "default-src 'self' " + " ".join(["https://cdn.example"] * 5000)  # 100 KB
+    feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>B</title><item><title>x'
+            f"</title><link>https://{site.HOST}{path}</link></item></channel></rss>")
+    routes = {path: faults.respond(site.html_for(gold).encode(),
+                                   headers=[("Content-Security-Policy", policy)]),
+              "/robots.txt": faults.respond(b"User-agent: *\n", content_type="text/plain"),
+              "/rss": faults.respond(feed.encode(), content_type="application/rss+xml")}
+    with FaultServer(site.HOST, routes) as server:
+        result = run_crawl("belta", tmp_path, server, settings={"RETRY_TIMES": 0})
+    assert [item["title"] for item in result.items] == [gold.title], result.log[-3000:]
+    heads = []
+    for warc in (tmp_path / "warc").glob("*.warc.gz"):
+        with open(warc, "rb") as fh:
+            heads += [r.http_headers.get_header("Content-Security-Policy")
+                      for r in ArchiveIterator(fh) if r.rec_type == "response"
+                      and r.rec_headers.get_header("WARC-Target-URI").endswith(path)]
+    assert heads == [policy]
+    verify = subprocess.run([sys.executable, "-m", "archive", "verify", str(tmp_path / "warc")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
