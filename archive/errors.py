@@ -42,8 +42,9 @@ class WarcFormatError(Exception):
 
 class UnservedRecord(WarcFormatError):
     """A whole record no reader serves as the page: a response marked WARC-Truncated (the
-    crawl's own, when a transfer failed, or another tool's). Said by file and offset, but no
-    damage: a replay or re-extraction of an archive holding some has not failed."""
+    crawl's own, when a transfer failed, or another tool's), a revisit or 304 whose original
+    the inputs do not hold. Said by file and offset, but no damage (``verify`` passes it): a
+    replay or re-extraction of an archive holding some has not failed."""
 
 
 ErrorHandler = Callable[[WarcFormatError], None]

@@ -1091,9 +1091,13 @@ class ArchiveLookup:
             if found is not None:
                 yield found
                 continue
-            report(WarcFormatError(self.files[cap[1]], cap[2], "capture not replayable (no "
-                                   "HTTP response, or a revisit or 304 without its original)"),
-                    self._on_error, soft=True)
+            if cap[3]:  # no damage: the inputs do not hold the page it stands for
+                report(UnservedRecord(self.files[cap[1]], cap[2], "capture not replayable (a "
+                                      "revisit or 304 without its original in these inputs)"),
+                       self._on_error, soft=True)
+            else:
+                report(WarcFormatError(self.files[cap[1]], cap[2], "capture not replayable "
+                                       "(no HTTP response)"), self._on_error, soft=True)
 
     def versions(self, url: str) -> Iterator[ArchivedResponse]:
         """Each payload archived for a GET of ``url`` (this spelling only), oldest first, each

@@ -94,7 +94,7 @@ class ReextractReport:
     invalid: int = 0
     bad_records: int = 0  # records reported unreadable (index or page read) and skipped
     kept_records: int = 0  # records reported damaged but read all the same (WarcFormatError.kept)
-    unserved_records: int = 0  # whole records no page is read from (WARC-Truncated)
+    unserved_records: int = 0  # whole records no page is read from (archive.errors)
     joining: Counter[str] = field(default_factory=Counter)  # the live join's stats, by key
     cut_short: int = 0  # items whose joining a failed or missing later page ended
     # articles read from a capture older than a newer error answer, by that answer's status

@@ -139,7 +139,7 @@ class Command(ScrapyCommand):
               f"{report.read_seconds:.1f} s, extraction CPU {report.extract_cpu_seconds:.1f} s "
               f"over {opts.jobs} process(es)); failed: {failed}; invalid: {invalid}; "
               f"bad records skipped: {report.bad_records}; bad records kept: "
-              f"{report.kept_records}; truncated captures not read: "
+              f"{report.kept_records}; captures not served (truncated, or no original): "
               f"{report.unserved_records}; read past a newer error answer: {past}; "
               f"{joining_summary(report)}", file=sys.stderr)
         if report.unowned:

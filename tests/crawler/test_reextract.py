@@ -97,6 +97,22 @@ def test_bad_records_are_reported_with_file_and_offset_and_the_rest_extracted(tm
     assert sorted(i["url"] for i in items) == sorted(g.url for g in golds if g.url != lost)
 
 
+def test_a_304_without_its_original_is_said_as_unserved_not_as_damage(tmp_path):
+    """A server answering 304 to a plain GET, archived by the crawl: ``verify`` passes it, and
+    re-extraction counted it a bad record (exit 1)."""
+    gold = belta.build()[1][0]
+    url = "http://www.belta.by/politics/view/no-original-700002-2026/"
+    with WarcWriter(tmp_path) as writer:
+        writer.write_exchange(make_exchange(gold.url, belta.article_page(gold, "politics", None)
+                                            .encode(), headers=[("Content-Type", "text/html")]))
+        writer.write_exchange(make_exchange(url, b"", status=304, headers=[("ETag", '"x"')]))
+    report, items, bad = _run(sorted(tmp_path.glob("*.warc.gz")))
+    assert [i["url"] for i in items] == [gold.url]
+    assert report.bad_records == 0 and report.unserved_records == 1
+    assert [type(e).__name__ for e in bad] == ["UnservedRecord"]
+    assert "revisit or 304 without its original" in bad[0].reason
+
+
 @pytest.mark.parametrize("record_id", ["<urn:uuid:{u}>", "<urn:uuid:{U}>", "<urn:x-tool:{u}>"])
 def test_items_from_foreign_record_ids_are_valid(tmp_path, record_id):
     from crawler.commands.reextract import first_schema_error
