@@ -253,6 +253,11 @@ _RFC_822_YEAR = re.compile(r"(?i)\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|
 _CLOCK_12H = re.compile(r"\d\s*[ap]\.?\s?m\b", re.IGNORECASE)
 
 
+# an offset as feeds write it beside RFC 822's "+0300": "+03:00", "-5", "GMT+3", "UTC+03:00"
+_LOOSE_OFFSET = re.compile(r"\s+(?:(?:GMT|UTC|UT)\s*)?([+-])(\d{1,2})(?::?(\d{2}))?\s*$",
+                           re.IGNORECASE)
+
+
 def parse_rfc822(value: str) -> datetime | None:
     """'Thu, 12 Mar 2026 10:00:00 +0300' (RSS, and JSON-LD some CMSs fill from it); a known
     zone name is its offset; without a zone the result is naive (a wall-clock time)."""
@@ -261,7 +266,10 @@ def parse_rfc822(value: str) -> datetime | None:
         return None  # "01 Jan 0001": .NET's "no date", which the parser took for 2001
     if _CLOCK_12H.search(value):
         return None  # "Jan 8, 2026 7:51 PM": no RFC 822 date; the parser read 07:51
-    if (match := _ZONE_NAME.search(value)) and (offset := ZONE_OFFSETS.get(match[1].upper())):
+    if offset_match := _LOOSE_OFFSET.search(value):  # "+03:00", "GMT+3": as RFC 822's "+0300"
+        sign, hours, minutes = offset_match[1], int(offset_match[2]), offset_match[3] or "00"
+        value = f"{value[:offset_match.start()]} {sign}{hours:02d}{minutes}"
+    elif (match := _ZONE_NAME.search(value)) and (offset := ZONE_OFFSETS.get(match[1].upper())):
         value = f"{value[:match.start()]} {offset}"
     try:
         return representable(parsedate_to_datetime(value))

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.extraction.dates import parse_any, parse_human
+from crawler.extraction.dates import parse_any, parse_human, parse_rfc822
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -182,3 +182,17 @@ def test_parse_any_keeps_an_offset_after_a_human_date_and_time(text: str,
 ])
 def test_day_month_year_with_dashes(text: str, expected: datetime | None) -> None:
     assert parse_human(text) == expected
+
+
+@pytest.mark.parametrize(("value", "hours"), [
+    ("Thu, 08 Jan 2026 16:51:00 +00:00", 0), ("Thu, 08 Jan 2026 16:51:00 -05:00", -5),
+    ("Thu, 08 Jan 2026 16:51:00 GMT+3", 3), ("Thu, 08 Jan 2026 16:51:00 UTC+03:00", 3),
+    ("Thu, 08 Jan 2026 16:51:00 +0300", 3), ("Thu, 08 Jan 2026 16:51:00 GMT", 0)])
+def test_an_rfc822_date_keeps_an_offset_written_with_a_colon_or_after_gmt(value: str,
+                                                                          hours: int) -> None:
+    """A feed's "+00:00" or "GMT+3" was dropped: the date was taken as the outlet's wall
+    clock, hours off."""
+    parsed = parse_rfc822(value)
+    assert parsed is not None and parsed.utcoffset() is not None
+    assert parsed.utcoffset().total_seconds() == hours * 3600
+    assert (parsed.hour, parsed.minute) == (16, 51)
