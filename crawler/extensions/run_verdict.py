@@ -119,6 +119,25 @@ def _sum_prefix(stats: dict[str, Any], prefix: str) -> int:
                if k.startswith(prefix) and isinstance(v, int | float))
 
 
+def _by_reason(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {key.removeprefix(prefix): int(value) for key, value in sorted(stats.items())
+            if key.startswith(prefix) and _number(value) and value}
+
+
+def no_articles_failed(summary: dict[str, Any]) -> str:
+    """The alarm of a run with no article whose article pages, or discovery sources, failed
+    (every article redirected to a consent page or a new URL scheme; the only feed kept out
+    by robots.txt or on a host gone): without history nothing else would say it."""
+    said = []
+    for key, what in (("sources_failed", "feed(s), listing(s) or sitemap(s)"),
+                      ("articles_failed", "article page(s)")):
+        if failed := summary.get(key):
+            kinds = ", ".join(f"{reason}: {n}" for reason, n in failed.items())
+            said.append(f"{sum(failed.values())} {what} failed ({kinds})")
+    return (f"no articles, and {' and '.join(said)}; see the log for each URL and why: has "
+            "the site changed (a redirect to a consent page, a new URL scheme, robots.txt)?")
+
+
 def blocked_pages(stats: dict[str, Any]) -> int:
     """Final 403/429/5xx answers (after retries) that reached no callback, and anti-bot pages
     served with 200 in place of an article (``pages/blocked/<kind>``)."""
@@ -246,6 +265,10 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "extraction_attempted": attempted,
         "extraction_workers_died": int(stats.get("extraction/failed/worker_died", 0)),
         "feeds_failed": int(stats.get("feeds/failed", 0)),
+        # pages that failed by reason (robots.txt, a redirect off to no article, a network
+        # error): a run with no article says them, history or not
+        "articles_failed": _by_reason(stats, "articles/failed/"),
+        "sources_failed": _by_reason(stats, "discovery/source_failed/"),
         "items_not_exported": int(stats.get("feeds/items_not_exported", 0)),
         # Known articles that answered 404/410/451 or redirected off (crawler.removals):
         # observations, not errors; only a write that failed alarms.
@@ -521,6 +544,9 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
     elif summary["articles"] == 0 and summary.get("blocked_pages") and not interrupted:
         # Without history (a first run, or only blocked runs before) nothing else would say it.
         verdict.alarms.append(no_articles_blocked(summary))
+    elif summary["articles"] == 0 and not interrupted and (
+            summary.get("articles_failed") or summary.get("sources_failed")):
+        verdict.alarms.append(no_articles_failed(summary))
     elif not interrupted and "offered_by_outlet" in summary:
         offered = summary["offered_by_outlet"]
         for outlet, usual in (base.get("offered_by_outlet") or {}).items():

@@ -328,3 +328,20 @@ def test_feeds_with_no_linked_entry_alarm_when_nothing_else_offered_a_link() -> 
                       "link) and nothing else did; check its feed"]
     stats["discovery/offered/belta"] = 12  # its listings still offered links
     assert judge(summarize(stats), baseline([]), 0.5).alarms == []
+
+
+def test_a_run_with_no_article_whose_pages_or_sources_failed_alarms_without_history() -> None:
+    """Every article redirected to a consent page, or the only feed kept out by robots.txt:
+    a first run ended healthy with no item (only a later one alarmed, against its median)."""
+    redirected = {"articles/failed/redirected_to_non_article": 6}
+    alarms = judge(summarize(stats(0, 0, **redirected)), NO_HISTORY, 0.8).alarms
+    assert alarms == ["no articles, and 6 article page(s) failed (redirected_to_non_article: 6); "
+                      "see the log for each URL and why: has the site changed (a redirect to a "
+                      "consent page, a new URL scheme, robots.txt)?"]
+    robots = {"discovery/source_failed/ignored": 1}
+    alarms = judge(summarize(stats(0, 0, **robots)), NO_HISTORY, 0.8).alarms
+    assert [a for a in alarms if a.startswith(
+        "no articles, and 1 feed(s), listing(s) or sitemap(s) failed (ignored: 1)")]
+    # articles found, or the run stopped early: nothing to say
+    assert judge(summarize(stats(3, 0, **redirected)), NO_HISTORY, 0.8).alarms == []
+    assert judge(summarize(stats(0, 0, **robots)), NO_HISTORY, 0.8, interrupted=True).alarms == []
