@@ -43,6 +43,9 @@ OFFERED_PREFIX = "discovery/offered/"  # + outlet key: article links its feeds/l
 # + outlet key: feed entries on the outlet's host its article_path rejects, and one of them
 REJECTED_PREFIX = "discovery/rejected/"
 REJECTED_EXAMPLE_PREFIX = "discovery/rejected_example/"
+# + outlet key: feed entries linking another host (a click tracker, a moved site), and one
+OFFHOST_PREFIX = "discovery/offhost/"
+OFFHOST_EXAMPLE_PREFIX = "discovery/offhost_example/"
 # + outlet key: count; + "urls/" + key: the feeds, listings and sitemaps gone
 SOURCES_GONE_PREFIX = "discovery/sources_gone/"
 # + outlet key: the days of a window run whose day archive gave no article link at all
@@ -296,6 +299,12 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
                 "example": stats.get(REJECTED_EXAMPLE_PREFIX + key.removeprefix(REJECTED_PREFIX))}
             for key, value in sorted(stats.items())
             if key.startswith(REJECTED_PREFIX) and _number(value)},
+        "offhost_by_outlet": {
+            key.removeprefix(OFFHOST_PREFIX): {
+                "links": int(value),
+                "example": stats.get(OFFHOST_EXAMPLE_PREFIX + key.removeprefix(OFFHOST_PREFIX))}
+            for key, value in sorted(stats.items())
+            if key.startswith(OFFHOST_PREFIX) and _number(value)},
         "silent_feeds": {key.removeprefix(SILENT_FEEDS): list(value)
                          for key, value in sorted(stats.items())
                          if key.startswith(SILENT_FEEDS) and isinstance(value, list)},
@@ -434,7 +443,8 @@ def discovery_alarms(summary: dict[str, Any], said: frozenset[str] = frozenset()
                      interrupted: bool = False) -> list[str]:
     """Discovery that changed under the outlet's data, history or not: feeds it names that
     are gone (404/410, an HTML page), an outlet that offered no article link while its
-    feeds listed links on its host that its ``article_path`` rejects (a new URL scheme), an
+    feeds listed links on its host that its ``article_path`` rejects (a new URL scheme) or
+    only links to other hosts (a click tracker, a move), an
     outlet whose feeds gave no entry with a link and whose other channels offered nothing
     (a first run has no median to fall from; ``said``: outlets alarmed so against their
     history already), and a day archive silent for a whole window of ARCHIVE_SILENT_MIN_DAYS
@@ -446,6 +456,11 @@ def discovery_alarms(summary: dict[str, Any], said: frozenset[str] = frozenset()
             alarms.append(f"{outlet}: its feeds offered no article link, but {seen['links']} "
                           f"link(s) on its host that its article_path rejects (e.g. "
                           f"{seen['example']}): has its URL scheme changed?")
+    for outlet, seen in (summary.get("offhost_by_outlet") or {}).items():
+        if offered.get(outlet) == 0:
+            alarms.append(f"{outlet}: its feeds offered no article link, but {seen['links']} "
+                          f"link(s) to other hosts (e.g. {seen['example']}): a click tracker, "
+                          "or has the site moved?")
     for outlet, feeds in (summary.get("silent_feeds") or {}).items():
         # its other channels offered nothing either; ``said``: alarmed against its history
         if offered.get(outlet, 0) == 0 and outlet not in said and not interrupted:

@@ -24,6 +24,8 @@ from crawler.extensions.run_verdict import (
     ARCHIVE_SILENT_DAYS,
     MAX_SILENT_FEEDS,
     OFFERED_PREFIX,
+    OFFHOST_EXAMPLE_PREFIX,
+    OFFHOST_PREFIX,
     REJECTED_EXAMPLE_PREFIX,
     REJECTED_PREFIX,
     SILENT_FEEDS,
@@ -292,6 +294,7 @@ class OutletSpider(scrapy.Spider):
     def parse_feed(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
         outlet = get_outlet(outlet_key)
         entries, rejected, skips, bound = 0, [], FeedSkips(), self.feed_max_entries()
+        offhost: list[str] = []
         linked = 0
         for entry in feed_entries(response.body, skips):  # streamed: never held whole
             if entries >= bound:
@@ -303,14 +306,19 @@ class OutletSpider(scrapy.Spider):
             linked += 1
             if self.refused(outlet, url, "page", response.url):
                 continue
-            if not self.note_offered(outlet, url) and self.outlet_of(url) is outlet:
+            offered, owner = self.note_offered(outlet, url), self.outlet_of(url)
+            if not offered and owner is outlet:
                 rejected.append(url)
+            elif not offered and owner is None:
+                offhost.append(url)
             if self.in_window(entry.published, outlet):
                 yield from self.article_request(outlet, url, entry.published, entry.title)
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
         self.note_feed_skips(response.url, skips)
         if rejected:
             self.note_rejected(response.url, outlet, rejected, entries)
+        if offhost:
+            self.note_offhost(response.url, outlet, offhost, entries)
         if not entries and document_element(response.body) == "html":
             asked = (response.meta.get("redirect_urls") or [response.url])[0]  # its address
             self.note_source_gone(asked, outlet, "Feed", "is an HTML page, not a feed" if
@@ -409,6 +417,19 @@ class OutletSpider(scrapy.Spider):
         self.logger.warning("Discovery: the feed %s has %d items with no link (skipped, counted "
                             "in discovery/feed/no_link); the first: %s", url, skips.no_link,
                             skips.first_no_link)
+
+    def note_offhost(self, url: str, outlet: Outlet, links: list[str], entries: int) -> None:
+        """Count feed entries linking a host no outlet is for: a feed whose links all go
+        through a click tracker (``feeds.feedburner.com/~r/…``) or to a new domain gave no
+        article and said nothing. Warned when it is every entry."""
+        stats = self.crawler.stats
+        stats.inc_value(f"{OFFHOST_PREFIX}{outlet.key}", len(links))
+        if stats.get_value(f"{OFFHOST_EXAMPLE_PREFIX}{outlet.key}") is None:
+            stats.set_value(f"{OFFHOST_EXAMPLE_PREFIX}{outlet.key}", links[0])
+        if len(links) == entries:
+            self.logger.warning("Feed %s: all its %d entries link to other hosts than %s's "
+                                "(e.g. %s), not fetched: a click tracker, or has the site "
+                                "moved?", url, entries, outlet.key, links[0])
 
     def note_rejected(self, url: str, outlet: Outlet, rejected: list[str], entries: int) -> None:
         """Count feed entries on the outlet's own host that its ``article_path`` rejects: a

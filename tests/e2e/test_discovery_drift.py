@@ -97,3 +97,31 @@ def test_a_site_that_moved_to_another_cms_names_every_source_gone(tmp_path) -> N
             and f"Listing {listing} of zerkalo answered HTTP 404" in line]
     (alarm,) = [a for a in report_of(result)["alarms"] if "its discovery names gone" in a]
     assert listing in alarm and all(f"http://{zerkalo.HOST}{f}" in alarm for f in FEEDS)
+
+
+def test_feed_links_through_an_offsite_click_tracker_alarm_in_a_first_run(tmp_path) -> None:
+    """БЕЛТА's feed links go through a click tracker on another host
+    (``feeds.feedburner.com/~r/…`` → 302 → the article): every entry was dropped as no
+    article, unsaid, and the run ended healthy with no item."""
+    from urllib.parse import quote, unquote
+
+    from tests.sites import belta
+
+    site, golds = belta.build(count=6)
+    feed = site.pages["/rss"].body.decode()
+    for gold in golds:
+        feed = feed.replace(gold.url + "?utm_source=rss&amp;utm_medium=feed",
+                            "http://feeds.feedburner.com/~r/belta/~3/" + quote(gold.url, safe=""))
+    site.pages["/rss"] = Page(feed.encode(), content_type="application/rss+xml")
+    tracker = VirtualSite("feeds.feedburner.com")
+    tracker.dynamic = [lambda target: Page(b"", status=302, headers=[
+        ("Location", unquote(target.rsplit("/", 1)[1]))])]
+    with FixtureServer([site, tracker]) as server:
+        result = run_crawl("belta", tmp_path, server)
+    assert result.items == [] and result.returncode == 1, result.log[-3000:]
+    assert result.stats["discovery/offhost/belta"] == len(golds)
+    report = json.loads(sorted((tmp_path / "reports").glob("belta-*.json"))[-1].read_text())
+    assert [a for a in report["alarms"] if a.startswith(
+        f"belta: its feeds offered no article link, but {len(golds)} link(s) to other hosts "
+        "(e.g. http://feeds.feedburner.com/~r/belta/~3/")], report["alarms"]
+    assert "] WARNING: Feed " in result.log and "link to other hosts than belta's" in result.log

@@ -345,3 +345,13 @@ def test_a_run_with_no_article_whose_pages_or_sources_failed_alarms_without_hist
     # articles found, or the run stopped early: nothing to say
     assert judge(summarize(stats(3, 0, **redirected)), NO_HISTORY, 0.8).alarms == []
     assert judge(summarize(stats(0, 0, **robots)), NO_HISTORY, 0.8, interrupted=True).alarms == []
+
+
+def test_feed_links_to_other_hosts_alarm_only_when_the_outlet_got_no_link() -> None:
+    offhost = {"discovery/offhost/belta": 6, "discovery/offhost_example/belta": "http://t.co/x",
+               "discovery/offered/belta": 0}
+    alarms = judge(summarize(stats(0, 0, **offhost)), NO_HISTORY, 0.8).alarms
+    assert alarms == ["belta: its feeds offered no article link, but 6 link(s) to other hosts "
+                      "(e.g. http://t.co/x): a click tracker, or has the site moved?"]
+    offered = {**offhost, "discovery/offered/belta": 4}  # an aggregator's links beside its own
+    assert judge(summarize(stats(4, 0, **offered)), NO_HISTORY, 0.8).alarms == []
