@@ -55,7 +55,13 @@ from crawler.outlets.base import Outlet
 from crawler.pageoutcomes import note_error_answer
 from crawler.removals import ArticleRemoved, asked_url
 from crawler.sitediscovery import child_sitemap_order
-from crawler.spiders.listings import ListingPage, in_bounds, read_listing, stop_reason
+from crawler.spiders.listings import (
+    ListingPage,
+    in_bounds,
+    older_than,
+    read_listing,
+    stop_reason,
+)
 from crawler.state import opened_state
 from crawler.urls import (
     canonical_url,
@@ -603,8 +609,8 @@ class OutletSpider(scrapy.Spider):
             target = scheme.url_path(page, when, path) if scheme else path
             url = self.url_for(outlet, target)
         first = page == 1 and day is None  # the listing the outlet's data names
-        return scrapy.Request(url, callback=self.parse_listing, priority=5,
-                              errback=self.source_failed if first else None,
+        errback = self.source_failed if first else self.paging_failed if page > 1 else None
+        return scrapy.Request(url, callback=self.parse_listing, priority=5, errback=errback,
                               cb_kwargs={"outlet_key": outlet.key, "path": path, "day": day,
                                          "page": page, "paging": paging, "seen": seen})
 
@@ -653,8 +659,24 @@ class OutletSpider(scrapy.Spider):
         if reason == "max_pages":
             self.logger.warning("Stopped %s at page %d (page cap %d)", response.url, page,
                                 self.max_pages(outlet))
+        elif reason == "repeated_page" and page == 2 and since is not None and all(
+                not older_than(link.day, since) for link in listing.links if link.day):
+            stats.inc_value("discovery/paging_suspect/repeated_first_page")
+            self.logger.warning("Listing page %s repeats page 1, all of it in the window: has "
+                                "its paging changed? Older articles of the window are not "
+                                "found on it", response.url)
         elif reason == "repeated_page":
             self.logger.info("Listing page %s repeats earlier links: paging stops", response.url)
+
+    def paging_failed(self, failure: Any) -> None:
+        """A listing's later page that failed (a 404 where the pager said a page would be):
+        the walk stops there, said with the URL and why (it stopped unsaid, the window's
+        older articles lost)."""
+        request = getattr(failure, "request", None)
+        reason = exception_reason(failure.value)
+        self.crawler.stats.inc_value(f"discovery/paging_failed/{reason}")
+        self.logger.warning("Listing page %s not fetched (%s): paging stops there; %s",
+                            request.url if request else "?", reason, describe(failure.value))
 
     def same_as_other_day(self, url: str, listing: ListingPage, outlet: Outlet, day: str,
                           page: int) -> str | None:

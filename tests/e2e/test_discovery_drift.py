@@ -125,3 +125,30 @@ def test_feed_links_through_an_offsite_click_tracker_alarm_in_a_first_run(tmp_pa
         f"belta: its feeds offered no article link, but {len(golds)} link(s) to other hosts "
         "(e.g. http://feeds.feedburner.com/~r/belta/~3/")], report["alarms"]
     assert "] WARNING: Feed " in result.log and "link to other hosts than belta's" in result.log
+
+
+@pytest.mark.parametrize("answer", ["repeat", "404"])
+def test_a_rubric_pager_that_stops_honouring_its_pages_is_said(tmp_path, answer: str) -> None:
+    """RuNews24's rubric fronts stop honouring ``?page=N``: page 2 answers page 1 again, or
+    404. The window's older articles are not found on them, and paging stopped with an INFO
+    line, or without a word."""
+    from urllib.parse import urlsplit
+
+    from tests.sites import runews24
+
+    fixture = runews24.build()
+    first = fixture.site.dynamic[0]
+    fixture.site.dynamic[0] = lambda target: (
+        (Page(b"nf", status=404) if answer == "404" else first(urlsplit(target).path))
+        if "page=" in target else first(target))
+    with FixtureServer([fixture.site]) as server:
+        result = run_crawl("runews24", tmp_path, server,
+                           args={"since": "2026-01-10", "until": "2026-01-13"})
+    warned = [line for line in result.log.splitlines() if "] WARNING: Listing page " in line]
+    if answer == "repeat":
+        assert result.stats.get("discovery/paging_suspect/repeated_first_page", 0) >= 1
+        assert warned and all("repeats page 1, all of it in the window" in w for w in warned)
+    else:
+        assert result.stats.get("discovery/paging_failed/http_404", 0) >= 1
+        assert warned and all("not fetched (http_404): paging stops there" in w for w in warned)
+    assert all("?page=2" in w for w in warned), warned
