@@ -122,6 +122,14 @@ def _sum_prefix(stats: dict[str, Any], prefix: str) -> int:
                if k.startswith(prefix) and isinstance(v, int | float))
 
 
+def _links_by_outlet(stats: dict[str, Any], prefix: str, example: str
+                     ) -> dict[str, dict[str, Any]]:
+    """Links counted under ``prefix`` + an outlet key, with the example kept for each."""
+    return {key.removeprefix(prefix): {"links": int(value),
+                                       "example": stats.get(example + key.removeprefix(prefix))}
+            for key, value in sorted(stats.items()) if key.startswith(prefix) and _number(value)}
+
+
 def _by_reason(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {key.removeprefix(prefix): int(value) for key, value in sorted(stats.items())
             if key.startswith(prefix) and _number(value) and value}
@@ -293,18 +301,8 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "offered_by_outlet": {key.removeprefix(OFFERED_PREFIX): int(value)
                               for key, value in sorted(stats.items())
                               if key.startswith(OFFERED_PREFIX)},
-        "rejected_by_outlet": {
-            key.removeprefix(REJECTED_PREFIX): {
-                "links": int(value),
-                "example": stats.get(REJECTED_EXAMPLE_PREFIX + key.removeprefix(REJECTED_PREFIX))}
-            for key, value in sorted(stats.items())
-            if key.startswith(REJECTED_PREFIX) and _number(value)},
-        "offhost_by_outlet": {
-            key.removeprefix(OFFHOST_PREFIX): {
-                "links": int(value),
-                "example": stats.get(OFFHOST_EXAMPLE_PREFIX + key.removeprefix(OFFHOST_PREFIX))}
-            for key, value in sorted(stats.items())
-            if key.startswith(OFFHOST_PREFIX) and _number(value)},
+        "rejected_by_outlet": _links_by_outlet(stats, REJECTED_PREFIX, REJECTED_EXAMPLE_PREFIX),
+        "offhost_by_outlet": _links_by_outlet(stats, OFFHOST_PREFIX, OFFHOST_EXAMPLE_PREFIX),
         "silent_feeds": {key.removeprefix(SILENT_FEEDS): list(value)
                          for key, value in sorted(stats.items())
                          if key.startswith(SILENT_FEEDS) and isinstance(value, list)},

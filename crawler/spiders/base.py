@@ -424,14 +424,19 @@ class OutletSpider(scrapy.Spider):
                             "in discovery/feed/no_link); the first: %s", url, skips.no_link,
                             skips.first_no_link)
 
+    def _count_links(self, prefix: str, example: str, outlet: Outlet, links: list[str]) -> None:
+        """Count ``links`` under ``prefix`` + the outlet's key, and keep the first as the
+        example (the run verdict names it)."""
+        stats = self.crawler.stats
+        stats.inc_value(f"{prefix}{outlet.key}", len(links))
+        if stats.get_value(f"{example}{outlet.key}") is None:
+            stats.set_value(f"{example}{outlet.key}", links[0])
+
     def note_offhost(self, url: str, outlet: Outlet, links: list[str], entries: int) -> None:
         """Count feed entries linking a host no outlet is for: a feed whose links all go
         through a click tracker (``feeds.feedburner.com/~r/…``) or to a new domain gave no
         article and said nothing. Warned when it is every entry."""
-        stats = self.crawler.stats
-        stats.inc_value(f"{OFFHOST_PREFIX}{outlet.key}", len(links))
-        if stats.get_value(f"{OFFHOST_EXAMPLE_PREFIX}{outlet.key}") is None:
-            stats.set_value(f"{OFFHOST_EXAMPLE_PREFIX}{outlet.key}", links[0])
+        self._count_links(OFFHOST_PREFIX, OFFHOST_EXAMPLE_PREFIX, outlet, links)
         if len(links) == entries:
             self.logger.warning("Feed %s: all its %d entries link to other hosts than %s's "
                                 "(e.g. %s), not fetched: a click tracker, or has the site "
@@ -441,10 +446,7 @@ class OutletSpider(scrapy.Spider):
         """Count feed entries on the outlet's own host that its ``article_path`` rejects: a
         feed lists articles, so when it lists only such links the outlet's URL scheme has
         changed and every article would be dropped unseen. Warned once per feed."""
-        stats = self.crawler.stats
-        stats.inc_value(f"{REJECTED_PREFIX}{outlet.key}", len(rejected))
-        if stats.get_value(f"{REJECTED_EXAMPLE_PREFIX}{outlet.key}") is None:
-            stats.set_value(f"{REJECTED_EXAMPLE_PREFIX}{outlet.key}", rejected[0])
+        self._count_links(REJECTED_PREFIX, REJECTED_EXAMPLE_PREFIX, outlet, rejected)
         if len(rejected) == entries:
             self.logger.warning("Feed %s: none of its %d entries is an article URL of %s by its "
                                 "article_path %r (e.g. %s): has the outlet's URL scheme changed?",
