@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -225,8 +226,12 @@ def _call_mid_text(lines: list[str], at: int) -> bool:
     the article's prose goes on right after it, for MIN_MORE_PROSE paragraphs of
     CALL_PROSE_CHARS. A plug set mid-text ("Подписывайтесь на наш Telegram") cut the rest of
     the article off; one that ends the body is followed by links, headlines, or nothing."""
-    after = [len(line) >= CALL_PROSE_CHARS and is_prose(line) for line in lines[at + 1:]]
-    return after[:1] == [True] and sum(after) >= MIN_MORE_PROSE
+    prose = (len(line) >= CALL_PROSE_CHARS and is_prose(line)
+             for line in islice(lines, at + 1, None))
+    # read lazily, stopped once told: a body alternating calls and prose was read to its end
+    # at every call (quadratic in its lines)
+    return next(prose, False) and sum(islice(filter(None, prose), MIN_MORE_PROSE - 1)) \
+        >= MIN_MORE_PROSE - 1
 
 
 # A card's link to its article, beside READ_MORE's forms ("Читать новость", "Read story").
