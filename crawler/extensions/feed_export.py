@@ -25,6 +25,7 @@ import io
 import itertools
 import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -38,10 +39,16 @@ from crawler.extensions.run_verdict import REFUSED_REASONS
 
 logger = logging.getLogger(__name__)
 
-item_exported = object()  # signal: (item) reached every feed that accepts it, durably
-item_export_failed = object()  # signal: (item, reason) did not reach some feed
+# signal: (item, tails) reached every feed that accepts it, durably; ``tails``: (feed file,
+# end of the item's line) of each feed the next run could read it back from
+item_exported = object()
+item_export_failed = object()  # signal: (item, reason, tails) did not reach some feed
+# signal: (path, recorded_to) a local JSON-lines feed file starts, its new items from that byte
+# on: the state store watches it (crawler.state.feed_tails)
+feed_file_started = object()
 
 LINE_FORMATS = frozenset({"jsonlines", "jsonl", "jl", "csv"})  # complete after every item
+JSON_LINES = LINE_FORMATS - {"csv"}  # what the next run can read back
 
 
 class _WriteAll(io.RawIOBase):
@@ -98,6 +105,7 @@ class _Tracked:
     item: Any
     waiting: set[int] = field(default_factory=set)  # slots whose store() must succeed first
     failed: str | None = None
+    tails: list[tuple[str, int]] = field(default_factory=list)  # (feed file, end of its line)
 
 
 class _Readable:
@@ -136,6 +144,8 @@ class CheckedFeedExporter(FeedExporter):
         # file back to what it held before this run (a torn gzip member hides what follows)
         self.appended: dict[int, tuple[str, int]] = {}
         self.closed: Deferred[None] = Deferred()
+        self.reads_back = False  # every feed a local JSON-lines file (see open_spider)
+        self.read_back: dict[int, str] = {}  # id(slot) -> its file, watched by the state store
         crawler.checked_feed_exporter = self
 
     def _get_uri_params(self, spider: Any, uri_params_function: Any,
@@ -143,6 +153,25 @@ class CheckedFeedExporter(FeedExporter):
         """Scrapy's URI parameters, from the spider attributes that can be read: one that
         raises (``site``'s ``outlet`` when it has no site) stopped every feed from opening."""
         return super()._get_uri_params(_Readable(spider), uri_params_function, slot)
+
+    def open_spider(self, spider: Any) -> None:
+        super().open_spider(spider)
+        # Only when every feed can be read back: an item a kill stops from being recorded is
+        # then in each of them, and the next run records it instead of exporting it again.
+        self.reads_back = all(_read_back_path(slot) for slot in self.slots)
+        for slot in self.slots:
+            self._watch(slot)
+
+    def _watch(self, slot: FeedSlot) -> None:
+        path = _read_back_path(slot) if self.reads_back else None
+        if path is None:
+            return
+        self.read_back[id(slot)] = path
+        size = 0
+        if "w" not in slot.storage.write_mode:  # appended to: its new items start at its end
+            with contextlib.suppress(OSError):
+                size = os.stat(path).st_size
+        self.crawler.signals.send_catch_log(feed_file_started, path=path, recorded_to=size)
 
     # -- writing -------------------------------------------------------------------------
     def _write_through(self, slot: FeedSlot) -> bool:
@@ -206,6 +235,10 @@ class CheckedFeedExporter(FeedExporter):
                 slots.append(slot)
                 continue
             slot.itemcount += 1
+            path = self.read_back.get(id(slot))
+            end = _position(slot.file) if path is not None else None
+            if path is not None and end is not None:
+                tracked.tails.append((path, end))
             if not self._write_through(slot):
                 tracked.waiting.add(id(slot))
                 self.slot_items.setdefault(id(slot), []).append(key)
@@ -227,20 +260,23 @@ class CheckedFeedExporter(FeedExporter):
         params = self._get_uri_params(spider, options["uri_params"], slot)
         self._schedule_slot_close(slot, spider)
         from scrapy.extensions.feedexport import apply_uri_params
-        return self._start_new_batch(batch_id=slot.batch_id + 1,
-                                     uri=apply_uri_params(slot.uri_template, params),
-                                     feed_options=options, spider=spider,
-                                     uri_template=slot.uri_template)
+        batch = self._start_new_batch(batch_id=slot.batch_id + 1,
+                                      uri=apply_uri_params(slot.uri_template, params),
+                                      feed_options=options, spider=spider,
+                                      uri_template=slot.uri_template)
+        self._watch(batch)
+        return batch
 
     # -- outcomes ------------------------------------------------------------------------
     def _done(self, tracked: _Tracked) -> None:
         self.stats.inc_value("feeds/items_exported")
-        self.crawler.signals.send_catch_log(item_exported, item=tracked.item)
+        self.crawler.signals.send_catch_log(item_exported, item=tracked.item,
+                                            tails=tracked.tails)
 
     def _fail(self, tracked: _Tracked) -> None:
         self.stats.inc_value("feeds/items_not_exported")
         self.crawler.signals.send_catch_log(item_export_failed, item=tracked.item,
-                                            reason=tracked.failed)
+                                            reason=tracked.failed, tails=tracked.tails)
 
     def _stored(self, slot: FeedSlot, error: str | None) -> None:
         for key in self.slot_items.pop(id(slot), []):
@@ -357,6 +393,23 @@ class _Opened:
 
     def store(self, file: IO[bytes]) -> Any:
         return self.storage.store(file)
+
+
+def _read_back_path(slot: FeedSlot) -> str | None:
+    """The absolute path of a feed the next run can read back (an unbuffered local
+    JSON-lines file, not a device such as /dev/stdout), else None."""
+    if not (isinstance(slot.storage, DurableFileFeedStorage)
+            and slot.feed_options.get("format") in JSON_LINES
+            and "postprocessing" not in slot.feed_options):
+        return None
+    path = os.path.abspath(slot.storage.path)
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        regular = True  # made at the first item
+    except OSError:
+        regular = False
+    return path if regular else None
 
 
 def _position(file: Any) -> int | None:

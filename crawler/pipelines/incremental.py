@@ -15,8 +15,10 @@ Two components share one state store (see :mod:`crawler.state`):
 The state only advances once an item is durably in every configured feed (the
 ``item_exported`` signal of :mod:`crawler.extensions.feed_export`); an item dropped later
 (invalid), refused by a feed (full disk, unwritable path, failed upload) or lost in a kill is
-therefore fetched and emitted again by the next run; so is one the store failed to record
-(locked past its busy timeout, a full disk): counted in ``state/not_recorded``, an alarm. A
+therefore fetched and emitted again by the next run. One the store failed to record (locked
+past its busy timeout, a full disk: counted in ``state/not_recorded``, an alarm) or whose run
+was killed before its record is recorded by the next run from its local JSON-lines feed file
+(:mod:`crawler.state.feed_tails`, SQLite store), else emitted again too. A
 record a Redis store failed to take (Redis down longer than ``REDIS_RETRY_SECONDS``) is
 written at the next export or at the close instead, and counted so only if it fails then
 (an item a buffered feed exports at its close, after this pipeline's, is recorded at once).
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,13 +39,14 @@ from scrapy.exceptions import DropItem
 
 from archive.fileio import sqlite_failure
 from crawler.distributed.deferral import note_refusal, redis_cause
-from crawler.extensions.feed_export import item_export_failed, item_exported
+from crawler.extensions.feed_export import feed_file_started, item_export_failed, item_exported
 from crawler.extraction.text_fingerprint import fingerprint
 from crawler.items import Article
 from crawler.neardup import NearDuplicateIndex, Signature, from_bytes, similarity, to_bytes
 from crawler.pipelines.pages import join_incomplete
 from crawler.rechecks import note_checked
-from crawler.state import ArticleRecord, shared_state
+from crawler.state import ArticleRecord, KeepsFeedTails, shared_state
+from crawler.state.feed_tails import record_unrecorded
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +68,7 @@ class _Pending:
     record: ArticleRecord
     signature: Signature
     is_new: bool
+    tails: Sequence[tuple[str, int]] = ()  # (feed file, end of the item's line) once exported
 
 
 class IncrementalPipeline:
@@ -73,6 +78,8 @@ class IncrementalPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.store = shared_state(crawler)
+        # a store that knows how far each feed file is recorded (SQLite; not Redis)
+        self.tails = self.store if isinstance(self.store, KeepsFeedTails) else None
         self.index: NearDuplicateIndex | None = None
         self.pending: dict[str, _Pending] = {}  # canonical URL -> emitted, not yet exported
         self.unrecorded: list[_Pending] = []  # exported; their records wait for Redis
@@ -80,6 +87,7 @@ class IncrementalPipeline:
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.item_exported, signal=item_exported)
+        crawler.signals.connect(self.feed_file_started, signal=feed_file_started)
         crawler.signals.connect(self.item_dropped, signal=item_export_failed)
 
     @classmethod
@@ -87,7 +95,32 @@ class IncrementalPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        if self.tails is not None:
+            self.record_from_feeds(self.tails)
         self.index = NearDuplicateIndex(self.store)
+
+    def record_from_feeds(self, store: KeepsFeedTails) -> None:
+        """Record what a run stopped between export and record left in its feed files."""
+        try:
+            done = record_unrecorded(store)
+        except Exception as exc:  # any store failure: those items are exported again
+            logger.warning("The items earlier runs exported but did not record could not be "
+                           "read back into the state store %s (%s): they may be exported "
+                           "again", self.where(), exc)
+            return
+        if done:
+            self.stats.inc_value("state/recorded_from_feeds", done)
+
+    def feed_file_started(self, path: str, recorded_to: int) -> None:
+        """Watch a feed file from ``recorded_to`` on (or move its end past a failed item)."""
+        if self.tails is None:
+            return
+        try:
+            self.tails.watch_feed(path, recorded_to)
+        except Exception as exc:  # the records still go in
+            logger.warning("The state store %s could not note how far the feed file %s is "
+                           "recorded (%s): the next run may record or export again an item "
+                           "written there before a kill", self.where(), path, exc)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
@@ -163,10 +196,11 @@ class IncrementalPipeline:
         if getattr(self.crawler, "checked_feed_exporter", None) is None:
             self.item_exported(item)  # no feed configured: nothing more to wait for
 
-    def item_exported(self, item: Any) -> None:
+    def item_exported(self, item: Any, tails: Sequence[tuple[str, int]] = ()) -> None:
         pending = self.pending.get(item.url) if isinstance(item, Article) else None
         if pending is None or pending.item is not item:
             return
+        pending.tails = tails
         self.unrecorded.append(self.pending.pop(item.url))
         self.record(final=self.closing)
 
@@ -177,7 +211,10 @@ class IncrementalPipeline:
         while self.unrecorded:
             done = self.unrecorded[0]
             try:
-                self.store.put(done.record, to_bytes(done.signature))
+                if done.tails and self.tails is not None:
+                    self.tails.put(done.record, to_bytes(done.signature), done.tails)
+                else:
+                    self.store.put(done.record, to_bytes(done.signature))
             except Exception as exc:  # any backend's failure: the item is out, its record is not
                 note_refusal(self.crawler, exc)  # which no waiting mends: the worker stops
                 if redis_cause(exc) is not None and not final:
@@ -218,15 +255,19 @@ class IncrementalPipeline:
                   else str(exc))
         logger.log(logging.ERROR if first else logging.WARNING,
                    "Exported %s, but it was not recorded in the state store %s: %s; the next "
-                   "run exports it again", url, self.where(), reason)
+                   "run records it from its feed file if it can, else exports it again", url,
+                   self.where(), reason)
 
     def where(self) -> str:
         """The store's file (SQLite) or backend, for messages."""
         return str(getattr(self.store, "path", None) or type(self.store).__name__)
 
-    def item_dropped(self, item: Any, **_: Any) -> None:
+    def item_dropped(self, item: Any, tails: Sequence[tuple[str, int]] = (), **_: Any) -> None:
         # Dropped after this pipeline (invalid) or refused by a feed: forget it, so it is
-        # fetched and emitted again by the next run.
+        # fetched and emitted again by the next run, which must not record it from the feeds
+        # that took it: their recorded ends move past its lines.
         pending = self.pending.get(item.url) if isinstance(item, Article) else None
         if pending is not None and pending.item is item:
             del self.pending[item.url]
+        for path, end in tails if self.tails is not None else ():
+            self.feed_file_started(path, end)

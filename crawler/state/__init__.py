@@ -7,7 +7,7 @@ scrapy-redis mode) plugs in through ``STATE_BACKEND``. Callers never see SQL or 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -61,6 +61,26 @@ class StateStore(Protocol):
 
     def close(self) -> None:
         """Release connections; the store must be consistent after every ``put`` anyway."""
+
+
+@runtime_checkable
+class KeepsFeedTails(StateStore, Protocol):
+    """A store that also knows how far each local feed file's items are recorded (SQLite):
+    a kill between an item's export and its record then costs no second export."""
+
+    def put(self, record: ArticleRecord, signature: bytes | None = None,
+            feed_tails: Sequence[tuple[str, int]] = ()) -> None:
+        """:meth:`StateStore.put`, moving ``feed_tails`` (file, recorded to) in the same
+        transaction."""
+
+    def watch_feed(self, path: str, recorded_to: int) -> None:
+        """Watch a feed file whose items from byte ``recorded_to`` on are not recorded."""
+
+    def feed_tails(self) -> list[tuple[str, int]]:
+        """Every watched feed file and how far its items are recorded."""
+
+    def forget_feed(self, path: str, recorded_to: int) -> None:
+        """Stop watching a file recorded up to its end."""
 
 
 class StateUnavailable(RuntimeError):

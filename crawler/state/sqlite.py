@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,13 @@ CHECKS = """
 CREATE TABLE IF NOT EXISTS checks (
     url TEXT PRIMARY KEY,
     checked TEXT NOT NULL
+);
+"""
+# Where each local JSON-lines feed file's unrecorded items start (crawler.state.feed_tails).
+FEED_TAILS = """
+CREATE TABLE IF NOT EXISTS feed_tails (
+    path TEXT PRIMARY KEY,
+    recorded_to INTEGER NOT NULL
 );
 """
 TRIES = """
@@ -83,9 +90,17 @@ class SQLiteStateStore:
             " FROM articles WHERE url = ?", (url,)).fetchone()
         return ArticleRecord(*row) if row else None
 
-    def put(self, record: ArticleRecord, signature: bytes | None = None) -> None:
+    def put(self, record: ArticleRecord, signature: bytes | None = None,
+            feed_tails: Sequence[tuple[str, int]] = ()) -> None:
+        """Store a record; with ``feed_tails`` ((feed file, end of the item's line) pairs)
+        move those files' recorded ends in the same transaction."""
         with self.db:  # one transaction: BEGIN ... COMMIT
             self.db.execute("BEGIN IMMEDIATE")
+            if feed_tails:
+                if not self.has_table("feed_tails"):
+                    self.db.execute(FEED_TAILS)
+                self.db.executemany("INSERT OR REPLACE INTO feed_tails (path, recorded_to)"
+                                    " VALUES (?, ?)", feed_tails)
             self.db.execute(
                 "INSERT OR REPLACE INTO articles"
                 " (url, id, digest, version, first_captured, captured, published)"
@@ -114,6 +129,27 @@ class SQLiteStateStore:
         else:
             self.db.execute("INSERT OR REPLACE INTO removals (url, observed) VALUES (?, ?)",
                             (url, observed))
+
+    def watch_feed(self, path: str, recorded_to: int) -> None:
+        """Note a local JSON-lines feed file whose items from byte ``recorded_to`` on are not
+        recorded yet: a run killed between writing an item and recording it leaves its line
+        there for the next run to record (crawler.state.feed_tails)."""
+        with self._creating("feed_tails", FEED_TAILS) as db:
+            db.execute("INSERT OR REPLACE INTO feed_tails (path, recorded_to) VALUES (?, ?)",
+                       (path, recorded_to))
+
+    def feed_tails(self) -> list[tuple[str, int]]:
+        """(feed file, recorded up to this byte) of every watched feed file."""
+        if not self.has_table("feed_tails"):
+            return []
+        return self.db.execute("SELECT path, recorded_to FROM feed_tails ORDER BY path"
+                               ).fetchall()
+
+    def forget_feed(self, path: str, recorded_to: int) -> None:
+        """Stop watching a feed file recorded to its end (unless a run moved it on since)."""
+        with self.db:
+            self.db.execute("DELETE FROM feed_tails WHERE path = ? AND recorded_to = ?",
+                            (path, recorded_to))
 
     def has_table(self, name: str) -> bool:
         return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",

@@ -207,3 +207,61 @@ def test_a_gzip_feed_that_fills_the_disk_at_its_end_keeps_what_it_held(tmp_path:
         lines = gzip.decompress(feed.read_bytes()).splitlines()  # every member, whole
     assert sorted(json.loads(line)["url"] for line in lines) == sorted(g.url for g in site.golds)
     assert recorded(data_dir) == COUNT + len(added)
+
+
+def test_a_feed_file_that_fills_its_disk_gets_every_article_next_run(tmp_path: Path) -> None:
+    """Two local JSON-lines feeds, one on a full disk: the items reached DATA_DIR/items, not
+    it. The next run must emit them again (the full feed never got them), not record them from
+    the file that did (crawler.state.feed_tails: a failed item moves the feeds' recorded ends
+    past its lines)."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(tmp_path / "small") as small, FixtureServer([site.site]) as server:
+        fill(small)
+        feed = small / "items.jsonl"
+        failed, report = crawl_into(data_dir, server, None,
+                                    {"FEEDS": {str(feed): {"format": "jsonlines"}}})
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert report["stats"]["feeds/items_not_exported"] == COUNT
+        [own] = list((data_dir / "items").glob("belta-*.jsonl"))
+        assert len(read_items(own)) == COUNT  # the other feed took them all
+        again = run_crawl("belta", data_dir, server)
+    assert again.returncode == 0, again.log[-3000:]
+    assert "a run exported but had not recorded" not in again.log
+    assert sorted(i["url"] for i in again.items) == sorted(g.url for g in site.golds)
+    assert recorded(data_dir) == COUNT
+
+
+def test_a_kill_before_a_buffered_feed_is_stored_emits_its_items_again(tmp_path: Path) -> None:
+    """A gzip feed beside DATA_DIR/items: the items are in the plain file at once, in the gzip
+    one only when it is stored at the close. A run killed before that must not have the next
+    run record them from the plain file: the gzip feed would never get them."""
+    import os
+    import signal
+    import time
+    site = old_site()
+    gate = site.hold(free=COUNT - 1)
+    data_dir = tmp_path / "data"
+    packed = tmp_path / "packed.jsonl.gz"
+    settings = {"FEEDS": {str(packed): {"format": "jsonlines", "postprocessing": [
+        "scrapy.extensions.postprocessing.GzipPlugin"]}}}
+    with FixtureServer([site.site]) as server:
+        cmd, env, _ = crawl_command("belta", data_dir, server, settings=settings)
+        del cmd[cmd.index("-O"):cmd.index("-O") + 2]
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 90
+            while sum(len(read_items(p)) for p in (data_dir / "items").glob("*.jsonl")) \
+                    < COUNT - 1:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        finally:
+            gate.set()
+        assert recorded(data_dir) == 0
+        again = run_crawl("belta", data_dir, server, settings=settings)
+    assert again.returncode == 0, again.log[-3000:]
+    assert sorted(i["url"] for i in again.items) == sorted(g.url for g in site.golds)
+    assert recorded(data_dir) == COUNT

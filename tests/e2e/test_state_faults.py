@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -148,7 +150,8 @@ def test_items_the_state_store_cannot_record_make_the_run_unhealthy(site: Changi
                                                                     tmp_path: Path) -> None:
     """The store locked by another process once the run is under way: the exported items
     cannot be recorded. That was an ERROR with a traceback per item and a healthy run, exit
-    0; the next run exports them again (as version 1: nothing recorded them)."""
+    0; the next run exported them again (as version 1), twice in the items: it now records
+    them from the feed file they were written to and exports none of them."""
     from tests.support.crawl import crawl_command, read_items
     gate = site.hold()  # article pages wait: the lock is taken while they are on the way
     store = tmp_path / "state" / "state.sqlite3"
@@ -183,8 +186,59 @@ def test_items_the_state_store_cannot_record_make_the_run_unhealthy(site: Changi
     assert report["stats"]["state/not_recorded"] == 3 and not report["healthy"]
     assert [a for a in report["alarms"] if "not recorded in the state store" in a]
     assert again.returncode == 0, again.log[-3000:]
-    assert sorted(i["url"] for i in again.items) == sorted(i["url"] for i in exported)
-    assert all(i["version"] == 1 for i in again.items)
+    assert again.items == [], again.log[-3000:]
+    assert f"Feed file {items}: recorded 3 item(s) a run exported but had not recorded" \
+        in again.log
+    assert recorded(store) == {i["url"]: (i["id"], 1) for i in exported}
+
+
+def recorded(store: Path) -> dict[str, tuple[str, int]]:
+    with sqlite3.connect(store) as db:
+        return {url: (ident, version) for url, ident, version
+                in db.execute("SELECT url, id, version FROM articles")}
+
+
+def test_a_kill_between_an_export_and_its_record_costs_no_second_export(
+        site: ChangingBelta, tmp_path: Path) -> None:
+    """SIGKILL once an item is in the feed file and its record waits for the store (locked by
+    another process): the next run exported the item again, one article twice across the
+    runs' files. It now records it from the killed run's file and exports only the rest."""
+    from tests.support.crawl import crawl_command, read_items
+    gate = site.hold()
+    store = tmp_path / "state" / "state.sqlite3"
+    with FixtureServer([site.site]) as server:
+        cmd, env, _ = crawl_command("belta", tmp_path, server,
+                                    settings={"STATE_BUSY_TIMEOUT_MS": 120_000})
+        cmd[cmd.index("-O"):cmd.index("-O") + 2] = []  # DATA_DIR/items/belta-<run>.jsonl
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        holder = None
+        try:
+            deadline = time.monotonic() + 60
+            while not any("/view/" in u for u in server.requests):
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+                time.sleep(0.05)
+            holder = hold_write_lock(store)
+            gate.set()
+            [feed] = list((tmp_path / "items").glob("belta-*.jsonl"))
+            while not read_items(feed):
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+                time.sleep(0.05)
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        finally:
+            gate.set()
+            if holder is not None:
+                holder.kill()
+                holder.wait()
+        killed = read_items(feed)
+        assert recorded(store) == {}  # written, never recorded
+        again = run_crawl("belta", tmp_path, server)
+    assert again.returncode == 0, again.log[-3000:]
+    assert f"Feed file {feed}: recorded {len(killed)} item(s)" in again.log
+    urls = [i["url"] for i in killed + again.items]
+    assert sorted(urls) == sorted(g.url for g in site.golds) and len(set(urls)) == 3
+    assert recorded(store) == {i["url"]: (i["id"], 1) for i in killed + again.items}
 
 
 @pytest.mark.parametrize("how", ["mid-page", "empty", "garbage"])

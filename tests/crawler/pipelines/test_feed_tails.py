@@ -1,0 +1,152 @@
+"""A run stopped between writing an item to its feed file and recording it: the next run
+records the item from the file instead of exporting it again (crawler.state.feed_tails)."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.exporters import JsonLinesItemExporter
+
+from crawler.extensions.feed_export import feed_file_started, item_exported
+from crawler.extraction.text_fingerprint import text_digest
+from crawler.items import Article
+from crawler.state.sqlite import SQLiteStateStore
+from tests.crawler.pipelines.test_incremental import EDITED, TEXT, Run, article, stored
+
+OTHER = "https://www.belta.by/society/view/two-456-2026/"
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    return tmp_path / "state.sqlite3"
+
+
+def line_of(item: Article) -> bytes:
+    """The item as the JSON-lines feed writes it."""
+    buffer = io.BytesIO()
+    exporter = JsonLinesItemExporter(buffer, encoding="utf-8", ensure_ascii=False)
+    exporter.start_exporting()
+    exporter.export_item(item)
+    return buffer.getvalue()
+
+
+class Feed:
+    """A run's feed file: ``write`` puts the line there; ``exported`` also tells the pipeline,
+    with the end of the line, as CheckedFeedExporter does."""
+
+    def __init__(self, run: Run, path: Path) -> None:
+        self.run, self.path = run, path
+        start = path.stat().st_size if path.exists() else 0
+        run.crawler.signals.send_catch_log(feed_file_started, path=str(path), recorded_to=start)
+
+    def write(self, item: Article) -> None:
+        with self.path.open("ab") as file:
+            file.write(line_of(item))
+
+    def exported(self, item: Article) -> None:
+        self.write(item)
+        self.run.crawler.signals.send_catch_log(item_exported, item=item, tails=[
+            (str(self.path), self.path.stat().st_size)])
+
+
+def tails(path: Path) -> list[tuple[str, int]]:
+    store = SQLiteStateStore(path)
+    try:
+        return store.feed_tails()
+    finally:
+        store.close()
+
+
+def test_an_item_written_but_not_recorded_is_recorded_by_the_next_run(
+        state: Path, tmp_path: Path) -> None:
+    first = Run(state)
+    feed = Feed(first, tmp_path / "belta-1.jsonl")
+    feed.exported(first.process(article(url=OTHER, ident="belta-456")))
+    feed.write(first.process(article()))  # killed here: written, never recorded
+    assert stored(state) is None and stored(state, OTHER).version == 1
+
+    second = Run(state)
+    record = stored(state)
+    assert (record.version, record.digest, record.id) == (1, text_digest(TEXT), "belta-123")
+    assert record.first_captured == record.captured == "2026-01-05T10:00:00+00:00"
+    assert second.stat("state/recorded_from_feeds") == 1  # OTHER was recorded already
+    with pytest.raises(DropItem, match="unchanged"):
+        second.process(article())
+    assert tails(state) == []  # the file is recorded to its end: no longer watched
+    second.close()
+
+
+def test_an_unrecorded_edit_is_recorded_as_its_version(state: Path, tmp_path: Path) -> None:
+    first = Run(state)
+    feed = Feed(first, tmp_path / "belta-1.jsonl")
+    feed.exported(first.process(article()))
+    first.close()
+    second = Run(state)
+    feed = Feed(second, tmp_path / "belta-2.jsonl")
+    feed.write(second.process(article(text=EDITED, fetched_at="2026-01-06T10:00:00+00:00")))
+    third = Run(state)
+    record = stored(state)
+    assert (record.version, record.digest) == (2, text_digest(EDITED))
+    assert (record.first_captured, record.captured) == ("2026-01-05T10:00:00+00:00",
+                                                        "2026-01-06T10:00:00+00:00")
+    assert third.process(article(text=EDITED + " Ещё.")).version == 3
+    third.close()
+
+
+def test_a_torn_last_line_is_left_and_its_article_exported_again(
+        state: Path, tmp_path: Path) -> None:
+    first = Run(state)
+    feed = Feed(first, tmp_path / "belta-1.jsonl")
+    feed.write(first.process(article(url=OTHER, ident="belta-456")))
+    with feed.path.open("ab") as file:
+        file.write(line_of(first.process(article()))[:-40])  # the kill hit this write
+    second = Run(state)
+    assert stored(state, OTHER).version == 1 and stored(state) is None
+    assert second.process(article()).version == 1
+    size = feed.path.stat().st_size
+    assert tails(state) == [(str(feed.path), size - len(line_of(article())) + 40)]
+    second.close()
+
+
+def test_lines_that_are_no_articles_are_passed_over_and_said(
+        state: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    first = Run(state)
+    feed = Feed(first, tmp_path / "belta-1.jsonl")
+    with feed.path.open("ab") as file:
+        file.write(b'{"url": "x"}\nnot json\n')
+    feed.write(first.process(article()))
+    with caplog.at_level(logging.INFO):
+        second = Run(state)
+    assert stored(state).version == 1 and second.stat("state/recorded_from_feeds") == 1
+    assert f"Feed file {feed.path}, offset 13: not a JSON line" in caplog.text
+    assert f"Feed file {feed.path}: recorded 1 item(s)" in caplog.text
+    assert tails(state) == []
+    second.close()
+
+
+def test_a_file_appended_to_is_read_from_where_this_run_started(
+        state: Path, tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(line_of(article(url=OTHER, ident="belta-456")))  # another tool's, kept
+    first = Run(state)
+    feed = Feed(first, path)
+    feed.write(first.process(article()))
+    Run(state).close()
+    assert stored(state).version == 1 and stored(state, OTHER) is None
+
+
+def test_a_feed_file_gone_is_forgotten_with_a_warning(
+        state: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    first = Run(state)
+    feed = Feed(first, tmp_path / "belta-1.jsonl")
+    feed.write(first.process(article()))
+    feed.path.unlink()
+    second = Run(state)
+    assert "is gone: the items it held past byte 0 were not recorded" in caplog.text
+    assert tails(state) == [] and stored(state) is None
+    assert second.process(article()).version == 1
+    second.close()
