@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -43,15 +44,21 @@ def worker_settings(redis: RedisServer, warc_dir: Path) -> dict[str, Any]:
             "CONCURRENT_REQUESTS_PER_DOMAIN": 4, "WARC_DIR": str(warc_dir)}
 
 
-def slow_site(pages: int, delay: float) -> Any:
-    """The benchmark site with every article answered after ``delay`` s (work in flight)."""
+def slow_site(pages: int, delay: float, gate: threading.Event | None = None,
+              free: int = 0) -> Any:
+    """The benchmark site with every article answered after ``delay`` s (work in flight);
+    with ``gate``, the articles after the first ``free`` wait for it too (120 s at most), so
+    work is surely left in flight whatever the machine's speed."""
     site = build(pages)
     render = site.dynamic[0]
+    served = itertools.count(1)
 
     def delayed(target: str) -> Page | None:
         page = render(target)
         if page is not None:
             page.delay = delay
+            if gate is not None and ARTICLE.match(target) and next(served) > free:
+                gate.wait(120)
         return page
 
     site.dynamic = [delayed]
@@ -319,7 +326,10 @@ def test_an_abandoned_run_is_cleared_only_once_its_workers_are_dead(
     for as long as nobody resumed it: forever, for a run nobody will."""
     client = redis_server.client
     redis_url = ["-s", f"REDIS_URL={redis_server.url}"]
-    with FixtureServer([slow_site(60, 0.5)]) as server:
+    gate = threading.Event()  # articles after the 10th wait until the victim is killed
+    with FixtureServer([slow_site(60, 0.5, gate, free=10)]) as server, \
+            contextlib.ExitStack() as held:
+        held.callback(gate.set)  # whatever fails, the server's held threads are let go
         settings = {**worker_settings(redis_server, tmp_path / "warc"), "REDIS_WORKER_TTL": 3}
         victim = Worker("w1", tmp_path, server, settings)
         victim.await_items(5)
@@ -327,6 +337,7 @@ def test_an_abandoned_run_is_cleared_only_once_its_workers_are_dead(
         assert live.returncode == 1 and "has live workers" in live.stderr, live.stderr
         assert client.get("belta:1:token") and client.scard("belta:1:dupefilter") > 0
         victim.kill()
+        gate.set()
         left = client.zcard("belta:1:requests") + sum(
             client.hlen(k) for k in client.keys("belta:1:inflight:*"))
         assert left > 0, "the kill should leave work in the run"
