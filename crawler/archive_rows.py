@@ -48,16 +48,17 @@ FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
 
 MAX_HOPS = 5  # archived redirects (and meta refreshes) followed from a row's home page
 REFRESH_BYTES = 64 * 1024  # a refresh is read in a page's head
-MAX_REFRESH_DELAY = 100  # Scrapy's METAREFRESH_MAXDELAY
+MAX_REFRESH_DELAY = 100  # Scrapy's default METAREFRESH_MAXDELAY: the run's is passed in
 
 
-def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]]) -> list[str]:
+def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]],
+               max_refresh_delay: int = MAX_REFRESH_DELAY) -> list[str]:
     """Move each row to where its archived home page landed, and give each row without a
     ``timezone`` the one its archived documents vote for (in place); what was learnt, one
     line each, for the command to say."""
     said = []
     for row in rows:
-        if (landed := landed_url(lookup, str(row["url"]))) is not None:
+        if (landed := landed_url(lookup, str(row["url"]), max_refresh_delay)) is not None:
             said.append(f"{row['url']}: its home page redirected to {landed}, as archived: "
                         "its articles are read there, as the crawl read them")
             row["url"] = landed
@@ -92,7 +93,8 @@ def archived_site_name(lookup: ArchiveLookup, url: str) -> str | None:
         return None
 
 
-def landed_url(lookup: ArchiveLookup, url: str) -> str | None:
+def landed_url(lookup: ArchiveLookup, url: str,
+               max_refresh_delay: int = MAX_REFRESH_DELAY) -> str | None:
     """The row's URL at the scheme and port (or www./bare host) its archived home page
     redirected to, or None when it did not move so."""
     start, at = urlsplit(url), url
@@ -101,7 +103,7 @@ def landed_url(lookup: ArchiveLookup, url: str) -> str | None:
             archived = next(lookup.readable(at), None)
             location = archived.header("Location") if archived is not None else None
             if archived is not None and archived.status == 200:
-                location = _meta_refresh(archived, at)
+                location = _meta_refresh(archived, at, max_refresh_delay)
             elif archived is None or not 300 <= archived.status < 400:
                 location = None
         except Exception:  # noqa: BLE001 - a damaged record says nothing of a move
@@ -118,15 +120,16 @@ def landed_url(lookup: ArchiveLookup, url: str) -> str | None:
     return urlunsplit((end.scheme, end.netloc, start.path, start.query, ""))
 
 
-def _meta_refresh(archived: Any, url: str) -> str | None:
-    """Where a page's ``<meta http-equiv="refresh">`` sends a browser within Scrapy's
-    METAREFRESH_MAXDELAY (its MetaRefreshMiddleware moved the crawl there), or None."""
+def _meta_refresh(archived: Any, url: str, max_delay: int) -> str | None:
+    """Where a page's ``<meta http-equiv="refresh">`` sends a browser within ``max_delay``
+    seconds (METAREFRESH_MAXDELAY: Scrapy's MetaRefreshMiddleware moved the crawl there), or
+    None."""
     body = decoded_body(archived, url, MAX_ZONE_BYTES)
     if isinstance(body, str):
         return None
     text, _ = decode_html(body[:REFRESH_BYTES], archived.content_type() or "")
     delay, target = get_meta_refresh(text, url, ignore_tags=("noscript",))
-    return target if target and delay is not None and delay <= MAX_REFRESH_DELAY else None
+    return target if target and delay is not None and delay <= max_delay else None
 
 
 def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], Counter[timedelta]]:

@@ -18,7 +18,7 @@ from archive.errors import WarcFormatError
 from archive.fileio import whole_lines
 from archive.reader import ArchiveLookup, output_clash, warc_inputs
 from archive.schema import schema_errors
-from crawler.archive_rows import learn_rows
+from crawler.archive_rows import MAX_REFRESH_DELAY, learn_rows
 from crawler.extensions.rule_drift import DEFAULT_ALARM_RATE, DEFAULT_MIN_PAGES
 from crawler.joining import DEFAULT_MAX_PAGES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_TEXT_CHARS
 from crawler.outlets import check_outlet_table
@@ -91,7 +91,8 @@ class Command(ScrapyCommand):
         def rows_learnt(lookup: ArchiveLookup) -> None:
             """Rows where the crawl took them: the host their home page moved to, the zone
             their pages print (crawler.archive_rows)."""
-            for line in learn_rows(lookup, rows):
+            refresh = self.settings.getint("METAREFRESH_MAXDELAY", MAX_REFRESH_DELAY)
+            for line in learn_rows(lookup, rows, refresh):
                 bar.write(f"note: {line}", file=sys.stderr)
             republish(rows)
 

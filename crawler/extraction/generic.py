@@ -1459,8 +1459,10 @@ def generic_paragraphs(tree: lxml.html.HtmlElement, url: str,
 def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     """:func:`generic_paragraphs` on a tree of our own, which it changes (prunes)."""
     # the headline as the page names it, read before pruning (which may remove the h1)
-    keys = _headline_keys(work) if "title_line" in ENABLED_STEPS else set()
-    heads = [h for h in (clean_line(h.text_content()) for h in work.iter("h1")) if h]
+    keys, heads = set(), []
+    if "title_line" in ENABLED_STEPS:
+        keys = _headline_keys(work)
+        heads = [h for h in (clean_line(h.text_content()) for h in work.iter("h1")) if h]
     _cut_below(work, MAX_GENERIC_DEPTH)  # one walk: finds nothing on a page of sane depth
     token = _BROKEN.set({})
     try:

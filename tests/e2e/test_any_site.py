@@ -819,6 +819,31 @@ def test_a_site_given_at_its_www_host_that_lives_at_the_bare_one(tmp_path: Path,
     assert f"its home page redirected to http://{host}/" in proc.stderr
 
 
+def test_reextract_follows_a_home_page_refresh_only_within_the_runs_max_delay(
+        tmp_path: Path) -> None:
+    """A home page refreshing to the bare host after 5 s, crawled with
+    METAREFRESH_MAXDELAY=2: Scrapy does not follow it, and the site is read at its www host.
+    Re-extraction with the same setting moved the row anyway (it held Scrapy's default,
+    100 s): it must read the archive as the crawl read the site."""
+    shape = anysite.feed_only_site()
+    host = shape.site.host
+    www = VirtualSite(f"www.{host}")
+    www.add("/", Page(f'<html><head><meta http-equiv="refresh" content="5; url=http://{host}/">'
+                      "</head><body></body></html>".encode()))
+    with FixtureServer([shape.site, www]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": f"http://www.{host}/"},
+                           settings={"OUTLET_BASE_URLS": {}, "METAREFRESH_MAXDELAY": 2})
+    assert not result.stats.get("discovery/home_moved_within_site"), result.log[-3000:]
+    out = tmp_path / "again.jsonl"
+    proc = subprocess.run([*SCRAPY, "reextract", str(result.data_dir / "warc"), "-O", str(out),
+                           "-s", f"EXTRA_OUTLETS={json.dumps([{'url': f'http://www.{host}/'}])}",
+                           "-s", "METAREFRESH_MAXDELAY=2"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **NO_NETWORK})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "its home page redirected" not in proc.stderr
+
+
 def test_a_site_reached_by_a_chain_from_http_www_to_https_bare(tmp_path: Path) -> None:
     """``-a url=http://www.host/``: http → https (www) → https bare host, as sites that moved
     to TLS answer. The site is crawled at ``https://host/``: its items carry that address and
