@@ -842,6 +842,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
 
     with _locked(corpus):
         manifest = _load_manifest(corpus)
+        _drop_unsaved_rejects(corpus, manifest)
         complete = set(manifest["complete_digests"])
         index = head_index(manifest)
         scans: dict[str, Scan] = {}
@@ -1074,7 +1075,22 @@ class _Checkpoint:
 
 def _save_manifest(corpus: Path, manifest: dict[str, Any], complete: set[str]) -> None:
     manifest["complete_digests"] = sorted(complete)
+    try:  # what the manifest has seen of the rejects: a later stopped build's lines go after
+        manifest["rejects_bytes"] = (corpus / REJECTS).stat().st_size
+    except FileNotFoundError:
+        manifest["rejects_bytes"] = 0
     write_atomically(corpus / MANIFEST, json.dumps(manifest, indent=1).encode())
+
+
+def _drop_unsaved_rejects(corpus: Path, manifest: dict[str, Any]) -> None:
+    """Cut ``_rejects.jsonl`` back to what the manifest has seen: the lines after it were
+    appended by a build stopped before its manifest moved past their files, and this build
+    reads those files again and appends the same lines (they were there twice)."""
+    saved = manifest.get("rejects_bytes")
+    path = corpus / REJECTS
+    if isinstance(saved, int) and not isinstance(saved, bool) and saved >= 0 \
+            and path.exists() and path.stat().st_size > saved:
+        os.truncate(path, saved)
 
 
 def _ingest_one(path: Path, key: str, found: Scan, corpus: Path, manifest: dict[str, Any],

@@ -142,3 +142,37 @@ def test_a_build_that_dies_between_checkpoints_is_redone_without_doubling(
     assert con.execute("SELECT count(*), count(DISTINCT id) FROM versions").fetchone() == (40, 40)
     assert sorted(r[0] for r in con.execute("SELECT text FROM versions").fetchall()) == sorted(
         f"Текст {n}." for n in range(40))
+
+
+def test_a_stopped_builds_rejects_are_not_appended_twice(tmp_path: Path, monkeypatch) -> None:
+    """A build stopped after it appended a file's rejected lines to ``_rejects.jsonl`` and
+    before its manifest moved past that file: the next build reads the file again and
+    reported its lines again, appended a second time."""
+    import archive.corpus as corpus_module
+    from tests.archive.corpus_data import START, write_run
+    from tests.archive.test_corpus_hostile import _item
+
+    bad = write_run(tmp_path / "data", "belta", START, [_item(1)])
+    bad.write_bytes(bad.read_bytes() + b'{"not": "an item"}\n')
+    corpus = tmp_path / "corpus"
+    build_corpus(tmp_path / "data", corpus)  # the manifest has seen one reject
+    later = write_run(tmp_path / "data", "belta", START.replace(day=9), [_item(2)])
+    later.write_bytes(later.read_bytes() + b"[]\n")
+
+    class Stopped(BaseException):
+        pass
+
+    save = corpus_module._save_manifest
+
+    def stopped_once_rejected(where: Path, manifest: dict, complete: set) -> None:
+        if len((where / "_rejects.jsonl").read_text().splitlines()) > 1:
+            raise Stopped  # the kill: the new file's reject is on disk, the manifest is not
+        save(where, manifest, complete)
+
+    monkeypatch.setattr(corpus_module, "_save_manifest", stopped_once_rejected)
+    with pytest.raises(Stopped):
+        build_corpus(tmp_path / "data", corpus)
+    monkeypatch.setattr(corpus_module, "_save_manifest", save)
+    build_corpus(tmp_path / "data", corpus)
+    rejects = [json.loads(line) for line in (corpus / "_rejects.jsonl").read_text().splitlines()]
+    assert sorted((r["file"], r["line"]) for r in rejects) == [(bad.name, 2), (later.name, 2)]
