@@ -1,7 +1,8 @@
 """Anti-bot and challenge pages served with status 200: never articles, always counted.
 
-A protection service (Cloudflare, DDoS-Guard, Qrator, Variti, a captcha wall) may answer an
-article URL with 200 and a page of its own. Retries (403/429) never see these, and extraction
+A protection service (Cloudflare, DDoS-Guard, Qrator, Variti, a captcha wall) or a consent
+platform (a cookie wall asking for a choice before the article) may answer an article URL
+with 200 and a page of its own. Retries (403/429) never see these, and extraction
 would turn "Just a moment..." into an item. The page is still archived (capture runs before
 any of this); it only never becomes an item.
 
@@ -49,6 +50,15 @@ _TEXT_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
                                  r"|включите javascript и cookies")),
     ("captcha", re.compile(r"подтвердите, что вы не робот|i'?m not a robot|я не робот|"
                            r"complete the security check")),
+    # a consent wall served in place of the article (the headline often kept): the IAB
+    # TCF notice every consent platform words alike, or a choice asked before reading on
+    ("consent_wall", re.compile(
+        r"we and our (?:\d+ )?partners (?:store|process|use)|"
+        r"мы и наши (?:\d+ )?партн[её]ры (?:храним|обрабатываем|используем)|"
+        r"we value your privacy|мы ценим вашу конфиденциальность|"
+        r"ваша конфиденциальность важна|before you continue|прежде чем продолжить|"
+        r"(?:to continue|to keep reading)[^.!?]{0,80}\baccept|"
+        r"чтобы продолжить[^.!?]{0,80}(?:приня|приму|приним|соглас)")),
 )
 # A title or first heading saying access is denied, on a page with almost nothing else.
 _DENIED = re.compile(r"access denied|доступ запрещ[её]н|доступ ограничен|403 forbidden|"

@@ -30,6 +30,17 @@ def doc(title: str, body: str, head: str = "") -> str:
     (doc("x", "<script src='https://ipv4-check.variti.net/js'></script>"), "variti"),
     (doc("403 Forbidden", "<h1>Access denied</h1>"), "access_denied"),
     (doc("", "<script>window.location.href='/news/?c=1'</script>"), "js_redirect"),
+    # consent walls served in place of the article, its headline kept
+    (doc("Лукашенко и Путин провели переговоры", "<h1>Лукашенко и Путин провели переговоры</h1>"
+         "<h2>Ваша конфиденциальность важна для нас</h2><p>Мы и наши партнёры храним и/или "
+         "получаем доступ к информации на устройстве, например к файлам cookie.</p><p>Чтобы "
+         "продолжить чтение материала, нажмите «Принять все».</p><button>Принять все</button>"),
+     "consent_wall"),
+    (doc("Talks in Minsk", "<h1>Talks in Minsk</h1><p>We and our 842 partners store and/or "
+         "access information on a device, such as cookies.</p><button>Accept all</button>"),
+     "consent_wall"),
+    (doc("Before you continue", "<p>We use cookies and data to deliver our services.</p>"),
+     "consent_wall"),
 ])
 def test_challenge_pages_are_recognised(html: str, expected: str) -> None:
     assert challenge_kind(html) == expected
@@ -43,6 +54,11 @@ def test_challenge_pages_are_recognised(html: str, expected: str) -> None:
     doc("Qrator Labs отразила атаку", ARTICLE + "<p>Компания Qrator и Variti сообщили…</p>"),
     doc("Доступ ограничен: дорогу закрыли", ARTICLE),
     doc("Новость", ARTICLE + "<script>if(x){location.href='/m/'}</script>"),
+    # a cookie banner on an article page
+    doc("Новость", ARTICLE + "<div class='cookie-banner'><p>Мы и наши партнёры используем "
+                             "cookie. Чтобы продолжить, примите условия.</p></div>"),
+    doc("Опрос", "<h1>Опрос</h1><p>Мы ценим вашу конфиденциальность, сказал министр.</p>"
+        + ARTICLE),
 ])
 def test_articles_with_widgets_or_words_are_not_challenges(html: str) -> None:
     assert challenge_kind(html) is None
