@@ -505,8 +505,8 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
                               "recorded as exported and the next run emits them again")
     if summary.get("items_not_recorded"):
         verdict.alarms.append(f"{summary['items_not_recorded']} exported item(s) not recorded "
-                              "in the state store (see the log): the next run exports them "
-                              "again")
+                              "in the state store (see the log): the next run records them "
+                              "from their feed files if it can, else exports them again")
     if summary.get("removals_not_written"):
         verdict.alarms.append(f"{summary['removals_not_written']} removal observation(s) not "
                               "written (see the log): the next run observes them again")

@@ -219,7 +219,8 @@ def test_a_run_whose_start_requests_failed_is_an_alarm() -> None:
 def test_items_the_state_store_did_not_record_are_an_alarm() -> None:
     verdict = judge(summarize({**stats(3, 0), "state/not_recorded": 2}), NO_HISTORY, 0.8)
     assert verdict.alarms == ["2 exported item(s) not recorded in the state store (see the "
-                              "log): the next run exports them again"]
+                              "log): the next run records them from their feed files if "
+                              "it can, else exports them again"]
 
 
 def test_the_baseline_reads_a_bounded_number_of_reports(tmp_path: Path, monkeypatch) -> None:
