@@ -242,7 +242,8 @@ def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
         except (duckdb.Error, pa.ArrowException) as exc:  # reading the corpus
             where, error = getattr(args, "corpus", None) or args.output, exc
         except OSError as exc:  # the file named, else what the command writes
-            where, error = exc.filename or getattr(args, "output", None) or args.corpus, exc
+            where = exc.filename or getattr(args, "output", None) or args.corpus
+            error = exc.strerror or exc if exc.filename else exc
         print(f"error: {where}: {str(error).splitlines()[0]}", file=sys.stderr)
         return 1
 
@@ -521,9 +522,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _NamedStdout:
+    """``sys.stdout`` whose write failures name it: a full disk under ``> file`` met by a
+    command's own summary line was reported as the command's output file or corpus (complete,
+    on another disk) by the command's handler of its files' failures."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def _named(self, exc: OSError) -> OSError:
+        if exc.filename is not None:
+            return exc
+        named = OSError(exc.errno, exc.strerror or str(exc),
+                        getattr(self.stream, "name", None) or "<stdout>")
+        return named
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except OSError as exc:
+            raise self._named(exc) from exc
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as exc:
+            raise self._named(exc) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    stdout = sys.stdout
+    sys.stdout = _NamedStdout(stdout)  # type: ignore[assignment]
     try:
         status = args.func(args)
         sys.stdout.flush()  # here, not at exit: a full disk under a redirect is said
@@ -532,11 +566,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # what no command took: its output (a full disk under `> file`)
-        where = exc.filename or getattr(sys.stdout, "name", "the output")
+        where = exc.filename or getattr(stdout, "name", "the output")
         print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
         with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more is flushed there
+            stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more is flushed there
         return 1
+    finally:
+        sys.stdout = stdout
 
 
 if __name__ == "__main__":
