@@ -225,7 +225,7 @@ def test_removals_the_full_state_disk_cannot_record_make_the_run_unhealthy(
     site = ChangingBelta(start=now - timedelta(hours=2), count=4)  # young: fetched again
     site.publish()
     data_dir = tmp_path / "data"
-    with tmpfs(data_dir / "state", "200k") as state, FixtureServer([site.site]) as server:
+    with tmpfs(data_dir / "state", "300k") as state, FixtureServer([site.site]) as server:
         assert crawl(data_dir, server).returncode == 0
         for gold in site.golds[:2]:
             site.site.add(site.path(gold), Page(b"<html><body>gone</body></html>", status=410))
