@@ -193,6 +193,8 @@ EXTENSIONS = {"crawler.extensions.run_report.RunReport": 500,
               "crawler.extensions.completeness.Completeness": 491,
               # a network failure is one log line with its reason, not two tracebacks
               "crawler.extensions.network_errors.NetworkErrorLines": 0,
+              # a log the disk cannot take is an alarm, not a healthy run with its log cut
+              "crawler.extensions.log_health.LogHealth": 0,
               # a stop gives up the downloads still in flight after SHUTDOWN_GRACE_SECONDS
               "crawler.extensions.shutdown_grace.ShutdownGrace": 520,
               # Feed exports that tell the state store which items reached every feed.

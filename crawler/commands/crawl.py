@@ -20,6 +20,7 @@ from scrapy.settings import Settings
 
 from crawler.commands.arguments import check_arguments, check_site_settings
 from crawler.distributed.connection import unreachable_at_start
+from crawler.extensions.log_health import quiet_log_errors, watch_log
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import exit_status, finished_runs
 from crawler.outlets import check_outlet_table
@@ -37,7 +38,12 @@ def refused_at_start(settings: Settings, spiders: Sequence[str] = ()) -> bool:
 
 
 class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        quiet_log_errors()  # before Scrapy's first messages (its process is made next)
+        super().process_options(args, opts)
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        watch_log()
         check_outlet_table()
         if len(args) == 1 and self.crawler_process is not None:
             try:

@@ -33,6 +33,7 @@ from twisted.python.failure import Failure
 
 from crawler.commands.arguments import check_arguments, check_site_settings, route_arguments
 from crawler.commands.crawl import refused_at_start
+from crawler.extensions.log_health import quiet_log_errors, watch_log
 from crawler.extensions.run_lock import release_locks_of
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import RunOutcome, exit_status, finished_runs
@@ -119,7 +120,12 @@ class Command(BaseRunSpiderCommand):
     def short_desc(self) -> str:
         return "Run every spider (scrapy list) one after another; exit 1 if any run is unhealthy"
 
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        quiet_log_errors()  # before Scrapy's first messages (its process is made next)
+        super().process_options(args, opts)
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        watch_log()
         if args:
             raise UsageError("crawlall runs every spider; it takes no spider names")
         check_outlet_table()

@@ -297,6 +297,8 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "frontier_afresh_errors": int(stats.get(FRONTIER_AFRESH_ERRORS, 0)),
         "frontier_error_file": stats.get(FRONTIER_ERROR_FILE),
         "items_not_recorded": int(stats.get("state/not_recorded", 0)),
+        "log_write_failed": int(stats.get("log/write_failed", 0)),
+        "log_failed": stats.get("log/failed"),
         "optional_rule_shares": optional_rule_shares(stats),
         "offered_by_outlet": {key.removeprefix(OFFERED_PREFIX): int(value)
                               for key, value in sorted(stats.items())
@@ -507,6 +509,10 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
         verdict.alarms.append(f"{summary['items_not_recorded']} exported item(s) not recorded "
                               "in the state store (see the log): the next run records them "
                               "from their feed files if it can, else exports them again")
+    if summary.get("log_write_failed"):
+        verdict.alarms.append(f"the log could not be written ({summary.get('log_failed')}): "
+                              f"{summary['log_write_failed']} message(s) lost; this report is "
+                              "what is left of the run's record")
     if summary.get("removals_not_written"):
         verdict.alarms.append(f"{summary['removals_not_written']} removal observation(s) not "
                               "written (see the log): the next run observes them again")

@@ -362,3 +362,48 @@ def test_reextract_onto_a_full_disk_leaves_its_earlier_output_whole(flag: str,
         assert again.returncode == 0, again.stderr[-2000:]
         lines = [json.loads(line) for line in items.read_text("utf-8").splitlines()]
     assert {line["url"] for line in lines} == {g.url for g in golds}
+
+
+def report_of(data_dir: Path) -> dict:
+    [path] = (data_dir / "reports").glob("belta-*.json")
+    return json.loads(path.read_text("utf-8"))
+
+
+@pytest.mark.parametrize("leave", [0, 4096])
+def test_a_log_file_on_a_full_disk_is_an_alarm(tmp_path: Path, leave: int) -> None:
+    """``LOG_FILE`` on a disk full from the start, or filling up after its first page: the
+    run ended healthy, exit 0, its log stopping mid-line, or (full from the start) failed at
+    its close with an uncaught traceback; stderr got a "--- Logging error ---" dump per
+    message. Now the run is whole, its report says the log was lost, and it exits 1."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with tmpfs(tmp_path / "logs", "1m") as logs, FixtureServer([site.site]) as server:
+        fill(logs, leave=leave)
+        log = logs / "crawl.log"
+        run = crawl(data_dir, server, settings={"LOG_FILE": str(log)})
+    assert run.returncode == 1, run.stderr[-3000:]
+    assert "Logging error" not in run.stderr and "Traceback" not in run.stderr, run.stderr
+    report = report_of(data_dir)
+    assert report["status"] == "finished" and not report["healthy"]
+    [alarm] = [a for a in report["alarms"] if a.startswith("the log could not be written")]
+    assert f"({log}: No space left on device)" in alarm
+    assert report["stats"]["log/write_failed"] >= 1
+    assert len(items(data_dir)) == COUNT  # the crawl itself went on
+
+
+def test_a_log_on_a_full_stderr_is_an_alarm(tmp_path: Path) -> None:
+    """The log on stderr, redirected to a full disk (a cron job's ``2>> crawl.log``): no log
+    at all, and a healthy run, exit 0."""
+    site = old_site()
+    data_dir = tmp_path / "data"
+    with FixtureServer([site.site]) as server:
+        cmd, env, _ = crawl_command("belta", data_dir, server)
+        del cmd[cmd.index("-O"):cmd.index("-O") + 2]
+        with open("/dev/full", "w") as full:
+            run = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                 stderr=full, timeout=120)
+    assert run.returncode == 1
+    [alarm] = [a for a in report_of(data_dir)["alarms"]
+               if a.startswith("the log could not be written")]
+    assert "No space left on device" in alarm
+    assert len(items(data_dir)) == COUNT
