@@ -564,7 +564,8 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
         # Without history (a first run, or only blocked runs before) nothing else would say it.
         verdict.alarms.append(no_articles_blocked(summary))
     elif summary["articles"] == 0 and not interrupted and (
-            summary.get("articles_failed") or summary.get("sources_failed")):
+            summary.get("articles_failed") or summary.get("sources_failed")) \
+            and finish_reason not in FAILED_REASONS:  # (pages its own failure dropped)
         verdict.alarms.append(no_articles_failed(summary))
     elif not interrupted and "offered_by_outlet" in summary:
         offered = summary["offered_by_outlet"]

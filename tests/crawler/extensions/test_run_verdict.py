@@ -12,6 +12,7 @@ from crawler.extensions.run_verdict import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_UNHEALTHY,
+    FAILED_REASONS,
     RunOutcome,
     baseline,
     download_failures,
@@ -346,6 +347,10 @@ def test_a_run_with_no_article_whose_pages_or_sources_failed_alarms_without_hist
     # articles found, or the run stopped early: nothing to say
     assert judge(summarize(stats(3, 0, **redirected)), NO_HISTORY, 0.8).alarms == []
     assert judge(summarize(stats(0, 0, **robots)), NO_HISTORY, 0.8, interrupted=True).alarms == []
+    # pages the run's own failure dropped (its WARC disk full) are no sign of the site's
+    alarms = judge(summarize(stats(0, 0, **{"articles/failed/not_archived": 16})), NO_HISTORY,
+                   0.8, finish_reason="warc_write_error").alarms
+    assert alarms == [FAILED_REASONS["warc_write_error"]]
 
 
 def test_feed_links_to_other_hosts_alarm_only_when_the_outlet_got_no_link() -> None:
