@@ -2,7 +2,8 @@
 
 A protection service (Cloudflare, DDoS-Guard, Qrator, Variti, a captcha wall) or a consent
 platform (a cookie wall asking for a choice before the article) may answer an article URL
-with 200 and a page of its own. Retries (403/429) never see these, and extraction
+with 200 and a page of its own; so may a site down for maintenance. Such a page never becomes
+an item, so the article is not recorded and the next run fetches it again. Retries (403/429) never see these, and extraction
 would turn "Just a moment..." into an item. The page is still archived (capture runs before
 any of this); it only never becomes an item.
 
@@ -64,6 +65,13 @@ _TEXT_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _DENIED = re.compile(r"access denied|доступ запрещ[её]н|доступ ограничен|403 forbidden|"
                      r"you have been blocked|request blocked|forbidden")
 MAX_DENIED_TEXT = 600
+# A title or first heading saying the site is down for maintenance, on a page with almost
+# nothing else: served with 200 in place of every article while the site is worked on.
+_MAINTENANCE = re.compile(
+    r"техническ\w* (?:обслуживани|работ)|профилактическ\w* работ|сайт временно недоступен|"
+    r"тэхнічн\w* (?:абслугоўванн|работ)|сайт часова недаступны|"
+    r"under maintenance|maintenance mode|scheduled maintenance|temporarily unavailable|"
+    r"we'?ll be back soon")
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
 
 _JS_REDIRECT = re.compile(r"(window\.|document\.|top\.|self\.)?location(\.href)?\s*="
@@ -124,6 +132,9 @@ def challenge_kind(body: bytes | str) -> str | None:
     headline = visible_text(heading.group(1)) if heading else ""
     if len(text) <= MAX_DENIED_TEXT and (_DENIED.search(title) or _DENIED.search(headline)):
         return "access_denied"
+    if len(text) <= MAX_DENIED_TEXT and (_MAINTENANCE.search(title)
+                                         or _MAINTENANCE.search(headline)):
+        return "maintenance"
     if len(text) <= MAX_STUB_TEXT and _JS_REDIRECT.search(lower) and len(body) < SCAN_BYTES // 4:
         return "js_redirect"
     return None

@@ -41,6 +41,11 @@ def doc(title: str, body: str, head: str = "") -> str:
      "consent_wall"),
     (doc("Before you continue", "<p>We use cookies and data to deliver our services.</p>"),
      "consent_wall"),
+    # a site down for maintenance answering every article with 200
+    (doc("Технические работы", "<h1>Сайт находится на техническом обслуживании</h1><p>Приносим "
+         "извинения за неудобства. Пожалуйста, зайдите позже.</p>"), "maintenance"),
+    (doc("Полацкі веснік", "<h1>На сайце вядуцца тэхнічныя работы</h1>"), "maintenance"),
+    (doc("Site under maintenance", "<p>We'll be back soon.</p>"), "maintenance"),
 ])
 def test_challenge_pages_are_recognised(html: str, expected: str) -> None:
     assert challenge_kind(html) == expected
@@ -59,6 +64,7 @@ def test_challenge_pages_are_recognised(html: str, expected: str) -> None:
                              "cookie. Чтобы продолжить, примите условия.</p></div>"),
     doc("Опрос", "<h1>Опрос</h1><p>Мы ценим вашу конфиденциальность, сказал министр.</p>"
         + ARTICLE),
+    doc("Технические работы на водоводе", "<h1>Технические работы на водоводе</h1>" + ARTICLE),
 ])
 def test_articles_with_widgets_or_words_are_not_challenges(html: str) -> None:
     assert challenge_kind(html) is None
