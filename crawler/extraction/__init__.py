@@ -328,21 +328,21 @@ def _paged(tree: etree._Element, url: str, first: str, body: Reading,
            read: Callable[[], Reading]) -> tuple[Reading, str | None]:
     """The body of the page at ``url`` of the article at ``first`` and its next page (its
     ``rel="next"``, else its numbered pager's link). ``body`` is the body as read; with a
-    numbered pager, the pager leaves ``tree`` and the body is ``read()`` again
+    numbered pager (beside a ``rel="next"`` too: WordPress prints both), the pager leaves
+    ``tree`` and the body is ``read()`` again
     (crawler.extraction.pager), unless that reading is worse: a teaser, or shorter than the
     first by more than the pager's own text ("Читать далее" to page 2 before the pager, a
     block judged on the pager's text): then the first reading stays, the pager not followed."""
-    if (following := next_page(tree, url, first)) is not None:
-        return body, following
+    following = next_page(tree, url, first)  # (its numbered pager is dropped all the same)
     if (pager := numbered_pager(tree, url, first, body.paragraphs)) is None:
-        return body, None
+        return body, following
     shown = sum(_letters(text_content(node)) for node in pager.elements)
     drop_elements(pager.elements)
     again = read()
     shorter = _letters("".join(again.paragraphs)) < _letters("".join(body.paragraphs)) - shown
     if again.method == TEASER or shorter:
-        return body, None
-    return again, pager.next_url
+        return body, following
+    return again, following or pager.next_url
 
 
 def _letters(text: str) -> int:

@@ -377,7 +377,27 @@ def test_a_pager_right_after_the_text_block_is_followed() -> None:
 def test_rel_next_goes_before_a_numbered_pager() -> None:
     page = _news(BITRIX, LONG, _bx_pager(BITRIX, 1, 3))
     page.body = page.body.replace(b"</head>", b'<link rel="next" href="?page=2"></head>')
-    assert next_page_of(extract_article(page)) == BITRIX + "?page=2"
+    article = extract_article(page)
+    assert next_page_of(article) == BITRIX + "?page=2"
+    assert article.text == PARAGRAPH_SEPARATOR.join(LONG)  # the pager left all the same
+
+
+@pytest.mark.parametrize("outlet", ["", "runews24"])
+def test_a_wordpress_pager_beside_rel_next_leaves_the_text(outlet: str) -> None:
+    """WordPress prints ``<link rel="next">`` and its "Страницы: 1 2" pager: the pager stayed
+    in the text, a paragraph between the joined pages (it was only looked for without
+    rel=next)."""
+    url = RUNEWS if outlet else FIRST
+    second = url.rstrip("/") + "/2/"
+    pager = ('<div class="page-links">Страницы: <span class="post-page-numbers current">1'
+             f'</span> <a href="{second}" class="post-page-numbers">2</a></div>')
+    page = _news(url, LONG, pager, body="desc text" if outlet else "news-detail",
+                 outlet=outlet)
+    page.body = page.body.replace(b"</head>", f'<link rel="next" href="{second}"></head>'
+                                  .encode())
+    article = extract_article(page)
+    assert next_page_of(article) == second
+    assert article.text == PARAGRAPH_SEPARATOR.join(LONG)
 
 
 COMMENTS = ('<div class="reviews-block-container reviews-reviews-block-container">'
