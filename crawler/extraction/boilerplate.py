@@ -49,6 +49,10 @@ _PATTERNS = (
     r"|lesen sie (auch|mehr)|mehr zum thema|lire aussi|à lire aussi|voir aussi|leggi anche"
     r"|lee también|czytaj (też|także|również)|читайте также|смотрите также|читайте нас)\b"
     r"[^.!?]{0,120}$",
+    # a list's heading left when its links went ("Другие новости по теме"), whole lines only
+    r"^((другие|ещё|еще|больше) (новости|материалы|статьи)( по теме)?|(новости |материалы )?"
+    r"по теме|(іншыя|яшчэ) (навіны|матэрыялы)( па тэме)?|(навіны )?па тэме|(other|more) "
+    r"(news|stories)( on this (topic|story))?|related news)\s*:?$",
     r"^(advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità"
     r"|reklama|реклама|рэклама)$",
     r"^(share (this|on)\b[^.!?]{0,40}|teilen|partager|compartir|condividi|поделиться):?$",

@@ -27,6 +27,9 @@ from crawler.extraction.boilerplate import MAX_LINE_CHARS, is_boilerplate_line
     "РЕКЛАМА",
     "Share this article",
     "This copy is for your personal, non-commercial use only.",
+    "Другие новости по теме",  # a related list's heading, its links gone
+    "Навіны па тэме:",
+    "Other news on this topic",
 ])
 def test_furniture_lines_are_recognised(line: str) -> None:
     assert is_boilerplate_line(line)
@@ -38,6 +41,8 @@ def test_furniture_lines_are_recognised(line: str) -> None:
     "Related parties must disclose their interests, the regulator said on Monday.",
     "Share prices fell by three percent after the announcement.",
     "Read the full report on the ministry's website before the hearing, lawyers advised.",
+    "По теме переговоров высказался министр иностранных дел",
+    "Страницы истории района",
 ])
 def test_prose_that_uses_the_words_is_not_furniture(line: str) -> None:
     assert not is_boilerplate_line(line)
