@@ -79,6 +79,22 @@ def test_alarm_needs_the_rate_and_enough_pages() -> None:
     assert monitor.stats.get_value("rules/miss/belta/text") == 4
 
 
+def test_a_small_run_alarms_when_a_rule_missed_on_every_page() -> None:
+    """A paper with two articles a day: the minimum of pages was never reached, so a layout
+    that changed under its rules never alarmed, run after run."""
+    monitor = _monitor(rate=0.5, pages=5)
+    drifted, fine = extract_article(_page(True)), extract_article(_page(False))
+    monitor.note(drifted)
+    assert monitor.alarms() == []  # one page says little
+    monitor.note(drifted)
+    alarms = monitor.alarms()
+    assert alarms and all("2 of 2 pages (100%, on every page)" in a for a in alarms)
+    mixed = _monitor(rate=0.5, pages=5)
+    for page in (drifted, fine, drifted):
+        mixed.note(page)
+    assert mixed.alarms() == []  # 2 of 3: judged on the rate once there are enough pages
+
+
 def test_samples_are_capped_at_five() -> None:
     report = {"x": {"pages": 9, "fields": {"text": {
         "misses": 9, "rate": 1.0, "selectors": ["div.a"], "rules": "x@1",
