@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -360,18 +361,23 @@ def _rule(tree: etree._Element, specs: tuple[str, ...] | None) -> tuple[str | No
     return (rule_source(spec) if spec else None), values
 
 
-def rule_headline(tree: etree._Element, specs: tuple[str, ...],
-                  names: list[str]) -> tuple[str | None, str | None]:
+def rule_headline(tree: etree._Element, specs: tuple[str, ...], names: list[str],
+                  stated: Sequence[tuple[str, str]] = ()) -> tuple[str | None, str | None]:
     """The first value a title rule finds that is no site name or logo heading, and its
-    source. A redesign that moves the headline out of the ``<h1>`` and puts the logo there
-    leaves the rule matching the site's name: that is a miss, not the article's title."""
+    source; of several, the first that agrees with a ``stated`` title (JSON-LD, og:title). A
+    redesign that moves the headline out of the ``<h1>`` and puts the logo there leaves the
+    rule matching the site's name: that is a miss, not the article's title; one that puts a
+    rubric's ``<h1>`` before the headline's left the rule reading the rubric."""
     site = {title_key(n) for n in names}
+    first: tuple[str | None, str | None] = (None, None)
     for spec in specs:
         for node, value in select_pairs(tree, spec):
             if title_key(value) and title_key(value) not in site and not (
                     node.tag in ("h1", "h2") and logo_heading(node)):
-                return rule_source(spec), value
-    return None, None
+                if not stated or any(same_headline(value, t) for _s, t in stated):
+                    return rule_source(spec), value
+                first = first if first[1] else (rule_source(spec), value)
+    return first
 
 
 def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
@@ -395,9 +401,9 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                    rule_source("h1") if rules else HTML)
     else:
         names = site_names(tree, objects, ld, outlet, url)
-        src, title = rule_headline(tree, rules.title, names)
         stated = [(s, clean_line(t)) for s, t in ((JSON_LD, headline), (OPENGRAPH, og_title))
                   if t and clean_line(t)]
+        src, title = rule_headline(tree, rules.title, names, stated)
         if title and not any(same_headline(title, t) for _s, t in stated) \
                 and _shown_title(tree, stated):
             title = None  # the rule reads a rubric in the <h1>; the page shows its title else

@@ -316,6 +316,18 @@ def test_a_title_the_page_shows_as_a_heading_wins_over_a_rubric_or_a_wrong_headl
     assert rule_misses(article)["title"] == ("h1",)
 
 
+def test_of_two_headings_the_title_rule_takes_the_one_the_page_states() -> None:
+    """A redesign puts a rubric's ``<h1>`` before the headline's: the rule read the first,
+    and every item was titled "Политика"; og:title names the headline, which the rule also
+    matches."""
+    html = PAGE.replace(f"<h1>{GOLD.title}</h1>",
+                        f'<h1 class="rubric">Политика</h1><h1>{GOLD.title}</h1>')
+    assert html != PAGE
+    article = extract(html)
+    assert article.title == GOLD.title
+    assert "title" not in rule_misses(article)
+
+
 @pytest.mark.parametrize("block", [
     "<p>Реклама. ООО «Ромашка», ИНН 7700000000, erid: 2SDnjc</p>",
     "<p>Рэклама. ТАА «Рамонак», УНП 123456789</p>",
