@@ -312,6 +312,13 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
     return HTML, _without_site_name(page_title, names)
 
 
+def _page_title(tree: etree._Element, names: list[str]) -> list[tuple[str, str]]:
+    """The ``<title>`` without the site's name, as a stated title ([] without one)."""
+    text = next((n.text for n in tree.iter("title") if n.text and n.text.strip()), None)
+    title = _without_site_name(clean_line(text), names) if text else ""
+    return [(HTML, title)] if title_key(title) else []
+
+
 def _shown_title(tree: etree._Element, found: list[tuple[str, str]]
                  ) -> tuple[str, str] | None:
     """The first stated title (source, text) that another heading of the page shows (the
@@ -403,7 +410,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         names = site_names(tree, objects, ld, outlet, url)
         stated = [(s, clean_line(t)) for s, t in ((JSON_LD, headline), (OPENGRAPH, og_title))
                   if t and clean_line(t)]
-        src, title = rule_headline(tree, rules.title, names, stated)
+        shown = [*stated, *_page_title(tree, names)]  # the tab's title picks among headings
+        src, title = rule_headline(tree, rules.title, names, shown)
         if title and not any(same_headline(title, t) for _s, t in stated) \
                 and _shown_title(tree, stated):
             title = None  # the rule reads a rubric in the <h1>; the page shows its title else

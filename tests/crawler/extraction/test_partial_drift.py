@@ -9,6 +9,7 @@ its title), and the field must count as a rule miss (crawler.extensions.rule_dri
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 
 import pytest
@@ -316,13 +317,16 @@ def test_a_title_the_page_shows_as_a_heading_wins_over_a_rubric_or_a_wrong_headl
     assert rule_misses(article)["title"] == ("h1",)
 
 
-def test_of_two_headings_the_title_rule_takes_the_one_the_page_states() -> None:
+@pytest.mark.parametrize("stated", ["og:title", "<title> only"])
+def test_of_two_headings_the_title_rule_takes_the_one_the_page_states(stated: str) -> None:
     """A redesign puts a rubric's ``<h1>`` before the headline's: the rule read the first,
-    and every item was titled "Политика"; og:title names the headline, which the rule also
-    matches."""
+    and every item was titled "Политика"; og:title (or the ``<title>``, its site's name
+    aside) names the headline, which the rule also matches."""
     html = PAGE.replace(f"<h1>{GOLD.title}</h1>",
                         f'<h1 class="rubric">Политика</h1><h1>{GOLD.title}</h1>')
-    assert html != PAGE
+    if stated != "og:title":
+        html = re.sub(r'<meta property="og:title"[^>]*>', "", html)
+    assert html != PAGE and (stated == "og:title") == ("og:title" in html)
     article = extract(html)
     assert article.title == GOLD.title
     assert "title" not in rule_misses(article)
