@@ -130,6 +130,23 @@ def modified_stamp(node: etree._Element) -> bool:
     return _last_label_is_modified(_text_before(node))
 
 
+_DAY_ONLY = re.compile(r"\s*(\d{4}-\d{2}-\d{2})\s*$")
+
+
+def with_shown_time(node: etree._Element, value: str, now: datetime | None = None) -> str:
+    """``value`` read from ``node`` (a ``<time datetime="2025-09-12">``), or the moment the
+    element prints when ``value`` names only its day: "12 верасня 2025, 16:55" (as a naive
+    ISO string: the site's wall clock). The day alone was read as midnight."""
+    day = _DAY_ONLY.match(value)
+    if day is None:
+        return value
+    shown = dateline_date(clean_line(text_content(node))[:200], now)
+    if shown is None or shown.date().isoformat() != day.group(1) or not (
+            shown.hour or shown.minute):
+        return value
+    return shown.replace(tzinfo=None).isoformat(timespec="minutes")
+
+
 def dateline_date(text: str, now: datetime | None = None) -> datetime | None:
     """The publication date a short run of text states ("Опубликовано: 12 марта 2026, 14:05 |
     Иван Петров"; with ``now``, the site's wall clock at the fetch, "Сегодня, 07:20"), or
@@ -290,7 +307,8 @@ class ArticleDates:
                   if dates.parse_any(n.get("datetime") or "") and not modified_stamp(n)]
         inside = self._closest([n for n in stamps if self.inside(n)])
         outside = [n for n in stamps if not self.in_chrome(n)] or stamps
-        first = lambda found: found[0].get("datetime").strip() if found else None  # noqa: E731
+        first = lambda found: (with_shown_time(found[0], found[0].get("datetime").strip(),  # noqa: E731
+                                               self.now) if found else None)
         return first(inside), first(outside)
 
     def _runs(self) -> Iterator[tuple[str, etree._Element]]:

@@ -18,6 +18,7 @@ from crawler.extraction.dateline import (
     modified_stamp,
     same_headline,
     title_key,
+    with_shown_time,
 )
 from crawler.extraction.html import (
     all_values,
@@ -196,8 +197,8 @@ def _rule_dates(page: ArticleDates, specs: tuple[str, ...], published: bool = Fa
     give the item another article's date once the article's own date moved. ``published``:
     not a stamp marked or labelled as the update ("Обновлено: …") either."""
     return [(rule_source(spec), v) for spec in specs
-            for v in [v for n, v in select_pairs(page.tree, spec) if not page.in_chrome(n)
-                      and not (published and modified_stamp(n))][:1]]
+            for v in [with_shown_time(n, v, page.now) for n, v in select_pairs(page.tree, spec)
+                      if not page.in_chrome(n) and not (published and modified_stamp(n))][:1]]
 
 
 AGREE = timedelta(hours=1)  # dates of one moment, written rounded or by two clocks

@@ -139,6 +139,20 @@ def test_the_articles_time_wins_over_times_printed_before_it(before: str) -> Non
     assert (meta.published, prov.fields["published"]) == (OURS, "html")
 
 
+@pytest.mark.parametrize(("shown", "expected"), [
+    ("12 марта 2026, 14:05", "2026-03-12T14:05:00+03:00"),
+    ("12 сакавіка 2026, 14:05", "2026-03-12T14:05:00+03:00"),
+    ("12 марта 2026", "2026-03-12T00:00:00+03:00"),  # no time printed: the day
+    ("13 марта 2026, 14:05", "2026-03-12T00:00:00+03:00"),  # another day: the attribute's
+])
+def test_a_time_element_naming_only_its_day_gives_the_time_it_prints(shown: str,
+                                                                      expected: str) -> None:
+    """``<time datetime="2026-03-12">12 марта 2026, 14:05</time>``: the item was published
+    at midnight, the printed time thrown away."""
+    meta, prov = meta_of(page(article(stamp("2026-03-12", shown))))
+    assert (meta.published, prov.fields["published"]) == (expected, "html")
+
+
 def test_the_articles_time_in_a_layout_without_article_elements() -> None:
     main = (f"<div class='wrap'>{POPULAR}<div class='content'><h1>{TITLE}</h1>"
             f"<div class='info'>{stamp(OURS)}</div><div class='body'><p>{PROSE}</p></div></div>"
