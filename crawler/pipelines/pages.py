@@ -58,10 +58,23 @@ class PageJoiner(Joiner):
         self.crawler = crawler
         self.stats = crawler.stats
 
+    def on_this_runs_host(self, url: str) -> str:
+        """``url`` at the base URL this run reads its outlet at (``OUTLET_BASE_URLS``: a
+        mirror): a later page linked at the outlet's own address (its rel=next, its pager)
+        was asked of that host, which the run cannot reach, and the article was cut short."""
+        spider = getattr(self.crawler, "spider", None)
+        outlet = spider.outlet_of(url) if hasattr(spider, "outlet_of") else None
+        if outlet is None or not hasattr(spider, "base_url"):
+            return url
+        own, used = outlet.base_url.rstrip("/"), spider.base_url(outlet).rstrip("/")
+        if own == used or not url.startswith(own + "/"):
+            return url
+        return used + url[len(own):]
+
     async def get(self, url: str, first: ArticlePage) -> Answer:
         """The engine's answer for ``url``; its redirects are left to :meth:`Joiner.fetch`, so
         one to a page read already is not fetched (nor archived) a second time."""
-        request = scrapy.Request(url, dont_filter=True,
+        request = scrapy.Request(self.on_this_runs_host(url), dont_filter=True,
                                  meta={META_PAGE_OF: first.url, "dont_redirect": True})
         try:
             response = await self.crawler.engine.download_async(request)

@@ -293,3 +293,27 @@ def test_a_refetch_cut_short_by_a_failing_page_makes_no_new_version(tmp_path) ->
     assert third.returncode == 0, third.log[-3000:]
     assert gold.url not in {item["url"] for item in third.items}
     assert _state(tmp_path) == state
+
+
+def test_later_pages_linked_at_the_outlets_own_address_are_read_on_this_runs_host(
+        tmp_path: Path) -> None:
+    """A pager and ``rel="next"`` linking later pages absolutely, at the outlet's own
+    https address (WordPress prints them so), in a run that reads the outlet elsewhere
+    (``OUTLET_BASE_URLS``: a mirror, here plain http): each later page was asked of the
+    outlet's own host, which the run cannot reach, and every paged item was cut short."""
+    fixture, paged = paged_articles.runews24_site()
+    site, own = fixture.site, f"https://{fixture.site.host}"
+    for target in list(site.pages):
+        page = site.pages[target]
+        if b"<div class=\"pages\">" in page.body:
+            site.add(target, Page(page.body.replace(b'href="/', f'href="{own}/'.encode()),
+                                  content_type=page.content_type))
+    with FixtureServer([site]) as server:
+        live = run_crawl("runews24", tmp_path, server)
+    items = _by_url(live, paged)
+    gold = paged.golds[0]
+    assert len(paged.pages[gold.url]) > 1
+    assert items[gold.url]["text"].split("\n\n") == gold.paragraphs
+    assert set(live.stats) & {"articles/page_not_joined/http_500",
+                              "articles/page_not_joined/loop"} == {
+        k for k in live.stats if k.startswith("articles/page_not_joined/")}  # the fixture's own
