@@ -119,6 +119,17 @@ DEFAULT_FEED_MAX_ENTRIES = 1000
 META_SPELLING_OF = "spelling_of"
 # What that request carries over from the first: what discovery said (plain data)
 SPELLING_META = (META_HINT_PUBLISHED, META_FEED_TITLE, META_DISCOVERED, "article")
+HINT_KEY = "hint_key"  # request meta: the article's key in the spider's best_hints
+
+
+def more_precise(hint: str, other: str | None) -> bool:
+    """Whether date hint ``hint`` says more than ``other``: there is none, or ``other``
+    names only the same day (midnight, a day archive's or a URL's) and ``hint`` a time."""
+    if not other:
+        return True
+    if hint[:10] != other[:10]:
+        return False
+    return other[11:19] in ("", "00:00:00") and hint[11:19] not in ("", "00:00:00")
 ARCHIVE_LINKS_PREFIX = "discovery/archive_links/"  # + outlet key: links its day archive gave
 
 
@@ -148,6 +159,7 @@ class OutletSpider(scrapy.Spider):
         self.since, self.until = parse_window(since, until)
         self.base_urls: dict[str, str] = {}
         self.spellings: dict[str, str] = {}  # outlet + same_article_key -> canonical requested
+        self.best_hints: dict[str, str] = {}  # outlet + canonical URL -> its most precise hint
         # outlet + same_article_key -> the one spelling the state store knows (None: neither)
         self.known_spellings: dict[str, str | None] = {}
         # (outlet, page number, hash of its links) -> the first day archive page listing them
@@ -781,11 +793,15 @@ class OutletSpider(scrapy.Spider):
         # a date without an offset (a feed's "… 14:05:00", a named zone email.utils does not
         # know) is the outlet's wall clock, as dates on its pages are
         hint = iso(localise(published, outlet.tz)) if published else None
+        hint_key = f"{outlet.key} {canonical_url(url, outlet)}"
+        if hint and more_precise(hint, self.best_hints.get(hint_key)):
+            self.best_hints[hint_key] = hint
         key = note_discovered(self.crawler, outlet, url, title, hint)
         yield scrapy.Request(self.fetch_url(outlet, url), callback=self.parse_article,
                              errback=self.article_failed, cb_kwargs={"outlet_key": outlet.key},
                              meta={META_HINT_PUBLISHED: hint, "article": True,
-                                   META_DISCOVERED: key, META_FEED_TITLE: title})
+                                   META_DISCOVERED: key, META_FEED_TITLE: title,
+                                   HINT_KEY: hint_key})
 
     def known_spelling(self, outlet: Outlet, url: str) -> str:
         """``url``, or its other spelling (the path's trailing slash) when the state store
@@ -890,4 +906,9 @@ class OutletSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[ArticlePage]:
         self.crawler.stats.inc_value("articles/downloaded")
+        # the article found again by another channel after its request: a feed's exact time
+        # where a day archive gave its day (the duplicate request was dropped)
+        best = self.best_hints.pop(response.meta.get(HINT_KEY, ""), None)
+        if best and more_precise(best, response.meta.get(META_HINT_PUBLISHED)):
+            response.meta[META_HINT_PUBLISHED] = best
         yield ArticlePage.from_response(response, outlet_key)

@@ -48,3 +48,28 @@ def test_a_feed_answering_404_is_gone_unless_the_archive_replayed_lacks_it(flags
     failure.request = request
     spider.source_failed(failure)
     assert crawler.stats.get_value("discovery/sources_gone/zerkalo") == gone
+
+
+def test_a_feeds_time_found_after_a_day_archive_link_is_the_articles_hint() -> None:
+    """An article linked by a day archive (its day: midnight) and then by the feed (its
+    time): the second request is dropped as a duplicate, and the page, printing no date,
+    was published at midnight. The feed's time is the hint if it came before the page did."""
+    from datetime import datetime
+
+    from scrapy.http import HtmlResponse
+
+    from crawler.outlets import get_outlet
+
+    crawler = get_crawler(ZerkaloSpider, {"OUTLET_BASE_URLS": {}})
+    spider = ZerkaloSpider.from_crawler(crawler, since="2026-03-12", until="2026-03-12")
+    crawler.stats.open_spider()
+    outlet = get_outlet("zerkalo")
+    url = "https://news.zerkalo.io/life/117505.html"
+    day = datetime(2026, 3, 12, tzinfo=outlet.tz)
+    (first,) = spider.article_request(outlet, url, day)
+    assert first.meta[META_HINT_PUBLISHED] == "2026-03-12T00:00:00+03:00"
+    list(spider.article_request(outlet, url, day.replace(hour=14, minute=5)))
+    list(spider.article_request(outlet, url, day))  # a day again says nothing more
+    response = HtmlResponse(url, body=b"<html><body><h1>x</h1></body></html>", request=first)
+    (page,) = spider.parse_article(response, "zerkalo")
+    assert page.hint_published == "2026-03-12T14:05:00+03:00"
