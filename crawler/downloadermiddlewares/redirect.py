@@ -21,6 +21,8 @@ is a loop.
 An article's redirect to a page that is no article of its outlet is never dropped as a
 duplicate request: several removed articles sent to one page (the home page, which the run
 may have fetched already) are each observed. A move to another article is filtered as usual.
+Nor is a feed's, listing's or sitemap's: one sent to the home page reaches its callback,
+which says what it got instead (an HTML page in place of a feed).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from crawler.removals import asked_article, left_article
 
 logger = logging.getLogger(__name__)
 COOKIE_CHECK = "cookie_check"  # meta: the cookies this hop's answer set ("name=value" each)
+SOURCE_CALLBACKS = frozenset({"parse_feed", "parse_listing", "parse_sitemap"})
 
 
 class CountedRedirectsMixin:
@@ -74,6 +77,10 @@ class CountedRedirectsMixin:
             if request.meta.get("article") and self._leaves_article(request, followed.url):
                 # where a removed article went is evidence, even when the run fetched that
                 # page already: several removed articles sent to the home page
+                followed.dont_filter = True
+            if getattr(request.callback, "__name__", "") in SOURCE_CALLBACKS:
+                # a feed (listing, sitemap) sent to a page the run fetched already (the home
+                # page) was dropped as a duplicate, unsaid: its callback judges what it got
                 followed.dont_filter = True
             followed.meta[META_REDIRECT_RECORDS] = [
                 *request.meta.get(META_REDIRECT_RECORDS, []), request.meta.get(META_WARC_RECORD)]
