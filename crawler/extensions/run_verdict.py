@@ -50,6 +50,8 @@ OFFHOST_EXAMPLE_PREFIX = "discovery/offhost_example/"
 SOURCES_GONE_PREFIX = "discovery/sources_gone/"
 # + outlet key: the days of a window run whose day archive gave no article link at all
 ARCHIVE_SILENT_DAYS = "discovery/archive_silent_days/"
+# + outlet key: later listing pages a page's pager linked that then failed (a 404)
+PAGING_BROKEN_PREFIX = "discovery/paging_broken/"
 ARCHIVE_SILENT_MIN_DAYS = 2  # a district paper may publish nothing on one day; not on two
 # + outlet key: its feeds that gave no entry with a link (empty, or links gone from entries)
 SILENT_FEEDS = "discovery/silent_feeds/"
@@ -311,6 +313,9 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "archive_silent_days": {key.removeprefix(ARCHIVE_SILENT_DAYS): int(value)
                                 for key, value in sorted(stats.items())
                                 if key.startswith(ARCHIVE_SILENT_DAYS) and _number(value)},
+        "paging_broken": {key.removeprefix(PAGING_BROKEN_PREFIX): int(value)
+                          for key, value in sorted(stats.items())
+                          if key.startswith(PAGING_BROKEN_PREFIX) and _number(value)},
         "sources_gone": {key.removeprefix(SOURCES_GONE_PREFIX + "urls/"): list(value)
                          for key, value in sorted(stats.items())
                          if key.startswith(SOURCES_GONE_PREFIX + "urls/")
@@ -448,7 +453,8 @@ def discovery_alarms(summary: dict[str, Any], said: frozenset[str] = frozenset()
     outlet whose feeds gave no entry with a link and whose other channels offered nothing
     (a first run has no median to fall from; ``said``: outlets alarmed so against their
     history already), and a day archive silent for a whole window of ARCHIVE_SILENT_MIN_DAYS
-    days or more; these two not in an ``interrupted`` run, its channels left unread."""
+    days or more (these two not in an ``interrupted`` run, its channels left unread), and a
+    listing page its pager linked that failed (a paging scheme that changed)."""
     alarms = []
     offered = summary.get("offered_by_outlet") or {}
     for outlet, seen in (summary.get("rejected_by_outlet") or {}).items():
@@ -471,6 +477,10 @@ def discovery_alarms(summary: dict[str, Any], said: frozenset[str] = frozenset()
             alarms.append(f"{outlet}: its day archive gave no article link for any of the "
                           f"window's {days} days: check its archive scheme and listing links "
                           "(a moved archive, renamed entries)")
+    for outlet, pages in (summary.get("paging_broken") or {}).items():
+        alarms.append(f"{outlet}: {pages} listing page(s) its pager linked failed (see the "
+                      "log: 'Listing page … not fetched'): the walk stopped there, and the "
+                      "older articles past it were not found; has its paging changed?")
     for outlet, urls in (summary.get("sources_gone") or {}).items():
         alarms.append(f"{outlet}: {len(urls)} feed(s), listing(s) or sitemap(s) its discovery "
                       f"names gone (HTTP 404/410, or an HTML page in place of a feed): "

@@ -26,6 +26,7 @@ from crawler.extensions.run_verdict import (
     OFFERED_PREFIX,
     OFFHOST_EXAMPLE_PREFIX,
     OFFHOST_PREFIX,
+    PAGING_BROKEN_PREFIX,
     REJECTED_EXAMPLE_PREFIX,
     REJECTED_PREFIX,
     SILENT_FEEDS,
@@ -120,6 +121,7 @@ META_SPELLING_OF = "spelling_of"
 # What that request carries over from the first: what discovery said (plain data)
 SPELLING_META = (META_HINT_PUBLISHED, META_FEED_TITLE, META_DISCOVERED, "article")
 HINT_KEY = "hint_key"  # request meta: the article's key in the spider's best_hints
+PAGER_LINKED = "pager_linked"  # request meta: the listing page before it linked a next page
 
 
 def more_precise(hint: str, other: str | None) -> bool:
@@ -689,6 +691,9 @@ class OutletSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         reason = exception_reason(failure.value)
         self.crawler.stats.inc_value(f"discovery/paging_failed/{reason}")
+        if request is not None and request.meta.get(PAGER_LINKED):  # judged per outlet
+            outlet_key = request.cb_kwargs.get("outlet_key", "?")
+            self.crawler.stats.inc_value(f"{PAGING_BROKEN_PREFIX}{outlet_key}")
         self.logger.warning("Listing page %s not fetched (%s): paging stops there; %s",
                             request.url if request else "?", reason, describe(failure.value))
 
@@ -721,14 +726,19 @@ class OutletSpider(scrapy.Spider):
         d = outlet.discovery
         scheme = d.archive if day else d.listing_pages
         if scheme is not None and scheme.paged is not None:
-            yield self.listing_request(outlet, path=path, day=day, page=page + 1, paging=True,
-                                       seen=seen)
+            request = self.listing_request(outlet, path=path, day=day, page=page + 1,
+                                           paging=True, seen=seen)
+            # the page linked a next page: one the scheme's page then fails is a broken pager
+            request.meta[PAGER_LINKED] = next_url is not None
+            yield request
             return
         if next_url is None or self.outlet_of(next_url) is not outlet:
             self.crawler.stats.inc_value("discovery/listing_stop/last_page")
             return
-        yield self.listing_request(outlet, path=path, day=day, page=page + 1, paging=True,
-                                   url=next_url, seen=seen)
+        request = self.listing_request(outlet, path=path, day=day, page=page + 1, paging=True,
+                                       url=next_url, seen=seen)
+        request.meta[PAGER_LINKED] = True
+        yield request
 
     def report_empty(self, url: str, outlet: Outlet, day: str | None, other: int = 0) -> None:
         """A first page without article links: a day without news, or a changed layout (the

@@ -34,8 +34,8 @@ def new_url_shape(fixture: zerkalo.ZerkaloFixture) -> VirtualSite:
     return site
 
 
-def report_of(result: CrawlResult) -> dict:
-    return json.loads(sorted((result.data_dir / "reports").glob("zerkalo-*.json"))[-1]
+def report_of(result: CrawlResult, spider: str = "zerkalo") -> dict:
+    return json.loads(sorted((result.data_dir / "reports").glob(f"{spider}-*.json"))[-1]
                       .read_text("utf-8"))
 
 
@@ -130,20 +130,31 @@ def test_feed_links_through_an_offsite_click_tracker_alarm_in_a_first_run(tmp_pa
     assert "] WARNING: Feed " in result.log and "link to other hosts than belta's" in result.log
 
 
-@pytest.mark.parametrize("answer", ["repeat", "404"])
+@pytest.mark.parametrize("answer", ["repeat", "404", "404-linked"])
 def test_a_rubric_pager_that_stops_honouring_its_pages_is_said(tmp_path, answer: str) -> None:
     """RuNews24's rubric fronts stop honouring ``?page=N``: page 2 answers page 1 again, or
     404. The window's older articles are not found on them, and paging stopped with an INFO
-    line, or without a word."""
+    line, or without a word. A page 2 that page 1 links (its "next" link) answering 404 is a
+    pager broken: an alarm (else a 404 may be the end of a short listing: a warning)."""
+    from dataclasses import replace
     from urllib.parse import urlsplit
 
     from tests.sites import runews24
 
     fixture = runews24.build()
     first = fixture.site.dynamic[0]
+
+    def linked(target: str) -> Page | None:
+        page = first(target)
+        if page is None or answer != "404-linked":
+            return page
+        return replace(page, body=page.body.replace(
+            b"</body>", f'<a rel="next" href="{urlsplit(target).path}?page=2">Далее</a></body>'
+            .encode(), 1))
+
     fixture.site.dynamic[0] = lambda target: (
-        (Page(b"nf", status=404) if answer == "404" else first(urlsplit(target).path))
-        if "page=" in target else first(target))
+        (Page(b"nf", status=404) if answer.startswith("404") else first(urlsplit(target).path))
+        if "page=" in target else linked(target))
     with FixtureServer([fixture.site]) as server:
         result = run_crawl("runews24", tmp_path, server,
                            args={"since": "2026-01-10", "until": "2026-01-13"})
@@ -154,4 +165,7 @@ def test_a_rubric_pager_that_stops_honouring_its_pages_is_said(tmp_path, answer:
     else:
         assert result.stats.get("discovery/paging_failed/http_404", 0) >= 1
         assert warned and all("not fetched (http_404): paging stops there" in w for w in warned)
+        broken = [a for a in report_of(result, "runews24")["alarms"]
+                  if "listing page(s) its pager linked" in a]
+        assert bool(broken) == (answer == "404-linked") == (result.returncode == 1), broken
     assert all("?page=2" in w for w in warned), warned
