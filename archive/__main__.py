@@ -533,9 +533,8 @@ class _NamedStdout:
     def _named(self, exc: OSError) -> OSError:
         if exc.filename is not None:
             return exc
-        named = OSError(exc.errno, exc.strerror or str(exc),
-                        getattr(self.stream, "name", None) or "<stdout>")
-        return named
+        return OSError(exc.errno, exc.strerror or str(exc),
+                       getattr(self.stream, "name", None) or "<stdout>")
 
     def write(self, text: str) -> int:
         try:

@@ -2,10 +2,10 @@
 
 A protection service (Cloudflare, DDoS-Guard, Qrator, Variti, a captcha wall) or a consent
 platform (a cookie wall asking for a choice before the article) may answer an article URL
-with 200 and a page of its own; so may a site down for maintenance. Such a page never becomes
-an item, so the article is not recorded and the next run fetches it again. Retries (403/429) never see these, and extraction
-would turn "Just a moment..." into an item. The page is still archived (capture runs before
-any of this); it only never becomes an item.
+with 200 and a page of its own; so may a site down for maintenance. Retries (403/429) never
+see these, and extraction would turn "Just a moment..." into an item. The page is still
+archived (capture runs before any of this); it only never becomes an item, so the article is
+not recorded and the next run fetches it again.
 
 Markers alone do not decide: real articles embed reCAPTCHA in comment forms and Cloudflare
 injects ``/cdn-cgi/challenge-platform/`` scripts into ordinary pages. A page is a challenge

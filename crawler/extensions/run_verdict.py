@@ -50,9 +50,9 @@ OFFHOST_EXAMPLE_PREFIX = "discovery/offhost_example/"
 SOURCES_GONE_PREFIX = "discovery/sources_gone/"
 # + outlet key: the days of a window run whose day archive gave no article link at all
 ARCHIVE_SILENT_DAYS = "discovery/archive_silent_days/"
+ARCHIVE_SILENT_MIN_DAYS = 2  # a district paper may publish nothing on one day; not on two
 # + outlet key: later listing pages a page's pager linked that then failed (a 404)
 PAGING_BROKEN_PREFIX = "discovery/paging_broken/"
-ARCHIVE_SILENT_MIN_DAYS = 2  # a district paper may publish nothing on one day; not on two
 # + outlet key: its feeds that gave no entry with a link (empty, or links gone from entries)
 SILENT_FEEDS = "discovery/silent_feeds/"
 MAX_SILENT_FEEDS = 5
