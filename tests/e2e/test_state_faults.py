@@ -135,6 +135,17 @@ def test_a_state_store_locked_by_another_process_refuses_the_run(site: ChangingB
         assert "locked" in again.log
 
 
+def lock_once_articles_asked(proc: subprocess.Popen, server: FixtureServer,
+                             store: Path) -> subprocess.Popen:
+    """Once the crawl asks for its first article page (held by the site), the store's write
+    lock held by another process: the run's records wait, or fail."""
+    deadline = time.monotonic() + 60
+    while not any("/view/" in u for u in server.requests):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.05)
+    return hold_write_lock(store)
+
+
 def hold_write_lock(store: Path) -> subprocess.Popen:
     """Another process holding the store's write lock until killed."""
     holder = subprocess.Popen(
@@ -161,11 +172,7 @@ def test_items_the_state_store_cannot_record_make_the_run_unhealthy(site: Changi
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
         try:
-            deadline = time.monotonic() + 60
-            while not any("/view/" in u for u in server.requests):
-                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
-                time.sleep(0.05)
-            holder = hold_write_lock(store)
+            holder = lock_once_articles_asked(proc, server, store)
         finally:
             gate.set()
         try:
@@ -214,12 +221,9 @@ def test_a_kill_between_an_export_and_its_record_costs_no_second_export(
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
         holder = None
         try:
-            deadline = time.monotonic() + 60
-            while not any("/view/" in u for u in server.requests):
-                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
-                time.sleep(0.05)
-            holder = hold_write_lock(store)
+            holder = lock_once_articles_asked(proc, server, store)
             gate.set()
+            deadline = time.monotonic() + 60
             [feed] = list((tmp_path / "items").glob("belta-*.jsonl"))
             while not read_items(feed):
                 assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
