@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
@@ -291,16 +291,33 @@ def localise(moment: datetime, tz: ZoneInfo) -> datetime:
     return moment.astimezone(tz)
 
 
+def utc_without_offset(machine: datetime, printed: datetime | None, tz: ZoneInfo) -> bool:
+    """Whether a machine date written without an offset is UTC, not the outlet's wall clock:
+    read as UTC it is, to the minute, the time the page prints (a time, not a day alone), and
+    read as the wall clock it is not (a CMS writing ``published_time`` "…T05:00:00" for an
+    article it shows at 08:00 in Minsk)."""
+    if machine.tzinfo is not None or printed is None or not (printed.hour or printed.minute):
+        return False
+    shown = printed.replace(tzinfo=None, second=0, microsecond=0)
+    as_utc = machine.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
+    return (as_utc.replace(second=0, microsecond=0) == shown
+            and machine.replace(second=0, microsecond=0) != shown)
+
+
 def reconcile(machine: datetime | None, visible: datetime | None, tz: ZoneInfo) -> datetime | None:
     """Pick the publication time when a machine-readable and a visible date may disagree.
 
     Some CMSs label local wall-clock time as UTC (BELTA's ``mediator_published_time``): the
     machine value then differs from the visible one by whole hours while its clock reading is
     the same, to the minute the page prints (the machine value has seconds). That reading is
-    then the outlet's wall clock; otherwise the machine value (more precise) wins.
+    then the outlet's wall clock; otherwise the machine value (more precise) wins. One
+    written without an offset that is the printed time read as UTC is UTC
+    (:func:`utc_without_offset`).
     """
     if machine is None:
         return localise(visible, tz) if visible else None
+    if utc_without_offset(machine, visible, tz):
+        return machine.replace(tzinfo=UTC).astimezone(tz)
     local = localise(machine, tz)
     if visible is None:
         return local

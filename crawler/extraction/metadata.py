@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lxml import etree
@@ -444,6 +444,9 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         # no machine-readable date of the article: the one printed with it
         visible = page.visible()
         src = VISIBLE if visible else None
+    elif published is not None and published.tzinfo is None and visible is None \
+            and tz is not None and dates.utc_without_offset(published, page.visible(), tz):
+        published = published.replace(tzinfo=UTC)  # the page prints it in the outlet's zone
     if published is None and visible is None and first_time:
         # a <time> outside the article (a sidebar's, a header's) only when nothing better exists
         published, src = _date(_labelled(HTML, [first_time]), now)

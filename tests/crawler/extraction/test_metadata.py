@@ -153,6 +153,20 @@ def test_a_time_element_naming_only_its_day_gives_the_time_it_prints(shown: str,
     assert (meta.published, prov.fields["published"]) == (expected, "html")
 
 
+@pytest.mark.parametrize(("written", "expected"), [
+    ("2026-03-12T11:05:00", "2026-03-12T14:05:00+03:00"),  # UTC, as the page's 14:05 shows
+    ("2026-03-12T14:05:00", "2026-03-12T14:05:00+03:00"),  # the wall clock it prints
+    ("2026-03-12T09:00:00", "2026-03-12T09:00:00+03:00"),  # neither: the wall clock, as ever
+])
+def test_a_meta_date_without_an_offset_is_read_as_utc_when_the_page_prints_it_so(
+        written: str, expected: str) -> None:
+    """``article:published_time`` "…T11:05:00" (no offset, UTC) on a page printing 14:05 in
+    Moscow: the item said 11:05+03:00, three hours off, with nothing checking the two."""
+    head = f'<meta property="article:published_time" content="{written}">'
+    meta, prov = meta_of(page(article("12 марта 2026, 14:05"), head=head))
+    assert (meta.published, prov.fields["published"]) == (expected, "meta")
+
+
 def test_the_articles_time_in_a_layout_without_article_elements() -> None:
     main = (f"<div class='wrap'>{POPULAR}<div class='content'><h1>{TITLE}</h1>"
             f"<div class='info'>{stamp(OURS)}</div><div class='body'><p>{PROSE}</p></div></div>"
@@ -353,6 +367,22 @@ def test_a_date_rule_never_takes_a_sidebar_date_once_the_articles_own_date_moved
     assert meta.published == "2025-09-11T00:00:00+03:00"
     assert prov.fields["published"] == "visible"
     assert ".post-date" in prov.misses["published"]
+
+
+def test_a_district_rules_meta_date_without_an_offset_read_as_utc_when_the_page_says_so() -> None:
+    """A district theme writes ``article:published_time`` in UTC without an offset and prints
+    the Minsk time: the item was three hours early."""
+    site, golds = regional.build_pvestnik()
+    gold = golds[0]  # a page printing its date, with no meta date
+    path = gold.url.removeprefix(f"https://{regional.PVESTNIK}")
+    html = site.pages[path].body.decode()
+    utc = gold.published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    assert "article:published_time" not in html and regional._be_date(gold.published) in html
+    html = html.replace("</head>", f'<meta property="article:published_time" content="{utc}">'
+                        "</head>", 1)
+    outlet = get_outlet(regional.PVESTNIK)
+    meta = extract_metadata(parse_html(html), outlet, gold.url, outlet.rules, Provenance())
+    assert meta.published == gold.published.isoformat()
 
 
 @pytest.mark.parametrize("path", ["/news/20250904/vazhnaya-novost/",
