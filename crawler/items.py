@@ -26,6 +26,9 @@ META_HINT_PUBLISHED = "hint_published"  # a date a feed, listing or URL gave (sp
 # Set by spiders on article requests, read by crawler.extensions.completeness (not by ArticlePage):
 META_DISCOVERED = "discovered"  # the article's key (canonical URL) in the run's completeness
 META_FEED_TITLE = "feed_title"  # the title the feed gave, if any
+# The spiders' discovery callbacks, by what their page is (named so in the log; a redirect of
+# theirs always reaches them: crawler.downloadermiddlewares.redirect)
+SOURCE_KINDS = {"parse_feed": "Feed", "parse_listing": "Listing", "parse_sitemap": "Sitemap"}
 
 
 def truncation(response: Any) -> str | None:

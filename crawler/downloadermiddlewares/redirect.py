@@ -47,12 +47,11 @@ from crawler.failures import (
     describe,
     exception_reason,
 )
-from crawler.items import META_REDIRECT_RECORDS, META_WARC_RECORD
+from crawler.items import META_REDIRECT_RECORDS, META_WARC_RECORD, SOURCE_KINDS
 from crawler.removals import asked_article, left_article
 
 logger = logging.getLogger(__name__)
 COOKIE_CHECK = "cookie_check"  # meta: the cookies this hop's answer set ("name=value" each)
-SOURCE_CALLBACKS = frozenset({"parse_feed", "parse_listing", "parse_sitemap"})
 
 
 class CountedRedirectsMixin:
@@ -78,7 +77,7 @@ class CountedRedirectsMixin:
                 # where a removed article went is evidence, even when the run fetched that
                 # page already: several removed articles sent to the home page
                 followed.dont_filter = True
-            if getattr(request.callback, "__name__", "") in SOURCE_CALLBACKS:
+            if getattr(request.callback, "__name__", "") in SOURCE_KINDS:
                 # a feed (listing, sitemap) sent to a page the run fetched already (the home
                 # page) was dropped as a duplicate, unsaid: its callback judges what it got
                 followed.dont_filter = True

@@ -48,6 +48,7 @@ from crawler.items import (
     META_DISCOVERED,
     META_FEED_TITLE,
     META_HINT_PUBLISHED,
+    SOURCE_KINDS,
     ArticlePage,
     content_type,
 )
@@ -122,6 +123,7 @@ META_SPELLING_OF = "spelling_of"
 SPELLING_META = (META_HINT_PUBLISHED, META_FEED_TITLE, META_DISCOVERED, "article")
 HINT_KEY = "hint_key"  # request meta: the article's key in the spider's best_hints
 PAGER_LINKED = "pager_linked"  # request meta: the listing page before it linked a next page
+ARCHIVE_LINKS_PREFIX = "discovery/archive_links/"  # + outlet key: links its day archive gave
 
 
 def more_precise(hint: str, other: str | None) -> bool:
@@ -132,11 +134,6 @@ def more_precise(hint: str, other: str | None) -> bool:
     if hint[:10] != other[:10]:
         return False
     return other[11:19] in ("", "00:00:00") and hint[11:19] not in ("", "00:00:00")
-ARCHIVE_LINKS_PREFIX = "discovery/archive_links/"  # + outlet key: links its day archive gave
-
-
-# the discovery callbacks, as a source that failed is named in the log
-_SOURCE_KINDS = {"parse_feed": "Feed", "parse_listing": "Listing", "parse_sitemap": "Sitemap"}
 
 
 def ordinal(n: int) -> str:
@@ -484,7 +481,7 @@ class OutletSpider(scrapy.Spider):
         walking past the last page, or a day with no news, may well answer 404.)"""
         request = failure.request
         outlet = get_outlet(request.cb_kwargs["outlet_key"])
-        kind = _SOURCE_KINDS.get(getattr(request.callback, "__name__", ""), "Source")
+        kind = SOURCE_KINDS.get(getattr(request.callback, "__name__", ""), "Source")
         response = getattr(failure.value, "response", None)
         status = getattr(response, "status", None)
         if failure.check(HttpError):  # counted as HttpErrorMiddleware counts what it ignores:

@@ -61,12 +61,12 @@ def _record_file(store: KeepsFeedTails, path: str, start: int) -> tuple[int, int
             if not line.endswith(b"\n"):  # torn by the kill, or not ours: left as it is
                 break
             offset, end = end, end + len(line)
-            record = _record_of(line, path, offset, store)
-            if record is None:
+            found = _record_of(line, path, offset, store)
+            if found is None:
                 moved = True
                 continue
-            text = record[1]
-            store.put(record[0], to_bytes(signature(text)), feed_tails=[(path, end)])
+            record, text = found
+            store.put(record, to_bytes(signature(text)), feed_tails=[(path, end)])
             done, moved = done + 1, False
     if moved:
         store.watch_feed(path, end)
