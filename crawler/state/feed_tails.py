@@ -45,7 +45,7 @@ def record_unrecorded(store: KeepsFeedTails) -> int:
             logger.info("Feed file %s: recorded %d item(s) a run exported but had not "
                         "recorded (it was stopped in between)", path, done)
         recorded += done
-        if end == size:
+        if end >= size:  # (past its end: the file was cut or rewritten since; nothing to read)
             store.forget_feed(path, end)
     return recorded
 

@@ -150,3 +150,18 @@ def test_a_feed_file_gone_is_forgotten_with_a_warning(
     assert tails(state) == [] and stored(state) is None
     assert second.process(article()).version == 1
     second.close()
+
+
+def test_a_feed_file_shorter_than_its_recorded_end_is_forgotten(state: Path,
+                                                               tmp_path: Path) -> None:
+    """A file cut or rewritten since its run (a tail past its end) holds nothing to read:
+    each later run opened it again, for ever."""
+    path = tmp_path / "belta-1.jsonl"
+    path.write_bytes(line_of(article()))
+    store = SQLiteStateStore(state)
+    try:
+        store.watch_feed(str(path), path.stat().st_size + 100)
+    finally:
+        store.close()
+    Run(state).close()
+    assert tails(state) == [] and stored(state) is None
