@@ -18,7 +18,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .errors import WarcFormatError
-from .fileio import quiet_on_closed_pipe
+from .fileio import os_reason, quiet_on_closed_pipe
 from .reader import output_clash, warc_inputs
 from .records import DEFAULT_MAX_RECORD_SIZE, MAX_RECORD_SIZE_LIMIT
 from .wacz_input import input_size
@@ -243,7 +243,7 @@ def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
             where, error = getattr(args, "corpus", None) or args.output, exc
         except OSError as exc:  # the file named, else what the command writes
             where = exc.filename or getattr(args, "output", None) or args.corpus
-            error = exc.strerror or exc if exc.filename else exc
+            error = os_reason(exc)[1]
         print(f"error: {where}: {str(error).splitlines()[0]}", file=sys.stderr)
         return 1
 

@@ -85,6 +85,7 @@ from .fileio import (
     bounded_lines,
     lock_exclusive,
     lock_holder,
+    os_reason,
     printable_name,
     still_holds,
     sync_file,
@@ -742,9 +743,9 @@ def _naming(path: Path) -> Iterator[None]:
     except (OSError, pa.ArrowException) as exc:
         if isinstance(exc, OSError) and exc.filename:
             raise
-        code = getattr(exc, "errno", None) or (errno.ENOSPC if "space" in str(exc) else errno.EIO)
-        raise OSError(code, str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
-                      str(path)) from exc
+        code, said = os_reason(exc)
+        code = code or (errno.ENOSPC if "space" in said else errno.EIO)
+        raise OSError(code, said, str(path)) from exc
 
 
 def _report_no_instant(name: str, found: dict[str, list[Any]],

@@ -8,6 +8,7 @@ import errno
 import fcntl
 import itertools
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -374,3 +375,16 @@ def sqlite_failure(path: Path, exc: BaseException) -> str:
     reason = f"{type(exc).__name__}: {exc}"
     full = disk_full(path.parent, exc)
     return f"{reason}: {full.strerror} ({full.left})" if full is not None else reason
+
+
+_DETAIL_ERRNO = re.compile(r"Detail: \[errno (\d+)\] (.+)")
+
+
+def os_reason(exc: BaseException) -> tuple[int | None, str]:
+    """An OS or pyarrow error's errno and reason, each said once and on one line: pyarrow
+    raises OSError("Error writing bytes to file. Detail: [errno 28] No space left on
+    device"), whose str() says "[Errno 28]" before it as well."""
+    text = next(iter(str(getattr(exc, "strerror", None) or exc).splitlines()), "")
+    if told := _DETAIL_ERRNO.search(text):
+        return int(told[1]), told[2]
+    return getattr(exc, "errno", None), text or type(exc).__name__

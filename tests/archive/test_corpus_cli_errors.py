@@ -124,6 +124,8 @@ def test_a_disk_that_fills_during_a_build_leaves_no_temp_file(runs, tmp_path: Pa
         _with_space_the_next_build_completes(runs, corpus, filler)
     # a part's write names the part ("Error writing bytes to file" had named the corpus only)
     assert any(".parquet.tmp: " in line for line in said), said
+    # the reason once ("[Errno 28] Error writing bytes to file. Detail: [errno 28] …" had two)
+    assert not [line for line in said if line.lower().count("[errno") > 1], said
 
 
 def test_a_damaged_part_the_next_build_adds_beside_is_named(runs, tmp_path: Path) -> None:
