@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -35,6 +35,7 @@ from w3lib.url import safe_url_string
 from archive.urls import is_amp_url, site_host
 from crawler.challenge import LOCATION_SET, literal_target
 from crawler.extraction import dates, limits
+from crawler.extraction.dateline import ArticleDates, dateline_date
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import (
     all_values,
@@ -42,6 +43,8 @@ from crawler.extraction.html import (
     first_value,
     parse_html,
     resolved_base,
+    select_nodes,
+    text_content,
 )
 from crawler.extraction.metadata import json_ld_objects
 from crawler.extraction.pages import PAGE_PARAM
@@ -345,16 +348,47 @@ def site_name(tree: etree._Element) -> str | None:
 
 
 def printed_offsets(tree: etree._Element) -> list[timedelta]:
-    """UTC offsets of the publication dates a page prints in machine-readable form."""
-    values: list[str] = []
+    """UTC offsets of the publication dates a page prints in machine-readable form. A date
+    written in UTC (``Z``, ``+00:00``) is the site's own offset only when the page prints no
+    other wall clock for it: Drupal writes ``<time datetime="2026-12-02T21:30:00Z">03.12.2026
+    - 00:30</time>`` for a site in Minsk; the printed time less the machine one is the site's
+    offset (:func:`shown_offset`), of the element's own text or of the article's dateline."""
+    published: list[str] = []
+    others: list[str] = []
     for obj in json_ld_objects(tree):
-        values += [v for k in ("datePublished", "dateModified", "dateCreated", "uploadDate")
-                   if isinstance(v := obj.get(k), str)]
-    values += all_values(tree, ('meta[property="article:published_time"] @content',
-                                'meta[property="article:modified_time"] @content',
-                                'meta[itemprop="datePublished"] @content',
-                                "time @datetime"))
-    return offsets_of(dates.parse_iso(v) for v in values)
+        published += [v for k in ("datePublished", "dateCreated", "uploadDate")
+                      if isinstance(v := obj.get(k), str)]
+        others += [v] if isinstance(v := obj.get("dateModified"), str) else []
+    published += all_values(tree, ('meta[property="article:published_time"] @content',
+                                   'meta[itemprop="datePublished"] @content'))
+    others += all_values(tree, ('meta[property="article:modified_time"] @content',))
+    found = offsets_of(dates.parse_iso(v) for v in published + others)
+    clock: timedelta | None = None  # the site's offset as the page prints its UTC dates
+    for node in select_nodes(tree, "time[datetime]"):
+        moment = dates.parse_iso(node.get("datetime") or "")
+        offset = moment.utcoffset() if moment is not None and moment.tzinfo else None
+        if offset == timedelta(0) and (printed := dateline_date(text_content(node)[:200])):
+            clock = clock or shown_offset(moment, printed)
+        if offset is not None:
+            found.append(offset)
+    if clock is None and timedelta(0) in found and (printed := ArticleDates(tree).visible()):
+        clock = next((o for v in published if (m := dates.parse_iso(v)) is not None
+                      and m.utcoffset() == timedelta(0) and (o := shown_offset(m, printed))), None)
+    return [offset or clock for offset in found] if clock else found
+
+
+def shown_offset(machine: datetime, printed: datetime) -> timedelta | None:
+    """The site's UTC offset when the time a page prints (naive, to the minute) is the UTC
+    ``machine`` date on another clock: a whole quarter of an hour apart, within the offsets
+    zones have; None when they are one time, or no offset apart (another date)."""
+    if not (printed.hour or printed.minute):
+        return None  # a day alone tells no clock
+    wall = machine.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    gap = printed.replace(tzinfo=None, second=0, microsecond=0) - wall
+    if gap and gap % timedelta(minutes=15) == timedelta(0) and \
+            timedelta(hours=-12) <= gap <= timedelta(hours=14):
+        return gap
+    return None
 
 
 def offsets_of(moments: Iterable[datetime | None]) -> list[timedelta]:

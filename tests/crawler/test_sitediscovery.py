@@ -146,6 +146,28 @@ def test_printed_offsets_from_json_ld_meta_and_time() -> None:
     assert disc.printed_offsets(tree) == [timedelta(hours=5)] * 2
 
 
+_BODY = "<p>" + "Текст новости о событиях в районе за неделю. " * 4 + "</p>"
+
+
+@pytest.mark.parametrize(("page", "offsets"), [
+    # Drupal: UTC in the machine date, the wall clock in the element
+    ('<time datetime="2026-12-02T21:30:00Z">03.12.2026 - 00:30</time>', [timedelta(hours=3)]),
+    # UTC in JSON-LD and meta, the clock in the article's dateline: every UTC date moves
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+     '"2026-12-02T21:30:00Z", "dateModified": "2026-12-03T08:00:00Z"}</script>'
+     '<meta property="article:published_time" content="2026-12-02T21:30:00+00:00">'
+     f'<article><h1>Заголовок</h1><div class="date">3 декабря 2026, 00:30</div>{_BODY}</article>',
+     [timedelta(hours=3)] * 3),
+    # a site that prints UTC, a day alone, or another day's date: the UTC dates stand
+    ('<time datetime="2026-12-02T21:30:00Z">02.12.2026 21:30</time>', [timedelta(0)]),
+    ('<time datetime="2026-12-02T21:30:00Z">3 декабря 2026</time>', [timedelta(0)]),
+    ('<time datetime="2026-12-02T21:30:00Z">01.11.2026 10:07</time>', [timedelta(0)]),
+])
+def test_printed_offsets_of_utc_dates_beside_a_printed_clock(page: str,
+                                                            offsets: list[timedelta]) -> None:
+    assert disc.printed_offsets(parse_html(f"<html><body>{page}</body></html>")) == offsets
+
+
 def test_zone_vote() -> None:
     assert vote_zone(Counter()) == "UTC"
     assert vote_zone(Counter({timedelta(hours=3): 5, timedelta(0): 2})) == "Etc/GMT-3"

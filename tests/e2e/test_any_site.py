@@ -354,13 +354,16 @@ def test_an_empty_home_page_is_counted_and_discovery_goes_on(tmp_path: Path) -> 
     assert sorted(item["url"] for item in result.items) == sorted(g.url for g in shape.golds)
 
 
-@pytest.mark.parametrize("zone_given", [True, False], ids=["zone_given", "zone_learnt"])
-def test_a_site_whose_articles_are_query_ids_linked_from_its_home_page(tmp_path: Path,
-                                                                       zone_given: bool) -> None:
+@pytest.mark.parametrize(("zone_given", "style"), [(True, "jsonld"), (False, "jsonld"),
+                                                   (False, "time_utc")],
+                         ids=["zone_given", "zone_learnt", "zone_learnt_from_utc_dates"])
+def test_a_site_whose_articles_are_query_ids_linked_from_its_home_page(
+        tmp_path: Path, zone_given: bool, style: str) -> None:
     """An old CMS (DLE-style ``/index.php?newsid=N``): no feed, no sitemap, a home page. With
-    no zone given, the articles the home page links are sampled for it (+03:00, not UTC)."""
+    no zone given, the articles the home page links are sampled for it (+03:00, not UTC);
+    also when their machine dates are in UTC beside the wall clock they print."""
     host = "rajon-vesti.test"
-    site, zone, inside, outside = anysite._site(host, 3, 900, "/index.php?newsid={n}", "jsonld",
+    site, zone, inside, outside = anysite._site(host, 3, 900, "/index.php?newsid={n}", style,
                                                 [])
     golds = inside + outside
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow: /admin.php\n",

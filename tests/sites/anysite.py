@@ -86,6 +86,9 @@ def article_html(host: str, gold: GoldArticle, style: str) -> str:
                  + "".join(f'<meta property="article:author" content="{escape(a)}">'
                            for a in gold.authors))
         dateline = f'<div class="meta">{p:%d.%m.%Y}</div>'
+    elif style == "time_utc":  # Drupal's: the machine date in UTC, the wall clock printed
+        utc = p.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        dateline = f'<div class="meta"><time datetime="{utc}">{p:%d.%m.%Y - %H:%M}</time></div>'
     else:
         dateline = (f'<div class="meta"><time datetime="{stamp}">{p:%d.%m.%Y, %H:%M}</time>'
                     + "".join(f' <span class="byline">{escape(a)}</span>' for a in gold.authors)
