@@ -230,8 +230,10 @@ def unfinished_note(paths: list[Path]) -> str:
 
 
 def _ref(info: RecordInfo) -> RecordRef:
-    return RecordRef(info.file.name, info.offset, info.length, info.record.record_id,
-                     str(info.file))
+    """Where the record lives; an ``.open`` file read as it is by the name it is closed to
+    (by its writer, or by ``archive repair``), the name an item may carry and keeps naming."""
+    return RecordRef(info.file.name.removesuffix(OPEN_SUFFIX), info.offset, info.length,
+                     info.record.record_id, str(info.file))
 
 
 def _to_response(

@@ -550,6 +550,9 @@ def judge(summary: dict[str, Any], base: dict[str, Any], health_min: float,
         verdict.alarms.append(f"{summary['removals_not_recorded']} removal observation(s) not "
                               "recorded in the state store (see the log): the next run "
                               "observes them again")
+    if invalid := summary.get("errors_by_kind", {}).get("invalid_items"):
+        verdict.alarms.append(f"{invalid} item(s) failed the item schema and were dropped (see "
+                              "the log: 'invalid item URL: why'): articles read and lost")
     if summary.get("replay_bad_records"):
         verdict.alarms.append(f"{summary['replay_bad_records']} WARC record(s) of the archive "
                               "replayed could not be read (see the log: file, offset, why); "

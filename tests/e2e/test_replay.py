@@ -240,6 +240,42 @@ def test_a_replay_of_an_archive_with_a_torn_record_alarms(live, tmp_path) -> Non
         i["url"] for i in result.items if i is not victim)
 
 
+def _renamed_archive(live, tmp_path, rename) -> str:
+    """A copy of the live crawl's WARCs each renamed by ``rename``; a glob naming them."""
+    result, _ = live
+    archive = tmp_path / "warc"
+    archive.mkdir()
+    for path in warc_files(result.data_dir):
+        shutil.copy(path, archive / rename(path.name))
+    return str(archive / rename("*.warc.gz"))
+
+
+def test_a_replay_of_open_files_named_gives_items_naming_their_closed_files(live,
+                                                                           tmp_path) -> None:
+    """``.open`` files (a killed crawl's, not yet repaired) named on their own are read as
+    they are; their items name the files as repair closes them, valid items."""
+    result, _ = live
+    replay = run_crawl("belta", tmp_path / "replayed", None, env=NO_NETWORK,
+                       settings={"WARC_REPLAY": _renamed_archive(live, tmp_path,
+                                                                 lambda n: n + ".open"),
+                                 "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}})
+    assert replay.returncode == 0, replay.log[-3000:]
+    assert {i["id"]: i["warc"] for i in replay.items} == {i["id"]: i["warc"]
+                                                          for i in result.items}
+
+
+def test_a_replay_whose_items_fail_the_schema_alarms(live, tmp_path) -> None:
+    """WARCs named in capitals (``.WARC.GZ``): their items cannot name them as the schema
+    asks, each is dropped, and the run says so and exits 1, not 0 with no item."""
+    replay = run_crawl("belta", tmp_path / "replayed", None, env=NO_NETWORK,
+                       settings={"WARC_REPLAY": _renamed_archive(live, tmp_path, str.upper),
+                                 "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}})
+    result, _ = live
+    assert replay.returncode == 1, replay.log[-3000:]
+    assert not replay.items and replay.stats["items/invalid"] == len(result.items)
+    assert f"{len(result.items)} item(s) failed the item schema and were dropped" in replay.log
+
+
 def test_a_replay_whose_index_cannot_be_written_fails_with_one_error_and_a_report(
         live, tmp_path) -> None:
     """TMPDIR too full for the lookup's index (a real small tmpfs; needs root, else skipped):
