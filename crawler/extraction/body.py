@@ -237,6 +237,20 @@ def _call_mid_text(lines: list[str], at: int) -> bool:
 # A card's link to its article, beside READ_MORE's forms ("Читать новость", "Read story").
 CARD_LINK = re.compile(r"^(?:читать|чытаць|читати|read)\s+(?:новость|навіну|новину|статью|"
                        r"артыкул|статтю|story|article)[\s.…»→>]*$", re.IGNORECASE)
+# The same link closing a card set inline between paragraphs (``<a><span>Headline</span>
+# <span>Читать новость</span></a>``: one line, the two glued): capitalised, so prose that
+# says "можно читать статью" is no card.
+_CARD_TAIL = re.compile(r"(?:Читать|Чытаць|Читати|Read)\s+(?:новость|навіну|новину|статью|"
+                        r"артыкул|статтю|story|article)[\s.…»→>]*$")
+CARD_LINE_CHARS = 300  # a headline and its link: a longer line is prose that ends so
+
+
+def is_card_line(line: str) -> bool:
+    """Whether ``line`` is a headline card inline in a body: a headline and its "Читать
+    новость" link, glued or apart (one link alone is READ_MORE's or CARD_LINK's)."""
+    return len(line) <= CARD_LINE_CHARS and bool(_CARD_TAIL.search(line))
+
+
 CARD_LEAD = 2  # lines of a card before its date or link: its rubric and headline
 CARD_MIN = 2  # "read more" lines and date lines that make a run of short lines a card list
 CARD_PROSE_CHARS = 120  # a line this long ending a sentence is prose: it ends a run
@@ -304,7 +318,7 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
             if match.group(1):  # a row's group may match nothing ("(Автор: .*)?")
                 authors.append(clean_line(match.group(1)))
             continue
-        if (line.casefold() in headings or READ_MORE.match(line)
+        if (line.casefold() in headings or READ_MORE.match(line) or is_card_line(line)
                 or any(p.search(line) for p in patterns) or is_boilerplate_line(line)):
             continue
         body.append(line)

@@ -167,6 +167,22 @@ def test_a_card_list_under_any_heading_or_none_is_no_body(heading: list[str],
     assert inside == [FIRST, SECOND, LAST]
 
 
+@pytest.mark.parametrize("card", [
+    "Беларусам напомнили о новых правилах техосмотраЧитать новость",  # two spans in one link
+    "Беларусам напомнили о новых правилах техосмотра Читать новость →",
+    "Власти объяснили новые правила Read story"])
+@pytest.mark.parametrize("rules", [GENERIC, BELTA.rules, None], ids=["generic", "belta", "none"])
+def test_one_card_inline_between_paragraphs_is_no_body(card: str, rules: object) -> None:
+    """A lone card linked between two paragraphs: its headline and link come as one line,
+    no run of cards to tell; the link that ends it does."""
+    assert tidy([FIRST, card, SECOND], rules, "Заголовок", None)[0] == [FIRST, SECOND]  # type: ignore[arg-type]
+
+
+def test_prose_that_ends_in_reading_an_article_stays() -> None:
+    said = "Учитель посоветовал детям чаще читать статью из школьной газеты"
+    assert tidy([FIRST, said, SECOND], GENERIC, "Заголовок", None)[0] == [FIRST, said, SECOND]
+
+
 def test_the_short_lines_before_a_card_list_stay_the_articles() -> None:
     """RuNews24 closes its body with "Автор: …" (its only author source) and a short closing
     line; cards following them took both, the author with no miss to show for it."""
