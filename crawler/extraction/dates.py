@@ -304,6 +304,18 @@ def utc_without_offset(machine: datetime, printed: datetime | None, tz: ZoneInfo
             and machine.replace(second=0, microsecond=0) != shown)
 
 
+def labelled_wall_clock(machine: datetime, visible: datetime, tz: ZoneInfo) -> bool:
+    """Whether ``machine`` is the outlet's wall clock under another offset (BELTA's
+    ``mediator_published_time``: Minsk time labelled +00:00): its clock reading is, to the
+    minute the page prints (or the second), the ``visible`` one, while the instant it names
+    is half an hour or more away from it."""
+    wall = machine.replace(tzinfo=None)
+    printed = wall.replace(second=0, microsecond=0) if not (visible.second or visible.microsecond) \
+        else wall
+    return (abs(localise(machine, tz) - localise(visible, tz)) >= timedelta(minutes=30)
+            and printed == visible.replace(tzinfo=None))
+
+
 def reconcile(machine: datetime | None, visible: datetime | None, tz: ZoneInfo) -> datetime | None:
     """Pick the publication time when a machine-readable and a visible date may disagree.
 
@@ -322,11 +334,8 @@ def reconcile(machine: datetime | None, visible: datetime | None, tz: ZoneInfo) 
     if visible is None:
         return local
     shown = localise(visible, tz)
-    wall = machine.replace(tzinfo=None)
-    printed = wall.replace(second=0, microsecond=0) if not (visible.second or visible.microsecond) \
-        else wall
-    if abs(local - shown) >= timedelta(minutes=30) and printed == visible.replace(tzinfo=None):
-        return wall.replace(microsecond=0, tzinfo=tz)  # its seconds kept
+    if labelled_wall_clock(machine, visible, tz):
+        return machine.replace(microsecond=0, tzinfo=tz)  # its seconds kept
     if visible.hour == 0 and visible.minute == 0 and local.date() == shown.date():
         return local  # the visible date carries no time: nothing to cross-check but the day
     gap = abs(local - shown)

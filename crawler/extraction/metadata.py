@@ -38,6 +38,7 @@ from crawler.extraction.provenance import (
     OPENGRAPH,
     RULE_PREFIX,
     VISIBLE,
+    VISIBLE_DATE,
     Provenance,
     configured,
     rule_source,
@@ -447,6 +448,12 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     elif published is not None and published.tzinfo is None and visible is None \
             and tz is not None and dates.utc_without_offset(published, page.visible(), tz):
         published = published.replace(tzinfo=UTC)  # the page prints it in the outlet's zone
+    elif published is not None and visible is None and tz is not None and rules \
+            and rules.published_visible:
+        # the outlet's printed date moved (its rule missed, said below): the one printed
+        # with the article still tells a machine date that is its wall clock mislabelled
+        shown = page.visible()
+        visible = shown if shown and dates.labelled_wall_clock(published, shown, tz) else None
     if published is None and visible is None and first_time:
         # a <time> outside the article (a sidebar's, a header's) only when nothing better exists
         published, src = _date(_labelled(HTML, [first_time]), now)
@@ -468,6 +475,11 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     if not (src or "").startswith(RULE_PREFIX) and visible_src:
         src = visible_src  # the rules found the visible date, the machine one came elsewhere
     prov.record(rules, "published", src if meta.published else None)
+    if rules and rules.published_visible and visible_src is None and published is not None \
+            and not published.utcoffset() and (src or "").startswith(RULE_PREFIX):
+        # a machine date in UTC (or none) is the outlet's wall clock mislabelled or not, as
+        # only its printed date tells (BELTA's is): that check lost is a miss of its own
+        prov.misses[VISIBLE_DATE] = rules.published_visible
     prov.record(rules, "modified", modified_src if meta.modified else None, expected=False)
 
     src, rule_authors = _rule(tree, rules.authors if rules else None)

@@ -24,6 +24,8 @@ MICRODATA = "microdata"  # schema.org itemprop (datePublished, dateModified, aut
 HTML = "html"  # plain markup any page has: <h1>, <title>, <time datetime>
 HTMLDATE = "htmldate"  # a date htmldate found in markup or URL
 VISIBLE = "visible"  # a date printed for readers in the article, near its headline
+# A miss of its own, of no item field: the outlet's printed date, its machine date's check
+VISIBLE_DATE = "published_visible"
 FEED = "feed"  # the date the feed, listing or URL gave
 DEFAULT = "default"  # the outlet's default (agency copy naming nobody)
 NONE = "none"

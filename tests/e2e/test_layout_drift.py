@@ -82,6 +82,25 @@ def test_drifted_pages_are_all_archived(drifted) -> None:
         assert b"article-text-v2" in bodies[gold.url.replace("https://", "http://")]
 
 
+@pytest.mark.parametrize("date_in", ["news-date", ""], ids=["moved", "gone"])
+def test_a_printed_date_the_rules_miss_alarms_and_still_checks_the_machine_date(
+        tmp_path, date_in: str) -> None:
+    """BELTA's machine date is its Minsk wall clock labelled +00:00, told only against the
+    date it prints. Moved to an element the rule does not know, the printed date still
+    checks it (the items' times are right); gone, the check is lost: either way the run
+    alarms naming the rule, not ends healthy with times three hours late."""
+    site, golds = belta.build(count=6, date_in=date_in)
+    with FixtureServer([site]) as server:
+        result = run_crawl("belta", tmp_path, server)
+    assert result.returncode == 1, result.log[-3000:]
+    assert result.stats["rules/miss/belta/published_visible"] == 6
+    assert "layout drift: belta published_visible: rule 'div.date_full'" in result.log
+    published = {i["url"]: i["published"] for i in result.items}
+    assert len(published) == 6
+    if date_in:
+        assert published == {g.url: g.published.isoformat() for g in golds}
+
+
 def test_matching_rules_say_which_selector_matched(tmp_path) -> None:
     site, golds = belta.build(count=2)
     with FixtureServer([site]) as server:

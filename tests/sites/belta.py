@@ -50,9 +50,13 @@ def drifted_page(gold: GoldArticle, rubric: str) -> str:
 </body></html>"""
 
 
-def article_page(gold: GoldArticle, rubric: str, author: str | None) -> str:
+def article_page(gold: GoldArticle, rubric: str, author: str | None,
+                 date_in: str = "date_full") -> str:
+    """The article as BELTA serves it; ``date_in`` another class for its printed date (a
+    layout change the rules do not know), or "" for none printed."""
     p = gold.published
     visible = f"{p.day:02d} {MONTHS_GEN[p.month - 1]} {p.year}, {p:%H:%M}"
+    dateline = f'<div class="{date_in}">{visible}</div>' if date_in else ""
     # The trap from the one real sample: wall-clock Minsk time labelled +00:00.
     mediator = p.strftime("%Y-%m-%dT%H:%M:%S") + "+00:00"
     paras = gold.paragraphs
@@ -72,7 +76,7 @@ def article_page(gold: GoldArticle, rubric: str, author: str | None) -> str:
 <div class="main"><div class="content_margin">
 <div class="breadcrumbs"><a href="/">Главная</a> <a href="/{rubric}/">{SECTION_NAMES[rubric]}</a></div>
 <h1>{escape(gold.title)}</h1>
-<div class="date_full">{visible}</div>
+{dateline}
 {person}
 <div class="inner_content">
 <div class="js-mediator-article">
@@ -163,7 +167,8 @@ def lenta_page(day: date, page: int, shown: list[tuple[GoldArticle, str]], more:
 
 def build(start: datetime | None = None, count: int = 10, rss_count: int | None = None,
           photonews: bool = False, challenge: bool = False, drift: bool = False,
-          forbidden: bool = False) -> tuple[VirtualSite, list[GoldArticle]]:
+          forbidden: bool = False, date_in: str = "date_full"
+          ) -> tuple[VirtualSite, list[GoldArticle]]:
     """A BELTA with ``count`` articles, two a day going back from ``start``.
 
     The RSS holds the newest ``rss_count`` (all by default); the day archive holds them all.
@@ -171,7 +176,7 @@ def build(start: datetime | None = None, count: int = 10, rss_count: int | None 
     article URL answered by a Cloudflare challenge page with status 200 (``CHALLENGE_URL``);
     ``forbidden`` an article URL answered with 403 (``FORBIDDEN_URL``); none of these is a
     gold article. ``drift`` serves every article in a layout the rules do not know
-    (:func:`drifted_page`).
+    (:func:`drifted_page`); ``date_in`` prints the date in another element (or none: "").
     """
     start = start or datetime(2026, 1, 8, 19, 51, tzinfo=TZ)
     site = VirtualSite(HOST)
@@ -190,7 +195,8 @@ def build(start: datetime | None = None, count: int = 10, rss_count: int | None 
         golds.append(gold)
         rubrics.append(rubric)
         path = url.removeprefix(f"https://{HOST}")
-        site.add(path, drifted_page(gold, rubric) if drift else article_page(gold, rubric, author))
+        site.add(path, drifted_page(gold, rubric) if drift
+                 else article_page(gold, rubric, author, date_in))
         entries.append((gold.title, url + "?utm_source=rss&utm_medium=feed", published,
                         "<p>Анонс</p>"))
     entries = entries[:rss_count] if rss_count is not None else entries
