@@ -33,6 +33,11 @@ _PATTERNS = (
     r"\b(newsletter abonnieren|jetzt abonnieren|abonnez-vous|suscríbete|iscriviti|"
     r"zapisz się|подпишитесь|подписывайтесь|падпісвайцеся)\b",
     r"^(download|get) (the|our) .{0,40}\bapp\b",
+    # the outlet's own channels ("Больше новостей — в нашем Telegram-канале", "Пишите в наш
+    # Telegram-бот"), however the line invites to them
+    r"\b(в|во|у|to|join) (наш(ем|ему|им|его)?|нашым|нашому|our) (telegram|телеграм|телеграмм|viber|вайбер|"
+    r"whatsapp|вотсап|max|youtube|ютуб)[- ]?(канал|каналу|канале|чат|чате|боте?|бота|"
+    r"channel|bot)\b",
     # social follow lines and contact lines under the article
     r"^follow (us|@\w+)\b",
     r"\bfollow (us|him|her|them|me) on (twitter|x|facebook|instagram|linkedin|threads|"

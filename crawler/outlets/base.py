@@ -170,6 +170,8 @@ COMMON_DROP = (
     "figure", "aside", "nav", "[class*=share]", "[class*=social]", "[class*=subscribe]",
     "[class*=caption]", "[class*=banner]", "[class*=advert]", "[class*=related]",
     "[class*=comments]", "[class*=cookie]", "[class*=consent]",
+    # embedded polls and promo boxes set between paragraphs (a redesign adds them unseen)
+    "[class*=poll]", "[class*=quiz]", "[class*=survey]", "[class*=promo]",
 )
 COMMON_CUT_MARKERS = ("Последние новости", "Читайте также", "Читайте нас в", "Популярное",
                       "Рекомендуем", "Подписывайтесь на", "Падпісвайцеся на",

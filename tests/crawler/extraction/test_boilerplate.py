@@ -30,6 +30,10 @@ from crawler.extraction.boilerplate import MAX_LINE_CHARS, is_boilerplate_line
     "Другие новости по теме",  # a related list's heading, its links gone
     "Навіны па тэме:",
     "Other news on this topic",
+    "Больше новостей — в нашем Telegram-канале @belta_telegramm",  # the outlet's channels
+    "Есть чем поделиться? Пишите в наш Telegram-бот @zerkalo_bot",
+    "Больш навін — у нашым Telegram-канале",
+    "Join our Telegram channel for breaking news",
 ])
 def test_furniture_lines_are_recognised(line: str) -> None:
     assert is_boilerplate_line(line)
@@ -43,6 +47,7 @@ def test_furniture_lines_are_recognised(line: str) -> None:
     "Read the full report on the ministry's website before the hearing, lawyers advised.",
     "По теме переговоров высказался министр иностранных дел",
     "Страницы истории района",
+    "Депутаты обсудили, как наш телеграм-канал помогает жителям района узнавать новости",
 ])
 def test_prose_that_uses_the_words_is_not_furniture(line: str) -> None:
     assert not is_boilerplate_line(line)

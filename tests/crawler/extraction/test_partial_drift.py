@@ -345,3 +345,25 @@ def test_a_marking_consent_or_plug_inserted_in_the_body_stays_out(block: str) ->
     second = f"<p>{escape(GOLD.paragraphs[1])}</p>"
     article = extract(PAGE.replace(second, second + block, 1))
     assert article.text == GOLD.text
+
+
+INSERTS = {
+    "poll": ('<div class="poll-embed"><p class="poll__q">Как вы оцениваете работу коммунальных '
+             'служб этой зимой?</p><span>Хорошо</span><span>Плохо</span></div>'),
+    "promo": ('<div class="promo-box"><p>Есть чем поделиться? Пишите в наш Telegram-бот '
+              "@zerkalo_bot</p></div>"),
+    "channel": "<p>Больше новостей — в нашем Telegram-канале @zerkalo_io</p>",
+    "card": ('<a class="news-card" href="/life/117401.html"><span>Беларусам напомнили о новых '
+             "правилах техосмотра</span><span>Читать новость</span></a>"),
+}
+
+
+@pytest.mark.parametrize("insert", sorted(INSERTS))
+def test_a_block_a_redesign_sets_between_paragraphs_stays_out_of_the_body(insert: str) -> None:
+    """Blocks no rule names (a poll, a promo box, a line inviting to the outlet's channel, a
+    linked headline card) set in the text: the item's text is the article's alone."""
+    second = f"<p>{escape(GOLD.paragraphs[1])}</p>"
+    article = extract(PAGE.replace(second, second + INSERTS[insert], 1))
+    assert article.text == GOLD.text
+    if insert in ("channel", "card"):  # lines the generic text drops as well
+        assert extract(RENAMED.replace(second, second + INSERTS[insert], 1)).text == GOLD.text
