@@ -478,9 +478,10 @@ def discovery_alarms(summary: dict[str, Any], said: frozenset[str] = frozenset()
                           f"window's {days} days: check its archive scheme and listing links "
                           "(a moved archive, renamed entries)")
     for outlet, pages in (summary.get("paging_broken") or {}).items():
-        alarms.append(f"{outlet}: {pages} listing page(s) its pager linked failed (see the "
-                      "log: 'Listing page … not fetched'): the walk stopped there, and the "
-                      "older articles past it were not found; has its paging changed?")
+        alarms.append(f"{outlet}: {pages} listing page(s) its pager linked failed or "
+                      "repeated page 1 (see the log: 'Listing page …'): the walk stopped "
+                      "there, and the older articles past it were not found; has its paging "
+                      "changed?")
     for outlet, urls in (summary.get("sources_gone") or {}).items():
         alarms.append(f"{outlet}: {len(urls)} feed(s), listing(s) or sitemap(s) its discovery "
                       f"names gone (HTTP 404/410, or an HTML page in place of a feed): "

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import UsageError
@@ -609,10 +609,13 @@ class OutletSpider(scrapy.Spider):
     # --- the pager: every listing, rubric front and day archive ---------------------------
     def listing_request(self, outlet: Outlet, *, path: str = "", day: str | None = None,
                         page: int = 1, paging: bool = False, url: str | None = None,
-                        seen: frozenset[str] = frozenset()) -> scrapy.Request:
+                        seen: frozenset[str] = frozenset(), linked: str | None = None,
+                        by_links: bool = False) -> scrapy.Request:
         """Page ``page`` of a listing (``path``) or of the day archive of ``day``.
 
-        A walk's state travels in the request (``seen``: links of its earlier pages), so it
+        A walk's state travels in the request (``seen``: links of its earlier pages;
+        ``linked``: the next page the page before linked, where the scheme made another;
+        ``by_links``: the walk follows those links, the scheme ignored by the site), so it
         survives a JOBDIR restart and a shared Redis frontier.
         """
         if url is None:
@@ -625,11 +628,14 @@ class OutletSpider(scrapy.Spider):
         errback = self.source_failed if first else self.paging_failed if page > 1 else None
         return scrapy.Request(url, callback=self.parse_listing, priority=5, errback=errback,
                               cb_kwargs={"outlet_key": outlet.key, "path": path, "day": day,
-                                         "page": page, "paging": paging, "seen": seen})
+                                         "page": page, "paging": paging, "seen": seen,
+                                         **({"linked": linked} if linked else {}),
+                                         **({"by_links": True} if by_links else {})})
 
     def parse_listing(self, response: Response, outlet_key: str, path: str = "",
                       day: str | None = None, page: int = 1, paging: bool = False,
-                      seen: frozenset[str] = frozenset()) -> Iterator[Any]:
+                      seen: frozenset[str] = frozenset(), linked: str | None = None,
+                      by_links: bool = False) -> Iterator[Any]:
         """One page of a walk: its new article links, then the next page unless a rule stops."""
         outlet, stats = get_outlet(outlet_key), self.crawler.stats
         if not isinstance(response, TextResponse):
@@ -666,7 +672,11 @@ class OutletSpider(scrapy.Spider):
                   else None) or stop_reason(listing, new, page, self.max_pages(outlet), since)
         if reason is None:
             yield from self.next_listing_page(listing.next_href, outlet, path, day, page,
-                                              seen | {link.url for link in new})
+                                              seen | {link.url for link in new}, by_links)
+            return
+        if reason == "repeated_page" and page == 2 and linked and not by_links \
+                and self.outlet_of(linked) is outlet:
+            yield self.scheme_ignored(response.url, linked, outlet, path, day, seen)
             return
         stats.inc_value(f"discovery/listing_stop/{reason}")
         if reason == "max_pages":
@@ -675,6 +685,8 @@ class OutletSpider(scrapy.Spider):
         elif reason == "repeated_page" and page == 2 and since is not None and all(
                 not older_than(link.day, since) for link in listing.links if link.day):
             stats.inc_value("discovery/paging_suspect/repeated_first_page")
+            if response.meta.get(PAGER_LINKED):  # page 1 linked it: a pager broken
+                stats.inc_value(f"{PAGING_BROKEN_PREFIX}{outlet.key}")
             self.logger.warning("Listing page %s repeats page 1, all of it in the window: has "
                                 "its paging changed? Older articles of the window are not "
                                 "found on it", response.url)
@@ -718,24 +730,42 @@ class OutletSpider(scrapy.Spider):
         return "same_as_other_day" if (outlet.key, day) in self.day_blind else None
 
     def next_listing_page(self, next_url: str | None, outlet: Outlet, path: str, day: str | None,
-                          page: int, seen: frozenset[str]) -> Iterator[scrapy.Request]:
-        """Page ``page + 1``: from the outlet's page scheme, else the page's "next" link."""
+                          page: int, seen: frozenset[str],
+                          by_links: bool = False) -> Iterator[scrapy.Request]:
+        """Page ``page + 1``: from the outlet's page scheme, else (or once the site ignored
+        the scheme: ``by_links``) the page's "next" link."""
         d = outlet.discovery
         scheme = d.archive if day else d.listing_pages
-        if scheme is not None and scheme.paged is not None:
+        if scheme is not None and scheme.paged is not None and not by_links:
             request = self.listing_request(outlet, path=path, day=day, page=page + 1,
-                                           paging=True, seen=seen)
+                                           paging=True, seen=seen, linked=next_url)
             # the page linked a next page: one the scheme's page then fails is a broken pager
             request.meta[PAGER_LINKED] = next_url is not None
+            if next_url is not None and urldefrag(next_url).url == request.url:
+                request.cb_kwargs.pop("linked", None)  # the scheme's own page: nothing else
             yield request
             return
         if next_url is None or self.outlet_of(next_url) is not outlet:
             self.crawler.stats.inc_value("discovery/listing_stop/last_page")
             return
         request = self.listing_request(outlet, path=path, day=day, page=page + 1, paging=True,
-                                       url=next_url, seen=seen)
+                                       url=next_url, seen=seen, by_links=by_links)
         request.meta[PAGER_LINKED] = True
         yield request
+
+    def scheme_ignored(self, url: str, linked: str, outlet: Outlet, path: str,
+                       day: str | None, seen: frozenset[str]) -> scrapy.Request:
+        """Page 2 by the outlet's scheme (``url``) repeats page 1 while page 1 linked another
+        next page: the site pages otherwise now (``?page=N`` ignored, ``/page/N/`` linked).
+        The walk follows the pages' own links from here, and the outlet's data is said stale."""
+        self.crawler.stats.inc_value(f"discovery/paging_scheme_ignored/{outlet.key}")
+        self.logger.warning("Listing page %s repeats page 1, whose own pager links %s: the "
+                            "site no longer pages as %s's scheme says; following its links "
+                            "(update the outlet's listing_pages)", url, linked, outlet.key)
+        request = self.listing_request(outlet, path=path, day=day, page=2, paging=True,
+                                       url=linked, seen=seen, by_links=True)
+        request.meta[PAGER_LINKED] = True
+        return request
 
     def report_empty(self, url: str, outlet: Outlet, day: str | None, other: int = 0) -> None:
         """A first page without article links: a day without news, or a changed layout (the

@@ -130,12 +130,13 @@ def test_feed_links_through_an_offsite_click_tracker_alarm_in_a_first_run(tmp_pa
     assert "] WARNING: Feed " in result.log and "link to other hosts than belta's" in result.log
 
 
-@pytest.mark.parametrize("answer", ["repeat", "404", "404-linked"])
+@pytest.mark.parametrize("answer", ["repeat", "repeat-linked", "404", "404-linked"])
 def test_a_rubric_pager_that_stops_honouring_its_pages_is_said(tmp_path, answer: str) -> None:
     """RuNews24's rubric fronts stop honouring ``?page=N``: page 2 answers page 1 again, or
     404. The window's older articles are not found on them, and paging stopped with an INFO
-    line, or without a word. A page 2 that page 1 links (its "next" link) answering 404 is a
-    pager broken: an alarm (else a 404 may be the end of a short listing: a warning)."""
+    line, or without a word. A page 2 that page 1 links (its "next" link) answering 404 or
+    page 1 again is a pager broken: an alarm (else a 404 may be the end of a short listing,
+    a page repeated the scheme's guess: a warning)."""
     from dataclasses import replace
     from urllib.parse import urlsplit
 
@@ -146,7 +147,7 @@ def test_a_rubric_pager_that_stops_honouring_its_pages_is_said(tmp_path, answer:
 
     def linked(target: str) -> Page | None:
         page = first(target)
-        if page is None or answer != "404-linked":
+        if page is None or not answer.endswith("-linked"):
             return page
         return replace(page, body=page.body.replace(
             b"</body>", f'<a rel="next" href="{urlsplit(target).path}?page=2">Далее</a></body>'
@@ -159,13 +160,47 @@ def test_a_rubric_pager_that_stops_honouring_its_pages_is_said(tmp_path, answer:
         result = run_crawl("runews24", tmp_path, server,
                            args={"since": "2026-01-10", "until": "2026-01-13"})
     warned = [line for line in result.log.splitlines() if "] WARNING: Listing page " in line]
-    if answer == "repeat":
+    if answer.startswith("repeat"):
         assert result.stats.get("discovery/paging_suspect/repeated_first_page", 0) >= 1
         assert warned and all("repeats page 1, all of it in the window" in w for w in warned)
     else:
         assert result.stats.get("discovery/paging_failed/http_404", 0) >= 1
         assert warned and all("not fetched (http_404): paging stops there" in w for w in warned)
-        broken = [a for a in report_of(result, "runews24")["alarms"]
-                  if "listing page(s) its pager linked" in a]
-        assert bool(broken) == (answer == "404-linked") == (result.returncode == 1), broken
+    broken = [a for a in report_of(result, "runews24")["alarms"]
+              if "listing page(s) its pager linked" in a]
+    assert bool(broken) == answer.endswith("-linked") == (result.returncode == 1), broken
     assert all("?page=2" in w for w in warned), warned
+
+
+def test_a_rubric_that_pages_by_its_own_links_now_is_walked_by_them(tmp_path) -> None:
+    """RuNews24 ignores ``?page=N`` (page 1 again) and links ``/rubric/page/N/`` as its next
+    page: the walk follows those links, every window article is found, and the stale scheme
+    is said (a warning, no alarm: nothing was lost)."""
+    from dataclasses import replace
+    from datetime import date
+    from urllib.parse import urlsplit
+
+    from tests.sites import runews24
+
+    fixture = runews24.build()
+    first = fixture.site.dynamic[0]
+
+    def paged_by_links(target: str) -> Page | None:
+        rubric, _, number = urlsplit(target).path.strip("/").partition("/page/")
+        page = first(f"/{rubric}/?page={number}" if number else f"/{rubric}/")  # ?page= ignored
+        if page is None:
+            return None
+        return replace(page, body=page.body.replace(
+            b"</main>", f'<a rel="next" href="/{rubric}/page/{int(number or 1) + 1}/">Дальше'
+            "</a></main>".encode(), 1))
+
+    fixture.site.dynamic[0] = paged_by_links
+    since, until = date(2026, 1, 10), date(2026, 1, 13)
+    with FixtureServer([fixture.site]) as server:
+        result = run_crawl("runews24", tmp_path, server,
+                           args={"since": since.isoformat(), "until": until.isoformat()})
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(i["url"] for i in result.items) == sorted(
+        g.url for g in fixture.in_window(since, until))
+    assert result.stats["discovery/paging_scheme_ignored/runews24"] >= 1
+    assert "no longer pages as runews24's scheme says" in result.log
