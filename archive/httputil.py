@@ -109,27 +109,53 @@ def normalize_response_headers(
 _HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]+")  # HTTP's chunk-size: no sign, prefix or underscore
 
 
-class ChunksCutShort(ValueError):
+class BrokenChunks(ValueError):
+    """A body that opens as chunked framing but does not hold it to its zero chunk: served
+    as stored, its framing would be read as page text. ``arrived`` is what the valid chunks
+    before the fault hold, dechunked."""
+
+    def __init__(self, message: str, arrived: bytes) -> None:
+        super().__init__(message)
+        self.arrived = arrived
+
+
+class ChunksCutShort(BrokenChunks):
     """A chunked body whose framing holds up to where the body ends, before its last (zero)
     chunk: the transfer stopped (wget and warcio record a cut connection so, with no
     WARC-Truncated). ``arrived`` is what came, dechunked, as warcio and pywb serve it."""
 
     def __init__(self, arrived: bytes) -> None:
         super().__init__(f"chunked body ends before its last chunk ({len(arrived)} bytes of "
-                         "chunks arrived): a transfer cut short")
-        self.arrived = arrived
+                         "chunks arrived): a transfer cut short", arrived)
+
+
+class ChunksDamaged(BrokenChunks):
+    """A chunked body whose framing breaks after at least one whole chunk (a size line
+    "6z" for "64", a chunk not ended by CRLF): no body stored already de-chunked opens so,
+    so it is damage, not plain text under an old header."""
+
+    def __init__(self, reason: str, at: int, arrived: bytes) -> None:
+        super().__init__(f"{reason} at byte {at} of the body, after {len(arrived)} bytes of "
+                         "valid chunks: chunked framing damaged", arrived)
 
 
 def dechunk(body: bytes) -> bytes:
     """Remove chunked transfer framing; raises ValueError if the body is not valid chunking,
-    ChunksCutShort (a ValueError) if it is, but stops before its last chunk.
+    ChunksCutShort (a ValueError) if it is, but stops before its last chunk, ChunksDamaged
+    (a ValueError) if its framing breaks after a whole chunk.
 
-    Cut short only once a whole chunk came: a body stored already de-chunked under its old
-    header may open with a line a size would read ("Added", "2026", "cafe"), and is kept as
-    stored. A last chunk whose size line lost its line end ("…\r\n0") ended the body."""
+    Cut short or damaged only once a whole chunk came: a body stored already de-chunked
+    under its old header may open with a line a size would read ("Added", "2026", "cafe"),
+    and is kept as stored. A last chunk whose size line lost its line end ("…\r\n0") ended
+    the body."""
     out = bytearray()
     pos = 0
     n = len(body)
+
+    def refuse(reason: str, at: int) -> ValueError:
+        """Plain refusal before the first whole chunk; damage after it."""
+        return ChunksDamaged(reason, at, bytes(out)) if pos else ValueError(reason)
+
     while True:
         eol = body.find(b"\r\n", pos)
         if eol < 0:
@@ -138,10 +164,10 @@ def dechunk(body: bytes) -> bytes:
                 return bytes(out)  # the zero chunk, its line end missing
             if pos and _HEX_DIGITS.fullmatch(size_s or b"0"):
                 raise ChunksCutShort(bytes(out))  # the body ends at or in a size line
-            raise ValueError("chunk size line not terminated")
+            raise refuse("chunk size line not terminated", pos)
         size_s = body[pos:eol].split(b";", 1)[0].strip()
         if not _HEX_DIGITS.fullmatch(size_s):  # int(, 16) takes "-6": a step back, for ever
-            raise ValueError(f"bad chunk size {size_s[:20]!r}")
+            raise refuse(f"bad chunk size {size_s[:20]!r}", pos)
         size = int(size_s, 16)
         start = eol + 2
         if size == 0:
@@ -150,13 +176,13 @@ def dechunk(body: bytes) -> bytes:
             if not pos:
                 raise ValueError("first chunk longer than the body")
             raise ChunksCutShort(bytes(out + body[start:]))
-        out += body[start : start + size]
-        pos = start + size
-        if body[pos : pos + 2] != b"\r\n":
-            if pos + 2 > n and b"\r\n".startswith(body[pos:]):
-                raise ChunksCutShort(bytes(out))
-            raise ValueError("chunk not followed by CRLF")
-        pos += 2
+        end = start + size
+        if body[end : end + 2] != b"\r\n":
+            if end + 2 > n and b"\r\n".startswith(body[end:]):
+                raise ChunksCutShort(bytes(out + body[start:end]))
+            raise refuse("chunk not followed by CRLF", end)
+        out += body[start:end]
+        pos = end + 2
 
 
 def declared_charset(text: str | bytes | None) -> str | None:
@@ -203,13 +229,13 @@ def meta_charset_name(body: bytes, window: int = 8192) -> str | None:
 
 def maybe_dechunk(headers: list[tuple[str, str]], body: bytes) -> bytes:
     """De-chunk when headers say chunked and the body really is chunked; else keep as stored.
-    A body cut short in its chunks raises ChunksCutShort: served as it is, its framing would
-    be read as page text."""
+    A body cut short or damaged in its chunks raises BrokenChunks (ChunksCutShort,
+    ChunksDamaged): served as it is, its framing would be read as page text."""
     if not is_chunked(headers):
         return body
     try:
         return dechunk(body)
-    except ChunksCutShort:
+    except BrokenChunks:
         raise
     except ValueError:
         return body

@@ -19,7 +19,7 @@ from .errors import ErrorHandler, WarcFormatError, report
 from .export_txt import load_items
 from .fileio import replace_durably, temp_for
 from .httputil import (
-    ChunksCutShort,
+    BrokenChunks,
     ContentDecodingError,
     ContentTooLargeError,
     content_encoding,
@@ -84,7 +84,7 @@ def html_title(http: HttpMessage) -> str:
     """
     try:
         body = maybe_dechunk(http.headers, http.body)
-    except ChunksCutShort as cut:  # the index lists the page: its title is in what came
+    except BrokenChunks as cut:  # the index lists the page: its title is in what came
         body = cut.arrived
     body = decode_content(body, content_encoding(http.headers), TITLE_BODY_MAX)
     low = body.lower()

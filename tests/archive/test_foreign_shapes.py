@@ -152,6 +152,31 @@ def test_a_capture_cut_short_in_its_chunks_gives_way_to_the_one_before(tmp_path)
     assert [e.offset for e in walked] == [errors[0].offset]
 
 
+def test_a_capture_damaged_in_its_chunks_gives_way_to_the_one_before(tmp_path):
+    """A size line damaged after whole chunks ("6z" for "64"): served as stored, its framing
+    was the article's text and nothing said so."""
+    url = "http://shapes.example.com/damaged"
+    older, newer = page("Whole", "first " * 40), page("Damaged", "second " * 40)
+    damaged = _chunked(newer, [100, 100, len(newer) - 200])
+    second = damaged.index(b"\r\n000064\r\n", damaged.index(b"\r\n\r\n") + 4)
+    damaged = damaged[:second] + b"\r\n00006z\r\n" + damaged[second + 10:]
+    warc = tmp_path / "two.warc"
+    warc.write_bytes(
+        record("response", url, _chunked(older, [50, len(older) - 50]), rec_id=uid(1),
+               date="2026-01-01T00:00:00Z")
+        + record("response", url, damaged, rec_id=uid(2), date="2026-01-02T00:00:00Z"))
+    offsets = [i.offset for i in iter_records(warc)]
+    errors: list = []
+    found = ArchiveLookup([warc], on_error=errors.append).get(url)
+    assert found is not None and found.payload == older
+    assert [(e.offset, e.reason) for e in errors] == [(offsets[1], (
+        "bad HTTP: bad chunk size b'00006z' at byte 110 of the body, after 100 bytes of "
+        "valid chunks: chunked framing damaged"))]
+    walked: list = []
+    assert [r.payload for r in iter_responses([warc], on_error=walked.append)] == [older]
+    assert [(e.offset, e.kept) for e in walked] == [(offsets[1], False)]
+
+
 def test_truncated_record_is_reported_and_the_next_record_still_read():
     errors: list = []
     infos = list(iter_records(FOREIGN / "shape-truncated.warc", errors.append))

@@ -12,6 +12,7 @@ import pytest
 
 from archive.httputil import (
     ChunksCutShort,
+    ChunksDamaged,
     ContentDecodingError,
     dechunk,
     decode_content,
@@ -167,9 +168,25 @@ def test_a_chunk_size_that_is_no_hex_number_is_refused_not_looped(size):
 
 
 def test_served_as_stored_when_its_chunking_is_refused():
-    body = b"1\r\nA\r\n+5\r\nBCDEF\r\n0\r\n\r\n"
+    body = b"+5\r\nBCDEF\r\n0\r\n\r\n"
     assert maybe_dechunk([("Transfer-Encoding", "chunked")], body) == body
     assert dechunk(b"5;ext=1\r\nABCDE\r\n 0 \r\n\r\n") == b"ABCDE"  # extensions, padding
+
+
+# A size line damaged after whole chunks ("6z" for "64"): the body was chunked, so served as
+# stored its framing (" 64 ", a character cut in two) became the article's text, unsaid.
+@pytest.mark.parametrize(("body", "arrived", "reason", "at"), [
+    (b"5\r\nABCDE\r\n6z\r\nFGHIJK\r\n0\r\n\r\n", b"ABCDE", "bad chunk size b'6z'", 10),
+    (b"1\r\nA\r\n+5\r\nBCDEF\r\n0\r\n\r\n", b"A", "bad chunk size b'+5'", 6),
+    (b"2\r\nAB\r\n3\r\nCDxx0\r\n\r\n", b"AB", "chunk not followed by CRLF", 13),
+    (b"2\r\nAB\r\n3\r\nCDE\r\nzz", b"ABCDE", "chunk size line not terminated", 15),
+])
+def test_framing_damaged_after_a_whole_chunk_is_refused_with_what_came(body, arrived, reason, at):
+    with pytest.raises(ChunksDamaged) as damaged:
+        maybe_dechunk([("Transfer-Encoding", "chunked")], body)
+    assert damaged.value.arrived == arrived
+    assert str(damaged.value) == (f"{reason} at byte {at} of the body, after {len(arrived)} "
+                                  "bytes of valid chunks: chunked framing damaged")
 
 
 @pytest.mark.parametrize(("body", "arrived"), [

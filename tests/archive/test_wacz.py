@@ -92,6 +92,17 @@ def test_unclosed_title_and_h1_are_scanned_in_linear_time():
     assert html_title(msg(b"<h10>no</h10><titlex>no</titlex>")) == ""
 
 
+def test_a_title_across_chunks_damaged_further_on_is_read_from_the_whole_chunks():
+    """A size line damaged after whole chunks: the title was read from the stored bytes,
+    a chunk-size line ("b") in its middle."""
+    from archive.records import HttpMessage
+    from archive.wacz import html_title
+
+    body = b"9\r\n<title>Ab\r\nb\r\ncd</title>x\r\n6z\r\n<p>the rest\r\n0\r\n\r\n"
+    headers = [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")]
+    assert html_title(HttpMessage("HTTP/1.1", 200, "OK", "", "", headers, body)) == "Abcd"
+
+
 def test_wacz_refuses_a_body_that_inflates_past_the_cap_and_goes_on(tmp_path):
     import zlib
 
