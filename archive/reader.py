@@ -674,7 +674,8 @@ CREATE TABLE captures (seq INTEGER PRIMARY KEY, url TEXT NOT NULL, ts INTEGER NO
                        run INTEGER NOT NULL, probe INTEGER NOT NULL, dkey BLOB);
 CREATE TABLE runs (id INTEGER PRIMARY KEY, run TEXT NOT NULL, spider TEXT NOT NULL,
                    UNIQUE (run, spider));
-CREATE TABLE record_ids (rid TEXT NOT NULL, file INTEGER NOT NULL, offset INTEGER NOT NULL);
+CREATE TABLE record_ids (rid TEXT NOT NULL, file INTEGER NOT NULL, offset INTEGER NOT NULL,
+                         dkey BLOB);
 CREATE TABLE spellings (first_seq INTEGER PRIMARY KEY, url TEXT NOT NULL, key TEXT NOT NULL,
                         norm TEXT);
 """
@@ -699,6 +700,12 @@ _ORIGINALS = f"{_SELECT} WHERE {_IN_TIER} AND NOT c.elsewhere"
 # tried each response of the URL in turn); now only those with its digest are
 _ORIGINALS_OF_DIGEST = f"{_ORIGINALS} AND c.dkey IN (?, ?)"
 _BATCH = 5_000  # rows held before an executemany
+# the records of a WARC-Refers-To id read for a revisit: ids are meant to be unique, but a
+# tool that reuses one (or a record copied) gives several; those with the revisit's payload
+# digest first, then the newest. Bounded: a tool writing one id for every record would have
+# each revisit read them all
+_OF_ID = ("SELECT file, offset FROM record_ids WHERE rid = ? "
+          "ORDER BY coalesce(dkey = ?, 0) DESC, rowid DESC LIMIT 16")
 _RUNS_NAMED = "(SELECT id FROM runs WHERE run = ?)"  # the keys of the run of one text
 
 
@@ -837,7 +844,7 @@ class ArchiveLookup:
         db.create_function("surt", 1, surt, deterministic=True)
         db.create_function("normalized", 1, _normalized_or_none, deterministic=True)
         caps: list[tuple] = []
-        ids: list[tuple[str, int, int]] = []
+        ids: list[tuple[str, int, int, bytes | None]] = []
         count = 0
         runs: dict[tuple[str, str], int] = {}  # (run, spider): its key, stored once
         db.execute("BEGIN")
@@ -862,7 +869,7 @@ class ArchiveLookup:
                              elsewhere, capture_method(info)[1], run,
                              rec.get(PROBE_FIELD) is not None, dkey))
                 if rec.rec_type == "response" and rec.record_id:
-                    ids.append((rec.record_id, idx, info.offset))
+                    ids.append((rec.record_id, idx, info.offset, dkey))
                 if len(caps) >= _BATCH:
                     self._flush(caps, ids)
         self._flush(caps, ids)
@@ -876,9 +883,9 @@ class ArchiveLookup:
             self._db.execute("INSERT INTO runs VALUES (?, ?, ?)", (runs[run], *run))
         return runs[run]
 
-    def _flush(self, caps: list[tuple], ids: list[tuple[str, int, int]]) -> None:
+    def _flush(self, caps: list[tuple], ids: list[tuple[str, int, int, bytes | None]]) -> None:
         self._db.executemany("INSERT INTO captures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", caps)
-        self._db.executemany("INSERT INTO record_ids VALUES (?, ?, ?)", ids)
+        self._db.executemany("INSERT INTO record_ids VALUES (?, ?, ?, ?)", ids)
         caps.clear()
         ids.clear()
 
@@ -1181,16 +1188,9 @@ class ArchiveLookup:
         rec = revisit.record
         ref_id = rec.get("WARC-Refers-To")
         uri = strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri)
-        found = self._query("SELECT file, offset FROM record_ids WHERE rid = ? "
-                            "ORDER BY rowid DESC LIMIT 1", (ref_id,)).fetchone() if ref_id else None
-        if found is not None:  # the last response of that id, as a dict by id kept
-            info = self._read(*found)
-            refused = _not_original(rec, info.record)
-            if refused is None:
-                return info.record
-            report(WarcFormatError(revisit.file, revisit.offset,
-                                   f"revisit target refused: {refused}"), self._on_error, soft=True)
         digest = None if _is_304_response(rec) else _payload_digest(rec)
+        if ref_id and (named := self._named_original(revisit, ref_id, digest)) is not None:
+            return named
         # without a payload digest, the closest archived spelling only: the URL itself, else
         # (not archived so) its nearest spelling, which may be http for https; as pywb, which
         # looks the original up by SURT key (no scheme) and filters by digest only given one.
@@ -1199,6 +1199,26 @@ class ArchiveLookup:
         for tier in tiers if digest else itertools.islice(tiers, 1):
             if (found := self._original_in(tier, rec, digest)) is not None:
                 return found
+        return None
+
+    def _named_original(self, revisit: RecordInfo, ref_id: str,
+                        digest: str | None) -> WarcRecord | None:
+        """The record of id ``ref_id`` that can be the revisit's original: of several records
+        sharing the id (another tool's reuse), the one with its payload digest, not just the
+        last one. Reported (soft) only when one was found and none fits."""
+        rec = revisit.record
+        refusals = []
+        for found in self._query(_OF_ID, (ref_id, digest_key(digest))).fetchall():
+            info = self._read(*found)
+            refused = _not_original(rec, info.record)
+            if refused is None:
+                return info.record
+            refusals.append(refused)
+        if refusals:
+            more = f" (and {len(refusals) - 1} other record(s) of that id)" * (len(refusals) > 1)
+            report(WarcFormatError(revisit.file, revisit.offset,
+                                   f"revisit target refused: {refusals[0]}{more}"),
+                   self._on_error, soft=True)
         return None
 
     def _original_in(self, tier: list[str], rec: WarcRecord,

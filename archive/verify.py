@@ -88,6 +88,23 @@ def _capture_key(uri: str, what: int | bytes) -> bytes:
                            digest_size=12).digest()
 
 
+def _refers_to_problem(ref: str, want: str, got: str,
+                       others: set[bytes | None] | None) -> str | None:
+    """Why no record of id ``ref`` can be a revisit's original of payload digest ``want``:
+    the last one's digest is ``got``, the digest keys of earlier ones sharing the id (a tool's
+    bug) ``others``; None when one can be. Keys, not values: one test a revisit, however
+    many records a tool gave one id. A key that cannot tell (no digest, an odd one) is no
+    conflict."""
+    if not digests_conflict(want, got):
+        return None
+    if others is not None:
+        if {digest_key(want), None, ODD_DIGEST} & others:
+            return None
+        return (f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want} "
+                "(nor has any other record of that id)")
+    return f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want}"
+
+
 def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
     rec = info.record
     bd = rec.get("WARC-Block-Digest")
@@ -158,6 +175,7 @@ def verify(
     # Only small tuples outlive a record (never the record: a folder of many files would hold
     # every request and revisit in memory): record id -> (type, normalized uri, payload digest)
     ids: dict[str, tuple[str, str, str]] = {}
+    shared: dict[str, set[bytes | None]] = {}  # an id met again: earlier digests' keys
     links: list[_Link] = []
     revisits: list[_Revisit] = []
     # what a revisit may name: a response's (or another revisit's: a 304 naming a revisit)
@@ -180,10 +198,15 @@ def verify(
             uri = normalize_url(rec.target_uri) if rec.target_uri else ""
             where = (str(info.file), info.offset, rec.record_id)
             if rec.record_id:
-                if (seen := ids.get(rec.record_id)) is not None and seen[1] != uri:
-                    # one ID, two pages: a revisit naming it may be answered with either
-                    add("warning", f"WARC-Record-ID also names an earlier record of {seen[1]!r}")
-                ids[rec.record_id] = (rec.rec_type, uri, rec.get("WARC-Payload-Digest") or "")
+                digest = rec.get("WARC-Payload-Digest") or ""
+                if (seen := ids.get(rec.record_id)) is not None:
+                    if seen[1] != uri or digests_conflict(seen[2], digest):
+                        # one ID, two pages (or two captures of one): a revisit naming it may
+                        # be answered with either
+                        add("warning", f"WARC-Record-ID also names an earlier record of "
+                            f"{seen[1]!r}" + f" with payload digest {seen[2]}" * (seen[1] == uri))
+                    shared.setdefault(rec.record_id, set()).add(digest_key(seen[2]))
+                ids[rec.record_id] = (rec.rec_type, uri, digest)
             for k, v in rec.headers:
                 if k.lower() == "warc-concurrent-to":
                     links.append((*where, rec.rec_type, uri, v.strip()))
@@ -219,12 +242,8 @@ def verify(
             report.add(p)
     for file, offset, record_id, ref, want, ref_uri, date, target in revisits:
         if ref and ref in ids:
-            got = ids[ref][2]
-            if digests_conflict(want, got):
-                report.add(Problem(
-                    file, offset, "error",
-                    f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want}",
-                    record_id))
+            if problem := _refers_to_problem(ref, want, ids[ref][2], shared.get(ref)):
+                report.add(Problem(file, offset, "error", problem, record_id))
             continue
         uri = normalize_url(strip_brackets(ref_uri)) if ref_uri else target
         if uri and date:

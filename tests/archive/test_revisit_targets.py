@@ -267,6 +267,44 @@ def test_a_record_id_two_files_share_never_answers_with_another_sites_page(tmp_p
     assert [(p.file, p.offset) for p in shared] == [(str(second), 0)]
 
 
+def test_a_revisit_names_the_record_of_its_digest_among_two_sharing_its_id(tmp_path):
+    """A later, other capture of the page in another file reuses the original's record ID
+    (another tool's bug). Only the last record of the id was tried: verify called the revisit
+    an error, replay and reextract reported it refused ("bad record skipped", exit 1) and
+    then served it from its original all the same. None fitting is still said, once."""
+    rid, body, later = f"<urn:uuid:{uuid.uuid4()}>", b"the original story", b"a later story"
+    original, revisits, reused = tmp_path / "a.warc", tmp_path / "b.warc", tmp_path / "c.warc"
+    original.write_bytes(response(URL, body, date="2024-01-01T00:00:00Z", rec_id=rid))
+    reused.write_bytes(response(URL, later, date="2024-01-02T00:00:00Z", rec_id=rid))
+    stray = "http://example.com/other"
+    revisits.write_bytes(
+        _revisit("2024-01-03T00:00:00Z", HEAD_200, ("WARC-Profile", SAME_PAYLOAD),
+                 ("WARC-Refers-To", rid), ("WARC-Payload-Digest", sha1_b32(body)))
+        + record("revisit", stray, HEAD_200, date="2024-01-03T00:00:00Z",
+                 extra=[("WARC-Profile", SAME_PAYLOAD), ("WARC-Refers-To", rid),
+                        ("WARC-Payload-Digest", sha1_b32(b"never stored"))]))
+    files = [original, revisits, reused]
+    stray_at = revisits.read_bytes().index(b"WARC/1.1", 1)
+    errors: list = []
+    lookup = ArchiveLookup(files, on_error=errors.append)
+    assert lookup.get(URL).payload == body
+    assert lookup.get(URL, at=datetime(2024, 1, 2, tzinfo=UTC)).payload == later
+    assert errors == []
+    assert lookup.get(stray) is None
+    assert [(e.file, e.offset, e.reason) for e in errors] == [(
+        str(revisits), stray_at, f"revisit target refused: payload digest {sha1_b32(later)} "
+        f"is not the revisit's {sha1_b32(b'never stored')} (and 1 other record(s) of that id)"),
+        (str(revisits), stray_at, "capture not replayable (a revisit or 304 without its "
+         "original in these inputs)")]
+    report = verify(files)
+    assert [(p.severity, p.file, p.offset, p.message) for p in report.problems] == [
+        ("warning", str(reused), 0, f"WARC-Record-ID also names an earlier record of {URL!r} "
+         f"with payload digest {sha1_b32(body)}"),
+        ("error", str(revisits), stray_at, f"WARC-Refers-To {rid} has payload digest "
+         f"{sha1_b32(later)}, not the revisit's {sha1_b32(b'never stored')} (nor has any "
+         "other record of that id)")]
+
+
 def test_a_dedup_revisit_of_a_redirect_replays_from_its_own_head(tmp_path):
     """Heritrix deduplicates a 301 by its empty body's digest; its original is often not in
     the files (another crawl's). pywb serves the redirect from the revisit's head; replay and
