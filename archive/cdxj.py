@@ -20,8 +20,9 @@ from .urls import surt
 
 # pywb lists every record but these (and application/warc-fields blocks): see is_capture. A
 # continuation record (the rest of a segmented record) pywb lists too, but it is a fragment
-# with no HTTP head: listed beside its first segment, pywb could serve it as the page.
-_NOT_CAPTURES = frozenset(("request", "warcinfo", "continuation", ""))
+# with no HTTP head: listed beside its first segment, pywb could serve it as the page. A
+# record with no WARC-Type never comes here: the walk reports and skips it (check_record).
+_NOT_CAPTURES = frozenset(("request", "warcinfo", "continuation"))
 
 
 def timestamp14(info: RecordInfo) -> str:

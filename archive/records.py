@@ -670,13 +670,17 @@ def _looks_arc(fh, gz: bool) -> bool:
 # Records no reader places in time (none is listed or served as a capture): one without a
 # WARC-Date is still read, as a POST's request pairs its answer by WARC-Concurrent-To and a
 # warcinfo names its run (verify says the field is missing). Every other type needs the date.
-_UNDATED_READ = frozenset(("request", "warcinfo", "continuation", ""))
+_UNDATED_READ = frozenset(("request", "warcinfo", "continuation"))
 
 
 def check_record(rec: WarcRecord, *, need_date: bool = True) -> None:
-    """Raise ValueError for fields every consumer needs: the target URI, and the WARC-Date of
-    a record that may be a capture (``need_date``: a date that is there is checked all the
-    same; without ``need_date``, as repair reads, none is asked of any record)."""
+    """Raise ValueError for fields every consumer needs: the WARC-Type (without it no reader
+    can tell a capture from a request: each would drop it unsaid), the target URI, and the
+    WARC-Date of a record that may be a capture (``need_date``: a date that is there is
+    checked all the same; without ``need_date``, as repair reads, neither type nor date is
+    asked of any record: a record whole in its framing is no damage to cut out)."""
+    if need_date and not rec.rec_type:
+        raise ValueError("missing WARC-Type")
     if (rec.get("WARC-Date") or "").strip() or (need_date and rec.rec_type not in _UNDATED_READ):
         rec.date  # noqa: B018 - parses (and caches) the date, raising ValueError if bad
     if not rec.target_uri and rec.rec_type in _NEED_TARGET:
@@ -701,9 +705,10 @@ def iter_records(
     error is passed to it and reading resumes at the next gzip member (compressed files) or
     `WARC/` line (plain files). Records with a bad WARC-Date or target URI, over-cap records
     and members holding several records are reported and skipped; damaged but identifiable
-    records (`RecordInfo.problems`) are reported and yielded. A capture (see check_record)
-    with no WARC-Date is reported and skipped, unless ``need_date`` is False (repair: a record
-    whole in its framing is none of the file's damage, dated or not).
+    records (`RecordInfo.problems`) are reported and yielded. A record with no WARC-Type, and a
+    capture (see check_record) with no WARC-Date, is reported and skipped, unless
+    ``need_date`` is False (repair: a record whole in its framing is none of the file's
+    damage, typed and dated or not).
     """
     path = Path(path)
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size

@@ -132,7 +132,8 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
             ok = check_digest(pd, http.body)
             if ok is False:
                 add("error", "WARC-Payload-Digest mismatch")
-    for name in ("WARC-Record-ID", "WARC-Type", "WARC-Date"):  # mandatory (WARC 1.1, 5.)
+    # mandatory (WARC 1.1, 5.); one with no WARC-Type the walk reported and skipped
+    for name in ("WARC-Record-ID", "WARC-Date"):
         if not rec.get(name):
             add("error", f"missing {name}")
     date = (rec.get("WARC-Date") or "").strip()

@@ -1,4 +1,5 @@
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -283,3 +284,27 @@ def test_two_inputs_of_one_name_are_refused_naming_both(tmp_path, warc, command)
     assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
     assert f"{warc} and {other / warc.name} share the name {warc.name}" in res.stderr
     assert not out.exists()
+
+
+def test_a_record_without_warc_type_is_a_bad_record_in_every_command(tmp_path):
+    """A response whose WARC-Type line is lost was dropped unsaid by index and wacz (exit 0,
+    its capture missing) while verify called it an error. Now each says it by file and
+    offset, the other records are read, and the command exits 1 for the skipped record."""
+    from tests.support.warcs import gz, http_response, record
+
+    records = [record("response", f"http://e.com/{i}", http_response(b"page %d" % i))
+               for i in range(3)]
+    records[1] = records[1].replace(b"WARC-Type: response\r\n", b"")
+    members = [gz(r) for r in records]
+    path = tmp_path / "typeless.warc.gz"
+    path.write_bytes(b"".join(members))
+    said = f"{path}: offset {len(members[0])}: record skipped: missing WARC-Type"
+    res = run("verify", path)
+    assert (res.returncode, res.stderr.count("error:")) == (1, 1), res.stderr
+    assert said in res.stderr and "2 records in 1 file(s): 1 error(s)" in res.stdout
+    for cmd, out in (("index", "i.cdxj"), ("wacz", "a.wacz")):
+        res = run(cmd, path, "-o", tmp_path / out)
+        assert res.returncode == 1 and said in res.stderr, (cmd, res.stderr)
+    lines = (tmp_path / "i.cdxj").read_text().splitlines()
+    assert [json.loads(line.split(" ", 2)[2])["url"] for line in lines] == [
+        "http://e.com/0", "http://e.com/2"]

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from archive.records import iter_records
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
@@ -339,9 +341,12 @@ def test_error_runs_never_span_a_member_nor_miss_a_late_report() -> None:
     assert late.reason(5, 15) == "R; S"
 
 
-def test_an_undated_last_record_is_kept_in_place_not_cut_as_damage(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lost", ["WARC-Date", "WARC-Type"])
+def test_an_undated_last_record_is_kept_in_place_not_cut_as_damage(tmp_path: Path,
+                                                                   lost: str) -> None:
     """Repair mends a file's framing. A whole last record with no WARC-Date (readers report
-    and skip it) is no damage to that framing: it was cut into ``.damaged`` as if torn."""
+    and skip it) is no damage to that framing: it was cut into ``.damaged`` as if torn. Nor
+    is one with no WARC-Type, which readers report and skip too."""
     import io
 
     from warcio.warcwriter import WARCWriter
@@ -356,7 +361,7 @@ def test_an_undated_last_record_is_kept_in_place_not_cut_as_damage(tmp_path: Pat
                 warc_content_type="application/http; msgtype=response",
                 warc_headers_dict={"WARC-Date": date or "2026-01-01T00:00:00Z"})
             if date is None:
-                rec.rec_headers.remove_header("WARC-Date")
+                rec.rec_headers.remove_header(lost)
             w.write_record(rec)
     written = path.read_bytes()
     (result,) = repair_open_files(tmp_path)

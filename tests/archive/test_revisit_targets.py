@@ -96,7 +96,7 @@ def test_verify_names_records_without_their_mandatory_fields(tmp_path):
                  record("", URL, b"y").replace(b"WARC-Type: \r\n", b""))
     # a record with no WARC-Date is one no reader takes (no capture time): verify says so
     assert sorted(p.message for p in verify([path]).errors) == [
-        "missing WARC-Type", "record skipped: no WARC-Date"]
+        "record skipped: missing WARC-Type", "record skipped: no WARC-Date"]
 
 
 def test_a_revisit_whose_digest_is_written_in_another_encoding_still_replays(tmp_path):

@@ -180,3 +180,21 @@ def test_archived_pages_of_a_host_no_outlet_is_for_are_said_not_silently_left(
     assert len(read_items(out)) == len(golds)
     assert ("note: 3 archived URL(s) of 1 host(s) no outlet or site row is for, not read "
             "(gazeta.example: 3)") in proc.stderr
+
+
+def test_a_record_without_warc_type_is_a_bad_record_skipped_and_exits_one(
+        tmp_path: Path) -> None:
+    """A newer capture whose WARC-Type line is lost was dropped unsaid: "bad records skipped:
+    0", exit 0. Now it is said by file and offset and counted; the older 200 gives the item."""
+    html = gzip.decompress((REPO / "tests/fixtures/outlets/belta/2026-01/belta-0.html.gz")
+                           .read_bytes())
+    path, offsets, gold = good_then(tmp_path, http_block(b"HTTP/1.1 200 OK", html))
+    data = path.read_bytes()
+    newer = gzip.decompress(data[offsets[1]:]).replace(b"WARC-Type: response\r\n", b"")
+    path.write_bytes(data[:offsets[1]] + gzip.compress(newer))
+    out = tmp_path / "items.jsonl"
+    proc = scrapy_command("reextract", str(path), "-O", str(out), "--jobs", "1", timeout=300)
+    assert [i["fetched_at"] for i in read_items(out)] == [gold["fetched_at"]]
+    assert (f"bad record skipped: {path}: offset {offsets[1]}: record skipped: missing "
+            "WARC-Type") in proc.stderr, proc.stderr[-2000:]
+    assert "bad records skipped: 1" in proc.stderr and proc.returncode == 1

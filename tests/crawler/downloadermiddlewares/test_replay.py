@@ -271,3 +271,21 @@ def test_a_replayed_redirect_gives_scrapy_the_location_bytes_sent(
     assert response.status == 302
     assert response.headers.get("Location") == sent
     assert safe_url_string(response.headers.get("Location")) == safe_url_string(sent)
+
+
+def test_a_record_without_warc_type_is_a_bad_record_not_a_missing_page(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Its page was answered as never archived (`replay/missing`), nothing said. Now the
+    record is logged by file and offset and counted as unreadable, as damage is."""
+    from tests.support.warcs import http_response, record
+
+    typeless = record("response", ARTICLE, http_response(_body("January")))
+    path = tmp_path / "w" / "typeless.warc"
+    path.parent.mkdir()
+    path.write_bytes(typeless.replace(b"WARC-Type: response\r\n", b"")
+                     + record("response", OTHER, http_response(_body("other"))))
+    with caplog.at_level("WARNING"):
+        mw, stats = _middleware(WARC_REPLAY=str(path.parent))
+    assert stats.get_value("replay/bad_records") == 1
+    assert f"{path}: offset 0: record skipped: missing WARC-Type" in caplog.text, caplog.text
+    assert mw.process_request(Request(OTHER)).body == _body("other")
