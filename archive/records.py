@@ -30,7 +30,7 @@ from .httputil import get_header
 from .urls import strip_brackets
 from .wacz_input import (
     WaczError,
-    damage_note,
+    damage_notes,
     is_package,
     location,
     member_names,
@@ -719,7 +719,7 @@ def iter_records(
     if member is not None and (reason := not_warc_reason(member[1])):
         report(WarcFormatError(path, 0, reason), on_error)
         return
-    if member is not None and (damage := _package_damage(*member)):
+    for damage in _package_damage(*member) if member is not None else ():
         report(WarcFormatError(member[0], 0, damage), on_error)
     try:
         fh = (open_member(*member, buffering=_BUFFER) if member is not None
@@ -747,11 +747,11 @@ def iter_records(
             report(WarcFormatError(path, 0, note), on_error)
 
 
-def _package_damage(package: Path, member: str) -> str | None:
+def _package_damage(package: Path, member: str) -> list[str]:
     try:
-        return damage_note(package, member)
+        return damage_notes(package, member)
     except WaczError:
-        return None  # said when the member is opened
+        return []  # said when the member is opened
 
 
 def _checked_records(path: Path, walk: Iterator[RecordInfo], on_error: ErrorHandler | None,

@@ -13,7 +13,7 @@ from .pairing import id_key, same_target
 from .reader import inputs_of, truncated_reason
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets
-from .wacz_input import crc_problem
+from .wacz_input import crc_problem, missing_listed, missing_note, split_location
 
 
 @dataclass
@@ -149,6 +149,20 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
                 "(YYYY-MM-DDThh:mm:ssZ)")
 
 
+def _listed_files_missing(path: Path, packages: set[Path]) -> list[Problem]:
+    """The files other than WARCs that the datapackage.json of the package ``path`` is a
+    member of lists and its ZIP lacks, once a package (the WARCs the walk reported)."""
+    found = split_location(path)
+    if found is None or found[0] in packages:
+        return []
+    packages.add(found[0])
+    try:
+        names = missing_listed(found[0], warcs=False)
+    except OSError:  # the package cannot be read any more: its members say so
+        return []
+    return [Problem(str(found[0]), 0, "error", missing_note(name)) for name in names]
+
+
 def verify(
     paths: Iterable[Path],
     progress: Callable[[int], None] | None = None,
@@ -160,7 +174,8 @@ def verify(
 
     Unreadable data (bad gzip, bad headers, over-cap or multi-record members, bad dates or
     target URIs) is an error with file and offset; the rest of the file is still checked.
-    A WACZ package given whole is checked as its WARC members, each counted as a file.
+    A WACZ package given whole is checked as its WARC members, each counted as a file, and
+    every file its datapackage.json lists is looked for in it.
     Each problem goes to `on_problem` as it is found (the report keeps the first ones).
     """
     report = VerifyReport(on_problem=on_problem)
@@ -182,10 +197,13 @@ def verify(
     # what a revisit may name: a response's (or another revisit's: a 304 naming a revisit)
     # (uri, second), and a response's (uri, payload digest key), by a 12-byte hash each
     captures: set[bytes] = set()
+    packages: set[Path] = set()  # those whose listed files were looked for
     # a package is walked member by member: crc_problem checks a member, not a package
     for path in (member for p in paths for member in inputs_of(Path(p))):
         report.files += 1
         last[0] = ""
+        for problem in _listed_files_missing(path, packages):
+            report.add(problem)
         for info in iter_records(path, on_error, max_record_size=max_record_size):
             report.records += 1
             rec = info.record

@@ -11,7 +11,10 @@ A package that is no readable ZIP, a member whose bytes lie outside the file or 
 another's, an encrypted member and a member inflating far beyond its compressed size (a zip
 bomb) raise WaczError, an OSError: readers report it as a file they cannot open. A package
 whose central directory cannot be read (a download cut short) is read by its members' local
-headers; readers report that once (``damage_note``).
+headers; readers report that once (``damage_notes``), as they report a member the package's
+``datapackage.json`` lists and the ZIP lacks (its records would be gone unsaid) and a
+``datapackage.json`` that cannot be read. A package without one (a folder zipped with
+``zip -r``) lists nothing to miss.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import bisect
 import bz2
 import functools
+import json
 import lzma
 import os
 import struct
@@ -51,6 +55,8 @@ _PIECE = 16 << 10
 _POINTS = 128
 _MEMBERS = 8
 _CHECKS = 4096  # CRC-32 outcomes kept (a member's key and its note): read by ``crc_problem``
+DATAPACKAGE = "datapackage.json"  # the WACZ's list of its members: resources [{path, ...}]
+_MAX_DATAPACKAGE = 64 << 20  # some 300,000 resources of ~200 bytes: past it no writer's list
 
 
 class WaczError(OSError):
@@ -89,15 +95,23 @@ def member_names(package: Path) -> list[str]:
     """The members of ``package`` to read as WARCs, in ZIP order: every file under
     ``archive/`` (the spec's place for them; one that is no WARC is reported when read) and
     any ``.warc``/``.warc.gz`` elsewhere. WaczError when the ZIP cannot be read or holds none."""
-    names = list(dict.fromkeys(_checked(package).warcs))  # one name, once
+    pkg = _checked(package)
+    names = list(dict.fromkeys(pkg.warcs))  # one name, once
     if not names:
-        raise WaczError("a ZIP without WARC files (a WACZ keeps them in archive/)")
+        lost = missing_listed(package, warcs=True)
+        said = f"; its {DATAPACKAGE} lists {', '.join(map(repr, lost[:5]))}" if lost else ""
+        raise WaczError(f"a ZIP without WARC files (a WACZ keeps them in archive/){said}")
     return names
 
 
+def _is_warc_name(name: str) -> bool:
+    """A member name readers read as a WARC (see member_names)."""
+    return bool(name) and not name.endswith("/") and (
+        name.startswith("archive/") or name.lower().endswith(WARC_NAMES))
+
+
 def _warc_names(infos: list[zipfile.ZipInfo]) -> list[str]:
-    return [i.filename for i in infos if i.filename and not i.filename.endswith("/") and (
-        i.filename.startswith("archive/") or i.filename.lower().endswith(WARC_NAMES))]
+    return [i.filename for i in infos if _is_warc_name(i.filename)]
 
 
 def not_warc_reason(member: str) -> str | None:
@@ -111,8 +125,10 @@ def not_warc_reason(member: str) -> str | None:
 class _Package:
     """A package's central directory, checked: what every member's bytes need."""
 
-    def __init__(self, infos: list[zipfile.ZipInfo], size: int, stamp: tuple[int, ...],
-                 damage: str | None = None, cut: str | None = None) -> None:
+    def __init__(self, path: str, infos: list[zipfile.ZipInfo], size: int,
+                 stamp: tuple[int, ...], damage: str | None = None,
+                 cut: str | None = None) -> None:
+        self.path = path
         self.infos = infos
         self.size = size
         self.stamp = stamp
@@ -131,6 +147,20 @@ class _Package:
         for info in self.infos:
             found.setdefault(str(Path(info.filename)), info)
         return found
+
+    @functools.cached_property
+    def listing(self) -> tuple[str | None, list[str]]:
+        """(why datapackage.json cannot be read, or None; the paths it lists that the ZIP
+        does not hold), read once."""
+        if self.by_name.get(DATAPACKAGE) is None:
+            return None, []
+        try:
+            paths = _listed_paths(Path(self.path))
+        except (OSError, ValueError, RecursionError) as exc:
+            return f"{DATAPACKAGE} cannot be read ({exc}): its members are not checked", []
+        lacking = [p for p in paths
+                   if (self.by_name.get(p) or self.by_path.get(str(Path(p)))) is None]
+        return None, list(dict.fromkeys(lacking))
 
 
 def _spelled(name: str) -> str:
@@ -183,14 +213,14 @@ def _read_directory(package: str, size: int, stamp: tuple[int, ...]) -> _Package
     is at the end, and keeps the members before the cut)."""
     try:
         with zipfile.ZipFile(package) as zf:
-            return _Package(zf.infolist(), size, stamp)
+            return _Package(package, zf.infolist(), size, stamp)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         reason = (f"not a readable ZIP file ({exc}): cut short or damaged, or not a WACZ "
                   "at all")
     except OSError as exc:
         raise WaczError(f"cannot read: {exc.strerror or exc}") from exc
     found, cut = _scan(package, size)
-    pkg = _Package(found, size, stamp, cut=cut)
+    pkg = _Package(package, found, size, stamp, cut=cut)
     if not pkg.warcs:
         raise WaczError(reason)
     cut_note = f", {cut!r} up to the end of the file" if cut in pkg.warcs else ""
@@ -263,14 +293,49 @@ def _zip64_sizes(extra: bytes, usize: int, csize: int) -> tuple[int, int] | None
     return None
 
 
-def damage_note(package: Path, member: str) -> str | None:
-    """What to report once for a package read by its local headers: the reason, given for
-    its first WARC member (the package's other members say nothing more)."""
+def _listed_paths(package: Path) -> list[str]:
+    """The ``path`` of each resource datapackage.json lists (the WACZ spec's list of the
+    package's files; one naming no resources lists none); ValueError when it is no such
+    list."""
+    with open_member(package, DATAPACKAGE) as fh:
+        raw = fh.read(_MAX_DATAPACKAGE + 1)
+    if len(raw) > _MAX_DATAPACKAGE:
+        raise ValueError(f"over {_MAX_DATAPACKAGE} bytes")
+    doc = json.loads(raw)
+    if not isinstance(doc, dict):
+        raise ValueError("not a JSON object")
+    resources = doc.get("resources", [])
+    if not isinstance(resources, list):
+        raise ValueError("no \"resources\" list")
+    paths = [r.get("path") if isinstance(r, dict) else None for r in resources]
+    if bad := [i for i, path in enumerate(paths) if not isinstance(path, str) or not path]:
+        raise ValueError(f"resource {bad[0]} has no \"path\"")
+    return paths
+
+
+def missing_listed(package: Path, *, warcs: bool) -> list[str]:
+    """The paths the package's datapackage.json lists that its ZIP does not hold: its WARC
+    members (which every reader reports) or, ``warcs`` False, its other files (an index, a
+    pages list: no record is lost with them, so ``verify`` alone reports them)."""
+    return [name for name in _checked(package).listing[1] if _is_warc_name(name) == warcs]
+
+
+def missing_note(member: str) -> str:
+    """The error for a listed ``member`` the ZIP lacks, as every command words it."""
+    return f"{DATAPACKAGE} lists {member!r}, which the package does not hold"
+
+
+def damage_notes(package: Path, member: str) -> list[str]:
+    """What to report once for a package, given for its first WARC member (the package's
+    other members say nothing more): why it was read by its local headers, why its
+    datapackage.json cannot be read, and each WARC member that lists and the ZIP lacks."""
     pkg = _checked(package)
     warcs = pkg.warcs
-    if pkg.damage is None or not warcs or warcs[0] != member:
-        return None
-    return pkg.damage
+    if not warcs or warcs[0] != member:
+        return []
+    lost = [f"{missing_note(name)}: its records are not read"
+            for name in missing_listed(package, warcs=True)]
+    return [note for note in (pkg.damage, pkg.listing[0]) if note] + lost
 
 
 def crc_problem(path: Path) -> str | None:

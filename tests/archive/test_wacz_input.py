@@ -776,3 +776,74 @@ def test_an_lzma_member_whose_header_liblzma_refuses_is_one_member_error(
     got = list(iter_records(pkg, rec_errors.append))
     assert {"http://e.com/0", "http://e.com/new"} <= {i.record.target_uri for i in got}
     assert [str(e.file) for e in rec_errors] == [f"{pkg}#{name}"]
+
+
+def _repacked(wacz: Path, out: Path, drop: tuple[str, ...] = (),
+              datapackage: bytes | None = None) -> Path:
+    """``wacz`` zipped again without the members ``drop`` names, its datapackage.json
+    replaced by ``datapackage`` when given."""
+    with zipfile.ZipFile(wacz) as zi, zipfile.ZipFile(out, "w") as zo:
+        for info in zi.infolist():
+            if info.filename in drop:
+                continue
+            data = zi.read(info.filename)
+            if info.filename == "datapackage.json" and datapackage is not None:
+                data = datapackage
+            zo.writestr(info, data)
+    return out
+
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive", *map(str, args)],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+
+
+def test_a_warc_member_its_datapackage_lists_and_the_zip_lacks_is_named(wacz, warcs, tmp_path):
+    """The package read as clean (exit 0, nothing said) with that WARC's records gone. Now
+    verify, index and wacz name the package and the member, read the rest and exit 1."""
+    lost = f"archive/{warcs[0].name}"
+    pkg = _repacked(wacz, tmp_path / "lacking.wacz", drop=(lost,))
+    said = (f"{pkg}: offset 0: datapackage.json lists {lost!r}, which the package does not "
+            "hold: its records are not read")
+    res = _cli("verify", pkg)
+    assert res.returncode == 1 and said in res.stderr, res.stderr
+    assert "in 2 file(s): 1 error(s)" in res.stdout
+    for cmd, out in (("index", "i.cdxj"), ("wacz", "again.wacz")):
+        res = _cli(cmd, pkg, "-o", tmp_path / out)
+        assert (res.returncode, res.stderr.count("error:")) == (1, 1), (cmd, res.stderr)
+        assert said in res.stderr, (cmd, res.stderr)
+    assert len((tmp_path / "i.cdxj").read_text().splitlines()) == 3  # the other two WARCs'
+
+
+def test_verify_names_every_listed_file_the_zip_lacks_and_readers_only_warcs(wacz, tmp_path):
+    """A pages list loses no record: index reads the package as whole, verify names it."""
+    pkg = _repacked(wacz, tmp_path / "nopages.wacz", drop=("pages/pages.jsonl",))
+    res = _cli("verify", pkg)
+    assert res.returncode == 1 and "in 3 file(s): 1 error(s)" in res.stdout, res.stderr
+    assert (f"{pkg}: offset 0: datapackage.json lists 'pages/pages.jsonl', which the package "
+            "does not hold") in res.stderr
+    res = _cli("index", pkg, "-o", tmp_path / "i.cdxj")
+    assert res.returncode == 0 and "error" not in res.stderr, res.stderr
+    assert len((tmp_path / "i.cdxj").read_text().splitlines()) == 7
+
+
+@pytest.mark.parametrize("datapackage", [b"{not json", b"[]", b'{"resources": {}}',
+                                         b'{"resources": [{"hash": 1}]}'])
+def test_a_datapackage_that_cannot_be_read_is_named_and_every_member_read(
+        wacz, tmp_path, datapackage):
+    """verify passed it (exit 0): what it lists could not be checked, unsaid."""
+    pkg = _repacked(wacz, tmp_path / "baddp.wacz", datapackage=datapackage)
+    for cmd in ("verify", "index"):
+        res = _cli(cmd, pkg, *(("-o", tmp_path / "i.cdxj") if cmd == "index" else ()))
+        assert (res.returncode, res.stderr.count("error:")) == (1, 1), (cmd, res.stderr)
+        assert f"{pkg}: offset 0: datapackage.json cannot be read (" in res.stderr
+    assert len((tmp_path / "i.cdxj").read_text().splitlines()) == 7
+
+
+def test_a_package_whose_every_listed_warc_is_lacking_says_which(wacz, warcs, tmp_path):
+    names = tuple(f"archive/{w.name}" for w in warcs)
+    pkg = _repacked(wacz, tmp_path / "none.wacz", drop=names)
+    errors, urls = _errors([pkg])
+    assert (len(errors), urls) == (1, []), errors
+    assert errors[0].startswith(f"{pkg}: offset 0: cannot open: a ZIP without WARC files")
+    assert f"its datapackage.json lists {names[0]!r}" in errors[0]

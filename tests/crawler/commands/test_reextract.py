@@ -198,3 +198,28 @@ def test_a_record_without_warc_type_is_a_bad_record_skipped_and_exits_one(
     assert (f"bad record skipped: {path}: offset {offsets[1]}: record skipped: missing "
             "WARC-Type") in proc.stderr, proc.stderr[-2000:]
     assert "bad records skipped: 1" in proc.stderr and proc.returncode == 1
+
+
+def test_a_wacz_lacking_a_warc_its_datapackage_lists_is_said_and_exits_one(
+        tmp_path: Path) -> None:
+    """Its records were gone unsaid ("bad records skipped: 0", exit 0). Now the package and
+    the member are named, counted as a bad record, and the other WARC's article read."""
+    import zipfile
+
+    from archive.__main__ import main
+
+    first, _ = belta_warc(tmp_path / "a", count=1)
+    second, golds = belta_warc(tmp_path / "b", count=1)
+    whole, pkg = tmp_path / "whole.wacz", tmp_path / "lacking.wacz"
+    assert main(["wacz", str(first), str(second), "-o", str(whole)]) == 0
+    lost = f"archive/{first.name}"
+    with zipfile.ZipFile(whole) as zi, zipfile.ZipFile(pkg, "w") as zo:
+        for info in zi.infolist():
+            if info.filename != lost:
+                zo.writestr(info, zi.read(info.filename))
+    out = tmp_path / "items.jsonl"
+    proc = scrapy_command("reextract", str(pkg), "-O", str(out), "--jobs", "1", timeout=300)
+    assert [i["url"] for i in read_items(out)] == [golds[0].url], proc.stderr[-2000:]
+    assert (f"bad record skipped: {pkg}: offset 0: datapackage.json lists {lost!r}, which the "
+            "package does not hold") in proc.stderr, proc.stderr[-2000:]
+    assert "bad records skipped: 1" in proc.stderr and proc.returncode == 1
