@@ -64,12 +64,15 @@ EDIT_SCHEMA = pa.schema([
 CAPTURE = "coalesce(warc.record_id, ''), fetched_at"  # as archive.extractions.capture_key
 EXTRACTOR_NUMBERS = ("list_transform(regexp_extract_all(coalesce(extractor['version'], ''), "
                      "'\\d+'), lambda n: TRY_CAST(n AS HUGEINT))")
-LATEST_ORDER = ("capture_version DESC, fetched_at DESC, extractor_numbers DESC, "
+# the newest capture, whatever version it says (two state stores, or one reset, number texts
+# alike: the later capture of a lower number is the article as it stands), then its newest
+# extraction
+LATEST_ORDER = ("fetched_ts DESC NULLS LAST, capture_version DESC, extractor_numbers DESC, "
                 "items_file DESC, items_line DESC")
 # The latest row of each article by narrow columns (items_file, items_line, capture_version):
 # a window over whole rows would hold every text at once, more than DuckDB's memory cap.
 LATEST_KEYS = f"""(SELECT items_file, items_line, capture_version FROM (
-    SELECT id, fetched_at, items_file, items_line, {EXTRACTOR_NUMBERS} AS extractor_numbers,
+    SELECT id, fetched_ts, items_file, items_line, {EXTRACTOR_NUMBERS} AS extractor_numbers,
            max(version) OVER (PARTITION BY id, {CAPTURE}) AS capture_version
     FROM read_parquet('{VERSIONS}'))
   QUALIFY row_number() OVER (PARTITION BY id ORDER BY {LATEST_ORDER}) = 1)"""

@@ -307,6 +307,31 @@ def test_one_version_number_given_to_two_texts_is_said_in_the_history(tmp_path: 
     assert f"also captured {later['fetched_at']} with another text {digest}" in out, out
 
 
+def test_latest_is_the_newest_capture_though_a_reset_store_numbered_it_lower(
+        tmp_path: Path) -> None:
+    """One data folder's store numbered two texts 1 and 2; another's (or the same store
+    reset) numbers a later text 1: ``latest`` is that later capture, as the docs say, not
+    version 2 by its higher number."""
+    url = belta_url(78)
+    room = Newsroom()
+    v1 = room.capture(url, "belta", "Новость", paragraphs_for(78), START, START)
+    v2 = room.capture(url, "belta", "Новость", edited(paragraphs_for(78)), START,
+                      START + timedelta(days=1))
+    later = Newsroom().capture(url, "belta", "Новость", paragraphs_for(79), START,
+                               START + timedelta(days=30))
+    assert (v1["version"], v2["version"], later["version"]) == (1, 2, 1)
+    write_run(tmp_path / "a", "belta", datetime(2026, 1, 6), [v1, v2])
+    write_run(tmp_path / "b", "belta", datetime(2026, 2, 5), [later])
+    corpus = tmp_path / "corpus"
+    build_corpus(tmp_path / "a", corpus)
+    build_corpus(tmp_path / "b", corpus)
+    assert connect(corpus).execute("SELECT text, fetched_at FROM latest").fetchall() == [
+        (later["text"], later["fetched_at"])]
+    assert main(["export-txt", "--corpus", str(corpus), "--latest", str(tmp_path / "out")]) == 0
+    (exported,) = (tmp_path / "out").iterdir()
+    assert exported.read_text("utf-8").endswith(later["text"])
+
+
 def test_an_edit_past_the_token_cap_is_still_found() -> None:
     """The cap applies to the changed middle, not to the text: an edit after 60,000 words of
     shared text is a change, shown with its words."""
