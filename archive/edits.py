@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -75,9 +76,15 @@ def _undated(shown: list[Change]) -> list[Version]:
     return [v for v in versions.values() if _stamp(v.fetched_at) is None]
 
 
-def _spider_args(source: str) -> str:
-    """National outlets have a spider of their name; district sites (hosts) are ``regional``.
-    Shell-quoted: a reader pastes the page's commands into a shell, and a source is data."""
+def _spider_args(version: Version) -> str:
+    """National outlets have a spider of their name; district sites (hosts) are ``regional``;
+    a site no rule knows was crawled by ``site`` from its address (its items file is named
+    ``site-<time>.jsonl``, as every crawl names its file by its spider). Shell-quoted: a
+    reader pastes the page's commands into a shell, and a source is data."""
+    source = version.source
+    if Path(version.items_file).name.startswith("site-"):
+        parts = urlsplit(version.url)
+        return f"site -a {shlex.quote(f'url={parts.scheme}://{parts.netloc}/')}"
     return (f"regional -a {shlex.quote(f'sites={source}')}" if "." in source
             else shlex.quote(source))
 
@@ -137,7 +144,7 @@ def _caption(v: Version, options: ReportOptions) -> str:
         lines.append(f"<code>warcio extract --payload {_e(warc)} {_e(offset)}</code>")
     if stamp:
         replay_dir = shlex.quote(f"WARC_REPLAY={options.warc_dir}")
-        lines.append(f"<code>scrapy crawl {_e(_spider_args(v.source))} -s {_e(replay_dir)} "
+        lines.append(f"<code>scrapy crawl {_e(_spider_args(v))} -s {_e(replay_dir)} "
                      f"-s WARC_REPLAY_AT={stamp}</code>")
     return "<br>".join(lines)
 

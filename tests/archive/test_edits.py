@@ -129,6 +129,26 @@ def test_removed_words_are_struck_and_coloured(tmp_path: Path) -> None:
     assert browser.count_colour(pdf, DEL_RGB) > 20 and browser.count_colour(pdf, INS_RGB) > 20
 
 
+@pytest.mark.parametrize(("spider", "source", "command"), [
+    ("site", "news.example.org", "scrapy crawl site -a url=https://news.example.org/ -s"),
+    ("regional", "shklovinfo.by", "scrapy crawl regional -a sites=shklovinfo.by -s"),
+    ("belta", "belta", "scrapy crawl belta -s")])
+def test_the_replay_command_names_the_spider_that_crawled_the_article(
+        tmp_path: Path, spider: str, source: str, command: str) -> None:
+    """A site no rule knows was crawled by ``site`` from its address: the command the page
+    gives ran ``regional`` for it, which knows no such host (exit 2)."""
+    room = Newsroom()
+    url = f"https://{'www.belta.by' if source == 'belta' else source}/news/edited-1-700300/"
+    v1 = room.capture(url, source, "Правка", ["Первый текст новости о районе."], START, START)
+    v2 = room.capture(url, source, "Правка", ["Второй текст новости о районе."], START,
+                      START + timedelta(days=1))
+    write_run(tmp_path / "data", spider, START, [v1])
+    write_run(tmp_path / "data", spider, START + timedelta(days=1), [v2])
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    html = report({"corpus": tmp_path / "corpus"}, tmp_path).read_text("utf-8")
+    assert command in html, re.findall(r"scrapy crawl [^<]*", html)
+
+
 def test_a_capture_time_that_is_no_date_is_reported_and_the_report_still_written(
         tmp_path: Path) -> None:
     room = Newsroom()
