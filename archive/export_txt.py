@@ -147,6 +147,20 @@ _TEMP_NAME = re.compile(r"\.\d{3,}_.+\.txt\..+\.tmp")  # fileio.write_atomically
 UNFINISHED = ".export-txt-unfinished"  # in OUTDIR while an export writes; gone once done
 
 
+_BREAKS = re.compile(r"\r\n?")
+_GAPS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+
+
+def seed_text(title: str, text: str) -> str:
+    """The seed documents' format: the title on one line, a blank line, the paragraphs one
+    blank line apart, no trailing newline. Items hold it so; one of another writer (a title
+    over two lines, CRLF, a gap of three lines, a text ending in a newline) is brought to it,
+    words untouched."""
+    title = " ".join(title.split())
+    paragraphs = _GAPS.split(_BREAKS.sub("\n", text).strip())
+    return f"{title}\n\n" + "\n\n".join(p.strip() for p in paragraphs if p.strip())
+
+
 def export_txt(items_jsonl: str | Path, outdir: str | Path,
                on_error: LineError | None = None) -> list[Path]:
     """Write one `NNN_<id>.txt` per item (title, blank line, text; no trailing newline),
@@ -169,7 +183,7 @@ def export_txt(items_jsonl: str | Path, outdir: str | Path,
             item = _parse(fh.readline(MAX_LINE_BYTES + 1))
             assert isinstance(item, dict)  # it parsed the first time
             path = out / f"{i:0{width}d}_{file_stem(item['id'])}.txt"
-            text = f"{item['title']}\n\n{item['text']}"
+            text = seed_text(item["title"], item["text"])
             try:
                 write_atomically(path, text.encode("utf-8", "replace"))  # lone \\uD800 escapes
             except OSError as exc:

@@ -219,3 +219,19 @@ def test_versions_of_a_redated_article_stay_consecutive_at_its_first_version(tmp
     written = export_txt(items, tmp_path / "out")
     assert [(p.name, p.read_text("utf-8").split("\n\n")[1]) for p in written] == [
         ("000_a.txt", "A1"), ("001_a.txt", "A2"), ("002_c.txt", "C1"), ("003_b.txt", "B1")]
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ("Заголовок\nв две строки", "\n\nАбзац один.\r\n\r\nАбзац два.\n"),
+    ("  Заголовок в две строки ", "Абзац один.\n\n\n\nАбзац два.\n \n"),
+    ("Заголовок в две строки", "Абзац один.\n\nАбзац два."),  # as items hold it: unchanged
+])
+def test_every_file_is_in_the_seed_format(tmp_path, title: str, text: str) -> None:
+    """Title on one line, a blank line, paragraphs one blank line apart, no trailing
+    newline: an items file of another writer (a schema-valid title over two lines, CRLF, gaps
+    of three lines, a trailing newline) is exported so, every word kept."""
+    items = tmp_path / "items.jsonl"
+    items.write_text(json.dumps({**GOOD, "title": title, "text": text}, ensure_ascii=False)
+                     + "\n", "utf-8")
+    (written,) = export_txt(items, tmp_path / "out")
+    assert written.read_bytes().decode() == "Заголовок в две строки\n\nАбзац один.\n\nАбзац два."
