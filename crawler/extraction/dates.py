@@ -191,14 +191,37 @@ def relative_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, 
     return found
 
 
+# A moment named by how long ago it was: "2 часа назад", "15 минут назад", "час назад", "5
+# хвілін таму", "3 години тому", "10 minutes ago" (minutes or hours: a day's count names no
+# time). A number left out is one ("минуту назад").
+_AGO = re.compile(
+    r"(?<![^\W\d_])(?:(?P<n>\d{1,3})\s*)?(?P<unit>минут[уы]?|мин\.?|час(?:а|ов)?|хвілін[уы]?|"
+    r"хвіліну|гадзін[уы]?|хвилин[уи]?|годин[уи]?|minutes?|mins?|hours?|hrs?)\s+"
+    r"(?P<ago>назад|таму|тому|ago)(?![^\W\d_])", re.IGNORECASE)
+_MINUTE_UNITS = ("мин", "хвіл", "хвил", "min")
+
+
+def ago_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, bool]]:
+    """The moments ``value`` names by their distance back from ``now`` (the site's wall
+    clock at the fetch), to the minute, as :func:`human_dates` gives dates."""
+    found = []
+    for match in _AGO.finditer(value):
+        count = int(match["n"]) if match["n"] else 1
+        minutes = match["unit"].lower().startswith(_MINUTE_UNITS)
+        back = timedelta(minutes=count) if minutes else timedelta(hours=count)
+        moment = (now - back).replace(second=0, microsecond=0, tzinfo=None)
+        found.append((match.start(), match.end(), moment, True))
+    return found
+
+
 def human_dates(value: str, now: datetime | None = None
                 ) -> Iterator[tuple[int, int, datetime, bool]]:
     """Every date written for people in ``value``, in order: (start, end, naive datetime,
     whether the month is a word). Long forms ("12 марта 2026, 14:05", "12 сакавіка 2026",
     "12 березня 2026 р.", "March 12, 2026 at 2:05 pm") and DD.MM.YYYY, a time before or
     after the date kept; with ``now``, also "Сегодня, 07:20", "Вчера в 17:45"
-    (:func:`relative_dates`)."""
-    found = relative_dates(value, now) if now is not None else []
+    (:func:`relative_dates`) and "2 часа назад" (:func:`ago_dates`)."""
+    found = [*relative_dates(value, now), *ago_dates(value, now)] if now is not None else []
     for pattern in (_DMY, _MDY):
         for match in pattern.finditer(value):
             month = month_number(match["mon"])

@@ -348,14 +348,21 @@ def _heading_opening(tree: etree._Element, page_title: str) -> str | None:
 
 
 def htmldate_fallback(tree: etree._Element, url: str) -> Any:
-    """A date htmldate finds in markup or in the URL (/2025/09/14/…); day precision only."""
+    """A date htmldate finds in markup or in the URL (/2025/09/14/…): the instant when what
+    it found carries an offset (an app state's ``"publishedAt": "…T22:30:00Z"``: its day alone
+    was the UTC day, read as the site's, a day early where the site is ahead of UTC), else
+    its day alone."""
     import htmldate  # imported lazily: only pages without any dated markup need it
 
     try:
-        found = htmldate.find_date(tree, original_date=True, extensive_search=False, url=url)
+        found = htmldate.find_date(tree, original_date=True, extensive_search=False, url=url,
+                                   outputformat="%Y-%m-%dT%H:%M:%S%z")
     except (ValueError, TypeError, RecursionError):
         return None
-    return dates.parse_iso(found) if found else None
+    moment = dates.parse_iso(found) if found else None
+    if moment is not None and moment.tzinfo is None:
+        return datetime(moment.year, moment.month, moment.day)
+    return moment
 
 
 def url_moment(url: str) -> datetime | None:

@@ -413,6 +413,13 @@ FETCHED = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)
     ("вчера в 17.45", "2026-12-02T17:45:00+03:00"),
     ("17:45 | Вчера", "2026-12-02T17:45:00+03:00"),
     ("Сегодня в 02:20", "2026-12-03T02:20:00+03:00"),  # within the slack of a site's clock
+    # how long ago, counted back from the fetch (01:30 on 3 December in Moscow)
+    ("2 часа назад", "2026-12-02T23:30:00+03:00"),
+    ("15 минут назад", "2026-12-03T01:15:00+03:00"),
+    ("Опубликовано: час назад", "2026-12-03T00:30:00+03:00"),
+    ("5 хвілін таму", "2026-12-03T01:25:00+03:00"),
+    ("3 години тому", "2026-12-02T22:30:00+03:00"),
+    ("10 minutes ago", "2026-12-03T01:20:00+03:00"),
 ])
 def test_a_day_named_from_today_is_the_fetch_day_in_the_sites_zone(dateline: str,
                                                                    expected: str) -> None:
@@ -420,6 +427,15 @@ def test_a_day_named_from_today_is_the_fetch_day_in_the_sites_zone(dateline: str
     capture time, so the same day)."""
     tree = parse_html(page(article(dateline)))
     assert extract_metadata(tree, SITE, URL, fetched=FETCHED).published == expected
+
+
+def test_an_app_states_utc_date_found_last_keeps_its_instant() -> None:
+    """Nothing dates the page but a Next.js app state's ``publishedAt`` (found by htmldate):
+    22:30 UTC on 2 December is 01:30 on the 3rd in Moscow, not midnight of the 2nd."""
+    state = ('<script id="__NEXT_DATA__" type="application/json">{"props": {"pageProps": '
+             '{"article": {"publishedAt": "2026-12-02T22:30:00Z"}}}}</script>')
+    tree = parse_html(page(article("")).replace("</body>", state + "</body>"))
+    assert extract_metadata(tree, SITE, URL).published == "2026-12-03T01:30:00+03:00"
 
 
 def test_a_day_named_from_today_is_no_date_without_the_fetch_time() -> None:
