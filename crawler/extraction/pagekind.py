@@ -145,6 +145,29 @@ def _has_video(tree: etree._Element) -> bool:
     return any(_VIDEO_HOSTS.search(n.get("src") or "") for n in _content_nodes(tree, "iframe"))
 
 
+# A live blog no markup declares: entries stamped with a bare time of day ("14:05"), and
+# its address or headline saying so ("/online/…", "текстовая трансляция")
+LIVE_MIN_STAMPS = 6
+_TIME_OF_DAY = re.compile(r"^\s*\d{1,2}:\d{2}\s*$")
+_LIVE_TITLE = re.compile(r"трансляц|онлайн|в прямом эфире|хроника событий|live|наживо|"
+                         r"анлайн|жывы эфір", re.IGNORECASE)
+
+
+def _live_entries(tree: etree._Element, url: str) -> bool:
+    """Whether the page is a live blog by its shape: LIVE_MIN_STAMPS entries or more each
+    stamped with a time of day alone, under an address or headline naming a live text."""
+    title = " ".join(n.text_content() for n in tree.iter("title", "h1"))
+    if url_hint(url) != "liveblog" and not _LIVE_TITLE.search(title):
+        return False
+    stamps = 0
+    for node in tree.iter("time", "span", "strong", "b", "div", "p"):
+        if len(node) == 0 and _TIME_OF_DAY.match(node.text or "") and not _in_chrome(node):
+            stamps += 1
+            if stamps >= LIVE_MIN_STAMPS:
+                return True
+    return False
+
+
 def url_hint(url: str) -> str | None:
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -169,6 +192,8 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str], dated: bool
     declared = declared_kind(tree)
     if declared is not None and (declared not in WEAK_KINDS or prose_chars < LISTING_MAX_PROSE):
         return listing_kind if declared == "listing" else declared
+    if declared is None and _live_entries(tree, url):
+        return "liveblog"
     captions = [p for p in paragraphs if not is_prose(p) and not dates.parse_any(p)]
     images = sum(1 for _ in _content_nodes(tree, "img"))
     if len(prose) <= 1 and prose_chars < PROSE_CHARS and len(captions) >= 2 \

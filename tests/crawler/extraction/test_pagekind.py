@@ -95,6 +95,25 @@ def test_a_short_article_with_related_headlines_stays_an_article() -> None:
     assert kind(page(html_paragraphs(text) + links), paragraphs=text) is None
 
 
+def _live(stamps: int, heading: str) -> str:
+    entries = "".join(f'<div class="entry"><time>{10 + n // 6}:{n % 6 * 10:02d}</time>'
+                      f"<p>{PROSE[n % 4]}</p></div>" for n in range(stamps))
+    return page(f"<h1>{heading}</h1>{entries}")
+
+
+@pytest.mark.parametrize(("stamps", "heading", "url", "expected"), [
+    (12, "Сессия районного совета: текстовая трансляция", URL, "liveblog"),
+    (12, "Сессия районного совета", "https://example.org/online/sessiya/", "liveblog"),
+    (12, "Сессия районного совета", URL, None),  # times of a schedule in an article
+    (3, "Сессия районного совета: текстовая трансляция", URL, None),
+])
+def test_an_undeclared_live_blog_is_told_by_its_time_stamped_entries(
+        stamps: int, heading: str, url: str, expected: str | None) -> None:
+    """No LiveBlogPosting: entries stamped with a time of day alone, under a headline or an
+    address that says live text, are a live blog (its entries were an article's text)."""
+    assert kind(_live(stamps, heading), url) == expected
+
+
 def test_an_undated_undeclared_page_of_a_few_lines_is_a_static_page() -> None:
     assert kind(page("<p>Мы пишем о городе.</p>"), paragraphs=["Мы пишем о городе."],
                 dated=False) == "page"
