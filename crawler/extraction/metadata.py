@@ -299,6 +299,11 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
     if found:
         if shown := _shown_title(tree, found):  # the one the page shows as a heading
             return shown[0], _without_site_name(shown[1], names)
+        # a heading that opens a stated title before a separator: the headline, the rest the
+        # site's name, declared nowhere (Tilda's div.t-title, og:title "… | Районные вести")
+        for src, stated in found if plausible is None else ():
+            if heading := _heading_opening(tree, stated):
+                return src, heading
         src, best = found[0][0], _without_site_name(found[0][1], names)
         if plausible is None or _word_count(best) > _word_count(plausible):
             return src, best

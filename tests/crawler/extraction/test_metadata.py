@@ -504,6 +504,17 @@ def test_a_page_with_no_headline_nor_article_element_takes_the_date_beside_its_t
     assert (meta.published, prov.fields["published"]) == ("2026-03-12T14:05:00+03:00", "visible")
 
 
+def test_a_heading_that_opens_the_og_title_is_the_headline() -> None:
+    """Tilda: no ``<h1>``, the headline in a ``div.t-title``, og:title adding the site's name
+    the page declares nowhere else: the heading is the title, not og:title with the name."""
+    html = (f"<html><head><title>{TITLE} | Районные вести</title><meta property='og:title' "
+            f"content='{TITLE} | Районные вести'></head><body><div class='t-records'>"
+            f"<div class='t-title t-title_xs'>{TITLE}</div><div class='t-text'>{PROSE}<br><br>"
+            f"{PROSE}</div></div></body></html>")
+    meta, prov = meta_of(html)
+    assert (meta.title, prov.fields["title"]) == (TITLE, "opengraph")
+
+
 def test_a_heading_that_opens_the_page_title_is_the_headline() -> None:
     """No ``<h1>``, no og:title, a ``<title>`` adding names the page declares nowhere else:
     the ``<h2>`` the title opens with is the headline, not the title with its names."""
