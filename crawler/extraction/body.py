@@ -235,13 +235,12 @@ def _call_mid_text(lines: list[str], at: int) -> bool:
 
 
 # A card's link to its article, beside READ_MORE's forms ("Читать новость", "Read story").
-CARD_LINK = re.compile(r"^(?:читать|чытаць|читати|read)\s+(?:новость|навіну|новину|статью|"
-                       r"артыкул|статтю|story|article)[\s.…»→>]*$", re.IGNORECASE)
+_CARD_LINK_END = r"\s+(?:новость|навіну|новину|статью|артыкул|статтю|story|article)[\s.…»→>]*$"
+CARD_LINK = re.compile(r"^(?:читать|чытаць|читати|read)" + _CARD_LINK_END, re.IGNORECASE)
 # The same link closing a card set inline between paragraphs (``<a><span>Headline</span>
 # <span>Читать новость</span></a>``: one line, the two glued): capitalised, so prose that
 # says "можно читать статью" is no card.
-_CARD_TAIL = re.compile(r"(?:Читать|Чытаць|Читати|Read)\s+(?:новость|навіну|новину|статью|"
-                        r"артыкул|статтю|story|article)[\s.…»→>]*$")
+_CARD_TAIL = re.compile(r"(?:Читать|Чытаць|Читати|Read)" + _CARD_LINK_END)
 CARD_LINE_CHARS = 300  # a headline and its link: a longer line is prose that ends so
 
 
