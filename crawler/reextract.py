@@ -63,6 +63,7 @@ from crawler.archive_join import (
 )
 from crawler.extensions.rule_drift import drifted
 from crawler.extraction import next_page_of, rule_misses
+from crawler.extraction.pages import page_less
 from crawler.extraction.worker import extract_for_crawl, failure_reason
 from crawler.items import ArticlePage
 from crawler.joining import (
@@ -133,9 +134,11 @@ def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = No
                         ) -> list[str]:
     """For each canonical article URL, the archived URL spelling with the latest capture; a
     later page of an article (``?page=2``, kept or not by the canonical form) is a page of its
-    own, never a spelling of its first page. ``unowned`` counts the URLs of each host no
+    own, never a spelling of its first page. A spelling with a page parameter a canonical form
+    takes for page 1 (``?page=1``, ``?page=0``) gives way to the URL without one: it may be
+    page 2 of a pager counting from zero, which the first page's join reads. ``unowned`` counts the URLs of each host no
     outlet (and no site row) is for: not read, and said."""
-    best: dict[str, tuple[int, str]] = {}
+    best: dict[str, tuple[tuple[bool, int], str]] = {}
     # one at a time (the list of all would grow with the archive); a run's soft-removal probes
     # (made-up addresses, answered with the site's "not found" page) are no articles
     for url in lookup.iter_urls(probes=False):
@@ -151,9 +154,9 @@ def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = No
         except ValueError as exc:  # e.g. an invalid IPv6 host: not a page we can have crawled
             logger.warning("Skipping archived URL %r: %s", url, exc)
             continue
-        latest = max(cap[0] for cap in lookup.captures(url))
-        if key not in best or latest > best[key][0]:
-            best[key] = (latest, url)
+        rank = (page_less(url) is None, max(cap[0] for cap in lookup.captures(url)))
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, url)
     return sorted(url for _, url in best.values())
 
 

@@ -29,7 +29,13 @@ from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.normalize import clean_line, join_paragraphs
 from crawler.extraction.pagekind import page_kind
 from crawler.extraction.pager import drop_elements, numbered_pager
-from crawler.extraction.pages import earlier_page, named_pages, next_page, page_of
+from crawler.extraction.pages import (
+    earlier_page,
+    named_pages,
+    next_page,
+    page_of,
+    page_offset,
+)
 from crawler.extraction.provenance import FEED, HTMLDATE, Provenance, rule_source
 from crawler.items import Article, ArticlePage
 from crawler.outlets import get_outlet, outlet_for_url
@@ -376,7 +382,8 @@ def extract_later_page(page: ArticlePage, first: str, title: str) -> LaterPage:
     rules = rules_for(outlet, page.fetched_at)
     meta = extract_metadata(tree, outlet, page.url, rules, Provenance(), fetched_moment(page))
     headline = limits.without_cut_marks(meta.title) or ""
-    if not same_headline(headline, title, page_of(page.url, first) or 0):
+    if not same_headline(headline, title,
+                         page_of(page.url, first, page_offset(tree, page.url, first)) or 0):
         raise ExtractionError("other_headline", f"{page.url}: headline {headline[:120]!r}, "
                               f"not {title[:120]!r}")
     paragraphs, _, _ = extract_body(tree, page.url, rules, meta.title, meta.subtitle,

@@ -31,12 +31,13 @@ from urllib.parse import urldefrag
 from lxml import etree
 
 from crawler.extraction.html import document_base, remove_keeping_tail, text_content
-from crawler.extraction.pages import MAX_PAGES, page_of, show_all_link
+from crawler.extraction.pages import MAX_PAGES, page_of, page_offset, show_all_link
 from crawler.urls import joined
 
 PAGER_CHARS = 300  # a block of more text is no pager
 PAGER_NODES = 500  # a block of more elements is no pager (a pager of 50 pages holds ~150)
-PAGER_WORDS = 30  # characters of words (not numbers) a pager may show: "Страница 1 из 3"
+PAGER_WORDS = 40  # characters of words (not numbers) a pager may show: "Страница 1 из 3",
+# Drupal's "« первая ‹ предыдущая … следующая › последняя »" (34)
 PAGER_DEPTH = 3  # levels above a numbered link where the block showing the current page may be
 PAGER_TRIES = 10  # pager blocks judged: a hostile page of numbered links costs no more
 MAX_SIBLINGS = 50  # siblings of a pager walked for the text beside it
@@ -63,7 +64,8 @@ def numbered_pager(tree: etree._Element, url: str, first: str,
     """The article's numbered pager on its page at ``url`` (the article's first page is at
     ``first``) whose extracted text is ``paragraphs``, or None when the page has none by the
     module's evidence."""
-    current = page_of(url, first) or 1
+    offset = page_offset(tree, url, first)
+    current = page_of(url, first, offset) or 1
     base = document_base(tree, url)
     found: list[etree._Element] = []
     next_url: str | None = None
@@ -71,7 +73,7 @@ def numbered_pager(tree: etree._Element, url: str, first: str,
     judged: set[etree._Element] = set()
     verdicts: dict[etree._Element, bool | None] = {}
     for link in tree.iter("a"):
-        if not _numbered(link, base, first, current):
+        if not _numbered(link, base, first, current, offset):
             continue
         if len(judged) >= PAGER_TRIES or len(found) >= MAX_PAGERS:
             break
@@ -79,7 +81,7 @@ def numbered_pager(tree: etree._Element, url: str, first: str,
         if box is None or box in judged or any(f in box.iterancestors() for f in found):
             continue
         judged.add(box)
-        if (pages := _pages_linked(box, base, first)) is None:
+        if (pages := _pages_linked(box, base, first, offset)) is None:
             continue
         wrapper = _wrapper(box)
         keys = keys or _keys(paragraphs)
@@ -95,7 +97,7 @@ def drop_elements(elements: list[etree._Element]) -> None:
         remove_keeping_tail(node)
 
 
-def _numbered(link: etree._Element, base: str, first: str, current: int) -> bool:
+def _numbered(link: etree._Element, base: str, first: str, current: int, offset: int) -> bool:
     """Whether ``link`` is labelled with a page's number and goes to that page of the article
     (a cheap test first: it runs on every link of every page)."""
     if not (href := (link.get("href") or "").strip()):
@@ -106,7 +108,8 @@ def _numbered(link: etree._Element, base: str, first: str, current: int) -> bool
     number = int(label)
     if number == current or not 1 <= number <= MAX_PAGES:
         return False
-    return (target := joined(base, href)) is not None and page_of(target, first) == number
+    return (target := joined(base, href)) is not None and page_of(
+        target, first, offset) == number
 
 
 def _pager_box(link: etree._Element, current: int,
@@ -168,7 +171,8 @@ def _sentence(text: str, tokens: list[str]) -> bool:
     return words >= 5 or words >= 3 and text.rstrip().endswith((".", "!", "?", "…"))
 
 
-def _pages_linked(box: etree._Element, base: str, first: str) -> dict[int, str] | None:
+def _pages_linked(box: etree._Element, base: str, first: str,
+                  offset: int) -> dict[int, str] | None:
     """The pages of the article at ``first`` the block links, by number; None when one of its
     links goes anywhere else. Its "show all" link (``?SHOWALL_1=1``, ``?page=all``: see
     :func:`crawler.extraction.pages.show_all_link`) is neither a page nor anywhere else."""
@@ -177,7 +181,7 @@ def _pages_linked(box: etree._Element, base: str, first: str) -> dict[int, str] 
         if (href := node.get("href")) is None:
             continue
         link = joined(base, href.strip()) if href.strip() else None
-        number = page_of(link, first) if link is not None else None
+        number = page_of(link, first, offset) if link is not None else None
         if number is None and link is not None and show_all_link(link, first):
             continue
         if number is None:

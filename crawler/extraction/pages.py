@@ -23,7 +23,9 @@ from crawler.urls import joined
 # The query parameter a CMS numbers pages by, of an article or a listing alike (site discovery
 # walks listings by it): ?page=2, WordPress's ?paged=2, Bitrix's ?PAGEN_1=2, ?pg=, ?part=,
 # ?pagenum=, ?page_num=. Not WordPress's ?p=: a post id.
-PAGE_PARAM = re.compile(r"(?i)^(?:page|paged|pagen_\d+|pg|part|pagenum|page_num)$")
+_PAGE_NAMES = r"page|paged|pagen_\d+|pg|part|pagenum|page_num"
+PAGE_PARAM = re.compile(rf"(?i)^(?:{_PAGE_NAMES})$")
+_PAGE_ARGUMENT = re.compile(rf"(?i)[?&;](?:{_PAGE_NAMES})=\d")  # in a link as written
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?(\d{1,3})/?$")  # /slug/2/, /slug/page/2/
 # A pager's "show all" link (the whole article on one page), none of its pages: Bitrix's
 # ?SHOWALL_1=1 (any value: never followed), ?showall=1, ?show_all=1, a page
@@ -68,6 +70,7 @@ def named_pages(tree: etree._Element, url: str) -> int:
     names none: its item holds this page's text only, which the item then says. A comments
     pager (inside an element called ``comments``) numbers no page of the article."""
     here = _key(url)
+    offset = page_offset(tree, url, _without_page(url) or url)
     base = document_base(tree, url)
     top = 1
     for node in tree.iter("a", "link"):
@@ -77,24 +80,25 @@ def named_pages(tree: etree._Element, url: str) -> int:
             continue
         if (link := joined(base, href)) is None:  # a link a script broke (http://[object
             continue  # Object]/) names no page
-        number = _page_number(_key(link), here)
+        number = _page_number(_key(link), here, offset)
         if number is not None and top < number <= MAX_PAGES and not _in_comments(node):
             top = number
     return top
 
 
-def page_of(link: str, first: str) -> int | None:
+def page_of(link: str, first: str, offset: int = 0) -> int | None:
     """The number of the page of the article at ``first`` that ``link`` is (1 for ``first``
     itself), or None when ``link`` differs from it by more than a page parameter or segment,
     or by leaving out arguments of ``first`` that are noise (:func:`_same_arguments`). The URLs
     are compared by :func:`_key`: host case, ``www.``, a trailing slash, escapes' spelling,
-    campaign and session arguments and the fragment name no other page."""
+    campaign and session arguments and the fragment name no other page. ``offset`` is 1
+    for a pager that counts from zero (:func:`page_offset`): its ``?page=1`` is page 2."""
     if link == first:
         return 1
     here, target = _key(first), _key(link)
     if here is None or target is None:
         return None
-    return 1 if target == here else _page_number(target, here)
+    return 1 if target == here else _page_number(target, here, offset)
 
 
 def show_all_link(link: str, first: str) -> bool:
@@ -115,12 +119,41 @@ def show_all_link(link: str, first: str) -> bool:
             and _same_arguments(target, here))
 
 
+def page_offset(tree: etree._Element, url: str, first: str) -> int:
+    """1 when the pager of the article at ``first``, as the page at ``url`` shows it, counts
+    its pages from zero (Drupal's: page 2 is ``?page=1``, page 1 may be ``?page=0``), else 0.
+    Only on evidence in a page parameter of a link to the article (outside a comments pager,
+    which counts its own pages): a value of 0; a link labelled with a number one above its
+    value ("2" to ``?page=1``); or, on the first page, ``rel="next"`` to ``?page=1``."""
+    here = _key(first)
+    if here is None:
+        return 0
+    base = document_base(tree, url)
+    on_first = _key(url) == here
+    for node in tree.iter("a", "link"):
+        href = (node.get("href") or "").strip()
+        if not _PAGE_ARGUMENT.search(href) or _in_comments(node):
+            continue
+        target = _key(link) if (link := joined(base, href)) is not None else None
+        if target is None or target.path != here.path or not _same_arguments(target, here):
+            continue
+        values = {int(v) for k, v in target.query
+                  if PAGE_PARAM.match(k) and v.isascii() and v.isdigit()}
+        label = "".join(node.itertext()).strip()
+        rel = (node.get("rel") or "").lower().split()
+        if 0 in values or (label.isascii() and label.isdigit() and int(label) - 1 in values
+                           and int(label) >= 2) or (on_first and "next" in rel and 1 in values):
+            return 1
+    return 0
+
+
 def next_page(tree: etree._Element, url: str, first: str) -> str | None:
     """The next page of the article at ``first`` that the page at ``url`` (one of its pages)
     names with ``rel="next"`` (``<link>`` or ``<a>``, not a comments pager): a URL that
     differs from ``first`` only by a page parameter or segment and numbers a later page than
     ``url``'s. A "next article" link, a listing's pager or a page pointing back is None."""
-    current = page_of(url, first) or 1
+    offset = page_offset(tree, url, first)
+    current = page_of(url, first, offset) or 1
     base = document_base(tree, url)
     for node in tree.iter("a", "link"):
         if "next" not in (node.get("rel") or "").lower().split() or _in_comments(node):
@@ -128,7 +161,7 @@ def next_page(tree: etree._Element, url: str, first: str) -> str | None:
         href = (node.get("href") or "").strip()
         if not href or (link := joined(base, href)) is None:
             continue
-        number = page_of(link, first)
+        number = page_of(link, first, offset)
         if number is not None and current < number <= MAX_PAGES:
             return urldefrag(link).url
     return None
@@ -142,7 +175,10 @@ def earlier_page(tree: etree._Element, url: str) -> str | None:
     its previous post ``/archives/122/``): it is a later page only by a link to the page-less
     URL itself, an earlier number is no evidence; a page parameter or ``/page/N/`` is."""
     first = _without_page(url)
-    if first is None or (current := page_of(url, first)) is None or current < 2:
+    if first is None:
+        return None
+    offset = page_offset(tree, url, first)
+    if (current := page_of(url, first, offset)) is None or current < 2:
         return None
     pager = _pager_form(url)
     base = document_base(tree, url)
@@ -152,9 +188,10 @@ def earlier_page(tree: etree._Element, url: str) -> str | None:
         if not rel & {"prev", "first", "canonical"} or not href or _in_comments(node):
             continue
         link = joined(base, href)
-        number = None if link is None else page_of(link, first)
-        # page 1 is the page-less URL itself: /news/1/ is no first page of /news/
-        if number is not None and ((pager and 1 < number < current) or _same(link, first)):
+        number = None if link is None else page_of(link, first, offset)
+        # a pager's page 1 spelt out (?page=1, Drupal's ?page=0) is page 1 as well as the
+        # page-less URL; a bare /news/1/ is no first page of /news/
+        if number is not None and ((pager and 1 <= number < current) or _same(link, first)):
             return first
     return None
 
@@ -192,10 +229,11 @@ def _without_page(url: str) -> str | None:
     return None
 
 
-def _page_number(target: ArticleKey | None, here: ArticleKey | None) -> int | None:
-    """The page number ``target`` gives the article at ``here``: a page parameter (none: 1)
-    and its other arguments ``here``'s (:func:`_same_arguments`), or a page segment under its
-    path; None for any other URL."""
+def _page_number(target: ArticleKey | None, here: ArticleKey | None,
+                 offset: int = 0) -> int | None:
+    """The page number ``target`` gives the article at ``here``: a page parameter (none: 1;
+    plus ``offset`` for a pager counting from zero) and its other arguments ``here``'s
+    (:func:`_same_arguments`), or a page segment under its path; None for any other URL."""
     if target is None or here is None or target.host != here.host:
         return None
     if target.path == here.path:
@@ -204,7 +242,7 @@ def _page_number(target: ArticleKey | None, here: ArticleKey | None) -> int | No
         marks = [v for k, v in target.query if PAGE_PARAM.match(k)]
         if not marks:  # page 1 as a pager links it: its URL less the feed's argument
             return 1
-        numbers = [int(v) for v in marks if v.isascii() and v.isdigit()]
+        numbers = [int(v) + offset for v in marks if v.isascii() and v.isdigit()]
         return max(numbers) if numbers else None
     folder = here.path.rstrip("/") + "/"
     if target.path.startswith(folder) and not target.query:

@@ -188,6 +188,21 @@ def test_a_later_page_is_no_spelling_of_its_first_page(tmp_path):
         assert latest_article_urls(lookup) == [url, f"{url}?page=2"]
 
 
+def test_page_two_of_a_pager_counting_from_zero_leaves_the_first_page_to_be_read(tmp_path):
+    """Drupal numbers page 2 ``?page=1``, which a canonical form takes for page 1: captured
+    after the first page it is no newer spelling of it (read first, it would be a later page
+    and the article would give no item); page-less and newer ``?page=0`` alike."""
+    site, golds = belta.build(count=1)
+    url = golds[0].url
+    body = site.pages[url.removeprefix(f"https://{belta.HOST}")].body
+    with WarcWriter(tmp_path) as w:
+        for second, spelling in enumerate((url, f"{url}?page=1", f"{url}?page=0")):
+            w.write_exchange(make_exchange(spelling, body, headers=HTML, date=datetime(
+                2026, 1, 13, 10, 0, second, tzinfo=UTC)))
+    with ArchiveLookup([str(tmp_path)]) as lookup:
+        assert latest_article_urls(lookup) == [url]
+
+
 def _paged_pages() -> tuple[str, list[tuple[str, bytes]], str]:
     """The three pages (URL, body) of a paged RuNews24 article, and its whole text's end."""
     from tests.sites import paged_articles

@@ -97,6 +97,42 @@ def numbered(site: VirtualSite, host_url: str, gold: GoldArticle, urls: list[str
         site.add(path, html.replace("<footer", comments(paths[0], "PAGEN_2") + "<footer", 1))
 
 
+def drupal_pager(urls: list[str], current: int) -> str:
+    """Drupal 7's pager of page ``current`` (1-based) of ``urls``, which it numbers from zero:
+    ``urls[n]`` is ``?page=n``, page 1 the page-less URL; the current page a bare ``<li>``,
+    "« первая ‹ предыдущая" before the numbers and "следующая › последняя »" after them."""
+    items = []
+    if current > 1:
+        items += [f'<li class="pager-first first"><a href="{escape(urls[0])}">« первая</a></li>',
+                  f'<li class="pager-previous"><a href="{escape(urls[current - 2])}">'
+                  "‹ предыдущая</a></li>"]
+    items += [f'<li class="pager-current">{n}</li>' if n == current else
+              f'<li class="pager-item"><a title="На страницу {n}" href="{escape(u)}">{n}</a>'
+              "</li>" for n, u in enumerate(urls, 1)]
+    if current < len(urls):
+        items += [f'<li class="pager-next"><a href="{escape(urls[current])}">следующая ›</a>'
+                  "</li>", f'<li class="pager-last last"><a href="{escape(urls[-1])}">'
+                  "последняя »</a></li>"]
+    return ('<h2 class="element-invisible">Страницы</h2><div class="item-list"><ul '
+            f'class="pager">{"".join(items)}</ul></div>')
+
+
+def numbered_from_zero(site: VirtualSite, host_url: str, gold: GoldArticle, render: Callable,
+                       paged: PagedSite) -> None:
+    """Serve ``gold`` as three pages paged by Drupal's pager only (:func:`drupal_pager`, at
+    the end of the text, no ``rel`` link): ``?page=1`` is page 2, ``?page=2`` page 3."""
+    gold.paragraphs = paragraphs_for(3006, 3 * PARTS)
+    urls = [gold.url] + [f"{gold.url}?page={n}" for n in (1, 2)]
+    paths = [u.removeprefix(host_url) for u in urls]
+    for n, path in enumerate(paths):
+        chunk = gold.paragraphs[n * PARTS:(n + 1) * PARTS]
+        html = render(replace(gold, paragraphs=chunk, authors=gold.authors if not n else []))
+        at = html.index("</p>", html.index(escape(chunk[-1], quote=False))) + len("</p>")
+        site.add(path, html[:at] + drupal_pager(paths, n + 1) + html[at:])
+    paged.pages[gold.url] = urls
+    paged.later += urls[1:]
+
+
 def scenarios(site: VirtualSite, host_url: str, golds: list[GoldArticle], render: Callable,
               forms: list[Callable], other: GoldArticle) -> PagedSite:
     """The articles of the module docstring on ``golds[:5]``; ``forms[i](url, n)`` is the
@@ -178,8 +214,8 @@ def runews24_site() -> tuple[runews24.RuNews24Fixture, PagedSite]:
 
 def any_site() -> tuple[anysite.AnySite, PagedSite]:
     """A site by address (``scrapy crawl site``): its in-window articles paged as
-    ``/page/N/``, ``/N/``, ``?page=N``, a fifth by a numbered pager as ``?PAGEN_1=N``, and a
-    sixth at ``/news/<day>/2/`` linking "← Назад" to the day's news ``/news/<day>/`` (an
+    ``/page/N/``, ``/N/``, ``?page=N``, a fifth by a numbered pager as ``?PAGEN_1=N``, one by
+    Drupal's pager counting from zero (``?page=1`` its page 2), and one at ``/news/<day>/2/`` linking "← Назад" to the day's news ``/news/<day>/`` (an
     article of its own: no join reaches it); the home page links the joined article's page 2 too, and its
     rubric page carries ``<link rel="next">``."""
     host = "paged-articles.test"
@@ -200,6 +236,11 @@ def any_site() -> tuple[anysite.AnySite, PagedSite]:
                       [lambda u, n: f"{u}page/{n}/", lambda u, n: f"{u}{n}/",
                        lambda u, n: f"{u}?page={n}"], outside[0])
     inside.append(numbered_url)
+    from_zero = GoldArticle(url=f"{host_url}{day}novost-2792/", title=title_for(2792),
+                            paragraphs=[], published=last.published)
+    numbered_from_zero(site, host_url, from_zero, lambda g: anysite.article_html(host, g, "og"),
+                       paged)
+    inside.append(from_zero)
     links = [(g.url, g.title) for g in inside + outside]
     links.append((paged.pages[golds[0].url][1], golds[0].title))  # page 2, linked alone
     site.add("/", anysite.chrome(host, anysite.section_html(host, links)))

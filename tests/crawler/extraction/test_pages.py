@@ -42,6 +42,15 @@ def test_named_pages(links: str, expected: int) -> None:
     assert named_pages(tree, URL) == expected
 
 
+@pytest.mark.parametrize("url", [URL, URL + "?page=1"])
+def test_a_pager_counting_from_zero_names_its_pages_from_one(url: str) -> None:
+    """Drupal's pager: "1 2 3" linked as the page-less URL (or ``?page=0``), ``?page=1``,
+    ``?page=2``: three pages, whichever page shows it."""
+    tree = parse_html('<ul class="pager"><li><a href="/news/slug/?page=0">1</a></li>'
+                      '<li><a href="?page=1">2</a></li><li><a href="?page=2">3</a></li></ul>')
+    assert named_pages(tree, url) == 3
+
+
 def test_the_pages_of_page_two_are_named_too() -> None:
     tree = parse_html('<a href="/news/slug/">1</a><a href="/news/slug/?page=3">3</a>')
     assert named_pages(tree, "http://ex.org/news/slug/?page=2") == 3
@@ -66,6 +75,13 @@ NEXT = "http://ex.org/news/slug/"
     (NEXT + "?page=2", f'<a rel="next" href="{NEXT}">1</a>', None),
     (NEXT, '<link rel="next" href="http://other.test/news/slug/?page=2">', None),
     (NEXT, '<link rel="next" href="?page=2&amp;sort=new">', None),
+    # a pager counting from zero (Drupal): page 2 is ?page=1, page 3 ?page=2
+    (NEXT, '<a rel="next" href="?page=1">следующая ›</a>', NEXT + "?page=1"),
+    (NEXT + "?page=1", '<a href="?page=0">‹ предыдущая</a><link rel="next" href="?page=2">',
+     NEXT + "?page=2"),
+    (NEXT + "?page=1", f'<a href="{NEXT}">1</a><a href="?page=2">3</a>'
+     '<a rel="next" href="?page=2">›</a>', NEXT + "?page=2"),
+    (NEXT + "?page=2", '<a href="?page=0">1</a><a rel="next" href="?page=1">2</a>', None),
 ])
 def test_next_page(url: str, links: str, expected: str | None) -> None:
     tree = parse_html(f"<html><head></head><body><article><p>Текст</p>{links}</article>"
@@ -89,6 +105,9 @@ def test_next_page(url: str, links: str, expected: str | None) -> None:
     (NEXT + "?page=2", "<p>no link back</p>", None),
     (NEXT, '<link rel="prev" href="/news/slug/?page=2">', None),  # a first page
     ("http://ex.org/news/2/", '<a rel="prev" href="/news/1/">older</a>', None),  # article 2
+    # page 2 of a pager counting from zero, and its page 1 spelt out
+    (NEXT + "?page=1", '<link rel="prev" href="/news/slug/?page=0">', NEXT),
+    (NEXT + "?page=0", '<link rel="next" href="/news/slug/?page=1">', None),
 ])
 def test_earlier_page(url: str, links: str, expected: str | None) -> None:
     tree = parse_html(f"<html><head>{links}</head><body><p>Текст</p></body></html>")
@@ -323,6 +342,13 @@ def _news(url: str, paragraphs: list[str], pager: str = "", *, after: str = "",
     # ?page=2, "1 | 2 | Далее »", the current page in bold, relative links
     (FIRST, '<p class="pages"><b>1</b> | <a href="?page=2">2</a> | <a href="?page=3">3</a> | '
      '<a href="?page=2">Далее »</a></p>', FIRST + "?page=2"),
+    # Drupal 7's pager counting from zero: "1" the current page, "2" is ?page=1
+    (FIRST, '<h2 class="element-invisible">Страницы</h2><div class="item-list"><ul '
+     'class="pager"><li class="pager-current first">1</li><li class="pager-item"><a '
+     'title="На страницу 2" href="?page=1">2</a></li><li class="pager-item"><a title="На '
+     'страницу 3" href="?page=2">3</a></li><li class="pager-next"><a href="?page=1">следующая '
+     '›</a></li><li class="pager-last last"><a href="?page=2">последняя »</a></li></ul></div>',
+     FIRST + "?page=1"),
     # /page/2/, a <nav> of its own
     (FIRST, '<nav class="pagination"><span aria-current="page">1</span> <a href="page/2/">2'
      '</a> <a href="page/2/">»</a></nav>', FIRST + "page/2/"),
