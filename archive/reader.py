@@ -59,7 +59,12 @@ ARC_SUFFIXES = (".arc", ".arc.gz")
 
 
 def _is_warc(p: Path) -> bool:
-    return p.name.endswith(WARC_SUFFIXES) or is_package(p)
+    """A WARC or WACZ file by its name, in any case: another tool's ``CRAWL.WARC.GZ`` too."""
+    return _named(p, WARC_SUFFIXES) or is_package(p)
+
+
+def _named(p: Path, suffixes: Iterable[str]) -> bool:
+    return p.name.lower().endswith(tuple(suffixes))
 
 
 def inputs_of(p: Path) -> list[Path]:
@@ -98,10 +103,10 @@ def expand_paths(spec: str | Path | Iterable[str | Path],
             if unfinished is not None:
                 unfinished.extend(sorted(q for q in files if _is_unfinished(q)))
             if arcs is not None:
-                arcs.extend(sorted(q for q in files if q.name.endswith(ARC_SUFFIXES)))
+                arcs.extend(sorted(q for q in files if _named(q, ARC_SUFFIXES)))
             if compressed is not None:
                 compressed.extend(sorted(q for q in files
-                                         if q.name.endswith(tuple(OTHER_CODEC_SUFFIXES))))
+                                         if _named(q, OTHER_CODEC_SUFFIXES)))
         elif split_location(s) is not None:
             found = [p]
         elif any(c in s for c in "*?["):
@@ -200,7 +205,7 @@ def output_clash(output: str | Path, inputs: Iterable[Path],
 
 
 def _is_unfinished(p: Path) -> bool:
-    return p.name.endswith(tuple(suffix + OPEN_SUFFIX for suffix in WARC_SUFFIXES))
+    return _named(p, (suffix + OPEN_SUFFIX for suffix in WARC_SUFFIXES))
 
 
 def _names(paths: list[Path]) -> str:

@@ -1,5 +1,6 @@
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -220,6 +221,28 @@ def test_a_double_star_glob_does_not_follow_a_symlink_loop(tmp_path):
     assert expand_paths(f"{folder}/**/.*.warc.gz") == [folder / "2026/.d.warc.gz"]
     assert expand_paths(folder) == [folder / name for name in (  # a folder: hidden ones too
         ".trash/old.warc.gz", "2026/.d.warc.gz", "2026/12/c.warc", "2026/b.warc.gz", "a.warc.gz")]
+
+
+def test_a_folder_names_its_archives_in_any_case(tmp_path):
+    """Another tool's ``CRAWL.WARC.GZ`` in a folder is read as its ``.warc.gz`` neighbours
+    (it was left out without a word); an ``.OPEN`` one, an ``.ARC.GZ`` and a ``.WARC.ZST``
+    are said as in lower case."""
+    with WarcWriter(tmp_path / "w") as w:
+        w.write_exchange(make_exchange(URL, b"payload A", date=T1))
+    (written,) = expand_paths(tmp_path / "w")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    written.rename(folder / "CRAWL.WARC.GZ")
+    for name in ("b.warc.gz", "C.Warc", "D.WARC.GZ.OPEN", "E.ARC.GZ", "F.WARC.ZST"):
+        (folder / name).write_bytes(b"")
+    unfinished: list[Path] = []
+    arcs: list[Path] = []
+    compressed: list[Path] = []
+    assert expand_paths(folder, unfinished, arcs, compressed) == [
+        folder / name for name in ("C.Warc", "CRAWL.WARC.GZ", "b.warc.gz")]
+    assert (unfinished, arcs, compressed) == ([folder / "D.WARC.GZ.OPEN"], [folder / "E.ARC.GZ"],
+                                              [folder / "F.WARC.ZST"])
+    assert [r.payload for r in iter_responses(folder / "CRAWL.WARC.GZ")] == [b"payload A"]
 
 
 def test_a_record_without_warc_date_is_reported_not_read_as_captured_in_1970(tmp_path):
