@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -121,6 +122,21 @@ class MemberTooLarge(ValueError):
         self.bomb = bomb
         self.limit = bomb_limit(cap)
         super().__init__(f"record inflates beyond {cap} bytes (max record size)")
+
+
+class TrailerMissing(EOFError):
+    """A file cut within the last 8 bytes of a gzip member (its CRC-32 and size): the deflate
+    stream is whole, so ``data`` is the member's whole content, ``length`` its bytes up to
+    the end of the file. Proved by the stream ending on the trailer computed from ``data``."""
+
+    def __init__(self, data: bytes, length: int):
+        self.data = data
+        self.length = length
+        super().__init__("truncated gzip member")
+
+
+TRAILER_MISSING = ("gzip member cut in its 8-byte trailer (CRC-32 and size): its deflate "
+                   "stream is whole, the record read from it")
 
 
 @dataclass
@@ -549,6 +565,8 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
         buf = fh.read(chunk)
         chunk = min(chunk * 2, _CHUNK)
         if not buf:
+            if not over and _ends_with_trailer(d, out):
+                raise TrailerMissing(b"".join(out), fed)
             raise EOFError("truncated gzip member")
         fed += len(buf)
         pending = buf
@@ -566,6 +584,22 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
     if over:
         raise MemberTooLarge(length, cap, out[0][:_MAX_HEAD] if out else b"")
     return b"".join(out), length
+
+
+def _ends_with_trailer(d, out: list[bytes]) -> bool:
+    """Whether gzip stream ``d``, having inflated ``out``, ends on the trailer computed from
+    ``out`` (its last 1-8 bytes, as many as were cut away): its deflate stream is whole."""
+    data = b"".join(out)
+    trailer = struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+    for cut in range(1, len(trailer) + 1):
+        end = d.copy()
+        try:
+            end.decompress(trailer[-cut:], 1)
+        except zlib.error:
+            continue
+        if end.eof:
+            return True
+    return False
 
 
 def bomb_limit(cap: int) -> int:
@@ -795,8 +829,11 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
                 return
             offset = nxt
             continue
+        problems: list[str] = []
         try:
             data, length = read_member(fh, offset, cap)
+        except TrailerMissing as exc:
+            data, length, problems = exc.data, exc.length, [TRAILER_MISSING]
         except MemberTooLarge as exc:
             if exc.bomb:  # its end unknown; a gzip header inside it may be a payload's
                 report(WarcFormatError(path, offset, _too_large_reason(exc, size - offset)),
@@ -818,11 +855,11 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
             offset += length  # wrote nothing): no record and no damage, as warcio reads it
             continue
         try:
-            rec, problems = parse_member(data)
+            rec, found = parse_member(data)
         except ValueError as exc:
             report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
         else:
-            yield RecordInfo(rec, path, offset, length, problems)
+            yield RecordInfo(rec, path, offset, length, problems + found)
         offset += length
 
 
@@ -1118,9 +1155,13 @@ def _info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
     gz = _looks_gzip(fh)
     try:
         if gz:
-            data, length = read_member(fh, offset, cap)
+            try:
+                data, length = read_member(fh, offset, cap)
+                cut: list[str] = []
+            except TrailerMissing as exc:
+                data, length, cut = exc.data, exc.length, [TRAILER_MISSING]
             rec, problems = parse_member(data)
-            return RecordInfo(rec, path, offset, length, problems)
+            return RecordInfo(rec, path, offset, length, cut + problems)
         for info in _iter_plain(path, _Window(fh, offset), _raise, cap):
             info.offset = offset
             return info

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.records import iter_records
+from archive.reader import ArchiveLookup
+from archive.records import TRAILER_MISSING, iter_records
 from archive.writer import WarcWriter
 from tests.support.shared import SEEDS
 
@@ -98,6 +99,30 @@ def test_truncated_member(warc, tmp_path):
     res = run("index", warc, "-o", tmp_path / "x.cdxj")
     assert res.returncode == 1 and f"offset {last_off}" in res.stderr
     assert len((tmp_path / "x.cdxj").read_text().splitlines()) == 3
+
+
+@pytest.mark.parametrize("cut", [1, 8])
+def test_a_member_cut_in_its_gzip_trailer_is_read_and_said(warc, tmp_path, cut):
+    """A file ending 1-8 bytes short of a member's end lost only the gzip trailer (CRC-32 and
+    size), its deflate stream whole: the record is read (indexed, served) and the cut said.
+    Cut one byte further, the member is truncated and skipped, as before."""
+    off, length, rtype = _members(warc)[-2]  # the last response: its request left out
+    assert rtype == "response"
+    data = warc.read_bytes()
+    warc.write_bytes(data[:off + length - cut])
+    res = run("verify", warc)
+    assert res.returncode == 1 and "6 records" in res.stdout
+    assert f"{warc}: offset {off}: {TRAILER_MISSING} (record kept)" in res.stderr
+    res = run("index", warc, "-o", tmp_path / "x.cdxj")
+    assert res.returncode == 1 and f"offset {off}" in res.stderr
+    assert len((tmp_path / "x.cdxj").read_text().splitlines()) == 3
+    said: list[str] = []
+    with ArchiveLookup(warc, on_error=lambda err: said.append(err.reason)) as lookup:
+        assert lookup.get("http://e.com/2").payload == b"body 2 " * 50
+    assert said and all(TRAILER_MISSING in reason for reason in said)
+    warc.write_bytes(data[:off + length - 9])
+    res = run("verify", warc)
+    assert f"{warc}: offset {off}: truncated gzip member" in res.stderr
 
 
 def test_wrong_payload_digest(warc):
