@@ -371,7 +371,23 @@ def response_status(block: bytes) -> int | None:
 
 def parse_http(block: bytes, response: bool = False) -> HttpMessage:
     """A request or response; `response` (the record says which) also reads other protocols'
-    status lines."""
+    status lines. Interim responses (``100 Continue``, ``103 Early Hints``) a recorder kept
+    before the final one, as the wire carried them, are passed over: the final one is the
+    page (at most MAX_INTERIM of them; ``101 Switching Protocols`` is final)."""
+    message = _parse_http(block, response)
+    for _ in range(MAX_INTERIM):
+        if not (response and 100 <= message.status < 200 and message.status != 101
+                and _STATUS_START.match(message.body)):
+            break
+        message = _parse_http(message.body.lstrip(b"\r\n"), response)
+    return message
+
+
+MAX_INTERIM = 16
+_STATUS_START = re.compile(rb"[\r\n]*HTTP/\d(?:\.\d)? \d{3}\b")
+
+
+def _parse_http(block: bytes, response: bool) -> HttpMessage:
     end = _HEAD_END.search(block, 0, MAX_HTTP_HEAD + 4)
     if (end.start() if end else len(block)) > MAX_HTTP_HEAD:  # (a head's lines held thrice)
         raise ValueError(f"HTTP head larger than {MAX_HTTP_HEAD} bytes: not read as a head")

@@ -157,3 +157,28 @@ def test_a_request_spelling_its_responses_url_otherwise_is_no_damaged_header(
     assert [r.payload for r in iter_responses(path, on_error=lambda e: None)] == [b"<p>page</p>"]
     assert [(p.offset, p.severity) for p in verify([path]).problems
             if "different target URI" in p.message] == [(at + len(gz(other)), "error")]
+
+
+@pytest.mark.parametrize("interim", [
+    b"HTTP/1.1 100 Continue\r\n\r\n",
+    b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload; as=style\r\n\r\n",
+    b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n",
+])
+def test_interim_responses_before_the_final_one_are_passed_over(tmp_path, interim):
+    """A recorder keeping the wire's bytes stores ``100 Continue`` or ``103 Early Hints``
+    before the page's ``200``: the capture is the 200 (indexed, served), not a 1xx answer
+    that hid the page and an older good capture of it."""
+    url = "http://ex.com/news/a/"
+    older = response(url, b"<p>older</p>", date="2026-01-01T00:00:00Z")
+    newer = record("response", url, interim + http_response(b"<p>newer</p>"))
+    path = tmp_path / "interim.warc.gz"
+    path.write_bytes(gz(older) + gz(newer))
+    lines = build_index([path])
+    assert [json.loads(ln.split(" ", 2)[2])["status"] for ln in lines] == ["200", "200"]
+    with ArchiveLookup(path) as lookup:
+        got = lookup.get(url)
+        assert (got.status, got.payload) == (200, b"<p>newer</p>")
+    # a 101 is final, and a 1xx with no response after it stays what it is
+    lone = record("response", url, b"HTTP/1.1 103 Early Hints\r\n\r\n<p>x</p>")
+    path.write_bytes(gz(lone))
+    assert json.loads(build_index([path])[0].split(" ", 2)[2])["status"] == "103"
