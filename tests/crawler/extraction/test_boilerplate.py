@@ -34,6 +34,16 @@ from crawler.extraction.boilerplate import MAX_LINE_CHARS, is_boilerplate_line
     "Есть чем поделиться? Пишите в наш Telegram-бот @zerkalo_bot",
     "Больш навін — у нашым Telegram-канале",
     "Join our Telegram channel for breaking news",
+    # the typo-report prompt, a stock photo's note, reprint notices
+    "Если вы нашли ошибку, пожалуйста, выделите фрагмент текста и нажмите Ctrl+Enter.",
+    "Заўважылі памылку? Вылучыце яе і націсніце Ctrl + Enter",
+    "Фото носит иллюстративный характер. Фото из открытых источников",
+    "Фота мае ілюстрацыйны характар",
+    "Иллюстративное фото",
+    "Photo is for illustrative purposes only.",
+    "При перепечатке материалов ссылка на «Пинский вестник» обязательна.",
+    "Пры перадруку матэрыялаў спасылка на сайт абавязковая",
+    "Полное или частичное копирование материалов без разрешения редакции запрещено.",
 ])
 def test_furniture_lines_are_recognised(line: str) -> None:
     assert is_boilerplate_line(line)
@@ -48,6 +58,8 @@ def test_furniture_lines_are_recognised(line: str) -> None:
     "По теме переговоров высказался министр иностранных дел",
     "Страницы истории района",
     "Депутаты обсудили, как наш телеграм-канал помогает жителям района узнавать новости",
+    "На фото иллюстратор Анна Петрова с книгой, вышедшей в прошлом году.",
+    "Суд рассмотрел дело о перепечатке материалов районной газеты без ссылки на источник.",
 ])
 def test_prose_that_uses_the_words_is_not_furniture(line: str) -> None:
     assert not is_boilerplate_line(line)
@@ -72,3 +84,21 @@ def test_case_is_folded_as_the_regex_folds_it_not_as_lower_does(line: str) -> No
 
     whole = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
     assert is_boilerplate_line(line) is (whole.search(line) is not None)
+
+
+def test_furniture_lines_under_an_article_leave_its_text() -> None:
+    """A district paper's lines under the text (a stock photo's note, the typo prompt, the
+    reprint notice), each its own ``<p>`` inside ``<article>``: no part of the text."""
+    from crawler.extraction import extract_text
+
+    body = [f"Абзац {i}: жители района собрались на площади, чтобы обсудить ремонт дороги и "
+            "новые остановки автобусов в городе." for i in range(5)]
+    furniture = ["Фото носит иллюстративный характер. Фото из открытых источников",
+                 "Если вы нашли ошибку, пожалуйста, выделите фрагмент текста и нажмите "
+                 "Ctrl+Enter.", "При перепечатке материалов ссылка на «Пинский вестник» "
+                 "обязательна."]
+    html = ("<html><head><title>Ремонт дороги</title></head><body><nav><a href=\"/\">Главная"
+            "</a></nav><article><h1>Ремонт дороги</h1>"
+            + "".join(f"<p>{p}</p>" for p in body + furniture)
+            + "</article><footer>© 2026</footer></body></html>")
+    assert extract_text(html, "http://pinsk.test/news/1/") == "\n\n".join(body)
