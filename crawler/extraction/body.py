@@ -205,6 +205,32 @@ def _block_heading(line: str, markers: tuple[str, ...]) -> bool:
     return False
 
 
+# The heading of readers' comments under the text: "Комментарии (2)", "Отзывы читателей",
+# "5 комментариев", "Каментары", "Comments". Counted or naming readers, it is theirs; bare,
+# an article's own subhead ("Комментарии" before experts' words) just as well: theirs only
+# when a reply link's line ("Ответить") follows within COMMENT_LOOKAHEAD lines, or nothing
+# does (the comments gone, their heading left).
+_COMMENTS_HEADING = re.compile(
+    r"(?i)^(?:(?P<word>комментари[иея]в?|каментар(?:ы|ыі|аў)|отзывы|водгукі|(?:reader )?"
+    r"comments|обсуждение|абмеркаванне)(?P<readers> (?:читателей|чытачоў|посетителей))?"
+    r"\s*(?P<count>\(\d+\)|:\s*\d+|\d+)?|(?P<counted>\d+) (?:комментари\w*|каментар\w*|"
+    r"отзыв\w*|comments?))\s*:?$")
+_REPLY_LINE = re.compile(r"(?i)^(?:ответить|адказаць|reply|цитировать|пожаловаться)$")
+COMMENT_LOOKAHEAD = 8
+
+
+def readers_comments(lines: list[str], at: int) -> bool:
+    """Whether ``lines[at]`` opens the readers' comments under the text (the rest is theirs):
+    a comments heading counted or naming readers, or a bare one a reply line or nothing
+    follows."""
+    if at == 0 or not (match := _COMMENTS_HEADING.match(lines[at])):
+        return False
+    if match["readers"] or match["count"] or match["counted"] or at == len(lines) - 1:
+        return True
+    return any(_REPLY_LINE.match(line) for line in islice(lines, at + 1,
+                                                         at + 1 + COMMENT_LOOKAHEAD))
+
+
 INSERT_LOOKAHEAD = 3  # headlines a "read also" insert may hold before the article goes on
 MIN_PROSE_CHARS = 200  # a paragraph this long, ending a sentence, is the article's own
 CALL_PROSE_CHARS = 100  # a paragraph of prose after a call to subscribe: the article goes on
@@ -307,6 +333,8 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
         if _markers_opening(line, markers):
             if _call_mid_text(lines, n):
                 continue
+            break
+        if readers_comments(lines, n):
             break
         if _block_heading(line, block_markers):
             skip = _inline_insert(lines, n)

@@ -218,3 +218,28 @@ def test_an_author_line_whose_group_matched_nothing_names_no_author() -> None:
     rules = ArticleRules(version="row", author_line=r"Автор: (.+)|Фото")
     body, authors = tidy(["Фото", "Автор: Иван Петров", "Текст статьи."], rules, None, None)
     assert (body, authors) == (["Текст статьи."], ["Иван Петров"])
+
+
+_TEXT = ["Жители района собрались на площади, чтобы обсудить ремонт дороги.",
+         "Работы начнутся весной и продлятся до осени, сообщили в исполкоме."]
+_SAID = ["Полностью согласен с автором, у нас тоже давно ждали ремонта дороги.",
+         "А я не согласна: дорогу сделали только до магазина."]
+
+
+@pytest.mark.parametrize("tail", [
+    ["Комментарии (2)", "Гость", *_SAID],
+    ["Отзывы читателей", "Николай: " + _SAID[0]],
+    ["5 комментариев", _SAID[0]],
+    ["Каментары: 2", _SAID[0]],
+    ["Комментарии", "Гость", _SAID[0], "Ответить", _SAID[1], "Ответить"],
+    ["Комментарии"],  # the comments gone, their heading left
+])
+def test_readers_comments_under_the_text_are_no_body(tail: list[str]) -> None:
+    assert tidy(_TEXT + tail, None, None, None)[0] == _TEXT
+
+
+def test_a_comments_subhead_of_the_article_stays() -> None:
+    """A bare "Комментарии" heading the article's own experts' words follow (no reply line)."""
+    lines = [*_TEXT, "Комментарии", "Эксперт считает, что ремонт давно назрел.",
+             "Заключение дадут в следующем месяце."]
+    assert tidy(lines, None, None, None)[0] == lines
