@@ -597,11 +597,18 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
 
 def date_archive_url(url: str) -> bool:
     """A day's or month's archive (WordPress's ``/2026/01/04/``), or a page of one: its path
-    ends in its date (and a pager), its query pages it if anything. Its teasers, never an
-    article; a day archive's pager links share its day."""
+    ends in its date (and a pager), its query pages it if anything; or a calendar's day
+    page addressed by its query (``/news/?date=2026-12-03``, ``/archive/?day=03.12.2026``:
+    a day and a pager, nothing naming one article, under a path no slug or id ends). Its
+    teasers, never an article; a day archive's pager links share its day."""
     parts = urlsplit(url)
-    return bool(_DATE_PAGE.search(parts.path)) and all(
-        key.lower() in _PAGER_PARAMS for key, _ in parse_qsl(parts.query))
+    pairs = parse_qsl(parts.query)
+    if _DATE_PAGE.search(parts.path):
+        return all(key.lower() in _PAGER_PARAMS for key, _ in pairs)
+    last = unquote(parts.path).rstrip("/").rsplit("/", 1)[-1]
+    days = [key for key, value in pairs if _DAY_SEGMENT.fullmatch(value.strip())]
+    return bool(days) and not _SLUG.search(last) and all(
+        key in days or key.lower() in _PAGER_PARAMS for key, _ in pairs)
 
 
 _SHORT_ID = re.compile(r"\d{1,3}")

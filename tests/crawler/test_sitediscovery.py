@@ -133,6 +133,12 @@ def test_date_archive_found_from_home_links() -> None:
     ("https://ex.org/2026/01/04/", False), ("https://ex.org/2026/01/04/?page=2", False),
     ("https://ex.org/2026/01/04/page/3/", False), ("https://ex.org/news/2026/01/", False),
     ("https://ex.org/2026/01/04/?p=77", True), ("https://ex.org/2026/01/04/12345.html", True),
+    # a calendar's day page addressed by its query; an article dated in its query is one
+    ("https://ex.org/news/?date=2026-12-03", False),
+    ("https://ex.org/archive/?day=03.12.2026&page=2", False),
+    ("https://ex.org/index.php?date=2026-12-03", False),
+    ("https://ex.org/news.php?id=88&date=2026-12-03", True),
+    ("https://ex.org/news/kak-vybrat-shkolu/?date=2026-12-03", True),
 ])
 def test_home_links_that_read_as_articles(url: str, article: bool) -> None:
     assert disc.looks_like_article(url) is article
