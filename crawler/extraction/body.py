@@ -22,7 +22,7 @@ from crawler.extraction.html import (
     select_nodes,
 )
 from crawler.extraction.normalize import clean_line, clean_paragraphs, drop_repeats
-from crawler.extraction.pagekind import is_prose
+from crawler.extraction.pagekind import READ_MORE, is_prose
 from crawler.extraction.provenance import GENERIC, Provenance, rule_source
 from crawler.extraction.structured import body_chars, structured_fallback
 from crawler.outlets.base import (
@@ -42,10 +42,6 @@ _HEADING_LEAD = ":|/>"  # "Читайте также: …", "Популярно�
 TEASER = "teaser"  # extract_body's method when the body block is a teaser of an article elsewhere
 # A "read more" link (WordPress' more-link, "Подробнее →"): never body text; closing the body
 # block it means the block holds a teaser and the article is elsewhere (another page, a paywall).
-READ_MORE = re.compile(
-    r"^(?:(?:читать|чытаць|read|continue reading)(?:\s+(?:далее|дальше|полностью|цалкам|далей|"
-    r"больш|more))?|подробнее|падрабязней|далее|далей)(?:\s*[«\"“].{0,200}[»\"”])?[\s.…»→>]*$",
-    re.IGNORECASE)
 
 
 def is_wrapper(node: etree._Element, headline: etree._Element | None) -> bool:

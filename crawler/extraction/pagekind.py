@@ -107,6 +107,50 @@ def is_prose(paragraph: str) -> bool:
     return long_enough and bool(_SENTENCE_CLOSE.search(paragraph))
 
 
+# A "read more" link's words, alone on a line or a link ("Подробнее", "Читать далее →")
+READ_MORE = re.compile(
+    r"^(?:(?:читать|чытаць|read|continue reading)(?:\s+(?:далее|дальше|полностью|цалкам|далей|"
+    r"больш|more))?|подробнее|падрабязней|далее|далей)(?:\s*[«\"“].{0,200}[»\"”])?[\s.…»→>]*$",
+    re.IGNORECASE)
+TEASERS_MIN = 3  # teasers (a headline and "read more" to one article) that make a listing
+TEASER_SHARE = 0.5  # of the body's prose inside them
+TEASER_MAX_CHARS = 1500  # a block holding a headline and its "read more" link far apart is none
+
+
+def teaser_list(tree: etree._Element, url: str, prose: list[str]) -> bool:
+    """Whether the body's prose is mostly the intros of teasers: blocks each linking one other
+    page of the site by a headline and by "Подробнее" (an issue's contents, a rubric of a few
+    teasers), at least TEASERS_MIN of them holding TEASER_SHARE of the prose. A related-news
+    widget of such cards under an article holds none of its prose."""
+    host = urlsplit(url).hostname or ""
+    here = url.split("#", 1)[0]
+    heads: dict[str, etree._Element] = {}
+    mores: dict[str, etree._Element] = {}
+    for node in _content_nodes(tree, "a"):
+        href = (node.get("href") or "").strip()
+        target = joined(url, href) if href and not href.startswith("#") else None
+        if target is None or urlsplit(target).hostname != host or target == here:
+            continue
+        text = " ".join("".join(node.itertext()).split())
+        if READ_MORE.match(text):
+            mores.setdefault(target, node)
+        elif len(text) >= HEADLINE_CHARS:
+            heads.setdefault(target, node)
+    blocks = {_common_block(heads[t], mores[t]) for t in mores if t in heads} - {None}
+    texts = [text for block in blocks
+             if len(text := " ".join("".join(block.itertext()).split())) <= TEASER_MAX_CHARS]
+    if len(texts) < TEASERS_MIN:
+        return False
+    inside = sum(len(p) for p in prose if any(p[:80] in text for text in texts))
+    return inside >= TEASER_SHARE * sum(map(len, prose))
+
+
+def _common_block(a: etree._Element, b: etree._Element) -> etree._Element | None:
+    """The nearest element holding both ``a`` and ``b``."""
+    mine = set(a.iterancestors())
+    return next((node for node in b.iterancestors() if node in mine), None)
+
+
 def _in_chrome(node: etree._Element) -> bool:
     for ancestor in node.iterancestors():
         tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
@@ -207,6 +251,8 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str], dated: bool
     # without a URL saying so, only a page with no prose at all is taken for a listing.
     if vetted_url:
         return None
+    if prose and teaser_list(tree, url, prose):
+        return listing_kind
     if not prose or listing_kind != "listing" and prose_chars < LISTING_MAX_PROSE:
         links = [t for t in headline_links(tree, url) if t not in paragraphs]
         enough = LISTING_MIN_LINKS if prose else 3

@@ -95,6 +95,36 @@ def test_a_short_article_with_related_headlines_stays_an_article() -> None:
     assert kind(page(html_paragraphs(text) + links), paragraphs=text) is None
 
 
+def _teasers(count: int) -> tuple[str, list[str]]:
+    """``count`` teasers (headline, date, two intro paragraphs, "Подробнее"), and their
+    intros: what the body extractor reads of an issue's contents page."""
+    intros = paragraphs_for(40, 2 * count)
+    blocks = "".join(
+        f'<div class="item"><h2><a href="/news/{3000 + i}-novost.html">Заголовок новости номер '
+        f'{i} о событиях дня</a></h2><div class="date">03.12.2026</div><p>{intros[2 * i]}</p>'
+        f'<p>{intros[2 * i + 1]}</p><a class="more" href="/news/{3000 + i}-novost.html">'
+        "Подробнее</a></div>" for i in range(count))
+    return blocks, intros
+
+
+def test_a_page_of_a_few_teasers_with_intros_is_a_listing() -> None:
+    """An issue's contents ("Номер 48 (2026)"): three teasers, each an intro, its headline
+    and "Подробнее" to one article; too few headlines for the headline count, its prose all
+    in the teasers."""
+    blocks, intros = _teasers(3)
+    html = page(f"<h1>Номер 48 (2026)</h1>{blocks}")
+    assert kind(html, "https://example.org/gazeta/nomer-48-2026/", intros) == "listing"
+
+
+def test_an_article_with_a_teaser_widget_under_it_stays_an_article() -> None:
+    """The same cards under an article's own text (related news) hold none of its prose."""
+    blocks, _ = _teasers(4)
+    text = paragraphs_for(90, 6)
+    html = page(f"<article><h1>Новость</h1>{html_paragraphs(text)}</article>"
+                f'<div class="related">{blocks}</div>')
+    assert kind(html, URL, text) is None
+
+
 def _live(stamps: int, heading: str) -> str:
     entries = "".join(f'<div class="entry"><time>{10 + n // 6}:{n % 6 * 10:02d}</time>'
                       f"<p>{PROSE[n % 4]}</p></div>" for n in range(stamps))
