@@ -25,7 +25,13 @@ from crawler.urls import joined
 # ?pagenum=, ?page_num=. Not WordPress's ?p=: a post id.
 _PAGE_NAMES = r"page|paged|pagen_\d+|pg|part|pagenum|page_num"
 PAGE_PARAM = re.compile(rf"(?i)^(?:{_PAGE_NAMES})$")
-_PAGE_ARGUMENT = re.compile(rf"(?i)[?&;](?:{_PAGE_NAMES})=\d")  # in a link as written
+# An article's pages also by Joomla's ?start=1 / ?limitstart=1 (counting from zero), which
+# on a listing counts items, not pages: the listing walk keeps to PAGE_PARAM.
+_ARTICLE_PAGE_NAMES = _PAGE_NAMES + "|start|limitstart"
+_ARTICLE_PAGE = re.compile(rf"(?i)^(?:{_ARTICLE_PAGE_NAMES})$")
+_PAGE_ARGUMENT = re.compile(rf"(?i)[?&;](?:{_ARTICLE_PAGE_NAMES})=\d")  # in a link as written
+# DataLife Engine's later page: /news/page,1,2,123-slug.html of /news/123-slug.html
+_DLE_PAGE = re.compile(r"(?P<head>.*)/page,\d{1,3},(?P<number>\d{1,3}),(?P<rest>[^/]+)")
 _PAGE_SUFFIX = re.compile(r"^(?:page/)?(\d{1,3})/?$")  # /slug/2/, /slug/page/2/
 # A pager's "show all" link (the whole article on one page), none of its pages: Bitrix's
 # ?SHOWALL_1=1 (any value: never followed), ?showall=1, ?show_all=1, a page
@@ -112,7 +118,7 @@ def show_all_link(link: str, first: str) -> bool:
         return False
     if target.path == here.path:
         flags = frozenset((k, v) for k, v in target.query if _SHOW_ALL_PARAM.match(k)
-                          or PAGE_PARAM.match(k) and v.lower() == "all")
+                          or _ARTICLE_PAGE.match(k) and v.lower() == "all")
         rest = ArticleKey(target.host, target.path, target.query - flags)
         return bool(flags) and _same_arguments(rest, here)
     return (here.path != "/" and target.path == here.path.rstrip("/") + "/" + _SHOW_ALL_SEGMENT
@@ -138,7 +144,7 @@ def page_offset(tree: etree._Element, url: str, first: str) -> int:
         if target is None or target.path != here.path or not _same_arguments(target, here):
             continue
         values = {int(v) for k, v in target.query
-                  if PAGE_PARAM.match(k) and v.isascii() and v.isdigit()}
+                  if _ARTICLE_PAGE.match(k) and v.isascii() and v.isdigit()}
         label = "".join(node.itertext()).strip()
         rel = (node.get("rel") or "").lower().split()
         if 0 in values or (label.isascii() and label.isdigit() and int(label) - 1 in values
@@ -210,7 +216,9 @@ def _same(link: str, first: str) -> bool:
 def _pager_form(url: str) -> bool:
     """Whether ``url`` numbers its page as pagers do: a page parameter or ``/page/N/``."""
     parts = urlsplit(url)
-    if any(PAGE_PARAM.match(k) for k, _ in parse_qsl(parts.query, keep_blank_values=True)):
+    if any(_ARTICLE_PAGE.match(k) for k, _ in parse_qsl(parts.query, keep_blank_values=True)):
+        return True
+    if _DLE_PAGE.fullmatch(parts.path):
         return True
     return parts.path.rstrip("/").rpartition("/")[0].endswith("/page")
 
@@ -219,9 +227,11 @@ def _without_page(url: str) -> str | None:
     """``url`` less its page parameter or trailing page segment, None when it has neither."""
     parts = urlsplit(url)
     pairs = [p for p in parts.query.split("&") if p]  # as spelt: a decoding may lose bytes
-    kept = [p for p in pairs if not PAGE_PARAM.match(unquote(p.partition("=")[0]))]
+    kept = [p for p in pairs if not _ARTICLE_PAGE.match(unquote(p.partition("=")[0]))]
     if len(kept) < len(pairs):
         return parts._replace(query="&".join(kept)).geturl()
+    if dle := _DLE_PAGE.fullmatch(parts.path):
+        return parts._replace(path=f"{dle['head']}/{dle['rest']}").geturl()
     head, _, tail = parts.path.rstrip("/").rpartition("/")
     if tail.isascii() and tail.isdigit() and head:
         head = head.removesuffix("/page")
@@ -239,7 +249,7 @@ def _page_number(target: ArticleKey | None, here: ArticleKey | None,
     if target.path == here.path:
         if not _same_arguments(target, here):
             return None
-        marks = [v for k, v in target.query if PAGE_PARAM.match(k)]
+        marks = [v for k, v in target.query if _ARTICLE_PAGE.match(k)]
         if not marks:  # page 1 as a pager links it: its URL less the feed's argument
             return 1
         numbers = [int(v) + offset for v in marks if v.isascii() and v.isdigit()]
@@ -248,6 +258,9 @@ def _page_number(target: ArticleKey | None, here: ArticleKey | None,
     if target.path.startswith(folder) and not target.query:
         match = _PAGE_SUFFIX.match(target.path[len(folder):])
         return int(match.group(1)) if match else None
+    if (dle := _DLE_PAGE.fullmatch(target.path)) and not target.query and \
+            f"{dle['head']}/{dle['rest']}" == here.path:
+        return int(dle["number"])
     return None
 
 
@@ -267,7 +280,7 @@ def _same_arguments(target: ArticleKey, here: ArticleKey) -> bool:
 
 def _others(key: ArticleKey) -> frozenset[tuple[str, str]]:
     """The query arguments of ``key`` but its page parameters."""
-    return frozenset((k, v) for k, v in key.query if not PAGE_PARAM.match(k))
+    return frozenset((k, v) for k, v in key.query if not _ARTICLE_PAGE.match(k))
 
 
 def _in_comments(node: etree._Element) -> bool:

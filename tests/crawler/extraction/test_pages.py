@@ -51,6 +51,18 @@ def test_a_pager_counting_from_zero_names_its_pages_from_one(url: str) -> None:
     assert named_pages(tree, url) == 3
 
 
+def test_a_dle_article_names_its_pages_and_links_the_next() -> None:
+    """DataLife Engine numbers an article's pages in a prefix of its file name:
+    ``/news/page,1,2,123-slug.html`` is page 2 of ``/news/123-slug.html``; another
+    article's pages are none of its own."""
+    url = "http://ex.org/news/123-slug.html"
+    tree = parse_html('<a href="/news/page,1,2,123-slug.html">2</a><a rel="next" '
+                      'href="/news/page,1,2,123-slug.html">Далее</a><a href="/news/page,1,3,'
+                      '123-slug.html">3</a><a href="/news/page,1,9,77-other.html">9</a>')
+    assert named_pages(tree, url) == 3
+    assert next_page(tree, url, url) == "http://ex.org/news/page,1,2,123-slug.html"
+
+
 def test_the_pages_of_page_two_are_named_too() -> None:
     tree = parse_html('<a href="/news/slug/">1</a><a href="/news/slug/?page=3">3</a>')
     assert named_pages(tree, "http://ex.org/news/slug/?page=2") == 3
@@ -82,6 +94,10 @@ NEXT = "http://ex.org/news/slug/"
     (NEXT + "?page=1", f'<a href="{NEXT}">1</a><a href="?page=2">3</a>'
      '<a rel="next" href="?page=2">›</a>', NEXT + "?page=2"),
     (NEXT + "?page=2", '<a href="?page=0">1</a><a rel="next" href="?page=1">2</a>', None),
+    # Joomla's article pages: ?start=1 / ?limitstart=1 is page 2
+    (NEXT, '<a rel="next" href="?start=1">Далее »</a>', NEXT + "?start=1"),
+    (NEXT + "?limitstart=1", '<a href="?limitstart=0">1</a><a rel="next" '
+     'href="?limitstart=2">Далее »</a>', NEXT + "?limitstart=2"),
 ])
 def test_next_page(url: str, links: str, expected: str | None) -> None:
     tree = parse_html(f"<html><head></head><body><article><p>Текст</p>{links}</article>"
@@ -108,6 +124,9 @@ def test_next_page(url: str, links: str, expected: str | None) -> None:
     # page 2 of a pager counting from zero, and its page 1 spelt out
     (NEXT + "?page=1", '<link rel="prev" href="/news/slug/?page=0">', NEXT),
     (NEXT + "?page=0", '<link rel="next" href="/news/slug/?page=1">', None),
+    # DataLife Engine's later page, its first page linked back
+    ("http://ex.org/news/page,1,2,123-slug.html", '<link rel="prev" href="/news/123-slug.html">',
+     "http://ex.org/news/123-slug.html"),
 ])
 def test_earlier_page(url: str, links: str, expected: str | None) -> None:
     tree = parse_html(f"<html><head>{links}</head><body><p>Текст</p></body></html>")
