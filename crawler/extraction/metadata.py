@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
@@ -25,6 +26,7 @@ from crawler.extraction.html import (
     first_match,
     select_nodes,
     select_pairs,
+    select_values,
     text_content,
 )
 from crawler.extraction.normalize import clean_line
@@ -45,7 +47,7 @@ from crawler.extraction.provenance import (
 )
 from crawler.outlets.base import ArticleRules, Outlet
 from crawler.siteoutlets import generic_rules
-from crawler.urls import url_host
+from crawler.urls import joined, url_host
 
 
 @dataclass
@@ -114,11 +116,71 @@ def ld_types(obj: dict[str, Any]) -> list[str]:
     return [k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)]
 
 
-def _article_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    for obj in objects:
-        if any(k.endswith(("Article", "NewsArticle", "Posting")) for k in ld_types(obj)):
-            return obj
-    return {}
+def _ld_refs(value: Any) -> list[str]:
+    """The addresses a JSON-LD ``url``, ``@id`` or ``mainEntityOfPage`` value names (a
+    string, a node with its own ``@id``/``url``, or a list of them)."""
+    items = value if isinstance(value, list) else [value]
+    refs: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            refs.append(item)
+        elif isinstance(item, dict):
+            refs += [v for v in (item.get("@id"), item.get("url")) if isinstance(v, str)]
+    return [r.strip() for r in refs if r.strip()]
+
+
+def _page_key(base: str, ref: str) -> str | None:
+    """``ref`` as the page it names: path and query, percent-decoded, without the fragment
+    and a trailing slash (the host aside: a mirror or a replay reads the page elsewhere);
+    None for no web address (a blank node's "_:b0", a bare "#article")."""
+    url = joined(base, ref) if base else ref
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    parts = urlsplit(url)
+    path = unquote(parts.path).rstrip("/") or "/"
+    return path + (f"?{unquote(parts.query)}" if parts.query else "")
+
+
+def _page_keys(tree: etree._Element, url: str) -> set[str]:
+    """The addresses this page goes by: the one fetched, its rel=canonical and og:url."""
+    refs = [url, *select_values(tree, 'link[rel~="canonical"] @href'), *_meta(tree, "og:url")]
+    return {key for ref in refs if ref and (key := _page_key(url, ref))}
+
+
+def _page_headlines(tree: etree._Element) -> list[str]:
+    """The headlines the page shows or states: its <h1>s and og:title."""
+    shown = [text_content(n) for n in select_nodes(tree, "h1")]
+    return [t for t in (*shown, *_meta(tree, "og:title")) if title_key(t)]
+
+
+def _ld_rank(obj: dict[str, Any], base: str, own: set[str], headlines: list[str]
+             ) -> int | None:
+    """How surely an article object is this page's: 0 its address is the page's, 1 its
+    headline is the page's, 2 it names no address; None when it names another page (a
+    related article's block) and its headline is not the page's either."""
+    refs = [r for key in ("url", "@id", "mainEntityOfPage") for r in _ld_refs(obj.get(key))]
+    keys = {k for r in refs if (k := _page_key(base, r))}
+    if keys & own:
+        return 0
+    headline = obj.get("headline") if isinstance(obj.get("headline"), str) else ""
+    if headline and any(same_headline(h, headline) for h in headlines):
+        return 1  # also where the address is stale or a theme's front page
+    return None if keys else 2
+
+
+def _article_ld(objects: list[dict[str, Any]], tree: etree._Element | None = None,
+                url: str = "") -> dict[str, Any]:
+    """The page's own article object: pages put a related article's ``NewsArticle`` block
+    before their own, so of several the one the page's address or headline names, never one
+    naming another page; the first of equals."""
+    articles = [obj for obj in objects
+                if any(k.endswith(("Article", "NewsArticle", "Posting")) for k in ld_types(obj))]
+    if tree is None or not articles:
+        return articles[0] if articles else {}
+    own, headlines = _page_keys(tree, url), _page_headlines(tree)
+    ranked = [(rank, i) for i, obj in enumerate(articles)
+              if (rank := _ld_rank(obj, url, own, headlines)) is not None]
+    return articles[min(ranked)[1]] if ranked else {}
 
 
 def _ld_names(value: Any) -> list[str]:
@@ -411,7 +473,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     rules = rules or (outlet.rules if outlet else None)
     prov = provenance if provenance is not None else Provenance()
     objects = json_ld_objects(tree)  # parsed once: the article's object and the site's names
-    ld = _article_ld(objects)
+    ld = _article_ld(objects, tree, url)
     meta = Metadata()
 
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None

@@ -536,3 +536,45 @@ def test_a_heading_that_opens_the_page_title_is_the_headline() -> None:
     assert meta.title == TITLE  # uCoz: the entry's title cell, no heading
     # the date its table prints under the text (the page was dated by htmldate, at 00:00)
     assert (meta.published, prov.fields["published"]) == ("2026-12-02T09:15:00+03:00", "visible")
+
+
+RELATED = "Сессия районного совета прошла в Гродно сегодня утром после долгого перерыва"
+
+
+@pytest.mark.parametrize(("related", "own"), [
+    (ld(headline=RELATED, datePublished="2026-02-20T09:00:00+03:00",
+        url="https://gorod-news.example/news/1.html"),
+     ld(headline=TITLE, datePublished="2026-03-12T14:05:00+03:00", mainEntityOfPage=URL)),
+    (ld(headline=RELATED, datePublished="2026-02-20T09:00:00+03:00"),
+     ld(headline=TITLE, datePublished="2026-03-12T14:05:00+03:00")),
+    (ld(headline=RELATED, datePublished="2026-02-20T09:00:00+03:00", url="/news/1.html"),
+     ld(headline="Заголовок ленты", datePublished="2026-03-12T14:05:00+03:00",
+        url=URL.removesuffix("/") + "#article")),
+], ids=["related-with-url", "related-without-url", "own-by-address-alone"])
+def test_a_related_articles_json_ld_before_the_pages_own_is_passed_over(related: str,
+                                                                        own: str) -> None:
+    """A related article's ``NewsArticle`` block first: the item took its headline and
+    date (weeks off). The page's own is the one its address or headline names."""
+    meta, prov = meta_of(page(article("12 марта 2026"), head=related + own))
+    assert meta.published == "2026-03-12T14:05:00+03:00"
+    assert prov.fields["published"] == "json-ld"
+    assert meta.title == TITLE
+
+
+def test_a_lone_json_ld_article_naming_another_page_is_not_the_pages() -> None:
+    """The page's only article block is another page's (its ``url`` and headline): its date
+    is no evidence; the printed one is read."""
+    related = ld(headline=RELATED, datePublished="2026-02-20T09:00:00+03:00",
+                 url="https://gorod-news.example/news/1.html")
+    meta, prov = meta_of(page(article("12 марта 2026, 14:05"), head=related))
+    assert (meta.published, prov.fields["published"]) == ("2026-03-12T14:05:00+03:00", "visible")
+    assert meta.title == TITLE
+
+
+def test_a_json_ld_article_naming_the_front_page_with_the_pages_headline_is_kept() -> None:
+    """A theme writes the site's address as every article's ``url``: its headline is the
+    page's, so it is still the page's article."""
+    own = ld(headline=TITLE, datePublished="2026-03-12T14:05:00+03:00",
+             url="https://gorod-news.example/")
+    meta, prov = meta_of(page(article("12 марта 2026"), head=own))
+    assert (meta.published, prov.fields["published"]) == ("2026-03-12T14:05:00+03:00", "json-ld")
