@@ -18,7 +18,7 @@ from itertools import islice
 from lxml import etree
 
 from crawler.extraction import dates
-from crawler.extraction.html import block_runs, select_nodes, text_content
+from crawler.extraction.html import block_runs, select_nodes, spaced_text, text_content
 from crawler.extraction.normalize import clean_line
 
 # Blocks of other content: menus, sidebars, widgets, lists of other news, comments.
@@ -45,6 +45,7 @@ MAX_DATELINE_CHARS = 200  # a run longer than this is prose, not a dateline
 MAX_DATELINE_WORDS = 4  # words besides the date and its labels (an author, a rubric)
 MIN_YEAR = 1990  # older "dates" in a dateline are history, not publication
 MAX_LABEL_NODES = 20  # a sibling with more elements is a block, not a label
+MAX_TIME_LEVELS = 2  # a dateline's day and time sit in sibling blocks, not further apart
 MAX_COMPARED = 50  # candidates placed by page order (each placement counts nodes in C)
 
 
@@ -140,7 +141,7 @@ def with_shown_time(node: etree._Element, value: str, now: datetime | None = Non
     day = _DAY_ONLY.match(value)
     if day is None:
         return value
-    shown = dateline_date(clean_line(text_content(node))[:200], now)
+    shown = dateline_date(clean_line(spaced_text(node))[:200], now)
     if shown is None or shown.date().isoformat() != day.group(1) or not (
             shown.hour or shown.minute):
         return value
@@ -318,6 +319,25 @@ class ArticleDates:
         return block_runs(container, lambda el: el is anchor or (
             _chrome(el) and el not in self._headline_line), sep=" ")
 
+    def _with_time(self, holder: etree._Element, moment: datetime) -> datetime:
+        """``moment``, printed as a day alone in ``holder``, with the time printed beside it
+        on another line of the same dateline (``02.12.2026<br>10:15``, ``07:05<br>
+        03.12.2026``, ``<div>1 декабря 2026</div><div>16:35</div>``): each line is a run of
+        its own, so the day alone was read as midnight. The blocks up to MAX_TIME_LEVELS
+        above it are tried, each only while its text is still a dateline."""
+        if moment.hour or moment.minute:
+            return moment
+        el: etree._Element | None = holder
+        for _level in range(MAX_TIME_LEVELS):
+            if el is None or el is self.container or el.tag in ("body", "html"):
+                break
+            shown = dateline_date(spaced_text(el), self.now)  # None past a dateline's length
+            if shown is not None and shown.date() == moment.date() and (
+                    shown.hour or shown.minute):
+                return shown
+            el = el.getparent()
+        return moment
+
     def visible(self) -> datetime | None:
         """The date printed in the article near its headline (naive: the site's wall clock)."""
         anchor = self.headline
@@ -328,6 +348,6 @@ class ArticleDates:
                 continue
             if anchor is not None and self._shared_depth(holder) <= 1:
                 continue  # shares only <html>/<body> with the headline: another column
-            found[holder] = moment
+            found[holder] = self._with_time(holder, moment)
         closest = self._closest(list(found))
         return found[closest[0]] if closest else None

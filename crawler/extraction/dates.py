@@ -66,6 +66,11 @@ _NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\
 # or a range's dashes give no such run)
 _DASHED = re.compile(_TIME_BEFORE + r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])"
                      + _NUMERIC_TIME, re.IGNORECASE)
+# "02/12/2026 22:10": day first, as Belarusian and Russian sites write it (a US page's
+# month-first 12/25/2026 is no date here); the year in four digits and no slash or digit
+# beside it (a URL's /2026/12/02/ is no such run)
+_SLASHED = re.compile(_TIME_BEFORE + r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])"
+                      + _NUMERIC_TIME, re.IGNORECASE)
 # A date of year 1 or 9999 is a CMS's "no date" (0001-01-01, 9999-12-31), and no zone
 # conversion of it is safe (9999-12-31T23:00Z is past datetime.max in Minsk): no date at all.
 FIRST_YEAR, LAST_YEAR = 2, 9998
@@ -218,7 +223,7 @@ def human_dates(value: str, now: datetime | None = None
                 ) -> Iterator[tuple[int, int, datetime, bool]]:
     """Every date written for people in ``value``, in order: (start, end, naive datetime,
     whether the month is a word). Long forms ("12 марта 2026, 14:05", "12 сакавіка 2026",
-    "12 березня 2026 р.", "March 12, 2026 at 2:05 pm") and DD.MM.YYYY, a time before or
+    "12 березня 2026 р.", "March 12, 2026 at 2:05 pm"), DD.MM.YYYY and DD/MM/YYYY, a time before or
     after the date kept; with ``now``, also "Сегодня, 07:20", "Вчера в 17:45"
     (:func:`relative_dates`) and "2 часа назад" (:func:`ago_dates`)."""
     found = [*relative_dates(value, now), *ago_dates(value, now)] if now is not None else []
@@ -228,7 +233,8 @@ def human_dates(value: str, now: datetime | None = None
             moment = _moment(match, month) if month else None
             if moment:
                 found.append((match.start(), match.end(), moment, True))
-    for match in itertools.chain(_NUMERIC.finditer(value), _DASHED.finditer(value)):
+    for match in itertools.chain(_NUMERIC.finditer(value), _DASHED.finditer(value),
+                                 _SLASHED.finditer(value)):
         moment = _moment(match, int(match["m"])) if 1 <= int(match["m"]) <= 12 else None
         if moment:
             found.append((match.start(), match.end(), moment, False))

@@ -182,13 +182,16 @@ def _nested_has(css: str) -> bool:
     return False
 
 
-def select_pairs(tree: etree._Element, spec: str) -> list[tuple[etree._Element, str]]:
-    """Every node the rule matches with its value (an attribute, or its text content), for
-    callers that judge where a value sits on the page."""
+def select_pairs(tree: etree._Element, spec: str,
+                 read: Callable[[etree._Element], str] | None = None
+                 ) -> list[tuple[etree._Element, str]]:
+    """Every node the rule matches with its value (an attribute, or its text content as
+    ``read`` gives it, :func:`text_content` by default), for callers that judge where a value
+    sits on the page."""
     selector, attr = _compiled(spec)
     pairs = []
     for node in selector(tree):
-        value = node.get(attr) if attr else text_content(node)
+        value = node.get(attr) if attr else (read or text_content)(node)
         if value and value.strip():
             pairs.append((node, value.strip()))
     return pairs
@@ -226,6 +229,13 @@ def select_nodes(tree: etree._Element, spec: str) -> list[etree._Element]:
 def text_content(node: etree._Element) -> str:
     """Text of a node without script/style contents; iterative, so deep trees cannot recurse."""
     return "".join(_iter_text(node))
+
+
+def spaced_text(node: etree._Element) -> str:
+    """Text of a node with a space where a block or ``<br>`` breaks it: a printed date reads
+    its time on the next line (``02.12.2026<br>10:15``, ``<div>1 декабря 2026</div><div>16:35
+    </div>``), which :func:`text_content` glues into one number ("02.12.202610:15")."""
+    return " ".join(block_texts(node))
 
 
 def _iter_text(node: etree._Element) -> Iterator[str]:

@@ -27,6 +27,7 @@ from crawler.extraction.html import (
     select_nodes,
     select_pairs,
     select_values,
+    spaced_text,
     text_content,
 )
 from crawler.extraction.normalize import clean_line
@@ -260,7 +261,8 @@ def _rule_dates(page: ArticleDates, specs: tuple[str, ...], published: bool = Fa
     give the item another article's date once the article's own date moved. ``published``:
     not a stamp marked or labelled as the update ("Обновлено: …") either."""
     return [(rule_source(spec), v) for spec in specs
-            for v in [with_shown_time(n, v, page.now) for n, v in select_pairs(page.tree, spec)
+            for v in [with_shown_time(n, v, page.now)
+                      for n, v in select_pairs(page.tree, spec, spaced_text)
                       if not page.in_chrome(n) and not (published and modified_stamp(n))][:1]]
 
 

@@ -184,6 +184,17 @@ def test_day_month_year_with_dashes(text: str, expected: datetime | None) -> Non
     assert parse_human(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("02/12/2026 22:10", datetime(2026, 12, 2, 22, 10)),  # day first, as the region writes it
+    ("22:10 02/12/2026", datetime(2026, 12, 2, 22, 10)),
+    ("Опубликовано: 2/12/2026", datetime(2026, 12, 2)),
+    ("/news/2026/12/02/", None), ("1/2/26", None), ("12/25/2026", None),
+])
+def test_day_month_year_with_slashes(text: str, expected: datetime | None) -> None:
+    """"02/12/2026 22:10" was no date: the item got htmldate's midnight of that day."""
+    assert parse_human(text) == expected
+
+
 @pytest.mark.parametrize(("value", "hours"), [
     ("Thu, 08 Jan 2026 16:51:00 +00:00", 0), ("Thu, 08 Jan 2026 16:51:00 -05:00", -5),
     ("Thu, 08 Jan 2026 16:51:00 GMT+3", 3), ("Thu, 08 Jan 2026 16:51:00 UTC+03:00", 3),

@@ -578,3 +578,41 @@ def test_a_json_ld_article_naming_the_front_page_with_the_pages_headline_is_kept
              url="https://gorod-news.example/")
     meta, prov = meta_of(page(article("12 марта 2026"), head=own))
     assert (meta.published, prov.fields["published"]) == ("2026-03-12T14:05:00+03:00", "json-ld")
+
+
+@pytest.mark.parametrize(("dateline", "expected"), [
+    ("<div class='date'>12.03.2026<br>14:05</div>", "2026-03-12T14:05:00+03:00"),
+    ("<div class='date'>12 марта 2026<br/>14:05</div>", "2026-03-12T14:05:00+03:00"),
+    ("<div class='date'>14:05<br>12.03.2026</div>", "2026-03-12T14:05:00+03:00"),
+    ("<div class='date'><div class='d'>12 марта 2026</div><div class='t'>14:05</div></div>",
+     "2026-03-12T14:05:00+03:00"),
+    ("<span>12/03/2026 14:05</span>", "2026-03-12T14:05:00+03:00"),
+    # a time on another line of another block is no part of the dateline
+    ("<div class='date'>12.03.2026</div><div class='text'><p>Начало в 14:05. "
+     f"{PROSE}</p></div>", "2026-03-12T00:00:00+03:00"),
+])
+def test_a_printed_date_keeps_the_time_printed_on_its_next_line(dateline: str,
+                                                               expected: str) -> None:
+    """The day and its time on two lines (a ``<br>``, sibling blocks): each line was read on
+    its own and the article published at midnight."""
+    meta, prov = meta_of(page(article(dateline)))
+    assert (meta.published, prov.fields["published"]) == (expected, "visible")
+
+
+def test_a_time_element_with_its_time_on_another_line_gives_that_time() -> None:
+    """``<time datetime="2026-03-12">12.03.2026<br>14:05</time>``: its text was read glued
+    ("12.03.202614:05"), no date, so the day alone gave midnight."""
+    meta, prov = meta_of(page(article(stamp("2026-03-12", "12.03.2026<br>14:05"))))
+    assert (meta.published, prov.fields["published"]) == ("2026-03-12T14:05:00+03:00", "html")
+
+
+def test_a_date_rule_reads_a_date_and_time_on_two_lines() -> None:
+    """A row's date rule on ``<div class="when">12.03.2026<br>14:05</div>``: the rule read
+    the element's text glued ("12.03.202614:05"), which is no date."""
+    row = outlet_from_site_row({"url": "https://gorod-news.example/", "timezone": "Europe/Moscow",
+                                "published": ["div.when"]})
+    html = page(article("<div class='when'>12.03.2026<br>14:05</div>"))
+    prov = Provenance()
+    meta = extract_metadata(parse_html(html), row, URL, provenance=prov)
+    assert (meta.published, prov.fields["published"]) == ("2026-03-12T14:05:00+03:00",
+                                                           "rules:div.when")
