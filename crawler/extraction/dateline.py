@@ -207,7 +207,7 @@ class ArticleDates:
             # td.eTitle, the date printed in its table's last row)
             named = select_nodes(self.tree, "h1, h2, h3, [itemprop=headline], [class*='itle'], "
                                             "[class*='eadline']")
-            titled = [h for h in named if same_headline(text_content(h), self.title)]
+            titled = [h for h in named if same_headline(spaced_text(h), self.title)]
             heads += [h for h in titled if h not in every and not _in_chrome(h, frozenset())]
             match = next((h for h in titled if h in heads), None)
             if match is None:  # an element without children is falsy: no `or` here

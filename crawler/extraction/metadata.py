@@ -150,7 +150,7 @@ def _page_keys(tree: etree._Element, url: str) -> set[str]:
 
 def _page_headlines(tree: etree._Element) -> list[str]:
     """The headlines the page shows or states: its <h1>s and og:title."""
-    shown = [text_content(n) for n in select_nodes(tree, "h1")]
+    shown = [spaced_text(n) for n in select_nodes(tree, "h1")]
     return [t for t in (*shown, *_meta(tree, "og:title")) if title_key(t)]
 
 
@@ -317,17 +317,24 @@ def _name_forms(name: str) -> list[str]:
     return [name, short] if short and short != name else [name]
 
 
-_SUFFIX_SEPARATOR = re.compile(r"\s*[|—–:·•]\s*|\s+-\s+|-(?=\S)")
+_SUFFIX_SEPARATOR = re.compile(r"\s*[|—–:·•»]\s*|\s+-\s+|-(?=\S)")
+# Between a site's name (or a rubric) and the headline after it: "Site: …", "Site » …"
+_PREFIX_SEPARATOR = re.compile(r"\s*[|—–:·•»]\s*|\s+-\s+")
 
 
 def _without_site_name(title: str, names: list[str]) -> str:
-    """``title`` without a trailing " | Site", " — Site" (og:title and <title> often add it):
-    the words after the last separator that are a site name's words, case and quotes aside."""
+    """``title`` without a trailing " | Site", " — Site" (og:title and <title> often add it),
+    else without a leading "Site: ", "Site » " (others, and DataLife Engine's speedbar
+    title, put it first): the words after the last separator, or before the first one, that
+    are a site name's words, case and quotes aside."""
     keys = {title_key(name) for name in names}
     for sep in reversed(list(_SUFFIX_SEPARATOR.finditer(title))):
         head, tail = title[:sep.start()], title[sep.end():]
         if title_key(tail) in keys and title_key(head):
             return head.rstrip()
+    first = _PREFIX_SEPARATOR.search(title)
+    if first and title_key(title[:first.start()]) in keys and title_key(title[first.end():]):
+        return title[first.end():].lstrip()
     return title
 
 
@@ -352,10 +359,11 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
     rubric name in the <h1>); an <h1> that says more than a stray og:title stays. Without
     them, the first <h1> that is no site name or logo, then <title>.
     """
-    found = [(src, clean_line(t)) for src, t in structured if t and clean_line(t)]
     site = {title_key(n) for n in names}
-    h1s = [(node, clean_line(text_content(node))) for node in select_nodes(tree, "h1")]
+    h1s = [(node, clean_line(spaced_text(node))) for node in select_nodes(tree, "h1")]
     h1s = [(node, text) for node, text in h1s if text and title_key(text) not in site]
+    found = [(src, _without_heading_prefix(clean_line(t), h1s)) for src, t in structured
+             if t and clean_line(t)]
     for _node, text in h1s:
         if any(same_headline(text, t) for _src, t in found):
             return h1_source, text
@@ -395,7 +403,7 @@ def _shown_title(tree: etree._Element, found: list[tuple[str, str]]
     """The first stated title (source, text) that another heading of the page shows (the
     theme's headline is an ``<h2>``): one stated wrongly (a JSON-LD headline naming the
     site's front page) does not."""
-    others = [text_content(n) for n in select_nodes(tree, "h2, h3, h4, [itemprop~=headline]")
+    others = [spaced_text(n) for n in select_nodes(tree, "h2, h3, h4, [itemprop~=headline]")
               if n.tag != "h1"]
     return next(((src, t) for src, t in found if any(same_headline(h, t) for h in others)),
                 None)
@@ -406,14 +414,34 @@ def _heading_opening(tree: etree._Element, page_title: str) -> str | None:
     uCoz's ``td.eTitle``) whose text opens the page's <title> before a separator: the
     headline, where the <title> adds the site's names ("Заголовок - Новости Гродно -
     Гродзенская праўда", "Заголовок - 2 Декабря 2026 - Новости - Голос района") that the
-    page declares nowhere else."""
-    for node in select_nodes(tree, "h2, h3, [class*='itle'], [class*='eadline']"):
-        text = clean_line(text_content(node))
+    page declares nowhere else; else one that closes it after a separator, the names put
+    first ("Ивацевичский вестник » Общество » Заголовок", DataLife Engine's)."""
+    texts = [clean_line(spaced_text(node))
+             for node in select_nodes(tree, "h2, h3, [class*='itle'], [class*='eadline']")]
+    for text in texts:
         rest = page_title[len(text):]
         if (text and _word_count(text) >= 2 and page_title.startswith(text)
                 and _SUFFIX_SEPARATOR.match(rest) and title_key(rest)):
             return text
-    return None
+    return next((text for text in texts if _closes(page_title, text)), None)
+
+
+def _closes(stated: str, heading: str) -> bool:
+    """Whether ``heading`` (two words or more) is what ``stated`` says after a separator,
+    the words before it a site's or rubric's name ("Site: Заголовок")."""
+    if not heading or _word_count(heading) < 2 or not stated.endswith(heading):
+        return False
+    head = stated[:-len(heading)]
+    return bool(title_key(head)) and any(sep.end() == len(head)
+                                         for sep in _PREFIX_SEPARATOR.finditer(head))
+
+
+def _without_heading_prefix(stated: str, h1s: list[tuple[etree._Element, str]]) -> str:
+    """``stated`` (og:title, a JSON-LD headline) without the names put before the page's
+    <h1> ("Гродзенская праўда: Заголовок" over ``<h1>Заголовок</h1>``): the <h1> (no site
+    name or logo) being the rest is the evidence; the names made it outweigh the <h1>."""
+    return next((text for node, text in h1s if not logo_heading(node)
+                 and _closes(stated, text)), stated)
 
 
 def htmldate_fallback(tree: etree._Element, url: str) -> Any:
@@ -456,7 +484,7 @@ def rule_headline(tree: etree._Element, specs: tuple[str, ...], names: list[str]
     site = {title_key(n) for n in names}
     first: tuple[str | None, str | None] = (None, None)
     for spec in specs:
-        for node, value in select_pairs(tree, spec):
+        for node, value in select_pairs(tree, spec, spaced_text):
             if title_key(value) and title_key(value) not in site and not (
                     node.tag in ("h1", "h2") and logo_heading(node)):
                 if not stated or any(same_headline(value, t) for _s, t in stated):

@@ -616,3 +616,65 @@ def test_a_date_rule_reads_a_date_and_time_on_two_lines() -> None:
     meta = extract_metadata(parse_html(html), row, URL, provenance=prov)
     assert (meta.published, prov.fields["published"]) == ("2026-03-12T14:05:00+03:00",
                                                            "rules:div.when")
+
+
+def test_an_h1_broken_by_a_line_break_keeps_a_space_there() -> None:
+    """``<h1>Депутаты обсудили<br>ремонт…</h1>``: the title was "обсудилиремонт"."""
+    broken = article("12.03.2026").replace(TITLE, "Депутаты обсудили<br>ремонт дорог в трёх районах")
+    assert meta_of(page(broken))[0].title == TITLE
+    row = outlet_from_site_row({"url": "https://gorod-news.example/", "timezone": "Europe/Moscow",
+                                "title": ["article h1"]})
+    meta = extract_metadata(parse_html(page(broken)), row, URL, provenance=Provenance())
+    assert meta.title == TITLE  # a row's own title rule reads it so too
+
+
+SITE_NAME = "Городские вести"
+
+
+@pytest.mark.parametrize(("head", "heading", "source"), [
+    # the <h1> is the rest: the words before it are names, whatever they are
+    (f'<meta property="og:title" content="{SITE_NAME}: {TITLE}">', f"<h1>{TITLE}</h1>",
+     "rules:h1"),
+    (f'<meta property="og:site_name" content="{SITE_NAME}">'
+     f'<meta property="og:title" content="{SITE_NAME} » {TITLE}">', f"<h1>{TITLE}</h1>",
+     "rules:h1"),
+    # no <h1>: another heading is the rest, or og:site_name names the prefix
+    (f'<meta property="og:title" content="{SITE_NAME}: {TITLE}">', f"<h2>{TITLE}</h2>",
+     "opengraph"),
+    (f'<meta property="og:site_name" content="{SITE_NAME}">'
+     f'<meta property="og:title" content="{SITE_NAME} » {TITLE}">', f"<div>{TITLE}</div>",
+     "opengraph"),
+], ids=["h1-rest", "h1-rest-named", "h2-rest", "site-name-declared"])
+def test_a_site_name_before_the_stated_title_is_dropped(head: str, heading: str,
+                                                        source: str) -> None:
+    """og:title "Site: Headline", "Site » Headline": only a trailing name was dropped, so
+    the item's title began with the site's name (and outweighed the <h1>, having more
+    words)."""
+    main = (f"<article>{heading}<div class='meta'>12.03.2026</div><div class='text'>"
+            f"<p>{PROSE}</p><p>{PROSE}</p></div></article>")
+    meta, prov = meta_of(page(main, head=head))
+    assert (meta.title, prov.fields["title"]) == (TITLE, source)
+
+
+@pytest.mark.parametrize(("page_title", "head", "heading"), [
+    (f"{SITE_NAME} » Общество » {TITLE}", "", f"<h2 class='title'>{TITLE}</h2>"),
+    (f"{SITE_NAME} » {TITLE}", f'<meta property="og:site_name" content="{SITE_NAME}">',
+     f"<div class='x'>{TITLE}</div>"),
+], ids=["dle-speedbar-title", "site-name-declared"])
+def test_a_page_title_with_the_names_first_gives_the_headline(page_title: str, head: str,
+                                                              heading: str) -> None:
+    """DataLife Engine's ``<title>`` "Site » Rubric » Headline", no og:title: the whole of
+    it was the item's title."""
+    html = (f"<html><head><title>{page_title}</title>{head}</head><body><div class='story'>"
+            f"{heading}<div class='text'><p>{PROSE}</p></div></div></body></html>")
+    meta, prov = meta_of(html)
+    assert (meta.title, prov.fields["title"]) == (TITLE, "html")
+
+
+def test_a_stated_title_with_a_colon_and_no_evidence_of_a_name_is_kept() -> None:
+    """No heading is the rest and no site name is the first words: "Власти: …" is the
+    headline as written."""
+    stated = "Власти: ремонт дорог закончат в мае"
+    html = (f"<html><head><meta property='og:title' content='{stated}'><title>{stated}</title>"
+            f"</head><body><div class='story'><p>{PROSE}</p></div></body></html>")
+    assert meta_of(html)[0].title == stated
