@@ -16,10 +16,12 @@ import tempfile
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy import signals
@@ -127,6 +129,7 @@ class SiteCrawl(OutletSpider):
         self._run_token = uuid.uuid4().hex  # private: not one of the JOBDIR identity's arguments
         self.article_keys: set[str] = set()  # request_key of each article request made
         self.zone_round = False  # the home-link zone samples were asked for (or not needed)
+        self.dates_judged = False  # the feeds' and news sitemaps' dates were checked
         self.listings_walked = False  # the home pages' paged lists were walked (or not needed)
 
     def setup_sites(self) -> None:
@@ -338,7 +341,7 @@ class SiteCrawl(OutletSpider):
             yield from self.sample_article(state, response)
         elif step == "sample":
             state.samples.append(response)
-            state.page_offsets.update(self.page_offsets(response))
+            state.page_offsets.update(self.page_offsets(response, state))
             yield from self.frame_samples(response, state)
         elif step in HTML_STEPS and not isinstance(response, TextResponse):
             self.crawler.stats.inc_value(f"discovery/{step}/not_html")
@@ -399,12 +402,16 @@ class SiteCrawl(OutletSpider):
                              state.key, response.url, url)
         return request
 
-    def page_offsets(self, response: Response) -> list[timedelta]:
-        """The UTC offsets a zone sample prints (none from a page over the caps)."""
+    def page_offsets(self, response: Response, state: disc.SiteState) -> list[timedelta]:
+        """The UTC offsets a zone sample prints (none from a page over the caps); the date it
+        prints is kept to check its source's (``judge_source_dates``)."""
         if not isinstance(response, TextResponse):
             return []
         try:
-            return disc.printed_offsets(parse_page(response.text))
+            tree = parse_page(response.text)
+            if (printed := disc.page_published(tree)) is not None:
+                state.sample_dates[response.meta.get(SAMPLE_OF, "")] = printed
+            return disc.printed_offsets(tree)
         except PageOverCap as exc:  # read on the event loop: it would hold the crawl
             self.crawler.stats.inc_value("discovery/sample/over_cap")
             self.logger.warning("Discovery: the zone sample %s was not read for its dates: %s "
@@ -784,7 +791,7 @@ class SiteCrawl(OutletSpider):
             if self.outlet_of(url) is not state.outlet:
                 offsite[urlsplit(url).hostname or url] += 1
             yield from self.candidate(state, disc.Candidate(
-                url, entry.published, None, "feed", entry.title))
+                url, entry.published, None, "feed", entry.title, response.url))
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
         self.note_feed_skips(response.url, skips)
         if offsite:
@@ -839,7 +846,7 @@ class SiteCrawl(OutletSpider):
                 continue
             yield from self.sitemap_candidate(state, disc.Candidate(
                 url, record.published, disc.url_day(url),
-                "news_sitemap" if record.news else "sitemap", record.title), recent)
+                "news_sitemap" if record.news else "sitemap", record.title, response.url), recent)
         yield from self.child_sitemaps(state, response.url, children, depth)
         if records:
             return
@@ -937,9 +944,15 @@ class SiteCrawl(OutletSpider):
             self.crawler.stats.inc_value("discovery/not_article")
             return
         key = self.article_key(outlet, found.url)
+        self.note_source_date(state, found)
+        if found.source in state.untrusted:  # a late entry of a source whose dates proved wrong
+            found = replace(found, published=None)
         gap = self.window_gap(found)
         if self.backfill and gap is not None and gap[1] and key not in state.candidates:
             self.crawler.stats.inc_value("discovery/out_of_window_links")
+            if found.channel in disc.PUBLICATION_DATED and found.source \
+                    and len(state.ruled_out) < self.limits["max_urls"]:
+                state.ruled_out.append(found)  # back should its source's dates prove wrong
             return  # its date rules the window out: it must not take a place under the bound
         dropped, new = state.over_limit, key not in state.candidates
         held = state.add(found, key, self.limits["max_urls"], disc.closeness(gap))
@@ -955,6 +968,63 @@ class SiteCrawl(OutletSpider):
         if (found.channel != "home" and self.near_window(found, outlet)
                 and (request := self.sample(state, found, key))):
             yield request
+
+    @staticmethod
+    def note_source_date(state: disc.SiteState, found: disc.Candidate) -> None:
+        """Count the publication date a feed or news sitemap gave (``judge_source_dates``)."""
+        if found.source and found.published is not None \
+                and found.channel in disc.PUBLICATION_DATED:
+            state.source_dates.setdefault(found.source, Counter())[found.published] += 1
+
+    def source_date_samples(self, state: disc.SiteState) -> list[scrapy.Request]:
+        """Judge the sources' dates (``judge_source_dates``), then zone samples among the
+        entries of those found wrong: their dates had kept them from being read for the
+        zone (a feed dated days after the window left the site in its feed's UTC)."""
+        wrong = self.judge_source_dates(state)
+        return [request for key, found in list(state.candidates.items())
+                if found.source in wrong and (request := self.sample(state, found, key))]
+
+    def judge_source_dates(self, state: disc.SiteState) -> set[str]:
+        """Stop trusting a feed's or news sitemap's dates for the window when they prove no
+        publication dates: one instant for every entry (the build time), or most pages read
+        printing another date than the one it gave them. Its entries are then fetched and
+        judged by their pages, and that is said: trusted, they kept the window's articles
+        out without a word. Returns those sources."""
+        wrong = self.wrong_date_sources(state)
+        for source, reason in wrong.items():
+            channel = next((f.channel for f in [*state.candidates.values(), *state.ruled_out]
+                            if f.source == source), "feed")
+            held = state.undate(source, lambda f: disc.closeness(self.window_gap(f)),
+                                lambda url: self.article_key(state.outlet, url),
+                                self.limits["max_urls"])
+            self.crawler.stats.inc_value(f"discovery/{channel}/dates_untrusted")
+            self.logger.warning(
+                "%s: the dates %s gives are not its articles' publication dates (%s): its %d "
+                "entries are fetched and dated by their pages (counted in discovery/%s/"
+                "dates_untrusted)", state.key, source, reason, held, channel)
+        return set(wrong)
+
+    def wrong_date_sources(self, state: disc.SiteState) -> dict[str, str]:
+        """The sources whose dates the evidence refutes, each with why."""
+        wrong = {source: f"all its {sum(given.values())} entries are dated {min(given)}"
+                 for source, given in state.source_dates.items()
+                 if source not in state.untrusted and disc.one_instant(given)}
+        tz = ZoneInfo(state.zone())  # not settled yet: the zone the pages read vote for
+        votes: dict[str, list[bool]] = {}
+        for key, printed in state.sample_dates.items():
+            found = state.candidates.get(key)
+            if found is None or found.source in (None, *state.untrusted) \
+                    or found.published is None \
+                    or found.channel not in disc.PUBLICATION_DATED:
+                continue
+            votes.setdefault(found.source, []).append(
+                disc.dates_disagree(printed, found.published, tz))
+        for source, said in votes.items():
+            if source not in wrong and sum(said) >= disc.MIN_DISAGREEING \
+                    and 2 * sum(said) > len(said):
+                wrong[source] = (f"{sum(said)} of the {len(said)} pages read print another "
+                                 "date than it gave them")
+        return wrong
 
     def window_gap(self, found: disc.Candidate) -> tuple[int, bool] | None:
         """:func:`disc.window_gap` against this run's window (without one: today, so the
@@ -989,9 +1059,11 @@ class SiteCrawl(OutletSpider):
         one more round of zone samples when a site's only candidates are home-page links)."""
         if self.released:
             return
-        # rounds of requests before the release, each once: the home pages' paged lists, then
-        # zone samples among home-page links
-        for done, make in (("listings_walked", self.home_listings),
+        # rounds of requests before the release, each once: zone samples among the entries of
+        # feeds whose dates proved wrong, the home pages' paged lists, then zone samples among
+        # home-page links
+        for done, make in (("dates_judged", self.source_date_samples),
+                           ("listings_walked", self.home_listings),
                            ("zone_round", self.home_link_samples)):
             if not getattr(self, done):
                 setattr(self, done, True)

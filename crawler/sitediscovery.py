@@ -22,7 +22,7 @@ import heapq
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from typing import Any
@@ -73,6 +73,12 @@ _ID_PARAM = re.compile(r"(?i)^(?:p|id|nid|aid|(?:news|article|post|story|element
                        r"|entry|material|publication|record)_?id)$")
 PUBLICATION_DATED = frozenset({"feed", "news_sitemap"})  # channels whose dates are publication
 UNDATED = (1, 0)  # the closeness of a candidate nothing dates: after every dated one
+# A source's dates are not its articles' publication dates when all its entries (this many at
+# least) carry one instant (the feed's build time), or when most pages read, two at least,
+# print a date further than SOURCE_DATE_SLACK from the one it gave them.
+MIN_ONE_INSTANT = 3
+MIN_DISAGREEING = 2
+SOURCE_DATE_SLACK = timedelta(hours=6)
 MAX_PRIORITY_GAP = 30  # article request priorities: 0 (in the window) down to -31 (undated)
 
 
@@ -85,6 +91,7 @@ class Candidate:
     day: date | None  # the day a date archive or dated URL gives
     channel: str  # feed, news_sitemap, sitemap, archive, home
     title: str | None = None  # the title the feed or news sitemap gave
+    source: str | None = None  # the feed or sitemap that listed it
 
     def moment(self) -> datetime | date | None:
         return self.published or self.day
@@ -375,6 +382,35 @@ def printed_offsets(tree: etree._Element) -> list[timedelta]:
         clock = next((o for v in published if (m := dates.parse_iso(v)) is not None
                       and m.utcoffset() == timedelta(0) and (o := shown_offset(m, printed))), None)
     return [offset or clock for offset in found] if clock else found
+
+
+def page_published(tree: etree._Element) -> datetime | None:
+    """The publication date a page gives: its machine-readable one (JSON-LD, meta tags), else
+    the date it prints by its headline (naive); not any ``<time>`` of the page (a sidebar's,
+    today's in the header), which would refute a source's right dates."""
+    machine: list[str] = [v for obj in json_ld_objects(tree)
+                          for k in ("datePublished", "dateCreated")
+                          if isinstance(v := obj.get(k), str)]
+    machine += all_values(tree, ('meta[property="article:published_time"] @content',
+                                 'meta[itemprop="datePublished"] @content'))
+    for value in machine:
+        if (moment := dates.parse_iso(value)) is not None:
+            return moment
+    return ArticleDates(tree).visible()
+
+
+def one_instant(given: Counter[datetime]) -> bool:
+    """Whether a source gave every entry one same date (at least MIN_ONE_INSTANT of them): its
+    build time, not when each was published."""
+    return len(given) == 1 and sum(given.values()) >= MIN_ONE_INSTANT
+
+
+def dates_disagree(printed: datetime, given: datetime, tz: Any) -> bool:
+    """Whether the date a page prints (naive: in the site's zone ``tz``) is not the one its
+    source gave it, beyond SOURCE_DATE_SLACK (an edit minutes later, a zone misread)."""
+    printed = printed if printed.tzinfo else printed.replace(tzinfo=tz)
+    given = given if given.tzinfo else given.replace(tzinfo=tz)
+    return abs(printed - given) > SOURCE_DATE_SLACK
 
 
 def shown_offset(machine: datetime, printed: datetime) -> timedelta | None:
@@ -904,6 +940,13 @@ class SiteState:
     listing_days: dict[str, str] = field(default_factory=dict)
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
     sampled: dict[str, str] = field(default_factory=dict)  # article key -> the URL sampled
+    sample_dates: dict[str, datetime] = field(default_factory=dict)  # key -> date it printed
+    # the publication dates each feed or news sitemap gave (by its URL); the entries a date
+    # of theirs put out of the window (kept, should those dates prove no publication dates);
+    # the sources whose dates proved none
+    source_dates: dict[str, Counter[datetime]] = field(default_factory=dict)
+    ruled_out: list[Candidate] = field(default_factory=list)
+    untrusted: set[str] = field(default_factory=set)
     robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware
     landed: str | None = None  # scheme://host the home page moved to (www./bare, https)
     over_limit: int = 0  # candidates dropped at the bound (newcomers or held ones evicted)
@@ -968,6 +1011,22 @@ class SiteState:
             return True
         return False
 
+    def undate(self, source: str, near: Callable[[Candidate], tuple[int, int]],
+               key_of: Callable[[str], str], limit: int) -> int:
+        """Forget the dates ``source`` gave (they proved no publication dates): its candidates
+        are placed again by what else dates them (``near``), and those its dates had put out
+        of the window come back, within ``limit``; returns how many it holds."""
+        self.untrusted.add(source)
+        for key, found in list(self.candidates.items()):
+            if found.source == source and found.published is not None:
+                self.candidates[key] = undated = replace(found, published=None)
+                self._hold(key, near(undated))
+        for found in [f for f in self.ruled_out if f.source == source]:
+            self.ruled_out.remove(found)
+            undated = replace(found, published=None)
+            self.add(undated, key_of(found.url), limit, near(undated))
+        return sum(found.source == source for found in self.candidates.values())
+
     def zone(self) -> str:
         """The row's zone, else the one most dates on pages carry, else feeds' and sitemaps',
         else its country domain's (one zone only), else UTC."""
@@ -990,18 +1049,22 @@ class SiteState:
         sitemap or a date archive (they list the site's past, dated or not), or feeds and news
         sitemaps one of whose entries is dated on or before ``since`` (they list the newest
         only: a DataLife Engine feed of 3 left a week's window with nothing). True without a
-        window or without such candidates."""
+        window or without such candidates. A source whose dates proved no publication dates
+        tells nothing either way: alone, it is not taken to reach back."""
         if since is None:
             return True
-        days = []
+        days, unsure = [], False
         for found in self.candidates.values():
             if found.channel == "home":
+                continue
+            if found.source in self.untrusted:
+                unsure = True
                 continue
             moment = found.moment()
             if found.channel not in PUBLICATION_DATED or moment is None:
                 return True
             days.append(moment.date() if isinstance(moment, datetime) else moment)
-        return not days or min(days) <= since
+        return min(days) <= since if days else not unsure
 
     def chosen(self, since: date | None = None) -> list[tuple[str, Candidate, int]]:
         """Candidates to fetch, each with its article key and request priority, closest to the

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -890,3 +891,48 @@ def test_a_timezone_without_an_address_is_a_usage_error() -> None:
 
     with pytest.raises(UsageError, match="-a timezone goes with -a url"):
         SiteSpider.check_arguments(timezone="UTC")
+
+
+def test_a_source_giving_every_entry_one_instant_is_dated_by_its_build_time() -> None:
+    built = datetime(2026, 12, 4, 5, 0, tzinfo=ZoneInfo("Europe/Minsk"))
+    assert disc.one_instant(Counter({built: 12}))
+    assert not disc.one_instant(Counter({built: 2}))  # too few to tell
+    assert not disc.one_instant(Counter({built: 6, built - timedelta(hours=1): 6}))
+
+
+def test_a_page_date_far_from_its_sources_disagrees_a_near_one_does_not() -> None:
+    minsk = ZoneInfo("Europe/Minsk")
+    given = datetime(2026, 12, 4, 5, 0, tzinfo=minsk)
+    assert disc.dates_disagree(datetime(2026, 12, 2, 9, 15), given, minsk)  # naive: site's
+    assert not disc.dates_disagree(datetime(2026, 12, 4, 4, 40), given, minsk)
+    assert not disc.dates_disagree(datetime(2026, 12, 4, 2, 0, tzinfo=ZoneInfo("UTC")), given,
+                                   minsk)  # one instant on another clock
+
+
+def test_a_page_gives_its_machine_date_else_the_one_it_prints() -> None:
+    machine = ('<html><head><meta property="article:published_time" '
+               'content="2026-12-02T09:15:00+03:00"></head><body><h1>Заголовок новости</h1>'
+               '<p>Текст.</p></body></html>')
+    assert disc.page_published(parse_html(machine)) == datetime.fromisoformat(
+        "2026-12-02T09:15:00+03:00")
+    printed = ('<html><body><article><h1>Заголовок новости района</h1><div class="date">'
+               "02.12.2026 09:15</div><p>Текст новости района, достаточно длинный.</p>"
+               "</article></body></html>")
+    assert disc.page_published(parse_html(printed)) == datetime(2026, 12, 2, 9, 15)
+
+
+def test_a_source_whose_dates_proved_wrong_is_undated_and_its_ruled_out_entries_return(
+        ) -> None:
+    outlet = outlet_from_site_row({"url": "http://gazeta.test/", "key": "gazeta.test",
+                                   "timezone": "Europe/Minsk"})
+    state = disc.SiteState({"url": "http://gazeta.test/"}, outlet)
+    built = datetime(2026, 12, 9, 5, 0, tzinfo=ZoneInfo("Europe/Minsk"))
+    feed = "http://gazeta.test/rss.xml"
+    held = disc.Candidate("http://gazeta.test/news/1-a/", built, None, "feed", None, feed)
+    state.add(held, "/news/1-a/", 10)
+    state.ruled_out.append(replace(held, url="http://gazeta.test/news/2-b/"))
+    assert not state.reach_back(date(2026, 12, 2))
+    kept = state.undate(feed, lambda found: disc.UNDATED, lambda url: urlsplit(url).path, 10)
+    assert kept == 2 and feed in state.untrusted and not state.ruled_out
+    assert all(found.published is None for found in state.candidates.values())
+    assert not state.reach_back(date(2026, 12, 2))  # its entries tell nothing of the reach

@@ -1572,3 +1572,20 @@ def test_an_alias_whose_canonical_cannot_be_fetched_is_the_article(tmp_path: Pat
                             tmp_path / "again.jsonl")
     by_url = {i["url"]: i for i in again.values()}
     assert all(by_url[item["url"]]["text"] == item["text"] for item in result.items)
+
+
+@pytest.mark.parametrize("form", anysite.BUILD_TIME_FORMS)
+def test_a_source_dated_by_its_build_time_is_not_trusted_for_the_window(tmp_path: Path,
+                                                                         form: str) -> None:
+    """A feed or news sitemap dating its entries by when it was built (one instant for all,
+    or minutes apart) while the pages print their real dates: trusted, its dates put every
+    entry out of the window but the few read early for the zone (exit 0, no word). Its
+    dates are dropped for the window, its entries fetched and dated by their pages, and
+    that is said."""
+    shape = anysite.build_time_dates_site(form)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "published")
+    channel = form.split("_")[0] if form.startswith("feed") else "news_sitemap"
+    assert result.stats[f"discovery/{channel}/dates_untrusted"] == 1
+    assert "are not its articles' publication dates" in result.log

@@ -1040,3 +1040,30 @@ def mobile_edition_site(label: str, how: str) -> tuple[AnySite, VirtualSite]:
                 1)
         mobile.add(path, Page(body, content_type=page.content_type))
     return shape, mobile
+
+
+BUILD_TIME_FORMS = ("feed_one_instant", "news_sitemap_build_minutes")
+
+
+def build_time_dates_site(form: str) -> AnySite:
+    """A source whose dates are its build time, not publication: an RSS feed dating every
+    entry 9 January 05:00 (after the window by days), or a news sitemap dating its entries
+    minutes apart before 6 January 05:00 (a day after it, each a little earlier); the pages
+    print their real dates (JSON-LD), four of seven in the window. No other source: the home
+    page links nothing; +03:00."""
+    host = f"{form.replace('_', '-')}.test"
+    site, zone, inside, outside = _site(host, 3, 1900, "/news/{n}-sobytie-rayona/", "jsonld",
+                                        [])
+    golds = inside + outside
+    if form == "feed_one_instant":
+        built = datetime(2026, 1, 9, 5, 0, tzinfo=zone)
+        site.add("/rss.xml", rss([replace(g, published=built) for g in golds]))
+        head = '<link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+    else:
+        built = datetime(2026, 1, 6, 5, 0, tzinfo=zone)
+        site.add("/sitemap.xml", news_urlset([(g.url, g.title, built - timedelta(minutes=i))
+                                              for i, g in enumerate(golds)]))
+        head = ""
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    site.add("/", chrome(host, section_html(host, []), head))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
