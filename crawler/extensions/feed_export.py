@@ -351,10 +351,21 @@ class CheckedFeedExporter(FeedExporter):
     def _warn_if_emptied(self, slot: FeedSlot) -> None:
         if slot.feed_options.get("overwrite") and self.settings.getbool(
                 "FEED_WARN_EMPTY_OVERWRITE", True):
-            logger.warning("Feed %s was overwritten with no items: this run exported nothing "
-                           "new (articles already exported are skipped, see the state store)."
-                           " Use -o to append instead of -O to overwrite.", slot.uri)
+            logger.warning("Feed %s was overwritten with no items: %s Use -o to append "
+                           "instead of -O to overwrite.", slot.uri, self._why_empty())
             self.stats.inc_value("feeds/overwritten_empty")
+
+    def _why_empty(self) -> str:
+        """Why a run exported nothing, as far as the state store tells: articles it skipped
+        as already exported, else none (a fresh data folder was told articles were skipped
+        when the run had found none of the window's)."""
+        known = sum(int(self.stats.get_value(name) or 0)
+                    for name in ("incremental/skipped_known", "incremental/unchanged"))
+        if known:
+            return (f"this run exported nothing new ({known} article(s) already exported were "
+                    "skipped, see the state store).")
+        return ("this run exported nothing, and skipped no article as already exported: it "
+                "found none to export (see the run report's alarms and completeness).")
 
     async def close_spider(self, spider: Any, reason: str | None = None) -> None:
         if reason in REFUSED_REASONS:  # it crawled nothing: an -O file it shares (with the

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+from types import SimpleNamespace
 
 import pytest
 
-from crawler.extensions.feed_export import _WriteAll
+from crawler.extensions.feed_export import CheckedFeedExporter, _WriteAll
 
 
 class Dribble(io.RawIOBase):
@@ -35,3 +36,19 @@ def test_a_write_that_cannot_finish_raises() -> None:
     raw = Dribble(limit=3, capacity=5)
     with pytest.raises(OSError, match="short write"):
         _WriteAll(raw).write(b'{"id": "x"}\n')
+
+
+class Stats(dict):
+    def get_value(self, key: str, default=None):
+        return self.get(key, default)
+
+
+@pytest.mark.parametrize(("stats", "said"), [
+    ({}, "skipped no article as already exported"),
+    ({"incremental/skipped_known": 3}, "3 article(s) already exported were skipped"),
+    ({"incremental/unchanged": 2}, "2 article(s) already exported were skipped")])
+def test_an_empty_export_says_articles_were_skipped_only_when_some_were(stats, said) -> None:
+    """A fresh data folder whose run found nothing was told "articles already exported are
+    skipped": none had been."""
+    exporter = SimpleNamespace(stats=Stats(stats))
+    assert said in CheckedFeedExporter._why_empty(exporter)
