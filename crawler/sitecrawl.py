@@ -34,6 +34,7 @@ from archive.urls import desktop_host, site_host
 from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted, note_superseded
+from crawler.extensions.run_verdict import WINDOW_UNREACHED_PREFIX
 from crawler.extraction import BlockedPage, NotAnArticle, limits
 from crawler.extraction.dates import iso, localise, parse_iso
 from crawler.extraction.html import document_base, parse_html
@@ -49,6 +50,7 @@ from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED, content_type
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
 from crawler.pageoutcomes import count_no_article
+from crawler.pipelines.date_window import OLDEST_DAY_PREFIX
 from crawler.removals import ArticleRemoved, asked_url
 from crawler.siteoutlets import (
     SiteRowError,
@@ -161,6 +163,30 @@ class SiteCrawl(OutletSpider):
 
     def closed(self, reason: str) -> None:
         withdraw(self.registry)
+        if reason == "finished":
+            for state in self.sites.values():
+                self.window_reached(state)
+
+    def window_reached(self, state: disc.SiteState) -> None:
+        """Say (and count, for the run's alarm) a window run whose discovery never reached back
+        to ``since``: the site's articles came from its home page's list alone, the oldest
+        of them is newer than ``since``, and the list could be walked no further (no pager,
+        or one not read as such: ``?start=N``, a script's "Показать ещё"). The window's
+        older articles were never found; the run had ended healthy with none."""
+        if not state.home_only or state.listing_stop in ("older_than_window", "max_pages"):
+            return
+        assert self.since is not None
+        oldest = self.crawler.stats.get_value(f"{OLDEST_DAY_PREFIX}{state.key}")
+        if not isinstance(oldest, str) or oldest <= self.since.isoformat():
+            return
+        self.crawler.stats.set_value(f"{WINDOW_UNREACHED_PREFIX}{state.key}", oldest)
+        walked = ("its home page shows no next page of its list" if state.listing_stop is None
+                  else f"the walk of its home page's list ended ({state.listing_stop})")
+        self.logger.error(
+            "%s: discovery never reached the window: the oldest article found is of %s, after "
+            "since=%s, and %s: the window's older articles were not found (a pager not read "
+            "as one? give the site's archive or sitemap in its row)", state.key, oldest,
+            self.since.isoformat(), walked)
 
     # --- outlets of this run ------------------------------------------------------------------
     @property
@@ -1089,6 +1115,7 @@ class SiteCrawl(OutletSpider):
                     "headline linking a short id); check the address", outlet.key)
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
             chosen = state.chosen(self.since if self.backfill else None)
+            state.home_only = self.backfill and any(c.channel == "home" for _, c, _ in chosen)
             self.note_bound(state, chosen)
             for key, found, priority in chosen:
                 if key not in state.sampled:
@@ -1198,7 +1225,8 @@ class SiteCrawl(OutletSpider):
                                 seen=seen | {keys[link.url] for link in new}, prior=span,
                                 ascending=ascending)
         else:
-            self.crawler.stats.inc_value(f"discovery/listing_stop/{reason or 'last_page'}")
+            state.listing_stop = reason or "last_page"
+            self.crawler.stats.inc_value(f"discovery/listing_stop/{state.listing_stop}")
             if reason == "max_pages":
                 self.logger.warning("%s: the home page's list was read for %d pages "
                                     "(SITE_MAX_ARCHIVE_PAGES): %s articles not found",

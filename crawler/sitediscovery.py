@@ -938,6 +938,8 @@ class SiteState:
     listings: list[str] = field(default_factory=list)  # second pages of home pages' lists
     # the first and last day (``day_span``) the links of the page naming each listing carry
     listing_days: dict[str, str] = field(default_factory=dict)
+    listing_stop: str | None = None  # why the walk of the home page's list ended (if walked)
+    home_only: bool = False  # a window run read its articles from home-page lists alone
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
     sampled: dict[str, str] = field(default_factory=dict)  # article key -> the URL sampled
     sample_dates: dict[str, datetime] = field(default_factory=dict)  # key -> date it printed

@@ -53,6 +53,9 @@ ARCHIVE_SILENT_DAYS = "discovery/archive_silent_days/"
 ARCHIVE_SILENT_MIN_DAYS = 2  # a district paper may publish nothing on one day; not on two
 # + outlet key: later listing pages a page's pager linked that then failed (a 404)
 PAGING_BROKEN_PREFIX = "discovery/paging_broken/"
+# + outlet key: the oldest day a window run's articles gave, when discovery never reached
+# back to the window's start (crawler.sitecrawl.SiteCrawl.window_reached)
+WINDOW_UNREACHED_PREFIX = "discovery/window_unreached/"
 # + outlet key: its feeds that gave no entry with a link (empty, or links gone from entries)
 SILENT_FEEDS = "discovery/silent_feeds/"
 MAX_SILENT_FEEDS = 5
@@ -316,6 +319,9 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "paging_broken": {key.removeprefix(PAGING_BROKEN_PREFIX): int(value)
                           for key, value in sorted(stats.items())
                           if key.startswith(PAGING_BROKEN_PREFIX) and _number(value)},
+        "window_unreached": {key.removeprefix(WINDOW_UNREACHED_PREFIX): str(value)
+                             for key, value in sorted(stats.items())
+                             if key.startswith(WINDOW_UNREACHED_PREFIX)},
         "sources_gone": {key.removeprefix(SOURCES_GONE_PREFIX + "urls/"): list(value)
                          for key, value in sorted(stats.items())
                          if key.startswith(SOURCES_GONE_PREFIX + "urls/")
@@ -482,6 +488,11 @@ def discovery_alarms(summary: dict[str, Any], said: frozenset[str] = frozenset()
                       "repeated page 1 (see the log: 'Listing page …'): the walk stopped "
                       "there, and the older articles past it were not found; has its paging "
                       "changed?")
+    for outlet, oldest in (summary.get("window_unreached") or {}).items():
+        alarms.append(f"{outlet}: discovery never reached the window: the oldest article found "
+                      f"is of {oldest}, after its start, and no listing could be walked further "
+                      "back (see the log: 'discovery never reached the window'): the window's "
+                      "older articles were not found")
     for outlet, urls in (summary.get("sources_gone") or {}).items():
         alarms.append(f"{outlet}: {len(urls)} feed(s), listing(s) or sitemap(s) its discovery "
                       f"names gone (HTTP 404/410, or an HTML page in place of a feed): "

@@ -10,6 +10,8 @@ from scrapy.exceptions import DropItem
 from crawler.extraction.dates import day_in_window, parse_iso
 from crawler.items import Article
 
+OLDEST_DAY_PREFIX = "articles/oldest_day/"  # + outlet key: the oldest day an article gave
+
 
 class DateWindowPipeline:
     """Drop articles published outside the spider's ``-a since/until`` window."""
@@ -32,6 +34,10 @@ class DateWindowPipeline:
             self.crawler.stats.inc_value("articles/undated_in_backfill")
             raise DropItem(f"{item.url} has no publication date to check against the window",
                            log_level="INFO")
+        # the oldest day an outlet's pages gave, in the window or not: whether discovery
+        # reached back to ``since`` at all (crawler.sitecrawl.SiteCrawl.window_reached)
+        self.crawler.stats.min_value(f"{OLDEST_DAY_PREFIX}{item.source}",
+                                     published.date().isoformat())
         if not day_in_window(published.date(), since, until):
             self.crawler.stats.inc_value("articles/out_of_window")
             raise DropItem(f"{item.url} published {item.published}, outside the window",

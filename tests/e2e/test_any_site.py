@@ -1589,3 +1589,22 @@ def test_a_source_dated_by_its_build_time_is_not_trusted_for_the_window(tmp_path
     channel = form.split("_")[0] if form.startswith("feed") else "news_sitemap"
     assert result.stats[f"discovery/{channel}/dates_untrusted"] == 1
     assert "are not its articles' publication dates" in result.log
+
+
+def test_a_window_discovery_never_reached_alarms(tmp_path: Path) -> None:
+    """The home page lists the newest articles, all after the window, and a script's "Показать
+    ещё" button with no address: nothing leads further back. The run found none of the
+    window's articles and ended healthy (exit 0), its export warning saying articles already
+    exported were skipped in a fresh data folder; it alarms, saying discovery never reached
+    the window."""
+    shape = anysite.worded_pager_site("load_more")
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 1 and not result.items
+    report = json.loads(sorted((result.data_dir / "reports").glob("*.json"))[-1].read_text(
+        "utf-8"))
+    assert any("discovery never reached the window" in alarm for alarm in report["alarms"])
+    assert result.stats["discovery/window_unreached/" + urlsplit(shape.url).hostname] \
+        > WINDOW["since"]
+    assert "already exported were skipped" not in result.log
+    assert "skipped no article as already exported" in result.log

@@ -1067,3 +1067,40 @@ def build_time_dates_site(form: str) -> AnySite:
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     site.add("/", chrome(host, section_html(host, []), head))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+# A home page's list paged in a way no page scheme names: the link to the next page, its
+# words, and the address of page n (None: a script's button, no address at all)
+WORDED_PAGERS = {"start": ("Следующая", "/news/?start={offset}"),  # Joomla
+                 "offset": ("« Предыдущие новости", "/news/?offset={offset}"),
+                 "folder": ("Далее", "/news/{n}/"),
+                 "load_more": ("Показать ещё", None)}
+
+
+def worded_pager_site(form: str) -> AnySite:
+    """No feed, no sitemap, undated ``/news/<id>-<slug>/`` URLs: the home page lists the six
+    newest articles, all after the window, and a link to the next six (``WORDED_PAGERS``:
+    no ``rel="next"``, no page number of a known scheme) or a script's "Показать ещё" button
+    with no address; the window's articles lie on the third page and later; +03:00."""
+    host = f"worded-{form.replace('_', '-')}.test"
+    zone = timezone(timedelta(hours=3))
+    site = VirtualSite(host)
+    start = datetime.combine(SINCE, datetime.min.time(), zone) - timedelta(days=6)
+    posts = dated_posts(site, start, timedelta(hours=7), 40, "/news/{n}-novost-goroda/")
+    newest = posts[::-1]
+    words, address = WORDED_PAGERS[form]
+    for n in range(1, 8):
+        chunk = newest[(n - 1) * 6:n * 6]
+        more = (f'<a href="{escape(address.format(n=n + 1, offset=n * 6))}">{escape(words)}</a>'
+                if address else f'<button data-url="/ajax/news/{n + 1}" onclick="more(this)">'
+                f"{words}</button>")
+        body = (section_html(host, [(g.url, g.title) for g in chunk])
+                + (f'<div class="more">{more}</div>' if n < 7 else ""))
+        if n == 1:
+            site.add("/", chrome(host, body))
+        elif address:
+            site.add(address.format(n=n, offset=(n - 1) * 6), chrome(host, body))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
+    return AnySite(site, f"http://{host}/", zone, inside,
+                   [g.url for g in posts if g not in inside])

@@ -361,3 +361,13 @@ def test_feed_links_to_other_hosts_alarm_only_when_the_outlet_got_no_link() -> N
                       "(e.g. http://t.co/x): a click tracker, or has the site moved?"]
     offered = {**offhost, "discovery/offered/belta": 4}  # an aggregator's links beside its own
     assert judge(summarize(stats(4, 0, **offered)), NO_HISTORY, 0.8).alarms == []
+
+
+def test_a_window_discovery_never_reached_alarms() -> None:
+    """A site crawl's window whose discovery stopped short of ``since`` (the oldest article
+    found newer, no listing walked further): a healthy run with none of its articles."""
+    summary = summarize({**stats(0, 0), "discovery/window_unreached/gazeta.test": "2026-01-07"})
+    alarms = judge(summary, NO_HISTORY, 0.8).alarms
+    assert any(a.startswith("gazeta.test: discovery never reached the window") and
+               "2026-01-07" in a for a in alarms)
+    assert judge(summarize(stats(0, 0)), NO_HISTORY, 0.8).alarms == []
