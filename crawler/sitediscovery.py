@@ -573,7 +573,48 @@ def next_page_link(tree: Any, links: list[str], url: str, page: int) -> str | No
                 PAGE_PARAM.match(k) and v == str(page + 1) for k, v in parse_qsl(parts.query))
                 or parts.query.lower() == f"page{page + 1}"):
             return link  # (a home page's pager may lead to /news/?page=2; later pages stay)
-    return None
+    return worded_next(tree, url)
+
+
+# What a link to a list's next (older) page says, whole, when its address follows no page
+# scheme (Joomla's ?start=10, ?offset=10, /news/2/): "Далее", "Следующая »", "Показать ещё"
+NEXT_WORDS = frozenset({
+    "следующая", "следующая страница", "следующие", "далее", "дальше", "вперёд", "вперед",
+    "показать ещё", "показать еще", "загрузить ещё", "загрузить еще",
+    "ещё новости", "еще новости", "больше новостей", "предыдущие новости",
+    "предыдущие записи", "более ранние новости", "старые записи", "наступная", "далей",
+    "яшчэ", "паказаць яшчэ", "next", "next page", "older", "older posts", "older entries",
+    "more news", "load more", "show more"})  # not a bare "Ещё", "More": a menu's
+_NOT_WORDS = re.compile(r"[\s«»‹›<>→←⟶….,:;!|/\\()\[\]-]+")
+_LAST_NUMBER = re.compile(r"(\d{1,6})(?!.*\d)")
+
+
+def worded_next(tree: Any, url: str) -> str | None:
+    """The next page of a list whose pager only its words tell ("Следующая" to ``?start=10``):
+    the one address on the site that every link saying so (text or title, whole: not "Читать
+    далее") leads to, no article's, numbered past this page (a page's "Следующие новости"
+    back to newer ones is no next page). Teasers' "Далее" links to their articles are
+    several addresses: none is taken."""
+    base, here = document_base(tree, url), urlsplit(url)
+    found: set[str] = set()
+    for node in select_nodes(tree, "a[href]"):
+        words = {_NOT_WORDS.sub(" ", text).strip().lower()
+                 for text in (text_content(node)[:60], node.get("title") or "")}
+        if not words & NEXT_WORDS:
+            continue
+        link = joined(base, node.get("href") or "")
+        parts = urlsplit(link)
+        if parts.hostname == here.hostname and parts.scheme in ("http", "https") \
+                and not looks_like_article(link) and not date_archive_url(link) \
+                and _number(link) > _number(url):
+            found.add(link.split("#", 1)[0])
+    return found.pop() if len(found) == 1 else None
+
+
+def _number(url: str) -> int:
+    """The last number in an address's path and query (0 without one): a page's place."""
+    match = _LAST_NUMBER.search(path_and_query(url))
+    return int(match.group(1)) if match else 0
 
 
 _BARE_PAGE = re.compile(r"(?i)page\d+")  # uCoz numbers a list's pages so: /news/?page2

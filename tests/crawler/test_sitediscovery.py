@@ -936,3 +936,21 @@ def test_a_source_whose_dates_proved_wrong_is_undated_and_its_ruled_out_entries_
     assert kept == 2 and feed in state.untrusted and not state.ruled_out
     assert all(found.published is None for found in state.candidates.values())
     assert not state.reach_back(date(2026, 12, 2))  # its entries tell nothing of the reach
+
+
+@pytest.mark.parametrize(("links", "url", "want"), [
+    ('<a href="/news/?start=4" title="Следующая">Следующая</a>', "http://x.by/",
+     "http://x.by/news/?start=4"),
+    ('<a href="/news/2/">2</a> <a href="/news/2/">Далее »</a>', "http://x.by/",
+     "http://x.by/news/2/"),
+    ('<a href="/news/?offset=8">« Предыдущие новости</a><a href="/news/?offset=0">Следующие '
+     "новости »</a>", "http://x.by/news/?offset=4", "http://x.by/news/?offset=8"),
+    ('<a href="/news/1234-novost-dnya/">Далее</a><a href="/news/1235-novost-dnya/">Далее</a>',
+     "http://x.by/", None),  # teasers' links to their articles
+    ('<a href="/news/7/">Читать далее</a><a href="/rubric/5/">Ещё</a>', "http://x.by/", None),
+    ('<a href="http://other.by/news/2/">Далее</a>', "http://x.by/", None),
+])
+def test_a_list_paged_only_by_its_words_is_walked_by_them(links: str, url: str,
+                                                          want: str | None) -> None:
+    tree = parse_html(f"<html><body><ul></ul><div>{links}</div></body></html>")
+    assert disc.next_page_link(tree, [], url, 1) == want

@@ -1608,3 +1608,16 @@ def test_a_window_discovery_never_reached_alarms(tmp_path: Path) -> None:
         > WINDOW["since"]
     assert "already exported were skipped" not in result.log
     assert "skipped no article as already exported" in result.log
+
+
+@pytest.mark.parametrize("form", ["start", "offset", "folder"])
+def test_a_home_page_list_paged_by_its_words_is_walked_for_the_window(tmp_path: Path,
+                                                                      form: str) -> None:
+    """A list whose next page only its link's words tell (Joomla's "Следующая" to
+    ``?start=6``, "« Предыдущие новости" to ``?offset=6``, "Далее" to ``/news/2/``): page 1
+    only was read, the window's articles never found (0 items, healthy)."""
+    shape = anysite.worded_pager_site(form)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "published")
+    assert "discovery/window_unreached/" + urlsplit(shape.url).hostname not in result.stats
