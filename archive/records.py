@@ -108,6 +108,10 @@ _RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d+\.\d+\r?\n)")
 _VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 
 _NEED_TARGET = frozenset(("response", "resource", "request", "revisit", "conversion"))
+# Records of an HTTP exchange: their target is a web address. Other records (warcinfo,
+# metadata, a resource, Heritrix's dns: responses) may name any URI with a scheme.
+_WEB_EXCHANGE = frozenset(("response", "request", "revisit"))
+_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 class MemberTooLarge(ValueError):
@@ -728,18 +732,35 @@ def check_record(rec: WarcRecord, *, need_date: bool = True) -> None:
     can tell a capture from a request: each would drop it unsaid), the target URI, and the
     WARC-Date of a record that may be a capture (``need_date``: a date that is there is
     checked all the same; without ``need_date``, as repair reads, neither type nor date is
-    asked of any record: a record whole in its framing is no damage to cut out)."""
+    asked of any record, nor a target URI's form: a record whole in its framing is no
+    damage to cut out). A web exchange's target with no scheme is refused
+    (:func:`relative_target`)."""
     if need_date and not rec.rec_type:
         raise ValueError("missing WARC-Type")
     if (rec.get("WARC-Date") or "").strip() or (need_date and rec.rec_type not in _UNDATED_READ):
         rec.date  # noqa: B018 - parses (and caches) the date, raising ValueError if bad
     if not rec.target_uri and rec.rec_type in _NEED_TARGET:
         raise ValueError(f"{rec.rec_type} record without WARC-Target-URI")
+    if need_date and (reason := relative_target(rec)):
+        raise ValueError(reason)
     if "[" in rec.target_uri:  # the only shape urlsplit refuses: a broken IPv6 host
         try:
             urlsplit(rec.target_uri)
         except ValueError as exc:
             raise ValueError(f"invalid WARC-Target-URI {rec.target_uri[:80]!r}: {exc}") from exc
+
+
+def relative_target(rec: WarcRecord) -> str | None:
+    """Why the target of an HTTP exchange record is no page anyone can ask for: a URI with
+    no scheme (``www.site.by/path``, ``/path``). Whether such a page was http or https, or
+    on which host, nothing says; so every reader skips the record as it skips one with no
+    target (verify and index say so by file and offset, replay and re-extraction never serve
+    it), where a SURT key that guessed ``http://`` would list a capture replay never
+    answers. None for any other record (dns:, urn:, metadata:// URIs are other tools')."""
+    uri = rec.target_uri
+    if rec.rec_type not in _WEB_EXCHANGE or not uri or _HAS_SCHEME.match(uri):
+        return None
+    return f"WARC-Target-URI {uri[:80]!r} is not an absolute http(s) URL (no scheme)"
 
 
 def iter_records(

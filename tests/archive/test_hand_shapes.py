@@ -182,3 +182,42 @@ def test_interim_responses_before_the_final_one_are_passed_over(tmp_path, interi
     lone = record("response", url, b"HTTP/1.1 103 Early Hints\r\n\r\n<p>x</p>")
     path.write_bytes(gz(lone))
     assert json.loads(build_index([path])[0].split(" ", 2)[2])["status"] == "103"
+
+
+@pytest.mark.parametrize("uri", ["www.belta.by/news/1", "/news/1"])
+def test_a_web_capture_whose_target_uri_has_no_scheme_is_refused_by_every_reader(tmp_path, uri):
+    """Indexed under its host's key (an ``http://`` guessed, as for a pasted URL) such a
+    capture was listed and never replayed, and verify and re-extraction said nothing. Now
+    every reader skips it with one error, by file and offset."""
+    first = gz(response("http://ex.com/ok", b"<p>ok</p>"))
+    path = tmp_path / "odd.warc.gz"
+    path.write_bytes(first + gz(response(uri, b"<p>odd</p>")))
+    want = f"record skipped: WARC-Target-URI {uri!r} is not an absolute http(s) URL (no scheme)"
+    report = verify([path])
+    assert [(p.file, p.offset, p.severity, p.message) for p in report.problems] == [
+        (str(path), len(first), "error", want)]
+    errors: list = []
+    lines = build_index([path], on_error=errors.append)
+    assert [ln.split(" ", 1)[0] for ln in lines] == ["com,ex)/ok"]
+    assert [(e.offset, e.reason) for e in errors] == [(len(first), want)]
+    errors.clear()
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert lookup.urls() == ["http://ex.com/ok"]
+    assert lookup.get("http://www.belta.by/news/1") is None
+    assert [(e.offset, e.reason) for e in errors] == [(len(first), want)]
+
+
+def test_other_tools_uris_with_a_scheme_and_no_host_are_read_as_before(tmp_path):
+    """dns: (Heritrix's response records), metadata:// and urn: URIs are no web page's."""
+    recs = [record("response", "dns:www.belta.by", b"20260102030405\nwww.belta.by. 60 IN A 1.2.3.4\n",
+                   ctype="text/dns"),
+            record("metadata", "metadata://gnu.org/software/wget/warc/MANIFEST.txt", b"a.txt\n",
+                   ctype="text/plain"),
+            record("resource", "urn:X-wget:log", b"log\n", ctype="text/plain")]
+    path = tmp_path / "tools.warc"
+    path.write_bytes(b"".join(recs))
+    errors: list = []
+    assert [i.record.target_uri for i in iter_records(path, errors.append)] == [
+        "dns:www.belta.by", "metadata://gnu.org/software/wget/warc/MANIFEST.txt", "urn:X-wget:log"]
+    assert errors == []
+    assert not [p for p in verify([path]).problems if "absolute" in p.message]

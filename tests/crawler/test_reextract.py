@@ -23,7 +23,7 @@ from crawler.reextract import LATER_PAGE, latest_article_urls, reextract
 from crawler.urls import canonical_url
 from tests.archive.conftest import make_exchange, wacz_of, write_run_warc
 from tests.sites import belta
-from tests.support.warcs import warcio_warc
+from tests.support.warcs import gz, record, warcio_warc
 
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 
@@ -706,3 +706,19 @@ def test_a_non_authoritative_answer_is_an_article_as_in_the_crawl(tmp_path):
                                            if status == 203 else "OK"))
     report, items, _ = _run([tmp_path])
     assert sorted(i["url"] for i in items) == sorted(g.url for g in golds), report.failed
+
+
+@pytest.mark.parametrize("uri", [BELTA_URL.removeprefix("https://"),
+                                 BELTA_URL.removeprefix("https://www.belta.by")])
+def test_an_article_capture_whose_target_uri_has_no_scheme_is_said_not_dropped(tmp_path, uri):
+    """Such a capture matched no outlet, and only http(s) URLs are counted as another host's:
+    it vanished unsaid. Now it is a bad record, by file and offset, as replay skips it."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    path = tmp_path / "odd.warc.gz"
+    path.write_bytes(gz(record("response", uri, http_block(b"HTTP/1.1 200 OK", html))))
+
+    report, items, bad = _run([path])
+
+    assert items == [] and report.bad_records == 1
+    assert [(str(b.file), b.offset) for b in bad] == [(str(path), 0)]
+    assert f"WARC-Target-URI {uri!r} is not an absolute http(s) URL" in bad[0].reason
