@@ -107,6 +107,9 @@ RECOMPRESS_PER_RECORD = "`warcio recompress IN.warc OUT.warc.gz`"
 _RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d+\.\d+\r?\n)")
 _VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
 
+# a plain file's last record whose block runs past the end of the file: what a writer's
+# crash leaves (repair moves it out as it moves a gzip file's torn member)
+TORN_RECORD = "record truncated: Content-Length"
 _NEED_TARGET = frozenset(("response", "resource", "request", "revisit", "conversion"))
 # Records of an HTTP exchange: their target is a web address. Other records (warcinfo,
 # metadata, a resource, Heritrix's dns: responses) may name any URI with a scheme.
@@ -668,6 +671,12 @@ def _find(fh, start: int, where: Callable[[bytes], int], overlap: int) -> int | 
         pos += len(buf)
 
 
+def looks_gzip(path: str | Path) -> bool:
+    """Whether the file at ``path`` is read as gzip members (see ``_looks_gzip``)."""
+    with open(path, "rb") as fh:
+        return _looks_gzip(fh)
+
+
 def _looks_gzip(fh) -> bool:
     """Gzip magic at the start, or (damaged start) before any `WARC/x.y` line.
 
@@ -1048,7 +1057,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             nxt, unread = _next_real_record(fh, start, size)
             end = size if nxt is None else nxt
             if length is not None and start + length > size and nxt is None:
-                problems.append(f"record truncated: Content-Length {length}, {end - start} left")
+                problems.append(f"{TORN_RECORD} {length}, {end - start} left")
             else:
                 problems.append(
                     f"bad Content-Length {get_header(fields, 'Content-Length')!r}; block "

@@ -1,11 +1,13 @@
-"""Recover `.warc.gz.open` files left behind by a crashed or killed writer.
+"""Recover `.warc.gz.open` and plain `.warc.open` files left behind by a crashed or killed
+writer (ours, or another tool's such as Heritrix).
 
-Repair never throws away a byte it cannot read. Every readable gzip member stays where it is
-(items and the digest index point at their offsets); damaged bytes in the middle of a file,
-and damaged records every reader keeps (one cut short inside a whole member), are left in
-place and reported, and an unreadable tail (a record torn by the crash) is moved
-to a `<name>.damaged` side file before the file is cut, with a `<name>.damaged.json` manifest
-saying where each range came from and why it could not be read.
+Repair never throws away a byte it cannot read. Every readable gzip member or plain record
+stays where it is (items and the digest index point at their offsets); damaged bytes in the
+middle of a file, and damaged records every reader keeps (one cut short inside a whole
+member), are left in place and reported, and an unreadable tail (a record torn by the crash:
+a gzip member cut short, or a plain file's last record whose block runs past the end of the
+file) is moved to a `<name>.damaged` side file before the file is cut, with a
+`<name>.damaged.json` manifest saying where each range came from and why it could not be read.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .errors import WarcFormatError
-from .records import iter_records
+from .errors import RECORD_KEPT, WarcFormatError
+from .records import TORN_RECORD, iter_records, looks_gzip
 
 OPEN_SUFFIX = ".open"
 CREATING_SUFFIX = ".creating"  # a writer's file before it is locked and linked into place
@@ -75,7 +77,8 @@ class RepairResult:
 
 def _scan(path: Path, size: int, max_record_size: int | None
           ) -> tuple[int, list[DamagedRange], int]:
-    """(record count, damaged ranges, end of the last readable member) of one gzip file.
+    """(record count, damaged ranges, end of the last readable member) of one gzip or plain
+    file. A plain record's CRLF CRLF separator stays with it, never in a range.
 
     A damaged record every reader keeps (cut short inside a whole member, a wrong
     Content-Length) is a range kept in place: it fills no gap, but it is damage to report."""
@@ -87,13 +90,18 @@ def _scan(path: Path, size: int, max_record_size: int | None
     def on_error(err: WarcFormatError) -> None:
         if err.kept:
             kept.setdefault(err.offset, []).append(err.reason)
-        errors.add(err.offset, err.reason, len(members))
+        # a gap's reasons: a kept record is in one only when moved out (a torn plain tail)
+        errors.add(err.offset, err.reason.removesuffix(RECORD_KEPT), len(members))
 
     # need_date=False: a whole record with no WARC-Date is the readers' to skip, not damage
     # to the file's framing to cut out
     for info in iter_records(path, on_error, max_record_size=max_record_size, need_date=False):
         members[info.offset] = info.length
         count += 1
+    plain = bool(members) and not looks_gzip(path)
+    if plain and (torn := _torn_tail(members, kept, size)) is not None:
+        del members[torn], kept[torn]  # a gap now: the tail moved out below
+        count -= 1
     ranges = [DamagedRange(offset, members[offset], "; ".join(dict.fromkeys(kept[offset])), False)
               for offset in sorted(kept) if offset in members]
     pos = 0
@@ -104,9 +112,29 @@ def _scan(path: Path, size: int, max_record_size: int | None
                 ranges.append(DamagedRange(pos, offset - pos, errors.reason(pos, offset), moved))
             if offset < size:
                 pos = max(pos, offset + members[offset])
+                if plain:
+                    pos = _past_separator(fh, pos)
     ranges.sort(key=lambda r: r.offset)
     good_end = ranges[-1].offset if ranges and ranges[-1].moved else size
     return count, ranges, good_end
+
+
+def _torn_tail(members: dict[int, int], kept: dict[int, list[str]], size: int) -> int | None:
+    """The offset of a plain file's last record when the crash tore it (its block runs past
+    the end of the file: the readers keep it, said as truncated), else None. (In a gzip file
+    a record short of its Content-Length inside a whole member is no tear: kept in place.)"""
+    last = max(members)
+    if last + members[last] == size and any(
+            reason.startswith(TORN_RECORD) for reason in kept.get(last, ())):
+        return last
+    return None
+
+
+def _past_separator(fh, pos: int) -> int:
+    """``pos`` moved past the CR/LF bytes (at most CRLF CRLF) that end a plain record."""
+    fh.seek(pos)
+    head = fh.read(4)
+    return pos + len(head) - len(head.lstrip(b"\r\n"))
 
 
 class _ErrorRuns:
@@ -308,9 +336,16 @@ def _remove_stale_creating(directory: Path) -> None:
             os.close(fd)
 
 
+def _open_files(directory: Path) -> list[Path]:
+    """The unfinished WARCs of ``directory``: those the readers leave out and point here."""
+    names = tuple(suffix + OPEN_SUFFIX for suffix in (".warc.gz", ".warc"))
+    return sorted(p for p in directory.iterdir() if p.name.lower().endswith(names))
+
+
 def repair_open_files(directory: str | Path, max_record_size: int | None = None
                       ) -> list[RepairResult]:
-    """Close every `*.warc.gz.open` file whose writer is gone, keeping every readable record.
+    """Close every `*.warc.gz.open` and `*.warc.open` file (in any case, as the readers
+    name them) whose writer is gone, keeping every readable record.
 
     Files locked by a live WarcWriter (fcntl.flock) are skipped untouched; a writer locks its
     file before the file appears under its `.open` name, so a fresh file is never taken for
@@ -318,7 +353,7 @@ def repair_open_files(directory: str | Path, max_record_size: int | None = None
     """
     directory = Path(directory)
     results: list[RepairResult] = []
-    for path in sorted(directory.glob("*.warc.gz" + OPEN_SUFFIX)):
+    for path in _open_files(directory):
         try:
             fd = os.open(path, os.O_RDWR)
         except FileNotFoundError:

@@ -14,6 +14,7 @@ import pytest
 from archive.records import iter_records
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
+from tests.support.warcs import response
 
 from .conftest import make_exchange
 
@@ -368,3 +369,42 @@ def test_an_undated_last_record_is_kept_in_place_not_cut_as_damage(tmp_path: Pat
     assert (result.bytes_cut, result.damaged) == (0, [])
     assert [p.name for p in tmp_path.iterdir()] == ["x.warc.gz"]
     assert (tmp_path / "x.warc.gz").read_bytes() == written
+
+
+@pytest.mark.parametrize("cut", [3000, 200])  # inside the block; inside the header
+def test_a_plain_open_file_is_repaired_its_torn_last_record_moved_to_a_side_file(tmp_path, cut):
+    """Readers leave a plain `.warc.open` (Heritrix's) out and point at repair, which globbed
+    only `.warc.gz.open`: "nothing to repair". Now its whole records stay in place and the
+    record the crash tore is moved out, every byte kept, as a gzip file's torn member."""
+    first = response("http://e.com/1", b"<p>one</p>" * 200)
+    torn = response("http://e.com/2", b"<p>two</p>" * 400)[:cut]
+    path = tmp_path / "HER-20260113-00001.warc.open"
+    path.write_bytes(first + torn)
+
+    (res,) = repair_open_files(tmp_path)
+
+    assert (res.file, res.final_file, res.status, res.records_kept) == (
+        path.name, "HER-20260113-00001.warc", "repaired-damaged", 1)
+    final = tmp_path / res.final_file
+    assert final.read_bytes() == first and not path.exists()
+    assert _records(final) == [(0, "response", "http://e.com/1")]
+    side = tmp_path / res.side_file
+    assert side.read_bytes() == torn and res.bytes_cut == len(torn)
+    (rng,) = res.damaged
+    assert (rng.offset, rng.length, rng.moved) == (len(first), len(torn), True)
+    assert rng.reason.startswith("record truncated" if cut == 3000 else "bad WARC record")
+    assert "(record kept)" not in rng.reason
+
+
+def test_a_whole_plain_open_file_is_closed_and_the_cli_finds_it(tmp_path):
+    whole = response("http://e.com/1", b"<p>one</p>") + response("http://e.com/2", b"<p>two</p>")
+    (tmp_path / "a.warc.open").write_bytes(whole)
+    (tmp_path / "B.WARC.OPEN").write_bytes(whole)
+
+    done = run_cli("repair", tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "repaired: B.WARC.OPEN -> B.WARC: 2 record(s) kept, 0 byte(s) moved out",
+        "repaired: a.warc.open -> a.warc: 2 record(s) kept, 0 byte(s) moved out"]
+    assert (tmp_path / "a.warc").read_bytes() == whole == (tmp_path / "B.WARC").read_bytes()
