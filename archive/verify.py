@@ -105,8 +105,32 @@ def _refers_to_problem(ref: str, want: str, got: str,
     return f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want}"
 
 
+# WARC 1.1 fields a record may hold several of; any other one given twice is one value
+_REPEATABLE = frozenset(("warc-concurrent-to", "warc-protocol"))
+
+
+def _conflicting_fields(headers: Iterable[tuple[str, str]]) -> list[str]:
+    """A field given twice with different values, once a field: every reader takes the
+    first (as warcio does) and says nothing, so which URL or length the record has depends
+    on which value a tool happens to read."""
+    first: dict[str, tuple[str, str]] = {}
+    found: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        if key in _REPEATABLE or key in found:
+            continue
+        if key not in first:
+            first[key] = (name, value.strip())
+        elif (was := first[key][1]) != value.strip():
+            found[key] = (f"{first[key][0]} given twice with different values: {was[:200]!r} "
+                          f"and {value.strip()[:200]!r} (the first is read)")
+    return list(found.values())
+
+
 def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
     rec = info.record
+    for message in _conflicting_fields(rec.headers):
+        add("error", message)
     bd = rec.get("WARC-Block-Digest")
     if bd:
         ok = check_digest(bd, rec.block)

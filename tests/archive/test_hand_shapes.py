@@ -221,3 +221,40 @@ def test_other_tools_uris_with_a_scheme_and_no_host_are_read_as_before(tmp_path)
         "dns:www.belta.by", "metadata://gnu.org/software/wget/warc/MANIFEST.txt", "urn:X-wget:log"]
     assert errors == []
     assert not [p for p in verify([path]).problems if "absolute" in p.message]
+
+
+@pytest.mark.parametrize("name,values", [
+    ("WARC-Target-URI", ("http://ex.com/a", "http://ex.com/b")),
+    ("Content-Length", ("100", None)),  # None: the block's own length
+    ("Content-Length", (None, "100")),
+])
+def test_verify_names_a_field_given_twice_with_different_values(tmp_path, name, values):
+    """Readers take the first value (as warcio does) and said nothing: which page or length
+    the record has depended on the tool. Now verify says which field, and both values."""
+    block = http_response(b"<p>a</p>")
+    real = str(len(block))
+    first, second = (real if v is None else v for v in values)
+    extra = [(name, second)] if name == "WARC-Target-URI" else []
+    rec = record("response", "http://ex.com/a", block, extra=extra, length=first)
+    if name == "Content-Length":  # a second Content-Length right after the first
+        rec = rec.replace(f"Content-Length: {first}\r\n".encode(),
+                          f"Content-Length: {first}\r\nContent-Length: {second}\r\n".encode())
+    head = gz(response("http://ex.com/0", b"zero"))
+    path = tmp_path / "dup.warc.gz"
+    path.write_bytes(head + gz(rec))
+    want = (f"{name} given twice with different values: {first!r} and {second!r} "
+            "(the first is read)")
+    problems = verify([path]).problems
+    assert [(p.file, p.offset, p.severity) for p in problems if p.message == want] == [
+        (str(path), len(head), "error")]
+
+
+def test_verify_passes_repeatable_fields_and_a_value_given_twice_alike(tmp_path):
+    req = ("WARC-Concurrent-To", "<urn:uuid:00000000-0000-0000-0000-000000000001>")
+    rec = response("http://ex.com/a", b"<p>a</p>", extra=[
+        req, ("WARC-Concurrent-To", "<urn:uuid:00000000-0000-0000-0000-000000000002>"),
+        ("WARC-Protocol", "h2"), ("WARC-Protocol", "tls/1.3"),
+        ("WARC-Target-URI", " http://ex.com/a ")])
+    path = tmp_path / "ok.warc.gz"
+    path.write_bytes(gz(rec))
+    assert not [p for p in verify([path]).problems if "given twice" in p.message]
