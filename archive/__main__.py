@@ -165,7 +165,9 @@ def cmd_verify(args) -> int:
         finally:
             lines.flush()
     n_err = report.error_count
-    print(f"{report.records} records in {report.files} file(s): {n_err} error(s)")
+    unseen = "" if args.warnings or not report.warning_count else (
+        f", {report.warning_count} warning(s) (-w prints them)")
+    print(f"{report.records} records in {report.files} file(s): {n_err} error(s){unseen}")
     return 1 if n_err else 0
 
 

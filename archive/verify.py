@@ -173,6 +173,19 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
                 "(YYYY-MM-DDThh:mm:ssZ)")
 
 
+def _empty_note(path: Path) -> str:
+    """What to say of a file with no record and no damage: a warning, not an error (no byte
+    is damaged; warcio writes no such file, but a writer killed before its first record, or
+    a copy cut to nothing, leaves one), so that "0 errors" never hides an empty input."""
+    try:
+        size = path.stat().st_size
+    except OSError:  # a WACZ member: no file of its own
+        return "no WARC record in this file"
+    if size == 0:
+        return "empty file (0 bytes): no WARC record"
+    return f"no WARC record in this file ({size} bytes of empty gzip members or blank lines)"
+
+
 def _listed_files_missing(path: Path, packages: set[Path]) -> list[Problem]:
     """The files other than WARCs that the datapackage.json of the package ``path`` is a
     member of lists and its ZIP lacks, once a package (the WARCs the walk reported)."""
@@ -199,7 +212,8 @@ def verify(
     Unreadable data (bad gzip, bad headers, over-cap or multi-record members, bad dates or
     target URIs) is an error with file and offset; the rest of the file is still checked.
     A WACZ package given whole is checked as its WARC members, each counted as a file, and
-    every file its datapackage.json lists is looked for in it.
+    every file its datapackage.json lists is looked for in it. A file holding no record and
+    no damage (zero bytes, or empty gzip members only) is a warning.
     Each problem goes to `on_problem` as it is found (the report keeps the first ones).
     """
     report = VerifyReport(on_problem=on_problem)
@@ -226,6 +240,7 @@ def verify(
     for path in (member for p in paths for member in inputs_of(Path(p))):
         report.files += 1
         last[0] = ""
+        before = (report.records, report.error_count + report.warning_count)
         for problem in _listed_files_missing(path, packages):
             report.add(problem)
         for info in iter_records(path, on_error, max_record_size=max_record_size):
@@ -268,6 +283,8 @@ def verify(
         problem = crc_problem(path)  # a walk through the whole member said it last, if at all
         if problem and problem != last[0]:
             report.add(Problem(str(path), 0, "error", problem))
+        if before == (report.records, report.error_count + report.warning_count):
+            report.add(Problem(str(path), 0, "warning", _empty_note(path)))
     pairs = {("request", "response"), ("response", "request"), ("request", "revisit")}
     pairs |= {(b, a) for a, b in pairs}
     for file, offset, record_id, rec_type, uri, target in links:

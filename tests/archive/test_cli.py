@@ -333,3 +333,24 @@ def test_a_record_without_warc_type_is_a_bad_record_in_every_command(tmp_path):
     lines = (tmp_path / "i.cdxj").read_text().splitlines()
     assert [json.loads(line.split(" ", 2)[2])["url"] for line in lines] == [
         "http://e.com/0", "http://e.com/2"]
+
+
+def test_verify_warns_of_a_file_with_no_record(warc, tmp_path):
+    """A zero-length .warc.gz passed as "0 records, 0 errors". No byte is damaged (a
+    warning, exit 0), but an empty input is said, by -w and in the summary's count."""
+    empty = tmp_path / "w" / "empty.warc.gz"
+    empty.write_bytes(b"")
+    blank = tmp_path / "w" / "blank.warc.gz"
+    blank.write_bytes(gzip.compress(b"") * 3)  # empty members only: no record either
+
+    res = run("verify", warc.parent)
+    assert res.returncode == 0
+    assert res.stdout.strip() == ("7 records in 3 file(s): 0 error(s), 2 warning(s) "
+                                  "(-w prints them)")
+    res = run("verify", "-w", warc.parent)
+    said = [ln for ln in res.stderr.splitlines() if ln.startswith("warning: ")]
+    assert said == [
+        f"warning: {blank}: offset 0: no WARC record in this file ({blank.stat().st_size} "
+        "bytes of empty gzip members or blank lines)",
+        f"warning: {empty}: offset 0: empty file (0 bytes): no WARC record"]
+    assert res.returncode == 0 and res.stdout.strip() == "7 records in 3 file(s): 0 error(s)"
