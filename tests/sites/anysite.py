@@ -555,6 +555,15 @@ def paged_site(site: VirtualSite, host: str, zone: timezone, posts: list, chunks
                    [g.url for g in posts if g not in inside])
 
 
+def _news_every_seven_hours(host: str) -> tuple[VirtualSite, timezone, list[GoldArticle]]:
+    """A site of 40 undated ``/news/<id>-<slug>/`` articles, one every 7 hours from six days
+    before the window, +03:00: the site, its zone, the posts oldest first."""
+    zone = timezone(timedelta(hours=3))
+    site = VirtualSite(host)
+    start = datetime.combine(SINCE, datetime.min.time(), zone) - timedelta(days=6)
+    return site, zone, dated_posts(site, start, timedelta(hours=7), 40, "/news/{n}-novost-goroda/")
+
+
 def paged_home_site(form: str, feed: int = 0) -> AnySite:
     """No feed, no sitemap, undated ``/news/<id>-<slug>/`` URLs: the home page links the six
     newest articles and a numbered pager (``PAGER_FORMS``) to older pages of six, the window's
@@ -562,10 +571,7 @@ def paged_home_site(form: str, feed: int = 0) -> AnySite:
     feed of that many newest articles (a CMS's feed count set low: it does not reach back
     to the window)."""
     host = f"{form}-paged{'-fed' if feed else ''}.test"
-    zone = timezone(timedelta(hours=3))
-    site = VirtualSite(host)
-    start = datetime.combine(SINCE, datetime.min.time(), zone) - timedelta(days=6)
-    posts = dated_posts(site, start, timedelta(hours=7), 40, "/news/{n}-novost-goroda/")
+    site, zone, posts = _news_every_seven_hours(host)
     newest = posts[::-1]
     chunks = [newest[i:i + 6] for i in range(0, len(newest), 6)]
     pages = [PAGER_FORMS[form].format(n=n) for n in range(1, len(chunks) + 1)]
@@ -1083,10 +1089,7 @@ def worded_pager_site(form: str) -> AnySite:
     no ``rel="next"``, no page number of a known scheme) or a script's "Показать ещё" button
     with no address; the window's articles lie on the third page and later; +03:00."""
     host = f"worded-{form.replace('_', '-')}.test"
-    zone = timezone(timedelta(hours=3))
-    site = VirtualSite(host)
-    start = datetime.combine(SINCE, datetime.min.time(), zone) - timedelta(days=6)
-    posts = dated_posts(site, start, timedelta(hours=7), 40, "/news/{n}-novost-goroda/")
+    site, zone, posts = _news_every_seven_hours(host)
     newest = posts[::-1]
     words, address = WORDED_PAGERS[form]
     for n in range(1, 8):
