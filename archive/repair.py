@@ -337,8 +337,11 @@ def _remove_stale_creating(directory: Path) -> None:
 
 
 def _open_files(directory: Path) -> list[Path]:
-    """The unfinished WARCs of ``directory``: those the readers leave out and point here."""
+    """The unfinished WARCs of ``directory``: those the readers leave out and point here
+    (none in a folder not made yet: a first run's writer repairs before it writes)."""
     names = tuple(suffix + OPEN_SUFFIX for suffix in (".warc.gz", ".warc"))
+    if not directory.is_dir():
+        return []
     return sorted(p for p in directory.iterdir() if p.name.lower().endswith(names))
 
 
