@@ -408,3 +408,9 @@ def test_a_whole_plain_open_file_is_closed_and_the_cli_finds_it(tmp_path):
         "repaired: B.WARC.OPEN -> B.WARC: 2 record(s) kept, 0 byte(s) moved out",
         "repaired: a.warc.open -> a.warc: 2 record(s) kept, 0 byte(s) moved out"]
     assert (tmp_path / "a.warc").read_bytes() == whole == (tmp_path / "B.WARC").read_bytes()
+
+
+def test_a_folder_not_made_yet_has_nothing_to_repair(tmp_path):
+    """A first run's writer repairs its WARC folder before it makes it: nothing to close,
+    no error (a missing folder stopped every first crawl with warc_write_error)."""
+    assert repair_open_files(tmp_path / "not-yet") == []
