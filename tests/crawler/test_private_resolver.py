@@ -25,6 +25,7 @@ from crawler.resolver import PrivateAnswer, PrivateAnswerResolver, looked_up, pr
 from crawler.spiders.site import SiteSpider
 from crawler.urls import site_urls as real_site_urls
 
+pytestmark = pytest.mark.usefixtures("site_registries_withdrawn")
 
 class _Reactor:
     """What the resolver keeps of a reactor before it resolves: nothing is run here."""

@@ -16,6 +16,8 @@ from crawler.downloadermiddlewares.redirect import CountedRedirectMiddleware
 from crawler.spiders.site import SiteSpider
 from crawler.spiders.zerkalo import ZerkaloSpider
 
+pytestmark = pytest.mark.usefixtures("site_registries_withdrawn")
+
 BASE = "https://news.zerkalo.io"
 
 

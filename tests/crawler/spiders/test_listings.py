@@ -199,6 +199,7 @@ def test_one_resolver_maps_mirror_links_of_this_run() -> None:
     assert spider.outlet_of("https://www.belta.by/x") is None
 
 
+@pytest.mark.usefixtures("site_registries_withdrawn")
 def test_a_site_spider_without_sites_has_no_outlet_and_no_error(tmp_path) -> None:
     """crawlall runs it with no rows; Scrapy's feed exports read its attributes then."""
     from crawler.spiders.site import SiteSpider
