@@ -241,6 +241,28 @@ def maybe_dechunk(headers: list[tuple[str, str]], body: bytes) -> bytes:
         return body
 
 
+def transfer_codings(headers: list[tuple[str, str]]) -> str | None:
+    """The transfer codings other than chunked (``Transfer-Encoding: gzip, chunked``), in the
+    order applied, as one list: framing of the hop, undone as chunked is, never served."""
+    codings = [c.strip() for k, v in headers if k.lower() == "transfer-encoding"
+               for c in v.split(",") if c.strip().lower() not in ("", "chunked", "identity")]
+    return ", ".join(codings) if codings else None
+
+
+def without_transfer_coding(headers: list[tuple[str, str]], body: bytes,
+                            max_size: int | None = None) -> bytes:
+    """The body as its sender meant it: de-chunked (:func:`maybe_dechunk`), then any other
+    transfer coding undone within ``max_size`` (ContentDecodingError past it or on a damaged
+    stream). warcio and pywb de-chunk only a field that says "chunked" alone, so they serve
+    such a body as stored; the crawl reads what the page says. A body the tool stored
+    already decoded is kept, as for Content-Encoding (:func:`encoding_not_applied`)."""
+    body = maybe_dechunk(headers, body)
+    codings = transfer_codings(headers)
+    if codings is None or encoding_not_applied(body, codings):
+        return body
+    return decode_content(body, codings, max_size or DEFAULT_MAX_DECODED)
+
+
 class ContentDecodingError(ValueError):
     """A stored body whose Content-Encoding cannot be undone (damaged, unknown, or too big)."""
 

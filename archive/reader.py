@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
 from .errors import ErrorHandler, UnservedRecord, WarcFormatError, report
-from .httputil import maybe_dechunk
+from .httputil import without_transfer_coding
 from .methods import capture_method
 from .model import PROBE_FIELD, RUN_FIELD, SPIDER_FIELD, UNMARKED, ArchivedResponse, RecordRef
 from .pairing import same_target, with_requests
@@ -269,7 +269,7 @@ def _to_response(
         reason=http.reason,
         http_version=http.protocol,
         headers=http.headers,
-        payload=maybe_dechunk(src.headers, src.body),
+        payload=without_transfer_coding(src.headers, src.body),
         date=rec.date,
         ref=ref,
         head=http.head,

@@ -26,8 +26,8 @@ from .httputil import (
     content_type,
     declared_charset,
     decode_content,
-    maybe_dechunk,
     meta_charset_name,
+    without_transfer_coding,
 )
 from .methods import capture_method
 from .pairing import with_requests
@@ -83,7 +83,7 @@ def html_title(http: HttpMessage) -> str:
     TITLE_BODY_MAX bytes.
     """
     try:
-        body = maybe_dechunk(http.headers, http.body)
+        body = without_transfer_coding(http.headers, http.body, TITLE_BODY_MAX)
     except BrokenChunks as cut:  # the index lists the page: its title is in what came
         body = cut.arrived
     body = decode_content(body, content_encoding(http.headers), TITLE_BODY_MAX)

@@ -18,6 +18,7 @@ from archive.httputil import (
     decode_content,
     encoding_not_applied,
     maybe_dechunk,
+    without_transfer_coding,
 )
 from tests.support.hang import python_within
 
@@ -255,3 +256,33 @@ def test_zstd_frames_of_incompressible_data_are_read_whole():
     noise = random.Random(7).randbytes(300_000)
     body = zstd.compress(noise) + zstd.compress(b"<p>after</p>")
     assert decode_content(body, "zstd", 1_000_000) == noise + b"<p>after</p>"
+
+
+def _chunked(body: bytes) -> bytes:
+    return b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 700]), body[i:i + 700])
+                    for i in range(0, len(body), 700)) + b"0\r\n\r\n"
+
+
+# A transfer coding other than chunked is the hop's framing, as chunked is: left on, the page
+# would be read as gzip bytes (warcio and pywb de-chunk only a field that says "chunked" alone)
+@pytest.mark.parametrize(("fields", "wire"), [
+    ([("Transfer-Encoding", "gzip, chunked")], _chunked(gzip.compress(PAGE))),
+    ([("transfer-encoding", "gzip"), ("Transfer-Encoding", "chunked")],
+     _chunked(gzip.compress(PAGE))),
+    ([("Transfer-Encoding", "Deflate")], zlib.compress(PAGE)),
+    ([("Transfer-Encoding", "x-gzip, identity, chunked")], _chunked(gzip.compress(PAGE))),
+    ([("Transfer-Encoding", "gzip, chunked")], _chunked(PAGE)),  # a tool stored it inflated
+    ([("Transfer-Encoding", "chunked")], _chunked(PAGE)),
+])
+def test_every_transfer_coding_is_undone(fields, wire):
+    assert without_transfer_coding(fields, wire) == PAGE
+
+
+def test_a_damaged_or_oversized_transfer_coding_is_refused():
+    damaged = gzip.compress(PAGE)
+    damaged = damaged[:40] + bytes(b ^ 0x55 for b in damaged[40:80]) + damaged[80:]
+    with pytest.raises(ContentDecodingError):
+        without_transfer_coding([("Transfer-Encoding", "gzip, chunked")], _chunked(damaged))
+    bomb = gzip.compress(b"\0" * (2 * MB))
+    with pytest.raises(ContentDecodingError, match="expands beyond"):
+        without_transfer_coding([("Transfer-Encoding", "gzip")], bomb, max_size=MB)
