@@ -109,14 +109,28 @@ def normalize_response_headers(
 _HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]+")  # HTTP's chunk-size: no sign, prefix or underscore
 
 
-class BrokenChunks(ValueError):
-    """A body that opens as chunked framing but does not hold it to its zero chunk: served
-    as stored, its framing would be read as page text. ``arrived`` is what the valid chunks
-    before the fault hold, dechunked."""
+class PartialBody(ValueError):
+    """A stored body that holds only part of the response, no WARC-Truncated saying so:
+    served, a part would pass for the page. ``arrived`` is the part, as the index titles it."""
 
     def __init__(self, message: str, arrived: bytes) -> None:
         super().__init__(message)
         self.arrived = arrived
+
+
+class BodyCutShort(PartialBody):
+    """A body shorter than the Content-Length its head declares: the transfer stopped (a
+    recorder keeping what came over a cut connection)."""
+
+    def __init__(self, declared: int, arrived: bytes) -> None:
+        super().__init__(f"body ends after {len(arrived)} of the {declared} bytes its "
+                         "Content-Length declares: a transfer cut short", arrived)
+
+
+class BrokenChunks(PartialBody):
+    """A body that opens as chunked framing but does not hold it to its zero chunk: served
+    as stored, its framing would be read as page text. ``arrived`` is what the valid chunks
+    before the fault hold, dechunked."""
 
 
 class ChunksCutShort(BrokenChunks):
@@ -253,14 +267,30 @@ def without_transfer_coding(headers: list[tuple[str, str]], body: bytes,
                             max_size: int | None = None) -> bytes:
     """The body as its sender meant it: de-chunked (:func:`maybe_dechunk`), then any other
     transfer coding undone within ``max_size`` (ContentDecodingError past it or on a damaged
-    stream). warcio and pywb de-chunk only a field that says "chunked" alone, so they serve
+    stream); BodyCutShort for a body its Content-Length says is cut. warcio and pywb de-chunk only a field that says "chunked" alone, so they serve
     such a body as stored; the crawl reads what the page says. A body the tool stored
     already decoded is kept, as for Content-Encoding (:func:`encoding_not_applied`)."""
-    body = maybe_dechunk(headers, body)
     codings = transfer_codings(headers)
+    if not is_chunked(headers) and codings is None:
+        _check_length(headers, body)
+        return body
+    body = maybe_dechunk(headers, body)
     if codings is None or encoding_not_applied(body, codings):
         return body
     return decode_content(body, codings, max_size or DEFAULT_MAX_DECODED)
+
+
+def _check_length(headers: list[tuple[str, str]], body: bytes) -> None:
+    """BodyCutShort for a body shorter than its one declared Content-Length. Not for an empty
+    body (a HEAD's, a 304's: the length is the resource's) nor a Content-Encoded one (a
+    browser-based tool stores it decoded under the coded length; a cut stream fails to
+    decode anyway); a length given two ways says nothing."""
+    if not body or content_encoding(headers) is not None:
+        return
+    declared = {v.strip() for k, value in headers if k.lower() == "content-length"
+                for v in value.split(",")}
+    if len(declared) == 1 and (value := declared.pop()).isdigit() and int(value) > len(body):
+        raise BodyCutShort(int(value), body)
 
 
 class ContentDecodingError(ValueError):

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
 from .errors import ErrorHandler, UnservedRecord, WarcFormatError, report
-from .httputil import without_transfer_coding
+from .httputil import BodyCutShort, without_transfer_coding
 from .methods import capture_method
 from .model import PROBE_FIELD, RUN_FIELD, SPIDER_FIELD, UNMARKED, ArchivedResponse, RecordRef
 from .pairing import same_target, with_requests
@@ -242,9 +242,12 @@ def _ref(info: RecordInfo) -> RecordRef:
 
 
 def _to_response(
-    rec: WarcRecord, ref: RecordRef, payload_from: WarcRecord | None = None
+    rec: WarcRecord, ref: RecordRef, payload_from: WarcRecord | None = None,
+    on_error: ErrorHandler | None = None,
 ) -> ArchivedResponse | None:
-    """The HTTP response in a response/revisit record (or a resource as a 200); ValueError if bad."""
+    """The HTTP response in a response/revisit record (or a resource as a 200); ValueError if bad.
+    A body shorter than its Content-Length is served as stored, as pywb serves it (a server
+    may have lied), and said to ``on_error`` as a record kept: it may be part of the page."""
     if rec.rec_type == "resource":
         return _resource_response(rec, ref)
     http = rec.http()
@@ -269,11 +272,20 @@ def _to_response(
         reason=http.reason,
         http_version=http.protocol,
         headers=http.headers,
-        payload=without_transfer_coding(src.headers, src.body),
+        payload=_payload(src, ref, on_error),
         date=rec.date,
         ref=ref,
         head=http.head,
     )
+
+
+def _payload(http: HttpMessage, ref: RecordRef, on_error: ErrorHandler | None) -> bytes:
+    try:
+        return without_transfer_coding(http.headers, http.body)
+    except BodyCutShort as cut:
+        report(WarcFormatError(ref.path or ref.file, ref.offset, f"HTTP {cut}; served as stored",
+                               kept=True), on_error, soft=True)
+        return cut.arrived
 
 
 def _readable_http(rec: WarcRecord) -> bool:
@@ -544,7 +556,7 @@ def iter_responses(
                 continue
             if rec.rec_type == "response":
                 try:
-                    resp = _to_response(rec, _ref(info))
+                    resp = _to_response(rec, _ref(info), on_error=on_error)
                 except ValueError as exc:
                     report(WarcFormatError(path, info.offset, f"bad HTTP: {exc}"), on_error)
                     continue
@@ -1182,7 +1194,7 @@ class ArchiveLookup:
         if revisit and orig is None and not _own_empty_payload(rec):
             return None
         try:
-            return _to_response(rec, ref, payload_from=orig)
+            return _to_response(rec, ref, payload_from=orig, on_error=self._on_error)
         except ValueError as exc:
             raise WarcFormatError(info.file, offset, f"bad HTTP: {exc}") from exc
 

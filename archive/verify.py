@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict
 from .errors import WarcFormatError
+from .httputil import BodyCutShort, ChunksCutShort, without_transfer_coding
 from .pairing import id_key, same_target
 from .reader import inputs_of, truncated_reason
 from .records import RecordInfo, iter_records, parse_warc_date
@@ -151,6 +152,8 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
         if http.colonless:
             add("warning", f"{http.colonless} HTTP header line(s) without a colon, passed over "
                            "(as warcio and pywb read them)")
+        if rec.rec_type == "response" and not rec.get("WARC-Truncated"):
+            _check_body(http.headers, http.body, add)
         pd = rec.get("WARC-Payload-Digest")
         if pd and rec.rec_type != "revisit":
             ok = check_digest(pd, http.body)
@@ -171,6 +174,19 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
         if date.isdigit():  # read as pywb reads it, but other readers may not
             add("warning", f"WARC-Date {date!r} is not in the WARC 1.1 form "
                 "(YYYY-MM-DDThh:mm:ssZ)")
+
+
+def _check_body(headers: list[tuple[str, str]], body: bytes,
+                add: Callable[[str, str], None]) -> None:
+    """A body its own head says is cut short (Content-Length, chunks: a warning, as
+    WARC-Truncated is, readers serve or pass it over and say so) or damaged (broken chunks,
+    a transfer coding that does not decode: an error)."""
+    try:
+        without_transfer_coding(headers, body)
+    except (BodyCutShort, ChunksCutShort) as cut:
+        add("warning", f"HTTP {cut}")
+    except ValueError as exc:
+        add("error", f"HTTP body: {exc}")
 
 
 def _empty_note(path: Path) -> str:

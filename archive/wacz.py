@@ -19,9 +19,9 @@ from .errors import ErrorHandler, WarcFormatError, report
 from .export_txt import load_items
 from .fileio import replace_durably, temp_for
 from .httputil import (
-    BrokenChunks,
     ContentDecodingError,
     ContentTooLargeError,
+    PartialBody,
     content_encoding,
     content_type,
     declared_charset,
@@ -84,7 +84,7 @@ def html_title(http: HttpMessage) -> str:
     """
     try:
         body = without_transfer_coding(http.headers, http.body, TITLE_BODY_MAX)
-    except BrokenChunks as cut:  # the index lists the page: its title is in what came
+    except PartialBody as cut:  # the index lists the page: its title is in what came
         body = cut.arrived
     body = decode_content(body, content_encoding(http.headers), TITLE_BODY_MAX)
     low = body.lower()

@@ -732,3 +732,50 @@ def test_a_header_line_without_a_colon_is_passed_over_as_warcio_and_pywb_do(tmp_
     report = verify([path])
     assert report.ok and [p.message for p in report.problems] == [
         "1 HTTP header line(s) without a colon, passed over (as warcio and pywb read them)"]
+
+
+def _http(head: str, body: bytes) -> bytes:
+    return f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{head}\r\n".encode() + body
+
+
+# A body its own HTTP head says is partial or broken, with no WARC-Truncated: cut short is said
+# as a truncation is (a warning), broken framing or a transfer coding that fails as damage
+@pytest.mark.parametrize(("head", "body", "severity", "said"), [
+    ("Content-Length: 5000\r\n", b"<p>" + b"x" * 2000, "warning",
+     "HTTP body ends after 2003 of the 5000 bytes its Content-Length declares"),
+    ("Transfer-Encoding: chunked\r\n", b"10\r\n<p>xxxxxxxxxxxxx\r\n10\r\n<p>", "warning",
+     "HTTP chunked body ends before its last chunk"),
+    ("Transfer-Encoding: chunked\r\n", b"3\r\n<p>\r\n1z\r\nx\r\n0\r\n\r\n", "error",
+     "HTTP body: bad chunk size b'1z'"),
+    ("Transfer-Encoding: gzip\r\n", gzip.compress(b"<p>x" * 500)[:25], "error",
+     "HTTP body: truncated gzip body"),
+])
+def test_verify_says_a_body_its_head_calls_partial_or_broken(tmp_path, head, body, severity,
+                                                            said):
+    path = tmp_path / "a.warc"
+    path.write_bytes(b"".join([
+        response("http://ex.com/1", _page(1)),
+        record("response", "http://ex.com/2", _http(head, body)),
+        record("response", "http://ex.com/3", _http(head, body),
+               extra=[("WARC-Truncated", "disconnect")])]))
+    report = verify([path])
+    found = [(p.severity, p.offset) for p in report.problems if said in p.message]
+    assert found == [(severity, len(response("http://ex.com/1", _page(1))))], report.problems
+
+
+def test_a_body_shorter_than_its_content_length_is_read_as_stored_and_said(tmp_path):
+    """pywb serves it as stored, and a server may have counted wrong: the page is read, and
+    said by file and offset as a record kept (it may be part of the page)."""
+    cut = _page(2) * 20
+    path = tmp_path / "a.warc"
+    middle = record("response", "http://ex.com/2",
+                    _http(f"Content-Length: {len(cut) + 500}\r\n", cut))
+    path.write_bytes(b"".join(_three(middle)))
+    errors: list[WarcFormatError] = []
+    pages = {r.url: r.payload for r in iter_responses([path], on_error=errors.append)}
+    assert pages["http://ex.com/2"] == cut and len(pages) == 3
+    assert [(e.offset, e.kept) for e in errors] == [(len(_three(b"")[0]), True)]
+    assert f"HTTP body ends after {len(cut)} of the {len(cut) + 500} bytes" in errors[0].reason
+    with ArchiveLookup([path], on_error=errors.append) as lookup:
+        assert lookup.get("http://ex.com/2").payload == cut
+    assert len(errors) == 2 and errors[1].kept

@@ -11,6 +11,7 @@ import brotli
 import pytest
 
 from archive.httputil import (
+    BodyCutShort,
     ChunksCutShort,
     ChunksDamaged,
     ContentDecodingError,
@@ -286,3 +287,24 @@ def test_a_damaged_or_oversized_transfer_coding_is_refused():
     bomb = gzip.compress(b"\0" * (2 * MB))
     with pytest.raises(ContentDecodingError, match="expands beyond"):
         without_transfer_coding([("Transfer-Encoding", "gzip")], bomb, max_size=MB)
+
+
+def test_a_body_shorter_than_its_content_length_is_cut_short_with_what_came():
+    with pytest.raises(BodyCutShort) as cut:
+        without_transfer_coding([("Content-Length", "9000")], PAGE[:3000])
+    assert cut.value.arrived == PAGE[:3000]
+    assert str(cut.value) == ("body ends after 3000 of the 9000 bytes its Content-Length "
+                              "declares: a transfer cut short")
+
+
+@pytest.mark.parametrize("headers", [
+    [("Content-Length", "3000")],  # whole
+    [("Content-Length", "100")],  # longer than said: served, the server's count was wrong
+    [("Content-Length", "9000"), ("Content-Length", "3000")],  # said two ways: says nothing
+    [("Content-Length", "9000"), ("Content-Encoding", "gzip")],  # a tool stored it decoded
+    [("Content-Length", "x")],
+    [],
+])
+def test_a_body_its_content_length_does_not_prove_cut_is_kept(headers):
+    assert without_transfer_coding(headers, PAGE[:3000]) == PAGE[:3000]
+    assert without_transfer_coding([("Content-Length", "9000")], b"") == b""  # HEAD, 304

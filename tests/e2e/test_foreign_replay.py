@@ -301,6 +301,27 @@ def test_a_damaged_transfer_coding_is_a_bad_record_by_file_and_offset(outlet, wa
     assert len(again) == len(live.items) - 1
 
 
+def test_a_page_shorter_than_its_content_length_is_read_and_said(outlet, warcs, tmp_path) -> None:
+    """wget keeps what came over a connection cut mid-page (no WARC-Truncated): the body
+    stops short of its Content-Length. Served as stored, as pywb serves it, but never unsaid:
+    a record kept by file and offset, and reextract ends in error as for any damage (the
+    page, never closed, gives no article: truncated_html)."""
+    live, fetched = outlet
+    *pages, last = [f for f in fetched if not f.url.endswith("/robots.txt")]
+    assert not any(k.lower() == "content-encoding" for k, _ in last.headers)
+    cut = replace(last, body=last.body[:len(last.body) * 2 // 3])
+    fw.write_wget(warcs / "pages.warc", [*pages, cut])
+    replayed = replay(warcs, tmp_path / "replay")
+    assert replayed.stats.get("replay/damaged_records_kept", 0) >= 1, replayed.log[-2000:]
+    assert f"{len(cut.body)} of the {len(last.body)} bytes its Content-Length" in replayed.log
+    proc, again = reextract(warcs, tmp_path)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert re.search(rf"bad record kept: \S*pages\.warc: offset \d+: HTTP body ends after "
+                     rf"{len(cut.body)} of the {len(last.body)} bytes", proc.stderr), proc.stderr
+    assert f"No article from {last.url}: truncated_html" in proc.stderr
+    assert {i["url"] for i in again} == {i["url"] for i in live.items} - {last.url}
+
+
 @pytest.mark.parametrize("write", [fw.write_heritrix, fw.write_wget])
 def test_revisits_whose_originals_are_in_an_earlier_crawls_file_replay(outlet, warcs, tmp_path,
                                                                          write) -> None:
