@@ -404,6 +404,9 @@ def _parse_http(block: bytes, response: bool) -> HttpMessage:
     else:
         lines, nxt = head
         body = block[nxt:]
+    if b"\r" in lines[0]:  # warcio reads it so too: the head as a status line, no fields
+        raise ValueError(f"HTTP head with bare CR line ends (its first line runs on: "
+                         f"{lines[0][:60]!r}): not read as a head")
     first = _decode(lines[0]).strip()
     skipped: list[str] = []
     headers = _parse_fields(lines[1:], skipped)

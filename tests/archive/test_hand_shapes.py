@@ -258,3 +258,23 @@ def test_verify_passes_repeatable_fields_and_a_value_given_twice_alike(tmp_path)
     path = tmp_path / "ok.warc.gz"
     path.write_bytes(gz(rec))
     assert not [p for p in verify([path]).problems if "given twice" in p.message]
+
+
+def test_an_http_head_with_bare_cr_line_ends_is_refused_not_served_empty(tmp_path):
+    """Read as LF-ended lines, a head whose lines end in a lone CR is one status line with no
+    fields and no body: replay served an empty 200 and re-extraction lost the page unsaid
+    (warcio reads it so too). Every reader refuses it by file and offset now."""
+    url = "http://ex.com/news/cr/"
+    first = gz(response("http://ex.com/ok", b"<p>ok</p>"))
+    bare = b"HTTP/1.1 200 OK\rContent-Type: text/html\rContent-Length: 9\r\r<p>cr</p>"
+    path = tmp_path / "cr.warc.gz"
+    path.write_bytes(first + gz(record("response", url, bare)))
+    said = "HTTP head with bare CR line ends"
+    assert [(p.offset, p.severity) for p in verify([path]).problems if said in p.message] == [
+        (len(first), "error")]
+    errors: list = []
+    assert [r.url for r in iter_responses(path, on_error=errors.append)] == ["http://ex.com/ok"]
+    assert [(e.offset, said in e.reason) for e in errors] == [(len(first), True)]
+    with ArchiveLookup(path, on_error=errors.append) as lookup:
+        assert lookup.get(url) is None
+    assert len(errors) == 2 and said in errors[1].reason
