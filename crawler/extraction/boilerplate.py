@@ -14,6 +14,11 @@ import re
 
 MAX_LINE_CHARS = 300
 
+# the networks and messengers an outlet runs its own channel or group on
+_CHANNELS = (r"(telegram|телеграм|телеграмм|viber|вайбер|whatsapp|вотсап|max|youtube|ютуб|"
+             r"дзен|дзэн|яндекс[.-]?дзен\w*|дзен-канал\w*|вконтакте|вконтакце|вк|vk|одноклассник\w*|"
+             r"instagram|инстаграм\w*|facebook|фейсбук\w*|tiktok|тикток\w*|rutube)")
+
 _PATTERNS = (
     # copyright and rights notices
     r"^(©|ⓒ|\(c\)\s|copyright\s*(©|ⓒ|\(c\)|\d{4}))",
@@ -35,9 +40,18 @@ _PATTERNS = (
     r"^(download|get) (the|our) .{0,40}\bapp\b",
     # the outlet's own channels ("Больше новостей — в нашем Telegram-канале", "Пишите в наш
     # Telegram-бот"), however the line invites to them
-    r"\b(в|во|у|to|join) (наш(ем|ему|им|его)?|нашым|нашому|our) (telegram|телеграм|телеграмм|viber|вайбер|"
-    r"whatsapp|вотсап|max|youtube|ютуб)[- ]?(канал|каналу|канале|чат|чате|боте?|бота|"
-    r"channel|bot)\b",
+    r"\b(в|во|у|ў|к|да|to|join) (наш(ем|ему|им|его|ей|у)?|нашым|нашай|нашому|our) " + _CHANNELS +
+    r"[- ]?(канал|каналу|канале|чат|чате|боте?|бота|сообществ[оеу]|паблик[еу]?|channel|bot)\b",
+    # ... its group or page on a network ("Присоединяйтесь к нашей группе ВКонтакте")
+    r"\b(в|во|у|ў|к|да|to|join) (наш(ей|у|ем|ему|им)?|нашай|нашу|нашым|нашому|our) (групп[аеуы]|"
+    r"груп[аеуы]|сообществ[оеу]|суполк\w*|паблик[еу]?|страниц[аеуы]|канал[еу]?|group|page|"
+    r"channel) ((в|на|у|ў|on) )?"
+    + _CHANNELS,
+    # ... or a line naming it first ("👉 Наш Телеграм-канал — все новости района первыми")
+    r"^\W*(наш|our) " + _CHANNELS + r"[- ]?(канал|channel|чат|бот|bot)\b",
+    # a cookie notice whatever its block is named ("Этот сайт использует cookies…")
+    r"\b(сайт|site|website|we|мы)\b[^.!?]{0,40}\b(использует|используем|выкарыстоўвае|"
+    r"використовує|uses?) (файлы |файлы |файли )?(cookies?|куки|кукі)\b",
     # the typo-report prompt ("Нашли ошибку? Выделите её и нажмите Ctrl+Enter", Orphus)
     r"\bctrl\s*\+\s*enter\b",
     # a stock photo's note ("Фото носит иллюстративный характер", "Фото иллюстративное")

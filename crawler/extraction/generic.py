@@ -186,12 +186,15 @@ LINKED_PLACE = "data-linked-sentence-place"
 
 # Class or id words that name the furniture sites put beside or under an article: disclaimers,
 # affiliate disclosures, author boxes, share bars and social widgets (which may hold text,
-# such as a comment plugin's menu), modal dialogs (login and registration forms, shown over
+# such as a comment plugin's menu; the share kits Russian sites embed by name: Likely,
+# Yandex's ya-share2, AddToAny, Pluso, UpToLike), polls and quizzes, modal dialogs (login and registration forms, shown over
 # the page on a click) and cookie consent layers. A whole word of the class or id must match.
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:disclaimer|disclosure|author[-_]?(?:bio|box|info|card|about)"
     r"|about[-_]?(?:the[-_]?)?author|bio[-_]?box"
     r"|(?:social|share|sharing)[-_]?(?:bar|buttons?|links|tools|icons|widget|panel)"
+    r"|likely|ya[-_]share2?|a2a[-_]kit|addtoany|pluso|uptolike|sharethis|shareaholic"
+    r"|wp[-_]polls?|polls?|quiz|survey"
     r"|modal|dialog|cookies?|consent)(?:$|[\s_-])",
     re.I)
 # A block holding this share of the page's text is a wrapper named after a part, not the part.
@@ -206,7 +209,8 @@ def _names(el: etree._Element) -> str:
 # The words `_FURNITURE` is built from: a plain substring test rules out most class names
 # before the regex runs (~20 % of this step's time).
 _FURNITURE_WORDS = ("disclaimer", "disclosure", "author", "bio", "social", "shar", "modal",
-                    "dialog", "cookie", "consent")
+                    "dialog", "cookie", "consent", "likely", "a2a", "addtoany", "pluso",
+                    "uptolike", "poll", "quiz", "survey")
 
 
 def _furniture_names(names: str) -> bool:

@@ -419,6 +419,18 @@ def test_a_login_dialog_and_a_cookie_layer_beside_a_short_article_are_not_body(
     assert PROSE not in _with_steps_off(html, {"furniture_blocks"}, monkeypatch)
 
 
+def test_a_share_kit_and_a_poll_inside_the_article_are_not_body() -> None:
+    """Likely (its buttons say "Отправить", "Класснуть") and a WP-Polls question set inside
+    the post's content: their words are no paragraph of the article."""
+    html = _page(f"<p>{PROSE}</p><p>{PROSE2}</p>"
+                 "<div class='likely'><div class='telegram'>Отправить</div>"
+                 "<div class='odnoklassniki'>Класснуть</div><div class='vkontakte'>Поделиться"
+                 "</div></div><div id='polls-3' class='wp-polls'><p><strong>Как вы оцениваете "
+                 "урожай этого года?</strong></p><ul><li><input type='radio'>Хороший</li>"
+                 f"<li><input type='radio'>Плохой</li></ul></div><p>{PROSE3}</p>")
+    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
+
+
 @pytest.mark.parametrize(("names", "furniture"), [
     ("social-userbar-widget sharebar_bottom", True),
     ("c-author-bio", True),
@@ -430,7 +442,14 @@ def test_a_login_dialog_and_a_cookie_layer_beside_a_short_article_are_not_body(
     ("registration-modal dark-modal", True),
     ("cookie-consent", True),
     ("cookies", True),
+    ("likely likely-big", True),  # the share kits sites embed by name
+    ("ya-share2 ya-share2_inited", True),
+    ("a2a_kit a2a_kit_size_32", True),
+    ("wp-polls", True),
+    ("poll-widget", True),
     ("dialogue-column", False),
+    ("unlikely-heroes", False),
+    ("pollution-report", False),
     ("cookiebook-recipe", False),
     ("shareholders-report", False),
     ("authorized-content", False),
