@@ -161,7 +161,8 @@ def dechunk(body: bytes) -> bytes:
     Cut short or damaged only once a whole chunk came: a body stored already de-chunked
     under its old header may open with a line a size would read ("Added", "2026", "cafe"),
     and is kept as stored. A last chunk whose size line lost its line end ("…\r\n0") ended
-    the body."""
+    the body. Lines may end in a bare LF (a server's, or a recorder's rewrite): browsers read
+    such chunks, and served as stored their size lines would be page text."""
     out = bytearray()
     pos = 0
     n = len(body)
@@ -171,7 +172,7 @@ def dechunk(body: bytes) -> bytes:
         return ChunksDamaged(reason, at, bytes(out)) if pos else ValueError(reason)
 
     while True:
-        eol = body.find(b"\r\n", pos)
+        eol = body.find(b"\n", pos)  # CRLF, or a bare LF as browsers and curl take it
         if eol < 0:
             size_s = body[pos:].split(b";", 1)[0].strip()
             if pos and size_s and not size_s.strip(b"0"):
@@ -183,7 +184,7 @@ def dechunk(body: bytes) -> bytes:
         if not _HEX_DIGITS.fullmatch(size_s):  # int(, 16) takes "-6": a step back, for ever
             raise refuse(f"bad chunk size {size_s[:20]!r}", pos)
         size = int(size_s, 16)
-        start = eol + 2
+        start = eol + 1
         if size == 0:
             return bytes(out)
         if start + size > n:
@@ -191,12 +192,13 @@ def dechunk(body: bytes) -> bytes:
                 raise ValueError("first chunk longer than the body")
             raise ChunksCutShort(bytes(out + body[start:]))
         end = start + size
-        if body[end : end + 2] != b"\r\n":
+        ending = 2 if body[end : end + 2] == b"\r\n" else 1 if body[end : end + 1] == b"\n" else 0
+        if not ending:
             if end + 2 > n and b"\r\n".startswith(body[end:]):
                 raise ChunksCutShort(bytes(out + body[start:end]))
             raise refuse("chunk not followed by CRLF", end)
         out += body[start:end]
-        pos = end + 2
+        pos = end + ending
 
 
 def declared_charset(text: str | bytes | None) -> str | None:

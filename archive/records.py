@@ -365,8 +365,11 @@ def _is_status_line(first: str, response: bool) -> bool:
 
 
 def _code(parts: list[str]) -> int | None:
-    code = parts[1] if len(parts) > 1 else "0"
-    return int(code) if code.isascii() and code.isdigit() and len(code) <= 3 else None
+    if len(parts) < 2:
+        return 0
+    code = parts[1]  # three digits, the first a class (RFC 9110 §15; LinkedIn's 999 too)
+    ok = code.isascii() and code.isdigit() and len(code) == 3 and code[0] != "0"
+    return int(code) if ok else None
 
 
 def response_status(block: bytes) -> int | None:
@@ -391,7 +394,7 @@ def parse_http(block: bytes, response: bool = False) -> HttpMessage:
 
 
 MAX_INTERIM = 16
-_STATUS_START = re.compile(rb"[\r\n]*HTTP/\d(?:\.\d)? \d{3}\b")
+_STATUS_START = re.compile(rb"[\r\n]*HTTP/\d(?:\.\d)? \d{3}\b", re.IGNORECASE)  # as a status line
 
 
 def _parse_http(block: bytes, response: bool) -> HttpMessage:

@@ -278,3 +278,23 @@ def test_an_http_head_with_bare_cr_line_ends_is_refused_not_served_empty(tmp_pat
     with ArchiveLookup(path, on_error=errors.append) as lookup:
         assert lookup.get(url) is None
     assert len(errors) == 2 and said in errors[1].reason
+
+
+def test_a_lower_case_final_status_line_after_an_interim_one_is_the_page(tmp_path):
+    url = "http://ex.com/news/lc/"
+    path = tmp_path / "lc.warc.gz"
+    path.write_bytes(gz(record("response", url, b"HTTP/1.1 100 Continue\r\n\r\n"
+                               + http_response(b"<p>page</p>").replace(b"HTTP/", b"http/", 1))))
+    with ArchiveLookup(path) as lookup:
+        got = lookup.get(url)
+        assert (got.status, got.payload) == (200, b"<p>page</p>")
+
+
+@pytest.mark.parametrize("code", ["020", "20", "2000"])
+def test_a_status_code_of_other_than_three_digits_is_refused(tmp_path, code):
+    url = "http://ex.com/news/code/"
+    path = tmp_path / "code.warc.gz"
+    path.write_bytes(gz(record("response", url, f"HTTP/1.1 {code} OK\r\n\r\n<p>x</p>".encode())))
+    errors: list = []
+    assert list(iter_responses(path, on_error=errors.append)) == []
+    assert [f"bad HTTP status line 'HTTP/1.1 {code} OK'" in e.reason for e in errors] == [True]

@@ -308,3 +308,13 @@ def test_a_body_shorter_than_its_content_length_is_cut_short_with_what_came():
 def test_a_body_its_content_length_does_not_prove_cut_is_kept(headers):
     assert without_transfer_coding(headers, PAGE[:3000]) == PAGE[:3000]
     assert without_transfer_coding([("Content-Length", "9000")], b"") == b""  # HEAD, 304
+
+
+@pytest.mark.parametrize("wire", [
+    b"5\nABCDE\n3\nFGH\n0\n\n",  # bare LF throughout
+    b"5\r\nABCDE\n3\nFGH\r\n0\r\n\r\n",  # mixed
+    b"5;x=1\nABCDE\r\n3\r\nFGH\n0\n",
+])
+def test_chunks_whose_lines_end_in_a_bare_lf_are_dechunked(wire):
+    """As browsers and curl read them: served as stored, the size lines were page text."""
+    assert maybe_dechunk([("Transfer-Encoding", "chunked")], wire) == b"ABCDEFGH"
