@@ -272,20 +272,34 @@ def _to_response(
         reason=http.reason,
         http_version=http.protocol,
         headers=http.headers,
-        payload=_payload(src, ref, on_error),
+        payload=_payload(src, payload_from or rec, ref, on_error),
         date=rec.date,
         ref=ref,
         head=http.head,
     )
 
 
-def _payload(http: HttpMessage, ref: RecordRef, on_error: ErrorHandler | None) -> bytes:
+def _payload(http: HttpMessage, holder: WarcRecord, ref: RecordRef,
+             on_error: ErrorHandler | None) -> bytes:
+    """The page ``http`` carries (in ``holder``, the record itself or a revisit's original),
+    served as stored but said as a record kept when it is cut short of its Content-Length or
+    is not what its WARC-Payload-Digest says was written: a plain ``.warc`` has no CRC, so
+    bytes altered since would pass for the page (``verify`` calls it an error)."""
+    kept = []
     try:
-        return without_transfer_coding(http.headers, http.body)
+        payload = without_transfer_coding(http.headers, http.body)
     except BodyCutShort as cut:
-        report(WarcFormatError(ref.path or ref.file, ref.offset, f"HTTP {cut}; served as stored",
+        kept.append(f"HTTP {cut}")
+        payload = cut.arrived
+    digest = holder.get("WARC-Payload-Digest")
+    if (digest and check_digest(digest, http.body) is False
+            and (payload == http.body or check_digest(digest, payload) is not True)):
+        whose = "" if holder.record_id == ref.record_id else "its original's "
+        kept.append(f"{whose}WARC-Payload-Digest mismatch: the payload is not the one written")
+    for reason in kept:
+        report(WarcFormatError(ref.path or ref.file, ref.offset, f"{reason}; served as stored",
                                kept=True), on_error, soft=True)
-        return cut.arrived
+    return payload
 
 
 def _readable_http(rec: WarcRecord) -> bool:
