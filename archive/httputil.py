@@ -311,18 +311,21 @@ _STEP = 64 * 1024  # input and output are handled in steps of this size: memory 
 class _Sink:
     """Collects decoded output and refuses it past the cap, before it is held in memory."""
 
-    def __init__(self, coding: str, max_size: int) -> None:
+    def __init__(self, coding: str, max_size: int, keep: bool = True) -> None:
         self.coding, self.max_size, self.out = coding, max_size, bytearray()
+        self.keep, self.size = keep, 0  # keep=False: counted, not held (a check's last stage)
 
     def add(self, piece: bytes, progress: bool = True) -> None:
         """Take ``piece``; ``progress=False`` says no input was consumed for it, so an empty
         piece means the stream stopped short of its end."""
         if not piece and not progress:
             raise ContentDecodingError(f"truncated {self.coding} body")
-        if len(self.out) + len(piece) > self.max_size:
+        if self.size + len(piece) > self.max_size:
             raise ContentTooLargeError(
                 f"{self.coding} body expands beyond {self.max_size} bytes")
-        self.out += piece
+        self.size += len(piece)
+        if self.keep:
+            self.out += piece
 
 
 def _inflate(body: bytes, coding: str, sink: _Sink) -> None:
@@ -333,7 +336,7 @@ def _inflate(body: bytes, coding: str, sink: _Sink) -> None:
     try:
         _zlib_stream(body, zlib.MAX_WBITS, coding, sink)
     except ContentDecodingError:
-        if sink.out:
+        if sink.size:
             raise
         _zlib_stream(body, -zlib.MAX_WBITS, coding, sink)
 
@@ -460,20 +463,23 @@ def encoding_not_applied(body: bytes, encoding: str | None) -> bool:
 
 
 def decode_content(body: bytes, encoding: str | None,
-                   max_size: int = DEFAULT_MAX_DECODED) -> bytes:
+                   max_size: int = DEFAULT_MAX_DECODED, *, keep: bool = True) -> bytes:
     """Undo Content-Encoding (gzip, deflate, br, zstd; stacked codings last-first).
 
     Every coding is decoded in steps and refused with ContentDecodingError as soon as its
     output passes ``max_size``, so a decompression bomb costs at most that much memory. A
     truncated gzip stream is an error, as in the live crawl
     (crawler.downloadermiddlewares.integrity).
+
+    ``keep=False`` only checks: the last coding's output is counted, not held, and b"" is
+    returned (:func:`content_problem`).
     """
     codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
     codings = [c for c in codings if c != "identity"]
     if len(codings) > MAX_STACKED_CODINGS:
         raise ContentDecodingError(f"{len(codings)} stacked Content-Encodings")
-    for coding in reversed(codings):
-        sink = _Sink(coding, max_size)
+    for n, coding in enumerate(reversed(codings), 1):
+        sink = _Sink(coding, max_size, keep or n < len(codings))
         if coding in ("gzip", "x-gzip", "deflate"):
             _inflate(body, coding, sink)
         elif coding == "br":
@@ -484,3 +490,19 @@ def decode_content(body: bytes, encoding: str | None,
             raise ContentDecodingError(f"unsupported Content-Encoding {coding!r}")
         body = bytes(sink.out)
     return body
+
+
+def content_problem(body: bytes, encoding: str | None,
+                    max_size: int = DEFAULT_MAX_DECODED) -> ContentDecodingError | None:
+    """Why a stored ``body`` cannot be undone of its Content-Encoding ``encoding`` within
+    ``max_size`` bytes (damaged, cut, an unknown coding, too big), or None: it decodes, has
+    no coding, is empty (a HEAD's, a redirect's: nothing to decode), or was stored already
+    decoded by a browser-based tool (:func:`encoding_not_applied`, read as it is). Decoded
+    to check only: the output is counted, not held."""
+    if not body or not encoding or encoding_not_applied(body, encoding):
+        return None
+    try:
+        decode_content(body, encoding, max_size, keep=False)
+    except ContentDecodingError as exc:
+        return exc
+    return None

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
 from .errors import ErrorHandler, UnservedRecord, WarcFormatError, report
-from .httputil import BodyCutShort, without_transfer_coding
+from .httputil import BodyCutShort, content_problem, without_transfer_coding
 from .methods import capture_method
 from .model import PROBE_FIELD, RUN_FIELD, SPIDER_FIELD, UNMARKED, ArchivedResponse, RecordRef
 from .pairing import same_target, with_requests
@@ -795,6 +795,7 @@ class SharedIndex:
     path: Path
     files: tuple[Path, ...]
     max_record_size: int | None
+    max_decoded: int | None = None  # the owner's (ArchiveLookup)
 
 
 class ArchiveLookup:
@@ -810,15 +811,19 @@ class ArchiveLookup:
 
     Unreadable records are reported to `on_error` (or logged) and skipped, at load time and
     when a capture is read; a stored offset that now holds another URL's record is refused.
+    With ``max_decoded``, a capture whose body's Content-Encoding cannot be undone within
+    that many bytes (damaged, cut, an unknown coding, too big: httputil.content_problem) is
+    unreadable too: reported and passed over for the next best, as a damaged record is.
     """
 
     def __init__(
         self, paths, on_error: ErrorHandler | None = None, *, max_record_size: int | None = None,
-        tmp_dir: str | Path | None = None,
+        tmp_dir: str | Path | None = None, max_decoded: int | None = None,
     ):
         self.files = expand_paths(paths)
         self._on_error = on_error
         self._max = max_record_size
+        self._max_decoded = max_decoded
         self._folder = _index_folder(tmp_dir)
         self._hint = _hint(tmp_dir)
         self._path = self._folder / "lookup.sqlite3"
@@ -841,7 +846,7 @@ class ArchiveLookup:
 
     def shared(self) -> SharedIndex:
         """This index for :meth:`attach` in other processes, while this lookup is open."""
-        return SharedIndex(self._path, tuple(self.files), self._max)
+        return SharedIndex(self._path, tuple(self.files), self._max, self._max_decoded)
 
     @classmethod
     def attach(cls, shared: SharedIndex, on_error: ErrorHandler | None = None) -> ArchiveLookup:
@@ -851,6 +856,7 @@ class ArchiveLookup:
         (no lock asked: the owner keeps its own)."""
         self = cls.__new__(cls)
         self.files, self._max, self._on_error = list(shared.files), shared.max_record_size, on_error
+        self._max_decoded = shared.max_decoded
         self._path, self._folder = shared.path, shared.path.parent
         self._hint = _hint(self._folder)
         try:
@@ -1208,9 +1214,14 @@ class ArchiveLookup:
         if revisit and orig is None and not _own_empty_payload(rec):
             return None
         try:
-            return _to_response(rec, ref, payload_from=orig, on_error=self._on_error)
+            found = _to_response(rec, ref, payload_from=orig, on_error=self._on_error)
         except ValueError as exc:
             raise WarcFormatError(info.file, offset, f"bad HTTP: {exc}") from exc
+        if found is not None and self._max_decoded is not None and (problem := content_problem(
+                found.payload, found.content_encoding(), self._max_decoded)) is not None:
+            raise WarcFormatError(info.file, offset, f"HTTP body: Content-Encoding "
+                                  f"{found.content_encoding()} does not decode: {problem}")
+        return found
 
     def _find_original(self, revisit: RecordInfo) -> WarcRecord | None:
         """The response a revisit (or a 304 response) refers to: the record it names, else a

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict
 from .errors import WarcFormatError
-from .httputil import BodyCutShort, ChunksCutShort, without_transfer_coding
+from .httputil import (
+    DEFAULT_MAX_DECODED,
+    BodyCutShort,
+    ChunksCutShort,
+    ContentTooLargeError,
+    content_encoding,
+    content_problem,
+    without_transfer_coding,
+)
 from .pairing import id_key, same_target
 from .reader import inputs_of, truncated_reason
 from .records import RecordInfo, iter_records, parse_warc_date
@@ -180,13 +188,21 @@ def _check_body(headers: list[tuple[str, str]], body: bytes,
                 add: Callable[[str, str], None]) -> None:
     """A body its own head says is cut short (Content-Length, chunks: a warning, as
     WARC-Truncated is, readers serve or pass it over and say so) or damaged (broken chunks,
-    a transfer coding that does not decode: an error)."""
+    a transfer coding or a Content-Encoding that does not decode: an error; one that
+    decodes past DEFAULT_MAX_DECODED cannot be checked further: a warning). The decoding is
+    a check only: its output is counted, not held (httputil.content_problem)."""
     try:
-        without_transfer_coding(headers, body)
+        body = without_transfer_coding(headers, body)
     except (BodyCutShort, ChunksCutShort) as cut:
         add("warning", f"HTTP {cut}")
+        return
     except ValueError as exc:
         add("error", f"HTTP body: {exc}")
+        return
+    encoding = content_encoding(headers)
+    if (problem := content_problem(body, encoding, DEFAULT_MAX_DECODED)) is not None:
+        add("warning" if isinstance(problem, ContentTooLargeError) else "error",
+            f"HTTP body: Content-Encoding {encoding} does not decode: {problem}")
 
 
 def _empty_note(path: Path) -> str:

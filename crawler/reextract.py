@@ -8,7 +8,8 @@ The capture read is the one replay serves, picked by replay's own rule
 (``ArchiveLookup.readable``: the newest that can be read, revisits resolved), but for error
 answers (:func:`capture_to_read`). A newer capture
 that cannot be read is reported (file, offset, reason) and the one before it read, so a
-damaged record never costs the article. A newer error answer (a 404 of an article removed
+damaged record never costs the article: a body whose Content-Encoding does not decode within
+``max_size`` (a gzip cut in transfer, a bad CRC, an unknown coding) is such a record. A newer error answer (a 404 of an article removed
 since, a 503 of a re-check that failed), which replay serves, gives way here to the newest
 200 before it: the crawl made its item of that one, and a removal is the removals' to tell,
 not the items' (counted as ``past_errors``). With no such capture the error is the page,
@@ -469,7 +470,9 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
         else:
             on_bad_record(err)
 
-    with ArchiveLookup(paths, on_error=bad_record) as lookup:  # its index folder goes after
+    # a capture whose Content-Encoding does not decode within max_size is a bad record, the
+    # one before it read (as the lookup passes over any unreadable capture), in workers too
+    with ArchiveLookup(paths, on_error=bad_record, max_decoded=max_size) as lookup:
         if prepare is not None:
             prepare(lookup)
         urls = latest_article_urls(lookup, report.unowned)

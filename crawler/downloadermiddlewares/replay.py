@@ -26,7 +26,7 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.errors import UnservedRecord
-from archive.httputil import encoding_not_applied
+from archive.httputil import DEFAULT_MAX_DECODED, encoding_not_applied
 from archive.methods import method_query
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, LookupIndexError, warc_inputs
@@ -103,8 +103,12 @@ class WarcReplayMiddleware:
         # the spider replaying: its runs' probes are offered (warcinfo names each file's)
         self.spider: str | None = getattr(crawler.spidercls, "name", None)
         self.crawler = crawler
+        # a capture whose Content-Encoding does not decode within what Scrapy would take
+        # (HttpCompressionMiddleware refuses it) is passed over, said, for an older readable one
+        max_decoded = crawler.settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_DECODED
         try:
-            self.lookup: ArchiveLookup | None = ArchiveLookup(paths, on_error=self._bad_record)
+            self.lookup: ArchiveLookup | None = ArchiveLookup(paths, on_error=self._bad_record,
+                                                              max_decoded=max_decoded)
         except LookupIndexError as exc:  # the run stops as it opens (spider_opened), said
             self.lookup, self.index_error = None, exc
             return

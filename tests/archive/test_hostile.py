@@ -734,6 +734,10 @@ def test_a_header_line_without_a_colon_is_passed_over_as_warcio_and_pywb_do(tmp_
         "1 HTTP header line(s) without a colon, passed over (as warcio and pywb read them)"]
 
 
+def _bad_crc(gz: bytes) -> bytes:
+    return gz[:-8] + bytes(b ^ 0xFF for b in gz[-8:-4]) + gz[-4:]
+
+
 def _http(head: str, body: bytes) -> bytes:
     return f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{head}\r\n".encode() + body
 
@@ -749,7 +753,17 @@ def _http(head: str, body: bytes) -> bytes:
      "HTTP body: bad chunk size b'1z'"),
     ("Transfer-Encoding: gzip\r\n", gzip.compress(b"<p>x" * 500, mtime=0)[:25], "error",
      "HTTP body: truncated gzip body"),
-])
+    # a Content-Encoding that does not decode: damaged, cut mid-stream, unknown (no check
+    # of its Content-Length: a browser-based tool stores the body decoded under the coded one)
+    ("Content-Encoding: gzip\r\n", _bad_crc(gzip.compress(b"<p>x" * 500, mtime=0)), "error",
+     "HTTP body: Content-Encoding gzip does not decode: damaged gzip body"),
+    ("Content-Encoding: gzip\r\nContent-Length: 90\r\n",
+     gzip.compress(b"<p>x" * 500, mtime=0)[:25],
+     "error", "HTTP body: Content-Encoding gzip does not decode: truncated gzip body"),
+    ("Content-Encoding: compress\r\n", b"\x1f\x9d\x90<p>", "error",
+     "HTTP body: Content-Encoding compress does not decode: unsupported Content-Encoding"),
+], ids=["cut-length", "cut-chunks", "bad-chunk-size", "te-gzip-cut", "ce-gzip-bad-crc",
+        "ce-gzip-cut", "ce-compress"])
 def test_verify_says_a_body_its_head_calls_partial_or_broken(tmp_path, head, body, severity,
                                                             said):
     path = tmp_path / "a.warc"
@@ -761,6 +775,48 @@ def test_verify_says_a_body_its_head_calls_partial_or_broken(tmp_path, head, bod
     report = verify([path])
     found = [(p.severity, p.offset) for p in report.problems if said in p.message]
     assert found == [(severity, len(response("http://ex.com/1", _page(1))))], report.problems
+
+
+def test_verify_passes_a_content_encoding_that_decodes_or_was_never_applied(tmp_path,
+                                                                           monkeypatch):
+    """A body that decodes, one a browser-based tool stored decoded under its header (read as
+    it is), an empty one (a redirect's): no problem. One that decodes past the cap cannot be
+    checked further: a warning, not damage."""
+    bodies = [("gzip", gzip.compress(b"<p>x" * 500)), ("gzip", b"<p>x" * 500), ("br", b""),
+              ("gzip, gzip", gzip.compress(gzip.compress(b"<p>y" * 500)))]
+    path = tmp_path / "a.warc"
+    path.write_bytes(b"".join(
+        record("response", f"http://ex.com/{n}", _http(f"Content-Encoding: {coding}\r\n", body))
+        for n, (coding, body) in enumerate(bodies)))
+    assert verify([path]).problems == []
+    monkeypatch.setattr("archive.verify.DEFAULT_MAX_DECODED", 1000)
+    report = verify([path])
+    assert report.ok and [(p.severity, p.message) for p in report.problems] == [
+        ("warning", "HTTP body: Content-Encoding gzip does not decode: gzip body expands "
+                    "beyond 1000 bytes"),
+        ("warning", "HTTP body: Content-Encoding gzip, gzip does not decode: gzip body expands "
+                    "beyond 1000 bytes")]
+
+
+def test_a_lookup_given_a_cap_passes_over_a_capture_whose_content_encoding_fails(tmp_path):
+    """With ``max_decoded`` (reextract's, replay's), a newer capture whose gzip was cut in
+    transfer is a bad record by file and offset, and the older whole one is read; without
+    it, as before, the newer one is served as stored."""
+    whole = _page(1) * 20
+    older = record("response", "http://ex.com/1", _http("", whole), date="2026-01-01T00:00:00Z")
+    cut = record("response", "http://ex.com/1", _http(
+        "Content-Encoding: gzip\r\n", gzip.compress(whole)[:60]), date="2026-01-02T00:00:00Z")
+    path = tmp_path / "a.warc"
+    path.write_bytes(older + cut)
+    errors: list[WarcFormatError] = []
+    with ArchiveLookup([path], on_error=errors.append, max_decoded=1 << 20) as lookup:
+        assert lookup.get("http://ex.com/1").payload == whole
+        assert ArchiveLookup.attach(lookup.shared(), errors.append).get("http://ex.com/1").payload == whole
+    assert [(e.offset, e.kept) for e in errors] == [(len(older), False)] * 2
+    assert errors[0].reason == ("HTTP body: Content-Encoding gzip does not decode: truncated "
+                                "gzip body")
+    with ArchiveLookup([path], on_error=errors.append) as lookup:
+        assert lookup.get("http://ex.com/1").payload == gzip.compress(whole)[:60]
 
 
 def test_a_body_shorter_than_its_content_length_is_read_as_stored_and_said(tmp_path):

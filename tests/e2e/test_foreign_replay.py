@@ -301,6 +301,48 @@ def test_a_damaged_transfer_coding_is_a_bad_record_by_file_and_offset(outlet, wa
     assert len(again) == len(live.items) - 1
 
 
+def _coded_and_damaged(f: fw.Fetched, damage: str) -> fw.Fetched:
+    """The page under a Content-Encoding that does not decode: a gzip stream cut mid-deflate
+    by a lost connection (its Content-Length the whole stream's), one with a bad CRC, or a
+    coding no reader knows."""
+    headers = [(k, v) for k, v in f.headers if k.lower() not in ("content-length",
+                                                                  "content-encoding")]
+    coded = gzip.compress(f.body)
+    body, coding = {"cut": (coded[:len(coded) // 2], "gzip"),
+                    "crc": (coded[:-8] + bytes(b ^ 0xFF for b in coded[-8:-4]) + coded[-4:],
+                            "gzip"),
+                    "compress": (b"\x1f\x9d\x90" + f.body, "compress")}[damage]
+    return replace(f, headers=[*headers, ("Content-Encoding", coding),
+                               ("Content-Length", str(len(coded)))], body=body)
+
+
+@pytest.mark.parametrize("damage", ["cut", "crc", "compress"])
+def test_a_newer_capture_whose_content_encoding_fails_gives_way_to_the_older(
+        outlet, warcs, tmp_path, damage) -> None:
+    """A page captured whole, then again by wget (no WARC-Truncated) under a Content-Encoding
+    that does not decode. It was logged "Cannot decode URL" (no file, no offset), counted
+    ``content_encoding``, the article lost, exit 0. It is a bad record by file and offset,
+    as a damaged transfer coding is: reextract reads the older capture and ends in error,
+    replay serves the older capture and says the newer one."""
+    live, fetched = outlet
+    last = [f for f in fetched if not f.url.endswith("/robots.txt")][-1]
+    fw.write_wget(warcs / "first.warc.gz", [f.at(datetime(2026, 1, 9, tzinfo=UTC))
+                                            for f in fetched])
+    newer = _coded_and_damaged(last, damage).at(datetime(2026, 1, 10, tzinfo=UTC))
+    fw.write_wget(warcs / "second.warc", [newer])
+    proc, again = reextract(warcs, tmp_path)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert re.search(r"bad record skipped: \S*second\.warc: offset \d+: HTTP body: "
+                     rf"Content-Encoding {'compress' if damage == 'compress' else 'gzip'} "
+                     r"does not decode", proc.stderr), proc.stderr[-2000:]
+    assert "Cannot decode" not in proc.stderr and "content_encoding" not in proc.stderr
+    assert _article_fields(again) == _article_fields(live.items)
+    if damage == "cut":
+        replayed = replay(warcs, tmp_path / "replay")
+        assert replayed.stats.get("replay/bad_records", 0) >= 1, replayed.log[-2000:]
+        assert _article_fields(replayed.items) == _article_fields(live.items)
+
+
 def test_a_page_shorter_than_its_content_length_is_read_and_said(outlet, warcs, tmp_path) -> None:
     """wget keeps what came over a connection cut mid-page (no WARC-Truncated): the body
     stops short of its Content-Length. Served as stored, as pywb serves it, but never unsaid:
