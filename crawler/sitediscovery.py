@@ -10,7 +10,8 @@ articles under ``/YYYY/MM/DD/``. Feeds and sitemaps are read with the streaming 
 
 The site's time zone, when nobody gives it, is the offset most of the dates it prints carry
 (pages first: JSON-LD, ``article:published_time``, ``<time datetime>``; feeds and sitemaps
-only when pages carry none, since CMSs write those in UTC whatever the site's zone).
+only when pages carry none, and their UTC dates only through the wall times pages print for
+them, since CMSs write those in UTC whatever the site's zone).
 
 Pure functions and a per-site state; the ``site`` spider does the fetching.
 """
@@ -1071,11 +1072,40 @@ class SiteState:
         return sum(found.source == source for found in self.candidates.values())
 
     def zone(self) -> str:
-        """The row's zone, else the one most dates on pages carry, else feeds' and sitemaps',
-        else its country domain's (one zone only), else UTC."""
+        """The row's zone, else the one most dates on pages carry, else the local offsets of
+        feeds' and sitemaps' dates with the clocks zone samples print their feed dates on
+        (:meth:`clock_offsets`), else its country domain's (one zone only), else UTC.
+
+        A feed or sitemap date in UTC (``+0000``, ``GMT``, ``Z``) says when, not the site's
+        clock: uCoz writes GMT whatever the zone, so alone it votes for nothing (it made a
+        ``.by`` site printing 14:20 for its feed's 11:20 GMT read every time 3 hours late).
+        What the site's pages print for those instants tells its clock, UTC included."""
         if self.zone_given:
             return str(self.row["timezone"])
-        return vote_zone(self.page_offsets or self.channel_offsets, self.outlet.host)
+        if self.page_offsets:
+            return vote_zone(self.page_offsets, self.outlet.host)
+        local = Counter({offset: n for offset, n in self.channel_offsets.items() if offset})
+        return vote_zone(local + self.clock_offsets(), self.outlet.host)
+
+    def clock_offsets(self) -> Counter[timedelta]:
+        """The site's UTC offset as each zone sample's page prints (a naive wall time) the
+        time its feed or news sitemap gave in UTC: the printed time less the given one
+        (:func:`shown_offset`), 0 when they are one time (a site in UTC); none when they are
+        no whole offset apart (another date, an edit) or the page printed no time. The
+        samples' printed dates are those already kept to judge their sources' dates."""
+        found: Counter[timedelta] = Counter()
+        for key, printed in self.sample_dates.items():
+            given = self.candidates.get(key)
+            if printed.tzinfo is not None or given is None or given.published is None \
+                    or given.channel not in PUBLICATION_DATED or given.source in self.untrusted \
+                    or given.published.utcoffset() != timedelta(0):
+                continue
+            if (offset := shown_offset(given.published, printed)) is not None:
+                found[offset] += 1
+            elif (printed.hour or printed.minute) and printed.replace(second=0, microsecond=0) \
+                    == given.published.replace(tzinfo=None, second=0, microsecond=0):
+                found[timedelta(0)] += 1
+        return found
 
     def final_row(self) -> dict[str, Any]:
         url = f"{self.landed}{self.home_path}" if self.landed else self.row["url"]

@@ -204,6 +204,38 @@ def test_an_idn_rows_country_domain_gives_its_zone() -> None:
     assert vote_zone(Counter(), outlet.host) == "Europe/Minsk"
 
 
+def _gmt_feed_state(printed: dict[str, datetime], given: str = "Mon, 05 Jan 2026 11:20:00 GMT",
+                    **row: str) -> disc.SiteState:
+    """A .by site whose feed gave each article ``given`` (RSS), its samples printing
+    ``printed`` (by article key)."""
+    outlet = outlet_from_site_row({"url": "http://rayon.by/"})
+    state = disc.SiteState({"url": "http://rayon.by/", **row}, outlet)
+    rss = f"<rss><channel><item><link>http://rayon.by/a</link><pubDate>{given}</pubDate>"
+    when = next(feeds.feed_entries(f"{rss}</item></channel></rss>".encode())).published
+    for key in printed:
+        state.add(disc.Candidate(f"http://rayon.by{key}", when, None, "feed", None,
+                                 "http://rayon.by/rss.xml"), key, 100)
+    state.channel_offsets.update(disc.offsets_of([when] * len(printed)))
+    state.sample_dates.update(printed)
+    return state
+
+
+def test_a_feeds_gmt_is_no_zone_the_wall_times_pages_print_for_it_are() -> None:
+    """uCoz's RSS writes GMT whatever the site's clock: its ``+0000`` alone made a Minsk site
+    UTC. The wall time pages print for its instants is the clock; none printed, the country
+    domain's zone; pages printing the feed's own time, UTC; a zone given, that zone."""
+    minsk = {"/a": datetime(2026, 1, 5, 14, 20), "/b": datetime(2026, 1, 5, 14, 20)}
+    assert _gmt_feed_state(minsk).zone() == "Etc/GMT-3"
+    assert _gmt_feed_state({"/a": datetime(2026, 1, 5)}).zone() == "Europe/Minsk"  # a day only
+    assert _gmt_feed_state({"/a": datetime(2026, 1, 5, 16, 7)}).zone() == "Europe/Minsk"  # edit
+    assert _gmt_feed_state({"/a": datetime(2026, 1, 5, 11, 20)}).zone() == "UTC"
+    assert _gmt_feed_state(minsk, timezone="UTC").zone() == "UTC"
+    assert _gmt_feed_state(minsk, "Mon, 05 Jan 2026 14:20:00 +0300").zone() == "Etc/GMT-3"
+    state = _gmt_feed_state(minsk)
+    state.page_offsets[timedelta(hours=2)] += 1  # a machine date with an offset on a page wins
+    assert state.zone() == "Etc/GMT-2"
+
+
 def test_state_keeps_better_dated_sightings_and_a_bound() -> None:
     outlet = outlet_from_site_row({"url": "https://ex.org/"})
     state = disc.SiteState({"url": "https://ex.org/"}, outlet)

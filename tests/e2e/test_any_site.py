@@ -759,6 +759,21 @@ def test_a_feed_is_read_by_its_xml_base_and_the_charset_of_its_bytes(tmp_path: P
     assert not any(k.startswith("articles/failed") for k in result.stats)
 
 
+@pytest.mark.parametrize(("hours", "zone"), [(3, "Etc/GMT-3"), (0, "UTC")])
+def test_a_feed_in_gmt_is_no_zone_the_printed_wall_times_are(tmp_path: Path, hours: int,
+                                                              zone: str) -> None:
+    """A ``.by`` site whose RSS writes GMT and whose pages print only their wall time: the
+    feed's UTC said nothing of the site's clock, yet made it UTC, every time 3 hours late
+    (and an article of 00:30 the day after the window in it). The times printed against the
+    feed's instants tell the zone: Minsk's, or UTC for a site printing the feed's own time."""
+    shape = anysite.gmt_feed_site(hours)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    by_url = assert_gold_items(result, shape, "title", "text", "published")
+    assert {item["extractor"]["fields"]["published"] for item in by_url.values()} == {"visible"}
+    assert result.stats[f"discovery/{shape.site.host}/timezone"] == zone
+
+
 def test_links_to_a_sites_mobile_host_and_amp_canonicals_are_its_articles(
         tmp_path: Path) -> None:
     """A feed of ``m.`` links and pages naming ``amp.`` as canonical: the articles are read on

@@ -86,6 +86,8 @@ def article_html(host: str, gold: GoldArticle, style: str) -> str:
                  + "".join(f'<meta property="article:author" content="{escape(a)}">'
                            for a in gold.authors))
         dateline = f'<div class="meta">{p:%d.%m.%Y}</div>'
+    elif style == "wall":  # uCoz's: the wall clock alone, no machine date anywhere
+        dateline = f'<div class="news-date">{p:%d.%m.%Y %H:%M}</div>'
     elif style == "time_utc":  # Drupal's: the machine date in UTC, the wall clock printed
         utc = p.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         dateline = f'<div class="meta"><time datetime="{utc}">{p:%d.%m.%Y - %H:%M}</time></div>'
@@ -505,6 +507,21 @@ def rss(golds: list[GoldArticle]) -> Page:
                     "</pubDate></item>" for g in golds)
     return Page(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Лента</title>{items}'
                 "</channel></rss>".encode(), content_type="application/rss+xml")
+
+
+def gmt_feed_site(hours: int) -> AnySite:
+    """A ``.by`` site (its country domain's zone: Europe/Minsk) on the clock of ``hours``
+    whose RSS writes GMT, as uCoz's does, and whose pages print the wall time alone
+    (``<div class="news-date">05.01.2026 14:20</div>``); no sitemap. Its zone is told only
+    by the printed times against the feed's instants: +03:00, or UTC for ``hours=0``."""
+    host = f"rayon-vesti-{hours}.by"
+    site, zone, inside, outside = _site(host, hours, 1650, "/news/novost-rayona-{n}.html",
+                                        "wall", [])
+    site.add("/rss.xml", rss(inside + outside))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    site.add("/", chrome(host, "<h1>Новости</h1>", '<link rel="alternate" '
+                         'type="application/rss+xml" href="/rss.xml">'))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
 
 
 def language_editions_site() -> AnySite:
