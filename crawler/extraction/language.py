@@ -8,27 +8,37 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
-def _cyrillic_language(sample: str) -> str:
-    """Russian, Belarusian or Ukrainian by the letters only one of them uses.
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]+")
+# The languages a word can be in, by the letters only some of the three write: Russian has и,
+# ы, э, ъ, щ, ё but no і; Belarusian і, ы, э, ў, ё but no и or щ; Ukrainian і, и, ї, є, ґ, щ
+# but no ы, э, ъ or ё.
+_LETTER_LANGUAGES = {
+    "і": frozenset(("be", "uk")), "и": frozenset(("ru", "uk")), "щ": frozenset(("ru", "uk")),
+    "ы": frozenset(("ru", "be")), "э": frozenset(("ru", "be")), "ё": frozenset(("ru", "be")),
+    "ў": frozenset(("be",)), "ї": frozenset(("uk",)), "є": frozenset(("uk",)),
+    "ґ": frozenset(("uk",)), "ъ": frozenset(("ru",)),
+}
+_CYRILLIC_LANGUAGES = ("ru", "be", "uk")  # a tie goes to the first
 
-    Russian has и and ы but no і; Belarusian has і, ы and ў but no и; Ukrainian has і and и
-    but no ы. Counting tolerates quoted words from the other languages. A short text with no
-    і is Ukrainian by ї, є or ґ where no letter only Russian has (ы, э, ъ, ё) is in it, and
-    Belarusian by ў where no и, щ or ъ is.
+
+def _cyrillic_language(sample: str) -> str:
+    """Russian, Belarusian or Ukrainian: the one most words can be in, by their letters.
+
+    Each word votes for every language its letters allow (``мы`` for Russian and Belarusian,
+    ``гэта`` too, ``він`` for Belarusian and Ukrainian). Counting words, not letters, lets the
+    larger part of a mixed text win: a Belarusian report quoting a speech in Russian, a
+    Ukrainian one quoting a Russian sentence (by letter counts, a quote of a sixth of the
+    text made it Russian).
     """
-    lower = sample.lower()
-    i, y, ii = lower.count("і"), lower.count("ы"), lower.count("и")
-    if i == 0 and any(c in lower for c in "їєґ") and not any(c in lower for c in "ыэъё"):
-        return "uk"
-    if i == 0 and "ў" in lower and not any(c in lower for c in "ищъ"):
-        return "be"
-    if i == 0 or ii > 3 * i and y > 0:
-        return "ru"
-    if ii < i / 3:
-        return "be"
-    if y < (ii + i) / 50:
-        return "uk"
-    return "ru"
+    votes = dict.fromkeys(_CYRILLIC_LANGUAGES, 0)
+    for word in _CYRILLIC_WORD.findall(sample.lower()):
+        allowed: frozenset[str] | None = None
+        for letter in set(word):
+            if (languages := _LETTER_LANGUAGES.get(letter)) is not None:
+                allowed = languages if allowed is None else allowed & languages
+        for language in allowed or ():
+            votes[language] += 1
+    return max(_CYRILLIC_LANGUAGES, key=votes.__getitem__)
 
 
 _BREVE_U = re.compile("[ŭŬ]")

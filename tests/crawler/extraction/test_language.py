@@ -35,3 +35,24 @@ def test_languages_by_their_letters(text: str, code: str) -> None:
 def test_a_latin_text_quoting_one_belarusian_name_stays_its_language() -> None:
     quoted = POLISH + " Artykuł cytuje gazetę „Naša Niva” i jej autora Ŭładzimira."
     assert detect_language(quoted) == "pl"
+
+
+BE_REPORT = ("Кіраўнік дзяржавы 5 студзеня наведаў Шклоўскі раён, дзе азнаёміўся з работай "
+             "малочнатаварнага комплексу і пагутарыў з працаўнікамі гаспадаркі. Прэзідэнт "
+             "звярнуў увагу на стан тэхнікі і падрыхтоўку да пасяўной кампаніі. Паводле яго "
+             "слоў, менавіта ад якасці падрыхтоўкі залежыць будучы ўраджай. ")
+RU_QUOTE = ("«Мы не имеем права расслабляться. Техника должна быть готова к весне, люди должны "
+            "получать достойную зарплату. Никаких послаблений здесь не будет», — ")
+UK_REPORT = ("Президент України 5 січня провів зустріч з військовими у Харківській області та "
+             "обговорив забезпечення підрозділів. Він наголосив, що громади мають отримати "
+             "допомогу до кінця місяця, а ремонт доріг триватиме всю весну. ")
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    (BE_REPORT + RU_QUOTE + "сказаў Прэзідэнт. " + BE_REPORT, "be"),  # a third in Russian
+    (UK_REPORT + "«Мы все выдержим», — сказав він. " + UK_REPORT, "uk"),
+    (RU_QUOTE + "сказал президент. " * 2 + RU_QUOTE + BE_REPORT[:120], "ru"),
+])
+def test_a_quote_in_another_cyrillic_language_leaves_the_reports(text: str, code: str) -> None:
+    """Belarusian state media quote speeches in Russian: the report's language is its own."""
+    assert detect_language(text) == code
