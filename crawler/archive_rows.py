@@ -12,8 +12,9 @@ redirect says it again.
 Its time zone, when the row names none:
 
 ``scrapy crawl site`` decides such a site's zone from the UTC offsets its pages print in
-machine-readable dates, else from its feeds' and news sitemaps' dates (its run report keeps
-it as ``discovery/<site>/timezone``), else its country domain's. Re-extraction of that crawl's
+machine-readable dates, else from its feeds' and news sitemaps' local dates and the wall times
+its pages print for their UTC ones (its run report keeps it as ``discovery/<site>/timezone``),
+else its country domain's. Re-extraction of that crawl's
 archive with the same row had no zone and read every printed wall-clock time ("01.12.2026
 09:00") as UTC: items three hours off the crawl's. Here the same vote is taken over the
 site's archived documents (at most ``ZONE_DOCUMENTS`` of them, newest first), so both agree.
@@ -23,20 +24,26 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, deque
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.html import get_meta_refresh
 
 from archive.reader import ArchiveLookup
-from archive.urls import site_host
+from archive.urls import normalize_url, site_host
 from crawler.archive_join import decoded_body
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
 from crawler.feeds import FeedSkips, document_element, feed_entries, sitemap_entries
 from crawler.outlets.base import ascii_host
-from crawler.sitediscovery import offsets_of, printed_offsets, site_name
+from crawler.sitediscovery import (
+    clock_offset,
+    offsets_of,
+    page_published,
+    printed_offsets,
+    site_name,
+)
 from crawler.siteoutlets import vote_zone
 from crawler.urls import url_host
 
@@ -44,6 +51,7 @@ logger = logging.getLogger(__name__)
 ZONE_DOCUMENTS = 50  # archived documents of a site read for its zone
 MAX_ZONE_BYTES = 4 * 1024 * 1024  # a larger body votes for nothing
 FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
+ZERO = timedelta(0)
 
 
 MAX_HOPS = 5  # archived redirects (and meta refreshes) followed from a row's home page
@@ -69,7 +77,7 @@ def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]],
             continue
         pages, channels = site_offsets(lookup, str(row["url"]))
         host = (url_host(str(row["url"])) or "").removeprefix("www.")
-        row["timezone"] = vote_zone(pages or channels, host)
+        row["timezone"] = vote_zone(pages or channels, host)  # channels: their local clocks
         said.append(f"{row['url']}: time zone {row['timezone']} (learnt from the archive: "
                     f"{sum(pages.values())} page date(s), {sum(channels.values())} feed or "
                     "sitemap date(s) with an offset; give the row a timezone to fix it)")
@@ -134,9 +142,14 @@ def _meta_refresh(archived: Any, url: str, max_delay: int) -> str | None:
 
 def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], Counter[timedelta]]:
     """The UTC offsets of the dates the site's archived pages print, and of its feeds' and
-    sitemaps' dates, over at most ZONE_DOCUMENTS documents."""
+    sitemaps' dates, over at most ZONE_DOCUMENTS documents. A feed date in UTC is no clock
+    (uCoz writes GMT whatever the zone): it counts through the wall time the archived page
+    prints for it (``clock_offset``, as the crawl's ``SiteState.zone`` takes it), 0 only when
+    the page prints the same time."""
     pages: Counter[timedelta] = Counter()
     channels: Counter[timedelta] = Counter()
+    given: dict[str, datetime] = {}  # a feed's UTC date of an article, by its URL
+    printed: dict[str, datetime] = {}  # the wall time an archived page prints, by its URL
     # by capture time: the newest, without holding the host's every URL
     urls = deque(lookup.host_urls(url), maxlen=ZONE_DOCUMENTS)
     for found in reversed(urls):
@@ -154,12 +167,20 @@ def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], C
         kind = archived.content_type() or ""
         try:
             if root in FEED_ROOTS:
-                channels.update(offsets_of(e.published for e in feed_entries(body, FeedSkips())))
+                entries = list(feed_entries(body, FeedSkips()))
+                channels.update(o for o in offsets_of(e.published for e in entries) if o)
+                given.update((normalize_url(e.url), e.published) for e in entries
+                             if e.published is not None and e.published.utcoffset() == ZERO)
             elif root in ("urlset", "sitemapindex"):
-                channels.update(offsets_of(date for _, _, date in sitemap_entries(body)))
+                channels.update(o for o in offsets_of(d for _, _, d in sitemap_entries(body)) if o)
             elif root == "html" or "html" in kind:
                 text, _ = decode_html(body, kind)
-                pages.update(printed_offsets(parse_html(text)))
+                tree = parse_html(text)
+                pages.update(printed_offsets(tree))
+                if (shown := page_published(tree)) is not None and shown.tzinfo is None:
+                    printed[normalize_url(found)] = shown
         except (ValueError, TypeError) as exc:  # an unparsable document votes for nothing
             logger.debug("Not read for the zone: %s: %s", found, exc)
+    channels.update(offset for key, shown in printed.items() if key in given
+                    and (offset := clock_offset(given[key], shown)) is not None)
     return pages, channels

@@ -414,6 +414,18 @@ def dates_disagree(printed: datetime, given: datetime, tz: Any) -> bool:
     return abs(printed - given) > SOURCE_DATE_SLACK
 
 
+def clock_offset(given: datetime, printed: datetime) -> timedelta | None:
+    """The site's UTC offset as a page prints (a naive wall time) the UTC date its feed gave
+    for it: :func:`shown_offset`, or 0 when the page prints the feed's own time (a site in
+    UTC); None when it printed no time or the two are no whole offset apart (an edit)."""
+    if (offset := shown_offset(given, printed)) is not None:
+        return offset
+    if (printed.hour or printed.minute) and printed.replace(second=0, microsecond=0) \
+            == given.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0):
+        return timedelta(0)
+    return None
+
+
 def shown_offset(machine: datetime, printed: datetime) -> timedelta | None:
     """The site's UTC offset when the time a page prints (naive, to the minute) is the UTC
     ``machine`` date on another clock: a whole quarter of an hour apart, within the offsets
@@ -1100,11 +1112,8 @@ class SiteState:
                     or given.channel not in PUBLICATION_DATED or given.source in self.untrusted \
                     or given.published.utcoffset() != timedelta(0):
                 continue
-            if (offset := shown_offset(given.published, printed)) is not None:
+            if (offset := clock_offset(given.published, printed)) is not None:
                 found[offset] += 1
-            elif (printed.hour or printed.minute) and printed.replace(second=0, microsecond=0) \
-                    == given.published.replace(tzinfo=None, second=0, microsecond=0):
-                found[timedelta(0)] += 1
         return found
 
     def final_row(self) -> dict[str, Any]:

@@ -765,13 +765,18 @@ def test_a_feed_in_gmt_is_no_zone_the_printed_wall_times_are(tmp_path: Path, hou
     """A ``.by`` site whose RSS writes GMT and whose pages print only their wall time: the
     feed's UTC said nothing of the site's clock, yet made it UTC, every time 3 hours late
     (and an article of 00:30 the day after the window in it). The times printed against the
-    feed's instants tell the zone: Minsk's, or UTC for a site printing the feed's own time."""
+    feed's instants tell the zone: Minsk's, or UTC for a site printing the feed's own time.
+    Re-extraction of its archive with the row (no zone) learns the same from the same pages."""
     shape = anysite.gmt_feed_site(hours)
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     by_url = assert_gold_items(result, shape, "title", "text", "published")
     assert {item["extractor"]["fields"]["published"] for item in by_url.values()} == {"visible"}
     assert result.stats[f"discovery/{shape.site.host}/timezone"] == zone
+    again, proc = _reextracted(result.data_dir, {"url": shape.url}, tmp_path / "again.jsonl")
+    assert f"time zone {zone} (learnt from the archive" in proc.stderr
+    assert {i["url"]: i["published"] for i in again.values() if i["url"] in by_url} == {
+        url: item["published"] for url, item in by_url.items()}
 
 
 def test_links_to_a_sites_mobile_host_and_amp_canonicals_are_its_articles(
