@@ -201,6 +201,40 @@ def _block_heading(line: str, markers: tuple[str, ...]) -> bool:
     return False
 
 
+# Words a block heading's qualifier opens with ("Популярное за неделю", "Последние новости
+# из районов", "Latest news from the region"): a place or a time, no headline of the text.
+_QUALIFIER_LEAD = frozenset((
+    "за", "в", "во", "на", "по", "из", "с", "со", "о", "об", "от", "для", "у", "к", "ко",
+    "про", "при", "до", "над", "под",  # ru
+    "ў", "з", "са", "аб", "па", "ад", "да", "пра", "ля",  # be
+    "від", "із", "зі",  # uk
+    "of", "in", "on", "for", "from", "at", "to", "about", "by", "with", "this"))  # en
+MIN_SUBHEAD_WORDS = 2  # after the marker: fewer is a qualifier ("Популярное сегодня")
+
+
+def _subheading(lines: list[str], at: int, markers: tuple[str, ...]) -> bool:
+    """Whether the block heading at ``at`` is a subheading of the article that opens with a
+    marker's word: a headline-like phrase of the text ("Рекомендуем заранее планировать
+    маршрут", "Популярное направление станет платным") rather than the marker alone or with a
+    short qualifier ("Популярное за неделю", "Последние новости Минска", "Рекомендуемые
+    материалы") or a glued headline ("Читайте также Власти отремонтируют улицы"), and prose
+    goes on right after it: a block of other content is a list of headlines, not sentences.
+    """
+    if at + 1 >= len(lines) or not is_prose(lines[at + 1]) \
+            or lines[at + 1][-1] not in ".!?…»\"":
+        return False
+    line = lines[at]
+    for marker in _markers_opening(line, markers):
+        rest = line[len(marker):]
+        if rest[:1].isalnum():  # the marker opens a longer word ("Рекомендуемые"): all of it
+            rest = rest.split(maxsplit=1)[1] if len(rest.split()) > 1 else ""
+        words = rest.split()
+        if (len(words) < MIN_SUBHEAD_WORDS or not words[0][0].islower()
+                or words[0].casefold() in _QUALIFIER_LEAD):
+            return False
+    return True
+
+
 # The heading of readers' comments under the text: "Комментарии (2)", "Отзывы читателей",
 # "5 комментариев", "Каментары", "Comments". Counted or naming readers, it is theirs; bare,
 # an article's own subhead ("Комментарии" before experts' words) just as well: theirs only
@@ -332,7 +366,7 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
             break
         if readers_comments(lines, n):
             break
-        if _block_heading(line, block_markers):
+        if _block_heading(line, block_markers) and not _subheading(lines, n, block_markers):
             skip = _inline_insert(lines, n)
             if skip is None:
                 break

@@ -243,3 +243,96 @@ def test_a_comments_subhead_of_the_article_stays() -> None:
     lines = [*_TEXT, "Комментарии", "Эксперт считает, что ремонт давно назрел.",
              "Заключение дадут в следующем месяце."]
     assert tidy(lines, None, None, None)[0] == lines
+
+
+ROAD = ["С 1 февраля в Шклове меняется схема движения на перекрестке улиц Ленина и Советской.",
+        "Об этом сообщили в отделе ГАИ Шкловского РОВД. Изменения связаны с ремонтом дорожного "
+        "покрытия.",
+        "Проезд грузового транспорта по улице Советской будет временно закрыт до конца марта."]
+DETOUR = ["Для легковых автомобилей организован объезд по улице Заводской и переулку Школьному.",
+          "Автобусы городских маршрутов № 1 и № 3 будут следовать измененным маршрутом.",
+          "Остановка «Центральная площадь» временно переносится к зданию районной поликлиники.",
+          "В ГАИ просят водителей заранее планировать маршрут и соблюдать временные знаки."]
+OTHER_NEWS = ["В Шклове прошел районный турнир по мини-футболу среди школьников",
+              "Аграрии района завершили заготовку кормов на зимний период",
+              "На улице Ленина начался ремонт тротуаров и замена освещения"]
+
+
+def road_page(inside: str) -> str:
+    """A WordPress news page of a district paper: branding and menu, the article (its text
+    three paragraphs, ``inside``), tags, a sidebar of the latest news and a footer."""
+    from html import escape
+
+    def ps(lines: list[str]) -> str:
+        return "".join(f"<p>{escape(x)}</p>" for x in lines)
+
+    menu = "".join(f"<li class='menu-item'><a href='/category/{n}/'>{name}</a></li>"
+                   for n, name in enumerate(["Главная", "Новости", "Общество", "Экономика",
+                                             "Культура", "Спорт", "Происшествия", "Контакты"]))
+    latest = "".join(f"<li><a href='/2026/01/0{n + 1}/news-{n}/'>{escape(h)}</a>"
+                     f"<span class='date'>0{n + 1}.01.2026</span></li>"
+                     for n, h in enumerate(OTHER_NEWS))
+    return f"""<!DOCTYPE html><html lang="ru"><head><meta charset="UTF-8">
+<title>В Шклове изменится схема движения на перекрестке — Шкловская жизнь</title></head>
+<body class="single single-post"><div id="page" class="site">
+<header id="masthead" class="site-header"><div class="site-branding"><p class="site-title">
+<a href="/">Шкловская жизнь</a></p><p class="site-description">Общественно-политическая газета
+</p></div><nav id="site-navigation" class="main-navigation"><ul class="menu">{menu}</ul></nav>
+</header><div id="content" class="site-content"><div id="primary" class="content-area">
+<main id="main" class="site-main"><article class="post type-post"><header class="entry-header">
+<h1 class="entry-title">В Шклове изменится схема движения на перекрестке</h1>
+<div class="entry-meta"><time class="entry-date published" datetime="2026-01-05T14:20:00+03:00">
+05.01.2026</time></div></header><div class="entry-content">{ps(ROAD)}{inside}</div>
+<footer class="entry-footer"><span class="tags-links">Метки: <a href="/tag/gai/">ГАИ</a>,
+<a href="/tag/dorogi/">дороги</a></span></footer></article></main></div>
+<aside id="secondary" class="widget-area"><section class="widget widget_recent_entries">
+<h2 class="widget-title">Последние новости</h2><ul>{latest}</ul></section></aside></div>
+<footer id="colophon" class="site-footer"><div class="site-info"><p>© 2008–2026 Редакция газеты
+«Шкловская жизнь». При использовании материалов ссылка на сайт обязательна.</p></div></footer>
+</div></body></html>"""
+
+
+def road_text(html: str, monkeypatch: pytest.MonkeyPatch, site: bool) -> list[str]:
+    """The item's text as a crawl reads the page: by the generic rules of a site crawled by
+    its address (``site``), or with no outlet at all."""
+    from crawler import siteoutlets
+    from crawler.extraction import extract_article
+    from crawler.items import ArticlePage
+
+    if site:
+        monkeypatch.setitem(siteoutlets._LOCAL, "shklov-news.by", outlet_from_site_row(
+            {"url": "https://shklov-news.by/", "timezone": "Europe/Minsk"}))
+    article = extract_article(ArticlePage(
+        url="https://shklov-news.by/2026/01/05/skhema-dvizheniya/", outlet="",
+        body=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+        fetched_at="2026-01-05T12:00:00+00:00"))
+    return article.text.split("\n\n")
+
+
+@pytest.mark.parametrize("subheading", ["Рекомендуем заранее планировать маршрут",
+                                        "Популярное направление станет платным",
+                                        "Последние новости дорожной службы успокаивают"])
+@pytest.mark.parametrize("site", [True, False], ids=["site-row", "no-outlet"])
+def test_a_subheading_that_opens_with_a_block_markers_word_does_not_end_the_article(
+        subheading: str, site: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor's <h2>/<h3> inside the text that opens with "Рекомендуем" or "Популярное"
+    and goes on as a headline of its own, prose after it, is a subheading: the article ran on
+    past it (it ended at the paragraph before, four of seven paragraphs lost)."""
+    for tag in ("h2", "h3"):
+        html = road_page(f"<{tag}>{subheading}</{tag}>"
+                         + "".join(f"<p>{p}</p>" for p in DETOUR))
+        assert road_text(html, monkeypatch, site) == [*ROAD, subheading, *DETOUR]
+
+
+@pytest.mark.parametrize("heading", ["Рекомендуем", "Популярное за неделю",
+                                     "Читайте также", "Последние новости района",
+                                     "Рекомендуем заранее планировать маршрут"])
+@pytest.mark.parametrize("site", [True, False], ids=["site-row", "no-outlet"])
+def test_a_block_heading_over_headlines_inside_the_text_still_ends_it(
+        heading: str, site: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The marker alone or with a short qualifier, or any heading that headlines follow and
+    no prose, opens a block of other content set inside the body block: the text ends there."""
+    headlines = "".join(f"<p><a href='/2026/01/0{n + 1}/news-{n}/'>{h}</a></p>"
+                        for n, h in enumerate(OTHER_NEWS))
+    html = road_page(f"<h3>{heading}</h3>{headlines}")
+    assert road_text(html, monkeypatch, site) == ROAD
