@@ -374,7 +374,7 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
         # a heading that opens a stated title before a separator: the headline, the rest the
         # site's name, declared nowhere (Tilda's div.t-title, og:title "… | Районные вести")
         for src, stated in found if plausible is None else ():
-            if heading := _heading_opening(tree, stated):
+            if heading := _heading_opening(tree, stated, names):
                 return src, heading
         src, best = found[0][0], _without_site_name(found[0][1], names)
         if plausible is None or _word_count(best) > _word_count(plausible):
@@ -386,7 +386,7 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
     if not page_title:
         return None, None
     page_title = clean_line(page_title)
-    if heading := _heading_opening(tree, page_title):
+    if heading := _heading_opening(tree, page_title, names):
         return HTML, heading
     return HTML, _without_site_name(page_title, names)
 
@@ -409,21 +409,36 @@ def _shown_title(tree: etree._Element, found: list[tuple[str, str]]
                 None)
 
 
-def _heading_opening(tree: etree._Element, page_title: str) -> str | None:
-    """A heading (``h2``, ``h3``, or an element whose class names a title or headline:
-    uCoz's ``td.eTitle``) whose text opens the page's <title> before a separator: the
-    headline, where the <title> adds the site's names ("Заголовок - Новости Гродно -
-    Гродзенская праўда", "Заголовок - 2 Декабря 2026 - Новости - Голос района") that the
-    page declares nowhere else; else one that closes it after a separator, the names put
-    first ("Ивацевичский вестник » Общество » Заголовок", DataLife Engine's)."""
-    texts = [clean_line(spaced_text(node))
-             for node in select_nodes(tree, "h2, h3, [class*='itle'], [class*='eadline']")]
-    for text in texts:
+def _heading_opening(tree: etree._Element, page_title: str, names: Sequence[str] = ()
+                     ) -> str | None:
+    """A heading (``h2``, ``h3``, an ``itemprop="headline"`` element, or one whose class
+    names a title or headline: uCoz's ``td.eTitle``) whose text opens the page's <title>
+    before a separator: the headline, where the <title> adds the site's names ("Заголовок -
+    Новости Гродно - Гродзенская праўда", "Заголовок - 2 Декабря 2026 - Новости - Голос
+    района") that the page declares nowhere else; else one that closes it after a separator,
+    the names put first ("Ивацевичский вестник » Общество » Заголовок", DataLife Engine's).
+
+    The site's own name is one of those parts, and the header shows it too (``.site-title``,
+    the logo, the link to the home page, a text that is one of ``names``): it is no headline
+    when a heading of the page matches another part ("Шкловский райисполком - Заголовок"
+    over ``span.site-title`` and ``<h2 itemprop="headline">``, Joomla's Protostar); an
+    ``itemprop="headline"`` element goes first."""
+    nodes = [(node, clean_line(spaced_text(node))) for node in select_nodes(
+        tree, "h2, h3, [class*='itle'], [class*='eadline'], [itemprop~=headline]")]
+    opening = []
+    for node, text in nodes:
         rest = page_title[len(text):]
         if (text and _word_count(text) >= 2 and page_title.startswith(text)
                 and _SUFFIX_SEPARATOR.match(rest) and title_key(rest)):
-            return text
-    return next((text for text in texts if _closes(page_title, text)), None)
+            opening.append((node, text))
+    found = opening + [(node, text) for node, text in nodes if _closes(page_title, text)]
+    if not found:
+        return None
+    site = {title_key(n) for n in names}
+    own = [(node, text) for node, text in found
+           if not logo_heading(node) and title_key(text) not in site]
+    marked = [text for node, text in own if "headline" in (node.get("itemprop") or "").split()]
+    return next(iter(marked), None) or (own or found)[0][1]
 
 
 def _closes(stated: str, heading: str) -> bool:

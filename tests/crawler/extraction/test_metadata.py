@@ -678,3 +678,76 @@ def test_a_stated_title_with_a_colon_and_no_evidence_of_a_name_is_kept() -> None
     html = (f"<html><head><meta property='og:title' content='{stated}'><title>{stated}</title>"
             f"</head><body><div class='story'><p>{PROSE}</p></div></body></html>")
     assert meta_of(html)[0].title == stated
+
+
+SHKLOV = "Шкловский райисполком"
+ROAD = "В Шклове изменится схема движения на перекрестке"
+
+
+def joomla_page(heading: str, head: str = "") -> str:
+    """Joomla 3's Protostar template: the site's name in the header's ``a.brand >
+    span.site-title``, the menu, the article's headline an ``<h2>`` (no ``<h1>``, no
+    og:title), its info list, a sidebar module and the footer; ``<title>`` "Site - Headline"."""
+    return f"""<!DOCTYPE html><html lang="ru-ru" dir="ltr"><head><meta charset="utf-8" />
+<meta name="author" content="Редакция" /><meta name="generator" content="Joomla! - Open Source
+Content Management" /><title>{SHKLOV} - {ROAD}</title>{head}</head>
+<body class="site com_content view-article no-layout no-task itemid-112">
+<div class="body" id="top"><div class="container"><header class="header" role="banner">
+<div class="header-inner clearfix"><a class="brand pull-left" href="/">
+<span class="site-title" title="{SHKLOV}">{SHKLOV}</span></a><div class="header-search
+pull-right"><form action="/" method="post"><input name="searchword" type="search" /></form>
+</div></div></header><nav class="navigation" role="navigation"><ul class="nav menu">
+<li class="item-101 default"><a href="/">Главная</a></li><li class="item-112 current active">
+<a href="/novosti">Новости</a></li><li class="item-113"><a href="/ekonomika">Экономика</a></li>
+<li class="item-115"><a href="/kontakty">Контакты</a></li></ul></nav><div class="row-fluid">
+<main id="content" role="main" class="span9"><div class="item-page" itemscope
+itemtype="https://schema.org/Article"><div class="page-header">{heading}</div>
+<dl class="article-info muted"><dt class="article-info-term">Подробности</dt>
+<dd class="category-name">Категория: <a href="/novosti" itemprop="genre">Новости</a></dd>
+<dd class="published"><time datetime="2026-01-05T14:20:00+03:00" itemprop="datePublished">
+Опубликовано: 05.01.2026 14:20</time></dd><dd class="hits">Просмотров: 312</dd></dl>
+<div itemprop="articleBody"><p>{PROSE}</p><p>{PROSE}</p></div></div></main>
+<div id="aside" class="span3"><div class="moduletable"><h3 class="page-header">Последние
+новости</h3><ul class="latestnews mod-list"><li><a href="/novosti/1">Аграрии района завершили
+заготовку кормов</a></li><li><a href="/novosti/2">На улице Ленина начался ремонт
+тротуаров</a></li></ul></div></div></div></div></div><footer class="footer" role="contentinfo">
+<div class="container"><p class="pull-right"><a href="#top" id="back-top">Наверх</a></p>
+<p>&copy; 2026 {SHKLOV}</p></div></footer></body></html>"""
+
+
+@pytest.mark.parametrize("heading", [
+    f'<h2 itemprop="headline">{ROAD}</h2>',
+    f"<h2>{ROAD}</h2>",
+    f'<h2 itemprop="headline"><a href="/novosti/123-skhema" itemprop="url">{ROAD}</a></h2>',
+], ids=["itemprop-headline", "plain-h2", "linked-headline"])
+def test_the_sites_name_first_in_the_page_title_is_not_the_headline(heading: str) -> None:
+    """``<title>`` "Site - Headline", the site's name also the header's ``.site-title``,
+    the headline an ``<h2>``: the branding element, opening the <title>, was taken for the
+    headline (the item titled "Шкловский райисполком"); a heading that is the other part
+    is the headline."""
+    meta, prov = meta_of(joomla_page(heading))
+    assert (meta.title, prov.fields["title"]) == (ROAD, "html")
+
+
+def test_the_sites_name_in_a_wordpress_header_is_not_the_headline() -> None:
+    """A WordPress theme's ``p.site-title`` (linking home, in the header with the menu) and
+    the entry's ``div.entry-title``, ``<title>`` "Site - Headline"."""
+    site = "Шкловская жизнь"
+    main = (f"<article class='post'><div class='entry-title'>{ROAD}</div><div class='entry-meta'>"
+            "<time class='entry-date published' datetime='2026-01-05T14:20:00+03:00'>05.01.2026"
+            f"</time></div><div class='entry-content'><p>{PROSE}</p><p>{PROSE}</p></div>"
+            "</article>")
+    html = page(main, title="").replace(
+        "<title> — Городские вести</title>", f"<title>{site} - {ROAD}</title>").replace(
+        '<header class="site-header"><a href="/">Городские вести</a>',
+        f'<header class="site-header"><div class="site-branding"><p class="site-title">'
+        f'<a href="/">{site}</a></p><p class="site-description">Общественно-политическая '
+        'газета</p></div>')
+    assert f"<title>{site} - {ROAD}</title>" in html and 'class="site-title"' in html
+    meta, prov = meta_of(html)
+    assert (meta.title, prov.fields["title"]) == (ROAD, "html")
+    # the name named by og:site_name, the header's element marked by no class: still no title
+    named = html.replace('<p class="site-title"><a href="/">', '<p class="head-title"><a>').replace(
+        "</title>", f'</title><meta property="og:site_name" content="{site}">')
+    meta, prov = meta_of(named)
+    assert (meta.title, prov.fields["title"]) == (ROAD, "html")
