@@ -20,7 +20,7 @@ from lxml import etree
 
 from crawler.challenge import challenge_kind
 from crawler.extraction import limits
-from crawler.extraction.body import TEASER, extract_body
+from crawler.extraction.body import TEASER, extract_body, without_printed_date
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.encoding import decode_html, wide_codec
 from crawler.extraction.html import parse_html, text_content
@@ -267,6 +267,7 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
                              Reading(paragraphs, body_authors, method, prov), again)
     paragraphs, body_authors, method, prov = read.paragraphs, read.authors, read.method, read.prov
     paragraphs, long_words = limits.drop_long_words(paragraphs)
+    paragraphs = without_printed_date(paragraphs, meta.published)
     body = join_paragraphs(paragraphs)
     if len(body) < MIN_TEXT_CHARS:
         n = page_long_words
@@ -432,7 +433,8 @@ def extract_text(html: str, url: str) -> str:
     meta = extract_metadata(tree, outlet, url)
     paragraphs, _, _ = extract_body(tree, url, outlet.rules if outlet else None, meta.title,
                                     meta.subtitle)
-    return join_paragraphs(limits.drop_long_words(paragraphs)[0])
+    return join_paragraphs(without_printed_date(limits.drop_long_words(paragraphs)[0],
+                                                meta.published))
 
 
 __all__ = ["BlockedPage", "ExtractionError", "LaterPage", "NotAnArticle", "clean_line",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from itertools import islice
 
 from lxml import etree
 
 from crawler.extraction.boilerplate import is_boilerplate_line
+from crawler.extraction.dates import human_dates
 from crawler.extraction.generic import (
     drop_link_blocks,
     generic_paragraphs,
+    is_details_line,
     is_meta_line,
     text_stats,
 )
@@ -380,7 +383,44 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
             continue
         body.append(line)
     # lines are clean already; only repeats that the removals made adjacent are left to drop
-    return drop_repeats(body), authors
+    return drop_repeats(without_details(body)), authors
+
+
+def without_printed_date(paragraphs: list[str], published: str | None) -> list[str]:
+    """``paragraphs`` without the printed date glued to the start of the first one
+    ("05.01.2026 14:20 В Шкловском районе…": Bitrix's date element opens a body of
+    <br>-parted text, so both are one run): split off when it is exactly the article's
+    date (``published``, to the minute, or its day when it prints no time) and a sentence
+    starts after it. "05.01.2026 в Шклове прошёл…" is prose that opens with a date: kept."""
+    if not paragraphs or not published:
+        return paragraphs
+    try:
+        moment = datetime.fromisoformat(published).replace(tzinfo=None)
+    except ValueError:
+        return paragraphs
+    first = paragraphs[0]
+    opening = next(human_dates(first[:80]), None)
+    if opening is None or opening[0] != 0:
+        return paragraphs
+    printed = opening[2]
+    same = printed == moment.replace(second=0, microsecond=0) or (
+        not (printed.hour or printed.minute) and printed.date() == moment.date())
+    rest = first[opening[1]:].lstrip(" ,.|—–-")
+    if not same or not rest[:1].isupper():
+        return paragraphs
+    return [rest, *paragraphs[1:]]
+
+
+def without_details(lines: list[str]) -> list[str]:
+    """``lines`` without the details lines (crawler.extraction.generic.is_details_line: a
+    date, views, comments, author, rubric) that open or end them: a CMS prints them under or
+    above the headline, or below the text, in a block no class marks as meta."""
+    start, end = 0, len(lines)
+    while start < end and is_details_line(lines[start]):
+        start += 1
+    while end > start and is_details_line(lines[end - 1]):
+        end -= 1
+    return lines[start:end]
 
 
 def outlet_generic(tree: etree._Element, url: str, rules: ArticleRules | None) -> list[str]:

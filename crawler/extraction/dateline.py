@@ -47,6 +47,10 @@ MIN_YEAR = 1990  # older "dates" in a dateline are history, not publication
 MAX_LABEL_NODES = 20  # a sibling with more elements is a block, not a label
 MAX_TIME_LEVELS = 2  # a dateline's day and time sit in sibling blocks, not further apart
 MAX_COMPARED = 50  # candidates placed by page order (each placement counts nodes in C)
+# an inline element holding a date alone where its run goes on into prose
+_INLINE_DATE = frozenset({"span", "time", "b", "strong", "i", "em", "small", "font"})
+MAX_INLINE_DATE_CHARS = 40
+MAX_INLINE_SCANNED = 5  # inline elements of a run looked at for its opening date
 
 
 def title_key(text: str) -> str:
@@ -170,6 +174,20 @@ def dateline_date(text: str, now: datetime | None = None) -> datetime | None:
         if not _last_label_is_modified(text[before:start]) and moment.year >= MIN_YEAR:
             return moment
         before = end
+    return None
+
+
+def _opening_date(text: str, holder: etree._Element, now: datetime | None) -> datetime | None:
+    """The date of an inline element that opens a run of prose alone (Bitrix's ``<span
+    class="news-date-time">`` before a body of <br>-parted text: date and prose are one run,
+    too long for a dateline), or None. A sentence must start after it: "<b>5 января
+    2026</b> в Шклове прошёл…" is prose that opens with a date."""
+    text = clean_line(text)
+    for el in islice(holder.iter(*_INLINE_DATE), MAX_INLINE_SCANNED):
+        own = clean_line(text_content(el))
+        if own and len(own) <= MAX_INLINE_DATE_CHARS and text.startswith(own):
+            after = text[len(own):].lstrip(" ,.|—–-")
+            return dateline_date(own, now) if after[:1].isupper() else None
     return None
 
 
@@ -344,6 +362,8 @@ class ArticleDates:
         found: dict[etree._Element, datetime] = {}
         for text, holder in self._runs():
             moment = dateline_date(text, self.now)
+            if moment is None:
+                moment = _opening_date(text, holder, self.now)
             if moment is None or holder in found:
                 continue
             if anchor is not None and self._shared_depth(holder) <= 1:

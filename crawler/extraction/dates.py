@@ -58,8 +58,12 @@ _DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?
 _MDY = re.compile(_TIME_BEFORE + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?\s+(?P<d>\d{1,2})"
                   r"(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?",
                   re.IGNORECASE)
-_NUMERIC_TIME = (r"(?:[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2}):"
-                 r"(?P<mi>\d{2})(?!\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?")
+# a time after a numeric date: "14:20", "в 14:20", and with a dot ("05.01.2026 в 14.20",
+# "05.01.2026 14.20"), read as a time only here, beside a date, and not as the start of another
+# date or number ("12.03.2026 15.03.2026", "14.20.5")
+_NUMERIC_TIME = (r"(?:[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2})(?::"
+                 r"(?P<mi>\d{2})(?!\d)|\.(?P<dmi>\d{2})(?!\.?\d))"
+                 r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?")
 _NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
                       r"(?![\d]|\.\d)" + _NUMERIC_TIME, re.IGNORECASE)
 # DataLife Engine's "15-11-2026, 10:20": day first, the year in four digits (a phone number's
@@ -136,6 +140,11 @@ def representable(moment: datetime | None) -> datetime | None:
     return moment if moment is not None and FIRST_YEAR <= moment.year <= LAST_YEAR else None
 
 
+def _group(match: re.Match[str], name: str) -> str | None:
+    """A group of ``match``, None when its pattern has no such group."""
+    return match.groupdict().get(name)
+
+
 def _moment(match: re.Match[str], month: int) -> datetime | None:
     """The date of a match with its time (after the date, else before it); a time that cannot
     be one (25:70) is dropped rather than the date."""
@@ -147,7 +156,10 @@ def _moment(match: re.Match[str], month: int) -> datetime | None:
         day = date(year, month, int(match["d"]))
     except ValueError:
         return None
-    hour, minute = (match["h"], match["mi"]) if match["h"] else (match["bh"], match["bmi"])
+    if match["h"]:
+        hour, minute = match["h"], match["mi"] or _group(match, "dmi")
+    else:
+        hour, minute = match["bh"], match["bmi"]
     if hour is None:
         return datetime(day.year, day.month, day.day)
     h, m = int(hour), int(minute)

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from contextvars import ContextVar
 from copy import deepcopy
+from datetime import datetime
 from functools import cache, lru_cache
 from heapq import nlargest
 
@@ -825,6 +826,77 @@ def _details_line(text: str) -> bool:
     fields = [field.strip() for field in text.split("|")]
     return len(fields) >= 2 and all(_FIELD.fullmatch(f) for f in fields) and any(
         _COUNTER.match(f) or len(f) < 40 and _STAMP.match(f) for f in fields)
+
+
+# A CMS's details line under or above a headline ("05.01.2026 14:20 | Просмотров: 312",
+# "Категория: Новости | Добавил: admin | Дата: 05.01.2026 | Комментарии (0)", "5 часов
+# назад", "05.01.2026 👁 312"): dates and times, counters, a few labelled fields and the
+# separators between them, no sentence. Not body where it opens or ends the body.
+DETAILS_MAX_CHARS = 150
+# how a details line separates its parts: "|", "•", "·", and "/", "—", "–" between spaces
+_DETAILS_SEP = re.compile(r"\s*[|•·]\s*|\s+[/—–-]\s+")
+_COUNTER_WORD = (r"(?:просмотр\w*|прагляд\w*|перегляд\w*|показ\w*|комментари\w*|"
+                 r"каментар\w*|коментар\w*|views?|comments?|reads?)")
+_COUNTER_ICON = r"[👁👀💬🗨✉❤♥]\ufe0f?"
+# a counter with its word or icon: "Просмотров: 312", "312 просмотров", "👁 312", "Комментарии (0)"
+_DETAILS_COUNTER = re.compile(
+    r"(?<![^\W\d_])" + _COUNTER_WORD + r"\s*[:(]?\s*\d[\d\s]*\)?|"
+    r"(?<![\d.])\d[\d\s]*\s*" + _COUNTER_WORD + "|"
+    + _COUNTER_ICON + r"\s*\d[\d\s]*|\d+\s*" + _COUNTER_ICON, re.IGNORECASE)
+# a time alone ("14:20", also glued to a count a stylesheet kept apart: "14:20312 просмотров")
+_CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}")
+# labels of a date: "Дата:", "Опубликовано:", "Обновлено:", "Апублікавана:", "Оновлено:"…
+_DATE_FIELD = re.compile(
+    r"(?:дата(?:\s+публикации|\s+публікацыі|\s+публікації)?|опубликован\w*|обновлен\w*|"
+    r"изменен\w*|добавлен\w*|создан\w*|апублікаван\w*|абноўлен\w*|зменен\w*|"
+    r"опублікован\w*|оновлен\w*|змінен\w*|published|updated|posted|date)\s*:?\s*",
+    re.IGNORECASE)
+# labels of a name: author, who added it, its category or rubric, its source
+_NAME_FIELD = re.compile(
+    r"(?:автор\w*|добавил\w*|разместил\w*|категори\w*|рубрик\w*|раздел|источник|фото|"
+    r"аўтар\w*|дадаў|дадала|катэгоры\w*|рубрык\w*|раздзел|крыніца|"
+    r"додав|додала|категорі\w*|розділ|джерело|"
+    r"author|by|category|section|source)\s*:\s*(?P<value>.*)", re.IGNORECASE)
+_FIELD_VALUE = re.compile(r"[^.!?:;]{1,40}")
+# a bare rubric beside a date ("Новости района / 05.01.2026"): a few capitalised words
+_RUBRIC = re.compile(r"[^\W\d_][^\W\d_-]*(?:[\s-][^\W\d_]+){0,3}")
+_LEFTOVER = re.compile(r"[\s,.;:()|/•·—–-]*")
+# a far future as "now": every "Сегодня, 10:00" and "2 часа назад" counts as a date here
+_ANY_NOW = datetime(9000, 1, 1, 23, 59)
+
+
+def _details_part(part: str) -> str | None:
+    """What one part of a details line is: "date", "counter", "field", "name" (a bare
+    rubric, which counts only beside a date), or None when it is no detail."""
+    part = part.strip(" ,;")
+    if not part:
+        return "empty"
+    if (field := _NAME_FIELD.fullmatch(part)) is not None:
+        return "field" if _FIELD_VALUE.fullmatch(field["value"].strip()) else None
+    rest, kind = part, None
+    for start, end, _moment, _words in reversed(list(human_dates(rest, _ANY_NOW))):
+        rest, kind = rest[:start] + " " + rest[end:], "date"
+    if _CLOCK.search(rest):
+        rest, kind = _CLOCK.sub(" ", rest), "date"
+    rest = _DATE_FIELD.sub(" ", rest) if kind else rest
+    if _DETAILS_COUNTER.search(rest):
+        rest, kind = _DETAILS_COUNTER.sub(" ", rest), kind or "counter"
+    if kind:
+        return kind if _LEFTOVER.fullmatch(_YEAR_WORD.sub(" ", rest)) else None
+    return "name" if _RUBRIC.fullmatch(part) else None
+
+
+def is_details_line(text: str) -> bool:
+    """A details line: short, made only of dates and times, counters ("Просмотров: 312",
+    "👁 312"), author, category and source fields and separators, with a date or a counter
+    among them. "05.01.2026 в Шклове прошёл турнир" is a sentence, not details."""
+    text = text.strip()
+    if not text or len(text) >= DETAILS_MAX_CHARS:
+        return False
+    kinds = [_details_part(part) for part in _DETAILS_SEP.split(text)]
+    if None in kinds or not {"date", "counter"} & set(kinds):
+        return False
+    return "name" not in kinds or ("date" in kinds and kinds.count("name") == 1)
 
 
 def _worded_date_line(text: str) -> bool:

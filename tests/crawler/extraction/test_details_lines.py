@@ -1,0 +1,185 @@
+"""A CMS's details line (date, views, comments, author, rubric) printed under or above the
+headline, or below the text, in a block no class marks as meta, is no body; nor is the
+printed date a Bitrix body of <br>-parted text opens with. Prose that opens with a date is."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler.extraction import _article_of, read_tree
+from crawler.extraction.dates import parse_human
+from crawler.extraction.generic import is_details_line
+from crawler.items import ArticlePage
+from crawler.siteoutlets import check_row, outlet_from_site_row
+
+URL = "https://rayon-news.by/news/1205/"
+TITLE = "В Шклове изменится схема движения на перекрестке"
+TEXT = [
+    "С 1 февраля в Шклове меняется схема движения на перекрестке улиц Ленина и Советской.",
+    "Об этом сообщили в отделе ГАИ Шкловского РОВД. Изменения связаны с ремонтом дорожного "
+    "покрытия.",
+    "Проезд грузового транспорта по улице Советской будет временно закрыт до конца марта.",
+    "Для легковых автомобилей организован объезд по улице Заводской и переулку Школьному.",
+    "Автобусы городских маршрутов № 1 и № 3 будут следовать измененным маршрутом.",
+    "В ГАИ просят водителей заранее планировать маршрут и соблюдать временные дорожные знаки.",
+]
+MENU = "".join(f"<li class='menu-item'><a href='/category/{n}/'>{name}</a></li>"
+               for n, name in enumerate(["Главная", "Новости", "Общество", "Спорт", "Культура"]))
+
+
+def shell(article: str) -> str:
+    """A district paper's page: header with its menu, the article, a footer."""
+    return (f"<!DOCTYPE html><html lang='ru'><head><meta charset='UTF-8'><title>{TITLE}"
+            "</title></head><body><div id='page' class='site'><header id='masthead' "
+            "class='site-header'><div class='site-branding'><p class='site-title'><a href='/'>"
+            "Шкловские новости</a></p></div><nav id='site-navigation' class='main-navigation'>"
+            f"<ul class='menu'>{MENU}</ul></nav></header><div id='content' class='site-content'>"
+            f"<main id='main' class='site-main'>{article}</main></div><footer class='site-footer'>"
+            "<p>© 2026 Шкловские новости. Все права защищены.</p></footer></div></body></html>")
+
+
+def article(details_above: str = "", details_below: str = "", paragraphs: list[str] = TEXT,
+            ) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return shell(f"<div class='news-item'><h1>{TITLE}</h1>{details_above}"
+                 f"<div class='news-text'>{body}</div>{details_below}</div>")
+
+
+def read(html: str, url: str = URL, fetched: str = "2026-01-05T12:00:00+00:00"):
+    page = ArticlePage(url=url, outlet="", body=html.encode(),
+                       headers={"Content-Type": "text/html; charset=utf-8"}, status=200,
+                       fetched_at=fetched)
+    parts = urlsplit(url)
+    outlet = outlet_from_site_row(check_row({"url": f"{parts.scheme}://{parts.netloc}/",
+                                             "timezone": "Europe/Minsk"}))
+    tree, long_words = read_tree(page)
+    return _article_of(page, outlet, tree, long_words, outlet.rules)
+
+
+DETAILS = [
+    "05.01.2026 14:20 | Просмотров: 312",
+    "Автор: Анна Иванова | 05.01.2026 14:20",
+    "Просмотров: 312 | Комментарии: 0 | Дата: 05.01.2026, 14:20",
+    "Обновлено: 06.01.2026 10:00 | Опубликовано: 05.01.2026 14:20",
+    "5 часов назад",
+    "Новости района / 05.01.2026",
+    "05.01.2026 👁 312",
+    "05.01.2026 в 14.20",
+    "Рубрика: Общество • 05.01.2026 • 💬 3",
+    "5 студзеня 2026, 14:20 | Праглядаў: 45",
+    "Аўтар: Ганна Іванова | Крыніца: БелТА | 05.01.2026",
+    "Переглядів: 12 | Опубліковано: 5 січня 2026 р., 14:20",
+]
+
+
+@pytest.mark.parametrize("cls", ["", "news-info", "date"])
+@pytest.mark.parametrize("line", DETAILS)
+def test_a_details_line_under_the_headline_is_no_body(line: str, cls: str) -> None:
+    item = read(article(f"<div class='{cls}'>{line}</div>"))
+    assert item.text.split("\n\n") == TEXT
+
+
+@pytest.mark.parametrize("line", DETAILS)
+def test_a_details_line_below_the_text_is_no_body(line: str) -> None:
+    item = read(article(details_below=f"<div class='bottom'>{line}</div>"))
+    assert item.text.split("\n\n") == TEXT
+
+
+def test_spans_of_a_details_line_are_no_body() -> None:
+    item = read(article("<div class='info'><span class='date'>05.01.2026 14:20</span>"
+                        "<span class='views'>312 просмотров</span></div>"))
+    assert item.text.split("\n\n") == TEXT
+    assert item.published == "2026-01-05T14:20:00+03:00"
+
+
+def test_a_ucoz_edetails_row_below_the_text_is_no_body() -> None:
+    html = shell(
+        "<table border='0' width='100%' cellspacing='0' cellpadding='2' class='eBlock'><tr>"
+        f"<td class='eTitle'>{TITLE}</td></tr><tr><td class='eMessage'>"
+        + "".join(f"<p>{p}</p>" for p in TEXT) + "</td></tr><tr><td class='eDetails'>"
+        "Категория: <a href='/news/1-0-1'>Новости района</a> | Просмотров: 45 | Добавил: "
+        "<a href='/index/8-1'>admin</a> | Дата: <span title='14:20'>05.01.2026</span> | "
+        "<a href='/news/1205#comments'>Комментарии (0)</a></td></tr></table>")
+    assert read(html).text.split("\n\n") == TEXT
+
+
+BITRIX = ("<h1 class='page-title'>{title}</h1><div class='news-detail'><img class='detail_picture'"
+          " src='/upload/iblock/3f2/zerno.jpg' alt=''><span class='news-date-time'>05.01.2026 "
+          "14:20</span>{text}<div style='clear:both'></div></div>")
+
+
+def test_a_bitrix_date_glued_to_a_br_body_is_split_off_and_keeps_its_time() -> None:
+    html = shell(BITRIX.format(title=TITLE, text="<br /><br />".join(TEXT)))
+    item = read(html)
+    assert item.text.split("\n\n") == TEXT
+    assert item.published == "2026-01-05T14:20:00+03:00"
+
+
+def test_a_bitrix_date_before_a_paragraph_body_is_no_body() -> None:
+    html = shell(BITRIX.format(title=TITLE, text="".join(f"<p>{p}</p>" for p in TEXT)))
+    item = read(html)
+    assert item.text.split("\n\n") == TEXT
+    assert item.published == "2026-01-05T14:20:00+03:00"
+
+
+def test_a_dotted_time_beside_the_printed_date_is_read() -> None:
+    item = read(article("<div class='date'>05.01.2026 в 14.20</div>"))
+    assert item.published == "2026-01-05T14:20:00+03:00"
+    assert item.text.split("\n\n") == TEXT
+
+
+@pytest.mark.parametrize("opening", [
+    "05.01.2026 в Шклове прошёл турнир по мини-футболу среди школьных команд района.",
+    "5 января 2026 года в Шклове открылась выставка работ местных художников.",
+    "05.01.2026 14:20 — в районной больнице начали принимать по новому графику.",
+])
+def test_prose_that_opens_with_a_date_stays(opening: str) -> None:
+    item = read(article(paragraphs=[opening, *TEXT]))
+    assert item.text.split("\n\n") == [opening, *TEXT]
+
+
+def test_a_details_line_in_the_middle_of_the_body_stays() -> None:
+    """Only where it opens or ends the body (a stamp alone is is_meta_line's anywhere)."""
+    middle = [*TEXT[:3], "Обновлено: 06.01.2026 10:00 | Опубликовано: 05.01.2026 14:20",
+              *TEXT[3:]]
+    assert read(article(paragraphs=middle)).text.split("\n\n") == middle
+
+
+@pytest.mark.parametrize("text", [
+    "05.01.2026 14:20 | Просмотров: 312", "5 часов назад", "Новости района / 05.01.2026",
+    "Категория: Новости района | Просмотров: 45 | Добавил: admin | Дата: 05.01.2026 | "
+    "Комментарии (0)", "05.01.2026 👁 312", "Сегодня, 10:00 • 👁 1 200", "14:20 / 05.01.2026",
+])
+def test_details_lines(text: str) -> None:
+    assert is_details_line(text)
+
+
+@pytest.mark.parametrize("text", [
+    "05.01.2026 в Шклове прошёл турнир по мини-футболу.", "Автор: Анна Иванова",
+    "Фото: Иван Петров", "Минск, 05.01.2026 — В Шклове прошёл турнир", "Новости района",
+    "В 2025 году 312 просмотров набрал ролик", "Время: 14:20 | Место: ДК",
+    "Итоги / 2025 / перспективы на 2026 год", "За год 1200 просмотров | рост на 5%",
+    "Семинар пройдет 12.01.2026 в 10.00 в зале райисполкома.", "Сегодня в Минске",
+])
+def test_no_details_lines(text: str) -> None:
+    assert not is_details_line(text)
+
+
+@pytest.mark.parametrize(("text", "moment"), [
+    ("05.01.2026 в 14.20", "2026-01-05T14:20:00"), ("05.01.2026 14.20", "2026-01-05T14:20:00"),
+    ("12.03.2026 15.03.2026", "2026-03-12T00:00:00"), ("05.01.2026 в 14.20.5", "2026-01-05T00:00:00"),
+])
+def test_a_dotted_time_is_read_only_beside_a_numeric_date(text: str, moment: str) -> None:
+    assert parse_human(text).isoformat() == moment
+
+
+def test_a_bold_date_that_opens_prose_is_no_printed_date() -> None:
+    """Only a date element followed by a new sentence is the Bitrix date glued to its text."""
+    html = shell(f"<div class='news-detail'><h1>{TITLE}</h1><p><b>5 января 2026</b> в Шклове "
+                 "прошёл турнир по мини-футболу среди школьных команд района, в нём участвовали "
+                 "двенадцать команд.</p>" + "".join(f"<p>{p}</p>" for p in TEXT) + "</div>")
+    item = read(html)
+    assert item.published is None  # the page prints no date of its own
+    assert item.text.startswith("5 января 2026 в Шклове прошёл турнир")
