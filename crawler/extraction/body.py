@@ -43,6 +43,20 @@ _COMMON_CALLS = tuple(m for m in COMMON_CUT_MARKERS if m not in COMMON_HEADING_M
 _SENTENCE_END = ".!?…:;,"  # a heading or a headline after it ends in none of these
 _HEADING_LEAD = ":|/>"  # "Читайте также: …", "Популярное | …"
 TEASER = "teaser"  # extract_body's method when the body block is a teaser of an article elsewhere
+
+# The signature a district paper ends an article with: "Текст и фото Анны ИВАНОВОЙ",
+# "Подготовила Мария Петрова", "Анна ИВАНОВА. Фото автора." (a surname in capitals, an
+# initial or a first name before it). Its name is the author, not a paragraph of the text.
+_NAME = (r"(?:[А-ЯЁІЎЄЇ][а-яёіўєїʼ'’]+|[А-ЯЁІЎЄЇ]\.)(?:\s+[А-ЯЁІЎЄЇ][а-яёіўєїʼ'’]+)?"
+         r"\s+[А-ЯЁІЎЄЇ][А-ЯЁІЎЄЇа-яёіўєї-]+")
+_CAPS_NAME = (r"(?:[А-ЯЁІЎЄЇ][а-яёіўєїʼ'’]+|[А-ЯЁІЎЄЇ]\.)(?:\s+[А-ЯЁІЎЄЇ][а-яёіўєїʼ'’]+)?"
+              r"\s+[А-ЯЁІЎЄЇ]{4,}(?:-[А-ЯЁІЎЄЇ]{2,})?")  # ИВАНОВА; no МЧС
+_PHOTO_CREDIT = (r"(?i:фото|фота)(?i:\s+(?:автора|аўтара|из\s+открытых\s+источников|з\s+адкрытых"
+                 r"\s+крыніц|из\s+архива\s+\S+|з\s+архіва\s+\S+))")
+_SIGNATURE = re.compile(
+    r"(?:(?i:текст(?:\s+и\s+фото)?|фото\s+и\s+текст|тэкст(?:\s+і\s+фота)?|фота\s+і\s+тэкст|"
+    rf"подготовил[аи]?|падрыхтаваў|падрыхтавала)\s*:?\s+(?P<by>{_NAME})"
+    rf"|(?P<name>{_CAPS_NAME}))\s*[.,]?\s*(?:{_PHOTO_CREDIT}\s*\.?)?$")
 # A "read more" link (WordPress' more-link, "Подробнее →"): never body text; closing the body
 # block it means the block holds a teaser and the article is elsewhere (another page, a paywall).
 
@@ -382,8 +396,24 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
                 or any(p.search(line) for p in patterns) or is_boilerplate_line(line)):
             continue
         body.append(line)
+    body = without_details(body)
+    if body and (signed := signature(body[-1])):
+        body.pop()
+        authors = authors or [signed]
     # lines are clean already; only repeats that the removals made adjacent are left to drop
-    return drop_repeats(without_details(body)), authors
+    return drop_repeats(body), authors
+
+
+def signature(line: str) -> str | None:
+    """The author a district paper's closing signature names ("Текст и фото Анны
+    ИВАНОВОЙ" → "Анны ИВАНОВОЙ", as printed), None for any other line: a signature ends
+    the article, it is no paragraph of it."""
+    if len(line) > 80:
+        return None
+    match = _SIGNATURE.fullmatch(line) if line[:1].isupper() else None
+    if match is None:
+        return None
+    return clean_line(match.group("by") or match.group("name"))
 
 
 def without_printed_date(paragraphs: list[str], published: str | None) -> list[str]:

@@ -183,3 +183,27 @@ def test_a_bold_date_that_opens_prose_is_no_printed_date() -> None:
     item = read(html)
     assert item.published is None  # the page prints no date of its own
     assert item.text.startswith("5 января 2026 в Шклове прошёл турнир")
+
+
+@pytest.mark.parametrize(("signed", "author"), [
+    ("Текст и фото Анны ИВАНОВОЙ", "Анны ИВАНОВОЙ"),
+    ("Анна ИВАНОВА. Фото автора.", "Анна ИВАНОВА"),
+    ("Подготовила Мария Петрова", "Мария Петрова"),
+    ("Тэкст і фота Ганны ІВАНОВАЙ", "Ганны ІВАНОВАЙ"),
+])
+def test_a_district_papers_signature_is_the_author_not_a_paragraph(signed: str,
+                                                                   author: str) -> None:
+    """District papers sign an article under its last paragraph; the item kept the line as
+    text and named no author."""
+    item = read(article(paragraphs=[*TEXT, signed]))
+    assert item.text.split("\n\n") == TEXT
+    assert item.authors == [author]
+
+
+@pytest.mark.parametrize("last", [
+    "Руководство района благодарит всех участников.",
+    "Министерство МЧС",
+    "Текст закона опубликован на сайте Национального правового портала.",
+])
+def test_a_last_line_that_names_no_signer_stays_text(last: str) -> None:
+    assert read(article(paragraphs=[*TEXT, last])).text.split("\n\n") == [*TEXT, last]
