@@ -188,8 +188,9 @@ LINKED_PLACE = "data-linked-sentence-place"
 # Class or id words that name the furniture sites put beside or under an article: disclaimers,
 # affiliate disclosures, author boxes, share bars and social widgets (which may hold text,
 # such as a comment plugin's menu; the share kits Russian sites embed by name: Likely,
-# Yandex's ya-share2, AddToAny, Pluso, UpToLike), polls and quizzes, modal dialogs (login and registration forms, shown over
-# the page on a click) and cookie consent layers. A whole word of the class or id must match.
+# Yandex's ya-share2, AddToAny, Pluso, UpToLike), polls and quizzes, modal dialogs (login
+# and registration forms, shown over the page on a click) and cookie consent layers. A whole
+# word of the class or id must match.
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:disclaimer|disclosure|author[-_]?(?:bio|box|info|card|about)"
     r"|about[-_]?(?:the[-_]?)?author|bio[-_]?box"
