@@ -13,7 +13,6 @@ from .httputil import (
     DEFAULT_MAX_DECODED,
     BodyCutShort,
     ChunksCutShort,
-    ContentTooLargeError,
     content_encoding,
     content_problem,
     without_transfer_coding,
@@ -187,10 +186,11 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
 def _check_body(headers: list[tuple[str, str]], body: bytes,
                 add: Callable[[str, str], None]) -> None:
     """A body its own head says is cut short (Content-Length, chunks: a warning, as
-    WARC-Truncated is, readers serve or pass it over and say so) or damaged (broken chunks,
-    a transfer coding or a Content-Encoding that does not decode: an error; one that
-    decodes past DEFAULT_MAX_DECODED cannot be checked further: a warning). The decoding is
-    a check only: its output is counted, not held (httputil.content_problem)."""
+    WARC-Truncated is, readers serve or pass it over and say so) or damaged (broken chunks or
+    a transfer coding that does not decode: an error). A Content-Encoding that does not
+    decode is a warning: a server may send it so (the crawl archives a faulty site's cut gzip
+    as it came), and an archive's own damage is what its digests and gzip CRCs tell. The
+    decoding is a check only: its output is counted, not held (httputil.content_problem)."""
     try:
         body = without_transfer_coding(headers, body)
     except (BodyCutShort, ChunksCutShort) as cut:
@@ -201,8 +201,7 @@ def _check_body(headers: list[tuple[str, str]], body: bytes,
         return
     encoding = content_encoding(headers)
     if (problem := content_problem(body, encoding, DEFAULT_MAX_DECODED)) is not None:
-        add("warning" if isinstance(problem, ContentTooLargeError) else "error",
-            f"HTTP body: Content-Encoding {encoding} does not decode: {problem}")
+        add("warning", f"HTTP body: Content-Encoding {encoding} does not decode: {problem}")
 
 
 def _empty_note(path: Path) -> str:

@@ -754,13 +754,14 @@ def _http(head: str, body: bytes) -> bytes:
     ("Transfer-Encoding: gzip\r\n", gzip.compress(b"<p>x" * 500, mtime=0)[:25], "error",
      "HTTP body: truncated gzip body"),
     # a Content-Encoding that does not decode: damaged, cut mid-stream, unknown (no check
-    # of its Content-Length: a browser-based tool stores the body decoded under the coded one)
-    ("Content-Encoding: gzip\r\n", _bad_crc(gzip.compress(b"<p>x" * 500, mtime=0)), "error",
+    # of its Content-Length: a browser-based tool stores the body decoded under the coded one);
+    # a warning: a faulty server sends it so, and the crawl archives it as it came
+    ("Content-Encoding: gzip\r\n", _bad_crc(gzip.compress(b"<p>x" * 500, mtime=0)), "warning",
      "HTTP body: Content-Encoding gzip does not decode: damaged gzip body"),
     ("Content-Encoding: gzip\r\nContent-Length: 90\r\n",
      gzip.compress(b"<p>x" * 500, mtime=0)[:25],
-     "error", "HTTP body: Content-Encoding gzip does not decode: truncated gzip body"),
-    ("Content-Encoding: compress\r\n", b"\x1f\x9d\x90<p>", "error",
+     "warning", "HTTP body: Content-Encoding gzip does not decode: truncated gzip body"),
+    ("Content-Encoding: compress\r\n", b"\x1f\x9d\x90<p>", "warning",
      "HTTP body: Content-Encoding compress does not decode: unsupported Content-Encoding"),
 ], ids=["cut-length", "cut-chunks", "bad-chunk-size", "te-gzip-cut", "ce-gzip-bad-crc",
         "ce-gzip-cut", "ce-compress"])
