@@ -269,9 +269,10 @@ def without_transfer_coding(headers: list[tuple[str, str]], body: bytes,
                             max_size: int | None = None) -> bytes:
     """The body as its sender meant it: de-chunked (:func:`maybe_dechunk`), then any other
     transfer coding undone within ``max_size`` (ContentDecodingError past it or on a damaged
-    stream); BodyCutShort for a body its Content-Length says is cut. warcio and pywb de-chunk only a field that says "chunked" alone, so they serve
-    such a body as stored; the crawl reads what the page says. A body the tool stored
-    already decoded is kept, as for Content-Encoding (:func:`encoding_not_applied`)."""
+    stream); BodyCutShort for a body its Content-Length says is cut. warcio and pywb de-chunk
+    only a field that says "chunked" alone, so they serve such a body as stored; the crawl
+    reads what the page says. A body the tool stored already decoded is kept, as for
+    Content-Encoding (:func:`encoding_not_applied`)."""
     codings = transfer_codings(headers)
     if not is_chunked(headers) and codings is None:
         _check_length(headers, body)

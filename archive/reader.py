@@ -1217,10 +1217,12 @@ class ArchiveLookup:
             found = _to_response(rec, ref, payload_from=orig, on_error=self._on_error)
         except ValueError as exc:
             raise WarcFormatError(info.file, offset, f"bad HTTP: {exc}") from exc
-        if found is not None and self._max_decoded is not None and (problem := content_problem(
-                found.payload, found.content_encoding(), self._max_decoded)) is not None:
-            raise WarcFormatError(info.file, offset, f"HTTP body: Content-Encoding "
-                                  f"{found.content_encoding()} does not decode: {problem}")
+        if found is None or self._max_decoded is None:
+            return found
+        coding = found.content_encoding()
+        if (problem := content_problem(found.payload, coding, self._max_decoded)) is not None:
+            raise WarcFormatError(info.file, offset,
+                                  f"HTTP body: Content-Encoding {coding} does not decode: {problem}")
         return found
 
     def _find_original(self, revisit: RecordInfo) -> WarcRecord | None:

@@ -38,6 +38,7 @@ from crawler.extraction.html import parse_html
 from crawler.feeds import FeedSkips, document_element, feed_entries, sitemap_entries
 from crawler.outlets.base import ascii_host
 from crawler.sitediscovery import (
+    channel_votes,
     clock_offset,
     offsets_of,
     page_published,
@@ -51,7 +52,6 @@ logger = logging.getLogger(__name__)
 ZONE_DOCUMENTS = 50  # archived documents of a site read for its zone
 MAX_ZONE_BYTES = 4 * 1024 * 1024  # a larger body votes for nothing
 FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
-ZERO = timedelta(0)
 
 
 MAX_HOPS = 5  # archived redirects (and meta refreshes) followed from a row's home page
@@ -77,7 +77,7 @@ def learn_rows(lookup: ArchiveLookup, rows: list[dict[str, Any]],
             continue
         pages, channels = site_offsets(lookup, str(row["url"]))
         host = (url_host(str(row["url"])) or "").removeprefix("www.")
-        row["timezone"] = vote_zone(pages or channels, host)  # channels: their local clocks
+        row["timezone"] = vote_zone(pages or channels, host)
         said.append(f"{row['url']}: time zone {row['timezone']} (learnt from the archive: "
                     f"{sum(pages.values())} page date(s), {sum(channels.values())} feed or "
                     "sitemap date(s) with an offset; give the row a timezone to fix it)")
@@ -142,13 +142,12 @@ def _meta_refresh(archived: Any, url: str, max_delay: int) -> str | None:
 
 def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], Counter[timedelta]]:
     """The UTC offsets of the dates the site's archived pages print, and of its feeds' and
-    sitemaps' dates, over at most ZONE_DOCUMENTS documents. A feed date in UTC is no clock
-    (uCoz writes GMT whatever the zone): it counts through the wall time the archived page
-    prints for it (``clock_offset``, as the crawl's ``SiteState.zone`` takes it), 0 only when
-    the page prints the same time."""
+    sitemaps' zone votes (``channel_votes``, as the crawl's ``SiteState.zone`` takes them: a
+    UTC date through the wall time the archived page prints for it), over at most
+    ZONE_DOCUMENTS documents."""
     pages: Counter[timedelta] = Counter()
     channels: Counter[timedelta] = Counter()
-    given: dict[str, datetime] = {}  # a feed's UTC date of an article, by its URL
+    given: dict[str, datetime] = {}  # a feed's date of an article, by its URL
     printed: dict[str, datetime] = {}  # the wall time an archived page prints, by its URL
     # by capture time: the newest, without holding the host's every URL
     urls = deque(lookup.host_urls(url), maxlen=ZONE_DOCUMENTS)
@@ -168,19 +167,19 @@ def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], C
         try:
             if root in FEED_ROOTS:
                 entries = list(feed_entries(body, FeedSkips()))
-                channels.update(o for o in offsets_of(e.published for e in entries) if o)
+                channels.update(offsets_of(e.published for e in entries))
                 given.update((normalize_url(e.url), e.published) for e in entries
-                             if e.published is not None and e.published.utcoffset() == ZERO)
+                             if e.published is not None)
             elif root in ("urlset", "sitemapindex"):
-                channels.update(o for o in offsets_of(d for _, _, d in sitemap_entries(body)) if o)
+                channels.update(offsets_of(date for _, _, date in sitemap_entries(body)))
             elif root == "html" or "html" in kind:
                 text, _ = decode_html(body, kind)
                 tree = parse_html(text)
                 pages.update(printed_offsets(tree))
-                if (shown := page_published(tree)) is not None and shown.tzinfo is None:
+                if (shown := page_published(tree)) is not None:
                     printed[normalize_url(found)] = shown
         except (ValueError, TypeError) as exc:  # an unparsable document votes for nothing
             logger.debug("Not read for the zone: %s: %s", found, exc)
-    channels.update(offset for key, shown in printed.items() if key in given
-                    and (offset := clock_offset(given[key], shown)) is not None)
-    return pages, channels
+    clocks = Counter(offset for key, shown in printed.items() if key in given
+                     and (offset := clock_offset(given[key], shown)) is not None)
+    return pages, channel_votes(channels, clocks)

@@ -9,7 +9,8 @@ The capture read is the one replay serves, picked by replay's own rule
 answers (:func:`capture_to_read`). A newer capture
 that cannot be read is reported (file, offset, reason) and the one before it read, so a
 damaged record never costs the article: a body whose Content-Encoding does not decode within
-``max_size`` (a gzip cut in transfer, a bad CRC, an unknown coding) is such a record. A newer error answer (a 404 of an article removed
+``max_size`` (a gzip cut in transfer, a bad CRC, an unknown coding) is such a record. A newer
+error answer (a 404 of an article removed
 since, a 503 of a re-check that failed), which replay serves, gives way here to the newest
 200 before it: the crawl made its item of that one, and a removal is the removals' to tell,
 not the items' (counted as ``past_errors``). With no such capture the error is the page,

@@ -417,13 +417,24 @@ def dates_disagree(printed: datetime, given: datetime, tz: Any) -> bool:
 def clock_offset(given: datetime, printed: datetime) -> timedelta | None:
     """The site's UTC offset as a page prints (a naive wall time) the UTC date its feed gave
     for it: :func:`shown_offset`, or 0 when the page prints the feed's own time (a site in
-    UTC); None when it printed no time or the two are no whole offset apart (an edit)."""
+    UTC); None when it printed no time, the two are no whole offset apart (an edit), or the
+    feed's date is no UTC one (its own offset votes: :func:`channel_votes`)."""
+    if printed.tzinfo is not None or given.utcoffset() != timedelta(0):
+        return None
     if (offset := shown_offset(given, printed)) is not None:
         return offset
     if (printed.hour or printed.minute) and printed.replace(second=0, microsecond=0) \
             == given.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0):
         return timedelta(0)
     return None
+
+
+def channel_votes(channel_offsets: Counter[timedelta], clocks: Counter[timedelta]
+                  ) -> Counter[timedelta]:
+    """The zone votes of a site's feeds and sitemaps: their dates' offsets that are a local
+    clock, and the clocks its pages print for their UTC dates (:func:`clock_offset`). A UTC
+    date says when, not where: uCoz writes GMT whatever the zone."""
+    return Counter({offset: n for offset, n in channel_offsets.items() if offset}) + clocks
 
 
 def shown_offset(machine: datetime, printed: datetime) -> timedelta | None:
@@ -1096,8 +1107,8 @@ class SiteState:
             return str(self.row["timezone"])
         if self.page_offsets:
             return vote_zone(self.page_offsets, self.outlet.host)
-        local = Counter({offset: n for offset, n in self.channel_offsets.items() if offset})
-        return vote_zone(local + self.clock_offsets(), self.outlet.host)
+        return vote_zone(channel_votes(self.channel_offsets, self.clock_offsets()),
+                         self.outlet.host)
 
     def clock_offsets(self) -> Counter[timedelta]:
         """The site's UTC offset as each zone sample's page prints (a naive wall time) the
@@ -1108,9 +1119,8 @@ class SiteState:
         found: Counter[timedelta] = Counter()
         for key, printed in self.sample_dates.items():
             given = self.candidates.get(key)
-            if printed.tzinfo is not None or given is None or given.published is None \
-                    or given.channel not in PUBLICATION_DATED or given.source in self.untrusted \
-                    or given.published.utcoffset() != timedelta(0):
+            if given is None or given.published is None \
+                    or given.channel not in PUBLICATION_DATED or given.source in self.untrusted:
                 continue
             if (offset := clock_offset(given.published, printed)) is not None:
                 found[offset] += 1

@@ -51,7 +51,7 @@ _PATTERNS = (
     r"^\W*(наш|our) " + _CHANNELS + r"[- ]?(канал|channel|чат|бот|bot)\b",
     # a cookie notice whatever its block is named ("Этот сайт использует cookies…")
     r"\b(сайт|site|website|we|мы)\b[^.!?]{0,40}\b(использует|используем|выкарыстоўвае|"
-    r"використовує|uses?) (файлы |файлы |файли )?(cookies?|куки|кукі)\b",
+    r"використовує|uses?) (файлы |файли )?(cookies?|куки|кукі)\b",
     # the typo-report prompt ("Нашли ошибку? Выделите её и нажмите Ctrl+Enter", Orphus)
     r"\bctrl\s*\+\s*enter\b",
     # a stock photo's note ("Фото носит иллюстративный характер", "Фото иллюстративное")
