@@ -91,6 +91,9 @@ class ArchivedResponse:
     date: datetime
     ref: RecordRef
     head: bytes = b""  # the header lines as sent; empty: ``headers`` are all there is
+    # why ``payload`` is only part of the response, served as stored all the same (a body
+    # ending before its Content-Length: httputil.BodyCutShort); None for a whole one
+    partial: str | None = None
 
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
         """The header fields as the bytes sent (a live response's, as Scrapy holds them):

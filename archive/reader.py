@@ -266,30 +266,35 @@ def _to_response(
             http = orig
     if http is None or src is None:
         return None
+    payload, partial = _payload(src, payload_from or rec, ref, on_error)
     return ArchivedResponse(
         url=rec.target_uri,
         status=http.status,
         reason=http.reason,
         http_version=http.protocol,
         headers=http.headers,
-        payload=_payload(src, payload_from or rec, ref, on_error),
+        payload=payload,
         date=rec.date,
         ref=ref,
         head=http.head,
+        partial=partial,
     )
 
 
 def _payload(http: HttpMessage, holder: WarcRecord, ref: RecordRef,
-             on_error: ErrorHandler | None) -> bytes:
+             on_error: ErrorHandler | None) -> tuple[bytes, str | None]:
     """The page ``http`` carries (in ``holder``, the record itself or a revisit's original),
     served as stored but said as a record kept when it is cut short of its Content-Length or
     is not what its WARC-Payload-Digest says was written: a plain ``.warc`` has no CRC, so
-    bytes altered since would pass for the page (``verify`` calls it an error)."""
+    bytes altered since would pass for the page (``verify`` calls it an error). With it, why
+    it is only part of the page (None: whole), for a reader preferring a whole capture."""
     kept = []
+    partial = None
     try:
         payload = without_transfer_coding(http.headers, http.body)
     except BodyCutShort as cut:
-        kept.append(f"HTTP {cut}")
+        partial = f"HTTP {cut}"
+        kept.append(partial)
         payload = cut.arrived
     digest = holder.get("WARC-Payload-Digest")
     if (digest and check_digest(digest, http.body) is False
@@ -299,7 +304,7 @@ def _payload(http: HttpMessage, holder: WarcRecord, ref: RecordRef,
     for reason in kept:
         report(WarcFormatError(ref.path or ref.file, ref.offset, f"{reason}; served as stored",
                                kept=True), on_error, soft=True)
-    return payload
+    return payload, partial
 
 
 def _readable_http(rec: WarcRecord) -> bool:
@@ -1124,7 +1129,8 @@ class ArchiveLookup:
                  method: str = "") -> Iterator[ArchivedResponse]:
         """The captures :meth:`get` chooses from, best first, each read only when asked for:
         the unreadable ones reported to on_error and passed over. (Re-extraction looks past
-        a newer error answer for the page the crawl made its item of.)"""
+        a newer capture that is no page of the article, an error answer, a redirect, a body
+        cut short (``partial``), for the page the crawl made its item of.)"""
         for cap, spelling in (c for tier in self._iter_tiers(url)
                               for c in self._candidates(tier, at, method)):
             try:

@@ -73,7 +73,8 @@ class Result:
     later_bad_records: list[WarcFormatError] = field(default_factory=list)
     later_read: list[str] = field(default_factory=list)  # later pages asked of the archive
     url: str = ""  # the page's
-    past_error: int | None = None  # the status of a newer error answer read past (reextract)
+    # what the newest capture was when an older one was read (reextract: http_404, cut_short)
+    past_error: str | None = None
     step: JoinStep | None = None  # a joining going on: its next page is the next task's
     # the outlet rules that found nothing on the first page, by field (rule_misses)
     rule_misses: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -5,16 +5,20 @@ read, decode, extract and validate it themselves over that index, so the serial 
 here is the index and writing lines. All cores work.
 
 The capture read is the one replay serves, picked by replay's own rule
-(``ArchiveLookup.readable``: the newest that can be read, revisits resolved), but for error
-answers (:func:`capture_to_read`). A newer capture
+(``ArchiveLookup.readable``: the newest that can be read, revisits resolved), but for newer
+captures that are no page of the article (:func:`captures_to_read`). A newer capture
 that cannot be read is reported (file, offset, reason) and the one before it read, so a
 damaged record never costs the article: a body whose Content-Encoding does not decode within
 ``max_size`` (a gzip cut in transfer, a bad CRC, an unknown coding) is such a record. A newer
-error answer (a 404 of an article removed
-since, a 503 of a re-check that failed), which replay serves, gives way here to the newest
-200 before it: the crawl made its item of that one, and a removal is the removals' to tell,
-not the items' (counted as ``past_errors``). With no such capture the error is the page,
-counted as ``http_<status>``.
+error answer (a 404 of an article removed since, a 503 of a re-check that failed) or
+redirect (a 301 to the home page), which replay serves, gives way here to the newest whole
+2xx of the URL before it, and so does a newer 2xx cut short of its Content-Length, a
+challenge page or the site's "not found" notice (the last two as the extraction tells them):
+the crawl made its item of the older page, and a removal is the removals' to tell, not the
+items'. What the newer capture was is counted (``past_errors``: ``http_404``, ``http_301``,
+``cut_short``, ``blocked/cloudflare``, ``soft-404``). With no such capture the newer one is
+the page, its failure counted (``http_<status>``, ``blocked/<kind>``, ``soft-404``); a cut
+page is read as it came. (A WARC-Truncated response is never a capture: archive.reader.)
 
 Pages go through ``crawler.extraction.worker.extract_for_crawl``, the crawl workers' entry
 point, and a page that breaks it costs that page alone, counted under the same reason as in a
@@ -64,7 +68,7 @@ from crawler.archive_join import (
     worker_lookup,
 )
 from crawler.extensions.rule_drift import drifted
-from crawler.extraction import next_page_of, rule_misses
+from crawler.extraction import BlockedPage, next_page_of, rule_misses
 from crawler.extraction.pages import page_less
 from crawler.extraction.worker import extract_for_crawl, failure_reason
 from crawler.items import ArticlePage
@@ -100,7 +104,8 @@ class ReextractReport:
     unserved_records: int = 0  # whole records no page is read from (archive.errors)
     joining: Counter[str] = field(default_factory=Counter)  # the live join's stats, by key
     cut_short: int = 0  # items whose joining a failed or missing later page ended
-    # articles read from a capture older than a newer error answer, by that answer's status
+    # articles read from a capture older than a newer one that is no page of the article,
+    # by what that one was: http_404, http_301, cut_short, blocked/<kind>, soft-404
     past_errors: Counter[str] = field(default_factory=Counter)
     unowned: Counter[str] = field(default_factory=Counter)  # archived URLs by host no outlet has
     # layout drift, as the crawl counts it (crawler.extensions.rule_drift): items read by an
@@ -162,23 +167,67 @@ def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = No
     return sorted(url for _, url in best.values())
 
 
-ERROR_STATUS = 400  # an answer from here up is an error: no page of the article
+CUT_SHORT = "cut_short"  # a 2xx whose body ends short of its Content-Length (.partial)
+BLOCKED = f"{BlockedPage.reason_prefix}/"  # the extraction's reasons for a challenge page
 
 
 def capture_to_read(lookup: ArchiveLookup, url: str) -> tuple[ArchivedResponse | None,
-                                                              int | None]:
-    """The capture re-extraction reads, and the status of a newer error answer passed over
-    for it (None: none was). Replay's choice (``ArchiveLookup.readable``: the newest that can
-    be read, each newer one that cannot going to the lookup's ``on_error``), except that an
-    error answer gives way to the newest 200 of the same URL before it, the page the crawl
-    made its item of. Not another spelling's (``/slug`` answering 404 where the crawl then
-    asked for ``/slug/``): that page is its own URL's item, and was read twice, two ids."""
+                                                              str | None]:
+    """The capture re-extraction reads first, and what the newest capture was when it is
+    passed over for an older one (None: it was not): :func:`captures_to_read`'s first."""
+    return next(captures_to_read(lookup, url))
+
+
+def captures_to_read(lookup: ArchiveLookup, url: str
+                     ) -> Iterator[tuple[ArchivedResponse | None, str | None]]:
+    """The captures re-extraction may read, each read only when asked for, with what the
+    newest capture was when it is passed over (:func:`no_page`: ``http_301``, ``cut_short``).
+
+    The first is replay's choice (``ArchiveLookup.readable``: the newest that can be read,
+    each newer one that cannot going to the lookup's ``on_error``), except that a newest
+    that is no whole page of the article (an error answer, a redirect, a body cut short)
+    gives way to the newest whole 2xx before it, the page the crawl made its item of; with
+    none, to the newest cut 2xx (a part of the page, read as it came), else it is read
+    itself. Then come the whole 2xx captures before the first, for a page its extraction
+    finds to be a challenge or a "not found" notice (:func:`extract_article`): only the
+    extraction decodes a body. Only the URL the newest was archived under counts, not
+    another spelling's (``/slug`` answering 404 where the crawl then asked for ``/slug/``):
+    that page is its own URL's item, and was read twice, two ids."""
+    own = _own_captures(lookup, url)
+    newest = next(own, None)
+    passed = None if newest is None else no_page(newest)
+    first = newest if passed is None else _page_before(own, newest, passed)
+    yield first, None if first is newest else passed
+    yield from ((older, passed) for older in own if no_page(older) is None)
+
+
+def _own_captures(lookup: ArchiveLookup, url: str) -> Iterator[ArchivedResponse]:
+    """``lookup.readable(url)``'s newest, then the older captures of the URL it is of."""
     captures = lookup.readable(url)
-    archived = next(captures, None)
-    if archived is None or archived.status < ERROR_STATUS:
-        return archived, None
-    older = next((c for c in captures if _success(c.status) and c.url == archived.url), None)
-    return (archived, None) if older is None else (older, archived.status)
+    if (newest := next(captures, None)) is not None:
+        yield newest
+        yield from (older for older in captures if older.url == newest.url)
+
+
+def _page_before(older: Iterator[ArchivedResponse], newest: ArchivedResponse,
+                 passed: str) -> ArchivedResponse:
+    """The first whole 2xx of ``older``; else the newest cut 2xx (``newest`` itself when it
+    is one), else ``newest``. Read up to the whole one only: the rest is left in ``older``."""
+    cut = newest if passed == CUT_SHORT else None
+    for capture in older:
+        if (flaw := no_page(capture)) is None:
+            return capture
+        if flaw == CUT_SHORT and cut is None:
+            cut = capture
+    return cut or newest
+
+
+def no_page(archived: ArchivedResponse) -> str | None:
+    """What a capture is when its status or body alone tell it is no whole page of the
+    article (``http_<status>``, ``cut_short``); None for a whole 2xx."""
+    if not _success(archived.status):
+        return f"http_{archived.status}"
+    return CUT_SHORT if archived.partial else None
 
 
 def _success(status: int) -> bool:
@@ -187,17 +236,33 @@ def _success(status: int) -> bool:
     return 200 <= status < 300
 
 
-def page_from_archive(lookup: ArchiveLookup, url: str, max_size: int
-                      ) -> tuple[ArticlePage | str | WarcFormatError, int | None]:
-    """The ArticlePage a crawl would have built, the reason there is none, or the bad record;
-    and the status of a newer error answer passed over for it (:func:`capture_to_read`)."""
-    try:
-        archived, passed = capture_to_read(lookup, url)
-    except Exception as exc:  # noqa: BLE001 - any damage in a record costs that page only
-        if (cap := lookup.latest(url)) is None:
-            return UNREADABLE, None
-        return WarcFormatError(lookup.files[cap[1]], cap[2], f"{url}: {exc}"), None
-    return page_from_response(archived, url, max_size, lookup), passed
+Page = ArticlePage | str | WarcFormatError
+
+
+def pages_from_archive(lookup: ArchiveLookup, url: str, max_size: int, hint: str | None = None
+                       ) -> Iterator[tuple[Page, str | None]]:
+    """Of each capture :func:`captures_to_read` gives, in turn: the ArticlePage a crawl would
+    have built (``hint`` its request's date), the reason there is none, or the bad record
+    (and then no more); with what the newest capture passed over for it was."""
+    choices = captures_to_read(lookup, url)
+    while True:
+        try:
+            archived, passed = next(choices)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - any damage in a record costs that page only
+            yield _bad_capture(lookup, url, exc), None
+            return
+        page = page_from_response(archived, url, max_size, lookup)
+        yield (replace(page, hint_published=hint) if isinstance(page, ArticlePage) and hint
+               else page), passed
+
+
+def _bad_capture(lookup: ArchiveLookup, url: str, exc: Exception) -> Page:
+    """What a capture that broke its reading comes to: the bad record, by file and offset."""
+    if (cap := lookup.latest(url)) is None:
+        return UNREADABLE
+    return WarcFormatError(lookup.files[cap[1]], cap[2], f"{url}: {exc}")
 
 
 def _fetched(lookup: ArchiveLookup, url: str) -> bool:
@@ -275,18 +340,42 @@ def extract_timed(page: ArticlePage | str | WarcFormatError,
 def extract_article(url: str, max_size: int, validate: Validate | None = None,
                     join: bool = False, hint: str | None = None) -> Result:
     """Worker entry point: read the capture of ``url`` re-extraction reads
-    (:func:`page_from_archive`, over the index the pool gave this worker) and extract it,
-    with ``hint`` as the date the crawl's request had (:mod:`crawler.archive_dates`). The
-    captures passed over as unreadable come back in ``bad_records``, by file and offset."""
-    t0 = time.perf_counter()
+    (:func:`pages_from_archive`, over the index the pool gave this worker) and extract it,
+    with ``hint`` as the date the crawl's request had (:mod:`crawler.archive_dates`). A page
+    that is a challenge or a "not found" notice (:func:`_hides_the_article`) gives way to the
+    next whole 2xx capture before it, as a newer error answer does, and is counted as passed
+    over. The captures passed over as unreadable come back in ``bad_records``, by file and
+    offset."""
     take_bad_records()  # none of another task's
-    page, passed = page_from_archive(worker_lookup(), url, max_size)
-    if isinstance(page, ArticlePage) and hint:
-        page = replace(page, hint_published=hint)
-    read = time.perf_counter() - t0
+    pages = pages_from_archive(worker_lookup(), url, max_size, hint)
+    (page, passed), read = _timed_next(pages, (UNREADABLE, None))
     result = extract_timed(page, validate, join, url)
+    while _hides_the_article(result):
+        (older, _), took = _timed_next(pages, (None, None))
+        read += took
+        if older is None:
+            break
+        passed = passed or result.reason
+        result = extract_timed(older, validate, join, url)
     result.read, result.bad_records, result.past_error = read, take_bad_records(), passed
     return result
+
+
+def _timed_next(pages: Iterator[tuple[Page, str | None]], default: tuple[Any, str | None]
+                ) -> tuple[tuple[Any, str | None], float]:
+    """The next of ``pages`` (``default`` when there is none) and the seconds it took to read."""
+    t0 = time.perf_counter()
+    found = next(pages, default)
+    return found, time.perf_counter() - t0
+
+
+def _hides_the_article(result: Result) -> bool:
+    """A page whose extraction tells it is no article but a page in its place: a challenge
+    (the crawl's own test, crawler.challenge) or only the site's "not found" notice (the soft
+    404 re-extraction tells by wording, crawler.softremovals.only_a_notice). The crawl made
+    no item of it, so an older capture of the URL may be the page it made its item of."""
+    return result.item is None and result.step is None and (
+        result.reason == SOFT_404 or result.reason.startswith(BLOCKED))
 
 
 Task = tuple[Callable[..., Result], tuple[Any, ...]]
@@ -510,7 +599,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
                                      *result.later_bad_records)):
                 bad_record(err)
             if result.past_error:
-                report.past_errors[f"http_{result.past_error}"] += 1
+                report.past_errors[result.past_error] += 1
             if result.step is not None:  # its next page: a task of its own
                 return join_step, (result.step,)
             report.joining.update(result.joining)

@@ -655,20 +655,23 @@ def test_a_runs_soft_removal_probes_are_no_articles(tmp_path):
     assert report.articles == len(golds)
 
 
+# the site's "not found" page, served with 200 (its title and text the notice)
+NOTICE = ("<html><head><title>Ошибка 404</title></head><body><div class='main'><h1>Ошибка "
+          "404</h1><div class='inner_content'><div class='js-mediator-article'><p>К "
+          "сожалению, запрашиваемая вами страница не найдена. Возможно, она была удалена "
+          "или перемещена.</p></div></div></div></body></html>").encode()
+
+
 def test_a_page_that_is_only_the_sites_not_found_notice_is_a_soft_404(tmp_path):
     """An article answering 200 with the site's "not found" page (title "Ошибка 404", text
     the notice and its advice): the crawl judges it a soft 404, reextract made it an item."""
     site, golds = belta.build(count=2)
     gone = golds[0].url.replace("novost-nomer-0", "udalena")
-    page = ("<html><head><title>Ошибка 404</title></head><body><div class='main'><h1>Ошибка "
-            "404</h1><div class='inner_content'><div class='js-mediator-article'><p>К "
-            "сожалению, запрашиваемая вами страница не найдена. Возможно, она была удалена "
-            "или перемещена.</p></div></div></div></body></html>").encode()
     with WarcWriter(tmp_path) as w:
         for gold in golds:
             body = site.pages[gold.url.removeprefix(f"https://{belta.HOST}")].body
             w.write_exchange(make_exchange(gold.url, body, headers=HTML))
-        w.write_exchange(make_exchange(gone, page, headers=HTML))
+        w.write_exchange(make_exchange(gone, NOTICE, headers=HTML))
     report, items, _ = _run(sorted(tmp_path.glob("*.warc.gz")))
     assert sorted(i["url"] for i in items) == sorted(g.url for g in golds)
     assert report.failed == {"soft-404": 1}
@@ -722,3 +725,113 @@ def test_an_article_capture_whose_target_uri_has_no_scheme_is_said_not_dropped(t
     assert items == [] and report.bad_records == 1
     assert [(str(b.file), b.offset) for b in bad] == [(str(path), 0)]
     assert f"WARC-Target-URI {uri!r} is not an absolute http(s) URL" in bad[0].reason
+
+
+# --- a newer capture that is no article gives way to the whole 2xx before it ------------------
+MOVED_HOME = (b"HTTP/1.1 301 Moved Permanently\r\nLocation: https://www.belta.by/\r\n"
+              b"Content-Length: 0\r\n\r\n")
+MOVED_AWAY = (b"HTTP/1.1 302 Found\r\nLocation: https://www.belta.by/elsewhere/\r\n"
+              b"Content-Length: 0\r\n\r\n")
+CHALLENGE = (b"<html><head><title>Just a moment...</title></head><body><p>Checking if the "
+             b"site connection is secure</p></body></html>")
+
+
+def cut_block(html: bytes) -> bytes:
+    """A 200 whose body stops three quarters in, its head declaring the whole length: a
+    transfer cut short that the recorder kept with no WARC-Truncated (warcio, wget)."""
+    whole = http_block(b"HTTP/1.1 200 OK", html)
+    return whole[: len(whole) - len(html) // 4]
+
+
+@pytest.mark.parametrize(("newer", "passed"), [(MOVED_HOME, "http_301"),
+                                               (MOVED_AWAY, "http_302")], ids=["home", "away"])
+def test_a_newer_redirect_gives_way_to_the_200_before_it(tmp_path, newer, passed):
+    """A 301 to the home page (the article taken down) or a 302 elsewhere, captured after
+    the 200 the crawl made its item of: reextract read the redirect (``http_301``) and the
+    rebuilt items lost the article. Now the 200 is read and the redirect counted as passed
+    over; replay still serves the redirect."""
+    path, offsets, gold = good_then(tmp_path, newer)
+
+    report, items, bad = _run([path])
+
+    assert [(i["url"], i["text"], i["warc"]["offset"]) for i in items] == [
+        (BELTA_URL, gold["text"], offsets[0])]
+    assert (bad, dict(report.failed), dict(report.past_errors)) == ([], {}, {passed: 1})
+    with ArchiveLookup([path]) as lookup:  # replay's rule is unchanged
+        assert lookup.get(BELTA_URL).status == int(passed.removeprefix("http_"))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize(("newer", "passed"), [
+    (http_block(b"HTTP/1.1 200 OK", CHALLENGE), "blocked/cloudflare"),
+    (http_block(b"HTTP/1.1 200 OK", NOTICE), "soft-404")], ids=["challenge", "notice"])
+def test_a_newer_challenge_or_not_found_page_gives_way_to_the_200_before_it(
+        tmp_path, newer, passed, jobs):
+    """A 200 that is a Cloudflare challenge (the crawl's test: crawler.challenge, as its
+    extraction applies it) or only the site's "not found" notice (the soft 404 re-extraction
+    tells by its wording): captured after the article, it hid it (``blocked/cloudflare``,
+    ``soft-404``). Now the article is read from the 200 before it, and what the newer one
+    was counted as passed over; alone, it is still what is read."""
+    path, offsets, gold = good_then(tmp_path, newer)
+
+    report, items, bad = _run([path], jobs=jobs)
+
+    assert [(i["text"], i["warc"]["offset"]) for i in items] == [(gold["text"], offsets[0])]
+    assert (bad, dict(report.failed), dict(report.past_errors)) == ([], {}, {passed: 1})
+    alone = tmp_path / "alone-newer.warc.gz"
+    warcio_warc(alone, [(BELTA_URL, newer, "2026-01-14T10:00:00Z")])
+    report, items, _ = _run([alone])
+    assert (items, dict(report.failed), dict(report.past_errors)) == ([], {passed: 1}, {})
+
+
+def test_an_error_answer_is_read_past_a_challenge_page_to_the_article(tmp_path):
+    """200, then a challenge page, then a 404: the look back past the 404 stopped at the
+    first 2xx, the challenge, and the article was lost (``blocked/cloudflare``)."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    path = tmp_path / "three.warc.gz"
+    offsets = warcio_warc(path, [
+        (BELTA_URL, http_block(b"HTTP/1.1 200 OK", html), "2026-01-13T10:00:00Z"),
+        (BELTA_URL, http_block(b"HTTP/1.1 200 OK", CHALLENGE), "2026-01-14T10:00:00Z"),
+        (BELTA_URL, http_block(b"HTTP/1.1 404 Not Found", b"gone"), "2026-01-15T10:00:00Z")])
+
+    report, items, bad = _run([path])
+
+    assert [(i["url"], i["warc"]["offset"]) for i in items] == [(BELTA_URL, offsets[0])]
+    assert (bad, dict(report.failed), dict(report.past_errors)) == ([], {}, {"http_404": 1})
+
+
+def test_a_newer_capture_cut_short_gives_way_to_the_whole_one_before_it(tmp_path):
+    """A 200 whose body ends before its Content-Length (kept by the reader, said as a record
+    kept) was read as the page though a whole capture of the article was before it. Now the
+    whole one is read; the cut one is still said, and counted as passed over. With no whole
+    capture the cut one is read as it came, as before."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    path, offsets, gold = good_then(tmp_path, cut_block(html))
+
+    report, items, bad = _run([path])
+
+    assert [(i["text"], i["warc"]["offset"]) for i in items] == [(gold["text"], offsets[0])]
+    assert dict(report.past_errors) == {"cut_short": 1} and report.kept_records == 1
+    assert [(b.offset, b.kept) for b in bad] == [(offsets[1], True)]
+    assert "body ends after" in bad[0].reason
+    alone = tmp_path / "alone-cut.warc.gz"
+    (offset,) = warcio_warc(alone, [(BELTA_URL, cut_block(html), "2026-01-14T10:00:00Z")])
+    report, items, bad = _run([alone])  # its HTML never closes, as the crawl would find
+    assert (items, dict(report.failed), dict(report.past_errors)) == (
+        [], {"truncated_html": 1}, {})
+    assert [(b.offset, b.kept) for b in bad] == [(offset, True)]
+
+
+def test_an_older_capture_cut_short_is_read_past_a_newer_redirect(tmp_path):
+    """A cut page is still a page of the article: a newer redirect gives way to it when no
+    whole capture is there, as a newer 404 gave way to it."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    path = tmp_path / "cut-then-moved.warc.gz"
+    offsets = warcio_warc(path, [(BELTA_URL, cut_block(html), "2026-01-13T10:00:00Z"),
+                                 (BELTA_URL, MOVED_HOME, "2026-01-14T10:00:00Z")])
+
+    report, items, bad = _run([path])
+
+    assert (items, dict(report.failed), dict(report.past_errors)) == (
+        [], {"truncated_html": 1}, {"http_301": 1})  # read, where "http_301" was the page
+    assert [(b.offset, b.kept) for b in bad] == [(offsets[0], True)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.crawler.test_reextract import BELTA_URL, belta_warc, good_then, http_block
 from tests.support.crawl import read_items, scrapy_command
-from tests.support.warcs import record
+from tests.support.warcs import record, warcio_warc
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -223,3 +223,33 @@ def test_a_wacz_lacking_a_warc_its_datapackage_lists_is_said_and_exits_one(
     assert (f"bad record skipped: {pkg}: offset 0: datapackage.json lists {lost!r}, which the "
             "package does not hold") in proc.stderr, proc.stderr[-2000:]
     assert "bad records skipped: 1" in proc.stderr and proc.returncode == 1
+
+
+def test_newer_captures_that_are_no_article_are_read_past_and_counted(tmp_path: Path) -> None:
+    """The real command over a warcio WARC: three articles each captured whole, then again as
+    a redirect to the home page, a Cloudflare challenge, a body cut short. The crawl made its
+    three items of the whole pages; a rebuild gave none of them (``http_301``,
+    ``blocked/cloudflare``, ``truncated_html``). Now each comes from its whole capture, and
+    the summary tells what was read past; the cut record is still said as kept (exit 1)."""
+    from tests.crawler.test_reextract import CHALLENGE, MOVED_HOME, cut_block
+
+    html = gzip.decompress((REPO / "tests/fixtures/outlets/belta/2026-01/belta-0.html.gz")
+                           .read_bytes())
+    urls = [BELTA_URL.replace("nomer-0", f"nomer-{i}") for i in range(3)]
+    newer = [MOVED_HOME, http_block(b"HTTP/1.1 200 OK", CHALLENGE), cut_block(html)]
+    path = tmp_path / "warc" / "later.warc.gz"
+    path.parent.mkdir()
+    offsets = warcio_warc(path, [
+        *((url, http_block(b"HTTP/1.1 200 OK", html), "2026-01-13T10:00:00Z") for url in urls),
+        *((url, block, "2026-01-14T10:00:00Z") for url, block in zip(urls, newer, strict=True))])
+    out = tmp_path / "items.jsonl"
+    proc = scrapy_command("reextract", str(path), "-O", str(out), "--jobs", "2", timeout=300)
+    items = read_items(out)
+    assert sorted((i["url"], i["warc"]["offset"]) for i in items) == list(
+        zip(urls, offsets[:3], strict=True)), proc.stderr[-2000:]
+    assert ("3 items from 3 archived articles" in proc.stderr
+            and "failed: none;" in proc.stderr), proc.stderr[-2000:]
+    assert ("read past a newer capture that is no article: blocked/cloudflare: 1, "
+            "cut_short: 1, http_301: 1;") in proc.stderr, proc.stderr[-2000:]
+    assert f"bad record kept: {path}: offset {offsets[5]}: HTTP body ends after" in proc.stderr
+    assert "bad records kept: 1" in proc.stderr and proc.returncode == 1
