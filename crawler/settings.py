@@ -243,5 +243,7 @@ SITE_SITEMAP_DEPTH = 3  # every spider: index → index → … → urlset level
 FEED_MAX_ENTRIES = 1000  # entries read of one feed, by every spider (feeds hold 10-100)
 SITE_MAX_URLS = 5000  # candidate article URLs kept per site and run
 SITE_MAX_ARCHIVE_PAGES = 10  # pages of one day of a date archive
-SITE_ZONE_SAMPLES = 3  # article pages read early to learn the zone when nobody gives it
+# article pages read early to learn the zone when nobody gives it; one that is no article
+# page (a dead link) is replaced, at most 3 times as many asked (sitediscovery.SAMPLE_TRIES)
+SITE_ZONE_SAMPLES = 3
 SITE_RECENT_DAYS = 2  # without a window: plain-sitemap entries changed this recently

@@ -35,10 +35,10 @@ from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted, note_superseded
 from crawler.extensions.run_verdict import WINDOW_UNREACHED_PREFIX
-from crawler.extraction import BlockedPage, NotAnArticle, limits
+from crawler.extraction import BlockedPage, NotAnArticle, limits, not_markup
 from crawler.extraction.dates import iso, localise, parse_iso
 from crawler.extraction.html import document_base, parse_html
-from crawler.failures import SEE_ERROR_ANSWERS, RedirectedElsewhere
+from crawler.failures import SEE_ERROR_ANSWERS, RedirectedElsewhere, exception_reason
 from crawler.feeds import (
     FeedSkips,
     document_element,
@@ -51,7 +51,7 @@ from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
 from crawler.pageoutcomes import count_no_article
 from crawler.pipelines.date_window import OLDEST_DAY_PREFIX
-from crawler.removals import ArticleRemoved, asked_url
+from crawler.removals import ArticleRemoved, asked_url, left_article
 from crawler.siteoutlets import (
     SiteRowError,
     generic_rules,
@@ -298,16 +298,81 @@ class SiteCrawl(OutletSpider):
 
     def sample(self, state: disc.SiteState, candidate: disc.Candidate,
                key: str) -> scrapy.Request | None:
-        """An early article request whose page votes on the site's time zone.
+        """An early article request whose page votes on the site's time zone: at most
+        SITE_ZONE_SAMPLES a site count, and one whose answer is no article page does not
+        (:meth:`sample_failed`): at most ``disc.SAMPLE_TRIES`` times as many are asked.
+        A candidate no request is made for (its URL's day is outside the window) counts
+        as such a sample: it takes no slot, and is not tried again.
 
         Not marked as an article request: the known-article filter must not swallow it
         while discovery waits for its answer (a few pages a run, at most).
         """
-        if (state.zone_given or key in state.sampled
-                or len(state.sampled) >= self.limits["zone_samples"]):
+        if state.zone_given or key in state.sampled \
+                or not state.sample_room(self.limits["zone_samples"]):
             return None
         state.sampled[key] = candidate.url
-        return self.sample_request(state, candidate.url, candidate.title, **{SAMPLE_OF: key})
+        request = self.sample_request(state, candidate.url, candidate.title, **{SAMPLE_OF: key})
+        if request is None:
+            state.failed_samples.add(key)
+        return request
+
+    def sample_worthy(self, found: disc.Candidate, outlet: Outlet, home: bool = False) -> bool:
+        """Whether a candidate may be a zone sample: near the window, and no home-page link
+        (one may be a rubric) unless ``home`` (the round of those: :meth:`home_link_samples`)."""
+        return (home or found.channel != "home") and self.near_window(found, outlet)
+
+    def sample_failed(self, state: disc.SiteState, request: scrapy.Request,
+                      why: str) -> Iterator[scrapy.Request]:
+        """A zone sample of this run whose answer is no article page (a dead link, a
+        challenge, no HTML): it votes for nothing, so it frees its slot and the candidate
+        closest to the window that :meth:`sample` would take is asked in its place (chosen
+        from discovery's candidates, not the order answers came in: a resumed run or a
+        replay asks the same). The caller yields it before it uncounts the failed one, so
+        discovery is not released meanwhile. Said when every sample the bound allows failed."""
+        key = request.meta.get(SAMPLE_OF, "")
+        if key not in state.sampled or key in state.failed_samples:
+            return
+        state.failed_samples.add(key)
+        self.crawler.stats.inc_value("discovery/sample/failed")
+        replacement = self.sample_in_place(state)
+        self.logger.info("Discovery: the zone sample %s gave no article page (%s): %s",
+                         state.sampled[key], why, "none asked in its place" if replacement is None
+                         else f"{replacement.url} asked in its place")
+        if replacement is not None:
+            self.crawler.stats.inc_value("discovery/sample/replaced")
+            yield replacement
+        elif not state.samples_counted and not state.sample_room(self.limits["zone_samples"]):
+            self.crawler.stats.inc_value("discovery/sample/tries_spent")
+            self.logger.warning("%s: none of the %d zone samples asked was an article page "
+                                "(the last: %s, %s): no more are asked (at most %d times "
+                                "SITE_ZONE_SAMPLES; counted in discovery/sample/failed)",
+                                state.key, len(state.sampled), state.sampled[key], why,
+                                disc.SAMPLE_TRIES)
+
+    def sample_in_place(self, state: disc.SiteState) -> scrapy.Request | None:
+        """The next zone sample, in the order the article requests go (closest to the window
+        first: ``SiteState.chosen``), home-page links only once their round began."""
+        for key, found, _ in state.chosen(self.since if self.backfill else None):
+            if not state.sample_room(self.limits["zone_samples"]):
+                break
+            if self.sample_worthy(found, state.outlet, home=self.zone_round) \
+                    and (request := self.sample(state, found, key)):
+                return request
+        return None
+
+    def not_an_article(self, response: Response, state: disc.SiteState) -> str | None:
+        """Why a zone sample's answer is no article page to read the site's clock from (None
+        when it may be one): no HTML, a challenge page, or a redirect off the article (to
+        another site, to a page of the site that is no article: the home page's times were
+        read already). Counted as such when the page is read as an article at the release."""
+        if not isinstance(response, TextResponse) or not_markup(response.text):
+            return "not_html"
+        if kind := challenge_kind(response.text):
+            return f"blocked, {kind}"
+        if not response.meta.get("redirect_urls"):
+            return None
+        asked = canonical_url(asked_url(response.request), state.outlet)
+        return left_article(self, state.outlet, asked, response.url)
 
     def sample_request(self, state: disc.SiteState, url: str, title: str | None = None,
                        **meta: Any) -> scrapy.Request | None:
@@ -367,8 +432,7 @@ class SiteCrawl(OutletSpider):
             yield from self.sample_article(state, response)
         elif step == "sample":
             state.samples.append(response)
-            state.page_offsets.update(self.page_offsets(response, state))
-            yield from self.frame_samples(response, state)
+            yield from self.read_sample(response, state)
         elif step in HTML_STEPS and not isinstance(response, TextResponse):
             self.crawler.stats.inc_value(f"discovery/{step}/not_html")
         elif step == "home" and (moved := self.home_moved_by_script(response, state,
@@ -386,6 +450,27 @@ class SiteCrawl(OutletSpider):
             self.crawler.stats.inc_value(f"discovery/{step}/status_{response.status}")
         return False
 
+    def read_sample(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
+        """A zone sample's answer: the offsets its page prints vote on the zone (a frameset's
+        frame is sampled in its place); no article page, another sample is asked instead."""
+        if (why := self.not_an_article(response, state)) is None:
+            state.page_offsets.update(self.page_offsets(response, state))
+            yield from self.frame_samples(response, state)
+        elif self.counted(response.request):
+            yield from self.sample_failed(state, response.request, why)
+
+    def sample_unanswered(self, failure: Any, state: disc.SiteState) -> Iterator[Any]:
+        """A zone sample that failed (an error answer, a failed download): asked for under its
+        other spelling after a 404 or 410, else another sample is asked instead."""
+        retried = False
+        for retry in self.article_failed(failure):
+            retried = True
+            self.pending += self.counted(retry)
+            yield retry
+        if not retried and self.counted(failure.request):
+            yield from self.sample_failed(state, failure.request,
+                                          exception_reason(failure.value))
+
     def unanswered(self, failure: Any) -> Iterator[Any]:
         request = failure.request
         counted = self.counted(request)
@@ -399,9 +484,7 @@ class SiteCrawl(OutletSpider):
         if request.cb_kwargs.get("step") == "home" and counted:
             yield from self.robots_unread(state)
         if request.cb_kwargs.get("step") == "sample":
-            for retry in self.article_failed(failure):  # a sample under its other spelling
-                self.pending += self.counted(retry)
-                yield retry
+            yield from self.sample_unanswered(failure, state)
         else:
             self.crawler.stats.inc_value(f"discovery/{request.cb_kwargs.get('step')}/failed")
             self.logger.info("Discovery request failed: %s: %s", request.url, failure.value)
@@ -991,8 +1074,7 @@ class SiteCrawl(OutletSpider):
                 self.crawler.stats.inc_value("discovery/late_candidates")
                 yield from self.request_candidate(state, found)
             return
-        if (found.channel != "home" and self.near_window(found, outlet)
-                and (request := self.sample(state, found, key))):
+        if self.sample_worthy(found, outlet) and (request := self.sample(state, found, key)):
             yield request
 
     @staticmethod
@@ -1125,6 +1207,7 @@ class SiteCrawl(OutletSpider):
                 yield from self.sample_article(state, response)
             state.samples.clear()
             state.sampled.clear()
+            state.failed_samples.clear()
 
     def sample_article(self, state: disc.SiteState, response: Response) -> Iterator[Any]:
         """A zone sample read as the article it was asked for, now that discovery is done,
@@ -1242,13 +1325,13 @@ class SiteCrawl(OutletSpider):
 
     def home_link_samples(self, state: disc.SiteState) -> list[scrapy.Request]:
         """Zone samples among the home-page links a site's articles are read from, when
-        nothing sampled or printed a date with an offset yet: discovery samples only announced
-        candidates (a home link may be a rubric), so a site with no feed, sitemap or archive
-        would otherwise be read in UTC."""
-        if state.zone_given or state.sampled or state.page_offsets:
+        nothing sampled (no sample was an article page) or printed a date with an offset
+        yet: discovery samples only announced candidates (a home link may be a rubric), so
+        a site with no feed, sitemap or archive would otherwise be read in UTC."""
+        if state.zone_given or state.samples_counted or state.page_offsets:
             return []
         return [request for key, found, _ in state.chosen(self.since if self.backfill else None)
-                if found.channel == "home" and self.near_window(found, state.outlet)
+                if found.channel == "home" and self.sample_worthy(found, state.outlet, home=True)
                 and (request := self.sample(state, found, key))]
 
     def request_candidate(self, state: disc.SiteState, found: disc.Candidate,
@@ -1402,9 +1485,9 @@ class SiteCrawl(OutletSpider):
     def frame_samples(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
         """A zone sample that is a frameset: its first article frame is sampled in its place
         (the frameset prints no date; it still holds its SITE_ZONE_SAMPLES slot, so a site whose
-        article URLs are all framesets learns its zone); it makes the item when discovery is
-        done. A frame's frameset is sampled the same way, up to MAX_FRAME_DEPTH framesets
-        deep: each sample brings at most that many more."""
+        article URLs are all framesets learns its zone; a frame that is no article page frees
+        it); it makes the item when discovery is done. A frame's frameset is sampled the same
+        way, up to MAX_FRAME_DEPTH framesets deep: each sample brings at most that many more."""
         depth = frame_depth(response) + 1
         if depth > MAX_FRAME_DEPTH:
             return

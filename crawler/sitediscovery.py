@@ -982,6 +982,12 @@ def archive_probe_path(prefix: str, day: date) -> str:
     return f"{prefix}{day:%Y}/13/32/"
 
 
+# A zone sample whose answer is no article page (a dead link) is replaced by the next
+# candidate, so dead links first in a feed do not leave the site without a vote; a site asks
+# at most this many times SITE_ZONE_SAMPLES in all (one whose every page fails, no more)
+SAMPLE_TRIES = 3
+
+
 @dataclass
 class SiteState:
     """What discovery learned about one site during a run."""
@@ -1007,6 +1013,7 @@ class SiteState:
     home_only: bool = False  # a window run read its articles from home-page lists alone
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
     sampled: dict[str, str] = field(default_factory=dict)  # article key -> the URL sampled
+    failed_samples: set[str] = field(default_factory=set)  # those whose answer was no article
     sample_dates: dict[str, datetime] = field(default_factory=dict)  # key -> date it printed
     # the publication dates each feed or news sitemap gave (by its URL); the entries a date
     # of theirs put out of the window (kept, should those dates prove no publication dates);
@@ -1036,6 +1043,17 @@ class SiteState:
     @property
     def zone_given(self) -> bool:
         return bool(self.row.get("timezone"))
+
+    @property
+    def samples_counted(self) -> int:
+        """The zone samples asked whose answer was not found to be no article page."""
+        return len(self.sampled) - len(self.failed_samples)
+
+    def sample_room(self, most: int) -> bool:
+        """Whether one more zone sample may be asked: fewer than ``most`` count, and fewer
+        than SAMPLE_TRIES times ``most`` were asked in all (a site whose every page fails,
+        dead links, a challenge, is asked that many, not one per candidate)."""
+        return self.samples_counted < most and len(self.sampled) < SAMPLE_TRIES * most
 
     def add(self, candidate: Candidate, key: str, limit: int,
             near: tuple[int, int] = UNDATED) -> bool:

@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -1641,3 +1642,86 @@ def test_a_home_page_list_paged_by_its_words_is_walked_for_the_window(tmp_path: 
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "published")
     assert "discovery/window_unreached/" + urlsplit(shape.url).hostname not in result.stats
+
+
+def test_zone_samples_that_are_dead_links_give_their_place_to_the_next(tmp_path: Path) -> None:
+    """The feed lists first three links answering 404 (under either spelling), then the
+    articles, whose pages print a +03:00 wall time for the feed's GMT dates. The three zone
+    samples were the dead links: no page voted, the site was read in UTC, every item's time
+    3 hours off and the window's first article (00:20, 21:20 GMT the day before) never asked
+    for. A dead sample frees its slot for the next candidate; the replay of the run's archive
+    asks the same pages and gives the same items."""
+    shape = anysite.dead_links_site([None] * 3)
+    with FixtureServer([shape.site]) as server:
+        live = run_crawl("site", tmp_path / "live", server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(live, shape, "title", "published")
+    assert live.stats[f"discovery/{shape.site.host}/timezone"] == "Etc/GMT-3"
+    assert live.stats["discovery/sample/failed"] == 3
+    assert live.stats["discovery/sample/replaced"] == 3
+    assert f"the zone sample http://{shape.site.host}/news/propala-0.html gave no article " \
+           "page (http_404)" in live.log
+    replay = run_crawl("site", tmp_path / "replay", None, env=NO_NETWORK,
+                       args={"url": shape.url, **WINDOW},
+                       settings={"WARC_REPLAY": str(live.data_dir / "warc")})
+    assert replay.returncode == 0, replay.log[-3000:]
+    assert "replay/missing" not in replay.stats, replay.stats.get("replay/missing_urls")
+    assert {i["id"]: i for i in replay.items} == {i["id"]: i for i in live.items}
+    assert [replay.stats.get(f"discovery/sample/{k}") for k in ("failed", "replaced")] == [3, 3]
+
+
+def test_a_resumed_run_asks_the_zone_samples_the_stopped_one_did(tmp_path: Path) -> None:
+    """The run stops (JOBDIR) while the pages asked in place of the dead links are out; the
+    resumed run's discovery asks the same pages in their place: they are chosen from its
+    candidates, not by the order the dead links' answers came in."""
+    shape = anysite.dead_links_site([None] * 3)
+    site, slow = shape.site, {}
+    for gold in shape.golds:
+        path = urlsplit(gold.url).path
+        slow[path] = site.pages[path]
+        site.add(path, replace(slow[path], delay=4.0))
+    job = {"JOBDIR": str(tmp_path / "job")}
+    args = {"url": shape.url, **WINDOW}
+    with FixtureServer([site]) as server:
+        first = run_crawl("site", tmp_path / "a", server, args=args,
+                          settings={**job, "CLOSESPIDER_TIMEOUT": 2})
+        site.pages.update(slow)
+        again = run_crawl("site", tmp_path / "b", server, args=args, settings=job)
+
+    def in_place(log: str) -> list[str]:
+        return sorted(re.findall(r"gave no article page \(http_404\): (\S+) asked in its "
+                                 "place", log))
+
+    assert in_place(first.log) == sorted(g.url for g in shape.golds[:3]), first.log[-3000:]
+    assert "closespider_timeout" in first.log and "Resuming crawl" in again.log
+    assert again.returncode == 0 and "Traceback" not in again.log, again.log[-3000:]
+    assert in_place(again.log) == in_place(first.log)
+
+
+def test_a_site_whose_every_zone_sample_fails_asks_a_bounded_few(tmp_path: Path) -> None:
+    """Every link of the feed is no article page: a challenge page and a PDF (answered 200),
+    a redirect to a 404, a 410, a 503, 404s. Each failed zone sample gives its place to the
+    next link, up to 3 times SITE_ZONE_SAMPLES asked in all; then none is (said, counted):
+    discovery ends, each link is asked for once (twice for a 503's retry or, after a 404 or
+    410, under the other spelling), and the crawl ends."""
+    from tests.sites.belta import CHALLENGE_PAGE
+
+    dead = [Page(CHALLENGE_PAGE.encode()),
+            Page(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", content_type="application/pdf"),
+            Page(b"", status=301, headers=[("Location", "/news/net-takoj.html")]),
+            Page(b"Gone", status=410, content_type="text/plain"),
+            Page(b"Busy", status=503, content_type="text/plain"),
+            *[None] * 7]
+    shape = anysite.dead_links_site(dead, articles=False)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"RETRY_BACKOFF_BASE": 0.1})
+        asked = Counter(p.rstrip("/") for p in server.requested_paths(shape.site.host)
+                        if p.startswith("/news/propala-"))
+    assert "Traceback" not in result.log, result.log[-5000:]
+    assert result.stats["discovery/sample/failed"] == 3 * 3  # SITE_ZONE_SAMPLES: 3
+    assert result.stats["discovery/sample/replaced"] == 3 * 3 - 3
+    assert result.stats["discovery/sample/tries_spent"] == 1
+    assert "none of the 9 zone samples asked was an article page" in result.log
+    assert sorted(asked) == sorted(f"/news/propala-{n}.html" for n in range(len(dead)))
+    assert max(asked.values()) <= 2, asked
+    assert result.stats[f"discovery/{shape.site.host}/timezone"] == "UTC"

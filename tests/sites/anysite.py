@@ -1124,3 +1124,26 @@ def worded_pager_site(form: str) -> AnySite:
     inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
     return AnySite(site, f"http://{host}/", zone, inside,
                    [g.url for g in posts if g not in inside])
+
+
+def dead_links_site(dead: list[Page | None], articles: bool = True) -> AnySite:
+    """A site whose RSS (GMT dates, as uCoz writes them) lists first links dated in the
+    window whose pages are no articles (``dead``: each one's answer, None for a 404), then,
+    with ``articles``, its seven articles, whose pages print the wall time alone on a
+    +03:00 clock; no sitemap, a ``.test`` host (no country's zone): only the article pages
+    read early tell its zone. The dead links are ``/news/propala-<n>.html``."""
+    host = "dead-links.test" if articles else "all-dead.test"
+    site, zone, inside, outside = _site(host, 3, 1750, "/news/novost-rayona-{n}.html", "wall",
+                                        [])
+    when = datetime(2026, 1, 5, 12, 0, tzinfo=zone)
+    gone = [GoldArticle(url=f"http://{host}/news/propala-{n}.html", title=title_for(1800 + n),
+                        paragraphs=[], published=when) for n in range(len(dead))]
+    for gold, page in zip(gone, dead, strict=True):
+        if page is not None:
+            site.add(urlsplit(gold.url).path, page)
+    site.add("/rss.xml", rss(gone + (inside + outside if articles else [])))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    site.add("/", chrome(host, "<h1>Новости</h1>", '<link rel="alternate" '
+                         'type="application/rss+xml" href="/rss.xml">'))
+    return AnySite(site, f"http://{host}/", zone, inside if articles else [],
+                   [g.url for g in outside] if articles else [])
