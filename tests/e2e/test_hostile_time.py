@@ -54,18 +54,19 @@ MIDNIGHT = datetime(2026, 3, 29, tzinfo=belta.TZ)  # Minsk: no DST; Berlin's sta
 @pytest.fixture(scope="module", params=["Asia/Tokyo", "America/Los_Angeles"])
 def across_midnight(request, tmp_path_factory: pytest.TempPathFactory):
     """Two real runs on a machine in another zone: a backfill from the 28th started at
-    23:59:52 Minsk that ends after midnight (each article page takes 4 s), then the next
-    day's run of the 29th, 2 minutes later."""
+    23:59:42 Minsk that ends after midnight (each article page takes 10 s: the faked clock
+    ticks from the process's start, and a loaded machine has taken over 8 s to start a crawl),
+    then the next day's run of the 29th, 2 minutes later."""
     data_dir = tmp_path_factory.mktemp("midnight")
     site, golds = belta.build(start=MIDNIGHT + timedelta(seconds=5), count=6)
     for path, page in site.pages.items():
         if "/view/" in path:
-            page.delay = 4.0
+            page.delay = 10.0
     out = {"golds": golds, "zone": request.param}
     with FixtureServer([site]) as server:
         out["first"] = run_crawl("belta", data_dir, server, args={"since": "2026-03-28"},
                                  settings={"CONCURRENT_REQUESTS": 1},
-                                 env=faked(MIDNIGHT - timedelta(seconds=8), request.param))
+                                 env=faked(MIDNIGHT - timedelta(seconds=18), request.param))
         out["archive_days"] = [p for p in server.requested_paths(belta.HOST) if "all_news" in p]
         out["second"] = run_crawl("belta", data_dir, server,
                                   args={"since": "2026-03-29", "until": "2026-03-29"},
