@@ -27,7 +27,7 @@ from crawler.extraction.html import SKIP_TAGS, without_cdata, without_controls
 MAX_HTML_CHARS = 16_000_000  # decoded characters of one page
 MAX_ELEMENTS = 100_000  # elements of its parsed tree
 MAX_TEXT_CHARS = 2_000_000  # characters of visible text (outside scripts, styles, <head>)
-MAX_WORD_CHARS = 1_000  # a longer whitespace-free run in visible text is dropped
+MAX_WORD_CHARS = 1_000  # a longer run of visible text without a word break is dropped
 # A title (og:title, JSON-LD headline, <h1>, <title>) longer than this is cut on a word
 # boundary (the item schema has no maxLength: its digest is the corpus's version). The longest
 # title the metadata step takes from the 446 benchmark pages of scrapinghub-aeb and daniel-ru
@@ -41,8 +41,14 @@ _JOINING = frozenset("\u200d\ufe0e\ufe0f")  # zero-width joiner, variation selec
 # parse for minutes); real markup has a few dozen at most
 MAX_ATTRIBUTES = 1_000
 CUT_WORD = "\ufdd0"  # a noncharacter (for internal use): where a long run was dropped
+# What breaks a run as a space does: the punctuation of scripts written without spaces
+# between words (Chinese and Japanese: CJK symbols and fullwidth punctuation, "，" "。" "、";
+# Burmese, Khmer and Tibetan sentence and syllable marks; the Devanagari danda; Ethiopic
+# wordspace and stops). A Chinese paragraph of 1,500 characters is prose, not one word.
+_WORD_BREAKS = ("\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff5b-\uff65\u104a\u104b"
+                "\u17d4-\u17d6\u0f0b-\u0f14\u0964\u0965\u1361-\u1368")
 # the lookbehind makes a failed match cost one try per run, not one per character of it
-_LONG_WORD = re.compile(rf"(?<!\S)\S{{{MAX_WORD_CHARS + 1},}}")
+_LONG_WORD = re.compile(rf"(?<![^\s{_WORD_BREAKS}])[^\s{_WORD_BREAKS}]{{{MAX_WORD_CHARS + 1},}}")
 _CUT_OR_LONG = re.compile(rf"[^\S\n]*(?:{CUT_WORD}|{_LONG_WORD.pattern})[^\S\n]*")
 
 

@@ -48,6 +48,30 @@ def test_a_long_run_without_spaces_is_dropped_from_the_text_and_counted() -> Non
     assert "base64" not in extract_text(html(body), URL)
 
 
+# sentences of scripts written without spaces between words, each about 60-80 characters
+_HAN = "国家统计局今天发布的数据显示，今年前十个月全国居民人均可支配收入比去年同期实际增长百分之五点二。"
+_KANA = "気象庁によりますと、この冬は日本海側を中心に平年よりも雪が多くなる見込みだということです。"
+_BURMESE = "မြန်မာနိုင်ငံ၏ စီးပွားရေး အခြေအနေကို ယနေ့ ထုတ်ပြန်ခဲ့သည်။"
+
+
+@pytest.mark.parametrize("sentence", [_HAN, _KANA, _BURMESE.replace(" ", "")],
+                         ids=["chinese", "japanese", "burmese"])
+def test_a_long_paragraph_of_a_script_without_spaces_is_prose_not_a_long_word(
+        sentence: str) -> None:
+    """A paragraph of 1,500+ characters with no space, broken by its script's punctuation
+    ("，" "。" "、" "။"), was one "word" over the cap: the article lost it (or all its text)."""
+    paragraph = sentence * (1_600 // len(sentence) + 1)
+    assert " " not in paragraph and len(paragraph) > limits.MAX_WORD_CHARS
+    body = "".join(f"<p>{n}{paragraph}</p>" for n in range(3))  # (repeats are dropped)
+    article = extract_article(page(html(body).encode()))
+    assert article.text.count(paragraph) == 3 and "cut" not in article.extractor
+    # a run of letters that long with no break at all is still no prose
+    blob = sentence[:10].rstrip("，。、။") * 150
+    article = extract_article(page(html(body + f"<p>{blob}</p>").encode()))
+    assert blob not in article.text and article.extractor["cut"] == {"long_words": 1}
+    assert article.text.count(paragraph) == 3
+
+
 def test_a_long_run_beside_control_characters_is_dropped_without_a_crash() -> None:
     """The HTML parser lets C0 controls into the text, and lxml refuses to store them again:
     taking a long run out of such a text raised ValueError (a WCXB page crashed)."""
