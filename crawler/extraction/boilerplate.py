@@ -19,6 +19,18 @@ _CHANNELS = (r"(telegram|телеграм|телеграмм|viber|вайбер|
              r"дзен|дзэн|яндекс[.-]?дзен\w*|дзен-канал\w*|вконтакте|вконтакце|вк|vk|одноклассник\w*|"
              r"instagram|инстаграм\w*|facebook|фейсбук\w*|tiktok|тикток\w*|rutube)")
 
+# "read also" headers: the words that head a list of other articles' headlines
+_READ_ALSO = (r"read (more|also|next)|see also|related( articles?| stories| content)?|more on this"
+              r"( story)?|lesen sie (auch|mehr)|mehr zum thema|lire aussi|à lire aussi|voir aussi"
+              r"|leggi anche|lee también|czytaj (też|także|również)|читайте также|смотрите также")
+# a list's heading left when its links went ("Другие новости по теме")
+_LIST_HEADING = (r"(другие|ещё|еще|больше) (новости|материалы|статьи)( по теме)?|(новости |"
+                 r"материалы )?по теме|(іншыя|яшчэ) (навіны|матэрыялы)( па тэме)?|(навіны )?па "
+                 r"тэме|(other|more) (news|stories)( on this (topic|story))?|related news")
+# an ad's label
+_AD_WORDS = (r"advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità"
+             r"|reklama|реклама|рэклама")
+
 _PATTERNS = (
     # copyright and rights notices
     r"^(©|ⓒ|\(c\)\s|copyright\s*(©|ⓒ|\(c\)|\d{4}))",
@@ -78,16 +90,10 @@ _PATTERNS = (
     r"отключены)|чтобы оставить комментарий|comments are closed|you must be logged in to "
     r"(post|leave) a comment|only registered users can (comment|post comments))\b",
     # "read also" headers and ad labels, when they are the whole line
-    r"^(read (more|also|next)|see also|related( articles?| stories| content)?|more on this( story)?"
-    r"|lesen sie (auch|mehr)|mehr zum thema|lire aussi|à lire aussi|voir aussi|leggi anche"
-    r"|lee también|czytaj (też|także|również)|читайте также|смотрите также|читайте нас)\b"
-    r"[^.!?]{0,120}$",
-    # a list's heading left when its links went ("Другие новости по теме"), whole lines only
-    r"^((другие|ещё|еще|больше) (новости|материалы|статьи)( по теме)?|(новости |материалы )?"
-    r"по теме|(іншыя|яшчэ) (навіны|матэрыялы)( па тэме)?|(навіны )?па тэме|(other|more) "
-    r"(news|stories)( on this (topic|story))?|related news)\s*:?$",
-    r"^(advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità"
-    r"|reklama|реклама|рэклама)$",
+    rf"^({_READ_ALSO}|читайте нас)\b[^.!?]{{0,120}}$",
+    # a list's heading left when its links went, whole lines only
+    rf"^({_LIST_HEADING})\s*:?$",
+    rf"^({_AD_WORDS})$",
     r"^(share (this|on)\b[^.!?]{0,40}|teilen|partager|compartir|condividi|поделиться):?$",
 )
 # Two regexes, not one: the line-start phrases are tried at the start only (``match``). One
@@ -105,3 +111,90 @@ def is_boilerplate_line(text: str) -> bool:
     if len(text) > MAX_LINE_CHARS:
         return False
     return _AT_START.match(text) is not None or _ANYWHERE.search(text) is not None
+
+
+# A label standing alone over a block that is no article text: a "read also" header over
+# other articles' headlines ("Читайте также:", "Смотрите также", "Чытайце таксама", "По
+# теме:"), an ad's label ("Реклама", "— Рэклама —", "Advertisement").
+_READ_ALSO_HEADER = re.compile(
+    rf"\W*(?:{_READ_ALSO}|{_LIST_HEADING}|(?:читайте|чытайце) (?:таксама|ещё|еще|по теме)|"
+    r"глядзіце таксама|(?:читайте|дивіться) також|также читайте)[\s:.…»>→-]*", re.IGNORECASE)
+_AD_LABEL = re.compile(rf"[\W_]*(?:{_AD_WORDS})[\W_]*", re.IGNORECASE)
+# What an ad's text carries and an article's sentence rarely does: a phone number, a web or
+# e-mail address, a percentage or a price, an offer's words, the advertiser's marking (ИНН, erid).
+_PROMO = re.compile(
+    r"\+?\d[\d ()-]{6,}\d|https?://|www\.|\b[\w-]+\.(?:ru|by|рф|бел|com|net|org|su|ua|info|"
+    r"shop|store)\b|\S@\S|\d\s*%|\d\s*(?:руб|byn|\$|€|usd|eur|грн)|[$€]\s*\d|"
+    r"\b(?:скидк|акци|распродаж|звоните|заказ|купит|покупа|доставк|бесплатн|выгодн|производител|"
+    r"зніжк|акцы|тэлефануйце|замаў|купляй|дастаўк|бясплатн|знижк|дзвоніть|замов|купуй|sale|"
+    r"discount|buy|order|shop|free shipping|call)\w*|\b(?:инн|унп|огрн|erid)\b", re.IGNORECASE)
+HEADLINE_MAX_CHARS = 150  # a longer line is prose, no headline of a list
+AD_LINE_CHARS = 150  # a longer line after an ad's label is the article going on
+AD_MAX_LINES = 4  # an ad's lines after its label; more, and where the ad ends is unknown
+_CLOSING = "\"'»”’)] "
+
+
+def is_block_label(line: str) -> bool:
+    """Whether ``line`` is a label alone that heads a block of other content (a "read also"
+    header, an ad's label): the lines a ``<br>`` sets under it are that block's."""
+    return bool(_READ_ALSO_HEADER.fullmatch(line) or _AD_LABEL.fullmatch(line))
+
+
+def _closing_mark(line: str) -> str:
+    """The mark ``line`` closes with, quotes and brackets aside; "..." is "…" (a headline cut
+    short, no full stop)."""
+    bare = line.rstrip(_CLOSING)
+    return "…" if bare.endswith("...") else bare[-1:]
+
+
+def closes_sentence(line: str) -> bool:
+    """Whether ``line`` closes a sentence ("…" may close a headline cut short)."""
+    return _closing_mark(line) in (".", "!", "?")
+
+
+def _headline_shaped(line: str) -> bool:
+    """A line of a list of headlines: short, not opening in lower case (a sentence's rest),
+    not closing with a full stop (a headline may ask or exclaim)."""
+    return (len(line) <= HEADLINE_MAX_CHARS and not line[:1].islower()
+            and _closing_mark(line) != ".")
+
+
+def _headline_list_ends(lines: list[str], at: int) -> bool:
+    """Whether all that follows the "read also" header at ``at`` is its list: headlines (or
+    page furniture) to the end of the body. A header over the article going on (a list of
+    links removed, then prose) is no end."""
+    return all(_headline_shaped(line) or is_boilerplate_line(line) for line in lines[at + 1:])
+
+
+def _ad_lines(lines: list[str], at: int) -> int:
+    """How many lines after the ad label at ``at`` are the ad's: short lines that close no
+    sentence, or carry an offer (``_PROMO``), up to the article's next sentence or the end,
+    at most AD_MAX_LINES, one of them at least with an offer. 0 when that evidence is not
+    there (a subheading after the label is the article's)."""
+    run = 0
+    for line in lines[at + 1:at + 2 + AD_MAX_LINES]:
+        if len(line) > AD_LINE_CHARS or (closes_sentence(line) and not _PROMO.search(line)):
+            break
+        run += 1
+    ad = lines[at + 1:at + 1 + run]
+    return run if run <= AD_MAX_LINES and any(_PROMO.search(line) for line in ad) else 0
+
+
+def without_labelled_blocks(lines: list[str]) -> list[str]:
+    """``lines`` without the label lines and the blocks they open: a "read also" header, and
+    the headlines after it when they end the body (set as text, not links, they went with no
+    link block), an ad's label and its short promo lines (``_ad_lines``). The labels stand
+    alone: a sentence that mentions reading on or advertising is prose."""
+    out: list[str] = []
+    skip = 0
+    for n, line in enumerate(lines):
+        if skip:
+            skip -= 1
+        elif _READ_ALSO_HEADER.fullmatch(line):
+            if n and _headline_list_ends(lines, n):
+                break  # (alone, the header goes: its list was links, gone as a link block)
+        elif _AD_LABEL.fullmatch(line):
+            skip = _ad_lines(lines, n)
+        else:
+            out.append(line)
+    return out

@@ -26,7 +26,12 @@ import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
 
-from crawler.extraction.boilerplate import is_boilerplate_line
+from crawler.extraction.boilerplate import (
+    closes_sentence,
+    is_block_label,
+    is_boilerplate_line,
+    without_labelled_blocks,
+)
 from crawler.extraction.dates import human_dates
 from crawler.extraction.html import (
     CONTROLS,
@@ -710,18 +715,51 @@ def _broken_paragraphs(el: etree._Element) -> list[str]:
     """An output element's text as one paragraph, which every step judges (judged in parts,
     they lost the prose evidence the whole gave: l3s-gn1 dev recall −0.002), its parts kept
     aside for the output (:func:`_output_form`): split at the page's empty lines
-    (:func:`_mark_empty_lines`) and at blocks nested in it."""
+    (:func:`_mark_empty_lines`), at blocks nested in it, and at its single line breaks where
+    its lines are paragraphs (:func:`_lines_apart`)."""
     for inner in el.iterdescendants(*_NESTED_BLOCKS):
         inner.text = _PARAGRAPH_BREAK + (inner.text or "")
         inner.tail = _PARAGRAPH_BREAK + (inner.tail or "")
+    for inner in el.iterdescendants("lb"):
+        inner.tail = _LINE_BREAK + (inner.tail or "")
     text = _flat_text(el)
-    if _PARAGRAPH_BREAK not in text:
+    if _PARAGRAPH_BREAK not in text and _LINE_BREAK not in text:
         return [text]
-    parts = [t for t in (_norm(part) for part in text.split(_PARAGRAPH_BREAK)) if t]
+    parts = [part for block in text.split(_PARAGRAPH_BREAK) for part in _lines_apart(block)]
     whole = " ".join(parts)
     if len(parts) > 1 and (broken := _BROKEN.get()) is not None:
         broken[whole] = parts
     return [whole]
+
+
+_LINE_BREAK = "\ue001"  # where a single <br> broke a paragraph (a private-use character too)
+_CONTINUED = ",;-–—("  # a line closing with one of these goes on in the next
+
+
+def _lines_apart(block: str) -> list[str]:
+    """A block of text with single line breaks (``<br>``, no empty line): its lines as
+    paragraphs of their own when they are: at least two lines, half of them or more, close
+    a sentence (an old CMS parts its paragraphs so; a line that opens in lower case, or
+    follows one that goes on, stays joined), or its first line is a label alone over the
+    lines after it ("Читайте также:", "Реклама": ``boilerplate.without_labelled_blocks``
+    weighs them line by line). Else one paragraph: a verse, an address, a text the template
+    wraps, a footer's lines that go as one (a copyright line over a reprint notice)."""
+    lines = [line for line in (_norm(t) for t in block.split(_LINE_BREAK)) if line]
+    whole = " ".join(lines)
+    if len(lines) < 2 or is_boilerplate_line(whole):
+        return [whole] if whole else []
+    if is_block_label(lines[0]):
+        return lines
+    sentences = sum(map(closes_sentence, lines))
+    if sentences < 2 or 2 * sentences < len(lines):
+        return [whole]
+    out = [lines[0]]
+    for line in lines[1:]:
+        if line[:1].islower() or out[-1][-1] in _CONTINUED:
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _output_form(paragraphs: list[str]) -> list[str]:
@@ -1577,7 +1615,8 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     if "title_line" in ENABLED_STEPS:
         paragraphs = _unglued(_drop_headline(paragraphs, keys), heads)
     if "boilerplate_lines" in ENABLED_STEPS:
-        paragraphs = [p for p in paragraphs if not is_boilerplate_line(p)]
+        paragraphs = [p for p in without_labelled_blocks(paragraphs)
+                      if not is_boilerplate_line(p)]
     return paragraphs
 
 

@@ -1,0 +1,170 @@
+"""Page furniture of small Russian and Belarusian CMS pages (WordPress, 1C-Bitrix, Joomla, DLE,
+uCoz) that reached the item: a plain-text "read also" header over unlinked headlines, an ad's
+label over its promo lines, paragraphs parted by a single ``<br>``. The prose beside them
+stays."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+
+from crawler.extraction.generic import generic_text
+from tests.crawler.extraction.test_details_lines import MENU, TEXT, TITLE, read
+
+HEADLINES = ["В Шклове открылся новый спортивный комплекс",
+             "Выпускники района сдали ЦТ лучше прошлогоднего",
+             "Как изменятся тарифы на ЖКУ с 1 марта?"]
+
+
+def page(body: str, h1: str = escape(TITLE), title: str = TITLE, head: str = "") -> str:
+    """A district paper's page (WordPress-like frame) with ``body`` under its ``<h1>``."""
+    return (f"<!DOCTYPE html><html lang='ru'><head><meta charset='UTF-8'><title>{escape(title)}"
+            f"</title>{head}</head><body><header class='site-header'><p class='site-title'><a "
+            f"href='/'>Шкловские новости</a></p><nav><ul class='menu'>{MENU}</ul></nav></header>"
+            f"<main id='main'><article class='post'><h1 class='entry-title'>{h1}</h1>"
+            f"<div class='entry-content'>{body}</div></article></main><footer class='site-footer'>"
+            "<p>© 2026 Шкловские новости. Все права защищены.</p></footer></body></html>")
+
+
+def paragraphs(lines: list[str]) -> str:
+    return "".join(f"<p>{escape(line)}</p>" for line in lines)
+
+
+def text_of(html: str) -> list[str]:
+    return read(html).text.split("\n\n")
+
+
+# -- a "read also" header over unlinked headlines ---------------------------------------------
+
+READ_ALSO = ["Читайте также:", "Читайте также", "Смотрите также:", "Чытайце таксама:",
+             "ЧИТАЙТЕ ТАКЖЕ:", "Глядзіце таксама", "По теме:"]
+
+
+def read_also(marker: str, heads: list[str], form: str) -> str:
+    """The article, then ``marker`` over ``heads`` as text: each a paragraph (WordPress),
+    lines of one paragraph under a bold marker (Joomla, Bitrix), or the tail of a body of
+    ``<br><br>``-parted text (DataLife Engine)."""
+    if form == "p":
+        return paragraphs([*TEXT, marker, *heads])
+    lines = "<br>".join(escape(h) for h in heads)
+    if form == "br":
+        return f"{paragraphs(TEXT)}<p><strong>{escape(marker)}</strong><br>{lines}</p>"
+    text = "<br><br>".join(escape(p) for p in TEXT)
+    return f"<div class='full-story'>{text}<br><br><b>{escape(marker)}</b><br>{lines}</div>"
+
+
+@pytest.mark.parametrize("form", ["p", "br", "dle"])
+@pytest.mark.parametrize("marker", READ_ALSO)
+@pytest.mark.parametrize("heads", [HEADLINES, HEADLINES[:1]], ids=["three", "one"])
+def test_a_plain_read_also_header_and_its_headlines_end_the_body(marker: str, form: str,
+                                                                 heads: list[str]) -> None:
+    assert text_of(page(read_also(marker, heads, form))) == TEXT
+
+
+def test_the_benchmark_extractor_leaves_them_out_too() -> None:
+    assert generic_text(page(read_also("Смотрите также:", HEADLINES, "br")),
+                        "https://rayon-news.by/news/1205/").split("\n\n") == TEXT
+
+
+@pytest.mark.parametrize("marker", ["Читайте также:", "Чытайце таксама:"])
+def test_a_read_also_header_over_links_mid_text_leaves_the_article_whole(marker: str) -> None:
+    """Its links go as a link block; the header alone goes; the article after it stays."""
+    links = "".join(f"<li><a href='/news/{n}/'>{escape(h)}</a></li>"
+                    for n, h in enumerate(HEADLINES))
+    body = f"{paragraphs(TEXT[:3])}<p>{marker}</p><ul>{links}</ul>{paragraphs(TEXT[3:])}"
+    assert text_of(page(body)) == TEXT
+
+
+@pytest.mark.parametrize("sentence", [
+    "Читайте также интервью с главой района, опубликованное нами ранее: там он подробно "
+    "рассказал о планах.",
+    "Смотрите также, как изменилась площадь после ремонта: фотографии есть на сайте "
+    "райисполкома.",
+])
+def test_prose_that_says_read_also_stays(sentence: str) -> None:
+    lines = [*TEXT[:3], sentence, *TEXT[3:]]
+    assert text_of(page(paragraphs(lines))) == lines
+
+
+def test_sentences_after_a_read_also_header_are_no_headline_list() -> None:
+    """A header whose list was links, then the article's last paragraphs: no list ends it."""
+    lines = [*TEXT[:4], "Читайте также:", *TEXT[4:]]
+    assert text_of(page(paragraphs(lines))) == TEXT
+
+
+# -- an ad's label over its promo lines -------------------------------------------------------
+
+ADS = [["Окна ПВХ от производителя — скидка 20%", "Звоните: +375 29 123-45-67"],
+       ["Натяжные потолки за 1 день", "www.potolki-shklov.by"],
+       ["Акцыя ў краме «Родны кут»: зніжкі да 30%"]]
+
+
+def ad_block(label: str, ad: list[str], form: str) -> str:
+    if form == "p":
+        return paragraphs([label, *ad])
+    return (f"<div class='insert'><div class='insert-title'>{escape(label)}</div>"
+            f"<a href='https://promo.example/'><img src='/ad.jpg' alt=''></a>"
+            + "".join(f"<div>{escape(line)}</div>" for line in ad) + "</div>")
+
+
+@pytest.mark.parametrize("form", ["p", "div"])
+@pytest.mark.parametrize("ad", ADS, ids=["phone", "address", "offer"])
+@pytest.mark.parametrize("label", ["Реклама", "Рэклама", "Advertisement", "РЕКЛАМА:",
+                                   "— Реклама —"])
+@pytest.mark.parametrize("where", ["inside", "after"])
+def test_an_ad_under_its_label_is_no_body(label: str, ad: list[str], form: str,
+                                          where: str) -> None:
+    at = 3 if where == "inside" else len(TEXT)
+    body = paragraphs(TEXT[:at]) + ad_block(label, ad, form) + paragraphs(TEXT[at:])
+    assert text_of(page(body)) == TEXT
+
+
+def test_prose_about_advertising_stays() -> None:
+    lines = [*TEXT[:3], "Реклама на улицах города будет размещаться только на специальных "
+             "конструкциях, сообщили в райисполкоме.", "Реклама", *TEXT[3:]]
+    assert text_of(page(paragraphs(lines))) == lines[:4] + TEXT[3:]
+
+
+def test_a_subheading_after_an_ad_label_is_the_articles() -> None:
+    """No offer, phone or address follows the label: only the label goes."""
+    lines = [*TEXT[:3], "Реклама", "Что изменится для водителей", *TEXT[3:]]
+    assert text_of(page(paragraphs(lines))) == [*TEXT[:3], "Что изменится для водителей",
+                                                *TEXT[3:]]
+
+
+# -- paragraphs parted by a single <br> -----------------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "<div class='news-text'>" + "<br>".join(escape(p) for p in TEXT) + "</div>",
+    "<p>" + "<br />\n".join(escape(p) for p in TEXT) + "</p>",
+    "<div class='full-story'><p>" + "<br>".join(escape(p) for p in TEXT[:3]) + "</p><p>"
+    + "<br>".join(escape(p) for p in TEXT[3:]) + "</p></div>",
+])
+def test_sentences_parted_by_a_single_br_are_paragraphs(body: str) -> None:
+    assert text_of(page(body)) == TEXT
+
+
+def test_a_subheading_among_br_parted_sentences_is_a_paragraph_of_its_own() -> None:
+    lines = [*TEXT[:3], "Что изменится для водителей", *TEXT[3:]]
+    assert text_of(page("<p>" + "<br>".join(lines) + "</p>")) == lines
+
+
+@pytest.mark.parametrize("lines", [
+    ["Мороз и солнце; день чудесный!", "Еще ты дремлешь, друг прелестный —",
+     "Пора, красавица, проснись:", "Открой сомкнуты негой взоры"],
+    ["Адрес: г. Шклов, ул. Ленина, 5", "Телефон: 8 (02239) 7-11-11",
+     "Часы работы: с 9.00 до 18.00"],
+    ["Об этом сообщили в отделе ГАИ", "Шкловского РОВД. Изменения связаны",
+     "с ремонтом дорожного покрытия."],
+])
+def test_lines_that_are_no_sentences_stay_one_paragraph(lines: list[str]) -> None:
+    body = paragraphs(TEXT[:3]) + "<p>" + "<br>".join(lines) + "</p>" + paragraphs(TEXT[3:])
+    assert text_of(page(body)) == [*TEXT[:3], " ".join(lines), *TEXT[3:]]
+
+
+def test_a_sentence_a_br_breaks_stays_joined() -> None:
+    lines = [TEXT[0], "Об этом сообщили в отделе ГАИ Шкловского РОВД, изменения связаны",
+             "с ремонтом дорожного покрытия.", *TEXT[2:]]
+    assert text_of(page("<p>" + "<br>".join(lines) + "</p>")) == [
+        TEXT[0], f"{lines[1]} {lines[2]}", *TEXT[2:]]
