@@ -191,6 +191,32 @@ def _opening_date(text: str, holder: etree._Element, now: datetime | None) -> da
     return None
 
 
+# The attributes a CMS gives a printed day its time in, shown on hover (uCoz's ``<span
+# title="14:20">05.01.2026</span>``), and the time or moment they hold
+_TIME_ATTRIBUTES = ("title", "data-time")
+_CLOCK_VALUE = re.compile(r"\s*([01]?\d|2[0-3])[:.]([0-5]\d)(?::[0-5]\d)?\s*")
+MAX_TIME_ATTRIBUTE_NODES = 50  # elements of a dateline's block looked at
+
+
+def attribute_time(holder: etree._Element, moment: datetime, now: datetime | None = None
+                   ) -> datetime | None:
+    """``moment`` (a day printed alone in ``holder``) at the time an element printing that day
+    carries in an attribute: a clock ("14:20") or a moment of the same day ("05.01.2026
+    14:20"); None without one. The day alone was read as midnight."""
+    for el in islice(holder.iter(etree.Element), MAX_TIME_ATTRIBUTE_NODES):
+        values = [v for v in (el.get(name) for name in _TIME_ATTRIBUTES) if v and v.strip()]
+        if not values or dateline_date(text_content(el), now) != moment:
+            continue
+        for value in values:
+            if clock := _CLOCK_VALUE.fullmatch(value):
+                return moment.replace(hour=int(clock[1]), minute=int(clock[2]))
+            shown = dateline_date(value, now)
+            if shown is not None and shown.date() == moment.date() and (
+                    shown.hour or shown.minute):
+                return shown
+    return None
+
+
 def _chrome(el: etree._Element) -> bool:
     """A menu, sidebar or widget element. ``<body>`` and ``<html>`` never are: their classes
     describe the page's layout (WordPress' ``right-sidebar``), and would make all of it chrome."""
@@ -203,6 +229,24 @@ def _in_chrome(node: etree._Element, keep: frozenset[etree._Element]) -> bool:
     """Whether ``node`` sits in a menu, sidebar or widget other than the elements ``keep``
     (some themes put a "sidebar" class on the wrapper around the article itself)."""
     return any(_chrome(el) and el not in keep for el in (node, *node.iterancestors()))
+
+
+MIN_PARAGRAPH_CHARS = 80
+_LINES_BLOCKS = frozenset({"td", "div"})
+
+
+def _paragraph(el: etree._Element) -> bool:
+    """A paragraph of prose: a ``<p>`` of MIN_PARAGRAPH_CHARS, or a cell or ``<div>`` whose
+    own text is that long, lines parted by ``<br>`` (uCoz's ``td.eMessage``: no ``<p>`` in
+    the body, so the article's table, its date row with it, was never found)."""
+    if el.tag == "p":
+        return len(text_content(el).strip()) >= MIN_PARAGRAPH_CHARS
+    if el.tag not in _LINES_BLOCKS:
+        return False
+    own = len((el.text or "").strip())
+    for child in el:
+        own += len((child.tail or "").strip()) if child.tag == "br" else 0
+    return own >= MIN_PARAGRAPH_CHARS
 
 
 @dataclass
@@ -284,8 +328,7 @@ class ArticleDates:
         for el in self.tree.iter():
             if el is anchor:
                 seen = True
-            elif seen and el.tag == "p" and len(text_content(el).strip()) >= 80 \
-                    and not self.in_chrome(el):
+            elif seen and _paragraph(el) and not self.in_chrome(el):
                 return el
         return None
 
@@ -340,16 +383,18 @@ class ArticleDates:
     def _with_time(self, holder: etree._Element, moment: datetime) -> datetime:
         """``moment``, printed as a day alone in ``holder``, with the time printed beside it
         on another line of the same dateline (``02.12.2026<br>10:15``, ``07:05<br>
-        03.12.2026``, ``<div>1 декабря 2026</div><div>16:35</div>``): each line is a run of
-        its own, so the day alone was read as midnight. The blocks up to MAX_TIME_LEVELS
-        above it are tried, each only while its text is still a dateline."""
+        03.12.2026``, ``<div>1 декабря 2026</div><div>16:35</div>``) or in an attribute of
+        the day's element (:func:`attribute_time`): each line is a run of its own, and an
+        attribute no text, so the day alone was read as midnight. The blocks up to
+        MAX_TIME_LEVELS above it are tried, each only while its text is still a dateline."""
         if moment.hour or moment.minute:
             return moment
         el: etree._Element | None = holder
         for _level in range(MAX_TIME_LEVELS):
             if el is None or el is self.container or el.tag in ("body", "html"):
                 break
-            shown = dateline_date(spaced_text(el), self.now)  # None past a dateline's length
+            shown = attribute_time(el, moment, self.now) or dateline_date(spaced_text(el),
+                                                                          self.now)
             if shown is not None and shown.date() == moment.date() and (
                     shown.hour or shown.minute):
                 return shown

@@ -349,6 +349,50 @@ def _word_count(text: str) -> int:
     return len(title_key(text).split())
 
 
+# A rubric's or kind's label set inside the headline element ("<h1><span class="rubric">
+# Общество</span> Заголовок</h1>"): its class or id names it so
+_RUBRIC_MARK = re.compile(r"rubri|categor|(?:^|[\s_-])cat(?:$|[\s_-])|section|razdel|kicker|"
+                          r"label|badge|tag|topic|eyebrow|overline", re.IGNORECASE)
+MAX_RUBRIC_WORDS = 3
+_LABEL_SEPARATOR = " |/—–-:·•»"
+
+
+def headline_text(node: etree._Element, stated: Sequence[str] = ()) -> str:
+    """The text of a headline element without a rubric's label set first or last inside it
+    (a child of a few words, the rest the headline): the title is the headline, and a label
+    in it also hid that the page's stated titles (``stated``: og:title, JSON-LD, <title>)
+    agree with the heading. Evidence it is a label: its class names one (``_RUBRIC_MARK``),
+    it is the headline's only link (to the rubric), or a stated title is the rest; none when
+    a stated title is the whole text ("<h1><a href="/tag/…">Лукашенко</a> посетил …</h1>")."""
+    text = clean_line(spaced_text(node))
+    children = [child for child in node if isinstance(child.tag, str) and child.tag != "br"]
+    if not children or title_key(text) in {title_key(t) for t in stated}:
+        return text
+    ends = ([(children[0], True)] if not (node.text or "").strip() else []) + \
+        ([(children[-1], False)] if not (children[-1].tail or "").strip() else [])
+    for child, first in ends:
+        label = clean_line(spaced_text(child))
+        rest = (text.removeprefix(label).lstrip(_LABEL_SEPARATOR) if first
+                else text.removesuffix(label).rstrip(_LABEL_SEPARATOR))
+        if (label and rest != text and not rest[:1].islower()
+                and 0 < _word_count(label) <= MAX_RUBRIC_WORDS and _word_count(rest) >= 2
+                and _rubric_label(node, child, rest, stated)):
+            return rest
+    return text
+
+
+def _rubric_label(node: etree._Element, child: etree._Element, rest: str,
+                  stated: Sequence[str]) -> bool:
+    """Whether ``child`` of the headline ``node`` is a label beside the headline ``rest``."""
+    if any(_RUBRIC_MARK.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+           for el in child.iter(etree.Element)):
+        return True
+    links = [a for a in node.iter("a") if a.get("href")]
+    if links and all(a in set(child.iter("a")) for a in links):
+        return True
+    return any(same_headline(rest, t) for t in stated)
+
+
 def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]],
                   names: list[str], h1_source: str) -> tuple[str | None, str | None]:
     """The title of a page no outlet rule knows.
@@ -360,7 +404,8 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
     them, the first <h1> that is no site name or logo, then <title>.
     """
     site = {title_key(n) for n in names}
-    h1s = [(node, clean_line(spaced_text(node))) for node in select_nodes(tree, "h1")]
+    stated = [t for _src, t in (*structured, *_page_title(tree, names)) if t]
+    h1s = [(node, headline_text(node, stated)) for node in select_nodes(tree, "h1")]
     h1s = [(node, text) for node, text in h1s if text and title_key(text) not in site]
     found = [(src, _without_heading_prefix(clean_line(t), h1s)) for src, t in structured
              if t and clean_line(t)]

@@ -1,7 +1,7 @@
 """Page furniture of small Russian and Belarusian CMS pages (WordPress, 1C-Bitrix, Joomla, DLE,
 uCoz) that reached the item: a plain-text "read also" header over unlinked headlines, an ad's
-label over its promo lines, paragraphs parted by a single ``<br>``. The prose beside them
-stays."""
+label over its promo lines, uCoz's time in a ``title`` attribute, a rubric inside the ``<h1>``,
+paragraphs parted by a single ``<br>``. The prose beside them stays."""
 
 from __future__ import annotations
 
@@ -131,6 +131,88 @@ def test_a_subheading_after_an_ad_label_is_the_articles() -> None:
     lines = [*TEXT[:3], "Реклама", "Что изменится для водителей", *TEXT[3:]]
     assert text_of(page(paragraphs(lines))) == [*TEXT[:3], "Что изменится для водителей",
                                                 *TEXT[3:]]
+
+
+# -- uCoz's time in an attribute of the printed day -------------------------------------------
+
+def ucoz(details: str) -> str:
+    """A uCoz news entry: its table, the text, the details row under it."""
+    return page(f"<table class='eBlock'><tr><td class='eMessage'>{paragraphs(TEXT)}</td></tr>"
+                f"<tr><td class='eDetails'>{details}</td></tr></table>")
+
+
+@pytest.mark.parametrize("details", [
+    "Категория: <a href='/news/1-0-1'>Новости района</a> | Просмотров: 45 | Добавил: <a "
+    "href='/index/8-1'>admin</a> | Дата: <span title='14:20'>05.01.2026</span>",
+    "<span class='e-date'><span class='ed-title'>Дата:</span> <span class='ed-value' "
+    "title='14:20'>05.01.2026</span></span> <span class='e-reads'>Просмотров: 45</span>",
+    "Дата: <span title='05.01.2026, 14:20'>05.01.2026</span> | Просмотров: 45",
+    "<span class='date' data-time='14:20'>5 января 2026</span>",
+])
+def test_the_time_an_attribute_gives_the_printed_day_is_read(details: str) -> None:
+    item = read(ucoz(details))
+    assert item.published == "2026-01-05T14:20:00+03:00"
+    assert item.text.split("\n\n") == TEXT
+
+
+@pytest.mark.parametrize("attribute", ["title='04.01.2026 10:00'", "title='Дата публикации'",
+                                       "title='99:99'"])
+def test_an_attribute_of_another_day_or_no_time_gives_none(attribute: str) -> None:
+    item = read(ucoz(f"Дата: <span {attribute}>05.01.2026</span> | Просмотров: 45"))
+    assert item.published == "2026-01-05T00:00:00+03:00"
+
+
+def test_a_ucoz_entry_of_br_parted_text_is_dated_by_its_details_row() -> None:
+    """uCoz's own table: the headline in ``td.eTitle``, the text as <br>-parted lines
+    straight in ``td.eMessage``. With no ``<p>`` in it, the article's table (its details row
+    with it) was not found, and the item had no date at all."""
+    html = (f"<html><head><meta charset='utf-8'><title>{TITLE} - Новости района</title></head>"
+            f"<body><table class='eBlock'><tr><td class='eTitle'>{TITLE}</td></tr><tr><td "
+            f"class='eMessage'>{'<br>'.join(TEXT)}</td></tr><tr><td class='eDetails'>Категория: "
+            "<a href='/news/1-0-1'>Новости района</a> | Просмотров: 45 | Дата: <span "
+            "title='14:20'>05.01.2026</span></td></tr></table></body></html>")
+    item = read(html)
+    assert item.published == "2026-01-05T14:20:00+03:00"
+    assert item.text.split("\n\n") == TEXT
+
+
+# -- a rubric inside the <h1> -------------------------------------------------------------------
+
+@pytest.mark.parametrize("h1", [
+    f"<span class='rubric'>Общество</span> {TITLE}",
+    f"<span class='cat'>Общество</span>{TITLE}",  # glued: no space in the markup
+    f"<a href='/category/obshchestvo/'>Общество</a> / {TITLE}",
+    f"<span class='news-category'><a href='/society/'>Общество</a></span> {TITLE}",
+    f"{TITLE} <span class='label'>Фото</span>",
+])
+@pytest.mark.parametrize("title", [TITLE, "Шкловские новости"], ids=["stated", "site_name"])
+def test_a_rubric_label_inside_the_headline_is_not_the_title(h1: str, title: str) -> None:
+    item = read(page(paragraphs(TEXT), h1=h1, title=title))
+    assert item.title == TITLE
+    assert item.text.split("\n\n") == TEXT
+
+
+def test_a_label_the_stated_title_leaves_out_is_no_title_whatever_its_class() -> None:
+    og = f"<meta property='og:title' content='{TITLE}'>"
+    item = read(page(paragraphs(TEXT), h1=f"<small>Общество</small> {TITLE}",
+                     title="Шкловские новости", head=og))
+    assert item.title == TITLE
+
+
+@pytest.mark.parametrize(("h1", "title", "whole"), [
+    # a styled part of the headline
+    ("<span class='accent'>В Шклове</span> изменится схема движения на перекрестке",
+     "Шкловские новости", TITLE),
+    # a linked name the stated title keeps
+    ("<a href='/tag/ivanov/'>Иванов</a> рассказал о ремонте дороги",
+     "Иванов рассказал о ремонте дороги", "Иванов рассказал о ремонте дороги"),
+    # the rest would open in lower case
+    ("<a href='/tag/ivanov/'>Иван Иванов</a> рассказал о ремонте дороги", "Шкловские новости",
+     "Иван Иванов рассказал о ремонте дороги"),
+])
+def test_a_part_of_the_headline_set_apart_stays_in_the_title(h1: str, title: str,
+                                                             whole: str) -> None:
+    assert read(page(paragraphs(TEXT), h1=h1, title=title)).title == whole
 
 
 # -- paragraphs parted by a single <br> -----------------------------------------------------------
