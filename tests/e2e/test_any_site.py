@@ -970,6 +970,19 @@ def test_a_small_sites_short_ids_and_table_layout_give_its_articles(tmp_path: Pa
     assert "no article link found" not in result.log
 
 
+def test_cms_furniture_stays_out_of_the_items_and_the_hidden_time_is_read(
+        tmp_path: Path) -> None:
+    """A uCoz-style district paper: the rubric inside the <h1>, an ad between the paragraphs,
+    a plain "Читайте также:" list closing the text and <br>-parted paragraphs give the gold
+    title and text; the time only a <span>'s title carries gives the gold moment."""
+    shape = anysite.cms_furniture_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={
+            "url": shape.url, "timezone": "Etc/GMT-3", **WINDOW})  # (it prints wall clocks)
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert not any(k.startswith("articles/failed") for k in result.stats)
+
+
 def test_a_site_whose_links_read_as_no_article_is_warned_about(tmp_path: Path) -> None:
     shape = anysite.short_ids_site()
     for path, page in list(shape.site.pages.items()):

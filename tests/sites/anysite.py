@@ -814,6 +814,49 @@ def short_ids_site() -> AnySite:
                    [f"http://{host}/page/2/", f"http://{host}/category/3/"])
 
 
+CMS_READ_ALSO = ["В районе открылся новый спортивный комплекс",
+                 "Как изменятся тарифы на ЖКУ с 1 марта?"]
+
+
+def cms_furniture_html(host: str, gold: GoldArticle) -> str:
+    """A uCoz-style entry of a district paper's site: a rubric's ``<span>`` inside the
+    ``<h1>``, paragraphs parted by a single ``<br>``, an ad's label and promo lines between
+    them, a plain "Читайте также:" over unlinked headlines closing the text, and the details
+    row printing the day, its time only in the ``title`` of the day's ``<span>``."""
+    p, paras = gold.published, [escape(t) for t in gold.paragraphs]
+    ad = ("<div class='insert'><div class='insert-label'>Реклама</div><div>Окна ПВХ от "
+          "производителя — скидка 20%</div><div>Звоните: +375 29 123-45-67</div></div>")
+    body = (f"<p>{'<br>'.join(paras[:2])}</p>{ad}<p>{'<br>'.join(paras[2:])}</p><p><b>Читайте "
+            f"также:</b><br>{'<br>'.join(CMS_READ_ALSO)}</p>")
+    return f"""<html><head><meta charset="utf-8"><title>{escape(gold.title)} - Общество -
+Районные вести</title></head><body><div id="header"><a href="/">Районные вести</a> |
+<a href="/news/">Новости</a> | <a href="/board/">Объявления</a></div><div id="content">
+<table class="eBlock"><tr><td class="eTitle"><h1><span class="rubric">Общество</span>
+{escape(gold.title)}</h1></td></tr><tr><td class="eMessage">{body}</td></tr>
+<tr><td class="eDetails">Категория: <a href="/news/1-0-3">Общество</a> | Просмотров: 45 |
+Добавил: <a href="/index/8-1">admin</a> | Дата: <span title="{p:%H:%M}">{p:%d.%m.%Y}</span> |
+<a href="#comments">Комментарии (0)</a></td></tr></table></div>
+<div id="sidebar"><b>Календарь</b><br>Пн Вт Ср Чт Пт Сб Вс</div></body></html>"""
+
+
+def cms_furniture_site() -> AnySite:
+    """A district paper on uCoz (``cms_furniture_html``): articles at ``/news/{n}``, listed
+    on the home page by headline; no feed, no sitemap, no machine date; +03:00."""
+    host = "rayon-vesti.test"
+    zone = timezone(timedelta(hours=3))
+    site, inside, outside = VirtualSite(host), [], []
+    golds = [GoldArticle(url=f"http://{host}/news/{n}", title=title_for(2300 + n),
+                         paragraphs=paragraphs_for(2300 + n), published=when)
+             for n, when in enumerate(local_times(zone), 1)]
+    for gold in golds:
+        site.add(urlsplit(gold.url).path, cms_furniture_html(host, gold))
+        (inside if SINCE <= gold.published.date() <= UNTIL else outside).append(gold)
+    listed = "".join(f'<p><a href="/news/{n}">{escape(g.title)}</a></p>'
+                     for n, g in enumerate(golds, 1))
+    site.add("/", f"<html><head><title>Районные вести</title></head><body>{listed}</body></html>")
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
 TEXT_SITEMAP_JUNK = ["# sitemap of gazeta-gorod", "/society/relative-path/", "ftp://files.test/a.zip",
                      "not a url at all", "http://", "<html>", "javascript:alert(1)"]
 
