@@ -163,6 +163,7 @@ class SiteCrawl(OutletSpider):
 
     def closed(self, reason: str) -> None:
         withdraw(self.registry)
+        self.note_held_unread()
         if reason == "finished":
             for state in self.sites.values():
                 self.window_reached(state)
@@ -1162,9 +1163,10 @@ class SiteCrawl(OutletSpider):
         return any(self.in_window(day + timedelta(days=d), outlet) for d in (-1, 0, 1))
 
     # --- once discovery is done ---------------------------------------------------------------
-    def release(self) -> Iterator[Any]:
+    def release(self, ask_again: bool = False) -> Iterator[Any]:
         """Settle each site's zone and name, then request its articles in the window (after
-        one more round of zone samples when a site's only candidates are home-page links)."""
+        one more round of zone samples when a site's only candidates are home-page links),
+        and read the article pages held for it (``ask_again``: :meth:`held_pages`)."""
         if self.released:
             return
         # rounds of requests before the release, each once: zone samples among the entries of
@@ -1205,6 +1207,7 @@ class SiteCrawl(OutletSpider):
             for response in state.samples:
                 self.date_sample(state, response)
                 yield from self.sample_article(state, response)
+            yield from self.held_pages(state, ask_again)
             state.samples.clear()
             state.sampled.clear()
             state.failed_samples.clear()
@@ -1226,9 +1229,68 @@ class SiteCrawl(OutletSpider):
                 failure.request = response.request  # type: ignore[attr-defined]  # as Scrapy's
                 yield from self.article_failed(failure)
                 return
+        yield from self.read_late(state, response)
+
+    def read_late(self, state: disc.SiteState, response: Response) -> Iterator[Any]:
+        """An article page read after its answer came, in another answer's callback: its
+        article carries the candidate removal its own answer was found to hold
+        (crawler.spidermiddlewares.removals), which that callback's answer does not."""
         candidate = response.meta.get(CANDIDATE_ATTR)
         for obj in self.parse_article(response, state.key):
             yield with_candidate(obj, candidate)
+
+    def hold(self, state: disc.SiteState, response: Response) -> bool:
+        """Hold an article answer that came while discovery is under way (the article
+        requests a stopped session left in the JOBDIR frontier, or a distributed run's queue
+        gives, re-checks of old articles): read now, its page's times would be read in a zone
+        not settled yet (UTC), so it is read at the release, as the zone samples are. Its
+        request stays in the JOBDIR frontier until the run finishes: a session stopped before
+        its release asks for it again (the state store drops it if it was exported since).
+        False when the zone is settled, or SITE_MAX_HELD answers are held (read at once)."""
+        if self.released or not generic_rules(state.outlet):
+            return False
+        if self.held_count() >= self.limits["max_held"]:
+            self.note_held_over_limit(response.url)
+            return False
+        state.held.append(response)
+        self.crawler.stats.inc_value("articles/held")
+        if (scheduler := getattr(self.crawler, "job_scheduler", None)) is not None:
+            scheduler.keep_unfinished(response.request)
+        return True
+
+    def held_count(self) -> int:
+        return sum(len(state.held) for state in self.sites.values())
+
+    def note_held_over_limit(self, url: str) -> None:
+        """Count an article answer read at once at the SITE_MAX_HELD bound, in the zone known
+        before the release (memory holds the held pages whole); said once a run."""
+        stats = self.crawler.stats
+        if not stats.get_value("articles/held_over_limit"):
+            self.logger.warning(
+                "%d article pages answered before discovery settled the sites' zones are held "
+                "(SITE_MAX_HELD): %s and any further one are read at once, in the zone known "
+                "so far (counted in articles/held_over_limit)", self.limits["max_held"], url)
+        stats.inc_value("articles/held_over_limit")
+
+    def held_pages(self, state: disc.SiteState, ask_again: bool) -> Iterator[Any]:
+        """The article answers held for the zone (:meth:`hold`), read now that it is settled;
+        ``ask_again`` (the idle release, which can hand over no item): asked for again."""
+        held, state.held = state.held, []
+        for response in held:
+            if ask_again:
+                request = response.request
+                yield self.asked_again(request, asked_url(request)).replace(dont_filter=True)
+            else:
+                yield from self.read_late(state, response)
+
+    def note_held_unread(self) -> None:
+        """Say the article answers held for a release that never came (the run stopped during
+        discovery): not read, they are asked for again by the next run."""
+        if unread := self.held_count():
+            self.crawler.stats.inc_value("articles/held_unread", unread)
+            self.logger.warning("%d article pages held until discovery settled the sites' "
+                                "zones were not read: the run stopped first (the next run asks "
+                                "for them again)", unread)
 
     @staticmethod
     def date_sample(state: disc.SiteState, response: Response) -> None:
@@ -1390,8 +1452,11 @@ class SiteCrawl(OutletSpider):
         that page is the article (requested unless it already was), this one an alias, so
         one article reached by several URLs (feed, sitemap, old links) makes one item. A
         frameset's article is its frame's page (:meth:`framed_article`), up to
-        MAX_FRAME_DEPTH framesets deep."""
+        MAX_FRAME_DEPTH framesets deep. One answered before the release waits for it
+        (:meth:`hold`)."""
         state = self.site(outlet_key)
+        if state is not None and self.hold(state, response):
+            return
         if state is not None and (frames := self.frames_of(response, state.outlet)):
             if frame_depth(response) >= MAX_FRAME_DEPTH:
                 self.frameset_in_frame(response, frames)
@@ -1516,7 +1581,7 @@ class SiteCrawl(OutletSpider):
             return
         self.logger.warning("Discovery ended with %d requests unanswered", self.pending)
         self.pending = 0
-        for obj in self.release():
+        for obj in self.release(ask_again=True):
             if isinstance(obj, scrapy.Request):
                 self.crawler.engine.crawl(obj)
         for state in self.sites.values() if self.released else ():  # sampled pages cannot

@@ -1012,6 +1012,9 @@ class SiteState:
     listing_stop: str | None = None  # why the walk of the home page's list ended (if walked)
     home_only: bool = False  # a window run read its articles from home-page lists alone
     samples: list[Any] = field(default_factory=list)  # article responses fetched for the zone
+    # article answers that came before the release (a stopped session's frontier, re-checks
+    # of old articles): read at it, in the zone this run learns
+    held: list[Any] = field(default_factory=list)
     sampled: dict[str, str] = field(default_factory=dict)  # article key -> the URL sampled
     failed_samples: set[str] = field(default_factory=set)  # those whose answer was no article
     sample_dates: dict[str, datetime] = field(default_factory=dict)  # key -> date it printed

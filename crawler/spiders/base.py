@@ -929,10 +929,16 @@ class OutletSpider(scrapy.Spider):
         self.spellings.setdefault(f"{outlet.key} {same_article_key(canonical)}", canonical)
         self.crawler.stats.inc_value("discovery/other_spelling_after_404")
         url = self.fetch_url(outlet, respelled(asked, other, outlet))
-        meta = {key: failed.meta[key] for key in self.spelling_meta if key in failed.meta}
-        yield failed.replace(url=url, headers=None, meta={**meta, META_SPELLING_OF: asked})
+        yield self.asked_again(failed, url, **{META_SPELLING_OF: asked})
 
     spelling_meta: tuple[str, ...] = SPELLING_META
+
+    def asked_again(self, request: scrapy.Request, url: str, **meta: Any) -> scrapy.Request:
+        """``request`` made anew for ``url``, with what discovery said of its article
+        (``spelling_meta``) and ``meta``, not what its download left (redirects, WARC
+        records, a lease)."""
+        kept = {key: request.meta[key] for key in self.spelling_meta if key in request.meta}
+        return request.replace(url=url, headers=None, meta={**kept, **meta})
 
     def request_outlet(self, request: scrapy.Request) -> Outlet | None:
         """The outlet of an article request (its ``outlet_key``), None if it names none."""

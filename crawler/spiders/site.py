@@ -50,8 +50,8 @@ class SiteSpider(SiteCrawl):
         except SiteRowError as exc:
             raise UsageError(str(exc)) from None
         spider.limits = {name: settings.getint(f"SITE_{name.upper()}")
-                         for name in ("max_feeds", "max_urls",
-                                      "max_archive_pages", "zone_samples", "recent_days")}
+                         for name in ("max_feeds", "max_urls", "max_archive_pages",
+                                      "zone_samples", "recent_days", "max_held")}
         spider.setup_sites()
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider

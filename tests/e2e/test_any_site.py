@@ -14,6 +14,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -1738,3 +1739,67 @@ def test_a_site_whose_every_zone_sample_fails_asks_a_bounded_few(tmp_path: Path)
     assert sorted(asked) == sorted(f"/news/propala-{n}.html" for n in range(len(dead)))
     assert max(asked.values()) <= 2, asked
     assert result.stats[f"discovery/{shape.site.host}/timezone"] == "UTC"
+
+
+def stopped_crawl(server: FixtureServer, data_dir: Path, args: dict[str, str],
+                  settings: dict, ready: Callable[[], bool]) -> str:
+    """A ``site`` crawl stopped by SIGTERM once ``ready()`` holds, with requests kept in its
+    JOBDIR frontier; its log."""
+    proc = start_crawl("site", data_dir, server, args=args, settings=settings)
+    deadline = time.monotonic() + 90
+    while not ready():
+        assert proc.poll() is None, f"crawl ended before the stop: {proc.stderr.read()[-3000:]}"
+        assert time.monotonic() < deadline, "the crawl never got where it is stopped"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    log = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 3 and "Kept " in log, log[-3000:]
+    return log
+
+
+def site_items(data_dir: Path) -> list[dict]:
+    """The items of every run of ``site`` in DATA_DIR/items, oldest run first."""
+    return [item for path in sorted((data_dir / "items").glob("site-*.jsonl"))
+            for item in read_items(path)]
+
+
+def test_a_run_resumed_after_its_release_reads_the_frontiers_articles_in_the_zone_learnt(
+        tmp_path: Path) -> None:
+    """Stopped (SIGTERM) once discovery released the article requests, with them left in the
+    JOBDIR frontier; resumed with its feed slow, so those articles answer before the resumed
+    session's discovery settled the zone again. Their pages print the wall time alone
+    (+03:00): read at once, they came out in UTC. They are held and read at the release, in
+    the zone learnt. A session stopped before its release keeps them in the frontier for the
+    next; the zone sample the first session exported is asked again for its vote, and the
+    state store drops it (unchanged): no article is exported twice."""
+    shape = anysite.dead_links_site([])
+    site = shape.site
+    sample, *rest = shape.golds  # SITE_ZONE_SAMPLES=1: the feed's first in the window
+    paths = {urlsplit(g.url).path for g in rest}
+    pages = {path: site.pages[path] for path in paths}
+    feed = site.pages["/rss.xml"]
+    settings = {"JOBDIR": str(tmp_path / "job"), "SITE_ZONE_SAMPLES": 1,
+                "SHUTDOWN_GRACE_SECONDS": 2}
+    args = {"url": shape.url, **WINDOW}
+    with FixtureServer([site]) as server:
+        for path, page in pages.items():
+            site.add(path, replace(page, delay=5.0))
+        stopped_crawl(server, tmp_path, args, settings, lambda: bool(
+            paths & set(server.requested_paths(site.host)) and site_items(tmp_path)))
+        site.pages.update(pages)
+        site.add("/rss.xml", replace(feed, delay=30.0))  # stopped before its release
+        before = len(server.requests)
+        held_log = stopped_crawl(server, tmp_path, args, settings, lambda: paths <= {
+            urlsplit(url).path for url in server.requests[before:]})
+        site.add("/rss.xml", replace(feed, delay=2.0))  # the frontier's articles answer first
+        again = run_crawl("site", tmp_path, server, args=args, settings=settings)
+    assert again.returncode == 0 and "Traceback" not in again.log, again.log[-3000:]
+    items = site_items(tmp_path)
+    assert {item["url"]: item["published"] for item in items} == {
+        g.url: g.published.isoformat(timespec="seconds") for g in shape.golds}
+    urls = [item["url"] for item in items]
+    assert sorted(urls) == sorted(g.url for g in shape.golds), urls  # each once
+    assert urls[0] == sample.url
+    assert f"{len(rest)} article pages held until discovery settled" in held_log, held_log[-3000:]
+    assert "Resuming crawl" in again.log and again.stats["articles/held"] == len(rest)
+    assert again.stats["incremental/unchanged"] == 1  # the sample, asked again for its vote

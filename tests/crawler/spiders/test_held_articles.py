@@ -1,0 +1,104 @@
+"""Article answers the site spider gets before its discovery settled the zone (no network):
+held and read at the release, within SITE_MAX_HELD; over it, read at once."""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.items import ArticlePage
+from crawler.softremovals import CANDIDATE_ATTR
+from crawler.spiders.site import SiteSpider
+
+HOST = "http://zone.test"
+PAGE = (b"<html><head><title>Novost</title></head><body><article><h1>Novost</h1>"
+        b"<p>10.01.2026 14:20</p></article></body></html>")
+
+
+def make_spider(tmp_path: Any, held: int = 100) -> SiteSpider:
+    """The site spider of ``zone.test`` for a window, discovery under way (one request
+    pending: a feed)."""
+    crawler = get_crawler(SiteSpider, {"DATA_DIR": str(tmp_path), "SITE_MAX_HELD": held})
+    spider = SiteSpider.from_crawler(crawler, url=f"{HOST}/", since="2026-01-04",
+                                     until="2026-01-05")
+    spider.pending = 1
+    return spider
+
+
+def answer(spider: SiteSpider, n: int) -> HtmlResponse:
+    """The answer to an article request a stopped session left in its frontier."""
+    outlet = spider.sites["zone.test"].outlet
+    [request] = spider.article_request(outlet, f"{HOST}/news/2026/01/05/novost-{n}.html")
+    request.meta.update({CANDIDATE_ATTR: f"candidate {n}", "redirect_urls": [request.url]})
+    return HtmlResponse(request.url, body=PAGE, encoding="utf-8", request=request)
+
+
+def pages(objects: Any) -> list[ArticlePage]:
+    return [obj for obj in objects if isinstance(obj, ArticlePage)]
+
+
+def test_an_article_answered_before_the_release_is_read_at_it(
+        tmp_path: Any, site_registries_withdrawn: None) -> None:
+    spider = make_spider(tmp_path)
+    response = answer(spider, 1)
+    assert list(spider.parse_article(response, "zone.test")) == []
+    assert spider.crawler.stats.get_value("articles/held") == 1
+    [page] = pages(spider.release())
+    assert page.url == response.url
+    assert getattr(page, CANDIDATE_ATTR) == "candidate 1"  # its own answer's, not the release's
+    assert not spider.sites["zone.test"].held
+    assert len(pages(spider.parse_article(answer(spider, 2), "zone.test"))) == 1  # released
+
+
+def test_over_the_bound_an_article_is_read_at_once_and_said_once(
+        tmp_path: Any, site_registries_withdrawn: None,
+        caplog: pytest.LogCaptureFixture) -> None:
+    spider = make_spider(tmp_path, held=1)
+    assert list(spider.parse_article(answer(spider, 1), "zone.test")) == []
+    with caplog.at_level(logging.WARNING):
+        over = [pages(spider.parse_article(answer(spider, n), "zone.test")) for n in (2, 3)]
+    assert [len(read) for read in over] == [1, 1]
+    assert spider.crawler.stats.get_value("articles/held_over_limit") == 2
+    said = [r.getMessage() for r in caplog.records if "SITE_MAX_HELD" in r.getMessage()]
+    assert said == [f"1 article pages answered before discovery settled the sites' zones are "
+                    f"held (SITE_MAX_HELD): {HOST}/news/2026/01/05/novost-2.html and any further "
+                    "one are read at once, in the zone known so far (counted in "
+                    "articles/held_over_limit)"]
+    assert len(pages(spider.release())) == 1
+
+
+def test_the_idle_release_asks_for_the_held_pages_again(
+        tmp_path: Any, site_registries_withdrawn: None) -> None:
+    """Idle can hand the engine requests only: a held page is asked for again, as its
+    article was requested (no download's meta), not lost."""
+    spider = make_spider(tmp_path)
+    response = answer(spider, 1)
+    list(spider.parse_article(response, "zone.test"))
+    crawled: list[Any] = []
+    spider.crawler.engine = SimpleNamespace(crawl=crawled.append)
+    with pytest.raises(DontCloseSpider):
+        spider.idle()
+    [request] = crawled
+    assert (request.url, request.dont_filter, request.callback) == (
+        response.url, True, spider.parse_article)
+    assert CANDIDATE_ATTR not in request.meta and "redirect_urls" not in request.meta
+    assert request.meta["article"] is True
+
+
+def test_pages_held_for_a_release_that_never_came_are_said(
+        tmp_path: Any, site_registries_withdrawn: None,
+        caplog: pytest.LogCaptureFixture) -> None:
+    spider = make_spider(tmp_path)
+    for n in (1, 2):
+        list(spider.parse_article(answer(spider, n), "zone.test"))
+    with caplog.at_level(logging.WARNING):
+        spider.closed("shutdown")
+    assert spider.crawler.stats.get_value("articles/held_unread") == 2
+    assert "2 article pages held until discovery settled the sites' zones were not read" \
+        in caplog.text
