@@ -1204,13 +1204,27 @@ class SiteCrawl(OutletSpider):
             for key, found, priority in chosen:
                 if key not in state.sampled:
                     yield from self.request_candidate(state, found, priority)
-            for response in state.samples:
-                self.date_sample(state, response)
-                yield from self.sample_article(state, response)
+            if ask_again:
+                yield from self.samples_asked_again(state)
+            else:
+                for response in state.samples:
+                    self.date_sample(state, response)
+                    yield from self.sample_article(state, response)
             yield from self.held_pages(state, ask_again)
             state.samples.clear()
             state.sampled.clear()
             state.failed_samples.clear()
+
+    def samples_asked_again(self, state: disc.SiteState) -> Iterator[scrapy.Request]:
+        """The idle release's zone samples (it can hand the engine requests only, no item):
+        each asked for again as the article request it would have been, the answered ones
+        (their items were read from the answer and lost) and the ones whose answer never came
+        (no candidate request is made for a sampled key). Those that were no article page
+        (``failed_samples``: a dead link, a challenge) are not asked again."""
+        for key, url in state.sampled.items():
+            if key not in state.failed_samples:
+                for request in self.article_request(state.outlet, url):
+                    yield request.replace(dont_filter=True)
 
     def sample_article(self, state: disc.SiteState, response: Response) -> Iterator[Any]:
         """A zone sample read as the article it was asked for, now that discovery is done,
@@ -1584,10 +1598,6 @@ class SiteCrawl(OutletSpider):
         for obj in self.release(ask_again=True):
             if isinstance(obj, scrapy.Request):
                 self.crawler.engine.crawl(obj)
-        for state in self.sites.values() if self.released else ():  # sampled pages cannot
-            for url in state.sampled.values():  # be handed over from here
-                for request in self.article_request(state.outlet, url):
-                    self.crawler.engine.crawl(request.replace(dont_filter=True))
         raise DontCloseSpider
 
 

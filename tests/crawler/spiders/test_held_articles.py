@@ -102,3 +102,28 @@ def test_pages_held_for_a_release_that_never_came_are_said(
     assert spider.crawler.stats.get_value("articles/held_unread") == 2
     assert "2 article pages held until discovery settled the sites' zones were not read" \
         in caplog.text
+
+
+def test_the_idle_release_asks_for_the_zone_samples_again(
+        tmp_path: Any, site_registries_withdrawn: None) -> None:
+    """A zone sample answered before an idle release, and one whose answer never came, are
+    asked for again as article requests; before, the release read the answered one into an
+    item idle could not hand over, and cleared the samples the loop after it meant to ask
+    for: both articles were lost."""
+    spider = make_spider(tmp_path)
+    state = spider.sites["zone.test"]
+    urls = [f"{HOST}/news/2026/01/05/sample-{n}.html" for n in (1, 2)]
+    for n, url in enumerate(urls):
+        state.sampled[f"key {n}"] = url
+    [asked] = spider.article_request(state.outlet, urls[0])
+    state.samples.append(HtmlResponse(urls[0], body=PAGE, encoding="utf-8", request=asked))
+    state.sampled["key dead"] = f"{HOST}/news/2026/01/05/dead.html"
+    state.failed_samples.add("key dead")
+    crawled: list[Any] = []
+    spider.crawler.engine = SimpleNamespace(crawl=crawled.append)
+    with pytest.raises(DontCloseSpider):
+        spider.idle()
+    again = [r for r in crawled if "sample-" in r.url or "dead" in r.url]
+    assert sorted(r.url for r in again) == urls
+    assert all(r.dont_filter and r.callback == spider.parse_article and r.meta["article"]
+               for r in again)
