@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -787,6 +788,24 @@ def table_layout_html(host: str, gold: GoldArticle, popular: str) -> str:
 </table></body></html>"""
 
 
+def numbered_golds(host: str, zone: timezone, seed: int, path: str) -> list[GoldArticle]:
+    """One article a day of ``local_times`` at ``path`` (``{n}``: 1, 2, …), texts from ``seed``."""
+    return [GoldArticle(url=f"http://{host}{path.format(n=n)}", title=title_for(seed + n),
+                        paragraphs=paragraphs_for(seed + n), published=when)
+            for n, when in enumerate(local_times(zone), 1)]
+
+
+def placed(site: VirtualSite, golds: list[GoldArticle],
+           render: Callable[[GoldArticle], str]) -> tuple[list[GoldArticle], list[GoldArticle]]:
+    """Serve each article's page as ``render`` writes it; (those in the window, the others)."""
+    inside: list[GoldArticle] = []
+    outside: list[GoldArticle] = []
+    for gold in golds:
+        site.add(urlsplit(gold.url).path, render(gold))
+        (inside if SINCE <= gold.published.date() <= UNTIL else outside).append(gold)
+    return inside, outside
+
+
 def short_ids_site() -> AnySite:
     """A small paper's site: articles at ``/news/1/`` … ``/news/7/`` (ids of one digit, no
     slug, no date), listed on the home page by headline beside a pager (``/page/2/``, "2")
@@ -794,15 +813,10 @@ def short_ids_site() -> AnySite:
     +03:00."""
     host = "rayon-gazeta.test"
     zone = timezone(timedelta(hours=3))
-    site, inside, outside = VirtualSite(host), [], []
-    golds = [GoldArticle(url=f"http://{host}/news/{n}/", title=title_for(2100 + n),
-                         paragraphs=paragraphs_for(2100 + n), published=when)
-             for n, when in enumerate(local_times(zone), 1)]
+    site, golds = VirtualSite(host), numbered_golds(host, zone, 2100, "/news/{n}/")
     popular = "".join(f'<li><a href="{escape(g.url)}">{escape(g.title)}</a></li>'
                       for g in golds[:3])
-    for gold in golds:
-        site.add(urlsplit(gold.url).path, table_layout_html(host, gold, popular))
-        (inside if SINCE <= gold.published.date() <= UNTIL else outside).append(gold)
+    inside, outside = placed(site, golds, lambda gold: table_layout_html(host, gold, popular))
     listed = "".join(f'<p><a href="/news/{n}/">{escape(g.title)}</a></p>'
                      for n, g in enumerate(golds, 1))
     home = (f"<html><head><title>{host}</title></head><body><h1>Районная газета</h1>{listed}"
@@ -844,13 +858,8 @@ def cms_furniture_site() -> AnySite:
     on the home page by headline; no feed, no sitemap, no machine date; +03:00."""
     host = "rayon-vesti.test"
     zone = timezone(timedelta(hours=3))
-    site, inside, outside = VirtualSite(host), [], []
-    golds = [GoldArticle(url=f"http://{host}/news/{n}", title=title_for(2300 + n),
-                         paragraphs=paragraphs_for(2300 + n), published=when)
-             for n, when in enumerate(local_times(zone), 1)]
-    for gold in golds:
-        site.add(urlsplit(gold.url).path, cms_furniture_html(host, gold))
-        (inside if SINCE <= gold.published.date() <= UNTIL else outside).append(gold)
+    site, golds = VirtualSite(host), numbered_golds(host, zone, 2300, "/news/{n}")
+    inside, outside = placed(site, golds, lambda gold: cms_furniture_html(host, gold))
     listed = "".join(f'<p><a href="/news/{n}">{escape(g.title)}</a></p>'
                      for n, g in enumerate(golds, 1))
     site.add("/", f"<html><head><title>Районные вести</title></head><body>{listed}</body></html>")
