@@ -1783,7 +1783,7 @@ def test_a_run_resumed_after_its_release_reads_the_frontiers_articles_in_the_zon
     args = {"url": shape.url, **WINDOW}
     with FixtureServer([site]) as server:
         for path, page in pages.items():
-            site.add(path, replace(page, delay=5.0))
+            site.add(path, replace(page, delay=30.0))  # still out when the grace ends
         stopped_crawl(server, tmp_path, args, settings, lambda: bool(
             paths & set(server.requested_paths(site.host)) and site_items(tmp_path)))
         site.pages.update(pages)
