@@ -32,6 +32,7 @@ from crawler.extraction.boilerplate import (
     is_boilerplate_line,
     without_labelled_blocks,
 )
+from crawler.extraction.comment_threads import comment_units
 from crawler.extraction.dates import human_dates
 from crawler.extraction.html import (
     CONTROLS,
@@ -67,7 +68,8 @@ logging.getLogger("trafilatura.core").addFilter(_NoDiscardNotice())
 # ancestor of sections of one template), "sidebar_region" keeps it out of a side column, and
 # "prose_siblings" gives back a lead paragraph set above the body's container; "glued_region"
 # keeps a region whose lines trafilatura ran into paragraphs wider than it.
-PRUNING_STEPS = ("missed_region", "glued_region", "furniture_blocks", "link_blocks", "region", "template_siblings",
+PRUNING_STEPS = ("missed_region", "glued_region", "furniture_blocks", "comment_units",
+                 "link_blocks", "region", "template_siblings",
                  "quiet_siblings", "headline_block", "longest_prose", "headline_anchor",
                  "interior_gaps", "meta_lines", "title_line", "boilerplate_lines",
                  "linked_sentences", "region_climb", "region_cousins", "sidebar_region",
@@ -302,6 +304,10 @@ def _prune(tree: lxml.html.HtmlElement
     stats = text_stats(tree)
     if "furniture_blocks" in ENABLED_STEPS:
         _drop_furniture(tree, stats)
+    if "comment_units" in ENABLED_STEPS:
+        for unit in comment_units(tree, stats):
+            _take_off(unit, stats)
+            _drop(unit)
     del held
     removed = []
     if "link_blocks" in ENABLED_STEPS:
