@@ -60,7 +60,7 @@ from crawler.siteoutlets import (
     publish,
     withdraw,
 )
-from crawler.softremovals import CANDIDATE_ATTR
+from crawler.softremovals import CANDIDATE_ATTR, SOFT_404, tree_notice
 from crawler.spidermiddlewares.removals import with_candidate
 from crawler.spiders.base import OutletSpider
 from crawler.spiders.listings import ListingLink, ListingPage, stop_reason
@@ -325,7 +325,7 @@ class SiteCrawl(OutletSpider):
     def sample_failed(self, state: disc.SiteState, request: scrapy.Request,
                       why: str) -> Iterator[scrapy.Request]:
         """A zone sample of this run whose answer is no article page (a dead link, a
-        challenge, no HTML): it votes for nothing, so it frees its slot and the candidate
+        challenge, no HTML, the site's "not found" page): it votes for nothing, so it frees its slot and the candidate
         closest to the window that :meth:`sample` would take is asked in its place (chosen
         from discovery's candidates, not the order answers came in: a resumed run or a
         replay asks the same). The caller yields it before it uncounts the failed one, so
@@ -363,17 +363,30 @@ class SiteCrawl(OutletSpider):
 
     def not_an_article(self, response: Response, state: disc.SiteState) -> str | None:
         """Why a zone sample's answer is no article page to read the site's clock from (None
-        when it may be one): no HTML, a challenge page, or a redirect off the article (to
+        when it may be one): no HTML, a challenge page, a redirect off the article (to
         another site, to a page of the site that is no article: the home page's times were
-        read already). Counted as such when the page is read as an article at the release."""
+        read already), or the site's "not found" page answered 200 (a soft 404: its title or
+        first heading is the notice, the wording the crawl's soft-404 verdict reads,
+        crawler.softremovals.page_notice). Counted as such when the page is read as an
+        article at the release."""
         if not isinstance(response, TextResponse) or not_markup(response.text):
             return "not_html"
         if kind := challenge_kind(response.text):
             return f"blocked, {kind}"
-        if not response.meta.get("redirect_urls"):
+        if response.meta.get("redirect_urls"):
+            asked = canonical_url(asked_url(response.request), state.outlet)
+            if (left := left_article(self, state.outlet, asked, response.url)) is not None:
+                return left
+        return f"{SOFT_404}, {notice}" if (notice := self.notice_of(response)) else None
+
+    @staticmethod
+    def notice_of(response: TextResponse) -> str | None:
+        """The not-found notice a zone sample's page is (:func:`tree_notice`), or None; a
+        page over the caps is not read for it (nor for its dates: :meth:`page_offsets`)."""
+        try:
+            return tree_notice(parse_page(response.text))
+        except ValueError:  # an empty page, one over the caps: no notice read
             return None
-        asked = canonical_url(asked_url(response.request), state.outlet)
-        return left_article(self, state.outlet, asked, response.url)
 
     def sample_request(self, state: disc.SiteState, url: str, title: str | None = None,
                        **meta: Any) -> scrapy.Request | None:
@@ -453,7 +466,8 @@ class SiteCrawl(OutletSpider):
 
     def read_sample(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
         """A zone sample's answer: the offsets its page prints vote on the zone (a frameset's
-        frame is sampled in its place); no article page, another sample is asked instead."""
+        frame is sampled in its place); no article page (:meth:`not_an_article`: a soft 404
+        too), another sample is asked instead."""
         if (why := self.not_an_article(response, state)) is None:
             state.page_offsets.update(self.page_offsets(response, state))
             yield from self.frame_samples(response, state)
@@ -1220,7 +1234,7 @@ class SiteCrawl(OutletSpider):
         each asked for again as the article request it would have been, the answered ones
         (their items were read from the answer and lost) and the ones whose answer never came
         (no candidate request is made for a sampled key). Those that were no article page
-        (``failed_samples``: a dead link, a challenge) are not asked again."""
+        (``failed_samples``: a dead link, a challenge, a soft 404) are not asked again."""
         for key, url in state.sampled.items():
             if key not in state.failed_samples:
                 for request in self.article_request(state.outlet, url):

@@ -982,7 +982,7 @@ def archive_probe_path(prefix: str, day: date) -> str:
     return f"{prefix}{day:%Y}/13/32/"
 
 
-# A zone sample whose answer is no article page (a dead link) is replaced by the next
+# A zone sample whose answer is no article page (a dead link, a soft 404) is replaced by the next
 # candidate, so dead links first in a feed do not leave the site without a vote; a site asks
 # at most this many times SITE_ZONE_SAMPLES in all (one whose every page fails, no more)
 SAMPLE_TRIES = 3

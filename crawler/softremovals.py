@@ -371,6 +371,11 @@ def page_notice(body: bytes, content_type: str | None) -> str | None:
         tree = parse_html(decode_html(body, content_type)[0])
     except (ValueError, RecursionError, etree.LxmlError):
         return None
+    return tree_notice(tree)
+
+
+def tree_notice(tree: Any) -> str | None:
+    """:func:`page_notice` of a page parsed already (``parse_html``)."""
     title = tree.xpath("string(//title)")
     heading = next((h.xpath("string(.)") for h in tree.iter("h1", "h2")), "")
     return notice_wording(heading, title)

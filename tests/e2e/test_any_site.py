@@ -1683,6 +1683,31 @@ def test_zone_samples_that_are_dead_links_give_their_place_to_the_next(tmp_path:
     assert [replay.stats.get(f"discovery/sample/{k}") for k in ("failed", "replaced")] == [3, 3]
 
 
+def test_zone_samples_answered_with_the_sites_not_found_page_give_their_place(
+        tmp_path: Path) -> None:
+    """The feed's first three links answer 200 with the site's "not found" page, as a CMS
+    serves it (its frame, the title "Страница не найдена", the heading "Ошибка 404", a line
+    of advice); then come the articles, whose pages print a +03:00 wall time for the feed's
+    GMT dates. A soft 404 was taken for an article page: it kept its slot and voted for
+    nothing, the site was read in UTC, every item 3 hours off. Now it frees its slot as a
+    404 does, counted in discovery/sample/failed, and no item is made of it."""
+    host = "dead-links.test"
+    notice = anysite.chrome(
+        host, "<h1>Ошибка 404</h1><p>К сожалению, запрашиваемая вами страница не найдена. "
+        'Возможно, она была удалена или перемещена. Перейдите на <a href="/">главную '
+        "страницу</a> или воспользуйтесь поиском.</p>",
+        title=f"Страница не найдена — {host}")
+    shape = anysite.dead_links_site([Page(notice.encode())] * 3)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats[f"discovery/{shape.site.host}/timezone"] == "Etc/GMT-3"
+    assert result.stats["discovery/sample/failed"] == 3
+    assert result.stats["discovery/sample/replaced"] == 3
+    assert f"the zone sample http://{host}/news/propala-0.html gave no article page " \
+           "(soft-404, Ошибка 404)" in result.log, result.log[-3000:]
+
+
 def test_a_resumed_run_asks_the_zone_samples_the_stopped_one_did(tmp_path: Path) -> None:
     """The run stops (JOBDIR) while the pages asked in place of the dead links are out; the
     resumed run's discovery asks the same pages in their place: they are chosen from its
