@@ -1211,6 +1211,24 @@ class ArchiveLookup:
             raise WarcFormatError(self.files[idx], offset, f"cannot read record: {exc}") from exc
 
     def _load(self, cap: Capture, url: str) -> ArchivedResponse | None:
+        """The response capture ``cap`` (archived under ``url``) serves; None when it serves
+        none (a revisit whose original the inputs lack, no HTTP response). WarcFormatError,
+        by file and offset, for a record that cannot be read, whatever its reading raised: an
+        error none of the reader's checks foresaw is that record's too, so a caller passing
+        over unreadable captures names the one it passed (a look back past a newer capture
+        was said to fail at the newest, and read no further). The index's own failures, and
+        a closed lookup's, are no record's: raised as they are."""
+        try:
+            return self._load_checked(cap, url)
+        except (WarcFormatError, LookupIndexError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - damage no check foresaw costs that capture only
+            if not self._closer.alive:
+                raise
+            raise WarcFormatError(self.files[cap[1]], cap[2], "cannot read record: "
+                                  f"{type(exc).__name__}: {exc}") from exc
+
+    def _load_checked(self, cap: Capture, url: str) -> ArchivedResponse | None:
         _, idx, offset, revisit, _ = cap
         info = self._read(idx, offset)
         _check_url(info, url)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import os
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -835,3 +836,95 @@ def test_an_older_capture_cut_short_is_read_past_a_newer_redirect(tmp_path):
     assert (items, dict(report.failed), dict(report.past_errors)) == (
         [], {"truncated_html": 1}, {"http_301": 1})  # read, where "http_301" was the page
     assert [(b.offset, b.kept) for b in bad] == [(offsets[0], True)]
+
+
+# --- a damaged older capture read past a newer one is named by its own file and offset -------
+def _gzip_body_block(html: bytes, damage: Callable[[bytes], bytes]) -> bytes:
+    """A 200 whose body is sent gzipped (Content-Encoding), the gzip stream ``damage``d."""
+    body = damage(gzip.compress(html))
+    head = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Encoding: "
+            b"gzip\r\nContent-Length: %d\r\n\r\n")
+    return head % len(body) + body
+
+
+def _flip_mid_member(data: bytes, offsets: list[int]) -> bytes:
+    """The first record's gzip member with bytes in its middle flipped (a disk's damage)."""
+    mid = offsets[0] + (offsets[1] - offsets[0]) // 2
+    return data[:mid] + bytes(b ^ 0x55 for b in data[mid:mid + 40]) + data[mid + 40:]
+
+
+def _cut_member_trailer(data: bytes, offsets: list[int]) -> bytes:
+    """The first record's gzip member ending 4 bytes short (its trailer cut)."""
+    return data[:offsets[1] - 4] + data[offsets[1]:]
+
+
+@pytest.mark.parametrize("newer", ["moved", "cut"])
+@pytest.mark.parametrize(("damage", "said"), [
+    ("payload", "Content-Encoding gzip does not decode"),
+    ("member", "corrupt gzip data"),
+    ("trailer", "corrupt gzip data"),
+], ids=["payload", "member", "trailer"])
+def test_a_damaged_older_capture_read_past_a_newer_one_is_said_by_its_own_offset(
+        tmp_path, newer, damage, said):
+    """A newest 301 (or 200 cut short) gives way to the 200 before it; that 200 is damaged
+    (its gzipped body does not decode, its gzip member is corrupt or cut short). The bad
+    record said and counted is that 200's, by its file and offset, never the newest one's
+    the look back started from."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    older = (_gzip_body_block(html, lambda gz: gz[: len(gz) // 2] + b"garbage" * 20)
+             if damage == "payload" else http_block(b"HTTP/1.1 200 OK", html))
+    path = tmp_path / "damaged.warc.gz"
+    offsets = warcio_warc(path, [
+        (BELTA_URL, older, "2026-01-13T10:00:00Z"),
+        (BELTA_URL, MOVED_HOME if newer == "moved" else cut_block(html),
+         "2026-01-14T10:00:00Z")])
+    if damage != "payload":
+        data = path.read_bytes()
+        mangle = _flip_mid_member if damage == "member" else _cut_member_trailer
+        path.write_bytes(mangle(data, offsets))
+        offsets[1] -= len(data) - path.stat().st_size
+
+    report, items, bad = _run([path])
+
+    assert items == [] and report.bad_records == 1
+    skipped = [b for b in bad if not b.kept]
+    assert [(str(b.file), b.offset) for b in skipped] == [(str(path), offsets[0])]
+    assert said in skipped[0].reason
+    assert [b.offset for b in bad if b.kept] == ([offsets[1]] if newer == "cut" else [])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("newer", ["moved", "cut"])
+def test_an_older_capture_whose_reading_fails_unforeseen_is_said_by_its_own_offset(
+        tmp_path, monkeypatch, newer, jobs):
+    """200, 200, then a 301 (or a 200 cut short): the look back reads the middle 200, whose
+    reading fails in a way no check of the reader foresaw. That error left the lookup, and
+    re-extraction said a bad record at the newest capture's offset (a record read fine) and
+    gave no item. Now the record whose reading failed is said, by its file and offset, and
+    passed over as any unreadable capture is: the article comes from the 200 before it."""
+    import archive.reader as reader
+
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    path = tmp_path / "three.warc.gz"
+    whole = http_block(b"HTTP/1.1 200 OK", html)
+    offsets = warcio_warc(path, [
+        (BELTA_URL, whole, "2026-01-12T10:00:00Z"),
+        (BELTA_URL, whole, "2026-01-13T10:00:00Z"),
+        (BELTA_URL, MOVED_HOME if newer == "moved" else cut_block(html),
+         "2026-01-14T10:00:00Z")])
+    to_response = reader._to_response
+
+    def unforeseen(rec, ref, *args, **kwargs):
+        if ref.offset == offsets[1]:
+            raise RuntimeError("an error no check foresaw")
+        return to_response(rec, ref, *args, **kwargs)
+
+    monkeypatch.setattr(reader, "_to_response", unforeseen)  # forked workers too
+    report, items, bad = _run([path], jobs=jobs)
+
+    assert [(i["url"], i["warc"]["offset"]) for i in items] == [(BELTA_URL, offsets[0])]
+    skipped = [b for b in bad if not b.kept]
+    assert [(str(b.file), b.offset) for b in skipped] == [(str(path), offsets[1])]
+    assert "an error no check foresaw" in skipped[0].reason
+    assert (report.bad_records, dict(report.failed)) == (1, {})
+    assert dict(report.past_errors) == {"http_301" if newer == "moved" else "cut_short": 1}
