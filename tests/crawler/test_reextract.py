@@ -928,3 +928,29 @@ def test_an_older_capture_whose_reading_fails_unforeseen_is_said_by_its_own_offs
     assert "an error no check foresaw" in skipped[0].reason
     assert (report.bad_records, dict(report.failed)) == (1, {})
     assert dict(report.past_errors) == {"http_301" if newer == "moved" else "cut_short": 1}
+
+
+def test_a_redirect_whose_location_names_no_url_is_read_past_not_said_as_damage(tmp_path):
+    """200, then a 302 whose Location names no URL (``http://[news/``: a bracket never
+    closed, as a broken CMS sends it), then a 301 to the home page. The reader's test for a
+    redirect to the URL itself raised on that Location: replay failed on the URL, and
+    re-extraction's look back past the 301 stopped there, said a bad record at the 301's
+    offset (read fine) and gave no item. The 302 is an answer as it was sent, no damage and
+    no loop: it is served, read past as any redirect, and the article read from the 200."""
+    html = gzip.decompress(BELTA_HTML.read_bytes())
+    nowhere = (b"HTTP/1.1 302 Found\r\nLocation: http://[news/\r\nContent-Length: 0\r\n\r\n")
+    path = tmp_path / "three.warc.gz"
+    offsets = warcio_warc(path, [
+        (BELTA_URL, http_block(b"HTTP/1.1 200 OK", html), "2026-01-12T10:00:00Z"),
+        (BELTA_URL, nowhere, "2026-01-13T10:00:00Z"),
+        (BELTA_URL, MOVED_HOME, "2026-01-14T10:00:00Z")])
+
+    report, items, bad = _run([path])
+
+    assert [(i["url"], i["warc"]["offset"]) for i in items] == [(BELTA_URL, offsets[0])]
+    assert (bad, dict(report.failed), dict(report.past_errors)) == ([], {}, {"http_301": 1})
+    errors: list = []
+    with ArchiveLookup([path], on_error=errors.append) as lookup:  # replay serves each
+        assert [r.status for r in lookup.readable(BELTA_URL)] == [301, 302, 200]
+        assert lookup.get(BELTA_URL, datetime(2026, 1, 13, 10, tzinfo=UTC)).status == 302
+    assert errors == []
