@@ -247,6 +247,7 @@ SITE_MAX_ARCHIVE_PAGES = 10  # pages of one day of a date archive
 # page (a dead link) is replaced, at most 3 times as many asked (sitediscovery.SAMPLE_TRIES)
 SITE_ZONE_SAMPLES = 3
 # article pages answered before discovery settled the zones (a resumed JOBDIR run's frontier,
-# re-checks of old articles) held in memory to be read at the release; the rest read at once
+# a distributed run's queue, re-checks of old articles) held in memory to be read at the
+# release, their requests kept leased in the run's frontier until then; the rest read at once
 SITE_MAX_HELD = 100
 SITE_RECENT_DAYS = 2  # without a window: plain-sitemap entries changed this recently

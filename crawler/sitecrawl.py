@@ -46,6 +46,7 @@ from crawler.feeds import (
     sitemap_document,
     text_sitemap,
 )
+from crawler.frontiers import run_scheduler
 from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED, content_type
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
@@ -417,7 +418,7 @@ class SiteCrawl(OutletSpider):
             self.unknown_site(response.request)
             self.pending -= counted
             if counted and self.pending == 0:
-                yield from self.release()
+                yield from self.release(carrier=response.request)
             return
         if step == "home" and counted:
             yield from self.robots_unread(state)
@@ -433,7 +434,7 @@ class SiteCrawl(OutletSpider):
                                           probe=step == "archive_probe")
         self.pending -= counted
         if counted and self.pending == 0:  # (an earlier run's answer may come before any of ours)
-            yield from self.release()
+            yield from self.release(carrier=response.request)
         if error is not None:
             raise error
 
@@ -494,7 +495,7 @@ class SiteCrawl(OutletSpider):
             self.unknown_site(request)
             self.pending -= counted
             if counted and self.pending == 0:
-                yield from self.release()
+                yield from self.release(carrier=request)
             return
         if request.cb_kwargs.get("step") == "home" and counted:
             yield from self.robots_unread(state)
@@ -508,7 +509,7 @@ class SiteCrawl(OutletSpider):
                                           probe=request.cb_kwargs["step"] == "archive_probe")
         self.pending -= counted
         if counted and self.pending == 0:
-            yield from self.release()
+            yield from self.release(carrier=request)
 
     def home_moved_by_script(self, response: TextResponse, state: disc.SiteState,
                              edition: bool = False, shell: int = 0) -> scrapy.Request | None:
@@ -1177,10 +1178,12 @@ class SiteCrawl(OutletSpider):
         return any(self.in_window(day + timedelta(days=d), outlet) for d in (-1, 0, 1))
 
     # --- once discovery is done ---------------------------------------------------------------
-    def release(self, ask_again: bool = False) -> Iterator[Any]:
+    def release(self, ask_again: bool = False,
+                carrier: scrapy.Request | None = None) -> Iterator[Any]:
         """Settle each site's zone and name, then request its articles in the window (after
         one more round of zone samples when a site's only candidates are home-page links),
-        and read the article pages held for it (``ask_again``: :meth:`held_pages`)."""
+        and read the article pages held for it (``ask_again``: :meth:`held_pages`), in the
+        callback of ``carrier``'s answer."""
         if self.released:
             return
         # rounds of requests before the release, each once: zone samples among the entries of
@@ -1224,7 +1227,7 @@ class SiteCrawl(OutletSpider):
                 for response in state.samples:
                     self.date_sample(state, response)
                     yield from self.sample_article(state, response)
-            yield from self.held_pages(state, ask_again)
+            yield from self.held_pages(state, ask_again, carrier)
             state.samples.clear()
             state.sampled.clear()
             state.failed_samples.clear()
@@ -1272,8 +1275,13 @@ class SiteCrawl(OutletSpider):
         requests a stopped session left in the JOBDIR frontier, or a distributed run's queue
         gives, re-checks of old articles): read now, its page's times would be read in a zone
         not settled yet (UTC), so it is read at the release, as the zone samples are. Its
-        request stays in the JOBDIR frontier until the run finishes: a session stopped before
-        its release asks for it again (the state store drops it if it was exported since).
+        request stays leased in the run's frontier (:func:`run_scheduler`: the JOBDIR's, or
+        Redis' in a distributed run) until it is read: a session or worker stopped before its
+        release leaves it for the next (the resumed session, or any worker of the run: its
+        lease goes back to the shared queue). Released as finished, as a distributed worker's
+        were, it was lost for the run: the run's dupefilter had seen it, no worker asked for
+        it again. Once read (:meth:`held_pages`) its lease goes as a finished request's, so
+        it is not fetched again, nor keeps a distributed run from ending.
         False when the zone is settled, or SITE_MAX_HELD answers are held (read at once)."""
         if self.released or not generic_rules(state.outlet):
             return False
@@ -1282,7 +1290,7 @@ class SiteCrawl(OutletSpider):
             return False
         state.held.append(response)
         self.crawler.stats.inc_value("articles/held")
-        if (scheduler := getattr(self.crawler, "job_scheduler", None)) is not None:
+        if (scheduler := run_scheduler(self.crawler)) is not None:
             scheduler.keep_unfinished(response.request)
         return True
 
@@ -1300,25 +1308,34 @@ class SiteCrawl(OutletSpider):
                 "so far (counted in articles/held_over_limit)", self.limits["max_held"], url)
         stats.inc_value("articles/held_over_limit")
 
-    def held_pages(self, state: disc.SiteState, ask_again: bool) -> Iterator[Any]:
-        """The article answers held for the zone (:meth:`hold`), read now that it is settled;
-        ``ask_again`` (the idle release, which can hand over no item): asked for again."""
+    def held_pages(self, state: disc.SiteState, ask_again: bool,
+                   carrier: scrapy.Request | None = None) -> Iterator[Any]:
+        """The article answers held for the zone (:meth:`hold`), read now that it is settled,
+        in the callback of ``carrier``'s answer; ``ask_again`` (the idle release, which can
+        hand over no item): asked for again. Either way the lease :meth:`hold` kept is let
+        go, released once the engine has finished with ``carrier`` too (the items read from
+        it exported) or, asked again, once the request asked is queued."""
         held, state.held = state.held, []
+        scheduler = run_scheduler(self.crawler)
         for response in held:
+            request = response.request
             if ask_again:
-                request = response.request
                 yield self.asked_again(request, asked_url(request)).replace(dont_filter=True)
             else:
                 yield from self.read_late(state, response)
+            if scheduler is not None:
+                scheduler.release_kept(request, carrier)
 
     def note_held_unread(self) -> None:
         """Say the article answers held for a release that never came (the run stopped during
-        discovery): not read, they are asked for again by the next run."""
+        discovery): not read, their requests stay leased in the run's frontier (:meth:`hold`)
+        for its next session or worker; without one, the next run asks for them again."""
         if unread := self.held_count():
             self.crawler.stats.inc_value("articles/held_unread", unread)
             self.logger.warning("%d article pages held until discovery settled the sites' "
-                                "zones were not read: the run stopped first (the next run asks "
-                                "for them again)", unread)
+                                "zones were not read: the run stopped first (its frontier "
+                                "keeps them for its next session or worker; without JOBDIR or "
+                                "Redis, the next run asks for them again)", unread)
 
     @staticmethod
     def date_sample(state: disc.SiteState, response: Response) -> None:

@@ -281,6 +281,9 @@ class LeasedQueue(PriorityQueue):
         self._pops = uuid.uuid4().hex[:8]  # this queue's pop ids: never another's, nor reused
         self._pop_id = self._next_pop_id()
         self.deferred: dict[Request, str] = {}  # leases kept for a Redis failure (defer)
+        self.kept: dict[Request, str] = {}  # leases kept out of settle (keep)
+        # a kept lease let go (release_kept) -> the request the engine must finish first
+        self.after: dict[Request, Request] = {}
 
     def _next_pop_id(self) -> str:
         return f"{self._pops}-{next(self._counter)}"
@@ -304,12 +307,14 @@ class LeasedQueue(PriorityQueue):
         holding nothing leaves an empty hash: the run's pending count is its length). They
         are forgotten only once Redis has released them: a release that failed is tried
         again."""
-        done = [r for r in self.leases if r not in in_progress]
+        done = [r for r in self.leases
+                if r not in in_progress and self.after.get(r) not in in_progress]
         if done:
             self.server.eval(_RELEASE, 1, self.inflight_key,
                              *(self.leases[r] for r in done))
             for request in done:
                 del self.leases[request]
+                self.after.pop(request, None)
         return len(done)
 
     def defer(self, request: Request) -> bool:
@@ -325,7 +330,25 @@ class LeasedQueue(PriorityQueue):
         """Leave the lease of ``request`` in Redis, out of :meth:`settle`: the worker's
         leases go back to the queue when it leaves the run (a deferred one already goes back).
         False if it holds none."""
-        return self.leases.pop(request, None) is not None or request in self.deferred
+        field = self.leases.pop(request, None)
+        if field is not None:
+            self.kept[request] = field
+            return True
+        return request in self.deferred or request in self.kept
+
+    def release_kept(self, request: Request, after: Request | None = None) -> bool:
+        """Let the lease :meth:`keep` kept go as a finished request's: :meth:`settle` releases
+        it once the engine holds neither ``request`` nor ``after`` (the request in whose
+        callback its work was done: its items are through the pipelines by then, the requests
+        it handed over queued). Kept, it went back to the queue when the worker left, and
+        counted as pending, the run did not end without it. False if none is kept."""
+        field = self.kept.pop(request, None)
+        if field is None:
+            return False
+        self.leases[request] = field
+        if after is not None:
+            self.after[request] = after
+        return True
 
     def requeue_deferred(self, in_progress: set[Request] | frozenset[Request]) -> int:
         """Put the deferred leases the engine no longer holds back into the queue."""

@@ -284,7 +284,8 @@ class DistributedScheduler(Scheduler):
         kept every worker of the run idle and waiting, forever; back in the shared queue,
         they are fetched again (the state store tells a page already exported). Called
         with the engine idle, so no lease of this worker is in use."""
-        if self.keys is None or self.queue.leases or self.queue.deferred or self.unqueued:
+        if self.keys is None or self.queue.leases or self.queue.kept or self.queue.deferred \
+                or self.unqueued:
             return 0
         if not self.server.hlen(self.keys.inflight(self.worker_id)):
             return 0
@@ -311,9 +312,17 @@ class DistributedScheduler(Scheduler):
 
     def keep_unfinished(self, request: Request) -> bool:
         """Keep ``request`` leased however the engine lets go of it (its download was given
-        up at shutdown): it goes back to the shared queue when this worker leaves the run
-        (or dies), not away. False if it holds no lease."""
+        up at shutdown, its answer held for later: crawler.sitecrawl): it goes back to the
+        shared queue when this worker leaves the run (or dies), not away, and the run is not
+        drained while it is kept. False if it holds no lease."""
         return self.keys is not None and self.queue.keep(request)
+
+    def release_kept(self, request: Request, after: Request | None = None) -> bool:
+        """The work of a request :meth:`keep_unfinished` kept was done after all (its held
+        answer read): its lease is released once the engine has finished with ``after``, the
+        request in whose callback it was done (:meth:`LeasedQueue.release_kept`), so it is
+        not fetched again nor keeps the run from ending. False if none is kept."""
+        return self.keys is not None and self.queue.release_kept(request, after)
 
     def requeue_deferred(self, in_progress: set[Request] | frozenset[Request]) -> int:
         """Return the deferred requests the engine has finished with to the shared queue,

@@ -28,6 +28,7 @@ from archive.errors import ArchiveWriteError
 from archive.model import RUN_FIELD, SPIDER_FIELD, HttpExchange, RecordRef
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
+from crawler.frontiers import run_scheduler
 from crawler.handlers.http11 import HEAD_META, REQUEST_HEAD_META, partial_response
 from crawler.items import (
     META_FETCHED_AT,
@@ -150,10 +151,7 @@ class WarcCaptureMiddleware:
         JOBDIR run's (the session resuming a stopped one is the same run); None without
         either, where the writer makes one. The scheduler joined the run before the spider
         opened."""
-        for name in ("distributed_scheduler", "job_scheduler"):
-            if run := getattr(getattr(self.crawler, name, None), "run_id", None):
-                return run
-        return None
+        return getattr(run_scheduler(self.crawler), "run_id", None) or None
 
     def spider_opened(self, spider: scrapy.Spider) -> None:
         try:

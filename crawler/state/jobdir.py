@@ -118,6 +118,8 @@ class JobScheduler(Scheduler):
         self.mqs = self._mq()
         self.dqs = None
         self.leases: dict[Request, int] = {}
+        self.kept: dict[Request, int] = {}  # leases keep_unfinished kept, by request
+        self.after: dict[Request, Request] = {}  # a kept lease let go -> what must end first
         self.memory_seen: set[bytes] = set()
         self.saved_state: bytes | None = None
         warn_legacy(Path(self.dqdir))
@@ -340,7 +342,8 @@ class JobScheduler(Scheduler):
         slot = getattr(self.crawler.engine, "_slot", None) if self.crawler else None
         if self.frontier is None or not self.leases or slot is None:
             return 0
-        done = [r for r in self.leases if r not in slot.inprogress]
+        done = [r for r in self.leases
+                if r not in slot.inprogress and self.after.get(r) not in slot.inprogress]
         finished = [r for r in done if not r.meta.get(UNFINISHED)]
         if finished:
             try:
@@ -351,17 +354,36 @@ class JobScheduler(Scheduler):
                 return 0
         for request in done:
             del self.leases[request]
+            self.after.pop(request, None)
         if len(done) > len(finished):
             self.stats.inc_value("scheduler/unfinished", len(done) - len(finished))
         return len(done)
 
     def keep_unfinished(self, request: Request) -> bool:
         """Keep ``request`` leased however the engine lets go of it (its download was given
-        up at shutdown): the next run fetches it. False when it holds no lease (kept in
-        memory, or no JOBDIR). A frontier that failed a write keeps its leases in the file."""
-        if request not in getattr(self, "leases", {}):
+        up at shutdown, its answer held for later: crawler.sitecrawl): the next run fetches
+        it. False when it holds no lease (kept in memory, or no JOBDIR). A frontier that
+        failed a write keeps its leases in the file."""
+        leases = getattr(self, "leases", {})
+        if request not in leases:
             return False
         request.meta[UNFINISHED] = True
+        self.kept[request] = leases[request]
+        return True
+
+    def release_kept(self, request: Request, after: Request | None = None) -> bool:
+        """The work of a request :meth:`keep_unfinished` kept was done after all (its held
+        answer read): its lease is released as a finished one's once the engine holds
+        neither it nor ``after`` (the request in whose callback it was done: its items are
+        through the pipelines by then, the requests it handed over queued). Kept, a session
+        stopped before the run finished fetched it again. False if none is kept."""
+        row = getattr(self, "kept", {}).pop(request, None)
+        if row is None:
+            return False
+        request.meta.pop(UNFINISHED, None)
+        self.leases[request] = row
+        if after is not None:
+            self.after[request] = after
         return True
 
     def _frontier_failed(self, exc: sqlite3.Error) -> None:

@@ -28,6 +28,7 @@ from crawler.sitecrawl import MAX_FRAME_DEPTH
 from tests.sites import anysite
 from tests.sites.common import GoldArticle, paragraphs_for, title_for
 from tests.support.crawl import ROOT, SCRAPY, read_items, run_crawl, start_crawl
+from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page, VirtualSite
 
 pytestmark = pytest.mark.slow
@@ -1767,9 +1768,10 @@ def test_a_site_whose_every_zone_sample_fails_asks_a_bounded_few(tmp_path: Path)
 
 
 def stopped_crawl(server: FixtureServer, data_dir: Path, args: dict[str, str],
-                  settings: dict, ready: Callable[[], bool]) -> str:
+                  settings: dict, ready: Callable[[], bool], kept: str = "Kept ") -> str:
     """A ``site`` crawl stopped by SIGTERM once ``ready()`` holds, with requests kept in its
-    JOBDIR frontier; its log."""
+    frontier (``kept``: what it says of them; a distributed worker's: ``Returned ``); its
+    log."""
     proc = start_crawl("site", data_dir, server, args=args, settings=settings)
     deadline = time.monotonic() + 90
     while not ready():
@@ -1778,7 +1780,7 @@ def stopped_crawl(server: FixtureServer, data_dir: Path, args: dict[str, str],
         time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
     log = proc.communicate(timeout=60)[1]
-    assert proc.returncode == 3 and "Kept " in log, log[-3000:]
+    assert proc.returncode == 3 and kept in log, log[-3000:]
     return log
 
 
@@ -1828,3 +1830,52 @@ def test_a_run_resumed_after_its_release_reads_the_frontiers_articles_in_the_zon
     assert f"{len(rest)} article pages held until discovery settled" in held_log, held_log[-3000:]
     assert "Resuming crawl" in again.log and again.stats["articles/held"] == len(rest)
     assert again.stats["incremental/unchanged"] == 1  # the sample, asked again for its vote
+
+
+def test_a_distributed_worker_stopped_before_its_release_leaves_its_held_articles_to_the_next(
+        redis_server: RedisServer, tmp_path: Path) -> None:  # noqa: F811
+    """The Redis case of the test above. Worker 1 is stopped (SIGTERM) once its release sent
+    the article requests to the shared queue; worker 2 joins the run with the feed slow, so
+    those articles answer before its discovery settled the zone, and is stopped before its
+    release. The held requests were released as finished: no worker asked for them again
+    (the run's dupefilter had seen them), the articles were lost for the run. Their leases
+    are kept and go back to the shared queue; worker 3 holds them again and reads them at
+    its release, in the zone learnt, and their kept leases then go as any finished one's:
+    fetched once, and the run ends."""
+    shape = anysite.dead_links_site([])
+    site = shape.site
+    sample, *rest = shape.golds  # SITE_ZONE_SAMPLES=1: the feed's first in the window
+    paths = {urlsplit(g.url).path for g in rest}
+    pages = {path: site.pages[path] for path in paths}
+    feed = site.pages["/rss.xml"]
+    settings = {"REDIS_URL": redis_server.url, "REDIS_IDLE_CLOSE_SECONDS": 3,
+                "REDIS_HEARTBEAT_SECONDS": 0.5, "REDIS_WORKER_TTL": 10,
+                "SITE_ZONE_SAMPLES": 1, "SHUTDOWN_GRACE_SECONDS": 2}
+    args = {"url": shape.url, **WINDOW}
+    with FixtureServer([site]) as server:
+        for path, page in pages.items():
+            site.add(path, replace(page, delay=30.0))  # still out when the grace ends
+        stopped_crawl(server, tmp_path, args, settings, lambda: bool(
+            paths & set(server.requested_paths(site.host)) and site_items(tmp_path)),
+            kept="Returned ")
+        site.pages.update(pages)
+        site.add("/rss.xml", replace(feed, delay=30.0))  # stopped before its release
+        before = len(server.requests)
+        held_log = stopped_crawl(server, tmp_path, args, settings, lambda: paths <= {
+            urlsplit(url).path for url in server.requests[before:]}, kept="Returned ")
+        site.add("/rss.xml", replace(feed, delay=2.0))  # the queue's articles answer first
+        mark = len(server.requests)
+        again = run_crawl("site", tmp_path, server, args=args, settings=settings)
+        fetched = Counter(urlsplit(url).path for url in server.requests[mark:])
+    assert again.returncode == 0 and "Traceback" not in again.log, again.log[-3000:]
+    assert f"{len(rest)} article pages held until discovery settled" in held_log, held_log[-3000:]
+    items = site_items(tmp_path)
+    assert {item["url"]: item["published"] for item in items} == {
+        g.url: g.published.isoformat(timespec="seconds") for g in shape.golds}, again.log[-3000:]
+    urls = [item["url"] for item in items]
+    assert sorted(urls) == sorted(g.url for g in shape.golds), urls  # each once
+    assert again.stats["articles/held"] == len(rest)
+    assert {path: fetched[path] for path in paths} == dict.fromkeys(paths, 1)  # not again
+    assert "Shared frontier of run 1 empty" in again.log, again.log[-3000:]
+    assert "distributed/stale_leases_requeued" not in again.stats
+    assert redis_server.client.keys("site:1:inflight:*") == []

@@ -387,3 +387,47 @@ def test_leases_a_restored_redis_brought_back_go_back_to_the_queue(tmp_path: Pat
         assert scheduler.reclaim_stale() == 0  # a lease it holds is no stale one
     finally:
         server.stop()
+
+
+def test_a_kept_lease_goes_once_the_request_that_read_its_answer_is_done(tmp_path: Path) -> None:
+    """An answer held for later (crawler.sitecrawl.hold) keeps its lease when the engine lets
+    go of it: released as finished, a worker stopped before reading it lost it for the run;
+    kept, it is no stale lease either. Read (release_kept), it is released once the request
+    in whose callback it was read is done: still kept, it went back to the queue and was
+    fetched again, or counted as pending, and the run never ended."""
+    server = RedisServer(tmp_path)
+    try:
+        _, scheduler = _scheduler(server)
+        assert scheduler.enqueue_request(Request("http://ex.org/article"))
+        held = scheduler.next_request()
+        inflight = scheduler.keys.inflight(scheduler.worker_id)
+        assert scheduler.keep_unfinished(held)
+        assert scheduler.settle(frozenset()) == 0  # the engine let go of it: kept
+        assert scheduler.reclaim_stale() == 0  # a lease this worker holds, no stale one
+        assert server.client.hlen(inflight) >= 1
+        carrier = Request("http://ex.org/feed")  # whose callback reads the held answer
+        assert scheduler.release_kept(held, carrier)
+        assert not scheduler.release_kept(held, carrier)  # let go once
+        assert scheduler.settle({carrier}) == 0  # its items are not exported yet
+        assert scheduler.settle(frozenset()) == 1
+        assert server.client.hlen(inflight) == 0
+        assert scheduler.next_request() is None  # not fetched again
+        scheduler.close("finished")
+        assert server.client.zcard(scheduler.keys.queue) == 0
+    finally:
+        server.stop()
+
+
+def test_a_kept_lease_never_read_goes_back_to_the_queue_when_the_worker_leaves(
+        tmp_path: Path) -> None:
+    server = RedisServer(tmp_path)
+    try:
+        _, scheduler = _scheduler(server)
+        assert scheduler.enqueue_request(Request("http://ex.org/article"))
+        assert scheduler.keep_unfinished(scheduler.next_request())
+        assert scheduler.settle(frozenset()) == 0
+        scheduler.close("shutdown")
+        _, other = _scheduler(server)
+        assert other.next_request().url == "http://ex.org/article"
+    finally:
+        server.stop()

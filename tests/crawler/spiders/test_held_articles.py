@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from scrapy import Request
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
@@ -56,6 +57,39 @@ def test_an_article_answered_before_the_release_is_read_at_it(
     assert len(pages(spider.parse_article(answer(spider, 2), "zone.test"))) == 1  # released
 
 
+class Frontier:
+    """The run's scheduler (JOBDIR or Redis), as far as held answers go: what it keeps."""
+
+    def __init__(self) -> None:
+        self.kept: list[Request] = []
+        self.released: list[tuple[Request, Request | None]] = []
+
+    def keep_unfinished(self, request: Request) -> bool:
+        self.kept.append(request)
+        return True
+
+    def release_kept(self, request: Request, after: Request | None = None) -> bool:
+        self.released.append((request, after))
+        return True
+
+
+@pytest.mark.parametrize("attribute", ["job_scheduler", "distributed_scheduler"])
+def test_a_held_answer_keeps_its_lease_in_the_runs_frontier_until_read(
+        tmp_path: Any, site_registries_withdrawn: None, attribute: str) -> None:
+    """Kept in the JOBDIR frontier alone: a distributed worker stopped before its release
+    had its held answers' leases released as finished, and no worker asked for them again.
+    Read at the release, the lease goes with the request whose callback read it."""
+    spider = make_spider(tmp_path)
+    frontier = Frontier()
+    setattr(spider.crawler, attribute, frontier)
+    response = answer(spider, 1)
+    assert list(spider.parse_article(response, "zone.test")) == []
+    assert frontier.kept == [response.request] and frontier.released == []
+    carrier = Request(f"{HOST}/rss.xml")
+    assert len(pages(spider.release(carrier=carrier))) == 1
+    assert frontier.released == [(response.request, carrier)]
+
+
 def test_over_the_bound_an_article_is_read_at_once_and_said_once(
         tmp_path: Any, site_registries_withdrawn: None,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -78,6 +112,7 @@ def test_the_idle_release_asks_for_the_held_pages_again(
     """Idle can hand the engine requests only: a held page is asked for again, as its
     article was requested (no download's meta), not lost."""
     spider = make_spider(tmp_path)
+    spider.crawler.job_scheduler = frontier = Frontier()
     response = answer(spider, 1)
     list(spider.parse_article(response, "zone.test"))
     crawled: list[Any] = []
@@ -85,6 +120,7 @@ def test_the_idle_release_asks_for_the_held_pages_again(
     with pytest.raises(DontCloseSpider):
         spider.idle()
     [request] = crawled
+    assert frontier.released == [(response.request, None)]  # once the one asked is queued
     assert (request.url, request.dont_filter, request.callback) == (
         response.url, True, spider.parse_article)
     assert CANDIDATE_ATTR not in request.meta and "redirect_urls" not in request.meta

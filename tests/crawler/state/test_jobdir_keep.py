@@ -81,3 +81,26 @@ def test_a_request_that_holds_no_lease_is_not_kept(tmp_path: Path) -> None:
     _, scheduler, path = open_scheduler(tmp_path)
     assert not scheduler.keep_unfinished(Request("https://www.belta.by/robots.txt"))
     assert leased_after_close(scheduler, path) == 0
+
+
+def test_a_kept_request_read_later_is_released_once_its_reader_is_done(tmp_path: Path) -> None:
+    """An answer held for later (crawler.sitecrawl.hold) keeps its lease; read at last
+    (release_kept), it is released with the request in whose callback it was read: kept, a
+    session stopped before the run finished fetched it again."""
+    crawler, scheduler, path = open_scheduler(tmp_path)
+    for n in range(2):
+        assert scheduler.enqueue_request(Request(f"https://www.belta.by/a/{n}"))
+    held, carrier = lease(crawler, scheduler), lease(crawler, scheduler)
+    assert scheduler.keep_unfinished(held)
+    crawler.engine._slot.inprogress.discard(held)
+    assert scheduler.settle() == 1  # let go of, and kept
+    assert scheduler.release_kept(held, carrier)
+    assert scheduler.settle() == 0  # the carrier's items are not exported yet
+    let_go(crawler)
+    assert scheduler.settle() == 2
+    assert leased_after_close(scheduler, path) == 0
+
+
+def test_only_a_kept_request_is_released_as_read(tmp_path: Path) -> None:
+    _, scheduler, _ = open_scheduler(tmp_path)
+    assert not scheduler.release_kept(Request("https://www.belta.by/a/1"))
