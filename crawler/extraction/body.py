@@ -287,11 +287,27 @@ def _inline_insert(lines: list[str], at: int) -> int | None:
     """How many lines after the block heading at ``at`` belong to it, when it is an insert in
     the middle of the article ("Читайте также: …" between two paragraphs): the article's prose
     goes on within a few lines. None when nothing but headlines or nothing follows: the
-    heading opens the blocks after the article, and the body ends there."""
-    for k, line in enumerate(lines[at + 1:at + 1 + INSERT_LOOKAHEAD]):
+    heading opens the blocks after the article, and the body ends there. A sentence of
+    prose (CARD_PROSE_CHARS or more, ending as one) before that paragraph is the article's
+    too: a headline ends in no full stop, and a short first paragraph under a heading
+    trafilatura put above the text ("Последние новости") went with the insert."""
+    ahead = lines[at + 1:at + 1 + INSERT_LOOKAHEAD]
+    for k, line in enumerate(ahead):
         if len(line) >= MIN_PROSE_CHARS and line[-1] in ".!?…»\"":
-            return k
+            return next((j for j, before in enumerate(ahead[:k]) if _sentence(before)), k)
     return None
+
+
+def _headlines_above(lines: list[str], at: int) -> int:
+    """How many lines after the block heading at ``at``, above any line of the body, are
+    its headlines: those before the first sentence of prose (CARD_PROSE_CHARS or more,
+    ending as one); none when no such sentence follows (nothing tells them from the text)."""
+    return next((k for k, line in enumerate(lines[at + 1:]) if _sentence(line)), 0)
+
+
+def _sentence(line: str) -> bool:
+    """A line of prose that no headline is: CARD_PROSE_CHARS or more, ending a sentence."""
+    return len(line) >= CARD_PROSE_CHARS and line[-1] in ".!?…" and is_prose(line)
 
 
 def _call_mid_text(lines: list[str], at: int) -> bool:
@@ -385,8 +401,10 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
             break
         if _block_heading(line, block_markers) and not _subheading(lines, n, block_markers):
             skip = _inline_insert(lines, n)
-            if skip is None:
+            if skip is None and body:
                 break
+            if skip is None:  # a block above the text (trafilatura's order): no end of it
+                skip = _headlines_above(lines, n)
             continue
         if author_line and (match := author_line.match(line)):
             if match.group(1):  # a row's group may match nothing ("(Автор: .*)?")

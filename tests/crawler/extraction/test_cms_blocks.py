@@ -93,6 +93,29 @@ def test_sentences_after_a_read_also_header_are_no_headline_list() -> None:
     assert text_of(page(paragraphs(lines))) == TEXT
 
 
+FIRST = ("Заболеваемость острыми респираторными инфекциями среди населения района находится "
+         "на сезонном уровне, сообщили в районном центре гигиены и эпидемиологии.")
+LONG = ("За последнюю неделю за медицинской помощью с симптомами острой респираторной инфекции "
+        "в поликлиники района обратились 312 человек, что соответствует средним многолетним "
+        "показателям для этого времени года, отмечают специалисты.")
+
+
+@pytest.mark.parametrize("marker", ["Последние новости", "Популярное"])
+def test_a_short_first_sentence_after_a_block_heading_stays(marker: str) -> None:
+    """A block heading trafilatura gave above the text (its list gone as links), then the
+    article: its first paragraph, one sentence under MIN_PROSE_CHARS, is no headline of the
+    block (a headline ends in no full stop); it went with the block."""
+    lines = [FIRST, LONG, *TEXT]
+    assert text_of(page(paragraphs([marker, *lines]))) == lines
+
+
+def test_a_block_above_the_text_is_no_end_of_it() -> None:
+    """The heading and its headlines above the article's first line: they go, the article
+    stays (it ended there, no body was left: the page failed as no_body)."""
+    lines = [FIRST, LONG, *TEXT]
+    assert text_of(page(paragraphs(["Последние новости", *HEADLINES[:2], *lines]))) == lines
+
+
 # -- an ad's label over its promo lines -------------------------------------------------------
 
 ADS = [["Окна ПВХ от производителя — скидка 20%", "Звоните: +375 29 123-45-67"],
