@@ -36,6 +36,7 @@ from crawler.outlets.base import (
     SiteRowError,
     ascii_host,
 )
+from crawler.urls import why_no_url
 
 SITE_OUTLETS_ENV = "NEWS_ARCHIVE_SITE_OUTLETS"
 GENERIC_RULES_VERSION = "generic"
@@ -97,6 +98,8 @@ def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
     url = row["url"].strip()
     if "://" not in url:
         url = f"https://{url}" if url else ""
+    if (why := why_no_url(url)) is not None:  # urlsplit's ValueError was a traceback
+        raise SiteRowError(f"{where}: 'url' {row.get('url')!r}: {why}")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SiteRowError(f"{where}: 'url' must be a site address such as "
@@ -121,10 +124,9 @@ def check_row(row: dict[str, Any], where: str = "site") -> dict[str, Any]:
     home = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:  # the host as it goes on the wire: `новости.бел` and its punycode are one site
         host = ascii_host(parts.hostname)
-        netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port
-                                                            else "")
     except ValueError as exc:
         raise SiteRowError(f"{where}: 'url' {row.get('url')!r}: {exc}") from None
+    netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
     if not _WIRE_HOST.match(host):
         raise SiteRowError(f"{where}: 'url' {row.get('url')!r}: {parts.hostname!r} is no "
                            "host name (a space or a character no address may hold)")

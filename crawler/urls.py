@@ -24,21 +24,35 @@ from archive.urls import (  # pure: the archive's URL lookup shares them
 from crawler.outlets.base import KEEP_ANY_QUERY, Outlet
 
 __all__ = ["PATH_SESSION", "SESSION_PARAMS", "TRACKING_PARAMS", "article_id", "canonical_url",
-           "is_noise", "is_tracking", "joined", "same_article_key"]
+           "is_noise", "is_tracking", "joined", "same_article_key", "why_no_url"]
+
+
+def why_no_url(url: str) -> str | None:
+    """Why ``url`` is no URL anything can be asked of (urlsplit's or w3lib's words), None when
+    it is one: a host urlsplit refuses (``http://[::1``, an IPv6 bracket never closed;
+    ``http://a]b/``; one NFKC makes another), a port past 65535 or of no number (refused only
+    when ``.port`` is read), or a URL w3lib's ``safe_url_string`` refuses (``http://[::1]x/``),
+    as :func:`canonical_url` and ``scrapy.Request`` read every URL. The one test for a URL
+    from outside (a page's link, a feed's entry, a Location, an argument, a row): each of
+    those raised ValueError wherever the URL was first split, ending the reading of the
+    whole document or command."""
+    try:
+        urlsplit(url).port  # noqa: B018 - raises on a port that is none
+        safe_url_string(url)
+    except ValueError as exc:  # (UnicodeError too)
+        return str(exc)
+    return None
 
 
 def joined(base: str, href: str) -> str | None:
-    """``href`` resolved against ``base``, or None when the result is no URL (``http://[::1``,
-    an unclosed IPv6 bracket; ``http://[::1]x/``; a port past 65535): urljoin's ValueError on
-    one such link of a page, feed or sitemap ended the reading of the whole document. w3lib
-    reads it as :func:`canonical_url` and ``scrapy.Request`` will: it is stricter than urlsplit."""
+    """``href`` resolved against ``base``, or None when the result is no URL
+    (:func:`why_no_url`): urljoin's ValueError on one such link of a page, feed or sitemap
+    ended the reading of the whole document."""
     try:
         url = urljoin(base, href)
-        urlsplit(url).port  # noqa: B018 - raises on a port that is none
-        safe_url_string(url)
     except ValueError:
         return None
-    return url
+    return None if why_no_url(url) is not None else url
 
 
 def canonical_url(url: str, outlet: Outlet | None = None) -> str:

@@ -128,6 +128,7 @@ def check_site_settings(settings: Any, site_arguments: dict[str, Any] | None = N
     from crawler.outlets import all_outlets
     from crawler.sitecrawl import site_rows  # imports the spiders: not at load
     from crawler.siteoutlets import SiteRowError, check_keys_apart, site_key
+    from crawler.urls import why_no_url
 
     check_run_settings(settings)
 
@@ -158,6 +159,9 @@ def check_site_settings(settings: Any, site_arguments: dict[str, Any] | None = N
         host = urlsplit(row["url"]).hostname or ""
         known |= {host, row.get("key") or "", site_key(row["url"])}
     for key, value in base_urls.items():
+        if isinstance(value, str) and (why := why_no_url(value)) is not None:
+            # passed, then every request for the outlet raised: the spider stopped at start
+            raise UsageError(f"OUTLET_BASE_URLS[{key!r}]: {value!r} is no base URL ({why})")
         parts = urlsplit(value) if isinstance(value, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"OUTLET_BASE_URLS[{key!r}]: {value!r} is no base URL; give the "

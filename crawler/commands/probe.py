@@ -30,6 +30,7 @@ from crawler.failures import SEE_ERROR_ANSWERS, describe
 from crawler.items import ArticlePage
 from crawler.outlets import outlet_for_url
 from crawler.outlets.fixtures import FIXTURES_DIR, write_fixture
+from crawler.urls import why_no_url
 
 
 class ProbeSpider(scrapy.Spider):
@@ -95,6 +96,8 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give one URL")
+        if (why := why_no_url(args[0])) is not None:  # urlsplit's traceback, or a start_error
+            raise UsageError(f"{args[0]!r} is no page address ({why})", print_help=False)
         parts = urlsplit(args[0])
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(f"{args[0]!r} is no page address: give the whole URL, e.g. "

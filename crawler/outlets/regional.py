@@ -32,6 +32,7 @@ from crawler.outlets.base import (
     ascii_host,
     linear_regex,
 )
+from crawler.urls import why_no_url
 
 SITES_FILE = Path(__file__).with_name("regional_sites.toml")
 
@@ -125,6 +126,10 @@ def check_value(name: str, value: Any) -> None:
             if not where.startswith("/") and urlsplit(where).scheme not in ("http", "https"):
                 raise ValueError(f"{where!r} is no path on the site (\"/rss\") nor an http(s) "
                                  "address")
+            # an address with a port that is none passed, and its request's ValueError then
+            # ended the reading of the site's home page: nothing of the site was read
+            if not where.startswith("/") and (why := why_no_url(where)) is not None:
+                raise ValueError(f"{where!r} is no URL ({why})")
     if name == "max_pages" and (isinstance(value, bool) or not isinstance(value, int)
                                 or value < 1):
         raise ValueError(f"must be a whole number of pages (1 or more), not {value!r}")

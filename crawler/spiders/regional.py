@@ -18,6 +18,7 @@ from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet, ascii_host
 from crawler.outlets.regional import load_sites
 from crawler.spiders.base import OutletSpider
+from crawler.urls import why_no_url
 
 
 def select_sites(value: str | None, known: Mapping[str, Outlet]) -> list[str]:
@@ -30,8 +31,12 @@ def select_sites(value: str | None, known: Mapping[str, Outlet]) -> list[str]:
     wanted, unknown = [], []
     for raw in value.split(","):
         raw = raw.strip()
+        spelt = raw if "://" in raw else "//" + raw
+        if raw and why_no_url(spelt) is not None:  # [b.by: urlsplit's ValueError, a traceback
+            unknown.append(raw)
+            continue
         # any case, a trailing dot, Unicode or punycode: the host as the rows spell it
-        host = ascii_host(urlsplit(raw if "://" in raw else "//" + raw).hostname or "")
+        host = ascii_host(urlsplit(spelt).hostname or "")
         if host:
             outlet = resolver.by_host.get(host)
             (wanted if outlet else unknown).append(outlet.key if outlet else host)

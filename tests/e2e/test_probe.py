@@ -123,6 +123,20 @@ def test_probe_of_a_page_that_cannot_be_fetched_is_a_failure_not_a_usage_error(t
     assert "Usage\n=====" not in result.stderr and "scrapy probe URL" not in result.stderr
 
 
+@pytest.mark.parametrize(("given", "why"), [
+    ("http://[example.org/x", "Invalid IPv6 URL"),
+    ("http://example.org:99999/x", "Port out of range 0-65535")])
+def test_probe_of_an_address_that_is_no_url_is_a_usage_error(given: str, why: str,
+                                                             tmp_path) -> None:
+    """A bracket never closed was urlsplit's ValueError traceback; a port past 65535 passed
+    the check and the one-request crawl stopped at its start (``not fetched (no
+    response)``, exit 1): the usage error of a bad command line, saying why."""
+    result = probe(given, data_dir=tmp_path)
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert f"error: {given!r} is no page address ({why})" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("given", ["example.org", "ftp://example.org/x"])
 def test_probe_of_no_page_address_is_a_usage_error(given: str, tmp_path) -> None:
     """The docstring's exit 2 for a bad command line: an address without its scheme is said

@@ -11,7 +11,7 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import Settings
 
 from crawler.commands.arguments import check_site_settings
-from crawler.siteoutlets import load_rows
+from crawler.siteoutlets import SiteRowError, load_rows
 from tests.support.crawl import scrapy_command
 from tests.support.hang import python_within
 
@@ -205,3 +205,61 @@ def test_an_alias_of_the_rows_own_site_or_a_free_host_passes() -> None:
         {"url": "https://www.belta.by/", "aliases": ["belta.by"]},
         {"url": "https://a.example/", "aliases": ["old-a.example", "m.a.example"]},
         {"url": "https://m.a.example/"}]}))
+
+
+# addresses that are no URLs: urlsplit refuses the host (a bracket never closed or never
+# opened, a host NFKC makes another, no IP address in brackets), w3lib refuses what follows
+# the brackets, or the port is past 65535
+NO_URLS = [("http://[news.example/", "Invalid IPv6 URL"), ("http://[::1", "Invalid IPv6 URL"),
+           ("http://news]example/", "Invalid IPv6 URL"),
+           ("http://news\uff03example/", "invalid characters under NFKC normalization"),
+           ("http://[news]/", "does not appear to be an IPv4 or IPv6 address"),
+           ("http://[::1]x/", "Invalid IPv6 URL"),
+           ("https://news.example:99999/", "Port out of range 0-65535")]
+
+
+@pytest.mark.parametrize(("url", "why"), NO_URLS)
+def test_a_site_address_that_is_no_url_is_a_usage_error_naming_why(url: str, why: str) -> None:
+    """``-a url=http://[news.example/`` (and a row of -a outlets or EXTRA_OUTLETS so spelt)
+    ended ``scrapy crawl site`` with a ValueError traceback (exit 1), not the usage error
+    (exit 2) a bad argument gets; ``http://[::1]x/`` was crawled as ``http://[::1]/``."""
+    from crawler.spiders.site import SiteSpider
+
+    with pytest.raises(UsageError) as caught:
+        SiteSpider.check_arguments(url=url)
+    assert str(caught.value).startswith(f"-a url: 'url' {url!r}: ")
+    assert why in str(caught.value)
+    with pytest.raises(UsageError, match=r"^EXTRA_OUTLETS row 1: 'url' ") as caught:
+        check_site_settings(Settings({"EXTRA_OUTLETS": [{"url": url}]}))
+    assert why in str(caught.value)
+
+
+@pytest.mark.parametrize(("url", "why"), NO_URLS)
+def test_a_base_url_that_is_no_url_is_a_usage_error_naming_why(url: str, why: str) -> None:
+    """An OUTLET_BASE_URLS mirror so spelt passed the check and stopped the spider as it
+    started (``start_error``, nothing crawled) or with a traceback."""
+    with pytest.raises(UsageError) as caught:
+        check_site_settings(Settings({"OUTLET_BASE_URLS": {"belta": url}}))
+    assert str(caught.value).startswith(f"OUTLET_BASE_URLS['belta']: {url!r} is no base URL (")
+    assert why in str(caught.value)
+
+
+@pytest.mark.parametrize("field", ["feeds", "sitemaps"])
+@pytest.mark.parametrize(("url", "why"), [
+    ("https://news.example:99999/rss", "Port out of range 0-65535"),
+    ("https://news.example:rss/", "Port could not be cast to integer value as 'rss'")])
+def test_a_rows_feed_or_sitemap_address_that_is_no_url_is_a_usage_error(
+        field: str, url: str, why: str) -> None:
+    """A row's feed or sitemap address with a port that is none passed the row's check; the
+    site's home page, which asks for them, then failed with the ValueError of its request:
+    the site gave nothing to read, and the run said nothing of why but a signal's traceback."""
+    with pytest.raises(SiteRowError) as caught:
+        load_rows([{"url": "https://news.example/", field: [url]}])
+    assert str(caught.value) == f"EXTRA_OUTLETS row 1: field {field!r}: {url!r} is no URL ({why})"
+
+
+def test_the_crawl_command_refuses_a_site_address_that_is_no_url() -> None:
+    result = scrapy_command("crawl", "site", "-a", "url=http://[news.example/")
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "error: -a url: 'url' 'http://[news.example/': Invalid IPv6 URL" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -135,6 +135,9 @@ def test_a_row_needs_only_host_name_and_article_path(tmp_path: Path) -> None:
     (MINIMAL + 'body = ["p:contains(\'x\')"]\n', ":contains() does not run"),
     (MINIMAL + 'body = ["*:has(*:has(p))"]\n', "a :has() inside a :has()"),
     (MINIMAL + 'feeds = ["javascript:alert(1)"]\n', "is no path on the site"),
+    # passed, and its request's ValueError then ended the reading of the site's home page
+    (MINIMAL + 'sitemaps = ["https://rayon.by:99999/sitemap.xml"]\n',
+     "field 'sitemaps': 'https://rayon.by:99999/sitemap.xml' is no URL (Port out of range"),
     (MINIMAL + 'listing_pages = "{path}?page={page:>9999999999}"\n', "width or precision"),
 ])
 def test_bad_row_errors_name_the_row_and_the_field(tmp_path: Path, row: str, message: str) -> None:
@@ -218,6 +221,18 @@ def test_select_sites() -> None:
     assert select_sites(" www.B.by ,https://a.by/", known) == ["b.by", "a.by"]
     with pytest.raises(UsageError, match=r"unknown host\(s\) c\.by; known hosts: a\.by, b\.by"):
         select_sites("a.by,c.by", known)
+
+
+@pytest.mark.parametrize("given", ["http://[b.by/", "[b.by", "b.by]", "b\uff03by", "[b]"])
+def test_a_site_named_by_no_url_is_an_unknown_host(given: str) -> None:
+    """``-a sites=[b.by`` (a bracket never closed, or never opened; a host NFKC makes
+    another) ended ``scrapy crawl regional`` with urlsplit's ValueError traceback, not the
+    usage error naming it that any unknown host gets."""
+    known = {key: replace(load_sites()["pvestnik.by"], key=key, base_url=f"https://{key}",
+                          aliases=()) for key in ("a.by", "b.by")}
+    with pytest.raises(UsageError) as caught:
+        select_sites(f"a.by,{given}", known)
+    assert str(caught.value).startswith(f"-a sites='a.by,{given}': unknown host(s) {given}; ")
 
 
 def test_select_sites_by_any_host_a_row_answers_to(tmp_path: Path) -> None:
