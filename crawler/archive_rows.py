@@ -26,7 +26,7 @@ import logging
 from collections import Counter, deque
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.html import get_meta_refresh
 
@@ -46,7 +46,7 @@ from crawler.sitediscovery import (
     site_name,
 )
 from crawler.siteoutlets import vote_zone
-from crawler.urls import url_host
+from crawler.urls import joined, url_host, why_no_url
 
 logger = logging.getLogger(__name__)
 ZONE_DOCUMENTS = 50  # archived documents of a site read for its zone
@@ -104,7 +104,9 @@ def archived_site_name(lookup: ArchiveLookup, url: str) -> str | None:
 def landed_url(lookup: ArchiveLookup, url: str,
                max_refresh_delay: int = MAX_REFRESH_DELAY) -> str | None:
     """The row's URL at the scheme and port (or www./bare host) its archived home page
-    redirected to, or None when it did not move so."""
+    redirected to, or None when it did not move so. A hop to no URL (``Location:
+    http://[news/``, a bracket never closed) is no move, as the crawl's redirect went nowhere
+    (said): urljoin's ValueError stopped the whole re-extraction."""
     start, at = urlsplit(url), url
     for _ in range(MAX_HOPS):
         try:
@@ -118,7 +120,13 @@ def landed_url(lookup: ArchiveLookup, url: str,
             return None
         if not location:
             break
-        at = urljoin(at, location.strip())
+        target = joined(at, location.strip())
+        if target is None:  # http://[news/: the crawl's redirect failed there, going nowhere
+            logger.warning("%s: its archived home page redirects to %r, which is no URL (%s): "
+                           "its site is read at the row's address", url, location.strip()[:200],
+                           why_no_url(location.strip()) or "not a URL")
+            return None
+        at = target
     end = urlsplit(at)
     if (at == url or end.scheme not in ("http", "https")
             or site_host(ascii_host(end.hostname or "")) != site_host(ascii_host(

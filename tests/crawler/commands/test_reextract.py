@@ -253,3 +253,28 @@ def test_newer_captures_that_are_no_article_are_read_past_and_counted(tmp_path: 
             "cut_short: 1, http_301: 1;") in proc.stderr, proc.stderr[-2000:]
     assert f"bad record kept: {path}: offset {offsets[5]}: HTTP body ends after" in proc.stderr
     assert "bad records kept: 1" in proc.stderr and proc.returncode == 1
+
+
+def test_a_rows_home_page_redirecting_to_no_url_is_read_at_the_rows_address(
+        tmp_path: Path) -> None:
+    """A site row's archived home page answered 301 with ``Location: http://[news-site.test/``
+    (a bracket never closed): learning where the row's site landed raised urlsplit's
+    ValueError, and the whole re-extraction stopped ("error: re-extraction stopped: Invalid
+    IPv6 URL", exit 1, no item of any outlet). The crawl's redirect failed there (no URL to
+    go to), so the row stays where it is, said; every article is read."""
+    html = gzip.decompress(Path(REPO, "tests/fixtures/outlets/belta/2026-01/belta-0.html.gz")
+                           .read_bytes())
+    moved = b"HTTP/1.1 301 Moved\r\nLocation: http://[news-site.test/\r\nContent-Length: 0\r\n\r\n"
+    warcio_warc(tmp_path / "w.warc.gz", [
+        (BELTA_URL, http_block(b"HTTP/1.1 200 OK", html), "2026-01-13T10:00:00Z"),
+        ("http://news-site.test/", moved, "2026-01-13T10:00:00Z")])
+    out = tmp_path / "items.jsonl"
+    result = scrapy_command("reextract", str(tmp_path / "w.warc.gz"), "-O", str(out),
+                            "--jobs", "1", "-s",
+                            'EXTRA_OUTLETS=[{"url": "http://news-site.test/", "timezone": "UTC"}]')
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [i["url"] for i in read_items(out)] == [BELTA_URL]
+    assert ("http://news-site.test/: its archived home page redirects to "
+            "'http://[news-site.test/', which is no URL (Invalid IPv6 URL): its site is read "
+            "at the row's address") in result.stderr
+    assert "redirected to" not in result.stderr and "Traceback" not in result.stderr
