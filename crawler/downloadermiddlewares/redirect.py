@@ -35,7 +35,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.python import global_object_name
-from scrapy.utils.response import get_meta_refresh
+from scrapy.utils.response import _baseurl_cache, get_base_url, get_meta_refresh
 from w3lib.html import get_meta_refresh as get_tag_refresh
 from w3lib.url import canonicalize_url, safe_url_string
 
@@ -156,6 +156,34 @@ class CountedMetaRefreshMiddleware(CountedRedirectsMixin, MetaRefreshMiddleware)
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.ignore_tags: list[str] = settings.getlist("METAREFRESH_IGNORE_TAGS")
+        self.bad_bases_said: set[str] = set()  # hosts a base href of no URL was warned of
+
+    def process_response(self, request: Request, response: Response,
+                         spider: Any = None) -> Request | Response:
+        # the pages Scrapy's middleware reads (not a HEAD's, nor one asked not to be
+        # redirected: a paged article's later page): their text is decoded for it anyway
+        if (isinstance(response, HtmlResponse) and request.method != "HEAD"
+                and not request.meta.get("dont_redirect", False)):
+            self.read_base(response)
+        return super().process_response(request, response, spider)
+
+    def read_base(self, response: HtmlResponse) -> None:
+        """A page whose ``<base href>`` is no URL (``http://[news/``, a port past 65535) has
+        its own address for base in Scrapy's reading of it (``get_base_url``: its refresh,
+        its selectors), as a browser ignores such a base and as the extraction reads it
+        (``crawler.extraction.html.document_base``); counted, said once a host. Scrapy's
+        reading raised urlsplit's ValueError here, before any refresh was looked for, and
+        the page was lost (``value_error``): a site whose template had it gave nothing."""
+        try:
+            get_base_url(response)
+        except ValueError as exc:
+            _baseurl_cache[response] = safe_url_string(response.url)
+            self.crawler.stats.inc_value("pages/base_href_no_url")
+            host = urlsplit(response.url).netloc
+            log = logger.debug if host in self.bad_bases_said else logger.warning
+            self.bad_bases_said.add(host)
+            log("%s: its <base href> is no URL (%s): its links and refresh are read against "
+                "its own address (counted in pages/base_href_no_url)", response.url, exc)
 
     def bad_target(self, request: Request, response: Response) -> tuple[str, str] | None:
         """The refresh Scrapy followed, read by Scrapy's own public reader with the tags it

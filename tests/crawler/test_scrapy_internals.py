@@ -76,3 +76,18 @@ def test_the_resolver_is_built_from_the_crawler_process_and_resolves_by_name() -
     assert list(inspect.signature(CachingThreadedResolver.from_crawler).parameters) == [
         "crawler", "reactor"]
     assert "getHostByName" in inspect.getsource(SimpleResolverComplexifier.resolveHostName)
+
+
+def test_the_base_url_cache_the_meta_refresh_middleware_sets_is_read_by_scrapy() -> None:
+    """crawler.downloadermiddlewares.redirect gives a page whose ``<base href>`` is no URL its
+    own address for base by setting ``scrapy.utils.response._baseurl_cache[response]``:
+    ``get_base_url``, and through it ``get_meta_refresh`` and the response's selector, must
+    read it there."""
+    from scrapy.http import HtmlResponse
+    from scrapy.utils import response as module
+
+    page = HtmlResponse("http://a.by/p/", body=b'<base href="http://[a.by/"><a href="x">x</a>')
+    module._baseurl_cache[page] = "http://a.by/p/"
+    assert module.get_base_url(page) == "http://a.by/p/"
+    assert "get_base_url" in module.get_meta_refresh.__code__.co_names
+    assert page.urljoin(page.xpath("//a/@href").get()) == "http://a.by/p/x"

@@ -442,3 +442,25 @@ def test_a_calendar_of_day_archives_with_an_endless_pager_gives_no_item(tmp_path
         asked = server.requested_paths(site.host)
     assert_gold_items(result, shape, "title", "published")
     assert len([p for p in asked if "?page=" in p]) <= 2 * len(days)  # a repeat stops it
+
+
+def test_a_site_whose_template_names_a_base_href_that_is_no_url_is_read(tmp_path) -> None:
+    """Every page of the site names ``<base href="http://[ural-daily.test/">`` (a bracket never
+    closed: a template's typo). Scrapy's reading of each page's base (its meta refresh
+    middleware) raised urlsplit's ValueError, and every page was lost, the home page and each
+    article alike (``articles/failed/value_error``): nothing of the site. A browser ignores
+    such a base; so does the crawl now: each page read against its own address, the base
+    counted and said once."""
+    shape = anysite.feed_only_site()
+    host = shape.site.host
+    for path, page in list(shape.site.pages.items()):
+        if "html" in (page.content_type or ""):
+            shape.site.add(path, replace(page, body=page.body.replace(
+                b"<head>", f'<head><base href="http://[{host}/">'.encode(), 1)))
+    with FixtureServer([shape.site]) as server:
+        result = crawl(tmp_path, shape, server)
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["pages/base_href_no_url"] >= len(shape.golds) + 1  # the home page too
+    assert not [k for k in result.stats if k.startswith("articles/failed/")]
+    assert result.log.count("its <base href> is no URL (Invalid IPv6 URL)") == 1
+    assert "Traceback" not in result.log

@@ -52,3 +52,32 @@ def test_a_bad_refresh_inside_noscript_is_ignored_as_scrapy_ignores_it() -> None
     request, response = answer(f'<noscript><meta http-equiv="refresh" content="0; url={BAD}">'
                                "</noscript>")
     assert middleware().process_response(request, response) is response
+
+
+@pytest.mark.parametrize("base", ["http://[a.by/", "http://a.by]/", "http://a.by:99999/",
+                                  "//[::1"])
+def test_a_page_whose_base_href_is_no_url_is_read_against_its_own_address(base: str) -> None:
+    """A page (a whole article, a site's every page when its template has it) whose
+    ``<base href>`` is no URL: Scrapy's reading of its base raised urlsplit's ValueError out
+    of the middleware, and the page was lost (``articles/failed/value_error``; a home page so
+    built gave its site nothing). A browser ignores such a base, as the extraction does
+    (crawler.extraction.html.document_base): the page passes, counted and said once a host,
+    and its refresh is read against the page's own address."""
+    mw = middleware()
+    request, response = answer(f'<base href="{base}">')
+    assert mw.process_response(request, response) is response
+    request, response = answer(f'<base href="{base}"><meta http-equiv="refresh" '
+                               'content="0; url=moved/">')
+    followed = mw.process_response(request, response)
+    assert isinstance(followed, Request) and followed.url == "http://a.by/page/moved/"
+    assert response.xpath("//meta/@content").get() == "0; url=moved/"  # Scrapy reads it too
+    assert mw.crawler.stats.get_value("pages/base_href_no_url") == 2
+
+
+def test_a_page_whose_base_and_refresh_are_no_urls_is_a_bad_location_naming_the_refresh(
+        ) -> None:
+    request, response = answer(f'<base href="http://[a.by/"><meta http-equiv="refresh" '
+                               f'content="0; url={BAD}">')
+    with pytest.raises(BadLocationError) as failed:
+        middleware().process_response(request, response)
+    assert f"Location {BAD!r} is not a URL" in str(failed.value)
