@@ -115,6 +115,8 @@ _NEED_TARGET = frozenset(("response", "resource", "request", "revisit", "convers
 # metadata, a resource, Heritrix's dns: responses) may name any URI with a scheme.
 _WEB_EXCHANGE = frozenset(("response", "request", "revisit"))
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# what a target URI urlsplit may refuse holds: a bracket, or a character past ASCII (NFKC)
+_MAY_BE_REFUSED = re.compile(r"[\[\]]|[^\x00-\x7f]")
 
 
 class MemberTooLarge(ValueError):
@@ -758,7 +760,9 @@ def check_record(rec: WarcRecord, *, need_date: bool = True) -> None:
         raise ValueError(f"{rec.rec_type} record without WARC-Target-URI")
     if need_date and (reason := relative_target(rec)):
         raise ValueError(reason)
-    if "[" in rec.target_uri:  # the only shape urlsplit refuses: a broken IPv6 host
+    if _MAY_BE_REFUSED.search(rec.target_uri):  # the shapes urlsplit refuses: a host with a
+        # bracket never closed or never opened (``http://ex.com]/``, read as the host by
+        # pywb's key and split by every reader of the host's URLs), one NFKC makes another
         try:
             urlsplit(rec.target_uri)
         except ValueError as exc:

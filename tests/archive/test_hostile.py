@@ -292,6 +292,9 @@ BAD_RECORDS = {
     "out-of-range-date": response("http://ex.com/2", _page(2), date="0001-01-01T00:00:00+01:00"),
     "month-13-date": response("http://ex.com/2", _page(2), date="2026-13-45T99:00:00Z"),
     "invalid-ipv6-target": response("http://[::1/2", _page(2)),
+    # the other hosts urlsplit refuses: a bracket never opened, one NFKC makes another
+    "unopened-ipv6-target": response("http://ex.com]/2", _page(2)),
+    "nfkc-host-target": response("http://ex\uff03com/2", _page(2)),
     "bad-status-line": record("response", "http://ex.com/2",
                               b"HTTP/1.1 2OO OK\r\nContent-Type: text/html\r\n\r\nx"),
     # an HTTP head that is no response: read as a request line, or nothing at all

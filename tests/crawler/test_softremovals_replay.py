@@ -239,6 +239,27 @@ def test_an_archive_written_before_probes_were_marked_is_replayed_as_before(
     assert prober.crawler.engine.asked == [probe]
 
 
+@pytest.mark.parametrize("other", [f"{HOST}]/about/", f"{HOST}]/news/"])
+def test_an_archived_url_urlsplit_refuses_on_the_host_is_no_probe_nor_a_failure(
+        tmp_path: Path, other: str) -> None:
+    """An archive of another tool (no run named) holding, besides the article and its probe,
+    a capture of ``https://news.example]/about/`` (a bracket never opened), keyed to the
+    host as pywb keys it: the replay's look for the host's probes split it, and urlsplit's
+    ValueError failed the page's judging. The archive refuses such a target as a bad
+    record (as one with an unclosed bracket): the page is judged by its probe."""
+    article = f"{HOST}/news/5"
+    probe = OLD_PROBES[article]
+    with old_writer(tmp_path / "warc") as writer:
+        capture(writer, article, template(article), JANUARY)
+        capture(writer, other, template("/about/"), JANUARY)
+        capture(writer, probe, template(probe), JANUARY)
+    prober = replay_prober([tmp_path / "warc"])
+    evidence = verdict(prober, article)
+    assert evidence is not None and (evidence["reason"], evidence["probe"]["url"]) == (
+        "soft-404", probe)
+    assert prober.crawler.engine.asked == [probe]
+
+
 def mixed(tmp_path: Path) -> list[Path]:
     """January, the old capture: the site answered a path naming nothing 404 (probe of
     /a/1, unmarked). February, today's: it answers its template with 200 (probe of /b/7,
