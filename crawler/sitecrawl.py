@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -237,7 +238,8 @@ class SiteCrawl(OutletSpider):
             if not state.robots_awaited or urlsplit(self.robots_url(state)).netloc != netloc:
                 continue
             state.robots_awaited = False
-            listed = disc.parser_sitemaps(robotparser, self.robots_url(state))
+            robots = self.robots_url(state)
+            listed = disc.parser_sitemaps(robotparser, robots, self.robots_line(robots))
             follow = (self.sitemap_requests(state, listed) if listed is not None
                       else [self.discover(state, self.robots_url(state), "robots")])
             for follow_request in follow:
@@ -871,7 +873,14 @@ class SiteCrawl(OutletSpider):
                 yield request
 
     def on_robots(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
-        yield from self.sitemap_requests(state, disc.robots_sitemaps(response.body, response.url))
+        yield from self.sitemap_requests(state, disc.robots_sitemaps(
+            response.body, response.url, self.robots_line(response.url)))
+
+    def robots_line(self, robots: str) -> disc.Resolve:
+        """A robots.txt's ``Sitemap:`` line made absolute, None when it is no URL: counted in
+        ``discovery/robots/no_url`` and the first said, as a feed's entry is (it was dropped
+        without a word)."""
+        return partial(self.entry_url, robots, step="robots")
 
     def row_urls(self, state: disc.SiteState, given: tuple[str, ...]) -> list[str]:
         """A row's feeds or sitemaps (paths on its site, or addresses) as URLs."""

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -470,28 +471,36 @@ def well_known_paths(paths: tuple[str, ...], home_path: str) -> list[str]:
                               for p in paths))
 
 
-def robots_sitemaps(body: bytes, base: str) -> list[str]:
-    """``Sitemap:`` URLs of a robots.txt (protego parses it as Scrapy's robots middleware)."""
+Resolve = Callable[[str], str | None]  # a line's URL, absolute; None for no URL
+
+
+def robots_sitemaps(body: bytes, base: str, resolve: Resolve | None = None) -> list[str]:
+    """``Sitemap:`` URLs of a robots.txt (protego parses it as Scrapy's robots middleware);
+    each line made absolute by ``resolve`` (default: :func:`joined` against ``base``, a line
+    of no URL dropped), which may count and say what it drops."""
     try:
         parser = Protego.parse(body.decode("utf-8", "replace"))
     except Exception:  # noqa: BLE001 - a robots.txt protego cannot read lists nothing
         return []
-    return _absolute(parser.sitemaps, base)
+    return _absolute(parser.sitemaps, base, resolve)
 
 
-def parser_sitemaps(robotparser: Any, base: str) -> list[str] | None:
-    """``Sitemap:`` URLs from the parser Scrapy's robots middleware built (``robots_parsed``).
+def parser_sitemaps(robotparser: Any, base: str,
+                    resolve: Resolve | None = None) -> list[str] | None:
+    """``Sitemap:`` URLs from the parser Scrapy's robots middleware built (``robots_parsed``),
+    made absolute as :func:`robots_sitemaps` makes them.
 
     Scrapy's Protego and Python parsers keep the parsed file as ``rp``; None for a parser
     that does not show its sitemaps (the caller then reads robots.txt itself).
     """
     listed = getattr(getattr(robotparser, "rp", None), "sitemaps", None)
-    return None if listed is None else _absolute(listed, base)
+    return None if listed is None else _absolute(listed, base, resolve)
 
 
-def _absolute(urls: Iterable[str], base: str) -> list[str]:
+def _absolute(urls: Iterable[str], base: str, resolve: Resolve | None = None) -> list[str]:
+    resolve = resolve or partial(joined, base)
     return list(dict.fromkeys(found for url in urls if url
-                              and (found := joined(base, url.strip())) is not None))
+                              and (found := resolve(url.strip())) is not None))
 
 
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:[-_/.]?(0[1-9]|1[0-2])(?:[-_/.]?([0-2]\d|3[01]))?)?"

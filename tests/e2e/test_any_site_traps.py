@@ -101,12 +101,13 @@ def test_gzipped_sitemaps_that_are_bombs_or_broken_are_said_and_counted(tmp_path
 BROKEN_LINKS = ("http://[::1/novost/", "http://[bad-host]x/", "http://host.test:99999/novost/")
 
 
-@pytest.mark.parametrize("where", ["feed", "sitemap", "home"])
+@pytest.mark.parametrize("where", ["feed", "sitemap", "home", "robots"])
 def test_links_that_are_no_urls_are_skipped_and_the_rest_is_read(tmp_path, where: str) -> None:
     """A feed item, sitemap entry or home-page link that is no URL (an unclosed IPv6 bracket,
     a port past 65535) came first: urljoin's ValueError ended the reading of the whole
     document and every article after it was lost. Now each is skipped (a feed's and a
-    sitemap's counted and named) and the others read."""
+    sitemap's counted and named, as a robots.txt's ``Sitemap:`` line is, which was dropped
+    without a word) and the others read."""
     if where == "feed":
         shape = anysite.feed_only_site()
         body = shape.site.pages["/export/rss.xml"].body
@@ -119,6 +120,12 @@ def test_links_that_are_no_urls_are_skipped_and_the_rest_is_read(tmp_path, where
         junk = "".join(f"<url><loc>{u}</loc></url>" for u in BROKEN_LINKS)
         shape.site.add("/sitemaps/news.xml", Page(body.replace(b"<url>", junk.encode() + b"<url>",
                                                                1), content_type=anysite.XML))
+    elif where == "robots":
+        shape = anysite.news_sitemap_site()
+        body = shape.site.pages["/robots.txt"].body
+        junk = "".join(f"Sitemap: {u}\n" for u in BROKEN_LINKS)
+        shape.site.add("/robots.txt", Page(body.replace(b"Sitemap:", junk.encode() + b"Sitemap:",
+                                                        1), content_type="text/plain"))
     else:  # no feed, no sitemap: the home page's links are the articles
         shape = anysite.paged_home_site("query")
         body = shape.site.pages["/"].body
