@@ -96,7 +96,7 @@ from .fileio import (
     utf8_name,
     write_atomically,
 )
-from .schema import id_mismatch
+from .schema import id_mismatch, url_error
 
 __all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 
@@ -464,8 +464,8 @@ def parse_line(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         return None, "breaks the item schema: a value is nested too deeply"
     if errors:
         return None, "breaks the item schema: " + "; ".join(map(shorten, errors))
-    if mismatch := id_mismatch(item):
-        return None, mismatch
+    if problem := url_error(item) or id_mismatch(item):
+        return None, problem
     return item, ""
 
 

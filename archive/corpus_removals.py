@@ -35,7 +35,7 @@ from .fileio import (
     temp_for,
     unended_line,
 )
-from .schema import REMOVAL_SCHEMA, id_mismatch, removal_errors, schema_text
+from .schema import REMOVAL_SCHEMA, id_mismatch, removal_errors, schema_text, url_error
 
 REMOVALS_FILE = "removals/removals.parquet"
 MAX_LINE_BYTES = 1 << 20  # an observation is a few hundred bytes
@@ -110,8 +110,8 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
         if errors:
             report(path.name, number, "breaks the removal schema: " + "; ".join(errors), True)
             continue
-        if mismatch := id_mismatch(line):
-            report(path.name, number, mismatch, True)
+        if problem := url_error(line) or id_mismatch(line):
+            report(path.name, number, problem, True)
             continue
         try:
             observed = timestamp(line["observed_at"])

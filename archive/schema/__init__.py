@@ -12,6 +12,7 @@ import json
 from functools import cache
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlsplit
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
@@ -64,6 +65,20 @@ def removal_errors(line: dict[str, Any], limit: int = 3) -> list[str]:
     """Why a removals-file line breaks its contract, or [] (lines are few: jsonschema only)."""
     errors = sorted(_removal_validator().iter_errors(line), key=lambda e: list(e.path))
     return [f"{'/'.join(map(str, e.path)) or '(line)'}: {e.message}" for e in errors[:limit]]
+
+
+def url_error(line: dict[str, Any]) -> str | None:
+    """Why a schema-valid item or removal line's ``url`` is no URL (urlsplit refuses its host:
+    ``https://[news.example/``, a bracket never closed; or its port: past 65535, no number),
+    or None. The crawl writes none such (its canonical URL is w3lib's reading); a line edited
+    by hand may, and a reader of the corpus splitting it failed (the edits report's command
+    line for a site's article, a traceback)."""
+    url = line["url"]
+    try:
+        urlsplit(url).port  # noqa: B018 - raises on a port that is none
+    except ValueError as exc:
+        return f"url {url[:200]!r} is no URL ({exc})"
+    return None
 
 
 def id_mismatch(line: dict[str, Any]) -> str | None:

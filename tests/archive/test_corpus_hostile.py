@@ -213,3 +213,37 @@ def test_an_id_that_is_not_its_urls_is_rejected_in_items_and_removals(tmp_path: 
     assert con.execute("SELECT url FROM removals").fetchall() == [(belta_url(6),)]
     again = run_archive("corpus", data, "-o", corpus)
     assert again.returncode == 0 and "error:" not in again.stderr, again.stderr[-2000:]
+
+
+def test_a_url_that_is_no_url_is_rejected_and_the_edits_report_still_made(
+        tmp_path: Path) -> None:
+    """Two versions of a site's article whose ``url`` is no URL (``https://[news.example/…``,
+    a bracket never closed; the crawl writes none such, a line edited by hand may) passed
+    the item schema and went in; the edits report then split the URL for its command line
+    and ``python -m archive edits`` ended in urlsplit's ValueError traceback. Such a line is
+    rejected naming its file, line, URL and why; the others go in and the report is made."""
+    from datetime import timedelta
+
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    bad, room = "https://[news.example/novost-1/", Newsroom()
+    text = ["Первый абзац о заседании районного совета депутатов."]
+    later = START + timedelta(days=2)
+    first = room.capture(bad, "news.example", "Новость", text, START, START)
+    second = room.capture(bad, "news.example", "Новость", [*text, "Редакция дополнила."],
+                          START, later)
+    runs = [write_run(data, "site", START + timedelta(hours=1), [first, _item(1)]),
+            write_run(data, "site", later, [second])]
+    from archive.urls import article_id
+    from tests.archive.test_corpus_removals import DAY2, observation, write
+
+    gone = {**observation(5, "removed", DAY2, 410), "url": bad, "id": article_id(bad)}
+    runs.append(write(data, "site-r.jsonl", [gone, observation(6, "removed", DAY2, 404)]))
+    res = run_archive("corpus", data, "-o", corpus)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    assert [line for line in res.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {run.name}:1: url {bad!r} is no URL (Invalid IPv6 URL)" for run in runs]
+    con = duck(corpus)
+    assert con.execute("SELECT url FROM versions").fetchall() == [(belta_url(1),)]
+    assert con.execute("SELECT url FROM removals").fetchall() == [(belta_url(6),)]
+    report = run_archive("edits", corpus, "-o", tmp_path / "edits.html")
+    assert report.returncode == 0 and "Traceback" not in report.stderr, report.stderr[-2000:]
