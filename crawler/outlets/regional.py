@@ -126,8 +126,11 @@ def check_value(name: str, value: Any) -> None:
             if not where.startswith("/") and urlsplit(where).scheme not in ("http", "https"):
                 raise ValueError(f"{where!r} is no path on the site (\"/rss\") nor an http(s) "
                                  "address")
+    if name in ("feeds", "sitemaps", "listings"):
+        for where in value:
             # an address with a port that is none passed, and its request's ValueError then
-            # ended the reading of the site's home page: nothing of the site was read
+            # ended the reading of a site's home page (nothing of the site read), or the
+            # district spider's start requests (no listing or sitemap of any later site)
             if not where.startswith("/") and (why := why_no_url(where)) is not None:
                 raise ValueError(f"{where!r} is no URL ({why})")
     if name == "max_pages" and (isinstance(value, bool) or not isinstance(value, int)

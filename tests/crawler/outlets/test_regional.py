@@ -138,6 +138,9 @@ def test_a_row_needs_only_host_name_and_article_path(tmp_path: Path) -> None:
     # passed, and its request's ValueError then ended the reading of the site's home page
     (MINIMAL + 'sitemaps = ["https://rayon.by:99999/sitemap.xml"]\n',
      "field 'sitemaps': 'https://rayon.by:99999/sitemap.xml' is no URL (Port out of range"),
+    # passed, and its request's ValueError stopped the crawl of every district site at start
+    (MINIMAL + 'listings = ["https://rayon.by:99999/news/"]\n',
+     "field 'listings': 'https://rayon.by:99999/news/' is no URL (Port out of range"),
     (MINIMAL + 'listing_pages = "{path}?page={page:>9999999999}"\n', "width or precision"),
 ])
 def test_bad_row_errors_name_the_row_and_the_field(tmp_path: Path, row: str, message: str) -> None:
