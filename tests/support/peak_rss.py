@@ -16,6 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+# What a child script prints for its own peak RSS in KiB: the high-water mark of its memory
+# map (VmHWM), which an exec starts afresh, unlike ru_maxrss (a child of a 490 MB pytest
+# worker read 489 MB where it used 94)
+OWN_PEAK_KIB = ("int(next(line.split()[1] for line in open('/proc/self/status') "
+                "if line.startswith('VmHWM:')))")
+
 
 def main(argv: list[str]) -> int:
     out, cmd = Path(argv[0]), argv[1:]

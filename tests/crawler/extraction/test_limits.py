@@ -10,6 +10,7 @@ import pytest
 from crawler.extraction import ExtractionError, extract_article, extract_text, limits
 from crawler.items import ArticlePage
 from tests.support.hang import python_within
+from tests.support.peak_rss import OWN_PEAK_KIB
 
 URL = "https://example.com/news/2026/01/huge-page.html"
 TITLE = "Huge page headline for the test"
@@ -94,13 +95,12 @@ def test_a_page_whose_text_is_one_huge_word_is_refused_as_no_body() -> None:
 def test_a_huge_word_costs_a_small_multiple_of_the_page_in_memory() -> None:
     """Peak memory of a worker reading a 10 MB one-word page (it was about 1 GB before)."""
     script = (
-        "import resource, sys\n"
         "from tests.crawler.extraction.test_limits import html, page\n"
         "from crawler.extraction import extract_article, ExtractionError\n"
         "body = html('<p>' + 'я' * 5_000_000 + '</p>').encode()\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"before = {OWN_PEAK_KIB}\n"
         "try:\n    extract_article(page(body))\nexcept ExtractionError:\n    pass\n"
-        "grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
+        f"grown = {OWN_PEAK_KIB} - before\n"
         "print(grown * 1024 / len(body))\n")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, timeout=300)
