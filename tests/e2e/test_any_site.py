@@ -27,7 +27,7 @@ from crawler.extraction import limits
 from crawler.sitecrawl import MAX_FRAME_DEPTH
 from tests.sites import anysite
 from tests.sites.common import GoldArticle, paragraphs_for, title_for
-from tests.support.crawl import ROOT, SCRAPY, read_items, run_crawl, start_crawl
+from tests.support.crawl import ROOT, SCRAPY, read_items, read_until, run_crawl, start_crawl
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page, VirtualSite
 
@@ -1399,18 +1399,6 @@ def test_a_mobile_site_stopped_after_its_move_resumes_at_its_main_host(tmp_path:
     got = sorted((i["id"], i["url"], i["text"]) for i in first + again.items)
     assert got == sorted((i["id"], i["url"], i["text"]) for i in main.items)
     assert len(main.items) == len(shape.golds)
-
-
-def read_until(proc: subprocess.Popen[str], text: str, timeout: float = 60) -> str:
-    """The process's log up to the first line holding ``text`` (AssertionError if it ends
-    or ``timeout`` passes first)."""
-    assert proc.stderr is not None
-    log, ends = "", time.monotonic() + timeout
-    while text not in log:
-        line = proc.stderr.readline()
-        assert line and time.monotonic() < ends, log[-3000:]
-        log += line
-    return log
 
 
 def _site_with_trap(host: str, trap_path: str, trap: Page | None = None) -> anysite.AnySite:

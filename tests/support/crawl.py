@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,19 @@ def start_crawl(spider: str, data_dir: Path, server: FixtureServer | None = None
     cmd, env, _ = crawl_command(spider, data_dir, server, **kwargs)
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
+
+
+def read_until(proc: subprocess.Popen[str], text: str, timeout: float = 60) -> str:
+    """The log of a crawl started with its stderr piped (:func:`start_crawl`) up to the
+    first line holding ``text`` (AssertionError if it ends or ``timeout`` passes first);
+    ``proc.communicate()`` reads the rest."""
+    assert proc.stderr is not None
+    log, ends = "", time.monotonic() + timeout
+    while text not in log:
+        line = proc.stderr.readline()
+        assert line and time.monotonic() < ends, log[-3000:]
+        log += line
+    return log
 
 
 def scrapy_command(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
