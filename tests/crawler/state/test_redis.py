@@ -260,7 +260,9 @@ def test_the_due_scan_of_a_big_state_leaves_the_reactor_ticking(
         result = _probe(redis_server.url, "big:state")
         print(f"scan {result['seconds']:.2f} s, longest reactor gap {result['max_gap']:.3f} s,"
               f" asked {len(result['asked'])}")
-        assert result["max_gap"] < 0.5, result
+        # On the reactor's thread the scan is one gap as long as itself. In a thread, the
+        # gaps are the machine's: a loaded one left 0.55 to 0.72 s in scans of 2.5 to 9.4 s.
+        assert result["max_gap"] < max(0.5, result["seconds"] / 2), result
         asked += result["asked"]
     assert redis_server.client.get("big:state:due-indexed") == b"1"
     assert sorted(asked) == sorted(own)  # each once: a try waits its retry
