@@ -65,6 +65,10 @@ def slow_site(pages: int, delay: float, gate: threading.Event | None = None,
     return site
 
 
+JOINED = re.compile(r"Worker \S+ (?:started|joined) run \d+ of ")
+HOLD = {"DOWNLOAD_TIMEOUT": 150}  # an article held by the site's gate is no timeout
+
+
 class Worker:
     """One ``scrapy crawl belta`` worker in its own process group and DATA_DIR."""
 
@@ -95,6 +99,10 @@ class Worker:
             assert self.proc.poll() is None and time.monotonic() < deadline, self.log[-3000:]
             time.sleep(0.05)
 
+    def await_run(self, timeout: float = 120) -> None:
+        """Wait until the worker has started or joined its run (its spider is open)."""
+        self.await_log(lambda line: bool(JOINED.search(line)), timeout)
+
     def await_log(self, said: Callable[[str], bool], timeout: float) -> None:
         """Wait until a line of the worker's log is ``said`` (the worker still running)."""
         deadline = time.monotonic() + timeout
@@ -108,6 +116,20 @@ class Worker:
     @property
     def log(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")
+
+
+def workers_of_one_run(base: Path, server: FixtureServer, settings: dict[str, Any],
+                       gate: threading.Event, count: int = 2) -> list[Worker]:
+    """``count`` workers started together, the site's held articles (``gate``) let go once
+    every one has joined the run: a worker slow to start on a loaded machine found the run
+    done and began another, or found no work left to it."""
+    workers = [Worker(f"w{n}", base, server, settings) for n in range(1, count + 1)]
+    try:
+        for worker in workers:
+            worker.await_run()
+    finally:
+        gate.set()
+    return workers
 
 
 def article_fetches(server: FixtureServer) -> Counter[str]:
@@ -133,9 +155,12 @@ def assert_complete_union(workers: list[Worker], may_repeat: frozenset[str] = fr
 
 
 def test_two_workers_share_the_frontier(redis_server: RedisServer, tmp_path: Path) -> None:  # noqa: F811
-    with FixtureServer([build(PAGES)]) as server:
-        settings = worker_settings(redis_server, tmp_path / "warc")
-        workers = [Worker(f"w{n}", tmp_path, server, settings) for n in (1, 2)]
+    gate = threading.Event()  # articles after the 8th wait until both workers joined the run
+    with FixtureServer([slow_site(PAGES, 0.0, gate, free=8)]) as server, \
+            contextlib.ExitStack() as held:
+        held.callback(gate.set)
+        settings = {**worker_settings(redis_server, tmp_path / "warc"), **HOLD}
+        workers = workers_of_one_run(tmp_path, server, settings, gate)
         codes = [w.wait() for w in workers]
         fetches = article_fetches(server)
     assert codes == [0, 0], [w.log[-3000:] for w in workers]
@@ -227,9 +252,12 @@ def test_the_workers_of_a_run_name_one_run_in_their_warcs(redis_server: RedisSer
                                                            tmp_path: Path) -> None:
     """Two workers of run 1 write their own WARC files, which name one run, so a replay
     of the run offers the soft-removal probes of both; run 2, later, names another."""
-    with FixtureServer([slow_site(60, 0.02)]) as server:
-        settings = worker_settings(redis_server, tmp_path / "warc1")
-        workers = [Worker(f"w{n}", tmp_path, server, settings) for n in (1, 2)]
+    gate = threading.Event()  # articles after the 8th wait until both workers joined run 1
+    with FixtureServer([slow_site(60, 0.02, gate, free=8)]) as server, \
+            contextlib.ExitStack() as held:
+        held.callback(gate.set)
+        settings = {**worker_settings(redis_server, tmp_path / "warc1"), **HOLD}
+        workers = workers_of_one_run(tmp_path, server, settings, gate)
         codes = [w.wait() for w in workers]
         assert codes == [0, 0], [w.log[-3000:] for w in workers]
         assert all("run 1 of belta" in w.log for w in workers)
@@ -306,13 +334,19 @@ def test_redis_restarted_without_persistence_fails_the_run(redis_server: RedisSe
 def test_a_worker_with_other_arguments_is_refused_by_the_run(redis_server: RedisServer,  # noqa: F811
                                                              tmp_path: Path) -> None:
     """A worker with another window used to work on the run's queue with its own: articles
-    outside its window were dropped by it and exported by no one."""
-    with FixtureServer([slow_site(60, 0.05)]) as server:
-        settings = worker_settings(redis_server, tmp_path / "warc")
+    outside its window were dropped by it and exported by no one. The first worker's articles
+    after the 4th wait until the other was refused: started late on a loaded machine, it
+    could find run 1 finished and start a run of its own."""
+    gate = threading.Event()
+    with FixtureServer([slow_site(60, 0.05, gate, free=4)]) as server, \
+            contextlib.ExitStack() as held:
+        held.callback(gate.set)
+        settings = {**worker_settings(redis_server, tmp_path / "warc"), **HOLD}
         first = Worker("w1", tmp_path, server, settings)
         first.await_items(1)
         other = Worker("w2", tmp_path, server, settings, args={"since": "2026-01-01"})
         assert other.wait() == 1, other.log[-3000:]
+        gate.set()
         assert first.wait() == 0, first.log[-3000:]
     assert "this worker was started with arguments" in other.log
     assert other.items == [] and len(first.items) == 60
@@ -510,14 +544,16 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 def test_two_workers_share_the_frontier_over_tls(pki: Pki, tmp_path: Path) -> None:
-    """``rediss://`` with the CA in the URL: the same run as over plain TCP (as many pages:
-    with 60, a worker slow to start under load found the run done and wrote no WARC)."""
+    """``rediss://`` with the CA in the URL: the same run as over plain TCP (as many pages,
+    held until both workers joined: with 60, a worker slow to start under load found the
+    run done and wrote no WARC)."""
     (tmp_path / "redis").mkdir()
     redis = TlsRedisServer(tmp_path / "redis", pki)
+    gate = threading.Event()
     try:
-        with FixtureServer([build(PAGES)]) as server:
-            settings = worker_settings(redis, tmp_path / "warc")
-            workers = [Worker(f"w{n}", tmp_path, server, settings) for n in (1, 2)]
+        with FixtureServer([slow_site(PAGES, 0.0, gate, free=8)]) as server:
+            settings = {**worker_settings(redis, tmp_path / "warc"), **HOLD}
+            workers = workers_of_one_run(tmp_path, server, settings, gate)
             codes = [w.wait() for w in workers]
             fetches = article_fetches(server)
         known = redis.client.hlen("news-archive:state:articles")

@@ -23,7 +23,7 @@ import pytest
 
 from crawler.items import capture_stamp
 from crawler.state.redis import RedisStateStore
-from tests.e2e.test_distributed import Worker, worker_settings
+from tests.e2e.test_distributed import HOLD, worker_settings, workers_of_one_run
 from tests.e2e.test_removals import removal_lines
 from tests.e2e.test_removals_old import CAPTURED_DAYS_AGO, SLOW
 from tests.sites import belta
@@ -70,9 +70,14 @@ def test_two_workers_recheck_the_runs_old_articles_once_and_observe_a_removal(
                                  [g.url for g in golds])
         site.site.add(site.path(golds[1]), Page(b"<html><body>Gone</body></html>", status=410))
         asked = len(server.requested_paths(belta.HOST))
-        workers = [Worker(f"w{n}", tmp_path, server, {**settings, **SLOW,
-                                                       "REDIS_IDLE_CLOSE_SECONDS": 3})
-                   for n in (1, 2)]
+        # the re-checks wait until both workers joined run 2: one slow to start on a loaded
+        # machine found it finished (a feed and two pages) and began run 3
+        gate = site.hold()
+        try:
+            workers = workers_of_one_run(tmp_path, server, {
+                **settings, **SLOW, **HOLD, "REDIS_IDLE_CLOSE_SECONDS": 3}, gate)
+        finally:
+            gate.set()
         codes = [w.wait() for w in workers]
         mine = {site.path(g) for g in golds}
         fetched = Counter(p for p in server.requested_paths(belta.HOST)[asked:] if p in mine)
