@@ -27,7 +27,15 @@ from crawler.extraction import limits
 from crawler.sitecrawl import MAX_FRAME_DEPTH
 from tests.sites import anysite
 from tests.sites.common import GoldArticle, paragraphs_for, title_for
-from tests.support.crawl import ROOT, SCRAPY, read_items, read_until, run_crawl, start_crawl
+from tests.support.crawl import (
+    ROOT,
+    SCRAPY,
+    exported_so_far,
+    read_items,
+    read_until,
+    run_crawl,
+    start_crawl,
+)
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page, VirtualSite
 
@@ -1800,7 +1808,8 @@ def test_a_run_resumed_after_its_release_reads_the_frontiers_articles_in_the_zon
         for path, page in pages.items():
             site.add(path, replace(page, delay=30.0))  # still out when the grace ends
         stopped_crawl(server, tmp_path, args, settings, lambda: bool(
-            paths & set(server.requested_paths(site.host)) and site_items(tmp_path)))
+            paths & set(server.requested_paths(site.host))
+            and exported_so_far(tmp_path, "site-*.jsonl")))
         site.pages.update(pages)
         site.add("/rss.xml", replace(feed, delay=30.0))  # stopped before its release
         before = len(server.requests)
@@ -1844,7 +1853,8 @@ def test_a_distributed_worker_stopped_before_its_release_leaves_its_held_article
         for path, page in pages.items():
             site.add(path, replace(page, delay=30.0))  # still out when the grace ends
         stopped_crawl(server, tmp_path, args, settings, lambda: bool(
-            paths & set(server.requested_paths(site.host)) and site_items(tmp_path)),
+            paths & set(server.requested_paths(site.host))
+            and exported_so_far(tmp_path, "site-*.jsonl")),
             kept="Returned ")
         site.pages.update(pages)
         site.add("/rss.xml", replace(feed, delay=30.0))  # stopped before its release

@@ -484,11 +484,7 @@ def test_redis_down_longer_than_its_retries_fails_no_article(tmp_path: Path) -> 
         with FixtureServer([slow_site(80, 0.3)]) as server:
             settings = {**worker_settings(redis, tmp_path / "warc"), "REDIS_RETRY_SECONDS": 0.3}
             worker = Worker("w1", tmp_path, server, settings)
-            deadline = time.monotonic() + 120
-            while len(worker.items) < 10:
-                assert worker.proc.poll() is None and time.monotonic() < deadline, \
-                    worker.log[-3000:]
-                time.sleep(0.05)
+            worker.await_items(10)
             redis.restart(down=4)
             code = worker.wait()
     finally:

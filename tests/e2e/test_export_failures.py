@@ -15,7 +15,7 @@ import pytest
 
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl
+from tests.support.crawl import ROOT, crawl_command, read_items, run_crawl, whole_items
 from tests.support.disk import fill, tmpfs
 from tests.support.server import FixtureServer
 
@@ -252,7 +252,7 @@ def test_a_kill_before_a_buffered_feed_is_stored_emits_its_items_again(tmp_path:
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             deadline = time.monotonic() + 90
-            while sum(len(read_items(p)) for p in (data_dir / "items").glob("*.jsonl")) \
+            while sum(len(whole_items(p)) for p in (data_dir / "items").glob("*.jsonl")) \
                     < COUNT - 1:
                 assert proc.poll() is None and time.monotonic() < deadline
                 time.sleep(0.05)

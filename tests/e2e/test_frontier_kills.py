@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.sites import belta
-from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, exported_so_far
 from tests.support.server import FixtureServer
 from tests.support.tripwire import Cue, Tripwire, nth, signal_group
 
@@ -75,7 +75,7 @@ def run(data_dir: Path, server: FixtureServer, wire: Tripwire,
     if items_cue is not None:
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
-            if len(exported(data_dir)) >= before + items_cue:
+            if len(exported_so_far(data_dir)) >= before + items_cue:
                 signal_group(proc.pid)
                 break
             time.sleep(0.01)

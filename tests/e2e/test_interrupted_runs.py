@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import exported_items, start_signalled_crawl
+from tests.support.crawl import exported_items, exported_so_far, start_signalled_crawl
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ def wait_for_items(data_dir: Path, proc: subprocess.Popen, at_least: int) -> int
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"crawl ended before the kill: {proc.stderr.read()[-3000:]}")
-        count = len(exported_items(data_dir))
+        count = len(exported_so_far(data_dir))
         if count >= at_least:
             return count
         time.sleep(0.05)

@@ -23,7 +23,7 @@ import pytest
 
 from tests.sites import anysite, belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, run_crawl
+from tests.support.crawl import ROOT, SCRAPY, TEST_SETTINGS, exported_so_far, run_crawl
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -51,7 +51,7 @@ def run_items(data_dir: Path) -> list[dict]:
 
 def wait_for_items(data_dir: Path, proc: subprocess.Popen, at_least: int) -> None:
     deadline = time.monotonic() + 60
-    while len(run_items(data_dir)) < at_least:
+    while len(exported_so_far(data_dir)) < at_least:
         assert proc.poll() is None, proc.stderr.read()[-3000:]
         assert time.monotonic() < deadline, "the first crawl produced too few items"
         time.sleep(0.05)

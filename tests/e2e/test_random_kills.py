@@ -22,7 +22,7 @@ import pytest
 
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import ROOT, crawl_command
+from tests.support.crawl import ROOT, crawl_command, exported_so_far
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -137,7 +137,7 @@ def test_a_frontier_killed_with_nothing_left_to_do_starts_afresh(tmp_path: Path)
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 60
-        while sum(map(len, item_files(data_dir))) < 3 and time.monotonic() < deadline:
+        while len(exported_so_far(data_dir)) < 3 and time.monotonic() < deadline:
             assert proc.poll() is None
             time.sleep(0.02)
         os.killpg(proc.pid, signal.SIGKILL)

@@ -23,7 +23,7 @@ from archive.schema import removal_errors
 from crawler.urls import article_id
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import latest_report, run_crawl
+from tests.support.crawl import latest_report, run_crawl, whole_items
 from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
@@ -31,9 +31,12 @@ pytestmark = pytest.mark.slow
 HOME = f"http://{belta.HOST}/"
 
 
-def removal_lines(data_dir: Path) -> dict[str, list[dict[str, Any]]]:
-    """Observations per removals file name."""
+def removal_lines(data_dir: Path, whole: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """Observations per removals file name (``whole``: whole lines only, of files a running
+    crawl may be writing)."""
     folder = data_dir / "removals"
+    if whole:
+        return {p.name: whole_items(p) for p in sorted(folder.glob("*.jsonl"))}
     return {p.name: [json.loads(line) for line in p.read_text("utf-8").splitlines()]
             for p in sorted(folder.glob("*.jsonl"))} if folder.exists() else {}
 

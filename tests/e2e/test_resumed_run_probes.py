@@ -56,7 +56,8 @@ def wait_for_removal(data_dir: Path, url: str, proc: Any, before: dict) -> None:
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise AssertionError(f"crawl ended before the stop: {proc.stderr.read()[-3000:]}")
-        if any(line["url"] == url for line in new_lines(before, removal_lines(data_dir))):
+        if any(line["url"] == url
+               for line in new_lines(before, removal_lines(data_dir, whole=True))):
             return
         time.sleep(0.05)
     raise AssertionError("the template was never judged")

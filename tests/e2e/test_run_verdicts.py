@@ -22,7 +22,14 @@ import pytest
 from crawler.extensions.run_verdict import EXIT_INTERRUPTED, EXIT_UNHEALTHY
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import ROOT, CrawlResult, crawl_command, read_items, run_crawl
+from tests.support.crawl import (
+    ROOT,
+    CrawlResult,
+    crawl_command,
+    read_items,
+    run_crawl,
+    whole_items,
+)
 from tests.support.server import FixtureServer, Page
 
 pytestmark = pytest.mark.slow
@@ -160,7 +167,7 @@ def test_a_page_lost_with_its_killed_extraction_worker_fails_the_run(tmp_path: P
     with FixtureServer([site.site]) as server:
         proc, items = start(tmp_path, server, EXTRACTION_WORKERS=1)
         # One article went through: the worker is up and waiting for its next job.
-        until(lambda: read_items(items), "the first item", proc)
+        until(lambda: whole_items(items), "the first item", proc)
         pid, jobs_fd = worker_of(proc.pid)
         os.kill(pid, signal.SIGSTOP)
         site.gate.set()

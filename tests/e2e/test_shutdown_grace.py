@@ -22,7 +22,13 @@ from bench.site import ARTICLE, build
 from tests.e2e.test_distributed import Worker, assert_complete_union, worker_settings
 from tests.sites import belta
 from tests.sites.scheduled import ChangingBelta
-from tests.support.crawl import exported_items, latest_report, read_until, start_signalled_crawl
+from tests.support.crawl import (
+    exported_items,
+    exported_so_far,
+    latest_report,
+    read_until,
+    start_signalled_crawl,
+)
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page, VirtualSite
 
@@ -90,7 +96,7 @@ def stop_when_slow_in_flight(proc: subprocess.Popen, server: FixtureServer, data
     long the crawl then took to exit, and its log. ``held``: the gate of slow articles held
     by the site, opened once the crawl says it waits for them (they answer in the grace)."""
     wait_until(proc, lambda: slow <= set(article_paths(server))
-               and len(exported_items(data_dir)) >= FAST, "the slow articles were in flight")
+               and len(exported_so_far(data_dir)) >= FAST, "the slow articles were in flight")
     stopped = time.monotonic()
     proc.send_signal(signal.SIGTERM)
     log = ""

@@ -210,7 +210,7 @@ def test_a_kill_between_an_export_and_its_record_costs_no_second_export(
     """SIGKILL once an item is in the feed file and its record waits for the store (locked by
     another process): the next run exported the item again, one article twice across the
     runs' files. It now records it from the killed run's file and exports only the rest."""
-    from tests.support.crawl import crawl_command, read_items
+    from tests.support.crawl import crawl_command, read_items, whole_items
     gate = site.hold()
     store = tmp_path / "state" / "state.sqlite3"
     with FixtureServer([site.site]) as server:
@@ -225,7 +225,7 @@ def test_a_kill_between_an_export_and_its_record_costs_no_second_export(
             gate.set()
             deadline = time.monotonic() + 60
             [feed] = list((tmp_path / "items").glob("belta-*.jsonl"))
-            while not read_items(feed):
+            while not whole_items(feed):
                 assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
                 time.sleep(0.05)
             os.killpg(proc.pid, signal.SIGKILL)

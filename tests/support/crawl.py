@@ -92,6 +92,21 @@ def read_items(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
 
 
+def whole_items(path: Path) -> list[dict[str, Any]]:
+    """The items of ``path`` read while a crawl may be writing it: whole lines only. A line
+    is written at once, but a reader can catch a line of several KB (more than one page of
+    the file) half written, which does not parse."""
+    data = path.read_bytes() if path.exists() else b""
+    return [json.loads(line) for line in data[:data.rfind(b"\n") + 1].splitlines()
+            if line.strip()]
+
+
+def exported_so_far(data_dir: Path, pattern: str = "belta-*.jsonl") -> list[dict[str, Any]]:
+    """The items a running crawl has exported into DATA_DIR/items (whole lines only)."""
+    return [item for path in sorted((data_dir / "items").glob(pattern))
+            for item in whole_items(path)]
+
+
 def run_crawl(spider: str, data_dir: Path, server: FixtureServer | None = None,
               args: dict[str, str] | None = None, settings: dict[str, Any] | None = None,
               timeout: float = 180, env: dict[str, str] | None = None,
