@@ -1786,6 +1786,17 @@ def site_items(data_dir: Path) -> list[dict]:
             for item in read_items(path)]
 
 
+def held_articles_site() -> tuple[anysite.AnySite, GoldArticle, list[GoldArticle], set[str],
+                                  dict[str, Page], Page]:
+    """The site of the held-article tests: its shape, the zone sample (SITE_ZONE_SAMPLES=1:
+    the feed's first in the window), the other articles, their paths and pages, its feed."""
+    shape = anysite.dead_links_site([])
+    sample, *rest = shape.golds
+    paths = {urlsplit(g.url).path for g in rest}
+    return (shape, sample, rest, paths, {path: shape.site.pages[path] for path in paths},
+            shape.site.pages["/rss.xml"])
+
+
 def test_a_run_resumed_after_its_release_reads_the_frontiers_articles_in_the_zone_learnt(
         tmp_path: Path) -> None:
     """Stopped (SIGTERM) once discovery released the article requests, with them left in the
@@ -1795,12 +1806,8 @@ def test_a_run_resumed_after_its_release_reads_the_frontiers_articles_in_the_zon
     the zone learnt. A session stopped before its release keeps them in the frontier for the
     next; the zone sample the first session exported is asked again for its vote, and the
     state store drops it (unchanged): no article is exported twice."""
-    shape = anysite.dead_links_site([])
+    shape, sample, rest, paths, pages, feed = held_articles_site()
     site = shape.site
-    sample, *rest = shape.golds  # SITE_ZONE_SAMPLES=1: the feed's first in the window
-    paths = {urlsplit(g.url).path for g in rest}
-    pages = {path: site.pages[path] for path in paths}
-    feed = site.pages["/rss.xml"]
     settings = {"JOBDIR": str(tmp_path / "job"), "SITE_ZONE_SAMPLES": 1,
                 "SHUTDOWN_GRACE_SECONDS": 2}
     args = {"url": shape.url, **WINDOW}
@@ -1839,12 +1846,8 @@ def test_a_distributed_worker_stopped_before_its_release_leaves_its_held_article
     are kept and go back to the shared queue; worker 3 holds them again and reads them at
     its release, in the zone learnt, and their kept leases then go as any finished one's:
     fetched once, and the run ends."""
-    shape = anysite.dead_links_site([])
+    shape, sample, rest, paths, pages, feed = held_articles_site()
     site = shape.site
-    sample, *rest = shape.golds  # SITE_ZONE_SAMPLES=1: the feed's first in the window
-    paths = {urlsplit(g.url).path for g in rest}
-    pages = {path: site.pages[path] for path in paths}
-    feed = site.pages["/rss.xml"]
     settings = {"REDIS_URL": redis_server.url, "REDIS_IDLE_CLOSE_SECONDS": 3,
                 "REDIS_HEARTBEAT_SECONDS": 0.5, "REDIS_WORKER_TTL": 10,
                 "SITE_ZONE_SAMPLES": 1, "SHUTDOWN_GRACE_SECONDS": 2}
