@@ -1797,6 +1797,22 @@ def held_articles_site() -> tuple[anysite.AnySite, GoldArticle, list[GoldArticle
             shape.site.pages["/rss.xml"])
 
 
+def stop_after_release(server: FixtureServer, site: VirtualSite, data_dir: Path,
+                       args: dict[str, str], settings: dict, pages: dict[str, Page],
+                       feed: Page, kept: str = "Kept ") -> None:
+    """The first session of a held-article test: stopped once its release asked for the
+    article ``pages`` (served 30 s late: still out when the grace ends, so the run's frontier
+    keeps them) and the sample's item is out; then the pages answer at once and the feed
+    late, so the next session is stopped before its release."""
+    for path, page in pages.items():
+        site.add(path, replace(page, delay=30.0))
+    stopped_crawl(server, data_dir, args, settings, lambda: bool(
+        set(pages) & set(server.requested_paths(site.host))
+        and exported_so_far(data_dir, "site-*.jsonl")), kept=kept)
+    site.pages.update(pages)
+    site.add("/rss.xml", replace(feed, delay=30.0))
+
+
 def test_a_run_resumed_after_its_release_reads_the_frontiers_articles_in_the_zone_learnt(
         tmp_path: Path) -> None:
     """Stopped (SIGTERM) once discovery released the article requests, with them left in the
@@ -1812,13 +1828,7 @@ def test_a_run_resumed_after_its_release_reads_the_frontiers_articles_in_the_zon
                 "SHUTDOWN_GRACE_SECONDS": 2}
     args = {"url": shape.url, **WINDOW}
     with FixtureServer([site]) as server:
-        for path, page in pages.items():
-            site.add(path, replace(page, delay=30.0))  # still out when the grace ends
-        stopped_crawl(server, tmp_path, args, settings, lambda: bool(
-            paths & set(server.requested_paths(site.host))
-            and exported_so_far(tmp_path, "site-*.jsonl")))
-        site.pages.update(pages)
-        site.add("/rss.xml", replace(feed, delay=30.0))  # stopped before its release
+        stop_after_release(server, site, tmp_path, args, settings, pages, feed)
         before = len(server.requests)
         held_log = stopped_crawl(server, tmp_path, args, settings, lambda: paths <= {
             urlsplit(url).path for url in server.requests[before:]})
@@ -1853,14 +1863,7 @@ def test_a_distributed_worker_stopped_before_its_release_leaves_its_held_article
                 "SITE_ZONE_SAMPLES": 1, "SHUTDOWN_GRACE_SECONDS": 2}
     args = {"url": shape.url, **WINDOW}
     with FixtureServer([site]) as server:
-        for path, page in pages.items():
-            site.add(path, replace(page, delay=30.0))  # still out when the grace ends
-        stopped_crawl(server, tmp_path, args, settings, lambda: bool(
-            paths & set(server.requested_paths(site.host))
-            and exported_so_far(tmp_path, "site-*.jsonl")),
-            kept="Returned ")
-        site.pages.update(pages)
-        site.add("/rss.xml", replace(feed, delay=30.0))  # stopped before its release
+        stop_after_release(server, site, tmp_path, args, settings, pages, feed, kept="Returned ")
         before = len(server.requests)
         held_log = stopped_crawl(server, tmp_path, args, settings, lambda: paths <= {
             urlsplit(url).path for url in server.requests[before:]}, kept="Returned ")
