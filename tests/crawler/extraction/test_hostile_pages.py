@@ -48,11 +48,11 @@ def test_a_document_cut_short_is_refused() -> None:
 
 
 def test_ten_thousand_levels_give_a_reason_quickly() -> None:
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a loaded machine took 3.8 s of wall time
     with pytest.raises(ExtractionError) as exc:
         extract_article(page("deep-3", site.deep(site.gold_for("deep-3", 3))))
     assert exc.value.reason == "no_body"
-    assert time.monotonic() - started < 3  # the generic fallback is not tried on such trees
+    assert time.process_time() - started < 3  # the generic fallback is not tried on such trees
 
 
 def test_bare_ampersand_does_not_eat_later_query_separators() -> None:
@@ -68,9 +68,9 @@ def test_huge_class_names_do_not_stall_the_generic_extractor() -> None:
     prose = "<p>" + "Some words of the article, with commas, and more words. " * 20 + "</p>"
     html = (f"<html><body><div class='{name} a'><div class='{name} b'>{prose}</div>"
             f"<div class='{name} b'><p>Another block of text.</p></div></div></body></html>")
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: what a stall costs, whatever the machine's load
     assert "Some words of the article" in generic_text(html, "https://example.com/a")
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
 
 
 def test_a_body_cut_in_transit_is_no_article_however_whole_it_looks() -> None:
