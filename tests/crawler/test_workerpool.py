@@ -24,14 +24,16 @@ JOBS = "tests.support.jobs"
 
 
 def run(test: Callable[[], Awaitable[Any]]) -> Any:
-    return asyncio.run(asyncio.wait_for(test(), 60))
+    """Run ``test`` on a new loop. 300 s is a hang guard: beside busy processes, workers at
+    niceness 10 start slowly (tests starting two took 49 to 67 s beside three busy loops)."""
+    return asyncio.run(asyncio.wait_for(test(), 300))
 
 
 async def gather(futures: list[asyncio.Future[Any]]) -> list[Any]:
     return await asyncio.gather(*futures, return_exceptions=True)
 
 
-def gone(pid: int, within: float = 10.0) -> bool:
+def gone(pid: int, within: float = 30.0) -> bool:
     """The process has exited (a zombie its new parent has not reaped yet counts as exited)."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
@@ -61,7 +63,7 @@ def test_results_come_back_in_full_and_in_order() -> None:
     assert run(main) == [i * i for i in range(300)]
 
 
-async def all_ready(pool: WorkerPool, within: float = 60.0) -> None:
+async def all_ready(pool: WorkerPool, within: float = 240.0) -> None:
     """Wait until every worker has started: jobs go only to started workers, and one worker
     starting seconds after the other (a loaded machine, niceness 10) could do all of them."""
     deadline = time.monotonic() + within
@@ -160,14 +162,22 @@ def test_jobs_queued_behind_a_dead_worker_run_on_its_replacement() -> None:
 
 
 def test_an_overrunning_job_is_killed_and_the_rest_go_on() -> None:
+    """The stuck job fails within seconds of its start, however long its worker took to start
+    and its replacement takes: beside three busy loops the whole run, two start-ups of a
+    worker at niceness 10 included, took 26 and 56 s, past the 20 s bound it was held to (a
+    stuck job waited out takes an hour here)."""
     async def main() -> tuple[list[Any], float]:
         pool = WorkerPool(f"{JOBS}:nap", 1, timeout=1.0, prefetch=4)
-        started = time.monotonic()
         try:
-            results = await gather([pool.submit(60), pool.submit(0.01), pool.submit(0.02)])
+            await all_ready(pool)
+            started = time.monotonic()
+            stuck = pool.submit(3600)
+            rest = [pool.submit(0.01), pool.submit(0.02)]
+            await gather([stuck])
+            took = time.monotonic() - started
+            return await gather([stuck, *rest]), took
         finally:
             pool.close()
-        return results, time.monotonic() - started
 
     (stuck, quick, quicker), took = run(main)
     assert isinstance(stuck, WorkerError) and stuck.reason == "timeout"
@@ -227,7 +237,7 @@ asyncio.run(main())
 
 def test_workers_do_not_outlive_a_killed_crawl_process() -> None:
     proc = subprocess.run([sys.executable, "-c", PARENT], cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=300)  # two niced workers to start: 38 s under load
     assert proc.returncode == -signal.SIGKILL
     pids = [int(p) for p in proc.stdout.split()]
     assert len(pids) == 2
