@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -1763,21 +1764,64 @@ def test_a_site_whose_every_zone_sample_fails_asks_a_bounded_few(tmp_path: Path)
     assert result.stats[f"discovery/{shape.site.host}/timezone"] == "UTC"
 
 
+STOP_WITHIN = 300  # seconds a stopped crawl may take to get where it is stopped (a loaded
+# machine's niced extraction worker took 60 s for its first item), and a held page waits
+
+
 def stopped_crawl(server: FixtureServer, data_dir: Path, args: dict[str, str],
-                  settings: dict, ready: Callable[[], bool], kept: str = "Kept ") -> str:
+                  settings: dict, ready: Callable[[], bool], kept: str = "Kept ",
+                  held: tuple[VirtualSite, set[str]] | None = None) -> str:
     """A ``site`` crawl stopped by SIGTERM once ``ready()`` holds, with requests kept in its
     frontier (``kept``: what it says of them; a distributed worker's: ``Returned ``); its
-    log."""
-    proc = start_crawl("site", data_dir, server, args=args, settings=settings)
-    deadline = time.monotonic() + 90
-    while not ready():
-        assert proc.poll() is None, f"crawl ended before the stop: {proc.stderr.read()[-3000:]}"
-        assert time.monotonic() < deadline, "the crawl never got where it is stopped"
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
-    log = proc.communicate(timeout=60)[1]
+    log. ``held``: a site and the paths it answers only once the crawl has ended, so they are
+    still out when the grace ends however late the stop comes (a 30 s delay ran out, and
+    DOWNLOAD_TIMEOUT cut it short, when a loaded machine's stop came 48 s in)."""
+    ended = threading.Event()
+    if held is not None:
+        site, paths = held
+
+        def hold(target: str, cookie: str) -> None:
+            if target in paths:
+                ended.wait(STOP_WITHIN)
+
+        site.gate = hold
+    try:
+        proc = start_crawl("site", data_dir, server, args=args,
+                           settings={"DOWNLOAD_TIMEOUT": STOP_WITHIN, **settings})
+        deadline = time.monotonic() + STOP_WITHIN
+        while not ready():
+            assert proc.poll() is None, \
+                f"crawl ended before the stop: {proc.stderr.read()[-3000:]}"
+            assert time.monotonic() < deadline, "the crawl never got where it is stopped"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        log = proc.communicate(timeout=60)[1]
+    finally:
+        ended.set()
+        if held is not None:
+            held[0].gate = None
     assert proc.returncode == 3 and kept in log, log[-3000:]
     return log
+
+
+def feed_after(site: VirtualSite, server: FixtureServer, paths: set[str], feed: Page,
+               within: float = 30) -> None:
+    """The site's /rss.xml answers ``feed`` only once each of ``paths`` was answered (or
+    ``within`` seconds passed): a resumed session's frontier articles come before its
+    discovery settles the zone, whatever the machine's load (a feed 2 s slow left them a
+    second under load)."""
+    since = len(server.served)
+
+    def feed_last(target: str, cookie: str) -> Page | None:
+        if target != "/rss.xml":
+            return None
+        ends = time.monotonic() + within
+        while not paths <= {urlsplit(s.url).path for s in server.served[since:]} \
+                and time.monotonic() < ends:
+            time.sleep(0.05)
+        return feed
+
+    site.gate = feed_last
 
 
 def site_items(data_dir: Path) -> list[dict]:
@@ -1787,30 +1831,29 @@ def site_items(data_dir: Path) -> list[dict]:
 
 
 def held_articles_site() -> tuple[anysite.AnySite, GoldArticle, list[GoldArticle], set[str],
-                                  dict[str, Page], Page]:
+                                  Page]:
     """The site of the held-article tests: its shape, the zone sample (SITE_ZONE_SAMPLES=1:
-    the feed's first in the window), the other articles, their paths and pages, its feed."""
+    the feed's first in the window), the other articles, their paths, its feed."""
     shape = anysite.dead_links_site([])
     sample, *rest = shape.golds
-    paths = {urlsplit(g.url).path for g in rest}
-    return (shape, sample, rest, paths, {path: shape.site.pages[path] for path in paths},
+    return (shape, sample, rest, {urlsplit(g.url).path for g in rest},
             shape.site.pages["/rss.xml"])
 
 
-def stop_after_release(server: FixtureServer, site: VirtualSite, data_dir: Path,
-                       args: dict[str, str], settings: dict, pages: dict[str, Page],
-                       feed: Page, kept: str = "Kept ") -> None:
-    """The first session of a held-article test: stopped once its release asked for the
-    article ``pages`` (served 30 s late: still out when the grace ends, so the run's frontier
-    keeps them) and the sample's item is out; then the pages answer at once and the feed
-    late, so the next session is stopped before its release."""
-    for path, page in pages.items():
-        site.add(path, replace(page, delay=30.0))
+def stop_before_and_after_release(server: FixtureServer, site: VirtualSite, data_dir: Path,
+                                  args: dict[str, str], settings: dict, paths: set[str],
+                                  kept: str = "Kept ") -> str:
+    """The first two sessions of a held-article test: the first stopped once its release
+    asked for the articles at ``paths`` (held: still out when the grace ends, so the run's
+    frontier keeps them) and the sample's item is out; the second stopped before its release
+    (its feed held), once it asked for them again. The second's log."""
     stopped_crawl(server, data_dir, args, settings, lambda: bool(
-        set(pages) & set(server.requested_paths(site.host))
-        and exported_so_far(data_dir, "site-*.jsonl")), kept=kept)
-    site.pages.update(pages)
-    site.add("/rss.xml", replace(feed, delay=30.0))
+        paths & set(server.requested_paths(site.host))
+        and exported_so_far(data_dir, "site-*.jsonl")), kept=kept, held=(site, paths))
+    before = len(server.requests)
+    return stopped_crawl(server, data_dir, args, settings, lambda: paths <= {
+        urlsplit(url).path for url in server.requests[before:]}, kept=kept,
+        held=(site, {"/rss.xml"}))
 
 
 def test_a_run_resumed_after_its_release_reads_the_frontiers_articles_in_the_zone_learnt(
@@ -1822,17 +1865,14 @@ def test_a_run_resumed_after_its_release_reads_the_frontiers_articles_in_the_zon
     the zone learnt. A session stopped before its release keeps them in the frontier for the
     next; the zone sample the first session exported is asked again for its vote, and the
     state store drops it (unchanged): no article is exported twice."""
-    shape, sample, rest, paths, pages, feed = held_articles_site()
+    shape, sample, rest, paths, feed = held_articles_site()
     site = shape.site
     settings = {"JOBDIR": str(tmp_path / "job"), "SITE_ZONE_SAMPLES": 1,
                 "SHUTDOWN_GRACE_SECONDS": 2}
     args = {"url": shape.url, **WINDOW}
     with FixtureServer([site]) as server:
-        stop_after_release(server, site, tmp_path, args, settings, pages, feed)
-        before = len(server.requests)
-        held_log = stopped_crawl(server, tmp_path, args, settings, lambda: paths <= {
-            urlsplit(url).path for url in server.requests[before:]})
-        site.add("/rss.xml", replace(feed, delay=2.0))  # the frontier's articles answer first
+        held_log = stop_before_and_after_release(server, site, tmp_path, args, settings, paths)
+        feed_after(site, server, paths, feed)  # the frontier's articles answer first
         again = run_crawl("site", tmp_path, server, args=args, settings=settings)
     assert again.returncode == 0 and "Traceback" not in again.log, again.log[-3000:]
     items = site_items(tmp_path)
@@ -1856,18 +1896,16 @@ def test_a_distributed_worker_stopped_before_its_release_leaves_its_held_article
     are kept and go back to the shared queue; worker 3 holds them again and reads them at
     its release, in the zone learnt, and their kept leases then go as any finished one's:
     fetched once, and the run ends."""
-    shape, sample, rest, paths, pages, feed = held_articles_site()
+    shape, sample, rest, paths, feed = held_articles_site()
     site = shape.site
     settings = {"REDIS_URL": redis_server.url, "REDIS_IDLE_CLOSE_SECONDS": 3,
                 "REDIS_HEARTBEAT_SECONDS": 0.5, "REDIS_WORKER_TTL": 10,
                 "SITE_ZONE_SAMPLES": 1, "SHUTDOWN_GRACE_SECONDS": 2}
     args = {"url": shape.url, **WINDOW}
     with FixtureServer([site]) as server:
-        stop_after_release(server, site, tmp_path, args, settings, pages, feed, kept="Returned ")
-        before = len(server.requests)
-        held_log = stopped_crawl(server, tmp_path, args, settings, lambda: paths <= {
-            urlsplit(url).path for url in server.requests[before:]}, kept="Returned ")
-        site.add("/rss.xml", replace(feed, delay=2.0))  # the queue's articles answer first
+        held_log = stop_before_and_after_release(server, site, tmp_path, args, settings, paths,
+                                                 kept="Returned ")
+        feed_after(site, server, paths, feed)  # the queue's articles answer first
         mark = len(server.requests)
         again = run_crawl("site", tmp_path, server, args=args, settings=settings)
         fetched = Counter(urlsplit(url).path for url in server.requests[mark:])
