@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -99,38 +100,32 @@ def test_gzipped_sitemaps_that_are_bombs_or_broken_are_said_and_counted(tmp_path
 
 
 BROKEN_LINKS = ("http://[::1/novost/", "http://[bad-host]x/", "http://host.test:99999/novost/")
+# where -> the site, the document, what the junk goes before, one junk entry, its type
+BROKEN_LINK_PLACES: dict[str, tuple[Callable[[], anysite.AnySite], str, bytes, str, str]] = {
+    "feed": (anysite.feed_only_site, "/export/rss.xml", b"<item>",
+             "<item><title>x</title><link>{}</link></item>", "application/rss+xml"),
+    "sitemap": (anysite.news_sitemap_site, "/sitemaps/news.xml", b"<url>",
+                "<url><loc>{}</loc></url>", anysite.XML),
+    "robots": (anysite.news_sitemap_site, "/robots.txt", b"Sitemap:", "Sitemap: {}\n",
+               "text/plain"),
+    # no feed, no sitemap: the home page's links are the articles
+    "home": (lambda: anysite.paged_home_site("query"), "/", b"<main>", '<a href="{}">x</a>',
+             "text/html; charset=utf-8"),
+}
 
 
-@pytest.mark.parametrize("where", ["feed", "sitemap", "home", "robots"])
+@pytest.mark.parametrize("where", sorted(BROKEN_LINK_PLACES))
 def test_links_that_are_no_urls_are_skipped_and_the_rest_is_read(tmp_path, where: str) -> None:
     """A feed item, sitemap entry or home-page link that is no URL (an unclosed IPv6 bracket,
     a port past 65535) came first: urljoin's ValueError ended the reading of the whole
     document and every article after it was lost. Now each is skipped (a feed's and a
     sitemap's counted and named, as a robots.txt's ``Sitemap:`` line is, which was dropped
     without a word) and the others read."""
-    if where == "feed":
-        shape = anysite.feed_only_site()
-        body = shape.site.pages["/export/rss.xml"].body
-        junk = "".join(f"<item><title>x</title><link>{u}</link></item>" for u in BROKEN_LINKS)
-        shape.site.add("/export/rss.xml", Page(body.replace(b"<item>", junk.encode() + b"<item>",
-                                                            1), content_type="application/rss+xml"))
-    elif where == "sitemap":
-        shape = anysite.news_sitemap_site()
-        body = shape.site.pages["/sitemaps/news.xml"].body
-        junk = "".join(f"<url><loc>{u}</loc></url>" for u in BROKEN_LINKS)
-        shape.site.add("/sitemaps/news.xml", Page(body.replace(b"<url>", junk.encode() + b"<url>",
-                                                               1), content_type=anysite.XML))
-    elif where == "robots":
-        shape = anysite.news_sitemap_site()
-        body = shape.site.pages["/robots.txt"].body
-        junk = "".join(f"Sitemap: {u}\n" for u in BROKEN_LINKS)
-        shape.site.add("/robots.txt", Page(body.replace(b"Sitemap:", junk.encode() + b"Sitemap:",
-                                                        1), content_type="text/plain"))
-    else:  # no feed, no sitemap: the home page's links are the articles
-        shape = anysite.paged_home_site("query")
-        body = shape.site.pages["/"].body
-        junk = "".join(f'<a href="{u}">x</a>' for u in BROKEN_LINKS)
-        shape.site.add("/", Page(body.replace(b"<main>", b"<main>" + junk.encode(), 1)))
+    make, path, marker, junk_of, content_type = BROKEN_LINK_PLACES[where]
+    shape = make()
+    junk = "".join(junk_of.format(u) for u in BROKEN_LINKS).encode()
+    shape.site.add(path, Page(shape.site.pages[path].body.replace(marker, junk + marker, 1),
+                              content_type=content_type))
     with FixtureServer([shape.site]) as server:
         result = crawl(tmp_path, shape, server)
     assert_gold_items(result, shape, "title", "published")
