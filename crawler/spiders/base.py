@@ -197,7 +197,11 @@ class OutletSpider(scrapy.Spider):
         return self.base_urls.get(outlet.key) or self.base_urls.get(outlet.host) or outlet.base_url
 
     def url_for(self, outlet: Outlet, path: str) -> str:
-        return urljoin(self.base_url(outlet) + "/", path.lstrip("/"))
+        """``path`` (its query kept; empty: the base itself) under the base URL this run uses.
+        Joined as ``./path``: a first segment holding a colon (``/news:123/``,
+        ``/Special:Export/x``) read alone is a scheme, and the URL asked for was no page of
+        the outlet's."""
+        return urljoin(self.base_url(outlet) + "/", "./" + path.lstrip("/"))
 
     def fetch_url(self, outlet: Outlet, url: str) -> str:
         """Where to download an article: its canonical path on the host this run uses, with

@@ -1921,3 +1921,16 @@ def test_a_distributed_worker_stopped_before_its_release_leaves_its_held_article
     assert "Shared frontier of run 1 empty" in again.log, again.log[-3000:]
     assert "distributed/stale_leases_requeued" not in again.stats
     assert redis_server.client.keys("site:1:inflight:*") == []
+
+
+def test_articles_whose_first_path_segment_holds_a_colon_are_fetched_on_the_site(
+        tmp_path: Path) -> None:
+    """Feed links ``/news:1850/``: the article's fetch URL was joined as ``news:1850/`` (a
+    URL of scheme "news", read so by urljoin), never the site's page; now every article is
+    asked of the site at its own path and makes its item."""
+    shape = anysite.colon_paths_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "title", "published")
+    paths = server.requested_paths(shape.site.host)
+    assert {urlsplit(g.url).path for g in shape.golds} <= set(paths)

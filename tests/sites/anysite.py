@@ -1199,3 +1199,15 @@ def dead_links_site(dead: list[Page | None], articles: bool = True) -> AnySite:
                          'type="application/rss+xml" href="/rss.xml">'))
     return AnySite(site, f"http://{host}/", zone, inside if articles else [],
                    [g.url for g in outside] if articles else [])
+
+
+def colon_paths_site() -> AnySite:
+    """A site whose articles sit at ``/news:<n>/`` (a colon in the first segment, as a wiki's
+    ``/Special:…`` or a CMS's ``/news:123/`` has it), listed by its RSS; zone +03:00."""
+    host = "colon-paths.test"
+    site, zone, inside, outside = _site(host, 3, 1850, "/news:{n}/", "jsonld", [])
+    site.add("/rss.xml", rss(inside + outside))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    site.add("/", chrome(host, "<h1>Новости</h1>", '<link rel="alternate" '
+                         'type="application/rss+xml" href="/rss.xml">'))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
