@@ -137,14 +137,17 @@ def said_of(err: WarcFormatError) -> str:
     return f"bad record skipped: {err}"
 
 
-def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = None
-                        ) -> list[str]:
+def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = None,
+                        on_bad_record: BadRecord | None = None) -> list[str]:
     """For each canonical article URL, the archived URL spelling with the latest capture; a
     later page of an article (``?page=2``, kept or not by the canonical form) is a page of its
     own, never a spelling of its first page. A spelling with a page parameter a canonical form
     takes for page 1 (``?page=1``, ``?page=0``) gives way to the URL without one: it may be
     page 2 of a pager counting from zero, which the first page's join reads. ``unowned`` counts the URLs of each host no
-    outlet (and no site row) is for: not read, and said."""
+    outlet (and no site row) is for: not read, and said. Each capture of a URL no
+    URL can be made of (a port past 65535, a host w3lib refuses) goes to ``on_bad_record``
+    (default: logged) by file and offset: a warning named the URL alone, and the run's
+    summary counted it nowhere."""
     best: dict[str, tuple[tuple[bool, int], str]] = {}
     # one at a time (the list of all would grow with the archive); a run's soft-removal probes
     # (made-up addresses, answered with the site's "not found" page) are no articles
@@ -158,8 +161,14 @@ def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = No
             if outlet is None or not is_article_url(outlet, url):
                 continue
             key = page_key(url, canonical_url(url, outlet))
-        except ValueError as exc:  # e.g. an invalid IPv6 host: not a page we can have crawled
-            logger.warning("Skipping archived URL %r: %s", url, exc)
+        except ValueError as exc:  # e.g. a port past 65535: not a page we can have crawled
+            for _, idx, offset, *_ in lookup.captures(url):
+                err = WarcFormatError(lookup.files[idx], offset,
+                                      f"archived URL {url[:200]!r} is no URL: {exc}")
+                if on_bad_record is None:
+                    logger.warning("%s", said_of(err))
+                else:
+                    on_bad_record(err)
             continue
         rank = (page_less(url) is None, max(cap[0] for cap in lookup.captures(url)))
         if key not in best or rank > best[key][0]:
@@ -565,7 +574,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
     with ArchiveLookup(paths, on_error=bad_record, max_decoded=max_size) as lookup:
         if prepare is not None:
             prepare(lookup)
-        urls = latest_article_urls(lookup, report.unowned)
+        urls = latest_article_urls(lookup, report.unowned, bad_record)
         dates = feed_dates(lookup)
         report.index_seconds = time.perf_counter() - started
         report.articles = len(urls)

@@ -278,3 +278,25 @@ def test_a_rows_home_page_redirecting_to_no_url_is_read_at_the_rows_address(
             "'http://[news-site.test/', which is no URL (Invalid IPv6 URL): its site is read "
             "at the row's address") in result.stderr
     assert "redirected to" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_capture_whose_target_uri_has_a_port_past_65535_is_a_bad_record_counted(
+        tmp_path: Path) -> None:
+    """``https://news.zerkalo.io:99999/…`` (urlsplit's ``.port`` refuses it): its capture was
+    a warning naming the URL alone, and the summary said "bad records skipped: 0", exit 0.
+    Now it is said by file, offset and reason, counted, and the run exits 1; the good
+    capture beside it still gives its item."""
+    html = gzip.decompress((REPO / "tests/fixtures/outlets/belta/2026-01/belta-0.html.gz")
+                           .read_bytes())
+    bad_url = "https://news.zerkalo.io:99999/economy/1.html"
+    path = tmp_path / "two.warc.gz"
+    offsets = warcio_warc(path, [
+        (BELTA_URL, http_block(b"HTTP/1.1 200 OK", html), "2026-01-13T10:00:00Z"),
+        (bad_url, http_block(b"HTTP/1.1 200 OK", html), "2026-01-13T10:00:00Z")])
+    out = tmp_path / "items.jsonl"
+    proc = scrapy_command("reextract", str(path), "-O", str(out), "--jobs", "1", timeout=300)
+    assert [i["url"] for i in read_items(out)] == [BELTA_URL], proc.stderr[-2000:]
+    assert (f"bad record skipped: {path}: offset {offsets[1]}: archived URL {bad_url!r} is "
+            "no URL: Port out of range 0-65535") in proc.stderr, proc.stderr[-2000:]
+    assert "1 items from 1 archived articles" in proc.stderr
+    assert "bad records skipped: 1;" in proc.stderr and proc.returncode == 1
