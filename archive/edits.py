@@ -26,6 +26,7 @@ import duckdb
 from .corpus_derived import connect
 from .fileio import temp_for
 from .history import Change, Version, changes, fetch_versions, warc_place
+from .schema import url_error
 from .wordiff import marked_sides
 
 BATCH_IDS = 200
@@ -70,10 +71,20 @@ def _stamp(fetched_at: str) -> str | None:
     return moment.strftime("%Y%m%d%H%M%S")
 
 
-def _undated(shown: list[Change]) -> list[Version]:
-    """The versions shown whose capture time is no date (so no replay link can be made)."""
+def _no_replay(v: Version) -> str | None:
+    """Why no replay link or command can be made for a version, or None: its capture time
+    names no instant, or its url is no URL (a row of a corpus built before loading refused
+    such lines, :func:`archive.schema.url_error`: splitting it for the command raised, and
+    the whole report was lost)."""
+    if _stamp(v.fetched_at) is None:
+        return f"capture time {v.fetched_at!r} is not a date"
+    return url_error({"url": v.url})
+
+
+def _unreplayable(shown: list[Change]) -> list[tuple[Version, str]]:
+    """The versions shown no replay link can be made for, each with why."""
     versions = {(v.id, v.version): v for c in shown for v in (c.old, c.new)}
-    return [v for v in versions.values() if _stamp(v.fetched_at) is None]
+    return [(v, why) for v in versions.values() if (why := _no_replay(v)) is not None]
 
 
 def _spider_args(version: Version) -> str:
@@ -109,7 +120,8 @@ def edited_articles(corpus_dir: str | Path, options: ReportOptions,
                     on_problem: Callable[[str], None] = lambda _: None
                     ) -> Iterator[tuple[list[Version], list[Change]]]:
     """(versions, changes in the window) of each article edited in the window. A version
-    shown without a real capture time goes to ``on_problem`` (it is shown without replay)."""
+    shown without a real capture time or with a url that is no URL goes to ``on_problem``
+    (it is shown without replay)."""
     con = connect(corpus_dir)
     try:
         ids = edited_ids(con, options)
@@ -119,10 +131,9 @@ def edited_articles(corpus_dir: str | Path, options: ReportOptions,
                 versions = batch.get(article, [])
                 shown = [c for c in changes(versions) if _in_window(c, options)]
                 if shown:
-                    for v in _undated(shown):
+                    for v, why in _unreplayable(shown):
                         on_problem(f"{v.items_file}:{v.items_line}: article {v.id} version "
-                                   f"{v.version}: capture time {v.fetched_at!r} is not a "
-                                   "date; shown without replay links")
+                                   f"{v.version}: {why}; shown without replay links")
                     yield versions, shown
     finally:
         con.close()
@@ -130,19 +141,20 @@ def edited_articles(corpus_dir: str | Path, options: ReportOptions,
 
 def _caption(v: Version, options: ReportOptions) -> str:
     stamp = _stamp(v.fetched_at)
-    replay = f"{options.replay_base}{stamp}/{v.url}"
+    replay = f"{options.replay_base}{stamp}/{v.url}" if _no_replay(v) is None else None
+    why = "the capture time is not a date" if stamp is None else "the url is no URL"
     lines = [f"<strong>Version {v.version}</strong> · captured <time datetime=\"{_e(v.fetched_at)}\">"
              f"{_e(v.fetched_at)}</time>",
              f"WARC: {_e(warc_place(v.warc))} · text {_e(v.text_sha256[:19])}… · extracted by "
              f"{_e(v.extractor_label)}",
-             f"Replay: <a href=\"{_e(replay)}\">{_e(replay)}</a>" if stamp else
-             "Replay: none (the capture time is not a date)"]
+             f"Replay: <a href=\"{_e(replay)}\">{_e(replay)}</a>" if replay else
+             f"Replay: none ({why})"]
     if v.warc:
         # every argument from data or options shell-quoted, then HTML-escaped
         warc = shlex.quote(f"{options.warc_dir}/{v.warc['file']}")
         offset = shlex.quote(str(v.warc["offset"]))
         lines.append(f"<code>warcio extract --payload {_e(warc)} {_e(offset)}</code>")
-    if stamp:
+    if replay:
         replay_dir = shlex.quote(f"WARC_REPLAY={options.warc_dir}")
         lines.append(f"<code>scrapy crawl {_e(_spider_args(v))} -s {_e(replay_dir)} "
                      f"-s WARC_REPLAY_AT={stamp}</code>")

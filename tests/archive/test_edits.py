@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from archive.__main__ import main
@@ -192,3 +193,42 @@ def test_a_page_inside_the_corpus_folder_is_refused_and_changes_nothing(tmp_path
     assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before
     assert main(["edits", str(corpus), "-o", str(tmp_path / "report.html")]) == 0
     assert "<ins>" in (tmp_path / "report.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(("bad", "why"), [("https://[news.example/a", "Invalid IPv6 URL"),
+                                          ("https://news.example:99999/a",
+                                           "Port out of range 0-65535")])
+def test_a_stored_url_that_is_no_url_is_reported_and_the_report_still_written(
+        tmp_path: Path, bad: str, why: str) -> None:
+    """A corpus built before loading refused such lines holds a site's article whose url is
+    no URL (a bracket never closed, a port past 65535). The first ended the report in a
+    traceback (urlsplit, for its ``scrapy crawl site`` command: no page written), the second
+    gave a command the site spider refuses; now the article is shown without replay, each
+    version named on stderr, and the rest of the report is written."""
+    several_runs(tmp_path / "data")
+    room = Newsroom()
+    url = "https://news.example/news/edited-1-700300/"
+    v1 = room.capture(url, "news.example", "Правка", ["Первый текст новости о районе."], START,
+                      START)
+    v2 = room.capture(url, "news.example", "Правка", ["Второй текст новости о районе."], START,
+                      START + timedelta(days=1))
+    first = write_run(tmp_path / "data", "site", START, [v1])
+    second = write_run(tmp_path / "data", "site", START + timedelta(days=1), [v2])
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    for part in (tmp_path / "corpus" / "versions").glob("outlet=news.example/*/*.parquet"):
+        duckdb.execute(f"COPY (SELECT * REPLACE ('{bad}' AS url) FROM read_parquet('{part}')) "
+                       f"TO '{part}.new' (FORMAT parquet)")
+        Path(f"{part}.new").replace(part)
+    out = tmp_path / "e.html"
+
+    res = run_archive("edits", tmp_path / "corpus", "-o", out)
+
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    assert res.stderr.splitlines() == [
+        f"error: {items.name}:1: article {v1['id']} version {n}: url {bad!r} is no URL "
+        f"({why}); shown without replay links" for n, items in ((1, first), (2, second))]
+    assert res.stdout.endswith(": 2 edited article(s), 2 edit(s)\n")
+    html = out.read_text("utf-8")
+    assert "<del>Первый</del>" in html and "<ins>Второй</ins>" in html  # the article, shown
+    assert html.count("Replay: none (the url is no URL)") == 2
+    assert "scrapy crawl site" not in html and "scrapy crawl belta -s" in html  # the rest
