@@ -33,7 +33,7 @@ from crawler.extraction.boilerplate import (
     without_labelled_blocks,
 )
 from crawler.extraction.comment_threads import comment_units
-from crawler.extraction.dates import human_dates
+from crawler.extraction.dates import human_dates, month_number
 from crawler.extraction.html import (
     CONTROLS,
     parse_html,
@@ -969,7 +969,31 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, **options: bool) -> list
     paragraphs = _body_paragraphs(doc.body)
     if "meta_lines" not in ENABLED_STEPS:
         return paragraphs
-    return [p for p in paragraphs if not is_meta_line(p)]
+    last = len(paragraphs) - 1
+    return [p for i, p in enumerate(paragraphs)
+            if not is_meta_line(p) or 0 < i < last and _data_value(p)]
+
+
+# One value of a table or a spec list, with or without one label word set apart by a space or
+# a colon ("15,000", "4.6/5", "Sound 8.5", "Price: 49,95"): one number, no date or time shape
+# (thousands commas, one decimal point or comma, a rating's "/5"), no year.
+_DATA_VALUE = re.compile(r"(?:(?P<label>[^\W\d_]+)(?:\s*:\s*|\s+))?(?:\d{1,3}(?:,\d{3})+|\d+)"
+                         r"(?:[.,]\d+)?(?:/(?:5|10|100))?")
+_YEAR = re.compile(r"(?<![\d.,])(?:1[89]|20)\d\d(?![\d.,])")
+
+
+def _data_value(text: str) -> bool:
+    """``meta_lines``: a line ``is_meta_line`` takes for a stamp that is one value of the body's
+    tables or spec lists, not a date, a time or a counter ("Comments: 3"). Only between two
+    paragraphs of trafilatura's text (the caller's check): a stamp sits above or below the
+    body, a value inside it."""
+    text = text.strip(_EDGE_MARKS)
+    value = _DATA_VALUE.fullmatch(text)
+    return (value is not None and _YEAR.search(text) is None
+            and (not value["label"] or month_number(value["label"]) is None)  # "Jun 9"
+            and (value["label"] or not text.isdigit())  # a bare "2": a step's or a list's number
+            and not _COUNTER.match(text) and not _worded_date_line(text)
+            and not _details_line(text))
 
 
 def _strip_controls(tree: etree._Element) -> bool:

@@ -81,6 +81,34 @@ def test_date_and_counter_lines_dropped() -> None:
     assert "12:45 05.01.2012" not in paras
 
 
+def test_values_of_a_spec_list_inside_the_body_are_no_stamps(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``meta_lines``: a line with one value (a rating, a price, an amount) between two
+    paragraphs is the body's data (wcxb dev: "Sound 8.5", "Price: 49,95", "15,000",
+    "4.6/5"); dates, times, counters, a bare step number and a stamp above the text still go."""
+    values = ["Sound 8.5", "Fit 9", "Price: 49,95", "15,000", "4.6/5"]
+    stamps = ["12:45 05.01.2012", "Comments: 3", "2", "Jun 9", "2011"]
+    html = _page(f"<p>05.01.2012</p><p>{PROSE}</p><h3>Ratings</h3><ul>"
+                 + "".join(f"<li>{v}</li>" for v in values) + f"</ul><p>{PROSE2}</p>"
+                 + "".join(f"<p>{s}</p>" for s in stamps) + f"<p>{PROSE3}</p>")
+    assert _paragraphs(html) == [PROSE, "Ratings", *values, PROSE2, PROSE3]
+    # the step off keeps every line, stamps included
+    assert "Comments: 3" in _with_steps_off(html, {"meta_lines"}, monkeypatch)
+
+
+@pytest.mark.parametrize("line", ["Sound 8.5", "Price: 49,95", "15,000", "89.51", "4.6/5",
+                                  "Weight 5.2", "Krok 1"])
+def test_a_data_value_is_told_from_a_stamp(line: str) -> None:
+    assert generic.is_meta_line(line) and generic._data_value(line)
+
+
+@pytest.mark.parametrize("line", ["12.01.2012", "12:30", "01/19", "Ноябрь 2011", "2011",
+                                  "Comments: 3", "Просмотров: 57", "1 2 3 4", "Jun 9", "2",
+                                  "Rainer555"])
+def test_a_stamp_counter_or_bare_number_is_no_data_value(line: str) -> None:
+    assert not generic._data_value(line)
+
+
 @pytest.mark.parametrize("stamp", ["01.12.2026, 10:00", "01.12.2026 | 10:00"])
 def test_a_date_line_with_a_comma_or_bar_before_its_time_is_dropped(stamp: str) -> None:
     paras = _paragraphs(_page(f"<p>{stamp}</p><p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>"))
@@ -693,8 +721,10 @@ def test_a_region_of_one_section_that_keeps_under_two_fifths_is_not_trusted() ->
     html = (f"<html><body><article><section class='picks'><div class='picks-text'>{picks}</div>"
             f"</section>{sections}</article></body></html>")
     paras = _paragraphs(html)
-    assert [p[:8] for p in paras] == ["Pick 0: ", "Pick 1: "] + ["Model 0 ", "Model 1 ", "Model 2 ",
-                                                                "Model 3 "]
+    # each section's heading ("Model 0") too: between two paragraphs a name and a number is no
+    # stamp for ``meta_lines`` (``_data_value``)
+    assert [p[:8] for p in paras] == ["Pick 0: ", "Pick 1: "] + [
+        start for i in range(4) for start in (f"Model {i}", f"Model {i} ")]
     assert not any("Check price" in p for p in paras)
 
 
