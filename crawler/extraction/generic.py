@@ -67,13 +67,15 @@ logging.getLogger("trafilatura.core").addFilter(_NoDiscardNotice())
 # "region_cousins" widen the region itself (to the parent that holds more prose, or to the
 # ancestor of sections of one template), "sidebar_region" keeps it out of a side column, and
 # "prose_siblings" gives back a lead paragraph set above the body's container; "glued_region"
-# keeps a region whose lines trafilatura ran into paragraphs wider than it.
+# keeps a region whose lines trafilatura ran into paragraphs wider than it; "section_siblings"
+# gives back the other blocks, with little link text, of a parent many of the article's blocks
+# are in.
 PRUNING_STEPS = ("missed_region", "glued_region", "furniture_blocks", "comment_units",
                  "link_blocks", "region", "template_siblings",
                  "quiet_siblings", "headline_block", "longest_prose", "headline_anchor",
                  "interior_gaps", "meta_lines", "title_line", "boilerplate_lines",
                  "linked_sentences", "region_climb", "region_cousins", "sidebar_region",
-                 "prose_siblings")
+                 "prose_siblings", "section_siblings")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -548,6 +550,12 @@ def _tokens(text: str) -> str:
     return "".join(_TOKEN.findall(text.lower()))
 
 
+# ``section_siblings``: where this many blocks of one parent are the article already (the
+# region's way down and the blocks rescued beside it)...
+SECTION_MIN = 6
+SECTION_MAX_LINKS = 0.1  # ...another block there with no more link text than this share is too
+_NO_SECTION = frozenset(("aside", "nav", "footer", "form", "figure", "header"))
+
 # A block beside the region with no more link text than this share is "quiet".
 QUIET_MAX_LINKS = 0.05
 
@@ -587,10 +595,13 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
       boilerplate class name and no menu or teaser list removed from inside it. Teaser feeds
       lose their headline links to link-block removal, which leaves the mark that rules them out.
     * ``prose_siblings``: a paragraph before the way down to the region (:func:`_prose_sibling`).
+    * ``section_siblings``: the other blocks of a parent that already holds many of the
+      article's blocks, with little link text (:func:`_section_siblings`).
     """
     templates = "template_siblings" in ENABLED_STEPS
     quiet = "quiet_siblings" in ENABLED_STEPS
     prose = "prose_siblings" in ENABLED_STEPS
+    sections = "section_siblings" in ENABLED_STEPS
     taken = set(region)
     node = region[0]
     found = []
@@ -612,9 +623,31 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
             elif ((quiet and density <= QUIET_MAX_LINKS and not _had_link_block(branch))
                   or (prose and before and _prose_sibling(branch, stats))):
                 found.append(branch)
+        if sections:
+            found.extend(_section_siblings(anc, taken, found, stats))
         taken.add(anc)
         node = anc
     return found
+
+
+def _section_siblings(parent: etree._Element, taken: set[etree._Element],
+                      found: list[etree._Element], stats: dict) -> list[etree._Element]:
+    """``section_siblings``: where ``parent`` holds SECTION_MIN or more blocks that are the
+    article already (the way down to the region, the region and what the other rescues took),
+    its other blocks with text and no more than SECTION_MAX_LINKS link text are its sections
+    too, though a link block was removed inside them (a "Learn more" button, a list of
+    sources) or they carry a link or two more than a quiet sibling may. A parent that many of
+    the article's blocks sit in is the article's own flow; a teaser feed beside a one-block
+    article is not in one. Not a side column, a navigation, a footer, a form, a figure or a
+    header, nor a block named as boilerplate or hidden."""
+    chosen = set(found) | taken
+    if sum(branch in chosen for branch in parent) < SECTION_MIN:
+        return []
+    return [branch for branch in parent
+            if branch not in chosen and isinstance(branch.tag, str)
+            and branch.tag not in _NO_SECTION and stats.get(branch, (0, 0))[0] > 0
+            and _class_weight(branch) >= 0 and not _hidden(branch)
+            and _link_density(branch, stats) <= SECTION_MAX_LINKS]
 
 
 # A block of the headline's block holding this much text of its own is prose (a lead).

@@ -81,6 +81,43 @@ def test_date_and_counter_lines_dropped() -> None:
     assert "12:45 05.01.2012" not in paras
 
 
+_TOPICS = ("the depot", "the fares", "the timetable", "the stops", "the trams", "the works",
+           "the budget")
+
+
+def _flow_page(sections: int, learn_more_in: int) -> str:
+    """An article cut into class-less sections, one wrapper each, in one parent; section
+    ``learn_more_in`` ends with a "Learn more" link block (removed by ``link_blocks``)."""
+    learn = '<div class="cta"><a href="/more">Learn more about the plan</a></div>'
+    parts = "".join(
+        f"<div><div><h2>Part {i}</h2><p>Section {i} is about {_TOPICS[i]}: the council said, "
+        f"after a long debate, that {_TOPICS[i]} will change next year, and that residents, "
+        f"shop owners and drivers will be asked for their views first.</p>"
+        f"{learn if i == learn_more_in else ''}</div></div>" for i in range(sections))
+    return ("<html><head><title>t</title></head><body><article><div class='flow'><div><div>"
+            f"<h2>Overview</h2><p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p></div></div>{parts}"
+            "</div></article></body></html>")
+
+
+def test_a_section_of_the_articles_flow_with_a_removed_button_is_kept(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``section_siblings``: a section whose "Learn more" button went as a link block is no
+    quiet sibling (the mark), but where six or more blocks of its parent are the article already
+    it is one of them (nccih.nih.gov, thesocialshepherd.com on wcxb dev)."""
+    html = _flow_page(7, learn_more_in=3)
+    paras = _paragraphs(html)
+    assert "Part 3" in paras and any(p.startswith("Section 3 is about") for p in paras)
+    assert len(paras) == 4 + 2 * 7 and not any("Learn more" in p for p in paras)
+    off = _with_steps_off(html, {"section_siblings"}, monkeypatch)
+    assert "Part 3" not in off and len(off) == 4 + 2 * 6
+
+
+def test_a_marked_block_beside_a_short_flow_stays_out() -> None:
+    """Fewer than SECTION_MIN of the parent's blocks are the article: the mark still rules."""
+    paras = _paragraphs(_flow_page(4, learn_more_in=3))
+    assert "Part 3" not in paras and "Part 2" in paras
+
+
 def test_values_of_a_spec_list_inside_the_body_are_no_stamps(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """``meta_lines``: a line with one value (a rating, a price, an amount) between two
