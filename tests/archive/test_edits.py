@@ -111,17 +111,25 @@ def test_marked_words_are_visibly_coloured_when_printed(corpus, tmp_path: Path) 
     assert "0 edited article(s)" in browser.pdf_text(without)
 
 
+def edited_once(tmp_path: Path, url: str, source: str, title: str, old: str, new: str,
+                spider: str | None = None) -> tuple[dict, Path, Path]:
+    """A corpus in tmp_path/corpus (beside what tmp_path/data holds already) with one article
+    of one paragraph captured a day apart, ``old`` then ``new``: its first version and the
+    two runs' items files."""
+    room = Newsroom()
+    v1 = room.capture(url, source, title, [old], START, START)
+    v2 = room.capture(url, source, title, [new], START, START + timedelta(days=1))
+    first = write_run(tmp_path / "data", spider or source, START, [v1])
+    second = write_run(tmp_path / "data", spider or source, START + timedelta(days=1), [v2])
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    return v1, first, second
+
+
 def test_removed_words_are_struck_and_coloured(tmp_path: Path) -> None:
     browser.require_tools()
-    room = Newsroom()
-    url = "https://www.belta.by/economics/view/correction-1-700100-2026/"
-    v1 = room.capture(url, "belta", "Поправка", ["Рост составил 2,1 % за квартал."], START,
-                      START)
-    v2 = room.capture(url, "belta", "Поправка", ["Рост составил 1,2 % за квартал."], START,
-                      START + timedelta(days=1))
-    write_run(tmp_path / "data", "belta", START, [v1])
-    write_run(tmp_path / "data", "belta", START + timedelta(days=1), [v2])
-    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    edited_once(tmp_path, "https://www.belta.by/economics/view/correction-1-700100-2026/",
+                "belta", "Поправка", "Рост составил 2,1 % за квартал.",
+                "Рост составил 1,2 % за квартал.")
     page = report({"corpus": tmp_path / "corpus"}, tmp_path)
     dom = browser.dump_dom(page, tmp_path)
     assert re.findall(r"<del>(.*?)</del>", dom) == ["2,1"]
@@ -138,14 +146,9 @@ def test_the_replay_command_names_the_spider_that_crawled_the_article(
         tmp_path: Path, spider: str, source: str, command: str) -> None:
     """A site no rule knows was crawled by ``site`` from its address: the command the page
     gives ran ``regional`` for it, which knows no such host (exit 2)."""
-    room = Newsroom()
     url = f"https://{'www.belta.by' if source == 'belta' else source}/news/edited-1-700300/"
-    v1 = room.capture(url, source, "Правка", ["Первый текст новости о районе."], START, START)
-    v2 = room.capture(url, source, "Правка", ["Второй текст новости о районе."], START,
-                      START + timedelta(days=1))
-    write_run(tmp_path / "data", spider, START, [v1])
-    write_run(tmp_path / "data", spider, START + timedelta(days=1), [v2])
-    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    edited_once(tmp_path, url, source, "Правка", "Первый текст новости о районе.",
+                "Второй текст новости о районе.", spider=spider)
     html = report({"corpus": tmp_path / "corpus"}, tmp_path).read_text("utf-8")
     assert command in html, re.findall(r"scrapy crawl [^<]*", html)
 
@@ -206,15 +209,9 @@ def test_a_stored_url_that_is_no_url_is_reported_and_the_report_still_written(
     gave a command the site spider refuses; now the article is shown without replay, each
     version named on stderr, and the rest of the report is written."""
     several_runs(tmp_path / "data")
-    room = Newsroom()
-    url = "https://news.example/news/edited-1-700300/"
-    v1 = room.capture(url, "news.example", "Правка", ["Первый текст новости о районе."], START,
-                      START)
-    v2 = room.capture(url, "news.example", "Правка", ["Второй текст новости о районе."], START,
-                      START + timedelta(days=1))
-    first = write_run(tmp_path / "data", "site", START, [v1])
-    second = write_run(tmp_path / "data", "site", START + timedelta(days=1), [v2])
-    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    v1, first, second = edited_once(tmp_path, "https://news.example/news/edited-1-700300/",
+                                    "news.example", "Правка", "Первый текст новости о районе.",
+                                    "Второй текст новости о районе.", spider="site")
     for part in (tmp_path / "corpus" / "versions").glob("outlet=news.example/*/*.parquet"):
         duckdb.execute(f"COPY (SELECT * REPLACE ('{bad}' AS url) FROM read_parquet('{part}')) "
                        f"TO '{part}.new' (FORMAT parquet)")
