@@ -39,6 +39,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -280,6 +281,52 @@ def dragnet_pages(root: Path) -> Iterator[dict]:
                "html": html, "gold": gold}
 
 
+# CleanEval's gold marks each text block's start with its kind: <p> paragraph, <h> heading,
+# <l> list item (the markers open a line, after any spaces)
+_CLEANEVAL_MARK = re.compile(r"(?im)^[ \t]*<[phl]>")
+# the wrapper the organisers put around each page, naming its address
+_CLEANEVAL_TEXT = re.compile(r"""<text\s[^>]*?\bid=["']?(https?://[^"'\s>]+)""", re.I)
+
+
+def cleaneval_gold(text: str) -> str:
+    """A CleanEval gold file as plain text: the ``URL:`` line off, each block a paragraph,
+    character references read (``&#039;`` would be a token of its own)."""
+    text = re.sub(r"^\s*URL:[^\n]*\n", "", text)
+    blocks = (" ".join(block.split()) for block in _CLEANEVAL_MARK.split(text))
+    return unescape("\n\n".join(block for block in blocks if block))
+
+
+def cleaneval_pages(root: Path) -> Iterator[dict]:
+    """Pages of CleanEval (SIGWAC shared task, 2007: its development and final sets, 58 and
+    740 English web pages of every kind, with the text assessors kept).
+
+    ``root`` holds ``cleaneval-dev/`` and/or ``cleaneval-final/``, each with ``input/N.html``
+    and ``GoldStandard/N.txt``, as github.com/j-szulc/html-cleaning-dataset-merged mirrors
+    them. The address is the organisers' ``<text id="…">`` wrapper; a page without one, or
+    without a gold file, is reported and skipped.
+    """
+    parts = [root / part for part in ("cleaneval-dev", "cleaneval-final")
+             if (root / part / "input").is_dir()]
+    if not parts:
+        raise SystemExit(f"{root}: no cleaneval-dev/input or cleaneval-final/input folder")
+    for part in parts:
+        for page_file in sorted(part.glob("input/*.html"), key=lambda f: (len(f.stem), f.stem)):
+            label = f"{part.name}/{page_file.name}"
+            gold_file = part / "GoldStandard" / f"{page_file.stem}.txt"
+            page, _charset = decode_html(page_file.read_bytes())
+            address = _CLEANEVAL_TEXT.search(page[:4096])
+            gold = (cleaneval_gold(gold_file.read_text(encoding="utf-8", errors="replace"))
+                    if gold_file.is_file() else "")
+            if address is None or not gold:
+                print(f"skipped {label}: " + ("no gold file" if not gold_file.is_file() else
+                                              "empty gold text" if address else
+                                              'no <text id="…"> address'))
+                continue
+            url = unescape(address.group(1))
+            yield {"id": f"{part.name}-{page_file.stem}", "site": site_of(url), "url": url,
+                   "html": page, "gold": gold}
+
+
 def write_pages(target: Path, pages: Iterator[dict] | list[dict]) -> None:
     count, sites = 0, set()
     with gzip.open(target, "wt", encoding="utf-8") as f:
@@ -299,10 +346,12 @@ def main() -> int:
                     help="github.com/geodrome/page-signal checkout or git clone (L3S-GN1)")
     ap.add_argument("--dragnet", type=Path,
                     help="Dragnet data folder (HTML/ and Corrected/, as its README unpacks them)")
+    ap.add_argument("--cleaneval", type=Path,
+                    help="folder with cleaneval-dev/ and cleaneval-final/ (input/, GoldStandard/)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args()
-    if not (args.wcxb or args.trafilatura_eval or args.l3s_gn1 or args.dragnet):
-        ap.error("give --wcxb, --trafilatura-eval, --l3s-gn1 and/or --dragnet"
+    if not (args.wcxb or args.trafilatura_eval or args.l3s_gn1 or args.dragnet or args.cleaneval):
+        ap.error("give --wcxb, --trafilatura-eval, --l3s-gn1, --dragnet and/or --cleaneval"
                  " (each builds one collection)")
     args.out.mkdir(parents=True, exist_ok=True)
     if args.wcxb:
@@ -314,6 +363,8 @@ def main() -> int:
         write_pages(args.out / "l3s-gn1.jsonl.gz", l3s_gn1_pages(args.l3s_gn1))
     if args.dragnet:
         write_pages(args.out / "dragnet.jsonl.gz", dragnet_pages(args.dragnet))
+    if args.cleaneval:
+        write_pages(args.out / "cleaneval.jsonl.gz", cleaneval_pages(args.cleaneval))
     return 0
 
 

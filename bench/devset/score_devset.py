@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.devset.score_devset [-e module:function ...] [--split dev]
         [--without STEP ...] [--pages-out FILE] [--lost-out FILE]
 
-Collections: ``wcxb-article``, ``l3s-gn1`` and ``dragnet`` (built by ``bench/devset/build.py``), and the two sets of
+Collections: ``wcxb-article``, ``l3s-gn1``, ``dragnet`` and ``cleaneval`` (built by
+``bench/devset/build.py``), and the two sets of
 ``../shared/benchmarks`` (``scrapinghub-aeb``, ``daniel-ru``), each split by site with
 ``sites.split_of``. Every rule is decided on ``dev``; ``test`` is reported, not looked at.
 The metric is ``score.py``'s own code (imported, not copied): 4-gram shingles of ``\\w+``
@@ -43,7 +44,8 @@ from bench.devset.build import DEFAULT_OUT  # noqa: E402
 from bench.devset.sites import site_of, split_of  # noqa: E402
 
 SHARED_SETS = ("scrapinghub-aeb", "daniel-ru")
-GOLD_SETS = ("wcxb-article", "l3s-gn1", "dragnet")  # built by build.py, scored against a gold text
+# built by build.py, scored against a gold text
+GOLD_SETS = ("wcxb-article", "l3s-gn1", "dragnet", "cleaneval")
 SNIPPET_SET = "trafilatura-eval"
 
 

@@ -82,3 +82,38 @@ def test_dragnet_gold_stops_at_comments_and_pages_without_an_address_are_reporte
     assert "2.html: no canonical or og:url address" in out and "3.html: not in HTML/" in out
     with pytest.raises(SystemExit, match="Corrected"):
         list(dragnet_pages(tmp_path / "HTML"))
+
+
+def test_cleaneval_gold_is_its_blocks_and_the_address_comes_from_the_wrapper(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.devset.build import cleaneval_pages
+
+    for part in ("cleaneval-dev", "cleaneval-final"):
+        (tmp_path / part / "input").mkdir(parents=True)
+        (tmp_path / part / "GoldStandard").mkdir()
+    dev, final = tmp_path / "cleaneval-dev", tmp_path / "cleaneval-final"
+    (dev / "input" / "10.html").write_bytes(
+        '<text id="http://www.example.org/a?x=1&amp;y=2" title="A" encoding="iso-8859-1">'
+        "<html><body><p>Caf\xe9</p></body></html></text>".encode("latin-1"))
+    (dev / "GoldStandard" / "10.txt").write_text(
+        "URL: http://www.example.org/a\n\n  <h>  A   headline\n<p>It&#039;s a\n paragraph.\n"
+        "   <l> an item\n<L>another\n", encoding="utf-8")
+    (dev / "input" / "9.html").write_text('<text id="http://news.example.co.uk/b">x</text>')
+    (dev / "GoldStandard" / "9.txt").write_text("<p>Body\n")
+    (final / "input" / "1.html").write_text("<html><p>no wrapper</p></html>")
+    (final / "GoldStandard" / "1.txt").write_text("<p>Body\n")
+    (final / "input" / "2.html").write_text('<text id="http://example.com/c">x</text>')
+    (final / "input" / "3.html").write_text('<text id="http://example.com/d">x</text>')
+    (final / "GoldStandard" / "3.txt").write_text("URL: http://example.com/d\n  \n")
+    got = list(cleaneval_pages(tmp_path))
+    assert [(p["id"], p["site"], p["url"], p["gold"]) for p in got] == [
+        ("cleaneval-dev-9", "example.co.uk", "http://news.example.co.uk/b", "Body"),
+        ("cleaneval-dev-10", "example.org", "http://www.example.org/a?x=1&y=2",
+         "A headline\n\nIt's a paragraph.\n\nan item\n\nanother")]
+    assert "Caf\xe9" in got[1]["html"]
+    out = capsys.readouterr().out
+    assert 'cleaneval-final/1.html: no <text id="…"> address' in out
+    assert "cleaneval-final/2.html: no gold file" in out
+    assert "cleaneval-final/3.html: empty gold text" in out
+    with pytest.raises(SystemExit, match="cleaneval-dev/input"):
+        list(cleaneval_pages(tmp_path / "cleaneval-dev"))
