@@ -1190,3 +1190,23 @@ def test_trafilatura_s_discarding_notice_stays_out_of_the_log(caplog: pytest.Log
     with caplog.at_level(logging.DEBUG):
         generic_paragraphs(lxml.html.fromstring(page), "https://ex.by/list/")
     assert not [r for r in caplog.records if "discarding data" in r.getMessage()]
+
+
+def test_named_anchors_around_paragraphs_are_no_links() -> None:
+    # an old page's anchors (<a name>, <a id>, no href) hold whole paragraphs: they are
+    # targets to jump to, not links, so the paragraphs are no link blocks
+    article = (f'<p><a name="part1">{PROSE} {PROSE2}</a></p>'
+               f'<p><a id="part2">{PROSE3}</a></p><p><a href="#part1">Back to the top</a></p>')
+    paras = _paragraphs(_page(article))
+    assert paras[:2] == [f"{PROSE} {PROSE2}", PROSE3]
+    joined = " ".join(paras)
+    assert "Section 3" not in joined and "Other headline number" not in joined
+
+
+@pytest.mark.parametrize(("anchor", "link_text"), [
+    ('<a href="/x">', 8), ('<a href="">', 8), ('<a class="teaser" data-id="7">', 8),
+    ('<a onclick="go(7)">', 8), ('<a name="x">', 0), ('<a id="x">', 0), ("<a>", 0)])
+def test_link_text_is_what_a_link_holds_not_an_anchor(anchor: str, link_text: int) -> None:
+    # a script's link (a class, data- attributes, onclick) without an address is still a link
+    tree = lxml.html.fragment_fromstring(f"<div>Own text {anchor}Link text</a></div>")
+    assert generic.text_stats(tree)[tree] == (15, link_text)  # non-space characters
