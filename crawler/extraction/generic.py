@@ -81,6 +81,11 @@ ENABLED_STEPS = frozenset(PRUNING_STEPS)
 # Elements that never hold article text.
 _DROP_TAGS = ("script", "style", "noscript",
               "template")
+# ...but a ``noscript`` holding over half of the page's text (and more than this) swallowed the
+# page: a ``<div>`` opened inside it and never closed there makes the parser lose its end tag
+# (cleaneval 714: the whole article inside one), or it is a script-only page's one copy of its
+# text. Such a one is unwrapped, not dropped.
+SWALLOWED_MIN = 200
 
 
 def _norm(text: str) -> str:
@@ -306,9 +311,17 @@ def _prune(tree: lxml.html.HtmlElement
     the linked sentences removed with their places (see drop_link_blocks)."""
     # comment nodes make trafilatura lose the text that follows them
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    page_chars = None
     for el in list(tree.iter(*_DROP_TAGS)):
-        if el.getparent() is not None:
-            _drop(el)
+        if el.getparent() is None:
+            continue
+        if el.tag == "noscript" and (own := _visible_len(el.text_content())) > SWALLOWED_MIN:
+            if page_chars is None:
+                page_chars = _visible_len(tree.text_content())
+            if own > page_chars / 2:
+                el.drop_tag()  # its content stays where it is
+                continue
+        _drop(el)
     # lxml.html makes a new Python proxy (through a Python class lookup) each time a walk meets
     # an element no live proxy stands for; holding them all makes the walks below reuse them
     # (~4 % of the extractor's time)

@@ -1210,3 +1210,16 @@ def test_link_text_is_what_a_link_holds_not_an_anchor(anchor: str, link_text: in
     # a script's link (a class, data- attributes, onclick) without an address is still a link
     tree = lxml.html.fragment_fromstring(f"<div>Own text {anchor}Link text</a></div>")
     assert generic.text_stats(tree)[tree] == (15, link_text)  # non-space characters
+
+
+def test_a_noscript_that_swallowed_the_page_is_unwrapped_not_dropped() -> None:
+    # a <div> opened inside <noscript> makes the parser lose </noscript>: the rest of the
+    # page, the article too, ends up inside it
+    html = _page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>").replace(
+        "<body>", '<body><noscript><div id="menu"></noscript><script>var a = 1;</script>'
+        "<noscript><p>Please enable JavaScript to see the comments.</p></noscript>")
+    swallowed = lxml.html.document_fromstring(html).find(".//noscript")
+    assert PROSE in swallowed.text_content()  # (what the parser makes of it)
+    paras = _paragraphs(html)
+    assert paras[:3] == [PROSE, PROSE2, PROSE3]
+    assert "enable JavaScript" not in " ".join(paras)
