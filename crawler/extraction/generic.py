@@ -86,6 +86,9 @@ _DROP_TAGS = ("script", "style", "noscript",
 # (cleaneval 714: the whole article inside one), or it is a script-only page's one copy of its
 # text. Such a one is unwrapped, not dropped.
 SWALLOWED_MIN = 200
+# Nested ones are each read whole: past this many characters read, the rest are dropped unread
+# (a hostile page nests hundreds, each around the rest of a page of 2 M characters).
+SWALLOWED_READ_MAX = 4_000_000
 
 
 def _norm(text: str) -> str:
@@ -311,16 +314,19 @@ def _prune(tree: lxml.html.HtmlElement
     the linked sentences removed with their places (see drop_link_blocks)."""
     # comment nodes make trafilatura lose the text that follows them
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    page_chars = None
+    page_chars, read = None, 0
     for el in list(tree.iter(*_DROP_TAGS)):
         if el.getparent() is None:
             continue
-        if el.tag == "noscript" and (own := _visible_len(el.text_content())) > SWALLOWED_MIN:
-            if page_chars is None:
-                page_chars = _visible_len(tree.text_content())
-            if own > page_chars / 2:
-                el.drop_tag()  # its content stays where it is
-                continue
+        if el.tag == "noscript" and read < SWALLOWED_READ_MAX:
+            text = el.text_content()
+            read += len(text)
+            if (own := _visible_len(text)) > SWALLOWED_MIN:
+                if page_chars is None:
+                    page_chars = _visible_len(tree.text_content())
+                if own > page_chars / 2:
+                    el.drop_tag()  # its content stays where it is
+                    continue
         _drop(el)
     # lxml.html makes a new Python proxy (through a Python class lookup) each time a walk meets
     # an element no live proxy stands for; holding them all makes the walks below reuse them

@@ -73,6 +73,21 @@ def test_huge_class_names_do_not_stall_the_generic_extractor() -> None:
     assert time.process_time() - started < 10
 
 
+def test_nested_noscripts_that_each_swallow_the_page_are_read_within_a_budget() -> None:
+    # each <noscript> is measured to tell whether it swallowed the page (and then unwrapped):
+    # 240 of them nested, each around the rest of 4.8 MB, took 8 s of CPU before the budget
+    from crawler.extraction.generic import generic_paragraphs
+    from crawler.extraction.html import parse_html
+
+    level = "Some words of the article, with commas, and more words. " * 350
+    tree = parse_html("<html><body>" + f"<div><noscript><div><p>{level}</p>" * 240
+                      + "</body></html>")
+    started = time.process_time()
+    paragraphs = generic_paragraphs(tree, "https://example.com/a")
+    assert time.process_time() - started < 3
+    assert paragraphs and paragraphs[0] == " ".join(level.split())
+
+
 def test_a_body_cut_in_transit_is_no_article_however_whole_it_looks() -> None:
     whole = page("whole-looking", site.html_for(site.gold_for("whole-looking", 5)).encode())
     extract_article(whole)  # the same bytes, arrived whole, are an article
