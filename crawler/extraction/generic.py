@@ -144,7 +144,7 @@ def text_stats(root: etree._Element) -> dict[etree._Element, tuple[int, int]]:
             ct, cl = stats.get(child, (0, 0))
             total += ct + _visible_len(child.tail)
             links += cl
-        if _is_link(el):
+        if el.tag == "a" and _is_link(el):
             links = total
         stats[el] = (total, links)
     return stats
@@ -300,7 +300,7 @@ def _take_off(el: etree._Element, stats: dict) -> None:
     for anc in el.iterancestors():
         anc_total, anc_links = stats[anc]
         anc_total -= total
-        if _is_link(anc):
+        if anc.tag == "a" and _is_link(anc):
             links = anc_links - anc_total  # what the link's link text loses, for those above
             anc_links = anc_total
         else:
