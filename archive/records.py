@@ -751,14 +751,14 @@ def check_record(rec: WarcRecord, *, need_date: bool = True) -> None:
     checked all the same; without ``need_date``, as repair reads, neither type nor date is
     asked of any record, nor a target URI's form: a record whole in its framing is no
     damage to cut out). A web exchange's target with no scheme is refused
-    (:func:`relative_target`)."""
+    (:func:`unaskable_target`), as is one whose port is out of range."""
     if need_date and not rec.rec_type:
         raise ValueError("missing WARC-Type")
     if (rec.get("WARC-Date") or "").strip() or (need_date and rec.rec_type not in _UNDATED_READ):
         rec.date  # noqa: B018 - parses (and caches) the date, raising ValueError if bad
     if not rec.target_uri and rec.rec_type in _NEED_TARGET:
         raise ValueError(f"{rec.rec_type} record without WARC-Target-URI")
-    if need_date and (reason := relative_target(rec)):
+    if need_date and (reason := unaskable_target(rec)):
         raise ValueError(reason)
     if _MAY_BE_REFUSED.search(rec.target_uri):  # the shapes urlsplit refuses: a host with a
         # bracket never closed or never opened (``http://ex.com]/``, read as the host by
@@ -769,17 +769,28 @@ def check_record(rec: WarcRecord, *, need_date: bool = True) -> None:
             raise ValueError(f"invalid WARC-Target-URI {rec.target_uri[:80]!r}: {exc}") from exc
 
 
-def relative_target(rec: WarcRecord) -> str | None:
+def unaskable_target(rec: WarcRecord) -> str | None:
     """Why the target of an HTTP exchange record is no page anyone can ask for: a URI with
-    no scheme (``www.site.by/path``, ``/path``). Whether such a page was http or https, or
-    on which host, nothing says; so every reader skips the record as it skips one with no
-    target (verify and index say so by file and offset, replay and re-extraction never serve
-    it), where a SURT key that guessed ``http://`` would list a capture replay never
-    answers. None for any other record (dns:, urn:, metadata:// URIs are other tools')."""
+    no scheme (``www.site.by/path``, ``/path``), or a port that is no number in 0-65535
+    (``:99999``, ``:0x50``). Whether such a page was http or https, on which host or port,
+    nothing says; so every reader skips the record as it skips one with no target (verify
+    and index say so by file and offset, replay and re-extraction never serve it), where a
+    SURT key that guessed would list a capture replay never answers. None for any other
+    record (dns:, urn:, metadata:// URIs are other tools')."""
     uri = rec.target_uri
-    if rec.rec_type not in _WEB_EXCHANGE or not uri or _HAS_SCHEME.match(uri):
+    if rec.rec_type not in _WEB_EXCHANGE or not uri:
         return None
-    return f"WARC-Target-URI {uri[:80]!r} is not an absolute http(s) URL (no scheme)"
+    if not _HAS_SCHEME.match(uri):
+        return f"WARC-Target-URI {uri[:80]!r} is not an absolute http(s) URL (no scheme)"
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # a broken host: check_record's to say
+        return None
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or no number
+    except ValueError:
+        return f"WARC-Target-URI {uri[:80]!r} names no port in 0-65535"
+    return None
 
 
 def iter_records(

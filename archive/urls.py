@@ -58,7 +58,9 @@ _LOOSE_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?://([^/?#]*))?([^?#]*)(?:
 
 
 def _split_host(url: str):
-    """(parts, scheme, host, port); never raises, even for a broken `[IPv6` host."""
+    """(parts, scheme, host, port); never raises, even for a broken `[IPv6` host. A port that
+    is no number in 0-65535 (``:99999``, ``:0x50``) is kept as its text, so the URL keys
+    it gets do not collide with the same URL without a port."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -71,9 +73,12 @@ def _split_host(url: str):
         host = netloc.rpartition("@")[2].strip("[]")
     scheme = parts.scheme.lower()
     try:
-        port = parts.port
+        port: int | str | None = parts.port
     except ValueError:
-        port = None
+        hostport = parts.netloc.rpartition("@")[2]
+        if hostport.startswith("["):
+            hostport = hostport.partition("]")[2]
+        port = hostport.partition(":")[2].lower()
     return parts, scheme, host.lower(), port
 
 
@@ -83,7 +88,7 @@ def normalize_url(url: str) -> str:
     parts, scheme, host, port = _split_host(url)
     if not scheme or not host:
         return normalize_escapes(url.split("#", 1)[0])
-    netloc = host
+    netloc = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
     if port is not None and port != _DEFAULT_PORTS.get(scheme):
         netloc += f":{port}"
     path = normalize_escapes(parts.path) or "/"

@@ -13,6 +13,7 @@ from archive.errors import UnservedRecord
 from archive.methods import method_query
 from archive.reader import ArchiveLookup, iter_records, iter_responses
 from archive.records import parse_warc_date
+from archive.urls import normalize_url, surt
 from archive.verify import verify
 from tests.support.warcs import gz, http_request, http_response, record, response
 
@@ -184,15 +185,22 @@ def test_interim_responses_before_the_final_one_are_passed_over(tmp_path, interi
     assert json.loads(build_index([path])[0].split(" ", 2)[2])["status"] == "103"
 
 
-@pytest.mark.parametrize("uri", ["www.belta.by/news/1", "/news/1"])
-def test_a_web_capture_whose_target_uri_has_no_scheme_is_refused_by_every_reader(tmp_path, uri):
-    """Indexed under its host's key (an ``http://`` guessed, as for a pasted URL) such a
-    capture was listed and never replayed, and verify and re-extraction said nothing. Now
-    every reader skips it with one error, by file and offset."""
+@pytest.mark.parametrize(("uri", "why"), [
+    ("www.belta.by/news/1", "is not an absolute http(s) URL (no scheme)"),
+    ("/news/1", "is not an absolute http(s) URL (no scheme)"),
+    ("http://www.belta.by:99999/news/1", "names no port in 0-65535"),
+    ("http://www.belta.by:0x50/news/1", "names no port in 0-65535"),
+    ("http://[::1]:65536/news/1", "names no port in 0-65535"),
+])
+def test_a_web_capture_no_one_can_ask_for_is_refused_by_every_reader(tmp_path, uri, why):
+    """With no scheme, or a port out of range, such a capture was indexed under a guessed
+    key (the host's, without the port: the portless page's) and listed, never replayed,
+    and verify and re-extraction said nothing. Now every reader skips it with one error,
+    by file and offset."""
     first = gz(response("http://ex.com/ok", b"<p>ok</p>"))
     path = tmp_path / "odd.warc.gz"
     path.write_bytes(first + gz(response(uri, b"<p>odd</p>")))
-    want = f"record skipped: WARC-Target-URI {uri!r} is not an absolute http(s) URL (no scheme)"
+    want = f"record skipped: WARC-Target-URI {uri!r} {why}"
     report = verify([path])
     assert [(p.file, p.offset, p.severity, p.message) for p in report.problems] == [
         (str(path), len(first), "error", want)]
@@ -205,6 +213,19 @@ def test_a_web_capture_whose_target_uri_has_no_scheme_is_refused_by_every_reader
     assert lookup.urls() == ["http://ex.com/ok"]
     assert lookup.get("http://www.belta.by/news/1") is None
     assert [(e.offset, e.reason) for e in errors] == [(len(first), want)]
+
+
+@pytest.mark.parametrize(("uri", "key", "surt_key"), [
+    ("http://ex.com:99999/a", "http://ex.com:99999/a", "com,ex:99999)/a"),
+    ("http://ex.com:0x50/a", "http://ex.com:0x50/a", "com,ex:0x50)/a"),
+    ("http://[::1]:8080/a", "http://[::1]:8080/a", "::1:8080)/a"),
+])
+def test_a_url_with_an_odd_port_keeps_it_in_its_keys(uri, key, surt_key):
+    """A port that is no number in range was dropped from the keys, so the URL was taken
+    for the same page without a port; an IPv6 host lost its brackets in the lookup key
+    (``http://::1:8080/a`` reads as another host and port)."""
+    assert (normalize_url(uri), surt(uri)) == (key, surt_key)
+    assert normalize_url("http://ex.com/a") == "http://ex.com/a"
 
 
 def test_other_tools_uris_with_a_scheme_and_no_host_are_read_as_before(tmp_path):

@@ -712,11 +712,15 @@ def test_a_non_authoritative_answer_is_an_article_as_in_the_crawl(tmp_path):
     assert sorted(i["url"] for i in items) == sorted(g.url for g in golds), report.failed
 
 
-@pytest.mark.parametrize("uri", [BELTA_URL.removeprefix("https://"),
-                                 BELTA_URL.removeprefix("https://www.belta.by")])
-def test_an_article_capture_whose_target_uri_has_no_scheme_is_said_not_dropped(tmp_path, uri):
-    """Such a capture matched no outlet, and only http(s) URLs are counted as another host's:
-    it vanished unsaid. Now it is a bad record, by file and offset, as replay skips it."""
+@pytest.mark.parametrize(("uri", "why"), [
+    (BELTA_URL.removeprefix("https://"), "is not an absolute http(s) URL"),
+    (BELTA_URL.removeprefix("https://www.belta.by"), "is not an absolute http(s) URL"),
+    (BELTA_URL.replace("belta.by/", "belta.by:99999/", 1), "names no port in 0-65535"),
+])
+def test_an_article_capture_no_one_can_ask_for_is_said_not_dropped(tmp_path, uri, why):
+    """With no scheme such a capture matched no outlet, and only http(s) URLs are counted as
+    another host's: it vanished unsaid; with a port out of range it was told by its host
+    alone. Now it is a bad record, by file and offset, as replay skips it."""
     html = gzip.decompress(BELTA_HTML.read_bytes())
     path = tmp_path / "odd.warc.gz"
     path.write_bytes(gz(record("response", uri, http_block(b"HTTP/1.1 200 OK", html))))
@@ -725,7 +729,7 @@ def test_an_article_capture_whose_target_uri_has_no_scheme_is_said_not_dropped(t
 
     assert items == [] and report.bad_records == 1
     assert [(str(b.file), b.offset) for b in bad] == [(str(path), 0)]
-    assert f"WARC-Target-URI {uri!r} is not an absolute http(s) URL" in bad[0].reason
+    assert f"WARC-Target-URI {uri!r} {why}" in bad[0].reason
 
 
 # --- a newer capture that is no article gives way to the whole 2xx before it ------------------
