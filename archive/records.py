@@ -440,8 +440,10 @@ def _content_length(fields: list[tuple[str, str]] | WarcRecord) -> int | None:
     return int(cl) if cl.isascii() and cl.isdigit() else None
 
 
-def _parse_head_at(data: bytes, pos: int) -> tuple[str, list[tuple[str, str]], int]:
-    """(version, fields, block start) of the record header at `pos`; raises ValueError."""
+def _parse_head_at(data: bytes, pos: int, skipped: list[str] | None = None
+                   ) -> tuple[str, list[tuple[str, str]], int]:
+    """(version, fields, block start) of the record header at `pos`; raises ValueError.
+    ``skipped``: lines without a colon go there, passed over (see :func:`_parse_text_fields`)."""
     head = _split_head(data, pos)
     if head is None:
         raise ValueError("WARC header not terminated")
@@ -453,7 +455,15 @@ def _parse_head_at(data: bytes, pos: int) -> tuple[str, list[tuple[str, str]], i
     # stops at (_read_head)
     if data.rfind(b"\n", pos, body_start - 1) + 1 - pos >= _MAX_HEAD:
         raise ValueError(_HEAD_TOO_LARGE)
-    return version, _parse_fields(lines[1:]), body_start
+    return version, _parse_fields(lines[1:], skipped), body_start
+
+
+def _colonless_note(skipped: list[str]) -> str:
+    """A record's WARC header lines without a colon, passed over as warcio and pywb pass
+    them (the record is read whole: replay serves it)."""
+    first = skipped[0].rstrip("\r")[:60]
+    return (f"{len(skipped)} WARC header line(s) without a colon passed over (as warcio and "
+            f"pywb read them), the first {first!r}")
 
 
 def _skip_blank(data: bytes, pos: int) -> int:
@@ -523,8 +533,9 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
     pos = _skip_blank(data, 0)
     if pos >= len(data):
         raise ValueError("empty gzip member")
-    version, fields, body_start = _parse_head_at(data, pos)
-    problems: list[str] = []
+    skipped: list[str] = []  # the member bounds the record: a stray line cannot hide one
+    version, fields, body_start = _parse_head_at(data, pos, skipped)
+    problems = [_colonless_note(skipped)] if skipped else []
     length = _content_length(fields)
     avail = len(data) - body_start
     if length is None:
@@ -1046,7 +1057,10 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             version = _decode(line).strip()
             if not version.startswith("WARC/"):
                 raise ValueError(f"not a WARC record (starts {line[:20]!r})")
-            fields = _parse_text_fields(_decode_lines(raw[len(line) :]))
+            skipped: list[str] = []
+            fields = _parse_text_fields(_decode_lines(raw[len(line) :]), skipped)
+            if skipped and _content_length(fields) is None:  # no length says where it ends:
+                raise ValueError(f"header line without colon: {skipped[0][:60]!r}")  # resync
             body_start = len(raw)
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
@@ -1064,12 +1078,13 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             if (len(buf) == length + 4 and buf.endswith(b"\r\n\r\n")
                     and _record_or_end_follows(fh)):
                 rec.block = buf[:length]
-                yield RecordInfo(rec, path, offset, body_start + length)
+                yield RecordInfo(rec, path, offset, body_start + length,
+                                 [_colonless_note(skipped)] if skipped else [])
                 offset = start + length + 4
                 fh.seek(offset)
                 positioned = True
                 continue
-        problems: list[str] = []
+        problems = [_colonless_note(skipped)] if skipped else []
         if length is not None and start + length <= size and _ends_at(fh, start, length, rec):
             end = start + length
             if end < size and _next_without_separator(fh, end):

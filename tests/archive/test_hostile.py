@@ -738,6 +738,28 @@ def test_a_header_line_without_a_colon_is_passed_over_as_warcio_and_pywb_do(tmp_
         "1 HTTP header line(s) without a colon, passed over (as warcio and pywb read them)"]
 
 
+@pytest.mark.parametrize("compress", [True, False], ids=["gzip", "plain"])
+def test_a_warc_header_line_without_a_colon_is_passed_over_and_said(tmp_path, compress):
+    """A stray line in a record's WARC header made the record unreadable by every reader
+    (replay 404, the index without it) where warcio and pywb serve it. It is passed over,
+    the record read whole, and the line named by file and offset."""
+    head, sep, rest = response("http://ex.com/2", _page(2)).partition(b"\r\n")
+    odd = head + sep + b"WARC-Generator my crawler 0.1\r\n" + rest
+    recs = _three(odd)
+    path = _write(tmp_path, "colonless.warc" + ".gz" * compress, recs, compress)
+    at = len(gz(recs[0]) if compress else recs[0])
+    errors: list = []
+    page = ArchiveLookup([path], on_error=errors.append).get("http://ex.com/2")
+    assert page is not None and page.payload == _page(2)
+    want = ("1 WARC header line(s) without a colon passed over (as warcio and pywb read them), "
+            "the first 'WARC-Generator my crawler 0.1'")
+    assert [(e.offset, e.reason) for e in errors] == [(at, want + " (record kept)")]
+    assert [ln.split(" ", 1)[0] for ln in build_index([path], on_error=lambda e: None)] == [
+        "com,ex)/1", "com,ex)/2", "com,ex)/3"]
+    assert [(p.offset, p.severity, p.message) for p in verify([path]).problems] == [
+        (at, "error", want + " (record kept)")]
+
+
 def _bad_crc(gz: bytes) -> bytes:
     return gz[:-8] + bytes(b ^ 0xFF for b in gz[-8:-4]) + gz[-4:]
 
