@@ -1,7 +1,7 @@
 """Convert public gold data into one local page file for ``bench/devset/score_devset.py``.
 
     .venv/bin/python -m bench.devset.build [--wcxb PATH] [--trafilatura-eval PATH]
-        [--l3s-gn1 PATH] [--dragnet PATH] [--out DIR]
+        [--l3s-gn1 PATH] [--dragnet PATH] [--cleaneval PATH] [--chaos PATH] [--out DIR]
 
 ``PATH`` is a checkout (or an extracted ``git archive``) of WCXB, the Web Content eXtraction
 Benchmark (github.com/Murrough-Foley/web-content-extraction-benchmark, CC-BY-4.0). Only its
@@ -27,6 +27,10 @@ builds its own collection and leaves the others' files alone.
 Moz in 2012 from RSS feeds, news and blogs) unpacked as its README says: ``HTML/`` and
 ``Corrected/``. Writes ``<out>/dragnet.jsonl.gz``; gold is the copied text before the comments
 marker. Its pages have no address: the site comes from the canonical or og:url address.
+
+``--cleaneval PATH``: see :func:`cleaneval_pages`. ``--chaos PATH``: the "Chaos" news set of
+github.com/MSVCode/ir-research-data (Utomo & Leu; "only for research purpose"), see
+:func:`chaos_pages`.
 
 The two sets in ``../shared/benchmarks`` need no conversion: the scorer reads them in place.
 """
@@ -327,6 +331,43 @@ def cleaneval_pages(root: Path) -> Iterator[dict]:
                    "html": page, "gold": gold}
 
 
+def _cp1252_or_utf8(raw: bytes) -> str:
+    """A gold file saved as UTF-8 or, as most of Chaos's were (Windows Notepad), cp1252."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def chaos_pages(root: Path) -> Iterator[dict]:
+    """Pages of the "Chaos" set (Utomo & Leu: 360 news pages of 2017, the first ten Google
+    results of 36 queries, from about 240 sites), with the text its authors copied: the
+    headline, then the article as the page shows it.
+
+    ``root`` is a checkout (or extracted ``git archive``) of github.com/MSVCode/ir-research-data,
+    or its ``Extraction/`` folder: ``chaos-all/html/NAME.htm(l)`` and ``chaos-all/gold/NAME.txt``.
+    The pages carry no address but their canonical or og:url one (as Dragnet's); a page
+    without one, or without a gold file, is reported and skipped.
+    """
+    base = next((b for b in (root / "Extraction" / "chaos-all", root / "chaos-all")
+                 if (b / "html").is_dir()), None)
+    if base is None:
+        raise SystemExit(f"{root}: no Extraction/chaos-all/html or chaos-all/html folder")
+    for page_file in sorted((base / "html").iterdir()):
+        gold_file = base / "gold" / f"{page_file.stem}.txt"
+        html, _charset = decode_html(page_file.read_bytes())
+        url = own_address(html)
+        gold = _cp1252_or_utf8(gold_file.read_bytes()).strip() if gold_file.is_file() else ""
+        if url is None or not gold:
+            print(f"skipped {page_file.name}: " + ("no gold file" if not gold_file.is_file() else
+                                                    "empty gold text" if url else
+                                                    "no canonical or og:url address"))
+            continue
+        yield {"id": "chaos-" + "-".join(page_file.stem.replace(",", " ").replace("(", " ")
+                                          .replace(")", " ").split()),
+               "site": site_of(url), "url": url, "html": html, "gold": gold}
+
+
 def write_pages(target: Path, pages: Iterator[dict] | list[dict]) -> None:
     count, sites = 0, set()
     with gzip.open(target, "wt", encoding="utf-8") as f:
@@ -348,11 +389,14 @@ def main() -> int:
                     help="Dragnet data folder (HTML/ and Corrected/, as its README unpacks them)")
     ap.add_argument("--cleaneval", type=Path,
                     help="folder with cleaneval-dev/ and cleaneval-final/ (input/, GoldStandard/)")
+    ap.add_argument("--chaos", type=Path,
+                    help="github.com/MSVCode/ir-research-data checkout (Extraction/chaos-all)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args()
-    if not (args.wcxb or args.trafilatura_eval or args.l3s_gn1 or args.dragnet or args.cleaneval):
-        ap.error("give --wcxb, --trafilatura-eval, --l3s-gn1, --dragnet and/or --cleaneval"
-                 " (each builds one collection)")
+    if not (args.wcxb or args.trafilatura_eval or args.l3s_gn1 or args.dragnet or args.cleaneval
+            or args.chaos):
+        ap.error("give --wcxb, --trafilatura-eval, --l3s-gn1, --dragnet, --cleaneval and/or"
+                 " --chaos (each builds one collection)")
     args.out.mkdir(parents=True, exist_ok=True)
     if args.wcxb:
         write_pages(args.out / "wcxb-article.jsonl.gz", wcxb_pages(args.wcxb))
@@ -365,6 +409,8 @@ def main() -> int:
         write_pages(args.out / "dragnet.jsonl.gz", dragnet_pages(args.dragnet))
     if args.cleaneval:
         write_pages(args.out / "cleaneval.jsonl.gz", cleaneval_pages(args.cleaneval))
+    if args.chaos:
+        write_pages(args.out / "chaos.jsonl.gz", chaos_pages(args.chaos))
     return 0
 
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.devset.score_devset [-e module:function ...] [--split dev]
         [--without STEP ...] [--pages-out FILE] [--lost-out FILE]
 
-Collections: ``wcxb-article``, ``l3s-gn1``, ``dragnet`` and ``cleaneval`` (built by
+Collections: ``wcxb-article``, ``l3s-gn1``, ``dragnet``, ``cleaneval`` and ``chaos`` (built by
 ``bench/devset/build.py``), and the two sets of
 ``../shared/benchmarks`` (``scrapinghub-aeb``, ``daniel-ru``), each split by site with
 ``sites.split_of``. Every rule is decided on ``dev``; ``test`` is reported, not looked at.
@@ -45,7 +45,7 @@ from bench.devset.sites import site_of, split_of  # noqa: E402
 
 SHARED_SETS = ("scrapinghub-aeb", "daniel-ru")
 # built by build.py, scored against a gold text
-GOLD_SETS = ("wcxb-article", "l3s-gn1", "dragnet", "cleaneval")
+GOLD_SETS = ("wcxb-article", "l3s-gn1", "dragnet", "cleaneval", "chaos")
 SNIPPET_SET = "trafilatura-eval"
 
 

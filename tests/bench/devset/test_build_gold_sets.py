@@ -117,3 +117,35 @@ def test_cleaneval_gold_is_its_blocks_and_the_address_comes_from_the_wrapper(
     assert "cleaneval-final/3.html: empty gold text" in out
     with pytest.raises(SystemExit, match="cleaneval-dev/input"):
         list(cleaneval_pages(tmp_path / "cleaneval-dev"))
+
+
+def test_chaos_gold_is_read_as_utf8_or_cp1252_and_the_address_is_the_pages_own(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.devset.build import chaos_pages
+
+    base = tmp_path / "Extraction" / "chaos-all"
+    (base / "html").mkdir(parents=True)
+    (base / "gold").mkdir()
+    (base / "html" / "elon,musk (2).htm").write_text(
+        '<html><head><link rel="canonical" href="https://www.example.com/a"></head>'
+        "<body><p>x</p></body></html>")
+    (base / "gold" / "elon,musk (2).txt").write_bytes(b"Headline\n\n\x93Quoted\x94 and it\x92s\n")
+    (base / "html" / "reef (1).html").write_text(
+        '<html><head><meta property="og:url" content="http://news.example.co.uk/b"></head></html>')
+    (base / "gold" / "reef (1).txt").write_bytes("Caf\u00e9 \u2014 ok".encode())
+    (base / "html" / "kong (3).htm").write_text("<html><p>no address</p></html>")
+    (base / "gold" / "kong (3).txt").write_text("Body")
+    (base / "html" / "nasa (4).htm").write_text(
+        '<html><head><link rel="canonical" href="https://example.org/c"></head></html>')
+    got = list(chaos_pages(tmp_path))
+    assert [(p["id"], p["site"], p["url"], p["gold"]) for p in got] == [
+        ("chaos-elon-musk-2", "example.com", "https://www.example.com/a",
+         "Headline\n\n\u201cQuoted\u201d and it\u2019s"),
+        ("chaos-reef-1", "example.co.uk", "http://news.example.co.uk/b", "Caf\u00e9 \u2014 ok")]
+    out = capsys.readouterr().out
+    assert "kong (3).htm: no canonical or og:url address" in out
+    assert "nasa (4).htm: no gold file" in out
+    assert [p["id"] for p in chaos_pages(tmp_path / "Extraction")] == [
+        "chaos-elon-musk-2", "chaos-reef-1"]
+    with pytest.raises(SystemExit, match="chaos-all/html"):
+        list(chaos_pages(base))
