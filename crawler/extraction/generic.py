@@ -1085,7 +1085,10 @@ def _strip_controls(tree: etree._Element) -> bool:
 
 
 _BREAKS = frozenset(("p", "div", "li", "br", "blockquote", "pre", "tr", "h1", "h2", "h3", "h4",
-                     "h5", "h6", "section", "article", "table", "ul", "ol", "dd", "dt"))
+                     "h5", "h6", "section", "article", "table", "ul", "ol", "dd", "dt",
+                     # blocks whose lines are no running text (_GAP_SKIP_TAGS) own their lines:
+                     # a caption set straight in its figcaption was the article block's line
+                     "figure", "figcaption", "aside", "nav", "footer", "form", "fieldset"))
 
 
 def _region_paragraphs(region: list[etree._Element]) -> list[str]:

@@ -620,6 +620,11 @@ def test_a_line_trafilatura_left_out_between_kept_paragraphs_comes_back_in_place
     _gap_page(f"<div class='expandable-text'><form><p>{GAP}</p></form></div>"),
     _gap_page(f"<div class='expandable-text'><p><a href='/x'>{GAP[:50]}</a>{GAP[50:]}</p></div>"),
     _gap_page("<div class='expandable-text'><p>The second stage, in figures</p></div>"),
+    # a caption, a side box or a form set straight in its block (no p or div of its own)
+    _gap_page(f"<figure><img src='/x.jpg'><figcaption><span>{GAP}</span></figcaption></figure>"),
+    _gap_page(f"<figure><img src='/x.jpg'>{GAP}</figure>"),
+    _gap_page(f"<aside>{GAP}</aside>"),
+    _gap_page(f"<form>{GAP}<input name='q'></form>"),
     # below the last paragraph kept: where comments and author boxes sit
     _page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>"
           f"<div class='expandable-text'><p>{GAP}</p></div>"),
