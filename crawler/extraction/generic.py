@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from copy import deepcopy
 from datetime import datetime
@@ -1487,11 +1487,26 @@ def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, sta
             line[-1] in _GAP_SENTENCE_END or len(line) >= GAP_MIN_CHARS):
         return False
     total, links = stats.get(owner, (0, 0))
-    if total and links > GAP_MAX_LINKS * total:
+    if total and links > GAP_MAX_LINKS * total or _inside_link(owner, top):
         return False
     if _marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line):
         return False
     return not (is_meta_line(line) or is_boilerplate_line(line))
+
+
+def _inside_link(owner: etree._Element, top: etree._Element) -> bool:
+    """Whether a line's block sits inside a link below ``top``: the line is all link text (a
+    teaser's headline in an ``h3`` wrapped by its link), though the block's own counts, which
+    only see links inside it, say it has none."""
+    return any(a.tag == "a" and _is_link(a) for a in _path_up(owner, top))
+
+
+def _path_up(el: etree._Element, top: etree._Element) -> Iterator[etree._Element]:
+    """``el``'s ancestors up to (not including) ``top``; all of them if ``top`` is none."""
+    for anc in el.iterancestors():
+        if anc is top:
+            return
+        yield anc
 
 
 def _in_document_order(root: etree._Element, blocks: list[etree._Element]) -> list[etree._Element]:

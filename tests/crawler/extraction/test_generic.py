@@ -625,6 +625,9 @@ def test_a_line_trafilatura_left_out_between_kept_paragraphs_comes_back_in_place
     _gap_page(f"<figure><img src='/x.jpg'>{GAP}</figure>"),
     _gap_page(f"<aside>{GAP}</aside>"),
     _gap_page(f"<form>{GAP}<input name='q'></form>"),
+    # a teaser's headline in a block of its own, wrapped by its link: all link text
+    _gap_page(f"<p><section><article><a href='/story/2'><img src='/i.jpg'><h3>{GAP}</h3></a>"
+              "</article></section></p>"),
     # below the last paragraph kept: where comments and author boxes sit
     _page(f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p>"
           f"<div class='expandable-text'><p>{GAP}</p></div>"),
