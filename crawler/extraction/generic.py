@@ -21,6 +21,7 @@ from copy import deepcopy
 from datetime import datetime
 from functools import cache, lru_cache
 from heapq import nlargest
+from itertools import islice
 
 import lxml.html
 from lxml import etree
@@ -1491,7 +1492,27 @@ def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, sta
         return False
     if _marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line):
         return False
-    return not (is_meta_line(line) or is_boilerplate_line(line))
+    return not (is_meta_line(line) or is_boilerplate_line(line) or _named_inline(owner, line))
+
+
+def _named_inline(owner: etree._Element, line: str) -> bool:
+    """Whether the line is the text of an inline element inside its block that is named as
+    media or furniture (``<span class="caption">`` in a photo widget's ``div``), or is a
+    control (a ``button``, a ``label``): the block owns the line, so the path above it does
+    not show what it is. (Inline ``code`` is the prose's own.) Only the block's first
+    NAMED_INLINE_MAX elements are looked at: a line costs a bounded walk, whatever the page."""
+    for el in islice(owner.iterdescendants(etree.Element), NAMED_INLINE_MAX):
+        if el.tag in _BREAKS:
+            continue
+        names = _names(el)
+        if (el.tag in _CONTROL_TAGS or names and (_MEDIA.search(names) or _FURNITURE.search(names))) \
+                and line in _norm(el.text_content()):
+            return True
+    return False
+
+
+_CONTROL_TAGS = frozenset(("button", "label", "select", "textarea"))
+NAMED_INLINE_MAX = 200
 
 
 def _inside_link(owner: etree._Element, top: etree._Element) -> bool:

@@ -625,6 +625,10 @@ def test_a_line_trafilatura_left_out_between_kept_paragraphs_comes_back_in_place
     _gap_page(f"<figure><img src='/x.jpg'>{GAP}</figure>"),
     _gap_page(f"<aside>{GAP}</aside>"),
     _gap_page(f"<form>{GAP}<input name='q'></form>"),
+    # a caption or a control inline in the block that owns the line
+    _gap_page(f"<div class='asset-22'><span><img src='/x.jpg'><span class='caption'>{GAP}</span>"
+              "</span></div>"),
+    _gap_page(f"<div class='qa'><button type='button'>{GAP}</button></div>"),
     # a teaser's headline in a block of its own, wrapped by its link: all link text
     _gap_page(f"<p><section><article><a href='/story/2'><img src='/i.jpg'><h3>{GAP}</h3></a>"
               "</article></section></p>"),
