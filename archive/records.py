@@ -1059,8 +1059,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
                 raise ValueError(f"not a WARC record (starts {line[:20]!r})")
             skipped: list[str] = []
             fields = _parse_text_fields(_decode_lines(raw[len(line) :]), skipped)
-            if skipped and _content_length(fields) is None:  # no length says where it ends:
-                raise ValueError(f"header line without colon: {skipped[0][:60]!r}")  # resync
+            if skipped and _content_length(fields) is None:  # no length says where it ends
+                raise ValueError(f"header line without colon: {skipped[0].rstrip()[:60]!r}")
             body_start = len(raw)
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextvars import ContextVar
 from copy import deepcopy
 from datetime import datetime
@@ -1495,6 +1495,11 @@ def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, sta
     return not (is_meta_line(line) or is_boilerplate_line(line) or _named_inline(owner, line))
 
 
+# ``_named_inline``: tags of controls, whose text is no running text wherever it sits...
+_CONTROL_TAGS = frozenset(("button", "label", "select", "textarea"))
+NAMED_INLINE_MAX = 200  # ...and how many elements of a line's block are looked at for one
+
+
 def _named_inline(owner: etree._Element, line: str) -> bool:
     """Whether the line is the text of an inline element inside its block that is named as
     media or furniture (``<span class="caption">`` in a photo widget's ``div``), or is a
@@ -1505,29 +1510,22 @@ def _named_inline(owner: etree._Element, line: str) -> bool:
         if el.tag in _BREAKS:
             continue
         names = _names(el)
-        if (el.tag in _CONTROL_TAGS or names and (_MEDIA.search(names) or _FURNITURE.search(names))) \
-                and line in _norm(el.text_content()):
+        named = names and (_MEDIA.search(names) or _FURNITURE.search(names))
+        if (el.tag in _CONTROL_TAGS or named) and line in _norm(el.text_content()):
             return True
     return False
-
-
-_CONTROL_TAGS = frozenset(("button", "label", "select", "textarea"))
-NAMED_INLINE_MAX = 200
 
 
 def _inside_link(owner: etree._Element, top: etree._Element) -> bool:
     """Whether a line's block sits inside a link below ``top``: the line is all link text (a
     teaser's headline in an ``h3`` wrapped by its link), though the block's own counts, which
     only see links inside it, say it has none."""
-    return any(a.tag == "a" and _is_link(a) for a in _path_up(owner, top))
-
-
-def _path_up(el: etree._Element, top: etree._Element) -> Iterator[etree._Element]:
-    """``el``'s ancestors up to (not including) ``top``; all of them if ``top`` is none."""
-    for anc in el.iterancestors():
+    for anc in owner.iterancestors():
         if anc is top:
-            return
-        yield anc
+            return False
+        if anc.tag == "a" and _is_link(anc):
+            return True
+    return False
 
 
 def _in_document_order(root: etree._Element, blocks: list[etree._Element]) -> list[etree._Element]:
