@@ -21,7 +21,6 @@ from copy import deepcopy
 from datetime import datetime
 from functools import cache, lru_cache
 from heapq import nlargest
-from itertools import islice
 
 import lxml.html
 from lxml import etree
@@ -1482,8 +1481,10 @@ def _holds_caption(owner: etree._Element) -> bool:
     return next(owner.iter("figure", "figcaption", "img", "picture"), None) is not None
 
 
-def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, stats: dict) -> bool:
-    """Evidence that a line trafilatura left out is body: prose (or a heading) in a quiet block."""
+def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, stats: dict,
+                      named: dict[etree._Element, frozenset[str]]) -> bool:
+    """Evidence that a line trafilatura left out is body: prose (or a heading) in a quiet block.
+    ``named``: each block's :func:`_named_inline_lines`, filled as blocks are met."""
     if owner.tag not in _GAP_HEADINGS and not (
             line[-1] in _GAP_SENTENCE_END or len(line) >= GAP_MIN_CHARS):
         return False
@@ -1492,28 +1493,41 @@ def _gap_line_is_body(line: str, owner: etree._Element, top: etree._Element, sta
         return False
     if _marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line):
         return False
-    return not (is_meta_line(line) or is_boilerplate_line(line) or _named_inline(owner, line))
+    if is_meta_line(line) or is_boilerplate_line(line):
+        return False
+    if owner not in named:
+        named[owner] = _named_inline_lines(owner)
+    return line not in named[owner]
 
 
-# ``_named_inline``: tags of controls, whose text is no running text wherever it sits...
+# ``_named_inline_lines``: tags of controls, whose text is no running text wherever it sits...
 _CONTROL_TAGS = frozenset(("button", "label", "select", "textarea"))
-NAMED_INLINE_MAX = 200  # ...and how many elements of a line's block are looked at for one
+NAMED_INLINE_MAX = 200  # ...and how many elements of a block are looked at
 
 
-def _named_inline(owner: etree._Element, line: str) -> bool:
-    """Whether the line is the text of an inline element inside its block that is named as
-    media or furniture (``<span class="caption">`` in a photo widget's ``div``), or is a
-    control (a ``button``, a ``label``): the block owns the line, so the path above it does
-    not show what it is. (Inline ``code`` is the prose's own.) Only the block's first
-    NAMED_INLINE_MAX elements are looked at: a line costs a bounded walk, whatever the page."""
-    for el in islice(owner.iterdescendants(etree.Element), NAMED_INLINE_MAX):
-        if el.tag in _BREAKS:
-            continue
+def _named_inline_lines(owner: etree._Element) -> frozenset[str]:
+    """The lines (``_norm``) of the inline elements of a block (not inside a block of its own)
+    that are named as media or furniture (``<span class="caption">`` in a photo widget's
+    ``div``) or are controls (a ``button``, a ``label``): the block owns such a line, so the
+    path above it does not show what it is. (Inline ``code`` is the prose's own.)
+
+    Read once a block, at most NAMED_INLINE_MAX elements of it: each of its lines is then one
+    set lookup (read again for each line, a block of many lines in one caption cost minutes).
+    """
+    out: set[str] = set()
+    stack = list(reversed(owner))
+    for _ in range(NAMED_INLINE_MAX):
+        if not stack:
+            break
+        el = stack.pop()
+        if not isinstance(el.tag, str) or el.tag in _BREAKS:
+            continue  # a comment, or a block: its lines are its own
         names = _names(el)
-        named = names and (_MEDIA.search(names) or _FURNITURE.search(names))
-        if (el.tag in _CONTROL_TAGS or named) and line in _norm(el.text_content()):
-            return True
-    return False
+        if el.tag in _CONTROL_TAGS or names and (_MEDIA.search(names) or _FURNITURE.search(names)):
+            out.update(_norm(line) for line, _owner in _owned_lines(el))
+        else:
+            stack.extend(reversed(el))
+    return frozenset(out)
 
 
 def _inside_link(owner: etree._Element, top: etree._Element) -> bool:
@@ -1555,6 +1569,7 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
     gaps: list[tuple[int, str]] = []  # (paragraph the line follows, line)
     last_match = 0  # the gaps before this index have a matched line after them
     cursor, reached, searches = -1, 0, 0  # paragraph of the last match, where that match ended
+    named: dict[etree._Element, frozenset[str]] = {}  # a block's named inline lines (read once)
     for top in _in_document_order(root, blocks):
         for line, owner in _owned_lines(top):
             key = _tokens(line)
@@ -1576,7 +1591,7 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
             found = hay.find(key, start, reached + GAP_WINDOW)
             if found < 0:
                 line = _norm(line)
-                if not _gap_line_is_body(line, owner, top, stats):
+                if not _gap_line_is_body(line, owner, top, stats, named):
                     continue  # no gap, whether it occurs further on or not
                 searches += 1
                 if searches > GAP_MAX_SEARCHES:
