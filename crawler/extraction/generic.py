@@ -642,10 +642,14 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
         for branch in anc:
             if branch is node:
                 before = False
-            if branch in taken or not isinstance(branch.tag, str) or _class_weight(branch) < 0:
+            if branch in taken or not isinstance(branch.tag, str):
+                continue
+            other = _kind(branch)
+            # a template's blocks share the names of the article's own (a page builder's
+            # "widget"): only a boilerplate word that one does not carry tells them apart
+            if _named_unlike(branch, node) if other == kind else _class_weight(branch) < 0:
                 continue
             density = _link_density(branch, stats)
-            other = _kind(branch)
             if templates and kind[1] and (other == kind or (
                     other[0] == kind[0] and other[1][:1] == kind[1][:1]
                     and not _had_link_block(branch))):
@@ -659,6 +663,21 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
         taken.add(anc)
         node = anc
     return found
+
+
+def _negative_words(el: etree._Element) -> set[str]:
+    """The boilerplate words (``_NEGATIVE``) in the class and id of `el`, lower-cased."""
+    return {match.group().lower() for attr in ("class", "id")
+            for match in _NEGATIVE.finditer(el.get(attr) or "")}
+
+
+def _named_unlike(el: etree._Element, own: etree._Element) -> bool:
+    """Whether `el` is named as boilerplate (``_NEGATIVE``) by a word that `own`, a block of
+    the article (on the way down to the region, or a block of it), does not carry too. A page
+    builder names every block a ``widget`` (``elementor-widget-heading`` beside
+    ``elementor-widget-text-editor``, each in an ``elementor-widget-container``): a word the
+    article's own block carries tells a block from nothing."""
+    return _class_weight(el) < 0 and not _negative_words(el) <= _negative_words(own)
 
 
 def _section_siblings(parent: etree._Element, taken: set[etree._Element],
@@ -1406,11 +1425,12 @@ def _hidden(el: etree._Element) -> bool:
 
 
 def _marked_path(owner: etree._Element, top: etree._Element) -> bool:
-    """Whether a block on the way from `owner` up to `top` says it is no running text."""
+    """Whether a block on the way from `owner` up to `top` says it is no running text (a
+    boilerplate word `top` carries too says nothing: see :func:`_named_unlike`)."""
     el: etree._Element | None = owner
     while el is not None:
         names = _names(el)
-        if (el.tag in _GAP_SKIP_TAGS or (el is not top and _class_weight(el) < 0)
+        if (el.tag in _GAP_SKIP_TAGS or (el is not top and _named_unlike(el, top))
                 or (names and (_FURNITURE.search(names) or _MEDIA.search(names)))):
             return True
         if el is top:

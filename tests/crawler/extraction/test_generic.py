@@ -410,6 +410,32 @@ def test_a_section_a_class_apart_that_lost_a_teaser_list_stays_out() -> None:
                    _paragraphs(_modifier_page(f"<div class='teasers'><ul>{teasers}</ul></div>{lines}")))
 
 
+def _widget(serial: str, kind: str, inner: str) -> str:
+    """One block of an Elementor page: every block, text or heading, is named a "widget"."""
+    return (f'<div class="elementor-element elementor-element-{serial} elementor-widget '
+            f'elementor-widget-{kind}"><div class="elementor-widget-container">{inner}</div></div>')
+
+
+def test_headings_of_a_page_builder_that_names_every_block_a_widget_stay() -> None:
+    """A boilerplate word the article's own blocks carry ("widget") tells their headings from
+    nothing: the heading blocks beside the text blocks are the article's; a block of that kind
+    named by a word the text blocks do not carry ("share") stays out."""
+    lead = "".join(f"<p>{PROSE} Part {i}, with more words, and commas, here.</p>" for i in range(4))
+    headings = ["Pro: interesting problems", "Con: long hours", "Pro: travel"]
+    texts = [PROSE2, PROSE3, "Critics, however, said the money, which the council has not yet "
+             "borrowed, would be better spent on buses serving the outer districts."]
+    flow = "".join(_widget(f"a{i}0f3c", "heading", f"<h3>{head}</h3>")
+                   + _widget(f"b{i}1e2d", "text-editor", f"<p>{text}</p>")
+                   for i, (head, text) in enumerate(zip(headings, texts, strict=True)))
+    share = _widget("c9d8e7", "share-buttons",
+                    "<p>Share this story with your friends and colleagues on every network.</p>")
+    html = ("<html><head><title>t</title></head><body><div class='page'>"
+            f"{_widget('d0a1b2', 'text-editor', lead)}{flow}{share}</div></body></html>")
+    paras = _paragraphs(html)
+    assert paras[4:] == [headings[0], texts[0], headings[1], texts[1], headings[2], texts[2]]
+    assert not any("Share this story" in p for p in paras)
+
+
 def test_a_region_without_the_longest_prose_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
     story = ("The regional court ruled on Monday that the city must rebuild the old bridge before "
              "the end of next year because the inspection found that the steel beams had corroded "
