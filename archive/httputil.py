@@ -158,9 +158,10 @@ def dechunk(body: bytes) -> bytes:
     ChunksCutShort (a ValueError) if it is, but stops before its last chunk, ChunksDamaged
     (a ValueError) if its framing breaks after a whole chunk.
 
-    Cut short or damaged only once a whole chunk came: a body stored already de-chunked
-    under its old header may open with a line a size would read ("Added", "2026", "cafe"),
-    and is kept as stored. A last chunk whose size line lost its line end ("…\r\n0") ended
+    Cut short or damaged only once a whole chunk came, or when a first chunk longer than the
+    body holds the start of a page (:func:`_opens_a_document`): a body stored already
+    de-chunked under its old header may open with a line a size would read ("Added", "2026",
+    "cafe"), and is kept as stored. A last chunk whose size line lost its line end ("…\r\n0") ended
     the body. Lines may end in a bare LF (a server's, or a recorder's rewrite): browsers read
     such chunks, and served as stored their size lines would be page text."""
     out = bytearray()
@@ -188,7 +189,7 @@ def dechunk(body: bytes) -> bytes:
         if size == 0:
             return bytes(out)
         if start + size > n:
-            if not pos:
+            if not pos and not _opens_a_document(body[start:]):
                 raise ValueError("first chunk longer than the body")
             raise ChunksCutShort(bytes(out + body[start:]))
         end = start + size
@@ -199,6 +200,18 @@ def dechunk(body: bytes) -> bytes:
             raise refuse("chunk not followed by CRLF", end)
         out += body[start:end]
         pos = end + ending
+
+
+# What a page's body opens with: markup or JSON (after blanks and a BOM), or a gzip or zstd
+# stream: no text stored already de-chunked opens with a size line before it
+_DOCUMENT_START = re.compile(rb"[ \t\r\n]*(?:\xef\xbb\xbf[ \t\r\n]*)?[<{\[]|\x1f\x8b|\x28\xb5\x2f\xfd")
+
+
+def _opens_a_document(data: bytes) -> bool:
+    """Whether what follows a first chunk's size line opens a page (see _DOCUMENT_START): a
+    first chunk longer than the body is then a transfer cut inside it, as warcio reads it
+    (wget keeps a cut connection's chunks), not a plain text under an old chunked header."""
+    return _DOCUMENT_START.match(data, 0, 4096) is not None
 
 
 def declared_charset(text: str | bytes | None) -> str | None:

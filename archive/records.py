@@ -229,6 +229,12 @@ class WarcRecord:
         if msg.method and self.rec_type in ("response", "revisit"):
             line = self.block.split(b"\n", 1)[0].rstrip(b"\r")
             raise ValueError(f"no HTTP status line (the block starts {line[:60]!r})")
+        if (declared := _content_length(self)) is not None and declared > len(self.block) and (
+                _HEAD_END.search(self.block) is None):
+            # a head without its blank line is whole only in a whole record (some revisits)
+            raise ValueError(f"the record ends inside its HTTP head ({len(self.block)} of the "
+                             f"{declared} bytes its Content-Length declares): no whole head, "
+                             "no body")
         return msg
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict
+from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
 from .errors import WarcFormatError
 from .httputil import (
     DEFAULT_MAX_DECODED,
@@ -84,8 +84,8 @@ class VerifyReport:
 # (file, offset, record id, type, normalized uri, the id it names in WARC-Concurrent-To)
 _Link = tuple[str, int, str, str, str, str]
 # (file, offset, record id, WARC-Refers-To, payload digest, refers-to URI, refers-to date,
-# its own normalized target URI)
-_Revisit = tuple[str, int, str, str, str, str, str, str]
+# its own normalized target URI, its own WARC-Date as a timestamp or None)
+_Revisit = tuple[str, int, str, str, str, str, str, str, int | None]
 
 
 def _capture_key(uri: str, what: int | bytes) -> bytes:
@@ -111,6 +111,17 @@ def _refers_to_problem(ref: str, want: str, got: str,
         return (f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want} "
                 "(nor has any other record of that id)")
     return f"WARC-Refers-To {ref} has payload digest {got}, not the revisit's {want}"
+
+
+def _other_url(ref: str, named: tuple[str, str, str], uri: str, want: str) -> str | None:
+    """What is wrong with a revisit's WARC-Refers-To that names a record of another URL than
+    the revisit's (``uri``) when no payload digest shows the payload is the same (as replay
+    refuses it: archive.reader._not_original); None when it may be the original."""
+    _, named_uri, got = named
+    if not uri or named_uri == uri or (want and got and same_digest(want, got)):
+        return None
+    return (f"WARC-Refers-To {ref} names a record of {named_uri[:200]!r}, and no payload digest "
+            "shows it is the same payload: replay looks for the original by URL instead")
 
 
 # WARC 1.1 fields a record may hold several of; any other one given twice is one value
@@ -266,6 +277,9 @@ def verify(
     # what a revisit may name: a response's (or another revisit's: a 304 naming a revisit)
     # (uri, second), and a response's (uri, payload digest key), by a 12-byte hash each
     captures: set[bytes] = set()
+    # a response's uri (by the same hash) -> its earliest capture second: what a revisit with
+    # no payload digest and no date to name is replayed as (the newest capture before it)
+    earliest: dict[bytes, int] = {}
     packages: set[Path] = set()  # those whose listed files were looked for
     # a package is walked member by member: crc_problem checks a member, not a package
     for path in (member for p in paths for member in inputs_of(Path(p))):
@@ -301,14 +315,18 @@ def verify(
                     links.append((*where, rec.rec_type, uri, v.strip()))
             if rec.rec_type in ("response", "revisit"):
                 captures.add(_capture_key(uri, int(rec.date.timestamp())))
-            if rec.rec_type == "response" and (
-                    dkey := digest_key(rec.get("WARC-Payload-Digest"))) not in (None, ODD_DIGEST):
-                captures.add(_capture_key(uri, dkey))
+            if rec.rec_type == "response":
+                if (dkey := digest_key(rec.get("WARC-Payload-Digest"))) not in (None, ODD_DIGEST):
+                    captures.add(_capture_key(uri, dkey))
+                second = int(rec.date.timestamp())
+                key = _capture_key(uri, b"")
+                earliest[key] = min(second, earliest.get(key, second))
             if rec.rec_type == "revisit":
                 revisits.append((*where, rec.get("WARC-Refers-To") or "",
                                  rec.get("WARC-Payload-Digest") or "",
                                  rec.get("WARC-Refers-To-Target-URI") or "",
-                                 rec.get("WARC-Refers-To-Date") or "", uri))
+                                 rec.get("WARC-Refers-To-Date") or "", uri,
+                                 int(rec.date.timestamp()) if rec.get("WARC-Date") else None))
             if progress:
                 progress(info.length)
         problem = crc_problem(path)  # a walk through the whole member said it last, if at all
@@ -331,12 +349,19 @@ def verify(
                 p.message = f"WARC-Concurrent-To {target} has a different target URI"
         if p.message:
             report.add(p)
-    for file, offset, record_id, ref, want, ref_uri, date, target in revisits:
-        if ref and ref in ids:
+    for file, offset, record_id, ref, want, ref_uri, date, target, when in revisits:
+        uri = normalize_url(strip_brackets(ref_uri)) if ref_uri else target
+        if ref and ref == record_id:
+            report.add(Problem(file, offset, "warning", "WARC-Refers-To names the revisit "
+                               "itself: replay looks for the original by URL instead", record_id))
+        elif ref and ref in ids:
             if problem := _refers_to_problem(ref, want, ids[ref][2], shared.get(ref)):
                 report.add(Problem(file, offset, "error", problem, record_id))
-            continue
-        uri = normalize_url(strip_brackets(ref_uri)) if ref_uri else target
+                continue
+            if not (elsewhere := _other_url(ref, ids[ref], uri, want)):
+                continue
+            # replay refuses it, and looks for the original by URL (and digest) as below
+            report.add(Problem(file, offset, "warning", elsewhere, record_id))
         if uri and date:
             try:
                 if _capture_key(uri, int(parse_warc_date(date).timestamp())) in captures:
@@ -347,6 +372,10 @@ def verify(
         # or a wrong one): no warning for what it resolves
         if uri and (dkey := digest_key(want)) not in (None, ODD_DIGEST) and _capture_key(
                 uri, dkey) in captures:
+            continue
+        # ...or, naming no digest, by URL alone: the newest capture no later than it
+        if uri and dkey is None and (first := earliest.get(_capture_key(uri, b""))) is not None \
+                and (when is None or first <= when):
             continue
         report.add(Problem(
             file, offset, "warning", "revisit target not found in the given files", record_id))

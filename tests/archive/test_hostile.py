@@ -880,3 +880,24 @@ def test_a_payload_altered_since_it_was_written_is_read_and_said(tmp_path):
     path.write_bytes(b"".join(_three(middle)))  # as written: nothing to say
     errors.clear()
     assert len(list(iter_responses([path], on_error=errors.append))) == 3 and errors == []
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_capture_the_file_ends_inside_its_http_head_gives_way_to_the_one_before(
+        tmp_path, compress):
+    """A writer killed inside a record's HTTP head: the head without its blank line read as a
+    whole head of no body, an empty 200 was served over the older whole capture."""
+    url = "http://e.com/a"
+    older = response(url, b"<html><p>the whole article</p></html>", date="2026-01-01T00:00:00Z")
+    newer = response(url, b"<html><p>an edit</p></html>", date="2026-01-05T00:00:00Z")
+    torn = newer[:newer.index(b"Content-Length: ", newer.index(b"HTTP/1.1")) + 10]
+    path = tmp_path / ("torn.warc.gz" if compress else "torn.warc")
+    written = gz(older) + gz(torn) if compress else older + torn
+    path.write_bytes(written)
+    errors: list[WarcFormatError] = []
+    got = ArchiveLookup(path, on_error=errors.append).get(url)
+    assert got is not None and got.payload == b"<html><p>the whole article</p></html>"
+    cut = [e for e in errors if "ends inside its HTTP head" in e.reason]
+    assert len(cut) == 1 and cut[0].offset == len(gz(older) if compress else older)
+    assert path.read_bytes() == written  # the bytes stay
+    assert any("ends inside its HTTP head" in p.message for p in verify([path]).problems)

@@ -192,6 +192,9 @@ def test_framing_damaged_after_a_whole_chunk_is_refused_with_what_came(body, arr
 
 
 @pytest.mark.parametrize(("body", "arrived"), [
+    (b"2000\r\n<html><p>the first", b"<html><p>the first"),  # inside the first chunk: a page
+    (b"2000\r\n\xef\xbb\xbf\r\n<!doctype html>", b"\xef\xbb\xbf\r\n<!doctype html>"),
+    (b"1f40\r\n\x1f\x8b\x08\x00", b"\x1f\x8b\x08\x00"),  # ...a gzip stream
     (b"5\r\nABCDE\r\n", b"ABCDE"),  # before the next size line
     (b"5\r\nABCDE\r\n3;x", b"ABCDE"),  # inside a size line
     (b"5\r\nABCDE\r\n3\r\nFG", b"ABCDEFG"),  # inside a chunk

@@ -353,3 +353,31 @@ def test_verify_warns_of_no_revisit_that_replay_resolves(tmp_path):
         assert lookup.get(URL, at=datetime(2024, 1, when, tzinfo=UTC)).payload == body
     report = verify([path])
     assert report.ok and [p.message for p in report.problems] == []
+
+
+def test_verify_says_of_revisits_what_replay_does_with_them(tmp_path):
+    """A 304 naming neither a digest nor a date (replay: the newest capture before it) drew
+    "target not found"; one naming another URL's record, or itself, drew nothing, where
+    replay refuses the record named and looks by URL."""
+    other = "<urn:uuid:00000000-0000-0000-0000-0000000000b0>"
+    own = "<urn:uuid:00000000-0000-0000-0000-0000000000c0>"
+    path = _warc(
+        tmp_path,
+        response(URL, b"the page", date="2024-01-01T00:00:00Z"),
+        record("response", "http://example.com/other", http_response(b"another page"),
+               date="2024-01-01T00:00:00Z", rec_id=other),
+        _revisit("2024-01-02T00:00:00Z", HEAD_304, ("WARC-Profile", NOT_MODIFIED)),
+        _revisit("2024-01-03T00:00:00Z", HEAD_304, ("WARC-Profile", NOT_MODIFIED),
+                 ("WARC-Refers-To", other)),
+        record("revisit", URL, HEAD_304, date="2024-01-04T00:00:00Z", rec_id=own,
+               extra=[("WARC-Profile", NOT_MODIFIED), ("WARC-Refers-To", own)]),
+    )
+    lookup = ArchiveLookup(path)
+    for when in (2, 3, 4):
+        assert lookup.get(URL, at=datetime(2024, 1, when, tzinfo=UTC)).payload == b"the page"
+    report = verify([path])
+    assert report.ok
+    assert [p.message.split(": replay")[0] for p in report.problems] == [
+        f"WARC-Refers-To {other} names a record of 'http://example.com/other', and no payload "
+        "digest shows it is the same payload",
+        "WARC-Refers-To names the revisit itself"]
