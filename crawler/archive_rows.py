@@ -35,7 +35,7 @@ from archive.urls import normalize_url, site_host
 from crawler.archive_join import decoded_body
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
-from crawler.feeds import FeedSkips, document_element, feed_entries, sitemap_entries
+from crawler.feeds import JSON_FEED, FeedSkips, document_element, feed_entries, sitemap_entries
 from crawler.outlets.base import ascii_host
 from crawler.sitediscovery import (
     channel_votes,
@@ -51,7 +51,7 @@ from crawler.urls import joined, url_host, why_no_url
 logger = logging.getLogger(__name__)
 ZONE_DOCUMENTS = 50  # archived documents of a site read for its zone
 MAX_ZONE_BYTES = 4 * 1024 * 1024  # a larger body votes for nothing
-FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
+FEED_ROOTS = frozenset({"rss", "feed", "rdf", JSON_FEED})
 
 
 MAX_HOPS = 5  # archived redirects (and meta refreshes) followed from a row's home page

@@ -1,8 +1,10 @@
-"""RSS, Atom and sitemap parsing that survives broken XML and never resolves entities."""
+"""RSS, Atom, JSON Feed and sitemap parsing that survives broken XML and never resolves
+entities."""
 
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import struct
 import zlib
@@ -262,8 +264,12 @@ class FeedSkips:
 
 
 def feed_entries(body: bytes, skips: FeedSkips | None = None) -> Iterator[FeedEntry]:
-    """Links of RSS 2.0 items and Atom entries, with their dates when given; an item with no
-    link (no <link>, no permalink <guid>, no rel=alternate) is none, told to ``skips``."""
+    """Links of RSS 2.0 items, Atom entries and JSON Feed items, with their dates when given;
+    an item with no link (no <link>, no permalink <guid>, no rel=alternate, no url) is none,
+    told to ``skips``."""
+    if document_element(body) == JSON_FEED:
+        yield from _json_feed_entries(body, skips)
+        return
     for number, node in enumerate(iter_records(body, ("item", "entry")), 1):
         if _local(node.tag) == "item":
             link = _child_text(node, "link") or _permalink_guid(node)
@@ -282,13 +288,43 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None) -> Iterator[FeedEn
 
 _FIRST_TAG = re.compile(rb"<(?![?!])([A-Za-z][\w:.-]*)")
 _COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+# A JSON Feed (jsonfeed.org: WordPress plugins, Micro.blog, Hugo and Ghost themes announce it
+# as application/feed+json): an object naming its version URL among its first members
+JSON_FEED = "jsonfeed"
+_JSON_FEED_START = re.compile(rb"\s*(?:\xef\xbb\xbf\s*)?\{.{0,4096}?jsonfeed\.org/version/",
+                              re.DOTALL)
 
 
 def document_element(body: bytes) -> str | None:
     """The local name of the first element of a document (``rss``, ``feed``, ``rdf``,
-    ``html``: an error page a feed URL answers with 200), None when it opens with none."""
+    ``html``: an error page a feed URL answers with 200), :data:`JSON_FEED` for a JSON Feed,
+    None when it opens with none."""
+    if _JSON_FEED_START.match(body, 0, 8192):
+        return JSON_FEED
     match = _FIRST_TAG.search(_COMMENT.sub(b"", body[:8192]))
     return match.group(1).decode("ascii").rsplit(":", 1)[-1].lower() if match else None
+
+
+def _json_feed_entries(body: bytes, skips: FeedSkips | None) -> Iterator[FeedEntry]:
+    """The items of a JSON Feed: ``url`` (else ``external_url``), ``date_published`` (else
+    ``date_modified``), ``title``. A feed that does not parse (or nests past the parser's
+    depth) has none; an item that is no object, or has no link, is told to ``skips``."""
+    try:
+        feed = json.loads(body.decode("utf-8-sig", "replace"))
+    except (ValueError, RecursionError):
+        return
+    items = feed.get("items") if isinstance(feed, dict) else None
+    for number, item in enumerate(items if isinstance(items, list) else (), 1):
+        item = item if isinstance(item, dict) else {}
+        title = item.get("title") if isinstance(item.get("title"), str) else None
+        link = next((v.strip() for k in ("url", "external_url")
+                     if isinstance(v := item.get(k), str) and v.strip()), None)
+        date = next((v for k in ("date_published", "date_modified")
+                     if isinstance(v := item.get(k), str)), None)
+        if link:
+            yield FeedEntry(link, _feed_date(date), title)
+        elif skips is not None:
+            skips.add(number, title)
 
 
 def sitemap_entries(body: bytes) -> Iterator[tuple[str, str, datetime | None]]:

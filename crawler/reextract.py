@@ -79,7 +79,7 @@ from crawler.joining import (
     loop_key,
 )
 from crawler.outlets import outlet_for_url
-from crawler.sitediscovery import alias_of, framed_by
+from crawler.sitediscovery import alias_of, date_archive_url, framed_by
 from crawler.softremovals import SOFT_404, only_a_notice
 from crawler.urls import canonical_url, is_article_url
 
@@ -158,8 +158,9 @@ def latest_article_urls(lookup: ArchiveLookup, unowned: Counter[str] | None = No
                 parts = urlsplit(url)
                 if parts.scheme in ("http", "https"):  # (not a tool's metadata://, dns:)
                     unowned[parts.netloc] += 1
-            if outlet is None or not is_article_url(outlet, url):
-                continue
+            if outlet is None or not is_article_url(outlet, url) or date_archive_url(url):
+                continue  # (a day's archive is no article, wherever it is linked: a site
+                # row's pattern takes any page of its site, its crawl never read one as one)
             key = page_key(url, canonical_url(url, outlet))
         except ValueError as exc:  # e.g. a port past 65535: not a page we can have crawled
             for _, idx, offset, *_ in lookup.captures(url):

@@ -57,7 +57,7 @@ from crawler.spiders.listings import iter_links, tree_links
 from crawler.urls import canonical_url, is_article_url, joined, path_and_query
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
-              "application/xml", "text/xml")
+              "application/xml", "text/xml", "application/feed+json")
 COMMON_FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml",
                      "/feed/", "/rss/", "/?feed=rss2")
 COMMON_SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml",
@@ -139,7 +139,7 @@ def closeness(gap: tuple[int, bool] | None) -> tuple[int, int]:
 
 # --- pages ---------------------------------------------------------------------------------
 def announced_feeds(tree: etree._Element, base: str) -> list[str]:
-    """Feeds the page announces with ``<link rel="alternate" type="…rss+xml|atom+xml">``."""
+    """Feeds the page announces with ``<link rel="alternate" type="…rss+xml|atom+xml|feed+json">``."""
     found: list[str] = []
     base = document_base(tree, base)
     for node in tree.iter("link"):

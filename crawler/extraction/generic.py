@@ -939,12 +939,20 @@ _EDGE_MARKS = " |·•"  # a separator a template leaves before or after a stamp
 _FIELD = re.compile(r"[^\W\d_]+(?:\s[^\W\d_]+)?\s*:\s*[^|:]{1,40}")
 
 
+# A machine date and time as a ``<time>`` element or a feed prints it ("2026-01-04T10:00:00+03:00")
+_ISO_DATETIME = (r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"
+                 r"(?:Z|[+-]\d\d:?\d\d)?)?")
+_ISO_STAMP = re.compile(_ISO_DATETIME + r"\s+")  # ...opening a text
+_ISO_LINE = re.compile(_ISO_DATETIME)
+
+
 def is_meta_line(text: str) -> bool:
     """Dates, times and counters between teasers or under headlines are not body, nor a
     details line of such fields ("Категория: Общество | Просмотров: 57 | Добавил: admin")."""
     text = text.strip(_EDGE_MARKS)
     return len(text) < 40 and bool(_STAMP.match(text) or _COUNTER.match(text)
-                                   or _worded_date_line(text)) or _details_line(text)
+                                   or _ISO_LINE.fullmatch(text) or _worded_date_line(text)
+                                   ) or _details_line(text)
 
 
 def _details_line(text: str) -> bool:
@@ -1050,11 +1058,24 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, **options: bool) -> list
     if doc is None or doc.body is None:
         return []
     paragraphs = _body_paragraphs(doc.body)
+    if len(paragraphs) == 1 and (article := _flattened_article(tree, paragraphs[0])) is not None:
+        paragraphs = _region_paragraphs([deepcopy(article)])
     if "meta_lines" not in ENABLED_STEPS:
         return paragraphs
     last = len(paragraphs) - 1
     return [p for i, p in enumerate(paragraphs)
             if not is_meta_line(p) or 0 < i < last and _data_value(p)]
+
+
+def _flattened_article(tree: etree._Element, paragraph: str) -> etree._Element | None:
+    """The ``<article>`` whose whole text trafilatura gave as its one paragraph: its rescue
+    for a short page (under ~250 characters of text found) reads an article element as one
+    block, so a brief's headline, date line and paragraphs ran together ("Court closed on
+    Friday 26 Nov The district court…") and a photo gallery's captions read as one long
+    paragraph of prose. None when no article's text is that paragraph."""
+    key = _tokens(paragraph)
+    return next((article for article in tree.iter("article")
+                 if _tokens(article.text_content()) == key), None)
 
 
 # One value of a table or a spec list, with or without one label word set apart by a space or
@@ -1113,12 +1134,15 @@ _BREAKS = frozenset(("p", "div", "li", "br", "blockquote", "pre", "tr", "h1", "h
 def _region_paragraphs(region: list[etree._Element]) -> list[str]:
     """Plain paragraphs of the region, for pages where trafilatura finds nothing.
 
-    Block ends and <br> become line breaks (the region belongs to our copy,
-    so marking tails is allowed).
+    Block starts and ends and <br> become line breaks (the region belongs to our copy, so
+    marking texts and tails is allowed): a date in a ``time`` before the body's ``div`` is a
+    line of its own, not the start of the first paragraph.
     """
     out: list[str] = []
     for top in region:
         for el in top.iter(*_BREAKS):
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
             el.tail = "\n" + (el.tail or "")
         lines = (_norm(line) for line in top.text_content().replace(_PARAGRAPH_BREAK, "").split("\n"))
         out.extend(line for line in lines if line and not is_meta_line(line))
@@ -1674,8 +1698,6 @@ def _headline_keys(tree: etree._Element) -> set[str]:
     return _title_keys(tree) | {key for key in keys if len(key) >= MIN_HEADLINE_KEY}
 
 
-_ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"
-                        r"(?:Z|[+-]\d\d:?\d\d)?)?\s+")
 
 
 def _unglued(paragraphs: list[str], heads: list[str]) -> list[str]:

@@ -160,6 +160,8 @@ def test_a_feed_in_another_charset_than_it_declares_keeps_its_cyrillic(declared:
     (b"<!DOCTYPE html>\n<html lang='ru'><head><title>404</title></head></html>", "html"),
     (b"  \n<HTML><body>Not found</body></HTML>", "html"),
     (b"Service unavailable", None),
+    (b'\xef\xbb\xbf {"version": "https://jsonfeed.org/version/1.1", "items": []}', "jsonfeed"),
+    (b'{"posts": [], "note": "not a feed"}', None),
 ])
 def test_the_document_element_a_feed_answer_opens_with(body: bytes, name: str | None) -> None:
     from crawler.feeds import document_element
@@ -395,3 +397,26 @@ def test_an_atom_entry_is_dated_by_its_published_wherever_it_stands() -> None:
     first, second = feed_entries(atom)
     assert first.published == datetime(2026, 11, 28, 15, 5, tzinfo=UTC)
     assert second.published == datetime(2026, 12, 2, 10, 0, tzinfo=UTC)  # only <updated>
+
+
+def test_a_json_feed_gives_its_items_links_dates_and_titles() -> None:
+    """jsonfeed.org, as WordPress plugins and static-site themes announce it
+    (application/feed+json): it was never read, its articles never found, nothing said."""
+    body = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "News", "items": ['
+            b'{"id": "1", "url": "https://ex.org/news/one/", "title": "One", '
+            b'"date_published": "2026-11-26T10:00:00+01:00"},'
+            b'{"id": "2", "external_url": "/news/two/", "date_modified": "2026-11-25T08:00:00Z"},'
+            b'{"id": "3", "title": "No link"}, 7]}')
+    skips = feeds.FeedSkips()
+    assert [(e.url, e.published, e.title) for e in feed_entries(body, skips)] == [
+        ("https://ex.org/news/one/", datetime(2026, 11, 26, 9, 0, tzinfo=UTC), "One"),
+        ("/news/two/", datetime(2026, 11, 25, 8, 0, tzinfo=UTC), None)]
+    assert (skips.no_link, skips.first_no_link) == (2, "item 3 'No link'")
+
+
+@pytest.mark.parametrize("body", [
+    b'{"version": "https://jsonfeed.org/version/1", "items": ' + b"[" * 100_000,  # cut, deep
+    b'{"version": "https://jsonfeed.org/version/1", "items": {"url": "x"}}',
+])
+def test_a_json_feed_that_does_not_parse_or_holds_no_list_gives_no_entry(body: bytes) -> None:
+    assert list(feed_entries(body)) == []

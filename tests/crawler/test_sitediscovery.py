@@ -47,9 +47,13 @@ def test_feeds_announced_by_link_alternate() -> None:
     tree = parse_html('<html><head><link rel="alternate" type="application/rss+xml" '
                       'href="/rss/all.xml"><link rel="alternate" type="application/atom+xml" '
                       'href="https://ex.org/atom"><link rel="alternate" hreflang="en" '
-                      'href="/en/"><link rel="stylesheet" href="/a.css"></head></html>')
-    assert disc.announced_feeds(tree, "https://ex.org/") == ["https://ex.org/rss/all.xml",
-                                                            "https://ex.org/atom"]
+                      'href="/en/"><link rel="stylesheet" href="/a.css">'
+                      '<link rel="alternate" type="application/feed+json" href="/feed.json">'
+                      # WordPress's REST links: no feed
+                      '<link rel="alternate" type="application/json" href="/wp-json/wp/v2/pages/2">'
+                      '</head></html>')
+    assert disc.announced_feeds(tree, "https://ex.org/") == [
+        "https://ex.org/rss/all.xml", "https://ex.org/atom", "https://ex.org/feed.json"]
 
 
 def test_language_editions_named_by_hreflang() -> None:

@@ -44,7 +44,8 @@ pytestmark = pytest.mark.slow
 
 WINDOW = {"since": anysite.SINCE.isoformat(), "until": anysite.UNTIL.isoformat()}
 SHAPES = {"news_sitemap": anysite.news_sitemap_site, "feed_only": anysite.feed_only_site,
-          "undated_urls": anysite.undated_urls_site, "archive_only": anysite.archive_only_site}
+          "undated_urls": anysite.undated_urls_site, "archive_only": anysite.archive_only_site,
+          "json_feed": anysite.json_feed_site}
 
 
 def assert_gold_items(result, shape, *fields: str) -> dict[str, dict]:

@@ -2,6 +2,7 @@
 
 - ``news_sitemap_site``: no feed; robots.txt → sitemap index → Google News sitemap; metadata
   in JSON-LD (``@graph`` with ``NewsArticle``); zone +03:00.
+- ``json_feed_site``: a JSON Feed announced on the home page, nothing else.
 - ``feed_only_site``: an RSS feed announced on the home page, no sitemap; OpenGraph and
   ``article:*`` metadata; pages print +05:00 while the feed writes GMT; dated URLs.
 - ``undated_urls_site``: article URLs without date or id (``/society/<slug>/``), a plain
@@ -250,6 +251,24 @@ def feed_only_site() -> AnySite:
                          'href="/export/rss.xml">'))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside],
                    [f"http://{host}{p}" for p in odd])
+
+
+def json_feed_site() -> AnySite:
+    """A site announcing a JSON Feed alone (``application/feed+json``, jsonfeed.org 1.1, as
+    WordPress plugins and static-site themes write it): no RSS, no sitemap, a home page
+    without article links."""
+    host = "city-notes.test"
+    site, zone, inside, outside = _site(host, 1, 2100, "/notes/city-note-{n}/", "og", [])
+    items = [{"id": str(n), "url": g.url, "title": g.title,
+              "date_published": g.published.isoformat()}
+             for n, g in enumerate(inside + outside)]
+    site.add("/feed.json", Page(json.dumps({"version": "https://jsonfeed.org/version/1.1",
+                                            "title": "Notes", "items": items}).encode(),
+                                content_type="application/feed+json"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    site.add("/", chrome(host, "<h1>Notes</h1>", '<link rel="alternate" '
+                         'type="application/feed+json" title="Notes" href="/feed.json">'))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
 
 
 def undated_urls_site() -> AnySite:

@@ -301,3 +301,31 @@ def test_a_capture_whose_target_uri_has_a_port_past_65535_is_a_bad_record_counte
             f"{bad_url!r} names no port in 0-65535") in proc.stderr, proc.stderr[-2000:]
     assert "1 items from 1 archived articles" in proc.stderr
     assert "bad records skipped: 1;" in proc.stderr and proc.returncode == 1
+
+
+def test_a_site_rows_day_archive_is_no_article_in_reextract_as_in_the_crawl(
+        tmp_path: Path) -> None:
+    """A site row's pattern takes any page of its site: the crawl read a WordPress day
+    archive (``/2026/11/21/``) for its links only, reextract made an item of it ("Day: 21
+    November 2026", its teasers as text)."""
+    prose = ("The museum opened its new wing on Friday after three years of building work, "
+             "and the first visitors queued for an hour, the director said. ") * 3
+    article = (f"<html><head><title>Museum gets a new wing</title><meta property="
+               f"'article:published_time' content='2026-11-21T10:00:00+01:00'></head><body>"
+               f"<article><h1>Museum gets a new wing</h1><p>{prose}</p><p>{prose}</p></article>"
+               "</body></html>").encode()
+    teasers = "".join(f"<article><h2><a href='/museum-{i}/'>Museum gets a new wing {i}</a></h2>"
+                      f"<p>{prose[:150]}… <a href='/museum-{i}/'>Read more</a></p></article>"
+                      for i in range(3))
+    day = (f"<html><head><title>Day: 21 November 2026</title></head><body><h1>Day: 21 "
+           f"November 2026</h1>{teasers}</body></html>").encode()
+    site = "http://news-site.test"
+    warcio_warc(tmp_path / "w.warc.gz", [
+        (f"{site}/museum-0/", http_block(b"HTTP/1.1 200 OK", article), "2026-11-22T10:00:00Z"),
+        (f"{site}/2026/11/21/", http_block(b"HTTP/1.1 200 OK", day), "2026-11-22T10:00:00Z")])
+    out = tmp_path / "items.jsonl"
+    result = scrapy_command("reextract", str(tmp_path / "w.warc.gz"), "-O", str(out),
+                            "--jobs", "1", "-s",
+                            f'EXTRA_OUTLETS=[{{"url": "{site}/", "timezone": "Europe/Berlin"}}]')
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [item["url"] for item in read_items(out)] == [f"{site}/museum-0/"]

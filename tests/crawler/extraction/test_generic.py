@@ -1234,6 +1234,18 @@ def test_a_one_paragraph_article_keeps_its_headline_and_date_out_of_the_text(sta
     assert generic_paragraphs(lxml.html.fromstring(page), "https://ex.by/news/1.html") == [text]
 
 
+def test_a_brief_of_short_paragraphs_keeps_them_apart_and_its_date_line_out() -> None:
+    """Two short paragraphs under a headline and a date, in an ``<article>``: trafilatura's
+    rescue read the article as one text, headline, date and paragraphs run together."""
+    first = "Районный суд будет закрыт в пятницу из-за прорыва водопроводной трубы в подвале."
+    second = "Заседания, назначенные на этот день, перенесены на следующую неделю."
+    page = ('<html><head><title>Суд закрыт в пятницу</title></head><body><article>'
+            '<h1>Суд закрыт в пятницу</h1><time datetime="2026-01-04">4 января 2026</time>'
+            f'<div class="entry-content"><p>{first}</p><p>{second}</p></div></article></body></html>')
+    assert generic_paragraphs(lxml.html.fromstring(page), "https://ex.by/news/2.html") == [
+        first, second]
+
+
 def test_trafilatura_s_discarding_notice_stays_out_of_the_log(caplog: pytest.LogCaptureFixture
                                                               ) -> None:
     """A listing or a stub: trafilatura warned "discarding data: <url>" in every crawl's log,

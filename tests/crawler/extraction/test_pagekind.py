@@ -193,3 +193,17 @@ def test_a_named_outlet_page_its_rules_no_longer_read_fails_rather_than_skips() 
         extract_article(_page(html, url))
     assert not isinstance(caught.value, NotAnArticle)
     assert kind(html, "https://example.org/society/", []) == "listing"  # a site without rules
+
+
+def test_a_short_article_of_captioned_figures_is_a_gallery() -> None:
+    """WordPress's gallery block (figures with figcaptions in an ``<article>``): trafilatura's
+    rescue for a short page read the whole article as one paragraph of 500 characters,
+    which passed for prose, and the gallery became an item."""
+    figures = "".join(f"<figure class='wp-block-image'><img src='/{i}.jpg'><figcaption>Visitors "
+                      f"at the winter fair on Saturday, picture {i}</figcaption></figure>"
+                      for i in range(10))
+    html = page(f"<article><h1>In pictures: the winter fair</h1>{figures}</article>",
+                '<meta property="article:published_time" content="2026-01-07T10:00:00+03:00">')
+    with pytest.raises(NotAnArticle) as caught:
+        extract_article(_page(html))
+    assert caught.value.kind == "gallery"
