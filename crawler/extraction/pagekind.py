@@ -36,6 +36,10 @@ DECLARED_KINDS = {
     "VideoObject": "video", "ProfilePage": "author", "SearchResultsPage": "search",
     "CollectionPage": "listing",
 }
+# What a static page ("about us", contacts, a topic's intro) declares, where an article
+# declares an article type: undated and so declared, a page of any length is no article.
+# (og:type "website" is OpenGraph's type for a page that is no article.)
+STATIC_PAGE_TYPES = frozenset({"WebPage", "AboutPage", "ContactPage"})
 # Declared kinds that a page of real prose overrides: news pages with a video or a photo set
 # often say so (NTV's og:type is video.other on its written reports).
 WEAK_KINDS = frozenset({"gallery", "video"})
@@ -225,7 +229,8 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str], dated: bool
 
     ``paragraphs`` is the body the extractor found, judged for prose; ``dated`` says whether
     the page gave a publication date (an undated, undeclared page of a few lines is a static
-    page: "about us", contacts). ``vetted_url``: the outlet's own article URL pattern matched,
+    page: "about us", contacts; so is an undated one of any length that declares itself a
+    web page and no article, ``og:type`` "website" or :data:`STATIC_PAGE_TYPES`). ``vetted_url``: the outlet's own article URL pattern matched,
     so a page shaped like a listing or a stub is more likely a layout change the outlet's
     rules no longer read, which must count as a failure, not be skipped.
     """
@@ -258,7 +263,8 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str], dated: bool
         enough = LISTING_MIN_LINKS if prose else 3
         if len(links) >= enough and sum(map(len, links)) > 3 * prose_chars:
             return listing_kind
-    if paragraphs and not dated and prose_chars < PROSE_CHARS and _og_type(tree) != "article" \
-            and not declared_types(tree) & ARTICLE_TYPES:
+    if paragraphs and not dated and not (types := declared_types(tree)) & ARTICLE_TYPES and (
+            og := _og_type(tree)) != "article" and (
+            prose_chars < PROSE_CHARS or og == "website" or types & STATIC_PAGE_TYPES):
         return "page"
     return None

@@ -207,3 +207,13 @@ def test_a_short_article_of_captioned_figures_is_a_gallery() -> None:
     with pytest.raises(NotAnArticle) as caught:
         extract_article(_page(html))
     assert caught.value.kind == "gallery"
+
+
+@pytest.mark.parametrize("head", ['<meta property="og:type" content="website">',
+                                  ld({"@type": "AboutPage"})])
+def test_an_undated_page_declared_a_web_page_is_no_article_however_long(head: str) -> None:
+    """An "about us" page of two long paragraphs (a site's page sitemap lists it): in a run
+    without a window it became an item with no date."""
+    assert kind(page(html_paragraphs(PROSE), head), dated=False) == "page"
+    assert kind(page(html_paragraphs(PROSE), head), dated=True) is None  # dated: an article
+    assert kind(page(html_paragraphs(PROSE)), dated=False) is None  # declared nothing
