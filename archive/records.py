@@ -273,8 +273,11 @@ def parse_warc_date(value: str) -> datetime:
     if m:  # the usual form (or pywb's 14 digits), without strptime's cost
         y, mo, d, h, mi, sec, frac = m.groups()
         micro = int(frac.ljust(6, "0")) if frac else 0
+        # a leap second (23:59:60, as UTC gives one) is read as the second before it, as
+        # warcio and pywb keep its 14 digits: datetime has no 60th second
+        second = 59 if sec == "60" and (h, mi) == ("23", "59") else int(sec)
         try:
-            return datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec), micro, UTC)
+            return datetime(int(y), int(mo), int(d), int(h), int(mi), second, micro, UTC)
         except ValueError as exc:
             raise ValueError(f"bad WARC-Date {said[:60]!r}") from exc
     v = value.rstrip("Z")

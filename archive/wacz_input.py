@@ -158,9 +158,16 @@ class _Package:
             paths = _listed_paths(Path(self.path))
         except (OSError, ValueError, RecursionError) as exc:
             return f"{DATAPACKAGE} cannot be read ({exc}): its members are not checked", []
-        lacking = [p for p in paths
-                   if (self.by_name.get(p) or self.by_path.get(str(Path(p)))) is None]
+        lacking = [p for p in paths if not self._holds(p)]
         return None, list(dict.fromkeys(lacking))
+
+    def _holds(self, listed: str) -> bool:
+        """Whether the ZIP holds the member a listed path names, spelled as writers spell it:
+        relative to the package (``archive/a.warc.gz``), from its root (``/archive/…``), or
+        with Windows separators (``archive\\a.warc.gz``)."""
+        relative = listed.replace("\\", "/").lstrip("/")
+        return any(self.by_name.get(name) is not None or self.by_path.get(str(Path(name)))
+                   is not None for name in (listed, relative) if name)
 
 
 def _spelled(name: str) -> str:

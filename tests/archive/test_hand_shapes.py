@@ -81,6 +81,19 @@ def test_a_warc_date_with_lower_case_t_and_z_is_read(tmp_path):
         parse_warc_date("2026-13-02t03:04:05z")
 
 
+def test_a_leap_second_warc_date_is_read_as_the_second_before_it(tmp_path):
+    """2016-12-31T23:59:60Z (UTC's leap second; warcio and pywb keep it as 14 digits): the
+    record was skipped as a bad date, its capture lost to every reader."""
+    path = tmp_path / "leap.warc.gz"
+    path.write_bytes(gz(response("http://ex.com/a", b"<p>a</p>", date="2016-12-31T23:59:60Z")))
+    errors: list = []
+    res = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/a")
+    assert res is not None and res.date == datetime(2016, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert errors == [] and verify([path]).problems == []
+    with pytest.raises(ValueError, match="bad WARC-Date"):
+        parse_warc_date("2016-12-31T12:00:60Z")  # no leap second falls at noon
+
+
 def test_an_empty_gzip_member_is_no_record_and_no_damage(tmp_path):
     recs = [response(f"http://ex.com/{i}", b"<p>%d</p>" % i) for i in (1, 2)]
     path = tmp_path / "e.warc.gz"

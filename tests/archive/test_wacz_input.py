@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import struct
 import subprocess
@@ -847,3 +848,19 @@ def test_a_package_whose_every_listed_warc_is_lacking_says_which(wacz, warcs, tm
     assert (len(errors), urls) == (1, []), errors
     assert errors[0].startswith(f"{pkg}: offset 0: cannot open: a ZIP without WARC files")
     assert f"its datapackage.json lists {names[0]!r}" in errors[0]
+
+
+@pytest.mark.parametrize("spell", [lambda p: "/" + p, lambda p: p.replace("/", "\\")],
+                         ids=["from_root", "backslashes"])
+def test_a_listed_path_spelled_from_the_root_or_with_backslashes_names_its_member(
+        wacz, tmp_path, spell):
+    """``/archive/a.warc.gz`` and ``archive\\a.warc.gz`` (a writer on Windows) name the member
+    ``archive/a.warc.gz``: every command said the package does not hold it, and exited 1,
+    though its records were read."""
+    with zipfile.ZipFile(wacz) as zf:
+        doc = json.loads(zf.read("datapackage.json"))
+    for resource in doc["resources"]:
+        resource["path"] = spell(resource["path"])
+    pkg = _repacked(wacz, tmp_path / "spelled.wacz", datapackage=json.dumps(doc).encode())
+    res = _cli("verify", pkg)
+    assert res.returncode == 0 and "does not hold" not in res.stderr, res.stderr
