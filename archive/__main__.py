@@ -216,7 +216,8 @@ def cmd_repair(args) -> int:
     damaged = [r for r in results if r.has_damage]
     if damaged:
         print(f"error: {len(damaged)} file(s) had damage (unreadable bytes, or damaged records "
-              "kept in place); every readable record was kept, see the ranges above",
+              "kept in place); every record readable at its offset was kept in place, every "
+              "other byte moved to a .damaged side file, none deleted: see the ranges above",
               file=sys.stderr)
     left = [r for r in results if r.left_open]
     if left:

@@ -35,7 +35,7 @@ from archive.urls import desktop_host, site_host
 from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted, note_superseded
-from crawler.extensions.run_verdict import WINDOW_UNREACHED_PREFIX
+from crawler.extensions.run_verdict import SITE_UNREAD_PREFIX, WINDOW_UNREACHED_PREFIX
 from crawler.extraction import BlockedPage, NotAnArticle, limits, not_markup
 from crawler.extraction.dates import iso, localise, parse_iso
 from crawler.extraction.html import document_base, parse_html
@@ -572,6 +572,8 @@ class SiteCrawl(OutletSpider):
             self.logger.warning("%s: the home page moved to %s, another host: its links are "
                                 "not taken as this site's (add the host to the row's aliases, "
                                 "or crawl that address)", state.key, response.url)
+        else:
+            state.home_read = True
         self.home_landed(response, state)
         tree = parse_page(response.text)
         state.name = disc.site_name(tree)
@@ -1219,10 +1221,17 @@ class SiteCrawl(OutletSpider):
                              len(state.candidates))
             if not state.candidates:
                 self.crawler.stats.inc_value("discovery/sites_without_candidates")
-                self.logger.warning(
-                    "%s: no article link found: no feed or sitemap entry, and no link of its "
-                    "home page reads as an article (a headline slug, a numeric id, a date, a "
-                    "headline linking a short id); check the address", outlet.key)
+                if state.home_read:
+                    self.logger.warning(
+                        "%s: no article link found: no feed or sitemap entry, and no link of "
+                        "its home page reads as an article (a headline slug, a numeric id, a "
+                        "date, a headline linking a short id); check the address", outlet.key)
+                else:  # nothing read to judge: an alarm, not a quiet empty run
+                    self.crawler.stats.set_value(f"{SITE_UNREAD_PREFIX}{outlet.key}", 1)
+                    self.logger.error(
+                        "%s: no article link found, and its home page was never read (it "
+                        "failed, was refused, or moved to another host: see the log above); "
+                        "check the address", outlet.key)
             self.crawler.stats.set_value(f"discovery/{outlet.key}/timezone", outlet.timezone)
             chosen = state.chosen(self.since if self.backfill else None)
             state.home_only = self.backfill and any(c.channel == "home" for _, c, _ in chosen)

@@ -1035,6 +1035,7 @@ class SiteState:
     untrusted: set[str] = field(default_factory=set)
     robots_awaited: bool = False  # robots.txt is read from Scrapy's robots middleware
     landed: str | None = None  # scheme://host the home page moved to (www./bare, https)
+    home_read: bool = False  # a home page of the site's own hosts was read
     over_limit: int = 0  # candidates dropped at the bound (newcomers or held ones evicted)
     bound_said: bool = False  # the bound's warning was logged (once a site)
     # closeness to the window and insertion number of each held candidate, and a heap of

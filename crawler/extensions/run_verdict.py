@@ -56,6 +56,7 @@ PAGING_BROKEN_PREFIX = "discovery/paging_broken/"
 # + outlet key: the oldest day a window run's articles gave, when discovery never reached
 # back to the window's start (crawler.sitecrawl.SiteCrawl.window_reached)
 WINDOW_UNREACHED_PREFIX = "discovery/window_unreached/"
+SITE_UNREAD_PREFIX = "discovery/site_unread/"  # a site crawled by its address: home never read
 # + outlet key: its feeds that gave no entry with a link (empty, or links gone from entries)
 SILENT_FEEDS = "discovery/silent_feeds/"
 MAX_SILENT_FEEDS = 5
@@ -322,6 +323,8 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "window_unreached": {key.removeprefix(WINDOW_UNREACHED_PREFIX): str(value)
                              for key, value in sorted(stats.items())
                              if key.startswith(WINDOW_UNREACHED_PREFIX)},
+        "sites_unread": sorted(key.removeprefix(SITE_UNREAD_PREFIX) for key in stats
+                               if key.startswith(SITE_UNREAD_PREFIX)),
         "sources_gone": {key.removeprefix(SOURCES_GONE_PREFIX + "urls/"): list(value)
                          for key, value in sorted(stats.items())
                          if key.startswith(SOURCES_GONE_PREFIX + "urls/")
@@ -493,6 +496,10 @@ def discovery_alarms(summary: dict[str, Any], said: frozenset[str] = frozenset()
                       f"is of {oldest}, after its start, and no listing could be walked further "
                       "back (see the log: 'discovery never reached the window'): the window's "
                       "older articles were not found")
+    for outlet in summary.get("sites_unread") or ():
+        alarms.append(f"{outlet}: no article link found, and its home page was never read (it "
+                      "failed, was refused, or moved to another host: see the log); check the "
+                      "address")
     for outlet, urls in (summary.get("sources_gone") or {}).items():
         alarms.append(f"{outlet}: {len(urls)} feed(s), listing(s) or sitemap(s) its discovery "
                       f"names gone (HTTP 404/410, or an HTML page in place of a feed): "

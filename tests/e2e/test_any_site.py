@@ -337,6 +337,23 @@ def test_a_home_page_that_moved_to_another_host_is_reported(tmp_path: Path) -> N
     assert "the home page moved to http://novy-adres.test/, another host" in result.log
 
 
+def test_a_site_whose_home_page_was_never_read_alarms(tmp_path: Path) -> None:
+    """The home page redirects to another host (the crawl does not follow a row off its
+    site), and no common feed or sitemap path answers: nothing found, and the run ended
+    healthy (exit 0), its warning saying no home-page link read as an article."""
+    site = VirtualSite("gorod-novosti.test")
+    site.add("/", Page(b"", status=301, headers=[("Location", "http://novy-adres.test/")]))
+    elsewhere = VirtualSite("novy-adres.test")
+    elsewhere.add("/", Page(b"<html><body><h1>Parked</h1></body></html>"))
+    with FixtureServer([site, elsewhere]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": "http://gorod-novosti.test/"})
+    assert result.returncode == 1 and not result.items
+    report = json.loads(sorted((result.data_dir / "reports").glob("*.json"))[-1].read_text(
+        "utf-8"))
+    assert any("its home page was never read" in alarm for alarm in report["alarms"])
+    assert "no link of its home page reads as an article" not in result.log
+
+
 def test_day_archives_paged_by_query_and_rel_next_are_walked(tmp_path: Path) -> None:
     """The archive pages as ``?page=N`` marked ``rel="next"`` (not WordPress's ``/page/N/``)."""
     shape = anysite.archive_only_site()
