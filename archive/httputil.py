@@ -161,8 +161,8 @@ def dechunk(body: bytes) -> bytes:
     Cut short or damaged only once a whole chunk came, or when a first chunk longer than the
     body holds the start of a page (:func:`_opens_a_document`): a body stored already
     de-chunked under its old header may open with a line a size would read ("Added", "2026",
-    "cafe"), and is kept as stored. A last chunk whose size line lost its line end ("…\r\n0") ended
-    the body. Lines may end in a bare LF (a server's, or a recorder's rewrite): browsers read
+    "cafe"), and is kept as stored. A last chunk whose size line lost its line end
+    ("…\r\n0") ended the body. Lines may end in a bare LF (a server's, or a recorder's rewrite): browsers read
     such chunks, and served as stored their size lines would be page text."""
     out = bytearray()
     pos = 0
@@ -204,7 +204,8 @@ def dechunk(body: bytes) -> bytes:
 
 # What a page's body opens with: markup or JSON (after blanks and a BOM), or a gzip or zstd
 # stream: no text stored already de-chunked opens with a size line before it
-_DOCUMENT_START = re.compile(rb"[ \t\r\n]*(?:\xef\xbb\xbf[ \t\r\n]*)?[<{\[]|\x1f\x8b|\x28\xb5\x2f\xfd")
+_DOCUMENT_START = re.compile(
+    rb"[ \t\r\n]*(?:\xef\xbb\xbf[ \t\r\n]*)?[<{\[]|\x1f\x8b|\x28\xb5\x2f\xfd")
 
 
 def _opens_a_document(data: bytes) -> bool:

@@ -139,7 +139,8 @@ def closeness(gap: tuple[int, bool] | None) -> tuple[int, int]:
 
 # --- pages ---------------------------------------------------------------------------------
 def announced_feeds(tree: etree._Element, base: str) -> list[str]:
-    """Feeds the page announces with ``<link rel="alternate" type="…rss+xml|atom+xml|feed+json">``."""
+    """Feeds the page announces with ``<link rel="alternate" type="…">``: RSS, Atom, RDF,
+    JSON Feed (:data:`FEED_TYPES`)."""
     found: list[str] = []
     base = document_base(tree, base)
     for node in tree.iter("link"):

@@ -12,6 +12,7 @@ gives each step's evidence and its ablation row.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from bisect import bisect_right
@@ -939,7 +940,8 @@ _EDGE_MARKS = " |·•"  # a separator a template leaves before or after a stamp
 _FIELD = re.compile(r"[^\W\d_]+(?:\s[^\W\d_]+)?\s*:\s*[^|:]{1,40}")
 
 
-# A machine date and time as a ``<time>`` element or a feed prints it ("2026-01-04T10:00:00+03:00")
+# A machine date and time, as a ``<time>`` element or a feed prints it
+# ("2026-01-04T10:00:00+03:00")
 _ISO_DATETIME = (r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"
                  r"(?:Z|[+-]\d\d:?\d\d)?)?")
 _ISO_STAMP = re.compile(_ISO_DATETIME + r"\s+")  # ...opening a text
@@ -1074,8 +1076,11 @@ def _flattened_article(tree: etree._Element, paragraph: str) -> etree._Element |
     Friday 26 Nov The district court…") and a photo gallery's captions read as one long
     paragraph of prose. None when no article's text is that paragraph."""
     key = _tokens(paragraph)
-    return next((article for article in tree.iter("article")
+    return next((article for article in itertools.islice(tree.iter("article"), FLATTENED_MAX)
                  if _tokens(article.text_content()) == key), None)
+
+
+FLATTENED_MAX = 20  # <article> elements compared (each read whole: nested ones, a bounded cost)
 
 
 # One value of a table or a spec list, with or without one label word set apart by a space or
@@ -1696,8 +1701,6 @@ def _headline_keys(tree: etree._Element) -> set[str]:
     """Word-character keys of what the page names as its headline (h1, og/twitter title, <title>)."""
     keys = (_tokens(h.text_content()) for h in tree.iter("h1"))
     return _title_keys(tree) | {key for key in keys if len(key) >= MIN_HEADLINE_KEY}
-
-
 
 
 def _unglued(paragraphs: list[str], heads: list[str]) -> list[str]:

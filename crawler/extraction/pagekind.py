@@ -230,9 +230,10 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str], dated: bool
     ``paragraphs`` is the body the extractor found, judged for prose; ``dated`` says whether
     the page gave a publication date (an undated, undeclared page of a few lines is a static
     page: "about us", contacts; so is an undated one of any length that declares itself a
-    web page and no article, ``og:type`` "website" or :data:`STATIC_PAGE_TYPES`). ``vetted_url``: the outlet's own article URL pattern matched,
-    so a page shaped like a listing or a stub is more likely a layout change the outlet's
-    rules no longer read, which must count as a failure, not be skipped.
+    web page and no article, ``og:type`` "website" or :data:`STATIC_PAGE_TYPES`).
+    ``vetted_url``: the outlet's own article URL pattern matched, so a page shaped like a
+    listing or a stub is more likely a layout change the outlet's rules no longer read, which
+    must count as a failure, not be skipped.
     """
     hint = url_hint(url)
     listing_kind = hint if hint in ("tag", "author", "search") else "listing"
