@@ -42,7 +42,7 @@ from crawler.extraction.html import (
     remove_nodes,
     without_controls,
 )
-from crawler.extraction.normalize import clean_line, join_paragraphs
+from crawler.extraction.normalize import join_paragraphs
 
 
 class _NoDiscardNotice(logging.Filter):
@@ -942,10 +942,8 @@ _FIELD = re.compile(r"[^\W\d_]+(?:\s[^\W\d_]+)?\s*:\s*[^|:]{1,40}")
 
 # A machine date and time, as a ``<time>`` element or a feed prints it
 # ("2026-01-04T10:00:00+03:00")
-_ISO_DATETIME = (r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"
-                 r"(?:Z|[+-]\d\d:?\d\d)?)?")
-_ISO_STAMP = re.compile(_ISO_DATETIME + r"\s+")  # ...opening a text
-_ISO_LINE = re.compile(_ISO_DATETIME)
+_ISO_LINE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"
+                       r"(?:Z|[+-]\d\d:?\d\d)?)?")
 
 
 def is_meta_line(text: str) -> bool:
@@ -1703,28 +1701,6 @@ def _headline_keys(tree: etree._Element) -> set[str]:
     return _title_keys(tree) | {key for key in keys if len(key) >= MIN_HEADLINE_KEY}
 
 
-def _unglued(paragraphs: list[str], heads: list[str]) -> list[str]:
-    """``title_line``: a first paragraph that opens with the headline and its date run on
-    into the text ("Заголовок 2026-01-04T10:00:00+03:00 Текст…") without them: trafilatura's
-    fallback reads a short ``<article>`` (one paragraph of news) as one text. Only with the
-    date: a lead that merely opens with the headline's words stays whole."""
-    if not paragraphs:
-        return paragraphs
-    first = clean_line(paragraphs[0])
-    for head in heads:
-        if not first.startswith(head + " "):
-            continue
-        rest = first[len(head):].lstrip()
-        if stamp := _ISO_STAMP.match(rest):
-            tail = rest[stamp.end():]
-        elif (opening := next(iter(human_dates(rest[:80])), None)) and opening[0] == 0:
-            tail = rest[opening[1]:].lstrip(" ,.|—–-")
-        else:
-            continue
-        return [tail, *paragraphs[1:]] if tail else paragraphs[1:]
-    return paragraphs
-
-
 def _drop_headline(paragraphs: list[str], keys: set[str]) -> list[str]:
     """``title_line``: the headline repeated as the first or second paragraph (or both) is not body.
 
@@ -1792,10 +1768,7 @@ def _paragraphs_of(fresh: Callable[[], lxml.html.HtmlElement | None], url: str) 
 def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     """:func:`generic_paragraphs` on a tree of our own, which it changes (prunes)."""
     # the headline as the page names it, read before pruning (which may remove the h1)
-    keys, heads = set(), []
-    if "title_line" in ENABLED_STEPS:
-        keys = _headline_keys(work)
-        heads = [h for h in (clean_line(h.text_content()) for h in work.iter("h1")) if h]
+    keys = _headline_keys(work) if "title_line" in ENABLED_STEPS else set()
     _cut_below(work, MAX_GENERIC_DEPTH)  # one walk: finds nothing on a page of sane depth
     token = _BROKEN.set({})
     try:
@@ -1804,7 +1777,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     finally:
         _BROKEN.reset(token)
     if "title_line" in ENABLED_STEPS:
-        paragraphs = _unglued(_drop_headline(paragraphs, keys), heads)
+        paragraphs = _drop_headline(paragraphs, keys)
     if "boilerplate_lines" in ENABLED_STEPS:
         paragraphs = [p for p in without_labelled_blocks(paragraphs)
                       if not is_boilerplate_line(p)]
