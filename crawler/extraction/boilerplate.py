@@ -24,8 +24,10 @@ _READ_ALSO = (r"read (more|also|next)|see also|related( articles?| stories| cont
               r"( story)?|lesen sie (auch|mehr)|mehr zum thema|lire aussi|à lire aussi|voir aussi"
               r"|leggi anche|lee también|czytaj (też|także|również)|читайте также|смотрите также")
 # a list's heading left when its links went ("Другие новости по теме")
-_LIST_HEADING = (r"(другие|ещё|еще|больше) (новости|материалы|статьи)( по теме)?|(новости |"
-                 r"материалы )?по теме|(іншыя|яшчэ) (навіны|матэрыялы)( па тэме)?|(навіны )?па "
+_LIST_HEADING = (r"(другие|ещё|еще|больше) (новости|материалы|статьи)( (по теме|рубрики|раздела|"
+                 r"в рубрике|из рубрики|из раздела)\b[^.!?]{0,40})?|(ещё|еще|больше) по теме|"
+                 r"(новости |"
+                 r"материалы )?по теме|(іншыя|яшчэ) (навіны|матэрыялы)( па тэме)?|(яшчэ |навіны )?па "
                  r"тэме|(other|more) (news|stories)( on this (topic|story))?|related news")
 # an ad's label
 _AD_WORDS = (r"advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità"
@@ -129,6 +131,7 @@ _PROMO = re.compile(
     r"зніжк|акцы|тэлефануйце|замаў|купляй|дастаўк|бясплатн|знижк|дзвоніть|замов|купуй|sale|"
     r"discount|buy|order|shop|free shipping|call)\w*|\b(?:инн|унп|огрн|erid)\b", re.IGNORECASE)
 HEADLINE_MAX_CHARS = 150  # a longer line is prose, no headline of a list
+TEASER_MAX_CHARS = 300  # a longer line under a listed headline is prose, no teaser
 AD_LINE_CHARS = 150  # a longer line after an ad's label is the article going on
 AD_MAX_LINES = 4  # an ad's lines after its label; more, and where the ad ends is unknown
 _CLOSING = "\"'»”’)] "
@@ -160,10 +163,22 @@ def _headline_shaped(line: str) -> bool:
 
 
 def _headline_list_ends(lines: list[str], at: int) -> bool:
-    """Whether all that follows the "read also" header at ``at`` is its list: headlines (or
-    page furniture) to the end of the body. A header over the article going on (a list of
+    """Whether all that follows the "read also" header at ``at`` is its list to the end of
+    the body: headlines (or page furniture), each perhaps with its teaser (one short text
+    under it; two headlines at least then). A header over the article going on (a list of
     links removed, then prose) is no end."""
-    return all(_headline_shaped(line) or is_boilerplate_line(line) for line in lines[at + 1:])
+    headlines = teasers = 0
+    under_headline = False
+    for line in lines[at + 1:]:
+        if _headline_shaped(line) or is_boilerplate_line(line):
+            headlines += 1
+            under_headline = True
+        elif under_headline and len(line) <= TEASER_MAX_CHARS:
+            teasers += 1
+            under_headline = False
+        else:
+            return False
+    return not teasers or headlines >= 2
 
 
 def _ad_lines(lines: list[str], at: int) -> int:

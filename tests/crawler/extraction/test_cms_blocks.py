@@ -87,6 +87,29 @@ def test_prose_that_says_read_also_stays(sentence: str) -> None:
     assert text_of(page(paragraphs(lines))) == lines
 
 
+TEASERS = [HEADLINES[0] + " 05/04, 12:30",
+           "Комплекс на 300 мест построили за два года.",
+           HEADLINES[1] + " 03/04, 13:19",
+           "Средний балл вырос по всем предметам, кроме физики.",
+           HEADLINES[2]]
+
+
+@pytest.mark.parametrize("marker", ["Другие новости в рубрике «Общество»", "Другие новости раздела",
+                                    "Читайте также:"])
+def test_a_header_over_headlines_with_their_teasers_ends_the_body(marker: str) -> None:
+    """Other articles listed as text after the body, each headline with a one-sentence teaser
+    under it (a rubric's "other news" of a small CMS): no body."""
+    assert text_of(page(paragraphs([*TEXT, marker, *TEASERS]))) == TEXT
+
+
+def test_one_subheading_and_paragraph_after_a_header_stay() -> None:
+    """A header whose list was links, then a subheading and a short paragraph: the article
+    going on, not a list of one teaser."""
+    tail = ["Что дальше", "Работы завершат к осени, сообщили в исполкоме."]
+    lines = [*TEXT, "Читайте также:", *tail]
+    assert text_of(page(paragraphs(lines))) == [*TEXT, *tail]
+
+
 def test_sentences_after_a_read_also_header_are_no_headline_list() -> None:
     """A header whose list was links, then the article's last paragraphs: no list ends it."""
     lines = [*TEXT[:4], "Читайте также:", *TEXT[4:]]
