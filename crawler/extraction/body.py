@@ -15,6 +15,7 @@ from crawler.extraction.generic import (
     generic_paragraphs,
     is_details_line,
     is_meta_line,
+    teaser_cards,
     text_stats,
 )
 from crawler.extraction.html import (
@@ -82,10 +83,20 @@ def is_link_list(node: etree._Element) -> bool:
     ``generic.LINK_RATIO`` of the text in links and under ``generic.LINK_MAX_OWN`` characters
     of own text): that rule removes a block from inside a page, so it spares any block with
     prose of its own; this one judges a whole body match, where a headline list with teasers
-    (much own text) is still no body."""
-    text = len("".join(node.itertext()).strip())
-    links = sum(len("".join(a.itertext()).strip()) for a in node.iter("a"))
-    return text > 0 and links > MAX_LINK_SHARE * text
+    (much own text) is still no body. Teaser cards (``generic.teaser_cards``) are judged
+    apart: an article holding some ("По теме" inside the text) is judged by the rest of its
+    text, which they would drown; with no prose beside them (a heading) they are a list."""
+    stats = text_stats(node)
+    text, links = stats[node]
+    if not text:
+        return False
+    if cards := teaser_cards(node, stats):
+        for card in cards:
+            if not any(anc in cards for anc in card.iterancestors()):
+                text, links = text - stats[card][0], links - stats[card][1]
+        if text - links < MIN_PART_CHARS:
+            return True
+    return links > MAX_LINK_SHARE * text
 
 
 MIN_PART_CHARS = 200  # of text: a sibling match this long is the body's other part
@@ -175,8 +186,9 @@ def rule_paragraphs(tree: etree._Element, rules: ArticleRules
     if is_teaser(whole):  # judged before the link blocks go: the link may be one
         return spec, whole, whole
     # a headline list inside the block ("Последние новости" entries, "read also" lists) whose
-    # heading and links a redesign renamed passes every cut marker: dropped as a link block
-    drop_link_blocks(body, text_stats(body))
+    # heading and links a redesign renamed passes every cut marker: dropped as a link block,
+    # and its cards (a linked headline over a lead each) as teaser cards
+    drop_link_blocks(body, text_stats(body), cards=True)
     return spec, block_texts(body), None
 
 

@@ -165,19 +165,22 @@ def _is_link_block(el: etree._Element, stats: dict) -> bool:
     return total > 0 and links >= LINK_RATIO * total and total - links < LINK_MAX_OWN
 
 
-def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = False
-                     ) -> list[tuple[etree._Element, etree._Element]]:
+def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = False,
+                     cards: bool = False) -> list[tuple[etree._Element, etree._Element]]:
     """Remove menus and teaser lists before trafilatura sees them.
 
     ``stats`` is kept true for what is left: each removed block's counts are taken off its
     ancestors, so the region step needs no second pass over the tree. With ``keep_places``,
     a removed paragraph (``p``: a sentence that is mostly one link) or list (``ul``, ``ol``)
     leaves an empty ``p`` in its place, so ``linked_sentences`` can put it back; those are
-    returned as (block, place).
+    returned as (block, place). With ``cards``, :func:`teaser_cards` go too: inside an
+    article's body, where a rule found it (on a whole page a listicle's items, a linked
+    heading over a short text each, are shaped alike and are the article: not there).
     """
     doomed: list[etree._Element] = []
     dead: set[etree._Element] = set()
     inline: set[etree._Element] = set()  # inside a paragraph: a link there is part of a sentence
+    teasers = teaser_cards(root, stats) if cards else set()
     for el in root.iter():
         parent = el.getparent()
         if parent in dead:
@@ -186,7 +189,7 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
         if parent in inline or parent is not None and parent.tag in _PROSE_TAGS:
             inline.add(el)
             continue
-        if el.tag in _BLOCKS and _is_link_block(el, stats):
+        if el in teasers or el.tag in _BLOCKS and _is_link_block(el, stats):
             dead.add(el)
             doomed.append(el)
     removed: list[tuple[etree._Element, etree._Element]] = []
@@ -207,6 +210,67 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
         else:
             el.drop_tree()
     return removed
+
+
+# ``teaser_cards``: blocks of one kind side by side, each opening with a link to another
+# page and holding at most a teaser's text beside it ("По теме" cards: a linked headline, a
+# one-sentence lead, a date) ...
+CARD_MIN = 2  # ...this many of them at least
+CARD_MAX_OWN = 300  # characters of a card's text outside links: a longer one holds prose
+CARD_MIN_LINK = 15  # characters of the opening link's text: a headline, not an icon or a tag
+_CARD_TAGS = frozenset(("div", "li", "article", "section", "a"))
+_CARD_WALK = 40  # elements of a card looked at for its opening text
+
+
+def teaser_cards(root: etree._Element, stats: dict) -> set[etree._Element]:
+    """The teaser cards under ``root``: other articles' headlines listed with their leads.
+
+    Their leads are prose, so a list of them is no link block (under ``LINK_RATIO``); in a
+    body they read as paragraphs of the article. What tells them apart is the shape: several
+    sibling blocks of one tag and class, each opening with a link (its headline) and holding
+    little text of its own. An article's own paragraphs open with text, not with a link."""
+    found: set[etree._Element] = set()
+    for parent in root.iter(_CARD_TAGS | {"ul", "ol", "nav", "aside"}):
+        kinds: dict[tuple[str, str], list[etree._Element]] = {}
+        for child in parent:
+            if child.tag in _CARD_TAGS and _card_shaped(child, stats):
+                kinds.setdefault((child.tag, child.get("class") or ""), []).append(child)
+        for group in kinds.values():
+            if len(group) >= CARD_MIN:
+                found.update(group)
+    return found
+
+
+def _headed(link: etree._Element, card: etree._Element) -> bool:
+    """Whether ``link`` is set as a headline in ``card``: inside a heading, or holding one."""
+    if next(link.iter(*_HEADINGS), None) is not None:
+        return True
+    for anc in link.iterancestors():
+        if anc.tag in _HEADINGS:
+            return True
+        if anc is card:
+            return False
+    return False
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _card_shaped(el: etree._Element, stats: dict) -> bool:
+    """Whether ``el`` opens with a link of a headline's length, set as a heading, and holds no
+    more than a teaser's text outside its links."""
+    total, links = stats.get(el, (0, 0))
+    if links < CARD_MIN_LINK or total - links > CARD_MAX_OWN:
+        return False
+    for n, node in enumerate(el.iter()):
+        if n >= _CARD_WALK or not isinstance(node.tag, str):
+            return False
+        if node.tag == "a" and _is_link(node):
+            return (stats.get(node, (0, 0))[0] >= CARD_MIN_LINK
+                    and _headed(node, el))
+        if _visible_len(node.text) or (node is not el and _visible_len(node.tail)):
+            return False
+    return False
 
 
 # Removed blocks that ``linked_sentences`` may put back: linked sentences and link lists.

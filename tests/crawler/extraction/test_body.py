@@ -336,3 +336,58 @@ def test_a_block_heading_over_headlines_inside_the_text_still_ends_it(
                         for n, h in enumerate(OTHER_NEWS))
     html = road_page(f"<h3>{heading}</h3>{headlines}")
     assert road_text(html, monkeypatch, site) == ROAD
+
+
+LEADS = ["Команда гимназии № 1 заняла первое место, обыграв в финале сверстников из Александрии.",
+         "На складах хозяйств района заложено более 40 тысяч тонн сенажа и силоса.",
+         "Работы планируют завершить к маю, движение пешеходов временно ограничат."]
+
+
+def cards(heading: str, dated: bool, whole_link: bool) -> str:
+    """"По теме" cards as a redesign sets them inside the text: each a linked headline (in an
+    ``h3``, or the whole card one link), a one-sentence lead that is no link, perhaps a date."""
+    out = f"<div class='topic-feed__title'>{heading}</div>" if heading else ""
+    for n, (headline, lead) in enumerate(zip(OTHER_NEWS, LEADS, strict=True)):
+        date = f"<span class='card__date'>0{n + 1} января 2026, 12:0{n}</span>" if dated else ""
+        href = f"/2026/01/0{n + 1}/news-{n}/"
+        if whole_link:
+            out += f"<a class='card' href='{href}'><h3>{headline}</h3><p>{lead}</p>{date}</a>"
+        else:
+            out += f"<div class='card'><h3><a href='{href}'>{headline}</a></h3><p>{lead}</p>{date}</div>"
+    return f"<div class='topic-feed'>{out}</div>"
+
+
+@pytest.mark.parametrize("heading", ["По теме", "Еще по теме", ""])
+@pytest.mark.parametrize("dated", [True, False], ids=["dated", "undated"])
+@pytest.mark.parametrize("whole_link", [False, True], ids=["linked-headline", "linked-card"])
+@pytest.mark.parametrize("where", ["end", "middle"])
+def test_teaser_cards_inside_a_rules_body_are_no_body(heading: str, dated: bool,
+                                                      whole_link: bool, where: str) -> None:
+    """Other articles' cards inside the body block, each a linked headline over a lead of its
+    own: the leads are prose, so the block is no link block and the cards read as paragraphs
+    of the article (all ten items of a probe). They go; the rule still gives the text (a
+    card list of whole links made the block pass for a headline list: a false rule miss)."""
+    import lxml.html
+
+    from crawler.extraction.body import rule_paragraphs
+    from crawler.outlets.base import ArticleRules
+
+    inside = cards(heading, dated, whole_link)
+    html = road_page(inside + "".join(f"<p>{p}</p>" for p in DETOUR) if where == "middle"
+                     else inside)
+    rules = ArticleRules(version="t", body=("div.entry-content",))
+    spec, paragraphs, teaser = rule_paragraphs(lxml.html.fromstring(html), rules)
+    assert spec == "div.entry-content" and teaser is None
+    assert tidy(paragraphs, rules, "Заголовок", None)[0] == ROAD + (
+        DETOUR if where == "middle" else [])
+
+
+def test_a_list_of_teaser_cards_matched_by_a_body_rule_is_no_body() -> None:
+    """A "related news" block that kept the body's class: cards and nothing else."""
+    import lxml.html
+
+    from crawler.extraction.body import is_link_list
+
+    for whole_link in (False, True):
+        block = lxml.html.fromstring(cards("По теме", True, whole_link))
+        assert is_link_list(block)
