@@ -51,11 +51,13 @@ def drifted_page(gold: GoldArticle, rubric: str) -> str:
 
 
 def article_page(gold: GoldArticle, rubric: str, author: str | None,
-                 date_in: str = "date_full") -> str:
+                 date_in: str = "date_full", printed_time: bool = True) -> str:
     """The article as BELTA serves it; ``date_in`` another class for its printed date (a
-    layout change the rules do not know), or "" for none printed."""
+    layout change the rules do not know), or "" for none printed; without ``printed_time``
+    the printed date is the day alone."""
     p = gold.published
-    visible = f"{p.day:02d} {MONTHS_GEN[p.month - 1]} {p.year}, {p:%H:%M}"
+    visible = f"{p.day:02d} {MONTHS_GEN[p.month - 1]} {p.year}"
+    visible += f", {p:%H:%M}" if printed_time else ""
     dateline = f'<div class="{date_in}">{visible}</div>' if date_in else ""
     # The trap from the one real sample: wall-clock Minsk time labelled +00:00.
     mediator = p.strftime("%Y-%m-%dT%H:%M:%S") + "+00:00"
@@ -167,7 +169,7 @@ def lenta_page(day: date, page: int, shown: list[tuple[GoldArticle, str]], more:
 
 def build(start: datetime | None = None, count: int = 10, rss_count: int | None = None,
           photonews: bool = False, challenge: bool = False, drift: bool = False,
-          forbidden: bool = False, date_in: str = "date_full"
+          forbidden: bool = False, date_in: str = "date_full", printed_time: bool = True
           ) -> tuple[VirtualSite, list[GoldArticle]]:
     """A BELTA with ``count`` articles, two a day going back from ``start``.
 
@@ -176,7 +178,8 @@ def build(start: datetime | None = None, count: int = 10, rss_count: int | None 
     article URL answered by a Cloudflare challenge page with status 200 (``CHALLENGE_URL``);
     ``forbidden`` an article URL answered with 403 (``FORBIDDEN_URL``); none of these is a
     gold article. ``drift`` serves every article in a layout the rules do not know
-    (:func:`drifted_page`); ``date_in`` prints the date in another element (or none: "").
+    (:func:`drifted_page`); ``date_in`` prints the date in another element (or none: ""),
+    without ``printed_time`` with no time.
     """
     start = start or datetime(2026, 1, 8, 19, 51, tzinfo=TZ)
     site = VirtualSite(HOST)
@@ -196,7 +199,7 @@ def build(start: datetime | None = None, count: int = 10, rss_count: int | None 
         rubrics.append(rubric)
         path = url.removeprefix(f"https://{HOST}")
         site.add(path, drifted_page(gold, rubric) if drift
-                 else article_page(gold, rubric, author, date_in))
+                 else article_page(gold, rubric, author, date_in, printed_time))
         entries.append((gold.title, url + "?utm_source=rss&utm_medium=feed", published,
                         "<p>Анонс</p>"))
     entries = entries[:rss_count] if rss_count is not None else entries
