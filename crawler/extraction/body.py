@@ -137,14 +137,36 @@ def own_chars(node: etree._Element) -> int:
 def _other_part(node: etree._Element, main: etree._Element, seen: set[str]) -> bool:
     """Whether a match beside the main block is more of the body, not a promo that kept its
     class ("read more" teasers never are; neither are a few lines) nor the body again (a
-    desktop and a mobile copy of it, one hidden by CSS). ``seen``: the lines taken so far."""
+    desktop and a mobile copy of it, one hidden by CSS). ``seen``: the lines taken so far.
+
+    Beside means under the same block at most PART_REACH levels up from either (the ad that
+    splits a body may come with a wrapper of its own around the second part); more of the
+    body means MIN_PART_CHARS of text outside links, or a lead: a paragraph of prose."""
     texts = block_texts(node)
     lines = _lines(texts)
-    if (node.getparent() is not main.getparent() or not lines or len(lines & seen) * 2 > len(lines)
-            or own_chars(node) < MIN_PART_CHARS or is_teaser(texts)):
+    if (not _beside(node, main) or not lines or len(lines & seen) * 2 > len(lines)
+            or is_teaser(texts)
+            or (own_chars(node) < MIN_PART_CHARS and not any(map(is_prose, lines)))):
         return False
     seen |= lines
     return True
+
+
+PART_REACH = 2  # levels up from a body part to the block it shares with the main one
+
+
+def _beside(node: etree._Element, main: etree._Element) -> bool:
+    """Whether ``node`` and ``main`` meet at most PART_REACH levels above each (neither
+    inside the other)."""
+    above_main = list(islice(main.iterancestors(), PART_REACH))
+    if node in above_main:
+        return False
+    for anc in islice(node.iterancestors(), PART_REACH):
+        if anc is main:
+            return False
+        if anc in above_main:
+            return True
+    return False
 
 
 MAX_CAPTION_CHARS = 250  # of text beside a picture: a longer block is prose with an image

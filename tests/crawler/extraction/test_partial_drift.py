@@ -113,6 +113,21 @@ def test_a_body_split_in_two_by_an_ad_gives_both_parts() -> None:
     assert article.extractor["fields"]["text"] == 'rules:[itemprop="articleBody"]'
 
 
+def test_a_lead_split_off_by_an_ad_and_a_part_in_the_ads_wrapper_are_read() -> None:
+    """Parts of a split body that the same-parent, 200-character test left out in silence:
+    a first part that is the lead alone (one sentence), and a second part inside the wrapper
+    the ad came with (``div.wrap > div.ad + div[itemprop=articleBody]``)."""
+    paragraphs = GOLD.text.split("\n\n")[1:]
+    first, third = f"<p>{escape(paragraphs[0])}</p>", f"<p>{escape(paragraphs[2])}</p>"
+    lead_apart = PAGE.replace(first, f'{first}</div>{AD}{OLD_BODY}', 1)
+    wrapped = PAGE.replace(third, f'</div><div class="wrap">{AD}{OLD_BODY}{third}', 1)
+    for html in (lead_apart, wrapped):
+        assert html.count(OLD_BODY) == 2
+        article = extract(html)
+        assert article.text == GOLD.text
+        assert article.extractor["fields"]["text"] == 'rules:[itemprop="articleBody"]'
+
+
 def test_a_body_rendered_twice_for_two_screens_is_read_once() -> None:
     """A desktop and a mobile copy of the body side by side, one hidden by CSS: one text."""
     start = PAGE.index(OLD_BODY)
