@@ -348,9 +348,14 @@ def _export_from_corpus(args) -> int:
 
     _fresh_outdir(args.outdir)
     try:
-        ids = tuple(args.ids or ()) + (read_ids(args.ids_file) if args.ids_file else ())
+        listed = read_ids(args.ids_file) if args.ids_file else ()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read --ids-file {args.ids_file}: {exc}") from exc
+    if args.ids_file and not listed:
+        # no id asked for is no filter at all: the whole corpus would go out
+        raise UsageError(f"--ids-file {args.ids_file} names no article id (blank lines and "
+                         "# comments only)")
+    ids = tuple(args.ids or ()) + listed
     try:
         ids = as_ids(args.corpus, ids)  # a URL, as pasted from a browser, names its article
     except SeveralArticles as exc:
@@ -387,14 +392,14 @@ def _noting(items: Iterator[dict[str, Any]], seen: dict[str, set[str]]
 
 def cmd_corpus(args) -> int:
     from .corpus import build_corpus
-    from .corpus_derived import comma_in_path
+    from .corpus_derived import unsearchable
 
     def on_problem(problem) -> None:
         print(f"{'error' if problem.fatal else 'note'}: {problem}", file=sys.stderr)
 
     _folder_for(args.output)
-    if "," in (where := str(Path(args.output).resolve())):
-        raise UsageError(comma_in_path(where))  # before any part is written
+    if why := unsearchable(Path(args.output)):
+        raise UsageError(why)  # before any part is written
     report = build_corpus(args.data_dir, args.output, on_problem=on_problem)
     unreadable = (f"{report.files_unreadable} file(s) could not be read; "
                   if report.files_unreadable else "")

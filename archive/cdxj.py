@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import ErrorHandler, WarcFormatError, report
-from .fileio import replace_durably
+from .fileio import output_mode, replace_durably
 from .methods import capture_method, with_query
 from .pairing import with_requests
 from .records import RecordInfo, iter_records
@@ -318,9 +318,10 @@ def write_index(lines: Iterable[str], out: str | Path) -> None:
     """Write under a temporary name beside ``out``, renamed over it once whole: a run that
     fails (a full disk) leaves the index an earlier run wrote, and no temporary file."""
     out = Path(out)
+    mode = output_mode(out)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o644)  # as an open() would have made it, not mkstemp's 0600
+        os.fchmod(fd, mode)  # as an open() would have made it, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             for line in lines:
                 fh.write(line + "\n")

@@ -24,7 +24,6 @@ leaves at worst parts that the next build writes again under the same names.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -73,6 +72,7 @@ from .corpus_schema import (
     describe,
     item_schema,
     open_objects,
+    parquet_named,
     schema_errors,
     schema_version,
     shorten,
@@ -85,7 +85,6 @@ from .fileio import (
     bounded_lines,
     lock_exclusive,
     lock_holder,
-    os_reason,
     printable_name,
     still_holds,
     sync_file,
@@ -581,10 +580,10 @@ class _PartWriter:
                 self._close_writer(next(iter(self.writers)))
             final = self._final(key)
             final.parent.mkdir(parents=True, exist_ok=True)
-            with temp_for(final) as tmp, _naming(tmp):  # opening writes: a full disk fails it
+            with temp_for(final) as tmp, parquet_named(tmp):  # opening writes: a full disk fails it
                 writer = pq.ParquetWriter(tmp, self.schema, compression="zstd")
         self.writers[key] = writer  # now the most recently used
-        with _naming(temp_name(self._final(key))):
+        with parquet_named(temp_name(self._final(key))):
             writer.write_batch(batch)
         self.rows += len(rows)
         self._note_versions(rows)
@@ -597,7 +596,7 @@ class _PartWriter:
         final = self._final(key)
         self.written.append(final)
         self.serials[key] = self.serials.get(key, 0) + 1
-        with _naming(temp_name(final)):
+        with parquet_named(temp_name(final)):
             writer.close()
 
     def close(self) -> list[str]:
@@ -732,20 +731,6 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
         writer.abort()
         raise
     return consumed, complete, parts, writer, digest
-
-
-@contextmanager
-def _naming(path: Path) -> Iterator[None]:
-    """Name the part file a failed write was of (pyarrow says "Error writing bytes to file"
-    and no file): the error said only the corpus folder."""
-    try:
-        yield
-    except (OSError, pa.ArrowException) as exc:
-        if isinstance(exc, OSError) and exc.filename:
-            raise
-        code, said = os_reason(exc)
-        code = code or (errno.ENOSPC if "space" in said else errno.EIO)
-        raise OSError(code, said, str(path)) from exc
 
 
 def _report_no_instant(name: str, found: dict[str, list[Any]],

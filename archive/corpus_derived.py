@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .corpus_removals import REMOVALS_FILE, removal_schema
-from .corpus_schema import CorpusError, corpus_schema
+from .corpus_schema import CorpusError, corpus_schema, parquet_named
 from .extractions import Grouped, compared, extractor_label, versions_by_article
 from .fileio import append_durably, replace_durably, temp_for, write_atomically
 from .wordiff import changed_words, render_text, word_diff
@@ -128,7 +128,7 @@ def _empty_file(path: Path, schema: pa.Schema) -> None:
     globbing the folder)."""
     if not path.exists() and not any(path.parent.glob("*.parquet")):
         path.parent.mkdir(parents=True, exist_ok=True)
-        with temp_for(path) as tmp:
+        with temp_for(path) as tmp, parquet_named(tmp):
             pq.write_table(schema.empty_table(), tmp)
             replace_durably(tmp, path)
 
@@ -137,8 +137,8 @@ def open_duckdb(corpus: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB reading files relative to ``corpus``, memory capped. An in-memory
     database spills nowhere by default: a sort of more text than the cap (export of a year of
     articles) failed with OutOfMemory; it now spills to a temp folder of this process."""
-    if "," in (where := str(Path(corpus).resolve())):
-        raise CorpusError(comma_in_path(where))
+    if why := unsearchable(Path(corpus)):
+        raise CorpusError(why)
     spill = Path(tempfile.gettempdir()) / f"archive-duckdb-{os.getpid()}"
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "threads": 2,
                                  "temp_directory": str(spill),
@@ -147,11 +147,18 @@ def open_duckdb(corpus: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def comma_in_path(where: str) -> str:
-    """Why a corpus folder whose path holds a comma cannot be read: DuckDB takes its file
-    search path as a comma-separated list (the build failed after writing its parts)."""
-    return (f"{where}: a corpus folder's path may not hold a comma (DuckDB reads its search "
-            "path as a comma-separated list); choose another folder")
+def unsearchable(corpus: Path) -> str | None:
+    """Why DuckDB cannot read a corpus folder by its path, if it cannot: it takes its file
+    search path as a comma-separated list, and a backslash in it finds no file (the build
+    failed after writing its parts, and so did every command after it)."""
+    where = str(corpus.resolve())
+    if "," in where:
+        return (f"{where}: a corpus folder's path may not hold a comma (DuckDB reads its "
+                "search path as a comma-separated list); choose another folder")
+    if "\\" in where:
+        return (f"{where}: a corpus folder's path may not hold a backslash (DuckDB finds no "
+                "file under it); choose another folder")
+    return None
 
 
 def _quote(text: str) -> str:
@@ -233,7 +240,7 @@ def _write_families(corpus: Path, families: dict[str, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     ids = sorted(families)
     table = pa.table({"id": ids, "family": [families[i] for i in ids]}, schema=FAMILY_SCHEMA)
-    with temp_for(path) as tmp:
+    with temp_for(path) as tmp, parquet_named(tmp):
         pq.write_table(table, tmp)
         replace_durably(tmp, path)
 
@@ -353,7 +360,7 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     path = corpus / "edits" / f"edits-{stamp}.parquet"
     written = 0
-    with temp_for(path) as tmp:
+    with temp_for(path) as tmp, parquet_named(tmp):
         with pq.ParquetWriter(tmp, EDIT_SCHEMA) as writer:
             for batch in _edit_batches(pending):
                 rows = _edit_rows(con, batch)

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import jsonline
-from .corpus_schema import arrow_type, shorten, storable_batch
+from .corpus_schema import arrow_type, parquet_named, shorten, storable_batch
 from .fileio import (
     ChangedWhileRead,
     bounded_lines,
@@ -150,7 +150,7 @@ def write_removals(corpus: Path, files: list[Path], report: Report,
     target = corpus / REMOVALS_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     schema, rows, count = removal_schema(), [], 0
-    with temp_for(target) as tmp:
+    with temp_for(target) as tmp, parquet_named(tmp):
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
             for path in files:
                 for row in _rows(path, report, timestamp, was_read):

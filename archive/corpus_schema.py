@@ -11,14 +11,18 @@ Items are checked with :mod:`archive.schema`, the same validator every crawl pat
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from archive.fileio import os_reason
 from archive.schema import load_schema, schema_errors
 
 # What turning a schema-valid item into a stored row raises on a value no column can hold: a
@@ -181,3 +185,17 @@ def describe() -> dict[str, Any]:
 
 __all__ = ["CorpusError", "corpus_schema", "describe", "item_fields", "item_schema", "open_objects",
            "schema_errors", "schema_version"]
+
+
+@contextmanager
+def parquet_named(path: Path) -> Iterator[None]:
+    """Name the Parquet file a failed write was of (pyarrow says "Error writing bytes to
+    file" and no file): the error said only the corpus folder."""
+    try:
+        yield
+    except (OSError, pa.ArrowException) as exc:
+        if isinstance(exc, OSError) and exc.filename:
+            raise
+        code, said = os_reason(exc)
+        code = code or (errno.ENOSPC if "space" in said else errno.EIO)
+        raise OSError(code, said, str(path)) from exc

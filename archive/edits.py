@@ -18,13 +18,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import duckdb
 
 from .corpus_derived import connect
-from .fileio import temp_for
+from .fileio import whole_lines
 from .history import Change, Version, changes, fetch_versions, warc_place
 from .schema import url_error
 from .wordiff import marked_sides
@@ -206,7 +206,13 @@ def _window(options: ReportOptions) -> str:
     return " ".join(p for p in parts if p) or "all captures"
 
 
-def write_report(corpus_dir: str | Path, out: TextIO, options: ReportOptions,
+class TextSink(Protocol):
+    """Where the report goes: a text file, ``sys.stdout``, :class:`_TextOut`."""
+
+    def write(self, text: str, /) -> int: ...
+
+
+def write_report(corpus_dir: str | Path, out: TextSink, options: ReportOptions,
                  on_problem: Callable[[str], None] = lambda _: None) -> tuple[int, int]:
     """Write the report to ``out``; (articles, changes) shown."""
     title = f"Article edits — {_window(options)}"
@@ -229,10 +235,19 @@ def write_report(corpus_dir: str | Path, out: TextIO, options: ReportOptions,
 
 def write_report_file(corpus_dir: str | Path, output: str | Path, options: ReportOptions,
                       on_problem: Callable[[str], None] = lambda _: None) -> tuple[int, int]:
-    """Write the report under a temporary name, renamed when whole (removed if not)."""
-    path = Path(output)
-    with temp_for(path) as tmp:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            counts = write_report(corpus_dir, fh, options, on_problem)
-        tmp.replace(path)
-    return counts
+    """Write the report as the other outputs are (:func:`~archive.fileio.whole_lines`): a
+    file under a temporary name of its own, renamed when whole (removed if not); a pipe, a
+    device or ``/dev/stdout`` written in place, not replaced by a file."""
+    with whole_lines(Path(output), True) as write:
+        return write_report(corpus_dir, _TextOut(write), options, on_problem)
+
+
+class _TextOut:
+    """The text stream ``write_report`` writes to, over a writer of bytes."""
+
+    def __init__(self, write: Callable[[bytes], None]) -> None:
+        self._write = write
+
+    def write(self, text: str) -> int:
+        self._write(text.encode("utf-8"))
+        return len(text)

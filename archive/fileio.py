@@ -37,8 +37,10 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` through a fresh temp file in its folder, fsynced, and a
     rename: a crash leaves the old content or the new, a symlink at ``path`` is replaced, and
     a failed write (full disk) leaves no temp file."""
+    mode = output_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode)  # mkstemp's 0600 would keep other accounts out of a shared output
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -84,7 +86,7 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
     target = path
     try:
         if atomic:
-            mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+            mode = output_mode(path)
             _clear_stale_temps(path)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             target = Path(tmp)
@@ -143,10 +145,15 @@ def _clear_stale_temps(path: Path) -> None:
                     os.close(fd)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def output_mode(path: Path) -> int:
+    """The mode a file written under a temp name and renamed to ``path`` should have: the
+    mode of the file it replaces, else what ``open`` gives a new file under the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def sync_file(path: Path) -> None:
@@ -191,6 +198,8 @@ def append_durably(path: Path, lines: list[str]) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     try:
         append_whole(fd, data, os.fstat(fd).st_size, sync=True)
+    except OSError as exc:  # os.write names no file: the error would name only the command's
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     finally:
         os.close(fd)
     if new:  # its name too

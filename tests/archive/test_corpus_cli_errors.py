@@ -63,17 +63,20 @@ def test_output_paths_that_cannot_be_used_are_usage_errors(runs, tmp_path: Path)
     assert not (tmp_path / "out").exists() and a_file.read_text() == "not a folder"
 
 
-def test_a_corpus_folder_whose_path_holds_a_comma_is_refused_before_any_part(runs,
-                                                                             tmp_path: Path):
-    """DuckDB reads its file search path as a comma-separated list: the build wrote its parts,
-    then failed ("No files found that match the pattern"), and so did every later command."""
-    comma = tmp_path / "corpus,2026"
-    said = fails(2, "corpus", runs["data"], "-o", comma)
-    assert said.startswith(f"error: {comma}: a corpus folder's path may not hold a comma")
-    assert not comma.exists()
+@pytest.mark.parametrize(("name", "what"), [("corpus,2026", "a comma"),
+                                            ("corpus\\2026", "a backslash")])
+def test_a_corpus_folder_whose_path_duckdb_cannot_search_is_refused_before_any_part(
+        runs, tmp_path: Path, name: str, what: str):
+    """DuckDB reads its file search path as a comma-separated list, and finds no file under a
+    path holding a backslash: the build wrote its parts, then failed ("No files found that
+    match the pattern"), and so did every later command."""
+    odd = tmp_path / name
+    said = fails(2, "corpus", runs["data"], "-o", odd)
+    assert said.startswith(f"error: {odd}: a corpus folder's path may not hold {what}")
+    assert not odd.exists()
     shutil.copytree(run_archive("corpus", runs["data"], "-o", runs["corpus"]) and runs["corpus"],
-                    comma)
-    assert "may not hold a comma" in fails(2, "history", comma, "x")
+                    odd)
+    assert f"may not hold {what}" in fails(2, "history", odd, "x")
 
 
 def test_a_read_only_corpus_folder_fails_with_its_path(runs, tmp_path: Path) -> None:
@@ -121,9 +124,12 @@ def test_a_disk_that_fills_during_a_build_leaves_no_temp_file(runs, tmp_path: Pa
             assert res.returncode == 0 or "No space left on device" in res.stderr
             assert not list(corpus.rglob("*.tmp")), (free_kb, list(corpus.rglob("*.tmp")))
             said += [line for line in res.stderr.splitlines() if line.startswith("error:")]
+            if f"error: {corpus}: " in res.stderr: print(res.stderr[-4000:])
         _with_space_the_next_build_completes(runs, corpus, filler)
-    # a part's write names the part ("Error writing bytes to file" had named the corpus only)
+    # a part's write names the part ("Error writing bytes to file" had named the corpus only),
+    # and so does every other file's (the edits, families, removals tables)
     assert any(".parquet.tmp: " in line for line in said), said
+    assert not [line for line in said if line.startswith(f"error: {corpus}: ")], said
     # the reason once ("[Errno 28] Error writing bytes to file. Detail: [errno 28] …" had two)
     assert not [line for line in said if line.lower().count("[errno") > 1], said
 

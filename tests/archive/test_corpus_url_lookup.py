@@ -143,6 +143,18 @@ def test_export_txt_selects_an_article_by_a_browser_url_as_by_its_id(corpus, tmp
     assert names == sorted(f"{i}.txt" for i in wanted)
 
 
+@pytest.mark.parametrize("listed", ["", "# ids to look at later\n\n", "\ufeff\n"])
+def test_an_ids_file_that_names_no_id_selects_nothing(corpus, tmp_path, listed: str) -> None:
+    """An ids file of comments and blank lines is no filter: the whole corpus went out."""
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(listed, "utf-8")
+    done = run_archive("export-txt", "--corpus", corpus["corpus"], "--ids-file", ids_file,
+                       tmp_path / "out")
+    assert done.returncode == 2
+    assert "names no article id" in done.stderr and str(ids_file) in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_export_txt_refuses_a_url_of_two_articles_naming_both(corpus, tmp_path) -> None:
     done = run_archive("export-txt", "--corpus", corpus["corpus"], "--id",
                        "twins.example.by/news/obe-versii", tmp_path / "out")

@@ -229,3 +229,22 @@ def test_a_stored_url_that_is_no_url_is_reported_and_the_report_still_written(
     assert "<del>Первый</del>" in html and "<ins>Второй</ins>" in html  # the article, shown
     assert html.count("Replay: none (the url is no URL)") == 2
     assert "scrapy crawl site" not in html and "scrapy crawl belta -s" in html  # the rest
+
+
+def test_the_report_goes_into_a_pipe_as_into_a_file(corpus, tmp_path: Path) -> None:
+    """``-o`` naming a FIFO (or /dev/stdout) writes the page into it, as the other outputs
+    do: it was replaced by a regular file (a reader on the FIFO waited for ever, and ``-o
+    /dev/full`` replaced the device node). Into a file it still goes whole."""
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "page.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen([sys.executable, "-c", "import sys; print(len(open(sys.argv[1], "
+                               "'rb').read()))", str(fifo)], stdout=subprocess.PIPE, text=True)
+    done = run_archive("edits", corpus["corpus"], "-o", fifo)
+    out, _ = reader.communicate(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert fifo.is_fifo() and int(out) == len(report(corpus, tmp_path).read_bytes())
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))

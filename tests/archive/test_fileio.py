@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.fileio import append_durably, append_whole, whole_lines, write_all
+from archive.fileio import append_durably, append_whole, whole_lines, write_all, write_atomically
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -153,3 +153,21 @@ def test_the_corpus_views_file_is_replaced_whole(tmp_path: Path, monkeypatch) ->
     assert [p.name for p in tmp_path.iterdir()] == ["views.sql"]
     write_views(tmp_path)
     assert (tmp_path / "views.sql").read_text("utf-8") == VIEWS_SQL
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_files_written_whole_get_the_mode_an_open_would_give(tmp_path: Path, umask: int) -> None:
+    """The corpus's views.sql and manifest, export-txt's texts, run reports: mkstemp's 0600
+    kept every other account out of them (``duckdb -init views.sql`` refused) whatever the
+    umask. A new file gets what ``open`` gives under the umask, a replaced one keeps its mode."""
+    new, kept = tmp_path / "views.sql", tmp_path / "report.json"
+    kept.write_bytes(b"{}")
+    kept.chmod(0o640)
+    old = os.umask(umask)
+    try:
+        write_atomically(new, b"select 1;")
+        write_atomically(kept, b'{"n": 1}')
+    finally:
+        os.umask(old)
+    assert new.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_bytes() == b'{"n": 1}'
