@@ -12,16 +12,20 @@ the date of the oldest version that dates it, the one its discovering crawl read
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
-from urllib.parse import urljoin
+from datetime import date, datetime, time
+from urllib.parse import urljoin, urlsplit
 
+from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup
 from crawler.archive_join import article_key, decoded_body
 from crawler.archive_rows import FEED_ROOTS
 from crawler.extraction.dates import iso, localise
+from crawler.extraction.encoding import decode_html
 from crawler.feeds import FeedSkips, document_element, feed_entries, sitemap_document
 from crawler.outlets import outlet_for_url
+from crawler.outlets.base import Outlet
 from crawler.sitediscovery import sitemap_records
+from crawler.spiders.listings import read_listing
 from crawler.urls import is_article_url
 
 logger = logging.getLogger(__name__)
@@ -31,10 +35,12 @@ MAX_ENTRIES = 50_000  # entries read of one feed version (a sitemap's protocol l
 
 def feed_dates(lookup: ArchiveLookup) -> dict[str, str]:
     """Article key (``archive_join.article_key``) -> the ISO date its archived feeds or news
-    sitemaps gave it, in its outlet's zone as the crawl's hint was. Only the URLs of known
-    outlets that are no article pages are read, and of those only the ones whose oldest
-    archived version is a feed or a sitemap."""
+    sitemaps gave it, in its outlet's zone as the crawl's hint was, else the day of the
+    outlet's day archive that listed it (midnight, as a window crawl's hint). Only the URLs of
+    known outlets that are no article pages are read, and of those only the ones whose oldest
+    archived version is a feed or a sitemap, or that are a page of a day archive."""
     dates: dict[str, str] = {}
+    days: dict[str, str] = {}  # from the day archives: the feeds' minute wins over them
     for url in lookup.iter_urls(probes=False):
         try:
             outlet = outlet_for_url(url)
@@ -42,15 +48,37 @@ def feed_dates(lookup: ArchiveLookup) -> dict[str, str]:
                 continue
         except ValueError:  # (an archived URL no outlet can have: said where it is read)
             continue
+        archive = outlet.discovery.archive
+        day = archive.day_of(_target(url)) if archive is not None else None
         for version in lookup.versions(url):
             if version.status != 200:
                 continue
             body = decoded_body(version, url, MAX_FEED_BYTES)
             if isinstance(body, str):
                 continue
-            if not _date_entries(body, version.url or url, dates):
+            if day is not None:
+                _day_entries(body, version, outlet, day, days)
+            elif not _date_entries(body, version.url or url, dates):
                 break  # not a feed nor a sitemap: its later versions are not read
-    return dates
+    return {**days, **dates}
+
+
+def _target(url: str) -> str:
+    """A URL's path and query, as a listing scheme makes them."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _day_entries(body: bytes, version: ArchivedResponse, outlet: Outlet, day: date,
+                 days: dict[str, str]) -> None:
+    """Date the article links of one version of a day-archive page as a window crawl's walk
+    of that day did (``BaseNewsSpider.parse_listing``): by the listing's own date of an entry,
+    else by the day."""
+    text, _ = decode_html(body, version.header("Content-Type"))
+    for link in read_listing(text, version.url or outlet.base_url, outlet, _outlet_of).links:
+        when = link.day or day
+        days.setdefault(article_key(link.url),
+                        iso(localise(datetime.combine(when, time()), outlet.tz)) or "")
 
 
 def _date_entries(body: bytes, base: str, dates: dict[str, str]) -> bool:
@@ -81,6 +109,13 @@ def _date_entries(body: bytes, base: str, dates: dict[str, str]) -> bool:
         except ValueError as exc:  # a link no URL can be made of
             logger.debug("Feed entry %r of %s not read: %s", link, base, exc)
     return True
+
+
+def _outlet_of(url: str) -> Outlet | None:
+    try:
+        return outlet_for_url(url)
+    except ValueError:  # a link no outlet can have is no article of this one
+        return None
 
 
 def date_hint(url: str, dates: dict[str, str]) -> str | None:

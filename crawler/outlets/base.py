@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import string
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -213,6 +214,48 @@ class PageScheme:
     def url_path(self, page: int, day: date | None = None, path: str = "") -> str:
         template = self.first if page <= 1 or self.paged is None else self.paged
         return template.format(day=day, path=path, page=page)
+
+    def day_of(self, target: str) -> date | None:
+        """The day whose archive page ``target`` (a path, and "?" and its query) is, as
+        :meth:`url_path` makes them; None for another page or a template it cannot read."""
+        for pattern in self._day_patterns:
+            if match := pattern.fullmatch(target):
+                parts = {name[0]: int(value) for name, value in match.groupdict().items()}
+                year = parts.get("Y") or 2000 + parts.get("y", -2000)
+                try:
+                    return date(year, parts["m"], parts["d"])
+                except (KeyError, ValueError):
+                    return None
+        return None
+
+    @cached_property
+    def _day_patterns(self) -> list[re.Pattern[str]]:
+        return [p for p in map(_day_pattern, (self.first, self.paged or "")) if p is not None]
+
+
+_DAY_DIRECTIVES = {"%Y": r"\d{4}", "%y": r"\d\d", "%m": r"\d\d", "%d": r"\d\d"}
+
+
+def _day_pattern(template: str) -> re.Pattern[str] | None:
+    """A regex of the URLs a day-archive template makes, a group for each date part; None for
+    no ``{day}`` or a directive it cannot read back (``%b``, ``%j``)."""
+    out, fields = [], 0
+    for literal, name, spec, _ in string.Formatter().parse(template):
+        out.append(re.escape(literal))
+        if name == "day":
+            for piece in re.split(r"(%.)", spec or ""):
+                if piece.startswith("%"):
+                    if piece not in _DAY_DIRECTIVES:
+                        return None
+                    fields += 1
+                    out.append(f"(?P<{piece[1]}{fields}>{_DAY_DIRECTIVES[piece]})")
+                else:
+                    out.append(re.escape(piece))
+        elif name == "page":
+            out.append(r"\d+")
+        elif name is not None:  # the listing's own path: not a day archive's
+            return None
+    return re.compile("".join(out)) if fields else None
 
 
 # A listing date hook: the publication day of one listing entry (a parsel Selector), or None.

@@ -64,3 +64,47 @@ def test_a_damaged_feed_version_is_reported_and_the_others_read(tmp_path: Path):
     assert date_hint(A, dates) == "2026-01-05T10:00:00+03:00"
     assert date_hint(B, dates) is None
     assert errors and all(e.offset == bad.offset for e in errors)
+
+
+ZERKALO_DAY = "https://news.zerkalo.io/archive/08.01.2026.html"
+Z1, Z2 = "https://news.zerkalo.io/politics/117500.html", "https://news.zerkalo.io/life/117502.html"
+BELTA_DAY = "https://www.belta.by/all_news/page/2/?day=07&month=01&year=26"
+
+
+def _day_archive(*links: str, entry: str = "news-entry") -> bytes:
+    entries = "".join(f'<div class="{entry}"><a href="{link}">Заголовок</a></div>'
+                      for link in links)
+    return (f"<html><head><meta charset='utf-8'></head><body><nav><a href='{Z2}'>menu</a></nav>"
+            f"<div class='news-list'>{entries}</div></body></html>").encode()
+
+
+def test_a_day_archive_page_dates_its_links_as_the_window_crawl_did(tmp_path: Path) -> None:
+    """A window crawl walks the day archives and asks for each article with its day; the
+    items of articles no feed dated and whose page prints no date took it. Re-extracting the
+    archive gave them no date at all; the archived day pages now date them again, the feed's
+    minute still first."""
+    feed = _feed((Z1, "Thu, 08 Jan 2026 10:15:00 +0300"))
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(make_exchange("https://news.zerkalo.io/rss/all.rss", feed, headers=RSS,
+                                       date=_at(8)))
+        w.write_exchange(make_exchange(ZERKALO_DAY, _day_archive(Z1, Z2), date=_at(9)))
+        w.write_exchange(make_exchange(BELTA_DAY, _day_archive(A, entry="news_item lenta_item"),
+                                       date=_at(9)))
+    with ArchiveLookup([tmp_path]) as lookup:
+        dates = feed_dates(lookup)
+    assert date_hint(Z1, dates) == "2026-01-08T10:15:00+03:00"  # the feed's
+    assert date_hint(Z2, dates) == "2026-01-08T00:00:00+03:00"  # the day archive's
+    assert date_hint(A, dates) == "2026-01-07T00:00:00+03:00"  # page 2 of БЕЛТА's day
+
+
+def test_only_the_outlets_day_archive_pages_date_links() -> None:
+    from datetime import date
+
+    from crawler.outlets.belta import BELTA
+    from crawler.outlets.zerkalo import ZERKALO
+
+    assert ZERKALO.discovery.archive.day_of("/archive/08.01.2026.html") == date(2026, 1, 8)
+    assert BELTA.discovery.archive.day_of(
+        "/all_news/page/3/?day=31&month=12&year=25") == date(2025, 12, 31)
+    for other in ("/archive/", "/archive/31.02.2026.html", "/latest/", "/archive/8.1.2026.html"):
+        assert ZERKALO.discovery.archive.day_of(other) is None
