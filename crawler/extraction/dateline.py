@@ -344,7 +344,7 @@ class ArticleDates:
         return next((len(list(el.iterancestors())) for el in (node, *node.iterancestors())
                      if el in line), 0)
 
-    def _closest(self, nodes: list[etree._Element]) -> list[etree._Element]:
+    def closest(self, nodes: list[etree._Element]) -> list[etree._Element]:
         """``nodes`` (in page order) by closeness to the headline: those sharing the deepest
         ancestor with it first, the nearest in page order among them first."""
         anchor = self.headline
@@ -367,7 +367,7 @@ class ArticleDates:
         for when the article holds none); update stamps are neither."""
         stamps = [n for n in select_nodes(self.tree, "time[datetime]")
                   if dates.parse_any(n.get("datetime") or "") and not modified_stamp(n)]
-        inside = self._closest([n for n in stamps if self.inside(n)])
+        inside = self.closest([n for n in stamps if self.inside(n)])
         outside = [n for n in stamps if not self.in_chrome(n)] or stamps
         first = lambda found: (with_shown_time(found[0], found[0].get("datetime").strip(),  # noqa: E731
                                                self.now) if found else None)
@@ -414,5 +414,5 @@ class ArticleDates:
             if anchor is not None and self._shared_depth(holder) <= 1:
                 continue  # shares only <html>/<body> with the headline: another column
             found[holder] = self._with_time(holder, moment)
-        closest = self._closest(list(found))
+        closest = self.closest(list(found))
         return found[closest[0]] if closest else None

@@ -49,7 +49,7 @@ _STEMS = sorted(_MONTHS, key=len, reverse=True)
 _WORD = r"[^\W\d_]{3,}"  # a month name in any script (checked against the stems)
 # A time after the date: "14:05", ", 14:05", "г., 14:05", "года в 14:05", "р. о 14:05", "at 2:05 pm".
 _TIME_AFTER = (r"(?:\s*(?:г\.|г(?![^\W\d_])|года|гады|р\.|р(?![^\W\d_])|року))?"
-               r"(?:[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)\s+|[,\s|/·•—–-]*)"
+               r"(?:[,\s|/·•—–-]*(?:в|у|ў|о|а|at|um|o)\s+|[,\s|/·•—–-]*)"
                r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?!\.?\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?")
 # A time before the date: "14:05, 12 марта 2026", "14:05 | 12.03.2026".
 _TIME_BEFORE = r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)[,\s|/·•—–-]{1,5})?"
@@ -145,11 +145,12 @@ def _group(match: re.Match[str], name: str) -> str | None:
     return match.groupdict().get(name)
 
 
-def _moment(match: re.Match[str], month: int) -> datetime | None:
+def _moment(match: re.Match[str], month: int, year: int | None = None) -> datetime | None:
     """The date of a match with its time (after the date, else before it); a time that cannot
-    be one (25:70) is dropped rather than the date."""
-    year = int(match["y"])
-    year += 2000 if len(match["y"]) == 2 else 0  # "0001" is year 1, not 2001
+    be one (25:70) is dropped rather than the date. ``year`` for a match that has none."""
+    if year is None:
+        year = int(match["y"])
+        year += 2000 if len(match["y"]) == 2 else 0  # "0001" is year 1, not 2001
     if not FIRST_YEAR <= year <= LAST_YEAR:
         return None
     try:
@@ -231,6 +232,36 @@ def ago_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, bool]
     return found
 
 
+# A day and a month in words with a time and no year ("11 января, 14:45", "14:45, 11
+# января", "11 студзеня ў 14:45"): a site prints this year's dates so. Only with a time: "11
+# января" alone opens prose as often ("11 января состоится…").
+_DM_TIMED = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})\s+(?P<mon>" + _WORD + r")"
+                       r"(?!\.?,?\s*(?:\d{4}|\d\d?\s))(?:" + _TIME_AFTER + ")?", re.IGNORECASE)
+# A yearless date after the fetch is last year's when this far ahead (a December date read
+# in January); nearer, it is an event the text announces, no publication date.
+LAST_YEAR_AHEAD = timedelta(days=60)
+
+
+def yearless_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, bool]]:
+    """The dates ``value`` prints with a time and no year, in the year of ``now`` (the
+    site's wall clock at the fetch) or the one before, as :func:`human_dates` gives dates."""
+    found = []
+    for match in _DM_TIMED.finditer(value):
+        month = month_number(match["mon"])
+        if month is None or not (match["h"] or match["bh"]):
+            continue
+        for year in (now.year, now.year - 1):
+            moment = _moment(match, month, year)
+            if moment is None:
+                break
+            if moment <= now + RELATIVE_SLACK:
+                found.append((match.start(), match.end(), moment, True))
+                break
+            if moment - now < LAST_YEAR_AHEAD:
+                break  # soon after the fetch: an event, not this page's date
+    return found
+
+
 def human_dates(value: str, now: datetime | None = None
                 ) -> Iterator[tuple[int, int, datetime, bool]]:
     """Every date written for people in ``value``, in order: (start, end, naive datetime,
@@ -238,7 +269,8 @@ def human_dates(value: str, now: datetime | None = None
     "12 березня 2026 р.", "March 12, 2026 at 2:05 pm"), DD.MM.YYYY and DD/MM/YYYY, a time before or
     after the date kept; with ``now``, also "Сегодня, 07:20", "Вчера в 17:45"
     (:func:`relative_dates`) and "2 часа назад" (:func:`ago_dates`)."""
-    found = [*relative_dates(value, now), *ago_dates(value, now)] if now is not None else []
+    found = ([*relative_dates(value, now), *ago_dates(value, now), *yearless_dates(value, now)]
+             if now is not None else [])
     for pattern in (_DMY, _MDY):
         for match in pattern.finditer(value):
             month = month_number(match["mon"])

@@ -256,14 +256,19 @@ def _date(candidates: list[DateCandidate], now: datetime | None = None
 
 def _rule_dates(page: ArticleDates, specs: tuple[str, ...], published: bool = False
                 ) -> list[DateCandidate]:
-    """Each rule's first value outside menus, sidebars and widgets: a class such as
-    ``.post-date`` also marks the dates of a sidebar's headline list, which would silently
-    give the item another article's date once the article's own date moved. ``published``:
-    not a stamp marked or labelled as the update ("Обновлено: …") either."""
-    return [(rule_source(spec), v) for spec in specs
-            for v in [with_shown_time(n, v, page.now)
-                      for n, v in select_pairs(page.tree, spec, spaced_text)
-                      if not page.in_chrome(n) and not (published and modified_stamp(n))][:1]]
+    """Each rule's value outside menus, sidebars and widgets closest to the headline: a class
+    such as ``.post-date`` also marks the dates of a sidebar's headline list, and a redesign
+    may put a news strip's ``<time>`` first, which would silently give the item another
+    article's date once the article's own date moved. ``published``: not a stamp marked or
+    labelled as the update ("Обновлено: …") either."""
+    found = []
+    for spec in specs:
+        pairs = {n: v for n, v in select_pairs(page.tree, spec, spaced_text)
+                 if not page.in_chrome(n) and not (published and modified_stamp(n))}
+        if pairs:
+            node = page.closest(list(pairs))[0]
+            found.append((rule_source(spec), with_shown_time(node, pairs[node], page.now)))
+    return found
 
 
 AGREE = timedelta(hours=1)  # dates of one moment, written rounded or by two clocks

@@ -207,3 +207,33 @@ def test_an_rfc822_date_keeps_an_offset_written_with_a_colon_or_after_gmt(value:
     assert parsed is not None and parsed.utcoffset() is not None
     assert parsed.utcoffset().total_seconds() == hours * 3600
     assert (parsed.hour, parsed.minute) == (16, 51)
+
+
+FETCHED = datetime(2026, 1, 14, 12, 0)  # the site's wall clock at the fetch
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("11 января, 14:45", datetime(2026, 1, 11, 14, 45)),
+    ("14:45, 11 января", datetime(2026, 1, 11, 14, 45)),
+    ("11 января в 14:45", datetime(2026, 1, 11, 14, 45)),
+    ("11 студзеня ў 14:45", datetime(2026, 1, 11, 14, 45)),
+    ("14 января, 12:30", datetime(2026, 1, 14, 12, 30)),  # within the clock's slack
+    ("31 декабря, 23:50", datetime(2025, 12, 31, 23, 50)),  # December, read in January
+    ("5 мая, 10:00", datetime(2025, 5, 5, 10, 0)),
+    ("11 января 2026, 14:45", datetime(2026, 1, 11, 14, 45)),  # its own year, as before
+])
+def test_a_day_and_month_with_a_time_and_no_year_is_this_years(text: str,
+                                                               expected: datetime) -> None:
+    """Sites print this year's dates without the year ("11 января, 14:45"): the item had no
+    date (or its feed's, or midnight of its day archive's). The year is the fetch's, or the
+    one before for a date far ahead of the fetch."""
+    assert parse_human(text, FETCHED) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "11 января",  # no time: prose opens so ("11 января состоится…")
+    "Концерт состоится 20 января в 19:00",  # days after the fetch: an event it announces
+    "11 января, 14:45",  # no clock to take the year from
+])
+def test_a_yearless_date_without_time_or_clock_or_ahead_is_none(text: str) -> None:
+    assert parse_human(text, None if text.startswith("11 января, ") else FETCHED) is None
