@@ -176,7 +176,8 @@ _TEXT_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "ta
 def drop_picture_captions(body: etree._Element) -> int:
     """Remove the blocks that hold a picture and a short text beside it, no paragraph: a
     caption whose ``figure``/``figcaption``/``caption`` markup a redesign renamed
-    (``div.photo > img + div.img-desc``: the text in an element of its own). A paragraph
+    (``div.photo > img + div.img-desc``: the text in an element of its own), and a short
+    paragraph all in italics right after a paragraph that is a picture alone. A paragraph
     with an inline picture (a ``p``, or a ``div`` whose text is its own) stays."""
     removed = 0
     for block in list(body.iter("div", "span", "a", "center")):
@@ -187,7 +188,27 @@ def drop_picture_captions(body: etree._Element) -> int:
         text = clean_line("".join(block.itertext()))
         if text and len(text) <= MAX_CAPTION_CHARS and remove_keeping_tail(block):
             removed += 1
+    for picture in list(body.iter("p", "div")):
+        caption = picture.getnext()
+        if (picture.getparent() is not None and next(picture.iter("img"), None) is not None
+                and not clean_line("".join(picture.itertext())) and caption is not None
+                and _emphasis_alone(caption) and remove_keeping_tail(caption)):
+            removed += 1
     return removed
+
+
+_EMPHASIS = ("em", "i", "small")
+
+
+def _emphasis_alone(block: etree._Element) -> bool:
+    """Whether ``block`` is a short paragraph all of whose text is one emphasis element: a
+    caption set under the picture's paragraph as ``<p><em>…</em></p>``."""
+    if block.tag != "p" or len(block) != 1 or block[0].tag not in _EMPHASIS:
+        return False
+    if (block.text or "").strip() or (block[0].tail or "").strip():
+        return False
+    text = clean_line("".join(block.itertext()))
+    return 0 < len(text) <= MAX_CAPTION_CHARS
 
 
 def rule_paragraphs(tree: etree._Element, rules: ArticleRules

@@ -197,6 +197,11 @@ COMMON_DROP_PARAGRAPHS = (
     r"^(мы используем|мы выкарыстоўваем|ми використовуємо)\s.{0,40}cookie",
     # the advertiser's marking the law asks for ("Реклама. ООО «…», ИНН …, erid: …")
     r"^(реклама|рэклама)\b.{0,200}\b(инн|унп|огрн|erid)\b",
+    # what an embedded post leaves beside its text: a tweet's "— Name (@handle) January 11,
+    # 2026", a Telegram post's bare "t.me/channel/1234" (benchmark golds keep the first; the
+    # seed format has no such line)
+    r"^[—–-]\s*[^()]{1,80}\(@\w{1,30}\)\s+[^.!?]{0,40}\d{4}$",
+    r"^(https?://)?(t\.me|telegram\.me|twitter\.com|x\.com|instagram\.com|vk\.com)/\S+$",
 )
 
 

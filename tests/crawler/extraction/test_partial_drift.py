@@ -382,3 +382,24 @@ def test_a_block_a_redesign_sets_between_paragraphs_stays_out_of_the_body(insert
     assert article.text == GOLD.text
     if insert in ("channel", "card"):  # lines the generic text drops as well
         assert extract(RENAMED.replace(second, second + INSERTS[insert], 1)).text == GOLD.text
+
+
+TWEET = ("Breaking: the talks in Minsk ended an hour ago, and a statement will follow tonight.")
+
+
+def test_embedded_posts_and_an_italic_caption_leave_no_chrome_lines() -> None:
+    """A tweet's attribution line, a Telegram post's bare link and a caption set as the
+    italic paragraph under a picture's paragraph read as paragraphs of the article (the
+    embed's own text, quoted by the article, stays)."""
+    first, second = (f"<p>{escape(p)}</p>" for p in GOLD.paragraphs[:2])
+    tweet = (f'<blockquote class="twitter-tweet"><p lang="en" dir="ltr">{TWEET}</p>&mdash; Some '
+             'One (@someone) <a href="https://twitter.com/someone/status/1">January 11, 2026'
+             '</a></blockquote><script async src="https://platform.twitter.com/widgets.js">'
+             '</script>')
+    telegram = ('<blockquote class="telegram-post"><a href="https://t.me/zerkalo/1234">'
+                't.me/zerkalo/1234</a></blockquote>')
+    picture = '<p><img src="/x.jpg" alt=""></p><p><em>Люди на площади в Минске</em></p>'
+    html = PAGE.replace(first, first + picture, 1).replace(second, second + tweet + telegram, 1)
+    article = extract(html)
+    paragraphs = GOLD.text.split("\n\n")
+    assert article.text.split("\n\n") == [*paragraphs[:2], TWEET, *paragraphs[2:]]
