@@ -107,9 +107,65 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         raise ValueError("empty document")
     text = without_controls(without_cdata(text))
     root = etree.fromstring(text.encode("utf-8", "replace"), _PARSER)
+    if _stopped_deep():
+        # libxml2 stops at 2048 levels (huge_tree) and drops the rest of the page, the
+        # article after a deep widget with it; read again with the deep tags left out
+        root = etree.fromstring(_flattened(text).encode("utf-8", "replace"), _PARSER)
+        if _stopped_deep():
+            raise ValueError(f"nested deeper than the parser reads ({PARSER_MAX_DEPTH} "
+                             "elements): the page after that point is not read")
     if root is None:
         raise ValueError("no HTML document could be parsed")
     return root
+
+
+PARSER_MAX_DEPTH = 2048  # libxml2's limit with huge_tree
+FLATTEN_DEPTH = 1000  # tags deeper than this are left out when a page went past the limit
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:.-]*)(?:\s[^>]*)?>")
+# What a page nests thousands deep (a widget's divs, an old CMS's unclosed <font>): a block's
+# tag left out is a line break, an inline one nothing.
+_WRAPPERS = {**dict.fromkeys(("div", "section", "article", "main", "aside", "header", "footer",
+                              "nav", "center", "table", "tbody", "thead", "tr", "td", "th"),
+                             "<br>"),
+             **dict.fromkeys(("span", "font", "b", "i", "u", "em", "strong", "small", "big"), "")}
+_RAW_TEXT = {name: re.compile(f"</{name}", re.IGNORECASE)
+             for name in ("script", "style", "textarea", "title")}
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"))
+
+
+def _stopped_deep() -> bool:
+    return any("Excessive depth" in entry.message for entry in _PARSER.error_log)
+
+
+def _flattened(text: str) -> str:
+    """``text`` without the wrapper tags (``_WRAPPERS``) that open or close deeper than
+    FLATTEN_DEPTH: their text is kept, a block's end as a line break; paragraphs, headings
+    and lists stay what they are. Depth is counted from the tags as written (void and
+    self-closed ones aside), which over-counts where HTML closes elements unsaid; that only
+    leaves out more deep wrappers."""
+    out: list[str] = []
+    depth = last = pos = 0
+    while match := _TAG.search(text, pos):
+        closing, name = match.group(1), match.group(2).lower()
+        pos = match.end()
+        if name in _RAW_TEXT and not closing:  # its text is no markup: on to its end tag
+            end = _RAW_TEXT[name].search(text, pos)
+            pos = end.start() if end else len(text)
+        if name in _VOID or match.group().endswith("/>"):
+            continue
+        if closing:
+            drop = depth > FLATTEN_DEPTH
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            drop = depth > FLATTEN_DEPTH
+        if drop and name in _WRAPPERS:
+            out.append(text[last:match.start()])
+            out.append(_WRAPPERS[name])
+            last = match.end()
+    out.append(text[last:])
+    return "".join(out)
 
 
 def resolved_base(url: str, href: str | None) -> str:

@@ -124,7 +124,6 @@ def test_a_disk_that_fills_during_a_build_leaves_no_temp_file(runs, tmp_path: Pa
             assert res.returncode == 0 or "No space left on device" in res.stderr
             assert not list(corpus.rglob("*.tmp")), (free_kb, list(corpus.rglob("*.tmp")))
             said += [line for line in res.stderr.splitlines() if line.startswith("error:")]
-            if f"error: {corpus}: " in res.stderr: print(res.stderr[-4000:])
         _with_space_the_next_build_completes(runs, corpus, filler)
     # a part's write names the part ("Error writing bytes to file" had named the corpus only),
     # and so does every other file's (the edits, families, removals tables)

@@ -162,8 +162,9 @@ def build() -> tuple[dict[str, Route], list[Case], bytes]:
         "articles/failed/redirect_refused_scheme")
     add("file-redirect-427721", "redirect to file:///etc/passwd",
         faults.redirect("file:///etc/passwd"), None, "articles/failed/redirect_refused_scheme")
-    add("deep-427722", "HTML nested 10,000 levels deep", faults.respond(deep(good("deep"))),
-        None, "extraction/failed/no_body")
+    g = good("deep-427722")
+    add("deep-427722", "HTML nested 10,000 levels deep (read with its deep tags left out)",
+        faults.respond(deep(g)), g)
     g = good("nul-bytes-427723")
     add("nul-bytes-427723", "NUL bytes in the body", faults.respond(with_nuls(g)), g)
     g = good("url-escapes-427724")
