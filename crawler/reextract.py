@@ -87,6 +87,9 @@ logger = logging.getLogger(__name__)
 LATER_PAGE = "not_article/later_page"  # as crawler.extraction's NotAnArticle("later_page")
 ALIAS = "not_article/alias"  # a page whose rel=canonical names another article of its site
 FRAMESET = "not_article/frameset"  # a frameset: the page of its article frame is the article
+# a redirect with no page of its URL before it: the crawl followed it, the page it leads to is
+# an item under its own URL when the archive holds it
+REDIRECT = "not_article/redirect"
 
 
 @dataclass
@@ -290,6 +293,8 @@ def page_from_response(archived: ArchivedResponse | None, url: str, max_size: in
     not fetched, as the crawl reads it (crawler.sitecrawl ``article_failed``)."""
     if archived is None:
         return UNREADABLE
+    if 300 <= archived.status < 400 and archived.header("Location"):
+        return REDIRECT
     if not _success(archived.status):
         return f"http_{archived.status}"
     outlet = outlet_for_url(url)
