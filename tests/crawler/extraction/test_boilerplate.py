@@ -112,3 +112,13 @@ def test_furniture_lines_under_an_article_leave_its_text() -> None:
             + "".join(f"<p>{p}</p>" for p in body + furniture)
             + "</article><footer>© 2026</footer></body></html>")
     assert extract_text(html, "http://pinsk.test/news/1/") == "\n\n".join(body)
+
+
+def test_every_pattern_searched_anywhere_has_a_word_that_lets_a_line_through() -> None:
+    """``is_boilerplate_line`` searches the patterns only in a line holding one of
+    ``_ANYWHERE_WORDS``: a pattern added without its word would never match."""
+    from crawler.extraction.boilerplate import _ANYWHERE_WORDS, _PATTERNS
+
+    for pattern in (p for p in _PATTERNS if not p.startswith("^")):
+        source = pattern.casefold()
+        assert any(word.split()[-1] in source for word in _ANYWHERE_WORDS), pattern
