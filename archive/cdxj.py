@@ -22,7 +22,9 @@ from .urls import surt
 # continuation record (the rest of a segmented record) pywb lists too, but it is a fragment
 # with no HTTP head: listed beside its first segment, pywb could serve it as the page. A
 # record with no WARC-Type never comes here: the walk reports and skips it (check_record).
-_NOT_CAPTURES = frozenset(("request", "warcinfo", "continuation"))
+# (a conversion is another rendering of a capture, at its URL and a later second: listed, it
+# answered as the page; cdxj-indexer, which py-wacz and ReplayWeb.page use, leaves it out)
+_NOT_CAPTURES = frozenset(("request", "warcinfo", "continuation", "conversion"))
 
 
 def timestamp14(info: RecordInfo) -> str:
@@ -37,7 +39,8 @@ _METADATA_NOT_CAPTURES = frozenset(("text/anvl",))
 
 def is_capture(info: RecordInfo) -> bool:
     """Records pywb's indexer lists: responses, revisits, resources, non-field metadata...
-    (not continuation records, see _NOT_CAPTURES, nor Heritrix 1.x text/anvl metadata)."""
+    (not continuation or conversion records, see _NOT_CAPTURES, nor Heritrix 1.x text/anvl
+    metadata)."""
     rec = info.record
     if rec.rec_type in _NOT_CAPTURES or not rec.target_uri:
         return False

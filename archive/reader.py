@@ -449,6 +449,18 @@ def _payload_digest(rec: WarcRecord) -> str | None:
     return rec.get("WARC-Payload-Digest")
 
 
+def original_digest(rec: WarcRecord) -> str | None:
+    """The payload digest the original a revisit (or a 304 response) refers to must have:
+    its own, but none for a not-modified one whose digest is of its own empty body (Heritrix
+    writes its 304 revisits so; a 304 response's is always of its empty body)."""
+    digest = _payload_digest(rec)
+    if not digest or _is_304_response(rec):
+        return None
+    not_modified = ("server-not-modified" in (rec.get("WARC-Profile") or "")
+                    or response_status(rec.block) == 304)
+    return None if not_modified and check_digest(digest, b"") is True else digest
+
+
 def _not_original(revisit: WarcRecord, orig: WarcRecord) -> str | None:
     """Why `orig` cannot be the record `revisit` refers to; None when it can be.
 
@@ -456,7 +468,7 @@ def _not_original(revisit: WarcRecord, orig: WarcRecord) -> str | None:
     one, is the revisit's; and it is for the revisit's URL unless the digests say the payload
     is the same (an identical-payload revisit may name another URL's capture).
     """
-    want, got = _payload_digest(revisit), _payload_digest(orig)
+    want, got = original_digest(revisit), _payload_digest(orig)
     if not _readable_http(orig):
         return "no readable HTTP response"
     if digests_conflict(want, got):
@@ -1258,11 +1270,12 @@ class ArchiveLookup:
     def _find_original(self, revisit: RecordInfo) -> WarcRecord | None:
         """The response a revisit (or a 304 response) refers to: the record it names, else a
         capture of its URL at the date it names or the newest one before it, with its payload
-        digest when it has one (a 304's own digest is of its empty body: not compared)."""
+        digest when it has one (:func:`original_digest`: a 304's own digest is of its empty
+        body, not compared)."""
         rec = revisit.record
         ref_id = rec.get("WARC-Refers-To")
         uri = strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri)
-        digest = None if _is_304_response(rec) else _payload_digest(rec)
+        digest = original_digest(rec)
         if ref_id and (named := self._named_original(revisit, ref_id, digest)) is not None:
             return named
         # without a payload digest, the closest archived spelling only: the URL itself, else

@@ -18,7 +18,7 @@ from .httputil import (
     without_transfer_coding,
 )
 from .pairing import id_key, same_target
-from .reader import inputs_of, truncated_reason
+from .reader import inputs_of, original_digest, truncated_reason
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets
 from .wacz_input import crc_problem, missing_listed, missing_note, split_location
@@ -163,9 +163,7 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
         except ValueError as exc:
             add("error", f"unparsable HTTP message: {exc}")
             return
-        if http is None:
-            if rec.rec_type != "request":
-                add("warning", "no HTTP message in block")
+        if http is None:  # another protocol's answer (Heritrix's dns: and whois: records)
             return
         if http.colonless:
             add("warning", f"{http.colonless} HTTP header line(s) without a colon, passed over "
@@ -323,7 +321,7 @@ def verify(
                 earliest[key] = min(second, earliest.get(key, second))
             if rec.rec_type == "revisit":
                 revisits.append((*where, rec.get("WARC-Refers-To") or "",
-                                 rec.get("WARC-Payload-Digest") or "",
+                                 original_digest(rec) or "",  # a 304's own: of no payload
                                  rec.get("WARC-Refers-To-Target-URI") or "",
                                  rec.get("WARC-Refers-To-Date") or "", uri,
                                  int(rec.date.timestamp()) if rec.get("WARC-Date") else None))

@@ -269,3 +269,35 @@ def test_digests_of_every_algorithm_label_tools_write_are_checked(tmp_path, labe
     report = verify([path])
     assert sorted((e.offset, str(e).rsplit(": ", 1)[1]) for e in report.errors) == [
         (offsets[1], "WARC-Block-Digest mismatch"), (offsets[1], "WARC-Payload-Digest mismatch")]
+
+
+def test_heritrix_dns_answers_draw_no_warning_an_http_one_without_http_an_error(tmp_path):
+    """Heritrix writes a ``dns:`` (and ``whois:``) response in every WARC, its protocol's
+    answer as the block: no HTTP message is what it should hold ("no HTTP message in block"
+    was warned of each)."""
+    path = tmp_path / "heritrix.warc"
+    path.write_bytes(b"".join([
+        record("response", "dns:www.belta.by", b"20260102030405\nwww.belta.by. 300 IN A 1.2.3.4\n",
+               ctype="text/dns"),
+        record("response", "whois://whois.iana.org/by", b"domain: BY\n", ctype="text/plain"),
+        record("response", "http://example.com/x", b""),
+    ]))
+    warned = [(p.offset, p.message) for p in verify([path]).problems]
+    assert [m for _, m in warned] == [
+        "unparsable HTTP message: empty block: no HTTP status line"], warned
+
+
+def test_a_conversion_record_is_no_capture_of_its_page(tmp_path):
+    """webrecorder keeps a page's text beside its response as a ``conversion`` record: listed
+    in the index at the page's URL and a later second, it answered pywb as the page
+    (cdxj-indexer, which py-wacz and ReplayWeb.page use, leaves it out)."""
+    path = tmp_path / "conversion.warc"
+    path.write_bytes(b"".join([
+        record("response", "http://example.com/a",
+               b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>the page</p>",
+               date="2026-01-02T03:04:05Z"),
+        record("conversion", "http://example.com/a", b"the page", ctype="text/plain",
+               date="2026-01-02T03:04:06Z"),
+    ]))
+    lines = build_index([path])
+    assert len(lines) == 1 and '"mime": "text/html"' in lines[0]

@@ -381,3 +381,23 @@ def test_verify_says_of_revisits_what_replay_does_with_them(tmp_path):
         f"WARC-Refers-To {other} names a record of 'http://example.com/other', and no payload "
         "digest shows it is the same payload",
         "WARC-Refers-To names the revisit itself"]
+
+
+def test_a_304_revisit_carrying_its_empty_bodys_digest_replays_as_its_original(tmp_path):
+    """Heritrix writes a server-not-modified revisit with the payload digest of its own empty
+    body: replay refused its original (named by WARC-Refers-To, or by URL and date) for a
+    digest conflict, reextract read the older capture's time, verify called it an error."""
+    empty = sha1_b32(b"")
+    original = response(URL, b"the article", date="2024-01-01T00:00:00Z")
+    original_id = next(line.split(b": ", 1)[1].strip() for line in original.split(b"\r\n")
+                       if line.startswith(b"WARC-Record-ID"))
+    for named in ((), (("WARC-Refers-To", original_id.decode()),)):
+        path = _warc(tmp_path, original, _revisit(
+            "2024-01-02T00:00:00Z", HEAD_304, ("WARC-Profile", NOT_MODIFIED),
+            ("WARC-Payload-Digest", empty), ("WARC-Refers-To-Target-URI", URL),
+            ("WARC-Refers-To-Date", "2024-01-01T00:00:00Z"), *named))
+        errors = []
+        got = ArchiveLookup(path, on_error=errors.append).get(URL)
+        assert (got.status, got.payload, got.date.day, errors) == (200, b"the article", 2, [])
+        report = verify([path])
+        assert report.ok and [p.message for p in report.problems] == [], named
