@@ -692,7 +692,8 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
     """A home-page link that reads as an article: its last path segment is a headline slug
     or an id, it lies under a date (sections and static pages are single words), or its query
     names it by a numeric id (``index.php?newsid=123``, ``detail.php?ELEMENT_ID=5``, Joomla's
-    ``&id=7``, WordPress's ``?p=9``: a parameter ``id_params`` names or called ``…id``)."""
+    ``&id=7`` or ``&id=7:alias``, WordPress's ``?p=9``: a parameter ``id_params`` names or
+    called ``…id``)."""
     parts = urlsplit(url)
     last = unquote(parts.path).rstrip("/").rsplit("/", 1)[-1]  # a Cyrillic slug, encoded or not
     if _DAY_SEGMENT.fullmatch(last) and not parts.query:
@@ -702,8 +703,12 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
     if url_day(url) is not None or _SLUG.search(last):
         return True
     named = set(id_params)
-    return any(value.isdigit() and (key in named or _ID_PARAM.match(key))
+    return any(_QUERY_ID.fullmatch(value) and (key in named or _ID_PARAM.match(key))
                for key, value in parse_qsl(parts.query, keep_blank_values=True))
+
+
+# an id in a query: a number, or Joomla's number and alias with SEF URLs off ("id=12:slug")
+_QUERY_ID = re.compile(r"\d+(?::[\w-]+)?")
 
 
 def date_archive_url(url: str) -> bool:

@@ -230,7 +230,7 @@ def teaser_cards(root: etree._Element, stats: dict) -> set[etree._Element]:
     sibling blocks of one tag and class, each opening with a link (its headline) and holding
     little text of its own. An article's own paragraphs open with text, not with a link."""
     found: set[etree._Element] = set()
-    for parent in root.iter(_CARD_TAGS | {"ul", "ol", "nav", "aside"}):
+    for parent in root.iter(etree.Element):
         kinds: dict[tuple[str, str], list[etree._Element]] = {}
         for child in parent:
             if child.tag in _CARD_TAGS and _card_shaped(child, stats):

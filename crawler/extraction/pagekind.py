@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler.extraction import dates
+from crawler.extraction.generic import teaser_cards, text_stats
 from crawler.extraction.metadata import json_ld_objects, ld_types
 from crawler.urls import joined
 
@@ -117,6 +118,7 @@ READ_MORE = re.compile(
     r"больш|more))?|подробнее|падрабязней|далее|далей)(?:\s*[«\"“].{0,200}[»\"”])?[\s.…»→>]*$",
     re.IGNORECASE)
 TEASERS_MIN = 3  # teasers (a headline and "read more" to one article) that make a listing
+CARDS_MIN = 2  # teaser cards (no "read more") that do
 TEASER_SHARE = 0.5  # of the body's prose inside them
 TEASER_MAX_CHARS = 1500  # a block holding a headline and its "read more" link far apart is none
 
@@ -124,8 +126,9 @@ TEASER_MAX_CHARS = 1500  # a block holding a headline and its "read more" link f
 def teaser_list(tree: etree._Element, url: str, prose: list[str]) -> bool:
     """Whether the body's prose is mostly the intros of teasers: blocks each linking one other
     page of the site by a headline and by "Подробнее" (an issue's contents, a rubric of a few
-    teasers), at least TEASERS_MIN of them holding TEASER_SHARE of the prose. A related-news
-    widget of such cards under an article holds none of its prose."""
+    teasers), at least TEASERS_MIN of them, or CARDS_MIN teaser cards, holding TEASER_SHARE
+    of the prose. A related-news widget of such cards under an article holds none of its
+    prose."""
     host = urlsplit(url).hostname or ""
     here = url.split("#", 1)[0]
     heads: dict[str, etree._Element] = {}
@@ -144,7 +147,12 @@ def teaser_list(tree: etree._Element, url: str, prose: list[str]) -> bool:
     texts = [text for block in blocks
              if len(text := " ".join("".join(block.itertext()).split())) <= TEASER_MAX_CHARS]
     if len(texts) < TEASERS_MIN:
-        return False
+        # ...or teaser cards (a linked headline over its lead: generic.teaser_cards), of
+        # which two holding the prose make a rubric's page, not an article
+        texts = [" ".join("".join(card.itertext()).split())
+                 for card in teaser_cards(tree, text_stats(tree))]
+        if len(texts) < CARDS_MIN:
+            return False
     inside = sum(len(p) for p in prose if any(p[:80] in text for text in texts))
     return inside >= TEASER_SHARE * sum(map(len, prose))
 

@@ -125,6 +125,9 @@ def test_date_archive_found_from_home_links() -> None:
     ("https://ex.org/news.php?id=latest", False),
     ("https://ex.org/press/news/detail.php?ELEMENT_ID=4512", True),
     ("https://ex.org/index.php?option=com_content&view=article&id=7&Itemid=101", True),
+    # ... with SEF URLs off, its id and alias
+    ("https://ex.org/index.php?option=com_content&view=article&id=12:news-12&catid=8", True),
+    ("https://ex.org/index.php?option=com_content&view=article&id=news-12", False),
     ("https://ex.org/news.php?news_id=88", True),
     ("https://ex.org/index.php?sid=123456", False),  # a session
     ("https://ex.org/profile.php?uid=55", False),  # a user
@@ -483,7 +486,11 @@ def test_generic_outlet_skips_feeds_files_and_listings() -> None:
     assert outlet.key == "ex.org" and outlet.owns_host("ex.org")
     for path, article in (("/society/kak-vybrat-shkolu/", True), ("/?p=12", True), ("/", False),
                           ("/feed/", False), ("/tag/pogoda/", False), ("/img/a.jpg", False),
-                          ("/sitemap.xml", False), ("/author/ivan/", False)):
+                          ("/sitemap.xml", False), ("/author/ivan/", False),
+                          # print copies: a sitemap listing them made each article twice
+                          ("/news/most-otkryt/print/", False), ("/print/news/most-otkryt/", False),
+                          ("/print:page,1,1234-most-otkryt.html", False),
+                          ("/news/printery-rayona-rabotayut/", True)):
         assert is_article_url(outlet, f"https://www.ex.org{path}") is article, path
 
 

@@ -116,6 +116,22 @@ def test_a_page_of_a_few_teasers_with_intros_is_a_listing() -> None:
     assert kind(html, "https://example.org/gazeta/nomer-48-2026/", intros) == "listing"
 
 
+def test_a_rubric_page_of_two_cards_with_their_leads_is_a_listing() -> None:
+    """A rubric (or uCoz category) page of two teasers, each a linked headline, its date and
+    a one-paragraph lead, no "Подробнее": too few for either count, it became an item of the
+    two leads, dated by the first teaser."""
+    leads = paragraphs_for(41, 2)
+    cards = "".join(f'<div class="item"><h2><a href="/news/{3000 + i}-novost.html">Заголовок '
+                    f'новости номер {i} о событиях дня</a></h2><span class="date">03.12.2026 '
+                    f"10:0{i}</span><p>{lead}</p></div>" for i, lead in enumerate(leads))
+    html = page(f"<h1>Общество и люди города</h1>{cards}")
+    assert kind(html, "https://example.org/rubric/obshchestvo-i-lyudi/", leads) == "listing"
+    # the same two cards under an article's own text hold none of its prose
+    text = paragraphs_for(91, 5)
+    article = page(f"<article><h1>Новость</h1>{html_paragraphs(text)}</article>{cards}")
+    assert kind(article, URL, text) is None
+
+
 def test_an_article_with_a_teaser_widget_under_it_stays_an_article() -> None:
     """The same cards under an article's own text (related news) hold none of its prose."""
     blocks, _ = _teasers(4)
