@@ -646,10 +646,11 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     prov.record(rules, "published", src if meta.published else None)
     if rules and rules.published_visible and published is not None \
             and not published.utcoffset() and (src or "").startswith(RULE_PREFIX) \
-            and (visible_src is None or (visible is not None and not visible.hour + visible.minute)):
+            and (visible_src is None or (rules.visible_time and visible is not None
+                                         and not visible.hour + visible.minute)):
         # a machine date in UTC (or none) is the outlet's wall clock mislabelled or not, as
         # only its printed date tells (BELTA's is): that check lost is a miss of its own, and
-        # so is a printed date that lost its time ("08 января 2026"), which tells the day only
+        # so is a printed date that lost the time it carries ("08 января 2026"): the day only
         prov.misses[VISIBLE_DATE] = rules.published_visible
     prov.record(rules, "modified", modified_src if meta.modified else None, expected=False)
 

@@ -145,6 +145,8 @@ class ArticleRules:
     subtitle: tuple[str, ...] = ()
     published: tuple[str, ...] = ()  # machine-readable (ISO) candidates, best first
     published_visible: tuple[str, ...] = ()  # the date a reader sees, to cross-check the above
+    # the date a reader sees carries its time: one printed without it checks no hour (a miss)
+    visible_time: bool = False
     modified: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     default_authors: tuple[str, ...] = ()  # when the page names nobody (agency copy)

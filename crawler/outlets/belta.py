@@ -48,6 +48,7 @@ BELTA = Outlet(
         published=('meta[property="article:published_time"] @content',
                    'meta[name="mediator_published_time"] @content'),
         published_visible=("div.date_full",),
+        visible_time=True,
         modified=('meta[property="article:modified_time"] @content',),
         authors=("div.person_fio @title", "div.person_fio"),
         default_authors=("БЕЛТА",),
