@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup
@@ -26,7 +26,7 @@ from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet
 from crawler.sitediscovery import sitemap_records
 from crawler.spiders.listings import read_listing
-from crawler.urls import is_article_url
+from crawler.urls import is_article_url, path_and_query
 
 logger = logging.getLogger(__name__)
 MAX_FEED_BYTES = 50 * 1024 * 1024  # a larger archived feed dates nothing
@@ -49,7 +49,7 @@ def feed_dates(lookup: ArchiveLookup) -> dict[str, str]:
         except ValueError:  # (an archived URL no outlet can have: said where it is read)
             continue
         archive = outlet.discovery.archive
-        day = archive.day_of(_target(url)) if archive is not None else None
+        day = archive.day_of(path_and_query(url)) if archive is not None else None
         for version in lookup.versions(url):
             if version.status != 200:
                 continue
@@ -61,12 +61,6 @@ def feed_dates(lookup: ArchiveLookup) -> dict[str, str]:
             elif not _date_entries(body, version.url or url, dates):
                 break  # not a feed nor a sitemap: its later versions are not read
     return {**days, **dates}
-
-
-def _target(url: str) -> str:
-    """A URL's path and query, as a listing scheme makes them."""
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _day_entries(body: bytes, version: ArchivedResponse, outlet: Outlet, day: date,

@@ -33,6 +33,9 @@ _LIST_HEADING = (r"(другие|ещё|еще|больше) (новости|м�
 _AD_WORDS = (r"advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità"
              r"|reklama|реклама|рэклама")
 
+_NETWORKS = (r"вконтакте|vkontakte|vk|facebook|twitter|x|telegram|whatsapp|viber|"
+             r"одноклассники|однокласснікі|ok|linkedin|pinterest|reddit|e-?mail|мой мир|"
+             r"livejournal|threads|bluesky")
 _PATTERNS = (
     # copyright and rights notices
     r"^(©|ⓒ|\(c\)\s|copyright\s*(©|ⓒ|\(c\)|\d{4}))",
@@ -96,7 +99,11 @@ _PATTERNS = (
     # a list's heading left when its links went, whole lines only
     rf"^({_LIST_HEADING})\s*:?$",
     rf"^({_AD_WORDS})$",
-    r"^(share (this|on)\b[^.!?]{0,40}|teilen|partager|compartir|condividi|поделиться):?$",
+    # a share line, alone or with the networks' names as plain text ("Поделиться: ВКонтакте
+    # Facebook Twitter": Bitrix's news.detail)
+    rf"^(share (this|on)\b[^.!?]{{0,40}}|teilen|partager|compartir|condividi|поделиться|"
+    rf"падзяліцца|поділитися)( (в|у|ў) (соцсетях|сацсетках|соцмережах))?:?"
+    rf"([\s,;|/•·]+({_NETWORKS}))*[\s.]*$",
 )
 # Two regexes, not one: the line-start phrases are tried at the start only (``match``). One
 # alternation searched at every position cost ~7 % of the generic extractor's time; this is

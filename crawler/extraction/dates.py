@@ -409,12 +409,17 @@ def reconcile(machine: datetime | None, visible: datetime | None, tz: ZoneInfo) 
     shown = localise(visible, tz)
     if labelled_wall_clock(machine, visible, tz):
         return machine.replace(microsecond=0, tzinfo=tz)  # its seconds kept
-    if visible.hour == 0 and visible.minute == 0 and local.date() == shown.date():
+    if day_only(visible) and local.date() == shown.date():
         return local  # the visible date carries no time: nothing to cross-check but the day
     gap = abs(local - shown)
     if gap >= timedelta(hours=1) and local.date() != shown.date():
         return shown
     return local
+
+
+def day_only(moment: datetime) -> bool:
+    """Whether a printed date carried no time of day (read as midnight)."""
+    return moment.hour == 0 and moment.minute == 0
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -70,13 +70,14 @@ logging.getLogger("trafilatura.core").addFilter(_NoDiscardNotice())
 # "prose_siblings" gives back a lead paragraph set above the body's container; "glued_region"
 # keeps a region whose lines trafilatura ran into paragraphs wider than it; "section_siblings"
 # gives back the other blocks, with little link text, of a parent many of the article's blocks
-# are in.
+# are in; "template_tail" adds the prose of the blocks of the region's template after it,
+# which trafilatura left out.
 PRUNING_STEPS = ("missed_region", "glued_region", "furniture_blocks", "comment_units",
                  "link_blocks", "region", "template_siblings",
                  "quiet_siblings", "headline_block", "longest_prose", "headline_anchor",
                  "interior_gaps", "meta_lines", "title_line", "boilerplate_lines",
                  "linked_sentences", "region_climb", "region_cousins", "sidebar_region",
-                 "prose_siblings", "section_siblings")
+                 "prose_siblings", "section_siblings", "template_tail")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -854,6 +855,25 @@ _NESTED_BLOCKS = frozenset(("p", "head", "quote", "list"))
 _BROKEN: ContextVar[dict[str, list[str]] | None] = ContextVar("broken", default=None)
 
 
+# An inline element holding a date stamp alone, run into the text after it ("<span
+# class="news-date-time">05.01.2026 23:45</span>Строители…": Bitrix's news.detail)...
+_STAMP_TAGS = ("span", "time", "small", "b", "strong", "em", "i", "font")
+_DATE_LIKE = re.compile(r"\d{1,4}[./:-]\d{1,2}")
+
+
+def _unglue_stamps(root: etree._Element) -> None:
+    """...ends a line (a ``<br>`` after it): glued, it made the first line of the body one of
+    the date and the text, which neither the date-line step nor the reader sees apart."""
+    for el in root.iter(_STAMP_TAGS):
+        tail = el.tail
+        if tail and not tail[0].isspace() and tail[0].isalpha():
+            text = el.text_content()
+            if _DATE_LIKE.search(text) and is_meta_line(text):
+                br = etree.Element("br")
+                br.tail, el.tail = tail, None
+                el.addnext(br)
+
+
 def _mark_empty_lines(root: etree._Element) -> None:
     """Mark where the page leaves an empty line (``<br><br>``): a CMS whose editor separates
     paragraphs so (DataLife Engine, Tilda, uCoz) gave one run-on paragraph. trafilatura
@@ -1335,7 +1355,7 @@ def _region_all_the_same(work: etree._Element, region: list[etree._Element], kep
     _drop_unshown(region)
     own = _missed_lines(region) if missed else None
     if not own and glued_hay:
-        own = _glued_region(region, keys, kept_keys, kept_set, glued_hay)
+        own = _glued_region(region, keys, kept_keys, kept_set, glued_hay, _headline_keys(work))
     return own
 
 
@@ -1384,6 +1404,7 @@ GLUED_MIN_LINES = 3  # ...the region has this many lines of it (one line there i
 # fragment of the article; more, and what trafilatura ran into it is mostly a headline or a
 # credit (dev: a bound of 0.7 or more cuts recall on l3s-gn1, wcxb and daniel-ru as well)
 GLUED_SHARES = (REGION_MIN_SHARE, 0.6)
+GLUED_RESIDUE_MAX = 60  # word characters besides the headline that make no article text
 GLUED_MAX_LINES = 400  # a region of more lines is not searched (hostile pages)
 # a line is found inside a paragraph by its key (word characters, no spaces) only when the key
 # is this long: "share" is inside "withashareof1percent"; a shorter line must be a paragraph
@@ -1391,7 +1412,7 @@ GLUED_MIN_KEY = 10
 
 
 def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list[str],
-                  kept: set[str], glued_hay: str) -> list[str] | None:
+                  kept: set[str], glued_hay: str, headline: set[str]) -> list[str] | None:
     """The region's lines that trafilatura kept, when trafilatura ran them into paragraphs
     that reach beyond the region; else None.
 
@@ -1422,10 +1443,23 @@ def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list
         taken += len(key)
     total = sum(map(len, keys))
     low, high = GLUED_SHARES
-    if (size and glued >= GLUED_MIN_SHARE * size and len(out) >= GLUED_MIN_LINES
-            and low * total <= taken <= high * total):
+    if not (size and glued >= GLUED_MIN_SHARE * size and len(out) >= GLUED_MIN_LINES
+            and low * total <= taken):
+        return None
+    if taken <= high * total or _residue(glued_hay, out, headline) <= GLUED_RESIDUE_MAX:
         return out
     return None
+
+
+def _residue(hay: str, lines: list[str], headline: set[str]) -> int:
+    """Word characters of ``hay`` (keys joined) left once ``lines`` and the longest headline
+    key it holds are taken out (each once)."""
+    for key in sorted(filter(None, map(_tokens, lines)), key=len, reverse=True):
+        hay = hay.replace(key, " ", 1)
+    held = [key for key in headline if key in hay]
+    if held:
+        hay = hay.replace(max(held, key=len), " ", 1)
+    return len(hay) - hay.count(" ")
 
 
 def _region_too_small(region: list[etree._Element], paragraphs: list[str], stats: dict) -> bool:
@@ -1755,8 +1789,82 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
     if "interior_gaps" in ENABLED_STEPS:
         if removed:
             _restore_linked(removed, blocks)
-        return _fill_gaps(kept, kept_keys, blocks, stats)
+        kept = _fill_gaps(kept, kept_keys, blocks, stats)
+    if "template_tail" in ENABLED_STEPS:
+        kept = kept + _template_tail(region, kept, stats)
     return kept
+
+
+TAIL_MIN_CHARS = 80  # a line of a template block after the region this long, a sentence, is prose
+TAIL_END_KEY = 40  # word characters that tell the line ending the last kept paragraph
+_MEDIA_TAGS = ("img", "picture", "video", "iframe", "figure")
+
+
+def _template_tail(region: list[etree._Element], kept: list[str], stats: dict) -> list[str]:
+    """``template_tail``: the prose trafilatura left out of the blocks after the one holding
+    the last kept line that repeat its template (tag and classes of one of its ancestors) and
+    hold a block of its own kind: a landing-page builder such as Tilda sets each group of
+    paragraphs in a record of its own, and trafilatura reads the first record only.
+
+    The tail is read in order and ends at the first line that is not a sentence of
+    TAIL_MIN_CHARS or more ``_gap_line_is_body`` takes, or at a block of another template, of
+    links or named as boilerplate, or without a text block of the kind (a picture's record,
+    its caption with it, between two text records is passed over): an author's bio or a
+    newsletter box in the same template is none, or opens with a name or a heading."""
+    anchor = _last_kept_block(region, _tokens(kept[-1]) if kept else "")
+    inner = next((el for el in (anchor, *anchor.iterancestors()) if _kind(el)[1]), None) \
+        if anchor is not None else None
+    if inner is None:
+        return []
+    inner_kind, hay = _kind(inner), " ".join(map(_tokens, kept))
+    searches = 0  # of the kept text, as many as ``_fill_gaps`` may make
+    out: list[str] = []
+    named: dict[etree._Element, frozenset[str]] = {}
+    for way in inner.iterancestors():
+        if way.tag in ("body", "html"):
+            break
+        kind = _kind(way)
+        if not kind[1]:
+            continue
+        for block in way.itersiblings():
+            if (_kind(block) != kind or _named_unlike(block, way) or _hidden(block)
+                    or _link_density(block, stats) > SIBLING_MAX_LINKS
+                    and stats.get(block, (0, 0))[0]):
+                return out  # another template, or a block that is no body: the article ended
+            parts = [el for el in block.iter(inner.tag) if _kind(el) == inner_kind]
+            if not parts:
+                if next(block.iter(_MEDIA_TAGS), None) is not None:
+                    continue  # a picture (and its caption) between two parts of the text
+                return out
+            for part in parts:
+                for line, owner in _owned_lines(part):
+                    key, text = _tokens(line), _norm(line)
+                    searches += 1
+                    if searches > GAP_MAX_SEARCHES:
+                        return out
+                    if not key or key in hay:
+                        continue
+                    if not (len(text) >= TAIL_MIN_CHARS and text[-1] in _GAP_SENTENCE_END
+                            and _gap_line_is_body(text, owner, part, stats, named)):
+                        return out
+                    out.append(text)
+        if out:
+            return out
+    return out
+
+
+def _last_kept_block(region: list[etree._Element], last: str) -> etree._Element | None:
+    """The block of the region holding the line that ends ``last`` (the key of the last kept
+    paragraph): the last line whose key ends as it does."""
+    if not last:
+        return None
+    end = last[-TAIL_END_KEY:]
+    found = None
+    for top in region:
+        for line, owner in _owned_lines(top):
+            if (key := _tokens(line)) and key.endswith(end[-len(key):]):
+                found = owner
+    return found
 
 
 def _headline_keys(tree: etree._Element) -> set[str]:
@@ -1836,6 +1944,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     _cut_below(work, MAX_GENERIC_DEPTH)  # one walk: finds nothing on a page of sane depth
     token = _BROKEN.set({})
     try:
+        _unglue_stamps(work)
         _mark_empty_lines(work)
         paragraphs = _output_form(_select(work, url, *_prune(work)))
     finally:

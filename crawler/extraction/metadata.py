@@ -647,7 +647,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     if rules and rules.published_visible and published is not None \
             and not published.utcoffset() and (src or "").startswith(RULE_PREFIX) \
             and (visible_src is None or (rules.visible_time and visible is not None
-                                         and not visible.hour + visible.minute)):
+                                         and dates.day_only(visible))):
         # a machine date in UTC (or none) is the outlet's wall clock mislabelled or not, as
         # only its printed date tells (BELTA's is): that check lost is a miss of its own, and
         # so is a printed date that lost the time it carries ("08 января 2026"): the day only

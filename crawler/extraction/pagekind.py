@@ -24,7 +24,7 @@ from lxml import etree
 from crawler.extraction import dates
 from crawler.extraction.generic import teaser_cards, text_stats
 from crawler.extraction.metadata import json_ld_objects, ld_types
-from crawler.urls import joined
+from crawler.urls import joined, path_and_query
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -225,8 +225,7 @@ def _live_entries(tree: etree._Element, url: str) -> bool:
 
 
 def url_hint(url: str) -> str | None:
-    parts = urlsplit(url)
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    target = path_and_query(url)
     return next((kind for kind, pattern in URL_HINTS if pattern.search(target)), None)
 
 

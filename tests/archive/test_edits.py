@@ -243,8 +243,12 @@ def test_the_report_goes_into_a_pipe_as_into_a_file(corpus, tmp_path: Path) -> N
     os.mkfifo(fifo)
     reader = subprocess.Popen([sys.executable, "-c", "import sys; print(len(open(sys.argv[1], "
                                "'rb').read()))", str(fifo)], stdout=subprocess.PIPE, text=True)
-    done = run_archive("edits", corpus["corpus"], "-o", fifo)
-    out, _ = reader.communicate(timeout=60)
+    try:
+        done = run_archive("edits", corpus["corpus"], "-o", fifo)
+        out, _ = reader.communicate(timeout=60)
+    finally:
+        reader.kill()  # a write that never came leaves it waiting on the FIFO
+        reader.wait()
     assert done.returncode == 0, done.stderr
     assert fifo.is_fifo() and int(out) == len(report(corpus, tmp_path).read_bytes())
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))

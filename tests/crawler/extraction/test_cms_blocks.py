@@ -296,3 +296,35 @@ def test_a_sentence_a_br_breaks_stays_joined() -> None:
              "с ремонтом дорожного покрытия.", *TEXT[2:]]
     assert text_of(page("<p>" + "<br>".join(lines) + "</p>")) == [
         TEXT[0], f"{lines[1]} {lines[2]}", *TEXT[2:]]
+
+
+# -- 1C-Bitrix's news.detail: a short note in <br><br> text under a picture and its date ------
+
+def bitrix_page(detail: str) -> str:
+    """A Bitrix news page: the ``news-detail`` block of the stock template (picture, date span,
+    text parted by empty lines), the headline above it and "back to the list" below."""
+    return (f"<html><head><meta charset='UTF-8'><title>Новости</title></head><body>"
+            f"<div class='header'><ul class='menu'>{MENU}</ul></div>"
+            f"<div class='workarea'><h1>{escape(TITLE)}</h1><div class='news-detail'>{detail}"
+            "</div><p><a href='/news/'>Возврат к списку</a></p></div>"
+            "<div class='footer'>© 2026 Шкловские новости</div></body></html>")
+
+
+BITRIX_TEXT = "<br><br>\n".join(escape(line) for line in TEXT)
+BITRIX_DATE = "<span class='news-date-time'>05.01.2026 14:20</span>"
+
+
+@pytest.mark.parametrize("detail", [
+    BITRIX_DATE + BITRIX_TEXT,
+    "<img class='detail_picture' src='/upload/1.jpg'>" + BITRIX_DATE + BITRIX_TEXT,
+    BITRIX_DATE + BITRIX_TEXT + "<div style='clear:both'></div><br>",
+    BITRIX_DATE + BITRIX_TEXT + "<div class='news-detail-share'>Поделиться: ВКонтакте Facebook "
+                                "Twitter</div>",
+], ids=["date", "picture", "clear", "share"])
+def test_a_bitrix_note_is_its_paragraphs_without_headline_date_or_share_line(detail: str) -> None:
+    """trafilatura's fallback hands the page of a short note on whole (menu, headline, date,
+    text, "back to the list"): the region's lines are taken though they are most of it, the
+    date run into the text ends its line, and a share line naming the networks is no text."""
+    assert text_of(bitrix_page(detail)) == TEXT
+    assert generic_text(bitrix_page(detail), "https://news.example.by/news/detail.php?ID=7"
+                        ).split("\n\n")[-len(TEXT):] == TEXT

@@ -373,7 +373,9 @@ def test_sections_of_a_page_builder_with_numbered_classes_stay(
     html = f"<html><body><div class='wrap'>{section(0, first)}{section(1, second)}</div></body></html>"
     kept = "Second section: the mayor said the new tram plan, once approved, would go to tender."
     assert kept in _paragraphs(html)
-    assert kept not in _with_steps_off(html, {"template_siblings"}, monkeypatch)
+    # (``template_tail`` reads a section of the template after the text too, when trafilatura
+    # leaves it out)
+    assert kept not in _with_steps_off(html, {"template_siblings", "template_tail"}, monkeypatch)
 
 
 def _modifier_page(second: str) -> str:
@@ -1287,3 +1289,79 @@ def test_a_noscript_that_swallowed_the_page_is_unwrapped_not_dropped() -> None:
     paras = _paragraphs(html)
     assert paras[:3] == [PROSE, PROSE2, PROSE3]
     assert "enable JavaScript" not in " ".join(paras)
+
+
+RECORD_TEXTS = [
+    "Мост через Неман в Гродно открыли после ремонта, который длился почти два года и "
+    "обошелся городу дороже, чем планировали в самом начале работ.",
+    "По словам главного инженера, на мосту заменили опоры, покрытие и освещение, а "
+    "пешеходные дорожки стали шире на полметра с каждой стороны.",
+    "Подрядчик сдал объект на месяц раньше срока: зимой бригады работали в две смены, "
+    "а бетон укладывали под временными навесами с подогревом.",
+    "Движение транспорта по мосту возобновится в понедельник утром, автобусы вернутся "
+    "на прежние маршруты к концу недели, сообщили в горисполкоме.",
+    "На время ремонта горожанам приходилось ездить в объезд через северную окраину, "
+    "и дорога до центра занимала почти на полчаса больше.",
+    "Следующим на очереди стоит путепровод на улице Советской: его ремонт начнут весной "
+    "и закончат, как обещают, до осени будущего года.",
+    "Жители района просят заодно расширить тротуары у школы и поставить светофор на "
+    "перекрестке, где каждый год случаются аварии.",
+]
+BUILDERS = {  # (record's classes, text block's classes): a Tilda landing page and another builder
+    "tilda": ("r t-rec t-rec_pt_30", "t-text t-text_md"),
+    "other": ("lp-block lp-block--wide", "lp-text lp-text--body"),
+}
+
+
+def _record(n: int, record: str, inner: str) -> str:
+    return (f"<div id='rec{n}' class='{record}'><div class='t00{n}'><div class='container'>"
+            f"<div class='col col_8'>{inner}</div></div></div></div>")
+
+
+def _records_page(builder: str, tail: str = "") -> str:
+    """A landing page whose article text is set in several records of one template, a
+    picture's record (with its caption) between two of them: trafilatura reads the first."""
+    record, text = BUILDERS[builder]
+    def block(*paras: str) -> str:
+        return f"<div class='{text}'>{'<br><br>'.join(paras)}</div>"
+    records = [
+        _record(1, record, "<a href='/'>Главная</a> <a href='/news'>Новости</a> "
+                           "<a href='/contacts'>Контакты</a>"),
+        _record(2, record, "<h1 class='title'>В Гродно открыли мост</h1>"),
+        _record(3, record, block(*RECORD_TEXTS[:3])),
+        _record(4, record, "<img src='/bridge.jpg'><div class='descr'>Фото: пресс-служба</div>"),
+        _record(5, record, block(*RECORD_TEXTS[3:5])),
+        _record(6, record, block(*RECORD_TEXTS[5:])),
+    ]
+    return ("<html><head><title>В Гродно открыли мост</title></head><body>"
+            f"<div class='records'>{''.join(records)}{tail}</div></body></html>")
+
+
+@pytest.mark.parametrize("builder", sorted(BUILDERS))
+def test_text_set_in_records_of_one_template_is_read_to_its_end(
+        builder: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``template_tail``: the records after the one trafilatura read, of the same template and
+    holding a text block of the region's kind, are the article going on (a picture's record and
+    its caption between them are passed over)."""
+    html = _records_page(builder)
+    assert _paragraphs(html) == RECORD_TEXTS
+    assert _with_steps_off(html, {"template_tail"}, monkeypatch) == RECORD_TEXTS[:3]
+
+
+@pytest.mark.parametrize("builder", sorted(BUILDERS))
+def test_a_bio_or_a_newsletter_record_after_the_text_stays_out(builder: str) -> None:
+    """A record of the same template after the text that opens with a name or a heading (an
+    author's bio, a newsletter box) ends the tail, and a record without a text block of the
+    region's kind is none of it."""
+    record, text = BUILDERS[builder]
+    bio = ("Иван Петров пишет о городском хозяйстве Гродно с 2015 года и ведет рубрику о "
+           "ремонте дорог, мостов и дворов.")
+    news = ("Подпишитесь на нашу рассылку, чтобы получать главные новости города каждое утро "
+            "прямо на свою почту.")
+    tail = (_record(7, record, f"<img src='/ivan.jpg'><div class='{text}'>Иван Петров<br>{bio}</div>")
+            + _record(8, record, f"<div class='form-text'>{news}</div><form><input></form>"))
+    paras = _paragraphs(_records_page(builder, tail))
+    assert paras == RECORD_TEXTS and bio not in paras and news not in paras
+    # without the bio, the newsletter record (no text block of the region's kind) ends it
+    paras = _paragraphs(_records_page(builder, _record(8, record, f"<div>{news}</div>")))
+    assert paras == RECORD_TEXTS and news not in paras
