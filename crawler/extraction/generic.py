@@ -878,11 +878,30 @@ def _mark_empty_lines(root: etree._Element) -> None:
     """Mark where the page leaves an empty line (``<br><br>``): a CMS whose editor separates
     paragraphs so (DataLife Engine, Tilda, uCoz) gave one run-on paragraph. trafilatura
     keeps the mark, a character in the text, where it makes one ``<lb/>`` of two inside a
-    ``<p>``. A single line break stays inside its paragraph (a verse, an address)."""
+    ``<p>``. A single line break stays inside its paragraph (a verse, an address), but not
+    one right after a block (``</div><br>text``: the text starts a line of its own below the
+    block, and the break leaves that line empty; DLE's quote box and the source line after it)."""
     for br in root.iter("br"):
         after = br.getnext()
         if after is not None and after.tag == "br" and not (br.tail or "").strip():
             after.tail = _PARAGRAPH_BREAK + (after.tail or "")
+        elif (br.tail or "").strip() and _after_block(br):
+            br.tail = _PARAGRAPH_BREAK + br.tail
+
+
+# Blocks after which a ``<br>`` leaves an empty line.
+_LINE_BLOCKS = frozenset(("div", "p", "blockquote", "ul", "ol", "dl", "table", "pre", "section",
+                          "article", "figure", "h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def _after_block(br: etree._Element) -> bool:
+    """Whether ``br`` follows a closed block with no text between (comments passed over)."""
+    prev = br.getprevious()
+    while prev is not None and not (prev.tail or "").strip():
+        if isinstance(prev.tag, str):
+            return prev.tag in _LINE_BLOCKS
+        prev = prev.getprevious()
+    return False
 
 
 def _broken_paragraphs(el: etree._Element) -> list[str]:

@@ -273,6 +273,23 @@ def test_sentences_parted_by_a_single_br_are_paragraphs(body: str) -> None:
     assert text_of(page(body)) == TEXT
 
 
+QUOTE = "«Движение восстановят в срок», — заверил начальник ГАИ района"
+SOURCE = "Источник: БЕЛТА"
+
+
+@pytest.mark.parametrize("box", [
+    f"<!--QuoteBegin--><div class='quote'><!--QuoteEBegin-->{QUOTE}<!--QuoteEnd--></div>"
+    "<!--QuoteEEnd-->",
+    f"<blockquote>{QUOTE}</blockquote>",
+], ids=["dle-quote", "blockquote"])
+def test_a_line_after_a_block_and_a_br_is_a_paragraph_of_its_own(box: str) -> None:
+    """``</div><br>text``: the text starts below the block and the break leaves an empty line
+    between them (DataLife Engine's quote box, then the source line), not one line of both."""
+    story = ("<div class='full-story'>" + "<br><br>".join(escape(p) for p in TEXT) + "<br><br>"
+             + box + f"<br>{escape(SOURCE)}</div>")
+    assert text_of(page(story)) == [*TEXT, QUOTE, SOURCE]
+
+
 def test_a_subheading_among_br_parted_sentences_is_a_paragraph_of_its_own() -> None:
     lines = [*TEXT[:3], "Что изменится для водителей", *TEXT[3:]]
     assert text_of(page("<p>" + "<br>".join(lines) + "</p>")) == lines
