@@ -173,13 +173,17 @@ def next_page(tree: etree._Element, url: str, first: str) -> str | None:
     return None
 
 
+_FIRST_LABEL = re.compile(r"\s*[\[(«]?\s*1\s*[\])»]?\s*")  # a pager's link to page 1
+
+
 def earlier_page(tree: etree._Element, url: str) -> str | None:
     """The first page of the article whose later page (``?page=2``, ``/2/``) ``url`` is, as
     the page says it by ``rel="prev"``, ``"first"`` or ``"canonical"``; else None. Such a
     page is joined to its first page's item, never an item of its own. A bare number segment
     (``/slug/3/``) is a site's post id just as well (WordPress's ``/archives/123/``, linking
     its previous post ``/archives/122/``): it is a later page only by a link to the page-less
-    URL itself, an earlier number is no evidence; a page parameter or ``/page/N/`` is."""
+    URL itself (by rel, or labelled "1" as a numbered pager's first page), an earlier number
+    is no evidence; a page parameter or ``/page/N/`` is."""
     first = _without_page(url)
     if first is None:
         return None
@@ -191,7 +195,13 @@ def earlier_page(tree: etree._Element, url: str) -> str | None:
     for node in tree.iter("a", "link"):
         rel = set((node.get("rel") or "").lower().split())
         href = (node.get("href") or "").strip()
-        if not rel & {"prev", "first", "canonical"} or not href or _in_comments(node):
+        if not href or _in_comments(node):
+            continue
+        if not rel & {"prev", "first", "canonical"}:
+            # a numbered pager's "1" to the page-less URL says so without a rel
+            if node.tag == "a" and _FIRST_LABEL.fullmatch("".join(node.itertext())) and (
+                    link := joined(base, href)) is not None and _same(link, first):
+                return first
             continue
         link = joined(base, href)
         number = None if link is None else page_of(link, first, offset)

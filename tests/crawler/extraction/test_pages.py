@@ -127,6 +127,13 @@ def test_next_page(url: str, links: str, expected: str | None) -> None:
     # DataLife Engine's later page, its first page linked back
     ("http://ex.org/news/page,1,2,123-slug.html", '<link rel="prev" href="/news/123-slug.html">',
      "http://ex.org/news/123-slug.html"),
+    # a numbered pager without rel: its "1" to the page-less URL (a page 2 a home page linked
+    # on its own became an item before the join reached it)
+    (NEXT + "2/", '<a href="/news/slug/">1</a> <b>2</b> <a href="/news/slug/3/">3</a>', NEXT),
+    (NEXT + "?page=3", '<a href="/news/slug/">[1]</a> <a href="?page=2">[2]</a>', NEXT),
+    (NEXT + "2/", '<a href="/news/other-slug/">1</a>', None),  # another article's
+    (NEXT + "3/", '<a href="/news/slug/2/">2</a>', None),  # an earlier number is no evidence
+    (NEXT + "2/", '<a href="/news/slug/">Все новости рубрики</a>', None),
 ])
 def test_earlier_page(url: str, links: str, expected: str | None) -> None:
     tree = parse_html(f"<html><head>{links}</head><body><p>Текст</p></body></html>")
