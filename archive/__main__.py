@@ -424,7 +424,7 @@ def cmd_history(args) -> int:
 
 
 def cmd_edits(args) -> int:
-    from .edits import ReportOptions, write_report_file
+    from .edits import ReportOptions, unknown_sources, write_report_file
 
     _window(args)
     options = ReportOptions(since=args.since, until=args.until,
@@ -436,6 +436,8 @@ def cmd_edits(args) -> int:
     problems = [0]
     articles, shown = write_report_file(args.corpus, args.output, options,
                                         _error_printer(problems))
+    for source in unknown_sources(args.corpus, options.sources):
+        print(f"note: no version of outlet {source} in the corpus", file=sys.stderr)
     print(f"{args.output}: {articles} edited article(s), {shown} edit(s)")
     return 1 if problems[0] else 0
 

@@ -116,6 +116,21 @@ def edited_ids(con: duckdb.DuckDBPyConnection, options: ReportOptions) -> list[s
                                             options.until, sources, sources]).fetchall()]
 
 
+def unknown_sources(corpus_dir: str | Path, sources: tuple[str, ...]) -> list[str]:
+    """The asked-for outlets of which the corpus holds no version (a mistyped ``--source``
+    gives an empty report, which is said rather than left to look like no edits)."""
+    if not sources:
+        return []
+    con = connect(corpus_dir)
+    try:
+        held = {r[0] for r in con.execute(
+            "SELECT DISTINCT source FROM versions WHERE list_contains(?, source)",
+            [list(sources)]).fetchall()}
+    finally:
+        con.close()
+    return [source for source in dict.fromkeys(sources) if source not in held]
+
+
 def edited_articles(corpus_dir: str | Path, options: ReportOptions,
                     on_problem: Callable[[str], None] = lambda _: None
                     ) -> Iterator[tuple[list[Version], list[Change]]]:

@@ -65,7 +65,13 @@ def test_report_filters_by_window_and_outlet(corpus, tmp_path: Path, capsys) -> 
     report(corpus, tmp_path, "--until", "2026-01-06")
     assert capsys.readouterr().out.endswith(": 1 edited article(s), 1 edit(s)\n")  # edited
     report(corpus, tmp_path, "--source", "shklovinfo.by")
-    assert capsys.readouterr().out.endswith(": 0 edited article(s), 0 edit(s)\n")
+    out = capsys.readouterr()
+    assert out.out.endswith(": 0 edited article(s), 0 edit(s)\n") and "note" not in out.err
+    # a mistyped outlet is named: its empty report is no sign of an unedited outlet
+    report(corpus, tmp_path, "--source", "belta", "--source", "shklovinfo.bу")
+    out = capsys.readouterr()
+    assert out.out.endswith(": 2 edited article(s), 2 edit(s)\n")
+    assert out.err == "note: no version of outlet shklovinfo.bу in the corpus\n"
 
 
 def test_bad_day_is_a_usage_error(corpus, tmp_path: Path) -> None:
