@@ -1874,14 +1874,17 @@ def _template_tail(region: list[etree._Element], kept: list[str], stats: dict) -
 
 def _last_kept_block(region: list[etree._Element], last: str) -> etree._Element | None:
     """The block of the region holding the line that ends ``last`` (the key of the last kept
-    paragraph): the last line whose key ends as it does."""
+    paragraph): the last line whose key ends as it does (a short one only when it is all of
+    ``last``: "1" or "да" ends many paragraphs)."""
     if not last:
         return None
     end = last[-TAIL_END_KEY:]
     found = None
     for top in region:
         for line, owner in _owned_lines(top):
-            if (key := _tokens(line)) and key.endswith(end[-len(key):]):
+            key = _tokens(line)
+            if key.endswith(end) if len(key) >= len(end) else (
+                    key == last or len(key) >= GLUED_MIN_KEY and end.endswith(key)):
                 found = owner
     return found
 
