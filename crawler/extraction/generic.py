@@ -223,18 +223,21 @@ _CARD_TAGS = frozenset(("div", "li", "article", "section", "a"))
 _CARD_WALK = 40  # elements of a card looked at for its opening text
 
 
-def teaser_cards(root: etree._Element, stats: dict) -> set[etree._Element]:
+def teaser_cards(root: etree._Element, stats: dict, max_own: int = CARD_MAX_OWN
+                 ) -> set[etree._Element]:
     """The teaser cards under ``root``: other articles' headlines listed with their leads.
 
     Their leads are prose, so a list of them is no link block (under ``LINK_RATIO``); in a
     body they read as paragraphs of the article. What tells them apart is the shape: several
-    sibling blocks of one tag and class, each opening with a link (its headline) and holding
-    little text of its own. An article's own paragraphs open with text, not with a link."""
+    sibling blocks of one tag and class, each opening with a link (its headline; a date
+    stamp may come first) and holding little text of its own (``max_own`` characters; a
+    rubric's page gives its teasers a lead of a paragraph or two). An article's own
+    paragraphs open with text, not with a link."""
     found: set[etree._Element] = set()
     for parent in root.iter(etree.Element):
         kinds: dict[tuple[str, str], list[etree._Element]] = {}
         for child in parent:
-            if child.tag in _CARD_TAGS and _card_shaped(child, stats):
+            if child.tag in _CARD_TAGS and _card_shaped(child, stats, max_own):
                 kinds.setdefault((child.tag, child.get("class") or ""), []).append(child)
         for group in kinds.values():
             if len(group) >= CARD_MIN:
@@ -257,11 +260,11 @@ def _headed(link: etree._Element, card: etree._Element) -> bool:
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
-def _card_shaped(el: etree._Element, stats: dict) -> bool:
-    """Whether ``el`` opens with a link of a headline's length, set as a heading, and holds no
-    more than a teaser's text outside its links."""
+def _card_shaped(el: etree._Element, stats: dict, max_own: int) -> bool:
+    """Whether ``el`` opens with a link of a headline's length, set as a heading (after a date
+    stamp, if any), and holds no more than ``max_own`` characters outside its links."""
     total, links = stats.get(el, (0, 0))
-    if links < CARD_MIN_LINK or total - links > CARD_MAX_OWN:
+    if links < CARD_MIN_LINK or total - links > max_own:
         return False
     for n, node in enumerate(el.iter()):
         if n >= _CARD_WALK or not isinstance(node.tag, str):
@@ -269,9 +272,14 @@ def _card_shaped(el: etree._Element, stats: dict) -> bool:
         if node.tag == "a" and _is_link(node):
             return (stats.get(node, (0, 0))[0] >= CARD_MIN_LINK
                     and _headed(node, el))
-        if _visible_len(node.text) or (node is not el and _visible_len(node.tail)):
+        if _opening_text(node.text) or (node is not el and _opening_text(node.tail)):
             return False
     return False
+
+
+def _opening_text(text: str | None) -> bool:
+    """Whether text before a card's headline is more than a date stamp (``is_meta_line``)."""
+    return bool(_visible_len(text)) and not is_meta_line(_norm(text or ""))
 
 
 # Removed blocks that ``linked_sentences`` may put back: linked sentences and link lists.

@@ -150,7 +150,7 @@ def teaser_list(tree: etree._Element, url: str, prose: list[str]) -> bool:
         # ...or teaser cards (a linked headline over its lead: generic.teaser_cards), of
         # which two holding the prose make a rubric's page, not an article
         texts = [" ".join("".join(card.itertext()).split())
-                 for card in teaser_cards(tree, text_stats(tree))]
+                 for card in teaser_cards(tree, text_stats(tree), TEASER_MAX_CHARS)]
         if len(texts) < CARDS_MIN:
             return False
     inside = sum(len(p) for p in prose if any(p[:80] in text for text in texts))

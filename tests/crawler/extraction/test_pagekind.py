@@ -132,6 +132,24 @@ def test_a_rubric_page_of_two_cards_with_their_leads_is_a_listing() -> None:
     assert kind(article, URL, text) is None
 
 
+def test_a_rubric_page_of_dated_cards_with_long_leads_is_a_listing() -> None:
+    """Each card opens with its date, then the linked headline, then a lead of two sentences
+    (over the 300 characters a "По теме" card holds): the page became an item of the rubric's
+    description and the leads, copying the articles' text."""
+    leads = [" ".join(paragraphs_for(121 + i, 2)) for i in range(2)]
+    cards = "".join(f'<div class="teaser"><div class="date">0{5 - i}.01.2026 23:45</div><h3><a '
+                    f'href="/news/novost-nomer-{i}-o-sobytiyah/">Заголовок новости номер {i} о '
+                    f"событиях дня</a></h3><p>{lead}</p></div>" for i, lead in enumerate(leads))
+    about = paragraphs_for(129, 1)[0]
+    html = page(f'<h1>Общество и политика</h1><div class="descr"><p>{about}</p></div>{cards}')
+    assert kind(html, "https://example.org/rubric/obshchestvo-i-politika/",
+                [about, *leads]) == "listing"
+    # under an article's own text the same cards hold none of its prose
+    text = paragraphs_for(92, 4)
+    article = page(f"<article><h1>Новость</h1>{html_paragraphs(text)}</article>{cards}")
+    assert kind(article, URL, text) is None
+
+
 def test_an_article_with_a_teaser_widget_under_it_stays_an_article() -> None:
     """The same cards under an article's own text (related news) hold none of its prose."""
     blocks, _ = _teasers(4)
