@@ -995,15 +995,27 @@ _CELL_BLOCKS = frozenset(("p", "head", "list", "quote", "table"))
 def _table_paragraphs(table: etree._Element) -> list[str]:
     """A data table's rows are a line each; a row whose cells hold paragraphs is a layout's
     (old sites set the page in a table: headline, date line, paragraphs, a side column in
-    one row), and its blocks are paragraphs of their own, not one run-on line."""
+    one row), and its blocks are paragraphs of their own, not one run-on line. The lines of
+    a grid (GRID_MIN_ROWS rows of two cells or more with text) go to ``_GRID_ROWS``."""
     out: list[str] = []
+    grid: list[str] = []
     for row in table.iterchildren("row"):
         if any(block.tag in _CELL_BLOCKS for cell in row for block in cell):
             for cell in row:
                 out.extend(_mixed_paragraphs(cell))
         else:
-            out.append(_flat_text(row))
+            out.append(line := _flat_text(row))
+            if sum(bool(_flat_text(cell)) for cell in row) >= 2:
+                grid.append(line)
+    if len(grid) >= GRID_MIN_ROWS and (rows := _GRID_ROWS.get()) is not None:
+        rows.update(grid)
     return [t for t in out if t]
+
+
+# A data table of this many rows of two cells or more is a grid: a row of dates or years in it
+# ("Показатель 2025 2026", a timetable's "05.01.2026 10:00") is data, no stamp
+GRID_MIN_ROWS = 2
+_GRID_ROWS: ContextVar[set[str] | None] = ContextVar("grid_rows", default=None)
 
 
 def _mixed_paragraphs(cell: etree._Element) -> list[str]:
@@ -1168,14 +1180,18 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, **options: bool) -> list
                               include_tables=True, output_format="txt", **options)
     if doc is None or doc.body is None:
         return []
-    paragraphs = _body_paragraphs(doc.body)
+    token = _GRID_ROWS.set(grid := set())
+    try:
+        paragraphs = _body_paragraphs(doc.body)
+    finally:
+        _GRID_ROWS.reset(token)
     if len(paragraphs) == 1 and (article := _flattened_article(tree, paragraphs[0])) is not None:
         paragraphs = _region_paragraphs([deepcopy(article)])
     if "meta_lines" not in ENABLED_STEPS:
         return paragraphs
     last = len(paragraphs) - 1
     return [p for i, p in enumerate(paragraphs)
-            if not is_meta_line(p) or 0 < i < last and _data_value(p)]
+            if not is_meta_line(p) or p in grid or 0 < i < last and _data_value(p)]
 
 
 def _flattened_article(tree: etree._Element, paragraph: str) -> etree._Element | None:

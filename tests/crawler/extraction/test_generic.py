@@ -133,6 +133,20 @@ def test_values_of_a_spec_list_inside_the_body_are_no_stamps(
     assert "Comments: 3" in _with_steps_off(html, {"meta_lines"}, monkeypatch)
 
 
+@pytest.mark.parametrize("header", [
+    "<thead><tr><th>Year</th><th>2025</th><th>2026</th></tr></thead>",
+    "<tr><td><b>Year</b></td><td><b>2025</b></td><td><b>2026</b></td></tr>",
+])
+def test_a_grids_row_of_years_or_dates_is_data(header: str) -> None:
+    """``meta_lines``: a row of a data table whose cells are years or dates (its header, a
+    timetable's row) is no stamp: without it the numbers lost their columns."""
+    table = (f"<table>{header}<tr><td>Length, m</td><td>320</td><td>340</td></tr>"
+             "<tr><td>05.01.2026</td><td>10:00</td><td>12:30</td></tr></table>")
+    paras = _paragraphs(_page(f"<p>{PROSE}</p>{table}<p>{PROSE2}</p><p>{PROSE3}</p>"))
+    assert paras == [PROSE, "Year 2025 2026", "Length, m 320 340", "05.01.2026 10:00 12:30",
+                     PROSE2, PROSE3]
+
+
 @pytest.mark.parametrize("line", ["Sound 8.5", "Price: 49,95", "15,000", "89.51", "4.6/5",
                                   "Weight 5.2", "Krok 1"])
 def test_a_data_value_is_told_from_a_stamp(line: str) -> None:
