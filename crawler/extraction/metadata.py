@@ -509,6 +509,12 @@ def _without_heading_prefix(stated: str, h1s: list[tuple[etree._Element, str]]) 
                  and _closes(stated, text)), stated)
 
 
+# Publication-date metas besides article:published_time, read when the page has no other date
+DATE_METAS = ("date", "pubdate", "publishdate", "publish-date", "publish_date", "DC.date.issued",
+              "DC.date", "dc.date", "dcterms.issued", "dcterms.created", "parsely-pub-date",
+              "sailthru.date", "og:published_time", "published_time")
+
+
 def htmldate_fallback(tree: etree._Element, url: str) -> Any:
     """A date htmldate finds in markup or in the URL (/2025/09/14/…): the instant when what
     it found carries an offset (an app state's ``"publishedAt": "…T22:30:00Z"``: its day alone
@@ -627,8 +633,12 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         # a <time> outside the article (a sidebar's, a header's) only when nothing better exists
         published, src = _date(_labelled(HTML, [first_time]), now)
     if published is None and visible is None and tz is not None:
-        published = htmldate_fallback(tree, url) or url_moment(url)
-        src = HTMLDATE if published else None
+        # the page's other date metas, with their time (htmldate reads them to the day, and
+        # not in every form: "Mon, 05 Jan 2026 21:00:00 GMT+3" left the article undated)
+        published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now)
+        if published is None:
+            published = htmldate_fallback(tree, url) or url_moment(url)
+            src = HTMLDATE if published else None
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
                                                          if isinstance(v, str)])

@@ -396,6 +396,23 @@ def test_a_page_dated_only_by_its_url_takes_that_day(path: str) -> None:
     assert meta.published == "2025-09-04T00:00:00+03:00"
 
 
+@pytest.mark.parametrize(("meta", "expected"), [
+    ('<meta name="date" content="05.01.2026 23:45">', "2026-01-05T23:45:00+03:00"),
+    ('<meta name="date" content="Mon, 05 Jan 2026 21:00:00 GMT+3">', "2026-01-05T21:00:00+03:00"),
+    ('<meta name="DC.date.issued" content="2026-01-04T10:30:00+03:00">',
+     "2026-01-04T10:30:00+03:00"),
+    ('<meta name="pubdate" content="2026-01-04 08:15">', "2026-01-04T08:15:00+03:00"),
+])
+def test_a_page_dated_only_by_another_date_meta_keeps_its_time(meta: str, expected: str) -> None:
+    """``<meta name="date">`` and its kin, the page's only date: htmldate gave the day alone
+    ("05.01.2026 23:45" → 00:00) or nothing at all (the RFC 822 form: the article was dropped
+    as undated)."""
+    outlet = outlet_from_site_row({"url": "https://ex.by/", "timezone": "Europe/Minsk"})
+    tree = parse_html(f"<html><head>{meta}</head><body><h1>Заголовок</h1><p>Текст новости."
+                      "</p></body></html>")
+    assert extract_metadata(tree, outlet, "https://ex.by/news/novost/").published == expected
+
+
 # Fetched at 22:30 UTC on 2 December: already 3 December (01:30) in Moscow, the site's zone.
 FETCHED = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)
 
