@@ -727,7 +727,10 @@ def date_archive_url(url: str) -> bool:
         key in days or key.lower() in _PAGER_PARAMS for key, _ in pairs)
 
 
-_SHORT_ID = re.compile(r"\d{1,3}")
+# the last segment of a link its headline text makes an article's: a short id, bare or as a
+# CMS writes it (NetCat's news_123.html, /news/123.html), or a slug of two words (MODX's
+# traktor-yubilej.html), which the address alone does not tell from a section
+_HEADLINED_SEGMENT = re.compile(r"(?:(?:[^\W\d_]+[_-])?\d{1,3}|[^\W_]+-[^\W_]+)(?:\.s?html?)?")
 # a path's last segment that is a day and nothing more: 2026-12-01, 2026_12_01, 01.12.2026
 _DAY_SEGMENT = re.compile(r"(?:19|20)\d\d([-_.])\d{1,2}\1\d{1,2}|\d{1,2}([-.])\d{1,2}\2(?:19|20)\d\d"
                           r"(?:\.html?)?")
@@ -750,7 +753,8 @@ HEADLINE_MIN_CHARS = 20
 def headlined_ids(tree: etree._Element, url: str, encoding: str = "utf-8") -> set[str]:
     """The links of a page whose address ends in a short number (``/news/101/``: a new or
     small site's ids, which :func:`looks_like_article` leaves to a slug or four digits, so a
-    pager's ``/page/2/`` is never one) and whose text reads as a headline, not "2" or "Next":
+    pager's ``/page/2/`` is never one) or a two-word slug (``_HEADLINED_SEGMENT``) and whose
+    text reads as a headline, not "2" or "Next":
     article links on that evidence. Not under a paging or listing word anywhere in the path
     (``/category/5/``, ``/author/ivan/2/``) nor a year (``/2026/11/``); written as
     :func:`page_links` writes them."""
@@ -762,7 +766,7 @@ def headlined_ids(tree: etree._Element, url: str, encoding: str = "utf-8") -> se
         if link is None:
             continue
         segments = unquote(urlsplit(link).path).rstrip("/").split("/")
-        if (len(segments) < 3 or not _SHORT_ID.fullmatch(segments[-1])
+        if (len(segments) < 3 or not _HEADLINED_SEGMENT.fullmatch(segments[-1])
                 or _YEAR.fullmatch(segments[-2])  # /2026/11/: a month's archive
                 or any(seg.lower() in _LISTING_WORDS for seg in segments[:-1])):
             continue

@@ -909,6 +909,14 @@ HEADLINE = "В Гродно открыли новый мост через Нем
     ("/2026/11/", "Архив новостей за ноябрь 2026", False),
     ("/7/", HEADLINE, False),  # a number alone under the root: no section names it
     ("/news/1234/", HEADLINE, False),  # four digits: looks_like_article's already
+    # a short id as CMSs write it (NetCat, static .html), a slug of two words (MODX)
+    ("/news/news_123.html", HEADLINE, True),
+    ("/news/123.html", HEADLINE, True),
+    ("/novosti/traktor-yubilej.html", HEADLINE, True),
+    ("/novosti/traktor-yubilej/", HEADLINE, True),
+    ("/novosti/traktor-yubilej.html", "Трактор", False),  # no headline's text
+    ("/category/news_12.html", HEADLINE, False),
+    ("/news/news_1234_old.html", HEADLINE, False),
 ])
 def test_a_short_id_is_an_article_link_on_its_headline(href: str, text: str, article: bool
                                                         ) -> None:
