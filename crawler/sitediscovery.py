@@ -619,24 +619,32 @@ NEXT_WORDS = frozenset({
     "предыдущие записи", "более ранние новости", "старые записи", "наступная", "далей",
     "яшчэ", "паказаць яшчэ", "next", "next page", "older", "older posts", "older entries",
     "more news", "load more", "show more"})  # not a bare "Ещё", "More": a menu's
+# what carries a next page's address: a link, or a "load more" button's data attribute
+_NEXT_CARRIERS = "a[href], [data-href], [data-url]"
 _NOT_WORDS = re.compile(r"[\s«»‹›<>→←⟶….,:;!|/\\()\[\]-]+")
 _LAST_NUMBER = re.compile(r"(\d{1,6})(?!.*\d)")
 
 
 def worded_next(tree: Any, url: str) -> str | None:
-    """The next page of a list whose pager only its words tell ("Следующая" to ``?start=10``):
+    """The next page of a list whose pager only its words tell ("Следующая" to ``?start=10``,
+    or a "Показать ещё" button's ``data-href``):
     the one address on the site that every link saying so (text or title, whole: not "Читать
     далее") leads to, no article's, numbered past this page (a page's "Следующие новости"
     back to newer ones is no next page). Teasers' "Далее" links to their articles are
     several addresses: none is taken."""
     base, here = document_base(tree, url), urlsplit(url)
     found: set[str] = set()
-    for node in select_nodes(tree, "a[href]"):
+    for node in select_nodes(tree, _NEXT_CARRIERS):
+        # (a button's own text: text_content leaves controls out)
+        said = text_content(node) if node.tag == "a" else "".join(node.itertext())
         words = {_NOT_WORDS.sub(" ", text).strip().lower()
-                 for text in (text_content(node)[:60], node.get("title") or "")}
+                 for text in (said[:60], node.get("title") or "")}
         if not words & NEXT_WORDS:
             continue
-        link = joined(base, node.get("href") or "")
+        target = node.get("href") if node.tag == "a" else None
+        link = joined(base, target or node.get("data-href") or node.get("data-url") or "")
+        if link is None:
+            continue
         parts = urlsplit(link)
         if parts.hostname == here.hostname and parts.scheme in ("http", "https") \
                 and not looks_like_article(link) and not date_archive_url(link) \

@@ -1000,6 +1000,12 @@ def test_a_source_whose_dates_proved_wrong_is_undated_and_its_ruled_out_entries_
      "http://x.by/", None),  # teasers' links to their articles
     ('<a href="/news/7/">Читать далее</a><a href="/rubric/5/">Ещё</a>', "http://x.by/", None),
     ('<a href="http://other.by/news/2/">Далее</a>', "http://x.by/", None),
+    # a "load more" button carrying the next page's address (no <a>, no rel)
+    ('<button class="js-load-more" data-href="/news/?page=2">Показать ещё</button>',
+     "http://x.by/", "http://x.by/news/?page=2"),
+    ('<div class="more" data-url="/news/?page=3"><span>Загрузить ещё</span></div>',
+     "http://x.by/news/?page=2", "http://x.by/news/?page=3"),
+    ('<button data-href="/news/?page=2">Подписаться</button>', "http://x.by/", None),
 ])
 def test_a_list_paged_only_by_its_words_is_walked_by_them(links: str, url: str,
                                                           want: str | None) -> None:
