@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from urllib.parse import parse_qsl, unquote, urldefrag, urlsplit
 
 from lxml import etree
@@ -39,7 +40,7 @@ _PAGE_SUFFIX = re.compile(r"^(?:page/)?(\d{1,3})/?$")  # /slug/2/, /slug/page/2/
 # Kept small: a wider set (?view=all, ?full=1) would let more foreign links pass in a pager.
 _SHOW_ALL_PARAM = re.compile(r"(?i)^(?:showall_\d+|showall|show_all)$")
 _SHOW_ALL_SEGMENT = "all"
-_COMMENTS = re.compile(r"(?i)comment|koment|otzyv|discuss|replies")
+_COMMENTS = re.compile(r"(?i)comment|koment|otzyv|otziv|discuss|replies")
 MAX_PAGES = 500  # a larger number is no page of an article
 # Query names a link to a page may carry or not, the page being the same: campaign tags, click
 # ids and session ids. Not ``ref``, ``from``, ``c`` or ``amp``, which an article key drops as
@@ -182,8 +183,8 @@ def earlier_page(tree: etree._Element, url: str) -> str | None:
     page is joined to its first page's item, never an item of its own. A bare number segment
     (``/slug/3/``) is a site's post id just as well (WordPress's ``/archives/123/``, linking
     its previous post ``/archives/122/``): it is a later page only by a link to the page-less
-    URL itself (by rel, or labelled "1" as a numbered pager's first page), an earlier number
-    is no evidence; a page parameter or ``/page/N/`` is."""
+    URL itself (by rel, or labelled "1" in a pager that shows this page's number), an
+    earlier number is no evidence; a page parameter or ``/page/N/`` is."""
     first = _without_page(url)
     if first is None:
         return None
@@ -192,16 +193,22 @@ def earlier_page(tree: etree._Element, url: str) -> str | None:
         return None
     pager = _pager_form(url)
     base = document_base(tree, url)
+    ones = 0  # pagers' "1" links looked at
     for node in tree.iter("a", "link"):
         rel = set((node.get("rel") or "").lower().split())
         href = (node.get("href") or "").strip()
-        if not href or _in_comments(node):
+        if not href:
             continue
         if not rel & {"prev", "first", "canonical"}:
-            # a numbered pager's "1" to the page-less URL says so without a rel
-            if node.tag == "a" and _FIRST_LABEL.fullmatch("".join(node.itertext())) and (
-                    link := joined(base, href)) is not None and _same(link, first):
-                return first
+            # a numbered pager's "1" to the page-less URL, beside this page's own number
+            if node.tag == "a" and ones < MAX_FIRST_LINKS \
+                    and _FIRST_LABEL.fullmatch("".join(node.itertext())):
+                ones += 1
+                if (link := joined(base, href)) is not None and _same(link, first) \
+                        and _shows_number(node, current) and not _in_comments(node):
+                    return first
+            continue
+        if _in_comments(node):
             continue
         link = joined(base, href)
         number = None if link is None else page_of(link, first, offset)
@@ -210,6 +217,41 @@ def earlier_page(tree: etree._Element, url: str) -> str | None:
         if number is not None and ((pager and 1 <= number < current) or _same(link, first)):
             return first
     return None
+
+
+MAX_FIRST_LINKS = 20  # links labelled "1" a page is searched for (a hostile page has thousands)
+PAGER_TEXT_MAX = 100  # characters of a pager's text outside its links
+
+
+def _shows_number(link: etree._Element, number: int) -> bool:
+    """Whether the block around ``link`` (up to two levels up) is a pager showing ``number``
+    as text, the current page's: little text of its own, that number in it. A section's pager
+    in a side column ("1 | 2" of the news list) and a footnote's "1" in a paragraph show no
+    page number of an article's own."""
+    pattern = re.compile(rf"(?<!\d){number}(?!\d)")
+    for block in islice(link.iterancestors(), 2):
+        own = _text_outside_links(block)
+        if own is not None and pattern.search(own):
+            return True
+    return False
+
+
+def _text_outside_links(block: etree._Element) -> str | None:
+    """``block``'s text outside its links; None past PAGER_TEXT_MAX characters (no pager)."""
+    out, size, depth = [], 0, 0
+    for event, el in etree.iterwalk(block, events=("start", "end")):
+        if event == "start":
+            depth += el.tag == "a"
+            text = el.text if not depth else None
+        else:
+            depth -= el.tag == "a"
+            text = el.tail if el is not block and not depth else None
+        if text:
+            size += len(text.strip())
+            if size > PAGER_TEXT_MAX:
+                return None
+            out.append(text)
+    return "".join(out)
 
 
 def page_less(url: str) -> str | None:

@@ -130,7 +130,14 @@ def test_next_page(url: str, links: str, expected: str | None) -> None:
     # a numbered pager without rel: its "1" to the page-less URL (a page 2 a home page linked
     # on its own became an item before the join reached it)
     (NEXT + "2/", '<a href="/news/slug/">1</a> <b>2</b> <a href="/news/slug/3/">3</a>', NEXT),
-    (NEXT + "?page=3", '<a href="/news/slug/">[1]</a> <a href="?page=2">[2]</a>', NEXT),
+    (NEXT + "?page=3", '<a href="/news/slug/">[1]</a> <a href="?page=2">[2]</a> [3]', NEXT),
+    # ...a "1" in no pager showing this page's number is none: a section's pager beside an
+    # article with a numeric id, a footnote
+    ("http://ex.org/news/123/", '<div class="side">Новости <a href="/news/">1</a> | <a href='
+     '"/news/?PAGEN_1=2">2</a></div>', None),
+    ("http://ex.org/articles/45/", "<p>Отчет комиссии занял 45 страниц, и большая их часть "
+     "посвящена ремонту дорог<sup><a href='/articles/'>1</a></sup>, а не мостам, как ожидали "
+     "депутаты.</p>", None),
     (NEXT + "2/", '<a href="/news/other-slug/">1</a>', None),  # another article's
     (NEXT + "3/", '<a href="/news/slug/2/">2</a>', None),  # an earlier number is no evidence
     (NEXT + "2/", '<a href="/news/slug/">Все новости рубрики</a>', None),
