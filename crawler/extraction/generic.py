@@ -865,8 +865,11 @@ _BROKEN: ContextVar[dict[str, list[str]] | None] = ContextVar("broken", default=
 
 # An inline element holding a date stamp alone, run into the text after it ("<span
 # class="news-date-time">05.01.2026 23:45</span>Строители…": Bitrix's news.detail)...
-_STAMP_TAGS = ("span", "time", "small", "b", "strong", "em", "i", "font")
-_DATE_LIKE = re.compile(r"\d{1,4}[./:-]\d{1,2}")
+# Not emphasis (``<b>3:1 </b>в пользу``, ``<b>15.05.2024 </b>в Минске``: a sentence's own).
+_STAMP_TAGS = ("span", "time", "small", "font")
+# a day, month and year, perhaps a time: what a date stamp holds (a score or "1.5" is none)
+_DATE_STAMP = re.compile(r"\s*(?:\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d)"
+                         r"(?:[,\s|]+\d{1,2}:\d\d(?::\d\d)?)?")
 
 
 def _unglue_stamps(root: etree._Element) -> None:
@@ -874,9 +877,9 @@ def _unglue_stamps(root: etree._Element) -> None:
     the date and the text, which neither the date-line step nor the reader sees apart."""
     for el in root.iter(_STAMP_TAGS):
         tail = el.tail
-        if tail and not tail[0].isspace() and tail[0].isalpha():
+        if tail and tail[0].isalpha():
             text = el.text_content()
-            if _DATE_LIKE.search(text) and is_meta_line(text):
+            if _DATE_STAMP.fullmatch(text) and not text[-1:].isspace():
                 br = etree.Element("br")
                 br.tail, el.tail = tail, None
                 el.addnext(br)

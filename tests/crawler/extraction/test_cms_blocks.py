@@ -5,6 +5,7 @@ paragraphs parted by a single ``<br>``. The prose beside them stays."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pytest
@@ -345,3 +346,19 @@ def test_a_bitrix_note_is_its_paragraphs_without_headline_date_or_share_line(det
     assert text_of(bitrix_page(detail)) == TEXT
     assert generic_text(bitrix_page(detail), "https://news.example.by/news/detail.php?ID=7"
                         ).split("\n\n")[-len(TEXT):] == TEXT
+
+
+@pytest.mark.parametrize("line", [
+    "Матч завершился со счетом <b>3:1 </b>в пользу хозяев поля, которые заслуженно победили.",
+    "<b>15.05.2024 </b>в Минске прошла встреча, на которой обсуждали итоги сезона и планы.",
+    "<b>15.05.2024</b>в Минске прошла встреча, на которой обсуждали итоги сезона и планы.",
+    "Выделено <strong>1.5 </strong>млн рублей на ремонт стадиона и покупку формы для детей.",
+    "Штраф по <span>ст. 18.14</span>КоАП получили трое водителей, превысивших скорость.",
+])
+def test_a_number_set_apart_inside_a_sentence_leaves_it_whole(line: str) -> None:
+    """Only a date stamp of its own (a span, a time) run into the text ends its line: a score,
+    an amount or an article of a code, set in bold inside a sentence, is the sentence's."""
+    lines = [escape(TEXT[0]), line, escape(TEXT[1])]
+    story = "<div class='full-story'>" + "<br><br>".join(lines) + "</div>"
+    plain = " ".join(re.sub(r"<[^>]+>", "", line).split())
+    assert text_of(page(story)) == [TEXT[0], plain, TEXT[1]]
