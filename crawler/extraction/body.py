@@ -494,24 +494,30 @@ def without_printed_date(paragraphs: list[str], published: str | None) -> list[s
     ("05.01.2026 14:20 В Шкловском районе…": Bitrix's date element opens a body of
     <br>-parted text, so both are one run): split off when it is exactly the article's
     date (``published``, to the minute, or its day when it prints no time) and a sentence
-    starts after it. "05.01.2026 в Шклове прошёл…" is prose that opens with a date: kept."""
+    starts after it. "05.01.2026 в Шклове прошёл…" is prose that opens with a date: kept. The
+    date alone as one of the first DATE_LINE_REACH paragraphs (a lead above the date) goes."""
     if not paragraphs or not published:
         return paragraphs
     try:
         moment = datetime.fromisoformat(published).replace(tzinfo=None)
     except ValueError:
         return paragraphs
-    first = paragraphs[0]
-    opening = next(human_dates(first[:80]), None)
-    if opening is None or opening[0] != 0:
-        return paragraphs
-    printed = opening[2]
-    same = printed == moment.replace(second=0, microsecond=0) or (
-        not (printed.hour or printed.minute) and printed.date() == moment.date())
-    rest = first[opening[1]:].lstrip(" ,.|—–-")
-    if not same or not rest[:1].isupper():
-        return paragraphs
-    return [rest, *paragraphs[1:]]
+    for at, paragraph in enumerate(paragraphs[:DATE_LINE_REACH]):
+        opening = next(human_dates(paragraph[:80]), None)
+        if opening is None or opening[0] != 0:
+            continue
+        printed = opening[2]
+        same = printed == moment.replace(second=0, microsecond=0) or (
+            not (printed.hour or printed.minute) and printed.date() == moment.date())
+        rest = paragraph[opening[1]:].lstrip(" ,.|—–-")
+        if same and not rest:  # the date a line of its own (under a lead set above it)
+            return paragraphs[:at] + paragraphs[at + 1:]
+        if same and at == 0 and rest[:1].isupper():
+            return [rest, *paragraphs[1:]]
+    return paragraphs
+
+
+DATE_LINE_REACH = 3  # paragraphs a printed date line of its own is looked for in
 
 
 def without_details(lines: list[str]) -> list[str]:

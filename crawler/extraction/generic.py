@@ -881,7 +881,7 @@ def _unglue_stamps(root: etree._Element) -> None:
             text = el.text_content()
             if _DATE_STAMP.fullmatch(text) and not text[-1:].isspace():
                 br = etree.Element("br")
-                br.tail, el.tail = tail, None
+                br.tail, el.tail = _PARAGRAPH_BREAK + tail, None  # a paragraph of its own
                 el.addnext(br)
 
 
@@ -1401,7 +1401,7 @@ def _region_all_the_same(work: etree._Element, region: list[etree._Element], kep
     _drop_unshown(region)
     own = _missed_lines(region) if missed else None
     if not own and glued_hay:
-        own = _glued_region(region, keys, kept_keys, kept_set, glued_hay, _headline_keys(work))
+        own = _glued_region(region, keys, kept_keys, kept_set, glued_hay, work)
     return own
 
 
@@ -1450,7 +1450,8 @@ GLUED_MIN_LINES = 3  # ...the region has this many lines of it (one line there i
 # fragment of the article; more, and what trafilatura ran into it is mostly a headline or a
 # credit (dev: a bound of 0.7 or more cuts recall on l3s-gn1, wcxb and daniel-ru as well)
 GLUED_SHARES = (REGION_MIN_SHARE, 0.6)
-GLUED_RESIDUE_MAX = 60  # word characters besides the headline that make no article text
+GLUED_RESIDUE_MAX = 12  # word characters besides the headline and links: no line of text
+RESIDUE_MAX_LINKS = 300  # links whose text is taken out of the residue (a page of a short item)
 GLUED_MAX_LINES = 400  # a region of more lines is not searched (hostile pages)
 # a line is found inside a paragraph by its key (word characters, no spaces) only when the key
 # is this long: "share" is inside "withashareof1percent"; a shorter line must be a paragraph
@@ -1458,7 +1459,7 @@ GLUED_MIN_KEY = 10
 
 
 def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list[str],
-                  kept: set[str], glued_hay: str, headline: set[str]) -> list[str] | None:
+                  kept: set[str], glued_hay: str, work: etree._Element) -> list[str] | None:
     """The region's lines that trafilatura kept, when trafilatura ran them into paragraphs
     that reach beyond the region; else None.
 
@@ -1470,6 +1471,12 @@ def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list
     lines are the part of them that is the article. ``keys`` are trafilatura's paragraphs
     (``_tokens``), ``kept_keys`` those the region holds (``kept``, as a set), ``glued_hay``
     the others joined.
+
+    A region holding more than the upper share is right too when what trafilatura ran into it
+    is the page's headline and links' text (a menu's items, "back to the list": ``work``'s),
+    GLUED_RESIDUE_MAX word characters besides: its fallback handed on the whole page of a
+    short news item, which the region is. A line of text outside it (a lead, a source line)
+    keeps the whole as it was.
     """
     lines = [_norm(line) for top in region for line, _owner in _owned_lines(top)]
     if len(lines) > GLUED_MAX_LINES:
@@ -1492,19 +1499,24 @@ def _glued_region(region: list[etree._Element], keys: list[str], kept_keys: list
     if not (size and glued >= GLUED_MIN_SHARE * size and len(out) >= GLUED_MIN_LINES
             and low * total <= taken):
         return None
-    if taken <= high * total or _residue(glued_hay, out, headline) <= GLUED_RESIDUE_MAX:
+    if taken <= high * total or _residue(glued_hay, out, work) <= GLUED_RESIDUE_MAX:
         return out
     return None
 
 
-def _residue(hay: str, lines: list[str], headline: set[str]) -> int:
-    """Word characters of ``hay`` (keys joined) left once ``lines`` and the longest headline
-    key it holds are taken out (each once)."""
+def _residue(hay: str, lines: list[str], work: etree._Element) -> int:
+    """Word characters of ``hay`` (keys joined) left once ``lines``, the longest headline key
+    it holds and the text of each link of ``work`` (up to RESIDUE_MAX_LINKS) are taken out,
+    each once."""
     for key in sorted(filter(None, map(_tokens, lines)), key=len, reverse=True):
         hay = hay.replace(key, " ", 1)
-    held = [key for key in headline if key in hay]
+    held = [key for key in _headline_keys(work) if key in hay]
     if held:
         hay = hay.replace(max(held, key=len), " ", 1)
+    links = {_tokens(a.text_content()) for a in itertools.islice(work.iter("a"),
+                                                                 RESIDUE_MAX_LINKS)}
+    for key in sorted(filter(None, links), key=len, reverse=True):
+        hay = hay.replace(key, " ", 1)
     return len(hay) - hay.count(" ")
 
 
@@ -1854,9 +1866,11 @@ def _template_tail(region: list[etree._Element], kept: list[str], stats: dict) -
 
     The tail is read in order and ends at the first line that is not a sentence of
     TAIL_MIN_CHARS or more ``_gap_line_is_body`` takes, or at a block of another template, of
-    links or named as boilerplate, or without a text block of the kind (a picture's record,
-    its caption with it, between two text records is passed over): an author's bio or a
-    newsletter box in the same template is none, or opens with a name or a heading."""
+    links or named as boilerplate, without a text block of the kind, holding a form, a linked
+    picture or a picture with text (a picture's record, its caption with it, between two
+    text records is passed over): an author's bio, a newsletter box or a teaser in the same
+    template opens with a name or a heading or is one of those. Left: a bio or a blurb set as
+    plain text in a text record after the article."""
     anchor = _last_kept_block(region, _tokens(kept[-1]) if kept else "")
     inner = next((el for el in (anchor, *anchor.iterancestors()) if _kind(el)[1]), None) \
         if anchor is not None else None
@@ -1878,10 +1892,13 @@ def _template_tail(region: list[etree._Element], kept: list[str], stats: dict) -
                     and stats.get(block, (0, 0))[0]):
                 return out  # another template, or a block that is no body: the article ended
             parts = [el for el in block.iter(inner.tag) if _kind(el) == inner_kind]
-            if not parts:
-                if next(block.iter(_MEDIA_TAGS), None) is not None:
-                    continue  # a picture (and its caption) between two parts of the text
-                return out
+            picture = next(block.iter(_MEDIA_TAGS), None)
+            if picture is None and not parts or next(block.iter("form"), None) is not None:
+                return out  # no text of the kind, or a form's: a newsletter box
+            if picture is not None:
+                if parts or any(a.tag == "a" for a in picture.iterancestors()):
+                    return out  # a picture with text (a bio, a teaser), or a linked one
+                continue  # a picture (and its caption) between two parts of the text
             for part in parts:
                 for line, owner in _owned_lines(part):
                     key, text = _tokens(line), _norm(line)

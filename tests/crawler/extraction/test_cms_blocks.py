@@ -362,3 +362,19 @@ def test_a_number_set_apart_inside_a_sentence_leaves_it_whole(line: str) -> None
     story = "<div class='full-story'>" + "<br><br>".join(lines) + "</div>"
     plain = " ".join(re.sub(r"<[^>]+>", "", line).split())
     assert text_of(page(story)) == [TEXT[0], plain, TEXT[1]]
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("<p class='lead'>Водителям придется ехать в объезд.</p>", ""),
+    ("", "<p>Подробности уточняются.</p>"),
+    ("", "<p>Источник: ГАИ Шкловского РОВД</p>"),
+])
+def test_a_line_beside_a_bitrix_note_stays(before: str, after: str) -> None:
+    """A lead above the ``news-detail`` block or a closing line under it is the note's text:
+    only the headline and links' text (a menu, "back to the list") may be left beside the
+    region's lines. The printed date under the lead is a line of its own, and goes."""
+    html = bitrix_page(BITRIX_DATE + BITRIX_TEXT).replace(
+        "<div class='news-detail'>", f"{before}<div class='news-detail'>").replace(
+        "</div><p><a href='/news/'>", f"</div>{after}<p><a href='/news/'>")
+    extra = re.sub(r"<[^>]+>", "", before or after)
+    assert text_of(html) == ([extra, *TEXT] if before else [*TEXT, extra])
