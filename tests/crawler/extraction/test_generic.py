@@ -1379,3 +1379,25 @@ def test_a_bio_or_a_newsletter_record_after_the_text_stays_out(builder: str) -> 
     # without the bio, the newsletter record (no text block of the region's kind) ends it
     paras = _paragraphs(_records_page(builder, _record(8, record, f"<div>{news}</div>")))
     assert paras == RECORD_TEXTS and news not in paras
+
+
+TAIL_RECORDS = {  # a record after the article that is none of it, though it holds a sentence
+    "form": ("<div class='{text}'>Хотите получать главные новости района каждое утро? Оставьте "
+             "адрес почты, и мы пришлем подборку.</div><form><input name='email'></form>"),
+    "linked-picture": ("<a href='/news/lida'><img src='/lida.jpg'></a><div class='{text}'>В Лиде "
+                       "тоже отремонтировали мост, и движение по нему открыли на неделю раньше."
+                       "</div>"),
+    "picture-and-text": ("<img src='/ivan.jpg'><div class='{text}'>Пишет о городском хозяйстве "
+                         "Гродно с 2015 года и ведет рубрику о ремонте дорог и мостов.</div>"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TAIL_RECORDS))
+@pytest.mark.parametrize("builder", sorted(BUILDERS))
+def test_a_record_with_a_form_or_a_picture_beside_text_ends_the_tail(builder: str, kind: str
+                                                                      ) -> None:
+    """A record holding a form (a newsletter box), a linked picture (a teaser) or a picture
+    with text (an author's bio) ends the tail: only a picture's own record is passed over."""
+    record, text = BUILDERS[builder]
+    tail = _record(7, record, TAIL_RECORDS[kind].format(text=text))
+    assert _paragraphs(_records_page(builder, tail)) == RECORD_TEXTS
