@@ -9,7 +9,7 @@ from itertools import islice
 from lxml import etree
 
 from crawler.extraction.boilerplate import is_boilerplate_line
-from crawler.extraction.dates import human_dates
+from crawler.extraction.dates import day_only, human_dates
 from crawler.extraction.generic import (
     drop_link_blocks,
     generic_paragraphs,
@@ -508,7 +508,7 @@ def without_printed_date(paragraphs: list[str], published: str | None) -> list[s
             continue
         printed = opening[2]
         same = printed == moment.replace(second=0, microsecond=0) or (
-            not (printed.hour or printed.minute) and printed.date() == moment.date())
+            day_only(printed) and printed.date() == moment.date())
         rest = paragraph[opening[1]:].lstrip(" ,.|—–-")
         if same and not rest:  # the date a line of its own (under a lead set above it)
             return paragraphs[:at] + paragraphs[at + 1:]

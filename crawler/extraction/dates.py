@@ -369,7 +369,7 @@ def utc_without_offset(machine: datetime, printed: datetime | None, tz: ZoneInfo
     read as UTC it is, to the minute, the time the page prints (a time, not a day alone), and
     read as the wall clock it is not (a CMS writing ``published_time`` "…T05:00:00" for an
     article it shows at 08:00 in Minsk)."""
-    if machine.tzinfo is not None or printed is None or not (printed.hour or printed.minute):
+    if machine.tzinfo is not None or printed is None or day_only(printed):
         return False
     shown = printed.replace(tzinfo=None, second=0, microsecond=0)
     as_utc = machine.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
