@@ -204,6 +204,20 @@ def test_a_site_whose_dates_carry_no_offset_takes_its_country_domains_zone(host:
     assert vote_zone(Counter({timedelta(hours=5): 1}), host) == "Etc/GMT-5"
 
 
+@pytest.mark.parametrize(("host", "offsets", "zone"), [
+    ("rayon.by", {3: 4}, "Europe/Minsk"), ("газета.бел", {3: 1, 0: 1}, "Europe/Minsk"),
+    ("news.com.ua", {3: 2, 2: 1}, "Europe/Kiev"), ("news.com.ua", {2: 1}, "Europe/Kiev"),
+    ("rayon.by", {2: 3, 3: 1}, "Etc/GMT-2"), ("gazeta.ru", {3: 1}, "Etc/GMT-3"),
+    ("news.example.com", {3: 1}, "Etc/GMT-3"),
+])
+def test_a_printed_offset_the_country_domains_zone_keeps_is_that_zone(
+        host: str, offsets: dict[int, int], zone: str) -> None:
+    """+03:00 on a .by site is Minsk's clock (whose past had summer time), not a fixed
+    offset; an offset the country's zone never keeps is the fixed one."""
+    votes = Counter({timedelta(hours=h): n for h, n in offsets.items()})
+    assert vote_zone(votes, host) == zone
+
+
 def test_an_idn_rows_country_domain_gives_its_zone() -> None:
     """A row's host is kept as written: the zone comes the same from .бел as from its
     punycode."""
@@ -232,12 +246,12 @@ def test_a_feeds_gmt_is_no_zone_the_wall_times_pages_print_for_it_are() -> None:
     UTC. The wall time pages print for its instants is the clock; none printed, the country
     domain's zone; pages printing the feed's own time, UTC; a zone given, that zone."""
     minsk = {"/a": datetime(2026, 1, 5, 14, 20), "/b": datetime(2026, 1, 5, 14, 20)}
-    assert _gmt_feed_state(minsk).zone() == "Etc/GMT-3"
+    assert _gmt_feed_state(minsk).zone() == "Europe/Minsk"
     assert _gmt_feed_state({"/a": datetime(2026, 1, 5)}).zone() == "Europe/Minsk"  # a day only
     assert _gmt_feed_state({"/a": datetime(2026, 1, 5, 16, 7)}).zone() == "Europe/Minsk"  # edit
     assert _gmt_feed_state({"/a": datetime(2026, 1, 5, 11, 20)}).zone() == "UTC"
     assert _gmt_feed_state(minsk, timezone="UTC").zone() == "UTC"
-    assert _gmt_feed_state(minsk, "Mon, 05 Jan 2026 14:20:00 +0300").zone() == "Etc/GMT-3"
+    assert _gmt_feed_state(minsk, "Mon, 05 Jan 2026 14:20:00 +0300").zone() == "Europe/Minsk"
     state = _gmt_feed_state(minsk)
     state.page_offsets[timedelta(hours=2)] += 1  # a machine date with an offset on a page wins
     assert state.zone() == "Etc/GMT-2"
