@@ -592,6 +592,8 @@ class SiteCrawl(OutletSpider):
         self.note_offsite_base(state, tree, response.url)
         if listed := disc.next_page_link(tree, links, response.url, 1):
             state.listings.append(listed)
+        elif section := disc.news_section(tree, response.url):
+            state.sections.append(section)
         state.archive = disc.archive_prefix(links, state.outlet.host)
         articles = disc.article_links(tree, links, response.url, response.encoding,
                                       state.outlet.keep_query)
@@ -1394,23 +1396,27 @@ class SiteCrawl(OutletSpider):
         ``/page/2/``, ``?page=2``, ``?PAGEN_1=2``), for a window of a site whose articles come
         from its home page only (no feed, sitemap or archive holds them, or its feeds do not
         reach back to the window: ``SiteState.reach_back``): the first page shows the newest
-        only."""
+        only. A home page with no pager that links its list of all news ("Все новости":
+        ``SiteState.sections``) has that list walked from its first page."""
         if not self.backfill or any(c.channel != "home" for c in state.candidates.values()) \
                 and state.reach_back(self.since):
             return []
-        return [request for url in state.listings
-                if (request := self.discover(state, url, "listing", page=2,
-                                             seen=frozenset(state.candidates),
-                                             prior=state.listing_days.get(url)))]
+        seen = frozenset(state.candidates)
+        walks = [(url, {"page": 2, "prior": state.listing_days.get(url)})
+                 for url in state.listings]
+        walks += [(url, {"page": 1, "section": True}) for url in state.sections]
+        return [request for url, where in walks
+                if (request := self.discover(state, url, "listing", seen=seen, **where))]
 
     def on_listing(self, response: Response, state: disc.SiteState, page: int,
                    seen: frozenset[str], prior: str | None = None,
-                   ascending: bool = False) -> Iterator[Any]:
+                   ascending: bool = False, section: bool = False) -> Iterator[Any]:
         """One more page of a home page's list: its article links become home candidates, and
         the walk goes on by the listings' stop rules (``SITE_MAX_ARCHIVE_PAGES`` pages). A
         list whose page comes after the previous one in time (``prior``: that page's day
         span) goes oldest first (``ascending``): pages before the window do not end it, the
-        first page after the window does (``newer_than_window``)."""
+        first page after the window does (``newer_than_window``). A list of all news
+        (``section``) goes on past a first page that repeats the home page's links."""
         tree = parse_page(response.text)
         links = disc.page_links(tree, response.url, response.encoding)
         self.note_offsite_base(state, tree, response.url)
@@ -1424,8 +1430,8 @@ class SiteCrawl(OutletSpider):
             yield from self.candidate(state, disc.Candidate(link.url, None, link.day, "home"))
         span = disc.day_span(keys)
         ascending = ascending or disc.after_span(span, prior)
-        reason = stop_reason(listing, new, page, self.limits["max_archive_pages"],
-                             None if ascending else self.since)
+        reason = stop_reason(listing, listing.links if section and page == 1 else new, page,
+                             self.limits["max_archive_pages"], None if ascending else self.since)
         if reason is None and ascending and self.after_window(listing, state.outlet):
             reason = "newer_than_window"
         if reason is None and listing.next_href:

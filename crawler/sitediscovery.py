@@ -653,6 +653,48 @@ def worded_next(tree: Any, url: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+# What a link to a site's whole list of news says, whole, where the home page shows the newest
+# few and no pager ("Все новости →" to /news/, whose pages are numbered): "all" words first,
+# then a menu's bare "Новости" (a rubric's name, "Общество", is no list of all news)
+ALL_NEWS_WORDS = frozenset({
+    "все новости", "все материалы", "все публикации", "все статьи", "все записи",
+    "лента новостей", "вся лента", "архив новостей", "смотреть все новости",
+    "показать все новости", "читать все новости", "все новости сайта", "все новости дня",
+    "усе навіны", "уся стужка", "стужка навін", "архіў навін", "усе матэрыялы",
+    "всі новини", "усі новини", "стрічка новин", "архів новин",
+    "all news", "all stories", "all articles", "news archive", "latest news", "view all news"})
+NEWS_WORDS = frozenset({"новости", "лента", "навіны", "стужка", "новини", "стрічка", "news"})
+
+
+def news_section(tree: Any, url: str) -> str | None:
+    """The first page of the site's list of all news that a home page with no pager links
+    ("Все новости", else a menu's "Новости"): one address on the site, no article's, no
+    feed's, not the home page; several lists of all news named (a rubric block's "Все
+    новости" each), none is taken."""
+    base, here = document_base(tree, url), urlsplit(url)
+    found: dict[bool, set[str]] = {True: set(), False: set()}
+    for node in select_nodes(tree, "a[href]"):
+        words = _NOT_WORDS.sub(" ", text_content(node)[:60]).strip().lower()
+        if words not in ALL_NEWS_WORDS and words not in NEWS_WORDS:
+            continue
+        link = joined(base, node.get("href") or "")
+        if link is None:
+            continue
+        parts = urlsplit(link)
+        if parts.hostname == here.hostname and parts.scheme in ("http", "https") \
+                and (parts.path.rstrip("/"), parts.query) != (here.path.rstrip("/"), here.query) \
+                and not looks_like_article(link) and not date_archive_url(link) \
+                and not _FEED_PATH.search(parts.path):
+            found[words in ALL_NEWS_WORDS].add(link.split("#", 1)[0])
+    for named in (found[True], found[False]):
+        if named:
+            return named.pop() if len(named) == 1 else None
+    return None
+
+
+_FEED_PATH = re.compile(r"(?:/feed|/rss|\.xml|\.rss)/?$", re.I)
+
+
 def _number(url: str) -> int:
     """The last number in an address's path and query (0 without one): a page's place."""
     match = _LAST_NUMBER.search(path_and_query(url))
@@ -1034,6 +1076,7 @@ class SiteState:
     archive: str | None = None  # date-archive path prefix
     archive_walks: dict[str, ArchiveWalk] = field(default_factory=dict)  # by prefix
     listings: list[str] = field(default_factory=list)  # second pages of home pages' lists
+    sections: list[str] = field(default_factory=list)  # first pages of "Все новости" lists
     # the first and last day (``day_span``) the links of the page naming each listing carry
     listing_days: dict[str, str] = field(default_factory=dict)
     listing_stop: str | None = None  # why the walk of the home page's list ended (if walked)

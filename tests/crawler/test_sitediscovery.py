@@ -1025,3 +1025,23 @@ def test_a_list_paged_only_by_its_words_is_walked_by_them(links: str, url: str,
                                                           want: str | None) -> None:
     tree = parse_html(f"<html><body><ul></ul><div>{links}</div></body></html>")
     assert disc.next_page_link(tree, [], url, 1) == want
+
+
+@pytest.mark.parametrize(("links", "found"), [
+    ('<a href="/news/">Все новости →</a>', "http://gorod.by/news/"),
+    ('<a href="/novosti/">Новости</a><a href="/lenta/">Лента новостей</a>',
+     "http://gorod.by/lenta/"),  # "all" words before a menu's bare name
+    ('<a href="/naviny/">Усе навіны</a>', "http://gorod.by/naviny/"),
+    ('<a href="https://gorod.by/en/news/#top">All news</a>', "https://gorod.by/en/news/"),
+    # two rubrics' "Все новости": no one list of all news
+    ('<a href="/society/">Все новости</a><a href="/sport/">Все новости</a>', None),
+    ('<a href="/rss.xml">Все новости</a><a href="/feed/">Лента</a>', None),  # feeds
+    ('<a href="/news/2026/01/05/vstrecha-v-minske/">Новости</a>', None),  # an article
+    ('<a href="http://other.by/news/">Все новости</a>', None),  # another host
+    ('<a href="/">Все новости</a><a href="/news/">Все новости района сегодня</a>', None),
+    ('<a href="/society/">Общество</a><a href="/news/">Читать все новости района</a>', None),
+])
+def test_a_home_pages_list_of_all_news_is_the_one_address_its_words_name(
+        links: str, found: str | None) -> None:
+    tree = parse_html(f"<html><body><nav>{links}</nav></body></html>")
+    assert disc.news_section(tree, "http://gorod.by/") == found

@@ -750,6 +750,22 @@ def test_a_home_page_list_is_walked_by_its_pager_for_the_window(tmp_path: Path,
     assert result.stats["discovery/listing_stop/last_page"] == 1
 
 
+@pytest.mark.parametrize("form", sorted(anysite.ALL_NEWS_LINKS))
+def test_a_home_page_without_a_pager_has_its_list_of_all_news_walked(tmp_path: Path,
+                                                                      form: str) -> None:
+    """The home page shows the newest four and a "Все новости" link (or "Лента новостей",
+    a menu's "Новости", Belarusian "Усе навіны"); that list's first page repeats them and its
+    pager leads back to the window: it is walked (the run had found the four newest only and
+    alarmed that discovery never reached the window)."""
+    shape = anysite.sectioned_home_site(form)
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert_gold_items(result, shape, "published")
+    assert result.stats["discovery/listing_stop/last_page"] == 1
+    assert "/society/" not in server.requested_paths(shape.site.host)
+
+
 def test_a_window_older_than_the_feed_reaches_is_read_from_the_home_pages_pager(
         tmp_path: Path) -> None:
     """The feed holds the 3 newest articles only (DataLife Engine's and WordPress's feed count

@@ -621,6 +621,38 @@ def paged_home_site(form: str, feed: int = 0) -> AnySite:
     return shape
 
 
+# How a home page with no pager names its list of all news: the link's words and address
+ALL_NEWS_LINKS = {"all_news": ("Все новости →", "/news/"), "lenta": ("Лента новостей", "/lenta/"),
+                  "menu": ("Новости", "/novosti/"), "be": ("Усе навіны", "/naviny/")}
+
+
+def sectioned_home_site(form: str) -> AnySite:
+    """No feed, no sitemap, undated ``/news/<id>-<slug>/`` URLs: the home page shows the four
+    newest articles and no pager, only a link to the list of all news (``ALL_NEWS_LINKS``),
+    whose first page repeats them and whose Bitrix pager (``?PAGEN_1=N``) leads to older
+    pages of six, the window's articles from the third page on; zone +03:00. Rubric blocks
+    link their own lists ("Общество" and its "Все материалы рубрики")."""
+    words, path = ALL_NEWS_LINKS[form]
+    host = f"{form}-sectioned.test"
+    site, zone, posts = _news_every_seven_hours(host)
+    newest = posts[::-1]
+    chunks = [newest[i:i + 6] for i in range(0, len(newest), 6)]
+    pages = [path if n == 1 else f"{path}?PAGEN_1={n}" for n in range(1, len(chunks) + 1)]
+    pager = " ".join(f'<a href="{p}">{n}</a>' for n, p in enumerate(pages, 1))
+    for n, chunk in enumerate(chunks):
+        site.add(pages[n], section_html(host, [(g.url, g.title) for g in chunk]).replace(
+            "</main>", f'<div class="pager">{pager}</div></main>'))
+    cards = "".join(f'<div class="card"><a href="{g.url}">{escape(g.title)}</a></div>'
+                    for g in newest[:4])
+    site.add("/", chrome(host, f'<h2>Главное</h2>{cards}<a class="more" href="{path}">{words}'
+                               '</a><h2><a href="/society/">Общество</a></h2><a href="/society/">'
+                               "Все материалы рубрики</a>"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
+    return AnySite(site, f"http://{host}/", zone, inside,
+                   [g.url for g in posts if g not in inside])
+
+
 def client_rendered_site() -> tuple[AnySite, dict[str, str]]:
     """Every article client-rendered (tests/sites/clientrendered.py: Next.js, Nuxt 2 and 3, a
     ``window.__INITIAL_STATE__``, JSON-LD only, a teaser under JSON-LD ``articleBody``), one
