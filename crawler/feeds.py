@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
-from crawler.extraction.dates import parse_any, parse_rfc822
+from crawler.extraction.dates import no_publication_date, parse_any, parse_rfc822
 from crawler.extraction.encoding import decode_html, normalise_charset
 from crawler.urls import joined
 
@@ -215,10 +215,13 @@ def _preferred_text(node: etree._Element, *names: str) -> str | None:
 def _feed_date(value: str | None) -> datetime | None:
     """An RSS/Atom date (RFC 822, ISO 8601, or as written for people: "05.01.2026 10:00
     +0300"); a known zone name is its offset, one printed after a space too. A date without
-    any stays naive (the outlet's wall clock: the spider places it in the outlet's zone)."""
-    if not value:
-        return None
-    return parse_rfc822(value) or parse_any(value)
+    any stays naive (the outlet's wall clock: the spider places it in the outlet's zone).
+    A CMS's null date or one ahead of the clock is none: the entry is dated by its page."""
+    return _publication_date((parse_rfc822(value) or parse_any(value)) if value else None)
+
+
+def _publication_date(moment: datetime | None) -> datetime | None:
+    return None if moment is None or no_publication_date(moment) else moment
 
 
 def _permalink_guid(item: etree._Element) -> str | None:
@@ -332,7 +335,8 @@ def sitemap_entries(body: bytes) -> Iterator[tuple[str, str, datetime | None]]:
     for node in iter_records(body, ("url", "sitemap")):
         loc = _child_text(node, "loc")
         if loc:
-            yield _local(node.tag), loc, parse_any(_child_text(node, "lastmod") or "")
+            yield _local(node.tag), loc, _publication_date(
+                parse_any(_child_text(node, "lastmod") or ""))
 
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed

@@ -372,17 +372,17 @@ def printed_offsets(tree: etree._Element) -> list[timedelta]:
     published += all_values(tree, ('meta[property="article:published_time"] @content',
                                    'meta[itemprop="datePublished"] @content'))
     others += all_values(tree, ('meta[property="article:modified_time"] @content',))
-    found = offsets_of(dates.parse_iso(v) for v in published + others)
+    found = offsets_of(_publication_moment(v) for v in published + others)
     clock: timedelta | None = None  # the site's offset as the page prints its UTC dates
     for node in select_nodes(tree, "time[datetime]"):
-        moment = dates.parse_iso(node.get("datetime") or "")
+        moment = _publication_moment(node.get("datetime") or "")
         offset = moment.utcoffset() if moment is not None and moment.tzinfo else None
         if offset == timedelta(0) and (printed := dateline_date(text_content(node)[:200])):
             clock = clock or shown_offset(moment, printed)
         if offset is not None:
             found.append(offset)
     if clock is None and timedelta(0) in found and (printed := ArticleDates(tree).visible()):
-        clock = next((o for v in published if (m := dates.parse_iso(v)) is not None
+        clock = next((o for v in published if (m := _publication_moment(v)) is not None
                       and m.utcoffset() == timedelta(0) and (o := shown_offset(m, printed))), None)
     return [offset or clock for offset in found] if clock else found
 
@@ -397,9 +397,16 @@ def page_published(tree: etree._Element) -> datetime | None:
     machine += all_values(tree, ('meta[property="article:published_time"] @content',
                                  'meta[itemprop="datePublished"] @content'))
     for value in machine:
-        if (moment := dates.parse_iso(value)) is not None:
+        if (moment := _publication_moment(value)) is not None:
             return moment
     return ArticleDates(tree).visible()
+
+
+def _publication_moment(value: str) -> datetime | None:
+    """A machine-readable date of a page, None for a CMS's null date or one ahead of the
+    clock (the epoch's "+00:00" voted a Minsk site UTC)."""
+    moment = dates.parse_iso(value)
+    return None if moment is None or dates.no_publication_date(moment) else moment
 
 
 def one_instant(given: Counter[datetime]) -> bool:

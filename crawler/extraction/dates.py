@@ -140,6 +140,27 @@ def representable(moment: datetime | None) -> datetime | None:
     return moment if moment is not None and FIRST_YEAR <= moment.year <= LAST_YEAR else None
 
 
+# A CMS's "no date": the Unix epoch (on either side of midnight UTC by the zone written), or
+# a zero before 1900 (.NET's 0001-01-01, Excel's 1899-12-30, SQL Server's 1753-01-01)
+_EPOCH_DAYS = (date(1969, 12, 31), date(1970, 1, 1))
+NULL_BEFORE_YEAR = 1900
+# A date this far after the fetch (or the machine's clock) is no day an article was published:
+# a template's year typo, an event's date (wall clocks compared: the zones' gap fits in it)
+FUTURE_SLACK = timedelta(days=2)
+
+
+def no_publication_date(moment: datetime, now: datetime | None = None) -> bool:
+    """Whether a date a page, feed or sitemap gives is none an article was published on: a
+    CMS's null (the epoch, a year before 1900) or a date after ``now`` (the wall clock at
+    the fetch; the machine's clock without it) by more than FUTURE_SLACK. Taken as a date,
+    it sent an article out of every window and voted the site's zone UTC."""
+    wall = moment.replace(tzinfo=None)
+    if wall.year < NULL_BEFORE_YEAR or wall.date() in _EPOCH_DAYS:
+        return True
+    clock = (now or datetime.now(UTC)).replace(tzinfo=None)
+    return wall - clock > FUTURE_SLACK
+
+
 def _group(match: re.Match[str], name: str) -> str | None:
     """A group of ``match``, None when its pattern has no such group."""
     return match.groupdict().get(name)

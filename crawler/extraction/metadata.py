@@ -245,11 +245,12 @@ DateCandidate = tuple[str, str]  # (source label, raw value)
 
 def _date(candidates: list[DateCandidate], now: datetime | None = None
           ) -> tuple[Any, str | None]:
-    """The first candidate that parses as a date, and its source label (``now``: the site's
-    wall clock at the fetch, from which a printed "Сегодня, 07:20" counts)."""
+    """The first candidate that parses as a publication date, and its source label (``now``:
+    the site's wall clock at the fetch, from which a printed "Сегодня, 07:20" counts; a
+    CMS's null date or one after it is none: ``dates.no_publication_date``)."""
     for source, raw in candidates:
         parsed = dates.parse_any(raw, now)
-        if parsed:
+        if parsed and not dates.no_publication_date(parsed, now):
             return parsed, source
     return None, None
 
@@ -637,7 +638,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         # not in every form: "Mon, 05 Jan 2026 21:00:00 GMT+3" left the article undated)
         published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now)
         if published is None:
-            published = htmldate_fallback(tree, url) or url_moment(url)
+            published = next((m for m in (htmldate_fallback(tree, url), url_moment(url))
+                              if m and not dates.no_publication_date(m, now)), None)
             src = HTMLDATE if published else None
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)

@@ -334,7 +334,21 @@ def test_dotnets_no_date_is_no_date(value: str) -> None:
 
 
 def test_a_year_of_more_than_two_digits_is_never_a_two_digit_one() -> None:
-    assert feeds._feed_date("Sat, 01 Jan 0099 00:00:00 +0000").year == 99
+    """(Nor a publication date: a year before 1900 is a CMS's zero.)"""
+    assert feeds._feed_date("Sat, 01 Jan 0099 00:00:00 +0000") is None
+
+
+@pytest.mark.parametrize("value", ["Thu, 01 Jan 1970 00:00:00 +0000",
+                                   "Thu, 01 Jan 1970 03:00:00 +0300", "1970-01-01T00:00:00Z",
+                                   "Mon, 01 Jan 2124 00:00:00 GMT"])
+def test_a_feed_date_of_the_epoch_or_ahead_of_the_clock_is_no_date(value: str) -> None:
+    """An entry dated so was left out of every window unfetched; undated, its page dates it."""
+    rss = (f"<rss><channel><item><link>https://e.by/1</link><pubDate>{value}</pubDate></item>"
+           "</channel></rss>").encode()
+    assert [(e.url, e.published) for e in feed_entries(rss)] == [("https://e.by/1", None)]
+    urlset = ("<urlset><url><loc>https://e.by/1</loc><lastmod>" + value
+              + "</lastmod></url></urlset>").encode()
+    assert list(feeds.sitemap_entries(urlset)) == [("url", "https://e.by/1", None)]
 
 
 def test_a_two_digit_year_is_still_read() -> None:

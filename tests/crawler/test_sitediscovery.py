@@ -176,6 +176,9 @@ _BODY = "<p>" + "Текст новости о событиях в районе �
     ('<time datetime="2026-12-02T21:30:00Z">02.12.2026 21:30</time>', [timedelta(0)]),
     ('<time datetime="2026-12-02T21:30:00Z">3 декабря 2026</time>', [timedelta(0)]),
     ('<time datetime="2026-12-02T21:30:00Z">01.11.2026 10:07</time>', [timedelta(0)]),
+    # a CMS's null date, or a template's year ahead, votes for no zone
+    ('<meta property="article:published_time" content="1970-01-01T00:00:00+00:00">'
+     '<time datetime="2226-01-05T10:00:00+00:00">05.01.2026 10:00</time>', []),
 ])
 def test_printed_offsets_of_utc_dates_beside_a_printed_clock(page: str,
                                                             offsets: list[timedelta]) -> None:

@@ -413,6 +413,36 @@ def test_a_page_dated_only_by_another_date_meta_keeps_its_time(meta: str, expect
     assert extract_metadata(tree, outlet, "https://ex.by/news/novost/").published == expected
 
 
+@pytest.mark.parametrize("head", [
+    '<meta property="article:published_time" content="1970-01-01T00:00:00+00:00">',
+    '<meta property="article:published_time" content="1970-01-01T03:00:00+03:00">',
+    '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+    '"0001-01-01T00:00:00"}</script>',
+    '<meta property="article:published_time" content="1899-12-30T00:00:00">',
+    '<meta property="article:published_time" content="2027-01-05T10:00:00+03:00">',
+])
+def test_a_null_or_future_machine_date_gives_way_to_the_printed_one(head: str) -> None:
+    """A CMS's "no date" (the epoch, .NET's or Excel's zero) or a template's year ahead of the
+    fetch beat the date the page prints: the article left every window."""
+    tree = parse_html(page(article("05.01.2026, 14:20"), head))
+    meta = extract_metadata(tree, SITE, URL, fetched=datetime(2026, 1, 6, 9, tzinfo=UTC))
+    assert meta.published == "2026-01-05T14:20:00+03:00"
+
+
+def test_a_machine_date_of_the_fetch_day_is_kept_and_a_later_one_is_none() -> None:
+    """The bound is the fetch, not the machine's clock: a page archived in January whose
+    machine date is in March was not published then (re-extracted today, too)."""
+    head = '<meta property="article:published_time" content="2026-01-06T11:00:00+03:00">'
+    tree = parse_html(page(article("нет даты"), head))
+    fetched = datetime(2026, 1, 6, 9, tzinfo=UTC)
+    assert extract_metadata(tree, SITE, URL, fetched=fetched).published == \
+        "2026-01-06T11:00:00+03:00"
+    later = '<meta property="article:published_time" content="2026-03-06T11:00:00+03:00">'
+    meta = extract_metadata(parse_html(page(article("нет даты"), later)), SITE, URL,
+                            fetched=fetched)
+    assert meta.published != "2026-03-06T11:00:00+03:00"
+
+
 # Fetched at 22:30 UTC on 2 December: already 3 December (01:30) in Moscow, the site's zone.
 FETCHED = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)
 
