@@ -265,11 +265,25 @@ def test_a_replay_of_open_files_named_gives_items_naming_their_closed_files(live
                                                           for i in result.items}
 
 
-def test_a_replay_whose_items_fail_the_schema_alarms(live, tmp_path) -> None:
-    """WARCs named in capitals (``.WARC.GZ``): their items cannot name them as the schema
-    asks, each is dropped, and the run says so and exits 1, not 0 with no item."""
+def test_a_replay_of_warcs_named_in_capitals_gives_items_naming_them(live, tmp_path) -> None:
+    """WARCs named in capitals (``CRAWL.WARC.GZ``, as other tools name them) are read, and
+    their items name them: the schema refused such a name, and every item was dropped."""
     replay = run_crawl("belta", tmp_path / "replayed", None, env=NO_NETWORK,
                        settings={"WARC_REPLAY": _renamed_archive(live, tmp_path, str.upper),
+                                 "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}})
+    result, _ = live
+    assert replay.returncode == 0, replay.log[-3000:]
+    assert {i["id"]: i["warc"] for i in replay.items} == {
+        i["id"]: {**i["warc"], "file": i["warc"]["file"].upper()} for i in result.items}
+
+
+def test_a_replay_whose_items_fail_the_schema_alarms(live, tmp_path) -> None:
+    """WARCs whose names hold a backslash: their items cannot name them as the schema asks
+    (a file name, no path), each is dropped, and the run says so and exits 1, not 0 with
+    no item."""
+    replay = run_crawl("belta", tmp_path / "replayed", None, env=NO_NETWORK,
+                       settings={"WARC_REPLAY": _renamed_archive(live, tmp_path,
+                                                                 lambda n: "a\\" + n),
                                  "OUTLET_BASE_URLS": {belta.HOST: f"http://{belta.HOST}"}})
     result, _ = live
     assert replay.returncode == 1, replay.log[-3000:]
