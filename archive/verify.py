@@ -20,7 +20,7 @@ from .httputil import (
 from .pairing import id_key, same_target
 from .reader import inputs_of, original_digest, truncated_reason
 from .records import RecordInfo, iter_records, parse_warc_date
-from .urls import normalize_url, strip_brackets
+from .urls import normalize_url, strip_brackets, surt
 from .wacz_input import crc_problem, missing_listed, missing_note, split_location
 
 
@@ -90,9 +90,11 @@ _Revisit = tuple[str, int, str, str, str, str, str, str, int | None]
 
 def _capture_key(uri: str, what: int | bytes) -> bytes:
     """12 bytes standing for a capture's (uri, second) or (uri, payload digest key): a set
-    of them holds a Heritrix job's millions of captures in a fraction of their URLs' size."""
+    of them holds a Heritrix job's millions of captures in a fraction of their URLs' size.
+    The uri by its SURT key, as replay finds a revisit's original (pywb too): http or https,
+    www. or not, are one page."""
     mark = what if isinstance(what, bytes) else str(what).encode()
-    return hashlib.blake2b(uri.encode("utf-8", "surrogatepass") + b"\0" + mark,
+    return hashlib.blake2b(surt(uri).encode("utf-8", "surrogatepass") + b"\0" + mark,
                            digest_size=12).digest()
 
 

@@ -355,6 +355,33 @@ def test_verify_warns_of_no_revisit_that_replay_resolves(tmp_path):
     assert report.ok and [p.message for p in report.problems] == []
 
 
+def test_verify_finds_a_revisits_original_under_another_spelling_as_replay_does(tmp_path):
+    """The original archived as http:// or without www. (another crawl, another tool), the
+    revisit naming it by payload digest, or by URL and date: replay resolves each by the
+    SURT key, as pywb does; verify warned "revisit target not found"."""
+    body = b"the page"
+    page = "https://www.example.com/page"
+    for original in ("http://www.example.com/page", "https://example.com/page",
+                     "http://example.com/page/"):
+        folder = tmp_path / str(abs(hash(original)))
+        folder.mkdir()
+        first = folder / "1.warc"
+        first.write_bytes(response(original, body, date="2024-01-01T00:00:00Z"))
+        second = folder / "2.warc"
+        second.write_bytes(
+            record("revisit", page, HEAD_200, date="2024-01-02T00:00:00Z",
+                   extra=[("WARC-Profile", SAME_PAYLOAD),
+                          ("WARC-Payload-Digest", sha1_b32(body))])
+            + record("revisit", page, HEAD_200, date="2024-01-03T00:00:00Z",
+                     extra=[("WARC-Profile", SAME_PAYLOAD), ("WARC-Refers-To-Target-URI", original),
+                            ("WARC-Refers-To-Date", "2024-01-01T00:00:00Z")]))
+        lookup = ArchiveLookup([first, second])
+        for when in (2, 3):
+            assert lookup.get(page, at=datetime(2024, 1, when, tzinfo=UTC)).payload == body
+        report = verify([first, second])
+        assert report.ok and [p.message for p in report.problems] == [], original
+
+
 def test_verify_says_of_revisits_what_replay_does_with_them(tmp_path):
     """A 304 naming neither a digest nor a date (replay: the newest capture before it) drew
     "target not found"; one naming another URL's record, or itself, drew nothing, where
