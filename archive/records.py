@@ -563,6 +563,13 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
     else:
         block = data[body_start : body_start + length]
         rest = _skip_blank(data, body_start + length)
+        if rest == len(data) and (over := _separator_taken(
+                block, data[body_start + length:], fields)):
+            block = block[:-over]
+            problems.append(
+                f"Content-Length {length} but {len(block)} bytes in its gzip member; block "
+                "taken up to the end of the member"
+            )
         if rest < len(data):
             if data.startswith(b"WARC/", rest):
                 raise ValueError(f"gzip member holds more than one record: {RECOMPRESS_HINT}")
@@ -580,6 +587,19 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
                 "taken up to the end of the member"
             )
     return WarcRecord(version, fields, block), problems
+
+
+def _separator_taken(block: bytes, after: bytes, fields: list[tuple[str, str]]) -> int:
+    """How many bytes of the record separator a Content-Length too large by 1 to 3 took into
+    the block (0: none), ``after`` the separator's bytes left after it: the block digest
+    fails for the block as declared and holds without them. (Without a digest nothing tells
+    it from a block that ends in line ends: the length is trusted.)"""
+    over = 4 - len(after)
+    digest = get_header(fields, "WARC-Block-Digest")
+    if not digest or not 0 < over < 4 or block[-over:] + after != b"\r\n\r\n" \
+            or check_digest(digest, block) is not False:
+        return 0
+    return over if check_digest(digest, block[:-over]) else 0
 
 
 def _length_holds(data: bytes, body_start: int, length: int,
@@ -1125,6 +1145,11 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             block = fh.read(end - start)
             if problems and end != start + (length or 0) and block.endswith(b"\r\n\r\n"):
                 block = block[:-4]
+            elif not problems and (over := _separator_taken(
+                    block, _separator_at(fh, end), fields)):
+                block = block[:-over]
+                problems.append(f"Content-Length {length} but {len(block)} bytes before the "
+                                "record separator; block taken up to it")
             rec = WarcRecord(version, fields, block)
             yield RecordInfo(rec, path, offset, end - offset, problems)
         offset = max(end, offset + 1)
@@ -1183,6 +1208,13 @@ def _record_boundary_at(fh, pos: int) -> bool:
         return not first
     fh.seek(pos)
     return _record_or_end_follows(fh)
+
+
+def _separator_at(fh, pos: int) -> bytes:
+    """The line-end bytes at ``pos`` (at most 4): what is left of a record separator there."""
+    fh.seek(pos)
+    ahead = fh.read(4)
+    return ahead[: len(ahead) - len(ahead.lstrip(b"\r\n"))]
 
 
 def _next_without_separator(fh, pos: int) -> bool:

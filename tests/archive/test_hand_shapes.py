@@ -332,3 +332,39 @@ def test_a_status_code_of_other_than_three_digits_is_refused(tmp_path, code):
     errors: list = []
     assert list(iter_responses(path, on_error=errors.append)) == []
     assert [f"bad HTTP status line 'HTTP/1.1 {code} OK'" in e.reason for e in errors] == [True]
+
+
+@pytest.mark.parametrize("over", [1, 2, 3])
+@pytest.mark.parametrize("name", ["a.warc", "a.warc.gz"])
+def test_a_content_length_that_takes_in_the_separator_is_reported_and_the_block_cut_back(
+        tmp_path, name: str, over: int) -> None:
+    """A Content-Length 1 to 3 bytes too large swallows part of CRLF CRLF: the page was served
+    with "\\r\\n\\r" appended, index exited 0 and verify told only of digest mismatches. The
+    block digest holding without those bytes says so; the record is kept, reported."""
+    url = "http://example.com/page"
+    block = http_response(b"<html><body>the page</body></html>")
+    records = [record("response", url, block, length=str(len(block) + over)),
+               response("http://example.com/next", b"the next page")]
+    path = tmp_path / name
+    path.write_bytes(b"".join(map(gz, records)) if name.endswith(".gz") else b"".join(records))
+    errors: list = []
+    got = ArchiveLookup(path, on_error=errors.append).get(url)
+    assert got.payload == b"<html><body>the page</body></html>"
+    assert [str(e).split(": ", 2)[-1] for e in errors] == [
+        f"Content-Length {len(block) + over} but {len(block)} bytes "
+        + ("in its gzip member; block taken up to the end of the member" if name.endswith(".gz")
+           else "before the record separator; block taken up to it") + " (record kept)"]
+    report = verify([path])
+    assert not report.ok and not any("mismatch" in p.message for p in report.problems)
+    assert ArchiveLookup(path, on_error=[].append).get("http://example.com/next").payload \
+        == b"the next page"
+
+
+def test_a_block_ending_in_line_ends_keeps_them_when_its_digest_holds(tmp_path) -> None:
+    """Line ends closing a block whose length and digest are right are its own: no cut."""
+    block = http_response(b"text\r\n\r")
+    path = tmp_path / "a.warc"
+    path.write_bytes(record("response", "http://example.com/page", block)
+                     + response("http://example.com/next", b"next"))
+    assert ArchiveLookup(path).get("http://example.com/page").payload == b"text\r\n\r"
+    assert verify([path]).ok
