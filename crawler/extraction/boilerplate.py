@@ -44,7 +44,6 @@ _PATTERNS = (
     r"усе правы абаронены|всі права захищені)\b",
     r"\bfor your personal,? non-?commercial use only\b",
     # agency and photo credits
-    r"^(additional |with )?(reporting|writing|editing|research) (by|from)\b",
     r"\bcontributed (reporting )?to this (report|story|article)\b",
     r"^(mit material (von|der)|avec (l'afp|afp|reuters))\b",
     r"^(photo|photos|image|images|picture|foto|fotos|bild|bilder|credit|credits|quelle)"
@@ -52,8 +51,11 @@ _PATTERNS = (
     # subscription, newsletter and app promos
     r"^(sign up|subscribe|register|join)\b.{0,80}\bnewsletters?\b",
     r"\b(sign up|subscribe) (now|today|here|for free|for our|to our|to get|for the)\b",
-    r"\b(newsletter abonnieren|jetzt abonnieren|abonnez-vous|suscríbete|iscriviti|"
-    r"zapisz się|подпишитесь|подписывайтесь|падпісвайцеся)\b",
+    r"\b(newsletter abonnieren|jetzt abonnieren|abonnez-vous|suscríbete|подпишитесь|"
+    r"подписывайтесь|падпісвайцеся)\b",
+    # ... where the verb is "sign up" for anything ("Zapisz się na szczepienie"), its object
+    r"\b(zapisz się|iscriviti) (do|na|alla|al|ai) (nasz\w* |nostr[ao] )?(newslett\w*|"
+    r"powiadomie\w*|canale)",
     r"^(download|get) (the|our) .{0,40}\bapp\b",
     # the outlet's own channels ("Больше новостей — в нашем Telegram-канале", "Пишите в наш
     # Telegram-бот"), however the line invites to them
@@ -85,8 +87,10 @@ _PATTERNS = (
     r"\b(запрещен\w*|разрешен\w*|забаронен\w*|дазволен\w*|только|толькі)\b",
     # social follow lines and contact lines under the article
     r"^follow (us|@\w+)\b",
-    r"\bfollow (us|him|her|them|me) on (twitter|x|facebook|instagram|linkedin|threads|"
-    r"bluesky|telegram)\b",
+    # ("follow us": the outlet asks; another's account only when bidden, not told: "Two
+    # million people follow her on Instagram", "if you follow me on Twitter" are sentences)
+    r"(\bfollow us|(^|[.!?…:,;—–-]\s*|\b(and|or|please)\s+)\W*follow (him|her|them|me)) on "
+    r"(twitter|x|facebook|instagram|linkedin|threads|bluesky|telegram)\b",
     r"^e-?mail \w+( \w+)? at \S+@\S+",
     r"\b(folgen sie uns|suivez-nous|síguenos|seguici|obserwuj nas)\b",
     # who may comment (DataLife Engine: "Информация. Посетители, находящиеся в группе Гости,
@@ -137,11 +141,30 @@ def is_boilerplate_line(text: str) -> bool:
     """A short paragraph that is one of the lines sites put around articles."""
     if len(text) > MAX_LINE_CHARS:
         return False
-    if _AT_START.match(text) is not None:
+    if _AT_START.match(text) is not None or _credit_line(text):
         return True
     folded = text.casefold()
     return ((any(word in folded for word in _ANYWHERE_WORDS) or _FOLDS_APART in text)
             and _ANYWHERE.search(text) is not None)
+
+
+# An agency's credit line: "Reporting by Andrea Shalal in Washington; Editing by Leslie Adler"
+_CREDIT = re.compile(r"(?:additional |with )?(?:reporting|writing|editing|research) (?:by|from)"
+                     r"\s", re.IGNORECASE)
+_CREDIT_WORDS = frozenset(("additional", "reporting", "writing", "editing", "research", "by",
+                           "from", "and", "in", "with", "the", "of", "for", "at", "on"))
+_WORD = re.compile(r"[^\W\d_]+")
+CREDIT_MAX_PROSE_WORDS = 3
+
+
+def _credit_line(text: str) -> bool:
+    """A credit line: its words past the credit's own are names, capitalised ("Research from
+    the University of Leeds suggests that…" is a sentence: its verbs and nouns are not)."""
+    if _CREDIT.match(text) is None:
+        return False
+    prose = sum(1 for word in _WORD.findall(text)
+                if word[:1].islower() and word.casefold() not in _CREDIT_WORDS)
+    return prose <= CREDIT_MAX_PROSE_WORDS
 
 
 # The one letter the regex's case rule matches to a word's letter that case-folding does not

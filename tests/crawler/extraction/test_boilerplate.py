@@ -13,6 +13,10 @@ from crawler.extraction.boilerplate import MAX_LINE_CHARS, is_boilerplate_line
     "Alle Rechte vorbehalten.",
     "Все права защищены.",
     "Reporting by Rodrigo Campos; Editing by Leslie Adler",
+    "Additional reporting by Steve Scherer in Ottawa; editing by Bill Berkrot.",
+    "Can't get enough of Spencer? Check out his work and follow him on Twitter at @sh221.",
+    "If you enjoyed this post, subscribe to Summer Tomato and follow me on Twitter!",
+    "Zapisz się do naszego newslettera", "Iscriviti alla nostra newsletter",
     "Fox News' Jessica Napoli contributed to this report.",
     "Foto: dpa",
     "Sign up for our newsletter for the latest updates.",
@@ -70,6 +74,14 @@ def test_furniture_lines_are_recognised(line: str) -> None:
     "Группа ВКонтакте набрала тысячу подписчиков, рассказал глава района.",
     "Наш район получил новые автобусы к началу учебного года.",
     "Компания использует новые технологии переработки.",
+    # a credit's opening words in a sentence, a profile's "follow her", a step's "sign up"
+    "Research from the University of Leeds suggests that repair videos have changed how "
+    "young people shop.",
+    "Reporting by students at her old school found that half of the pupils had watched one.",
+    "More than two million people follow her on Instagram, where she posts short videos.",
+    "Now if you follow me on Twitter or Facebook then you know who I like.",
+    "Zapisz się na szczepienie przez Internetowe Konto Pacjenta lub telefonicznie.",
+    "Iscriviti al corso entro venerdì presso la segreteria della scuola.",
 ])
 def test_prose_that_uses_the_words_is_not_furniture(line: str) -> None:
     assert not is_boilerplate_line(line)
