@@ -885,6 +885,47 @@ def _unglue_stamps(root: etree._Element) -> None:
                 el.addnext(br)
 
 
+# What the control that shows the rest of an article says ("Читать полностью →")
+_EXPANDER = re.compile(
+    r"\W*(?:(?:читать|показать|смотреть|открыть) (?:полностью|далее|дальше|весь текст|целиком"
+    r"|продолжение)|развернуть(?: текст)?|чытаць (?:цалкам|далей)|паказаць цалкам|разгарнуць"
+    r"|читати (?:повністю|далі)|показати повністю|read (?:more|the full (?:story|article))"
+    r"|show more|continue reading|weiterlesen|lire la suite|leer más|czytaj dalej)\W*", re.I)
+EXPANDER_MAX_CHARS = 40  # a control's text; a longer one is a sentence
+EXPANDED_MIN_CHARS = 100  # the hidden rest holds this much text at least
+
+
+def _reveal_expanded(root: etree._Element) -> None:
+    """Show the rest of an article that a "Читать полностью" control hides (``display:
+    none`` or ``hidden``, opened by a script on a click): trafilatura drops hidden blocks,
+    and the item held the first paragraphs only. The block must sit next to the control
+    (before or after it) and hold text; the control goes. A visible teaser that the hidden
+    block repeats ("short" and "full" versions) goes too."""
+    for el in root.xpath("//*[@hidden or @style or @aria-hidden]"):
+        if not _unshown(el) or el.tag in ("html", "body"):
+            continue
+        control = next((c for c in (el.getprevious(), el.getnext())
+                        if c is not None and isinstance(c.tag, str) and _expands(c)), None)
+        full = _norm(el.text_content())
+        if control is None or len(full) < EXPANDED_MIN_CHARS:
+            continue
+        for name in ("hidden", "aria-hidden"):
+            el.attrib.pop(name, None)
+        el.set("style", _HIDDEN_STYLE.sub("", el.get("style") or ""))
+        teaser = control.getprevious() if control.getnext() is el else None
+        if teaser is not None and isinstance(teaser.tag, str) \
+                and (short := _norm(teaser.text_content()).rstrip(".… ")) \
+                and full.startswith(short):
+            _drop(teaser)
+        _drop(control)
+
+
+def _expands(control: etree._Element) -> bool:
+    """Whether an element is a control saying it shows the rest of the text."""
+    text = control.text_content()
+    return len(text) <= EXPANDER_MAX_CHARS and _EXPANDER.fullmatch(text) is not None
+
+
 def _mark_empty_lines(root: etree._Element) -> None:
     """Mark where the page leaves an empty line (``<br><br>``): a CMS whose editor separates
     paragraphs so (DataLife Engine, Tilda, uCoz) gave one run-on paragraph. trafilatura
@@ -2011,6 +2052,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     token = _BROKEN.set({})
     try:
         _unglue_stamps(work)
+        _reveal_expanded(work)
         _mark_empty_lines(work)
         paragraphs = _output_form(_select(work, url, *_prune(work)))
     finally:

@@ -1401,3 +1401,34 @@ def test_a_record_with_a_form_or_a_picture_beside_text_ends_the_tail(builder: st
     record, text = BUILDERS[builder]
     tail = _record(7, record, TAIL_RECORDS[kind].format(text=text))
     assert _paragraphs(_records_page(builder, tail)) == RECORD_TEXTS
+
+
+@pytest.mark.parametrize("control", [
+    '<a href="#" class="btn-more" onclick="show()">Читать полностью</a>',
+    '<button type="button">Show more ↓</button>', '<span class="toggle">Чытаць цалкам →</span>'])
+@pytest.mark.parametrize("hiding", ['style="display:none"', "hidden", 'style="display: none;"'])
+def test_the_rest_a_read_more_control_hides_is_the_articles(control: str, hiding: str) -> None:
+    """The first paragraphs shown, a "Читать полностью" control, the rest in a block hidden
+    until a click: trafilatura drops hidden blocks, and the item held the first ones only."""
+    html = _page(f"<h1>Tram network to grow</h1><div class='text'><p>{PROSE}</p>{control}"
+                 f"<div class='rest' {hiding}><p>{PROSE2}</p><p>{PROSE3}</p></div></div>")
+    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
+
+
+def test_a_teaser_that_the_hidden_full_text_repeats_is_left_for_it() -> None:
+    """A short version shown, the full one hidden behind "Read more": the text once."""
+    short = PROSE[:80] + "…"
+    html = _page(f"<h1>Tram network to grow</h1><div class='text'><p class='short'>{short}</p>"
+                 "<a href='#'>Read more</a><div class='full' style='display:none'>"
+                 f"<p>{PROSE}</p><p>{PROSE2}</p></div></div>")
+    assert _paragraphs(html) == [PROSE, PROSE2]
+
+
+@pytest.mark.parametrize("before", [
+    "", "<a href='/login'>Log in to read the whole story of the new tram lines</a>"])
+def test_a_hidden_block_no_read_more_control_opens_stays_out(before: str) -> None:
+    """A closed dialog, or a hidden block after a link that only mentions reading: hidden."""
+    html = _page(f"<h1>Tram network to grow</h1><div class='text'><p>{PROSE}</p>"
+                 f"<p>{PROSE2}</p>{before}<div class='popup' style='display:none'><p>{PROSE3}"
+                 "</p></div></div>")
+    assert _paragraphs(html)[:2] == [PROSE, PROSE2] and PROSE3 not in _paragraphs(html)
