@@ -49,7 +49,7 @@ from crawler.extraction.html import (
     text_content,
 )
 from crawler.extraction.metadata import json_ld_objects
-from crawler.extraction.pages import PAGE_PARAM
+from crawler.extraction.pages import NEXT_PAGE_WORDS, PAGE_PARAM, link_words
 from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
 from crawler.siteoutlets import GENERIC_KEEP_QUERY, generic_rules, outlet_from_site_row, vote_zone
@@ -618,17 +618,16 @@ def next_page_link(tree: Any, links: list[str], url: str, page: int) -> str | No
 
 
 # What a link to a list's next (older) page says, whole, when its address follows no page
-# scheme (Joomla's ?start=10, ?offset=10, /news/2/): "Далее", "Следующая »", "Показать ещё"
-NEXT_WORDS = frozenset({
-    "следующая", "следующая страница", "следующие", "далее", "дальше", "вперёд", "вперед",
-    "показать ещё", "показать еще", "загрузить ещё", "загрузить еще",
+# scheme (Joomla's ?start=10, ?offset=10, /news/2/): an article's next-page words
+# ("Далее", "Следующая »") and a list's own ("Показать ещё")
+NEXT_WORDS = NEXT_PAGE_WORDS | frozenset({
+    "следующие", "показать ещё", "показать еще", "загрузить ещё", "загрузить еще",
     "ещё новости", "еще новости", "больше новостей", "предыдущие новости",
-    "предыдущие записи", "более ранние новости", "старые записи", "наступная", "далей",
-    "яшчэ", "паказаць яшчэ", "next", "next page", "older", "older posts", "older entries",
+    "предыдущие записи", "более ранние новости", "старые записи",
+    "яшчэ", "паказаць яшчэ", "older", "older posts", "older entries",
     "more news", "load more", "show more"})  # not a bare "Ещё", "More": a menu's
 # what carries a next page's address: a link, or a "load more" button's data attribute
 _NEXT_CARRIERS = "a[href], [data-href], [data-url]"
-_NOT_WORDS = re.compile(r"[\s«»‹›<>→←⟶….,:;!|/\\()\[\]-]+")
 _LAST_NUMBER = re.compile(r"(\d{1,6})(?!.*\d)")
 
 
@@ -644,8 +643,7 @@ def worded_next(tree: Any, url: str) -> str | None:
     for node in select_nodes(tree, _NEXT_CARRIERS):
         # (a button's own text: text_content leaves controls out)
         said = text_content(node) if node.tag == "a" else "".join(node.itertext())
-        words = {_NOT_WORDS.sub(" ", text).strip().lower()
-                 for text in (said[:60], node.get("title") or "")}
+        words = {link_words(text) for text in (said[:60], node.get("title") or "")}
         if not words & NEXT_WORDS:
             continue
         target = node.get("href") if node.tag == "a" else None

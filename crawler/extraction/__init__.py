@@ -28,7 +28,7 @@ from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
 from crawler.extraction.normalize import clean_line, join_paragraphs
 from crawler.extraction.pagekind import page_kind
-from crawler.extraction.pager import drop_elements, numbered_pager
+from crawler.extraction.pager import drop_elements, numbered_pager, worded_next_page
 from crawler.extraction.pages import (
     earlier_page,
     named_pages,
@@ -334,7 +334,8 @@ class Reading:
 def _paged(tree: etree._Element, url: str, first: str, body: Reading,
            read: Callable[[], Reading]) -> tuple[Reading, str | None]:
     """The body of the page at ``url`` of the article at ``first`` and its next page (its
-    ``rel="next"``, else its numbered pager's link). ``body`` is the body as read; with a
+    ``rel="next"``, else its numbered pager's link, else its link saying "Продолжение →":
+    crawler.extraction.pager.worded_next_page). ``body`` is the body as read; with a
     numbered pager (beside a ``rel="next"`` too: WordPress prints both), the pager leaves
     ``tree`` and the body is ``read()`` again
     (crawler.extraction.pager), unless that reading is worse: a teaser, or shorter than the
@@ -342,7 +343,7 @@ def _paged(tree: etree._Element, url: str, first: str, body: Reading,
     block judged on the pager's text): then the first reading stays, the pager not followed."""
     following = next_page(tree, url, first)  # (its numbered pager is dropped all the same)
     if (pager := numbered_pager(tree, url, first, body.paragraphs)) is None:
-        return body, following
+        return body, following or worded_next_page(tree, url, first, body.paragraphs)
     shown = sum(_letters(text_content(node)) for node in pager.elements)
     drop_elements(pager.elements)
     again = read()
@@ -359,7 +360,7 @@ def _letters(text: str) -> int:
 
 def next_page_of(article: Article) -> str | None:
     """The URL of the article's next page, as its last page read names it (``rel="next"``,
-    else its numbered pager: crawler.extraction.pager)."""
+    else its numbered pager: crawler.extraction.pager, else its worded link to it)."""
     return getattr(article, NEXT_PAGE_ATTR, None)
 
 

@@ -31,7 +31,14 @@ from urllib.parse import urldefrag
 from lxml import etree
 
 from crawler.extraction.html import document_base, remove_keeping_tail, text_content
-from crawler.extraction.pages import MAX_PAGES, page_of, page_offset, show_all_link
+from crawler.extraction.pages import (
+    MAX_PAGES,
+    NEXT_PAGE_WORDS,
+    link_words,
+    page_of,
+    page_offset,
+    show_all_link,
+)
 from crawler.urls import joined
 
 PAGER_CHARS = 300  # a block of more text is no pager
@@ -89,6 +96,37 @@ def numbered_pager(tree: etree._Element, url: str, first: str,
             found.append(wrapper)
             next_url = next_url or pages.get(current + 1)
     return Pager(found, next_url) if found else None
+
+
+NEXT_LABEL_CHARS = 60  # a longer link text is no next-page link's label
+
+
+def worded_next_page(tree: etree._Element, url: str, first: str,
+                     paragraphs: list[str]) -> str | None:
+    """The next page of the article at ``first`` that its page at ``url`` (whose extracted
+    text is ``paragraphs``) links only by words ("Продолжение →" to ``?part=2``: no rel, no
+    numbered pager), or None. On evidence, as a pager's: the link's whole text is a word of
+    NEXT_PAGE_WORDS, it goes to the article's own path with a page parameter or segment
+    numbered one past this page's (:func:`crawler.extraction.pages.page_of`: never another
+    article, a "Далее →" to the next news item), it sits right beside the text
+    (:func:`_beside_text`: a comments' or sidebar's pager's "Следующая" to ``?PAGEN_1=2`` of
+    the article's URL is none), and all such links lead to one address."""
+    offset = page_offset(tree, url, first)
+    current = page_of(url, first, offset) or 1
+    base = document_base(tree, url)
+    found: set[str] = set()
+    keys: list[str] | None = None
+    for node in tree.iter("a"):
+        href = (node.get("href") or "").strip()
+        if not href or len(label := text_content(node)) > NEXT_LABEL_CHARS \
+                or link_words(label) not in NEXT_PAGE_WORDS:
+            continue
+        if (link := joined(base, href)) is None or page_of(link, first, offset) != current + 1:
+            continue
+        keys = keys or _keys(paragraphs)
+        if _beside_text(_wrapper(node), keys):
+            found.add(urldefrag(link).url)
+    return found.pop() if len(found) == 1 else None
 
 
 def drop_elements(elements: list[etree._Element]) -> None:

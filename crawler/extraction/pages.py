@@ -174,6 +174,22 @@ def next_page(tree: etree._Element, url: str, first: str) -> str | None:
     return None
 
 
+# What a link to the next page says, whole, arrows and punctuation aside (:func:`link_words`):
+# an article's "Продолжение →", "Следующая страница »", "Далее →" that no number or rel names.
+# A listing's words add to these (crawler.sitediscovery.NEXT_WORDS); not "Читать далее": a
+# teaser's link to its article.
+NEXT_PAGE_WORDS = frozenset({
+    "продолжение", "следующая", "следующая страница", "далее", "дальше", "вперёд", "вперед",
+    "наступная", "наступная старонка", "далей", "next", "next page"})
+_NOT_WORDS = re.compile(r"[\s«»‹›<>→←⟶….,:;!|/\\()\[\]-]+")
+
+
+def link_words(text: str) -> str:
+    """A link's label as words alone, lowercased: "Далее →", "« Далее »" and "далее…" say
+    the same."""
+    return _NOT_WORDS.sub(" ", text).strip().lower()
+
+
 _FIRST_LABEL = re.compile(r"\s*[\[(«]?\s*1\s*[\])»]?\s*")  # a pager's link to page 1
 
 

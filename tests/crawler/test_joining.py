@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from crawler.extraction import ExtractionError
+from crawler.items import Article, ArticlePage
 from crawler.joining import Answer, Joiner, PageFailed, join_incomplete, run_now
 
 
@@ -146,3 +147,82 @@ def test_the_text_cap_ends_the_joining_as_the_page_cap_does_not_cut_short() -> N
     assert done is article and not going
     assert counted == ["articles/later_pages_downloaded", "articles/page_not_joined/text_cap"]
     assert join_incomplete(done) is None
+
+
+_WORDED = "http://e.com/news/shkola/"
+_WORDED_TEXT = [[f"Страница {n}, абзац {i}: школу отремонтировали к началу четверти, "
+                 "рабочие заменили окна и покрасили стены." for i in range(3)] for n in (1, 2, 3)]
+
+
+def _worded_page(url: str, n: int, links: str) -> ArticlePage:
+    """Page ``n`` of a three-page article whose text ends in ``links``, no rel, no numbers."""
+    html = ("<html><head><title>Школа</title></head><body><article><h1>Школа</h1>"
+            + "".join(f"<p>{p}</p>" for p in _WORDED_TEXT[n - 1]) + links
+            + "</article></body></html>")
+    return ArticlePage(url=url, outlet="", body=html.encode(), status=200,
+                       headers={"Content-Type": "text/html; charset=utf-8"},
+                       fetched_at="2026-01-13T08:00:00Z")
+
+
+def _join_worded(pages: dict[str, ArticlePage]) -> tuple[Article, list[str]]:
+    """The article of ``pages[_WORDED]`` joined over ``pages``, and the URLs asked for."""
+    from crawler.extraction import extract_article
+    from crawler.extraction.worker import join_page
+
+    class Pages(Joiner):
+        async def get(self, url, first_page):
+            asked.append(url)
+            return Answer(200, url, None, lambda: pages[url]) if url in pages else \
+                Answer(404, url, None, lambda: pages[_WORDED])
+
+    async def extract(job):
+        return join_page(job)
+
+    asked: list[str] = []
+    article = run_now(Pages(10, extract, lambda key: None).join(
+        pages[_WORDED], extract_article(pages[_WORDED])))
+    return article, asked
+
+
+@pytest.mark.parametrize(("label", "page"), [
+    ("Продолжение →", "?part={n}"),
+    ("Следующая страница →", "?page={n}"),
+    ("« Далее »", "?PAGEN_2={n}"),
+    ("Дальше…", "{n}/"),
+    ("Next", "?pg={n}"),
+    ("Next page »", "page/{n}/"),
+    ("Наступная старонка", "?page={n}"),
+    ("Далей →", "?part={n}"),
+], ids=["part", "page", "pagen", "segment", "pg", "page-segment", "be-page", "be-part"])
+def test_an_article_paged_by_worded_links_only_is_joined(label: str, page: str) -> None:
+    """Page 1 ends in "Продолжение →" to ``?part=2``, page 2 in one to ``?part=3``: no rel,
+    no numbered pager. The item held page 1 alone; ``?part=2`` was never asked for."""
+    urls = [_WORDED] + [_WORDED + page.format(n=n) for n in (2, 3)]
+    pages = {url: _worded_page(url, n, f'<p><a href="{urls[n]}">{label}</a></p>' if n < 3
+                               else "") for n, url in enumerate(urls, 1)}
+    article, asked = _join_worded(pages)
+    assert asked == urls[1:]
+    assert article.text.split("\n\n") == [p for text in _WORDED_TEXT for p in text]
+    assert article.extractor["page_urls"] == urls
+
+
+@pytest.mark.parametrize("links", [
+    '<p><a href="/news/most-otkryli/">Далее →</a></p>',  # the next news item
+    '<p><a href="/news/most-otkryli/?part=2">Далее →</a></p>',  # another article's page 2
+    '<p><a href="?part=3">Продолжение →</a></p>',  # no next page: page 3 of 1
+    '<p><a href="?part=2">Читать далее</a></p>',  # a teaser's words, no pager's
+    '<p><a href="?part=2">Продолжение статьи о ремонте школы</a></p>',  # no word alone
+    # the comments' pager under the text, on the article's own URL (Bitrix's PAGEN_1)
+    '<div class="reviews"><b>Отзывы (12)</b><p>Читатель: спасибо, школа стала светлее.</p>'
+    '<a href="?PAGEN_1=2">Следующая</a></div>',
+    '<p><a href="?part=2">Далее →</a> <a href="?page=2">Следующая страница</a></p>',  # which?
+], ids=["next-article", "other-article-page", "skips-a-page", "read-more", "sentence",
+        "comments", "two-targets"])
+def test_a_worded_link_to_no_next_page_of_the_article_is_not_followed(links: str) -> None:
+    """A next-page word linking anywhere but the article's own next page, or another text
+    linking its next page, joins nothing: the item is page 1's text alone."""
+    pages = {_WORDED: _worded_page(_WORDED, 1, links)}
+    article, asked = _join_worded(pages)
+    assert asked == []
+    assert article.text.split("\n\n") == _WORDED_TEXT[0]
+    assert article.extractor.get("page_urls") is None

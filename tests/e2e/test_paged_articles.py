@@ -325,3 +325,34 @@ def test_later_pages_linked_at_the_outlets_own_address_are_read_on_this_runs_hos
     assert set(live.stats) & {"articles/page_not_joined/http_500",
                               "articles/page_not_joined/loop"} == {
         k for k in live.stats if k.startswith("articles/page_not_joined/")}  # the fixture's own
+
+
+@pytest.mark.parametrize(("label", "page"), [
+    ("Продолжение →", lambda path, n: f"{path}?part={n}"),
+    ("Следующая страница »", lambda path, n: f"{path}?page={n}"),
+    ("Далее →", lambda path, n: f"{path}?PAGEN_2={n}"),
+    ("Next page", lambda path, n: f"{path}{n}/"),
+], ids=["part", "page", "pagen", "segment"])
+def test_an_article_paged_by_worded_links_only_is_joined(label, page, tmp_path) -> None:
+    """Page 1 links only "Продолжение →" to ``?part=2``, page 2 so to ``?part=3`` (no rel,
+    no numbers): only page 1 was in the item, ``?part=2`` never asked for. The same words
+    ending another article's text and linking the next news item join nothing: both are
+    items of their own text."""
+    paged = paged_articles.worded_site(label, page)
+    joined, teaser, following = paged.golds
+    day = joined.published.date().isoformat()  # the site's one day: discovery reaches back
+    with FixtureServer([paged.site]) as server:
+        live = run_crawl("site", tmp_path, server, args={
+            "url": f"http://{paged.site.host}/", "since": day, "until": day})
+        requested = server.requested_paths(paged.site.host)
+    items = _by_url(live, paged)
+    item = items[joined.url]
+    assert item["text"].split("\n\n") == joined.paragraphs
+    assert [_target(u) for u in item["extractor"]["page_urls"]] == [
+        _target(u) for u in paged.pages[joined.url]]
+    assert not set(paged.later) & set(items)
+    for gold in (teaser, following):
+        assert items[gold.url]["text"].split("\n\n") == gold.paragraphs, gold.url
+        assert items[gold.url]["extractor"].get("page_urls") is None, gold.url
+    assert requested.count(_target(following.url)) == 1
+    assert (live.stats["articles/joined"], live.stats["articles/pages_joined"]) == (1, 2)

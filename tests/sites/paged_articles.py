@@ -9,14 +9,17 @@ three-page one paged by Bitrix's numbered pager at the end of its text only, no 
 (``numbered``: ``?PAGEN_1=N``, "1 2 3 Следующая", the current page a ``<span>``), with its
 comments' pager (``?PAGEN_2=N``) under the article (never fetched), and a latest-news widget
 whose pager (``rel="next"`` to a listing's page 2) sits in the joined article's page (never
-fetched); listing pages carry ``rel="next"`` too.
+fetched); listing pages carry ``rel="next"`` too. :func:`worded_site` pages an article by
+worded links alone ("Продолжение →") beside the same words linking another article.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta, timezone
 from html import escape
+from urllib.parse import urlsplit
 
 from tests.sites import anysite, runews24
 from tests.sites.common import GoldArticle, paragraphs_for, title_for
@@ -251,3 +254,40 @@ def any_site() -> tuple[anysite.AnySite, PagedSite]:
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     paged.golds = list(inside)
     return anysite.AnySite(site, f"{host_url}/", zone, inside, [g.url for g in outside]), paged
+
+
+def worded_site(label: str, page: Callable[[str, int], str]) -> PagedSite:
+    """A site by address whose three-page article links each next page only by ``label``
+    ("Продолжение →": no rel, no numbers) at the end of its text, at ``page(path, n)``
+    (``?part=2``, ``2/``); and an article whose text ends in the same ``label`` linking the
+    next news item (another article, an item of its own: never joined)."""
+    host = "worded-pages.test"
+    host_url = f"http://{host}"
+    when = datetime.combine(anysite.UNTIL, time(10), timezone(timedelta(hours=3)))
+    paged, teaser, following = (
+        GoldArticle(url=f"{host_url}/news/{slug}/", title=title_for(seed),
+                    paragraphs=paragraphs_for(seed, count), published=when)
+        for slug, seed, count in (("shkola-otremontirovana", 2800, 3 * PARTS),
+                                  ("most-otkryli", 2801, PARTS),
+                                  ("traktor-vypustili", 2802, PARTS)))
+    site = VirtualSite(host)
+    path = urlsplit(paged.url).path
+    urls = [paged.url] + [host_url + page(path, n) for n in (2, 3)]
+
+    def with_link(gold: GoldArticle, target: str | None) -> str:
+        html = anysite.article_html(host, gold, "og")
+        link = f'<p class="more"><a href="{escape(target)}">{escape(label)}</a></p>' \
+            if target else ""
+        return html.replace('<div class="share-buttons">', link + '<div class="share-buttons">', 1)
+
+    for n, url in enumerate(urls):
+        chunk = replace(paged, paragraphs=paged.paragraphs[n * PARTS:(n + 1) * PARTS])
+        nxt = urls[n + 1].removeprefix(host_url) if n + 1 < len(urls) else None
+        site.add(url.removeprefix(host_url), with_link(chunk, nxt))
+    site.add(urlsplit(teaser.url).path, with_link(teaser, urlsplit(following.url).path))
+    site.add(urlsplit(following.url).path, with_link(following, None))
+    golds = [paged, teaser, following]
+    links = [(g.url, g.title) for g in golds]
+    site.add("/", anysite.chrome(host, anysite.section_html(host, links)))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return PagedSite(site, golds, pages={paged.url: urls}, later=urls[1:])
