@@ -26,6 +26,9 @@ META_HINT_PUBLISHED = "hint_published"  # a date a feed, listing or URL gave (sp
 # Set by spiders on article requests, read by crawler.extensions.completeness (not by ArticlePage):
 META_DISCOVERED = "discovered"  # the article's key (canonical URL) in the run's completeness
 META_FEED_TITLE = "feed_title"  # the title the feed gave, if any
+# An article request for the URL a fetched page names as its rel="canonical" (the alias's URL;
+# crawler.sitecrawl sets it, a redirect back to that URL is followed: the redirect middleware)
+CANONICAL_OF = "canonical_of"
 # The spiders' discovery callbacks, by what their page is (named so in the log; a redirect of
 # theirs always reaches them: crawler.downloadermiddlewares.redirect)
 SOURCE_KINDS = {"parse_feed": "Feed", "parse_listing": "Listing", "parse_sitemap": "Sitemap"}

@@ -48,7 +48,7 @@ from crawler.feeds import (
     text_sitemap,
 )
 from crawler.frontiers import run_scheduler
-from crawler.items import META_FEED_TITLE, META_HINT_PUBLISHED, content_type
+from crawler.items import CANONICAL_OF, META_FEED_TITLE, META_HINT_PUBLISHED, content_type
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
 from crawler.pageoutcomes import count_no_article
@@ -66,7 +66,13 @@ from crawler.softremovals import CANDIDATE_ATTR, SOFT_404, tree_notice
 from crawler.spidermiddlewares.removals import with_candidate
 from crawler.spiders.base import OutletSpider
 from crawler.spiders.listings import ListingLink, ListingPage, stop_reason
-from crawler.urls import canonical_url, joined, path_and_query, same_article_key
+from crawler.urls import (
+    canonical_url,
+    joined,
+    other_spelling,
+    path_and_query,
+    same_article_key,
+)
 
 
 def site_rows(url: str | None, outlets: str | None, extra: Any = None,
@@ -88,8 +94,6 @@ HTML_STEPS = frozenset({"home", "archive", "archive_probe", "archive_check", "li
 # forever.
 MAX_HOME_PAGES = 1 + disc.MAX_EDITIONS
 MAX_ARCHIVE_DAYS = 3660  # day archives walked in one window (ten years)
-# An article request for the URL a fetched page names as its rel="canonical" (the alias's URL)
-CANONICAL_OF = "canonical_of"
 # An article request (or zone sample) for a frame of a frameset page (the frameset's URL), and
 # how many framesets deep it is: old sites nest them (a frameset of a menu and a frameset of a
 # banner and the text), but one answering any URL with a frameset framing the next URL leads on
@@ -1510,11 +1514,26 @@ class SiteCrawl(OutletSpider):
         return state.outlet if state is not None else super().request_outlet(request)
 
     def spelling_left_out(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
-        """The base request, remembered by canonical URL (as :meth:`article_request`)."""
+        """The base request, remembered by canonical URL (as :meth:`article_request`); none
+        for a canonical whose other spelling is its alias: that page was fetched already (the
+        duplicate filter dropped the request, and the article with it), and is read as the
+        article by :meth:`article_failed`."""
+        if self.names_its_alias(failed):
+            return
         for request in super().spelling_left_out(failed):
             if (outlet := self.request_outlet(failed)) is not None:
                 self.article_keys.add(self.request_key(outlet, request.url))
             yield request
+
+    def names_its_alias(self, failed: scrapy.Request) -> bool:
+        """Whether ``failed``, a canonical's request, differs from its alias's URL by the
+        path's trailing slash alone (``/news/slug`` named by ``/news/slug/``)."""
+        alias, outlet = failed.meta.get(CANONICAL_OF), self.request_outlet(failed)
+        if not alias or outlet is None:
+            return False
+        other = other_spelling(canonical_url(asked_url(failed), outlet))
+        return other is not None and self.request_key(outlet, other) == self.request_key(
+            outlet, alias)
 
     def parse_article(self, response: Response, outlet_key: str) -> Iterator[Any]:
         """The page, unless it names another page of the site as its ``rel="canonical"``: then

@@ -20,7 +20,8 @@ is a loop.
 
 An article's redirect to a page that is no article of its outlet is never dropped as a
 duplicate request: several removed articles sent to one page (the home page, which the run
-may have fetched already) are each observed. A move to another article is filtered as usual.
+may have fetched already) are each observed. A move to another article is filtered as usual,
+but for a canonical's move back to the alias that named it: that page is then the article.
 Nor is a feed's, listing's or sitemap's: one sent to the home page reaches its callback,
 which says what it got instead (an HTML page in place of a feed).
 """
@@ -47,7 +48,7 @@ from crawler.failures import (
     describe,
     exception_reason,
 )
-from crawler.items import META_REDIRECT_RECORDS, META_WARC_RECORD, SOURCE_KINDS
+from crawler.items import CANONICAL_OF, META_REDIRECT_RECORDS, META_WARC_RECORD, SOURCE_KINDS
 from crawler.removals import asked_article, left_article
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,10 @@ class CountedRedirectsMixin:
             if request.meta.get("article") and self._leaves_article(request, followed.url):
                 # where a removed article went is evidence, even when the run fetched that
                 # page already: several removed articles sent to the home page
+                followed.dont_filter = True
+            if (alias := request.meta.get(CANONICAL_OF)) and canonicalize_url(alias) == target:
+                # a canonical sent back to its alias (``/slug`` to ``/slug/``), which the run
+                # fetched already: that page is the article, read again as such
                 followed.dont_filter = True
             if getattr(request.callback, "__name__", "") in SOURCE_KINDS:
                 # a feed (listing, sitemap) sent to a page the run fetched already (the home
