@@ -679,7 +679,7 @@ def news_section(tree: Any, url: str) -> str | None:
     base, here = document_base(tree, url), urlsplit(url)
     found: dict[bool, set[str]] = {True: set(), False: set()}
     for node in select_nodes(tree, "a[href]"):
-        words = _NOT_WORDS.sub(" ", text_content(node)[:60]).strip().lower()
+        words = link_words(text_content(node)[:60])
         if words not in ALL_NEWS_WORDS and words not in NEWS_WORDS:
             continue
         link = joined(base, node.get("href") or "")
