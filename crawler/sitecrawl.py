@@ -1225,6 +1225,13 @@ class SiteCrawl(OutletSpider):
             outlet = state.outlet
             self.logger.info("%s: time zone %s, %d candidate URLs", outlet.key, outlet.timezone,
                              len(state.candidates))
+            if state.candidates and state.zone_guessed():
+                self.crawler.stats.inc_value("discovery/zone_guessed")
+                self.logger.warning(
+                    "%s: time zone UTC for want of any other: no date of its pages, feeds or "
+                    "sitemaps carries a local offset and its domain names no one zone; dates "
+                    "printed without an offset are read as UTC (give the row a timezone, "
+                    "e.g. Europe/Moscow)", outlet.key)
             if not state.candidates:
                 self.crawler.stats.inc_value("discovery/sites_without_candidates")
                 if state.home_read:

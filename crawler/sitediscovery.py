@@ -1207,6 +1207,14 @@ class SiteState:
         return vote_zone(channel_votes(self.channel_offsets, self.clock_offsets()),
                          self.outlet.host)
 
+    def zone_guessed(self) -> bool:
+        """Whether the zone is UTC for want of any evidence: no row's zone, no date of a page,
+        feed or sitemap with a local offset, no country domain of one zone (a .ru site whose
+        pages print naive dates: read as UTC, three hours off in Moscow)."""
+        return not (self.zone_given or self.page_offsets
+                    or channel_votes(self.channel_offsets, self.clock_offsets())
+                    or vote_zone(Counter(), self.outlet.host) != "UTC")
+
     def clock_offsets(self) -> Counter[timedelta]:
         """The site's UTC offset as each zone sample's page prints (a naive wall time) the
         time its feed or news sitemap gave in UTC: the printed time less the given one

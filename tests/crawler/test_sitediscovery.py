@@ -1048,3 +1048,22 @@ def test_a_home_pages_list_of_all_news_is_the_one_address_its_words_name(
         links: str, found: str | None) -> None:
     tree = parse_html(f"<html><body><nav>{links}</nav></body></html>")
     assert disc.news_section(tree, "http://gorod.by/") == found
+
+
+@pytest.mark.parametrize(("url", "row", "pages", "channels", "guessed"), [
+    ("http://gazeta.ru/", {}, {}, {}, True),  # naive dates only, eleven zones
+    ("http://gazeta.ru/", {}, {}, {0: 3}, True),  # a feed's GMT says when, not where
+    ("http://gazeta.ru/", {}, {3: 1}, {}, False),
+    ("http://gazeta.ru/", {}, {0: 2}, {}, False),  # pages printing UTC: UTC on evidence
+    ("http://gazeta.ru/", {}, {}, {3: 1}, False),
+    ("http://gazeta.ru/", {"timezone": "UTC"}, {}, {}, False),
+    ("http://rayon.by/", {}, {}, {}, False),
+])
+def test_a_zone_taken_for_want_of_any_evidence_is_known_as_guessed(
+        url: str, row: dict, pages: dict, channels: dict, guessed: bool) -> None:
+    """The crawl warns of it: a .ru site printing naive dates had every item three hours
+    off, with an INFO line only."""
+    state = disc.SiteState({"url": url, **row}, outlet_from_site_row({"url": url, **row}))
+    state.page_offsets.update({timedelta(hours=h): n for h, n in pages.items()})
+    state.channel_offsets.update({timedelta(hours=h): n for h, n in channels.items()})
+    assert state.zone_guessed() is guessed
