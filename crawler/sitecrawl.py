@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import os
 import tempfile
 import uuid
@@ -20,7 +21,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,7 @@ from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted, note_superseded
 from crawler.extensions.run_verdict import SITE_UNREAD_PREFIX, WINDOW_UNREACHED_PREFIX
-from crawler.extraction import BlockedPage, NotAnArticle, limits, not_markup
+from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle, limits, not_markup
 from crawler.extraction.dates import iso, localise, parse_iso
 from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS, RedirectedElsewhere, exception_reason
@@ -48,11 +49,18 @@ from crawler.feeds import (
     text_sitemap,
 )
 from crawler.frontiers import run_scheduler
-from crawler.items import CANONICAL_OF, META_FEED_TITLE, META_HINT_PUBLISHED, content_type
+from crawler.items import (
+    CANONICAL_OF,
+    META_FEED_TITLE,
+    META_HINT_PUBLISHED,
+    Article,
+    content_type,
+)
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
 from crawler.pageoutcomes import count_no_article
 from crawler.pipelines.date_window import OLDEST_DAY_PREFIX
+from crawler.pipelines.extraction import page_extracted
 from crawler.removals import ArticleRemoved, asked_url, left_article
 from crawler.siteoutlets import (
     SiteRowError,
@@ -105,6 +113,17 @@ MAX_FRAME_DEPTH = 3
 SAMPLE_OF = "sample_of"
 
 
+class AliasSeen(NamedTuple):
+    """An alias page met (its URL, the canonical it names, its story; what discovery said
+    of it), kept until its canonical's story is known (:meth:`SiteCrawl.weigh_alias`)."""
+
+    url: str
+    canonical: str
+    story: disc.PageStory
+    hint: str | None
+    feed_title: str | None
+
+
 def frame_depth(response: Response) -> int:
     """How many framesets deep the page is shown (0: it is no frame)."""
     return int(response.meta.get(FRAME_DEPTH, 1 if FRAME_OF in response.meta else 0))
@@ -139,6 +158,12 @@ class SiteCrawl(OutletSpider):
         self.zone_round = False  # the home-link zone samples were asked for (or not needed)
         self.dates_judged = False  # the feeds' and news sitemaps' dates were checked
         self.listings_walked = False  # the home pages' paged lists were walked (or not needed)
+        # request_key -> the story of each page extracted (None: no article), and the aliases
+        # naming a page not extracted yet: an alias is weighed against its canonical's story
+        self.stories: dict[str, disc.PageStory | None] = {}
+        self.aliases_waiting: dict[str, list[AliasSeen]] = {}
+        self.aliases_read: set[str] = set()  # request_key of each alias read as an article
+        self.told_another: set[str] = set()  # sites warned of a canonical naming another story
 
     def setup_sites(self) -> None:
         self.duplicate_rows = 0
@@ -218,6 +243,7 @@ class SiteCrawl(OutletSpider):
         if self.duplicate_rows:
             self.crawler.stats.inc_value("discovery/duplicate_rows", self.duplicate_rows)
         self.resume_moves()
+        self.crawler.signals.connect(self.page_extracted, signal=page_extracted)
         from_middleware = self.settings.getbool("ROBOTSTXT_OBEY")
         if from_middleware:
             self.crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
@@ -1560,6 +1586,8 @@ class SiteCrawl(OutletSpider):
             return
         declared = self.canonical_elsewhere(response, state.outlet) if state else None
         if declared is None:
+            if state is not None:
+                self.answered_at(state.outlet, response)
             yield from super().parse_article(response, outlet_key)
             return
         assert state is not None
@@ -1568,6 +1596,74 @@ class SiteCrawl(OutletSpider):
         self.logger.info("%s names %s as its canonical URL: that page makes the item",
                          response.url, declared)
         yield from self.stood_for(response, state, [declared])
+        seen = AliasSeen(response.url, declared, disc.page_story(response.body,
+                                                                  content_type(response)),
+                         response.meta.get(META_HINT_PUBLISHED),
+                         response.meta.get(META_FEED_TITLE))
+        key = self.request_key(state.outlet, declared)
+        if key in self.stories:
+            yield from self.weigh_alias(state.outlet, seen, self.stories[key])
+        else:
+            self.aliases_waiting.setdefault(key, []).append(seen)
+
+    def answered_at(self, outlet: Outlet, response: Response) -> None:
+        """A page redirected elsewhere: the aliases waiting for the URL asked wait for the
+        page answered (its extraction names that one)."""
+        asked, answered = (self.request_key(outlet, url)
+                           for url in (asked_url(response.request), response.url))
+        if asked != answered and (waiting := self.aliases_waiting.pop(asked, None)):
+            self.aliases_waiting.setdefault(answered, []).extend(waiting)
+
+    def page_extracted(self, page: Any, result: Article | ExtractionError) -> None:
+        """A page extracted (``page_extracted``): its story is kept, and each alias that named
+        it as its canonical is weighed against it (:meth:`weigh_alias`). A challenge page
+        tells nothing of the page it stands in for."""
+        state = self.site(page.outlet)
+        if state is None or isinstance(result, BlockedPage):
+            return
+        key = self.request_key(state.outlet, page.url)
+        story = None if isinstance(result, ExtractionError) else disc.PageStory.of(
+            result.title, result.text.split("\n\n"))
+        self.stories[key] = story
+        for seen in self.aliases_waiting.pop(key, []):
+            for request in self.weigh_alias(state.outlet, seen, story):
+                self.crawler.engine.crawl(request)
+
+    def weigh_alias(self, outlet: Outlet, seen: AliasSeen,
+                    story: disc.PageStory | None) -> Iterator[scrapy.Request]:
+        """The alias read as an article of its own when the canonical it names gave no
+        article (answered 200 with a soft 404, a listing) or tells another story (a CMS
+        template that copied another page's canonical: another headline, no paragraph
+        shared): dropped, its story was lost. Said once a site at WARNING (both URLs),
+        counted in ``articles/canonical_names_another``."""
+        if story is None:
+            self.crawler.stats.inc_value("articles/alias_read_for_its_canonical")
+            self.logger.info("%s is read as the article: the canonical URL it names, %s, "
+                             "is no article", seen.url, seen.canonical)
+        elif seen.story.another_than(story):
+            self.crawler.stats.inc_value("articles/canonical_names_another")
+            told = outlet.key in self.told_another
+            self.told_another.add(outlet.key)
+            self.logger.log(
+                logging.INFO if told else logging.WARNING,
+                "%s names %s as its canonical URL, a page of another story (%r, not %r): "
+                "read as an article of its own (counted in articles/canonical_names_another"
+                "%s)", seen.url, seen.canonical, story.headline, seen.story.headline,
+                "" if told else f"; further pages of {outlet.key} said at INFO")
+        else:
+            return
+        yield from self.read_alias(outlet, seen.url, seen.hint, seen.feed_title)
+
+    def read_alias(self, outlet: Outlet, alias: str, hint: str | None,
+                   title: str | None) -> Iterator[scrapy.Request]:
+        """The request reading an alias as the article, once a run: fetched again (the
+        duplicate filter knows its URL), its ``CANONICAL_OF`` its own URL, so that
+        :meth:`canonical_elsewhere` lets its page make the item."""
+        if (key := self.request_key(outlet, alias)) in self.aliases_read:
+            return
+        self.aliases_read.add(key)
+        for request in self.article_request(outlet, alias, parse_iso(hint or ""), title):
+            yield request.replace(dont_filter=True, meta={**request.meta, CANONICAL_OF: alias})
 
     def article_failed(self, failure: Any) -> Iterator[scrapy.Request]:
         """As an outlet spider's; and when the page an alias names as its canonical (an AMP
@@ -1586,10 +1682,8 @@ class SiteCrawl(OutletSpider):
         self.crawler.stats.inc_value("articles/alias_read_for_its_canonical")
         self.logger.info("%s is read as the article: the canonical URL it names, %s, "
                          "could not be fetched", alias, asked_url(failed))
-        hint = parse_iso(failed.meta.get(META_HINT_PUBLISHED) or "")
-        for request in self.article_request(outlet, alias, hint,
-                                            failed.meta.get(META_FEED_TITLE)):
-            yield request.replace(dont_filter=True, meta={**request.meta, CANONICAL_OF: alias})
+        yield from self.read_alias(outlet, alias, failed.meta.get(META_HINT_PUBLISHED),
+                                   failed.meta.get(META_FEED_TITLE))
 
     def frames_of(self, response: Response, outlet: Outlet) -> list[str]:
         """:func:`disc.framed_by`: the frames of a frameset article page."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import heapq
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -37,7 +38,7 @@ from w3lib.url import safe_url_string
 from archive.urls import is_amp_url, site_host
 from crawler.challenge import LOCATION_SET, literal_target
 from crawler.extraction import dates, limits
-from crawler.extraction.dateline import ArticleDates, dateline_date
+from crawler.extraction.dateline import ArticleDates, dateline_date, same_headline, title_key
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import (
     all_values,
@@ -880,6 +881,53 @@ def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
         return None
     return None if canonical_url(declared, outlet) == canonical_url(url, outlet) else declared
 
+
+
+_OG_TITLE = re.compile(r"<meta\b[^>]*\bproperty\s*=\s*[\"']?og:title\b[^>]*>", re.IGNORECASE)
+# an element's markup up to its end or the next such element (old pages leave <p> open)
+_ELEMENT_TEXT = {tag: re.compile(rf"<{tag}\b[^>]*>([^<]*(?:<(?!/?{tag}\b)[^<]*)*)",
+                                 re.IGNORECASE) for tag in ("h1", "title", "p")}
+_TAGS = re.compile(r"<[^>]*>")
+STORY_PARAGRAPHS = 12  # long paragraphs of a page kept to tell its story from another's
+STORY_PARAGRAPH_WORDS = 8  # fewer words: a caption, a credit line, furniture
+STORY_BYTES = 1 << 20  # how far into a page its story is read (on the reactor)
+
+
+@dataclass(frozen=True)
+class PageStory:
+    """What tells one article from another, read cheaply (an alias's page on the reactor,
+    without parsing it; its canonical's extracted item): its headline and its first long
+    paragraphs (their words, hashed: kept for every page the run extracted)."""
+
+    headline: str
+    paragraphs: frozenset[int]
+
+    @classmethod
+    def of(cls, headline: str, paragraphs: Iterable[str]) -> PageStory:
+        keys = (title_key(p) for p in paragraphs)
+        return cls(headline, frozenset(itertools.islice(
+            (hash(k) for k in keys if k.count(" ") + 1 >= STORY_PARAGRAPH_WORDS),
+            STORY_PARAGRAPHS)))
+
+    def another_than(self, other: PageStory) -> bool:
+        """Whether two pages tell different stories: both headlined, the headlines not one
+        (:func:`same_headline`), no paragraph shared. A page edited since (a new headline,
+        the same text) is the same story; a page without a headline tells nothing."""
+        return bool(self.headline and other.headline) \
+            and not same_headline(self.headline, other.headline) \
+            and not self.paragraphs & other.paragraphs
+
+
+def page_story(body: bytes, content_type: str | None) -> PageStory:
+    """The :class:`PageStory` of a page not parsed: its ``og:title`` (else its ``<h1>``, its
+    ``<title>``) and its ``<p>`` elements' text, tags dropped."""
+    html, _ = decode_html(body[:STORY_BYTES], content_type)
+    def texts(tag: str) -> Iterator[str]:
+        return (" ".join(unescape(_TAGS.sub(" ", m)).split())
+                for m in _ELEMENT_TEXT[tag].findall(html))
+    og = next((_attrs(tag).get("content", "").strip() for tag in _OG_TITLE.findall(html)), "")
+    headline = og or next((t for tag in ("h1", "title") for t in texts(tag) if t), "")
+    return PageStory.of(headline, texts("p"))
 
 _FRAMESET_TAG = re.compile(r"<frameset\b", re.IGNORECASE)
 _FRAMES_MARKUP = re.compile(r"<(/?)frame(set)?\b[^>]*>", re.IGNORECASE)

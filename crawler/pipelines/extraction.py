@@ -21,6 +21,11 @@ from crawler.workerpool import WorkerError, WorkerPool
 
 logger = logging.getLogger(__name__)
 
+# Sent with ``page`` (the ArticlePage) and ``result`` (its Article or ExtractionError) once a
+# page is extracted: a spider learns what a page it requested turned out to be (the site
+# spider, whether a canonical an alias named tells the alias's story).
+page_extracted = object()
+
 
 class ExtractionPipeline:
     """Turn ArticlePage into Article in worker processes so downloads never wait on parsing.
@@ -82,11 +87,11 @@ class ExtractionPipeline:
             article = await self._extract(item)
         except ExtractionError as exc:
             await self.removals.check(item, exc)  # DropItem when the page is a removal
-            note_extracted(self.crawler, item.url, exc)
+            self._extracted(item, exc)
             level = count_no_article(self.stats, exc, item.url)
             raise DropItem(f"no article from {item.url}: {exc}", log_level=level) from None
         except Exception as exc:  # a bug must cost one page, not the crawl
-            note_extracted(self.crawler, item.url, ExtractionError("error"))
+            self._extracted(item, ExtractionError("error"))
             self.stats.inc_value("extraction/failed/error")
             logger.exception("Extraction crashed on %s", item.url)
             raise DropItem(f"extraction error on {item.url}: {exc!r}") from None
@@ -100,5 +105,10 @@ class ExtractionPipeline:
             self.stats.inc_value("extraction/paged")
             logger.info("%s names %d pages: its item holds the text of %d", item.url, pages, read)
         note_article(self.crawler, article)
-        note_extracted(self.crawler, item.url, article)
+        self._extracted(item, article)
         return article
+
+    def _extracted(self, page: ArticlePage, result: Article | ExtractionError) -> None:
+        """The outcome of a page: to the completeness report and to ``page_extracted``."""
+        note_extracted(self.crawler, page.url, result)
+        self.crawler.signals.send_catch_log(page_extracted, page=page, result=result)

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -1654,6 +1655,73 @@ def test_an_alias_whose_canonical_cannot_be_fetched_is_the_article(tmp_path: Pat
                             tmp_path / "again.jsonl")
     by_url = {i["url"]: i for i in again.values()}
     assert all(by_url[item["url"]]["text"] == item["text"] for item in result.items)
+
+
+# What an article page's canonical, another article URL of the site, turns out to be: the page
+# of another story (two pages whose template copied the first one's canonical), a listing
+# answered 200; or (one item) the same story at another URL: an old slug's page, the same
+# article with its headline edited since, an AMP copy
+CANONICAL_SHAPES = ["another_story", "no_article", "old_slug", "headline_edited", "amp_copy"]
+
+
+@pytest.mark.parametrize("shape_name", CANONICAL_SHAPES)
+def test_an_alias_is_read_when_its_canonical_tells_another_story(tmp_path: Path,
+                                                                 shape_name: str) -> None:
+    """A page naming another article page of its site as its canonical is an alias, the
+    canonical the item, when the canonical is its story. When the canonical tells another
+    story (another headline, no paragraph shared) or is no article, the alias's story was
+    lost, an INFO line its only trace: it is read as an article of its own, counted, and a
+    copied canonical is warned about once a site, with both URLs."""
+    shape = anysite.feed_only_site()
+    host = f"http://{shape.site.host}"
+    first, *others = shape.golds
+    canonical = f'<link rel="canonical" href="{first.url}">'
+    def with_canonical(path: str, link: str = canonical) -> Page:
+        page = shape.site.pages[path]
+        return replace(page, body=page.body.replace(b"</head>", f"{link}</head>".encode()))
+
+    first_path = first.url.removeprefix(host)
+    extra: list[str] = []  # the same story's other URLs, linked from the home page
+    if shape_name == "another_story":
+        for gold in others[:2]:
+            shape.site.add(gold.url.removeprefix(host), with_canonical(gold.url.removeprefix(
+                host)))
+    elif shape_name == "no_article":
+        listing = f"{first_path}vse-novosti-razdela-dnya/"
+        shape.site.add(listing, anysite.chrome(shape.site.host, anysite.section_html(
+            shape.site.host, [(g.url, g.title) for g in shape.golds])))
+        path = others[0].url.removeprefix(host)
+        shape.site.add(path, with_canonical(path, f'<link rel="canonical" href="{listing}">'))
+    else:
+        alias = {"amp_copy": f"{first_path}amp/"}.get(
+            shape_name, first_path.replace("novost-dnya-nomer", "staraya-novost-nomer"))
+        page = with_canonical(first_path)
+        if shape_name == "headline_edited":
+            page = replace(page, body=page.body.replace(
+                escape(first.title).encode(), "Прежний заголовок этой же новости".encode()))
+        shape.site.add(alias, page)
+        extra.append(f"{host}{alias}")
+    home = shape.site.pages["/"]
+    links = "".join(f'<p><a href="{url}">{first.title}</a></p>' for url in extra)
+    shape.site.add("/", replace(home, body=home.body.replace(b"</body>",
+                                                             f"{links}</body>".encode())))
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        requested = server.requested_paths(shape.site.host)
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert all(urlsplit(url).path in requested for url in extra)  # fetched, no item
+    read_another = result.stats.get("articles/canonical_names_another", 0)
+    warned = [line for line in result.log.splitlines()
+              if "WARNING" in line and "a page of another story" in line]
+    if shape_name == "another_story":
+        assert read_another == 2 and len(warned) == 1, warned
+        assert others[0].url in warned[0] or others[1].url in warned[0]
+        assert first.url in warned[0]
+    else:
+        assert not read_another and not warned, warned
+    read_for_none = result.stats.get("articles/alias_read_for_its_canonical", 0)
+    assert read_for_none == (shape_name == "no_article")
+    assert result.stats.get("articles/alias_of_canonical", 0) >= 1
 
 
 @pytest.mark.parametrize("form", anysite.BUILD_TIME_FORMS)
