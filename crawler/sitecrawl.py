@@ -15,7 +15,7 @@ import logging
 import os
 import tempfile
 import uuid
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -111,6 +111,7 @@ FRAME_DEPTH = "frame_depth"
 MAX_FRAME_DEPTH = 3
 # A zone sample's article key: its candidate's feed date is given to the page at release
 SAMPLE_OF = "sample_of"
+MAX_STORIES = 20_000  # extracted pages' stories kept for aliases met later (~1 KB each)
 
 
 class AliasSeen(NamedTuple):
@@ -160,7 +161,8 @@ class SiteCrawl(OutletSpider):
         self.listings_walked = False  # the home pages' paged lists were walked (or not needed)
         # request_key -> the story of each page extracted (None: no article), and the aliases
         # naming a page not extracted yet: an alias is weighed against its canonical's story
-        self.stories: dict[str, disc.PageStory | None] = {}
+        # (the newest MAX_STORIES only: an alias and its canonical are met close together)
+        self.stories: OrderedDict[str, disc.PageStory | None] = OrderedDict()
         self.aliases_waiting: dict[str, list[AliasSeen]] = {}
         self.aliases_read: set[str] = set()  # request_key of each alias read as an article
         self.told_another: set[str] = set()  # sites warned of a canonical naming another story
@@ -1625,6 +1627,8 @@ class SiteCrawl(OutletSpider):
         story = None if isinstance(result, ExtractionError) else disc.PageStory.of(
             result.title, result.text.split("\n\n"))
         self.stories[key] = story
+        if len(self.stories) > MAX_STORIES:
+            self.stories.popitem(last=False)
         for seen in self.aliases_waiting.pop(key, []):
             for request in self.weigh_alias(state.outlet, seen, story):
                 self.crawler.engine.crawl(request)

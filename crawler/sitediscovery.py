@@ -882,12 +882,6 @@ def alias_of(body: bytes, content_type: str | None, url: str, outlet: Outlet,
     return None if canonical_url(declared, outlet) == canonical_url(url, outlet) else declared
 
 
-
-_OG_TITLE = re.compile(r"<meta\b[^>]*\bproperty\s*=\s*[\"']?og:title\b[^>]*>", re.IGNORECASE)
-# an element's markup up to its end or the next such element (old pages leave <p> open)
-_ELEMENT_TEXT = {tag: re.compile(rf"<{tag}\b[^>]*>([^<]*(?:<(?!/?{tag}\b)[^<]*)*)",
-                                 re.IGNORECASE) for tag in ("h1", "title", "p")}
-_TAGS = re.compile(r"<[^>]*>")
 STORY_PARAGRAPHS = 12  # long paragraphs of a page kept to tell its story from another's
 STORY_PARAGRAPH_WORDS = 8  # fewer words: a caption, a credit line, furniture
 STORY_BYTES = 1 << 20  # how far into a page its story is read (on the reactor)
@@ -919,15 +913,17 @@ class PageStory:
 
 
 def page_story(body: bytes, content_type: str | None) -> PageStory:
-    """The :class:`PageStory` of a page not parsed: its ``og:title`` (else its ``<h1>``, its
-    ``<title>``) and its ``<p>`` elements' text, tags dropped."""
+    """The :class:`PageStory` of a page: its ``og:title`` (else its ``<h1>``, its
+    ``<title>``) and its ``<p>`` elements' text. A page that does not parse has none."""
     html, _ = decode_html(body[:STORY_BYTES], content_type)
-    def texts(tag: str) -> Iterator[str]:
-        return (" ".join(unescape(_TAGS.sub(" ", m)).split())
-                for m in _ELEMENT_TEXT[tag].findall(html))
-    og = next((_attrs(tag).get("content", "").strip() for tag in _OG_TITLE.findall(html)), "")
-    headline = og or next((t for tag in ("h1", "title") for t in texts(tag) if t), "")
-    return PageStory.of(headline, texts("p"))
+    try:
+        tree = parse_html(html)
+    except ValueError:
+        return PageStory("", frozenset())
+    headline = first_value(tree, ('meta[property="og:title"] @content', "h1", "title")) or ""
+    return PageStory.of(" ".join(headline.split()),
+                        (text_content(p) for p in itertools.islice(tree.iter("p"), 200)))
+
 
 _FRAMESET_TAG = re.compile(r"<frameset\b", re.IGNORECASE)
 _FRAMES_MARKUP = re.compile(r"<(/?)frame(set)?\b[^>]*>", re.IGNORECASE)
