@@ -170,7 +170,10 @@ def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
         if http.colonless:
             add("warning", f"{http.colonless} HTTP header line(s) without a colon, passed over "
                            "(as warcio and pywb read them)")
-        if rec.rec_type == "response" and not rec.get("WARC-Truncated"):
+        if rec.get("WARC-Segment-Number"):  # its body goes on in continuation records
+            add("warning", f"segment {rec.get('WARC-Segment-Number', '')[:20]} of a segmented "
+                "record: its continuation records are not joined, the page not served")
+        elif rec.rec_type == "response" and not rec.get("WARC-Truncated"):
             _check_body(http.headers, http.body, add)
         pd = rec.get("WARC-Payload-Digest")
         if pd and rec.rec_type != "revisit":

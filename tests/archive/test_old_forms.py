@@ -84,6 +84,10 @@ def test_a_segmented_record_is_not_served_as_the_whole_page(tmp_path):
     lines = build_index([path])
     assert [json.loads(ln.split(" ", 2)[2])["offset"] for ln in lines] == [
         "0", str(_offset_of(path, "resource"))]
+    # verify says so too, not "a transfer cut short" (the body goes on in the continuation)
+    said = [p.message for p in verify([path]).problems if p.offset == 0]
+    assert said == ["segment 1 of a segmented record: its continuation records are not "
+                    "joined, the page not served"]
 
 
 def _offset_of(path: Path, rec_type: str) -> int:
