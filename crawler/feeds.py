@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
-from crawler.extraction.dates import no_publication_date, parse_any, parse_rfc822
+from crawler.extraction.dates import parse_any, parse_rfc822, publication_date
 from crawler.extraction.encoding import decode_html, normalise_charset
 from crawler.urls import joined
 
@@ -217,11 +217,7 @@ def _feed_date(value: str | None) -> datetime | None:
     +0300"); a known zone name is its offset, one printed after a space too. A date without
     any stays naive (the outlet's wall clock: the spider places it in the outlet's zone).
     A CMS's null date or one ahead of the clock is none: the entry is dated by its page."""
-    return _publication_date((parse_rfc822(value) or parse_any(value)) if value else None)
-
-
-def _publication_date(moment: datetime | None) -> datetime | None:
-    return None if moment is None or no_publication_date(moment) else moment
+    return publication_date((parse_rfc822(value) or parse_any(value)) if value else None)
 
 
 def _permalink_guid(item: etree._Element) -> str | None:
@@ -335,7 +331,7 @@ def sitemap_entries(body: bytes) -> Iterator[tuple[str, str, datetime | None]]:
     for node in iter_records(body, ("url", "sitemap")):
         loc = _child_text(node, "loc")
         if loc:
-            yield _local(node.tag), loc, _publication_date(
+            yield _local(node.tag), loc, publication_date(
                 parse_any(_child_text(node, "lastmod") or ""))
 
 

@@ -111,7 +111,9 @@ FRAME_DEPTH = "frame_depth"
 MAX_FRAME_DEPTH = 3
 # A zone sample's article key: its candidate's feed date is given to the page at release
 SAMPLE_OF = "sample_of"
-MAX_STORIES = 20_000  # extracted pages' stories kept for aliases met later (~1 KB each)
+# extracted pages' stories kept for aliases met later (~1 KB each), and aliases waiting for
+# their canonical's: an alias and its canonical are met close together
+MAX_STORIES = 20_000
 
 
 class AliasSeen(NamedTuple):
@@ -163,7 +165,7 @@ class SiteCrawl(OutletSpider):
         # naming a page not extracted yet: an alias is weighed against its canonical's story
         # (the newest MAX_STORIES only: an alias and its canonical are met close together)
         self.stories: OrderedDict[str, disc.PageStory | None] = OrderedDict()
-        self.aliases_waiting: dict[str, list[AliasSeen]] = {}
+        self.aliases_waiting: OrderedDict[str, list[AliasSeen]] = OrderedDict()  # (as many)
         self.aliases_read: set[str] = set()  # request_key of each alias read as an article
         self.told_another: set[str] = set()  # sites warned of a canonical naming another story
 
@@ -624,7 +626,8 @@ class SiteCrawl(OutletSpider):
         self.note_offsite_base(state, tree, response.url)
         if listed := disc.next_page_link(tree, links, response.url, 1):
             state.listings.append(listed)
-        elif section := disc.news_section(tree, response.url):
+        elif (section := disc.news_section(tree, response.url)) \
+                and section not in state.sections:  # (editions may name one list)
             state.sections.append(section)
         state.archive = disc.archive_prefix(links, state.outlet.host)
         articles = disc.article_links(tree, links, response.url, response.encoding,
@@ -1607,6 +1610,8 @@ class SiteCrawl(OutletSpider):
             yield from self.weigh_alias(state.outlet, seen, self.stories[key])
         else:
             self.aliases_waiting.setdefault(key, []).append(seen)
+            if len(self.aliases_waiting) > MAX_STORIES:
+                self.aliases_waiting.popitem(last=False)
 
     def answered_at(self, outlet: Outlet, response: Response) -> None:
         """A page redirected elsewhere: the aliases waiting for the URL asked wait for the
@@ -1683,6 +1688,7 @@ class SiteCrawl(OutletSpider):
         if retried or outlet is None or FRAME_OF in failed.meta or alias == failed.url \
                 or failure.check(ArticleRemoved):
             return
+        self.aliases_waiting.pop(self.request_key(outlet, asked_url(failed)), None)
         self.crawler.stats.inc_value("articles/alias_read_for_its_canonical")
         self.logger.info("%s is read as the article: the canonical URL it names, %s, "
                          "could not be fetched", alias, asked_url(failed))

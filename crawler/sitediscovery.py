@@ -35,7 +35,7 @@ from lxml import etree
 from protego import Protego
 from w3lib.url import safe_url_string
 
-from archive.urls import is_amp_url, site_host
+from archive.urls import is_amp_url, is_tracking, site_host
 from crawler.challenge import LOCATION_SET, literal_target
 from crawler.extraction import dates, limits
 from crawler.extraction.dateline import ArticleDates, dateline_date, same_headline, title_key
@@ -53,7 +53,13 @@ from crawler.extraction.metadata import json_ld_objects
 from crawler.extraction.pages import NEXT_PAGE_WORDS, PAGE_PARAM, link_words
 from crawler.feeds import _child_text, _local, iter_records
 from crawler.outlets.base import Outlet
-from crawler.siteoutlets import GENERIC_KEEP_QUERY, generic_rules, outlet_from_site_row, vote_zone
+from crawler.siteoutlets import (
+    GENERIC_KEEP_QUERY,
+    GENERIC_SKIP_PATHS,
+    generic_rules,
+    outlet_from_site_row,
+    vote_zone,
+)
 from crawler.spiders.listings import iter_links, tree_links
 from crawler.urls import canonical_url, is_article_url, joined, path_and_query
 
@@ -373,17 +379,17 @@ def printed_offsets(tree: etree._Element) -> list[timedelta]:
     published += all_values(tree, ('meta[property="article:published_time"] @content',
                                    'meta[itemprop="datePublished"] @content'))
     others += all_values(tree, ('meta[property="article:modified_time"] @content',))
-    found = offsets_of(_publication_moment(v) for v in published + others)
+    found = offsets_of(dates.publication_date(dates.parse_iso(v)) for v in published + others)
     clock: timedelta | None = None  # the site's offset as the page prints its UTC dates
     for node in select_nodes(tree, "time[datetime]"):
-        moment = _publication_moment(node.get("datetime") or "")
+        moment = dates.publication_date(dates.parse_iso(node.get("datetime") or ""))
         offset = moment.utcoffset() if moment is not None and moment.tzinfo else None
         if offset == timedelta(0) and (printed := dateline_date(text_content(node)[:200])):
             clock = clock or shown_offset(moment, printed)
         if offset is not None:
             found.append(offset)
     if clock is None and timedelta(0) in found and (printed := ArticleDates(tree).visible()):
-        clock = next((o for v in published if (m := _publication_moment(v)) is not None
+        clock = next((o for v in published if (m := dates.publication_date(dates.parse_iso(v))) is not None
                       and m.utcoffset() == timedelta(0) and (o := shown_offset(m, printed))), None)
     return [offset or clock for offset in found] if clock else found
 
@@ -398,16 +404,9 @@ def page_published(tree: etree._Element) -> datetime | None:
     machine += all_values(tree, ('meta[property="article:published_time"] @content',
                                  'meta[itemprop="datePublished"] @content'))
     for value in machine:
-        if (moment := _publication_moment(value)) is not None:
+        if (moment := dates.publication_date(dates.parse_iso(value))) is not None:
             return moment
     return ArticleDates(tree).visible()
-
-
-def _publication_moment(value: str) -> datetime | None:
-    """A machine-readable date of a page, None for a CMS's null date or one ahead of the
-    clock (the epoch's "+00:00" voted a Minsk site UTC)."""
-    moment = dates.parse_iso(value)
-    return None if moment is None or dates.no_publication_date(moment) else moment
 
 
 def one_instant(given: Counter[datetime]) -> bool:
@@ -651,10 +650,7 @@ def worded_next(tree: Any, url: str) -> str | None:
         link = joined(base, target or node.get("data-href") or node.get("data-url") or "")
         if link is None:
             continue
-        parts = urlsplit(link)
-        if parts.hostname == here.hostname and parts.scheme in ("http", "https") \
-                and not looks_like_article(link) and not date_archive_url(link) \
-                and _number(link) > _number(url):
+        if _site_list_link(link, here) and _number(link) > _number(url):
             found.add(link.split("#", 1)[0])
     return found.pop() if len(found) == 1 else None
 
@@ -674,31 +670,49 @@ NEWS_WORDS = frozenset({"новости", "лента", "навіны", "сту�
 
 def news_section(tree: Any, url: str) -> str | None:
     """The first page of the site's list of all news that a home page with no pager links
-    ("Все новости", else a menu's "Новости"): one address on the site, no article's, no
-    feed's, not the home page; several lists of all news named (a rubric block's "Все
-    новости" each), none is taken."""
+    ("Все новости", else a menu's "Новости"): one list on the site (its spellings, with a
+    slash or not, tracking parameters, are one), no article, feed, rubric, tag or search
+    page (``GENERIC_SKIP_PATHS``), not the home page; several lists of all news named (a
+    rubric block's "Все новости" each), none is taken."""
     base, here = document_base(tree, url), urlsplit(url)
-    found: dict[bool, set[str]] = {True: set(), False: set()}
+    home = _list_key(urlsplit(url))
+    found: dict[bool, dict[tuple[str, str, str], str]] = {True: {}, False: {}}
     for node in select_nodes(tree, "a[href]"):
         words = link_words(text_content(node)[:60])
         if words not in ALL_NEWS_WORDS and words not in NEWS_WORDS:
             continue
         link = joined(base, node.get("href") or "")
-        if link is None:
+        if link is None or not _site_list_link(link, here):
             continue
         parts = urlsplit(link)
-        if parts.hostname == here.hostname and parts.scheme in ("http", "https") \
-                and (parts.path.rstrip("/"), parts.query) != (here.path.rstrip("/"), here.query) \
-                and not looks_like_article(link) and not date_archive_url(link) \
-                and not _FEED_PATH.search(parts.path):
-            found[words in ALL_NEWS_WORDS].add(link.split("#", 1)[0])
+        key = _list_key(parts)
+        if key[:2] != home[:2] and not _INDEX_PAGE.search(parts.path) \
+                and not _SKIPPED.search(path_and_query(link)):
+            found[words in ALL_NEWS_WORDS].setdefault(key, link.split("#", 1)[0])
     for named in (found[True], found[False]):
         if named:
-            return named.pop() if len(named) == 1 else None
+            return next(iter(named.values())) if len(named) == 1 else None
     return None
 
 
-_FEED_PATH = re.compile(r"(?:/feed|/rss|\.xml|\.rss)/?$", re.I)
+_SKIPPED = re.compile("|".join(GENERIC_SKIP_PATHS), re.IGNORECASE)
+_INDEX_PAGE = re.compile(r"(?:^|/)index\.\w+$", re.IGNORECASE)  # the home page, spelt out
+
+
+def _list_key(parts: Any) -> tuple[str, str, str]:
+    """A list page's address as one key for its spellings: host without www., path without
+    its closing slash, query without tracking parameters."""
+    query = "&".join(sorted(f"{k}={v}" for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                            if not is_tracking(k.lower())))
+    return site_host(parts.hostname or ""), parts.path.rstrip("/"), query
+
+
+def _site_list_link(link: str, here: Any) -> bool:
+    """Whether a link may lead to another page of the site's lists: on its host, over the
+    web, no article's and no day's archive."""
+    parts = urlsplit(link)
+    return parts.hostname == here.hostname and parts.scheme in ("http", "https") \
+        and not looks_like_article(link) and not date_archive_url(link)
 
 
 def _number(url: str) -> int:
@@ -904,19 +918,25 @@ class PageStory:
             STORY_PARAGRAPHS)))
 
     def another_than(self, other: PageStory) -> bool:
-        """Whether two pages tell different stories: both headlined, the headlines not one
-        (:func:`same_headline`), no paragraph shared. A page edited since (a new headline,
-        the same text) is the same story; a page without a headline tells nothing."""
-        return bool(self.headline and other.headline) \
+        """Whether two pages tell different stories: both headlined and with long paragraphs,
+        the headlines not one (:func:`same_headline`), no paragraph shared. A page edited
+        since (a new headline, the same text) is the same story; a page without a headline
+        or a paragraph to compare (its text in <div>s) tells nothing."""
+        return bool(self.headline and other.headline and self.paragraphs
+                    and other.paragraphs) \
             and not same_headline(self.headline, other.headline) \
             and not self.paragraphs & other.paragraphs
 
 
 def page_story(body: bytes, content_type: str | None) -> PageStory:
     """The :class:`PageStory` of a page: its ``og:title`` (else its ``<h1>``, its
-    ``<title>``) and its ``<p>`` elements' text. A page that does not parse has none."""
+    ``<title>``) and its ``<p>`` elements' text. A page that does not parse, or whose markup
+    would hold the event loop (:func:`limits.crowded_element`: an element of 100,000
+    attributes took lxml 24 s), tells none."""
     html, _ = decode_html(body[:STORY_BYTES], content_type)
     try:
+        if limits.crowded_element(html):
+            raise ValueError("crowded markup")
         tree = parse_html(html)
     except ValueError:
         return PageStory("", frozenset())

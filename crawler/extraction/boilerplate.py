@@ -154,7 +154,7 @@ _CREDIT = re.compile(r"(?:additional |with )?(?:reporting|writing|editing|resear
 _CREDIT_WORDS = frozenset(("additional", "reporting", "writing", "editing", "research", "by",
                            "from", "and", "in", "with", "the", "of", "for", "at", "on"))
 _WORD = re.compile(r"[^\W\d_]+")
-CREDIT_MAX_PROSE_WORDS = 3
+CREDIT_MAX_PROSE_WORDS = 1
 
 
 def _credit_line(text: str) -> bool:

@@ -161,6 +161,12 @@ def no_publication_date(moment: datetime, now: datetime | None = None) -> bool:
     return wall - clock > FUTURE_SLACK
 
 
+def publication_date(moment: datetime | None, now: datetime | None = None) -> datetime | None:
+    """``moment``, or None when it is no day an article was published on
+    (:func:`no_publication_date`)."""
+    return None if moment is None or no_publication_date(moment, now) else moment
+
+
 def _group(match: re.Match[str], name: str) -> str | None:
     """A group of ``match``, None when its pattern has no such group."""
     return match.groupdict().get(name)

@@ -899,31 +899,55 @@ def _reveal_expanded(root: etree._Element) -> None:
     """Show the rest of an article that a "Читать полностью" control hides (``display:
     none`` or ``hidden``, opened by a script on a click): trafilatura drops hidden blocks,
     and the item held the first paragraphs only. The block must sit next to the control
-    (before or after it) and hold text; the control goes. A visible teaser that the hidden
-    block repeats ("short" and "full" versions) goes too."""
-    for el in root.xpath("//*[@hidden or @style or @aria-hidden]"):
-        if not _unshown(el) or el.tag in ("html", "body"):
+    (before or after it), hold text, and be no offer, form or dialog (a paywall's "Read the
+    full story" opens a subscription box); the control goes, and so does visible text before
+    it that the hidden block repeats (a "short" version beside the "full" one)."""
+    for el in root.xpath("//*[@hidden or @style]"):
+        if el.tag in ("html", "body") or not (
+                el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "")):
             continue
         control = next((c for c in (el.getprevious(), el.getnext())
                         if c is not None and isinstance(c.tag, str) and _expands(c)), None)
         full = _norm(el.text_content())
-        if control is None or len(full) < EXPANDED_MIN_CHARS:
+        if control is None or len(full) < EXPANDED_MIN_CHARS or _no_text_block(el):
             continue
-        for name in ("hidden", "aria-hidden"):
-            el.attrib.pop(name, None)
+        el.attrib.pop("hidden", None)
         el.set("style", _HIDDEN_STYLE.sub("", el.get("style") or ""))
-        teaser = control.getprevious() if control.getnext() is el else None
-        if teaser is not None and isinstance(teaser.tag, str) \
-                and (short := _norm(teaser.text_content()).rstrip(".… ")) \
-                and full.startswith(short):
-            _drop(teaser)
+        for before in list(control.itersiblings(preceding=True)):
+            if isinstance(before.tag, str) and len(
+                    short := _norm(before.text_content()).rstrip(".… ")) >= TEASER_MIN_CHARS \
+                    and short in full:
+                _drop(before)
         _drop(control)
 
 
+TEASER_MIN_CHARS = 40  # visible text the hidden block repeats, dropped: a word or two may recur
+# Class words of a control that opens a block ("js-toggle", "read-more", "spoiler")
+_CONTROL_NAMES = re.compile(r"toggle|more|expand|spoiler|collapse|full|show|read", re.I)
+# What a hidden block a click shows is when it is no article's rest
+_NO_TEXT_NAMES = re.compile(r"paywall|subscri|offer|promo|login|sign-?in|regist|modal|popup|"
+                            r"dialog|cookie|consent|banner|advert|(?:^|[\s_-])ads?(?:$|[\s_-])", re.I)
+
+
 def _expands(control: etree._Element) -> bool:
-    """Whether an element is a control saying it shows the rest of the text."""
+    """Whether an element is a control saying it shows the rest of the text: a button, a link
+    going nowhere (``#``, a script), or an element a script marks as one (``role``, ``aria-
+    expanded``, ``onclick``, a toggle's class)."""
     text = control.text_content()
-    return len(text) <= EXPANDER_MAX_CHARS and _EXPANDER.fullmatch(text) is not None
+    if len(text) > EXPANDER_MAX_CHARS or _EXPANDER.fullmatch(text) is None:
+        return False
+    if control.tag == "a":
+        href = (control.get("href") or "").strip().lower()
+        return href in ("", "#") or href.startswith(("#", "javascript:"))
+    return control.tag == "button" or any(control.get(a) is not None for a in (
+        "role", "aria-expanded", "aria-controls", "onclick")) \
+        or bool(_CONTROL_NAMES.search(control.get("class") or ""))
+
+
+def _no_text_block(el: etree._Element) -> bool:
+    """Whether a hidden block is an offer, a form or a dialog, not the article's rest."""
+    return any(node.tag in ("form", "input", "iframe") or node.get("role") == "dialog"
+               or _NO_TEXT_NAMES.search(_names(node)) for node in el.iter(etree.Element))
 
 
 def _mark_empty_lines(root: etree._Element) -> None:

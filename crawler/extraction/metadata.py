@@ -249,8 +249,7 @@ def _date(candidates: list[DateCandidate], now: datetime | None = None
     the site's wall clock at the fetch, from which a printed "Сегодня, 07:20" counts; a
     CMS's null date or one after it is none: ``dates.no_publication_date``)."""
     for source, raw in candidates:
-        parsed = dates.parse_any(raw, now)
-        if parsed and not dates.no_publication_date(parsed, now):
+        if parsed := dates.publication_date(dates.parse_any(raw, now), now):
             return parsed, source
     return None, None
 
@@ -281,7 +280,8 @@ def _agreeing(rule_dates: list[DateCandidate], structured: list[DateCandidate],
     contradict: when they carry an offset and agree among themselves, a rule date with an
     offset over AGREE from them is another date (a redesign put a news strip's ``<time>``
     first, which the rule now reads): passed over, for the next rule or a miss."""
-    stated = [d for _, raw in structured if (d := dates.parse_any(raw, now)) and d.tzinfo]
+    stated = [d for _, raw in structured
+              if (d := dates.publication_date(dates.parse_any(raw, now), now)) and d.tzinfo]
     if not stated or max(stated) - min(stated) > AGREE:
         return rule_dates
     return [(src, raw) for src, raw in rule_dates
@@ -603,7 +603,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     prov.record(rules, "subtitle", src if meta.subtitle else None, expected=False)
 
     tz = outlet.tz if outlet else None
-    now = fetched.astimezone(tz).replace(tzinfo=None) if fetched and fetched.tzinfo and tz \
+    # (no outlet: the UTC clock, which bounds the dates kept, those with an offset only)
+    now = fetched.astimezone(tz or UTC).replace(tzinfo=None) if fetched and fetched.tzinfo \
         else None
     page = ArticleDates(tree, meta.title, now)
     article_time, first_time = page.time_stamps()
@@ -638,8 +639,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         # not in every form: "Mon, 05 Jan 2026 21:00:00 GMT+3" left the article undated)
         published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now)
         if published is None:
-            published = next((m for m in (htmldate_fallback(tree, url), url_moment(url))
-                              if m and not dates.no_publication_date(m, now)), None)
+            published = dates.publication_date(htmldate_fallback(tree, url), now) \
+                or url_moment(url)
             src = HTMLDATE if published else None
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)

@@ -209,16 +209,24 @@ def test_a_site_whose_dates_carry_no_offset_takes_its_country_domains_zone(host:
 
 @pytest.mark.parametrize(("host", "offsets", "zone"), [
     ("rayon.by", {3: 4}, "Europe/Minsk"), ("газета.бел", {3: 1, 0: 1}, "Europe/Minsk"),
-    ("news.com.ua", {3: 2, 2: 1}, "Europe/Kiev"), ("news.com.ua", {2: 1}, "Europe/Kiev"),
     ("rayon.by", {2: 3, 3: 1}, "Etc/GMT-2"), ("gazeta.ru", {3: 1}, "Etc/GMT-3"),
     ("news.example.com", {3: 1}, "Etc/GMT-3"),
 ])
 def test_a_printed_offset_the_country_domains_zone_keeps_is_that_zone(
         host: str, offsets: dict[int, int], zone: str) -> None:
     """+03:00 on a .by site is Minsk's clock (whose past had summer time), not a fixed
-    offset; an offset the country's zone never keeps is the fixed one."""
+    offset; an offset the country's zone does not keep is the fixed one."""
     votes = Counter({timedelta(hours=h): n for h, n in offsets.items()})
     assert vote_zone(votes, host) == zone
+
+
+def test_a_ua_site_is_on_kyivs_clock_only_when_it_prints_kyivs_offset_of_the_season() -> None:
+    """Kyiv keeps +02:00 in winter, +03:00 in summer: a site printing the other offset (Moscow's
+    clock in winter) is no site on Kyiv's."""
+    kyiv = datetime.now(ZoneInfo("Europe/Kiev")).utcoffset()
+    assert vote_zone(Counter({kyiv: 2}), "news.com.ua") == "Europe/Kiev"
+    other = timedelta(hours=5) - kyiv  # +03:00 in winter, +02:00 in summer
+    assert vote_zone(Counter({other: 2}), "news.com.ua") == zone_for_offset(other)
 
 
 def test_an_idn_rows_country_domain_gives_its_zone() -> None:
@@ -1043,6 +1051,15 @@ def test_a_list_paged_only_by_its_words_is_walked_by_them(links: str, url: str,
     ('<a href="http://other.by/news/">Все новости</a>', None),  # another host
     ('<a href="/">Все новости</a><a href="/news/">Все новости района сегодня</a>', None),
     ('<a href="/society/">Общество</a><a href="/news/">Читать все новости района</a>', None),
+    # one list under two spellings is one list
+    ('<a href="/news/">Все новости</a><a href="/news?utm_source=block#all">Все новости</a>',
+     "http://gorod.by/news/"),
+    # a rubric, a tag, a search, the home page spelt out, a feed: no list of all news
+    ('<a href="/category/obshchestvo/">Новости</a>', None),
+    ('<a href="/tag/novosti/">Новости</a>', None),
+    ('<a href="/search/?q=новости">Все новости</a>', None),
+    ('<a href="/?all=1">Все новости</a>', None), ('<a href="/index.php">Все новости</a>', None),
+    ('<a href="/rss/all/">Все новости</a>', None),
 ])
 def test_a_home_pages_list_of_all_news_is_the_one_address_its_words_name(
         links: str, found: str | None) -> None:

@@ -78,6 +78,7 @@ def test_furniture_lines_are_recognised(line: str) -> None:
     "Research from the University of Leeds suggests that repair videos have changed how "
     "young people shop.",
     "Reporting by students at her old school found that half of the pupils had watched one.",
+    "Research by NASA found water on Mars.", "Research from MIT suggests otherwise.",
     "More than two million people follow her on Instagram, where she posts short videos.",
     "Now if you follow me on Twitter or Facebook then you know who I like.",
     "Zapisz się na szczepienie przez Internetowe Konto Pacjenta lub telefonicznie.",

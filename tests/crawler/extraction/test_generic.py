@@ -1405,7 +1405,8 @@ def test_a_record_with_a_form_or_a_picture_beside_text_ends_the_tail(builder: st
 
 @pytest.mark.parametrize("control", [
     '<a href="#" class="btn-more" onclick="show()">Читать полностью</a>',
-    '<button type="button">Show more ↓</button>', '<span class="toggle">Чытаць цалкам →</span>'])
+    '<button type="button">Show more ↓</button>', '<span class="toggle">Чытаць цалкам →</span>',
+    '<div role="button" tabindex="0">Показать полностью</div>'])
 @pytest.mark.parametrize("hiding", ['style="display:none"', "hidden", 'style="display: none;"'])
 def test_the_rest_a_read_more_control_hides_is_the_articles(control: str, hiding: str) -> None:
     """The first paragraphs shown, a "Читать полностью" control, the rest in a block hidden
@@ -1422,6 +1423,32 @@ def test_a_teaser_that_the_hidden_full_text_repeats_is_left_for_it() -> None:
                  "<a href='#'>Read more</a><div class='full' style='display:none'>"
                  f"<p>{PROSE}</p><p>{PROSE2}</p></div></div>")
     assert _paragraphs(html) == [PROSE, PROSE2]
+
+
+def test_a_hidden_full_text_repeating_several_shown_paragraphs_is_the_text_once() -> None:
+    html = _page(f"<h1>Tram network to grow</h1><div class='text'><p>{PROSE}</p><p>{PROSE2}</p>"
+                 "<button>Show more</button><div class='full' hidden>"
+                 f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p></div></div>")
+    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
+
+
+@pytest.mark.parametrize("hidden", [
+    # a paywall's "Read the full story" opens an offer, not the story
+    "<a href='#' class='js-paywall'>Read the full story</a><div class='paywall-offer' "
+    "style='display:none'><p>Subscribers get every story of the week in full, with the "
+    "archive and the newsletter, for one euro in the first month.</p></div>",
+    # a link to another page, a hidden block beside it: no control
+    "<a href='/full-story'>Read more</a><div style='display:none'><p>" + PROSE3 + "</p></div>",
+    # hidden from screen readers only (a visual duplicate), not from the page
+    "<button>Show more</button><div aria-hidden='true' style='display:none' class='sr'>"
+    "<form><input name='q'></form><p>" + PROSE3 + "</p></div>",
+])
+def test_a_hidden_block_that_is_no_rest_of_the_article_stays_hidden(hidden: str) -> None:
+    html = _page(f"<h1>Tram network to grow</h1><div class='text'><p>{PROSE}</p><p>{PROSE2}</p>"
+                 f"{hidden}</div>")
+    got = _paragraphs(html)
+    assert got[:2] == [PROSE, PROSE2] and PROSE3 not in got and not any(
+        "Subscribers" in p for p in got)
 
 
 @pytest.mark.parametrize("before", [

@@ -438,9 +438,27 @@ def test_a_machine_date_of_the_fetch_day_is_kept_and_a_later_one_is_none() -> No
     assert extract_metadata(tree, SITE, URL, fetched=fetched).published == \
         "2026-01-06T11:00:00+03:00"
     later = '<meta property="article:published_time" content="2026-03-06T11:00:00+03:00">'
-    meta = extract_metadata(parse_html(page(article("нет даты"), later)), SITE, URL,
-                            fetched=fetched)
-    assert meta.published != "2026-03-06T11:00:00+03:00"
+    for outlet in (SITE, None):  # (a page of no outlet keeps dates with an offset only)
+        meta = extract_metadata(parse_html(page(article("нет даты"), later)), outlet, URL,
+                                fetched=fetched)
+        assert meta.published is None
+    assert extract_metadata(parse_html(page(article("нет даты"), later)), None, URL
+                            ).published == "2026-03-06T11:00:00+03:00"  # today: March is past
+
+
+def test_a_null_structured_date_does_not_refute_the_rule_date() -> None:
+    """An epoch in ``article:published_time`` disagreed with the outlet's rule date and made
+    it a miss: the date came from htmldate, or not at all."""
+    outlet = outlet_from_site_row({"url": "https://ex.by/", "timezone": "Europe/Minsk",
+                                   "published": ["div.pub @data-date"]})
+    head = '<meta property="article:published_time" content="1970-01-01T00:00:00+00:00">'
+    tree = parse_html(page('<article><h1>Заголовок</h1><div class="pub" '
+                           'data-date="2026-01-05T11:20:00+00:00">5 января</div>'
+                           f"<p>{PROSE}</p></article>", head))
+    prov = Provenance()
+    meta = extract_metadata(tree, outlet, "https://ex.by/news/a/", provenance=prov)
+    assert meta.published == "2026-01-05T14:20:00+03:00"
+    assert prov.fields["published"] == "rules:div.pub @data-date"
 
 
 # Fetched at 22:30 UTC on 2 December: already 3 December (01:30) in Moscow, the site's zone.
