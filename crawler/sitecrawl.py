@@ -114,6 +114,7 @@ SAMPLE_OF = "sample_of"
 # extracted pages' stories kept for aliases met later (~1 KB each), and aliases waiting for
 # their canonical's: an alias and its canonical are met close together
 MAX_STORIES = 20_000
+MAX_CANONICAL_HOPS = 8  # canonicals followed looking for a loop back
 
 
 class AliasSeen(NamedTuple):
@@ -167,6 +168,7 @@ class SiteCrawl(OutletSpider):
         self.stories: OrderedDict[str, disc.PageStory | None] = OrderedDict()
         self.aliases_waiting: OrderedDict[str, list[AliasSeen]] = OrderedDict()  # (as many)
         self.aliases_read: set[str] = set()  # request_key of each alias read as an article
+        self.canonical_named: OrderedDict[str, str] = OrderedDict()  # alias -> its canonical
         self.told_another: set[str] = set()  # sites warned of a canonical naming another story
 
     def setup_sites(self) -> None:
@@ -1590,6 +1592,8 @@ class SiteCrawl(OutletSpider):
                 yield from self.framed_article(response, state, frames)
             return
         declared = self.canonical_elsewhere(response, state.outlet) if state else None
+        if declared is not None and self.canonical_loop(state.outlet, response.url, declared):
+            declared = None  # its canonical names it back: it makes its own item
         if declared is None:
             if state is not None:
                 self.answered_at(state.outlet, response)
@@ -1612,6 +1616,25 @@ class SiteCrawl(OutletSpider):
             self.aliases_waiting.setdefault(key, []).append(seen)
             if len(self.aliases_waiting) > MAX_STORIES:
                 self.aliases_waiting.popitem(last=False)
+
+    def canonical_loop(self, outlet: Outlet, url: str, declared: str) -> bool:
+        """Whether the canonical a page names leads back to it through the canonicals pages
+        met so far name (two articles naming each other: each deferred to the other, and both
+        were lost with an INFO line). Said and counted (``articles/canonical_loop``); else the
+        page's own canonical is remembered."""
+        here, there = (self.request_key(outlet, u) for u in (url, declared))
+        step, seen = there, 0
+        while step in self.canonical_named and seen < MAX_CANONICAL_HOPS:
+            step, seen = self.canonical_named[step], seen + 1
+            if step == here:
+                self.crawler.stats.inc_value("articles/canonical_loop")
+                self.logger.warning("%s names %s as its canonical URL, whose canonical leads "
+                                    "back to it: read as an article of its own", url, declared)
+                return True
+        self.canonical_named[here] = there
+        if len(self.canonical_named) > MAX_STORIES:
+            self.canonical_named.popitem(last=False)
+        return False
 
     def answered_at(self, outlet: Outlet, response: Response) -> None:
         """A page redirected elsewhere: the aliases waiting for the URL asked wait for the

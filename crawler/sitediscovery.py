@@ -672,8 +672,8 @@ def news_section(tree: Any, url: str) -> str | None:
     """The first page of the site's list of all news that a home page with no pager links
     ("Все новости", else a menu's "Новости"): one list on the site (its spellings, with a
     slash or not, tracking parameters, are one), no article, feed, rubric, tag or search
-    page (``GENERIC_SKIP_PATHS``), not the home page; several lists of all news named (a
-    rubric block's "Все новости" each), none is taken."""
+    page (``GENERIC_SKIP_PATHS``), not the home page. Several lists named by the one kind
+    of words (a rubric block's "Все новости" each) are none: the other kind decides."""
     base, here = document_base(tree, url), urlsplit(url)
     home = _list_key(urlsplit(url))
     found: dict[bool, dict[tuple[str, str, str], str]] = {True: {}, False: {}}
@@ -689,9 +689,9 @@ def news_section(tree: Any, url: str) -> str | None:
         if key[:2] != home[:2] and not _INDEX_PAGE.search(parts.path) \
                 and not _SKIPPED.search(path_and_query(link)):
             found[words in ALL_NEWS_WORDS].setdefault(key, link.split("#", 1)[0])
-    for named in (found[True], found[False]):
-        if named:
-            return next(iter(named.values())) if len(named) == 1 else None
+    for named in (found[True], found[False]):  # (rubric blocks' "Все новости", a menu's one)
+        if len(named) == 1:
+            return next(iter(named.values()))
     return None
 
 

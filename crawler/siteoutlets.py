@@ -328,17 +328,23 @@ COUNTRY_ZONES = {"by": "Europe/Minsk", "бел": "Europe/Minsk", "xn--90ais": "E
 def vote_zone(offsets: Counter[timedelta], host: str = "") -> str:
     """The zone of the offset most dates carry (a tie goes to a non-UTC offset: UTC is what
     software writes by default); when no date carried one, the zone of the host's country
-    domain if it has one zone (:data:`COUNTRY_ZONES`), else UTC. The offset the country's
-    zone keeps now is that zone (a .by site printing +03:00 is Europe/Minsk, not the fixed
-    Etc/GMT-3: its dates before 2011 had summer time; a .ua site printing +03:00 in winter
-    keeps Moscow's clock, not Kyiv's)."""
+    domain if it has one zone (:data:`COUNTRY_ZONES`), else UTC. An offset the country's
+    zone keeps in winter or in summer is that zone (a .by site printing +03:00 is
+    Europe/Minsk, not the fixed Etc/GMT-3: its dates before 2011 had summer time; a .ua
+    site's July articles at +03:00 make its January ones +02:00, whenever it is crawled)."""
     country = COUNTRY_ZONES.get(host.rstrip(".").rsplit(".", 1)[-1].lower())
     if not offsets:
         return country or "UTC"
     offset, _ = max(offsets.items(), key=lambda kv: (kv[1], kv[0] != timedelta(0)))
-    if country and datetime.now(ZoneInfo(country)).utcoffset() == offset:
+    if country and offset in _seasons_offsets(country):
         return country
     return zone_for_offset(offset)
+
+
+def _seasons_offsets(zone: str) -> set[timedelta | None]:
+    """The zone's offsets in January and July of this year (winter and summer time)."""
+    year = datetime.now(UTC).year
+    return {datetime(year, month, 1, tzinfo=ZoneInfo(zone)).utcoffset() for month in (1, 7)}
 
 
 # --- the runtime registry ------------------------------------------------------------------

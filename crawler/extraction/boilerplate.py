@@ -103,6 +103,9 @@ _PATTERNS = (
     # a list's heading left when its links went, whole lines only
     rf"^({_LIST_HEADING})\s*:?$",
     rf"^({_AD_WORDS})$",
+    # a control's label left alone ("Показать ещё", "Читать полностью"): its block not shown
+    r"^\W*((показать|читать|смотреть|загрузить) (ещё|еще|полностью|далее|дальше|целиком|все)"
+    r"|развернуть|паказаць (яшчэ|цалкам)|чытаць (далей|цалкам)|show more|load more)\W*$",
     # a share line, alone or with the networks' names as plain text ("Поделиться: ВКонтакте
     # Facebook Twitter": Bitrix's news.detail)
     rf"^(share (this|on)\b[^.!?]{{0,40}}|teilen|partager|compartir|condividi|поделиться|"

@@ -902,17 +902,25 @@ def _reveal_expanded(root: etree._Element) -> None:
     (before or after it), hold text, and be no offer, form or dialog (a paywall's "Read the
     full story" opens a subscription box); the control goes, and so does visible text before
     it that the hidden block repeats (a "short" version beside the "full" one)."""
-    for el in root.xpath("//*[@hidden or @style]"):
+    for el in root.xpath("//*[@hidden or @style or @class]"):
+        classes = (el.get("class") or "").split()
+        hiding = [c for c in classes if c.lower() in _HIDING_CLASSES]
         if el.tag in ("html", "body") or not (
-                el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "")):
+                hiding or el.get("hidden") is not None
+                or _HIDDEN_STYLE.search(el.get("style") or "")):
             continue
         control = next((c for c in (el.getprevious(), el.getnext())
                         if c is not None and isinstance(c.tag, str) and _expands(c)), None)
+        if control is not None and _no_text_block(el):
+            _drop(el)  # an offer the control opens (trafilatura keeps a `hidden` block)
+            _drop(control)
+            continue
         full = _norm(el.text_content())
-        if control is None or len(full) < EXPANDED_MIN_CHARS or _no_text_block(el):
+        if control is None or len(full) < EXPANDED_MIN_CHARS:
             continue
         el.attrib.pop("hidden", None)
         el.set("style", _HIDDEN_STYLE.sub("", el.get("style") or ""))
+        el.set("class", " ".join(c for c in classes if c not in hiding))
         for before in list(control.itersiblings(preceding=True)):
             if isinstance(before.tag, str) and len(
                     short := _norm(before.text_content()).rstrip(".… ")) >= TEASER_MIN_CHARS \
@@ -922,6 +930,9 @@ def _reveal_expanded(root: etree._Element) -> None:
 
 
 TEASER_MIN_CHARS = 40  # visible text the hidden block repeats, dropped: a word or two may recur
+# Class names a stylesheet hides a block by (Bootstrap's d-none, "hidden", "collapse")
+_HIDING_CLASSES = frozenset(("hidden", "hide", "d-none", "is-hidden", "js-hidden", "collapse",
+                             "collapsed", "invisible"))
 # Class words of a control that opens a block ("js-toggle", "read-more", "spoiler")
 _CONTROL_NAMES = re.compile(r"toggle|more|expand|spoiler|collapse|full|show|read", re.I)
 # What a hidden block a click shows is when it is no article's rest

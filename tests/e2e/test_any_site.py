@@ -1659,9 +1659,10 @@ def test_an_alias_whose_canonical_cannot_be_fetched_is_the_article(tmp_path: Pat
 
 # What an article page's canonical, another article URL of the site, turns out to be: the page
 # of another story (two pages whose template copied the first one's canonical), a listing
-# answered 200; or (one item) the same story at another URL: an old slug's page, the same
-# article with its headline edited since, an AMP copy
-CANONICAL_SHAPES = ["another_story", "no_article", "old_slug", "headline_edited", "amp_copy"]
+# answered 200; two articles naming each other; or (one item) the same story at another URL:
+# an old slug's page, the same article with its headline edited since, an AMP copy
+CANONICAL_SHAPES = ["another_story", "no_article", "each_other", "old_slug", "headline_edited",
+                    "amp_copy"]
 
 
 @pytest.mark.parametrize("shape_name", CANONICAL_SHAPES)
@@ -1686,6 +1687,11 @@ def test_an_alias_is_read_when_its_canonical_tells_another_story(tmp_path: Path,
         for gold in others[:2]:
             shape.site.add(gold.url.removeprefix(host), with_canonical(gold.url.removeprefix(
                 host)))
+    elif shape_name == "each_other":  # (each deferred to the other: both were lost)
+        second = others[0].url.removeprefix(host)
+        shape.site.add(first_path, with_canonical(first_path, f'<link rel="canonical" '
+                                                              f'href="{others[0].url}">'))
+        shape.site.add(second, with_canonical(second))
     elif shape_name == "no_article":
         listing = f"{first_path}vse-novosti-razdela-dnya/"
         shape.site.add(listing, anysite.chrome(shape.site.host, anysite.section_html(
@@ -1717,6 +1723,8 @@ def test_an_alias_is_read_when_its_canonical_tells_another_story(tmp_path: Path,
         assert read_another == 2 and len(warned) == 1, warned
         assert others[0].url in warned[0] or others[1].url in warned[0]
         assert first.url in warned[0]
+    elif shape_name == "each_other":
+        assert result.stats.get("articles/canonical_loop") == 1 and read_another == 1
     else:
         assert not read_another and not warned, warned
     read_for_none = result.stats.get("articles/alias_read_for_its_canonical", 0)
