@@ -1405,8 +1405,8 @@ def test_a_record_with_a_form_or_a_picture_beside_text_ends_the_tail(builder: st
 
 @pytest.mark.parametrize("control", [
     '<a href="#" class="btn-more" onclick="show()">Читать полностью</a>',
-    '<button type="button">Show more ↓</button>', '<span class="toggle">Чытаць цалкам →</span>',
-    '<div role="button" tabindex="0">Показать полностью</div>'])
+    '<button type="button">Show more ↓</button>', '<a class="toggle">Чытаць цалкам →</a>',
+    '<a href="javascript:void(0)">Показать полностью</a>'])
 @pytest.mark.parametrize("hiding", ['style="display:none"', "hidden", 'style="display: none;"',
                                     'class="rest d-none"', 'class="collapse"'])
 def test_the_rest_a_read_more_control_hides_is_the_articles(control: str, hiding: str) -> None:
