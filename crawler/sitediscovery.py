@@ -379,17 +379,17 @@ def printed_offsets(tree: etree._Element) -> list[timedelta]:
     published += all_values(tree, ('meta[property="article:published_time"] @content',
                                    'meta[itemprop="datePublished"] @content'))
     others += all_values(tree, ('meta[property="article:modified_time"] @content',))
-    found = offsets_of(dates.publication_date(dates.parse_iso(v)) for v in published + others)
+    found = offsets_of(_machine_date(v) for v in published + others)
     clock: timedelta | None = None  # the site's offset as the page prints its UTC dates
     for node in select_nodes(tree, "time[datetime]"):
-        moment = dates.publication_date(dates.parse_iso(node.get("datetime") or ""))
+        moment = _machine_date(node.get("datetime") or "")
         offset = moment.utcoffset() if moment is not None and moment.tzinfo else None
         if offset == timedelta(0) and (printed := dateline_date(text_content(node)[:200])):
             clock = clock or shown_offset(moment, printed)
         if offset is not None:
             found.append(offset)
     if clock is None and timedelta(0) in found and (printed := ArticleDates(tree).visible()):
-        clock = next((o for v in published if (m := dates.publication_date(dates.parse_iso(v))) is not None
+        clock = next((o for v in published if (m := _machine_date(v)) is not None
                       and m.utcoffset() == timedelta(0) and (o := shown_offset(m, printed))), None)
     return [offset or clock for offset in found] if clock else found
 
@@ -404,9 +404,15 @@ def page_published(tree: etree._Element) -> datetime | None:
     machine += all_values(tree, ('meta[property="article:published_time"] @content',
                                  'meta[itemprop="datePublished"] @content'))
     for value in machine:
-        if (moment := dates.publication_date(dates.parse_iso(value))) is not None:
+        if (moment := _machine_date(value)) is not None:
             return moment
     return ArticleDates(tree).visible()
+
+
+def _machine_date(value: str) -> datetime | None:
+    """A page's machine-readable date (ISO 8601), None for a CMS's null date or one ahead of
+    the clock (``dates.publication_date``: the epoch's "+00:00" voted a Minsk site UTC)."""
+    return dates.publication_date(dates.parse_iso(value))
 
 
 def one_instant(given: Counter[datetime]) -> bool:
@@ -903,9 +909,9 @@ STORY_BYTES = 1 << 20  # how far into a page its story is read (on the reactor)
 
 @dataclass(frozen=True)
 class PageStory:
-    """What tells one article from another, read cheaply (an alias's page on the reactor,
-    without parsing it; its canonical's extracted item): its headline and its first long
-    paragraphs (their words, hashed: kept for every page the run extracted)."""
+    """What tells one article from another: its headline and its first long paragraphs
+    (their words, hashed: kept for the pages the run extracted last), read from an alias's
+    page (:func:`page_story`) or from its canonical's extracted item."""
 
     headline: str
     paragraphs: frozenset[int]
