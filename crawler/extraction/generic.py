@@ -28,6 +28,7 @@ from lxml import etree
 from trafilatura import bare_extraction
 
 from crawler.extraction.boilerplate import (
+    SENTENCE_ENDS,
     closes_sentence,
     is_block_label,
     is_boilerplate_line,
@@ -304,6 +305,8 @@ _FURNITURE = re.compile(
     re.I)
 # A block holding this share of the page's text is a wrapper named after a part, not the part.
 FURNITURE_MAX_SHARE = 0.3
+# A named block holding more than this share of its article's text is the article's body.
+ARTICLE_MAJORITY = 0.5
 
 
 def _names(el: etree._Element) -> str:
@@ -361,9 +364,17 @@ def _drop_furniture(root: etree._Element, stats: dict) -> None:
     limit = FURNITURE_MAX_SHARE * (stats[root][0] or 1)
     for el in named:
         if (stats[el][0] < limit
-                and next(el.iterdescendants("h1", "article", "main"), None) is None):
+                and next(el.iterdescendants("h1", "article", "main"), None) is None
+                and not _most_of_article(el, stats)):
             _take_off(el, stats)
             _drop(el)
+
+
+def _most_of_article(el: etree._Element, stats: dict) -> bool:
+    """Whether `el` holds most of the text of the ``article`` (or ``main``) it stands in: the
+    story's own container named after its form ("interview-dialog"), not a part beside it."""
+    container = next(el.iterancestors("article", "main"), None)
+    return container is not None and stats[el][0] > ARTICLE_MAJORITY * stats[container][0]
 
 
 def _take_off(el: etree._Element, stats: dict) -> None:
@@ -861,6 +872,10 @@ _NESTED_BLOCKS = frozenset(("p", "head", "quote", "list"))
 # the parts of each paragraph the page broke into paragraphs of its own, by its text, for
 # the page being read (_paragraphs sets it)
 _BROKEN: ContextVar[dict[str, list[str]] | None] = ContextVar("broken", default=None)
+# The items of numbered lists in trafilatura's output: an instruction's steps ("Download the
+# app from the App Store", "Sign up for free using your customer number"), worded as promos
+# are but no promo line (those stand alone or in a plain list), spared by boilerplate_lines.
+_STEPS: ContextVar[set[str] | None] = ContextVar("steps", default=None)
 
 
 # An inline element holding a date stamp alone, run into the text after it ("<span
@@ -1063,6 +1078,9 @@ def _element_paragraphs(child: etree._Element) -> list[str]:
         return []
     if tag == "list":
         texts = [_flat_text(item) for item in child.iter("item")]
+        _note_terms(child)
+        if child.get("rend") == "ol" and (steps := _STEPS.get()) is not None:
+            steps.update(texts)
     elif tag == "table":
         return _table_paragraphs(child)
     else:
@@ -1092,6 +1110,18 @@ def _table_paragraphs(table: etree._Element) -> list[str]:
     if len(grid) >= GRID_MIN_ROWS and (rows := _GRID_ROWS.get()) is not None:
         rows.update(grid)
     return [t for t in out if t]
+
+
+def _note_terms(listing: etree._Element) -> None:
+    """The terms of a definition list (``dt`` items trafilatura marks ``rend="dt-N"``) that a
+    description follows go to ``_GRID_ROWS``: a timeline's "13 August 1961" names the event
+    described under it, no stamp."""
+    if (rows := _GRID_ROWS.get()) is None:
+        return
+    items = list(listing.iterchildren("item"))
+    for term, described in itertools.pairwise(items):
+        if (term.get("rend") or "").startswith("dt") and (described.get("rend") or "").startswith("dd"):
+            rows.add(_flat_text(term))
 
 
 # A data table of this many rows of two cells or more is a grid: a row of dates or years in it
@@ -1631,7 +1661,7 @@ GAP_MIN_CHARS = 150  # a line this long is prose even without a sentence end
 GAP_WINDOW = 2000  # characters past (and at most before) the last match where a line is looked for
 GAP_MAX_SEARCHES = 200  # searches of the whole kept text a page may cost (hostile pages)
 _GAP_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-_GAP_SENTENCE_END = frozenset(".!?…:;\"'»”)")
+_GAP_SENTENCE_END = frozenset(SENTENCE_ENDS + "…:;\"'»”)」』）")
 # Blocks whose lines are no running text: forms, page furniture, code, figures, tables.
 _GAP_SKIP_TAGS = frozenset(("form", "button", "label", "select", "textarea", "fieldset", "nav",
                             "aside", "footer", "figure", "figcaption", "pre", "code", "svg",
@@ -2087,7 +2117,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     # the headline as the page names it, read before pruning (which may remove the h1)
     keys = _headline_keys(work) if "title_line" in ENABLED_STEPS else set()
     _cut_below(work, MAX_GENERIC_DEPTH)  # one walk: finds nothing on a page of sane depth
-    token = _BROKEN.set({})
+    token, steps_token = _BROKEN.set({}), _STEPS.set(steps := set())
     try:
         _unglue_stamps(work)
         _reveal_expanded(work)
@@ -2095,11 +2125,12 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
         paragraphs = _output_form(_select(work, url, *_prune(work)))
     finally:
         _BROKEN.reset(token)
+        _STEPS.reset(steps_token)
     if "title_line" in ENABLED_STEPS:
         paragraphs = _drop_headline(paragraphs, keys)
     if "boilerplate_lines" in ENABLED_STEPS:
         paragraphs = [p for p in without_labelled_blocks(paragraphs)
-                      if not is_boilerplate_line(p)]
+                      if p in steps or not is_boilerplate_line(p)]
     return paragraphs
 
 

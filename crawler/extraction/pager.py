@@ -30,6 +30,7 @@ from urllib.parse import urldefrag
 
 from lxml import etree
 
+from crawler.extraction.boilerplate import SENTENCE_ENDS
 from crawler.extraction.html import document_base, remove_keeping_tail, text_content
 from crawler.extraction.pages import (
     MAX_PAGES,
@@ -206,7 +207,7 @@ def _sentence(text: str, tokens: list[str]) -> bool:
     """Whether a text of a block is prose: three words and a full stop ("Проезд стоит 1
     рубль."), or five words, not a pager's "Страница 1 из 4"."""
     words = _words(tokens)
-    return words >= 5 or words >= 3 and text.rstrip().endswith((".", "!", "?", "…"))
+    return words >= 5 or words >= 3 and text.rstrip()[-1:] in (*SENTENCE_ENDS, "…")
 
 
 def _pages_linked(box: etree._Element, base: str, first: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction.boilerplate import MAX_LINE_CHARS, is_boilerplate_line
+from crawler.extraction.boilerplate import MAX_LINE_CHARS, closes_sentence, is_boilerplate_line
 
 
 @pytest.mark.parametrize("line", [
@@ -55,6 +55,20 @@ from crawler.extraction.boilerplate import MAX_LINE_CHARS, is_boilerplate_line
     "Далучайцеся да нашай групы ў ВКонтакце",
     "Этот сайт использует cookies. Оставаясь на сайте, вы даете согласие на их использование.",
     "We use cookies to improve your experience.",
+    "This website uses cookies to give you the best experience.",
+    "Related", "Related:", "Related: Council votes on trams", "Related Posts",
+    "Related coverage", "Related to this story:", "Related post: Pickled Sprouts Recipe",
+    "related www links", "Related to Power & Nuclear",
+    # the vocabulary of more languages: Chinese, Greek, Polish, French
+    "责任编辑：王小明", "【责任编辑:李华】",
+    "相关新闻：", "广告", "Copyright © 2024 新华网 版权所有",
+    "ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ:", "Διαβάστε επίσης", "ΔΙΑΦΗΜΙΣΗ", "Σχετικά άρθρα", "Πηγή: ΑΠΕ-ΜΠΕ",
+    "Ακολουθήστε μας στο Google News",
+    "© 2024 Kathimerini. Όλα τα δικαιώματα διατηρούνται.",
+    "Zobacz także:", "Fot. PAP/Radek Pietruszka", "Inscrivez-vous à notre newsletter",
+    "【関連記事】", "Lees ook: Zo bescherm je huis", "Leia também", "Čtěte také", "اقرأ أيضا",
+    "Читайте також: Уряд ухвалив зміни",
+    "The day's top stories, handpicked by our editors and delivered to your inbox.",
 ])
 def test_furniture_lines_are_recognised(line: str) -> None:
     assert is_boilerplate_line(line)
@@ -82,7 +96,18 @@ def test_furniture_lines_are_recognised(line: str) -> None:
     "More than two million people follow her on Instagram, where she posts short videos.",
     "Now if you follow me on Twitter or Facebook then you know who I like.",
     "Zapisz się na szczepienie przez Internetowe Konto Pacjenta lub telefonicznie.",
+    "他们正在拍摄。", "编辑部认为，这个问题需要更多讨论，并将在下周继续报道。",
+    "Σχετικά με την απόφαση, ο υπουργός δήλωσε ότι θα συνεχίσει.",
     "Iscriviti al corso entro venerdì presso la segreteria della scuola.",
+    # another's website, a list's word opening a sentence
+    "She is careful about what she promotes. Her website uses cookies only to count visitors, "
+    "she says.",
+    "Его сайт использует cookies, только чтобы считать посетителей.",
+    "Related problems, such as the waste produced by fast fashion, are harder to fix",
+    # a promo's words quoted in reporting
+    "«Iscriviti al nostro canale e guadagna mille euro al giorno»: così recitava il messaggio.",
+    "The message read: “Follow us on Telegram for daily signals”, and hundreds did.",
+    "„Folgen Sie uns auf Telegram“, hieß es in der Nachricht der Betrüger.",
 ])
 def test_prose_that_uses_the_words_is_not_furniture(line: str) -> None:
     assert not is_boilerplate_line(line)
@@ -135,3 +160,13 @@ def test_every_pattern_searched_anywhere_has_a_word_that_lets_a_line_through() -
     for pattern in (p for p in _PATTERNS if not p.startswith("^")):
         source = pattern.casefold()
         assert any(word.split()[-1] in source for word in _ANYWHERE_WORDS), pattern
+
+
+@pytest.mark.parametrize(("line", "closes"), [
+    ("The council voted.", True), ("Why?", True), ("会议在北京开幕。", True),
+    ("他说：“我们会继续努力！”", True), ("Τι θα γίνει\u037e", True), ("هل سيتغير شيء؟", True),
+    ("उन्होंने कहा कि काम जारी रहेगा।", True),
+    ("The council voted", False), ("会议在北京开幕", False), ("Далее:", False),
+])
+def test_sentences_close_with_their_scripts_marks(line: str, closes: bool) -> None:
+    assert closes_sentence(line) is closes

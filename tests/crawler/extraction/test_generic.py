@@ -579,6 +579,48 @@ def test_a_wrapper_named_after_furniture_keeps_the_article() -> None:
     assert _paragraphs(_page(big)) == [PROSE, PROSE2, PROSE3]
 
 
+def test_a_block_named_as_furniture_holding_most_of_its_article_is_the_body(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An interview set in ``div.interview-dialog`` ("dialog" names modal dialogs too) under
+    a one-line lead: most of its article's text, the story itself, while the page's other
+    text (a long comment thread) keeps it under the page-wide wrapper share."""
+    qa = [f"Question {i}: how did the tram plan change over the years?" if i % 2 == 0
+          else f"Answer {i}: {PROSE2}" for i in range(8)]
+    comments = "".join(f"<li class='comment'><p>Comment {i}: {PROSE3}</p></li>" for i in range(12))
+    html = _page("<p>An interview with the engineer who planned the tram.</p>"
+                 "<div class='interview-dialog'>" + "".join(f"<p>{p}</p>" for p in qa) + "</div>"
+                 "<div class='author-bio'><p>Jane Roe covers transport.</p></div>",
+                 extra=f"<ol class='comments'>{comments}</ol>")
+    paras = _paragraphs(html)
+    assert paras[:9] == ["An interview with the engineer who planned the tram.", *qa]
+    assert "Jane Roe covers transport." not in paras
+
+
+def test_a_timelines_dates_are_its_terms_not_stamps() -> None:
+    """A definition list's date terms (``<dt>13 August 1961</dt><dd>…</dd>``) name the events
+    described under them; a date alone under the headline is still a stamp."""
+    events = [("13 August 1961", "East German troops begin sealing the border overnight."),
+              ("1989", "Mass protests spread across East Germany throughout the autumn."),
+              ("3 October 1990", "Germany is formally reunified after forty-one years.")]
+    timeline = "".join(f"<dt>{day}</dt><dd>{event}</dd>" for day, event in events)
+    paras = _paragraphs(_page(f"<p>12 March 2024</p><p>{PROSE}</p><dl class='timeline'>"
+                              f"{timeline}</dl><p>{PROSE2}</p>"))
+    assert paras == [PROSE, *[line for pair in events for line in pair], PROSE2]
+
+
+def test_steps_of_a_numbered_list_worded_as_promos_stay() -> None:
+    """How-to steps in an ``<ol>`` ("Download the app…", "Sign up for free using…") are the
+    article's; the same words as a line of their own are a promo."""
+    steps = ["Download the app from the App Store or Google Play.",
+             "Get the app’s activation code from the letter your bank sent in August.",
+             "Sign up for free using your customer number and the activation code.",
+             "Choose a six-digit PIN that you do not use anywhere else."]
+    paras = _paragraphs(_page(f"<p>{PROSE}</p><ol>" + "".join(f"<li>{s}</li>" for s in steps)
+                              + f"</ol><p>{PROSE2}</p><p>Download the app from the App Store."
+                              "</p>"))
+    assert paras == [PROSE, *steps, PROSE2]
+
+
 def test_furniture_removal_keeps_the_text_counts_true() -> None:
     """The counts read before the furniture goes are brought up to date, not counted again:
     the link and region steps see what a fresh count of the pruned page gives, a link that
@@ -1463,3 +1505,15 @@ def test_a_hidden_block_no_read_more_control_opens_stays_out(before: str) -> Non
                  f"<p>{PROSE2}</p>{before}<div class='popup' style='display:none'><p>{PROSE3}"
                  "</p></div></div>")
     assert _paragraphs(html)[:2] == [PROSE, PROSE2] and PROSE3 not in _paragraphs(html)
+
+
+def test_chinese_sentences_apart_by_line_breaks_are_paragraphs() -> None:
+    """A Chinese story set as one ``<p>`` of lines parted by ``<br>``, each closing with "。":
+    its lines are its paragraphs, as Latin lines closing with "." are."""
+    lines = ["会议期间，代表们将审议多项法律草案，并听取政府工作报告和其他报告。",
+             "代表们表示，将认真履行职责，积极建言献策，推动各项工作取得新进展。",
+             "本次会议将持续七天，闭幕时将表决通过有关决议和法律。"]
+    html = ("<html><head><title>会议开幕</title></head><body><div class='nav'><a href='/'>首页"
+            "</a></div><div id='artibody'><p>" + "<br>".join(f"\u3000\u3000{line}" for line in lines)
+            + "</p></div></body></html>")
+    assert _paragraphs(html) == lines
