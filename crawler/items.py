@@ -26,6 +26,8 @@ META_HINT_PUBLISHED = "hint_published"  # a date a feed, listing or URL gave (sp
 # Set by spiders on article requests, read by crawler.extensions.completeness (not by ArticlePage):
 META_DISCOVERED = "discovered"  # the article's key (canonical URL) in the run's completeness
 META_FEED_TITLE = "feed_title"  # the title the feed gave, if any
+# the machine dates (ISO 8601) the site's template writes into every page: no publication dates
+META_TEMPLATE_DATES = "template_dates"
 # An article request for the URL a fetched page names as its rel="canonical" (the alias's URL;
 # crawler.sitecrawl sets it, a redirect back to that URL is followed: the redirect middleware)
 CANONICAL_OF = "canonical_of"
@@ -71,6 +73,9 @@ class ArticlePage:
     # the file of ``warc`` exactly as read (a path, or a WACZ member's location): its "file"
     # is a base name, which two inputs may share; where a re-extraction finds its run
     warc_path: str | None = None
+    # machine dates (ISO 8601) the site's template writes into every page, as the run found
+    # them (crawler.sitediscovery.MachineDates): the page's printed date is taken instead
+    template_dates: tuple[str, ...] = ()
 
     @classmethod
     def from_response(cls, response: Any, outlet: str) -> ArticlePage:
@@ -86,6 +91,7 @@ class ArticlePage:
             warc=meta.get(META_WARC_RECORD),
             hint_published=meta.get(META_HINT_PUBLISHED),
             truncated=truncation(response),
+            template_dates=tuple(meta.get(META_TEMPLATE_DATES, ())),
         )
 
     @classmethod

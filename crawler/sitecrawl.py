@@ -37,7 +37,14 @@ from crawler import sitediscovery as disc
 from crawler.challenge import challenge_kind, js_redirect_target
 from crawler.extensions.completeness import note_extracted, note_superseded
 from crawler.extensions.run_verdict import SITE_UNREAD_PREFIX, WINDOW_UNREACHED_PREFIX
-from crawler.extraction import BlockedPage, ExtractionError, NotAnArticle, limits, not_markup
+from crawler.extraction import (
+    PAGE_DATES_ATTR,
+    BlockedPage,
+    ExtractionError,
+    NotAnArticle,
+    limits,
+    not_markup,
+)
 from crawler.extraction.dates import iso, localise, parse_iso
 from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS, RedirectedElsewhere, exception_reason
@@ -53,6 +60,7 @@ from crawler.items import (
     CANONICAL_OF,
     META_FEED_TITLE,
     META_HINT_PUBLISHED,
+    META_TEMPLATE_DATES,
     Article,
     content_type,
 )
@@ -567,13 +575,14 @@ class SiteCrawl(OutletSpider):
 
     def page_offsets(self, response: Response, state: disc.SiteState) -> list[timedelta]:
         """The UTC offsets a zone sample prints (none from a page over the caps); the date it
-        prints is kept to check its source's (``judge_source_dates``)."""
+        prints is kept to check its source's (``judge_source_dates``), and its machine date
+        weighed as its template's (:meth:`note_template_date`)."""
         if not isinstance(response, TextResponse):
             return []
         try:
             tree = parse_page(response.text)
-            if (printed := disc.page_published(tree)) is not None:
-                state.sample_dates[response.meta.get(SAMPLE_OF, "")] = printed
+            self.note_template_date(state, state.note_sample(response.meta.get(SAMPLE_OF, ""),
+                                                             response.url, tree))
             return disc.printed_offsets(tree)
         except PageOverCap as exc:  # read on the event loop: it would hold the crawl
             self.crawler.stats.inc_value("discovery/sample/over_cap")
@@ -1585,6 +1594,8 @@ class SiteCrawl(OutletSpider):
         state = self.site(outlet_key)
         if state is not None and self.hold(state, response):
             return
+        if state is not None and state.machine_dates.template:
+            response.meta[META_TEMPLATE_DATES] = state.machine_dates.isoformats()
         if state is not None and (frames := self.frames_of(response, state.outlet)):
             if frame_depth(response) >= MAX_FRAME_DEPTH:
                 self.frameset_in_frame(response, frames)
@@ -1651,6 +1662,9 @@ class SiteCrawl(OutletSpider):
         state = self.site(page.outlet)
         if state is None or isinstance(result, BlockedPage):
             return
+        if not isinstance(result, ExtractionError):
+            self.note_template_date(state, state.machine_dates.note(
+                page.url, *getattr(result, PAGE_DATES_ATTR, (None, None))))
         key = self.request_key(state.outlet, page.url)
         story = None if isinstance(result, ExtractionError) else disc.PageStory.of(
             result.title, result.text.split("\n\n"))
@@ -1660,6 +1674,27 @@ class SiteCrawl(OutletSpider):
         for seen in self.aliases_waiting.pop(key, []):
             for request in self.weigh_alias(state.outlet, seen, story):
                 self.crawler.engine.crawl(request)
+
+    def note_template_date(self, state: disc.SiteState, found: datetime | None) -> None:
+        """A machine date found the site's template's (``found``; None: none found): said once
+        a site, counted (``discovery/template_date``); the pages it dated already (read after
+        the release) are asked for again, to be dated by what they print, as every page read
+        from now on is (:meth:`parse_article`)."""
+        if found is None:
+            return
+        self.crawler.stats.inc_value("discovery/template_date")
+        if len(state.machine_dates.template) == 1:
+            self.logger.warning(
+                "%s: its pages give one same machine date, %s, while they print different "
+                "days: the template's date, not when they were published; the dates they "
+                "print are taken (counted in discovery/template_date)", state.key,
+                found.isoformat())
+        if not self.released:
+            return  # no page was dated yet: each is read at the release or after it
+        for url in state.machine_dates.misdated(found):
+            self.crawler.stats.inc_value("discovery/template_date_asked_again")
+            for request in self.article_request(state.outlet, url):
+                self.crawler.engine.crawl(request.replace(dont_filter=True))
 
     def weigh_alias(self, outlet: Outlet, seen: AliasSeen,
                     story: disc.PageStory | None) -> Iterator[scrapy.Request]:

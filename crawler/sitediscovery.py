@@ -398,15 +398,18 @@ def page_published(tree: etree._Element) -> datetime | None:
     """The publication date a page gives: its machine-readable one (JSON-LD, meta tags), else
     the date it prints by its headline (naive); not any ``<time>`` of the page (a sidebar's,
     today's in the header), which would refute a source's right dates."""
+    machine = page_machine_date(tree)
+    return machine if machine is not None else ArticleDates(tree).visible()
+
+
+def page_machine_date(tree: etree._Element) -> datetime | None:
+    """A page's machine-readable publication date (JSON-LD, meta tags), if any."""
     machine: list[str] = [v for obj in json_ld_objects(tree)
                           for k in ("datePublished", "dateCreated")
                           if isinstance(v := obj.get(k), str)]
     machine += all_values(tree, ('meta[property="article:published_time"] @content',
                                  'meta[itemprop="datePublished"] @content'))
-    for value in machine:
-        if (moment := _machine_date(value)) is not None:
-            return moment
-    return ArticleDates(tree).visible()
+    return next((m for value in machine if (m := _machine_date(value)) is not None), None)
 
 
 def _machine_date(value: str) -> datetime | None:
@@ -1130,6 +1133,45 @@ def archive_probe_path(prefix: str, day: date) -> str:
 # candidate, so dead links first in a feed do not leave the site without a vote; a site asks
 # at most this many times SITE_ZONE_SAMPLES in all (one whose every page fails, no more)
 SAMPLE_TRIES = 3
+MAX_DATED_PAGES = 10_000  # article pages of a site whose dates are kept to tell its template's
+
+
+@dataclass
+class MachineDates:
+    """The machine dates a site's article pages give, each with the day every page giving it
+    prints: one several pages share while printing different days is the template's
+    (``dates.template_date``), no evidence of when any of them was published."""
+
+    pages: dict[datetime, dict[str, date]] = field(default_factory=dict)  # date -> URL -> day
+    template: set[datetime] = field(default_factory=set)
+    kept: int = 0  # pages kept (at most MAX_DATED_PAGES)
+
+    def note(self, url: str, machine: datetime | None, printed: datetime | None
+             ) -> datetime | None:
+        """Note the dates a page gives; the machine date when it is found the template's now
+        (once), else None."""
+        if machine is None or printed is None or machine in self.template:
+            return None
+        shown = self.pages.setdefault(machine, {})
+        if url not in shown:
+            if self.kept >= MAX_DATED_PAGES:
+                return None
+            self.kept += 1
+        shown[url] = printed.date()
+        if not dates.template_date(list(shown.values())):
+            return None
+        self.template.add(machine)
+        return machine
+
+    def misdated(self, machine: datetime) -> list[str]:
+        """The pages noted giving ``machine`` that print another day (read before it was
+        found the template's, they were dated by it)."""
+        return [url for url, day in self.pages.get(machine, {}).items()
+                if day != machine.date()]
+
+    def isoformats(self) -> list[str]:
+        """The template's dates as an article request carries them to the extraction."""
+        return sorted(d.isoformat() for d in self.template)
 
 
 @dataclass
@@ -1163,6 +1205,9 @@ class SiteState:
     sampled: dict[str, str] = field(default_factory=dict)  # article key -> the URL sampled
     failed_samples: set[str] = field(default_factory=set)  # those whose answer was no article
     sample_dates: dict[str, datetime] = field(default_factory=dict)  # key -> date it printed
+    sample_pages: dict[str, tuple[datetime | None, datetime | None]] = field(
+        default_factory=dict)  # key -> its (machine, printed) dates
+    machine_dates: MachineDates = field(default_factory=MachineDates)
     # the publication dates each feed or news sitemap gave (by its URL); the entries a date
     # of theirs put out of the window (kept, should those dates prove no publication dates);
     # the sources whose dates proved none
@@ -1197,6 +1242,18 @@ class SiteState:
     def samples_counted(self) -> int:
         """The zone samples asked whose answer was not found to be no article page."""
         return len(self.sampled) - len(self.failed_samples)
+
+    def note_sample(self, key: str, url: str, tree: etree._Element) -> datetime | None:
+        """Note the dates a zone sample gives: its date (``sample_dates``, its machine one
+        unless that proves the template's) and, the machine date it gives when that is now
+        found the site's template's (:class:`MachineDates`)."""
+        machine, printed = page_machine_date(tree), ArticleDates(tree).visible()
+        self.sample_pages[key] = (machine, printed)
+        found = self.machine_dates.note(url, machine, printed)
+        template = self.machine_dates.template
+        self.sample_dates = {k: d for k, (m, p) in self.sample_pages.items()
+                             if (d := p if m is None or m in template else m) is not None}
+        return found
 
     def sample_room(self, most: int) -> bool:
         """Whether one more zone sample may be asked: fewer than ``most`` count, and fewer

@@ -47,6 +47,8 @@ EXTRACTOR_NAME = "news-archive"
 EXTRACTOR_VERSION = "0.1.0"
 RULE_MISSES_ATTR = "_rule_misses"  # not a dataclass field: travels with the article, not exported
 NEXT_PAGE_ATTR = "_next_page"  # its next page (rel="next", its pager), travelling as misses do
+# (machine date, printed date) of its page (Metadata's), for the crawl to tell a template's date
+PAGE_DATES_ATTR = "_page_dates"
 MIN_TEXT_CHARS = 40  # shorter bodies are stubs, blocked pages or failed extraction
 MAX_UNDECODED_SHARE = 0.25  # of the text's visible characters: U+FFFD, signs, unassigned
 UNDECODED_SAMPLE = 20_000  # characters judged (a Python loop; mojibake is page-wide)
@@ -246,7 +248,8 @@ def read_tree(page: ArticlePage) -> tuple[etree._Element, int]:
 def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
                 page_long_words: int, rules: ArticleRules | None) -> Article:
     prov = Provenance()
-    meta = extract_metadata(tree, outlet, page.url, rules, prov, fetched_moment(page))
+    meta = extract_metadata(tree, outlet, page.url, rules, prov, fetched_moment(page),
+                            template=[d for v in page.template_dates if (d := parse_iso(v))])
     if not meta.title:
         raise ExtractionError("no_title", page.url)
     paragraphs, body_authors, method = extract_body(tree, page.url, rules, meta.title,
@@ -318,6 +321,7 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
         article.extractor["pages"] = named
     setattr(article, RULE_MISSES_ATTR, prov.misses)
     setattr(article, NEXT_PAGE_ATTR, following)
+    setattr(article, PAGE_DATES_ATTR, (meta.machine_date, meta.printed_date))
     return article
 
 

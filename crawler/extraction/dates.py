@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
@@ -165,6 +165,19 @@ def publication_date(moment: datetime | None, now: datetime | None = None) -> da
     """``moment``, or None when it is no day an article was published on
     (:func:`no_publication_date`)."""
     return None if moment is None or no_publication_date(moment, now) else moment
+
+
+# A machine date this many article pages of one site give while printing different days is
+# the template's (its build date, "yesterday"), not when each was published
+MIN_TEMPLATE_PAGES = 3
+
+
+def template_date(printed_days: Collection[date]) -> bool:
+    """Whether a machine date several article pages of one site share is their template's:
+    MIN_TEMPLATE_PAGES pages or more give it (``printed_days``: the day each prints) and they
+    print different days. Articles of one day of a daily paper print that same day: their
+    shared date stays theirs."""
+    return len(printed_days) >= MIN_TEMPLATE_PAGES and len(set(printed_days)) > 1
 
 
 def _group(match: re.Match[str], name: str) -> str | None:

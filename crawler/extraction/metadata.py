@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -60,6 +60,11 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     section: str | None = None
     tags: list[str] = field(default_factory=list)
+    # the page's own machine-readable publication date (JSON-LD, meta, microdata, the
+    # article's <time>), template date or not, and the date it prints near its headline
+    # (the site's wall clock): what tells a template's date (``dates.template_date``)
+    machine_date: datetime | None = None
+    printed_date: datetime | None = None
 
 
 _WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
@@ -243,15 +248,23 @@ def microdata_authors(page: ArticleDates) -> list[str]:
 DateCandidate = tuple[str, str]  # (source label, raw value)
 
 
-def _date(candidates: list[DateCandidate], now: datetime | None = None
-          ) -> tuple[Any, str | None]:
+def _date(candidates: list[DateCandidate], now: datetime | None = None,
+          template: Collection[datetime] = ()) -> tuple[Any, str | None]:
     """The first candidate that parses as a publication date, and its source label (``now``:
     the site's wall clock at the fetch, from which a printed "Сегодня, 07:20" counts; a
-    CMS's null date or one after it is none: ``dates.no_publication_date``)."""
+    CMS's null date or one after it is none: ``dates.no_publication_date``; nor is a date of
+    ``template``, the machine date the site's template writes into every page)."""
     for source, raw in candidates:
-        if parsed := dates.publication_date(dates.parse_any(raw, now), now):
+        if (parsed := dates.publication_date(dates.parse_any(raw, now), now)) \
+                and not _in_template(parsed, template):
             return parsed, source
     return None, None
+
+
+def _in_template(moment: datetime | None, template: Collection[datetime]) -> bool:
+    """Whether ``moment`` is one of the site's template dates (the same instant; a naive
+    date equals no aware one)."""
+    return moment is not None and moment in template
 
 
 def _rule_dates(page: ArticleDates, specs: tuple[str, ...], published: bool = False
@@ -287,6 +300,21 @@ def _agreeing(rule_dates: list[DateCandidate], structured: list[DateCandidate],
     return [(src, raw) for src, raw in rule_dates
             if not ((d := dates.parse_any(raw, now)) and d.tzinfo
                     and min(abs(d - s) for s in stated) > AGREE)]
+
+
+class _Shown:
+    """The date a page prints near its headline, read once (``ArticleDates.visible`` walks
+    the page's text) when first asked."""
+
+    def __init__(self, page: ArticleDates) -> None:
+        self.page = page
+        self.read = False
+        self.moment: datetime | None = None
+
+    def __call__(self) -> datetime | None:
+        if not self.read:
+            self.moment, self.read = self.page.visible(), True
+        return self.moment
 
 
 def _labelled(source: str, values: list[str]) -> list[DateCandidate]:
@@ -568,10 +596,14 @@ def rule_headline(tree: etree._Element, specs: tuple[str, ...], names: list[str]
 def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                      rules: ArticleRules | None = None,
                      provenance: Provenance | None = None,
-                     fetched: datetime | None = None) -> Metadata:
+                     fetched: datetime | None = None,
+                     template: Collection[datetime] = ()) -> Metadata:
     """``rules``: the outlet's layout version to apply (default: its current one).
     ``provenance`` (when given) records where each field came from and which rules missed.
-    ``fetched``: when the page was fetched (aware), the day a printed "Сегодня" names."""
+    ``fetched``: when the page was fetched (aware), the day a printed "Сегодня" names.
+    ``template``: machine dates the site's template writes into every page (the run found
+    them on several pages printing other dates): no evidence of publication, the printed
+    date is taken."""
     rules = rules or (outlet.rules if outlet else None)
     prov = provenance if provenance is not None else Provenance()
     objects = json_ld_objects(tree)  # parsed once: the article's object and the site's names
@@ -612,32 +644,36 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                       if isinstance(v, str)])
                   + _labelled(META, _meta(tree, "article:published_time"))
                   + _labelled(MICRODATA, microdata(page, "datePublished")))
+    machine = structured + _labelled(HTML, [article_time] if article_time else [])
+    meta.machine_date = _date(machine, now)[0]
+    structured = [(s, raw) for s, raw in structured  # no evidence: none to agree with
+                  if not _in_template(dates.parse_any(raw, now), template)]
     published, src = _date(_agreeing(_rule_dates(page, rules.published if rules else (), True),
-                                     structured, now)
-                           + structured + _labelled(HTML, [article_time] if article_time else []),
-                           now)
+                                     structured, now) + machine, now, template)
+    shown = _Shown(page)
     visible, visible_src = _date(_rule_dates(page, rules.published_visible, True), now) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
         # no machine-readable date of the article: the one printed with it
-        visible = page.visible()
+        visible = shown()
         src = VISIBLE if visible else None
     elif published is not None and published.tzinfo is None and visible is None \
-            and tz is not None and dates.utc_without_offset(published, page.visible(), tz):
+            and tz is not None and dates.utc_without_offset(published, shown(), tz):
         published = published.replace(tzinfo=UTC)  # the page prints it in the outlet's zone
     elif published is not None and visible is None and tz is not None and rules \
             and rules.published_visible:
         # the outlet's printed date moved (its rule missed, said below): the one printed
         # with the article still tells a machine date that is its wall clock mislabelled
-        shown = page.visible()
-        visible = shown if shown and dates.labelled_wall_clock(published, shown, tz) else None
+        printed = shown()
+        visible = printed if printed and dates.labelled_wall_clock(published, printed, tz) \
+            else None
     if published is None and visible is None and first_time:
         # a <time> outside the article (a sidebar's, a header's) only when nothing better exists
-        published, src = _date(_labelled(HTML, [first_time]), now)
+        published, src = _date(_labelled(HTML, [first_time]), now, template)
     if published is None and visible is None and tz is not None:
         # the page's other date metas, with their time (htmldate reads them to the day, and
         # not in every form: "Mon, 05 Jan 2026 21:00:00 GMT+3" left the article undated)
-        published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now)
+        published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now, template)
         if published is None:
             published = dates.publication_date(htmldate_fallback(tree, url), now) \
                 or url_moment(url)
@@ -648,6 +684,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                    + _labelled(META, _meta(tree, "article:modified_time"))
                                    + _labelled(MICRODATA, microdata(page, "dateModified")),
                                    now)
+    if meta.machine_date is not None and tz is not None:
+        meta.printed_date = shown()
     if tz is not None:
         meta.published = dates.iso(dates.reconcile(published, visible, tz))
         meta.modified = dates.iso(dates.localise(modified, tz)) if modified else None

@@ -1086,3 +1086,44 @@ def test_a_zone_taken_for_want_of_any_evidence_is_known_as_guessed(
     state.page_offsets.update({timedelta(hours=h): n for h, n in pages.items()})
     state.channel_offsets.update({timedelta(hours=h): n for h, n in channels.items()})
     assert state.zone_guessed() is guessed
+
+
+def _dated_page(machine: str, printed: str) -> str:
+    return (f'<html><head><meta property="article:published_time" content="{machine}">'
+            '</head><body><article><h1>Заголовок новости района</h1><div class="date">'
+            f"{printed}</div><p>Текст новости района, достаточно длинный.</p>"
+            "</article></body></html>")
+
+
+def test_a_machine_date_pages_printing_other_days_share_is_found_the_templates() -> None:
+    """Once: on the third page giving it; a page's dates noted twice count once; a daily
+    paper's pages of one day sharing a date keep it theirs."""
+    template = datetime.fromisoformat("2026-11-30T00:00:00+03:00")
+    found = disc.MachineDates()
+    assert found.note("u1", template, datetime(2026, 11, 12, 14, 5)) is None
+    assert found.note("u1", template, datetime(2026, 11, 12, 14, 5)) is None
+    assert found.note("u2", template, datetime(2026, 11, 13, 9, 0)) is None
+    assert found.note("u3", template, datetime(2026, 11, 30, 8, 0)) == template
+    assert found.note("u4", template, datetime(2026, 11, 14, 8, 0)) is None  # said once
+    assert found.template == {template} and found.isoformats() == [template.isoformat()]
+    assert found.misdated(template) == ["u1", "u2"]  # u3 prints the template's day
+    daily = disc.MachineDates()
+    day = datetime.fromisoformat("2026-11-12T00:00:00+03:00")
+    assert all(daily.note(f"u{i}", day, datetime(2026, 11, 12, 8 + i)) is None
+               for i in range(10))
+    assert not daily.template
+    assert daily.note("u", None, datetime(2026, 11, 12)) is None
+    assert daily.note("v", day, None) is None
+
+
+def test_zone_samples_sharing_a_template_date_are_dated_by_what_they_print() -> None:
+    outlet = outlet_from_site_row({"url": "https://ex.org/"})
+    state = disc.SiteState({"url": "https://ex.org/"}, outlet)
+    template = "2026-11-30T00:00:00+03:00"
+    printed = ["12.11.2026 14:05", "13.11.2026 09:00", "14.11.2026 18:30"]
+    said = [state.note_sample(f"k{i}", f"https://ex.org/{i}", parse_html(_dated_page(template, p)))
+            for i, p in enumerate(printed)]
+    assert said == [None, None, datetime.fromisoformat(template)]
+    assert state.sample_dates == {"k0": datetime(2026, 11, 12, 14, 5),
+                                  "k1": datetime(2026, 11, 13, 9, 0),
+                                  "k2": datetime(2026, 11, 14, 18, 30)}

@@ -2059,3 +2059,29 @@ def test_articles_whose_first_path_segment_holds_a_colon_are_fetched_on_the_site
     assert_gold_items(result, shape, "title", "published")
     paths = server.requested_paths(shape.site.host)
     assert {urlsplit(g.url).path for g in shape.golds} <= set(paths)
+
+
+@pytest.mark.parametrize("zone_given", [True, False], ids=["zone_given", "zone_learnt"])
+def test_a_template_machine_date_on_every_page_gives_way_to_the_printed_dates(
+        tmp_path: Path, zone_given: bool) -> None:
+    """A template writing one machine date (its build date, before the window) into every
+    article page, each printing its own date: the articles are dated by what they print, the
+    template's date said and counted. Learnt from the zone samples, or (the zone given: no
+    samples) from the pages extracted, those it dated already asked for again."""
+    host = "shablon-vesti.test"
+    site, _zone, inside, _outside = anysite._site(host, 3, 1200, "/news/{n}-novost/",
+                                                  "template", [])
+    site.add("/", anysite.chrome(host, anysite.section_html(
+        host, [(g.url, g.title) for g in inside])))
+    assert len(inside) >= 4
+    with FixtureServer([site]) as server:
+        zone = {"timezone": "Etc/GMT-3"} if zone_given else {}
+        result = run_crawl("site", tmp_path, server,
+                           args={"url": f"http://{host}/", **zone, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    published = {item["url"]: item["published"] for item in result.items}
+    assert published == {g.url: g.published.isoformat(timespec="seconds") for g in inside}
+    assert result.stats["discovery/template_date"] == 1
+    warned = [line for line in result.log.splitlines()
+              if "WARNING" in line and anysite.TEMPLATE_DATE in line]
+    assert len(warned) == 1 and host in warned[0], result.log[-3000:]

@@ -29,6 +29,8 @@ from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for, tit
 from tests.support.server import Page, VirtualSite
 
 SINCE, UNTIL = date(2026, 1, 4), date(2026, 1, 5)
+# the machine date a template writes into every article page (its build date, before the window)
+TEMPLATE_DATE = "2025-12-30T00:00:00+03:00"
 XML = "application/xml; charset=utf-8"
 
 
@@ -88,6 +90,9 @@ def article_html(host: str, gold: GoldArticle, style: str) -> str:
                  + "".join(f'<meta property="article:author" content="{escape(a)}">'
                            for a in gold.authors))
         dateline = f'<div class="meta">{p:%d.%m.%Y}</div>'
+    elif style == "template":  # one machine date in every page, the real one printed
+        head += f'<meta property="article:published_time" content="{TEMPLATE_DATE}">'
+        dateline = f'<div class="meta"><span class="date">{p:%d.%m.%Y, %H:%M}</span></div>'
     elif style == "wall":  # uCoz's: the wall clock alone, no machine date anywhere
         dateline = f'<div class="news-date">{p:%d.%m.%Y %H:%M}</div>'
     elif style == "time_utc":  # Drupal's: the machine date in UTC, the wall clock printed

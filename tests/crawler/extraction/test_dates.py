@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.extraction.dates import parse_any, parse_human, parse_rfc822
+from crawler.extraction.dates import parse_any, parse_human, parse_rfc822, template_date
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -237,3 +237,13 @@ def test_a_day_and_month_with_a_time_and_no_year_is_this_years(text: str,
 ])
 def test_a_yearless_date_without_time_or_clock_or_ahead_is_none(text: str) -> None:
     assert parse_human(text, None if text.startswith("11 января, ") else FETCHED) is None
+
+
+@pytest.mark.parametrize(("days", "template"), [
+    ([date(2026, 11, 12), date(2026, 11, 13), date(2026, 11, 13)], True),
+    ([date(2026, 11, 12)] * 10, False),  # a daily paper's articles of one day
+    ([date(2026, 11, 12), date(2026, 11, 13)], False),  # too few pages to tell
+])
+def test_a_machine_date_pages_share_is_the_templates_when_they_print_other_days(
+        days: list[date], template: bool) -> None:
+    assert template_date(days) is template

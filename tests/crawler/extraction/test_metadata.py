@@ -3,6 +3,7 @@ when the page keeps them somewhere other than where the outlet rules would look.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 
@@ -816,3 +817,37 @@ def test_the_sites_name_in_a_wordpress_header_is_not_the_headline() -> None:
         "</title>", f'</title><meta property="og:site_name" content="{site}">')
     meta, prov = meta_of(named)
     assert (meta.title, prov.fields["title"]) == (ROAD, "html")
+
+
+TEMPLATE = "2026-11-30T00:00:00+03:00"  # a template's build date, in every page
+
+
+def test_a_template_machine_date_gives_way_to_the_date_printed() -> None:
+    """A machine date the run found the site's template's is no evidence: the printed date
+    is the article's; the page's two dates are reported either way, to tell the template's."""
+    html = page(article("12 ноября 2026, 14:05"),
+                head=f'<meta property="article:published_time" content="{TEMPLATE}">')
+    fetched = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    as_given = extract_metadata(parse_html(html), SITE, URL, fetched=fetched)
+    assert as_given.published == "2026-11-30T00:00:00+03:00"  # not known yet: it wins
+    assert as_given.machine_date == datetime.fromisoformat(TEMPLATE)
+    assert as_given.printed_date == datetime(2026, 11, 12, 14, 5)
+    prov = Provenance()
+    known = extract_metadata(parse_html(html), SITE, URL, provenance=prov, fetched=fetched,
+                             template=[datetime.fromisoformat(TEMPLATE)])
+    assert known.published == "2026-11-12T14:05:00+03:00"
+    assert prov.fields["published"] == "visible"
+    assert known.machine_date == datetime.fromisoformat(TEMPLATE)
+
+
+def test_an_article_page_carries_the_template_dates_to_its_extraction() -> None:
+    """Through the crawl's entry point: the dates the run found the template's reach the
+    extraction with the page (``ArticlePage.template_dates``)."""
+    html = page(article("12 ноября 2026, 14:05", tail=f"<p>{PROSE}</p>"),
+                head=f'<meta property="article:published_time" content="{TEMPLATE}">')
+    item = ArticlePage(url="https://pvestnik.by/2026/11/12/dorogi/", outlet="pvestnik.by",
+                       body=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"},
+                       status=200, fetched_at="2026-12-01T09:00:00+00:00")
+    assert extract_article(item).published == "2026-11-30T00:00:00+03:00"
+    item = replace(item, template_dates=(TEMPLATE,))
+    assert extract_article(item).published == "2026-11-12T14:05:00+03:00"
