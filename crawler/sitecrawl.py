@@ -88,6 +88,7 @@ from crawler.urls import (
     other_spelling,
     path_and_query,
     same_article_key,
+    site_path,
 )
 
 
@@ -336,13 +337,14 @@ class SiteCrawl(OutletSpider):
     def article_key(outlet: Any, url: str) -> str:
         """One key for every spelling of an article's address (its host, query order,
         trailing slash): its canonical path and query. Without the host, the key stays when
-        the site turns out to live at another of its hosts (``home_landed``)."""
-        return same_article_key(path_and_query(canonical_url(url, outlet)))
+        the site turns out to live at another of its hosts (``home_landed``); with it on a
+        sister host (``site_path``)."""
+        return same_article_key(site_path(url, outlet))
 
     @staticmethod
     def request_key(outlet: Outlet, url: str) -> str:
         """An article request's key in the run (any site): outlet and canonical path."""
-        return f"{outlet.key} {path_and_query(canonical_url(url, outlet))}"
+        return f"{outlet.key} {site_path(url, outlet)}"
 
     def sample(self, state: disc.SiteState, candidate: disc.Candidate,
                key: str) -> scrapy.Request | None:
@@ -640,6 +642,7 @@ class SiteCrawl(OutletSpider):
         elif (section := disc.news_section(tree, response.url)) \
                 and section not in state.sections:  # (editions may name one list)
             state.sections.append(section)
+            self.take_sister_host(state, section)
         state.archive = disc.archive_prefix(links, state.outlet.host)
         articles = disc.article_links(tree, links, response.url, response.encoding,
                                       state.outlet.keep_query)
@@ -806,6 +809,22 @@ class SiteCrawl(OutletSpider):
         self.crawler.stats.inc_value("discovery/home_moved_within_site")
         self.logger.info("%s: the home page %s moved to %s: the site is crawled there",
                          state.key, chain[0], response.url)
+
+    def take_sister_host(self, state: disc.SiteState, section: str) -> None:
+        """The site's list of all news on another host of its registered name
+        (``news.example.by`` for ``example.by``: ``disc.news_section``): the site owns that
+        host as a sister host (``Outlet.sister_hosts``), so the articles its list links there
+        are the site's, fetched there under their own URLs, its items keep the site's key."""
+        host = ascii_host(urlsplit(section).hostname or "")
+        if state.outlet.owns_host(host) or not generic_rules(state.outlet):
+            return
+        state.row = {**state.row, "sister_hosts": [*state.row.get("sister_hosts", ()), host]}
+        state.outlet = outlet_from_site_row({**state.row, "url": state.final_row()["url"]})
+        self._resolver = None  # it resolves the site's hosts to the outlet it replaces
+        self.publish_sites()
+        self.crawler.stats.inc_value("discovery/list_on_sister_host")
+        self.logger.info("%s: its list of all news %s is on %s, a host of the same site: its "
+                         "articles there are the site's", state.key, section, host)
 
     def desktop_of(self, response: TextResponse, state: disc.SiteState
                    ) -> tuple[str, str] | None:

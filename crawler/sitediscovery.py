@@ -35,7 +35,7 @@ from lxml import etree
 from protego import Protego
 from w3lib.url import safe_url_string
 
-from archive.urls import is_amp_url, is_tracking, site_host
+from archive.urls import is_amp_url, is_tracking, same_site, site_host
 from crawler.challenge import LOCATION_SET, literal_target
 from crawler.extraction import dates, limits
 from crawler.extraction.dateline import ArticleDates, dateline_date, same_headline, title_key
@@ -717,10 +717,13 @@ def _list_key(parts: Any) -> tuple[str, str, str]:
 
 
 def _site_list_link(link: str, here: Any) -> bool:
-    """Whether a link may lead to another page of the site's lists: on its host, over the
-    web, no article's and no day's archive."""
+    """Whether a link may lead to another page of the site's lists: on a host of the site
+    (its own, the www./bare variant, a subdomain: ``news.example.by`` keeps the list of
+    ``example.by``, ``archive.urls.same_site``), over the web, no article's and no day's
+    archive."""
     parts = urlsplit(link)
-    return parts.hostname == here.hostname and parts.scheme in ("http", "https") \
+    return same_site(parts.hostname or "", here.hostname or "") \
+        and parts.scheme in ("http", "https") \
         and not looks_like_article(link) and not date_archive_url(link)
 
 

@@ -70,7 +70,7 @@ _RULE_FIELDS = {"title", "subtitle", "published", "published_visible", "modified
                 "default_authors", "section", "tags", "body", "drop", "cut_markers",
                 "drop_paragraphs", "author_line"}
 _ROW_FIELDS = {"url", "key", "name", "timezone", "language", "article_path", "skip_paths",
-               "keep_query", "feeds", "sitemaps", "aliases", "version"} | _RULE_FIELDS
+               "keep_query", "feeds", "sitemaps", "aliases", "sister_hosts", "version"} | _RULE_FIELDS
 _LIST_FIELDS = (_ROW_FIELDS - {"url", "key", "name", "timezone", "language", "article_path",
                                "version", "author_line"})
 
@@ -224,6 +224,7 @@ def outlet_from_site_row(row: dict[str, Any]) -> Outlet:
         discovery=Discovery(feeds=_tuple(row.get("feeds")), sitemaps=_tuple(row.get("sitemaps")),
                             row_patterns=True),
         aliases=_tuple(row.get("aliases")) + companion_hosts(base.hostname or ""),
+        sister_hosts=tuple(ascii_host(h) for h in _tuple(row.get("sister_hosts"))),
         keep_query=_tuple(row.get("keep_query") or GENERIC_KEEP_QUERY),
         skip_paths=_tuple(row.get("skip_paths")) + GENERIC_SKIP_PATHS,
         language=row.get("language") or "ru",

@@ -121,20 +121,46 @@ def _kept_parts(parts: SplitResult, outlet: Outlet | None
     query = [(k, v) for k, v in query_pairs(parts.query)
              if as_text(k) in named or not is_noise(as_text(k), as_text(v))]
     if outlet is not None:
-        base = urlsplit(outlet.base_url)
-        scheme, netloc = base.scheme, base.netloc
-        prefix = outlet.mirror_path_prefix
-        if prefix and path.startswith(prefix + "/") and outlet.article_regex.search(
-            path[len(prefix):]
-        ):
-            path = path[len(prefix):]
+        if outlet.sister_host(parts.hostname or ""):
+            netloc = _netloc(parts)  # a sister host's article is its own: it keeps its host
+        else:
+            base = urlsplit(outlet.base_url)
+            scheme, netloc = base.scheme, base.netloc
+            prefix = outlet.mirror_path_prefix
+            if prefix and path.startswith(prefix + "/") and outlet.article_regex.search(
+                path[len(prefix):]
+            ):
+                path = path[len(prefix):]
         if KEEP_ANY_QUERY not in outlet.keep_query:
             query = [(k, v) for k, v in query if as_text(k) in outlet.keep_query]
     else:
-        host = parts.hostname or ""
-        default = {"http": 80, "https": 443}.get(scheme)
-        netloc = host if parts.port in (None, default) else f"{host}:{parts.port}"
+        netloc = _netloc(parts)
     return scheme, netloc, path, query
+
+
+def _netloc(parts: SplitResult) -> str:
+    """Host and port of a split URL, its scheme's default port left out."""
+    host = parts.hostname or ""
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return host if parts.port in (None, default) else f"{host}:{parts.port}"
+
+
+def sister_base(url: str, outlet: Outlet) -> str | None:
+    """``scheme://host`` of an article on one of the outlet's sister hosts (fetched there,
+    not on the outlet's own host), else None."""
+    parts = urlsplit(url)
+    if not outlet.sister_host(parts.hostname or ""):
+        return None
+    return f"{parts.scheme.lower()}://{_netloc(parts)}"
+
+
+def site_path(url: str, outlet: Outlet) -> str:
+    """An article's canonical path and query: one spelling whichever of the outlet's hosts
+    linked it; under its host (``//news.example.by/a/``) on a sister host, whose ``/a/`` is
+    not the outlet's host's."""
+    canonical = canonical_url(url, outlet)
+    where = path_and_query(canonical)
+    return f"//{urlsplit(canonical).netloc}{where}" if sister_base(canonical, outlet) else where
 
 
 def path_and_query(url: str) -> str:

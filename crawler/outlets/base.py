@@ -337,6 +337,9 @@ class Outlet:
     versions: tuple[ArticleRules, ...]  # layouts, any order; see rules_at
     discovery: Discovery = field(default_factory=Discovery)
     aliases: tuple[str, ...] = ()  # other hosts serving the same articles (www., mirrors)
+    # other hosts of the same site serving articles of their own (news.example.by, where the
+    # list of all news of example.by lives): fetched there, their URLs keep their host
+    sister_hosts: tuple[str, ...] = ()
     mirror_path_prefix: str = ""  # mirrors put articles under this prefix ("/news")
     # query parameters that identify an article ("p"); KEEP_ANY_QUERY: all but tracking ones
     keep_query: tuple[str, ...] = ()
@@ -399,11 +402,18 @@ class Outlet:
     @cached_property
     def hosts(self) -> tuple[str, ...]:
         """Every host this outlet's articles are served from (own, its site without a www
-        label and that site's ``www.``, aliases); :meth:`owns_host` takes www2., www3. too."""
+        label and that site's ``www.``, aliases, sister hosts); :meth:`owns_host` takes
+        www2., www3. too."""
         own = ascii_host(self.host)
         bare = site_host(own)
         www = () if has_www_label(bare) else ("www." + bare,)  # www.by: not www.www.by
-        return tuple(dict.fromkeys((own, bare, *www, *(ascii_host(a) for a in self.aliases))))
+        return tuple(dict.fromkeys((own, bare, *www, *(ascii_host(a) for a in self.aliases),
+                                    *self.sister_hosts)))
+
+    def sister_host(self, host: str) -> bool:
+        """Whether ``host`` is one of :attr:`sister_hosts`: its articles are its own, not the
+        outlet's host's under another name."""
+        return bool(self.sister_hosts) and ascii_host(host) in self.sister_hosts
 
     def owns_host(self, host: str) -> bool:
         """Whether ``host`` (Unicode or punycode) is one of :attr:`hosts`, or that host under

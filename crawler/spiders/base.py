@@ -77,6 +77,7 @@ from crawler.urls import (
     refused_address,
     respelled,
     same_article_key,
+    sister_base,
 )
 
 
@@ -206,7 +207,10 @@ class OutletSpider(scrapy.Spider):
     def fetch_url(self, outlet: Outlet, url: str) -> str:
         """Where to download an article: its canonical path on the host this run uses, with
         the query it was found with (less what the canonical form drops: identity is
-        :func:`canonical_url`'s, a CMS may answer only its own parameter order)."""
+        :func:`canonical_url`'s, a CMS may answer only its own parameter order); on its
+        own host when that is a sister host of the outlet's."""
+        if sister := sister_base(url, outlet):
+            return sister + fetch_path(url, outlet)
         return self.url_for(outlet, fetch_path(url, outlet))
 
     def outlet_of(self, url: str) -> Outlet | None:

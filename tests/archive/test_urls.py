@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from archive.urls import desktop_host, normalize_url, surt
+from archive.urls import desktop_host, normalize_url, registrable_domain, same_site, surt
 from tests.support.pywb import tools_bin, tools_venv
 
 URLS = [
@@ -81,3 +81,18 @@ def test_split_key_is_the_article_key_with_the_callers_noise_and_hosts() -> None
 def test_desktop_host_is_only_the_candidate_a_mobile_label_names(host: str,
                                                                  desktop: str | None) -> None:
     assert desktop_host(host) == desktop
+
+
+@pytest.mark.parametrize(("host", "other", "same"), [
+    ("example.by", "news.example.by", True), ("www.example.by", "example.by", True),
+    ("a.b.example.by", "EXAMPLE.BY.", True), ("news.example.com.by", "example.com.by", True),
+    ("www.example.co.uk", "news.example.co.uk", True), ("site.org.ru", "lenta.site.org.ru", True),
+    ("example.by", "other.by", False), ("example.com.by", "other.com.by", False),
+    ("news.example.by", "news.example.ru", False), ("127.0.0.1", "127.0.0.2", False),
+    ("127.0.0.1", "127.0.0.1", True), ("example.by", "", False),
+])
+def test_same_site_is_one_registered_name(host: str, other: str, same: bool) -> None:
+    """The hosts a site's list of all news may live on (``news.``, ``www.``): one name
+    registered, three labels under a country's second level (.com.by, .co.uk)."""
+    assert same_site(host, other) is same and same_site(other, host) is same
+    assert registrable_domain("news.example.com.by") == "example.com.by"

@@ -32,7 +32,14 @@ from crawler.siteoutlets import (
     withdraw,
     zone_for_offset,
 )
-from crawler.urls import canonical_url, fetch_path, is_article_url, same_article_key
+from crawler.urls import (
+    canonical_url,
+    fetch_path,
+    is_article_url,
+    same_article_key,
+    sister_base,
+    site_path,
+)
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -1067,6 +1074,49 @@ def test_a_home_pages_list_of_all_news_is_the_one_address_its_words_name(
         links: str, found: str | None) -> None:
     tree = parse_html(f"<html><body><nav>{links}</nav></body></html>")
     assert disc.news_section(tree, "http://gorod.by/") == found
+
+
+@pytest.mark.parametrize(("home", "links", "found"), [
+    # the list on a subdomain or the www./bare host of the site, or under the other scheme
+    ("http://gorod.by/", '<a href="https://news.gorod.by/">Все новости</a>',
+     "https://news.gorod.by/"),
+    ("http://gorod.by/", '<a href="http://news.gorod.by/all/">Лента новостей</a>',
+     "http://news.gorod.by/all/"),
+    ("https://www.gorod.by/", '<a href="https://gorod.by/news/">Все новости</a>',
+     "https://gorod.by/news/"),
+    ("https://gorod.com.by/", '<a href="https://lenta.gorod.com.by/">Все новости</a>',
+     "https://lenta.gorod.com.by/"),
+    ("https://gorod.by/", '<a href="http://gorod.by/news/">Все новости</a>',
+     "http://gorod.by/news/"),
+    # another site's list, one under the same second level (.com.by), or a rubric, a tag,
+    # a search there: none; nor the www. spelling of the home page itself
+    ("http://gorod.by/", '<a href="http://news.other.by/">Все новости</a>', None),
+    ("https://gorod.com.by/", '<a href="https://other.com.by/news/">Все новости</a>', None),
+    ("http://gorod.by/", '<a href="http://news.gorod.by/tag/novosti/">Все новости</a>', None),
+    ("http://gorod.by/", '<a href="http://news.gorod.by/category/a/">Новости</a>', None),
+    ("http://gorod.by/", '<a href="http://news.gorod.by/search/?q=a">Все новости</a>', None),
+    ("http://gorod.by/", '<a href="http://www.gorod.by/">Все новости</a>', None),
+])
+def test_a_list_of_all_news_on_another_host_of_the_site_is_the_sites(
+        home: str, links: str, found: str | None) -> None:
+    """A list on ``news.<site>`` or the site's www./bare host was taken for another site's:
+    the window's articles were never found."""
+    tree = parse_html(f"<html><body><nav>{links}</nav></body></html>")
+    assert disc.news_section(tree, home) == found
+
+
+def test_a_sister_hosts_articles_keep_their_host_and_are_fetched_there() -> None:
+    """An outlet owning ``news.gorod.by`` as a sister host: its articles are the site's,
+    keyed and fetched under their own host (``/a/`` there is not ``/a/`` on gorod.by)."""
+    outlet = outlet_from_site_row({"url": "https://gorod.by/", "sister_hosts": ["news.gorod.by"]})
+    article = "http://news.gorod.by/news/5-novost/?utm_source=x"
+    assert outlet.owns_host("news.gorod.by") and not outlet.owns_host("news.other.by")
+    assert canonical_url(article, outlet) == "http://news.gorod.by/news/5-novost/"
+    assert canonical_url("http://www.gorod.by/a/", outlet) == "https://gorod.by/a/"
+    assert sister_base(article, outlet) == "http://news.gorod.by"
+    assert sister_base("https://gorod.by/news/5-novost/", outlet) is None
+    assert site_path(article, outlet) == "//news.gorod.by/news/5-novost/"
+    assert site_path("https://www.gorod.by/news/5-novost/", outlet) == "/news/5-novost/"
 
 
 @pytest.mark.parametrize(("url", "row", "pages", "channels", "guessed"), [

@@ -767,6 +767,24 @@ def test_a_home_page_without_a_pager_has_its_list_of_all_news_walked(tmp_path: P
     assert "/society/" not in server.requested_paths(shape.site.host)
 
 
+def test_a_list_of_all_news_on_a_subdomain_is_walked_and_its_articles_crawled(
+        tmp_path: Path) -> None:
+    """The home page's "Все новости" links ``http://news.<host>/news/``, a subdomain holding
+    the list and the articles: it was taken for another site's, the window's articles were
+    never found and the run alarmed. Now the list is walked, its articles are fetched on
+    that host and the items keep their URLs there and the site's key."""
+    shape = anysite.sectioned_home_site("all_news", sister="news.")
+    sister = shape.sisters[0]
+    with FixtureServer([shape.site, sister]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    assert_gold_items(result, shape, "published")
+    assert result.stats["discovery/list_on_sister_host"] == 1
+    assert result.stats["discovery/listing_stop/last_page"] == 1
+    assert {item["source"] for item in result.items} == {shape.site.host}
+    assert not [p for p in server.requested_paths(shape.site.host) if "-novost-goroda" in p]
+
+
 def test_a_window_older_than_the_feed_reaches_is_read_from_the_home_pages_pager(
         tmp_path: Path) -> None:
     """The feed holds the 3 newest articles only (DataLife Engine's and WordPress's feed count

@@ -42,6 +42,7 @@ class AnySite:
     golds: list[GoldArticle]  # in-window articles
     outside: list[str] = field(default_factory=list)  # articles outside the window
     not_articles: list[str] = field(default_factory=list)  # galleries, listings, …
+    sisters: list[VirtualSite] = field(default_factory=list)  # its other hosts (news.host)
 
 
 def local_times(zone: timezone) -> list[datetime]:
@@ -631,31 +632,35 @@ ALL_NEWS_LINKS = {"all_news": ("Все новости →", "/news/"), "lenta": 
                   "menu": ("Новости", "/novosti/"), "be": ("Усе навіны", "/naviny/")}
 
 
-def sectioned_home_site(form: str) -> AnySite:
+def sectioned_home_site(form: str, sister: str = "") -> AnySite:
     """No feed, no sitemap, undated ``/news/<id>-<slug>/`` URLs: the home page shows the four
     newest articles and no pager, only a link to the list of all news (``ALL_NEWS_LINKS``),
     whose first page repeats them and whose Bitrix pager (``?PAGEN_1=N``) leads to older
     pages of six, the window's articles from the third page on; zone +03:00. Rubric blocks
-    link their own lists ("Общество" and its "Все материалы рубрики")."""
+    link their own lists ("Общество" and its "Все материалы рубрики"). With ``sister``
+    ("news."), the list and its articles live on that subdomain of the home page's host."""
     words, path = ALL_NEWS_LINKS[form]
     host = f"{form}-sectioned.test"
-    site, zone, posts = _news_every_seven_hours(host)
+    site, zone, posts = _news_every_seven_hours(f"{sister}{host}")
+    home = VirtualSite(host) if sister else site
     newest = posts[::-1]
     chunks = [newest[i:i + 6] for i in range(0, len(newest), 6)]
     pages = [path if n == 1 else f"{path}?PAGEN_1={n}" for n in range(1, len(chunks) + 1)]
     pager = " ".join(f'<a href="{p}">{n}</a>' for n, p in enumerate(pages, 1))
     for n, chunk in enumerate(chunks):
-        site.add(pages[n], section_html(host, [(g.url, g.title) for g in chunk]).replace(
+        site.add(pages[n], section_html(site.host, [(g.url, g.title) for g in chunk]).replace(
             "</main>", f'<div class="pager">{pager}</div></main>'))
     cards = "".join(f'<div class="card"><a href="{g.url}">{escape(g.title)}</a></div>'
                     for g in newest[:4])
-    site.add("/", chrome(host, f'<h2>Главное</h2>{cards}<a class="more" href="{path}">{words}'
+    listed = f"http://{site.host}{path}" if sister else path
+    home.add("/", chrome(host, f'<h2>Главное</h2>{cards}<a class="more" href="{listed}">{words}'
                                '</a><h2><a href="/society/">Общество</a></h2><a href="/society/">'
                                "Все материалы рубрики</a>"))
-    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    for served in {home.host: home, site.host: site}.values():
+        served.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     inside = [g for g in posts if SINCE <= g.published.date() <= UNTIL]
-    return AnySite(site, f"http://{host}/", zone, inside,
-                   [g.url for g in posts if g not in inside])
+    return AnySite(home, f"http://{host}/", zone, inside,
+                   [g.url for g in posts if g not in inside], sisters=[site] if sister else [])
 
 
 def client_rendered_site() -> tuple[AnySite, dict[str, str]]:
