@@ -58,7 +58,7 @@ def feed_dates(lookup: ArchiveLookup) -> dict[str, str]:
                 continue
             if day is not None:
                 _day_entries(body, version, outlet, day, days)
-            elif not _date_entries(body, version.url or url, dates):
+            elif not _date_entries(body, version.url or url, version.date, dates):
                 break  # not a feed nor a sitemap: its later versions are not read
     return {**days, **dates}
 
@@ -75,17 +75,18 @@ def _day_entries(body: bytes, version: ArchivedResponse, outlet: Outlet, day: da
                         iso(localise(datetime.combine(when, time()), outlet.tz)) or "")
 
 
-def _date_entries(body: bytes, base: str, dates: dict[str, str]) -> bool:
+def _date_entries(body: bytes, base: str, captured: datetime, dates: dict[str, str]) -> bool:
     """Add the dated entries of one feed or news sitemap version (an entry dated before
-    keeps its date); False when the document is neither."""
+    keeps its date), bounded by its capture time as the crawl that fetched it bounded them;
+    False when the document is neither."""
     root = document_element(body)
     if root in FEED_ROOTS:
-        entries = ((e.url, e.published) for e in feed_entries(body, FeedSkips()))
+        entries = ((e.url, e.published) for e in feed_entries(body, FeedSkips(), captured))
     elif root in ("urlset", "sitemapindex") or body[:2] == b"\x1f\x8b":
         document, unreadable = sitemap_document(body)
         if unreadable is not None:
             return True
-        entries = ((r.loc, r.published) for r in sitemap_records(document)
+        entries = ((r.loc, r.published) for r in sitemap_records(document, captured)
                    if r.news and r.kind == "url")
     else:
         return False

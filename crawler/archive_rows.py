@@ -174,12 +174,13 @@ def site_offsets(lookup: ArchiveLookup, url: str) -> tuple[Counter[timedelta], C
         kind = archived.content_type() or ""
         try:
             if root in FEED_ROOTS:
-                entries = list(feed_entries(body, FeedSkips()))
+                entries = list(feed_entries(body, FeedSkips(), archived.date))
                 channels.update(offsets_of(e.published for e in entries))
                 given.update((normalize_url(e.url), e.published) for e in entries
                              if e.published is not None)
             elif root in ("urlset", "sitemapindex"):
-                channels.update(offsets_of(date for _, _, date in sitemap_entries(body)))
+                channels.update(offsets_of(
+                    date for _, _, date in sitemap_entries(body, archived.date)))
             elif root == "html" or "html" in kind:
                 text, _ = decode_html(body, kind)
                 tree = parse_html(text)

@@ -212,12 +212,13 @@ def _preferred_text(node: etree._Element, *names: str) -> str | None:
     return next((text for name in names if (text := _child_text(node, name))), None)
 
 
-def _feed_date(value: str | None) -> datetime | None:
+def _feed_date(value: str | None, now: datetime | None = None) -> datetime | None:
     """An RSS/Atom date (RFC 822, ISO 8601, or as written for people: "05.01.2026 10:00
     +0300"); a known zone name is its offset, one printed after a space too. A date without
     any stays naive (the outlet's wall clock: the spider places it in the outlet's zone).
-    A CMS's null date or one ahead of the clock is none: the entry is dated by its page."""
-    return publication_date((parse_rfc822(value) or parse_any(value)) if value else None)
+    A CMS's null date or one ahead of ``now`` (when the feed was fetched; the machine's clock
+    without it) is none: the entry is dated by its page."""
+    return publication_date((parse_rfc822(value) or parse_any(value)) if value else None, now)
 
 
 def _permalink_guid(item: etree._Element) -> str | None:
@@ -262,12 +263,14 @@ class FeedSkips:
             self.first_no_link = f"item {number}" + (f" {title[:120]!r}" if title else "")
 
 
-def feed_entries(body: bytes, skips: FeedSkips | None = None) -> Iterator[FeedEntry]:
+def feed_entries(body: bytes, skips: FeedSkips | None = None,
+                 now: datetime | None = None) -> Iterator[FeedEntry]:
     """Links of RSS 2.0 items, Atom entries and JSON Feed items, with their dates when given;
     an item with no link (no <link>, no permalink <guid>, no rel=alternate, no url) is none,
-    told to ``skips``."""
+    told to ``skips``. ``now``: when the feed was fetched (its capture time in a replay, so
+    that a replay bounds its dates as the crawl did; the machine's clock without it)."""
     if document_element(body) == JSON_FEED:
-        yield from _json_feed_entries(body, skips)
+        yield from _json_feed_entries(body, skips, now)
         return
     for number, node in enumerate(iter_records(body, ("item", "entry")), 1):
         if _local(node.tag) == "item":
@@ -280,7 +283,7 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None) -> Iterator[FeedEn
             # <published>, wherever it stands: WordPress writes <updated> first, an edit's time
             date = _preferred_text(node, "published", "updated")
         if link and link.strip():
-            yield FeedEntry(link.strip(), _feed_date(date), _child_text(node, "title"))
+            yield FeedEntry(link.strip(), _feed_date(date, now), _child_text(node, "title"))
         elif skips is not None:
             skips.add(number, _child_text(node, "title"))
 
@@ -304,7 +307,8 @@ def document_element(body: bytes) -> str | None:
     return match.group(1).decode("ascii").rsplit(":", 1)[-1].lower() if match else None
 
 
-def _json_feed_entries(body: bytes, skips: FeedSkips | None) -> Iterator[FeedEntry]:
+def _json_feed_entries(body: bytes, skips: FeedSkips | None,
+                       now: datetime | None = None) -> Iterator[FeedEntry]:
     """The items of a JSON Feed: ``url`` (else ``external_url``), ``date_published`` (else
     ``date_modified``), ``title``. A feed that does not parse (or nests past the parser's
     depth) has none; an item that is no object, or has no link, is told to ``skips``."""
@@ -321,18 +325,21 @@ def _json_feed_entries(body: bytes, skips: FeedSkips | None) -> Iterator[FeedEnt
         date = next((v for k in ("date_published", "date_modified")
                      if isinstance(v := item.get(k), str)), None)
         if link:
-            yield FeedEntry(link, _feed_date(date), title)
+            yield FeedEntry(link, _feed_date(date, now), title)
         elif skips is not None:
             skips.add(number, title)
 
 
-def sitemap_entries(body: bytes) -> Iterator[tuple[str, str, datetime | None]]:
-    """(kind, loc, lastmod) for each <url> ("url") and <sitemap> ("sitemap") entry."""
+def sitemap_entries(body: bytes, now: datetime | None = None
+                    ) -> Iterator[tuple[str, str, datetime | None]]:
+    """(kind, loc, lastmod) for each <url> ("url") and <sitemap> ("sitemap") entry; a
+    ``lastmod`` that is no date (:func:`publication_date`, bounded by ``now``: when the
+    sitemap was fetched, as :func:`feed_entries`) is None."""
     for node in iter_records(body, ("url", "sitemap")):
         loc = _child_text(node, "loc")
         if loc:
             yield _local(node.tag), loc, publication_date(
-                parse_any(_child_text(node, "lastmod") or ""))
+                parse_any(_child_text(node, "lastmod") or ""), now)
 
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed

@@ -47,6 +47,15 @@ def truncation(response: Any) -> str | None:
 
 
 
+def fetch_time(response: Any) -> datetime:
+    """When ``response`` was fetched: its capture time (``META_FETCHED_AT``, the archived
+    record's in a replay), else now. The "now" a feed's or sitemap's dates are bounded by, as
+    a page's are by its ``fetched_at``: a replay of an old capture judges them as the crawl did."""
+    request = getattr(response, "request", None)
+    stamp = request.meta.get(META_FETCHED_AT) if request is not None else None
+    return datetime.fromisoformat(stamp) if stamp else datetime.now(UTC)
+
+
 def content_type(response: Any) -> str:
     """A Scrapy response's Content-Type as text ("" when it has none)."""
     return response.headers.get("Content-Type", b"").decode("latin-1")

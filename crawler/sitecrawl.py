@@ -63,6 +63,7 @@ from crawler.items import (
     META_TEMPLATE_DATES,
     Article,
     content_type,
+    fetch_time,
 )
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
@@ -981,7 +982,7 @@ class SiteCrawl(OutletSpider):
         address with its home page gave a warning for each of the 14 paths tried."""
         entries, skips, bound = 0, FeedSkips(), self.feed_max_entries()
         offsite: Counter[str] = Counter()  # entries on other hosts, by host
-        for entry in feed_entries(response.body, skips):
+        for entry in feed_entries(response.body, skips, fetch_time(response)):
             if entries >= bound:
                 self.note_feed_cut(response.url, bound)
                 break
@@ -1032,7 +1033,7 @@ class SiteCrawl(OutletSpider):
             return
         children: list[tuple[str, datetime | None]] = []
         records, bound = 0, self.sitemap_max_entries()
-        for record in disc.sitemap_records(document):
+        for record in disc.sitemap_records(document, fetch_time(response)):
             if records >= bound:
                 self.note_sitemap_cut(response.url, bound)
                 break

@@ -572,19 +572,25 @@ def child_sitemap_order(url: str, lastmod: datetime | None, since: date,
     return (3, -int(numbers[-1])) if numbers else (2, 0)
 
 
-def sitemap_records(document: bytes) -> Iterator[SitemapRecord]:
+def sitemap_records(document: bytes, now: datetime | None = None) -> Iterator[SitemapRecord]:
     """Each ``<url>`` and ``<sitemap>`` entry of a sitemap document (unpacked by
-    ``feeds.sitemap_document``), with ``news:publication_date`` when given."""
+    ``feeds.sitemap_document``), with ``news:publication_date`` when given, else ``lastmod``;
+    a date that is no publication date (``dates.publication_date``: a CMS's null, one ahead of
+    ``now``, when the sitemap was fetched, its capture time in a replay) is None."""
     for node in iter_records(document, ("url", "sitemap")):
         loc = _child_text(node, "loc")
         if not loc:
             continue
         news = next((c for c in node if _local(c.tag) == "news"), None)
-        published = dates.parse_any(_child_text(news, "publication_date") or "") if (
-            news is not None) else None
-        published = published or dates.parse_any(_child_text(node, "lastmod") or "")
+        published = _record_date(news, "publication_date", now) if news is not None else None
+        published = published or _record_date(node, "lastmod", now)
         title = _child_text(news, "title") if news is not None else None
         yield SitemapRecord(_local(node.tag), loc.strip(), published, news is not None, title)
+
+
+def _record_date(node: etree._Element, name: str, now: datetime | None) -> datetime | None:
+    """The date a sitemap entry's field ``name`` gives, None when it is no publication date."""
+    return dates.publication_date(dates.parse_any(_child_text(node, name) or ""), now)
 
 
 # --- date archives and home-page links -----------------------------------------------------

@@ -51,6 +51,7 @@ from crawler.items import (
     SOURCE_KINDS,
     ArticlePage,
     content_type,
+    fetch_time,
 )
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
@@ -321,7 +322,8 @@ class OutletSpider(scrapy.Spider):
         entries, rejected, skips, bound = 0, [], FeedSkips(), self.feed_max_entries()
         offhost: list[str] = []
         linked = 0
-        for entry in feed_entries(response.body, skips):  # streamed: never held whole
+        # streamed, never held whole; dated no later than its fetch allows
+        for entry in feed_entries(response.body, skips, fetch_time(response)):
             if entries >= bound:
                 self.note_feed_cut(response.url, bound)
                 break
@@ -522,7 +524,8 @@ class OutletSpider(scrapy.Spider):
             self.logger.warning("Sitemap %s was not read: %s", response.url, unreadable)
             return
         entries, bound = 0, self.sitemap_max_entries()
-        for kind, href, lastmod in sitemap_entries(document):  # streamed, never held whole
+        # streamed, never held whole
+        for kind, href, lastmod in sitemap_entries(document, fetch_time(response)):
             if entries >= bound:
                 self.note_sitemap_cut(response.url, bound)
                 break

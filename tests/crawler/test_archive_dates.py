@@ -48,6 +48,19 @@ def test_each_article_keeps_the_date_of_the_oldest_feed_version_dating_it(tmp_pa
     assert date_hint(C, dates) is None  # neither the feed nor its URL dates it
 
 
+def test_a_feed_date_ahead_of_its_capture_is_no_hint_though_it_is_before_today(
+        tmp_path: Path) -> None:
+    """The crawl that captured the feed on 5 January took an entry dated 20 January (over two
+    days ahead of that fetch) as undated; re-extraction reads it by the same capture time."""
+    feed = _feed((A, "Tue, 20 Jan 2026 10:00:00 +0300"), (B, "Mon, 05 Jan 2026 12:00:00 +0300"))
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(make_exchange(FEED, feed, headers=RSS, date=_at(8)))
+    with ArchiveLookup([tmp_path]) as lookup:
+        dates = feed_dates(lookup)
+    assert date_hint(A, dates) is None
+    assert date_hint(B, dates) == "2026-01-05T12:00:00+03:00"
+
+
 def test_a_damaged_feed_version_is_reported_and_the_others_read(tmp_path: Path):
     with WarcWriter(tmp_path) as w:
         w.write_exchange(make_exchange(FEED, _feed((A, "Mon, 05 Jan 2026 10:00:00 +0300")),
@@ -85,8 +98,9 @@ def test_a_day_archive_page_dates_its_links_as_the_window_crawl_did(tmp_path: Pa
     minute still first."""
     feed = _feed((Z1, "Thu, 08 Jan 2026 10:15:00 +0300"))
     with WarcWriter(tmp_path) as w:
+        # captured on the day it dates (three days before, the date was ahead of the fetch)
         w.write_exchange(make_exchange("https://news.zerkalo.io/rss/all.rss", feed, headers=RSS,
-                                       date=_at(8)))
+                                       date=datetime(2026, 1, 8, 8, tzinfo=UTC)))
         w.write_exchange(make_exchange(ZERKALO_DAY, _day_archive(Z1, Z2), date=_at(9)))
         w.write_exchange(make_exchange(BELTA_DAY, _day_archive(A, entry="news_item lenta_item"),
                                        date=_at(9)))

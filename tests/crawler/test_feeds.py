@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import json
 from datetime import UTC, datetime, timedelta, timezone
+from email.utils import format_datetime
 
 import pytest
 
@@ -434,3 +436,26 @@ def test_a_json_feed_gives_its_items_links_dates_and_titles() -> None:
 ])
 def test_a_json_feed_that_does_not_parse_or_holds_no_list_gives_no_entry(body: bytes) -> None:
     assert list(feed_entries(body)) == []
+
+
+def test_feed_and_sitemap_dates_are_bounded_by_the_fetch_not_the_machines_clock() -> None:
+    """A replay of a capture 100 days old: an entry dated 30 days after that fetch was no date
+    when the crawl read it (ahead of its clock), though it is before today; one a day after
+    the fetch is within the slack. Without a fetch time, the machine's clock bounds them."""
+    fetched = datetime.now(UTC).replace(microsecond=0) - timedelta(days=100)
+    ahead, near = fetched + timedelta(days=30), fetched + timedelta(days=1)
+    stamps = [format_datetime(ahead, usegmt=True), format_datetime(near, usegmt=True)]
+    rss_body = ("<rss><channel>" + "".join(
+        f"<item><link>https://e.by/{n}</link><pubDate>{s}</pubDate></item>"
+        for n, s in enumerate(stamps)) + "</channel></rss>").encode()
+    json_body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
+        {"url": f"https://e.by/{n}", "date_published": d.isoformat()}
+        for n, d in enumerate((ahead, near))]}).encode()
+    urlset = ("<urlset>" + "".join(f"<url><loc>https://e.by/{n}</loc><lastmod>{d.isoformat()}"
+                                   "</lastmod></url>" for n, d in enumerate((ahead, near)))
+              + "</urlset>").encode()
+    for body in (rss_body, json_body):
+        assert [e.published for e in feed_entries(body, now=fetched)] == [None, near]
+        assert [e.published for e in feed_entries(body)] == [ahead, near]
+    assert [d for _, _, d in sitemap_entries(urlset, fetched)] == [None, near]
+    assert [d for _, _, d in sitemap_entries(urlset)] == [ahead, near]

@@ -58,3 +58,16 @@ def test_a_body_scrapy_delivered_cut_short_is_marked_truncated() -> None:
     cut = HtmlResponse(URL, body=b"<p>x</p>", request=Request(URL), flags=["dataloss"])
     assert ArticlePage.from_response(whole, "belta").truncated is None
     assert ArticlePage.from_response(cut, "belta").truncated == "disconnect"
+
+
+def test_a_responses_fetch_time_is_its_capture_time_else_now() -> None:
+    """What bounds a feed's or sitemap's dates: the capture time the WARC capture or replay
+    middleware set, as a page's ``fetched_at``; now for a response with none."""
+    from crawler.items import fetch_time
+
+    captured = Request(URL, meta={META_FETCHED_AT: "2026-01-09T08:30:00+00:00"})
+    assert fetch_time(HtmlResponse(URL, body=b"", request=captured)) == datetime(
+        2026, 1, 9, 8, 30, tzinfo=UTC)
+    before = datetime.now(UTC)
+    assert before <= fetch_time(HtmlResponse(URL, body=b"", request=Request(URL))) <= datetime.now(UTC)
+    assert before <= fetch_time(HtmlResponse(URL, body=b"")) <= datetime.now(UTC)

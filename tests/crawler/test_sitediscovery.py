@@ -7,7 +7,7 @@ import gzip
 import re
 from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -1177,3 +1177,19 @@ def test_zone_samples_sharing_a_template_date_are_dated_by_what_they_print() -> 
     assert state.sample_dates == {"k0": datetime(2026, 11, 12, 14, 5),
                                   "k1": datetime(2026, 11, 13, 9, 0),
                                   "k2": datetime(2026, 11, 14, 18, 30)}
+
+
+def test_sitemap_record_dates_are_bounded_by_the_sitemaps_fetch() -> None:
+    """A news date or ``lastmod`` more than two days after the sitemap was fetched is none
+    (as a feed's: ``dates.publication_date``), judged by that fetch (a replay's capture time),
+    not by the machine's clock; a null news date leaves the ``lastmod``."""
+    fetched = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    document = (b'<urlset xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+                b"<url><loc>https://ex.org/a.html</loc><news:news><news:publication_date>"
+                b"2026-03-01T10:00:00Z</news:publication_date></news:news></url>"
+                b"<url><loc>https://ex.org/b.html</loc><lastmod>2026-01-06T10:00:00Z</lastmod>"
+                b"</url><url><loc>https://ex.org/c.html</loc><lastmod>2026-01-04T10:00:00Z"
+                b"</lastmod><news:news><news:publication_date>1970-01-01T00:00:00Z"
+                b"</news:publication_date></news:news></url></urlset>")
+    assert [r.published for r in disc.sitemap_records(document, fetched)] == [
+        None, datetime(2026, 1, 6, 10, tzinfo=UTC), datetime(2026, 1, 4, 10, tzinfo=UTC)]

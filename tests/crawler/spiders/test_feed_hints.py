@@ -73,3 +73,49 @@ def test_a_feeds_time_found_after_a_day_archive_link_is_the_articles_hint() -> N
     response = HtmlResponse(url, body=b"<html><body><h1>x</h1></body></html>", request=first)
     (page,) = spider.parse_article(response, "zerkalo")
     assert page.hint_published == "2026-03-12T14:05:00+03:00"
+
+
+def test_a_replayed_feed_dates_its_entries_by_its_capture_time_not_todays() -> None:
+    """A feed captured on the window's day, replayed months later: its entry dated three months
+    after that capture (a template's typo) was no date to the crawl, which fetched it, dated by
+    its page; the replay reads it so too, though the date is before the replay's day."""
+    from crawler.items import META_FETCHED_AT
+
+    spider = ZerkaloSpider.from_crawler(get_crawler(ZerkaloSpider, {"OUTLET_BASE_URLS": {}}),
+                                        since="2026-03-12", until="2026-03-12")
+    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            "<item><title>Новость</title><link>https://news.zerkalo.io/life/117505.html</link>"
+            "<pubDate>Fri, 12 Jun 2026 14:05:00 +0300</pubDate></item></channel></rss>").encode()
+    captured = Request(FEED, meta={META_FETCHED_AT: "2026-03-12T10:00:00+00:00"})
+    (request,) = spider.parse_feed(XmlResponse(FEED, body=body, request=captured), "zerkalo")
+    assert request.url == "https://news.zerkalo.io/life/117505.html"
+    assert request.meta[META_HINT_PUBLISHED] is None
+
+
+def test_a_replayed_sitemap_of_the_site_spider_dates_its_entries_by_its_capture_time(
+        tmp_path, site_registries_withdrawn: None) -> None:
+    """As a feed's: a news sitemap entry dated months after the sitemap's capture is undated
+    (its page dates it) in a replay as it was in the crawl; one near the capture keeps its
+    date."""
+    from datetime import datetime, timedelta, timezone
+
+    from crawler.items import META_FETCHED_AT
+    from crawler.spiders.site import SiteSpider
+
+    crawler = get_crawler(SiteSpider, {"DATA_DIR": str(tmp_path), "SITE_MAX_URLS": 100})
+    spider = SiteSpider.from_crawler(crawler, url="http://zone.test/", since="2026-01-04",
+                                     until="2026-01-05")
+    crawler.stats.open_spider()
+    state = spider.sites["zone.test"]
+    entries = [("novost-1", "2026-01-05T10:00:00+03:00"), ("novost-2", "2026-04-05T10:00:00+03:00")]
+    body = ('<?xml version="1.0"?><urlset xmlns:news="http://www.google.com/schemas/sitemap-news'
+            '/0.9">' + "".join(f"<url><loc>http://zone.test/news/2026/01/05/{p}.html</loc><news:news>"
+                               f"<news:publication_date>{d}</news:publication_date></news:news>"
+                               "</url>" for p, d in entries) + "</urlset>").encode()
+    url = "http://zone.test/sitemap-news.xml"
+    captured = Request(url, meta={META_FETCHED_AT: "2026-01-05T12:00:00+00:00"})
+    list(spider.on_sitemap(XmlResponse(url, body=body, request=captured), state, depth=0))
+    published = {found.url.rsplit("/", 1)[1]: found.published
+                 for found in state.candidates.values()}
+    assert published == {"novost-1.html": datetime(2026, 1, 5, 10, tzinfo=timezone(
+        timedelta(hours=3))), "novost-2.html": None}
