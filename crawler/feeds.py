@@ -250,6 +250,19 @@ def _based(node: etree._Element, href: str) -> str:
     return href if href.lower().startswith(("http://", "https://")) else base
 
 
+def at_site_root(feed: str, href: str) -> str | None:
+    """A feed's relative link ``href`` (no scheme, no leading "/") resolved against the root
+    of the feed's host, when that differs from resolving it against the feed's URL, as the
+    standard says: CMSs write ``news/slug/`` meaning ``/news/slug/`` in a feed served at
+    ``/export/rss.xml``, whose standard reading (``/export/news/slug/``) answers 404. None
+    for any other link (absolute, rooted, or resolving to the same address either way)."""
+    parts = urlsplit(href)
+    if not href or href.startswith(("/", "?", "#")) or parts.scheme or parts.netloc:
+        return None
+    rooted = joined(joined(feed, "/") or feed, href)
+    return rooted if rooted is not None and rooted != joined(feed, href) else None
+
+
 @dataclass
 class FeedSkips:
     """The items of a feed :func:`feed_entries` skipped for having no link, for the log."""

@@ -28,6 +28,10 @@ META_DISCOVERED = "discovered"  # the article's key (canonical URL) in the run's
 META_FEED_TITLE = "feed_title"  # the title the feed gave, if any
 # the machine dates (ISO 8601) the site's template writes into every page: no publication dates
 META_TEMPLATE_DATES = "template_dates"
+# {"url", "feed"}: a feed's relative link resolved against the site's root instead of the
+# feed's URL, asked for once should the standard address answer 404 or 410
+# (crawler.feeds.at_site_root; the spiders' article_failed)
+META_LINK_AT_ROOT = "link_at_root"
 # An article request for the URL a fetched page names as its rel="canonical" (the alias's URL;
 # crawler.sitecrawl sets it, a redirect back to that URL is followed: the redirect middleware)
 CANONICAL_OF = "canonical_of"

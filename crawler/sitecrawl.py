@@ -50,6 +50,7 @@ from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS, RedirectedElsewhere, exception_reason
 from crawler.feeds import (
     FeedSkips,
+    at_site_root,
     document_element,
     feed_entries,
     sitemap_document,
@@ -81,7 +82,7 @@ from crawler.siteoutlets import (
 )
 from crawler.softremovals import CANDIDATE_ATTR, SOFT_404, tree_notice
 from crawler.spidermiddlewares.removals import with_candidate
-from crawler.spiders.base import OutletSpider
+from crawler.spiders.base import OutletSpider, link_at_root
 from crawler.spiders.listings import ListingLink, ListingPage, stop_reason
 from crawler.urls import (
     canonical_url,
@@ -362,7 +363,8 @@ class SiteCrawl(OutletSpider):
                 or not state.sample_room(self.limits["zone_samples"]):
             return None
         state.sampled[key] = candidate.url
-        request = self.sample_request(state, candidate.url, candidate.title, **{SAMPLE_OF: key})
+        request = self.sample_request(state, candidate.url, candidate.title, **{SAMPLE_OF: key},
+                                     **link_at_root(candidate.at_root, candidate.source))
         if request is None:
             state.failed_samples.add(key)
         return request
@@ -995,7 +997,8 @@ class SiteCrawl(OutletSpider):
             if self.outlet_of(url) is not state.outlet:
                 offsite[urlsplit(url).hostname or url] += 1
             yield from self.candidate(state, disc.Candidate(
-                url, entry.published, None, "feed", entry.title, response.url))
+                url, entry.published, None, "feed", entry.title, response.url,
+                at_site_root(response.url, entry.url)))
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
         self.note_feed_skips(response.url, skips)
         if offsite:
@@ -1544,7 +1547,9 @@ class SiteCrawl(OutletSpider):
         the closer to it, the sooner it is fetched)."""
         if self.may_be_in_window(found, state.outlet):
             hint = found.published if found.channel in disc.PUBLICATION_DATED else None
+            at_root = link_at_root(found.at_root, found.source)
             for request in self.article_request(state.outlet, found.url, hint, found.title):
+                request.meta.update(at_root)
                 yield request.replace(priority=priority) if priority else request
 
     def may_be_in_window(self, found: disc.Candidate, outlet: Outlet) -> bool:
@@ -1587,9 +1592,18 @@ class SiteCrawl(OutletSpider):
         for a canonical whose other spelling is its alias: that page was fetched already (the
         duplicate filter dropped the request, and the article with it), and is read as the
         article by :meth:`article_failed`."""
-        if self.names_its_alias(failed):
-            return
-        for request in super().spelling_left_out(failed):
+        if not self.names_its_alias(failed):
+            yield from self.remembered(failed, super().spelling_left_out(failed))
+
+    def feed_link_at_root(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
+        """The base request, remembered by canonical URL (as :meth:`article_request`)."""
+        yield from self.remembered(failed, super().feed_link_at_root(failed))
+
+    def remembered(self, failed: scrapy.Request,
+                   requests: Iterable[scrapy.Request]) -> Iterator[scrapy.Request]:
+        """``requests``, asked for in place of ``failed``, each remembered by canonical URL
+        (as :meth:`article_request`: an alias never requests its page again)."""
+        for request in requests:
             if (outlet := self.request_outlet(failed)) is not None:
                 self.article_keys.add(self.request_key(outlet, request.url))
             yield request

@@ -101,6 +101,7 @@ class Candidate:
     channel: str  # feed, news_sitemap, sitemap, archive, home
     title: str | None = None  # the title the feed or news sitemap gave
     source: str | None = None  # the feed or sitemap that listed it
+    at_root: str | None = None  # a feed's relative link resolved against the site's root
 
     def moment(self) -> datetime | date | None:
         return self.published or self.day

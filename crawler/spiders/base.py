@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -38,6 +39,7 @@ from crawler.feeds import (
     MAX_SITEMAP_URLS,
     FeedSkips,
     TextSitemap,
+    at_site_root,
     document_element,
     feed_entries,
     sitemap_document,
@@ -48,6 +50,7 @@ from crawler.items import (
     META_DISCOVERED,
     META_FEED_TITLE,
     META_HINT_PUBLISHED,
+    META_LINK_AT_ROOT,
     SOURCE_KINDS,
     ArticlePage,
     content_type,
@@ -128,6 +131,13 @@ PAGER_LINKED = "pager_linked"  # request meta: the listing page before it linked
 ARCHIVE_LINKS_PREFIX = "discovery/archive_links/"  # + outlet key: links its day archive gave
 
 
+def link_at_root(at_root: str | None, feed: str | None) -> dict[str, Any]:
+    """The request meta (``META_LINK_AT_ROOT``) of a feed's relative link whose address
+    resolved against the site's root (``at_root``: :func:`crawler.feeds.at_site_root`) is
+    asked for should the standard one answer 404 or 410; {} for none."""
+    return {META_LINK_AT_ROOT: {"url": at_root, "feed": feed}} if at_root else {}
+
+
 def more_precise(hint: str, other: str | None) -> bool:
     """Whether date hint ``hint`` says more than ``other``: there is none, or ``other``
     names only the same day (midnight, a day archive's or a URL's) and ``hint`` a time."""
@@ -170,6 +180,7 @@ class OutletSpider(scrapy.Spider):
         # site's latest posts: their links are not of that day
         self._resolver: OutletResolver | None = None
         self._no_url_said: set[str] = set()  # feeds and sitemaps an entry of no URL was said of
+        self._at_root_said: set[str] = set()  # feeds whose links were asked for at the root
         self.sitemaps_asked: Counter[str] = Counter()  # outlet key -> sitemaps asked for
         self._sitemap_urls: set[str] = set()  # the sitemaps asked for (each counted once)
         self._refusals_said: set[tuple[str, str]] = set()  # (what, host) warned of
@@ -339,7 +350,10 @@ class OutletSpider(scrapy.Spider):
             elif not offered and owner is None:
                 offhost.append(url)
             if self.in_window(entry.published, outlet):
-                yield from self.article_request(outlet, url, entry.published, entry.title)
+                at_root = link_at_root(at_site_root(response.url, entry.url), response.url)
+                for request in self.article_request(outlet, url, entry.published, entry.title):
+                    request.meta.update(at_root)
+                    yield request
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
         self.note_feed_skips(response.url, skips)
         if rejected:
@@ -914,7 +928,9 @@ class OutletSpider(scrapy.Spider):
         # (an archive replayed holds no spelling replay did not look for already)
         if (status in (404, 410) and request is not None
                 and REPLAY_MISSING not in response.flags):
-            for retry in self.spelling_left_out(request):
+            # a feed's relative link at the site's root first, else the other spelling: lazily,
+            # the second is not even counted once the first gives a request
+            for retry in chain(self.feed_link_at_root(request), self.spelling_left_out(request)):
                 self.logger.info("%s answered %s: asking for %s", url, status, retry.url)
                 yield retry
                 return
@@ -941,6 +957,29 @@ class OutletSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/other_spelling_after_404")
         url = self.fetch_url(outlet, respelled(asked, other, outlet))
         yield self.asked_again(failed, url, **{META_SPELLING_OF: asked})
+
+    def feed_link_at_root(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
+        """The request for a feed's relative link resolved against the site's root
+        (``META_LINK_AT_ROOT``), after ``failed``, its address resolved against the feed's URL
+        as the standard says, answered 404 or 410: a CMS writing ``news/slug/`` in a feed at
+        ``/export/rss.xml`` means ``/news/slug/``, and the entry was lost. Asked once: the
+        request carries no such link itself (never a loop), and what discovery said
+        (``spelling_meta``) as the other spelling's does. Scrapy's duplicate filter drops it
+        when the run asked for that address already. Counted in
+        ``discovery/feed_link_rebased``; said once per feed."""
+        link = failed.meta.get(META_LINK_AT_ROOT)
+        if not link or (outlet := self.request_outlet(failed)) is None \
+                or not self.is_article_url(outlet, link["url"]):
+            return
+        self.crawler.stats.inc_value("discovery/feed_link_rebased")
+        if link["feed"] not in self._at_root_said:
+            self._at_root_said.add(link["feed"])
+            self.logger.info("Discovery: a relative link of the feed %s, resolved against the "
+                             "feed's URL, answered 404 or 410 (%s): asked for against the site's "
+                             "root, %s, as its further such links are (counted in "
+                             "discovery/feed_link_rebased)", link["feed"], asked_url(failed),
+                             link["url"])
+        yield self.asked_again(failed, self.fetch_url(outlet, link["url"]))
 
     spelling_meta: tuple[str, ...] = SPELLING_META
 

@@ -825,6 +825,23 @@ def test_a_feed_is_read_by_its_xml_base_and_the_charset_of_its_bytes(tmp_path: P
     assert not any(k.startswith("articles/failed") for k in result.stats)
 
 
+def test_a_feeds_relative_links_meaning_the_sites_root_are_read_there(tmp_path: Path) -> None:
+    """A feed at ``/export/rss.xml`` writes ``news/novost-…/`` for ``/news/novost-…/``, its
+    site's only discovery source: each link is asked for as the standard resolves it
+    (``/export/news/…``, a 404) and once more against the site's root, where its article is;
+    said once, counted per link, and no article failed."""
+    shape = anysite.relative_feed_links_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+        asked = server.requested_paths(shape.site.host)
+    assert_gold_items(result, shape, "title", "text", "published")
+    standard = [p for p in asked if p.startswith("/export/news/")]
+    assert standard and all(standard.count(p) == 1 for p in standard), asked
+    assert result.stats["discovery/feed_link_rebased"] == len(standard)
+    assert not any(k.startswith("articles/failed") for k in result.stats), result.stats
+    assert result.log.count("resolved against the feed's URL, answered 404") == 1
+
+
 @pytest.mark.parametrize(("hours", "zone"), [(3, "Europe/Minsk"), (0, "UTC")])
 def test_a_feed_in_gmt_is_no_zone_the_printed_wall_times_are(tmp_path: Path, hours: int,
                                                               zone: str) -> None:

@@ -756,6 +756,27 @@ def odd_feed_site(form: str) -> AnySite:
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
 
 
+def relative_feed_links_site() -> AnySite:
+    """The home page announces one RSS feed, at ``/export/rss.xml``, whose item links are
+    relative and mean the site's root (``news/novost-…/`` for ``/news/novost-…/``): read as
+    the standard says, against the feed's URL, they answer 404. Nothing else lists the
+    articles (no sitemap, no article link on the home page); +03:00."""
+    host = "relative-links.test"
+    site, zone, inside, outside = _site(host, 3, 1600, "/news/novost-rayona-{n}/", "og", [])
+    golds = inside + outside
+    items = "".join(f"<item><title>{escape(g.title)}</title>"
+                    f"<link>{g.url.removeprefix(f'http://{host}/')}</link>"
+                    f"<pubDate>{format_datetime(g.published.astimezone(UTC), usegmt=True)}"
+                    "</pubDate></item>" for g in golds)
+    site.add("/export/rss.xml", Page(('<?xml version="1.0" encoding="utf-8"?><rss version="2.0">'
+                                      f"<channel><title>Лента</title>{items}</channel></rss>"
+                                      ).encode(), content_type="application/rss+xml"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    site.add("/", chrome(host, "<h1>Новости</h1>", '<link rel="alternate" '
+                         'type="application/rss+xml" href="/export/rss.xml">'))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
 def mobile_links_site() -> tuple[AnySite, VirtualSite, VirtualSite]:
     """A site whose feed links its mobile host (``m.``, which answers 301 to the same path
     on the main host) and whose pages name their AMP copy (``amp.``) as canonical; no
