@@ -128,7 +128,10 @@ _PATTERNS = (
     rf"^({_AD_WORDS})$",
     # a control's label left alone ("Показать ещё", "Читать полностью"): its block not shown
     r"^\W*((показать|читать|смотреть|загрузить) (ещё|еще|полностью|далее|дальше|целиком|все)"
-    r"|развернуть|паказаць (яшчэ|цалкам)|чытаць (далей|цалкам)|show more|load more)\W*$",
+    r"|развернуть|паказаць (яшчэ|цалкам)|чытаць (далей|цалкам)|show more|load more"
+    # ... a subscribe button's, its promo gone ("Подписаться", "Subscribe")
+    r"|подписаться|падпісацца|підписатися|subscribe|sign up|abonnieren|s'abonner|suscribirse"
+    r"|suscríbete|iscriviti|subskrybuj|zapisz się)\W*$",
     # a share line, alone or with the networks' names as plain text ("Поделиться: ВКонтакте
     # Facebook Twitter": Bitrix's news.detail)
     rf"^(share (this|on)\b[^.!?]{{0,40}}|teilen|partager|compartir|condividi|поделиться|"

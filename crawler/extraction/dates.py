@@ -32,7 +32,9 @@ _ABBREVIATIONS = {
     "кастр": 10, "ліст": 11, "снеж": 12,
     "бер": 3, "лис": 11, "лист": 11, "гру": 12,  # (квіт, серп, жовт: stems above)
 }
-# Latin-script month names and abbreviations, whole words: English, German, Polish.
+# Month names and abbreviations in Latin and Greek script, whole words: English, German,
+# Polish; French, Spanish, Italian, Dutch, Portuguese, Czech (genitive), Greek (genitive, with
+# and without accents: capitals drop them).
 _LATIN_NAMES = (
     "january february march april may june july august september october november december",
     "jan feb mar apr may jun jul aug sep oct nov dec",
@@ -42,18 +44,31 @@ _LATIN_NAMES = (
     "listopada grudnia",
     "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik "
     "listopad grudzień",
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "janv févr mars avr mai juin juil août sept oct nov déc",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
+    "dicembre",
+    "januari februari maart april mei juni juli augustus september oktober november december",
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "ledna února března dubna května června července srpna září října listopadu prosince",
+    "ιανουαρίου φεβρουαρίου μαρτίου απριλίου μαΐου ιουνίου ιουλίου αυγούστου σεπτεμβρίου "
+    "οκτωβρίου νοεμβρίου δεκεμβρίου",
+    "ιανουαριου φεβρουαριου μαρτιου απριλιου μαιου ιουνιου ιουλιου αυγουστου σεπτεμβριου "
+    "οκτωβριου νοεμβριου δεκεμβριου",
 )
 _LATIN_MONTHS = {word: n for names in _LATIN_NAMES for n, word in enumerate(names.split(), 1)}
-_LATIN = re.compile(r"[a-zäöüßąćęłńóśźż]+$")
+_LATIN = re.compile(r"[a-zà-öø-ÿąćęłńśźżčďěňřšťůž]+$|[α-ωάέήίόύώϊϋΐΰ]+$")
 _STEMS = sorted(_MONTHS, key=len, reverse=True)
 _WORD = r"[^\W\d_]{3,}"  # a month name in any script (checked against the stems)
 # A time after the date: "14:05", ", 14:05", "г., 14:05", "года в 14:05", "р. о 14:05", "at 2:05 pm".
 _TIME_AFTER = (r"(?:\s*(?:г\.|г(?![^\W\d_])|года|гады|р\.|р(?![^\W\d_])|року))?"
-               r"(?:[,\s|/·•—–-]*(?:в|у|ў|о|а|at|um|o)\s+|[,\s|/·•—–-]*)"
+               r"(?:[,\s|/·•—–-]*(?:в|у|ў|о|а|at|um|o|à)\s+|[,\s|/·•—–-]*)"
                r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?!\.?\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?")
 # A time before the date: "14:05, 12 марта 2026", "14:05 | 12.03.2026".
 _TIME_BEFORE = r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)[,\s|/·•—–-]{1,5})?"
-_DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<mon>" + _WORD + r")\.?,?\s+"
+_DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<mon>"
+                  + _WORD + r")\.?,?\s+(?:de\s+)?"  # Spanish, Portuguese: "12 de marzo de 2026"
                   r"(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?", re.IGNORECASE)
 _MDY = re.compile(_TIME_BEFORE + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?\s+(?P<d>\d{1,2})"
                   r"(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?",

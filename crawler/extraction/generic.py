@@ -1170,6 +1170,8 @@ _DATE_LABEL = re.compile(r"\s*(?:[^\W\d_]+\s*[,:]\s*)?")
 _YEAR_WORD = re.compile(r"\s*(?:(?:г|р)\.?|года|гада|року)?\s*[.,]?\s*")
 _STAMP = re.compile(r"^(?:[^\W\d]+\s*[,·•]?\s*)?[\d.:/\s-]*\d[\d.:/\s,|-]*$")
 _COUNTER = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s*:\s*\d+$")
+# a match minute as a live ticker stamps its entries ("45'", "90+3'", "78′")
+_MINUTE = re.compile(r"\d{1,3}(?:\s?\+\s?\d{1,2})?\s?['’′]")
 _EDGE_MARKS = " |·•"  # a separator a template leaves before or after a stamp ("| Дата: …")
 # one "Label: value" field of an article's details line
 _FIELD = re.compile(r"[^\W\d_]+(?:\s[^\W\d_]+)?\s*:\s*[^|:]{1,40}")
@@ -1180,14 +1182,28 @@ _FIELD = re.compile(r"[^\W\d_]+(?:\s[^\W\d_]+)?\s*:\s*[^|:]{1,40}")
 _ISO_LINE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"
                        r"(?:Z|[+-]\d\d:?\d\d)?)?")
 
+# A date as Chinese, Japanese and Korean pages print it ("2012年03月05日 08:30", "2025年6月12日
+# 5時00分", "2025년 6월 12일 오전 9:30"), with the details a Chinese story's head line gives
+# beside it ("来源：新华网　作者：张三　字号：大 中 小"): no sentence
+_CJK_DATE = (r"\d{4}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]"
+             r"(?:\s*[(（]?[^\d\s()（）]{1,3}[)）]?)?"  # a weekday, 오전/오후
+             r"(?:\s*\d{1,2}\s*[:：時时시]\s*\d{2}(?:\s*[分분])?(?:\s*[:：]\s*\d{2})?)?")
+_CJK_FIELD = (r"(?:来源|來源|出处|作者|记者|記者|编辑|編輯|责任编辑|責任編輯|责编|字号|字號|浏览|瀏覽|"
+              r"点击|點擊|阅读|閱讀|发布时间|發佈時間|时间|時間)\s*[:：]\s*[^\s:：]{0,24}"
+              r"(?:\s[大中小](?=\s|$))*")
+_CJK_DETAILS = re.compile(rf"(?:{_CJK_FIELD}[\s|]*)*{_CJK_DATE}(?:[\s|]*{_CJK_FIELD})*")
+
 
 def is_meta_line(text: str) -> bool:
     """Dates, times and counters between teasers or under headlines are not body, nor a
-    details line of such fields ("Категория: Общество | Просмотров: 57 | Добавил: admin")."""
+    details line of such fields ("Категория: Общество | Просмотров: 57 | Добавил: admin",
+    "2012年03月05日 08:30　来源：新华网")."""
     text = text.strip(_EDGE_MARKS)
     return len(text) < 40 and bool(_STAMP.match(text) or _COUNTER.match(text)
                                    or _ISO_LINE.fullmatch(text) or _worded_date_line(text)
-                                   ) or _details_line(text)
+                                   or _MINUTE.fullmatch(text)) or _details_line(text) or (
+        len(text) < DETAILS_MAX_CHARS and (text[:1].isdigit() or "：" in text)
+        and _CJK_DETAILS.fullmatch(text) is not None)
 
 
 def _details_line(text: str) -> bool:

@@ -69,6 +69,7 @@ from crawler.extraction.boilerplate import MAX_LINE_CHARS, closes_sentence, is_b
     "【関連記事】", "Lees ook: Zo bescherm je huis", "Leia também", "Čtěte také", "اقرأ أيضا",
     "Читайте також: Уряд ухвалив зміни",
     "The day's top stories, handpicked by our editors and delivered to your inbox.",
+    "Подписаться", "Subscribe →", "Jetzt abonnieren",
 ])
 def test_furniture_lines_are_recognised(line: str) -> None:
     assert is_boilerplate_line(line)

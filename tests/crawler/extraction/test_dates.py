@@ -247,3 +247,17 @@ def test_a_yearless_date_without_time_or_clock_or_ahead_is_none(text: str) -> No
 def test_a_machine_date_pages_share_is_the_templates_when_they_print_other_days(
         days: list[date], template: bool) -> None:
     assert template_date(days) is template
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12 mars 2026", datetime(2026, 3, 12)), ("3 août 2024 à 10:00", datetime(2024, 8, 3, 10)),
+    ("12 de marzo de 2026, 14:05", datetime(2026, 3, 12, 14, 5)),
+    ("12 dicembre 2025", datetime(2025, 12, 12)), ("11 juni 2025", datetime(2025, 6, 11)),
+    ("12 de março de 2026", datetime(2026, 3, 12)), ("5. května 2025", datetime(2025, 5, 5)),
+    ("12 Μαρτίου 2026", datetime(2026, 3, 12)), ("12 ΜΑΡΤΙΟΥ 2026", datetime(2026, 3, 12)),
+    ("Le marketing 12 2026", None),
+])
+def test_month_names_of_more_languages(text: str, expected: datetime | None) -> None:
+    """French, Spanish, Italian, Dutch, Portuguese, Czech and Greek dates printed for people
+    (Greek capitals without their accents)."""
+    assert parse_human(text) == expected

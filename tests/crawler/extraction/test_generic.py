@@ -1271,6 +1271,12 @@ def test_paragraphs_an_editor_separates_by_empty_lines_are_paragraphs(tag: str) 
     ("Дата: 02.12.2026, 09:15", True), ("Просмотров: 57", True),
     ("Он сказал: да | нет", False), ("Автор: Иван Петров | Фото: Пётр Сидоров", False),
     ("Итог матча: 2:1 в пользу хозяев, и это была заслуженная победа команды", False),
+    # Chinese, Japanese and Korean stamps and a Chinese story's head line
+    ("2012年03月05日 08:30\u3000来源：新华网", True), ("2025年6月12日 5時00分", True),
+    ("2025년 6월 12일 오전 9:30", True), ("2019年10月1日（星期二）", True),
+    ("2012年03月05日 08:30:15 来源：人民网 作者：张三 字号：大 中 小", True),
+    ("2012年03月05日，会议在北京开幕。", False), ("会议将于2012年3月5日开幕", False),
+    ("90+3'", True), ("45'", True), ("78′", True),  # a live ticker's match minutes
 ])
 def test_details_lines_are_meta_lines(line: str, meta: bool) -> None:
     assert generic.is_meta_line(line) is meta
