@@ -790,29 +790,97 @@ LEAD_MIN_CHARS = 25
 _LEAD_TAGS = ("p", "div", "li")
 
 
-def _lead_blocks(region: list[etree._Element], stats: dict) -> list[etree._Element]:
+def _lead_blocks(region: list[etree._Element], stats: dict,
+                 head: etree._Element | None) -> list[etree._Element]:
     """``headline_block``: the lead (standfirst) beside the region, in the headline's block.
 
-    The block beside the region's ancestors that holds the page's own headline (an h1/h2 its
-    declared title confirms), with few links (<= SIBLING_MAX_LINKS) and no boilerplate class
-    name, is the article's head; its byline or share links are removed by link-block removal,
-    so it is rarely a quiet sibling. Only its prose is taken: a ``p``, ``div`` or ``li`` with
-    running text of its own (>= LEAD_MIN_CHARS), not inside a heading (a deck set as a
+    The block beside the region's ancestors that holds the page's own headline (``head``, an
+    h1/h2 its declared title confirms), with few links (<= SIBLING_MAX_LINKS) and no boilerplate
+    class name, is the article's head; its byline or share links are removed by link-block
+    removal, so it is rarely a quiet sibling. Only its prose is taken: a ``p``, ``div`` or ``li``
+    with running text of its own (>= LEAD_MIN_CHARS), not inside a heading (a deck set as a
     subheading is left out by article gold such as AEB's), a form, a figure or a block named
-    as boilerplate, furniture or media, and not hidden.
+    as boilerplate, furniture or media, and not hidden. (A headline that is itself that block,
+    set straight in the body's container, is :func:`_beside_headline`'s.)
     """
-    head = _headline_element(region[0].getroottree().getroot())
     if head is None:
         return []
     below = set(region[0].iterancestors())
     branch = next((a for a in (head, *head.iterancestors()) if a.getparent() in below), None)
-    if (branch is None or branch in below or branch in region or _class_weight(branch) < 0
-            or _link_density(branch, stats) > SIBLING_MAX_LINKS):
+    if (branch is None or branch is head or branch in below or branch in region
+            or _class_weight(branch) < 0 or _link_density(branch, stats) > SIBLING_MAX_LINKS):
         return []
     return [el for el in branch.iter(_LEAD_TAGS)
             if _visible_len(_own_text(el)) >= LEAD_MIN_CHARS
             and not any(a.tag in _GAP_HEADINGS for a in el.iterancestors())
             and not _marked_path(el, branch) and not _hidden(el)]
+
+
+_LEAD_SIBLINGS = frozenset(("p", "div"))
+# A byline ("By Jon Greenberg on Saturday, March 25th, 2017 at 12:30 p.m.") ends like a sentence.
+_BYLINE = re.compile(r"\s*(?i:by|von|par|por|przez|door|av|af|от|автор\w*:?)\s+[A-ZÀ-ÖØ-ÞА-ЯЁ]")
+LEAD_MAX_CHARS = 600  # a standfirst beside the headline is no longer (visible characters)
+
+
+def _beside_headline(region: list[etree._Element], stats: dict,
+                     head: etree._Element | None) -> list[etree._Element]:
+    """``headline_block``, flat header: the lead set between the headline and the body.
+
+    When the headline is a child of a block on the way down to the region (the h1, a byline,
+    the standfirst and the body's block side by side in one container), the headline's block
+    is the headline alone; the standfirst is one of its next siblings before the branch that
+    holds the region. Such a sibling is the lead when it is a ``p`` or ``div`` of prose: it
+    ends a sentence, holds >= LEAD_MIN_CHARS outside links and few links (<=
+    SIBLING_MAX_LINKS), holds no heading (a deck set as one is no body in AEB's gold), is no
+    byline, date or details line and no boilerplate line, and is not named as boilerplate,
+    furniture or media, nor hidden. Evidence: position between the page's own headline and
+    its body, sentence shape.
+    """
+    if head is None:
+        return []
+    parent = head.getparent()
+    way = {region[0], *region[0].iterancestors()}
+    if parent is None or parent not in way:
+        return []
+    between = []
+    for el in head.itersiblings():
+        if el in way or el in region:
+            break
+        between.append(el)
+    else:
+        return []  # the body's branch is above the headline: what follows it is no lead
+    leads = []
+    for el in between:
+        if el.tag not in _LEAD_SIBLINGS:
+            continue
+        total, links = stats.get(el, (0, 0))
+        if total - links < LEAD_MIN_CHARS or links > SIBLING_MAX_LINKS * total:
+            continue
+        lines = _owned_lines(el)
+        if len(lines) != 1 or total > LEAD_MAX_CHARS:
+            continue  # a standfirst is one paragraph; a block of many is the body (a wrong region)
+        text = _norm(lines[0][0])
+        if (text.rstrip()[-1:] not in _GAP_SENTENCE_END or _BYLINE.match(text) or is_meta_line(text)
+                or is_details_line(text) or is_boilerplate_line(text)
+                or next(el.iter(*_GAP_HEADINGS), None) is not None
+                or _marked_path(el, parent) or _hidden(el)):
+            continue
+        leads.append(el)
+    return leads
+
+
+def _put_first(kept: list[str], leads: list[etree._Element], head: etree._Element) -> list[str]:
+    """The leads (:func:`_beside_headline`) trafilatura did not give, put before the first kept
+    paragraph (after the headline, when trafilatura kept that first): trafilatura often drops
+    a standfirst set apart from the body's block, and the gap lines only fill between kept
+    paragraphs."""
+    hay = " ".join(map(_tokens, kept))
+    missing = [text for el in leads
+               if (key := _tokens(text := _norm(el.text_content()))) and key not in hay]
+    if not missing:
+        return kept
+    at = 1 if kept and _tokens(kept[0]) == _tokens(head.text_content()) else 0
+    return kept[:at] + missing + kept[at:]
 
 
 def _hay(blocks: list[etree._Element]) -> str:
@@ -1898,6 +1966,7 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
     last_match = 0  # the gaps before this index have a matched line after them
     cursor, reached, searches = -1, 0, 0  # paragraph of the last match, where that match ended
     named: dict[etree._Element, frozenset[str]] = {}  # a block's named inline lines (read once)
+    fixed: dict[int, str] = {}  # kept paragraphs whose drop cap trafilatura left out, whole
     for top in _in_document_order(root, blocks):
         for line, owner in _owned_lines(top):
             key = _tokens(line)
@@ -1926,6 +1995,13 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
                     return kept
                 found = hay.find(key, start)
                 if found < 0:
+                    if (capped := _drop_cap_start(key, hay)) is not None:
+                        found, length = capped  # the paragraph, less its drop cap
+                        at = bisect_right(starts, found) - 1
+                        fixed[at] = _with_initial(kept[at], line)
+                        cursor, reached = at, max(reached, found + length)
+                        last_match = len(gaps)
+                        continue
                     if cursor >= 0 and key not in hay:
                         gaps.append((cursor, line))
                     continue
@@ -1937,9 +2013,39 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
     for after, line in gaps[:last_match]:
         extra.setdefault(after, []).append(line)
     for i, paragraph in enumerate(kept):
-        out.append(paragraph)
+        out.append(fixed.get(i, paragraph))
         out.extend(extra.get(i, ()))
     return out
+
+
+# ``interior_gaps``: a drop cap (the first letter set apart, ``<span class="dropcap">T</span>he
+# first ...``) is left out by trafilatura when hidden or floated; a region line not in the kept
+# text whose key, less at most this many first word characters, starts a kept paragraph is that
+# paragraph, not a gap...
+DROP_CAP_MAX = 3
+DROP_CAP_MIN_KEY = 40  # ...when the rest is this long (word characters): a paragraph, no phrase
+
+
+def _drop_cap_start(key: str, hay: str) -> tuple[int, int] | None:
+    """(where in ``hay``, how long) the kept paragraph starts that is ``key`` less its first
+    one to DROP_CAP_MAX word characters (a drop cap trafilatura left out), if one is."""
+    for cut in range(1, DROP_CAP_MAX + 1):
+        rest = key[cut:]
+        if len(rest) < DROP_CAP_MIN_KEY:
+            return None
+        if hay.startswith(rest):
+            return 0, len(rest)
+        at = hay.find(" " + rest)
+        if at >= 0:
+            return at + 1, len(rest)
+    return None
+
+
+def _with_initial(paragraph: str, line: str) -> str:
+    """The kept paragraph with the initial the page's line starts with (the drop cap) put back;
+    as kept when the two do not line up."""
+    at = line.find(paragraph[:DROP_CAP_MIN_KEY])
+    return line[:at] + paragraph if 0 < at <= 2 * DROP_CAP_MAX else paragraph
 
 
 def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
@@ -1965,16 +2071,22 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
         return paragraphs  # the region left out the page's longest prose: it is the wrong block
     if not kept:
         return paragraphs
-    if "headline_block" in ENABLED_STEPS and (leads := _lead_blocks(region, stats)):
-        # after the checks above: the lead gives text back, it is no evidence for the region
-        blocks = blocks + leads
-        kept, kept_keys = _in_region(paragraphs, keys, f"{hay} {_hay(leads)}")
+    first: list[etree._Element] = []
+    if "headline_block" in ENABLED_STEPS:
+        head = _headline_element(work)
+        first = _beside_headline(region, stats, head)
+        if leads := _lead_blocks(region, stats, head) + first:
+            # after the checks above: the lead gives text back, it is no evidence for the region
+            blocks = blocks + leads
+            kept, kept_keys = _in_region(paragraphs, keys, f"{hay} {_hay(leads)}")
     if "interior_gaps" in ENABLED_STEPS:
         if removed:
             _restore_linked(removed, blocks)
         kept = _fill_gaps(kept, kept_keys, blocks, stats)
     if "template_tail" in ENABLED_STEPS:
         kept = kept + _template_tail(region, kept, stats)
+    if first:
+        kept = _put_first(kept, first, head)
     return kept
 
 

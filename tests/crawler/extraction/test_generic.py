@@ -1523,3 +1523,44 @@ def test_chinese_sentences_apart_by_line_breaks_are_paragraphs() -> None:
             "</a></div><div id='artibody'><p>" + "<br>".join(f"\u3000\u3000{line}" for line in lines)
             + "</p></div></body></html>")
     assert _paragraphs(html) == lines
+
+
+def _flat_header_page(between: str) -> str:
+    """Headline, byline, lead and the body's block side by side in one container."""
+    headline = "Council votes to expand the tram network by 2027"
+    main = "".join(f"<p>{t} {t}</p>" for t in _SECTIONS)
+    return (f"<html><head><title>{headline} | Example News</title></head><body>"
+            "<div class='layout'><div class='article-container'>"
+            f"<span class='kicker'>Transport</span><h1>{headline}</h1>{between}"
+            f"<div class='article-text'>{main}<p>{PROSE}</p></div></div>"
+            "<div class='more'><ul>" + "".join(
+                f"<li><a href='/n{i}'>Other headline number {i}</a></li>" for i in range(8))
+            + "</ul></div></div></body></html>")
+
+
+def test_lead_beside_a_headline_set_straight_in_the_body_container_comes_first() -> None:
+    # the h1 is itself the headline's branch: its next siblings before the body are the lead
+    # when they are prose; a byline (ending like a sentence), a date line and a deck set as a
+    # subheading are not
+    between = ("<div class='byline'>By Jane Doe on Tuesday, June 12th, 2025 at 10:30 a.m.</div>"
+               "<div class='date'>12.06.2025 10:32</div>"
+               "<h2>The vote ends a debate that had divided the city for a decade.</h2>"
+               f"<div class='opener'>{LEAD}</div>")
+    paras = _paragraphs(_flat_header_page(between))
+    assert paras[0] == LEAD
+    assert PROSE in paras
+    assert not any("Jane Doe" in p or "12.06.2025" in p or "divided the city" in p
+                   for p in paras)
+
+
+def test_drop_cap_paragraph_is_kept_once_and_whole() -> None:
+    # trafilatura leaves out a hidden drop cap ("he city council ..."); the gap lines must
+    # not add the page's whole line beside it, but mend the paragraph
+    headline = "Council votes to expand the tram network by 2027"
+    first = f"<p><span class='dropcap' aria-hidden='true'>{PROSE[0]}</span>{PROSE[1:]}</p>"
+    html = (f"<html><head><title>{headline}</title></head><body><div class='story'>"
+            f"<h1>{headline}</h1><div class='longform'>{first}<p>{PROSE2}</p><p>{PROSE3}</p>"
+            "</div></div></body></html>")
+    paras = _paragraphs(html)
+    assert paras.count(PROSE) == 1
+    assert PROSE[1:] not in paras
