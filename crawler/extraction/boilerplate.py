@@ -33,7 +33,9 @@ _READ_ALSO = (r"read (more|also|next)|see also|related( articles?| stories| cont
               r"(δι[αά]β[αά]στε|δ[εέ][ιί]τε) (επ[ιί]σης|ακ[οό]μη|ακ[οό]μα)|σχετικ[αά] ([αά]ρθρα|"
               r"θ[εέ]ματα|ν[εέ]α)|相关(新闻|阅读|文章|报道)|相關(新聞|閱讀)|延伸阅读|推荐阅读|関連記事|"
               r"lees ook|leia (também|mais)|veja (também|mais)|čtěte (také|též|více)|"
-              r"ilgili haber(ler)?|اقرأ (أيضا|أيضاً|ايضا)|читайте (также|також)|смотрите также")
+              r"ilgili haber(ler)?|اقرأ (أيضا|أيضاً|ايضا)|читайте (также|також)|смотрите также"
+              r"|noticias relacionadas|artículos relacionados|notícias relacionadas"
+              r"|notizie correlate|articoli correlati|ähnliche artikel|articles liés")
 # a list's heading left when its links went ("Другие новости по теме")
 _LIST_HEADING = (r"(другие|ещё|еще|больше) (новости|материалы|статьи)( (по теме|рубрики|раздела|"
                  r"в рубрике|из рубрики|из раздела)\b[^.!?]{0,40})?|(ещё|еще|больше) по теме|"

@@ -182,7 +182,7 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
     doomed: list[etree._Element] = []
     dead: set[etree._Element] = set()
     inline: set[etree._Element] = set()  # inside a paragraph: a link there is part of a sentence
-    teasers = teaser_cards(root, stats) if cards else set()
+    teasers = teaser_cards(root, stats) if cards else set()  # grows under "related" headings
     for el in root.iter():
         parent = el.getparent()
         if parent in dead:
@@ -191,9 +191,12 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
         if parent in inline or parent is not None and parent.tag in _PROSE_TAGS:
             inline.add(el)
             continue
-        if el in teasers or el.tag in _BLOCKS and _is_link_block(el, stats):
+        if (el in teasers or el.tag in _BLOCKS and _is_link_block(el, stats)
+                or el.tag == "a" and _anchor_block(el, stats)):
             dead.add(el)
             doomed.append(el)
+        elif el.tag in _LABEL_TAGS and stats.get(el, (0, 0))[0] <= LABEL_MAX_CHARS:
+            teasers.update(_listed_cards(el, stats))
     removed: list[tuple[etree._Element, etree._Element]] = []
     for el in doomed:
         parent = el.getparent()
@@ -212,6 +215,61 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
         else:
             el.drop_tree()
     return removed
+
+
+# A heading of a list of other articles ("Noticias relacionadas", "Read also"): the cards
+# under it (see ``_listed_cards``) are teasers, on any page.
+_LABEL_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6", "header"))
+LABEL_MAX_CHARS = 60  # a longer heading is the article's own
+LISTED_CARDS_MIN = 3  # cards under such a heading (fewer: one "see also" link may be body)
+_LABEL_CLIMB = 3  # wrappers (a header, a title bar) climbed to reach the cards' level
+
+
+def _listed_cards(heading: etree._Element, stats: dict) -> list[etree._Element]:
+    """The teaser cards (``_card_shaped``) under a "read also"/"related" heading: a run of
+    LISTED_CARDS_MIN siblings or more of one tag and class after it, or inside the one block
+    after it. A listicle's items have the card's shape but no such heading over them; a
+    related-news widget after a short article holds more text than the article, so neither
+    trafilatura nor the link ratio (its leads are prose) takes it."""
+    if not is_block_label(_norm(heading.text_content())):
+        return []
+    at = heading
+    for _ in range(_LABEL_CLIMB):
+        if at.getnext() is not None or at.getparent() is None:
+            break
+        at = at.getparent()
+    after = [sib for sib in at.itersiblings() if isinstance(sib.tag, str)]
+    if len(after) == 1:
+        after = [child for child in after[0] if isinstance(child.tag, str)]
+    kinds: dict[tuple[str, str], list[etree._Element]] = {}
+    for sib in after:
+        if sib.tag in _CARD_TAGS and _card_shaped(sib, stats, CARD_MAX_OWN):
+            kinds.setdefault((sib.tag, sib.get("class") or ""), []).append(sib)
+    return [card for group in kinds.values() if len(group) >= LISTED_CARDS_MIN for card in group]
+
+
+# An anchor set as a block of its own among an article's paragraphs, a label over another
+# article's headline inside (``<a><span>Related</span><span>Headline</span></a>``).
+ANCHOR_BLOCK_MAX = 200  # characters: a longer anchor holds more than a label and a headline
+_BESIDE_BLOCKS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "div", "figure", "ul", "ol",
+                            "blockquote", "section", "table"))
+
+
+def _anchor_block(a: etree._Element, stats: dict) -> bool:
+    """Whether a link ``a`` (its parent no paragraph: ``drop_link_blocks`` asks) is a teaser
+    set as a block: two parts with text or more (a label, a headline; trafilatura glues them,
+    "RelatedDiscounters grab…"), no running text beside it, a block on either side (between
+    paragraphs; a card's anchor opening a sidebar's teaser is left to the other rules)."""
+    total = stats.get(a, (0, 0))[0]
+    if not total or total > ANCHOR_BLOCK_MAX or _visible_len(a.text) or not _is_link(a):
+        return False
+    if sum(1 for child in a if isinstance(child.tag, str) and stats.get(child, (0, 0))[0]) < 2:
+        return False
+    before = a.getprevious()
+    if _visible_len(a.tail) or _visible_len(a.getparent().text if before is None else before.tail):
+        return False
+    after = a.getnext()
+    return all(sib is not None and sib.tag in _BESIDE_BLOCKS for sib in (before, after))
 
 
 # ``teaser_cards``: blocks of one kind side by side, each opening with a link to another

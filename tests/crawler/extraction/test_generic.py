@@ -1564,3 +1564,51 @@ def test_drop_cap_paragraph_is_kept_once_and_whole() -> None:
     paras = _paragraphs(html)
     assert paras.count(PROSE) == 1
     assert PROSE[1:] not in paras
+
+
+def _related_cards(heading: str, n: int = 6) -> str:
+    cards = "".join(
+        f'<article class="c c-d"><h2 class="c_t"><a href="/n/{i}">Another story number {i} '
+        f'about the regional elections</a></h2><p class="c_d">A one-sentence lead of story {i} '
+        f'that a reader might also want to open later.</p><div class="c_a">hace {i} h</div>'
+        "</article>"
+        for i in range(n))
+    return f'<section class="b-r"><header><h3>{heading}</h3></header>{cards}</section>'
+
+
+def test_related_cards_under_a_related_heading_dropped() -> None:
+    """Cards (a linked headline over a lead) under "Noticias relacionadas" after a short
+    article hold more text than it: neither trafilatura nor the link ratio took them."""
+    html = _page(f"<p>{PROSE}</p><p>{PROSE2}</p>" + _related_cards("Noticias relacionadas"))
+    joined = " ".join(_paragraphs(html))
+    assert PROSE in joined and PROSE2 in joined
+    assert "Another story number" not in joined and "one-sentence lead" not in joined
+
+
+def test_listicle_cards_without_a_related_heading_stay() -> None:
+    """A listicle's items have the cards' shape; without a "related" heading over them they
+    are the article."""
+    items = "".join(
+        f'<div class="item"><h2><a href="/p/{i}">Product number {i} worth a look</a></h2>'
+        f"<p>{PROSE3}</p></div>" for i in range(4))
+    joined = " ".join(_paragraphs(_page(f"<p>{PROSE}</p>{items}")))
+    assert "Product number 3 worth a look" in joined
+
+
+def test_anchor_teaser_block_between_paragraphs_dropped() -> None:
+    """An ``<a>`` set as a block between paragraphs, a label over another article's
+    headline, is a teaser: before, it came out glued ("RelatedDiscounters grab…")."""
+    teaser = ('<a class="story-link-card" href="/b/1"><span class="label">Related</span>'
+              '<span class="title">Discounters grab record share of grocery market</span></a>')
+    html = _page(f"<div class='body'><p>{PROSE}</p>{teaser}<p>{PROSE2}</p><p>{PROSE3}</p></div>")
+    paras = _paragraphs(html)
+    assert paras[:3] == [PROSE, PROSE2, PROSE3]
+    assert "Discounters" not in " ".join(paras)
+
+
+def test_anchor_inside_running_text_stays() -> None:
+    """A linked phrase in a container's running text is part of a sentence."""
+    linked = '<a href="/x"><span>the new</span> <span>tram line</span></a>'
+    html = _page(f"<div class='body'><p>{PROSE}</p>Officials opened {linked} on Monday "
+                 f"morning after years of delays.<p>{PROSE2}</p></div>")
+    assert "tram line" in " ".join(_paragraphs(html))
