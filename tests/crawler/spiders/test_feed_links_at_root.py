@@ -5,7 +5,6 @@ against the site's root: CMSs mean ``/news/slug/``, and the entry was lost (no n
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pytest
 from scrapy.http import Request, Response, XmlResponse
@@ -17,8 +16,8 @@ from crawler.feeds import at_site_root
 from crawler.items import META_DISCOVERED, META_LINK_AT_ROOT
 from crawler.spiders.site import SiteSpider
 from crawler.spiders.zerkalo import ZerkaloSpider
+from tests.crawler.spiders.conftest import HOST
 
-HOST = "http://zone.test"
 FEED = f"{HOST}/export/rss.xml"
 
 
@@ -49,19 +48,6 @@ def not_found(request: Request) -> Failure:
     failure = Failure(HttpError(Response(request.url, status=404, request=request)))
     failure.request = request  # type: ignore[attr-defined]  # as Scrapy sets it
     return failure
-
-
-@pytest.fixture
-def spider(tmp_path: Any, site_registries_withdrawn: None) -> SiteSpider:
-    """The site spider of ``zone.test`` for a window, discovery under way (one request
-    pending besides the samples: the feed)."""
-    crawler = get_crawler(SiteSpider, {"DATA_DIR": str(tmp_path), "SITE_ZONE_SAMPLES": 3,
-                                       "SITE_MAX_URLS": 100})
-    made = SiteSpider.from_crawler(crawler, url=f"{HOST}/", since="2026-01-04",
-                                   until="2026-01-05")
-    crawler.stats.open_spider()
-    made.pending = 1
-    return made
 
 
 def test_a_relative_feed_link_that_answers_404_is_asked_for_once_at_the_sites_root(

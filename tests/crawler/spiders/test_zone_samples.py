@@ -9,25 +9,11 @@ from typing import Any
 import pytest
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from crawler import sitediscovery as disc
 from crawler.spiders.site import SiteSpider
-
-HOST = "http://zone.test"
-
-
-@pytest.fixture
-def spider(tmp_path: Any, site_registries_withdrawn: None) -> SiteSpider:
-    """The site spider of ``zone.test`` for a window, discovery under way (one request
-    pending besides the samples: a feed)."""
-    crawler = get_crawler(SiteSpider, {"DATA_DIR": str(tmp_path), "SITE_ZONE_SAMPLES": 3,
-                                       "SITE_MAX_URLS": 100})
-    made = SiteSpider.from_crawler(crawler, url=f"{HOST}/", since="2026-01-04",
-                                   until="2026-01-05")
-    made.pending = 1
-    return made
+from tests.crawler.spiders.conftest import HOST
 
 
 def found(spider: SiteSpider, n: int, day: str = "2026/01/05") -> tuple[str, disc.Candidate]:
