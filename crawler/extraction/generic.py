@@ -2025,6 +2025,7 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
     cursor, reached, searches = -1, 0, 0  # paragraph of the last match, where that match ended
     named: dict[etree._Element, frozenset[str]] = {}  # a block's named inline lines (read once)
     fixed: dict[int, str] = {}  # kept paragraphs whose drop cap trafilatura left out, whole
+    leading: list[str] = []  # lines above the first match that read as a standfirst
     for top in _in_document_order(root, blocks):
         for line, owner in _owned_lines(top):
             key = _tokens(line)
@@ -2062,11 +2063,16 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
                         continue
                     if cursor >= 0 and key not in hay:
                         gaps.append((cursor, line))
+                    elif (cursor < 0 and len(leading) < LEADING_MAX and _bold_block(owner)
+                          and _standfirst(line)):
+                        leading.append(line)
                     continue
+            if cursor < 0 and bisect_right(starts, found) - 1 > 0:
+                leading = []  # the first match is no first paragraph: no lead above the text
             cursor = bisect_right(starts, found) - 1
             reached = max(reached, found + len(key))
             last_match = len(gaps)
-    out: list[str] = []
+    out: list[str] = leading if cursor >= 0 else []
     extra: dict[int, list[str]] = {}
     for after, line in gaps[:last_match]:
         extra.setdefault(after, []).append(line)
@@ -2074,6 +2080,29 @@ def _fill_gaps(kept: list[str], keys: list[str], blocks: list[etree._Element], s
         out.append(fixed.get(i, paragraph))
         out.extend(extra.get(i, ()))
     return out
+
+
+# ``interior_gaps``: at most this many region lines above the first kept paragraph, each a
+# standfirst's sentence (``_standfirst``), come first: a lead set in bold or a block of its
+# own at the top of the body's block, which trafilatura drops (gaps fill only between
+# kept paragraphs)
+LEADING_MAX = 2
+
+
+def _bold_block(owner: etree._Element) -> bool:
+    """Whether a block's text is all set in bold (``<div><strong>…</strong></div>``): how a
+    standfirst stands apart from the body that follows it."""
+    bold = [child for child in owner if child.tag in ("b", "strong")]
+    return (len(bold) == 1 and len(owner) == 1 and not (owner.text or "").strip()
+            and not (bold[0].tail or "").strip())
+
+
+def _standfirst(line: str) -> bool:
+    """Whether a line above the kept text reads as a standfirst: prose closing a sentence,
+    LEAD_MIN_CHARS to LEAD_MAX_CHARS long, no byline, date, details or boilerplate line."""
+    return (LEAD_MIN_CHARS <= len(line) <= LEAD_MAX_CHARS and closes_sentence(line)
+            and not _BYLINE.match(line) and not is_meta_line(line)
+            and not is_details_line(line) and not is_boilerplate_line(line))
 
 
 # ``interior_gaps``: a drop cap (the first letter set apart, ``<span class="dropcap">T</span>he

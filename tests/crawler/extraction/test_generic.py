@@ -1612,3 +1612,24 @@ def test_anchor_inside_running_text_stays() -> None:
     html = _page(f"<div class='body'><p>{PROSE}</p>Officials opened {linked} on Monday "
                  f"morning after years of delays.<p>{PROSE2}</p></div>")
     assert "tram line" in " ".join(_paragraphs(html))
+
+
+def test_a_standfirst_set_in_bold_atop_the_body_comes_first() -> None:
+    """A lead set apart in bold at the top of the body's block (``<div class="article-lead">
+    <strong>…</strong></div>``), which trafilatura drops on a full page, comes first when the
+    gaps are filled; a bold date line there does not, nor a lead above a first match that is
+    no first paragraph."""
+    lead = "From July, rubbish collection will cost more in a dozen cities. We checked where."
+    root = lxml.html.document_fromstring(
+        f"<html><body><div class='article-body'><div class='article-lead'><strong>{lead}"
+        "</strong></div><div class='date'><strong>12.06.2025, 07:00</strong></div>"
+        + "".join(f"<div class='_x1'><p>{p}</p></div><div class='ad'>Reklama</div>"
+                  for p in (PROSE, PROSE2, PROSE3)) + "</div></body></html>")
+    blocks, stats = [root.find(".//div")], generic.text_stats(root)
+
+    def filled(kept: list[str]) -> list[str]:
+        return generic._fill_gaps(kept, [generic._tokens(p) for p in kept], blocks, stats)
+
+    assert filled([PROSE, PROSE2, PROSE3]) == [lead, PROSE, PROSE2, PROSE3]
+    assert filled([PROSE2, PROSE3]) == [lead, PROSE2, PROSE3]  # PROSE: no gap's prose test
+    assert lead not in filled([PROSE3, PROSE])  # the first line met is kept[1]
