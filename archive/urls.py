@@ -133,28 +133,14 @@ def site_host(host: str) -> str:
     return _SITE_WWW.sub("", host.lower().rstrip("."))
 
 
-# second-level labels under a country code that registries sell names beneath (example.com.by,
-# example.co.uk, example.org.ru, example.spb.ru): the site is the label before them
-_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "gv", "in", "ltd", "me", "mil",
-                           "msk", "net", "nov", "or", "org", "plc", "spb", "sch"})
-
-
-def registrable_domain(host: str) -> str:
-    """The name a host's owner registered (``news.example.by`` and ``www.example.by``:
-    ``example.by``; ``news.example.com.by``: ``example.com.by``): its last two labels, three
-    under a country code's second level (``_SECOND_LEVEL``). An IP address is its own."""
-    host = host.lower().rstrip(".")
-    labels = host.split(".")
-    if not labels[-1].isalpha() or ":" in host:  # 127.0.0.1, [::1]: no labels to share
-        return host
-    take = 3 if len(labels[-1]) == 2 and len(labels) > 2 and labels[-2] in _SECOND_LEVEL else 2
-    return ".".join(labels[-take:])
-
-
-def same_site(host: str, other: str) -> bool:
-    """Whether two hosts are one site's: ``example.by``, ``www.example.by`` and
-    ``news.example.by`` are (one registered name, :func:`registrable_domain`)."""
-    return bool(host) and registrable_domain(host) == registrable_domain(other)
+def same_site(host: str, home: str) -> bool:
+    """Whether ``host`` is a host of the site at ``home``: the same name but for a www.
+    label, or a name under it (``news.example.by`` under ``example.by``). Neither a sibling
+    under one parent nor the parent is: ``a.narod.ru`` and ``b.narod.ru`` are two customers
+    of one hosting service, and without the public suffix list no parent is known to be the
+    site's (``narod.ru``, ``com.by``)."""
+    host, home = site_host(host.rstrip(".")), site_host(home.rstrip("."))
+    return bool(host) and (host == home or host.endswith("." + home))
 
 
 def has_www_label(host: str) -> bool:

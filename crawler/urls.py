@@ -121,10 +121,11 @@ def _kept_parts(parts: SplitResult, outlet: Outlet | None
     query = [(k, v) for k, v in query_pairs(parts.query)
              if as_text(k) in named or not is_noise(as_text(k), as_text(v))]
     if outlet is not None:
-        if outlet.sister_host(parts.hostname or ""):
-            netloc = _netloc(parts)  # a sister host's article is its own: it keeps its host
+        base = urlsplit(outlet.base_url)
+        if sister := outlet.sister_host(parts.hostname or ""):
+            # a sister host's article is its own: it keeps its host (the scheme is the site's)
+            scheme, netloc = base.scheme, _netloc(parts, sister)
         else:
-            base = urlsplit(outlet.base_url)
             scheme, netloc = base.scheme, base.netloc
             prefix = outlet.mirror_path_prefix
             if prefix and path.startswith(prefix + "/") and outlet.article_regex.search(
@@ -138,9 +139,10 @@ def _kept_parts(parts: SplitResult, outlet: Outlet | None
     return scheme, netloc, path, query
 
 
-def _netloc(parts: SplitResult) -> str:
-    """Host and port of a split URL, its scheme's default port left out."""
-    host = parts.hostname or ""
+def _netloc(parts: SplitResult, host: str | None = None) -> str:
+    """Host (``host`` when given, as the outlet names it) and port of a split URL, its
+    scheme's default port left out."""
+    host = host or parts.hostname or ""
     default = {"http": 80, "https": 443}.get(parts.scheme.lower())
     return host if parts.port in (None, default) else f"{host}:{parts.port}"
 
@@ -149,9 +151,9 @@ def sister_base(url: str, outlet: Outlet) -> str | None:
     """``scheme://host`` of an article on one of the outlet's sister hosts (fetched there,
     not on the outlet's own host), else None."""
     parts = urlsplit(url)
-    if not outlet.sister_host(parts.hostname or ""):
+    if not (sister := outlet.sister_host(parts.hostname or "")):
         return None
-    return f"{parts.scheme.lower()}://{_netloc(parts)}"
+    return f"{parts.scheme.lower()}://{_netloc(parts, sister)}"
 
 
 def site_path(url: str, outlet: Outlet) -> str:

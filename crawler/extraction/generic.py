@@ -223,6 +223,9 @@ _LABEL_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6", "header"))
 LABEL_MAX_CHARS = 60  # a longer heading is the article's own
 LISTED_CARDS_MIN = 3  # cards under such a heading (fewer: one "see also" link may be body)
 _LABEL_CLIMB = 3  # wrappers (a header, a title bar) climbed to reach the cards' level
+# blocks after such a heading looked at: a widget's cards are far fewer, and a page of many
+# such headings (hostile, or a long digest) is no walk of every sibling for each
+LISTED_CARDS_SCAN = 100
 
 
 def _listed_cards(heading: etree._Element, stats: dict) -> list[etree._Element]:
@@ -238,9 +241,11 @@ def _listed_cards(heading: etree._Element, stats: dict) -> list[etree._Element]:
         if at.getnext() is not None or at.getparent() is None:
             break
         at = at.getparent()
-    after = [sib for sib in at.itersiblings() if isinstance(sib.tag, str)]
+    after = [sib for sib in itertools.islice(at.itersiblings(), LISTED_CARDS_SCAN)
+             if isinstance(sib.tag, str)]
     if len(after) == 1:
-        after = [child for child in after[0] if isinstance(child.tag, str)]
+        after = [child for child in itertools.islice(after[0], LISTED_CARDS_SCAN)
+                 if isinstance(child.tag, str)]
     kinds: dict[tuple[str, str], list[etree._Element]] = {}
     for sib in after:
         if sib.tag in _CARD_TAGS and _card_shaped(sib, stats, CARD_MAX_OWN):

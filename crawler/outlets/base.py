@@ -410,10 +410,14 @@ class Outlet:
         return tuple(dict.fromkeys((own, bare, *www, *(ascii_host(a) for a in self.aliases),
                                     *self.sister_hosts)))
 
-    def sister_host(self, host: str) -> bool:
-        """Whether ``host`` is one of :attr:`sister_hosts`: its articles are its own, not the
-        outlet's host's under another name."""
-        return bool(self.sister_hosts) and ascii_host(host) in self.sister_hosts
+    def sister_host(self, host: str) -> str | None:
+        """The one of :attr:`sister_hosts` ``host`` is (under any spelling: Unicode, a
+        trailing dot, a www. label), if any: its articles are its own, not the outlet's
+        host's under another name."""
+        if not self.sister_hosts:
+            return None
+        host = ascii_host(host)
+        return next((h for h in (host, site_host(host)) if h in self.sister_hosts), None)
 
     def owns_host(self, host: str) -> bool:
         """Whether ``host`` (Unicode or punycode) is one of :attr:`hosts`, or that host under

@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from archive.urls import desktop_host, normalize_url, registrable_domain, same_site, surt
+from archive.urls import desktop_host, normalize_url, same_site, surt
 from tests.support.pywb import tools_bin, tools_venv
 
 URLS = [
@@ -83,16 +83,20 @@ def test_desktop_host_is_only_the_candidate_a_mobile_label_names(host: str,
     assert desktop_host(host) == desktop
 
 
-@pytest.mark.parametrize(("host", "other", "same"), [
-    ("example.by", "news.example.by", True), ("www.example.by", "example.by", True),
-    ("a.b.example.by", "EXAMPLE.BY.", True), ("news.example.com.by", "example.com.by", True),
-    ("www.example.co.uk", "news.example.co.uk", True), ("site.org.ru", "lenta.site.org.ru", True),
-    ("example.by", "other.by", False), ("example.com.by", "other.com.by", False),
-    ("news.example.by", "news.example.ru", False), ("127.0.0.1", "127.0.0.2", False),
-    ("127.0.0.1", "127.0.0.1", True), ("example.by", "", False),
+@pytest.mark.parametrize(("host", "home", "same"), [
+    ("news.example.by", "example.by", True), ("example.by", "www.example.by", True),
+    ("www.example.by", "example.by", True), ("a.b.example.by", "EXAMPLE.BY.", True),
+    ("news.example.com.by", "example.com.by", True), ("lenta.site.org.ru", "site.org.ru", True),
+    ("news.xn--e1afmkfd.xn--p1ai", "xn--e1afmkfd.xn--p1ai", True),
+    ("127.0.0.1", "127.0.0.1", True),
+    ("example.by", "news.example.by", False),  # the parent: perhaps a hosting service's
+    ("b.narod.ru", "a.narod.ru", False), ("other.ucoz.ru", "mysite.ucoz.ru", False),
+    ("x.blogspot.com", "y.blogspot.com", False), ("other.com.by", "example.com.by", False),
+    ("example.by", "other.by", False), ("news.example.by", "news.example.ru", False),
+    ("127.0.0.2", "127.0.0.1", False), ("", "example.by", False), ("badexample.by", "example.by", False),
 ])
-def test_same_site_is_one_registered_name(host: str, other: str, same: bool) -> None:
-    """The hosts a site's list of all news may live on (``news.``, ``www.``): one name
-    registered, three labels under a country's second level (.com.by, .co.uk)."""
-    assert same_site(host, other) is same and same_site(other, host) is same
-    assert registrable_domain("news.example.com.by") == "example.com.by"
+def test_a_sites_hosts_are_its_own_name_and_names_under_it(host: str, home: str,
+                                                            same: bool) -> None:
+    """The hosts a site's list of all news may live on (``news.``, ``www.``): never a
+    sibling under one parent (two customers of a hosting service) nor the parent."""
+    assert same_site(host, home) is same

@@ -1096,6 +1096,9 @@ def test_a_home_pages_list_of_all_news_is_the_one_address_its_words_name(
     ("http://gorod.by/", '<a href="http://news.gorod.by/category/a/">Новости</a>', None),
     ("http://gorod.by/", '<a href="http://news.gorod.by/search/?q=a">Все новости</a>', None),
     ("http://gorod.by/", '<a href="http://www.gorod.by/">Все новости</a>', None),
+    # another customer of the same hosting service, or the service itself
+    ("http://gorod.narod.ru/", '<a href="http://selo.narod.ru/news/">Все новости</a>', None),
+    ("http://gorod.narod.ru/", '<a href="http://narod.ru/news/">Все новости</a>', None),
 ])
 def test_a_list_of_all_news_on_another_host_of_the_site_is_the_sites(
         home: str, links: str, found: str | None) -> None:
@@ -1111,11 +1114,15 @@ def test_a_sister_hosts_articles_keep_their_host_and_are_fetched_there() -> None
     outlet = outlet_from_site_row({"url": "https://gorod.by/", "sister_hosts": ["news.gorod.by"]})
     article = "http://news.gorod.by/news/5-novost/?utm_source=x"
     assert outlet.owns_host("news.gorod.by") and not outlet.owns_host("news.other.by")
-    assert canonical_url(article, outlet) == "http://news.gorod.by/news/5-novost/"
+    # one article under any spelling of its host: the site's scheme, no trailing dot or www.
+    for spelling in (article, "https://NEWS.gorod.by./news/5-novost/",
+                     "http://www.news.gorod.by/news/5-novost/"):
+        assert canonical_url(spelling, outlet) == "https://news.gorod.by/news/5-novost/"
+        assert site_path(spelling, outlet) == "//news.gorod.by/news/5-novost/"
     assert canonical_url("http://www.gorod.by/a/", outlet) == "https://gorod.by/a/"
     assert sister_base(article, outlet) == "http://news.gorod.by"
+    assert sister_base("https://www.news.gorod.by./a/", outlet) == "https://news.gorod.by"
     assert sister_base("https://gorod.by/news/5-novost/", outlet) is None
-    assert site_path(article, outlet) == "//news.gorod.by/news/5-novost/"
     assert site_path("https://www.gorod.by/news/5-novost/", outlet) == "/news/5-novost/"
 
 
