@@ -402,7 +402,12 @@ class ArticleDates:
         return moment
 
     def visible(self) -> datetime | None:
-        """The date printed in the article near its headline (naive: the site's wall clock)."""
+        """The date printed in the article near its headline (naive: the site's wall clock);
+        read once (a walk of the page's text), however many readers ask."""
+        return self._visible
+
+    @cached_property
+    def _visible(self) -> datetime | None:
         anchor = self.headline
         found: dict[etree._Element, datetime] = {}
         for text, holder in self._runs():

@@ -923,13 +923,19 @@ def _beside_headline(region: list[etree._Element], stats: dict,
         if len(lines) != 1 or total > LEAD_MAX_CHARS:
             continue  # a standfirst is one paragraph; a block of many is the body (a wrong region)
         text = _norm(lines[0][0])
-        if (text.rstrip()[-1:] not in _GAP_SENTENCE_END or _BYLINE.match(text) or is_meta_line(text)
-                or is_details_line(text) or is_boilerplate_line(text)
+        if (text.rstrip()[-1:] not in _GAP_SENTENCE_END or _no_lead(text)
                 or next(el.iter(*_GAP_HEADINGS), None) is not None
                 or _marked_path(el, parent) or _hidden(el)):
             continue
         leads.append(el)
     return leads
+
+
+def _no_lead(text: str) -> bool:
+    """Whether a line near the headline is a byline, a date, details or a boilerplate line:
+    no standfirst, however it is set."""
+    return (_BYLINE.match(text) is not None or is_meta_line(text) or is_details_line(text)
+            or is_boilerplate_line(text))
 
 
 def _put_first(kept: list[str], leads: list[etree._Element], head: etree._Element) -> list[str]:
@@ -2104,10 +2110,9 @@ def _bold_block(owner: etree._Element) -> bool:
 
 def _standfirst(line: str) -> bool:
     """Whether a line above the kept text reads as a standfirst: prose closing a sentence,
-    LEAD_MIN_CHARS to LEAD_MAX_CHARS long, no byline, date, details or boilerplate line."""
+    LEAD_MIN_CHARS to LEAD_MAX_CHARS long, no line ``_no_lead`` names."""
     return (LEAD_MIN_CHARS <= len(line) <= LEAD_MAX_CHARS and closes_sentence(line)
-            and not _BYLINE.match(line) and not is_meta_line(line)
-            and not is_details_line(line) and not is_boilerplate_line(line))
+            and not _no_lead(line))
 
 
 # ``interior_gaps``: a drop cap (the first letter set apart, ``<span class="dropcap">T</span>he

@@ -302,21 +302,6 @@ def _agreeing(rule_dates: list[DateCandidate], structured: list[DateCandidate],
                     and min(abs(d - s) for s in stated) > AGREE)]
 
 
-class _Shown:
-    """The date a page prints near its headline, read once (``ArticleDates.visible`` walks
-    the page's text) when first asked."""
-
-    def __init__(self, page: ArticleDates) -> None:
-        self.page = page
-        self.read = False
-        self.moment: datetime | None = None
-
-    def __call__(self) -> datetime | None:
-        if not self.read:
-            self.moment, self.read = self.page.visible(), True
-        return self.moment
-
-
 def _labelled(source: str, values: list[str]) -> list[DateCandidate]:
     return [(source, v) for v in values]
 
@@ -650,23 +635,21 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                   if not _in_template(dates.parse_any(raw, now), template)]
     published, src = _date(_agreeing(_rule_dates(page, rules.published if rules else (), True),
                                      structured, now) + machine, now, template)
-    shown = _Shown(page)
     visible, visible_src = _date(_rule_dates(page, rules.published_visible, True), now) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
         # no machine-readable date of the article: the one printed with it
-        visible = shown()
+        visible = page.visible()
         src = VISIBLE if visible else None
     elif published is not None and published.tzinfo is None and visible is None \
-            and tz is not None and dates.utc_without_offset(published, shown(), tz):
+            and tz is not None and dates.utc_without_offset(published, page.visible(), tz):
         published = published.replace(tzinfo=UTC)  # the page prints it in the outlet's zone
     elif published is not None and visible is None and tz is not None and rules \
             and rules.published_visible:
         # the outlet's printed date moved (its rule missed, said below): the one printed
         # with the article still tells a machine date that is its wall clock mislabelled
-        printed = shown()
-        visible = printed if printed and dates.labelled_wall_clock(published, printed, tz) \
-            else None
+        shown = page.visible()
+        visible = shown if shown and dates.labelled_wall_clock(published, shown, tz) else None
     if published is None and visible is None and first_time:
         # a <time> outside the article (a sidebar's, a header's) only when nothing better exists
         published, src = _date(_labelled(HTML, [first_time]), now, template)
@@ -685,7 +668,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                                    + _labelled(MICRODATA, microdata(page, "dateModified")),
                                    now)
     if meta.machine_date is not None and tz is not None:
-        meta.printed_date = shown()
+        meta.printed_date = page.visible()
     if tz is not None:
         meta.published = dates.iso(dates.reconcile(published, visible, tz))
         meta.modified = dates.iso(dates.localise(modified, tz)) if modified else None
