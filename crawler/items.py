@@ -53,9 +53,14 @@ def truncation(response: Any) -> str | None:
 
 def fetch_time(response: Any) -> datetime:
     """When ``response`` was fetched: its capture time (``META_FETCHED_AT``, the archived
-    record's in a replay), else now. The "now" a feed's or sitemap's dates are bounded by, as
-    a page's are by its ``fetched_at``: a replay of an old capture judges them as the crawl did."""
-    request = getattr(response, "request", None)
+    record's in a replay), else now. The "now" a feed's or sitemap's dates are bounded by, and
+    a what-is-new run's recent days are counted back from, as a page's dates are bounded by
+    its ``fetched_at``: a replay of an old capture judges them as the crawl did."""
+    return request_time(getattr(response, "request", None))
+
+
+def request_time(request: Any) -> datetime:
+    """:func:`fetch_time` of the answer to ``request`` (None, or not answered yet: now)."""
     stamp = request.meta.get(META_FETCHED_AT) if request is not None else None
     return datetime.fromisoformat(stamp) if stamp else datetime.now(UTC)
 

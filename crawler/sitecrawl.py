@@ -65,6 +65,7 @@ from crawler.items import (
     Article,
     content_type,
     fetch_time,
+    request_time,
 )
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
@@ -287,7 +288,8 @@ class SiteCrawl(OutletSpider):
             state.robots_awaited = False
             robots = self.robots_url(state)
             listed = disc.parser_sitemaps(robotparser, robots, self.robots_line(robots))
-            follow = (self.sitemap_requests(state, listed) if listed is not None
+            follow = (self.sitemap_requests(state, listed, request_time(request))
+                      if listed is not None
                       else [self.discover(state, self.robots_url(state), "robots")])
             for follow_request in follow:
                 if follow_request is not None:
@@ -946,7 +948,7 @@ class SiteCrawl(OutletSpider):
 
     def on_robots(self, response: Response, state: disc.SiteState) -> Iterator[Any]:
         yield from self.sitemap_requests(state, disc.robots_sitemaps(
-            response.body, response.url, self.robots_line(response.url)))
+            response.body, response.url, self.robots_line(response.url)), fetch_time(response))
 
     def robots_line(self, robots: str) -> disc.Resolve:
         """A robots.txt's ``Sitemap:`` line made absolute, None when it is no URL: counted in
@@ -958,13 +960,15 @@ class SiteCrawl(OutletSpider):
         """A row's feeds or sitemaps (paths on its site, or addresses) as URLs."""
         return [self.url_for(state.outlet, p) if p.startswith("/") else p for p in given]
 
-    def sitemap_requests(self, state: disc.SiteState, listed: list[str]) -> Iterator[Any]:
+    def sitemap_requests(self, state: disc.SiteState, listed: list[str], now: datetime
+                         ) -> Iterator[Any]:
         """The row's sitemaps and those robots.txt lists, chosen and bounded as an index's
-        children (a robots.txt may name hundreds), or the common paths when none is named."""
+        children (a robots.txt may name hundreds), or the common paths when none is named;
+        ``now``: when robots.txt was fetched."""
         listed = [*self.row_urls(state, state.outlet.discovery.sitemaps), *listed]
         if listed:
             yield from self.child_sitemaps(state, self.robots_url(state),
-                                           [(url, None) for url in listed], depth=-1)
+                                           [(url, None) for url in listed], -1, now)
             return
         for url in self.well_known(state, disc.COMMON_SITEMAP_PATHS):
             yield self.discover(state, url, "sitemap", depth=0, guessed=True)
@@ -1027,7 +1031,8 @@ class SiteCrawl(OutletSpider):
         """An XML sitemap or index (gzipped or not), else a plain-text sitemap (one URL a
         line, no dates: its candidates are undated); a common path tried (``guessed``)
         answering with an HTML page is said at INFO, as a feed's (:meth:`on_feed`)."""
-        recent = datetime.now(UTC) - timedelta(days=self.limits["recent_days"])
+        now = fetch_time(response)  # a replay's capture time: its recent days are the crawl's
+        recent = now - timedelta(days=self.limits["recent_days"])
         document, unreadable = sitemap_document(response.body)
         if unreadable is not None:
             self.crawler.stats.inc_value("discovery/sitemap/unreadable")
@@ -1054,7 +1059,7 @@ class SiteCrawl(OutletSpider):
             yield from self.sitemap_candidate(state, disc.Candidate(
                 url, record.published, disc.url_day(url),
                 "news_sitemap" if record.news else "sitemap", record.title, response.url), recent)
-        yield from self.child_sitemaps(state, response.url, children, depth)
+        yield from self.child_sitemaps(state, response.url, children, depth, now)
         if records:
             return
         if (text := text_sitemap(document, bound)) is not None:
@@ -1082,17 +1087,19 @@ class SiteCrawl(OutletSpider):
         yield from self.candidate(state, found)
 
     def child_sitemaps(self, state: disc.SiteState, index: str,
-                       children: list[tuple[str, datetime | None]], depth: int) -> Iterator[Any]:
+                       children: list[tuple[str, datetime | None]], depth: int,
+                       now: datetime) -> Iterator[Any]:
         """The children of a sitemap index worth fetching, those most likely to hold the
         window's articles first (:func:`disc.child_sitemap_order`), within the bounds
         (``depth`` -1: the sitemaps robots.txt lists; they take at most half the bound, the
-        rest is left for the children of the indexes among them)."""
+        rest is left for the children of the indexes among them); ``now``: when the index was
+        fetched."""
         children = [(url, lastmod) for url, lastmod in children
                     if not self.refused(state.outlet, url, "sitemap", index)]
         if not children or self.sitemap_too_deep(state.key, index, len(children), depth):
             return
         stats = self.crawler.stats
-        since, until = self.sitemap_window()
+        since, until = self.sitemap_window(now)
         ranked = []
         for number, (url, lastmod) in enumerate(children):
             if url in state.requested:
@@ -1114,9 +1121,10 @@ class SiteCrawl(OutletSpider):
             self.note_sitemaps_over(state.key, index, len(ranked) - room, bound,
                                     "those least likely to hold the window's articles")
 
-    def sitemap_window(self) -> tuple[date, date]:
-        """The days a child sitemap must be able to hold: the window, else the recent days."""
-        today = datetime.now(UTC).date()
+    def sitemap_window(self, now: datetime) -> tuple[date, date]:
+        """The days a child sitemap must be able to hold: the window, else the recent days
+        before ``now`` (when its index was fetched)."""
+        today = now.astimezone(UTC).date()
         if self.backfill:
             assert self.since is not None
             return self.since, self.until or today
@@ -1508,7 +1516,8 @@ class SiteCrawl(OutletSpider):
         ascending = ascending or disc.after_span(span, prior)
         reason = stop_reason(listing, listing.links if section and page == 1 else new, page,
                              self.limits["max_archive_pages"], None if ascending else self.since)
-        if reason is None and ascending and self.after_window(listing, state.outlet):
+        if reason is None and ascending and self.after_window(listing, state.outlet,
+                                                              fetch_time(response)):
             reason = "newer_than_window"
         if reason is None and listing.next_href:
             yield self.discover(state, listing.next_href, "listing", page=page + 1,
@@ -1522,11 +1531,12 @@ class SiteCrawl(OutletSpider):
                                     "(SITE_MAX_ARCHIVE_PAGES): %s articles not found",
                                     state.key, page, "newer" if ascending else "older")
 
-    def after_window(self, listing: ListingPage, outlet: Outlet) -> bool:
+    def after_window(self, listing: ListingPage, outlet: Outlet, now: datetime) -> bool:
         """Every link of the page is dated after the window (in a list oldest first, the
-        pages after it are newer still); without an end, after today in the site's zone
-        (its URLs carry its days: in Minsk at 01:00 UTC's yesterday is no longer today)."""
-        until = self.until or datetime.now(outlet.tz).date()
+        pages after it are newer still); without an end, after the day of ``now`` (when the
+        page was fetched) in the site's zone (its URLs carry its days: in Minsk at 01:00 UTC's
+        yesterday is no longer today)."""
+        until = self.until or now.astimezone(outlet.tz).date()
         return bool(listing.links) and all(link.day is not None and link.day > until
                                            for link in listing.links)
 

@@ -563,7 +563,8 @@ class OutletSpider(scrapy.Spider):
                 children.append((self.url_for(outlet, path_and_query(loc)), lastmod))
         if deep:
             self.sitemap_too_deep(outlet.key, response.url, deep, depth)
-        yield from self.child_sitemaps(outlet, response.url, children, depth)
+        yield from self.child_sitemaps(outlet, response.url, children, depth,
+                                       fetch_time(response))
         if not entries and (text := text_sitemap(document, bound)) is not None:
             self.note_text_sitemap(response.url, text)
             for loc in text.urls:
@@ -577,14 +578,15 @@ class OutletSpider(scrapy.Spider):
 
     def child_sitemaps(self, outlet: Outlet, index: str,
                        children: list[tuple[str, datetime | None]],
-                       depth: int) -> Iterator[scrapy.Request]:
+                       depth: int, now: datetime) -> Iterator[scrapy.Request]:
         """Requests for an index's children not asked yet, those most likely to hold the
         window's articles first, as the site spider ranks them
         (:func:`crawler.sitediscovery.child_sitemap_order`: the window's period named, then
         by lastmod, then undated in document order, then numbered, highest first: WordPress
         and Yoast number oldest first), up to SITE_MAX_SITEMAPS of the outlet; the rest
-        counted and said. One that cannot hold the window (a past month's) goes last."""
-        today = datetime.now(UTC).date()
+        counted and said. One that cannot hold the window (a past month's) goes last;
+        without a window, the recent one is the day of ``now`` (when the index was fetched)."""
+        today = now.astimezone(UTC).date()
         since = self.since or today
         until = max(self.until or today, since)
         ranked = []

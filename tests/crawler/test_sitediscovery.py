@@ -876,25 +876,20 @@ def test_an_onclick_address_the_script_adds_to_is_no_link() -> None:
     assert disc.script_links(tree, "http://ex.org/") == ["http://ex.org/news/7.html"]
 
 
-def test_a_list_oldest_first_ends_after_the_sites_today_not_utcs(monkeypatch) -> None:
+def test_a_list_oldest_first_ends_after_the_sites_today_not_utcs() -> None:
     """At 01:30 in Minsk (22:30 UTC, the day before) a page of the site's today's articles is
-    in the window, not after it: an oldest-first walk goes on to it."""
-    from crawler import sitecrawl
+    in the window, not after it: an oldest-first walk goes on to it. Today is the day the page
+    was fetched (a replay's capture), not the machine's."""
     from crawler.spiders.listings import ListingLink, ListingPage
     from crawler.spiders.site import SiteSpider
 
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):  # noqa: ANN001, ANN206 - datetime.now's signature
-            return datetime(2026, 3, 10, 22, 30, tzinfo=ZoneInfo("UTC")).astimezone(tz)
-
-    monkeypatch.setattr(sitecrawl, "datetime", Clock)
+    fetched = datetime(2026, 3, 10, 22, 30, tzinfo=ZoneInfo("UTC"))
     spider = SiteSpider(url="http://minsk.test/", timezone="Europe/Minsk", since="2026-03-01")
     outlet = outlet_from_site_row({"url": "http://minsk.test/", "timezone": "Europe/Minsk"})
     today = ListingPage([ListingLink("http://minsk.test/news/2026/03/11/a-b-c/", date(2026, 3, 11))])
-    assert not spider.after_window(today, outlet)
+    assert not spider.after_window(today, outlet, fetched)
     tomorrow = ListingPage([ListingLink("http://minsk.test/news/2026/03/12/d-e/", date(2026, 3, 12))])
-    assert spider.after_window(tomorrow, outlet)
+    assert spider.after_window(tomorrow, outlet, fetched)
 
 
 def test_a_day_archive_stop_on_the_impossible_days_page_needs_a_day_with_an_article() -> None:
