@@ -148,6 +148,7 @@ class Article:
     version: int = 1
     previous_version_digest: str | None = None
     # "edit" (a new version of the text), "replaced" (a new version sharing almost nothing
-    # with the previous one: crawler.pipelines.incremental.REPLACED_BELOW), None (version 1)
+    # with the previous one: crawler.pipelines.incremental.REPLACED_BELOW), "redated" (the same
+    # text, published on another day: crawler.pipelines.incremental.redated), None (version 1)
     change: str | None = None
     near_duplicates: list[str] = field(default_factory=list)

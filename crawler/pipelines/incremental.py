@@ -9,8 +9,9 @@ Two components share one state store (see :mod:`crawler.state`):
   with the stored one: unchanged articles are dropped, so is a known article whose later page
   failed (its text cut short: ``articles/join_incomplete_kept``, the stored version kept), edits get ``version`` + 1,
   ``previous_version_digest`` and ``change`` (``"edit"``, or ``"replaced"`` when the new text
-  shares almost nothing with the previous one: :data:`REPLACED_BELOW`), and every emitted
-  item gets its ``near_duplicates``.
+  shares almost nothing with the previous one: :data:`REPLACED_BELOW`; ``"redated"``: the same
+  text, its publication date moved to another day, :func:`redated`), and every emitted item
+  gets its ``near_duplicates``.
 
 The state only advances once an item is durably in every configured feed (the
 ``item_exported`` signal of :mod:`crawler.extensions.feed_export`); an item dropped later
@@ -31,6 +32,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,22 @@ logger = logging.getLogger(__name__)
 # cut to under about a fifth, or whose one paragraph was replaced (it is another text), and
 # a small edit of a text of only a few words (one changed word changes 5 of its shingles).
 REPLACED_BELOW = 0.15
+# Two readings of one date ("2 часа назад" at two fetches, "вчера" and the date it meant) are
+# no re-dating: the day as printed must change, and the moment by at least this much.
+REDATED_MIN = timedelta(hours=1)
+
+
+def redated(before: str | None, after: str | None) -> bool:
+    """Whether an article's publication date moved: another day as printed (its own zone),
+    over :data:`REDATED_MIN` apart. A quiet re-dating of a text is an edit of the record (and
+    the crawl's own correction of a date it read wrong, a template's, reaches the output)."""
+    if not before or not after or before[:10] == after[:10]:
+        return False
+    try:
+        moved = abs(datetime.fromisoformat(after) - datetime.fromisoformat(before))
+    except (TypeError, ValueError):  # unreadable, or one naive: the day alone says it
+        return True
+    return moved >= REDATED_MIN
 
 
 @dataclass
@@ -69,6 +87,7 @@ class _Pending:
     signature: Signature
     is_new: bool
     tails: Sequence[tuple[str, int]] = ()  # (feed file, end of the item's line) once exported
+    previous_published: str | None = None
 
 
 class IncrementalPipeline:
@@ -127,7 +146,8 @@ class IncrementalPipeline:
             return item
         digest, sig = fingerprint(item)
         previous = self.latest(item.url)
-        if previous is not None and previous.digest == digest:
+        if previous is not None and previous.digest == digest \
+                and not redated(previous.published, item.published):
             self.stats.inc_value("incremental/unchanged")
             note_checked(self.crawler, item.url)
             raise DropItem(f"{item.url} unchanged since version {previous.version}",
@@ -141,12 +161,14 @@ class IncrementalPipeline:
             first_captured = item.fetched_at
         else:
             item.version, item.previous_version_digest = previous.version + 1, previous.digest
-            item.change = self.change(previous, sig)
+            item.change = ("redated" if previous.digest == digest
+                           else self.change(previous, sig))
             first_captured = previous.first_captured
         record = ArticleRecord(url=item.url, id=item.id, digest=digest, version=item.version,
                                first_captured=first_captured, captured=item.fetched_at,
                                published=item.published)
-        self.pending[item.url] = _Pending(item, record, sig, previous is None)
+        self.pending[item.url] = _Pending(item, record, sig, previous is None,
+                                          previous_published=previous and previous.published)
         return item
 
     def keep_previous(self, url: str, previous: ArticleRecord, cut: str) -> None:
@@ -235,6 +257,12 @@ class IncrementalPipeline:
             logger.info("%s: version %d shares almost nothing with version %d's text (another "
                         "story, or a hacked page?): exported with change \"replaced\"",
                         done.item.url, done.record.version, done.record.version - 1)
+        if done.item.change == "redated":
+            self.stats.inc_value("incremental/redated")
+            logger.info("%s: version %d has version %d's text, dated %s instead of %s: exported "
+                        "with change \"redated\"", done.item.url, done.record.version,
+                        done.record.version - 1, done.item.published,
+                        done.previous_published)
         if done.item.near_duplicates:
             self.stats.inc_value("incremental/near_duplicates")
 

@@ -2083,6 +2083,35 @@ def test_a_distributed_worker_stopped_before_its_release_leaves_its_held_article
     assert redis_server.client.keys("site:1:inflight:*") == []
 
 
+def test_pages_dated_by_a_template_date_inside_the_window_are_exported_redated(
+        tmp_path: Path) -> None:
+    """The template's machine date falls inside the window (the zone given: no samples, so
+    it is found among the pages extracted): the first pages' items went out with it; asked
+    again, each comes out once more with its printed date, version 2, ``change: "redated"``
+    (the text unchanged: it was dropped as unchanged before)."""
+    host = "shablon-okno.test"
+    site, _zone, inside, _outside = anysite._site(host, 3, 1200, "/news/{n}-novost/",
+                                                  "template_in_window", [])
+    site.add("/", anysite.chrome(host, anysite.section_html(
+        host, [(g.url, g.title) for g in inside])))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server,
+                           args={"url": f"http://{host}/", "timezone": "Etc/GMT-3",
+                                 "since": "2026-01-02", "until": anysite.UNTIL.isoformat()})
+    assert result.returncode == 0, result.log[-3000:]
+    latest: dict[str, dict] = {}
+    for item in sorted(result.items, key=lambda i: i["version"]):
+        latest[item["url"]] = item
+    assert {url: item["published"] for url, item in latest.items()} == {
+        g.url: g.published.isoformat(timespec="seconds") for g in inside}
+    first = [i for i in result.items if i["published"] == anysite.TEMPLATE_DATE_IN_WINDOW]
+    assert first, "no page was extracted before the template's date was found"
+    again = {i["url"]: i for i in result.items if i["version"] == 2}
+    assert set(again) == {i["url"] for i in first}
+    assert {i["change"] for i in again.values()} == {"redated"}
+    assert result.stats["incremental/redated"] == len(first)
+
+
 def test_articles_whose_first_path_segment_holds_a_colon_are_fetched_on_the_site(
         tmp_path: Path) -> None:
     """Feed links ``/news:1850/``: the article's fetch URL was joined as ``news:1850/`` (a

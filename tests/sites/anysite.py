@@ -31,6 +31,8 @@ from tests.support.server import Page, VirtualSite
 SINCE, UNTIL = date(2026, 1, 4), date(2026, 1, 5)
 # the machine date a template writes into every article page (its build date, before the window)
 TEMPLATE_DATE = "2025-12-30T00:00:00+03:00"
+# ... and one inside a wider window (2026-01-02..05) on a day no article prints
+TEMPLATE_DATE_IN_WINDOW = "2026-01-02T00:00:00+03:00"
 XML = "application/xml; charset=utf-8"
 
 
@@ -91,8 +93,9 @@ def article_html(host: str, gold: GoldArticle, style: str) -> str:
                  + "".join(f'<meta property="article:author" content="{escape(a)}">'
                            for a in gold.authors))
         dateline = f'<div class="meta">{p:%d.%m.%Y}</div>'
-    elif style == "template":  # one machine date in every page, the real one printed
-        head += f'<meta property="article:published_time" content="{TEMPLATE_DATE}">'
+    elif style.startswith("template"):  # one machine date in every page, the real one printed
+        machine = TEMPLATE_DATE_IN_WINDOW if style == "template_in_window" else TEMPLATE_DATE
+        head += f'<meta property="article:published_time" content="{machine}">'
         dateline = f'<div class="meta"><span class="date">{p:%d.%m.%Y, %H:%M}</span></div>'
     elif style == "wall":  # uCoz's: the wall clock alone, no machine date anywhere
         dateline = f'<div class="news-date">{p:%d.%m.%Y %H:%M}</div>'

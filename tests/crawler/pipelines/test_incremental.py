@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -256,3 +257,35 @@ def test_an_article_refetched_while_its_record_waits_is_not_exported_again(
         pipeline.close_spider()
         assert crawler.stats.get_value("incremental/new") == 1
         assert crawler.stats.get_value("incremental/new_version") == 1
+
+
+@pytest.mark.parametrize(("published", "change"), [
+    ("2026-01-03T18:00:00+03:00", "redated"),  # another day: a quiet re-dating
+    ("2026-01-05T11:00:00+03:00", None),  # the same day: "2 часа назад" read again
+])
+def test_the_same_text_dated_another_day_is_a_redated_version(state: Path, published: str,
+                                                               change: str | None) -> None:
+    exported_in_an_earlier_run(state)  # published 2026-01-05T09:00:00+03:00
+    second = Run(state)
+    moved = replace(article(fetched_at="2026-01-06T10:00:00+00:00"), published=published)
+    if change is None:
+        with pytest.raises(DropItem, match="unchanged since version 1"):
+            second.process(moved)
+        second.close()
+        return
+    item = second.process(moved)
+    assert (item.version, item.change, item.previous_version_digest) == (
+        2, "redated", text_digest(TEXT))
+    second.export(item)
+    assert (stored(state).version, stored(state).published) == (2, published)
+    assert second.stat("incremental/redated") == 1
+    second.close()
+
+
+def test_a_date_read_across_midnight_minutes_apart_is_no_redating() -> None:
+    from crawler.pipelines.incremental import redated
+
+    assert not redated("2026-01-04T23:50:00+03:00", "2026-01-05T00:20:00+03:00")
+    assert redated("2026-01-04T22:50:00+03:00", "2026-01-05T00:20:00+03:00")
+    assert not redated(None, "2026-01-05T00:20:00+03:00")
+    assert not redated("2026-01-05T09:00:00+03:00", None)
