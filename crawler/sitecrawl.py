@@ -50,7 +50,6 @@ from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS, RedirectedElsewhere, exception_reason
 from crawler.feeds import (
     FeedSkips,
-    at_site_root,
     document_element,
     feed_entries,
     sitemap_document,
@@ -996,13 +995,13 @@ class SiteCrawl(OutletSpider):
             state.channel_offsets.update(disc.offsets_of([entry.published]))
             if (url := self.entry_url(response.url, entry.url, "feed")) is None:
                 continue
+            url, at_root = self.feed_link(state.outlet, response.url, entry.url, url)
             if self.refused(state.outlet, url, "page", response.url):
                 continue
             if self.outlet_of(url) is not state.outlet:
                 offsite[urlsplit(url).hostname or url] += 1
             yield from self.candidate(state, disc.Candidate(
-                url, entry.published, None, "feed", entry.title, response.url,
-                at_site_root(response.url, entry.url)))
+                url, entry.published, None, "feed", entry.title, response.url, at_root))
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
         self.note_feed_skips(response.url, skips)
         if offsite:

@@ -342,6 +342,7 @@ class OutletSpider(scrapy.Spider):
             if (url := self.entry_url(response.url, entry.url, "feed")) is None:
                 continue
             linked += 1
+            url, at_root = self.feed_link(outlet, response.url, entry.url, url)
             if self.refused(outlet, url, "page", response.url):
                 continue
             offered, owner = self.note_offered(outlet, url), self.outlet_of(url)
@@ -350,9 +351,8 @@ class OutletSpider(scrapy.Spider):
             elif not offered and owner is None:
                 offhost.append(url)
             if self.in_window(entry.published, outlet):
-                at_root = link_at_root(at_site_root(response.url, entry.url), response.url)
                 for request in self.article_request(outlet, url, entry.published, entry.title):
-                    request.meta.update(at_root)
+                    request.meta.update(link_at_root(at_root, response.url))
                     yield request
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
         self.note_feed_skips(response.url, skips)
@@ -959,6 +959,26 @@ class OutletSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/other_spelling_after_404")
         url = self.fetch_url(outlet, respelled(asked, other, outlet))
         yield self.asked_again(failed, url, **{META_SPELLING_OF: asked})
+
+    def feed_link(self, outlet: Outlet, feed: str, href: str, url: str) -> tuple[str, str | None]:
+        """A feed entry's address, and the one to ask for should it answer 404 or 410
+        (:meth:`feed_link_at_root`). A relative link whose standard reading (``url``) is no
+        article address of ``outlet`` (its ``article_path``) while its reading against the
+        site's root is one is read there at once: the outlet's rules would drop it before any
+        request, so the 404 that asks for the root's address never came. Counted in
+        ``discovery/feed_link_rebased``; said once per feed."""
+        rooted = at_site_root(feed, href)
+        if rooted is None or self.is_article_url(outlet, url) \
+                or not self.is_article_url(outlet, rooted):
+            return url, rooted
+        self.crawler.stats.inc_value("discovery/feed_link_rebased")
+        if feed not in self._at_root_said:
+            self._at_root_said.add(feed)
+            self.logger.info("Discovery: a relative link of the feed %s, resolved against the "
+                             "feed's URL (%s), is no article address of %s; read against the "
+                             "site's root, %s, as its further such links are (counted in "
+                             "discovery/feed_link_rebased)", feed, url, outlet.key, rooted)
+        return rooted, None
 
     def feed_link_at_root(self, failed: scrapy.Request) -> Iterator[scrapy.Request]:
         """The request for a feed's relative link resolved against the site's root

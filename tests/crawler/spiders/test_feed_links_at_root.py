@@ -110,3 +110,42 @@ def test_an_outlet_spiders_feed_link_goes_to_the_root_only_as_an_article_url() -
     (retry,) = spider.article_failed(not_found(rooted))
     assert retry.url == "https://news.zerkalo.io/life/117505.html"
     assert crawler.stats.get_value("discovery/feed_link_rebased") == 1
+
+
+def test_an_outlet_spiders_relative_feed_link_outside_its_article_path_is_read_at_the_root(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The outlet's rules refuse the standard reading (``/export/rss/life/117505.html``):
+    the entry would go before any request, so no 404 ever asks for the root's address; the
+    root's reading, one of its article URLs, is asked for at once."""
+    crawler = get_crawler(ZerkaloSpider, {"OUTLET_BASE_URLS": {}})
+    spider = ZerkaloSpider.from_crawler(crawler, since="2026-01-05", until="2026-01-05")
+    crawler.stats.open_spider()
+    url = "https://news.zerkalo.io/export/rss/all.rss"
+    with caplog.at_level(logging.INFO):
+        requests = list(spider.parse_feed(XmlResponse(url, body=feed(
+            "life/117505.html", "life/117506.html", "about/team/"), request=Request(url)),
+            "zerkalo"))
+    assert [r.url for r in requests] == ["https://news.zerkalo.io/life/117505.html",
+                                         "https://news.zerkalo.io/life/117506.html"]
+    assert not any(META_LINK_AT_ROOT in r.meta for r in requests)
+    assert crawler.stats.get_value("discovery/feed_link_rebased") == 2
+    said = [r for r in caplog.records if "is no article address of zerkalo" in r.getMessage()]
+    assert len(said) == 1 and url in said[0].getMessage()
+
+
+def test_a_site_rows_relative_feed_link_outside_its_article_path_is_read_at_the_root(
+        tmp_path, site_registries_withdrawn: None) -> None:
+    row = {"url": "http://strict.test/", "article_path": r"^/news/[a-z0-9-]+/$",
+           "timezone": "Europe/Moscow"}
+    crawler = get_crawler(SiteSpider, {"DATA_DIR": str(tmp_path), "EXTRA_OUTLETS": [row],
+                                       "SITE_MAX_URLS": 100})
+    spider = SiteSpider.from_crawler(crawler, since="2026-01-05", until="2026-01-05")
+    crawler.stats.open_spider()
+    state = spider.sites["strict.test"]
+    spider.released = True
+    url = "http://strict.test/export/rss.xml"
+    requests = list(spider.on_feed(XmlResponse(url, body=feed("news/a-1/", "/news/a-2/"),
+                                               request=Request(url)), state))
+    assert [r.url for r in requests] == ["http://strict.test/news/a-1/",
+                                         "http://strict.test/news/a-2/"]
+    assert crawler.stats.get_value("discovery/feed_link_rebased") == 1
