@@ -149,6 +149,8 @@ def frame_depth(response: Response) -> int:
 DISCOVERY_RUN = "discovery_run"
 # The spider state's entry (kept by JOBDIR) of the sites moved to their desktop host
 MOVED_SITES = "moved_sites"
+# ... and of the sister hosts the sites took (site key -> hosts)
+SISTER_HOSTS = "sister_hosts"
 # what a discovery step fetches, as a refused URL is named (robots.txt, home pages: a page)
 DISCOVERY_KINDS = {"feed": "feed", "sitemap": "sitemap"}
 
@@ -259,7 +261,7 @@ class SiteCrawl(OutletSpider):
         # its parser (robots_parsed) gives the Sitemap: lines, so the file is fetched once.
         if self.duplicate_rows:
             self.crawler.stats.inc_value("discovery/duplicate_rows", self.duplicate_rows)
-        self.resume_moves()
+        self.resume_site_changes()
         self.crawler.signals.connect(self.page_extracted, signal=page_extracted)
         from_middleware = self.settings.getbool("ROBOTSTXT_OBEY")
         if from_middleware:
@@ -822,9 +824,9 @@ class SiteCrawl(OutletSpider):
         host = ascii_host(urlsplit(section).hostname or "")
         if state.outlet.owns_host(host) or not generic_rules(state.outlet):
             return
-        state.row = {**state.row, "sister_hosts": [*state.row.get("sister_hosts", ()), host]}
-        state.outlet = outlet_from_site_row({**state.row, "url": state.final_row()["url"]})
-        self._resolver = None  # it resolves the site's hosts to the outlet it replaces
+        self.add_sister_host(state, host)
+        kept = self.job_state(SISTER_HOSTS).setdefault(state.key, [])
+        kept.append(host)
         self.publish_sites()
         self.crawler.stats.inc_value("discovery/list_on_sister_host")
         self.logger.info("%s: its list of all news %s is on %s, a host of the same site: its "
@@ -900,32 +902,49 @@ class SiteCrawl(OutletSpider):
         self.sites[state.key] = state
         return True
 
+    def add_sister_host(self, state: disc.SiteState, host: str) -> None:
+        state.row = {**state.row, "sister_hosts": [*state.row.get("sister_hosts", ()), host]}
+        state.outlet = outlet_from_site_row({**state.row, "url": state.final_row()["url"]})
+        self._resolver = None  # it resolves the site's hosts to the outlet it replaces
+
     def job_moves(self) -> dict[str, str]:
-        """The moves to a desktop host of this crawl (row key -> scheme://host): in the
-        spider's ``state``, which JOBDIR keeps for the session resuming the crawl (a plain
-        dict of this session without JOBDIR)."""
+        """The moves to a desktop host of this crawl (row key -> scheme://host)."""
+        return self.job_state(MOVED_SITES)
+
+    def job_state(self, entry: str) -> dict[str, Any]:
+        """One entry of the spider's ``state``, which JOBDIR keeps for the session resuming
+        the crawl (a plain dict of this session without JOBDIR)."""
         state = getattr(self, "state", None)
         if not isinstance(state, dict):
             state = self.state = {}
-        return state.setdefault(MOVED_SITES, {})
+        return state.setdefault(entry, {})
 
-    def resume_moves(self) -> None:
+    def resume_site_changes(self) -> None:
         """Move again the sites a stopped session of this crawl moved to their desktop host,
-        before anything is requested: its frontier's requests name them by that host."""
-        moved = False
+        and give them the sister hosts it took, before anything is requested: its frontier's
+        requests name them by that host, and its articles on a sister host are the site's
+        (the home page that told so may be read after them, or not again)."""
+        changed = False
         for old, base in list(self.job_moves().items()):
             state = self.sites.get(old)
             if state is None or state.landed is not None:
                 continue
             row_url = state.row["url"]
             if self.relocate(state, base):
-                moved = True
+                changed = True
                 self.logger.info("%s is the mobile edition of %s (found by the stopped run "
                                  "this one resumes): the site is crawled there", row_url, base)
             else:
                 self.logger.warning("%s is the mobile edition of %s, which another row gives: "
                                     "left out", row_url, base)
-        if moved:
+        for key, hosts in self.job_state(SISTER_HOSTS).items():
+            if (state := self.site(key)) is None:
+                continue
+            for host in hosts:
+                if not state.outlet.owns_host(host):
+                    self.add_sister_host(state, host)
+                    changed = True
+        if changed:
             self.publish_sites()
 
     def unknown_site(self, request: scrapy.Request) -> None:

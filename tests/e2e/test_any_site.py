@@ -785,6 +785,33 @@ def test_a_list_of_all_news_on_a_subdomain_is_walked_and_its_articles_crawled(
     assert not [p for p in server.requested_paths(shape.site.host) if "-novost-goroda" in p]
 
 
+def test_a_crawl_stopped_on_a_sister_hosts_list_resumes_with_that_host_the_sites(
+        tmp_path: Path) -> None:
+    """The first session took the list's subdomain as the site's and stopped while its second
+    page was in flight; the resumed session, its frontier answering that page before any home
+    page says so again, knows the host from the JOBDIR state: the list's articles are the
+    site's, with their URLs there."""
+    shape = anysite.sectioned_home_site("all_news", sister="news.")
+    sister = shape.sisters[0]
+    slow = next(path for path in sister.pages if "PAGEN_1=2" in path)
+    page = sister.pages[slow]
+    sister.add(slow, Page(page.body, content_type=page.content_type, delay=4.0))
+    job = {"JOBDIR": str(tmp_path / "job")}
+    with FixtureServer([shape.site, sister]) as server:
+        first = run_crawl("site", tmp_path / "a", server, args={"url": shape.url, **WINDOW},
+                          settings={**job, "CLOSESPIDER_TIMEOUT": 2})
+        assert "closespider_timeout" in first.log and not first.items, first.log[-3000:]
+        assert first.stats["discovery/list_on_sister_host"] == 1
+        sister.add(slow, page)  # now the saved page answers before the (slow) home page
+        home = shape.site.pages["/"]
+        shape.site.add("/", Page(home.body, content_type=home.content_type, delay=3.0))
+        again = run_crawl("site", tmp_path / "b", server, args={"url": shape.url, **WINDOW},
+                          settings=job)
+    assert again.returncode == 0, again.log[-3000:]
+    assert sorted(item["url"] for item in again.items) == sorted(g.url for g in shape.golds)
+    assert {item["source"] for item in again.items} == {shape.site.host}
+
+
 def test_a_window_older_than_the_feed_reaches_is_read_from_the_home_pages_pager(
         tmp_path: Path) -> None:
     """The feed holds the 3 newest articles only (DataLife Engine's and WordPress's feed count
