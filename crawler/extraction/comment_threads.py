@@ -21,6 +21,7 @@ REPLY_WORDS = frozenset((
     "rispondi", "odpowiedz", "odpovědět", "odpovedať", "atsakyti", "atbildēt", "vasta",
     "svara", "svar", "beantwoorden", "reageer", "reageren", "yanıtla", "cevapla",
     "απάντηση", "odgovori", "răspunde", "válasz", "回复", "回覆", "返信", "답글", "답변",
+    "הגב", "השב", "رد", "الرد", "پاسخ",
 ))
 MAX_REPLY_CHARS = max(map(len, REPLY_WORDS)) + 4  # visible characters, with an arrow or two
 _DECOR = " \t\r\n↓↑→←»«›‹[]()"

@@ -502,11 +502,13 @@ _PARA_TAGS = frozenset(("p", "pre", "blockquote", "td"))
 _SKIP_SCORE = frozenset(("a", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "option"))
 _POSITIVE = re.compile(r"article|body|content|entry|hentry|main|page|post|text|blog|story|news",
                        re.I)
-_NEGATIVE = re.compile(r"comment|meta|footer|footnote|foot|sidebar|sponsor|shopping|tags|widget|"
+_NEGATIVE = re.compile(r"comment|coment|komment|koment|talkback|meta|footer|footnote|foot|sidebar|"
+                       r"sponsor|shopping|tags|widget|"
                        r"related|share|social|banner|menu|nav|promo|teaser|rss|subscribe|reklam"
                        r"|advert|popular|latest|lenta|most|also|combx|masthead|outbrain",
                        re.I)
-# (No "media": modern CMSs name content blocks "media-body", "cda-media-block".)
+# (No "media": modern CMSs name content blocks "media-body", "cda-media-block". Readers' comments
+# under Spanish, Portuguese, Polish, Czech and German names, Hebrew and Arabic sites' "talkback".)
 # If the region keeps less than this share of trafilatura's text, the region
 # is probably wrong (e.g. a long comment thread, or one section of a review whose other
 # sections carry shop links) and trafilatura is trusted; ``headline_anchor`` keeps a short
@@ -1131,6 +1133,16 @@ def _mark_empty_lines(root: etree._Element) -> None:
             br.tail = _PARAGRAPH_BREAK + br.tail
 
 
+def _unanchor_code(root: etree._Element) -> None:
+    """Take the empty anchors out of preformatted code (their tails stay): MkDocs Material and
+    other highlighters mark each line of a code block with one (``<a id="__codelineno-0-1"
+    href="#__codelineno-0-1"></a>``), and trafilatura drops a code block holding them in a
+    list item (a numbered step's command), the whole command lost."""
+    for pre in root.iter("pre"):
+        for a in [a for a in pre.iter("a") if not len(a) and not (a.text or "").strip()]:
+            _drop(a)
+
+
 # Blocks after which a ``<br>`` leaves an empty line.
 _LINE_BLOCKS = frozenset(("div", "p", "blockquote", "ul", "ol", "dl", "table", "pre", "section",
                           "article", "figure", "h1", "h2", "h3", "h4", "h5", "h6"))
@@ -1233,17 +1245,26 @@ def _table_paragraphs(table: etree._Element) -> list[str]:
     """A data table's rows are a line each; a row whose cells hold paragraphs is a layout's
     (old sites set the page in a table: headline, date line, paragraphs, a side column in
     one row), and its blocks are paragraphs of their own, not one run-on line. The lines of
-    a grid (GRID_MIN_ROWS rows of two cells or more with text) go to ``_GRID_ROWS``."""
+    a grid (GRID_MIN_ROWS rows of two cells or more with text) go to ``_GRID_ROWS``; so do
+    the cells of GRID_MIN_ROWS rows whose every cell holds one paragraph at most (a table
+    written in Word or Sphinx sets each cell's value in a ``<p>``: its times and dates are
+    data too)."""
     out: list[str] = []
     grid: list[str] = []
+    celled: list[list[str]] = []  # the cells of rows of one paragraph a cell
     for row in table.iterchildren("row"):
+        cells = sum(bool(_flat_text(cell)) for cell in row)
         if any(block.tag in _CELL_BLOCKS for cell in row for block in cell):
-            for cell in row:
-                out.extend(_mixed_paragraphs(cell))
+            texts = [t for cell in row for t in _mixed_paragraphs(cell) if t]
+            out.extend(texts)
+            if cells >= 2 and all(sum(b.tag in _CELL_BLOCKS for b in cell) <= 1 for cell in row):
+                celled.append(texts)
         else:
             out.append(line := _flat_text(row))
-            if sum(bool(_flat_text(cell)) for cell in row) >= 2:
+            if cells >= 2:
                 grid.append(line)
+    if len(celled) >= GRID_MIN_ROWS:
+        grid.extend(t for texts in celled for t in texts)
     if len(grid) >= GRID_MIN_ROWS and (rows := _GRID_ROWS.get()) is not None:
         rows.update(grid)
     return [t for t in out if t]
@@ -2347,6 +2368,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
         _unglue_stamps(work)
         _reveal_expanded(work)
         _mark_empty_lines(work)
+        _unanchor_code(work)
         paragraphs = _output_form(_select(work, url, *_prune(work)))
     finally:
         _BROKEN.reset(token)

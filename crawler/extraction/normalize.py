@@ -13,7 +13,14 @@ from collections.abc import Iterable
 # so they become plain spaces.
 # One regex pass and a split: ``str.translate`` with a table and a ``\s+`` substitution took
 # three times as long (the crawl cleans every paragraph of every page).
-_GONE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+# The zero-width joiners stay after a letter of a script that spells with them (``_JOINING``:
+# Persian "می‌گویند" is two glued parts, not "میگویند"; Urdu, Kurdish; Indic conjuncts) and in
+# emoji sequences; in a Cyrillic or Latin word (pasted, or set against copying) they go. The
+# check looks behind a joiner only once it matched, so the pass costs what it did.
+_JOINING = ("\u0600-\u08ff\u0900-\u0dff\ufb50-\ufdff\ufe70-\ufefc\ufe0f\u2600-\u27bf"
+            "\U0001f000-\U0001faff")
+_GONE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]"
+                   f"(?<![{_JOINING}][\u200c\u200d])")
 # an entity reference left in text (escaped twice by a CMS): with its semicolon only, so that
 # "AT&T", "&copy2020" stay as written
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")

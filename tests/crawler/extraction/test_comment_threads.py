@@ -70,8 +70,11 @@ def district_page(thread: str) -> str:
 @pytest.mark.parametrize("html", [table_page(abbreviated_thread()),
                                   table_page(abbreviated_thread("Ответить")),
                                   district_page(list_thread()),
-                                  district_page(list_thread("Antworten"))],
-                         ids=["comm-ru", "comm-capitalised", "list-en", "list-de"])
+                                  district_page(list_thread("Antworten")),
+                                  district_page(list_thread("הגב")),
+                                  district_page(list_thread("رد"))],
+                         ids=["comm-ru", "comm-capitalised", "list-en", "list-de", "list-he",
+                              "list-ar"])
 def test_a_thread_told_by_its_reply_links_is_no_body(html: str) -> None:
     text = generic_text(html, URL)
     assert all(p in text for p in TEXT), text

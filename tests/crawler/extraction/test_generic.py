@@ -1633,3 +1633,60 @@ def test_a_standfirst_set_in_bold_atop_the_body_comes_first() -> None:
     assert filled([PROSE, PROSE2, PROSE3]) == [lead, PROSE, PROSE2, PROSE3]
     assert filled([PROSE2, PROSE3]) == [lead, PROSE2, PROSE3]  # PROSE: no gap's prose test
     assert lead not in filled([PROSE3, PROSE])  # the first line met is kept[1]
+
+
+def test_a_code_block_whose_lines_carry_empty_anchors_stays_in_its_step() -> None:
+    """MkDocs Material anchors each line of a code block (``<a id="__codelineno-0-1" …></a>``);
+    trafilatura dropped such a block inside a numbered step, the command lost."""
+    anchor = '<a id="__codelineno-0-{n}" name="__codelineno-0-{n}" href="#__codelineno-0-{n}"></a>'
+    code = ('<div class="highlight"><pre><span></span><code>'
+            f'{anchor.format(n=1)}pip install quillstack\n'
+            f'{anchor.format(n=2)}quillstack serve --port 8080\n</code></pre></div>')
+    steps = (f"<ol><li><p>Install the package and start the server:</p>{code}</li>"
+             "<li><p>Open the address it prints in a browser.</p></li></ol>")
+    text = generic_text(_page(f"<p>{PROSE}</p>{steps}<p>{PROSE2}</p><p>{PROSE3}</p>"),
+                        "https://example.com/a")
+    assert "pip install quillstack" in text and "quillstack serve --port 8080" in text
+    assert "Open the address it prints" in text
+
+
+def test_a_tables_cells_set_in_paragraphs_keep_their_times_and_dates() -> None:
+    """A table written in Word or Sphinx sets each cell's value in a ``<p>``: trafilatura's
+    cells then hold blocks, the rows read as a layout's, and ``meta_lines`` took the cells
+    that are times or dates for stamps."""
+    rows = "".join(f"<tr><td><p>{a}</p></td><td><p>{b}</p></td><td><p>{c}</p></td></tr>"
+                   for a, b, c in (("Departure", "Arrival", "Date"),
+                                   ("09:30", "11:45", "2024-05-04"),
+                                   ("14:30", "16:45", "2024-05-05")))
+    paras = _paragraphs(_page(f"<p>{PROSE}</p><table>{rows}</table><p>{PROSE2}</p>"
+                              f"<p>{PROSE3}</p>"))
+    assert {"09:30", "11:45", "2024-05-04", "14:30", "16:45", "2024-05-05"} <= set(paras)
+    assert paras[0] == PROSE and paras[-2:] == [PROSE2, PROSE3]
+
+
+def test_a_date_line_in_a_layout_tables_cell_is_still_a_stamp() -> None:
+    """One row of paragraph cells (an old page set in a table: the date line beside the text)
+    is no data table: the date line goes."""
+    row = (f"<table><tr><td><p>05.01.2026 10:00</p></td><td><p>{PROSE}</p><p>{PROSE2}</p>"
+           f"<p>{PROSE3}</p></td></tr></table>")
+    paras = _paragraphs(_page(row))
+    assert "05.01.2026 10:00" not in paras and PROSE2 in paras
+
+
+@pytest.mark.parametrize("name", ["comentarios", "comentarios-lista", "kommentare",
+                                  "komentarze", "talkback"])
+def test_a_comment_block_named_in_another_language_beside_the_article_is_left_out(
+        name: str) -> None:
+    """``quiet_siblings`` takes back a block beside the article with next to no links unless
+    its name says boilerplate: readers' comments named in Spanish, German, Polish or as a
+    Hebrew site's "talkback" said nothing to it (trafilatura drops English "comments")."""
+    main = "".join(f"<p>{t} {t}</p>" for t in _SECTIONS)
+    page = ("<html><head><title>t</title></head><body><article>"
+            f"<div class='story-body'>{main}<p>{PROSE}</p></div>"
+            f"<div class='{name}'><p>{PROSE2}</p><p>{PROSE3}</p></div>"
+            "</article></body></html>")
+    text = "\n".join(_paragraphs(page))
+    assert _SECTIONS[0] in text
+    assert PROSE2 not in text and PROSE3 not in text
+    kept = "\n".join(_paragraphs(page.replace(f"class='{name}'", "class='box'")))
+    assert PROSE2 in kept and PROSE3 in kept  # the same block unnamed is the article's

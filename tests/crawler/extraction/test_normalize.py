@@ -7,6 +7,18 @@ def test_nfc_and_invisible_characters() -> None:
     assert clean_line("соф\u00adтовый\u200b текст\ufeff") == "софтовый текст"
 
 
+def test_zero_width_joiners_stay_only_where_a_script_spells_with_them() -> None:
+    """Persian glues a word's parts with ZWNJ ("می‌گویند", "کتاب‌ها": without it the reader
+    sees, and a tokenizer counts, another word); Indic conjuncts and emoji sequences need
+    ZWJ. In a Cyrillic or Latin word, or opening a line, either is as invisible as a soft
+    hyphen and goes."""
+    persian = "آنها می\u200cگویند کتاب\u200cها"
+    assert clean_line(persian) == persian
+    assert clean_line("क्\u200dष 👩\u200d💻") == "क्\u200dष 👩\u200d💻"
+    assert clean_line("при\u200cвет wo\u200drld \u200cтекст") == "привет world текст"
+    assert clean_line("\u200c\u200d") == ""
+
+
 def test_odd_spaces_collapse_to_one() -> None:
     assert clean_line("  1,5\u00a0%\u202fналогов\t\tи\n\nвсё  ") == "1,5 % налогов и всё"
 
