@@ -42,6 +42,7 @@ from scrapy.exceptions import DropItem
 from archive.fileio import sqlite_failure
 from crawler.distributed.deferral import note_refusal, redis_cause
 from crawler.extensions.feed_export import feed_file_started, item_export_failed, item_exported
+from crawler.extraction.provenance import DEFAULT, FEED, HTMLDATE, NONE
 from crawler.extraction.text_fingerprint import fingerprint
 from crawler.items import Article
 from crawler.neardup import NearDuplicateIndex, Signature, from_bytes, similarity, to_bytes
@@ -67,17 +68,30 @@ REPLACED_BELOW = 0.15
 REDATED_MIN = timedelta(hours=1)
 
 
-def redated(before: str | None, after: str | None) -> bool:
+# Where a date is no statement of the page's (``extractor.fields.published``): a guess
+# htmldate made from anything in it (a header's "today"), the feed's or URL's day.
+GUESSED_DATES = frozenset((HTMLDATE, FEED, DEFAULT, NONE))
+
+
+def redated(before: str | None, after: str | None, source: str | None = None) -> bool:
     """Whether an article's publication date moved: another day as printed (its own zone),
-    over :data:`REDATED_MIN` apart. A quiet re-dating of a text is an edit of the record (and
-    the crawl's own correction of a date it read wrong, a template's, reaches the output)."""
-    if not before or not after or before[:10] == after[:10]:
+    over :data:`REDATED_MIN` apart, the new one stated by the page (``source``, where it was
+    read: not one of :data:`GUESSED_DATES`, which a fetch on another day may guess anew). A
+    quiet re-dating of a text is an edit of the record (and the crawl's own correction of a
+    date it read wrong, a template's, reaches the output)."""
+    if not before or not after or before[:10] == after[:10] or source in GUESSED_DATES:
         return False
     try:
         moved = abs(datetime.fromisoformat(after) - datetime.fromisoformat(before))
     except (TypeError, ValueError):  # unreadable, or one naive: the day alone says it
         return True
     return moved >= REDATED_MIN
+
+
+def date_source(item: Article) -> str | None:
+    """Where the item's publication date was read (``extractor.fields.published``)."""
+    fields = item.extractor.get("fields") if isinstance(item.extractor, dict) else None
+    return fields.get("published") if isinstance(fields, dict) else None
 
 
 @dataclass
@@ -147,7 +161,7 @@ class IncrementalPipeline:
         digest, sig = fingerprint(item)
         previous = self.latest(item.url)
         if previous is not None and previous.digest == digest \
-                and not redated(previous.published, item.published):
+                and not redated(previous.published, item.published, date_source(item)):
             self.stats.inc_value("incremental/unchanged")
             note_checked(self.crawler, item.url)
             raise DropItem(f"{item.url} unchanged since version {previous.version}",

@@ -1,9 +1,9 @@
 """Old articles are watched for removals too, at a slower cadence: real ``scrapy crawl belta``
 runs on a site whose feed still lists every article.
 
-Run 1 exports four articles. The state is then aged as months of runs would leave it: each
-article published 100 days ago (far beyond ``REFETCH_MAX_AGE_DAYS``), last captured 60, 50,
-40 and 10 days ago. Two of them (the 50- and 40-day ones) now answer 410. With
+Run 1 exports four articles published 100 days ago (far beyond ``REFETCH_MAX_AGE_DAYS``).
+The state is then aged as months of runs would leave it: each first captured 100 days ago,
+last captured 60, 50, 40 and 10 days ago. Two of them (the 50- and 40-day ones) now answer 410. With
 ``REFETCH_OLD_EVERY_DAYS=30`` and ``REFETCH_OLD_MAX=2``, run 2 re-checks the two longest
 unchecked (60, 50 days): the 410 is a removal observation. Run 3 re-checks the one still due
 (40 days): its 410 is observed too; the 10-day one is not due, the two checked in run 2 wait.
@@ -32,14 +32,16 @@ CAPTURED_DAYS_AGO = [60, 50, 40, 10]
 
 
 def age_state(data_dir: Path, urls: list[str]) -> None:
-    """Make each article 100 days old, last captured ``CAPTURED_DAYS_AGO`` days ago."""
+    """Make each article first captured 100 days ago (as published: the page says so), last
+    captured ``CAPTURED_DAYS_AGO`` days ago. (Its date is the page's: a stored date the page
+    contradicts would make the same text a new version, ``redated``.)"""
     now = datetime.now(UTC)
     with sqlite3.connect(data_dir / "state" / "state.sqlite3") as db:
         for url, days in zip(urls, CAPTURED_DAYS_AGO, strict=True):
             old = capture_stamp(now - timedelta(days=100))
-            changed = db.execute("UPDATE articles SET published = ?, first_captured = ?, "
-                                 "captured = ? WHERE url = ?",
-                                 (old, old, capture_stamp(now - timedelta(days=days)), url))
+            changed = db.execute("UPDATE articles SET first_captured = ?, captured = ? "
+                                 "WHERE url = ?",
+                                 (old, capture_stamp(now - timedelta(days=days)), url))
             assert changed.rowcount == 1, url
 
 
@@ -52,7 +54,7 @@ def article_paths(paths: list[str], site: ChangingBelta) -> list[str]:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     data_dir = tmp_path_factory.mktemp("old-removals")
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
-    site = ChangingBelta(start=now - timedelta(hours=2), count=4)
+    site = ChangingBelta(start=now - timedelta(days=100), count=4)
     site.publish()
     out: dict[str, Any] = {"site": site, "golds": list(site.golds)}
     with FixtureServer([site.site]) as server:
@@ -102,7 +104,7 @@ def test_old_articles_whose_recheck_fails_wait_and_the_others_are_rechecked(
     every later run asked for the same two and no other old article was ever re-checked;
     run 3 now re-checks the one still due (40 days), the failed two wait their retry."""
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
-    site = ChangingBelta(start=now - timedelta(hours=2), count=4)
+    site = ChangingBelta(start=now - timedelta(days=100), count=4)
     site.publish()
     golds = list(site.golds)
     with FixtureServer([site.site]) as server:

@@ -1,8 +1,9 @@
 """Old articles are re-checked for removals in a distributed crawl too: real ``scrapy crawl
 belta`` workers sharing one real redis-server, on the fixture site of test_removals_old.
 
-Run 1 (one worker) exports four articles. The Redis state is then aged as months of runs
-would leave it (published 100 days ago, last captured 60, 50, 40 and 10 days ago) and the
+Run 1 (one worker) exports four articles published 100 days ago. The Redis state is then
+aged as months of runs would leave it (first captured 100 days ago, last captured 60, 50, 40
+and 10 days ago) and the
 50-day one now answers 410. Run 2 has two workers started together, ``REFETCH_OLD_MAX=2``:
 the run re-checks the two longest unchecked (60, 50 days) once between them, and the 410
 is a removal observation. The Redis state kept no check times, so a distributed run said
@@ -46,7 +47,7 @@ def age_redis_state(store: RedisStateStore, urls: list[str]) -> list[str]:
     for url, stamp in zip(urls, stamps, strict=True):
         found = store.get(url)
         assert found is not None, url
-        store.put(replace(found, published=old, first_captured=old, captured=stamp))
+        store.put(replace(found, first_captured=old, captured=stamp))
     return stamps
 
 
@@ -59,7 +60,7 @@ def report_stats(data_dir: Path) -> dict[str, Any]:
 def test_two_workers_recheck_the_runs_old_articles_once_and_observe_a_removal(
         redis_server: RedisServer, tmp_path: Path) -> None:  # noqa: F811
     now = datetime.now(UTC).astimezone(belta.TZ).replace(microsecond=0)
-    site = ChangingBelta(start=now - timedelta(hours=2), count=4)
+    site = ChangingBelta(start=now - timedelta(days=100), count=4)
     site.publish()
     golds = list(site.golds)
     settings = {**worker_settings(redis_server, tmp_path / "warc"), "REDIS_IDLE_CLOSE_SECONDS": 1}

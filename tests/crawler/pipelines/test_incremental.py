@@ -289,3 +289,18 @@ def test_a_date_read_across_midnight_minutes_apart_is_no_redating() -> None:
     assert redated("2026-01-04T22:50:00+03:00", "2026-01-05T00:20:00+03:00")
     assert not redated(None, "2026-01-05T00:20:00+03:00")
     assert not redated("2026-01-05T09:00:00+03:00", None)
+
+
+@pytest.mark.parametrize("source", ["htmldate", "feed"])
+def test_a_guessed_date_on_another_day_is_no_redating(state: Path, source: str) -> None:
+    """A date the page does not state (htmldate's guess, which may be a header's "today";
+    the feed's or URL's day) may come out otherwise on another fetch: the same text stays
+    unchanged."""
+    exported_in_an_earlier_run(state)  # published 2026-01-05T09:00:00+03:00
+    second = Run(state)
+    guessed = replace(article(fetched_at="2026-01-06T10:00:00+00:00"),
+                      published="2026-01-06T00:00:00+03:00",
+                      extractor={"method": "generic", "fields": {"published": source}})
+    with pytest.raises(DropItem, match="unchanged since version 1"):
+        second.process(guessed)
+    second.close()
