@@ -96,8 +96,8 @@ _PATTERNS = (
     r"\bcontributed (reporting )?to this (report|story|article)\b",
     r"^(mit material (von|der)|avec (l'afp|afp|reuters))\b",
     r"^fot\.\s*\S.{0,80}$",  # a Polish photo credit ("Fot. PAP/Radek Pietruszka")
-    r"^(photo|photos|image|images|picture|foto|fotos|bild|bilder|credit|credits|quelle|zdjęcie|"
-    r"źródło|φωτογραφία|φωτο|φωτό|πηγή)"
+    r"^(photo|photos|photographs?|image|images|picture|foto|fotos|bild|bilder|credit|credits|"
+    r"quelle|zdjęcie|źródło|φωτογραφία|φωτο|φωτό|πηγή)"
     r"\s*(:|\||©)\s*\S.{0,100}$",
     # a cookie notice whatever its block is named ("Этот сайт использует cookies…")
     # (the reader's site, not another's: "Her website uses cookies only to count visitors")

@@ -1056,7 +1056,8 @@ def _reveal_expanded(root: etree._Element) -> None:
     the control (before or after it), hold text, and be no offer, form or dialog (a paywall's
     "Read the full story" opens a subscription box: one hidden by the attribute, which
     trafilatura reads, goes with its control); the control goes, and so does visible text
-    before it that the hidden block repeats (a "short" version beside the "full" one).
+    before it that the hidden block repeats (a "short" version beside the "full" one; never
+    the hidden block itself, when it stands before its control).
     Controls (a button, a link going nowhere) are found first, by libxml2: judging every
     element with a class cost 7 % of the extractor's time on wcxb, looking for controls
     marked by a role or a script too 4 %, a walk of the links in Python 2.4 %."""
@@ -1079,11 +1080,46 @@ def _reveal_expanded(root: etree._Element) -> None:
         el.set("class", " ".join(c for c in (el.get("class") or "").split()
                                  if c.lower() not in _HIDING_CLASSES))
         for before in list(control.itersiblings(preceding=True)):
-            if isinstance(before.tag, str) and len(
+            if before is not el and isinstance(before.tag, str) and len(
                     short := _norm(before.text_content()).rstrip(".… ")) >= TEASER_MIN_CHARS \
                     and short in full:
                 _drop(before)
         _drop(control)
+
+
+def _unbutton_questions(root: etree._Element) -> None:
+    """An FAQ's or explainer's accordion sets each question in a toggle (``<h3><button
+    aria-expanded="false">Who pays?</button></h3>``); trafilatura and the gap lines take a
+    button's text for a control's, and the questions were lost while their answers stayed. A
+    toggle inside a heading, or whose text asks a question, is read as text."""
+    for button in _TOGGLES(root):
+        if any(a.tag in _QUESTION_HEADINGS for a in button.iterancestors()) \
+                or _norm(button.text_content()).endswith(("?", "？", ";", "؟")):
+            button.tag = "span"
+
+
+_TOGGLES = etree.XPath("//button[@aria-expanded]")
+
+
+def _drop_pull_quotes(root: etree._Element) -> None:
+    """A pull quote (``blockquote.pullquote``, ``div.exergue``) repeats a sentence of the text
+    in large type: read by trafilatura, its words came twice. One whose words stand elsewhere
+    in the page goes; one quoting nothing else (a quote set so on its own) stays."""
+    quotes = [el for el in _PULL_QUOTES(root) if _PULL_QUOTE.search(_names(el))]
+    if not quotes:
+        return
+    page = " ".join(_TOKEN.findall(root.text_content().casefold()))
+    for el in quotes:
+        words = " ".join(_TOKEN.findall(el.text_content().casefold()))
+        if len(words) >= PULL_QUOTE_MIN_CHARS and page.count(words) >= 2:
+            _drop(el)
+
+
+_PULL_QUOTES = etree.XPath("//*[contains(translate(@class, 'PQ', 'pq'), 'pull')"
+                           " or contains(@class, 'exergue')]")
+_PULL_QUOTE = re.compile(r"pull[-_]?quote|exergue", re.I)
+PULL_QUOTE_MIN_CHARS = 20  # of its words: shorter repeats (a name) prove nothing
+_QUESTION_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
 
 
 def _hidden_block(el: etree._Element) -> bool:
@@ -2369,6 +2405,8 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
         _reveal_expanded(work)
         _mark_empty_lines(work)
         _unanchor_code(work)
+        _unbutton_questions(work)
+        _drop_pull_quotes(work)
         paragraphs = _output_form(_select(work, url, *_prune(work)))
     finally:
         _BROKEN.reset(token)

@@ -1690,3 +1690,46 @@ def test_a_comment_block_named_in_another_language_beside_the_article_is_left_ou
     assert PROSE2 not in text and PROSE3 not in text
     kept = "\n".join(_paragraphs(page.replace(f"class='{name}'", "class='box'")))
     assert PROSE2 in kept and PROSE3 in kept  # the same block unnamed is the article's
+
+
+def test_a_hidden_rest_set_before_its_read_more_control_is_shown_whole() -> None:
+    """The hidden rest of an article standing before its "Читать далее" control repeats no
+    teaser: it was taken for one of itself and dropped, the item held the first lines."""
+    rest = f"<p>{PROSE2}</p><p>{PROSE3}</p>"
+    page = _page(f"<p>{PROSE}</p><div class='article-full' style='display:none'>{rest}</div>"
+                 "<a href='#' class='read-more'>Читать далее</a>")
+    paras = _paragraphs(page)
+    assert paras[:3] == [PROSE, PROSE2, PROSE3] and "Читать далее" not in paras
+
+
+def test_an_accordions_questions_set_in_toggles_are_read_with_their_answers() -> None:
+    """An explainer's accordion: each question a toggle button in a heading (or asking), the
+    answer in a panel. trafilatura takes a button's text for a control's: the answers stayed,
+    their questions were lost."""
+    items = [("Who pays for the new line?", PROSE), ("When do the works start", PROSE2)]
+    accordion = "".join(
+        f"<div class='faq-item'><h3><button aria-expanded='false' aria-controls='a{n}'>{q}"
+        f"</button></h3><div id='a{n}' class='faq-panel'><p>{a}</p></div></div>"
+        for n, (q, a) in enumerate(items))
+    asking = ("<div class='faq-item'><button aria-expanded='true'>Will fares go up?</button>"
+              f"<div class='faq-panel'><p>{PROSE3}</p></div></div>")
+    paras = _paragraphs(_page(f"<p>{PROSE3} {PROSE}</p>{accordion}{asking}"))
+    assert paras[1:7] == ["Who pays for the new line?", PROSE, "When do the works start",
+                          PROSE2, "Will fares go up?", PROSE3]
+
+
+def test_a_pull_quote_repeating_the_text_counts_once() -> None:
+    quote = "A tram line is a promise a city makes for fifty years"
+    body = (f"<p>{PROSE}</p><blockquote class='pullquote'><p>“{quote}”</p></blockquote>"
+            f"<p>{PROSE2} As the mayor put it, {quote.lower()}.</p><p>{PROSE3}</p>")
+    paras = _paragraphs(_page(body))
+    assert not [p for p in paras if p.strip("“”") == quote]
+    assert paras == [PROSE, f"{PROSE2} As the mayor put it, {quote.lower()}.", PROSE3]
+    alone = body.replace(f" As the mayor put it, {quote.lower()}.", "")
+    assert f"“{quote}”" in _paragraphs(_page(alone))  # a quote found nowhere else stays
+
+
+def test_a_photograph_credit_is_no_body() -> None:
+    paras = _paragraphs(_page(f"<p>{PROSE}</p><p>Photograph: Jane Doe/Reuters</p>"
+                              f"<p>{PROSE2}</p><p>{PROSE3}</p>"))
+    assert paras == [PROSE, PROSE2, PROSE3]
