@@ -356,15 +356,16 @@ LINKED_PLACE = "data-linked-sentence-place"
 # affiliate disclosures, author boxes, share bars and social widgets (which may hold text,
 # such as a comment plugin's menu; the share kits Russian sites embed by name: Likely,
 # Yandex's ya-share2, AddToAny, Pluso, UpToLike), polls and quizzes, modal dialogs (login
-# and registration forms, shown over the page on a click) and cookie consent layers. A whole
-# word of the class or id must match.
+# and registration forms, shown over the page on a click), cookie consent layers and pull
+# quotes (one whose words stand nowhere else in the page stays: ``_pull_quote_alone``). A
+# whole word of the class or id must match.
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:disclaimer|disclosure|author[-_]?(?:bio|box|info|card|about)"
     r"|about[-_]?(?:the[-_]?)?author|bio[-_]?box"
     r"|(?:social|share|sharing)[-_]?(?:bar|buttons?|links|tools|icons|widget|panel)"
     r"|likely|ya[-_]share2?|a2a[-_]kit|addtoany|pluso|uptolike|sharethis|shareaholic"
     r"|wp[-_]polls?|polls?|quiz|survey"
-    r"|modal|dialog|cookies?|consent)(?:$|[\s_-])",
+    r"|modal|dialog|cookies?|consent|pull[-_]?quotes?|exergue)(?:$|[\s_-])",
     re.I)
 # A block holding this share of the page's text is a wrapper named after a part, not the part.
 FURNITURE_MAX_SHARE = 0.3
@@ -381,7 +382,7 @@ def _names(el: etree._Element) -> str:
 # before the regex runs (~20 % of this step's time).
 _FURNITURE_WORDS = ("disclaimer", "disclosure", "author", "bio", "social", "shar", "modal",
                     "dialog", "cookie", "consent", "likely", "a2a", "addtoany", "pluso",
-                    "uptolike", "poll", "quiz", "survey")
+                    "uptolike", "poll", "quiz", "survey", "pull", "exergue")
 
 
 def _furniture_names(names: str) -> bool:
@@ -425,12 +426,29 @@ def _drop_furniture(root: etree._Element, stats: dict) -> None:
     if not named:
         return
     limit = FURNITURE_MAX_SHARE * (stats[root][0] or 1)
+    page: list[str] = []  # the page's words, read once, for a pull quote
     for el in named:
         if (stats[el][0] < limit
                 and next(el.iterdescendants("h1", "article", "main"), None) is None
-                and not _most_of_article(el, stats)):
+                and not _most_of_article(el, stats) and not _pull_quote_alone(el, root, page)):
             _take_off(el, stats)
             _drop(el)
+
+
+def _pull_quote_alone(el: etree._Element, root: etree._Element, page: list[str]) -> bool:
+    """Whether `el` is a pull quote (``blockquote.pullquote``, ``div.exergue``) whose words
+    stand nowhere else in the page: a quote set so on its own. One repeating a sentence of the
+    text goes (read by trafilatura, its words came twice). ``page`` caches the page's words."""
+    if not _PULL_QUOTE.search(_names(el)):
+        return False
+    if not page:
+        page.append(" ".join(_TOKEN.findall(root.text_content().casefold())))
+    words = " ".join(_TOKEN.findall(el.text_content().casefold()))
+    return len(words) < PULL_QUOTE_MIN_CHARS or page[0].count(words) < 2
+
+
+_PULL_QUOTE = re.compile(r"pull[-_]?quote|exergue", re.I)
+PULL_QUOTE_MIN_CHARS = 20  # of its words: a shorter repeat (a name) proves nothing
 
 
 def _most_of_article(el: etree._Element, stats: dict) -> bool:
@@ -1062,6 +1080,9 @@ def _reveal_expanded(root: etree._Element) -> None:
     element with a class cost 7 % of the extractor's time on wcxb, looking for controls
     marked by a role or a script too 4 %, a walk of the links in Python 2.4 %."""
     for control in _CONTROLS(root):
+        if control.tag == "button" and _asks(control):
+            control.tag = "span"
+            continue
         if control.getparent() is None or not _expands(control):
             continue
         el = next((b for b in (control.getnext(), control.getprevious())
@@ -1087,38 +1108,18 @@ def _reveal_expanded(root: etree._Element) -> None:
         _drop(control)
 
 
-def _unbutton_questions(root: etree._Element) -> None:
-    """An FAQ's or explainer's accordion sets each question in a toggle (``<h3><button
-    aria-expanded="false">Who pays?</button></h3>``); trafilatura and the gap lines take a
-    button's text for a control's, and the questions were lost while their answers stayed. A
-    toggle inside a heading, or whose text asks a question, is read as text."""
-    for button in _TOGGLES(root):
-        if any(a.tag in _QUESTION_HEADINGS for a in button.iterancestors()) \
-                or _norm(button.text_content()).endswith(("?", "？", ";", "؟")):
-            button.tag = "span"
 
 
-_TOGGLES = etree.XPath("//button[@aria-expanded]")
+def _asks(button: etree._Element) -> bool:
+    """Whether a button is an accordion's question (``<h3><button aria-expanded="false">Who
+    pays?</button></h3>``): a toggle in a heading, or one asking. trafilatura and the gap
+    lines read a button's text as a control's; the answers stayed, their questions were lost:
+    such a button is read as text (:func:`_reveal_expanded`, which walks the controls)."""
+    return button.get("aria-expanded") is not None and (
+        any(a.tag in _QUESTION_HEADINGS for a in button.iterancestors())
+        or _norm(button.text_content()).endswith(("?", "？", "؟", ";")))
 
 
-def _drop_pull_quotes(root: etree._Element) -> None:
-    """A pull quote (``blockquote.pullquote``, ``div.exergue``) repeats a sentence of the text
-    in large type: read by trafilatura, its words came twice. One whose words stand elsewhere
-    in the page goes; one quoting nothing else (a quote set so on its own) stays."""
-    quotes = [el for el in _PULL_QUOTES(root) if _PULL_QUOTE.search(_names(el))]
-    if not quotes:
-        return
-    page = " ".join(_TOKEN.findall(root.text_content().casefold()))
-    for el in quotes:
-        words = " ".join(_TOKEN.findall(el.text_content().casefold()))
-        if len(words) >= PULL_QUOTE_MIN_CHARS and page.count(words) >= 2:
-            _drop(el)
-
-
-_PULL_QUOTES = etree.XPath("//*[contains(translate(@class, 'PQ', 'pq'), 'pull')"
-                           " or contains(@class, 'exergue')]")
-_PULL_QUOTE = re.compile(r"pull[-_]?quote|exergue", re.I)
-PULL_QUOTE_MIN_CHARS = 20  # of its words: shorter repeats (a name) prove nothing
 _QUESTION_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
 
 
@@ -2405,8 +2406,6 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
         _reveal_expanded(work)
         _mark_empty_lines(work)
         _unanchor_code(work)
-        _unbutton_questions(work)
-        _drop_pull_quotes(work)
         paragraphs = _output_form(_select(work, url, *_prune(work)))
     finally:
         _BROKEN.reset(token)
