@@ -356,16 +356,17 @@ LINKED_PLACE = "data-linked-sentence-place"
 # affiliate disclosures, author boxes, share bars and social widgets (which may hold text,
 # such as a comment plugin's menu; the share kits Russian sites embed by name: Likely,
 # Yandex's ya-share2, AddToAny, Pluso, UpToLike), polls and quizzes, modal dialogs (login
-# and registration forms, shown over the page on a click), cookie consent layers and pull
-# quotes (one whose words stand nowhere else in the page stays: ``_pull_quote_alone``). A
-# whole word of the class or id must match.
+# and registration forms, shown over the page on a click) and cookie consent layers. A whole
+# word of the class or id must match. Pull quotes are furniture too (``_PULL_QUOTE``, inside a
+# name as well: ``pullQuoteTable``), unless their words stand nowhere else in the page
+# (``_pull_quote_alone``).
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:disclaimer|disclosure|author[-_]?(?:bio|box|info|card|about)"
     r"|about[-_]?(?:the[-_]?)?author|bio[-_]?box"
     r"|(?:social|share|sharing)[-_]?(?:bar|buttons?|links|tools|icons|widget|panel)"
     r"|likely|ya[-_]share2?|a2a[-_]kit|addtoany|pluso|uptolike|sharethis|shareaholic"
     r"|wp[-_]polls?|polls?|quiz|survey"
-    r"|modal|dialog|cookies?|consent|pull[-_]?quotes?|exergue)(?:$|[\s_-])",
+    r"|modal|dialog|cookies?|consent)(?:$|[\s_-])",
     re.I)
 # A block holding this share of the page's text is a wrapper named after a part, not the part.
 FURNITURE_MAX_SHARE = 0.3
@@ -388,7 +389,8 @@ _FURNITURE_WORDS = ("disclaimer", "disclosure", "author", "bio", "social", "shar
 def _furniture_names(names: str) -> bool:
     """Whether class and id words (``_names``) name a block as furniture (`_FURNITURE`)."""
     lower = names.casefold()  # folds as re.I does ("ſ", "K"); extra hits only cost the regex
-    return any(word in lower for word in _FURNITURE_WORDS) and _FURNITURE.search(names) is not None
+    return any(word in lower for word in _FURNITURE_WORDS) and (
+        _FURNITURE.search(names) is not None or _PULL_QUOTE.search(names) is not None)
 
 
 def _furniture_blocks(root: etree._Element) -> list[etree._Element]:
