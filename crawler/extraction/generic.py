@@ -1110,8 +1110,6 @@ def _reveal_expanded(root: etree._Element) -> None:
         _drop(control)
 
 
-
-
 def _asks(button: etree._Element) -> bool:
     """Whether a button is an accordion's question (``<h3><button aria-expanded="false">Who
     pays?</button></h3>``): a toggle in a heading, or one asking. trafilatura and the gap
