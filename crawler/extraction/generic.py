@@ -359,7 +359,7 @@ LINKED_PLACE = "data-linked-sentence-place"
 # and registration forms, shown over the page on a click) and cookie consent layers. A whole
 # word of the class or id must match. Pull quotes are furniture too (``_PULL_QUOTE``, inside a
 # name as well: ``pullQuoteTable``), unless their words stand nowhere else in the page
-# (``_pull_quote_alone``).
+# (``_repeated_quotes``).
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:disclaimer|disclosure|author[-_]?(?:bio|box|info|card|about)"
     r"|about[-_]?(?:the[-_]?)?author|bio[-_]?box"
@@ -428,29 +428,36 @@ def _drop_furniture(root: etree._Element, stats: dict) -> None:
     if not named:
         return
     limit = FURNITURE_MAX_SHARE * (stats[root][0] or 1)
-    page: list[str] = []  # the page's words, read once, for a pull quote
+    quotes = [el for el in named if _PULL_QUOTE.search(_names(el))]
+    repeated = _repeated_quotes(quotes[:PULL_QUOTES_MAX], root) if quotes else set()
+    quoted = set(quotes)
     for el in named:
         if (stats[el][0] < limit
                 and next(el.iterdescendants("h1", "article", "main"), None) is None
-                and not _most_of_article(el, stats) and not _pull_quote_alone(el, root, page)):
+                and not _most_of_article(el, stats) and (el in repeated or el not in quoted)):
             _take_off(el, stats)
             _drop(el)
 
 
-def _pull_quote_alone(el: etree._Element, root: etree._Element, page: list[str]) -> bool:
-    """Whether `el` is a pull quote (``blockquote.pullquote``, ``div.exergue``) whose words
-    stand nowhere else in the page: a quote set so on its own. One repeating a sentence of the
-    text goes (read by trafilatura, its words came twice). ``page`` caches the page's words."""
-    if not _PULL_QUOTE.search(_names(el)):
-        return False
-    if not page:
-        page.append(" ".join(_TOKEN.findall(root.text_content().casefold())))
-    words = " ".join(_TOKEN.findall(el.text_content().casefold()))
-    return len(words) < PULL_QUOTE_MIN_CHARS or page[0].count(words) < 2
+def _repeated_quotes(quotes: list[etree._Element], root: etree._Element) -> set[etree._Element]:
+    """The pull quotes (``blockquote.pullquote``, ``div.exergue``) whose words stand elsewhere
+    in the page too: read by trafilatura, their words came twice. One quoting nothing else is
+    a quote set so on its own and stays."""
+    page = " ".join(_TOKEN.findall(root.text_content().casefold()))
+    found = set()
+    for el in quotes:
+        words = " ".join(_TOKEN.findall(el.text_content().casefold()))
+        if len(words) >= PULL_QUOTE_MIN_CHARS and page.count(words) >= 2:
+            found.add(el)
+    return found
 
 
 _PULL_QUOTE = re.compile(r"pull[-_]?quote|exergue", re.I)
 PULL_QUOTE_MIN_CHARS = 20  # of its words: a shorter repeat (a name) proves nothing
+# Pull quotes judged on a page (each is looked for in the page's whole text): an article has
+# a few; a page naming thousands so (hostile, or a quotes site) kept the extractor for half a
+# minute (20,000 on a 5 MB page: 25 s). Those past the bound stay, as before there was a rule.
+PULL_QUOTES_MAX = 32
 
 
 def _most_of_article(el: etree._Element, stats: dict) -> bool:

@@ -1733,3 +1733,16 @@ def test_a_photograph_credit_is_no_body() -> None:
     paras = _paragraphs(_page(f"<p>{PROSE}</p><p>Photograph: Jane Doe/Reuters</p>"
                               f"<p>{PROSE2}</p><p>{PROSE3}</p>"))
     assert paras == [PROSE, PROSE2, PROSE3]
+
+
+def test_pull_quotes_are_judged_up_to_a_bound_a_page() -> None:
+    """Each pull quote is looked for in the page's whole text: a page naming thousands so would
+    cost that many reads of it. Past ``PULL_QUOTES_MAX`` they stay, as before the rule."""
+    from crawler.extraction.generic import PULL_QUOTES_MAX
+
+    quotes = [f"Quote number {n} from the long council session about the new tram line"
+              for n in range(PULL_QUOTES_MAX + 8)]
+    body = "".join(f"<blockquote class='pullquote'><p>{q}</p></blockquote><p>{PROSE} {q}.</p>"
+                   for q in quotes)
+    paras = _paragraphs(_page(body))
+    assert [p for p in paras if p in quotes] == quotes[PULL_QUOTES_MAX:]
