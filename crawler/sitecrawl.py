@@ -147,7 +147,8 @@ def frame_depth(response: Response) -> int:
 # Which run counted a discovery request as pending: a JOBDIR frontier resumes those of a
 # stopped run too, which this run's count must not answer for.
 DISCOVERY_RUN = "discovery_run"
-# The spider state's entry (kept by JOBDIR) of the sites moved to their desktop host
+# The spider state's entry (kept by JOBDIR) of the sites moved to their desktop host (row
+# key -> scheme://host)
 MOVED_SITES = "moved_sites"
 # ... and of the sister hosts the sites took (site key -> hosts)
 SISTER_HOSTS = "sister_hosts"
@@ -825,8 +826,7 @@ class SiteCrawl(OutletSpider):
         if state.outlet.owns_host(host) or not generic_rules(state.outlet):
             return
         self.add_sister_host(state, host)
-        kept = self.job_state(SISTER_HOSTS).setdefault(state.key, [])
-        kept.append(host)
+        self.job_state(SISTER_HOSTS).setdefault(state.key, []).append(host)
         self.publish_sites()
         self.crawler.stats.inc_value("discovery/list_on_sister_host")
         self.logger.info("%s: its list of all news %s is on %s, a host of the same site: its "
@@ -896,7 +896,7 @@ class SiteCrawl(OutletSpider):
             return True
         del self.sites[old]
         self.moved_keys[old] = state.key
-        self.job_moves()[old] = base
+        self.job_state(MOVED_SITES)[old] = base
         if state.key in self.sites:  # another row gives the desktop site: that row reads it
             return False
         self.sites[state.key] = state
@@ -906,10 +906,6 @@ class SiteCrawl(OutletSpider):
         state.row = {**state.row, "sister_hosts": [*state.row.get("sister_hosts", ()), host]}
         state.outlet = outlet_from_site_row({**state.row, "url": state.final_row()["url"]})
         self._resolver = None  # it resolves the site's hosts to the outlet it replaces
-
-    def job_moves(self) -> dict[str, str]:
-        """The moves to a desktop host of this crawl (row key -> scheme://host)."""
-        return self.job_state(MOVED_SITES)
 
     def job_state(self, entry: str) -> dict[str, Any]:
         """One entry of the spider's ``state``, which JOBDIR keeps for the session resuming
@@ -925,7 +921,7 @@ class SiteCrawl(OutletSpider):
         requests name them by that host, and its articles on a sister host are the site's
         (the home page that told so may be read after them, or not again)."""
         changed = False
-        for old, base in list(self.job_moves().items()):
+        for old, base in list(self.job_state(MOVED_SITES).items()):
             state = self.sites.get(old)
             if state is None or state.landed is not None:
                 continue
