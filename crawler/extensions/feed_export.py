@@ -26,6 +26,7 @@ import itertools
 import logging
 import os
 import stat
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -43,8 +44,9 @@ logger = logging.getLogger(__name__)
 # end of the item's line) of each feed the next run could read it back from
 item_exported = object()
 item_export_failed = object()  # signal: (item, reason, tails) did not reach some feed
-# signal: (path, recorded_to) a local JSON-lines feed file starts, its new items from that byte
-# on: the state store watches it (crawler.state.feed_tails)
+# signal: (path, recorded_to, run, feed) a local JSON-lines feed file of this run's ``feed``
+# (its URI template) starts, its new items from that byte on: the state store watches it
+# (crawler.state.feed_tails)
 feed_file_started = object()
 
 LINE_FORMATS = frozenset({"jsonlines", "jsonl", "jl", "csv"})  # complete after every item
@@ -146,6 +148,7 @@ class CheckedFeedExporter(FeedExporter):
         self.closed: Deferred[None] = Deferred()
         self.reads_back = False  # every feed a local JSON-lines file (see open_spider)
         self.read_back: dict[int, str] = {}  # id(slot) -> its file, watched by the state store
+        self.run = uuid.uuid4().hex  # whose feed files the state store watches
         crawler.checked_feed_exporter = self
 
     def _get_uri_params(self, spider: Any, uri_params_function: Any,
@@ -157,7 +160,8 @@ class CheckedFeedExporter(FeedExporter):
     def open_spider(self, spider: Any) -> None:
         super().open_spider(spider)
         # Only when every feed can be read back: an item a kill stops from being recorded is
-        # then in each of them, and the next run records it instead of exporting it again.
+        # then in each of them (or, killed between them, recorded by none), and the next run
+        # records it instead of exporting it again.
         self.reads_back = all(_read_back_path(slot) for slot in self.slots)
         for slot in self.slots:
             self._watch(slot)
@@ -171,7 +175,8 @@ class CheckedFeedExporter(FeedExporter):
         if "w" not in slot.storage.write_mode:  # appended to: its new items start at its end
             with contextlib.suppress(OSError):
                 size = os.stat(path).st_size
-        self.crawler.signals.send_catch_log(feed_file_started, path=path, recorded_to=size)
+        self.crawler.signals.send_catch_log(feed_file_started, path=path, recorded_to=size,
+                                            run=self.run, feed=slot.uri_template)
 
     # -- writing -------------------------------------------------------------------------
     def _write_through(self, slot: FeedSlot) -> bool:

@@ -144,12 +144,13 @@ class IncrementalPipeline:
         if done:
             self.stats.inc_value("state/recorded_from_feeds", done)
 
-    def feed_file_started(self, path: str, recorded_to: int) -> None:
+    def feed_file_started(self, path: str, recorded_to: int, run: str | None = None,
+                          feed: str | None = None) -> None:
         """Watch a feed file from ``recorded_to`` on (or move its end past a failed item)."""
         if self.tails is None:
             return
         try:
-            self.tails.watch_feed(path, recorded_to)
+            self.tails.watch_feed(path, recorded_to, run, feed)
         except Exception as exc:  # the records still go in
             logger.warning("The state store %s could not note how far the feed file %s is "
                            "recorded (%s): the next run may record or export again an item "

@@ -73,11 +73,16 @@ class KeepsFeedTails(StateStore, Protocol):
         """:meth:`StateStore.put`, moving ``feed_tails`` (file, recorded to) in the same
         transaction."""
 
-    def watch_feed(self, path: str, recorded_to: int) -> None:
-        """Watch a feed file whose items from byte ``recorded_to`` on are not recorded."""
+    def watch_feed(self, path: str, recorded_to: int, run: str | None = None,
+                   feed: str | None = None) -> None:
+        """Watch a feed file whose items from byte ``recorded_to`` on are not recorded,
+        written by ``run`` for its ``feed`` (kept from before when not given)."""
 
     def feed_tails(self) -> list[tuple[str, int]]:
         """Every watched feed file and how far its items are recorded."""
+
+    def feed_runs(self) -> dict[str, tuple[str, str]]:
+        """Feed file -> (run, feed) of the watched files whose run was given."""
 
     def forget_feed(self, path: str, recorded_to: int) -> None:
         """Stop watching a file recorded up to its end."""

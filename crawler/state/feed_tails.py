@@ -6,15 +6,20 @@ article twice across the run files. A store that keeps feed tails (SQLite) notes
 JSON-lines feed file when its run opens it and moves the file's recorded end in the same
 transaction as each record; at the next open the complete lines past that end are recorded
 here, before anything is crawled. A torn last line (the kill hit the write) is left: its
-article was not exported whole, and is exported again. Feeds that cannot be read back
-(CSV, gzip, remote) keep at-least-once.
+article was not exported whole, and is exported again. So is an item the kill left in some
+of its run's feeds only (written to the run's -O file, not yet to DATA_DIR/items): the
+store knows which run and feed wrote each file, and an item is recorded only when every
+feed of its run holds it. Feeds that cannot be read back (CSV, gzip, remote) keep
+at-least-once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from crawler.extraction.text_fingerprint import text_digest
 from crawler.neardup import signature, to_bytes
@@ -28,15 +33,40 @@ FIELDS = ("url", "id", "text", "fetched_at")
 
 def record_unrecorded(store: KeepsFeedTails) -> int:
     """Record the unrecorded items of every watched feed file; return how many."""
-    recorded = 0
-    for path, start in store.feed_tails():
+    runs = store.feed_runs()
+    groups: dict[str, list[tuple[str, int]]] = {}
+    for path, start in store.feed_tails():  # a file whose run is unknown is a group alone
+        groups.setdefault(runs[path][0] if path in runs else f"file:{path}", []).append(
+            (path, start))
+    return sum(_record_run(store, files, runs) for files in groups.values())
+
+
+def _record_run(store: KeepsFeedTails, files: list[tuple[str, int]],
+                runs: dict[str, tuple[str, str]]) -> int:
+    """Record the items one run wrote to every one of its feeds. A run killed between an
+    item's feeds left it in some only: it was not exported, and is exported again."""
+    held: dict[str, set[tuple[str, int]]] = {}  # feed -> (url, version) in its files' tails
+    readable = []
+    for path, start in files:
         try:
-            done, end, size = _record_file(store, path, start)
+            keys = _tail_keys(path, start)
         except FileNotFoundError:
             logger.warning("Feed file %s is gone: the items it held past byte %d were not "
                            "recorded and may be exported again", path, start)
             store.forget_feed(path, start)
             continue
+        except OSError as exc:
+            logger.warning("Feed file %s cannot be read (%s): the items its run wrote past "
+                           "byte %d are not recorded yet; the next run tries again", path, exc,
+                           start)
+            return 0  # the others cannot be checked against it
+        held.setdefault(runs[path][1] if path in runs else path, set()).update(keys)
+        readable.append((path, start))
+    everywhere = set.intersection(*held.values()) if held else set()
+    recorded = 0
+    for path, start in readable:
+        try:
+            done, end, size = _record_file(store, path, start, everywhere)
         except OSError as exc:
             logger.warning("Feed file %s cannot be read (%s): its items past byte %d are not "
                            "recorded yet; the next run tries again", path, exc, start)
@@ -50,18 +80,40 @@ def record_unrecorded(store: KeepsFeedTails) -> int:
     return recorded
 
 
-def _record_file(store: KeepsFeedTails, path: str, start: int) -> tuple[int, int, int]:
-    """(items recorded, where reading stopped, file size)."""
+def _tail_lines(file: BinaryIO, start: int, size: int) -> Iterator[tuple[int, bytes]]:
+    """(offset, line) of the complete lines from ``start``; a torn last line (the kill hit
+    the write) or an overlong one (no item of ours) ends them."""
+    file.seek(start)
+    offset = start
+    while offset < size:
+        line = file.readline(MAX_LINE + 1)
+        if not line.endswith(b"\n"):
+            return
+        yield offset, line
+        offset += len(line)
+
+
+def _tail_keys(path: str, start: int) -> set[tuple[str, int]]:
+    """(url, version) of the items in a file's unrecorded lines."""
+    keys = set()
+    with open(path, "rb") as file:
+        for _, line in _tail_lines(file, start, file.seek(0, 2)):
+            with contextlib.suppress(ValueError):  # said when the line is recorded
+                if (item := _item(line)) is not None:
+                    keys.add(_key(item))
+    return keys
+
+
+def _record_file(store: KeepsFeedTails, path: str, start: int,
+                 everywhere: set[tuple[str, int]]) -> tuple[int, int, int]:
+    """Record the file's unrecorded items found in ``everywhere``:
+    (items recorded, where reading stopped, file size)."""
     done, end, moved = 0, start, False
     with open(path, "rb") as file:
         size = file.seek(0, 2)
-        file.seek(start)
-        while end < size:
-            line = file.readline(MAX_LINE + 1)
-            if not line.endswith(b"\n"):  # torn by the kill, or not ours: left as it is
-                break
-            offset, end = end, end + len(line)
-            found = _record_of(line, path, offset, store)
+        for offset, line in _tail_lines(file, start, size):
+            end = offset + len(line)
+            found = _record_of(line, path, offset, store, everywhere)
             if found is None:
                 moved = True
                 continue
@@ -73,25 +125,43 @@ def _record_file(store: KeepsFeedTails, path: str, start: int) -> tuple[int, int
     return done, end, size
 
 
-def _record_of(line: bytes, path: str, offset: int,
-               store: KeepsFeedTails) -> tuple[ArticleRecord, str] | None:
-    """The record an exported line makes (and its text), or None: not an article, or one
-    the store holds this version of already."""
+def _item(line: bytes) -> dict[str, Any] | None:
+    """The article a feed line holds, or None; ValueError: not a JSON line."""
+    item = json.loads(line)
+    if not isinstance(item, dict) or not all(isinstance(item.get(f), str) for f in FIELDS):
+        return None
+    return item
+
+
+def _key(item: dict[str, Any]) -> tuple[str, int]:
+    version = item.get("version")
+    return item["url"], version if isinstance(version, int) else 1
+
+
+def _record_of(line: bytes, path: str, offset: int, store: KeepsFeedTails,
+               everywhere: set[tuple[str, int]]) -> tuple[ArticleRecord, str] | None:
+    """The record an exported line makes (and its text), or None: not an article, one the
+    store holds this version of already, or one some feed of its run lacks."""
     try:
-        item: Any = json.loads(line)
+        item = _item(line)
     except ValueError as exc:
         logger.warning("Feed file %s, offset %d: not a JSON line (%s): skipped", path, offset,
                        exc)
         return None
-    if not isinstance(item, dict) or not all(isinstance(item.get(f), str) for f in FIELDS):
+    if item is None:
         return None
-    version = item.get("version") if isinstance(item.get("version"), int) else 1
-    known = store.get(item["url"])
+    url, version = _key(item)
+    known = store.get(url)
     if known is not None and known.version >= version:
+        return None
+    if (url, version) not in everywhere:
+        logger.warning("Feed file %s, offset %d: %s (version %d) is not in every feed its run "
+                       "wrote (stopped between them): not recorded, it is exported again",
+                       path, offset, url, version)
         return None
     first = known.first_captured if known is not None else item["fetched_at"]
     published = item.get("published") if isinstance(item.get("published"), str) else None
-    record = ArticleRecord(url=item["url"], id=item["id"], digest=text_digest(item["text"]),
+    record = ArticleRecord(url=url, id=item["id"], digest=text_digest(item["text"]),
                            version=version, first_captured=first,
                            captured=item["fetched_at"], published=published)
     return record, item["text"]

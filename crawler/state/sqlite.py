@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS feed_tails (
     recorded_to INTEGER NOT NULL
 );
 """
+# Which run wrote each watched feed file, and for which of its feeds: an item is recorded from
+# a file only when every feed of its run holds it (crawler.state.feed_tails).
+FEED_RUNS = """
+CREATE TABLE IF NOT EXISTS feed_runs (
+    path TEXT PRIMARY KEY,
+    run TEXT NOT NULL,
+    feed TEXT NOT NULL
+);
+"""
 TRIES = """
 CREATE TABLE IF NOT EXISTS tries (
     url TEXT PRIMARY KEY,
@@ -130,13 +139,20 @@ class SQLiteStateStore:
             self.db.execute("INSERT OR REPLACE INTO removals (url, observed) VALUES (?, ?)",
                             (url, observed))
 
-    def watch_feed(self, path: str, recorded_to: int) -> None:
+    def watch_feed(self, path: str, recorded_to: int, run: str | None = None,
+                   feed: str | None = None) -> None:
         """Note a local JSON-lines feed file whose items from byte ``recorded_to`` on are not
         recorded yet: a run killed between writing an item and recording it leaves its line
-        there for the next run to record (crawler.state.feed_tails)."""
+        there for the next run to record (crawler.state.feed_tails). ``run`` and ``feed`` say
+        whose file it is; without them the file keeps what it was given before."""
         with self._creating("feed_tails", FEED_TAILS) as db:
             db.execute("INSERT OR REPLACE INTO feed_tails (path, recorded_to) VALUES (?, ?)",
                        (path, recorded_to))
+            if run is not None:
+                if not self.has_table("feed_runs"):
+                    db.execute(FEED_RUNS)
+                db.execute("INSERT OR REPLACE INTO feed_runs (path, run, feed) VALUES (?, ?, ?)",
+                           (path, run, feed if feed is not None else path))
 
     def feed_tails(self) -> list[tuple[str, int]]:
         """(feed file, recorded up to this byte) of every watched feed file."""
@@ -145,11 +161,21 @@ class SQLiteStateStore:
         return self.db.execute("SELECT path, recorded_to FROM feed_tails ORDER BY path"
                                ).fetchall()
 
+    def feed_runs(self) -> dict[str, tuple[str, str]]:
+        """Feed file -> (run, feed) of the watched files whose run said so."""
+        if not self.has_table("feed_runs"):
+            return {}
+        return {path: (run, feed) for path, run, feed
+                in self.db.execute("SELECT path, run, feed FROM feed_runs")}
+
     def forget_feed(self, path: str, recorded_to: int) -> None:
         """Stop watching a feed file recorded to its end (unless a run moved it on since)."""
         with self.db:
-            self.db.execute("DELETE FROM feed_tails WHERE path = ? AND recorded_to = ?",
-                            (path, recorded_to))
+            self.db.execute("BEGIN IMMEDIATE")
+            gone = self.db.execute("DELETE FROM feed_tails WHERE path = ? AND recorded_to = ?",
+                                   (path, recorded_to)).rowcount
+            if gone and self.has_table("feed_runs"):
+                self.db.execute("DELETE FROM feed_runs WHERE path = ?", (path,))
 
     def has_table(self, name: str) -> bool:
         return self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",

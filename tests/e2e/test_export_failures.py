@@ -112,6 +112,14 @@ def test_every_feed_written_records_every_article(tmp_path: Path) -> None:
     # <spider>-<time>-<pid>: two runs started in one second never share a file
     assert re.fullmatch(r"belta-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\+00-00-\d+\.jsonl", own.name)
     assert len(list((tmp_path / "items").glob("belta-*.jsonl"))) == 2
+    # the state store knows the second run's feed files as one run's two feeds: an item a
+    # kill left in one of them only is exported again (crawler.state.feed_tails)
+    runs = sqlite3.connect(tmp_path / "state" / "state.sqlite3").execute(
+        "SELECT path, run, feed FROM feed_runs").fetchall()
+    assert len({run for _, run, _ in runs}) == 1
+    [later] = {p.name for p in (tmp_path / "items").glob("belta-*.jsonl")} - {own.name}
+    assert sorted((Path(path).name, Path(feed).name) for path, _, feed in runs) == [
+        (later, "%(name)s-%(run)s.jsonl"), ("items-belta.jsonl", "items-belta.jsonl")]
 
 
 def test_overwriting_a_feed_with_nothing_new_warns(tmp_path: Path) -> None:

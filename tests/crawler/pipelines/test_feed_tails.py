@@ -38,10 +38,13 @@ class Feed:
     """A run's feed file: ``write`` puts the line there; ``exported`` also tells the pipeline,
     with the end of the line, as CheckedFeedExporter does."""
 
-    def __init__(self, run: Run, path: Path) -> None:
+    def __init__(self, run: Run, path: Path, whose: tuple[str, str] | None = None) -> None:
+        """``whose``: (run id, feed) the exporter names the file with."""
         self.run, self.path = run, path
         start = path.stat().st_size if path.exists() else 0
-        run.crawler.signals.send_catch_log(feed_file_started, path=str(path), recorded_to=start)
+        run_id, feed = whose or (None, None)
+        run.crawler.signals.send_catch_log(feed_file_started, path=str(path), recorded_to=start,
+                                           run=run_id, feed=feed)
 
     def write(self, item: Article) -> None:
         with self.path.open("ab") as file:
@@ -165,3 +168,56 @@ def test_a_feed_file_shorter_than_its_recorded_end_is_forgotten(state: Path,
         store.close()
     Run(state).close()
     assert tails(state) == [] and stored(state) is None
+
+
+def test_an_item_the_kill_left_in_some_of_its_runs_feeds_is_exported_again(
+        state: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Written to the run's -O file, killed before DATA_DIR/items: recorded from the first,
+    it was never exported again and the run files lacked it for good."""
+    first = Run(state)
+    out = Feed(first, tmp_path / "out.jsonl", whose=("r1", "out.jsonl"))
+    items = Feed(first, tmp_path / "items-1.jsonl", whose=("r1", "items-%(time)s.jsonl"))
+    both = first.process(article(url=OTHER, ident="belta-456"))
+    out.write(both)
+    items.write(both)  # in every feed, not recorded: recorded by the next run
+    out.write(first.process(article()))  # killed here, before the second feed
+    second = Run(state)
+    assert stored(state, OTHER).version == 1 and stored(state) is None
+    assert second.stat("state/recorded_from_feeds") == 1
+    assert (f"Feed file {out.path}, offset {len(line_of(both))}: {article().url} (version 1) "
+            "is not in every feed its run wrote") in caplog.text
+    assert second.process(article()).version == 1  # exported again
+    assert tails(state) == []  # both files read to their ends
+    second.close()
+
+
+def test_a_feed_split_in_batches_holds_an_item_in_any_of_its_files(
+        state: Path, tmp_path: Path) -> None:
+    first = Run(state)
+    batches = [Feed(first, tmp_path / f"items-{n}.jsonl", whose=("r1", "items-%(batch_id)d"))
+               for n in (1, 2)]
+    out = Feed(first, tmp_path / "out.jsonl", whose=("r1", "out.jsonl"))
+    batches[0].write(first.process(article(url=OTHER, ident="belta-456")))
+    out.write(article(url=OTHER, ident="belta-456"))
+    batches[1].write(first.process(article()))
+    out.write(article())
+    Run(state).close()
+    assert stored(state, OTHER).version == 1 and stored(state).version == 1
+
+
+def test_each_run_is_checked_against_its_own_feeds(state: Path, tmp_path: Path) -> None:
+    """An older run's file still watched (its last line torn) does not hold back the items
+    of a later run, which it never held."""
+    older = Run(state)
+    torn = Feed(older, tmp_path / "old.jsonl", whose=("r0", "old.jsonl"))
+    with torn.path.open("ab") as file:
+        file.write(line_of(older.process(article(url=OTHER, ident="belta-456")))[:-5])
+    Run(state).close()  # reads nothing whole there: still watched
+    later = Run(state)
+    feeds = [Feed(later, tmp_path / f"{name}.jsonl", whose=("r1", name)) for name in "ab"]
+    item = later.process(article())
+    for feed in feeds:
+        feed.write(item)
+    Run(state).close()
+    assert stored(state).version == 1 and stored(state, OTHER) is None
+    assert [path for path, _ in tails(state)] == [str(torn.path)]
