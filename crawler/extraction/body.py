@@ -13,10 +13,10 @@ from crawler.extraction.dates import day_only, human_dates
 from crawler.extraction.generic import (
     drop_link_blocks,
     generic_paragraphs,
-    is_details_line,
     is_meta_line,
     teaser_cards,
     text_stats,
+    without_details,
 )
 from crawler.extraction.html import (
     block_texts,
@@ -518,18 +518,6 @@ def without_printed_date(paragraphs: list[str], published: str | None) -> list[s
 
 
 DATE_LINE_REACH = 3  # paragraphs a printed date line of its own is looked for in
-
-
-def without_details(lines: list[str]) -> list[str]:
-    """``lines`` without the details lines (crawler.extraction.generic.is_details_line: a
-    date, views, comments, author, rubric) that open or end them: a CMS prints them under or
-    above the headline, or below the text, in a block no class marks as meta."""
-    start, end = 0, len(lines)
-    while start < end and is_details_line(lines[start]):
-        start += 1
-    while end > start and is_details_line(lines[end - 1]):
-        end -= 1
-    return lines[start:end]
 
 
 def outlet_generic(tree: etree._Element, url: str, rules: ArticleRules | None) -> list[str]:

@@ -1117,6 +1117,22 @@ def _reveal_expanded(root: etree._Element) -> None:
         _drop(control)
 
 
+# Blocks hidden by the attribute, which trafilatura reads (a style's ``display: none`` it
+# drops itself), found by libxml2
+_HIDDEN_NODES = etree.XPath("//*[@hidden]")
+
+
+def _drop_hidden_offers(root: etree._Element) -> None:
+    """Drop the offers and dialogs a page hides by the ``hidden`` attribute until a script
+    shows them (a paywall's "Jetzt weiterlesen mit Stadtkurier+", a login box): no reader
+    sees them where they stand, and trafilatura reads them. Judged by the block's own name or
+    role only: React streams a page's content in ``<div hidden id="S:2">`` holders, forms and
+    all, and an accordion hides its answers; those stay."""
+    for el in _HIDDEN_NODES(root):
+        if el.get("role") == "dialog" or _NO_TEXT_NAMES.search(_names(el)):
+            _drop(el)
+
+
 def _asks(button: etree._Element) -> bool:
     """Whether a button is an accordion's question (``<h3><button aria-expanded="false">Who
     pays?</button></h3>``): a toggle in a heading, or one asking. trafilatura and the gap
@@ -1369,7 +1385,7 @@ def _body_paragraphs(body: etree._Element) -> list[str]:
 # what may stand beside a printed date: a label or weekday ("Пятница, ", "Updated: ") before,
 # a year word ("г.", "года", "р.") after
 _DATE_LABEL = re.compile(r"\s*(?:[^\W\d_]+\s*[,:]\s*)?")
-_YEAR_WORD = re.compile(r"\s*(?:(?:г|р)\.?|года|гада|року)?\s*[.,]?\s*")
+_YEAR_WORD = re.compile(r"\s*(?:(?:г|р)\.?|года|гада|року|Uhr)?\s*[.,]?\s*")
 _STAMP = re.compile(r"^(?:[^\W\d]+\s*[,·•]?\s*)?[\d.:/\s-]*\d[\d.:/\s,|-]*$")
 _COUNTER = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s*:\s*\d+$")
 # a match minute as a live ticker stamps its entries ("45'", "90+3'", "78′")
@@ -1433,7 +1449,16 @@ _DETAILS_COUNTER = re.compile(
     r"(?<![\d.])\d[\d\s]*\s*" + _COUNTER_WORD + "|"
     + _COUNTER_ICON + r"\s*\d[\d\s]*|\d+\s*" + _COUNTER_ICON, re.IGNORECASE)
 # a time alone ("14:20", also glued to a count a stylesheet kept apart: "14:20312 просмотров")
-_CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}")
+# (and as French and Portuguese pages print it: "11h32")
+_CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}|(?<![\w:])\d{1,2}h\d{2}\b")
+# who wrote it, beside a date in one part of a details line ("12.03.2012, 08:15 Tomasz Nowak",
+# "14/05/2008 Του Γιώργου Παπαδόπουλου"): a byline word and one to four capitalised words,
+# or two to four of them ("14:00 Uhr Pressekonferenz" is a schedule's line)
+_UHR = re.compile(r"^\W*Uhr\b")  # what a German time leaves ("18:22 Uhr")
+_CAPITALISED = r"[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩΆ-ΏА-ЯЁІЇЄЎҐ][\w'’.-]*"
+_DATED_NAME = re.compile(
+    rf"(?i:by|von|par|por|przez|door|di|του|της|от|автор:?|аўтар:?|автор:?|від)\s+"
+    rf"{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}|{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,3}}")
 # labels of a date: "Дата:", "Опубликовано:", "Обновлено:", "Апублікавана:", "Оновлено:"…
 _DATE_FIELD = re.compile(
     r"(?:дата(?:\s+публикации|\s+публікацыі|\s+публікації)?|опубликован\w*|обновлен\w*|"
@@ -1471,7 +1496,9 @@ def _details_part(part: str) -> str | None:
     if _DETAILS_COUNTER.search(rest):
         rest, kind = _DETAILS_COUNTER.sub(" ", rest), kind or "counter"
     if kind:
-        return kind if _LEFTOVER.fullmatch(_YEAR_WORD.sub(" ", rest)) else None
+        return kind if _LEFTOVER.fullmatch(_YEAR_WORD.sub(" ", rest)) or (
+            kind == "date" and _DATED_NAME.fullmatch(_UHR.sub("", rest).strip(" ,.;:()|/•·—–-"))
+        ) else None
     return "name" if _RUBRIC.fullmatch(part) else None
 
 
@@ -1486,6 +1513,18 @@ def is_details_line(text: str) -> bool:
     if None in kinds or not {"date", "counter"} & set(kinds):
         return False
     return "name" not in kinds or ("date" in kinds and kinds.count("name") == 1)
+
+
+def without_details(lines: list[str]) -> list[str]:
+    """``lines`` without the details lines (:func:`is_details_line`: a date, views, comments,
+    author, rubric) that open or end them: a CMS prints them under or above the headline, or
+    below the text, in a block no class marks as meta."""
+    start, end = 0, len(lines)
+    while start < end and is_details_line(lines[start]):
+        start += 1
+    while end > start and is_details_line(lines[end - 1]):
+        end -= 1
+    return lines[start:end]
 
 
 def _worded_date_line(text: str) -> bool:
@@ -2411,6 +2450,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     try:
         _unglue_stamps(work)
         _reveal_expanded(work)
+        _drop_hidden_offers(work)
         _mark_empty_lines(work)
         _unanchor_code(work)
         paragraphs = _output_form(_select(work, url, *_prune(work)))
@@ -2422,6 +2462,8 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     if "boilerplate_lines" in ENABLED_STEPS:
         paragraphs = [p for p in without_labelled_blocks(paragraphs)
                       if p in steps or not is_boilerplate_line(p)]
+    if "meta_lines" in ENABLED_STEPS:
+        paragraphs = without_details(paragraphs)
     return paragraphs
 
 

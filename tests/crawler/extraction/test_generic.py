@@ -1513,6 +1513,41 @@ def test_a_hidden_block_no_read_more_control_opens_stays_out(before: str) -> Non
     assert _paragraphs(html)[:2] == [PROSE, PROSE2] and PROSE3 not in _paragraphs(html)
 
 
+@pytest.mark.parametrize("offer", [
+    "<div class='sc-paywall-0 hPBaNt' data-testid='paywall-teaser' hidden><p>Jetzt weiterlesen "
+    "mit Stadtkurier+ – den ersten Monat lesen Sie kostenlos.</p></div>",
+    "<div id='login-modal' style='display: none'><p>Melden Sie sich an, um alle Artikel des "
+    "Stadtkuriers zu lesen und Kommentare zu schreiben.</p></div>",
+    "<section class='subscribe-box' hidden><h3>Newsletter</h3><p>Die wichtigsten Nachrichten "
+    "aus der Stadt jeden Morgen in Ihrem Postfach.</p><form><input name='email'></form>"
+    "</section>"])
+def test_an_offer_the_page_hides_between_paragraphs_is_no_text(offer: str) -> None:
+    """A paywall teaser, a login box, a newsletter form a script shows later, hidden by the
+    attribute (which trafilatura reads) or a style, with no control beside it: no reader sees
+    them there."""
+    html = _page(f"<h1>Tram network to grow</h1><div class='text'><p>{PROSE}</p>{offer}"
+                 f"<p>{PROSE2}</p><p>{PROSE3}</p></div>")
+    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
+
+
+def test_content_react_streams_in_a_hidden_holder_stays() -> None:
+    """React's streamed server rendering sends the page's content in ``<div hidden
+    id="S:1">`` for a script to move into place: a form inside makes no offer of it."""
+    html = _page(f"<h1>Tram network to grow</h1><div hidden id='S:1'><div class='text'>"
+                 f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE3}</p></div><form class='search'>"
+                 "<input name='q'></form></div>")
+    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
+
+
+def test_an_answer_the_page_hides_until_its_question_is_clicked_stays() -> None:
+    answer = ("The new lines open in stages from next spring, the first of them in the "
+              "northern districts, where the depot is already built.")
+    html = _page(f"<h1>Tram network to grow</h1><div class='text'><p>{PROSE}</p><p>{PROSE2}</p>"
+                 "<h3><button aria-expanded='false'>When do the new lines open?</button></h3>"
+                 f"<div class='answer' hidden><p>{answer}</p></div></div>")
+    assert _paragraphs(html)[-1] == answer
+
+
 def test_chinese_sentences_apart_by_line_breaks_are_paragraphs() -> None:
     """A Chinese story set as one ``<p>`` of lines parted by ``<br>``, each closing with "。":
     its lines are its paragraphs, as Latin lines closing with "." are."""
