@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 MAX_LINE = 64 << 20  # a longer line is no item of ours: the file is left there
 FIELDS = ("url", "id", "text", "fetched_at")
+# what json.loads raises on a line that is no JSON, or nests past the interpreter's depth
+# ("[" * 200,000: a hostile or damaged line, which stopped the reading of every feed file)
+NOT_JSON = (ValueError, RecursionError)
 
 
 def record_unrecorded(store: KeepsFeedTails) -> int:
@@ -98,7 +101,7 @@ def _tail_keys(path: str, start: int) -> set[tuple[str, int]]:
     keys = set()
     with open(path, "rb") as file:
         for _, line in _tail_lines(file, start, file.seek(0, 2)):
-            with contextlib.suppress(ValueError):  # said when the line is recorded
+            with contextlib.suppress(*NOT_JSON):  # said when the line is recorded
                 if (item := _item(line)) is not None:
                     keys.add(_key(item))
     return keys
@@ -126,7 +129,7 @@ def _record_file(store: KeepsFeedTails, path: str, start: int,
 
 
 def _item(line: bytes) -> dict[str, Any] | None:
-    """The article a feed line holds, or None; ValueError: not a JSON line."""
+    """The article a feed line holds, or None; :data:`NOT_JSON`: not a JSON line."""
     item = json.loads(line)
     if not isinstance(item, dict) or not all(isinstance(item.get(f), str) for f in FIELDS):
         return None
@@ -144,7 +147,7 @@ def _record_of(line: bytes, path: str, offset: int, store: KeepsFeedTails,
     store holds this version of already, or one some feed of its run lacks."""
     try:
         item = _item(line)
-    except ValueError as exc:
+    except NOT_JSON as exc:
         logger.warning("Feed file %s, offset %d: not a JSON line (%s): skipped", path, offset,
                        exc)
         return None

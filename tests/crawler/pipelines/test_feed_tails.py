@@ -221,3 +221,19 @@ def test_each_run_is_checked_against_its_own_feeds(state: Path, tmp_path: Path) 
     Run(state).close()
     assert stored(state).version == 1 and stored(state, OTHER) is None
     assert [path for path, _ in tails(state)] == [str(torn.path)]
+
+
+def test_a_line_nested_past_any_depth_is_passed_over_like_any_line_that_is_no_json(
+        state: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """json.loads raises RecursionError, no ValueError, on such a line: it stopped the
+    reading of every watched file, run after run."""
+    first = Run(state)
+    feed = Feed(first, tmp_path / "belta-1.jsonl")
+    with feed.path.open("ab") as file:
+        file.write(b"[" * 200_000 + b"\n")
+    feed.write(first.process(article()))
+    second = Run(state)
+    assert stored(state).version == 1 and second.stat("state/recorded_from_feeds") == 1
+    assert f"Feed file {feed.path}, offset 0: not a JSON line" in caplog.text
+    assert tails(state) == []
+    second.close()
