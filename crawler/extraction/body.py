@@ -11,12 +11,13 @@ from lxml import etree
 from crawler.extraction.boilerplate import is_boilerplate_line
 from crawler.extraction.dates import day_only, human_dates
 from crawler.extraction.generic import (
+    byline_author,
+    details_edges,
     drop_link_blocks,
     generic_paragraphs,
     is_meta_line,
     teaser_cards,
     text_stats,
-    without_details,
 )
 from crawler.extraction.html import (
     block_texts,
@@ -469,7 +470,10 @@ def tidy(paragraphs: list[str], rules: ArticleRules | None, title: str | None,
                 or any(p.search(line) for p in patterns) or is_boilerplate_line(line)):
             continue
         body.append(line)
-    body = without_details(body)
+    start, end = details_edges(body)
+    authors = authors or [name for line in body[:start] + body[end:]
+                          if (name := byline_author(line))]
+    body = body[start:end]
     if body and (signed := signature(body[-1])):
         body.pop()
         authors = authors or [signed]

@@ -88,9 +88,9 @@ _PATTERNS = (
     r"усе правы абаронены|всі права захищені|όλα τα δικαιώματα (διατηρούνται|κατοχυρωμένα|"
     r"προστατεύονται))\b",
     r"版权所有|版權所有|著作権",
-    # a Chinese story's editor line ("责任编辑：王小明"; a caption's photographer, "新华社记者
-    # 李明 摄", is the caption's: trafilatura-eval's gold keeps Xinhua's)
-    r"^[【\[]?(责任编辑|責任編輯|责编|编辑|編輯)\s*[:：]\s*\S.{0,40}$",
+    # a Chinese story's editor line ("责任编辑：王小明", "（责任编辑：李娜）"; a caption's
+    # photographer, "新华社记者 李明 摄", is the caption's: trafilatura-eval's gold keeps Xinhua's)
+    r"^[【\[（(]?(责任编辑|責任編輯|责编|编辑|編輯)\s*[:：]\s*\S.{0,40}$",
     r"\bfor your personal,? non-?commercial use only\b",
     # agency and photo credits
     r"\bcontributed (reporting )?to this (report|story|article)\b",

@@ -1,5 +1,6 @@
 """Date parsing for the forms the outlets print: ISO 8601, long dates (Russian, Belarusian,
-Ukrainian, English, Polish, German month names), DD.MM.YYYY, with a time before or after."""
+Ukrainian, English, Polish, German month names, and those of a dozen more languages other
+sites print), DD.MM.YYYY, with a time before or after; weekday names."""
 
 from __future__ import annotations
 
@@ -56,9 +57,41 @@ _LATIN_NAMES = (
     "οκτωβρίου νοεμβρίου δεκεμβρίου",
     "ιανουαριου φεβρουαριου μαρτιου απριλιου μαιου ιουνιου ιουλιου αυγουστου σεπτεμβριου "
     "οκτωβριου νοεμβριου δεκεμβριου",
+    "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
 )
 _LATIN_MONTHS = {word: n for names in _LATIN_NAMES for n, word in enumerate(names.split(), 1)}
-_LATIN = re.compile(r"[a-zà-öø-ÿąćęłńśźżčďěňřšťůž]+$|[α-ωάέήίόύώϊϋΐΰ]+$")
+_LATIN = re.compile(r"[a-zà-öø-ÿąćęłńśźżčďěňřšťůžğış]+$|[α-ωάέήίόύώϊϋΐΰ]+$")
+# Arabic month names, whole words: the Egyptian and Gulf forms (with and without hamza) and
+# the one-word Levantine ones
+_ARABIC_MONTHS = {
+    word: n
+    for names in ("يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
+                  "يناير فبراير مارس ابريل مايو يونيه يوليه اغسطس سبتمبر اكتوبر نوفمبر ديسمبر",
+                  "- شباط آذار نيسان أيار حزيران تموز - أيلول - - -")
+    for n, word in enumerate(names.split(), 1) if word != "-"
+}
+# Weekday names, whole words, lower case (Greek also without accents): a date line's label
+_WEEKDAY_NAMES = (
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs "
+    "fri sat sun",
+    "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+    "lundi mardi mercredi jeudi vendredi samedi dimanche",
+    "lunes martes miércoles jueves viernes sábado domingo",
+    "lunedì martedì mercoledì giovedì venerdì sabato domenica lunedi martedi mercoledi giovedi "
+    "venerdi",
+    "segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado domingo",
+    "poniedziałek wtorek środa czwartek piątek sobota niedziela",
+    "pondělí úterý středa čtvrtek pátek sobota neděle",
+    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+    "pazartesi salı çarşamba perşembe cuma cumartesi pazar",
+    "понедельник вторник среда четверг пятница суббота воскресенье",
+    "панядзелак аўторак серада чацвер пятніца субота нядзеля",
+    "понеділок вівторок середа четвер п'ятниця п’ятниця субота неділя",
+    "δευτέρα τρίτη τετάρτη πέμπτη παρασκευή σάββατο κυριακή",
+    "δευτερα τριτη τεταρτη πεμπτη παρασκευη σαββατο κυριακη",
+    "الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة السبت الأحد الاحد",
+)
+_WEEKDAYS = frozenset(word for names in _WEEKDAY_NAMES for word in names.split())
 _STEMS = sorted(_MONTHS, key=len, reverse=True)
 _WORD = r"[^\W\d_]{3,}"  # a month name in any script (checked against the stems)
 # A time after the date: "14:05", ", 14:05", "г., 14:05", "года в 14:05", "р. о 14:05", "at 2:05 pm".
@@ -116,12 +149,19 @@ def month_number(word: str) -> int | None:
     word = word.lower().rstrip(".")
     if word.isascii() or _LATIN.match(word):
         return _LATIN_MONTHS.get(word)
+    if word in _ARABIC_MONTHS:
+        return _ARABIC_MONTHS[word]
     if word in _ABBREVIATIONS:
         return _ABBREVIATIONS[word]
     for stem in _STEMS:
         if word.startswith(stem) and (stem != "ма" or word in ("мая", "май", "маю")):
             return _MONTHS[stem]
     return None
+
+
+def is_weekday(word: str) -> bool:
+    """Whether ``word`` names a day of the week ("Mardi", "Friday", "Пятница", "Τρίτη")."""
+    return word.lower().rstrip(".") in _WEEKDAYS
 
 
 def parse_iso(value: str) -> datetime | None:

@@ -60,7 +60,7 @@ from crawler.extraction.boilerplate import MAX_LINE_CHARS, closes_sentence, is_b
     "Related coverage", "Related to this story:", "Related post: Pickled Sprouts Recipe",
     "related www links", "Related to Power & Nuclear",
     # the vocabulary of more languages: Chinese, Greek, Polish, French
-    "责任编辑：王小明", "【责任编辑:李华】",
+    "责任编辑：王小明", "【责任编辑:李华】", "（责任编辑：李娜）",
     "相关新闻：", "广告", "Copyright © 2024 新华网 版权所有",
     "ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ:", "Διαβάστε επίσης", "ΔΙΑΦΗΜΙΣΗ", "Σχετικά άρθρα", "Πηγή: ΑΠΕ-ΜΠΕ",
     "Ακολουθήστε μας στο Google News",

@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.extraction.dates import parse_any, parse_human, parse_rfc822, template_date
+from crawler.extraction.dates import (
+    is_weekday,
+    parse_any,
+    parse_human,
+    parse_rfc822,
+    template_date,
+)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -255,9 +261,20 @@ def test_a_machine_date_pages_share_is_the_templates_when_they_print_other_days(
     ("12 dicembre 2025", datetime(2025, 12, 12)), ("11 juni 2025", datetime(2025, 6, 11)),
     ("12 de março de 2026", datetime(2026, 3, 12)), ("5. května 2025", datetime(2025, 5, 5)),
     ("12 Μαρτίου 2026", datetime(2026, 3, 12)), ("12 ΜΑΡΤΙΟΥ 2026", datetime(2026, 3, 12)),
-    ("Le marketing 12 2026", None),
+    ("Le marketing 12 2026", None), ("15 Şubat 2011", datetime(2011, 2, 15)),
+    ("3 Ağustos 2020 14:30", datetime(2020, 8, 3, 14, 30)), ("15 مارس 2011", datetime(2011, 3, 15)),
+    ("2 حزيران 2010", datetime(2010, 6, 2)), ("12 marketingu 2026", None),
 ])
 def test_month_names_of_more_languages(text: str, expected: datetime | None) -> None:
-    """French, Spanish, Italian, Dutch, Portuguese, Czech and Greek dates printed for people
-    (Greek capitals without their accents)."""
+    """French, Spanish, Italian, Dutch, Portuguese, Czech, Greek, Turkish and Arabic dates
+    printed for people (Greek capitals without their accents)."""
     assert parse_human(text) == expected
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("Mardi", True), ("Friday", True), ("fri.", True), ("Пятница", True), ("ΤΡΙΤΗ", True),
+    ("Τρίτη", True), ("Çarşamba", True), ("الثلاثاء", True), ("poniedziałek", True),
+    ("Marseille", False), ("Freitagabend", False), ("mars", False),
+])
+def test_weekday_names(word: str, expected: bool) -> None:
+    assert is_weekday(word) is expected

@@ -155,6 +155,9 @@ def test_a_details_line_in_the_middle_of_the_body_stays() -> None:
     "09.11.2007, 18:22 Uhr", "06/04/2010 - 11h32", "12.03.2012, 08:15 Tomasz Nowak",
     "Tomasz Nowak 12.03.2012, 08:15", "14/05/2008 Του Γιώργου Παπαδόπουλου",
     "November 12, 2012 by Nicolette",
+    # a weekday before the date, a byline with its role
+    "Mardi 13 novembre 2007 | Par Claire Dumont", "Donnerstag 3. März 2011",
+    "By Mark Ellison, Staff Writer Friday, March 11, 2005", "الثلاثاء 15 مارس 2011",
 ])
 def test_details_lines(text: str) -> None:
     assert is_details_line(text)
@@ -168,7 +171,8 @@ def test_details_lines(text: str) -> None:
     "Семинар пройдет 12.01.2026 в 10.00 в зале райисполкома.", "Сегодня в Минске",
     # a schedule's line, a sentence after a date, one word beside it
     "14:00 Uhr Pressekonferenz", "05.01.2026 Президент подписал указ", "12.03.2012 Tomasz",
-    "10h30 à la mairie de Lyon",
+    "10h30 à la mairie de Lyon", "Martes 3 de marzo de 2020 la ciudad despertó bajo la nieve",
+    "Vendredi 13 mars 2020 restera dans les mémoires",
 ])
 def test_no_details_lines(text: str) -> None:
     assert not is_details_line(text)
@@ -207,6 +211,28 @@ def test_a_district_papers_signature_is_the_author_not_a_paragraph(signed: str,
     assert item.authors == [author]
 
 
+@pytest.mark.parametrize(("byline", "author"), [
+    ("Автор: Анна Иванова", "Анна Иванова"), ("Аўтар: Ганна Іванова", "Ганна Іванова"),
+    ("By Mark Ellison, Staff Writer", "Mark Ellison"), ("Por Lucía Martín", "Lucía Martín"),
+])
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_a_byline_alone_at_an_edge_of_the_text_is_the_author(byline: str, author: str,
+                                                            where: str) -> None:
+    """A byline set as a paragraph of its own above or below the text (a layout of the 2000s,
+    a CMS's signature field) was kept as a paragraph; the page's metadata names no author."""
+    lines = [byline, *TEXT] if where == "first" else [*TEXT, byline]
+    item = read(article(paragraphs=lines))
+    assert item.text.split("\n\n") == TEXT
+    assert item.authors == [author]
+
+
+def test_a_byline_inside_the_text_and_a_sentence_opening_with_by_stay() -> None:
+    lines = [*TEXT[:2], "Автор: Анна Иванова", *TEXT[2:], "By the way, the road reopens in May."]
+    item = read(article(paragraphs=lines))
+    assert item.text.split("\n\n") == lines
+    assert item.authors == []
+
+
 @pytest.mark.parametrize("last", [
     "Руководство района благодарит всех участников.",
     "Министерство МЧС",
@@ -243,12 +269,19 @@ def layout_table_page(details: str, paragraphs: list[str]) -> str:
 
 @pytest.mark.parametrize("details", ["14/05/2008 | Του Γιώργου Παπαδόπουλου",
                                      "14/05/2008 Του Γιώργου Παπαδόπουλου",
-                                     "14/05/2008, 18:22 Uhr"])
+                                     "14/05/2008, 18:22 Uhr",
+                                     "Τετάρτη 14 Μαΐου 2008 | Του Γιώργου Παπαδόπουλου"])
 def test_the_generic_text_does_not_open_with_a_details_line(details: str) -> None:
     """The details row a layout table sets between headline and text, which the generic
     extractor takes back beside the text (a quiet sibling), opened the benchmark's text; the
     crawl's items dropped it after extraction only."""
     html = layout_table_page(details, GREEK)
+    assert generic_text(html, "https://www.example.gr/news/2008/05/14/port.html") == \
+        "\n\n".join(GREEK)
+
+
+def test_the_generic_text_ends_without_a_byline() -> None:
+    html = layout_table_page("", [*GREEK, "Του Γιώργου Παπαδόπουλου"])
     assert generic_text(html, "https://www.example.gr/news/2008/05/14/port.html") == \
         "\n\n".join(GREEK)
 

@@ -1276,6 +1276,8 @@ def test_paragraphs_an_editor_separates_by_empty_lines_are_paragraphs(tag: str) 
     ("2025년 6월 12일 오전 9:30", True), ("2019年10月1日（星期二）", True),
     ("2012年03月05日 08:30:15 来源：人民网 作者：张三 字号：大 中 小", True),
     ("2012年03月05日，会议在北京开幕。", False), ("会议将于2012年3月5日开幕", False),
+    ("2006年07月14日 10:25 | 记者 王宏", True), ("2006年07月14日 10:25 记者 王宏", True),
+    ("2006年07月14日 记者 王宏报道北京的天气", False),
     ("90+3'", True), ("45'", True), ("78′", True),  # a live ticker's match minutes
 ])
 def test_details_lines_are_meta_lines(line: str, meta: bool) -> None:
