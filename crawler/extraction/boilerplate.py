@@ -97,8 +97,9 @@ _PATTERNS = (
     r"^(mit material (von|der)|avec (l'afp|afp|reuters))\b",
     r"^fot\.\s*\S.{0,80}$",  # a Polish photo credit ("Fot. PAP/Radek Pietruszka")
     r"^(photo|photos|photographs?|image|images|picture|foto|fotos|bild|bilder|credit|credits|"
-    r"quelle|zdjęcie|źródło|φωτογραφία|φωτο|φωτό|πηγή)"
+    r"quelle|zdjęcie|źródło|φωτογραφία|φωτο|φωτό|πηγή|фото|фота|світлина)"
     r"\s*(:|\||©)\s*\S.{0,100}$",
+    r"^(фото|фота) (автора|аўтара)\.?$",  # "photo by the author", under a district signature
     # a cookie notice whatever its block is named ("Этот сайт использует cookies…")
     # (the reader's site, not another's: "Her website uses cookies only to count visitors")
     r"(?<!\bher )(?<!\bhis )(?<!\btheir )(?<!\bits )(?<!\bеё )(?<!\bее )(?<!\bего )(?<!\bих )"

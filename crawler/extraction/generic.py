@@ -1435,11 +1435,18 @@ _DETAILS_SEP = re.compile(r"\s*[|•·]\s*|\s+[/—–-]\s+")
 _COUNTER_WORD = (r"(?:просмотр\w*|прагляд\w*|перегляд\w*|показ\w*|комментари\w*|"
                  r"каментар\w*|коментар\w*|views?|comments?|reads?)")
 _COUNTER_ICON = r"[👁👀💬🗨✉❤♥]\ufe0f?"
+# a reading time: "8 min read", "Lesezeit: 2 Min.", "Время чтения: 3 минуты", "Reading Time: 8 minutes"
+_MINUTES = r"\d{1,3}\s*(?:min|mins|minutes?|minuti|minutos|minuten|мин|минут\w*|хв|хвилин\w*)\.?"
+_READING = (r"(?:reading time|read time|lesezeit|temps de lecture|tiempo de lectura|"
+            r"tempo di lettura|leestijd|czas czytania|время чтения|час читання|час чытання)")
+_READING_TIME = (rf"{_MINUTES}\s*(?:read|reading|de lecture|de lectura|di lettura|lesezeit|"
+                 rf"czytania|чтения|читання|чытання)|{_READING}\s*:?\s*(?:~\s*)?{_MINUTES}")
 # a counter with its word or icon: "Просмотров: 312", "312 просмотров", "👁 312", "Комментарии (0)"
 _DETAILS_COUNTER = re.compile(
     r"(?<![^\W\d_])" + _COUNTER_WORD + r"\s*[:(]?\s*\d[\d\s]*\)?|"
     r"(?<![\d.])\d[\d\s]*\s*" + _COUNTER_WORD + "|"
-    + _COUNTER_ICON + r"\s*\d[\d\s]*|\d+\s*" + _COUNTER_ICON, re.IGNORECASE)
+    + _COUNTER_ICON + r"\s*\d[\d\s]*|\d+\s*" + _COUNTER_ICON + "|"
+    + rf"(?<![^\W\d_]){_READING_TIME}(?![^\W\d_])", re.IGNORECASE)
 # a time alone ("14:20", also glued to a count a stylesheet kept apart: "14:20312 просмотров")
 # (and as French and Portuguese pages print it: "11h32")
 _CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}|(?<![\w:])\d{1,2}h\d{2}\b")
@@ -1490,6 +1497,8 @@ def _details_part(part: str) -> str | None:
         return "empty"
     if (field := _NAME_FIELD.fullmatch(part)) is not None:
         return "field" if _FIELD_VALUE.fullmatch(field["value"].strip()) else None
+    if _BYLINE_LINE.fullmatch(part):
+        return "field"
     rest, kind = part, None
     for start, end, _moment, _words in reversed(list(human_dates(rest, _ANY_NOW))):
         rest, kind = rest[:start] + " " + rest[end:], "date"

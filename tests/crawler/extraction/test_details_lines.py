@@ -158,6 +158,9 @@ def test_a_details_line_in_the_middle_of_the_body_stays() -> None:
     # a weekday before the date, a byline with its role
     "Mardi 13 novembre 2007 | Par Claire Dumont", "Donnerstag 3. März 2011",
     "By Mark Ellison, Staff Writer Friday, March 11, 2005", "الثلاثاء 15 مارس 2011",
+    # a reading time, a byline beside it
+    "8 min read", "Reading Time: 8 minutes", "Lesezeit: 2 Min.", "Время чтения: 3 минуты",
+    "5 min read · Mar 3, 2024", "By Jane Doe | 8 min read",
 ])
 def test_details_lines(text: str) -> None:
     assert is_details_line(text)
@@ -173,6 +176,7 @@ def test_details_lines(text: str) -> None:
     "14:00 Uhr Pressekonferenz", "05.01.2026 Президент подписал указ", "12.03.2012 Tomasz",
     "10h30 à la mairie de Lyon", "Martes 3 de marzo de 2020 la ciudad despertó bajo la nieve",
     "Vendredi 13 mars 2020 restera dans les mémoires",
+    "The shot clock after the 20 minutes read Wings 16, Canucks 5.", "By the way | 5 comments",
 ])
 def test_no_details_lines(text: str) -> None:
     assert not is_details_line(text)
