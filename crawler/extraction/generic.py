@@ -1455,18 +1455,15 @@ _CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}|(?<![\w:])\d{1,2}h\d{2}\b")
 # or two to four of them ("14:00 Uhr Pressekonferenz" is a schedule's line)
 _UHR = re.compile(r"^\W*Uhr\b")  # what a German time leaves ("18:22 Uhr")
 _CAPITALISED = r"[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩΆ-ΏА-ЯЁІЇЄЎҐ][\w'’.-]*"
+_BYLINE_WORD = r"(?i:by|von|par|por|przez|door|di|του|της|от|автор\w*\s*:?|аўтар:?|від|author\s*:)"
+_ROLE = rf"(?:,\s*{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}})?"  # ", Staff Writer"
+_NAMES = rf"{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}"
 _DATED_NAME = re.compile(
-    rf"(?i:by|von|par|por|przez|door|di|του|της|от|автор:?|аўтар:?|від)\s+"
-    rf"{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}"
-    rf"(?:,\s*{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}})?"  # a role: ", Staff Writer"
-    rf"|{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,3}}")
+    rf"{_BYLINE_WORD}\s+{_NAMES}{_ROLE}|{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,3}}")
 # a byline alone on its line ("Por Lucía Martín", "Автор: Иван Петров", "By Mark Ellison,
 # Staff Writer"): no body where it opens or ends the text (dragnet's and cleaneval's gold keep
 # it, the other collections' do not: 24 dev pages up, 5 down)
-_BYLINE_LINE = re.compile(
-    rf"\s*(?i:by|von|par|por|przez|door|di|του|της|от|автор\w*\s*:?|аўтар:?|від|author\s*:)\s+"
-    rf"(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})"
-    rf"(?:,\s*{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}})?\s*")
+_BYLINE_LINE = re.compile(rf"\s*{_BYLINE_WORD}\s+(?P<name>{_NAMES}){_ROLE}\s*")
 # a word of a date line's part, looked up as a weekday ("Mardi 13 novembre 2007")
 _PART_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # labels of a date: "Дата:", "Опубликовано:", "Обновлено:", "Апублікавана:", "Оновлено:"…
