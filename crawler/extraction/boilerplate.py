@@ -60,7 +60,7 @@ _PATTERNS = (
     r"powiadomie\w*|canale)",
     r"^(download|get) (the|our) .{0,40}\bapp\b",
     # a newsletter's offer ("…handpicked by our editors and delivered to your inbox")
-    r"\b(delivered|straight|direct) (to|in|into) your inbox\b|\bin ihr postfach\b|"
+    r"\b(delivered|straight|direct) (to|in|into) your inbox\b|\bin (ihr|ihrem) postfach\b|"
     r"\bdans votre boîte (mail|e-mail|de réception)\b",
     # the outlet's own channels ("Больше новостей — в нашем Telegram-канале", "Пишите в наш
     # Telegram-бот"), however the line invites to them
@@ -73,6 +73,8 @@ _PATTERNS = (
     + _CHANNELS,
     # ... or a line naming it first ("👉 Наш Телеграм-канал — все новости района первыми")
     r"^\W*(наш|our) " + _CHANNELS + r"[- ]?(канал|channel|чат|бот|bot)\b",
+    # the newsroom's call for tips under the article ("Have a news tip? Email the newsroom…")
+    r"^\W*(got|have) a (news |story )?tip\b",
     # social follow lines and contact lines under the article
     r"^follow (us|@\w+)\b",
     # ("follow us": the outlet asks; another's account only when bidden, not told: "Two
