@@ -514,6 +514,8 @@ def _prune(tree: lxml.html.HtmlElement
     # an element no live proxy stands for; holding them all makes the walks below reuse them
     # (~4 % of the extractor's time)
     held = list(tree.iter())
+    if "meta_lines" in ENABLED_STEPS:
+        _drop_bare_counters(tree)
     if "sidebar_region" in ENABLED_STEPS:
         _mark_headline_holders(tree)
     stats = text_stats(tree)
@@ -1073,6 +1075,90 @@ def _unglue_stamps(root: etree._Element) -> None:
                 el.addnext(br)
 
 
+# Counters a page prints as a number of their own (comments, likes, shares, views), named so
+# by their class or id ("comments_count", "commentCount", "share-counter"). Beside text or a
+# time they run into it, since the space a stylesheet kept between them is not text: a
+# paragraph's comment badge ("0Сегодня в столичном…"), a count after a time ("8:170"). Beside
+# their label ("Комментарии (0)", "Просмотров: 312", "12 comments", "👁 312") they stay, for the
+# details-line check to read.
+_COUNTER_TAGS = ("a", "span", "small", "sup", "b", "i", "em", "strong", "div")
+_COUNTER_WORDS = frozenset(("count", "counter", "counts", "cnt"))
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+")
+_COUNT = re.compile(r"\s*\d{1,7}\s*")
+COUNTER_LABEL_CHARS = 30  # of the text before a counter, where its label is looked for
+
+
+def _drop_bare_counters(root: etree._Element) -> None:
+    """Remove the number-only elements named as counters that stand beside no label: at a
+    block's start, after a time, or glued to the word before them."""
+    for el in list(root.iter(_COUNTER_TAGS)):
+        if len(el) or not el.text or not _COUNT.fullmatch(el.text):
+            continue
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not (("ount" in names or "cnt" in names) and any(
+                word.lower() in _COUNTER_WORDS for word in _NAME_WORD.findall(names))):
+            continue
+        before, after = _text_before(el), _text_after(el)
+        label, rest = before.rstrip()[-COUNTER_LABEL_CHARS:], after.lstrip()
+        if label[-1:] in ("(", ":") or rest[:1] in (")", "/") or _LABEL_BEFORE.search(label) or (
+                _LABEL_AFTER.match(rest)):
+            continue  # "Комментарии (0)", "Просмотров: 312", "👁 312", "12 comments", "1 / 5"
+        if not label or label[-1].isdigit() or before[-1:].isalnum():
+            el.drop_tree()  # (its tail stays)
+
+
+def _text_before(el: etree._Element) -> str:
+    """The text just before ``el``: the tail or last text of a previous sibling (empty ones,
+    an icon, skipped), else its parent's text. Read along one path down each sibling, so a
+    counter costs the depth of the page, not the size of what precedes it."""
+    node = el.getprevious()
+    for _ in range(NEIGHBOURS_READ):
+        if node is None:
+            return el.getparent().text or ""
+        if node.tail and not node.tail.isspace():
+            return node.tail
+        if (text := _last_text(node)).strip():
+            return text
+        node = node.getprevious()
+    return ""
+
+
+def _text_after(el: etree._Element) -> str:
+    """The text just after ``el``: its tail, else the first text of a next sibling (empty ones
+    skipped) or that sibling's tail."""
+    if el.tail and not el.tail.isspace():
+        return el.tail
+    node = el.getnext()
+    for _ in range(NEIGHBOURS_READ):
+        if node is None:
+            return ""
+        if (text := _first_text(node)).strip():
+            return text
+        if node.tail and not node.tail.isspace():
+            return node.tail
+        node = node.getnext()
+    return ""
+
+
+NEIGHBOURS_READ = 3  # siblings looked at on each side of a counter
+
+
+def _last_text(node: etree._Element) -> str:
+    """The text that ends ``node``: down its last children, the first tail or text found."""
+    while len(node):
+        node = node[-1]
+        if node.tail and not node.tail.isspace():
+            return node.tail
+    return node.text or ""
+
+
+def _first_text(node: etree._Element) -> str:
+    """The text that opens ``node``: down its first children, the first text found."""
+    while not (node.text and not node.text.isspace()) and len(node):
+        node = node[0]
+    return node.text or ""
+
+
 # What the control that shows the rest of an article says ("Читать полностью →")
 _EXPANDER = re.compile(
     r"\W*(?:(?:читать|показать|смотреть|открыть) (?:полностью|далее|дальше|весь текст|целиком"
@@ -1430,11 +1516,16 @@ def _details_line(text: str) -> bool:
 # назад", "05.01.2026 👁 312"): dates and times, counters, a few labelled fields and the
 # separators between them, no sentence. Not body where it opens or ends the body.
 DETAILS_MAX_CHARS = 150
+COMMENTS_LABEL_MAX_CHARS = 40  # a comments label ("Показать все 12 комментариев") is short
 # how a details line separates its parts: "|", "•", "·", and "/", "—", "–" between spaces
 _DETAILS_SEP = re.compile(r"\s*[|•·]\s*|\s+[/—–-]\s+")
 _COUNTER_WORD = (r"(?:просмотр\w*|прагляд\w*|перегляд\w*|показ\w*|комментари\w*|"
                  r"каментар\w*|коментар\w*|views?|comments?|reads?)")
 _COUNTER_ICON = r"[👁👀💬🗨✉❤♥]\ufe0f?"
+# a counter's word or icon before or after its number ("Просмотров 312", "👁 312", "12 comments"):
+# such a counter element stays in place
+_LABEL_BEFORE = re.compile(rf"(?:{_COUNTER_WORD}|{_COUNTER_ICON})$", re.IGNORECASE)
+_LABEL_AFTER = re.compile(_COUNTER_WORD, re.IGNORECASE)
 # a reading time: "8 min read", "Lesezeit: 2 Min.", "Время чтения: 3 минуты", "Reading Time: 8 minutes"
 _MINUTES = r"\d{1,3}\s*(?:min|mins|minutes?|minuti|minutos|minuten|мин|минут\w*|хв|хвилин\w*)\.?"
 _READING = (r"(?:reading time|read time|lesezeit|temps de lecture|tiempo de lectura|"
@@ -1464,6 +1555,16 @@ _DATED_NAME = re.compile(
 # Staff Writer"): no body where it opens or ends the text (dragnet's and cleaneval's gold keep
 # it, the other collections' do not: 24 dev pages up, 5 down)
 _BYLINE_LINE = re.compile(rf"\s*{_BYLINE_WORD}\s+(?P<name>{_NAMES}){_ROLE}\s*")
+# the label of an article's comments, alone on its line ("Комментарии", "Comments (3)",
+# "Добавить комментарий", "Leave a comment:"): a toggle or the thread's heading, no body where
+# it opens or ends the text (21 such edge lines on dev, none in a gold; between paragraphs
+# some golds keep it, as the heading of a thread they keep)
+_COMMENTS_LABEL = re.compile(
+    r"\W*(?:(?:leave|add|post|write|view|show|read|see|hide)(?: all)? (?:a |your |the )?(?:\d+ )?"
+    r"comments?|(?:оставить|добавить|написать|показать|читать|все) (?:\d+ )?комментари\w*"
+    r"|(?:\d+\s+)?(?:комментари[иея]в?|коментар[іів]*|каментар[ыаў]*|comments?|kommentare?"
+    r"|commentaires?|comentarios?|commenti|komentarze?|reacties|обсуждение)"
+    r"\s*(?:\(\d+\)|:?\s*\d+)?)\W*", re.IGNORECASE)
 # a word of a date line's part, looked up as a weekday ("Mardi 13 novembre 2007")
 _PART_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # labels of a date: "Дата:", "Опубликовано:", "Обновлено:", "Апублікавана:", "Оновлено:"…
@@ -1528,9 +1629,9 @@ def is_details_line(text: str) -> bool:
 
 def without_details(lines: list[str], *, bylines: bool = True) -> list[str]:
     """``lines`` without the details lines (:func:`is_details_line`: a date, views, comments,
-    author, rubric) and, with ``bylines``, the bylines alone on their line that open or end
-    them: a CMS prints them under or above the headline, or below the text, in a block no
-    class marks as meta."""
+    author, rubric), the comments labels and, with ``bylines``, the bylines alone on their line
+    that open or end them: a CMS prints them under or above the headline, or below the text,
+    in a block no class marks as meta."""
     start, end = details_edges(lines, bylines=bylines)
     return lines[start:end]
 
@@ -1538,7 +1639,9 @@ def without_details(lines: list[str], *, bylines: bool = True) -> list[str]:
 def details_edges(lines: list[str], *, bylines: bool = True) -> tuple[int, int]:
     """Where the lines :func:`without_details` keeps start and end (a slice's bounds)."""
     def details(line: str) -> bool:
-        return is_details_line(line) or bylines and _BYLINE_LINE.fullmatch(line) is not None
+        return (is_details_line(line) or len(line) < COMMENTS_LABEL_MAX_CHARS
+                and _COMMENTS_LABEL.fullmatch(line) is not None
+                or bylines and _BYLINE_LINE.fullmatch(line) is not None)
 
     start, end = 0, len(lines)
     while start < end and details(lines[start]):

@@ -295,3 +295,47 @@ def test_the_generic_text_keeps_a_details_line_inside_the_text() -> None:
     html = layout_table_page("", middle)
     assert generic_text(html, "https://www.example.gr/news/2008/05/14/port.html") == \
         "\n\n".join(middle)
+
+
+@pytest.mark.parametrize("label", ["Комментарии", "Comments (3)", "Добавить комментарий",
+                                   "Leave a comment:", "Каментары", "3 Kommentare"])
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_a_comments_label_at_an_edge_of_the_text_is_no_body(label: str, where: str) -> None:
+    """The toggle or heading of an article's comments, set as a line of its own, opened or
+    ended the text (a news site's "Комментарии" toggle came out above the first paragraph)."""
+    lines = [label, *TEXT] if where == "first" else [*TEXT, label]
+    assert read(article(paragraphs=lines)).text.split("\n\n") == TEXT
+    html = layout_table_page("", [label, *GREEK] if where == "first" else [*GREEK, label])
+    assert generic_text(html, "https://www.example.gr/news/2008/05/14/port.html") == \
+        "\n\n".join(GREEK)
+
+
+def test_a_comments_heading_inside_the_text_stays() -> None:
+    lines = [*TEXT[:3], "Комментарии", *TEXT[3:]]
+    assert read(article(paragraphs=lines)).text.split("\n\n") == lines
+
+
+@pytest.mark.parametrize("counter", ["<a class='article-commented-link comments_count'>0</a>",
+                                     "<span class='commentCount'>12</span>",
+                                     "<span id='share-counter-5'>3</span>"])
+def test_a_comment_badge_glued_to_each_paragraph_is_no_text(counter: str) -> None:
+    """A site prints a paragraph's comment count as a link glued to its first word ("0Сегодня
+    в столичном…"): every paragraph opened with a number, and the badge glued to the time
+    of the details line ("14:200") hid that line as details."""
+    body = "".join(f"<p>{counter}{p}</p>" for p in TEXT)
+    html = shell(f"<div class='news-item'><h1>{TITLE}</h1><div><time>05.01.2026 14:20</time>"
+                 f"{counter}</div><div class='news-text'>{body}</div></div>")
+    assert read(html).text.split("\n\n") == TEXT
+
+
+def test_a_counted_number_set_apart_stays() -> None:
+    """A number named as a count that a space or brackets set apart is read with its words:
+    in a sentence it is text, in a details line it is that line's counter."""
+    signatures = ("За неделю жители района собрали <span class='count'>1200</span> подписей "
+                  "в поддержку нового сквера у школы № 2.")
+    body = "".join(f"<p>{p}</p>" for p in [*TEXT[:2], signatures, *TEXT[2:]])
+    html = shell(f"<div class='news-item'><h1>{TITLE}</h1><div class='news-text'>{body}</div>"
+                 "<div>05.01.2026 | Комментарии (<span class='comment-count'>3</span>)</div>"
+                 "</div>")
+    assert read(html).text.split("\n\n") == [*TEXT[:2], signatures.replace(
+        "<span class='count'>", "").replace("</span>", ""), *TEXT[2:]]
