@@ -1098,6 +1098,8 @@ def _drop_bare_counters(root: etree._Element) -> None:
         if not (("ount" in names or "cnt" in names) and any(
                 word.lower() in _COUNTER_WORDS for word in _NAME_WORD.findall(names))):
             continue
+        if _table_value(el):
+            continue  # a table's figure, whatever its class says
         before, after = _text_before(el), _text_after(el)
         label, rest = before.rstrip()[-COUNTER_LABEL_CHARS:], after.lstrip()
         if label[-1:] in ("(", ":") or rest[:1] in (")", "/") or _LABEL_BEFORE.search(label) or (
@@ -1105,6 +1107,27 @@ def _drop_bare_counters(root: etree._Element) -> None:
             continue  # "Комментарии (0)", "Просмотров: 312", "👁 312", "12 comments", "1 / 5"
         if not label or label[-1].isdigit() or before[-1:].isalnum():
             el.drop_tree()  # (its tail stays)
+
+
+def _table_value(el: etree._Element) -> bool:
+    """Whether ``el`` is all a table cell holds, alone or in wrappers of its own (a vote count,
+    a standings table's points): data, not a badge beside text."""
+    if el.tail and not el.tail.isspace():
+        return False
+    node = el.getparent()
+    for _ in range(TABLE_VALUE_CLIMB):
+        if node is None:
+            return False
+        if node.tag in ("td", "th"):
+            return True
+        if len(node) > 1 or node.text and not node.text.isspace() or (
+                node.tail and not node.tail.isspace()):
+            return False
+        node = node.getparent()
+    return False
+
+
+TABLE_VALUE_CLIMB = 3  # wrappers climbed from a counter to its table cell
 
 
 def _text_before(el: etree._Element) -> str:

@@ -339,3 +339,19 @@ def test_a_counted_number_set_apart_stays() -> None:
                  "</div>")
     assert read(html).text.split("\n\n") == [*TEXT[:2], signatures.replace(
         "<span class='count'>", "").replace("</span>", ""), *TEXT[2:]]
+
+
+def test_figures_of_a_table_named_as_counts_stay() -> None:
+    """A results table whose cells hold numbers in elements named as counts (a poll, a
+    standings table) keeps its figures: they are data, not badges beside text."""
+    rows = "".join(f"<tr><td>{name}</td><td><span class='vote-count'>{votes}</span></td>"
+                   f"<td><div><b class='count'>{share}</b></div></td></tr>"
+                   for name, votes, share in [("Иванов", 1204, 41), ("Петров", 987, 34),
+                                              ("Сидоров", 731, 25)])
+    body = "".join(f"<p>{p}</p>" for p in TEXT[:3]) + f"<table>{rows}</table>" + "".join(
+        f"<p>{p}</p>" for p in TEXT[3:])
+    html = shell(f"<div class='news-item'><h1>{TITLE}</h1><div class='news-text'>{body}</div>"
+                 "</div>")
+    text = read(html).text
+    for figure in ("Иванов", "1204", "41", "987", "34", "731", "25"):
+        assert figure in text
