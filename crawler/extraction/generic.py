@@ -1082,7 +1082,7 @@ def _unglue_stamps(root: etree._Element) -> None:
 # their label ("Комментарии (0)", "Просмотров: 312", "12 comments", "👁 312") they stay, for the
 # details-line check to read.
 _COUNTER_TAGS = ("a", "span", "small", "sup", "b", "i", "em", "strong", "div")
-_COUNTER_WORDS = frozenset(("count", "counter", "counts", "cnt"))
+_COUNTER_NAMES = frozenset(("count", "counter", "counts", "cnt"))
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+")
 _COUNT = re.compile(r"\s*\d{1,7}\s*")
 COUNTER_LABEL_CHARS = 30  # of the text before a counter, where its label is looked for
@@ -1096,7 +1096,7 @@ def _drop_bare_counters(root: etree._Element) -> None:
             continue
         names = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not (("ount" in names or "cnt" in names) and any(
-                word.lower() in _COUNTER_WORDS for word in _NAME_WORD.findall(names))):
+                word.lower() in _COUNTER_NAMES for word in _NAME_WORD.findall(names))):
             continue
         if _table_value(el):
             continue  # a table's figure, whatever its class says
