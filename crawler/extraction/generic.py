@@ -226,6 +226,9 @@ _LABEL_CLIMB = 3  # wrappers (a header, a title bar) climbed to reach the cards'
 # blocks after such a heading looked at: a widget's cards are far fewer, and a page of many
 # such headings (hostile, or a long digest) is no walk of every sibling for each
 LISTED_CARDS_SCAN = 100
+# own text of a card under such a heading: the heading is the evidence, so a lead may run to
+# a paragraph and its "Читать новость..." (an unheaded card keeps ``CARD_MAX_OWN``)
+LISTED_CARD_MAX_OWN = 800
 
 
 def _listed_cards(heading: etree._Element, stats: dict) -> list[etree._Element]:
@@ -248,7 +251,7 @@ def _listed_cards(heading: etree._Element, stats: dict) -> list[etree._Element]:
                  if isinstance(child.tag, str)]
     kinds: dict[tuple[str, str], list[etree._Element]] = {}
     for sib in after:
-        if sib.tag in _CARD_TAGS and _card_shaped(sib, stats, CARD_MAX_OWN):
+        if sib.tag in _CARD_TAGS and _card_shaped(sib, stats, LISTED_CARD_MAX_OWN, listed=True):
             kinds.setdefault((sib.tag, sib.get("class") or ""), []).append(sib)
     return [card for group in kinds.values() if len(group) >= LISTED_CARDS_MIN for card in group]
 
@@ -324,21 +327,42 @@ def _headed(link: etree._Element, card: etree._Element) -> bool:
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
-def _card_shaped(el: etree._Element, stats: dict, max_own: int) -> bool:
+def _card_shaped(el: etree._Element, stats: dict, max_own: int, listed: bool = False) -> bool:
     """Whether ``el`` opens with a link of a headline's length, set as a heading (after a date
-    stamp, if any), and holds no more than ``max_own`` characters outside its links."""
+    stamp, if any), and holds no more than ``max_own`` characters outside its links.
+
+    A ``listed`` card (under a "related" heading, see ``_listed_cards``) may open with its
+    picture, a link without text to the page its headline links to, and set its headline in
+    bold instead (an old CMS's "Смотрите также": picture, bold link, lead, "Читать новость")."""
     total, links = stats.get(el, (0, 0))
     if links < CARD_MIN_LINK or total - links > max_own:
         return False
+    picture = None
     for n, node in enumerate(el.iter()):
         if n >= _CARD_WALK or not isinstance(node.tag, str):
             return False
         if node.tag == "a" and _is_link(node):
+            if listed and picture is None and not stats.get(node, (0, 0))[0] \
+                    and next(node.iter("img"), None) is not None:
+                picture = node.get("href")
+                continue
             return (stats.get(node, (0, 0))[0] >= CARD_MIN_LINK
-                    and _headed(node, el))
+                    and picture in (None, node.get("href"))
+                    and (_headed(node, el) or listed and _bold(node)))
         if _opening_text(node.text) or (node is not el and _opening_text(node.tail)):
             return False
     return False
+
+
+def _bold(link: etree._Element) -> bool:
+    """Whether a link's whole text is set in bold: ``<a><b>…</b></a>``, ``<strong><a>…``."""
+    parent = link.getparent()
+    if parent is not None and parent.tag in ("b", "strong") and not _visible_len(parent.text) \
+            and not _visible_len(link.tail) and len(parent) == 1:
+        return True
+    children = [child for child in link if isinstance(child.tag, str)]
+    return (len(children) == 1 and children[0].tag in ("b", "strong")
+            and not _visible_len(link.text) and not _visible_len(children[0].tail))
 
 
 def _opening_text(text: str | None) -> bool:

@@ -1632,6 +1632,45 @@ def test_listicle_cards_without_a_related_heading_stay() -> None:
     assert "Product number 3 worth a look" in joined
 
 
+LEAD_OF = ("Ужасный случай произошёл в районе {i}: подробности выясняют следователи, которые "
+           "опросили соседей и свидетелей, а также изучили записи камер наблюдения во дворе. "
+           "Местные жители рассказали, что и раньше жаловались в милицию на шум по ночам, но "
+           "меры тогда так и не были приняты, а участковый ни разу не приходил к ним.....")
+
+
+def _pictured_cards(heading: str, picture_to: str = "/n/{i}", n: int = 4) -> str:
+    """An old CMS's "see also" cards (DataLife Engine-like): a picture linking to the story,
+    its headline as a bold link, a lead of a paragraph (over ``CARD_MAX_OWN``) and "Читать
+    новость..." to the same story, each card a ``div`` the parser lifts out of its ``p``."""
+    cards = "".join(
+        f"<p><div class='search2'><a href='{picture_to.format(i=i)}'><img src='/i/{i}.jpg' "
+        f"alt=''></a> <a href='/n/{i}'><strong>Другая новость номер {i} о происшествии в "
+        f"районе...</strong></a><br><br>{LEAD_OF.format(i=i)} <a href='/n/{i}'>Читать "
+        "новость...</a></div></p>" for i in range(n))
+    return f"<h3>{heading}</h3>{cards}"
+
+
+def test_pictured_cards_with_bold_headlines_under_a_see_also_heading_dropped() -> None:
+    """Under "Смотрите также:", cards that open with their picture and set their headline in
+    bold are teasers too, though their leads run longer than an unheaded card's."""
+    paras = _paragraphs(_page(f"<p>{PROSE}</p><p>{PROSE2}</p>" + _pictured_cards(
+        "Смотрите также:")))
+    assert paras[:2] == [PROSE, PROSE2]
+    joined = " ".join(paras)
+    assert "Другая новость" not in joined and "Ужасный случай" not in joined
+    assert "Читать новость" not in joined
+
+
+@pytest.mark.parametrize("heading, picture_to", [
+    ("Происшествия в районе", "/n/{i}"),  # no "related" heading over them
+    ("Смотрите также:", "/gallery/{i}"),  # a picture linking elsewhere than its headline
+])
+def test_pictured_cards_without_the_evidence_stay(heading: str, picture_to: str) -> None:
+    joined = " ".join(_paragraphs(_page(f"<p>{PROSE}</p><p>{PROSE2}</p>" + _pictured_cards(
+        heading, picture_to))))
+    assert "Ужасный случай произошёл в районе 2" in joined
+
+
 def test_anchor_teaser_block_between_paragraphs_dropped() -> None:
     """An ``<a>`` set as a block between paragraphs, a label over another article's
     headline, is a teaser: before, it came out glued ("RelatedDiscounters grab…")."""
