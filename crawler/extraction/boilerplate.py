@@ -5,7 +5,8 @@ one of these phrases is page furniture, not body): copyright notices, agency cre
 newsletter and subscription promos, "follow us", "read also" headers, ad labels, reprint
 notices. Only short paragraphs are tested (``MAX_LINE_CHARS``): an article that discusses
 newsletters says so in sentences longer than a promo line, and the promo patterns ask for the
-imperative ("Sign up for our…"), not the words alone.
+imperative ("Sign up for our…"), not the words alone. A paragraph opening with a copyright
+mark is the one exception: a footer's imprint runs long.
 """
 
 from __future__ import annotations
@@ -83,8 +84,9 @@ _PATTERNS = (
     r"(twitter|x|facebook|instagram|linkedin|threads|bluesky|telegram)\b",
     r"^e-?mail \w+( \w+)? at \S+@\S+",
     r"\b(folgen sie uns|suivez-nous|síguenos|seguici|obserwuj nas|ακολουθήστε μας)\b|关注我们",
-    # copyright and rights notices
-    r"^(©|ⓒ|\(c\)\s|copyright\s*(©|ⓒ|\(c\)|\d{4}))",
+    # copyright and rights notices; "(c)" opening a clause of four words or more that ends as
+    # a sentence is the third of a list's items ("(c) To provide a forum for…")
+    r"^(©|ⓒ|\(c\)\s*\d{4}|\(c\)\s(?!(\S+\s+){3,}\S*[.;:!?]\s*$)|copyright\s*(©|ⓒ|\(c\)|\d{4}))",
     r"\b(all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos "
     r"reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone|все права защищены|"
     r"усе правы абаронены|всі права захищені|όλα τα δικαιώματα (διατηρούνται|κατοχυρωμένα|"
@@ -172,8 +174,17 @@ _ANYWHERE_WORDS = (
     "votre boîte")
 
 
+# A paragraph that opens with a copyright mark is a footer at any length: a publisher's
+# imprint runs its registration, address and phones on after "© ЗАО «Газета.Ru»". The word
+# alone ("Copyright 2019 …") or a list's "(c)" waits for the length check and the patterns.
+_COPYRIGHT_MARK = re.compile(r"\s*(?:©|ⓒ|\(c\)\s*\d{4}|copyright\s*(?:©|ⓒ|\(c\)))", re.IGNORECASE)
+
+
 def is_boilerplate_line(text: str) -> bool:
-    """A short paragraph that is one of the lines sites put around articles."""
+    """A short paragraph that is one of the lines sites put around articles, or a copyright
+    notice of any length."""
+    if _COPYRIGHT_MARK.match(text) is not None:
+        return True
     if len(text) > MAX_LINE_CHARS:
         return False
     if _AT_START.match(text) is not None or _credit_line(text):

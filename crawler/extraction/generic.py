@@ -28,6 +28,7 @@ from lxml import etree
 from trafilatura import bare_extraction
 
 from crawler.extraction.boilerplate import (
+    MAX_LINE_CHARS,
     SENTENCE_ENDS,
     closes_sentence,
     is_block_label,
@@ -1377,8 +1378,8 @@ def _lines_apart(block: str) -> list[str]:
     wraps, a footer's lines that go as one (a copyright line over a reprint notice)."""
     lines = [line for line in (_norm(t) for t in block.split(_LINE_BREAK)) if line]
     whole = " ".join(lines)
-    if len(lines) < 2 or is_boilerplate_line(whole):
-        return [whole] if whole else []
+    if len(lines) < 2 or len(whole) <= MAX_LINE_CHARS and is_boilerplate_line(whole):
+        return [whole] if whole else []  # (a long block after a credit's "©" is split)
     if is_block_label(lines[0]):
         return lines
     sentences = sum(map(closes_sentence, lines))

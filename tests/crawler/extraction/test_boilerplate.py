@@ -9,6 +9,9 @@ from crawler.extraction.boilerplate import MAX_LINE_CHARS, closes_sentence, is_b
 
 @pytest.mark.parametrize("line", [
     "© 2026 Example Media",
+    "(c) 2008 Magellan Navigation, Inc. All rights reserved.",
+    "(C) Volkswagen",
+    "(c) Foto: Max Mustermann / dpa",
     "Copyright 2019 Hawaii News Now. All rights reserved.",
     "Alle Rechte vorbehalten.",
     "Все права защищены.",
@@ -116,6 +119,9 @@ def test_furniture_lines_are_recognised(line: str) -> None:
     "«Iscriviti al nostro canale e guadagna mille euro al giorno»: così recitava il messaggio.",
     "The message read: “Follow us on Telegram for daily signals”, and hundreds did.",
     "„Folgen Sie uns auf Telegram“, hieß es in der Nachricht der Betrüger.",
+    # the third item of a list of clauses, not a copyright mark
+    "(c) To provide a forum for communication on all aspects of the bed & breakfast industry.",
+    "(c) the Contractor shall deliver the goods within thirty days;",
 ])
 def test_prose_that_uses_the_words_is_not_furniture(line: str) -> None:
     assert not is_boilerplate_line(line)
@@ -125,6 +131,16 @@ def test_long_paragraphs_are_never_furniture() -> None:
     line = "Sign up for our newsletter. " + "The council will publish the timetable. " * 10
     assert len(line) > MAX_LINE_CHARS
     assert not is_boilerplate_line(line)
+    assert not is_boilerplate_line("Copyright 2019 " + line)  # the word alone is no mark
+
+
+@pytest.mark.parametrize("mark", ["© ЗАО «Газета.Ru». (1999-2011) — ", "(C) 2008 Magellan, Inc. ",
+                                  "Copyright © 2004 The Pragmatic Programmers, LLC. "])
+def test_a_copyright_notice_is_furniture_at_any_length(mark: str) -> None:
+    """A publisher's imprint after its copyright mark: registration, address, phones."""
+    line = mark + "Адрес редакции: 127006, Москва, ул. Малая Дмитровка д.20. " * 8
+    assert len(line) > MAX_LINE_CHARS
+    assert is_boilerplate_line(line)
 
 
 @pytest.mark.parametrize("line", [

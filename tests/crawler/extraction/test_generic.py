@@ -1671,6 +1671,13 @@ def test_pictured_cards_without_the_evidence_stay(heading: str, picture_to: str)
     assert "Ужасный случай произошёл в районе 2" in joined
 
 
+def test_a_credit_over_lines_of_prose_in_one_block_leaves_the_prose() -> None:
+    """A copyright notice goes at any length, but a block that only opens with a picture's
+    credit ("© Photo: …", then the text in ``<br>`` lines) is split, not taken for one."""
+    block = generic._LINE_BREAK.join(["© Photo: Reuters", PROSE, PROSE2, PROSE3])
+    assert generic._lines_apart(block) == ["© Photo: Reuters", PROSE, PROSE2, PROSE3]
+
+
 def test_anchor_teaser_block_between_paragraphs_dropped() -> None:
     """An ``<a>`` set as a block between paragraphs, a label over another article's
     headline, is a teaser: before, it came out glued ("RelatedDiscounters grab…")."""
