@@ -47,6 +47,20 @@ class UnservedRecord(WarcFormatError):
     replay or re-extraction of an archive holding some has not failed."""
 
 
+class RecordOverLimit(WarcFormatError):
+    """A record left unread for a size limit (``--max-record-size``), not for damage: read
+    with a higher limit it may be whole, so a repair keeps its bytes in place. ``length``:
+    its bytes in the file, or None when their end is unknown (a gzip member inflating past
+    the bomb bound: everything from ``offset`` on is left as it is)."""
+
+    def __init__(self, file: str | Path, offset: int, reason: str, length: int | None):
+        super().__init__(file, offset, reason)
+        self.length = length
+
+    def __reduce__(self):
+        return type(self), (self.file, self.offset, self.reason, self.length)
+
+
 ErrorHandler = Callable[[WarcFormatError], None]
 
 log = logging.getLogger("archive")

@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .digests import check_digest
-from .errors import ErrorHandler, WarcFormatError, report
+from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
 from .httputil import get_header
 from .urls import strip_brackets
 from .wacz_input import (
@@ -943,10 +943,10 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
             data, length, problems = exc.data, exc.length, [TRAILER_MISSING]
         except MemberTooLarge as exc:
             if exc.bomb:  # its end unknown; a gzip header inside it may be a payload's
-                report(WarcFormatError(path, offset, _too_large_reason(exc, size - offset)),
-                       on_error)
+                report(RecordOverLimit(path, offset, _too_large_reason(exc, size - offset),
+                                       None), on_error)
                 return
-            report(WarcFormatError(path, offset, _too_large_reason(exc)), on_error)
+            report(RecordOverLimit(path, offset, _too_large_reason(exc), exc.length), on_error)
             offset += exc.length
             continue
         except (EOFError, zlib.error) as exc:
@@ -1135,11 +1135,11 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
                     "whose length is damaged too: its bytes are in this block)"
                 )
         if end - start > cap:
-            report(
-                WarcFormatError(path, offset, f"record larger than {cap} bytes (max record "
-                                "size); skipped (raise --max-record-size to read it)"),
-                on_error,
-            )
+            reason = (f"record larger than {cap} bytes (max record size); skipped (raise "
+                      "--max-record-size to read it)")
+            torn = any(p.startswith(TORN_RECORD) for p in problems)  # (a repair moves it out)
+            report(WarcFormatError(path, offset, reason) if torn
+                   else RecordOverLimit(path, offset, reason, end - offset), on_error)
         else:
             fh.seek(start)
             block = fh.read(end - start)
@@ -1290,7 +1290,8 @@ def _info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
             return info
         raise ValueError("no record")
     except MemberTooLarge as exc:
-        raise WarcFormatError(path, offset, _too_large_reason(exc)) from exc
+        raise RecordOverLimit(path, offset, _too_large_reason(exc),
+                              None if exc.bomb else exc.length) from exc
     except (EOFError, zlib.error, ValueError) as exc:
         raise WarcFormatError(path, offset, f"cannot read record: {exc}") from exc
 

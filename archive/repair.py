@@ -8,6 +8,8 @@ member), are left in place and reported, and an unreadable tail (a record torn b
 a gzip member cut short, or a plain file's last record whose block runs past the end of the
 file) is moved to a `<name>.damaged` side file before the file is cut, with a
 `<name>.damaged.json` manifest saying where each range came from and why it could not be read.
+A record left unread only for its size (``--max-record-size``) is no damage: it stays in place
+wherever it stands, the file's last record too.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .errors import RECORD_KEPT, WarcFormatError
+from .errors import RECORD_KEPT, RecordOverLimit, WarcFormatError
 from .records import TORN_RECORD, iter_records, looks_gzip
 
 OPEN_SUFFIX = ".open"
@@ -85,9 +87,13 @@ def _scan(path: Path, size: int, max_record_size: int | None
     errors = _ErrorRuns()
     kept: dict[int, list[str]] = {}  # offset -> reasons of the damaged records readers keep
     members: dict[int, int] = {}
+    limited: dict[int, RecordOverLimit] = {}  # records left unread for a size limit
     count = 0
 
     def on_error(err: WarcFormatError) -> None:
+        if isinstance(err, RecordOverLimit):
+            limited[err.offset] = err
+            return
         if err.kept:
             kept.setdefault(err.offset, []).append(err.reason)
         # a gap's reasons: a kept record is in one only when moved out (a torn plain tail)
@@ -104,14 +110,20 @@ def _scan(path: Path, size: int, max_record_size: int | None
         count -= 1
     ranges = [DamagedRange(offset, members[offset], "; ".join(dict.fromkeys(kept[offset])), False)
               for offset in sorted(kept) if offset in members]
+    # a record over the limit stays where it is, as a whole record would: spans the walk
+    # steps over like a member's (to the end of the file when its end is unknown)
+    spans = dict(members)
+    for offset, err in limited.items():
+        spans[offset] = size - offset if err.length is None else err.length
+        ranges.append(DamagedRange(offset, spans[offset], err.reason, False))
     pos = 0
     with open(path, "rb") as fh:
-        for offset in [*sorted(members), size]:
+        for offset in [*sorted(spans), size]:
             if offset > pos and not _only_separators(fh, pos, offset):
                 moved = offset == size  # the tail: after the last readable record
                 ranges.append(DamagedRange(pos, offset - pos, errors.reason(pos, offset), moved))
             if offset < size:
-                pos = max(pos, offset + members[offset])
+                pos = max(pos, offset + spans[offset])
                 if plain:
                     pos = _past_separator(fh, pos)
     ranges.sort(key=lambda r: r.offset)

@@ -14,7 +14,7 @@ import pytest
 from archive.records import iter_records
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
-from tests.support.warcs import response
+from tests.support.warcs import gz_each, response
 
 from .conftest import make_exchange
 
@@ -414,3 +414,65 @@ def test_a_folder_not_made_yet_has_nothing_to_repair(tmp_path):
     """A first run's writer repairs its WARC folder before it makes it: nothing to close,
     no error (a missing folder stopped every first crawl with warc_write_error)."""
     assert repair_open_files(tmp_path / "not-yet") == []
+
+
+@pytest.mark.parametrize("compressed", [True, False], ids=["gzip", "plain"])
+@pytest.mark.parametrize("big_at", [0, 1, 2], ids=["first", "middle", "last"])
+def test_a_record_over_the_size_limit_stays_in_place_wherever_it_stands(
+        tmp_path: Path, compressed: bool, big_at: int) -> None:
+    """A whole record left unread for ``--max-record-size`` is no damage: as the file's last
+    record it was moved out to ``.damaged`` as if torn (no reader opens that), in the middle
+    it stayed. Now it stays everywhere, the file byte for byte as it was."""
+    records = [response(f"http://e.com/{i}", b"<p>small</p>") for i in range(3)]
+    records[big_at] = response("http://e.com/big", b"<p>big</p>" * 5000)
+    parts = [gz_each([r]) if compressed else r for r in records]
+    path = tmp_path / ("x.warc.gz.open" if compressed else "x.warc.open")
+    path.write_bytes(b"".join(parts))
+
+    (res,) = repair_open_files(tmp_path, max_record_size=4096)
+
+    final = tmp_path / res.final_file
+    assert final.read_bytes() == b"".join(parts) and not path.exists()
+    assert res.records_kept == 2 and res.bytes_cut == 0 and res.side_file is None
+    offset = sum(map(len, parts[:big_at]))
+    big_end = offset + len(parts[big_at]) - (0 if compressed else 4)  # (plain: its CRLF CRLF)
+    assert [(d.offset, d.offset + d.length, d.moved) for d in res.damaged] == [
+        (offset, big_end, False)]
+    assert "max record size" in res.damaged[0].reason
+    urls = [f"http://e.com/{i}" for i in range(3)]
+    urls[big_at] = "http://e.com/big"
+    assert [url for _, _, url in _records(final)] == urls  # read whole, without the limit
+
+
+def test_a_member_inflating_past_the_bomb_bound_leaves_the_rest_of_the_file_in_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its end is unknown, so what follows it may be whole records: left as it is, not cut
+    out (a record after the bomb went into ``.damaged`` with it)."""
+    import archive.records
+
+    monkeypatch.setattr(archive.records, "BOMB_FLOOR", 1 << 20)
+    first = gz_each([response("http://e.com/1", b"<p>one</p>")])
+    bomb = gz_each([response("http://e.com/zeros", b"\0" * (4 << 20))])
+    after = gz_each([response("http://e.com/after", b"<p>after</p>")])
+    path = tmp_path / "x.warc.gz.open"
+    path.write_bytes(first + bomb + after)
+
+    (res,) = repair_open_files(tmp_path, max_record_size=4096)
+
+    assert (tmp_path / res.final_file).read_bytes() == first + bomb + after
+    assert res.bytes_cut == 0 and res.records_kept == 1
+    (rng,) = res.damaged
+    assert (rng.offset, rng.length, rng.moved) == (len(first), len(bomb + after), False)
+    assert "gzip bomb" in rng.reason
+
+
+def test_a_torn_plain_record_over_the_limit_is_still_moved_out(tmp_path: Path) -> None:
+    first = response("http://e.com/1", b"<p>one</p>")
+    torn = response("http://e.com/big", b"<p>big</p>" * 5000)[:30000]
+    path = tmp_path / "x.warc.open"
+    path.write_bytes(first + torn)
+
+    (res,) = repair_open_files(tmp_path, max_record_size=4096)
+
+    assert (tmp_path / res.final_file).read_bytes() == first
+    assert (tmp_path / res.side_file).read_bytes() == torn and res.bytes_cut == len(torn)
