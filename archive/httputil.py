@@ -323,12 +323,19 @@ MAX_STACKED_CODINGS = 4  # "gzip, gzip, gzip, ..." beyond this is an attack, not
 _STEP = 64 * 1024  # input and output are handled in steps of this size: memory stays bounded
 
 
-class _Sink:
-    """Collects decoded output and refuses it past the cap, before it is held in memory."""
+class _SinkFull(Exception):
+    """A prefix sink holds its ``max_size`` bytes: decoding stops there (no error)."""
 
-    def __init__(self, coding: str, max_size: int, keep: bool = True) -> None:
+
+class _Sink:
+    """Collects decoded output and refuses it past the cap, before it is held in memory;
+    with ``prefix``, keeps the first ``max_size`` bytes and stops the decoder instead."""
+
+    def __init__(self, coding: str, max_size: int, keep: bool = True, prefix: bool = False
+                 ) -> None:
         self.coding, self.max_size, self.out = coding, max_size, bytearray()
         self.keep, self.size = keep, 0  # keep=False: counted, not held (a check's last stage)
+        self.prefix = prefix
 
     def add(self, piece: bytes, progress: bool = True) -> None:
         """Take ``piece``; ``progress=False`` says no input was consumed for it, so an empty
@@ -336,6 +343,10 @@ class _Sink:
         if not piece and not progress:
             raise ContentDecodingError(f"truncated {self.coding} body")
         if self.size + len(piece) > self.max_size:
+            if self.prefix:
+                self.out += piece[:self.max_size - self.size]
+                self.size = self.max_size
+                raise _SinkFull
             raise ContentTooLargeError(
                 f"{self.coding} body expands beyond {self.max_size} bytes")
         self.size += len(piece)
@@ -350,6 +361,8 @@ def _inflate(body: bytes, coding: str, sink: _Sink) -> None:
         return
     try:
         _zlib_stream(body, zlib.MAX_WBITS, coding, sink)
+    except ContentTooLargeError:
+        raise  # (its first step over the cap: no raw deflate to try, as sink.size says)
     except ContentDecodingError:
         if sink.size:
             raise
@@ -478,7 +491,8 @@ def encoding_not_applied(body: bytes, encoding: str | None) -> bool:
 
 
 def decode_content(body: bytes, encoding: str | None,
-                   max_size: int = DEFAULT_MAX_DECODED, *, keep: bool = True) -> bytes:
+                   max_size: int = DEFAULT_MAX_DECODED, *, keep: bool = True,
+                   prefix: bool = False) -> bytes:
     """Undo Content-Encoding (gzip, deflate, br, zstd; stacked codings last-first).
 
     Every coding is decoded in steps and refused with ContentDecodingError as soon as its
@@ -487,22 +501,27 @@ def decode_content(body: bytes, encoding: str | None,
     (crawler.downloadermiddlewares.integrity).
 
     ``keep=False`` only checks: the last coding's output is counted, not held, and b"" is
-    returned (:func:`content_problem`).
+    returned (:func:`content_problem`). ``prefix=True`` returns the first ``max_size`` bytes
+    of a longer body instead of refusing it (a title is read from a page's start; a coding
+    stacked under the last is still refused past ``max_size``).
     """
     codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
     codings = [c for c in codings if c != "identity"]
     if len(codings) > MAX_STACKED_CODINGS:
         raise ContentDecodingError(f"{len(codings)} stacked Content-Encodings")
     for n, coding in enumerate(reversed(codings), 1):
-        sink = _Sink(coding, max_size, keep or n < len(codings))
-        if coding in ("gzip", "x-gzip", "deflate"):
-            _inflate(body, coding, sink)
-        elif coding == "br":
-            _unbrotli(body, sink)
-        elif coding == "zstd":
-            _unzstd(body, sink)
-        else:
-            raise ContentDecodingError(f"unsupported Content-Encoding {coding!r}")
+        sink = _Sink(coding, max_size, keep or n < len(codings), prefix and n == len(codings))
+        try:
+            if coding in ("gzip", "x-gzip", "deflate"):
+                _inflate(body, coding, sink)
+            elif coding == "br":
+                _unbrotli(body, sink)
+            elif coding == "zstd":
+                _unzstd(body, sink)
+            else:
+                raise ContentDecodingError(f"unsupported Content-Encoding {coding!r}")
+        except _SinkFull:
+            pass  # (prefix: the first max_size bytes are what was asked for)
         body = bytes(sink.out)
     return body
 

@@ -20,7 +20,6 @@ from .export_txt import load_items
 from .fileio import replace_durably, temp_for
 from .httputil import (
     ContentDecodingError,
-    ContentTooLargeError,
     PartialBody,
     content_encoding,
     content_type,
@@ -79,14 +78,15 @@ def _charset(http: HttpMessage, body: bytes) -> str:
 def html_title(http: HttpMessage) -> str:
     """<title> (or first <h1>) of an HTML response, in its declared charset.
 
-    Raises ContentDecodingError when the body's Content-Encoding cannot be undone within
-    TITLE_BODY_MAX bytes.
+    Read from the first TITLE_BODY_MAX bytes of the decoded body, however long it is (a
+    decompression bomb included). Raises ContentDecodingError when its Content-Encoding
+    cannot be undone (a damaged stream, an unknown coding).
     """
     try:
         body = without_transfer_coding(http.headers, http.body, TITLE_BODY_MAX)
     except PartialBody as cut:  # the index lists the page: its title is in what came
         body = cut.arrived
-    body = decode_content(body, content_encoding(http.headers), TITLE_BODY_MAX)
+    body = decode_content(body, content_encoding(http.headers), TITLE_BODY_MAX, prefix=True)
     low = body.lower()
     for tag in (b"title", b"h1"):
         raw = _element_text(low, body, tag)
@@ -116,7 +116,7 @@ def _sha256(path_or_bytes: Path | bytes) -> tuple[str, int]:
     return "sha256:" + h.hexdigest(), size
 
 
-def _page(info: RecordInfo, titles: dict[str, str], on_error: ErrorHandler | None) -> dict | None:
+def _page(info: RecordInfo, titles: dict[str, str]) -> dict | None:
     """The pages.jsonl entry of an HTML 200 response, or None (also for unreadable HTTP)."""
     rec = info.record
     if rec.rec_type != "response":
@@ -135,17 +135,13 @@ def _page(info: RecordInfo, titles: dict[str, str], on_error: ErrorHandler | Non
         "id": uuid.uuid4().hex,
         "url": url,
         "ts": rec.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "title": titles.get(url) or _title_or_report(http, info, on_error) or url,
+        "title": titles.get(url) or _title(http) or url,
     }
 
 
-def _title_or_report(http: HttpMessage, info: RecordInfo, on_error: ErrorHandler | None) -> str:
+def _title(http: HttpMessage) -> str:
     try:
         return html_title(http)
-    except ContentTooLargeError as exc:
-        msg = f"body of {info.record.target_uri}: {exc}"
-        report(WarcFormatError(info.file, info.offset, msg), on_error)
-        return ""
     except ContentDecodingError:
         return ""  # a server's broken compression: the capture is intact, it just has no title
 
@@ -223,7 +219,7 @@ def _collect(paths: list[Path], titles: dict[str, str], lines: IndexLines, out: 
         for info in with_requests(iter_records(path, on_error)):
             try:
                 line = cdxj_line(info, path.name, on_error)
-                page = _page(info, titles, on_error)
+                page = _page(info, titles)
             except (ValueError, UnicodeError) as exc:  # one bad field costs one record
                 report(WarcFormatError(path, info.offset, f"bad record: {exc}"), on_error)
                 line, page = None, None

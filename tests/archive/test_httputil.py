@@ -321,3 +321,18 @@ def test_a_body_its_content_length_does_not_prove_cut_is_kept(headers):
 def test_chunks_whose_lines_end_in_a_bare_lf_are_dechunked(wire):
     """As browsers and curl read them: served as stored, the size lines were page text."""
     assert maybe_dechunk([("Transfer-Encoding", "chunked")], wire) == b"ABCDEFGH"
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+def test_a_prefix_is_the_first_bytes_of_a_body_over_the_cap(coding: str) -> None:
+    text = bytes(range(256)) * 400  # 100 KiB
+    body = {"gzip": gzip.compress(text), "deflate": zlib.compress(text),
+            "br": brotli.compress(text)}[coding]
+    assert decode_content(body, coding, 1000, prefix=True) == text[:1000]
+    assert decode_content(body, coding, 1 << 20, prefix=True) == text  # under it: whole
+    with pytest.raises(ContentDecodingError, match="expands beyond"):
+        decode_content(body, coding, 1000)
+    # a coding stacked under the last is still refused past the cap
+    noise = gzip.compress(random.Random(7).randbytes(100_000))  # does not shrink again
+    with pytest.raises(ContentDecodingError, match="expands beyond"):
+        decode_content(gzip.compress(noise), "gzip, gzip", 1000, prefix=True)
