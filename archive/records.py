@@ -377,7 +377,7 @@ def _is_status_line(first: str, response: bool) -> bool:
 
 def _code(parts: list[str]) -> int | None:
     if len(parts) < 2:
-        return 0
+        return None  # "HTTP/1.1" and no code: no status to serve (it was served as 0)
     code = parts[1]  # three digits, the first a class (RFC 9110 §15; LinkedIn's 999 too)
     ok = code.isascii() and code.isdigit() and len(code) == 3 and code[0] != "0"
     return int(code) if ok else None
@@ -394,14 +394,21 @@ def parse_http(block: bytes, response: bool = False) -> HttpMessage:
     """A request or response; `response` (the record says which) also reads other protocols'
     status lines. Interim responses (``100 Continue``, ``103 Early Hints``) a recorder kept
     before the final one, as the wire carried them, are passed over: the final one is the
-    page (at most MAX_INTERIM of them; ``101 Switching Protocols`` is final)."""
+    page (at most MAX_INTERIM of them, or ValueError; ``101 Switching Protocols`` is final)."""
     message = _parse_http(block, response)
     for _ in range(MAX_INTERIM):
-        if not (response and 100 <= message.status < 200 and message.status != 101
-                and _STATUS_START.match(message.body)):
-            break
+        if not _interim(message, response):
+            return message
         message = _parse_http(message.body.lstrip(b"\r\n"), response)
+    if _interim(message, response):
+        raise ValueError(f"more than {MAX_INTERIM} interim responses before the final one")
     return message
+
+
+def _interim(message: HttpMessage, response: bool) -> bool:
+    """An interim response with another status line after it (the next one, or the page)."""
+    return (response and 100 <= message.status < 200 and message.status != 101
+            and _STATUS_START.match(message.body) is not None)
 
 
 MAX_INTERIM = 16

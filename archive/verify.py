@@ -148,10 +148,18 @@ def _conflicting_fields(headers: Iterable[tuple[str, str]]) -> list[str]:
     return list(found.values())
 
 
+# the record types of WARC 1.0 and 1.1 (and 0.17): another is no standard reader's to serve
+_WARC_TYPES = frozenset(("warcinfo", "response", "resource", "request", "metadata", "revisit",
+                         "conversion", "continuation"))
+
+
 def _check_record(info: RecordInfo, add: Callable[[str, str], None]) -> None:
     rec = info.record
     for message in _conflicting_fields(rec.headers):
         add("error", message)
+    if rec.rec_type and rec.rec_type not in _WARC_TYPES:
+        add("warning", f"WARC-Type {rec.rec_type[:60]!r} is none of the standard's types: "
+                       "replay and re-extraction pass it over")
     bd = rec.get("WARC-Block-Digest")
     if bd:
         ok = check_digest(bd, rec.block)

@@ -198,6 +198,37 @@ def test_interim_responses_before_the_final_one_are_passed_over(tmp_path, interi
     assert json.loads(build_index([path])[0].split(" ", 2)[2])["status"] == "103"
 
 
+@pytest.mark.parametrize("block", [
+    b"HTTP/1.1 100 Continue\r\n\r\n" * 17 + http_response(b"<p>page</p>"),  # past MAX_INTERIM
+    b"HTTP/1.1\r\nContent-Type: text/html\r\n\r\n<p>page</p>",  # a status line with no code
+    b"HTTP/1.1 \r\nContent-Type: text/html\r\n\r\n<p>page</p>",
+], ids=["interims", "no-code", "blank-code"])
+def test_a_response_with_no_status_to_serve_is_refused_by_every_reader(tmp_path, block):
+    """More interim responses than are read before the page served the 1xx as the page, and
+    a status line with no code was served as status 0; ``verify`` said nothing of either.
+    Now each is a bad record, by file and offset, and the good one after it is read."""
+    first = gz(record("response", "http://ex.com/odd", block))
+    path = tmp_path / "odd.warc.gz"
+    path.write_bytes(first + gz(response("http://ex.com/ok", b"<p>ok</p>")))
+    errors: list = []
+    with ArchiveLookup(path, on_error=errors.append) as lookup:
+        assert lookup.get("http://ex.com/odd") is None
+        assert lookup.get("http://ex.com/ok").payload == b"<p>ok</p>"
+    assert [e.offset for e in errors] == [0]
+    assert [r.url for r in iter_responses(path, on_error=lambda e: None)] == ["http://ex.com/ok"]
+    assert [(p.offset, p.severity) for p in verify([path]).problems] == [(0, "error")]
+
+
+def test_verify_names_a_record_type_the_standard_does_not_have(tmp_path):
+    """A ``WARC-Type: foo`` record passed verify unsaid, while replay passes it over."""
+    odd = record("foo", "http://ex.com/odd", http_response(b"<p>odd</p>"))
+    path = tmp_path / "odd.warc.gz"
+    path.write_bytes(gz(odd) + gz(response("http://ex.com/ok", b"<p>ok</p>")))
+    assert [(p.offset, p.severity, p.message.split(":")[0]) for p in verify([path]).problems
+            ] == [(0, "warning", "WARC-Type 'foo' is none of the standard's types")]
+    assert [r.url for r in iter_responses(path, on_error=lambda e: None)] == ["http://ex.com/ok"]
+
+
 @pytest.mark.parametrize(("uri", "why"), [
     ("www.belta.by/news/1", "is not an absolute http(s) URL (no scheme)"),
     ("/news/1", "is not an absolute http(s) URL (no scheme)"),
