@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from .errors import WarcFormatError
 from .fileio import os_reason, quiet_on_closed_pipe
-from .reader import output_clash, warc_inputs
+from .reader import ARCHIVE_SUFFIXES, output_clash, warc_inputs
 from .records import DEFAULT_MAX_RECORD_SIZE, MAX_RECORD_SIZE_LIMIT
 from .wacz_input import input_size
 
@@ -38,9 +38,26 @@ def _paths(specs: list[str], output: str | None = None, allowed: tuple[str, ...]
     clash = output_clash(output, paths, allowed) if output is not None else None
     if clash:
         raise UsageError(clash)
+    if output is not None and (folder := _input_folder_holding(output, specs)):
+        raise UsageError(f"the output {output} would be written inside the input folder "
+                         f"{folder}, where the next run over it reads it as an input (its "
+                         "records twice); give an output outside it")
     if note:
         print(f"note: {note}", file=sys.stderr)
     return paths
+
+
+def _input_folder_holding(output: str, specs: list[str]) -> str | None:
+    """The input folder (read recursively) an archive ``output`` (a ``.wacz``) would be
+    written under, or None."""
+    if not Path(output).name.lower().endswith(ARCHIVE_SUFFIXES):
+        return None
+    target = Path(output).resolve().parent
+    for spec in specs:
+        folder = Path(spec)
+        if folder.is_dir() and target.is_relative_to(folder.resolve()):
+            return spec
+    return None
 
 
 def _bar(paths: list[Path], desc: str) -> tqdm:

@@ -296,6 +296,20 @@ def test_output_naming_an_input_archive_is_refused_and_the_input_kept(tmp_path, 
     assert not (tmp_path / "new.warc").exists()
 
 
+def test_a_package_written_inside_its_input_folder_is_refused(tmp_path, warc):
+    """``wacz DIR -o DIR/out.wacz`` went through, and the next run over DIR read the package
+    as an input too (verify counted every record twice, wacz and index refused). An index
+    (no archive) may be written there."""
+    sub = warc.parent / "packages"
+    sub.mkdir()
+    for out in (warc.parent / "out.wacz", sub / "out.wacz"):
+        res = run("wacz", "-o", out, warc.parent)
+        assert res.returncode == 2, res.stderr
+        assert f"inside the input folder {warc.parent}" in res.stderr and not out.exists()
+    assert run("wacz", "-o", tmp_path / "out.wacz", warc.parent).returncode == 0
+    assert run("index", "-o", warc.parent / "index.cdxj", warc.parent).returncode == 0
+
+
 @pytest.mark.parametrize("command", ["index", "wacz"])
 def test_two_inputs_of_one_name_are_refused_naming_both(tmp_path, warc, command):
     """Two folders each holding ``data.warc.gz``: every CDXJ line said ``"filename":
