@@ -178,12 +178,15 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
     leaves an empty ``p`` in its place, so ``linked_sentences`` can put it back; those are
     returned as (block, place). With ``cards``, :func:`teaser_cards` go too: inside an
     article's body, where a rule found it (on a whole page a listicle's items, a linked
-    heading over a short text each, are shaped alike and are the article: not there).
+    heading over a short text each, are shaped alike and are the article: there only the
+    "pictured" cards go, ``PICTURED_CARDS_MIN`` of them side by side).
     """
     doomed: list[etree._Element] = []
     dead: set[etree._Element] = set()
     inline: set[etree._Element] = set()  # inside a paragraph: a link there is part of a sentence
-    teasers = teaser_cards(root, stats) if cards else set()  # grows under "related" headings
+    # (grows under "related" headings)
+    teasers = teaser_cards(root, stats) if cards else teaser_cards(
+        root, stats, shape="pictured", least=PICTURED_CARDS_MIN)
     for el in root.iter():
         parent = el.getparent()
         if parent in dead:
@@ -233,7 +236,7 @@ LISTED_CARD_MAX_OWN = 800
 
 
 def _listed_cards(heading: etree._Element, stats: dict) -> list[etree._Element]:
-    """The teaser cards (``_card_shaped``) under a "read also"/"related" heading: a run of
+    """The teaser cards (``_card_shapes``, any) under a "read also"/"related" heading: a run of
     LISTED_CARDS_MIN siblings or more of one tag and class after it, or inside the one block
     after it. A listicle's items have the card's shape but no such heading over them; a
     related-news widget after a short article holds more text than the article, so neither
@@ -252,7 +255,7 @@ def _listed_cards(heading: etree._Element, stats: dict) -> list[etree._Element]:
                  if isinstance(child.tag, str)]
     kinds: dict[tuple[str, str], list[etree._Element]] = {}
     for sib in after:
-        if sib.tag in _CARD_TAGS and _card_shaped(sib, stats, LISTED_CARD_MAX_OWN, listed=True):
+        if sib.tag in _CARD_TAGS and _card_shapes(sib, stats, LISTED_CARD_MAX_OWN):
             kinds.setdefault((sib.tag, sib.get("class") or ""), []).append(sib)
     return [card for group in kinds.values() if len(group) >= LISTED_CARDS_MIN for card in group]
 
@@ -287,28 +290,33 @@ def _anchor_block(a: etree._Element, stats: dict) -> bool:
 CARD_MIN = 2  # ...this many of them at least
 CARD_MAX_OWN = 300  # characters of a card's text outside links: a longer one holds prose
 CARD_MIN_LINK = 15  # characters of the opening link's text: a headline, not an icon or a tag
+# Cards whose picture and headline link to the same page, side by side this many times at
+# least, are teasers anywhere on a page ("Спецрепортажи", "Популярное" grids): a listicle's
+# items link their pictures elsewhere, or head their text instead.
+PICTURED_CARDS_MIN = 3
 _CARD_TAGS = frozenset(("div", "li", "article", "section", "a"))
 _CARD_WALK = 40  # elements of a card looked at for its opening text
 
 
-def teaser_cards(root: etree._Element, stats: dict, max_own: int = CARD_MAX_OWN
-                 ) -> set[etree._Element]:
+def teaser_cards(root: etree._Element, stats: dict, max_own: int = CARD_MAX_OWN, *,
+                 shape: str = "headed", least: int = CARD_MIN) -> set[etree._Element]:
     """The teaser cards under ``root``: other articles' headlines listed with their leads.
 
     Their leads are prose, so a list of them is no link block (under ``LINK_RATIO``); in a
     body they read as paragraphs of the article. What tells them apart is the shape: several
-    sibling blocks of one tag and class, each opening with a link (its headline; a date
-    stamp may come first) and holding little text of its own (``max_own`` characters; a
-    rubric's page gives its teasers a lead of a paragraph or two). An article's own
-    paragraphs open with text, not with a link."""
+    sibling blocks (``least``) of one tag and class, each opening with a link (its headline;
+    a date stamp may come first) and holding little text of its own (``max_own`` characters;
+    a rubric's page gives its teasers a lead of a paragraph or two), the headline set as
+    ``shape`` says (:func:`_card_shapes`). An article's own paragraphs open with text, not
+    with a link."""
     found: set[etree._Element] = set()
     for parent in root.iter(etree.Element):
         kinds: dict[tuple[str, str], list[etree._Element]] = {}
         for child in parent:
-            if child.tag in _CARD_TAGS and _card_shaped(child, stats, max_own):
+            if child.tag in _CARD_TAGS and shape in _card_shapes(child, stats, max_own):
                 kinds.setdefault((child.tag, child.get("class") or ""), []).append(child)
         for group in kinds.values():
-            if len(group) >= CARD_MIN:
+            if len(group) >= least:
                 found.update(group)
     return found
 
@@ -328,31 +336,33 @@ def _headed(link: etree._Element, card: etree._Element) -> bool:
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
-def _card_shaped(el: etree._Element, stats: dict, max_own: int, listed: bool = False) -> bool:
-    """Whether ``el`` opens with a link of a headline's length, set as a heading (after a date
-    stamp, if any), and holds no more than ``max_own`` characters outside its links.
-
-    A ``listed`` card (under a "related" heading, see ``_listed_cards``) may open with its
-    picture, a link without text to the page its headline links to, and set its headline in
-    bold instead (an old CMS's "Смотрите также": picture, bold link, lead, "Читать новость")."""
+def _card_shapes(el: etree._Element, stats: dict, max_own: int) -> frozenset[str]:
+    """How ``el`` is shaped as a teaser card, if it is one: it opens with a link of a
+    headline's length (after a date stamp or its picture, if any) and holds no more than
+    ``max_own`` characters outside its links. The headline link may be "headed" (set as a
+    heading), "pictured" (after the card's picture, a link without text to the same page)
+    or "bold"; none of these, or no such opening: no card (the empty set)."""
     total, links = stats.get(el, (0, 0))
     if links < CARD_MIN_LINK or total - links > max_own:
-        return False
+        return frozenset()
     picture = None
     for n, node in enumerate(el.iter()):
         if n >= _CARD_WALK or not isinstance(node.tag, str):
-            return False
+            return frozenset()
         if node.tag == "a" and _is_link(node):
-            if listed and picture is None and not stats.get(node, (0, 0))[0] \
+            if picture is None and not stats.get(node, (0, 0))[0] \
                     and next(node.iter("img"), None) is not None:
                 picture = node.get("href")
                 continue
-            return (stats.get(node, (0, 0))[0] >= CARD_MIN_LINK
-                    and picture in (None, node.get("href"))
-                    and (_headed(node, el) or listed and _bold(node)))
+            if stats.get(node, (0, 0))[0] < CARD_MIN_LINK or picture not in (
+                    None, node.get("href")):
+                return frozenset()
+            return frozenset(shape for shape, holds in (
+                ("headed", _headed(node, el)), ("pictured", picture is not None),
+                ("bold", _bold(node))) if holds)
         if _opening_text(node.text) or (node is not el and _opening_text(node.tail)):
-            return False
-    return False
+            return frozenset()
+    return frozenset()
 
 
 def _bold(link: etree._Element) -> bool:

@@ -1661,21 +1661,32 @@ def test_pictured_cards_with_bold_headlines_under_a_see_also_heading_dropped() -
     assert "Читать новость" not in joined
 
 
-@pytest.mark.parametrize("heading, picture_to", [
-    ("Происшествия в районе", "/n/{i}"),  # no "related" heading over them
-    ("Смотрите также:", "/gallery/{i}"),  # a picture linking elsewhere than its headline
-])
-def test_pictured_cards_without_the_evidence_stay(heading: str, picture_to: str) -> None:
-    joined = " ".join(_paragraphs(_page(f"<p>{PROSE}</p><p>{PROSE2}</p>" + _pictured_cards(
-        heading, picture_to))))
-    assert "Ужасный случай произошёл в районе 2" in joined
+def _sidebar_cards(n: int, picture_to: str = "/sr/{i}/") -> str:
+    """Cards of a picture and a linked headline over a one-sentence lead (under
+    ``CARD_MAX_OWN``) under a rubric's heading: "Спецрепортажи" in a sidebar."""
+    cards = "".join(
+        f"<div class='news'><a href='{picture_to.format(i=i)}'><img src='/i/{i}.jpg' alt=''>"
+        f"</a><div><a href='/sr/{i}/'>Спецрепортаж номер {i} о жизни района</a><span>Короткий "
+        f"анонс репортажа {i} для читателей сайта</span></div></div>" for i in range(n))
+    return f"<div class='specrep'><h2>Спецрепортажи</h2>{cards}</div>"
 
 
-def test_a_credit_over_lines_of_prose_in_one_block_leaves_the_prose() -> None:
-    """A copyright notice goes at any length, but a block that only opens with a picture's
-    credit ("© Photo: …", then the text in ``<br>`` lines) is split, not taken for one."""
-    block = generic._LINE_BREAK.join(["© Photo: Reuters", PROSE, PROSE2, PROSE3])
-    assert generic._lines_apart(block) == ["© Photo: Reuters", PROSE, PROSE2, PROSE3]
+def test_pictured_cards_go_under_any_heading() -> None:
+    """Three cards or more whose picture and headline link to the same page are a teaser
+    grid wherever they stand."""
+    paras = _paragraphs(_page(f"<p>{PROSE}</p><p>{PROSE2}</p>{_sidebar_cards(4)}"))
+    assert paras[:2] == [PROSE, PROSE2]
+    assert "Спецрепортаж номер" not in " ".join(paras)
+
+
+@pytest.mark.parametrize("cards", [
+    _sidebar_cards(4, "/gallery/{i}.jpg"),  # a picture linking elsewhere than its headline
+    _sidebar_cards(2),  # two alone, under no "related" heading
+    _pictured_cards("Смотрите также:", "/gallery/{i}"),
+], ids=["picture-elsewhere", "two", "related-picture-elsewhere"])
+def test_pictured_cards_without_the_evidence_stay(cards: str) -> None:
+    joined = " ".join(_paragraphs(_page(f"<p>{PROSE}</p><p>{PROSE2}</p>{cards}")))
+    assert "Спецрепортаж номер 1" in joined or "Ужасный случай произошёл в районе 1" in joined
 
 
 def test_anchor_teaser_block_between_paragraphs_dropped() -> None:
