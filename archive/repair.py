@@ -191,11 +191,15 @@ class _ErrorRuns:
 
 
 def _only_separators(fh, start: int, end: int) -> bool:
-    """A short gap of CR/LF bytes (the blank lines between uncompressed records)."""
-    if end - start > 64:
-        return False
+    """A gap of CR/LF bytes only (the blank lines between uncompressed records, or a writer's
+    file of nothing else), read in steps."""
     fh.seek(start)
-    return not fh.read(end - start).strip(b"\r\n")
+    while start < end:
+        step = fh.read(min(end - start, 1 << 16))
+        if not step or step.strip(b"\r\n"):
+            return False
+        start += len(step)
+    return True
 
 
 def _write_side_file(fd: int, final: Path, ranges: list[DamagedRange]) -> Path:
@@ -317,8 +321,8 @@ def _repair_locked(path: Path, fd: int, max_record_size: int | None) -> RepairRe
         return RepairResult(path.name, None, 0, 0,
                             f"skipped-unwritable ({exc.strerror or exc}: "
                             f"{exc.filename or final.with_name(final.name + DAMAGED_SUFFIX)})")
-    if count == 0:  # nothing readable: every byte now lives in the side file
-        os.unlink(path)
+    if count == 0 and moved and all(r.moved for r in ranges):
+        os.unlink(path)  # nothing readable: every byte now lives in the side file
         return RepairResult(path.name, None, 0, size, "quarantined", ranges, side and side.name)
     if good_end < size:
         os.ftruncate(fd, good_end)

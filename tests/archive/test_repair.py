@@ -476,3 +476,32 @@ def test_a_torn_plain_record_over_the_limit_is_still_moved_out(tmp_path: Path) -
 
     assert (tmp_path / res.final_file).read_bytes() == first
     assert (tmp_path / res.side_file).read_bytes() == torn and res.bytes_cut == len(torn)
+
+
+@pytest.mark.parametrize("compressed", [True, False], ids=["gzip", "plain"])
+def test_a_file_whose_every_record_is_over_the_limit_is_closed_whole(tmp_path: Path,
+                                                                    compressed: bool) -> None:
+    """No record read under the limit, none damaged: the file is closed as it is (a first
+    form of the over-limit rule deleted it, its bytes in no side file)."""
+    records = [response(f"http://e.com/{i}", b"<p>page</p>" * 50) for i in range(2)]
+    data = gz_each(records) if compressed else b"".join(records)
+    path = tmp_path / ("x.warc.gz.open" if compressed else "x.warc.open")
+    path.write_bytes(data)
+
+    (res,) = repair_open_files(tmp_path, max_record_size=100)
+
+    assert (res.status, res.records_kept, res.bytes_cut, res.side_file) == (
+        "repaired-damaged", 0, 0, None)
+    assert (tmp_path / res.final_file).read_bytes() == data
+    assert len(res.damaged) == 2 and not any(d.moved for d in res.damaged)
+
+
+def test_a_plain_open_file_of_blank_lines_only_is_closed_not_quarantined(tmp_path: Path):
+    """CR/LF bytes are a plain file's separators, no damage however many (verify passes the
+    same bytes closed); repair moved a file of 2000 of them out as unreadable."""
+    path = tmp_path / "x.warc.open"
+    path.write_bytes(b"\r\n" * 1000)
+    (res,) = repair_open_files(tmp_path)
+    assert (res.status, res.final_file, res.bytes_cut, res.damaged) == (
+        "repaired", "x.warc", 0, [])
+    assert (tmp_path / "x.warc").read_bytes() == b"\r\n" * 1000
