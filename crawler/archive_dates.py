@@ -21,7 +21,7 @@ from crawler.archive_join import article_key, decoded_body
 from crawler.archive_rows import FEED_ROOTS
 from crawler.extraction.dates import iso, localise
 from crawler.extraction.encoding import decode_html
-from crawler.feeds import FeedSkips, document_element, feed_entries, sitemap_document
+from crawler.feeds import FeedSkips, document_element, feed_entries, gunzipped_document
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet
 from crawler.sitediscovery import sitemap_records
@@ -83,7 +83,7 @@ def _date_entries(body: bytes, base: str, captured: datetime, dates: dict[str, s
     if root in FEED_ROOTS:
         entries = ((e.url, e.published) for e in feed_entries(body, FeedSkips(), captured))
     elif root in ("urlset", "sitemapindex") or body[:2] == b"\x1f\x8b":
-        document, unreadable = sitemap_document(body)
+        document, unreadable = gunzipped_document(body)
         if unreadable is not None:
             return True
         entries = ((r.loc, r.published) for r in sitemap_records(document, captured)

@@ -8,7 +8,7 @@ import json
 import re
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.entities import html5
@@ -162,12 +162,15 @@ def _safe_parser() -> etree.XMLPullParser:
 _CHUNK = 64 * 1024
 
 
-def iter_records(body: bytes, names: tuple[str, ...]) -> Iterator[etree._Element]:
+def iter_records(body: bytes, names: tuple[str, ...],
+                 on_stop: Callable[[str], None] | None = None) -> Iterator[etree._Element]:
     """Each element named one of ``names`` (local name), as soon as it is parsed.
 
     Read as a stream and each record dropped once the caller has looked at it: a feed or
     sitemap of tens of thousands of entries never exists as a whole tree (a 10,000-item RSS
-    as one tree held 12 MB the crawl process kept for the rest of the crawl).
+    as one tree held 12 MB the crawl process kept for the rest of the crawl). Where the
+    parser gives up (no document, or one nesting past libxml2's 256 levels), the records
+    before stay and ``on_stop`` is told why: the rest of a feed was lost unsaid.
     """
     data = _as_references(_as_declared(body.strip()))
     parser = _safe_parser()
@@ -178,8 +181,19 @@ def iter_records(body: bytes, names: tuple[str, ...]) -> Iterator[etree._Element
         if data:
             parser.close()
             yield from _finished(parser, names)
-    except etree.XMLSyntaxError:  # nothing more recoverable: keep what came before
+    except etree.XMLSyntaxError as exc:  # nothing more recoverable: keep what came before
+        if on_stop is not None:
+            on_stop(str(exc)[:200])
         return
+    if on_stop is not None and (lost := next(
+            (err for err in parser.feed_error_log if err.type_name in _LOSING), None)):
+        on_stop(f"line {lost.line}: {lost.message[:200]}")
+
+
+# What the recovering parser stops at (unraised, only logged), losing the rest: a document
+# nesting past libxml2's depth limit, none at all (binary junk), one cut short. Its other
+# complaints (an unescaped "&", an undefined entity) cost nothing it does not recover.
+_LOSING = frozenset(("ERR_RESOURCE_LIMIT", "ERR_DOCUMENT_EMPTY", "ERR_TAG_NOT_FINISHED"))
 
 
 def _finished(parser: etree.XMLPullParser, names: tuple[str, ...]) -> Iterator[etree._Element]:
@@ -269,6 +283,10 @@ class FeedSkips:
 
     no_link: int = 0
     first_no_link: str | None = None  # "item N 'its title'"
+    unread: str | None = None  # why the feed, or the rest of it, could not be read
+
+    def stopped(self, reason: str) -> None:
+        self.unread = reason
 
     def add(self, number: int, title: str | None) -> None:
         self.no_link += 1
@@ -282,10 +300,18 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None,
     an item with no link (no <link>, no permalink <guid>, no rel=alternate, no url) is none,
     told to ``skips``. ``now``: when the feed was fetched (its capture time in a replay, so
     that a replay bounds its dates as the crawl did; the machine's clock without it)."""
-    if document_element(body) == JSON_FEED:
+    body, unreadable = gunzipped_document(body)
+    kind = document_element(body)
+    if unreadable is not None:
+        if skips is not None:
+            skips.stopped(unreadable)
+        return
+    if kind == JSON_FEED:
         yield from _json_feed_entries(body, skips, now)
         return
-    for number, node in enumerate(iter_records(body, ("item", "entry")), 1):
+    # (an HTML page answering a feed's address is said so by the caller, not as unread)
+    on_stop = skips.stopped if skips is not None and kind != "html" else None
+    for number, node in enumerate(iter_records(body, ("item", "entry"), on_stop), 1):
         if _local(node.tag) == "item":
             link = _child_text(node, "link") or _permalink_guid(node)
             date = _preferred_text(node, "pubdate", "date", "published")
@@ -324,10 +350,13 @@ def _json_feed_entries(body: bytes, skips: FeedSkips | None,
                        now: datetime | None = None) -> Iterator[FeedEntry]:
     """The items of a JSON Feed: ``url`` (else ``external_url``), ``date_published`` (else
     ``date_modified``), ``title``. A feed that does not parse (or nests past the parser's
-    depth) has none; an item that is no object, or has no link, is told to ``skips``."""
+    depth) has none, told to ``skips`` as unread; an item that is no object, or has no link,
+    is told to ``skips``."""
     try:
         feed = json.loads(body.decode("utf-8-sig", "replace"))
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError) as exc:
+        if skips is not None:
+            skips.stopped(f"not JSON: {str(exc)[:200]}")
         return
     items = feed.get("items") if isinstance(feed, dict) else None
     for number, item in enumerate(items if isinstance(items, list) else (), 1):
@@ -343,12 +372,13 @@ def _json_feed_entries(body: bytes, skips: FeedSkips | None,
             skips.add(number, title)
 
 
-def sitemap_entries(body: bytes, now: datetime | None = None
+def sitemap_entries(body: bytes, now: datetime | None = None,
+                    on_stop: Callable[[str], None] | None = None
                     ) -> Iterator[tuple[str, str, datetime | None]]:
     """(kind, loc, lastmod) for each <url> ("url") and <sitemap> ("sitemap") entry; a
     ``lastmod`` that is no date (:func:`publication_date`, bounded by ``now``: when the
     sitemap was fetched, as :func:`feed_entries`) is None."""
-    for node in iter_records(body, ("url", "sitemap")):
+    for node in iter_records(body, ("url", "sitemap"), on_stop):
         loc = _child_text(node, "loc")
         if loc:
             yield _local(node.tag), loc, publication_date(
@@ -359,10 +389,20 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncomp
 MAX_SITEMAP_URLS = 50_000  # the protocol's limit of URLs in one sitemap
 
 
-def sitemap_document(body: bytes) -> tuple[bytes, str | None]:
-    """The document of a sitemap and None, or (b"", why it cannot be read): a ``.gz`` file
-    is gunzipped up to MAX_SITEMAP_BYTES (a gzip bomb stops there), and one whose bytes are
-    no gzip past its magic number is said, never an exception that loses the callback."""
+def xml_stops(document: bytes) -> tuple[list[str], Callable[[str], None] | None]:
+    """Where a sitemap's parse stopped short (:func:`iter_records`' ``on_stop``), for a
+    document of XML markup only: a plain-text sitemap is no document to the XML parser, and
+    an HTML page answering is said so on its own."""
+    stops: list[str] = []
+    xml = _MARKUP_START.match(document) is not None and document_element(document) != "html"
+    return stops, stops.append if xml else None
+
+
+def gunzipped_document(body: bytes) -> tuple[bytes, str | None]:
+    """The document of a sitemap or feed and None, or (b"", why it cannot be read): a
+    ``.gz`` file (or a gzipped body sent without its Content-Encoding) is gunzipped up to
+    MAX_SITEMAP_BYTES (a gzip bomb stops there), and one whose bytes are no gzip past its
+    magic number is said, never an exception that loses the callback."""
     if body[:2] != b"\x1f\x8b":
         return body, None
     try:

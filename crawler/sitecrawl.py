@@ -52,8 +52,9 @@ from crawler.feeds import (
     FeedSkips,
     document_element,
     feed_entries,
-    sitemap_document,
+    gunzipped_document,
     text_sitemap,
+    xml_stops,
 )
 from crawler.frontiers import run_scheduler
 from crawler.items import (
@@ -1018,7 +1019,7 @@ class SiteCrawl(OutletSpider):
             yield from self.candidate(state, disc.Candidate(
                 url, entry.published, None, "feed", entry.title, response.url, at_root))
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
-        self.note_feed_skips(response.url, skips)
+        self.note_feed_skips(response.url, skips, entries)
         if offsite:
             self.note_offsite_entries(state, response.url, entries, offsite)
         if not entries and document_element(response.body) == "html":
@@ -1047,7 +1048,7 @@ class SiteCrawl(OutletSpider):
         answering with an HTML page is said at INFO, as a feed's (:meth:`on_feed`)."""
         now = fetch_time(response)  # a replay's capture time: its recent days are the crawl's
         recent = now - timedelta(days=self.limits["recent_days"])
-        document, unreadable = sitemap_document(response.body)
+        document, unreadable = gunzipped_document(response.body)
         if unreadable is not None:
             self.crawler.stats.inc_value("discovery/sitemap/unreadable")
             self.logger.warning("Discovery: the sitemap %s was not read: %s", response.url,
@@ -1055,7 +1056,8 @@ class SiteCrawl(OutletSpider):
             return
         children: list[tuple[str, datetime | None]] = []
         records, bound = 0, self.sitemap_max_entries()
-        for record in disc.sitemap_records(document, fetch_time(response)):
+        stops, on_stop = xml_stops(document)
+        for record in disc.sitemap_records(document, fetch_time(response), on_stop):
             if records >= bound:
                 self.note_sitemap_cut(response.url, bound)
                 break
@@ -1074,6 +1076,8 @@ class SiteCrawl(OutletSpider):
                 url, record.published, disc.url_day(url),
                 "news_sitemap" if record.news else "sitemap", record.title, response.url), recent)
         yield from self.child_sitemaps(state, response.url, children, depth, now)
+        if stops:
+            self.note_sitemap_unread(response.url, stops[0], records)
         if records:
             return
         if (text := text_sitemap(document, bound)) is not None:
@@ -1103,11 +1107,11 @@ class SiteCrawl(OutletSpider):
     def child_sitemaps(self, state: disc.SiteState, index: str,
                        children: list[tuple[str, datetime | None]], depth: int,
                        now: datetime) -> Iterator[Any]:
-        """The children of a sitemap index worth fetching, those most likely to hold the
-        window's articles first (:func:`disc.child_sitemap_order`), within the bounds
-        (``depth`` -1: the sitemaps robots.txt lists; they take at most half the bound, the
-        rest is left for the children of the indexes among them); ``now``: when the index was
-        fetched."""
+        """The children of a sitemap index worth fetching, the site's own before other hosts',
+        then those most likely to hold the window's articles (:func:`disc.child_sitemap_order`),
+        within the bounds (``depth`` -1: the sitemaps robots.txt lists; they take at most half
+        the bound, the rest is left for the children of the indexes among them); ``now``: when
+        the index was fetched."""
         children = [(url, lastmod) for url, lastmod in children
                     if not self.refused(state.outlet, url, "sitemap", index)]
         if not children or self.sitemap_too_deep(state.key, index, len(children), depth):
@@ -1121,15 +1125,15 @@ class SiteCrawl(OutletSpider):
             order = disc.child_sitemap_order(url, lastmod, since, until)
             if order is None:
                 stats.inc_value("discovery/sitemap_outside_window")
-            else:
-                ranked.append((order, number, url))
+            else:  # the site's own first: 30 a CDN's ahead in robots.txt crowded it out
+                ranked.append((self.outlet_of(url) is not state.outlet, order, number, url))
         ranked.sort()
         most = self.max_sitemaps()
         room, bound = max(most - state.sitemaps_requested, 0), f"SITE_MAX_SITEMAPS={most}"
         if depth < 0 and (half := max(most // 2, 1)) < room:
             room = half
             bound = f"half of SITE_MAX_SITEMAPS ({half} of {most}), for robots.txt's sitemaps,"
-        for _, _, url in ranked[:room]:
+        for *_, url in ranked[:room]:
             yield self.discover(state, url, "sitemap", depth=depth + 1)
         if len(ranked) > room:
             self.note_sitemaps_over(state.key, index, len(ranked) - room, bound,

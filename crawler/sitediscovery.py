@@ -573,12 +573,13 @@ def child_sitemap_order(url: str, lastmod: datetime | None, since: date,
     return (3, -int(numbers[-1])) if numbers else (2, 0)
 
 
-def sitemap_records(document: bytes, now: datetime | None = None) -> Iterator[SitemapRecord]:
+def sitemap_records(document: bytes, now: datetime | None = None,
+                    on_stop: Callable[[str], None] | None = None) -> Iterator[SitemapRecord]:
     """Each ``<url>`` and ``<sitemap>`` entry of a sitemap document (unpacked by
-    ``feeds.sitemap_document``), with ``news:publication_date`` when given, else ``lastmod``;
+    ``feeds.gunzipped_document``), with ``news:publication_date`` when given, else ``lastmod``;
     a date that is no publication date (``dates.publication_date``: a CMS's null, one ahead of
     ``now``, when the sitemap was fetched, its capture time in a replay) is None."""
-    for node in iter_records(document, ("url", "sitemap")):
+    for node in iter_records(document, ("url", "sitemap"), on_stop):
         loc = _child_text(node, "loc")
         if not loc:
             continue

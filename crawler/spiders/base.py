@@ -42,9 +42,10 @@ from crawler.feeds import (
     at_site_root,
     document_element,
     feed_entries,
-    sitemap_document,
+    gunzipped_document,
     sitemap_entries,
     text_sitemap,
+    xml_stops,
 )
 from crawler.items import (
     META_DISCOVERED,
@@ -355,7 +356,7 @@ class OutletSpider(scrapy.Spider):
                     request.meta.update(link_at_root(at_root, response.url))
                     yield request
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
-        self.note_feed_skips(response.url, skips)
+        self.note_feed_skips(response.url, skips, entries)
         if rejected:
             self.note_rejected(response.url, outlet, rejected, entries)
         if offhost:
@@ -449,9 +450,24 @@ class OutletSpider(scrapy.Spider):
                             bound or f"SITE_MAX_SITEMAPS={self.max_sitemaps()}", dropped, index,
                             f" ({which})" if which else "")
 
-    def note_feed_skips(self, url: str, skips: FeedSkips) -> None:
+    def note_sitemap_unread(self, url: str, why: str, entries: int) -> None:
+        """A sitemap whose XML the parser gave up on: the entries after that point are lost,
+        which was said nowhere."""
+        self.crawler.stats.inc_value("discovery/sitemap/unread")
+        self.logger.warning("Discovery: the sitemap %s could not be read%s (counted in "
+                            "discovery/sitemap/unread): %s", url,
+                            f" past its first {entries} entries" if entries else "", why)
+
+    def note_feed_skips(self, url: str, skips: FeedSkips, entries: int) -> None:
         """Count a feed's items with no link at all and name the first (they were dropped
-        without a word: a feed of such items gave nothing and said nothing)."""
+        without a word: a feed of such items gave nothing and said nothing); and a feed that
+        could not be read, or not to its end, with the ``entries`` read before."""
+        if skips.unread is not None:
+            self.crawler.stats.inc_value("discovery/feed/unread")
+            self.logger.warning("Discovery: the feed %s could not be read%s (counted in "
+                                "discovery/feed/unread): %s", url,
+                                f" past its first {entries} entries" if entries else "",
+                                skips.unread)
         if not skips.no_link:
             return
         self.crawler.stats.inc_value("discovery/feed/no_link", skips.no_link)
@@ -532,14 +548,15 @@ class OutletSpider(scrapy.Spider):
         outlet = get_outlet(outlet_key)
         deep = 0  # children past the depth bound
         children: list[tuple[str, datetime | None]] = []  # an index's, in document order
-        document, unreadable = sitemap_document(response.body)
+        document, unreadable = gunzipped_document(response.body)
         if unreadable is not None:
             self.crawler.stats.inc_value("discovery/unreadable_sitemaps")
             self.logger.warning("Sitemap %s was not read: %s", response.url, unreadable)
             return
         entries, bound = 0, self.sitemap_max_entries()
+        stops, on_stop = xml_stops(document)
         # streamed, never held whole
-        for kind, href, lastmod in sitemap_entries(document, fetch_time(response)):
+        for kind, href, lastmod in sitemap_entries(document, fetch_time(response), on_stop):
             if entries >= bound:
                 self.note_sitemap_cut(response.url, bound)
                 break
@@ -565,6 +582,8 @@ class OutletSpider(scrapy.Spider):
             self.sitemap_too_deep(outlet.key, response.url, deep, depth)
         yield from self.child_sitemaps(outlet, response.url, children, depth,
                                        fetch_time(response))
+        if stops:
+            self.note_sitemap_unread(response.url, stops[0], entries)
         if not entries and (text := text_sitemap(document, bound)) is not None:
             self.note_text_sitemap(response.url, text)
             for loc in text.urls:

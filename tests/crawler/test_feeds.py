@@ -196,10 +196,10 @@ def test_a_text_sitemap_is_read_to_the_protocols_url_limit(monkeypatch) -> None:
 
 def test_a_gzipped_text_sitemap_is_unpacked_within_the_bound(monkeypatch) -> None:
     body = b"https://ex.org/a\n" * 1000
-    document, why = feeds.sitemap_document(gzip.compress(body))
+    document, why = feeds.gunzipped_document(gzip.compress(body))
     assert why is None and feeds.text_sitemap(document).urls[-1] == "https://ex.org/a"
     monkeypatch.setattr(feeds, "MAX_SITEMAP_BYTES", 1000)
-    assert feeds.sitemap_document(gzip.compress(body)) == (
+    assert feeds.gunzipped_document(gzip.compress(body)) == (
         b"", "gunzipped, it is over 1000 bytes")
 
 
@@ -209,13 +209,13 @@ def test_a_gzipped_text_sitemap_is_unpacked_within_the_bound(monkeypatch) -> Non
 def test_a_sitemap_that_is_no_gzip_past_its_magic_says_why(body: bytes) -> None:
     """A broken ``.gz`` raised zlib.error out of the spider's callback (its whole sitemap
     lost with a traceback); now its reason comes back."""
-    document, why = feeds.sitemap_document(body)
+    document, why = feeds.gunzipped_document(body)
     assert document == b"" and why is not None and why.startswith("no gzip")
 
 
 def test_a_gzip_bomb_stops_at_the_bound_and_says_so(monkeypatch) -> None:
     monkeypatch.setattr(feeds, "MAX_SITEMAP_BYTES", 1000)
-    assert feeds.sitemap_document(gzip.compress(b" " * 5000)) == (
+    assert feeds.gunzipped_document(gzip.compress(b" " * 5000)) == (
         b"", "gunzipped, it is over 1000 bytes")
 
 
@@ -459,3 +459,52 @@ def test_feed_and_sitemap_dates_are_bounded_by_the_fetch_not_the_machines_clock(
         assert [e.published for e in feed_entries(body)] == [ahead, near]
     assert [d for _, _, d in sitemap_entries(urlset, fetched)] == [None, near]
     assert [d for _, _, d in sitemap_entries(urlset)] == [ahead, near]
+
+
+_ITEMS = "".join(f"<item><link>http://e.com/{i}</link></item>" for i in range(3))
+_DEEP = ("<item><ext:x xmlns:ext='urn:x'>" + "<ext:a>" * 300 + "</ext:a>" * 300
+         + "</ext:x><link>http://e.com/deep</link></item>")
+
+
+@pytest.mark.parametrize(("body", "read", "why"), [
+    (f"<rss><channel>{_ITEMS}{_DEEP}{_ITEMS}</channel></rss>", 3, "Excessive depth"),
+    (b"\x00\x01 binary junk", 0, "Start tag expected"),
+    (f"<rss><channel>{_ITEMS}", 3, "Premature end of data"),
+    ('{"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "http://e.com/a"}',
+     0, "not JSON"),
+])
+def test_a_feed_read_short_says_why(body: str | bytes, read: int, why: str) -> None:
+    """Where the parser gives up (it stops unraised, past 256 levels or with no document),
+    the entries before stay and the reason is told: the rest was lost unsaid."""
+    skips = feeds.FeedSkips()
+    data = body.encode() if isinstance(body, str) else body
+    assert len(list(feed_entries(data, skips))) == read
+    assert skips.unread is not None and why in skips.unread
+
+
+@pytest.mark.parametrize("body", [
+    f"<rss><channel>{_ITEMS}&nbsp;<item><link>http://e.com/a&b</link></item></channel></rss>",
+    "<rss><channel></channel></rss>",  # empty, and whole
+    "<html><body><p>Not found</p></body></html>",  # the caller says an HTML page so
+])
+def test_what_the_parser_recovers_is_no_unread_feed(body: str) -> None:
+    skips = feeds.FeedSkips()
+    list(feed_entries(body.encode(), skips))
+    assert skips.unread is None
+
+
+def test_a_gzipped_feed_is_read_by_its_magic_bytes() -> None:
+    body = gzip.compress(f"<rss><channel>{_ITEMS}</channel></rss>".encode())
+    assert [e.url for e in feed_entries(body)] == [f"http://e.com/{i}" for i in range(3)]
+
+
+def test_a_sitemap_read_short_says_why_and_a_text_sitemap_is_none() -> None:
+    urls = "".join(f"<url><loc>http://e.com/{i}</loc></url>" for i in range(2))
+    deep = "<url><x>" + "<a>" * 300 + "</a>" * 300 + "</x><loc>http://e.com/deep</loc></url>"
+    document = f"<urlset>{urls}{deep}{urls}</urlset>".encode()
+    stops, on_stop = feeds.xml_stops(document)
+    assert len(list(sitemap_entries(document, on_stop=on_stop))) == 2
+    assert len(stops) == 1 and "Excessive depth" in stops[0]
+    text = b"http://e.com/1\nhttp://e.com/2\n"
+    stops, on_stop = feeds.xml_stops(text)
+    assert on_stop is None and list(sitemap_entries(text)) == []

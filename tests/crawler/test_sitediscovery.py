@@ -96,7 +96,7 @@ def test_sitemaps_from_the_parser_scrapys_robots_middleware_built() -> None:
 
 def test_news_sitemap_dates_and_gzip() -> None:
     for body in (NEWS_SITEMAP, gzip.compress(NEWS_SITEMAP)):
-        document, why = feeds.sitemap_document(body)
+        document, why = feeds.gunzipped_document(body)
         assert why is None
         records = list(disc.sitemap_records(document))
         assert [(r.loc, r.news) for r in records] == [("https://ex.org/a-1.html", True),
@@ -108,7 +108,7 @@ def test_news_sitemap_dates_and_gzip() -> None:
 def test_a_gzip_bomb_sitemap_is_cut_not_inflated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(feeds, "MAX_SITEMAP_BYTES", 1024 * 1024)
     bomb = gzip.compress(b"<urlset>" + b" " * (20 * 1024 * 1024))
-    assert feeds.sitemap_document(bomb) == (b"", f"gunzipped, it is over {1024 * 1024} bytes")
+    assert feeds.gunzipped_document(bomb) == (b"", f"gunzipped, it is over {1024 * 1024} bytes")
 
 
 def test_date_archive_found_from_home_links() -> None:

@@ -61,6 +61,24 @@ def test_a_robots_txt_naming_many_sitemaps_is_read_within_the_sitemap_bound(tmp_
             f"the sitemaps http://{host}/robots.txt lists" in result.log)
 
 
+def test_robots_txts_sitemaps_on_the_sites_own_host_come_before_other_hosts(tmp_path) -> None:
+    """robots.txt names 30 sitemaps on a CDN's host before the site's own index: ranked by
+    their dates and order alone, the CDN's took the bound and the index, whose news sitemap
+    lists the articles, was never fetched (no article, "check the address")."""
+    shape = anysite.news_sitemap_site()
+    host = shape.site.host
+    cdn = VirtualSite("cdn-static.test")
+    cdn.dynamic.append(lambda t: anysite.urlset([]) if t.startswith("/maps/") else None)
+    listed = "".join(f"Sitemap: http://{cdn.host}/maps/{n}/sitemap.xml\n" for n in range(30))
+    shape.site.add("/robots.txt", Page(f"User-agent: *\n{listed}Sitemap: http://{host}"
+                                       "/sitemap_index.xml\n".encode(), content_type="text/plain"))
+    with FixtureServer([shape.site, cdn]) as server:
+        result = crawl(tmp_path, shape, server, SITE_MAX_SITEMAPS=10)
+        cdn_maps = [p for p in server.requested_paths(cdn.host) if p.startswith("/maps/")]
+    assert_gold_items(result, shape, "title", "published")
+    assert len(cdn_maps) == 4, cdn_maps  # the half bound's 5, the site's index first
+
+
 def gzip_bomb(size: int) -> bytes:
     """A gzipped sitemap that unpacks to ``size`` bytes of blank space (a few kB packed),
     written a megabyte at a time so the test never holds it unpacked."""
@@ -466,3 +484,37 @@ def test_a_site_whose_template_names_a_base_href_that_is_no_url_is_read(tmp_path
     assert not [k for k in result.stats if k.startswith("articles/failed/")]
     assert result.log.count("its <base href> is no URL (Invalid IPv6 URL)") == 1
     assert "Traceback" not in result.log
+
+
+def test_a_gzipped_feed_sent_without_its_encoding_is_read(tmp_path) -> None:
+    """A server sending the feed's ``.gz`` file as it is (no Content-Encoding): read by its
+    magic bytes, as sitemaps are; it gave nothing and said nothing."""
+    shape = anysite.feed_only_site()
+    body = shape.site.pages["/export/rss.xml"].body
+    shape.site.add("/export/rss.xml", Page(gzip.compress(body),
+                                           content_type="application/rss+xml"))
+    with FixtureServer([shape.site]) as server:
+        result = crawl(tmp_path, shape, server)
+    assert_gold_items(result, shape, "title", "published")
+    assert "discovery/feed/unread" not in result.stats
+
+
+def test_a_feed_the_parser_gives_up_on_is_said_with_what_came_before(tmp_path) -> None:
+    """An element nesting past libxml2's 256 levels stops the parse, unraised: the items
+    after it were lost without a word. Here it stands after the articles' items, which are
+    read; the rest is said lost, and counted."""
+    shape = anysite.feed_only_site()
+    body = shape.site.pages["/export/rss.xml"].body
+    deep = ("<item><ext:x xmlns:ext='urn:x'>" + "<ext:a>" * 300 + "</ext:a>" * 300
+            + "</ext:x></item>")
+    shape.site.add("/export/rss.xml", Page(body.replace(b"</channel>", deep.encode()
+                                                        + b"</channel>"),
+                                           content_type="application/rss+xml"))
+    with FixtureServer([shape.site]) as server:
+        result = crawl(tmp_path, shape, server)
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["discovery/feed/unread"] == 1
+    entries = result.stats["discovery/feed_entries"]
+    assert (f"the feed http://{shape.site.host}/export/rss.xml could not be read past its "
+            f"first {entries} entries (counted in discovery/feed/unread): line 1: Excessive "
+            "depth in document: 256" in result.log)
