@@ -22,11 +22,13 @@ from copy import deepcopy
 from datetime import datetime
 from functools import cache, lru_cache
 from heapq import nlargest
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
 
+from archive.urls import site_host
 from crawler.extraction.boilerplate import (
     MAX_LINE_CHARS,
     SENTENCE_ENDS,
@@ -169,7 +171,8 @@ def _is_link_block(el: etree._Element, stats: dict) -> bool:
 
 
 def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = False,
-                     cards: bool = False) -> list[tuple[etree._Element, etree._Element]]:
+                     cards: bool = False, url: str = ""
+                     ) -> list[tuple[etree._Element, etree._Element]]:
     """Remove menus and teaser lists before trafilatura sees them.
 
     ``stats`` is kept true for what is left: each removed block's counts are taken off its
@@ -179,13 +182,14 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
     returned as (block, place). With ``cards``, :func:`teaser_cards` go too: inside an
     article's body, where a rule found it (on a whole page a listicle's items, a linked
     heading over a short text each, are shaped alike and are the article: there only the
-    "pictured" cards go, ``PICTURED_CARDS_MIN`` of them side by side).
+    "pictured" cards go, ``PICTURED_CARDS_MIN`` of them side by side linking the site of
+    ``url``, the page's).
     """
     doomed: list[etree._Element] = []
     dead: set[etree._Element] = set()
     inline: set[etree._Element] = set()  # inside a paragraph: a link there is part of a sentence
     # (grows under "related" headings)
-    teasers = teaser_cards(root, stats) if cards else pictured_cards(root, stats)
+    teasers = teaser_cards(root, stats) if cards else pictured_cards(root, stats, url)
     for el in root.iter():
         parent = el.getparent()
         if parent in dead:
@@ -310,10 +314,12 @@ def teaser_cards(root: etree._Element, stats: dict, max_own: int = CARD_MAX_OWN
     return _card_groups(root.iter(etree.Element), stats, max_own, "headed", CARD_MIN)
 
 
-def pictured_cards(root: etree._Element, stats: dict) -> set[etree._Element]:
+def pictured_cards(root: etree._Element, stats: dict, url: str) -> set[etree._Element]:
     """:func:`teaser_cards` of the "pictured" shape, ``PICTURED_CARDS_MIN`` side by side or
-    more, looked for only around the page's linked pictures: a walk of every element's
-    children for them cost 5 % of the extractor's time on wcxb."""
+    more, linking pages of the site at ``url`` (a shopping listicle's items link a shop's
+    product pages, picture and name alike). Looked for only around the page's linked
+    pictures: a walk of every element's children cost 5 % of the extractor's time on wcxb."""
+    host = site_host(urlsplit(url).hostname or "")
     parents: dict[etree._Element, None] = {}
     for img in root.iter("img"):
         link = next((anc for anc in itertools.islice(img.iterancestors(), _PICTURE_DEPTH)
@@ -323,19 +329,33 @@ def pictured_cards(root: etree._Element, stats: dict) -> set[etree._Element]:
         for card in itertools.islice(link.iterancestors(), _PICTURE_DEPTH):
             if (parent := card.getparent()) is not None:
                 parents[parent] = None
-    return _card_groups(parents, stats, CARD_MAX_OWN, "pictured", PICTURED_CARDS_MIN)
+    return _card_groups(parents, stats, CARD_MAX_OWN, "pictured", PICTURED_CARDS_MIN,
+                        lambda card: _on_site(next(card.iter("a")), host))
+
+
+def _on_site(link: etree._Element, host: str) -> bool:
+    """Whether a link goes to a page of the site ``host`` names (a relative one does)."""
+    try:
+        linked = urlsplit((link.get("href") or "").strip()).hostname
+    except ValueError:
+        return False
+    return linked is None or site_host(linked) == host
 
 
 _PICTURE_DEPTH = 3  # levels from a picture up to its link, and from the link up to its card
 
 
 def _card_groups(parents: Iterable[etree._Element], stats: dict, max_own: int, shape: str,
-                 least: int) -> set[etree._Element]:
+                 least: int, also: Callable[[etree._Element], bool] = lambda card: True
+                 ) -> set[etree._Element]:
+    """The children of ``parents`` shaped as cards (``shape``, and ``also``), ``least`` or
+    more of one tag and class side by side."""
     found: set[etree._Element] = set()
     for parent in parents:
         kinds: dict[tuple[str, str], list[etree._Element]] = {}
         for child in parent:
-            if child.tag in _CARD_TAGS and shape in _card_shapes(child, stats, max_own):
+            if child.tag in _CARD_TAGS and shape in _card_shapes(child, stats, max_own) \
+                    and also(child):
                 kinds.setdefault((child.tag, child.get("class") or ""), []).append(child)
         for group in kinds.values():
             if len(group) >= least:
@@ -547,7 +567,7 @@ def _take_off(el: etree._Element, stats: dict) -> None:
         stats[anc] = (anc_total, anc_links)
 
 
-def _prune(tree: lxml.html.HtmlElement
+def _prune(tree: lxml.html.HtmlElement, url: str
            ) -> tuple[dict[etree._Element, tuple[int, int]], list[tuple[etree._Element, etree._Element]]]:
     """Delete boilerplate in place (the tree must be our own copy); its text stats after, and
     the linked sentences removed with their places (see drop_link_blocks)."""
@@ -586,7 +606,7 @@ def _prune(tree: lxml.html.HtmlElement
     removed = []
     if "link_blocks" in ENABLED_STEPS:
         keep = "linked_sentences" in ENABLED_STEPS and "interior_gaps" in ENABLED_STEPS
-        removed = drop_link_blocks(tree, stats, keep_places=keep)
+        removed = drop_link_blocks(tree, stats, keep_places=keep, url=url)
     return stats, removed
 
 
@@ -2663,7 +2683,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
         _reveal_expanded(work)
         _mark_empty_lines(work)
         _unanchor_code(work)
-        paragraphs = _output_form(_select(work, url, *_prune(work)))
+        paragraphs = _output_form(_select(work, url, *_prune(work, url)))
     finally:
         _BROKEN.reset(token)
         _STEPS.reset(steps_token)
