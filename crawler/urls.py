@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Any
 from urllib.parse import SplitResult, urlencode, urljoin, urlsplit, urlunsplit
@@ -194,7 +196,27 @@ def private_address(url: str) -> str | None:
     The URL is judged as it is written and as Scrapy fetches it: a Request runs it through
     w3lib's ``safe_url_string``, whose IDNA step makes fullwidth digits, circled letters and
     ideographic full stops ASCII (``１２７。０。０。１`` is 127.0.0.1) and which reads a
-    backslash as the path's start (``http://127.0.0.1\\@evil.test/``)."""
+    backslash as the path's start (``http://127.0.0.1\\@evil.test/``).
+
+    Judged on the URL's scheme and authority alone, as urlsplit bounds it (no path changes
+    the host either reading finds), and cached: a 50,000-entry sitemap asked it twice per
+    entry, 42 s of the callback in w3lib while the reactor waited."""
+    start = url.find("://")
+    if start < 1 or not _SCHEME.fullmatch(url[:start]):
+        return _private_address(url)
+    end = min((at for mark in "/?#" if (at := url.find(mark, start + 3)) >= 0), default=len(url))
+    return _authority_private(url[:end])
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
+
+@lru_cache(maxsize=4096)
+def _authority_private(authority: str) -> str | None:
+    return _private_address(authority + "/")
+
+
+def _private_address(url: str) -> str | None:
     try:
         fetched = safe_url_string(url)
     except (ValueError, UnicodeError):

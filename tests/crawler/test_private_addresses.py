@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from scrapy import Request
 
+from crawler import urls
 from crawler.urls import private_address, private_hosts, refused_address
 
 
@@ -101,3 +102,25 @@ def test_the_private_hosts_a_crawl_reaches_are_those_its_own_sites_are_on() -> N
 def test_another_private_host_is_refused_though_a_site_is_local(url: str, why: str) -> None:
     assert refused_address(url, private_hosts(SITES)) == why
     assert refused_address(url, private_hosts([])) == why
+
+
+@pytest.mark.parametrize("authority", [
+    "http://127.0.0.1", "http://127.0.0.1:8080", "http://2130706433", "http://[::1]",
+    "http://\uff11\uff16\uff19\uff0e\uff12\uff15\uff14\uff0e\uff11\uff16\uff19\uff0e\uff12\uff15"
+    "\uff14", "http://127.0.0.1\\@evil.test", "http://evil.test\\@127.0.0.1", "http://127.0.0.1\t",
+    "http://user:pw@10.0.0.1", "https://example.org", "http://[::1", "HTTP://LOCALHOST",
+])
+@pytest.mark.parametrize("rest", ["", "/", "/a/b.xml?x=1#f", "?q=http://127.0.0.1/",
+                                  "#frag", "/\\@example.org/", "/%2F..%2F"])
+def test_the_cached_judgement_of_an_authority_is_the_whole_urls(authority: str,
+                                                                  rest: str) -> None:
+    """``private_address`` judges (and caches) the scheme and authority alone: whatever
+    follows them, its answer is the uncached reading of the whole URL."""
+    url = authority + rest
+    assert private_address(url) == urls._private_address(url)
+
+
+@pytest.mark.parametrize("url", ["/news?u=http://127.0.0.1/", "//127.0.0.1/x",
+                                 "not a url://127.0.0.1/"])
+def test_what_has_no_scheme_is_judged_uncached_as_it_is(url: str) -> None:
+    assert private_address(url) == urls._private_address(url)
