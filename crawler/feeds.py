@@ -301,12 +301,11 @@ def feed_entries(body: bytes, skips: FeedSkips | None = None,
     told to ``skips``. ``now``: when the feed was fetched (its capture time in a replay, so
     that a replay bounds its dates as the crawl did; the machine's clock without it)."""
     body, unreadable = gunzipped_document(body)
-    kind = document_element(body)
     if unreadable is not None:
         if skips is not None:
             skips.stopped(unreadable)
         return
-    if kind == JSON_FEED:
+    if (kind := document_element(body)) == JSON_FEED:
         yield from _json_feed_entries(body, skips, now)
         return
     # (an HTML page answering a feed's address is said so by the caller, not as unread)

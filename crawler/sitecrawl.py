@@ -1077,7 +1077,7 @@ class SiteCrawl(OutletSpider):
                 "news_sitemap" if record.news else "sitemap", record.title, response.url), recent)
         yield from self.child_sitemaps(state, response.url, children, depth, now)
         if stops:
-            self.note_sitemap_unread(response.url, stops[0], records)
+            self.note_unread("sitemap", response.url, stops[0], records)
         if records:
             return
         if (text := text_sitemap(document, bound)) is not None:

@@ -450,24 +450,20 @@ class OutletSpider(scrapy.Spider):
                             bound or f"SITE_MAX_SITEMAPS={self.max_sitemaps()}", dropped, index,
                             f" ({which})" if which else "")
 
-    def note_sitemap_unread(self, url: str, why: str, entries: int) -> None:
-        """A sitemap whose XML the parser gave up on: the entries after that point are lost,
-        which was said nowhere."""
-        self.crawler.stats.inc_value("discovery/sitemap/unread")
-        self.logger.warning("Discovery: the sitemap %s could not be read%s (counted in "
-                            "discovery/sitemap/unread): %s", url,
-                            f" past its first {entries} entries" if entries else "", why)
+    def note_unread(self, kind: str, url: str, why: str, entries: int) -> None:
+        """A feed or sitemap (``kind``) the parser gave up on, or a JSON Feed that does not
+        parse: the entries after that point were lost, and that was said nowhere."""
+        self.crawler.stats.inc_value(f"discovery/{kind}/unread")
+        self.logger.warning("Discovery: the %s %s could not be read%s (counted in "
+                            "discovery/%s/unread): %s", kind, url,
+                            f" past its first {entries} entries" if entries else "", kind, why)
 
     def note_feed_skips(self, url: str, skips: FeedSkips, entries: int) -> None:
         """Count a feed's items with no link at all and name the first (they were dropped
         without a word: a feed of such items gave nothing and said nothing); and a feed that
         could not be read, or not to its end, with the ``entries`` read before."""
         if skips.unread is not None:
-            self.crawler.stats.inc_value("discovery/feed/unread")
-            self.logger.warning("Discovery: the feed %s could not be read%s (counted in "
-                                "discovery/feed/unread): %s", url,
-                                f" past its first {entries} entries" if entries else "",
-                                skips.unread)
+            self.note_unread("feed", url, skips.unread, entries)
         if not skips.no_link:
             return
         self.crawler.stats.inc_value("discovery/feed/no_link", skips.no_link)
@@ -583,7 +579,7 @@ class OutletSpider(scrapy.Spider):
         yield from self.child_sitemaps(outlet, response.url, children, depth,
                                        fetch_time(response))
         if stops:
-            self.note_sitemap_unread(response.url, stops[0], entries)
+            self.note_unread("sitemap", response.url, stops[0], entries)
         if not entries and (text := text_sitemap(document, bound)) is not None:
             self.note_text_sitemap(response.url, text)
             for loc in text.urls:

@@ -518,3 +518,20 @@ def test_a_feed_the_parser_gives_up_on_is_said_with_what_came_before(tmp_path) -
     assert (f"the feed http://{shape.site.host}/export/rss.xml could not be read past its "
             f"first {entries} entries (counted in discovery/feed/unread): line 1: Excessive "
             "depth in document: 256" in result.log)
+
+
+def test_a_sitemap_the_parser_gives_up_on_is_said_with_what_came_before(tmp_path) -> None:
+    """As a feed's: an element past 256 levels after the news sitemap's entries stops the
+    parse unraised; the entries before are read, the rest said lost and counted."""
+    shape = anysite.news_sitemap_site()
+    body = shape.site.pages["/sitemaps/news.xml"].body
+    deep = "<url><x>" + "<a>" * 300 + "</a>" * 300 + "</x></url>"
+    shape.site.add("/sitemaps/news.xml", Page(body.replace(b"</urlset>", deep.encode()
+                                                           + b"</urlset>"),
+                                              content_type="application/xml"))
+    with FixtureServer([shape.site]) as server:
+        result = crawl(tmp_path, shape, server)
+    assert_gold_items(result, shape, "title", "published")
+    assert result.stats["discovery/sitemap/unread"] == 1
+    assert (f"the sitemap http://{shape.site.host}/sitemaps/news.xml could not be read past "
+            "its first" in result.log and "Excessive depth in document: 256" in result.log)
