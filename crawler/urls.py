@@ -204,16 +204,18 @@ def private_address(url: str) -> str | None:
     start = url.find("://")
     if start < 1 or not _SCHEME.fullmatch(url[:start]):
         return _private_address(url)
-    end = min((at for mark in "/?#" if (at := url.find(mark, start + 3)) >= 0), default=len(url))
-    return _authority_private(url[:end])
+    end = min((at for mark in "/?#" if (at := url.find(mark, start + 3)) >= 0), default=None)
+    # (with nothing after the authority the URL is its own key: w3lib strips a trailing
+    # space or control character, which a "/" put after it would keep in the host)
+    return _judged(url if end is None else url[:end] + "/")
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 
 
 @lru_cache(maxsize=4096)
-def _authority_private(authority: str) -> str | None:
-    return _private_address(authority + "/")
+def _judged(url: str) -> str | None:
+    return _private_address(url)
 
 
 def _private_address(url: str) -> str | None:

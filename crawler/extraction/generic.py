@@ -330,7 +330,7 @@ def pictured_cards(root: etree._Element, stats: dict, url: str) -> set[etree._El
             if (parent := card.getparent()) is not None:
                 parents[parent] = None
     return _card_groups(parents, stats, CARD_MAX_OWN, "pictured", PICTURED_CARDS_MIN,
-                        lambda card: _on_site(next(card.iter("a")), host))
+                        lambda card: _on_site(next(a for a in card.iter("a") if _is_link(a)), host))
 
 
 def _on_site(link: etree._Element, host: str) -> bool:

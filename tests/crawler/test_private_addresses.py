@@ -111,7 +111,8 @@ def test_another_private_host_is_refused_though_a_site_is_local(url: str, why: s
     "http://user:pw@10.0.0.1", "https://example.org", "http://[::1", "HTTP://LOCALHOST",
 ])
 @pytest.mark.parametrize("rest", ["", "/", "/a/b.xml?x=1#f", "?q=http://127.0.0.1/",
-                                  "#frag", "/\\@example.org/", "/%2F..%2F"])
+                                  "#frag", "/\\@example.org/", "/%2F..%2F", " ", "\x00",
+                                  "\x0b", "\x1f", "/ "])
 def test_the_cached_judgement_of_an_authority_is_the_whole_urls(authority: str,
                                                                   rest: str) -> None:
     """``private_address`` judges (and caches) the scheme and authority alone: whatever

@@ -1679,11 +1679,11 @@ def test_pictured_cards_go_under_any_heading() -> None:
     assert "Спецрепортаж номер" not in " ".join(paras)
 
 
-def _shop_cards(n: int = 4) -> str:
+def _shop_cards(n: int = 4, anchor: str = "") -> str:
     """A shopping listicle's items: picture and name both link the shop's product page."""
     return "".join(
-        f"<div class='product'><a href='https://shop.example.com/dp/{i}'><img src='/i/{i}.jpg' "
-        f"alt=''></a><a href='https://shop.example.com/dp/{i}'>Sewing machine model {i} "
+        f"<div class='product'>{anchor}<a href='https://shop.example.com/dp/{i}'><img "
+        f"src='/i/{i}.jpg' alt=''></a><a href='https://shop.example.com/dp/{i}'>Sewing machine model {i} "
         f"for beginners</a><p>This is the most affordable machine on this list, and model {i} "
         "still sews denim without tension problems; I have used one for years and it handles "
         "knits well too, which matters when you make clothes.</p></div>"
@@ -1692,10 +1692,11 @@ def _shop_cards(n: int = 4) -> str:
 
 @pytest.mark.parametrize("cards", [
     _shop_cards(),  # another site's pages: a shopping listicle's items, the article
+    _shop_cards(anchor="<a name='item'></a>"),  # (a place to jump to is no link of the card)
     _sidebar_cards(4, "/gallery/{i}.jpg"),  # a picture linking elsewhere than its headline
     _sidebar_cards(2),  # two alone, under no "related" heading
     _pictured_cards("Смотрите также:", "/gallery/{i}"),
-], ids=["shop", "picture-elsewhere", "two", "related-picture-elsewhere"])
+], ids=["shop", "shop-anchored", "picture-elsewhere", "two", "related-picture-elsewhere"])
 def test_pictured_cards_without_the_evidence_stay(cards: str) -> None:
     joined = " ".join(_paragraphs(_page(f"<p>{PROSE}</p><p>{PROSE2}</p>{cards}")))
     assert any(line in joined for line in (
