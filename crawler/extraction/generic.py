@@ -47,6 +47,7 @@ from crawler.extraction.html import (
     without_controls,
 )
 from crawler.extraction.normalize import join_paragraphs
+from crawler.extraction.site_boilerplate import site_key
 
 
 class _NoDiscardNotice(logging.Filter):
@@ -256,11 +257,8 @@ def _listed_cards(heading: etree._Element, stats: dict) -> list[etree._Element]:
     if len(after) == 1:
         after = [child for child in itertools.islice(after[0], LISTED_CARDS_SCAN)
                  if isinstance(child.tag, str)]
-    kinds: dict[tuple[str, str], list[etree._Element]] = {}
-    for sib in after:
-        if sib.tag in _CARD_TAGS and _card_shapes(sib, stats, LISTED_CARD_MAX_OWN):
-            kinds.setdefault((sib.tag, sib.get("class") or ""), []).append(sib)
-    return [card for group in kinds.values() if len(group) >= LISTED_CARDS_MIN for card in group]
+    return _side_by_side(after, lambda card: bool(_card_shapes(card, stats, LISTED_CARD_MAX_OWN)),
+                         LISTED_CARDS_MIN)
 
 
 # An anchor set as a block of its own among an article's paragraphs, a label over another
@@ -311,7 +309,8 @@ def teaser_cards(root: etree._Element, stats: dict, max_own: int = CARD_MAX_OWN
     heading; a date stamp or its picture may come first: :func:`_card_shapes`) and holding
     little text of its own (``max_own`` characters; a rubric's page gives its teasers a lead
     of a paragraph or two). An article's own paragraphs open with text, not with a link."""
-    return _card_groups(root.iter(etree.Element), stats, max_own, "headed", CARD_MIN)
+    return {card for parent in root.iter(etree.Element) for card in _side_by_side(
+        parent, lambda card: "headed" in _card_shapes(card, stats, max_own), CARD_MIN)}
 
 
 def pictured_cards(root: etree._Element, stats: dict, url: str) -> set[etree._Element]:
@@ -319,7 +318,12 @@ def pictured_cards(root: etree._Element, stats: dict, url: str) -> set[etree._El
     more, linking pages of the site at ``url`` (a shopping listicle's items link a shop's
     product pages, picture and name alike). Looked for only around the page's linked
     pictures: a walk of every element's children cost 5 % of the extractor's time on wcxb."""
-    host = site_host(urlsplit(url).hostname or "")
+    host = site_key(url)
+
+    def on_site(card: etree._Element) -> bool:
+        opening = _card_opening(card, stats, CARD_MAX_OWN)
+        return opening is not None and opening[0] is not None and _on_site(opening[0], host)
+
     parents: dict[etree._Element, None] = {}
     for img in root.iter("img"):
         link = next((anc for anc in itertools.islice(img.iterancestors(), _PICTURE_DEPTH)
@@ -329,14 +333,14 @@ def pictured_cards(root: etree._Element, stats: dict, url: str) -> set[etree._El
         for card in itertools.islice(link.iterancestors(), _PICTURE_DEPTH):
             if (parent := card.getparent()) is not None:
                 parents[parent] = None
-    return _card_groups(parents, stats, CARD_MAX_OWN, "pictured", PICTURED_CARDS_MIN,
-                        lambda card: _on_site(next(a for a in card.iter("a") if _is_link(a)), host))
+    return {card for parent in parents
+            for card in _side_by_side(parent, on_site, PICTURED_CARDS_MIN)}
 
 
-def _on_site(link: etree._Element, host: str) -> bool:
+def _on_site(href: str, host: str) -> bool:
     """Whether a link goes to a page of the site ``host`` names (a relative one does)."""
     try:
-        linked = urlsplit((link.get("href") or "").strip()).hostname
+        linked = urlsplit(href.strip()).hostname
     except ValueError:
         return False
     return linked is None or site_host(linked) == host
@@ -345,22 +349,15 @@ def _on_site(link: etree._Element, host: str) -> bool:
 _PICTURE_DEPTH = 3  # levels from a picture up to its link, and from the link up to its card
 
 
-def _card_groups(parents: Iterable[etree._Element], stats: dict, max_own: int, shape: str,
-                 least: int, also: Callable[[etree._Element], bool] = lambda card: True
-                 ) -> set[etree._Element]:
-    """The children of ``parents`` shaped as cards (``shape``, and ``also``), ``least`` or
-    more of one tag and class side by side."""
-    found: set[etree._Element] = set()
-    for parent in parents:
-        kinds: dict[tuple[str, str], list[etree._Element]] = {}
-        for child in parent:
-            if child.tag in _CARD_TAGS and shape in _card_shapes(child, stats, max_own) \
-                    and also(child):
-                kinds.setdefault((child.tag, child.get("class") or ""), []).append(child)
-        for group in kinds.values():
-            if len(group) >= least:
-                found.update(group)
-    return found
+def _side_by_side(siblings: Iterable[etree._Element], is_card: Callable[[etree._Element], bool],
+                  least: int) -> list[etree._Element]:
+    """The ``siblings`` that ``is_card`` takes, in runs of ``least`` or more of one tag and
+    class (a grid's or a list's cards; one such block alone is a paragraph's)."""
+    kinds: dict[tuple[str, str], list[etree._Element]] = {}
+    for sib in siblings:
+        if sib.tag in _CARD_TAGS and is_card(sib):
+            kinds.setdefault((sib.tag, sib.get("class") or ""), []).append(sib)
+    return [card for group in kinds.values() if len(group) >= least for card in group]
 
 
 def _headed(link: etree._Element, card: etree._Element) -> bool:
@@ -379,18 +376,29 @@ _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def _card_shapes(el: etree._Element, stats: dict, max_own: int) -> frozenset[str]:
-    """How ``el`` is shaped as a teaser card, if it is one: it opens with a link of a
-    headline's length (after a date stamp or its picture, if any) and holds no more than
-    ``max_own`` characters outside its links. The headline link may be "headed" (set as a
-    heading), "pictured" (after the card's picture, a link without text to the same page)
-    or "bold"; none of these, or no such opening: no card (the empty set)."""
+    """How ``el`` is shaped as a teaser card (:func:`_card_opening`): its headline link may be
+    "headed" (set as a heading), "pictured" (after the card's picture, a link without text to
+    the same page) or "bold"; none of these, or no card: the empty set."""
+    if (opening := _card_opening(el, stats, max_own)) is None:
+        return frozenset()
+    picture, headline = opening
+    return frozenset(shape for shape, holds in (
+        ("headed", _headed(headline, el)), ("pictured", picture is not None),
+        ("bold", _bold(headline))) if holds)
+
+
+def _card_opening(el: etree._Element, stats: dict, max_own: int
+                  ) -> tuple[str | None, etree._Element] | None:
+    """A teaser card's picture link (its href; None without one) and headline link: ``el``
+    opens with a link of a headline's length (after a date stamp or its picture, if any) and
+    holds no more than ``max_own`` characters outside its links. None: no card."""
     total, links = stats.get(el, (0, 0))
     if links < CARD_MIN_LINK or total - links > max_own:
-        return frozenset()
+        return None
     picture = None
     for n, node in enumerate(el.iter()):
         if n >= _CARD_WALK or not isinstance(node.tag, str):
-            return frozenset()
+            return None
         if node.tag == "a" and _is_link(node):
             if picture is None and not stats.get(node, (0, 0))[0] \
                     and next(node.iter("img"), None) is not None:
@@ -398,13 +406,11 @@ def _card_shapes(el: etree._Element, stats: dict, max_own: int) -> frozenset[str
                 continue
             if stats.get(node, (0, 0))[0] < CARD_MIN_LINK or picture not in (
                     None, node.get("href")):
-                return frozenset()
-            return frozenset(shape for shape, holds in (
-                ("headed", _headed(node, el)), ("pictured", picture is not None),
-                ("bold", _bold(node))) if holds)
+                return None
+            return picture, node
         if _opening_text(node.text) or (node is not el and _opening_text(node.tail)):
-            return frozenset()
-    return frozenset()
+            return None
+    return None
 
 
 def _bold(link: etree._Element) -> bool:
@@ -413,9 +419,7 @@ def _bold(link: etree._Element) -> bool:
     if parent is not None and parent.tag in ("b", "strong") and not _visible_len(parent.text) \
             and not _visible_len(link.tail) and len(parent) == 1:
         return True
-    children = [child for child in link if isinstance(child.tag, str)]
-    return (len(children) == 1 and children[0].tag in ("b", "strong")
-            and not _visible_len(link.text) and not _visible_len(children[0].tail))
+    return _bold_block(link)
 
 
 def _opening_text(text: str | None) -> bool:
@@ -2438,9 +2442,9 @@ LEADING_MAX = 2
 def _bold_block(owner: etree._Element) -> bool:
     """Whether a block's text is all set in bold (``<div><strong>…</strong></div>``): how a
     standfirst stands apart from the body that follows it."""
-    bold = [child for child in owner if child.tag in ("b", "strong")]
-    return (len(bold) == 1 and len(owner) == 1 and not (owner.text or "").strip()
-            and not (bold[0].tail or "").strip())
+    children = [child for child in owner if isinstance(child.tag, str)]
+    return (len(children) == 1 and children[0].tag in ("b", "strong")
+            and not _visible_len(owner.text) and not _visible_len(children[0].tail))
 
 
 def _standfirst(line: str) -> bool:

@@ -361,7 +361,8 @@ class OutletSpider(scrapy.Spider):
             self.note_rejected(response.url, outlet, rejected, entries)
         if offhost:
             self.note_offhost(response.url, outlet, offhost, entries)
-        if not entries and document_element(response.body) == "html":
+        html = (not entries or not linked) and document_element(response.body) == "html"
+        if not entries and html:
             asked = (response.meta.get("redirect_urls") or [response.url])[0]  # its address
             self.note_source_gone(asked, outlet, "Feed", "is an HTML page, not a feed" if
                                   asked == response.url else f"redirects to an HTML page, "
@@ -369,7 +370,7 @@ class OutletSpider(scrapy.Spider):
         elif not entries:
             self.crawler.stats.inc_value("discovery/empty_feeds")
             self.logger.warning("Feed %s yielded no entries", response.url)
-        if not linked and document_element(response.body) != "html":
+        if not linked and not html:
             # judged with the outlet's other channels (run_verdict): an alarm if none offered
             key = f"{SILENT_FEEDS}{outlet.key}"
             self.crawler.stats.set_value(key, [*(self.crawler.stats.get_value(key) or []),
