@@ -23,6 +23,7 @@ from crawler.extraction import limits
 from crawler.extraction.body import TEASER, extract_body, without_printed_date
 from crawler.extraction.dates import parse_iso
 from crawler.extraction.encoding import decode_html, wide_codec
+from crawler.extraction.generic import MAX_GENERIC_DEPTH, nests_too_deep
 from crawler.extraction.html import parse_html, text_content
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import extract_metadata
@@ -276,6 +277,9 @@ def _article_of(page: ArticlePage, outlet: Outlet | None, tree: etree._Element,
         n = page_long_words
         dropped = (f"; {n} word{'s' * (n > 1)} over {limits.MAX_WORD_CHARS:,} characters "
                    "dropped from the page" if n else "")
+        if nests_too_deep(tree):
+            dropped += (f"; what the page nests deeper than {MAX_GENERIC_DEPTH} levels was "
+                        "left out")
         raise ExtractionError("no_body", f"{page.url}: {len(body)} characters of text{dropped}")
     check_decoded(body, page.url)
     # the marks of runs the tree lost (limits.tame_tree) are in every field read from it;

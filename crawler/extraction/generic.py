@@ -2630,6 +2630,12 @@ def _cut_below(tree: etree._Element, limit: int) -> None:
             _drop(child)  # its tail is text at the limit depth: kept
 
 
+def nests_too_deep(tree: etree._Element) -> bool:
+    """Whether the body reading leaves part of ``tree`` out for nesting past
+    ``MAX_GENERIC_DEPTH`` levels (:func:`_cut_below`): said when a page gives no body."""
+    return bool(_at_depth(MAX_GENERIC_DEPTH)(tree))
+
+
 @cache
 def _at_depth(depth: int) -> etree.XPath:
     """The elements ``depth`` levels down from the context element (itself level 1) that

@@ -90,6 +90,7 @@ def test_a_page_whose_text_is_one_huge_word_is_refused_as_no_body() -> None:
     error = refusal(html("<p>" + "я" * 1_000_000 + "</p>").encode())
     assert error.reason == "no_body" and URL in error.detail
     assert "1 word over 1,000 characters dropped from the page" in error.detail
+    assert "deeper" not in error.detail  # (a shallow page)
 
 
 def test_a_huge_word_costs_a_small_multiple_of_the_page_in_memory() -> None:
@@ -235,3 +236,15 @@ def test_a_page_with_a_crowded_element_is_refused_before_parsing() -> None:
     assert (failure.reason, failure.detail.endswith("more than 1,000 attributes")) == (
         "too_large", True)
     assert extract_text(doc, "https://example.com/a") == ""
+
+
+def test_a_body_nested_past_the_depth_limit_is_refused_saying_so() -> None:
+    """The body reading leaves out what nests deeper than MAX_GENERIC_DEPTH levels (a page
+    whose repeated blocks each forget to close a tag); an article standing only down there is
+    refused as no body, and the refusal names the depth as the cause."""
+    from crawler.extraction.generic import MAX_GENERIC_DEPTH
+
+    deep = MAX_GENERIC_DEPTH + 50
+    error = refusal(html("<div>" * deep + PROSE + "</div>" * deep).encode())
+    assert error.reason == "no_body" and URL in error.detail
+    assert f"nests deeper than {MAX_GENERIC_DEPTH} levels was left out" in error.detail
