@@ -280,13 +280,14 @@ def transfer_codings(headers: list[tuple[str, str]]) -> str | None:
 
 
 def without_transfer_coding(headers: list[tuple[str, str]], body: bytes,
-                            max_size: int | None = None) -> bytes:
+                            max_size: int | None = None, *, prefix: bool = False) -> bytes:
     """The body as its sender meant it: de-chunked (:func:`maybe_dechunk`), then any other
     transfer coding undone within ``max_size`` (ContentDecodingError past it or on a damaged
     stream); BodyCutShort for a body its Content-Length says is cut. warcio and pywb de-chunk
     only a field that says "chunked" alone, so they serve such a body as stored; the crawl
     reads what the page says. A body the tool stored already decoded is kept, as for
-    Content-Encoding (:func:`encoding_not_applied`)."""
+    Content-Encoding (:func:`encoding_not_applied`). ``prefix``: as :func:`decode_content`'s,
+    the first ``max_size`` bytes of a longer body."""
     codings = transfer_codings(headers)
     if not is_chunked(headers) and codings is None:
         _check_length(headers, body)
@@ -294,7 +295,7 @@ def without_transfer_coding(headers: list[tuple[str, str]], body: bytes,
     body = maybe_dechunk(headers, body)
     if codings is None or encoding_not_applied(body, codings):
         return body
-    return decode_content(body, codings, max_size or DEFAULT_MAX_DECODED)
+    return decode_content(body, codings, max_size or DEFAULT_MAX_DECODED, prefix=prefix)
 
 
 def _check_length(headers: list[tuple[str, str]], body: bytes) -> None:

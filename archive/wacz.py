@@ -79,14 +79,18 @@ def html_title(http: HttpMessage) -> str:
     """<title> (or first <h1>) of an HTML response, in its declared charset.
 
     Read from the first TITLE_BODY_MAX bytes of the decoded body, however long it is (a
-    decompression bomb included). Raises ContentDecodingError when its Content-Encoding
-    cannot be undone (a damaged stream, an unknown coding).
+    decompression bomb included: of a Transfer-Encoding too, unless a Content-Encoding lies
+    under it). Raises ContentDecodingError when its codings cannot be undone (a damaged
+    stream, an unknown coding).
     """
-    try:
-        body = without_transfer_coding(http.headers, http.body, TITLE_BODY_MAX)
+    coding = content_encoding(http.headers)
+    try:  # (the start of a transfer coding's output is a start of the page when nothing
+        # else is coded: the Content-Encoding under it needs its whole stream)
+        body = without_transfer_coding(http.headers, http.body, TITLE_BODY_MAX,
+                                       prefix=coding is None)
     except PartialBody as cut:  # the index lists the page: its title is in what came
         body = cut.arrived
-    body = decode_content(body, content_encoding(http.headers), TITLE_BODY_MAX, prefix=True)
+    body = decode_content(body, coding, TITLE_BODY_MAX, prefix=True)
     low = body.lower()
     for tag in (b"title", b"h1"):
         raw = _element_text(low, body, tag)

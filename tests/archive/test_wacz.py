@@ -199,3 +199,34 @@ def test_a_page_with_repeated_content_fields_is_listed_as_the_crawl_reads_it(tmp
     res, titles = _wacz_cli(tmp_path)
     assert res.returncode == 0, res.stderr
     assert titles == {"http://e.com/typed": "Навіны", "http://e.com/coded": "Навіны"}
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate, chunked"])
+def test_a_title_is_read_from_the_start_of_a_transfer_coding_past_the_cap(monkeypatch, coding):
+    """A page sent with ``Transfer-Encoding: gzip`` (wget keeps the hop's coding in its WARC)
+    that unpacks past TITLE_BODY_MAX had no title, and nothing said why; it is read from the
+    start, as a Content-Encoding's is. A Content-Encoding under it needs its whole stream: a
+    page whose coded stream is past the cap still has none."""
+    import random
+    import zlib
+
+    import archive.wacz as wacz
+    from archive.httputil import ContentDecodingError
+    from archive.records import HttpMessage
+
+    def sent(payload: bytes) -> bytes:
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31 if coding == "gzip" else 15)
+        body = packer.compress(payload) + packer.flush()
+        return b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body) if "chunked" in coding else body
+
+    monkeypatch.setattr(wacz, "TITLE_BODY_MAX", 1 << 16)
+    page = b"<html><title>Long page</title>" + b"<p>text</p>" * 20_000
+    headers = [("Content-Type", "text/html"), ("Transfer-Encoding", coding)]
+    assert wacz.html_title(HttpMessage("HTTP/1.1", 200, "OK", "", "", headers, sent(page))) \
+        == "Long page"
+    headers.append(("Content-Encoding", "deflate"))
+    coded = zlib.compress(page + random.Random(7).randbytes(1 << 17))  # past the cap, coded
+    with pytest.raises(ContentDecodingError):
+        wacz.html_title(HttpMessage("HTTP/1.1", 200, "OK", "", "", headers, sent(coded)))
+    assert wacz.html_title(HttpMessage("HTTP/1.1", 200, "OK", "", "", headers,
+                                       sent(zlib.compress(page)))) == "Long page"
