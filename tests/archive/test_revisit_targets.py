@@ -235,8 +235,8 @@ def test_the_search_for_a_revisits_original_uses_an_index(tmp_path):
 
     with ArchiveLookup(_orphan_revisits(tmp_path / "r", 20)) as lookup:
         plan = [row[3] for row in lookup._db.execute(f"EXPLAIN QUERY PLAN {_ORIGINALS}",
-                                                     ('["http://example.com/page"]',))]
-    assert "SEARCH c USING INDEX captures_originals (url=?)" in plan, plan
+                                                     ('["http://example.com/page"]', ""))]
+    assert "SEARCH c USING INDEX captures_originals (url=? AND method=?)" in plan, plan
     assert not any(step.startswith("SCAN c") for step in plan), plan
 
 
