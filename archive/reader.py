@@ -381,6 +381,18 @@ def _not_modified(rec: WarcRecord, status: int) -> bool:
     return status == 304 or "server-not-modified" in (rec.get("WARC-Profile") or "")
 
 
+def _confirms_unchanged(rec: WarcRecord) -> bool:
+    """A 304 Not Modified (a response record, or a server-not-modified revisit): the server
+    confirmed the page the conditional request's validators came from, a 2xx capture's."""
+    return ("server-not-modified" in (rec.get("WARC-Profile") or "")
+            or response_status(rec.block) == 304)
+
+
+def _success_status(rec: WarcRecord) -> bool:
+    status = response_status(rec.block)
+    return status is not None and 200 <= status < 300
+
+
 def _is_304_response(rec: WarcRecord) -> bool:
     """A response record of a 304 Not Modified (wget -N, a conditional recrawl): it confirms an
     earlier capture's page unchanged and holds none itself."""
@@ -1326,10 +1338,14 @@ class ArchiveLookup:
                                (json.dumps(tier), method, key, ODD_DIGEST)).fetchall()
         rows = [r for r in rows if limit is None or r[0] <= limit]
         rows.sort(key=lambda r: (r[0] != want, -r[0], r[6], r[7]))
+        # a 503 (or 404, 301) between the page and its 304 gave no validators to confirm
+        confirms = _confirms_unchanged(rec)
         for row in rows:
             info = self._read(row[1], row[2])
             _check_url(info, row[5])
             if not _readable_http(info.record):
+                continue
+            if confirms and not _success_status(info.record):
                 continue
             got = _payload_digest(info.record)
             if digest is None or got is not None and same_digest(digest, got):
