@@ -452,8 +452,17 @@ def _zstd_skippable(body: bytes) -> bool:
     return len(body) >= 4 and 0x50 <= body[0] <= 0x5F and body[1:4] == b"\x2a\x4d\x18"
 
 
+# markup or JSON (after blanks and a BOM): what no compressed stream opens with
+_TEXT_START = re.compile(rb"[ \t\r\n]*(?:\xef\xbb\xbf[ \t\r\n]*)?[<{\[]")
+
+
 def _starts_encoded(body: bytes, coding: str) -> bool:
-    """Whether ``body`` opens as a ``coding`` stream (unknown codings: assumed so)."""
+    """Whether ``body`` opens as a ``coding`` stream. An unknown coding is assumed so unless
+    the body opens as markup or JSON: a server's mislabel (``Content-Encoding: utf-8``,
+    ``none``) over a plain page, which the live crawl's Scrapy (and a browser) reads as it
+    is; ``compress`` (LZW, 1f 9d) or any other coded stream stays undecodable."""
+    if coding not in _MAGIC and coding not in ("deflate", "br", "zstd"):
+        return _TEXT_START.match(body, 0, 4096) is None
     if coding == "zstd" and _zstd_skippable(body):
         return True
     if coding in _MAGIC:

@@ -137,6 +137,9 @@ def test_unknown_coding_is_a_clear_error():
     (b"", "gzip", False),
     (b"<html>plain</html>", None, False),
     (b"<html>plain</html>", "identity", False),
+    (b"<html>plain</html>", "utf-8", True),  # a server's mislabel: Scrapy reads it as it is
+    (b" \xef\xbb\xbf{\"a\": 1}", "none", True),
+    (b"\x1f\x9d\x90<html>plain</html>", "compress", False),  # LZW: undecodable, an error
 ])
 def test_a_body_stored_decoded_under_its_encoding_is_told_apart(body, coding, expected):
     assert encoding_not_applied(body, coding) is expected
