@@ -443,6 +443,7 @@ def _unzstd(body: bytes, sink: _Sink) -> None:
             raise ContentDecodingError("damaged zstd body: a frame of no bytes")
 
 
+_KNOWN_CODINGS = frozenset(("gzip", "x-gzip", "deflate", "br", "zstd"))
 _PROBE = 1024  # bytes enough to tell a compressed stream's start from plain content
 _MAGIC = {"gzip": b"\x1f\x8b", "x-gzip": b"\x1f\x8b", "zstd": b"\x28\xb5\x2f\xfd"}
 
@@ -453,8 +454,17 @@ def _zstd_skippable(body: bytes) -> bool:
     return len(body) >= 4 and 0x50 <= body[0] <= 0x5F and body[1:4] == b"\x2a\x4d\x18"
 
 
+# markup or JSON (after blanks and a BOM): what no compressed stream opens with
+_TEXT_START = re.compile(rb"[ \t\r\n]*(?:\xef\xbb\xbf[ \t\r\n]*)?[<{\[]")
+
+
 def _starts_encoded(body: bytes, coding: str) -> bool:
-    """Whether ``body`` opens as a ``coding`` stream (unknown codings: assumed so)."""
+    """Whether ``body`` opens as a ``coding`` stream. An unknown coding is assumed so unless
+    the body opens as markup or JSON: a server's mislabel (``Content-Encoding: utf-8``,
+    ``none``) over a plain page, which the live crawl's Scrapy (and a browser) reads as it
+    is; ``compress`` (LZW, 1f 9d) or any other coded stream stays undecodable."""
+    if coding not in _KNOWN_CODINGS:
+        return _TEXT_START.match(body, 0, 4096) is None
     if coding == "zstd" and _zstd_skippable(body):
         return True
     if coding in _MAGIC:
@@ -511,6 +521,8 @@ def decode_content(body: bytes, encoding: str | None,
     if len(codings) > MAX_STACKED_CODINGS:
         raise ContentDecodingError(f"{len(codings)} stacked Content-Encodings")
     for n, coding in enumerate(reversed(codings), 1):
+        if coding not in _KNOWN_CODINGS and not _starts_encoded(body, coding):
+            break  # a mislabel under a coding undone (``utf-8, gzip``): the page, as Scrapy reads it
         sink = _Sink(coding, max_size, keep or n < len(codings), prefix and n == len(codings))
         try:
             if coding in ("gzip", "x-gzip", "deflate"):

@@ -381,6 +381,18 @@ def _not_modified(rec: WarcRecord, status: int) -> bool:
     return status == 304 or "server-not-modified" in (rec.get("WARC-Profile") or "")
 
 
+def _confirms_unchanged(rec: WarcRecord) -> bool:
+    """A 304 Not Modified (a response record, or a server-not-modified revisit): the server
+    confirmed the page the conditional request's validators came from, a 2xx capture's."""
+    return ("server-not-modified" in (rec.get("WARC-Profile") or "")
+            or response_status(rec.block) == 304)
+
+
+def _success_status(rec: WarcRecord) -> bool:
+    status = response_status(rec.block)
+    return status is not None and 200 <= status < 300
+
+
 def _is_304_response(rec: WarcRecord) -> bool:
     """A response record of a 304 Not Modified (wget -N, a conditional recrawl): it confirms an
     earlier capture's page unchanged and holds none itself."""
@@ -736,7 +748,7 @@ CREATE TABLE spellings (first_seq INTEGER PRIMARY KEY, url TEXT NOT NULL, key TE
 # after the bulk insert: one sort each instead of keeping the b-trees ordered row by row
 _INDEXES = """
 CREATE INDEX captures_url ON captures (url, method, ts);
-CREATE INDEX captures_originals ON captures (url, dkey) WHERE NOT elsewhere;
+CREATE INDEX captures_originals ON captures (url, method, dkey) WHERE NOT elsewhere;
 CREATE INDEX record_ids_rid ON record_ids (rid);
 INSERT INTO spellings SELECT MIN(seq), url, surt(url), NULL FROM captures GROUP BY url;
 CREATE UNIQUE INDEX spellings_url ON spellings (url);
@@ -748,7 +760,9 @@ UPDATE spellings SET norm = normalized(url)
 # index captures_originals: a URL's revisits are never visited. Through captures_url SQLite
 # read every capture of the URL to leave the revisits out, for each revisit tried: N revisits
 # of a URL with no original took N^2 rows (24,000 of them, minutes of `scrapy reextract`)
-_ORIGINALS = f"{_SELECT} WHERE {_IN_TIER} AND NOT c.elsewhere"
+# Of the revisit's own request only (its method query): a GET's 304 after a HEAD or POST of
+# the URL answered with that capture (an empty body, the POST's result)
+_ORIGINALS = f"{_SELECT} WHERE {_IN_TIER} AND c.method = ? AND NOT c.elsewhere"
 # those whose payload digest may be a revisit's (its digest_key, or one only same_digest can
 # tell): N responses and M revisits matching none were N*M records read from disk (a revisit
 # tried each response of the URL in turn); now only those with its digest are
@@ -1247,12 +1261,12 @@ class ArchiveLookup:
                                   f"{type(exc).__name__}: {exc}") from exc
 
     def _load_checked(self, cap: Capture, url: str) -> ArchivedResponse | None:
-        _, idx, offset, revisit, _ = cap
+        _, idx, offset, revisit, method = cap
         info = self._read(idx, offset)
         _check_url(info, url)
         rec = info.record
         ref = _ref(info)
-        orig = self._find_original(info) if revisit else None
+        orig = self._find_original(info, method) if revisit else None
         if revisit and orig is None and not _own_empty_payload(rec):
             return None
         try:
@@ -1267,11 +1281,11 @@ class ArchiveLookup:
                                   f"HTTP body: Content-Encoding {coding} does not decode: {problem}")
         return found
 
-    def _find_original(self, revisit: RecordInfo) -> WarcRecord | None:
+    def _find_original(self, revisit: RecordInfo, method: str = "") -> WarcRecord | None:
         """The response a revisit (or a 304 response) refers to: the record it names, else a
-        capture of its URL at the date it names or the newest one before it, with its payload
-        digest when it has one (:func:`original_digest`: a 304's own digest is of its empty
-        body, not compared)."""
+        capture of its URL made by the same request (``method``, its method query) at the
+        date it names or the newest one before it, with its payload digest when it has one
+        (:func:`original_digest`: a 304's own digest is of its empty body, not compared)."""
         rec = revisit.record
         ref_id = rec.get("WARC-Refers-To")
         uri = strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri)
@@ -1284,7 +1298,7 @@ class ArchiveLookup:
         # With a digest, farther spellings too: the digest shows they hold the same bytes
         tiers = self._iter_tiers(uri)
         for tier in tiers if digest else itertools.islice(tiers, 1):
-            if (found := self._original_in(tier, rec, digest)) is not None:
+            if (found := self._original_in(tier, rec, digest, method)) is not None:
                 return found
         return None
 
@@ -1308,25 +1322,30 @@ class ArchiveLookup:
                    self._on_error, soft=True)
         return None
 
-    def _original_in(self, tier: list[str], rec: WarcRecord,
-                     digest: str | None) -> WarcRecord | None:
-        """The capture among ``tier``'s spellings a revisit refers to: one at the date it
-        names, else the newest before it, with its payload digest when it has one."""
+    def _original_in(self, tier: list[str], rec: WarcRecord, digest: str | None,
+                     method: str = "") -> WarcRecord | None:
+        """The capture among ``tier``'s spellings of the request ``method`` a revisit refers
+        to: one at the date it names, else the newest before it, with its payload digest
+        when it has one."""
         date = _refers_to_date(rec)
         want = _ts(date) if date else None
         limit = _ts(rec.date) if rec.get("WARC-Date") else None
         key = digest_key(digest)
         if key is None or key == ODD_DIGEST:  # only same_digest tells: each is read
-            rows = self._query(_ORIGINALS, (json.dumps(tier),)).fetchall()
+            rows = self._query(_ORIGINALS, (json.dumps(tier), method)).fetchall()
         else:  # only those whose digest may be it are read
             rows = self._query(_ORIGINALS_OF_DIGEST,
-                               (json.dumps(tier), key, ODD_DIGEST)).fetchall()
+                               (json.dumps(tier), method, key, ODD_DIGEST)).fetchall()
         rows = [r for r in rows if limit is None or r[0] <= limit]
         rows.sort(key=lambda r: (r[0] != want, -r[0], r[6], r[7]))
+        # a 503 (or 404, 301) between the page and its 304 gave no validators to confirm
+        confirms = _confirms_unchanged(rec)
         for row in rows:
             info = self._read(row[1], row[2])
             _check_url(info, row[5])
             if not _readable_http(info.record):
+                continue
+            if confirms and not _success_status(info.record):
                 continue
             got = _payload_digest(info.record)
             if digest is None or got is not None and same_digest(digest, got):

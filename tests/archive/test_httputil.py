@@ -121,7 +121,13 @@ def test_truncated_or_damaged_bodies_are_clear_errors(coding):
 
 def test_unknown_coding_is_a_clear_error():
     with pytest.raises(ContentDecodingError, match="unsupported"):
-        decode_content(PAGE, "compress")
+        decode_content(b"\x1f\x9d\x90" + PAGE, "compress")  # LZW-coded bytes
+
+
+def test_a_page_under_a_coding_no_reader_knows_is_read_as_scrapy_reads_it():
+    """A server's mislabel (``utf-8``) over the page, outermost or under a coding applied."""
+    assert decode_content(PAGE, "utf-8") == PAGE
+    assert decode_content(gzip.compress(PAGE), "utf-8, gzip") == PAGE
 
 
 @pytest.mark.parametrize(("body", "coding", "expected"), [
@@ -137,6 +143,9 @@ def test_unknown_coding_is_a_clear_error():
     (b"", "gzip", False),
     (b"<html>plain</html>", None, False),
     (b"<html>plain</html>", "identity", False),
+    (b"<html>plain</html>", "utf-8", True),  # a server's mislabel: Scrapy reads it as it is
+    (b" \xef\xbb\xbf{\"a\": 1}", "none", True),
+    (b"\x1f\x9d\x90<html>plain</html>", "compress", False),  # LZW: undecodable, an error
 ])
 def test_a_body_stored_decoded_under_its_encoding_is_told_apart(body, coding, expected):
     assert encoding_not_applied(body, coding) is expected

@@ -19,6 +19,7 @@ from archive.reader import ArchiveLookup
 from archive.wacz import build_wacz
 from archive.writer import WarcWriter
 from tests.support.pywb import have_tool, pywb_replay, tools_bin, tools_venv
+from tests.support.warcs import gz_each, http_response, record
 
 from .conftest import make_exchange
 
@@ -169,3 +170,38 @@ def test_the_cli_index_is_the_same(warcs, tmp_path):
                           str(out)], capture_output=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert out.read_text().splitlines() == build_index(warcs)
+
+
+def _exchange(method: str, second: int, answer: bytes) -> list[bytes]:
+    """A request record of ``method`` and its response, linked as wget links them."""
+    req_id = f"<urn:uuid:00000000-0000-0000-0000-{second:012d}>"
+    date = f"2026-01-02T03:04:{second:02d}Z"
+    head = f"{method} /p HTTP/1.1\r\nHost: e.com\r\n".encode()
+    if method == "POST":
+        head += f"Content-Type: {FORM}\r\nContent-Length: 3\r\n\r\nq=1".encode()
+    else:
+        head += b"\r\n"
+    return [record("request", "http://e.com/p", head, rec_id=req_id, date=date),
+            record("response", "http://e.com/p", answer, date=date,
+                   extra=[("WARC-Concurrent-To", req_id)])]
+
+
+@pytest.mark.parametrize("other", ["HEAD", "POST"])
+@pytest.mark.parametrize("confirm", ["304 response", "not-modified revisit"])
+def test_a_gets_304_is_the_earlier_gets_page_not_a_head_or_posts(tmp_path, other, confirm):
+    """wget -N's 304 (or Heritrix's server-not-modified revisit) of a GET confirms the page an
+    earlier GET got: a HEAD's capture (no body) or a POST's answer between them is no original
+    of it (the GET was answered with an empty page, or with the POST's result)."""
+    not_modified = b"HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n"
+    last = (_exchange("GET", 3, not_modified) if confirm == "304 response" else [record(
+        "revisit", "http://e.com/p", not_modified, date="2026-01-02T03:04:03Z", digests=False,
+        extra=[("WARC-Profile",
+                "http://netpreserve.org/warc/1.1/revisit/server-not-modified")])])
+    answer = http_response(b"" if other == "HEAD" else b"<title>POST</title>")
+    path = tmp_path / "w.warc.gz"
+    path.write_bytes(gz_each([*_exchange("GET", 1, http_response(b"<title>GET</title>")),
+                              *_exchange(other, 2, answer), *last]))
+    with ArchiveLookup([path]) as lookup:
+        got = lookup.get("http://e.com/p")
+    assert got is not None and got.status == 200 and got.payload == b"<title>GET</title>"
+    assert got.date == _at(3)

@@ -289,3 +289,29 @@ def test_a_record_without_warc_type_is_a_bad_record_not_a_missing_page(
     assert stats.get_value("replay/bad_records") == 1
     assert f"{path}: offset 0: record skipped: missing WARC-Type" in caplog.text, caplog.text
     assert mw.process_request(Request(OTHER)).body == _body("other")
+
+
+@pytest.mark.parametrize("coding", ["utf-8", "none", "text/html", "gzip, UTF-8", "utf-8, gzip"])
+def test_a_plain_page_under_a_mislabelled_content_encoding_replays_as_live(
+        tmp_path: Path, coding: str) -> None:
+    """A server sending ``Content-Encoding: utf-8`` (or ``none``) over a plain page: live,
+    Scrapy leaves a coding it does not know on and the spider reads the page. Replay took it
+    for an undecodable body, a bad record, and the article was missing from the replay (and
+    from reextract)."""
+    import gzip
+
+    from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+
+    headers = [*HTML, ("Content-Encoding", coding)]
+    sent = gzip.compress(_body("January")) if coding.endswith("gzip") else _body("January")
+    with WarcWriter(tmp_path / "w") as writer:
+        writer.write_exchange(make_exchange(ARTICLE, sent, headers=headers, date=JANUARY))
+    mw, stats = _middleware(WARC_REPLAY=str(tmp_path / "w"))
+    request = Request(ARTICLE)
+    response = mw.process_request(request)
+    assert stats.get_value("replay/bad_records") is None
+    compression = HttpCompressionMiddleware.from_crawler(get_crawler())  # next in the chain
+    replayed = compression.process_response(request, response)
+    live = compression.process_response(
+        request, HtmlResponse(ARTICLE, headers=dict(headers), body=sent, request=request))
+    assert (replayed.status, replayed.body) == (200, live.body) == (200, _body("January"))
