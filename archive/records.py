@@ -385,9 +385,17 @@ def _code(parts: list[str]) -> int | None:
 
 def response_status(block: bytes) -> int | None:
     """The status code of a response record's block, read from its first line by
-    parse_http's rules (its first 256 bytes); None when it has no status line."""
+    parse_http's rules (its first 256 bytes); None when it has no status line. After an
+    interim response (``100 Continue`` before a ``304``), the final one's, as parse_http
+    reads it (None past MAX_INTERIM)."""
     first = _decode(block[:256].split(b"\n", 1)[0]).strip()
-    return _code(first.split(None, 2)) if _is_status_line(first, response=True) else None
+    code = _code(first.split(None, 2)) if _is_status_line(first, response=True) else None
+    if code is None or not 100 <= code < 200 or code == 101:
+        return code
+    try:
+        return parse_http(block, response=True).status
+    except ValueError:
+        return None
 
 
 def parse_http(block: bytes, response: bool = False) -> HttpMessage:

@@ -547,7 +547,8 @@ def test_status_lines_of_other_protocols_are_read_as_pywb_reads_them(tmp_path, s
 
 
 @pytest.mark.parametrize("status", [b"HTTP/1.1 304 Not Modified", b"HTTP 304 Not Modified",
-                                    b"HTTP/1.1\t304"])
+                                    b"HTTP/1.1\t304",
+                                    b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 304 Not Modified"])
 def test_a_304_response_of_any_status_line_shape_confirms_the_capture_before_it(tmp_path, status):
     """wget -N's 304 answers hold no page: replay serves the capture they confirm. A status
     line read as a 304 anywhere must be one here too, or the empty 304 was served as a page."""
