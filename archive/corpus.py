@@ -220,6 +220,14 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(x, str) for x in value)
 
 
+def _part_path(value: str) -> bool:
+    """A part's path as a build writes it: relative, under ``versions/``, no ``..``. A build
+    deletes an entry's parts when its file is rewritten: an edited manifest naming a path
+    outside the corpus must not make it delete that file."""
+    steps = value.split("/")
+    return steps[0] == "versions" and len(steps) > 1 and not {"", ".", ".."} & set(steps)
+
+
 def _pair(value: Any) -> bool:
     """A (bytes, digest) checkpoint as JSON writes it."""
     return (isinstance(value, list) and len(value) == 2 and _count(value[0])
@@ -234,7 +242,8 @@ ENTRY_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "checkpoints": (lambda v: isinstance(v, list) and all(map(_pair, v)),
                     "a list of [bytes, digest]"),
     "head": (lambda v: v is None or isinstance(v, str), "a string or null"),
-    "parts": (_strings, "a list of strings"),
+    "parts": (lambda v: _strings(v) and all(map(_part_path, v)),
+              "a list of paths under versions/"),
     "ingested_at": (lambda v: isinstance(v, str), "a string"),
     "base": (lambda v: isinstance(v, str), "a string"),
     "depends_on": (_strings, "a list of strings"),
