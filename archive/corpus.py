@@ -220,6 +220,14 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(x, str) for x in value)
 
 
+def _part_path(value: str) -> bool:
+    """A part's path as a build writes it: relative, under ``versions/``, no ``..``. A build
+    deletes an entry's parts when its file is rewritten: an edited manifest naming a path
+    outside the corpus must not make it delete that file."""
+    steps = value.split("/")
+    return steps[0] == "versions" and len(steps) > 1 and not {"", ".", ".."} & set(steps)
+
+
 def _pair(value: Any) -> bool:
     """A (bytes, digest) checkpoint as JSON writes it."""
     return (isinstance(value, list) and len(value) == 2 and _count(value[0])
@@ -234,7 +242,8 @@ ENTRY_KEYS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "checkpoints": (lambda v: isinstance(v, list) and all(map(_pair, v)),
                     "a list of [bytes, digest]"),
     "head": (lambda v: v is None or isinstance(v, str), "a string or null"),
-    "parts": (_strings, "a list of strings"),
+    "parts": (lambda v: _strings(v) and all(map(_part_path, v)),
+              "a list of paths under versions/"),
     "ingested_at": (lambda v: isinstance(v, str), "a string"),
     "base": (lambda v: isinstance(v, str), "a string"),
     "depends_on": (_strings, "a list of strings"),
@@ -648,12 +657,33 @@ WIDE_ENCODINGS = ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-
                   (b"{\x00", "UTF-16LE"), (b"\x00{", "UTF-16BE"))
 
 
+# What a compressed file begins with (a .jsonl.gz renamed, a download saved still encoded):
+# its "lines" are binary garbage, many of them, and the last never ends.
+COMPRESSIONS = ((b"\x1f\x8b", "gzip", "gunzip -c"), (b"\x28\xb5\x2f\xfd", "zstd", "zstd -dc"),
+                (b"BZh", "bzip2", "bunzip2 -c"), (b"\xfd7zXZ\x00", "xz", "unxz -c"),
+                (b"PK\x03\x04", "zip", "unzip -p"))
+
+
 def wide_encoding(path: Path) -> str | None:
     """The UTF-16 or UTF-32 encoding an items file is in, if it is: split at b"\\n" its
     lines are garbage, so the file is one error naming the fix, not one per line."""
     with open(path, "rb") as fh:
         head = fh.read(4)
     return next((name for mark, name in WIDE_ENCODINGS if head.startswith(mark)), None)
+
+
+def not_text(path: Path) -> str | None:
+    """Why no line of an items file can be read (a wide encoding, a compression), with the
+    fix, or None: such a file is one error, not a garbled one per line and a last line
+    "still being written" on every build."""
+    if encoding := wide_encoding(path):
+        return (f"not UTF-8 but {encoding}: no line of it read; convert it (iconv -f "
+                f"{encoding} -t UTF-8) and build again")
+    with open(path, "rb") as fh:
+        head = fh.read(6)
+    return next((f"compressed with {name}, not text: no line of it read; decompress it "
+                 f"({tool} FILE > NAME.jsonl) and build again"
+                 for mark, name, tool in COMPRESSIONS if head.startswith(mark)), None)
 
 
 # An item line ended by CR and the next one begun: a writer of items never puts a raw CR
@@ -678,9 +708,8 @@ def ingest_file(path: Path, corpus: Path, start: int, report: Callable[[Problem]
         cut = os.fsencode(stem)[:PART_STEM_BYTES - 13].decode("utf-8", "ignore")
         stem = f"{cut}~{key.split('/')[0]}"
     writer = _PartWriter(corpus, f"{stem}-{prefix}-{start}.parquet", report, index, key)
-    if encoding := wide_encoding(path):
-        report(Problem(path.name, line_no + 1, f"not UTF-8 but {encoding}: no line of it read; "
-                       f"convert it (iconv -f {encoding} -t UTF-8) and build again"))
+    if why := not_text(path):
+        report(Problem(path.name, line_no + 1, why))
         return found.size, True, [], writer, found.whole  # the size and digest of one read
     consumed, complete = start, True
     # every byte before ``start`` and read since; up to the whole lines of them

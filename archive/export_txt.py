@@ -181,7 +181,9 @@ def export_txt(items_jsonl: str | Path, outdir: str | Path,
         for i, (*_, offset) in enumerate(order):
             fh.seek(offset)
             item = _parse(fh.readline(MAX_LINE_BYTES + 1))
-            assert isinstance(item, dict)  # it parsed the first time
+            if not isinstance(item, dict) or item_problem(item):  # cut or rewritten since
+                marker.unlink(missing_ok=True)
+                raise _changed(written, items_jsonl, offset)
             path = out / f"{i:0{width}d}_{file_stem(item['id'])}.txt"
             text = seed_text(item["title"], item["text"])
             try:
@@ -205,6 +207,17 @@ def clear_unfinished(outdir: Path) -> int:
         path.unlink(missing_ok=True)
     (outdir / UNFINISHED).unlink(missing_ok=True)
     return len(numbered)
+
+
+def _changed(written: list[Path], items_jsonl: str | Path, offset: int) -> OSError:
+    """The items file no longer holds, at ``offset``, the item its first read found there
+    (rewritten or cut short while exported; lines appended keep their offsets): the files
+    written are removed, as for a failed write, and the error says why."""
+    for done in written:
+        done.unlink(missing_ok=True)
+    return OSError(f"{items_jsonl}: changed while it was exported (no exportable item at byte "
+                   f"{offset} any more): the {len(written)} file(s) written were removed; "
+                   "export it again")
 
 
 def _undone(written: list[Path], path: Path, exc: OSError) -> OSError:

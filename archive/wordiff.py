@@ -4,15 +4,18 @@ Texts are compared as sequences of words and punctuation marks after Unicode NFC
 letter marks its whole word, and re-wrapped lines, doubled spaces or moved paragraph breaks are
 no edit at all. ``difflib.SequenceMatcher`` (standard library) does the alignment. The words
 both texts share at the start and at the end are set aside first, and only the changed middle
-is capped at ``MAX_TOKENS`` tokens a side (a pathological input cannot take quadratic time):
-an edit near the end of a long text is still found, and a middle longer than the cap is
-reported whole past the cap (removed and added, not aligned) with a note saying so, never as
-"no change".
+is capped at ``MAX_TOKENS`` tokens a side: an edit near the end of a long text is still
+found, and a middle longer than the cap is reported whole past the cap (removed and added, not
+aligned) with a note saying so, never as "no change". difflib's alignment is quadratic, or
+worse, in a middle of few distinct tokens (a rule of dashes) or of evenly spaced changes, even
+within the cap, so its work is bounded too (``MATCH_BUDGET``): past it the middle is aligned
+over fewer tokens, the rest reported whole with a note.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +27,10 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+(?:[-'’ʼ]\w+)*|[^\w\s]", re.UNICODE)
 _PUNCT = re.compile(r"[^\w\s]")
 MAX_TOKENS = 50_000
 _MARGIN = 50  # shared tokens kept each side of the changed middle
+# candidate token pairs difflib may visit in one alignment (3M-20M a second): a realistic text
+# of 44,000 words with one edit visits 41M untrimmed (5 s), 8,000 dashes 16M (3 s), 50,000
+# dashes many minutes; every retry over a smaller middle gets half the last one's budget
+MATCH_BUDGET = 16_000_000  # about 5 s at worst, then the retries about as long
 
 
 @dataclass(frozen=True)
@@ -40,10 +47,13 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFC", text or ""))
 
 
-def cut_note(a_rest: int, b_rest: int) -> str:
-    """What a diff says where the changed middle was longer than the cap."""
-    return (f"the change runs over {MAX_TOKENS:,} words a side: its last {a_rest:,} and "
-            f"{b_rest:,} words are shown removed and added whole, not aligned")
+def cut_note(a_rest: int, b_rest: int, cap: int | None = None) -> str:
+    """What a diff says where the changed middle was longer than the cap, or (``cap``: the
+    tokens a side it did align) than aligning within ``MATCH_BUDGET`` allows."""
+    why = (f"the change runs over {MAX_TOKENS:,} words a side" if cap is None else
+           f"the change is too long or repetitive to align past {cap:,} words a side")
+    return (f"{why}: its last {a_rest:,} and {b_rest:,} words are shown removed and added "
+            "whole, not aligned")
 
 
 def _join(words: list[str]) -> str:
@@ -63,8 +73,9 @@ def word_diff(old: str, new: str) -> list[Op]:
         if tag == "equal":
             ops.append(Op("equal", _join(a[i1:i2])))
             continue
-        if tag == "cut":
-            ops.append(Op("note", cut_note(i2 - i1, j2 - j1)))
+        if tag.startswith("cut"):  # "cut" or "cut <tokens aligned a side>"
+            cap = int(tag[4:]) if tag[4:] else None
+            ops.append(Op("note", cut_note(i2 - i1, j2 - j1, cap)))
         if i2 > i1:
             ops.append(Op("delete", _join(a[i1:i2])))
         if j2 > j1:
@@ -114,13 +125,53 @@ def _context(words: list[str], context: int, first: bool, last: bool) -> str:
 Piece = tuple[str, str]  # (kind, original text): "equal", "delete" or "insert"
 
 
+class _OverBudget(Exception):
+    """An alignment would visit more candidate pairs than its budget."""
+
+
+class _Bounded(difflib.SequenceMatcher):
+    """difflib's matcher, raising _OverBudget before a search that would take its visits of
+    candidate pairs past ``budget``. A search over ``a[alo:ahi]`` visits at most, for each of
+    those tokens, its occurrences in ``b`` (plus one): charged up front, so giving up costs
+    nothing."""
+
+    def __init__(self, a: list[str], b: list[str], budget: int) -> None:
+        super().__init__(a=a, b=b, autojunk=False)
+        self.left = budget
+        self.cost = list(itertools.accumulate((len(self.b2j.get(t, ())) + 1 for t in a),
+                                              initial=0))
+
+    def find_longest_match(self, alo: int = 0, ahi: int | None = None, blo: int = 0,
+                           bhi: int | None = None) -> difflib.Match:
+        ahi = len(self.a) if ahi is None else ahi
+        self.left -= self.cost[ahi] - self.cost[alo]
+        if self.left < 0:
+            raise _OverBudget
+        return super().find_longest_match(alo, ahi, blo, bhi)
+
+
 def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
     """Opcodes over the whole of ``a`` and ``b``: the common prefix and suffix are "equal"
     without alignment, the middle is aligned up to ``MAX_TOKENS`` tokens a side, and what
-    of the middle lies past the cap is one "cut" run (changed, not aligned)."""
+    of the middle lies past the cap is one "cut" run (changed, not aligned). An alignment
+    over ``MATCH_BUDGET`` is tried again with the shared start and end set aside, then over a
+    quarter of the tokens each time (none at last), at half the budget: the run past it is
+    "cut <tokens aligned a side>"."""
+    trim, cap, budget = max(len(a), len(b)) > MAX_TOKENS, MAX_TOKENS, MATCH_BUDGET
+    while True:
+        try:
+            return _aligned(a, b, trim, cap, budget)
+        except _OverBudget:
+            trim, cap, budget = True, cap if not trim else cap // 4, budget // 2
+
+
+def _aligned(a: list[str], b: list[str], trim: bool, cap: int, budget: int
+             ) -> list[tuple[str, int, int, int, int]]:
+    """:func:`_opcodes` with the shared start and end set aside or not, aligning at most
+    ``cap`` tokens a side within ``budget``."""
     la, lb = len(a), len(b)
     pre = suf = 0
-    if max(la, lb) > MAX_TOKENS:  # texts within the cap are aligned whole, as difflib likes
+    if trim:  # texts within the cap are aligned whole, as difflib likes
         while pre < la and pre < lb and a[pre] == b[pre]:
             pre += 1
         while suf < la - pre and suf < lb - pre and a[la - 1 - suf] == b[lb - 1 - suf]:
@@ -129,13 +180,13 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
         # ("атмосфере {+. Позднее …+}" or "атмосфере. {+Позднее … .+}") as it would whole
         pre, suf = max(0, pre - _MARGIN), max(0, suf - _MARGIN)
     end_a, end_b = la - suf, lb - suf
-    cap_a, cap_b = min(end_a, pre + MAX_TOKENS), min(end_b, pre + MAX_TOKENS)
+    cap_a, cap_b = min(end_a, pre + cap), min(end_b, pre + cap)
     out: list[tuple[str, int, int, int, int]] = [("equal", 0, pre, 0, pre)] if pre else []
-    matcher = difflib.SequenceMatcher(a=a[pre:cap_a], b=b[pre:cap_b], autojunk=False)
+    matcher = _Bounded(a[pre:cap_a], b[pre:cap_b], budget)
     out += [(tag, pre + i1, pre + i2, pre + j1, pre + j2)
             for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
     if cap_a < end_a or cap_b < end_b:
-        out.append(("cut", cap_a, end_a, cap_b, end_b))
+        out.append(("cut" if cap == MAX_TOKENS else f"cut {cap}", cap_a, end_a, cap_b, end_b))
     if suf:
         out.append(("equal", end_a, la, end_b, lb))
     return out

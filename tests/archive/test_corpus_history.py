@@ -358,6 +358,26 @@ def test_a_change_longer_than_the_cap_says_so(monkeypatch) -> None:
     assert "{+b5 b6" in text and text.endswith("b19+} z")
 
 
+def test_a_diff_of_few_distinct_words_is_bounded_in_time() -> None:
+    """difflib is quadratic, or worse, in a middle of few distinct tokens: two versions of a
+    text holding a rule of 12,000 dashes took ~25 s to diff (50,000 dashes, many minutes), in
+    ``corpus``, ``history`` and ``edits`` alike. Past its budget the alignment covers fewer
+    tokens and says so; the changed words at both ends are still shown."""
+    import time
+
+    old = "начало " + "-" * 12_000 + " конец"
+    new = "пачатак " + "-" * 11_993 + " канец"
+    start = time.monotonic()
+    ops = word_diff(old, new)
+    old_side, new_side = marked_sides(old, new)
+    assert time.monotonic() - start < 5
+    text = render_text(ops)
+    assert text.startswith("[-начало-] {+пачатак+}") and text.endswith("канец+}")
+    assert "too long or repetitive to align past" in text
+    assert changed_words(ops) == (2, 2)
+    assert ("delete", "начало") in old_side and ("insert", "пачатак") in new_side
+
+
 def _long_edited_articles(data: Path, count: int, words: int) -> None:
     """``count`` articles of ``words`` words each, each edited once at its end."""
     from tests.archive.corpus_data import START, Newsroom, belta_url, write_run

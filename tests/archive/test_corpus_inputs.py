@@ -101,6 +101,33 @@ def test_an_items_file_in_utf16_or_utf32_is_one_clear_error_until_converted(
         good.splitlines())
 
 
+def test_a_compressed_file_named_jsonl_is_one_clear_error_until_decompressed(
+        tmp_path: Path) -> None:
+    """A gzip file under a .jsonl name (whole, or cut short by a copy) gave an error per
+    "line" of binary garbage and a last line "still being written" on every build: now one
+    error naming the compression and the fix, and its items go in once decompressed."""
+    runs = several_runs(tmp_path / "data")
+    good = runs["files"][0].read_bytes()
+    packed = gzip.compress(good * 40)
+    whole, cut = runs["files"][0], runs["files"][1]
+    whole.write_bytes(packed)
+    cut.write_bytes(packed[:len(packed) // 2])
+    corpus = tmp_path / "corpus"
+    res = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    said = res.stderr.splitlines()
+    assert len(said) == 2, said
+    for path in (whole, cut):
+        assert f"error: {path.name}:1: compressed with gzip, not text: no line of it read; " \
+               "decompress it (gunzip -c FILE > NAME.jsonl)" in res.stderr
+    again = run_archive("corpus", tmp_path / "data", "-o", corpus)
+    assert again.returncode == 0 and "error" not in again.stderr and "note" not in again.stderr
+    whole.write_bytes(good)  # decompressed in place
+    assert run_archive("corpus", tmp_path / "data", "-o", corpus).returncode == 0
+    assert duck(corpus).execute("SELECT count(*) FROM versions").fetchone()[0] == len(
+        good.splitlines()) + 1  # and the reprint's file
+
+
 def test_a_compressed_items_file_is_named_not_silently_left_out(tmp_path: Path) -> None:
     runs = several_runs(tmp_path / "data")
     first = runs["files"][0]

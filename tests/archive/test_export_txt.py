@@ -235,3 +235,30 @@ def test_every_file_is_in_the_seed_format(tmp_path, title: str, text: str) -> No
                      + "\n", "utf-8")
     (written,) = export_txt(items, tmp_path / "out")
     assert written.read_bytes().decode() == "Заголовок в две строки\n\nАбзац один.\n\nАбзац два."
+
+
+def test_an_items_file_rewritten_during_the_export_is_an_error_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The texts are read again by offset after the keys are sorted: a file rewritten or cut
+    in between (a log rotation) failed an assert, a traceback. Now one error naming the file,
+    exit 1, and no half export left."""
+    import archive.export_txt as export
+    from archive.__main__ import main
+
+    items = tmp_path / "items.jsonl"
+    items.write_text("".join(json.dumps({"id": f"a{n}", "title": "T", "text": "x"}) + "\n"
+                             for n in range(3)), "utf-8")
+    sorted_keys = export._grouped_order
+
+    def rewritten(keys):
+        order = sorted_keys(keys)
+        items.write_text('{"id": "a0"}\n', "utf-8")
+        return order
+
+    monkeypatch.setattr(export, "_grouped_order", rewritten)
+    out = tmp_path / "out"
+    assert main(["export-txt", str(items), str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {items}: changed while it was exported (no exportable item at byte 0" in err
+    assert not list(out.iterdir())
