@@ -108,10 +108,12 @@ _DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?
 _MDY = re.compile(_TIME_BEFORE + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?\s+(?P<d>\d{1,2})"
                   r"(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?",
                   re.IGNORECASE)
-# a time after a numeric date: "14:20", "в 14:20", and with a dot ("05.01.2026 в 14.20",
-# "05.01.2026 14.20"), read as a time only here, beside a date, and not as the start of another
-# date or number ("12.03.2026 15.03.2026", "14.20.5")
-_NUMERIC_TIME = (r"(?:[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2})(?::"
+# a time after a numeric date: "14:20", "в 14:20", after the year's word ("05.01.2026 г. в
+# 14:20"), and with a dot ("05.01.2026 в 14.20", "05.01.2026 14.20"), read as a time only
+# here, beside a date, and not as the start of another date or number ("12.03.2026
+# 15.03.2026", "14.20.5")
+_NUMERIC_TIME = (r"(?:(?:\s*(?:г\.|г(?![^\W\d_])|года|р\.|р(?![^\W\d_])|року))?"
+                 r"[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2})(?::"
                  r"(?P<mi>\d{2})(?!\d)|\.(?P<dmi>\d{2})(?!\.?\d))"
                  r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?")
 _NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"

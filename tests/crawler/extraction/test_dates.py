@@ -291,3 +291,17 @@ def test_belarusian_month_names_as_printed(text: str, expected: datetime) -> Non
     """Belarusian dates in the official and the classical spelling: each was no date, and a
     May article of a district paper was dated by nothing on its page."""
     assert parse_human(text, FETCHED) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12.01.2026 г. в 14:20", datetime(2026, 1, 12, 14, 20)),
+    ("12.01.2026г., 14:20", datetime(2026, 1, 12, 14, 20)),
+    ("12.01.2026 года в 14:20", datetime(2026, 1, 12, 14, 20)),
+    ("12.01.2026 р. о 14:20", datetime(2026, 1, 12, 14, 20)),
+    ("15-11-2026 г. 10:20", datetime(2026, 11, 15, 10, 20)),
+    ("12.01.2026 гимназия 14:20", datetime(2026, 1, 12)),
+])
+def test_a_numeric_date_keeps_its_time_after_the_years_word(text: str, expected: datetime) -> None:
+    """"12.01.2026 г. в 14:20" was read as midnight: the time, which the cross-check of a
+    machine date against the visible one needs, was lost to the "г."."""
+    assert parse_human(text) == expected
