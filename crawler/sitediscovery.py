@@ -818,9 +818,12 @@ def date_archive_url(url: str) -> bool:
 
 
 # the last segment of a link its headline text makes an article's: a short id, bare or as a
-# CMS writes it (NetCat's news_123.html, /news/123.html), or a slug of two words (MODX's
-# traktor-yubilej.html), which the address alone does not tell from a section
-_HEADLINED_SEGMENT = re.compile(r"(?:(?:[^\W\d_]+[_-])?\d{1,3}|[^\W_]+-[^\W_]+)(?:\.s?html?)?")
+# CMS writes it (NetCat's news_123.html, /news/123.html), a slug of two words (MODX's
+# traktor-yubilej.html), or of words joined by underscores (v_rajone_otkryli_most.html, which
+# _SLUG, reading "_" as a letter, takes for one word), which the address alone does not tell
+# from a section
+_HEADLINED_SEGMENT = re.compile(r"(?:(?:[^\W\d_]+[_-])?\d{1,3}|[^\W_]+-[^\W_]+"
+                                r"|[^\W\d_]+(?:_[^\W\d_]+)+)(?:\.s?html?)?")
 # a path's last segment that is a day and nothing more: 2026-12-01, 2026_12_01, 01.12.2026
 _DAY_SEGMENT = re.compile(r"(?:19|20)\d\d([-_.])\d{1,2}\1\d{1,2}|\d{1,2}([-.])\d{1,2}\2(?:19|20)\d\d"
                           r"(?:\.html?)?")

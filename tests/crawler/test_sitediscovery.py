@@ -944,6 +944,12 @@ HEADLINE = "В Гродно открыли новый мост через Нем
     ("/novosti/traktor-yubilej.html", "Трактор", False),  # no headline's text
     ("/category/news_12.html", HEADLINE, False),
     ("/news/news_1234_old.html", HEADLINE, False),
+    # words joined by underscores: no slug to looks_like_article, so a site linking its
+    # articles so from its home page alone lost them all
+    ("/novosti/v_grodno_otkryli_most.html", HEADLINE, True),
+    ("/obshchestvo/v_grodno_otkryli_most/", HEADLINE, True),
+    ("/novosti/v_grodno_otkryli_most.html", "Мост", False),
+    ("/category/v_grodno_otkryli_most/", HEADLINE, False),
 ])
 def test_a_short_id_is_an_article_link_on_its_headline(href: str, text: str, article: bool
                                                         ) -> None:
