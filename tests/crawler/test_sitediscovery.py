@@ -522,6 +522,7 @@ def test_generic_outlet_skips_feeds_files_and_listings() -> None:
                           # print copies: a sitemap listing them made each article twice
                           ("/news/most-otkryt/print/", False), ("/print/news/most-otkryt/", False),
                           ("/print:page,1,1234-most-otkryt.html", False),
+                          ("/engine/print.php?newsid=1234", False),
                           ("/news/printery-rayona-rabotayut/", True)):
         assert is_article_url(outlet, f"https://www.ex.org{path}") is article, path
 
