@@ -775,6 +775,20 @@ def test_script_links_are_the_addresses_script_attributes_open() -> None:
         == ["http://ex.org/x/5.html"]
 
 
+def test_cards_a_script_opens_by_their_data_href_are_links() -> None:
+    """A home page of cards (``<div data-href="…">``, a script opening each) linked no
+    article: its articles were never found. An address it does not read as one, or an
+    endpoint, is none."""
+    tree = parse_html(
+        """<body><div class="card" data-href="/news/v-rayone-otkryli-most.html">a</div>
+        <li data-link="obshchestvo/123-slug.html">b</li><div onclick="location.href='/n/7.html'">c
+        </div><div data-href="Подробнее">d</div><div data-href="/ajax/more.php?page=2">e</div>
+        <a href="/x/1.html" data-href="/x/2.html">f</a></body>""")
+    assert disc.script_links(tree, "http://ex.org/d/") == [
+        "http://ex.org/news/v-rayone-otkryli-most.html", "http://ex.org/d/obshchestvo/123-slug.html",
+        "http://ex.org/n/7.html"]
+
+
 @pytest.mark.parametrize(("html", "expected"), [
     ('<html><head><base href="/ru/"></head><FRAMESET rows="90,*"><frame src="/top.html">'
      '<frame src="news/novost-2301_text.html#t" name="content"></FRAMESET></html>',
