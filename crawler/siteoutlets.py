@@ -60,7 +60,8 @@ GENERIC_SKIP_PATHS = (
     r"/(tag|tags|author|authors|category|categories|search|page)/",
     r"[?&](s|q|feed|replytocom|share|print)=",
     # a print copy: "/slug/print/", "/print/news/slug/", DataLife Engine's "/print:page,1,…"
-    r"/print(/|:|$|\?)",
+    # and, without its friendly URLs, "/engine/print.php?newsid=…"
+    r"/print(/|:|$|\?|\.php)",
 )
 # A site no rule knows: every query parameter but tracking noise may name its article
 # (Bitrix ?ELEMENT_ID=, Joomla ?option=…&view=article&id=), so none other is dropped.

@@ -401,6 +401,19 @@ class ArticleDates:
             el = el.getparent()
         return moment
 
+    def _under_headline(self, holder: etree._Element) -> bool:
+        """Whether ``holder`` stands after the headline and before the body's first
+        paragraph: the dateline of a page laid out flat in its ``<body>`` (``<h1>``, date
+        line, text and side column all its children), which is no other column's; there
+        every date shared only the ``<body>`` with the headline and the page had none."""
+        anchor, paragraph = self.headline, self._body_start
+        return (anchor is not None and paragraph is not None
+                and self.order(anchor) < self.order(holder) < self.order(paragraph))
+
+    @cached_property
+    def _body_start(self) -> etree._Element | None:
+        return self._first_paragraph_after(self.headline)
+
     def visible(self) -> datetime | None:
         """The date printed in the article near its headline (naive: the site's wall clock);
         read once (a walk of the page's text), however many readers ask."""
@@ -416,7 +429,8 @@ class ArticleDates:
                 moment = _opening_date(text, holder, self.now)
             if moment is None or holder in found:
                 continue
-            if anchor is not None and self._shared_depth(holder) <= 1:
+            if (anchor is not None and self._shared_depth(holder) <= 1
+                    and not self._under_headline(holder)):
                 continue  # shares only <html>/<body> with the headline: another column
             found[holder] = self._with_time(holder, moment)
         closest = self.closest(list(found))

@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 _MONTHS = {
     # Russian and Belarusian
     "январ": 1, "студзен": 1, "феврал": 2, "лют": 2, "март": 3, "сакавік": 3, "апрел": 4,
-    "красавік": 4, "ма": 5, "травен": 5, "травн": 5, "июн": 6, "чэрвен": 6,
+    "красавік": 4, "ма": 5, "травен": 5, "травн": 5, "траўн": 5, "июн": 6, "чэрвен": 6,
     "июл": 7, "ліпен": 7, "ліпн": 7, "август": 8, "жнівен": 8, "жніўн": 8, "жнівн": 8,
     "сентябр": 9, "верасн": 9, "верасен": 9, "октябр": 10, "кастрычнік": 10, "ноябр": 11,
     "лістапад": 11, "декабр": 12, "снежн": 12, "снежан": 12,
+    # Belarusian in the classical spelling (Наша Ніва, Свабода): "верасьня", "сьнежня"
+    "верась": 9, "сьнеж": 12,
     # Ukrainian (лютого, травня share the stems above)
     "січ": 1, "берез": 3, "квіт": 4, "черв": 6, "лип": 7, "серп": 8, "верес": 9, "жовт": 10,
     "листопад": 11, "груд": 12,
@@ -106,10 +108,12 @@ _DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?
 _MDY = re.compile(_TIME_BEFORE + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?\s+(?P<d>\d{1,2})"
                   r"(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?",
                   re.IGNORECASE)
-# a time after a numeric date: "14:20", "в 14:20", and with a dot ("05.01.2026 в 14.20",
-# "05.01.2026 14.20"), read as a time only here, beside a date, and not as the start of another
-# date or number ("12.03.2026 15.03.2026", "14.20.5")
-_NUMERIC_TIME = (r"(?:[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2})(?::"
+# a time after a numeric date: "14:20", "в 14:20", after the year's word ("05.01.2026 г. в
+# 14:20"), and with a dot ("05.01.2026 в 14.20", "05.01.2026 14.20"), read as a time only
+# here, beside a date, and not as the start of another date or number ("12.03.2026
+# 15.03.2026", "14.20.5")
+_NUMERIC_TIME = (r"(?:(?:\s*(?:г\.|г(?![^\W\d_])|года|р\.|р(?![^\W\d_])|року))?"
+                 r"[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2})(?::"
                  r"(?P<mi>\d{2})(?!\d)|\.(?P<dmi>\d{2})(?!\.?\d))"
                  r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?")
 _NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
@@ -270,7 +274,7 @@ def _moment(match: re.Match[str], month: int, year: int | None = None) -> dateti
 # "вчера в 17.45", "Учора ў 09:10", "Сьогодні о 12:00", "Yesterday at 5:45 pm", "17:45 |
 # Вчера" (without a time the word opens prose as often: "Сегодня в Минске…"). Days back by
 # the word.
-_DAYS_BACK = {"сегодня": 0, "сёння": 0, "сьогодні": 0, "today": 0,
+_DAYS_BACK = {"сегодня": 0, "сёння": 0, "сёньня": 0, "сьогодні": 0, "today": 0,
               "вчера": 1, "учора": 1, "ўчора": 1, "вчора": 1, "yesterday": 1,
               "позавчера": 2, "пазаўчора": 2, "позавчора": 2}
 _RELATIVE = re.compile(

@@ -522,6 +522,7 @@ def test_generic_outlet_skips_feeds_files_and_listings() -> None:
                           # print copies: a sitemap listing them made each article twice
                           ("/news/most-otkryt/print/", False), ("/print/news/most-otkryt/", False),
                           ("/print:page,1,1234-most-otkryt.html", False),
+                          ("/engine/print.php?newsid=1234", False),
                           ("/news/printery-rayona-rabotayut/", True)):
         assert is_article_url(outlet, f"https://www.ex.org{path}") is article, path
 
@@ -774,6 +775,20 @@ def test_script_links_are_the_addresses_script_attributes_open() -> None:
         == ["http://ex.org/x/5.html"]
 
 
+def test_cards_a_script_opens_by_their_data_href_are_links() -> None:
+    """A home page of cards (``<div data-href="…">``, a script opening each) linked no
+    article: its articles were never found. An address it does not read as one, or an
+    endpoint, is none."""
+    tree = parse_html(
+        """<body><div class="card" data-href="/news/v-rayone-otkryli-most.html">a</div>
+        <li data-link="obshchestvo/123-slug.html">b</li><div onclick="location.href='/n/7.html'">c
+        </div><div data-href="Подробнее">d</div><div data-href="/ajax/more.php?page=2">e</div>
+        <a href="/x/1.html" data-href="/x/2.html">f</a></body>""")
+    assert disc.script_links(tree, "http://ex.org/d/") == [
+        "http://ex.org/news/v-rayone-otkryli-most.html", "http://ex.org/d/obshchestvo/123-slug.html",
+        "http://ex.org/n/7.html"]
+
+
 @pytest.mark.parametrize(("html", "expected"), [
     ('<html><head><base href="/ru/"></head><FRAMESET rows="90,*"><frame src="/top.html">'
      '<frame src="news/novost-2301_text.html#t" name="content"></FRAMESET></html>',
@@ -944,6 +959,12 @@ HEADLINE = "В Гродно открыли новый мост через Нем
     ("/novosti/traktor-yubilej.html", "Трактор", False),  # no headline's text
     ("/category/news_12.html", HEADLINE, False),
     ("/news/news_1234_old.html", HEADLINE, False),
+    # words joined by underscores: no slug to looks_like_article, so a site linking its
+    # articles so from its home page alone lost them all
+    ("/novosti/v_grodno_otkryli_most.html", HEADLINE, True),
+    ("/obshchestvo/v_grodno_otkryli_most/", HEADLINE, True),
+    ("/novosti/v_grodno_otkryli_most.html", "Мост", False),
+    ("/category/v_grodno_otkryli_most/", HEADLINE, False),
 ])
 def test_a_short_id_is_an_article_link_on_its_headline(href: str, text: str, article: bool
                                                         ) -> None:

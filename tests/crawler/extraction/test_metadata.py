@@ -851,3 +851,22 @@ def test_an_article_page_carries_the_template_dates_to_its_extraction() -> None:
     assert extract_article(item).published == "2026-11-30T00:00:00+03:00"
     item = replace(item, template_dates=(TEMPLATE,))
     assert extract_article(item).published == "2026-11-12T14:05:00+03:00"
+
+
+def flat_page(dateline: str) -> str:
+    """An old district paper's page laid out flat: headline, date line, text and a column of
+    other news (no class naming it) all children of ``<body>``."""
+    return (f"<html><head><title>{TITLE}</title></head><body><div class='top'>Районная газета "
+            f"<span>5 декабря 2026</span></div><div class='eTitle'><h1>{TITLE}</h1></div>"
+            f"{dateline}<div class='eMessage'><p>{PROSE}</p><p>{PROSE}</p></div>"
+            "<div class='right'><b>Последние новости</b><div><a href='/o/'>Другая новость</a>"
+            " <span>1 февраля 2026, 09:00</span></div></div></body></html>")
+
+
+def test_the_dateline_of_a_page_laid_out_flat_in_its_body_is_its_date() -> None:
+    """Every element there shares only the <body> with the headline, which reads as another
+    column: the page had no date, and a site of such pages lost every article ("undated")."""
+    meta, prov = meta_of(flat_page("<div class='eDetails'>Добавлено: 12.03.2026, 14:05</div>"))
+    assert meta.published == "2026-03-12T14:05:00+03:00"
+    assert prov.fields["published"] == "visible"
+    assert meta_of(flat_page(""))[0].published is None  # the other columns' dates are not its
