@@ -886,6 +886,11 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                            "of it read; put its whole content back, or delete it to keep the "
                            "corpus as it is"))
         lost = missing_parts(corpus, manifest)
+        if folder := next((corpus / part for parts in lost.values() for part in parts
+                           if (corpus / part).is_dir()), None):  # (its rewrite would fail)
+            raise CorpusError(f"{folder}: a folder stands where a part of the corpus should "
+                              "be; move it away and build again (its rows are then read "
+                              "again from their items file)")
         for name, parts in sorted(lost.items()):
             shown = Path(manifest["files"][name].get("path") or name).name
             if name in scans:  # its file is here, as ingested (a cut one left scans above)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from archive.corpus import MANIFEST, build_corpus
+from archive.corpus_schema import CorpusError
 from tests.archive.corpus_data import Newsroom, belta_url, duck, edited
 from tests.archive.test_corpus_robust import NAME, START, items_dir, lines, urls
 from tests.sites.common import paragraphs_for
@@ -247,4 +248,22 @@ def test_a_deleted_part_is_put_back_from_its_file_or_named_when_the_file_is_gone
     (a / "items" / "two.jsonl").unlink()
     report = build_corpus(a, corpus)
     assert report.rejected == 1 and "not here to read again" in report.problems[0].reason
+    assert urls(corpus) == sorted(belta_url(n) for n in (1, 2))
+
+
+def test_a_folder_where_a_part_should_be_is_one_error_naming_it(tmp_path: Path) -> None:
+    """A folder made at a part's path failed every build with pyarrow's "No match for
+    FieldRef.Name(id) in __fragment_index"; the build now names the folder and what to do,
+    and once it is moved away, the part is put back from its items file."""
+    a = items_dir(tmp_path / "a", lines(1, 2), "one.jsonl")
+    corpus = tmp_path / "corpus"
+    build_corpus(a, corpus)
+    part = corpus / manifest(corpus)["files"]["one.jsonl"]["parts"][0]
+    part.unlink()
+    part.mkdir()
+    with pytest.raises(CorpusError, match="a folder stands where a part of the corpus should"):
+        build_corpus(a, corpus)
+    assert part.is_dir()  # left as it is
+    part.rmdir()
+    assert build_corpus(a, corpus).rows == 2
     assert urls(corpus) == sorted(belta_url(n) for n in (1, 2))
