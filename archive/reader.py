@@ -381,14 +381,14 @@ def _not_modified(rec: WarcRecord, status: int) -> bool:
     return status == 304 or "server-not-modified" in (rec.get("WARC-Profile") or "")
 
 
-def _confirms_unchanged(rec: WarcRecord) -> bool:
+def confirms_unchanged(rec: WarcRecord) -> bool:
     """A 304 Not Modified (a response record, or a server-not-modified revisit): the server
     confirmed the page the conditional request's validators came from, a 2xx capture's."""
     return ("server-not-modified" in (rec.get("WARC-Profile") or "")
             or response_status(rec.block) == 304)
 
 
-def _success_status(rec: WarcRecord) -> bool:
+def success_status(rec: WarcRecord) -> bool:
     status = response_status(rec.block)
     return status is not None and 200 <= status < 300
 
@@ -760,13 +760,15 @@ UPDATE spellings SET norm = normalized(url)
 # index captures_originals: a URL's revisits are never visited. Through captures_url SQLite
 # read every capture of the URL to leave the revisits out, for each revisit tried: N revisits
 # of a URL with no original took N^2 rows (24,000 of them, minutes of `scrapy reextract`)
-# Of the revisit's own request only (its method query): a GET's 304 after a HEAD or POST of
-# the URL answered with that capture (an empty body, the POST's result)
-_ORIGINALS = f"{_SELECT} WHERE {_IN_TIER} AND c.method = ? AND NOT c.elsewhere"
+_ORIGINALS = f"{_SELECT} WHERE {_IN_TIER} AND NOT c.elsewhere"
+# Of the revisit's own request (its method query) when no digest tells which payload it
+# means: a GET's 304 after a HEAD or POST of the URL answered with that capture (an empty
+# body, the POST's result)
+_OF_METHOD = " AND c.method = ?"
 # those whose payload digest may be a revisit's (its digest_key, or one only same_digest can
 # tell): N responses and M revisits matching none were N*M records read from disk (a revisit
 # tried each response of the URL in turn); now only those with its digest are
-_ORIGINALS_OF_DIGEST = f"{_ORIGINALS} AND c.dkey IN (?, ?)"
+_OF_DIGEST = " AND c.dkey IN (?, ?)"
 _BATCH = 5_000  # rows held before an executemany
 # the records of a WARC-Refers-To id read for a revisit: ids are meant to be unique, but a
 # tool that reuses one (or a record copied) gives several; those with the revisit's payload
@@ -1324,28 +1326,29 @@ class ArchiveLookup:
 
     def _original_in(self, tier: list[str], rec: WarcRecord, digest: str | None,
                      method: str = "") -> WarcRecord | None:
-        """The capture among ``tier``'s spellings of the request ``method`` a revisit refers
-        to: one at the date it names, else the newest before it, with its payload digest
-        when it has one."""
+        """The capture among ``tier``'s spellings a revisit refers to: one at the date it
+        names, else the newest before it, with its payload digest when it has one; of the
+        request ``method`` when no digest tells it (a 304's is of its own empty body), and a
+        2xx for a 304 (a 503 or a 404 between the page and its 304 gave no validators)."""
         date = _refers_to_date(rec)
         want = _ts(date) if date else None
         limit = _ts(rec.date) if rec.get("WARC-Date") else None
-        key = digest_key(digest)
-        if key is None or key == ODD_DIGEST:  # only same_digest tells: each is read
-            rows = self._query(_ORIGINALS, (json.dumps(tier), method)).fetchall()
-        else:  # only those whose digest may be it are read
-            rows = self._query(_ORIGINALS_OF_DIGEST,
-                               (json.dumps(tier), method, key, ODD_DIGEST)).fetchall()
+        confirms = confirms_unchanged(rec)
+        query, params = _ORIGINALS, [json.dumps(tier)]
+        if confirms or digest is None:
+            query, params = query + _OF_METHOD, [*params, method]
+        if (key := digest_key(digest)) is not None and key != ODD_DIGEST:
+            query, params = query + _OF_DIGEST, [*params, key, ODD_DIGEST]
+        # (else only same_digest tells: each is read)
+        rows = self._query(query, tuple(params)).fetchall()
         rows = [r for r in rows if limit is None or r[0] <= limit]
         rows.sort(key=lambda r: (r[0] != want, -r[0], r[6], r[7]))
-        # a 503 (or 404, 301) between the page and its 304 gave no validators to confirm
-        confirms = _confirms_unchanged(rec)
         for row in rows:
             info = self._read(row[1], row[2])
             _check_url(info, row[5])
             if not _readable_http(info.record):
                 continue
-            if confirms and not _success_status(info.record):
+            if confirms and not success_status(info.record):
                 continue
             got = _payload_digest(info.record)
             if digest is None or got is not None and same_digest(digest, got):

@@ -18,7 +18,13 @@ from .httputil import (
     without_transfer_coding,
 )
 from .pairing import id_key, same_target
-from .reader import inputs_of, original_digest, truncated_reason
+from .reader import (
+    confirms_unchanged,
+    inputs_of,
+    original_digest,
+    success_status,
+    truncated_reason,
+)
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets, surt
 from .wacz_input import crc_problem, missing_listed, missing_note, split_location
@@ -85,7 +91,7 @@ class VerifyReport:
 _Link = tuple[str, int, str, str, str, str]
 # (file, offset, record id, WARC-Refers-To, payload digest, refers-to URI, refers-to date,
 # its own normalized target URI, its own WARC-Date as a timestamp or None)
-_Revisit = tuple[str, int, str, str, str, str, str, str, int | None]
+_Revisit = tuple[str, int, str, str, str, str, str, str, int | None, bool]
 
 
 def _capture_key(key: str, what: int | bytes) -> bytes:
@@ -289,8 +295,10 @@ def verify(
     # (uri, second), and a response's (uri, payload digest key), by a 12-byte hash each
     captures: set[bytes] = set()
     # a response's uri (by the same hash) -> its earliest capture second: what a revisit with
-    # no payload digest and no date to name is replayed as (the newest capture before it)
+    # no payload digest and no date to name is replayed as (the newest capture before it);
+    # of a 2xx for a 304, which confirms no error answer (archive.reader.confirms_unchanged)
     earliest: dict[bytes, int] = {}
+    earliest_ok: dict[bytes, int] = {}
     packages: set[Path] = set()  # those whose listed files were looked for
     # a package is walked member by member: crc_problem checks a member, not a package
     for path in (member for p in paths for member in inputs_of(Path(p))):
@@ -333,12 +341,15 @@ def verify(
                 second = int(rec.date.timestamp())
                 key = _capture_key(page, b"")
                 earliest[key] = min(second, earliest.get(key, second))
+                if success_status(rec):
+                    earliest_ok[key] = min(second, earliest_ok.get(key, second))
             if rec.rec_type == "revisit":
                 revisits.append((*where, rec.get("WARC-Refers-To") or "",
                                  original_digest(rec) or "",  # a 304's own: of no payload
                                  rec.get("WARC-Refers-To-Target-URI") or "",
                                  rec.get("WARC-Refers-To-Date") or "", uri,
-                                 int(rec.date.timestamp()) if rec.get("WARC-Date") else None))
+                                 int(rec.date.timestamp()) if rec.get("WARC-Date") else None,
+                                 confirms_unchanged(rec)))
             if progress:
                 progress(info.length)
         problem = crc_problem(path)  # a walk through the whole member said it last, if at all
@@ -361,7 +372,7 @@ def verify(
                 p.message = f"WARC-Concurrent-To {target} has a different target URI"
         if p.message:
             report.add(p)
-    for file, offset, record_id, ref, want, ref_uri, date, target, when in revisits:
+    for file, offset, record_id, ref, want, ref_uri, date, target, when, confirms in revisits:
         uri = normalize_url(strip_brackets(ref_uri)) if ref_uri else target
         page = surt(uri) if uri else ""
         if ref and ref == record_id:
@@ -387,8 +398,8 @@ def verify(
                 page, dkey) in captures:
             continue
         # ...or, naming no digest, by URL alone: the newest capture no later than it
-        if uri and dkey is None and (first := earliest.get(_capture_key(page, b""))) is not None \
-                and (when is None or first <= when):
+        if uri and dkey is None and (first := (earliest_ok if confirms else earliest).get(
+                _capture_key(page, b""))) is not None and (when is None or first <= when):
             continue
         report.add(Problem(
             file, offset, "warning", "revisit target not found in the given files", record_id))

@@ -205,3 +205,33 @@ def test_a_gets_304_is_the_earlier_gets_page_not_a_head_or_posts(tmp_path, other
         got = lookup.get("http://e.com/p")
     assert got is not None and got.status == 200 and got.payload == b"<title>GET</title>"
     assert got.date == _at(3)
+
+
+def test_a_revisit_of_another_requests_payload_finds_it_by_its_digest(tmp_path):
+    """An identical-payload revisit names the payload by its digest: a POST (``q=2``)
+    answered as an earlier POST (``q=1``) was is that capture's page, whatever request made
+    it; only a revisit no digest tells (a 304's) is looked for among its own request's."""
+    import base64
+    import hashlib
+
+    page = b"<title>POST</title>"
+    digest = "sha1:" + base64.b32encode(hashlib.sha1(page).digest()).decode()
+    req_id = "<urn:uuid:00000000-0000-0000-0000-000000000099>"
+    head = (f"POST /p HTTP/1.1\r\nHost: e.com\r\nContent-Type: {FORM}\r\n"
+            "Content-Length: 3\r\n\r\nq=2").encode()
+    revisit = record("revisit", "http://e.com/p", b"HTTP/1.1 200 OK\r\n\r\n",
+                     date="2026-01-02T03:04:02Z", digests=False, extra=[
+                         ("WARC-Concurrent-To", req_id), ("WARC-Payload-Digest", digest),
+                         ("WARC-Refers-To-Target-URI", "http://e.com/p"),
+                         ("WARC-Refers-To-Date", "2026-01-02T03:04:01Z"),
+                         ("WARC-Profile",
+                          "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest")])
+    path = tmp_path / "w.warc.gz"
+    path.write_bytes(gz_each([*_exchange("POST", 1, http_response(page)),
+                              record("request", "http://e.com/p", head, rec_id=req_id,
+                                     date="2026-01-02T03:04:02Z"), revisit]))
+    errors: list = []
+    with ArchiveLookup([path], on_error=errors.append) as lookup:
+        got = lookup.get("http://e.com/p", method=method_query("POST", FORM, "3", b"q=2"))
+    assert got is not None and (got.status, got.payload, got.date) == (200, page, _at(2))
+    assert errors == []

@@ -231,13 +231,16 @@ def test_revisits_without_an_original_cost_each_a_bounded_search(tmp_path):
 
 
 def test_the_search_for_a_revisits_original_uses_an_index(tmp_path):
-    from archive.reader import _ORIGINALS
+    from archive.reader import _OF_DIGEST, _OF_METHOD, _ORIGINALS
 
+    tier = '["http://example.com/page"]'
     with ArchiveLookup(_orphan_revisits(tmp_path / "r", 20)) as lookup:
-        plan = [row[3] for row in lookup._db.execute(f"EXPLAIN QUERY PLAN {_ORIGINALS}",
-                                                     ('["http://example.com/page"]', ""))]
-    assert "SEARCH c USING INDEX captures_originals (url=? AND method=?)" in plan, plan
-    assert not any(step.startswith("SCAN c") for step in plan), plan
+        for query, params, searched in [
+                (_ORIGINALS + _OF_METHOD, (tier, ""), "(url=? AND method=?)"),
+                (_ORIGINALS + _OF_DIGEST, (tier, "k", "o"), "(url=?)")]:
+            plan = [row[3] for row in lookup._db.execute(f"EXPLAIN QUERY PLAN {query}", params)]
+            assert f"SEARCH c USING INDEX captures_originals {searched}" in plan, plan
+            assert not any(step.startswith("SCAN c") for step in plan), plan
 
 
 def test_a_record_id_two_files_share_never_answers_with_another_sites_page(tmp_path):
@@ -446,3 +449,18 @@ def test_a_304_confirms_the_page_before_it_not_an_error_answer_between(tmp_path)
             )
             got = ArchiveLookup(path).get(URL)
             assert (got.status, got.payload, got.date.day) == (200, b"the article", 3), error
+            assert verify([path]).problems == []
+
+
+def test_verify_warns_of_a_304_whose_url_has_only_an_error_answer_before_it(tmp_path):
+    """With no 2xx before it, replay finds nothing a 304 confirms (the 503 is no original of
+    it), so ``verify`` says its target is not found, as it does wherever replay fails."""
+    error = record("response", URL, http_response(b"<title>Error</title>",
+                                                  status="503 Service Unavailable"),
+                   date="2024-01-02T00:00:00Z")
+    path = _warc(tmp_path, error, _not_modified("2024-01-03T00:00:00Z", "2023-12-01T00:00:00Z"))
+    errors: list = []
+    got = ArchiveLookup(path, on_error=errors.append).get(URL)
+    assert (got.status, got.date.day) == (503, 2) and len(errors) == 1
+    assert [p.message for p in verify([path]).problems] == [
+        "revisit target not found in the given files"]
