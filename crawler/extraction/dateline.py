@@ -401,18 +401,25 @@ class ArticleDates:
             el = el.getparent()
         return moment
 
-    def _under_headline(self, holder: etree._Element) -> bool:
-        """Whether ``holder`` stands after the headline and before the body's first
-        paragraph: the dateline of a page laid out flat in its ``<body>`` (``<h1>``, date
-        line, text and side column all its children), which is no other column's; there
-        every date shared only the ``<body>`` with the headline and the page had none."""
-        anchor, paragraph = self.headline, self._body_start
-        return (anchor is not None and paragraph is not None
-                and self.order(anchor) < self.order(holder) < self.order(paragraph))
-
     @cached_property
-    def _body_start(self) -> etree._Element | None:
-        return self._first_paragraph_after(self.headline)
+    def _under_headline(self) -> frozenset[etree._Element]:
+        """The elements after the headline and before the body's first paragraph, in page
+        order: where the dateline of a page laid out flat in its ``<body>`` stands (``<h1>``,
+        date line, text and side column all its children), which is no other column's; there
+        every date shared only the ``<body>`` with the headline and the page had none. One
+        walk, however many dates are asked about (empty without both ends)."""
+        anchor, between = self.headline, []
+        if anchor is None:
+            return frozenset()
+        walk = self.tree.iter()
+        for el in walk:
+            if el is anchor:
+                break
+        for el in walk:
+            if _paragraph(el) and not self.in_chrome(el):
+                return frozenset(between)
+            between.append(el)
+        return frozenset()
 
     def visible(self) -> datetime | None:
         """The date printed in the article near its headline (naive: the site's wall clock);
@@ -430,7 +437,7 @@ class ArticleDates:
             if moment is None or holder in found:
                 continue
             if (anchor is not None and self._shared_depth(holder) <= 1
-                    and not self._under_headline(holder)):
+                    and holder not in self._under_headline):
                 continue  # shares only <html>/<body> with the headline: another column
             found[holder] = self._with_time(holder, moment)
         closest = self.closest(list(found))
