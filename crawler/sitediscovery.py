@@ -265,11 +265,12 @@ def script_links(tree: etree._Element, url: str) -> list[str]:
     onclick="location.href='…'"`` (a browser follows them; a crawler reading ``href`` only
     saw no link), and cards whose script opens the address in their ``data-href`` or
     ``data-link`` (``<div class="news-card" data-href="/news/5.html">``: a home page of such
-    cards linked nothing). Only literals that read as addresses: those in a ``javascript:`` link's
+    cards linked nothing; only the page's own site's: a social post's embed names its post
+    so). Only literals that read as addresses: those in a ``javascript:`` link's
     calls but an action's (:func:`_acts`: ``vote('…')``, ``addComment('…')``), those an
     ``onclick`` navigates to; resolved against the page's base; never an endpoint
     (:func:`_endpoint`: ``/ajax/vote.php``), which a GET would act on, not read."""
-    base = document_base(tree, url)
+    base, home = document_base(tree, url), urlsplit(url).hostname or ""
     found: list[str] = []
     for code in tree.xpath("//@onclick | //a/@href[starts-with(normalize-space("
                            "translate(., 'JAVSCRIPT', 'javscript')), 'javascript:')]"
@@ -283,7 +284,9 @@ def script_links(tree: etree._Element, url: str) -> list[str]:
                                                                                 m.start())))]
         for literal in literals:
             if (_ADDRESS.match(literal) and len(found) < MAX_SCRIPT_LINKS
-                    and (target := joined(base, literal))):
+                    and (target := joined(base, literal))
+                    and (not code.attrname.startswith("data-")
+                         or same_site(urlsplit(target).hostname or "", home))):
                 found.append(target.split("#", 1)[0])
     return [u for u in dict.fromkeys(found)
             if urlsplit(u).scheme in ("http", "https") and not _endpoint(u)]
@@ -825,11 +828,12 @@ def date_archive_url(url: str) -> bool:
 
 # the last segment of a link its headline text makes an article's: a short id, bare or as a
 # CMS writes it (NetCat's news_123.html, /news/123.html), a slug of two words (MODX's
-# traktor-yubilej.html), or of words joined by underscores (v_rajone_otkryli_most.html, which
-# _SLUG, reading "_" as a letter, takes for one word), which the address alone does not tell
-# from a section
+# traktor-yubilej.html), or of three words or more joined by underscores
+# (v_rajone_otkryli_most.html, which _SLUG, reading "_" as a letter, takes for one word; two
+# name a section: all_news, kontakty_redakcii), which the address alone does not tell from a
+# section
 _HEADLINED_SEGMENT = re.compile(r"(?:(?:[^\W\d_]+[_-])?\d{1,3}|[^\W_]+-[^\W_]+"
-                                r"|[^\W\d_]+(?:_[^\W\d_]+)+)(?:\.s?html?)?")
+                                r"|[^\W\d_]+(?:_[^\W\d_]+){2,})(?:\.s?html?)?")
 # a path's last segment that is a day and nothing more: 2026-12-01, 2026_12_01, 01.12.2026
 _DAY_SEGMENT = re.compile(r"(?:19|20)\d\d([-_.])\d{1,2}\1\d{1,2}|\d{1,2}([-.])\d{1,2}\2(?:19|20)\d\d"
                           r"(?:\.html?)?")

@@ -783,10 +783,12 @@ def test_cards_a_script_opens_by_their_data_href_are_links() -> None:
         """<body><div class="card" data-href="/news/v-rayone-otkryli-most.html">a</div>
         <li data-link="obshchestvo/123-slug.html">b</li><div onclick="location.href='/n/7.html'">c
         </div><div data-href="Подробнее">d</div><div data-href="/ajax/more.php?page=2">e</div>
-        <a href="/x/1.html" data-href="/x/2.html">f</a></body>""")
+        <a href="/x/1.html" data-href="/x/2.html">f</a>
+        <div class="fb-post" data-href="https://www.facebook.com/gazeta/posts/1015"></div>
+        <div data-href="https://news.ex.org/news/most-2.html">g</div></body>""")
     assert disc.script_links(tree, "http://ex.org/d/") == [
         "http://ex.org/news/v-rayone-otkryli-most.html", "http://ex.org/d/obshchestvo/123-slug.html",
-        "http://ex.org/n/7.html"]
+        "http://ex.org/n/7.html", "https://news.ex.org/news/most-2.html"]
 
 
 @pytest.mark.parametrize(("html", "expected"), [
@@ -965,6 +967,7 @@ HEADLINE = "В Гродно открыли новый мост через Нем
     ("/obshchestvo/v_grodno_otkryli_most/", HEADLINE, True),
     ("/novosti/v_grodno_otkryli_most.html", "Мост", False),
     ("/category/v_grodno_otkryli_most/", HEADLINE, False),
+    ("/news/all_news.html", "Все новости района за неделю", False),  # two words: a section
 ])
 def test_a_short_id_is_an_article_link_on_its_headline(href: str, text: str, article: bool
                                                         ) -> None:
