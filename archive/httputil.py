@@ -444,6 +444,13 @@ def _unzstd(body: bytes, sink: _Sink) -> None:
 
 
 _KNOWN_CODINGS = frozenset(("gzip", "x-gzip", "deflate", "br", "zstd"))
+
+
+def known_codings(encoding: str | None) -> list[str]:
+    """The codings of a Content-Encoding value a reader undoes: not ``identity``, nor a
+    coding no reader knows (a server's mislabel, ``utf-8``, over a plain page)."""
+    return [c for c in (c.strip().lower() for c in (encoding or "").split(","))
+            if c in _KNOWN_CODINGS]
 _PROBE = 1024  # bytes enough to tell a compressed stream's start from plain content
 _MAGIC = {"gzip": b"\x1f\x8b", "x-gzip": b"\x1f\x8b", "zstd": b"\x28\xb5\x2f\xfd"}
 

@@ -25,6 +25,7 @@ from .httputil import (
     content_type,
     declared_charset,
     decode_content,
+    known_codings,
     meta_charset_name,
     without_transfer_coding,
 )
@@ -87,7 +88,7 @@ def html_title(http: HttpMessage) -> str:
     try:  # (the start of a transfer coding's output is a start of the page when nothing
         # else is coded: the Content-Encoding under it needs its whole stream)
         body = without_transfer_coding(http.headers, http.body, TITLE_BODY_MAX,
-                                       prefix=coding is None)
+                                       prefix=not known_codings(coding))
     except PartialBody as cut:  # the index lists the page: its title is in what came
         body = cut.arrived
     body = decode_content(body, coding, TITLE_BODY_MAX, prefix=True)

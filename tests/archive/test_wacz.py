@@ -222,8 +222,9 @@ def test_a_title_is_read_from_the_start_of_a_transfer_coding_past_the_cap(monkey
     monkeypatch.setattr(wacz, "TITLE_BODY_MAX", 1 << 16)
     page = b"<html><title>Long page</title>" + b"<p>text</p>" * 20_000
     headers = [("Content-Type", "text/html"), ("Transfer-Encoding", coding)]
-    assert wacz.html_title(HttpMessage("HTTP/1.1", 200, "OK", "", "", headers, sent(page))) \
-        == "Long page"
+    for named in ([], [("Content-Encoding", "identity")], [("Content-Encoding", "utf-8")]):
+        assert wacz.html_title(HttpMessage("HTTP/1.1", 200, "OK", "", "", headers + named,
+                                           sent(page))) == "Long page", named
     headers.append(("Content-Encoding", "deflate"))
     coded = zlib.compress(page + random.Random(7).randbytes(1 << 17))  # past the cap, coded
     with pytest.raises(ContentDecodingError):
