@@ -367,10 +367,10 @@ def test_a_diff_of_few_distinct_words_is_bounded_in_time() -> None:
 
     old = "начало " + "-" * 12_000 + " конец"
     new = "пачатак " + "-" * 11_993 + " канец"
-    start = time.monotonic()
+    start = time.process_time()  # (CPU time: a busy machine's other work is not counted)
     ops = word_diff(old, new)
     old_side, new_side = marked_sides(old, new)
-    assert time.monotonic() - start < 5
+    assert time.process_time() - start < 10  # about 1 s; unbounded, about 50 s
     text = render_text(ops)
     assert text.startswith("[-начало-] {+пачатак+}") and text.endswith("канец+}")
     assert "too long or repetitive to align past" in text
