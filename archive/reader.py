@@ -262,7 +262,7 @@ def _to_response(
         # a revisit without HTTP headers (or with no block at all), or a 304
         # ("server-not-modified"), is replayed as the original response, as pywb does: its
         # own head says nothing about the payload
-        if http is None or not http.headers or _not_modified(rec, http.status):
+        if http is None or not http.headers or confirms_unchanged(rec, http.status):
             http = orig
     if http is None or src is None:
         return None
@@ -338,7 +338,7 @@ def _own_empty_payload(rec: WarcRecord) -> bool:
         http = rec.http()
     except ValueError:
         return False
-    return _is_http(http) and not _not_modified(rec, http.status)
+    return _is_http(http) and not confirms_unchanged(rec, http.status)
 
 
 def truncated_reason(info: RecordInfo) -> str | None:
@@ -377,15 +377,12 @@ def _segment_reason(info: RecordInfo) -> str | None:
             "segmented record (its 'continuation' records are not joined): not served")
 
 
-def _not_modified(rec: WarcRecord, status: int) -> bool:
-    return status == 304 or "server-not-modified" in (rec.get("WARC-Profile") or "")
-
-
-def confirms_unchanged(rec: WarcRecord) -> bool:
+def confirms_unchanged(rec: WarcRecord, status: int | None = None) -> bool:
     """A 304 Not Modified (a response record, or a server-not-modified revisit): the server
-    confirmed the page the conditional request's validators came from, a 2xx capture's."""
+    confirmed the page the conditional request's validators came from, a 2xx capture's.
+    ``status``: the record's, when its HTTP head is parsed already."""
     return ("server-not-modified" in (rec.get("WARC-Profile") or "")
-            or response_status(rec.block) == 304)
+            or (response_status(rec.block) if status is None else status) == 304)
 
 
 def success_status(rec: WarcRecord) -> bool:
@@ -1285,9 +1282,10 @@ class ArchiveLookup:
 
     def _find_original(self, revisit: RecordInfo, method: str = "") -> WarcRecord | None:
         """The response a revisit (or a 304 response) refers to: the record it names, else a
-        capture of its URL made by the same request (``method``, its method query) at the
-        date it names or the newest one before it, with its payload digest when it has one
-        (:func:`original_digest`: a 304's own digest is of its empty body, not compared)."""
+        capture of its URL (:meth:`_original_in`: of the same request, ``method`` its method
+        query, where no digest names the payload) at the date it names or the newest one
+        before it, with its payload digest when it has one (:func:`original_digest`: a 304's
+        own digest is of its empty body, not compared)."""
         rec = revisit.record
         ref_id = rec.get("WARC-Refers-To")
         uri = strip_brackets(rec.get("WARC-Refers-To-Target-URI") or rec.target_uri)

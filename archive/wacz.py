@@ -80,8 +80,8 @@ def html_title(http: HttpMessage) -> str:
     """<title> (or first <h1>) of an HTML response, in its declared charset.
 
     Read from the first TITLE_BODY_MAX bytes of the decoded body, however long it is (a
-    decompression bomb included: of a Transfer-Encoding too, unless a Content-Encoding lies
-    under it). Raises ContentDecodingError when its codings cannot be undone (a damaged
+    decompression bomb included: of a Transfer-Encoding too, unless a coding a reader undoes
+    lies under it). Raises ContentDecodingError when its codings cannot be undone (a damaged
     stream, an unknown coding).
     """
     coding = content_encoding(http.headers)
