@@ -1230,10 +1230,12 @@ class SiteCrawl(OutletSpider):
                                 lambda url: self.article_key(state.outlet, url),
                                 self.limits["max_urls"])
             self.crawler.stats.inc_value(f"discovery/{channel}/dates_untrusted")
+            # (its entries found first through another source are that source's candidates)
             self.logger.warning(
-                "%s: the dates %s gives are not its articles' publication dates (%s): its %d "
-                "entries are fetched and dated by their pages (counted in discovery/%s/"
-                "dates_untrusted)", state.key, source, reason, held, channel)
+                "%s: the dates %s gives are not its articles' publication dates (%s): the %d "
+                "entries it dated are dated by their pages (%d of them its own candidates to "
+                "fetch; counted in discovery/%s/dates_untrusted)", state.key, source, reason,
+                sum(state.source_dates.get(source, Counter()).values()), held, channel)
         return set(wrong)
 
     def wrong_date_sources(self, state: disc.SiteState) -> dict[str, str]:
