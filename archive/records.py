@@ -267,6 +267,8 @@ def parse_warc_date(value: str) -> datetime:
     if not value:
         raise ValueError(NO_DATE)
     said = value
+    if not value.isascii():  # int(), \d and strptime take "２０２６": the spec's date is ASCII
+        raise ValueError(f"bad WARC-Date {said[:60]!r}: not ASCII")
     if "t" in value or "z" in value:  # RFC 3339 allows lower-case t and z (warcio reads them)
         value = value.replace("t", "T").replace("z", "Z")
     m = _ISO_Z.fullmatch(value) or _DIGITS14.fullmatch(value)

@@ -399,3 +399,41 @@ def test_a_block_ending_in_line_ends_keeps_them_when_its_digest_holds(tmp_path) 
                      + response("http://example.com/next", b"next"))
     assert ArchiveLookup(path).get("http://example.com/page").payload == b"text\r\n\r"
     assert verify([path]).ok
+
+
+@pytest.mark.parametrize("date", ["２０２６-01-03T03:04:05Z", "2026-01-03T03:04:05.１Z",
+                                  "２０２６０１０３０３０４０５", "2026-01-0３"])
+def test_a_warc_date_with_non_ascii_digits_is_a_bad_date(tmp_path, date):
+    """int(), \\d and strptime read full-width and other Unicode digits: such a record was
+    indexed and served as captured at that date, though a WARC-Date is ASCII (WARC 1.1, 5.4)
+    and other readers refuse it. It is a bad date now, said by file and offset; the capture
+    before it answers."""
+    older = gz(response("http://ex.com/a", b"<p>older</p>"))
+    path = tmp_path / "w.warc.gz"
+    path.write_bytes(older + gz(response("http://ex.com/a", b"<p>odd date</p>", date=date)))
+    errors: list = []
+    res = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/a")
+    assert res is not None and res.payload == b"<p>older</p>"
+    assert [(str(e.file), e.offset) for e in errors] == [(str(path), len(older))]
+    assert "not ASCII" in errors[0].reason and "bad WARC-Date" in errors[0].reason
+    assert [p.offset for p in verify([path]).problems if "not ASCII" in p.message] == [
+        len(older)]
+    with pytest.raises(ValueError, match="not ASCII"):
+        parse_warc_date(date)
+
+
+@pytest.mark.parametrize("length", ["²", "１００", "⁵⁰"])
+def test_an_http_content_length_of_non_ascii_digits_says_nothing(tmp_path, length):
+    """A Content-Length "²" passed isdigit() and broke int(): the record was reported as
+    unreadable and its page lost; "１００" was read as 100 and the page called cut short.
+    Such a length is no length (a browser ignores it): the body is served as stored."""
+    body = b"<p>page</p>"
+    block = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {length}\r\n\r\n"
+             .encode() + body)
+    path = tmp_path / "l.warc.gz"
+    path.write_bytes(gz(record("response", "http://ex.com/a", block,
+                               ctype="application/http; msgtype=response")))
+    errors: list = []
+    res = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/a")
+    assert res is not None and res.payload == body and res.status == 200
+    assert errors == []
