@@ -437,3 +437,21 @@ def test_an_http_content_length_of_non_ascii_digits_says_nothing(tmp_path, lengt
     res = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/a")
     assert res is not None and res.payload == body and res.status == 200
     assert errors == []
+
+
+def test_an_uncompressed_record_in_a_gzipped_warc_is_named_for_what_it_is(tmp_path):
+    """A .warc appended to a .warc.gz, another member after it: this walk (by gzip member,
+    which an offset addresses) does not read the plain record (warcio's recompress stops at
+    the member after it). It was reported as "garbage"; now it is named for what it is, and
+    the member after it is still read."""
+    recs = [response(f"http://ex.com/{i}", b"<p>%d</p>" % i) for i in range(3)]
+    path = tmp_path / "mixed.warc.gz"
+    path.write_bytes(gz(recs[0]) + recs[1] + gz(recs[2]))
+    errors: list = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert [lookup.get(f"http://ex.com/{i}") is not None for i in range(3)] == [True, False, True]
+    assert [e.offset for e in errors] == [len(gz(recs[0]))]
+    assert errors[0].reason.startswith(
+        f"uncompressed WARC record(s) ({len(recs[1])} bytes) in a gzipped WARC, not a gzip "
+        "member: not read")
+    assert [p.message for p in verify([path]).problems] == [errors[0].reason]
