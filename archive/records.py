@@ -1109,6 +1109,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             fh.seek(here)
             raw, done = _read_head(fh, line)
         try:
+            if line.startswith(GZIP_MAGIC):  # (its bytes end no header: said as what it is)
+                raise ValueError("a gzip member in an uncompressed WARC, not a record: not read")
             if not done:
                 raise ValueError(_HEAD_TOO_LARGE if len(raw) >= _MAX_HEAD
                                  else "WARC header not terminated")

@@ -455,3 +455,19 @@ def test_an_uncompressed_record_in_a_gzipped_warc_is_named_for_what_it_is(tmp_pa
         f"uncompressed WARC record(s) ({len(recs[1])} bytes) in a gzipped WARC, not a gzip "
         "member: not read")
     assert [p.message for p in verify([path]).problems] == [errors[0].reason]
+
+
+def test_a_gzip_member_in_an_uncompressed_warc_is_named_for_what_it_is(tmp_path):
+    """A .warc.gz record appended to a .warc: reported as "WARC header not terminated" (its
+    compressed bytes read as a header). Now named as a gzip member, by offset; the plain
+    record after it is read."""
+    recs = [response(f"http://ex.com/{i}", b"<p>%d</p>" % i) for i in range(3)]
+    path = tmp_path / "mixed.warc"
+    path.write_bytes(recs[0] + gz(recs[1]) + recs[2])
+    errors: list = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert [lookup.get(f"http://ex.com/{i}") is not None for i in range(3)] == [True, False, True]
+    assert lookup.get("http://ex.com/2").payload == b"<p>2</p>"  # the walk goes on after it
+    assert [(e.offset, e.reason) for e in errors] == [
+        (len(recs[0]), "bad WARC record: a gzip member in an uncompressed WARC, not a record: "
+         "not read")]
