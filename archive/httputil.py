@@ -307,7 +307,8 @@ def _check_length(headers: list[tuple[str, str]], body: bytes) -> None:
         return
     declared = {v.strip() for k, value in headers if k.lower() == "content-length"
                 for v in value.split(",")}
-    if len(declared) == 1 and (value := declared.pop()).isdigit() and int(value) > len(body):
+    value = declared.pop() if len(declared) == 1 else ""
+    if value.isascii() and value.isdigit() and int(value) > len(body):  # ("²": not to int)
         raise BodyCutShort(int(value), body)
 
 

@@ -267,6 +267,8 @@ def parse_warc_date(value: str) -> datetime:
     if not value:
         raise ValueError(NO_DATE)
     said = value
+    if not value.isascii():  # int(), \d and strptime take "２０２６": the spec's date is ASCII
+        raise ValueError(f"bad WARC-Date {said[:60]!r}: not ASCII")
     if "t" in value or "z" in value:  # RFC 3339 allows lower-case t and z (warcio reads them)
         value = value.replace("t", "T").replace("z", "Z")
     m = _ISO_Z.fullmatch(value) or _DIGITS14.fullmatch(value)
@@ -945,8 +947,8 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
         fh.seek(offset)
         if fh.read(3) != GZIP_MAGIC:
             nxt = _find_magic(fh, offset + 1)
-            what = "garbage" if nxt is None else f"garbage ({nxt - offset} bytes)"
-            report(WarcFormatError(path, offset, f"{what}, not a gzip member"), on_error)
+            span = "" if nxt is None else f" ({nxt - offset} bytes)"
+            report(WarcFormatError(path, offset, _not_member(fh, offset, span)), on_error)
             if nxt is None:
                 return
             offset = nxt
@@ -983,6 +985,18 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
         else:
             yield RecordInfo(rec, path, offset, length, problems + found)
         offset += length
+
+
+def _not_member(fh, offset: int, span: str) -> str:
+    """Why the bytes at ``offset`` of a gzipped WARC are skipped: garbage, or an uncompressed
+    record (a .warc appended to a .warc.gz; a walk by gzip member, which an offset
+    addresses, does not read it), said as such: "garbage" had a whole capture sound like
+    noise."""
+    fh.seek(offset)
+    if fh.read(_HEAD_PROBE).lstrip(b"\r\n").startswith(b"WARC/"):
+        return (f"uncompressed WARC record(s){span} in a gzipped WARC, not a gzip member: not "
+                "read (gzip each record of them as a member of its own to have them read)")
+    return f"garbage{span}, not a gzip member"
 
 
 def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
@@ -1095,6 +1109,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             fh.seek(here)
             raw, done = _read_head(fh, line)
         try:
+            if line.startswith(GZIP_MAGIC):  # (its bytes end no header: said as what it is)
+                raise ValueError("a gzip member in an uncompressed WARC, not a record: not read")
             if not done:
                 raise ValueError(_HEAD_TOO_LARGE if len(raw) >= _MAX_HEAD
                                  else "WARC header not terminated")

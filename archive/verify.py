@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-from collections.abc import Callable, Iterable
+import json
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO
 
+from .cdxj import timestamp14
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
 from .errors import WarcFormatError
 from .httputil import (
@@ -27,7 +32,17 @@ from .reader import (
 )
 from .records import RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets, surt
-from .wacz_input import crc_problem, missing_listed, missing_note, split_location
+from .wacz_input import (
+    crc_problem,
+    index_names,
+    is_package,
+    location,
+    member_names,
+    missing_listed,
+    missing_note,
+    open_member,
+    split_location,
+)
 
 
 @dataclass
@@ -259,6 +274,74 @@ def _listed_files_missing(path: Path, packages: set[Path]) -> list[Problem]:
     return [Problem(str(found[0]), 0, "error", missing_note(name)) for name in names]
 
 
+def _placed_key(warc: str, offset: int, uri: str, stamp: str) -> bytes:
+    """A record as an index line names it: its WARC file's name and offset, its URL's SURT
+    key and 14-digit time, by a 12-byte hash (one a record of a package given whole)."""
+    return _capture_key(f"{PurePosixPath(warc).name} {offset} {surt(uri)}", stamp[:14].encode())
+
+
+MAX_INDEX_LINE = 1 << 20  # an index line past it (a runaway line, no newline) is not read
+
+
+def _index_problems(package: Path, placed: set[bytes]) -> Iterator[Problem]:
+    """Each line of the package's indexes that names no record there (another URL or time at
+    its offset, no record at all, a WARC the package lacks): a replay tool reading the index
+    (ReplayWeb.page, pywb) serves another page or none for its URL. Our readers read the
+    WARCs, never the index, so nothing else said so and verify passed such a package."""
+    try:
+        names = index_names(package)
+        warcs = {PurePosixPath(name).name for name in member_names(package)}
+    except OSError:  # the package cannot be read: its members say so
+        return
+    for name in names:
+        where = str(location(package, name))
+        try:
+            with open_member(package, name) as raw:
+                fh = gzip.GzipFile(fileobj=raw) if name.lower().endswith(".gz") else raw
+                yield from _index_lines(where, fh, placed, warcs)
+        except (OSError, EOFError, zlib.error) as exc:
+            yield Problem(where, 0, "error", f"index cannot be read: {exc}")
+
+
+def _index_lines(where: str, fh: IO[bytes], placed: set[bytes],
+                 warcs: set[str]) -> Iterator[Problem]:
+    """:func:`_index_problems` of one index, line by line (each by its offset in it)."""
+    pos = 0
+    while line := fh.readline(MAX_INDEX_LINE + 1):
+        at, pos = pos, pos + len(line)
+        if len(line) > MAX_INDEX_LINE:
+            while line and not line.endswith(b"\n"):  # the rest of it, in bounded reads
+                line = fh.readline(MAX_INDEX_LINE)
+                pos += len(line)
+            yield Problem(where, at, "error", f"index line over {MAX_INDEX_LINE} bytes: not read")
+            continue
+        key, _, rest = line.decode("utf-8", "replace").strip().partition(" ")
+        stamp, _, data = rest.partition(" ")
+        if not key:
+            continue
+        try:
+            fields = json.loads(data)
+        except ValueError:
+            fields = None
+        if not isinstance(fields, dict):  # the 11-field CDX, or no index at all
+            yield Problem(where, at, "warning", f"not a CDXJ line ({line[:60]!r}): this index "
+                          "is not checked against the WARCs")
+            return
+        url, warc, offset = (str(fields.get(k, "")) for k in ("url", "filename", "offset"))
+        said = f"index line for {url[:200]!r} at {stamp[:20]!r}"
+        if not (url and warc and offset.isascii() and offset.isdigit()
+                and stamp[:14].isascii() and stamp[:14].isdigit()):
+            yield Problem(where, at, "error", f"{said} lacks a url, time, filename or offset")
+        elif PurePosixPath(warc).name not in warcs:
+            yield Problem(where, at, "error", f"{said} names {warc[:200]!r}, which the "
+                          "package does not hold")
+        elif _placed_key(warc, int(offset), normalize_url(strip_brackets(url)),
+                         stamp) not in placed:
+            yield Problem(where, at, "error", f"{said} names {warc[:200]} offset {offset}, "
+                          "where no record of that URL and time starts: a replay tool reading "
+                          "this index serves another record, or none")
+
+
 def verify(
     paths: Iterable[Path],
     progress: Callable[[int], None] | None = None,
@@ -300,6 +383,9 @@ def verify(
     earliest: dict[bytes, int] = {}
     earliest_ok: dict[bytes, int] = {}
     packages: set[Path] = set()  # those whose listed files were looked for
+    paths = list(paths)
+    # packages given whole: each record's place, by hash, for their indexes to be checked
+    placed: dict[Path, set[bytes]] = {Path(p): set() for p in paths if is_package(p)}
     # a package is walked member by member: crc_problem checks a member, not a package
     for path in (member for p in paths for member in inputs_of(Path(p))):
         report.files += 1
@@ -307,6 +393,8 @@ def verify(
         before = (report.records, report.error_count + report.warning_count)
         for problem in _listed_files_missing(path, packages):
             report.add(problem)
+        found_in = split_location(path)
+        places = placed.get(found_in[0]) if found_in else None
         for info in iter_records(path, on_error, max_record_size=max_record_size):
             report.records += 1
             rec = info.record
@@ -319,6 +407,8 @@ def verify(
                 add("warning", cut)
             uri = normalize_url(rec.target_uri) if rec.target_uri else ""
             where = (str(info.file), info.offset, rec.record_id)
+            if places is not None and uri and found_in:
+                places.add(_placed_key(found_in[1], info.offset, uri, timestamp14(info)))
             if rec.record_id:
                 digest = rec.get("WARC-Payload-Digest") or ""
                 if (seen := ids.get(rec.record_id)) is not None:
@@ -357,6 +447,9 @@ def verify(
             report.add(Problem(str(path), 0, "error", problem))
         if before == (report.records, report.error_count + report.warning_count):
             report.add(Problem(str(path), 0, "warning", _empty_note(path)))
+    for package, places in placed.items():
+        for problem in _index_problems(package, places):
+            report.add(problem)
     pairs = {("request", "response"), ("response", "request"), ("request", "revisit")}
     pairs |= {(b, a) for a, b in pairs}
     for file, offset, record_id, rec_type, uri, target in links:

@@ -327,6 +327,16 @@ def missing_listed(package: Path, *, warcs: bool) -> list[str]:
     return [name for name in _checked(package).listing[1] if _is_warc_name(name) == warcs]
 
 
+INDEX_NAMES = (".cdx", ".cdxj", ".cdx.gz", ".cdxj.gz")  # a ZipNum's .idx names blocks, not records
+
+
+def index_names(package: Path) -> list[str]:
+    """The package's capture indexes (``indexes/index.cdx``, Browsertrix's ``.cdxj``, a
+    ZipNum's ``.cdx.gz``), in ZIP order: what a replay tool reads to find a record."""
+    return [i.filename for i in _checked(package).infos
+            if i.filename.startswith("indexes/") and i.filename.lower().endswith(INDEX_NAMES)]
+
+
 def missing_note(member: str) -> str:
     """The error for a listed ``member`` the ZIP lacks, as every command words it."""
     return f"{DATAPACKAGE} lists {member!r}, which the package does not hold"

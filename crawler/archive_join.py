@@ -49,7 +49,7 @@ from crawler.joining import (
     run_now,
 )
 from crawler.outlets import outlet_for_url
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, same_article_key
 
 logger = logging.getLogger(__name__)
 UNREADABLE = "unreadable_record"
@@ -303,11 +303,14 @@ def _item(article: Article, url: str) -> tuple[dict[str, Any] | None, str]:
 
 
 def page_key(url: str, canonical: str) -> str:
-    """An archived page's identity: its ``canonical`` URL, and for a later page of an article
-    its page number (a canonical form may drop ``?page=2``: the page is another all the same)."""
+    """An archived page's identity: its ``canonical`` URL less the path's trailing slash (the
+    crawl's ``same_article_key``: it fetches one of ``/slug`` and ``/slug/``, one article),
+    and for a later page of an article its page number (a canonical form may drop
+    ``?page=2``: the page is another all the same)."""
     first = page_less(url)
     number = page_of(url, first) if first is not None else None
-    return f"{canonical} page {number}" if number is not None and number > 1 else canonical
+    key = same_article_key(canonical)
+    return f"{key} page {number}" if number is not None and number > 1 else key
 
 
 def article_key(url: str) -> str:

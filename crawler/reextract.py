@@ -249,14 +249,25 @@ def _success(status: int) -> bool:
     return 200 <= status < 300
 
 
+@dataclass(frozen=True)
+class OtherSpelling:
+    """An alias page naming as its canonical another spelling of its own article (``/slug``
+    naming ``/slug/``): the article is listed once (``page_key``), so that spelling is read
+    in its place, as the crawl asks for the canonical an alias names."""
+
+    url: str
+
+
 Page = ArticlePage | str | WarcFormatError
 
 
-def pages_from_archive(lookup: ArchiveLookup, url: str, max_size: int, hint: str | None = None
-                       ) -> Iterator[tuple[Page, str | None]]:
+def pages_from_archive(lookup: ArchiveLookup, url: str, max_size: int, hint: str | None = None,
+                       *, follow: bool = True) -> Iterator[tuple[Page, str | None]]:
     """Of each capture :func:`captures_to_read` gives, in turn: the ArticlePage a crawl would
     have built (``hint`` its request's date), the reason there is none, or the bad record
-    (and then no more); with what the newest capture passed over for it was."""
+    (and then no more); with what the newest capture passed over for it was. A page naming
+    another spelling of itself as canonical gives way to that spelling's pages (``follow``:
+    once; one naming the first back is read as it is, as the crawl reads a canonical loop)."""
     choices = captures_to_read(lookup, url)
     while True:
         try:
@@ -266,7 +277,10 @@ def pages_from_archive(lookup: ArchiveLookup, url: str, max_size: int, hint: str
         except Exception as exc:  # noqa: BLE001 - any damage in a record costs that page only
             yield _bad_capture(lookup, url, exc), None
             return
-        page = page_from_response(archived, url, max_size, lookup)
+        page = page_from_response(archived, url, max_size, lookup, follow)
+        if isinstance(page, OtherSpelling):
+            yield from pages_from_archive(lookup, page.url, max_size, hint, follow=False)
+            return
         yield (replace(page, hint_published=hint) if isinstance(page, ArticlePage) and hint
                else page), passed
 
@@ -288,9 +302,12 @@ def _fetched(lookup: ArchiveLookup, url: str) -> bool:
 
 
 def page_from_response(archived: ArchivedResponse | None, url: str, max_size: int,
-                       lookup: ArchiveLookup | None = None) -> ArticlePage | str:
+                       lookup: ArchiveLookup | None = None, follow: bool = True
+                       ) -> ArticlePage | OtherSpelling | str:
     """``lookup``: an alias page (rel=canonical elsewhere) is read when the page it names was
-    not fetched, as the crawl reads it (crawler.sitecrawl ``article_failed``)."""
+    not fetched, as the crawl reads it (crawler.sitecrawl ``article_failed``); one naming
+    another spelling of its own article is that spelling's (:class:`OtherSpelling`, with
+    ``follow``; without, read as it is)."""
     if archived is None:
         return UNREADABLE
     if 300 <= archived.status < 400 and archived.header("Location"):
@@ -303,7 +320,10 @@ def page_from_response(archived: ArchivedResponse | None, url: str, max_size: in
         return body
     declared = alias_of(body, archived.content_type(), url, outlet, outlet_for_url) \
         if outlet is not None else None
-    if declared and (lookup is None or _fetched(lookup, declared)):
+    if declared and lookup is not None and article_key(declared) == article_key(url):
+        if follow:  # listed once: the spelling it names (answered by this page, if need be)
+            return OtherSpelling(declared)
+    elif declared and (lookup is None or _fetched(lookup, declared)):
         return ALIAS  # the page it names is the article, as in the crawl
     if outlet is not None and framed_by(body, archived.content_type(), url, outlet,
                                         outlet_for_url):

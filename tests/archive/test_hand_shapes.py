@@ -399,3 +399,75 @@ def test_a_block_ending_in_line_ends_keeps_them_when_its_digest_holds(tmp_path) 
                      + response("http://example.com/next", b"next"))
     assert ArchiveLookup(path).get("http://example.com/page").payload == b"text\r\n\r"
     assert verify([path]).ok
+
+
+@pytest.mark.parametrize("date", ["２０２６-01-03T03:04:05Z", "2026-01-03T03:04:05.１Z",
+                                  "２０２６０１０３０３０４０５", "2026-01-0３"])
+def test_a_warc_date_with_non_ascii_digits_is_a_bad_date(tmp_path, date):
+    """int(), \\d and strptime read full-width and other Unicode digits: such a record was
+    indexed and served as captured at that date, though a WARC-Date is ASCII (WARC 1.1, 5.4)
+    and other readers refuse it. It is a bad date now, said by file and offset; the capture
+    before it answers."""
+    older = gz(response("http://ex.com/a", b"<p>older</p>"))
+    path = tmp_path / "w.warc.gz"
+    path.write_bytes(older + gz(response("http://ex.com/a", b"<p>odd date</p>", date=date)))
+    errors: list = []
+    res = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/a")
+    assert res is not None and res.payload == b"<p>older</p>"
+    assert [(str(e.file), e.offset) for e in errors] == [(str(path), len(older))]
+    assert "not ASCII" in errors[0].reason and "bad WARC-Date" in errors[0].reason
+    assert [p.offset for p in verify([path]).problems if "not ASCII" in p.message] == [
+        len(older)]
+    with pytest.raises(ValueError, match="not ASCII"):
+        parse_warc_date(date)
+
+
+@pytest.mark.parametrize("length", ["²", "１００", "⁵⁰"])
+def test_an_http_content_length_of_non_ascii_digits_says_nothing(tmp_path, length):
+    """A Content-Length "²" passed isdigit() and broke int(): the record was reported as
+    unreadable and its page lost; "１００" was read as 100 and the page called cut short.
+    Such a length is no length (a browser ignores it): the body is served as stored."""
+    body = b"<p>page</p>"
+    block = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {length}\r\n\r\n"
+             .encode() + body)
+    path = tmp_path / "l.warc.gz"
+    path.write_bytes(gz(record("response", "http://ex.com/a", block,
+                               ctype="application/http; msgtype=response")))
+    errors: list = []
+    res = ArchiveLookup(path, on_error=errors.append).get("http://ex.com/a")
+    assert res is not None and res.payload == body and res.status == 200
+    assert errors == []
+
+
+def test_an_uncompressed_record_in_a_gzipped_warc_is_named_for_what_it_is(tmp_path):
+    """A .warc appended to a .warc.gz, another member after it: this walk (by gzip member,
+    which an offset addresses) does not read the plain record (warcio's recompress stops at
+    the member after it). It was reported as "garbage"; now it is named for what it is, and
+    the member after it is still read."""
+    recs = [response(f"http://ex.com/{i}", b"<p>%d</p>" % i) for i in range(3)]
+    path = tmp_path / "mixed.warc.gz"
+    path.write_bytes(gz(recs[0]) + recs[1] + gz(recs[2]))
+    errors: list = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert [lookup.get(f"http://ex.com/{i}") is not None for i in range(3)] == [True, False, True]
+    assert [e.offset for e in errors] == [len(gz(recs[0]))]
+    assert errors[0].reason.startswith(
+        f"uncompressed WARC record(s) ({len(recs[1])} bytes) in a gzipped WARC, not a gzip "
+        "member: not read")
+    assert [p.message for p in verify([path]).problems] == [errors[0].reason]
+
+
+def test_a_gzip_member_in_an_uncompressed_warc_is_named_for_what_it_is(tmp_path):
+    """A .warc.gz record appended to a .warc: reported as "WARC header not terminated" (its
+    compressed bytes read as a header). Now named as a gzip member, by offset; the plain
+    record after it is read."""
+    recs = [response(f"http://ex.com/{i}", b"<p>%d</p>" % i) for i in range(3)]
+    path = tmp_path / "mixed.warc"
+    path.write_bytes(recs[0] + gz(recs[1]) + recs[2])
+    errors: list = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert [lookup.get(f"http://ex.com/{i}") is not None for i in range(3)] == [True, False, True]
+    assert lookup.get("http://ex.com/2").payload == b"<p>2</p>"  # the walk goes on after it
+    assert [(e.offset, e.reason) for e in errors] == [
+        (len(recs[0]), "bad WARC record: a gzip member in an uncompressed WARC, not a record: "
+         "not read")]

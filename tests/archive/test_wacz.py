@@ -231,3 +231,36 @@ def test_a_title_is_read_from_the_start_of_a_transfer_coding_past_the_cap(monkey
         wacz.html_title(HttpMessage("HTTP/1.1", 200, "OK", "", "", headers, sent(coded)))
     assert wacz.html_title(HttpMessage("HTTP/1.1", 200, "OK", "", "", headers,
                                        sent(zlib.compress(page)))) == "Long page"
+
+
+@pytest.mark.skipif(not have_tool("wacz"), reason=f"wacz not installed in {tools_venv()}")
+def test_verify_agrees_with_the_zipnum_index_py_wacz_writes(tmp_path):
+    """py-wacz (Webrecorder's packer) indexes foreign WARCs into a ZipNum index
+    (indexes/index.cdx.gz, blocks named by index.idx): verify reads every line of it and
+    finds each at its record; the same index with a line's offset moved is an error."""
+    from archive.verify import verify
+    from tests.support.data import FOREIGN
+
+    names = ["sample-browsertrix-style.warc.gz", "sample-heritrix-style.warc.gz",
+             "shape-dupes.warc.gz", "wget-site.warc.gz"]
+    for name in names:
+        (tmp_path / name).write_bytes((Path(FOREIGN) / name).read_bytes())
+    out = tmp_path / "py.wacz"
+    res = subprocess.run([tools_bin("wacz"), "create", "-o", str(out), *names], cwd=tmp_path,
+                         capture_output=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert verify([out]).error_count == 0
+    with zipfile.ZipFile(out) as zf:
+        lines = gzip.decompress(zf.read("indexes/index.cdx.gz")).decode().splitlines()
+    assert len(lines) > 20
+    moved = lines[5].replace('"offset": "', '"offset": "1')
+    bad = tmp_path / "moved.wacz"
+    with zipfile.ZipFile(out) as zi, zipfile.ZipFile(bad, "w") as zo:
+        for info in zi.infolist():
+            data = zi.read(info.filename)
+            if info.filename == "indexes/index.cdx.gz":
+                data = gzip.compress(("\n".join([*lines[:5], moved, *lines[6:]]) + "\n").encode())
+            zo.writestr(info, data)
+    report = verify([bad])
+    assert [(p.file, p.offset) for p in report.errors] == [
+        (f"{bad}#indexes/index.cdx.gz", len("\n".join(lines[:5])) + 1)]

@@ -780,17 +780,21 @@ def test_an_lzma_member_whose_header_liblzma_refuses_is_one_member_error(
 
 
 def _repacked(wacz: Path, out: Path, drop: tuple[str, ...] = (),
-              datapackage: bytes | None = None) -> Path:
+              datapackage: bytes | None = None, other: dict[str, bytes] | None = None) -> Path:
     """``wacz`` zipped again without the members ``drop`` names, its datapackage.json
-    replaced by ``datapackage`` when given."""
+    replaced by ``datapackage`` when given, and each member ``other`` names by its bytes
+    there (added when the package lacks it)."""
+    other = dict(other or {})
     with zipfile.ZipFile(wacz) as zi, zipfile.ZipFile(out, "w") as zo:
         for info in zi.infolist():
             if info.filename in drop:
                 continue
-            data = zi.read(info.filename)
+            data = other.pop(info.filename, None) or zi.read(info.filename)
             if info.filename == "datapackage.json" and datapackage is not None:
                 data = datapackage
             zo.writestr(info, data)
+        for name, data in other.items():
+            zo.writestr(name, data)
     return out
 
 
@@ -864,3 +868,62 @@ def test_a_listed_path_spelled_from_the_root_or_with_backslashes_names_its_membe
     pkg = _repacked(wacz, tmp_path / "spelled.wacz", datapackage=json.dumps(doc).encode())
     res = _cli("verify", pkg)
     assert res.returncode == 0 and "does not hold" not in res.stderr, res.stderr
+
+
+def _index_lines(wacz: Path) -> list[str]:
+    with zipfile.ZipFile(wacz) as zf:
+        return zf.read("indexes/index.cdx").decode().splitlines()
+
+
+@pytest.mark.parametrize("name", ["indexes/index.cdx", "indexes/index.cdxj",
+                                  "indexes/index.cdx.gz"])
+def test_verify_names_index_lines_that_disagree_with_the_warcs(wacz, warcs, tmp_path, name):
+    """A WACZ whose index names, at a capture's offset, another record (two offsets
+    swapped), a time it does not have, or a WARC the package lacks: ReplayWeb.page and pywb,
+    which read the index, serve another page or none for those URLs. Our readers read the
+    WARCs, so verify passed the package (exit 0). Now each such line is an error by its
+    offset in the index; an intact index (ours, Browsertrix's .cdxj, a ZipNum's .cdx.gz) is
+    none."""
+    lines = _index_lines(wacz)
+    fields = [json.loads(line.split(" ", 2)[2]) for line in lines]
+    text = ("\n".join(lines) + "\n").encode()
+    packed = gzip.compress if name.endswith(".gz") else (lambda data: data)
+    intact = _repacked(wacz, tmp_path / "intact.wacz",
+                       other={name: packed(text)})
+    report = verify([intact])
+    assert report.ok and report.problems == [], report.problems
+    first, second = [i for i, f in enumerate(fields) if f["filename"] == warcs[0].name][:2]
+    bad = list(lines)
+    for i, j in ((first, second), (second, first)):  # offsets swapped
+        was, now = (f'"offset": "{fields[k]["offset"]}"' for k in (i, j))
+        bad[i] = lines[i].replace(was, now)
+    plain = next(i for i, f in enumerate(fields) if f["filename"] == warcs[2].name)
+    key, stamp, rest = lines[plain].split(" ", 2)
+    bad[plain] = f"{key} {int(stamp) + 1} {rest}"  # a second later than the record
+    held = next(i for i, f in enumerate(fields) if f["filename"] == warcs[1].name)
+    bad.append(lines[held].replace(warcs[1].name, "gone.warc.gz"))
+    data = ("\n".join(bad) + "\n").encode()
+    pkg = _repacked(wacz, tmp_path / "bad.wacz",
+                    other={name: packed(data)})
+    report = verify([pkg])
+    starts = [len(("\n".join(bad[:i]) + "\n").encode()) if i else 0 for i in range(len(bad))]
+    got = [(p.file, p.offset) for p in report.problems]
+    where = f"{pkg}#{name}"
+    assert got == [(where, starts[i]) for i in sorted((first, second, plain))] + [
+        (where, starts[-1])], report.problems
+    assert "where no record of that URL and time starts" in report.problems[0].message
+    assert fields[first]["url"] in report.problems[0].message
+    assert "'gone.warc.gz', which the package does not hold" in report.problems[-1].message
+    assert report.error_count == 4
+    with ArchiveLookup(pkg) as lookup:  # our readers never read the index: every page is there
+        assert lookup.get(fields[first]["url"]).url == fields[first]["url"]
+
+
+def test_an_index_verify_cannot_read_as_cdxj_is_said_unchecked(wacz, tmp_path):
+    """An 11-field CDX index is not checked against the WARCs: said once, not as damage."""
+    pkg = _repacked(wacz, tmp_path / "cdx11.wacz", other={
+        "indexes/index.cdx": b" CDX N b a m s k r M S V g\ncom,e)/0 20260101100000 "
+                             b"http://e.com/0 text/html 200 X - - 329 0 a.warc.gz\n"})
+    report = verify([pkg])
+    assert report.ok and [(p.severity, p.offset) for p in report.problems] == [("warning", 0)]
+    assert "not a CDXJ line" in report.problems[0].message

@@ -189,6 +189,28 @@ def test_a_later_page_is_no_spelling_of_its_first_page(tmp_path):
         assert latest_article_urls(lookup) == [url, f"{url}?page=2"]
 
 
+@pytest.mark.parametrize("slash_newer", [True, False])
+def test_an_article_captured_with_and_without_its_trailing_slash_is_one_item(
+        tmp_path, slash_newer):
+    """``/slug/`` and ``/slug`` (a feed's spelling and a listing's, on a site answering
+    both): the crawl fetches one of them (``same_article_key``, ``duplicate_spelling``);
+    reextract made an item of each, two ids for one article. Now one, of the newer spelling
+    (as for any other spelling of an article)."""
+    site, golds = belta.build(count=1)
+    url = golds[0].url
+    body = site.pages[url.removeprefix(f"https://{belta.HOST}")].body
+    spellings = [url.rstrip("/"), url][::1 if slash_newer else -1]
+    with WarcWriter(tmp_path) as w:
+        for second, spelling in enumerate(spellings):
+            w.write_exchange(make_exchange(spelling, body, headers=HTML, date=datetime(
+                2026, 1, 13, 10, 0, second, tzinfo=UTC)))
+    with ArchiveLookup([str(tmp_path)]) as lookup:
+        assert latest_article_urls(lookup) == [spellings[-1]]
+    report, items, _ = _run([tmp_path])
+    assert [item["url"] for item in items] == [spellings[-1]]
+    assert items[0]["text"].split("\n\n") == golds[0].paragraphs
+
+
 def test_page_two_of_a_pager_counting_from_zero_leaves_the_first_page_to_be_read(tmp_path):
     """Drupal numbers page 2 ``?page=1``, which a canonical form takes for page 1: captured
     after the first page it is no newer spelling of it (read first, it would be a later page

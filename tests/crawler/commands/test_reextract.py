@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pytest
+
 from tests.crawler.test_reextract import BELTA_URL, belta_warc, good_then, http_block
 from tests.support.crawl import read_items, scrapy_command
 from tests.support.warcs import record, warcio_warc
@@ -321,11 +323,65 @@ def test_a_site_rows_day_archive_is_no_article_in_reextract_as_in_the_crawl(
            f"November 2026</h1>{teasers}</body></html>").encode()
     site = "http://news-site.test"
     warcio_warc(tmp_path / "w.warc.gz", [
-        (f"{site}/museum-0/", http_block(b"HTTP/1.1 200 OK", article), "2026-11-22T10:00:00Z"),
+        (f"{site}/news/museum-gets-a-new-wing/", http_block(b"HTTP/1.1 200 OK", article), "2026-11-22T10:00:00Z"),
         (f"{site}/2026/11/21/", http_block(b"HTTP/1.1 200 OK", day), "2026-11-22T10:00:00Z")])
     out = tmp_path / "items.jsonl"
     result = scrapy_command("reextract", str(tmp_path / "w.warc.gz"), "-O", str(out),
                             "--jobs", "1", "-s",
                             f'EXTRA_OUTLETS=[{{"url": "{site}/", "timezone": "Europe/Berlin"}}]')
     assert result.returncode == 0, result.stderr[-2000:]
-    assert [item["url"] for item in read_items(out)] == [f"{site}/museum-0/"]
+    assert [item["url"] for item in read_items(out)] == [f"{site}/news/museum-gets-a-new-wing/"]
+
+
+SLUG = "/news/museum-gets-a-new-wing/"
+
+
+def _museum(canonical: str) -> bytes:
+    prose = ("The museum opened its new wing on Friday after three years of building work, "
+             "and the first visitors queued for an hour, the director said. ") * 3
+    return (f"<html><head><title>Museum gets a new wing</title><link rel='canonical' href="
+            f"'{canonical}'><meta property='article:published_time' content="
+            f"'2026-11-21T10:00:00+01:00'></head><body><article><h1>Museum gets a new wing</h1>"
+            f"<p>{prose}</p><p>{prose}</p></article></body></html>").encode()
+
+
+def _reextract_site(tmp_path: Path, site: str, captures: list[tuple[str, str]]) -> list[dict]:
+    """reextract's items of ``captures`` (path, WARC-Date) of :func:`_museum`'s page, which
+    names ``SLUG`` its canonical, on a site row's ``site``."""
+    page = http_block(b"HTTP/1.1 200 OK", _museum(f"{site}{SLUG}"))
+    warcio_warc(tmp_path / "w.warc.gz", [(f"{site}{path}", page, date)
+                                         for path, date in captures])
+    out = tmp_path / "items.jsonl"
+    result = scrapy_command("reextract", str(tmp_path / "w.warc.gz"), "-O", str(out),
+                            "--jobs", "1", "-s",
+                            f'EXTRA_OUTLETS=[{{"url": "{site}/", "timezone": "Europe/Berlin"}}]')
+    assert result.returncode == 0, result.stderr[-2000:]
+    return read_items(out)
+
+
+@pytest.mark.parametrize("other", [SLUG.rstrip("/"), f"{SLUG}?utm_source=tg",
+                                   f"{SLUG}index.html"])
+@pytest.mark.parametrize("canonical_newer", [True, False])
+def test_one_article_captured_under_two_spellings_is_one_item_under_its_canonical(
+        tmp_path: Path, other: str, canonical_newer: bool) -> None:
+    """A site row's article captured as ``/slug/`` and as ``/slug`` (or with a tracking
+    query, or ``index.html``), each page naming ``/slug/`` its rel=canonical: one item,
+    under the canonical, as the crawl makes (one spelling fetched per ``same_article_key``,
+    an alias's canonical making the item), whichever capture is newer."""
+    site = "http://news-site.test"
+    dates = ["2026-11-22T10:00:00Z", "2026-11-23T10:00:00Z"][::1 if canonical_newer else -1]
+    items = _reextract_site(tmp_path, site, [(SLUG, dates[0]), (other, dates[1])])
+    assert [(item["url"], item["title"]) for item in items] == [
+        (f"{site}{SLUG}", "Museum gets a new wing")]
+
+
+def test_an_article_captured_only_under_the_spelling_its_canonical_toggles_is_kept(
+        tmp_path: Path) -> None:
+    """Captured as ``/slug`` alone, its page naming ``/slug/``: the lookup answers ``/slug/``
+    with that same capture (one SURT key), so the page was called an alias of a page
+    "fetched" and no item came of the article. The crawl asks for ``/slug/`` and makes the
+    item there: so does reextract, from the one capture."""
+    site = "http://news-site.test"
+    items = _reextract_site(tmp_path, site, [(SLUG.rstrip("/"), "2026-11-22T10:00:00Z")])
+    assert [(item["url"], item["title"]) for item in items] == [
+        (f"{site}{SLUG}", "Museum gets a new wing")]
