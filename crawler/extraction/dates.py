@@ -127,6 +127,13 @@ _DASHED = re.compile(_TIME_BEFORE + r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?
 # beside it (a URL's /2026/12/02/ is no such run)
 _SLASHED = re.compile(_TIME_BEFORE + r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])"
                       + _NUMERIC_TIME, re.IGNORECASE)
+# Year first, as some CMSs print it: "2026.01.12 14:20", "2026/01/12", "2026-01-12, 14:20"
+# (ISO's day, printed with a time of its own after a comma or "в"); the year of this century
+# or the last, month and day in two digits and one separator, nothing word-like beside it, so
+# a version ("2019.3.1", "v2019.10.15"), a URL's "/2026/01/12/slug" or an ISO moment's
+# "T14:20" (parse_iso's) is no such run
+_YMD = re.compile(_TIME_BEFORE + r"(?<![\w./-])(?P<y>(?:19|20)\d\d)(?P<sep>[./-])(?P<m>\d{2})"
+                  r"(?P=sep)(?P<d>\d{2})(?![\dT]|[./-]\w)" + _NUMERIC_TIME, re.IGNORECASE)
 # A date of year 1 or 9999 is a CMS's "no date" (0001-01-01, 9999-12-31), and no zone
 # conversion of it is safe (9999-12-31T23:00Z is past datetime.max in Minsk): no date at all.
 FIRST_YEAR, LAST_YEAR = 2, 9998
@@ -365,9 +372,10 @@ def human_dates(value: str, now: datetime | None = None
                 ) -> Iterator[tuple[int, int, datetime, bool]]:
     """Every date written for people in ``value``, in order: (start, end, naive datetime,
     whether the month is a word). Long forms ("12 марта 2026, 14:05", "12 сакавіка 2026",
-    "12 березня 2026 р.", "March 12, 2026 at 2:05 pm"), DD.MM.YYYY and DD/MM/YYYY, a time before or
-    after the date kept; with ``now``, also "Сегодня, 07:20", "Вчера в 17:45"
-    (:func:`relative_dates`) and "2 часа назад" (:func:`ago_dates`)."""
+    "12 березня 2026 р.", "March 12, 2026 at 2:05 pm"), DD.MM.YYYY, DD/MM/YYYY and year first
+    (YYYY.MM.DD, YYYY/MM/DD), a time before or after the date kept; with ``now``, also
+    "Сегодня, 07:20", "Вчера в 17:45" (:func:`relative_dates`) and "2 часа назад"
+    (:func:`ago_dates`)."""
     found = ([*relative_dates(value, now), *ago_dates(value, now), *yearless_dates(value, now)]
              if now is not None else [])
     for pattern in (_DMY, _MDY):
@@ -377,7 +385,7 @@ def human_dates(value: str, now: datetime | None = None
             if moment:
                 found.append((match.start(), match.end(), moment, True))
     for match in itertools.chain(_NUMERIC.finditer(value), _DASHED.finditer(value),
-                                 _SLASHED.finditer(value)):
+                                 _SLASHED.finditer(value), _YMD.finditer(value)):
         moment = _moment(match, int(match["m"])) if 1 <= int(match["m"]) <= 12 else None
         if moment:
             found.append((match.start(), match.end(), moment, False))

@@ -54,13 +54,23 @@ from crawler.extraction.dates import (
     ("12.01.2026 р. о 14:20", datetime(2026, 1, 12, 14, 20)),
     ("15-11-2026 г. 10:20", datetime(2026, 11, 15, 10, 20)),
     ("12.01.2026 гимназия 14:20", datetime(2026, 1, 12)),
+    # year first, as some CMSs print it (each was no date)
+    ("2026.01.12", datetime(2026, 1, 12)),
+    ("2026.01.12 14:20", datetime(2026, 1, 12, 14, 20)),
+    ("2026/01/12", datetime(2026, 1, 12)),
+    ("Опубликовано: 2026/01/12 в 14.20", datetime(2026, 1, 12, 14, 20)),
+    ("14:20 | 2026.01.12", datetime(2026, 1, 12, 14, 20)),
+    ("2026-01-12, 14:20", datetime(2026, 1, 12, 14, 20)),
+    ("2026-01-12 14:20 +0300", datetime.fromisoformat("2026-01-12T14:20:00+03:00")),
 ])
 def test_long_and_numeric_dates_keep_their_time(text: str, expected: datetime) -> None:
     assert parse_human(text) == expected
 
 
 @pytest.mark.parametrize("text", ["10 marketing 2026", "192.168.1.10", "версия 1.2.3",
-                                  "5 маршрутов 2026", "12 декретов 2026"])
+                                  "5 маршрутов 2026", "12 декретов 2026", "версия 2019.3.1",
+                                  "v2019.10.15", "2026.13.01", "/2026/01/12/slug",
+                                  "2026.01.12.5"])
 def test_words_and_numbers_that_are_no_dates(text: str) -> None:
     assert parse_human(text) is None
 
