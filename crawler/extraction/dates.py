@@ -537,10 +537,12 @@ def day_in_window(day: date, since: date | None, until: date | None) -> bool:
     return (since is None or day >= since) and (until is None or day <= until)
 
 
-# A day in an article's URL: /2025/09/04/, /2025-09-04/, /20250904/ or /20250904-slug (a path
-# segment, or its start before - or _), or a date query parameter (?date=04.09.2025).
-_PATH_DAY = re.compile(r"(?:^|/)((?:19|20)\d\d)(?:/(\d\d)/(\d\d)|-(\d\d)-(\d\d)|(\d\d)(\d\d))"
-                       r"(?=/|[-_.]|$)")
+# A day in an article's URL: /2025/09/04/, /2025-09-04/, /2025.09.04/, /20250904/ or
+# /20250904-slug (a path segment, or its start before - or _), day first as Belarusian and
+# Russian CMSs write it (/04.09.2025/, /04-09-2025-slug), or a date query parameter
+# (?date=04.09.2025).
+_PATH_DAY = re.compile(r"(?:^|/)(?:((?:19|20)\d\d)(?:/(\d\d)/(\d\d)|([-.])(\d\d)\4(\d\d)|(\d\d)(\d\d))"
+                       r"|(\d\d)([-.])(\d\d)\10((?:19|20)\d\d))(?=/|[-_.]|$)")
 _QUERY_DAY = re.compile(r"^(?:(\d\d)\.(\d\d)\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\d\d)-(\d\d))$")
 _DATE_PARAMS = frozenset({"date", "day", "pubdate", "published", "d"})
 
@@ -550,9 +552,8 @@ def day_in_url(url: str) -> date | None:
     ``date`` parameter); None for numbers that are no day (ids, month 13)."""
     parts = urlsplit(url)
     for match in _PATH_DAY.finditer(parts.path):
-        y, *rest = match.groups()
-        m, d = next((rest[i], rest[i + 1]) for i in (0, 2, 4) if rest[i])
-        if found := _day(y, m, d):
+        y, m1, d1, _, m2, d2, m3, d3, d4, _, m4, y4 = match.groups()
+        if found := _day(y or y4, m1 or m2 or m3 or m4, d1 or d2 or d3 or d4):
             return found
     for name, value in parse_qsl(parts.query):
         if name.lower() in _DATE_PARAMS and (match := _QUERY_DAY.match(value.strip())):

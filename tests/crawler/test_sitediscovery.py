@@ -144,6 +144,9 @@ def test_date_archive_found_from_home_links() -> None:
     # a calendar's day pages (uCoz, a day archive): teasers, no article (they were items)
     ("https://ex.org/news/2026-12-01", False), ("https://ex.org/archive/01.12.2026.html", False),
     ("https://ex.org/news/bolnica/2026-12-02-1231", True),  # uCoz's article: day and id
+    # a one-word slug or a short id under a day's segment (it was no article)
+    ("https://ex.org/news/12.01.2026/novost", True), ("https://ex.org/12-01-2026/slug", True),
+    ("https://ex.org/news/2026.01.12/vstrecha", True), ("https://ex.org/news/12.01.2026/", False),
     # WordPress's day and month archives and their pages; an id after the date is an article
     ("https://ex.org/2026/01/04/", False), ("https://ex.org/2026/01/04/?page=2", False),
     ("https://ex.org/2026/01/04/page/3/", False), ("https://ex.org/news/2026/01/", False),

@@ -805,7 +805,13 @@ def mobile_links_site() -> tuple[AnySite, VirtualSite, VirtualSite]:
 
 
 URL_DATE_FORMS = {"compact": "/news/{d:%Y%m%d}/vazhnaya-novost-{n}/",
-                  "query": "/news/view.php?id={n}&date={d:%d.%m.%Y}"}
+                  "query": "/news/view.php?id={n}&date={d:%d.%m.%Y}",
+                  # day first and year first with dots or dashes, a segment or a slug's start
+                  "day_dotted": "/news/{d:%d.%m.%Y}/{n}",
+                  "day_dashed": "/{d:%d-%m-%Y}/novost-{n}",
+                  "year_dotted": "/news/{d:%Y.%m.%d}/novost",
+                  "day_dashed_slug": "/news/{d:%d-%m-%Y}-novost-{n}.html"}
+OLD_URL_DAY = date(2025, 12, 20)  # weeks before the window: its article is never fetched
 
 
 def url_dated_site(form: str) -> AnySite:
@@ -816,7 +822,7 @@ def url_dated_site(form: str) -> AnySite:
     site = VirtualSite(host)
     golds, outside = [], []
     for n, day in enumerate((date(2026, 1, 3), date(2026, 1, 4), date(2026, 1, 5),
-                             date(2026, 1, 6), date(2025, 12, 20)), 1800):
+                             date(2026, 1, 6), OLD_URL_DAY), 1800):
         path = URL_DATE_FORMS[form].format(d=day, n=n)
         gold = GoldArticle(url=f"http://{host}{path}", title=f"Важная новость района номер {n}",
                            paragraphs=paragraphs_for(n),

@@ -95,6 +95,14 @@ def test_parse_any_reads_iso_rfc_822_and_human_dates(text: str, expected: str) -
     ("https://ex.by/news/2025-09-04/slug/", "2025-09-04"),
     ("https://ex.by/news/view.php?id=7&date=04.09.2025", "2025-09-04"),
     ("https://ex.by/news/?date=2025-09-04&id=7", "2025-09-04"),
+    # day first as Belarusian and Russian CMSs write it, and year first with dots
+    ("https://ex.by/news/04.09.2025/1234", "2025-09-04"),
+    ("https://ex.by/04-09-2025/slug/", "2025-09-04"),
+    ("https://ex.by/news/04-09-2025-vazhnaya-novost.html", "2025-09-04"),
+    ("https://ex.by/news/2025.09.04/slug", "2025-09-04"),
+    ("https://ex.by/news/04.13.2025/slug", None),  # month 13
+    ("https://ex.by/news/104.09.2025/slug", None),  # no day's segment
+    ("https://ex.by/news/2025.9.4/slug", None),  # a version
     ("https://ex.by/news/20251304/slug/", None),  # month 13: a number, not a day
     ("https://ex.by/news/123456789/slug/", None),  # an id
     ("https://ex.by/news/view.php?id=20250904", None),  # an id that looks like a day
