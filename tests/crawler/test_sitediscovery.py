@@ -144,6 +144,9 @@ def test_date_archive_found_from_home_links() -> None:
     # a calendar's day pages (uCoz, a day archive): teasers, no article (they were items)
     ("https://ex.org/news/2026-12-01", False), ("https://ex.org/archive/01.12.2026.html", False),
     ("https://ex.org/news/bolnica/2026-12-02-1231", True),  # uCoz's article: day and id
+    # a Cyrillic slug in windows-1251 escapes (old Russian CMSs; as UTF-8 it was no letter)
+    ("https://ex.org/news/%D0%EE%F1%F1%E8%FF-%EF%F0%EE%E2%E5%EB%E0-%E2%F1%F2%F0%E5%F7%F3.html",
+     True), ("https://ex.org/%CD%EE%E2%EE%F1%F2%E8/", False),  # one word: a section
     # a one-word slug or a short id under a day's segment (it was no article)
     ("https://ex.org/news/12.01.2026/novost", True), ("https://ex.org/12-01-2026/slug", True),
     ("https://ex.org/news/2026.01.12/vstrecha", True), ("https://ex.org/news/12.01.2026/", False),

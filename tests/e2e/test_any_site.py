@@ -1365,6 +1365,19 @@ def test_a_windows_1251_site_with_cyrillic_in_its_article_queries(tmp_path: Path
     assert not any(k.startswith("articles/failed") for k in result.stats), result.stats
 
 
+def test_a_windows_1251_site_whose_article_slugs_are_cyrillic_escapes(tmp_path: Path) -> None:
+    """``/news/<slug in windows-1251 escapes>.html`` linked from the home page alone, each
+    also with its escapes in lower case: every window article, whole, once, at the URL the
+    site spells (the slug's letters were U+FFFD, no slug, and the site had no article)."""
+    shape = anysite.windows_1251_slugs_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={
+            "url": shape.url, "timezone": "Etc/GMT-3", **WINDOW})  # (it prints wall clocks)
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert "%EC%EE%E3%E8%EB%E5%E2%F1%EA%EE%E9" in shape.golds[0].url  # "могилевской"
+    assert not any(k.startswith("articles/failed") for k in result.stats), result.stats
+
+
 def test_a_base_href_naming_the_sites_old_host_is_said_and_read_with_an_alias(
         tmp_path: Path) -> None:
     """The site moved, its template kept ``<base href="http://<old host>/">``: its relative

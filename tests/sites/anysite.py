@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -1162,6 +1163,35 @@ def windows_1251_query_site(raw: bool) -> AnySite:
     for gold in golds:  # an item's URL has its query sorted
         gold.url = f"http://{host}{path_and_query(canonical_url(gold.url))}"
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+def windows_1251_slugs_site() -> AnySite:
+    """An old Russian CMS in windows-1251 whose articles are ``/news/<Cyrillic slug>.html``,
+    the slug in windows-1251 escapes (``%C1%E5%EB…``: as UTF-8 no letter) and no number, linked from the
+    home page only (no feed, no sitemap), each also by the same link spelt with lower-case
+    escapes; +03:00."""
+    host = "win1251-slugs.test"
+    zone = timezone(timedelta(hours=3))
+    site, golds = VirtualSite(host), []
+    for n, when in enumerate(local_times(zone), 2700):
+        slug = "-".join(re.findall(r"\w+", title_for(n))[:4]).lower()
+        path = f"/news/{quote(slug, encoding='cp1251')}.html"
+        golds.append(GoldArticle(url=f"http://{host}{path}", title=title_for(n),
+                                 paragraphs=paragraphs_for(n), published=when))
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+    for gold in golds:
+        html = article_html(host, gold, "wall").replace('<meta charset="utf-8">', meta)
+        site.add(urlsplit(gold.url).path,
+                 Page(html.encode("cp1251", "xmlcharrefreplace"), content_type="text/html"))
+    links = "".join(f'<p><a href="{escape(urlsplit(g.url).path)}">{escape(g.title)}</a> '
+                    f'<a href="{escape(urlsplit(g.url).path.lower())}">Подробнее</a></p>'
+                    for g in golds)
+    home = chrome(host, f"<h1>Новости</h1>{links}").replace('<meta charset="utf-8">', meta)
+    site.add("/", Page(home.encode("cp1251", "xmlcharrefreplace"), content_type="text/html"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    inside = [g for g in golds if SINCE <= g.published.date() <= UNTIL]
+    return AnySite(site, f"http://{host}/", zone, inside,
+                   [g.url for g in golds if g not in inside])
 
 
 def oldest_first_site() -> AnySite:
