@@ -529,7 +529,17 @@ def test_generic_outlet_skips_feeds_files_and_listings() -> None:
                           ("/news/most-otkryt/print/", False), ("/print/news/most-otkryt/", False),
                           ("/print:page,1,1234-most-otkryt.html", False),
                           ("/engine/print.php?newsid=1234", False),
-                          ("/news/printery-rayona-rabotayut/", True)):
+                          ("/news/printery-rayona-rabotayut/", True),
+                          # ... and the print copies each form of which was a second item
+                          ("/news/most-otkryt/?mode=print", False),
+                          ("/news/most-otkryt/?view=print", False),
+                          ("/news/most-otkryt/?printable=yes", False),
+                          ("/news/most-otkryt/print.html", False),
+                          ("/print-version/news/most-otkryt/", False),
+                          ("/news/detail.php?ID=123&print=Y", False),
+                          ("/news/detail.php?ID=123&print", False),
+                          ("/news/?rubric=printery&id=5", True), ("/news/print-media-2026/", True),
+                          ("/news/most-otkryt/?mode=printed", True)):
         assert is_article_url(outlet, f"https://www.ex.org{path}") is article, path
 
 

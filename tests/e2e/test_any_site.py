@@ -1378,6 +1378,19 @@ def test_a_windows_1251_site_whose_article_slugs_are_cyrillic_escapes(tmp_path: 
     assert not any(k.startswith("articles/failed") for k in result.stats), result.stats
 
 
+def test_print_and_amp_copies_linked_beside_articles_make_no_second_item(tmp_path: Path) -> None:
+    """A home page linking each article and its print copies (``?mode=print``, ``?view=print``,
+    ``?printable=yes``, ``/print-version/…``, ``print.html``, Bitrix's ``&print=Y``: no
+    canonical, each was an item of its own) and AMP copies (naming the article canonical):
+    one item an article, at its own URL; no print copy fetched."""
+    shape = anysite.copies_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={
+            "url": shape.url, "timezone": "Etc/GMT-3", **WINDOW})  # (it prints wall clocks)
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert not [p for p in server.requested_paths(shape.site.host) if "print" in p.lower()]
+
+
 def test_a_base_href_naming_the_sites_old_host_is_said_and_read_with_an_alias(
         tmp_path: Path) -> None:
     """The site moved, its template kept ``<base href="http://<old host>/">``: its relative

@@ -1194,6 +1194,40 @@ def windows_1251_slugs_site() -> AnySite:
                    [g.url for g in golds if g not in inside])
 
 
+# The print and AMP copies a CMS links beside an article (``{p}``: its path, ``/news/slug/``)
+COPY_FORMS = {"mode_print": "{p}?mode=print", "print_param": "{p}?print=1",
+              "bitrix_print": "{p}?sphrase_id=5&print=Y", "view_print": "{p}?view=print",
+              "print_html": "{p}print.html", "print_dir": "{p}print/",
+              "print_version": "/print-version{p}", "amp_query": "{p}?amp",
+              "amp_dir": "{p}amp/", "amp_first": "/amp{p}", "amp_suffix": "{b}.amp.html",
+              "output_amp": "{p}?output=amp", "printable": "{p}?printable=yes"}
+
+
+def copies_site() -> AnySite:
+    """A site whose home page links each article (``/news/novost-N/``) and its print and AMP
+    copies (``COPY_FORMS``): a print copy is the article's text without the site's frame and
+    no ``rel=canonical``, an AMP copy names the article canonical; no feed, no sitemap;
+    +03:00."""
+    host = "kopii-vesti.test"
+    site, zone, inside, outside = _site(host, 3, 2800, "/news/novost-{n}/", "wall", [])
+    links = []
+    for gold in inside + outside:
+        path = urlsplit(gold.url).path
+        page = site.pages[path].body.decode()
+        body = page[page.index("<article>"):page.index("</article>") + len("</article>")]
+        printed = (f"<html><head><meta charset='utf-8'><title>{escape(gold.title)}</title>"
+                   f"</head><body onload='window.print()'>{body}</body></html>")
+        amp = page.replace("</head>", f'<link rel="canonical" href="{gold.url}"></head>')
+        links.append(f'<p><a href="{path}">{escape(gold.title)}</a></p>')
+        for form, spelling in COPY_FORMS.items():
+            copy = spelling.format(p=path, b=path.rstrip("/"))
+            site.add(copy, amp if "amp" in form else printed)
+            links.append(f'<p><a href="{escape(copy)}">{escape(gold.title)} ({form})</a></p>')
+    site.add("/", chrome(host, "<h1>Новости</h1>" + "".join(links)))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
 def oldest_first_site() -> AnySite:
     """A home page list sorted oldest first (a CMS's default ``ORDER BY id``): 40 articles
     from 20 December, 14 hours apart, six a page (``?page=N``), each dated by its URL
