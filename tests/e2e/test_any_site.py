@@ -38,6 +38,7 @@ from tests.support.crawl import (
     run_crawl,
     start_crawl,
 )
+from tests.support.faketime import faked
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page, VirtualSite
 
@@ -1389,6 +1390,19 @@ def test_print_and_amp_copies_linked_beside_articles_make_no_second_item(tmp_pat
             "url": shape.url, "timezone": "Etc/GMT-3", **WINDOW})  # (it prints wall clocks)
     assert_gold_items(result, shape, "title", "text", "published")
     assert not [p for p in server.requested_paths(shape.site.host) if "print" in p.lower()]
+
+
+def test_pages_dated_for_readers_only_today_yesterday_and_year_first(tmp_path: Path) -> None:
+    """A run at 09:00 of 2026-01-07 (Minsk) of a site printing "Позавчера, 09:40",
+    "пазаўчора ў 23.45", "2026.01.04 15:05" and "4 января 2026, 00:20" by its headlines, no
+    machine date: the window's articles at the moments printed; those of "Вчера" and
+    "Сегодня" outside it."""
+    shape = anysite.relative_dates_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={
+            "url": shape.url, "timezone": "Etc/GMT-3", **WINDOW},
+            env=faked(anysite.RELATIVE_NOW, "Europe/Berlin"))
+    assert_gold_items(result, shape, "title", "text", "published")
 
 
 def test_a_base_href_naming_the_sites_old_host_is_said_and_read_with_an_alias(

@@ -1228,6 +1228,39 @@ def copies_site() -> AnySite:
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
 
 
+# A run of relative_dates_site is at this moment: what its pages' "Сегодня" names
+RELATIVE_NOW = datetime(2026, 1, 7, 9, 0, tzinfo=timezone(timedelta(hours=3)))
+# how each of local_times' articles prints its date, seen at RELATIVE_NOW
+RELATIVE_FORMS = ("{p:%d.%m.%Y %H:%M}", "4 января 2026, {p:%H:%M}", "{p:%Y.%m.%d %H:%M}",
+                  "Позавчера, {p:%H:%M}", "пазаўчора ў {p:%H.%M}", "Вчера в {p:%H:%M}",
+                  "Сегодня, {p:%H:%M}")
+
+
+def relative_dates_site() -> AnySite:
+    """A district paper printing its dates for readers only (no machine date): a day named
+    from today ("Сегодня, 08:00", "Вчера в 00:30", "пазаўчора ў 23.45"), a long or numeric
+    date, year first ("2026.01.04 15:05"), as ``RELATIVE_FORMS`` at ``RELATIVE_NOW``;
+    articles at ``/news/N`` linked by headline from the home page; no feed, no sitemap;
+    +03:00."""
+    host = "segodnya-vesti.test"
+    zone = timezone(timedelta(hours=3))
+    site, golds = VirtualSite(host), numbered_golds(host, zone, 2900, "/news/{n}")
+    shown = dict(zip((g.url for g in golds), RELATIVE_FORMS, strict=True))
+
+    def render(gold: GoldArticle) -> str:
+        line = shown[gold.url].format(p=gold.published)
+        body = (f"<div class='news-item'><h1>{escape(gold.title)}</h1><div class='news-date'>"
+                f"{escape(line)}</div>{html_paragraphs(gold.paragraphs)}</div>")
+        return chrome(host, body, title=gold.title)
+
+    inside, outside = placed(site, golds, render)
+    listed = "".join(f'<p><a href="/news/{n}">{escape(g.title)}</a></p>'
+                     for n, g in enumerate(golds, 1))
+    site.add("/", chrome(host, f"<h1>Новости</h1>{listed}"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
 def oldest_first_site() -> AnySite:
     """A home page list sorted oldest first (a CMS's default ``ORDER BY id``): 40 articles
     from 20 December, 14 hours apart, six a page (``?page=N``), each dated by its URL
