@@ -539,10 +539,10 @@ def day_in_window(day: date, since: date | None, until: date | None) -> bool:
 
 # A day in an article's URL: /2025/09/04/, /2025-09-04/, /2025.09.04/, /20250904/ or
 # /20250904-slug (a path segment, or its start before - or _), day first as Belarusian and
-# Russian CMSs write it (/04.09.2025/, /04-09-2025-slug), or a date query parameter
-# (?date=04.09.2025).
+# Russian CMSs write it (/04.09.2025/, /04-09-2025-slug, /04/09/2025/), or a date query
+# parameter (?date=04.09.2025).
 _PATH_DAY = re.compile(r"(?:^|/)(?:((?:19|20)\d\d)(?:/(\d\d)/(\d\d)|([-.])(\d\d)\4(\d\d)|(\d\d)(\d\d))"
-                       r"|(\d\d)([-.])(\d\d)\10((?:19|20)\d\d))(?=/|[-_.]|$)")
+                       r"|(\d\d)([-./])(\d\d)\10((?:19|20)\d\d))(?=/|[-_.]|$)")
 _QUERY_DAY = re.compile(r"^(?:(\d\d)\.(\d\d)\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\d\d)-(\d\d))$")
 _DATE_PARAMS = frozenset({"date", "day", "pubdate", "published", "d"})
 

@@ -811,7 +811,8 @@ URL_DATE_FORMS = {"compact": "/news/{d:%Y%m%d}/vazhnaya-novost-{n}/",
                   "day_dotted": "/news/{d:%d.%m.%Y}/{n}",
                   "day_dashed": "/{d:%d-%m-%Y}/novost-{n}",
                   "year_dotted": "/news/{d:%Y.%m.%d}/novost",
-                  "day_dashed_slug": "/news/{d:%d-%m-%Y}-novost-{n}.html"}
+                  "day_dashed_slug": "/news/{d:%d-%m-%Y}-novost-{n}.html",
+                  "day_slashed": "/politics/{d:%d/%m/%Y}/novost"}
 OLD_URL_DAY = date(2025, 12, 20)  # weeks before the window: its article is never fetched
 
 

@@ -100,6 +100,8 @@ def test_parse_any_reads_iso_rfc_822_and_human_dates(text: str, expected: str) -
     ("https://ex.by/04-09-2025/slug/", "2025-09-04"),
     ("https://ex.by/news/04-09-2025-vazhnaya-novost.html", "2025-09-04"),
     ("https://ex.by/news/2025.09.04/slug", "2025-09-04"),
+    ("https://ex.by/politics/04/09/2025/slug", "2025-09-04"),
+    ("https://ex.by/politics/09/13/2025/slug", None),  # month first is no Belarusian form
     ("https://ex.by/news/04.13.2025/slug", None),  # month 13
     ("https://ex.by/news/104.09.2025/slug", None),  # no day's segment
     ("https://ex.by/news/2025.9.4/slug", None),  # a version
