@@ -42,6 +42,8 @@ from crawler.extraction.dates import (
     ("2 снеж 2026", datetime(2026, 12, 2)),
     ("2 гру 2026", datetime(2026, 12, 2)),
     ("5 кастр. 2026, 10:15", datetime(2026, 10, 5, 10, 15)),
+    ("12 студ. 2026, 14:20", datetime(2026, 1, 12, 14, 20)),  # (each was no date)
+    ("5 каст. 2026", datetime(2026, 10, 5)),
     # Belarusian May, and the classical spelling (Свабода, Наша Ніва): each was no date
     ("12 траўня 2026", datetime(2026, 5, 12)),
     ("3 траўня 2025, 09:30", datetime(2025, 5, 3, 9, 30)),
