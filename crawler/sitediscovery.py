@@ -315,7 +315,7 @@ def _endpoint(url: str) -> bool:
     """Whether an address a script opens is an endpoint rather than a page: a path segment
     of one or two words (``ajax``, ``vote.php``, ``add_comment.php``) naming one
     (:data:`_ENDPOINT_WORDS`); a headline slug of more words is a page."""
-    for segment in unquote(urlsplit(url).path).lower().split("/"):
+    for segment in path_text(urlsplit(url).path).lower().split("/"):
         words = re.split(r"[\W_]+", segment.split(".", 1)[0])
         if len(words) <= 2 and not _ENDPOINT_WORDS.isdisjoint(words):
             return True
@@ -787,6 +787,15 @@ def url_day(url: str) -> date | None:
         return None
 
 
+def path_text(path: str) -> str:
+    """A URL path's text, its escapes read as UTF-8, else as windows-1251 (an old Russian
+    CMS's slug, ``%D0%EE%F1…``): read as UTF-8 those were U+FFFD, no letter of a slug."""
+    try:
+        return unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return unquote(path, encoding="cp1251")
+
+
 def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) -> bool:
     """A home-page link that reads as an article: its last path segment is a headline slug
     or an id, it lies under a date (sections and static pages are single words), or its query
@@ -794,7 +803,7 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
     ``&id=7`` or ``&id=7:alias``, WordPress's ``?p=9``: a parameter ``id_params`` names or
     called ``…id``)."""
     parts = urlsplit(url)
-    last = unquote(parts.path).rstrip("/").rsplit("/", 1)[-1]  # a Cyrillic slug, encoded or not
+    last = path_text(parts.path).rstrip("/").rsplit("/", 1)[-1]  # a Cyrillic slug, encoded or not
     if _DAY_SEGMENT.fullmatch(last) and not parts.query:
         return False  # a day's page of a calendar (uCoz's /news/2026-12-01): its teasers
     if date_archive_url(url):
@@ -820,7 +829,7 @@ def date_archive_url(url: str) -> bool:
     pairs = parse_qsl(parts.query)
     if _DATE_PAGE.search(parts.path):
         return all(key.lower() in _PAGER_PARAMS for key, _ in pairs)
-    last = unquote(parts.path).rstrip("/").rsplit("/", 1)[-1]
+    last = path_text(parts.path).rstrip("/").rsplit("/", 1)[-1]
     days = [key for key, value in pairs if _DAY_SEGMENT.fullmatch(value.strip())]
     return bool(days) and not _SLUG.search(last) and all(
         key in days or key.lower() in _PAGER_PARAMS for key, _ in pairs)
@@ -868,7 +877,7 @@ def headlined_ids(tree: etree._Element, url: str, encoding: str = "utf-8") -> se
         link = joined(base, href) if href else None
         if link is None:
             continue
-        segments = unquote(urlsplit(link).path).rstrip("/").split("/")
+        segments = path_text(urlsplit(link).path).rstrip("/").split("/")
         if (len(segments) < 3 or not _HEADLINED_SEGMENT.fullmatch(segments[-1])
                 or _YEAR.fullmatch(segments[-2])  # /2026/11/: a month's archive
                 or any(seg.lower() in _LISTING_WORDS for seg in segments[:-1])):
@@ -1047,7 +1056,7 @@ def _text_frame(frames: dict[str, tuple[str, bool]]) -> list[str]:
 def _names(url: str, name: str) -> list[list[str]]:
     """The words of a frame's name and of its page's file name (without its extension; a
     folder's name when the path ends in one)."""
-    page = unquote(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
+    page = path_text(urlsplit(url).path).rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
     return [[w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", part)]
             for part in (name, page) if part]
 

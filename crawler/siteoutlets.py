@@ -58,10 +58,15 @@ GENERIC_SKIP_PATHS = (
     r"webm|css|js)(\?|$)",
     r"(^|/)(feed|rss|atom)(/|\.|$)", r"^/wp-(admin|login|json|content|includes)",
     r"/(tag|tags|author|authors|category|categories|search|page)/",
-    r"[?&](s|q|feed|replytocom|share|print)=",
-    # a print copy: "/slug/print/", "/print/news/slug/", DataLife Engine's "/print:page,1,…"
-    # and, without its friendly URLs, "/engine/print.php?newsid=…"
-    r"/print(/|:|$|\?|\.php)",
+    r"[?&](s|q|feed|replytocom|share)=",
+    # a print copy: "/slug/print/", "/slug/print.html", "/print/news/slug/", "/print-version/
+    # news/slug/", DataLife Engine's "/print:page,1,…" and, without its friendly URLs,
+    # "/engine/print.php?newsid=…"; "?print=1", Bitrix's "&print=Y", "?printable=yes" and a
+    # parameter saying print ("?mode=print", Joomla's "?view=print"): the article again,
+    # without its canonical, a second item of it
+    r"/(print|printv|printable|print[-_]version)(/|:|$|\?|\.(php|s?html?)\b)",
+    r"[?&](print|printable|printversion|print_version)(=|&|$)",
+    r"[?&][^=&#]+=(print|printable|printer|print[-_]?version)(&|$)",
 )
 # A site no rule knows: every query parameter but tracking noise may name its article
 # (Bitrix ?ELEMENT_ID=, Joomla ?option=…&view=article&id=), so none other is dropped.

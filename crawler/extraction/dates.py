@@ -31,8 +31,8 @@ _MONTHS = {
 _ABBREVIATIONS = {
     "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7, "авг": 8, "сен": 9,
     "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12,
-    "студз": 1, "сак": 3, "крас": 4, "трав": 5, "чэрв": 6, "ліп": 7, "жнів": 8, "вер": 9,
-    "кастр": 10, "ліст": 11, "снеж": 12,
+    "студз": 1, "студ": 1, "сак": 3, "крас": 4, "трав": 5, "чэрв": 6, "ліп": 7, "жнів": 8, "вер": 9,
+    "кастр": 10, "каст": 10, "ліст": 11, "снеж": 12,
     "бер": 3, "лис": 11, "лист": 11, "гру": 12,  # (квіт, серп, жовт: stems above)
 }
 # Month names and abbreviations in Latin and Greek script, whole words: English, German,
@@ -127,6 +127,13 @@ _DASHED = re.compile(_TIME_BEFORE + r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?
 # beside it (a URL's /2026/12/02/ is no such run)
 _SLASHED = re.compile(_TIME_BEFORE + r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])"
                       + _NUMERIC_TIME, re.IGNORECASE)
+# Year first, as some CMSs print it: "2026.01.12 14:20", "2026/01/12", "2026-01-12, 14:20"
+# (ISO's day, printed with a time of its own after a comma or "в"); the year of this century
+# or the last, month and day in two digits and one separator, nothing word-like beside it, so
+# a version ("2019.3.1", "v2019.10.15"), a URL's "/2026/01/12/slug" or an ISO moment's
+# "T14:20" (parse_iso's) is no such run
+_YMD = re.compile(_TIME_BEFORE + r"(?<![\w./-])(?P<y>(?:19|20)\d\d)(?P<sep>[./-])(?P<m>\d{2})"
+                  r"(?P=sep)(?P<d>\d{2})(?![\dT]|[./-]\w)" + _NUMERIC_TIME, re.IGNORECASE)
 # A date of year 1 or 9999 is a CMS's "no date" (0001-01-01, 9999-12-31), and no zone
 # conversion of it is safe (9999-12-31T23:00Z is past datetime.max in Minsk): no date at all.
 FIRST_YEAR, LAST_YEAR = 2, 9998
@@ -365,9 +372,10 @@ def human_dates(value: str, now: datetime | None = None
                 ) -> Iterator[tuple[int, int, datetime, bool]]:
     """Every date written for people in ``value``, in order: (start, end, naive datetime,
     whether the month is a word). Long forms ("12 марта 2026, 14:05", "12 сакавіка 2026",
-    "12 березня 2026 р.", "March 12, 2026 at 2:05 pm"), DD.MM.YYYY and DD/MM/YYYY, a time before or
-    after the date kept; with ``now``, also "Сегодня, 07:20", "Вчера в 17:45"
-    (:func:`relative_dates`) and "2 часа назад" (:func:`ago_dates`)."""
+    "12 березня 2026 р.", "March 12, 2026 at 2:05 pm"), DD.MM.YYYY, DD/MM/YYYY and year first
+    (YYYY.MM.DD, YYYY/MM/DD), a time before or after the date kept; with ``now``, also
+    "Сегодня, 07:20", "Вчера в 17:45" (:func:`relative_dates`) and "2 часа назад"
+    (:func:`ago_dates`)."""
     found = ([*relative_dates(value, now), *ago_dates(value, now), *yearless_dates(value, now)]
              if now is not None else [])
     for pattern in (_DMY, _MDY):
@@ -377,7 +385,7 @@ def human_dates(value: str, now: datetime | None = None
             if moment:
                 found.append((match.start(), match.end(), moment, True))
     for match in itertools.chain(_NUMERIC.finditer(value), _DASHED.finditer(value),
-                                 _SLASHED.finditer(value)):
+                                 _SLASHED.finditer(value), _YMD.finditer(value)):
         moment = _moment(match, int(match["m"])) if 1 <= int(match["m"]) <= 12 else None
         if moment:
             found.append((match.start(), match.end(), moment, False))
@@ -529,10 +537,12 @@ def day_in_window(day: date, since: date | None, until: date | None) -> bool:
     return (since is None or day >= since) and (until is None or day <= until)
 
 
-# A day in an article's URL: /2025/09/04/, /2025-09-04/, /20250904/ or /20250904-slug (a path
-# segment, or its start before - or _), or a date query parameter (?date=04.09.2025).
-_PATH_DAY = re.compile(r"(?:^|/)((?:19|20)\d\d)(?:/(\d\d)/(\d\d)|-(\d\d)-(\d\d)|(\d\d)(\d\d))"
-                       r"(?=/|[-_.]|$)")
+# A day in an article's URL: /2025/09/04/, /2025-09-04/, /2025.09.04/, /20250904/ or
+# /20250904-slug (a path segment, or its start before - or _), day first as Belarusian and
+# Russian CMSs write it (/04.09.2025/, /04-09-2025-slug, /04/09/2025/), or a date query
+# parameter (?date=04.09.2025).
+_PATH_DAY = re.compile(r"(?:^|/)(?:((?:19|20)\d\d)(?:/(\d\d)/(\d\d)|([-.])(\d\d)\4(\d\d)|(\d\d)(\d\d))"
+                       r"|(\d\d)([-./])(\d\d)\10((?:19|20)\d\d))(?=/|[-_.]|$)")
 _QUERY_DAY = re.compile(r"^(?:(\d\d)\.(\d\d)\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\d\d)-(\d\d))$")
 _DATE_PARAMS = frozenset({"date", "day", "pubdate", "published", "d"})
 
@@ -542,9 +552,8 @@ def day_in_url(url: str) -> date | None:
     ``date`` parameter); None for numbers that are no day (ids, month 13)."""
     parts = urlsplit(url)
     for match in _PATH_DAY.finditer(parts.path):
-        y, *rest = match.groups()
-        m, d = next((rest[i], rest[i + 1]) for i in (0, 2, 4) if rest[i])
-        if found := _day(y, m, d):
+        y, m1, d1, _, m2, d2, m3, d3, d4, _, m4, y4 = match.groups()
+        if found := _day(y or y4, m1 or m2 or m3 or m4, d1 or d2 or d3 or d4):
             return found
     for name, value in parse_qsl(parts.query):
         if name.lower() in _DATE_PARAMS and (match := _QUERY_DAY.match(value.strip())):

@@ -144,6 +144,12 @@ def test_date_archive_found_from_home_links() -> None:
     # a calendar's day pages (uCoz, a day archive): teasers, no article (they were items)
     ("https://ex.org/news/2026-12-01", False), ("https://ex.org/archive/01.12.2026.html", False),
     ("https://ex.org/news/bolnica/2026-12-02-1231", True),  # uCoz's article: day and id
+    # a Cyrillic slug in windows-1251 escapes (old Russian CMSs; as UTF-8 it was no letter)
+    ("https://ex.org/news/%D0%EE%F1%F1%E8%FF-%EF%F0%EE%E2%E5%EB%E0-%E2%F1%F2%F0%E5%F7%F3.html",
+     True), ("https://ex.org/%CD%EE%E2%EE%F1%F2%E8/", False),  # one word: a section
+    # a one-word slug or a short id under a day's segment (it was no article)
+    ("https://ex.org/news/12.01.2026/novost", True), ("https://ex.org/12-01-2026/slug", True),
+    ("https://ex.org/news/2026.01.12/vstrecha", True), ("https://ex.org/news/12.01.2026/", False),
     # WordPress's day and month archives and their pages; an id after the date is an article
     ("https://ex.org/2026/01/04/", False), ("https://ex.org/2026/01/04/?page=2", False),
     ("https://ex.org/2026/01/04/page/3/", False), ("https://ex.org/news/2026/01/", False),
@@ -523,7 +529,17 @@ def test_generic_outlet_skips_feeds_files_and_listings() -> None:
                           ("/news/most-otkryt/print/", False), ("/print/news/most-otkryt/", False),
                           ("/print:page,1,1234-most-otkryt.html", False),
                           ("/engine/print.php?newsid=1234", False),
-                          ("/news/printery-rayona-rabotayut/", True)):
+                          ("/news/printery-rayona-rabotayut/", True),
+                          # ... and the print copies each form of which was a second item
+                          ("/news/most-otkryt/?mode=print", False),
+                          ("/news/most-otkryt/?view=print", False),
+                          ("/news/most-otkryt/?printable=yes", False),
+                          ("/news/most-otkryt/print.html", False),
+                          ("/print-version/news/most-otkryt/", False),
+                          ("/news/detail.php?ID=123&print=Y", False),
+                          ("/news/detail.php?ID=123&print", False),
+                          ("/news/?rubric=printery&id=5", True), ("/news/print-media-2026/", True),
+                          ("/news/most-otkryt/?mode=printed", True)):
         assert is_article_url(outlet, f"https://www.ex.org{path}") is article, path
 
 

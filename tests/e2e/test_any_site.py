@@ -38,6 +38,7 @@ from tests.support.crawl import (
     run_crawl,
     start_crawl,
 )
+from tests.support.faketime import faked
 from tests.support.redis import RedisServer, redis_server  # noqa: F401 (fixture)
 from tests.support.server import FixtureServer, Page, VirtualSite
 
@@ -904,15 +905,17 @@ def test_links_to_a_sites_mobile_host_and_amp_canonicals_are_its_articles(
 @pytest.mark.parametrize("form", sorted(anysite.URL_DATE_FORMS))
 def test_pages_dated_only_by_a_compact_or_query_date_in_their_url(tmp_path: Path,
                                                                   form: str) -> None:
-    """``/news/20260104/slug/`` and ``view.php?id=N&date=04.01.2026``, no date in the markup:
-    the window's articles, dated by their URL, and no page without a date; an article whose
-    URL day is weeks before the window is not even fetched."""
+    """``/news/20260104/slug/``, ``view.php?id=N&date=04.01.2026``, ``/news/04.01.2026/N``,
+    ``/04-01-2026/slug``, ``/news/2026.01.04/slug``, no date in the markup: the window's
+    articles, dated by their URL, and no page without a date; an article whose URL day is
+    weeks before the window is not even fetched."""
     shape = anysite.url_dated_site(form)
     with FixtureServer([shape.site]) as server:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
     assert_gold_items(result, shape, "title", "text", "published")
     paths = server.requested_paths(shape.site.host)
-    assert not [p for p in paths if "20251220" in p or "20.12.2025" in p], paths
+    old = anysite.URL_DATE_FORMS[form].format(d=anysite.OLD_URL_DAY, n=1804)  # (its id)
+    assert not [p for p in paths if p == old or "1804" in p], paths
     assert result.stats["discovery/out_of_window_links"] == 1
 
 
@@ -1361,6 +1364,45 @@ def test_a_windows_1251_site_with_cyrillic_in_its_article_queries(tmp_path: Path
     assert_gold_items(result, shape, "title", "text", "published")
     assert "%CD%EE%E2%EE%F1%F2%E8" in shape.golds[0].url
     assert not any(k.startswith("articles/failed") for k in result.stats), result.stats
+
+
+def test_a_windows_1251_site_whose_article_slugs_are_cyrillic_escapes(tmp_path: Path) -> None:
+    """``/news/<slug in windows-1251 escapes>.html`` linked from the home page alone, each
+    also with its escapes in lower case: every window article, whole, once, at the URL the
+    site spells (the slug's letters were U+FFFD, no slug, and the site had no article)."""
+    shape = anysite.windows_1251_slugs_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={
+            "url": shape.url, "timezone": "Etc/GMT-3", **WINDOW})  # (it prints wall clocks)
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert "%EC%EE%E3%E8%EB%E5%E2%F1%EA%EE%E9" in shape.golds[0].url  # "могилевской"
+    assert not any(k.startswith("articles/failed") for k in result.stats), result.stats
+
+
+def test_print_and_amp_copies_linked_beside_articles_make_no_second_item(tmp_path: Path) -> None:
+    """A home page linking each article and its print copies (``?mode=print``, ``?view=print``,
+    ``?printable=yes``, ``/print-version/…``, ``print.html``, Bitrix's ``&print=Y``: no
+    canonical, each was an item of its own) and AMP copies (naming the article canonical):
+    one item an article, at its own URL; no print copy fetched."""
+    shape = anysite.copies_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={
+            "url": shape.url, "timezone": "Etc/GMT-3", **WINDOW})  # (it prints wall clocks)
+    assert_gold_items(result, shape, "title", "text", "published")
+    assert not [p for p in server.requested_paths(shape.site.host) if "print" in p.lower()]
+
+
+def test_pages_dated_for_readers_only_today_yesterday_and_year_first(tmp_path: Path) -> None:
+    """A run at 09:00 of 2026-01-07 (Minsk) of a site printing "Позавчера, 09:40",
+    "пазаўчора ў 23.45", "2026.01.04 15:05" and "4 января 2026, 00:20" by its headlines, no
+    machine date: the window's articles at the moments printed; those of "Вчера" and
+    "Сегодня" outside it."""
+    shape = anysite.relative_dates_site()
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={
+            "url": shape.url, "timezone": "Etc/GMT-3", **WINDOW},
+            env=faked(anysite.RELATIVE_NOW, "Europe/Berlin"))
+    assert_gold_items(result, shape, "title", "text", "published")
 
 
 def test_a_base_href_naming_the_sites_old_host_is_said_and_read_with_an_alias(

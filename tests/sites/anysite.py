@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -805,7 +806,14 @@ def mobile_links_site() -> tuple[AnySite, VirtualSite, VirtualSite]:
 
 
 URL_DATE_FORMS = {"compact": "/news/{d:%Y%m%d}/vazhnaya-novost-{n}/",
-                  "query": "/news/view.php?id={n}&date={d:%d.%m.%Y}"}
+                  "query": "/news/view.php?id={n}&date={d:%d.%m.%Y}",
+                  # day first and year first with dots or dashes, a segment or a slug's start
+                  "day_dotted": "/news/{d:%d.%m.%Y}/{n}",
+                  "day_dashed": "/{d:%d-%m-%Y}/novost-{n}",
+                  "year_dotted": "/news/{d:%Y.%m.%d}/novost",
+                  "day_dashed_slug": "/news/{d:%d-%m-%Y}-novost-{n}.html",
+                  "day_slashed": "/politics/{d:%d/%m/%Y}/novost"}
+OLD_URL_DAY = date(2025, 12, 20)  # weeks before the window: its article is never fetched
 
 
 def url_dated_site(form: str) -> AnySite:
@@ -816,7 +824,7 @@ def url_dated_site(form: str) -> AnySite:
     site = VirtualSite(host)
     golds, outside = [], []
     for n, day in enumerate((date(2026, 1, 3), date(2026, 1, 4), date(2026, 1, 5),
-                             date(2026, 1, 6), date(2025, 12, 20)), 1800):
+                             date(2026, 1, 6), OLD_URL_DAY), 1800):
         path = URL_DATE_FORMS[form].format(d=day, n=n)
         gold = GoldArticle(url=f"http://{host}{path}", title=f"Важная новость района номер {n}",
                            paragraphs=paragraphs_for(n),
@@ -1155,6 +1163,102 @@ def windows_1251_query_site(raw: bool) -> AnySite:
     site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     for gold in golds:  # an item's URL has its query sorted
         gold.url = f"http://{host}{path_and_query(canonical_url(gold.url))}"
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+def windows_1251_slugs_site() -> AnySite:
+    """An old Russian CMS in windows-1251 whose articles are ``/news/<Cyrillic slug>.html``,
+    the slug in windows-1251 escapes (``%C1%E5%EB…``: as UTF-8 no letter) and no number, linked from the
+    home page only (no feed, no sitemap), each also by the same link spelt with lower-case
+    escapes; +03:00."""
+    host = "win1251-slugs.test"
+    zone = timezone(timedelta(hours=3))
+    site, golds = VirtualSite(host), []
+    for n, when in enumerate(local_times(zone), 2700):
+        slug = "-".join(re.findall(r"\w+", title_for(n))[:4]).lower()
+        path = f"/news/{quote(slug, encoding='cp1251')}.html"
+        golds.append(GoldArticle(url=f"http://{host}{path}", title=title_for(n),
+                                 paragraphs=paragraphs_for(n), published=when))
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+    for gold in golds:
+        html = article_html(host, gold, "wall").replace('<meta charset="utf-8">', meta)
+        site.add(urlsplit(gold.url).path,
+                 Page(html.encode("cp1251", "xmlcharrefreplace"), content_type="text/html"))
+    links = "".join(f'<p><a href="{escape(urlsplit(g.url).path)}">{escape(g.title)}</a> '
+                    f'<a href="{escape(urlsplit(g.url).path.lower())}">Подробнее</a></p>'
+                    for g in golds)
+    home = chrome(host, f"<h1>Новости</h1>{links}").replace('<meta charset="utf-8">', meta)
+    site.add("/", Page(home.encode("cp1251", "xmlcharrefreplace"), content_type="text/html"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    inside = [g for g in golds if SINCE <= g.published.date() <= UNTIL]
+    return AnySite(site, f"http://{host}/", zone, inside,
+                   [g.url for g in golds if g not in inside])
+
+
+# The print and AMP copies a CMS links beside an article (``{p}``: its path, ``/news/slug/``)
+COPY_FORMS = {"mode_print": "{p}?mode=print", "print_param": "{p}?print=1",
+              "bitrix_print": "{p}?sphrase_id=5&print=Y", "view_print": "{p}?view=print",
+              "print_html": "{p}print.html", "print_dir": "{p}print/",
+              "print_version": "/print-version{p}", "amp_query": "{p}?amp",
+              "amp_dir": "{p}amp/", "amp_first": "/amp{p}", "amp_suffix": "{b}.amp.html",
+              "output_amp": "{p}?output=amp", "printable": "{p}?printable=yes"}
+
+
+def copies_site() -> AnySite:
+    """A site whose home page links each article (``/news/novost-N/``) and its print and AMP
+    copies (``COPY_FORMS``): a print copy is the article's text without the site's frame and
+    no ``rel=canonical``, an AMP copy names the article canonical; no feed, no sitemap;
+    +03:00."""
+    host = "kopii-vesti.test"
+    site, zone, inside, outside = _site(host, 3, 2800, "/news/novost-{n}/", "wall", [])
+    links = []
+    for gold in inside + outside:
+        path = urlsplit(gold.url).path
+        page = site.pages[path].body.decode()
+        body = page[page.index("<article>"):page.index("</article>") + len("</article>")]
+        printed = (f"<html><head><meta charset='utf-8'><title>{escape(gold.title)}</title>"
+                   f"</head><body onload='window.print()'>{body}</body></html>")
+        amp = page.replace("</head>", f'<link rel="canonical" href="{gold.url}"></head>')
+        links.append(f'<p><a href="{path}">{escape(gold.title)}</a></p>')
+        for form, spelling in COPY_FORMS.items():
+            copy = spelling.format(p=path, b=path.rstrip("/"))
+            site.add(copy, amp if "amp" in form else printed)
+            links.append(f'<p><a href="{escape(copy)}">{escape(gold.title)} ({form})</a></p>')
+    site.add("/", chrome(host, "<h1>Новости</h1>" + "".join(links)))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
+    return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
+
+
+# A run of relative_dates_site is at this moment: what its pages' "Сегодня" names
+RELATIVE_NOW = datetime(2026, 1, 7, 9, 0, tzinfo=timezone(timedelta(hours=3)))
+# how each of local_times' articles prints its date, seen at RELATIVE_NOW
+RELATIVE_FORMS = ("{p:%d.%m.%Y %H:%M}", "4 января 2026, {p:%H:%M}", "{p:%Y.%m.%d %H:%M}",
+                  "Позавчера, {p:%H:%M}", "пазаўчора ў {p:%H.%M}", "Вчера в {p:%H:%M}",
+                  "Сегодня, {p:%H:%M}")
+
+
+def relative_dates_site() -> AnySite:
+    """A district paper printing its dates for readers only (no machine date): a day named
+    from today ("Сегодня, 08:00", "Вчера в 00:30", "пазаўчора ў 23.45"), a long or numeric
+    date, year first ("2026.01.04 15:05"), as ``RELATIVE_FORMS`` at ``RELATIVE_NOW``;
+    articles at ``/news/N`` linked by headline from the home page; no feed, no sitemap;
+    +03:00."""
+    host = "segodnya-vesti.test"
+    zone = timezone(timedelta(hours=3))
+    site, golds = VirtualSite(host), numbered_golds(host, zone, 2900, "/news/{n}")
+    shown = dict(zip((g.url for g in golds), RELATIVE_FORMS, strict=True))
+
+    def render(gold: GoldArticle) -> str:
+        line = shown[gold.url].format(p=gold.published)
+        body = (f"<div class='news-item'><h1>{escape(gold.title)}</h1><div class='news-date'>"
+                f"{escape(line)}</div>{html_paragraphs(gold.paragraphs)}</div>")
+        return chrome(host, body, title=gold.title)
+
+    inside, outside = placed(site, golds, render)
+    listed = "".join(f'<p><a href="/news/{n}">{escape(g.title)}</a></p>'
+                     for n, g in enumerate(golds, 1))
+    site.add("/", chrome(host, f"<h1>Новости</h1>{listed}"))
+    site.add("/robots.txt", Page(b"User-agent: *\nDisallow:\n", content_type="text/plain"))
     return AnySite(site, f"http://{host}/", zone, inside, [g.url for g in outside])
 
 

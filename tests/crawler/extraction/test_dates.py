@@ -42,6 +42,8 @@ from crawler.extraction.dates import (
     ("2 снеж 2026", datetime(2026, 12, 2)),
     ("2 гру 2026", datetime(2026, 12, 2)),
     ("5 кастр. 2026, 10:15", datetime(2026, 10, 5, 10, 15)),
+    ("12 студ. 2026, 14:20", datetime(2026, 1, 12, 14, 20)),  # (each was no date)
+    ("5 каст. 2026", datetime(2026, 10, 5)),
     # Belarusian May, and the classical spelling (Свабода, Наша Ніва): each was no date
     ("12 траўня 2026", datetime(2026, 5, 12)),
     ("3 траўня 2025, 09:30", datetime(2025, 5, 3, 9, 30)),
@@ -54,13 +56,23 @@ from crawler.extraction.dates import (
     ("12.01.2026 р. о 14:20", datetime(2026, 1, 12, 14, 20)),
     ("15-11-2026 г. 10:20", datetime(2026, 11, 15, 10, 20)),
     ("12.01.2026 гимназия 14:20", datetime(2026, 1, 12)),
+    # year first, as some CMSs print it (each was no date)
+    ("2026.01.12", datetime(2026, 1, 12)),
+    ("2026.01.12 14:20", datetime(2026, 1, 12, 14, 20)),
+    ("2026/01/12", datetime(2026, 1, 12)),
+    ("Опубликовано: 2026/01/12 в 14.20", datetime(2026, 1, 12, 14, 20)),
+    ("14:20 | 2026.01.12", datetime(2026, 1, 12, 14, 20)),
+    ("2026-01-12, 14:20", datetime(2026, 1, 12, 14, 20)),
+    ("2026-01-12 14:20 +0300", datetime.fromisoformat("2026-01-12T14:20:00+03:00")),
 ])
 def test_long_and_numeric_dates_keep_their_time(text: str, expected: datetime) -> None:
     assert parse_human(text) == expected
 
 
 @pytest.mark.parametrize("text", ["10 marketing 2026", "192.168.1.10", "версия 1.2.3",
-                                  "5 маршрутов 2026", "12 декретов 2026"])
+                                  "5 маршрутов 2026", "12 декретов 2026", "версия 2019.3.1",
+                                  "v2019.10.15", "2026.13.01", "/2026/01/12/slug",
+                                  "2026.01.12.5"])
 def test_words_and_numbers_that_are_no_dates(text: str) -> None:
     assert parse_human(text) is None
 
@@ -85,6 +97,16 @@ def test_parse_any_reads_iso_rfc_822_and_human_dates(text: str, expected: str) -
     ("https://ex.by/news/2025-09-04/slug/", "2025-09-04"),
     ("https://ex.by/news/view.php?id=7&date=04.09.2025", "2025-09-04"),
     ("https://ex.by/news/?date=2025-09-04&id=7", "2025-09-04"),
+    # day first as Belarusian and Russian CMSs write it, and year first with dots
+    ("https://ex.by/news/04.09.2025/1234", "2025-09-04"),
+    ("https://ex.by/04-09-2025/slug/", "2025-09-04"),
+    ("https://ex.by/news/04-09-2025-vazhnaya-novost.html", "2025-09-04"),
+    ("https://ex.by/news/2025.09.04/slug", "2025-09-04"),
+    ("https://ex.by/politics/04/09/2025/slug", "2025-09-04"),
+    ("https://ex.by/politics/09/13/2025/slug", None),  # month first is no Belarusian form
+    ("https://ex.by/news/04.13.2025/slug", None),  # month 13
+    ("https://ex.by/news/104.09.2025/slug", None),  # no day's segment
+    ("https://ex.by/news/2025.9.4/slug", None),  # a version
     ("https://ex.by/news/20251304/slug/", None),  # month 13: a number, not a day
     ("https://ex.by/news/123456789/slug/", None),  # an id
     ("https://ex.by/news/view.php?id=20250904", None),  # an id that looks like a day
