@@ -19,7 +19,7 @@ import os
 import re
 import struct
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -940,17 +940,33 @@ def _iter_package(path: Path, on_error: ErrorHandler | None, cap: int,
                                 need_date=need_date)
 
 
-def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iterator[RecordInfo]:
+def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: int = 0,
+               nested: bool = False) -> Generator[RecordInfo, None, int | None]:
+    """The records of a gzipped WARC, member by member, from ``start``. Uncompressed records
+    where a member should start (a .warc appended to a .warc.gz) are read by the plain walk
+    up to the next member; ``nested`` (this walk called by the plain one for the members in
+    an uncompressed WARC) returns the offset of such a record to it instead. Returns None at
+    the end of the file."""
     size = fh.seek(0, 2)
-    offset = 0
+    offset = start
     while offset < size:
         fh.seek(offset)
         if fh.read(3) != GZIP_MAGIC:
+            if _plain_record_at(fh, offset):
+                if nested:
+                    return offset
+                offset = yield from _iter_plain(path, fh, on_error, cap, offset, nested=True)
+                if offset is None:
+                    return None
+                continue
             nxt = _find_magic(fh, offset + 1)
+            if nested and (line := _find_record_line(fh, offset + 1)) is not None \
+                    and (nxt is None or line < nxt):
+                nxt = line  # (the plain walk reads on from a record after the garbage)
             span = "" if nxt is None else f" ({nxt - offset} bytes)"
             report(WarcFormatError(path, offset, _not_member(fh, offset, span)), on_error)
             if nxt is None:
-                return
+                return None
             offset = nxt
             continue
         problems: list[str] = []
@@ -962,7 +978,7 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
             if exc.bomb:  # its end unknown; a gzip header inside it may be a payload's
                 report(RecordOverLimit(path, offset, _too_large_reason(exc, size - offset),
                                        None), on_error)
-                return
+                return None
             report(RecordOverLimit(path, offset, _too_large_reason(exc), exc.length), on_error)
             offset += exc.length
             continue
@@ -972,7 +988,7 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
             report(WarcFormatError(path, offset, what), on_error)
             nxt = _find_magic(fh, offset + 1)
             if nxt is None:
-                return
+                return None
             offset = nxt
             continue
         if not data.strip(b"\r\n"):  # an empty member (a writer's gzip.open(.., "ab") that
@@ -985,18 +1001,38 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Itera
         else:
             yield RecordInfo(rec, path, offset, length, problems + found)
         offset += length
+    return None
 
 
 def _not_member(fh, offset: int, span: str) -> str:
-    """Why the bytes at ``offset`` of a gzipped WARC are skipped: garbage, or an uncompressed
-    record (a .warc appended to a .warc.gz; a walk by gzip member, which an offset
-    addresses, does not read it), said as such: "garbage" had a whole capture sound like
-    noise."""
+    """Why the bytes at ``offset`` of a gzipped WARC are skipped: garbage, or what looks like
+    an uncompressed record whose header does not parse, said as such."""
     fh.seek(offset)
     if fh.read(_HEAD_PROBE).lstrip(b"\r\n").startswith(b"WARC/"):
-        return (f"uncompressed WARC record(s){span} in a gzipped WARC, not a gzip member: not "
-                "read (gzip each record of them as a member of its own to have them read)")
+        return f"a damaged uncompressed WARC record{span} in a gzipped WARC, not read"
     return f"garbage{span}, not a gzip member"
+
+
+def _plain_record_at(fh, pos: int) -> bool:
+    """An uncompressed record starts at ``pos`` (blank lines aside): its version line, then a
+    header field."""
+    fh.seek(pos)
+    ahead = fh.read(_HEAD_PROBE)
+    return _next_without_separator_in(ahead.lstrip(b"\r\n"))
+
+
+def _member_record_at(fh, pos: int) -> bool:
+    """A gzip member holding a WARC record starts at ``pos``: in an uncompressed WARC (a
+    .warc.gz appended to a .warc), told by its first inflated bytes from a gzip-coded HTTP
+    body a damaged Content-Length let the walk land in."""
+    fh.seek(pos)
+    head = fh.read(_HEAD_PROBE)
+    if not head.startswith(GZIP_MAGIC):
+        return False
+    try:
+        return zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 16).startswith(b"WARC/")
+    except zlib.error:
+        return False
 
 
 def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
@@ -1085,9 +1121,14 @@ def _resume_after_bad_head(fh, offset: int, raw: bytes, terminated: bool, size: 
     return max(offset + 1, end - _MAX_HEAD) if blank else max(end, offset + 1)
 
 
-def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iterator[RecordInfo]:
+def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: int = 0,
+                nested: bool = False) -> Generator[RecordInfo, None, int | None]:
+    """The records of an uncompressed WARC from ``start``. A gzip member holding a record
+    where a record should start (a .warc.gz appended to a .warc) is read by the gzip walk, up
+    to the next uncompressed record; ``nested`` (this walk called by the gzip one) returns
+    the member's offset to it instead. Returns None at the end of the file."""
     size = fh.seek(0, 2)
-    offset = 0
+    offset = start
     positioned = False
     while offset < size:
         if not positioned:
@@ -1098,7 +1139,14 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             offset += len(line)
             line = fh.readline(_MAX_HEAD)
         if not line:
-            return
+            return None
+        if line.startswith(GZIP_MAGIC) and _member_record_at(fh, offset):
+            if nested:
+                return offset
+            offset = yield from _iter_gzip(path, fh, on_error, cap, offset, nested=True)
+            if offset is None:
+                return None
+            continue
         here = offset + len(line)
         ahead = fh.read(_HEAD_PROBE)  # fast path: the rest of the header in one read
         m = _HEAD_END.search(ahead) if ahead[:1] not in (b"\r", b"\n") else None
@@ -1110,7 +1158,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             raw, done = _read_head(fh, line)
         try:
             if line.startswith(GZIP_MAGIC):  # (its bytes end no header: said as what it is)
-                raise ValueError("a gzip member in an uncompressed WARC, not a record: not read")
+                raise ValueError("gzip data holding no WARC record in an uncompressed WARC")
             if not done:
                 raise ValueError(_HEAD_TOO_LARGE if len(raw) >= _MAX_HEAD
                                  else "WARC header not terminated")
@@ -1125,9 +1173,12 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
+            if nested and (member := _find_magic(fh, resume)) is not None \
+                    and (nxt is None or member < nxt):
+                nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
             report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
             if nxt is None:
-                return
+                return None
             offset = nxt
             continue
         start = offset + body_start
@@ -1184,6 +1235,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int) -> Iter
             rec = WarcRecord(version, fields, block)
             yield RecordInfo(rec, path, offset, end - offset, problems)
         offset = max(end, offset + 1)
+    return None
 
 
 def _next_real_record(fh, start: int, size: int) -> tuple[int | None, int | None]:
@@ -1235,6 +1287,8 @@ def _record_boundary_at(fh, pos: int) -> bool:
     first = fh.read(1)
     if first == b"W":
         return _next_without_separator(fh, pos)
+    if first == GZIP_MAGIC[:1]:
+        return _member_record_at(fh, pos)
     if first not in (b"\r", b"\n"):
         return not first
     fh.seek(pos)
@@ -1251,7 +1305,10 @@ def _separator_at(fh, pos: int) -> bytes:
 def _next_without_separator(fh, pos: int) -> bool:
     """A record header starts at ``pos``: its version line, then a header field."""
     fh.seek(pos)
-    ahead = fh.read(64)
+    return _next_without_separator_in(fh.read(64))
+
+
+def _next_without_separator_in(ahead: bytes) -> bool:
     m = _VERSION_LINE.match(ahead)
     return m is not None and _is_field_line(ahead[m.end():].split(b"\n", 1)[0])
 
@@ -1262,9 +1319,12 @@ def _record_or_end_follows(fh) -> bool:
     A separator alone proves little: an HTTP head ends with the same CRLF CRLF, so a
     Content-Length cut short right there would otherwise pass for a whole record.
     """
+    here = fh.tell()
     ahead = fh.read(64)
     rest = ahead.lstrip(b"\r\n")
-    return not rest and len(ahead) < 64 or rest.startswith(b"WARC/")
+    return (not rest and len(ahead) < 64 or rest.startswith(b"WARC/")
+            or rest.startswith(GZIP_MAGIC)
+            and _member_record_at(fh, here + len(ahead) - len(rest)))
 
 
 def _ends_at(fh, start: int, length: int, rec: WarcRecord) -> bool:
@@ -1306,9 +1366,9 @@ def read_info_at(path: str | Path, offset: int, max_record_size: int | None = No
 
 
 def _info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
-    gz = _looks_gzip(fh)
+    fh.seek(offset)
     try:
-        if gz:
+        if fh.read(3) == GZIP_MAGIC:  # (either kind of file may hold the other's records)
             try:
                 data, length = read_member(fh, offset, cap)
                 cut: list[str] = []
@@ -1316,8 +1376,7 @@ def _info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
                 data, length, cut = exc.data, exc.length, [TRAILER_MISSING]
             rec, problems = parse_member(data)
             return RecordInfo(rec, path, offset, length, cut + problems)
-        for info in _iter_plain(path, _Window(fh, offset), _raise, cap):
-            info.offset = offset
+        for info in _iter_plain(path, fh, _raise, cap, offset, nested=True):
             return info
         raise ValueError("no record")
     except MemberTooLarge as exc:
@@ -1329,26 +1388,3 @@ def _info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
 
 def _raise(err: WarcFormatError) -> None:
     raise ValueError(err.reason)
-
-
-class _Window:
-    """A file seen from `base` on, so the plain walk can read one record at any offset."""
-
-    def __init__(self, fh, base: int):
-        self.fh = fh
-        self.base = base
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        if whence == 2:
-            return self.fh.seek(0, 2) - self.base
-        return self.fh.seek(self.base + pos) - self.base
-
-    def tell(self) -> int:
-        return self.fh.tell() - self.base
-
-
-    def read(self, n: int = -1) -> bytes:
-        return self.fh.read(n)
-
-    def readline(self, n: int = -1) -> bytes:
-        return self.fh.readline(n)

@@ -439,35 +439,65 @@ def test_an_http_content_length_of_non_ascii_digits_says_nothing(tmp_path, lengt
     assert errors == []
 
 
-def test_an_uncompressed_record_in_a_gzipped_warc_is_named_for_what_it_is(tmp_path):
-    """A .warc appended to a .warc.gz, another member after it: this walk (by gzip member,
-    which an offset addresses) does not read the plain record (warcio's recompress stops at
-    the member after it). It was reported as "garbage"; now it is named for what it is, and
-    the member after it is still read."""
-    recs = [response(f"http://ex.com/{i}", b"<p>%d</p>" % i) for i in range(3)]
-    path = tmp_path / "mixed.warc.gz"
-    path.write_bytes(gz(recs[0]) + recs[1] + gz(recs[2]))
-    errors: list = []
-    lookup = ArchiveLookup(path, on_error=errors.append)
-    assert [lookup.get(f"http://ex.com/{i}") is not None for i in range(3)] == [True, False, True]
-    assert [e.offset for e in errors] == [len(gz(recs[0]))]
-    assert errors[0].reason.startswith(
-        f"uncompressed WARC record(s) ({len(recs[1])} bytes) in a gzipped WARC, not a gzip "
-        "member: not read")
-    assert [p.message for p in verify([path]).problems] == [errors[0].reason]
+MIXED = {  # file name -> how each of the records is stored: z (a gzip member) or p (plain)
+    "plain_in_gzipped.warc.gz": "zpz",  # a .warc appended to a .warc.gz, and more after it
+    "gzipped_in_plain.warc": "pzp",  # a .warc.gz appended to a .warc
+    "runs.warc.gz": "zzppzzp",  # several appends, ending plain
+    "runs.warc": "ppzzpz",
+}
 
 
-def test_a_gzip_member_in_an_uncompressed_warc_is_named_for_what_it_is(tmp_path):
-    """A .warc.gz record appended to a .warc: reported as "WARC header not terminated" (its
-    compressed bytes read as a header). Now named as a gzip member, by offset; the plain
-    record after it is read."""
-    recs = [response(f"http://ex.com/{i}", b"<p>%d</p>" % i) for i in range(3)]
-    path = tmp_path / "mixed.warc"
-    path.write_bytes(recs[0] + gz(recs[1]) + recs[2])
+@pytest.mark.parametrize("name", MIXED)
+def test_records_of_the_other_compression_appended_to_a_warc_are_read(tmp_path, name):
+    """WARC files appended to one another (cat a.warc.gz b.warc >> c.warc.gz, a tool writing
+    on in another mode): each record stored plain or as a gzip member of its own. The walk
+    by the file's first kind reported the other's records as garbage (or a header not
+    terminated) and lost their pages. Each is read where it stands: walked, indexed at its
+    offset, looked up and served, and verify finds nothing wrong."""
+    kinds = MIXED[name]
+    recs = [response(f"http://ex.com/{i}", b"<p>page %d</p>" % i) for i in range(len(kinds))]
+    stored = [gz(r) if kind == "z" else r for r, kind in zip(recs, kinds, strict=True)]
+    path = tmp_path / name
+    path.write_bytes(b"".join(stored))
+    errors: list = []
+    offsets = [i.offset for i in iter_records(path, on_error=errors.append)]
+    assert offsets == [sum(map(len, stored[:i])) for i in range(len(stored))]
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    for i in range(len(kinds)):
+        assert lookup.get(f"http://ex.com/{i}").payload == b"<p>page %d</p>" % i
+    assert errors == []
+    assert verify([path]).problems == []
+    rows = build_index([path])
+    assert sorted(int(json.loads(row.split(" ", 2)[2])["offset"]) for row in rows) == offsets
+
+
+def test_garbage_between_mixed_records_costs_only_itself(tmp_path):
+    """Garbage after a plain record in a gzipped WARC, and before a plain one: the walk goes
+    on at whichever comes first after it, a member or a plain record."""
+    recs = [response(f"http://ex.com/{i}", b"<p>%d</p>" % i) for i in range(4)]
+    path = tmp_path / "m.warc.gz"
+    junk = b"\x00junk bytes\x00" * 10
+    path.write_bytes(gz(recs[0]) + recs[1] + junk + recs[2] + gz(recs[3]))
     errors: list = []
     lookup = ArchiveLookup(path, on_error=errors.append)
-    assert [lookup.get(f"http://ex.com/{i}") is not None for i in range(3)] == [True, False, True]
-    assert lookup.get("http://ex.com/2").payload == b"<p>2</p>"  # the walk goes on after it
-    assert [(e.offset, e.reason) for e in errors] == [
-        (len(recs[0]), "bad WARC record: a gzip member in an uncompressed WARC, not a record: "
-         "not read")]
+    assert [lookup.get(f"http://ex.com/{i}") is not None for i in range(4)] == [True] * 4
+    assert [e.offset for e in errors] == [len(gz(recs[0])) + len(recs[1])]
+
+
+def test_a_gzip_coded_page_after_a_plain_record_cut_short_is_no_member(tmp_path):
+    """A plain record whose Content-Length ends before its HTTP head's CRLF CRLF, the page
+    gzip-coded: what follows looks like a record separator and a gzip member, but the member
+    holds no WARC record (its first inflated bytes say so), so it is the record's block,
+    taken up to the next record as before (its block digest says the length is wrong)."""
+    import gzip as gzip_module
+
+    body = gzip_module.compress(b"<p>coded page</p>" * 20)
+    head = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: text/html\r\n\r\n"
+    cut = record("response", "http://ex.com/c", head + body, length=str(len(head) - 4))
+    path = tmp_path / "cut.warc"
+    path.write_bytes(cut + response("http://ex.com/next", b"<p>next</p>"))
+    errors: list = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert lookup.get("http://ex.com/c").payload == body  # (served as stored: coded)
+    assert lookup.get("http://ex.com/next").payload == b"<p>next</p>"
+    assert any("bad Content-Length" in e.reason for e in errors), errors
