@@ -81,7 +81,7 @@ from crawler.joining import (
 from crawler.outlets import outlet_for_url
 from crawler.sitediscovery import alias_of, date_archive_url, framed_by
 from crawler.softremovals import SOFT_404, only_a_notice
-from crawler.urls import canonical_url, is_article_url
+from crawler.urls import canonical_url, is_article_url, path_and_query
 
 logger = logging.getLogger(__name__)
 LATER_PAGE = "not_article/later_page"  # as crawler.extraction's NotAnArticle("later_page")
@@ -301,13 +301,24 @@ def _fetched(lookup: ArchiveLookup, url: str) -> bool:
     return found is not None and _success(found.status)
 
 
+def _fetched_as(lookup: ArchiveLookup, url: str) -> bool:
+    """Whether the archive holds an article answer (2xx) under ``url``'s own spelling: the
+    lookup answers ``/slug/`` with a capture of ``/slug`` too (one SURT key)."""
+    try:
+        return any(path_and_query(found.url) == path_and_query(url) and _success(found.status)
+                   for found in lookup.readable(url))
+    except Exception:  # noqa: BLE001 - a damaged capture is none
+        return False
+
+
 def page_from_response(archived: ArchivedResponse | None, url: str, max_size: int,
                        lookup: ArchiveLookup | None = None, follow: bool = True
                        ) -> ArticlePage | OtherSpelling | str:
     """``lookup``: an alias page (rel=canonical elsewhere) is read when the page it names was
     not fetched, as the crawl reads it (crawler.sitecrawl ``article_failed``); one naming
-    another spelling of its own article is that spelling's (:class:`OtherSpelling`, with
-    ``follow``; without, read as it is)."""
+    another spelling of its own article is that spelling's when the archive holds an answer
+    under it (:class:`OtherSpelling`, with ``follow``); else it is read as it is, as the
+    crawl reads it when that spelling answered no page (404, 410, back to this one)."""
     if archived is None:
         return UNREADABLE
     if 300 <= archived.status < 400 and archived.header("Location"):
@@ -321,7 +332,7 @@ def page_from_response(archived: ArchivedResponse | None, url: str, max_size: in
     declared = alias_of(body, archived.content_type(), url, outlet, outlet_for_url) \
         if outlet is not None else None
     if declared and lookup is not None and article_key(declared) == article_key(url):
-        if follow:  # listed once: the spelling it names (answered by this page, if need be)
+        if follow and _fetched_as(lookup, declared):  # the crawl's item is that page
             return OtherSpelling(declared)
     elif declared and (lookup is None or _fetched(lookup, declared)):
         return ALIAS  # the page it names is the article, as in the crawl

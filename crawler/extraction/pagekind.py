@@ -63,6 +63,9 @@ MIN_PROSE_WORDS = 6
 LISTING_MIN_LINKS = 8  # headline links on a page of little prose: a listing
 LISTING_MAX_PROSE = 600
 HEADLINE_CHARS = 25  # link text at least this long reads as a headline
+# links on an undated page where the extractor found no line of text at all: an index of short
+# entries ("№ 1 (10345)" to a PDF), not an article whose body was lost
+BARE_LIST_MIN_LINKS = 3
 _SENTENCE_CLOSE = re.compile(r"[.!?…。！？][»\"”’)」]*\s*$")
 _CHROME = frozenset({"header", "nav", "footer", "aside", "menu"})
 _CHROME_CLASS = re.compile(r"\b(menu|nav|navbar|header|footer|sidebar|breadcrumbs?)\b",
@@ -271,6 +274,9 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str], dated: bool
         enough = LISTING_MIN_LINKS if prose else 3
         if len(links) >= enough and sum(map(len, links)) > 3 * prose_chars:
             return listing_kind
+    if not paragraphs and not dated and declared is None and sum(
+            1 for a in _content_nodes(tree, "a") if a.get("href")) >= BARE_LIST_MIN_LINKS:
+        return listing_kind  # nothing but links, and no date: an index (issues, files)
     if paragraphs and not dated and not (types := declared_types(tree)) & ARTICLE_TYPES and (
             og := _og_type(tree)) != "article" and (
             prose_chars < PROSE_CHARS or og == "website" or types & STATIC_PAGE_TYPES):

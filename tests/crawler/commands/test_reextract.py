@@ -379,9 +379,10 @@ def test_an_article_captured_only_under_the_spelling_its_canonical_toggles_is_ke
         tmp_path: Path) -> None:
     """Captured as ``/slug`` alone, its page naming ``/slug/``: the lookup answers ``/slug/``
     with that same capture (one SURT key), so the page was called an alias of a page
-    "fetched" and no item came of the article. The crawl asks for ``/slug/`` and makes the
-    item there: so does reextract, from the one capture."""
+    "fetched" and no item came of the article. No answer under ``/slug/`` was archived, so
+    the page is the article under its own URL, as the crawl reads an alias whose canonical
+    answered no page."""
     site = "http://news-site.test"
     items = _reextract_site(tmp_path, site, [(SLUG.rstrip("/"), "2026-11-22T10:00:00Z")])
     assert [(item["url"], item["title"]) for item in items] == [
-        (f"{site}{SLUG}", "Museum gets a new wing")]
+        (f"{site}{SLUG.rstrip('/')}", "Museum gets a new wing")]

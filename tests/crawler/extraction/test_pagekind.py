@@ -184,6 +184,23 @@ def test_an_undated_undeclared_page_of_a_few_lines_is_a_static_page() -> None:
     assert kind(page(html_paragraphs(PROSE)), dated=False) is None
 
 
+def test_an_undated_page_of_short_links_and_no_text_is_a_listing() -> None:
+    """An archive of issues ("№ 1 (10345)" to each PDF) linked from a small paper's home
+    page: no text the extractor keeps, no date. It failed as no_body, and on a small site that
+    one failure failed the run's health. A page that gave no text and has no links (its body
+    lost to the limits, or left to a script) still fails, as does a dated one."""
+    issues = "".join(f'<li><a href="/files/gazeta-{n}.pdf">№ {n} (1034{n})</a></li>'
+                     for n in range(1, 9))
+    html = page(f"<h1>Архив номеров</h1><ul>{issues}</ul>")
+    with pytest.raises(NotAnArticle) as caught:
+        extract_article(_page(html))
+    assert caught.value.kind == "listing"
+    assert kind(html, paragraphs=[], dated=False) == "listing"
+    assert kind(html, paragraphs=[], dated=True) is None
+    assert kind(page("<h1>Архив номеров</h1><div id='app'></div>"), paragraphs=[],
+                dated=False) is None
+
+
 @pytest.mark.parametrize(("text", "prose"), [
     ("Президенты договорились продолжить контакты на различных уровнях.", True),
     ("Участники праздничного концерта на площади Независимости", False),
