@@ -524,6 +524,19 @@ def without_printed_date(paragraphs: list[str], published: str | None) -> list[s
 DATE_LINE_REACH = 3  # paragraphs a printed date line of its own is looked for in
 
 
+def without_bylines(paragraphs: list[str], authors: list[str]) -> list[str]:
+    """``paragraphs`` without a line that is one of the page's ``authors`` alone, among the
+    first DATE_LINE_REACH or the last: the byline printed beside the date (``<span
+    itemprop="author">``), which the generic text takes with the body when a redesign renamed
+    the body's block. A name further inside the text (an interview's speaker) stays."""
+    names = {clean_line(a).casefold() for a in authors if a}
+    if not names or not paragraphs:
+        return paragraphs
+    last = len(paragraphs) - 1
+    return [p for n, p in enumerate(paragraphs)
+            if not ((n < DATE_LINE_REACH or n == last) and p.casefold() in names)]
+
+
 def outlet_generic(tree: etree._Element, url: str, rules: ArticleRules | None) -> list[str]:
     """The generic extractor's paragraphs without the outlet's own promo blocks (``drop``),
     which a redesign that renamed the body leaves for the generic text to take. Were a drop
@@ -583,11 +596,11 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
     if generic is None:
         generic = outlet_generic(tree, url, rules)
     paragraphs, authors = fuller if fuller is not None else tidy(generic, rules, title, subtitle)
-    if (found := structured_fallback(tree, paragraphs, title)) is not None:
+    if (found := structured_fallback(tree, paragraphs, title, subtitle)) is not None:
         paragraphs, authors = tidy(found.paragraphs, rules, title, subtitle)
         prov.record(rules, "text", found.source if paragraphs else None)
         return paragraphs, authors, found.method
-    if not body_chars(paragraphs, title):  # the headline and its date line: no body
+    if not body_chars(paragraphs, title, subtitle):  # headline, subtitle, date line: no body
         paragraphs = []
     prov.record(rules, "text", GENERIC if paragraphs else None)
     return paragraphs, authors, "generic"
