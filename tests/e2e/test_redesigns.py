@@ -137,3 +137,28 @@ def test_promos_added_inside_a_matching_belta_body_stay_out_of_the_items(tmp_pat
         assert item["extractor"]["method"] == "rules"
     assert not [k for k in result.stats if k.startswith("rules/miss/belta/text")]
 
+
+def test_a_label_added_inside_the_runews24_headline_stays_out_of_title_and_text(tmp_path) -> None:
+    """``<h1><span class="kicker">Эксклюзив</span> Заголовок</h1>``: the title rule still
+    matched, and every title began with the label, nothing said; the headline the photo's
+    caption repeats then no longer matched the title and went into the text. Now the title is
+    the headline alone and the text the article's."""
+    fx = runews24.build()
+
+    def labelled(html: str, gold: GoldArticle) -> str:
+        h1 = f"<h1>{escape(gold.title)}</h1>"
+        assert h1 in html, gold.url
+        return html.replace(h1, f'<h1><span class="kicker">Эксклюзив</span> '
+                                f"{escape(gold.title)}</h1>")
+
+    redesign(fx.site, fx.golds, runews24.HOST, labelled)
+    with FixtureServer([fx.site]) as server:
+        result = run_crawl("runews24", tmp_path, server)
+    assert result.returncode == 0, result.log[-3000:]
+    golds = {g.url: g for g in fx.golds}
+    assert len(result.items) >= 5
+    for item in result.items:
+        gold = golds[item["url"]]
+        assert item["title"] == gold.title, item["url"]
+        assert item["text"] == gold.text, item["url"]
+        assert item["extractor"]["fields"]["title"] == "rules:h1"
