@@ -9,6 +9,7 @@ from itertools import islice
 from lxml import etree
 
 from crawler.extraction.boilerplate import is_boilerplate_line
+from crawler.extraction.dateline import headline_text, same_headline
 from crawler.extraction.dates import day_only, human_dates
 from crawler.extraction.generic import (
     byline_author,
@@ -103,16 +104,18 @@ def is_link_list(node: etree._Element) -> bool:
 MIN_PART_CHARS = 200  # of text: a sibling match this long is the body's other part
 
 
-def body_match(tree: etree._Element, rules: ArticleRules
+def body_match(tree: etree._Element, rules: ArticleRules, title: str | None = None
                ) -> tuple[str | None, list[etree._Element]]:
     """The body's blocks and the selector that found them: the first selector that matches
-    something other than a layout wrapper or a list of links; of its matches the one with
-    most text, with the matches beside it (same parent, in page order) that hold prose of
-    their own: a body split in two by an ad or an embed that carries the class twice (its
-    second half may end in a headline list, which ``rule_paragraphs`` drops as a link block)."""
+    something other than a layout wrapper or a list of links; of its matches (those of the
+    article under the page's headline: ``own_article``) the one with most text, with the
+    matches beside it (same parent, in page order) that hold prose of their own: a body split
+    in two by an ad or an embed that carries the class twice (its second half may end in a
+    headline list, which ``rule_paragraphs`` drops as a link block)."""
     headline = next(tree.iter("h1"), None)
     for spec in rules.body:
-        nodes = [n for n in select_nodes(tree, spec) if not is_wrapper(n, headline)]
+        nodes = own_article([n for n in select_nodes(tree, spec) if not is_wrapper(n, headline)],
+                            tree, title)
         if bodies := [n for n in nodes if not is_link_list(n)]:
             main = max(bodies, key=lambda n: len("".join(n.itertext())))
             seen = _lines(block_texts(main))
@@ -122,6 +125,25 @@ def body_match(tree: etree._Element, rules: ArticleRules
                     parts.append(node)
             return spec, parts
     return None, []
+
+
+def own_article(nodes: list[etree._Element], tree: etree._Element,
+                title: str | None) -> list[etree._Element]:
+    """The body matches that are not under another article's headline: an ``<h1>`` after the
+    page's own (the one that reads ``title``) and before the match. An infinite-scroll
+    redesign appends the next articles under the first, each under its own ``<h1>`` in the
+    same markup: their bodies were joined to this one as its other parts, or, longer, read
+    instead of it. All of them when no ``<h1>`` reads the title (nothing tells the articles
+    apart: a logo's ``<h1>`` may come first)."""
+    h1s = list(tree.iter("h1")) if nodes and title else []
+    if len(h1s) < 2:
+        return nodes
+    own = next((n for n, h in enumerate(h1s)
+                if same_headline(headline_text(h, (title,)), title)), None)
+    if own is None:
+        return nodes
+    later = set(h1s[own + 1:])
+    return [n for n in nodes if next(iter(n.xpath("preceding::h1[1]")), None) not in later]
 
 
 def _lines(texts: list[str]) -> set[str]:
@@ -212,11 +234,11 @@ def _emphasis_alone(block: etree._Element) -> bool:
     return 0 < len(text) <= MAX_CAPTION_CHARS
 
 
-def rule_paragraphs(tree: etree._Element, rules: ArticleRules
+def rule_paragraphs(tree: etree._Element, rules: ArticleRules, title: str | None = None
                     ) -> tuple[str | None, list[str], list[str] | None]:
     """The body selector that matched, the paragraphs under it, and those paragraphs when
     the block is a teaser (it closes with a "read more" link), else None."""
-    spec, nodes = body_match(tree, rules)
+    spec, nodes = body_match(tree, rules, title)
     if not nodes:
         return None, [], None
     if len(nodes) == 1:
@@ -577,7 +599,7 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
     generic: list[str] | None = None
     fuller: tuple[list[str], list[str]] | None = None  # the generic text, tidied
     if rules and rules.body:
-        spec, found, teaser = rule_paragraphs(tree, rules)
+        spec, found, teaser = rule_paragraphs(tree, rules, title)
         if teaser is not None:
             generic = outlet_generic(tree, url, rules)
             if not teaser_elsewhere(found, generic):

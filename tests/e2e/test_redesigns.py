@@ -19,7 +19,7 @@ from html import escape
 import pytest
 
 from tests.sites import belta, runews24, zerkalo
-from tests.sites.common import GoldArticle
+from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for
 from tests.support.crawl import run_crawl
 from tests.support.server import FixtureServer, VirtualSite
 
@@ -162,3 +162,28 @@ def test_a_label_added_inside_the_runews24_headline_stays_out_of_title_and_text(
         assert item["title"] == gold.title, item["url"]
         assert item["text"] == gold.text, item["url"]
         assert item["extractor"]["fields"]["title"] == "rules:h1"
+
+
+def test_next_articles_appended_by_infinite_scroll_stay_out_of_the_zerkalo_item(tmp_path) -> None:
+    """An infinite-scroll redesign serves the next articles under the first, each an
+    ``<article>`` with its own ``<h1>`` and the same body markup. The body rule matched them
+    all: a shorter next article was joined to the item as the body's other part, a longer
+    one read in its place, the rules healthy. Now each item holds its own article only."""
+    fx = zerkalo.build()
+    other = [p for n in range(900, 903) for p in paragraphs_for(n)]  # longer than any article
+    block = ("<article><h1>Ремонт центральной площади начнется весной</h1>"
+             '<div itemprop="articleBody">' + html_paragraphs(other) + "</div></article>")
+
+    def scrolled(html: str, _gold: GoldArticle) -> str:
+        return html.replace("</article></main>", "</article>" + block + "</main>", 1)
+
+    redesign(fx.site, fx.golds, zerkalo.HOST, scrolled)
+    with FixtureServer([fx.site]) as server:
+        result = run_crawl("zerkalo", tmp_path, server)
+    assert result.returncode == 0, result.log[-3000:]
+    golds = {g.url: g for g in fx.golds}
+    assert len(result.items) == len(fx.front)
+    for item in result.items:
+        assert item["text"] == golds[item["url"]].text, item["url"]
+        assert item["title"] == golds[item["url"]].title
+        assert item["extractor"]["method"] == "rules"
