@@ -130,7 +130,8 @@ def body_match(tree: etree._Element, rules: ArticleRules, title: str | None = No
 def own_article(nodes: list[etree._Element], tree: etree._Element,
                 title: str | None) -> list[etree._Element]:
     """The body matches that are not under another article's headline: an ``<h1>`` after the
-    page's own (the one that reads ``title``) and before the match. An infinite-scroll
+    page's own (the one that reads ``title``), before the match or inside it (a broad rule
+    matching the next ``<article>`` whole). An infinite-scroll
     redesign appends the next articles under the first, each under its own ``<h1>`` in the
     same markup: their bodies were joined to this one as its other parts, or, longer, read
     instead of it. All of them when no ``<h1>`` reads the title (nothing tells the articles
@@ -143,7 +144,8 @@ def own_article(nodes: list[etree._Element], tree: etree._Element,
     if own is None:
         return nodes
     later = set(h1s[own + 1:])
-    return [n for n in nodes if next(iter(n.xpath("preceding::h1[1]")), None) not in later]
+    return [n for n in nodes if next(iter(n.xpath("preceding::h1[1]")), None) not in later
+            and not any(h in later for h in n.iter("h1"))]
 
 
 def _lines(texts: list[str]) -> set[str]:

@@ -18,7 +18,7 @@ from html import escape
 
 import pytest
 
-from tests.sites import belta, runews24, zerkalo
+from tests.sites import belta, regional, runews24, zerkalo
 from tests.sites.common import GoldArticle, html_paragraphs, paragraphs_for
 from tests.support.crawl import run_crawl
 from tests.support.server import FixtureServer, VirtualSite
@@ -37,12 +37,12 @@ PROMO_WORDS = ("Поддерж", "Telegram", "cookie", "Принять", "Сог
 
 
 def redesign(site: VirtualSite, golds: list[GoldArticle], host: str,
-             change: Callable[[str, GoldArticle], str]) -> None:
+             change: Callable[[str, GoldArticle], str], codec: str = "utf-8") -> None:
     """Serve every gold article page of ``site`` as ``change`` makes it."""
     for gold in golds:
         path = gold.url.removeprefix(f"https://{host}")
         page = site.pages[path]
-        site.pages[path] = replace(page, body=change(page.body.decode("utf-8"), gold).encode())
+        site.pages[path] = replace(page, body=change(page.body.decode(codec), gold).encode(codec))
 
 
 def report_of(result) -> dict:
@@ -187,3 +187,33 @@ def test_next_articles_appended_by_infinite_scroll_stay_out_of_the_zerkalo_item(
         assert item["text"] == golds[item["url"]].text, item["url"]
         assert item["title"] == golds[item["url"]].title
         assert item["extractor"]["method"] == "rules"
+
+
+def test_a_broad_district_rule_never_reads_the_next_article_appended_under_it(tmp_path) -> None:
+    """A district theme renamed its content block and appends the next post (an
+    ``<article>`` with its own ``<h1>``) under the first: the broad fallback rule
+    (``main#main.site-main article``) matched that next article whole and its text became
+    the item's, the rule healthy. Now no match under or holding another article's headline
+    is this one's body: the items hold their own text, and the body rule's misses alarm."""
+    site, golds = regional.build_shklov()
+    other = paragraphs_for(901)
+    block = ('<article class="post"><h1 class="entry-title">Ремонт центральной площади '
+             'начнется весной</h1><div class="post-body-v2">' + html_paragraphs(other)
+             + "</div></article>")
+
+    def scrolled(html: str, _gold: GoldArticle) -> str:
+        assert '<div class="entry-content">' in html and "</main>" in html
+        return (html.replace('<div class="entry-content">', '<div class="post-body-v2">')
+                .replace("</main>", block + "</main>", 1))
+
+    redesign(site, golds, regional.SHKLOV, scrolled, codec="cp1251")
+    with FixtureServer([site]) as server:
+        result = run_crawl("regional", tmp_path, server, args={"sites": regional.SHKLOV})
+    by_url = {g.url: g for g in golds}
+    assert len(result.items) >= 5, result.log[-3000:]
+    for item in result.items:
+        assert item["text"] == by_url[item["url"]].text, item["url"]
+        assert other[0] not in item["text"]
+    assert result.returncode == 1
+    assert [a for a in report_of(result)["alarms"]
+            if a.startswith(f"layout drift: {regional.SHKLOV} text")], report_of(result)["alarms"]
