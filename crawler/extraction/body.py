@@ -9,6 +9,7 @@ from itertools import islice
 from lxml import etree
 
 from crawler.extraction.boilerplate import is_boilerplate_line
+from crawler.extraction.dateline import headline_text, same_headline
 from crawler.extraction.dates import day_only, human_dates
 from crawler.extraction.generic import (
     byline_author,
@@ -103,16 +104,18 @@ def is_link_list(node: etree._Element) -> bool:
 MIN_PART_CHARS = 200  # of text: a sibling match this long is the body's other part
 
 
-def body_match(tree: etree._Element, rules: ArticleRules
+def body_match(tree: etree._Element, rules: ArticleRules, title: str | None = None
                ) -> tuple[str | None, list[etree._Element]]:
     """The body's blocks and the selector that found them: the first selector that matches
-    something other than a layout wrapper or a list of links; of its matches the one with
-    most text, with the matches beside it (same parent, in page order) that hold prose of
-    their own: a body split in two by an ad or an embed that carries the class twice (its
-    second half may end in a headline list, which ``rule_paragraphs`` drops as a link block)."""
+    something other than a layout wrapper or a list of links; of its matches (those of the
+    article under the page's headline: ``own_article``) the one with most text, with the
+    matches beside it (same parent, in page order) that hold prose of their own: a body split
+    in two by an ad or an embed that carries the class twice (its second half may end in a
+    headline list, which ``rule_paragraphs`` drops as a link block)."""
     headline = next(tree.iter("h1"), None)
     for spec in rules.body:
-        nodes = [n for n in select_nodes(tree, spec) if not is_wrapper(n, headline)]
+        nodes = own_article([n for n in select_nodes(tree, spec) if not is_wrapper(n, headline)],
+                            tree, title)
         if bodies := [n for n in nodes if not is_link_list(n)]:
             main = max(bodies, key=lambda n: len("".join(n.itertext())))
             seen = _lines(block_texts(main))
@@ -122,6 +125,27 @@ def body_match(tree: etree._Element, rules: ArticleRules
                     parts.append(node)
             return spec, parts
     return None, []
+
+
+def own_article(nodes: list[etree._Element], tree: etree._Element,
+                title: str | None) -> list[etree._Element]:
+    """The body matches that are not under another article's headline: an ``<h1>`` after the
+    page's own (the one that reads ``title``), before the match or inside it (a broad rule
+    matching the next ``<article>`` whole). An infinite-scroll
+    redesign appends the next articles under the first, each under its own ``<h1>`` in the
+    same markup: their bodies were joined to this one as its other parts, or, longer, read
+    instead of it. All of them when no ``<h1>`` reads the title (nothing tells the articles
+    apart: a logo's ``<h1>`` may come first)."""
+    h1s = list(tree.iter("h1")) if nodes and title else []
+    if len(h1s) < 2:
+        return nodes
+    own = next((n for n, h in enumerate(h1s)
+                if same_headline(headline_text(h, (title,)), title)), None)
+    if own is None:
+        return nodes
+    later = set(h1s[own + 1:])
+    return [n for n in nodes if next(iter(n.xpath("preceding::h1[1]")), None) not in later
+            and not any(h in later for h in n.iter("h1"))]
 
 
 def _lines(texts: list[str]) -> set[str]:
@@ -212,11 +236,11 @@ def _emphasis_alone(block: etree._Element) -> bool:
     return 0 < len(text) <= MAX_CAPTION_CHARS
 
 
-def rule_paragraphs(tree: etree._Element, rules: ArticleRules
+def rule_paragraphs(tree: etree._Element, rules: ArticleRules, title: str | None = None
                     ) -> tuple[str | None, list[str], list[str] | None]:
     """The body selector that matched, the paragraphs under it, and those paragraphs when
     the block is a teaser (it closes with a "read more" link), else None."""
-    spec, nodes = body_match(tree, rules)
+    spec, nodes = body_match(tree, rules, title)
     if not nodes:
         return None, [], None
     if len(nodes) == 1:
@@ -524,6 +548,19 @@ def without_printed_date(paragraphs: list[str], published: str | None) -> list[s
 DATE_LINE_REACH = 3  # paragraphs a printed date line of its own is looked for in
 
 
+def without_bylines(paragraphs: list[str], authors: list[str]) -> list[str]:
+    """``paragraphs`` without a line that is one of the page's ``authors`` alone, among the
+    first DATE_LINE_REACH or the last: the byline printed beside the date (``<span
+    itemprop="author">``), which the generic text takes with the body when a redesign renamed
+    the body's block. A name further inside the text (an interview's speaker) stays."""
+    names = {clean_line(a).casefold() for a in authors if a}
+    if not names or not paragraphs:
+        return paragraphs
+    last = len(paragraphs) - 1
+    return [p for n, p in enumerate(paragraphs)
+            if not ((n < DATE_LINE_REACH or n == last) and p.casefold() in names)]
+
+
 def outlet_generic(tree: etree._Element, url: str, rules: ArticleRules | None) -> list[str]:
     """The generic extractor's paragraphs without the outlet's own promo blocks (``drop``),
     which a redesign that renamed the body leaves for the generic text to take. Were a drop
@@ -564,7 +601,7 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
     generic: list[str] | None = None
     fuller: tuple[list[str], list[str]] | None = None  # the generic text, tidied
     if rules and rules.body:
-        spec, found, teaser = rule_paragraphs(tree, rules)
+        spec, found, teaser = rule_paragraphs(tree, rules, title)
         if teaser is not None:
             generic = outlet_generic(tree, url, rules)
             if not teaser_elsewhere(found, generic):
@@ -583,11 +620,11 @@ def extract_body(tree: etree._Element, url: str, rules: ArticleRules | None, tit
     if generic is None:
         generic = outlet_generic(tree, url, rules)
     paragraphs, authors = fuller if fuller is not None else tidy(generic, rules, title, subtitle)
-    if (found := structured_fallback(tree, paragraphs, title)) is not None:
+    if (found := structured_fallback(tree, paragraphs, title, subtitle)) is not None:
         paragraphs, authors = tidy(found.paragraphs, rules, title, subtitle)
         prov.record(rules, "text", found.source if paragraphs else None)
         return paragraphs, authors, found.method
-    if not body_chars(paragraphs, title):  # the headline and its date line: no body
+    if not body_chars(paragraphs, title, subtitle):  # headline, subtitle, date line: no body
         paragraphs = []
     prov.record(rules, "text", GENERIC if paragraphs else None)
     return paragraphs, authors, "generic"

@@ -47,6 +47,10 @@ _LIST_HEADING = (r"(другие|ещё|еще|больше) (новости|м�
 _AD_WORDS = (r"advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità"
              r"|reklama|реклама|рэклама|διαφ[ηή]μιση|广告|廣告|広告")
 
+# a cookie notice's button ("Принять все", "Согласен", "Отклонить"), alone or beside another
+_CONSENT_BUTTON = (r"((принять|принимаю|прыняць|прийняти|accept|i agree)( (все|всё|усе|всі|all))?"
+                   r"( (cookies?|куки|кукі|файлы cookie))?|согласен|согласна|понятно|хорошо|"
+                   r"зразумела|отклонить|отказаться|адхіліць|reject( all)?|decline|ok|окей)")
 _NETWORKS = (r"вконтакте|vkontakte|vk|facebook|twitter|x|telegram|whatsapp|viber|"
              r"одноклассники|однокласснікі|ok|linkedin|pinterest|reddit|e-?mail|мой мир|"
              r"livejournal|threads|bluesky")
@@ -72,8 +76,27 @@ _PATTERNS = (
     r"груп[аеуы]|сообществ[оеу]|суполк\w*|паблик[еу]?|страниц[аеуы]|канал[еу]?|group|page|"
     r"channel) ((в|на|у|ў|on) )?"
     + _CHANNELS,
-    # ... or a line naming it first ("👉 Наш Телеграм-канал — все новости района первыми")
-    r"^\W*(наш|our) " + _CHANNELS + r"[- ]?(канал|channel|чат|бот|bot)\b",
+    # ... or a line naming it first ("👉 Наш Телеграм-канал — все новости района первыми",
+    # "Наш Telegram: @news", "Мы в Telegram")
+    r"^\W*(наш|our) " + _CHANNELS + r"([- ]?(канал|channel|чат|бот|bot)\b|\s*([:—–-]|$))",
+    r"^\W*мы (в|во|у|ў) " + _CHANNELS + r"\b[^.!?]{0,80}$",
+    # ... ending on its name ("Больше новостей — в нашем Telegram")
+    r"\b(в|во|у|ў|on) (наш(ем|ему|им|ей)?|нашым|нашай|нашому|our) " + _CHANNELS + r"\W*$",
+    # ... or inviting the reader there ("Присоединяйтесь к нам в Telegram", "Следите за нами
+    # во ВКонтакте", "Пишите нам в Viber")
+    r"\b(присоединяйтесь|далучайцеся|приєднуйтесь|следите за нами|сачыце за намі|стежте за "
+    r"нами|пишите нам|пішыце нам|join us)\b[^.!?]{0,40}\b(в|во|у|ў|на|on|in) " + _CHANNELS + r"\b",
+    # a call to fund the newsroom ("Поддержите нас", "Поддержите независимую журналистику")
+    # and its button ("Поддержать редакцию")
+    r"\b(поддержите|падтрымайце|підтримайте) (нас|наш\w* (редакци\w+|рэдакцы\w+|команд\w+|"
+    r"каманд\w+|работу|працу|издание|выданне|сайт|газет\w+)|(редакци|рэдакцы|команд|каманд)\w*|"
+    r"независим\w+ (журналисти\w+|СМИ|медиа)|незалежн\w+ (журналісты\w+|СМІ|медыя))\b",
+    r"^\W*(поддержать|падтрымаць|підтримати|задонатить|donate|support us)( [^\W\d_]+)?\W*$",
+    # a cookie notice's forms ("Продолжая пользоваться сайтом, вы соглашаетесь…") and its
+    # buttons, left alone in the text ("Принять все", "Согласен")
+    r"^(продолжая|оставаясь|працягваючы|продовжуючи)\b[^.!?]{0,60}\b(сайт|сайце|сайті)\w*\b.{0,200}"
+    r"\b(cookies?|куки|кукі|соглашаетесь|согласие|згоду|пагаджаецеся)\b",
+    rf"^{_CONSENT_BUTTON}(\s+{_CONSENT_BUTTON})*[.!]?$",
     # the newsroom's call for tips under the article ("Have a news tip? Email the newsroom…")
     r"^\W*(got|have) a (news |story )?tip\b",
     # social follow lines and contact lines under the article
@@ -168,7 +191,9 @@ _ANYWHERE_WORDS = (
     "join our", "cookie", "куки", "кукі", "ctrl", "иллюстр", "ілюстр", "illustra", "перепеч",
     "копирова", "использовании", "перадрук", "капіраван", "выкарыстанні", "follow us",
     "follow him", "follow her", "follow them", "follow me", "folgen sie", "suivez", "síguenos", "ακολουθήστε", "关注我们",
-    "seguici", "obserwuj", "оставлять комментарии", "комментарии закрыты",
+    "seguici", "obserwuj", "присоединяйтесь", "далучайцеся", "приєднуйтесь", "следите за",
+    "сачыце за", "стежте за", "пишите нам", "пішыце нам", "join us", "поддержите", "падтрымайце",
+    "підтримайте", " on our", "оставлять комментарии", "комментарии закрыты",
     "комментарии отключены", "оставить комментарий", "пакідаць каментары",
     "comments are closed", "a comment", "users can", "your inbox", "postfach",
     "votre boîte")

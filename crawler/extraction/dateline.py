@@ -9,7 +9,7 @@ an update, is the article's own. Outlet rules know where their dates sit; this i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -66,6 +66,55 @@ def same_headline(heading: str, title: str) -> bool:
         return False
     short, long_ = sorted((a, b), key=len)
     return a == b or (long_.startswith(short + " ") and len(short) >= 0.5 * len(long_))
+
+
+def word_count(text: str) -> int:
+    """Words of a headline as titles are compared (``title_key``)."""
+    return len(title_key(text).split())
+
+
+# A rubric's or kind's label set inside the headline element ("<h1><span class="rubric">
+# Общество</span> Заголовок</h1>"): its class or id names it so
+_RUBRIC_MARK = re.compile(r"rubri|categor|(?:^|[\s_-])cat(?:$|[\s_-])|section|razdel|kicker|"
+                          r"label|badge|tag|topic|eyebrow|overline", re.IGNORECASE)
+MAX_RUBRIC_WORDS = 3
+_LABEL_SEPARATOR = " |/—–-:·•»"
+
+
+def headline_text(node: etree._Element, stated: Sequence[str] = ()) -> str:
+    """The text of a headline element without a rubric's label set first or last inside it
+    (a child of a few words, the rest the headline): the title is the headline, and a label
+    in it also hid that the page's stated titles (``stated``: og:title, JSON-LD, <title>)
+    agree with the heading. Evidence it is a label: its class names one (``_RUBRIC_MARK``),
+    it is the headline's only link (to the rubric), or a stated title is the rest; none when
+    a stated title is the whole text ("<h1><a href="/tag/…">Лукашенко</a> посетил …</h1>")."""
+    text = clean_line(spaced_text(node))
+    children = [child for child in node if isinstance(child.tag, str) and child.tag != "br"]
+    if not children or title_key(text) in {title_key(t) for t in stated}:
+        return text
+    ends = ([(children[0], True)] if not (node.text or "").strip() else []) + \
+        ([(children[-1], False)] if not (children[-1].tail or "").strip() else [])
+    for child, first in ends:
+        label = clean_line(spaced_text(child))
+        rest = (text.removeprefix(label).lstrip(_LABEL_SEPARATOR) if first
+                else text.removesuffix(label).rstrip(_LABEL_SEPARATOR))
+        if (label and rest != text and not rest[:1].islower()
+                and 0 < word_count(label) <= MAX_RUBRIC_WORDS and word_count(rest) >= 2
+                and _rubric_label(node, child, rest, stated)):
+            return rest
+    return text
+
+
+def _rubric_label(node: etree._Element, child: etree._Element, rest: str,
+                  stated: Sequence[str]) -> bool:
+    """Whether ``child`` of the headline ``node`` is a label beside the headline ``rest``."""
+    if any(_RUBRIC_MARK.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+           for el in child.iter(etree.Element)):
+        return True
+    links = [a for a in node.iter("a") if a.get("href")]
+    if links and all(a in set(child.iter("a")) for a in links):
+        return True
+    return any(same_headline(rest, t) for t in stated)
 
 
 def _marks(node: etree._Element) -> str:
@@ -269,7 +318,8 @@ class ArticleDates:
             # td.eTitle, the date printed in its table's last row)
             named = select_nodes(self.tree, "h1, h2, h3, [itemprop=headline], [class*='itle'], "
                                             "[class*='eadline']")
-            titled = [h for h in named if same_headline(spaced_text(h), self.title)]
+            titled = [h for h in named
+                      if same_headline(headline_text(h, (self.title,)), self.title)]
             heads += [h for h in titled if h not in every and not _in_chrome(h, frozenset())]
             match = next((h for h in titled if h in heads), None)
             if match is None:  # an element without children is falsy: no `or` here

@@ -15,11 +15,13 @@ from lxml import etree
 from crawler.extraction import dates
 from crawler.extraction.dateline import (
     ArticleDates,
+    headline_text,
     logo_heading,
     modified_stamp,
     same_headline,
     title_key,
     with_shown_time,
+    word_count,
 )
 from crawler.extraction.html import (
     all_values,
@@ -364,54 +366,6 @@ def _generic_title_rule(outlet: Outlet | None, rules: ArticleRules | None) -> bo
                              and not configured(rules, "title"))
 
 
-def _word_count(text: str) -> int:
-    return len(title_key(text).split())
-
-
-# A rubric's or kind's label set inside the headline element ("<h1><span class="rubric">
-# Общество</span> Заголовок</h1>"): its class or id names it so
-_RUBRIC_MARK = re.compile(r"rubri|categor|(?:^|[\s_-])cat(?:$|[\s_-])|section|razdel|kicker|"
-                          r"label|badge|tag|topic|eyebrow|overline", re.IGNORECASE)
-MAX_RUBRIC_WORDS = 3
-_LABEL_SEPARATOR = " |/—–-:·•»"
-
-
-def headline_text(node: etree._Element, stated: Sequence[str] = ()) -> str:
-    """The text of a headline element without a rubric's label set first or last inside it
-    (a child of a few words, the rest the headline): the title is the headline, and a label
-    in it also hid that the page's stated titles (``stated``: og:title, JSON-LD, <title>)
-    agree with the heading. Evidence it is a label: its class names one (``_RUBRIC_MARK``),
-    it is the headline's only link (to the rubric), or a stated title is the rest; none when
-    a stated title is the whole text ("<h1><a href="/tag/…">Лукашенко</a> посетил …</h1>")."""
-    text = clean_line(spaced_text(node))
-    children = [child for child in node if isinstance(child.tag, str) and child.tag != "br"]
-    if not children or title_key(text) in {title_key(t) for t in stated}:
-        return text
-    ends = ([(children[0], True)] if not (node.text or "").strip() else []) + \
-        ([(children[-1], False)] if not (children[-1].tail or "").strip() else [])
-    for child, first in ends:
-        label = clean_line(spaced_text(child))
-        rest = (text.removeprefix(label).lstrip(_LABEL_SEPARATOR) if first
-                else text.removesuffix(label).rstrip(_LABEL_SEPARATOR))
-        if (label and rest != text and not rest[:1].islower()
-                and 0 < _word_count(label) <= MAX_RUBRIC_WORDS and _word_count(rest) >= 2
-                and _rubric_label(node, child, rest, stated)):
-            return rest
-    return text
-
-
-def _rubric_label(node: etree._Element, child: etree._Element, rest: str,
-                  stated: Sequence[str]) -> bool:
-    """Whether ``child`` of the headline ``node`` is a label beside the headline ``rest``."""
-    if any(_RUBRIC_MARK.search(f"{el.get('class') or ''} {el.get('id') or ''}")
-           for el in child.iter(etree.Element)):
-        return True
-    links = [a for a in node.iter("a") if a.get("href")]
-    if links and all(a in set(child.iter("a")) for a in links):
-        return True
-    return any(same_headline(rest, t) for t in stated)
-
-
 def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]],
                   names: list[str], h1_source: str) -> tuple[str | None, str | None]:
     """The title of a page no outlet rule knows.
@@ -441,7 +395,7 @@ def generic_title(tree: etree._Element, structured: list[tuple[str, str | None]]
             if heading := _heading_opening(tree, stated, names):
                 return src, heading
         src, best = found[0][0], _without_site_name(found[0][1], names)
-        if plausible is None or _word_count(best) > _word_count(plausible):
+        if plausible is None or word_count(best) > word_count(plausible):
             return src, best
     if plausible:
         return h1_source, plausible
@@ -492,7 +446,7 @@ def _heading_opening(tree: etree._Element, page_title: str, names: Sequence[str]
     opening = []
     for node, text in nodes:
         rest = page_title[len(text):]
-        if (text and _word_count(text) >= 2 and page_title.startswith(text)
+        if (text and word_count(text) >= 2 and page_title.startswith(text)
                 and _SUFFIX_SEPARATOR.match(rest) and title_key(rest)):
             opening.append((node, text))
     found = opening + [(node, text) for node, text in nodes if _closes(page_title, text)]
@@ -508,7 +462,7 @@ def _heading_opening(tree: etree._Element, page_title: str, names: Sequence[str]
 def _closes(stated: str, heading: str) -> bool:
     """Whether ``heading`` (two words or more) is what ``stated`` says after a separator,
     the words before it a site's or rubric's name ("Site: Заголовок")."""
-    if not heading or _word_count(heading) < 2 or not stated.endswith(heading):
+    if not heading or word_count(heading) < 2 or not stated.endswith(heading):
         return False
     head = stated[:-len(heading)]
     return bool(title_key(head)) and any(sep.end() == len(head)
@@ -565,11 +519,15 @@ def rule_headline(tree: etree._Element, specs: tuple[str, ...], names: list[str]
     source; of several, the first that agrees with a ``stated`` title (JSON-LD, og:title). A
     redesign that moves the headline out of the ``<h1>`` and puts the logo there leaves the
     rule matching the site's name: that is a miss, not the article's title; one that puts a
-    rubric's ``<h1>`` before the headline's left the rule reading the rubric."""
+    rubric's ``<h1>`` before the headline's left the rule reading the rubric. A label set
+    inside the headline element ("<h1><span class="kicker">Эксклюзив</span> Заголовок</h1>")
+    is left out, as ``headline_text`` does on a page no rule knows: a redesign that added one
+    put it in every title, the rule still matching."""
     site = {title_key(n) for n in names}
+    texts = [t for _s, t in stated]
     first: tuple[str | None, str | None] = (None, None)
     for spec in specs:
-        for node, value in select_pairs(tree, spec, spaced_text):
+        for node, value in select_pairs(tree, spec, lambda n: headline_text(n, texts)):
             if title_key(value) and title_key(value) not in site and not (
                     node.tag in ("h1", "h2") and logo_heading(node)):
                 if not stated or any(same_headline(value, t) for _s, t in stated):

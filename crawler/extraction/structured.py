@@ -390,30 +390,42 @@ def continues(part: list[str], whole: list[str]) -> bool:
             and head[:PREFIX_CHARS] in full[:PREFIX_CHARS + PREFIX_SLACK])
 
 
-def body_chars(paragraphs: list[str], title: str | None) -> int:
+# What a page shows where a script will put the text ("Загрузка...", "Loading…").
+_PLACEHOLDER = re.compile(r"(?:загрузка|загружается|ид[её]т загрузка|загрузка материала|"
+                          r"пожалуйста, подождите|loading|please wait)[\s.…]*", re.IGNORECASE)
+
+
+def body_chars(paragraphs: list[str], title: str | None, subtitle: str | None = None) -> int:
     """The characters of ``paragraphs`` that may be body: a line that is the headline, alone
-    or run into its date line ("Заголовок 14 сентября 2025": all trafilatura finds of a page
-    whose body a script fills in), counts none."""
-    head = clean_line(title or "").casefold()
+    or run into its subtitle, its date line and the placeholder a script fills ("Заголовок
+    Подзаголовок 14 сентября 2025 Загрузка...": all trafilatura finds of a page whose body a
+    script fills in), counts none; nor does the subtitle or a placeholder alone."""
+    heads = [h for h in (clean_line(title or "").casefold(),
+                         clean_line(subtitle or "").casefold()) if h]
     total = 0
     for line in paragraphs:
-        if head and line.casefold().startswith(head):
-            rest = line[len(head):].strip(" \t|·,—–-")
+        rest, folded = line, line.casefold()
+        for head in heads:
+            if folded.startswith(head):
+                rest = rest[len(head):].strip(" \t|·,—–-")
+                folded = rest.casefold()
+        if rest != line or _PLACEHOLDER.fullmatch(line):
+            rest = _PLACEHOLDER.sub("", rest).strip(" \t|·,—–-")
             if not rest or is_meta_line(rest):
                 continue
         total += len(line)
     return total
 
 
-def structured_fallback(tree: etree._Element, paragraphs: list[str],
-                        title: str | None) -> StructuredBody | None:
+def structured_fallback(tree: etree._Element, paragraphs: list[str], title: str | None,
+                        subtitle: str | None = None) -> StructuredBody | None:
     """The structured body to use instead of the HTML extraction's ``paragraphs``: when these
     are no body (under MIN_BODY_CHARS, the headline and its date line not counted:
     ``body_chars``), JSON-LD's article body, else the app state's; when they are a much
     shorter start of JSON-LD's article body (a teaser), that body. App state is not
     weighed against a body the HTML gave: unlike JSON-LD it declares nothing, and that case
     changed the benchmark pages (docs/extraction.md, *Text from data*)."""
-    if body_chars(paragraphs, title) < MIN_BODY_CHARS:
+    if body_chars(paragraphs, title, subtitle) < MIN_BODY_CHARS:
         return ld_body(tree, title) or app_state_body(tree, title)
     found = ld_body(tree, title)
     return found if found is not None and continues(paragraphs, found.paragraphs) else None

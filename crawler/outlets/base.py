@@ -174,7 +174,7 @@ COMMON_DROP = (
     "[class*=caption]", "[class*=banner]", "[class*=advert]", "[class*=related]",
     "[class*=comments]", "[class*=cookie]", "[class*=consent]",
     # embedded polls and promo boxes set between paragraphs (a redesign adds them unseen)
-    "[class*=poll]", "[class*=quiz]", "[class*=survey]", "[class*=promo]",
+    "[class*=poll]", "[class*=quiz]", "[class*=survey]", "[class*=promo]", "[class*=donat]",
 )
 COMMON_CUT_MARKERS = ("Последние новости", "Читайте также", "Читайте нас в", "Популярное",
                       "Рекомендуем", "Подписывайтесь на", "Падпісвайцеся на",

@@ -78,6 +78,16 @@ from crawler.extraction.boilerplate import MAX_LINE_CHARS, closes_sentence, is_b
     "Читайте також: Уряд ухвалив зміни",
     "The day's top stories, handpicked by our editors and delivered to your inbox.",
     "Подписаться", "Subscribe →", "Jetzt abonnieren",
+    # a redesign's new promos inside the body: channels, donations, cookie consent
+    "Наш Telegram — t.me/news. Присоединяйтесь!", "Мы в Telegram: @zerkalo_io",
+    "Больше новостей — в нашем Telegram", "Присоединяйтесь к нам в Telegram",
+    "Следите за нами во ВКонтакте", "Есть что рассказать? Пишите нам в Telegram",
+    "Поддержите нас", "Поддержите независимую журналистику", "Поддержать редакцию",
+    "Независимая журналистика существует благодаря читателям. Поддержите нас — помогите нам "
+    "работать дальше.",
+    "Продолжая пользоваться сайтом, вы соглашаетесь на использование cookie",
+    "Оставаясь на сайте, вы соглашаетесь с политикой конфиденциальности и даете согласие",
+    "Принять", "Принять все", "Согласен", "Принять Согласен", "Отклонить Принять все",
 ])
 def test_furniture_lines_are_recognised(line: str) -> None:
     assert is_boilerplate_line(line)
@@ -99,6 +109,12 @@ def test_furniture_lines_are_recognised(line: str) -> None:
     "Группа ВКонтакте набрала тысячу подписчиков, рассказал глава района.",
     "Наш район получил новые автобусы к началу учебного года.",
     "Компания использует новые технологии переработки.",
+    "Мы в Telegram опубликовали видео. Оно набрало миллион просмотров.",
+    "Министр призвал поддержать аграриев района в период уборки.",
+    "Депутаты поддержали законопроект о местном управлении.",
+    "Продолжая работу, сайт министерства опубликовал новые правила.",
+    "— Согласен.", "Понятно, что решение будет принято до конца года.", "Принять решение",
+    "We pushed ourselves to our max",
     # a credit's opening words in a sentence, a profile's "follow her", a step's "sign up"
     "Research from the University of Leeds suggests that repair videos have changed how "
     "young people shop.",
