@@ -695,11 +695,11 @@ def bomb_limit(cap: int) -> int:
     return max(BOMB_FLOOR, BOMB_FACTOR * cap)
 
 
-def _find_magic(fh, start: int) -> int | None:
-    return _find(fh, start, lambda data: data.find(GZIP_MAGIC), len(GZIP_MAGIC) - 1)
+def _find_magic(fh, start: int, end: int | None = None) -> int | None:
+    return _find(fh, start, lambda data: data.find(GZIP_MAGIC), len(GZIP_MAGIC) - 1, end)
 
 
-def _find_record_line(fh, start: int) -> int | None:
+def _find_record_line(fh, start: int, end: int | None = None) -> int | None:
     """Offset of the next `WARC/x.y` version line at or after `start` in a plain file.
 
     Not only at a line start: garbage without a final newline may run into the next record.
@@ -710,11 +710,12 @@ def _find_record_line(fh, start: int) -> int | None:
         m = _VERSION_LINE.search(data)
         return -1 if m is None else m.start()
 
-    return _find(fh, start, where, 16)
+    return _find(fh, start, where, 16, end)
 
 
-def _find(fh, start: int, where: Callable[[bytes], int], overlap: int) -> int | None:
-    """Scan forward for a pattern that may straddle chunk borders.
+def _find(fh, start: int, where: Callable[[bytes], int], overlap: int,
+          end: int | None = None) -> int | None:
+    """Scan forward for a pattern that may straddle chunk borders, starting before ``end``.
 
     Chunks start small and double: after a false start the next one is usually close, and a
     fixed large read per false start made files full of them quadratic.
@@ -723,17 +724,20 @@ def _find(fh, start: int, where: Callable[[bytes], int], overlap: int) -> int | 
     pos = start
     tail = b""
     chunk = _HEAD_PROBE
-    while True:
-        buf = fh.read(chunk)
+    while end is None or pos < end:
+        # (a match starting before end may run past it by the pattern's length)
+        buf = fh.read(chunk if end is None else min(chunk, end + overlap - pos))
         chunk = min(chunk * 2, _DISCARD)
         if not buf:
             return None
         data = tail + buf
         i = where(data)
         if i >= 0:
-            return pos - len(tail) + i
+            found = pos - len(tail) + i
+            return found if end is None or found < end else None
         tail = data[-overlap:]
         pos += len(buf)
+    return None
 
 
 def looks_gzip(path: str | Path) -> bool:
@@ -960,8 +964,7 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
                     return None
                 continue
             nxt = _find_magic(fh, offset + 1)
-            if nested and (line := _find_record_line(fh, offset + 1)) is not None \
-                    and (nxt is None or line < nxt):
+            if nested and (line := _find_record_line(fh, offset + 1, nxt)) is not None:
                 nxt = line  # (the plain walk reads on from a record after the garbage)
             span = "" if nxt is None else f" ({nxt - offset} bytes)"
             report(WarcFormatError(path, offset, _not_member(fh, offset, span)), on_error)
@@ -1173,8 +1176,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
-            if nested and (member := _find_magic(fh, resume)) is not None \
-                    and (nxt is None or member < nxt):
+            if nested and (member := _find_magic(fh, resume, nxt)) is not None:
                 nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
             report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
             if nxt is None:
