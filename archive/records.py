@@ -963,9 +963,7 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
                 if offset is None:
                     return None
                 continue
-            nxt = _find_magic(fh, offset + 1)
-            if nested and (line := _find_record_line(fh, offset + 1, nxt)) is not None:
-                nxt = line  # (the plain walk reads on from a record after the garbage)
+            nxt = _next_in_gzipped(fh, offset + 1)
             span = "" if nxt is None else f" ({nxt - offset} bytes)"
             report(WarcFormatError(path, offset, _not_member(fh, offset, span)), on_error)
             if nxt is None:
@@ -989,7 +987,7 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
             # a damaged member may swallow the next ones up to EOF: look for them inside
             what = str(exc) if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
             report(WarcFormatError(path, offset, what), on_error)
-            nxt = _find_magic(fh, offset + 1)
+            nxt = _next_in_gzipped(fh, offset + 1)
             if nxt is None:
                 return None
             offset = nxt
@@ -1005,6 +1003,15 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
             yield RecordInfo(rec, path, offset, length, problems + found)
         offset += length
     return None
+
+
+def _next_in_gzipped(fh, start: int) -> int | None:
+    """Where a gzipped WARC's walk goes on after damage: the next gzip header, or an
+    uncompressed record before it (a .warc appended after a torn member). The second search
+    stops at the first's find, so each byte is scanned a bounded number of times."""
+    nxt = _find_magic(fh, start)
+    line = _find_record_line(fh, start, nxt)
+    return nxt if line is None else line
 
 
 def _not_member(fh, offset: int, span: str) -> str:

@@ -484,6 +484,24 @@ def test_garbage_between_mixed_records_costs_only_itself(tmp_path):
     assert [e.offset for e in errors] == [len(gz(recs[0])) + len(recs[1])]
 
 
+@pytest.mark.parametrize("damage", ["junk", "torn member", "bad header"])
+def test_plain_records_after_damage_in_a_gzipped_warc_are_read(tmp_path, damage):
+    """``cat b.warc >> a.warc.gz`` onto a file whose last member was torn (a killed crawl),
+    or with junk or a damaged plain header first: the walk went on only at a gzip header,
+    so the plain records after the damage were lost. It goes on at whichever comes first."""
+    recs = [response(f"http://ex.com/{i}", b"<p>%d</p>" % i) for i in range(4)]
+    bad = {"junk": b"junkjunk\n", "torn member": gz(recs[1])[:60],
+           "bad header": b"WARC/1.0\r\nWARC-Type response\r\n\r\n"}[damage]
+    path = tmp_path / "m.warc.gz"
+    path.write_bytes(gz(recs[0]) + bad + recs[2] + recs[3])
+    errors: list = []
+    lookup = ArchiveLookup(path, on_error=errors.append)
+    assert [lookup.get(f"http://ex.com/{i}") is not None for i in range(4)] == [
+        True, False, True, True]
+    assert lookup.get("http://ex.com/3").payload == b"<p>3</p>"
+    assert [e.offset for e in errors] == [len(gz(recs[0]))]
+
+
 def test_a_gzip_coded_page_after_a_plain_record_cut_short_is_no_member(tmp_path):
     """A plain record whose Content-Length ends before its HTTP head's CRLF CRLF, the page
     gzip-coded: what follows looks like a record separator and a gzip member, but the member
