@@ -130,8 +130,9 @@ def body_match(tree: etree._Element, rules: ArticleRules, title: str | None = No
 def own_article(nodes: list[etree._Element], tree: etree._Element,
                 title: str | None) -> list[etree._Element]:
     """The body matches that are not under another article's headline: an ``<h1>`` after the
-    page's own (the one that reads ``title``), before the match or inside it (a broad rule
-    matching the next ``<article>`` whole). An infinite-scroll
+    page's own (the one that reads ``title``), before the match or opening it (a broad rule
+    matching the next ``<article>`` whole; an ``<h1>`` after prose of the match is an editor's
+    subheading). An infinite-scroll
     redesign appends the next articles under the first, each under its own ``<h1>`` in the
     same markup: their bodies were joined to this one as its other parts, or, longer, read
     instead of it. All of them when no ``<h1>`` reads the title (nothing tells the articles
@@ -145,7 +146,24 @@ def own_article(nodes: list[etree._Element], tree: etree._Element,
         return nodes
     later = set(h1s[own + 1:])
     return [n for n in nodes if next(iter(n.xpath("preceding::h1[1]")), None) not in later
-            and not any(h in later for h in n.iter("h1"))]
+            and not any(h in later and _opens(n, h) for h in n.iter("h1"))]
+
+
+OPENING_CHARS = 100  # text before a heading in its block that still opens it (a rubric, a date)
+
+
+def _opens(block: etree._Element, heading: etree._Element) -> bool:
+    """Whether ``heading`` opens ``block``: less than OPENING_CHARS of text come before it."""
+    seen = 0
+    for event, el in etree.iterwalk(block, events=("start", "end")):
+        if el is heading:
+            return True
+        text = el.text if event == "start" else el.tail if el is not block else None
+        if isinstance(el.tag, str) and text:
+            seen += len(text.strip())
+            if seen >= OPENING_CHARS:
+                return False
+    return True
 
 
 def _lines(texts: list[str]) -> set[str]:

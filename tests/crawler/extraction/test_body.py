@@ -391,3 +391,28 @@ def test_a_list_of_teaser_cards_matched_by_a_body_rule_is_no_body() -> None:
     for whole_link in (False, True):
         block = lxml.html.fromstring(cards("По теме", True, whole_link))
         assert is_link_list(block)
+
+
+def test_an_editors_h1_inside_the_body_is_no_other_articles_headline() -> None:
+    """WordPress and Joomla editors set subheadings as ``<h1>`` inside the text: a body match
+    holding a later ``<h1>`` was taken for the next article appended under a broad rule and
+    refused, the item losing its whole text (and the rule called drifted). Only an ``<h1>``
+    opening the match is another article's."""
+    from crawler.extraction.body import body_match
+    from crawler.extraction.html import parse_html
+    from crawler.outlets.base import ArticleRules
+
+    prose = "Текст статьи идёт здесь, и в нём достаточно слов, чтобы быть абзацем прозы. " * 2
+    rules = ArticleRules(version="t", body=(".entry-content", "article.post"))
+    own = parse_html(f"<h1>Главная новость дня</h1><div class='entry-content'><p>{prose}</p>"
+                     f"<h1>Подзаголовок внутри текста</h1><p>{prose}</p></div>"
+                     "<aside><h1>Другое</h1></aside>")
+    spec, nodes = body_match(own, rules, "Главная новость дня")
+    assert spec == ".entry-content" and len(nodes) == 1
+    assert "Подзаголовок внутри текста" in nodes[0].text_content()
+    scrolled = parse_html(f"<h1>Главная новость дня</h1><article class='post'><p>{prose}</p>"
+                          "</article><article class='post'><h1>Следующая новость ленты</h1>"
+                          f"<p>{prose * 3}</p></article>")
+    spec, nodes = body_match(scrolled, rules, "Главная новость дня")
+    assert spec == "article.post" and len(nodes) == 1
+    assert "Следующая новость" not in nodes[0].text_content()
