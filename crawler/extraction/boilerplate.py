@@ -47,10 +47,11 @@ _LIST_HEADING = (r"(другие|ещё|еще|больше) (новости|м�
 _AD_WORDS = (r"advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità"
              r"|reklama|реклама|рэклама|διαφ[ηή]μιση|广告|廣告|広告")
 
-# a cookie notice's button ("Принять все", "Согласен", "Отклонить"), alone or beside another
-_CONSENT_BUTTON = (r"((принять|принимаю|прыняць|прийняти|accept|i agree)( (все|всё|усе|всі|all))?"
-                   r"( (cookies?|куки|кукі|файлы cookie))?|согласен|согласна|понятно|хорошо|"
-                   r"зразумела|отклонить|отказаться|адхіліць|reject( all)?|decline|ok|окей)")
+# a cookie notice's buttons ("Принять все", "Отклонить"), alone or beside others ("Принять
+# Согласен"); a reply of one word ("Согласен.", "Хорошо.") is no button without them
+_CONSENT_ACT = (r"((принять|принимаю|прыняць|прийняти|accept|i agree)( (все|всё|усе|всі|all))?"
+                r"( (cookies?|куки|кукі|файлы cookie))?|отклонить|адхіліць|reject( all)?|decline)")
+_CONSENT_BUTTON = rf"({_CONSENT_ACT}|согласен|согласна|понятно|хорошо|зразумела|ok|окей)"
 _NETWORKS = (r"вконтакте|vkontakte|vk|facebook|twitter|x|telegram|whatsapp|viber|"
              r"одноклассники|однокласснікі|ok|linkedin|pinterest|reddit|e-?mail|мой мир|"
              r"livejournal|threads|bluesky")
@@ -78,9 +79,15 @@ _PATTERNS = (
     + _CHANNELS,
     # ... or a line naming it first ("👉 Наш Телеграм-канал — все новости района первыми",
     # "Наш Telegram: @news", "Мы в Telegram")
-    r"^\W*(наш|our) " + _CHANNELS + r"([- ]?(канал|channel|чат|бот|bot)\b|\s*([:—–-]|$))",
-    r"^\W*мы (в|во|у|ў) " + _CHANNELS + r"\b[^.!?]{0,80}$",
-    # ... ending on its name ("Больше новостей — в нашем Telegram")
+    # (a sentence about it, "Наш Telegram — главный источник…", "Мы в Instagram публиковали…",
+    # is none: after the name only its address, or nothing)
+    r"^\W*(наш|our) " + _CHANNELS + r"([- ]?(канал|channel|чат|бот|bot)\b"
+    r"|\s*[:—–-]\s*\S*(@|t\.me/|https?://)|\W*$)",
+    r"^\W*мы (в|во|у|ў) " + _CHANNELS + r"\b\W*([:—–-].{0,80})?$",
+    # ... a call ending on its name ("Больше новостей — в нашем Telegram"; not "Видео мы
+    # опубликовали в нашем Telegram")
+    r"^\W*(больше|все|всё|свежие|главные|самые|последние|ещё|еще|читайте|смотрите|следите|"
+    r"подписывайтесь|больш|усе|чытайце|глядзіце|більше|всі|читайте|more|all|follow)\b[^.!?]{0,60}"
     r"\b(в|во|у|ў|on) (наш(ем|ему|им|ей)?|нашым|нашай|нашому|our) " + _CHANNELS + r"\W*$",
     # ... or inviting the reader there ("Присоединяйтесь к нам в Telegram", "Следите за нами
     # во ВКонтакте", "Пишите нам в Viber")
@@ -88,15 +95,22 @@ _PATTERNS = (
     r"нами|пишите нам|пішыце нам|join us)\b[^.!?]{0,40}\b(в|во|у|ў|на|on|in) " + _CHANNELS + r"\b",
     # a call to fund the newsroom ("Поддержите нас", "Поддержите независимую журналистику")
     # and its button ("Поддержать редакцию")
-    r"\b(поддержите|падтрымайце|підтримайте) (нас|наш\w* (редакци\w+|рэдакцы\w+|команд\w+|"
-    r"каманд\w+|работу|працу|издание|выданне|сайт|газет\w+)|(редакци|рэдакцы|команд|каманд)\w*|"
+    r"\b(поддержите|падтрымайце|підтримайте) (наш\w* (редакци\w+|рэдакцы\w+|работу|працу|"
+    r"издание|выданне|сайт|газет\w+)|(редакци|рэдакцы)\w*|"
     r"независим\w+ (журналисти\w+|СМИ|медиа)|незалежн\w+ (журналісты\w+|СМІ|медыя))\b",
+    # ... "Поддержите нас" alone, or beside the newsroom's words (not "Погорельцы просят:
+    # поддержите нас, мы остались без крыши")
+    r"^\W*(поддержите|падтрымайце|підтримайте) нас\W*$",
+    r"\b(журналисти\w+|журналісты\w+|редакци\w+|рэдакцы\w+|донат\w*)\b[^\n]{0,120}\b"
+    r"(поддержите|падтрымайце|підтримайте) нас\b",
+    r"\b(поддержите|падтрымайце|підтримайте) нас\b[^\n]{0,120}\b(донат\w*|подписк\w+|"
+    r"журналисти\w+|редакци\w+|работать дальше|продолжать работу)",
     r"^\W*(поддержать|падтрымаць|підтримати|задонатить|donate|support us)( [^\W\d_]+)?\W*$",
     # a cookie notice's forms ("Продолжая пользоваться сайтом, вы соглашаетесь…") and its
     # buttons, left alone in the text ("Принять все", "Согласен")
     r"^(продолжая|оставаясь|працягваючы|продовжуючи)\b[^.!?]{0,60}\b(сайт|сайце|сайті)\w*\b.{0,200}"
-    r"\b(cookies?|куки|кукі|соглашаетесь|согласие|згоду|пагаджаецеся)\b",
-    rf"^{_CONSENT_BUTTON}(\s+{_CONSENT_BUTTON})*[.!]?$",
+    r"\b(cookies?|куки|кукі|соглашаетесь|пагаджаецеся|погоджуєтеся)\b",
+    rf"^({_CONSENT_BUTTON}\s+)*{_CONSENT_ACT}(\s+{_CONSENT_BUTTON})*[.!]?$",
     # the newsroom's call for tips under the article ("Have a news tip? Email the newsroom…")
     r"^\W*(got|have) a (news |story )?tip\b",
     # social follow lines and contact lines under the article
