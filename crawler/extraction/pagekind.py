@@ -180,13 +180,19 @@ def _content_nodes(tree: etree._Element, tag: str) -> Iterable[etree._Element]:
 
 def headline_links(tree: etree._Element, url: str) -> list[str]:
     """Texts of links to this site's pages that read as headlines, outside menus and footers."""
+    return [text for text in own_links(tree, url) if len(text) >= HEADLINE_CHARS]
+
+
+def own_links(tree: etree._Element, url: str) -> list[str]:
+    """Texts (distinct, not empty) of links to this site's pages, outside menus and footers:
+    not share buttons, not another site's."""
     host = urlsplit(url).hostname or ""
     found: list[str] = []
     for node in _content_nodes(tree, "a"):
         href = (node.get("href") or "").strip()
         target = _host(href) if "://" in href else host
         text = " ".join("".join(node.itertext()).split())
-        if target == host and len(text) >= HEADLINE_CHARS and text not in found:
+        if target == host and text and text not in found:
             found.append(text)
     return found
 
@@ -274,8 +280,8 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str], dated: bool
         enough = LISTING_MIN_LINKS if prose else 3
         if len(links) >= enough and sum(map(len, links)) > 3 * prose_chars:
             return listing_kind
-    if not paragraphs and not dated and declared is None and sum(
-            1 for a in _content_nodes(tree, "a") if a.get("href")) >= BARE_LIST_MIN_LINKS:
+    if not paragraphs and not dated and declared is None \
+            and len(own_links(tree, url)) >= BARE_LIST_MIN_LINKS:
         return listing_kind  # nothing but links, and no date: an index (issues, files)
     if paragraphs and not dated and not (types := declared_types(tree)) & ARTICLE_TYPES and (
             og := _og_type(tree)) != "article" and (

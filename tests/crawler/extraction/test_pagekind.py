@@ -199,6 +199,10 @@ def test_an_undated_page_of_short_links_and_no_text_is_a_listing() -> None:
     assert kind(html, paragraphs=[], dated=True) is None
     assert kind(page("<h1>Архив номеров</h1><div id='app'></div>"), paragraphs=[],
                 dated=False) is None
+    shares = "".join(f'<a href="https://{net}/share?u={URL}">{net}</a>'
+                     for net in ("vk.com", "t.me", "facebook.com", "ok.ru"))
+    assert kind(page(f"<h1>Статья</h1><div id='app'>Загрузка...</div>{shares}"), paragraphs=[],
+                dated=False) is None  # a script's article and its share links: no listing
 
 
 @pytest.mark.parametrize(("text", "prose"), [
