@@ -307,6 +307,7 @@ def _index_lines(where: str, fh: IO[bytes], placed: set[bytes],
                  warcs: set[str]) -> Iterator[Problem]:
     """:func:`_index_problems` of one index, line by line (each by its offset in it)."""
     pos = 0
+    read = 0  # lines read as CDXJ: the first line decides the index's form
     while line := fh.readline(MAX_INDEX_LINE + 1):
         at, pos = pos, pos + len(line)
         if len(line) > MAX_INDEX_LINE:
@@ -323,10 +324,15 @@ def _index_lines(where: str, fh: IO[bytes], placed: set[bytes],
             fields = json.loads(data)
         except ValueError:
             fields = None
-        if not isinstance(fields, dict):  # the 11-field CDX, or no index at all
+        if not isinstance(fields, dict) and not read:  # the 11-field CDX, or no index at all
             yield Problem(where, at, "warning", f"not a CDXJ line ({line[:60]!r}): this index "
                           "is not checked against the WARCs")
             return
+        read += 1
+        if not isinstance(fields, dict):  # a CDXJ index's damaged line: the rest still checked
+            yield Problem(where, at, "error", f"damaged index line ({line[:60]!r}): a replay "
+                          "tool reading this index cannot use it")
+            continue
         url, warc, offset = (str(fields.get(k, "")) for k in ("url", "filename", "offset"))
         said = f"index line for {url[:200]!r} at {stamp[:20]!r}"
         if not (url and warc and offset.isascii() and offset.isdigit()

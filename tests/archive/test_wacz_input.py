@@ -927,3 +927,23 @@ def test_an_index_verify_cannot_read_as_cdxj_is_said_unchecked(wacz, tmp_path):
     report = verify([pkg])
     assert report.ok and [(p.severity, p.offset) for p in report.problems] == [("warning", 0)]
     assert "not a CDXJ line" in report.problems[0].message
+
+
+def test_a_damaged_line_of_a_cdxj_index_is_an_error_and_the_rest_is_checked(wacz, tmp_path):
+    """A CDXJ index whose second line was cut mid-JSON: that line was taken for the sign of
+    an 11-field CDX, "this index is not checked" said as a warning, and a wrong offset on a
+    later line passed (ok). The first line decides the form; the cut line is an error by its
+    offset, and the lines after it are still checked."""
+    lines = _index_lines(wacz)
+    fields = [json.loads(line.split(" ", 2)[2]) for line in lines]
+    bad = list(lines)
+    bad[1] = lines[1][: len(lines[1]) // 2]
+    last = len(bad) - 1
+    bad[last] = lines[last].replace(f'"offset": "{fields[last]["offset"]}"', '"offset": "7"')
+    data = ("\n".join(bad) + "\n").encode()
+    report = verify([_repacked(wacz, tmp_path / "cut.wacz", other={"indexes/index.cdx": data})])
+    starts = [len(("\n".join(bad[:i]) + "\n").encode()) if i else 0 for i in range(len(bad))]
+    assert [(p.severity, p.offset) for p in report.problems] == [
+        ("error", starts[1]), ("error", starts[last])], report.problems
+    assert "damaged index line" in report.problems[0].message
+    assert not report.ok
