@@ -130,8 +130,9 @@ _SLASHED = re.compile(_TIME_BEFORE + r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(
 # Year first, as some CMSs print it: "2026.01.12 14:20", "2026/01/12", "2026-01-12, 14:20"
 # (ISO's day, printed with a time of its own after a comma or "в"); the year of this century
 # or the last, month and day in two digits and one separator, nothing word-like beside it, so
-# a version ("2019.3.1", "v2019.10.15"), a URL's "/2026/01/12/slug" or an ISO moment's
-# "T14:20" (parse_iso's) is no such run
+# a version of other widths ("2019.3.1") or glued to a letter ("v2019.10.15"), a URL's
+# "/2026/01/12/slug" or an ISO moment's "T14:20" (parse_iso's) is no such run ("версия
+# 2019.10.15" is read as a date: the digits alone cannot tell)
 _YMD = re.compile(_TIME_BEFORE + r"(?<![\w./-])(?P<y>(?:19|20)\d\d)(?P<sep>[./-])(?P<m>\d{2})"
                   r"(?P=sep)(?P<d>\d{2})(?![\dT]|[./-]\w)" + _NUMERIC_TIME, re.IGNORECASE)
 # A date of year 1 or 9999 is a CMS's "no date" (0001-01-01, 9999-12-31), and no zone
