@@ -203,8 +203,11 @@ def drop_link_blocks(root: etree._Element, stats: dict, keep_places: bool = Fals
                 or el.tag == "a" and _anchor_block(el, stats)):
             dead.add(el)
             doomed.append(el)
-        elif el.tag in _LABEL_TAGS and stats.get(el, (0, 0))[0] <= LABEL_MAX_CHARS:
-            teasers.update(_listed_cards(el, stats))
+        elif el.tag in _LABEL_TAGS and stats.get(el, (0, 0))[0] <= LABEL_MAX_CHARS \
+                and (listed := _listed_cards(el, stats)):
+            teasers.update(listed)
+            dead.add(el)  # the label of the cards goes with them: a "read also" left alone
+            doomed.append(el)  # between paragraphs reads as the end of the article
     removed: list[tuple[etree._Element, etree._Element]] = []
     for el in doomed:
         parent = el.getparent()
@@ -240,11 +243,12 @@ LISTED_CARD_MAX_OWN = 800
 
 
 def _listed_cards(heading: etree._Element, stats: dict) -> list[etree._Element]:
-    """The teaser cards (``_card_shapes``, any) under a "read also"/"related" heading: a run of
-    LISTED_CARDS_MIN siblings or more of one tag and class after it, or inside the one block
-    after it. A listicle's items have the card's shape but no such heading over them; a
-    related-news widget after a short article holds more text than the article, so neither
-    trafilatura nor the link ratio (its leads are prose) takes it."""
+    """The teaser cards under a "read also"/"related" heading: a run of LISTED_CARDS_MIN
+    siblings or more of one tag and class after it, or inside the one block after it, each
+    opening with a headline link (``_card_opening``: the heading is the evidence, so the link
+    needs no heading or bold of its own). A listicle's items have the card's shape but no
+    such heading over them; a related-news widget after a short article holds more text than
+    the article, so neither trafilatura nor the link ratio (its leads are prose) takes it."""
     if not is_block_label(_norm(heading.text_content())):
         return []
     at = heading
@@ -257,8 +261,8 @@ def _listed_cards(heading: etree._Element, stats: dict) -> list[etree._Element]:
     if len(after) == 1:
         after = [child for child in itertools.islice(after[0], LISTED_CARDS_SCAN)
                  if isinstance(child.tag, str)]
-    return _side_by_side(after, lambda card: bool(_card_shapes(card, stats, LISTED_CARD_MAX_OWN)),
-                         LISTED_CARDS_MIN)
+    return _side_by_side(after, lambda card: _card_opening(card, stats, LISTED_CARD_MAX_OWN)
+                         is not None, LISTED_CARDS_MIN)
 
 
 # An anchor set as a block of its own among an article's paragraphs, a label over another

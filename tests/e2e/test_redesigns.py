@@ -217,3 +217,33 @@ def test_a_broad_district_rule_never_reads_the_next_article_appended_under_it(tm
     assert result.returncode == 1
     assert [a for a in report_of(result)["alarms"]
             if a.startswith(f"layout drift: {regional.SHKLOV} text")], report_of(result)["alarms"]
+
+
+def test_read_also_cards_set_inside_a_matching_zerkalo_body_keep_the_text_after_them(
+        tmp_path) -> None:
+    """A redesign sets a "Читайте также" block of teaser cards (a linked headline over a lead
+    of one sentence each) between the body's paragraphs, the rules still matching. The
+    cards are no heading's cards by their markup (no heading, no bold around the link), so
+    they stayed, and their heading read as the end of the article: the paragraphs after it
+    were lost with no rule miss. Under such a heading any link-led card is a teaser; it goes
+    with its label, and the item is the article's whole text."""
+    fx = zerkalo.build()
+    leads = paragraphs_for(950)[:3]
+    block = ('<div class="inline-more"><h3>Читайте также</h3><ul>' + "".join(
+        f'<li><a href="/2026/01/0{n}/drugaya-novost-{n}.html">{lead[:60]}</a><p>{lead}</p></li>'
+        for n, lead in enumerate(leads, 1)) + "</ul></div>")
+
+    def carded(html: str, gold: GoldArticle) -> str:
+        second = html_paragraphs(gold.paragraphs[1:2])
+        assert second in html and len(gold.paragraphs) > 2
+        return html.replace(second, second + block, 1)
+
+    redesign(fx.site, fx.golds, zerkalo.HOST, carded)
+    with FixtureServer([fx.site]) as server:
+        result = run_crawl("zerkalo", tmp_path, server)
+    assert result.returncode == 0, result.log[-3000:]
+    golds = {g.url: g for g in fx.golds}
+    assert len(result.items) == len(fx.front)
+    for item in result.items:
+        assert item["text"] == golds[item["url"]].text, item["url"]
+        assert item["extractor"]["method"] == "rules"
