@@ -45,6 +45,22 @@ def redesign(site: VirtualSite, golds: list[GoldArticle], host: str,
         site.pages[path] = replace(page, body=change(page.body.decode(codec), gold).encode(codec))
 
 
+def assert_rules_read_each_article(tmp_path, fx, change: Callable[[str, GoldArticle], str]
+                                   ) -> None:
+    """A Зеркало crawl of ``fx``'s pages as ``change`` redesigns them: a healthy run whose
+    items are each article's own title and text, read by the rules."""
+    redesign(fx.site, fx.golds, zerkalo.HOST, change)
+    with FixtureServer([fx.site]) as server:
+        result = run_crawl("zerkalo", tmp_path, server)
+    assert result.returncode == 0, result.log[-3000:]
+    golds = {g.url: g for g in fx.golds}
+    assert len(result.items) == len(fx.front)
+    for item in result.items:
+        assert item["text"] == golds[item["url"]].text, item["url"]
+        assert item["title"] == golds[item["url"]].title
+        assert item["extractor"]["method"] == "rules"
+
+
 def report_of(result) -> dict:
     return json.loads(sorted((result.data_dir / "reports").glob("*.json"))[-1]
                       .read_text("utf-8"))
@@ -177,16 +193,7 @@ def test_next_articles_appended_by_infinite_scroll_stay_out_of_the_zerkalo_item(
     def scrolled(html: str, _gold: GoldArticle) -> str:
         return html.replace("</article></main>", "</article>" + block + "</main>", 1)
 
-    redesign(fx.site, fx.golds, zerkalo.HOST, scrolled)
-    with FixtureServer([fx.site]) as server:
-        result = run_crawl("zerkalo", tmp_path, server)
-    assert result.returncode == 0, result.log[-3000:]
-    golds = {g.url: g for g in fx.golds}
-    assert len(result.items) == len(fx.front)
-    for item in result.items:
-        assert item["text"] == golds[item["url"]].text, item["url"]
-        assert item["title"] == golds[item["url"]].title
-        assert item["extractor"]["method"] == "rules"
+    assert_rules_read_each_article(tmp_path, fx, scrolled)
 
 
 def test_a_broad_district_rule_never_reads_the_next_article_appended_under_it(tmp_path) -> None:
@@ -238,12 +245,4 @@ def test_read_also_cards_set_inside_a_matching_zerkalo_body_keep_the_text_after_
         assert second in html and len(gold.paragraphs) > 2
         return html.replace(second, second + block, 1)
 
-    redesign(fx.site, fx.golds, zerkalo.HOST, carded)
-    with FixtureServer([fx.site]) as server:
-        result = run_crawl("zerkalo", tmp_path, server)
-    assert result.returncode == 0, result.log[-3000:]
-    golds = {g.url: g for g in fx.golds}
-    assert len(result.items) == len(fx.front)
-    for item in result.items:
-        assert item["text"] == golds[item["url"]].text, item["url"]
-        assert item["extractor"]["method"] == "rules"
+    assert_rules_read_each_article(tmp_path, fx, carded)
