@@ -1032,9 +1032,9 @@ def _plain_record_at(fh, pos: int) -> bool:
 
 
 def _member_record_at(fh, pos: int) -> bool:
-    """A gzip member holding a WARC record starts at ``pos``: in an uncompressed WARC (a
-    .warc.gz appended to a .warc), told by its first inflated bytes from a gzip-coded HTTP
-    body a damaged Content-Length let the walk land in."""
+    """A gzip member holding a WARC record starts at ``pos`` (a .warc.gz appended to a .warc):
+    its first inflated bytes tell it from a gzip-coded HTTP body, where a damaged
+    Content-Length may let the walk land."""
     fh.seek(pos)
     head = fh.read(_HEAD_PROBE)
     if not head.startswith(GZIP_MAGIC):
