@@ -113,9 +113,10 @@ def body_match(tree: etree._Element, rules: ArticleRules, title: str | None = No
     in two by an ad or an embed that carries the class twice (its second half may end in a
     headline list, which ``rule_paragraphs`` drops as a link block)."""
     headline = next(tree.iter("h1"), None)
+    later = later_headlines(tree, title)
     for spec in rules.body:
         nodes = own_article([n for n in select_nodes(tree, spec) if not is_wrapper(n, headline)],
-                            tree, title)
+                            later)
         if bodies := [n for n in nodes if not is_link_list(n)]:
             main = max(bodies, key=lambda n: len("".join(n.itertext())))
             seen = _lines(block_texts(main))
@@ -127,24 +128,27 @@ def body_match(tree: etree._Element, rules: ArticleRules, title: str | None = No
     return None, []
 
 
-def own_article(nodes: list[etree._Element], tree: etree._Element,
-                title: str | None) -> list[etree._Element]:
-    """The body matches that are not under another article's headline: an ``<h1>`` after the
-    page's own (the one that reads ``title``), before the match or opening it (a broad rule
-    matching the next ``<article>`` whole; an ``<h1>`` after prose of the match is an editor's
-    subheading). An infinite-scroll
-    redesign appends the next articles under the first, each under its own ``<h1>`` in the
-    same markup: their bodies were joined to this one as its other parts, or, longer, read
-    instead of it. All of them when no ``<h1>`` reads the title (nothing tells the articles
-    apart: a logo's ``<h1>`` may come first)."""
-    h1s = list(tree.iter("h1")) if nodes and title else []
+def later_headlines(tree: etree._Element, title: str | None) -> set[etree._Element]:
+    """The page's ``<h1>``s after its own (the one that reads ``title``): other articles'
+    headlines, appended under this one by an infinite-scroll redesign in the same markup.
+    Empty when no ``<h1>`` reads the title (nothing tells the articles apart: a logo's
+    ``<h1>`` may come first)."""
+    h1s = list(tree.iter("h1")) if title else []
     if len(h1s) < 2:
-        return nodes
+        return set()
     own = next((n for n, h in enumerate(h1s)
                 if same_headline(headline_text(h, (title,)), title)), None)
-    if own is None:
+    return set() if own is None else set(h1s[own + 1:])
+
+
+def own_article(nodes: list[etree._Element], later: set[etree._Element]
+                ) -> list[etree._Element]:
+    """The body matches that are not under another article's headline (one of ``later``),
+    before the match or opening it (a broad rule matching the next ``<article>`` whole; an
+    ``<h1>`` after prose of the match is an editor's subheading). The next articles' bodies
+    were otherwise joined to this one as its other parts, or, longer, read instead of it."""
+    if not later:
         return nodes
-    later = set(h1s[own + 1:])
     return [n for n in nodes if next(iter(n.xpath("preceding::h1[1]")), None) not in later
             and not any(h in later and _opens(n, h) for h in n.iter("h1"))]
 

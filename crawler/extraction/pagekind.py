@@ -178,11 +178,6 @@ def _content_nodes(tree: etree._Element, tag: str) -> Iterable[etree._Element]:
     return (n for n in tree.iter(tag) if not _in_chrome(n))
 
 
-def headline_links(tree: etree._Element, url: str) -> list[str]:
-    """Texts of links to this site's pages that read as headlines, outside menus and footers."""
-    return [text for text in own_links(tree, url) if len(text) >= HEADLINE_CHARS]
-
-
 def own_links(tree: etree._Element, url: str) -> list[str]:
     """Texts (distinct, not empty) of links to this site's pages, outside menus and footers:
     not share buttons, not another site's."""
@@ -276,13 +271,14 @@ def page_kind(tree: etree._Element, url: str, paragraphs: list[str], dated: bool
     if prose and teaser_list(tree, url, prose):
         return listing_kind
     if not prose or listing_kind != "listing" and prose_chars < LISTING_MAX_PROSE:
-        links = [t for t in headline_links(tree, url) if t not in paragraphs]
+        linked = own_links(tree, url)
+        links = [t for t in linked if len(t) >= HEADLINE_CHARS and t not in paragraphs]
         enough = LISTING_MIN_LINKS if prose else 3
         if len(links) >= enough and sum(map(len, links)) > 3 * prose_chars:
             return listing_kind
-    if not paragraphs and not dated and declared is None \
-            and len(own_links(tree, url)) >= BARE_LIST_MIN_LINKS:
-        return listing_kind  # nothing but links, and no date: an index (issues, files)
+        if not paragraphs and not dated and declared is None \
+                and len(linked) >= BARE_LIST_MIN_LINKS:
+            return listing_kind  # nothing but links, and no date: an index (issues, files)
     if paragraphs and not dated and not (types := declared_types(tree)) & ARTICLE_TYPES and (
             og := _og_type(tree)) != "article" and (
             prose_chars < PROSE_CHARS or og == "website" or types & STATIC_PAGE_TYPES):
