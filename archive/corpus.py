@@ -46,6 +46,7 @@ from . import jsonline
 from .corpus_derived import (
     mark_edits_stale,
     refresh_derived,
+    set_aside_unreadable,
     write_views,
 )
 from .corpus_files import (
@@ -943,6 +944,9 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             out.files_partial += not whole
             checkpoint.file_done()
         checkpoint.save()
+        for path, aside, why in set_aside_unreadable(corpus):
+            report(Problem(str(path), 0, f"not a readable Parquet file ({why}): moved to "
+                           f"{aside.name} and made again from the corpus", fatal=False))
         out.removals = _refresh_removals(data, corpus, manifest, complete, report)
         write_atomically(corpus / "_schema.json",
                       json.dumps(describe(), indent=1, ensure_ascii=False).encode())

@@ -374,6 +374,34 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
     return written
 
 
+def set_aside_unreadable(corpus: Path) -> list[tuple[Path, Path, str]]:
+    """Move aside the derived tables that are no Parquet a reader can open (cut short by a
+    copy, damaged on disk): every query of the views failed on them, and the build, which
+    made them from the rows and removals files, finished "fine" or failed the same way on
+    each run. Renamed, not deleted (their bytes may be all someone has); the build then makes
+    them again: the edits missing from the rest are diffed anew, the removals table is
+    rewritten. (path, where it went, why) of each."""
+    found = sorted((corpus / "edits").glob("*.parquet")) + [corpus / REMOVALS_FILE]
+    moved = []
+    for path in found:
+        if why := _unreadable(path):
+            aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC):%Y%m%d%H%M%S%f}")
+            os.replace(path, aside)
+            moved.append((path, aside, why))
+    return moved
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a Parquet file's footer cannot be read, if it cannot (None for no file)."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        pq.read_metadata(path)
+    except (pa.ArrowException, OSError) as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return None
+
+
 def _remove_orphan_edit_temps(corpus: Path) -> None:
     """Delete ``edits/edits-<stamp>.parquet.tmp`` left by a killed build. Their stamp is new on
     every build, so no later build writes the same name again; called under the build's lock,

@@ -344,3 +344,31 @@ def test_entries_of_the_removals_folder_that_are_not_read_are_named(tmp_path: Pa
          "itself, not its subfolders)", False)]
     assert duck(corpus).execute("SELECT removals_file FROM removals").fetchall() == [
         ("belta-1.jsonl",)]
+
+
+def test_derived_tables_cut_short_are_set_aside_and_made_again(built) -> None:
+    """A corpus copied with its edits and removals tables cut half way (a copy stopped, a
+    damaged disk): before, the build said nothing of the removals table and every query of
+    the views failed on it, and a cut edits file failed every build after it. Now the build
+    moves each aside (its bytes kept) and makes it again: the views answer as before."""
+    corpus = built["corpus"]
+    queries = ("SELECT id, event, observed_ts FROM removals ORDER BY ALL",
+               "SELECT id, version, previous_version, diff FROM edits ORDER BY ALL")
+    before = [duck(corpus).execute(q).fetchall() for q in queries]
+    assert before[0] and before[1]
+    damaged = [corpus / "removals" / "removals.parquet",
+               *[p for p in (corpus / "edits").glob("*.parquet") if p.name != "edits-0.parquet"]]
+    cut = {}
+    for path in damaged:
+        cut[path] = path.read_bytes()[: path.stat().st_size // 2]
+        path.write_bytes(cut[path])
+    report = build_corpus(built["data"], corpus)
+    said = {p.file: p.reason for p in report.problems}
+    for path in damaged:
+        assert said[str(path)].startswith("not a readable Parquet file (ArrowInvalid: ")
+        [aside] = path.parent.glob(f"{path.name}.unreadable-*")
+        assert aside.read_bytes() == cut[path]  # kept, not deleted
+    assert not any(p.fatal for p in report.problems if p.file in map(str, damaged))
+    assert [duck(corpus).execute(q).fetchall() for q in queries] == before
+    again = build_corpus(built["data"], corpus)
+    assert not [p for p in again.problems if "readable" in p.reason]
