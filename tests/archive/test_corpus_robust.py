@@ -320,7 +320,7 @@ def test_edits_page_commands_are_shell_quoted() -> None:
         ["warcio", "extract", "--payload", "data/my warc/a;touch pwned2;.warc.gz", "1"],
         ["scrapy", "crawl", "regional", "-a", "sites=x.y;touch pwned", "-s",
          "WARC_REPLAY=data/my warc", "-s", "WARC_REPLAY_AT=20260105100000"]]
-    plain = Version(**{**version.__dict__, "source": "belta", "warc": None})
-    [command] = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>",
-                                                     _caption(plain, ReportOptions()))]
+    plain = Version(**{**version.__dict__, "source": "belta"})
+    [_, command] = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>",
+                                                        _caption(plain, ReportOptions()))]
     assert command.startswith("scrapy crawl belta -s WARC_REPLAY=")  # nothing to quote
