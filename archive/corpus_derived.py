@@ -270,10 +270,12 @@ def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
     ``_write_edits`` then finds those versions undiffed and diffs them from what is there."""
     if (corpus / STALE_IDS).exists():  # read by DuckDB: a first build marks every article
         # No sniffing: a line torn by a crash (its file is read again, so marked again) is
-        # a row with no version, which matches nothing, and never an error.
+        # a row with no version, which matches nothing, and never an error. So is a file of
+        # no readable line (emptied, zeroed, cut to a torn line): DuckDB's sniffer failed it,
+        # and every build after it, until it was deleted by hand.
         con.execute(f"CREATE OR REPLACE TEMP VIEW touched AS SELECT * FROM read_csv("
                     f"'{STALE_IDS}', header = false, delim = ',', quote = '', escape = '', "
-                    "null_padding = true, ignore_errors = true, "
+                    "auto_detect = false, null_padding = true, ignore_errors = true, "
                     "columns = {'id': 'VARCHAR', 'version': 'BIGINT'})")
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE touched (id VARCHAR, version BIGINT)")

@@ -449,3 +449,18 @@ def test_a_version_in_no_warc_record_offers_no_replay_of_another_capture(tmp_pat
     assert f"http://localhost:8080/archive/{stamp}/{belta_url(7)}" in captions[1]
     assert f"-s WARC_REPLAY_AT={stamp}" in captions[1]
     assert f"warcio extract --payload data/warc/{second['warc']['file']}" in captions[1]
+
+
+@pytest.mark.parametrize("left", [b"", b"\0" * 4096, b"3f2a9c", b"3f2a9c\xd0\n"],
+                         ids=["empty", "nul-filled", "torn", "not-utf8"])
+def test_a_marks_file_with_no_readable_line_does_not_stop_every_build(
+        corpus, left: bytes) -> None:
+    """A marks file holding no line DuckDB can read as CSV (emptied by hand, zeroed or cut
+    on a damaged disk) failed the build, "Error when sniffing file", and every build after it
+    until it was deleted by hand. It is now marks of nothing: the diffs stay as they are."""
+    marks = corpus["corpus"] / "edits" / "_stale_ids.txt"
+    marks.write_bytes(left)
+    build_corpus(corpus["data"], corpus["corpus"])  # nothing new to ingest: the marks are read
+    assert not marks.exists()
+    edits = connect(corpus["corpus"]).execute("SELECT id, version, diff FROM edits").fetchall()
+    assert len(edits) == 1 and EDIT_SENTENCE in edits[0][2]
