@@ -57,9 +57,13 @@ def removal_schema() -> pa.Schema:
                       pa.field("removals_line", pa.int64())])
 
 
-def removal_files(data_dir: Path) -> list[Path]:
+def removal_files(data_dir: Path, skip: frozenset[str] = frozenset()) -> list[Path]:
+    """The removals files of ``data_dir``, but those named in ``skip`` (the corpus's own files,
+    for a corpus built into the removals folder)."""
     folder = data_dir / "removals"
-    return sorted(p for p in folder.glob("*.jsonl") if p.is_file()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.jsonl") if p.is_file() and p.name not in skip)
 
 
 def files_digest(files: list[Path]) -> str:
