@@ -478,6 +478,18 @@ def _day(value: str) -> str:
         raise argparse.ArgumentTypeError(f"not a day (YYYY-MM-DD): {value!r}") from exc
 
 
+def _text(value: str) -> str:
+    """An argument the corpus compares or prints as text (an id, a URL, an outlet): bytes
+    that are not UTF-8 (a windows-1251 terminal) arrive as lone surrogates, which no query
+    or page can hold, so they are a usage error here rather than a traceback later."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise argparse.ArgumentTypeError(f"not UTF-8: '{shown}': give it as UTF-8 text") from None
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m archive", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -516,10 +528,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("items", metavar="ITEMS.jsonl", nargs="?")
     p.add_argument("outdir", metavar="OUTDIR")
     p.add_argument("--corpus", metavar="CORPUS_DIR", help="select the items from a corpus")
-    p.add_argument("--source", action="append", metavar="OUTLET", help="(--corpus) repeatable")
+    p.add_argument("--source", action="append", type=_text, metavar="OUTLET",
+                   help="(--corpus) repeatable")
     p.add_argument("--since", type=_day, help="(--corpus) first day of publication, inclusive")
     p.add_argument("--until", type=_day, help="(--corpus) last day of publication, inclusive")
-    p.add_argument("--id", dest="ids", action="append", metavar="ID",
+    p.add_argument("--id", dest="ids", action="append", type=_text, metavar="ID",
                    help="(--corpus) an article id or URL; repeatable")
     p.add_argument("--ids-file", metavar="FILE",
                    help="(--corpus) article ids or URLs, one a line")
@@ -533,7 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("history", help="every version of one article, with word diffs")
     p.add_argument("corpus", metavar="CORPUS_DIR")
-    p.add_argument("article", metavar="URL-or-ID")
+    p.add_argument("article", type=_text, metavar="URL-or-ID")
     p.set_defaults(func=_on_corpus(cmd_history))
 
     p = sub.add_parser("edits", help="a static HTML report of article edits")
@@ -541,10 +554,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="REPORT.html")
     p.add_argument("--since", type=_day, help="first capture day (UTC), inclusive")
     p.add_argument("--until", type=_day, help="last capture day (UTC), inclusive")
-    p.add_argument("--source", action="append", metavar="OUTLET", help="repeatable")
-    p.add_argument("--replay-base", default="http://localhost:8080/archive/",
+    p.add_argument("--source", action="append", type=_text, metavar="OUTLET", help="repeatable")
+    p.add_argument("--replay-base", type=_text, default="http://localhost:8080/archive/",
                    help="pywb collection URL for replay links")
-    p.add_argument("--warc-dir", default="data/warc", help="WARC folder named in commands")
+    p.add_argument("--warc-dir", type=_text, default="data/warc",
+                   help="WARC folder named in commands")
     p.set_defaults(func=_on_corpus(cmd_edits))
     return parser
 

@@ -46,6 +46,7 @@ from . import jsonline
 from .corpus_derived import (
     mark_edits_stale,
     refresh_derived,
+    set_aside_unreadable,
     write_views,
 )
 from .corpus_files import (
@@ -785,16 +786,25 @@ def items_files(data_dir: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return _folder_entries(folder, "items", keep_hidden=True)
 
 
-def unread_removals(data_dir: Path) -> list[tuple[Path, str]]:
+def unread_removals(data_dir: Path, own: frozenset[str]) -> list[tuple[Path, str]]:
     """The entries of ``DATA_DIR/removals`` that are no removals file (a ``.jsonl.gz``, a
     subfolder, a dangling link), with why: named as the items folder's are, not skipped
-    silently."""
+    silently; the corpus's ``own`` files and folders aside."""
     folder = data_dir / "removals"
     if not folder.is_dir():
         return []
     read = set(removal_files(data_dir))
     _, others = _folder_entries(folder, "removals", keep_hidden=False)
-    return [(p, why) for p, why in others if p not in read]
+    return [(p, why) for p, why in others if p not in read and p.name not in own]
+
+
+def own_in_removals(data: Path, corpus: Path) -> frozenset[str]:
+    """The corpus's own file and folder names when it is built into ``DATA_DIR/removals``:
+    its ``_rejects.jsonl`` read there as a removals file was rejected line by line, each
+    rejection appended to it, one more line to reject on every build."""
+    if corpus.is_dir() and corpus.resolve() == (data / "removals").resolve():
+        return OWN_FILES | OWN_FOLDERS
+    return frozenset()
 
 
 def _folder_entries(folder: Path, kind: str, keep_hidden: bool
@@ -848,7 +858,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
 
     for other, why in others:
         report(Problem(other.name, 0, why, fatal=False))
-    for other, why in unread_removals(data):
+    for other, why in unread_removals(data, own_in_removals(data, corpus)):
         report(Problem(f"removals/{other.name}", 0, why, fatal=False))
     for odd in [p for p in files if not utf8_name(p.name)]:
         files.remove(odd)
@@ -943,6 +953,9 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
             out.files_partial += not whole
             checkpoint.file_done()
         checkpoint.save()
+        for path, aside, why in set_aside_unreadable(corpus):
+            report(Problem(str(path), 0, f"not a readable Parquet file ({why}): moved to "
+                           f"{aside.name} and made again from the corpus", fatal=False))
         out.removals = _refresh_removals(data, corpus, manifest, complete, report)
         write_atomically(corpus / "_schema.json",
                       json.dumps(describe(), indent=1, ensure_ascii=False).encode())
@@ -1198,7 +1211,7 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
     and a bad line among those lines of a file that still begins with those bytes was
     reported then. Only the number of bad lines and the first few are kept: a list of every
     one made a million bad lines a 39 MB manifest that every later build read and wrote."""
-    every = removal_files(data)
+    every = removal_files(data, own_in_removals(data, corpus))
     digest = files_digest(every)
     known = manifest.get("removals") or {}
     if known.get("digest") == digest and (corpus / REMOVALS_FILE).exists():

@@ -270,10 +270,12 @@ def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
     ``_write_edits`` then finds those versions undiffed and diffs them from what is there."""
     if (corpus / STALE_IDS).exists():  # read by DuckDB: a first build marks every article
         # No sniffing: a line torn by a crash (its file is read again, so marked again) is
-        # a row with no version, which matches nothing, and never an error.
+        # a row with no version, which matches nothing, and never an error. So is a file of
+        # no readable line (emptied, zeroed, cut to a torn line): DuckDB's sniffer failed it,
+        # and every build after it, until it was deleted by hand.
         con.execute(f"CREATE OR REPLACE TEMP VIEW touched AS SELECT * FROM read_csv("
                     f"'{STALE_IDS}', header = false, delim = ',', quote = '', escape = '', "
-                    "null_padding = true, ignore_errors = true, "
+                    "auto_detect = false, null_padding = true, ignore_errors = true, "
                     "columns = {'id': 'VARCHAR', 'version': 'BIGINT'})")
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE touched (id VARCHAR, version BIGINT)")
@@ -372,6 +374,34 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
         else:
             tmp.unlink()
     return written
+
+
+def set_aside_unreadable(corpus: Path) -> list[tuple[Path, Path, str]]:
+    """Move aside the derived tables that are no Parquet a reader can open (cut short by a
+    copy, damaged on disk): every query of the views failed on them, and the build, which
+    made them from the rows and removals files, finished "fine" or failed the same way on
+    each run. Renamed, not deleted (their bytes may be all someone has); the build then makes
+    them again: the edits missing from the rest are diffed anew, the removals table is
+    rewritten. (path, where it went, why) of each."""
+    found = sorted((corpus / "edits").glob("*.parquet")) + [corpus / REMOVALS_FILE]
+    moved = []
+    for path in found:
+        if why := _unreadable(path):
+            aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC):%Y%m%d%H%M%S%f}")
+            os.replace(path, aside)
+            moved.append((path, aside, why))
+    return moved
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a Parquet file's footer cannot be read, if it cannot (None for no file)."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        pq.read_metadata(path)
+    except (pa.ArrowException, OSError) as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return None
 
 
 def _remove_orphan_edit_temps(corpus: Path) -> None:

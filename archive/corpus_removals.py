@@ -4,7 +4,9 @@ Crawls write ``DATA_DIR/removals/*.jsonl`` (one line per article observed remove
 see crawler/removals.py and archive/schema/removal.schema.json). These files are few and
 small, so each build that finds them changed reads them all again into
 ``CORPUS/removals/removals.parquet`` (replaced atomically; always present, empty when there
-are none). A line that breaks the contract is reported with its file and line, as items are,
+are none). The rows of a file no longer there (a run folder deleted, a build from another
+data folder) are carried over from the table as it was, as an items file's rows are kept:
+only a file read again replaces its own rows. A line that breaks the contract is reported with its file and line, as items are,
 and left out; a last line without a newline (a crawl still writing) waits for the next build.
 A file cut short or rewritten in place while it is read leaves the table as it was: one
 error, and the next build reads them all again (as an items file is, :func:`still_holds`).
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import jsonline
@@ -54,9 +57,13 @@ def removal_schema() -> pa.Schema:
                       pa.field("removals_line", pa.int64())])
 
 
-def removal_files(data_dir: Path) -> list[Path]:
+def removal_files(data_dir: Path, skip: frozenset[str] = frozenset()) -> list[Path]:
+    """The removals files of ``data_dir``, but those named in ``skip`` (the corpus's own files,
+    for a corpus built into the removals folder)."""
     folder = data_dir / "removals"
-    return sorted(p for p in folder.glob("*.jsonl") if p.is_file()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.jsonl") if p.is_file() and p.name not in skip)
 
 
 def files_digest(files: list[Path]) -> str:
@@ -139,9 +146,10 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
 def write_removals(corpus: Path, files: list[Path], report: Report,
                    timestamp: Callable[[Any], Any],
                    was_read: dict[str, dict[str, Any]] | None = None) -> int:
-    """Rewrite ``REMOVALS_FILE`` from ``files``; the number of rows. ``timestamp``: an
-    ``observed_at`` as an instant; it raises ValueError (why) for one naming none.
-    ``was_read``: filled with what was read of each file (see ``_rows``)."""
+    """Rewrite ``REMOVALS_FILE`` from ``files`` and the rows it held of files not among
+    them; the number of rows. ``timestamp``: an ``observed_at`` as an instant; it raises
+    ValueError (why) for one naming none. ``was_read``: filled with what was read of each
+    file (see ``_rows``)."""
     said = report
 
     def report(name: str, line: int, reason: str, fatal: bool) -> None:
@@ -152,6 +160,8 @@ def write_removals(corpus: Path, files: list[Path], report: Report,
     schema, rows, count = removal_schema(), [], 0
     with temp_for(target) as tmp, parquet_named(tmp):
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            for kept in _rows_of_files_gone(target, {path.name for path in files}):
+                count += _write(writer, kept, report)
             for path in files:
                 for row in _rows(path, report, timestamp, was_read):
                     rows.append(row)
@@ -161,6 +171,20 @@ def write_removals(corpus: Path, files: list[Path], report: Report,
             count += _write(writer, rows, report)
         replace_durably(tmp, target)  # before the manifest records its digest
     return count
+
+
+def _rows_of_files_gone(table: Path, present: set[str]) -> Iterator[list[dict[str, Any]]]:
+    """The table's rows whose removals file is not among ``present``, a batch at a time: the
+    observations of a run folder deleted since (or of another data folder) are the corpus's
+    last copy of them, and were dropped by the next build. Read as rows, so a table written
+    before a column was added takes the current columns (the new ones null)."""
+    if not table.exists():
+        return
+    names = pa.array(sorted(present), pa.string())
+    for batch in pq.ParquetFile(table).iter_batches(BATCH_ROWS):
+        kept = batch.filter(pc.invert(pc.is_in(batch.column("removals_file"), value_set=names)))
+        if kept.num_rows:
+            yield kept.to_pylist()
 
 
 def _write(writer: pq.ParquetWriter, rows: list[dict[str, Any]], report: Report) -> int:

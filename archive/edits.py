@@ -156,8 +156,13 @@ def edited_articles(corpus_dir: str | Path, options: ReportOptions,
 
 def _caption(v: Version, options: ReportOptions) -> str:
     stamp = _stamp(v.fetched_at)
-    replay = f"{options.replay_base}{stamp}/{v.url}" if _no_replay(v) is None else None
-    why = "the capture time is not a date" if stamp is None else "the url is no URL"
+    # pywb and WARC_REPLAY_AT show the capture nearest the time: for a version archived in no
+    # WARC record (a crawl without WARC writing) that is another capture, another text
+    replay = (f"{options.replay_base}{stamp}/{v.url}"
+              if v.warc and _no_replay(v) is None else None)
+    why = ("the capture time is not a date" if stamp is None else
+           "the url is no URL" if _no_replay(v) is not None else
+           "no WARC record holds this capture; a replay at its time would show another")
     lines = [f"<strong>Version {v.version}</strong> · captured <time datetime=\"{_e(v.fetched_at)}\">"
              f"{_e(v.fetched_at)}</time>",
              f"WARC: {_e(warc_place(v.warc))} · text {_e(v.text_sha256[:19])}… · extracted by "

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.archive.corpus_data import duck, run_archive, several_runs
+from tests.archive.corpus_data import ROOT, duck, run_archive, several_runs
 from tests.support.disk import fill, remount_read_only, tmpfs
 
 
@@ -145,3 +147,26 @@ def test_a_damaged_part_the_next_build_adds_beside_is_named(runs, tmp_path: Path
     later.write_bytes(held)
     said = fails(1, "corpus", runs["data"], "-o", runs["corpus"])
     assert f"error: {runs['corpus']}: {part}: " in said, said
+
+
+def test_an_argument_that_is_not_utf8_is_a_usage_error_naming_it(runs, tmp_path: Path) -> None:
+    """A URL or outlet typed in a windows-1251 terminal reaches Python as lone surrogates:
+    `history` and `edits` died with a UnicodeEncodeError traceback (edits after creating its
+    page), `export-txt --id` named the corpus as the culprit."""
+    run_archive("corpus", runs["data"], "-o", runs["corpus"])
+    corpus, page = os.fsencode(runs["corpus"]), tmp_path / "e.html"
+    cases = [(b"URL-or-ID", [b"history", corpus, b"https://www.belta.by/\xcd\xee"]),
+             (b"--source", [b"edits", corpus, b"-o", os.fsencode(page), b"--source", b"bel\xff"]),
+             (b"--warc-dir", [b"edits", corpus, b"-o", os.fsencode(page), b"--warc-dir", b"w\xff"]),
+             (b"--id", [b"export-txt", b"--corpus", corpus, b"--id", b"\xff1",
+                        os.fsencode(tmp_path / "out")]),
+             (b"--source", [b"export-txt", b"--corpus", corpus, b"--source", b"\xe1\xe5\xeb",
+                            os.fsencode(tmp_path / "out")])]
+    for argument, args in cases:
+        res = subprocess.run([sys.executable, "-m", "archive", *args], cwd=ROOT,
+                             capture_output=True, timeout=300)
+        said = res.stderr.decode("utf-8")
+        assert res.returncode == 2 and "Traceback" not in said, said[-3000:]
+        assert f"argument {argument.decode()}: not UTF-8: '" in said, said
+        assert "\\x" in said.splitlines()[-1] and "give it as UTF-8 text" in said
+    assert not page.exists() and not (tmp_path / "out").exists()

@@ -418,3 +418,49 @@ def test_the_diffs_of_long_edited_texts_fit_the_memory_cap(tmp_path: Path,
         "SELECT removed_words, added_words, diff FROM edits ORDER BY id").fetchall()
     assert len(rows) == 12
     assert all(r[:2] == (0, 1) and r[2].endswith("{+Дапоўнена.+}") for r in rows)
+
+
+def test_a_version_in_no_warc_record_offers_no_replay_of_another_capture(tmp_path: Path) -> None:
+    """A crawl run without WARC writing, then one with it: the first version is in no WARC
+    record. Its caption in the edits page offered a pywb link and a WARC_REPLAY_AT command at
+    its time, which replay the capture nearest that time: the second version's text, shown
+    as the first's. It now says there is none and why; the archived version keeps both."""
+    import html
+
+    from tests.archive.corpus_data import run_archive
+
+    room, body = Newsroom(), paragraphs_for(7)
+    first = room.capture(belta_url(7), "belta", "Новость 7", body, START, START)
+    later = START + timedelta(days=1)
+    second = room.capture(belta_url(7), "belta", "Новость 7", edited(body), START, later)
+    write_run(tmp_path / "data", "belta", START, [{**first, "warc": None}])
+    write_run(tmp_path / "data", "belta", later, [second])
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    page = tmp_path / "edits.html"
+    res = run_archive("edits", tmp_path / "corpus", "-o", page)
+    assert res.returncode == 0, res.stderr
+    captions = [html.unescape(c) for c in re.findall(r'<div class="cap">(.*?)</div>',
+                                                     page.read_text("utf-8"))]
+    assert len(captions) == 2
+    assert "Replay: none (no WARC record holds this capture; a replay at its time would show " \
+           "another)" in captions[0]
+    assert "localhost:8080" not in captions[0] and "WARC_REPLAY" not in captions[0]
+    stamp = f"{later:%Y%m%d%H%M%S}"
+    assert f"http://localhost:8080/archive/{stamp}/{belta_url(7)}" in captions[1]
+    assert f"-s WARC_REPLAY_AT={stamp}" in captions[1]
+    assert f"warcio extract --payload data/warc/{second['warc']['file']}" in captions[1]
+
+
+@pytest.mark.parametrize("left", [b"", b"\0" * 4096, b"3f2a9c", b"3f2a9c\xd0\n"],
+                         ids=["empty", "nul-filled", "torn", "not-utf8"])
+def test_a_marks_file_with_no_readable_line_does_not_stop_every_build(
+        corpus, left: bytes) -> None:
+    """A marks file holding no line DuckDB can read as CSV (emptied by hand, zeroed or cut
+    on a damaged disk) failed the build, "Error when sniffing file", and every build after it
+    until it was deleted by hand. It is now marks of nothing: the diffs stay as they are."""
+    marks = corpus["corpus"] / "edits" / "_stale_ids.txt"
+    marks.write_bytes(left)
+    build_corpus(corpus["data"], corpus["corpus"])  # nothing new to ingest: the marks are read
+    assert not marks.exists()
+    edits = connect(corpus["corpus"]).execute("SELECT id, version, diff FROM edits").fetchall()
+    assert len(edits) == 1 and EDIT_SENTENCE in edits[0][2]

@@ -344,3 +344,60 @@ def test_entries_of_the_removals_folder_that_are_not_read_are_named(tmp_path: Pa
          "itself, not its subfolders)", False)]
     assert duck(corpus).execute("SELECT removals_file FROM removals").fetchall() == [
         ("belta-1.jsonl",)]
+
+
+def test_derived_tables_cut_short_are_set_aside_and_made_again(built) -> None:
+    """A corpus copied with its edits and removals tables cut half way (a copy stopped, a
+    damaged disk): before, the build said nothing of the removals table and every query of
+    the views failed on it, and a cut edits file failed every build after it. Now the build
+    moves each aside (its bytes kept) and makes it again: the views answer as before."""
+    corpus = built["corpus"]
+    queries = ("SELECT id, event, observed_ts FROM removals ORDER BY ALL",
+               "SELECT id, version, previous_version, diff FROM edits ORDER BY ALL")
+    before = [duck(corpus).execute(q).fetchall() for q in queries]
+    assert before[0] and before[1]
+    damaged = [corpus / "removals" / "removals.parquet",
+               *[p for p in (corpus / "edits").glob("*.parquet") if p.name != "edits-0.parquet"]]
+    cut = {}
+    for path in damaged:
+        cut[path] = path.read_bytes()[: path.stat().st_size // 2]
+        path.write_bytes(cut[path])
+    report = build_corpus(built["data"], corpus)
+    said = {p.file: p.reason for p in report.problems}
+    for path in damaged:
+        assert said[str(path)].startswith("not a readable Parquet file (ArrowInvalid: ")
+        [aside] = path.parent.glob(f"{path.name}.unreadable-*")
+        assert aside.read_bytes() == cut[path]  # kept, not deleted
+    assert not any(p.fatal for p in report.problems if p.file in map(str, damaged))
+    assert [duck(corpus).execute(q).fetchall() for q in queries] == before
+    again = build_corpus(built["data"], corpus)
+    assert not [p for p in again.problems if "readable" in p.reason]
+
+
+def test_observations_of_a_removals_file_gone_or_of_another_data_folder_are_kept(
+        built, tmp_path: Path) -> None:
+    """A build from a second data folder (another machine's crawls), or after a run's
+    removals file was deleted, rewrote the table from the files it found: the observations
+    of the others were gone from `removals` and `removed`, while their articles' rows stayed
+    in `versions`. Only a file read again replaces its own rows."""
+    corpus, query = built["corpus"], "SELECT url, event, observed_at, removals_file FROM removals"
+    before = sorted(duck(corpus).execute(query).fetchall())
+    assert len(before) == 3
+    other = tmp_path / "other"
+    (other / "items").mkdir(parents=True)
+    late = observation(6, "removed", DAY3, 404)
+    write(other, "belta-2026-01-09T00-00-00+00-00-13.jsonl", [late])
+    assert build_corpus(other, corpus).removals == 4
+    after = sorted(duck(corpus).execute(query).fetchall())
+    assert after == sorted([*before, (late["url"], "removed", DAY3,
+                                      "belta-2026-01-09T00-00-00+00-00-13.jsonl")])
+    gone = built["data"] / "removals" / "belta-2026-01-07T00-00-00+00-00-11.jsonl"
+    gone.unlink()  # a run folder cleaned up after it went in
+    assert build_corpus(built["data"], corpus).removals == 4
+    assert sorted(duck(corpus).execute(query).fetchall()) == after
+    removed = duck(corpus).execute("SELECT url FROM removed ORDER BY url").fetchall()
+    assert removed == [(belta_url(5),), (belta_url(6),)]  # 3 was restored
+    rewritten = built["data"] / "removals" / "belta-2026-01-08T00-00-00+00-00-12.jsonl"
+    write(built["data"], rewritten.name, [built["lines"][2]])  # its bad lines dropped
+    build_corpus(built["data"], corpus)
+    assert sorted(duck(corpus).execute(query).fetchall()) == after  # its rows replaced alike

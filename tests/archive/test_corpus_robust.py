@@ -300,6 +300,22 @@ def test_a_corpus_inside_the_items_folder_does_not_read_its_own_files(tmp_path: 
     assert again.problems == [] and again.rows == 0
 
 
+def test_a_corpus_inside_the_removals_folder_does_not_read_its_own_files(
+        tmp_path: Path) -> None:
+    """Built into DATA/removals, the corpus read its own _rejects.jsonl as a removals file:
+    each build rejected its newest line and appended that rejection, one line more to reject
+    next time, exit 1 forever; its folders were named as unread on every build."""
+    data = items_dir(tmp_path / "d", "1\n" + lines(1))
+    corpus = data / "removals"
+    first = build_corpus(data, corpus)
+    assert first.rejected == 1 and first.rows == 1 and first.removals == 0
+    assert [json.loads(x)["file"] for x in (corpus / "_rejects.jsonl").open(encoding="utf-8")] == [NAME]
+    for _ in range(2):
+        again = build_corpus(data, corpus)
+        assert again.problems == [] and again.rejected == 0 and again.removals == 0
+    assert len((corpus / "_rejects.jsonl").read_text("utf-8").splitlines()) == 1
+
+
 def test_edits_page_commands_are_shell_quoted() -> None:
     """A source or WARC file name with shell syntax in it is one argument of the commands the
     page shows, which a reader pastes into a shell: it must not run anything."""
@@ -320,7 +336,7 @@ def test_edits_page_commands_are_shell_quoted() -> None:
         ["warcio", "extract", "--payload", "data/my warc/a;touch pwned2;.warc.gz", "1"],
         ["scrapy", "crawl", "regional", "-a", "sites=x.y;touch pwned", "-s",
          "WARC_REPLAY=data/my warc", "-s", "WARC_REPLAY_AT=20260105100000"]]
-    plain = Version(**{**version.__dict__, "source": "belta", "warc": None})
-    [command] = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>",
-                                                     _caption(plain, ReportOptions()))]
+    plain = Version(**{**version.__dict__, "source": "belta"})
+    [_, command] = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>",
+                                                        _caption(plain, ReportOptions()))]
     assert command.startswith("scrapy crawl belta -s WARC_REPLAY=")  # nothing to quote
