@@ -30,7 +30,7 @@ import zipfile
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
 
 WACZ_SUFFIX = ".wacz"
@@ -149,6 +149,20 @@ class _Package:
         return found
 
     @functools.cached_property
+    def warc_spellings(self) -> dict[str, str]:
+        """Each WARC member by its name as a location spells it (``_spelled``)."""
+        return {_spelled(name): name for name in self.warcs}
+
+    @functools.cached_property
+    def warcs_by_base(self) -> dict[str, list[str]]:
+        """The WARC members by their base names: what an index line naming none of them
+        may have meant."""
+        found: dict[str, list[str]] = {}
+        for name in self.warcs:
+            found.setdefault(PurePosixPath(name).name, []).append(name)
+        return found
+
+    @functools.cached_property
     def listing(self) -> tuple[str | None, list[str]]:
         """(why datapackage.json cannot be read, or None; the paths it lists that the ZIP
         does not hold), read once."""
@@ -173,6 +187,28 @@ class _Package:
 def _spelled(name: str) -> str:
     """A member's name as a location gives it back (``a//b`` and ``a/./b`` are ``a/b``)."""
     return str(Path(f"x#{name}"))[2:]
+
+
+member_spelling = _spelled  # what verify keys a member's records by
+
+
+def index_member(package: Path, filename: str) -> tuple[str | None, str]:
+    """The WARC member a CDXJ line's ``filename`` names, or None and why it names none.
+
+    The WACZ spec makes it relative to ``archive/`` (ReplayWeb.page reads ``"archive/" +
+    filename``): ``x.warc.gz`` is ``archive/x.warc.gz``, never a ``x.warc.gz`` elsewhere
+    in the ZIP, and ``archive/x.warc.gz`` is ``archive/archive/x.warc.gz``."""
+    pkg = _checked(package)
+    wanted = _spelled(f"archive/{filename}")
+    if alike := pkg.alike.get(wanted):
+        return None, (f"names {filename!r}: {len(alike)} members are named alike "
+                      f"({', '.join(map(repr, alike[:5]))}), which one is meant is ambiguous")
+    if (name := pkg.warc_spellings.get(wanted)) is not None:
+        return name, ""
+    others = pkg.warcs_by_base.get(PurePosixPath(wanted).name, [])
+    elsewhere = (f" (it holds {', '.join(map(repr, others[:5]))}: the filename of an index "
+                 "line is relative to archive/)") if others else ""
+    return None, f"names {filename!r}, which the package does not hold as {wanted!r}{elsewhere}"
 
 
 def _alike(infos: list[zipfile.ZipInfo]) -> dict[str, list[str]]:

@@ -486,7 +486,13 @@ def test_verify_names_a_stored_member_altered_where_no_digest_looks(wacz, warcs)
     member = f"{wacz}#archive/{warcs[2].name}"
     assert f"error: {member}: offset 0: CRC-32 " in res.stdout + res.stderr
     assert "the member's bytes were changed or damaged" in res.stdout + res.stderr
-    assert "17 records in 3 file(s): 1 error(s)" in res.stdout
+    # and the package's index, checked now that the command gives the package whole, lists
+    # that response at the time it had
+    (said,) = [line for line in res.stderr.splitlines() if "#indexes/index.cdx" in line]
+    assert said.startswith(f"error: {wacz}#indexes/index.cdx: offset ")
+    assert ": line 7: index line for 'http://e.com/pln' at '20260102100000' names plain.warc " in said
+    assert "where no record of that URL and time starts" in said
+    assert "17 records in 3 file(s): 2 error(s)" in res.stdout
 
 
 @pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
@@ -812,7 +818,10 @@ def test_a_warc_member_its_datapackage_lists_and_the_zip_lacks_is_named(wacz, wa
             "hold: its records are not read")
     res = _cli("verify", pkg)
     assert res.returncode == 1 and said in res.stderr, res.stderr
-    assert "in 2 file(s): 1 error(s)" in res.stdout
+    # and the package's index names that WARC (said of its first line naming it)
+    assert (f"which the package does not hold as {lost!r} (said of its first line only)"
+            in res.stderr), res.stderr
+    assert "in 2 file(s): 2 error(s)" in res.stdout
     for cmd, out in (("index", "i.cdxj"), ("wacz", "again.wacz")):
         res = _cli(cmd, pkg, "-o", tmp_path / out)
         assert (res.returncode, res.stderr.count("error:")) == (1, 1), (cmd, res.stderr)

@@ -1,0 +1,253 @@
+"""verify checks a WACZ's own index against its WARCs as a replay tool reads it: each line's
+filename (relative to archive/, as the WACZ spec and ReplayWeb.page read it), offset,
+length, URL and time."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archive.__main__ import main
+from archive.cdxj import build_index
+from archive.verify import verify
+from archive.writer import WarcWriter
+
+from .conftest import make_exchange
+from .test_wacz_input import _cli, _index_lines, _repacked, _write_warcs
+
+T1 = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def warcs(tmp_path) -> list[Path]:
+    """Two gzipped WARCs and a plain one (test_wacz_input's)."""
+    return _write_warcs(tmp_path / "src")
+
+
+@pytest.fixture
+def wacz(warcs, tmp_path) -> Path:
+    out = tmp_path / "pkg" / "crawl.wacz"
+    out.parent.mkdir()
+    assert main(["wacz", *map(str, warcs), "-o", str(out)]) == 0
+    return out
+
+
+def _fields(line: str) -> dict:
+    return json.loads(line.split(" ", 2)[2])
+
+
+def _with_length(line: str, length: int | str) -> str:
+    was = _fields(line)["length"]
+    return line.replace(f'"length": "{was}"', f'"length": "{length}"')
+
+
+def _starts(lines: list[str]) -> list[int]:
+    """Each line's byte offset in the index file the lines make."""
+    return [len(("\n".join(lines[:i]) + "\n").encode()) if i else 0 for i in range(len(lines))]
+
+
+def _with_index(wacz: Path, out: Path, lines: list[str]) -> Path:
+    return _repacked(wacz, out, other={"indexes/index.cdx": ("\n".join(lines) + "\n").encode()})
+
+
+def test_an_index_line_giving_a_wrong_length_is_an_error_by_file_and_line(wacz, warcs,
+                                                                            tmp_path):
+    """pywb and ReplayWeb.page read offset to offset + length: a length one byte short cuts
+    the record, one byte long reads into the next gzip member. verify checked the url, time
+    and offset only and passed such an index (exit 0). Now each wrong length is an error
+    naming the index, its line and the record's length, in a gzipped and an uncompressed
+    WARC alike, and the other lines are still checked. An uncompressed WARC's record may be
+    given with its CRLF CRLF (4 bytes more): that is no error."""
+    lines = _index_lines(wacz)
+    by_file = {w.name: [i for i, line in enumerate(lines) if _fields(line)["filename"] == w.name]
+               for w in warcs}
+    gz_first, gz_second = by_file[warcs[0].name][:2]
+    (plain,) = by_file[warcs[2].name]
+    plain_kept = by_file[warcs[1].name][0]
+    bad = list(lines)
+    bad[gz_first] = _with_length(lines[gz_first], int(_fields(lines[gz_first])["length"]) - 1)
+    bad[gz_second] = _with_length(lines[gz_second], int(_fields(lines[gz_second])["length"]) + 1)
+    bad[plain] = _with_length(lines[plain], int(_fields(lines[plain])["length"]) + 5)
+    bad[plain_kept] = _with_length(lines[plain_kept], "12x")
+    report = verify([_with_index(wacz, tmp_path / "bad.wacz", bad)])
+    starts = _starts(bad)
+    wrong = sorted((gz_first, gz_second, plain, plain_kept))
+    assert [(p.severity, p.offset) for p in report.problems] == [
+        ("error", starts[i]) for i in wrong], report.problems
+    said = {p.offset: p.message for p in report.problems}
+    size = _fields(lines[gz_first])["length"]
+    assert said[starts[gz_first]].startswith(f"line {gz_first + 1}: index line for ")
+    assert (f"gives length {int(size) - 1} for the record at {warcs[0].name} offset "
+            f"{_fields(lines[gz_first])['offset']}, which is {size} bytes") in said[
+        starts[gz_first]]
+    assert "a cut record" in said[starts[gz_first]]
+    assert "bytes past it" in said[starts[gz_second]]
+    assert "bytes past it" in said[starts[plain]]
+    assert "has no length" in said[starts[plain_kept]]
+    assert report.error_count == 4
+
+    separated = list(lines)  # the plain WARC's record with its CRLF CRLF: what pywb reads too
+    separated[plain] = _with_length(lines[plain], int(_fields(lines[plain])["length"]) + 4)
+    report = verify([_with_index(wacz, tmp_path / "separated.wacz", separated)])
+    assert report.ok and report.problems == [], report.problems
+
+    res = _cli("verify", _with_index(wacz, tmp_path / "cli.wacz", bad))
+    assert res.returncode == 1
+    assert (f"error: {tmp_path / 'cli.wacz'}#indexes/index.cdx: offset {starts[gz_first]}: "
+            f"line {gz_first + 1}: index line for") in res.stderr, res.stderr
+
+
+def _big_and_small(folder: Path, plain: bool) -> Path:
+    """A WARC holding a 60 KB page (random bytes: no gzip shrinks it) between small ones."""
+    with WarcWriter(folder) as w:
+        w.write_exchange(make_exchange("http://e.com/small1", b"<title>S</title>s" * 10, date=T1))
+        w.write_exchange(make_exchange("http://e.com/big", random.Random(5).randbytes(60_000),
+                                       date=T1))
+        w.write_exchange(make_exchange("http://e.com/small2", b"<title>S</title>t" * 10, date=T1))
+    (warc,) = folder.glob("*.warc.gz")
+    if plain:
+        import gzip
+        out = warc.with_name("big.warc")
+        out.write_bytes(gzip.decompress(warc.read_bytes()))
+        warc.unlink()
+        return out
+    return warc
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_an_index_line_of_a_record_over_the_size_cap_is_said_too_large_not_missing(tmp_path,
+                                                                                   plain):
+    """verify --max-record-size skips a record larger than the cap (an error of its own), and
+    then said of its index line "no record of that URL and time starts" there: a second,
+    false error, as if the index were wrong. Now the line is a warning saying the record is
+    too large to check, with its size and the cap; the other lines are checked."""
+    warc = _big_and_small(tmp_path / "src", plain)
+    pkg = tmp_path / "big.wacz"
+    assert main(["wacz", str(warc), "-o", str(pkg)]) == 0
+    lines = _index_lines(pkg)
+    big = next(i for i, line in enumerate(lines) if _fields(line)["url"] == "http://e.com/big")
+    report = verify([pkg], max_record_size=20_000)
+    record_errors = [p for p in report.errors if "#archive/" in p.file]
+    assert [p.offset for p in record_errors] == [int(_fields(lines[big])["offset"])]
+    assert "20000 bytes (max record size); skipped" in record_errors[0].message
+    index_said = [p for p in report.problems if p.file.endswith("#indexes/index.cdx")]
+    assert [(p.severity, p.offset) for p in index_said] == [("warning", _starts(lines)[big])]
+    message = index_said[0].message
+    assert f"line {big + 1}: index line for 'http://e.com/big'" in message
+    assert "larger than 20000 bytes (--max-record-size): too large to check" in message
+    size = _fields(lines[big])["length"]
+    assert f"of {size} bytes in the file" in message
+    assert "no record" not in message
+    assert report.error_count == 1
+    assert verify([pkg]).ok  # under the default cap every line checks
+
+
+def _warc_at(folder: Path, urls: list[str]) -> Path:
+    with WarcWriter(folder) as w:
+        for url in urls:
+            w.write_exchange(make_exchange(url, f"<title>{url}</title>".encode() * 20, date=T1))
+    (warc,) = folder.glob("*.warc.gz")
+    return warc
+
+
+def _package(path: Path, members: dict[str, Path], index: list[str]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, warc in members.items():
+            zf.write(warc, name, compress_type=zipfile.ZIP_STORED)
+        zf.writestr("indexes/index.cdx", "\n".join(index) + "\n")
+    return path
+
+
+def _named(lines: list[str], filename: str) -> list[str]:
+    return [line.replace(f'"filename": "{_fields(line)["filename"]}"',
+                         f'"filename": "{filename}"') for line in lines]
+
+
+def test_index_lines_name_warcs_by_their_path_under_archive(tmp_path):
+    """Two WARCs of one base name in two folders of a package (archive/x.warc.gz and
+    archive/sub/x.warc.gz) were one name to verify: a line naming the first but giving the
+    second's record passed, as did a line naming a WARC that ReplayWeb.page (which reads
+    "archive/" + filename) does not find: ``archive/x.warc.gz`` (read as
+    archive/archive/x.warc.gz), or ``x.warc.gz`` held outside archive/. Now a line's WARC is
+    the member at archive/ + its filename; one naming none, or one of members named alike, is
+    an error saying so."""
+    top = _warc_at(tmp_path / "top", ["http://e.com/a", "http://e.com/b"])
+    sub = _warc_at(tmp_path / "sub", ["http://e.com/c", "http://e.com/d"])
+    top_lines = _named(build_index([top]), "x.warc.gz")
+    sub_lines = _named(build_index([sub]), "sub/x.warc.gz")
+    members = {"archive/x.warc.gz": top, "archive/sub/x.warc.gz": sub}
+    intact = _package(tmp_path / "intact.wacz", members, top_lines + sub_lines)
+    report = verify([intact])
+    assert report.ok and report.problems == [], report.problems
+
+    swapped = _named(sub_lines[:1], "x.warc.gz")  # the sub WARC's record, named as the top's
+    prefixed = _named(top_lines[:1], "archive/x.warc.gz")
+    lines = top_lines + sub_lines + swapped + prefixed
+    report = verify([_package(tmp_path / "bad.wacz", members, lines)])
+    starts = _starts(lines)
+    assert [(p.severity, p.offset) for p in report.problems] == [
+        ("error", starts[-2]), ("error", starts[-1])], report.problems
+    assert "names x.warc.gz offset" in report.problems[0].message
+    assert "where no record of that URL and time starts" in report.problems[0].message
+    assert ("names 'archive/x.warc.gz', which the package does not hold as "
+            "'archive/archive/x.warc.gz' (it holds 'archive/x.warc.gz', 'archive/sub/x.warc.gz'"
+            ": the filename of an index line is relative to archive/)") in report.problems[
+        1].message
+
+    elsewhere = _package(tmp_path / "elsewhere.wacz", {"data/x.warc.gz": top}, top_lines)
+    report = verify([elsewhere])  # said of the first line naming it, once
+    assert [(p.severity, p.offset) for p in report.problems] == [("error", 0)]
+    assert ("names 'x.warc.gz', which the package does not hold as 'archive/x.warc.gz' (it "
+            "holds 'data/x.warc.gz'") in report.problems[0].message
+
+
+def test_an_index_line_naming_one_of_members_named_alike_is_said_ambiguous(tmp_path):
+    """archive/x.warc.gz twice in one ZIP (or archive//x.warc.gz beside it): no reader
+    knows which one a line means (neither is read); the line says so, not "no record"."""
+    warc = _warc_at(tmp_path / "w", ["http://e.com/a"])
+    lines = _named(build_index([warc]), "x.warc.gz")
+    pkg = tmp_path / "alike.wacz"
+    with zipfile.ZipFile(pkg, "w") as zf:
+        zf.write(warc, "archive/x.warc.gz")
+        zf.writestr(zipfile.ZipInfo("archive//x.warc.gz"), warc.read_bytes())
+        zf.writestr("indexes/index.cdx", "\n".join(lines) + "\n")
+    index_said = [p for p in verify([pkg]).problems if p.file.endswith("index.cdx")]
+    assert [p.severity for p in index_said] == ["error"]
+    assert ("names 'x.warc.gz': 2 members are named alike ('archive/x.warc.gz', "
+            "'archive//x.warc.gz'), which one is meant is ambiguous") in index_said[0].message
+
+
+def test_a_wacz_of_warcs_from_two_folders_verifies_clean(tmp_path):
+    """Our own package (archive/NAME for each input) checks clean against its index."""
+    first = _warc_at(tmp_path / "one", ["http://e.com/a"])
+    second = _warc_at(tmp_path / "two", ["http://e.com/b"])
+    renamed = second.with_name("other.warc.gz")
+    shutil.move(second, renamed)
+    pkg = tmp_path / "two.wacz"
+    assert main(["wacz", str(first), str(renamed), "-o", str(pkg)]) == 0
+    report = verify([pkg])
+    assert report.ok and report.problems == [], report.problems
+
+
+def test_the_command_checks_the_index_of_a_package_named_on_it(wacz, warcs, tmp_path):
+    """``python -m archive verify crawl.wacz`` hands verify the package's members, never the
+    package: its index was never checked, and a line naming a wrong offset passed (exit 0).
+    A package given by every WARC member is given whole; one given in part is not (its
+    index names records left out, which would be false errors)."""
+    lines = _index_lines(wacz)
+    bad = list(lines)
+    bad[0] = lines[0].replace(f'"offset": "{_fields(lines[0])["offset"]}"', '"offset": "7"')
+    pkg = _with_index(wacz, tmp_path / "bad.wacz", bad)
+    res = _cli("verify", pkg)
+    assert res.returncode == 1, res.stderr
+    assert (f"error: {pkg}#indexes/index.cdx: offset 0: line 1: index line for "
+            f"{_fields(lines[0])['url']!r}") in res.stderr
+    assert "where no record of that URL and time starts" in res.stderr
+    one = _cli("verify", f"{pkg}#archive/{warcs[0].name}")
+    assert one.returncode == 0 and "index.cdx" not in one.stderr, one.stderr
