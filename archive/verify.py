@@ -401,7 +401,7 @@ def _index_lines(where: str, fh: IO[bytes], check: _LineCheck) -> Iterator[Probl
             continue
         try:
             fields = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # (JSON nested past the parser's depth)
             fields = None
         if not isinstance(fields, dict) and not cdxj:  # the 11-field CDX, or no index at all
             yield Problem(where, at, "warning", f"line {number}: not a CDXJ line "
@@ -423,9 +423,8 @@ def _line_problem(package: Path, placed: _Placed, line: tuple[str, str, dict]
     url, warc, offset, length = (str(fields.get(k, "")) for k in (
         "url", "filename", "offset", "length"))
     said = f"index line for {url[:200]!r} at {stamp[:20]!r}"
-    if not (url and warc and _count(offset) and stamp[:14].isascii()
-            and stamp[:14].isdigit()):
-        return "error", f"{said} lacks a url, time, filename or offset"
+    if lacking := _lacking(url, stamp, warc, offset):
+        return "error", f"{said} has no {lacking}: a replay tool cannot find its record"
     member, why = index_member(package, warc)
     if member is None:  # said once a name: a lost WARC's every line says nothing more
         if warc in placed.unnamed:
@@ -452,9 +451,23 @@ def _line_problem(package: Path, placed: _Placed, line: tuple[str, str, dict]
     return None
 
 
+_MAX_DIGITS = 20  # a count of bytes with more digits is no file's (and int() refuses 4300)
+
+
 def _count(text: str) -> bool:
-    """Whether an index field is a count of bytes (ASCII digits)."""
-    return text.isascii() and text.isdigit()
+    """Whether an index field is a count of bytes (ASCII digits, at most _MAX_DIGITS: not
+    negative, no fraction, no other script's digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS
+
+
+def _lacking(url: str, stamp: str, warc: str, offset: str) -> str:
+    """What a CDXJ line lacks of what finds its record ("" when nothing)."""
+    lacking = [what for what, ok in (
+        ("url", bool(url)), ("14-digit time", stamp[:14].isascii() and stamp[:14].isdigit()
+                             and len(stamp) >= 14),
+        ("filename", bool(warc)), (f"offset (a count of bytes; {offset[:40]!r})", _count(offset)),
+    ) if not ok]
+    return ", ".join(lacking)
 
 
 def _over_cap_note(said: str, member: str, offset: int, over: tuple[int, int | None],

@@ -251,3 +251,46 @@ def test_the_command_checks_the_index_of_a_package_named_on_it(wacz, warcs, tmp_
     assert "where no record of that URL and time starts" in res.stderr
     one = _cli("verify", f"{pkg}#archive/{warcs[0].name}")
     assert one.returncode == 0 and "index.cdx" not in one.stderr, one.stderr
+
+
+def _line_with(line: str, field: str, value: str) -> str:
+    """``line`` with its JSON field ``field`` given as the raw JSON text ``value``."""
+    return line.replace(f'"{field}": "{_fields(line)[field]}"', f'"{field}": {value}')
+
+
+ODD_LINES = {  # (how the line's JSON is odd, what verify says of it)
+    "nested past the parser's depth": (lambda k, t, line: f"{k} {t} " + "[" * 100_000,
+                                       "damaged index line"),
+    "an object nested past it": (lambda k, t, line: f"{k} {t} " + '{"a":' * 100_000,
+                                 "damaged index line"),
+    "an offset of 5000 digits": (lambda k, t, line: _line_with(line, "offset",
+                                                               '"' + "9" * 5000 + '"'),
+                                 "has no offset (a count of bytes; '999"),
+    "a length of 5000 digits": (lambda k, t, line: _line_with(line, "length",
+                                                              '"' + "9" * 5000 + '"'),
+                                "has no length (a count of bytes)"),
+    "a negative offset": (lambda k, t, line: _line_with(line, "offset", '"-1"'),
+                          "has no offset (a count of bytes; '-1')"),
+    "an offset of other digits": (lambda k, t, line: _line_with(line, "offset", '"１２"'),
+                                  "has no offset (a count of bytes; '１２')"),
+    "an offset NaN": (lambda k, t, line: _line_with(line, "offset", "NaN"),
+                      "has no offset (a count of bytes; 'nan')"),
+}
+
+
+@pytest.mark.parametrize("odd", list(ODD_LINES))
+def test_a_cdxj_line_of_odd_json_is_one_error_and_the_rest_is_checked(wacz, tmp_path, odd):
+    """A line nested deeper than Python's JSON parser goes (RecursionError) or giving an
+    offset of thousands of digits (int() refuses past 4300) stopped verify with a traceback.
+    Each is one error by its line; the line after it is still checked."""
+    lines = _index_lines(wacz)
+    key, stamp, _ = lines[0].split(" ", 2)
+    make, said = ODD_LINES[odd]
+    last = _line_with(lines[1], "offset", '"3"')  # a wrong offset after it: still said
+    bad = [*lines, make(key, stamp, lines[0]), last]
+    report = verify([_with_index(wacz, tmp_path / "odd.wacz", bad)])
+    starts = _starts(bad)
+    assert [(p.severity, p.offset) for p in report.problems] == [
+        ("error", starts[-2]), ("error", starts[-1])], report.problems
+    assert said in report.problems[0].message
+    assert "where no record of that URL and time starts" in report.problems[1].message
