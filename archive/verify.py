@@ -33,9 +33,13 @@ from .reader import (
 from .records import DEFAULT_MAX_RECORD_SIZE, RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets, surt
 from .wacz_input import (
+    RATIO,
+    RATIO_FLOOR,
+    WaczError,
     crc_problem,
     index_member,
     index_names,
+    input_size,
     is_package,
     location,
     member_names,
@@ -368,18 +372,48 @@ def _index_problems(package: Path, placed: _Placed) -> Iterator[Problem]:
         where = str(location(package, name))
         try:
             with open_member(package, name) as raw:
-                fh = gzip.GzipFile(fileobj=raw) if name.lower().endswith(".gz") else raw
+                fh = (_CappedIndex(gzip.GzipFile(fileobj=raw), _member_size(package, name))
+                      if name.lower().endswith(".gz") else raw)
                 yield from _index_lines(where, fh, lambda line: _line_problem(
                     package, placed, line))
         except (OSError, EOFError, zlib.error) as exc:
             yield Problem(where, 0, "error", f"index cannot be read: {exc}")
 
 
+# a gzipped index inflating past INDEX_RATIO times its bytes (and past INDEX_FLOOR) is a
+# bomb: CDXJ text gzips 5 to 10 to 1, the same line repeated some 1000 to 1
+INDEX_RATIO = RATIO
+INDEX_FLOOR = RATIO_FLOOR
+
+
+def _member_size(package: Path, name: str) -> int:
+    """The bytes a package's member holds (inflated, when the ZIP compresses it)."""
+    return input_size(location(package, name))
+
+
+class _CappedIndex:
+    """A gzipped index read line by line, refused once it inflates past what any index of
+    its size holds (a gzip bomb stored in the package, which the ZIP's own ratio check does
+    not see): without it, verify went through gigabytes of repeated lines."""
+
+    def __init__(self, fh: IO[bytes], size: int) -> None:
+        self._fh, self._size, self._out = fh, size, 0
+        self._cap = max(INDEX_FLOOR, INDEX_RATIO * size)
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._fh.readline(limit)
+        self._out += len(line)
+        if self._out > self._cap:
+            raise WaczError(f"inflates past {self._cap} bytes from {self._size} gzipped: a "
+                            "gzip bomb, not read further")
+        return line
+
+
 # (severity, why) of a CDXJ line given as (key, time, fields), or None: see _line_problem
 _LineCheck = Callable[[tuple[str, str, dict]], tuple[str, str] | None]
 
 
-def _index_lines(where: str, fh: IO[bytes], check: _LineCheck) -> Iterator[Problem]:
+def _index_lines(where: str, fh: IO[bytes] | _CappedIndex, check: _LineCheck) -> Iterator[Problem]:
     """:func:`_index_problems` of one index, line by line (each by its offset in the index
     and its line number): ``check`` says (severity, why) of a CDXJ line's (key, time,
     fields), or None. The first line decides the form: an 11-field CDX is not checked."""

@@ -294,3 +294,37 @@ def test_a_cdxj_line_of_odd_json_is_one_error_and_the_rest_is_checked(wacz, tmp_
         ("error", starts[-2]), ("error", starts[-1])], report.problems
     assert said in report.problems[0].message
     assert "where no record of that URL and time starts" in report.problems[1].message
+
+
+def test_a_gzipped_index_inflating_like_a_bomb_is_refused_where_it_passes_the_cap(
+        wacz, tmp_path, monkeypatch):
+    """A ZipNum-style ``.cdx.gz`` stored in the package (the ZIP's own ratio check sees its
+    gzipped bytes only) that inflates to gigabytes of one repeated line: verify went through
+    every line, for as long as that took. Past INDEX_RATIO times its size (and
+    INDEX_FLOOR) it is one error by the index, and the lines before the cap were checked."""
+    import gzip
+
+    import archive.verify as verify_module
+    monkeypatch.setattr(verify_module, "INDEX_FLOOR", 50_000, raising=False)
+    monkeypatch.setattr(verify_module, "INDEX_RATIO", 20, raising=False)
+    lines = _index_lines(wacz)
+    wrong = _line_with(lines[0], "offset", '"3"')
+    text = ("\n".join([wrong, *[lines[0]] * 20_000]) + "\n").encode()
+    packed = gzip.compress(text, 9)
+    cap = max(50_000, 20 * len(packed))
+    assert len(text) > 10 * cap
+    pkg = _repacked(wacz, tmp_path / "bomb.wacz", other={"indexes/index.cdx.gz": packed})
+    with zipfile.ZipFile(pkg) as zf:  # stored, as a WACZ keeps it
+        assert zf.getinfo("indexes/index.cdx.gz").compress_type == zipfile.ZIP_STORED
+    checked = []
+    real = verify_module._line_problem
+    monkeypatch.setattr(verify_module, "_line_problem",
+                        lambda *a: checked.append(1) or real(*a))
+    report = verify([pkg])
+    said = [(p.file, p.severity, p.message) for p in report.problems]
+    where = f"{pkg}#indexes/index.cdx.gz"
+    assert said[0][:2] == (where, "error") and "line 1: " in said[0][2]
+    assert said[1] == (where, "error", f"index cannot be read: inflates past {cap} bytes "
+                       f"from {len(packed)} gzipped: a gzip bomb, not read further"), said
+    assert len(said) == 2
+    assert len(checked) <= cap // len(lines[0])  # not the 20,001 lines
