@@ -48,6 +48,7 @@ from .wacz_input import (
     missing_note,
     open_input,
     open_member,
+    resource_problems,
     split_location,
 )
 
@@ -631,6 +632,8 @@ def verify(
         if before == (report.records, report.error_count + report.warning_count):
             report.add(Problem(str(path), 0, "warning", _empty_note(path)))
     for package, places in placed.items():
+        for severity, message in resource_problems(package):
+            report.add(Problem(str(package), 0, severity, message))
         for problem in _index_problems(package, places):
             report.add(problem)
     pairs = {("request", "response"), ("response", "request"), ("request", "revisit")}

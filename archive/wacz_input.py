@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import bz2
 import functools
+import hashlib
 import json
 import lzma
 import os
@@ -176,12 +177,18 @@ class _Package:
         return None, list(dict.fromkeys(lacking))
 
     def _holds(self, listed: str) -> bool:
-        """Whether the ZIP holds the member a listed path names, spelled as writers spell it:
-        relative to the package (``archive/a.warc.gz``), from its root (``/archive/…``), or
-        with Windows separators (``archive\\a.warc.gz``)."""
+        """Whether the ZIP holds the member a listed path names (see member_of)."""
+        return self.member_of(listed) is not None
+
+    def member_of(self, listed: str) -> zipfile.ZipInfo | None:
+        """The member a listed path names, spelled as writers spell it: relative to the
+        package (``archive/a.warc.gz``), from its root (``/archive/…``), or with Windows
+        separators (``archive\\a.warc.gz``); None when the ZIP holds none."""
         relative = listed.replace("\\", "/").lstrip("/")
-        return any(self.by_name.get(name) is not None or self.by_path.get(str(Path(name)))
-                   is not None for name in (listed, relative) if name)
+        for name in (listed, relative):
+            if name and (found := self.by_name.get(name) or self.by_path.get(str(Path(name)))):
+                return found
+        return None
 
 
 def _spelled(name: str) -> str:
@@ -340,6 +347,11 @@ def _listed_paths(package: Path) -> list[str]:
     """The ``path`` of each resource datapackage.json lists (the WACZ spec's list of the
     package's files; one naming no resources lists none); ValueError when it is no such
     list."""
+    return [resource["path"] for resource in _listed_resources(package)]
+
+
+def _listed_resources(package: Path) -> list[dict]:
+    """The resources datapackage.json lists, each with a ``path`` (see _listed_paths)."""
     with open_member(package, DATAPACKAGE) as fh:
         raw = fh.read(_MAX_DATAPACKAGE + 1)
     if len(raw) > _MAX_DATAPACKAGE:
@@ -353,7 +365,57 @@ def _listed_paths(package: Path) -> list[str]:
     paths = [r.get("path") if isinstance(r, dict) else None for r in resources]
     if bad := [i for i, path in enumerate(paths) if not isinstance(path, str) or not path]:
         raise ValueError(f"resource {bad[0]} has no \"path\"")
-    return paths
+    return resources
+
+
+def resource_problems(package: Path) -> list[tuple[str, str]]:
+    """(severity, why) of each member whose size (``bytes``) or hash (``hash``,
+    ``sha256:HEX`` as the WACZ spec writes it) its datapackage.json gives wrongly: a
+    member changed or swapped after packing, which ReplayWeb.page then shows as not
+    verified (a repacked member has a CRC-32 of its own, so nothing else says so). Each
+    listed member is read whole for its hash; one that cannot be read is said by its
+    reader, a datapackage.json (or a package) that cannot be read by ``damage_notes``."""
+    try:
+        pkg = _checked(package)
+        resources = _listed_resources(package) if DATAPACKAGE in pkg.by_name else []
+    except (OSError, ValueError, RecursionError):
+        return []
+    found: list[tuple[str, str]] = []
+    for resource in resources:
+        info = pkg.member_of(resource["path"])
+        if info is None or pkg.alike.get(_spelled(info.filename)):
+            continue  # said as missing (missing_listed), or ambiguous by its readers
+        said = f"{DATAPACKAGE} lists {resource['path'][:200]!r} "
+        size = resource.get("bytes")
+        if size is not None and size != info.file_size:
+            found.append(("error", f"{said}of {str(size)[:40]} bytes; the member holds "
+                          f"{info.file_size}"))
+        if (problem := _hash_problem(package, info, resource.get("hash"))) is not None:
+            found.append((problem[0], said + problem[1]))
+    return found
+
+
+def _hash_problem(package: Path, info: zipfile.ZipInfo, declared: object
+                  ) -> tuple[str, str] | None:
+    """(severity, why) when a member's bytes are not of the ``declared`` hash, or the hash
+    is of a kind that cannot be checked; None when they are, or none is declared."""
+    if declared is None:
+        return None
+    algorithm, _, value = str(declared).partition(":")
+    if algorithm.lower() not in hashlib.algorithms_guaranteed or not value or algorithm.lower(
+            ).startswith("shake"):
+        return "warning", f"with hash {str(declared)[:80]!r}, of no kind checked here"
+    digest = hashlib.new(algorithm.lower())
+    try:
+        with open_member(package, info.filename) as fh:
+            while chunk := fh.read(_MAX_READ):
+                digest.update(chunk)
+    except OSError:  # its readers say why
+        return None
+    if digest.hexdigest() != value.strip().lower():
+        return "error", (f"with hash {str(declared)[:120]}; the member's is "
+                         f"{algorithm.lower()}:{digest.hexdigest()} (changed after packing)")
+    return None
 
 
 def missing_listed(package: Path, *, warcs: bool) -> list[str]:

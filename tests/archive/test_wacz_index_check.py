@@ -328,3 +328,41 @@ def test_a_gzipped_index_inflating_like_a_bomb_is_refused_where_it_passes_the_ca
                        f"from {len(packed)} gzipped: a gzip bomb, not read further"), said
     assert len(said) == 2
     assert len(checked) <= cap // len(lines[0])  # not the 20,001 lines
+
+
+def _datapackage(wacz: Path) -> dict:
+    with zipfile.ZipFile(wacz) as zf:
+        return json.loads(zf.read("datapackage.json"))
+
+
+def test_a_datapackage_giving_a_member_a_wrong_size_or_hash_is_named(wacz, warcs, tmp_path):
+    """A member swapped after packing (repacked: its CRC-32 is its own, the records whole)
+    under a datapackage.json that still gives the old one's size and hash: ReplayWeb.page
+    says the package does not verify, and ``verify`` said nothing (exit 0). Now each wrong
+    ``bytes`` and ``hash`` is an error naming the listed path; a hash of a kind it cannot
+    compute is a warning."""
+    doc = _datapackage(wacz)
+    by_path = {r["path"]: r for r in doc["resources"]}
+    pages = by_path["pages/pages.jsonl"]
+    pages["bytes"] += 1
+    warc = by_path[f"archive/{warcs[1].name}"]
+    warc["hash"] = "sha256:" + "0" * 64
+    index = by_path["indexes/index.cdx"]
+    index["hash"] = "crc99:1234"
+    pkg = _repacked(wacz, tmp_path / "listed.wacz", datapackage=json.dumps(doc).encode())
+    report = verify([pkg])
+    said = sorted((p.file, p.severity, p.message) for p in report.problems)
+    assert said == sorted([
+        (str(pkg), "error", f"datapackage.json lists 'pages/pages.jsonl' of {pages['bytes']} "
+                            f"bytes; the member holds {pages['bytes'] - 1}"),
+        (str(pkg), "error", f"datapackage.json lists 'archive/{warcs[1].name}' with hash "
+                            f"sha256:{'0' * 64}; the member's is sha256:"
+                            f"{__import__('hashlib').sha256(warcs[1].read_bytes()).hexdigest()} "
+                            "(changed after packing)"),
+        (str(pkg), "warning", "datapackage.json lists 'indexes/index.cdx' with hash "
+                              "'crc99:1234', of no kind checked here"),
+    ]), said
+    res = _cli("verify", pkg)
+    assert res.returncode == 1 and f"error: {pkg}: offset 0: datapackage.json lists" in (
+        res.stderr)
+    assert verify([wacz]).problems == []  # our own package's list is right
