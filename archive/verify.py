@@ -32,6 +32,7 @@ from .reader import (
 )
 from .records import DEFAULT_MAX_RECORD_SIZE, RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets, surt
+from .verify_zipnum import idx_names, idx_problems
 from .wacz_input import (
     RATIO,
     RATIO_FLOOR,
@@ -48,6 +49,7 @@ from .wacz_input import (
     missing_note,
     open_input,
     open_member,
+    package_members,
     resource_problems,
     split_location,
 )
@@ -410,6 +412,22 @@ class _CappedIndex:
         return line
 
 
+def _block_index_problems(package: Path) -> Iterator[Problem]:
+    """The lines of the package's ZipNum block indexes (``indexes/*.idx``) whose block is
+    not where they say (verify_zipnum)."""
+    try:
+        names = idx_names(package, [i.filename for i in package_members(package)])
+    except OSError:  # the package cannot be read: its members say so
+        return
+    for name in names:
+        where = str(location(package, name))
+        try:
+            for at, why in idx_problems(package, name):
+                yield Problem(where, at, "error", why)
+        except OSError as exc:
+            yield Problem(where, 0, "error", f"block index cannot be read: {exc}")
+
+
 # (severity, why) of a CDXJ line given as (key, time, fields), or None: see _line_problem
 _LineCheck = Callable[[tuple[str, str, dict]], tuple[str, str] | None]
 
@@ -635,6 +653,8 @@ def verify(
         for severity, message in resource_problems(package):
             report.add(Problem(str(package), 0, severity, message))
         for problem in _index_problems(package, places):
+            report.add(problem)
+        for problem in _block_index_problems(package):
             report.add(problem)
     pairs = {("request", "response"), ("response", "request"), ("request", "revisit")}
     pairs |= {(b, a) for a, b in pairs}

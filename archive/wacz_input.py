@@ -428,6 +428,11 @@ def missing_listed(package: Path, *, warcs: bool) -> list[str]:
 INDEX_NAMES = (".cdx", ".cdxj", ".cdx.gz", ".cdxj.gz")  # a ZipNum's .idx names blocks, not records
 
 
+def package_members(package: Path) -> list[zipfile.ZipInfo]:
+    """Every member of ``package``, in ZIP order (WaczError when it cannot be read)."""
+    return list(_checked(package).infos)
+
+
 def index_names(package: Path) -> list[str]:
     """The package's capture indexes (``indexes/index.cdx``, Browsertrix's ``.cdxj``, a
     ZipNum's ``.cdx.gz``), in ZIP order: what a replay tool reads to find a record."""

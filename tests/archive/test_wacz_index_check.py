@@ -366,3 +366,63 @@ def test_a_datapackage_giving_a_member_a_wrong_size_or_hash_is_named(wacz, warcs
     assert res.returncode == 1 and f"error: {pkg}: offset 0: datapackage.json lists" in (
         res.stderr)
     assert verify([wacz]).problems == []  # our own package's list is right
+
+
+def _zipnum(lines: list[str], per_block: int) -> tuple[bytes, list[str]]:
+    """A ZipNum index of ``lines`` as py-wacz writes one: the gzipped blocks of
+    ``per_block`` lines each, and the block index naming each block's first key and time,
+    offset, length and digest."""
+    import gzip
+    import hashlib
+    blocks = [gzip.compress(("\n".join(lines[i:i + per_block]) + "\n").encode())
+              for i in range(0, len(lines), per_block)]
+    idx = ['!meta 0 {"format": "cdxj-gzip-1.0", "filename": "index.cdx.gz"}']
+    offset = 0
+    for i, block in enumerate(blocks):
+        head = " ".join(lines[i * per_block].split(" ", 2)[:2])
+        idx.append(f'{head} {{"offset": {offset}, "length": {len(block)}, "digest": '
+                   f'"sha256:{hashlib.sha256(block).hexdigest()}"}}')
+        offset += len(block)
+    return b"".join(blocks), idx
+
+
+def test_a_zipnum_block_index_naming_blocks_where_they_are_not_is_named(wacz, tmp_path):
+    """ReplayWeb.page finds a URL's captures in a ZipNum index by its block index
+    (indexes/index.idx): a line's offset, length and digest name one gzipped block of
+    index.cdx.gz. verify read the .cdx.gz whole and never the .idx: a block index whose
+    offsets were wrong passed (exit 0), and the pages of those blocks are not found. Now each
+    line whose block is not there (past the end, not of its digest, no gzip member, or one
+    starting with another key) is an error by its line."""
+    lines = _index_lines(wacz)
+    packed, idx = _zipnum(lines, 3)
+    assert len(idx) >= 4
+    doc = _datapackage(wacz)  # (its list without the plain index, the ZipNum unlisted)
+    doc["resources"] = [r for r in doc["resources"] if r["path"] != "indexes/index.cdx"]
+    wacz = _repacked(wacz, tmp_path / "listed.wacz", datapackage=json.dumps(doc).encode())
+    intact = _repacked(wacz, tmp_path / "zipnum.wacz", drop=("indexes/index.cdx",), other={
+        "indexes/index.cdx.gz": packed, "indexes/index.idx": ("\n".join(idx) + "\n").encode()})
+    report = verify([intact])
+    assert report.ok and report.problems == [], report.problems
+
+    blocks = [json.loads(line.split(" ", 2)[2]) for line in idx[1:]]
+    bad = list(idx)
+    bad[1] = idx[1].replace(f'"offset": {blocks[0]["offset"]}', f'"offset": {len(packed) - 5}')
+    bad[2] = idx[2].replace(f'"digest": "{blocks[1]["digest"]}"', f'"digest": "sha256:{"1" * 64}"')
+    moved = dict(blocks[1], digest=blocks[2]["digest"], offset=blocks[2]["offset"],
+                 length=blocks[2]["length"])  # another block's bytes, its digest too
+    bad[2] = f'{" ".join(idx[2].split(" ", 2)[:2])} {json.dumps(moved)}'
+    shifted = {"offset": blocks[2]["offset"] + 1, "length": blocks[2]["length"] - 1}
+    bad[3] = f'{" ".join(idx[3].split(" ", 2)[:2])} {json.dumps(shifted)}'  # no digest given
+    pkg = _repacked(wacz, tmp_path / "bad.wacz", drop=("indexes/index.cdx",), other={
+        "indexes/index.cdx.gz": packed, "indexes/index.idx": ("\n".join(bad) + "\n").encode()})
+    report = verify([pkg])
+    starts = _starts(bad)
+    where = f"{pkg}#indexes/index.idx"
+    assert [(p.file, p.offset) for p in report.problems] == [
+        (where, starts[1]), (where, starts[2]), (where, starts[3])], report.problems
+    said = [p.message for p in report.problems]
+    assert said[0].startswith("line 2: block of ") and "run past the end of indexes/index.cdx.gz" \
+        in said[0]
+    assert "starts with " in said[1]
+    assert "are no gzip member" in said[2]
+    assert not report.ok
