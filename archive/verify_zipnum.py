@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from .wacz_input import location, open_member
+from .wacz_input import input_size, location, open_member
 
 MAX_IDX_LINE = 1 << 20  # an .idx line past it is not read (a block's is some 200 bytes)
 MAX_BLOCK = 64 << 20  # a block's gzipped bytes read at most (py-wacz's hold 3000 lines)
@@ -30,6 +30,7 @@ def idx_problems(package: Path, idx: str) -> Iterator[Finding]:
     """Each line of the block index ``idx`` whose block is not in the gzipped index its
     ``!meta`` line names, or does not start with the line's key and time."""
     target: str | None = None
+    spent = budget = 0  # gzipped bytes of blocks read: an index naming them over and over stops
     with open_member(package, idx) as fh:
         for number, at, line in _lines(fh):
             if line is None:
@@ -41,6 +42,7 @@ def idx_problems(package: Path, idx: str) -> Iterator[Finding]:
             if key == "!meta":
                 name = fields.get("filename") if fields else None
                 target = f"indexes/{name}" if isinstance(name, str) and name else None
+                budget = _budget(package, target) if target else 0
                 if target is None:
                     yield at, f"line {number}: a !meta line naming no filename"
                 continue
@@ -50,8 +52,21 @@ def idx_problems(package: Path, idx: str) -> Iterator[Finding]:
                 yield at, (f"line {number}: " + ("damaged block index line" if fields is None
                                                  else "a block named before any !meta line"))
                 continue
+            if spent > budget:
+                yield at, (f"line {number}: the block index names more bytes than "
+                           f"{target} holds twice over: the rest is not checked")
+                return
+            spent += _count(fields.get("length")) or 0
             if (why := _block_problem(package, target, f"{key} {stamp}", fields)) is not None:
                 yield at, f"line {number}: block of {key[:200]!r} {stamp[:20]!r}: {why}"
+
+
+def _budget(package: Path, target: str) -> int:
+    """Gzipped bytes a block index may name in all: its blocks tile ``target`` once."""
+    try:
+        return 2 * input_size(location(package, target)) + MAX_BLOCK
+    except OSError:
+        return MAX_BLOCK
 
 
 def _lines(fh: IO[bytes]) -> Iterator[tuple[int, int, bytes | None]]:

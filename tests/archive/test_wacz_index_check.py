@@ -426,3 +426,29 @@ def test_a_zipnum_block_index_naming_blocks_where_they_are_not_is_named(wacz, tm
     assert "starts with " in said[1]
     assert "are no gzip member" in said[2]
     assert not report.ok
+
+
+def test_a_block_index_naming_its_blocks_over_and_over_stops(wacz, tmp_path, monkeypatch):
+    """A block index of many lines each naming the whole .cdx.gz read it once a line: with
+    a large index, hours. Past twice the file's bytes (and a block's cap) it is one error
+    and the rest is not read."""
+    import archive.verify_zipnum as zipnum
+    monkeypatch.setattr(zipnum, "MAX_BLOCK", 1000)
+    lines = _index_lines(wacz)
+    packed, idx = _zipnum(lines, len(lines))  # one block: the whole file
+    doc = _datapackage(wacz)
+    doc["resources"] = [r for r in doc["resources"] if r["path"] != "indexes/index.cdx"]
+    repeated = [idx[0], *[idx[1]] * 5000]
+    reads = []
+    real = zipnum._block_problem
+    monkeypatch.setattr(zipnum, "_block_problem", lambda *a: reads.append(1) or real(*a))
+    pkg = _repacked(wacz, tmp_path / "again.wacz", drop=("indexes/index.cdx",),
+                    datapackage=json.dumps(doc).encode(), other={
+                        "indexes/index.cdx.gz": packed,
+                        "indexes/index.idx": ("\n".join(repeated) + "\n").encode()})
+    report = verify([pkg])
+    budget = 2 * len(packed) + 1000
+    assert len(reads) == budget // len(packed) + 1
+    assert [p.message.split(": ", 1)[1] for p in report.problems] == [
+        "the block index names more bytes than indexes/index.cdx.gz holds twice over: the "
+        "rest is not checked"], report.problems
