@@ -452,3 +452,34 @@ def test_a_block_index_naming_its_blocks_over_and_over_stops(wacz, tmp_path, mon
     assert [p.message.split(": ", 1)[1] for p in report.problems] == [
         "the block index names more bytes than indexes/index.cdx.gz holds twice over: the "
         "rest is not checked"], report.problems
+
+
+def test_a_listed_member_no_reader_reads_that_is_a_zip_bomb_is_named(wacz, tmp_path,
+                                                                     monkeypatch):
+    """A pages list inflating like a zip bomb: no reader reads it, and the hash check
+    refused it silently. Now it is an error naming it and why (the bomb is not inflated)."""
+    from archive import wacz_input
+    monkeypatch.setattr(wacz_input, "RATIO_FLOOR", 1 << 16)
+    with zipfile.ZipFile(wacz) as zf:
+        pages = zf.read("pages/pages.jsonl")
+    flood = pages + b"\n" * (1 << 20)
+    doc = _datapackage(wacz)
+    for resource in doc["resources"]:
+        if resource["path"] == "pages/pages.jsonl":
+            resource["bytes"] = len(flood)
+            resource["hash"] = "sha256:" + __import__("hashlib").sha256(flood).hexdigest()
+    pkg = tmp_path / "flood.wacz"
+    with zipfile.ZipFile(wacz) as zi, zipfile.ZipFile(pkg, "w") as zo:
+        for info in zi.infolist():
+            if info.filename == "pages/pages.jsonl":
+                zo.writestr(info.filename, flood, compress_type=zipfile.ZIP_DEFLATED)
+            elif info.filename == "datapackage.json":
+                zo.writestr(info, json.dumps(doc).encode())
+            else:
+                zo.writestr(info, zi.read(info))
+    report = verify([pkg])
+    assert [(p.file, p.severity) for p in report.problems] == [(str(pkg), "error")]
+    assert report.problems[0].message.startswith(
+        "datapackage.json lists 'pages/pages.jsonl', which cannot be read to check its hash: "
+        "declares ")
+    assert "a zip bomb, not read" in report.problems[0].message
