@@ -331,12 +331,14 @@ _SEPARATOR = 4
 @dataclass
 class _Placed:
     """What an index of a package given whole is checked against: each record's length by
-    its place (``_placed_key``), and the records the walk left unread for ``--max-record-size`` (member -> offset -> their bytes in it,
-    None when their end is unknown: a gzip bomb, whose member is not read past it)."""
+    its place (``_placed_key``), and the records the walk left unread for
+    ``--max-record-size``: member -> offset -> their bytes in it, and member -> the offset
+    of a gzip bomb (its end unknown: the member is not read past it)."""
 
     cap: int
     lengths: dict[bytes, int] = field(default_factory=dict)
-    over_cap: dict[str, dict[int, int | None]] = field(default_factory=dict)
+    over_cap: dict[str, dict[int, int]] = field(default_factory=dict)
+    bomb_at: dict[str, int] = field(default_factory=dict)
     _plain: dict[str, bool] = field(default_factory=dict)
     unnamed: set[str] = field(default_factory=set)  # filenames naming no member, said once
 
@@ -351,11 +353,12 @@ class _Placed:
     def too_large(self, member: str, offset: int) -> tuple[int, int | None] | None:
         """(where the over-cap record starts, its bytes or None) when the record at
         ``offset`` of ``member`` was left unread for the cap, else None."""
-        skipped = self.over_cap.get(member_spelling(member), {})
-        if offset in skipped:
-            return offset, skipped[offset]
-        past = [at for at, size in skipped.items() if size is None and at < offset]
-        return (min(past), None) if past else None
+        spelled = member_spelling(member)
+        if (size := self.over_cap.get(spelled, {}).get(offset)) is not None:
+            return offset, size
+        if (bomb := self.bomb_at.get(spelled)) is not None and bomb <= offset:
+            return bomb, None
+        return None
 
 
 MAX_INDEX_LINE = 1 << 20  # an index line past it (a runaway line, no newline) is not read
@@ -529,8 +532,8 @@ def _over_cap_note(said: str, member: str, offset: int, over: tuple[int, int | N
     start, size = over
     if start != offset:
         return (f"{said} names offset {offset} of {member[:200]}, past offset {start}, where a "
-                f"gzip member inflates past {cap} bytes (--max-record-size) without ending: "
-                "the rest of that WARC was not read, this line not checked")
+                f"gzip member inflates far past {cap} bytes (--max-record-size) without "
+                "ending: the rest of that WARC was not read, this line not checked")
     bytes_said = f"of {size} bytes in the file " if size is not None else ""
     return (f"{said} names a record {bytes_said}at {member[:200]} offset {offset} that is "
             f"larger than {cap} bytes (--max-record-size): too large to check; raise "
@@ -563,8 +566,11 @@ def verify(
     def on_error(err: WarcFormatError) -> None:
         found(Problem(err.file, err.offset, "error", err.reason))
         if isinstance(err, RecordOverLimit) and places is not None and found_in:
-            places.over_cap.setdefault(member_spelling(found_in[1]), {})[err.offset] = (
-                err.length)
+            member = member_spelling(found_in[1])
+            if err.length is None:  # a gzip bomb: the walk stops there
+                places.bomb_at.setdefault(member, err.offset)
+            else:
+                places.over_cap.setdefault(member, {})[err.offset] = err.length
 
     # Only small tuples outlive a record (never the record: a folder of many files would hold
     # every request and revisit in memory): record id -> (type, normalized uri, payload digest)

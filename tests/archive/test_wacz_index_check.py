@@ -483,3 +483,33 @@ def test_a_listed_member_no_reader_reads_that_is_a_zip_bomb_is_named(wacz, tmp_p
         "datapackage.json lists 'pages/pages.jsonl', which cannot be read to check its hash: "
         "declares ")
     assert "a zip bomb, not read" in report.problems[0].message
+
+
+def test_index_lines_past_a_gzip_bomb_in_a_warc_are_said_unchecked_not_missing(tmp_path,
+                                                                             monkeypatch):
+    """A WARC member holding a gzip member that inflates past the bomb bound: the walk stops
+    there (the rest of the member unread), and each index line of a record after it was
+    "no record starts" there, an error. Now such a line is a warning saying why it was not
+    checked; the lines before it are checked."""
+    import gzip
+
+    from archive import records
+    monkeypatch.setattr(records, "BOMB_FLOOR", 1 << 20)
+    first = _warc_at(tmp_path / "a", ["http://e.com/a"])
+    after = _warc_at(tmp_path / "b", ["http://e.com/b"])
+    bomb = gzip.compress(b"\0" * (2 << 20))
+    warc = tmp_path / "x.warc.gz"
+    warc.write_bytes(first.read_bytes() + bomb + after.read_bytes())
+    shift = len(first.read_bytes()) + len(bomb)
+    lines = _named(build_index([first]), "x.warc.gz")
+    for line in _named(build_index([after]), "x.warc.gz"):
+        offset = _fields(line)["offset"]
+        lines.append(line.replace(f'"offset": "{offset}"', f'"offset": "{int(offset) + shift}"'))
+    pkg = _package(tmp_path / "bomb.wacz", {"archive/x.warc.gz": warc}, lines)
+    report = verify([pkg], max_record_size=10_000)
+    index_said = [p for p in report.problems if p.file.endswith("index.cdx")]
+    assert [p.severity for p in index_said] == ["warning"]
+    assert index_said[0].offset == _starts(lines)[1]
+    assert (f"past offset {len(first.read_bytes())}, where a gzip member inflates far past "
+            "10000 bytes (--max-record-size) without ending: the rest of that WARC was not "
+            "read, this line not checked") in index_said[0].message
