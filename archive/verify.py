@@ -8,12 +8,12 @@ import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO
 
 from .cdxj import timestamp14
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
-from .errors import WarcFormatError
+from .errors import RecordOverLimit, WarcFormatError
 from .httputil import (
     DEFAULT_MAX_DECODED,
     BodyCutShort,
@@ -30,17 +30,27 @@ from .reader import (
     success_status,
     truncated_reason,
 )
-from .records import RecordInfo, iter_records, parse_warc_date
+from .records import DEFAULT_MAX_RECORD_SIZE, RecordInfo, iter_records, parse_warc_date
 from .urls import normalize_url, strip_brackets, surt
+from .verify_zipnum import idx_names, idx_problems
 from .wacz_input import (
+    RATIO,
+    RATIO_FLOOR,
+    WaczError,
     crc_problem,
+    index_member,
     index_names,
+    input_size,
     is_package,
     location,
     member_names,
+    member_spelling,
     missing_listed,
     missing_note,
+    open_input,
     open_member,
+    package_members,
+    resource_problems,
     split_location,
 )
 
@@ -260,6 +270,38 @@ def _empty_note(path: Path) -> str:
     return f"no WARC record in this file ({size} bytes of empty gzip members or blank lines)"
 
 
+def _whole_packages(paths: list[Path]) -> list[Path]:
+    """The packages given whole, whose indexes are checked: named as packages, or by every
+    WARC member (as the command line gives a package named on it: members, in ZIP order).
+    A package given in part has records its index names left out."""
+    given: dict[Path, set[str] | None] = {}  # None: the package itself
+    for path in paths:
+        if (found := split_location(path)) is not None:
+            names = given.setdefault(found[0], set())
+            if names is not None:
+                names.add(found[1])
+        elif is_package(path):
+            given[Path(path)] = None
+    whole = []
+    for package, names in given.items():
+        try:
+            if names is None or names >= set(member_names(package)):
+                whole.append(package)
+        except OSError:  # the package cannot be read: its members say so
+            continue
+    return whole
+
+
+def _gzipped(path: Path) -> bool:
+    """Whether a WACZ member starts as a gzipped WARC does (its records' lengths are their
+    gzip members'; an uncompressed WARC's may take the record separator too)."""
+    try:
+        with open_input(path) as fh:
+            return fh.read(2) == b"\x1f\x8b"
+    except OSError:  # its walk says why
+        return True
+
+
 def _listed_files_missing(path: Path, packages: set[Path]) -> list[Problem]:
     """The files other than WARCs that the datapackage.json of the package ``path`` is a
     member of lists and its ZIP lacks, once a package (the WARCs the walk reported)."""
@@ -274,47 +316,140 @@ def _listed_files_missing(path: Path, packages: set[Path]) -> list[Problem]:
     return [Problem(str(found[0]), 0, "error", missing_note(name)) for name in names]
 
 
-def _placed_key(warc: str, offset: int, uri: str, stamp: str) -> bytes:
-    """A record as an index line names it: its WARC file's name and offset, its URL's SURT
-    key and 14-digit time, by a 12-byte hash (one a record of a package given whole)."""
-    return _capture_key(f"{PurePosixPath(warc).name} {offset} {surt(uri)}", stamp[:14].encode())
+def _placed_key(member: str, offset: int, uri: str, stamp: str) -> bytes:
+    """A record as an index line names it: its WARC member (as a location spells it) and
+    offset, its URL's SURT key and 14-digit time, by a 12-byte hash (one a record of a
+    package given whole)."""
+    return _capture_key(f"{member_spelling(member)} {offset} {surt(uri)}", stamp[:14].encode())
+
+
+_UNNAMED_KEPT = 1000  # filenames naming no member remembered (past them each line is said)
+# CRLF CRLF: what ends a record in an uncompressed WARC; an index line's length may take it
+_SEPARATOR = 4
+
+
+@dataclass
+class _Placed:
+    """What an index of a package given whole is checked against: each record's length by
+    its place (``_placed_key``), and the records the walk left unread for
+    ``--max-record-size``: member -> offset -> their bytes in it, and member -> the offset
+    of a gzip bomb (its end unknown: the member is not read past it)."""
+
+    cap: int
+    lengths: dict[bytes, int] = field(default_factory=dict)
+    over_cap: dict[str, dict[int, int]] = field(default_factory=dict)
+    bomb_at: dict[str, int] = field(default_factory=dict)
+    _plain: dict[str, bool] = field(default_factory=dict)
+    unnamed: set[str] = field(default_factory=set)  # filenames naming no member, said once
+
+    def uncompressed(self, package: Path, member: str) -> bool:
+        """Whether ``member`` is an uncompressed WARC (looked at once, and only for a line
+        whose length is not its record's: after the walk, whose CRC-32 check a read of
+        the member from its start would restart)."""
+        if member not in self._plain:
+            self._plain[member] = not _gzipped(location(package, member))
+        return self._plain[member]
+
+    def too_large(self, member: str, offset: int) -> tuple[int, int | None] | None:
+        """(where the over-cap record starts, its bytes or None) when the record at
+        ``offset`` of ``member`` was left unread for the cap, else None."""
+        spelled = member_spelling(member)
+        if (size := self.over_cap.get(spelled, {}).get(offset)) is not None:
+            return offset, size
+        if (bomb := self.bomb_at.get(spelled)) is not None and bomb <= offset:
+            return bomb, None
+        return None
 
 
 MAX_INDEX_LINE = 1 << 20  # an index line past it (a runaway line, no newline) is not read
 
 
-def _index_problems(package: Path, placed: set[bytes]) -> Iterator[Problem]:
+def _index_problems(package: Path, placed: _Placed) -> Iterator[Problem]:
     """Each line of the package's indexes that names no record there (another URL or time at
-    its offset, no record at all, a WARC the package lacks): a replay tool reading the index
-    (ReplayWeb.page, pywb) serves another page or none for its URL. Our readers read the
-    WARCs, never the index, so nothing else said so and verify passed such a package."""
+    its offset, no record at all, a WARC the package lacks), or a record by a wrong length:
+    a replay tool reading the index (ReplayWeb.page, pywb: offset to offset + length) serves
+    another page, a cut one or none for its URL. Our readers read the WARCs, never the
+    index, so nothing else said so and verify passed such a package."""
     try:
         names = index_names(package)
-        warcs = {PurePosixPath(name).name for name in member_names(package)}
     except OSError:  # the package cannot be read: its members say so
         return
     for name in names:
         where = str(location(package, name))
         try:
             with open_member(package, name) as raw:
-                fh = gzip.GzipFile(fileobj=raw) if name.lower().endswith(".gz") else raw
-                yield from _index_lines(where, fh, placed, warcs)
+                fh = (_CappedIndex(gzip.GzipFile(fileobj=raw), _member_size(package, name))
+                      if name.lower().endswith(".gz") else raw)
+                yield from _index_lines(where, fh, lambda line: _line_problem(
+                    package, placed, line))
         except (OSError, EOFError, zlib.error) as exc:
             yield Problem(where, 0, "error", f"index cannot be read: {exc}")
 
 
-def _index_lines(where: str, fh: IO[bytes], placed: set[bytes],
-                 warcs: set[str]) -> Iterator[Problem]:
-    """:func:`_index_problems` of one index, line by line (each by its offset in it)."""
-    pos = 0
-    read = 0  # lines read as CDXJ: the first line decides the index's form
+# a gzipped index inflating past INDEX_RATIO times its bytes (and past INDEX_FLOOR) is a
+# bomb: CDXJ text gzips 5 to 10 to 1, the same line repeated some 1000 to 1
+INDEX_RATIO = RATIO
+INDEX_FLOOR = RATIO_FLOOR
+
+
+def _member_size(package: Path, name: str) -> int:
+    """The bytes a package's member holds (inflated, when the ZIP compresses it)."""
+    return input_size(location(package, name))
+
+
+class _CappedIndex:
+    """A gzipped index read line by line, refused once it inflates past what any index of
+    its size holds (a gzip bomb stored in the package, which the ZIP's own ratio check does
+    not see): without it, verify went through gigabytes of repeated lines."""
+
+    def __init__(self, fh: IO[bytes], size: int) -> None:
+        self._fh, self._size, self._out = fh, size, 0
+        self._cap = max(INDEX_FLOOR, INDEX_RATIO * size)
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._fh.readline(limit)
+        self._out += len(line)
+        if self._out > self._cap:
+            raise WaczError(f"inflates past {self._cap} bytes from {self._size} gzipped: a "
+                            "gzip bomb, not read further")
+        return line
+
+
+def _block_index_problems(package: Path) -> Iterator[Problem]:
+    """The lines of the package's ZipNum block indexes (``indexes/*.idx``) whose block is
+    not where they say (verify_zipnum)."""
+    try:
+        names = idx_names(package, [i.filename for i in package_members(package)])
+    except OSError:  # the package cannot be read: its members say so
+        return
+    for name in names:
+        where = str(location(package, name))
+        try:
+            for at, why in idx_problems(package, name):
+                yield Problem(where, at, "error", why)
+        except OSError as exc:
+            yield Problem(where, 0, "error", f"block index cannot be read: {exc}")
+
+
+# (severity, why) of a CDXJ line given as (key, time, fields), or None: see _line_problem
+_LineCheck = Callable[[tuple[str, str, dict]], tuple[str, str] | None]
+
+
+def _index_lines(where: str, fh: IO[bytes] | _CappedIndex, check: _LineCheck) -> Iterator[Problem]:
+    """:func:`_index_problems` of one index, line by line (each by its offset in the index
+    and its line number): ``check`` says (severity, why) of a CDXJ line's (key, time,
+    fields), or None. The first line decides the form: an 11-field CDX is not checked."""
+    pos = number = 0
+    cdxj = False  # a first line read as CDXJ: the index is one, and a line that is not is damage
     while line := fh.readline(MAX_INDEX_LINE + 1):
         at, pos = pos, pos + len(line)
+        number += 1
         if len(line) > MAX_INDEX_LINE:
             while line and not line.endswith(b"\n"):  # the rest of it, in bounded reads
                 line = fh.readline(MAX_INDEX_LINE)
                 pos += len(line)
-            yield Problem(where, at, "error", f"index line over {MAX_INDEX_LINE} bytes: not read")
+            yield Problem(where, at, "error", f"line {number}: index line over "
+                          f"{MAX_INDEX_LINE} bytes: not read")
             continue
         key, _, rest = line.decode("utf-8", "replace").strip().partition(" ")
         stamp, _, data = rest.partition(" ")
@@ -322,30 +457,87 @@ def _index_lines(where: str, fh: IO[bytes], placed: set[bytes],
             continue
         try:
             fields = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # (JSON nested past the parser's depth)
             fields = None
-        if not isinstance(fields, dict) and not read:  # the 11-field CDX, or no index at all
-            yield Problem(where, at, "warning", f"not a CDXJ line ({line[:60]!r}): this index "
-                          "is not checked against the WARCs")
+        if not isinstance(fields, dict) and not cdxj:  # the 11-field CDX, or no index at all
+            yield Problem(where, at, "warning", f"line {number}: not a CDXJ line "
+                          f"({line[:60]!r}): this index is not checked against the WARCs")
             return
-        read += 1
+        cdxj = True
         if not isinstance(fields, dict):  # a CDXJ index's damaged line: the rest still checked
-            yield Problem(where, at, "error", f"damaged index line ({line[:60]!r}): a replay "
-                          "tool reading this index cannot use it")
-            continue
-        url, warc, offset = (str(fields.get(k, "")) for k in ("url", "filename", "offset"))
-        said = f"index line for {url[:200]!r} at {stamp[:20]!r}"
-        if not (url and warc and offset.isascii() and offset.isdigit()
-                and stamp[:14].isascii() and stamp[:14].isdigit()):
-            yield Problem(where, at, "error", f"{said} lacks a url, time, filename or offset")
-        elif PurePosixPath(warc).name not in warcs:
-            yield Problem(where, at, "error", f"{said} names {warc[:200]!r}, which the "
-                          "package does not hold")
-        elif _placed_key(warc, int(offset), normalize_url(strip_brackets(url)),
-                         stamp) not in placed:
-            yield Problem(where, at, "error", f"{said} names {warc[:200]} offset {offset}, "
-                          "where no record of that URL and time starts: a replay tool reading "
-                          "this index serves another record, or none")
+            yield Problem(where, at, "error", f"line {number}: damaged index line "
+                          f"({line[:60]!r}): a replay tool reading this index cannot use it")
+        elif found := check((key, stamp, fields)):
+            yield Problem(where, at, found[0], f"line {number}: {found[1]}")
+
+
+def _line_problem(package: Path, placed: _Placed, line: tuple[str, str, dict]
+                  ) -> tuple[str, str] | None:
+    """(severity, why) of one CDXJ line of ``package``'s index whose record a replay tool
+    would not find where it says, or None."""
+    _, stamp, fields = line
+    url, warc, offset, length = (str(fields.get(k, "")) for k in (
+        "url", "filename", "offset", "length"))
+    said = f"index line for {url[:200]!r} at {stamp[:20]!r}"
+    if lacking := _lacking(url, stamp, warc, offset):
+        return "error", f"{said} has no {lacking}: a replay tool cannot find its record"
+    member, why = index_member(package, warc)
+    if member is None:  # said once a name: a lost WARC's every line says nothing more
+        if warc in placed.unnamed:
+            return None
+        if len(placed.unnamed) < _UNNAMED_KEPT:
+            placed.unnamed.add(warc)
+        return "error", f"{said} {why[:600]} (said of its first line only)"
+    place = _placed_key(member, int(offset), normalize_url(strip_brackets(url)), stamp)
+    if (size := placed.lengths.get(place)) is None:
+        if (over := placed.too_large(member, int(offset))) is not None:
+            return "warning", _over_cap_note(said, member, int(offset), over, placed.cap)
+        return "error", (f"{said} names {warc[:200]} offset {offset}, where no record of that "
+                         "URL and time starts: a replay tool reading this index serves "
+                         "another record, or none")
+    if not _count(length):
+        return "error", (f"{said} has no length (a count of bytes): a replay tool cannot "
+                         "read its record")
+    if int(length) != size and not (
+            size < int(length) <= size + _SEPARATOR and placed.uncompressed(package, member)):
+        return "error", (f"{said} gives length {length[:40]} for the record at {warc[:200]} "
+                         f"offset {offset}, which is {size} bytes: a replay tool reading "
+                         f"offset to offset + length gets "
+                         f"{'a cut record' if int(length) < size else 'bytes past it'}")
+    return None
+
+
+_MAX_DIGITS = 20  # a count of bytes with more digits is no file's (and int() refuses 4300)
+
+
+def _count(text: str) -> bool:
+    """Whether an index field is a count of bytes (ASCII digits, at most _MAX_DIGITS: not
+    negative, no fraction, no other script's digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS
+
+
+def _lacking(url: str, stamp: str, warc: str, offset: str) -> str:
+    """What a CDXJ line lacks of what finds its record ("" when nothing)."""
+    lacking = [what for what, ok in (
+        ("url", bool(url)), ("14-digit time", stamp[:14].isascii() and stamp[:14].isdigit()
+                             and len(stamp) >= 14),
+        ("filename", bool(warc)), (f"offset (a count of bytes; {offset[:40]!r})", _count(offset)),
+    ) if not ok]
+    return ", ".join(lacking)
+
+
+def _over_cap_note(said: str, member: str, offset: int, over: tuple[int, int | None],
+                   cap: int) -> str:
+    """What to say of an index line whose record was left unread for the size cap."""
+    start, size = over
+    if start != offset:
+        return (f"{said} names offset {offset} of {member[:200]}, past offset {start}, where a "
+                f"gzip member inflates far past {cap} bytes (--max-record-size) without "
+                "ending: the rest of that WARC was not read, this line not checked")
+    bytes_said = f"of {size} bytes in the file " if size is not None else ""
+    return (f"{said} names a record {bytes_said}at {member[:200]} offset {offset} that is "
+            f"larger than {cap} bytes (--max-record-size): too large to check; raise "
+            "--max-record-size to check it")
 
 
 def verify(
@@ -373,6 +565,12 @@ def verify(
 
     def on_error(err: WarcFormatError) -> None:
         found(Problem(err.file, err.offset, "error", err.reason))
+        if isinstance(err, RecordOverLimit) and places is not None and found_in:
+            member = member_spelling(found_in[1])
+            if err.length is None:  # a gzip bomb: the walk stops there
+                places.bomb_at.setdefault(member, err.offset)
+            else:
+                places.over_cap.setdefault(member, {})[err.offset] = err.length
 
     # Only small tuples outlive a record (never the record: a folder of many files would hold
     # every request and revisit in memory): record id -> (type, normalized uri, payload digest)
@@ -391,7 +589,10 @@ def verify(
     packages: set[Path] = set()  # those whose listed files were looked for
     paths = list(paths)
     # packages given whole: each record's place, by hash, for their indexes to be checked
-    placed: dict[Path, set[bytes]] = {Path(p): set() for p in paths if is_package(p)}
+    cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
+    placed = {package: _Placed(cap) for package in _whole_packages(paths)}
+    found_in: tuple[Path, str] | None = None
+    places: _Placed | None = None  # the package given whole whose member is walked
     # a package is walked member by member: crc_problem checks a member, not a package
     for path in (member for p in paths for member in inputs_of(Path(p))):
         report.files += 1
@@ -414,7 +615,8 @@ def verify(
             uri = normalize_url(rec.target_uri) if rec.target_uri else ""
             where = (str(info.file), info.offset, rec.record_id)
             if places is not None and uri and found_in:
-                places.add(_placed_key(found_in[1], info.offset, uri, timestamp14(info)))
+                places.lengths[_placed_key(found_in[1], info.offset, uri,
+                                           timestamp14(info))] = info.length
             if rec.record_id:
                 digest = rec.get("WARC-Payload-Digest") or ""
                 if (seen := ids.get(rec.record_id)) is not None:
@@ -454,7 +656,11 @@ def verify(
         if before == (report.records, report.error_count + report.warning_count):
             report.add(Problem(str(path), 0, "warning", _empty_note(path)))
     for package, places in placed.items():
+        for severity, message in resource_problems(package):
+            report.add(Problem(str(package), 0, severity, message))
         for problem in _index_problems(package, places):
+            report.add(problem)
+        for problem in _block_index_problems(package):
             report.add(problem)
     pairs = {("request", "response"), ("response", "request"), ("request", "revisit")}
     pairs |= {(b, a) for a, b in pairs}

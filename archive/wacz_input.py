@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import bz2
 import functools
+import hashlib
 import json
 import lzma
 import os
@@ -30,7 +31,7 @@ import zipfile
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
 
 WACZ_SUFFIX = ".wacz"
@@ -149,6 +150,20 @@ class _Package:
         return found
 
     @functools.cached_property
+    def warc_spellings(self) -> dict[str, str]:
+        """Each WARC member by its name as a location spells it (``_spelled``)."""
+        return {_spelled(name): name for name in self.warcs}
+
+    @functools.cached_property
+    def warcs_by_base(self) -> dict[str, list[str]]:
+        """The WARC members by their base names: what an index line naming none of them
+        may have meant."""
+        found: dict[str, list[str]] = {}
+        for name in self.warcs:
+            found.setdefault(PurePosixPath(name).name, []).append(name)
+        return found
+
+    @functools.cached_property
     def listing(self) -> tuple[str | None, list[str]]:
         """(why datapackage.json cannot be read, or None; the paths it lists that the ZIP
         does not hold), read once."""
@@ -162,17 +177,45 @@ class _Package:
         return None, list(dict.fromkeys(lacking))
 
     def _holds(self, listed: str) -> bool:
-        """Whether the ZIP holds the member a listed path names, spelled as writers spell it:
-        relative to the package (``archive/a.warc.gz``), from its root (``/archive/…``), or
-        with Windows separators (``archive\\a.warc.gz``)."""
+        """Whether the ZIP holds the member a listed path names (see member_of)."""
+        return self.member_of(listed) is not None
+
+    def member_of(self, listed: str) -> zipfile.ZipInfo | None:
+        """The member a listed path names, spelled as writers spell it: relative to the
+        package (``archive/a.warc.gz``), from its root (``/archive/…``), or with Windows
+        separators (``archive\\a.warc.gz``); None when the ZIP holds none."""
         relative = listed.replace("\\", "/").lstrip("/")
-        return any(self.by_name.get(name) is not None or self.by_path.get(str(Path(name)))
-                   is not None for name in (listed, relative) if name)
+        for name in (listed, relative):
+            if name and (found := self.by_name.get(name) or self.by_path.get(str(Path(name)))):
+                return found
+        return None
 
 
 def _spelled(name: str) -> str:
     """A member's name as a location gives it back (``a//b`` and ``a/./b`` are ``a/b``)."""
     return str(Path(f"x#{name}"))[2:]
+
+
+member_spelling = _spelled  # what verify keys a member's records by
+
+
+def index_member(package: Path, filename: str) -> tuple[str | None, str]:
+    """The WARC member a CDXJ line's ``filename`` names, or None and why it names none.
+
+    The WACZ spec makes it relative to ``archive/`` (ReplayWeb.page reads ``"archive/" +
+    filename``): ``x.warc.gz`` is ``archive/x.warc.gz``, never a ``x.warc.gz`` elsewhere
+    in the ZIP, and ``archive/x.warc.gz`` is ``archive/archive/x.warc.gz``."""
+    pkg = _checked(package)
+    wanted = _spelled(f"archive/{filename}")
+    if alike := pkg.alike.get(wanted):
+        return None, (f"names {filename!r}: {len(alike)} members are named alike "
+                      f"({', '.join(map(repr, alike[:5]))}), which one is meant is ambiguous")
+    if (name := pkg.warc_spellings.get(wanted)) is not None:
+        return name, ""
+    others = pkg.warcs_by_base.get(PurePosixPath(wanted).name, [])
+    elsewhere = (f" (it holds {', '.join(map(repr, others[:5]))}: the filename of an index "
+                 "line is relative to archive/)") if others else ""
+    return None, f"names {filename!r}, which the package does not hold as {wanted!r}{elsewhere}"
 
 
 def _alike(infos: list[zipfile.ZipInfo]) -> dict[str, list[str]]:
@@ -304,6 +347,11 @@ def _listed_paths(package: Path) -> list[str]:
     """The ``path`` of each resource datapackage.json lists (the WACZ spec's list of the
     package's files; one naming no resources lists none); ValueError when it is no such
     list."""
+    return [resource["path"] for resource in _listed_resources(package)]
+
+
+def _listed_resources(package: Path) -> list[dict]:
+    """The resources datapackage.json lists, each with a ``path`` (see _listed_paths)."""
     with open_member(package, DATAPACKAGE) as fh:
         raw = fh.read(_MAX_DATAPACKAGE + 1)
     if len(raw) > _MAX_DATAPACKAGE:
@@ -317,7 +365,58 @@ def _listed_paths(package: Path) -> list[str]:
     paths = [r.get("path") if isinstance(r, dict) else None for r in resources]
     if bad := [i for i, path in enumerate(paths) if not isinstance(path, str) or not path]:
         raise ValueError(f"resource {bad[0]} has no \"path\"")
-    return paths
+    return resources
+
+
+def resource_problems(package: Path) -> list[tuple[str, str]]:
+    """(severity, why) of each member whose size (``bytes``) or hash (``hash``,
+    ``sha256:HEX`` as the WACZ spec writes it) its datapackage.json gives wrongly: a
+    member changed or swapped after packing, which ReplayWeb.page then shows as not
+    verified (a repacked member has a CRC-32 of its own, so nothing else says so). Each
+    listed member is read whole for its hash; one that cannot be read is said by its
+    reader, a datapackage.json (or a package) that cannot be read by ``damage_notes``."""
+    try:
+        pkg = _checked(package)
+        resources = _listed_resources(package) if DATAPACKAGE in pkg.by_name else []
+    except (OSError, ValueError, RecursionError):
+        return []
+    found: list[tuple[str, str]] = []
+    for resource in resources:
+        info = pkg.member_of(resource["path"])
+        if info is None or pkg.alike.get(_spelled(info.filename)):
+            continue  # said as missing (missing_listed), or ambiguous by its readers
+        said = f"{DATAPACKAGE} lists {resource['path'][:200]!r} "
+        size = resource.get("bytes")
+        if size is not None and size != info.file_size:
+            found.append(("error", f"{said}of {str(size)[:40]} bytes; the member holds "
+                          f"{info.file_size}"))
+        if (problem := _hash_problem(package, info, resource.get("hash"))) is not None:
+            found.append((problem[0], said.rstrip() + problem[1]))
+    return found
+
+
+def _hash_problem(package: Path, info: zipfile.ZipInfo, declared: object
+                  ) -> tuple[str, str] | None:
+    """(severity, why) when a member's bytes are not of the ``declared`` hash, or the hash
+    is of a kind that cannot be checked; None when they are, or none is declared."""
+    if declared is None:
+        return None
+    algorithm, _, value = str(declared).partition(":")
+    if algorithm.lower() not in hashlib.algorithms_guaranteed or not value or algorithm.lower(
+            ).startswith("shake"):
+        return "warning", f" with hash {str(declared)[:80]!r}, of no kind checked here"
+    digest = hashlib.new(algorithm.lower())
+    try:
+        with open_member(package, info.filename) as fh:
+            while chunk := fh.read(_MAX_READ):
+                digest.update(chunk)
+    except OSError as exc:  # a WARC's readers say why; no reader reads the other members
+        return None if _is_warc_name(info.filename) else (
+            "error", f", which cannot be read to check its hash: {exc}")
+    if digest.hexdigest() != value.strip().lower():
+        return "error", (f" with hash {str(declared)[:120]}; the member's is "
+                         f"{algorithm.lower()}:{digest.hexdigest()} (changed after packing)")
+    return None
 
 
 def missing_listed(package: Path, *, warcs: bool) -> list[str]:
@@ -328,6 +427,11 @@ def missing_listed(package: Path, *, warcs: bool) -> list[str]:
 
 
 INDEX_NAMES = (".cdx", ".cdxj", ".cdx.gz", ".cdxj.gz")  # a ZipNum's .idx names blocks, not records
+
+
+def package_members(package: Path) -> list[zipfile.ZipInfo]:
+    """Every member of ``package``, in ZIP order (WaczError when it cannot be read)."""
+    return list(_checked(package).infos)
 
 
 def index_names(package: Path) -> list[str]:

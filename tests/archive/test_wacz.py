@@ -262,5 +262,11 @@ def test_verify_agrees_with_the_zipnum_index_py_wacz_writes(tmp_path):
                 data = gzip.compress(("\n".join([*lines[:5], moved, *lines[6:]]) + "\n").encode())
             zo.writestr(info, data)
     report = verify([bad])
-    assert [(p.file, p.offset) for p in report.errors] == [
-        (f"{bad}#indexes/index.cdx.gz", len("\n".join(lines[:5])) + 1)]
+    assert [(p.file, p.offset) for p in report.errors if p.file != str(bad)] == [
+        (f"{bad}#indexes/index.cdx.gz", len("\n".join(lines[:5])) + 1),
+        # the block index names the block py-wacz wrote, whose bytes are gone
+        (f"{bad}#indexes/index.idx", len(zipfile.ZipFile(out).read("indexes/index.idx")
+                                         .splitlines(keepends=True)[0]))]
+    # (and the datapackage.json py-wacz wrote gives the index's old size and hash)
+    assert [p.message.split(" ", 3)[:3] for p in report.errors if p.file == str(bad)] == [
+        ["datapackage.json", "lists", "'indexes/index.cdx.gz'"]] * 2

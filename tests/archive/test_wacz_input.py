@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import struct
@@ -486,7 +487,16 @@ def test_verify_names_a_stored_member_altered_where_no_digest_looks(wacz, warcs)
     member = f"{wacz}#archive/{warcs[2].name}"
     assert f"error: {member}: offset 0: CRC-32 " in res.stdout + res.stderr
     assert "the member's bytes were changed or damaged" in res.stdout + res.stderr
-    assert "17 records in 3 file(s): 1 error(s)" in res.stdout
+    # and the package's index, checked now that the command gives the package whole, lists
+    # that response at the time it had
+    (said,) = [line for line in res.stderr.splitlines() if "#indexes/index.cdx" in line]
+    assert said.startswith(f"error: {wacz}#indexes/index.cdx: offset ")
+    assert ": line 7: index line for 'http://e.com/pln' at '20260102100000' names plain.warc " in said
+    assert "where no record of that URL and time starts" in said
+    # and its datapackage.json, checked too, gives the member's hash before the change
+    assert (f"error: {wacz}: offset 0: datapackage.json lists 'archive/{warcs[2].name}' with "
+            "hash sha256:") in res.stderr
+    assert "17 records in 3 file(s): 3 error(s)" in res.stdout
 
 
 @pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
@@ -783,8 +793,11 @@ def _repacked(wacz: Path, out: Path, drop: tuple[str, ...] = (),
               datapackage: bytes | None = None, other: dict[str, bytes] | None = None) -> Path:
     """``wacz`` zipped again without the members ``drop`` names, its datapackage.json
     replaced by ``datapackage`` when given, and each member ``other`` names by its bytes
-    there (added when the package lacks it)."""
+    there (added when the package lacks it; its datapackage.json entry, if any, made
+    theirs unless ``datapackage`` is given)."""
     other = dict(other or {})
+    if datapackage is None and other:
+        datapackage = _relisted(wacz, other)
     with zipfile.ZipFile(wacz) as zi, zipfile.ZipFile(out, "w") as zo:
         for info in zi.infolist():
             if info.filename in drop:
@@ -796,6 +809,20 @@ def _repacked(wacz: Path, out: Path, drop: tuple[str, ...] = (),
         for name, data in other.items():
             zo.writestr(name, data)
     return out
+
+
+def _relisted(wacz: Path, other: dict[str, bytes]) -> bytes | None:
+    """``wacz``'s datapackage.json with the size and hash of each member ``other`` gives
+    new bytes made theirs (None when it has none)."""
+    with zipfile.ZipFile(wacz) as zf:
+        if "datapackage.json" not in zf.namelist():
+            return None
+        doc = json.loads(zf.read("datapackage.json"))
+    for resource in doc.get("resources", []):
+        if (data := other.get(resource.get("path"))) is not None:
+            resource["bytes"] = len(data)
+            resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    return json.dumps(doc, indent=2).encode()
 
 
 def _cli(*args: str | Path) -> subprocess.CompletedProcess:
@@ -812,7 +839,10 @@ def test_a_warc_member_its_datapackage_lists_and_the_zip_lacks_is_named(wacz, wa
             "hold: its records are not read")
     res = _cli("verify", pkg)
     assert res.returncode == 1 and said in res.stderr, res.stderr
-    assert "in 2 file(s): 1 error(s)" in res.stdout
+    # and the package's index names that WARC (said of its first line naming it)
+    assert (f"which the package does not hold as {lost!r} (said of its first line only)"
+            in res.stderr), res.stderr
+    assert "in 2 file(s): 2 error(s)" in res.stdout
     for cmd, out in (("index", "i.cdxj"), ("wacz", "again.wacz")):
         res = _cli(cmd, pkg, "-o", tmp_path / out)
         assert (res.returncode, res.stderr.count("error:")) == (1, 1), (cmd, res.stderr)
