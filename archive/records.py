@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .digests import check_digest
+from .digests import check_digest, first_matching_prefix
 from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
 from .httputil import get_header
 from .urls import strip_brackets
@@ -1196,7 +1196,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         if length is not None and length <= cap:  # fast path: block and separator in one read
             buf = fh.read(length + 4)
             if (len(buf) == length + 4 and buf.endswith(b"\r\n\r\n")
-                    and _record_or_end_follows(fh)):
+                    and _SWALLOWED_START not in buf and _record_or_end_follows(fh)):
                 rec.block = buf[:length]
                 yield RecordInfo(rec, path, offset, body_start + length,
                                  [_colonless_note(skipped)] if skipped else [])
@@ -1241,10 +1241,52 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                 block = block[:-over]
                 problems.append(f"Content-Length {length} but {len(block)} bytes before the "
                                 "record separator; block taken up to it")
+            elif not problems and (cut := _swallowed_at(block, fields)) is not None:
+                block, end = block[:cut], start + cut
+                problems.append(f"Content-Length {length} runs over the record at offset "
+                                f"{end + 4}: block cut before it, that record read on its own")
             rec = WarcRecord(version, fields, block)
             yield RecordInfo(rec, path, offset, end - offset, problems)
         offset = max(end, offset + 1)
     return None
+
+
+# a record separator and a version line: a later record's start inside a block
+_SWALLOWED_START = b"\r\n\r\nWARC/"
+
+
+def _swallowed_at(block: bytes, fields: list[tuple[str, str]]) -> int | None:
+    """Where a block whose Content-Length is too large, ending by chance at a later record's
+    end, really ends: before a separator and whole records filling the rest of the block. A
+    WARC file served as a page holds the same, so the record must say its block ends there:
+    its block digest fails as declared and holds cut, or (no digest) its HTTP message's
+    Content-Length ends there. None when nothing says so. Linear in the block."""
+    cut = _cut_by_digest(block, fields) if get_header(fields, "WARC-Block-Digest") else (
+        _cut_by_http_length(block))
+    if cut is None or not block.startswith(_SWALLOWED_START, cut):
+        return None
+    return cut if _holds_records(block[cut + 4:]) else None
+
+
+def _cut_by_digest(block: bytes, fields: list[tuple[str, str]]) -> int | None:
+    digest = get_header(fields, "WARC-Block-Digest") or ""
+    if check_digest(digest, block) is not False:
+        return None
+    cuts = [m.start() for m in re.finditer(re.escape(_SWALLOWED_START), block)]
+    return first_matching_prefix(digest, block, cuts) if cuts else None
+
+
+def _cut_by_http_length(block: bytes) -> int | None:
+    """Where the HTTP message of a block ends by its Content-Length (None: not said)."""
+    head = _split_head(block) if block.startswith(b"HTTP/") else None
+    if head is None:
+        return None
+    lines, body_start = head
+    fields = _parse_fields(lines[1:], [])
+    declared = _content_length(fields)
+    if declared is None or get_header(fields, "Transfer-Encoding") is not None:
+        return None
+    return body_start + declared
 
 
 def _next_real_record(fh, start: int, size: int) -> tuple[int | None, int | None]:
@@ -1259,11 +1301,17 @@ def _next_real_record(fh, start: int, size: int) -> tuple[int | None, int | None
     """
     def where(data: bytes) -> int:
         m = _RECORD_START.search(data)
-        return -1 if m is None else m.start(1)
+        line = -1 if m is None else m.start(1)
+        member = data.find(GZIP_MAGIC, 0, None if line < 0 else line)
+        return member if member >= 0 else line
 
     pos, unread = start, None
     while (nxt := _find(fh, pos, where, 16)) is not None:
-        whole = _whole_record_at(fh, nxt, size)
+        fh.seek(nxt)
+        if fh.read(3) == GZIP_MAGIC:
+            whole = _whole_member_at(fh, nxt, size)
+        else:
+            whole = _whole_record_at(fh, nxt, size)
         if whole:
             return nxt, unread
         if whole is None and unread is None:
@@ -1287,6 +1335,27 @@ def _whole_record_at(fh, pos: int, size: int) -> bool | None:
     if not done or length is None or end > size:
         return done
     return _record_boundary_at(fh, end) or None
+
+
+def _whole_member_at(fh, pos: int, size: int) -> bool | None:
+    """A gzip member holding a WARC record starts at ``pos`` (a .warc.gz appended after a
+    record whose Content-Length is damaged) and ends at the end of the file or at the next
+    record, or runs to the end of the file cut short (the gzip walk says so): True. None
+    when it holds a record but ends elsewhere (or is corrupt); False when it holds none (a
+    gzip-coded payload)."""
+    if not _member_record_at(fh, pos):
+        return False
+    try:
+        _, length = read_member(fh, pos, _HEAD_PROBE)
+    except MemberTooLarge as exc:
+        if exc.bomb:
+            return None
+        length = exc.length
+    except EOFError:
+        return True
+    except zlib.error:
+        return None
+    return _record_boundary_at(fh, pos + length) or None
 
 
 def _record_boundary_at(fh, pos: int) -> bool:
