@@ -122,3 +122,19 @@ def _plain(enc: str, size: int) -> bytes | None:
     if len(enc) == 2 * size and enc in (low, enc.upper()) and _HEX.issuperset(low):
         return bytes.fromhex(low)
     return None
+
+
+def first_matching_prefix(value: str, data: bytes, cuts: list[int]) -> int | None:
+    """The first of the ascending ``cuts`` at which ``value`` is the digest of ``data`` up
+    to it, hashed once through (a block whose declared length is too large: where it ends);
+    None when none matches or the algorithm is unknown."""
+    name, enc = _split(value)
+    if ":" not in value or not name:
+        return None
+    hasher, done = hashlib.new(name), 0
+    for cut in cuts:
+        hasher.update(memoryview(data)[done:cut])
+        done = cut
+        if _matches(enc, hasher.copy().digest()):
+            return cut
+    return None

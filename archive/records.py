@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .digests import check_digest
+from .digests import check_digest, first_matching_prefix
 from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
 from .httputil import get_header
 from .urls import strip_brackets
@@ -104,8 +104,35 @@ _OTHER_CODECS = (
 OTHER_CODEC_SUFFIXES = {".warc.zst": "zstd", ".warc.lz4": "lz4", ".warc.bz2": "bzip2",
                         ".warc.xz": "xz"}
 RECOMPRESS_PER_RECORD = "`warcio recompress IN.warc OUT.warc.gz`"
-_RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d+\.\d+\r?\n)")
-_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+\r?\n")
+# (any case: warcio reads `warc/1.0` as WARC/1.0; trailing blanks as some writers leave them)
+_RECORD_START = re.compile(rb"(?:^|\n)(WARC/\d+\.\d+[ \t]*\r?\n)", re.IGNORECASE)
+_VERSION_LINE = re.compile(rb"WARC/\d+\.\d+[ \t]*\r?\n", re.IGNORECASE)
+# the versions WARC writers used: ISO 28500 (1.0, 2009), 1.1 (2017), and the drafts old
+# Heritrix (1.x) and NetarchiveSuite wrote (0.17, 0.18); any other is no WARC this reads
+KNOWN_VERSIONS = ("WARC/1.0", "WARC/1.1", "WARC/0.17", "WARC/0.18")
+
+
+def warc_version(line: bytes) -> str:
+    """The record's version from its first line, in its usual spelling (``warc/1.0 `` is
+    WARC/1.0, as warcio reads it); ValueError for a line that is no version line, or names a
+    version no WARC writer used (a foreign format, or damage)."""
+    text = _decode(line).strip()
+    if not text[:5].upper() == "WARC/":
+        raise ValueError(f"not a WARC record (starts {line[:20]!r})")
+    version = "WARC/" + text[5:]
+    if version not in KNOWN_VERSIONS:
+        raise ValueError(f"unknown WARC version {text[:20]!r} (read: "
+                         f"{', '.join(KNOWN_VERSIONS)}): not read as a record")
+    return version
+
+
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte-order mark, as a text editor or Windows tool saves it
+BOM_NOTE = "a UTF-8 byte-order mark before its version line, passed over"
+
+
+def _starts_record(data: bytes, pos: int = 0) -> bool:
+    """``data`` holds a version line's start at ``pos``, in any case."""
+    return data[pos:pos + 5].upper() == b"WARC/"
 
 # a plain file's last record whose block runs past the end of the file: what a writer's
 # crash leaves (repair moves it out as it moves a gzip file's torn member)
@@ -474,9 +501,7 @@ def _parse_head_at(data: bytes, pos: int, skipped: list[str] | None = None
     if head is None:
         raise ValueError("WARC header not terminated")
     lines, body_start = head
-    version = _decode(lines[0]).strip()
-    if not version.startswith("WARC/"):
-        raise ValueError(f"not a WARC record (starts {data[pos : pos + 20]!r})")
+    version = warc_version(data[pos:pos + len(lines[0])])
     # its lines before the blank one: refused from the same size as a plain file's reader
     # stops at (_read_head)
     if data.rfind(b"\n", pos, body_start - 1) + 1 - pos >= _MAX_HEAD:
@@ -559,9 +584,12 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
     pos = _skip_blank(data, 0)
     if pos >= len(data):
         raise ValueError("empty gzip member")
+    lead = []
+    if data.startswith(_BOM, pos) and _starts_record(data, pos + len(_BOM)):
+        pos, lead = pos + len(_BOM), [BOM_NOTE]
     skipped: list[str] = []  # the member bounds the record: a stray line cannot hide one
     version, fields, body_start = _parse_head_at(data, pos, skipped)
-    problems = [_colonless_note(skipped)] if skipped else []
+    problems = lead + ([_colonless_note(skipped)] if skipped else [])
     length = _content_length(fields)
     avail = len(data) - body_start
     if length is None:
@@ -588,7 +616,7 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
                 "taken up to the end of the member"
             )
         if rest < len(data):
-            if data.startswith(b"WARC/", rest):
+            if _starts_record(data, rest):
                 raise ValueError(f"gzip member holds more than one record: {RECOMPRESS_HINT}")
             if _length_holds(data, body_start, length, fields):
                 problems.append(
@@ -756,7 +784,7 @@ def _looks_gzip(fh) -> bool:
     for more in (True, False):
         if head.startswith(GZIP_MAGIC[:2]) or not head:
             return head.startswith(GZIP_MAGIC[:2])
-        if head.lstrip(b"\r\n").startswith(b"WARC/"):
+        if _starts_record(head.lstrip(b"\r\n")):
             return False
         if more:
             head += fh.read(_DISCARD - len(head))
@@ -1018,7 +1046,7 @@ def _not_member(fh, offset: int, span: str) -> str:
     """Why the bytes at ``offset`` of a gzipped WARC are skipped: garbage, or what looks like
     an uncompressed record whose header does not parse, said as such."""
     fh.seek(offset)
-    if fh.read(_HEAD_PROBE).lstrip(b"\r\n").startswith(b"WARC/"):
+    if _starts_record(fh.read(_HEAD_PROBE).lstrip(b"\r\n")):
         return f"a damaged uncompressed WARC record{span} in a gzipped WARC, not read"
     return f"garbage{span}, not a gzip member"
 
@@ -1040,7 +1068,7 @@ def _member_record_at(fh, pos: int) -> bool:
     if not head.startswith(GZIP_MAGIC):
         return False
     try:
-        return zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 16).startswith(b"WARC/")
+        return _starts_record(zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 16))
     except zlib.error:
         return False
 
@@ -1058,7 +1086,7 @@ def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
         length = _content_length(fields)
         if length is not None:
             nxt = _skip_blank(exc.head, body_start + length)
-            if exc.head.startswith(b"WARC/", nxt):
+            if _starts_record(exc.head, nxt):
                 return f"gzip member holds more than one record: {RECOMPRESS_HINT}"
     except ValueError:
         pass
@@ -1150,6 +1178,9 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             line = fh.readline(_MAX_HEAD)
         if not line:
             return None
+        lead = []
+        if line.startswith(_BOM) and _starts_record(line, len(_BOM)):
+            offset, line, lead = offset + len(_BOM), line[len(_BOM):], [BOM_NOTE]
         if line.startswith(GZIP_MAGIC) and _member_record_at(fh, offset):
             if nested:
                 return offset
@@ -1172,9 +1203,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             if not done:
                 raise ValueError(_HEAD_TOO_LARGE if len(raw) >= _MAX_HEAD
                                  else "WARC header not terminated")
-            version = _decode(line).strip()
-            if not version.startswith("WARC/"):
-                raise ValueError(f"not a WARC record (starts {line[:20]!r})")
+            version = warc_version(line)
             skipped: list[str] = []
             fields = _parse_text_fields(_decode_lines(raw[len(line) :]), skipped)
             if skipped and _content_length(fields) is None:  # no length says where it ends
@@ -1196,15 +1225,15 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         if length is not None and length <= cap:  # fast path: block and separator in one read
             buf = fh.read(length + 4)
             if (len(buf) == length + 4 and buf.endswith(b"\r\n\r\n")
-                    and _record_or_end_follows(fh)):
+                    and _SWALLOWED_START not in buf and _record_or_end_follows(fh)):
                 rec.block = buf[:length]
                 yield RecordInfo(rec, path, offset, body_start + length,
-                                 [_colonless_note(skipped)] if skipped else [])
+                                 lead + ([_colonless_note(skipped)] if skipped else []))
                 offset = start + length + 4
                 fh.seek(offset)
                 positioned = True
                 continue
-        problems = [_colonless_note(skipped)] if skipped else []
+        problems = lead + ([_colonless_note(skipped)] if skipped else [])
         if length is not None and start + length <= size and _ends_at(fh, start, length, rec):
             end = start + length
             if end < size and _next_without_separator(fh, end):
@@ -1234,17 +1263,60 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         else:
             fh.seek(start)
             block = fh.read(end - start)
-            if problems and end != start + (length or 0) and block.endswith(b"\r\n\r\n"):
+            if problems != lead and end != start + (length or 0) and block.endswith(
+                    b"\r\n\r\n"):
                 block = block[:-4]
-            elif not problems and (over := _separator_taken(
+            elif problems == lead and (over := _separator_taken(
                     block, _separator_at(fh, end), fields)):
                 block = block[:-over]
                 problems.append(f"Content-Length {length} but {len(block)} bytes before the "
                                 "record separator; block taken up to it")
+            elif problems == lead and (cut := _swallowed_at(block, fields)) is not None:
+                block, end = block[:cut], start + cut
+                problems.append(f"Content-Length {length} runs over the record at offset "
+                                f"{end + 4}: block cut before it, that record read on its own")
             rec = WarcRecord(version, fields, block)
             yield RecordInfo(rec, path, offset, end - offset, problems)
         offset = max(end, offset + 1)
     return None
+
+
+# a record separator and a version line: a later record's start inside a block
+_SWALLOWED_START = b"\r\n\r\nWARC/"
+
+
+def _swallowed_at(block: bytes, fields: list[tuple[str, str]]) -> int | None:
+    """Where a block whose Content-Length is too large, ending by chance at a later record's
+    end, really ends: before a separator and whole records filling the rest of the block. A
+    WARC file served as a page holds the same, so the record must say its block ends there:
+    its block digest fails as declared and holds cut, or (no digest) its HTTP message's
+    Content-Length ends there. None when nothing says so. Linear in the block."""
+    cut = _cut_by_digest(block, fields) if get_header(fields, "WARC-Block-Digest") else (
+        _cut_by_http_length(block))
+    if cut is None or not block.startswith(_SWALLOWED_START, cut):
+        return None
+    return cut if _holds_records(block[cut + 4:]) else None
+
+
+def _cut_by_digest(block: bytes, fields: list[tuple[str, str]]) -> int | None:
+    digest = get_header(fields, "WARC-Block-Digest") or ""
+    if check_digest(digest, block) is not False:
+        return None
+    cuts = [m.start() for m in re.finditer(re.escape(_SWALLOWED_START), block)]
+    return first_matching_prefix(digest, block, cuts) if cuts else None
+
+
+def _cut_by_http_length(block: bytes) -> int | None:
+    """Where the HTTP message of a block ends by its Content-Length (None: not said)."""
+    head = _split_head(block) if block.startswith(b"HTTP/") else None
+    if head is None:
+        return None
+    lines, body_start = head
+    fields = _parse_fields(lines[1:], [])
+    declared = _content_length(fields)
+    if declared is None or get_header(fields, "Transfer-Encoding") is not None:
+        return None
+    return body_start + declared
 
 
 def _next_real_record(fh, start: int, size: int) -> tuple[int | None, int | None]:
@@ -1259,11 +1331,17 @@ def _next_real_record(fh, start: int, size: int) -> tuple[int | None, int | None
     """
     def where(data: bytes) -> int:
         m = _RECORD_START.search(data)
-        return -1 if m is None else m.start(1)
+        line = -1 if m is None else m.start(1)
+        member = data.find(GZIP_MAGIC, 0, None if line < 0 else line)
+        return member if member >= 0 else line
 
     pos, unread = start, None
     while (nxt := _find(fh, pos, where, 16)) is not None:
-        whole = _whole_record_at(fh, nxt, size)
+        fh.seek(nxt)
+        if fh.read(3) == GZIP_MAGIC:
+            whole = _whole_member_at(fh, nxt, size)
+        else:
+            whole = _whole_record_at(fh, nxt, size)
         if whole:
             return nxt, unread
         if whole is None and unread is None:
@@ -1289,12 +1367,33 @@ def _whole_record_at(fh, pos: int, size: int) -> bool | None:
     return _record_boundary_at(fh, end) or None
 
 
+def _whole_member_at(fh, pos: int, size: int) -> bool | None:
+    """A gzip member holding a WARC record starts at ``pos`` (a .warc.gz appended after a
+    record whose Content-Length is damaged) and ends at the end of the file or at the next
+    record, or runs to the end of the file cut short (the gzip walk says so): True. None
+    when it holds a record but ends elsewhere (or is corrupt); False when it holds none (a
+    gzip-coded payload)."""
+    if not _member_record_at(fh, pos):
+        return False
+    try:
+        _, length = read_member(fh, pos, _HEAD_PROBE)
+    except MemberTooLarge as exc:
+        if exc.bomb:
+            return None
+        length = exc.length
+    except EOFError:
+        return True
+    except zlib.error:
+        return None
+    return _record_boundary_at(fh, pos + length) or None
+
+
 def _record_boundary_at(fh, pos: int) -> bool:
     """A record ends at ``pos``: the end of the file, or line ends and then the next record,
     or the next record's version line at once (a writer that left out the separator)."""
     fh.seek(pos)
     first = fh.read(1)
-    if first == b"W":
+    if first in (b"W", b"w"):
         return _next_without_separator(fh, pos)
     if first == GZIP_MAGIC[:1]:
         return _member_record_at(fh, pos)
@@ -1331,7 +1430,7 @@ def _record_or_end_follows(fh) -> bool:
     here = fh.tell()
     ahead = fh.read(64)
     rest = ahead.lstrip(b"\r\n")
-    return (not rest and len(ahead) < 64 or rest.startswith(b"WARC/")
+    return (not rest and len(ahead) < 64 or _starts_record(rest)
             or rest.startswith(GZIP_MAGIC)
             and _member_record_at(fh, here + len(ahead) - len(rest)))
 
