@@ -304,6 +304,16 @@ def _agreeing(rule_dates: list[DateCandidate], structured: list[DateCandidate],
                     and min(abs(d - s) for s in stated) > AGREE)]
 
 
+def _may_be_mislabelled(machine: datetime, rules: ArticleRules | None) -> bool:
+    """Whether the page's printed date is to be asked if ``machine`` is the site's wall clock
+    under another offset: on an outlet whose rules read a printed date to check it (BELTA's),
+    any offset; elsewhere one labelled UTC (``Z``, ``+00:00``), as CMSs write a wall clock
+    they take for UTC: an offset of its own is the site's (the zone given may be wrong)."""
+    if rules is not None and rules.published_visible:
+        return True
+    return machine.utcoffset() == timedelta(0)
+
+
 def _labelled(source: str, values: list[str]) -> list[DateCandidate]:
     return [(source, v) for v in values]
 
@@ -602,10 +612,11 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     elif published is not None and published.tzinfo is None and visible is None \
             and tz is not None and dates.utc_without_offset(published, page.visible(), tz):
         published = published.replace(tzinfo=UTC)  # the page prints it in the outlet's zone
-    elif published is not None and visible is None and tz is not None and rules \
-            and rules.published_visible:
-        # the outlet's printed date moved (its rule missed, said below): the one printed
-        # with the article still tells a machine date that is its wall clock mislabelled
+    elif published is not None and visible is None and tz is not None \
+            and _may_be_mislabelled(published, rules):
+        # the outlet's printed date moved (its rule missed, said below), or a page no rule
+        # reads the printed date of: the one printed with the article tells a machine date
+        # that is its wall clock mislabelled (the same clock, another instant)
         shown = page.visible()
         visible = shown if shown and dates.labelled_wall_clock(published, shown, tz) else None
     if published is None and visible is None and first_time:

@@ -25,6 +25,11 @@ PROSE = ("Сегодня в областном центре прошло зас�
          "обсудили вопросы благоустройства дворов и ремонта дорог в нескольких районах города.")
 
 
+META_DATE = '<meta property="article:published_time" content="{}">'
+LD_DATE = ('<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "'
+           + TITLE + '", "datePublished": "{}"}}</script>')
+
+
 def page(main: str, head: str = "", before: str = "", title: str = TITLE) -> str:
     """A news page: site header with menu, ``before`` (a column left of the article), the
     article, a sidebar of other news and a footer."""
@@ -166,6 +171,43 @@ def test_a_meta_date_without_an_offset_is_read_as_utc_when_the_page_prints_it_so
     head = f'<meta property="article:published_time" content="{written}">'
     meta, prov = meta_of(page(article("12 марта 2026, 14:05"), head=head))
     assert (meta.published, prov.fields["published"]) == (expected, "meta")
+
+
+@pytest.mark.parametrize(("head", "dateline", "expected"), [
+    # the wall clock labelled UTC, the dateline printing that clock: the site's time
+    (META_DATE.format("2026-03-12T14:05:00Z"), "12 марта 2026, 14:05",
+     "2026-03-12T14:05:00+03:00"),
+    (LD_DATE.format("2026-03-12T14:05:27+00:00"), "Сегодня, 14:05", "2026-03-12T14:05:27+03:00"),
+    (f"<script type='application/ld+json'>{{}}</script>{META_DATE.format('2026-03-12T14:05Z')}",
+     "14:05 | 12.03.2026", "2026-03-12T14:05:00+03:00"),
+    # no evidence: the day alone, no dateline, or another clock printed: the instant stated
+    (META_DATE.format("2026-03-12T14:05:00Z"), "12 марта 2026", "2026-03-12T17:05:00+03:00"),
+    (META_DATE.format("2026-03-12T14:05:00Z"), "", "2026-03-12T17:05:00+03:00"),
+    (META_DATE.format("2026-03-12T14:05:00Z"), "12 марта 2026, 17:05",
+     "2026-03-12T17:05:00+03:00"),
+    (META_DATE.format("2026-03-12T11:05:00Z"), "12 марта 2026, 14:05",
+     "2026-03-12T14:05:00+03:00"),
+    # an offset of its own other than UTC is the site's, whatever zone the row gives
+    (META_DATE.format("2026-03-12T14:05:00+02:00"), "12 марта 2026, 14:05",
+     "2026-03-12T15:05:00+03:00"),
+])
+def test_a_wall_clock_labelled_utc_is_the_sites_time_only_when_the_page_prints_it(
+        head: str, dateline: str, expected: str) -> None:
+    """A site no rule knows writing its Moscow wall clock as UTC (``…T14:05:00Z``) beside a
+    dateline printing 14:05: the item said 17:05, three hours late. Only the printed clock
+    tells: without it, or with another clock printed, the stated instant stands."""
+    fetched = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(page(article(dateline), head=head)), SITE, URL,
+                            fetched=fetched)
+    assert meta.published == expected
+
+
+def test_a_wall_clock_labelled_utc_stands_on_a_site_in_utc() -> None:
+    """The zone learnt from such pages is UTC (their printed clock is the machine one): the
+    two agree and nothing moves."""
+    site = outlet_from_site_row({"url": "https://gorod-news.example/", "timezone": "UTC"})
+    html = page(article("12 марта 2026, 14:05"), head=META_DATE.format("2026-03-12T14:05:00Z"))
+    assert extract_metadata(parse_html(html), site, URL).published == "2026-03-12T14:05:00+00:00"
 
 
 def test_the_articles_time_in_a_layout_without_article_elements() -> None:
