@@ -548,9 +548,22 @@ _QUERY_DAY = re.compile(r"^(?:(\d\d)\.(\d\d)\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\
 _DATE_PARAMS = frozenset({"date", "day", "pubdate", "published", "d"})
 
 
+# The year news sites began putting their articles on the web: a day before it in a URL is
+# one of history its slug names ("/09-05-1945-den-pobedy", "/1941/06/22/…"), not the day the
+# page went out, which ruled a new article out of every window unread
+FIRST_WEB_YEAR = 1995
+
+
+def plausible_url_day(day: date | None) -> date | None:
+    """``day``, when a page on the web can have been published on it (:data:`FIRST_WEB_YEAR`
+    or later); None otherwise."""
+    return day if day is not None and day.year >= FIRST_WEB_YEAR else None
+
+
 def day_in_url(url: str) -> date | None:
     """The publication day an article URL carries, in the forms CMSs write it (path or a
-    ``date`` parameter); None for numbers that are no day (ids, month 13)."""
+    ``date`` parameter); None for numbers that are no day (ids, month 13) and for days
+    before any page was on the web (:func:`plausible_url_day`)."""
     parts = urlsplit(url)
     for match in _PATH_DAY.finditer(parts.path):
         y, m1, d1, _, m2, d2, m3, d3, d4, _, m4, y4 = match.groups()
@@ -566,6 +579,6 @@ def day_in_url(url: str) -> date | None:
 
 def _day(year: str, month: str, day: str) -> date | None:
     try:
-        return date(int(year), int(month), int(day))
+        return plausible_url_day(date(int(year), int(month), int(day)))
     except ValueError:
         return None

@@ -628,7 +628,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now, template)
         if published is None:
             published = dates.publication_date(htmldate_fallback(tree, url), now) \
-                or url_moment(url)
+                or dates.publication_date(url_moment(url), now)  # (an event's day: none)
             src = HTMLDATE if published else None
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)

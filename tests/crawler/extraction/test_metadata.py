@@ -439,6 +439,19 @@ def test_a_page_dated_only_by_its_url_takes_that_day(path: str) -> None:
     assert meta.published == "2025-09-04T00:00:00+03:00"
 
 
+@pytest.mark.parametrize("path", ["/news/20270509/den-pobedy-plan/",  # after the fetch
+                                  "/news/09-05-1945-den-pobedy/",  # a day of history
+                                  "/news/?date=22.06.1941&id=7"])
+def test_a_url_day_the_page_cannot_have_been_published_on_dates_nothing(path: str) -> None:
+    """An undated page whose URL names a day after its fetch (an event's) or before pages were
+    on the web (Victory Day, 1945) was dated to it; a missing date is the truth here."""
+    outlet = outlet_from_site_row({"url": "https://ex.by/", "timezone": "Europe/Minsk"})
+    tree = parse_html("<html><body><h1>Заголовок</h1><p>Текст новости.</p></body></html>")
+    meta = extract_metadata(tree, outlet, f"https://ex.by{path}",
+                            fetched=datetime(2026, 3, 12, 9, 0, tzinfo=UTC))
+    assert meta.published is None
+
+
 @pytest.mark.parametrize(("meta", "expected"), [
     ('<meta name="date" content="05.01.2026 23:45">', "2026-01-05T23:45:00+03:00"),
     ('<meta name="date" content="Mon, 05 Jan 2026 21:00:00 GMT+3">', "2026-01-05T21:00:00+03:00"),
