@@ -603,6 +603,7 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                   if not _in_template(dates.parse_any(raw, now), template)]
     published, src = _date(_agreeing(_rule_dates(page, rules.published if rules else (), True),
                                      structured, now) + machine, now, template)
+    machine_found = published is not None
     visible, visible_src = _date(_rule_dates(page, rules.published_visible, True), now) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
@@ -647,6 +648,10 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     if not (src or "").startswith(RULE_PREFIX) and visible_src:
         src = visible_src  # the rules found the visible date, the machine one came elsewhere
     prov.record(rules, "published", src if meta.published else None)
+    if rules and rules.machine_date and not machine_found and meta.published:
+        # the outlet's pages carry a machine date: a page dated by its printed day alone
+        # (midnight, when it prints no time) is its markup changed, a miss as any rule's
+        prov.misses["published"] = rules.published or configured(rules, "published")
     if rules and rules.published_visible and published is not None \
             and not published.utcoffset() and (src or "").startswith(RULE_PREFIX) \
             and (visible_src is None or (rules.visible_time and visible is not None

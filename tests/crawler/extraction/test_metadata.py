@@ -3,6 +3,7 @@ when the page keeps them somewhere other than where the outlet rules would look.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
@@ -410,6 +411,29 @@ def test_a_date_rule_never_takes_a_sidebar_date_once_the_articles_own_date_moved
     assert meta.published == "2025-09-11T00:00:00+03:00"
     assert prov.fields["published"] == "visible"
     assert ".post-date" in prov.misses["published"]
+
+
+@pytest.mark.parametrize("machine_date", [True, False], ids=["always_has_one", "may_have_none"])
+def test_a_district_page_without_the_machine_date_its_outlet_always_writes_is_a_miss(
+        machine_date: bool) -> None:
+    """A district theme that dropped its ``article:published_time``: its pages, dated to the
+    day they print (midnight), counted no miss, since the rules also serve outlets whose
+    pages never had one. An outlet whose row says its pages carry one (``machine_date``)
+    counts the date rules missed; another does not."""
+    posts = regional._posts(regional.SHKLOV, regional.SHKLOV_DAYS, first_id=48213, seed=200,
+                            belta_at=4)
+    post = next(p for p in posts if p.with_meta)
+    html = regional.shklov_article(post, posts)
+    dropped = re.sub(r'<meta property="article:published_time"[^>]*>', "", html)
+    assert dropped != html
+    outlet = get_outlet(regional.SHKLOV)
+    rules = replace(outlet.rules, machine_date=machine_date)
+    healthy, lost = Provenance(), Provenance()
+    extract_metadata(parse_html(html), outlet, post.gold.url, rules, healthy)
+    meta = extract_metadata(parse_html(dropped), outlet, post.gold.url, rules, lost)
+    assert meta.published == f"{post.day.isoformat()}T00:00:00+03:00"  # the day still dates it
+    assert "published" not in healthy.misses
+    assert lost.misses.get("published") == (rules.published if machine_date else None)
 
 
 def test_a_district_rules_meta_date_without_an_offset_read_as_utc_when_the_page_says_so() -> None:
