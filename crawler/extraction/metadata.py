@@ -607,8 +607,9 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     visible, visible_src = _date(_rule_dates(page, rules.published_visible, True), now) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
-        # no machine-readable date of the article: the one printed with it
-        visible = page.visible()
+        # no machine-readable date of the article: the one printed with it, unless it is
+        # days after the fetch (an event the page announces, a year's typo), as for any date
+        visible = dates.publication_date(page.visible(), now)
         src = VISIBLE if visible else None
     elif published is not None and published.tzinfo is None and visible is None \
             and tz is not None and dates.utc_without_offset(published, page.visible(), tz):

@@ -211,6 +211,22 @@ def test_a_wall_clock_labelled_utc_stands_on_a_site_in_utc() -> None:
     assert extract_metadata(parse_html(html), site, URL).published == "2026-03-12T14:05:00+00:00"
 
 
+@pytest.mark.parametrize(("dateline", "expected"), [
+    ("1 января 2027, 10:00", None),  # weeks after the fetch: an event, or a year's typo
+    ("<time>15 декабря 2026</time>", None),
+    ("31.12.2099", None),
+    ("06.12.2026 18:30", "2026-12-06T18:30:00+03:00"),  # hours ahead: the site's clock skew
+    ("05.12.2026 18:30", "2026-12-05T18:30:00+03:00"),
+])
+def test_a_printed_date_days_after_the_fetch_dates_nothing(dateline: str,
+                                                           expected: str | None) -> None:
+    """A page no rule knows printing only a date weeks after it was fetched was dated to it
+    (a machine date so far ahead was already none): the item sat in a future window."""
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(page(article(dateline))), SITE, URL, fetched=fetched)
+    assert meta.published == expected
+
+
 def test_the_articles_time_in_a_layout_without_article_elements() -> None:
     main = (f"<div class='wrap'>{POPULAR}<div class='content'><h1>{TITLE}</h1>"
             f"<div class='info'>{stamp(OURS)}</div><div class='body'><p>{PROSE}</p></div></div>"
