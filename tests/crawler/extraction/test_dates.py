@@ -64,6 +64,11 @@ from crawler.extraction.dates import (
     ("14:20 | 2026.01.12", datetime(2026, 1, 12, 14, 20)),
     ("2026-01-12, 14:20", datetime(2026, 1, 12, 14, 20)),
     ("2026-01-12 14:20 +0300", datetime.fromisoformat("2026-01-12T14:20:00+03:00")),
+    # a 12-hour clock before the date (its time was lost: midnight)
+    ("2:05 PM, 30.11.2026", datetime(2026, 11, 30, 14, 5)),
+    ("12:30 a.m. | 30 ноября 2026", datetime(2026, 11, 30, 0, 30)),
+    ("11:15 pm 30/11/2026", datetime(2026, 11, 30, 23, 15)),
+    ("12:10 PM - Nov 30, 2026", datetime(2026, 11, 30, 12, 10)),
 ])
 def test_long_and_numeric_dates_keep_their_time(text: str, expected: datetime) -> None:
     assert parse_human(text) == expected
