@@ -631,6 +631,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         if published is None:
             published = dates.publication_date(htmldate_fallback(tree, url), now) \
                 or dates.publication_date(url_moment(url), now)  # (an event's day: none)
+            if published is not None and published.date() in page.update_days:
+                published = None  # the day the article says it was updated
             src = HTMLDATE if published else None
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)

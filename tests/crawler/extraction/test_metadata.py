@@ -227,6 +227,27 @@ def test_a_printed_date_days_after_the_fetch_dates_nothing(dateline: str,
     assert meta.published == expected
 
 
+@pytest.mark.parametrize(("dateline", "expected"), [
+    # the update alone printed: no publication date (its day was taken, by htmldate or as
+    # the printed date)
+    ("Обновлено: 01.12.2026 11:00", None),
+    ("<span class='updated'>01.12.2026 11:00</span>", None),
+    ("Updated: December 1, 2026", None),
+    ("Абноўлена 1 снежня 2026, 11:00", None),
+    # beside the publication's, that one
+    ("<span class='updated'>01.12.2026 11:00</span> <span class='date'>30.11.2026 09:15</span>",
+     "2026-11-30T09:15:00+03:00"),
+    ("Опубликовано 30.11.2026 · Обновлено 01.12.2026 11:00", "2026-11-30T00:00:00+03:00"),
+    ("<span class='entry-date published updated'>30.11.2026 09:15</span>",
+     "2026-11-30T09:15:00+03:00"),
+])
+def test_a_date_printed_as_the_update_is_no_publication_date(dateline: str,
+                                                             expected: str | None) -> None:
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(page(article(dateline))), SITE, URL, fetched=fetched)
+    assert meta.published == expected
+
+
 def test_the_articles_time_in_a_layout_without_article_elements() -> None:
     main = (f"<div class='wrap'>{POPULAR}<div class='content'><h1>{TITLE}</h1>"
             f"<div class='info'>{stamp(OURS)}</div><div class='body'><p>{PROSE}</p></div></div>"
