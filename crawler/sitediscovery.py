@@ -777,14 +777,15 @@ def archive_day_path(prefix: str, day: date) -> str:
 def url_day(url: str) -> date | None:
     """The day an article URL carries: ``/YYYY/MM/DD/`` (what day archives are told by),
     else the other forms CMSs write (``/20250904/``, ``?date=04.09.2025``,
-    :func:`dates.day_in_url`)."""
+    :func:`dates.day_in_url`); a day of history (1945) dates nothing."""
     match = _DATE_PATH.match(urlsplit(url).path)
     if not match:
         return dates.day_in_url(url)
     try:
-        return date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        day = date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
     except ValueError:
         return None
+    return dates.plausible_url_day(day)
 
 
 def path_text(path: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from itertools import islice
 
@@ -167,9 +167,9 @@ def _text_before(node: etree._Element, limit: int = 60) -> str:
     return clean_line("".join(reversed(parts)))[-limit:]
 
 
-def modified_stamp(node: etree._Element) -> bool:
-    """A date element that holds the update time: marked so (class, itemprop) on itself or its
-    parent, or labelled "Обновлено", "Абноўлена", "Оновлено", "Updated" just before it."""
+def marked_modified(node: etree._Element) -> bool | None:
+    """Whether the marks (class, id, itemprop) of ``node`` or else its parent say it holds the
+    update time (True) or the publication's (False); None when they say neither."""
     for el in (node, node.getparent()):
         if el is None:
             continue
@@ -178,6 +178,25 @@ def modified_stamp(node: etree._Element) -> bool:
             return True
         if _PUBLISHED_MARK.search(marks):
             return False
+    return None
+
+
+def _without_update(text: str, holder: etree._Element) -> str:
+    """A run's ``text`` without what its first element, ``holder``, prints when that is
+    marked as the update (``<span class="updated">01.12.2026</span> <span>30.11.2026</span>``:
+    the run read as the update's date); all of it when the rest is not the run's end."""
+    if not marked_modified(holder):
+        return text
+    own = clean_line(text_content(holder))
+    text = clean_line(text)
+    return text[len(own):] if own and text.startswith(own) else ""
+
+
+def modified_stamp(node: etree._Element) -> bool:
+    """A date element that holds the update time: marked so (class, itemprop) on itself or its
+    parent, or labelled "Обновлено", "Абноўлена", "Оновлено", "Updated" just before it."""
+    if (marked := marked_modified(node)) is not None:
+        return marked
     own = clean_line(text_content(node))
     if _MODIFIED_LABEL.search(own) or _PUBLISHED_LABEL.search(own):
         return _last_label_is_modified(own)
@@ -471,6 +490,23 @@ class ArticleDates:
             between.append(el)
         return frozenset()
 
+    @cached_property
+    def update_days(self) -> frozenset[date]:
+        """The days the article prints only as its update ("Обновлено: 01.12.2026",
+        ``<span class="updated">``): a guess found there (htmldate's) is no publication day."""
+        days: set[date] = set()
+        for text, holder in self._runs():
+            if len(text) > MAX_DATELINE_CHARS:
+                continue
+            text = clean_line(text)
+            marked = len(text) - len(_without_update(text, holder))  # the update's own text
+            before = 0
+            for start, end, moment, _worded in dates.human_dates(text, self.now):
+                if end <= marked or _last_label_is_modified(text[before:start]):
+                    days.add(moment.date())
+                before = end
+        return frozenset(days)
+
     def visible(self) -> datetime | None:
         """The date printed in the article near its headline (naive: the site's wall clock);
         read once (a walk of the page's text), however many readers ask."""
@@ -481,6 +517,7 @@ class ArticleDates:
         anchor = self.headline
         found: dict[etree._Element, datetime] = {}
         for text, holder in self._runs():
+            text = _without_update(text, holder)
             moment = dateline_date(text, self.now)
             if moment is None:
                 moment = _opening_date(text, holder, self.now)

@@ -100,8 +100,10 @@ _WORD = r"[^\W\d_]{3,}"  # a month name in any script (checked against the stems
 _TIME_AFTER = (r"(?:\s*(?:г\.|г(?![^\W\d_])|года|гады|р\.|р(?![^\W\d_])|року))?"
                r"(?:[,\s|/·•—–-]*(?:в|у|ў|о|а|at|um|o|à)\s+|[,\s|/·•—–-]*)"
                r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?!\.?\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?")
-# A time before the date: "14:05, 12 марта 2026", "14:05 | 12.03.2026".
-_TIME_BEFORE = r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)[,\s|/·•—–-]{1,5})?"
+# A time before the date: "14:05, 12 марта 2026", "14:05 | 12.03.2026", "2:05 PM, 12.03.2026"
+# (its half of the day read: without it the time was lost, the day read as midnight).
+_TIME_BEFORE = (r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)"
+                r"(?:\s*(?P<bap>[ap])\.?\s?m\b\.?)?[,\s|/·•—–-]{1,5})?")
 _DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<mon>"
                   + _WORD + r")\.?,?\s+(?:de\s+)?"  # Spanish, Portuguese: "12 de marzo de 2026"
                   r"(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?", re.IGNORECASE)
@@ -265,14 +267,14 @@ def _moment(match: re.Match[str], month: int, year: int | None = None) -> dateti
     except ValueError:
         return None
     if match["h"]:
-        hour, minute = match["h"], match["mi"] or _group(match, "dmi")
+        hour, minute, half = match["h"], match["mi"] or _group(match, "dmi"), match["ap"]
     else:
-        hour, minute = match["bh"], match["bmi"]
+        hour, minute, half = match["bh"], match["bmi"], _group(match, "bap")
     if hour is None:
         return datetime(day.year, day.month, day.day)
     h, m = int(hour), int(minute)
-    if match["ap"] and 1 <= h <= 12:
-        h = h % 12 + (12 if match["ap"].lower() == "p" else 0)
+    if half and 1 <= h <= 12:
+        h = h % 12 + (12 if half.lower() == "p" else 0)
     if h > 23 or m > 59:
         h = m = 0
     return datetime(day.year, day.month, day.day, h, m)
@@ -548,9 +550,22 @@ _QUERY_DAY = re.compile(r"^(?:(\d\d)\.(\d\d)\.((?:19|20)\d\d)|((?:19|20)\d\d)-(\
 _DATE_PARAMS = frozenset({"date", "day", "pubdate", "published", "d"})
 
 
+# The year news sites began putting their articles on the web: a day before it in a URL is
+# one of history its slug names ("/09-05-1945-den-pobedy", "/1941/06/22/…"), not the day the
+# page went out, which ruled a new article out of every window unread
+FIRST_WEB_YEAR = 1995
+
+
+def plausible_url_day(day: date | None) -> date | None:
+    """``day``, when a page on the web can have been published on it (:data:`FIRST_WEB_YEAR`
+    or later); None otherwise."""
+    return day if day is not None and day.year >= FIRST_WEB_YEAR else None
+
+
 def day_in_url(url: str) -> date | None:
     """The publication day an article URL carries, in the forms CMSs write it (path or a
-    ``date`` parameter); None for numbers that are no day (ids, month 13)."""
+    ``date`` parameter); None for numbers that are no day (ids, month 13) and for days
+    before any page was on the web (:func:`plausible_url_day`)."""
     parts = urlsplit(url)
     for match in _PATH_DAY.finditer(parts.path):
         y, m1, d1, _, m2, d2, m3, d3, d4, _, m4, y4 = match.groups()
@@ -566,6 +581,6 @@ def day_in_url(url: str) -> date | None:
 
 def _day(year: str, month: str, day: str) -> date | None:
     try:
-        return date(int(year), int(month), int(day))
+        return plausible_url_day(date(int(year), int(month), int(day)))
     except ValueError:
         return None

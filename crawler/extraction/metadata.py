@@ -304,6 +304,16 @@ def _agreeing(rule_dates: list[DateCandidate], structured: list[DateCandidate],
                     and min(abs(d - s) for s in stated) > AGREE)]
 
 
+def _may_be_mislabelled(machine: datetime, rules: ArticleRules | None) -> bool:
+    """Whether the page's printed date is to be asked if ``machine`` is the site's wall clock
+    under another offset: on an outlet whose rules read a printed date to check it (BELTA's),
+    any offset; elsewhere one labelled UTC (``Z``, ``+00:00``), as CMSs write a wall clock
+    they take for UTC: an offset of its own is the site's (the zone given may be wrong)."""
+    if rules is not None and rules.published_visible:
+        return True
+    return machine.utcoffset() == timedelta(0)
+
+
 def _labelled(source: str, values: list[str]) -> list[DateCandidate]:
     return [(source, v) for v in values]
 
@@ -593,19 +603,22 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
                   if not _in_template(dates.parse_any(raw, now), template)]
     published, src = _date(_agreeing(_rule_dates(page, rules.published if rules else (), True),
                                      structured, now) + machine, now, template)
+    machine_found = published is not None
     visible, visible_src = _date(_rule_dates(page, rules.published_visible, True), now) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
-        # no machine-readable date of the article: the one printed with it
-        visible = page.visible()
+        # no machine-readable date of the article: the one printed with it, unless it is
+        # days after the fetch (an event the page announces, a year's typo), as for any date
+        visible = dates.publication_date(page.visible(), now)
         src = VISIBLE if visible else None
     elif published is not None and published.tzinfo is None and visible is None \
             and tz is not None and dates.utc_without_offset(published, page.visible(), tz):
         published = published.replace(tzinfo=UTC)  # the page prints it in the outlet's zone
-    elif published is not None and visible is None and tz is not None and rules \
-            and rules.published_visible:
-        # the outlet's printed date moved (its rule missed, said below): the one printed
-        # with the article still tells a machine date that is its wall clock mislabelled
+    elif published is not None and visible is None and tz is not None \
+            and _may_be_mislabelled(published, rules):
+        # the outlet's printed date moved (its rule missed, said below), or a page no rule
+        # reads the printed date of: the one printed with the article tells a machine date
+        # that is its wall clock mislabelled (the same clock, another instant)
         shown = page.visible()
         visible = shown if shown and dates.labelled_wall_clock(published, shown, tz) else None
     if published is None and visible is None and first_time:
@@ -617,7 +630,9 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now, template)
         if published is None:
             published = dates.publication_date(htmldate_fallback(tree, url), now) \
-                or url_moment(url)
+                or dates.publication_date(url_moment(url), now)  # (an event's day: none)
+            if published is not None and published.date() in page.update_days:
+                published = None  # the day the article says it was updated
             src = HTMLDATE if published else None
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)
@@ -636,6 +651,10 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     if not (src or "").startswith(RULE_PREFIX) and visible_src:
         src = visible_src  # the rules found the visible date, the machine one came elsewhere
     prov.record(rules, "published", src if meta.published else None)
+    if rules and rules.machine_date and not machine_found and meta.published:
+        # the outlet's pages carry a machine date: a page dated by its printed day alone
+        # (midnight, when it prints no time) is its markup changed, a miss as any rule's
+        prov.misses["published"] = rules.published or configured(rules, "published")
     if rules and rules.published_visible and published is not None \
             and not published.utcoffset() and (src or "").startswith(RULE_PREFIX) \
             and (visible_src is None or (rules.visible_time and visible is not None

@@ -147,6 +147,9 @@ class ArticleRules:
     published_visible: tuple[str, ...] = ()  # the date a reader sees, to cross-check the above
     # the date a reader sees carries its time: one printed without it checks no hour (a miss)
     visible_time: bool = False
+    # every page of the outlet carries a machine date (``published``): a page without one is
+    # its markup changed (a miss), not a page dated by its printed day alone as ever
+    machine_date: bool = False
     modified: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     default_authors: tuple[str, ...] = ()  # when the page names nobody (agency copy)

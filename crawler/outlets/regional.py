@@ -51,6 +51,7 @@ _LISTS = {f.name for f in fields(ArticleRules) if isinstance(f.default, tuple)} 
 _STRINGS = {"host", "name", "scheme", "timezone", "article_path", "mirror_path_prefix",
             "language", "version", "links", "exclude", "entries", "url_date", "next_page",
             "author_line"}
+_BOOLS = {"visible_time", "machine_date"}
 _SELECTORS = {"title", "subtitle", "published", "published_visible", "modified", "authors",
               "section", "tags", "body", "drop", "links", "exclude", "entries", "next_page"}
 _REGEXES = {"article_path", "skip_paths", "drop_paragraphs", "author_line", "url_date"}
@@ -119,6 +120,8 @@ def check_value(name: str, value: Any) -> None:
         raise ValueError(f"must be a list of strings ({example}), not {value!r}")
     if name in _STRINGS and not isinstance(value, str):
         raise ValueError(f"must be a string, not {value!r}")
+    if name in _BOOLS and not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {value!r}")
     if name in _LISTS and "" in value:  # an empty cut marker cuts every body at its start
         raise ValueError(f"holds an empty string: {value!r}")
     if name in ("feeds", "sitemaps"):

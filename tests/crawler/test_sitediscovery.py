@@ -702,6 +702,8 @@ def test_a_page_naming_its_amp_copy_as_canonical_is_no_alias(href: str) -> None:
     ("https://ex.by/news/20260105/slug/", date(2026, 1, 5)),
     ("https://ex.by/news/view.php?id=7&date=05.01.2026", date(2026, 1, 5)),
     ("https://ex.by/news/123456789/slug/", None),
+    ("https://ex.by/1941/06/22/nachalo-voyny/", None),  # a day of history: no candidate's day
+    ("https://ex.by/news/09-05-1945-den-pobedy/", None),
 ])
 def test_the_day_of_a_candidate_is_read_from_every_url_form(url: str, day: date | None) -> None:
     """A day in a compact or query form places a candidate too: one outside the window

@@ -415,6 +415,49 @@ def test_a_site_whose_articles_are_query_ids_linked_from_its_home_page(
     assert result.stats[f"discovery/{host}/timezone"] == "Etc/GMT-3"
 
 
+def test_a_wall_clock_labelled_utc_is_the_sites_time_when_its_dateline_prints_it(
+        tmp_path: Path) -> None:
+    """A CMS writing the Minsk wall clock as UTC (``article:published_time``
+    "2026-01-04T15:05:00Z", JSON-LD "…+00:00") on pages that print "04.01.2026, 15:05"; the
+    row gives the site's zone. Every item was three hours late, and the article of 23:45
+    on the window's last day left it (02:45 the next day); the printed clock tells the
+    machine date is the wall clock, so each is dated as printed."""
+    host = "vremya-minsk.test"
+    site, _zone, inside, outside = anysite._site(host, 3, 1300, "/news/{n}-novost/",
+                                                 "wall_as_utc", [])
+    site.add("/", anysite.chrome(host, anysite.section_html(
+        host, [(g.url, g.title) for g in inside + outside])))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={
+            "url": f"http://{host}/", "timezone": "Europe/Minsk", **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    published = {item["url"]: item["published"] for item in result.items}
+    assert published == {g.url: g.published.isoformat(timespec="seconds") for g in inside}
+
+
+@pytest.mark.parametrize("path", ["/news/09-05-1945-den-pobedy/", "/1941/06/22/nachalo-voyny/",
+                                  "/news/22.06.1941-nachalo-voyny.html"])
+def test_a_historical_date_in_an_articles_url_does_not_date_it(tmp_path: Path, path: str) -> None:
+    """A site whose home page links its recent articles by id, and one of the window whose
+    slug names a day of history (Victory Day, 1945). Its URL dated it 1945: it was ruled out
+    of the window unread, and no item came of it; the day is no publication day of a page on
+    the web, so it is read and dated as it prints itself."""
+    host = "istoriya-dnya.test"
+    site, _zone, inside, outside = anysite._site(host, 3, 1400, "/news/{n}-novost/", "jsonld",
+                                                 [])
+    historical = replace(inside[1], url=f"http://{host}{path}")
+    site.add(path, anysite.article_html(host, historical, "jsonld"))
+    golds = [*inside, historical]
+    site.add("/", anysite.chrome(host, anysite.section_html(
+        host, [(g.url, g.title) for g in golds + outside])))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server, args={
+            "url": f"http://{host}/", "timezone": "Europe/Minsk", **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    published = {item["url"]: item["published"] for item in result.items}
+    assert published == {g.url: g.published.isoformat(timespec="seconds") for g in golds}
+
+
 def test_a_crawl_stopped_in_discovery_resumes_and_finds_every_article(tmp_path: Path) -> None:
     """The first run closes while a sitemap is in flight; its JOBDIR frontier keeps that
     request, and the resumed run's discovery must neither miscount it nor drop what it finds."""

@@ -98,6 +98,13 @@ def article_html(host: str, gold: GoldArticle, style: str) -> str:
         machine = TEMPLATE_DATE_IN_WINDOW if style == "template_in_window" else TEMPLATE_DATE
         head += f'<meta property="article:published_time" content="{machine}">'
         dateline = f'<div class="meta"><span class="date">{p:%d.%m.%Y, %H:%M}</span></div>'
+    elif style == "wall_as_utc":  # the wall clock labelled UTC in its meta, printed as it is
+        wall = p.replace(tzinfo=None).isoformat(timespec="seconds")
+        ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": gold.title,
+              "datePublished": f"{wall}+00:00"}
+        head += (f'<meta property="article:published_time" content="{wall}Z">'
+                 f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>')
+        dateline = f'<div class="meta"><span class="date">{p:%d.%m.%Y, %H:%M}</span></div>'
     elif style == "wall":  # uCoz's: the wall clock alone, no machine date anywhere
         dateline = f'<div class="news-date">{p:%d.%m.%Y %H:%M}</div>'
     elif style == "time_utc":  # Drupal's: the machine date in UTC, the wall clock printed

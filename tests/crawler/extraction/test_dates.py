@@ -64,6 +64,11 @@ from crawler.extraction.dates import (
     ("14:20 | 2026.01.12", datetime(2026, 1, 12, 14, 20)),
     ("2026-01-12, 14:20", datetime(2026, 1, 12, 14, 20)),
     ("2026-01-12 14:20 +0300", datetime.fromisoformat("2026-01-12T14:20:00+03:00")),
+    # a 12-hour clock before the date (its time was lost: midnight)
+    ("2:05 PM, 30.11.2026", datetime(2026, 11, 30, 14, 5)),
+    ("12:30 a.m. | 30 ноября 2026", datetime(2026, 11, 30, 0, 30)),
+    ("11:15 pm 30/11/2026", datetime(2026, 11, 30, 23, 15)),
+    ("12:10 PM - Nov 30, 2026", datetime(2026, 11, 30, 12, 10)),
 ])
 def test_long_and_numeric_dates_keep_their_time(text: str, expected: datetime) -> None:
     assert parse_human(text) == expected
@@ -111,6 +116,13 @@ def test_parse_any_reads_iso_rfc_822_and_human_dates(text: str, expected: str) -
     ("https://ex.by/news/123456789/slug/", None),  # an id
     ("https://ex.by/news/view.php?id=20250904", None),  # an id that looks like a day
     ("https://ex.by/news/slug/", None),
+    # a day of history a slug names is no day a web page went out
+    ("https://ex.by/news/09-05-1945-den-pobedy/", None),
+    ("https://ex.by/news/22.06.1941-nachalo-voyny.html", None),
+    ("https://ex.by/news/?date=22.06.1941", None),
+    ("https://ex.by/news/19411222/slug/", None),
+    ("https://ex.by/2026/05/09/09-05-1945-den-pobedy/", "2026-05-09"),  # its own day first
+    ("https://ex.by/news/09-05-1995-yubiley/", "1995-05-09"),
 ])
 def test_the_publication_day_an_article_url_carries(url: str, day: str | None) -> None:
     from crawler.extraction.dates import day_in_url

@@ -3,6 +3,7 @@ when the page keeps them somewhere other than where the outlet rules would look.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
@@ -23,6 +24,11 @@ URL = "https://gorod-news.example/society/deputaty-obsudili-remont/"
 TITLE = "Депутаты обсудили ремонт дорог в трёх районах"
 PROSE = ("Сегодня в областном центре прошло заседание городского совета, на котором депутаты "
          "обсудили вопросы благоустройства дворов и ремонта дорог в нескольких районах города.")
+
+
+META_DATE = '<meta property="article:published_time" content="{}">'
+LD_DATE = ('<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "'
+           + TITLE + '", "datePublished": "{}"}}</script>')
 
 
 def page(main: str, head: str = "", before: str = "", title: str = TITLE) -> str:
@@ -166,6 +172,80 @@ def test_a_meta_date_without_an_offset_is_read_as_utc_when_the_page_prints_it_so
     head = f'<meta property="article:published_time" content="{written}">'
     meta, prov = meta_of(page(article("12 марта 2026, 14:05"), head=head))
     assert (meta.published, prov.fields["published"]) == (expected, "meta")
+
+
+@pytest.mark.parametrize(("head", "dateline", "expected"), [
+    # the wall clock labelled UTC, the dateline printing that clock: the site's time
+    (META_DATE.format("2026-03-12T14:05:00Z"), "12 марта 2026, 14:05",
+     "2026-03-12T14:05:00+03:00"),
+    (LD_DATE.format("2026-03-12T14:05:27+00:00"), "Сегодня, 14:05", "2026-03-12T14:05:27+03:00"),
+    (f"<script type='application/ld+json'>{{}}</script>{META_DATE.format('2026-03-12T14:05Z')}",
+     "14:05 | 12.03.2026", "2026-03-12T14:05:00+03:00"),
+    # no evidence: the day alone, no dateline, or another clock printed: the instant stated
+    (META_DATE.format("2026-03-12T14:05:00Z"), "12 марта 2026", "2026-03-12T17:05:00+03:00"),
+    (META_DATE.format("2026-03-12T14:05:00Z"), "", "2026-03-12T17:05:00+03:00"),
+    (META_DATE.format("2026-03-12T14:05:00Z"), "12 марта 2026, 17:05",
+     "2026-03-12T17:05:00+03:00"),
+    (META_DATE.format("2026-03-12T11:05:00Z"), "12 марта 2026, 14:05",
+     "2026-03-12T14:05:00+03:00"),
+    # an offset of its own other than UTC is the site's, whatever zone the row gives
+    (META_DATE.format("2026-03-12T14:05:00+02:00"), "12 марта 2026, 14:05",
+     "2026-03-12T15:05:00+03:00"),
+])
+def test_a_wall_clock_labelled_utc_is_the_sites_time_only_when_the_page_prints_it(
+        head: str, dateline: str, expected: str) -> None:
+    """A site no rule knows writing its Moscow wall clock as UTC (``…T14:05:00Z``) beside a
+    dateline printing 14:05: the item said 17:05, three hours late. Only the printed clock
+    tells: without it, or with another clock printed, the stated instant stands."""
+    fetched = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(page(article(dateline), head=head)), SITE, URL,
+                            fetched=fetched)
+    assert meta.published == expected
+
+
+def test_a_wall_clock_labelled_utc_stands_on_a_site_in_utc() -> None:
+    """The zone learnt from such pages is UTC (their printed clock is the machine one): the
+    two agree and nothing moves."""
+    site = outlet_from_site_row({"url": "https://gorod-news.example/", "timezone": "UTC"})
+    html = page(article("12 марта 2026, 14:05"), head=META_DATE.format("2026-03-12T14:05:00Z"))
+    assert extract_metadata(parse_html(html), site, URL).published == "2026-03-12T14:05:00+00:00"
+
+
+@pytest.mark.parametrize(("dateline", "expected"), [
+    ("1 января 2027, 10:00", None),  # weeks after the fetch: an event, or a year's typo
+    ("<time>15 декабря 2026</time>", None),
+    ("31.12.2099", None),
+    ("06.12.2026 18:30", "2026-12-06T18:30:00+03:00"),  # hours ahead: the site's clock skew
+    ("05.12.2026 18:30", "2026-12-05T18:30:00+03:00"),
+])
+def test_a_printed_date_days_after_the_fetch_dates_nothing(dateline: str,
+                                                           expected: str | None) -> None:
+    """A page no rule knows printing only a date weeks after it was fetched was dated to it
+    (a machine date so far ahead was already none): the item sat in a future window."""
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(page(article(dateline))), SITE, URL, fetched=fetched)
+    assert meta.published == expected
+
+
+@pytest.mark.parametrize(("dateline", "expected"), [
+    # the update alone printed: no publication date (its day was taken, by htmldate or as
+    # the printed date)
+    ("Обновлено: 01.12.2026 11:00", None),
+    ("<span class='updated'>01.12.2026 11:00</span>", None),
+    ("Updated: December 1, 2026", None),
+    ("Абноўлена 1 снежня 2026, 11:00", None),
+    # beside the publication's, that one
+    ("<span class='updated'>01.12.2026 11:00</span> <span class='date'>30.11.2026 09:15</span>",
+     "2026-11-30T09:15:00+03:00"),
+    ("Опубликовано 30.11.2026 · Обновлено 01.12.2026 11:00", "2026-11-30T00:00:00+03:00"),
+    ("<span class='entry-date published updated'>30.11.2026 09:15</span>",
+     "2026-11-30T09:15:00+03:00"),
+])
+def test_a_date_printed_as_the_update_is_no_publication_date(dateline: str,
+                                                             expected: str | None) -> None:
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(page(article(dateline))), SITE, URL, fetched=fetched)
+    assert meta.published == expected
 
 
 def test_the_articles_time_in_a_layout_without_article_elements() -> None:
@@ -370,6 +450,29 @@ def test_a_date_rule_never_takes_a_sidebar_date_once_the_articles_own_date_moved
     assert ".post-date" in prov.misses["published"]
 
 
+@pytest.mark.parametrize("machine_date", [True, False], ids=["always_has_one", "may_have_none"])
+def test_a_district_page_without_the_machine_date_its_outlet_always_writes_is_a_miss(
+        machine_date: bool) -> None:
+    """A district theme that dropped its ``article:published_time``: its pages, dated to the
+    day they print (midnight), counted no miss, since the rules also serve outlets whose
+    pages never had one. An outlet whose row says its pages carry one (``machine_date``)
+    counts the date rules missed; another does not."""
+    posts = regional._posts(regional.SHKLOV, regional.SHKLOV_DAYS, first_id=48213, seed=200,
+                            belta_at=4)
+    post = next(p for p in posts if p.with_meta)
+    html = regional.shklov_article(post, posts)
+    dropped = re.sub(r'<meta property="article:published_time"[^>]*>', "", html)
+    assert dropped != html
+    outlet = get_outlet(regional.SHKLOV)
+    rules = replace(outlet.rules, machine_date=machine_date)
+    healthy, lost = Provenance(), Provenance()
+    extract_metadata(parse_html(html), outlet, post.gold.url, rules, healthy)
+    meta = extract_metadata(parse_html(dropped), outlet, post.gold.url, rules, lost)
+    assert meta.published == f"{post.day.isoformat()}T00:00:00+03:00"  # the day still dates it
+    assert "published" not in healthy.misses
+    assert lost.misses.get("published") == (rules.published if machine_date else None)
+
+
 def test_a_district_rules_meta_date_without_an_offset_read_as_utc_when_the_page_says_so() -> None:
     """A district theme writes ``article:published_time`` in UTC without an offset and prints
     the Minsk time: the item was three hours early."""
@@ -395,6 +498,19 @@ def test_a_page_dated_only_by_its_url_takes_that_day(path: str) -> None:
     tree = parse_html("<html><body><h1>Заголовок</h1><p>Текст новости.</p></body></html>")
     meta = extract_metadata(tree, outlet, f"https://ex.by{path}")
     assert meta.published == "2025-09-04T00:00:00+03:00"
+
+
+@pytest.mark.parametrize("path", ["/news/20270509/den-pobedy-plan/",  # after the fetch
+                                  "/news/09-05-1945-den-pobedy/",  # a day of history
+                                  "/news/?date=22.06.1941&id=7"])
+def test_a_url_day_the_page_cannot_have_been_published_on_dates_nothing(path: str) -> None:
+    """An undated page whose URL names a day after its fetch (an event's) or before pages were
+    on the web (Victory Day, 1945) was dated to it; a missing date is the truth here."""
+    outlet = outlet_from_site_row({"url": "https://ex.by/", "timezone": "Europe/Minsk"})
+    tree = parse_html("<html><body><h1>Заголовок</h1><p>Текст новости.</p></body></html>")
+    meta = extract_metadata(tree, outlet, f"https://ex.by{path}",
+                            fetched=datetime(2026, 3, 12, 9, 0, tzinfo=UTC))
+    assert meta.published is None
 
 
 @pytest.mark.parametrize(("meta", "expected"), [

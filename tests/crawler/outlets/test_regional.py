@@ -99,6 +99,7 @@ def test_a_row_needs_only_host_name_and_article_path(tmp_path: Path) -> None:
     (MINIMAL + 'feeds = "/rss"\n', "field 'feeds': must be a list of strings"),
     ('host = "a.by"\nname = 5\narticle_path = "^/x"\n', "field 'name': must be a string, not 5"),
     (MINIMAL + 'max_pages = "5"\n', "field 'max_pages': must be a whole number"),
+    (MINIMAL + 'machine_date = "yes"\n', "field 'machine_date': must be true or false, not 'yes'"),
     (MINIMAL + 'timezone = "Europe/Minks"\n', "field 'timezone': 'Europe/Minks' is no IANA"),
     (MINIMAL + 'body = ["div[[x"]\n', "field 'body': 'div[[x' is no CSS selector"),
     (MINIMAL + 'links = "main a[href"\n', "field 'links': 'main a[href' is no CSS selector"),
@@ -168,6 +169,13 @@ def test_a_table_of_the_wrong_shape_fails_naming_it(tmp_path: Path, text: str,
     with pytest.raises(SiteRowError) as caught:
         load_sites(path)
     assert message in str(caught.value)
+
+
+def test_a_row_says_its_pages_always_carry_a_machine_date(tmp_path: Path) -> None:
+    """``machine_date = true``: a page without one is a miss (crawler.extraction.metadata)."""
+    path = tmp_path / "sites.toml"
+    path.write_text(DEFAULTS + "[[site]]\n" + MINIMAL + "machine_date = true\n", encoding="utf-8")
+    assert load_sites(path)["rayon.by"].rules.machine_date is True
 
 
 def test_an_alias_in_unicode_or_upper_case_is_a_host() -> None:
