@@ -49,6 +49,7 @@ BELTA = Outlet(
                    'meta[name="mediator_published_time"] @content'),
         published_visible=("div.date_full",),
         visible_time=True,
+        machine_date=True,  # outlets.md: confirmed on every page
         modified=('meta[property="article:modified_time"] @content',),
         authors=("div.person_fio @title", "div.person_fio"),
         default_authors=("БЕЛТА",),

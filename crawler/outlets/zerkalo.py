@@ -28,6 +28,7 @@ ZERKALO = Outlet(
         title=("h1",),
         published=("time[datetime] @datetime", 'meta[property="article:published_time"] @content'),
         published_visible=("time[datetime]",),
+        machine_date=True,  # outlets.md: confirmed on every page
         modified=('meta[property="article:modified_time"] @content',),
         # RSS atom:author often holds a photo credit: only the page's own byline is trusted.
         authors=('[itemprop="author"] [itemprop="name"]', '[itemprop="author"]'),
