@@ -395,14 +395,13 @@ def _long_edited_articles(data: Path, count: int, words: int) -> None:
 
 def test_the_diffs_of_long_edited_texts_fit_the_memory_cap(tmp_path: Path,
                                                            monkeypatch) -> None:
-    """Versions' texts are fetched in batches of bounded bytes, not of 200 articles: texts
-    of many long articles at once passed DuckDB's cap and the build failed "Out of Memory"
+    """Versions' texts are read two at a time, not for a batch of 200 articles: texts of
+    many long articles at once passed DuckDB's cap and the build failed "Out of Memory"
     (each rerun again, redoing the same diffs). 12 articles x 2 versions x ~1 MB under a
-    24 MB cap stands for 200 x 2 x 1.3 MB under 512 MB."""
+    64 MB cap stands for 200 x 2 x 1.3 MB under 512 MB."""
     import archive.corpus_derived as derived
     _long_edited_articles(tmp_path / "data", 12, 70_000)
     monkeypatch.setattr(derived, "MEMORY_LIMIT", "64MB")
-    monkeypatch.setattr(derived, "EDIT_BATCH_BYTES", 3 << 20, raising=False)
     corpus = tmp_path / "corpus"
     report = build_corpus(tmp_path / "data", corpus)
     assert report.edits == 12
@@ -464,3 +463,4 @@ def test_a_marks_file_with_no_readable_line_does_not_stop_every_build(
     assert not marks.exists()
     edits = connect(corpus["corpus"]).execute("SELECT id, version, diff FROM edits").fetchall()
     assert len(edits) == 1 and EDIT_SENTENCE in edits[0][2]
+
