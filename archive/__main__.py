@@ -533,8 +533,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", metavar="CORPUS_DIR", help="select the items from a corpus")
     p.add_argument("--source", action="append", type=_text, metavar="OUTLET",
                    help="(--corpus) repeatable")
-    p.add_argument("--since", type=_day, help="(--corpus) first day of publication, inclusive")
-    p.add_argument("--until", type=_day, help="(--corpus) last day of publication, inclusive")
+    p.add_argument("--since", type=_day, help="(--corpus) first day of publication, "
+                   "inclusive: the outlet's local day; an item with no date is on its capture "
+                   "day in UTC")
+    p.add_argument("--until", type=_day, help="(--corpus) last day of publication, "
+                   "inclusive (as --since)")
     p.add_argument("--id", dest="ids", action="append", type=_text, metavar="ID",
                    help="(--corpus) an article id or URL; repeatable")
     p.add_argument("--ids-file", metavar="FILE",
