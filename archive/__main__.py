@@ -21,6 +21,7 @@ from .errors import WarcFormatError
 from .fileio import os_reason, quiet_on_closed_pipe
 from .reader import ARCHIVE_SUFFIXES, output_clash, warc_inputs
 from .records import DEFAULT_MAX_RECORD_SIZE, MAX_RECORD_SIZE_LIMIT
+from .terminal import visible
 from .wacz_input import input_size
 
 
@@ -412,7 +413,8 @@ def cmd_corpus(args) -> int:
     from .corpus_derived import unsearchable
 
     def on_problem(problem) -> None:
-        print(f"{'error' if problem.fatal else 'note'}: {problem}", file=sys.stderr)
+        print(f"{'error' if problem.fatal else 'note'}: {visible(str(problem))}",
+              file=sys.stderr)
 
     _folder_for(args.output)
     if why := unsearchable(Path(args.output)):
@@ -430,13 +432,14 @@ def cmd_corpus(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from .history import article_history, format_history
+    from .history import article_history, history_lines
 
     try:
         versions, diffs = article_history(args.corpus, args.article)
     except LookupError as exc:
         raise UsageError(str(exc)) from exc
-    print(format_history(versions, diffs))
+    for line in history_lines(versions, diffs):  # a diff at a time: two texts in memory
+        print(visible(line))  # outlet text: its control characters shown, not obeyed
     return 0
 
 
@@ -530,8 +533,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", metavar="CORPUS_DIR", help="select the items from a corpus")
     p.add_argument("--source", action="append", type=_text, metavar="OUTLET",
                    help="(--corpus) repeatable")
-    p.add_argument("--since", type=_day, help="(--corpus) first day of publication, inclusive")
-    p.add_argument("--until", type=_day, help="(--corpus) last day of publication, inclusive")
+    p.add_argument("--since", type=_day, help="(--corpus) first day of publication, "
+                   "inclusive: the outlet's local day; an item with no date is on its capture "
+                   "day in UTC")
+    p.add_argument("--until", type=_day, help="(--corpus) last day of publication, "
+                   "inclusive (as --since)")
     p.add_argument("--id", dest="ids", action="append", type=_text, metavar="ID",
                    help="(--corpus) an article id or URL; repeatable")
     p.add_argument("--ids-file", metavar="FILE",
@@ -602,8 +608,9 @@ def main(argv: list[str] | None = None) -> int:
         status = args.func(args)
         sys.stdout.flush()  # here, not at exit: a full disk under a redirect is said
         return status
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except UsageError as exc:  # it may quote a stored URL: shown, never obeyed
+        print("\n".join(f"error: {visible(line)}" if n == 0 else visible(line)
+                        for n, line in enumerate(str(exc).split("\n"))), file=sys.stderr)
         return 2
     except OSError as exc:  # what no command took: its output (a full disk under `> file`)
         where = exc.filename or getattr(stdout, "name", "the output")

@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 
 from .corpus_removals import REMOVALS_FILE, removal_schema
 from .corpus_schema import CorpusError, corpus_schema, parquet_named
+from .corpus_texts import PART, PartTexts, without_text
 from .extractions import Grouped, compared, extractor_label, versions_by_article
 from .fileio import append_durably, replace_durably, temp_for, write_atomically
 from .wordiff import changed_words, render_text, word_diff
@@ -46,7 +47,7 @@ NO_VERSIONS = "versions/outlet=_/month=_/_empty.parquet"
 STALE_IDS = "edits/_stale_ids.txt"
 MEMORY_LIMIT = "512MB"  # DuckDB's, per connection
 EDIT_BATCH_IDS = 200
-EDIT_BATCH_BYTES = 32 << 20  # of text, all versions, fetched for one batch of diffs
+EDIT_ROWS_WRITTEN = 200  # edit rows (bounded diffs, no texts) written at once
 EDIT_COLUMNS = ("id", "url", "source", "title", "published", "version", "fetched_at", "text",
                 "warc", "extractor", "items_file", "items_line")
 FAMILY_SCHEMA = pa.schema([("id", pa.string()), ("family", pa.string())])
@@ -298,53 +299,35 @@ def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
             replace_durably(tmp, path)
 
 
-def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    """(id, bytes of text over all its rows) of each article with a version not diffed."""
-    return con.execute(f"""
+def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Each article with a version not diffed (no text is read: see :func:`_edit_rows`)."""
+    return [r[0] for r in con.execute(f"""
         WITH v AS (SELECT DISTINCT id, version FROM read_parquet('{VERSIONS}')
                    WHERE version > 1),
-             done AS (SELECT id, version FROM {EDITS}),
-             pending AS (SELECT DISTINCT id FROM v ANTI JOIN done USING (id, version))
-        SELECT id, sum(strlen(coalesce(text, ''))) FROM read_parquet('{VERSIONS}')
-        SEMI JOIN pending USING (id) GROUP BY id ORDER BY id""").fetchall()
+             done AS (SELECT id, version FROM {EDITS})
+        SELECT DISTINCT id FROM v ANTI JOIN done USING (id, version) ORDER BY id""").fetchall()]
 
 
-def _edit_batches(pending: list[tuple[str, int]]) -> Iterator[list[str]]:
-    """Ids to diff together: at most ``EDIT_BATCH_IDS`` and, but for one big article alone,
-    ``EDIT_BATCH_BYTES`` of text. Every version's text of a batch is fetched at once, so a
-    count alone let 200 long edited articles pass DuckDB's memory cap, and the build (and
-    every later one, redoing the same diffs) failed "Out of Memory"."""
-    batch: list[str] = []
-    size = 0
-    for ident, length in pending:
-        if batch and (len(batch) >= EDIT_BATCH_IDS or size + length > EDIT_BATCH_BYTES):
-            yield batch
-            batch, size = [], 0
-        batch.append(ident)
-        size += int(length or 0)
-    if batch:
-        yield batch
-
-
-def _edit_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[dict[str, Any]]:
-    """Diff each not-yet-diffed version of ``ids`` against the previous captured version."""
+def _edit_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> Iterator[dict[str, Any]]:
+    """Diff each not-yet-diffed version of ``ids`` against the previous captured version.
+    The rows are read without their texts, and each diff reads the two it compares: an
+    article of 80 versions of 2 MB held all 160 MB at once."""
     done = set(con.execute(f"SELECT id, version FROM {EDITS} WHERE list_contains(?, id)",
                            [ids]).fetchall())
-    # no ORDER BY: sorting the texts costs DuckDB memory, and versions_by_article groups them
-    cursor = con.execute(f"SELECT {', '.join(EDIT_COLUMNS)} FROM read_parquet('{VERSIONS}') "
-                         "WHERE list_contains(?, id)", [ids])
-    out = []
-    for article, versions in versions_by_article(cursor.fetchall(), EDIT_COLUMNS).items():
+    columns = (*[c for c in EDIT_COLUMNS if c != "text"], PART)
+    rows = con.execute(f"SELECT {without_text(EDIT_COLUMNS)} FROM read_parquet('{VERSIONS}', "
+                       "filename = true) WHERE list_contains(?, id)", [ids]).fetchall()
+    texts = PartTexts()
+    for article, versions in versions_by_article(rows, columns).items():
         for prev, cur in zip(versions, versions[1:], strict=False):
             if (article, cur.version) not in done:
-                out.append(_edit_row(prev, cur))
-    return out
+                yield _edit_row(prev, cur, texts)
 
 
-def _edit_row(prev: Grouped, cur: Grouped) -> dict[str, Any]:
+def _edit_row(prev: Grouped, cur: Grouped, texts: PartTexts) -> dict[str, Any]:
     """The diff of two consecutive versions, of the texts :func:`compared` picks."""
     old, new = compared(prev, cur)
-    ops = word_diff(old["text"], new["text"])
+    ops = word_diff(texts.text(old), texts.text(new))
     removed, added = changed_words(ops)
     return {"id": new["id"], "url": new["url"], "source": new["source"], "title": new["title"],
             "published": new["published"], "version": cur.version,
@@ -353,6 +336,17 @@ def _edit_row(prev: Grouped, cur: Grouped) -> dict[str, Any]:
             "removed_words": removed, "added_words": added, "diff": render_text(ops),
             "extractor": extractor_label(new["extractor"]),
             "previous_extractor": extractor_label(old["extractor"])}
+
+
+def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
@@ -364,9 +358,9 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
     written = 0
     with temp_for(path) as tmp, parquet_named(tmp):
         with pq.ParquetWriter(tmp, EDIT_SCHEMA) as writer:
-            for batch in _edit_batches(pending):
-                rows = _edit_rows(con, batch)
-                if rows:
+            for start in range(0, len(pending), EDIT_BATCH_IDS):
+                batch = pending[start:start + EDIT_BATCH_IDS]
+                for rows in _chunks(_edit_rows(con, batch), EDIT_ROWS_WRITTEN):
                     writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=EDIT_SCHEMA))
                     written += len(rows)
         if written:

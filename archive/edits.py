@@ -13,6 +13,7 @@ written as it is produced, a batch of articles at a time, so its size does not s
 from __future__ import annotations
 
 import html
+import itertools
 import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -81,12 +82,6 @@ def _no_replay(v: Version) -> str | None:
     return url_error({"url": v.url})
 
 
-def _unreplayable(shown: list[Change]) -> list[tuple[Version, str]]:
-    """The versions shown no replay link can be made for, each with why."""
-    versions = {(v.id, v.version): v for c in shown for v in (c.old, c.new)}
-    return [(v, why) for v in versions.values() if (why := _no_replay(v)) is not None]
-
-
 def _spider_args(version: Version) -> str:
     """National outlets have a spider of their name; district sites (hosts) are ``regional``;
     a site no rule knows was crawled by ``site`` from its address (its items file is named
@@ -100,8 +95,9 @@ def _spider_args(version: Version) -> str:
             else shlex.quote(source))
 
 
-def _in_window(change: Change, options: ReportOptions) -> bool:
-    day = change.new.fetched_at[:10]
+def _in_window(new: Version, options: ReportOptions) -> bool:
+    """Whether the change to version ``new`` was captured in the window."""
+    day = new.fetched_at[:10]
     return (not options.since or day >= options.since) and (
         not options.until or day <= options.until)
 
@@ -133,10 +129,11 @@ def unknown_sources(corpus_dir: str | Path, sources: tuple[str, ...]) -> list[st
 
 def edited_articles(corpus_dir: str | Path, options: ReportOptions,
                     on_problem: Callable[[str], None] = lambda _: None
-                    ) -> Iterator[tuple[list[Version], list[Change]]]:
-    """(versions, changes in the window) of each article edited in the window. A version
-    shown without a real capture time or with a url that is no URL goes to ``on_problem``
-    (it is shown without replay)."""
+                    ) -> Iterator[tuple[list[Version], Iterator[Change]]]:
+    """(versions, changes in the window) of each article edited in the window, the changes
+    diffed as they are taken (two versions' texts in memory, however many versions). A
+    version shown without a real capture time or with a url that is no URL goes to
+    ``on_problem`` (it is shown without replay)."""
     con = connect(corpus_dir)
     try:
         ids = edited_ids(con, options)
@@ -144,14 +141,24 @@ def edited_articles(corpus_dir: str | Path, options: ReportOptions,
             batch = fetch_versions(con, ids[start:start + BATCH_IDS])
             for article in ids[start:start + BATCH_IDS]:
                 versions = batch.get(article, [])
-                shown = [c for c in changes(versions) if _in_window(c, options)]
-                if shown:
-                    for v, why in _unreplayable(shown):
-                        on_problem(f"{v.items_file}:{v.items_line}: article {v.id} version "
-                                   f"{v.version}: {why}; shown without replay links")
-                    yield versions, shown
+                shown = changes(versions, lambda v: _in_window(v, options))
+                first = next(shown, None)
+                if first is not None:
+                    yield versions, _reported(itertools.chain([first], shown), on_problem)
     finally:
         con.close()
+
+
+def _reported(shown: Iterator[Change], on_problem: Callable[[str], None]) -> Iterator[Change]:
+    """``shown``, each version without replay links named once to ``on_problem``."""
+    named: set[tuple[str, int]] = set()
+    for change in shown:
+        for v in (change.old, change.new):
+            if (v.id, v.version) not in named and (why := _no_replay(v)) is not None:
+                named.add((v.id, v.version))
+                on_problem(f"{v.items_file}:{v.items_line}: article {v.id} version "
+                           f"{v.version}: {why}; shown without replay links")
+        yield change
 
 
 def _caption(v: Version, options: ReportOptions) -> str:
@@ -210,13 +217,29 @@ def _change_html(change: Change, options: ReportOptions) -> str:
             f"<div class=\"text\">{_marked(new_side)}</div></div></div></div>\n")
 
 
-def _article_html(versions: list[Version], shown: list[Change], options: ReportOptions) -> str:
+def _article_html(versions: list[Version], shown: Iterator[Change],
+                  options: ReportOptions) -> Iterator[str]:
+    """The article's section, a change at a time (each holds two whole texts)."""
     last = versions[-1]
-    return (f"<section class=\"article\" id=\"a-{_e(last.id)}\"><h2>{_e(last.title)}</h2>"
-            f"<p class=\"meta\">{_e(last.source)} · published {_e(last.published or '—')} · "
-            f"{len(versions)} versions · <a href=\"{_e(last.url)}\">{_e(last.url)}</a> · "
-            f"id {_e(last.id)}</p>\n" + "".join(_change_html(c, options) for c in shown)
-            + "</section>\n")
+    yield (f"<section class=\"article\" id=\"a-{_e(last.id)}\"><h2>{_e(last.title)}</h2>"
+           f"<p class=\"meta\">{_e(last.source)} · published {_e(last.published or '—')} · "
+           f"{len(versions)} versions · <a href=\"{_e(last.url)}\">{_e(last.url)}</a> · "
+           f"id {_e(last.id)}</p>\n")
+    for change in shown:
+        yield _change_html(change, options)
+    yield "</section>\n"
+
+
+class _Counted:
+    """Changes passed on, counted as they are taken."""
+
+    def __init__(self, changes: Iterator[Change]) -> None:
+        self.changes, self.taken = changes, 0
+
+    def __iter__(self) -> Iterator[Change]:
+        for change in self.changes:
+            self.taken += 1
+            yield change
 
 
 def _window(options: ReportOptions) -> str:
@@ -243,9 +266,11 @@ def write_report(corpus_dir: str | Path, out: TextSink, options: ReportOptions,
               f"<h1>{_e(title)}</h1>\n")
     articles = shown = 0
     for versions, changed in edited_articles(corpus_dir, options, on_problem):
-        out.write(_article_html(versions, changed, options))
+        counted = _Counted(changed)
+        for piece in _article_html(versions, counted, options):
+            out.write(piece)
         articles += 1
-        shown += len(changed)
+        shown += counted.taken
     generated = datetime.now(UTC).isoformat(timespec="seconds")
     out.write(f"<p class=\"meta\" id=\"summary\">{articles} edited article(s), {shown} "
               f"edit(s). Generated {generated} from the corpus "

@@ -6,14 +6,16 @@ Used by ``python -m archive history CORPUS URL-or-ID`` and by the edit report
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from .corpus_derived import connect
+from .corpus_derived import VERSIONS, connect
 from .corpus_lookup import NoArticle, find_article
+from .corpus_texts import PART, PartTexts, without_text
 from .extractions import Grouped, Row, compared, extractor_label, versions_by_article
 from .wordiff import Op, changed_words, render_text, word_diff
 
@@ -32,14 +34,22 @@ class Version:
     fetched_at: str  # first capture of this version
     text_sha256: str
     warc: dict[str, Any] | None
-    text: str
     items_file: str  # where the row shown came from
     items_line: int
+    filename: str  # the Parquet part holding that row, whose text is read when needed
     extractor: dict[str, Any] = field(default_factory=dict)
     recaptured: list[str] = field(default_factory=list)  # later captures of the same version
     # the first capture's other extractions (extractor label, text_sha256), newest first
     also_extracted: list[tuple[str, str]] = field(default_factory=list)
     grouped: Grouped | None = field(default=None, repr=False)
+    texts: PartTexts = field(default_factory=PartTexts, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """Read from its part when asked for (the last few kept): an article's versions are
+        never all in memory at once."""
+        return self.texts.text({PART: self.filename, "items_file": self.items_file,
+                                "items_line": self.items_line})
 
     @property
     def extractor_label(self) -> str:
@@ -69,28 +79,38 @@ class Change:
 
 def fetch_versions(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[Version]]:
     """The versions of each article in ``ids``, oldest first (one entry per version; see
-    :mod:`archive.extractions` for the row that stands for each)."""
-    rows = con.execute(f"SELECT {', '.join(COLUMNS)} FROM versions WHERE list_contains(?, id) "
-                       "ORDER BY id, fetched_at", [ids]).fetchall()
-    return {article: [_version(g) for g in versions]
-            for article, versions in versions_by_article(rows, COLUMNS).items()}
+    :mod:`archive.extractions` for the row that stands for each). Their texts are not read
+    here: :attr:`Version.text` reads one when it is asked for."""
+    rows = con.execute(f"SELECT {without_text(COLUMNS)} FROM read_parquet('{VERSIONS}', "
+                       "filename = true) WHERE list_contains(?, id) ORDER BY id, fetched_at",
+                       [ids]).fetchall()
+    texts = PartTexts()
+    columns = (*[c for c in COLUMNS if c != "text"], PART)
+    return {article: [_version(g, texts) for g in versions]
+            for article, versions in versions_by_article(rows, columns).items()}
 
 
-def _version(grouped: Grouped) -> Version:
+def _version(grouped: Grouped, texts: PartTexts) -> Version:
     """The version as its newest extraction of its first capture shows it."""
     row = grouped.extractions[0]
     others = [(extractor_label(r["extractor"]), r["text_sha256"])
               for r in grouped.extractions[1:]]
-    return Version(**{**{c: row[c] for c in COLUMNS}, "extractor": row["extractor"] or {},
+    fields = {c: row[c] for c in COLUMNS if c != "text"}
+    return Version(**{**fields, "extractor": row["extractor"] or {}, "filename": row[PART],
                       "version": grouped.version, "fetched_at": grouped.fetched_at},
-                   recaptured=list(grouped.recaptured), also_extracted=others, grouped=grouped)
+                   recaptured=list(grouped.recaptured), also_extracted=others, grouped=grouped,
+                   texts=texts)
 
 
-def changes(versions: list[Version]) -> list[Change]:
+def changes(versions: list[Version],
+            wanted: Callable[[Version], bool] = lambda _: True) -> Iterator[Change]:
     """Consecutive versions whose words differ (whitespace-only changes are left out), each
-    as the extractions compared (one extractor's texts where one made both versions)."""
-    pairs = [_change(a, b) for a, b in zip(versions, versions[1:], strict=False)]
-    return [c for c in pairs if c.ops]
+    as the extractions compared (one extractor's texts where one made both versions), made
+    one at a time: only the two texts compared are read. ``wanted``: whether the change to
+    a version is asked for (the others are not diffed)."""
+    for a, b in zip(versions, versions[1:], strict=False):
+        if wanted(b) and (change := _change(a, b)).ops:
+            yield change
 
 
 def _change(old: Version, new: Version) -> Change:
@@ -102,13 +122,25 @@ def _change(old: Version, new: Version) -> Change:
 
 def _shown(row: Row) -> dict[str, Any]:
     """A version's fields that come from one extraction of its capture."""
-    return {c: row[c] for c in ("title", "text", "text_sha256", "warc", "items_file",
-                                "items_line")} | {"extractor": row["extractor"] or {}}
+    return {c: row[c] for c in ("title", "text_sha256", "warc", "items_file", "items_line")
+            } | {"extractor": row["extractor"] or {}, "filename": row[PART]}
 
 
-def article_history(corpus_dir: str | Path, key: str) -> tuple[list[Version], list[Change]]:
+@dataclass(frozen=True)
+class Changes:
+    """The changes of ``versions``, diffed as they are taken, anew on each pass: never more
+    than the two texts compared in memory."""
+
+    versions: list[Version]
+
+    def __iter__(self) -> Iterator[Change]:
+        return changes(self.versions)
+
+
+def article_history(corpus_dir: str | Path, key: str) -> tuple[list[Version], Changes]:
     """The versions of the article ``key`` (its id, or a URL of it in any spelling) names, and
-    their changes. Raises NoArticle, or SeveralArticles when a URL fits several."""
+    their changes (:class:`Changes`). Raises NoArticle, or SeveralArticles when a URL fits
+    several."""
     con = connect(corpus_dir)
     try:
         try:
@@ -119,7 +151,7 @@ def article_history(corpus_dir: str | Path, key: str) -> tuple[list[Version], li
         versions = fetch_versions(con, [article])[article]
     finally:
         con.close()
-    return versions, changes(versions)
+    return versions, Changes(versions)
 
 
 def warc_place(warc: dict[str, Any] | None) -> str:
@@ -128,7 +160,13 @@ def warc_place(warc: dict[str, Any] | None) -> str:
     return f"{warc['file']} @ {warc['offset']} (+{warc['length']})"
 
 
-def format_history(versions: list[Version], diffs: list[Change]) -> str:
+def format_history(versions: list[Version], diffs: Iterable[Change]) -> str:
+    return "\n".join(history_lines(versions, diffs))
+
+
+def history_lines(versions: list[Version], diffs: Iterable[Change]) -> Iterator[str]:
+    """The lines of ``history``, made as the diffs are taken (``diffs``: the changes of
+    consecutive versions, in order, as :func:`changes` gives them)."""
     first = versions[0]
     lines = [f"{first.url}", f"id {first.id}  outlet {first.source}  "
              f"published {first.published or '-'}", ""]
@@ -142,10 +180,14 @@ def format_history(versions: list[Version], diffs: list[Change]) -> str:
                       f" with another text {other[when]}: two state stores (two data folders, "
                       "or one reset) numbered it alike; `latest` shows the newest capture"
                       if when in other else "") for when in v.recaptured]
-    by_new = {c.new.version: c for c in diffs}
+    yield from lines
+    pending = iter(diffs)
+    upcoming = next(pending, None)
     for old, new in zip(versions, versions[1:], strict=False):
-        change = by_new.get(new.version)
-        lines.append("")
+        change = None
+        if upcoming is not None and upcoming.new.version == new.version:
+            change, upcoming = upcoming, None
+        lines = [""]
         if change is None:
             lines.append(f"version {old.version} -> {new.version}: no word of the text changed "
                          "(whitespace or layout only)")
@@ -158,7 +200,10 @@ def format_history(versions: list[Version], diffs: list[Change]) -> str:
         lines += _title_change(old, new)
         if change is not None:
             lines.append("  " + render_text(change.ops))
-    return "\n".join(lines)
+        yield from lines
+        del change  # its texts and diff go before the next pair's are read
+        if upcoming is None:
+            upcoming = next(pending, None)
 
 
 def _extractors(change: Change) -> str:

@@ -56,11 +56,19 @@ def cut_note(a_rest: int, b_rest: int, cap: int | None = None) -> str:
             "whole, not aligned")
 
 
+_CLOSING = re.compile(r"[.,:;!?)»”\]]")
+
+
 def _join(words: list[str]) -> str:
-    out = ""
-    for word in words:  # no space before closing punctuation: readable, not reconstructive
-        out += word if not out or re.fullmatch(r"[.,:;!?)»”\]]", word) else " " + word
-    return out
+    """The words with a space between, none before closing punctuation: readable, not
+    reconstructive. (Joined once: adding to a string word by word took seconds a long
+    text.)"""
+    parts: list[str] = []
+    for word in words:
+        if parts and not _CLOSING.fullmatch(word):
+            parts.append(" ")
+        parts.append(word)
+    return "".join(parts)
 
 
 def word_diff(old: str, new: str) -> list[Op]:

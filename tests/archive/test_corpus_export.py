@@ -147,3 +147,28 @@ def test_versions_stay_consecutive_when_a_later_one_is_redated(tmp_path: Path) -
     assert main(["export-txt", "--corpus", str(tmp_path / "corpus"), str(tmp_path / "out")]) == 0
     assert [p.read_text("utf-8") for p in sorted((tmp_path / "out").glob("*.txt"))] == [
         "A\n\nA first.", "A\n\nA second.", "B\n\nB only."]
+
+
+def test_an_undated_item_is_on_its_capture_day_in_utc_and_the_help_says_so(
+        tmp_path: Path, capsys) -> None:
+    """An item with no publication date carries no zone of its outlet (``fetched_at`` is
+    UTC): captured at 00:30 in Minsk on the 31st, it is on the 30th for ``--since/--until``,
+    and the command's help says the capture day is the UTC day rather than leave the
+    analyst to expect the outlet's."""
+    from datetime import UTC, datetime
+
+    from tests.archive.corpus_data import Newsroom, write_run
+    captured = datetime(2026, 1, 30, 21, 30, tzinfo=UTC)  # 00:30 on the 31st in Minsk
+    item = Newsroom().capture(belta_url(90), "belta", "Без даты", ["Текст без даты."],
+                              captured, captured)
+    write_run(tmp_path / "data", "belta", captured, [{**item, "published": None}])
+    build_corpus(tmp_path / "data", tmp_path / "corpus")
+    for day, count in (("2026-01-30", 1), ("2026-01-31", 0)):
+        out = tmp_path / f"out-{day}"
+        assert main(["export-txt", "--corpus", str(tmp_path / "corpus"), "--since", day,
+                     "--until", day, str(out)]) == 0
+        assert len(list(out.glob("*.txt"))) == count
+    with pytest.raises(SystemExit):
+        main(["export-txt", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "an item with no date is on its capture day in UTC" in help_text

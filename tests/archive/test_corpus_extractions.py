@@ -101,7 +101,7 @@ def test_one_capture_extracted_twice_is_one_version_shown_by_its_newest_extracti
     build_corpus(tmp_path / "data", corpus)
 
     versions, diffs = article_history(corpus, once["id"])
-    assert len(versions) == 1 and diffs == []
+    assert len(versions) == 1 and list(diffs) == []
     assert versions[0].text.endswith(CAPTION) and versions[0].extractor_version == "4"
     text = format_history(versions, diffs)
     assert "also captured" not in text

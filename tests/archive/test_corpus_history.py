@@ -13,6 +13,7 @@ import pytest
 from archive.__main__ import main
 from archive.corpus import build_corpus
 from archive.corpus_derived import connect
+from archive.export_txt import seed_text
 from archive.history import article_history, format_history
 from archive.wordiff import changed_words, marked_sides, render_text, tokens, word_diff
 from tests.archive.corpus_data import (
@@ -395,14 +396,13 @@ def _long_edited_articles(data: Path, count: int, words: int) -> None:
 
 def test_the_diffs_of_long_edited_texts_fit_the_memory_cap(tmp_path: Path,
                                                            monkeypatch) -> None:
-    """Versions' texts are fetched in batches of bounded bytes, not of 200 articles: texts
-    of many long articles at once passed DuckDB's cap and the build failed "Out of Memory"
+    """Versions' texts are read two at a time, not for a batch of 200 articles: texts of
+    many long articles at once passed DuckDB's cap and the build failed "Out of Memory"
     (each rerun again, redoing the same diffs). 12 articles x 2 versions x ~1 MB under a
-    24 MB cap stands for 200 x 2 x 1.3 MB under 512 MB."""
+    64 MB cap stands for 200 x 2 x 1.3 MB under 512 MB."""
     import archive.corpus_derived as derived
     _long_edited_articles(tmp_path / "data", 12, 70_000)
     monkeypatch.setattr(derived, "MEMORY_LIMIT", "64MB")
-    monkeypatch.setattr(derived, "EDIT_BATCH_BYTES", 3 << 20, raising=False)
     corpus = tmp_path / "corpus"
     report = build_corpus(tmp_path / "data", corpus)
     assert report.edits == 12
@@ -464,3 +464,39 @@ def test_a_marks_file_with_no_readable_line_does_not_stop_every_build(
     assert not marks.exists()
     edits = connect(corpus["corpus"]).execute("SELECT id, version, diff FROM edits").fetchall()
     assert len(edits) == 1 and EDIT_SENTENCE in edits[0][2]
+
+
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x1b[1;31m"  # retitle the window, clear the screen, red
+HOSTILE_EDIT = "Дапоўнена\x08\x08\x08\x08 \r\x9b2K подпись \x7f"  # backspaces, CR, C1 CSI, DEL
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def test_history_shows_control_characters_of_outlet_text_escaped_but_stores_them(
+        tmp_path: Path, capsys) -> None:
+    """A hostile page's escape sequences, backspaces, carriage returns and C1 controls are
+    printed by ``history`` as visible ``\\xNN`` (they rewrote the analyst's terminal when
+    printed raw); the corpus and a text export keep every character."""
+    room, url, body = Newsroom(), belta_url(41), paragraphs_for(141)
+    runs = [("Заголовок", [*body, "Начало " + HOSTILE]),
+            ("Заголовок \x9b2J\x1b[8m", [*body, "Начало " + HOSTILE + " " + HOSTILE_EDIT])]
+    for n, (title, paragraphs) in enumerate(runs):
+        when = START + timedelta(days=n)
+        write_run(tmp_path / "data", "belta", when,
+                  [room.capture(url, "belta", title, paragraphs, START, when)])
+    corpus = tmp_path / "corpus"
+    build_corpus(tmp_path / "data", corpus)
+    assert main(["history", str(corpus), url]) == 0
+    out = capsys.readouterr().out
+    assert not CONTROL.findall(out.replace("\n", "")), CONTROL.findall(out.replace("\n", ""))
+    change = out.split("version 1 -> 2")[1]
+    assert "title: Заголовок {+\\x9b 2J \\x1b [ 8m+}" in change
+    assert "{+Дапоўнена \\x08 \\x08 \\x08 \\x08 \\x9b 2K подпись \\x7f+}" in change
+    stored = connect(corpus).execute(
+        "SELECT title, text FROM versions WHERE version = 2").fetchone()
+    assert stored[0] == runs[1][0] and stored[1].endswith(HOSTILE + " " + HOSTILE_EDIT)
+    assert main(["export-txt", "--corpus", str(corpus), "--latest",
+                 str(tmp_path / "txt")]) == 0
+    (exported,) = (tmp_path / "txt").glob("*.txt")
+    text = exported.read_bytes().decode("utf-8")  # the seed format's line ends, all else kept
+    assert text == seed_text(runs[1][0], stored[1])
+    assert HOSTILE in text and "\x08\x08\x08\x08 \n\x9b2K подпись \x7f" in text

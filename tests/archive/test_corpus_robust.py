@@ -327,9 +327,10 @@ def test_edits_page_commands_are_shell_quoted() -> None:
 
     version = Version(id="0" * 16, url="https://x.y/a", source="x.y;touch pwned", title="t",
                       published=None, version=2, fetched_at="2026-01-05T10:00:00+00:00",
-                      text_sha256="sha256:" + "0" * 64, text="t", items_file="i.jsonl",
-                      items_line=1, warc={"file": "a;touch pwned2;.warc.gz", "offset": 1,
-                                          "length": 5, "record_id": "<urn:uuid:1>"})
+                      text_sha256="sha256:" + "0" * 64, items_file="i.jsonl",
+                      items_line=1, filename="p.parquet",
+                      warc={"file": "a;touch pwned2;.warc.gz", "offset": 1,
+                            "length": 5, "record_id": "<urn:uuid:1>"})
     shown = _caption(version, ReportOptions(warc_dir="data/my warc"))
     commands = [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", shown)]
     assert [shlex.split(c) for c in commands] == [
