@@ -76,8 +76,8 @@ DERIVED: list[tuple[str, pa.DataType, str]] = [
     ("text_sha256", pa.string(), "sha256: of the text exactly as stored"),
     ("fetched_ts", pa.timestamp("us", tz="UTC"), "fetched_at as a timestamp"),
     ("published_ts", pa.timestamp("us", tz="UTC"), "published as a timestamp (UTC), or null"),
-    ("published_day", pa.string(), "the outlet's local day of publication (or of capture); "
-     "null when that date names no instant"),
+    ("published_day", pa.string(), "the outlet's local day of publication (undated: the "
+     "capture day in UTC); null when that date names no instant"),
     ("items_file", pa.string(), "the items file the row came from: its name (a second file "
      "of one name, from another folder: <12 hex of its path>/<name>, as the manifest keys it)"),
     ("items_line", pa.int64(), "its line number there"),
