@@ -32,6 +32,7 @@ from tests.sites.common import GoldArticle, paragraphs_for, title_for
 from tests.support.crawl import (
     ROOT,
     SCRAPY,
+    CrawlResult,
     exported_so_far,
     read_items,
     read_until,
@@ -415,6 +416,26 @@ def test_a_site_whose_articles_are_query_ids_linked_from_its_home_page(
     assert result.stats[f"discovery/{host}/timezone"] == "Etc/GMT-3"
 
 
+def _crawl_from_home(tmp_path: Path, site: VirtualSite, listed: list, args: dict) -> CrawlResult:
+    """A clean crawl of ``site`` (the WINDOW's) from a home page linking ``listed``."""
+    host = site.host
+    site.add("/", anysite.chrome(host, anysite.section_html(
+        host, [(g.url, g.title) for g in listed])))
+    with FixtureServer([site]) as server:
+        result = run_crawl("site", tmp_path, server,
+                           args={"url": f"http://{host}/", **args, **WINDOW})
+    assert result.returncode == 0, result.log[-3000:]
+    return result
+
+
+def _published_of(result: CrawlResult) -> dict[str, str]:
+    return {item["url"]: item["published"] for item in result.items}
+
+
+def _as_printed(golds: list) -> dict[str, str]:
+    return {g.url: g.published.isoformat(timespec="seconds") for g in golds}
+
+
 def test_a_wall_clock_labelled_utc_is_the_sites_time_when_its_dateline_prints_it(
         tmp_path: Path) -> None:
     """A CMS writing the Minsk wall clock as UTC (``article:published_time``
@@ -425,14 +446,8 @@ def test_a_wall_clock_labelled_utc_is_the_sites_time_when_its_dateline_prints_it
     host = "vremya-minsk.test"
     site, _zone, inside, outside = anysite._site(host, 3, 1300, "/news/{n}-novost/",
                                                  "wall_as_utc", [])
-    site.add("/", anysite.chrome(host, anysite.section_html(
-        host, [(g.url, g.title) for g in inside + outside])))
-    with FixtureServer([site]) as server:
-        result = run_crawl("site", tmp_path, server, args={
-            "url": f"http://{host}/", "timezone": "Europe/Minsk", **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
-    published = {item["url"]: item["published"] for item in result.items}
-    assert published == {g.url: g.published.isoformat(timespec="seconds") for g in inside}
+    result = _crawl_from_home(tmp_path, site, inside + outside, {"timezone": "Europe/Minsk"})
+    assert _published_of(result) == _as_printed(inside)
 
 
 @pytest.mark.parametrize("path", ["/news/09-05-1945-den-pobedy/", "/1941/06/22/nachalo-voyny/",
@@ -448,14 +463,8 @@ def test_a_historical_date_in_an_articles_url_does_not_date_it(tmp_path: Path, p
     historical = replace(inside[1], url=f"http://{host}{path}")
     site.add(path, anysite.article_html(host, historical, "jsonld"))
     golds = [*inside, historical]
-    site.add("/", anysite.chrome(host, anysite.section_html(
-        host, [(g.url, g.title) for g in golds + outside])))
-    with FixtureServer([site]) as server:
-        result = run_crawl("site", tmp_path, server, args={
-            "url": f"http://{host}/", "timezone": "Europe/Minsk", **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
-    published = {item["url"]: item["published"] for item in result.items}
-    assert published == {g.url: g.published.isoformat(timespec="seconds") for g in golds}
+    result = _crawl_from_home(tmp_path, site, golds + outside, {"timezone": "Europe/Minsk"})
+    assert _published_of(result) == _as_printed(golds)
 
 
 def test_a_crawl_stopped_in_discovery_resumes_and_finds_every_article(tmp_path: Path) -> None:
@@ -2249,16 +2258,10 @@ def test_a_template_machine_date_on_every_page_gives_way_to_the_printed_dates(
     host = "shablon-vesti.test"
     site, _zone, inside, _outside = anysite._site(host, 3, 1200, "/news/{n}-novost/",
                                                   "template", [])
-    site.add("/", anysite.chrome(host, anysite.section_html(
-        host, [(g.url, g.title) for g in inside])))
     assert len(inside) >= 4
-    with FixtureServer([site]) as server:
-        zone = {"timezone": "Etc/GMT-3"} if zone_given else {}
-        result = run_crawl("site", tmp_path, server,
-                           args={"url": f"http://{host}/", **zone, **WINDOW})
-    assert result.returncode == 0, result.log[-3000:]
-    published = {item["url"]: item["published"] for item in result.items}
-    assert published == {g.url: g.published.isoformat(timespec="seconds") for g in inside}
+    result = _crawl_from_home(tmp_path, site, inside,
+                              {"timezone": "Etc/GMT-3"} if zone_given else {})
+    assert _published_of(result) == _as_printed(inside)
     assert result.stats["discovery/template_date"] == 1
     warned = [line for line in result.log.splitlines()
               if "WARNING" in line and anysite.TEMPLATE_DATE in line]
