@@ -49,7 +49,7 @@ from crawler.extraction.provenance import (
     rule_source,
 )
 from crawler.outlets.base import ArticleRules, Outlet
-from crawler.siteoutlets import generic_rules
+from crawler.siteoutlets import are_generic, generic_rules
 from crawler.urls import joined, url_host
 
 
@@ -607,9 +607,12 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
     visible, visible_src = _date(_rule_dates(page, rules.published_visible, True), now) if rules \
         else (None, None)
     if published is None and visible is None and tz is not None:
-        # no machine-readable date of the article: the one printed with it, unless it is
-        # days after the fetch (an event the page announces, a year's typo), as for any date
-        visible = dates.publication_date(page.visible(), now)
+        # no machine-readable date of the article: the one printed with it; on a page no
+        # rule knows, not one days after the fetch (an event the page announces, a year's
+        # typo). An outlet's printed date stands: its age counts from the first capture
+        visible = page.visible()
+        if rules is None or are_generic(rules):
+            visible = dates.publication_date(visible, now)
         src = VISIBLE if visible else None
     elif published is not None and published.tzinfo is None and visible is None \
             and tz is not None and dates.utc_without_offset(published, page.visible(), tz):
