@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -10,6 +11,8 @@ from typing import Any
 
 from archive.sqlite_shared import connect_shared, open_whole
 from crawler.state import ArticleRecord, StateUnavailable, state_path
+
+logger = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -62,6 +65,24 @@ CREATE TABLE IF NOT EXISTS tries (
 """
 
 
+RECORD_TEXTS = ("url", "id", "digest", "version", "first_captured", "captured", "published")
+
+
+def damaged_because(row: Sequence[Any]) -> str | None:
+    """Why a stored article row is no record this crawler wrote, or None. SQLite keeps any
+    value in any column: a version of 'x' crashed each run's export of the article, one of
+    -3 made a version -2 the item schema dropped, at every run."""
+    version = row[3]
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        return f"version {version!r} is no whole number from 1"
+    for name, value in zip(RECORD_TEXTS, row, strict=True):
+        if name == "version" or (name == "published" and value is None):
+            continue
+        if not isinstance(value, str):
+            return f"{name} {value!r} is no text"
+    return None
+
+
 class SQLiteStateStore:
     """Articles and MinHash signatures in SQLite (WAL: readers never block the writer).
 
@@ -71,6 +92,7 @@ class SQLiteStateStore:
 
     def __init__(self, path: Path | str, busy_timeout_ms: int = 30_000) -> None:
         self.path = Path(path)
+        self.damaged: dict[str, str] = {}  # URL -> why its record could not be read
         try:
             if str(path) == ":memory:":
                 self.db = connect_shared(":memory:", busy_timeout_ms / 1000, SCHEMA)
@@ -94,10 +116,22 @@ class SQLiteStateStore:
         return cls(state_path(settings), settings.getint("STATE_BUSY_TIMEOUT_MS", 30_000))
 
     def get(self, url: str) -> ArticleRecord | None:
+        """The article's record; None also for a damaged one (edited by hand, written by a
+        tool that is not this crawler): said once, and the article's next export replaces it."""
         row = self.db.execute(
             "SELECT url, id, digest, version, first_captured, captured, published"
             " FROM articles WHERE url = ?", (url,)).fetchone()
-        return ArticleRecord(*row) if row else None
+        if not row:
+            return None
+        why = damaged_because(row)
+        if why is None:
+            return ArticleRecord(*row)
+        if url not in self.damaged:
+            self.damaged[url] = why
+            logger.error("State store %s: the record of %s is damaged (%s): the article is "
+                         "taken as never exported, and its next export replaces the record",
+                         self.path, url, why)
+        return None
 
     def put(self, record: ArticleRecord, signature: bytes | None = None,
             feed_tails: Sequence[tuple[str, int]] = ()) -> None:
