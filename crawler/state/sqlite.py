@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.sqlite_shared import connect_shared, open_whole
-from crawler.state import ArticleRecord, StateUnavailable, state_path
+from crawler.state import ArticleRecord, StateUnavailable, damaged_because, state_path
 
 logger = logging.getLogger(__name__)
 
@@ -63,24 +63,6 @@ CREATE TABLE IF NOT EXISTS tries (
     tried TEXT NOT NULL
 );
 """
-
-
-RECORD_TEXTS = ("url", "id", "digest", "version", "first_captured", "captured", "published")
-
-
-def damaged_because(row: Sequence[Any]) -> str | None:
-    """Why a stored article row is no record this crawler wrote, or None. SQLite keeps any
-    value in any column: a version of 'x' crashed each run's export of the article, one of
-    -3 made a version -2 the item schema dropped, at every run."""
-    version = row[3]
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        return f"version {version!r} is no whole number from 1"
-    for name, value in zip(RECORD_TEXTS, row, strict=True):
-        if name == "version" or (name == "published" and value is None):
-            continue
-        if not isinstance(value, str):
-            return f"{name} {value!r} is no text"
-    return None
 
 
 class SQLiteStateStore:
