@@ -196,12 +196,34 @@ class CheckedFeedExporter(FeedExporter):
                 and not written_through):
             with contextlib.suppress(OSError, ValueError):
                 self.appended[id(slot)] = (storage.path, os.fstat(opened.fileno()).st_size)
+        if written_through and "a" in storage.write_mode:
+            self._end_torn_line(slot, storage.path, opened)  # type: ignore[arg-type]
         # FeedSlot.start_exporting opens the storage itself; hand it the opened file once.
         slot.storage = _Opened(storage, opened)  # type: ignore[assignment]
         try:
             slot.start_exporting()
         finally:
             slot.storage = storage
+
+    def _end_torn_line(self, slot: FeedSlot, path: str, file: _WriteAll) -> None:
+        """End an appended file's unterminated last line (a run killed mid-write) with a
+        newline: this run's first item written onto it made one line of two, neither
+        readable. Its bytes stay; its article was never recorded and is exported again."""
+        torn = _unterminated_tail(path, file)
+        if torn is None:
+            return
+        start, size = torn
+        file.write(b"\n")
+        self.stats.inc_value("feeds/torn_line_ended")
+        logger.warning("Feed %s ended in an unterminated line (bytes %d to %d: a run killed "
+                       "while writing it, or a file written without a last newline): ended "
+                       "it with a newline, so this run's items start on lines of their own",
+                       slot.uri, start, size)
+        watched = self.read_back.get(id(slot))
+        if watched is not None:  # the next run reads this run's items from after it
+            self.crawler.signals.send_catch_log(feed_file_started, path=watched,
+                                                recorded_to=size + 1, run=self.run,
+                                                feed=slot.uri_template)
 
     def _export(self, slot: FeedSlot, item: Any) -> None:
         self._open(slot)
@@ -426,6 +448,36 @@ def _read_back_path(slot: FeedSlot) -> str | None:
     except OSError:
         regular = False
     return path if regular else None
+
+
+def _unterminated_tail(path: str, file: _WriteAll) -> tuple[int, int] | None:
+    """(start, end) of an appended regular file's last line when no newline ends it."""
+    try:
+        size = file.end()
+        if size == 0 or not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            return None
+        with open(path, "rb") as reader:
+            return _last_line_start(reader, size)
+    except OSError:
+        return None
+
+
+def _last_line_start(reader: IO[bytes], size: int, chunk: int = 1 << 16
+                     ) -> tuple[int, int] | None:
+    """(start, size) of the file's last line when it has no newline at its end; read
+    backwards in chunks, so a long torn line costs no more memory than one chunk."""
+    reader.seek(size - 1)
+    if reader.read(1) == b"\n":
+        return None
+    end = size
+    while end > 0:
+        begin = max(0, end - chunk)
+        reader.seek(begin)
+        at = reader.read(end - begin).rfind(b"\n")
+        if at >= 0:
+            return begin + at + 1, size
+        end = begin
+    return 0, size
 
 
 def _position(file: Any) -> int | None:

@@ -286,6 +286,9 @@ class IncrementalPipeline:
         a buffered feed exports its items: their records get no later chance either."""
         self.closing = True
         self.record(final=True)
+        damaged = getattr(self.store, "damaged", None)
+        if damaged:  # records this crawler could not read: each logged at ERROR once
+            self.stats.set_value("state/damaged_records", len(damaged))
 
     def not_recorded(self, url: str, exc: Exception) -> None:
         """Say why at ERROR once; the same failure for later items (a full disk fails

@@ -35,6 +35,24 @@ class ArticleRecord:
     published: str | None  # the article's own publication date, ISO 8601
 
 
+RECORD_FIELDS = ("url", "id", "digest", "version", "first_captured", "captured", "published")
+
+
+def damaged_because(row: Sequence[Any]) -> str | None:
+    """Why a stored article row is no record this crawler wrote, or None. SQLite keeps any
+    value in any column: a version of 'x' crashed each run's export of the article, one of
+    -3 made a version -2 the item schema dropped, at every run."""
+    version = row[3]
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        return f"version {version!r} is no whole number from 1"
+    for name, value in zip(RECORD_FIELDS, row, strict=True):
+        if name == "version" or (name == "published" and value is None):
+            continue
+        if not isinstance(value, str):
+            return f"{name} {value!r} is no text"
+    return None
+
+
 @runtime_checkable
 class StateStore(Protocol):
     """The whole interface a backend offers; keep it small so Redis can mirror it."""

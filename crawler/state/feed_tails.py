@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import stat
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -39,9 +41,29 @@ def record_unrecorded(store: KeepsFeedTails) -> int:
     runs = store.feed_runs()
     groups: dict[str, list[tuple[str, int]]] = {}
     for path, start in store.feed_tails():  # a file whose run is unknown is a group alone
+        if (why := _not_a_tail(path, start)) is not None:
+            logger.warning("Feed file %r noted in the state store: %s; not read back, and "
+                           "no longer watched", path, why)
+            store.forget_feed(path, start)
+            continue
         groups.setdefault(runs[path][0] if path in runs else f"file:{path}", []).append(
             (path, start))
     return sum(_record_run(store, files, runs) for files in groups.values())
+
+
+def _not_a_tail(path: Any, start: Any) -> str | None:
+    """Why a watched feed row (edited by hand, or by another tool) names nothing to read
+    back, or None: a recorded end that is no byte offset stopped the reading of every feed
+    file, and a FIFO in place of the file would have stopped the run before it crawled."""
+    if not isinstance(start, int) or isinstance(start, bool) or start < 0:
+        return f"its recorded end {start!r} is no byte offset"
+    if not isinstance(path, str):
+        return "its name is no text"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # gone or unreadable: said where it is read
+    return None if stat.S_ISREG(mode) else "it is no regular file"
 
 
 def _record_run(store: KeepsFeedTails, files: list[tuple[str, int]],

@@ -30,6 +30,7 @@ as the SQLite file is:
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -39,7 +40,9 @@ from typing import Any
 import redis
 
 from crawler.distributed.connection import redis_client, state_prefix
-from crawler.state import ArticleRecord
+from crawler.state import RECORD_FIELDS, ArticleRecord, damaged_because
+
+logger = logging.getLogger(__name__)
 
 _SCAN_BATCH = 1000
 _DUE_BATCH = 200  # due re-checks read a batch at a time: a run stops at its budget
@@ -128,6 +131,7 @@ class RedisStateStore:
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self.db = client
         self.articles = f"{prefix}:articles"
+        self.damaged: dict[str, str] = {}  # URL -> why its record could not be read
         self.sigs = f"{prefix}:signatures"
         self.log = f"{prefix}:signature-log"
         self.removals = f"{prefix}:removals"
@@ -143,8 +147,20 @@ class RedisStateStore:
         return cls(redis_client(settings), state_prefix(settings))
 
     def get(self, url: str) -> ArticleRecord | None:
+        """The article's record; None also for a damaged one (set by hand, by a tool that
+        is not this crawler): said once, and the article's next export replaces it."""
         raw = self.db.hget(self.articles, url)
-        return ArticleRecord(**json.loads(raw)) if raw else None
+        if not raw:
+            return None
+        row, why = _record_row(raw)
+        if why is None:
+            return ArticleRecord(*row)
+        if url not in self.damaged:
+            self.damaged[url] = why
+            logger.error("Redis state %s: the record of %s is damaged (%s): the article is "
+                         "taken as never exported, and its next export replaces the record",
+                         self.articles, url, why)
+        return None
 
     def put(self, record: ArticleRecord, signature: bytes | None = None) -> None:
         self.db.eval(_PUT, 5, self.articles, self.sigs, self.log, self.checks, self.due,
@@ -285,3 +301,19 @@ class RedisStateStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _record_row(raw: bytes) -> tuple[tuple[Any, ...], str | None]:
+    """The fields of a stored record in ArticleRecord's order, and why they are no record
+    this crawler wrote (None: they are)."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        return (), f"no JSON: {exc}"
+    if not isinstance(data, dict):
+        return (), "no JSON object"
+    row = tuple(data.get(name) for name in RECORD_FIELDS)
+    missing = [name for name in RECORD_FIELDS if name not in data and name != "published"]
+    if missing:
+        return row, f"no {', '.join(missing)}"
+    return row, damaged_because(row)

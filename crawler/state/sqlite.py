@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -9,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from archive.sqlite_shared import connect_shared, open_whole
-from crawler.state import ArticleRecord, StateUnavailable, state_path
+from crawler.state import ArticleRecord, StateUnavailable, damaged_because, state_path
+
+logger = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -71,6 +74,7 @@ class SQLiteStateStore:
 
     def __init__(self, path: Path | str, busy_timeout_ms: int = 30_000) -> None:
         self.path = Path(path)
+        self.damaged: dict[str, str] = {}  # URL -> why its record could not be read
         try:
             if str(path) == ":memory:":
                 self.db = connect_shared(":memory:", busy_timeout_ms / 1000, SCHEMA)
@@ -94,10 +98,22 @@ class SQLiteStateStore:
         return cls(state_path(settings), settings.getint("STATE_BUSY_TIMEOUT_MS", 30_000))
 
     def get(self, url: str) -> ArticleRecord | None:
+        """The article's record; None also for a damaged one (edited by hand, written by a
+        tool that is not this crawler): said once, and the article's next export replaces it."""
         row = self.db.execute(
             "SELECT url, id, digest, version, first_captured, captured, published"
             " FROM articles WHERE url = ?", (url,)).fetchone()
-        return ArticleRecord(*row) if row else None
+        if not row:
+            return None
+        why = damaged_because(row)
+        if why is None:
+            return ArticleRecord(*row)
+        if url not in self.damaged:
+            self.damaged[url] = why
+            logger.error("State store %s: the record of %s is damaged (%s): the article is "
+                         "taken as never exported, and its next export replaces the record",
+                         self.path, url, why)
+        return None
 
     def put(self, record: ArticleRecord, signature: bytes | None = None,
             feed_tails: Sequence[tuple[str, int]] = ()) -> None:

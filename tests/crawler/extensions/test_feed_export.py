@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from crawler.extensions.feed_export import CheckedFeedExporter, _WriteAll
+from crawler.extensions.feed_export import CheckedFeedExporter, _last_line_start, _WriteAll
 
 
 class Dribble(io.RawIOBase):
@@ -52,3 +52,16 @@ def test_an_empty_export_says_articles_were_skipped_only_when_some_were(stats, s
     skipped": none had been."""
     exporter = SimpleNamespace(stats=Stats(stats))
     assert said in CheckedFeedExporter._why_empty(exporter)
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"", None),
+    (b'{"a": 1}\n', None),
+    (b'{"a": 1}\n{"b', (9, 12)),
+    (b'{"b', (0, 3)),
+    (b"x" * 10 + b"\n" + b"y" * 25, (11, 36)),  # the torn line longer than a chunk
+    (b"y" * 25, (0, 25)),
+])
+def test_the_unterminated_last_line_is_found_in_chunks(data: bytes, expected) -> None:
+    found = _last_line_start(io.BytesIO(data), len(data), chunk=4) if data else None
+    assert found == expected

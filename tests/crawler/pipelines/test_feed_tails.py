@@ -3,8 +3,12 @@ records the item from the file instead of exporting it again (crawler.state.feed
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -235,5 +239,43 @@ def test_a_line_nested_past_any_depth_is_passed_over_like_any_line_that_is_no_js
     second = Run(state)
     assert stored(state).version == 1 and second.stat("state/recorded_from_feeds") == 1
     assert f"Feed file {feed.path}, offset 0: not a JSON line" in caplog.text
+    assert tails(state) == []
+    second.close()
+
+
+@contextlib.contextmanager
+def hang_fails_after(seconds: int) -> Iterator[None]:
+    """A blocking call (opening a FIFO no one writes) fails the test instead of hanging it."""
+    def hung(*_: object) -> None:
+        raise TimeoutError(f"still blocked after {seconds} s")
+    before = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+
+
+def test_feed_rows_naming_nothing_readable_are_said_and_the_others_still_recorded(
+        state: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Rows edited by hand: a recorded end that is no offset stopped the reading of every
+    feed file (a TypeError at each run); a FIFO in place of the file hung the run."""
+    first = Run(state)
+    feed = Feed(first, tmp_path / "belta-1.jsonl")
+    feed.write(first.process(article()))  # killed here: written, never recorded
+    fifo = tmp_path / "fifo.jsonl"
+    os.mkfifo(fifo)
+    store = SQLiteStateStore(state)
+    store.watch_feed(str(tmp_path / "text.jsonl"), "abc")  # type: ignore[arg-type]
+    store.watch_feed(str(fifo), 0)
+    store.watch_feed(str(tmp_path), 0)
+    store.close()
+    with caplog.at_level(logging.WARNING), hang_fails_after(30):
+        second = Run(state)
+    assert stored(state).version == 1 and second.stat("state/recorded_from_feeds") == 1
+    said = [r.getMessage() for r in caplog.records if "noted in the state store" in r.message]
+    assert len(said) == 3 and "recorded end 'abc' is no byte offset" in said[-1]
+    assert sum("no regular file" in line for line in said) == 2
     assert tails(state) == []
     second.close()

@@ -318,3 +318,24 @@ def test_a_claim_sent_again_after_its_reply_was_lost_is_still_claimed(
     assert store.claim_check(b.url, now, now, now, "t:belta:1:rechecks", 5) == 0  # another's
     store.set_checked(b.url, now)
     assert redis_server.client.hlen("t:state:claims") == 0
+
+
+@pytest.mark.parametrize(("raw", "why"), [
+    (b"not json", "no JSON"),
+    (b"[1, 2]", "no JSON object"),
+    (b'{"url": "u"}', "no id, digest, version, first_captured, captured"),
+    ("version", "version 'x' is no whole number from 1"),
+])
+def test_a_damaged_record_is_said_once_and_read_as_never_exported(
+        redis_server: RedisServer, raw: Any, why: str,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = RedisStateStore(redis_server.client, "damaged")
+    store.put(record())
+    if raw == "version":  # a whole record, one field edited
+        raw = json.dumps({**asdict(record()), "version": "x"})
+    store.db.hset(store.articles, URL, raw)
+    assert store.get(URL) is None and store.get(URL) is None
+    assert why in store.damaged[URL]
+    assert len([r for r in caplog.records if "is damaged (" in r.getMessage()]) == 1
+    store.put(record())  # the next export replaces it
+    assert store.get(URL) == record()

@@ -185,3 +185,22 @@ def test_a_recheck_tried_and_not_done_waits_its_retry_and_lets_the_others_go_fir
     assert store.has_table("tries")
     assert store.db.execute("SELECT COUNT(*) FROM tries").fetchone()[0] == 0
     store.close()
+
+
+@pytest.mark.parametrize(("column", "value", "why"), [
+    ("version", "x", "version 'x' is no whole number from 1"),
+    ("version", 0, "version 0 is no whole number from 1"),
+    ("captured", b"\x00", "captured b'\\x00' is no text"),
+])
+def test_a_damaged_record_is_said_once_and_read_as_never_exported(
+        tmp_path: Path, column: str, value: object, why: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = SQLiteStateStore(tmp_path / "state.sqlite3")
+    store.put(record())
+    store.db.execute(f"UPDATE articles SET {column} = ? WHERE url = ?", (value, URL))
+    assert store.get(URL) is None and store.get(URL) is None
+    assert store.damaged == {URL: why}
+    assert [r.getMessage().count(why) for r in caplog.records] == [1]
+    store.put(record())  # the next export replaces it
+    assert store.get(URL) == record()
+    store.close()
