@@ -386,8 +386,12 @@ def _export_from_corpus(args) -> int:
                                  if asked}
     with tempfile.TemporaryDirectory(prefix="export-txt-") as tmp:
         selected = Path(tmp) / "selected.jsonl"
-        count = write_jsonl(_noting(select_items(args.corpus, selection, ordered=False), seen),
-                            selected, MAX_LINE_BYTES, _too_long)
+        try:
+            count = write_jsonl(_noting(select_items(args.corpus, selection, ordered=False),
+                                        seen), selected, MAX_LINE_BYTES, _too_long)
+        except OSError as exc:  # TMPDIR's disk, not the corpus's nor OUTDIR's
+            raise OSError(exc.errno, f"{exc.strerror or exc} (the selection's temporary file: "
+                          "set TMPDIR to a folder with room)", str(selected)) from None
         written = export_txt(selected, args.outdir) if count else []
     for key, asked, word in (("id", selection.ids, "id"), ("source", selection.sources, "outlet")):
         for value in dict.fromkeys(asked):
