@@ -98,25 +98,26 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
-        end = os.fstat(fd).st_size if not replace else 0
-        if end and os.pread(fd, 1, end - 1) != b"\n":
-            append_whole(fd, b"\n", end)
-            end += 1
+        with _naming(path):
+            end = os.fstat(fd).st_size if not replace else 0
+            if end and os.pread(fd, 1, end - 1) != b"\n":
+                append_whole(fd, b"\n", end)
+                end += 1
 
         def write(line: bytes) -> None:
             nonlocal end
-            append_whole(fd, line, end)
+            with _naming(path):
+                append_whole(fd, line, end)
             end += len(line)
 
         yield write
         if atomic:
-            os.fsync(fd)
-    except BaseException as exc:
+            with _naming(path):
+                os.fsync(fd)
+    except BaseException:
         if atomic:
             target.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
-        raise
+        raise  # an error of the block's own (the inputs, a temp folder) is its own to name
     finally:
         os.close(fd)
     if atomic:
@@ -125,6 +126,15 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
         except OSError as exc:
             target.unlink(missing_ok=True)
             raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An OS error of a write to ``path`` names it (``os.write`` names no file)."""
+    try:
+        yield
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
 def _clear_stale_temps(path: Path) -> None:
