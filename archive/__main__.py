@@ -241,7 +241,8 @@ def cmd_repair(args) -> int:
     if left:
         print(f"error: {len(left)} file(s) left as they were (a closed file or side file of "
               "that name exists, the file cannot be opened, or its torn tail cannot be copied "
-              "out: free space and run again), see above", file=sys.stderr)
+              "out: free space, or make the folder writable, and run again), see above",
+              file=sys.stderr)
     return 1 if damaged or left else 0
 
 
