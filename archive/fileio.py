@@ -87,7 +87,7 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
     try:
         if atomic:
             mode = output_mode(path)
-            _clear_stale_temps(path)
+            clear_stale_temps(path)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             target = Path(tmp)
             fcntl.flock(fd, fcntl.LOCK_EX)  # in use: no other run takes it for a killed one's
@@ -137,10 +137,10 @@ def _naming(path: Path) -> Iterator[None]:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
-def _clear_stale_temps(path: Path) -> None:
-    """Remove the temp files of :func:`whole_lines` runs on ``path`` that were killed (a
-    temp no process holds locked): each could be as big as the output, and a rerun makes a
-    new one."""
+def clear_stale_temps(path: Path) -> None:
+    """Remove the temp files of runs writing ``path`` (:func:`whole_lines`, the CDXJ index)
+    that were killed (a temp no process holds locked): each could be as big as the output,
+    and a rerun makes a new one."""
     prefix = f".{path.name}."
     with contextlib.suppress(OSError):
         for temp in path.parent.iterdir():
