@@ -129,3 +129,18 @@ def test_the_temp_file_of_a_killed_index_is_cleared_by_the_next_run(tmp_path: Pa
     fresh = tmp_path / "fresh.cdxj"
     assert archive_cli("index", warcs, "-o", fresh).returncode == 0
     assert (out / "crawl.cdxj").read_bytes() == fresh.read_bytes()
+
+
+@pytest.mark.parametrize("command,name", [("index", "crawl.cdxj"), ("wacz", "crawl.wacz")])
+def test_an_output_folder_that_is_gone_is_a_usage_error_naming_it(command: str, name: str,
+                                                                 tmp_path: Path) -> None:
+    """``index`` read every input first and then named its temporary file
+    (``.crawl.cdxj.x8k2.tmp``) as missing, exit 2; ``wacz`` said exit 1."""
+    warcs = tmp_path / "warc"
+    write_pages(warcs, "a")
+    gone = tmp_path / "gone" / "deeper"
+    failed = archive_cli(command, warcs, "-o", gone / name)
+    assert failed.returncode == 2, failed.stderr
+    assert failed.stderr.strip().splitlines()[-1] == (
+        f"error: no such folder: {gone} (for {gone / name})")
+    assert not (tmp_path / "gone").exists()
