@@ -130,6 +130,7 @@ def cmd_index(args) -> int:
     from .cdxj import index_to_file
 
     paths = _paths(args.warcs, args.output)
+    _output_folder_exists(args.output)
     if clash := _same_names(paths):  # a CDXJ line names its file by base name
         raise UsageError(f"{clash}: an index names a file by its name; index them apart")
     errors = [0]
@@ -153,6 +154,14 @@ def cmd_index(args) -> int:
         return 1  # a full or read-only disk: no usage error
     print(f"{count} index lines from {len(paths)} file(s) -> {args.output}")
     return 1 if errors[0] else 0
+
+
+def _output_folder_exists(output: str) -> None:
+    """Usage error, before any input is read, when the output's folder is missing: found only
+    at the end, it cost the whole read and was said by the name of a temporary file."""
+    folder = Path(output).parent
+    if not folder.is_dir():
+        raise UsageError(f"no such folder: {folder} (for {output})")
 
 
 def _same_names(paths: list[Path]) -> str | None:
@@ -194,6 +203,7 @@ def cmd_wacz(args) -> int:
     from .wacz_input import WACZ_SUFFIX
 
     paths = _paths(args.warcs, args.output, allowed=(WACZ_SUFFIX,))
+    _output_folder_exists(args.output)
     if args.items and not Path(args.items).is_file():
         raise UsageError(f"no such file: {args.items}")
     if clash := _same_names(paths):
@@ -241,7 +251,8 @@ def cmd_repair(args) -> int:
     if left:
         print(f"error: {len(left)} file(s) left as they were (a closed file or side file of "
               "that name exists, the file cannot be opened, or its torn tail cannot be copied "
-              "out: free space and run again), see above", file=sys.stderr)
+              "out: free space, or make the folder writable, and run again), see above",
+              file=sys.stderr)
     return 1 if damaged or left else 0
 
 
@@ -386,8 +397,12 @@ def _export_from_corpus(args) -> int:
                                  if asked}
     with tempfile.TemporaryDirectory(prefix="export-txt-") as tmp:
         selected = Path(tmp) / "selected.jsonl"
-        count = write_jsonl(_noting(select_items(args.corpus, selection, ordered=False), seen),
-                            selected, MAX_LINE_BYTES, _too_long)
+        try:
+            count = write_jsonl(_noting(select_items(args.corpus, selection, ordered=False),
+                                        seen), selected, MAX_LINE_BYTES, _too_long)
+        except OSError as exc:  # TMPDIR's disk, not the corpus's nor OUTDIR's
+            raise OSError(exc.errno, f"{exc.strerror or exc} (the selection's temporary file: "
+                          "set TMPDIR to a folder with room)", str(selected)) from None
         written = export_txt(selected, args.outdir) if count else []
     for key, asked, word in (("id", selection.ids, "id"), ("source", selection.sources, "outlet")):
         for value in dict.fromkeys(asked):

@@ -87,7 +87,7 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
     try:
         if atomic:
             mode = output_mode(path)
-            _clear_stale_temps(path)
+            clear_stale_temps(path)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             target = Path(tmp)
             fcntl.flock(fd, fcntl.LOCK_EX)  # in use: no other run takes it for a killed one's
@@ -98,25 +98,26 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
-        end = os.fstat(fd).st_size if not replace else 0
-        if end and os.pread(fd, 1, end - 1) != b"\n":
-            append_whole(fd, b"\n", end)
-            end += 1
+        with _naming(path):
+            end = os.fstat(fd).st_size if not replace else 0
+            if end and os.pread(fd, 1, end - 1) != b"\n":
+                append_whole(fd, b"\n", end)
+                end += 1
 
         def write(line: bytes) -> None:
             nonlocal end
-            append_whole(fd, line, end)
+            with _naming(path):
+                append_whole(fd, line, end)
             end += len(line)
 
         yield write
         if atomic:
-            os.fsync(fd)
-    except BaseException as exc:
+            with _naming(path):
+                os.fsync(fd)
+    except BaseException:
         if atomic:
             target.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
-        raise
+        raise  # an error of the block's own (the inputs, a temp folder) is its own to name
     finally:
         os.close(fd)
     if atomic:
@@ -127,10 +128,19 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
             raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
-def _clear_stale_temps(path: Path) -> None:
-    """Remove the temp files of :func:`whole_lines` runs on ``path`` that were killed (a
-    temp no process holds locked): each could be as big as the output, and a rerun makes a
-    new one."""
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An OS error of a write to ``path`` names it (``os.write`` names no file)."""
+    try:
+        yield
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def clear_stale_temps(path: Path) -> None:
+    """Remove the temp files of runs writing ``path`` (:func:`whole_lines`, the CDXJ index)
+    that were killed (a temp no process holds locked): each could be as big as the output,
+    and a rerun makes a new one."""
     prefix = f".{path.name}."
     with contextlib.suppress(OSError):
         for temp in path.parent.iterdir():

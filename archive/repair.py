@@ -378,7 +378,7 @@ def repair_open_files(directory: str | Path, max_record_size: int | None = None
         except FileNotFoundError:
             continue  # closed by its writer meanwhile
         except OSError as exc:  # a folder under that name, no permission: say so, touch nothing
-            results.append(RepairResult(path.name, None, 0, 0, f"skipped-unreadable ({exc.strerror})"))
+            results.append(RepairResult(path.name, None, 0, 0, _not_opened(path, exc)))
             continue
         try:
             try:
@@ -396,3 +396,10 @@ def repair_open_files(directory: str | Path, max_record_size: int | None = None
             os.close(fd)
     _remove_stale_creating(directory)
     return results
+
+
+def _not_opened(path: Path, exc: OSError) -> str:
+    """Why a file was left as it was: one that can be read and not written (a read-only
+    mount) is unwritable, as a full disk's is, not unreadable."""
+    readable = path.is_file() and os.access(path, os.R_OK)
+    return f"skipped-{'unwritable' if readable else 'unreadable'} ({exc.strerror}: {path})"

@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from archive.fileio import write_atomically
 from archive.urls import COMPANION_PREFIXES, desktop_host, site_host
 from crawler.outlets.base import (
     KEEP_ANY_QUERY,
@@ -363,9 +364,11 @@ def publish(outlets: dict[str, dict[str, Any]], path: Path) -> None:
     """Make these rows (by key) the outlets this process and its workers resolve."""
     _LOCAL.clear()
     _LOCAL.update({key: outlet_from_site_row(row) for key, row in outlets.items()})
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(outlets, ensure_ascii=False), "utf-8")
-    tmp.replace(path)  # atomic: a worker never reads half a file
+    try:  # a temp file renamed over it: a worker never reads half a file
+        write_atomically(path, json.dumps(outlets, ensure_ascii=False).encode("utf-8"))
+    except OSError as exc:  # a full TMPDIR: no cut temp file left there, and the file named
+        raise OSError(exc.errno, f"{exc.strerror or exc} (the site rows the extraction "
+                      "workers read: set TMPDIR to a folder with room)", str(path)) from None
     os.environ[SITE_OUTLETS_ENV] = str(path)
 
 
@@ -384,8 +387,8 @@ def sites_published(rows: list[dict[str, Any]]) -> Iterator[None]:
     by_key: dict[str, dict[str, Any]] = {}
     for row in rows:  # a site's first row, as a crawl keeps it
         by_key.setdefault(row_key(row), row)
-    publish(by_key, path)
     try:
+        publish(by_key, path)
         yield
     finally:
         withdraw(path)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
@@ -79,6 +80,10 @@ class Command(ScrapyCommand):
             path = write_fixture(page, Path(opts.out), opts.name)
         except (ExtractionError, ValueError) as exc:
             raise UsageError(f"{url}: no fixture ({exc})") from None
+        except OSError as exc:  # a full or read-only disk: nothing half-made is left
+            print(f"error: {exc.filename or opts.out}: {exc.strerror or exc}", file=sys.stderr)
+            self.exitcode = 1
+            return
         record = json.loads(path.read_text(encoding="utf-8"))
         print(path)
         print(path.with_suffix(".html.gz"))

@@ -121,4 +121,9 @@ class Command(ScrapyCommand):
                 path = write_fixture(page, Path(opts.out), opts.name)
             except (ExtractionError, ValueError) as exc:
                 raise UsageError(f"{page.url}: no fixture ({exc})", print_help=False) from None
+            except OSError as exc:  # a full or read-only disk: nothing half-made is left
+                print(f"error: {exc.filename or opts.out}: {exc.strerror or exc}",
+                      file=sys.stderr)
+                self.exitcode = 1
+                return
             print(f"\nfixture: {path}\nfixture: {path.with_suffix('.html.gz')}")

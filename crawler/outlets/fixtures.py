@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from archive.fileio import output_mode
 from crawler.extraction import extract_article
 from crawler.items import ArticlePage
 from crawler.outlets.base import Outlet
@@ -63,14 +66,47 @@ def write_fixture(page: ArticlePage, root: Path = FIXTURES_DIR, name: str | None
     folder = root / page.outlet / version
     folder.mkdir(parents=True, exist_ok=True)
     name = name or article_id(canonical_url(page.url))
-    # mtime=0: a fixture made twice from the same page is the same bytes.
-    (folder / f"{name}.html.gz").write_bytes(gzip.compress(page.body, mtime=0))
     record = {"url": page.url, "outlet": page.outlet, "fetched_at": page.fetched_at,
               "content_type": page.headers.get("Content-Type", ""),
               "hint_published": page.hint_published, "expected": expected_fields(item)}
     path = folder / f"{name}.json"
-    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # mtime=0: a fixture made twice from the same page is the same bytes.
+    _write_together([(folder / f"{name}.html.gz", gzip.compress(page.body, mtime=0)),
+                     (path, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode())])
     return path
+
+
+def _write_together(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file under a temp name, then rename each into place, the JSON last: a full
+    or read-only disk leaves the fixture as it was (no empty or cut page for a test to read,
+    no page beside an older page's record). An error names the file."""
+    temps: list[Path] = []
+    try:
+        for path, data in files:
+            temps.append(_staged(path, data))
+        for (path, _), temp in zip(files, temps, strict=True):
+            os.replace(temp, path)
+    finally:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+
+
+def _staged(path: Path, data: bytes) -> Path:
+    """``data`` written and synced to a fresh temp file beside ``path``."""
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    try:
+        os.fchmod(fd, output_mode(path))  # mkstemp gives 0600
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        Path(name).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    return Path(name)
 
 
 def load_fixture(json_path: Path) -> Fixture:

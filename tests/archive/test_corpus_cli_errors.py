@@ -170,3 +170,30 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error_naming_it(runs, tmp_path:
         assert f"argument {argument.decode()}: not UTF-8: '" in said, said
         assert "\\x" in said.splitlines()[-1] and "give it as UTF-8 text" in said
     assert not page.exists() and not (tmp_path / "out").exists()
+
+
+def test_export_txt_with_a_full_tmpdir_names_the_temporary_file_not_the_corpus(
+        runs, tmp_path: Path) -> None:
+    """``export-txt --corpus`` selects into a file under TMPDIR first: with TMPDIR's disk full
+    the error named the corpus (an input, whose disk had room) as the folder out of space."""
+    run_archive("corpus", runs["data"], "-o", runs["corpus"])
+    out = tmp_path / "txt"
+    with tmpfs(tmp_path / "tmp", "256k") as tmp:
+        filler = fill(tmp, leave=4096)
+        env = {**os.environ, "TMPDIR": str(tmp)}
+        res = subprocess.run([sys.executable, "-m", "archive", "export-txt", "--corpus",
+                              str(runs["corpus"]), str(out)], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr[-3000:]
+        [error] = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+        assert error.startswith(f"error: {tmp}/export-txt-") and "TMPDIR" in error, error
+        assert "/selected.jsonl: No space left on device" in error, error
+        assert str(runs["corpus"]) not in error
+        assert [p.name for p in tmp.iterdir()] == ["filler"]
+        assert not out.exists() or not list(out.iterdir())
+        filler.unlink()
+        again = subprocess.run([sys.executable, "-m", "archive", "export-txt", "--corpus",
+                                str(runs["corpus"]), str(out)], cwd=ROOT, env=env,
+                               capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert len(list(out.glob("*.txt"))) == 9

@@ -171,3 +171,20 @@ def test_files_written_whole_get_the_mode_an_open_would_give(tmp_path: Path, uma
         os.umask(old)
     assert new.stat().st_mode & 0o777 == 0o666 & ~umask
     assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_bytes() == b'{"n": 1}'
+
+
+@pytest.mark.parametrize("replace", [True, False])
+def test_an_error_of_the_block_itself_is_not_blamed_on_the_output(tmp_path: Path,
+                                                                  replace: bool) -> None:
+    """Only the output's own writes are said as errors of the output: an input or temp
+    folder failing inside the block (``reextract``'s lookup index on a full TMPDIR) came out
+    as ``[Errno None] None: 'items.jsonl'``, its message lost and the output named."""
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(b'{"old": 1}\n')
+    own = OSError(28, "No space left on device", str(tmp_path / "tmp" / "lookup.sqlite3"))
+    with pytest.raises(OSError) as raised, whole_lines(path, replace) as out:
+        out(b'{"n": 1}\n')
+        raise own
+    assert raised.value is own
+    assert path.read_bytes() == (b'{"old": 1}\n' if replace else b'{"old": 1}\n{"n": 1}\n')
+    assert [p.name for p in tmp_path.iterdir()] == ["items.jsonl"]

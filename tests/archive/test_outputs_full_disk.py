@@ -98,3 +98,49 @@ def test_a_report_to_a_full_disk_is_one_error_not_a_traceback(command: str,
     assert failed.returncode == 1, failed.stderr
     assert "Traceback" not in failed.stderr and "Exception ignored" not in failed.stderr
     assert "error: <stdout>: No space left on device" in failed.stderr
+
+
+KILLED_AT_RENAME = """
+import os, signal, sys
+from archive import __main__ as cli
+os.replace = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_the_temp_file_of_a_killed_index_is_cleared_by_the_next_run(tmp_path: Path) -> None:
+    """An index killed before its rename (SIGKILL, an OOM kill) left its hidden temp file,
+    as big as the index, and every later run left it there: killed runs piled them up until
+    the disk was full."""
+    warcs = tmp_path / "warc"
+    write_pages(warcs, "a")
+    out = tmp_path / "out"
+    out.mkdir()
+    for _ in range(2):
+        killed = subprocess.run([sys.executable, "-c", KILLED_AT_RENAME, "index", str(warcs),
+                                 "-o", str(out / "crawl.cdxj")],
+                                cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert killed.returncode == -9, killed.stderr
+    left = [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) >= 1 and all(p.stat().st_size for p in left)
+    good = archive_cli("index", warcs, "-o", out / "crawl.cdxj")
+    assert good.returncode == 0, good.stderr
+    assert [p.name for p in out.iterdir()] == ["crawl.cdxj"]
+    fresh = tmp_path / "fresh.cdxj"
+    assert archive_cli("index", warcs, "-o", fresh).returncode == 0
+    assert (out / "crawl.cdxj").read_bytes() == fresh.read_bytes()
+
+
+@pytest.mark.parametrize("command,name", [("index", "crawl.cdxj"), ("wacz", "crawl.wacz")])
+def test_an_output_folder_that_is_gone_is_a_usage_error_naming_it(command: str, name: str,
+                                                                 tmp_path: Path) -> None:
+    """``index`` read every input first and then named its temporary file
+    (``.crawl.cdxj.x8k2.tmp``) as missing, exit 2; ``wacz`` said exit 1."""
+    warcs = tmp_path / "warc"
+    write_pages(warcs, "a")
+    gone = tmp_path / "gone" / "deeper"
+    failed = archive_cli(command, warcs, "-o", gone / name)
+    assert failed.returncode == 2, failed.stderr
+    assert failed.stderr.strip().splitlines()[-1] == (
+        f"error: no such folder: {gone} (for {gone / name})")
+    assert not (tmp_path / "gone").exists()

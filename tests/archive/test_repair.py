@@ -505,3 +505,22 @@ def test_a_plain_open_file_of_blank_lines_only_is_closed_not_quarantined(tmp_pat
     assert (res.status, res.final_file, res.bytes_cut, res.damaged) == (
         "repaired", "x.warc", 0, [])
     assert (tmp_path / "x.warc").read_bytes() == b"\r\n" * 1000
+
+
+def test_repair_on_a_read_only_folder_says_unwritable_and_changes_nothing(tmp_path):
+    """A crashed writer's folder mounted read-only: each file was said ``skipped-unreadable``
+    (it can be read; it cannot be written), with no file named in the reason."""
+    from tests.support.disk import remount_read_only, tmpfs
+
+    with tmpfs(tmp_path / "warc", "256k") as folder:
+        path = _crashed_open_file(folder, pages=3)
+        with open(path, "ab") as fh:
+            fh.write(os.urandom(4000))
+        before = path.read_bytes()
+        remount_read_only(folder)
+        failed = run_cli("repair", folder)
+        assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
+        assert f"skipped-unwritable (Read-only file system: {path})" in failed.stdout, \
+            failed.stdout
+        assert "left as they were" in failed.stderr
+        assert path.read_bytes() == before

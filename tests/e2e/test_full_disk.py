@@ -8,6 +8,7 @@ every WARC file verifies."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -407,3 +408,67 @@ def test_a_log_on_a_full_stderr_is_an_alarm(tmp_path: Path) -> None:
                if a.startswith("the log could not be written")]
     assert "No space left on device" in alarm
     assert len(items(data_dir)) == COUNT
+
+
+def test_reextract_with_a_full_tmpdir_names_the_lookup_index_not_the_output(
+        tmp_path: Path) -> None:
+    """The replay lookup's index under a full TMPDIR: the error read ``[Errno None] None:
+    'items.jsonl'`` (the output, on a disk with room), the lookup's own message lost."""
+    from tests.crawler.test_reextract import belta_warc
+
+    warc, golds = belta_warc(tmp_path / "warc", count=6)
+    items = tmp_path / "items.jsonl"
+    items.write_bytes(b'{"earlier": 1}\n')
+    with tmpfs(tmp_path / "tmp", "256k") as tmp:
+        filler = fill(tmp, leave=8192)  # room for SQLite to start its index, not finish it
+        env = {**os.environ, "TMPDIR": str(tmp)}
+        failed = subprocess.run([*SCRAPY, "reextract", str(warc), "-O", str(items),
+                                 "--jobs", "1"],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert failed.returncode == 1, failed.stderr[-2000:]
+        assert "Traceback" not in failed.stderr
+        assert f"cannot write the replay lookup's index {tmp}/archive-lookup-" in failed.stderr
+        assert "TMPDIR" in failed.stderr and "None" not in failed.stderr, failed.stderr[-2000:]
+        assert items.read_bytes() == b'{"earlier": 1}\n'
+        filler.unlink()
+        again = subprocess.run([*SCRAPY, "reextract", str(warc), "-O", str(items),
+                                "--jobs", "1"],
+                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert {json.loads(line)["url"] for line in items.read_text("utf-8").splitlines()} == {
+        g.url for g in golds}
+
+
+def test_reextract_with_site_rows_and_a_full_tmpdir_names_the_rows_file_and_leaves_none(
+        tmp_path: Path) -> None:
+    """The site rows handed to the extraction workers go to a file under TMPDIR: with room
+    for the first 4 KiB of it only, the error named no file, and a cut ``site-outlets-*.tmp``
+    and an empty ``site-outlets-*.json`` stayed in TMPDIR for good."""
+    from tests.crawler.test_reextract import belta_warc
+
+    warc, golds = belta_warc(tmp_path / "warc", count=4)
+    rows = json.dumps([{"url": f"https://site{n}.example.org/", "key": f"site{n}"}
+                       for n in range(200)])  # some 10 KiB of JSON
+    items = tmp_path / "items.jsonl"
+    items.write_bytes(b'{"earlier": 1}\n')
+    command = [*SCRAPY, "reextract", str(warc), "-O", str(items), "--jobs", "1",
+               "-s", f"EXTRA_OUTLETS={rows}"]
+    with tmpfs(tmp_path / "tmp", "256k") as tmp:
+        filler = fill(tmp, leave=4096)
+        env = {**os.environ, "TMPDIR": str(tmp)}
+        failed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=300)
+        assert failed.returncode == 1, failed.stderr[-2000:]
+        assert "Traceback" not in failed.stderr
+        [error] = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+        assert f"{tmp}/site-outlets-" in error and "No space left on device" in error, error
+        assert "TMPDIR" in error, error
+        assert [p.name for p in tmp.iterdir()] == ["filler"]
+        assert items.read_bytes() == b'{"earlier": 1}\n'
+        filler.unlink()
+        again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                               timeout=300)
+        assert [p.name for p in tmp.iterdir()] == []
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert {json.loads(line)["url"] for line in items.read_text("utf-8").splitlines()} == {
+        g.url for g in golds}

@@ -146,3 +146,19 @@ def test_probe_of_no_page_address_is_a_usage_error(given: str, tmp_path) -> None
     assert f"error: {given!r} is no page address: give the whole URL, e.g. https://example.org"\
         in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_probe_fixture_onto_a_read_only_folder_is_one_error(tmp_path) -> None:
+    """``--fixture`` into a folder it cannot write (a read-only tmpfs) ended in a traceback
+    after the probe was shown."""
+    from tests.support.disk import remount_read_only, tmpfs
+
+    site, golds = belta.build(count=1)
+    with tmpfs(tmp_path / "ro", "64k") as out, FixtureServer([site]) as server:
+        remount_read_only(out)
+        result = probe(http(golds[0].url), "--fixture", "--out", str(out / "fx"),
+                       server=server, data_dir=tmp_path / "data")
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert f"error: {out / 'fx'}: Read-only file system" in result.stderr
+    assert lines_of(result, "title")[0] == f"title: rules:div.main h1 = {golds[0].title!r}"

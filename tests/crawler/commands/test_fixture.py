@@ -77,3 +77,42 @@ def test_fixture_errors_are_plain(archived, tmp_path: Path) -> None:
                         str(tmp_path))
     assert bad_offset.returncode == 2 and str(offset + 7) in bad_offset.stderr
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("leave", [0, 4096])
+def test_a_full_disk_leaves_no_half_fixture_and_the_rerun_makes_it(archived, tmp_path: Path,
+                                                                   leave: int) -> None:
+    """A fixture folder on a full disk (a real small tmpfs): the command ended in a traceback
+    and left an empty or cut ``.html.gz`` (with no ``.json``, or beside an older one) that the
+    next ``fixture`` or a test run would read as the page."""
+    from tests.support.disk import fill, tmpfs
+
+    folder, offset, _, gold = archived
+    (warc,) = folder.glob("*.warc.gz")
+    with tmpfs(tmp_path / "out", "256k") as out:
+        (out / "belta" / "2026-01").mkdir(parents=True)
+        filler = fill(out, leave=leave)
+        failed = scrapy_command("fixture", "--warc", str(warc), "--offset", str(offset),
+                                "--out", str(out))
+        assert failed.returncode == 1, failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert "No space left on device" in failed.stderr and str(out) in failed.stderr
+        assert list((out / "belta" / "2026-01").iterdir()) == []
+        filler.unlink()
+        again = scrapy_command("fixture", "--warc", str(warc), "--offset", str(offset),
+                               "--out", str(out))
+        check_made(again, out, gold)
+
+
+def test_a_read_only_fixture_folder_is_one_error(archived, tmp_path: Path) -> None:
+    from tests.support.disk import remount_read_only, tmpfs
+
+    folder, offset, _, _ = archived
+    (warc,) = folder.glob("*.warc.gz")
+    with tmpfs(tmp_path / "out", "256k") as out:
+        remount_read_only(out)
+        failed = scrapy_command("fixture", "--warc", str(warc), "--offset", str(offset),
+                                "--out", str(out))
+        assert failed.returncode == 1, failed.stderr
+        assert "Traceback" not in failed.stderr
+        assert "Read-only file system" in failed.stderr and str(out) in failed.stderr
