@@ -632,10 +632,12 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         # not in every form: "Mon, 05 Jan 2026 21:00:00 GMT+3" left the article undated)
         published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now, template)
         if published is None:
-            published = dates.publication_date(htmldate_fallback(tree, url), now) \
-                or dates.publication_date(url_moment(url), now)  # (an event's day: none)
-            if published is not None and published.date() in page.update_days:
-                published = None  # the day the article says it was updated
+            in_url = dates.publication_date(url_moment(url), now)  # (an event's day: none)
+            guess = dates.publication_date(htmldate_fallback(tree, url), now)
+            if guess is not None and guess.date() in page.update_days \
+                    and (in_url is None or guess.date() != in_url.date()):
+                guess = None  # the day the article says it was updated, not its URL's
+            published = guess or in_url
             src = HTMLDATE if published else None
     modified, modified_src = _date(_rule_dates(page, rules.modified if rules else ())
                                    + _labelled(JSON_LD, [v for v in (ld.get("dateModified"),)

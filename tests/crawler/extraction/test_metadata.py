@@ -248,6 +248,21 @@ def test_a_date_printed_as_the_update_is_no_publication_date(dateline: str,
     assert meta.published == expected
 
 
+@pytest.mark.parametrize(("url", "expected"), [
+    # published and updated the same day: the URL's day stands (htmldate reads this form)
+    ("https://gorod-news.example/2026/12/01/remont/", "2026-12-01T00:00:00+03:00"),
+    # htmldate guesses the update's day; the URL's own (a form only url_moment reads) stands
+    ("https://gorod-news.example/news/20261130/remont/", "2026-11-30T00:00:00+03:00"),
+])
+def test_the_day_an_articles_url_carries_stands_beside_a_printed_update(url: str,
+                                                                        expected: str) -> None:
+    """A page printing only its update: the day in its URL was dropped with the update's
+    (the same day), or never asked once htmldate's guess (the update) was."""
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    html = page(article("Обновлено: 01.12.2026 11:00"))
+    assert extract_metadata(parse_html(html), SITE, url, fetched=fetched).published == expected
+
+
 def test_the_articles_time_in_a_layout_without_article_elements() -> None:
     main = (f"<div class='wrap'>{POPULAR}<div class='content'><h1>{TITLE}</h1>"
             f"<div class='info'>{stamp(OURS)}</div><div class='body'><p>{PROSE}</p></div></div>"
