@@ -307,11 +307,12 @@ def _agreeing(rule_dates: list[DateCandidate], structured: list[DateCandidate],
 def _may_be_mislabelled(machine: datetime, rules: ArticleRules | None) -> bool:
     """Whether the page's printed date is to be asked if ``machine`` is the site's wall clock
     under another offset: on an outlet whose rules read a printed date to check it (BELTA's),
-    any offset; elsewhere one labelled UTC (``Z``, ``+00:00``), as CMSs write a wall clock
-    they take for UTC: an offset of its own is the site's (the zone given may be wrong)."""
+    any offset; on a page no rule knows, one labelled UTC (``Z``, ``+00:00``), as CMSs write a
+    wall clock they take for UTC: an offset of its own is the site's (the zone given may be
+    wrong). Other outlets' rules say where their dates are, and are trusted."""
     if rules is not None and rules.published_visible:
         return True
-    return machine.utcoffset() == timedelta(0)
+    return (rules is None or are_generic(rules)) and machine.utcoffset() == timedelta(0)
 
 
 def _labelled(source: str, values: list[str]) -> list[DateCandidate]:

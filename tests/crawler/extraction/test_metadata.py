@@ -16,6 +16,7 @@ from crawler.extraction.metadata import Metadata, extract_metadata
 from crawler.extraction.provenance import Provenance
 from crawler.items import ArticlePage
 from crawler.outlets import get_outlet
+from crawler.outlets.base import ArticleRules
 from crawler.siteoutlets import outlet_from_site_row
 from tests.sites import regional
 
@@ -201,6 +202,18 @@ def test_a_wall_clock_labelled_utc_is_the_sites_time_only_when_the_page_prints_i
     meta = extract_metadata(parse_html(page(article(dateline), head=head)), SITE, URL,
                             fetched=fetched)
     assert meta.published == expected
+
+
+def test_a_machine_date_labelled_utc_stands_on_an_outlet_whose_rules_read_it() -> None:
+    """An outlet's own rules naming its machine date (and no printed one to check it by):
+    the stated instant stands beside the same printed clock, as before the generic pages'
+    wall-clock reading; that reading is for pages no rule knows."""
+    rules = ArticleRules(version="2026-01", published=(
+        'meta[property="article:published_time"] @content',))
+    html = page(article("12 марта 2026, 14:05"), head=META_DATE.format("2026-03-12T14:05:00Z"))
+    meta = extract_metadata(parse_html(html), SITE, URL, rules,
+                            fetched=datetime(2026, 3, 12, 12, 0, tzinfo=UTC))
+    assert meta.published == "2026-03-12T17:05:00+03:00"
 
 
 def test_a_wall_clock_labelled_utc_stands_on_a_site_in_utc() -> None:
