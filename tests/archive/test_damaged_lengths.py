@@ -80,11 +80,13 @@ def test_a_gzip_coded_payload_in_the_swallowed_bytes_is_no_record_start(tmp_path
 
 @pytest.mark.parametrize("digests", [True, False])
 @pytest.mark.parametrize("swallowed", [1, 2])
+@pytest.mark.parametrize("version", [b"WARC/1.1", b"warc/1.1", b"Warc/1.1"])
 def test_a_length_ending_exactly_at_a_later_records_end_is_cut_back(
-        tmp_path, digests, swallowed):
+        tmp_path, digests, swallowed, version):
     """The damaged length lands on a record boundary, so the file looks whole: the block
-    digest (or, without one, the HTTP Content-Length) says where the block really ends."""
-    recs = _records(digests)
+    digest (or, without one, the HTTP Content-Length) says where the block really ends. The
+    swallowed records' version lines in any case the reader reads."""
+    recs = [rec.replace(b"WARC/1.1", version, 1) for rec in _records(digests)]
     swallow = b"".join(recs[1:1 + swallowed])
     first = _damaged_first(_block_len() + len(swallow), digests)
     path = tmp_path / "x.warc"
