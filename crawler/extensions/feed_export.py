@@ -454,7 +454,7 @@ def _unterminated_tail(path: str, file: _WriteAll) -> tuple[int, int] | None:
     """(start, end) of an appended regular file's last line when no newline ends it."""
     try:
         size = file.end()
-        if size == 0 or not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
             return None
         with open(path, "rb") as reader:
             return _last_line_start(reader, size)
@@ -465,7 +465,10 @@ def _unterminated_tail(path: str, file: _WriteAll) -> tuple[int, int] | None:
 def _last_line_start(reader: IO[bytes], size: int, chunk: int = 1 << 16
                      ) -> tuple[int, int] | None:
     """(start, size) of the file's last line when it has no newline at its end; read
-    backwards in chunks, so a long torn line costs no more memory than one chunk."""
+    backwards in chunks, so a long torn line costs no more memory than one chunk. None for
+    an empty file too."""
+    if size <= 0:
+        return None
     reader.seek(size - 1)
     if reader.read(1) == b"\n":
         return None

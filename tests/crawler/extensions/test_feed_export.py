@@ -63,5 +63,4 @@ def test_an_empty_export_says_articles_were_skipped_only_when_some_were(stats, s
     (b"y" * 25, (0, 25)),
 ])
 def test_the_unterminated_last_line_is_found_in_chunks(data: bytes, expected) -> None:
-    found = _last_line_start(io.BytesIO(data), len(data), chunk=4) if data else None
-    assert found == expected
+    assert _last_line_start(io.BytesIO(data), len(data), chunk=4) == expected
