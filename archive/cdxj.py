@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import heapq
 import json
 import os
@@ -13,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import ErrorHandler, WarcFormatError, report
-from .fileio import clear_stale_temps, output_mode, replace_durably
+from .fileio import locked_temp, output_mode, replace_durably
 from .methods import capture_method, with_query
 from .pairing import with_requests
 from .records import RecordInfo, iter_records
@@ -323,16 +322,13 @@ def write_index(lines: Iterable[str], out: str | Path) -> None:
     fails (a full disk) leaves the index an earlier run wrote, and no temporary file."""
     out = Path(out)
     mode = output_mode(out)
-    clear_stale_temps(out)  # a killed run's, as big as the index
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    fd, tmp = locked_temp(out, mode)  # a killed run's, as big as the index, cleared first
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # in use: no other run takes it for a killed one's
-        os.fchmod(fd, mode)  # as an open() would have made it, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             for line in lines:
                 fh.write(line + "\n")
             fh.flush()
-            replace_durably(Path(tmp), out)  # renamed while still locked
+            replace_durably(tmp, out)  # renamed while still locked
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

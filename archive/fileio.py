@@ -87,11 +87,7 @@ def whole_lines(path: Path, replace: bool) -> Iterator[Callable[[bytes], None]]:
     try:
         if atomic:
             mode = output_mode(path)
-            clear_stale_temps(path)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            target = Path(tmp)
-            fcntl.flock(fd, fcntl.LOCK_EX)  # in use: no other run takes it for a killed one's
-            os.fchmod(fd, mode)  # mkstemp's 0600 is no output file's mode
+            fd, target = locked_temp(path, mode)
         else:
             how = (os.O_WRONLY | os.O_TRUNC) if replace else (os.O_RDWR | os.O_APPEND)
             fd = os.open(path, how | os.O_CREAT, 0o666)
@@ -137,14 +133,40 @@ def _naming(path: Path) -> Iterator[None]:
         raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
+def locked_temp(path: Path, mode: int) -> tuple[int, Path]:
+    """A new temp file beside ``path`` (its descriptor and name), locked while in use, of
+    ``mode`` (mkstemp's 0600 is no output file's); the killed runs' temps are cleared first.
+    It is made under a name the clearing skips and renamed to its temp name once locked, so
+    another run's clearing never takes it between its making and its lock."""
+    clear_stale_temps(path)
+    fd, made = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.fchmod(fd, mode)
+        temp = Path(made[:-len(".new")] + _TEMP_SUFFIX)
+        os.replace(made, temp)
+    except BaseException:
+        os.close(fd)
+        Path(made).unlink(missing_ok=True)
+        raise
+    return fd, temp
+
+
+_TEMP_SUFFIX = ".tmp"
+_TEMP_RANDOM = re.compile(r"[A-Za-z0-9_]{8}")  # the part mkstemp makes up
+
+
 def clear_stale_temps(path: Path) -> None:
-    """Remove the temp files of runs writing ``path`` (:func:`whole_lines`, the CDXJ index)
-    that were killed (a temp no process holds locked): each could be as big as the output,
-    and a rerun makes a new one."""
+    """Remove the temp files of runs writing ``path`` (:func:`locked_temp`: whole_lines, the
+    CDXJ index) that were killed (a temp no process holds locked): each could be as big as
+    the output, and a rerun makes a new one. Only names of that shape: another output's temp
+    (``.x.cdxj.json.…``) is not this one's."""
     prefix = f".{path.name}."
     with contextlib.suppress(OSError):
         for temp in path.parent.iterdir():
-            if not (temp.name.startswith(prefix) and temp.name.endswith(".tmp")):
+            name = temp.name
+            if not (name.startswith(prefix) and name.endswith(_TEMP_SUFFIX) and
+                    _TEMP_RANDOM.fullmatch(name[len(prefix):-len(_TEMP_SUFFIX)])):
                 continue
             with contextlib.suppress(OSError):
                 fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW)

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from archive.fileio import append_durably, append_whole, whole_lines, write_all, write_atomically
+import archive.fileio as fileio
+from archive.cdxj import write_index
+from archive.fileio import (
+    append_durably,
+    append_whole,
+    clear_stale_temps,
+    whole_lines,
+    write_all,
+    write_atomically,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -188,3 +197,38 @@ def test_an_error_of_the_block_itself_is_not_blamed_on_the_output(tmp_path: Path
     assert raised.value is own
     assert path.read_bytes() == (b'{"old": 1}\n' if replace else b'{"old": 1}\n{"n": 1}\n')
     assert [p.name for p in tmp_path.iterdir()] == ["items.jsonl"]
+
+
+@pytest.mark.parametrize("writer", ["whole_lines", "write_index"])
+def test_another_runs_clearing_never_takes_a_temp_being_made(tmp_path, monkeypatch,
+                                                             writer) -> None:
+    """Another run clears the killed runs' temps (those no process holds locked) just as
+    this one has made its temp and not locked it yet: the temp was taken for a killed run's
+    and deleted, and this run failed at its rename."""
+    out = tmp_path / "crawl.cdxj"
+    made = fileio.tempfile.mkstemp
+
+    def made_then_cleared(*args, **kwargs):
+        found = made(*args, **kwargs)
+        clear_stale_temps(out)  # the other run, at the worst moment
+        return found
+
+    monkeypatch.setattr(fileio.tempfile, "mkstemp", made_then_cleared)
+    if writer == "whole_lines":
+        with whole_lines(out, replace=True) as write:
+            write(b"a line\n")
+    else:
+        write_index(["a line"], out)
+    assert out.read_bytes() == b"a line\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["crawl.cdxj"]
+
+
+def test_clearing_takes_its_outputs_killed_temps_only(tmp_path) -> None:
+    """``.crawl.cdxj.json.<random>.tmp`` (another output's temp, that output's to clear) and
+    files not of mkstemp's shape are left; a killed run's temp of this output goes."""
+    names = [".crawl.cdxj.k1ll3d_x.tmp", ".crawl.cdxj.json.abcd1234.tmp",
+             ".crawl.cdxj.notes.tmp", ".crawl.cdxj.abcd1234.new"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    clear_stale_temps(tmp_path / "crawl.cdxj")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[1:])
