@@ -152,15 +152,23 @@ class RedisStateStore:
         raw = self.db.hget(self.articles, url)
         if not raw:
             return None
+        return self._readable(url, raw)
+
+    def _readable(self, url: str, raw: bytes) -> ArticleRecord | None:
+        """The record stored for ``url``, or None for a damaged one, said once (by ``get``
+        and by the re-check scans alike: either may meet it first)."""
         row, why = _record_row(raw)
         if why is None:
             return ArticleRecord(*row)
+        self._say_damaged(url, why)
+        return None
+
+    def _say_damaged(self, url: str, why: str) -> None:
         if url not in self.damaged:
             self.damaged[url] = why
             logger.error("Redis state %s: the record of %s is damaged (%s): the article is "
                          "taken as never exported, and its next export replaces the record",
                          self.articles, url, why)
-        return None
 
     def put(self, record: ArticleRecord, signature: bytes | None = None) -> None:
         self.db.eval(_PUT, 5, self.articles, self.sigs, self.log, self.checks, self.due,
@@ -246,11 +254,12 @@ class RedisStateStore:
                 continue
             raws = self.db.hmget(self.articles, keep)
             checked = self.db.hmget(self.checks, keep)
-            for raw, when in zip(raws, checked, strict=True):
+            for url, raw, when in zip(keep, raws, checked, strict=True):
                 if raw is None:
                     continue  # recorded nowhere else: nothing to re-check
-                record = ArticleRecord(**json.loads(raw))
-                yield record, when.decode("utf-8") if when else record.captured
+                record = self._readable(url, raw)
+                if record is not None:  # a damaged one waits for its next export
+                    yield record, when.decode("utf-8") if when else record.captured
 
     def _tries(self, urls: list[str]) -> list[float | None]:
         """When each of ``urls`` was last tried (None: never, or done since): one pipelined
@@ -269,7 +278,7 @@ class RedisStateStore:
             rows = self.db.eval(_DUE_AFTER, 1, self.due, *last, repr(limit), _DUE_BATCH)
             if not rows:
                 return
-            yield [m.decode("utf-8") for m in rows[::2]]
+            yield [m.decode("utf-8", "backslashreplace") for m in rows[::2]]
             if len(rows) < 2 * _DUE_BATCH:
                 return
             last = (repr(float(rows[-1])), rows[-2])
@@ -288,16 +297,30 @@ class RedisStateStore:
         cursor, added = int(self.db.get(self.due_index_cursor) or 0), 0
         while added < _INDEX_PER_CALL:
             cursor, found = self.db.hscan(self.articles, cursor, count=_SCAN_BATCH)
-            batch = {url.decode("utf-8"): epoch(json.loads(raw)["captured"])
-                     for url, raw in found.items()}
+            batch = self._due_scores(found)
             if batch:
                 self.db.zadd(self.due, batch, nx=True)
-            added += len(batch)
+            added += len(found)
             if cursor == 0:
                 self.db.set(self.due_indexed, "1")
                 self.db.delete(self.due_index_cursor)
                 return
         self.db.set(self.due_index_cursor, cursor)
+
+    def _due_scores(self, found: dict[bytes, bytes]) -> dict[str, float]:
+        """URL -> capture epoch of the records of an HSCAN batch; a damaged one is said and
+        left out (its next export's ``put`` adds it), never stopping the index."""
+        scores: dict[str, float] = {}
+        for key, raw in found.items():
+            url = key.decode("utf-8", "backslashreplace")
+            record = self._readable(url, raw)
+            if record is None:
+                continue
+            try:
+                scores[url] = epoch(record.captured)
+            except ValueError:
+                self._say_damaged(url, f"captured {record.captured!r} is no ISO 8601 time")
+        return scores
 
     def close(self) -> None:
         self.db.close()

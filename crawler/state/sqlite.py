@@ -105,9 +105,15 @@ class SQLiteStateStore:
             " FROM articles WHERE url = ?", (url,)).fetchone()
         if not row:
             return None
+        return self._readable(row)
+
+    def _readable(self, row: Sequence[Any]) -> ArticleRecord | None:
+        """The record of an articles row, or None for a damaged one, said once (by ``get``
+        and by the re-check scan alike: either may meet it first)."""
         why = damaged_because(row)
         if why is None:
             return ArticleRecord(*row)
+        url = row[0]
         if url not in self.damaged:
             self.damaged[url] = why
             logger.error("State store %s: the record of %s is damaged (%s): the article is "
@@ -241,8 +247,11 @@ class SQLiteStateStore:
             f" a.published, {last} AS last FROM articles a{joined}"
             f" WHERE {where} ORDER BY last, a.url", args)
         for row in rows:
-            if wanted is None or wanted(row[0]):  # (``wanted``: the URLs the caller asks)
-                yield ArticleRecord(*row[:7]), row[7]
+            if wanted is None or not isinstance(row[0], str) or wanted(row[0]):
+                # (``wanted``: the URLs the caller asks; a URL that is no text is said)
+                record = self._readable(row[:7])
+                if record is not None:  # a damaged one waits for its next export
+                    yield record, row[7]
 
     def close(self) -> None:
         self.db.close()

@@ -93,3 +93,21 @@ def check_retry_waits(store: StateStore) -> str:
     assert len(list(store.due_checks("2026-02-01T00:00:00+00:00"))) == 3  # no retry asked
     store.set_checked(b.url, "2026-01-22T00:00:00+00:00")
     return b.url
+
+
+def check_damaged_not_due(store: StateStore, damage: Callable[[str], None],
+                          damaged: dict[str, str], why: str) -> None:
+    """A record damaged by hand (``damage(url)``) among due re-checks: the scan skips it and
+    goes on to the others (it crashed each run's start requests), it is said once however
+    often it is met (the scan of every run, ``get``), and its next export makes it due again."""
+    a, b, c = three_old(store)
+    damage(c.url)
+    for _ in range(2):
+        due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00",
+                                                  "2026-01-15T00:00:00+00:00")]
+        assert due == [b.url, a.url]
+    assert store.get(c.url) is None
+    assert list(damaged) == [c.url] and why in damaged[c.url]
+    store.put(c)
+    assert [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")] == \
+        [b.url, c.url, a.url]

@@ -21,6 +21,7 @@ from crawler.state import redis as state_redis
 from crawler.state.redis import RedisStateStore
 from tests.crawler.state.store_contract import (
     URL,
+    check_damaged_not_due,
     check_removals,
     check_retry_waits,
     check_round_trip_and_replace,
@@ -339,3 +340,57 @@ def test_a_damaged_record_is_said_once_and_read_as_never_exported(
     assert len([r for r in caplog.records if "is damaged (" in r.getMessage()]) == 1
     store.put(record())  # the next export replaces it
     assert store.get(URL) == record()
+
+
+_DAMAGED = [
+    (b"not json", "no JSON"),
+    (b'{"url": "u"}', "no id, digest, version, first_captured, captured"),
+    ({"version": "x"}, "version 'x' is no whole number from 1"),
+    ({"published": 5}, "published 5 is no text"),
+]
+
+
+def _damaged_raw(good: str, edit: bytes | dict[str, Any]) -> bytes | str:
+    """The bytes to store: given as they are, or the good record with fields edited."""
+    return edit if isinstance(edit, bytes) else json.dumps({**json.loads(good), **edit})
+
+
+@pytest.mark.parametrize(("edit", "why"), _DAMAGED)
+def test_a_damaged_record_is_skipped_by_the_recheck_scan_and_said_once(
+        redis_server: RedisServer, edit: Any, why: str,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    """``put`` makes every article due in time: due_checks decoded the record as it was
+    (JSONDecodeError, TypeError) and so crashed each run's start requests."""
+    store = RedisStateStore(redis_server.client, "damaged-due")
+
+    def damage(url: str) -> None:
+        good = store.db.hget(store.articles, url).decode("utf-8")
+        store.db.hset(store.articles, url, _damaged_raw(good, edit))
+    check_damaged_not_due(store, damage, store.damaged, why)
+    assert len([r for r in caplog.records if "is damaged (" in r.getMessage()]) == 1
+
+
+@pytest.mark.parametrize(("edit", "why"), [
+    *_DAMAGED, ({"captured": "yesterday"}, "captured 'yesterday' is no ISO 8601 time")])
+def test_a_damaged_record_of_a_state_before_the_due_set_is_left_out_of_its_index(
+        redis_server: RedisServer, edit: Any, why: str,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A state an older crawler wrote is indexed at the first scan: a damaged record there
+    stopped the index (a KeyError, JSONDecodeError) at every run. It is said and left out;
+    the others are indexed and due, and its next export makes it due."""
+    client = redis_server.client
+    old = [record(url=f"https://www.belta.by/a/{n}/", ident=f"belta-{n}", version=v)
+           for n, v in ((1, 3), (2, 1), (3, 2))]
+    for each in old:
+        good = json.dumps(asdict(each), ensure_ascii=False)
+        client.hset("old:state:articles", each.url,
+                    _damaged_raw(good, edit) if each is old[2] else good)
+    store = RedisStateStore(client, "old:state")
+    due = [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")]
+    assert due == [old[1].url, old[0].url]
+    assert client.get("old:state:due-indexed") == b"1"
+    assert list(store.damaged) == [old[2].url] and why in store.damaged[old[2].url]
+    assert len([r for r in caplog.records if "is damaged (" in r.getMessage()]) == 1
+    store.put(old[2])
+    assert [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")] == \
+        [old[1].url, old[2].url, old[0].url]

@@ -12,6 +12,7 @@ from crawler.state import StateUnavailable, open_state, state_path
 from crawler.state.sqlite import SQLiteStateStore
 from tests.crawler.state.store_contract import (
     URL,
+    check_damaged_not_due,
     check_removals,
     check_retry_waits,
     check_round_trip_and_replace,
@@ -203,4 +204,38 @@ def test_a_damaged_record_is_said_once_and_read_as_never_exported(
     assert [r.getMessage().count(why) for r in caplog.records] == [1]
     store.put(record())  # the next export replaces it
     assert store.get(URL) == record()
+    store.close()
+
+
+@pytest.mark.parametrize(("column", "value", "why"), [
+    ("version", "x", "version 'x' is no whole number from 1"),
+    ("published", b"5", "published b'5' is no text"),  # (5 is kept as text)
+    ("digest", b"\x00", "digest b'\\x00' is no text"),
+])
+def test_a_damaged_record_is_skipped_by_the_recheck_scan_and_said_once(
+        tmp_path: Path, column: str, value: object, why: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """due_checks yielded the row as it was: a version of 'x' or a date in bytes went on to the
+    re-check's age test and its request. It is skipped and said as ``get`` says it."""
+    store = SQLiteStateStore(tmp_path / "state.sqlite3")
+
+    def damage(url: str) -> None:
+        store.db.execute(f"UPDATE articles SET {column} = ? WHERE url = ?", (value, url))
+    check_damaged_not_due(store, damage, store.damaged, why)
+    assert [r.getMessage().count(why) for r in caplog.records] == [1]
+    store.close()
+
+
+def test_a_url_that_is_no_text_is_said_by_the_recheck_scan_not_given_to_its_filter(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A URL stored as bytes reached the caller's ``wanted`` test, which takes text."""
+    store = SQLiteStateStore(tmp_path / "state.sqlite3")
+    store.put(record())
+    store.db.execute("UPDATE articles SET url = ?", (URL.encode(),))
+    store.put(record(url="https://www.belta.by/a/2/"))
+    due = store.due_checks("2026-02-01T00:00:00+00:00",
+                           wanted=lambda url: url.startswith("https://www.belta.by/"))
+    assert [r.url for r, _ in due] == ["https://www.belta.by/a/2/"]
+    assert store.damaged == {URL.encode(): f"url {URL.encode()!r} is no text"}
+    assert len([r for r in caplog.records if "is damaged (" in r.getMessage()]) == 1
     store.close()
