@@ -10,6 +10,7 @@ import itertools
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -139,11 +140,11 @@ def locked_temp(path: Path, mode: int) -> tuple[int, Path]:
     It is made under a name the clearing skips and renamed to its temp name once locked, so
     another run's clearing never takes it between its making and its lock."""
     clear_stale_temps(path)
-    fd, made = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    fd, made = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_MADE_SUFFIX)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         os.fchmod(fd, mode)
-        temp = Path(made[:-len(".new")] + _TEMP_SUFFIX)
+        temp = Path(made[:-len(_MADE_SUFFIX)] + _TEMP_SUFFIX)
         os.replace(made, temp)
     except BaseException:
         os.close(fd)
@@ -153,6 +154,8 @@ def locked_temp(path: Path, mode: int) -> tuple[int, Path]:
 
 
 _TEMP_SUFFIX = ".tmp"
+_MADE_SUFFIX = ".new"  # a temp not locked yet (a killed run's, when old)
+_MADE_STALE_SECONDS = 600
 _TEMP_RANDOM = re.compile(r"[A-Za-z0-9_]{8}")  # the part mkstemp makes up
 
 
@@ -164,9 +167,7 @@ def clear_stale_temps(path: Path) -> None:
     prefix = f".{path.name}."
     with contextlib.suppress(OSError):
         for temp in path.parent.iterdir():
-            name = temp.name
-            if not (name.startswith(prefix) and name.endswith(_TEMP_SUFFIX) and
-                    _TEMP_RANDOM.fullmatch(name[len(prefix):-len(_TEMP_SUFFIX)])):
+            if not _stale_temp_name(temp, prefix):
                 continue
             with contextlib.suppress(OSError):
                 fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW)
@@ -175,6 +176,21 @@ def clear_stale_temps(path: Path) -> None:
                     temp.unlink()
                 finally:
                     os.close(fd)
+
+
+def _stale_temp_name(temp: Path, prefix: str) -> bool:
+    """Whether ``temp`` is named as :func:`locked_temp` names this output's temps: locked
+    (``.tmp``: unlocked, a killed run's), or not locked yet (``.new``: a killed run's only
+    when older than _MADE_STALE_SECONDS, a live run locks it at once)."""
+    name = temp.name
+    suffix = next((s for s in (_TEMP_SUFFIX, _MADE_SUFFIX) if name.endswith(s)), None)
+    if not (suffix and name.startswith(prefix)
+            and _TEMP_RANDOM.fullmatch(name[len(prefix):-len(suffix)])):
+        return False
+    try:
+        return suffix == _TEMP_SUFFIX or time.time() - temp.stat().st_mtime > _MADE_STALE_SECONDS
+    except OSError:  # gone meanwhile
+        return False
 
 
 def output_mode(path: Path) -> int:

@@ -224,11 +224,13 @@ def test_another_runs_clearing_never_takes_a_temp_being_made(tmp_path, monkeypat
 
 
 def test_clearing_takes_its_outputs_killed_temps_only(tmp_path) -> None:
-    """``.crawl.cdxj.json.<random>.tmp`` (another output's temp, that output's to clear) and
-    files not of mkstemp's shape are left; a killed run's temp of this output goes."""
-    names = [".crawl.cdxj.k1ll3d_x.tmp", ".crawl.cdxj.json.abcd1234.tmp",
-             ".crawl.cdxj.notes.tmp", ".crawl.cdxj.abcd1234.new"]
-    for name in names:
+    """``.crawl.cdxj.json.<random>.tmp`` (another output's temp, that output's to clear),
+    files not of mkstemp's shape and a temp being made (``.new``, young) are left; a killed
+    run's temps of this output go: locked once (``.tmp``) or killed before (an old ``.new``)."""
+    killed = [".crawl.cdxj.k1ll3d_x.tmp", ".crawl.cdxj.0ld_made.new"]
+    left = [".crawl.cdxj.json.abcd1234.tmp", ".crawl.cdxj.notes.tmp", ".crawl.cdxj.abcd1234.new"]
+    for name in killed + left:
         (tmp_path / name).write_bytes(b"x")
+    os.utime(tmp_path / killed[1], (1, 1))
     clear_stale_temps(tmp_path / "crawl.cdxj")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[1:])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(left)

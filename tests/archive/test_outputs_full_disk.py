@@ -103,7 +103,9 @@ def test_a_report_to_a_full_disk_is_one_error_not_a_traceback(command: str,
 KILLED_AT_RENAME = """
 import os, signal, sys
 from archive import __main__ as cli
-os.replace = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+made = os.replace  # the temp's own renaming (to its .tmp name, once locked) goes on
+os.replace = lambda src, dst: made(src, dst) if str(dst).endswith(".tmp") else os.kill(
+    os.getpid(), signal.SIGKILL)
 sys.exit(cli.main(sys.argv[1:]))
 """
 
