@@ -29,11 +29,12 @@ class UsageError(Exception):
     pass
 
 
-def _paths(specs: list[str], output: str | None = None, allowed: tuple[str, ...] = ()
-           ) -> list[Path]:
-    """The WARCs ``specs`` name; a usage error when ``output`` would overwrite one of them."""
+def _paths(specs: list[str], output: str | None = None, allowed: tuple[str, ...] = (),
+           *, read_arcs: bool = False) -> list[Path]:
+    """The WARCs ``specs`` name (and ARC files, with ``read_arcs``); a usage error when
+    ``output`` would overwrite one of them."""
     try:
-        paths, note = warc_inputs(specs, " ".join(specs))
+        paths, note = warc_inputs(specs, " ".join(specs), read_arcs=read_arcs)
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     clash = output_clash(output, paths, allowed) if output is not None else None
@@ -129,7 +130,7 @@ def _size(text: str) -> int:
 def cmd_index(args) -> int:
     from .cdxj import index_to_file
 
-    paths = _paths(args.warcs, args.output)
+    paths = _paths(args.warcs, args.output, read_arcs=True)
     _output_folder_exists(args.output)
     if clash := _same_names(paths):  # a CDXJ line names its file by base name
         raise UsageError(f"{clash}: an index names a file by its name; index them apart")
@@ -177,7 +178,7 @@ def _same_names(paths: list[Path]) -> str | None:
 def cmd_verify(args) -> int:
     from .verify import Problem, verify
 
-    paths = _paths(args.warcs)
+    paths = _paths(args.warcs, read_arcs=True)
 
     lines = _Lines()
 

@@ -149,8 +149,11 @@ def _same_input_key(p: Path) -> tuple[Path, str]:
     return (p.resolve(), "") if found is None else (found[0].resolve(), found[1])
 
 
-def warc_inputs(specs: Iterable[str | Path], what: str) -> tuple[list[Path], str | None]:
+def warc_inputs(specs: Iterable[str | Path], what: str, *, read_arcs: bool = False
+                ) -> tuple[list[Path], str | None]:
     """The WARC files ``specs`` name, and the note to give on the `.open` files left out.
+    With ``read_arcs`` (a command that reads ARC files: archive.arc), the ARC files a folder
+    holds are inputs too; without, they are left out and said so.
 
     Raises FileNotFoundError for a path that does not exist, and ValueError (saying ``what``
     names nothing, and why when only `.open` files are there) when no WARC file is found.
@@ -159,6 +162,10 @@ def warc_inputs(specs: Iterable[str | Path], what: str) -> tuple[list[Path], str
     arcs: list[Path] = []
     compressed: list[Path] = []
     paths = expand_paths(specs, unfinished, arcs, compressed)
+    if read_arcs and arcs:  # a folder's ARC files after its WARCs (the order of the rest kept)
+        seen = {_same_input_key(p) for p in paths}
+        paths += [a for a in dict.fromkeys(arcs) if _same_input_key(a) not in seen]
+        arcs = []
     notes = [unfinished_note(unfinished)] if unfinished else []
     if arcs:
         notes.append(f"{len(arcs)} ARC file(s) not read: {_names(arcs)} (ARC is the format "

@@ -899,8 +899,10 @@ def iter_records(
     *,
     max_record_size: int | None = None,
     need_date: bool = True,
+    arc: bool = True,
 ) -> Iterator[RecordInfo]:
-    """Every readable record of one WARC file, with offsets.
+    """Every readable record of one WARC file (or, with ``arc``, ARC file: archive.arc),
+    with offsets.
 
     Bad data raises WarcFormatError (file + offset) unless `on_error` is given; then the
     error is passed to it and reading resumes at the next gzip member (compressed files) or
@@ -909,7 +911,8 @@ def iter_records(
     records (`RecordInfo.problems`) are reported and yielded. A record with no WARC-Type, and a
     capture (see check_record) with no WARC-Date, is reported and skipped, unless
     ``need_date`` is False (repair: a record whole in its framing is none of the file's
-    damage, typed and dated or not).
+    damage, typed and dated or not). Without ``arc`` (repair, wacz: they write WARCs), an
+    ARC file is one error saying to convert it.
     """
     path = Path(path)
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
@@ -929,16 +932,25 @@ def iter_records(
         report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
         return
     with fh:
+        from .arc import arc_form, iter_arc  # (archive.arc builds on this module)
+
         try:
-            gz = _looks_gzip(fh)
-            refused = ARC_HINT if _looks_arc(fh, gz) else None if gz else other_codec(fh)
+            form = arc_form(fh) if member is None else None
+            gz = form == "gz" if form else _looks_gzip(fh)
+            refused = (ARC_HINT if form and not arc or not form and _looks_arc(fh, gz)
+                       else None if gz else other_codec(fh))
         except OSError as exc:
             report(WarcFormatError(path, 0, f"cannot read: {exc}"), on_error)
             return
         if refused:  # one error for the file, not one per record
             report(WarcFormatError(path, 0, refused), on_error)
             return
-        walk = _iter_gzip(path, fh, on_error, cap) if gz else _iter_plain(path, fh, on_error, cap)
+        if form:
+            walk = iter_arc(path, fh, form, on_error, cap)
+        elif gz:
+            walk = _iter_gzip(path, fh, on_error, cap)
+        else:
+            walk = _iter_plain(path, fh, on_error, cap)
         try:
             yield from _checked_records(path, walk, on_error, need_date)
         except WaczError as exc:  # a compressed member's data damaged: the rest is unreadable
@@ -1487,6 +1499,11 @@ def read_info_at(path: str | Path, offset: int, max_record_size: int | None = No
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
     try:
         with open_input(path) as fh:
+            if not _warc_at(fh, offset) and split_location(path) is None:
+                from .arc import arc_form  # (archive.arc builds on this module)
+
+                if arc_form(fh):
+                    return _arc_info_at(path, fh, offset, cap)
             return _info_at(path, fh, offset, cap)
     except WaczError as exc:
         raise WarcFormatError(path, offset, f"cannot read record: {exc}") from exc
@@ -1515,3 +1532,23 @@ def _info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
 
 def _raise(err: WarcFormatError) -> None:
     raise ValueError(err.reason)
+
+
+def _warc_at(fh, offset: int) -> bool:
+    """A WARC record (plain, or in a gzip member) starts at ``offset``: the usual case, told
+    from an ARC file's record without reading the file's start."""
+    fh.seek(offset)
+    return _starts_record(fh.read(5)) or _member_record_at(fh, offset)
+
+
+def _arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
+    from .arc import arc_info_at
+
+    try:
+        info = arc_info_at(path, fh, offset, cap)
+    except MemberTooLarge as exc:
+        raise RecordOverLimit(path, offset, _too_large_reason(exc),
+                              None if exc.bomb else exc.length) from exc
+    except (EOFError, zlib.error, ValueError) as exc:
+        raise WarcFormatError(path, offset, f"cannot read record: {exc}") from exc
+    return info

@@ -101,7 +101,8 @@ def _scan(path: Path, size: int, max_record_size: int | None
 
     # need_date=False: a whole record with no WARC-Date is the readers' to skip, not damage
     # to the file's framing to cut out
-    for info in iter_records(path, on_error, max_record_size=max_record_size, need_date=False):
+    for info in iter_records(path, on_error, max_record_size=max_record_size, need_date=False,
+                             arc=False):
         members[info.offset] = info.length
         count += 1
     plain = bool(members) and not looks_gzip(path)

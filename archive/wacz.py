@@ -221,7 +221,7 @@ def _collect(paths: list[Path], titles: dict[str, str], lines: IndexLines, out: 
     to ``out``; neither is held whole in memory."""
     pages = _Pages(out)
     for path in paths:
-        for info in with_requests(iter_records(path, on_error)):
+        for info in with_requests(iter_records(path, on_error, arc=False)):
             try:
                 line = cdxj_line(info, path.name, on_error)
                 page = _page(info, titles)

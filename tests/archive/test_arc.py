@@ -1,0 +1,259 @@
+"""ARC files (the format before WARC) read where WARCs are: the walk, a record at its offset,
+the lookup index, `index` and `verify`; `wacz` and `repair` refuse them. Damaged ones are
+reported by file and offset and the rest is read. warcio reads the same files as a
+cross-check of offsets, lengths and URLs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.arc import MAX_ARC_LINE, parse_header_line
+from archive.errors import WarcFormatError
+from archive.reader import ArchiveLookup, response_at
+from archive.records import ARC_HINT, iter_records, read_info_at
+
+from .arc_files import arc_record, filedesc, http_response, write_arc
+
+REPO = Path(__file__).resolve().parents[2]
+PAGE_A = http_response(b"<html><body>\xd0\x9f\xd1\x80\xd0\xb8 one</body></html>\n\n",
+                       headers=(("Content-Type", "text/html; charset=utf-8"),
+                                ("X-Odd", "  spaced  value")))
+PAGE_B = http_response(b"\x00\x01 binary \r\n\r\n tail", "404 Not Found",
+                       headers=(("Content-Type", "application/octet-stream"),))
+RECORDS = [arc_record("http://ex.com/a", PAGE_A),
+           arc_record("http://ex.com/b", PAGE_B, date="20010203040507", mime="application/x"),
+           arc_record("dns:ex.com", b"20010203040508\nex.com. 300 IN A 192.0.2.1\n",
+                      mime="text/dns")]
+
+
+def run(*args: object) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive", *map(str, args)],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+
+
+def _walk(path: Path) -> tuple[list, list[WarcFormatError]]:
+    errors: list[WarcFormatError] = []
+    return list(iter_records(path, errors.append)), errors
+
+
+def _warcio(path: Path) -> list[tuple[int, int, str | None]]:
+    with open(path, "rb") as fh:
+        it = ArchiveIterator(fh, arc2warc=True)
+        return [(it.get_record_offset(), it.get_record_length(),
+                 rec.rec_headers.get_header("WARC-Target-URI")) for rec in it]
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["arc", "arc.gz"])
+def test_every_record_is_read_at_warcio_offsets_and_served_byte_exact(tmp_path, gz) -> None:
+    path = tmp_path / ("crawl.arc.gz" if gz else "crawl.arc")
+    offsets = write_arc(path, RECORDS, gz=gz)
+    infos, errors = _walk(path)
+    assert errors == []
+    assert [(i.offset, i.length, i.record.target_uri or None) for i in infos] == _warcio(path)
+    assert [i.record.rec_type for i in infos] == ["warcinfo", "response", "response", "resource"]
+    assert [i.offset for i in infos[1:]] == offsets
+    assert infos[1].record.block == PAGE_A and infos[2].record.block == PAGE_B
+    assert infos[1].record.get("WARC-Date") == "2001-02-03T04:05:06Z"
+    assert infos[1].record.get("WARC-IP-Address") == "192.0.2.1"
+    for info in infos[1:]:  # a record read at its offset is the one the walk read
+        again = read_info_at(path, info.offset)
+        assert (again.record.block, again.length, again.record.headers) == (
+            info.record.block, info.length, info.record.headers)
+    resp = response_at(path, offsets[0], "http://ex.com/a")
+    assert resp.status == 200 and resp.payload == PAGE_A.split(b"\r\n\r\n", 1)[1]
+    assert ("X-Odd", "spaced  value") in resp.headers or ("X-Odd", "  spaced  value") in (
+        resp.headers)
+    resp = response_at(path, offsets[1])
+    assert resp.status == 404 and resp.payload == b"\x00\x01 binary \r\n\r\n tail"
+
+
+def test_the_lookup_answers_from_an_arc_and_never_with_its_filedesc(tmp_path) -> None:
+    path = tmp_path / "crawl.arc.gz"
+    offsets = write_arc(path, RECORDS, gz=True)
+    with ArchiveLookup([path]) as lookup:
+        assert sorted(lookup.urls()) == ["dns:ex.com", "http://ex.com/a", "http://ex.com/b"]
+        got = lookup.get("http://ex.com/a")
+        assert got is not None and got.ref.offset == offsets[0]
+        assert got.status == 200 and got.payload == PAGE_A.split(b"\r\n\r\n", 1)[1]
+
+
+def test_index_lists_arc_captures_by_file_offset_and_length(tmp_path) -> None:
+    path = tmp_path / "crawl.arc.gz"
+    offsets = write_arc(path, RECORDS, gz=True)
+    out = tmp_path / "index.cdxj"
+    proc = run("index", tmp_path, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line.split(" ", 2) for line in out.read_text().splitlines()]
+    by_url = {json.loads(f)["url"]: (key, ts, json.loads(f)) for key, ts, f in lines}
+    assert "filedesc://crawl.arc.gz" not in by_url
+    key, ts, fields = by_url["http://ex.com/a"]
+    assert (key, ts) == ("com,ex)/a", "20010203040506")
+    expected = {o: n for o, n, _ in _warcio(path)}
+    assert fields["filename"] == "crawl.arc.gz" and int(fields["offset"]) == offsets[0]
+    assert int(fields["length"]) == expected[offsets[0]]
+    assert fields["status"] == "200" and fields["mime"] == "text/html"
+    assert by_url["http://ex.com/b"][2]["status"] == "404"
+
+
+def test_verify_reads_an_arc_and_says_its_damage(tmp_path) -> None:
+    path = tmp_path / "crawl.arc"
+    write_arc(path, RECORDS)
+    proc = run("verify", path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "4 records in 1 file(s): 0 error(s)" in proc.stdout
+    cut = tmp_path / "cut.arc"
+    cut.write_bytes(path.read_bytes()[:-30])
+    proc = run("verify", cut)
+    assert proc.returncode == 1 and "record truncated: length" in proc.stdout + proc.stderr
+
+
+def test_wacz_refuses_an_arc_as_before(tmp_path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_arc(folder / "crawl.arc.gz", RECORDS, gz=True)
+    proc = run("wacz", folder, "-o", tmp_path / "out.wacz")
+    assert proc.returncode == 2 and "1 ARC file(s) not read" in proc.stderr, proc.stderr
+    proc = run("wacz", folder / "crawl.arc.gz", "-o", tmp_path / "out.wacz")
+    assert ARC_HINT in proc.stderr, proc.stderr
+
+
+def test_a_walk_that_writes_warcs_refuses_an_arc_in_one_error(tmp_path) -> None:
+    """repair and wacz walk with ``arc=False``: one error for the file, as before."""
+    path = tmp_path / "crawl.arc.gz"
+    write_arc(path, RECORDS, gz=True)
+    errors: list[WarcFormatError] = []
+    assert list(iter_records(path, errors.append, arc=False, need_date=False)) == []
+    assert [(e.offset, e.reason) for e in errors] == [(0, ARC_HINT)]
+
+
+def _offsets(path: Path) -> list[int]:
+    return [i.offset for i in iter_records(path, lambda e: None)]
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["arc", "arc.gz"])
+def test_garbage_between_records_is_said_and_the_rest_read(tmp_path, gz) -> None:
+    path = tmp_path / ("g.arc.gz" if gz else "g.arc")
+    parts = [gzip.compress(r, mtime=0) if gz else r for r in RECORDS]
+    garbage = b"junk line that is no header\nmore junk 1 2 3\n"
+    path.write_bytes(parts[0] + garbage + parts[1] + parts[2])
+    infos, errors = _walk(path)
+    assert [i.record.target_uri for i in infos] == ["http://ex.com/a", "http://ex.com/b",
+                                                    "dns:ex.com"]
+    assert infos[1].record.block == PAGE_B
+    assert len(errors) == 1 and errors[0].offset == len(parts[0]), errors
+    assert "garbage" in errors[0].reason or "not an ARC header line" in errors[0].reason
+
+
+def test_a_wrong_length_takes_the_block_up_to_the_next_record(tmp_path) -> None:
+    path = tmp_path / "len.arc"
+    for length in (len(PAGE_A) - 7, len(PAGE_A) + 9):
+        bad = arc_record("http://ex.com/a", PAGE_A, length=length)
+        write_arc(path, [bad, RECORDS[1]])
+        infos, errors = _walk(path)
+        assert [i.record.target_uri for i in infos] == ["", "http://ex.com/a", "http://ex.com/b"]
+        assert infos[1].record.block == PAGE_A and infos[2].record.block == PAGE_B
+        assert len(errors) == 1 and errors[0].kept and "does not end at a record" in (
+            errors[0].reason)
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["arc", "arc.gz"])
+def test_a_truncated_last_record_is_said_with_its_offset(tmp_path, gz) -> None:
+    path = tmp_path / ("t.arc.gz" if gz else "t.arc")
+    offsets = write_arc(path, RECORDS[:2], gz=gz)
+    path.write_bytes(path.read_bytes()[:-40])
+    infos, errors = _walk(path)
+    assert [i.record.target_uri for i in infos][:2] == ["", "http://ex.com/a"]
+    assert len(errors) == 1 and errors[0].offset == offsets[1], errors
+    assert ("record truncated" in errors[0].reason) if not gz else (
+        "truncated gzip member" in errors[0].reason)
+
+
+def test_an_absurd_length_is_bounded(tmp_path) -> None:
+    path = tmp_path / "absurd.arc"
+    offsets = write_arc(path, [arc_record("http://ex.com/a", PAGE_A, length=10**18),
+                               RECORDS[1]])
+    infos, errors = _walk(path)
+    assert [i.record.target_uri for i in infos] == ["", "http://ex.com/a", "http://ex.com/b"]
+    assert infos[1].record.block == PAGE_A and infos[2].record.block == PAGE_B
+    assert [(e.offset, e.kept) for e in errors] == [(offsets[0], True)]
+    assert "length 1000000000000000000 does not end at a record" in errors[0].reason
+
+
+def test_an_absurd_header_line_is_bounded(tmp_path) -> None:
+    path = tmp_path / "long.arc"
+    long_line = b"http://ex.com/" + b"x" * (MAX_ARC_LINE + 10) + b" 1.2.3.4 20010203040506 t/h 6\n"
+    offsets = write_arc(path, [RECORDS[0], long_line + b"hello\n", RECORDS[1]])
+    infos, errors = _walk(path)
+    assert [i.record.target_uri for i in infos] == ["", "http://ex.com/a", "http://ex.com/b"]
+    assert infos[2].record.block == PAGE_B
+    assert [e.offset for e in errors] == [offsets[1]]
+    assert f"header line longer than {MAX_ARC_LINE} bytes" in errors[0].reason
+
+
+def test_a_gzip_bomb_member_is_capped(tmp_path) -> None:
+    path = tmp_path / "bomb.arc.gz"
+    write_arc(path, RECORDS[:1], gz=True)
+    bomb = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    member = bomb.compress(b"http://ex.com/z 1.2.3.4 20010203040506 t/h 99999999999\n")
+    member += bomb.compress(b"\0" * (8 << 20)) + bomb.flush()
+    with open(path, "ab") as fh:
+        fh.write(member)
+        fh.write(gzip.compress(RECORDS[1], mtime=0))
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append, max_record_size=1 << 20))
+    assert [i.record.target_uri for i in infos] == ["", "http://ex.com/a", "http://ex.com/b"]
+    assert len(errors) == 1 and "max record size" in errors[0].reason
+
+
+def test_a_member_holding_several_records_is_refused_not_misplaced(tmp_path) -> None:
+    path = tmp_path / "onestream.arc.gz"
+    plain = tmp_path / "p.arc"
+    write_arc(plain, RECORDS)
+    path.write_bytes(gzip.compress(plain.read_bytes(), mtime=0))
+    infos, errors = _walk(path)
+    assert infos == [] and len(errors) == 1 and errors[0].offset == 0
+    assert "more than one ARC record" in errors[0].reason
+
+
+def test_a_bad_date_skips_the_record_with_its_offset(tmp_path) -> None:
+    path = tmp_path / "date.arc"
+    offsets = write_arc(path, [arc_record("http://ex.com/a", PAGE_A, date="20019999999999"),
+                               RECORDS[1]])
+    infos, errors = _walk(path)
+    assert [i.record.target_uri for i in infos] == ["", "http://ex.com/b"]
+    assert len(errors) == 1 and errors[0].offset == offsets[0] and "WARC-Date" in (
+        errors[0].reason)
+    with pytest.raises(WarcFormatError):
+        response_at(path, offsets[0])
+
+
+def test_header_lines_of_both_versions_and_urls_with_spaces() -> None:
+    v1 = b"http://ex.com/a b.html 192.0.2.1 20010203040506 text/html 120\n"
+    assert parse_header_line(v1) == ("http://ex.com/a b.html", "192.0.2.1", "20010203040506",
+                                     "text/html", 120)
+    v2 = (b"http://ex.com/x 192.0.2.1 20060102030405 text/html 200 "
+          b"ABCDEF1234 - 0 IA-001.arc 7\n")
+    assert parse_header_line(v2) == ("http://ex.com/x", "192.0.2.1", "20060102030405",
+                                     "text/html", 7)
+    for bad in (b"HTTP/1.1 200 OK\r\n", b"ex.com 1.2.3.4 20010203040506 t/h 5\n",
+                b"http://ex.com/ 1.2.3.4 2001 t/h 5\n", b"http://ex.com/ 1.2.3.4 "
+                b"20010203040506 t/h -5\n", b"<p>Paid 200 roubles</p>\n"):
+        with pytest.raises(ValueError, match="not an ARC header line"):
+            parse_header_line(bad)
+
+
+def test_an_empty_gzip_member_is_passed_over_quietly(tmp_path) -> None:
+    path = tmp_path / "empty.arc.gz"
+    path.write_bytes(b"".join(gzip.compress(part, mtime=0) for part in (
+        filedesc(path.name), b"", RECORDS[0])))
+    infos, errors = _walk(path)
+    assert [i.record.target_uri for i in infos] == ["", "http://ex.com/a"]
+    assert errors == []
