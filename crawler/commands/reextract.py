@@ -97,7 +97,7 @@ class Command(ScrapyCommand):
             republish(rows)
 
         try:  # before -O empties the output file
-            paths, note = warc_inputs(args, " ".join(args))
+            paths, note = warc_inputs(args, " ".join(args), read_arcs=True)
         except (FileNotFoundError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         clash = output_clash(target, paths)

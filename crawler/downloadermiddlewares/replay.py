@@ -60,7 +60,7 @@ def replay_paths(spec: str) -> list[Path]:
     files, globs)."""
     try:
         paths, note = warc_inputs([p.strip() for p in str(spec).split(",") if p.strip()],
-                                  f"WARC_REPLAY={spec!r}")
+                                  f"WARC_REPLAY={spec!r}", read_arcs=True)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if note:

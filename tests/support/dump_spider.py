@@ -1,6 +1,7 @@
 """A test spider for `scrapy runspider`: fetch the given URLs and record what came back.
 
-``-a method=POST -a bodies="a=1 a=2"`` sends each URL once per form body, with that method.
+``-a method=POST -a bodies="a=1 a=2"`` sends each URL once per form body, with that method;
+``-a headers="X-A Content-Type"`` records those response headers too.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ class DumpSpider(scrapy.Spider):
                        "HTTPERROR_ALLOW_ALL": True}
 
     def __init__(self, urls: str = "", method: str = "GET", bodies: str = "",
-                 **kwargs: Any) -> None:
+                 headers: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.header_names = headers.split()
         self.url_list = [u for u in urls.split(" ") if u]
         self.method = method
         self.bodies = bodies.split(" ") if bodies else [""]
@@ -32,6 +34,10 @@ class DumpSpider(scrapy.Spider):
                                      headers=form if body else None, dont_filter=True)
 
     def parse(self, response: scrapy.http.Response) -> Any:
-        yield {"url": response.url, "status": response.status,
-               "sha256": hashlib.sha256(response.body).hexdigest(),
-               "location": response.headers.get("Location", b"").decode() or None}
+        item = {"url": response.url, "status": response.status,
+                "sha256": hashlib.sha256(response.body).hexdigest(),
+                "location": response.headers.get("Location", b"").decode() or None}
+        if self.header_names:
+            item["headers"] = {name: response.headers.get(name, b"").decode()
+                               for name in self.header_names}
+        yield item
