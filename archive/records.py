@@ -10,7 +10,9 @@ Own code rather than warcio's ArchiveIterator, for three measured or stated reas
   and every loop advances (negative or absurd Content-Length included).
 
 Damage that still leaves a record identifiable (wrong Content-Length inside a member,
-truncated block) is reported to `on_error` and the record is yielded, as pywb's reader does.
+truncated block) is reported to `on_error` and the record is yielded, as pywb's reader does;
+a record the file ends inside (a torn tail) is only part of one: reported, by the fields its
+header got to, and never yielded.
 """
 
 from __future__ import annotations
@@ -183,6 +185,19 @@ class TrailerMissing(EOFError):
 
     def __init__(self, data: bytes, length: int):
         self.data = data
+        self.length = length
+        super().__init__("truncated gzip member")
+
+
+class MemberCut(EOFError):
+    """A gzip member the file ends inside (a copy stopped half way, a crawl killed as it
+    wrote): ``head``, the start of what it inflated to (its WARC header when that much
+    arrived), ``inflated`` its inflated size, ``length`` its compressed bytes to the end of
+    the file. Only part of a record: evidence to name, never a record to serve."""
+
+    def __init__(self, head: bytes, inflated: int, length: int):
+        self.head = head
+        self.inflated = inflated
         self.length = length
         super().__init__("truncated gzip member")
 
@@ -698,7 +713,7 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
         if not buf:
             if not over and _ends_with_trailer(d, out):
                 raise TrailerMissing(b"".join(out), fed)
-            raise EOFError("truncated gzip member")
+            raise MemberCut(_prefix(out, _MAX_HEAD + 4), size, fed)
         fed += len(buf)
         pending = buf
         while pending and not d.eof:
@@ -715,6 +730,65 @@ def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, in
     if over:
         raise MemberTooLarge(length, cap, out[0][:_MAX_HEAD] if out else b"")
     return b"".join(out), length
+
+
+def _prefix(pieces: list[bytes], n: int) -> bytes:
+    """The first ``n`` bytes of ``pieces`` joined, without joining the rest."""
+    buf = bytearray()
+    for piece in pieces:
+        buf += piece[: n - len(buf)]
+        if len(buf) >= n:
+            break
+    return bytes(buf)
+
+
+def cut_member_reason(exc: MemberCut) -> str:
+    """Why a gzip member the file ends inside is not read, naming the record it began (its
+    type, WARC-Target-URI, WARC-Date and id, as far as its header inflated), so the capture
+    lost can be told from the file's error alone."""
+    where = (f"truncated gzip member: the file ends {exc.length} bytes into it "
+             f"({exc.inflated} bytes inflated)")
+    return f"{where}; {_torn_head_reason(exc.head, exc.inflated)}"
+
+
+def _torn_head_reason(head: bytes, inflated: int) -> str:
+    """What is known of a record the file ends inside, from the start of its bytes."""
+    pos = _skip_blank(head, 0)
+    try:
+        _, fields, body_start = _parse_head_at(head, pos)
+    except ValueError:
+        fields = _partial_fields(head, pos)
+        named = f"{name_record(fields)}, " if fields else ""
+        return f"{named}its WARC header cut short: only part of a record, not read"
+    length = _content_length(fields)
+    declared = f" of the {length}" if length is not None else ""
+    return (f"{name_record(fields)}, {inflated - body_start}{declared} bytes of its block "
+            "arrived: only part of a record, not read")
+
+
+def _partial_fields(head: bytes, pos: int) -> list[tuple[str, str]]:
+    """The whole lines of a WARC header the data ends inside (none unless it starts with a
+    version line): the line cut short left out, its value may be cut too."""
+    lines = head[pos:].split(b"\n")[:-1]
+    if not lines or not _VERSION_LINE.match(lines[0] + b"\n"):
+        return []
+    return _parse_fields([ln.rstrip(b"\r") for ln in lines[1:]], [])
+
+
+def name_record(fields: list[tuple[str, str]]) -> str:
+    """A record by the header fields that name a capture: its type, WARC-Target-URI,
+    WARC-Date and WARC-Record-ID, those it has."""
+    def value(name: str, limit: int) -> str:
+        return (get_header(fields, name) or "").strip()[:limit]
+
+    text = value("WARC-Type", 40) or "record"
+    if uri := value("WARC-Target-URI", 2000):
+        text += f" for {strip_brackets(uri)[:200]!r}"
+    if date := value("WARC-Date", 40):
+        text += f" dated {date}"
+    if rid := value("WARC-Record-ID", 80):
+        text += f" {rid}"
+    return text
 
 
 def _ends_with_trailer(d, out: list[bytes]) -> bool:
@@ -1036,7 +1110,8 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
             continue
         except (EOFError, zlib.error) as exc:
             # a damaged member may swallow the next ones up to EOF: look for them inside
-            what = str(exc) if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
+            what = cut_member_reason(exc) if isinstance(exc, MemberCut) else str(exc) \
+                if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
             report(WarcFormatError(path, offset, what), on_error)
             nxt = _next_in_gzipped(fh, offset + 1)
             if nxt is None:
@@ -1237,7 +1312,11 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             nxt = _find_record_line(fh, resume) if resume < size else None
             if nested and (member := _find_magic(fh, resume, nxt)) is not None:
                 nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
-            report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
+            why = f"bad WARC record: {exc}"
+            if not done and (tail := _last_line(fh, offset + len(raw), size)) is not None:
+                why += (": the file ends inside it; "
+                        f"{_torn_head_reason(raw + tail, len(raw) + len(tail))}")
+            report(WarcFormatError(path, offset, why), on_error)
             if nxt is None:
                 return None
             offset = nxt
@@ -1257,6 +1336,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                 positioned = True
                 continue
         problems = lead + ([_colonless_note(skipped)] if skipped else [])
+        torn = False  # the file ends inside its block: a crash or a copy stopped half way
         if length is not None and start + length <= size and _ends_at(fh, start, length, rec):
             end = start + length
             if end < size and _next_without_separator(fh, end):
@@ -1265,6 +1345,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             nxt, unread = _next_real_record(fh, start, size)
             end = size if nxt is None else nxt
             if length is not None and start + length > size and nxt is None:
+                torn = True
                 problems.append(f"{TORN_RECORD} {length}, {end - start} left")
             else:
                 problems.append(
@@ -1277,13 +1358,19 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                     "its own length does not end at a record either (a quoted record, or one "
                     "whose length is damaged too: its bytes are in this block)"
                 )
-        if end - start > cap:
+        if torn and (end - start > cap or not _whole_despite_length(fh, start, end, rec)):
+            # (a repair moves it out: the tail no reader can take for the record written)
+            report(WarcFormatError(path, offset, f"{problems[-1]}: {name_record(fields)}: the "
+                                   "file ends inside its block: only part of a record, not "
+                                   "read"), on_error)
+        elif end - start > cap:  # (a torn one is read whole by its digest)
             reason = (f"record larger than {cap} bytes (max record size); skipped (raise "
                       "--max-record-size to read it)")
-            torn = any(p.startswith(TORN_RECORD) for p in problems)  # (a repair moves it out)
-            report(WarcFormatError(path, offset, reason) if torn
-                   else RecordOverLimit(path, offset, reason, end - offset), on_error)
+            report(RecordOverLimit(path, offset, reason, end - offset), on_error)
         else:
+            if torn:  # whole by its digest: the length was damaged, not the file cut
+                problems[-1] = (f"bad Content-Length {length}: past the end of the file, "
+                                "which ends its block (its WARC-Block-Digest holds)")
             fh.seek(start)
             block = fh.read(end - start)
             if problems != lead and end != start + (length or 0) and block.endswith(
@@ -1302,6 +1389,29 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             yield RecordInfo(rec, path, offset, end - offset, problems)
         offset = max(end, offset + 1)
     return None
+
+
+def _last_line(fh, pos: int, size: int) -> bytes | None:
+    """The bytes from ``pos`` to the end of the file when they are the file's last line cut
+    short (no line end, and within a header's bound), else None."""
+    if size - pos > _MAX_HEAD:
+        return None
+    fh.seek(pos)
+    rest = fh.read(size - pos)
+    return None if b"\n" in rest else rest
+
+
+def _whole_despite_length(fh, start: int, end: int, rec: WarcRecord) -> bool:
+    """Whether the bytes from ``start`` to the end of the file, less a record separator, are
+    the whole block of a record whose Content-Length runs past the end: its block digest
+    says so (a damaged length on a whole last record). Without a digest nothing tells it
+    from a record the file ends inside, which is not read."""
+    digest = rec.get("WARC-Block-Digest")
+    if not digest:
+        return False
+    fh.seek(start)
+    block = fh.read(end - start)
+    return check_digest(digest, block.removesuffix(b"\r\n\r\n")) is True
 
 
 # a record separator and a version line: a later record's start inside a block
@@ -1526,6 +1636,9 @@ def _info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
     except MemberTooLarge as exc:
         raise RecordOverLimit(path, offset, _too_large_reason(exc),
                               None if exc.bomb else exc.length) from exc
+    except MemberCut as exc:
+        raise WarcFormatError(path, offset, f"cannot read record: {cut_member_reason(exc)}"
+                              ) from exc
     except (EOFError, zlib.error, ValueError) as exc:
         raise WarcFormatError(path, offset, f"cannot read record: {exc}") from exc
 

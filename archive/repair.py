@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import RECORD_KEPT, RecordOverLimit, WarcFormatError
-from .records import TORN_RECORD, iter_records, looks_gzip
+from .records import iter_records, looks_gzip
 
 OPEN_SUFFIX = ".open"
 CREATING_SUFFIX = ".creating"  # a writer's file before it is locked and linked into place
@@ -105,10 +105,8 @@ def _scan(path: Path, size: int, max_record_size: int | None
                              arc=False):
         members[info.offset] = info.length
         count += 1
+    # (a record the file ends inside, a plain one too, is no record read: a gap, the tail)
     plain = bool(members) and not looks_gzip(path)
-    if plain and (torn := _torn_tail(members, kept, size)) is not None:
-        del members[torn], kept[torn]  # a gap now: the tail moved out below
-        count -= 1
     ranges = [DamagedRange(offset, members[offset], "; ".join(dict.fromkeys(kept[offset])), False)
               for offset in sorted(kept) if offset in members]
     # a record over the limit stays where it is, as a whole record would: spans the walk
@@ -130,17 +128,6 @@ def _scan(path: Path, size: int, max_record_size: int | None
     ranges.sort(key=lambda r: r.offset)
     good_end = ranges[-1].offset if ranges and ranges[-1].moved else size
     return count, ranges, good_end
-
-
-def _torn_tail(members: dict[int, int], kept: dict[int, list[str]], size: int) -> int | None:
-    """The offset of a plain file's last record when the crash tore it (its block runs past
-    the end of the file: the readers keep it, said as truncated), else None. (In a gzip file
-    a record short of its Content-Length inside a whole member is no tear: kept in place.)"""
-    last = max(members)
-    if last + members[last] == size and any(
-            reason.startswith(TORN_RECORD) for reason in kept.get(last, ())):
-        return last
-    return None
 
 
 def _past_separator(fh, pos: int) -> int:

@@ -38,6 +38,7 @@ from .wacz_input import (
     RATIO_FLOOR,
     WaczError,
     crc_problem,
+    hash_while_read,
     index_member,
     index_names,
     input_size,
@@ -591,6 +592,8 @@ def verify(
     # packages given whole: each record's place, by hash, for their indexes to be checked
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
     placed = {package: _Placed(cap) for package in _whole_packages(paths)}
+    for package in placed:  # the walk's reads give each member's digest for its list's check
+        hash_while_read(package)
     found_in: tuple[Path, str] | None = None
     places: _Placed | None = None  # the package given whole whose member is walked
     # a package is walked member by member: crc_problem checks a member, not a package

@@ -390,33 +390,79 @@ def resource_problems(package: Path) -> list[tuple[str, str]]:
         if size is not None and size != info.file_size:
             found.append(("error", f"{said}of {str(size)[:40]} bytes; the member holds "
                           f"{info.file_size}"))
-        if (problem := _hash_problem(package, info, resource.get("hash"))) is not None:
+        key = _member_key(package, pkg, info)
+        problem = _hash_problem(package, info, resource.get("hash"), key)
+        if problem is not None:
             found.append((problem[0], said.rstrip() + problem[1]))
+    for resource in resources:  # (a member listed twice kept its digest for the second)
+        if (info := pkg.member_of(resource["path"])) is not None:
+            key = _member_key(package, pkg, info)
+            _WANTED.pop(key, None)
+            _DIGESTS.pop(key, None)
     return found
 
 
-def _hash_problem(package: Path, info: zipfile.ZipInfo, declared: object
+def _checked_algorithm(declared: object) -> str | None:
+    """The hashlib name of a declared ``ALGORITHM:HEX`` hash checked here, or None."""
+    algorithm, _, value = str(declared).partition(":")
+    algorithm = algorithm.lower()
+    if algorithm not in hashlib.algorithms_guaranteed or not value or algorithm.startswith(
+            "shake"):
+        return None
+    return algorithm
+
+
+def _hash_problem(package: Path, info: zipfile.ZipInfo, declared: object, key: tuple
                   ) -> tuple[str, str] | None:
     """(severity, why) when a member's bytes are not of the ``declared`` hash, or the hash
-    is of a kind that cannot be checked; None when they are, or none is declared."""
+    is of a kind that cannot be checked; None when they are, or none is declared. The
+    digest a reader made going through the whole member (:func:`hash_while_read`) is taken;
+    a member no reader went through whole is read for it here."""
     if declared is None:
         return None
-    algorithm, _, value = str(declared).partition(":")
-    if algorithm.lower() not in hashlib.algorithms_guaranteed or not value or algorithm.lower(
-            ).startswith("shake"):
+    if (algorithm := _checked_algorithm(declared)) is None:
         return "warning", f" with hash {str(declared)[:80]!r}, of no kind checked here"
-    digest = hashlib.new(algorithm.lower())
-    try:
-        with open_member(package, info.filename) as fh:
-            while chunk := fh.read(_MAX_READ):
-                digest.update(chunk)
-    except OSError as exc:  # a WARC's readers say why; no reader reads the other members
-        return None if _is_warc_name(info.filename) else (
-            "error", f", which cannot be read to check its hash: {exc}")
-    if digest.hexdigest() != value.strip().lower():
+    made = _DIGESTS.get(key)
+    if made is not None and made[0] == algorithm:
+        got = made[1]
+    else:
+        try:
+            got = _member_digest(package, info, algorithm)
+        except OSError as exc:  # a WARC's readers say why; no reader reads the other members
+            return None if _is_warc_name(info.filename) else (
+                "error", f", which cannot be read to check its hash: {exc}")
+    if got != str(declared).partition(":")[2].strip().lower():
         return "error", (f" with hash {str(declared)[:120]}; the member's is "
-                         f"{algorithm.lower()}:{digest.hexdigest()} (changed after packing)")
+                         f"{algorithm}:{got} (changed after packing)")
     return None
+
+
+def _member_digest(package: Path, info: zipfile.ZipInfo, algorithm: str) -> str:
+    digest = hashlib.new(algorithm)
+    with open_member(package, info.filename) as fh:
+        while chunk := fh.read(_MAX_READ):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def hash_while_read(package: Path) -> None:
+    """Have the readers of the package's WARC members hash each as they go through it whole
+    from its start (with the CRC-32 they check), by the algorithm its datapackage.json
+    declares: ``verify``'s walk then gives :func:`resource_problems` the digest, and the
+    member is not read a second time for it. A package whose list cannot be read asks
+    nothing (resource_problems says nothing of it either)."""
+    try:
+        pkg = _checked(package)
+        resources = _listed_resources(package) if DATAPACKAGE in pkg.by_name else []
+    except (OSError, ValueError, RecursionError):
+        return
+    for resource in resources:
+        info = pkg.member_of(resource["path"])
+        algorithm = _checked_algorithm(resource.get("hash"))
+        if info is not None and algorithm and _is_warc_name(info.filename):
+            _WANTED[_member_key(package, pkg, info)] = algorithm
+            while len(_WANTED) > _CHECKS:
+                _WANTED.popitem(last=False)
 
 
 def missing_listed(package: Path, *, warcs: bool) -> list[str]:
@@ -466,9 +512,9 @@ def crc_problem(path: Path) -> str | None:
     breaks no record digest. A member that cannot be read (or is cut) is reported by its
     records.
 
-    A compressed member whose reader went through it from its start (the walk ``verify``
-    makes) was checked then: its outcome is taken, not inflated again. Any other is read
-    whole here, a stored one through a :class:`_RunningCrc` of its own."""
+    A member whose reader went through it from its start (the walk ``verify`` makes; a
+    stored one's reads in order, see :class:`_Stored`) was checked then: its outcome is
+    taken, not read again. Any other is read whole here."""
     found = split_location(path)
     if found is None:
         return None
@@ -477,17 +523,12 @@ def crc_problem(path: Path) -> str | None:
     if info is None or info.filename == pkg.cut:
         return None
     key = _member_key(found[0], pkg, info)
-    stored = info.compress_type == zipfile.ZIP_STORED
-    if not stored and key in _CHECKED:
+    if key in _CHECKED:
         return _CHECKED.pop(key)  # the walk's outcome, taken once
     try:
         with open_member(*found) as fh:
-            crc = _RunningCrc(info, key) if stored else None  # a compressed one's reader has one
-            while chunk := fh.read(_PIECE):
-                if crc is not None:
-                    crc.update(chunk)
-            if crc is not None:
-                crc.finish()
+            while fh.read(_PIECE):  # (its reader checks it, read in order)
+                pass
     except OSError:
         return None
     return _CHECKED.pop(key, None)  # none when cut short: its records say so
@@ -530,9 +571,9 @@ def open_member(package: Path, member: str, buffering: int = -1) -> IO[bytes]:
     fh = open(package, "rb", buffering=buffering)  # noqa: SIM115 - the member's reader owns it
     try:
         start = _data_start(fh, info, pkg.size)
-        if info.compress_type == zipfile.ZIP_STORED:
-            return _Stored(fh, start, info.file_size)
         key = _member_key(package, pkg, info)
+        if info.compress_type == zipfile.ZIP_STORED:
+            return _Stored(fh, start, info.file_size, _RunningCrc(info, key))
         if info.compress_type == zipfile.ZIP_DEFLATED:
             points = _points_of(key, info)
             return _Inflated(lambda at: _Deflate(fh, start, info, points, at, key),
@@ -713,6 +754,10 @@ class _Unpack(_Decoding):
 
 
 _CHECKED: OrderedDict[tuple, str | None] = OrderedDict()  # member key -> its CRC-32 note
+# member key -> the hash algorithm datapackage.json declares for it (hash_while_read), and
+# the digest a reader made going through it whole
+_WANTED: OrderedDict[tuple, str] = OrderedDict()
+_DIGESTS: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
 
 
 def _member_key(package: Path, pkg: _Package, info: zipfile.ZipInfo) -> tuple:
@@ -732,10 +777,18 @@ class _RunningCrc:
         self._crc = self._size = 0
         self.note: str | None = None
         self._done = False
-        _CHECKED.pop(key, None)  # a new read from the start: an earlier one's outcome is old
+        self._started = False
+        # the digest datapackage.json's check asks of this member (hash_while_read)
+        self._algorithm = _WANTED.get(key)
+        self._hash = hashlib.new(self._algorithm) if self._algorithm else None
 
     def update(self, data: bytes) -> None:
+        if not self._started:  # a new read from the start: an earlier one's outcome is old
+            self._started = True
+            _CHECKED.pop(self._key, None)
         self._crc = zlib.crc32(data, self._crc)
+        if self._hash is not None:
+            self._hash.update(data)
         self._size += len(data)
 
     @property
@@ -753,6 +806,10 @@ class _RunningCrc:
         _CHECKED[self._key] = self.note
         while len(_CHECKED) > _CHECKS:
             _CHECKED.popitem(last=False)
+        if self._hash is not None and self._algorithm is not None:
+            _DIGESTS[self._key] = (self._algorithm, self._hash.hexdigest())
+            while len(_DIGESTS) > _CHECKS:
+                _DIGESTS.popitem(last=False)
 
 
 class _Points:
@@ -856,24 +913,46 @@ class _Deflate(_Decoding):
 
 
 class _Stored:
-    """A stored member: a byte range of the package, with a file's read/seek interface."""
+    """A stored member: a byte range of the package, with a file's read/seek interface.
 
-    def __init__(self, fh: IO[bytes], start: int, size: int) -> None:
+    While its reads go through it in order from its start (a walk's: seeks back to bytes
+    read already, never past the last byte read), ``crc`` is fed each new byte once, so
+    the walk's own reads give its CRC-32 (and the digest datapackage.json asks for) at its
+    end; a read past a gap leaves that to a second read (:func:`crc_problem`)."""
+
+    def __init__(self, fh: IO[bytes], start: int, size: int,
+                 crc: _RunningCrc | None = None) -> None:
         self._fh, self._start, self._size = fh, start, size
         self._pos = 0
+        self._crc = crc
+        self._fed = 0  # the member's bytes fed to crc: every one before this
         fh.seek(start)
 
     def _left(self, n: int | None) -> int:
         left = max(0, self._size - self._pos)
         return left if n is None or n < 0 else min(n, left)
 
+    def _feed(self, at: int, data: bytes) -> None:
+        if self._crc is None:
+            return
+        if at > self._fed:  # a gap: its bytes were not read in order
+            self._crc = None
+            return
+        if new := data[self._fed - at:]:
+            self._crc.update(new)
+            self._fed += len(new)
+        if self._fed == self._size:  # (an empty member's first read too)
+            self._crc.finish()
+
     def read(self, n: int | None = -1) -> bytes:
         data = self._fh.read(self._left(n))
+        self._feed(self._pos, data)
         self._pos += len(data)
         return data
 
     def readline(self, n: int | None = -1) -> bytes:
         data = self._fh.readline(self._left(n))
+        self._feed(self._pos, data)
         self._pos += len(data)
         return data
 

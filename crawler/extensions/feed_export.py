@@ -215,10 +215,10 @@ class CheckedFeedExporter(FeedExporter):
         start, size = torn
         file.write(b"\n")
         self.stats.inc_value("feeds/torn_line_ended")
-        logger.warning("Feed %s ended in an unterminated line (bytes %d to %d: a run killed "
-                       "while writing it, or a file written without a last newline): ended "
-                       "it with a newline, so this run's items start on lines of their own",
-                       slot.uri, start, size)
+        logger.warning("Feed %s ended in an unterminated line (%s: a run killed while "
+                       "writing it, or a file written without a last newline): ended it with "
+                       "a newline, so this run's items start on lines of their own",
+                       slot.uri, torn_bytes(start, size))
         watched = self.read_back.get(id(slot))
         if watched is not None:  # the next run reads this run's items from after it
             self.crawler.signals.send_catch_log(feed_file_started, path=watched,
@@ -462,25 +462,39 @@ def _unterminated_tail(path: str, file: _WriteAll) -> tuple[int, int] | None:
         return None
 
 
-def _last_line_start(reader: IO[bytes], size: int, chunk: int = 1 << 16
-                     ) -> tuple[int, int] | None:
+# bytes read back at most to find where a torn last line starts (only to name it in a log)
+TORN_LINE_SCAN = 1 << 20
+
+
+def _last_line_start(reader: IO[bytes], size: int, chunk: int = 1 << 16,
+                     limit: int = TORN_LINE_SCAN) -> tuple[int | None, int] | None:
     """(start, size) of the file's last line when it has no newline at its end; read
-    backwards in chunks, so a long torn line costs no more memory than one chunk. None for
-    an empty file too."""
+    backwards in chunks, so a long torn line costs no more memory than one chunk. The scan
+    stops ``limit`` bytes before the end: start is None when the line starts farther back
+    (a multi-gigabyte file with no newline at all was read back to byte 0 only to name the
+    line's start). None for an empty file too."""
     if size <= 0:
         return None
     reader.seek(size - 1)
     if reader.read(1) == b"\n":
         return None
+    floor = max(0, size - limit)
     end = size
-    while end > 0:
-        begin = max(0, end - chunk)
+    while end > floor:
+        begin = max(floor, end - chunk)
         reader.seek(begin)
         at = reader.read(end - begin).rfind(b"\n")
         if at >= 0:
             return begin + at + 1, size
         end = begin
-    return 0, size
+    return (0 if floor == 0 else None), size
+
+
+def torn_bytes(start: int | None, size: int, limit: int = TORN_LINE_SCAN) -> str:
+    """The torn last line's bytes as a log names them."""
+    if start is None:
+        return f"bytes more than {limit} before {size} to {size}"
+    return f"bytes {start} to {size}"
 
 
 def _position(file: Any) -> int | None:

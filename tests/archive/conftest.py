@@ -74,3 +74,22 @@ def wacz_of(path: Path, warc: Path, member: str = "archive/data.warc") -> Path:
     with zipfile.ZipFile(path, "w") as zf:
         zf.write(warc, member, compress_type=zipfile.ZIP_STORED)
     return path
+
+
+@pytest.fixture
+def warcs(tmp_path) -> list[Path]:
+    """Two gzipped WARCs (one with a revisit) and a plain one (test_wacz_input's)."""
+    from .test_wacz_input import _write_warcs  # (it imports this module: taken when asked)
+
+    return _write_warcs(tmp_path / "src")
+
+
+@pytest.fixture
+def wacz(warcs, tmp_path) -> Path:
+    """A WACZ of ``warcs`` made by our own `archive wacz` command."""
+    from archive.__main__ import main
+
+    out = tmp_path / "pkg" / "crawl.wacz"
+    out.parent.mkdir()
+    assert main(["wacz", *map(str, warcs), "-o", str(out)]) == 0
+    return out

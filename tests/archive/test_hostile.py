@@ -899,7 +899,9 @@ def test_a_capture_the_file_ends_inside_its_http_head_gives_way_to_the_one_befor
     errors: list[WarcFormatError] = []
     got = ArchiveLookup(path, on_error=errors.append).get(url)
     assert got is not None and got.payload == b"<html><p>the whole article</p></html>"
-    cut = [e for e in errors if "ends inside its HTTP head" in e.reason]
+    # (a plain file's record the file ends inside is not read at all: only part of a record)
+    said = "ends inside its HTTP head" if compress else "the file ends inside its block"
+    cut = [e for e in errors if said in e.reason]
     assert len(cut) == 1 and cut[0].offset == len(gz(older) if compress else older)
     assert path.read_bytes() == written  # the bytes stay
-    assert any("ends inside its HTTP head" in p.message for p in verify([path]).problems)
+    assert any(said in p.message for p in verify([path]).problems)

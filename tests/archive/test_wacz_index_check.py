@@ -19,23 +19,9 @@ from archive.verify import verify
 from archive.writer import WarcWriter
 
 from .conftest import make_exchange
-from .test_wacz_input import _cli, _index_lines, _repacked, _write_warcs
+from .test_wacz_input import _cli, _index_lines, _repacked
 
 T1 = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def warcs(tmp_path) -> list[Path]:
-    """Two gzipped WARCs and a plain one (test_wacz_input's)."""
-    return _write_warcs(tmp_path / "src")
-
-
-@pytest.fixture
-def wacz(warcs, tmp_path) -> Path:
-    out = tmp_path / "pkg" / "crawl.wacz"
-    out.parent.mkdir()
-    assert main(["wacz", *map(str, warcs), "-o", str(out)]) == 0
-    return out
 
 
 def _fields(line: str) -> dict:

@@ -56,20 +56,6 @@ def _records(path, on_error=None) -> list[tuple]:
             for i in iter_records(path, on_error)]
 
 
-@pytest.fixture
-def warcs(tmp_path) -> list[Path]:
-    return _write_warcs(tmp_path / "src")
-
-
-@pytest.fixture
-def wacz(warcs, tmp_path) -> Path:
-    """A WACZ made by our own `archive wacz` command."""
-    out = tmp_path / "pkg" / "crawl.wacz"
-    out.parent.mkdir()
-    assert main(["wacz", *map(str, warcs), "-o", str(out)]) == 0
-    return out
-
-
 def test_a_wacz_reads_as_its_warcs(wacz, warcs):
     members = expand_paths(wacz)
     assert [str(m) for m in members] == [f"{wacz}#archive/{w.name}" for w in warcs]

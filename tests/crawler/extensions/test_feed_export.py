@@ -7,7 +7,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from crawler.extensions.feed_export import CheckedFeedExporter, _last_line_start, _WriteAll
+from crawler.extensions.feed_export import (
+    TORN_LINE_SCAN,
+    CheckedFeedExporter,
+    _last_line_start,
+    _WriteAll,
+    torn_bytes,
+)
 
 
 class Dribble(io.RawIOBase):
@@ -64,3 +70,39 @@ def test_an_empty_export_says_articles_were_skipped_only_when_some_were(stats, s
 ])
 def test_the_unterminated_last_line_is_found_in_chunks(data: bytes, expected) -> None:
     assert _last_line_start(io.BytesIO(data), len(data), chunk=4) == expected
+
+
+class _CountingReads(io.BytesIO):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.taken = 0
+
+    def read(self, n: int | None = -1) -> bytes:
+        data = super().read(n)
+        self.taken += len(data)
+        return data
+
+
+@pytest.mark.parametrize("newline_at", [None, 100])  # no newline at all; one far back
+def test_a_torn_line_longer_than_the_scan_bound_is_not_read_back_to_its_start(newline_at):
+    """A file of 3 MiB ending in a line that starts more than the bound (1 MiB) before its
+    end was read back whole to name where the line starts: now the scan stops at the bound
+    and the start is said to be farther back."""
+    data = bytearray(b"y" * (3 << 20))
+    if newline_at is not None:
+        data[newline_at] = ord("\n")
+    reader = _CountingReads(bytes(data))
+
+    assert _last_line_start(reader, len(data)) == (None, len(data))
+
+    assert reader.taken <= TORN_LINE_SCAN + 1
+    assert torn_bytes(None, len(data)) == f"bytes more than {TORN_LINE_SCAN} before {len(data)} " \
+        f"to {len(data)}"
+
+
+def test_a_torn_line_within_the_scan_bound_is_named_by_its_start():
+    data = b"x" * (3 << 20) + b"\n" + b"y" * 1000
+    reader = _CountingReads(data)
+    assert _last_line_start(reader, len(data)) == ((3 << 20) + 1, len(data))
+    assert reader.taken < 2 << 16
+    assert torn_bytes((3 << 20) + 1, len(data)) == f"bytes {(3 << 20) + 1} to {len(data)}"
