@@ -241,6 +241,26 @@ def test_a_printed_date_days_after_the_fetch_dates_nothing(dateline: str,
 
 
 @pytest.mark.parametrize(("dateline", "expected"), [
+    ("5 декабря 2026, 14 ч. 05 мин.", "2026-12-05T14:05:00+03:00"),
+    ("Опубликовано: 05.12.2026 в 14 час. 05 мин.", "2026-12-05T14:05:00+03:00"),
+    ("5 снежня 2026, 14 гадз. 05 хв.", "2026-12-05T14:05:00+03:00"),
+    ("05.12.2026 14-05", "2026-12-05T14:05:00+03:00"),
+    ("<time datetime='2026-12-05'>5 декабря 2026, 14 ч. 05 мин.</time>",
+     "2026-12-05T14:05:00+03:00"),
+    # named from the fetch, 00:30 of the 7th in Moscow (21:30 of the 6th in UTC)
+    ("вчера, 23:40", "2026-12-06T23:40:00+03:00"),
+    ("Сегодня в 0 ч. 10 мин.", "2026-12-07T00:10:00+03:00"),
+])
+def test_a_printed_time_in_words_with_a_dash_or_named_from_the_fetch_is_read(
+        dateline: str, expected: str) -> None:
+    """"14 ч. 05 мин." and "14-05" beside a date were read as the day alone (midnight); a day
+    named from the fetch counts from the site's day, not UTC's."""
+    fetched = datetime(2026, 12, 6, 21, 30, tzinfo=UTC)
+    meta = extract_metadata(parse_html(page(article(dateline))), SITE, URL, fetched=fetched)
+    assert meta.published == expected
+
+
+@pytest.mark.parametrize(("dateline", "expected"), [
     # the update alone printed: no publication date (its day was taken, by htmldate or as
     # the printed date)
     ("Обновлено: 01.12.2026 11:00", None),
