@@ -296,6 +296,39 @@ def test_the_day_an_articles_url_carries_stands_beside_a_printed_update(url: str
     assert extract_metadata(parse_html(html), SITE, url, fetched=fetched).published == expected
 
 
+HISTORY_URL = "https://gorod-news.example/news/2014/05/09/pobeda/"  # a slug's day of history
+WEBPAGE_LD = ('<script type="application/ld+json">{"@type": "WebPage", "datePublished": '
+              '"2026-12-05T14:05:00+03:00"}</script>')
+
+
+@pytest.mark.parametrize(("head", "dateline", "expected"), [
+    # the page carries its date where only htmldate reads it: that date, not the URL's day
+    ("", "<abbr class='published' title='2026-12-05T14:05:00+03:00'>5 декабря</abbr>",
+     "2026-12-05T14:05:00+03:00"),
+    (WEBPAGE_LD, "", "2026-12-05T14:05:00+03:00"),
+    ('<meta itemprop="dateCreated" content="2026-12-05T14:05">', "", "2026-12-05T00:00:00+03:00"),
+    # the page carries none (its prose's, its header's "today" are none): the URL's day
+    ("", "", "2014-05-09T00:00:00+04:00"),
+    ("", "<p>Материал опубликован 5 декабря 2026 года.</p>", "2014-05-09T00:00:00+04:00"),
+])
+def test_a_url_day_of_history_gives_way_to_the_date_the_page_carries(
+        head: str, dateline: str, expected: str) -> None:
+    """htmldate reads a URL's day before the page: an article of 2026 at
+    /news/2014/05/09/… was dated 2014 whatever it carried (and left every window)."""
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    today = "<div class='header-date'><span class='date'>06.12.2026</span></div>"
+    html = page(article("", tail=dateline), head, before=today)
+    assert extract_metadata(parse_html(html), SITE, HISTORY_URL,
+                            fetched=fetched).published == expected
+
+
+def test_a_url_day_within_a_day_of_what_the_page_carries_stands() -> None:
+    """One publication: the URL's day is kept, as before (the two disagree by a zone)."""
+    html = page(article(""), WEBPAGE_LD.replace("2026-12-05T14:05", "2014-05-10T01:05"))
+    assert extract_metadata(parse_html(html), SITE, HISTORY_URL).published \
+        == "2014-05-09T00:00:00+04:00"
+
+
 def test_the_articles_time_in_a_layout_without_article_elements() -> None:
     main = (f"<div class='wrap'>{POPULAR}<div class='content'><h1>{TITLE}</h1>"
             f"<div class='info'>{stamp(OURS)}</div><div class='body'><p>{PROSE}</p></div></div>"
