@@ -379,7 +379,12 @@ def printed_offsets(tree: etree._Element) -> list[timedelta]:
     written in UTC (``Z``, ``+00:00``) is the site's own offset only when the page prints no
     other wall clock for it: Drupal writes ``<time datetime="2026-12-02T21:30:00Z">03.12.2026
     - 00:30</time>`` for a site in Minsk; the printed time less the machine one is the site's
-    offset (:func:`shown_offset`), of the element's own text or of the article's dateline."""
+    offset (:func:`shown_offset`), of the element's own text or of the article's dateline.
+    One that reads, to the minute, as the clock the page prints is no evidence of UTC: a
+    site in UTC writes it so, and so does a CMS labelling its wall clock UTC (a Minsk site's
+    "…T14:05:00Z" printed "14:05"): the page's UTC dates then vote for nothing, and its
+    other offsets, its feed's clock or its country domain tell the zone
+    (:func:`_wall_clock_as_utc`)."""
     published: list[str] = []
     others: list[str] = []
     for obj in json_ld_objects(tree):
@@ -391,17 +396,33 @@ def printed_offsets(tree: etree._Element) -> list[timedelta]:
     others += all_values(tree, ('meta[property="article:modified_time"] @content',))
     found = offsets_of(_machine_date(v) for v in published + others)
     clock: timedelta | None = None  # the site's offset as the page prints its UTC dates
+    as_printed = False  # a UTC date reads as the very clock the page prints
     for node in select_nodes(tree, "time[datetime]"):
         moment = _machine_date(node.get("datetime") or "")
         offset = moment.utcoffset() if moment is not None and moment.tzinfo else None
         if offset == timedelta(0) and (printed := dateline_date(text_content(node)[:200])):
             clock = clock or shown_offset(moment, printed)
+            as_printed = as_printed or _wall_clock_as_utc(moment, printed)
         if offset is not None:
             found.append(offset)
     if clock is None and timedelta(0) in found and (printed := ArticleDates(tree).visible()):
-        clock = next((o for v in published if (m := _machine_date(v)) is not None
-                      and m.utcoffset() == timedelta(0) and (o := shown_offset(m, printed))), None)
-    return [offset or clock for offset in found] if clock else found
+        utc = [m for v in published
+               if (m := _machine_date(v)) is not None and m.utcoffset() == timedelta(0)]
+        clock = next((o for m in utc if (o := shown_offset(m, printed))), None)
+        as_printed = as_printed or any(_wall_clock_as_utc(m, printed) for m in utc)
+    if clock:
+        return [offset or clock for offset in found]
+    return [offset for offset in found if offset] if as_printed else found
+
+
+def _wall_clock_as_utc(machine: datetime, printed: datetime) -> bool:
+    """Whether a UTC ``machine`` date reads, to the minute, as the time a page prints beside
+    it (naive, with a time of day): the page's clock is UTC, or its CMS labels the wall
+    clock UTC; the page alone cannot tell which."""
+    if not (printed.hour or printed.minute):
+        return False  # a day alone tells no clock
+    return machine.replace(tzinfo=None, second=0, microsecond=0) \
+        == printed.replace(tzinfo=None, second=0, microsecond=0)
 
 
 def page_published(tree: etree._Element) -> datetime | None:

@@ -100,23 +100,29 @@ _WORD = r"[^\W\d_]{3,}"  # a month name in any script (checked against the stems
 _TIME_AFTER = (r"(?:\s*(?:г\.|г(?![^\W\d_])|года|гады|р\.|р(?![^\W\d_])|року))?"
                r"(?:[,\s|/·•—–-]*(?:в|у|ў|о|а|at|um|o|à)\s+|[,\s|/·•—–-]*)"
                r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?!\.?\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?")
+# ... and with a dash after a date with its year, as some Russian CMSs print it ("5 декабря
+# 2026, 14-05": the day alone was read): not after a yearless one, where "5 мая 10-15
+# человек" is prose, nor a dash run of more numbers (a phone's "17-23-45")
+_DASH_MINUTE = r"-(?P<dashmi>\d{2})(?![-.:]?\d)"
+_TIME_AFTER_YEAR = _TIME_AFTER.replace(r"[:.](?P<mi>\d{2})(?!\.?\d)",
+                                       r"(?:[:.](?P<mi>\d{2})(?!\.?\d)|" + _DASH_MINUTE + ")")
 # A time before the date: "14:05, 12 марта 2026", "14:05 | 12.03.2026", "2:05 PM, 12.03.2026"
 # (its half of the day read: without it the time was lost, the day read as midnight).
 _TIME_BEFORE = (r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)"
                 r"(?:\s*(?P<bap>[ap])\.?\s?m\b\.?)?[,\s|/·•—–-]{1,5})?")
 _DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<mon>"
                   + _WORD + r")\.?,?\s+(?:de\s+)?"  # Spanish, Portuguese: "12 de marzo de 2026"
-                  r"(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?", re.IGNORECASE)
+                  r"(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER_YEAR + ")?", re.IGNORECASE)
 _MDY = re.compile(_TIME_BEFORE + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?\s+(?P<d>\d{1,2})"
-                  r"(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER + ")?",
+                  r"(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER_YEAR + ")?",
                   re.IGNORECASE)
 # a time after a numeric date: "14:20", "в 14:20", after the year's word ("05.01.2026 г. в
-# 14:20"), and with a dot ("05.01.2026 в 14.20", "05.01.2026 14.20"), read as a time only
-# here, beside a date, and not as the start of another date or number ("12.03.2026
-# 15.03.2026", "14.20.5")
+# 14:20"), and with a dot or a dash ("05.01.2026 в 14.20", "05.01.2026 14.20", "05.01.2026
+# 14-20"), read as a time only here, beside a date, and not as the start of another date or
+# number ("12.03.2026 15.03.2026", "14.20.5", "12.03.2026 15-03-2026")
 _NUMERIC_TIME = (r"(?:(?:\s*(?:г\.|г(?![^\W\d_])|года|р\.|р(?![^\W\d_])|року))?"
                  r"[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2})(?::"
-                 r"(?P<mi>\d{2})(?!\d)|\.(?P<dmi>\d{2})(?!\.?\d))"
+                 r"(?P<mi>\d{2})(?!\d)|\.(?P<dmi>\d{2})(?!\.?\d)|" + _DASH_MINUTE + ")"
                  r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?")
 _NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
                       r"(?![\d]|\.\d)" + _NUMERIC_TIME, re.IGNORECASE)
@@ -267,7 +273,8 @@ def _moment(match: re.Match[str], month: int, year: int | None = None) -> dateti
     except ValueError:
         return None
     if match["h"]:
-        hour, minute, half = match["h"], match["mi"] or _group(match, "dmi"), match["ap"]
+        hour, half = match["h"], match["ap"]
+        minute = match["mi"] or _group(match, "dmi") or _group(match, "dashmi")
     else:
         hour, minute, half = match["bh"], match["bmi"], _group(match, "bap")
     if hour is None:
@@ -371,8 +378,57 @@ def yearless_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, 
     return found
 
 
+# A time written in words' abbreviations, as Russian, Belarusian and Ukrainian pages print it:
+# "14 ч. 05 мин.", "14 ч 05 мин", "14 час. 05 мин.", "14 часов 05 минут", "14 гадз. 05 хв.",
+# "14 год. 05 хв." (hours of a day and two-digit minutes, both words: "14 ч." alone is as often
+# a duration). Read as "14:05" beside a date; the day alone was read as midnight.
+_WORDED_CLOCK = re.compile(
+    r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])\s*(?:ч|час|часа|часов|гадз|гадзін[аы]?|год|годин[аи]?)"
+    r"\.?\s*(?P<mi>[0-5]\d)\s*(?:мин|минут[аы]?|мін|хв|хвілін[аы]?|хвилин[аи]?)"
+    r"(?![^\W\d_])\.?", re.IGNORECASE)
+
+
+def _with_plain_clocks(value: str) -> tuple[str, list[tuple[int, int, int]]]:
+    """``value`` with each worded time (:data:`_WORDED_CLOCK`) written "HH:MM", and where each
+    stands: (its start, its "HH:MM" end in the new text, its end in ``value``)."""
+    parts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    last = shift = 0
+    for match in _WORDED_CLOCK.finditer(value):
+        clock = f"{int(match['h']):02d}:{match['mi']}"
+        start = match.start() + shift
+        parts += [value[last:match.start()], clock]
+        spans.append((start, start + len(clock), match.end()))
+        shift += len(clock) - (match.end() - match.start())
+        last = match.end()
+    return "".join(parts) + value[last:], spans
+
+
+def _in_value(position: int, spans: list[tuple[int, int, int]]) -> int:
+    """A position in the text :func:`_with_plain_clocks` gave, as the one in its ``value``:
+    a clock's end is the worded time's end."""
+    shift = 0
+    for start, end, original_end in spans:
+        if position < end:
+            return position + shift if position <= start else original_end
+        shift = original_end - end
+    return position + shift
+
+
 def human_dates(value: str, now: datetime | None = None
                 ) -> Iterator[tuple[int, int, datetime, bool]]:
+    """Every date written for people in ``value`` (:func:`_human_dates`), a time written in
+    words' abbreviations ("5 декабря 2026, 14 ч. 05 мин.") read as "14:05"; the spans are in
+    ``value``."""
+    plain, spans = _with_plain_clocks(value)
+    if not spans:
+        return _human_dates(value, now)
+    return iter([(_in_value(start, spans), _in_value(end, spans), moment, words)
+                 for start, end, moment, words in _human_dates(plain, now)])
+
+
+def _human_dates(value: str, now: datetime | None = None
+                 ) -> Iterator[tuple[int, int, datetime, bool]]:
     """Every date written for people in ``value``, in order: (start, end, naive datetime,
     whether the month is a word). Long forms ("12 марта 2026, 14:05", "12 сакавіка 2026",
     "12 березня 2026 р.", "March 12, 2026 at 2:05 pm"), DD.MM.YYYY, DD/MM/YYYY and year first

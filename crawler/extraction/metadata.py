@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -494,11 +495,44 @@ DATE_METAS = ("date", "pubdate", "publishdate", "publish-date", "publish_date", 
               "sailthru.date", "og:published_time", "published_time")
 
 
-def htmldate_fallback(tree: etree._Element, url: str) -> Any:
+def htmldate_fallback(tree: etree._Element, url: str,
+                      article: etree._Element | None = None) -> Any:
     """A date htmldate finds in markup or in the URL (/2025/09/14/…): the instant when what
     it found carries an offset (an app state's ``"publishedAt": "…T22:30:00Z"``: its day alone
     was the UTC day, read as the site's, a day early where the site is ahead of UTC), else
-    its day alone."""
+    its day alone. htmldate reads a URL's day first: a slug naming a day of history
+    (``/news/2014/05/09/…`` of an article of 2026) dated the page over what it carries. A
+    date the page's head and ``article`` (its container) carry more than a day from the
+    URL's is the page's; the URL's day stands where they carry none (a header's "today", a
+    footer's calendar are left out: the template's)."""
+    in_url = _htmldate(_BLANK_PAGE, url) if url else None
+    if in_url is None:
+        return _htmldate(tree, url)
+    own = _htmldate(_head_and(tree, article), "") if article is not None else None
+    if own is not None and abs(own.date() - in_url.date()) > URL_DAY_SLACK:
+        return own
+    return in_url
+
+
+URL_DAY_SLACK = timedelta(days=1)  # a URL's day and the page's date of one publication
+_BLANK_PAGE = "<html><body></body></html>"
+
+
+def _head_and(tree: etree._Element, article: etree._Element) -> etree._Element:
+    """A page of ``tree``'s head (its metas and JSON-LD) and a copy of ``article`` alone."""
+    page = tree.makeelement("html")  # of the tree's class: htmldate reads lxml.html trees
+    head = tree.find("head")
+    if head is not None:
+        page.append(deepcopy(head))
+    body = page.makeelement("body")
+    body.append(deepcopy(article))
+    page.append(body)
+    return page
+
+
+def _htmldate(tree: etree._Element | str, url: str) -> datetime | None:
+    """htmldate's date of ``tree`` (and ``url``: "" reads no URL, not even the canonical),
+    as :func:`htmldate_fallback` gives it."""
     import htmldate  # imported lazily: only pages without any dated markup need it
 
     try:
@@ -634,7 +668,8 @@ def extract_metadata(tree: etree._Element, outlet: Outlet | None, url: str = "",
         published, src = _date(_labelled(META, _meta(tree, *DATE_METAS)), now, template)
         if published is None:
             in_url = dates.publication_date(url_moment(url), now)  # (an event's day: none)
-            guess = dates.publication_date(htmldate_fallback(tree, url), now)
+            guess = dates.publication_date(htmldate_fallback(tree, url, page.container),
+                                           now)
             if guess is not None and guess.date() in page.update_days \
                     and (in_url is None or guess.date() != in_url.date()):
                 guess = None  # the day the article says it was updated, not its URL's

@@ -185,8 +185,17 @@ _BODY = "<p>" + "Текст новости о событиях в районе �
      '<meta property="article:published_time" content="2026-12-02T21:30:00+00:00">'
      f'<article><h1>Заголовок</h1><div class="date">3 декабря 2026, 00:30</div>{_BODY}</article>',
      [timedelta(hours=3)] * 3),
-    # a site that prints UTC, a day alone, or another day's date: the UTC dates stand
-    ('<time datetime="2026-12-02T21:30:00Z">02.12.2026 21:30</time>', [timedelta(0)]),
+    # the clock printed is the UTC one: a site in UTC, or a CMS labelling its wall clock UTC;
+    # no vote, in the element or by the dateline, but for the page's other offsets
+    ('<time datetime="2026-12-02T21:30:00Z">02.12.2026 21:30</time>', []),
+    ('<meta property="article:published_time" content="2026-12-02T21:30:00Z">'
+     f'<article><h1>Заголовок</h1><div class="date">2 декабря 2026, 21:30</div>{_BODY}</article>',
+     []),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+     '"2026-12-02T21:30:00+00:00", "dateModified": "2026-12-02T21:50:00+03:00"}</script>'
+     f'<article><h1>Заголовок</h1><div class="date">02.12.2026 21:30</div>{_BODY}</article>',
+     [timedelta(hours=3)]),
+    # a day alone, or another day's date: the UTC dates stand
     ('<time datetime="2026-12-02T21:30:00Z">3 декабря 2026</time>', [timedelta(0)]),
     ('<time datetime="2026-12-02T21:30:00Z">01.11.2026 10:07</time>', [timedelta(0)]),
     # a CMS's null date, or a template's year ahead, votes for no zone

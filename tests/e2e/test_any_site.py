@@ -450,6 +450,31 @@ def test_a_wall_clock_labelled_utc_is_the_sites_time_when_its_dateline_prints_it
     assert _published_of(result) == _as_printed(inside)
 
 
+@pytest.mark.parametrize(("host", "style", "zone"), [
+    ("vremya-minsk.by", "wall_as_utc", "Europe/Minsk"),  # its country domain's one zone
+    ("vremya-moskvy.ru", "wall_as_utc_modified", "Etc/GMT-3"),  # its edit time's offset
+    ("vremya-mira.ru", "wall_as_utc", "UTC"),  # nothing tells: UTC, and said to be a guess
+])
+def test_a_wall_clock_labelled_utc_with_no_zone_given_is_read_on_the_evidence(
+        tmp_path: Path, host: str, style: str, zone: str) -> None:
+    """The same CMS on a site given by its address alone: each page's "…T15:05:00Z" beside
+    its printed "15:05" voted the site UTC, every item three hours late. A UTC date read as
+    the clock printed beside it is no evidence of UTC (a site in UTC and a CMS labelling its
+    wall clock UTC write the same): the page's other offsets or the country domain's one zone
+    tell the zone; where nothing does, UTC is taken and the run warns of the guess."""
+    site, _zone, inside, outside = anysite._site(host, 3, 1310, "/news/{n}-novost/", style, [])
+    result = _crawl_from_home(tmp_path, site, inside + outside, {})
+    assert result.stats[f"discovery/{host}/timezone"] == zone
+    if zone != "UTC":
+        assert _published_of(result) == _as_printed(inside)
+        assert "discovery/zone_guessed" not in result.stats
+        return
+    read_as_utc = [replace(g, published=g.published.replace(tzinfo=UTC)) for g in inside]
+    assert _published_of(result) == _as_printed(read_as_utc)
+    assert result.stats["discovery/zone_guessed"] == 1
+    assert f"{host}: time zone UTC for want of any other" in result.log
+
+
 @pytest.mark.parametrize("path", ["/news/09-05-1945-den-pobedy/", "/1941/06/22/nachalo-voyny/",
                                   "/news/22.06.1941-nachalo-voyny.html"])
 def test_a_historical_date_in_an_articles_url_does_not_date_it(tmp_path: Path, path: str) -> None:

@@ -98,10 +98,12 @@ def article_html(host: str, gold: GoldArticle, style: str) -> str:
         machine = TEMPLATE_DATE_IN_WINDOW if style == "template_in_window" else TEMPLATE_DATE
         head += f'<meta property="article:published_time" content="{machine}">'
         dateline = f'<div class="meta"><span class="date">{p:%d.%m.%Y, %H:%M}</span></div>'
-    elif style == "wall_as_utc":  # the wall clock labelled UTC in its meta, printed as it is
+    elif style.startswith("wall_as_utc"):  # the wall clock labelled UTC, printed as it is
         wall = p.replace(tzinfo=None).isoformat(timespec="seconds")
         ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": gold.title,
               "datePublished": f"{wall}+00:00"}
+        if style == "wall_as_utc_modified":  # ... and its edit time with the site's offset
+            ld["dateModified"] = (p + timedelta(minutes=20)).isoformat(timespec="seconds")
         head += (f'<meta property="article:published_time" content="{wall}Z">'
                  f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>')
         dateline = f'<div class="meta"><span class="date">{p:%d.%m.%Y, %H:%M}</span></div>'

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from crawler.extraction.dateline import dateline_date
 from crawler.extraction.dates import (
+    human_dates,
     is_weekday,
     parse_any,
     parse_human,
@@ -72,6 +74,58 @@ from crawler.extraction.dates import (
 ])
 def test_long_and_numeric_dates_keep_their_time(text: str, expected: datetime) -> None:
     assert parse_human(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a time in words' abbreviations, after the date or before it (each was midnight)
+    ("5 декабря 2026, 14 ч. 05 мин.", datetime(2026, 12, 5, 14, 5)),
+    ("5 декабря 2026 г. в 14 ч 05 мин", datetime(2026, 12, 5, 14, 5)),
+    ("05.12.2026 14 час. 05 мин.", datetime(2026, 12, 5, 14, 5)),
+    ("05.12.2026 в 9 часов 05 минут", datetime(2026, 12, 5, 9, 5)),
+    ("14 ч. 05 мин. 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("5 снежня 2026, 14 гадз. 05 хв.", datetime(2026, 12, 5, 14, 5)),
+    ("5 грудня 2026 р. о 14 год. 05 хв.", datetime(2026, 12, 5, 14, 5)),
+    # a time with a dash after a date with its year (each was midnight)
+    ("05.12.2026 14-05", datetime(2026, 12, 5, 14, 5)),
+    ("5 декабря 2026, 14-05", datetime(2026, 12, 5, 14, 5)),
+    ("15-11-2026, 10-20", datetime(2026, 11, 15, 10, 20)),
+    # a dash run of more numbers, a range of times, a time that cannot be one: no such time
+    ("05.12.2026 17-23-45", datetime(2026, 12, 5)),
+    ("12.03.2026 15-03-2026", datetime(2026, 3, 12)),
+    ("5 декабря 2026, 14:05-16:00", datetime(2026, 12, 5, 14, 5)),
+    ("5 декабря 2026, 24 ч. 05 мин.", datetime(2026, 12, 5)),
+    ("5 декабря 2026, за 14 ч.", datetime(2026, 12, 5)),  # a duration, no minutes
+])
+def test_times_printed_in_words_or_with_a_dash_beside_a_date(text: str,
+                                                            expected: datetime) -> None:
+    assert parse_human(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Сегодня в 11 ч. 05 мин.", datetime(2026, 1, 14, 11, 5)),
+    ("Сегодня в 14 ч. 05 мин.", None),  # hours after the fetch: an event it announces
+    ("вчера, 23 ч. 40 мин.", datetime(2026, 1, 13, 23, 40)),
+    ("Вчера в 23:40", datetime(2026, 1, 13, 23, 40)),
+    ("сегодня 09:15", datetime(2026, 1, 14, 9, 15)),
+    ("Позавчера, 09.40", datetime(2026, 1, 12, 9, 40)),
+    ("11 января, 14 ч. 45 мин.", datetime(2026, 1, 11, 14, 45)),
+    ("5 мая 10-15 человек", None),  # a yearless date takes no dashed time: prose says so
+])
+def test_days_named_from_the_fetch_with_their_time_in_any_form(text: str,
+                                                               expected: datetime | None) -> None:
+    """Against the site's wall clock at the fetch (12:00 on 2026-01-14)."""
+    assert parse_human(text, FETCHED) == expected
+
+
+def test_a_worded_time_is_part_of_the_dateline_it_closes() -> None:
+    """The spans found are the text's: the worded time is no word of prose beside the date."""
+    text = "Опубликовано: 5 декабря 2026 г. в 14 ч. 05 мин. | Иван Петров"
+    assert dateline_date(text) == datetime(2026, 12, 5, 14, 5)
+    [(start, end, _moment, _words)] = list(human_dates(text))
+    assert text[start:end] == "5 декабря 2026 г. в 14 ч. 05 мин."
+    two = f"{text}; 06.12.2026 9 ч 10 мин"
+    assert [two[s:e] for s, e, _m, _w in human_dates(two)] == [
+        "5 декабря 2026 г. в 14 ч. 05 мин.", "06.12.2026 9 ч 10 мин"]
 
 
 @pytest.mark.parametrize("text", ["10 marketing 2026", "192.168.1.10", "версия 1.2.3",

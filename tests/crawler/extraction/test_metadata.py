@@ -241,6 +241,26 @@ def test_a_printed_date_days_after_the_fetch_dates_nothing(dateline: str,
 
 
 @pytest.mark.parametrize(("dateline", "expected"), [
+    ("5 декабря 2026, 14 ч. 05 мин.", "2026-12-05T14:05:00+03:00"),
+    ("Опубликовано: 05.12.2026 в 14 час. 05 мин.", "2026-12-05T14:05:00+03:00"),
+    ("5 снежня 2026, 14 гадз. 05 хв.", "2026-12-05T14:05:00+03:00"),
+    ("05.12.2026 14-05", "2026-12-05T14:05:00+03:00"),
+    ("<time datetime='2026-12-05'>5 декабря 2026, 14 ч. 05 мин.</time>",
+     "2026-12-05T14:05:00+03:00"),
+    # named from the fetch, 00:30 of the 7th in Moscow (21:30 of the 6th in UTC)
+    ("вчера, 23:40", "2026-12-06T23:40:00+03:00"),
+    ("Сегодня в 0 ч. 10 мин.", "2026-12-07T00:10:00+03:00"),
+])
+def test_a_printed_time_in_words_with_a_dash_or_named_from_the_fetch_is_read(
+        dateline: str, expected: str) -> None:
+    """"14 ч. 05 мин." and "14-05" beside a date were read as the day alone (midnight); a day
+    named from the fetch counts from the site's day, not UTC's."""
+    fetched = datetime(2026, 12, 6, 21, 30, tzinfo=UTC)
+    meta = extract_metadata(parse_html(page(article(dateline))), SITE, URL, fetched=fetched)
+    assert meta.published == expected
+
+
+@pytest.mark.parametrize(("dateline", "expected"), [
     # the update alone printed: no publication date (its day was taken, by htmldate or as
     # the printed date)
     ("Обновлено: 01.12.2026 11:00", None),
@@ -274,6 +294,39 @@ def test_the_day_an_articles_url_carries_stands_beside_a_printed_update(url: str
     fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
     html = page(article("Обновлено: 01.12.2026 11:00"))
     assert extract_metadata(parse_html(html), SITE, url, fetched=fetched).published == expected
+
+
+HISTORY_URL = "https://gorod-news.example/news/2014/05/09/pobeda/"  # a slug's day of history
+WEBPAGE_LD = ('<script type="application/ld+json">{"@type": "WebPage", "datePublished": '
+              '"2026-12-05T14:05:00+03:00"}</script>')
+
+
+@pytest.mark.parametrize(("head", "dateline", "expected"), [
+    # the page carries its date where only htmldate reads it: that date, not the URL's day
+    ("", "<abbr class='published' title='2026-12-05T14:05:00+03:00'>5 декабря</abbr>",
+     "2026-12-05T14:05:00+03:00"),
+    (WEBPAGE_LD, "", "2026-12-05T14:05:00+03:00"),
+    ('<meta itemprop="dateCreated" content="2026-12-05T14:05">', "", "2026-12-05T00:00:00+03:00"),
+    # the page carries none (its prose's, its header's "today" are none): the URL's day
+    ("", "", "2014-05-09T00:00:00+04:00"),
+    ("", "<p>Материал опубликован 5 декабря 2026 года.</p>", "2014-05-09T00:00:00+04:00"),
+])
+def test_a_url_day_of_history_gives_way_to_the_date_the_page_carries(
+        head: str, dateline: str, expected: str) -> None:
+    """htmldate reads a URL's day before the page: an article of 2026 at
+    /news/2014/05/09/… was dated 2014 whatever it carried (and left every window)."""
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    today = "<div class='header-date'><span class='date'>06.12.2026</span></div>"
+    html = page(article("", tail=dateline), head, before=today)
+    assert extract_metadata(parse_html(html), SITE, HISTORY_URL,
+                            fetched=fetched).published == expected
+
+
+def test_a_url_day_within_a_day_of_what_the_page_carries_stands() -> None:
+    """One publication: the URL's day is kept, as before (the two disagree by a zone)."""
+    html = page(article(""), WEBPAGE_LD.replace("2026-12-05T14:05", "2014-05-10T01:05"))
+    assert extract_metadata(parse_html(html), SITE, HISTORY_URL).published \
+        == "2014-05-09T00:00:00+04:00"
 
 
 def test_the_articles_time_in_a_layout_without_article_elements() -> None:
