@@ -5,8 +5,10 @@ between the two left it exported and unknown, and the next run exported it again
 article twice across the run files. A store that keeps feed tails (SQLite) notes each local
 JSON-lines feed file when its run opens it and moves the file's recorded end in the same
 transaction as each record; at the next open the complete lines past that end are recorded
-here, before anything is crawled. A torn last line (the kill hit the write) is left: its
-article was not exported whole, and is exported again. So is an item the kill left in some
+here, before anything is crawled. A torn last line (the kill hit the write) of a file no
+run writes any more (none holds the exporter's lock on it) is ended with a newline, said
+once, and the file no longer watched: its article was not exported whole, and is exported
+again. So is an item the kill left in some
 of its run's feeds only (written to the run's -O file, not yet to DATA_DIR/items): the
 store knows which run and feed wrote each file, and an item is recorded only when every
 feed of its run holds it. Feeds that cannot be read back (CSV, gzip, remote) keep
@@ -16,6 +18,7 @@ at-least-once.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -145,9 +148,51 @@ def _record_file(store: KeepsFeedTails, path: str, start: int,
             record, text = found
             store.put(record, to_bytes(signature(text)), feed_tails=[(path, end)])
             done, moved = done + 1, False
+        if end < size and _torn_tail(file, end, size) and not _written_now(path):
+            end = size = _end_torn_line(path, end, size)
+            moved = True  # recorded to its (new) end: the caller forgets it
     if moved:
         store.watch_feed(path, end)
     return done, end, size
+
+
+def _torn_tail(file: BinaryIO, end: int, size: int) -> bool:
+    """Whether the file's bytes past ``end`` are one line no newline ends (a run killed
+    while writing it), not an overlong line with more after it."""
+    if size - end > MAX_LINE:
+        return False
+    file.seek(end)
+    return b"\n" not in file.read(size - end)
+
+
+def _written_now(path: str) -> bool:
+    """Whether a run holds the file open to write it (crawler.extensions.feed_export's
+    shared lock): its last line may be a write under way, not a torn one."""
+    try:
+        with open(path, "rb") as probe:
+            fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _end_torn_line(path: str, start: int, size: int) -> int:
+    """End the torn last line of a file no run writes any more with a newline (its bytes
+    stay: a line of its own that readers skip), say so once, and return the file's new
+    end: the file is then recorded to its end and no longer watched. It stayed watched, and
+    was read again, by every run after the kill."""
+    try:
+        with open(path, "ab") as file:
+            file.write(b"\n")
+        ended, new_size = "ended it with a newline", size + 1
+    except OSError as exc:
+        ended, new_size = f"it could not be ended with a newline ({exc.strerror or exc})", size
+    logger.warning("Feed file %s ends in a line a stopped run was writing (bytes %d to %d): "
+                   "%s; its article was never recorded and is exported again, and the file "
+                   "is no longer watched", path, start, size, ended)
+    return new_size
 
 
 def _item(line: bytes) -> dict[str, Any] | None:

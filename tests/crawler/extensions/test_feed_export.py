@@ -64,3 +64,16 @@ def test_an_empty_export_says_articles_were_skipped_only_when_some_were(stats, s
 ])
 def test_the_unterminated_last_line_is_found_in_chunks(data: bytes, expected) -> None:
     assert _last_line_start(io.BytesIO(data), len(data), chunk=4) == expected
+
+
+def test_a_feed_file_held_while_written_reads_as_written_now_until_closed(tmp_path) -> None:
+    """The exporter's shared lock is what the next run's read-back tells a line under way
+    by (crawler.state.feed_tails): held while the file is open, dropped with it."""
+    from crawler.extensions.feed_export import hold_while_writing
+    from crawler.state.feed_tails import _written_now
+
+    path = tmp_path / "items.jsonl"
+    with open(path, "ab", buffering=0) as file:
+        hold_while_writing(file)
+        assert _written_now(str(path))
+    assert not _written_now(str(path))

@@ -104,19 +104,50 @@ def test_an_unrecorded_edit_is_recorded_as_its_version(state: Path, tmp_path: Pa
     third.close()
 
 
-def test_a_torn_last_line_is_left_and_its_article_exported_again(
-        state: Path, tmp_path: Path) -> None:
+def test_a_torn_last_line_is_ended_said_once_and_its_article_exported_again(
+        state: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The torn line's file stayed watched for good: every later run read it again (up to
+    MAX_LINE bytes) and the state kept a row per killed run. Its run is over (no lock held
+    on the file): the line is ended with a newline (its bytes kept), said once, and the
+    file no longer watched."""
     first = Run(state)
     feed = Feed(first, tmp_path / "belta-1.jsonl")
     feed.write(first.process(article(url=OTHER, ident="belta-456")))
+    whole = feed.path.stat().st_size
+    torn = line_of(first.process(article()))[:-40]
     with feed.path.open("ab") as file:
-        file.write(line_of(first.process(article()))[:-40])  # the kill hit this write
+        file.write(torn)  # the kill hit this write
     second = Run(state)
     assert stored(state, OTHER).version == 1 and stored(state) is None
     assert second.process(article()).version == 1
-    size = feed.path.stat().st_size
-    assert tails(state) == [(str(feed.path), size - len(line_of(article())) + 40)]
     second.close()
+    assert feed.path.read_bytes()[whole:] == torn + b"\n"
+    assert tails(state) == []
+    Run(state).close()
+    said = [r.getMessage() for r in caplog.records if "a stopped run was writing" in r.getMessage()]
+    assert said == [f"Feed file {feed.path} ends in a line a stopped run was writing (bytes "
+                    f"{whole} to {whole + len(torn)}): ended it with a newline; its article "
+                    "was never recorded and is exported again, and the file is no longer "
+                    "watched"]
+
+
+def test_a_last_line_a_running_run_is_writing_is_left_and_watched(
+        state: Path, tmp_path: Path) -> None:
+    """Another crawl writing the file now (its shared lock held): its last line may be a
+    write under way, not a torn one, and is neither ended nor read."""
+    import fcntl
+
+    first = Run(state)
+    feed = Feed(first, tmp_path / "belta-1.jsonl")
+    feed.write(first.process(article(url=OTHER, ident="belta-456")))
+    with feed.path.open("ab") as writer:
+        fcntl.flock(writer.fileno(), fcntl.LOCK_SH)
+        writer.write(line_of(first.process(article()))[:-40])
+        writer.flush()
+        size = feed.path.stat().st_size
+        Run(state).close()
+        assert feed.path.stat().st_size == size
+        assert tails(state) == [(str(feed.path), size - len(line_of(article())) + 40)]
 
 
 def test_lines_that_are_no_articles_are_passed_over_and_said(
@@ -216,7 +247,7 @@ def test_each_run_is_checked_against_its_own_feeds(state: Path, tmp_path: Path) 
     torn = Feed(older, tmp_path / "old.jsonl", whose=("r0", "old.jsonl"))
     with torn.path.open("ab") as file:
         file.write(line_of(older.process(article(url=OTHER, ident="belta-456")))[:-5])
-    Run(state).close()  # reads nothing whole there: still watched
+    Run(state).close()  # reads nothing whole there
     later = Run(state)
     feeds = [Feed(later, tmp_path / f"{name}.jsonl", whose=("r1", name)) for name in "ab"]
     item = later.process(article())
@@ -224,7 +255,7 @@ def test_each_run_is_checked_against_its_own_feeds(state: Path, tmp_path: Path) 
         feed.write(item)
     Run(state).close()
     assert stored(state).version == 1 and stored(state, OTHER) is None
-    assert [path for path, _ in tails(state)] == [str(torn.path)]
+    assert tails(state) == []  # its torn line ended by the first run after it
 
 
 def test_a_line_nested_past_any_depth_is_passed_over_like_any_line_that_is_no_json(
