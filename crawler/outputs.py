@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from archive.dedup import DEFAULT_NAME, DigestIndex, DigestIndexDamaged
+from archive.fileio import disk_full
 
 logger = logging.getLogger(__name__)
 PROBE = b"\0" * 4096  # one block: a disk with no room for it has none for a page either
@@ -82,3 +84,51 @@ def digest_index_damaged_at_start(settings: Any) -> bool:
     except Exception:  # noqa: BLE001 - read-only, locked...: the writer reports it
         return False
     return False
+
+
+TEMP_FOLDER_SPIDERS = frozenset({"site"})  # their rows go to a file under TMPDIR at set-up
+
+
+def temp_folder() -> Path:
+    """The folder named for temporary files (TMPDIR, TEMP or TMP, as tempfile reads them),
+    else the one tempfile picked. tempfile quietly falls back to /tmp when the named one
+    cannot be written: the folder the operator named is the one to check and name."""
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        if os.environ.get(name):
+            return Path(os.environ[name])
+    return Path(tempfile.gettempdir())
+
+
+def temp_folder_problem(folder: Path) -> str | None:
+    """Why ``folder`` cannot take temporary files (missing, unwritable, full disk), or None."""
+    if not folder.is_dir():
+        return "no such folder"
+    try:
+        fd, name = tempfile.mkstemp(prefix=".write-check-", dir=folder)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        os.write(fd, PROBE)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    finally:
+        os.close(fd)
+        os.unlink(name)
+    full = disk_full(folder)
+    return f"{full.strerror}: {full.left}" if full is not None else None
+
+
+def temp_folder_unusable_at_start(spiders: Sequence[str]) -> bool:
+    """Log one ERROR and say True when a spider that writes temporary files at its set-up
+    (the ``site`` spider's rows for the extraction workers) is to run and the temporary
+    folder cannot take them: the spider's set-up failed with a traceback and left an empty
+    rows file there."""
+    if not TEMP_FOLDER_SPIDERS.intersection(spiders):
+        return False
+    folder = temp_folder()
+    problem = temp_folder_problem(folder)
+    if problem is None:
+        return False
+    logger.error("Cannot write temporary files to %s (%s): set TMPDIR to a writable folder "
+                 "with free space, then run again. Nothing was crawled.", folder, problem)
+    return True

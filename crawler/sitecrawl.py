@@ -206,7 +206,11 @@ class SiteCrawl(OutletSpider):
         fd, name = tempfile.mkstemp(prefix="site-outlets-", suffix=".json")
         os.close(fd)
         self.registry = Path(name)
-        self.publish_sites()
+        try:
+            self.publish_sites()
+        except OSError:  # (the crawl command checked TMPDIR first) no empty rows file left
+            withdraw(self.registry)
+            raise
 
     def publish_sites(self) -> None:
         assert self.registry is not None

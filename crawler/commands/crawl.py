@@ -24,17 +24,23 @@ from crawler.extensions.log_health import quiet_log_errors, watch_log
 from crawler.extensions.run_report import close_open_reports
 from crawler.extensions.run_verdict import exit_status, finished_runs
 from crawler.outlets import check_outlet_table
-from crawler.outputs import digest_index_damaged_at_start, unwritable_at_start
+from crawler.outputs import (
+    digest_index_damaged_at_start,
+    temp_folder_unusable_at_start,
+    unwritable_at_start,
+)
 from crawler.state import state_unusable_at_start
 
 
 def refused_at_start(settings: Settings, spiders: Sequence[str] = ()) -> bool:
     """Whether a run must not start: the Redis of a distributed run cannot be reached (or
     denies the keys of the ``spiders``' runs), the state store cannot be used, DATA_DIR (or
-    JOBDIR) cannot be written, or the WARC folder's digest index is damaged. Each is said in
-    one error here, not a traceback per spider."""
-    return (unreachable_at_start(settings, spiders) or state_unusable_at_start(settings)
-            or unwritable_at_start(settings) or digest_index_damaged_at_start(settings))
+    JOBDIR) cannot be written, the WARC folder's digest index is damaged, or a spider that
+    needs the temporary folder (TMPDIR) cannot write there. Each is said in one error here,
+    not a traceback per spider."""
+    return (temp_folder_unusable_at_start(spiders) or unreachable_at_start(settings, spiders)
+            or state_unusable_at_start(settings) or unwritable_at_start(settings)
+            or digest_index_damaged_at_start(settings))
 
 
 class Command(ScrapyCrawlCommand):

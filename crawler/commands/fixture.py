@@ -21,7 +21,7 @@ from scrapy.exceptions import UsageError
 
 from archive.fileio import quiet_on_closed_pipe
 from archive.model import ArchivedResponse
-from archive.reader import ArchiveLookup, response_at
+from archive.reader import ArchiveLookup, LookupIndexError, response_at
 from crawler.downloadermiddlewares.replay import parse_replay_at, replay_paths
 from crawler.extraction import ExtractionError
 from crawler.outlets.fixtures import FIXTURES_DIR, write_fixture
@@ -72,7 +72,12 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         quiet_on_closed_pipe()
-        archived, url = self.archived(args, opts)
+        try:
+            archived, url = self.archived(args, opts)
+        except LookupIndexError as exc:  # a full or unwritable TMPDIR: it names the file
+            print(f"error: {exc}", file=sys.stderr)
+            self.exitcode = 1
+            return
         page = page_from_response(archived, url, self.settings.getint("DOWNLOAD_MAXSIZE"))
         if isinstance(page, str):
             raise UsageError(f"{url}: no article page in the archive ({page})")

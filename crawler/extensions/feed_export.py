@@ -21,6 +21,7 @@ with the feed URI and counted under ``feeds/``, which makes the run unhealthy
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import itertools
 import logging
@@ -198,6 +199,8 @@ class CheckedFeedExporter(FeedExporter):
                 self.appended[id(slot)] = (storage.path, os.fstat(opened.fileno()).st_size)
         if written_through and "a" in storage.write_mode:
             self._end_torn_line(slot, storage.path, opened)  # type: ignore[arg-type]
+        if id(slot) in self.read_back:
+            hold_while_writing(opened)
         # FeedSlot.start_exporting opens the storage itself; hand it the opened file once.
         slot.storage = _Opened(storage, opened)  # type: ignore[assignment]
         try:
@@ -448,6 +451,14 @@ def _read_back_path(slot: FeedSlot) -> str | None:
     except OSError:
         regular = False
     return path if regular else None
+
+
+def hold_while_writing(file: Any) -> None:
+    """A shared lock on a watched feed file while this run may write it; the OS drops it
+    however the run ends. The next run's read-back (crawler.state.feed_tails) tells by it a
+    line torn by a kill, which it ends, from one another run is writing now."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        fcntl.flock(file.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
 
 
 def _unterminated_tail(path: str, file: _WriteAll) -> tuple[int, int] | None:

@@ -65,6 +65,9 @@ class OldArticleRecheckMiddleware:
                         "times", type(store).__name__)
             return []
         due = await self.scan(store, spider)
+        dropped = getattr(store, "bad_check_times", None)  # said by the store, counted here
+        if dropped:
+            self.crawler.stats.set_value("state/bad_check_times", len(dropped))
         return list(self._requests(spider, due))
 
     async def scan(self, store: Any, spider: Any) -> list[tuple[Outlet, ArticleRecord, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -36,6 +37,54 @@ class ArticleRecord:
 
 
 RECORD_FIELDS = ("url", "id", "digest", "version", "first_captured", "captured", "published")
+
+# A check or try time further ahead than this is none a run wrote (a clock's skew is less)
+CHECK_TIME_SLACK = timedelta(days=1)
+UNIX_START = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def bad_check_time(value: Any, now: datetime) -> str | None:
+    """Why a stored re-check (or try) time is none a run wrote, or None. Edited by hand, a
+    time years ahead kept the article from ever being re-checked, and one that is no time
+    at all crashed or stalled the scan: such a time is dropped and said (the callers)."""
+    if not isinstance(value, str):  # as every run writes it: capture_stamp's text
+        return f"{value!r} is no text"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return f"{value!r} is no ISO 8601 time"
+    if moment.tzinfo is None:
+        return f"{value!r} names no UTC offset"
+    return _out_of_range(value, moment, now)
+
+
+def bad_check_epoch(score: float, now: datetime) -> str | None:
+    """:func:`bad_check_time` for a time kept as epoch seconds (a Redis sorted set's score)."""
+    if score != score or score in (float("inf"), float("-inf")):
+        return f"{score!r} is no time"
+    try:
+        moment = datetime.fromtimestamp(score, UTC)
+    except (OverflowError, OSError, ValueError):
+        return f"{score!r} is out of any calendar's range"
+    return _out_of_range(repr(score), moment, now)
+
+
+def _out_of_range(said: str, moment: datetime, now: datetime) -> str | None:
+    if moment < UNIX_START:
+        return f"{said} is before 1970"
+    if moment > now + CHECK_TIME_SLACK:
+        return f"{said} is ahead of now ({now.isoformat(timespec='seconds')})"
+    return None
+
+
+def say_bad_check_time(store: str, kind: str, url: str, why: str, told: dict[str, str]) -> None:
+    """One ERROR per URL (``told`` keeps them) for a check or try time dropped as bad."""
+    if url in told:
+        return
+    told[url] = why
+    logger.error("State store %s: the %s time of %s is damaged (%s): it is dropped, and the "
+                 "article is re-checked as one never %s (by its capture time)", store, kind,
+                 url, why, "checked" if kind == "re-check" else "tried")
 
 
 def damaged_because(row: Sequence[Any]) -> str | None:

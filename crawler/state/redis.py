@@ -34,13 +34,21 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
 
 from crawler.distributed.connection import redis_client, state_prefix
-from crawler.state import RECORD_FIELDS, ArticleRecord, damaged_because
+from crawler.state import (
+    CHECK_TIME_SLACK,
+    RECORD_FIELDS,
+    ArticleRecord,
+    bad_check_epoch,
+    bad_check_time,
+    damaged_because,
+    say_bad_check_time,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +140,7 @@ class RedisStateStore:
         self.db = client
         self.articles = f"{prefix}:articles"
         self.damaged: dict[str, str] = {}  # URL -> why its record could not be read
+        self.bad_check_times: dict[str, str] = {}  # URL -> why its check/try time was dropped
         self.sigs = f"{prefix}:signatures"
         self.log = f"{prefix}:signature-log"
         self.removals = f"{prefix}:removals"
@@ -242,6 +251,8 @@ class RedisStateStore:
         at its budget. ``wanted`` (a URL's test: the spider's outlets) skips the others
         before their try or record is read: the state is shared by every outlet."""
         self.index_due()
+        now = datetime.now(UTC)
+        self.drop_bad_check_times(now)
         limit, retry = epoch(before), epoch(retry_before) if retry_before else None
         for urls in self._due_batches(limit):
             if wanted is not None:
@@ -259,7 +270,58 @@ class RedisStateStore:
                     continue  # recorded nowhere else: nothing to re-check
                 record = self._readable(url, raw)
                 if record is not None:  # a damaged one waits for its next export
-                    yield record, when.decode("utf-8") if when else record.captured
+                    yield record, self._check_time(url, when, record, now)
+
+    def _check_time(self, url: str, when: bytes | None, record: ArticleRecord,
+                    now: datetime) -> str:
+        """The article's last check as stored, else (none, or one no run wrote: said once
+        and dropped) its capture; its place in ``due`` is checked apart."""
+        if not when:
+            return record.captured
+        text = when.decode("utf-8", "backslashreplace")
+        why = bad_check_time(text, now)
+        if why is None:
+            return text
+        say_bad_check_time(self.checks, "re-check", url, why, self.bad_check_times)
+        self.db.hdel(self.checks, url)
+        return record.captured
+
+    def drop_bad_check_times(self, now: datetime) -> None:
+        """Put back in ``due`` at its capture the articles whose place no run wrote (edited by
+        hand: before 1970, ahead of now, infinite; Redis keeps no NaN), and forget tries
+        ahead of now: a time years ahead kept its article from being re-checked (or retried)
+        ever again. Each said once with its URL. Two range reads of each set's ends: a sound
+        state answers them with nothing."""
+        ahead = f"({(now + CHECK_TIME_SLACK).timestamp()!r}"
+        for key, kind in ((self.due, "re-check"), (self.tries, "try")):
+            ends = (self.db.zrangebyscore(key, "-inf", "(0", withscores=True)
+                    + self.db.zrangebyscore(key, ahead, "+inf", withscores=True))
+            for member, score in ends:
+                url = member.decode("utf-8", "backslashreplace")
+                why = bad_check_epoch(float(score), now)
+                if why is None:
+                    continue
+                say_bad_check_time(key, kind, url, why, self.bad_check_times)
+                if key == self.tries:
+                    self.db.zrem(self.tries, member)
+                else:
+                    self._due_again(url, member)
+
+    def _due_again(self, url: str, member: bytes) -> None:
+        """An article's place in ``due`` by its capture, as one never checked."""
+        raw = self.db.hget(self.articles, member)
+        record = self._readable(url, raw) if raw else None
+        try:
+            score = epoch(record.captured) if record is not None else None
+        except ValueError:
+            score = None
+        pipe = self.db.pipeline(transaction=True)
+        pipe.hdel(self.checks, member)
+        if score is None:  # no record to re-check: its next export's put adds it
+            pipe.zrem(self.due, member)
+        else:
+            pipe.zadd(self.due, {member: score})
+        pipe.execute()
 
     def _tries(self, urls: list[str]) -> list[float | None]:
         """When each of ``urls`` was last tried (None: never, or done since): one pipelined

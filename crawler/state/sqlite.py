@@ -6,11 +6,21 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from archive.sqlite_shared import connect_shared, open_whole
-from crawler.state import ArticleRecord, StateUnavailable, damaged_because, state_path
+from crawler.items import capture_stamp
+from crawler.state import (
+    CHECK_TIME_SLACK,
+    ArticleRecord,
+    StateUnavailable,
+    bad_check_time,
+    damaged_because,
+    say_bad_check_time,
+    state_path,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +45,7 @@ CREATE TABLE IF NOT EXISTS removals (
 """
 # Made at the first check, not at open: a store an older crawler wrote (without it) then opens
 # and is read with no byte written, on a full disk too. A table added later goes here as well.
+STAMP_SHAPE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*"
 CHECKS = """
 CREATE TABLE IF NOT EXISTS checks (
     url TEXT PRIMARY KEY,
@@ -75,6 +86,7 @@ class SQLiteStateStore:
     def __init__(self, path: Path | str, busy_timeout_ms: int = 30_000) -> None:
         self.path = Path(path)
         self.damaged: dict[str, str] = {}  # URL -> why its record could not be read
+        self.bad_check_times: dict[str, str] = {}  # URL -> why its check/try time was dropped
         try:
             if str(path) == ":memory:":
                 self.db = connect_shared(":memory:", busy_timeout_ms / 1000, SCHEMA)
@@ -235,6 +247,7 @@ class SQLiteStateStore:
         """Articles last checked (else last captured) before ``before`` (UTC ISO 8601, as
         both are written) and, with ``retry_before``, last tried before it (or never),
         oldest check first, with that time: read lazily, the caller stops at its budget."""
+        self.drop_bad_check_times(datetime.now(UTC))
         last = "COALESCE(c.checked, a.captured)" if self.has_table("checks") else "a.captured"
         joined = " LEFT JOIN checks c ON c.url = a.url" if last != "a.captured" else ""
         where, args = f"{last} < ?", [before]
@@ -252,6 +265,35 @@ class SQLiteStateStore:
                 record = self._readable(row[:7])
                 if record is not None:  # a damaged one waits for its next export
                     yield record, row[7]
+
+    def drop_bad_check_times(self, now: datetime) -> None:
+        """Drop the check and try times no run wrote (edited by hand: no text, no ISO 8601
+        time, before 1970, ahead of now), each said once with its URL: a time years ahead
+        kept its article from being re-checked ever again. The article is then due as one
+        never checked (nor tried), by its capture time. SQL picks the suspects (text not
+        shaped as capture_stamp writes it, or out of range), so a sound state costs one
+        scan and no Python per row."""
+        for table, column, kind in (("checks", "checked", "re-check"), ("tries", "tried", "try")):
+            if not self.has_table(table):
+                continue
+            suspects = self.db.execute(
+                f"SELECT url, {column} FROM {table} WHERE typeof({column}) != 'text'"
+                f" OR {column} NOT GLOB ? OR {column} < '1970-01-01T' OR {column} > ?",
+                (STAMP_SHAPE, capture_stamp(now + CHECK_TIME_SLACK))).fetchall()
+            bad = [(url, why) for url, value in suspects
+                   if (why := bad_check_time(value, now)) is not None]
+            for url, why in bad:
+                say_bad_check_time(str(self.path), kind, str(url), why, self.bad_check_times)
+            if bad:
+                self._delete_rows(table, [url for url, _ in bad])
+
+    def _delete_rows(self, table: str, urls: list[Any]) -> None:
+        try:
+            with self.db:
+                self.db.executemany(f"DELETE FROM {table} WHERE url = ?", [(u,) for u in urls])
+        except sqlite3.Error as exc:  # read-only, full: the scan goes on; the next run again
+            logger.warning("State store %s: the damaged times of %d article(s) could not be "
+                           "dropped (%s)", self.path, len(urls), exc)
 
     def close(self) -> None:
         self.db.close()

@@ -472,3 +472,60 @@ def test_reextract_with_site_rows_and_a_full_tmpdir_names_the_rows_file_and_leav
     assert again.returncode == 0, again.stderr[-2000:]
     assert {json.loads(line)["url"] for line in items.read_text("utf-8").splitlines()} == {
         g.url for g in golds}
+
+
+@pytest.mark.parametrize("command", [["crawl", "site", "-a", "url=http://127.0.0.1:9/"],
+                                     ["crawlall"]], ids=["site", "crawlall"])
+@pytest.mark.parametrize("problem", ["full", "missing"])
+def test_a_site_crawl_with_an_unusable_tmpdir_is_one_error_naming_it_and_writes_nothing(
+        tmp_path: Path, command: list[str], problem: str) -> None:
+    """The site spider writes its rows under TMPDIR as it is set up: a full TMPDIR was an
+    asyncio traceback ("Task exception was never retrieved") and an empty
+    ``site-outlets-*.json`` left there; a missing one went unsaid (tempfile fell back to
+    /tmp). One ERROR naming the folder and why, exit 1, DATA_DIR not even made."""
+    data_dir = tmp_path / "data"
+    with tmpfs(tmp_path / "tmp", "256k") as tmp:
+        if problem == "full":
+            fill(tmp, leave=4096)
+            named, why = tmp, "No space left on device"
+        else:
+            named, why = tmp / "gone", "no such folder"
+        env = {**os.environ, "TMPDIR": str(named)}
+        run = subprocess.run([*SCRAPY, *command, "-s", f"DATA_DIR={data_dir}"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=120)
+        left = sorted(p.name for p in tmp.iterdir())
+    assert run.returncode == 1, run.stderr[-3000:]
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    [error] = [line for line in run.stderr.splitlines() if " ERROR: " in line]
+    assert f"Cannot write temporary files to {named} ({why}" in error, error
+    assert "TMPDIR" in error and "Nothing was crawled" in error, error
+    assert left == (["filler"] if problem == "full" else [])
+    assert not data_dir.exists()
+
+
+def test_fixture_with_a_full_tmpdir_names_the_lookup_index(tmp_path: Path) -> None:
+    """``scrapy fixture URL`` builds the replay lookup's index under TMPDIR: a full one was
+    a LookupIndexError traceback. Now one ``error:`` line naming the file, exit 1, no
+    fixture written and no index folder left."""
+    from tests.crawler.test_reextract import belta_warc
+
+    warc, golds = belta_warc(tmp_path / "warc", count=3)
+    out = tmp_path / "fixtures"
+    command = [*SCRAPY, "fixture", golds[0].url, "-s", f"WARC_REPLAY={warc.parent}",
+               "--out", str(out)]
+    with tmpfs(tmp_path / "tmp", "256k") as tmp:
+        filler = fill(tmp, leave=4096)
+        env = {**os.environ, "TMPDIR": str(tmp)}
+        failed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert [p.name for p in tmp.iterdir()] == ["filler"]
+        filler.unlink()
+        again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                               timeout=120)
+    assert failed.returncode == 1, failed.stderr[-2000:]
+    assert "Traceback" not in failed.stderr, failed.stderr[-2000:]
+    [error] = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert f"cannot write the replay lookup's index {tmp}/archive-lookup-" in error, error
+    assert "TMPDIR" in error, error
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert len(list(out.rglob("*.json"))) == 1

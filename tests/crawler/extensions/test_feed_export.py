@@ -106,3 +106,16 @@ def test_a_torn_line_within_the_scan_bound_is_named_by_its_start():
     assert _last_line_start(reader, len(data)) == ((3 << 20) + 1, len(data))
     assert reader.taken < 2 << 16
     assert torn_bytes((3 << 20) + 1, len(data)) == f"bytes {(3 << 20) + 1} to {len(data)}"
+
+
+def test_a_feed_file_held_while_written_reads_as_written_now_until_closed(tmp_path) -> None:
+    """The exporter's shared lock is what the next run's read-back tells a line under way
+    by (crawler.state.feed_tails): held while the file is open, dropped with it."""
+    from crawler.extensions.feed_export import hold_while_writing
+    from crawler.state.feed_tails import _written_now
+
+    path = tmp_path / "items.jsonl"
+    with open(path, "ab", buffering=0) as file:
+        hold_while_writing(file)
+        assert _written_now(str(path))
+    assert not _written_now(str(path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import os
 import signal
@@ -104,19 +105,50 @@ def test_an_unrecorded_edit_is_recorded_as_its_version(state: Path, tmp_path: Pa
     third.close()
 
 
-def test_a_torn_last_line_is_left_and_its_article_exported_again(
-        state: Path, tmp_path: Path) -> None:
+def test_a_torn_last_line_is_ended_said_once_and_its_article_exported_again(
+        state: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The torn line's file stayed watched for good: every later run read it again (up to
+    MAX_LINE bytes) and the state kept a row per killed run. Its run is over (no lock held
+    on the file): the line is ended with a newline (its bytes kept), said once, and the
+    file no longer watched."""
     first = Run(state)
     feed = Feed(first, tmp_path / "belta-1.jsonl")
     feed.write(first.process(article(url=OTHER, ident="belta-456")))
+    whole = feed.path.stat().st_size
+    torn = line_of(first.process(article()))[:-40]
     with feed.path.open("ab") as file:
-        file.write(line_of(first.process(article()))[:-40])  # the kill hit this write
+        file.write(torn)  # the kill hit this write
     second = Run(state)
     assert stored(state, OTHER).version == 1 and stored(state) is None
     assert second.process(article()).version == 1
-    size = feed.path.stat().st_size
-    assert tails(state) == [(str(feed.path), size - len(line_of(article())) + 40)]
     second.close()
+    assert feed.path.read_bytes()[whole:] == torn + b"\n"
+    assert tails(state) == []
+    Run(state).close()
+    said = [r.getMessage() for r in caplog.records if "a stopped run was writing" in r.getMessage()]
+    assert said == [f"Feed file {feed.path} ends in a line a stopped run was writing (bytes "
+                    f"{whole} to {whole + len(torn)}): ended it with a newline; its article "
+                    "was never recorded and is exported again, and the file is no longer "
+                    "watched"]
+
+
+def test_a_last_line_a_running_run_is_writing_is_left_and_watched(
+        state: Path, tmp_path: Path) -> None:
+    """Another crawl writing the file now (its shared lock held): its last line may be a
+    write under way, not a torn one, and is neither ended nor read."""
+    import fcntl
+
+    first = Run(state)
+    feed = Feed(first, tmp_path / "belta-1.jsonl")
+    feed.write(first.process(article(url=OTHER, ident="belta-456")))
+    with feed.path.open("ab") as writer:
+        fcntl.flock(writer.fileno(), fcntl.LOCK_SH)
+        writer.write(line_of(first.process(article()))[:-40])
+        writer.flush()
+        size = feed.path.stat().st_size
+        Run(state).close()
+        assert feed.path.stat().st_size == size
+        assert tails(state) == [(str(feed.path), size - len(line_of(article())) + 40)]
 
 
 def test_lines_that_are_no_articles_are_passed_over_and_said(
@@ -193,6 +225,50 @@ def test_an_item_the_kill_left_in_some_of_its_runs_feeds_is_exported_again(
     assert second.process(article()).version == 1  # exported again
     assert tails(state) == []  # both files read to their ends
     second.close()
+    assert out.path.read_bytes() == line_of(both)  # cut back: out.jsonl's reader saw it twice
+    assert "cut back bytes" in caplog.text
+
+
+def test_a_filtered_feed_and_a_kill_before_the_record_give_each_item_once(
+        state: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A feed whose filter takes only some items (OTHER's), and the run killed after
+    writing an item the filter left out to the other feed, before recording it: "not in
+    every feed", it was exported again and the unfiltered feed's readers read it twice.
+    It is cut back from the stopped run's file (its lines before it kept) and exported
+    again once; then each item is in the run files once."""
+    first = Run(state)
+    everything = Feed(first, tmp_path / "all-1.jsonl", whose=("r1", "all-%(time)s.jsonl"))
+    filtered = Feed(first, tmp_path / "other.jsonl", whose=("r1", "other.jsonl"))
+    kept = first.process(article(url=OTHER, ident="belta-456"))
+    everything.write(kept)
+    filtered.write(kept)
+    everything.write(first.process(article()))  # the filter leaves it out; killed here
+    second = Run(state)
+    assert stored(state, OTHER).version == 1 and stored(state) is None
+    again = Feed(second, tmp_path / "all-2.jsonl", whose=("r2", "all-%(time)s.jsonl"))
+    again.exported(second.process(article()))
+    second.close()
+    urls = [json.loads(line)["url"] for name in ("all-1.jsonl", "all-2.jsonl")
+            for line in (tmp_path / name).read_bytes().splitlines()]
+    assert sorted(urls) == sorted([OTHER, article().url])
+    assert stored(state).version == 1
+    assert [path for path, _ in tails(state)] == [str(again.path)]  # the second run's own
+
+
+def test_a_partly_exported_item_a_running_crawl_is_writing_is_not_cut(
+        state: Path, tmp_path: Path) -> None:
+    """The file's writer holds its lock: the item may be on its way to the other feeds."""
+    import fcntl
+
+    first = Run(state)
+    out = Feed(first, tmp_path / "out.jsonl", whose=("r1", "out.jsonl"))
+    Feed(first, tmp_path / "items-1.jsonl", whose=("r1", "items-%(time)s.jsonl"))
+    with out.path.open("ab") as writer:
+        fcntl.flock(writer.fileno(), fcntl.LOCK_SH)
+        writer.write(line_of(first.process(article())))
+        writer.flush()
+        Run(state).close()
+        assert out.path.read_bytes() == line_of(article())
 
 
 def test_a_feed_split_in_batches_holds_an_item_in_any_of_its_files(
@@ -216,7 +292,7 @@ def test_each_run_is_checked_against_its_own_feeds(state: Path, tmp_path: Path) 
     torn = Feed(older, tmp_path / "old.jsonl", whose=("r0", "old.jsonl"))
     with torn.path.open("ab") as file:
         file.write(line_of(older.process(article(url=OTHER, ident="belta-456")))[:-5])
-    Run(state).close()  # reads nothing whole there: still watched
+    Run(state).close()  # reads nothing whole there
     later = Run(state)
     feeds = [Feed(later, tmp_path / f"{name}.jsonl", whose=("r1", name)) for name in "ab"]
     item = later.process(article())
@@ -224,7 +300,7 @@ def test_each_run_is_checked_against_its_own_feeds(state: Path, tmp_path: Path) 
         feed.write(item)
     Run(state).close()
     assert stored(state).version == 1 and stored(state, OTHER) is None
-    assert [path for path, _ in tails(state)] == [str(torn.path)]
+    assert tails(state) == []  # its torn line ended by the first run after it
 
 
 def test_a_line_nested_past_any_depth_is_passed_over_like_any_line_that_is_no_json(

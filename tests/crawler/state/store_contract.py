@@ -111,3 +111,27 @@ def check_damaged_not_due(store: StateStore, damage: Callable[[str], None],
     store.put(c)
     assert [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")] == \
         [b.url, c.url, a.url]
+
+
+def check_bad_check_times(store: StateStore, spoil: Callable[[str, str], None],
+                          told: dict[str, str], why: str) -> None:
+    """A check time no run wrote (``spoil(url, "check")``) and a try time years ahead
+    (``spoil(url, "try")``): each article is due again, by its capture as one never checked
+    nor tried (a time ahead kept it from ever being re-checked; text that is no time
+    crashed or stalled the scan); each said once, however many scans meet it."""
+    a, b, c = three_old(store)
+    for each in (a, b, c):
+        store.set_checked(each.url, "2026-01-10T00:00:00+00:00")
+    spoil(a.url, "check")
+    spoil(b.url, "try")
+    for _ in range(2):
+        due = [(r.url, last) for r, last in store.due_checks("2026-02-01T00:00:00+00:00",
+                                                             "2026-01-15T00:00:00+00:00")]
+        assert due == [(a.url, a.captured), (b.url, "2026-01-10T00:00:00+00:00"),
+                       (c.url, "2026-01-10T00:00:00+00:00")]
+    assert set(told) == {a.url, b.url}
+    assert why in told[a.url], told
+    assert "ahead of now" in told[b.url], told
+    store.set_checked(a.url, "2026-01-20T00:00:00+00:00")  # its check replaces nothing bad
+    assert [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")] == \
+        [b.url, c.url, a.url]

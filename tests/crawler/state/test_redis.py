@@ -21,6 +21,7 @@ from crawler.state import redis as state_redis
 from crawler.state.redis import RedisStateStore
 from tests.crawler.state.store_contract import (
     URL,
+    check_bad_check_times,
     check_damaged_not_due,
     check_removals,
     check_retry_waits,
@@ -394,3 +395,33 @@ def test_a_damaged_record_of_a_state_before_the_due_set_is_left_out_of_its_index
     store.put(old[2])
     assert [r.url for r, _ in store.due_checks("2026-02-01T00:00:00+00:00")] == \
         [old[1].url, old[2].url, old[0].url]
+
+
+@pytest.mark.parametrize(("spoiled", "why"), [
+    (("due", 4_102_444_800.0), "4102444800.0 is ahead of now"),
+    (("due", float("inf")), "inf is no time"),
+    (("due", -1e10), "-10000000000.0 is before 1970"),
+    (("checks", "abc"), "'abc' is no ISO 8601 time"),
+    (("checks", "2026-01-01"), "'2026-01-01' names no UTC offset"),
+])
+def test_a_check_time_edited_by_hand_is_said_once_dropped_and_the_article_is_due(
+        redis_server: RedisServer, caplog: pytest.LogCaptureFixture,  # noqa: F811
+        spoiled: tuple[str, object], why: str) -> None:
+    """As the SQLite store: a place in ``due`` years ahead (or infinite) kept the article
+    from ever being re-checked, a try ahead from its retry; a check that is no time was
+    shown as its last check. Redis keeps no NaN score."""
+    store = RedisStateStore(redis_server.client, "t:state")
+    key, value = spoiled
+
+    def spoil(url: str, kind: str) -> None:
+        if kind == "try":
+            redis_server.client.zadd("t:state:tries", {url: 4_102_444_800})
+        elif key == "due":
+            redis_server.client.zadd("t:state:due", {url: value})
+        else:
+            redis_server.client.hset("t:state:checks", url, str(value))
+    check_bad_check_times(store, spoil, store.bad_check_times, why)
+    said = [r.getMessage() for r in caplog.records if "is damaged" in r.getMessage()]
+    assert len(said) == 2, said
+    assert any("re-check time of https://www.belta.by/a/1/" in line for line in said), said
+    assert redis_server.client.zcard("t:state:tries") == 0

@@ -12,6 +12,7 @@ from crawler.state import StateUnavailable, open_state, state_path
 from crawler.state.sqlite import SQLiteStateStore
 from tests.crawler.state.store_contract import (
     URL,
+    check_bad_check_times,
     check_damaged_not_due,
     check_removals,
     check_retry_waits,
@@ -165,13 +166,13 @@ def test_a_store_without_the_checks_table_opens_on_a_full_disk_unchanged(
         assert store.get(URL) is not None
         assert [r.url for r, _ in store.due_checks("2100-01-01T00:00:00+00:00")] == [URL]
         with pytest.raises(sqlite3.OperationalError, match="disk is full"):
-            store.set_checked(URL, "2099-01-01T00:00:00+00:00")
+            store.set_checked(URL, "2026-06-01T00:00:00+00:00")
         store.close()
         assert path.read_bytes() == before
         filler.unlink()
         store = SQLiteStateStore(path)
-        store.set_checked(URL, "2099-01-01T00:00:00+00:00")
-        assert list(store.due_checks("2099-01-01T00:00:00+00:00")) == []
+        store.set_checked(URL, "2026-06-01T00:00:00+00:00")  # (a time ahead is dropped)
+        assert list(store.due_checks("2026-06-01T00:00:00+00:00")) == []
         store.close()
 
 
@@ -238,4 +239,33 @@ def test_a_url_that_is_no_text_is_said_by_the_recheck_scan_not_given_to_its_filt
     assert [r.url for r, _ in due] == ["https://www.belta.by/a/2/"]
     assert store.damaged == {URL.encode(): f"url {URL.encode()!r} is no text"}
     assert len([r for r in caplog.records if "is damaged (" in r.getMessage()]) == 1
+    store.close()
+
+
+@pytest.mark.parametrize(("value", "why"), [
+    ("abc", "'abc' is no ISO 8601 time"),
+    ("NaN", "'NaN' is no ISO 8601 time"),
+    ("2026-01-01", "'2026-01-01' names no UTC offset"),
+    ("2099-01-01T00:00:00+00:00", "2099-01-01T00:00:00+00:00 is ahead of now"),
+    ("1900-01-01T00:00:00+00:00", "1900-01-01T00:00:00+00:00 is before 1970"),
+    (1_767_000_000, "'1767000000' is no ISO 8601 time"),  # (TEXT affinity: kept as text)
+    (b"2026-01-01T00:00:00+00:00", "is no text"),
+])
+def test_a_check_time_edited_by_hand_is_said_once_dropped_and_the_article_is_due(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, value: object, why: str) -> None:
+    """A check time of 'abc' or years ahead sorted after every real time (text): the
+    article was never due again; a try years ahead kept it from its retry forever."""
+    store = SQLiteStateStore(tmp_path / "state.sqlite3")
+
+    def spoil(url: str, kind: str) -> None:
+        table, column = ("checks", "checked") if kind == "check" else ("tries", "tried")
+        if kind == "try":
+            store.set_tried(url, "2026-01-01T00:00:00+00:00")
+        store.db.execute(f"UPDATE {table} SET {column} = ? WHERE url = ?",
+                         (value if kind == "check" else "2099-01-01T00:00:00+00:00", url))
+    check_bad_check_times(store, spoil, store.bad_check_times, why)
+    said = [r.getMessage() for r in caplog.records if "is damaged" in r.getMessage()]
+    assert len(said) == 2, said
+    assert any("re-check time of https://www.belta.by/a/1/" in line for line in said), said
+    assert store.db.execute("SELECT COUNT(*) FROM tries").fetchone()[0] == 0
     store.close()
