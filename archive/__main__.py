@@ -268,7 +268,8 @@ def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
         from .corpus_schema import CorpusError
 
         try:
-            return command(args)
+            damaged = _warn_of_damaged_parts(getattr(args, "corpus", None))
+            return max(command(args), 1 if damaged else 0)
         except CorpusError as exc:
             raise UsageError(str(exc)) from exc
         except (duckdb.Error, pa.ArrowException) as exc:  # reading the corpus
@@ -280,6 +281,21 @@ def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
         return 1
 
     return run
+
+
+def _warn_of_damaged_parts(corpus: str | None) -> bool:
+    """Name each version part a reading command leaves out (no reader can open it), with
+    the items file whose rows its answer lacks and the build that puts them back; whether
+    there was one (the command then exits 1: its answer is not whole)."""
+    if corpus is None:
+        return False
+    from .corpus_damage import damaged_parts, part_owners, reader_warning
+
+    damaged = damaged_parts(Path(corpus))
+    owners = part_owners(Path(corpus)) if damaged else {}
+    for part, why in damaged:
+        print(visible(reader_warning(Path(corpus), part, why, owners)), file=sys.stderr)
+    return bool(damaged)
 
 
 def _folder_for(path: str) -> None:
