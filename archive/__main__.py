@@ -289,13 +289,24 @@ def _warn_of_damaged_parts(corpus: str | None) -> bool:
     there was one (the command then exits 1: its answer is not whole)."""
     if corpus is None:
         return False
-    from .corpus_damage import damaged_parts, part_owners, reader_warning
+    from .corpus_damage import (
+        damaged_derived,
+        damaged_parts,
+        derived_warning,
+        part_owners,
+        reader_warning,
+    )
+    from .corpus_derived import derived_files
 
-    damaged = damaged_parts(Path(corpus))
-    owners = part_owners(Path(corpus)) if damaged else {}
+    home = Path(corpus)
+    damaged = damaged_parts(home)
+    owners = part_owners(home) if damaged else {}
     for part, why in damaged:
-        print(visible(reader_warning(Path(corpus), part, why, owners)), file=sys.stderr)
-    return bool(damaged)
+        print(visible(reader_warning(home, part, why, owners)), file=sys.stderr)
+    derived = damaged_derived(home, derived_files(home))
+    for path, why in derived:
+        print(visible(derived_warning(home, path, why)), file=sys.stderr)
+    return bool(damaged or derived)
 
 
 def _folder_for(path: str) -> None:

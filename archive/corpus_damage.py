@@ -49,6 +49,18 @@ def damaged_parts(corpus: Path) -> list[tuple[Path, str]]:
             if part.is_file() and (why := unreadable(part))]
 
 
+def damaged_derived(corpus: Path, derived: list[Path]) -> list[tuple[Path, str]]:
+    """(file, why) of each of the ``derived`` tables no reader can open."""
+    return [(path, why) for path in derived if path.is_file() and (why := unreadable(path))]
+
+
+def derived_warning(corpus: Path, path: Path, why: str) -> str:
+    """What a reading command says of a derived table it left out."""
+    return (f"warning: {path}: not a readable Parquet file ({why}): left out, the "
+            f"{path.parent.name} view lacks its rows; the next python -m archive corpus "
+            f"DATA_DIR -o {corpus} moves it aside and makes it again")
+
+
 def move_aside(path: Path) -> Path:
     """Rename a file no reader can open out of every glob, its bytes kept; the new path."""
     aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC):%Y%m%d%H%M%S%f}")

@@ -220,7 +220,8 @@ def _readable_versions(con: duckdb.DuckDBPyConnection, corpus: Path) -> _Version
 
 def _reader_views(con: duckdb.DuckDBPyConnection, corpus: Path, versions: _Versions) -> str:
     """VIEWS_SQL, reading ``versions``' parts, and an empty table in place of derived files
-    not written yet (a first build still ingesting, or killed before them): a reader never
+    not written yet (a first build still ingesting, or killed before them) or that no reader
+    can open (the command names them; the next build makes them again): a reader never
     writes into the corpus, which may be read-only to it or being built."""
     sql = VIEWS_SQL.replace(_HIVE_VERSIONS, versions.hive).replace(
         f"read_parquet('{VERSIONS}')", versions.plain)
@@ -228,10 +229,15 @@ def _reader_views(con: duckdb.DuckDBPyConnection, corpus: Path, versions: _Versi
                (EDITS, corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA),
                (f"read_parquet('{REMOVALS_FILE}')", corpus / REMOVALS_FILE, removal_schema())]
     for reading, path, schema in derived:
-        if not any(path.parent.glob("*.parquet")):
+        found = sorted(path.parent.glob("*.parquet"))
+        readable = [p for p in found if not unreadable(p)]
+        if not readable:
             name = f"no_{path.parent.name}"
             con.register(name, schema.empty_table())
             sql = sql.replace(reading, name)
+        elif len(readable) < len(found):  # only edits/ holds several
+            files = ", ".join(f"'{_quote(p.relative_to(corpus).as_posix())}'" for p in readable)
+            sql = sql.replace(reading, f"read_parquet([{files}], union_by_name = true)")
     return sql
 
 
@@ -408,6 +414,13 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
     return written
 
 
+def derived_files(corpus: Path) -> list[Path]:
+    """The derived tables a build makes again from the rows and the removals files (the
+    families table too: its rewrite replaced a damaged one, its bytes gone)."""
+    return [*sorted((corpus / "edits").glob("*.parquet")), corpus / FAMILIES_FILE,
+            corpus / REMOVALS_FILE]
+
+
 def set_aside_unreadable(corpus: Path) -> list[tuple[Path, Path, str]]:
     """Move aside the derived tables that are no Parquet a reader can open (cut short by a
     copy, damaged on disk): every query of the views failed on them, and the build, which
@@ -415,7 +428,7 @@ def set_aside_unreadable(corpus: Path) -> list[tuple[Path, Path, str]]:
     each run. Renamed, not deleted (their bytes may be all someone has); the build then makes
     them again: the edits missing from the rest are diffed anew, the removals table is
     rewritten. (path, where it went, why) of each."""
-    found = sorted((corpus / "edits").glob("*.parquet")) + [corpus / REMOVALS_FILE]
+    found = derived_files(corpus)
     moved = []
     for path in found:
         if why := unreadable(path):

@@ -110,3 +110,32 @@ def test_a_damaged_part_no_manifest_names_is_moved_aside_too(built: dict) -> Non
     [aside] = stray.parent.glob("stray-0-0.parquet.unreadable-*")
     assert aside.read_bytes() == b"PAR1" + bytes(100)
     assert counts(built["corpus"]) == (9, 8)
+
+
+def test_damaged_derived_tables_are_left_out_by_readers_and_kept_by_the_build(
+        built: dict, tmp_path: Path) -> None:
+    """A families, edits or removals table no reader can open failed every reading command;
+    the build set aside the edits and removals tables but wrote the families table over a
+    damaged one, its bytes gone."""
+    corpus = built["corpus"]
+    [stored] = [p for p in (corpus / "edits").glob("edits-*.parquet") if p.name != "edits-0.parquet"]
+    damaged = [corpus / "families" / "families.parquet", stored,
+               corpus / "removals" / "removals.parquet"]
+    for path in damaged:
+        damage(path, "cut short")
+    history = run_archive("history", corpus, built["reprinted_url"])
+    export = run_archive("export-txt", "--corpus", corpus, tmp_path / "out")
+    for res in (history, export):
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+        for path in damaged:
+            assert f"warning: {path}: not a readable Parquet file (" in res.stderr
+            assert f"the {path.parent.name} view lacks its rows" in res.stderr
+    assert "version 1 " in history.stdout and "9 file(s) written" in export.stdout
+    res = run_archive("corpus", built["data"], "-o", corpus)
+    assert res.returncode == 0, res.stderr
+    for path in damaged:
+        [aside] = path.parent.glob(f"{path.name}.unreadable-*")
+        assert len(aside.read_bytes()) > 0 and f"note: {path}: " in res.stderr
+    con = duck(corpus)
+    assert con.execute("SELECT count(*) FROM families").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM edits").fetchone() == (1,)
