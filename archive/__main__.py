@@ -269,7 +269,8 @@ def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
         from .corpus_schema import CorpusError
 
         try:
-            return command(args)
+            damaged = _warn_of_damaged_parts(getattr(args, "corpus", None))
+            return max(command(args), 1 if damaged else 0)
         except CorpusError as exc:
             raise UsageError(str(exc)) from exc
         except (duckdb.Error, pa.ArrowException) as exc:  # reading the corpus
@@ -281,6 +282,32 @@ def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
         return 1
 
     return run
+
+
+def _warn_of_damaged_parts(corpus: str | None) -> bool:
+    """Name each version part a reading command leaves out (no reader can open it), with
+    the items file whose rows its answer lacks and the build that puts them back; whether
+    there was one (the command then exits 1: its answer is not whole)."""
+    if corpus is None:
+        return False
+    from .corpus_damage import (
+        damaged_derived,
+        damaged_parts,
+        derived_warning,
+        part_owners,
+        reader_warning,
+    )
+    from .corpus_derived import derived_files
+
+    home = Path(corpus)
+    damaged = damaged_parts(home)
+    owners = part_owners(home) if damaged else {}
+    for part, why in damaged:
+        print(visible(reader_warning(home, part, why, owners)), file=sys.stderr)
+    derived = damaged_derived(home, derived_files(home))
+    for path, why in derived:
+        print(visible(derived_warning(home, path, why)), file=sys.stderr)
+    return bool(damaged or derived)
 
 
 def _folder_for(path: str) -> None:

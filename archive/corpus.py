@@ -46,6 +46,7 @@ from . import jsonline
 from .corpus_derived import (
     mark_edits_stale,
     refresh_derived,
+    set_aside_damaged_parts,
     set_aside_unreadable,
     write_views,
 )
@@ -885,6 +886,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                 out.files_unreadable += 1
                 tell(Problem(path.name, 0, f"cannot be read ({_why(exc)}): none of it "
                              "ingested; it is read by the next build that can"))
+        damaged = set_aside_damaged_parts(corpus)  # before any part is read
         for path in [p for p in files
                      if _cut_short(corpus, manifest, p, keys[p], scans[keys[p]])]:
             files.remove(path)
@@ -895,6 +897,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                            "older backup, a copy stopped half way?): its rows are kept, none "
                            "of it read; put its whole content back, or delete it to keep the "
                            "corpus as it is"))
+        _report_damaged_parts(corpus, manifest, damaged, scans, report)
         lost = missing_parts(corpus, manifest)
         if folder := next((corpus / part for parts in lost.values() for part in parts
                            if (corpus / part).is_dir()), None):  # (its rewrite would fail)
@@ -962,6 +965,28 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
         out.families, out.edits = refresh_derived(corpus)
         write_views(corpus)
     return out
+
+
+def _report_damaged_parts(corpus: Path, manifest: dict[str, Any],
+                          damaged: list[tuple[Path, Path, str]], scans: dict[str, Scan],
+                          report: Callable[[Problem], None]) -> None:
+    """Say of each version part moved aside whether its rows are made again (its items file
+    is here as ingested: it is read again in full, as for a part deleted) or lost until its
+    items file is back (the missing part is then an error on each build, as a deleted one)."""
+    owners = {part: key for key, entry in manifest["files"].items()
+              for part in entry.get("parts", [])}
+    for part, aside, why in damaged:
+        key = owners.get(part.relative_to(corpus).as_posix())
+        items = manifest["files"][key].get("path", key) if key else None
+        if key in scans:
+            then = f"made again from its items file {items}"
+        elif key:
+            then = f"its rows are lost until its items file {items} is back (see below)"
+        else:
+            then = ("no items file of the manifest names it (a part of a build stopped "
+                    "before it saved the manifest, or not this corpus's)")
+        report(Problem(str(part), 0, f"not a readable Parquet file ({why}): moved to "
+                       f"{aside.name} (its bytes kept); {then}", fatal=False))
 
 
 def _scan_one(path: Path, manifest: dict[str, Any], index: HeadIndex, by_path: dict[str, str],

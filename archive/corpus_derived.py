@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .corpus_damage import VERSION_PARTS, damaged_parts, move_aside, unreadable
 from .corpus_removals import REMOVALS_FILE, removal_schema
 from .corpus_schema import CorpusError, corpus_schema, parquet_named
 from .corpus_texts import PART, PartTexts, without_text
@@ -39,7 +41,7 @@ from .extractions import Grouped, compared, extractor_label, versions_by_article
 from .fileio import append_durably, replace_durably, temp_for, write_atomically
 from .wordiff import changed_words, render_text, word_diff
 
-VERSIONS = "versions/*/*/*.parquet"
+VERSIONS = f"versions/{VERSION_PARTS}"
 # A corpus with no rows (a build found no items, or only bad lines) holds this part of none, so
 # the views' globs match a file: DuckDB fails a glob that matches nothing. Its partition names
 # no outlet or month, and its name starts with "_", which pyarrow's discovery skips.
@@ -78,6 +80,8 @@ LATEST_KEYS = f"""(SELECT items_file, items_line, capture_version FROM (
     FROM read_parquet('{VERSIONS}'))
   QUALIFY row_number() OVER (PARTITION BY id ORDER BY {LATEST_ORDER}) = 1)"""
 
+_HIVE_VERSIONS = (f"read_parquet('{VERSIONS}', hive_partitioning = true,\n"
+                  "                    hive_types = {'outlet': VARCHAR, 'month': VARCHAR})")
 FAMILIES_FILE = "families/families.parquet"
 # Edit files written before ``extractor`` and ``previous_extractor`` lack them: read by name.
 EDIT_FILES = "edits/*.parquet"
@@ -86,8 +90,7 @@ VIEWS_SQL = f"""-- The corpus as DuckDB views. Open with:  cd CORPUS_DIR && duck
 -- (paths are relative to this folder; from Python: archive.corpus_derived.connect(CORPUS_DIR)).
 CREATE OR REPLACE VIEW versions AS
   SELECT v.*, coalesce(f.family, v.id) AS family
-  FROM read_parquet('{VERSIONS}', hive_partitioning = true,
-                    hive_types = {{'outlet': VARCHAR, 'month': VARCHAR}}) AS v
+  FROM {_HIVE_VERSIONS} AS v
   LEFT JOIN read_parquet('{FAMILIES_FILE}') AS f ON f.id = v.id;
 -- The newest version of each article: the latest capture of it, as its newest extraction
 -- (highest extractor version); `version` is the capture's (a re-extraction's row says 1).
@@ -177,23 +180,64 @@ def connect(corpus_dir: str | Path) -> duckdb.DuckDBPyConnection:
     if not has_rows(corpus):
         raise CorpusError(f"no corpus in {corpus} (build it with: python -m archive corpus)")
     con = open_duckdb(corpus)
-    con.execute(_reader_views(con, corpus))
+    source = _readable_versions(con, corpus)
+    con.execute(_reader_views(con, corpus, source))
+    con.execute(f"CREATE TEMP VIEW version_files AS {source.with_files}")
     return con
 
 
-def _reader_views(con: duckdb.DuckDBPyConnection, corpus: Path) -> str:
-    """VIEWS_SQL, reading an empty table in place of derived files not written yet (a first
-    build still ingesting, or killed before them): a reader never writes into the corpus,
-    which may be read-only to it or being built."""
-    sql = VIEWS_SQL
+@dataclass(frozen=True)
+class _Versions:
+    """How a reader reads the version parts: the glob, or those of them that can be read."""
+
+    plain: str  # read_parquet(...) of the parts
+    hive: str  # the same, with the outlet and month columns of their folders
+    with_files: str  # a SELECT of every row and the part it is in (``filename``)
+
+
+def _readable_versions(con: duckdb.DuckDBPyConnection, corpus: Path) -> _Versions:
+    """The parts as the views read them, leaving out those no reader can open (named by
+    the command, see :mod:`archive.corpus_damage`): one damaged part made every query fail."""
+    damaged = {part for part, _ in damaged_parts(corpus)}
+    if not damaged:
+        files = f"'{VERSIONS}'"
+    else:
+        readable = [part.relative_to(corpus).as_posix()
+                    for part in sorted((corpus / "versions").glob(VERSION_PARTS))
+                    if part not in damaged]
+        if not readable:
+            schema = corpus_schema().append(pa.field("outlet", pa.string())).append(
+                pa.field("month", pa.string()))
+            con.register("no_versions", schema.empty_table())
+            return _Versions("no_versions", "no_versions",
+                             "SELECT *, NULL::VARCHAR AS filename FROM no_versions")
+        files = "[" + ", ".join(f"'{_quote(part)}'" for part in readable) + "]"
+    return _Versions(f"read_parquet({files})",
+                     f"read_parquet({files}, hive_partitioning = true, "
+                     "hive_types = {'outlet': VARCHAR, 'month': VARCHAR})",
+                     f"SELECT * FROM read_parquet({files}, filename = true)")
+
+
+def _reader_views(con: duckdb.DuckDBPyConnection, corpus: Path, versions: _Versions) -> str:
+    """VIEWS_SQL, reading ``versions``' parts, and an empty table in place of derived files
+    not written yet (a first build still ingesting, or killed before them) or that no reader
+    can open (the command names them; the next build makes them again): a reader never
+    writes into the corpus, which may be read-only to it or being built."""
+    sql = VIEWS_SQL.replace(_HIVE_VERSIONS, versions.hive).replace(
+        f"read_parquet('{VERSIONS}')", versions.plain)
     derived = [(f"read_parquet('{FAMILIES_FILE}')", corpus / FAMILIES_FILE, FAMILY_SCHEMA),
                (EDITS, corpus / "edits" / "edits-0.parquet", EDIT_SCHEMA),
                (f"read_parquet('{REMOVALS_FILE}')", corpus / REMOVALS_FILE, removal_schema())]
     for reading, path, schema in derived:
-        if not any(path.parent.glob("*.parquet")):
+        found = sorted(path.parent.glob("*.parquet"))
+        readable = [p for p in found if not unreadable(p)]
+        if not readable:
             name = f"no_{path.parent.name}"
             con.register(name, schema.empty_table())
             sql = sql.replace(reading, name)
+        elif len(readable) < len(found):  # only edits/ holds several
+            files = ", ".join(f"'{_quote(p.relative_to(corpus).as_posix())}'" for p in readable)
+            sql = sql.replace(reading, f"read_parquet([{files}], union_by_name = true)")
     return sql
 
 
@@ -370,6 +414,13 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
     return written
 
 
+def derived_files(corpus: Path) -> list[Path]:
+    """The derived tables a build makes again from the rows and the removals files (the
+    families table too: its rewrite replaced a damaged one, its bytes gone)."""
+    return [*sorted((corpus / "edits").glob("*.parquet")), corpus / FAMILIES_FILE,
+            corpus / REMOVALS_FILE]
+
+
 def set_aside_unreadable(corpus: Path) -> list[tuple[Path, Path, str]]:
     """Move aside the derived tables that are no Parquet a reader can open (cut short by a
     copy, damaged on disk): every query of the views failed on them, and the build, which
@@ -377,25 +428,19 @@ def set_aside_unreadable(corpus: Path) -> list[tuple[Path, Path, str]]:
     each run. Renamed, not deleted (their bytes may be all someone has); the build then makes
     them again: the edits missing from the rest are diffed anew, the removals table is
     rewritten. (path, where it went, why) of each."""
-    found = sorted((corpus / "edits").glob("*.parquet")) + [corpus / REMOVALS_FILE]
+    found = derived_files(corpus)
     moved = []
     for path in found:
-        if why := _unreadable(path):
-            aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC):%Y%m%d%H%M%S%f}")
-            os.replace(path, aside)
-            moved.append((path, aside, why))
+        if why := unreadable(path):
+            moved.append((path, move_aside(path), why))
     return moved
 
 
-def _unreadable(path: Path) -> str | None:
-    """Why a Parquet file's footer cannot be read, if it cannot (None for no file)."""
-    if not os.path.lexists(path):
-        return None
-    try:
-        pq.read_metadata(path)
-    except (pa.ArrowException, OSError) as exc:
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-    return None
+def set_aside_damaged_parts(corpus: Path) -> list[tuple[Path, Path, str]]:
+    """Move aside the version parts no reader can open, before the build reads any part:
+    (path, where it went, why) of each. Their rows are made again from their items files
+    (the build takes a part gone as one to put back)."""
+    return [(part, move_aside(part), why) for part, why in damaged_parts(corpus)]
 
 
 def _remove_orphan_edit_temps(corpus: Path) -> None:

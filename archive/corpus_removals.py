@@ -6,7 +6,10 @@ small, so each build that finds them changed reads them all again into
 ``CORPUS/removals/removals.parquet`` (replaced atomically; always present, empty when there
 are none). The rows of a file no longer there (a run folder deleted, a build from another
 data folder) are carried over from the table as it was, as an items file's rows are kept:
-only a file read again replaces its own rows. A line that breaks the contract is reported with its file and line, as items are,
+only a file read again replaces its own rows, known by its path (``removals_path``), so
+two data folders' files of one name (two machines' crawls) both keep theirs. Each
+observation is held once, known by its content: a file renamed or copied adds no row
+again. A line that breaks the contract is reported with its file and line, as items are,
 and left out; a last line without a newline (a crawl still writing) waits for the next build.
 A file cut short or rewritten in place while it is read leaves the table as it was: one
 error, and the next build reads them all again (as an items file is, :func:`still_holds`).
@@ -25,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import jsonline
@@ -54,7 +56,8 @@ def removal_schema() -> pa.Schema:
     fields = [pa.field(name, arrow_type(node, root)) for name, node in root["properties"].items()]
     return pa.schema([*fields, pa.field("observed_ts", pa.timestamp("us", tz="UTC")),
                       pa.field("removals_file", pa.string()),
-                      pa.field("removals_line", pa.int64())])
+                      pa.field("removals_line", pa.int64()),
+                      pa.field("removals_path", pa.string())])
 
 
 def removal_files(data_dir: Path, skip: frozenset[str] = frozenset()) -> list[Path]:
@@ -95,6 +98,7 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
     the number of complete lines among them: what this read reported on, whatever a crawl
     appends meanwhile."""
     read, end, lines = hashlib.sha256(), 0, 0
+    where = resolved(path)
     naive = [0, 0]  # lines whose observed_at has no offset, the first of them
     for number, (offset, raw, whole) in enumerate(
             bounded_lines(path, 0, MAX_LINE_BYTES, read.update), 1):
@@ -133,7 +137,7 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
             naive[0] += 1
             naive[1] = naive[1] or number
         yield {**line, "observed_ts": observed, "removals_file": path.name,
-               "removals_line": number}
+               "removals_line": number, "removals_path": where}
     if naive[0]:
         report(path.name, naive[1], f"{naive[0]} line(s) whose observed_at has no UTC offset "
                "(another tool's file? the crawl writes +00:00): read as UTC", False)
@@ -146,10 +150,12 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
 def write_removals(corpus: Path, files: list[Path], report: Report,
                    timestamp: Callable[[Any], Any],
                    was_read: dict[str, dict[str, Any]] | None = None) -> int:
-    """Rewrite ``REMOVALS_FILE`` from ``files`` and the rows it held of files not among
-    them; the number of rows. ``timestamp``: an ``observed_at`` as an instant; it raises
-    ValueError (why) for one naming none. ``was_read``: filled with what was read of each
-    file (see ``_rows``)."""
+    """Rewrite ``REMOVALS_FILE`` from ``files`` and the rows it held; the number of rows.
+    Each observation is one row, known by its content, not by its file's name: a file
+    renamed or copied to another data folder adds none again, and a file of the same name
+    from another folder (two machines' crawls) replaces none. ``timestamp``: an
+    ``observed_at`` as an instant; it raises ValueError (why) for one naming none.
+    ``was_read``: filled with what was read of each file (see ``_rows``)."""
     said = report
 
     def report(name: str, line: int, reason: str, fatal: bool) -> None:
@@ -158,39 +164,69 @@ def write_removals(corpus: Path, files: list[Path], report: Report,
     target = corpus / REMOVALS_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     schema, rows, count = removal_schema(), [], 0
+    held: set[bytes] = set()  # the observations written, by content
     with temp_for(target) as tmp, parquet_named(tmp):
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            for kept in _rows_of_files_gone(target, {path.name for path in files}):
-                count += _write(writer, kept, report)
-            for path in files:
+            for path in files:  # first: a row names the file that holds it now
                 for row in _rows(path, report, timestamp, was_read):
                     rows.append(row)
                     if len(rows) >= BATCH_ROWS:
-                        count += _write(writer, rows, report)
+                        count += _write(writer, rows, report, held)
                         rows = []
-            count += _write(writer, rows, report)
+            count += _write(writer, rows, report, held)
+            for kept in _rows_held(target, files):
+                count += _write(writer, kept, report, held)
         replace_durably(tmp, target)  # before the manifest records its digest
     return count
 
 
-def _rows_of_files_gone(table: Path, present: set[str]) -> Iterator[list[dict[str, Any]]]:
-    """The table's rows whose removals file is not among ``present``, a batch at a time: the
-    observations of a run folder deleted since (or of another data folder) are the corpus's
-    last copy of them, and were dropped by the next build. Read as rows, so a table written
-    before a column was added takes the current columns (the new ones null)."""
+def resolved(path: Path) -> str:
+    """A removals file's path as its rows record it: its folder resolved, then its name."""
+    return str(path.parent.resolve() / path.name)
+
+
+def _rows_held(table: Path, files: list[Path]) -> Iterator[list[dict[str, Any]]]:
+    """The table's rows but those of ``files`` (read again: a file rewritten in place
+    replaces its own rows), a batch at a time. The rows of a file deleted since (a run
+    folder cleaned up) or of another data folder are the corpus's last copy of them, and
+    a file's own rows are known by its path, not its name: two machines' files of one name
+    never replace each other's. A row of a table written before paths were recorded is
+    taken for the file of its name in this removals folder. Read as rows, so a table
+    written before a column was added takes the current columns (the new ones null)."""
     if not table.exists():
         return
-    names = pa.array(sorted(present), pa.string())
+    read = {resolved(path) for path in files}
+    folder = files[0].parent.resolve() if files else None
     for batch in pq.ParquetFile(table).iter_batches(BATCH_ROWS):
-        kept = batch.filter(pc.invert(pc.is_in(batch.column("removals_file"), value_set=names)))
-        if kept.num_rows:
-            yield kept.to_pylist()
+        rows = [row for row in batch.to_pylist()
+                if (row.get("removals_path") or (folder and str(folder / row["removals_file"])))
+                not in read]
+        if rows:
+            yield rows
 
 
-def _write(writer: pq.ParquetWriter, rows: list[dict[str, Any]], report: Report) -> int:
-    """Write the rows pyarrow can hold; report the others."""
+PROVENANCE = frozenset({"observed_ts", "removals_file", "removals_line", "removals_path"})
+
+
+def _observation(row: dict[str, Any]) -> bytes:
+    """An observation's identity: a digest of its contract fields as stored (so a row read
+    back from the table and one of a line compare alike), not of where it was read."""
+    fields = [row[name] for name in removal_schema().names if name not in PROVENANCE]
+    return hashlib.sha256(repr(fields).encode("utf-8", "backslashreplace")).digest()[:16]
+
+
+def _write(writer: pq.ParquetWriter, rows: list[dict[str, Any]], report: Report,
+           held: set[bytes]) -> int:
+    """Write the rows pyarrow can hold whose observation is not ``held`` yet (adding them);
+    report the others."""
     def reject(row: dict[str, Any], exc: Exception) -> None:
         report(row["removals_file"], row["removals_line"], f"cannot be stored: {exc}", True)
     batch, _ = storable_batch(rows, writer.schema, reject)
-    writer.write_batch(batch)
-    return batch.num_rows
+    new = []
+    for row in batch.to_pylist():
+        if (key := _observation(row)) not in held:
+            held.add(key)
+            new.append(row)
+    if new:
+        writer.write_batch(pa.RecordBatch.from_pylist(new, schema=writer.schema))
+    return len(new)

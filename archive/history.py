@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from .corpus_derived import VERSIONS, connect
+from .corpus_derived import connect
 from .corpus_lookup import NoArticle, find_article
 from .corpus_texts import PART, PartTexts, without_text
 from .extractions import Grouped, Row, compared, extractor_label, versions_by_article
@@ -81,8 +81,8 @@ def fetch_versions(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, 
     """The versions of each article in ``ids``, oldest first (one entry per version; see
     :mod:`archive.extractions` for the row that stands for each). Their texts are not read
     here: :attr:`Version.text` reads one when it is asked for."""
-    rows = con.execute(f"SELECT {without_text(COLUMNS)} FROM read_parquet('{VERSIONS}', "
-                       "filename = true) WHERE list_contains(?, id) ORDER BY id, fetched_at",
+    rows = con.execute(f"SELECT {without_text(COLUMNS)} FROM version_files "
+                       "WHERE list_contains(?, id) ORDER BY id, fetched_at",
                        [ids]).fetchall()
     texts = PartTexts()
     columns = (*[c for c in COLUMNS if c != "text"], PART)

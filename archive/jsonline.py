@@ -41,7 +41,23 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def loads(raw: bytes | str) -> Any:
-    """``json.loads`` refusing NaN/Infinity, numbers beyond a double and duplicate keys
-    (ValueError, as for any invalid JSON; RecursionError for nesting too deep)."""
-    return json.loads(raw, parse_constant=_constant, parse_float=_number,
+    """``json.loads`` refusing NaN/Infinity, numbers beyond a double, duplicate keys and
+    bytes that are no UTF-8 text (ValueError, as for any invalid JSON; RecursionError for
+    nesting too deep)."""
+    text = _utf8(raw) if isinstance(raw, bytes) else raw
+    return json.loads(text, parse_constant=_constant, parse_float=_number,
                       object_pairs_hook=_object)
+
+
+def _utf8(raw: bytes) -> str:
+    """A line's bytes as UTF-8 text (a leading byte order mark dropped). ``json.loads`` reads
+    bytes in the encoding they look like, UTF-16 or -32 by their NUL bytes, and passes
+    surrogates through: a reason then named a codec the file was never in."""
+    if (nul := raw.find(b"\x00")) >= 0:
+        raise ValueError(f"not UTF-8 text: a NUL byte at byte {nul} (binary data, a line in "
+                         "UTF-16 or UTF-32, or bytes zeroed)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8: byte 0x{raw[exc.start]:02x} at byte {exc.start} "
+                         f"({exc.reason}; windows-1251 or Latin-1 text?)") from None

@@ -79,6 +79,32 @@ def test_a_line_that_is_not_strict_json_is_rejected_and_the_rest_goes_in(
     _rejected_and_the_rest_goes_in(make, "invalid JSON: " + reason, tmp_path)
 
 
+# Bytes that are no UTF-8 text, in a file that is: Python's json reads bytes in whatever
+# encoding they look like (UTF-16 or -32 by their NUL bytes, surrogates passed through), so a
+# UTF-16 line went in as an item, a surrogate's bytes were called unstorable, NUL bytes a
+# UTF-32 error. Each is one line rejected as not UTF-8.
+def _utf8_surrogate() -> bytes:
+    return json.dumps(_item(3)).encode().replace(b'"title": "', b'"title": "\xed\xa0\x80', 1)
+
+
+NOT_UTF8 = {
+    "a line in UTF-16": lambda: json.dumps(_item(3)).encode("utf-16-le"),
+    "a line in UTF-32": lambda: json.dumps(_item(3)).encode("utf-32-le"),
+    "a surrogate written as UTF-8 bytes": _utf8_surrogate,
+    "a windows-1251 title": lambda: _raw('"title": "', '"title": "').replace(
+        b'"title": "', '"title": "Новость'.encode("cp1251"), 1),
+    "NUL bytes": lambda: b"\x00" * 64,
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_UTF8))
+def test_a_line_that_is_not_utf8_is_rejected_and_the_rest_goes_in(case: str,
+                                                                  tmp_path: Path) -> None:
+    _rejected_and_the_rest_goes_in(NOT_UTF8[case], "invalid JSON: not UTF-8", tmp_path)
+    [reject] = (tmp_path / "corpus" / "_rejects.jsonl").read_text().splitlines()
+    assert "codec" not in reject and "cannot be stored" not in reject, reject
+
+
 @pytest.mark.parametrize("case", list(UNSTORABLE))
 def test_a_line_no_column_can_hold_is_rejected_and_the_rest_goes_in(case: str,
                                                                      tmp_path: Path) -> None:

@@ -5,11 +5,13 @@ of many big versions against one of two such versions."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
+from crawler.urls import article_id
 from tests.archive.corpus_data import ROOT, START, Newsroom, belta_url, write_run
 
 MANY = 30
@@ -72,3 +74,39 @@ def test_many_big_versions_of_one_article_cost_the_memory_of_two(tmp_path):
     few, many = _peaks(tmp_path / "few", 2), _peaks(tmp_path / "many", MANY)
     grown = {command: (many[command] - few[command]) >> 20 for command in few}
     assert all(mb < GROWTH_LIMIT >> 20 for mb in grown.values()), grown
+
+
+# One items file of many big lines (a backfill of long reads): the build buffers rows up to
+# BUFFER_BYTES of text and writes them as a row group, so its peak is the same for 300 lines
+# as for 1500 (measured: about 300 MB for 200 and for 2000 lines of 200 KB). Holding every
+# row until the end would add ~100 MB of text per 1,000 lines of 100 KB, at least.
+BIG_LINE_CHARS = 100_000
+LINES_GROWTH_LIMIT = 60 << 20
+
+
+def _one_file_of_big_lines(data: Path, lines: int) -> None:
+    """``lines`` articles of ~100 KB of text each, in one items file."""
+    room = Newsroom()
+    template = room.capture(belta_url(1), "belta", "Лонгрид", ["x"], START, START)
+    words = "слова " * (BIG_LINE_CHARS // 6)
+    folder = data / "items"
+    folder.mkdir(parents=True)
+    with open(folder / "belta-20260105T000000.jsonl", "w", encoding="utf-8") as fh:
+        for n in range(lines):
+            url = belta_url(10_000 + n)
+            fh.write(json.dumps({**template, "url": url, "id": article_id(url),
+                                 "text": f"{n:06d} {words}",
+                                 "warc": {**template["warc"], "offset": n}},
+                                ensure_ascii=False) + "\n")
+
+
+def _build_peak(folder: Path, lines: int) -> int:
+    _one_file_of_big_lines(folder / "data", lines)
+    peak, said = _peak("corpus", folder / "data", "-o", folder / "corpus")
+    assert f"{lines} row(s) added from 1 file(s)" in said, said
+    return peak
+
+
+def test_one_file_of_many_big_lines_builds_in_bounded_memory(tmp_path):
+    few, many = _build_peak(tmp_path / "few", 300), _build_peak(tmp_path / "many", 1500)
+    assert many - few < LINES_GROWTH_LIMIT, ((few >> 20), (many >> 20))

@@ -401,3 +401,41 @@ def test_observations_of_a_removals_file_gone_or_of_another_data_folder_are_kept
     write(built["data"], rewritten.name, [built["lines"][2]])  # its bad lines dropped
     build_corpus(built["data"], corpus)
     assert sorted(duck(corpus).execute(query).fetchall()) == after  # its rows replaced alike
+
+
+def test_removals_files_of_one_name_in_two_data_folders_keep_both_observations(
+        built, tmp_path: Path) -> None:
+    """Removals files are named <spider>-<time>-<pid>, so two machines' crawls write files of
+    one name: the table kept a file's rows by its name, and a build from the second data
+    folder replaced the first's observations with its own."""
+    corpus, query = built["corpus"], "SELECT url, event, observed_at FROM removals"
+    before = sorted(duck(corpus).execute(query).fetchall())
+    other = tmp_path / "other"
+    (other / "items").mkdir(parents=True)
+    late = observation(6, "removed", DAY3, 404)
+    write(other, "belta-2026-01-07T00-00-00+00-00-11.jsonl", [late])  # a name built has
+    assert build_corpus(other, corpus).removals == 4
+    both = sorted([*before, (late["url"], "removed", DAY3)])
+    assert sorted(duck(corpus).execute(query).fetchall()) == both
+    assert build_corpus(built["data"], corpus).removals == 4  # and back: nothing lost
+    assert sorted(duck(corpus).execute(query).fetchall()) == both
+
+
+def test_a_removals_file_renamed_or_copied_elsewhere_is_not_counted_twice(
+        built, tmp_path: Path) -> None:
+    """A file's rows were carried over under its old name and read again under the new one:
+    every observation of a renamed file (or of a copy in another data folder) was twice in
+    ``removals``."""
+    corpus, query = built["corpus"], "SELECT url, event, observed_at, removals_file FROM removals"
+    first = built["data"] / "removals" / "belta-2026-01-07T00-00-00+00-00-11.jsonl"
+    renamed = first.with_name("belta-2026-01-07-renamed.jsonl")
+    first.rename(renamed)
+    assert build_corpus(built["data"], corpus).removals == 3
+    rows = duck(corpus).execute(query).fetchall()
+    assert len(rows) == 3 and {r[3] for r in rows} >= {renamed.name}  # the file as it is now
+    other = tmp_path / "other"
+    (other / "items").mkdir(parents=True)
+    write(other, "copy.jsonl", built["lines"][:2])
+    assert build_corpus(other, corpus).removals == 3
+    assert duck(corpus).execute("SELECT count(*), count(DISTINCT (url, event, observed_at)) "
+                                "FROM removals").fetchone() == (3, 3)

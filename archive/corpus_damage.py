@@ -1,0 +1,96 @@
+"""Corpus Parquet files that cannot be read (cut short by a copy, zeroed, overwritten).
+
+A version part is made from an items file, so a build moves a damaged one aside (its bytes
+kept, as ``NAME.unreadable-<stamp>``) and reads that file again; a reader, which never
+writes into the corpus, leaves it out of its answer and says which file it is, which items
+file it held rows of and which build puts it back. One damaged part used to stop every
+command, build included, with DuckDB's "No magic bytes found".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+VERSION_PARTS = "*/*/*.parquet"  # under versions/: what the views read
+
+
+def unreadable(path: Path) -> str | None:
+    """Why a Parquet file's footer cannot be read, if it cannot (None for no file). Checked
+    once per file state (size, change time, inode) in a process: a reader checks every part,
+    and a command opens the corpus more than once."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return _footer_problem(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@lru_cache(maxsize=65536)
+def _footer_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | None:
+    del size, mtime_ns, inode  # the cache key: a file rewritten is checked again
+    try:
+        pq.read_metadata(path)
+    except (pa.ArrowException, OSError) as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return None
+
+
+def damaged_parts(corpus: Path) -> list[tuple[Path, str]]:
+    """(part, why) of each version part no reader can open (a file: a folder standing where a
+    part should be is the build's error, see ``corpus.build_corpus``)."""
+    return [(part, why) for part in sorted((corpus / "versions").glob(VERSION_PARTS))
+            if part.is_file() and (why := unreadable(part))]
+
+
+def damaged_derived(corpus: Path, derived: list[Path]) -> list[tuple[Path, str]]:
+    """(file, why) of each of the ``derived`` tables no reader can open."""
+    return [(path, why) for path in derived if path.is_file() and (why := unreadable(path))]
+
+
+def derived_warning(corpus: Path, path: Path, why: str) -> str:
+    """What a reading command says of a derived table it left out."""
+    return (f"warning: {path}: not a readable Parquet file ({why}): left out, the "
+            f"{path.parent.name} view lacks its rows; the next python -m archive corpus "
+            f"DATA_DIR -o {corpus} moves it aside and makes it again")
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a file no reader can open out of every glob, its bytes kept; the new path."""
+    aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC):%Y%m%d%H%M%S%f}")
+    os.replace(path, aside)
+    return aside
+
+
+def part_owners(corpus: Path) -> dict[str, str]:
+    """Part (relative to the corpus) -> the path of the items file its rows came from, as the
+    manifest says; empty when it cannot be read (a reader's warning then names no file)."""
+    try:
+        manifest = json.loads((corpus / "_corpus.json").read_text("utf-8"))
+        files = manifest["files"]
+        return {part: entry.get("path") or name for name, entry in files.items()
+                for part in entry.get("parts", [])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def reader_warning(corpus: Path, part: Path, why: str, owners: dict[str, str]) -> str:
+    """What a reading command says of a part it left out: which rows are missing from its
+    answer and the build that puts them back."""
+    owner = owners.get(part.relative_to(corpus).as_posix())
+    if owner and owner.startswith("/"):
+        items = Path(owner)
+        held = f"the rows it holds of {items} are missing from this answer"
+        fix = (f"python -m archive corpus {items.parent.parent} -o {corpus} moves it aside "
+               "and makes it again from that items file")
+    else:
+        held = "the rows it holds are missing from this answer"
+        fix = (f"python -m archive corpus DATA_DIR -o {corpus} (DATA_DIR: the data folder "
+               "of its items file) moves it aside and makes it again")
+    return f"warning: {part}: not a readable Parquet file ({why}): left out; {held}; {fix}"

@@ -1,0 +1,141 @@
+"""A version part that no reader can open (cut short by a copy, zeroed, overwritten): the
+build moves it aside, its bytes kept, and makes it again from its items file; a reading
+command leaves it out, names it and the build that puts it back, and answers from the rest.
+One such part used to stop every command, the build too, with DuckDB's "No magic bytes"."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.archive.corpus_data import duck, run_archive, several_runs
+
+DAMAGES = {
+    "cut short": lambda data: data[:len(data) // 2],
+    "zeroed": lambda data: bytes(len(data)),
+    "garbage": lambda data: b"<html>502 Bad Gateway</html>\n" * 40,
+}
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> dict:
+    """A corpus of three runs; ``part``: the part of the first run's file (six articles)."""
+    runs = several_runs(tmp_path / "data")
+    corpus = tmp_path / "corpus"
+    assert run_archive("corpus", tmp_path / "data", "-o", corpus).returncode == 0
+    [part] = (corpus / "versions").glob("outlet=belta/month=*/belta-20260105T150000-*.parquet")
+    return {**runs, "data": tmp_path / "data", "corpus": corpus, "part": part}
+
+
+def damage(part: Path, how: str) -> bytes:
+    bad = DAMAGES[how](part.read_bytes())
+    part.write_bytes(bad)
+    return bad
+
+
+def counts(corpus: Path) -> tuple[int, int]:
+    return duck(corpus).execute("SELECT count(*), count(DISTINCT id) FROM versions").fetchone()
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_build_moves_a_damaged_part_aside_and_makes_it_again(built: dict, how: str) -> None:
+    corpus, part = built["corpus"], built["part"]
+    before = counts(corpus)
+    bad = damage(part, how)
+    res = run_archive("corpus", built["data"], "-o", corpus)
+    assert res.returncode == 0, res.stderr[-3000:]
+    [aside] = part.parent.glob(f"{part.name}.unreadable-*")
+    assert aside.read_bytes() == bad  # never deleted
+    assert f"note: {part}: not a readable Parquet file (" in res.stderr
+    assert f"moved to {aside.name} (its bytes kept); made again from its items file " \
+           f"{built['files'][0]}" in res.stderr
+    assert "6 row(s) added from 1 file(s)" in res.stdout
+    assert counts(corpus) == before == (9, 8)
+    history = run_archive("history", corpus, built["edited_url"])
+    assert history.returncode == 0 and "version 1 " in history.stdout, history.stderr
+    assert "Позднее в пресс-службе уточнили" in history.stdout  # the diff of 1 -> 2
+    again = run_archive("corpus", built["data"], "-o", corpus)
+    assert "0 row(s) added" in again.stdout and "Parquet" not in again.stderr
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_reading_commands_answer_from_the_rest_and_name_the_damaged_part(
+        built: dict, how: str, tmp_path: Path) -> None:
+    corpus, part = built["corpus"], built["part"]
+    bad = damage(part, how)
+    warning = (f"warning: {part}: not a readable Parquet file (")
+    fix = f"python -m archive corpus {built['data']} -o {corpus} moves it aside"
+    lacks = f"the rows it holds of {built['files'][0]} are missing from this answer"
+    runs = {"history": ["history", corpus, built["edited_url"]],
+            "edits": ["edits", corpus, "-o", tmp_path / "e.html"],
+            "export": ["export-txt", "--corpus", corpus, tmp_path / "out"]}
+    said = {name: run_archive(*args) for name, args in runs.items()}
+    for name, res in said.items():
+        assert res.returncode == 1 and "Traceback" not in res.stderr, (name, res.stderr)
+        assert warning in res.stderr and fix in res.stderr and lacks in res.stderr, name
+    # the second run's version 2 is there; version 1, in the damaged part, is not
+    assert "version 2 " in said["history"].stdout and "version 1 " not in said["history"].stdout
+    assert "3 file(s) written" in said["export"].stdout  # 9 rows, 6 of them in that part
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 3
+    assert part.read_bytes() == bad  # a reader never writes into the corpus
+
+
+def test_a_damaged_part_whose_items_file_is_gone_is_kept_and_made_when_it_is_back(
+        built: dict, tmp_path: Path) -> None:
+    corpus, part, items = built["corpus"], built["part"], built["files"][0]
+    bad = damage(part, "zeroed")
+    shutil.move(items, tmp_path / "away.jsonl")
+    res = run_archive("corpus", built["data"], "-o", corpus)
+    assert res.returncode == 1, res.stderr[-3000:]
+    assert f"its rows are lost until its items file {items} is back" in res.stderr
+    assert "its items file is not here to read again" in res.stderr
+    [aside] = part.parent.glob(f"{part.name}.unreadable-*")
+    assert aside.read_bytes() == bad
+    assert counts(corpus) == (3, 3)  # the views open again, on the rest
+    shutil.move(tmp_path / "away.jsonl", items)
+    back = run_archive("corpus", built["data"], "-o", corpus)
+    assert back.returncode == 0, back.stderr[-3000:]
+    assert counts(corpus) == (9, 8)
+
+
+def test_a_damaged_part_no_manifest_names_is_moved_aside_too(built: dict) -> None:
+    stray = built["part"].parent / "stray-0-0.parquet"
+    stray.write_bytes(b"PAR1" + bytes(100))
+    res = run_archive("corpus", built["data"], "-o", built["corpus"])
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert f"note: {stray}: not a readable Parquet file" in res.stderr
+    assert "no items file of the manifest names it" in res.stderr
+    [aside] = stray.parent.glob("stray-0-0.parquet.unreadable-*")
+    assert aside.read_bytes() == b"PAR1" + bytes(100)
+    assert counts(built["corpus"]) == (9, 8)
+
+
+def test_damaged_derived_tables_are_left_out_by_readers_and_kept_by_the_build(
+        built: dict, tmp_path: Path) -> None:
+    """A families, edits or removals table no reader can open failed every reading command;
+    the build set aside the edits and removals tables but wrote the families table over a
+    damaged one, its bytes gone."""
+    corpus = built["corpus"]
+    [stored] = [p for p in (corpus / "edits").glob("edits-*.parquet") if p.name != "edits-0.parquet"]
+    damaged = [corpus / "families" / "families.parquet", stored,
+               corpus / "removals" / "removals.parquet"]
+    for path in damaged:
+        damage(path, "cut short")
+    history = run_archive("history", corpus, built["reprinted_url"])
+    export = run_archive("export-txt", "--corpus", corpus, tmp_path / "out")
+    for res in (history, export):
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+        for path in damaged:
+            assert f"warning: {path}: not a readable Parquet file (" in res.stderr
+            assert f"the {path.parent.name} view lacks its rows" in res.stderr
+    assert "version 1 " in history.stdout and "9 file(s) written" in export.stdout
+    res = run_archive("corpus", built["data"], "-o", corpus)
+    assert res.returncode == 0, res.stderr
+    for path in damaged:
+        [aside] = path.parent.glob(f"{path.name}.unreadable-*")
+        assert len(aside.read_bytes()) > 0 and f"note: {path}: " in res.stderr
+    con = duck(corpus)
+    assert con.execute("SELECT count(*) FROM families").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM edits").fetchone() == (1,)
