@@ -19,6 +19,7 @@ from archive.arc import MAX_ARC_LINE, parse_header_line
 from archive.errors import WarcFormatError
 from archive.reader import ArchiveLookup, response_at
 from archive.records import ARC_HINT, iter_records, read_info_at
+from tests.support.pywb import have_tool, pywb_replay, tools_venv
 
 from .arc_files import arc_record, filedesc, http_response, write_arc
 
@@ -257,3 +258,18 @@ def test_an_empty_gzip_member_is_passed_over_quietly(tmp_path) -> None:
     infos, errors = _walk(path)
     assert [i.record.target_uri for i in infos] == ["", "http://ex.com/a"]
     assert errors == []
+
+
+@pytest.mark.skipif(not have_tool("wayback"), reason=f"pywb not installed in {tools_venv()}")
+@pytest.mark.parametrize("gz", [False, True], ids=["arc", "arc.gz"])
+def test_pywb_serves_an_arc_by_our_index_byte_exact(tmp_path, gz) -> None:
+    """Our CDXJ lines for an ARC file (filename, offset, length) are what pywb reads it by."""
+    path = tmp_path / ("crawl.arc.gz" if gz else "crawl.arc")
+    write_arc(path, RECORDS, gz=gz)
+    index = tmp_path / "index.cdxj"
+    assert run("index", path, "-o", index).returncode == 0
+    with pywb_replay([path], index=index) as fetch:
+        for url, page in (("http://ex.com/a", PAGE_A), ("http://ex.com/b", PAGE_B)):
+            status, headers, body = fetch(f"/test/20010203040506id_/{url}")
+            assert status == int(page.split(b" ", 2)[1]) and body == page.split(
+                b"\r\n\r\n", 1)[1], url
