@@ -141,13 +141,29 @@ _PATTERNS = (
     r"quelle|zdjęcie|źródło|φωτογραφία|φωτο|φωτό|πηγή|фото|фота|світлина)"
     r"\s*(:|\||©)\s*\S.{0,100}$",
     r"^(фото|фота) (автора|аўтара)\.?$",  # "photo by the author", under a district signature
+    # ... a credit naming the site a photo came from, alone or closing its caption ("Фото с
+    # scimedx.com", "Наночастицы золота могут остановить рак. Фото politekonomika.ru")
+    r"(^|[.!?…»\";]\s*)(фото|фота|світлина|photo|foto)\s*(:|с сайта|с|з сайта|з|from)?\s*"
+    r"[\w-]+(\.[\w-]+)*\.(ru|ua|by|kz|su|com|net|org|info|рф)\W*$",
     # a cookie notice whatever its block is named ("Этот сайт использует cookies…")
     # (the reader's site, not another's: "Her website uses cookies only to count visitors")
     r"(?<!\bher )(?<!\bhis )(?<!\btheir )(?<!\bits )(?<!\bеё )(?<!\bее )(?<!\bего )(?<!\bих )"
     r"\b(сайт|site|website|we|мы)\b[^.!?]{0,40}\b(использует|используем|выкарыстоўвае|"
     r"використовує|uses?) (файлы |файли )?(cookies?|куки|кукі)\b",
-    # the typo-report prompt ("Нашли ошибку? Выделите её и нажмите Ctrl+Enter", Orphus)
+    # the typo-report prompt ("Нашли ошибку? Выделите её и нажмите Ctrl+Enter", Orphus), and
+    # a quoting widget's ("Выделите любой фрагмент … и нажмите Ctrl+Insert")
     r"\bctrl\s*\+\s*enter\b",
+    r"\b(выделите|выдзеліце|виділіть|select)\b[^.!?]{0,80}\b(нажмите|націсніце|натисніть|press)\s+"
+    r"ctrl\s*\+\s*insert\b",
+    # a rating widget's prompt ("Оцените, пожалуйста, статью. Нам важно Ваше мнение.")
+    r"^\W*(оцените|ацаніце|оцініть|rate)(,? (пожалуйста|калі ласка|будь ласка|please),?)? "
+    r"(эту |эты |цю |this )?(статью|материал|новость|публикацию|артыкул|матэрыял|навіну|статтю|"
+    r"матеріал|новину|article|story|post)\b[^\n]{0,80}$",
+    # the comment rules under a form ("Пожалуйста, не оставляйте оскорбительные … комментарии…
+    # Эти комментарии будут удалены.")
+    r"\b(не оставляйте|не пакідайце|не залишайте)\b[^.!?]{0,100}\b(комментари|каментар|коментар)",
+    r"\b(комментари|каментар|коментар|comments?\b)[^.!?]{0,100}\b(будут удален\w*|будуць выдален\w*|"
+    r"будуть видален\w*|will be (removed|deleted))",
     # a stock photo's note ("Фото носит иллюстративный характер", "Фото иллюстративное")
     r"\b(фото|фотография|изображение|снимок|фота|здымак|photo|image)\b[^.!?]{0,30}"
     r"\b(иллюстративн\w*|ілюстрацыйн\w*|для иллюстрации|для ілюстрацыі|(is )?for "
@@ -160,6 +176,13 @@ _PATTERNS = (
     r"інфармацыі)\b",
     r"\b(перепечатка|копирование|перадрук|капіраванне) (материалов|матэрыялаў)[^.!?]{0,80}"
     r"\b(запрещен\w*|разрешен\w*|забаронен\w*|дазволен\w*|только|толькі)\b",
+    # ... bidding ("уважайте труд журналистов: не перепечатывайте в блогах статьи целиком")
+    r"\bне (перепечатывайте|копируйте|перадрукоўвайце|капіруйце)\b[^.!?]{0,60}\b(стат|материал|"
+    r"текст|артыкул|матэрыял)",
+    # a blog template's post details ("You can follow any responses to this entry through the
+    # RSS 2.0 feed", "Вы можете читать ответы и комментарии к этой новости через RSS 2.0")
+    r"\b(responses|ответы|комментарии|відповіді|коментарі|адказы|каментары)\b[^.!?]{0,60}"
+    r"\b(through|via|через|праз) (the )?rss\b",
     # who may comment (DataLife Engine: "Информация. Посетители, находящиеся в группе Гости,
     # не могут оставлять комментарии к данной публикации.")
     r"\b(не могут оставлять комментарии|не могуць пакідаць каментары|комментарии (закрыты|"
@@ -173,13 +196,17 @@ _PATTERNS = (
     # a control's label left alone ("Показать ещё", "Читать полностью"): its block not shown
     r"^\W*((показать|читать|смотреть|загрузить) (ещё|еще|полностью|далее|дальше|целиком|все)"
     r"|развернуть|паказаць (яшчэ|цалкам)|чытаць (далей|цалкам)|show more|load more"
+    # ... a player's download link ("Скачать аудио файл")
+    r"|(скачать|спампаваць|завантажити|download) (аудио|видео|аўдыё|відэа|аудіо|відео|audio|"
+    r"video)( ?(файл|file))?"
     # ... a subscribe button's, its promo gone ("Подписаться", "Subscribe")
     r"|подписаться|падпісацца|підписатися|subscribe|sign up|abonnieren|s'abonner|suscribirse"
     r"|suscríbete|iscriviti|subskrybuj|zapisz się)\W*$",
     # a share line, alone or with the networks' names as plain text ("Поделиться: ВКонтакте
     # Facebook Twitter": Bitrix's news.detail)
     rf"^(share (this|on)\b[^.!?]{{0,40}}|teilen|partager|compartir|condividi|поделиться|"
-    rf"падзяліцца|поділитися)( (в|у|ў) (соцсетях|сацсетках|соцмережах))?:?"
+    rf"падзяліцца|поділитися|отправить в|адправіць у|надіслати в|send to)"
+    rf"( (в|у|ў) (соцсетях|сацсетках|соцмережах))?:?"
     rf"([\s,;|/•·]+({_NETWORKS}))*[\s.]*$",
 )
 # Two regexes, not one: the line-start phrases are tried at the start only (``match``). One
@@ -209,8 +236,10 @@ _ANYWHERE_WORDS = (
     "сачыце за", "стежте за", "пишите нам", "пішыце нам", "join us", "поддержите", "падтрымайце",
     "підтримайте", " on our", "оставлять комментарии", "комментарии закрыты",
     "комментарии отключены", "оставить комментарий", "пакідаць каментары",
-    "comments are closed", "a comment", "users can", "your inbox", "postfach",
-    "votre boîte")
+    "comments are closed", "a comment", "users can", "select", "выделите", "выдзеліце",
+    "виділіть", "комментари", "каментар", "коментар", "comment", "перепечатыва", "копируйте",
+    "перадрукоўва", "капіруйце", "фото", "фота", "світлина", "photo", "foto", "rss",
+    "your inbox", "postfach", "votre boîte")
 
 
 # A paragraph that opens with a copyright mark is a footer at any length: a publisher's

@@ -82,7 +82,8 @@ PRUNING_STEPS = ("missed_region", "glued_region", "furniture_blocks", "comment_u
                  "quiet_siblings", "headline_block", "longest_prose", "headline_anchor",
                  "interior_gaps", "meta_lines", "title_line", "boilerplate_lines",
                  "linked_sentences", "region_climb", "region_cousins", "sidebar_region",
-                 "prose_siblings", "section_siblings", "template_tail")
+                 "prose_siblings", "section_siblings", "template_tail", "head_details",
+                 "site_name_edges")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -1735,6 +1736,23 @@ def is_details_line(text: str) -> bool:
     return "name" not in kinds or ("date" in kinds and kinds.count("name") == 1)
 
 
+HEAD_DETAILS_MAX_AT = 2  # a details line this far down the head (under a standfirst or caption)
+HEAD_PROSE_CHARS = 80  # a paragraph this long that closes a sentence ends the head
+
+
+def without_head_details(lines: list[str]) -> list[str]:
+    """``lines`` without a details line (:func:`is_details_line`) among the first few, above
+    the first paragraph of prose: a byline and date row set under the standfirst ("Динара
+    НАЖИПОВА — 27.11.2011 11:18"), where :func:`without_details`, which peels the edges
+    only, does not reach it. Below the first paragraph of prose such a line is the body's."""
+    for at, line in enumerate(lines[:HEAD_DETAILS_MAX_AT + 1]):
+        if len(line) >= HEAD_PROSE_CHARS and closes_sentence(line):
+            break
+        if at and is_details_line(line):
+            return lines[:at] + lines[at + 1:]
+    return lines
+
+
 def without_details(lines: list[str], *, bylines: bool = True) -> list[str]:
     """``lines`` without the details lines (:func:`is_details_line`: a date, views, comments,
     author, rubric), the comments labels and, with ``bylines``, the bylines alone on their line
@@ -2690,6 +2708,7 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     """:func:`generic_paragraphs` on a tree of our own, which it changes (prunes)."""
     # the headline as the page names it, read before pruning (which may remove the h1)
     keys = _headline_keys(work) if "title_line" in ENABLED_STEPS else set()
+    names = _site_name_keys(work, url) if "site_name_edges" in ENABLED_STEPS else set()
     _cut_below(work, MAX_GENERIC_DEPTH)  # one walk: finds nothing on a page of sane depth
     token, steps_token = _BROKEN.set({}), _STEPS.set(steps := set())
     try:
@@ -2709,7 +2728,31 @@ def _paragraphs(work: lxml.html.HtmlElement, url: str) -> list[str]:
     if "meta_lines" in ENABLED_STEPS:
         # (bylines stay for the crawl, which reads an outlet's author line in them first)
         paragraphs = without_details(paragraphs, bylines=False)
+    if "head_details" in ENABLED_STEPS:
+        paragraphs = without_head_details(paragraphs)
+    if names:
+        paragraphs = _without_site_name_edges(paragraphs, names)
     return paragraphs
+
+
+def _site_name_keys(tree: etree._Element, url: str) -> set[str]:
+    """Word-character keys of the site's own name: its ``og:site_name`` and its host, with and
+    without "www." ("Правда.Ру", "048.ua")."""
+    texts = tree.xpath('//meta[@property="og:site_name"]/@content')[:3]
+    host = (urlsplit(url).hostname or "") if url else ""
+    texts += [host, host.removeprefix("www.")]
+    return {key for key in map(_tokens, texts) if key}
+
+
+def _without_site_name_edges(paragraphs: list[str], names: set[str]) -> list[str]:
+    """``site_name_edges``: the site's own name alone on a line that opens or ends the text
+    (a logo's text, a masthead's or footer's name) is no body."""
+    start, end = 0, len(paragraphs)
+    while start < end and _tokens(paragraphs[start]) in names:
+        start += 1
+    while end > start and _tokens(paragraphs[end - 1]) in names:
+        end -= 1
+    return paragraphs[start:end]
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:

@@ -221,3 +221,62 @@ def test_every_pattern_searched_anywhere_has_a_word_that_lets_a_line_through() -
 ])
 def test_sentences_close_with_their_scripts_marks(line: str, closes: bool) -> None:
     assert closes_sentence(line) is closes
+
+
+# Widgets and notes an old CMS prints under the article, one class each (issue 18, daniel-ru dev)
+WIDGET_LINES = [
+    # a rating widget's prompt
+    "Оцените, пожалуйста, статью. Нам важно Ваше мнение.", "Оцените материал", "Rate this article",
+    # a quoting widget's help
+    "Выделите любой фрагмент прямо в тексте статьи и нажмите Ctrl+Insert или скопируйте готовый "
+    "код:",
+    # a reprint notice that bids
+    "Пожалуйста, уважайте труд журналистов: не перепечатывайте в блогах статьи целиком (они всегда "
+    "доступны по этому адресу), не забывайте ставить ссылки на полный текст на нашем сайте.",
+    # the rules above a comment form
+    "Пожалуйста, не оставляйте оскорбительные, клеветнические комментарии, призывы к национальной "
+    "розни, а также сообщения не относящиеся к теме публикации. Эти комментарии будут удалены.",
+    "Comments that include profanity or personal attacks will be removed.",
+    # a share label, a player's download link
+    "Отправить в:", "Скачать аудио файл", "Download audio",
+    # a photo credit naming the site the picture came from, alone or closing its caption
+    "Фото с scimedx.com", "Фото pzorya.at.ua", "По материалам: tsn.ua; Фото: cxid.info",
+    "Наночастицы золота могут остановить рак. Фото politekonomika.ru",
+    # a blog template's post details
+    "Новость была оставлена 16 января 2012 15:59 в категории Экономика. Вы можете читать ответы "
+    "и комментарии к этой новости через RSS 2.0. Свой комментарий Вы можете написать в форме ниже.",
+    "This entry was posted on Monday. You can follow any responses to this entry through the RSS "
+    "2.0 feed.",
+]
+WIDGET_WORDS_IN_PROSE = [
+    "Оцените ситуацию трезво, советуют психологи.", "Эксперты оценили статью закона о выборах.",
+    "Выделите текст и нажмите Ctrl+C, чтобы скопировать его.",
+    "Суд запретил перепечатывать статью, сообщил адвокат.",
+    "Модераторы удалили комментарии, в которых были угрозы.",
+    "Отправить в отставку министра потребовали депутаты.",
+    "Мы сделали фото на память с друзьями.", "The photo was posted on reddit.com by a user.",
+    "Подписчики получают новости через RSS и почтовую рассылку.",
+]
+
+
+@pytest.mark.parametrize("line", WIDGET_LINES)
+def test_widget_prompts_and_credits_are_furniture(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize("line", WIDGET_WORDS_IN_PROSE)
+def test_prose_with_the_widgets_words_is_not_furniture(line: str) -> None:
+    assert not is_boilerplate_line(line)
+
+
+def test_widget_lines_under_an_article_leave_its_text() -> None:
+    """The same lines, each its own ``<p>`` inside ``<article>`` after the text: the
+    generic extractor gives the text alone."""
+    from crawler.extraction.generic import generic_text
+
+    body = [f"Абзац {i}: в городе открылся новый медицинский центр, где будут принимать "
+            "пациентов со всей области." for i in range(5)]
+    html = ("<html><head><title>Новый центр</title></head><body><article><h1>Новый центр</h1>"
+            + "".join(f"<p>{p}</p>" for p in body + WIDGET_LINES[:6])
+            + "</article></body></html>")
+    assert generic_text(html, "http://city.test/news/1/") == "\n\n".join(body)

@@ -355,3 +355,23 @@ def test_figures_of_a_table_named_as_counts_stay() -> None:
     text = read(html).text
     for figure in ("Иванов", "1204", "41", "987", "34", "731", "25"):
         assert figure in text
+
+
+LEAD = "Ремонт продлится до конца марта"
+
+
+@pytest.mark.parametrize("row", ["Динара НАЖИПОВА — 27.11.2011 11:18",
+                                 "08 декабря, 10:32 | Петр СИНЯЕВ"])
+def test_a_byline_and_date_row_under_the_standfirst_goes(row: str) -> None:
+    """A details row set under the standfirst, above the first paragraph of prose: not at the
+    edge, so only the head's look (``head_details``) finds it."""
+    html = article(paragraphs=[LEAD, row, *TEXT])
+    assert generic_text(html, URL).split("\n\n") == [LEAD, *TEXT]
+    assert read(html).text.split("\n\n") == [LEAD, *TEXT]
+
+
+def test_a_details_row_under_the_first_paragraph_of_prose_stays() -> None:
+    """Below a paragraph of prose (a sentence of 80 characters or more) the head has ended."""
+    row = "Динара НАЖИПОВА — 27.11.2011 11:18"
+    html = article(paragraphs=[TEXT[0], row, *TEXT[1:]])
+    assert generic_text(html, URL).split("\n\n") == [TEXT[0], row, *TEXT[1:]]

@@ -1854,3 +1854,29 @@ def test_pull_quotes_are_judged_up_to_a_bound_a_page() -> None:
                    for q in quotes)
     paras = _paragraphs(_page(body))
     assert [p for p in paras if p in quotes] == quotes[PULL_QUOTES_MAX:]
+
+
+SITE_BODY = [f"Абзац {i}: учёные выяснили, что яйца и курица помогают сохранить память у пожилых "
+             "людей, сообщает журнал." for i in range(4)]
+
+
+def _site_named_page(name: str) -> str:
+    """An article whose text opens with the site's logo text and ends with its host."""
+    return ("<html><head><title>Яйца помогают памяти - Правда.Ру</title><meta property="
+            "'og:site_name' content='Правда.Ру'/></head><body><article>"
+            f"<p>{name}</p><h1>Яйца помогают памяти</h1>"
+            + "".join(f"<p>{p}</p>" for p in SITE_BODY) + "<p>pravda.ru</p></article></body></html>")
+
+
+def test_the_sites_own_name_at_the_texts_edges_is_no_body() -> None:
+    """``site_name_edges``: its ``og:site_name`` or its host alone on a line that opens or
+    ends the text."""
+    url = "https://www.pravda.ru/news/1/"
+    assert generic_text(_site_named_page("Правда.Ру"), url) == "\n\n".join(SITE_BODY)
+    assert generic_text(_site_named_page("www.pravda.ru"), url) == "\n\n".join(SITE_BODY)
+
+
+def test_another_name_at_the_texts_edge_stays() -> None:
+    """Only the site's own name: another outlet's name alone is left to the other steps."""
+    text = generic_text(_site_named_page("Известия"), "https://www.pravda.ru/news/1/")
+    assert text.split("\n\n") == ["Известия", *SITE_BODY]
