@@ -30,6 +30,7 @@ from pathlib import Path
 from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
 from .records import (
     GZIP_MAGIC,
+    MemberCut,
     MemberTooLarge,
     RecordInfo,
     TrailerMissing,
@@ -184,7 +185,7 @@ def _plain_record(path: Path, fh, offset: int, line: bytes, size: int, cap: int
         nxt = _next_header_line(fh, start, size)
         end = size if nxt is None else nxt
         if start + length > size and nxt is None:
-            problems.append(f"record truncated: length {length}, {size - start} bytes left")
+            raise ValueError(torn_reason(line, size - start))
         else:
             problems.append(f"length {length} does not end at a record; block taken up to "
                             f"the {'next record' if nxt is not None else 'end of the file'}")
@@ -198,6 +199,28 @@ def _plain_record(path: Path, fh, offset: int, line: bytes, size: int, cap: int
     block = fh.read(end - start)
     info = RecordInfo(to_warc(path, offset, line, block), path, offset, end - offset, problems)
     return info, end
+
+
+def torn_reason(line: bytes, arrived: int) -> str:
+    """Why a record the file ends inside is not read (a copy stopped half way, a crawl killed
+    as it wrote), naming its capture by its header line: as a torn WARC record, only part of a
+    record is never served."""
+    try:
+        url, _, date, _, length = parse_header_line(line)
+    except ValueError:
+        return "the file ends inside its header line: only part of a record, not read"
+    return (f"record for {url[:200]!r} dated {date}: the file ends inside its block ({arrived}"
+            f" of its {length} bytes arrived): only part of a record, not read")
+
+
+def _cut_member_reason(exc: MemberCut) -> str:
+    """A gzip member the file ends inside, named by the ARC header line it inflated to."""
+    where = (f"truncated gzip member: the file ends {exc.length} bytes into it "
+             f"({exc.inflated} bytes inflated)")
+    line, newline, _ = exc.head.partition(b"\n")
+    if not newline:
+        return f"{where}; its header line cut short: only part of a record, not read"
+    return f"{where}; {torn_reason(line, exc.inflated - len(line) - 1)}"
 
 
 def _ends_at(fh, pos: int, size: int) -> bool:
@@ -269,7 +292,8 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int
             offset += exc.length
             continue
         except (EOFError, zlib.error) as exc:
-            what = str(exc) if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
+            what = (_cut_member_reason(exc) if isinstance(exc, MemberCut) else str(exc)
+                    if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}")
             report(WarcFormatError(path, offset, what), on_error)
             nxt = _find_magic(fh, offset + 1)
             if nxt is None:
