@@ -38,6 +38,8 @@ def _footer_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | No
     try:
         pq.read_metadata(path)
     except (pa.ArrowException, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # (denied, too many open files, a failing disk: no damage to move aside)
         return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     return None
 

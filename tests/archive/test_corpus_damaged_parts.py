@@ -139,3 +139,26 @@ def test_damaged_derived_tables_are_left_out_by_readers_and_kept_by_the_build(
     con = duck(corpus)
     assert con.execute("SELECT count(*) FROM families").fetchone() == (1,)
     assert con.execute("SELECT count(*) FROM edits").fetchone() == (1,)
+
+
+def test_a_part_that_cannot_be_opened_for_now_is_no_damage(tmp_path: Path, monkeypatch) -> None:
+    """Denied, too many open files, a failing disk: the error is raised, never taken for a
+    damaged part to move aside (its rows would leave the views). Run as root a chmod denies
+    nothing, so the open's error is put in its place; Arrow's own errors (no errno) stay damage."""
+    import errno
+
+    from archive import corpus_damage
+
+    part = tmp_path / "part.parquet"
+    part.write_bytes(b"PAR1" + bytes(100) + b"PAR1")
+
+    def denied(path: str) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", path)
+
+    monkeypatch.setattr(corpus_damage.pq, "read_metadata", denied)
+    with pytest.raises(PermissionError):
+        corpus_damage.unreadable(part)
+    monkeypatch.setattr(corpus_damage.pq, "read_metadata",
+                        lambda path: (_ for _ in ()).throw(OSError("Couldn't deserialize thrift")))
+    corpus_damage._footer_problem.cache_clear()
+    assert corpus_damage.unreadable(part) == "OSError: Couldn't deserialize thrift"
