@@ -108,8 +108,9 @@ _TIME_AFTER_YEAR = _TIME_AFTER.replace(r"[:.](?P<mi>\d{2})(?!\.?\d)",
                                        r"(?:[:.](?P<mi>\d{2})(?!\.?\d)|" + _DASH_MINUTE + ")")
 # A time before the date: "14:05, 12 марта 2026", "14:05 | 12.03.2026", "2:05 PM, 12.03.2026"
 # (its half of the day read: without it the time was lost, the day read as midnight).
+# ("14:05 Uhr, 30.11.2026": German's word for the clock after it, which left the day alone)
 _TIME_BEFORE = (r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)"
-                r"(?:\s*(?P<bap>[ap])\.?\s?m\b\.?)?[,\s|/·•—–-]{1,5})?")
+                r"(?:\s*(?P<bap>[ap])\.?\s?m\b\.?|\s*Uhr(?![^\W\d_]))?[,\s|/·•—–-]{1,5})?")
 _DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<mon>"
                   + _WORD + r")\.?,?\s+(?:de\s+)?"  # Spanish, Portuguese: "12 de marzo de 2026"
                   r"(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER_YEAR + ")?", re.IGNORECASE)
@@ -381,11 +382,12 @@ def yearless_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, 
 # A time written in words' abbreviations, as Russian, Belarusian and Ukrainian pages print it:
 # "14 ч. 05 мин.", "14 ч 05 мин", "14 час. 05 мин.", "14 часов 05 минут", "14 гадз. 05 хв.",
 # "14 год. 05 хв." (hours of a day and two-digit minutes, both words: "14 ч." alone is as often
-# a duration). Read as "14:05" beside a date; the day alone was read as midnight.
+# a duration), and German's full hour ("30.11.2026, 14 Uhr"). Read as "14:05", "14:00" beside
+# a date; the day alone was read as midnight.
 _WORDED_CLOCK = re.compile(
     r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])\s*(?:ч|час|часа|часов|гадз|гадзін[аы]?|год|годин[аи]?)"
     r"\.?\s*(?P<mi>[0-5]\d)\s*(?:мин|минут[аы]?|мін|хв|хвілін[аы]?|хвилин[аи]?)"
-    r"(?![^\W\d_])\.?", re.IGNORECASE)
+    r"(?![^\W\d_])\.?|(?<![\d.:])(?P<uhr>[01]?\d|2[0-3])\s*Uhr(?![^\W\d_])", re.IGNORECASE)
 
 
 def _with_plain_clocks(value: str) -> tuple[str, list[tuple[int, int, int]]]:
@@ -395,7 +397,7 @@ def _with_plain_clocks(value: str) -> tuple[str, list[tuple[int, int, int]]]:
     spans: list[tuple[int, int, int]] = []
     last = shift = 0
     for match in _WORDED_CLOCK.finditer(value):
-        clock = f"{int(match['h']):02d}:{match['mi']}"
+        clock = f"{int(match['h'] or match['uhr']):02d}:{match['mi'] or '00'}"
         start = match.start() + shift
         parts += [value[last:match.start()], clock]
         spans.append((start, start + len(clock), match.end()))

@@ -1571,8 +1571,14 @@ def _body_paragraphs(body: etree._Element) -> list[str]:
 # what may stand beside a printed date: a label or weekday ("Пятница, ", "Updated: ") before,
 # a year word ("г.", "года", "р.") after
 _DATE_LABEL = re.compile(r"\s*(?:[^\W\d_]+\s*[,:]\s*)?")
-_YEAR_WORD = re.compile(r"\s*(?:(?:г|р)\.?|года|гада|року|Uhr)?\s*[.,]?\s*")
-_STAMP = re.compile(r"^(?:[^\W\d]+\s*[,·•]?\s*)?[\d.:/\s-]*\d[\d.:/\s,|-]*$")
+# (whole words: as letters "г" and "р" were taken out of any word, "Uhr" out of "Uhrmacher")
+_YEAR_WORD = re.compile(r"\s*(?:(?<![^\W\d_])(?:(?:г|р)\.?|года|гада|року|Uhr)(?![^\W\d_]))?"
+                        r"\s*[.,]?\s*")
+# (a German time keeps its "Uhr": "30.11.2026, 14:05 Uhr", "14:05 Uhr, 30.11.2026" are stamps
+# as "30.11.2026, 14:05" is)
+_UHR_WORD = r"Uhr(?![^\W\d_])"
+_STAMP = re.compile(r"^(?:[^\W\d]+\s*[,·•]?\s*)?(?:[\d.:/\s-]|" + _UHR_WORD + r")*\d(?:[\d.:/\s,|-]|"
+                    + _UHR_WORD + r")*$")
 _COUNTER = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s*:\s*\d+$")
 # a match minute as a live ticker stamps its entries ("45'", "90+3'", "78′")
 _MINUTE = re.compile(r"\d{1,3}(?:\s?\+\s?\d{1,2})?\s?['’′]")

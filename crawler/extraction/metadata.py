@@ -503,12 +503,14 @@ def htmldate_fallback(tree: etree._Element, url: str,
     its day alone. htmldate reads a URL's day first: a slug naming a day of history
     (``/news/2014/05/09/…`` of an article of 2026) dated the page over what it carries. A
     date the page's head and ``article`` (its container) carry more than a day from the
-    URL's is the page's; the URL's day stands where they carry none (a header's "today", a
-    footer's calendar are left out: the template's)."""
+    URL's is the page's; the URL's day stands where they carry none. Only they are read,
+    when the article is found: a header's "today", a footer's calendar or copyright date,
+    a sidebar's are the template's, and dated articles they did not belong to."""
+    own_page = _head_and(tree, article) if article is not None else None
     in_url = _htmldate(_BLANK_PAGE, url) if url else None
-    if in_url is None:
-        return _htmldate(tree, url)
-    own = _htmldate(_head_and(tree, article), "") if article is not None else None
+    if in_url is None:  # (a date of the header, footer or a sidebar, the template's: none)
+        return _htmldate(tree if own_page is None else own_page, url)
+    own = _htmldate(own_page, "") if own_page is not None else None
     if own is not None and abs(own.date() - in_url.date()) > URL_DAY_SLACK:
         return own
     return in_url
@@ -519,13 +521,18 @@ _BLANK_PAGE = "<html><body></body></html>"
 
 
 def _head_and(tree: etree._Element, article: etree._Element) -> etree._Element:
-    """A page of ``tree``'s head (its metas and JSON-LD) and a copy of ``article`` alone."""
+    """A page of ``tree``'s head (its metas and JSON-LD), a copy of ``article`` and the
+    scripts of the body outside it (an app state's ``publishedAt``: the page's data)."""
     page = tree.makeelement("html")  # of the tree's class: htmldate reads lxml.html trees
     head = tree.find("head")
     if head is not None:
         page.append(deepcopy(head))
     body = page.makeelement("body")
     body.append(deepcopy(article))
+    inside = set(article.iter("script"))
+    for script in tree.iter("script"):
+        if script not in inside and (head is None or head not in script.iterancestors()):
+            body.append(deepcopy(script))
     page.append(body)
     return page
 

@@ -95,6 +95,12 @@ def test_long_and_numeric_dates_keep_their_time(text: str, expected: datetime) -
     ("5 декабря 2026, 14:05-16:00", datetime(2026, 12, 5, 14, 5)),
     ("5 декабря 2026, 24 ч. 05 мин.", datetime(2026, 12, 5)),
     ("5 декабря 2026, за 14 ч.", datetime(2026, 12, 5)),  # a duration, no minutes
+    # German's "Uhr" before the date, and its full hour (each was midnight)
+    ("14:05 Uhr, 30.11.2026", datetime(2026, 11, 30, 14, 5)),
+    ("30.11.2026, 14 Uhr", datetime(2026, 11, 30, 14, 0)),
+    ("30. November 2026 um 9 Uhr", datetime(2026, 11, 30, 9, 0)),
+    ("30.11.2026, 14:05 Uhr", datetime(2026, 11, 30, 14, 5)),
+    ("30.11.2026 Uhrmacher 14", datetime(2026, 11, 30)),
 ])
 def test_times_printed_in_words_or_with_a_dash_beside_a_date(text: str,
                                                             expected: datetime) -> None:

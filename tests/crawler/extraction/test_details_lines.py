@@ -177,6 +177,9 @@ def test_details_lines(text: str) -> None:
     "10h30 à la mairie de Lyon", "Martes 3 de marzo de 2020 la ciudad despertó bajo la nieve",
     "Vendredi 13 mars 2020 restera dans les mémoires",
     "The shot clock after the 20 minutes read Wings 16, Canucks 5.", "By the way | 5 comments",
+    # a year's word or "Uhr" is a whole word: not the letters of another ("г", "р" were
+    # taken out of any word, so one of them alone left nothing)
+    "05.12.2026 гр", "05.12.2026 Uhrwerk",
 ])
 def test_no_details_lines(text: str) -> None:
     assert not is_details_line(text)

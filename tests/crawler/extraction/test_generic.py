@@ -1279,6 +1279,9 @@ def test_paragraphs_an_editor_separates_by_empty_lines_are_paragraphs(tag: str) 
     ("2006年07月14日 10:25 | 记者 王宏", True), ("2006年07月14日 10:25 记者 王宏", True),
     ("2006年07月14日 记者 王宏报道北京的天气", False),
     ("90+3'", True), ("45'", True), ("78′", True),  # a live ticker's match minutes
+    # a German time's "Uhr", before the date or after it (a stamp as without it)
+    ("30.11.2026, 14:05 Uhr", True), ("14:05 Uhr, 30.11.2026", True),
+    ("30.11.2026, 14 Uhr", True), ("30.11.2026 Uhrmacher", False),
 ])
 def test_details_lines_are_meta_lines(line: str, meta: bool) -> None:
     assert generic.is_meta_line(line) is meta

@@ -322,6 +322,20 @@ def test_a_url_day_of_history_gives_way_to_the_date_the_page_carries(
                             fetched=fetched).published == expected
 
 
+@pytest.mark.parametrize(("before", "footer"), [
+    ("<div class='top-date'><span class='date'>01.01.2020</span></div>", ""),  # a stale "today"
+    ("", "<span class='date'>01.01.2019</span>"),  # a copyright's date in the footer
+])
+def test_a_template_date_around_an_undated_article_dates_nothing(before: str,
+                                                                 footer: str) -> None:
+    """htmldate read the whole page: an article printing no date of its own was dated by the
+    header's, the footer's or a calendar's, years off (out of every window, or into one)."""
+    html = page(article(""), before=before).replace("</footer>", f"{footer}</footer>")
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(html), SITE, URL, fetched=fetched)
+    assert meta.published is None
+
+
 def test_a_url_day_within_a_day_of_what_the_page_carries_stands() -> None:
     """One publication: the URL's day is kept, as before (the two disagree by a zone)."""
     html = page(article(""), WEBPAGE_LD.replace("2026-12-05T14:05", "2014-05-10T01:05"))
