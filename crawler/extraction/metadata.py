@@ -502,8 +502,8 @@ def htmldate_fallback(tree: etree._Element, url: str,
     was the UTC day, read as the site's, a day early where the site is ahead of UTC), else
     its day alone. htmldate reads a URL's day first: a slug naming a day of history
     (``/news/2014/05/09/…`` of an article of 2026) dated the page over what it carries. A
-    date the page's head and ``article`` (its container) carry more than a day from the
-    URL's is the page's; the URL's day stands where they carry none. Only they are read,
+    date the page's head and ``article`` (its container) carry more than a day after the
+    URL's is the page's (a slug names a day before the publication, never after it); the URL's day stands where they carry none. Only they are read,
     when the article is found: a header's "today", a footer's calendar or copyright date,
     a sidebar's are the template's, and dated articles they did not belong to."""
     own_page = _head_and(tree, article) if article is not None else None
@@ -511,8 +511,8 @@ def htmldate_fallback(tree: etree._Element, url: str,
     if in_url is None:  # (a date of the header, footer or a sidebar, the template's: none)
         return _htmldate(tree if own_page is None else own_page, url)
     own = _htmldate(own_page, "") if own_page is not None else None
-    if own is not None and abs(own.date() - in_url.date()) > URL_DAY_SLACK:
-        return own
+    if own is not None and own.date() - in_url.date() > URL_DAY_SLACK:
+        return own  # (an older one is a related link's or a quoted event's, not the page's)
     return in_url
 
 

@@ -336,6 +336,16 @@ def test_a_template_date_around_an_undated_article_dates_nothing(before: str,
     assert meta.published is None
 
 
+def test_an_older_date_inside_the_article_leaves_the_url_day() -> None:
+    """htmldate takes the oldest date it finds in the container: a related link's date of
+    2019 under an article at /2026/03/01/… is no publication date that beats the URL's."""
+    related = ("<ul class='related'><li><abbr class='published' title='2019-05-01T10:00:00+03:00'>"
+               "1 мая 2019</abbr></li></ul>")
+    html = page(article("", tail=related))
+    url = "https://gorod-news.example/news/2026/03/01/remont/"
+    assert extract_metadata(parse_html(html), SITE, url).published == "2026-03-01T00:00:00+03:00"
+
+
 def test_a_url_day_within_a_day_of_what_the_page_carries_stands() -> None:
     """One publication: the URL's day is kept, as before (the two disagree by a zone)."""
     html = page(article(""), WEBPAGE_LD.replace("2026-12-05T14:05", "2014-05-10T01:05"))
