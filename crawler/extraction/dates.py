@@ -103,7 +103,7 @@ _TIME_AFTER = (r"(?:\s*(?:г\.|г(?![^\W\d_])|года|гады|р\.|р(?![^\W\d
 # ... and with a dash after a date with its year, as some Russian CMSs print it ("5 декабря
 # 2026, 14-05": the day alone was read): not after a yearless one, where "5 мая 10-15
 # человек" is prose, nor a dash run of more numbers (a phone's "17-23-45")
-_DASH_MINUTE = r"-(?P<dashmi>\d{2})(?![-.:]?\d)"
+_DASH_MINUTE = r"-(?P<dashmi>\d{2})(?![-.:]?\d)(?!\s*[^\W\d_])"  # (nor "10-15 тысяч человек")
 _TIME_AFTER_YEAR = _TIME_AFTER.replace(r"[:.](?P<mi>\d{2})(?!\.?\d)",
                                        r"(?:[:.](?P<mi>\d{2})(?!\.?\d)|" + _DASH_MINUTE + ")")
 # A time before the date: "14:05, 12 марта 2026", "14:05 | 12.03.2026", "2:05 PM, 12.03.2026"
@@ -390,6 +390,20 @@ _WORDED_CLOCK = re.compile(
     r"(?![^\W\d_])\.?|(?<![\d.:])(?P<uhr>[01]?\d|2[0-3])\s*Uhr(?![^\W\d_])", re.IGNORECASE)
 
 
+# Words that make "1 ч 20 мин" a span of time, not a clock: "назад", "чтения", "Длительность:"
+_SPAN_AFTER = re.compile(r"\s*(?:назад|таму|тому|чтения|читання|чытання|на чтение|эфира)(?![^\W\d_])",
+                         re.IGNORECASE)
+_SPAN_BEFORE = re.compile(r"(?:длительность|продолжительность|хронометраж|время чтения|"
+                          r"читать за|за|на|через|даўжыня|тривалість)\W{0,3}$", re.IGNORECASE)
+
+
+def _a_span_of_time(value: str, match: re.Match) -> bool:
+    """Whether the words around a worded time make it a duration ("1 ч 20 мин назад",
+    "Длительность: 1 ч 20 мин"), which beside a date was read as its clock."""
+    return bool(_SPAN_AFTER.match(value, match.end())
+                or _SPAN_BEFORE.search(value, max(0, match.start() - 30), match.start()))
+
+
 def _with_plain_clocks(value: str) -> tuple[str, list[tuple[int, int, int]]]:
     """``value`` with each worded time (:data:`_WORDED_CLOCK`) written "HH:MM", and where each
     stands: (its start, its "HH:MM" end in the new text, its end in ``value``)."""
@@ -397,6 +411,8 @@ def _with_plain_clocks(value: str) -> tuple[str, list[tuple[int, int, int]]]:
     spans: list[tuple[int, int, int]] = []
     last = shift = 0
     for match in _WORDED_CLOCK.finditer(value):
+        if _a_span_of_time(value, match):
+            continue
         clock = f"{int(match['h'] or match['uhr']):02d}:{match['mi'] or '00'}"
         start = match.start() + shift
         parts += [value[last:match.start()], clock]

@@ -95,6 +95,13 @@ def test_long_and_numeric_dates_keep_their_time(text: str, expected: datetime) -
     ("5 декабря 2026, 14:05-16:00", datetime(2026, 12, 5, 14, 5)),
     ("5 декабря 2026, 24 ч. 05 мин.", datetime(2026, 12, 5)),
     ("5 декабря 2026, за 14 ч.", datetime(2026, 12, 5)),  # a duration, no minutes
+    # a number range, a duration named by its words: no clock
+    ("5 декабря 2026 года 10-15 тысяч человек", datetime(2026, 12, 5)),
+    ("05.12.2026 10-15 человек", datetime(2026, 12, 5)),
+    ("05.12.2026 14-05 | Политика", datetime(2026, 12, 5, 14, 5)),
+    ("Видео 05.12.2026 · Длительность: 1 ч 20 мин", datetime(2026, 12, 5)),
+    ("05.12.2026, 1 ч. 20 мин. назад", datetime(2026, 12, 5)),
+    ("05.12.2026 · 12 мин чтения", datetime(2026, 12, 5)),
     # German's "Uhr" before the date, and its full hour (each was midnight)
     ("14:05 Uhr, 30.11.2026", datetime(2026, 11, 30, 14, 5)),
     ("30.11.2026, 14 Uhr", datetime(2026, 11, 30, 14, 0)),
