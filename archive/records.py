@@ -761,9 +761,13 @@ def _torn_head_reason(head: bytes, inflated: int) -> str:
         named = f"{name_record(fields)}, " if fields else ""
         return f"{named}its WARC header cut short: only part of a record, not read"
     length = _content_length(fields)
+    arrived = inflated - body_start
+    if length is not None and arrived >= length:  # (its separator, or the stream's end, cut)
+        return (f"{name_record(fields)}, its {length}-byte block inflated but not the end of "
+                "its gzip stream, which no check then covers: not read")
     declared = f" of the {length}" if length is not None else ""
-    return (f"{name_record(fields)}, {inflated - body_start}{declared} bytes of its block "
-            "arrived: only part of a record, not read")
+    return (f"{name_record(fields)}, {arrived}{declared} bytes of its block arrived: only "
+            "part of a record, not read")
 
 
 def _partial_fields(head: bytes, pos: int) -> list[tuple[str, str]]:
