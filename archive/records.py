@@ -761,9 +761,13 @@ def _torn_head_reason(head: bytes, inflated: int) -> str:
         named = f"{name_record(fields)}, " if fields else ""
         return f"{named}its WARC header cut short: only part of a record, not read"
     length = _content_length(fields)
+    arrived = inflated - body_start
+    if length is not None and arrived >= length:  # (its separator, or the stream's end, cut)
+        return (f"{name_record(fields)}, its {length}-byte block inflated but not the end of "
+                "its gzip stream, which no check then covers: not read")
     declared = f" of the {length}" if length is not None else ""
-    return (f"{name_record(fields)}, {inflated - body_start}{declared} bytes of its block "
-            "arrived: only part of a record, not read")
+    return (f"{name_record(fields)}, {arrived}{declared} bytes of its block arrived: only "
+            "part of a record, not read")
 
 
 def _partial_fields(head: bytes, pos: int) -> list[tuple[str, str]]:
@@ -1078,6 +1082,7 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
     the end of the file."""
     size = fh.seek(0, 2)
     offset = start
+    nuls = _NulScan()
     while offset < size:
         fh.seek(offset)
         if fh.read(3) != GZIP_MAGIC:
@@ -1097,6 +1102,8 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
             continue
         problems: list[str] = []
         try:
+            if (bad := _gzip_header_problem(fh, offset, size, nuls)) is not None:
+                raise bad
             data, length = read_member(fh, offset, cap)
         except TrailerMissing as exc:
             data, length, problems = exc.data, exc.length, [TRAILER_MISSING]
@@ -1128,6 +1135,72 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
         else:
             yield RecordInfo(rec, path, offset, length, problems + found)
         offset += length
+    return None
+
+
+_MAX_GZIP_NAME = 64 * 1024  # a gzip header's file name or comment no longer than this
+
+
+class _NulScan:
+    """Where the next NUL byte is, remembered across the false gzip headers a walk tries:
+    each is looked up, the file is scanned once (repeated magic bytes with no NUL after
+    them made every try inflate to the end of the file: quadratic, minutes for a MB)."""
+
+    def __init__(self) -> None:
+        self.scanned_to = 0  # no NUL in [searched_from, scanned_to), but at found
+        self.searched_from = 0
+        self.found: int | None = None
+
+    def next_nul(self, fh, pos: int, limit: int) -> int | None:
+        """The first NUL at or after ``pos`` and before ``pos + limit``, or None."""
+        if self.found is not None and self.searched_from <= pos <= self.found:
+            return self.found if self.found < pos + limit else None
+        start = self.scanned_to if self.searched_from <= pos < self.scanned_to else pos
+        if self.found is not None or not self.searched_from <= pos <= self.scanned_to:
+            self.searched_from = pos
+        self.found = None
+        fh.seek(start)
+        while start < pos + limit:
+            chunk = fh.read(min(_HEAD_PROBE * 4, pos + limit - start))
+            if not chunk:
+                break
+            if (at := chunk.find(b"\0")) >= 0:
+                self.found, self.scanned_to = start + at, start + at
+                return self.found
+            start += len(chunk)
+        self.scanned_to = start
+        return None
+
+
+def _gzip_header_problem(fh, offset: int, size: int, nuls: _NulScan
+                         ) -> zlib.error | EOFError | None:
+    """Why the gzip header at ``offset`` is none a writer made (checked before inflating):
+    reserved flags, or a file name or comment running past _MAX_GZIP_NAME bytes without its
+    NUL (an EOFError when the file ends first). None for a header to inflate."""
+    fh.seek(offset + 3)
+    head = fh.read(7)
+    if len(head) < 7:
+        return None  # (cut short: the inflater says so)
+    flags = head[0]
+    if flags & 0xE0:
+        return zlib.error(f"gzip header with reserved flags set ({flags:#04x})")
+    pos = offset + 10
+    if flags & 0x04:  # FEXTRA: its length, then that many bytes
+        fh.seek(pos)
+        xlen = fh.read(2)
+        pos += 2 + (int.from_bytes(xlen, "little") if len(xlen) == 2 else 0)
+        if pos > size:
+            return None  # cut short: the inflater says so
+    for flag, what in ((0x08, "file name"), (0x10, "comment")):
+        if flags & flag:
+            nul = nuls.next_nul(fh, pos, _MAX_GZIP_NAME)
+            if nul is None and pos + _MAX_GZIP_NAME >= size:
+                return EOFError(f"truncated gzip member: the file ends in its gzip header's "
+                                f"{what}")
+            if nul is None:
+                return zlib.error(f"gzip header whose {what} runs past {_MAX_GZIP_NAME} bytes "
+                                  "without its end: not a gzip member")
+            pos = nul + 1
     return None
 
 

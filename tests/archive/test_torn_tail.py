@@ -187,3 +187,20 @@ def test_a_plain_last_record_whose_length_alone_is_damaged_is_read_by_its_digest
         assert lookup.get(URL).payload == NEWER
     (err,) = errors
     assert err.kept and "bad Content-Length" in err.reason
+
+
+def test_a_member_cut_just_before_its_trailer_is_not_read_though_its_block_inflated(tmp_path):
+    """Cut 9 bytes from its end (past the 8-byte trailer): the block inflated whole, but the
+    end of the deflate stream did not arrive, so nothing proves the bytes: not read, and
+    said so rather than as a block cut short."""
+    whole, last = _records()
+    path = tmp_path / "t.warc.gz"
+    before = b"".join(gz(r) for r in whole)
+    path.write_bytes(before + gz(last)[:-9])
+    errors: list[WarcFormatError] = []
+    with ArchiveLookup(path, on_error=errors.append) as lookup:
+        assert lookup.get(URL).payload == OLDER
+    (err,) = errors
+    assert err.offset == len(before) and not err.kept
+    _names_the_record(err.reason)
+    assert "block inflated but not the end of its gzip stream" in err.reason
