@@ -11,8 +11,7 @@ once, and the file no longer watched: its article was not exported whole, and is
 again. So is an item the kill left in some
 of its run's feeds only (written to the run's -O file, not yet to DATA_DIR/items): the
 store knows which run and feed wrote each file, and an item is recorded only when every
-feed of its run holds it. Such items, the last lines of their files, are cut from them (the
-cut made durable before the state moves): exported again, each is in its feeds once. Feeds that cannot be read back (CSV, gzip, remote) keep
+feed of its run holds it. Feeds that cannot be read back (CSV, gzip, remote) keep
 at-least-once.
 """
 
@@ -38,7 +37,6 @@ FIELDS = ("url", "id", "text", "fetched_at")
 # what json.loads raises on a line that is no JSON, or nests past the interpreter's depth
 # ("[" * 200,000: a hostile or damaged line, which stopped the reading of every feed file)
 NOT_JSON = (ValueError, RecursionError)
-PARTIAL = ("partial",)  # what _record_of says of an item in some of its run's feeds only
 
 
 def record_unrecorded(store: KeepsFeedTails) -> int:
@@ -139,53 +137,23 @@ def _record_file(store: KeepsFeedTails, path: str, start: int,
     """Record the file's unrecorded items found in ``everywhere``:
     (items recorded, where reading stopped, file size)."""
     done, end, moved = 0, start, False
-    partial: int | None = None  # where the file's last lines, each an item partly exported, begin
     with open(path, "rb") as file:
         size = file.seek(0, 2)
         for offset, line in _tail_lines(file, start, size):
             end = offset + len(line)
             found = _record_of(line, path, offset, store, everywhere)
-            if found is PARTIAL:
-                partial = offset if partial is None else partial
-                moved = True
-                continue
-            partial = None  # a line after it stays: only the file's last lines are cut
             if found is None:
                 moved = True
                 continue
             record, text = found
             store.put(record, to_bytes(signature(text)), feed_tails=[(path, end)])
             done, moved = done + 1, False
-        torn = end < size and _torn_tail(file, end, size)
-        if (partial is not None or torn) and not _written_now(path):
-            if partial is not None:
-                end = size = _cut_back(path, partial, size)
-            else:
-                end = size = _end_torn_line(path, end, size)
+        if end < size and _torn_tail(file, end, size) and not _written_now(path):
+            end = size = _end_torn_line(path, end, size)
             moved = True  # recorded to its (new) end: the caller forgets it
     if moved:
         store.watch_feed(path, end)
     return done, end, size
-
-
-def _cut_back(path: str, start: int, size: int) -> int:
-    """Cut a stopped run's file back to ``start``: its last items were written to some of the
-    run's feeds only (the kill came between them) and were never recorded, so the next run
-    exports them again, and a reader of this file read them twice. The cut is made durable
-    (fsync) before the state moves; the file's new end. Left as it was when it fails."""
-    try:
-        with open(path, "r+b") as file:
-            file.truncate(start)
-            os.fsync(file.fileno())
-    except OSError as exc:
-        logger.warning("Feed file %s: the items a stopped run wrote to some of its feeds only "
-                       "(bytes %d to %d) could not be cut back (%s): they are exported again "
-                       "and read twice", path, start, size, exc.strerror or exc)
-        return size
-    logger.warning("Feed file %s: cut back bytes %d to %d, the items a stopped run wrote to "
-                   "some of its feeds only (never recorded): they are exported again, once",
-                   path, start, size)
-    return start
 
 
 def _torn_tail(file: BinaryIO, end: int, size: int) -> bool:
@@ -241,10 +209,9 @@ def _key(item: dict[str, Any]) -> tuple[str, int]:
 
 
 def _record_of(line: bytes, path: str, offset: int, store: KeepsFeedTails,
-               everywhere: set[tuple[str, int]]
-               ) -> tuple[ArticleRecord, str] | tuple[str] | None:
-    """The record an exported line makes (and its text), :data:`PARTIAL` for one some feed
-    of its run lacks, or None: not an article, or one the store holds this version of."""
+               everywhere: set[tuple[str, int]]) -> tuple[ArticleRecord, str] | None:
+    """The record an exported line makes (and its text), or None: not an article, one the
+    store holds this version of already, or one some feed of its run lacks."""
     try:
         item = _item(line)
     except NOT_JSON as exc:
@@ -261,7 +228,7 @@ def _record_of(line: bytes, path: str, offset: int, store: KeepsFeedTails,
         logger.warning("Feed file %s, offset %d: %s (version %d) is not in every feed its run "
                        "wrote (stopped between them): not recorded, it is exported again",
                        path, offset, url, version)
-        return PARTIAL
+        return None
     first = known.first_captured if known is not None else item["fetched_at"]
     published = item.get("published") if isinstance(item.get("published"), str) else None
     record = ArticleRecord(url=url, id=item["id"], digest=text_digest(item["text"]),

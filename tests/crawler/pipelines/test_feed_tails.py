@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import logging
 import os
 import signal
@@ -225,50 +224,6 @@ def test_an_item_the_kill_left_in_some_of_its_runs_feeds_is_exported_again(
     assert second.process(article()).version == 1  # exported again
     assert tails(state) == []  # both files read to their ends
     second.close()
-    assert out.path.read_bytes() == line_of(both)  # cut back: out.jsonl's reader saw it twice
-    assert "cut back bytes" in caplog.text
-
-
-def test_a_filtered_feed_and_a_kill_before_the_record_give_each_item_once(
-        state: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """A feed whose filter takes only some items (OTHER's), and the run killed after
-    writing an item the filter left out to the other feed, before recording it: "not in
-    every feed", it was exported again and the unfiltered feed's readers read it twice.
-    It is cut back from the stopped run's file (its lines before it kept) and exported
-    again once; then each item is in the run files once."""
-    first = Run(state)
-    everything = Feed(first, tmp_path / "all-1.jsonl", whose=("r1", "all-%(time)s.jsonl"))
-    filtered = Feed(first, tmp_path / "other.jsonl", whose=("r1", "other.jsonl"))
-    kept = first.process(article(url=OTHER, ident="belta-456"))
-    everything.write(kept)
-    filtered.write(kept)
-    everything.write(first.process(article()))  # the filter leaves it out; killed here
-    second = Run(state)
-    assert stored(state, OTHER).version == 1 and stored(state) is None
-    again = Feed(second, tmp_path / "all-2.jsonl", whose=("r2", "all-%(time)s.jsonl"))
-    again.exported(second.process(article()))
-    second.close()
-    urls = [json.loads(line)["url"] for name in ("all-1.jsonl", "all-2.jsonl")
-            for line in (tmp_path / name).read_bytes().splitlines()]
-    assert sorted(urls) == sorted([OTHER, article().url])
-    assert stored(state).version == 1
-    assert [path for path, _ in tails(state)] == [str(again.path)]  # the second run's own
-
-
-def test_a_partly_exported_item_a_running_crawl_is_writing_is_not_cut(
-        state: Path, tmp_path: Path) -> None:
-    """The file's writer holds its lock: the item may be on its way to the other feeds."""
-    import fcntl
-
-    first = Run(state)
-    out = Feed(first, tmp_path / "out.jsonl", whose=("r1", "out.jsonl"))
-    Feed(first, tmp_path / "items-1.jsonl", whose=("r1", "items-%(time)s.jsonl"))
-    with out.path.open("ab") as writer:
-        fcntl.flock(writer.fileno(), fcntl.LOCK_SH)
-        writer.write(line_of(first.process(article())))
-        writer.flush()
-        Run(state).close()
-        assert out.path.read_bytes() == line_of(article())
 
 
 def test_a_feed_split_in_batches_holds_an_item_in_any_of_its_files(
