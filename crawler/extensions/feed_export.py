@@ -458,7 +458,7 @@ def hold_while_writing(file: Any) -> None:
     however the run ends. The next run's read-back (crawler.state.feed_tails) tells by it a
     line torn by a kill, which it ends, from one another run is writing now."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        fcntl.flock(file.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(file.fileno(), fcntl.LOCK_SH)  # (a read-back's exclusive lock is brief)
 
 
 def _unterminated_tail(path: str, file: _WriteAll) -> tuple[int, int] | None:

@@ -148,8 +148,9 @@ def _record_file(store: KeepsFeedTails, path: str, start: int,
             record, text = found
             store.put(record, to_bytes(signature(text)), feed_tails=[(path, end)])
             done, moved = done + 1, False
-        if end < size and _torn_tail(file, end, size) and not _written_now(path):
-            end = size = _end_torn_line(path, end, size)
+        if end < size and _torn_tail(file, end, size) \
+                and (ended := _end_torn_line(path, end, size)) is not None:
+            end = size = ended
             moved = True  # recorded to its (new) end: the caller forgets it
     if moved:
         store.watch_feed(path, end)
@@ -165,27 +166,27 @@ def _torn_tail(file: BinaryIO, end: int, size: int) -> bool:
     return b"\n" not in file.read(size - end)
 
 
-def _written_now(path: str) -> bool:
-    """Whether a run holds the file open to write it (crawler.extensions.feed_export's
-    shared lock): its last line may be a write under way, not a torn one."""
-    try:
-        with open(path, "rb") as probe:
-            fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    return False
-
-
-def _end_torn_line(path: str, start: int, size: int) -> int:
+def _end_torn_line(path: str, start: int, size: int) -> int | None:
     """End the torn last line of a file no run writes any more with a newline (its bytes
     stay: a line of its own that readers skip), say so once, and return the file's new
     end: the file is then recorded to its end and no longer watched. It stayed watched, and
-    was read again, by every run after the kill."""
+    was read again, by every run after the kill. None, the file left as it is, while a run
+    holds it to write it (crawler.extensions.feed_export's shared lock) or it grew since it
+    was read: its last line may be a write under way. The newline is written under the
+    exclusive lock that tells so, and made durable before the state forgets the file."""
     try:
-        with open(path, "ab") as file:
+        with open(path, "r+b") as file:
+            try:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return None
+            except OSError:
+                pass  # (a file system without locks: a stopped run's file, as before)
+            if file.seek(0, os.SEEK_END) != size:
+                return None
             file.write(b"\n")
+            file.flush()
+            os.fsync(file.fileno())
         ended, new_size = "ended it with a newline", size + 1
     except OSError as exc:
         ended, new_size = f"it could not be ended with a newline ({exc.strerror or exc})", size

@@ -108,14 +108,20 @@ def test_a_torn_line_within_the_scan_bound_is_named_by_its_start():
     assert torn_bytes((3 << 20) + 1, len(data)) == f"bytes {(3 << 20) + 1} to {len(data)}"
 
 
-def test_a_feed_file_held_while_written_reads_as_written_now_until_closed(tmp_path) -> None:
+def test_a_feed_file_held_while_written_is_left_by_the_read_back_until_closed(tmp_path) -> None:
     """The exporter's shared lock is what the next run's read-back tells a line under way
-    by (crawler.state.feed_tails): held while the file is open, dropped with it."""
+    by (crawler.state.feed_tails): held while the file is open, dropped with it; the torn
+    line is then ended (durably, under the read-back's own lock), and not when it grew."""
     from crawler.extensions.feed_export import hold_while_writing
-    from crawler.state.feed_tails import _written_now
+    from crawler.state.feed_tails import _end_torn_line
 
     path = tmp_path / "items.jsonl"
+    path.write_bytes(b'{"url": "a"}\n{"url": "b", "te')
+    size = path.stat().st_size
     with open(path, "ab", buffering=0) as file:
         hold_while_writing(file)
-        assert _written_now(str(path))
-    assert not _written_now(str(path))
+        assert _end_torn_line(str(path), 13, size) is None
+        assert path.stat().st_size == size
+    assert _end_torn_line(str(path), 13, size - 1) is None  # grew since it was read
+    assert _end_torn_line(str(path), 13, size) == size + 1
+    assert path.read_bytes().endswith(b'"te\n')
