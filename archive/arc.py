@@ -36,7 +36,9 @@ from .records import (
     TrailerMissing,
     WarcRecord,
     _find_magic,
+    _gzip_header_problem,
     _is_status_line,
+    _NulScan,
     _too_large_reason,
     read_member,
 )
@@ -209,6 +211,9 @@ def torn_reason(line: bytes, arrived: int) -> str:
         url, _, date, _, length = parse_header_line(line)
     except ValueError:
         return "the file ends inside its header line: only part of a record, not read"
+    if arrived >= length:  # (a gzip member cut after its block: its stream's end, unchecked)
+        return (f"record for {url[:200]!r} dated {date}: its {length}-byte block inflated but "
+                "not the end of its gzip stream, which no check then covers: not read")
     return (f"record for {url[:200]!r} dated {date}: the file ends inside its block ({arrived}"
             f" of its {length} bytes arrived): only part of a record, not read")
 
@@ -271,6 +276,7 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int
                ) -> Iterator[RecordInfo]:
     size = fh.seek(0, 2)
     offset = 0
+    nuls = _NulScan()  # (false headers are checked before inflating, as in a WARC's walk)
     while offset < size:
         fh.seek(offset)
         if fh.read(3) != GZIP_MAGIC:
@@ -282,6 +288,8 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int
             offset = nxt
             continue
         try:
+            if (bad := _gzip_header_problem(fh, offset, size, nuls)) is not None:
+                raise bad
             info = member_info(path, fh, offset, cap)
         except MemberTooLarge as exc:
             if exc.bomb:  # its end unknown: the rest of the file is skipped, said so

@@ -276,3 +276,32 @@ def test_pywb_serves_an_arc_by_our_index_byte_exact(tmp_path, gz) -> None:
             status, headers, body = fetch(f"/test/20010203040506id_/{url}")
             assert status == int(page.split(b" ", 2)[1]) and body == page.split(
                 b"\r\n\r\n", 1)[1], url
+
+
+def test_false_gzip_headers_are_refused_before_inflating(tmp_path) -> None:
+    """As in a WARC's walk (tests/archive/test_gzip_headers.py): a run of gzip magic bytes
+    flagging a file name with no NUL after it is checked before inflating; each try
+    inflated to the end of the file (quadratic)."""
+    path = tmp_path / "m.arc.gz"
+    offsets = write_arc(path, RECORDS[:2], gz=True)
+    data = path.read_bytes()
+    garbage = b"\x1f\x8b\x08\x08" * (1 << 15)
+    path.write_bytes(data[:offsets[1]] + garbage + data[offsets[1]:])
+    infos, errors = _walk(path)
+    assert [i.record.target_uri for i in infos] == ["", "http://ex.com/a", "http://ex.com/b"]
+    assert errors[0].offset == offsets[1]
+    assert "gzip header whose file name runs past 65536 bytes" in errors[0].reason
+
+
+@pytest.mark.parametrize(("cut", "said"), [
+    (9, "its 105-byte block inflated but not the end of its gzip stream"),  # trailer and end
+    (14, "the file ends inside its block (96 of its 105 bytes arrived)"),
+])
+def test_a_member_cut_at_or_after_its_block_says_which(tmp_path, cut: int, said: str) -> None:
+    path = tmp_path / "t.arc.gz"
+    offsets = write_arc(path, RECORDS[:2], gz=True)
+    path.write_bytes(path.read_bytes()[:-cut])
+    infos, errors = _walk(path)
+    assert [i.record.target_uri for i in infos] == ["", "http://ex.com/a"]
+    assert errors[0].offset == offsets[1], errors
+    assert said in errors[0].reason
