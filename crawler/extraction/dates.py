@@ -103,7 +103,9 @@ _TIME_AFTER = (r"(?:\s*(?:г\.|г(?![^\W\d_])|года|гады|р\.|р(?![^\W\d
 # ... and with a dash after a date with its year, as some Russian CMSs print it ("5 декабря
 # 2026, 14-05": the day alone was read): not after a yearless one, where "5 мая 10-15
 # человек" is prose, nor a dash run of more numbers (a phone's "17-23-45")
-_DASH_MINUTE = r"-(?P<dashmi>\d{2})(?![-.:]?\d)(?!\s*[^\W\d_])"  # (nor "10-15 тысяч человек")
+# (nor a number range before a lower-case word: "10-15 тысяч человек"; a rubric's name after
+# the time, "14-05 Политика", starts with a capital)
+_DASH_MINUTE = r"-(?P<dashmi>\d{2})(?![-.:]?\d)(?!\s*(?-i:[a-zа-яёіўєїґ]))"
 _TIME_AFTER_YEAR = _TIME_AFTER.replace(r"[:.](?P<mi>\d{2})(?!\.?\d)",
                                        r"(?:[:.](?P<mi>\d{2})(?!\.?\d)|" + _DASH_MINUTE + ")")
 # A time before the date: "14:05, 12 марта 2026", "14:05 | 12.03.2026", "2:05 PM, 12.03.2026"
@@ -393,7 +395,7 @@ _WORDED_CLOCK = re.compile(
 # Words that make "1 ч 20 мин" a span of time, not a clock: "назад", "чтения", "Длительность:"
 _SPAN_AFTER = re.compile(r"\s*(?:назад|таму|тому|чтения|читання|чытання|на чтение|эфира)(?![^\W\d_])",
                          re.IGNORECASE)
-_SPAN_BEFORE = re.compile(r"(?:длительность|продолжительность|хронометраж|время чтения|"
+_SPAN_BEFORE = re.compile(r"(?<![^\W\d_])(?:длительность|продолжительность|хронометраж|время чтения|"
                           r"читать за|за|на|через|даўжыня|тривалість)\W{0,3}$", re.IGNORECASE)
 
 
