@@ -1750,13 +1750,19 @@ def without_head_details(lines: list[str]) -> list[str]:
     """``lines`` without a details line (:func:`is_details_line`) among the first few, above
     the first paragraph of prose: a byline and date row set under the standfirst ("Динара
     НАЖИПОВА — 27.11.2011 11:18"), where :func:`without_details`, which peels the edges
-    only, does not reach it. Below the first paragraph of prose such a line is the body's."""
+    only, does not reach it. Below the first paragraph of prose such a line is the body's, and
+    so is one a line ending in a colon introduces ("Расписание приёма:") or a time alone (a
+    list's "14:05")."""
     for at, line in enumerate(lines[:HEAD_DETAILS_MAX_AT + 1]):
         if len(line) >= HEAD_PROSE_CHARS and closes_sentence(line):
             break
-        if at and is_details_line(line):
+        if at and is_details_line(line) and not lines[at - 1].rstrip().endswith(":") \
+                and not _BARE_TIME.fullmatch(line):
             return lines[:at] + lines[at + 1:]
     return lines
+
+
+_BARE_TIME = re.compile(r"\W*\d{1,2}[:.]\d{2}\W*")
 
 
 def without_details(lines: list[str], *, bylines: bool = True) -> list[str]:

@@ -378,3 +378,14 @@ def test_a_details_row_under_the_first_paragraph_of_prose_stays() -> None:
     row = "Динара НАЖИПОВА — 27.11.2011 11:18"
     html = article(paragraphs=[TEXT[0], row, *TEXT[1:]])
     assert generic_text(html, URL).split("\n\n") == [TEXT[0], row, *TEXT[1:]]
+
+
+@pytest.mark.parametrize("head", [
+    ["Расписание приёма граждан:", "5 декабря 2026, 10:00–13:00"],  # a heading introduces it
+    ["Хронология событий", "14:05"],  # a time alone: a list's entry, no byline row
+])
+def test_a_when_line_the_head_introduces_stays(head: list[str]) -> None:
+    from crawler.extraction.generic import without_head_details
+
+    lines = [*head, *TEXT]
+    assert without_head_details(lines) == lines
