@@ -502,34 +502,55 @@ def htmldate_fallback(tree: etree._Element, url: str,
     was the UTC day, read as the site's, a day early where the site is ahead of UTC), else
     its day alone. htmldate reads a URL's day first: a slug naming a day of history
     (``/news/2014/05/09/…`` of an article of 2026) dated the page over what it carries. A
-    date the page's head and ``article`` (its container) carry more than a day after the
-    URL's is the page's (a slug names a day before the publication, never after it); the URL's day stands where they carry none. Only they are read,
-    when the article is found: a header's "today", a footer's calendar or copyright date,
-    a sidebar's are the template's, and dated articles they did not belong to."""
-    own_page = _head_and(tree, article) if article is not None else None
+    date the page carries (:func:`_own_date`) more than a day after the URL's is the page's:
+    a historical slug names a day before the publication. An earlier one is not (htmldate
+    takes the oldest date it finds, a related link's): a page whose URL carries the day of
+    its update is dated by that day, a trade-off. The URL's day stands where the page
+    carries none. When the article is found, only its own date is read: a header's "today",
+    a footer's calendar or copyright date, a sidebar's are the template's."""
     in_url = _htmldate(_BLANK_PAGE, url) if url else None
+    if article is None:
+        return _htmldate(tree, url) if in_url is None else in_url
+    own = _own_date(tree, article)
     if in_url is None:  # (a date of the header, footer or a sidebar, the template's: none)
-        return _htmldate(tree if own_page is None else own_page, url)
-    own = _htmldate(own_page, "") if own_page is not None else None
+        return own
     if own is not None and own.date() - in_url.date() > URL_DAY_SLACK:
         return own  # (an older one is a related link's or a quoted event's, not the page's)
     return in_url
+
+
+def _own_date(tree: etree._Element, article: etree._Element) -> datetime | None:
+    """The date htmldate finds in the head and ``article``, else in the block just around it
+    (its parent, or the elements beside it when it is the body's child): a "post-date" row
+    printed above the post or an "entry-footer" below it is the post's. The header, footer
+    and sidebars beyond are the template's."""
+    own = _htmldate(_head_and(tree, [article]), "")
+    if own is not None:
+        return own
+    parent = article.getparent()
+    if parent is None or parent.tag == "html":
+        return None
+    around = [parent] if parent.tag != "body" else [
+        node for node in (article.getprevious(), article, article.getnext())
+        if node is not None and isinstance(node.tag, str)]
+    return _htmldate(_head_and(tree, around), "")
 
 
 URL_DAY_SLACK = timedelta(days=1)  # a URL's day and the page's date of one publication
 _BLANK_PAGE = "<html><body></body></html>"
 
 
-def _head_and(tree: etree._Element, article: etree._Element) -> etree._Element:
-    """A page of ``tree``'s head (its metas and JSON-LD), a copy of ``article`` and the
-    scripts of the body outside it (an app state's ``publishedAt``: the page's data)."""
+def _head_and(tree: etree._Element, nodes: list[etree._Element]) -> etree._Element:
+    """A page of ``tree``'s head (its metas and JSON-LD), copies of ``nodes`` and the
+    scripts of the body outside them (an app state's ``publishedAt``: the page's data)."""
     page = tree.makeelement("html")  # of the tree's class: htmldate reads lxml.html trees
     head = tree.find("head")
     if head is not None:
         page.append(deepcopy(head))
     body = page.makeelement("body")
-    body.append(deepcopy(article))
-    inside = set(article.iter("script"))
+    for node in nodes:
+        body.append(deepcopy(node))
+    inside = {script for node in nodes for script in node.iter("script")}
     for script in tree.iter("script"):
         if script not in inside and (head is None or head not in script.iterancestors()):
             body.append(deepcopy(script))

@@ -1092,3 +1092,18 @@ def test_the_dateline_of_a_page_laid_out_flat_in_its_body_is_its_date() -> None:
     assert meta.published == "2026-03-12T14:05:00+03:00"
     assert prov.fields["published"] == "visible"
     assert meta_of(flat_page(""))[0].published is None  # the other columns' dates are not its
+
+
+@pytest.mark.parametrize("post", [
+    "<div class='post-date'>2025-03-05</div><div class='post'><h1>{t}</h1><p>{p}</p></div>",
+    "<div class='post'><h1>{t}</h1><p>{p}</p></div><div class='entry-footer'>"
+    "<span class='date'>2025/03/05</span></div>",
+])
+def test_a_date_printed_just_around_the_post_is_its_own(post: str) -> None:
+    """htmldate reads the article and its head only (the template's dates are none): a date
+    row printed just above the post or just below it, in its own block, is the post's."""
+    main = f"<div class='content'>{post.format(t=escape(TITLE), p=PROSE)}</div>"
+    html = page(main).replace("<main>", "").replace("</main>", "")
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    assert extract_metadata(parse_html(html), SITE, URL, fetched=fetched).published \
+        == "2025-03-05T00:00:00+03:00"
