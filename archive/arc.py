@@ -30,6 +30,7 @@ from pathlib import Path
 from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
 from .records import (
     GZIP_MAGIC,
+    FormReader,
     MemberCut,
     MemberTooLarge,
     RecordInfo,
@@ -41,6 +42,7 @@ from .records import (
     _NulScan,
     _too_large_reason,
     read_member,
+    use_arc_reader,
 )
 
 MAX_ARC_LINE = 64 * 1024  # an ARC header line past this (its URL included) is no header
@@ -377,3 +379,6 @@ def arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
     fh.seek(offset)
     line = fh.readline(MAX_ARC_LINE)
     return _plain_record(path, fh, offset, line, size, cap)[0]
+
+
+use_arc_reader(FormReader(arc_form, iter_arc, arc_info_at))

@@ -25,6 +25,7 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .digests import check_digest, first_matching_prefix
@@ -1010,10 +1011,8 @@ def iter_records(
         report(WarcFormatError(path, 0, f"cannot open: {exc}"), on_error)
         return
     with fh:
-        from .arc import arc_form, iter_arc  # (archive.arc builds on this module)
-
         try:
-            form = arc_form(fh) if member is None else None
+            form = _arc_form(fh) if member is None else None
             gz = form == "gz" if form else _looks_gzip(fh)
             refused = (ARC_HINT if form and not arc or not form and _looks_arc(fh, gz)
                        else None if gz else other_codec(fh))
@@ -1023,8 +1022,8 @@ def iter_records(
         if refused:  # one error for the file, not one per record
             report(WarcFormatError(path, 0, refused), on_error)
             return
-        if form:
-            walk = iter_arc(path, fh, form, on_error, cap)
+        if form and ARC_READER is not None:
+            walk = ARC_READER.walk(path, fh, form, on_error, cap)
         elif gz:
             walk = _iter_gzip(path, fh, on_error, cap)
         else:
@@ -1682,11 +1681,8 @@ def read_info_at(path: str | Path, offset: int, max_record_size: int | None = No
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
     try:
         with open_input(path) as fh:
-            if not _warc_at(fh, offset) and split_location(path) is None:
-                from .arc import arc_form  # (archive.arc builds on this module)
-
-                if arc_form(fh):
-                    return _arc_info_at(path, fh, offset, cap)
+            if not _warc_at(fh, offset) and split_location(path) is None and _arc_form(fh):
+                return _arc_info_at(path, fh, offset, cap)
             return _info_at(path, fh, offset, cap)
     except WaczError as exc:
         raise WarcFormatError(path, offset, f"cannot read record: {exc}") from exc
@@ -1727,11 +1723,35 @@ def _warc_at(fh, offset: int) -> bool:
     return _starts_record(fh.read(5)) or _member_record_at(fh, offset)
 
 
-def _arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
-    from .arc import arc_info_at
+@dataclass(frozen=True)
+class FormReader:
+    """The reader of a file form other than WARC that builds on this module, which so imports
+    nothing of it: archive.arc registers ARC's (:func:`use_arc_reader`) as it is imported,
+    and the package imports it first, so every entry point reads ARC files. ``form``: the
+    file's form or None; ``walk``: its records in order; ``info_at``: the record at an
+    offset."""
 
+    form: Callable[[Any], str | None]
+    walk: Callable[..., Iterator[RecordInfo]]
+    info_at: Callable[[Path, Any, int, int], RecordInfo]
+
+
+ARC_READER: FormReader | None = None  # (none registered: ARC files are refused with ARC_HINT)
+
+
+def use_arc_reader(reader: FormReader) -> None:
+    global ARC_READER
+    ARC_READER = reader
+
+
+def _arc_form(fh) -> str | None:
+    return ARC_READER.form(fh) if ARC_READER is not None else None
+
+
+def _arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
+    assert ARC_READER is not None  # (asked only of a file _arc_form named)
     try:
-        info = arc_info_at(path, fh, offset, cap)
+        info = ARC_READER.info_at(path, fh, offset, cap)
     except MemberTooLarge as exc:
         raise RecordOverLimit(path, offset, _too_large_reason(exc),
                               None if exc.bomb else exc.length) from exc
