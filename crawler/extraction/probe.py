@@ -8,9 +8,10 @@ path's source and value, and whether the two differ. No Scrapy here: the command
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from crawler.extraction import ExtractionError, extract_article, rules_for
+from crawler.extraction import ExtractionError, extract_article, fetched_moment, rules_for
 from crawler.extraction.body import extract_body
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.html import parse_html
@@ -57,9 +58,11 @@ def _values(meta: Metadata, paragraphs: list[str]) -> dict[str, Any]:
 
 
 def _path(tree: Any, outlet: Outlet | None, url: str, rules: ArticleRules | None,
-          generic: bool) -> tuple[dict[str, Any], Provenance]:
+          generic: bool, fetched: datetime | None) -> tuple[dict[str, Any], Provenance]:
+    """One path's fields. ``fetched`` (the capture time) as the crawl passes it: without it
+    a page dated "Сегодня, 14:05" or "Вчера" showed no date here while its item had one."""
     prov = Provenance()
-    meta = extract_metadata(tree, outlet, url, BARE_RULES if generic else rules, prov)
+    meta = extract_metadata(tree, outlet, url, BARE_RULES if generic else rules, prov, fetched)
     paragraphs, _, _ = extract_body(tree, url, None if generic else rules, meta.title,
                                     meta.subtitle, prov)
     return _values(meta, paragraphs), prov
@@ -80,8 +83,9 @@ def probe_page(page: ArticlePage) -> Probe:
         return Probe(page.url, page.outlet or None, None, page.fetched_at,
                      f"no item: unparsable_html: {exc}", [])
     rules = rules_for(outlet, page.fetched_at)
-    values, prov = _path(tree, outlet, page.url, rules, generic=False)
-    generic, gprov = _path(tree, outlet, page.url, rules, generic=True)
+    fetched = fetched_moment(page)
+    values, prov = _path(tree, outlet, page.url, rules, generic=False, fetched=fetched)
+    generic, gprov = _path(tree, outlet, page.url, rules, generic=True, fetched=fetched)
     fields = [FieldProbe(name, prov.fields.get(name, "none"), prov.misses.get(name, ()),
                          values[name], gprov.fields.get(name, "none"), generic[name])
               for name in FIELDS]
