@@ -325,12 +325,20 @@ def zone_for_offset(offset: timedelta) -> str:
 
 
 # Country domains of one time zone (in the outlets' region): a site of one whose dates carry
-# no offset prints its wall clock there, not UTC. Not .ru or .kz: several zones each.
-# (a row's host is kept as written: .бел, or its punycode)
+# no offset prints its wall clock there, not UTC. Not .ru: eleven zones. (a row's host is kept
+# as written: .бел, .укр, or their punycode). Each as the tz database (tzdata 2026f) gives it:
+# Kazakhstan keeps one clock, UTC+5, since 2024-03-01, when Asia/Almaty (Almaty, Astana and
+# the east) left UTC+6 to join Asia/Qostanay and the west; Asia/Almaty's history is the
+# capital's, so a .kz page dated before then is read at +06:00 (a western region's site
+# printed +05:00 then: it votes Etc/GMT-5 when it prints its offset). Uzbekistan, Tajikistan
+# UTC+5, Kyrgyzstan UTC+6, Turkmenistan UTC+5, none with summer time.
 COUNTRY_ZONES = {"by": "Europe/Minsk", "бел": "Europe/Minsk", "xn--90ais": "Europe/Minsk",
-                 "ua": "Europe/Kiev", "pl": "Europe/Warsaw", "lt": "Europe/Vilnius", "lv": "Europe/Riga",
+                 "ua": "Europe/Kiev", "укр": "Europe/Kiev", "xn--j1amh": "Europe/Kiev",
+                 "pl": "Europe/Warsaw", "lt": "Europe/Vilnius", "lv": "Europe/Riga",
                  "ee": "Europe/Tallinn", "md": "Europe/Chisinau", "ge": "Asia/Tbilisi",
-                 "am": "Asia/Yerevan", "az": "Asia/Baku"}
+                 "am": "Asia/Yerevan", "az": "Asia/Baku", "kz": "Asia/Almaty",
+                 "қаз": "Asia/Almaty", "xn--80ao21a": "Asia/Almaty", "uz": "Asia/Tashkent",
+                 "kg": "Asia/Bishkek", "tj": "Asia/Dushanbe", "tm": "Asia/Ashgabat"}
 
 
 def vote_zone(offsets: Counter[timedelta], host: str = "") -> str:

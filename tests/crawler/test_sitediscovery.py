@@ -1246,3 +1246,30 @@ def test_sitemap_record_dates_are_bounded_by_the_sitemaps_fetch() -> None:
                 b"</news:publication_date></news:news></url></urlset>")
     assert [r.published for r in disc.sitemap_records(document, fetched)] == [
         None, datetime(2026, 1, 6, 10, tzinfo=UTC), datetime(2026, 1, 4, 10, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize(("host", "winter", "summer"), [
+    ("news.kz", "+05:00", "+05:00"), ("газета.қаз", "+05:00", "+05:00"),
+    ("news.uz", "+05:00", "+05:00"), ("news.kg", "+06:00", "+06:00"),
+    ("news.tj", "+05:00", "+05:00"), ("news.tm", "+05:00", "+05:00"),
+    ("news.am", "+04:00", "+04:00"), ("news.az", "+04:00", "+04:00"),
+    ("news.ge", "+04:00", "+04:00"), ("news.md", "+02:00", "+03:00"),
+    ("news.lt", "+02:00", "+03:00"), ("news.lv", "+02:00", "+03:00"),
+    ("news.ee", "+02:00", "+03:00"), ("газета.укр", "+02:00", "+03:00"),
+])
+def test_the_regions_country_domains_print_their_countrys_clock(host: str, winter: str,
+                                                                 summer: str) -> None:
+    """A naive date of a site of the region's one-zone countries is its country's wall
+    clock (as the tz database keeps it), in winter and summer, not UTC."""
+    zone = ZoneInfo(vote_zone(Counter(), outlet_from_site_row({"url": f"https://{host}/"}).host))
+    assert datetime(2026, 1, 15, 12, 0, tzinfo=zone).isoformat()[-6:] == winter
+    assert datetime(2026, 7, 15, 12, 0, tzinfo=zone).isoformat()[-6:] == summer
+
+
+def test_a_kz_sites_dates_follow_kazakhstans_move_to_one_zone() -> None:
+    """Kazakhstan's capital and east left UTC+6 for UTC+5 on 2024-03-01: a .kz page's naive
+    date before it is read at +06:00, after it at +05:00; +05:00 printed is Kazakhstan's."""
+    zone = ZoneInfo(vote_zone(Counter(), "tengrinews.kz"))
+    assert datetime(2024, 2, 29, 12, 0, tzinfo=zone).isoformat()[-6:] == "+06:00"
+    assert datetime(2024, 3, 1, 12, 0, tzinfo=zone).isoformat()[-6:] == "+05:00"
+    assert vote_zone(Counter({timedelta(hours=5): 3}), "tengrinews.kz") == "Asia/Almaty"
