@@ -113,10 +113,18 @@ _TIME_AFTER_YEAR = _TIME_AFTER.replace(r"[:.](?P<mi>\d{2})(?!\.?\d)",
 # ("14:05 Uhr, 30.11.2026": German's word for the clock after it, which left the day alone)
 _TIME_BEFORE = (r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)"
                 r"(?:\s*(?P<bap>[ap])\.?\s?m\b\.?|\s*Uhr(?![^\W\d_]))?[,\s|/·•—–-]{1,5})?")
-_DMY = re.compile(_TIME_BEFORE + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<mon>"
+# ... and with a dot, before a date with its year only ("14.05 05.12.2026", "14.05, 5 декабря
+# 2026": the day was read as midnight): "14.05" alone is as often a day and a month, and a
+# full date beside it is what makes it a clock. An hour of the day and minutes, no digit or
+# dot around them ("1.14.05", "14.05.2026" are no clocks), and no dash after them: "12.05 –
+# 14.05.2026" is a range of days.
+_DOTTED_BEFORE = (r"(?<![\d:.])(?P<bdh>[01]?\d|2[0-3])\.(?P<bdmi>[0-5]\d)(?!\.?\d)"
+                  r"(?:\s*Uhr(?![^\W\d_]))?[,\s|/·•]{1,5}(?![—–-])")
+_TIME_BEFORE_DATED = _TIME_BEFORE[:-2] + "|" + _DOTTED_BEFORE + ")?"
+_DMY = re.compile(_TIME_BEFORE_DATED + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<mon>"
                   + _WORD + r")\.?,?\s+(?:de\s+)?"  # Spanish, Portuguese: "12 de marzo de 2026"
                   r"(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER_YEAR + ")?", re.IGNORECASE)
-_MDY = re.compile(_TIME_BEFORE + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?\s+(?P<d>\d{1,2})"
+_MDY = re.compile(_TIME_BEFORE_DATED + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?\s+(?P<d>\d{1,2})"
                   r"(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)(?:" + _TIME_AFTER_YEAR + ")?",
                   re.IGNORECASE)
 # a time after a numeric date: "14:20", "в 14:20", after the year's word ("05.01.2026 г. в
@@ -127,16 +135,16 @@ _NUMERIC_TIME = (r"(?:(?:\s*(?:г\.|г(?![^\W\d_])|года|р\.|р(?![^\W\d_])|
                  r"[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2})(?::"
                  r"(?P<mi>\d{2})(?!\d)|\.(?P<dmi>\d{2})(?!\.?\d)|" + _DASH_MINUTE + ")"
                  r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?")
-_NUMERIC = re.compile(_TIME_BEFORE + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
+_NUMERIC = re.compile(_TIME_BEFORE_DATED + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
                       r"(?![\d]|\.\d)" + _NUMERIC_TIME, re.IGNORECASE)
 # DataLife Engine's "15-11-2026, 10:20": day first, the year in four digits (a phone number's
 # or a range's dashes give no such run)
-_DASHED = re.compile(_TIME_BEFORE + r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])"
+_DASHED = re.compile(_TIME_BEFORE_DATED + r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])"
                      + _NUMERIC_TIME, re.IGNORECASE)
 # "02/12/2026 22:10": day first, as Belarusian and Russian sites write it (a US page's
 # month-first 12/25/2026 is no date here); the year in four digits and no slash or digit
 # beside it (a URL's /2026/12/02/ is no such run)
-_SLASHED = re.compile(_TIME_BEFORE + r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])"
+_SLASHED = re.compile(_TIME_BEFORE_DATED + r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])"
                       + _NUMERIC_TIME, re.IGNORECASE)
 # Year first, as some CMSs print it: "2026.01.12 14:20", "2026/01/12", "2026-01-12, 14:20"
 # (ISO's day, printed with a time of its own after a comma or "в"); the year of this century
@@ -144,7 +152,7 @@ _SLASHED = re.compile(_TIME_BEFORE + r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(
 # a version of other widths ("2019.3.1") or glued to a letter ("v2019.10.15"), a URL's
 # "/2026/01/12/slug" or an ISO moment's "T14:20" (parse_iso's) is no such run ("версия
 # 2019.10.15" is read as a date: the digits alone cannot tell)
-_YMD = re.compile(_TIME_BEFORE + r"(?<![\w./-])(?P<y>(?:19|20)\d\d)(?P<sep>[./-])(?P<m>\d{2})"
+_YMD = re.compile(_TIME_BEFORE_DATED + r"(?<![\w./-])(?P<y>(?:19|20)\d\d)(?P<sep>[./-])(?P<m>\d{2})"
                   r"(?P=sep)(?P<d>\d{2})(?![\dT]|[./-]\w)" + _NUMERIC_TIME, re.IGNORECASE)
 # A date of year 1 or 9999 is a CMS's "no date" (0001-01-01, 9999-12-31), and no zone
 # conversion of it is safe (9999-12-31T23:00Z is past datetime.max in Minsk): no date at all.
@@ -278,8 +286,10 @@ def _moment(match: re.Match[str], month: int, year: int | None = None) -> dateti
     if match["h"]:
         hour, half = match["h"], match["ap"]
         minute = match["mi"] or _group(match, "dmi") or _group(match, "dashmi")
-    else:
+    elif match["bh"]:
         hour, minute, half = match["bh"], match["bmi"], _group(match, "bap")
+    else:  # (a dotted clock before a dated day; None for a date without a time)
+        hour, minute, half = _group(match, "bdh"), _group(match, "bdmi"), None
     if hour is None:
         return datetime(day.year, day.month, day.day)
     h, m = int(hour), int(minute)

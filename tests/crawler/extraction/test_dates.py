@@ -119,6 +119,32 @@ def test_times_printed_in_words_or_with_a_dash_beside_a_date(text: str,
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # a dotted clock before a date with its year, in each of its forms (each was midnight)
+    ("14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("14.05, 5 декабря 2026", datetime(2026, 12, 5, 14, 5)),
+    ("9.30 | 5 снежня 2026 г.", datetime(2026, 12, 5, 9, 30)),
+    ("23.59 · 31/12/2026", datetime(2026, 12, 31, 23, 59)),
+    ("14.05 Uhr, 30.11.2026", datetime(2026, 11, 30, 14, 5)),
+    ("14.05, December 5, 2026", datetime(2026, 12, 5, 14, 5)),
+    ("14.05 2026-12-05", datetime(2026, 12, 5, 14, 5)),
+    # a day and month beside a date, a range of days, no hour of the day: no clock
+    ("30.11 05.12.2026", datetime(2026, 12, 5)),
+    ("12.05 – 14.05.2026", datetime(2026, 5, 14)),
+    ("12.05-14.05.2026", datetime(2026, 5, 14)),
+    ("1.14.05 05.12.2026", datetime(2026, 12, 5)),
+    ("14.05.2026 15.05.2026", datetime(2026, 5, 14)),
+])
+def test_a_dotted_clock_is_a_time_only_beside_a_full_date(text: str, expected: datetime) -> None:
+    assert parse_human(text) == expected
+
+
+@pytest.mark.parametrize("text", ["14.05", "Акция 14.05 в парке", "14.05 5 декабря"])
+def test_a_dotted_pair_without_a_full_date_is_no_date(text: str) -> None:
+    """"14.05" alone is a day and a month as often as a clock: no date is read from it."""
+    assert parse_human(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     ("Сегодня в 11 ч. 05 мин.", datetime(2026, 1, 14, 11, 5)),
     ("Сегодня в 14 ч. 05 мин.", None),  # hours after the fetch: an event it announces
     ("вчера, 23 ч. 40 мин.", datetime(2026, 1, 13, 23, 40)),
