@@ -96,10 +96,15 @@ _WEEKDAY_NAMES = (
 _WEEKDAYS = frozenset(word for names in _WEEKDAY_NAMES for word in names.split())
 _STEMS = sorted(_MONTHS, key=len, reverse=True)
 _WORD = r"[^\W\d_]{3,}"  # a month name in any script (checked against the stems)
+# A clock-shaped span followed by a unit of time is a duration ("05.12.2026 · 12:30 мин", a
+# video's length; "1:20 min."), no clock: what follows a time is checked for one.
+_NOT_A_DURATION = (r"(?!\s*(?:мин|минут\w*|мін|хв|хвілін\w*|хвилин\w*|min|mins|minutes?|minuten|"
+                   r"сек|секунд\w*|sec|secs|seconds?)(?![^\W\d_]))")
 # A time after the date: "14:05", ", 14:05", "г., 14:05", "года в 14:05", "р. о 14:05", "at 2:05 pm".
 _TIME_AFTER = (r"(?:\s*(?:г\.|г(?![^\W\d_])|года|гады|р\.|р(?![^\W\d_])|року))?"
                r"(?:[,\s|/·•—–-]*(?:в|у|ў|о|а|at|um|o|à)\s+|[,\s|/·•—–-]*)"
-               r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?!\.?\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?")
+               r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?!\.?\d)(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?"
+               + _NOT_A_DURATION)
 # ... and with a dash after a date with its year, as some Russian CMSs print it ("5 декабря
 # 2026, 14-05": the day alone was read): not after a yearless one, where "5 мая 10-15
 # человек" is prose, nor a dash run of more numbers (a phone's "17-23-45")
@@ -134,7 +139,7 @@ _MDY = re.compile(_TIME_BEFORE_DATED + r"(?<![^\W\d_])(?P<mon>" + _WORD + r")\.?
 _NUMERIC_TIME = (r"(?:(?:\s*(?:г\.|г(?![^\W\d_])|года|р\.|р(?![^\W\d_])|року))?"
                  r"[,\s|/·•—–-]*(?:в|у|о|а|at|um|o)?\s*(?P<h>\d{1,2})(?::"
                  r"(?P<mi>\d{2})(?!\d)|\.(?P<dmi>\d{2})(?!\.?\d)|" + _DASH_MINUTE + ")"
-                 r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?)?")
+                 r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?" + _NOT_A_DURATION + ")?")
 _NUMERIC = re.compile(_TIME_BEFORE_DATED + r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})"
                       r"(?![\d]|\.\d)" + _NUMERIC_TIME, re.IGNORECASE)
 # DataLife Engine's "15-11-2026, 10:20": day first, the year in four digits (a phone number's
@@ -416,6 +421,21 @@ def _a_span_of_time(value: str, match: re.Match) -> bool:
                 or _SPAN_BEFORE.search(value, max(0, match.start() - 30), match.start()))
 
 
+# What marks a worded time whose hour has one digit as a clock: a preposition of the hour
+# ("в 9 ч. 05 мин.", "о 9 год. 05 хв.") or a day named from today ("вчера, 9 ч. 40 мин.").
+# Unmarked, "1 ч 20 мин" beside a date is a video's length or a reading time as a rule (a
+# clock's hour in two digits, "14 ч. 05 мин.", is one), and a time of 1:20 was invented.
+_CLOCK_MARK = re.compile(r"(?<![^\W\d_])(?:в|у|ў|о|об|at|um|" + "|".join(_DAYS_BACK)
+                         + r")\W{0,3}$", re.IGNORECASE)
+
+
+def _a_clock(value: str, match: re.Match) -> bool:
+    """Whether a worded time (:data:`_WORDED_CLOCK`) is a time of day: German's "Uhr", an
+    hour in two digits, or one a preposition or a day's word marks (:data:`_CLOCK_MARK`)."""
+    return bool(match["uhr"] or len(match["h"]) == 2
+                or _CLOCK_MARK.search(value, max(0, match.start() - 16), match.start()))
+
+
 def _with_plain_clocks(value: str) -> tuple[str, list[tuple[int, int, int]]]:
     """``value`` with each worded time (:data:`_WORDED_CLOCK`) written "HH:MM", and where each
     stands: (its start, its "HH:MM" end in the new text, its end in ``value``)."""
@@ -423,7 +443,7 @@ def _with_plain_clocks(value: str) -> tuple[str, list[tuple[int, int, int]]]:
     spans: list[tuple[int, int, int]] = []
     last = shift = 0
     for match in _WORDED_CLOCK.finditer(value):
-        if _a_span_of_time(value, match):
+        if _a_span_of_time(value, match) or not _a_clock(value, match):
             continue
         clock = f"{int(match['h'] or match['uhr']):02d}:{match['mi'] or '00'}"
         start = match.start() + shift

@@ -119,6 +119,30 @@ def test_times_printed_in_words_or_with_a_dash_beside_a_date(text: str,
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # an unmarked duration beside a date, in words or in a clock's shape with a unit after
+    # it: a video's length, a reading time (each was read as the clock)
+    ("05.12.2026 · 1 ч 20 мин", datetime(2026, 12, 5)),
+    ("5 декабря 2026, 2 ч 10 мин", datetime(2026, 12, 5)),
+    ("5 снежня 2026 · 1 гадз. 15 хв.", datetime(2026, 12, 5)),
+    ("05.12.2026 · 12:30 мин", datetime(2026, 12, 5)),
+    ("05.12.2026, 1:20 min.", datetime(2026, 12, 5)),
+    ("5 декабря 2026 · 4:30 хв", datetime(2026, 12, 5)),
+    ("05.12.2026 Время чтения: 4 мин", datetime(2026, 12, 5)),
+    # clocks: in clock shape, with a two-digit hour or one marked as the hour of a day
+    ("05.12.2026 14:05 Минск", datetime(2026, 12, 5, 14, 5)),
+    ("05.12.2026, 14:05 · 4 мин", datetime(2026, 12, 5, 14, 5)),
+    ("5 декабря 2026, 09 ч. 05 мин.", datetime(2026, 12, 5, 9, 5)),
+    ("5 декабря 2026 г. в 9 ч. 05 мин.", datetime(2026, 12, 5, 9, 5)),
+    ("5 грудня 2026 р. о 9 год. 05 хв.", datetime(2026, 12, 5, 9, 5)),
+    ("05.12.2026, 9 Uhr", datetime(2026, 12, 5, 9, 0)),
+])
+def test_a_duration_beside_a_date_is_no_clock(text: str, expected: datetime) -> None:
+    """A clock needs hours and minutes in a clock's shape or a clock's words; a span of
+    time in words with a one-digit hour, or any with a unit after it, is a duration."""
+    assert parse_human(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     # a dotted clock before a date with its year, in each of its forms (each was midnight)
     ("14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
     ("14.05, 5 декабря 2026", datetime(2026, 12, 5, 14, 5)),
@@ -166,9 +190,9 @@ def test_a_worded_time_is_part_of_the_dateline_it_closes() -> None:
     assert dateline_date(text) == datetime(2026, 12, 5, 14, 5)
     [(start, end, _moment, _words)] = list(human_dates(text))
     assert text[start:end] == "5 декабря 2026 г. в 14 ч. 05 мин."
-    two = f"{text}; 06.12.2026 9 ч 10 мин"
+    two = f"{text}; 06.12.2026 09 ч 10 мин"
     assert [two[s:e] for s, e, _m, _w in human_dates(two)] == [
-        "5 декабря 2026 г. в 14 ч. 05 мин.", "06.12.2026 9 ч 10 мин"]
+        "5 декабря 2026 г. в 14 ч. 05 мин.", "06.12.2026 09 ч 10 мин"]
 
 
 @pytest.mark.parametrize("text", ["10 marketing 2026", "192.168.1.10", "версия 1.2.3",
