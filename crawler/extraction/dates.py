@@ -343,6 +343,27 @@ def relative_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, 
     return found
 
 
+# A time alone under German's "as of" ("Stand: 14:05 Uhr"): a page stamps so what it
+# published or last changed today, printing the day only on older pages. Read against the
+# fetch (the wall clock where the site is): today's time, or yesterday's when it is later
+# than the fetch (a page served before midnight and fetched after it: an "as of" is past).
+_AS_OF_CLOCK = re.compile(r"(?<![^\W\d_])Stand\s*:\s*(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)"
+                          r"(?!\.?\d)(?:\s*Uhr(?![^\W\d_]))?", re.IGNORECASE)
+
+
+def as_of_clocks(value: str, now: datetime) -> list[tuple[int, int, datetime, bool]]:
+    """The moments ``value`` stamps with a time alone after "Stand:" (:data:`_AS_OF_CLOCK`),
+    as :func:`human_dates` gives dates."""
+    found = []
+    for match in _AS_OF_CLOCK.finditer(value):
+        moment = now.replace(hour=int(match["h"]), minute=int(match["mi"]), second=0,
+                             microsecond=0, tzinfo=None)
+        if moment > now.replace(tzinfo=None) + RELATIVE_SLACK:
+            moment -= timedelta(days=1)
+        found.append((match.start(), match.end(), moment, True))
+    return found
+
+
 # A moment named by how long ago it was: "2 часа назад", "15 минут назад", "час назад", "5
 # хвілін таму", "3 години тому", "10 minutes ago" (minutes or hours: a day's count names no
 # time). A number left out is one ("минуту назад").
@@ -484,9 +505,9 @@ def _human_dates(value: str, now: datetime | None = None
     "12 березня 2026 р.", "March 12, 2026 at 2:05 pm"), DD.MM.YYYY, DD/MM/YYYY and year first
     (YYYY.MM.DD, YYYY/MM/DD), a time before or after the date kept; with ``now``, also
     "Сегодня, 07:20", "Вчера в 17:45" (:func:`relative_dates`) and "2 часа назад"
-    (:func:`ago_dates`)."""
-    found = ([*relative_dates(value, now), *ago_dates(value, now), *yearless_dates(value, now)]
-             if now is not None else [])
+    (:func:`ago_dates`) and "Stand: 14:05 Uhr" (:func:`as_of_clocks`)."""
+    found = ([*relative_dates(value, now), *ago_dates(value, now), *yearless_dates(value, now),
+              *as_of_clocks(value, now)] if now is not None else [])
     for pattern in (_DMY, _MDY):
         for match in pattern.finditer(value):
             month = month_number(match["mon"])

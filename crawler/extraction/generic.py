@@ -1682,12 +1682,15 @@ _COMMENTS_LABEL = re.compile(
     r"\s*(?:\(\d+\)|:?\s*\d+)?)\W*", re.IGNORECASE)
 # a word of a date line's part, looked up as a weekday ("Mardi 13 novembre 2007")
 _PART_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-# labels of a date: "Дата:", "Опубликовано:", "Обновлено:", "Апублікавана:", "Оновлено:"…
+# labels of a date: "Дата:", "Опубликовано:", "Обновлено:", "Апублікавана:", "Оновлено:"…,
+# and German's, whole words: "Stand:" (as of), "Veröffentlicht am", "Aktualisiert am" (a
+# "Stand: 30.11.2026, 14:05 Uhr" line was body)
 _DATE_FIELD = re.compile(
     r"(?:дата(?:\s+публикации|\s+публікацыі|\s+публікації)?|опубликован\w*|обновлен\w*|"
     r"изменен\w*|добавлен\w*|создан\w*|апублікаван\w*|абноўлен\w*|зменен\w*|"
-    r"опублікован\w*|оновлен\w*|змінен\w*|published|updated|posted|date)\s*:?\s*",
-    re.IGNORECASE)
+    r"опублікован\w*|оновлен\w*|змінен\w*|published|updated|posted|date|"
+    r"(?<![^\W\d_])(?:stand|datum|(?:zuletzt\s+)?(?:veröffentlicht|aktualisiert|erstellt|"
+    r"geändert)(?:\s+am)?)(?![^\W\d_]))\s*:?\s*", re.IGNORECASE)
 # labels of a name: author, who added it, its category or rubric, its source
 _NAME_FIELD = re.compile(
     r"(?:автор\w*|добавил\w*|разместил\w*|категори\w*|рубрик\w*|раздел|источник|фото|"

@@ -447,3 +447,18 @@ def test_weekday_names(word: str, expected: bool) -> None:
     assert is_weekday(word) is expected
 
 
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Stand: 30.11.2025, 14:05 Uhr", datetime(2025, 11, 30, 14, 5)),
+    ("Stand: 11:05 Uhr", datetime(2026, 1, 14, 11, 5)),
+    ("Stand: 09.40 Uhr", datetime(2026, 1, 14, 9, 40)),
+    ("Stand: 12:30", datetime(2026, 1, 14, 12, 30)),  # (within the slack of a site's clock)
+    ("Stand: 23:50 Uhr", datetime(2026, 1, 13, 23, 50)),  # served before midnight
+    ("Stand: 10.11.2025", datetime(2025, 11, 10)),
+    ("Beim Stand von 2:10 Uhr", None), ("Stand: 2:1", None), ("Stand 14:05", None),
+])
+def test_a_german_as_of_line_is_a_dateline(text: str, expected: datetime | None) -> None:
+    """"Stand:" with a date, or with a time alone (today's, against the fetch: 12:00 on
+    2026-01-14): the article's date line (a time alone was no date)."""
+    assert dateline_date(text, FETCHED) == expected

@@ -185,6 +185,25 @@ def test_no_details_lines(text: str) -> None:
     assert not is_details_line(text)
 
 
+@pytest.mark.parametrize("text", [
+    "Stand: 30.11.2026, 14:05 Uhr", "Stand: 14:05 Uhr", "Stand: 30.11.2026 14:05 Uhr | Von Max "
+    "Muster", "Veröffentlicht am 30.11.2026 um 14:05 Uhr", "Aktualisiert am 30.11.2026, 14:05 Uhr",
+    "Zuletzt aktualisiert: 30.11.2026", "Datum: 30.11.2026",
+])
+def test_german_date_labels_make_a_details_line(text: str) -> None:
+    """German's "Stand:" (as of) and its publication labels before a date or a time alone:
+    the line is a stamp, no body."""
+    assert is_details_line(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Standort: 30.11.2026", "Stand der Dinge am 30.11.2026: schlecht für alle",
+    "Ausstand: 30.11.2026",
+])
+def test_a_word_starting_or_ending_like_a_german_label_is_none(text: str) -> None:
+    assert not is_details_line(text)
+
+
 @pytest.mark.parametrize(("text", "moment"), [
     ("05.01.2026 в 14.20", "2026-01-05T14:20:00"), ("05.01.2026 14.20", "2026-01-05T14:20:00"),
     ("12.03.2026 15.03.2026", "2026-03-12T00:00:00"), ("05.01.2026 в 14.20.5", "2026-01-05T00:00:00"),

@@ -1109,3 +1109,18 @@ def test_a_date_printed_just_around_the_post_is_its_own(post: str) -> None:
     fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
     assert extract_metadata(parse_html(html), SITE, URL, fetched=fetched).published \
         == "2025-03-05T00:00:00+03:00"
+
+
+@pytest.mark.parametrize(("dateline", "expected"), [
+    ("Stand: 14:05 Uhr", "2026-12-06T14:05:00+03:00"),
+    ("Stand: 30.11.2026, 14:05 Uhr", "2026-11-30T14:05:00+03:00"),
+])
+def test_a_german_as_of_line_dates_the_article(dateline: str, expected: str) -> None:
+    """"Stand:" with a time alone is today's (against the fetch, 15:00 in the site's zone),
+    with a date that date's: the article's date, printed."""
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    prov = Provenance()
+    meta = extract_metadata(parse_html(page(article(dateline))), SITE, URL, provenance=prov,
+                            fetched=fetched)
+    assert meta.published == expected
+    assert prov.fields["published"] == "visible"
