@@ -521,19 +521,54 @@ def htmldate_fallback(tree: etree._Element, url: str,
 
 def _own_date(tree: etree._Element, article: etree._Element) -> datetime | None:
     """The date htmldate finds in the head and ``article``, else in the block just around it
-    (its parent, or the elements beside it when it is the body's child): a "post-date" row
-    printed above the post or an "entry-footer" below it is the post's. The header, footer
-    and sidebars beyond are the template's."""
+    (:func:`_around`): a "post-date" row printed above the post or an "entry-footer" below
+    it is the post's. The header, footer and sidebars beyond are the template's."""
     own = _htmldate(_head_and(tree, [article]), "")
     if own is not None:
         return own
+    around = _around(article)
+    return _htmldate(_head_and(tree, around), "") if around != [article] else None
+
+
+# Text a block around the article holds besides it: a date row, an entry footer. More is a
+# column of other news, a thread, or the page's template around it.
+AROUND_CHARS = 300
+_PAGE_CHROME_TAGS = frozenset({"header", "nav", "footer"})
+_PAGE_CHROME_ROLES = frozenset({"banner", "navigation", "contentinfo"})
+
+
+def _around(article: etree._Element) -> list[etree._Element]:
+    """The block just around ``article``: its parent when that holds little besides it and
+    none of the page's header, navigation or footer; else the article with the short
+    elements beside it that are none of those. A parent wrapping the whole page (``<body>``,
+    a ``div#page``) dated the article by the header's "today" or the footer's copyright."""
     parent = article.getparent()
     if parent is None or parent.tag == "html":
-        return None
-    around = [parent] if parent.tag != "body" else [
-        node for node in (article.getprevious(), article, article.getnext())
-        if node is not None and isinstance(node.tag, str)]
-    return _htmldate(_head_and(tree, around), "")
+        return [article]
+    if parent.tag != "body" and not _holds_page_chrome(parent, article) \
+            and _text_beside(parent, article) <= AROUND_CHARS:
+        return [parent]
+    beside = [node for node in (article.getprevious(), article.getnext())
+              if node is not None and isinstance(node.tag, str)
+              and not _holds_page_chrome(node, article)
+              and len(text_content(node).strip()) <= AROUND_CHARS]
+    return [article, *beside]
+
+
+def _page_chrome(node: etree._Element) -> bool:
+    return node.tag in _PAGE_CHROME_TAGS or (node.get("role") or "").strip() in _PAGE_CHROME_ROLES
+
+
+def _holds_page_chrome(block: etree._Element, article: etree._Element) -> bool:
+    """Whether ``block`` is or holds a header, navigation or footer outside ``article`` (the
+    article's own ``<header>`` and ``<footer>`` are its)."""
+    inside = set(article.iter())
+    return any(_page_chrome(node) for node in block.iter(etree.Element) if node not in inside)
+
+
+def _text_beside(block: etree._Element, article: etree._Element) -> int:
+    """How much text ``block`` holds outside ``article``."""
+    return len(text_content(block).strip()) - len(text_content(article).strip())
 
 
 URL_DAY_SLACK = timedelta(days=1)  # a URL's day and the page's date of one publication

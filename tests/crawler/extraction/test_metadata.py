@@ -1124,3 +1124,45 @@ def test_a_german_as_of_line_dates_the_article(dateline: str, expected: str) -> 
                             fetched=fetched)
     assert meta.published == expected
     assert prov.fields["published"] == "visible"
+
+
+def _wrapped_page(inner: str) -> str:
+    """A page whose one wrapper holds the header (today's date), the article (no date of its
+    own), a sidebar and the footer (a copyright date): the article's parent is the page."""
+    return f"""<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">
+<title>{escape(TITLE)}</title></head><body>{inner}</body></html>"""
+
+
+_HEADER = ("<header class='site-header'><div class='date'>Суббота, 6 декабря 2026</div>"
+           "<nav><a href='/society/'>Общество</a></nav></header>")
+_FOOTER = ("<footer><span class='date'>01.01.2024</span> © Городские вести, 2024</footer>")
+_UNDATED = f"<article><h1>{escape(TITLE)}</h1><p>{PROSE}</p><p>{PROSE}</p></article>"
+_SIDEBAR = ("<div class='col'><h3>Архив</h3><ul>" + "".join(
+    f"<li><a href='/a{i}/'>Новость номер {i} о жизни района и города</a>"
+    f"<span class='date'>0{i % 9 + 1}.02.2026</span></li>" for i in range(12)) + "</ul></div>")
+
+
+@pytest.mark.parametrize("inner", [
+    f"<div id='page'>{_HEADER}{_UNDATED}{_FOOTER}</div>",
+    f"<div id='page'>{_HEADER}<div class='main'>{_UNDATED}{_SIDEBAR}</div>{_FOOTER}</div>",
+    f"<div class='main'>{_UNDATED}{_SIDEBAR}</div>",
+    f"{_HEADER}{_UNDATED}{_FOOTER}",
+    f"<div id='page'><div role='banner'><span class='date'>6 декабря 2026</span></div>"
+    f"{_UNDATED}<div role='contentinfo'><span class='date'>01.01.2024</span></div></div>",
+])
+def test_a_parent_that_wraps_the_whole_page_lends_the_article_no_date(inner: str) -> None:
+    """The block around an undated article is read for its date only when it is the
+    article's surroundings: a wrapper holding the page's header, navigation or footer (or
+    beside them) carries the template's "today" and copyright dates, no publication's."""
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
+    assert meta.published is None
+
+
+def test_a_block_around_the_article_in_a_wrapped_page_still_dates_it() -> None:
+    """Inside such a wrapper, a date row printed in the article's own block is its date."""
+    post = (f"<div class='post-wrap'><div class='post-date'>2025-03-05</div>{_UNDATED}</div>")
+    inner = f"<div id='page'>{_HEADER}<div class='main'>{post}{_SIDEBAR}</div>{_FOOTER}</div>"
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
+    assert meta.published == "2025-03-05T00:00:00+03:00"
