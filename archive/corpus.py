@@ -66,7 +66,13 @@ from .corpus_files import (
     still_as_read,
 )
 from .corpus_keys import HELD_BUDGET, Held, HeldIndex, drop_rows, identity, rank
-from .corpus_removals import REMOVALS_FILE, files_digest, removal_files, write_removals
+from .corpus_removals import (
+    REMOVALS_FILE,
+    files_digest,
+    removal_files,
+    resolved,
+    write_removals,
+)
 from .corpus_schema import (
     ROW_ERRORS,
     CorpusError,
@@ -88,7 +94,6 @@ from .fileio import (
     lock_exclusive,
     lock_holder,
     printable_name,
-    still_holds,
     sync_file,
     sync_folder,
     temp_for,
@@ -1242,8 +1247,9 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
     if known.get("digest") == digest and (corpus / REMOVALS_FILE).exists():
         return int(known.get("rows", 0))
     legacy = {tuple(key) for key in known.get("rejected", [])}  # an older build's list
-    seen_lines = _lines_seen(data, known.get("files", {}))
     files = [path for path in every if utf8_name(path.name)]
+    records = known.get("files", {})
+    seen_lines = _lines_seen(records, files)
     odd_names = [printable_name(odd.name) for odd in every if odd not in files]
     # files named in an error of their own (line 0), while they are still there
     named = set(known.get("named", [])) & set(odd_names)
@@ -1287,26 +1293,57 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
         _report_all(fresh(), report, corpus)
     finally:
         found.close()
-    manifest["removals"] = {"digest": digest, "rows": rows, "files": was_read,
+    manifest["removals"] = {"digest": digest, "rows": rows,
+                            "files": _records_kept(records, files) | was_read,
                             "rejected_lines": count, "rejected_examples": examples,
                             "named": sorted(named)}
     _save_manifest(corpus, manifest, complete)
     return rows
 
 
-def _lines_seen(data: Path, files: dict[str, dict[str, Any]]) -> dict[str, int]:
-    """Per removals file, the complete lines an earlier build read and reported on: those of
-    its record, when the file still begins with the bytes that build read."""
+def _lines_seen(records: dict[str, dict[str, Any]], files: list[Path]) -> dict[str, int]:
+    """Per removals file read now (by name: they are of one folder), the complete lines an
+    earlier build read and reported on: those of the longest record, of any path, whose
+    bytes this file still begins with. Known by content, as the table's rows are: a file
+    renamed, or copied into another data folder, reports its bad lines no more, while
+    another folder's file of its name (keyed by name, one's record stood for the other's)
+    reports its own."""
+    by_length: dict[int, dict[str, int]] = {}
+    for record in records.values():
+        digests = by_length.setdefault(record["bytes"], {})
+        digests[record["digest"]] = max(digests.get(record["digest"], 0), record["lines"])
     seen = {}
-    for name, was in files.items():
+    for path in files:
         try:
-            holds = still_holds(data / "removals" / name, hashlib.sha256(), 0, was["bytes"],
-                                was["digest"])
-        except OSError:
+            if lines := _prefix_lines(path, by_length):
+                seen[path.name] = lines
+        except OSError:  # gone or unreadable: reported by the read that follows
             continue
-        if holds:
-            seen[name] = was["lines"]
     return seen
+
+
+def _prefix_lines(path: Path, by_length: dict[int, dict[str, int]]) -> int:
+    """The most lines of a record (length -> digest -> lines) whose bytes ``path`` begins
+    with: the file is read once, its hash compared at each recorded length."""
+    sha, done, best = hashlib.sha256(), 0, 0
+    with open(path, "rb") as fh:
+        for length in sorted(by_length):
+            while done < length and (chunk := fh.read(min(1 << 20, length - done))):
+                sha.update(chunk)
+                done += len(chunk)
+            if done < length:
+                break
+            best = max(best, by_length[length].get(sha.hexdigest(), 0))
+    return best
+
+
+def _records_kept(records: dict[str, dict[str, Any]], files: list[Path]
+                  ) -> dict[str, dict[str, Any]]:
+    """The earlier records this build did not read again: other data folders' files and
+    files renamed or deleted since (a renamed file is known by their content). A record of an
+    older build, keyed by name, goes when a file of that name is read."""
+    read = {resolved(path) for path in files} | {path.name for path in files}
+    return {key: record for key, record in records.items() if key not in read}
 
 
 def _report_all(problems: Iterable[Problem], report: Callable[[Problem], None],
