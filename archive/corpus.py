@@ -597,7 +597,8 @@ class _PartWriter:
             final = self._final(key)
             final.parent.mkdir(parents=True, exist_ok=True)
             with temp_for(final) as tmp, parquet_named(tmp):  # opening writes: a full disk fails it
-                writer = pq.ParquetWriter(tmp, self.schema, compression="zstd")
+                writer = pq.ParquetWriter(tmp, self.schema, compression="zstd",
+                                          write_page_checksum=True)
         self.writers[key] = writer  # now the most recently used
         with parquet_named(temp_name(self._final(key))):
             writer.write_batch(batch)

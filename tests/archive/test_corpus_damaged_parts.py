@@ -5,6 +5,7 @@ One such part used to stop every command, the build too, with DuckDB's "No magic
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,10 +13,26 @@ import pytest
 
 from tests.archive.corpus_data import duck, run_archive, several_runs
 
+
+def _pages_end(data: bytes) -> int:
+    """Where a Parquet file's pages end and its footer (which stays readable) begins."""
+    return len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+
+
+def _in_the_pages(data: bytes, change) -> bytes:
+    """``data`` with the middle third of its pages changed, its footer intact."""
+    end = _pages_end(data)
+    start, stop = end // 3, 2 * end // 3
+    return data[:start] + change(data[start:stop]) + data[stop:]
+
+
 DAMAGES = {
     "cut short": lambda data: data[:len(data) // 2],
     "zeroed": lambda data: bytes(len(data)),
     "garbage": lambda data: b"<html>502 Bad Gateway</html>\n" * 40,
+    # the footer reads: only reading the pages (their CRCs) finds these
+    "pages zeroed": lambda data: _in_the_pages(data, lambda mid: bytes(len(mid))),
+    "pages flipped": lambda data: _in_the_pages(data, lambda mid: bytes(b ^ 0x04 for b in mid)),
 }
 
 
@@ -162,3 +179,18 @@ def test_a_part_that_cannot_be_opened_for_now_is_no_damage(tmp_path: Path, monke
                         lambda path: (_ for _ in ()).throw(OSError("Couldn't deserialize thrift")))
     corpus_damage._footer_problem.cache_clear()
     assert corpus_damage.unreadable(part) == "OSError: Couldn't deserialize thrift"
+
+
+def test_a_part_rotted_in_place_since_the_build_is_named_when_a_read_fails(
+        built: dict) -> None:
+    """Damage that leaves the part's change time as the build left it (a disk's bit rot):
+    a reader checks only footers of parts older than the manifest, so the read fails; the
+    error then names the part and the build that makes it again, never a traceback."""
+    corpus, part = built["corpus"], built["part"]
+    times = part.stat()
+    damage(part, "pages zeroed")
+    os.utime(part, ns=(times.st_atime_ns, times.st_mtime_ns))
+    res = run_archive("history", corpus, built["edited_url"])
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    assert f"warning: {part}: not a readable Parquet file (" in res.stderr
+    assert f"python -m archive corpus {built['data']} -o {corpus} moves it aside" in res.stderr
