@@ -317,13 +317,22 @@ def _name_undecodable_parts(corpus: str | None) -> None:
     says which file to move aside and which build makes it again."""
     if corpus is None or not Path(corpus, "versions").is_dir():
         return
-    from .corpus_damage import damaged_parts, part_owners, reader_warning
+    from .corpus_damage import (
+        damaged_derived,
+        damaged_parts,
+        derived_warning,
+        part_owners,
+        reader_warning,
+    )
+    from .corpus_derived import derived_files
 
     home = Path(corpus)
     damaged = damaged_parts(home, whole=True)
     owners = part_owners(home) if damaged else {}
     for part, why in damaged:
         print(visible(reader_warning(home, part, why, owners)), file=sys.stderr)
+    for path, why in damaged_derived(home, derived_files(home), whole=True):
+        print(visible(derived_warning(home, path, why)), file=sys.stderr)
 
 
 def _folder_for(path: str) -> None:

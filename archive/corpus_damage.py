@@ -105,9 +105,21 @@ def _changed_since(part: Path, since: int | None) -> bool:
         return False
 
 
-def damaged_derived(corpus: Path, derived: list[Path]) -> list[tuple[Path, str]]:
+def derived_problem(path: Path, whole: bool = False) -> str | None:
+    """Why a reader cannot read a derived table, if it cannot: the families and removals
+    tables (small: a row per article of a family, per observation) are read whole, as every
+    reader's views join them; the edits, which grow with the corpus, by their footer unless
+    ``whole``. Pages damaged in the families table made every reading command fail."""
+    if whole or path.parent.name != "edits":
+        return undecodable(path)
+    return unreadable(path)
+
+
+def damaged_derived(corpus: Path, derived: list[Path], whole: bool = False
+                    ) -> list[tuple[Path, str]]:
     """(file, why) of each of the ``derived`` tables no reader can open."""
-    return [(path, why) for path in derived if path.is_file() and (why := unreadable(path))]
+    return [(path, why) for path in derived
+            if path.is_file() and (why := derived_problem(path, whole))]
 
 
 def derived_warning(corpus: Path, path: Path, why: str) -> str:

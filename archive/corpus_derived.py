@@ -33,7 +33,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .corpus_damage import VERSION_PARTS, damaged_parts, move_aside, undecodable, unreadable
+from .corpus_damage import (
+    VERSION_PARTS,
+    damaged_parts,
+    derived_problem,
+    move_aside,
+    undecodable,
+)
 from .corpus_removals import REMOVALS_FILE, removal_schema
 from .corpus_schema import CorpusError, corpus_schema, parquet_named
 from .corpus_texts import PART, PartTexts, without_text
@@ -230,7 +236,7 @@ def _reader_views(con: duckdb.DuckDBPyConnection, corpus: Path, versions: _Versi
                (f"read_parquet('{REMOVALS_FILE}')", corpus / REMOVALS_FILE, removal_schema())]
     for reading, path, schema in derived:
         found = sorted(path.parent.glob("*.parquet"))
-        readable = [p for p in found if not unreadable(p)]
+        readable = [p for p in found if not derived_problem(p)]
         if not readable:
             name = f"no_{path.parent.name}"
             con.register(name, schema.empty_table())

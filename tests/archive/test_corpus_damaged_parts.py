@@ -158,6 +158,34 @@ def test_damaged_derived_tables_are_left_out_by_readers_and_kept_by_the_build(
     assert con.execute("SELECT count(*) FROM edits").fetchone() == (1,)
 
 
+@pytest.mark.parametrize("how", ["pages zeroed", "pages flipped"])
+def test_derived_tables_damaged_inside_their_pages_are_found(
+        built: dict, tmp_path: Path, how: str) -> None:
+    """A families or edits table whose footer reads but whose pages are damaged: the build
+    kept both (and every reading command failed on the families table's pages); readers
+    now leave out the families table, which every view joins, and the build moves both
+    aside and makes them again."""
+    corpus = built["corpus"]
+    [stored] = [p for p in (corpus / "edits").glob("edits-*.parquet") if p.name != "edits-0.parquet"]
+    families = corpus / "families" / "families.parquet"
+    for path in (families, stored):
+        damage(path, how)
+    history = run_archive("history", corpus, built["reprinted_url"])
+    export = run_archive("export-txt", "--corpus", corpus, tmp_path / "out")
+    for res in (history, export):
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+        assert f"warning: {families}: not a readable Parquet file (" in res.stderr
+    assert "version 1 " in history.stdout and "9 file(s) written" in export.stdout
+    res = run_archive("corpus", built["data"], "-o", corpus)
+    assert res.returncode == 0, res.stderr
+    for path in (families, stored):
+        [aside] = path.parent.glob(f"{path.name}.unreadable-*")
+        assert f"note: {path}: not a readable Parquet file (" in res.stderr
+    con = duck(corpus)
+    assert con.execute("SELECT count(*) FROM families").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM edits").fetchone() == (1,)
+
+
 def test_a_part_that_cannot_be_opened_for_now_is_no_damage(tmp_path: Path, monkeypatch) -> None:
     """Denied, too many open files, a failing disk: the error is raised, never taken for a
     damaged part to move aside (its rows would leave the views). Run as root a chmod denies
