@@ -1252,8 +1252,9 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
     records = known.get("files", {})
     seen_lines = _lines_seen(records, files)
     odd_names = [printable_name(odd.name) for odd in every if odd not in files]
-    # files named in an error of their own (line 0), while they are still there
-    named = set(known.get("named", [])) & set(odd_names)
+    odd_paths = {printable_name(odd.name): printable_name(resolved(odd))
+                 for odd in every if odd not in files}
+    named = _still_named(known.get("named", []), odd_paths, data / "removals")
     found = _Spool(corpus)  # reported once every file is known to hold what was read
 
     def note(file: str, line: int, reason: str, fatal: bool) -> None:
@@ -1262,7 +1263,8 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
     def reported_before(problem: Problem) -> bool:
         return problem.fatal and (0 < problem.line <= seen_lines.get(problem.file, 0)
                                   or (problem.file, problem.line) in legacy
-                                  or (not problem.line and problem.file in named))
+                                  or (not problem.line
+                                      and odd_paths.get(problem.file, problem.file) in named))
 
     try:
         for name in odd_names:
@@ -1286,7 +1288,7 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
                 if problem.fatal:
                     count += 1
                     if not problem.line:
-                        named.add(problem.file)
+                        named.add(odd_paths.get(problem.file, problem.file))
                     if len(examples) < REJECTED_EXAMPLES:
                         examples.append(str(problem))
                 yield problem
@@ -1336,6 +1338,20 @@ def _prefix_lines(path: Path, by_length: dict[int, dict[str, int]]) -> int:
                 break
             best = max(best, by_length[length].get(sha.hexdigest(), 0))
     return best
+
+
+def _still_named(named: list[str], odd_paths: dict[str, str], folder: Path) -> set[str]:
+    """The files named in an error of their own (a name that is not UTF-8) that are still
+    to be kept quiet: by path, so another data folder's file of that name is named too (by
+    name, one folder's record hid the other's file); this folder's while they are still
+    there; an older build's record, a bare name, taken for this folder's file of it."""
+    here = printable_name(str(folder.resolve())) + "/"
+    kept = set()
+    for entry in named:
+        path = entry if "/" in entry else odd_paths.get(entry, "")
+        if path in odd_paths.values() or (path and not path.startswith(here)):
+            kept.add(path)
+    return kept
 
 
 def _records_kept(records: dict[str, dict[str, Any]], files: list[Path]

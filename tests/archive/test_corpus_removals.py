@@ -478,3 +478,24 @@ def test_a_renamed_or_copied_removals_file_says_only_its_new_bad_lines(
     copy.write_bytes(old.with_name("renamed.jsonl").read_bytes() + b'l": 1}\n"still bad"\n')
     assert rejected_lines(build_corpus(other, built["corpus"])) == [
         ("copy.jsonl", 3), ("copy.jsonl", 4)]
+
+
+def test_files_of_one_name_not_utf8_in_two_data_folders_are_each_named_once(
+        tmp_path: Path) -> None:
+    """A file whose name is not UTF-8 is named once, until renamed: that was recorded by its
+    name, so another data folder's file of that name was never named."""
+    import os
+
+    odd = os.fsdecode("удалено".encode("cp1251") + b".jsonl")
+    shown = "\\xf3\\xe4\\xe0\\xeb\\xe5\\xed\\xee.jsonl"
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for n, data in enumerate(folders):
+        (data / "items").mkdir(parents=True)
+        write(data, odd, [observation(3 + n, "removed", DAY2, 410)])
+        write(data, f"belta-{n}.jsonl", [observation(5 + n, "removed", DAY2, 404)])
+    corpus = tmp_path / "corpus"
+    for data in folders:
+        report = build_corpus(data, corpus)
+        assert [(p.file, p.line) for p in report.problems] == [(shown, 0)], data
+    for data in [*folders, *folders]:
+        assert build_corpus(data, corpus).problems == [], data
