@@ -211,7 +211,7 @@ def test_a_part_that_cannot_be_opened_for_now_is_no_damage(tmp_path: Path, monke
 
 def test_a_part_rotted_in_place_since_the_build_is_named_when_a_read_fails(
         built: dict) -> None:
-    """Damage that leaves the part's change time as the build left it (a disk's bit rot):
+    """Damage that leaves the part's modification time as the build left it (a disk's bit rot):
     a reader checks only footers of parts older than the manifest, so the read fails; the
     error then names the part and the build that makes it again, never a traceback."""
     corpus, part = built["corpus"], built["part"]
