@@ -275,6 +275,7 @@ def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
             raise UsageError(str(exc)) from exc
         except (duckdb.Error, pa.ArrowException) as exc:  # reading the corpus
             where, error = getattr(args, "corpus", None) or args.output, exc
+            _name_undecodable_parts(getattr(args, "corpus", None))
         except OSError as exc:  # the file named, else what the command writes
             where = exc.filename or getattr(args, "output", None) or args.corpus
             error = os_reason(exc)[1]
@@ -308,6 +309,30 @@ def _warn_of_damaged_parts(corpus: str | None) -> bool:
     for path, why in derived:
         print(visible(derived_warning(home, path, why)), file=sys.stderr)
     return bool(damaged or derived)
+
+
+def _name_undecodable_parts(corpus: str | None) -> None:
+    """After a read failed: name each version part that is not whole (damaged in place since
+    the last build, its footer intact), as :func:`_warn_of_damaged_parts` does, so the error
+    says which file to move aside and which build makes it again."""
+    if corpus is None or not Path(corpus, "versions").is_dir():
+        return
+    from .corpus_damage import (
+        damaged_derived,
+        damaged_parts,
+        derived_warning,
+        part_owners,
+        reader_warning,
+    )
+    from .corpus_derived import derived_files
+
+    home = Path(corpus)
+    damaged = damaged_parts(home, whole=True)
+    owners = part_owners(home) if damaged else {}
+    for part, why in damaged:
+        print(visible(reader_warning(home, part, why, owners)), file=sys.stderr)
+    for path, why in damaged_derived(home, derived_files(home), whole=True):
+        print(visible(derived_warning(home, path, why)), file=sys.stderr)
 
 
 def _folder_for(path: str) -> None:

@@ -66,7 +66,13 @@ from .corpus_files import (
     still_as_read,
 )
 from .corpus_keys import HELD_BUDGET, Held, HeldIndex, drop_rows, identity, rank
-from .corpus_removals import REMOVALS_FILE, files_digest, removal_files, write_removals
+from .corpus_removals import (
+    REMOVALS_FILE,
+    files_digest,
+    removal_files,
+    resolved,
+    write_removals,
+)
 from .corpus_schema import (
     ROW_ERRORS,
     CorpusError,
@@ -88,7 +94,6 @@ from .fileio import (
     lock_exclusive,
     lock_holder,
     printable_name,
-    still_holds,
     sync_file,
     sync_folder,
     temp_for,
@@ -592,7 +597,8 @@ class _PartWriter:
             final = self._final(key)
             final.parent.mkdir(parents=True, exist_ok=True)
             with temp_for(final) as tmp, parquet_named(tmp):  # opening writes: a full disk fails it
-                writer = pq.ParquetWriter(tmp, self.schema, compression="zstd")
+                writer = pq.ParquetWriter(tmp, self.schema, compression="zstd",
+                                          write_page_checksum=True)
         self.writers[key] = writer  # now the most recently used
         with parquet_named(temp_name(self._final(key))):
             writer.write_batch(batch)
@@ -1242,11 +1248,13 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
     if known.get("digest") == digest and (corpus / REMOVALS_FILE).exists():
         return int(known.get("rows", 0))
     legacy = {tuple(key) for key in known.get("rejected", [])}  # an older build's list
-    seen_lines = _lines_seen(data, known.get("files", {}))
     files = [path for path in every if utf8_name(path.name)]
+    records = known.get("files", {})
+    seen_lines = _lines_seen(records, files)
     odd_names = [printable_name(odd.name) for odd in every if odd not in files]
-    # files named in an error of their own (line 0), while they are still there
-    named = set(known.get("named", [])) & set(odd_names)
+    odd_paths = {printable_name(odd.name): printable_name(resolved(odd))
+                 for odd in every if odd not in files}
+    named = _still_named(known.get("named", []), odd_paths, data / "removals")
     found = _Spool(corpus)  # reported once every file is known to hold what was read
 
     def note(file: str, line: int, reason: str, fatal: bool) -> None:
@@ -1255,7 +1263,8 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
     def reported_before(problem: Problem) -> bool:
         return problem.fatal and (0 < problem.line <= seen_lines.get(problem.file, 0)
                                   or (problem.file, problem.line) in legacy
-                                  or (not problem.line and problem.file in named))
+                                  or (not problem.line
+                                      and odd_paths.get(problem.file, problem.file) in named))
 
     try:
         for name in odd_names:
@@ -1279,7 +1288,7 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
                 if problem.fatal:
                     count += 1
                     if not problem.line:
-                        named.add(problem.file)
+                        named.add(odd_paths.get(problem.file, problem.file))
                     if len(examples) < REJECTED_EXAMPLES:
                         examples.append(str(problem))
                 yield problem
@@ -1287,26 +1296,71 @@ def _refresh_removals(data: Path, corpus: Path, manifest: dict[str, Any], comple
         _report_all(fresh(), report, corpus)
     finally:
         found.close()
-    manifest["removals"] = {"digest": digest, "rows": rows, "files": was_read,
+    manifest["removals"] = {"digest": digest, "rows": rows,
+                            "files": _records_kept(records, files) | was_read,
                             "rejected_lines": count, "rejected_examples": examples,
                             "named": sorted(named)}
     _save_manifest(corpus, manifest, complete)
     return rows
 
 
-def _lines_seen(data: Path, files: dict[str, dict[str, Any]]) -> dict[str, int]:
-    """Per removals file, the complete lines an earlier build read and reported on: those of
-    its record, when the file still begins with the bytes that build read."""
+def _lines_seen(records: dict[str, dict[str, Any]], files: list[Path]) -> dict[str, int]:
+    """Per removals file read now (by name: they are of one folder), the complete lines an
+    earlier build read and reported on: those of the longest record, of any path, whose
+    bytes this file still begins with. Known by content, as the table's rows are: a file
+    renamed, or copied into another data folder, reports its bad lines no more, while
+    another folder's file of its name (keyed by name, one's record stood for the other's)
+    reports its own."""
+    by_length: dict[int, dict[str, int]] = {}
+    for record in records.values():
+        digests = by_length.setdefault(record["bytes"], {})
+        digests[record["digest"]] = max(digests.get(record["digest"], 0), record["lines"])
     seen = {}
-    for name, was in files.items():
+    for path in files:
         try:
-            holds = still_holds(data / "removals" / name, hashlib.sha256(), 0, was["bytes"],
-                                was["digest"])
-        except OSError:
+            if lines := _prefix_lines(path, by_length):
+                seen[path.name] = lines
+        except OSError:  # gone or unreadable: reported by the read that follows
             continue
-        if holds:
-            seen[name] = was["lines"]
     return seen
+
+
+def _prefix_lines(path: Path, by_length: dict[int, dict[str, int]]) -> int:
+    """The most lines of a record (length -> digest -> lines) whose bytes ``path`` begins
+    with: the file is read once, its hash compared at each recorded length."""
+    sha, done, best = hashlib.sha256(), 0, 0
+    with open(path, "rb") as fh:
+        for length in sorted(by_length):
+            while done < length and (chunk := fh.read(min(1 << 20, length - done))):
+                sha.update(chunk)
+                done += len(chunk)
+            if done < length:
+                break
+            best = max(best, by_length[length].get(sha.hexdigest(), 0))
+    return best
+
+
+def _still_named(named: list[str], odd_paths: dict[str, str], folder: Path) -> set[str]:
+    """The files named in an error of their own (a name that is not UTF-8) that are still
+    to be kept quiet: by path, so another data folder's file of that name is named too (by
+    name, one folder's record hid the other's file); this folder's while they are still
+    there; an older build's record, a bare name, taken for this folder's file of it."""
+    here = printable_name(str(folder.resolve())) + "/"
+    kept = set()
+    for entry in named:
+        path = entry if "/" in entry else odd_paths.get(entry, "")
+        if path in odd_paths.values() or (path and not path.startswith(here)):
+            kept.add(path)
+    return kept
+
+
+def _records_kept(records: dict[str, dict[str, Any]], files: list[Path]
+                  ) -> dict[str, dict[str, Any]]:
+    """The earlier records this build did not read again: other data folders' files and
+    files renamed or deleted since (a renamed file is known by their content). A record of an
+    older build, keyed by name, goes when a file of that name is read."""
+    read = {resolved(path) for path in files} | {path.name for path in files}
+    return {key: record for key, record in records.items() if key not in read}
 
 
 def _report_all(problems: Iterable[Problem], report: Callable[[Problem], None],

@@ -44,16 +44,82 @@ def _footer_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | No
     return None
 
 
-def damaged_parts(corpus: Path) -> list[tuple[Path, str]]:
+def undecodable(path: Path) -> str | None:
+    """Why a Parquet file cannot be read whole, if it cannot: its footer, then every page of
+    every column, each against its CRC where the writer stored one (the corpus's writers do).
+    Damage in the middle of a part (bytes zeroed or flipped by a disk, a copy, an edit) left
+    the footer readable, so the build kept the part and ``history`` failed on it (zstd
+    "Unknown frame descriptor") or, for a flip that still decoded, printed altered text. The
+    build pays one read of every part for it (measured in docs/corpus.md); readers check
+    footers only. Cached per file state, as :func:`unreadable`."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (_footer_problem(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            or _page_problem(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino))
+
+
+@lru_cache(maxsize=65536)
+def _page_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | None:
+    del size, mtime_ns, inode  # the cache key
+    try:
+        whole = pq.ParquetFile(path, page_checksum_verification=True)
+        for group in range(whole.num_row_groups):  # one row group in memory at a time
+            whole.read_row_group(group)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # (denied, a failing disk: no damage to move aside)
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return None
+
+
+def damaged_parts(corpus: Path, whole: bool = False) -> list[tuple[Path, str]]:
     """(part, why) of each version part no reader can open (a file: a folder standing where a
-    part should be is the build's error, see ``corpus.build_corpus``)."""
-    return [(part, why) for part in sorted((corpus / "versions").glob(VERSION_PARTS))
-            if part.is_file() and (why := unreadable(part))]
+    part should be is the build's error, see ``corpus.build_corpus``). ``whole`` (the build):
+    each part read whole (:func:`undecodable`); else only the parts changed since the last
+    build saved its manifest (the build read the others whole), the others by their footer:
+    a reader stays cheap and still leaves out a part damaged since (copied over, edited)."""
+    since = _manifest_time(corpus)
+    found = []
+    for part in sorted((corpus / "versions").glob(VERSION_PARTS)):
+        if not part.is_file():
+            continue
+        check = undecodable if whole or _changed_since(part, since) else unreadable
+        if why := check(part):
+            found.append((part, why))
+    return found
 
 
-def damaged_derived(corpus: Path, derived: list[Path]) -> list[tuple[Path, str]]:
+def _manifest_time(corpus: Path) -> int | None:
+    try:
+        return os.stat(corpus / "_corpus.json").st_mtime_ns
+    except OSError:
+        return None
+
+
+def _changed_since(part: Path, since: int | None) -> bool:
+    try:
+        return since is None or os.stat(part).st_mtime_ns > since
+    except OSError:
+        return False
+
+
+def derived_problem(path: Path, whole: bool = False) -> str | None:
+    """Why a reader cannot read a derived table, if it cannot: the families and removals
+    tables (small: a row per article of a family, per observation) are read whole, as every
+    reader's views join them; the edits, which grow with the corpus, by their footer unless
+    ``whole``. Pages damaged in the families table made every reading command fail."""
+    if whole or path.parent.name != "edits":
+        return undecodable(path)
+    return unreadable(path)
+
+
+def damaged_derived(corpus: Path, derived: list[Path], whole: bool = False
+                    ) -> list[tuple[Path, str]]:
     """(file, why) of each of the ``derived`` tables no reader can open."""
-    return [(path, why) for path in derived if path.is_file() and (why := unreadable(path))]
+    return [(path, why) for path in derived
+            if path.is_file() and (why := derived_problem(path, whole))]
 
 
 def derived_warning(corpus: Path, path: Path, why: str) -> str:

@@ -33,7 +33,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .corpus_damage import VERSION_PARTS, damaged_parts, move_aside, unreadable
+from .corpus_damage import (
+    VERSION_PARTS,
+    damaged_parts,
+    derived_problem,
+    move_aside,
+    undecodable,
+)
 from .corpus_removals import REMOVALS_FILE, removal_schema
 from .corpus_schema import CorpusError, corpus_schema, parquet_named
 from .corpus_texts import PART, PartTexts, without_text
@@ -133,7 +139,7 @@ def _empty_file(path: Path, schema: pa.Schema) -> None:
     if not path.exists() and not any(path.parent.glob("*.parquet")):
         path.parent.mkdir(parents=True, exist_ok=True)
         with temp_for(path) as tmp, parquet_named(tmp):
-            pq.write_table(schema.empty_table(), tmp)
+            pq.write_table(schema.empty_table(), tmp, write_page_checksum=True)
             replace_durably(tmp, path)
 
 
@@ -230,7 +236,7 @@ def _reader_views(con: duckdb.DuckDBPyConnection, corpus: Path, versions: _Versi
                (f"read_parquet('{REMOVALS_FILE}')", corpus / REMOVALS_FILE, removal_schema())]
     for reading, path, schema in derived:
         found = sorted(path.parent.glob("*.parquet"))
-        readable = [p for p in found if not unreadable(p)]
+        readable = [p for p in found if not derived_problem(p)]
         if not readable:
             name = f"no_{path.parent.name}"
             con.register(name, schema.empty_table())
@@ -286,7 +292,7 @@ def _write_families(corpus: Path, families: dict[str, str]) -> None:
     ids = sorted(families)
     table = pa.table({"id": ids, "family": [families[i] for i in ids]}, schema=FAMILY_SCHEMA)
     with temp_for(path) as tmp, parquet_named(tmp):
-        pq.write_table(table, tmp)
+        pq.write_table(table, tmp, write_page_checksum=True)
         replace_durably(tmp, path)
 
 
@@ -401,7 +407,7 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
     path = corpus / "edits" / f"edits-{stamp}.parquet"
     written = 0
     with temp_for(path) as tmp, parquet_named(tmp):
-        with pq.ParquetWriter(tmp, EDIT_SCHEMA) as writer:
+        with pq.ParquetWriter(tmp, EDIT_SCHEMA, write_page_checksum=True) as writer:
             for start in range(0, len(pending), EDIT_BATCH_IDS):
                 batch = pending[start:start + EDIT_BATCH_IDS]
                 for rows in _chunks(_edit_rows(con, batch), EDIT_ROWS_WRITTEN):
@@ -431,7 +437,7 @@ def set_aside_unreadable(corpus: Path) -> list[tuple[Path, Path, str]]:
     found = derived_files(corpus)
     moved = []
     for path in found:
-        if why := unreadable(path):
+        if why := undecodable(path):
             moved.append((path, move_aside(path), why))
     return moved
 
@@ -440,7 +446,7 @@ def set_aside_damaged_parts(corpus: Path) -> list[tuple[Path, Path, str]]:
     """Move aside the version parts no reader can open, before the build reads any part:
     (path, where it went, why) of each. Their rows are made again from their items files
     (the build takes a part gone as one to put back)."""
-    return [(part, move_aside(part), why) for part, why in damaged_parts(corpus)]
+    return [(part, move_aside(part), why) for part, why in damaged_parts(corpus, whole=True)]
 
 
 def _remove_orphan_edit_temps(corpus: Path) -> None:

@@ -153,7 +153,8 @@ def drop_rows(path: Path, identities: set[bytes]) -> None:
         part = pq.ParquetFile(path)
     dropped = False
     with temp_for(path) as tmp:
-        with pq.ParquetWriter(tmp, part.schema_arrow, compression="zstd") as writer:
+        with pq.ParquetWriter(tmp, part.schema_arrow, compression="zstd",
+                                write_page_checksum=True) as writer:
             for batch in part.iter_batches(batch_size=BATCH_ROWS):
                 keep = [identity(row) not in identities
                         for row in batch.select(identity_columns()).to_pylist()]

@@ -94,7 +94,7 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
     """The valid observations of one file as rows; the others reported. Raises
     ChangedWhileRead, once read, when the file no longer holds the bytes read (cut short or
     rewritten in place meanwhile: the rows would be of two contents), as items files do.
-    ``was_read`` gets, under the file's name, the length and SHA-256 of the bytes read and
+    ``was_read`` gets, under the file's path, the length and SHA-256 of the bytes read and
     the number of complete lines among them: what this read reported on, whatever a crawl
     appends meanwhile."""
     read, end, lines = hashlib.sha256(), 0, 0
@@ -144,7 +144,7 @@ def _rows(path: Path, report: Report, timestamp: Callable[[Any], Any],
     if not still_holds(path, hashlib.sha256(), 0, end, read.hexdigest()):
         raise ChangedWhileRead(path.name)
     if was_read is not None:
-        was_read[path.name] = {"bytes": end, "digest": read.hexdigest(), "lines": lines}
+        was_read[where] = {"bytes": end, "digest": read.hexdigest(), "lines": lines}
 
 
 def write_removals(corpus: Path, files: list[Path], report: Report,
@@ -166,7 +166,8 @@ def write_removals(corpus: Path, files: list[Path], report: Report,
     schema, rows, count = removal_schema(), [], 0
     held: set[bytes] = set()  # the observations written, by content
     with temp_for(target) as tmp, parquet_named(tmp):
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        with pq.ParquetWriter(tmp, schema, compression="zstd",
+                                write_page_checksum=True) as writer:
             for path in files:  # first: a row names the file that holds it now
                 for row in _rows(path, report, timestamp, was_read):
                     rows.append(row)

@@ -43,11 +43,22 @@ def _text(rng: random.Random, words: int = 420) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _url(n: int) -> str:
+    return f"https://{_source(n)}.example/news/{n}/"
+
+
+def _source(n: int) -> str:
+    return ("belta", "zerkalo", "runews24", "shklovinfo.by")[n % 4]
+
+
 def _item(n: int, rng: random.Random, version: int, start: datetime) -> dict:
-    source = ("belta", "zerkalo", "runews24", "shklovinfo.by")[n % 4]
+    """A valid item: its id is its URL's (an id of its own, as this made before, failed the
+    corpus's id check: every line was rejected and the build measured nothing)."""
+    from crawler.urls import article_id
+
+    source = _source(n)
     published = start + timedelta(minutes=7 * n)
-    aid = f"{n:016x}"
-    return {"id": aid, "url": f"https://{source}.example/news/{n}/", "source": source,
+    return {"id": article_id(_url(n)), "url": _url(n), "source": source,
             "source_name": source.upper(), "title": f"Новость номер {n}", "subtitle": None,
             "text": _text(rng), "published": published.isoformat(), "modified": None,
             "authors": ["Автор"], "section": "Общество", "tags": ["тег"], "language": "ru",
@@ -59,7 +70,7 @@ def _item(n: int, rng: random.Random, version: int, start: datetime) -> dict:
             "extractor": {"name": "news-archive", "version": "1", "method": "rules"},
             "version": version,
             "previous_version_digest": None if version == 1 else "sha256:" + "0" * 64,
-            "near_duplicates": [f"{n - 1:016x}"] if n % 10 == 0 and n else []}
+            "near_duplicates": [article_id(_url(n - 1))] if n % 10 == 0 and n else []}
 
 
 def generate(data_dir: Path, count: int) -> None:

@@ -5,6 +5,7 @@ One such part used to stop every command, the build too, with DuckDB's "No magic
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,10 +13,26 @@ import pytest
 
 from tests.archive.corpus_data import duck, run_archive, several_runs
 
+
+def _pages_end(data: bytes) -> int:
+    """Where a Parquet file's pages end and its footer (which stays readable) begins."""
+    return len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+
+
+def _in_the_pages(data: bytes, change) -> bytes:
+    """``data`` with the middle third of its pages changed, its footer intact."""
+    end = _pages_end(data)
+    start, stop = end // 3, 2 * end // 3
+    return data[:start] + change(data[start:stop]) + data[stop:]
+
+
 DAMAGES = {
     "cut short": lambda data: data[:len(data) // 2],
     "zeroed": lambda data: bytes(len(data)),
     "garbage": lambda data: b"<html>502 Bad Gateway</html>\n" * 40,
+    # the footer reads: only reading the pages (their CRCs) finds these
+    "pages zeroed": lambda data: _in_the_pages(data, lambda mid: bytes(len(mid))),
+    "pages flipped": lambda data: _in_the_pages(data, lambda mid: bytes(b ^ 0x04 for b in mid)),
 }
 
 
@@ -141,6 +158,34 @@ def test_damaged_derived_tables_are_left_out_by_readers_and_kept_by_the_build(
     assert con.execute("SELECT count(*) FROM edits").fetchone() == (1,)
 
 
+@pytest.mark.parametrize("how", ["pages zeroed", "pages flipped"])
+def test_derived_tables_damaged_inside_their_pages_are_found(
+        built: dict, tmp_path: Path, how: str) -> None:
+    """A families or edits table whose footer reads but whose pages are damaged: the build
+    kept both (and every reading command failed on the families table's pages); readers
+    now leave out the families table, which every view joins, and the build moves both
+    aside and makes them again."""
+    corpus = built["corpus"]
+    [stored] = [p for p in (corpus / "edits").glob("edits-*.parquet") if p.name != "edits-0.parquet"]
+    families = corpus / "families" / "families.parquet"
+    for path in (families, stored):
+        damage(path, how)
+    history = run_archive("history", corpus, built["reprinted_url"])
+    export = run_archive("export-txt", "--corpus", corpus, tmp_path / "out")
+    for res in (history, export):
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+        assert f"warning: {families}: not a readable Parquet file (" in res.stderr
+    assert "version 1 " in history.stdout and "9 file(s) written" in export.stdout
+    res = run_archive("corpus", built["data"], "-o", corpus)
+    assert res.returncode == 0, res.stderr
+    for path in (families, stored):
+        [aside] = path.parent.glob(f"{path.name}.unreadable-*")
+        assert f"note: {path}: not a readable Parquet file (" in res.stderr
+    con = duck(corpus)
+    assert con.execute("SELECT count(*) FROM families").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM edits").fetchone() == (1,)
+
+
 def test_a_part_that_cannot_be_opened_for_now_is_no_damage(tmp_path: Path, monkeypatch) -> None:
     """Denied, too many open files, a failing disk: the error is raised, never taken for a
     damaged part to move aside (its rows would leave the views). Run as root a chmod denies
@@ -162,3 +207,18 @@ def test_a_part_that_cannot_be_opened_for_now_is_no_damage(tmp_path: Path, monke
                         lambda path: (_ for _ in ()).throw(OSError("Couldn't deserialize thrift")))
     corpus_damage._footer_problem.cache_clear()
     assert corpus_damage.unreadable(part) == "OSError: Couldn't deserialize thrift"
+
+
+def test_a_part_rotted_in_place_since_the_build_is_named_when_a_read_fails(
+        built: dict) -> None:
+    """Damage that leaves the part's modification time as the build left it (a disk's bit rot):
+    a reader checks only footers of parts older than the manifest, so the read fails; the
+    error then names the part and the build that makes it again, never a traceback."""
+    corpus, part = built["corpus"], built["part"]
+    times = part.stat()
+    damage(part, "pages zeroed")
+    os.utime(part, ns=(times.st_atime_ns, times.st_mtime_ns))
+    res = run_archive("history", corpus, built["edited_url"])
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    assert f"warning: {part}: not a readable Parquet file (" in res.stderr
+    assert f"python -m archive corpus {built['data']} -o {corpus} moves it aside" in res.stderr

@@ -439,3 +439,63 @@ def test_a_removals_file_renamed_or_copied_elsewhere_is_not_counted_twice(
     assert build_corpus(other, corpus).removals == 3
     assert duck(corpus).execute("SELECT count(*), count(DISTINCT (url, event, observed_at)) "
                                 "FROM removals").fetchone() == (3, 3)
+
+
+BAD_NAME = "belta-2026-01-08T00-00-00+00-00-12.jsonl"  # built's file with a bad line 2
+
+
+def rejected_lines(report) -> list[tuple[str, int]]:
+    return [(p.file, p.line) for p in report.problems if p.fatal]
+
+
+def test_a_bad_line_is_said_once_per_content_not_per_file_name(built, tmp_path: Path) -> None:
+    """Which bad lines were said was recorded under the file's name: another data folder's
+    file of that name took the record over (two machines' crawls name files alike), so going
+    back to the first folder said its bad line again, and so on at each switch."""
+    other = tmp_path / "other"
+    (other / "items").mkdir(parents=True)
+    write(other, BAD_NAME, ['{"event": "other machine"}', observation(6, "removed", DAY3, 404)])
+    assert rejected_lines(build_corpus(other, built["corpus"])) == [(BAD_NAME, 1)]
+    for data in (built["data"], other, built["data"]):
+        again = build_corpus(data, built["corpus"])
+        assert again.removals == 4 and rejected_lines(again) == [], data
+    rejects = (built["corpus"] / REJECTS).read_text("utf-8").splitlines()
+    assert [json.loads(line)["line"] for line in rejects] == [2, 1]
+
+
+def test_a_renamed_or_copied_removals_file_says_only_its_new_bad_lines(
+        built, tmp_path: Path) -> None:
+    """A renamed file (or a copy in another data folder) holds the lines said before: only a
+    bad line added since is new."""
+    old = built["data"] / "removals" / BAD_NAME
+    old.rename(old.with_name("renamed.jsonl"))
+    assert rejected_lines(build_corpus(built["data"], built["corpus"])) == []
+    other = tmp_path / "other"
+    (other / "items").mkdir(parents=True)
+    copy = other / "removals" / "copy.jsonl"
+    copy.parent.mkdir()
+    # its unfinished last line ended (still bad) and one more bad line
+    copy.write_bytes(old.with_name("renamed.jsonl").read_bytes() + b'l": 1}\n"still bad"\n')
+    assert rejected_lines(build_corpus(other, built["corpus"])) == [
+        ("copy.jsonl", 3), ("copy.jsonl", 4)]
+
+
+def test_files_of_one_name_not_utf8_in_two_data_folders_are_each_named_once(
+        tmp_path: Path) -> None:
+    """A file whose name is not UTF-8 is named once, until renamed: that was recorded by its
+    name, so another data folder's file of that name was never named."""
+    import os
+
+    odd = os.fsdecode("удалено".encode("cp1251") + b".jsonl")
+    shown = "\\xf3\\xe4\\xe0\\xeb\\xe5\\xed\\xee.jsonl"
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for n, data in enumerate(folders):
+        (data / "items").mkdir(parents=True)
+        write(data, odd, [observation(3 + n, "removed", DAY2, 410)])
+        write(data, f"belta-{n}.jsonl", [observation(5 + n, "removed", DAY2, 404)])
+    corpus = tmp_path / "corpus"
+    for data in folders:
+        report = build_corpus(data, corpus)
+        assert [(p.file, p.line) for p in report.problems] == [(shown, 0)], data
+    for data in [*folders, *folders]:
+        assert build_corpus(data, corpus).problems == [], data

@@ -19,6 +19,7 @@ from archive.fileio import (
     write_all,
     write_atomically,
 )
+from tests.support.disk import fill, tmpfs
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -234,3 +235,16 @@ def test_clearing_takes_its_outputs_killed_temps_only(tmp_path) -> None:
     os.utime(tmp_path / killed[1], (1, 1))
     clear_stale_temps(tmp_path / "crawl.cdxj")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(left)
+
+
+def test_a_full_disk_under_write_atomically_names_the_file(tmp_path: Path) -> None:
+    """The write or fsync of the temp file fails with an error naming no file: the corpus
+    build said ``error: CORPUS: No space left on device`` when its manifest did not fit, not
+    which file; the error names the file being replaced, and no temp file is left."""
+    with tmpfs(tmp_path / "small") as small:
+        fill(small)
+        target = small / "_corpus.json"
+        with pytest.raises(OSError, match="No space") as failed:
+            fileio.write_atomically(target, b"{}" * 50_000)
+        assert failed.value.filename == str(target)
+        assert sorted(p.name for p in small.iterdir()) == ["filler"]
