@@ -17,9 +17,7 @@ header got to, and never yielded.
 
 from __future__ import annotations
 
-import os
 import re
-import struct
 import zlib
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +28,28 @@ from urllib.parse import urlsplit
 
 from .digests import check_digest, first_matching_prefix
 from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
+from .gzip_members import (
+    DEFAULT_MAX_RECORD_SIZE,
+    GZIP_MAGIC,
+    MAX_HEAD,
+    TORN_PART,
+    TRAILER_MISSING,
+    UNCHECKED_END,
+    MemberCut,
+    MemberFormat,
+    MemberTooLarge,
+    TrailerMissing,
+    find_forward,
+    find_magic,
+    read_member,
+    too_large_reason,
+    walk_members,
+)
+from .gzip_members import (  # (imported from here by other modules and tests)
+    MAX_RECORD_SIZE_LIMIT as MAX_RECORD_SIZE_LIMIT,
+)
+from .gzip_members import bomb_limit as bomb_limit
+from .gzip_members import cut_member_reason as shared_cut_reason
 from .httputil import get_header
 from .urls import strip_brackets
 from .wacz_input import (
@@ -44,40 +64,11 @@ from .wacz_input import (
     split_location,
 )
 
-GZIP_MAGIC = b"\x1f\x8b\x08"
-_CHUNK = 256 * 1024
-_FIRST_READ = 4 * 1024  # reads double from here; small, because a false start costs one such read
 _BUFFER = 1024 * 1024
 _HEAD_PROBE = 4096
 _DISCARD = 1024 * 1024
-_MAX_HEAD = 1024 * 1024  # a WARC header block larger than this is not a header
+_MAX_HEAD = MAX_HEAD  # a WARC header block larger than this is not a header
 _HEAD_TOO_LARGE = f"WARC header larger than {_MAX_HEAD} bytes: not read as a header"
-# An over-cap gzip member is inflated (output discarded) to its end, so the walk goes on
-# exactly at the next member: the only place it may go on, since a gzip header looked for
-# inside the member could be a payload's (deflate stores incompressible bytes verbatim, so a
-# .warc.gz a site serves appears byte for byte). That inflation is bounded by bomb_limit():
-# 16 times the max record size, at least 1 GiB (a second or so of zlib). A member that
-# inflates that far without ending is a gzip bomb, or a record over 16 times the max record
-# size: the rest of the file is reported skipped (raising --max-record-size raises the bound).
-BOMB_FLOOR = 1 << 30
-BOMB_FACTOR = 16
-# A record past 1 TiB is no page, and zlib cannot be asked for more than C's sizes.
-MAX_RECORD_SIZE_LIMIT = 1 << 40
-
-
-def _env_record_size(value: str | None) -> int:
-    """ARCHIVE_MAX_RECORD_SIZE in bytes (64 MiB when unset): a clear error, not a traceback
-    deep in the reader, for a value that is no byte count or is past MAX_RECORD_SIZE_LIMIT."""
-    if not value:
-        return 64 * 1024 * 1024
-    text = value.strip()
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_RECORD_SIZE_LIMIT:
-        raise ValueError(f"ARCHIVE_MAX_RECORD_SIZE={value!r}: not a byte count from 1 to "
-                         f"{MAX_RECORD_SIZE_LIMIT}")
-    return int(text)
-
-
-DEFAULT_MAX_RECORD_SIZE = _env_record_size(os.environ.get("ARCHIVE_MAX_RECORD_SIZE"))
 RECOMPRESS_HINT = (
     "records cannot be addressed by offset (file gzipped as one stream?); recompress it "
     "with one gzip member per record, e.g. `warcio recompress IN.warc.gz OUT.warc.gz`"
@@ -164,47 +155,6 @@ _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # what a target URI urlsplit may refuse holds: a bracket, or a character past ASCII (NFKC)
 _MAY_BE_REFUSED = re.compile(r"[\[\]]|[^\x00-\x7f]")
 
-
-class MemberTooLarge(ValueError):
-    """A gzip member inflates beyond the cap; `length` is its compressed size, to skip it.
-
-    ``bomb``: it inflated past bomb_limit() without ending, so its end (and the next
-    member) is unknown; `length` is then only the compressed bytes inflated."""
-
-    def __init__(self, length: int, cap: int, head: bytes, bomb: bool = False):
-        self.length = length
-        self.head = head
-        self.bomb = bomb
-        self.limit = bomb_limit(cap)
-        super().__init__(f"record inflates beyond {cap} bytes (max record size)")
-
-
-class TrailerMissing(EOFError):
-    """A file cut within the last 8 bytes of a gzip member (its CRC-32 and size): the deflate
-    stream is whole, so ``data`` is the member's whole content, ``length`` its bytes up to
-    the end of the file. Proved by the stream ending on the trailer computed from ``data``."""
-
-    def __init__(self, data: bytes, length: int):
-        self.data = data
-        self.length = length
-        super().__init__("truncated gzip member")
-
-
-class MemberCut(EOFError):
-    """A gzip member the file ends inside (a copy stopped half way, a crawl killed as it
-    wrote): ``head``, the start of what it inflated to (its WARC header when that much
-    arrived), ``inflated`` its inflated size, ``length`` its compressed bytes to the end of
-    the file. Only part of a record: evidence to name, never a record to serve."""
-
-    def __init__(self, head: bytes, inflated: int, length: int):
-        self.head = head
-        self.inflated = inflated
-        self.length = length
-        super().__init__("truncated gzip member")
-
-
-TRAILER_MISSING = ("gzip member cut in its 8-byte trailer (CRC-32 and size): its deflate "
-                   "stream is whole, the record read from it")
 
 
 @dataclass
@@ -691,65 +641,13 @@ def _length_holds(data: bytes, body_start: int, length: int,
     return data.startswith((b"\r\n\r\n", b"\n\n"), body_start + length)
 
 
-def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, int]:
-    """Inflate one gzip member at `offset`; returns (data, compressed length).
-
-    Inflation is streamed and stops at `max_size` bytes (default DEFAULT_MAX_RECORD_SIZE):
-    an over-cap member raises MemberTooLarge after its end has been found (by inflating into
-    a discarded buffer), so the walk can go on exactly at the next member. Finding the end
-    is bounded: a member inflating past bomb_limit(max_size) bytes without ending (a gzip
-    bomb: 4 GiB from 4 MB) raises MemberTooLarge(bomb=True) there.
-    """
-    cap = DEFAULT_MAX_RECORD_SIZE if max_size is None else max_size
-    limit = bomb_limit(cap)
-    fh.seek(offset)
-    d = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    out: list[bytes] = []
-    size = fed = 0
-    over = False
-    chunk = _FIRST_READ
-    while not d.eof:
-        buf = fh.read(chunk)
-        chunk = min(chunk * 2, _CHUNK)
-        if not buf:
-            if not over and _ends_with_trailer(d, out):
-                raise TrailerMissing(b"".join(out), fed)
-            raise MemberCut(_prefix(out, _MAX_HEAD + 4), size, fed)
-        fed += len(buf)
-        pending = buf
-        while pending and not d.eof:
-            piece = d.decompress(pending, _DISCARD if over else cap - size + 1)
-            pending = d.unconsumed_tail
-            size += len(piece)
-            if not over:
-                out.append(piece)
-                over = size > cap
-            if size > limit and not d.eof:
-                raise MemberTooLarge(fed - len(pending), cap,
-                                     out[0][:_MAX_HEAD] if out else b"", bomb=True)
-    length = fed - len(d.unused_data)
-    if over:
-        raise MemberTooLarge(length, cap, out[0][:_MAX_HEAD] if out else b"")
-    return b"".join(out), length
-
-
-def _prefix(pieces: list[bytes], n: int) -> bytes:
-    """The first ``n`` bytes of ``pieces`` joined, without joining the rest."""
-    buf = bytearray()
-    for piece in pieces:
-        buf += piece[: n - len(buf)]
-        if len(buf) >= n:
-            break
-    return bytes(buf)
 
 
 def cut_member_reason(exc: MemberCut) -> str:
     """Why a gzip member the file ends inside is not read, naming the record it began (its
     type, WARC-Target-URI, WARC-Date and id, as far as its header inflated), so the capture
     lost can be told from the file's error alone."""
-    where = (f"truncated gzip member: the file ends {exc.length} bytes into it "
-             f"({exc.inflated} bytes inflated)")
-    return f"{where}; {_torn_head_reason(exc.head, exc.inflated)}"
+    return shared_cut_reason(exc, _torn_head_reason)
 
 
 def _torn_head_reason(head: bytes, inflated: int) -> str:
@@ -760,15 +658,13 @@ def _torn_head_reason(head: bytes, inflated: int) -> str:
     except ValueError:
         fields = _partial_fields(head, pos)
         named = f"{name_record(fields)}, " if fields else ""
-        return f"{named}its WARC header cut short: only part of a record, not read"
+        return f"{named}its WARC header cut short: {TORN_PART}"
     length = _content_length(fields)
     arrived = inflated - body_start
     if length is not None and arrived >= length:  # (its separator, or the stream's end, cut)
-        return (f"{name_record(fields)}, its {length}-byte block inflated but not the end of "
-                "its gzip stream, which no check then covers: not read")
+        return f"{name_record(fields)}, its {length}-byte {UNCHECKED_END}"
     declared = f" of the {length}" if length is not None else ""
-    return (f"{name_record(fields)}, {arrived}{declared} bytes of its block arrived: only "
-            "part of a record, not read")
+    return f"{name_record(fields)}, {arrived}{declared} bytes of its block arrived: {TORN_PART}"
 
 
 def _partial_fields(head: bytes, pos: int) -> list[tuple[str, str]]:
@@ -796,30 +692,6 @@ def name_record(fields: list[tuple[str, str]]) -> str:
     return text
 
 
-def _ends_with_trailer(d, out: list[bytes]) -> bool:
-    """Whether gzip stream ``d``, having inflated ``out``, ends on the trailer computed from
-    ``out`` (its last 1-8 bytes, as many as were cut away): its deflate stream is whole."""
-    data = b"".join(out)
-    trailer = struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
-    for cut in range(1, len(trailer) + 1):
-        end = d.copy()
-        try:
-            end.decompress(trailer[-cut:], 1)
-        except zlib.error:
-            continue
-        if end.eof:
-            return True
-    return False
-
-
-def bomb_limit(cap: int) -> int:
-    """Inflated bytes an over-cap member may cost before it is called a gzip bomb."""
-    return max(BOMB_FLOOR, BOMB_FACTOR * cap)
-
-
-def _find_magic(fh, start: int, end: int | None = None) -> int | None:
-    return _find(fh, start, lambda data: data.find(GZIP_MAGIC), len(GZIP_MAGIC) - 1, end)
-
 
 def _find_record_line(fh, start: int, end: int | None = None) -> int | None:
     """Offset of the next `WARC/x.y` version line at or after `start` in a plain file.
@@ -828,34 +700,9 @@ def _find_record_line(fh, start: int, end: int | None = None) -> int | None:
     A false match inside a payload fails to parse as a header, is reported and skipped.
     """
 
-    return _find(fh, start, _first_version_line, 16, end)
+    return find_forward(fh, start, _first_version_line, 16, end)
 
 
-def _find(fh, start: int, where: Callable[[bytes], int], overlap: int,
-          end: int | None = None) -> int | None:
-    """Scan forward for a pattern that may straddle chunk borders, starting before ``end``.
-
-    Chunks start small and double: after a false start the next one is usually close, and a
-    fixed large read per false start made files full of them quadratic.
-    """
-    fh.seek(start)
-    pos = start
-    tail = b""
-    chunk = _HEAD_PROBE
-    while end is None or pos < end:
-        # (a match starting before end may run past it by the pattern's length)
-        buf = fh.read(chunk if end is None else min(chunk, end + overlap - pos))
-        chunk = min(chunk * 2, _DISCARD)
-        if not buf:
-            return None
-        data = tail + buf
-        i = where(data)
-        if i >= 0:
-            found = pos - len(tail) + i
-            return found if end is None or found < end else None
-        tail = data[-overlap:]
-        pos += len(buf)
-    return None
 
 
 def looks_gzip(path: str | Path) -> bool:
@@ -1079,135 +926,27 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
     up to the next member; ``nested`` (this walk called by the plain one for the members in
     an uncompressed WARC) returns the offset of such a record to it instead. Returns None at
     the end of the file."""
-    size = fh.seek(0, 2)
-    offset = start
-    nuls = _NulScan()
-    while offset < size:
-        fh.seek(offset)
-        if fh.read(3) != GZIP_MAGIC:
-            if _plain_record_at(fh, offset):
-                if nested:
-                    return offset
-                offset = yield from _iter_plain(path, fh, on_error, cap, offset, nested=True)
-                if offset is None:
-                    return None
-                continue
-            nxt = _next_in_gzipped(fh, offset + 1)
-            span = "" if nxt is None else f" ({nxt - offset} bytes)"
-            report(WarcFormatError(path, offset, _not_member(fh, offset, span)), on_error)
-            if nxt is None:
-                return None
-            offset = nxt
-            continue
-        problems: list[str] = []
-        try:
-            if (bad := _gzip_header_problem(fh, offset, size, nuls)) is not None:
-                raise bad
-            data, length = read_member(fh, offset, cap)
-        except TrailerMissing as exc:
-            data, length, problems = exc.data, exc.length, [TRAILER_MISSING]
-        except MemberTooLarge as exc:
-            if exc.bomb:  # its end unknown; a gzip header inside it may be a payload's
-                report(RecordOverLimit(path, offset, _too_large_reason(exc, size - offset),
-                                       None), on_error)
-                return None
-            report(RecordOverLimit(path, offset, _too_large_reason(exc), exc.length), on_error)
-            offset += exc.length
-            continue
-        except (EOFError, zlib.error) as exc:
-            # a damaged member may swallow the next ones up to EOF: look for them inside
-            what = cut_member_reason(exc) if isinstance(exc, MemberCut) else str(exc) \
-                if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
-            report(WarcFormatError(path, offset, what), on_error)
-            nxt = _next_in_gzipped(fh, offset + 1)
-            if nxt is None:
-                return None
-            offset = nxt
-            continue
-        if not data.strip(b"\r\n"):  # an empty member (a writer's gzip.open(.., "ab") that
-            offset += length  # wrote nothing): no record and no damage, as warcio reads it
-            continue
-        try:
-            rec, found = parse_member(data)
-        except ValueError as exc:
-            report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
-        else:
-            yield RecordInfo(rec, path, offset, length, problems + found)
-        offset += length
-    return None
+    offset: int | None = start
+    while True:
+        offset = yield from walk_members(path, fh, on_error, cap, offset, WARC_MEMBERS)
+        if offset is None or nested:
+            return offset
+        offset = yield from _iter_plain(path, fh, on_error, cap, offset, nested=True)
+        if offset is None:
+            return None
 
 
-_MAX_GZIP_NAME = 64 * 1024  # a gzip header's file name or comment no longer than this
-
-
-class _NulScan:
-    """Where the next NUL byte is, remembered across the false gzip headers a walk tries:
-    each is looked up, the file is scanned once (repeated magic bytes with no NUL after
-    them made every try inflate to the end of the file: quadratic, minutes for a MB)."""
-
-    def __init__(self) -> None:
-        self.scanned_to = 0  # no NUL in [searched_from, scanned_to), but at found
-        self.searched_from = 0
-        self.found: int | None = None
-
-    def next_nul(self, fh, pos: int, limit: int) -> int | None:
-        """The first NUL at or after ``pos`` and before ``pos + limit``, or None."""
-        if self.found is not None and self.searched_from <= pos <= self.found:
-            return self.found if self.found < pos + limit else None
-        start = self.scanned_to if self.searched_from <= pos < self.scanned_to else pos
-        if self.found is not None or not self.searched_from <= pos <= self.scanned_to:
-            self.searched_from = pos
-        self.found = None
-        fh.seek(start)
-        while start < pos + limit:
-            chunk = fh.read(min(_HEAD_PROBE * 4, pos + limit - start))
-            if not chunk:
-                break
-            if (at := chunk.find(b"\0")) >= 0:
-                self.found, self.scanned_to = start + at, start + at
-                return self.found
-            start += len(chunk)
-        self.scanned_to = start
-        return None
-
-
-def _gzip_header_problem(fh, offset: int, size: int, nuls: _NulScan
-                         ) -> zlib.error | EOFError | None:
-    """Why the gzip header at ``offset`` is none a writer made (checked before inflating):
-    reserved flags, or a file name or comment running past _MAX_GZIP_NAME bytes without its
-    NUL (an EOFError when the file ends first). None for a header to inflate."""
-    fh.seek(offset + 3)
-    head = fh.read(7)
-    if len(head) < 7:
-        return None  # (cut short: the inflater says so)
-    flags = head[0]
-    if flags & 0xE0:
-        return zlib.error(f"gzip header with reserved flags set ({flags:#04x})")
-    pos = offset + 10
-    if flags & 0x04:  # FEXTRA: its length, then that many bytes
-        fh.seek(pos)
-        xlen = fh.read(2)
-        pos += 2 + (int.from_bytes(xlen, "little") if len(xlen) == 2 else 0)
-        if pos > size:
-            return None  # cut short: the inflater says so
-    for flag, what in ((0x08, "file name"), (0x10, "comment")):
-        if flags & flag:
-            nul = nuls.next_nul(fh, pos, _MAX_GZIP_NAME)
-            if nul is None and pos + _MAX_GZIP_NAME >= size:
-                return EOFError(f"truncated gzip member: the file ends in its gzip header's "
-                                f"{what}")
-            if nul is None:
-                return zlib.error(f"gzip header whose {what} runs past {_MAX_GZIP_NAME} bytes "
-                                  "without its end: not a gzip member")
-            pos = nul + 1
-    return None
+def _warc_member(path: Path, offset: int, data: bytes, length: int, problems: list[str]
+                 ) -> RecordInfo:
+    rec, found = parse_member(data)
+    return RecordInfo(rec, path, offset, length, problems + found)
 
 
 def _next_in_gzipped(fh, start: int) -> int | None:
     """Where a gzipped WARC's walk goes on after damage: the next gzip header, or an
     uncompressed record before it (a .warc appended after a torn member). The second search
     stops at the first's find, so each byte is scanned a bounded number of times."""
-    nxt = _find_magic(fh, start)
+    nxt = find_magic(fh, start)
     line = _find_record_line(fh, start, nxt)
     return nxt if line is None else line
 
@@ -1245,22 +984,18 @@ def _member_record_at(fh, pos: int) -> bool:
 
 def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
     """Over-cap member: say whether it is one huge record or a file gzipped as one stream,
-    or a gzip bomb and, in a walk, the ``skipped`` bytes from it to the end of the file."""
-    if exc.bomb:
-        rest = "" if skipped is None else f"; the rest of the file ({skipped} bytes) skipped"
-        return (f"{exc}, and past {exc.limit} bytes without ending: a gzip bomb (or a record "
-                f"over {BOMB_FACTOR} times the max record size), not inflated further{rest}, "
-                "left as it is (raise --max-record-size to read further)")
-    try:
-        _, fields, body_start = _parse_head_at(exc.head, _skip_blank(exc.head, 0))
-        length = _content_length(fields)
-        if length is not None:
-            nxt = _skip_blank(exc.head, body_start + length)
-            if _starts_record(exc.head, nxt):
-                return f"gzip member holds more than one record: {RECOMPRESS_HINT}"
-    except ValueError:
-        pass
-    return f"{exc}; skipped (raise --max-record-size to read it)"
+    or a gzip bomb (see archive.gzip_members.too_large_reason)."""
+    if not exc.bomb:
+        try:
+            _, fields, body_start = _parse_head_at(exc.head, _skip_blank(exc.head, 0))
+            length = _content_length(fields)
+            if length is not None:
+                nxt = _skip_blank(exc.head, body_start + length)
+                if _starts_record(exc.head, nxt):
+                    return f"gzip member holds more than one record: {RECOMPRESS_HINT}"
+        except ValueError:
+            pass
+    return too_large_reason(exc, skipped)
 
 
 def _is_field_line(line: bytes) -> bool:
@@ -1382,7 +1117,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
-            if nested and (member := _find_magic(fh, resume, nxt)) is not None:
+            if nested and (member := find_magic(fh, resume, nxt)) is not None:
                 nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
             why = f"bad WARC record: {exc}"
             if not done and (tail := _last_line(fh, offset + len(raw), size)) is not None:
@@ -1549,7 +1284,7 @@ def _next_real_record(fh, start: int, size: int) -> tuple[int | None, int | None
         return member if member >= 0 else line
 
     pos, unread = start, None
-    while (nxt := _find(fh, pos, where, 16)) is not None:
+    while (nxt := find_forward(fh, pos, where, 16)) is not None:
         fh.seek(nxt)
         if fh.read(3) == GZIP_MAGIC:
             whole = _whole_member_at(fh, nxt, size)
@@ -1758,3 +1493,9 @@ def _arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
     except (EOFError, zlib.error, ValueError) as exc:
         raise WarcFormatError(path, offset, f"cannot read record: {exc}") from exc
     return info
+
+
+# the gzip member walk's reading of a .warc.gz (archive.gzip_members)
+WARC_MEMBERS = MemberFormat("WARC", _warc_member, cut_member_reason, _too_large_reason,
+                            lambda fh, start: _next_in_gzipped(fh, start), _not_member,
+                            _plain_record_at)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import records
+from archive import gzip_members, records
 from archive.cdxj import build_index
 from archive.errors import WarcFormatError
 from archive.reader import ArchiveLookup, iter_records, iter_responses, read_info_at
@@ -200,7 +200,7 @@ def test_a_gzip_bomb_is_inflated_up_to_the_bound_and_the_rest_of_the_file_report
     a gzip bomb, reported at its offset, and the rest of the file is reported skipped with
     its byte count rather than looked through for a gzip header (which could be a payload's).
     The bound's floor is lowered so the test inflates MBs, not a GiB."""
-    monkeypatch.setattr(records, "BOMB_FLOOR", 8 << 20)
+    monkeypatch.setattr(gzip_members, "BOMB_FLOOR", 8 << 20)
     assert records.bomb_limit(256 << 10) == 8 << 20
     recs = _three(b"")
     bomb = bomb_member(256 << 20, 256 << 20)
