@@ -40,7 +40,7 @@ from .gzip_members import (
     too_large_reason,
     walk_members,
 )
-from .records import FormReader, RecordInfo, WarcRecord, _is_status_line, use_arc_reader
+from .record_model import RecordInfo, WarcRecord, is_status_line
 
 MAX_ARC_LINE = 64 * 1024  # an ARC header line past this (its URL included) is no header
 ARC_VERSION = "ARC"  # WarcRecord.version of a record read from an ARC file
@@ -114,7 +114,7 @@ def to_warc(path: Path, offset: int, line: bytes, block: bytes) -> WarcRecord:
     url, ip, date, mime, _ = parse_header_line(line)
     if url.startswith("filedesc://"):
         rec_type, ctype = "warcinfo", mime
-    elif _is_status_line(_text(block[:256].split(b"\n", 1)[0]).strip(), response=True):
+    elif is_status_line(_text(block[:256].split(b"\n", 1)[0]).strip(), response=True):
         rec_type, ctype = "response", "application/http; msgtype=response"
     else:
         rec_type, ctype = "resource", mime
@@ -348,5 +348,3 @@ ARC_MEMBERS = MemberFormat(
     "ARC", _member_record, lambda exc: cut_member_reason(exc, _torn_member_reason),
     too_large_reason, find_magic, lambda fh, offset, span: f"garbage{span}, not a gzip member",
     lambda fh, offset: False, ARC_TRAILER_MISSING)
-
-use_arc_reader(FormReader(arc_form, iter_arc, arc_info_at))
