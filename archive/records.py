@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .arc import arc_form, arc_info_at, iter_arc
 from .digests import check_digest, first_matching_prefix
-from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
+from .errors import ErrorHandler, FoldedErrors, RecordOverLimit, WarcFormatError, report
 from .gzip_members import (
     DEFAULT_MAX_RECORD_SIZE,
     GZIP_MAGIC,
@@ -506,17 +506,22 @@ def iter_records(
         if refused:  # one error for the file, not one per record
             report(WarcFormatError(path, 0, refused), on_error)
             return
+        folded = FoldedErrors(on_error) if on_error is not None else None
+        said = folded or on_error
         if form:
-            walk = iter_arc(path, fh, form, on_error, cap)
+            walk = iter_arc(path, fh, form, said, cap)
         elif gz:
-            walk = _iter_gzip(path, fh, on_error, cap)
+            walk = _iter_gzip(path, fh, said, cap)
         else:
-            walk = _iter_plain(path, fh, on_error, cap)
+            walk = _iter_plain(path, fh, said, cap)
         try:
-            yield from _checked_records(path, walk, on_error, need_date)
+            yield from _checked_records(path, walk, on_error, need_date, folded)
         except WaczError as exc:  # a compressed member's data damaged: the rest is unreadable
-            report(WarcFormatError(path, fh.tell(), str(exc)), on_error)
+            report(WarcFormatError(path, fh.tell(), str(exc)), said)
             return
+        finally:
+            if folded is not None:
+                folded.flush()
         if note := getattr(fh, "crc_note", None):  # read whole: the member's bytes differ
             report(WarcFormatError(path, 0, note), on_error)
 
@@ -529,9 +534,14 @@ def _package_damage(package: Path, member: str) -> list[str]:
 
 
 def _checked_records(path: Path, walk: Iterator[RecordInfo], on_error: ErrorHandler | None,
-                     need_date: bool) -> Iterator[RecordInfo]:
-    """The records of ``walk`` that every consumer can use; their damage reported."""
+                     need_date: bool, folded: FoldedErrors | None = None
+                     ) -> Iterator[RecordInfo]:
+    """The records of ``walk`` that every consumer can use; their damage reported, each
+    record's on its own: the walk's errors, about the bytes before it, are those ``folded``
+    holds, said first (the file's order)."""
     for info in walk:
+        if folded is not None:
+            folded.flush()
         try:
             check_record(info.record, need_date=need_date)
         except ValueError as exc:
@@ -750,6 +760,9 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             fields = parse_text_fields(decode_lines(raw[len(line) :]), skipped)
             if skipped and content_length(fields) is None:  # no length says where it ends
                 raise ValueError(f"header line without colon: {skipped[0].rstrip()[:60]!r}")
+            if skipped and (inner := _inner_version_line(skipped)) is not None:
+                raise ValueError(f"a version line inside its header ({inner!r}): a false "
+                                 "start running into the next record, not read as one")
             body_start = len(raw)
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
@@ -761,6 +774,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                 why += (": the file ends inside it; "
                         f"{_torn_head_reason(raw + tail, len(raw) + len(tail))}")
             report(WarcFormatError(path, offset, why), on_error)
+            if nxt is not None and not nested:
+                nxt = _past_false_starts(path, fh, nxt, size, on_error)
             if nxt is None:
                 return None
             offset = nxt
@@ -835,14 +850,106 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
     return None
 
 
+def _inner_version_line(skipped: list[str]) -> str | None:
+    """The first of a header's lines without a colon that is a version line: the header
+    began at a false start (a quoted ``WARC/1.0``) and runs into a record's own header,
+    whose fields it would take at the false start's offset."""
+    for line in skipped:
+        if _VERSION_LINE.match(line.encode("utf-8", "replace") + b"\n"):
+            return line.rstrip("\r")[:20]
+    return None
+
+
 def _last_line(fh, pos: int, size: int) -> bytes | None:
     """The bytes from ``pos`` to the end of the file when they are the file's last line cut
     short (no line end, and within a header's bound), else None."""
-    if size - pos > _MAX_HEAD:
-        return None
-    fh.seek(pos)
-    rest = fh.read(size - pos)
-    return None if b"\n" in rest else rest
+    if size - pos > _MAX_HEAD or find_forward(fh, pos, lambda data: data.find(b"\n"), 1
+                                              ) is not None:
+        return None  # (a line end is looked for first: read whole, every false start
+    fh.seek(pos)     # within a MB of the end read the rest of the file)
+    return fh.read(size - pos)
+
+
+_NOT_TERMINATED = "bad WARC record: WARC header not terminated"
+_FALSE_START_WINDOW = 256 * 1024
+_NEED_MORE = -2  # (what _FalseStarts.after says when its read ends too soon to tell)
+
+
+def _past_false_starts(path: Path, fh, pos: int, size: int, on_error: ErrorHandler | None
+                       ) -> int | None:
+    """Where the plain walk goes on from the version line at ``pos``, past the false starts
+    it would read one by one: a version line whose next line is neither a header field nor
+    blank, no blank line within the walk's first read after it (a text quoting WARC/1.0 on
+    a line, a file of version lines). Each is reported as the walk reports it ("not
+    terminated", going on at the next version line), found in memory: the walk's reads,
+    seeks and scans per false start cost it several times more. Reads start at twice the
+    walk's first read and double while false starts go on, so a start that is none of these
+    costs about what the walk's own read does. None: no version line left."""
+    chunk = 2 * _HEAD_PROBE
+    while True:
+        fh.seek(pos)
+        window = _FalseStarts(fh.read(chunk), pos, size)
+        at = 0
+        while (nxt := window.after(at)) is not None and nxt != _NEED_MORE:
+            report(WarcFormatError(path, pos + at, _NOT_TERMINATED), on_error)
+            if nxt < 0:  # no version line left in the read: the scan goes on from its end
+                found = _find_record_line(fh, pos + window.line_end(at))
+                if found is None:
+                    return None
+                pos, at = found, 0
+                break
+            at = nxt
+        if nxt is None:
+            return pos + at
+        pos += at
+        chunk = min(chunk * 2, _FALSE_START_WINDOW)
+
+
+class _FalseStarts:
+    """A read of a plain file, asked which of its version lines are false starts; where its
+    next blank line ends is remembered, each looked for once (not once per false start)."""
+
+    def __init__(self, data: bytes, pos: int, size: int):
+        self.data = data
+        self.ends_file = pos + len(data) >= size
+        self.blank_from = -1  # the first blank line after blank_from is at blank_at
+        self.blank_at = (-1, -1)  # (start, end); none: past the data
+
+    def line_end(self, at: int) -> int:
+        m = _VERSION_LINE.match(self.data, at)
+        assert m is not None  # (asked only of a false start)
+        return m.end()
+
+    def after(self, at: int) -> int | None:
+        """None when the version line at ``at`` may start a header (the walk reads it);
+        else the next version line's index, or -1 when the read holds none after it, or
+        _NEED_MORE when the read ends too soon after it to tell."""
+        data = self.data
+        m = _VERSION_LINE.match(data, at)
+        if m is None:
+            return None
+        here = m.end()
+        if here + _HEAD_PROBE > len(data) and not self.ends_file:
+            return _NEED_MORE  # (the walk's first read runs past this read)
+        if data[here : here + 1] not in (b"\r", b"\n") and self._blank_end(here) <= (
+                here + _HEAD_PROBE):
+            return None  # a blank line ends a header in the walk's first read: it reads one
+        nl = data.find(b"\n", here)
+        if nl < 0 or not data[here:nl].strip(b"\r") or _is_field_line(data[here : nl + 1]):
+            return None
+        for tail in _VERSION_TAIL.finditer(data, here + 4):
+            start = tail.start() - 4
+            if data[start : start + 4].upper() == b"WARC":
+                return start
+        return -1
+
+    def _blank_end(self, here: int) -> int:
+        if not self.blank_from <= here <= self.blank_at[0]:
+            found = HEAD_END.search(self.data, here)
+            past = len(self.data) + _HEAD_PROBE + 1
+            self.blank_from = here
+            self.blank_at = found.span() if found else (past, past)
+        return self.blank_at[1]
 
 
 def _whole_despite_length(fh, start: int, end: int, rec: WarcRecord) -> bool:
