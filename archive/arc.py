@@ -13,7 +13,7 @@ Own code rather than warcio's ArchiveIterator (which reads ARC) for the reasons
 archive.records gives for WARCs: warcio stops a file at its first damaged record or member,
 where this walk reports the damage by file and offset and goes on at the next member or
 header line; and every read here is bounded (a header line past MAX_ARC_LINE, a length past
-the max record size, a gzip member inflating past it, see records.read_member). The
+the max record size, a gzip member inflating past it, see gzip_members.read_member). The
 records carry no digests (ARC has none): what is checked is the framing (the header line,
 the length ending at the next record or the end of the file, gzip CRCs), the date, the URL
 and the HTTP message.
@@ -28,22 +28,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
-from .records import (
+from .gzip_members import (
     GZIP_MAGIC,
-    FormReader,
-    MemberCut,
-    MemberTooLarge,
-    RecordInfo,
+    TORN_PART,
+    UNCHECKED_END,
+    MemberFormat,
     TrailerMissing,
-    WarcRecord,
-    _find_magic,
-    _gzip_header_problem,
-    _is_status_line,
-    _NulScan,
-    _too_large_reason,
+    cut_member_reason,
+    find_magic,
     read_member,
-    use_arc_reader,
+    too_large_reason,
+    walk_members,
 )
+from .record_model import RecordInfo, WarcRecord, is_status_line
 
 MAX_ARC_LINE = 64 * 1024  # an ARC header line past this (its URL included) is no header
 ARC_VERSION = "ARC"  # WarcRecord.version of a record read from an ARC file
@@ -51,6 +48,7 @@ _DATE = re.compile(rb"\d{14,20}")
 _LENGTH = re.compile(rb"\d{1,19}")
 _SCHEME = re.compile(rb"[A-Za-z][A-Za-z0-9+.-]*:")
 _PROBE = 4096
+ARC_TRAILER_MISSING = "gzip member cut in its 8-byte trailer: the record read from it"
 ARC_HINT_GZIP = ("gzip member holds more than one ARC record: records cannot be addressed by "
                  "offset (file gzipped as one stream?); convert it, e.g. `warcio recompress "
                  "IN.arc.gz OUT.warc.gz`")
@@ -116,7 +114,7 @@ def to_warc(path: Path, offset: int, line: bytes, block: bytes) -> WarcRecord:
     url, ip, date, mime, _ = parse_header_line(line)
     if url.startswith("filedesc://"):
         rec_type, ctype = "warcinfo", mime
-    elif _is_status_line(_text(block[:256].split(b"\n", 1)[0]).strip(), response=True):
+    elif is_status_line(_text(block[:256].split(b"\n", 1)[0]).strip(), response=True):
         rec_type, ctype = "response", "application/http; msgtype=response"
     else:
         rec_type, ctype = "resource", mime
@@ -212,22 +210,20 @@ def torn_reason(line: bytes, arrived: int) -> str:
     try:
         url, _, date, _, length = parse_header_line(line)
     except ValueError:
-        return "the file ends inside its header line: only part of a record, not read"
+        return f"the file ends inside its header line: {TORN_PART}"
+    named = f"record for {url[:200]!r} dated {date}"
     if arrived >= length:  # (a gzip member cut after its block: its stream's end, unchecked)
-        return (f"record for {url[:200]!r} dated {date}: its {length}-byte block inflated but "
-                "not the end of its gzip stream, which no check then covers: not read")
-    return (f"record for {url[:200]!r} dated {date}: the file ends inside its block ({arrived}"
-            f" of its {length} bytes arrived): only part of a record, not read")
+        return f"{named}: its {length}-byte {UNCHECKED_END}"
+    return (f"{named}: the file ends inside its block ({arrived} of its {length} bytes "
+            f"arrived): {TORN_PART}")
 
 
-def _cut_member_reason(exc: MemberCut) -> str:
-    """A gzip member the file ends inside, named by the ARC header line it inflated to."""
-    where = (f"truncated gzip member: the file ends {exc.length} bytes into it "
-             f"({exc.inflated} bytes inflated)")
-    line, newline, _ = exc.head.partition(b"\n")
+def _torn_member_reason(head: bytes, inflated: int) -> str:
+    """What the start of a gzip member the file ends inside tells: its ARC header line."""
+    line, newline, _ = head.partition(b"\n")
     if not newline:
-        return f"{where}; its header line cut short: only part of a record, not read"
-    return f"{where}; {torn_reason(line, exc.inflated - len(line) - 1)}"
+        return f"its header line cut short: {TORN_PART}"
+    return torn_reason(line, inflated - len(line) - 1)
 
 
 def _ends_at(fh, pos: int, size: int) -> bool:
@@ -276,47 +272,7 @@ def _next_header_line(fh, start: int, size: int) -> int | None:
 
 def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int
                ) -> Iterator[RecordInfo]:
-    size = fh.seek(0, 2)
-    offset = 0
-    nuls = _NulScan()  # (false headers are checked before inflating, as in a WARC's walk)
-    while offset < size:
-        fh.seek(offset)
-        if fh.read(3) != GZIP_MAGIC:
-            nxt = _find_magic(fh, offset + 1)
-            span = "" if nxt is None else f" ({nxt - offset} bytes)"
-            report(WarcFormatError(path, offset, f"garbage{span}, not a gzip member"), on_error)
-            if nxt is None:
-                return
-            offset = nxt
-            continue
-        try:
-            if (bad := _gzip_header_problem(fh, offset, size, nuls)) is not None:
-                raise bad
-            info = member_info(path, fh, offset, cap)
-        except MemberTooLarge as exc:
-            if exc.bomb:  # its end unknown: the rest of the file is skipped, said so
-                report(RecordOverLimit(path, offset, _too_large_reason(exc, size - offset),
-                                       None), on_error)
-                return
-            report(RecordOverLimit(path, offset, _too_large_reason(exc), exc.length), on_error)
-            offset += exc.length
-            continue
-        except (EOFError, zlib.error) as exc:
-            what = (_cut_member_reason(exc) if isinstance(exc, MemberCut) else str(exc)
-                    if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}")
-            report(WarcFormatError(path, offset, what), on_error)
-            nxt = _find_magic(fh, offset + 1)
-            if nxt is None:
-                return
-            offset = nxt
-            continue
-        except _BadMember as exc:
-            if not exc.empty:  # (an empty member is no record and no damage, as in a WARC)
-                report(WarcFormatError(path, offset, f"bad ARC record: {exc}"), on_error)
-            offset += exc.length
-            continue
-        yield info
-        offset += info.length
+    yield from walk_members(path, fh, on_error, cap, 0, ARC_MEMBERS)
 
 
 class _BadMember(ValueError):
@@ -336,7 +292,13 @@ def member_info(path: Path, fh, offset: int, cap: int) -> RecordInfo:
         data, length = read_member(fh, offset, cap)
     except TrailerMissing as exc:
         data, length = exc.data, exc.length
-        problems.append("gzip member cut in its 8-byte trailer: the record read from it")
+        problems.append(ARC_TRAILER_MISSING)
+    return _member_record(path, offset, data, length, problems)
+
+
+def _member_record(path: Path, offset: int, data: bytes, length: int, problems: list[str]
+                   ) -> RecordInfo:
+    """The ARC record of a gzip member's inflated ``data`` (see member_info)."""
     data = data.lstrip(b"\r\n")
     if not data:
         raise _BadMember("empty gzip member", length, empty=True)
@@ -381,4 +343,8 @@ def arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
     return _plain_record(path, fh, offset, line, size, cap)[0]
 
 
-use_arc_reader(FormReader(arc_form, iter_arc, arc_info_at))
+# the gzip member walk's reading of an .arc.gz (archive.gzip_members)
+ARC_MEMBERS = MemberFormat(
+    "ARC", _member_record, lambda exc: cut_member_reason(exc, _torn_member_reason),
+    too_large_reason, find_magic, lambda fh, offset, span: f"garbage{span}, not a gzip member",
+    lambda fh, offset: False, ARC_TRAILER_MISSING)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,3 +76,55 @@ def report(err: WarcFormatError, on_error: ErrorHandler | None, *, soft: bool = 
         log.warning("%s", err)
     else:
         raise err
+
+
+# what tells two errors of one kind apart: their numbers and quoted excerpts
+_ERROR_DETAILS = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
+
+
+class FoldedErrors:
+    """An error handler that folds a run of errors of one kind (their reasons alike but for
+    numbers and quoted excerpts) with no record read between them, one damaged span, into
+    one error at the first one's offset naming their count and span: a file of a million
+    false record starts is one error, not a million log lines. A kept record's problems and
+    errors of other types (RecordOverLimit) pass as they come. :meth:`flush` before each
+    record read and at the end of the file."""
+
+    def __init__(self, on_error: ErrorHandler):
+        self.on_error = on_error
+        self.first: WarcFormatError | None = None
+        self.kind = ""
+        self.reason = ""  # the last error's, folded or first
+        self.count = 0
+        self.last = 0
+
+    def __call__(self, err: WarcFormatError) -> None:
+        if type(err) is not WarcFormatError or err.kept:
+            self.flush()
+            self.on_error(err)
+            return
+        if self.first is not None and err.file == self.first.file and (
+                err.reason == self.reason or self._kind(err.reason) == self.kind):
+            self.count += 1
+            self.last = err.offset
+            self.reason = err.reason  # (the same text again is told apart without a regex)
+            return
+        self.flush()
+        self.first, self.kind, self.count, self.last = err, self._kind(err.reason), 1, err.offset
+        self.reason = err.reason
+
+    @staticmethod
+    def _kind(reason: str) -> str:
+        return _ERROR_DETAILS.sub("#", reason)
+
+    def flush(self) -> None:
+        first, self.first = self.first, None
+        if first is None:
+            return
+        if self.count == 1:
+            self.on_error(first)
+            return
+        self.on_error(WarcFormatError(first.file, first.offset, (
+            f"{first.reason} [{self.count} errors of this kind from offset {first.offset} to "
+            f"offset {self.last} ({self.last - first.offset} bytes) with no record read "
+            "between them, folded into this one]")))

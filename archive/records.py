@@ -13,24 +13,59 @@ Damage that still leaves a record identifiable (wrong Content-Length inside a me
 truncated block) is reported to `on_error` and the record is yielded, as pywb's reader does;
 a record the file ends inside (a torn tail) is only part of one: reported, by the fields its
 header got to, and never yielded.
+
+Built on archive.gzip_members (the gzip member walk, shared with archive.arc's ARC reader) and
+archive.record_model (WarcRecord, RecordInfo, parse_http, check_record); the names that moved
+there are still imported from here (``X as X`` below says so). The entry points, iter_records
+and read_info_at, read ARC files too, by archive.arc, which imports nothing of this module.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import struct
 import zlib
-from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
+from .arc import arc_form, arc_info_at, iter_arc
 from .digests import check_digest, first_matching_prefix
-from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
+from .errors import ErrorHandler, FoldedErrors, RecordOverLimit, WarcFormatError, report
+from .gzip_members import (
+    DEFAULT_MAX_RECORD_SIZE,
+    GZIP_MAGIC,
+    MAX_HEAD,
+    TORN_PART,
+    TRAILER_MISSING,
+    UNCHECKED_END,
+    MemberCut,
+    MemberFormat,
+    MemberTooLarge,
+    TrailerMissing,
+    find_forward,
+    find_magic,
+    read_member,
+    too_large_reason,
+    walk_members,
+)
+from .gzip_members import MAX_RECORD_SIZE_LIMIT as MAX_RECORD_SIZE_LIMIT
+from .gzip_members import bomb_limit as bomb_limit
+from .gzip_members import cut_member_reason as shared_cut_reason
 from .httputil import get_header
+from .record_model import (
+    HEAD_END,
+    RecordInfo,
+    WarcRecord,
+    check_record,
+    content_length,
+    decode_lines,
+    decode_text,
+    parse_fields,
+    parse_text_fields,
+    split_head,
+)
+from .record_model import HttpMessage as HttpMessage
+from .record_model import parse_warc_date as parse_warc_date
+from .record_model import response_status as response_status
 from .urls import strip_brackets
 from .wacz_input import (
     WaczError,
@@ -44,40 +79,11 @@ from .wacz_input import (
     split_location,
 )
 
-GZIP_MAGIC = b"\x1f\x8b\x08"
-_CHUNK = 256 * 1024
-_FIRST_READ = 4 * 1024  # reads double from here; small, because a false start costs one such read
 _BUFFER = 1024 * 1024
 _HEAD_PROBE = 4096
 _DISCARD = 1024 * 1024
-_MAX_HEAD = 1024 * 1024  # a WARC header block larger than this is not a header
+_MAX_HEAD = MAX_HEAD  # a WARC header block larger than this is not a header
 _HEAD_TOO_LARGE = f"WARC header larger than {_MAX_HEAD} bytes: not read as a header"
-# An over-cap gzip member is inflated (output discarded) to its end, so the walk goes on
-# exactly at the next member: the only place it may go on, since a gzip header looked for
-# inside the member could be a payload's (deflate stores incompressible bytes verbatim, so a
-# .warc.gz a site serves appears byte for byte). That inflation is bounded by bomb_limit():
-# 16 times the max record size, at least 1 GiB (a second or so of zlib). A member that
-# inflates that far without ending is a gzip bomb, or a record over 16 times the max record
-# size: the rest of the file is reported skipped (raising --max-record-size raises the bound).
-BOMB_FLOOR = 1 << 30
-BOMB_FACTOR = 16
-# A record past 1 TiB is no page, and zlib cannot be asked for more than C's sizes.
-MAX_RECORD_SIZE_LIMIT = 1 << 40
-
-
-def _env_record_size(value: str | None) -> int:
-    """ARCHIVE_MAX_RECORD_SIZE in bytes (64 MiB when unset): a clear error, not a traceback
-    deep in the reader, for a value that is no byte count or is past MAX_RECORD_SIZE_LIMIT."""
-    if not value:
-        return 64 * 1024 * 1024
-    text = value.strip()
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_RECORD_SIZE_LIMIT:
-        raise ValueError(f"ARCHIVE_MAX_RECORD_SIZE={value!r}: not a byte count from 1 to "
-                         f"{MAX_RECORD_SIZE_LIMIT}")
-    return int(text)
-
-
-DEFAULT_MAX_RECORD_SIZE = _env_record_size(os.environ.get("ARCHIVE_MAX_RECORD_SIZE"))
 RECOMPRESS_HINT = (
     "records cannot be addressed by offset (file gzipped as one stream?); recompress it "
     "with one gzip member per record, e.g. `warcio recompress IN.warc.gz OUT.warc.gz`"
@@ -121,7 +127,7 @@ def warc_version(line: bytes) -> str:
     """The record's version from its first line, in its usual spelling (``warc/1.0 `` is
     WARC/1.0, as warcio reads it); ValueError for a line that is no version line, or names a
     version no WARC writer used (a foreign format, or damage)."""
-    text = _decode(line).strip()
+    text = decode_text(line).strip()
     if not text[:5].upper() == "WARC/":
         raise ValueError(f"not a WARC record (starts {line[:20]!r})")
     version = "WARC/" + text[5:]
@@ -156,380 +162,15 @@ def _first_version_line(data: bytes, line_start: bool = False) -> int:
 # a plain file's last record whose block runs past the end of the file: what a writer's
 # crash leaves (repair moves it out as it moves a gzip file's torn member)
 TORN_RECORD = "record truncated: Content-Length"
-_NEED_TARGET = frozenset(("response", "resource", "request", "revisit", "conversion"))
-# Records of an HTTP exchange: their target is a web address. Other records (warcinfo,
-# metadata, a resource, Heritrix's dns: responses) may name any URI with a scheme.
-_WEB_EXCHANGE = frozenset(("response", "request", "revisit"))
-_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-# what a target URI urlsplit may refuse holds: a bracket, or a character past ASCII (NFKC)
-_MAY_BE_REFUSED = re.compile(r"[\[\]]|[^\x00-\x7f]")
 
 
-class MemberTooLarge(ValueError):
-    """A gzip member inflates beyond the cap; `length` is its compressed size, to skip it.
-
-    ``bomb``: it inflated past bomb_limit() without ending, so its end (and the next
-    member) is unknown; `length` is then only the compressed bytes inflated."""
-
-    def __init__(self, length: int, cap: int, head: bytes, bomb: bool = False):
-        self.length = length
-        self.head = head
-        self.bomb = bomb
-        self.limit = bomb_limit(cap)
-        super().__init__(f"record inflates beyond {cap} bytes (max record size)")
-
-
-class TrailerMissing(EOFError):
-    """A file cut within the last 8 bytes of a gzip member (its CRC-32 and size): the deflate
-    stream is whole, so ``data`` is the member's whole content, ``length`` its bytes up to
-    the end of the file. Proved by the stream ending on the trailer computed from ``data``."""
-
-    def __init__(self, data: bytes, length: int):
-        self.data = data
-        self.length = length
-        super().__init__("truncated gzip member")
-
-
-class MemberCut(EOFError):
-    """A gzip member the file ends inside (a copy stopped half way, a crawl killed as it
-    wrote): ``head``, the start of what it inflated to (its WARC header when that much
-    arrived), ``inflated`` its inflated size, ``length`` its compressed bytes to the end of
-    the file. Only part of a record: evidence to name, never a record to serve."""
-
-    def __init__(self, head: bytes, inflated: int, length: int):
-        self.head = head
-        self.inflated = inflated
-        self.length = length
-        super().__init__("truncated gzip member")
-
-
-TRAILER_MISSING = ("gzip member cut in its 8-byte trailer (CRC-32 and size): its deflate "
-                   "stream is whole, the record read from it")
-
-
-@dataclass
-class HttpMessage:
-    """The HTTP message inside a request/response/revisit block."""
-
-    protocol: str  # "HTTP/1.1"
-    status: int  # 0 for requests
-    reason: str
-    method: str  # "" for responses
-    target: str
-    headers: list[tuple[str, str]]
-    body: bytes
-    head: bytes = b""  # the header lines as sent (archive.httputil.raw_fields reads them)
-    colonless: int = 0  # header lines without a colon, skipped as warcio and pywb skip them
-
-    def header(self, name: str) -> str | None:
-        return get_header(self.headers, name)
-
-
-@dataclass
-class WarcRecord:
-    """A parsed WARC record: header fields and the raw content block."""
-
-    version: str
-    headers: list[tuple[str, str]]
-    block: bytes
-
-    @property
-    def rec_type(self) -> str:
-        return (self.get("WARC-Type") or "").lower()
-
-    @property
-    def record_id(self) -> str:
-        return self.get("WARC-Record-ID") or ""
-
-    _target: str | None = field(default=None, init=False, repr=False, compare=False)
-    _date: datetime | None = field(default=None, init=False, repr=False, compare=False)
-    _map: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        """First value of a header field, by case-insensitive name."""
-        if self._map is None:  # built once: records are asked for several fields each
-            self._map = {}
-            for k, v in self.headers:
-                self._map.setdefault(k.lower(), v)
-        return self._map.get(name.lower(), default)
-
-    @property
-    def target_uri(self) -> str:
-        if self._target is None:  # cached by hand: functools.cached_property locks (3.11)
-            self._target = strip_brackets(self.get("WARC-Target-URI") or "")
-        return self._target
-
-    @property
-    def date(self) -> datetime:
-        if self._date is None:
-            self._date = _cached_date(self.get("WARC-Date") or "")
-        return self._date
-
-    def is_http(self) -> bool:
-        ctype = (self.get("Content-Type") or "").lower()
-        if ctype.startswith("application/http"):
-            return True
-        # some tools omit the content type on revisits / responses
-        return self.rec_type in ("response", "request", "revisit") and (
-            self.block.startswith(b"HTTP/") or self.rec_type == "request"
-        )
-
-    def http(self) -> HttpMessage | None:
-        """Parse the block as HTTP; None when it is not an HTTP message. Raises ValueError,
-        also for a response (or revisit) whose HTTP head is no response: every reader then
-        reports it by offset, as it does a bad status line, instead of losing it unsaid."""
-        if not self.is_http():
-            return None
-        if not self.block:
-            if self.rec_type == "response":  # a revisit may hold nothing (old Heritrix dedup)
-                raise ValueError("empty block: no HTTP status line")
-            return None
-        msg = parse_http(self.block, response=self.rec_type in ("response", "revisit"))
-        if msg.method and self.rec_type in ("response", "revisit"):
-            line = self.block.split(b"\n", 1)[0].rstrip(b"\r")
-            raise ValueError(f"no HTTP status line (the block starts {line[:60]!r})")
-        if (declared := _content_length(self)) is not None and declared > len(self.block) and (
-                _HEAD_END.search(self.block) is None):
-            # a head without its blank line is whole only in a whole record (some revisits)
-            raise ValueError(f"the record ends inside its HTTP head ({len(self.block)} of the "
-                             f"{declared} bytes its Content-Length declares): no whole head, "
-                             "no body")
-        return msg
-
-
-@dataclass
-class RecordInfo:
-    """A record plus where it lives (offset/length of its gzip member, or raw bytes)."""
-
-    record: WarcRecord
-    file: Path
-    offset: int
-    length: int
-    problems: list[str] = field(default_factory=list)
-    # a response's or revisit's own request record, when archive.pairing found it
-    request: RecordInfo | None = field(default=None, repr=False, compare=False)
-
-
-_ISO_Z = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6})\d*)?Z")
-# 14 digits (WARC/0.x-era tools, ARC converters), maybe with a fraction run on (17: Heritrix)
-_DIGITS14 = re.compile(r"(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d{0,6})")
-
-
-NO_DATE = "no WARC-Date"
-
-
-def parse_warc_date(value: str) -> datetime:
-    """A WARC-Date as an aware UTC datetime; ValueError for anything unparsable/out of range,
-    and for none at all (``NO_DATE``): read as the epoch, such a record was indexed, replayed
-    and exported as captured on 1970-01-01, nothing said (pywb's indexers stop on it)."""
-    value = value.strip()
-    if not value:
-        raise ValueError(NO_DATE)
-    said = value
-    if not value.isascii():  # int(), \d and strptime take "２０２６": the spec's date is ASCII
-        raise ValueError(f"bad WARC-Date {said[:60]!r}: not ASCII")
-    if "t" in value or "z" in value:  # RFC 3339 allows lower-case t and z (warcio reads them)
-        value = value.replace("t", "T").replace("z", "Z")
-    m = _ISO_Z.fullmatch(value) or _DIGITS14.fullmatch(value)
-    if m:  # the usual form (or pywb's 14 digits), without strptime's cost
-        y, mo, d, h, mi, sec, frac = m.groups()
-        micro = int(frac.ljust(6, "0")) if frac else 0
-        # a leap second (23:59:60, as UTC gives one) is read as the second before it, as
-        # warcio and pywb keep its 14 digits: datetime has no 60th second
-        second = 59 if sec == "60" and (h, mi) == ("23", "59") else int(sec)
-        try:
-            return datetime(int(y), int(mo), int(d), int(h), int(mi), second, micro, UTC)
-        except ValueError as exc:
-            raise ValueError(f"bad WARC-Date {said[:60]!r}") from exc
-    v = value.rstrip("Z")
-    for fmt in ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(v, fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-    except (ValueError, OverflowError) as exc:
-        raise ValueError(f"bad WARC-Date {said[:60]!r}") from exc
-
-
-_DATES: dict[str, datetime] = {}
-
-
-def _cached_date(value: str) -> datetime:
-    """parse_warc_date, remembered: a request and its response share one WARC-Date."""
-    got = _DATES.get(value)
-    if got is None:
-        if len(_DATES) > 4096:
-            _DATES.clear()
-        got = _DATES[value] = parse_warc_date(value)
-    return got
-
-
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def _decode_lines(raw: bytes) -> list[str]:
-    """Header lines as text, each decoded on its own (UTF-8, else Latin-1), as warcio does:
-    one Latin-1 byte in an unrelated field turned a UTF-8 WARC-Target-URI into mojibake."""
-    try:
-        return raw.decode("utf-8").split("\n")
-    except UnicodeDecodeError:
-        return [_decode(line) for line in raw.split(b"\n")]
-
-
-def _parse_fields(lines: list[bytes], skipped: list[str] | None = None
-                  ) -> list[tuple[str, str]]:
-    return _parse_text_fields(_decode_lines(b"\n".join(lines)), skipped)
-
-
-def _parse_text_fields(lines: list[str], skipped: list[str] | None = None
-                       ) -> list[tuple[str, str]]:
-    """Name-value pairs; a folded value's lines are joined once at the end (joined line by
-    line, a value folded over a million lines cost minutes). A line without a colon raises
-    ValueError, or with ``skipped`` (an HTTP head: ``X-Powered-By PHP/5.2``, which warcio and
-    pywb pass over) goes there and is passed over."""
-    out: list[tuple[str, list[str]]] = []
-    for line in lines:
-        if not line or line[0] == "\r":  # blank (CR LF or CR CR LF line ends)
-            continue
-        if line[0] in " \t" and out:
-            out[-1][1].append(line.strip())
-            continue
-        k, colon, v = line.partition(":")
-        if not colon:
-            if skipped is None:
-                raise ValueError(f"header line without colon: {line[:60]!r}")
-            skipped.append(line)
-            continue
-        out.append((k.strip(), [v.strip()]))
-    return [(k, " ".join(parts)) for k, parts in out]
-
-
-_HEAD_END = re.compile(rb"\n\r*\n")
-# An HTTP head past this is no head a server sent (servers refuse heads of 8-64 KB): read, its
-# millions of tiny lines cost ~90 times their bytes in memory
-MAX_HTTP_HEAD = 1024 * 1024
-
-
-def _split_head(data: bytes, start: int = 0) -> tuple[list[bytes], int] | None:
-    """Header lines and the index after the blank line; any of LF, CRLF, CRCRLF line ends."""
-    m = _HEAD_END.search(data, start)
-    if m is None:
-        return None
-    lines = [ln.rstrip(b"\r") for ln in data[start : m.start()].split(b"\n")]
-    return lines, m.end()
-
-
-# Another protocol's status line ("ICY 200 OK", "HTTP 200 Document follows", "RTSP/1.0 200"):
-# warcio and pywb read any first line of a response as one; an upper-case protocol name and
-# three digits keep a line of HTML or prose ("<p>Paid 200 roubles</p>") from passing as one
-# here, and a mangled HTTP name ("HTTPX/1.1", pywb's example-extra) stays a damaged record.
-_OTHER_STATUS = re.compile(r"(?:HTTP|(?!HTTP)[A-Z][A-Z0-9]*(?:/[0-9.]+)?)[ \t]+[0-9]{3}(?:[ \t].*)?")
-
-
-def _is_status_line(first: str, response: bool) -> bool:
-    return first.upper().startswith("HTTP/") or (response and bool(_OTHER_STATUS.fullmatch(first)))
-
-
-def _code(parts: list[str]) -> int | None:
-    if len(parts) < 2:
-        return None  # "HTTP/1.1" and no code: no status to serve (it was served as 0)
-    code = parts[1]  # three digits, the first a class (RFC 9110 §15; LinkedIn's 999 too)
-    ok = code.isascii() and code.isdigit() and len(code) == 3 and code[0] != "0"
-    return int(code) if ok else None
-
-
-def response_status(block: bytes) -> int | None:
-    """The status code of a response record's block, read from its first line by
-    parse_http's rules (its first 256 bytes); None when it has no status line. After an
-    interim response (``100 Continue`` before a ``304``), the final one's, as parse_http
-    reads it (None past MAX_INTERIM)."""
-    first = _decode(block[:256].split(b"\n", 1)[0]).strip()
-    code = _code(first.split(None, 2)) if _is_status_line(first, response=True) else None
-    if code is None or not 100 <= code < 200 or code == 101:
-        return code
-    try:
-        return parse_http(block, response=True).status
-    except ValueError:
-        return None
-
-
-def parse_http(block: bytes, response: bool = False) -> HttpMessage:
-    """A request or response; `response` (the record says which) also reads other protocols'
-    status lines. Interim responses (``100 Continue``, ``103 Early Hints``) a recorder kept
-    before the final one, as the wire carried them, are passed over: the final one is the
-    page (at most MAX_INTERIM of them, or ValueError; ``101 Switching Protocols`` is final)."""
-    message = _parse_http(block, response)
-    for _ in range(MAX_INTERIM):
-        if not _interim(message, response):
-            return message
-        message = _parse_http(message.body.lstrip(b"\r\n"), response)
-    if _interim(message, response):
-        raise ValueError(f"more than {MAX_INTERIM} interim responses before the final one")
-    return message
-
-
-def _interim(message: HttpMessage, response: bool) -> bool:
-    """An interim response with another status line after it (the next one, or the page)."""
-    return (response and 100 <= message.status < 200 and message.status != 101
-            and _STATUS_START.match(message.body) is not None)
-
-
-MAX_INTERIM = 16
-_STATUS_START = re.compile(rb"[\r\n]*HTTP/\d(?:\.\d)? \d{3}\b", re.IGNORECASE)  # as a status line
-
-
-def _parse_http(block: bytes, response: bool) -> HttpMessage:
-    end = _HEAD_END.search(block, 0, MAX_HTTP_HEAD + 4)
-    if (end.start() if end else len(block)) > MAX_HTTP_HEAD:  # (a head's lines held thrice)
-        raise ValueError(f"HTTP head larger than {MAX_HTTP_HEAD} bytes: not read as a head")
-    head = _split_head(block)
-    if head is None:  # headers only, no blank line (some revisits)
-        lines, body = [ln.rstrip(b"\r") for ln in block.split(b"\n")], b""
-    else:
-        lines, nxt = head
-        body = block[nxt:]
-    if b"\r" in lines[0]:  # warcio reads it so too: the head as a status line, no fields
-        raise ValueError(f"HTTP head with bare CR line ends (its first line runs on: "
-                         f"{lines[0][:60]!r}): not read as a head")
-    first = _decode(lines[0]).strip()
-    skipped: list[str] = []
-    headers = _parse_fields(lines[1:], skipped)
-    head = b"\n".join(lines[1:])
-    parts = first.split(None, 2)  # any run of blanks: servers send tabs and double spaces
-    if not parts:
-        raise ValueError("no HTTP request or status line")
-    if _is_status_line(first, response):
-        code = _code(parts)
-        if code is None:
-            raise ValueError(f"bad HTTP status line {first[:60]!r}")
-        reason = parts[2] if len(parts) > 2 else ""
-        return HttpMessage(parts[0], code, reason, "", "", headers, body, head, len(skipped))
-    method = parts[0]
-    target = parts[1] if len(parts) > 1 else ""
-    proto = parts[2] if len(parts) > 2 else ""
-    return HttpMessage(proto, 0, "", method, target, headers, body, head, len(skipped))
-
-
-def _content_length(fields: list[tuple[str, str]] | WarcRecord) -> int | None:
-    """The declared block length, or None when missing, not a number or negative."""
-    raw = fields.get("Content-Length") if isinstance(fields, WarcRecord) else get_header(
-        fields, "Content-Length"
-    )
-    cl = (raw or "").strip()
-    return int(cl) if cl.isascii() and cl.isdigit() else None
 
 
 def _parse_head_at(data: bytes, pos: int, skipped: list[str] | None = None
                    ) -> tuple[str, list[tuple[str, str]], int]:
     """(version, fields, block start) of the record header at `pos`; raises ValueError.
-    ``skipped``: lines without a colon go there, passed over (see :func:`_parse_text_fields`)."""
-    head = _split_head(data, pos)
+    ``skipped``: lines without a colon go there, passed over (see :func:`parse_text_fields`)."""
+    head = split_head(data, pos)
     if head is None:
         raise ValueError("WARC header not terminated")
     lines, body_start = head
@@ -538,7 +179,7 @@ def _parse_head_at(data: bytes, pos: int, skipped: list[str] | None = None
     # stops at (_read_head)
     if data.rfind(b"\n", pos, body_start - 1) + 1 - pos >= _MAX_HEAD:
         raise ValueError(_HEAD_TOO_LARGE)
-    return version, _parse_fields(lines[1:], skipped), body_start
+    return version, parse_fields(lines[1:], skipped), body_start
 
 
 def _colonless_note(skipped: list[str]) -> str:
@@ -565,7 +206,7 @@ def parse_records(data: bytes) -> Iterator[tuple[WarcRecord, int]]:
     n = len(data)
     while pos < n:
         version, fields, body_start = _parse_head_at(data, pos)
-        length = _content_length(fields)
+        length = content_length(fields)
         if length is None:
             raise ValueError(f"bad Content-Length {get_header(fields, 'Content-Length')!r}")
         end = body_start + length
@@ -589,7 +230,7 @@ def _holds_records(block: bytes) -> bool:
         while pos not in tried:
             tried.add(pos)
             if not head_end[0] <= pos <= head_end[1]:
-                found = _HEAD_END.search(block, pos)
+                found = HEAD_END.search(block, pos)
                 head_end = (pos, found.start() if found else len(block))
             if head_end[1] == len(block):
                 return False  # no header ends after here: no start can succeed
@@ -597,7 +238,7 @@ def _holds_records(block: bytes) -> bool:
                 _, fields, body_start = _parse_head_at(block, pos)
             except ValueError:
                 break
-            length = _content_length(fields)
+            length = content_length(fields)
             if length is None or body_start + length > len(block):
                 break
             pos = _skip_blank(block, body_start + length)
@@ -621,7 +262,7 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
     skipped: list[str] = []  # the member bounds the record: a stray line cannot hide one
     version, fields, body_start = _parse_head_at(data, pos, skipped)
     problems = lead + ([_colonless_note(skipped)] if skipped else [])
-    length = _content_length(fields)
+    length = content_length(fields)
     avail = len(data) - body_start
     if length is None:
         block = data[body_start:]
@@ -691,65 +332,13 @@ def _length_holds(data: bytes, body_start: int, length: int,
     return data.startswith((b"\r\n\r\n", b"\n\n"), body_start + length)
 
 
-def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, int]:
-    """Inflate one gzip member at `offset`; returns (data, compressed length).
-
-    Inflation is streamed and stops at `max_size` bytes (default DEFAULT_MAX_RECORD_SIZE):
-    an over-cap member raises MemberTooLarge after its end has been found (by inflating into
-    a discarded buffer), so the walk can go on exactly at the next member. Finding the end
-    is bounded: a member inflating past bomb_limit(max_size) bytes without ending (a gzip
-    bomb: 4 GiB from 4 MB) raises MemberTooLarge(bomb=True) there.
-    """
-    cap = DEFAULT_MAX_RECORD_SIZE if max_size is None else max_size
-    limit = bomb_limit(cap)
-    fh.seek(offset)
-    d = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    out: list[bytes] = []
-    size = fed = 0
-    over = False
-    chunk = _FIRST_READ
-    while not d.eof:
-        buf = fh.read(chunk)
-        chunk = min(chunk * 2, _CHUNK)
-        if not buf:
-            if not over and _ends_with_trailer(d, out):
-                raise TrailerMissing(b"".join(out), fed)
-            raise MemberCut(_prefix(out, _MAX_HEAD + 4), size, fed)
-        fed += len(buf)
-        pending = buf
-        while pending and not d.eof:
-            piece = d.decompress(pending, _DISCARD if over else cap - size + 1)
-            pending = d.unconsumed_tail
-            size += len(piece)
-            if not over:
-                out.append(piece)
-                over = size > cap
-            if size > limit and not d.eof:
-                raise MemberTooLarge(fed - len(pending), cap,
-                                     out[0][:_MAX_HEAD] if out else b"", bomb=True)
-    length = fed - len(d.unused_data)
-    if over:
-        raise MemberTooLarge(length, cap, out[0][:_MAX_HEAD] if out else b"")
-    return b"".join(out), length
-
-
-def _prefix(pieces: list[bytes], n: int) -> bytes:
-    """The first ``n`` bytes of ``pieces`` joined, without joining the rest."""
-    buf = bytearray()
-    for piece in pieces:
-        buf += piece[: n - len(buf)]
-        if len(buf) >= n:
-            break
-    return bytes(buf)
 
 
 def cut_member_reason(exc: MemberCut) -> str:
     """Why a gzip member the file ends inside is not read, naming the record it began (its
     type, WARC-Target-URI, WARC-Date and id, as far as its header inflated), so the capture
     lost can be told from the file's error alone."""
-    where = (f"truncated gzip member: the file ends {exc.length} bytes into it "
-             f"({exc.inflated} bytes inflated)")
-    return f"{where}; {_torn_head_reason(exc.head, exc.inflated)}"
+    return shared_cut_reason(exc, _torn_head_reason)
 
 
 def _torn_head_reason(head: bytes, inflated: int) -> str:
@@ -760,15 +349,13 @@ def _torn_head_reason(head: bytes, inflated: int) -> str:
     except ValueError:
         fields = _partial_fields(head, pos)
         named = f"{name_record(fields)}, " if fields else ""
-        return f"{named}its WARC header cut short: only part of a record, not read"
-    length = _content_length(fields)
+        return f"{named}its WARC header cut short: {TORN_PART}"
+    length = content_length(fields)
     arrived = inflated - body_start
     if length is not None and arrived >= length:  # (its separator, or the stream's end, cut)
-        return (f"{name_record(fields)}, its {length}-byte block inflated but not the end of "
-                "its gzip stream, which no check then covers: not read")
+        return f"{name_record(fields)}, its {length}-byte {UNCHECKED_END}"
     declared = f" of the {length}" if length is not None else ""
-    return (f"{name_record(fields)}, {arrived}{declared} bytes of its block arrived: only "
-            "part of a record, not read")
+    return f"{name_record(fields)}, {arrived}{declared} bytes of its block arrived: {TORN_PART}"
 
 
 def _partial_fields(head: bytes, pos: int) -> list[tuple[str, str]]:
@@ -777,7 +364,7 @@ def _partial_fields(head: bytes, pos: int) -> list[tuple[str, str]]:
     lines = head[pos:].split(b"\n")[:-1]
     if not lines or not _VERSION_LINE.match(lines[0] + b"\n"):
         return []
-    return _parse_fields([ln.rstrip(b"\r") for ln in lines[1:]], [])
+    return parse_fields([ln.rstrip(b"\r") for ln in lines[1:]], [])
 
 
 def name_record(fields: list[tuple[str, str]]) -> str:
@@ -796,30 +383,6 @@ def name_record(fields: list[tuple[str, str]]) -> str:
     return text
 
 
-def _ends_with_trailer(d, out: list[bytes]) -> bool:
-    """Whether gzip stream ``d``, having inflated ``out``, ends on the trailer computed from
-    ``out`` (its last 1-8 bytes, as many as were cut away): its deflate stream is whole."""
-    data = b"".join(out)
-    trailer = struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
-    for cut in range(1, len(trailer) + 1):
-        end = d.copy()
-        try:
-            end.decompress(trailer[-cut:], 1)
-        except zlib.error:
-            continue
-        if end.eof:
-            return True
-    return False
-
-
-def bomb_limit(cap: int) -> int:
-    """Inflated bytes an over-cap member may cost before it is called a gzip bomb."""
-    return max(BOMB_FLOOR, BOMB_FACTOR * cap)
-
-
-def _find_magic(fh, start: int, end: int | None = None) -> int | None:
-    return _find(fh, start, lambda data: data.find(GZIP_MAGIC), len(GZIP_MAGIC) - 1, end)
-
 
 def _find_record_line(fh, start: int, end: int | None = None) -> int | None:
     """Offset of the next `WARC/x.y` version line at or after `start` in a plain file.
@@ -828,34 +391,9 @@ def _find_record_line(fh, start: int, end: int | None = None) -> int | None:
     A false match inside a payload fails to parse as a header, is reported and skipped.
     """
 
-    return _find(fh, start, _first_version_line, 16, end)
+    return find_forward(fh, start, _first_version_line, 16, end)
 
 
-def _find(fh, start: int, where: Callable[[bytes], int], overlap: int,
-          end: int | None = None) -> int | None:
-    """Scan forward for a pattern that may straddle chunk borders, starting before ``end``.
-
-    Chunks start small and double: after a false start the next one is usually close, and a
-    fixed large read per false start made files full of them quadratic.
-    """
-    fh.seek(start)
-    pos = start
-    tail = b""
-    chunk = _HEAD_PROBE
-    while end is None or pos < end:
-        # (a match starting before end may run past it by the pattern's length)
-        buf = fh.read(chunk if end is None else min(chunk, end + overlap - pos))
-        chunk = min(chunk * 2, _DISCARD)
-        if not buf:
-            return None
-        data = tail + buf
-        i = where(data)
-        if i >= 0:
-            found = pos - len(tail) + i
-            return found if end is None or found < end else None
-        tail = data[-overlap:]
-        pos += len(buf)
-    return None
 
 
 def looks_gzip(path: str | Path) -> bool:
@@ -917,60 +455,6 @@ def _looks_arc(fh, gz: bool) -> bool:
     return head.lstrip(b"\r\n").startswith(b"filedesc://")
 
 
-# Records no reader places in time (none is listed or served as a capture): one without a
-# WARC-Date is still read, as a POST's request pairs its answer by WARC-Concurrent-To and a
-# warcinfo names its run (verify says the field is missing). Every other type needs the date.
-_UNDATED_READ = frozenset(("request", "warcinfo", "continuation"))
-
-
-def check_record(rec: WarcRecord, *, need_date: bool = True) -> None:
-    """Raise ValueError for fields every consumer needs: the WARC-Type (without it no reader
-    can tell a capture from a request: each would drop it unsaid), the target URI, and the
-    WARC-Date of a record that may be a capture (``need_date``: a date that is there is
-    checked all the same; without ``need_date``, as repair reads, neither type nor date is
-    asked of any record, nor a target URI's form: a record whole in its framing is no
-    damage to cut out). A web exchange's target with no scheme is refused
-    (:func:`unaskable_target`), as is one whose port is out of range."""
-    if need_date and not rec.rec_type:
-        raise ValueError("missing WARC-Type")
-    if (rec.get("WARC-Date") or "").strip() or (need_date and rec.rec_type not in _UNDATED_READ):
-        rec.date  # noqa: B018 - parses (and caches) the date, raising ValueError if bad
-    if not rec.target_uri and rec.rec_type in _NEED_TARGET:
-        raise ValueError(f"{rec.rec_type} record without WARC-Target-URI")
-    if need_date and (reason := unaskable_target(rec)):
-        raise ValueError(reason)
-    if _MAY_BE_REFUSED.search(rec.target_uri):  # the shapes urlsplit refuses: a host with a
-        # bracket never closed or never opened (``http://ex.com]/``, read as the host by
-        # pywb's key and split by every reader of the host's URLs), one NFKC makes another
-        try:
-            urlsplit(rec.target_uri)
-        except ValueError as exc:
-            raise ValueError(f"invalid WARC-Target-URI {rec.target_uri[:80]!r}: {exc}") from exc
-
-
-def unaskable_target(rec: WarcRecord) -> str | None:
-    """Why the target of an HTTP exchange record is no page anyone can ask for: a URI with
-    no scheme (``www.site.by/path``, ``/path``), or a port that is no number in 0-65535
-    (``:99999``, ``:0x50``). Whether such a page was http or https, on which host or port,
-    nothing says; so every reader skips the record as it skips one with no target (verify
-    and index say so by file and offset, replay and re-extraction never serve it), where a
-    SURT key that guessed would list a capture replay never answers. None for any other
-    record (dns:, urn:, metadata:// URIs are other tools')."""
-    uri = rec.target_uri
-    if rec.rec_type not in _WEB_EXCHANGE or not uri:
-        return None
-    if not _HAS_SCHEME.match(uri):
-        return f"WARC-Target-URI {uri[:80]!r} is not an absolute http(s) URL (no scheme)"
-    try:
-        parts = urlsplit(uri)
-    except ValueError:  # a broken host: check_record's to say
-        return None
-    try:
-        parts.port  # noqa: B018 - raises ValueError for a port out of range or no number
-    except ValueError:
-        return f"WARC-Target-URI {uri[:80]!r} names no port in 0-65535"
-    return None
-
 
 def iter_records(
     path: str | Path,
@@ -1012,7 +496,7 @@ def iter_records(
         return
     with fh:
         try:
-            form = _arc_form(fh) if member is None else None
+            form = arc_form(fh) if member is None else None
             gz = form == "gz" if form else _looks_gzip(fh)
             refused = (ARC_HINT if form and not arc or not form and _looks_arc(fh, gz)
                        else None if gz else other_codec(fh))
@@ -1022,17 +506,22 @@ def iter_records(
         if refused:  # one error for the file, not one per record
             report(WarcFormatError(path, 0, refused), on_error)
             return
-        if form and ARC_READER is not None:
-            walk = ARC_READER.walk(path, fh, form, on_error, cap)
+        folded = FoldedErrors(on_error) if on_error is not None else None
+        said = folded or on_error
+        if form:
+            walk = iter_arc(path, fh, form, said, cap)
         elif gz:
-            walk = _iter_gzip(path, fh, on_error, cap)
+            walk = _iter_gzip(path, fh, said, cap)
         else:
-            walk = _iter_plain(path, fh, on_error, cap)
+            walk = _iter_plain(path, fh, said, cap)
         try:
-            yield from _checked_records(path, walk, on_error, need_date)
+            yield from _checked_records(path, walk, on_error, need_date, folded)
         except WaczError as exc:  # a compressed member's data damaged: the rest is unreadable
-            report(WarcFormatError(path, fh.tell(), str(exc)), on_error)
+            report(WarcFormatError(path, fh.tell(), str(exc)), said)
             return
+        finally:
+            if folded is not None:
+                folded.flush()
         if note := getattr(fh, "crc_note", None):  # read whole: the member's bytes differ
             report(WarcFormatError(path, 0, note), on_error)
 
@@ -1045,9 +534,14 @@ def _package_damage(package: Path, member: str) -> list[str]:
 
 
 def _checked_records(path: Path, walk: Iterator[RecordInfo], on_error: ErrorHandler | None,
-                     need_date: bool) -> Iterator[RecordInfo]:
-    """The records of ``walk`` that every consumer can use; their damage reported."""
+                     need_date: bool, folded: FoldedErrors | None = None
+                     ) -> Iterator[RecordInfo]:
+    """The records of ``walk`` that every consumer can use; their damage reported, each
+    record's on its own: the walk's errors, about the bytes before it, are those ``folded``
+    holds, said first (the file's order)."""
     for info in walk:
+        if folded is not None:
+            folded.flush()
         try:
             check_record(info.record, need_date=need_date)
         except ValueError as exc:
@@ -1079,135 +573,27 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
     up to the next member; ``nested`` (this walk called by the plain one for the members in
     an uncompressed WARC) returns the offset of such a record to it instead. Returns None at
     the end of the file."""
-    size = fh.seek(0, 2)
-    offset = start
-    nuls = _NulScan()
-    while offset < size:
-        fh.seek(offset)
-        if fh.read(3) != GZIP_MAGIC:
-            if _plain_record_at(fh, offset):
-                if nested:
-                    return offset
-                offset = yield from _iter_plain(path, fh, on_error, cap, offset, nested=True)
-                if offset is None:
-                    return None
-                continue
-            nxt = _next_in_gzipped(fh, offset + 1)
-            span = "" if nxt is None else f" ({nxt - offset} bytes)"
-            report(WarcFormatError(path, offset, _not_member(fh, offset, span)), on_error)
-            if nxt is None:
-                return None
-            offset = nxt
-            continue
-        problems: list[str] = []
-        try:
-            if (bad := _gzip_header_problem(fh, offset, size, nuls)) is not None:
-                raise bad
-            data, length = read_member(fh, offset, cap)
-        except TrailerMissing as exc:
-            data, length, problems = exc.data, exc.length, [TRAILER_MISSING]
-        except MemberTooLarge as exc:
-            if exc.bomb:  # its end unknown; a gzip header inside it may be a payload's
-                report(RecordOverLimit(path, offset, _too_large_reason(exc, size - offset),
-                                       None), on_error)
-                return None
-            report(RecordOverLimit(path, offset, _too_large_reason(exc), exc.length), on_error)
-            offset += exc.length
-            continue
-        except (EOFError, zlib.error) as exc:
-            # a damaged member may swallow the next ones up to EOF: look for them inside
-            what = cut_member_reason(exc) if isinstance(exc, MemberCut) else str(exc) \
-                if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
-            report(WarcFormatError(path, offset, what), on_error)
-            nxt = _next_in_gzipped(fh, offset + 1)
-            if nxt is None:
-                return None
-            offset = nxt
-            continue
-        if not data.strip(b"\r\n"):  # an empty member (a writer's gzip.open(.., "ab") that
-            offset += length  # wrote nothing): no record and no damage, as warcio reads it
-            continue
-        try:
-            rec, found = parse_member(data)
-        except ValueError as exc:
-            report(WarcFormatError(path, offset, f"bad WARC record: {exc}"), on_error)
-        else:
-            yield RecordInfo(rec, path, offset, length, problems + found)
-        offset += length
-    return None
+    offset: int | None = start
+    while True:
+        offset = yield from walk_members(path, fh, on_error, cap, offset, WARC_MEMBERS)
+        if offset is None or nested:
+            return offset
+        offset = yield from _iter_plain(path, fh, on_error, cap, offset, nested=True)
+        if offset is None:
+            return None
 
 
-_MAX_GZIP_NAME = 64 * 1024  # a gzip header's file name or comment no longer than this
-
-
-class _NulScan:
-    """Where the next NUL byte is, remembered across the false gzip headers a walk tries:
-    each is looked up, the file is scanned once (repeated magic bytes with no NUL after
-    them made every try inflate to the end of the file: quadratic, minutes for a MB)."""
-
-    def __init__(self) -> None:
-        self.scanned_to = 0  # no NUL in [searched_from, scanned_to), but at found
-        self.searched_from = 0
-        self.found: int | None = None
-
-    def next_nul(self, fh, pos: int, limit: int) -> int | None:
-        """The first NUL at or after ``pos`` and before ``pos + limit``, or None."""
-        if self.found is not None and self.searched_from <= pos <= self.found:
-            return self.found if self.found < pos + limit else None
-        start = self.scanned_to if self.searched_from <= pos < self.scanned_to else pos
-        if self.found is not None or not self.searched_from <= pos <= self.scanned_to:
-            self.searched_from = pos
-        self.found = None
-        fh.seek(start)
-        while start < pos + limit:
-            chunk = fh.read(min(_HEAD_PROBE * 4, pos + limit - start))
-            if not chunk:
-                break
-            if (at := chunk.find(b"\0")) >= 0:
-                self.found, self.scanned_to = start + at, start + at
-                return self.found
-            start += len(chunk)
-        self.scanned_to = start
-        return None
-
-
-def _gzip_header_problem(fh, offset: int, size: int, nuls: _NulScan
-                         ) -> zlib.error | EOFError | None:
-    """Why the gzip header at ``offset`` is none a writer made (checked before inflating):
-    reserved flags, or a file name or comment running past _MAX_GZIP_NAME bytes without its
-    NUL (an EOFError when the file ends first). None for a header to inflate."""
-    fh.seek(offset + 3)
-    head = fh.read(7)
-    if len(head) < 7:
-        return None  # (cut short: the inflater says so)
-    flags = head[0]
-    if flags & 0xE0:
-        return zlib.error(f"gzip header with reserved flags set ({flags:#04x})")
-    pos = offset + 10
-    if flags & 0x04:  # FEXTRA: its length, then that many bytes
-        fh.seek(pos)
-        xlen = fh.read(2)
-        pos += 2 + (int.from_bytes(xlen, "little") if len(xlen) == 2 else 0)
-        if pos > size:
-            return None  # cut short: the inflater says so
-    for flag, what in ((0x08, "file name"), (0x10, "comment")):
-        if flags & flag:
-            nul = nuls.next_nul(fh, pos, _MAX_GZIP_NAME)
-            if nul is None and pos + _MAX_GZIP_NAME >= size:
-                return EOFError(f"truncated gzip member: the file ends in its gzip header's "
-                                f"{what}")
-            if nul is None:
-                return zlib.error(f"gzip header whose {what} runs past {_MAX_GZIP_NAME} bytes "
-                                  "without its end: not a gzip member")
-            pos = nul + 1
-    return None
+def _warc_member(path: Path, offset: int, data: bytes, length: int, problems: list[str]
+                 ) -> RecordInfo:
+    rec, found = parse_member(data)
+    return RecordInfo(rec, path, offset, length, problems + found)
 
 
 def _next_in_gzipped(fh, start: int) -> int | None:
     """Where a gzipped WARC's walk goes on after damage: the next gzip header, or an
     uncompressed record before it (a .warc appended after a torn member). The second search
     stops at the first's find, so each byte is scanned a bounded number of times."""
-    nxt = _find_magic(fh, start)
+    nxt = find_magic(fh, start)
     line = _find_record_line(fh, start, nxt)
     return nxt if line is None else line
 
@@ -1245,22 +631,18 @@ def _member_record_at(fh, pos: int) -> bool:
 
 def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
     """Over-cap member: say whether it is one huge record or a file gzipped as one stream,
-    or a gzip bomb and, in a walk, the ``skipped`` bytes from it to the end of the file."""
-    if exc.bomb:
-        rest = "" if skipped is None else f"; the rest of the file ({skipped} bytes) skipped"
-        return (f"{exc}, and past {exc.limit} bytes without ending: a gzip bomb (or a record "
-                f"over {BOMB_FACTOR} times the max record size), not inflated further{rest}, "
-                "left as it is (raise --max-record-size to read further)")
-    try:
-        _, fields, body_start = _parse_head_at(exc.head, _skip_blank(exc.head, 0))
-        length = _content_length(fields)
-        if length is not None:
-            nxt = _skip_blank(exc.head, body_start + length)
-            if _starts_record(exc.head, nxt):
-                return f"gzip member holds more than one record: {RECOMPRESS_HINT}"
-    except ValueError:
-        pass
-    return f"{exc}; skipped (raise --max-record-size to read it)"
+    or a gzip bomb (see archive.gzip_members.too_large_reason)."""
+    if not exc.bomb:
+        try:
+            _, fields, body_start = _parse_head_at(exc.head, _skip_blank(exc.head, 0))
+            length = content_length(fields)
+            if length is not None:
+                nxt = _skip_blank(exc.head, body_start + length)
+                if _starts_record(exc.head, nxt):
+                    return f"gzip member holds more than one record: {RECOMPRESS_HINT}"
+        except ValueError:
+            pass
+    return too_large_reason(exc, skipped)
 
 
 def _is_field_line(line: bytes) -> bool:
@@ -1360,7 +742,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             continue
         here = offset + len(line)
         ahead = fh.read(_HEAD_PROBE)  # fast path: the rest of the header in one read
-        m = _HEAD_END.search(ahead) if ahead[:1] not in (b"\r", b"\n") else None
+        m = HEAD_END.search(ahead) if ahead[:1] not in (b"\r", b"\n") else None
         if m is not None:
             raw, done = line + ahead[: m.end()], True
             fh.seek(here + m.end())
@@ -1375,27 +757,32 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                                  else "WARC header not terminated")
             version = warc_version(line)
             skipped: list[str] = []
-            fields = _parse_text_fields(_decode_lines(raw[len(line) :]), skipped)
-            if skipped and _content_length(fields) is None:  # no length says where it ends
+            fields = parse_text_fields(decode_lines(raw[len(line) :]), skipped)
+            if skipped and content_length(fields) is None:  # no length says where it ends
                 raise ValueError(f"header line without colon: {skipped[0].rstrip()[:60]!r}")
+            if skipped and (inner := _inner_version_line(skipped)) is not None:
+                raise ValueError(f"a version line inside its header ({inner!r}): a false "
+                                 "start running into the next record, not read as one")
             body_start = len(raw)
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
-            if nested and (member := _find_magic(fh, resume, nxt)) is not None:
+            if nested and (member := find_magic(fh, resume, nxt)) is not None:
                 nxt = member  # (in a gzipped WARC: the gzip walk reads on from a member)
             why = f"bad WARC record: {exc}"
             if not done and (tail := _last_line(fh, offset + len(raw), size)) is not None:
                 why += (": the file ends inside it; "
                         f"{_torn_head_reason(raw + tail, len(raw) + len(tail))}")
             report(WarcFormatError(path, offset, why), on_error)
+            if nxt is not None and not nested:
+                nxt = _past_false_starts(path, fh, nxt, size, on_error)
             if nxt is None:
                 return None
             offset = nxt
             continue
         start = offset + body_start
         rec = WarcRecord(version, fields, b"")
-        length = _content_length(rec)
+        length = content_length(rec)
         if length is not None and length <= cap:  # fast path: block and separator in one read
             buf = fh.read(length + 4)
             if (len(buf) == length + 4 and buf.endswith(b"\r\n\r\n")
@@ -1463,14 +850,106 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
     return None
 
 
+def _inner_version_line(skipped: list[str]) -> str | None:
+    """The first of a header's lines without a colon that is a version line: the header
+    began at a false start (a quoted ``WARC/1.0``) and runs into a record's own header,
+    whose fields it would take at the false start's offset."""
+    for line in skipped:
+        if _VERSION_LINE.match(line.encode("utf-8", "replace") + b"\n"):
+            return line.rstrip("\r")[:20]
+    return None
+
+
 def _last_line(fh, pos: int, size: int) -> bytes | None:
     """The bytes from ``pos`` to the end of the file when they are the file's last line cut
     short (no line end, and within a header's bound), else None."""
-    if size - pos > _MAX_HEAD:
-        return None
-    fh.seek(pos)
-    rest = fh.read(size - pos)
-    return None if b"\n" in rest else rest
+    if size - pos > _MAX_HEAD or find_forward(fh, pos, lambda data: data.find(b"\n"), 1
+                                              ) is not None:
+        return None  # (a line end is looked for first: read whole, every false start
+    fh.seek(pos)     # within a MB of the end read the rest of the file)
+    return fh.read(size - pos)
+
+
+_NOT_TERMINATED = "bad WARC record: WARC header not terminated"
+_FALSE_START_WINDOW = 256 * 1024
+_NEED_MORE = -2  # (what _FalseStarts.after says when its read ends too soon to tell)
+
+
+def _past_false_starts(path: Path, fh, pos: int, size: int, on_error: ErrorHandler | None
+                       ) -> int | None:
+    """Where the plain walk goes on from the version line at ``pos``, past the false starts
+    it would read one by one: a version line whose next line is neither a header field nor
+    blank, no blank line within the walk's first read after it (a text quoting WARC/1.0 on
+    a line, a file of version lines). Each is reported as the walk reports it ("not
+    terminated", going on at the next version line), found in memory: the walk's reads,
+    seeks and scans per false start cost it several times more. Reads start at twice the
+    walk's first read and double while false starts go on, so a start that is none of these
+    costs about what the walk's own read does. None: no version line left."""
+    chunk = 2 * _HEAD_PROBE
+    while True:
+        fh.seek(pos)
+        window = _FalseStarts(fh.read(chunk), pos, size)
+        at = 0
+        while (nxt := window.after(at)) is not None and nxt != _NEED_MORE:
+            report(WarcFormatError(path, pos + at, _NOT_TERMINATED), on_error)
+            if nxt < 0:  # no version line left in the read: the scan goes on from its end
+                found = _find_record_line(fh, pos + window.line_end(at))
+                if found is None:
+                    return None
+                pos, at = found, 0
+                break
+            at = nxt
+        if nxt is None:
+            return pos + at
+        pos += at
+        chunk = min(chunk * 2, _FALSE_START_WINDOW)
+
+
+class _FalseStarts:
+    """A read of a plain file, asked which of its version lines are false starts; where its
+    next blank line ends is remembered, each looked for once (not once per false start)."""
+
+    def __init__(self, data: bytes, pos: int, size: int):
+        self.data = data
+        self.ends_file = pos + len(data) >= size
+        self.blank_from = -1  # the first blank line after blank_from is at blank_at
+        self.blank_at = (-1, -1)  # (start, end); none: past the data
+
+    def line_end(self, at: int) -> int:
+        m = _VERSION_LINE.match(self.data, at)
+        assert m is not None  # (asked only of a false start)
+        return m.end()
+
+    def after(self, at: int) -> int | None:
+        """None when the version line at ``at`` may start a header (the walk reads it);
+        else the next version line's index, or -1 when the read holds none after it, or
+        _NEED_MORE when the read ends too soon after it to tell."""
+        data = self.data
+        m = _VERSION_LINE.match(data, at)
+        if m is None:
+            return None
+        here = m.end()
+        if here + _HEAD_PROBE > len(data) and not self.ends_file:
+            return _NEED_MORE  # (the walk's first read runs past this read)
+        if data[here : here + 1] not in (b"\r", b"\n") and self._blank_end(here) <= (
+                here + _HEAD_PROBE):
+            return None  # a blank line ends a header in the walk's first read: it reads one
+        nl = data.find(b"\n", here)
+        if nl < 0 or not data[here:nl].strip(b"\r") or _is_field_line(data[here : nl + 1]):
+            return None
+        for tail in _VERSION_TAIL.finditer(data, here + 4):
+            start = tail.start() - 4
+            if data[start : start + 4].upper() == b"WARC":
+                return start
+        return -1
+
+    def _blank_end(self, here: int) -> int:
+        if not self.blank_from <= here <= self.blank_at[0]:
+            found = HEAD_END.search(self.data, here)
+            past = len(self.data) + _HEAD_PROBE + 1
+            self.blank_from = here
+            self.blank_at = found.span() if found else (past, past)
+        return self.blank_at[1]
 
 
 def _whole_despite_length(fh, start: int, end: int, rec: WarcRecord) -> bool:
@@ -1522,12 +1001,12 @@ def _cut_by_digest(block: bytes, fields: list[tuple[str, str]]) -> int | None:
 
 def _cut_by_http_length(block: bytes) -> int | None:
     """Where the HTTP message of a block ends by its Content-Length (None: not said)."""
-    head = _split_head(block) if block.startswith(b"HTTP/") else None
+    head = split_head(block) if block.startswith(b"HTTP/") else None
     if head is None:
         return None
     lines, body_start = head
-    fields = _parse_fields(lines[1:], [])
-    declared = _content_length(fields)
+    fields = parse_fields(lines[1:], [])
+    declared = content_length(fields)
     if declared is None or get_header(fields, "Transfer-Encoding") is not None:
         return None
     return body_start + declared
@@ -1549,7 +1028,7 @@ def _next_real_record(fh, start: int, size: int) -> tuple[int | None, int | None
         return member if member >= 0 else line
 
     pos, unread = start, None
-    while (nxt := _find(fh, pos, where, 16)) is not None:
+    while (nxt := find_forward(fh, pos, where, 16)) is not None:
         fh.seek(nxt)
         if fh.read(3) == GZIP_MAGIC:
             whole = _whole_member_at(fh, nxt, size)
@@ -1571,7 +1050,7 @@ def _whole_record_at(fh, pos: int, size: int) -> bool | None:
     line = fh.readline(_MAX_HEAD)
     raw, done = _read_head(fh, line)
     try:
-        length = _content_length(_parse_text_fields(_decode_lines(raw[len(line):])))
+        length = content_length(parse_text_fields(decode_lines(raw[len(line):])))
     except ValueError:
         return False
     end = pos + len(raw) + (length or 0)
@@ -1681,7 +1160,7 @@ def read_info_at(path: str | Path, offset: int, max_record_size: int | None = No
     cap = DEFAULT_MAX_RECORD_SIZE if max_record_size is None else max_record_size
     try:
         with open_input(path) as fh:
-            if not _warc_at(fh, offset) and split_location(path) is None and _arc_form(fh):
+            if not _warc_at(fh, offset) and split_location(path) is None and arc_form(fh):
                 return _arc_info_at(path, fh, offset, cap)
             return _info_at(path, fh, offset, cap)
     except WaczError as exc:
@@ -1723,38 +1202,18 @@ def _warc_at(fh, offset: int) -> bool:
     return _starts_record(fh.read(5)) or _member_record_at(fh, offset)
 
 
-@dataclass(frozen=True)
-class FormReader:
-    """The reader of a file form other than WARC that builds on this module, which so imports
-    nothing of it: archive.arc registers ARC's (:func:`use_arc_reader`) as it is imported,
-    and the package imports it first, so every entry point reads ARC files. ``form``: the
-    file's form or None; ``walk``: its records in order; ``info_at``: the record at an
-    offset."""
-
-    form: Callable[[Any], str | None]
-    walk: Callable[..., Iterator[RecordInfo]]
-    info_at: Callable[[Path, Any, int, int], RecordInfo]
-
-
-ARC_READER: FormReader | None = None  # (none registered: ARC files are refused with ARC_HINT)
-
-
-def use_arc_reader(reader: FormReader) -> None:
-    global ARC_READER
-    ARC_READER = reader
-
-
-def _arc_form(fh) -> str | None:
-    return ARC_READER.form(fh) if ARC_READER is not None else None
-
-
 def _arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
-    assert ARC_READER is not None  # (asked only of a file _arc_form named)
     try:
-        info = ARC_READER.info_at(path, fh, offset, cap)
+        info = arc_info_at(path, fh, offset, cap)
     except MemberTooLarge as exc:
         raise RecordOverLimit(path, offset, _too_large_reason(exc),
                               None if exc.bomb else exc.length) from exc
     except (EOFError, zlib.error, ValueError) as exc:
         raise WarcFormatError(path, offset, f"cannot read record: {exc}") from exc
     return info
+
+
+# the gzip member walk's reading of a .warc.gz (archive.gzip_members)
+WARC_MEMBERS = MemberFormat("WARC", _warc_member, cut_member_reason, _too_large_reason,
+                            lambda fh, start: _next_in_gzipped(fh, start), _not_member,
+                            _plain_record_at)

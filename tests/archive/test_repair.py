@@ -448,9 +448,9 @@ def test_a_member_inflating_past_the_bomb_bound_leaves_the_rest_of_the_file_in_p
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its end is unknown, so what follows it may be whole records: left as it is, not cut
     out (a record after the bomb went into ``.damaged`` with it)."""
-    import archive.records
+    import archive.gzip_members
 
-    monkeypatch.setattr(archive.records, "BOMB_FLOOR", 1 << 20)
+    monkeypatch.setattr(archive.gzip_members, "BOMB_FLOOR", 1 << 20)
     first = gz_each([response("http://e.com/1", b"<p>one</p>")])
     bomb = gz_each([response("http://e.com/zeros", b"\0" * (4 << 20))])
     after = gz_each([response("http://e.com/after", b"<p>after</p>")])

@@ -479,8 +479,8 @@ def test_index_lines_past_a_gzip_bomb_in_a_warc_are_said_unchecked_not_missing(t
     checked; the lines before it are checked."""
     import gzip
 
-    from archive import records
-    monkeypatch.setattr(records, "BOMB_FLOOR", 1 << 20)
+    from archive import gzip_members
+    monkeypatch.setattr(gzip_members, "BOMB_FLOOR", 1 << 20)
     first = _warc_at(tmp_path / "a", ["http://e.com/a"])
     after = _warc_at(tmp_path / "b", ["http://e.com/b"])
     bomb = gzip.compress(b"\0" * (2 << 20))

@@ -724,10 +724,10 @@ def test_a_gzip_bomb_in_a_member_skips_that_member_s_rest_and_the_other_members_
         warcs, tmp_path, monkeypatch):
     """Past the bound (its floor lowered so the test inflates MBs), the bomb's member's rest
     is reported skipped with its byte count; the package's next member is read."""
-    from archive import records
+    from archive import gzip_members
     from tests.support.warcs import bomb_member, gz, response
 
-    monkeypatch.setattr(records, "BOMB_FLOOR", 8 << 20)
+    monkeypatch.setattr(gzip_members, "BOMB_FLOOR", 8 << 20)
     first, last = (gz(response(f"http://ex.com/{n}", b"<title>%d</title>" % n)) for n in (1, 3))
     name = "archive/b.warc.gz"
     inner = first + bomb_member(256 << 20, 256 << 20) + last

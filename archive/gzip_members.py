@@ -1,0 +1,384 @@
+"""Gzip members, read one at a time, with exact offsets, capped inflation and named damage.
+
+Both archive formats read here keep one record per gzip member (.warc.gz, .arc.gz), so the
+walk over a file's members is one: :func:`walk_members` checks each gzip header before
+inflating it, caps what a member may inflate to (the max record size, and bomb_limit() to
+find the end of one over it), reports garbage between members and damaged members by file
+and offset, and goes on at the next member. What a member holds is the format's to read:
+archive.records (WARC) and archive.arc (ARC) each pass a :class:`MemberFormat`, so a fix to
+the walk serves both.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
+
+GZIP_MAGIC = b"\x1f\x8b\x08"
+_CHUNK = 256 * 1024
+_FIRST_READ = 4 * 1024  # reads double from here; small, because a false start costs one such read
+_HEAD_PROBE = 4096
+_DISCARD = 1024 * 1024
+MAX_HEAD = 1024 * 1024  # what a damaged member keeps of its start: a WARC header's bound
+
+# An over-cap gzip member is inflated (output discarded) to its end, so the walk goes on
+# exactly at the next member: the only place it may go on, since a gzip header looked for
+# inside the member could be a payload's (deflate stores incompressible bytes verbatim, so a
+# .warc.gz a site serves appears byte for byte). That inflation is bounded by bomb_limit():
+# 16 times the max record size, at least 1 GiB (a second or so of zlib). A member that
+# inflates that far without ending is a gzip bomb, or a record over 16 times the max record
+# size: the rest of the file is reported skipped (raising --max-record-size raises the bound).
+BOMB_FLOOR = 1 << 30
+BOMB_FACTOR = 16
+# A record past 1 TiB is no page, and zlib cannot be asked for more than C's sizes.
+MAX_RECORD_SIZE_LIMIT = 1 << 40
+
+
+def _env_record_size(value: str | None) -> int:
+    """ARCHIVE_MAX_RECORD_SIZE in bytes (64 MiB when unset): a clear error, not a traceback
+    deep in the reader, for a value that is no byte count or is past MAX_RECORD_SIZE_LIMIT."""
+    if not value:
+        return 64 * 1024 * 1024
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_RECORD_SIZE_LIMIT:
+        raise ValueError(f"ARCHIVE_MAX_RECORD_SIZE={value!r}: not a byte count from 1 to "
+                         f"{MAX_RECORD_SIZE_LIMIT}")
+    return int(text)
+
+
+DEFAULT_MAX_RECORD_SIZE = _env_record_size(os.environ.get("ARCHIVE_MAX_RECORD_SIZE"))
+
+
+class MemberTooLarge(ValueError):
+    """A gzip member inflates beyond the cap; `length` is its compressed size, to skip it.
+
+    ``bomb``: it inflated past bomb_limit() without ending, so its end (and the next
+    member) is unknown; `length` is then only the compressed bytes inflated."""
+
+    def __init__(self, length: int, cap: int, head: bytes, bomb: bool = False):
+        self.length = length
+        self.head = head
+        self.bomb = bomb
+        self.limit = bomb_limit(cap)
+        super().__init__(f"record inflates beyond {cap} bytes (max record size)")
+
+
+class TrailerMissing(EOFError):
+    """A file cut within the last 8 bytes of a gzip member (its CRC-32 and size): the deflate
+    stream is whole, so ``data`` is the member's whole content, ``length`` its bytes up to
+    the end of the file. Proved by the stream ending on the trailer computed from ``data``."""
+
+    def __init__(self, data: bytes, length: int):
+        self.data = data
+        self.length = length
+        super().__init__("truncated gzip member")
+
+
+class MemberCut(EOFError):
+    """A gzip member the file ends inside (a copy stopped half way, a crawl killed as it
+    wrote): ``head``, the start of what it inflated to (its WARC header when that much
+    arrived), ``inflated`` its inflated size, ``length`` its compressed bytes to the end of
+    the file. Only part of a record: evidence to name, never a record to serve."""
+
+    def __init__(self, head: bytes, inflated: int, length: int):
+        self.head = head
+        self.inflated = inflated
+        self.length = length
+        super().__init__("truncated gzip member")
+
+
+TRAILER_MISSING = ("gzip member cut in its 8-byte trailer (CRC-32 and size): its deflate "
+                   "stream is whole, the record read from it")
+
+
+
+def read_member(fh, offset: int, max_size: int | None = None) -> tuple[bytes, int]:
+    """Inflate one gzip member at `offset`; returns (data, compressed length).
+
+    Inflation is streamed and stops at `max_size` bytes (default DEFAULT_MAX_RECORD_SIZE):
+    an over-cap member raises MemberTooLarge after its end has been found (by inflating into
+    a discarded buffer), so the walk can go on exactly at the next member. Finding the end
+    is bounded: a member inflating past bomb_limit(max_size) bytes without ending (a gzip
+    bomb: 4 GiB from 4 MB) raises MemberTooLarge(bomb=True) there.
+    """
+    cap = DEFAULT_MAX_RECORD_SIZE if max_size is None else max_size
+    limit = bomb_limit(cap)
+    fh.seek(offset)
+    d = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    out: list[bytes] = []
+    size = fed = 0
+    over = False
+    chunk = _FIRST_READ
+    while not d.eof:
+        buf = fh.read(chunk)
+        chunk = min(chunk * 2, _CHUNK)
+        if not buf:
+            if not over and _ends_with_trailer(d, out):
+                raise TrailerMissing(b"".join(out), fed)
+            raise MemberCut(_prefix(out, MAX_HEAD + 4), size, fed)
+        fed += len(buf)
+        pending = buf
+        while pending and not d.eof:
+            piece = d.decompress(pending, _DISCARD if over else cap - size + 1)
+            pending = d.unconsumed_tail
+            size += len(piece)
+            if not over:
+                out.append(piece)
+                over = size > cap
+            if size > limit and not d.eof:
+                raise MemberTooLarge(fed - len(pending), cap,
+                                     out[0][:MAX_HEAD] if out else b"", bomb=True)
+    length = fed - len(d.unused_data)
+    if over:
+        raise MemberTooLarge(length, cap, out[0][:MAX_HEAD] if out else b"")
+    return b"".join(out), length
+
+
+def _prefix(pieces: list[bytes], n: int) -> bytes:
+    """The first ``n`` bytes of ``pieces`` joined, without joining the rest."""
+    buf = bytearray()
+    for piece in pieces:
+        buf += piece[: n - len(buf)]
+        if len(buf) >= n:
+            break
+    return bytes(buf)
+
+
+
+def _ends_with_trailer(d, out: list[bytes]) -> bool:
+    """Whether gzip stream ``d``, having inflated ``out``, ends on the trailer computed from
+    ``out`` (its last 1-8 bytes, as many as were cut away): its deflate stream is whole."""
+    data = b"".join(out)
+    trailer = struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+    for cut in range(1, len(trailer) + 1):
+        end = d.copy()
+        try:
+            end.decompress(trailer[-cut:], 1)
+        except zlib.error:
+            continue
+        if end.eof:
+            return True
+    return False
+
+
+def bomb_limit(cap: int) -> int:
+    """Inflated bytes an over-cap member may cost before it is called a gzip bomb."""
+    return max(BOMB_FLOOR, BOMB_FACTOR * cap)
+
+
+def find_magic(fh, start: int, end: int | None = None) -> int | None:
+    return find_forward(fh, start, lambda data: data.find(GZIP_MAGIC), len(GZIP_MAGIC) - 1, end)
+
+
+
+def find_forward(fh, start: int, where: Callable[[bytes], int], overlap: int,
+          end: int | None = None) -> int | None:
+    """Scan forward for a pattern that may straddle chunk borders, starting before ``end``.
+
+    Chunks start small and double: after a false start the next one is usually close, and a
+    fixed large read per false start made files full of them quadratic.
+    """
+    fh.seek(start)
+    pos = start
+    tail = b""
+    chunk = _HEAD_PROBE
+    while end is None or pos < end:
+        # (a match starting before end may run past it by the pattern's length)
+        buf = fh.read(chunk if end is None else min(chunk, end + overlap - pos))
+        chunk = min(chunk * 2, _DISCARD)
+        if not buf:
+            return None
+        data = tail + buf
+        i = where(data)
+        if i >= 0:
+            found = pos - len(tail) + i
+            return found if end is None or found < end else None
+        tail = data[-overlap:]
+        pos += len(buf)
+    return None
+
+
+_MAX_GZIP_NAME = 64 * 1024  # a gzip header's file name or comment no longer than this
+
+
+class NulScan:
+    """Where the next NUL byte is, remembered across the false gzip headers a walk tries:
+    each is looked up, the file is scanned once (repeated magic bytes with no NUL after
+    them made every try inflate to the end of the file: quadratic, minutes for a MB)."""
+
+    def __init__(self) -> None:
+        self.scanned_to = 0  # no NUL in [searched_from, scanned_to), but at found
+        self.searched_from = 0
+        self.found: int | None = None
+
+    def next_nul(self, fh, pos: int, limit: int) -> int | None:
+        """The first NUL at or after ``pos`` and before ``pos + limit``, or None."""
+        if self.found is not None and self.searched_from <= pos <= self.found:
+            return self.found if self.found < pos + limit else None
+        start = self.scanned_to if self.searched_from <= pos < self.scanned_to else pos
+        if self.found is not None or not self.searched_from <= pos <= self.scanned_to:
+            self.searched_from = pos
+        self.found = None
+        fh.seek(start)
+        while start < pos + limit:
+            chunk = fh.read(min(_HEAD_PROBE * 4, pos + limit - start))
+            if not chunk:
+                break
+            if (at := chunk.find(b"\0")) >= 0:
+                self.found, self.scanned_to = start + at, start + at
+                return self.found
+            start += len(chunk)
+        self.scanned_to = start
+        return None
+
+
+def gzip_header_problem(fh, offset: int, size: int, nuls: NulScan
+                         ) -> zlib.error | EOFError | None:
+    """Why the gzip header at ``offset`` is none a writer made (checked before inflating):
+    reserved flags, or a file name or comment running past _MAX_GZIP_NAME bytes without its
+    NUL (an EOFError when the file ends first). None for a header to inflate."""
+    fh.seek(offset + 3)
+    head = fh.read(7)
+    if len(head) < 7:
+        return None  # (cut short: the inflater says so)
+    flags = head[0]
+    if flags & 0xE0:
+        return zlib.error(f"gzip header with reserved flags set ({flags:#04x})")
+    pos = offset + 10
+    if flags & 0x04:  # FEXTRA: its length, then that many bytes
+        fh.seek(pos)
+        xlen = fh.read(2)
+        pos += 2 + (int.from_bytes(xlen, "little") if len(xlen) == 2 else 0)
+        if pos > size:
+            return None  # cut short: the inflater says so
+    for flag, what in ((0x08, "file name"), (0x10, "comment")):
+        if flags & flag:
+            nul = nuls.next_nul(fh, pos, _MAX_GZIP_NAME)
+            if nul is None and pos + _MAX_GZIP_NAME >= size:
+                return EOFError(f"truncated gzip member: the file ends in its gzip header's "
+                                f"{what}")
+            if nul is None:
+                return zlib.error(f"gzip header whose {what} runs past {_MAX_GZIP_NAME} bytes "
+                                  "without its end: not a gzip member")
+            pos = nul + 1
+    return None
+
+
+
+TORN_PART = "only part of a record, not read"
+UNCHECKED_END = ("block inflated but not the end of its gzip stream, which no check then "
+                 "covers: not read")
+
+
+def cut_member_reason(exc: MemberCut, describe: Callable[[bytes, int], str]) -> str:
+    """Why a gzip member the file ends inside is not read: where it is cut, then what
+    ``describe`` (the format's) tells of the record from the start it inflated to and its
+    inflated size."""
+    where = (f"truncated gzip member: the file ends {exc.length} bytes into it "
+             f"({exc.inflated} bytes inflated)")
+    return f"{where}; {describe(exc.head, exc.inflated)}"
+
+
+def too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
+    """An over-cap member: a record past the max record size, or a gzip bomb and, in a walk,
+    the ``skipped`` bytes from it to the end of the file."""
+    if exc.bomb:
+        rest = "" if skipped is None else f"; the rest of the file ({skipped} bytes) skipped"
+        return (f"{exc}, and past {exc.limit} bytes without ending: a gzip bomb (or a record "
+                f"over {BOMB_FACTOR} times the max record size), not inflated further{rest}, "
+                "left as it is (raise --max-record-size to read further)")
+    return f"{exc}; skipped (raise --max-record-size to read it)"
+
+
+
+@dataclass(frozen=True)
+class MemberFormat:
+    """What the member walk needs of the format its members hold.
+
+    ``name``: in "bad NAME record: ..."; ``parse(path, offset, data, length, problems)``:
+    the record of a member's inflated ``data`` (ValueError when it holds none), the
+    ``problems`` found so far added to its own; ``cut_reason``: why a member the file ends
+    inside is not read; ``too_large``: why an over-cap member is skipped; ``resync(fh,
+    start)``: where the walk goes on after damage (None: nowhere); ``not_member(fh, offset,
+    span)``: why bytes where a member should start are skipped; ``foreign_at(fh, offset)``:
+    another walk reads what starts there (the walk returns its offset);
+    ``trailer_note``: said of a member cut in its 8-byte trailer, read all the same."""
+
+    name: str
+    parse: Callable[[Path, int, bytes, int, list[str]], Any]
+    cut_reason: Callable[[MemberCut], str]
+    too_large: Callable[[MemberTooLarge, int | None], str]
+    resync: Callable[[Any, int], int | None]
+    not_member: Callable[[Any, int, str], str]
+    foreign_at: Callable[[Any, int], bool]
+    trailer_note: str = TRAILER_MISSING
+
+
+def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: int,
+                 form: MemberFormat) -> Generator[Any, None, int | None]:
+    """The records of the gzip members of ``fh`` from ``start``, each parsed by ``form``;
+    damage reported to ``on_error`` by offset, the walk going on after it. Returns the
+    offset of bytes ``form.foreign_at`` claims, or None at the end of the file."""
+    size = fh.seek(0, 2)
+    offset = start
+    nuls = NulScan()  # (false gzip headers are checked before inflating, see NulScan)
+    while offset < size:
+        fh.seek(offset)
+        if fh.read(3) != GZIP_MAGIC:
+            if form.foreign_at(fh, offset):
+                return offset
+            nxt = form.resync(fh, offset + 1)
+            span = "" if nxt is None else f" ({nxt - offset} bytes)"
+            report(WarcFormatError(path, offset, form.not_member(fh, offset, span)), on_error)
+            if nxt is None:
+                return None
+            offset = nxt
+            continue
+        problems: list[str] = []
+        try:
+            if (bad := gzip_header_problem(fh, offset, size, nuls)) is not None:
+                raise bad
+            data, length = read_member(fh, offset, cap)
+        except TrailerMissing as exc:
+            data, length, problems = exc.data, exc.length, [form.trailer_note]
+        except MemberTooLarge as exc:
+            if exc.bomb:  # its end unknown; a gzip header inside it may be a payload's
+                report(RecordOverLimit(path, offset, form.too_large(exc, size - offset),
+                                       None), on_error)
+                return None
+            report(RecordOverLimit(path, offset, form.too_large(exc, None), exc.length),
+                   on_error)
+            offset += exc.length
+            continue
+        except (EOFError, zlib.error) as exc:
+            # a damaged member may swallow the next ones up to EOF: look for them inside
+            report(WarcFormatError(path, offset, _damage_reason(exc, form)), on_error)
+            nxt = form.resync(fh, offset + 1)
+            if nxt is None:
+                return None
+            offset = nxt
+            continue
+        if not data.strip(b"\r\n"):  # an empty member (a writer's gzip.open(.., "ab") that
+            offset += length  # wrote nothing): no record and no damage, as warcio reads it
+            continue
+        try:
+            info = form.parse(path, offset, data, length, problems)
+        except ValueError as exc:
+            report(WarcFormatError(path, offset, f"bad {form.name} record: {exc}"), on_error)
+        else:
+            yield info
+        offset += length
+    return None
+
+
+def _damage_reason(exc: EOFError | zlib.error, form: MemberFormat) -> str:
+    if isinstance(exc, MemberCut):
+        return form.cut_reason(exc)
+    return str(exc) if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
