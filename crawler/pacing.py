@@ -20,8 +20,10 @@ from typing import Any, Final
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
-# Entries read between two turns: some 10 ms of parsing and checks on a quiet core
-TURN_EVERY: Final = 500
+# Entries read between two turns: a site spider's sitemap entry costs some 80 µs of CPU (a
+# third the parse, the rest the URL's checks), so about 8 ms on a quiet core; a turn costs
+# a loop iteration (bench/sitemap_parse.py)
+TURN_EVERY: Final = 100
 
 
 class _Turn:

@@ -65,9 +65,9 @@ def answer(body: bytes) -> XmlResponse:
     return XmlResponse(SITEMAP, body=body, request=request)
 
 
-def test_a_sitemap_of_the_sites_past_yields_a_turn_every_turn_every_entries() -> None:
+def test_a_sitemap_of_the_sites_past_yields_a_marker_every_turn_every_entries() -> None:
     """2,600 entries, three in the window: the reader yielded nothing for the 2,597 others,
-    so Scrapy never got the reactor back; now it yields a marker after each 500th entry."""
+    so Scrapy never got the reactor back; now it yields a marker every TURN_EVERY entries."""
     fresh = {7, 1800, 2599}
     outputs = list(spider().sitemap_outputs(answer(urlset(2600, fresh)), "zerkalo"))
     assert [o for o in outputs if o is TURN] == [TURN] * (2600 // TURN_EVERY)
