@@ -11,7 +11,8 @@ once, and the file no longer watched: its article was not exported whole, and is
 again. So is an item the kill left in some
 of its run's feeds only (written to the run's -O file, not yet to DATA_DIR/items): the
 store knows which run and feed wrote each file, and an item is recorded only when every
-feed of its run holds it. Feeds that cannot be read back (CSV, gzip, remote) keep
+feed of its run holds it (a feed whose file the kill came before, created at its first
+item, holds none). Feeds that cannot be read back (CSV, gzip, remote) keep
 at-least-once.
 """
 
