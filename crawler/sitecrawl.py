@@ -69,6 +69,7 @@ from crawler.items import (
 )
 from crawler.outlets import outlet_for_url
 from crawler.outlets.base import Outlet, ascii_host
+from crawler.pacing import TURN, paced, turn_due
 from crawler.pageoutcomes import count_no_article
 from crawler.pipelines.date_window import OLDEST_DAY_PREFIX
 from crawler.pipelines.extraction import page_extracted
@@ -467,11 +468,18 @@ class SiteCrawl(OutletSpider):
         from a stopped run: its answer is used, but answers for nothing in this run's count)."""
         return request.meta.get(DISCOVERY_RUN) == self._run_token
 
-    def answered(self, response: Response, key: str, step: str, walk: str | None = None,
-                 **kwargs: Any) -> Iterator[Any]:
-        """A discovery answer. Whatever happens reading it (a bug raising in a step's reader
-        included), a trial answer of a day-archive walk is noted and the pending count is
-        settled: one broken page must not hold back the walk's days or the release."""
+    async def answered(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """A discovery answer (:meth:`discovery_outputs`), read taking turns with the reactor
+        (:func:`crawler.pacing.paced`): a sitemap of 50,000 entries held it for seconds."""
+        async for output in paced(self.discovery_outputs(response, **kwargs)):
+            yield output
+
+    def discovery_outputs(self, response: Response, key: str, step: str,
+                          walk: str | None = None, **kwargs: Any) -> Iterator[Any]:
+        """What a discovery answer gives. Whatever happens reading it (a bug raising in a
+        step's reader included), a trial answer of a day-archive walk is noted and the pending
+        count is settled: one broken page must not hold back the walk's days or the release.
+        Its feeds' and sitemaps' readers yield :data:`crawler.pacing.TURN` markers."""
         state = self.site(key)
         counted = self.counted(response.request)
         if state is None:
@@ -1012,6 +1020,8 @@ class SiteCrawl(OutletSpider):
                 self.note_feed_cut(response.url, bound)
                 break
             entries += 1
+            if turn_due(entries):
+                yield TURN
             state.channel_offsets.update(disc.offsets_of([entry.published]))
             if (url := self.entry_url(response.url, entry.url, "feed")) is None:
                 continue
@@ -1066,6 +1076,8 @@ class SiteCrawl(OutletSpider):
                 self.note_sitemap_cut(response.url, bound)
                 break
             records += 1
+            if turn_due(records):
+                yield TURN
             if (url := self.entry_url(response.url, record.loc, "sitemap")) is None:
                 continue
             if record.published is not None:
@@ -1086,7 +1098,9 @@ class SiteCrawl(OutletSpider):
             return
         if (text := text_sitemap(document, bound)) is not None:
             self.note_text_sitemap(response.url, text)
-            for url in text.urls:
+            for number, url in enumerate(text.urls, 1):
+                if turn_due(number):
+                    yield TURN
                 if not self.refused(state.outlet, url, "page", response.url):
                     yield from self.sitemap_candidate(
                         state, disc.Candidate(url, None, disc.url_day(url), "sitemap"), recent)

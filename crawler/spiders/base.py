@@ -59,6 +59,7 @@ from crawler.items import (
 )
 from crawler.outlets import OutletResolver, get_outlet
 from crawler.outlets.base import Outlet
+from crawler.pacing import TURN, paced, turn_due
 from crawler.pageoutcomes import note_error_answer
 from crawler.removals import ArticleRemoved, asked_url
 from crawler.sitediscovery import child_sitemap_order
@@ -329,7 +330,15 @@ class OutletSpider(scrapy.Spider):
                                      cb_kwargs={"outlet_key": outlet.key, "depth": 0},
                                      priority=5)
 
-    def parse_feed(self, response: Response, outlet_key: str) -> Iterator[scrapy.Request]:
+    async def parse_feed(self, response: Response, outlet_key: str) -> AsyncIterator[Any]:
+        """A feed's article requests (:meth:`feed_outputs`), read taking turns with the
+        reactor (:func:`crawler.pacing.paced`)."""
+        async for output in paced(self.feed_outputs(response, outlet_key)):
+            yield output
+
+    def feed_outputs(self, response: Response, outlet_key: str) -> Iterator[Any]:
+        """A feed's article requests in the window, with :data:`crawler.pacing.TURN` markers
+        among them (every TURN_EVERY entries)."""
         outlet = get_outlet(outlet_key)
         entries, rejected, skips, bound = 0, [], FeedSkips(), self.feed_max_entries()
         offhost: list[str] = []
@@ -340,6 +349,8 @@ class OutletSpider(scrapy.Spider):
                 self.note_feed_cut(response.url, bound)
                 break
             entries += 1
+            if turn_due(entries):
+                yield TURN
             if (url := self.entry_url(response.url, entry.url, "feed")) is None:
                 continue
             linked += 1
@@ -535,13 +546,21 @@ class OutletSpider(scrapy.Spider):
         self.logger.warning("%s %s of %s not read: %s", kind, request.url, outlet.key,
                             describe(failure.value))
 
-    def parse_sitemap(self, response: Response, outlet_key: str,
-                      depth: int = 0) -> Iterator[Any]:
+    async def parse_sitemap(self, response: Response, outlet_key: str,
+                            depth: int = 0) -> AsyncIterator[Any]:
+        """A sitemap's requests (:meth:`sitemap_outputs`), read taking turns with the reactor
+        (:func:`crawler.pacing.paced`): one of 50,000 entries held it for seconds."""
+        async for output in paced(self.sitemap_outputs(response, outlet_key, depth)):
+            yield output
+
+    def sitemap_outputs(self, response: Response, outlet_key: str,
+                        depth: int = 0) -> Iterator[Any]:
         """Sitemap indexes and URL sets (gzipped or not; entries last modified before the
         window are skipped), else a plain-text sitemap: one URL a line, undated. An index's
         children are followed within SITE_SITEMAP_DEPTH levels (``depth``: this one's) and
         SITE_MAX_SITEMAPS sitemaps of the outlet. A child is asked for on the outlet's own
-        host (:meth:`url_for`), as its articles are."""
+        host (:meth:`url_for`), as its articles are. :data:`crawler.pacing.TURN` markers
+        come every TURN_EVERY entries."""
         outlet = get_outlet(outlet_key)
         deep = 0  # children past the depth bound
         children: list[tuple[str, datetime | None]] = []  # an index's, in document order
@@ -558,6 +577,8 @@ class OutletSpider(scrapy.Spider):
                 self.note_sitemap_cut(response.url, bound)
                 break
             entries += 1
+            if turn_due(entries):
+                yield TURN
             if (loc := self.entry_url(response.url, href, "sitemap")) is None:
                 continue
             if self.refused(outlet, loc, "sitemap" if kind == "sitemap" else "page",
@@ -585,6 +606,8 @@ class OutletSpider(scrapy.Spider):
             self.note_text_sitemap(response.url, text)
             for loc in text.urls:
                 entries += 1
+                if turn_due(entries):
+                    yield TURN
                 if not self.refused(outlet, loc, "page", response.url) and \
                         self.outlet_of(loc) is outlet:
                     yield from self.sitemap_url(outlet, loc)

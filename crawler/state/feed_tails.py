@@ -11,7 +11,8 @@ once, and the file no longer watched: its article was not exported whole, and is
 again. So is an item the kill left in some
 of its run's feeds only (written to the run's -O file, not yet to DATA_DIR/items): the
 store knows which run and feed wrote each file, and an item is recorded only when every
-feed of its run holds it. Feeds that cannot be read back (CSV, gzip, remote) keep
+feed of its run holds it (a feed whose file the kill came before, created at its first
+item, holds none). Feeds that cannot be read back (CSV, gzip, remote) keep
 at-least-once.
 """
 
@@ -42,12 +43,14 @@ NOT_JSON = (ValueError, RecursionError)
 def record_unrecorded(store: KeepsFeedTails) -> int:
     """Record the unrecorded items of every watched feed file; return how many."""
     runs = store.feed_runs()
-    groups: dict[str, list[tuple[str, int]]] = {}
+    groups: dict[str, list[tuple[str, int | None]]] = {}
     for path, start in store.feed_tails():  # a file whose run is unknown is a group alone
         if (why := _not_a_tail(path, start)) is not None:
             logger.warning("Feed file %r noted in the state store: %s; not read back, and "
                            "no longer watched", path, why)
             store.forget_feed(path, start)
+            if path in runs:  # no proof its feed got any of its run's items: see _record_run
+                groups.setdefault(runs[path][0], []).append((path, None))
             continue
         groups.setdefault(runs[path][0] if path in runs else f"file:{path}", []).append(
             (path, start))
@@ -69,26 +72,37 @@ def _not_a_tail(path: Any, start: Any) -> str | None:
     return None if stat.S_ISREG(mode) else "it is no regular file"
 
 
-def _record_run(store: KeepsFeedTails, files: list[tuple[str, int]],
+def _record_run(store: KeepsFeedTails, files: list[tuple[str, int | None]],
                 runs: dict[str, tuple[str, str]]) -> int:
     """Record the items one run wrote to every one of its feeds. A run killed between an
-    item's feeds left it in some only: it was not exported, and is exported again."""
+    item's feeds left it in some only: it was not exported, and is exported again. A feed
+    file that is not there holds none of them: a feed's file is created at its first item,
+    so a kill after an item reached the feeds before it and before this one was created
+    left it so (it was taken for a file gone, and the item recorded); so does a file
+    removed since, or no file (``start`` None: a row :func:`record_unrecorded` dropped)."""
     held: dict[str, set[tuple[str, int]]] = {}  # feed -> (url, version) in its files' tails
     readable = []
     for path, start in files:
+        feed = runs[path][1] if path in runs else path
+        if start is None:
+            held.setdefault(feed, set())
+            continue
         try:
             keys = _tail_keys(path, start)
         except FileNotFoundError:
             logger.warning("Feed file %s is gone: the items it held past byte %d were not "
-                           "recorded and may be exported again", path, start)
+                           "recorded and may be exported again; so are the items its run "
+                           "wrote to its other feeds (a kill may have come before this file "
+                           "was created at its first item)", path, start)
             store.forget_feed(path, start)
+            held.setdefault(feed, set())
             continue
         except OSError as exc:
             logger.warning("Feed file %s cannot be read (%s): the items its run wrote past "
                            "byte %d are not recorded yet; the next run tries again", path, exc,
                            start)
             return 0  # the others cannot be checked against it
-        held.setdefault(runs[path][1] if path in runs else path, set()).update(keys)
+        held.setdefault(feed, set()).update(keys)
         readable.append((path, start))
     everywhere = set.intersection(*held.values()) if held else set()
     recorded = 0

@@ -310,3 +310,22 @@ def test_feed_rows_naming_nothing_readable_are_said_and_the_others_still_recorde
     assert sum("no regular file" in line for line in said) == 2
     assert tails(state) == []
     second.close()
+
+
+@pytest.mark.parametrize("left", ["nothing", "fifo"])
+def test_a_feed_whose_file_the_kill_came_before_holds_none_of_its_runs_items(
+        state: Path, tmp_path: Path, left: str) -> None:
+    """Written to the first feed, killed before the second feed's file was created (at its
+    first item): the second was taken for a file gone, or, a FIFO in its place, dropped
+    unread, and the item recorded from the first; the second feed never got it."""
+    first = Run(state)
+    out = Feed(first, tmp_path / "out.jsonl", whose=("r1", "out.jsonl"))
+    later = Feed(first, tmp_path / "later.jsonl", whose=("r1", "later.jsonl"))
+    out.write(first.process(article()))
+    if left == "fifo":
+        os.mkfifo(later.path)
+    second = Run(state)
+    assert stored(state) is None
+    assert second.process(article()).version == 1  # exported again, to both feeds
+    assert tails(state) == []
+    second.close()

@@ -33,8 +33,8 @@ def rss(links: list[str]) -> bytes:
 def test_a_feed_item_that_is_no_url_is_skipped_and_the_rest_read(bad: str, caplog) -> None:
     spider, stats = spider_and_stats()
     body = rss([bad, bad, GOOD])
-    requests = list(spider.parse_feed(XmlResponse(FEED, body=body, request=Request(FEED)),
-                                      "zerkalo"))
+    requests = list(spider.feed_outputs(XmlResponse(FEED, body=body, request=Request(FEED)),
+                                        "zerkalo"))
     assert [r.url for r in requests] == [GOOD]
     assert stats.get_value("discovery/feed/no_url") == 2
     said = [r.getMessage() for r in caplog.records if "is no URL" in r.getMessage()]
@@ -48,8 +48,8 @@ def test_a_sitemap_loc_that_is_no_url_is_skipped_and_the_rest_read(bad: str, cap
     rows = "".join(f"<url><loc>{u}</loc></url>" for u in (bad, GOOD))
     body = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
             f'schemas/sitemap/0.9"><sitemap><loc>{bad}</loc></sitemap>{rows}</urlset>').encode()
-    requests = list(spider.parse_sitemap(XmlResponse(SITEMAP, body=body,
-                                                     request=Request(SITEMAP)), "zerkalo"))
+    requests = list(spider.sitemap_outputs(XmlResponse(SITEMAP, body=body,
+                                                       request=Request(SITEMAP)), "zerkalo"))
     assert [r.url for r in requests] == [GOOD]
     assert stats.get_value("discovery/sitemap/no_url") == 2
     assert f"an entry of the sitemap {SITEMAP} is no URL: {bad!r}" in caplog.text
@@ -61,7 +61,7 @@ def test_an_atom_entry_whose_xml_base_is_no_url_is_skipped(base: str) -> None:
     body = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
             f'<entry xml:base="{base}"><title>t</title><link href="/life/1.html"/></entry>'
             f'<entry><title>t</title><link href="{GOOD}"/></entry></feed>').encode()
-    requests = list(spider.parse_feed(XmlResponse(FEED, body=body, request=Request(FEED)),
-                                      "zerkalo"))
+    requests = list(spider.feed_outputs(XmlResponse(FEED, body=body, request=Request(FEED)),
+                                        "zerkalo"))
     assert [r.url for r in requests] == [GOOD]
     assert stats.get_value("discovery/feed/no_url") == 1

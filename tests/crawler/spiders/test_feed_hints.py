@@ -28,7 +28,7 @@ def test_a_feed_date_with_a_named_zone_or_none_is_the_articles_hint(pub_date: st
     body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
             "<item><title>Новость</title><link>https://news.zerkalo.io/life/117505.html</link>"
             f"<pubDate>{pub_date}</pubDate></item></channel></rss>").encode()
-    (request,) = spider.parse_feed(XmlResponse(FEED, body=body, request=Request(FEED)), "zerkalo")
+    (request,) = spider.feed_outputs(XmlResponse(FEED, body=body, request=Request(FEED)), "zerkalo")
     assert request.url == "https://news.zerkalo.io/life/117505.html"
     assert request.meta[META_HINT_PUBLISHED] == hint
 
@@ -87,7 +87,7 @@ def test_a_replayed_feed_dates_its_entries_by_its_capture_time_not_todays() -> N
             "<item><title>Новость</title><link>https://news.zerkalo.io/life/117505.html</link>"
             "<pubDate>Fri, 12 Jun 2026 14:05:00 +0300</pubDate></item></channel></rss>").encode()
     captured = Request(FEED, meta={META_FETCHED_AT: "2026-03-12T10:00:00+00:00"})
-    (request,) = spider.parse_feed(XmlResponse(FEED, body=body, request=captured), "zerkalo")
+    (request,) = spider.feed_outputs(XmlResponse(FEED, body=body, request=captured), "zerkalo")
     assert request.url == "https://news.zerkalo.io/life/117505.html"
     assert request.meta[META_HINT_PUBLISHED] is None
 

@@ -98,8 +98,8 @@ def test_an_outlet_spiders_feed_link_goes_to_the_root_only_as_an_article_url() -
     spider = ZerkaloSpider.from_crawler(crawler, since="2026-01-05", until="2026-01-05")
     crawler.stats.open_spider()
     url = "https://news.zerkalo.io/export/all.rss"
-    (request,) = spider.parse_feed(XmlResponse(url, body=feed("117505.html"),
-                                               request=Request(url)), "zerkalo")
+    (request,) = spider.feed_outputs(XmlResponse(url, body=feed("117505.html"),
+                                                 request=Request(url)), "zerkalo")
     assert request.url == "https://news.zerkalo.io/export/117505.html"
     assert request.meta[META_LINK_AT_ROOT] == {"url": "https://news.zerkalo.io/117505.html",
                                                "feed": url}
@@ -122,9 +122,9 @@ def test_an_outlet_spiders_relative_feed_link_outside_its_article_path_is_read_a
     crawler.stats.open_spider()
     url = "https://news.zerkalo.io/export/rss/all.rss"
     with caplog.at_level(logging.INFO):
-        requests = list(spider.parse_feed(XmlResponse(url, body=feed(
-            "life/117505.html", "life/117506.html", "about/team/"), request=Request(url)),
-            "zerkalo"))
+        requests = list(spider.feed_outputs(XmlResponse(url, body=feed(
+              "life/117505.html", "life/117506.html", "about/team/"), request=Request(url)),
+              "zerkalo"))
     assert [r.url for r in requests] == ["https://news.zerkalo.io/life/117505.html",
                                          "https://news.zerkalo.io/life/117506.html"]
     assert not any(META_LINK_AT_ROOT in r.meta for r in requests)

@@ -57,9 +57,9 @@ def test_a_sample_that_is_no_html_or_a_challenge_is_replaced(spider: SiteSpider)
                    headers={"Content-Type": "application/pdf"})
     challenge = HtmlResponse(second.url, request=second, encoding="utf-8", body=(
         b"<html><head><title>Just a moment...</title></head><body></body></html>"))
-    assert [r.url for r in spider.answered(pdf, "zone.test", "sample")] == [
+    assert [r.url for r in spider.discovery_outputs(pdf, "zone.test", "sample")] == [
         f"{HOST}/news/2026/01/05/novost-3.html"]
-    assert [r.url for r in spider.answered(challenge, "zone.test", "sample")] == [
+    assert [r.url for r in spider.discovery_outputs(challenge, "zone.test", "sample")] == [
         f"{HOST}/news/2026/01/05/novost-4.html"]
     assert spider.pending == 1 + 3
     assert not spider.sites["zone.test"].page_offsets
