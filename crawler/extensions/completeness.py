@@ -125,8 +125,9 @@ class Completeness:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-        except OSError as exc:
-            logger.warning("Completeness not kept for the next run (%s): %s", path, exc)
+        except OSError as exc:  # the error may name the path itself: say it once
+            reason = exc.strerror if exc.filename == str(path) and exc.strerror else exc
+            logger.warning("Completeness not kept for the next run (%s): %s", path, reason)
 
     def discovered(self, outlet: Outlet, url: str, title: str | None,
                    published: str | None) -> str:

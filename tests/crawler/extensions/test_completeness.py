@@ -139,3 +139,18 @@ def test_unreadable_saved_counts_start_afresh(tmp_path, caplog) -> None:
     tracker.jobdir = str(tmp_path)
     tracker.spider_opened(SimpleNamespace(name="belta"))
     assert tracker.entries == {} and "counting starts afresh" in caplog.text
+
+
+def test_counts_not_kept_on_a_full_disk_name_the_file_once(tmp_path, caplog, monkeypatch) -> None:
+    """write_atomically names the file it could not replace; the warning says it once."""
+    target = tmp_path / "belta" / "completeness.json"
+
+    def full_disk(path, data) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr("crawler.extensions.completeness.write_atomically", full_disk)
+    tracker = Completeness(SimpleNamespace())
+    tracker.jobdir = str(tmp_path)
+    tracker.spider_closed(SimpleNamespace(name="belta"), "shutdown")
+    assert "No space left on device" in caplog.text
+    assert caplog.text.count(str(target)) == 1
