@@ -76,14 +76,15 @@ logging.getLogger("trafilatura.core").addFilter(_NoDiscardNotice())
 # keeps a region whose lines trafilatura ran into paragraphs wider than it; "section_siblings"
 # gives back the other blocks, with little link text, of a parent many of the article's blocks
 # are in; "template_tail" adds the prose of the blocks of the region's template after it,
-# which trafilatura left out.
+# which trafilatura left out; "prose_blocks" gives back an intro of prose paragraphs set in a
+# block of its own above the body's container.
 PRUNING_STEPS = ("missed_region", "glued_region", "furniture_blocks", "comment_units",
                  "link_blocks", "region", "template_siblings",
                  "quiet_siblings", "headline_block", "longest_prose", "headline_anchor",
                  "interior_gaps", "meta_lines", "title_line", "boilerplate_lines",
                  "linked_sentences", "region_climb", "region_cousins", "sidebar_region",
                  "prose_siblings", "section_siblings", "template_tail", "head_details",
-                 "site_name_edges")
+                 "site_name_edges", "prose_blocks")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -753,6 +754,39 @@ def _prose_sibling(el: etree._Element, stats: dict) -> bool:
     return total > PROSE_SIBLING_CHARS and links < PROSE_SIBLING_LINKS * total
 
 
+# ``prose_blocks``: a block before the region's ancestors whose paragraphs of prose
+# (``_block_paragraph``) carry this share of its text is an intro set in a container of its own.
+PROSE_BLOCK_SHARE = 0.6
+_PROSE_BLOCK_TAGS = frozenset(("div", "section", "header"))
+
+
+def _prose_block(el: etree._Element, stats: dict) -> bool:
+    """``prose_blocks``: a ``div``, ``section`` or ``header`` before the region's ancestors
+    that is the article's intro in a container of its own (a review's summary above the body,
+    a page's standfirst and opening paragraph in its header): most of its text
+    (>= PROSE_BLOCK_SHARE) is in paragraphs of prose (:func:`_block_paragraph`), it has few links
+    overall, no menu or teaser list was removed from inside it, and it is not hidden nor named
+    as furniture or media. ``prose_siblings`` takes such paragraphs one by one only when each
+    is a sibling itself; wrapped, they had no rescue unless the block was link-free."""
+    if el.tag not in _PROSE_BLOCK_TAGS or _hidden(el) or _had_link_block(el):
+        return False
+    names = _names(el)
+    if names and (_FURNITURE.search(names) or _MEDIA.search(names)):
+        return False
+    total, links = stats.get(el, (0, 0))
+    if total <= PROSE_SIBLING_CHARS or links >= PROSE_SIBLING_LINKS * total:
+        return False
+    prose = sum(stats.get(p, (0, 0))[0] for p in el.iter("p") if _block_paragraph(p, stats))
+    return prose >= PROSE_BLOCK_SHARE * total
+
+
+def _block_paragraph(p: etree._Element, stats: dict) -> bool:
+    """A paragraph of a ``prose_blocks`` block: as long as a ``prose_siblings`` one, with up to
+    SIBLING_MAX_LINKS link text (the block's own share stays under PROSE_SIBLING_LINKS)."""
+    total, links = stats.get(p, (0, 0))
+    return total > PROSE_SIBLING_CHARS and links <= SIBLING_MAX_LINKS * total and not _hidden(p)
+
+
 # Class or id word of a page's side column (readability's "unlikely candidates" hold it too);
 # not a layout's flag that the page has none, or one ("no-sidebar", "has-sidebar").
 _SIDEBAR = re.compile(r"(?:^|[\s_-])(?<!no[-_])(?<!has[-_])(?<!with[-_])(?<!without[-_])sidebar",
@@ -898,12 +932,14 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
       boilerplate class name and no menu or teaser list removed from inside it. Teaser feeds
       lose their headline links to link-block removal, which leaves the mark that rules them out.
     * ``prose_siblings``: a paragraph before the way down to the region (:func:`_prose_sibling`).
+    * ``prose_blocks``: a block of prose paragraphs before the way down (:func:`_prose_block`).
     * ``section_siblings``: the other blocks of a parent that already holds many of the
       article's blocks, with little link text (:func:`_section_siblings`).
     """
     templates = "template_siblings" in ENABLED_STEPS
     quiet = "quiet_siblings" in ENABLED_STEPS
     prose = "prose_siblings" in ENABLED_STEPS
+    prose_blocks = "prose_blocks" in ENABLED_STEPS
     sections = "section_siblings" in ENABLED_STEPS
     taken = set(region)
     node = region[0]
@@ -928,7 +964,8 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
                 if density <= SIBLING_MAX_LINKS:
                     found.append(branch)
             elif ((quiet and density <= QUIET_MAX_LINKS and not _had_link_block(branch))
-                  or (prose and before and _prose_sibling(branch, stats))):
+                  or (prose and before and _prose_sibling(branch, stats))
+                  or (prose_blocks and before and _prose_block(branch, stats))):
                 found.append(branch)
         if sections:
             found.extend(_section_siblings(anc, taken, found, stats))

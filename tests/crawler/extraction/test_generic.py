@@ -1883,3 +1883,36 @@ def test_another_name_at_the_texts_edge_stays() -> None:
     """Only the site's own name: another outlet's name alone is left to the other steps."""
     text = generic_text(_site_named_page("Известия"), "https://www.pravda.ru/news/1/")
     assert text.split("\n\n") == ["Известия", *SITE_BODY]
+
+
+INTRO = ("We spent three months riding every tram line in the region, at rush hour and at "
+         "night, timing each trip and counting the stops where the doors would not open.")
+LINKED_INTRO = ("The <a href='/best'>quietest new tram of the year</a> was, to our surprise, "
+                "the oldest design we rode, and it kept time better than the newer ones too.")
+
+
+def _intro_block_page(intro_class: str = "summary") -> str:
+    """A review's intro, two paragraphs (one with a link: too much link text for
+    ``quiet_siblings``) in a block of its own before the body's container (wrapped, so no
+    ``prose_siblings`` paragraph), and a teaser feed beside the post."""
+    body = "".join(f"<p>{t}</p>" for t in (PROSE, PROSE2, PROSE3, *_PARTS[:3]))
+    feed = "".join(f"<li><a href='/n{i}'>Other headline number {i} today</a></li>" for i in range(8))
+    return ("<html><head><title>t</title></head><body><div id='main'>"
+            f"<div class='{intro_class}'><p>{INTRO}</p><p>{LINKED_INTRO}</p></div>"
+            f"<div><div class='articletext'>{body}</div></div></div>"
+            f"<div class='more'><ul>{feed}</ul></div></body></html>")
+
+
+def test_intro_paragraphs_in_a_block_of_their_own_above_the_body_stay(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    linked = lxml.html.fromstring(f"<p>{LINKED_INTRO}</p>").text_content()
+    text = "\n".join(_paragraphs(_intro_block_page()))
+    assert INTRO in text and linked in text and PROSE in text
+    without = "\n".join(_with_steps_off(_intro_block_page(), {"prose_blocks"}, monkeypatch))
+    assert INTRO not in without and linked not in without and PROSE in without
+
+
+def test_intro_block_named_as_furniture_is_not_taken_back() -> None:
+    text = "\n".join(_paragraphs(_intro_block_page("caption")))
+    assert INTRO not in text
+
