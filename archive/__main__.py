@@ -266,6 +266,7 @@ def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
         import duckdb
         import pyarrow as pa
 
+        from .corpus_damage import CheckFailed
         from .corpus_schema import CorpusError
 
         try:
@@ -273,9 +274,12 @@ def _on_corpus(command: Callable[[Any], int]) -> Callable[[Any], int]:
             return max(command(args), 1 if damaged else 0)
         except CorpusError as exc:
             raise UsageError(str(exc)) from exc
+        except CheckFailed as exc:  # a file not known to be damaged: left where it is
+            where, error = exc.path, exc.reason
         except (duckdb.Error, pa.ArrowException) as exc:  # reading the corpus
             where, error = getattr(args, "corpus", None) or args.output, exc
-            _name_undecodable_parts(getattr(args, "corpus", None))
+            if _read_of_damage(exc):
+                _name_undecodable_parts(getattr(args, "corpus", None))
         except OSError as exc:  # the file named, else what the command writes
             where = exc.filename or getattr(args, "output", None) or args.corpus
             error = os_reason(exc)[1]
@@ -311,12 +315,37 @@ def _warn_of_damaged_parts(corpus: str | None) -> bool:
     return bool(damaged or derived)
 
 
+def _read_of_damage(exc: BaseException) -> bool:
+    """Whether a failed read of the corpus may come of damaged bytes (DuckDB's invalid
+    input, its I/O errors, its bare errors of a thrift it cannot decode; Arrow's invalid
+    data), worth reading every part whole to name the one at fault. Out of memory, an
+    interrupt, a permission made that pass read the whole corpus before the error was said."""
+    import duckdb
+    import pyarrow as pa
+
+    if isinstance(exc, duckdb.Error):
+        return type(exc) is duckdb.Error or isinstance(
+            exc, duckdb.InvalidInputException | duckdb.IOException)
+    return isinstance(exc, pa.ArrowInvalid)
+
+
 def _name_undecodable_parts(corpus: str | None) -> None:
     """After a read failed: name each version part that is not whole (damaged in place since
     the last build, its footer intact), as :func:`_warn_of_damaged_parts` does, so the error
-    says which file to move aside and which build makes it again."""
+    says which file to move aside and which build makes it again. A file that cannot be
+    read to check it (a failing disk, no memory) is named with why, never a traceback."""
     if corpus is None or not Path(corpus, "versions").is_dir():
         return
+    from .corpus_damage import CheckFailed
+
+    try:
+        _name_damaged_whole(Path(corpus))
+    except CheckFailed as exc:
+        print(visible(f"error: {exc}"), file=sys.stderr)
+
+
+def _name_damaged_whole(home: Path) -> None:
+    """Warn of each version part and derived table that cannot be read whole."""
     from .corpus_damage import (
         damaged_derived,
         damaged_parts,
@@ -326,7 +355,6 @@ def _name_undecodable_parts(corpus: str | None) -> None:
     )
     from .corpus_derived import derived_files
 
-    home = Path(corpus)
     damaged = damaged_parts(home, whole=True)
     owners = part_owners(home) if damaged else {}
     for part, why in damaged:

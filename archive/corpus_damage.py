@@ -9,6 +9,7 @@ command, build included, with DuckDB's "No magic bytes found".
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from datetime import UTC, datetime
@@ -18,7 +19,44 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from archive.fileio import os_reason
+
 VERSION_PARTS = "*/*/*.parquet"  # under versions/: what the views read
+
+# what a failed read of a Parquet file raises, damaged or not (sorted by _damage)
+_READ_ERRORS = (pa.ArrowException, OSError, ValueError, MemoryError)
+
+
+class CheckFailed(Exception):
+    """A file that could not be read for a reason no damage of its bytes gives (no memory,
+    an Arrow limit, a failing disk, no permission): the command stops and names it, and the
+    file stays where it is. Such errors were taken for damage, so the build moved a healthy
+    part aside and readers left its rows out."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+    @classmethod
+    def of(cls, path: str, exc: BaseException) -> CheckFailed:
+        number, text = os_reason(exc)
+        said = f"{errno.errorcode.get(number, number)}: {text}" if number else \
+            f"{type(exc).__name__}: {text}"
+        return cls(path, f"cannot be read to check it for damage ({said}); left where it "
+                   "is, not taken for damage: run the command again once it can be read")
+
+
+def _damage(path: str, exc: BaseException) -> str:
+    """Why ``exc`` shows the file's bytes damaged: Arrow's decoding errors (no magic bytes,
+    a footer or page header thrift cannot decode, a page's CRC mismatch) are ArrowInvalid or
+    an OSError without an errno. Any other error says nothing of the bytes: raised as
+    :class:`CheckFailed`."""
+    damaged = isinstance(exc, pa.ArrowInvalid) or (
+        isinstance(exc, OSError) and not isinstance(exc, MemoryError)
+        and exc.errno is None and os_reason(exc)[0] is None)
+    if not damaged:
+        raise CheckFailed.of(path, exc) from exc
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
 
 
 def unreadable(path: Path) -> str | None:
@@ -37,10 +75,8 @@ def _footer_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | No
     del size, mtime_ns, inode  # the cache key: a file rewritten is checked again
     try:
         pq.read_metadata(path)
-    except (pa.ArrowException, OSError) as exc:
-        if isinstance(exc, OSError) and exc.errno is not None:
-            raise  # (denied, too many open files, a failing disk: no damage to move aside)
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    except _READ_ERRORS as exc:
+        return _damage(path, exc)
     return None
 
 
@@ -67,10 +103,8 @@ def _page_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | None
         whole = pq.ParquetFile(path, page_checksum_verification=True)
         for group in range(whole.num_row_groups):  # one row group in memory at a time
             whole.read_row_group(group)
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        if isinstance(exc, OSError) and exc.errno is not None:
-            raise  # (denied, a failing disk: no damage to move aside)
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    except _READ_ERRORS as exc:
+        return _damage(path, exc)
     return None
 
 

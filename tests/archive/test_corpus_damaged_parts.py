@@ -9,6 +9,9 @@ import os
 import shutil
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from tests.archive.corpus_data import duck, run_archive, several_runs
@@ -201,8 +204,11 @@ def test_a_part_that_cannot_be_opened_for_now_is_no_damage(tmp_path: Path, monke
         raise PermissionError(errno.EACCES, "Permission denied", path)
 
     monkeypatch.setattr(corpus_damage.pq, "read_metadata", denied)
-    with pytest.raises(PermissionError):
+    with pytest.raises(corpus_damage.CheckFailed) as failed:
         corpus_damage.unreadable(part)
+    assert failed.value.path == str(part)
+    assert failed.value.reason.startswith("cannot be read to check it for damage "
+                                          "(EACCES: Permission denied)")
     monkeypatch.setattr(corpus_damage.pq, "read_metadata",
                         lambda path: (_ for _ in ()).throw(OSError("Couldn't deserialize thrift")))
     corpus_damage._footer_problem.cache_clear()
@@ -222,3 +228,115 @@ def test_a_part_rotted_in_place_since_the_build_is_named_when_a_read_fails(
     assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
     assert f"warning: {part}: not a readable Parquet file (" in res.stderr
     assert f"python -m archive corpus {built['data']} -o {corpus} moves it aside" in res.stderr
+
+
+NOT_DAMAGE = {  # errors a read of healthy bytes can end in: none says the bytes are damaged
+    "no memory": lambda: pa.ArrowMemoryError("malloc of size 67108864 failed"),
+    "over a limit": lambda: pa.ArrowCapacityError("array cannot contain more than 2147483646 bytes"),
+    "not implemented": lambda: pa.ArrowNotImplementedError("Nested data conversions not implemented"),
+    "python memory": lambda: MemoryError(),
+}
+
+
+def _all_parts(corpus: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in corpus.rglob("*") if path.is_file()
+            and path.suffix == ".parquet"}
+
+
+@pytest.mark.parametrize("error", NOT_DAMAGE)
+def test_a_healthy_part_a_read_of_fails_for_want_of_memory_is_never_moved_aside(
+        built: dict, monkeypatch, capsys, error: str) -> None:
+    """Arrow's memory, capacity and not-implemented errors are ArrowExceptions, so they were
+    taken for damage: the build moved a healthy part aside and readers left its rows out.
+    The command now stops with a one-line error naming the part; every part stays."""
+    from archive import corpus_damage
+    from archive.__main__ import main
+
+    corpus = built["corpus"]
+    before = _all_parts(corpus)
+
+    def fails(self, *args, **kwargs):
+        raise NOT_DAMAGE[error]()
+
+    monkeypatch.setattr(corpus_damage.pq.ParquetFile, "read_row_group", fails)
+    corpus_damage._page_problem.cache_clear()
+    assert main(["corpus", str(built["data"]), "-o", str(corpus)]) == 1
+    err = capsys.readouterr().err
+    [line] = [line for line in err.splitlines() if line.startswith("error:")]
+    first = sorted((corpus / "versions").glob("*/*/*.parquet"))[0]
+    assert line.startswith(f"error: {first}: cannot be read to check it for damage (")
+    assert "left where it is, not taken for damage" in line
+    assert "Traceback" not in err and "not a readable Parquet file" not in err
+    assert not list(corpus.rglob("*.unreadable-*"))
+    assert _all_parts(corpus) == before
+    # a reader reads whole the parts changed since the build: the same, its rows kept
+    os.utime(built["part"])
+    corpus_damage._page_problem.cache_clear()
+    assert main(["history", str(corpus), built["edited_url"]]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {built['part']}: cannot be read to check it for damage (" in err
+    assert "left out" not in err and _all_parts(corpus) == before
+
+
+def test_a_failing_disk_under_the_naming_pass_names_the_part_and_the_errno(
+        built: dict, monkeypatch, capsys) -> None:
+    """A read failed on a part rotted in place, and the pass that names such parts met an
+    I/O error on a page: the error named standard output, and the read's own error was lost."""
+    import errno
+
+    from archive import corpus_damage
+    from archive.__main__ import main
+
+    corpus, part = built["corpus"], built["part"]
+    times = part.stat()
+    damage(part, "pages zeroed")
+    os.utime(part, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+    class FailingDisk(pq.ParquetFile):  # the rotted part's sectors fail to read
+        def __init__(self, source, **kwargs) -> None:
+            super().__init__(source, **kwargs)
+            self.source = str(source)
+
+        def read_row_group(self, *args, **kwargs):
+            if self.source == str(part):
+                raise OSError(errno.EIO, "Input/output error")
+            return super().read_row_group(*args, **kwargs)
+
+    monkeypatch.setattr(corpus_damage.pq, "ParquetFile", FailingDisk)
+    corpus_damage._page_problem.cache_clear()
+    assert main(["history", str(corpus), built["edited_url"]]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert lines[0] == (f"error: {part}: cannot be read to check it for damage (EIO: "
+                        "Input/output error); left where it is, not taken for damage: run "
+                        "the command again once it can be read")
+    assert len(lines) == 2 and lines[1].startswith(f"error: {corpus}: ")  # the read's own
+    assert part.exists() and not list(corpus.rglob("*.unreadable-*"))
+
+
+@pytest.mark.parametrize(("error", "names"), [
+    (lambda: duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate"), False),
+    (lambda: duckdb.InterruptException("INTERRUPT Error: Interrupted!"), False),
+    (lambda: duckdb.InvalidInputException("Invalid Input Error: Failed to read file"), True),
+    (lambda: duckdb.Error("Variable-length int over 10 bytes."), True),
+])
+def test_only_a_failed_read_that_may_be_damage_reads_every_part_whole(
+        built: dict, monkeypatch, capsys, error, names: bool) -> None:
+    """Out of memory or an interrupt made the command read the whole corpus (every part of
+    it whole) before it said its error."""
+    import archive.__main__ as cli
+    from archive import corpus_damage
+
+    def fails(args) -> int:
+        raise error()
+
+    whole_reads = []
+    real = corpus_damage.damaged_parts
+    monkeypatch.setattr(cli, "cmd_history", fails)
+    monkeypatch.setattr(corpus_damage, "damaged_parts",
+                        lambda corpus, whole=False: whole_reads.append(whole) or real(corpus, whole))
+    assert cli.main(["history", str(built["corpus"]), built["edited_url"]]) == 1
+    [line] = capsys.readouterr().err.splitlines()[-1:]
+    assert line == f"error: {built['corpus']}: {error()}"
+    assert (True in whole_reads) is names
