@@ -77,14 +77,15 @@ logging.getLogger("trafilatura.core").addFilter(_NoDiscardNotice())
 # gives back the other blocks, with little link text, of a parent many of the article's blocks
 # are in; "template_tail" adds the prose of the blocks of the region's template after it,
 # which trafilatura left out; "prose_blocks" gives back an intro of prose paragraphs set in a
-# block of its own above the body's container.
+# block of its own above the body's container; "next_to_nothing" takes the region's text where
+# trafilatura kept next to nothing of the page (a side column that swallowed the article).
 PRUNING_STEPS = ("missed_region", "glued_region", "furniture_blocks", "comment_units",
                  "link_blocks", "region", "template_siblings",
                  "quiet_siblings", "headline_block", "longest_prose", "headline_anchor",
                  "interior_gaps", "meta_lines", "title_line", "boilerplate_lines",
                  "linked_sentences", "region_climb", "region_cousins", "sidebar_region",
                  "prose_siblings", "section_siblings", "template_tail", "head_details",
-                 "site_name_edges", "prose_blocks")
+                 "site_name_edges", "prose_blocks", "next_to_nothing")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -2055,6 +2056,31 @@ def _missed_lines(region: list[etree._Element]) -> list[str] | None:
     return lines if any(len(line) >= LONGEST_PROSE for line in lines) else None
 
 
+# ``next_to_nothing``: trafilatura's whole text under this many characters is next to nothing
+# of a page whose region under the headline holds a line of prose (a header's slogan, a
+# cookie line: dev, trafilatura-eval's onlinemarketing.de, 94 characters)
+NOTHING_MAX_CHARS = 150
+
+
+def _instead_of_next_to_nothing(work: etree._Element, region: list[etree._Element],
+                                paragraphs: list[str]) -> list[str] | None:
+    """``next_to_nothing``: the region's paragraphs when trafilatura kept next to nothing of
+    the page (under NOTHING_MAX_CHARS in all) and the region, under the page's headline, holds
+    a line of prose (LONGEST_PROSE); else None.
+
+    trafilatura dropped the article whole for a name around it: a widget's ``div`` left open
+    in a side column parses the main column into the ``aside class="sidebar"``. As when
+    trafilatura returns nothing at all, the names around the region are not judged (the
+    headline above it and a paragraph of prose are the evidence); inside it, what a reader is
+    not shown as its text is left out (:func:`_drop_unshown`)."""
+    if sum(map(len, paragraphs)) >= NOTHING_MAX_CHARS or not _after_headline(work, region):
+        return None
+    if _missed_lines(region) is None:
+        return None
+    _drop_unshown(region)
+    return _missed_lines(region)
+
+
 def _region_all_the_same(work: etree._Element, region: list[etree._Element], kept: list[str],
                          paragraphs: list[str], keys: list[str], kept_keys: list[str],
                          stats: dict) -> list[str] | None:
@@ -2570,6 +2596,9 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
         return paragraphs
     if not paragraphs:
         return _region_paragraphs(region)
+    if "next_to_nothing" in ENABLED_STEPS and (
+            own := _instead_of_next_to_nothing(work, region, paragraphs)) is not None:
+        return own
     blocks = region + _rescued_blocks(region, stats)
     keys, hay = [_tokens(p) for p in paragraphs], _hay(blocks)
     kept, kept_keys = _in_region(paragraphs, keys, hay)

@@ -1916,3 +1916,37 @@ def test_intro_block_named_as_furniture_is_not_taken_back() -> None:
     text = "\n".join(_paragraphs(_intro_block_page("caption")))
     assert INTRO not in text
 
+
+
+def _swallowed_page(claim: str = "Your daily news from the river towns.",
+                    headline: str = "<h1>Court orders a new bridge</h1>",
+                    story: tuple[str, ...] = (BRIDGE, PROSE)) -> str:
+    """A page whose side column swallowed the article: a menu widget's ``div`` is never closed,
+    so the main column parses inside ``<aside class="sidebar">``, which trafilatura drops
+    whole; all it keeps is the header's slogan."""
+    body = "".join(f"<p>{text}</p>" for text in story)
+    return ("<html><head><title>Court orders a new bridge</title></head><body>"
+            f"<header><p class='claim'>{claim}</p></header>"
+            "<div class='site'><aside class='sidebar'><div class='widget' id='nav_menu-2'>"
+            "<ul><li><a href='/a'>Home</a></li><li><a href='/b'>Politics</a></li></ul>"
+            f"<div class='main-content'><article class='post'>{headline}"
+            f"<div class='post-content'>{body}</div></article>"
+            "</aside></div><footer><p>Contact us</p></footer></body></html>")
+
+
+def test_an_article_a_side_column_swallowed_comes_from_the_region(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura kept next to nothing (a slogan); the region under the headline holds prose."""
+    html = _swallowed_page()
+    assert _paragraphs(html) == [BRIDGE, PROSE]
+    assert BRIDGE not in _with_steps_off(html, {"next_to_nothing"}, monkeypatch)
+
+
+@pytest.mark.parametrize("page", [
+    _swallowed_page(headline=""),  # no headline above the region
+    _swallowed_page(story=(PROSE, PROSE2)),  # no line of prose (LONGEST_PROSE) in the region
+    # trafilatura kept more than next to nothing: its text is trusted as before
+    _swallowed_page(claim=PROSE3 + " " + PROSE3),
+])
+def test_a_side_column_without_evidence_stays_out(page: str) -> None:
+    assert BRIDGE not in _paragraphs(page) and PROSE2 not in _paragraphs(page)
