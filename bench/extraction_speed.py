@@ -97,10 +97,13 @@ def timed_pass(pages: list[tuple[str, str]],
 
 def speed(sets: dict[str, list[tuple[str, str]]], repeat: int) -> list[dict[str, object]]:
     funcs = {"extract_article": ours, "generic_text": generic, "trafilatura.extract": plain}
-    for func in funcs.values():  # warm-up: imports, selector caches
-        func(*sets["bench-site"][0])
-    rows = []
+    sets = {name: pages for name, pages in sets.items() if pages}  # --bench-pages 0: no site set
     every = [page for pages in sets.values() for page in pages]
+    if not every:
+        raise SystemExit("no pages to time")
+    for func in funcs.values():  # warm-up: imports, selector caches
+        func(*every[0])
+    rows = []
     for name, pages in [*sets.items(), ("all", every)]:
         passes = [timed_pass(pages, funcs) for _ in range(repeat)]
         pps = {f: len(pages) / statistics.median(p[f] for p in passes) for f in funcs}
