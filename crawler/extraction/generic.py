@@ -76,16 +76,14 @@ logging.getLogger("trafilatura.core").addFilter(_NoDiscardNotice())
 # keeps a region whose lines trafilatura ran into paragraphs wider than it; "section_siblings"
 # gives back the other blocks, with little link text, of a parent many of the article's blocks
 # are in; "template_tail" adds the prose of the blocks of the region's template after it,
-# which trafilatura left out; "prose_blocks" gives back an intro of prose paragraphs set in a
-# block of its own above the body's container; "next_to_nothing" takes the region's text where
-# trafilatura kept next to nothing of the page (a side column that swallowed the article).
+# which trafilatura left out.
 PRUNING_STEPS = ("missed_region", "glued_region", "furniture_blocks", "comment_units",
                  "link_blocks", "region", "template_siblings",
                  "quiet_siblings", "headline_block", "longest_prose", "headline_anchor",
                  "interior_gaps", "meta_lines", "title_line", "boilerplate_lines",
                  "linked_sentences", "region_climb", "region_cousins", "sidebar_region",
                  "prose_siblings", "section_siblings", "template_tail", "head_details",
-                 "site_name_edges", "prose_blocks", "next_to_nothing")
+                 "site_name_edges")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -755,39 +753,6 @@ def _prose_sibling(el: etree._Element, stats: dict) -> bool:
     return total > PROSE_SIBLING_CHARS and links < PROSE_SIBLING_LINKS * total
 
 
-# ``prose_blocks``: a block before the region's ancestors whose paragraphs of prose
-# (``_block_paragraph``) carry this share of its text is an intro set in a container of its own.
-PROSE_BLOCK_SHARE = 0.6
-_PROSE_BLOCK_TAGS = frozenset(("div", "section", "header"))
-
-
-def _prose_block(el: etree._Element, stats: dict) -> bool:
-    """``prose_blocks``: a ``div``, ``section`` or ``header`` before the region's ancestors
-    that is the article's intro in a container of its own (a review's summary above the body,
-    a page's standfirst and opening paragraph in its header): most of its text
-    (>= PROSE_BLOCK_SHARE) is in paragraphs of prose (:func:`_block_paragraph`), it has few links
-    overall, no menu or teaser list was removed from inside it, and it is not hidden nor named
-    as furniture or media. ``prose_siblings`` takes such paragraphs one by one only when each
-    is a sibling itself; wrapped, they had no rescue unless the block was link-free."""
-    if el.tag not in _PROSE_BLOCK_TAGS or _hidden(el) or _had_link_block(el):
-        return False
-    names = _names(el)
-    if names and (_FURNITURE.search(names) or _MEDIA.search(names)):
-        return False
-    total, links = stats.get(el, (0, 0))
-    if total <= PROSE_SIBLING_CHARS or links >= PROSE_SIBLING_LINKS * total:
-        return False
-    prose = sum(stats.get(p, (0, 0))[0] for p in el.iter("p") if _block_paragraph(p, stats))
-    return prose >= PROSE_BLOCK_SHARE * total
-
-
-def _block_paragraph(p: etree._Element, stats: dict) -> bool:
-    """A paragraph of a ``prose_blocks`` block: as long as a ``prose_siblings`` one, with up to
-    SIBLING_MAX_LINKS link text (the block's own share stays under PROSE_SIBLING_LINKS)."""
-    total, links = stats.get(p, (0, 0))
-    return total > PROSE_SIBLING_CHARS and links <= SIBLING_MAX_LINKS * total and not _hidden(p)
-
-
 # Class or id word of a page's side column (readability's "unlikely candidates" hold it too);
 # not a layout's flag that the page has none, or one ("no-sidebar", "has-sidebar").
 _SIDEBAR = re.compile(r"(?:^|[\s_-])(?<!no[-_])(?<!has[-_])(?<!with[-_])(?<!without[-_])sidebar",
@@ -933,14 +898,12 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
       boilerplate class name and no menu or teaser list removed from inside it. Teaser feeds
       lose their headline links to link-block removal, which leaves the mark that rules them out.
     * ``prose_siblings``: a paragraph before the way down to the region (:func:`_prose_sibling`).
-    * ``prose_blocks``: a block of prose paragraphs before the way down (:func:`_prose_block`).
     * ``section_siblings``: the other blocks of a parent that already holds many of the
       article's blocks, with little link text (:func:`_section_siblings`).
     """
     templates = "template_siblings" in ENABLED_STEPS
     quiet = "quiet_siblings" in ENABLED_STEPS
     prose = "prose_siblings" in ENABLED_STEPS
-    prose_blocks = "prose_blocks" in ENABLED_STEPS
     sections = "section_siblings" in ENABLED_STEPS
     taken = set(region)
     node = region[0]
@@ -965,8 +928,7 @@ def _rescued_blocks(region: list[etree._Element], stats: dict) -> list[etree._El
                 if density <= SIBLING_MAX_LINKS:
                     found.append(branch)
             elif ((quiet and density <= QUIET_MAX_LINKS and not _had_link_block(branch))
-                  or (prose and before and _prose_sibling(branch, stats))
-                  or (prose_blocks and before and _prose_block(branch, stats))):
+                  or (prose and before and _prose_sibling(branch, stats))):
                 found.append(branch)
         if sections:
             found.extend(_section_siblings(anc, taken, found, stats))
@@ -2056,31 +2018,6 @@ def _missed_lines(region: list[etree._Element]) -> list[str] | None:
     return lines if any(len(line) >= LONGEST_PROSE for line in lines) else None
 
 
-# ``next_to_nothing``: trafilatura's whole text under this many characters is next to nothing
-# of a page whose region under the headline holds a line of prose (a header's slogan, a
-# cookie line: dev, trafilatura-eval's onlinemarketing.de, 94 characters)
-NOTHING_MAX_CHARS = 150
-
-
-def _instead_of_next_to_nothing(work: etree._Element, region: list[etree._Element],
-                                paragraphs: list[str]) -> list[str] | None:
-    """``next_to_nothing``: the region's paragraphs when trafilatura kept next to nothing of
-    the page (under NOTHING_MAX_CHARS in all) and the region, under the page's headline, holds
-    a line of prose (LONGEST_PROSE); else None.
-
-    trafilatura dropped the article whole for a name around it: a widget's ``div`` left open
-    in a side column parses the main column into the ``aside class="sidebar"``. As when
-    trafilatura returns nothing at all, the names around the region are not judged (the
-    headline above it and a paragraph of prose are the evidence); inside it, what a reader is
-    not shown as its text is left out (:func:`_drop_unshown`)."""
-    if sum(map(len, paragraphs)) >= NOTHING_MAX_CHARS or not _after_headline(work, region):
-        return None
-    if _missed_lines(region) is None:
-        return None
-    _drop_unshown(region)
-    return _missed_lines(region)
-
-
 def _region_all_the_same(work: etree._Element, region: list[etree._Element], kept: list[str],
                          paragraphs: list[str], keys: list[str], kept_keys: list[str],
                          stats: dict) -> list[str] | None:
@@ -2596,9 +2533,6 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
         return paragraphs
     if not paragraphs:
         return _region_paragraphs(region)
-    if "next_to_nothing" in ENABLED_STEPS and (
-            own := _instead_of_next_to_nothing(work, region, paragraphs)) is not None:
-        return own
     blocks = region + _rescued_blocks(region, stats)
     keys, hay = [_tokens(p) for p in paragraphs], _hay(blocks)
     kept, kept_keys = _in_region(paragraphs, keys, hay)
