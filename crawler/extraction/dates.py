@@ -123,7 +123,7 @@ _TIME_BEFORE = (r"(?:(?<![\d:])(?P<bh>\d{1,2}):(?P<bmi>\d{2})(?!\d)"
 # full date beside it is what makes it a clock. An hour of the day and minutes, no digit or
 # dot around them ("1.14.05", "14.05.2026" are no clocks), and no dash after them: "12.05 –
 # 14.05.2026" is a range of days.
-_DOTTED_BEFORE = (r"(?<![\d:.])(?P<bdh>[01]?\d|2[0-3])\.(?P<bdmi>[0-5]\d)(?!\.?\d)"
+_DOTTED_BEFORE = (r"(?<![\d:.])(?P<bdh>[1-9]|[01]\d|2[0-3])\.(?P<bdmi>[0-5]\d)(?!\.?\d)"
                   r"(?:\s*Uhr(?![^\W\d_]))?[,\s|/·•]{1,5}(?![—–-])")
 _TIME_BEFORE_DATED = _TIME_BEFORE[:-2] + "|" + _DOTTED_BEFORE + ")?"
 _DMY = re.compile(_TIME_BEFORE_DATED + r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<mon>"
@@ -162,6 +162,53 @@ _YMD = re.compile(_TIME_BEFORE_DATED + r"(?<![\w./-])(?P<y>(?:19|20)\d\d)(?P<sep
 # A date of year 1 or 9999 is a CMS's "no date" (0001-01-01, 9999-12-31), and no zone
 # conversion of it is safe (9999-12-31T23:00Z is past datetime.max in Minsk): no date at all.
 FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
+# Where a dotted pair before a date is that date line's clock: at the line's start, after a
+# date's label, or after a separator ("|", "·", ",") with no number, sign or currency before
+# it. Elsewhere it is a rate, a version or a sum ("курс 3.25 05.12.2026", "v1.14",
+# "-3.05", "USD 3.25"), and read as a clock it gave a false time.
+_DATE_LABEL_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:опубликован\w*|обновлен\w*|добавлен\w*|размещен\w*|дата|апублікаван\w*|"
+    r"абноўлен\w*|опублікован\w*|оновлен\w*|published|updated|posted|date|veröffentlicht|"
+    r"aktualisiert|stand)\s*:?\s*$", re.IGNORECASE)
+_SEPARATOR_BEFORE = re.compile(r"(?P<before>[^\n|·•,]*?)\s*[|·•,/]\s*$")
+_NUMBER_OR_SUM = re.compile(r"(?:\d|[+\-−$€£₽¤]|(?<![^\W\d_])(?:usd|eur|byn|rub|руб|бел|долл|евро)"
+                            r"\w*\.?)\s*$", re.IGNORECASE)
+
+
+def _dotted_clock_placed(value: str, start: int) -> bool:
+    """Whether a dotted pair starting at ``start`` stands where a date line prints its
+    clock (:data:`_DATE_LABEL_BEFORE`, :data:`_SEPARATOR_BEFORE`)."""
+    line = value[value.rfind("\n", 0, start) + 1:start]
+    if not line.strip() or _DATE_LABEL_BEFORE.search(line):
+        return True
+    separated = _SEPARATOR_BEFORE.search(line)
+    return bool(separated) and not _NUMBER_OR_SUM.search(separated["before"])
+
+
+def _a_list_of_days(value: str, match: re.Match) -> bool:
+    """Whether a dotted pair and the numeric date after it are a list of days ("12.05,
+    14.05.2026"), not a clock and its date: a comma between ("Uhr" makes it a clock) and the
+    day and month in dots."""
+    between = value[match.end("bdmi"):match.start("d")]
+    return "," in between and "Uhr" not in between and value[match.start("d"):match.end("m")].count(".") == 1
+
+
+def _dated_matches(pattern: re.Pattern, value: str) -> Iterator[re.Match]:
+    """``pattern``'s matches in ``value``, a dotted pair before a date kept as its clock only
+    where :func:`_dotted_clock_placed` puts it and no list of days is written; else the date
+    alone."""
+    for match in pattern.finditer(value):
+        if match["bdh"] is not None and (
+                not _dotted_clock_placed(value, match.start())
+                or (pattern is _NUMERIC and _a_list_of_days(value, match))):
+            match = pattern.search(value, match.end("bdmi"))
+            if match is None:
+                continue
+        yield match
+
+
 # A UTC offset after a time. Named ("Z", "UTC", "GMT+0300", "GMT+3"), at once or after blank
 # space. Signed alone ("+0300", "+03:00"): at once, as ISO 8601 writes it, or after blank space
 # when nothing but punctuation follows ("10:00:00 +0300"; "+1200 просмотров" is a count).
@@ -347,8 +394,12 @@ def relative_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, 
 # published or last changed today, printing the day only on older pages. Read against the
 # fetch (the wall clock where the site is): today's time, or yesterday's when it is later
 # than the fetch (a page served before midnight and fetched after it: an "as of" is past).
-_AS_OF_CLOCK = re.compile(r"(?<![^\W\d_])Stand\s*:\s*(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)"
-                          r"(?!\.?\d)(?:\s*Uhr(?![^\W\d_]))?", re.IGNORECASE)
+# German's label, as German writes it, at a line's or a label's start ("Grand stand: 14:05"
+# is no such line), and a clock with a colon, or a dot only with "Uhr" after it: "Stand:
+# 03.11." is a day and a month, read as 03:11 today.
+_AS_OF_CLOCK = re.compile(r"(?:^|(?<=[\n(\[|·•,;])|(?<=[.!?]\s))[ \t]*Stand\s*:\s*"
+                          r"(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d)(?!\.?\d)(?:\s*Uhr(?![^\W\d_]))?"
+                          r"|\.(?P<dmi>[0-5]\d)\s*Uhr(?![^\W\d_]))", re.MULTILINE)
 
 
 def as_of_clocks(value: str, now: datetime) -> list[tuple[int, int, datetime, bool]]:
@@ -356,22 +407,56 @@ def as_of_clocks(value: str, now: datetime) -> list[tuple[int, int, datetime, bo
     as :func:`human_dates` gives dates."""
     found = []
     for match in _AS_OF_CLOCK.finditer(value):
-        moment = now.replace(hour=int(match["h"]), minute=int(match["mi"]), second=0,
-                             microsecond=0, tzinfo=None)
+        moment = now.replace(hour=int(match["h"]), minute=int(match["mi"] or match["dmi"]),
+                             second=0, microsecond=0, tzinfo=None)
         if moment > now.replace(tzinfo=None) + RELATIVE_SLACK:
             moment -= timedelta(days=1)
         found.append((match.start(), match.end(), moment, True))
     return found
 
 
+# What may stand between an "as of" clock and the date it is the time of ("Stand: 14:05 Uhr,
+# 30.11.2026", "… | 30. November 2026", "… · am 30.11.2026")
+_CLOCK_TO_DATE = re.compile(r"[,\s|/·•—–-]*(?:(?:am|vom)\s+)?")
+
+
+def _with_as_of_dates(clocks: list[tuple[int, int, datetime, bool]],
+                      dated: list[tuple[int, int, datetime, bool]], value: str
+                      ) -> list[tuple[int, int, datetime, bool]]:
+    """``clocks`` and ``dated`` with a clock that a full date starts inside or right after
+    given up to that date (its time, when the date has none): read as today's, the clock
+    beat the day printed beside it."""
+    dated = list(dated)
+    kept = []
+    for start, end, moment, words in clocks:
+        reach = _CLOCK_TO_DATE.match(value, end).end()
+        index = next((i for i, d in enumerate(dated) if start <= d[0] <= reach), None)
+        if index is None:
+            kept.append((start, end, moment, words))
+            continue
+        d_start, d_end, day, d_words = dated[index]
+        if d_start >= end and (day.hour, day.minute) == (0, 0):
+            day = day.replace(hour=moment.hour, minute=moment.minute)
+        dated[index] = (d_start, d_end, day, d_words)
+    return kept + dated
+
+
 # A moment named by how long ago it was: "2 часа назад", "15 минут назад", "час назад", "5
 # хвілін таму", "3 години тому", "10 minutes ago" (minutes or hours: a day's count names no
 # time). A number left out is one ("минуту назад").
+# ... hours and minutes both ("1 ч 20 мин назад", "2 часа 15 минут назад": the minutes alone
+# were read), and the hour's abbreviation after a count ("2 ч назад"; Ukrainian's "год." is
+# left out: Russian's "год назад" is a year ago).
+_HOUR_WORD = r"(?:час(?:а|ов)?|гадзін[уы]?|годин[уи]?|hours?|hrs?)"
+_MINUTE_WORD = r"(?:минут[уы]?|мин\.?|хвілін[уы]?|хвіліну|хвилин[уи]?|minutes?|mins?)"
+_HOUR_COUNTED = r"(?:" + _HOUR_WORD + r"|ч\.?|гадз\.?)"
+_MINUTE_COUNTED = r"(?:" + _MINUTE_WORD + r"|хв\.?)"
 _AGO = re.compile(
-    r"(?<![^\W\d_])(?:(?P<n>\d{1,3})\s*)?(?P<unit>минут[уы]?|мин\.?|час(?:а|ов)?|хвілін[уы]?|"
-    r"хвіліну|гадзін[уы]?|хвилин[уи]?|годин[уи]?|minutes?|mins?|hours?|hrs?)\s+"
-    r"(?P<ago>назад|таму|тому|ago)(?![^\W\d_])", re.IGNORECASE)
-_MINUTE_UNITS = ("мин", "хвіл", "хвил", "min")
+    r"(?<![^\W\d_])(?:(?P<hn>\d{1,3})\s*" + _HOUR_COUNTED + r"(?![^\W\d_])\s*,?\s*"
+    r"(?P<mn>[0-5]?\d)\s*" + _MINUTE_COUNTED + r"|(?P<n>\d{1,3})\s*(?P<counted>" + _MINUTE_COUNTED
+    + "|" + _HOUR_COUNTED + r")|(?P<unit>" + _MINUTE_WORD + "|" + _HOUR_WORD + r"))"
+    r"(?![^\W\d_])\s*(?P<ago>назад|таму|тому|ago)(?![^\W\d_])", re.IGNORECASE)
+_MINUTE_UNITS = ("мин", "хвіл", "хвил", "хв", "min")
 
 
 def ago_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, bool]]:
@@ -379,9 +464,12 @@ def ago_dates(value: str, now: datetime) -> list[tuple[int, int, datetime, bool]
     clock at the fetch), to the minute, as :func:`human_dates` gives dates."""
     found = []
     for match in _AGO.finditer(value):
-        count = int(match["n"]) if match["n"] else 1
-        minutes = match["unit"].lower().startswith(_MINUTE_UNITS)
-        back = timedelta(minutes=count) if minutes else timedelta(hours=count)
+        if match["hn"]:
+            back = timedelta(hours=int(match["hn"]), minutes=int(match["mn"]))
+        else:
+            count = int(match["n"]) if match["n"] else 1
+            minutes = (match["counted"] or match["unit"]).lower().startswith(_MINUTE_UNITS)
+            back = timedelta(minutes=count) if minutes else timedelta(hours=count)
         moment = (now - back).replace(second=0, microsecond=0, tzinfo=None)
         found.append((match.start(), match.end(), moment, True))
     return found
@@ -450,11 +538,25 @@ _CLOCK_MARK = re.compile(r"(?<![^\W\d_])(?:в|у|ў|о|об|at|um|" + "|".join(_
                          + r")\W{0,3}$", re.IGNORECASE)
 
 
+# A full date ending right before a worded time, nothing but a space or a comma between
+# ("05.12.2026 9 ч. 05 мин.", "5 декабря 2026 г. 9 ч. 05 мин."), and the time's hour and
+# minutes both in their dotted abbreviations: a date line printing its clock. A separator
+# ("·") or a label between, or a bare "1 ч 20 мин", is a video's length or a reading time.
+_FULL_DATE_JUST_BEFORE = re.compile(
+    r"(?:(?<![\d.])\d{1,2}\.\d{1,2}\.\d{4}|(?<!\d)\d{1,2}\s+[^\W\d_]+\.?\s+\d{4}"
+    r"(?:\s*(?:г\.|года|р\.))?)\s*,?\s*$", re.IGNORECASE)
+_DOTTED_ABBREVIATIONS = re.compile(r"\d\s*(?:ч|гадз|год)\.\s*\d{2}\s*(?:мин|хв)\.", re.IGNORECASE)
+
+
 def _a_clock(value: str, match: re.Match) -> bool:
     """Whether a worded time (:data:`_WORDED_CLOCK`) is a time of day: German's "Uhr", an
-    hour in two digits, or one a preposition or a day's word marks (:data:`_CLOCK_MARK`)."""
+    hour in two digits, one a preposition or a day's word marks (:data:`_CLOCK_MARK`), or
+    one in dotted abbreviations right after a full date (:data:`_FULL_DATE_JUST_BEFORE`)."""
     return bool(match["uhr"] or len(match["h"]) == 2
-                or _CLOCK_MARK.search(value, max(0, match.start() - 16), match.start()))
+                or _CLOCK_MARK.search(value, max(0, match.start() - 16), match.start())
+                or (_DOTTED_ABBREVIATIONS.fullmatch(match[0])
+                    and _FULL_DATE_JUST_BEFORE.search(value, max(0, match.start() - 40),
+                                                      match.start())))
 
 
 def _with_plain_clocks(value: str) -> tuple[str, list[tuple[int, int, int]]]:
@@ -506,19 +608,22 @@ def _human_dates(value: str, now: datetime | None = None
     (YYYY.MM.DD, YYYY/MM/DD), a time before or after the date kept; with ``now``, also
     "Сегодня, 07:20", "Вчера в 17:45" (:func:`relative_dates`) and "2 часа назад"
     (:func:`ago_dates`) and "Stand: 14:05 Uhr" (:func:`as_of_clocks`)."""
-    found = ([*relative_dates(value, now), *ago_dates(value, now), *yearless_dates(value, now),
-              *as_of_clocks(value, now)] if now is not None else [])
+    found = ([*relative_dates(value, now), *ago_dates(value, now), *yearless_dates(value, now)]
+             if now is not None else [])
+    dated: list[tuple[int, int, datetime, bool]] = []
     for pattern in (_DMY, _MDY):
-        for match in pattern.finditer(value):
+        for match in _dated_matches(pattern, value):
             month = month_number(match["mon"])
             moment = _moment(match, month) if month else None
             if moment:
-                found.append((match.start(), match.end(), moment, True))
-    for match in itertools.chain(_NUMERIC.finditer(value), _DASHED.finditer(value),
-                                 _SLASHED.finditer(value), _YMD.finditer(value)):
+                dated.append((match.start(), match.end(), moment, True))
+    for match in itertools.chain(*(_dated_matches(pattern, value)
+                                   for pattern in (_NUMERIC, _DASHED, _SLASHED, _YMD))):
         moment = _moment(match, int(match["m"])) if 1 <= int(match["m"]) <= 12 else None
         if moment:
-            found.append((match.start(), match.end(), moment, False))
+            dated.append((match.start(), match.end(), moment, False))
+    clocks = as_of_clocks(value, now) if now is not None else []
+    found += _with_as_of_dates(clocks, dated, value)
     return iter(sorted(found, key=lambda f: f[0]))
 
 

@@ -462,3 +462,100 @@ def test_a_german_as_of_line_is_a_dateline(text: str, expected: datetime | None)
     """"Stand:" with a date, or with a time alone (today's, against the fetch: 12:00 on
     2026-01-14): the article's date line (a time alone was no date)."""
     assert dateline_date(text, FETCHED) == expected
+
+
+AS_OF_FETCH = datetime(2026, 12, 6, 15, 0)  # the site's wall clock at the fetch
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a full date right after an "as of" clock is its day (today was read)
+    ("Stand: 14:05 Uhr, 30.11.2026", datetime(2026, 11, 30, 14, 5)),
+    ("Stand: 14:05 Uhr | 30. November 2026", datetime(2026, 11, 30, 14, 5)),
+    ("Stand: 14:05 Uhr · am 30.11.2026", datetime(2026, 11, 30, 14, 5)),
+    ("Stand: 14:05, 30.11.2026", datetime(2026, 11, 30, 14, 5)),
+    # a clock alone, in each of its forms and places, is today's
+    ("Stand: 14:05 Uhr", datetime(2026, 12, 6, 14, 5)),
+    ("Stand: 09.40 Uhr", datetime(2026, 12, 6, 9, 40)),
+    ("Tagesschau · Stand: 14:05 Uhr", datetime(2026, 12, 6, 14, 5)),
+    ("Bericht\nStand: 14:05", datetime(2026, 12, 6, 14, 5)),
+    # a dotted day and month, a label that is no German line's: no clock (was today's)
+    ("Stand: 03.11.", None), ("(Stand: 14.05.)", None), ("Stand: 14.05", None),
+    ("Grand stand: 14:05", None), ("stand: 14:05", None), ("Grand Stand: 14:05", None),
+    ("STAND: 14:05", None),
+])
+def test_an_as_of_clock_yields_to_its_date_and_needs_its_german_form(
+        text: str, expected: datetime | None) -> None:
+    assert parse_human(text, AS_OF_FETCH) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a rate, a sum, a version, a signed number, a fraction before a date (each was its clock)
+    ("курс 3.25 05.12.2026", datetime(2026, 12, 5)),
+    ("USD 3.25 05.12.2026", datetime(2026, 12, 5)),
+    ("Курс USD | 3.25 05.12.2026", datetime(2026, 12, 5)),
+    ("v1.14 05.12.2026", datetime(2026, 12, 5)),
+    ("версия 14.05 05.12.2026", datetime(2026, 12, 5)),
+    ("-3.05 05.12.2026", datetime(2026, 12, 5)),
+    ("−3.05 05.12.2026", datetime(2026, 12, 5)),
+    ("+12.05 05.12.2026", datetime(2026, 12, 5)),
+    ("0.05 05.12.2026", datetime(2026, 12, 5)),
+    ("1,5 | 3.25 05.12.2026", datetime(2026, 12, 5)),
+    # a list of days (was 14 May 12:05)
+    ("12.05, 14.05.2026", datetime(2026, 5, 14)),
+    ("Даты: 12.05, 14.05.2026", datetime(2026, 5, 14)),
+    # a date line's clock: at its start, after a date's label or a bare separator
+    ("14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("14.05, 5 декабря 2026", datetime(2026, 12, 5, 14, 5)),
+    ("Опубликовано: 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("Новости | 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("Заголовок\n09.30 05.12.2026", datetime(2026, 12, 5, 9, 30)),
+])
+def test_a_dotted_clock_before_a_date_only_where_a_date_line_prints_it(
+        text: str, expected: datetime) -> None:
+    assert parse_human(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # hours and minutes ago (the minutes alone were read)
+    ("1 ч 20 мин назад", datetime(2026, 12, 6, 13, 40)),
+    ("1 час 20 минут назад", datetime(2026, 12, 6, 13, 40)),
+    ("2 часа 15 минут назад", datetime(2026, 12, 6, 12, 45)),
+    ("1 гадз. 5 хв. таму", datetime(2026, 12, 6, 13, 55)),
+    # the hour's abbreviation alone (was none)
+    ("2 ч назад", datetime(2026, 12, 6, 13, 0)),
+    ("2 ч. назад", datetime(2026, 12, 6, 13, 0)),
+    # the forms read before
+    ("час назад", datetime(2026, 12, 6, 14, 0)),
+    ("15 минут назад", datetime(2026, 12, 6, 14, 45)),
+    ("10 minutes ago", datetime(2026, 12, 6, 14, 50)),
+])
+def test_a_time_ago_counts_its_hours_and_minutes(text: str, expected: datetime) -> None:
+    assert parse_human(text, AS_OF_FETCH) == expected
+
+
+@pytest.mark.parametrize("text", ["год назад", "1 год назад", "ч назад", "гадз. таму"])
+def test_a_year_ago_or_a_bare_abbreviation_is_no_time_ago(text: str) -> None:
+    """Russian's "год назад" is a year ago, no hour; an abbreviation names no count alone."""
+    assert parse_human(text, AS_OF_FETCH) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a one-digit hour in dotted abbreviations right after a full date: its clock (was none)
+    ("05.12.2026 9 ч. 05 мин.", datetime(2026, 12, 5, 9, 5)),
+    ("05.12.2026, 9 ч. 05 мин.", datetime(2026, 12, 5, 9, 5)),
+    ("5 декабря 2026 г. 9 ч. 05 мин.", datetime(2026, 12, 5, 9, 5)),
+    ("5 снежня 2026 9 гадз. 05 хв.", datetime(2026, 12, 5, 9, 5)),
+    # a duration: marked, set off by a separator or a label, undotted, or past an hour's minutes
+    ("05.12.2026 1 ч. 20 мин. назад", datetime(2026, 12, 5)),
+    ("05.12.2026 за 1 ч. 20 мин.", datetime(2026, 12, 5)),
+    ("05.12.2026 через 1 ч. 20 мин.", datetime(2026, 12, 5)),
+    ("05.12.2026 1 ч. 20 мин. чтения", datetime(2026, 12, 5)),
+    ("05.12.2026 Время чтения: 1 ч. 20 мин.", datetime(2026, 12, 5)),
+    ("05.12.2026 · 1 ч. 20 мин.", datetime(2026, 12, 5)),
+    ("05.12.2026 1 ч 20 мин", datetime(2026, 12, 5)),
+    ("05.12.2026 9 ч. 75 мин.", datetime(2026, 12, 5)),
+    ("Видео 05.12.2026 Длительность: 9 ч. 05 мин.", datetime(2026, 12, 5)),
+])
+def test_a_dotted_worded_time_right_after_a_full_date_is_its_clock(
+        text: str, expected: datetime) -> None:
+    assert parse_human(text) == expected
