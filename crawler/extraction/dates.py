@@ -538,25 +538,11 @@ _CLOCK_MARK = re.compile(r"(?<![^\W\d_])(?:в|у|ў|о|об|at|um|" + "|".join(_
                          + r")\W{0,3}$", re.IGNORECASE)
 
 
-# A full date ending right before a worded time, nothing but a space or a comma between
-# ("05.12.2026 9 ч. 05 мин.", "5 декабря 2026 г. 9 ч. 05 мин."), and the time's hour and
-# minutes both in their dotted abbreviations: a date line printing its clock. A separator
-# ("·") or a label between, or a bare "1 ч 20 мин", is a video's length or a reading time.
-_FULL_DATE_JUST_BEFORE = re.compile(
-    r"(?:(?<![\d.])\d{1,2}\.\d{1,2}\.\d{4}|(?<!\d)\d{1,2}\s+[^\W\d_]+\.?\s+\d{4}"
-    r"(?:\s*(?:г\.|года|р\.))?)\s*,?\s*$", re.IGNORECASE)
-_DOTTED_ABBREVIATIONS = re.compile(r"\d\s*(?:ч|гадз|год)\.\s*\d{2}\s*(?:мин|хв)\.", re.IGNORECASE)
-
-
 def _a_clock(value: str, match: re.Match) -> bool:
     """Whether a worded time (:data:`_WORDED_CLOCK`) is a time of day: German's "Uhr", an
-    hour in two digits, one a preposition or a day's word marks (:data:`_CLOCK_MARK`), or
-    one in dotted abbreviations right after a full date (:data:`_FULL_DATE_JUST_BEFORE`)."""
+    hour in two digits, or one a preposition or a day's word marks (:data:`_CLOCK_MARK`)."""
     return bool(match["uhr"] or len(match["h"]) == 2
-                or _CLOCK_MARK.search(value, max(0, match.start() - 16), match.start())
-                or (_DOTTED_ABBREVIATIONS.fullmatch(match[0])
-                    and _FULL_DATE_JUST_BEFORE.search(value, max(0, match.start() - 40),
-                                                      match.start())))
+                or _CLOCK_MARK.search(value, max(0, match.start() - 16), match.start()))
 
 
 def _with_plain_clocks(value: str) -> tuple[str, list[tuple[int, int, int]]]:

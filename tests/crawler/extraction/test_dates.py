@@ -537,25 +537,3 @@ def test_a_time_ago_counts_its_hours_and_minutes(text: str, expected: datetime) 
 def test_a_year_ago_or_a_bare_abbreviation_is_no_time_ago(text: str) -> None:
     """Russian's "год назад" is a year ago, no hour; an abbreviation names no count alone."""
     assert parse_human(text, AS_OF_FETCH) is None
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    # a one-digit hour in dotted abbreviations right after a full date: its clock (was none)
-    ("05.12.2026 9 ч. 05 мин.", datetime(2026, 12, 5, 9, 5)),
-    ("05.12.2026, 9 ч. 05 мин.", datetime(2026, 12, 5, 9, 5)),
-    ("5 декабря 2026 г. 9 ч. 05 мин.", datetime(2026, 12, 5, 9, 5)),
-    ("5 снежня 2026 9 гадз. 05 хв.", datetime(2026, 12, 5, 9, 5)),
-    # a duration: marked, set off by a separator or a label, undotted, or past an hour's minutes
-    ("05.12.2026 1 ч. 20 мин. назад", datetime(2026, 12, 5)),
-    ("05.12.2026 за 1 ч. 20 мин.", datetime(2026, 12, 5)),
-    ("05.12.2026 через 1 ч. 20 мин.", datetime(2026, 12, 5)),
-    ("05.12.2026 1 ч. 20 мин. чтения", datetime(2026, 12, 5)),
-    ("05.12.2026 Время чтения: 1 ч. 20 мин.", datetime(2026, 12, 5)),
-    ("05.12.2026 · 1 ч. 20 мин.", datetime(2026, 12, 5)),
-    ("05.12.2026 1 ч 20 мин", datetime(2026, 12, 5)),
-    ("05.12.2026 9 ч. 75 мин.", datetime(2026, 12, 5)),
-    ("Видео 05.12.2026 Длительность: 9 ч. 05 мин.", datetime(2026, 12, 5)),
-])
-def test_a_dotted_worded_time_right_after_a_full_date_is_its_clock(
-        text: str, expected: datetime) -> None:
-    assert parse_human(text) == expected
