@@ -17,7 +17,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from .errors import WarcFormatError
+from .errors import WarcFormatError, error_count
 from .fileio import os_reason, quiet_on_closed_pipe
 from .reader import ARCHIVE_SUFFIXES, output_clash, warc_inputs
 from .records import DEFAULT_MAX_RECORD_SIZE, MAX_RECORD_SIZE_LIMIT
@@ -108,7 +108,7 @@ def _error_printer(counter: list[int], lines: _Lines | None = None
                    ) -> Callable[[WarcFormatError | str], None]:
     """Count each error and print it (see _emit)."""
     def on_error(err: WarcFormatError | str) -> None:
-        counter[0] += 1
+        counter[0] += 1 if isinstance(err, str) else error_count(err)  # (a folded run: each)
         _emit(f"error: {err}", lines)
 
     return on_error

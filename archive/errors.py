@@ -62,6 +62,28 @@ class RecordOverLimit(WarcFormatError):
         return type(self), (self.file, self.offset, self.reason, self.length)
 
 
+class PassedOver(WarcFormatError):
+    """Bytes passed over that were never a record: a false record start (a quoted
+    ``WARC/1.0``, an empty header), a false gzip header, garbage between records. Only these
+    are folded (see FoldedErrors); a record or member that started and failed keeps its own
+    error. ``end``: where the walk went on after them; ``count``: how many errors this one
+    stands for (more than 1 once folded), so counters count each."""
+
+    def __init__(self, file: str | Path, offset: int, reason: str, end: int,
+                 count: int = 1):
+        super().__init__(file, offset, reason)
+        self.end = max(end, offset)
+        self.count = count
+
+    def __reduce__(self):
+        return type(self), (self.file, self.offset, self.reason, self.end, self.count)
+
+
+def error_count(err: WarcFormatError) -> int:
+    """How many errors ``err`` stands for: a folded run counts each of its own."""
+    return err.count if isinstance(err, PassedOver) else 1
+
+
 ErrorHandler = Callable[[WarcFormatError], None]
 
 log = logging.getLogger("archive")
@@ -83,35 +105,36 @@ _ERROR_DETAILS = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
 
 
 class FoldedErrors:
-    """An error handler that folds a run of errors of one kind (their reasons alike but for
-    numbers and quoted excerpts) with no record read between them, one damaged span, into
-    one error at the first one's offset naming their count and span: a file of a million
-    false record starts is one error, not a million log lines. A kept record's problems and
-    errors of other types (RecordOverLimit) pass as they come. :meth:`flush` before each
-    record read and at the end of the file."""
+    """An error handler that folds a run of passed-over bytes of one kind (PassedOver errors,
+    their reasons alike but for numbers and quoted excerpts) with no record read between
+    them into one error at the first one's offset naming their count and the span up to the
+    end of the last one's bytes: a file of a million false record starts is one error, not a
+    million log lines. Any other error (a record or member that started and failed, a kept
+    record's problems, RecordOverLimit) passes as it comes, each its own line. :meth:`flush`
+    before each record read and at the end of the file."""
 
     def __init__(self, on_error: ErrorHandler):
         self.on_error = on_error
-        self.first: WarcFormatError | None = None
+        self.first: PassedOver | None = None
         self.kind = ""
         self.reason = ""  # the last error's, folded or first
         self.count = 0
-        self.last = 0
+        self.end = 0
 
     def __call__(self, err: WarcFormatError) -> None:
-        if type(err) is not WarcFormatError or err.kept:
+        if not isinstance(err, PassedOver):
             self.flush()
             self.on_error(err)
             return
         if self.first is not None and err.file == self.first.file and (
                 err.reason == self.reason or self._kind(err.reason) == self.kind):
-            self.count += 1
-            self.last = err.offset
+            self.count += err.count
+            self.end = max(self.end, err.end)
             self.reason = err.reason  # (the same text again is told apart without a regex)
             return
         self.flush()
-        self.first, self.kind, self.count, self.last = err, self._kind(err.reason), 1, err.offset
-        self.reason = err.reason
+        self.first, self.kind, self.count = err, self._kind(err.reason), err.count
+        self.end, self.reason = err.end, err.reason
 
     @staticmethod
     def _kind(reason: str) -> str:
@@ -121,10 +144,10 @@ class FoldedErrors:
         first, self.first = self.first, None
         if first is None:
             return
-        if self.count == 1:
+        if self.count == first.count:
             self.on_error(first)
             return
-        self.on_error(WarcFormatError(first.file, first.offset, (
+        self.on_error(PassedOver(first.file, first.offset, (
             f"{first.reason} [{self.count} errors of this kind from offset {first.offset} to "
-            f"offset {self.last} ({self.last - first.offset} bytes) with no record read "
-            "between them, folded into this one]")))
+            f"offset {self.end} ({self.end - first.offset} bytes) with no record read "
+            "between them, folded into this one]"), self.end, self.count))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ErrorHandler, RecordOverLimit, WarcFormatError, report
+from .errors import ErrorHandler, PassedOver, RecordOverLimit, WarcFormatError, report
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 _CHUNK = 256 * 1024
@@ -336,15 +336,17 @@ def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start:
                 return offset
             nxt = form.resync(fh, offset + 1)
             span = "" if nxt is None else f" ({nxt - offset} bytes)"
-            report(WarcFormatError(path, offset, form.not_member(fh, offset, span)), on_error)
+            report(PassedOver(path, offset, form.not_member(fh, offset, span),
+                              size if nxt is None else nxt), on_error)
             if nxt is None:
                 return None
             offset = nxt
             continue
         problems: list[str] = []
+        bad = None
         try:
             if (bad := gzip_header_problem(fh, offset, size, nuls)) is not None:
-                raise bad
+                raise bad  # (a false gzip header: passed over, see below)
             data, length = read_member(fh, offset, cap)
         except TrailerMissing as exc:
             data, length, problems = exc.data, exc.length, [form.trailer_note]
@@ -359,8 +361,10 @@ def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start:
             continue
         except (EOFError, zlib.error) as exc:
             # a damaged member may swallow the next ones up to EOF: look for them inside
-            report(WarcFormatError(path, offset, _damage_reason(exc, form)), on_error)
             nxt = form.resync(fh, offset + 1)
+            end = size if nxt is None else nxt
+            report(PassedOver(path, offset, _damage_reason(exc, form), end) if exc is bad
+                   else WarcFormatError(path, offset, _damage_reason(exc, form)), on_error)
             if nxt is None:
                 return None
             offset = nxt

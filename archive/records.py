@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .arc import arc_form, arc_info_at, iter_arc
 from .digests import check_digest, first_matching_prefix
-from .errors import ErrorHandler, FoldedErrors, RecordOverLimit, WarcFormatError, report
+from .errors import ErrorHandler, FoldedErrors, PassedOver, RecordOverLimit, WarcFormatError, report
 from .gzip_members import (
     DEFAULT_MAX_RECORD_SIZE,
     GZIP_MAGIC,
@@ -758,10 +758,13 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             version = warc_version(line)
             skipped: list[str] = []
             fields = parse_text_fields(decode_lines(raw[len(line) :]), skipped)
+            if not fields and not skipped:  # (a quoted version line, a blank line after)
+                raise _FalseStart("an empty WARC header (no fields): a false start, not a "
+                                  "record")
             if skipped and content_length(fields) is None:  # no length says where it ends
                 raise ValueError(f"header line without colon: {skipped[0].rstrip()[:60]!r}")
-            if skipped and (inner := _inner_version_line(skipped)) is not None:
-                raise ValueError(f"a version line inside its header ({inner!r}): a false "
+            if skipped and (inner := _inner_version_line(raw[len(line):])) is not None:
+                raise _FalseStart(f"a version line inside its header ({inner!r}): a false "
                                  "start running into the next record, not read as one")
             body_start = len(raw)
         except ValueError as exc:
@@ -773,7 +776,11 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             if not done and (tail := _last_line(fh, offset + len(raw), size)) is not None:
                 why += (": the file ends inside it; "
                         f"{_torn_head_reason(raw + tail, len(raw) + len(tail))}")
-            report(WarcFormatError(path, offset, why), on_error)
+            if isinstance(exc, _FalseStart) or (not done and len(raw) < _MAX_HEAD):
+                err = PassedOver(path, offset, why, size if nxt is None else nxt)
+            else:  # (a header that began as a record's and failed: its own error)
+                err = WarcFormatError(path, offset, why)
+            report(err, on_error)
             if nxt is not None and not nested:
                 nxt = _past_false_starts(path, fh, nxt, size, on_error)
             if nxt is None:
@@ -850,13 +857,20 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
     return None
 
 
-def _inner_version_line(skipped: list[str]) -> str | None:
-    """The first of a header's lines without a colon that is a version line: the header
-    began at a false start (a quoted ``WARC/1.0``) and runs into a record's own header,
-    whose fields it would take at the false start's offset."""
-    for line in skipped:
-        if _VERSION_LINE.match(line.encode("utf-8", "replace") + b"\n"):
-            return line.rstrip("\r")[:20]
+class _FalseStart(ValueError):
+    """A version line read as a header that is none: bytes passed over, not a record."""
+
+
+def _inner_version_line(head: bytes) -> str | None:
+    """The version line inside ``head`` (a header's lines after its own version line) when
+    no field comes before it: the header began at a false start (a quoted ``WARC/1.0``) and
+    runs into a record's own header, whose fields it would take at the false start's offset.
+    After a field the header is a record's own, a stray version line in it passed over."""
+    for line in head.splitlines(keepends=True):
+        if _VERSION_LINE.match(line if line.endswith(b"\n") else line + b"\n"):
+            return line.rstrip(b"\r\n")[:20].decode("utf-8", "replace")
+        if _is_field_line(line):
+            return None
     return None
 
 
@@ -884,23 +898,27 @@ def _past_false_starts(path: Path, fh, pos: int, size: int, on_error: ErrorHandl
     terminated", going on at the next version line), found in memory: the walk's reads,
     seeks and scans per false start cost it several times more. Reads start at twice the
     walk's first read and double while false starts go on, so a start that is none of these
-    costs about what the walk's own read does. None: no version line left."""
+    costs about what the walk's own read does. Each turn moves ``pos`` on or grows the
+    read; a line the largest read cannot judge goes back to the walk. None: no version
+    line left."""
     chunk = 2 * _HEAD_PROBE
     while True:
         fh.seek(pos)
         window = _FalseStarts(fh.read(chunk), pos, size)
         at = 0
         while (nxt := window.after(at)) is not None and nxt != _NEED_MORE:
-            report(WarcFormatError(path, pos + at, _NOT_TERMINATED), on_error)
             if nxt < 0:  # no version line left in the read: the scan goes on from its end
                 found = _find_record_line(fh, pos + window.line_end(at))
+                report(PassedOver(path, pos + at, _NOT_TERMINATED,
+                                  size if found is None else found), on_error)
                 if found is None:
                     return None
                 pos, at = found, 0
                 break
+            report(PassedOver(path, pos + at, _NOT_TERMINATED, pos + nxt), on_error)
             at = nxt
-        if nxt is None:
-            return pos + at
+        if nxt is None or (at == 0 and chunk >= _FALSE_START_WINDOW):
+            return pos + at  # (more needed at the largest read: the walk reads that line)
         pos += at
         chunk = min(chunk * 2, _FALSE_START_WINDOW)
 

@@ -13,7 +13,7 @@ from typing import IO
 
 from .cdxj import timestamp14
 from .digests import ODD_DIGEST, check_digest, digest_key, digests_conflict, same_digest
-from .errors import RecordOverLimit, WarcFormatError
+from .errors import RecordOverLimit, WarcFormatError, error_count
 from .httputil import (
     DEFAULT_MAX_DECODED,
     BodyCutShort,
@@ -65,6 +65,7 @@ class Problem:
     severity: str
     message: str
     record_id: str = ""
+    count: int = 1  # the errors it stands for (a folded run of passed-over bytes: each)
 
     def __str__(self) -> str:
         rid = f" {self.record_id}" if self.record_id else ""
@@ -90,7 +91,7 @@ class VerifyReport:
     def add(self, problem: Problem) -> None:
         """Count `problem`, pass it on, and keep it while there is room."""
         if problem.severity == "error":
-            self.error_count += 1
+            self.error_count += problem.count
         else:
             self.warning_count += 1
         if self.on_problem is not None:
@@ -565,7 +566,7 @@ def verify(
         report.add(problem)
 
     def on_error(err: WarcFormatError) -> None:
-        found(Problem(err.file, err.offset, "error", err.reason))
+        found(Problem(err.file, err.offset, "error", err.reason, count=error_count(err)))
         if isinstance(err, RecordOverLimit) and places is not None and found_in:
             member = member_spelling(found_in[1])
             if err.length is None:  # a gzip bomb: the walk stops there

@@ -5,12 +5,18 @@ not one log line each (30 MB of them printed millions), and the records after th
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from archive.errors import WarcFormatError
 from archive.records import iter_records
-from tests.support.warcs import response
+from archive.verify import verify
+from tests.support.warcs import gz, response
 
 QUOTE = b"WARC/1.0\r\nthe line above starts a WARC record, this page says\r\n"
 FOLDED = re.compile(r"\[(\d+) errors of this kind from offset (\d+) to offset (\d+) "
@@ -42,7 +48,7 @@ def test_a_run_of_false_starts_is_one_error_with_count_and_span(tmp_path: Path) 
     assert err.reason.startswith("bad WARC record: WARC header not terminated [5000 errors")
     count, start, end, span = map(int, FOLDED.search(err.reason).groups())
     assert (count, start) == (5000, len(first))
-    assert end == len(first) + 4999 * len(QUOTE) and span == end - start
+    assert end == len(first) + len(garbage) and span == end - start  # (to the next record)
 
 
 def test_runs_apart_are_folded_apart_and_one_error_is_said_as_it_was(tmp_path: Path) -> None:
@@ -116,3 +122,111 @@ def test_false_starts_next_to_a_record_leave_it_at_its_own_offset(tmp_path: Path
     assert infos[1].record.get("WARC-Type") == "response"
     assert all(e.offset < len(first) + len(garbage) for e in errors)
     assert "a version line inside its header ('WARC/1.0')" in errors[-1].reason
+
+
+_LONG_LINE_WALK = """
+import json, sys
+from archive.records import iter_records
+errors = []
+found = [i.offset for i in iter_records(sys.argv[1], errors.append)]
+print(json.dumps([found, [(e.offset, e.reason, getattr(e, "count", 1)) for e in errors]]))
+"""
+
+
+def test_a_version_line_longer_than_the_largest_read_goes_back_to_the_walk(
+        tmp_path: Path) -> None:
+    """False starts that grow the in-memory read to its largest, then a version line of
+    ~259 KB (trailing blanks) the read holds but not a header's read after it: the pass
+    asked for more at the same place forever. The walk now reads that line itself."""
+    data = (b"WARC/1.0\nnot a field\nmore\n" + b"WARC/1.0\nquoted text\n" * 11200 + b"WARC/1.0"
+            + b" " * 259000 + b"\n" + b"tail text\n" * 30000)
+    path = tmp_path / "long.warc"
+    path.write_bytes(data)
+    done = subprocess.run([sys.executable, "-c", _LONG_LINE_WALK, str(path)], timeout=60,
+                          capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stderr
+    found, errors = json.loads(done.stdout)
+    assert found == [] and len(errors) == 1
+    offset, reason, count = errors[0]
+    assert offset == 0 and count == 11202
+    assert reason.startswith("bad WARC record: WARC header not terminated [11202 errors")
+    assert f"from offset 0 to offset {len(data)} ({len(data)} bytes)" in reason
+
+
+_STRAY = b"WARC/1.0\r\n"
+
+
+def _with_stray_version_line(url: str) -> bytes:
+    body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>kept</p>"
+    return (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + url.encode()
+            + b"\r\nWARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+            + _STRAY + b"Content-Type: application/http; msgtype=response\r\n"
+            + b"Content-Length: %d\r\n\r\n" % len(body) + body + b"\r\n\r\n")
+
+
+@pytest.mark.parametrize("name", ["stray.warc", "stray.warc.gz"])
+def test_a_stray_version_line_after_a_records_fields_keeps_the_record(
+        tmp_path: Path, name: str) -> None:
+    """A version line among a header's lines after its fields is a stray line in a real
+    record (every reader keeps it), not a false start running into the next header: the
+    record is read at its offset, the line noted, plain and gzipped alike."""
+    data = _with_stray_version_line("http://ex.com/stray")
+    path = tmp_path / name
+    path.write_bytes(gz(data) if name.endswith(".gz") else data)
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append))
+    assert [(i.record.target_uri, i.offset) for i in infos] == [("http://ex.com/stray", 0)]
+    assert infos[0].record.block.endswith(b"<p>kept</p>")
+    assert infos[0].problems == [
+        "1 WARC header line(s) without a colon passed over (as warcio and pywb read them), "
+        "the first 'WARC/1.0'"]
+    assert not any("version line inside" in e.reason for e in errors)
+
+
+def test_damaged_gzip_members_in_a_row_are_each_said_false_headers_folded(
+        tmp_path: Path) -> None:
+    """Members that started and failed to inflate are records lost, each by its own offset
+    (verify counts each); a run of false gzip headers (reserved flags) is passed-over bytes:
+    one error, its span to where the walk went on, counted as many."""
+    good = [gz(response(f"http://ex.com/{n}", b"<title>%d</title>" % n)) for n in range(3)]
+    broken = []
+    for n in range(3):
+        member = bytearray(gz(response(f"http://ex.com/bad{n}", b"<p>%d</p>" % n * 40)))
+        member[20] ^= 0xFF
+        broken.append(bytes(member))
+    false = b"\x1f\x8b\x08\xe0" * 50
+    path = tmp_path / "members.warc.gz"
+    path.write_bytes(good[0] + b"".join(broken) + good[1] + false + good[2])
+    found, errors = _read(path)
+    starts = [len(good[0]) + sum(map(len, broken[:n])) for n in range(4)]
+    after = starts[3] + len(good[1])
+    assert found == [("http://ex.com/0", 0), ("http://ex.com/1", starts[3]),
+                     ("http://ex.com/2", after + len(false))]
+    assert [e.offset for e in errors] == starts[:3] + [after]
+    assert all(e.reason.startswith("corrupt gzip data") for e in errors[:3])
+    assert not any(FOLDED.search(e.reason) for e in errors[:3])
+    count, start, end, span = map(int, FOLDED.search(errors[3].reason).groups())
+    assert (count, start, end, span) == (50, after, after + len(false), len(false))
+    report = verify([path])
+    assert report.error_count == 53 and report.records == 3
+
+
+def test_a_run_of_empty_headers_is_one_false_start_a_typeless_record_its_own(
+        tmp_path: Path) -> None:
+    """``WARC/1.0`` and a blank line, over and over: no field at all is no record refused
+    but a false start (30,000 of them printed 30,000 "missing WARC-Type" lines): one error,
+    counted as many. Records with fields but no WARC-Type keep an error each."""
+    empty = b"WARC/1.0\r\n\r\n" * 3000
+    typeless = [response(f"http://ex.com/t{n}", b"x").replace(b"WARC-Type: response\r\n", b"")
+                for n in range(2)]
+    good = response("http://ex.com/ok", b"<title>ok</title>")
+    path = tmp_path / "empty.warc"
+    path.write_bytes(empty + b"".join(typeless) + good)
+    found, errors = _read(path)
+    assert found == [("http://ex.com/ok", len(empty) + sum(map(len, typeless)))]
+    assert [e.offset for e in errors] == [0, len(empty), len(empty) + len(typeless[0])]
+    assert errors[0].reason.startswith("bad WARC record: an empty WARC header (no fields)")
+    count, start, end, _ = map(int, FOLDED.search(errors[0].reason).groups())
+    assert (count, start, end) == (3000, 0, len(empty))
+    assert [e.reason for e in errors[1:]] == ["record skipped: missing WARC-Type"] * 2
+    assert verify([path]).error_count == 3002
