@@ -556,37 +556,12 @@ def _around(article: etree._Element) -> list[etree._Element]:
 
 
 def _page_chrome(node: etree._Element) -> bool:
-    """Whether ``node`` is the page's navigation, banner or footer: a ``<nav>``, a landmark
-    role, or a ``<header>``/``<footer>`` that holds navigation or much text or stands in
-    a page-wide block (:func:`_page_wide`). A short one inside the post's own block is the
-    post's ("entry-header", "entry-footer" with its date)."""
-    if node.tag == "nav" or (node.get("role") or "").strip() in _PAGE_CHROME_ROLES:
-        return True
-    if node.tag not in _PAGE_CHROME_TAGS:
-        return False
-    parent = node.getparent()
-    return (_holds_navigation(node) or len(text_content(node).strip()) > AROUND_CHARS
-            or parent is None or _page_wide(parent))
-
-
-def _holds_navigation(node: etree._Element) -> bool:
-    return any(n.tag == "nav" or (n.get("role") or "").strip() == "navigation"
-               for n in node.iter(etree.Element))
-
-
-def _page_wide(block: etree._Element) -> bool:
-    """Whether ``block`` wraps the page rather than one post: ``<body>`` or a child of it,
-    or a block holding navigation or a landmark of the page (banner, footer roles)."""
-    parent = block.getparent()
-    return (block.tag in ("body", "html") or parent is None or parent.tag == "body"
-            or any(_holds_navigation(n) or (n.get("role") or "").strip() in _PAGE_CHROME_ROLES
-                   for n in block.iter(etree.Element)))
+    return node.tag in _PAGE_CHROME_TAGS or (node.get("role") or "").strip() in _PAGE_CHROME_ROLES
 
 
 def _holds_page_chrome(block: etree._Element, article: etree._Element) -> bool:
-    """Whether ``block`` is or holds a header, navigation or footer of the page outside
-    ``article`` (:func:`_page_chrome`; the article's own ``<header>`` and ``<footer>`` are
-    its)."""
+    """Whether ``block`` is or holds a header, navigation or footer outside ``article`` (the
+    article's own ``<header>`` and ``<footer>`` are its)."""
     inside = set(article.iter())
     return any(_page_chrome(node) for node in block.iter(etree.Element) if node not in inside)
 

@@ -1166,23 +1166,3 @@ def test_a_block_around_the_article_in_a_wrapped_page_still_dates_it() -> None:
     fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
     meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
     assert meta.published == "2025-03-05T00:00:00+03:00"
-
-
-_ENTRY = f"<div class='entry-content'><h1>{escape(TITLE)}</h1><p>{PROSE}</p><p>{PROSE}</p></div>"
-
-
-@pytest.mark.parametrize("inner", [
-    f"<div class='content'><div class='post'>{_ENTRY}<footer class='entry-footer'>"
-    "<span class='date'>2025/03/05</span></footer></div></div>",
-    f"<div class='content'><div class='post'><header class='entry-header'>"
-    f"<div class='post-date'>2025-03-05</div></header>{_ENTRY}</div></div>",
-    f"<div id='page'>{_HEADER}<div class='content'><div class='post'>{_ENTRY}"
-    f"<footer class='entry-footer'><span class='date'>2025/03/05</span></footer></div></div>"
-    f"{_FOOTER}</div>",
-])
-def test_a_posts_own_short_header_or_footer_beside_its_text_dates_it(inner: str) -> None:
-    """A short ``<header>``/``<footer>`` in the post's own block, beside the picked text,
-    is the post's (its date was hidden as the page's chrome)."""
-    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
-    meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
-    assert meta.published == "2025-03-05T00:00:00+03:00"
