@@ -424,15 +424,18 @@ def _with_as_of_dates(clocks: list[tuple[int, int, datetime, bool]],
                       dated: list[tuple[int, int, datetime, bool]], value: str
                       ) -> list[tuple[int, int, datetime, bool]]:
     """``clocks`` and ``dated`` with a clock that a full date starts inside or right after
-    given up to that date (its time, when the date has none): read as today's, the clock
-    beat the day printed beside it."""
+    given up to that date (its time, when the date has none), and any other clock dropped
+    where a full date is printed: the clock alone is read as today's for a page printing no
+    day, and so it beat the day printed beside it ("Stand: 14:05 Uhr, Di 12.05.2026",
+    "12.05.2026 · Stand: 14:05 Uhr")."""
     dated = list(dated)
     kept = []
     for start, end, moment, words in clocks:
         reach = _CLOCK_TO_DATE.match(value, end).end()
         index = next((i for i, d in enumerate(dated) if start <= d[0] <= reach), None)
         if index is None:
-            kept.append((start, end, moment, words))
+            if not dated:
+                kept.append((start, end, moment, words))
             continue
         d_start, d_end, day, d_words = dated[index]
         if d_start >= end and (day.hour, day.minute) == (0, 0):

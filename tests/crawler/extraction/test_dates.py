@@ -473,6 +473,15 @@ AS_OF_FETCH = datetime(2026, 12, 6, 15, 0)  # the site's wall clock at the fetch
     ("Stand: 14:05 Uhr | 30. November 2026", datetime(2026, 11, 30, 14, 5)),
     ("Stand: 14:05 Uhr · am 30.11.2026", datetime(2026, 11, 30, 14, 5)),
     ("Stand: 14:05, 30.11.2026", datetime(2026, 11, 30, 14, 5)),
+    # a full date elsewhere on the clock's line: the date, with its own time or none (the
+    # fetch day was read)
+    ("Stand: 14:05 Uhr, Di 12.05.2026", datetime(2026, 5, 12)),
+    ("Stand: 14:05 Uhr, Dienstag, 12. Mai 2026", datetime(2026, 5, 12)),
+    ("(Stand: 14:05 Uhr) 12.05.2026", datetime(2026, 5, 12)),
+    ("12.05.2026 · Stand: 14:05 Uhr", datetime(2026, 5, 12)),
+    ("Erstellt: 12.05.2026, Stand: 14:05 Uhr", datetime(2026, 5, 12)),
+    ("Erstellt: 12.05.2026 10:00, Stand: 14:05 Uhr", datetime(2026, 5, 12, 10, 0)),
+    ("12.05.2026\nStand: 14:05 Uhr", datetime(2026, 5, 12)),
     # a clock alone, in each of its forms and places, is today's
     ("Stand: 14:05 Uhr", datetime(2026, 12, 6, 14, 5)),
     ("Stand: 09.40 Uhr", datetime(2026, 12, 6, 9, 40)),
