@@ -645,6 +645,12 @@ def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
     return too_large_reason(exc, skipped)
 
 
+def _second_line(raw: bytes) -> bytes:
+    """The line after a header's version line: a field there makes it a record's header."""
+    rest = raw.partition(b"\n")[2]
+    return rest.partition(b"\n")[0]
+
+
 def _is_field_line(line: bytes) -> bool:
     """A header field ("Name: value") or its continuation: what a WARC header is made of."""
     return line[:1] in (b" ", b"\t") or b":" in line
@@ -776,7 +782,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             if not done and (tail := _last_line(fh, offset + len(raw), size)) is not None:
                 why += (": the file ends inside it; "
                         f"{_torn_head_reason(raw + tail, len(raw) + len(tail))}")
-            if isinstance(exc, _FalseStart) or (not done and len(raw) < _MAX_HEAD):
+            if isinstance(exc, _FalseStart) or (not done and len(raw) < _MAX_HEAD
+                                                and not _is_field_line(_second_line(raw))):
                 err = PassedOver(path, offset, why, size if nxt is None else nxt)
             else:  # (a header that began as a record's and failed: its own error)
                 err = WarcFormatError(path, offset, why)

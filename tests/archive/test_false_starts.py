@@ -230,3 +230,28 @@ def test_a_run_of_empty_headers_is_one_false_start_a_typeless_record_its_own(
     assert (count, start, end) == (3000, 0, len(empty))
     assert [e.reason for e in errors[1:]] == ["record skipped: missing WARC-Type"] * 2
     assert verify([path]).error_count == 3002
+
+
+def _damaged_header(url: str) -> bytes:
+    """A real record's header, longer than one header read, broken by a binary line."""
+    return (b"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: " + url.encode()
+            + b"\r\nX-Pad: " + b"a" * 5000 + b"\r\n\x00\x01binary junk\r\nContent-Length: 5"
+            b"\r\n\r\nhello\r\n\r\n")
+
+
+def test_a_records_damaged_header_beside_false_starts_keeps_its_own_error(
+        tmp_path: Path) -> None:
+    """A header whose lines after the version line are fields is a record's, even when it
+    ends not terminated: its error names it at its own offset, never folded with the false
+    starts before it (it was one passed-over error from the first false start's offset)."""
+    good = response("http://ex.com/good", b"<title>good</title>")
+    starts = b"WARC/1.0\nquoted text\n" * 3
+    damaged = [_damaged_header(f"http://important/{n}") for n in range(2)]
+    path = tmp_path / "mixed.warc"
+    path.write_bytes(good + starts + damaged[0] + damaged[1] + good)
+    _found, errors = _read(path)
+    at = len(good) + len(starts)
+    own = [err for err in errors if err.offset in (at, at + len(damaged[0]))]
+    assert [err.offset for err in own] == [at, at + len(damaged[0])]
+    assert all(type(err) is WarcFormatError and "folded" not in err.reason for err in own)
+    assert any(err.offset == len(good) and "[3 errors" in err.reason for err in errors)
