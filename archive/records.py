@@ -40,6 +40,7 @@ from .gzip_members import (
     MemberCut,
     MemberFormat,
     MemberTooLarge,
+    NoRecordInMember,
     TrailerMissing,
     find_forward,
     find_magic,
@@ -137,6 +138,7 @@ def warc_version(line: bytes) -> str:
     return version
 
 
+_EMPTY_HEADER = "an empty WARC header (no fields): a false start, not a record"
 _BOM = b"\xef\xbb\xbf"  # UTF-8's byte-order mark, as a text editor or Windows tool saves it
 BOM_NOTE = "a UTF-8 byte-order mark before its version line, passed over"
 
@@ -269,6 +271,8 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
         block = block[:-4] if block.endswith(b"\r\n\r\n") else block
         if _holds_records(block):
             raise ValueError(f"gzip member holds more than one record: {RECOMPRESS_HINT}")
+        if not fields and not skipped:  # (a version line alone: no record to refuse)
+            raise NoRecordInMember(_EMPTY_HEADER)
         problems.append(
             f"bad Content-Length {get_header(fields, 'Content-Length')!r}; block taken "
             "up to the end of its gzip member"
@@ -583,6 +587,13 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
             return None
 
 
+def _begins_record(head: bytes) -> bool:
+    """Whether the first bytes a member inflated to (blank lines and a BOM aside) are a
+    version line's start, however few: a member that really began a record."""
+    text = head.lstrip(b"\r\n").removeprefix(_BOM)
+    return bool(text) and b"WARC/".startswith(text[:5].upper())
+
+
 def _warc_member(path: Path, offset: int, data: bytes, length: int, problems: list[str]
                  ) -> RecordInfo:
     rec, found = parse_member(data)
@@ -765,8 +776,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             skipped: list[str] = []
             fields = parse_text_fields(decode_lines(raw[len(line) :]), skipped)
             if not fields and not skipped:  # (a quoted version line, a blank line after)
-                raise _FalseStart("an empty WARC header (no fields): a false start, not a "
-                                  "record")
+                raise _FalseStart(_EMPTY_HEADER)
             if skipped and content_length(fields) is None:  # no length says where it ends
                 raise ValueError(f"header line without colon: {skipped[0].rstrip()[:60]!r}")
             if skipped and (inner := _inner_version_line(raw[len(line):])) is not None:
@@ -1241,4 +1251,4 @@ def _arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
 # the gzip member walk's reading of a .warc.gz (archive.gzip_members)
 WARC_MEMBERS = MemberFormat("WARC", _warc_member, cut_member_reason, _too_large_reason,
                             lambda fh, start: _next_in_gzipped(fh, start), _not_member,
-                            _plain_record_at)
+                            _plain_record_at, record_start=_begins_record)
