@@ -656,10 +656,11 @@ def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
     return too_large_reason(exc, skipped)
 
 
-def _second_line(raw: bytes) -> bytes:
-    """The line after a header's version line: a field there makes it a record's header."""
-    rest = raw.partition(b"\n")[2]
-    return rest.partition(b"\n")[0]
+def _first_line_is_field(text: bytes) -> bool:
+    """Whether the first line of ``text`` is a header field. Asked of the lines after a
+    header's version line, it tells a record's header (a field first) from a false start's;
+    _inner_version_line asks it of each of them in turn."""
+    return _is_field_line(text.partition(b"\n")[0])
 
 
 def _is_field_line(line: bytes) -> bool:
@@ -793,7 +794,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                 why += (": the file ends inside it; "
                         f"{_torn_head_reason(raw + tail, len(raw) + len(tail))}")
             if isinstance(exc, _FalseStart) or (not done and len(raw) < _MAX_HEAD
-                                                and not _is_field_line(_second_line(raw))):
+                                                and not _first_line_is_field(raw[len(line):])):
                 err = PassedOver(path, offset, why, size if nxt is None else nxt)
             else:  # (a header that began as a record's and failed: its own error)
                 err = WarcFormatError(path, offset, why)
@@ -886,7 +887,7 @@ def _inner_version_line(head: bytes) -> str | None:
     for line in head.splitlines(keepends=True):
         if _VERSION_LINE.match(line if line.endswith(b"\n") else line + b"\n"):
             return line.rstrip(b"\r\n")[:20].decode("utf-8", "replace")
-        if _is_field_line(line):
+        if _first_line_is_field(line):
             return None
     return None
 
