@@ -880,15 +880,31 @@ class _FalseStart(ValueError):
 
 
 def _inner_version_line(head: bytes) -> str | None:
-    """The version line inside ``head`` (a header's lines after its own version line) when
-    no field comes before it: the header began at a false start (a quoted ``WARC/1.0``) and
-    runs into a record's own header, whose fields it would take at the false start's offset.
-    After a field the header is a record's own, a stray version line in it passed over."""
+    """The version line inside ``head`` (a header's lines after its own version line) where
+    a record's own header starts, which the header would take at a false start's offset:
+    one no field comes before (the header began at a quoted ``WARC/1.0``), or one the lines
+    after which are a whole record's header alone (a quoted line with a colon, "note: see
+    WARC/1.0", stood between the false start and the record). Else a version line among a
+    record's own fields is a stray line in it, passed over. Only the first version line is
+    judged: the lines after a later one are fewer, a whole header no more (one parse)."""
+    fielded = False
+    at = 0
     for line in head.splitlines(keepends=True):
+        at += len(line)
         if _VERSION_LINE.match(line if line.endswith(b"\n") else line + b"\n"):
+            if fielded and not _whole_header(head[at:]):
+                return None
             return line.rstrip(b"\r\n")[:20].decode("utf-8", "replace")
-        if _first_line_is_field(line):
-            return None
+        fielded = fielded or _first_line_is_field(line)
+    return None
+
+
+def _whole_header(lines: bytes) -> bool:
+    """Whether header ``lines`` alone are a record's: its WARC-Type, WARC-Record-ID and
+    Content-Length, what no stray version line among a record's fields is followed by."""
+    fields = parse_text_fields(decode_lines(lines), [])
+    return all(get_header(fields, name) for name in ("WARC-Type", "WARC-Record-ID")) and (
+        content_length(fields) is not None)
     return None
 
 

@@ -335,3 +335,51 @@ def test_a_run_of_empty_header_members_is_one_false_start(tmp_path: Path) -> Non
         assert FOLDED.search(err.reason).groups() == (
             "2000", str(start), str(start + len(empty)), str(len(empty)))
     assert verify([path]).error_count == 4001
+
+
+@pytest.mark.parametrize("quote", [
+    b"WARC/1.0\r\nnote: see WARC/1.0\r\n",
+    b"WARC/1.0\r\nquoted text\r\nnote: the line above\r\n",
+    b"WARC/1.0\nSee: the format\n\tcontinued: here\n",
+])
+def test_a_false_start_then_a_quoted_line_with_a_colon_leaves_the_record_its_header(
+        tmp_path: Path, quote: bytes) -> None:
+    """A quoted ``WARC/1.0`` whose next quoted lines hold a colon ran into the next record's
+    header: the record was read at the false start's offset, the quote among its fields and
+    its own version line passed over as a colonless one. The lines after a version line
+    inside a header that are a whole record's header alone (type, id, length) are that
+    record's: it is read at its own offset, with its own header; the false start passed
+    over (a run of them one error)."""
+    first, last = (response(f"http://ex.com/{n}", b"<title>%d</title>" % n) for n in (1, 2))
+    for copies in (1, 3):
+        path = tmp_path / f"colon{copies}.warc"
+        path.write_bytes(first + quote * copies + last)
+        errors: list[WarcFormatError] = []
+        infos = list(iter_records(path, errors.append))
+        at = len(first) + len(quote) * copies
+        assert [(i.record.target_uri, i.offset, i.problems) for i in infos] == [
+            ("http://ex.com/1", 0, []), ("http://ex.com/2", at, [])]
+        assert infos[1].record.get("WARC-Type") == "response"
+        assert not any(infos[1].record.get(name) for name in ("note", "See"))
+        assert infos[1].length == len(last) - 4
+        assert [e.offset for e in errors] == [len(first)]
+        assert all(e.reason.startswith("bad WARC record: a version line inside its header")
+                   for e in errors)
+        assert verify([path]).error_count == copies
+
+
+def test_many_false_starts_with_colon_lines_before_a_record_stay_linear(
+        tmp_path: Path) -> None:
+    """20,000 such false starts in a row: each judged by one parse of a bounded header read
+    (within seconds), each counted, the record after them read at its own offset."""
+    quote = b"WARC/1.0\r\nnote: see WARC/1.0\r\n" * 20000
+    last = response("http://ex.com/last", b"<title>last</title>")
+    path = tmp_path / "many.warc"
+    path.write_bytes(quote + last)
+    done = subprocess.run([sys.executable, "-c", _LONG_LINE_WALK, str(path)], timeout=120,
+                          capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stderr
+    found, errors = json.loads(done.stdout)
+    assert found == [len(quote)]
+    assert sum(count for _, _, count in errors) >= 20000
+    assert errors[0][0] == 0
