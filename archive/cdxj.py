@@ -11,10 +11,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .arc import ARC_VERSION
+from .digests import sha1_base32
 from .errors import ErrorHandler, WarcFormatError, report
 from .fileio import locked_temp, output_mode, replace_durably
 from .methods import capture_method, with_query
 from .pairing import with_requests
+from .record_model import HttpMessage, WarcRecord
 from .records import RecordInfo, iter_records
 from .urls import surt
 
@@ -76,7 +79,7 @@ def cdxj_line(info: RecordInfo, filename: str, on_error: ErrorHandler | None = N
         fields["mime"] = (rec.get("Content-Type") or "").split(";", 1)[0].strip() or "unk"
     if http is not None and http.status and rec.rec_type != "resource":
         fields["status"] = str(http.status)
-    digest = rec.get("WARC-Payload-Digest")
+    digest = rec.get("WARC-Payload-Digest") or _arc_payload_digest(rec, http)
     if digest:
         fields["digest"] = digest
     fields.update(length=str(info.length), offset=str(info.offset), filename=filename)
@@ -88,6 +91,16 @@ def cdxj_line(info: RecordInfo, filename: str, on_error: ErrorHandler | None = N
             fields["requestBody"] = body
     key = surt(with_query(rec.target_uri, query))
     return f"{key} {timestamp14(info)} {json.dumps(fields, ensure_ascii=False)}"
+
+
+def _arc_payload_digest(rec: WarcRecord, http: HttpMessage | None) -> str | None:
+    """An ARC record's payload digest, which its header has no field for: computed as a
+    WARC writer computes WARC-Payload-Digest (sha1, base32) over its payload, the HTTP
+    body after the head or else the whole block, so its CDXJ line has a digest as a WARC
+    capture's has (pywb's indexer computes one for ARC records the same way)."""
+    if rec.version != ARC_VERSION or (http is None and rec.is_http()):
+        return None  # (an HTTP head that cannot be read: no payload known)
+    return sha1_base32(http.body if http is not None else rec.block)
 
 
 # What a sorted run holds before it goes to disk: at most RUN_BYTES of entries as Python holds

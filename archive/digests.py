@@ -14,6 +14,11 @@ _ALGOS |= {f"{name[:3]}-{name[3:]}": name for name in ("sha1", "sha224", "sha256
                                                          "sha512")}
 
 
+def sha1_base32(data: bytes) -> str:
+    """``data``'s digest in the form warcio and Heritrix write: sha1, base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
 def _encodings(raw: bytes) -> set[str]:
     """base32 (warcio, Heritrix), hex, base64 and base64url (other tools), padded or not."""
     found = {base64.b32encode(raw).decode(), binascii.hexlify(raw).decode(),

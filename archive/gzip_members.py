@@ -81,6 +81,11 @@ class TrailerMissing(EOFError):
         super().__init__("truncated gzip member")
 
 
+class NoRecordInMember(ValueError):
+    """A member holding no record at all (a version line and a blank line, no field): bytes
+    passed over, as the plain walk passes an empty header over, folded with its kind."""
+
+
 class MemberCut(EOFError):
     """A gzip member the file ends inside (a copy stopped half way, a crawl killed as it
     wrote): ``head``, the start of what it inflated to (its WARC header when that much
@@ -309,7 +314,9 @@ class MemberFormat:
     start)``: where the walk goes on after damage (None: nowhere); ``not_member(fh, offset,
     span)``: why bytes where a member should start are skipped; ``foreign_at(fh, offset)``:
     another walk reads what starts there (the walk returns its offset);
-    ``trailer_note``: said of a member cut in its 8-byte trailer, read all the same."""
+    ``trailer_note``: said of a member cut in its 8-byte trailer, read all the same;
+    ``record_start(head)``: the first bytes a member inflated to before its data failed
+    begin a record (None: every member that fails to inflate is one that started)."""
 
     name: str
     parse: Callable[[Path, int, bytes, int, list[str]], Any]
@@ -319,6 +326,7 @@ class MemberFormat:
     not_member: Callable[[Any, int, str], str]
     foreign_at: Callable[[Any, int], bool]
     trailer_note: str = TRAILER_MISSING
+    record_start: Callable[[bytes], bool] | None = None
 
 
 def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: int,
@@ -363,8 +371,13 @@ def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start:
             # a damaged member may swallow the next ones up to EOF: look for them inside
             nxt = form.resync(fh, offset + 1)
             end = size if nxt is None else nxt
-            report(PassedOver(path, offset, _damage_reason(exc, form), end) if exc is bad
-                   else WarcFormatError(path, offset, _damage_reason(exc, form)), on_error)
+            if exc is bad:
+                err = PassedOver(path, offset, _damage_reason(exc, form), end)
+            elif isinstance(exc, zlib.error) and not _member_started(fh, offset, form):
+                err = PassedOver(path, offset, _false_header_reason(exc), end)
+            else:
+                err = WarcFormatError(path, offset, _damage_reason(exc, form))
+            report(err, on_error)
             if nxt is None:
                 return None
             offset = nxt
@@ -375,7 +388,10 @@ def walk_members(path: Path, fh, on_error: ErrorHandler | None, cap: int, start:
         try:
             info = form.parse(path, offset, data, length, problems)
         except ValueError as exc:
-            report(WarcFormatError(path, offset, f"bad {form.name} record: {exc}"), on_error)
+            why = f"bad {form.name} record: {exc}"
+            report(PassedOver(path, offset, why, offset + length)
+                   if isinstance(exc, NoRecordInMember) else WarcFormatError(path, offset, why),
+                   on_error)
         else:
             yield info
         offset += length
@@ -386,3 +402,51 @@ def _damage_reason(exc: EOFError | zlib.error, form: MemberFormat) -> str:
     if isinstance(exc, MemberCut):
         return form.cut_reason(exc)
     return str(exc) if isinstance(exc, EOFError) else f"corrupt gzip data: {exc}"
+
+
+# what the gzip header of a member a writer made holds: XFL 0, 2 (best) or 4 (fastest), and
+# an OS byte of RFC 1952's list (0-13) or 255 (unknown)
+_WRITER_XFL = (0, 2, 4)
+_WRITER_OS = (*range(14), 255)
+_START_PIECE = 64
+
+
+def _member_started(fh, offset: int, form: MemberFormat) -> bool:
+    """Whether the gzip header at ``offset``, whose data failed to inflate, began a member
+    (a record lost, its own error) rather than magic bytes met by chance (passed over): what
+    it inflated to before failing begins a record, or, when it inflated nothing, its header
+    is one a writer makes (damage in a real member's first deflate bytes inflates nothing)."""
+    if form.record_start is None:
+        return True
+    head = inflated_start(fh, offset)
+    if head.strip(b"\r\n"):
+        return form.record_start(head)
+    fh.seek(offset + 8)
+    xfl_os = fh.read(2)
+    return len(xfl_os) == 2 and xfl_os[0] in _WRITER_XFL and xfl_os[1] in _WRITER_OS
+
+
+def inflated_start(fh, offset: int, want: int = 16) -> bytes:
+    """Up to ``want`` bytes the gzip data at ``offset`` inflates to before it fails, fed in
+    small pieces so the output before the error is kept (a whole read raising loses it);
+    bounded: at most _HEAD_PROBE compressed bytes are tried."""
+    fh.seek(offset)
+    data = fh.read(_HEAD_PROBE)
+    d = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    out = b""
+    for at in range(0, len(data), _START_PIECE):
+        try:
+            out += d.decompress(data[at : at + _START_PIECE], want - len(out))
+        except zlib.error:
+            break
+        if len(out) >= want or d.eof or d.unconsumed_tail:
+            break
+    return out
+
+
+def _false_header_reason(exc: zlib.error) -> str:
+    """A gzip header met by chance: the zlib message quoted, so a run of them, failing each
+    in its own way, is one kind (folded)."""
+    detail = str(exc).removeprefix("Error -3 while decompressing data: ")
+    return (f"corrupt gzip data: a false gzip header, its data inflating to no record "
+            f"({detail!r}): passed over")

@@ -40,6 +40,7 @@ from .gzip_members import (
     MemberCut,
     MemberFormat,
     MemberTooLarge,
+    NoRecordInMember,
     TrailerMissing,
     find_forward,
     find_magic,
@@ -137,6 +138,7 @@ def warc_version(line: bytes) -> str:
     return version
 
 
+_EMPTY_HEADER = "an empty WARC header (no fields): a false start, not a record"
 _BOM = b"\xef\xbb\xbf"  # UTF-8's byte-order mark, as a text editor or Windows tool saves it
 BOM_NOTE = "a UTF-8 byte-order mark before its version line, passed over"
 
@@ -269,6 +271,8 @@ def parse_member(data: bytes) -> tuple[WarcRecord, list[str]]:
         block = block[:-4] if block.endswith(b"\r\n\r\n") else block
         if _holds_records(block):
             raise ValueError(f"gzip member holds more than one record: {RECOMPRESS_HINT}")
+        if not fields and not skipped:  # (a version line alone: no record to refuse)
+            raise NoRecordInMember(_EMPTY_HEADER)
         problems.append(
             f"bad Content-Length {get_header(fields, 'Content-Length')!r}; block taken "
             "up to the end of its gzip member"
@@ -583,6 +587,13 @@ def _iter_gzip(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: i
             return None
 
 
+def _begins_record(head: bytes) -> bool:
+    """Whether the first bytes a member inflated to (blank lines and a BOM aside) are a
+    version line's start, however few: a member that really began a record."""
+    text = head.lstrip(b"\r\n").removeprefix(_BOM)
+    return bool(text) and b"WARC/".startswith(text[:5].upper())
+
+
 def _warc_member(path: Path, offset: int, data: bytes, length: int, problems: list[str]
                  ) -> RecordInfo:
     rec, found = parse_member(data)
@@ -645,10 +656,11 @@ def _too_large_reason(exc: MemberTooLarge, skipped: int | None = None) -> str:
     return too_large_reason(exc, skipped)
 
 
-def _second_line(raw: bytes) -> bytes:
-    """The line after a header's version line: a field there makes it a record's header."""
-    rest = raw.partition(b"\n")[2]
-    return rest.partition(b"\n")[0]
+def _first_line_is_field(text: bytes) -> bool:
+    """Whether the first line of ``text`` is a header field. Asked of the lines after a
+    header's version line, it tells a record's header (a field first) from a false start's;
+    _inner_version_line asks it of each of them in turn."""
+    return _is_field_line(text.partition(b"\n")[0])
 
 
 def _is_field_line(line: bytes) -> bool:
@@ -765,8 +777,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             skipped: list[str] = []
             fields = parse_text_fields(decode_lines(raw[len(line) :]), skipped)
             if not fields and not skipped:  # (a quoted version line, a blank line after)
-                raise _FalseStart("an empty WARC header (no fields): a false start, not a "
-                                  "record")
+                raise _FalseStart(_EMPTY_HEADER)
             if skipped and content_length(fields) is None:  # no length says where it ends
                 raise ValueError(f"header line without colon: {skipped[0].rstrip()[:60]!r}")
             if skipped and (inner := _inner_version_line(raw[len(line):])) is not None:
@@ -783,7 +794,7 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                 why += (": the file ends inside it; "
                         f"{_torn_head_reason(raw + tail, len(raw) + len(tail))}")
             if isinstance(exc, _FalseStart) or (not done and len(raw) < _MAX_HEAD
-                                                and not _is_field_line(_second_line(raw))):
+                                                and not _first_line_is_field(raw[len(line):])):
                 err = PassedOver(path, offset, why, size if nxt is None else nxt)
             else:  # (a header that began as a record's and failed: its own error)
                 err = WarcFormatError(path, offset, why)
@@ -869,15 +880,31 @@ class _FalseStart(ValueError):
 
 
 def _inner_version_line(head: bytes) -> str | None:
-    """The version line inside ``head`` (a header's lines after its own version line) when
-    no field comes before it: the header began at a false start (a quoted ``WARC/1.0``) and
-    runs into a record's own header, whose fields it would take at the false start's offset.
-    After a field the header is a record's own, a stray version line in it passed over."""
+    """The version line inside ``head`` (a header's lines after its own version line) where
+    a record's own header starts, which the header would take at a false start's offset:
+    one no field comes before (the header began at a quoted ``WARC/1.0``), or one the lines
+    after which are a whole record's header alone (a quoted line with a colon, "note: see
+    WARC/1.0", stood between the false start and the record). Else a version line among a
+    record's own fields is a stray line in it, passed over. Only the first version line is
+    judged: the lines after a later one are fewer, a whole header no more (one parse)."""
+    fielded = False
+    at = 0
     for line in head.splitlines(keepends=True):
+        at += len(line)
         if _VERSION_LINE.match(line if line.endswith(b"\n") else line + b"\n"):
+            if fielded and not _whole_header(head[at:]):
+                return None
             return line.rstrip(b"\r\n")[:20].decode("utf-8", "replace")
-        if _is_field_line(line):
-            return None
+        fielded = fielded or _first_line_is_field(line)
+    return None
+
+
+def _whole_header(lines: bytes) -> bool:
+    """Whether header ``lines`` alone are a record's: its WARC-Type, WARC-Record-ID and
+    Content-Length, what no stray version line among a record's fields is followed by."""
+    fields = parse_text_fields(decode_lines(lines), [])
+    return all(get_header(fields, name) for name in ("WARC-Type", "WARC-Record-ID")) and (
+        content_length(fields) is not None)
     return None
 
 
@@ -1241,4 +1268,4 @@ def _arc_info_at(path: Path, fh, offset: int, cap: int) -> RecordInfo:
 # the gzip member walk's reading of a .warc.gz (archive.gzip_members)
 WARC_MEMBERS = MemberFormat("WARC", _warc_member, cut_member_reason, _too_large_reason,
                             lambda fh, start: _next_in_gzipped(fh, start), _not_member,
-                            _plain_record_at)
+                            _plain_record_at, record_start=_begins_record)

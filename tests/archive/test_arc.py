@@ -5,7 +5,9 @@ cross-check of offsets, lengths and URLs."""
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
 import subprocess
 import sys
@@ -16,6 +18,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.arc import MAX_ARC_LINE, parse_header_line
+from archive.cdxj import cdxj_line
 from archive.errors import WarcFormatError
 from archive.reader import ArchiveLookup, response_at
 from archive.records import ARC_HINT, iter_records, read_info_at
@@ -102,6 +105,30 @@ def test_index_lists_arc_captures_by_file_offset_and_length(tmp_path) -> None:
     assert int(fields["length"]) == expected[offsets[0]]
     assert fields["status"] == "200" and fields["mime"] == "text/html"
     assert by_url["http://ex.com/b"][2]["status"] == "404"
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["arc", "arc.gz"])
+def test_arc_cdxj_lines_carry_the_payload_digest_pywb_computes(tmp_path, gz) -> None:
+    """An ARC record has no digest field, so its CDXJ line had none: now the sha1 base32 of
+    its payload (the HTTP body, or the whole block of a non-HTTP record), as a WARC writer
+    writes WARC-Payload-Digest and as pywb's cdxj-indexer lists it for the same file."""
+    path = tmp_path / ("crawl.arc.gz" if gz else "crawl.arc")
+    write_arc(path, RECORDS, gz=gz)
+    lines = [line for info in iter_records(path) if (line := cdxj_line(info, path.name))]
+    ours = {json.loads(line.split(" ", 2)[2])["url"]: json.loads(line.split(" ", 2)[2])
+            for line in lines}
+    payloads = {"http://ex.com/a": PAGE_A.split(b"\r\n\r\n", 1)[1],
+                "http://ex.com/b": PAGE_B.split(b"\r\n\r\n", 1)[1],
+                "dns:ex.com": b"20010203040508\nex.com. 300 IN A 192.0.2.1\n"}
+    want = {url: "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
+            for url, body in payloads.items()}
+    assert {url: fields["digest"] for url, fields in ours.items()} == want
+    if have_tool("cdxj-indexer"):
+        out = subprocess.run([tools_venv() / "bin" / "cdxj-indexer", path], check=True,
+                             capture_output=True, text=True, timeout=120).stdout
+        theirs = {json.loads(ln.split(" ", 2)[2])["url"]: json.loads(ln.split(" ", 2)[2])
+                  for ln in out.splitlines()}
+        assert {url: fields["digest"] for url, fields in theirs.items()} == want
 
 
 def test_verify_reads_an_arc_and_says_its_damage(tmp_path) -> None:

@@ -6,14 +6,17 @@ not one log line each (30 MB of them printed millions), and the records after th
 from __future__ import annotations
 
 import json
+import random
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 
 from archive.errors import WarcFormatError
+from archive.gzip_members import GZIP_MAGIC
 from archive.records import iter_records
 from archive.verify import verify
 from tests.support.warcs import gz, response
@@ -255,3 +258,128 @@ def test_a_records_damaged_header_beside_false_starts_keeps_its_own_error(
     assert [err.offset for err in own] == [at, at + len(damaged[0])]
     assert all(type(err) is WarcFormatError and "folded" not in err.reason for err in own)
     assert any(err.offset == len(good) and "[3 errors" in err.reason for err in errors)
+
+
+def _false_gzip_headers(n: int) -> list[bytes]:
+    """``n`` gzip magics met by chance: a header the check before inflating passes (no
+    reserved flag, no name), then bytes that fail only when inflated, each in its own way
+    (a bad block type, bad stored lengths, codes that inflate garbage then fail)."""
+    rng = random.Random(n)
+    found: list[bytes] = []
+    while len(found) < n:
+        cand = (GZIP_MAGIC + b"\x00" + rng.randbytes(4) + bytes([rng.randrange(5, 255)])
+                + bytes([rng.randrange(14, 255)]) + rng.randbytes(rng.randrange(8, 60)))
+        if GZIP_MAGIC in cand[1:] or (found and GZIP_MAGIC[:2] in found[-1][-1:] + cand[:1]):
+            continue
+        try:
+            zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(cand)
+        except zlib.error:
+            found.append(cand)
+    return found
+
+
+def _damaged(url: str, at: int, header: bytes = b"") -> bytes:
+    """A real record's gzip member whose deflate data is broken at byte ``at`` (its gzip
+    header's XFL and OS replaced by ``header`` when given)."""
+    member = bytearray(gz(response(url, b"<p>%s</p>" % url.encode() * 300)))
+    member[at] ^= 0xFF
+    if header:
+        member[8:10] = header
+    return bytes(member)
+
+
+def test_false_gzip_headers_failing_only_when_inflated_are_folded_members_each_said(
+        tmp_path: Path) -> None:
+    """Magic bytes met by chance whose header passes the check and whose data fails when
+    inflated (each in its own zlib words) were an error apiece: now one passed-over error
+    with count and span, counted as many. A member that really started keeps its own error:
+    one broken in its first deflate bytes (nothing inflated, a writer's gzip header), one
+    broken later (its start inflated to a version line, whatever its header says)."""
+    good = [gz(response(f"http://ex.com/{n}", b"<title>%d</title>" % n)) for n in range(3)]
+    false = b"".join(_false_gzip_headers(300))
+    early = _damaged("http://ex.com/early", 20)
+    late = _damaged("http://ex.com/late", -30, header=b"\x1f\x8b")
+    path = tmp_path / "false.warc.gz"
+    parts = [good[0], false, early, good[1], late, false, good[2]]
+    path.write_bytes(b"".join(parts))
+    at = [sum(map(len, parts[:n])) for n in range(len(parts))]
+    found, errors = _read(path)
+    assert found == [("http://ex.com/0", 0), ("http://ex.com/1", at[3]),
+                     ("http://ex.com/2", at[6])]
+    assert [e.offset for e in errors] == [at[1], at[2], at[4], at[5]]
+    for err, start in ((errors[0], at[1]), (errors[3], at[5])):
+        assert err.reason.startswith("corrupt gzip data: a false gzip header")
+        assert FOLDED.search(err.reason).groups() == (
+            "300", str(start), str(start + len(false)), str(len(false)))
+    for err in errors[1:3]:
+        assert type(err) is WarcFormatError and err.reason.startswith("corrupt gzip data: ")
+        assert "false" not in err.reason
+    assert verify([path]).error_count == 602
+
+
+def test_a_run_of_empty_header_members_is_one_false_start(tmp_path: Path) -> None:
+    """A .warc.gz of members holding ``WARC/1.0`` and a blank line only: one "missing
+    WARC-Type" each before; now passed over as the plain walk passes an empty header, a run
+    one error, counted as many. A member with fields but no WARC-Type keeps its own."""
+    empty = gz(b"WARC/1.0\r\n\r\n") * 2000
+    typeless = gz(response("http://ex.com/t", b"x").replace(b"WARC-Type: response\r\n", b""))
+    good = gz(response("http://ex.com/ok", b"<title>ok</title>"))
+    path = tmp_path / "empty.warc.gz"
+    path.write_bytes(empty + typeless + empty + good)
+    found, errors = _read(path)
+    assert found == [("http://ex.com/ok", 2 * len(empty) + len(typeless))]
+    assert [e.offset for e in errors] == [0, len(empty), len(empty) + len(typeless)]
+    assert errors[1].reason == "record skipped: missing WARC-Type"
+    for err, start in ((errors[0], 0), (errors[2], len(empty) + len(typeless))):
+        assert err.reason.startswith("bad WARC record: an empty WARC header (no fields)")
+        assert FOLDED.search(err.reason).groups() == (
+            "2000", str(start), str(start + len(empty)), str(len(empty)))
+    assert verify([path]).error_count == 4001
+
+
+@pytest.mark.parametrize("quote", [
+    b"WARC/1.0\r\nnote: see WARC/1.0\r\n",
+    b"WARC/1.0\r\nquoted text\r\nnote: the line above\r\n",
+    b"WARC/1.0\nSee: the format\n\tcontinued: here\n",
+])
+def test_a_false_start_then_a_quoted_line_with_a_colon_leaves_the_record_its_header(
+        tmp_path: Path, quote: bytes) -> None:
+    """A quoted ``WARC/1.0`` whose next quoted lines hold a colon ran into the next record's
+    header: the record was read at the false start's offset, the quote among its fields and
+    its own version line passed over as a colonless one. The lines after a version line
+    inside a header that are a whole record's header alone (type, id, length) are that
+    record's: it is read at its own offset, with its own header; the false start passed
+    over (a run of them one error)."""
+    first, last = (response(f"http://ex.com/{n}", b"<title>%d</title>" % n) for n in (1, 2))
+    for copies in (1, 3):
+        path = tmp_path / f"colon{copies}.warc"
+        path.write_bytes(first + quote * copies + last)
+        errors: list[WarcFormatError] = []
+        infos = list(iter_records(path, errors.append))
+        at = len(first) + len(quote) * copies
+        assert [(i.record.target_uri, i.offset, i.problems) for i in infos] == [
+            ("http://ex.com/1", 0, []), ("http://ex.com/2", at, [])]
+        assert infos[1].record.get("WARC-Type") == "response"
+        assert not any(infos[1].record.get(name) for name in ("note", "See"))
+        assert infos[1].length == len(last) - 4
+        assert [e.offset for e in errors] == [len(first)]
+        assert all(e.reason.startswith("bad WARC record: a version line inside its header")
+                   for e in errors)
+        assert verify([path]).error_count == copies
+
+
+def test_many_false_starts_with_colon_lines_before_a_record_stay_linear(
+        tmp_path: Path) -> None:
+    """20,000 such false starts in a row: each judged by one parse of a bounded header read
+    (within seconds), each counted, the record after them read at its own offset."""
+    quote = b"WARC/1.0\r\nnote: see WARC/1.0\r\n" * 20000
+    last = response("http://ex.com/last", b"<title>last</title>")
+    path = tmp_path / "many.warc"
+    path.write_bytes(quote + last)
+    done = subprocess.run([sys.executable, "-c", _LONG_LINE_WALK, str(path)], timeout=120,
+                          capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stderr
+    found, errors = json.loads(done.stdout)
+    assert found == [len(quote)]
+    assert sum(count for _, _, count in errors) >= 20000
+    assert errors[0][0] == 0
