@@ -737,6 +737,30 @@ def test_the_day_of_a_candidate_is_read_from_every_url_form(url: str, day: date 
     assert disc.url_day(url) == day
 
 
+FUTURE_URL_FORMS = ["https://ex.by/news/{d:%Y/%m/%d}/parad-pobedy/",
+                    "https://ex.by/news/{d:%Y%m%d}/parad-pobedy/",
+                    "https://ex.by/news/{d:%d-%m-%Y}-parad-pobedy/",
+                    "https://ex.by/news/view.php?id=7&date={d:%d.%m.%Y}",
+                    "https://ex.by/news/{d:%Y%m%d}/"]  # an id in a date's shape
+
+
+@pytest.mark.parametrize("form", FUTURE_URL_FORMS)
+def test_a_url_day_after_today_is_no_publication_day(form: str) -> None:
+    """A day after today in a URL (an event its slug names, an id in a date's shape) dates no
+    candidate: it was taken as the publication day and ruled the article out of every window
+    unread; it is fetched and judged by its page, and still reads as an article link. Today
+    and tomorrow (a zone ahead of UTC) stay its day."""
+    today = datetime.now(UTC).date()
+    later = today + timedelta(days=40)
+    url = form.format(d=later)
+    assert disc.url_day(url) is None
+    found = disc.Candidate(url, None, disc.url_day(url), "home")
+    assert disc.window_gap(found, today - timedelta(days=3), today - timedelta(days=1)) is None
+    assert disc.looks_like_article(url)
+    for day in (today, today + timedelta(days=1)):
+        assert disc.url_day(form.format(d=day)) == day
+
+
 @pytest.mark.parametrize(("base", "want"), [
     ("/ru/", "https://ex.org/ru/news/a.html"),  # relative base: against the page
     ("https://cdn.ex.net/mirror/", "https://cdn.ex.net/mirror/news/a.html"),  # another host
