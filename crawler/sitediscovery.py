@@ -798,7 +798,23 @@ def archive_day_path(prefix: str, day: date) -> str:
 def url_day(url: str) -> date | None:
     """The day an article URL carries: ``/YYYY/MM/DD/`` (what day archives are told by),
     else the other forms CMSs write (``/20250904/``, ``?date=04.09.2025``,
-    :func:`dates.day_in_url`); a day of history (1945) dates nothing."""
+    :func:`dates.day_in_url`); a day of history (1945) dates nothing, nor one after today
+    (:func:`published_by_now`)."""
+    day = _day_of_url_shape(url)
+    return day if published_by_now(day) else None
+
+
+def published_by_now(day: date | None) -> bool:
+    """Whether an article can have gone out on ``day``: not after today (a day's slack for
+    a zone ahead of UTC). A later one in a URL is an event its slug names ("/20270509/parad")
+    or an id in a date's shape, no publication day: taken as one, it ruled the article out
+    of every window unread."""
+    return day is not None and day <= datetime.now(UTC).date() + timedelta(days=1)
+
+
+def _day_of_url_shape(url: str) -> date | None:
+    """The day in ``url``'s date forms (:func:`url_day`), whether or not it can be a
+    publication day: a date in the path marks an article link either way."""
     match = _DATE_PATH.match(urlsplit(url).path)
     if not match:
         return dates.day_in_url(url)
@@ -830,7 +846,7 @@ def looks_like_article(url: str, id_params: Iterable[str] = GENERIC_KEEP_QUERY) 
         return False  # a day's page of a calendar (uCoz's /news/2026-12-01): its teasers
     if date_archive_url(url):
         return False
-    if url_day(url) is not None or _SLUG.search(last):
+    if _day_of_url_shape(url) is not None or _SLUG.search(last):
         return True
     named = set(id_params)
     return any(_QUERY_ID.fullmatch(value) and (key in named or _ID_PARAM.match(key))

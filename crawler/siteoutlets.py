@@ -324,16 +324,31 @@ def zone_for_offset(offset: timedelta) -> str:
     return "UTC"
 
 
+def first_known_zone(*names: str) -> str:
+    """The first of ``names`` the zoneinfo in use resolves: a renamed zone's new name
+    ("Europe/Kyiv", tzdata 2022b) where it is known, its old one on an older database."""
+    for name in names:
+        try:
+            ZoneInfo(name)
+        except (ValueError, KeyError, OSError):
+            continue
+        return name
+    return names[-1]
+
+
+_KYIV = first_known_zone("Europe/Kyiv", "Europe/Kiev")
+
+
 # Country domains of one time zone (in the outlets' region): a site of one whose dates carry
 # no offset prints its wall clock there, not UTC. Not .ru: eleven zones. (a row's host is kept
 # as written: .бел, .укр, or their punycode). Each as the tz database (tzdata 2026f) gives it:
 # Kazakhstan keeps one clock, UTC+5, since 2024-03-01, when Asia/Almaty (Almaty, Astana and
-# the east) left UTC+6 to join Asia/Qostanay and the west; Asia/Almaty's history is the
+# the east) and Asia/Qostanay left UTC+6 to join the west; Asia/Almaty's history is the
 # capital's, so a .kz page dated before then is read at +06:00 (a western region's site
 # printed +05:00 then: it votes Etc/GMT-5 when it prints its offset). Uzbekistan, Tajikistan
 # UTC+5, Kyrgyzstan UTC+6, Turkmenistan UTC+5, none with summer time.
 COUNTRY_ZONES = {"by": "Europe/Minsk", "бел": "Europe/Minsk", "xn--90ais": "Europe/Minsk",
-                 "ua": "Europe/Kiev", "укр": "Europe/Kiev", "xn--j1amh": "Europe/Kiev",
+                 "ua": _KYIV, "укр": _KYIV, "xn--j1amh": _KYIV,
                  "pl": "Europe/Warsaw", "lt": "Europe/Vilnius", "lv": "Europe/Riga",
                  "ee": "Europe/Tallinn", "md": "Europe/Chisinau", "ge": "Asia/Tbilisi",
                  "am": "Asia/Yerevan", "az": "Asia/Baku", "kz": "Asia/Almaty",
