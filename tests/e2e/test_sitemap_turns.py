@@ -28,6 +28,7 @@ pytestmark = pytest.mark.slow
 
 ARCHIVE = "/sitemaps/archive.xml.gz"
 NEWS = "/sitemaps/news.xml"
+PLAIN_ARCHIVE = "/sitemaps/archive.xml"
 HELD_AFTER_ARCHIVE = 0.5  # seconds the news sitemap is held once the archive was sent
 
 
@@ -132,3 +133,30 @@ def test_an_outlet_spiders_answers_are_handled_while_a_huge_sitemap_is_read(tmp_
     assert result.stats["discovery/sitemap_entry_limit"] == 1
     assert result.stats["discovery/sitemap_before_window"] == MAX_SITEMAP_URLS
 
+
+def test_new_requests_go_out_while_a_sitemap_over_5_mb_is_read(tmp_path) -> None:
+    """The archive is a plain urlset of 60,000 entries (over 7 MB in Scrapy's hands, past
+    Scrapy's SCRAPER_SLOT_MAX_ACTIVE_SIZE of 5,000,000 bytes, which stopped every new request
+    until the callback holding it ended). Beside it the index lists a second index, held
+    until the archive is sent: read during the archive's read, it asks for the news sitemap,
+    a request made then, which is crawled before the archive's read ends."""
+    shape = anysite.news_sitemap_site()
+    host = shape.site.host
+    when = datetime(2026, 1, 5, 12)
+    more = "/sitemaps/more.xml"
+    shape.site.add("/sitemap_index.xml", anysite.sitemap_index(host, [
+        (PLAIN_ARCHIVE, when), (more, when)]))
+    archive = archive_urlset(host, MAX_SITEMAP_URLS + 10_000)
+    assert len(archive) > 7_000_000
+    shape.site.add(PLAIN_ARCHIVE, Page(archive, content_type="application/xml"))
+    servers: list[FixtureServer] = []
+    shape.site.dynamic.append(held_until(
+        lambda: any(s.url.endswith(PLAIN_ARCHIVE) for s in servers[0].served),
+        anysite.sitemap_index(host, [(NEWS, when), ("/sitemaps/pages.xml", when)]), more))
+    with FixtureServer([shape.site]) as server:
+        servers.append(server)
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"LOG_LEVEL": "DEBUG"}, timeout=300)
+    assert_gold_items(result, shape, "title", "published")
+    assert_answered_during_read(result.log, host, NEWS, PLAIN_ARCHIVE)
+    assert result.stats["discovery/sitemap_entry_limit"] == 1
