@@ -9,7 +9,7 @@ import re
 import struct
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from html.entities import html5
 from io import BytesIO
@@ -421,39 +421,46 @@ _MARKUP_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<")
 
 @dataclass
 class TextSitemap:
-    """What a plain-text sitemap lists: its URLs, and the lines that are none."""
+    """What a plain-text sitemap's read found besides its URLs: counts and the first junk."""
 
-    urls: list[str] = field(default_factory=list)  # at most the bound given
+    urls: int = 0  # URL lines read, at most the bound given
     junk: int = 0  # non-blank lines that are no absolute http(s) URL, or no UTF-8
     first_junk: str | None = None  # "line N <why>: <the line>", for the log
     over_limit: int = 0  # non-blank lines after the bound's last URL, not read
 
 
-def text_sitemap(document: bytes, limit: int | None = None) -> TextSitemap | None:
-    """The URLs of a plain-text sitemap (sitemaps.org: UTF-8, one absolute URL a line, no
-    dates), at most ``limit`` (default MAX_SITEMAP_URLS), or None when ``document`` is markup
-    (an XML sitemap, an HTML page) or lists no URL at all. Junk lines are counted, never
-    fatal; read line by line, never split whole."""
+def text_sitemap_lines(document: bytes, found: TextSitemap, limit: int | None = None
+                       ) -> Iterator[str | None]:
+    """A plain-text sitemap (sitemaps.org: UTF-8, one absolute URL a line, no dates) read
+    one line a step: each line's URL, or None for a line giving none (blank, junk, past
+    ``limit``, default MAX_SITEMAP_URLS), counted in ``found``. A step a line lets the
+    reader take turns with the reactor whatever the lines are, and nothing is kept but
+    counts. Nothing at all for markup (an XML sitemap, an HTML page); a text listing no
+    URL leaves ``found.urls`` 0: it is no text sitemap."""
     limit = MAX_SITEMAP_URLS if limit is None else limit
     if _MARKUP_START.match(document):  # no copy of a 50 MB document to look at its start
-        return None
-    found = TextSitemap()
+        return
     for number, raw in enumerate(BytesIO(document), 1):
-        line = raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw
-        if not line.strip():
-            continue
-        if len(found.urls) >= limit:
-            found.over_limit += 1
-            continue
-        url, why = _text_line_url(line)
-        if url is not None:
-            found.urls.append(url)
-            continue
-        found.junk += 1
-        if found.first_junk is None:
-            shown = line.strip()[:120]
-            found.first_junk = f"line {number} {why}: {shown.decode('utf-8', 'replace')!r}"
-    return found if found.urls else None
+        yield _read_text_line(number, raw.removeprefix(codecs.BOM_UTF8) if number == 1
+                              else raw, found, limit)
+
+
+def _read_text_line(number: int, line: bytes, found: TextSitemap, limit: int) -> str | None:
+    """Line ``number`` of a text sitemap: its URL within ``limit``, else None, counted."""
+    if not line.strip():
+        return None
+    if found.urls >= limit:
+        found.over_limit += 1
+        return None
+    url, why = _text_line_url(line)
+    if url is not None:
+        found.urls += 1
+        return url
+    found.junk += 1
+    if found.first_junk is None:
+        shown = line.strip()[:120]
+        found.first_junk = f"line {number} {why}: {shown.decode('utf-8', 'replace')!r}"
+    return None
 
 
 def _text_line_url(line: bytes) -> tuple[str | None, str | None]:

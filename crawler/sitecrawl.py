@@ -50,10 +50,11 @@ from crawler.extraction.html import document_base, parse_html
 from crawler.failures import SEE_ERROR_ANSWERS, RedirectedElsewhere, exception_reason
 from crawler.feeds import (
     FeedSkips,
+    TextSitemap,
     document_element,
     feed_entries,
     gunzipped_document,
-    text_sitemap,
+    text_sitemap_lines,
     xml_stops,
 )
 from crawler.frontiers import run_scheduler
@@ -1096,14 +1097,15 @@ class SiteCrawl(OutletSpider):
             self.note_unread("sitemap", response.url, stops[0], records)
         if records:
             return
-        if (text := text_sitemap(document, bound)) is not None:
+        text = TextSitemap()
+        for number, url in enumerate(text_sitemap_lines(document, text, bound), 1):
+            if turn_due(number):  # a turn every so many lines, URLs or not
+                yield TURN
+            if url is not None and not self.refused(state.outlet, url, "page", response.url):
+                yield from self.sitemap_candidate(
+                    state, disc.Candidate(url, None, disc.url_day(url), "sitemap"), recent)
+        if text.urls:
             self.note_text_sitemap(response.url, text)
-            for number, url in enumerate(text.urls, 1):
-                if turn_due(number):
-                    yield TURN
-                if not self.refused(state.outlet, url, "page", response.url):
-                    yield from self.sitemap_candidate(
-                        state, disc.Candidate(url, None, disc.url_day(url), "sitemap"), recent)
         elif document_element(document) == "html":
             self.crawler.stats.inc_value("discovery/sitemap/not_a_sitemap")
             (self.logger.info if guessed else self.logger.warning)(

@@ -44,7 +44,7 @@ from crawler.feeds import (
     feed_entries,
     gunzipped_document,
     sitemap_entries,
-    text_sitemap,
+    text_sitemap_lines,
     xml_stops,
 )
 from crawler.items import (
@@ -602,15 +602,17 @@ class OutletSpider(scrapy.Spider):
                                        fetch_time(response))
         if stops:
             self.note_unread("sitemap", response.url, stops[0], entries)
-        if not entries and (text := text_sitemap(document, bound)) is not None:
-            self.note_text_sitemap(response.url, text)
-            for loc in text.urls:
-                entries += 1
-                if turn_due(entries):
+        if not entries:
+            text = TextSitemap()
+            for number, loc in enumerate(text_sitemap_lines(document, text, bound), 1):
+                if turn_due(number):  # a turn every so many lines, URLs or not
                     yield TURN
-                if not self.refused(outlet, loc, "page", response.url) and \
-                        self.outlet_of(loc) is outlet:
+                if loc is not None and not self.refused(outlet, loc, "page", response.url) \
+                        and self.outlet_of(loc) is outlet:
                     yield from self.sitemap_url(outlet, loc)
+            entries = text.urls
+            if text.urls:
+                self.note_text_sitemap(response.url, text)
         if not entries:
             self.crawler.stats.inc_value("discovery/empty_sitemaps")
             self.logger.warning("Sitemap %s yielded no entries", response.url)

@@ -171,12 +171,21 @@ def test_the_document_element_a_feed_answer_opens_with(body: bytes, name: str | 
     assert document_element(body) == name
 
 
+def read_text_sitemap(document: bytes, limit: int | None = None
+                      ) -> tuple[list[str], feeds.TextSitemap] | None:
+    """The URLs and counts of a text sitemap read to its end, or None when it is none."""
+    found = feeds.TextSitemap()
+    urls = [url for url in feeds.text_sitemap_lines(document, found, limit) if url is not None]
+    assert len(urls) == found.urls
+    return (urls, found) if urls else None
+
+
 def test_a_text_sitemap_gives_its_url_lines_and_counts_the_rest() -> None:
     body = (b"\xef\xbb\xbfhttps://ex.org/a.html\r\n\r\n  http://ex.org/b?x=1  \n/rel.html\n"
             b"http://[::1\nhttp:///nohost\nhttps://ex.org/with space\n\xff\xfe\nHTTPS://ex.org/c")
-    found = feeds.text_sitemap(body)
-    assert found is not None
-    assert found.urls == ["https://ex.org/a.html", "http://ex.org/b?x=1", "HTTPS://ex.org/c"]
+    assert (read := read_text_sitemap(body)) is not None
+    urls, found = read
+    assert urls == ["https://ex.org/a.html", "http://ex.org/b?x=1", "HTTPS://ex.org/c"]
     assert found.junk == 5 and found.over_limit == 0
     assert found.first_junk == "line 4 is no absolute http(s) URL: '/rel.html'"
 
@@ -184,20 +193,22 @@ def test_a_text_sitemap_gives_its_url_lines_and_counts_the_rest() -> None:
 def test_markup_or_a_text_without_urls_is_no_text_sitemap() -> None:
     for body in (b"", b"\n\n", b"Not found\n", b'\xef\xbb\xbf <?xml version="1.0"?><urlset/>',
                  b"\n<!doctype html><html><body>https://ex.org/a</body></html>"):
-        assert feeds.text_sitemap(body) is None, body
+        assert read_text_sitemap(body) is None, body
 
 
 def test_a_text_sitemap_is_read_to_the_protocols_url_limit(monkeypatch) -> None:
     monkeypatch.setattr(feeds, "MAX_SITEMAP_URLS", 3)
-    found = feeds.text_sitemap(b"".join(b"https://ex.org/%d\n" % n for n in range(10)) + b"x\n")
-    assert found is not None
-    assert found.urls == [f"https://ex.org/{n}" for n in range(3)] and found.over_limit == 8
+    read = read_text_sitemap(b"".join(b"https://ex.org/%d\n" % n for n in range(10)) + b"x\n")
+    assert read is not None
+    urls, found = read
+    assert urls == [f"https://ex.org/{n}" for n in range(3)] and found.over_limit == 8
 
 
 def test_a_gzipped_text_sitemap_is_unpacked_within_the_bound(monkeypatch) -> None:
     body = b"https://ex.org/a\n" * 1000
     document, why = feeds.gunzipped_document(gzip.compress(body))
-    assert why is None and feeds.text_sitemap(document).urls[-1] == "https://ex.org/a"
+    assert why is None and (read := read_text_sitemap(document)) is not None
+    assert read[0][-1] == "https://ex.org/a"
     monkeypatch.setattr(feeds, "MAX_SITEMAP_BYTES", 1000)
     assert feeds.gunzipped_document(gzip.compress(body)) == (
         b"", "gunzipped, it is over 1000 bytes")
@@ -249,8 +260,10 @@ def test_feed_and_sitemap_dates_keep_an_offset_after_a_space(written: str, read:
 
 
 def test_a_text_sitemap_is_read_to_the_bound_given() -> None:
-    found = feeds.text_sitemap(b"".join(b"https://ex.org/%d\n" % n for n in range(5)), 2)
-    assert found is not None and found.urls == ["https://ex.org/0", "https://ex.org/1"]
+    read = read_text_sitemap(b"".join(b"https://ex.org/%d\n" % n for n in range(5)), 2)
+    assert read is not None
+    urls, found = read
+    assert urls == ["https://ex.org/0", "https://ex.org/1"]
     assert found.over_limit == 3
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin, urlsplit
+
 import pytest
 import scrapy
+from w3lib.url import safe_url_string
 
+from crawler import urls
 from crawler.outlets import outlet_for_url
 from crawler.siteoutlets import outlet_from_site_row
 from crawler.urls import (
@@ -157,3 +161,56 @@ def test_an_article_id_has_one_definition_shared_with_the_archive() -> None:
     assert id_mismatch({"url": url, "id": article_id(url)}) is None
     odd = "https://x.by/\udc80"  # a lone surrogate, as a JSON escape gives
     assert id_mismatch({"url": odd, "id": article_id(odd)}) is None
+
+
+PLAIN_ENTRIES = ["https://ex.org/news/2024/01/05/article-7-slug/",
+                 "http://127.0.0.1/a;b/c?x=1&y=%D0%B0#top", "https://a-b.ex.org?q=(1)*2"]
+# each near a plain one, and read by the splits: a port, userinfo, a bracket, a backslash,
+# a space, a non-ASCII letter, an upper-case scheme, what urljoin drops (an empty query,
+# fragment or parameter), an empty host, dot segments joined against the base
+SPLIT_ENTRIES = ["https://ex.org:70000/", "https://ex.org:8080/a", "http://u@ex.org/",
+                 "http://[::1/", "http://[::1]x/", "http://ex.org\\@evil.test/",
+                 "http://ex.org/a b", "https://пример.рф/", "HTTP://ex.org/a", "http://ex.org/a?",
+                 "http://ex.org/a#", "http://ex.org/a;?x", "http:///a", "/rel/../x", "x;"]
+
+
+@pytest.mark.parametrize("href", PLAIN_ENTRIES + SPLIT_ENTRIES)
+def test_joined_gives_what_the_join_and_the_splits_give(href: str) -> None:
+    """joined's cheap test for a plain absolute URL agrees with urljoin and why_no_url."""
+    base = "http://site.test/news/"
+    try:
+        expected: str | None = urljoin(base, href)
+    except ValueError:
+        expected = None
+    if expected is not None and why_no_url_split(expected) is not None:
+        expected = None
+    assert joined(base, href) == expected
+
+
+def why_no_url_split(url: str) -> str | None:
+    """why_no_url's splits alone (urlsplit's port, w3lib's safe_url_string)."""
+    try:
+        urlsplit(url).port  # noqa: B018
+        safe_url_string(url)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def test_a_plain_absolute_entry_is_not_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sitemap's plain entries pass the cheap test: neither joined nor split (urljoin and
+    safe_url_string were most of a sitemap's read); the others still are."""
+    calls: list[str] = []
+
+    def split(url: str, *args: object, **kwargs: object) -> str:
+        calls.append(url)
+        return url
+
+    monkeypatch.setattr(urls, "safe_url_string", split)
+    monkeypatch.setattr(urls, "urljoin", lambda base, href: split(href))
+    for href in PLAIN_ENTRIES:
+        assert joined("http://site.test/news/", href) == href
+        assert urls.why_no_url(href) is None
+    assert calls == []
+    joined("http://site.test/news/", "https://ex.org:8080/a")
+    assert calls == ["https://ex.org:8080/a", "https://ex.org:8080/a"]

@@ -28,17 +28,35 @@ pytestmark = pytest.mark.slow
 
 ARCHIVE = "/sitemaps/archive.xml.gz"
 NEWS = "/sitemaps/news.xml"
+PLAIN_ARCHIVE = "/sitemaps/archive.xml"
 HELD_AFTER_ARCHIVE = 0.5  # seconds the news sitemap is held once the archive was sent
 
 
-def archive_sitemap(host: str, entries: int, scheme: str = "http") -> Page:
-    """The site's past as one gzipped urlset, past the protocol's bound: entries changed in
-    2019, none a candidate of the window (a read that yields nothing until its end)."""
+def archive_urlset(host: str, entries: int, scheme: str = "http") -> bytes:
+    """The site's past as one urlset, past the protocol's bound: entries changed in 2019,
+    none a candidate of the window (a read that yields nothing until its end)."""
     rows = "".join(f"<url><loc>{scheme}://{host}/archive/2019/material-{n}.html</loc>"
                    "<lastmod>2019-05-01T10:00:00+03:00</lastmod></url>" for n in range(entries))
-    body = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
             f'schemas/sitemap/0.9">{rows}</urlset>').encode()
-    return Page(gzip.compress(body, mtime=0), content_type="application/x-gzip")
+
+
+def archive_sitemap(host: str, entries: int, scheme: str = "http") -> Page:
+    """:func:`archive_urlset` gzipped (a few hundred KB on the wire and in Scrapy's hands)."""
+    return Page(gzip.compress(archive_urlset(host, entries, scheme), mtime=0),
+                content_type="application/x-gzip")
+
+
+def assert_answered_during_read(log: str, host: str, held_path: str,
+                                archive: str = ARCHIVE) -> None:
+    """``held_path`` was crawled after the archive sitemap's answer and before its read
+    ended (the SITEMAP_MAX_ENTRIES cut, said when its 50,000th entry is read)."""
+    archive_crawled = log.index(f"Crawled (200) <GET http://{host}{archive}>")
+    archive_read = log.index(f"Sitemap http://{host}{archive} lists more than "
+                             f"SITEMAP_MAX_ENTRIES={MAX_SITEMAP_URLS} entries")
+    held_crawled = log.index(f"Crawled (200) <GET http://{host}{held_path}>")
+    assert archive_crawled < held_crawled < archive_read, (
+        f"{held_path}'s answer waited for the read of {archive}")
 
 
 def held_until(sent: Callable[[], bool], page: Page, path: str) -> Callable[[str], Page | None]:
@@ -77,13 +95,7 @@ def test_answers_are_handled_while_a_huge_sitemap_is_read(tmp_path) -> None:
         result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
                            settings={"LOG_LEVEL": "DEBUG"}, timeout=300)
     assert_gold_items(result, shape, "title", "published")
-    log = result.log
-    archive_crawled = log.index(f"Crawled (200) <GET http://{host}{ARCHIVE}>")
-    archive_read = log.index(f"Sitemap http://{host}{ARCHIVE} lists more than "
-                             f"SITEMAP_MAX_ENTRIES={MAX_SITEMAP_URLS} entries")
-    news_crawled = log.index(f"Crawled (200) <GET http://{host}{NEWS}>")
-    assert archive_crawled < news_crawled < archive_read, (
-        "the news sitemap's answer waited for the archive's read")
+    assert_answered_during_read(result.log, host, NEWS)
     assert result.stats["discovery/sitemap_entry_limit"] == 1
     # the archive's bound, the news sitemap's entries and the pages sitemap's two
     assert result.stats["discovery/sitemap_entries"] == MAX_SITEMAP_URLS + news_entries + 2
@@ -117,12 +129,34 @@ def test_an_outlet_spiders_answers_are_handled_while_a_huge_sitemap_is_read(tmp_
     assert result.returncode == 0, result.log[-3000:]
     assert [i["url"] for i in result.items] == [f"https://{GOLK}{path}"], result.log[-3000:]
     assert result.items[0]["text"] == "\n\n".join(paragraphs_for(5))
-    log = result.log
-    archive_crawled = log.index(f"Crawled (200) <GET http://{GOLK}{ARCHIVE}>")
-    archive_read = log.index(f"Sitemap http://{GOLK}{ARCHIVE} lists more than "
-                             f"SITEMAP_MAX_ENTRIES={MAX_SITEMAP_URLS} entries")
-    urls_crawled = log.index(f"Crawled (200) <GET http://{GOLK}/urls.xml>")
-    assert archive_crawled < urls_crawled < archive_read, (
-        "the urlset's answer waited for the archive's read")
+    assert_answered_during_read(result.log, GOLK, "/urls.xml")
     assert result.stats["discovery/sitemap_entry_limit"] == 1
     assert result.stats["discovery/sitemap_before_window"] == MAX_SITEMAP_URLS
+
+
+def test_new_requests_go_out_while_a_sitemap_over_5_mb_is_read(tmp_path) -> None:
+    """The archive is a plain urlset of 60,000 entries (over 7 MB in Scrapy's hands, past
+    Scrapy's SCRAPER_SLOT_MAX_ACTIVE_SIZE of 5,000,000 bytes, which stopped every new request
+    until the callback holding it ended). Beside it the index lists a second index, held
+    until the archive is sent: read during the archive's read, it asks for the news sitemap,
+    a request made then, which is crawled before the archive's read ends."""
+    shape = anysite.news_sitemap_site()
+    host = shape.site.host
+    when = datetime(2026, 1, 5, 12)
+    more = "/sitemaps/more.xml"
+    shape.site.add("/sitemap_index.xml", anysite.sitemap_index(host, [
+        (PLAIN_ARCHIVE, when), (more, when)]))
+    archive = archive_urlset(host, MAX_SITEMAP_URLS + 10_000)
+    assert len(archive) > 7_000_000
+    shape.site.add(PLAIN_ARCHIVE, Page(archive, content_type="application/xml"))
+    servers: list[FixtureServer] = []
+    shape.site.dynamic.append(held_until(
+        lambda: any(s.url.endswith(PLAIN_ARCHIVE) for s in servers[0].served),
+        anysite.sitemap_index(host, [(NEWS, when), ("/sitemaps/pages.xml", when)]), more))
+    with FixtureServer([shape.site]) as server:
+        servers.append(server)
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW},
+                           settings={"LOG_LEVEL": "DEBUG"}, timeout=300)
+    assert_gold_items(result, shape, "title", "published")
+    assert_answered_during_read(result.log, host, NEWS, PLAIN_ARCHIVE)
+    assert result.stats["discovery/sitemap_entry_limit"] == 1
