@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import jsonline
+from .corpus_damage import record_checked
 from .corpus_derived import (
     mark_edits_stale,
     refresh_derived,
@@ -970,6 +971,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                       json.dumps(describe(), indent=1, ensure_ascii=False).encode())
         out.families, out.edits = refresh_derived(corpus)
         write_views(corpus)
+        record_checked(corpus)
     return out
 
 
