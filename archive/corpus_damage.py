@@ -47,14 +47,23 @@ class CheckFailed(Exception):
                    "is, not taken for damage: run the command again once it can be read")
 
 
-def _damage(path: str, exc: BaseException) -> str:
+# what a footer that thrift decodes raises when a flipped byte made it describe what no
+# writer of the corpus writes (an integer of 3 or 128 bits, a name or metadata not UTF-8):
+# every corpus file is written from an Arrow schema, so its footer always maps back to one
+_FOOTER_NONSENSE = (pa.ArrowNotImplementedError, UnicodeDecodeError)
+
+
+def _damage(path: str, exc: BaseException, footer: bool = False) -> str:
     """Why ``exc`` shows the file's bytes damaged: Arrow's decoding errors (no magic bytes,
-    a footer or page header thrift cannot decode, a page's CRC mismatch) are ArrowInvalid or
-    an OSError without an errno. Any other error says nothing of the bytes: raised as
-    :class:`CheckFailed`."""
+    a footer or page header thrift cannot decode, a page's CRC mismatch, an unknown codec)
+    are ArrowInvalid or an OSError without an errno; reading the ``footer``, a description
+    no writer of ours gives is too (those stopped the build, a healthy file's error). Any
+    other error says nothing of the bytes (no memory, an Arrow limit, a feature missing for
+    a healthy file's pages): raised as :class:`CheckFailed`."""
     damaged = isinstance(exc, pa.ArrowInvalid) or (
         isinstance(exc, OSError) and not isinstance(exc, MemoryError)
-        and exc.errno is None and os_reason(exc)[0] is None)
+        and exc.errno is None and os_reason(exc)[0] is None) or (
+        footer and isinstance(exc, _FOOTER_NONSENSE))
     if not damaged:
         raise CheckFailed.of(path, exc) from exc
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
@@ -77,7 +86,7 @@ def _footer_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | No
     try:
         pq.read_metadata(path)
     except _READ_ERRORS as exc:
-        return _damage(path, exc)
+        return _damage(path, exc, footer=True)
     return None
 
 

@@ -416,3 +416,40 @@ def test_a_corpus_copied_without_its_file_times_is_not_read_whole_by_every_reade
     assert corpus_damage.damaged_parts(copy) == [] and read_whole == [parts[0]]
     res = run_archive("history", copy, built["edited_url"])
     assert res.returncode == 0 and "version 2 " in res.stdout and not res.stderr, res.stderr
+
+
+def _footer_flip_read_as(data: bytes, error: type[BaseException]) -> bytes:
+    """``data`` with the first single-bit flip in its footer whose footer still decodes as
+    thrift but reads as ``error`` (a field of a width or text no writer of ours gives)."""
+    import io
+
+    start = _pages_end(data)
+    for at in range(start, len(data) - 8):
+        for bit in range(8):
+            bad = bytearray(data)
+            bad[at] ^= 1 << bit
+            try:
+                pq.read_metadata(io.BytesIO(bytes(bad)))
+            except error:
+                return bytes(bad)
+            except Exception:  # noqa: BLE001 - another error: try the next flip
+                continue
+    raise AssertionError(f"no flip of the footer reads as {error.__name__}")
+
+
+@pytest.mark.parametrize("error", [pa.ArrowNotImplementedError, UnicodeDecodeError])
+def test_a_footer_flipped_to_describe_what_no_writer_of_ours_writes_is_damage(
+        built: dict, error: type[BaseException]) -> None:
+    """A flip in a part's footer that thrift still decodes, into an integer of a width Arrow
+    has not ("Integers with less than 8 bits not implemented") or a text not UTF-8, stopped
+    the build: "cannot be read to check it for damage", left where it was, and every build
+    after stopped the same. The build now moves it aside and makes it again."""
+    corpus, part = built["corpus"], built["part"]
+    bad = _footer_flip_read_as(part.read_bytes(), error)
+    part.write_bytes(bad)
+    res = run_archive("corpus", built["data"], "-o", corpus)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert f"note: {part}: not a readable Parquet file ({error.__name__}: " in res.stderr
+    [aside] = part.parent.glob(f"{part.name}.unreadable-*")
+    assert aside.read_bytes() == bad
+    assert counts(corpus) == (9, 8)
