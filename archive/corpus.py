@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import jsonline
+from .corpus_damage import CHECKED, record_checked
 from .corpus_derived import (
     mark_edits_stale,
     refresh_derived,
@@ -108,7 +109,7 @@ __all__ = ["BuildReport", "CorpusError", "Problem", "build_corpus"]
 
 MANIFEST = "_corpus.json"
 REJECTS = "_rejects.jsonl"
-OWN_FILES = frozenset({MANIFEST, REJECTS, "_lock", "_schema.json", "views.sql"})  # at its top
+OWN_FILES = frozenset({MANIFEST, REJECTS, "_lock", "_schema.json", "views.sql", CHECKED})  # at its top
 OWN_FOLDERS = frozenset({"versions", "edits", "families", "removals"})
 BATCH_ROWS = 2000  # rows buffered per partition before a row group is written
 BUFFER_BYTES = 16 << 20  # text buffered over all partitions before every buffer is written
@@ -970,6 +971,7 @@ def build_corpus(data_dir: str | Path, corpus_dir: str | Path,
                       json.dumps(describe(), indent=1, ensure_ascii=False).encode())
         out.families, out.edits = refresh_derived(corpus)
         write_views(corpus)
+        record_checked(corpus)
     return out
 
 

@@ -10,6 +10,7 @@ command, build included, with DuckDB's "No magic bytes found".
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from archive.fileio import os_reason
+from archive.fileio import os_reason, write_atomically
 
 VERSION_PARTS = "*/*/*.parquet"  # under versions/: what the views read
 
@@ -46,14 +47,23 @@ class CheckFailed(Exception):
                    "is, not taken for damage: run the command again once it can be read")
 
 
-def _damage(path: str, exc: BaseException) -> str:
+# what a footer that thrift decodes raises when a flipped byte made it describe what no
+# writer of the corpus writes (an integer of 3 or 128 bits, a name or metadata not UTF-8):
+# every corpus file is written from an Arrow schema, so its footer always maps back to one
+_FOOTER_NONSENSE = (pa.ArrowNotImplementedError, UnicodeDecodeError)
+
+
+def _damage(path: str, exc: BaseException, footer: bool = False) -> str:
     """Why ``exc`` shows the file's bytes damaged: Arrow's decoding errors (no magic bytes,
-    a footer or page header thrift cannot decode, a page's CRC mismatch) are ArrowInvalid or
-    an OSError without an errno. Any other error says nothing of the bytes: raised as
-    :class:`CheckFailed`."""
+    a footer or page header thrift cannot decode, a page's CRC mismatch, an unknown codec)
+    are ArrowInvalid or an OSError without an errno; reading the ``footer``, a description
+    no writer of ours gives is too (those stopped the build, a healthy file's error). Any
+    other error says nothing of the bytes (no memory, an Arrow limit, a feature missing for
+    a healthy file's pages): raised as :class:`CheckFailed`."""
     damaged = isinstance(exc, pa.ArrowInvalid) or (
         isinstance(exc, OSError) and not isinstance(exc, MemoryError)
-        and exc.errno is None and os_reason(exc)[0] is None)
+        and exc.errno is None and os_reason(exc)[0] is None) or (
+        footer and isinstance(exc, _FOOTER_NONSENSE))
     if not damaged:
         raise CheckFailed.of(path, exc) from exc
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
@@ -76,7 +86,7 @@ def _footer_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | No
     try:
         pq.read_metadata(path)
     except _READ_ERRORS as exc:
-        return _damage(path, exc)
+        return _damage(path, exc, footer=True)
     return None
 
 
@@ -112,17 +122,115 @@ def damaged_parts(corpus: Path, whole: bool = False) -> list[tuple[Path, str]]:
     """(part, why) of each version part no reader can open (a file: a folder standing where a
     part should be is the build's error, see ``corpus.build_corpus``). ``whole`` (the build):
     each part read whole (:func:`undecodable`); else only the parts changed since the last
-    build saved its manifest (the build read the others whole), the others by their footer:
+    build (:class:`AsBuilt`; the build read the others whole), the others by their footer:
     a reader stays cheap and still leaves out a part damaged since (copied over, edited)."""
-    since = _manifest_time(corpus)
+    as_built = AsBuilt(corpus)
     found = []
     for part in sorted((corpus / "versions").glob(VERSION_PARTS)):
         if not part.is_file():
             continue
-        check = undecodable if whole or _changed_since(part, since) else unreadable
+        check = unreadable if not whole and as_built(part) else undecodable
         if why := check(part):
             found.append((part, why))
     return found
+
+
+CHECKED = "_checked.json"  # each part and edits table as the last build left it
+_FOOTER_CAP = 64 << 20  # a footer length past this is no footer of ours: a key of none
+
+
+def footer_key(path: Path) -> str | None:
+    """The file's size and a digest of its Parquet footer (the row groups, their pages'
+    places, sizes and statistics): what a copy keeps and a different file changes. None when
+    it cannot be read (the file is then read whole, which says why)."""
+    try:
+        with open(path, "rb") as file:
+            size = file.seek(0, os.SEEK_END)
+            file.seek(max(0, size - 8))
+            length = int.from_bytes(file.read(8)[:4], "little")
+            if size < 12 or length > min(size - 8, _FOOTER_CAP):
+                return f"{size}:no footer"
+            file.seek(size - 8 - length)
+            footer = file.read(length + 8)
+    except OSError:
+        return None
+    return f"{size}:{hashlib.blake2b(footer, digest_size=16).hexdigest()}"
+
+
+def _folder_identity(corpus: Path) -> list[int] | None:
+    try:
+        stat = os.stat(corpus)
+    except OSError:
+        return None
+    return [stat.st_dev, stat.st_ino]
+
+
+def record_checked(corpus: Path) -> None:
+    """Note, at the end of a build, each version part and edits table as it left them (all
+    read whole or written by it): size, modification time, :func:`footer_key`, and the
+    corpus folder's identity, so readers know which files changed since and read only those
+    whole."""
+    files = [*sorted((corpus / "versions").glob(VERSION_PARTS)),
+             *sorted((corpus / "edits").glob("*.parquet"))]
+    record: dict[str, list] = {}
+    for path in files:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        if (key := footer_key(path)) is not None:
+            record[path.relative_to(corpus).as_posix()] = [stat.st_size, stat.st_mtime_ns, key]
+    note = {"folder": _folder_identity(corpus), "files": record}
+    write_atomically(corpus / CHECKED, json.dumps(note).encode("utf-8"))
+
+
+class AsBuilt:
+    """Whether a file is as the last build left it (so read by its footer only). Its
+    modification time, as the build noted it, says so; a different time says it was changed
+    in place (copied over, edited) unless the whole corpus is a copy (``cp -r`` without
+    ``-p``: another folder, every time new), where its size and footer must be as noted:
+    keyed on the time alone, such a copy had every part read whole by every reader until its
+    next build. With no note (a corpus built before it), a time later than the manifest's."""
+
+    def __init__(self, corpus: Path) -> None:
+        self.corpus = corpus
+        note = _read_note(corpus / CHECKED)
+        self.files: dict[str, list] | None = note.get("files") if note else None
+        self.copied = bool(note) and note.get("folder") != _folder_identity(corpus)
+        self.since = _manifest_time(corpus)
+
+    def __call__(self, path: Path) -> bool:
+        if self.files is None:
+            return not _changed_since(path, self.since)
+        noted = self.files.get(path.relative_to(self.corpus).as_posix())
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return True  # gone: nothing to read
+        if not isinstance(noted, list) or len(noted) != 3 or stat.st_size != noted[0]:
+            return False
+        if stat.st_mtime_ns == noted[1]:
+            return True
+        return self.copied and footer_key(path) == noted[2]
+
+
+def _read_note(path: Path) -> dict | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _note_of(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@lru_cache(maxsize=16)
+def _note_of(path: str, size: int, mtime_ns: int, inode: int) -> dict | None:
+    """The build's note, read once per state in a process (a reader asks it per edits table)."""
+    del size, mtime_ns, inode  # the cache key
+    try:
+        note = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return note if isinstance(note, dict) and isinstance(note.get("files"), dict) else None
 
 
 def _manifest_time(corpus: Path) -> int | None:
@@ -142,11 +250,13 @@ def _changed_since(part: Path, since: int | None) -> bool:
 def derived_problem(path: Path, whole: bool = False) -> str | None:
     """Why a reader cannot read a derived table, if it cannot: the families and removals
     tables (small: a row per article of a family, per observation) are read whole, as every
-    reader's views join them; the edits, which grow with the corpus, by their footer unless
-    ``whole``. Pages damaged in the families table made every reading command fail."""
+    reader's views join them; the edits, which grow with the corpus, as version parts are:
+    whole if changed since the last build (or ``whole``), else by their footer. Pages
+    damaged in the families table made every reading command fail; an edits table was
+    checked by its footer only, so a flip in its pages since the build was shown."""
     if whole or path.parent.name != "edits":
         return undecodable(path)
-    return unreadable(path)
+    return (unreadable if AsBuilt(path.parent.parent)(path) else undecodable)(path)
 
 
 def damaged_derived(corpus: Path, derived: list[Path], whole: bool = False

@@ -336,17 +336,28 @@ def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
         UNION
         SELECT DISTINCT id FROM {EDITS} AS e
         ANTI JOIN (SELECT DISTINCT id, version FROM read_parquet('{VERSIONS}')) USING (id, version)""")
-    if not con.execute("SELECT count(*) FROM stale").fetchone()[0]:
+    if not con.execute("SELECT count(*) FROM stale").fetchall()[0][0]:
         return
     for path in sorted((corpus / "edits").glob("*.parquet")):
         source = _quote(str(path))
-        if not con.execute(f"SELECT count(*) FROM read_parquet('{source}') "
-                           "SEMI JOIN stale USING (id)").fetchone()[0]:
+        [(held,)] = con.execute(f"SELECT count(*) FROM read_parquet('{source}') "
+                                "SEMI JOIN stale USING (id)").fetchall()
+        if not held:
             continue
-        with temp_for(path) as tmp:
-            con.execute(f"COPY (SELECT * FROM read_parquet('{source}') ANTI JOIN stale "
-                        f"USING (id)) TO '{_quote(str(tmp))}' (FORMAT parquet)")
+        with temp_for(path) as tmp, parquet_named(tmp):
+            kept = con.sql(f"SELECT {', '.join(EDIT_SCHEMA.names)} FROM read_parquet("
+                           f"'{source}') ANTI JOIN stale USING (id)")
+            _write_edit_batches(kept.to_arrow_reader(EDIT_ROWS_WRITTEN), tmp)
             replace_durably(tmp, path)
+
+
+def _write_edit_batches(batches: pa.RecordBatchReader, tmp: Path) -> None:
+    """Write an edits table through the writer every corpus table is written with (page
+    CRCs): DuckDB's COPY stored none, so a byte flipped in a rewritten edits table's pages
+    that still decoded (a letter of a diff changed) was found by no check, and shown."""
+    with pq.ParquetWriter(tmp, EDIT_SCHEMA, write_page_checksum=True) as writer:
+        for batch in batches:
+            writer.write_batch(batch.cast(EDIT_SCHEMA))
 
 
 def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[str]:

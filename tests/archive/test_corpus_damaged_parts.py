@@ -340,3 +340,116 @@ def test_only_a_failed_read_that_may_be_damage_reads_every_part_whole(
     [line] = capsys.readouterr().err.splitlines()[-1:]
     assert line == f"error: {built['corpus']}: {error()}"
     assert (True in whole_reads) is names
+
+
+def _rewritten_edits(tmp_path: Path) -> tuple[Path, Path]:
+    """A corpus whose edits table the build rewrote (one of its three articles' diffs made
+    stale, so dropped and diffed anew): (data folder, that rewritten edits table)."""
+    from archive.corpus import build_corpus
+    from archive.corpus_derived import connect
+    from tests.archive.test_corpus_history import _long_edited_articles
+
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    _long_edited_articles(data, 3, 50)
+    build_corpus(data, corpus)
+    [stored] = [p for p in (corpus / "edits").glob("edits-*.parquet") if p.name != "edits-0.parquet"]
+    ids = sorted(r[0] for r in connect(corpus).execute("SELECT id FROM edits").fetchall())
+    (corpus / "edits" / "_stale_ids.txt").write_text(f"{ids[0]},0\n")
+    build_corpus(data, corpus)
+    assert pq.read_metadata(stored).num_rows == 2  # rewritten in place, its stale row out
+    return data, stored
+
+
+def _flip_a_letter_of_a_diff(path: Path) -> bytes:
+    """Change one letter of a diff in the file's pages: the file still decodes."""
+    data = bytearray(path.read_bytes())
+    at = bytes(data).index("Дапоўнена".encode()) + 1
+    data[at] ^= 0x01  # Д -> Е
+    path.write_bytes(bytes(data))
+    assert "{+Еапоўнена.+}" in pq.read_table(path).column("diff").to_pylist()[0]
+    return bytes(data)
+
+
+def test_an_edits_table_the_build_rewrote_keeps_page_crcs_so_a_flip_in_it_is_found(
+        tmp_path: Path) -> None:
+    """DuckDB's COPY rewrote an edits table with no page CRCs: a letter flipped in a diff
+    was found by no check, the build kept the table and ``edits`` showed the altered diff.
+    Readers now read an edits table changed since the build whole, as version parts."""
+    data, stored = _rewritten_edits(tmp_path)
+    corpus = stored.parent.parent
+    bad = _flip_a_letter_of_a_diff(stored)
+    page = tmp_path / "edits.html"
+    res = run_archive("edits", corpus, "-o", page)
+    assert res.returncode == 1, res.stderr
+    assert f"warning: {stored}: not a readable Parquet file (" in res.stderr
+    assert "CRC" in res.stderr and "Еапоўнена" not in page.read_text("utf-8")
+    res = run_archive("corpus", data, "-o", corpus)
+    assert res.returncode == 0, res.stderr
+    assert f"note: {stored}: not a readable Parquet file (" in res.stderr
+    [aside] = stored.parent.glob(f"{stored.name}.unreadable-*")
+    assert aside.read_bytes() == bad  # kept, named
+    diffs = [r[0] for r in duck(corpus).execute("SELECT diff FROM edits").fetchall()]
+    assert len(diffs) == 3 and all(d.endswith("{+Дапоўнена.+}") for d in diffs)
+
+
+def test_a_corpus_copied_without_its_file_times_is_not_read_whole_by_every_reader(
+        built: dict, tmp_path: Path, monkeypatch) -> None:
+    """``cp -r`` without ``-p`` gives every file a new time: keyed on the time alone, every
+    reader read every part (and edits table) whole until the next build. The build now notes
+    each file's size and footer; in a copy those say what changed: only a part whose footer
+    differs (another file put in its place) is read whole."""
+    from archive import corpus_damage
+
+    copy = tmp_path / "copy"
+    shutil.copytree(built["corpus"], copy, copy_function=shutil.copyfile)  # times not kept
+    read_whole: list[Path] = []
+    real = corpus_damage.undecodable
+    monkeypatch.setattr(corpus_damage, "undecodable",
+                        lambda path: read_whole.append(path) or real(path))
+    parts = sorted((copy / "versions").glob("*/*/*.parquet"))
+    assert len(parts) >= 3
+    assert corpus_damage.damaged_parts(copy) == [] and read_whole == []
+    [stored] = [p for p in (copy / "edits").glob("edits-*.parquet") if p.name != "edits-0.parquet"]
+    assert corpus_damage.derived_problem(stored) is None and read_whole == []
+    other = next(p for p in parts if p.stat().st_size != parts[0].stat().st_size)
+    parts[0].write_bytes(other.read_bytes())  # a valid part, not the one the build left
+    assert corpus_damage.damaged_parts(copy) == [] and read_whole == [parts[0]]
+    res = run_archive("history", copy, built["edited_url"])
+    assert res.returncode == 0 and "version 2 " in res.stdout and not res.stderr, res.stderr
+
+
+def _footer_flip_read_as(data: bytes, error: type[BaseException]) -> bytes:
+    """``data`` with the first single-bit flip in its footer whose footer still decodes as
+    thrift but reads as ``error`` (a field of a width or text no writer of ours gives)."""
+    import io
+
+    start = _pages_end(data)
+    for at in range(start, len(data) - 8):
+        for bit in range(8):
+            bad = bytearray(data)
+            bad[at] ^= 1 << bit
+            try:
+                pq.read_metadata(io.BytesIO(bytes(bad)))
+            except error:
+                return bytes(bad)
+            except Exception:  # noqa: BLE001 - another error: try the next flip
+                continue
+    raise AssertionError(f"no flip of the footer reads as {error.__name__}")
+
+
+@pytest.mark.parametrize("error", [pa.ArrowNotImplementedError, UnicodeDecodeError])
+def test_a_footer_flipped_to_describe_what_no_writer_of_ours_writes_is_damage(
+        built: dict, error: type[BaseException]) -> None:
+    """A flip in a part's footer that thrift still decodes, into an integer of a width Arrow
+    has not ("Integers with less than 8 bits not implemented") or a text not UTF-8, stopped
+    the build: "cannot be read to check it for damage", left where it was, and every build
+    after stopped the same. The build now moves it aside and makes it again."""
+    corpus, part = built["corpus"], built["part"]
+    bad = _footer_flip_read_as(part.read_bytes(), error)
+    part.write_bytes(bad)
+    res = run_archive("corpus", built["data"], "-o", corpus)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert f"note: {part}: not a readable Parquet file ({error.__name__}: " in res.stderr
+    [aside] = part.parent.glob(f"{part.name}.unreadable-*")
+    assert aside.read_bytes() == bad
+    assert counts(corpus) == (9, 8)
