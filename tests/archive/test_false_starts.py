@@ -186,6 +186,40 @@ def test_a_stray_version_line_after_a_records_fields_keeps_the_record(
     assert not any("version line inside" in e.reason for e in errors)
 
 
+def _stray_before_type(url: str) -> bytes:
+    """A record whose stray version line stands after its date and URI and before a whole
+    header's worth of its fields (type, id, length)."""
+    return (b"WARC/1.0\r\nWARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: "
+            + url.encode() + b"\r\nWARC/1.0\r\nWARC-Type: resource\r\n"
+            b"WARC-Record-ID: <urn:uuid:b>\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n")
+
+
+@pytest.mark.parametrize("name", ["before.warc", "before.warc.gz"])
+def test_a_stray_version_line_before_a_whole_header_after_warc_fields_keeps_the_record(
+        tmp_path: Path, name: str) -> None:
+    """The lines after a stray version line may be a whole header alone (type, id, length):
+    the WARC fields before it (date, URI) are still the record's, no quote before a record.
+    The record was passed over at its offset and read at the stray line without its URI and
+    date, then skipped; it is kept at its own offset, its line noted, as warcio keeps it."""
+    around = [response(f"http://ex.com/{n}", b"<title>%d</title>" % n) for n in range(2)]
+    parts = [around[0], _stray_before_type("http://ex.com/b"), around[1]]
+    path = tmp_path / name
+    path.write_bytes(b"".join(gz(p) if name.endswith(".gz") else p for p in parts))
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append))
+    sizes = [len(gz(p) if name.endswith(".gz") else p) for p in parts]
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/0", 0), ("http://ex.com/b", sizes[0]),
+        ("http://ex.com/1", sizes[0] + sizes[1])]
+    assert infos[1].record.block == b"hello"
+    assert infos[1].record.get("WARC-Date") == "2024-01-01T00:00:00Z"
+    assert infos[1].problems == [
+        "1 WARC header line(s) without a colon passed over (as warcio and pywb read them), "
+        "the first 'WARC/1.0'"]
+    assert [e.offset for e in errors] == [sizes[0]]
+    assert "record kept" in errors[0].reason and "version line inside" not in errors[0].reason
+
+
 def test_damaged_gzip_members_in_a_row_are_each_said_false_headers_folded(
         tmp_path: Path) -> None:
     """Members that started and failed to inflate are records lost, each by its own offset
