@@ -94,13 +94,27 @@ def cdxj_line(info: RecordInfo, filename: str, on_error: ErrorHandler | None = N
 
 
 def _arc_payload_digest(rec: WarcRecord, http: HttpMessage | None) -> str | None:
-    """An ARC record's payload digest, which its header has no field for: computed as a
-    WARC writer computes WARC-Payload-Digest (sha1, base32) over its payload, the HTTP
-    body after the head or else the whole block, so its CDXJ line has a digest as a WARC
-    capture's has (pywb's indexer computes one for ARC records the same way)."""
-    if rec.version != ARC_VERSION or (http is None and rec.is_http()):
-        return None  # (an HTTP head that cannot be read: no payload known)
-    return sha1_base32(http.body if http is not None else rec.block)
+    """An ARC record's payload digest, which its header has no field for: the sha1 base32
+    of what follows the block's first HTTP head (raw, chunked as sent; all of it after a
+    ``100 Continue``; nothing when no blank line ends the head; the head read even when
+    its status line is bad), or of the whole block of a non-HTTP record: what pywb's
+    cdxj-indexer lists for the same file, so both index it alike."""
+    if rec.version != ARC_VERSION:
+        return None
+    if http is None and not rec.is_http():
+        return sha1_base32(rec.block)
+    return sha1_base32(_after_first_head(rec.block))
+
+
+def _after_first_head(block: bytes) -> bytes:
+    """The bytes after the first empty line (CRLF or LF) of ``block``: an HTTP message's
+    payload as a reader taking one head takes it; empty when no empty line comes."""
+    at = 0
+    for line in block.splitlines(keepends=True):
+        at += len(line)
+        if not line.rstrip(b"\r\n"):
+            return block[at:]
+    return b""
 
 
 # What a sorted run holds before it goes to disk: at most RUN_BYTES of entries as Python holds

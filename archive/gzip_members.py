@@ -413,14 +413,18 @@ _START_PIECE = 64
 
 def _member_started(fh, offset: int, form: MemberFormat) -> bool:
     """Whether the gzip header at ``offset``, whose data failed to inflate, began a member
-    (a record lost, its own error) rather than magic bytes met by chance (passed over): what
-    it inflated to before failing begins a record, or, when it inflated nothing, its header
-    is one a writer makes (damage in a real member's first deflate bytes inflates nothing)."""
-    if form.record_start is None:
+    (a record lost, its own error) rather than magic bytes met by chance (passed over): its
+    header is one a writer makes (damage in a real member's data may inflate a few garbage
+    bytes before zlib fails, and it is a record all the same), or, under a header no writer
+    makes, what it inflated to before failing begins a record."""
+    if form.record_start is None or _writer_header(fh, offset):
         return True
     head = inflated_start(fh, offset)
-    if head.strip(b"\r\n"):
-        return form.record_start(head)
+    return bool(head.strip(b"\r\n")) and form.record_start(head)
+
+
+def _writer_header(fh, offset: int) -> bool:
+    """Whether the gzip header at ``offset`` holds the XFL and OS bytes a writer puts."""
     fh.seek(offset + 8)
     xfl_os = fh.read(2)
     return len(xfl_os) == 2 and xfl_os[0] in _WRITER_XFL and xfl_os[1] in _WRITER_OS

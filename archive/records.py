@@ -882,21 +882,34 @@ class _FalseStart(ValueError):
 def _inner_version_line(head: bytes) -> str | None:
     """The version line inside ``head`` (a header's lines after its own version line) where
     a record's own header starts, which the header would take at a false start's offset:
-    one no field comes before (the header began at a quoted ``WARC/1.0``), or one the lines
-    after which are a whole record's header alone (a quoted line with a colon, "note: see
-    WARC/1.0", stood between the false start and the record). Else a version line among a
-    record's own fields is a stray line in it, passed over. Only the first version line is
-    judged: the lines after a later one are fewer, a whole header no more (one parse)."""
-    fielded = False
+    one no field comes before (the header began at a quoted ``WARC/1.0``), or one after
+    lines that cannot be a record's (no WARC field among them: a quote, "note: see
+    WARC/1.0") whose following lines are a whole record's header alone. After a record's
+    field (a WARC-* name, Content-Length, Content-Type) the header is a record's own, the
+    version line a stray line in it, passed over, as warcio does. Only the first version
+    line is judged: the lines after a later one are fewer, a whole header no more."""
+    quoted = False
     at = 0
     for line in head.splitlines(keepends=True):
         at += len(line)
         if _VERSION_LINE.match(line if line.endswith(b"\n") else line + b"\n"):
-            if fielded and not _whole_header(head[at:]):
+            if quoted and not _whole_header(head[at:]):
                 return None
             return line.rstrip(b"\r\n")[:20].decode("utf-8", "replace")
-        fielded = fielded or _first_line_is_field(line)
+        if _is_record_field(line):
+            return None
+        quoted = quoted or _first_line_is_field(line)
     return None
+
+
+_RECORD_FIELD = re.compile(rb"[ \t]*(WARC-[!-9;-~]+|Content-Length|Content-Type)[ \t]*:",
+                           re.IGNORECASE)
+
+
+def _is_record_field(line: bytes) -> bool:
+    """Whether ``line`` is a field only a WARC record's header holds (a WARC-* name, or its
+    Content-Length or Content-Type): the lines up to it are no quote before a record."""
+    return _RECORD_FIELD.match(line) is not None
 
 
 def _whole_header(lines: bytes) -> bool:
@@ -905,7 +918,6 @@ def _whole_header(lines: bytes) -> bool:
     fields = parse_text_fields(decode_lines(lines), [])
     return all(get_header(fields, name) for name in ("WARC-Type", "WARC-Record-ID")) and (
         content_length(fields) is not None)
-    return None
 
 
 def _last_line(fh, pos: int, size: int) -> bytes | None:

@@ -131,6 +131,40 @@ def test_arc_cdxj_lines_carry_the_payload_digest_pywb_computes(tmp_path, gz) -> 
         assert {url: fields["digest"] for url, fields in theirs.items()} == want
 
 
+ODD_HTTP = {  # block: what follows its first head, the payload cdxj-indexer hashes
+    "http://ex.com/continue": (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"
+                               b"Content-Type: text/html\r\n\r\nbody",
+                               b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nbody"),
+    "http://ex.com/badstatus": (b"HTTP/1.1 2x0 OK\r\nContent-Type: text/html\r\n\r\nbody", b"body"),
+    "http://ex.com/nohead": (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n", b""),
+    "http://ex.com/chunked": (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              b"5\r\nhello\r\n0\r\n\r\n", b"5\r\nhello\r\n0\r\n\r\n"),
+    "http://ex.com/lf": (b"HTTP/1.0 200 OK\nContent-Type: text/html\n\nbody", b"body"),
+}
+
+
+def test_arc_digest_of_odd_http_blocks_is_pywbs(tmp_path) -> None:
+    """The digest is of what follows the block's first head, raw: after a ``100 Continue``
+    that is the final response whole (we hashed its body), after a bad status line the body
+    all the same (we gave none), nothing when no empty line ends the head; as pywb's
+    cdxj-indexer lists it for the same file."""
+    path = tmp_path / "odd.arc"
+    write_arc(path, [arc_record(url, block) for url, (block, _) in ODD_HTTP.items()])
+    lines = [line for info in iter_records(path, lambda err: None)
+             if (line := cdxj_line(info, path.name))]
+    ours = {json.loads(ln.split(" ", 2)[2])["url"]: json.loads(ln.split(" ", 2)[2])["digest"]
+            for ln in lines}
+    want = {url: "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode()
+            for url, (_, payload) in ODD_HTTP.items()}
+    assert ours == want
+    if have_tool("cdxj-indexer"):
+        out = subprocess.run([tools_venv() / "bin" / "cdxj-indexer", path], check=True,
+                             capture_output=True, text=True, timeout=120).stdout
+        theirs = {json.loads(ln.split(" ", 2)[2])["url"]: json.loads(ln.split(" ", 2)[2])
+                  .get("digest") for ln in out.splitlines()}
+        assert {url: theirs.get(url) for url in want} == want
+
+
 def test_verify_reads_an_arc_and_says_its_damage(tmp_path) -> None:
     path = tmp_path / "crawl.arc"
     write_arc(path, RECORDS)

@@ -5,6 +5,7 @@ not one log line each (30 MB of them printed millions), and the records after th
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
@@ -15,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.errors import WarcFormatError
-from archive.gzip_members import GZIP_MAGIC
+from archive.errors import FoldedErrors, PassedOver, WarcFormatError
+from archive.gzip_members import GZIP_MAGIC, inflated_start
 from archive.records import iter_records
 from archive.verify import verify
 from tests.support.warcs import gz, response
@@ -186,6 +187,40 @@ def test_a_stray_version_line_after_a_records_fields_keeps_the_record(
     assert not any("version line inside" in e.reason for e in errors)
 
 
+def _stray_before_type(url: str) -> bytes:
+    """A record whose stray version line stands after its date and URI and before a whole
+    header's worth of its fields (type, id, length)."""
+    return (b"WARC/1.0\r\nWARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: "
+            + url.encode() + b"\r\nWARC/1.0\r\nWARC-Type: resource\r\n"
+            b"WARC-Record-ID: <urn:uuid:b>\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n")
+
+
+@pytest.mark.parametrize("name", ["before.warc", "before.warc.gz"])
+def test_a_stray_version_line_before_a_whole_header_after_warc_fields_keeps_the_record(
+        tmp_path: Path, name: str) -> None:
+    """The lines after a stray version line may be a whole header alone (type, id, length):
+    the WARC fields before it (date, URI) are still the record's, no quote before a record.
+    The record was passed over at its offset and read at the stray line without its URI and
+    date, then skipped; it is kept at its own offset, its line noted, as warcio keeps it."""
+    around = [response(f"http://ex.com/{n}", b"<title>%d</title>" % n) for n in range(2)]
+    parts = [around[0], _stray_before_type("http://ex.com/b"), around[1]]
+    path = tmp_path / name
+    path.write_bytes(b"".join(gz(p) if name.endswith(".gz") else p for p in parts))
+    errors: list[WarcFormatError] = []
+    infos = list(iter_records(path, errors.append))
+    sizes = [len(gz(p) if name.endswith(".gz") else p) for p in parts]
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/0", 0), ("http://ex.com/b", sizes[0]),
+        ("http://ex.com/1", sizes[0] + sizes[1])]
+    assert infos[1].record.block == b"hello"
+    assert infos[1].record.get("WARC-Date") == "2024-01-01T00:00:00Z"
+    assert infos[1].problems == [
+        "1 WARC header line(s) without a colon passed over (as warcio and pywb read them), "
+        "the first 'WARC/1.0'"]
+    assert [e.offset for e in errors] == [sizes[0]]
+    assert "record kept" in errors[0].reason and "version line inside" not in errors[0].reason
+
+
 def test_damaged_gzip_members_in_a_row_are_each_said_false_headers_folded(
         tmp_path: Path) -> None:
     """Members that started and failed to inflate are records lost, each by its own offset
@@ -315,6 +350,67 @@ def test_false_gzip_headers_failing_only_when_inflated_are_folded_members_each_s
         assert type(err) is WarcFormatError and err.reason.startswith("corrupt gzip data: ")
         assert "false" not in err.reason
     assert verify([path]).error_count == 602
+
+
+def test_every_bit_flip_in_a_real_members_data_keeps_its_own_error(tmp_path: Path) -> None:
+    """A bit flipped in a real member's deflate data may inflate a few garbage bytes before
+    zlib fails (no version line): the member was taken for a false gzip header and folded.
+    A writer's gzip header makes it a member that started: for every flip of a small real
+    member's data and trailer, no error at its offset is passed-over bytes, and the records
+    around it are read."""
+    around = [gz(response(f"http://ex.com/{n}", b"<title>%d</title>" % n)) for n in range(2)]
+    member = gz(response("http://ex.com/flip", b"hello world " * 20))
+    path = tmp_path / "flip.warc.gz"
+    at = len(around[0])
+    said = 0
+    for pos in range(10, len(member)):
+        for bit in range(8):
+            flipped = bytearray(member)
+            flipped[pos] ^= 1 << bit
+            path.write_bytes(around[0] + bytes(flipped) + around[1])
+            found, errors = _read(path)
+            assert found[0] == ("http://ex.com/0", 0), (pos, bit)
+            assert found[-1] == ("http://ex.com/1", at + len(member)), (pos, bit)
+            assert not any(isinstance(e, PassedOver) for e in errors), (pos, bit, errors)
+            said += any(e.offset == at for e in errors)
+    assert said >= 8 * (len(member) - 10) - 16  # (a flip in the trailer's ISIZE high bytes)
+
+
+def _garbage_inflating(member: bytes) -> bytes:
+    """``member`` with the first bit flip in its data that inflates bytes other than a
+    version line's start before zlib fails."""
+    for pos in range(10, len(member) - 8):
+        for bit in range(8):
+            flipped = bytearray(member)
+            flipped[pos] ^= 1 << bit
+            d = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            try:
+                d.decompress(bytes(flipped))
+            except zlib.error:
+                head = inflated_start(io.BytesIO(bytes(flipped)), 0)
+                if head.strip(b"\r\n") and not b"WARC/".startswith(head[:5]):
+                    return bytes(flipped)
+    raise AssertionError("no flip inflates garbage")
+
+
+def test_two_damaged_members_in_a_row_are_two_errors_not_folded(tmp_path: Path) -> None:
+    """Two adjacent real members each damaged where they inflate garbage before failing
+    were one folded error naming the first offset only: each keeps its own offset."""
+    good = [gz(response(f"http://ex.com/{n}", b"hello world %d " % n * 200)) for n in range(2)]
+    damaged = [_garbage_inflating(gz(response(f"http://ex.com/d{n}", b"hello world " * 200)))
+               for n in range(2)]
+    path = tmp_path / "two.warc.gz"
+    path.write_bytes(good[0] + b"".join(damaged) + good[1])
+    errors: list[WarcFormatError] = []
+    handler = FoldedErrors(errors.append)
+    found = [info.offset for info in iter_records(path, handler)]
+    handler.flush()
+    starts = [len(good[0]), len(good[0]) + len(damaged[0])]
+    assert found == [0, starts[1] + len(damaged[1])]
+    assert [e.offset for e in errors] == starts
+    assert all(type(e) is WarcFormatError and "folded" not in e.reason for e in errors)
+    assert all(e.reason.startswith("corrupt gzip data: ") and "false" not in e.reason
+               for e in errors)
 
 
 def test_a_run_of_empty_header_members_is_one_false_start(tmp_path: Path) -> None:
