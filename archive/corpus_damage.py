@@ -167,9 +167,9 @@ def _folder_identity(corpus: Path) -> list[int] | None:
 
 def record_checked(corpus: Path) -> None:
     """Note, at the end of a build, each version part and edits table as it left them (all
-    read whole or written by it): size, modification time, :func:`footer_key`, and the
-    corpus folder's identity, so readers know which files changed since and read only those
-    whole."""
+    read whole or written by it): size, modification time, :func:`footer_key` and inode,
+    and the corpus folder's identity, so readers know which files changed since and read
+    only those whole."""
     files = [*sorted((corpus / "versions").glob(VERSION_PARTS)),
              *sorted((corpus / "edits").glob("*.parquet"))]
     record: dict[str, list] = {}
@@ -179,7 +179,8 @@ def record_checked(corpus: Path) -> None:
         except OSError:
             continue
         if (key := footer_key(path)) is not None:
-            record[path.relative_to(corpus).as_posix()] = [stat.st_size, stat.st_mtime_ns, key]
+            record[path.relative_to(corpus).as_posix()] = [
+                stat.st_size, stat.st_mtime_ns, key, stat.st_ino]
     note = {"folder": _folder_identity(corpus), "files": record}
     write_atomically(corpus / CHECKED, json.dumps(note).encode("utf-8"))
 
@@ -190,7 +191,10 @@ class AsBuilt:
     in place (copied over, edited) unless the whole corpus is a copy (``cp -r`` without
     ``-p``: another folder, every time new), where its size and footer must be as noted:
     keyed on the time alone, such a copy had every part read whole by every reader until its
-    next build. With no note (a corpus built before it), a time later than the manifest's."""
+    next build. A file still on the inode the build noted is the very file it left, so a new
+    time says it was edited in place, copy or not: a folder whose identity changed with its
+    files kept (a remount giving another device number) had such an edit trusted on its
+    footer. With no note (a corpus built before it), a time later than the manifest's."""
 
     def __init__(self, corpus: Path) -> None:
         self.corpus = corpus
@@ -207,10 +211,12 @@ class AsBuilt:
             stat = os.stat(path)
         except OSError:
             return True  # gone: nothing to read
-        if not isinstance(noted, list) or len(noted) != 3 or stat.st_size != noted[0]:
+        if not isinstance(noted, list) or len(noted) != 4 or stat.st_size != noted[0]:
             return False
         if stat.st_mtime_ns == noted[1]:
             return True
+        if stat.st_ino == noted[3]:
+            return False  # the file the build left, edited since
         return self.copied and footer_key(path) == noted[2]
 
 

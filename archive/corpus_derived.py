@@ -345,8 +345,7 @@ def _drop_stale_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> None:
         if not held:
             continue
         with temp_for(path) as tmp, parquet_named(tmp):
-            kept = con.sql(f"SELECT {', '.join(EDIT_SCHEMA.names)} FROM read_parquet("
-                           f"'{source}') ANTI JOIN stale USING (id)")
+            kept = con.sql(f"SELECT * FROM read_parquet('{source}') ANTI JOIN stale USING (id)")
             _write_edit_batches(kept.to_arrow_reader(EDIT_ROWS_WRITTEN), tmp)
             replace_durably(tmp, path)
 
@@ -357,7 +356,17 @@ def _write_edit_batches(batches: pa.RecordBatchReader, tmp: Path) -> None:
     that still decoded (a letter of a diff changed) was found by no check, and shown."""
     with pq.ParquetWriter(tmp, EDIT_SCHEMA, write_page_checksum=True) as writer:
         for batch in batches:
-            writer.write_batch(batch.cast(EDIT_SCHEMA))
+            writer.write_batch(_as_edit_batch(batch))
+
+
+def _as_edit_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch in EDIT_SCHEMA's columns, by name: a table written before a column was
+    added (``extractor``, ``previous_extractor``) gets it empty. Selecting the schema's
+    names failed on such a table, and so every build that rewrote one."""
+    present = set(batch.schema.names)
+    columns = [batch.column(field.name).cast(field.type) if field.name in present
+               else pa.nulls(batch.num_rows, field.type) for field in EDIT_SCHEMA]
+    return pa.RecordBatch.from_arrays(columns, schema=EDIT_SCHEMA)
 
 
 def _pending_edit_ids(con: duckdb.DuckDBPyConnection) -> list[str]:

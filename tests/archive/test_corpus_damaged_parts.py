@@ -418,6 +418,30 @@ def test_a_corpus_copied_without_its_file_times_is_not_read_whole_by_every_reade
     assert res.returncode == 0 and "version 2 " in res.stdout and not res.stderr, res.stderr
 
 
+def test_a_part_edited_in_place_in_a_remounted_corpus_is_read_whole(
+        built: dict, monkeypatch) -> None:
+    """A remount (NFS) gives the corpus folder another device number, its files kept: it
+    looks copied, and a part edited in place since (new time, same size and footer, a page
+    changed) was trusted on its footer, its unreadable pages never reported. A file still on
+    the inode the build noted is the one it left: a new time is an edit, read whole."""
+    from archive import corpus_damage
+
+    corpus, part = built["corpus"], built["part"]
+    dev, ino = corpus_damage._folder_identity(corpus)
+    monkeypatch.setattr(corpus_damage, "_folder_identity", lambda folder: [dev + 1, ino])
+    read_whole: list[Path] = []
+    real = corpus_damage.undecodable
+    monkeypatch.setattr(corpus_damage, "undecodable",
+                        lambda path: read_whole.append(path) or real(path))
+    assert corpus_damage.AsBuilt(corpus).copied
+    assert corpus_damage.damaged_parts(corpus) == [] and read_whole == []
+    inode, size = part.stat().st_ino, part.stat().st_size
+    damage(part, "pages flipped")
+    assert (part.stat().st_ino, part.stat().st_size) == (inode, size)
+    [(named, why)] = corpus_damage.damaged_parts(corpus)
+    assert named == part and why.startswith("OSError: ") and read_whole == [part]
+
+
 def _footer_flip_read_as(data: bytes, error: type[BaseException]) -> bytes:
     """``data`` with the first single-bit flip in its footer whose footer still decodes as
     thrift but reads as ``error`` (a field of a width or text no writer of ours gives)."""

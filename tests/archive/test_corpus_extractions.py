@@ -188,3 +188,34 @@ def test_edit_files_written_before_the_extractor_columns_still_read(tmp_path: Pa
                                 "ORDER BY url").fetchall()
     assert rows == sorted([(runs["edited_url"], None, None),
                            (url, "news-archive 3", "news-archive 3")])
+
+
+def test_an_edits_table_without_the_extractor_columns_is_rewritten_when_a_row_goes_stale(
+        tmp_path: Path) -> None:
+    """An edits table written before ``extractor``/``previous_extractor`` holding a diff made
+    stale: the build rewrites it without that row. Selecting the schema's columns by name
+    failed on it ("extractor" not found), and so did every build; its kept rows now get
+    the missing columns empty, and the stale article is diffed anew."""
+    import pyarrow.parquet as pq
+
+    from tests.archive.test_corpus_history import _long_edited_articles
+
+    data, corpus = tmp_path / "data", tmp_path / "corpus"
+    _long_edited_articles(data, 3, 50)
+    build_corpus(data, corpus)
+    [stored] = [p for p in (corpus / "edits").glob("*.parquet") if p.name != "edits-0.parquet"]
+    pq.write_table(pq.read_table(stored).drop_columns(["extractor", "previous_extractor"]),
+                   stored)
+    ids = sorted(pq.read_table(stored).column("id").to_pylist())
+    assert len(ids) == 3
+    (corpus / "edits" / "_stale_ids.txt").write_text(f"{ids[0]},0\n")
+    build_corpus(data, corpus)
+
+    kept = pq.read_table(stored)
+    assert sorted(kept.column("id").to_pylist()) == ids[1:]
+    assert kept.column("extractor").to_pylist() == [None, None]
+    rows = duck(corpus).execute("SELECT id, extractor, previous_extractor, diff FROM edits "
+                                "ORDER BY id").fetchall()
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (ids[0], "news-archive 3", "news-archive 3"), (ids[1], None, None), (ids[2], None, None)]
+    assert all(r[3].endswith("{+Дапоўнена.+}") for r in rows)
