@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -17,7 +18,7 @@ from .errors import ErrorHandler, WarcFormatError, report
 from .fileio import locked_temp, output_mode, replace_durably
 from .methods import capture_method, with_query
 from .pairing import with_requests
-from .record_model import HttpMessage, WarcRecord
+from .record_model import WarcRecord
 from .records import RecordInfo, iter_records
 from .urls import surt
 
@@ -79,7 +80,7 @@ def cdxj_line(info: RecordInfo, filename: str, on_error: ErrorHandler | None = N
         fields["mime"] = (rec.get("Content-Type") or "").split(";", 1)[0].strip() or "unk"
     if http is not None and http.status and rec.rec_type != "resource":
         fields["status"] = str(http.status)
-    digest = rec.get("WARC-Payload-Digest") or _arc_payload_digest(rec, http)
+    digest = rec.get("WARC-Payload-Digest") or _arc_payload_digest(rec)
     if digest:
         fields["digest"] = digest
     fields.update(length=str(info.length), offset=str(info.offset), filename=filename)
@@ -93,28 +94,37 @@ def cdxj_line(info: RecordInfo, filename: str, on_error: ErrorHandler | None = N
     return f"{key} {timestamp14(info)} {json.dumps(fields, ensure_ascii=False)}"
 
 
-def _arc_payload_digest(rec: WarcRecord, http: HttpMessage | None) -> str | None:
+def _arc_payload_digest(rec: WarcRecord) -> str | None:
     """An ARC record's payload digest, which its header has no field for: the sha1 base32
-    of what follows the block's first HTTP head (raw, chunked as sent; all of it after a
-    ``100 Continue``; nothing when no blank line ends the head; the head read even when
-    its status line is bad), or of the whole block of a non-HTTP record: what pywb's
-    cdxj-indexer lists for the same file, so both index it alike."""
+    of what follows the first head of the block of an http(s) record (raw, chunked as
+    sent; all of it after a ``100 Continue``; nothing when no blank line ends the head;
+    read so even when the block is no HTTP message), or of the whole block of any other
+    record: what pywb's cdxj-indexer lists for the same file, so both index it alike."""
     if rec.version != ARC_VERSION:
         return None
-    if http is None and not rec.is_http():
+    if not rec.target_uri.startswith(HTTP_SCHEMES):
         return sha1_base32(rec.block)
-    return sha1_base32(_after_first_head(rec.block))
+    return sha1_base32(after_first_head(rec.block))
 
 
-def _after_first_head(block: bytes) -> bytes:
-    """The bytes after the first empty line (CRLF or LF) of ``block``: an HTTP message's
-    payload as a reader taking one head takes it; empty when no empty line comes."""
+HTTP_SCHEMES = ("http:", "https:")  # the records whose block an indexer reads a head off
+_NOT_BLANK = re.compile(rb"[^ \t\r\n\x0b\x0c]")  # what bytes.strip() keeps; searched, not sliced
+
+
+def after_first_head(block: bytes) -> memoryview:
+    """The bytes after the first line of ``block`` that is blank once stripped of
+    whitespace (so "  \\r\\n" ends a head too; lines end at LF only), as a head reader
+    like warcio's takes them; empty when none comes. A view: a body of tens of MB is
+    neither split into lines nor copied, the walk stops at the head's end."""
+    view = memoryview(block)
     at = 0
-    for line in block.splitlines(keepends=True):
-        at += len(line)
-        if not line.rstrip(b"\r\n"):
-            return block[at:]
-    return b""
+    while at < len(block):
+        end = block.find(b"\n", at)
+        end = len(block) if end < 0 else end + 1
+        if _NOT_BLANK.search(block, at, end) is None:
+            return view[end:]
+        at = end
+    return view[len(block):]
 
 
 # What a sorted run holds before it goes to disk: at most RUN_BYTES of entries as Python holds
