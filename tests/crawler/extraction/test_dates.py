@@ -525,6 +525,33 @@ def test_a_dotted_clock_before_a_date_only_where_a_date_line_prints_it(
 
 
 @pytest.mark.parametrize(("text", "expected"), [
+    # a one-digit hour before a date of any padding, after any separator (each was midnight
+    # while a clock's hour had to be padded as the date's day)
+    ("9.30 | 10 снежня 2026 г.", datetime(2026, 12, 10, 9, 30)),
+    ("9.30, 15 декабря 2026", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 · 15 декабря 2026", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 15.12.2026", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 10.10.2026", datetime(2026, 10, 10, 9, 30)),
+    ("9.30, 2026-12-15", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 / 15.12.2026", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 Uhr 15.12.2026", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 Uhr, 15. Dezember 2026", datetime(2026, 12, 15, 9, 30)),
+    # a rubric, a city, a byline or a relative day before the clock (each was midnight while a
+    # comma after a word was no date line's separator)
+    ("Минск, 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("Общество, 9.30 15.12.2026", datetime(2026, 12, 15, 9, 30)),
+    ("Политика, 14.05 5 декабря 2026", datetime(2026, 12, 5, 14, 5)),
+    ("Автор: Иван Петров, 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("Вчера, 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("Von Max Muster, 9.30 15.12.2026", datetime(2026, 12, 15, 9, 30)),
+    ("Иван Петров | 9.30 | 15 декабря 2026", datetime(2026, 12, 15, 9, 30)),
+])
+def test_a_date_lines_clock_is_read_whatever_its_padding_or_its_lead(
+        text: str, expected: datetime) -> None:
+    assert parse_human(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
     # hours and minutes ago (the minutes alone were read)
     ("1 ч 20 мин назад", datetime(2026, 12, 6, 13, 40)),
     ("1 час 20 минут назад", datetime(2026, 12, 6, 13, 40)),
