@@ -1115,12 +1115,12 @@ class SiteCrawl(OutletSpider):
     def sitemap_candidate(self, state: disc.SiteState, found: disc.Candidate,
                           recent: datetime) -> Iterator[Any]:
         """A sitemap's URL entry as a candidate; a "what is new" run takes news entries and
-        those changed (``lastmod``) or, undated, dated by their URL in the recent days only:
-        a sitemap lists the whole site."""
+        those changed (``lastmod``) or, undated, dated by their URL in the recent days (or
+        after today: the page is judged by its own date) only: a sitemap lists the whole site."""
         self.crawler.stats.inc_value("discovery/sitemap_entries")
         if not self.backfill and found.channel != "news_sitemap" and not (
                 _newer(found.published, recent) if found.published is not None
-                else found.day is not None and found.day >= recent.date()):
+                else disc.url_dated_since(found.url, recent.date())):
             return
         yield from self.candidate(state, found)
 

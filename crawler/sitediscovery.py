@@ -812,6 +812,14 @@ def published_by_now(day: date | None) -> bool:
     return day is not None and day <= datetime.now(UTC).date() + timedelta(days=1)
 
 
+def url_dated_since(url: str, since: date) -> bool:
+    """Whether ``url`` carries a day (:func:`url_day`'s forms) on or after ``since``, a day
+    after today too: that is an event or an id in a date's shape, no publication day, so
+    only the page's own date can rule it out (it was dropped from every recent run unread)."""
+    day = _day_of_url_shape(url)
+    return day is not None and day >= since
+
+
 def _day_of_url_shape(url: str) -> date | None:
     """The day in ``url``'s date forms (:func:`url_day`), whether or not it can be a
     publication day: a date in the path marks an article link either way."""

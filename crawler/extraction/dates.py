@@ -165,41 +165,26 @@ FIRST_YEAR, LAST_YEAR = 2, 9998
 
 
 # Where a dotted pair before a date is that date line's clock: at the line's start, after a
-# date's label, or after a separator ("|", "·", "/") with no number, sign or currency before
+# date's label, or after a separator ("|", "·", ",") with no number, sign or currency before
 # it. Elsewhere it is a rate, a version or a sum ("курс 3.25 05.12.2026", "v1.14",
-# "-3.05", "USD 3.25"), and read as a clock it gave a false time. A comma after a word is
-# prose's ("Погода, 3.25 05.12.2026"), no date line's separator.
+# "-3.05", "USD 3.25"), and read as a clock it gave a false time.
 _DATE_LABEL_BEFORE = re.compile(
     r"(?<![^\W\d_])(?:опубликован\w*|обновлен\w*|добавлен\w*|размещен\w*|дата|апублікаван\w*|"
     r"абноўлен\w*|опублікован\w*|оновлен\w*|published|updated|posted|date|veröffentlicht|"
     r"aktualisiert|stand)\s*:?\s*$", re.IGNORECASE)
-_SEPARATOR_BEFORE = re.compile(r"(?P<before>[^\n|·•,]*?)\s*[|·•/]\s*$")
+_SEPARATOR_BEFORE = re.compile(r"(?P<before>[^\n|·•,]*?)\s*[|·•,/]\s*$")
 _NUMBER_OR_SUM = re.compile(r"(?:\d|[+\-−$€£₽¤]|(?<![^\W\d_])(?:usd|eur|byn|rub|руб|бел|долл|евро)"
                             r"\w*\.?)\s*$", re.IGNORECASE)
 
 
-def _dotted_clock_placed(value: str, match: re.Match) -> bool:
-    """Whether the dotted pair of ``match`` stands where a date line prints its clock
-    (:data:`_DATE_LABEL_BEFORE`, :data:`_SEPARATOR_BEFORE`) and in its date's padding."""
-    start = match.start()
+def _dotted_clock_placed(value: str, start: int) -> bool:
+    """Whether a dotted pair starting at ``start`` stands where a date line prints its
+    clock (:data:`_DATE_LABEL_BEFORE`, :data:`_SEPARATOR_BEFORE`)."""
     line = value[value.rfind("\n", 0, start) + 1:start]
-    if _DATE_LABEL_BEFORE.search(line):
-        return True
-    if len(match["bdh"]) == 1 and not _unpadded_date(match):
-        return False
-    if not line.strip():
+    if not line.strip() or _DATE_LABEL_BEFORE.search(line):
         return True
     separated = _SEPARATOR_BEFORE.search(line)
     return bool(separated) and not _NUMBER_OR_SUM.search(separated["before"])
-
-
-def _unpadded_date(match: re.Match) -> bool:
-    """Whether the date of ``match`` prints a day or month of one digit. A line's template
-    pads all its numbers or none: a one-digit hour beside a padded date ("4.50 ·
-    13.05.2026") is a rating, price or rate, beside an unpadded one ("9.30 | 5 снежня
-    2026") the line's clock."""
-    fields = [match[name] for name in ("d", "m") if name in match.re.groupindex]
-    return any(field is not None and field.isdigit() and len(field) == 1 for field in fields)
 
 
 def _a_list_of_days(value: str, match: re.Match) -> bool:
@@ -216,7 +201,7 @@ def _dated_matches(pattern: re.Pattern, value: str) -> Iterator[re.Match]:
     alone."""
     for match in pattern.finditer(value):
         if match["bdh"] is not None and (
-                not _dotted_clock_placed(value, match)
+                not _dotted_clock_placed(value, match.start())
                 or (pattern is _NUMERIC and _a_list_of_days(value, match))):
             match = pattern.search(value, match.end("bdmi"))
             if match is None:

@@ -518,25 +518,35 @@ def test_an_as_of_clock_yields_to_its_date_and_needs_its_german_form(
     ("Опубликовано: 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
     ("Новости | 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
     ("Заголовок\n09.30 05.12.2026", datetime(2026, 12, 5, 9, 30)),
-    ("09.30 · 13.05.2026", datetime(2026, 5, 13, 9, 30)),
-    # a number of one digit before a padded date opening a line: a rating, a price, a rate
-    # (each was its clock)
-    ("4.50 · 13.05.2026", datetime(2026, 5, 13)),
-    ("4.50 | 13.05.2026", datetime(2026, 5, 13)),
-    ("4.50 13.05.2026", datetime(2026, 5, 13)),
-    ("Рейтинг\n4.50 · 13 мая 2026", datetime(2026, 5, 13)),
-    ("4.50 · 2026-05-13", datetime(2026, 5, 13)),
-    # ... a one-digit hour beside a date as unpadded as it, or after a label: its clock
-    ("9.30 5.12.2026", datetime(2026, 12, 5, 9, 30)),
-    ("9.30, December 5, 2026", datetime(2026, 12, 5, 9, 30)),
-    ("Опубликовано: 9.30 05.12.2026", datetime(2026, 12, 5, 9, 30)),
-    # a comma after a word is prose's, no date line's separator (each was its clock)
-    ("Курс доллара, 3.25 05.12.2026", datetime(2026, 12, 5)),
-    ("Погода, 3.25 05.12.2026", datetime(2026, 12, 5)),
-    ("Погода, 3.25 5.12.2026", datetime(2026, 12, 5)),
-    ("Новости, 14.05 05.12.2026", datetime(2026, 12, 5)),
 ])
 def test_a_dotted_clock_before_a_date_only_where_a_date_line_prints_it(
+        text: str, expected: datetime) -> None:
+    assert parse_human(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a one-digit hour before a date of any padding, after any separator (each was midnight
+    # while a clock's hour had to be padded as the date's day)
+    ("9.30 | 10 снежня 2026 г.", datetime(2026, 12, 10, 9, 30)),
+    ("9.30, 15 декабря 2026", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 · 15 декабря 2026", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 15.12.2026", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 10.10.2026", datetime(2026, 10, 10, 9, 30)),
+    ("9.30, 2026-12-15", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 / 15.12.2026", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 Uhr 15.12.2026", datetime(2026, 12, 15, 9, 30)),
+    ("9.30 Uhr, 15. Dezember 2026", datetime(2026, 12, 15, 9, 30)),
+    # a rubric, a city, a byline or a relative day before the clock (each was midnight while a
+    # comma after a word was no date line's separator)
+    ("Минск, 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("Общество, 9.30 15.12.2026", datetime(2026, 12, 15, 9, 30)),
+    ("Политика, 14.05 5 декабря 2026", datetime(2026, 12, 5, 14, 5)),
+    ("Автор: Иван Петров, 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("Вчера, 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
+    ("Von Max Muster, 9.30 15.12.2026", datetime(2026, 12, 15, 9, 30)),
+    ("Иван Петров | 9.30 | 15 декабря 2026", datetime(2026, 12, 15, 9, 30)),
+])
+def test_a_date_lines_clock_is_read_whatever_its_padding_or_its_lead(
         text: str, expected: datetime) -> None:
     assert parse_human(text) == expected
 

@@ -102,3 +102,19 @@ def test_an_outlet_spiders_replayed_index_asks_first_for_its_capture_months_site
     asked = list(spider.child_sitemaps(outlet, "https://news.zerkalo.io/sitemap.xml", children,
                                        0, CAPTURED))
     assert [r.url for r in asked] == ["https://news.zerkalo.io/sitemap-2026-01.xml"]
+
+
+def test_a_lastmod_less_entry_whose_url_day_is_ahead_is_a_recent_runs_candidate(
+        recent_spider: SiteSpider) -> None:
+    """A URL day after today is an event its slug names or an id in a date's shape: the page
+    is fetched and judged by its own date, as one of the recent days' (it was left out)."""
+    state = recent_spider.sites["zone.test"]
+    today = datetime.now(UTC).date()
+    days = {"ahead": today + timedelta(days=40), "today": today,
+            "old": today - timedelta(days=40)}
+    body = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<url><loc>{HOST}/news/{day:%Y%m%d}/{slug}/</loc></url>"
+                      for slug, day in days.items()) + "</urlset>")
+    list(recent_spider.on_sitemap(captured(f"{HOST}/sitemap.xml", body, None), state, depth=0))
+    assert sorted(c.url for c in state.candidates.values()) == sorted(
+        f"{HOST}/news/{days[slug]:%Y%m%d}/{slug}/" for slug in ("ahead", "today"))
