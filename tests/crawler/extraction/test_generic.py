@@ -1914,3 +1914,65 @@ def test_another_name_at_the_texts_edge_stays() -> None:
     """Only the site's own name: another outlet's name alone is left to the other steps."""
     text = generic_text(_site_named_page("Известия"), "https://www.pravda.ru/news/1/")
     assert text.split("\n\n") == ["Известия", *SITE_BODY]
+
+
+DESCRIBED = ("Doctors at the regional hospital replaced the hip joint of a patient aged one "
+             "hundred, the first such operation in the country, the hospital said on Monday.")
+DESCRIBED_HEADLINE = "Hospital replaces the hip of a patient aged one hundred"
+_STANDFIRST = f"<div class='text_desc'><span>{DESCRIBED}</span></div>"
+
+
+def _described_page(description: str, above: str = _STANDFIRST, top: str = "",
+                    opening: str = "") -> str:
+    """A news page whose standfirst sits in a block of its own between the headline and the
+    body's block (trafilatura drops it), the page's meta description repeating a text."""
+    menu = "".join(f'<li><a href="/s{i}">Section {i}</a></li>' for i in range(12))
+    body = "".join(f"<p>{p}</p>" for p in (PROSE, PROSE2, PROSE3))
+    return (f"<html><head><title>{DESCRIBED_HEADLINE} | Example News</title>"
+            f'<meta name="description" content="{description}"></head><body>'
+            f"<div class='top'><ul class='menu'>{menu}</ul>{top}</div>"
+            f"<div class='main'><div class='news'><h1>{DESCRIBED_HEADLINE}</h1>"
+            f"<div class='date'>17.01.2012 10:32</div>{above}"
+            f"<div class='text'>{opening}{body}</div></div>"
+            "<div class='copy'>© 2024 Example Media</div></div></body></html>")
+
+
+@pytest.mark.parametrize("description", [
+    DESCRIBED, DESCRIBED[:100].rsplit(" ", 1)[0] + "…"], ids=["whole", "cut"])
+def test_a_standfirst_the_meta_description_repeats_comes_first(description: str) -> None:
+    # trafilatura drops the block between the headline and the body; the page's own summary
+    # of itself, word for word (or cut short with an ellipsis), says it is the lead
+    assert _paragraphs(_described_page(description)) == [DESCRIBED, PROSE, PROSE2, PROSE3]
+
+
+def _teaser_card(i: int, teaser: str) -> str:
+    return (f"<div class='item'><a href='/n{i}'>Another story number {i} on the region</a>"
+            f"<p>{teaser}</p></div>")
+
+
+_OTHER_TEASER = "A different teaser about the weather that nobody asked for, long enough to count."
+
+
+@pytest.mark.parametrize("kind", ["teaser_box", "named_related_box", "header_template",
+                                  "header_template_and_lead"])
+def test_a_described_text_in_a_teaser_or_the_header_is_no_lead(kind: str) -> None:
+    # the description equals a teaser of another article in a box above the body, or a
+    # slogan in the site's header (alone, or beside a block above the body that repeats it):
+    # a template's text, not this page's lead
+    cards = "".join((_teaser_card(1, DESCRIBED), _teaser_card(2, _OTHER_TEASER),
+                     _teaser_card(3, _OTHER_TEASER.replace("weather", "trains"))))
+    page = {
+        "teaser_box": _described_page(DESCRIBED, above=f"<div class='box'>{cards}</div>"),
+        "named_related_box": _described_page(DESCRIBED,
+                                             above=f"<div class='related'>{cards}</div>"),
+        "header_template": _described_page(DESCRIBED, above="",
+                                           top=f"<div class='slogan'>{DESCRIBED}</div>"),
+        "header_template_and_lead": _described_page(
+            DESCRIBED, top=f"<div class='slogan'>{DESCRIBED}</div>"),
+    }[kind]
+    assert _paragraphs(page) == [PROSE, PROSE2, PROSE3]
+
+
+def test_a_described_lead_the_body_already_holds_is_not_added() -> None:
+    paras = _paragraphs(_described_page(DESCRIBED, above="", opening=f"<p>{DESCRIBED}</p>"))
+    assert paras == [DESCRIBED, PROSE, PROSE2, PROSE3]
