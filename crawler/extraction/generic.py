@@ -1606,19 +1606,11 @@ _CJK_FIELD = (r"(?:(?:来源|來源|出处|作者|记者|記者|编辑|編輯|�
 _CJK_DETAILS = re.compile(rf"(?:{_CJK_FIELD}[\s|]*)*{_CJK_DATE}(?:[\s|]*{_CJK_FIELD})*")
 
 
-# a score as a match report gives it ("Stand: 21:15", "Endstand: 3:1", "Zwischenstand 2:2"):
-# two numbers and a colon after a "…stand" label, no date beside them and no "Uhr" (German
-# writes the time of a "Stand: 14:05 Uhr" with it): the report's, no clock
-_SCORE_LINE = re.compile(r"[^\W\d_]*stand\s*:?\s*\d{1,3}\s*:\s*\d{1,3}", re.IGNORECASE)
-
-
 def is_meta_line(text: str) -> bool:
     """Dates, times and counters between teasers or under headlines are not body, nor a
     details line of such fields ("Категория: Общество | Просмотров: 57 | Добавил: admin",
-    "2012年03月05日 08:30　来源：新华网"). A score ("Stand: 21:15") is the body's."""
+    "2012年03月05日 08:30　来源：新华网")."""
     text = text.strip(_EDGE_MARKS)
-    if _SCORE_LINE.fullmatch(text):
-        return False
     return len(text) < 40 and bool(_STAMP.match(text) or _COUNTER.match(text)
                                    or _ISO_LINE.fullmatch(text) or _worded_date_line(text)
                                    or _MINUTE.fullmatch(text)) or _details_line(text) or (
@@ -1744,10 +1736,9 @@ def _details_part(part: str) -> str | None:
 def is_details_line(text: str) -> bool:
     """A details line: short, made only of dates and times, counters ("Просмотров: 312",
     "👁 312"), author, category and source fields and separators, with a date or a counter
-    among them. "05.01.2026 в Шклове прошёл турнир" is a sentence, not details, and "Stand:
-    21:15" (no date, no "Uhr") a match's score."""
+    among them. "05.01.2026 в Шклове прошёл турнир" is a sentence, not details."""
     text = text.strip()
-    if not text or len(text) >= DETAILS_MAX_CHARS or _SCORE_LINE.fullmatch(text):
+    if not text or len(text) >= DETAILS_MAX_CHARS:
         return False
     kinds = [_details_part(part) for part in _DETAILS_SEP.split(text)]
     if None in kinds or not {"date", "counter"} & set(kinds):
@@ -1842,8 +1833,7 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str, **options: bool) -> list
         return paragraphs
     last = len(paragraphs) - 1
     return [p for i, p in enumerate(paragraphs)
-            if not is_meta_line(p) or p in grid or 0 < i < last and (
-                _data_value(p) or _labelled_entry(p, paragraphs[i + 1]))]
+            if not is_meta_line(p) or p in grid or 0 < i < last and _data_value(p)]
 
 
 def _flattened_article(tree: etree._Element, paragraph: str) -> etree._Element | None:
@@ -1880,25 +1870,6 @@ def _data_value(text: str) -> bool:
             and (value["label"] or not text.isdigit())  # a bare "2": a step's or a list's number
             and not _COUNTER.match(text) and not _worded_date_line(text)
             and not _details_line(text))
-
-
-# "Label: value" with a number opening the value ("Termin: 29.02.2020, 19 Uhr", "Beginn: 19:30
-# Uhr", "Telefon: 030 1234567")
-_LABELLED_VALUE = re.compile(r"(?P<label>[^\W\d_]+(?:\s[^\W\d_]+)?)\s*:\s*\d.*")
-
-
-def _labelled_entry(text: str, after: str) -> bool:
-    """``meta_lines``: a line ``is_meta_line`` takes for a stamp that is a labelled entry of
-    the body (a schedule's "Termin: 29.02.2020, 19 Uhr", "Telefon: 030 1234567"): its label
-    no publication label ("Stand", "Updated", "Опубликовано": those date the page) and no
-    counter ("Comments: 3"), and the line under it no stamp as well (a post's header of
-    stamps, "Joined: 03.07.2001" over "Posts: 2783", is furniture). Only between two
-    paragraphs of trafilatura's text (the caller's check): a stamp sits above or below the
-    body, an entry inside it."""
-    text = text.strip(_EDGE_MARKS)
-    entry = _LABELLED_VALUE.fullmatch(text)
-    return (entry is not None and _DATE_FIELD.fullmatch(entry["label"]) is None
-            and _COUNTER.match(text) is None and not is_meta_line(after))
 
 
 def _strip_controls(tree: etree._Element) -> bool:

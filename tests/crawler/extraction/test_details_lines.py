@@ -10,7 +10,7 @@ import pytest
 
 from crawler.extraction import _article_of, read_tree
 from crawler.extraction.dates import parse_human
-from crawler.extraction.generic import generic_text, is_details_line, is_meta_line
+from crawler.extraction.generic import generic_text, is_details_line
 from crawler.items import ArticlePage
 from crawler.siteoutlets import check_row, outlet_from_site_row
 
@@ -202,31 +202,6 @@ def test_german_date_labels_make_a_details_line(text: str) -> None:
 ])
 def test_a_word_starting_or_ending_like_a_german_label_is_none(text: str) -> None:
     assert not is_details_line(text)
-
-
-@pytest.mark.parametrize("text", ["Stand: 21:15", "Stand 21:15", "Endstand: 3:1",
-                                  "Zwischenstand: 12:12", "Halbzeitstand 14 : 9"])
-def test_a_score_is_no_details_line_nor_stamp(text: str) -> None:
-    """A "…stand" label before two numbers with a colon, no date and no "Uhr", is a match's
-    score, not a clock: German prints the time of a "Stand:" with its "Uhr"."""
-    assert not is_details_line(text) and not is_meta_line(text)
-
-
-def test_a_score_at_the_edges_of_a_match_report_stays() -> None:
-    """A handball report opening with the half-time score and closing with the final one:
-    both are the report's, where a details line (a date, a time) would go."""
-    report = ["Stand: 14:9",
-              "Die Gastgeber begannen konzentriert und setzten sich schon nach zehn Minuten "
-              "mit vier Toren ab, weil die Abwehr kaum einen Wurf zuließ.",
-              "Nach der Pause kamen die Gäste besser ins Spiel, doch der Torwart hielt in der "
-              "Schlussphase zwei Siebenmeter und sicherte so den verdienten Heimsieg.",
-              "Stand: 21:15"]
-    html = layout_table_page("", report)
-    assert generic_text(html, "https://www.example.de/sport/2026/03/14/handball.html") == \
-        "\n\n".join(report)
-    dated = layout_table_page("", [*report[1:3], "Stand: 21:15 Uhr"])
-    assert generic_text(dated, "https://www.example.de/sport/2026/03/14/handball.html") == \
-        "\n\n".join(report[1:3])
 
 
 @pytest.mark.parametrize(("text", "moment"), [

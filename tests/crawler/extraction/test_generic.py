@@ -133,37 +133,6 @@ def test_values_of_a_spec_list_inside_the_body_are_no_stamps(
     assert "Comments: 3" in _with_steps_off(html, {"meta_lines"}, monkeypatch)
 
 
-SCHEDULE = [
-    "Auch im Jahr 2026 wird es wieder Termine für Whisky-, Rum- und Ginverkostungen geben. Die "
-    "ersten Termine stehen bereits fest, weitere kommen in den nächsten Wochen dazu.",
-    "Termin: 27.02.2026, 19 Uhr",
-    "Ort: Kornhaus, Kornhausstraße 146, Dessau. Thema: Irish Whiskey Dinner mit Menü.",
-    "Klassische und neue Abfüllungen der grünen Insel wird es an diesem Abend zum Probieren "
-    "geben, dazu erzählt der Gastgeber von den Brennereien und ihrer Geschichte.",
-    "Beginn: 19:30 Uhr",
-    "Der Eintritt kostet 65 Euro pro Person, Karten gibt es an der Abendkasse und per E-Mail "
-    "beim Veranstalter, solange der Vorrat reicht.",
-]
-
-
-def test_a_labelled_entry_inside_the_text_is_no_stamp() -> None:
-    """``meta_lines``: "Termin: 27.02.2026, 19 Uhr" between two paragraphs is a schedule's
-    entry, the body's (trafilatura-eval dev: whiskyverkostung.com lost it); a publication
-    label's date there, and a post header's run of stamps, still go."""
-    assert _paragraphs(_page("".join(f"<p>{p}</p>" for p in SCHEDULE))) == SCHEDULE
-    furniture = ["Aktualisiert: 05.01.2026", "Registriert: 03.07.2001", "Beiträge: 2783"]
-    html = _page(f"<p>{PROSE}</p><p>{furniture[0]}</p><p>{PROSE2}</p>"
-                 f"<p>{furniture[1]}</p><p>{furniture[2]}</p><p>{PROSE3}</p>")
-    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
-
-
-def test_a_labelled_entry_at_the_texts_edge_is_a_stamp() -> None:
-    """Above or below the text the same line is the page's stamp, not the body's."""
-    html = _page("".join(f"<p>{p}</p>" for p in ["Termin: 27.02.2026, 19 Uhr", *SCHEDULE[3:4],
-                                                      SCHEDULE[5], "Beginn: 19:30 Uhr"]))
-    assert _paragraphs(html) == [SCHEDULE[3], SCHEDULE[5]]
-
-
 @pytest.mark.parametrize("header", [
     "<thead><tr><th>Year</th><th>2025</th><th>2026</th></tr></thead>",
     "<tr><td><b>Year</b></td><td><b>2025</b></td><td><b>2026</b></td></tr>",
