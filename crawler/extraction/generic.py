@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from copy import deepcopy
 from datetime import datetime
+from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from heapq import nlargest
 from urllib.parse import urlsplit
@@ -2613,11 +2614,14 @@ def _with_described_lead(work: etree._Element, region: list[etree._Element], kep
     Evidence: the site wrote the block as this page's summary. Taken only when the kept text
     lacks it and every part of it, one block on the page holds it (a summary shown in two
     places is a template's or a teaser's) as one line of its own, it is prose (DESCRIBED_LEAD_MIN characters, DESCRIBED_LEAD_MIN_WORDS
-    words, no link), comes before the body's first kept line and after the page's headline
-    (when one is found), and no block on its way up to where it meets the region is a
-    template area (header, footer, nav, aside, a list, a link; an article's own ``header``,
-    the one holding the headline, is none), mostly links or held one that was removed, one of
-    a run of blocks of its kind (a teaser grid's card), or named as furniture or boilerplate.
+    words, no link), the first two kept paragraphs do not restate it (``_body_restates``),
+    comes before the body's first kept line and after the page's headline (none found: no
+    lead, a block above the body may be a site's tagline), and no block on its way up to
+    where it meets the region is a template area (header, footer, nav, aside, a list, a link;
+    an article's own ``header``, the one holding the headline, is none), mostly links or held
+    one that was removed, one of a run of blocks of its kind (a teaser grid's card), named as
+    furniture or boilerplate, a picture's caption (``_captions_media``) or a card linking to
+    another page (``_links_away``).
     """
     descriptions = _description_keys(work)
     body = next(work.iter("body"), None)
@@ -2631,9 +2635,34 @@ def _with_described_lead(work: etree._Element, region: list[etree._Element], kep
         return kept
     text = _norm(lead.text_content())
     if (len(text.split()) < DESCRIBED_LEAD_MIN_WORDS or len(_owned_lines(lead)) != 1
-            or any(key in _tokens(text) for key in map(_tokens, kept) if key)):
+            or any(key in _tokens(text) for key in map(_tokens, kept) if key)
+            or _body_restates(text, kept)):
         return kept  # no paragraph of its own, or part of it is kept: the body's opening
     return [text, *kept]
+
+
+# A kept opening paragraph holding this share of the lead's words (or this alike, as
+# difflib reads it) restates it: the body opens with the summary, reworded a little.
+RESTATED_WORD_SHARE = 0.6
+RESTATED_RATIO = 0.8
+
+
+def _body_restates(text: str, kept: list[str]) -> bool:
+    """Whether one of the first two kept paragraphs says the lead again, changed a little
+    (a word added, a number written out): putting the lead first would print it twice."""
+    words = set(_word_list(text))
+    for para in kept[:2]:
+        other = set(_word_list(para))
+        if words and len(words & other) >= RESTATED_WORD_SHARE * len(words):
+            return True
+        if SequenceMatcher(None, _tokens(text), _tokens(para)).ratio() >= RESTATED_RATIO:
+            return True
+    return False
+
+
+def _word_list(text: str) -> list[str]:
+    """The lower-cased words of a text, as two wordings of one sentence are compared."""
+    return re.findall(r"\w+", text.lower())
 
 
 def _described_block(body: etree._Element, descriptions: list[tuple[str, bool]],
@@ -2661,8 +2690,8 @@ def _lead_placed(lead: etree._Element, region: list[etree._Element], kept: list[
     way = {region[0], *region[0].iterancestors()}
     head = _headline_element(work)
     meet = next((a for a in lead.iterancestors() if a in way), None)
-    if meet is None or meet.tag in ("body", "html"):
-        return False
+    if head is None or meet is None or meet.tag in ("body", "html"):
+        return False  # no headline found: a block above the body may be a site's tagline
     order = {el: i for i, el in enumerate(work.iter())}
     first = _first_kept_owner(region, kept)
     if order[lead] > order.get(first, order[region[0]]) or head is not None and (
@@ -2674,9 +2703,31 @@ def _lead_placed(lead: etree._Element, region: list[etree._Element], kept: list[
         if el.tag in _TEMPLATE_TAGS and not (head is not None and head in el.iter()) or (
                 _furniture_names(_names(el)) or _negative_words(el) or _had_link_block(el)
                 or _link_density(el, stats) > SIBLING_MAX_LINKS or _unshown(el)
-                or _repeated_kind(el)):
+                or _repeated_kind(el) or _captions_media(el) or _links_away(el)):
             return False
     return True
+
+
+# A picture's caption or credit by its name; a bare "caption" is left out, as some sites
+# (rus.ruvr.ru's "article-caption") name the standfirst so.
+_CAPTION_NAMES = re.compile(r"wp-caption|figcaption|credit|photo|image", re.I)
+
+
+def _captions_media(el: etree._Element) -> bool:
+    """Whether a block on the lead's way up holds a picture or is named as a caption or a
+    picture's: the summary is then a photo's caption, not the standfirst."""
+    return (_CAPTION_NAMES.search(_names(el)) is not None
+            or next(el.iter("img", "picture", "video"), None) is not None)
+
+
+def _links_away(el: etree._Element) -> bool:
+    """Whether a block on the lead's way up holds a link to another page: a related card
+    (a link and its summary), not the page's own standfirst."""
+    for a in el.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:")):
+            return True
+    return False
 
 
 def _repeated_kind(el: etree._Element) -> bool:

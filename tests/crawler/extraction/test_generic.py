@@ -1945,3 +1945,42 @@ def test_a_described_text_in_a_teaser_or_the_header_is_no_lead(kind: str) -> Non
 def test_a_described_lead_the_body_already_holds_is_not_added() -> None:
     paras = _paragraphs(_described_page(DESCRIBED, above="", opening=f"<p>{DESCRIBED}</p>"))
     assert paras == [DESCRIBED, PROSE, PROSE2, PROSE3]
+
+
+@pytest.mark.parametrize("opening", [
+    DESCRIBED.replace(" replaced ", " have replaced "),
+    DESCRIBED.replace("aged one hundred", "aged 100")], ids=["word_added", "number_written"])
+def test_a_described_lead_the_body_restates_changed_is_not_added(opening: str) -> None:
+    # the body's first paragraph says the summary again, a little changed: the lead put
+    # first would print it twice
+    paras = _paragraphs(_described_page(DESCRIBED, opening=f"<p>{opening}</p>"))
+    assert paras == [opening, PROSE, PROSE2, PROSE3]
+
+
+TAGLINE = ("Your trusted source for local news, weather, sports and community events in the "
+           "greater river valley area.")
+
+
+def test_a_tagline_above_the_body_is_no_lead_without_a_headline() -> None:
+    # a hero block in the main column holds the site's tagline (its meta description too);
+    # no headline the title confirms is found, so nothing tells a standfirst's place
+    page = _described_page(TAGLINE, above=f"<div class='hero'><p>{TAGLINE}</p></div>")
+    page = page.replace(f"<h1>{DESCRIBED_HEADLINE}</h1>", "<div class='ttl'>Hip op</div>")
+    assert _paragraphs(page) == [PROSE, PROSE2, PROSE3]
+
+
+@pytest.mark.parametrize("block", [
+    f"<div class='wp-caption'><img src='/x.jpg'><span>{DESCRIBED}</span></div>",
+    f"<div class='photo'><img src='/x.jpg'><span class='src'>{DESCRIBED}</span></div>",
+    f"<div class='image-credit'><span>{DESCRIBED}</span></div>"],
+    ids=["wp_caption", "photo_with_img", "credit_named"])
+def test_a_described_caption_above_the_body_is_no_lead(block: str) -> None:
+    # the summary repeated as a picture's caption: a photo's text, not the standfirst
+    assert _paragraphs(_described_page(DESCRIBED, above=block)) == [PROSE, PROSE2, PROSE3]
+
+
+def test_a_single_related_card_with_the_description_is_no_lead() -> None:
+    # one card (a link to another page and its summary) above the body: a teaser, even alone
+    card = (f"<div class='card'><a href='/other/9'>Hospital in another city does it too</a>"
+            f"<p>{DESCRIBED}</p></div>")
+    assert _paragraphs(_described_page(DESCRIBED, above=card)) == [PROSE, PROSE2, PROSE3]
