@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from copy import deepcopy
 from datetime import datetime
+from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from heapq import nlargest
 from urllib.parse import urlsplit
@@ -76,14 +77,15 @@ logging.getLogger("trafilatura.core").addFilter(_NoDiscardNotice())
 # keeps a region whose lines trafilatura ran into paragraphs wider than it; "section_siblings"
 # gives back the other blocks, with little link text, of a parent many of the article's blocks
 # are in; "template_tail" adds the prose of the blocks of the region's template after it,
-# which trafilatura left out.
+# which trafilatura left out; "described_lead" puts first a standfirst block above the body
+# whose text the page's meta description repeats.
 PRUNING_STEPS = ("missed_region", "glued_region", "furniture_blocks", "comment_units",
                  "link_blocks", "region", "template_siblings",
                  "quiet_siblings", "headline_block", "longest_prose", "headline_anchor",
                  "interior_gaps", "meta_lines", "title_line", "boilerplate_lines",
                  "linked_sentences", "region_climb", "region_cousins", "sidebar_region",
                  "prose_siblings", "section_siblings", "template_tail", "head_details",
-                 "site_name_edges")
+                 "site_name_edges", "described_lead")
 ENABLED_STEPS = frozenset(PRUNING_STEPS)
 
 # Elements that never hold article text.
@@ -2560,7 +2562,192 @@ def _select(work: lxml.html.HtmlElement, url: str, stats: dict,
         kept = kept + _template_tail(region, kept, stats)
     if first:
         kept = _put_first(kept, first, head)
+    if "described_lead" in ENABLED_STEPS:
+        kept = _with_described_lead(work, region, kept, stats)
     return kept
+
+
+# ``described_lead``: a standfirst this long (visible characters) that the page's own summary
+# (``<meta name="description">``, ``og:description``) repeats word for word is its lead...
+DESCRIBED_LEAD_MIN = 60
+DESCRIBED_LEAD_MIN_WORDS = 8
+# ...or that summary cut short ("…"): its key, less the cut word, opens the block, and is at
+# least this share of the block's.
+DESCRIBED_CUT_SHARE = 0.5
+_DESCRIPTIONS = etree.XPath(
+    '//meta[translate(@name, "DESCRIPTON", "descripton")="description"'
+    ' or @property="og:description"]/@content')
+_CUT_MARK = re.compile(r"\s*(?:…|\.\.\.)\s*$")
+# Where a page's template, not an article, sets text: a block in one is no lead.
+_TEMPLATE_TAGS = frozenset(("header", "footer", "nav", "aside", "form", "a", "button", "li",
+                            "figure", "figcaption", "h1", "blockquote"))
+
+
+def _description_keys(tree: etree._Element) -> list[tuple[str, bool]]:
+    """(word-character key, cut short) of each summary the page gives of itself, long enough
+    to tell a lead (``DESCRIBED_LEAD_MIN``)."""
+    out = []
+    for text in _DESCRIPTIONS(tree)[:4]:
+        text = _norm(text)
+        cut = _CUT_MARK.search(text) is not None
+        if cut:
+            text = text[:_CUT_MARK.search(text).start()].rsplit(" ", 1)[0]
+        key = _tokens(text)
+        if _visible_len(text) >= DESCRIBED_LEAD_MIN and (key, cut) not in out:
+            out.append((key, cut))
+    return out
+
+
+def _describes(key: str, descriptions: list[tuple[str, bool]]) -> bool:
+    """Whether a block's key is one of the page's summaries (or opens as a cut one does)."""
+    return any(key == text or cut and key.startswith(text)
+               and len(text) >= DESCRIBED_CUT_SHARE * len(key)
+               for text, cut in descriptions)
+
+
+def _with_described_lead(work: etree._Element, region: list[etree._Element], kept: list[str],
+                         stats: dict) -> list[str]:
+    """``described_lead``: the standfirst set in a block of its own above the body, which
+    trafilatura drops, put first when the page's own summary of itself (its meta description)
+    is that block's text word for word.
+
+    Evidence: the site wrote the block as this page's summary. Taken only when the kept text
+    lacks it and every part of it, one block on the page holds it (a summary shown in two
+    places is a template's or a teaser's) as one line of its own, it is prose (DESCRIBED_LEAD_MIN characters, DESCRIBED_LEAD_MIN_WORDS
+    words, no link), the first two kept paragraphs do not restate it (``_body_restates``),
+    comes before the body's first kept line and after the page's headline (none found: no
+    lead, a block above the body may be a site's tagline), and no block on its way up to
+    where it meets the region is a template area (header, footer, nav, aside, a list, a link;
+    an article's own ``header``, the one holding the headline, is none), mostly links or held
+    one that was removed, one of a run of blocks of its kind (a teaser grid's card), named as
+    furniture or boilerplate, a picture's caption (``_captions_media``) or a card linking to
+    another page (``_links_away``).
+    """
+    descriptions = _description_keys(work)
+    body = next(work.iter("body"), None)
+    if not descriptions or body is None or not kept:
+        return kept
+    hay = " ".join(map(_tokens, kept))
+    if any(text in hay for text, _ in descriptions):
+        return kept
+    lead = _described_block(body, descriptions, stats)
+    if lead is None or not _lead_placed(lead, region, kept, work, stats):
+        return kept
+    text = _norm(lead.text_content())
+    if (len(text.split()) < DESCRIBED_LEAD_MIN_WORDS or len(_owned_lines(lead)) != 1
+            or any(key in _tokens(text) for key in map(_tokens, kept) if key)
+            or _body_restates(text, kept)):
+        return kept  # no paragraph of its own, or part of it is kept: the body's opening
+    return [text, *kept]
+
+
+# A kept opening paragraph holding this share of the lead's words (or this alike, as
+# difflib reads it) restates it: the body opens with the summary, reworded a little.
+RESTATED_WORD_SHARE = 0.6
+RESTATED_RATIO = 0.8
+
+
+def _body_restates(text: str, kept: list[str]) -> bool:
+    """Whether one of the first two kept paragraphs says the lead again, changed a little
+    (a word added, a number written out): putting the lead first would print it twice."""
+    words = set(_word_list(text))
+    for para in kept[:2]:
+        other = set(_word_list(para))
+        if words and len(words & other) >= RESTATED_WORD_SHARE * len(words):
+            return True
+        if SequenceMatcher(None, _tokens(text), _tokens(para)).ratio() >= RESTATED_RATIO:
+            return True
+    return False
+
+
+def _word_list(text: str) -> list[str]:
+    """The lower-cased words of a text, as two wordings of one sentence are compared."""
+    return re.findall(r"\w+", text.lower())
+
+
+def _described_block(body: etree._Element, descriptions: list[tuple[str, bool]],
+                     stats: dict) -> etree._Element | None:
+    """The one block (the outermost of a chain of wrappers) whose text is a summary of the
+    page; None when none is, or when two apart are."""
+    shortest = min(len(text) for text, _ in descriptions)
+    found: list[etree._Element] = []
+    for el in body.iter(etree.Element):
+        total, links = stats.get(el, (0, 0))
+        if total < DESCRIBED_LEAD_MIN or total > 3 * shortest + 20:
+            continue
+        if found and found[-1] in el.iterancestors():
+            continue  # a wrapper's inner block, already found
+        if _describes(_tokens(el.text_content()), descriptions):
+            if links:
+                return None  # a linked summary: a teaser
+            found.append(el)
+    return found[0] if len(found) == 1 else None
+
+
+def _lead_placed(lead: etree._Element, region: list[etree._Element], kept: list[str],
+                 work: etree._Element, stats: dict) -> bool:
+    """Whether ``lead`` stands where a standfirst does (see :func:`_with_described_lead`)."""
+    way = {region[0], *region[0].iterancestors()}
+    head = _headline_element(work)
+    meet = next((a for a in lead.iterancestors() if a in way), None)
+    if head is None or meet is None or meet.tag in ("body", "html"):
+        return False  # no headline found: a block above the body may be a site's tagline
+    order = {el: i for i, el in enumerate(work.iter())}
+    first = _first_kept_owner(region, kept)
+    if order[lead] > order.get(first, order[region[0]]) or head is not None and (
+            order[lead] < order[head] or head in lead.iterancestors()):
+        return False
+    for el in (lead, *lead.iterancestors()):
+        if el is meet:
+            return True
+        if el.tag in _TEMPLATE_TAGS and not (head is not None and head in el.iter()) or (
+                _furniture_names(_names(el)) or _negative_words(el) or _had_link_block(el)
+                or _link_density(el, stats) > SIBLING_MAX_LINKS or _unshown(el)
+                or _repeated_kind(el) or _captions_media(el) or _links_away(el)):
+            return False
+    return True
+
+
+# A picture's caption or credit by its name; a bare "caption" is left out, as some sites
+# (rus.ruvr.ru's "article-caption") name the standfirst so.
+_CAPTION_NAMES = re.compile(r"wp-caption|figcaption|credit|photo|image", re.I)
+
+
+def _captions_media(el: etree._Element) -> bool:
+    """Whether a block on the lead's way up holds a picture or is named as a caption or a
+    picture's: the summary is then a photo's caption, not the standfirst."""
+    return (_CAPTION_NAMES.search(_names(el)) is not None
+            or next(el.iter("img", "picture", "video"), None) is not None)
+
+
+def _links_away(el: etree._Element) -> bool:
+    """Whether a block on the lead's way up holds a link to another page: a related card
+    (a link and its summary), not the page's own standfirst."""
+    for a in el.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:")):
+            return True
+    return False
+
+
+def _repeated_kind(el: etree._Element) -> bool:
+    """Whether a named block has a sibling of its own kind (tag and classes): one card of a
+    grid of teasers, not a page's one standfirst."""
+    kind = _kind(el)
+    parent = el.getparent()
+    return bool(kind[1]) and parent is not None and sum(
+        _kind(other) == kind for other in parent) > 1
+
+
+def _first_kept_owner(region: list[etree._Element], kept: list[str]) -> etree._Element | None:
+    """The block of the region holding the line the first kept paragraph opens with."""
+    first = _tokens(kept[0])
+    for top in region:
+        for line, owner in _owned_lines(top):
+            key = _tokens(line)
+            if key and (key in first or first in key):
+                return owner
+    return None
 
 
 TAIL_MIN_CHARS = 80  # a line of a template block after the region this long, a sentence, is prose

@@ -1883,3 +1883,104 @@ def test_another_name_at_the_texts_edge_stays() -> None:
     """Only the site's own name: another outlet's name alone is left to the other steps."""
     text = generic_text(_site_named_page("Известия"), "https://www.pravda.ru/news/1/")
     assert text.split("\n\n") == ["Известия", *SITE_BODY]
+
+
+DESCRIBED = ("Doctors at the regional hospital replaced the hip joint of a patient aged one "
+             "hundred, the first such operation in the country, the hospital said on Monday.")
+DESCRIBED_HEADLINE = "Hospital replaces the hip of a patient aged one hundred"
+_STANDFIRST = f"<div class='text_desc'><span>{DESCRIBED}</span></div>"
+
+
+def _described_page(description: str, above: str = _STANDFIRST, top: str = "",
+                    opening: str = "") -> str:
+    """A news page whose standfirst sits in a block of its own between the headline and the
+    body's block (trafilatura drops it), the page's meta description repeating a text."""
+    menu = "".join(f'<li><a href="/s{i}">Section {i}</a></li>' for i in range(12))
+    body = "".join(f"<p>{p}</p>" for p in (PROSE, PROSE2, PROSE3))
+    return (f"<html><head><title>{DESCRIBED_HEADLINE} | Example News</title>"
+            f'<meta name="description" content="{description}"></head><body>'
+            f"<div class='top'><ul class='menu'>{menu}</ul>{top}</div>"
+            f"<div class='main'><div class='news'><h1>{DESCRIBED_HEADLINE}</h1>"
+            f"<div class='date'>17.01.2012 10:32</div>{above}"
+            f"<div class='text'>{opening}{body}</div></div>"
+            "<div class='copy'>© 2024 Example Media</div></div></body></html>")
+
+
+@pytest.mark.parametrize("description", [
+    DESCRIBED, DESCRIBED[:100].rsplit(" ", 1)[0] + "…"], ids=["whole", "cut"])
+def test_a_standfirst_the_meta_description_repeats_comes_first(description: str) -> None:
+    # trafilatura drops the block between the headline and the body; the page's own summary
+    # of itself, word for word (or cut short with an ellipsis), says it is the lead
+    assert _paragraphs(_described_page(description)) == [DESCRIBED, PROSE, PROSE2, PROSE3]
+
+
+def _teaser_card(i: int, teaser: str) -> str:
+    return (f"<div class='item'><a href='/n{i}'>Another story number {i} on the region</a>"
+            f"<p>{teaser}</p></div>")
+
+
+_OTHER_TEASER = "A different teaser about the weather that nobody asked for, long enough to count."
+
+
+@pytest.mark.parametrize("kind", ["teaser_box", "named_related_box", "header_template",
+                                  "header_template_and_lead"])
+def test_a_described_text_in_a_teaser_or_the_header_is_no_lead(kind: str) -> None:
+    # the description equals a teaser of another article in a box above the body, or a
+    # slogan in the site's header (alone, or beside a block above the body that repeats it):
+    # a template's text, not this page's lead
+    cards = "".join((_teaser_card(1, DESCRIBED), _teaser_card(2, _OTHER_TEASER),
+                     _teaser_card(3, _OTHER_TEASER.replace("weather", "trains"))))
+    page = {
+        "teaser_box": _described_page(DESCRIBED, above=f"<div class='box'>{cards}</div>"),
+        "named_related_box": _described_page(DESCRIBED,
+                                             above=f"<div class='related'>{cards}</div>"),
+        "header_template": _described_page(DESCRIBED, above="",
+                                           top=f"<div class='slogan'>{DESCRIBED}</div>"),
+        "header_template_and_lead": _described_page(
+            DESCRIBED, top=f"<div class='slogan'>{DESCRIBED}</div>"),
+    }[kind]
+    assert _paragraphs(page) == [PROSE, PROSE2, PROSE3]
+
+
+def test_a_described_lead_the_body_already_holds_is_not_added() -> None:
+    paras = _paragraphs(_described_page(DESCRIBED, above="", opening=f"<p>{DESCRIBED}</p>"))
+    assert paras == [DESCRIBED, PROSE, PROSE2, PROSE3]
+
+
+@pytest.mark.parametrize("opening", [
+    DESCRIBED.replace(" replaced ", " have replaced "),
+    DESCRIBED.replace("aged one hundred", "aged 100")], ids=["word_added", "number_written"])
+def test_a_described_lead_the_body_restates_changed_is_not_added(opening: str) -> None:
+    # the body's first paragraph says the summary again, a little changed: the lead put
+    # first would print it twice
+    paras = _paragraphs(_described_page(DESCRIBED, opening=f"<p>{opening}</p>"))
+    assert paras == [opening, PROSE, PROSE2, PROSE3]
+
+
+TAGLINE = ("Your trusted source for local news, weather, sports and community events in the "
+           "greater river valley area.")
+
+
+def test_a_tagline_above_the_body_is_no_lead_without_a_headline() -> None:
+    # a hero block in the main column holds the site's tagline (its meta description too);
+    # no headline the title confirms is found, so nothing tells a standfirst's place
+    page = _described_page(TAGLINE, above=f"<div class='hero'><p>{TAGLINE}</p></div>")
+    page = page.replace(f"<h1>{DESCRIBED_HEADLINE}</h1>", "<div class='ttl'>Hip op</div>")
+    assert _paragraphs(page) == [PROSE, PROSE2, PROSE3]
+
+
+@pytest.mark.parametrize("block", [
+    f"<div class='wp-caption'><img src='/x.jpg'><span>{DESCRIBED}</span></div>",
+    f"<div class='photo'><img src='/x.jpg'><span class='src'>{DESCRIBED}</span></div>",
+    f"<div class='image-credit'><span>{DESCRIBED}</span></div>"],
+    ids=["wp_caption", "photo_with_img", "credit_named"])
+def test_a_described_caption_above_the_body_is_no_lead(block: str) -> None:
+    # the summary repeated as a picture's caption: a photo's text, not the standfirst
+    assert _paragraphs(_described_page(DESCRIBED, above=block)) == [PROSE, PROSE2, PROSE3]
+
+
+def test_a_single_related_card_with_the_description_is_no_lead() -> None:
+    # one card (a link to another page and its summary) above the body: a teaser, even alone
+    card = (f"<div class='card'><a href='/other/9'>Hospital in another city does it too</a>"
+            f"<p>{DESCRIBED}</p></div>")
+    assert _paragraphs(_described_page(DESCRIBED, above=card)) == [PROSE, PROSE2, PROSE3]
