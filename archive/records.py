@@ -776,6 +776,8 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
             version = warc_version(line)
             skipped: list[str] = []
             fields = parse_text_fields(decode_lines(raw[len(line) :]), skipped)
+            if (torn := _torn_header_end(raw, len(line), fields)) is not None:
+                raise _TornHeader(*torn)
             if not fields and not skipped:  # (a quoted version line, a blank line after)
                 raise _FalseStart(_EMPTY_HEADER)
             if skipped and content_length(fields) is None:  # no length says where it ends
@@ -784,6 +786,12 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
                 raise _FalseStart(f"a version line inside its header ({inner!r}): a false "
                                  "start running into the next record, not read as one")
             body_start = len(raw)
+        except _TornHeader as torn:  # (its bytes are a gap: repair keeps them in place)
+            report(WarcFormatError(path, offset, f"bad WARC record: {torn}: the record at "
+                                   f"offset {offset + torn.at} starts inside it, read on its "
+                                   "own"), on_error)
+            offset += torn.at
+            continue
         except ValueError as exc:
             resume = _resume_after_bad_head(fh, offset, raw, done, size)
             nxt = _find_record_line(fh, resume) if resume < size else None
@@ -877,6 +885,59 @@ def _iter_plain(path: Path, fh, on_error: ErrorHandler | None, cap: int, start: 
 
 class _FalseStart(ValueError):
     """A version line read as a header that is none: bytes passed over, not a record."""
+
+
+class _TornHeader(ValueError):
+    """A header cut short (no blank line ends it) that ran into the next record's header:
+    ``at``, where that header's version line starts in the bytes read; ``fields``, the
+    torn header's (what names the record lost)."""
+
+    def __init__(self, at: int, fields: list[tuple[str, str]]):
+        self.at = at
+        super().__init__(f"WARC header cut short, no blank line ending it: "
+                         f"{name_record(fields)}: only part of a record, not read")
+
+
+# the fields a record's header holds at most once (WARC 1.1 lets these two repeat)
+_REPEATABLE = frozenset({"warc-concurrent-to", "warc-protocol"})
+
+
+def _repeats_a_record_field(fields: list[tuple[str, str]]) -> bool:
+    """Whether a record's own field (see _is_record_field) appears twice among ``fields``:
+    two headers read as one, no header a writer makes."""
+    seen: set[str] = set()
+    for name, _ in fields:
+        key = name.strip().lower()
+        if key in _REPEATABLE or not _is_record_field(key.encode("utf-8", "replace") + b":"):
+            continue
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
+def _torn_header_end(raw: bytes, start: int, fields: list[tuple[str, str]]
+                     ) -> tuple[int, list[tuple[str, str]]] | None:
+    """Where the next record's header starts inside header bytes ``raw`` (its own version
+    line ``start`` bytes long) that hold two, a torn header run into a whole one: a version
+    line (at a line start, or inside a line cut short) whose following lines are a whole
+    header alone (type, id, length) and repeat a record field the lines before it hold.
+    A record's own header repeats none, so one with a stray version line is never split.
+    (Where, and the torn header's fields); None when ``raw`` is one header."""
+    if not _repeats_a_record_field(fields):
+        return None
+    for at in _version_lines(raw):
+        if at < start:
+            continue
+        after = raw[raw.index(b"\n", at) + 1:]
+        if not _whole_header(after):
+            continue
+        torn = parse_text_fields(decode_lines(raw[start:at]), [])
+        before = {name.strip().lower() for name, _ in torn}
+        if any(name.strip().lower() in before for name, _ in parse_text_fields(
+                decode_lines(after), []) if name.strip().lower() not in _REPEATABLE):
+            return at, torn
+    return None
 
 
 def _inner_version_line(head: bytes) -> str | None:

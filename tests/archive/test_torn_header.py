@@ -1,0 +1,96 @@
+"""A plain WARC record whose header was cut short (no blank line ends it) right before a
+real record: the two headers were read as one record, the torn one's type and URI with the
+next one's block, and that next record was lost. The torn record is now its own error (file,
+offset, what it was), and the next record is read whole at its own offset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.errors import PassedOver, WarcFormatError
+from archive.records import iter_records, read_info_at
+from archive.repair import repair_open_files
+from archive.verify import verify
+from tests.support.warcs import response
+
+FIRST = response("http://ex.com/first", b"<title>first</title>")
+TORN = response("http://ex.com/torn", b"<title>torn</title>", rec_id="<urn:uuid:torn>")
+NEXT = response("http://ex.com/next", b"<title>next</title>")
+
+
+def _read(path: Path) -> tuple[list, list[WarcFormatError]]:
+    errors: list[WarcFormatError] = []
+    return list(iter_records(path, errors.append)), errors
+
+
+# where the header is cut: at a line start, inside a field's name, inside a value
+CUTS = [(b"Content-Type", 0), (b"WARC-Target-URI", 5), (b"http://ex.com/torn", 9)]
+
+
+@pytest.mark.parametrize(("cut", "into"), CUTS)
+def test_a_torn_header_before_a_record_is_its_own_error_and_the_record_is_read_whole(
+        tmp_path: Path, cut: bytes, into: int) -> None:
+    torn = TORN[: TORN.index(cut) + into]
+    path = tmp_path / "torn.warc"
+    path.write_bytes(FIRST + torn + NEXT)
+    infos, errors = _read(path)
+    at = len(FIRST) + len(torn)
+    assert [(i.record.target_uri, i.offset, i.problems) for i in infos] == [
+        ("http://ex.com/first", 0, []), ("http://ex.com/next", at, [])]
+    assert infos[1].record.block == NEXT[NEXT.index(b"\r\n\r\n") + 4:-4]
+    assert [(type(e), e.offset) for e in errors] == [(WarcFormatError, len(FIRST))]
+    reason = errors[0].reason
+    assert "WARC header cut short" in reason and f"the record at offset {at}" in reason
+    assert "<urn:uuid:torn>" in reason  # named by its own fields, not the next record's
+    assert "http://ex.com/next" not in reason
+    with pytest.raises(WarcFormatError):
+        read_info_at(path, len(FIRST))
+    assert read_info_at(path, at).record.target_uri == "http://ex.com/next"
+    report = verify([path])
+    assert report.records == 2 and report.error_count == 1
+
+
+def test_a_headers_own_repeatable_fields_and_a_stray_version_line_keep_the_record(
+        tmp_path: Path) -> None:
+    """A real header with a stray version line before a whole header's worth of fields,
+    repeating only a field the format lets repeat (WARC-Concurrent-To): one record, read at
+    its offset, as warcio reads it; never split."""
+    body = b"hello"
+    rec = (b"WARC/1.0\r\nWARC-Concurrent-To: <urn:uuid:a>\r\nWARC-Date: 2024-01-01T00:00:00Z"
+           b"\r\nWARC-Target-URI: http://ex.com/odd\r\nWARC/1.0\r\nWARC-Type: resource\r\n"
+           b"WARC-Concurrent-To: <urn:uuid:b>\r\nWARC-Record-ID: <urn:uuid:odd>\r\n"
+           b"Content-Length: 5\r\n\r\n" + body + b"\r\n\r\n")
+    path = tmp_path / "odd.warc"
+    path.write_bytes(FIRST + rec + NEXT)
+    infos, errors = _read(path)
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/first", 0), ("http://ex.com/odd", len(FIRST)),
+        ("http://ex.com/next", len(FIRST) + len(rec))]
+    assert infos[1].record.block == body
+    assert not any("cut short" in e.reason for e in errors)
+
+
+def test_a_torn_header_at_the_end_of_the_file_is_still_said_as_before(tmp_path: Path) -> None:
+    """No record after it: the torn header is the file's torn tail, as it was."""
+    torn = TORN[: TORN.index(b"Content-Length")]
+    path = tmp_path / "tail.warc"
+    path.write_bytes(FIRST + torn)
+    infos, errors = _read(path)
+    assert [i.offset for i in infos] == [0]
+    assert [e.offset for e in errors] == [len(FIRST)]
+    assert not isinstance(errors[0], PassedOver)
+
+
+def test_repair_keeps_a_torn_header_in_place_and_every_record(tmp_path: Path) -> None:
+    """The archive never deletes bytes it cannot read: the torn header is a damaged range
+    kept in place, both records kept at their offsets."""
+    torn = TORN[: TORN.index(b"WARC-Target-URI") + 6]
+    data = FIRST + torn + NEXT
+    (tmp_path / "crawl.warc.open").write_bytes(data)
+    (res,) = repair_open_files(tmp_path)
+    assert res.status == "repaired-damaged" and res.records_kept == 2
+    assert (tmp_path / "crawl.warc").read_bytes() == data
+    assert [(d.offset, d.moved) for d in res.damaged] == [(len(FIRST), False)]
+    assert "cut short" in res.damaged[0].reason
