@@ -105,36 +105,47 @@ _ERROR_DETAILS = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
 
 
 class FoldedErrors:
-    """An error handler that folds a run of passed-over bytes of one kind (PassedOver errors,
-    their reasons alike but for numbers and quoted excerpts) with no record read between
-    them into one error at the first one's offset naming their count and the span up to the
-    end of the last one's bytes: a file of a million false record starts is one error, not a
-    million log lines. Any other error (a record or member that started and failed, a kept
-    record's problems, RecordOverLimit) passes as it comes, each its own line. :meth:`flush`
+    """An error handler that folds a run of passed-over bytes (PassedOver errors) with no
+    record read between them into one error at the first one's offset naming their count
+    and the span up to the end of the last one's bytes: a file of a million false record
+    starts is one error, not a million log lines. A run of several kinds (false gzip headers
+    failing in turn on inflating, on an empty header, on reserved flags) is one error too,
+    naming how many of each kind (kinds: reasons alike but for numbers and quoted excerpts).
+    Any other error (a record or member that started and failed, a kept record's problems,
+    RecordOverLimit) ends the run and passes as it comes, each its own line. :meth:`flush`
     before each record read and at the end of the file."""
 
     def __init__(self, on_error: ErrorHandler):
         self.on_error = on_error
         self.first: PassedOver | None = None
+        self.reason = ""  # the last error's, folded or first, and its kind
         self.kind = ""
-        self.reason = ""  # the last error's, folded or first
         self.count = 0
         self.end = 0
+        self.kinds: dict[str, list] = {}  # kind -> [count, its first reason]
 
     def __call__(self, err: WarcFormatError) -> None:
         if not isinstance(err, PassedOver):
             self.flush()
             self.on_error(err)
             return
-        if self.first is not None and err.file == self.first.file and (
-                err.reason == self.reason or self._kind(err.reason) == self.kind):
-            self.count += err.count
-            self.end = max(self.end, err.end)
-            self.reason = err.reason  # (the same text again is told apart without a regex)
-            return
-        self.flush()
-        self.first, self.kind, self.count = err, self._kind(err.reason), err.count
-        self.end, self.reason = err.end, err.reason
+        if self.first is not None and err.file != self.first.file:
+            self.flush()
+        if self.first is None:
+            self.first, self.count, self.end, self.kinds = err, 0, err.end, {}
+        self.count += err.count
+        self.end = max(self.end, err.end)
+        if err.reason != self.reason:  # (the same text again is told apart without a regex)
+            self.reason, self.kind = err.reason, self._kind(err.reason)
+        self._count_kind(self.kind, err)
+
+    def _count_kind(self, kind: str, err: PassedOver) -> None:
+        if (held := self.kinds.get(kind)) is not None:
+            held[0] += err.count
+        elif len(self.kinds) < _MAX_KINDS:
+            self.kinds[kind] = [err.count, err.reason]
+        else:  # (a bounded list: the rest counted under "other kinds")
+            self.kinds.setdefault("", [0, "of other kinds"])[0] += err.count
 
     @staticmethod
     def _kind(reason: str) -> str:
@@ -147,7 +158,15 @@ class FoldedErrors:
         if self.count == first.count:
             self.on_error(first)
             return
-        self.on_error(PassedOver(first.file, first.offset, (
-            f"{first.reason} [{self.count} errors of this kind from offset {first.offset} to "
-            f"offset {self.end} ({self.end - first.offset} bytes) with no record read "
-            "between them, folded into this one]"), self.end, self.count))
+        span = (f"from offset {first.offset} to offset {self.end} ({self.end - first.offset} "
+                "bytes) with no record read between them, folded into this one")
+        if len(self.kinds) == 1:
+            note = f"[{self.count} errors of this kind {span}]"
+        else:
+            each = "; ".join(f"{count} {reason!r}" for count, reason in self.kinds.values())
+            note = f"[{self.count} errors of {len(self.kinds)} kinds {span}: {each}]"
+        self.on_error(PassedOver(first.file, first.offset, f"{first.reason} {note}", self.end,
+                                 self.count))
+
+
+_MAX_KINDS = 8  # kinds a folded error names one by one

@@ -479,3 +479,42 @@ def test_many_false_starts_with_colon_lines_before_a_record_stay_linear(
     assert found == [len(quote)]
     assert sum(count for _, _, count in errors) >= 20000
     assert errors[0][0] == 0
+
+
+MIXED = re.compile(r"\[(\d+) errors of (\d+) kinds from offset (\d+) to offset (\d+) \((\d+) "
+                   r"bytes\) with no record read between them, folded into this one: (.*)\]$")
+
+
+def test_a_run_of_false_gzip_headers_of_kinds_in_turn_is_one_error_members_each_said(
+        tmp_path: Path) -> None:
+    """False gzip headers of three kinds in turn (data failing when inflated, a member of an
+    empty header, reserved flags) were an error apiece, a kind's run broken by the next: now
+    one passed-over error per run, naming how many of each kind, counted as many. A member
+    that really started ends the run and keeps its own error: one under a writer's gzip
+    header (broken early), one whose start inflates to a version line (broken late)."""
+    good = [gz(response(f"http://ex.com/{n}", b"<title>%d</title>" % n)) for n in range(3)]
+    empty = gz(b"WARC/1.0\r\n\r\n")
+    mixed = b"".join(f + empty + b"\x1f\x8b\x08\xe0" for f in _false_gzip_headers(40))
+    early = _damaged("http://ex.com/early", 20)
+    late = _damaged("http://ex.com/late", -30, header=b"\x1f\x8b")
+    parts = [good[0], mixed, early, mixed, late, mixed, good[1], mixed, good[2]]
+    path = tmp_path / "mixed.warc.gz"
+    path.write_bytes(b"".join(parts))
+    at = [sum(map(len, parts[:n])) for n in range(len(parts))]
+    found, errors = _read(path)
+    assert found == [("http://ex.com/0", 0), ("http://ex.com/1", at[6]),
+                     ("http://ex.com/2", at[8])]
+    assert [e.offset for e in errors] == [at[1], at[2], at[3], at[4], at[5], at[7]]
+    for n in (0, 2, 4, 5):
+        err = errors[n]
+        assert isinstance(err, PassedOver) and err.count == 120
+        count, kinds, start, end, span, each = MIXED.search(err.reason).groups()
+        assert (count, kinds, start, end) == ("120", "3", str(err.offset),
+                                              str(err.offset + len(mixed)))
+        assert each.startswith("40 ") and "; 40 'bad WARC record: an empty WARC header" in each
+        assert "; 40 'corrupt gzip data: gzip header with reserved flags set (0xe0)'" in each
+    for n in (1, 3):
+        assert type(errors[n]) is WarcFormatError
+        assert errors[n].reason.startswith("corrupt gzip data: ")
+        assert "false" not in errors[n].reason
+    assert verify([path]).error_count == 4 * 120 + 2
