@@ -200,7 +200,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_wacz(args) -> int:
-    from .wacz import build_wacz
+    from .wacz import arc_input_problem, build_wacz
     from .wacz_input import WACZ_SUFFIX
 
     paths = _paths(args.warcs, args.output, allowed=(WACZ_SUFFIX,))
@@ -210,6 +210,8 @@ def cmd_wacz(args) -> int:
     if clash := _same_names(paths):
         raise UsageError(f"{clash}: WARC files with the same name cannot share a WACZ "
                          "archive/ folder")
+    if problem := arc_input_problem(paths):
+        raise UsageError(problem)
     errors = [0]
     lines = _Lines()
     try:

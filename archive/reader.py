@@ -37,7 +37,7 @@ from .records import (
     read_record_at,
     response_status,
 )
-from .repair import OPEN_SUFFIX
+from .repair import OPEN_FORMS, OPEN_SUFFIX
 from .urls import normalize_url, strip_brackets, surt
 from .wacz_input import WACZ_SUFFIX, is_package, location, member_names, split_location
 
@@ -212,7 +212,8 @@ def output_clash(output: str | Path, inputs: Iterable[Path],
 
 
 def _is_unfinished(p: Path) -> bool:
-    return _named(p, (suffix + OPEN_SUFFIX for suffix in WARC_SUFFIXES))
+    """An `.open` file ``archive repair`` closes: a WARC writer's or an ARC writer's."""
+    return _named(p, (suffix + OPEN_SUFFIX for suffix in OPEN_FORMS))
 
 
 def _names(paths: list[Path]) -> str:
@@ -236,7 +237,9 @@ def compressed_note(paths: list[Path]) -> str:
 def unfinished_note(paths: list[Path]) -> str:
     """What to tell about `.open` files left out of a folder: what they are, what to do."""
     names = _names(paths)
-    return (f"{len(paths)} unfinished WARC file(s) not read: {names} (being written, or left "
+    arc = any(_named(p, (suffix + OPEN_SUFFIX for suffix in ARC_SUFFIXES)) for p in paths)
+    what = "WARC or ARC" if arc else "WARC"
+    return (f"{len(paths)} unfinished {what} file(s) not read: {names} (being written, or left "
             "by a crawl that was killed; `python -m archive repair FOLDER` closes those no "
             "writer holds, or name an .open file to read it as it is)")
 

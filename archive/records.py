@@ -425,6 +425,28 @@ def _looks_gzip(fh) -> bool:
     return g >= 0 and (w < 0 or g < w)
 
 
+def is_arc_file(path: str | Path) -> bool:
+    """Whether ``path`` (a file, or a WACZ member) holds an ARC file, by its bytes as the
+    walk tells it, whatever its name. False when it cannot be read (its reading says why)."""
+    try:
+        with open_input(path) as fh:
+            if split_location(path) is None:
+                return arc_form(fh) is not None
+            return _looks_arc(fh, _looks_gzip(fh))
+    except OSError:
+        return False
+
+
+# why an ARC file is not packaged into a WACZ, and what to do instead
+ARC_IN_WACZ = (
+    "an ARC file (the format before WARC) cannot go into a WACZ: a WACZ's archive/ folder "
+    "holds WARC files (the WACZ spec), and replay tools read only those there (pywb's "
+    "`wb-manager add --unpack-wacz` takes its .warc/.warc.gz members only, and this "
+    "reader calls any other member no WARC); convert it to WARC first, "
+    f"{ARC_CONVERT}, and package the WARC, or replay, index and verify the ARC file as it is "
+    "(they read ARC files)")
+
+
 def other_codec(fh) -> str | None:
     """Why a file compressed with zstd, lz4, bzip2 or xz is not read (its records cannot be
     read at an offset by this reader), with what to do; None for any other start."""

@@ -1,5 +1,7 @@
 """Recover `.warc.gz.open` and plain `.warc.open` files left behind by a crashed or killed
-writer (ours, or another tool's such as Heritrix).
+writer (ours, or another tool's such as Heritrix), and the `.arc.gz.open` and `.arc.open`
+files of an ARC writer (Heritrix 1, the Internet Archive's crawlers), read as the readers
+read ARC files (archive.arc).
 
 Repair never throws away a byte it cannot read. Every readable gzip member or plain record
 stays where it is (items and the digest index point at their offsets); damaged bytes in the
@@ -27,6 +29,7 @@ from .errors import RECORD_KEPT, RecordOverLimit, WarcFormatError
 from .records import iter_records, looks_gzip
 
 OPEN_SUFFIX = ".open"
+OPEN_FORMS = (".warc.gz", ".warc", ".arc.gz", ".arc")  # what an `.open` file repaired closes
 CREATING_SUFFIX = ".creating"  # a writer's file before it is locked and linked into place
 DAMAGED_SUFFIX = ".damaged"
 
@@ -100,9 +103,9 @@ def _scan(path: Path, size: int, max_record_size: int | None
         errors.add(err.offset, err.reason.removesuffix(RECORD_KEPT), len(members))
 
     # need_date=False: a whole record with no WARC-Date is the readers' to skip, not damage
-    # to the file's framing to cut out
-    for info in iter_records(path, on_error, max_record_size=max_record_size, need_date=False,
-                             arc=False):
+    # to the file's framing to cut out; an ARC file's records are read as every reader
+    # reads them, so none of them is taken for damage and moved out
+    for info in iter_records(path, on_error, max_record_size=max_record_size, need_date=False):
         members[info.offset] = info.length
         count += 1
     # (a record the file ends inside, a plain one too, is no record read: a gap, the tail)
@@ -343,7 +346,7 @@ def _remove_stale_creating(directory: Path) -> None:
 def _open_files(directory: Path) -> list[Path]:
     """The unfinished WARCs of ``directory``: those the readers leave out and point here
     (none in a folder not made yet: a first run's writer repairs before it writes)."""
-    names = tuple(suffix + OPEN_SUFFIX for suffix in (".warc.gz", ".warc"))
+    names = tuple(suffix + OPEN_SUFFIX for suffix in OPEN_FORMS)
     if not directory.is_dir():
         return []
     return sorted(p for p in directory.iterdir() if p.name.lower().endswith(names))
@@ -351,8 +354,9 @@ def _open_files(directory: Path) -> list[Path]:
 
 def repair_open_files(directory: str | Path, max_record_size: int | None = None
                       ) -> list[RepairResult]:
-    """Close every `*.warc.gz.open` and `*.warc.open` file (in any case, as the readers
-    name them) whose writer is gone, keeping every readable record.
+    """Close every `*.warc.gz.open` and `*.warc.open` file, and ARC writer's `*.arc.gz.open`
+    and `*.arc.open` (in any case, as the readers name them), whose writer is gone, keeping
+    every readable record.
 
     Files locked by a live WarcWriter (fcntl.flock) are skipped untouched; a writer locks its
     file before the file appears under its `.open` name, so a fresh file is never taken for

@@ -31,7 +31,7 @@ from .httputil import (
 )
 from .methods import capture_method
 from .pairing import with_requests
-from .records import HttpMessage, RecordInfo, iter_records
+from .records import ARC_IN_WACZ, HttpMessage, RecordInfo, is_arc_file, iter_records
 from .wacz_input import input_size, open_input, split_location
 
 WACZ_VERSION = "1.1.1"
@@ -166,12 +166,15 @@ def build_wacz(
     """Write a WACZ; returns counts. Titles come from items (by URL) first, else the HTML.
 
     Unreadable records go to ``on_error``, unusable lines of the items file (with their
-    line number) to ``on_bad_item``; both are skipped.
+    line number) to ``on_bad_item``; both are skipped. ValueError, before anything is
+    written, for an ARC input (see :func:`arc_input_problem`).
     """
     paths = list(paths)
     names = [p.name for p in paths]
     if len(set(names)) != len(names):
         raise ValueError("WARC files with the same name cannot share a WACZ archive/ folder")
+    if (problem := arc_input_problem(paths)) is not None:
+        raise ValueError(problem)
     titles: dict[str, str] = {}
     if items_jsonl:
         for item in load_items(items_jsonl, on_bad_item):
@@ -194,6 +197,17 @@ def build_wacz(
                 _add_package(zf, resources, title, pages.first)
             replace_durably(tmp, Path(output))
         return {"pages": pages.count, "warcs": len(paths), "index_lines": len(lines)}
+
+
+def arc_input_problem(paths: Iterable[Path]) -> str | None:
+    """Why ``paths`` cannot be packaged, naming the first ARC file among them (by its bytes,
+    whatever its name): copied in whole, it was a package member no replay tool reads, its
+    records said as errors only while the package was written anyway. None: none is."""
+    arcs = [p for p in paths if is_arc_file(p)]
+    if not arcs:
+        return None
+    more = f" (and {len(arcs) - 1} other ARC file(s))" if len(arcs) > 1 else ""
+    return f"{arcs[0]}{more}: {ARC_IN_WACZ}"
 
 
 class _Pages:

@@ -1,5 +1,5 @@
 """ARC files (the format before WARC) read where WARCs are: the walk, a record at its offset,
-the lookup index, `index` and `verify`; `wacz` and `repair` refuse them. Damaged ones are
+the lookup index, `index`, `verify` and `repair`; `wacz` refuses them, saying why. Damaged ones are
 reported by file and offset and the rest is read. warcio reads the same files as a
 cross-check of offsets, lengths and URLs."""
 
@@ -9,6 +9,7 @@ import base64
 import gzip
 import hashlib
 import json
+import random
 import subprocess
 import sys
 import tracemalloc
@@ -23,8 +24,10 @@ from archive.cdxj import after_first_head, cdxj_line
 from archive.digests import sha1_base32
 from archive.errors import WarcFormatError
 from archive.reader import ArchiveLookup, response_at
-from archive.records import ARC_HINT, iter_records, read_info_at
+from archive.records import ARC_HINT, ARC_IN_WACZ, iter_records, read_info_at
+from archive.wacz import build_wacz
 from tests.support.pywb import have_tool, pywb_replay, tools_venv
+from tests.support.warcs import gz, response
 
 from .arc_files import arc_record, filedesc, http_response, write_arc
 
@@ -213,23 +216,77 @@ def test_verify_reads_an_arc_and_says_its_damage(tmp_path) -> None:
     assert proc.returncode == 1 and "the file ends inside its block" in proc.stderr
 
 
-def test_wacz_refuses_an_arc_as_before(tmp_path) -> None:
+def test_wacz_refuses_an_arc_with_why_and_what_to_do_and_writes_nothing(tmp_path) -> None:
+    """A WACZ holds WARC files (its spec; pywb's `wb-manager add --unpack-wacz` takes only
+    .warc/.warc.gz members, and this reader calls any other member no WARC): an ARC named
+    was copied into the package all the same, a member nothing replays. It is a usage error
+    before anything is written, saying why and to convert it, whatever its name; a folder's
+    ARC files are left out with a note, as before."""
     folder = tmp_path / "in"
     folder.mkdir()
     write_arc(folder / "crawl.arc.gz", RECORDS, gz=True)
-    proc = run("wacz", folder, "-o", tmp_path / "out.wacz")
-    assert proc.returncode == 2 and "1 ARC file(s) not read" in proc.stderr, proc.stderr
-    proc = run("wacz", folder / "crawl.arc.gz", "-o", tmp_path / "out.wacz")
-    assert ARC_HINT in proc.stderr, proc.stderr
+    (folder / "page.warc.gz").write_bytes(gz(response("http://ex.com/w", b"<title>w</title>")))
+    out = tmp_path / "out.wacz"
+    proc = run("wacz", folder, "-o", out)
+    assert proc.returncode == 0 and "1 ARC file(s) not read" in proc.stderr, proc.stderr
+    assert out.exists()
+    out.unlink()
+    disguised = tmp_path / "old.warc.gz"  # an ARC file under a WARC's name
+    write_arc(disguised, RECORDS, gz=True)
+    for arc in (folder / "crawl.arc.gz", disguised):
+        proc = run("wacz", folder / "page.warc.gz", arc, "-o", out)
+        assert proc.returncode == 2, proc.stderr
+        assert f"error: {arc}: {ARC_IN_WACZ}" in proc.stderr
+        assert "warcio recompress" in proc.stderr and not out.exists()
+    with pytest.raises(ValueError, match="cannot go into a WACZ"):
+        build_wacz([folder / "page.warc.gz", disguised], out)
+    assert not out.exists()
 
 
-def test_a_walk_that_writes_warcs_refuses_an_arc_in_one_error(tmp_path) -> None:
-    """repair and wacz walk with ``arc=False``: one error for the file, as before."""
+def test_wacz_walk_refuses_an_arc_in_one_error(tmp_path) -> None:
+    """wacz walks with ``arc=False`` (it packages WARCs): one error for the file."""
     path = tmp_path / "crawl.arc.gz"
     write_arc(path, RECORDS, gz=True)
     errors: list[WarcFormatError] = []
     assert list(iter_records(path, errors.append, arc=False, need_date=False)) == []
     assert [(e.offset, e.reason) for e in errors] == [(0, ARC_HINT)]
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["arc", "arc.gz"])
+def test_repair_closes_an_arc_writers_open_file_keeping_every_record(tmp_path, gz) -> None:
+    """An ARC writer's `.arc.open` / `.arc.gz.open` (Heritrix 1 names them so) left by a
+    crash was not even looked at ("nothing to repair"), and readers left it out with no
+    note. It is repaired as a WARC's: every record kept in place, damage in the middle kept
+    and said, the torn last record moved to the side file, not a byte deleted."""
+    name = "crawl.arc" + ".gz" * gz
+    whole = tmp_path / "whole"
+    body = http_response(random.Random(7).randbytes(3000))  # (its member longer than the cut)
+    offsets = write_arc(whole, [*RECORDS, arc_record("http://ex.com/torn", body)], gz=gz)
+    junk = b"junk between records\n"
+    raw = whole.read_bytes()
+    whole.unlink()
+    data = raw[: offsets[2]] + junk + raw[offsets[2] : offsets[3] + 300]
+    middle, offsets = offsets[2], [*offsets[:2], *(o + len(junk) for o in offsets[2:])]
+    open_file = tmp_path / (name + ".open")
+    open_file.write_bytes(data)
+    _, errors = _walk(open_file)
+    proc = run("verify", tmp_path)
+    assert "1 unfinished WARC or ARC file(s) not read" in proc.stderr, proc.stderr
+    proc = run("repair", tmp_path)
+    assert proc.returncode == 1 and f"repaired-damaged: {name}.open -> {name}" in proc.stdout
+    final = tmp_path / name
+    assert final.read_bytes() == data[: offsets[3]]
+    side = tmp_path / (name + ".damaged")
+    assert side.read_bytes() == data[offsets[3]:]
+    manifest = json.loads((tmp_path / (name + ".damaged.json")).read_text())
+    assert [(r["original_offset"], r["length"]) for r in manifest["ranges"]] == [
+        (offsets[3], len(data) - offsets[3])]
+    found = [(i.offset, i.record.target_uri) for i in iter_records(final, lambda e: None)]
+    assert (offsets[0], "http://ex.com/a") in found and (offsets[2], "dns:ex.com") in found
+    assert "http://ex.com/torn" not in [url for _, url in found]
+    assert [e.offset for e in errors] == [middle, offsets[3]]
+    assert f"bytes {middle}-{offsets[2] - 1} (kept in place)" in proc.stdout
+    assert f"bytes {offsets[3]}-{len(data) - 1} (moved to side file)" in proc.stdout
 
 
 def _offsets(path: Path) -> list[int]:
