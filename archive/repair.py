@@ -129,8 +129,26 @@ def _scan(path: Path, size: int, max_record_size: int | None
                 if plain:
                     pos = _past_separator(fh, pos)
     ranges.sort(key=lambda r: r.offset)
+    if ranges and ranges[-1].moved and members and _ends_where_tail_starts(
+            kept.get(max(members), [])):
+        ranges[-1].moved = False
+        ranges[-1].reason += f"; {TAIL_KEPT}"
     good_end = ranges[-1].offset if ranges and ranges[-1].moved else size
     return count, ranges, good_end
+
+
+# a record whose damaged length was overruled by the next record's start: its block ends
+# where that record begins (as the readers say it, WARC and ARC alike)
+BLOCK_TO_NEXT = "block taken up to the next record"
+TAIL_KEPT = ("kept in place: the record before it has a damaged length and ends only where "
+             "this begins; cut, it would be read as torn and lost")
+
+
+def _ends_where_tail_starts(reasons: list[str]) -> bool:
+    """Whether the last readable record's block was ended by the torn record after it (its
+    own length damaged): cutting that torn tail out would leave the record's length running
+    past the end of the file, a torn record no reader reads."""
+    return any(BLOCK_TO_NEXT in reason for reason in reasons)
 
 
 def _past_separator(fh, pos: int) -> int:

@@ -14,8 +14,10 @@ import pytest
 from archive.records import iter_records
 from archive.repair import repair_open_files
 from archive.writer import WarcWriter
-from tests.support.warcs import gz_each, response
+from tests.support.warcs import gz_each, http_response, record, response
 
+from .arc_files import arc_record, filedesc
+from .arc_files import http_response as arc_http
 from .conftest import make_exchange
 
 REPO = Path(__file__).resolve().parents[2]
@@ -288,7 +290,7 @@ def test_repair_reports_a_record_cut_short_inside_a_whole_member_and_keeps_its_b
     """A whole gzip member whose record holds less than its Content-Length is read all the
     same (every reader keeps it): repair used to say "repaired", exit 0, and leave verify to
     find it. It is damage kept in place: named by offset and reason, exit 1, no byte moved."""
-    from tests.support.warcs import gz, record
+    from tests.support.warcs import gz
 
     good = gz(record("resource", "http://x/", b"hello", ctype="text/plain"))
     cut = gz(record("resource", "http://x/2", b"x" * 100, ctype="text/plain", length="5000"))
@@ -524,3 +526,44 @@ def test_repair_on_a_read_only_folder_says_unwritable_and_changes_nothing(tmp_pa
             failed.stdout
         assert "left as they were" in failed.stderr
         assert path.read_bytes() == before
+
+
+def _length_overruled_then_torn(kind: str) -> tuple[bytes, int, int]:
+    """A plain file whose second record's length is damaged (too large, nothing to check it
+    by), its block ended by the start of a torn last record: (bytes, that record's offset,
+    the torn one's)."""
+    if kind == "warc":
+        blocks = [http_response(b"<p>%d</p>" % n * 30) for n in range(3)]
+        recs = [record("response", f"http://e.com/{n}", block, digests=False)
+                for n, block in enumerate(blocks)]
+        recs[1] = record("response", "http://e.com/1", blocks[1], digests=False,
+                         length=str(len(blocks[1]) + 14))
+        data = b"".join(recs)
+        return data[:-100], len(recs[0]), len(recs[0]) + len(recs[1])
+    recs = [arc_record(f"http://e.com/{n}", arc_http(b"<p>%d</p>" % n * 30)) for n in range(3)]
+    recs[1] = arc_record("http://e.com/1", arc_http(b"<p>1</p>" * 30), length=330)
+    first = filedesc("crawl.arc")
+    data = first + b"".join(recs)
+    return data[:-100], len(first) + len(recs[0]), len(first) + len(recs[0]) + len(recs[1])
+
+
+@pytest.mark.parametrize("kind", ["warc", "arc"])
+def test_repair_keeps_a_torn_tail_that_ends_the_record_before_it(tmp_path, kind):
+    """A record whose damaged length is overruled by the next record's start is read (its
+    block taken up to it); when that next record is the torn tail, moving the tail out left
+    the record's length running past the end of the file: a torn record, no longer read.
+    The tail stays in place, said why, and every record read before is read after."""
+    data, damaged_at, torn_at = _length_overruled_then_torn(kind)
+    name = f"crawl.{kind}"
+    (tmp_path / (name + ".open")).write_bytes(data)
+    before = _records(tmp_path / (name + ".open"))
+    assert damaged_at in [offset for offset, _, _ in before]
+    (res,) = repair_open_files(tmp_path)
+    final = tmp_path / name
+    assert res.status == "repaired-damaged" and final.read_bytes() == data
+    assert res.bytes_cut == 0 and res.side_file is None
+    assert not (tmp_path / (name + ".damaged")).exists()
+    assert _records(final) == before
+    tail = [d for d in res.damaged if d.offset == torn_at]
+    assert len(tail) == 1 and not tail[0].moved and "cut, it would be read as torn" in \
+        tail[0].reason
