@@ -926,7 +926,10 @@ _REPEATABLE = frozenset({"warc-concurrent-to", "warc-protocol"})
 
 def _repeats_a_record_field(fields: list[tuple[str, str]]) -> bool:
     """Whether a record's own field (see _is_record_field) appears twice among ``fields``:
-    two headers read as one, no header a writer makes."""
+    two headers read as one, no header a writer makes. (Most headers repeat no name at all:
+    told by one set, as every plain record is asked.)"""
+    if len({name.lower() for name, _ in fields}) == len(fields):
+        return False
     seen: set[str] = set()
     for name, _ in fields:
         key = name.strip().lower()
