@@ -927,7 +927,7 @@ _REPEATABLE = frozenset({"warc-concurrent-to", "warc-protocol"})
 def _repeats_a_record_field(fields: list[tuple[str, str]]) -> bool:
     """Whether a record's own field (see _is_record_field) appears twice among ``fields``:
     two headers read as one, no header a writer makes. (Most headers repeat no name at all:
-    told by one set, as every plain record is asked.)"""
+    told by one set.)"""
     if len({name.lower() for name, _ in fields}) == len(fields):
         return False
     seen: set[str] = set()
@@ -948,8 +948,9 @@ def _torn_header_end(raw: bytes, start: int, fields: list[tuple[str, str]]
     line (at a line start, or inside a line cut short) whose following lines are a whole
     header alone (type, id, length) and repeat a record field the lines before it hold.
     A record's own header repeats none, so one with a stray version line is never split.
-    (Where, and the torn header's fields); None when ``raw`` is one header."""
-    if not _repeats_a_record_field(fields):
+    (Where, and the torn header's fields); None when ``raw`` is one header. Asked of every
+    plain record: a header with no version line's tail after its own is told by one scan."""
+    if _VERSION_TAIL.search(raw, start) is None or not _repeats_a_record_field(fields):
         return None
     for at in _version_lines(raw):
         if at < start:
