@@ -285,7 +285,7 @@ def attribute_time(holder: etree._Element, moment: datetime, now: datetime | Non
     return None
 
 
-def _chrome(el: etree._Element) -> bool:
+def chrome(el: etree._Element) -> bool:
     """A menu, sidebar or widget element. ``<body>`` and ``<html>`` never are: their classes
     describe the page's layout (WordPress' ``right-sidebar``), and would make all of it chrome."""
     if el.tag in ("body", "html"):
@@ -296,7 +296,7 @@ def _chrome(el: etree._Element) -> bool:
 def _in_chrome(node: etree._Element, keep: frozenset[etree._Element]) -> bool:
     """Whether ``node`` sits in a menu, sidebar or widget other than the elements ``keep``
     (some themes put a "sidebar" class on the wrapper around the article itself)."""
-    return any(_chrome(el) and el not in keep for el in (node, *node.iterancestors()))
+    return any(chrome(el) and el not in keep for el in (node, *node.iterancestors()))
 
 
 MIN_PARAGRAPH_CHARS = 80
@@ -447,7 +447,7 @@ class ArticleDates:
         if container is None:
             return iter(())
         return block_runs(container, lambda el: el is anchor or (
-            _chrome(el) and el not in self._headline_line), sep=" ")
+            chrome(el) and el not in self._headline_line), sep=" ")
 
     def _with_time(self, holder: etree._Element, moment: datetime) -> datetime:
         """``moment``, printed as a day alone in ``holder``, with the time printed beside it

@@ -1166,3 +1166,51 @@ def test_a_block_around_the_article_in_a_wrapped_page_still_dates_it() -> None:
     fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
     meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
     assert meta.published == "2025-03-05T00:00:00+03:00"
+
+
+_ENTRY = f"<div class='entry-content'><h1>{escape(TITLE)}</h1><p>{PROSE}</p><p>{PROSE}</p></div>"
+_POSTED_ON = ("<span class='posted-on'>Опубликовано <span class='entry-date'>05.03.2025"
+              "</span></span> в рубрике <a href='/society/'>Общество</a>")
+_RELATED = ("<div class='related-posts'><h3>Читайте также</h3><ul>" + "".join(
+    f"<li><a href='/r{i}/'>Другая новость номер {i}</a> <span class='date'>0{i + 1}.02.2026"
+    "</span></li>" for i in range(3)) + "</ul></div>")
+
+
+@pytest.mark.parametrize("inner", [
+    # WordPress: the post's footer beside its content block, in a post wrapper or the page's
+    f"<div class='content'><article class='post'>{_ENTRY}<footer class='entry-footer'>"
+    f"{_POSTED_ON}</footer></article></div>",
+    f"<div id='page'>{_HEADER}<div class='content'><article class='post'>{_ENTRY}"
+    f"<footer class='entry-footer'>{_POSTED_ON}</footer></article></div>{_FOOTER}</div>",
+    f"<div class='content'><div class='post'>{_ENTRY}<footer class='entry-footer'>{_POSTED_ON}"
+    f"</footer></div></div>",
+    f"<div id='page'>{_HEADER}<div class='content'><div class='post'>{_ENTRY}"
+    f"<footer class='entry-footer'>{_POSTED_ON}</footer></div></div>{_FOOTER}</div>",
+    # the post's own header, its date row in it
+    f"<div class='content'><article class='post'><header class='entry-header'>"
+    f"<div class='entry-meta'>{_POSTED_ON}</div></header>{_ENTRY}</article></div>",
+    # a related list in the entry footer is no date of the post's; the post's own is
+    f"<div class='content'><article class='post'>{_ENTRY}<footer class='entry-footer'>"
+    f"{_POSTED_ON}{_RELATED}</footer></article></div>",
+])
+def test_a_posts_own_entry_footer_dates_it(inner: str) -> None:
+    """A post's ``footer.entry-footer`` (``header.entry-header``) is the post's, not the
+    page's footer: its date was hidden as the template's and the page had none."""
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
+    assert meta.published == "2025-03-05T00:00:00+03:00"
+
+
+@pytest.mark.parametrize("inner", [
+    # the site's short footer in the post's nested wrapper (a copyright year)
+    f"<div class='wrap'><div class='inner'>{_ENTRY}{_FOOTER}</div></div>",
+    f"<div class='wrap'><div class='inner'>{_ENTRY}<footer class='site-footer'>"
+    "<span class='date'>01.01.2024</span> © Городские вести, 2024</footer></div></div>",
+    # an entry footer holding only a list of related posts
+    f"<div class='content'><article class='post'>{_ENTRY}<footer class='entry-footer'>"
+    f"{_RELATED}</footer></article></div>",
+])
+def test_a_site_footer_or_a_related_list_beside_the_post_dates_nothing(inner: str) -> None:
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
+    assert meta.published is None
