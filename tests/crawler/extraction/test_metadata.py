@@ -1214,3 +1214,34 @@ def test_a_site_footer_or_a_related_list_beside_the_post_dates_nothing(inner: st
     fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
     meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
     assert meta.published is None
+
+
+def _dated_by(line: str) -> str | None:
+    page = (f"<html><head><title>{escape(TITLE)}</title></head><body><article>"
+            f"<h1>{escape(TITLE)}</h1><div class='meta'>{line}</div><p>{PROSE}</p>"
+            f"<p>{PROSE}</p></article></body></html>")
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    return extract_metadata(parse_html(page), SITE, URL, fetched=fetched).published
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # a number the markup names a rating, a price or a count: the day alone (each was its clock)
+    ("<span class='rating'>4.50</span> · <span class='date'>13.05.2026</span>",
+     "2026-05-13T00:00:00+03:00"),
+    ("<span itemprop='ratingValue'>4.50</span> · <span class='date'>13.05.2026</span>",
+     "2026-05-13T00:00:00+03:00"),
+    ("<span class='post-price'>14.50</span> · 13.05.2026", "2026-05-13T00:00:00+03:00"),
+    ("<span class='views-count'>★ 4.50</span> · 13.05.2026", "2026-05-13T00:00:00+03:00"),
+    ("<div class='votes'>4.50</div><div class='date'>13.05.2026</div>",
+     "2026-05-13T00:00:00+03:00"),
+    # a clock, marked so or not at all, stays the time
+    ("<span class='time'>14.50</span> · <span class='date'>13.05.2026</span>",
+     "2026-05-13T14:50:00+03:00"),
+    ("14.50 · 13.05.2026", "2026-05-13T14:50:00+03:00"),
+    ("<span class='rating'>4.50</span> · 14.50 · 13.05.2026", "2026-05-13T14:50:00+03:00"),
+])
+def test_a_number_marked_as_a_rating_or_price_before_a_date_is_no_clock(
+        line: str, expected: str) -> None:
+    """In text "4.50 · 13.05.2026" is a clock's line as much as a rating's (some sites print
+    the clock so); the markup naming the number tells them apart."""
+    assert _dated_by(line) == expected
