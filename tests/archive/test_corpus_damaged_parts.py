@@ -507,3 +507,23 @@ def test_a_part_whose_name_is_not_utf8_is_damage_named_and_the_rest_goes_on(
     assert counts(corpus) == (9, 8)
     again = run_archive("history", corpus, built["edited_url"])
     assert again.returncode == 0 and "version 1 " in again.stdout, again.stderr[-3000:]
+
+
+def test_an_edits_table_whose_name_is_not_utf8_is_left_out_and_moved_aside(built: dict) -> None:
+    """The same for a derived table: the edits view's glob failed on the folder."""
+    corpus = built["corpus"]
+    healthy = (corpus / "edits" / "edits-0.parquet").read_bytes()
+    raw = os.fsencode(corpus / "edits") + b"/edits-\xff.parquet"
+    with open(raw, "wb") as stray:
+        stray.write(healthy)
+    reason = "its name is not UTF-8 (byte(s) ff): no Parquet reader opens it"
+    history = run_archive("history", corpus, built["edited_url"])
+    assert history.returncode == 1 and "Traceback" not in history.stderr, history.stderr
+    assert f"not a readable Parquet file ({reason}): left out, the edits view" in history.stderr
+    build = run_archive("corpus", built["data"], "-o", corpus)
+    assert build.returncode == 0, build.stderr[-3000:]
+    [aside] = (corpus / "edits").glob("edits-%FF.parquet.unreadable-*")
+    assert aside.read_bytes() == healthy and not os.path.exists(raw)
+    again = run_archive("history", corpus, built["edited_url"])
+    assert again.returncode == 0 and "Позднее в пресс-службе уточнили" in again.stdout, \
+        again.stderr[-3000:]
