@@ -80,9 +80,30 @@ def unreadable(path: Path) -> str | None:
     return _footer_problem(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
+def utf8_spelling(name: str) -> str:
+    """``name`` with each byte that is not UTF-8 (a lone surrogate here) written ``%XX``:
+    a name every reader takes, the original bytes still readable in it."""
+    return "".join(f"%{ord(c) - 0xDC00:02X}" if "\udc80" <= c <= "\udcff" else c for c in name)
+
+
+def _name_problem(path: str) -> str | None:
+    """Why no Parquet reader can open ``path`` by its name, if none can: pyarrow and DuckDB
+    take UTF-8 names only, and a part copied in under another encoding's name (its bytes
+    as a lone surrogate here) stopped every command, the build too, with the encoder's
+    error. No corpus writer names a part so: it is damage of the corpus's names."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = path[exc.start:exc.end].encode("utf-8", "surrogateescape")
+        return f"its name is not UTF-8 (byte(s) {bad.hex(' ')}): no Parquet reader opens it"
+    return None
+
+
 @lru_cache(maxsize=65536)
 def _footer_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | None:
     del size, mtime_ns, inode  # the cache key: a file rewritten is checked again
+    if why := _name_problem(path):
+        return why
     try:
         pq.read_metadata(path)
     except _READ_ERRORS as exc:
@@ -280,8 +301,11 @@ def derived_warning(corpus: Path, path: Path, why: str) -> str:
 
 
 def move_aside(path: Path) -> Path:
-    """Rename a file no reader can open out of every glob, its bytes kept; the new path."""
-    aside = path.with_name(f"{path.name}.unreadable-{datetime.now(UTC):%Y%m%d%H%M%S%f}")
+    """Rename a file no reader can open out of every glob, its bytes kept; the new path. Its
+    new name is UTF-8 (:func:`utf8_spelling`): DuckDB's glob fails on a folder holding any
+    other name, so a part moved aside under its own stopped the build's next query."""
+    stamp = f"{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    aside = path.with_name(f"{utf8_spelling(path.name)}.unreadable-{stamp}")
     os.replace(path, aside)
     return aside
 

@@ -799,17 +799,8 @@ def url_day(url: str) -> date | None:
     """The day an article URL carries: ``/YYYY/MM/DD/`` (what day archives are told by),
     else the other forms CMSs write (``/20250904/``, ``?date=04.09.2025``,
     :func:`dates.day_in_url`); a day of history (1945) dates nothing, nor one after today
-    (:func:`published_by_now`)."""
-    day = _day_of_url_shape(url)
-    return day if published_by_now(day) else None
-
-
-def published_by_now(day: date | None) -> bool:
-    """Whether an article can have gone out on ``day``: not after today (a day's slack for
-    a zone ahead of UTC). A later one in a URL is an event its slug names ("/20270509/parad")
-    or an id in a date's shape, no publication day: taken as one, it ruled the article out
-    of every window unread."""
-    return day is not None and day <= datetime.now(UTC).date() + timedelta(days=1)
+    (:func:`dates.published_by_now`)."""
+    return dates.publication_url_day(_day_of_url_shape(url))
 
 
 def url_dated_since(url: str, since: date) -> bool:

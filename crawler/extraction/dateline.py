@@ -285,7 +285,30 @@ def attribute_time(holder: etree._Element, moment: datetime, now: datetime | Non
     return None
 
 
-def _chrome(el: etree._Element) -> bool:
+# A number the markup names as a rating, a price, a count or a score ("<span
+# class="rating">4.50</span> · 13.05.2026"): printed before a date, its text is a clock's
+# ("14.50 · 13.05.2026" is one on some sites), and it was read as the time. Only an element
+# holding a number alone: a date line marked so ("post-rating-and-date") keeps its date.
+_NUMBER_MARK = re.compile(r"(?:^|[-_\s])(?:rating\w*|price|cost|score|votes?|views?|counter|"
+                          r"count|likes?|stars?|hits)(?:$|[-_\s])", re.IGNORECASE)
+_A_NUMBER = re.compile(r"[^\w:]*\d[\d\s.,]*[^\w:]*")
+
+
+def marked_number(el: etree._Element) -> bool:
+    """Whether ``el`` is a number its markup names a rating, price or count (:data:`_NUMBER_MARK`):
+    no clock of a date line, whatever its shape."""
+    return bool(_NUMBER_MARK.search(_marks(el))) and bool(
+        _A_NUMBER.fullmatch(text_content(el).strip()))
+
+
+def _without_marked_numbers(el: etree._Element) -> str:
+    """:func:`spaced_text` of ``el`` without its marked numbers (:func:`marked_number`)."""
+    if not any(marked_number(inner) for inner in el.iterdescendants(etree.Element)):
+        return spaced_text(el)
+    return " ".join(text for text, _holder in block_runs(el, marked_number, sep=" "))
+
+
+def chrome(el: etree._Element) -> bool:
     """A menu, sidebar or widget element. ``<body>`` and ``<html>`` never are: their classes
     describe the page's layout (WordPress' ``right-sidebar``), and would make all of it chrome."""
     if el.tag in ("body", "html"):
@@ -296,7 +319,7 @@ def _chrome(el: etree._Element) -> bool:
 def _in_chrome(node: etree._Element, keep: frozenset[etree._Element]) -> bool:
     """Whether ``node`` sits in a menu, sidebar or widget other than the elements ``keep``
     (some themes put a "sidebar" class on the wrapper around the article itself)."""
-    return any(_chrome(el) and el not in keep for el in (node, *node.iterancestors()))
+    return any(chrome(el) and el not in keep for el in (node, *node.iterancestors()))
 
 
 MIN_PARAGRAPH_CHARS = 80
@@ -446,8 +469,8 @@ class ArticleDates:
         container, anchor = self.container, self.headline
         if container is None:
             return iter(())
-        return block_runs(container, lambda el: el is anchor or (
-            _chrome(el) and el not in self._headline_line), sep=" ")
+        return block_runs(container, lambda el: el is anchor or marked_number(el) or (
+            chrome(el) and el not in self._headline_line), sep=" ")
 
     def _with_time(self, holder: etree._Element, moment: datetime) -> datetime:
         """``moment``, printed as a day alone in ``holder``, with the time printed beside it
@@ -462,8 +485,8 @@ class ArticleDates:
         for _level in range(MAX_TIME_LEVELS):
             if el is None or el is self.container or el.tag in ("body", "html"):
                 break
-            shown = attribute_time(el, moment, self.now) or dateline_date(spaced_text(el),
-                                                                          self.now)
+            shown = attribute_time(el, moment, self.now) or dateline_date(
+                _without_marked_numbers(el), self.now)
             if shown is not None and shown.date() == moment.date() and (
                     shown.hour or shown.minute):
                 return shown

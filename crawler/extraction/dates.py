@@ -783,6 +783,22 @@ def plausible_url_day(day: date | None) -> date | None:
     return day if day is not None and day.year >= FIRST_WEB_YEAR else None
 
 
+def published_by_now(day: date | None) -> bool:
+    """Whether an article can have gone out on ``day``: not after today (a day's slack for
+    a zone ahead of UTC). A later one in a URL is an event its slug names ("/20270509/parad")
+    or an id in a date's shape, no publication day: taken as one, it ruled the article out
+    of every window unread."""
+    return day is not None and day <= datetime.now(UTC).date() + timedelta(days=1)
+
+
+def publication_url_day(day: date | None) -> date | None:
+    """``day`` read from a URL when it can be the page's publication day, by the web's
+    years (:func:`plausible_url_day`) and by now (:func:`published_by_now`); else None. The
+    generic URL forms and an outlet's own ``url_date`` are both judged so."""
+    day = plausible_url_day(day)
+    return day if published_by_now(day) else None
+
+
 def day_in_url(url: str) -> date | None:
     """The publication day an article URL carries, in the forms CMSs write it (path or a
     ``date`` parameter); None for numbers that are no day (ids, month 13) and for days

@@ -16,6 +16,7 @@ from lxml import etree
 from crawler.extraction import dates
 from crawler.extraction.dateline import (
     ArticleDates,
+    chrome,
     headline_text,
     logo_heading,
     modified_stamp,
@@ -555,7 +556,16 @@ def _around(article: etree._Element) -> list[etree._Element]:
     return [article, *beside]
 
 
+# A post's own header or footer, by the names themes give it (WordPress' "entry-footer",
+# "entry-header", "post-footer", "article-meta"): the post's date row, no page template's.
+_POST_PART = re.compile(r"^(?:entry|post|article)[-_]?(?:header|footer|meta)$", re.IGNORECASE)
+
+
 def _page_chrome(node: etree._Element) -> bool:
+    """Whether ``node`` is the page's header, navigation or footer. A post's own header or
+    footer (:data:`_POST_PART`) is not: its date was hidden as the template's."""
+    if any(_POST_PART.match(token) for token in (node.get("class") or "").split()):
+        return False
     return node.tag in _PAGE_CHROME_TAGS or (node.get("role") or "").strip() in _PAGE_CHROME_ROLES
 
 
@@ -584,13 +594,23 @@ def _head_and(tree: etree._Element, nodes: list[etree._Element]) -> etree._Eleme
         page.append(deepcopy(head))
     body = page.makeelement("body")
     for node in nodes:
-        body.append(deepcopy(node))
+        body.append(_without_widgets(deepcopy(node)))
     inside = {script for node in nodes for script in node.iter("script")}
     for script in tree.iter("script"):
         if script not in inside and (head is None or head not in script.iterancestors()):
             body.append(deepcopy(script))
     page.append(body)
     return page
+
+
+def _without_widgets(node: etree._Element) -> etree._Element:
+    """``node`` without the related-posts lists, sidebars and comments inside it
+    (:func:`chrome`): their dates are other posts', and htmldate took the oldest of
+    them for the post's (an entry footer's "related posts" list)."""
+    for inner in [el for el in node.iterdescendants(etree.Element) if chrome(el)]:
+        if inner.getparent() is not None:
+            inner.getparent().remove(inner)
+    return node
 
 
 def _htmldate(tree: etree._Element | str, url: str) -> datetime | None:

@@ -305,14 +305,19 @@ class Discovery:
         return url_pattern(self.url_date, self.row_patterns) if self.url_date else None
 
     def date_in_url(self, url: str) -> date | None:
-        """The publication day an article URL carries (``url_date``), or None."""
+        """The publication day an article URL carries (``url_date``), or None: judged as the
+        generic URL forms are (:func:`publication_url_day`), so a day after tomorrow (an
+        event's slug) or of history rules no article out of a window unread."""
+        from crawler.extraction.dates import publication_url_day  # (the package imports this one)
+
         match = self.url_date_regex.search(urlsplit(url).path) if self.url_date_regex else None
         if not match:
             return None
         try:
-            return date(int(match["y"]), int(match["m"]), int(match["d"]))
+            day = date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
             return None
+        return publication_url_day(day)
 
     def channels(self) -> list[str]:
         """The discovery channels, as ``scrapy outlets`` lists them."""

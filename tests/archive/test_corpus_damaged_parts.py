@@ -477,3 +477,53 @@ def test_a_footer_flipped_to_describe_what_no_writer_of_ours_writes_is_damage(
     [aside] = part.parent.glob(f"{part.name}.unreadable-*")
     assert aside.read_bytes() == bad
     assert counts(corpus) == (9, 8)
+
+
+def test_a_part_whose_name_is_not_utf8_is_damage_named_and_the_rest_goes_on(
+        built: dict, tmp_path: Path) -> None:
+    """A healthy part copied in under a windows-1251 name (bytes no UTF-8 decodes): pyarrow
+    and DuckDB take UTF-8 names only, and every command, the build too, stopped on the
+    encoder's error. Readers leave it out and name it; the build moves it aside under a
+    UTF-8 spelling of its name (DuckDB's glob fails on a folder holding any other), its
+    bytes kept, and every command after answers whole."""
+    corpus, part = built["corpus"], built["part"]
+    raw = os.fsencode(part.parent) + b"/\xcd\xee\xe2\xee\xf1\xf2\xe8-0-0.parquet"  # "Новости"
+    healthy = part.read_bytes()
+    with open(raw, "wb") as stray:
+        stray.write(healthy)
+    shown = os.fsdecode(raw).encode("ascii", "backslashreplace").decode()  # as printed
+    reason = "its name is not UTF-8 (byte(s) cd ee e2 ee f1 f2 e8): no Parquet reader opens it"
+    history = run_archive("history", corpus, built["edited_url"])
+    assert history.returncode == 1 and "Traceback" not in history.stderr, history.stderr
+    assert f"warning: {shown}: not a readable Parquet file ({reason})" in history.stderr
+    assert "version 2 " in history.stdout and "version 1 " in history.stdout  # the rest read
+    build = run_archive("corpus", built["data"], "-o", corpus)
+    assert build.returncode == 0, build.stderr[-3000:]
+    assert f"note: {shown}: not a readable Parquet file ({reason}): moved to " \
+           "%CD%EE%E2%EE%F1%F2%E8-0-0.parquet.unreadable-" in build.stderr
+    [aside] = part.parent.glob("%CD%EE%E2%EE%F1%F2%E8-0-0.parquet.unreadable-*")
+    assert aside.read_bytes() == healthy  # never deleted
+    assert not os.path.exists(raw)
+    assert counts(corpus) == (9, 8)
+    again = run_archive("history", corpus, built["edited_url"])
+    assert again.returncode == 0 and "version 1 " in again.stdout, again.stderr[-3000:]
+
+
+def test_an_edits_table_whose_name_is_not_utf8_is_left_out_and_moved_aside(built: dict) -> None:
+    """The same for a derived table: the edits view's glob failed on the folder."""
+    corpus = built["corpus"]
+    healthy = (corpus / "edits" / "edits-0.parquet").read_bytes()
+    raw = os.fsencode(corpus / "edits") + b"/edits-\xff.parquet"
+    with open(raw, "wb") as stray:
+        stray.write(healthy)
+    reason = "its name is not UTF-8 (byte(s) ff): no Parquet reader opens it"
+    history = run_archive("history", corpus, built["edited_url"])
+    assert history.returncode == 1 and "Traceback" not in history.stderr, history.stderr
+    assert f"not a readable Parquet file ({reason}): left out, the edits view" in history.stderr
+    build = run_archive("corpus", built["data"], "-o", corpus)
+    assert build.returncode == 0, build.stderr[-3000:]
+    [aside] = (corpus / "edits").glob("edits-%FF.parquet.unreadable-*")
+    assert aside.read_bytes() == healthy and not os.path.exists(raw)
+    again = run_archive("history", corpus, built["edited_url"])
+    assert again.returncode == 0 and "Позднее в пресс-службе уточнили" in again.stdout, \
+        again.stderr[-3000:]

@@ -307,6 +307,19 @@ def test_a_feeds_gmt_is_no_zone_the_wall_times_pages_print_for_it_are() -> None:
     assert state.zone() == "Etc/GMT-2"
 
 
+@pytest.mark.parametrize("given", ["Mon, 05 Jan 2026 11:20:00", "2026-01-05T11:20:00"])
+@pytest.mark.parametrize("printed", [{"/a": datetime(2026, 1, 5, 11, 20)},
+                                     {"/a": datetime(2026, 1, 5, 14, 20)}, {}])
+def test_a_by_feed_with_no_zone_is_read_on_minsk_time(given: str,
+                                                      printed: dict[str, datetime]) -> None:
+    """A feed date without a zone is the site's wall clock, whatever its pages print for it:
+    it votes for no offset, and a ``.by`` site's zone is its country's. (A feed in GMT is
+    UTC, an instant: the clock is then what its pages print for it, above.)"""
+    state = _gmt_feed_state(printed, given)
+    assert not state.channel_offsets
+    assert state.zone() == "Europe/Minsk" and not state.zone_guessed()
+
+
 def test_state_keeps_better_dated_sightings_and_a_bound() -> None:
     outlet = outlet_from_site_row({"url": "https://ex.org/"})
     state = disc.SiteState({"url": "https://ex.org/"}, outlet)

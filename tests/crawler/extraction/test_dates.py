@@ -545,6 +545,10 @@ def test_a_dotted_clock_before_a_date_only_where_a_date_line_prints_it(
     ("Вчера, 14.05 05.12.2026", datetime(2026, 12, 5, 14, 5)),
     ("Von Max Muster, 9.30 15.12.2026", datetime(2026, 12, 15, 9, 30)),
     ("Иван Петров | 9.30 | 15 декабря 2026", datetime(2026, 12, 15, 9, 30)),
+    # a dotted clock before a padded date, as some Russian sites print it: the text alone
+    # cannot tell it from a rating or a price (only the markup can, see test_metadata)
+    ("14.50 · 13.05.2026", datetime(2026, 5, 13, 14, 50)),
+    ("4.50 · 13.05.2026", datetime(2026, 5, 13, 4, 50)),
 ])
 def test_a_date_lines_clock_is_read_whatever_its_padding_or_its_lead(
         text: str, expected: datetime) -> None:

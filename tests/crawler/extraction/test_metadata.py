@@ -1166,3 +1166,82 @@ def test_a_block_around_the_article_in_a_wrapped_page_still_dates_it() -> None:
     fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
     meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
     assert meta.published == "2025-03-05T00:00:00+03:00"
+
+
+_ENTRY = f"<div class='entry-content'><h1>{escape(TITLE)}</h1><p>{PROSE}</p><p>{PROSE}</p></div>"
+_POSTED_ON = ("<span class='posted-on'>Опубликовано <span class='entry-date'>05.03.2025"
+              "</span></span> в рубрике <a href='/society/'>Общество</a>")
+_RELATED = ("<div class='related-posts'><h3>Читайте также</h3><ul>" + "".join(
+    f"<li><a href='/r{i}/'>Другая новость номер {i}</a> <span class='date'>0{i + 1}.02.2026"
+    "</span></li>" for i in range(3)) + "</ul></div>")
+
+
+@pytest.mark.parametrize("inner", [
+    # WordPress: the post's footer beside its content block, in a post wrapper or the page's
+    f"<div class='content'><article class='post'>{_ENTRY}<footer class='entry-footer'>"
+    f"{_POSTED_ON}</footer></article></div>",
+    f"<div id='page'>{_HEADER}<div class='content'><article class='post'>{_ENTRY}"
+    f"<footer class='entry-footer'>{_POSTED_ON}</footer></article></div>{_FOOTER}</div>",
+    f"<div class='content'><div class='post'>{_ENTRY}<footer class='entry-footer'>{_POSTED_ON}"
+    f"</footer></div></div>",
+    f"<div id='page'>{_HEADER}<div class='content'><div class='post'>{_ENTRY}"
+    f"<footer class='entry-footer'>{_POSTED_ON}</footer></div></div>{_FOOTER}</div>",
+    # the post's own header, its date row in it
+    f"<div class='content'><article class='post'><header class='entry-header'>"
+    f"<div class='entry-meta'>{_POSTED_ON}</div></header>{_ENTRY}</article></div>",
+    # a related list in the entry footer is no date of the post's; the post's own is
+    f"<div class='content'><article class='post'>{_ENTRY}<footer class='entry-footer'>"
+    f"{_POSTED_ON}{_RELATED}</footer></article></div>",
+])
+def test_a_posts_own_entry_footer_dates_it(inner: str) -> None:
+    """A post's ``footer.entry-footer`` (``header.entry-header``) is the post's, not the
+    page's footer: its date was hidden as the template's and the page had none."""
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
+    assert meta.published == "2025-03-05T00:00:00+03:00"
+
+
+@pytest.mark.parametrize("inner", [
+    # the site's short footer in the post's nested wrapper (a copyright year)
+    f"<div class='wrap'><div class='inner'>{_ENTRY}{_FOOTER}</div></div>",
+    f"<div class='wrap'><div class='inner'>{_ENTRY}<footer class='site-footer'>"
+    "<span class='date'>01.01.2024</span> © Городские вести, 2024</footer></div></div>",
+    # an entry footer holding only a list of related posts
+    f"<div class='content'><article class='post'>{_ENTRY}<footer class='entry-footer'>"
+    f"{_RELATED}</footer></article></div>",
+])
+def test_a_site_footer_or_a_related_list_beside_the_post_dates_nothing(inner: str) -> None:
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    meta = extract_metadata(parse_html(_wrapped_page(inner)), SITE, URL, fetched=fetched)
+    assert meta.published is None
+
+
+def _dated_by(line: str) -> str | None:
+    page = (f"<html><head><title>{escape(TITLE)}</title></head><body><article>"
+            f"<h1>{escape(TITLE)}</h1><div class='meta'>{line}</div><p>{PROSE}</p>"
+            f"<p>{PROSE}</p></article></body></html>")
+    fetched = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    return extract_metadata(parse_html(page), SITE, URL, fetched=fetched).published
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # a number the markup names a rating, a price or a count: the day alone (each was its clock)
+    ("<span class='rating'>4.50</span> · <span class='date'>13.05.2026</span>",
+     "2026-05-13T00:00:00+03:00"),
+    ("<span itemprop='ratingValue'>4.50</span> · <span class='date'>13.05.2026</span>",
+     "2026-05-13T00:00:00+03:00"),
+    ("<span class='post-price'>14.50</span> · 13.05.2026", "2026-05-13T00:00:00+03:00"),
+    ("<span class='views-count'>★ 4.50</span> · 13.05.2026", "2026-05-13T00:00:00+03:00"),
+    ("<div class='votes'>4.50</div><div class='date'>13.05.2026</div>",
+     "2026-05-13T00:00:00+03:00"),
+    # a clock, marked so or not at all, stays the time
+    ("<span class='time'>14.50</span> · <span class='date'>13.05.2026</span>",
+     "2026-05-13T14:50:00+03:00"),
+    ("14.50 · 13.05.2026", "2026-05-13T14:50:00+03:00"),
+    ("<span class='rating'>4.50</span> · 14.50 · 13.05.2026", "2026-05-13T14:50:00+03:00"),
+])
+def test_a_number_marked_as_a_rating_or_price_before_a_date_is_no_clock(
+        line: str, expected: str) -> None:
+    """In text "4.50 · 13.05.2026" is a clock's line as much as a rating's (some sites print
+    the clock so); the markup naming the number tells them apart."""
+    assert _dated_by(line) == expected
