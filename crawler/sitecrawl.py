@@ -54,7 +54,6 @@ from crawler.feeds import (
     document_element,
     feed_entries,
     gunzipped_document,
-    text_sitemap_lines,
     xml_stops,
 )
 from crawler.frontiers import run_scheduler
@@ -1098,15 +1097,13 @@ class SiteCrawl(OutletSpider):
         if records:
             return
         text = TextSitemap()
-        for number, url in enumerate(text_sitemap_lines(document, text, bound), 1):
-            if turn_due(number):  # a turn every so many lines, URLs or not
+        for url in self.text_sitemap_urls(state.outlet, response.url, document, text, bound):
+            if url is TURN:
                 yield TURN
-            if url is not None and not self.refused(state.outlet, url, "page", response.url):
+            else:
                 yield from self.sitemap_candidate(
                     state, disc.Candidate(url, None, disc.url_day(url), "sitemap"), recent)
-        if text.urls:
-            self.note_text_sitemap(response.url, text)
-        elif document_element(document) == "html":
+        if not text.urls and document_element(document) == "html":
             self.crawler.stats.inc_value("discovery/sitemap/not_a_sitemap")
             (self.logger.info if guessed else self.logger.warning)(
                 "Discovery: the sitemap %s answered %d with an HTML page, not a sitemap: no "
