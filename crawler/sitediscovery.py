@@ -774,10 +774,11 @@ def _number(url: str) -> int:
 _BARE_PAGE = re.compile(r"(?i)page\d+")  # uCoz numbers a list's pages so: /news/?page2
 
 
-def day_span(urls: Iterable[str]) -> str | None:
-    """The first and last day the URLs carry (``url_day``), as ``YYYY-MM-DD/YYYY-MM-DD``
-    (a listing request's argument: it must survive a JOBDIR), None when none is dated."""
-    days = [day for url in urls if (day := url_day(url)) is not None]
+def day_span(urls: Iterable[str], now: datetime | None = None) -> str | None:
+    """The first and last day the URLs carry (``url_day``, as of ``now``), as
+    ``YYYY-MM-DD/YYYY-MM-DD`` (a listing request's argument: it must survive a JOBDIR), None
+    when none is dated."""
+    days = [day for url in urls if (day := url_day(url, now)) is not None]
     return f"{min(days).isoformat()}/{max(days).isoformat()}" if days else None
 
 
@@ -795,21 +796,25 @@ def archive_day_path(prefix: str, day: date) -> str:
     return f"{prefix}{day:%Y/%m/%d}/"
 
 
-def url_day(url: str) -> date | None:
+def url_day(url: str, now: datetime | None = None) -> date | None:
     """The day an article URL carries: ``/YYYY/MM/DD/`` (what day archives are told by),
     else the other forms CMSs write (``/20250904/``, ``?date=04.09.2025``,
-    :func:`dates.day_in_url`); a day of history (1945) dates nothing, nor one after today
-    (:func:`published_by_now`)."""
+    :func:`dates.day_in_url`); a day of history (1945) dates nothing, nor one after the day
+    of ``now`` (:func:`published_by_now`)."""
     day = _day_of_url_shape(url)
-    return day if published_by_now(day) else None
+    return day if published_by_now(day, now) else None
 
 
-def published_by_now(day: date | None) -> bool:
-    """Whether an article can have gone out on ``day``: not after today (a day's slack for
-    a zone ahead of UTC). A later one in a URL is an event its slug names ("/20270509/parad")
-    or an id in a date's shape, no publication day: taken as one, it ruled the article out
-    of every window unread."""
-    return day is not None and day <= datetime.now(UTC).date() + timedelta(days=1)
+def published_by_now(day: date | None, now: datetime | None = None) -> bool:
+    """Whether an article can have gone out on ``day``: not after the day of ``now`` (a
+    day's slack for a zone ahead of UTC). ``now`` is when the page naming the URL was
+    fetched (``crawler.items.fetch_time``: a replay's capture time), the clock without one:
+    judged by the clock, a replay long after the crawl took a day then ahead (now past) for
+    a publication day, and its items were not the crawl's. A later one in a URL is an event
+    its slug names ("/20270509/parad") or an id in a date's shape, no publication day:
+    taken as one, it ruled the article out of every window unread."""
+    today = (now or datetime.now(UTC)).astimezone(UTC).date()
+    return day is not None and day <= today + timedelta(days=1)
 
 
 def url_dated_since(url: str, since: date) -> bool:
