@@ -13,9 +13,11 @@ import errno
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,6 +28,32 @@ VERSION_PARTS = "*/*/*.parquet"  # under versions/: what the views read
 
 # what a failed read of a Parquet file raises, damaged or not (sorted by _damage)
 _READ_ERRORS = (pa.ArrowException, OSError, ValueError, MemoryError)
+
+T = TypeVar("T")
+
+
+def _per_file_state(maxsize: int, absent: type[OSError] = FileNotFoundError
+                    ) -> Callable[[Callable[[str], T]], Callable[[Path], T | None]]:
+    """A reading of a file by its path done once per state of the file (size, modification
+    time, inode) in a process, so a file rewritten is read again; None when ``os.stat``
+    raises ``absent`` (no file: nothing to say). ``cache_clear`` as lru_cache's."""
+    def wrap(read: Callable[[str], T]) -> Callable[[Path], T | None]:
+        @lru_cache(maxsize=maxsize)
+        def by_state(path: str, size: int, mtime_ns: int, inode: int) -> T:
+            del size, mtime_ns, inode  # the cache key
+            return read(path)
+
+        @wraps(read)
+        def reading(path: Path) -> T | None:
+            try:
+                stat = os.stat(path)
+            except absent:
+                return None
+            return by_state(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+        reading.cache_clear = by_state.cache_clear  # type: ignore[attr-defined]
+        return reading
+    return wrap
 
 
 class CheckFailed(Exception):
@@ -73,11 +101,7 @@ def unreadable(path: Path) -> str | None:
     """Why a Parquet file's footer cannot be read, if it cannot (None for no file). Checked
     once per file state (size, change time, inode) in a process: a reader checks every part,
     and a command opens the corpus more than once."""
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return _footer_problem(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return _footer_problem(path)
 
 
 def utf8_spelling(name: str) -> str:
@@ -99,9 +123,8 @@ def _name_problem(path: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
-def _footer_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | None:
-    del size, mtime_ns, inode  # the cache key: a file rewritten is checked again
+@_per_file_state(maxsize=65536)
+def _footer_problem(path: str) -> str | None:
     if why := _name_problem(path):
         return why
     try:
@@ -119,17 +142,11 @@ def undecodable(path: Path) -> str | None:
     "Unknown frame descriptor") or, for a flip that still decoded, printed altered text. The
     build pays one read of every part for it (measured in docs/corpus.md); readers check
     footers only. Cached per file state, as :func:`unreadable`."""
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (_footer_problem(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-            or _page_problem(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return _footer_problem(path) or _page_problem(path)
 
 
-@lru_cache(maxsize=65536)
-def _page_problem(path: str, size: int, mtime_ns: int, inode: int) -> str | None:
-    del size, mtime_ns, inode  # the cache key
+@_per_file_state(maxsize=65536)
+def _page_problem(path: str) -> str | None:
     try:
         whole = pq.ParquetFile(path, page_checksum_verification=True)
         for group in range(whole.num_row_groups):  # one row group in memory at a time
@@ -241,18 +258,9 @@ class AsBuilt:
         return self.copied and footer_key(path) == noted[2]
 
 
-def _read_note(path: Path) -> dict | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return _note_of(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
-@lru_cache(maxsize=16)
-def _note_of(path: str, size: int, mtime_ns: int, inode: int) -> dict | None:
+@_per_file_state(maxsize=16, absent=OSError)
+def _read_note(path: str) -> dict | None:
     """The build's note, read once per state in a process (a reader asks it per edits table)."""
-    del size, mtime_ns, inode  # the cache key
     try:
         note = json.loads(Path(path).read_bytes())
     except (OSError, ValueError):

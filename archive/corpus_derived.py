@@ -354,9 +354,14 @@ def _write_edit_batches(batches: pa.RecordBatchReader, tmp: Path) -> None:
     """Write an edits table through the writer every corpus table is written with (page
     CRCs): DuckDB's COPY stored none, so a byte flipped in a rewritten edits table's pages
     that still decoded (a letter of a diff changed) was found by no check, and shown."""
-    with pq.ParquetWriter(tmp, EDIT_SCHEMA, write_page_checksum=True) as writer:
+    with _edit_writer(tmp) as writer:
         for batch in batches:
             writer.write_batch(_as_edit_batch(batch))
+
+
+def _edit_writer(tmp: Path) -> pq.ParquetWriter:
+    """The one writer of an edits table, new or rewritten: EDIT_SCHEMA with page CRCs."""
+    return pq.ParquetWriter(tmp, EDIT_SCHEMA, write_page_checksum=True)
 
 
 def _as_edit_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -427,7 +432,7 @@ def _write_edits(con: duckdb.DuckDBPyConnection, corpus: Path) -> int:
     path = corpus / "edits" / f"edits-{stamp}.parquet"
     written = 0
     with temp_for(path) as tmp, parquet_named(tmp):
-        with pq.ParquetWriter(tmp, EDIT_SCHEMA, write_page_checksum=True) as writer:
+        with _edit_writer(tmp) as writer:
             for start in range(0, len(pending), EDIT_BATCH_IDS):
                 batch = pending[start:start + EDIT_BATCH_IDS]
                 for rows in _chunks(_edit_rows(con, batch), EDIT_ROWS_WRITTEN):

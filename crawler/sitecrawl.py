@@ -54,7 +54,6 @@ from crawler.feeds import (
     document_element,
     feed_entries,
     gunzipped_document,
-    text_sitemap_lines,
     xml_stops,
 )
 from crawler.frontiers import run_scheduler
@@ -667,18 +666,19 @@ class SiteCrawl(OutletSpider):
         state.archive = disc.archive_prefix(links, state.outlet.host)
         articles = disc.article_links(tree, links, response.url, response.encoding,
                                       state.outlet.keep_query)
+        now = fetch_time(response)  # a replay's capture time: a URL's day judged as then
         for url in articles:
-            day = disc.url_day(url)
+            day = disc.url_day(url, now)
             yield from self.candidate(state, disc.Candidate(
                 url, None, day, "archive" if day and state.archive else "home"))
-        if listed and (span := disc.day_span(articles)):
+        if listed and (span := disc.day_span(articles, now)):
             state.listing_days[listed] = span
         if not articles and shell < disc.MAX_SHELL_DEPTH:
             yield from self.shell_pages(state, disc.shell_targets(tree, response.url),
                                         response.url, shell + 1)
         if state.archive and self.backfill and state.archive not in state.archive_walks:
             yield from self.archive_walk(state, state.archive, page_signature(response),
-                                         map(disc.url_day, articles))
+                                         [disc.url_day(url, now) for url in articles])
 
     # --- day archives -----------------------------------------------------------------------
     def archive_walk(self, state: disc.SiteState, prefix: str,
@@ -1090,7 +1090,7 @@ class SiteCrawl(OutletSpider):
                 children.append((url, record.published))
                 continue
             yield from self.sitemap_candidate(state, disc.Candidate(
-                url, record.published, disc.url_day(url),
+                url, record.published, disc.url_day(url, now),
                 "news_sitemap" if record.news else "sitemap", record.title, response.url), recent)
         yield from self.child_sitemaps(state, response.url, children, depth, now)
         if stops:
@@ -1098,15 +1098,13 @@ class SiteCrawl(OutletSpider):
         if records:
             return
         text = TextSitemap()
-        for number, url in enumerate(text_sitemap_lines(document, text, bound), 1):
-            if turn_due(number):  # a turn every so many lines, URLs or not
+        for url in self.text_sitemap_urls(state.outlet, response.url, document, text, bound):
+            if url is TURN:
                 yield TURN
-            if url is not None and not self.refused(state.outlet, url, "page", response.url):
+            else:
                 yield from self.sitemap_candidate(
-                    state, disc.Candidate(url, None, disc.url_day(url), "sitemap"), recent)
-        if text.urls:
-            self.note_text_sitemap(response.url, text)
-        elif document_element(document) == "html":
+                    state, disc.Candidate(url, None, disc.url_day(url, now), "sitemap"), recent)
+        if not text.urls and document_element(document) == "html":
             self.crawler.stats.inc_value("discovery/sitemap/not_a_sitemap")
             (self.logger.info if guessed else self.logger.warning)(
                 "Discovery: the sitemap %s answered %d with an HTML page, not a sitemap: no "
@@ -1172,11 +1170,12 @@ class SiteCrawl(OutletSpider):
                    seen: frozenset[str] = frozenset()) -> Iterator[Any]:
         """One page of a day archive: that day's article links become candidates, and the walk
         goes on by the listings' stop rules (``stop_reason``; ``seen``: its earlier links)."""
-        wanted = date.fromisoformat(day)
+        wanted, now = date.fromisoformat(day), fetch_time(response)
         tree = parse_page(response.text)
         links = disc.page_links(tree, response.url, response.encoding)
         self.note_offsite_base(state, tree, response.url)
-        listing = ListingPage([ListingLink(u, wanted) for u in links if disc.url_day(u) == wanted
+        listing = ListingPage([ListingLink(u, wanted) for u in links
+                               if disc.url_day(u, now) == wanted
                                and not disc.date_archive_url(u)],  # its own pager's links
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if link.url not in seen]
@@ -1547,17 +1546,17 @@ class SiteCrawl(OutletSpider):
         keys = {u: self.article_key(state.outlet, u)
                 for u in disc.article_links(tree, links, response.url, response.encoding,
                                             state.outlet.keep_query)}
-        listing = ListingPage([ListingLink(u, disc.url_day(u)) for u in keys],
+        now = fetch_time(response)  # a replay's capture time: a URL's day judged as then
+        listing = ListingPage([ListingLink(u, disc.url_day(u, now)) for u in keys],
                               next_href=disc.next_page_link(tree, links, response.url, page))
         new = [link for link in listing.links if keys[link.url] not in seen]
         for link in new:
             yield from self.candidate(state, disc.Candidate(link.url, None, link.day, "home"))
-        span = disc.day_span(keys)
+        span = disc.day_span(keys, now)
         ascending = ascending or disc.after_span(span, prior)
         reason = stop_reason(listing, listing.links if section and page == 1 else new, page,
                              self.limits["max_archive_pages"], None if ascending else self.since)
-        if reason is None and ascending and self.after_window(listing, state.outlet,
-                                                              fetch_time(response)):
+        if reason is None and ascending and self.after_window(listing, state.outlet, now):
             reason = "newer_than_window"
         if reason is None and listing.next_href:
             yield self.discover(state, listing.next_href, "listing", page=page + 1,

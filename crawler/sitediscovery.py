@@ -774,10 +774,11 @@ def _number(url: str) -> int:
 _BARE_PAGE = re.compile(r"(?i)page\d+")  # uCoz numbers a list's pages so: /news/?page2
 
 
-def day_span(urls: Iterable[str]) -> str | None:
-    """The first and last day the URLs carry (``url_day``), as ``YYYY-MM-DD/YYYY-MM-DD``
-    (a listing request's argument: it must survive a JOBDIR), None when none is dated."""
-    days = [day for url in urls if (day := url_day(url)) is not None]
+def day_span(urls: Iterable[str], now: datetime | None = None) -> str | None:
+    """The first and last day the URLs carry (``url_day``, as of ``now``), as
+    ``YYYY-MM-DD/YYYY-MM-DD`` (a listing request's argument: it must survive a JOBDIR), None
+    when none is dated."""
+    days = [day for url in urls if (day := url_day(url, now)) is not None]
     return f"{min(days).isoformat()}/{max(days).isoformat()}" if days else None
 
 
@@ -795,12 +796,12 @@ def archive_day_path(prefix: str, day: date) -> str:
     return f"{prefix}{day:%Y/%m/%d}/"
 
 
-def url_day(url: str) -> date | None:
+def url_day(url: str, now: datetime | None = None) -> date | None:
     """The day an article URL carries: ``/YYYY/MM/DD/`` (what day archives are told by),
     else the other forms CMSs write (``/20250904/``, ``?date=04.09.2025``,
-    :func:`dates.day_in_url`); a day of history (1945) dates nothing, nor one after today
-    (:func:`dates.published_by_now`)."""
-    return dates.publication_url_day(_day_of_url_shape(url))
+    :func:`dates.day_in_url`); a day of history (1945) dates nothing, nor one after the day
+    of ``now`` (:func:`dates.published_by_now`)."""
+    return dates.publication_url_day(_day_of_url_shape(url), now)
 
 
 def url_dated_since(url: str, since: date) -> bool:

@@ -36,6 +36,12 @@ _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::(?P<port>[0-9]+))?"
                         r"(?:[/?#][A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?")
 
 
+def _plain_without_port(url: str) -> bool:
+    """Whether ``url`` is a :data:`_PLAIN_URL` naming no port: one no split can refuse."""
+    plain = _PLAIN_URL.fullmatch(url)
+    return plain is not None and plain.group("port") is None
+
+
 def why_no_url(url: str) -> str | None:
     """Why ``url`` is no URL anything can be asked of (urlsplit's or w3lib's words), None when
     it is one: a host urlsplit refuses (``http://[::1``, an IPv6 bracket never closed;
@@ -45,7 +51,7 @@ def why_no_url(url: str) -> str | None:
     from outside (a page's link, a feed's entry, a Location, an argument, a row): each of
     those raised ValueError wherever the URL was first split, ending the reading of the
     whole document or command."""
-    if (plain := _PLAIN_URL.fullmatch(url)) is not None and plain.group("port") is None:
+    if _plain_without_port(url):
         return None  # the cheap test first: most of a sitemap's 50,000 entries
     try:
         urlsplit(url).port  # noqa: B018 - raises on a port that is none
@@ -72,8 +78,7 @@ def _absolute_as_is(href: str) -> bool:
     """Whether ``href`` is a plain absolute URL (:data:`_PLAIN_URL`, no port) that urljoin
     gives back unchanged (no empty query, fragment or ``;`` parameters, which it drops): it
     needs neither the join nor :func:`why_no_url`'s splits, the cost of a sitemap's entry."""
-    plain = _PLAIN_URL.fullmatch(href)
-    return (plain is not None and plain.group("port") is None
+    return (_plain_without_port(href)
             and not href.endswith(("?", "#", ";"))
             and "?#" not in href and ";?" not in href and ";#" not in href)
 

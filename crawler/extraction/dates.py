@@ -783,20 +783,24 @@ def plausible_url_day(day: date | None) -> date | None:
     return day if day is not None and day.year >= FIRST_WEB_YEAR else None
 
 
-def published_by_now(day: date | None) -> bool:
-    """Whether an article can have gone out on ``day``: not after today (a day's slack for
-    a zone ahead of UTC). A later one in a URL is an event its slug names ("/20270509/parad")
-    or an id in a date's shape, no publication day: taken as one, it ruled the article out
-    of every window unread."""
-    return day is not None and day <= datetime.now(UTC).date() + timedelta(days=1)
+def published_by_now(day: date | None, now: datetime | None = None) -> bool:
+    """Whether an article can have gone out on ``day``: not after the day of ``now`` (a
+    day's slack for a zone ahead of UTC). ``now`` is when the page naming the URL was
+    fetched (``crawler.items.fetch_time``: a replay's capture time), the clock without one:
+    judged by the clock, a replay long after the crawl took a day then ahead (now past) for
+    a publication day, and its items were not the crawl's. A later one in a URL is an event
+    its slug names ("/20270509/parad") or an id in a date's shape, no publication day:
+    taken as one, it ruled the article out of every window unread."""
+    today = (now or datetime.now(UTC)).astimezone(UTC).date()
+    return day is not None and day <= today + timedelta(days=1)
 
 
-def publication_url_day(day: date | None) -> date | None:
+def publication_url_day(day: date | None, now: datetime | None = None) -> date | None:
     """``day`` read from a URL when it can be the page's publication day, by the web's
-    years (:func:`plausible_url_day`) and by now (:func:`published_by_now`); else None. The
-    generic URL forms and an outlet's own ``url_date`` are both judged so."""
+    years (:func:`plausible_url_day`) and by ``now`` (:func:`published_by_now`); else None.
+    The generic URL forms and an outlet's own ``url_date`` are both judged so."""
     day = plausible_url_day(day)
-    return day if published_by_now(day) else None
+    return day if published_by_now(day, now) else None
 
 
 def day_in_url(url: str) -> date | None:

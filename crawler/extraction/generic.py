@@ -2589,9 +2589,10 @@ def _description_keys(tree: etree._Element) -> list[tuple[str, bool]]:
     out = []
     for text in _DESCRIPTIONS(tree)[:4]:
         text = _norm(text)
-        cut = _CUT_MARK.search(text) is not None
-        if cut:
-            text = text[:_CUT_MARK.search(text).start()].rsplit(" ", 1)[0]
+        mark = _CUT_MARK.search(text)
+        cut = mark is not None
+        if mark is not None:
+            text = text[:mark.start()].rsplit(" ", 1)[0]
         key = _tokens(text)
         if _visible_len(text) >= DESCRIBED_LEAD_MIN and (key, cut) not in out:
             out.append((key, cut))
@@ -2694,13 +2695,13 @@ def _lead_placed(lead: etree._Element, region: list[etree._Element], kept: list[
         return False  # no headline found: a block above the body may be a site's tagline
     order = {el: i for i, el in enumerate(work.iter())}
     first = _first_kept_owner(region, kept)
-    if order[lead] > order.get(first, order[region[0]]) or head is not None and (
-            order[lead] < order[head] or head in lead.iterancestors()):
+    if order[lead] > order.get(first, order[region[0]]) or order[lead] < order[head] \
+            or head in lead.iterancestors():
         return False
     for el in (lead, *lead.iterancestors()):
         if el is meet:
             return True
-        if el.tag in _TEMPLATE_TAGS and not (head is not None and head in el.iter()) or (
+        if el.tag in _TEMPLATE_TAGS and head not in el.iter() or (
                 _furniture_names(_names(el)) or _negative_words(el) or _had_link_block(el)
                 or _link_density(el, stats) > SIBLING_MAX_LINKS or _unshown(el)
                 or _repeated_kind(el) or _captions_media(el) or _links_away(el)):

@@ -604,15 +604,12 @@ class OutletSpider(scrapy.Spider):
             self.note_unread("sitemap", response.url, stops[0], entries)
         if not entries:
             text = TextSitemap()
-            for number, loc in enumerate(text_sitemap_lines(document, text, bound), 1):
-                if turn_due(number):  # a turn every so many lines, URLs or not
+            for loc in self.text_sitemap_urls(outlet, response.url, document, text, bound):
+                if loc is TURN:
                     yield TURN
-                if loc is not None and not self.refused(outlet, loc, "page", response.url) \
-                        and self.outlet_of(loc) is outlet:
+                elif self.outlet_of(loc) is outlet:
                     yield from self.sitemap_url(outlet, loc)
             entries = text.urls
-            if text.urls:
-                self.note_text_sitemap(response.url, text)
         if not entries:
             self.crawler.stats.inc_value("discovery/empty_sitemaps")
             self.logger.warning("Sitemap %s yielded no entries", response.url)
@@ -659,6 +656,20 @@ class OutletSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/sitemap_entry_limit")
         self.logger.warning("Sitemap %s lists more than SITEMAP_MAX_ENTRIES=%d entries: those "
                             "after the %s not read", url, bound, ordinal(bound))
+
+    def text_sitemap_urls(self, outlet: Outlet, sitemap: str, document: bytes,
+                          text: TextSitemap, bound: int) -> Iterator[Any]:
+        """A plain-text sitemap's URLs not refused (:meth:`refused`), with a
+        :data:`crawler.pacing.TURN` every TURN_EVERY lines, URLs or not (a step a line); what
+        was read is counted in ``text`` and, when it held URLs, noted
+        (:meth:`note_text_sitemap`). Each spider makes its own candidates of the URLs."""
+        for number, url in enumerate(text_sitemap_lines(document, text, bound), 1):
+            if turn_due(number):
+                yield TURN
+            if url is not None and not self.refused(outlet, url, "page", sitemap):
+                yield url
+        if text.urls:
+            self.note_text_sitemap(sitemap, text)
 
     def note_text_sitemap(self, url: str, text: TextSitemap) -> None:
         """Count a plain-text sitemap read, and say what in it was no URL or past the bound."""

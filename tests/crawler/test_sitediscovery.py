@@ -774,6 +774,20 @@ def test_a_url_day_after_today_is_no_publication_day(form: str) -> None:
         assert disc.url_day(form.format(d=day)) == day
 
 
+@pytest.mark.parametrize("form", FUTURE_URL_FORMS)
+def test_a_url_day_is_judged_as_of_the_pages_capture(form: str) -> None:
+    """A URL's day is judged against when the page naming it was fetched (a replay's capture
+    time), not the clock: a day after the capture, past by the time of a replay, is still
+    no publication day, as the crawl judged it; one up to the day after stays one."""
+    captured = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
+    later = form.format(d=date(2026, 1, 20))
+    assert disc.url_day(later) == date(2026, 1, 20)  # the clock's judgement: a past day
+    assert disc.url_day(later, captured) is None
+    assert disc.day_span([later], captured) is None
+    for day in (date(2026, 1, 6), date(2026, 1, 7)):
+        assert disc.url_day(form.format(d=day), captured) == day
+
+
 @pytest.mark.parametrize(("base", "want"), [
     ("/ru/", "https://ex.org/ru/news/a.html"),  # relative base: against the page
     ("https://cdn.ex.net/mirror/", "https://cdn.ex.net/mirror/news/a.html"),  # another host

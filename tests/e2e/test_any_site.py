@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -183,6 +183,33 @@ def test_replay_of_a_site_crawl_gives_the_same_items(crawled, tmp_path: Path) ->
                        settings={"WARC_REPLAY": str(live.data_dir / "warc")})
     assert replay.returncode == 0, replay.log[-3000:]
     assert "downloader/exception_count" not in replay.stats
+    assert {i["id"]: i for i in replay.items} == {i["id"]: i for i in live.items}
+
+
+def test_a_replay_long_after_the_crawl_judges_url_days_as_the_crawl_did(tmp_path: Path
+                                                                         ) -> None:
+    """A home page links an article whose URL names a day after the run (an event its slug
+    names: no publication day, so the page's own date rules on it, inside the window). The
+    run, on 2026-01-06, exports it; its replay, once that day is past, exports it too: the
+    URL's day is judged as of the capture time (WARC-Date), not the clock, which took it for
+    the publication day and ruled the article out of the window unread."""
+    host = "event-day-replay.test"
+    site = VirtualSite(host)
+    path = "/2026/01/20/afisha-koncert-v-filarmonii/"
+    gold = GoldArticle(f"http://{host}{path}", title_for(961), paragraphs_for(961),
+                       datetime(2026, 1, 4, 10, 0, tzinfo=UTC))
+    site.add(path, anysite.article_html(host, gold, "og"))
+    site.add("/", anysite.chrome(host, f'<h1>Новости</h1><a href="{path}">{gold.title}</a>'))
+    args = {"url": f"http://{host}/", **WINDOW}
+    with FixtureServer([site]) as server:
+        live = run_crawl("site", tmp_path / "live", server, args=args,
+                         env=faked(datetime(2026, 1, 6, 9, 0, tzinfo=UTC)))
+    assert live.returncode == 0 and [i["url"] for i in live.items] == [gold.url], \
+        live.log[-3000:]
+    assert datetime.now(UTC).date() > date(2026, 1, 21)  # the URL's day is past by now
+    replay = run_crawl("site", tmp_path / "replay", None, env=NO_NETWORK, args=args,
+                       settings={"WARC_REPLAY": str(live.data_dir / "warc")})
+    assert replay.returncode == 0, replay.log[-3000:]
     assert {i["id"]: i for i in replay.items} == {i["id"]: i for i in live.items}
 
 
