@@ -680,6 +680,8 @@ class OutletSpider(scrapy.Spider):
             stats.inc_value("discovery/text_sitemap_junk", text.junk)
             self.logger.warning("Sitemap %s (plain text): %d lines skipped; %s", url,
                                 text.junk, text.first_junk)
+        if text.too_long:  # among the junk: lines passed over unread
+            stats.inc_value("discovery/text_sitemap_long_lines", text.too_long)
         if text.over_limit:
             stats.inc_value("discovery/text_sitemap_over_limit", text.over_limit)
             self.logger.warning("Sitemap %s (plain text) lists more than SITEMAP_MAX_ENTRIES=%d "

@@ -96,3 +96,21 @@ def test_the_scraper_holds_a_sitemap_at_its_bound_beside_a_page_at_its_own() -> 
     assert settings.SCRAPER_SLOT_MAX_ACTIVE_SIZE >= MAX_SITEMAP_BYTES + PAGE_LIMIT
     assert TEST_SETTINGS.get("DOWNLOAD_MAXSIZE") is None
 
+
+def test_a_text_sitemap_of_cr_line_ends_and_a_20_mb_line_is_read(tmp_path) -> None:
+    """A plain-text sitemap whose lines end in CR alone (old Mac files: it was one line of
+    junk, no URL read) holding a line of 20 MB (one step of the read, held whole): its URLs
+    are read, the long line passed over, counted and said."""
+    shape, junk = anysite.text_sitemap_site("named")
+    page = shape.site.pages["/maps/urls.txt"]
+    lines = page.body.replace(b"\r\n", b"\n").split(b"\n")
+    long_line = b"http://" + shape.site.host.encode() + b"/" + b"a" * 20_000_000
+    page.body = b"\r".join([lines[0], long_line, *lines[1:]])
+    assert b"\n" not in page.body
+    with FixtureServer([shape.site]) as server:
+        result = run_crawl("site", tmp_path, server, args={"url": shape.url, **WINDOW})
+    assert_gold_items(result, shape, "text", "title", "published")
+    assert result.stats.get("discovery/text_sitemap_junk") == junk + 1, result.log[-3000:]
+    assert result.stats.get("discovery/text_sitemap_long_lines") == 1
+    assert f"line 2 is longer than 8192 bytes, no URL: 'http://{shape.site.host}/aaa" \
+        in result.log
