@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_export_failures import old_site, recorded
+from tests.e2e.test_export_failures import crawl_into, old_site, recorded, unwritable
 from tests.support.crawl import ROOT, crawl_command, exported_items, whole_items
 from tests.support.server import FixtureServer
 
@@ -98,3 +98,27 @@ def test_a_resumed_run_exports_no_item_twice_beside_a_filtered_feed(
     wanted = [u for u in golds if re.search(regex, u)]
     assert sorted(i["url"] for i in whole_items(filtered)) == wanted
     assert recorded(data_dir) == len(golds)
+
+
+def test_an_item_a_filtered_feed_failed_to_take_is_exported_again(tmp_path: Path) -> None:
+    """The filtered feed cannot be written (a file where its folder should be): its run is
+    a failed export, and the next run, the feed mended, gives it every article it accepts.
+    The read-back does not ask the filtered feed, so the items it failed to take must not be
+    read back from the other feeds (a failed item's lines are passed, as before)."""
+    data_dir, good = tmp_path / "data", tmp_path / "filtered.jsonl"
+    regex = r"/view/"  # a filter that happens to take every article
+
+    def settings(path: str) -> dict:
+        return {"FEEDS": {path: {"format": "jsonlines", "url_pattern": regex,
+                                 "item_filter": "tests.support.feed_filters.UrlPattern"}}}
+
+    site = old_site()
+    with FixtureServer([site.site]) as server:
+        failed, _ = crawl_into(data_dir, server, None, settings(unwritable(tmp_path)))
+        assert failed.returncode == 1, failed.stderr[-3000:]
+        assert recorded(data_dir) == 0
+        again, _ = crawl_into(data_dir, server, None, settings(str(good)))
+    assert again.returncode == 0, again.stderr[-3000:]
+    wanted = sorted(g.url for g in site.golds if re.search(regex, g.url))
+    assert sorted(i["url"] for i in whole_items(good)) == wanted
+    assert recorded(data_dir) == len(site.golds)
