@@ -8,11 +8,10 @@ import json
 import re
 import struct
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html.entities import html5
-from io import BytesIO
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -419,6 +418,14 @@ def gunzipped_document(body: bytes) -> tuple[bytes, str | None]:
 _MARKUP_START = re.compile(rb"[\xef\xbb\xbf \t\r\n]*<")
 
 
+# A text sitemap's line longer than this holds no URL anything asks for: Scrapy drops a request
+# whose URL is past URLLENGTH_LIMIT (2,083 characters; every byte past ASCII is escaped to
+# three), and this leaves blanks around it room. A longer line is passed over unread.
+MAX_TEXT_LINE_BYTES = 8 * 1024
+_LINE_END = re.compile(rb"\r\n?|\n")  # CR LF, CR alone (old Mac files), LF alone
+_SKIP_STEP = 1 << 20  # bytes of an over-long line looked through for its end a step
+
+
 @dataclass
 class TextSitemap:
     """What a plain-text sitemap's read found besides its URLs: counts and the first junk."""
@@ -427,6 +434,7 @@ class TextSitemap:
     junk: int = 0  # non-blank lines that are no absolute http(s) URL, or no UTF-8
     first_junk: str | None = None  # "line N <why>: <the line>", for the log
     over_limit: int = 0  # non-blank lines after the bound's last URL, not read
+    too_long: int = 0  # lines past MAX_TEXT_LINE_BYTES, passed over (counted in junk too)
 
 
 def text_sitemap_lines(document: bytes, found: TextSitemap, limit: int | None = None
@@ -435,14 +443,56 @@ def text_sitemap_lines(document: bytes, found: TextSitemap, limit: int | None = 
     one line a step: each line's URL, or None for a line giving none (blank, junk, past
     ``limit``, default MAX_SITEMAP_URLS), counted in ``found``. A step a line lets the
     reader take turns with the reactor whatever the lines are, and nothing is kept but
-    counts. Nothing at all for markup (an XML sitemap, an HTML page); a text listing no
-    URL leaves ``found.urls`` 0: it is no text sitemap."""
+    counts; a line past MAX_TEXT_LINE_BYTES is looked through for its end a bounded step
+    at a time (None each), never copied. CR alone ends a line too: no URL holds a raw CR,
+    and a file of old Mac line ends was one line of junk. Nothing at all for markup (an
+    XML sitemap, an HTML page); a text listing no URL leaves ``found.urls`` 0: it is no
+    text sitemap."""
     limit = MAX_SITEMAP_URLS if limit is None else limit
     if _MARKUP_START.match(document):  # no copy of a 50 MB document to look at its start
         return
-    for number, raw in enumerate(BytesIO(document), 1):
-        yield _read_text_line(number, raw.removeprefix(codecs.BOM_UTF8) if number == 1
-                              else raw, found, limit)
+    start = len(codecs.BOM_UTF8) if document.startswith(codecs.BOM_UTF8) else 0
+    number = 0
+    while start < len(document):
+        number += 1
+        end = _LINE_END.search(document, start, start + MAX_TEXT_LINE_BYTES + 1)
+        if end is None and len(document) - start > MAX_TEXT_LINE_BYTES:
+            start = yield from _pass_long_line(document, start, number, found, limit)
+            continue
+        stop, after = (end.start(), _after(document, end)) if end else (len(document),) * 2
+        yield _read_text_line(number, document[start:stop], found, limit)
+        start = after
+
+
+def _after(document: bytes, end: re.Match[bytes]) -> int:
+    """Where the line after a line end starts: a CR found at the edge of the bytes looked
+    through ends there only when no LF follows it (CR LF is one end, not two)."""
+    stop = end.end()
+    return stop + 1 if end.group() == b"\r" and document[stop:stop + 1] == b"\n" else stop
+
+
+def _pass_long_line(document: bytes, start: int, number: int, found: TextSitemap,
+                    limit: int) -> Generator[None, None, int]:
+    """Pass over line ``number``, longer than MAX_TEXT_LINE_BYTES, from ``start``: its end
+    looked for _SKIP_STEP bytes a step (None each), counted as junk (past ``limit``'s last
+    URL, as a line not read); where the next line starts."""
+    if found.urls >= limit:
+        found.over_limit += 1
+    else:
+        found.junk += 1
+        found.too_long += 1
+    if found.first_junk is None and found.urls < limit:
+        shown = document[start:start + 120].decode("utf-8", "replace")
+        found.first_junk = (f"line {number} is longer than {MAX_TEXT_LINE_BYTES} bytes, no URL:"
+                            f" {shown!r}…")
+    position = start + MAX_TEXT_LINE_BYTES
+    while position < len(document):
+        end = _LINE_END.search(document, position, position + _SKIP_STEP + 1)
+        if end is not None:
+            return _after(document, end)
+        position += _SKIP_STEP
+        yield None
+    return len(document)
 
 
 def _read_text_line(number: int, line: bytes, found: TextSitemap, limit: int) -> str | None:

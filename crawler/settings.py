@@ -44,9 +44,11 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 # Bytes of answers held by callbacks past which Scrapy sends no new request (its default is
 # 5,000,000). A sitemap of 50,000 entries is 7 MB or more unpacked and its read takes turns
 # with the reactor for seconds (crawler/pacing.py): with 5 MB no request went out, for any
-# outlet, until that read ended (22 s on a busy machine). Room for one answer at the download
-# bound, and as much again for the others; memory stays bounded.
-SCRAPER_SLOT_MAX_ACTIVE_SIZE = 2 * DOWNLOAD_MAXSIZE
+# outlet, until that read ended (22 s on a busy machine). Room for one sitemap at its own
+# download bound (the protocol's 50 MB unpacked, crawler.feeds.MAX_SITEMAP_BYTES: sitemap
+# requests carry it, pages keep DOWNLOAD_MAXSIZE) and one page at DOWNLOAD_MAXSIZE beside it;
+# memory stays bounded.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 50 * 1024 * 1024 + DOWNLOAD_MAXSIZE
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [403, 408, 429, 500, 502, 503, 504, 522, 524]

@@ -332,7 +332,8 @@ class SiteCrawl(OutletSpider):
         self.pending += 1
         return scrapy.Request(url, callback=self.answered, errback=self.unanswered,
                               dont_filter=True, priority=10,
-                              meta={**SEE_ERROR_ANSWERS, DISCOVERY_RUN: self._run_token},
+                              meta={**SEE_ERROR_ANSWERS, DISCOVERY_RUN: self._run_token,
+                                    **(self.sitemap_meta() if step == "sitemap" else {})},
                               cb_kwargs={"key": state.key, "step": step, **kwargs})
 
     def note_home_over_limit(self, state: disc.SiteState, url: str) -> None:

@@ -32,6 +32,7 @@ from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup, LookupIndexError, warc_inputs
 from crawler.downloadermiddlewares.capture import REPLAYED
 from crawler.extensions.run_verdict import REPLAY_INDEX_ERROR
+from crawler.feeds import MAX_SITEMAP_BYTES
 from crawler.items import META_FETCHED_AT, META_WARC_RECORD, capture_stamp
 
 logger = logging.getLogger(__name__)
@@ -104,8 +105,11 @@ class WarcReplayMiddleware:
         self.spider: str | None = getattr(crawler.spidercls, "name", None)
         self.crawler = crawler
         # a capture whose Content-Encoding does not decode within what Scrapy would take
-        # (HttpCompressionMiddleware refuses it) is passed over, said, for an older readable one
-        max_decoded = crawler.settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_DECODED
+        # (HttpCompressionMiddleware refuses it) is passed over, said, for an older readable
+        # one: within a sitemap's bound, the largest a request carries (a page's body past
+        # DOWNLOAD_MAXSIZE is refused by that middleware, by its request's bound, as live)
+        page_bound = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        max_decoded = max(page_bound, MAX_SITEMAP_BYTES) if page_bound else DEFAULT_MAX_DECODED
         try:
             self.lookup: ArchiveLookup | None = ArchiveLookup(paths, on_error=self._bad_record,
                                                               max_decoded=max_decoded)

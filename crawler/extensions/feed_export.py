@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from scrapy.extensions.feedexport import FeedExporter, FeedSlot, FileFeedStorage
+from scrapy.extensions.feedexport import FeedExporter, FeedSlot, FileFeedStorage, ItemFilter
 from scrapy.utils.defer import ensure_awaitable, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
@@ -160,15 +160,20 @@ class CheckedFeedExporter(FeedExporter):
 
     def open_spider(self, spider: Any) -> None:
         super().open_spider(spider)
-        # Only when every feed can be read back: an item a kill stops from being recorded is
-        # then in each of them (or, killed between them, recorded by none), and the next run
-        # records it instead of exporting it again.
-        self.reads_back = all(_read_back_path(slot) for slot in self.slots)
-        for slot in self.slots:
+        # Filtered feeds first: an item in the last feed went through every filter.
+        self.slots.sort(key=lambda slot: not filtered(slot))
+        # Only when every feed that takes every item can be read back: an item a kill stops
+        # from being recorded is then in each of them (or, killed between them, recorded by
+        # none), and the next run records it instead of exporting it again. A filtered feed
+        # holds only the items it accepts: required, it kept every item it refused from being
+        # recorded (exported again); it is written first, so it is no proof needed.
+        unfiltered = [slot for slot in self.slots if not filtered(slot)]
+        self.reads_back = bool(unfiltered) and all(_read_back_path(s) for s in unfiltered)
+        for slot in unfiltered:
             self._watch(slot)
 
     def _watch(self, slot: FeedSlot) -> None:
-        path = _read_back_path(slot) if self.reads_back else None
+        path = _read_back_path(slot) if self.reads_back and not filtered(slot) else None
         if path is None:
             return
         self.read_back[id(slot)] = path
@@ -434,6 +439,13 @@ class _Opened:
 
     def store(self, file: IO[bytes]) -> Any:
         return self.storage.store(file)
+
+
+def filtered(slot: FeedSlot) -> bool:
+    """Whether a feed takes only some items: an ``item_filter`` of its own, or
+    ``item_classes`` for Scrapy's."""
+    item_filter = slot.filter
+    return type(item_filter) is not ItemFilter or bool(item_filter.item_classes)
 
 
 def _read_back_path(slot: FeedSlot) -> str | None:

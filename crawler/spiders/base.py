@@ -36,6 +36,7 @@ from crawler.extensions.run_verdict import (
 from crawler.extraction.dates import day_in_window, iso, localise
 from crawler.failures import describe, exception_reason
 from crawler.feeds import (
+    MAX_SITEMAP_BYTES,
     MAX_SITEMAP_URLS,
     FeedSkips,
     TextSitemap,
@@ -250,6 +251,16 @@ class OutletSpider(scrapy.Spider):
         """Entries read of one sitemap (SITEMAP_MAX_ENTRIES, the protocol's 50,000)."""
         return self.setting_int("SITEMAP_MAX_ENTRIES", MAX_SITEMAP_URLS)
 
+    def sitemap_meta(self) -> dict[str, int]:
+        """Request meta of a sitemap: its bytes bounded by the protocol's 50 MB (unpacked), not
+        by DOWNLOAD_MAXSIZE, a page's bound (32 MiB), which cancelled a sitemap between the two;
+        nothing when DOWNLOAD_MAXSIZE is 0 (no bound) or above it. Scrapy's download handler
+        and its decompression read ``download_maxsize`` from the request."""
+        page_bound = self.setting_int("DOWNLOAD_MAXSIZE", 0)
+        if not page_bound or page_bound >= MAX_SITEMAP_BYTES:
+            return {}
+        return {"download_maxsize": MAX_SITEMAP_BYTES}
+
     def feed_max_entries(self) -> int:
         """Entries read of one feed (FEED_MAX_ENTRIES)."""
         return self.setting_int("FEED_MAX_ENTRIES", DEFAULT_FEED_MAX_ENTRIES)
@@ -328,7 +339,7 @@ class OutletSpider(scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse_sitemap,
                                      errback=self.source_failed,
                                      cb_kwargs={"outlet_key": outlet.key, "depth": 0},
-                                     priority=5)
+                                     meta=self.sitemap_meta(), priority=5)
 
     async def parse_feed(self, response: Response, outlet_key: str) -> AsyncIterator[Any]:
         """A feed's article requests (:meth:`feed_outputs`), read taking turns with the
@@ -640,6 +651,7 @@ class OutletSpider(scrapy.Spider):
             if asked < room and self.note_sitemap_asked(outlet, url):
                 asked += 1
                 yield scrapy.Request(url, callback=self.parse_sitemap, priority=5,
+                                     meta=self.sitemap_meta(),
                                      cb_kwargs={"outlet_key": outlet.key, "depth": depth + 1})
         if (over := len({url for _, _, url in ranked}) - asked) > 0:
             self.note_sitemaps_over(outlet.key, index, over, which="those least likely to "
@@ -679,6 +691,8 @@ class OutletSpider(scrapy.Spider):
             stats.inc_value("discovery/text_sitemap_junk", text.junk)
             self.logger.warning("Sitemap %s (plain text): %d lines skipped; %s", url,
                                 text.junk, text.first_junk)
+        if text.too_long:  # among the junk: lines passed over unread
+            stats.inc_value("discovery/text_sitemap_long_lines", text.too_long)
         if text.over_limit:
             stats.inc_value("discovery/text_sitemap_over_limit", text.over_limit)
             self.logger.warning("Sitemap %s (plain text) lists more than SITEMAP_MAX_ENTRIES=%d "

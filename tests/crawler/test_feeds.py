@@ -259,6 +259,54 @@ def test_feed_and_sitemap_dates_keep_an_offset_after_a_space(written: str, read:
         == [read, read]
 
 
+def test_a_text_sitemap_line_longer_than_any_url_is_passed_over_in_bounded_steps() -> None:
+    """A line of 20 MB was one step of the read (copied, decoded, split at once): now it is
+    looked through a bounded step at a time, counted and said, and the lines after it read."""
+    long_line = b"https://ex.org/" + b"a" * 20_000_000
+    body = b"https://ex.org/1\n" + long_line + b"\r\nhttps://ex.org/2\nhttps://ex.org/3"
+    found = feeds.TextSitemap()
+    steps = list(feeds.text_sitemap_lines(body, found))
+    assert [s for s in steps if s is not None] == [f"https://ex.org/{n}" for n in (1, 2, 3)]
+    assert len(steps) >= 20_000_000 // feeds._SKIP_STEP  # a step a bounded piece
+    assert found.urls == 3 and found.junk == 1 and found.too_long == 1
+    assert found.first_junk is not None
+    assert found.first_junk.startswith(
+        f"line 2 is longer than {feeds.MAX_TEXT_LINE_BYTES} bytes, no URL: 'https://ex.org/aaa")
+
+
+def test_a_text_sitemap_line_at_the_bound_is_read_and_past_it_is_not() -> None:
+    at_bound = b"https://ex.org/" + b"b" * (feeds.MAX_TEXT_LINE_BYTES - 15)
+    assert len(at_bound) == feeds.MAX_TEXT_LINE_BYTES
+    for end in (b"\n", b"\r\n", b"\r"):
+        read = read_text_sitemap(at_bound + end + at_bound + b"x" + end + b"https://ex.org/c")
+        assert read is not None
+        urls, found = read
+        assert urls == [at_bound.decode(), "https://ex.org/c"], end
+        assert found.too_long == 1 and found.first_junk is not None
+        assert found.first_junk.startswith("line 2 "), (end, found.first_junk)
+
+
+def test_a_long_line_past_the_url_bound_is_counted_as_not_read() -> None:
+    body = b"https://ex.org/1\n" + b"x" * 100_000 + b"\nhttps://ex.org/2\n"
+    read = read_text_sitemap(body, 1)
+    assert read is not None
+    assert read[0] == ["https://ex.org/1"] and read[1].over_limit == 2 and read[1].junk == 0
+
+
+@pytest.mark.parametrize("end", [b"\r", b"\r\n", b"\n", b"\n\r"],
+                         ids=["cr", "crlf", "lf", "lfcr"])
+def test_a_text_sitemap_of_any_line_end_gives_each_line(end: bytes) -> None:
+    """Lines ended by CR alone (old Mac files) were one line of junk; the protocol's one URL
+    a line holds for each of the three ends, and a blank line between is no junk."""
+    body = end.join([b"https://ex.org/a", b"http://ex.org/b?x=1", b"", b"/rel", b"HTTPS://ex.org/c"])
+    read = read_text_sitemap(body + end)
+    assert read is not None
+    urls, found = read
+    assert urls == ["https://ex.org/a", "http://ex.org/b?x=1", "HTTPS://ex.org/c"]
+    assert found.junk == 1 and found.first_junk is not None
+    assert found.first_junk.startswith("line 4 ") or end == b"\n\r"
+
+
 def test_a_text_sitemap_is_read_to_the_bound_given() -> None:
     read = read_text_sitemap(b"".join(b"https://ex.org/%d\n" % n for n in range(5)), 2)
     assert read is not None

@@ -125,3 +125,20 @@ def test_a_feed_file_held_while_written_is_left_by_the_read_back_until_closed(tm
     assert _end_torn_line(str(path), 13, size - 1) is None  # grew since it was read
     assert _end_torn_line(str(path), 13, size) == size + 1
     assert path.read_bytes().endswith(b'"te\n')
+
+
+def test_a_feed_is_filtered_by_an_item_filter_of_its_own_or_item_classes() -> None:
+    """A filtered feed holds only the items it accepts: the read-back must not require it
+    (tests/e2e/test_filtered_feed_kills.py)."""
+    from scrapy.extensions.feedexport import ItemFilter
+
+    from crawler.extensions.feed_export import filtered
+    from tests.support.feed_filters import UrlPattern
+
+    def slot(item_filter: ItemFilter) -> SimpleNamespace:
+        return SimpleNamespace(filter=item_filter)
+
+    assert not filtered(slot(ItemFilter({})))
+    assert not filtered(slot(ItemFilter(None)))
+    assert filtered(slot(ItemFilter({"item_classes": ["crawler.items.Article"]})))
+    assert filtered(slot(UrlPattern({"url_pattern": "x"})))
