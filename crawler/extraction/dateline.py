@@ -296,9 +296,12 @@ _A_NUMBER = re.compile(r"[^\w:]*\d[\d\s.,]*[^\w:]*")
 
 def marked_number(el: etree._Element) -> bool:
     """Whether ``el`` is a number its markup names a rating, price or count (:data:`_NUMBER_MARK`):
-    no clock of a date line, whatever its shape."""
-    return bool(_NUMBER_MARK.search(_marks(el))) and bool(
-        _A_NUMBER.fullmatch(text_content(el).strip()))
+    no clock of a date line, whatever its shape. A date alone in such an element
+    ("<div class=post-rating-and-date>13.05.2026</div>") is the date, not a number."""
+    if not _NUMBER_MARK.search(_marks(el)):
+        return False
+    text = text_content(el).strip()
+    return bool(_A_NUMBER.fullmatch(text)) and not any(dates.human_dates(text))
 
 
 def _without_marked_numbers(el: etree._Element) -> str:

@@ -11,6 +11,7 @@ from html import escape
 import pytest
 
 from crawler.extraction import extract_article
+from crawler.extraction.dateline import ArticleDates
 from crawler.extraction.html import parse_html
 from crawler.extraction.metadata import Metadata, extract_metadata
 from crawler.extraction.provenance import Provenance
@@ -1245,3 +1246,12 @@ def test_a_number_marked_as_a_rating_or_price_before_a_date_is_no_clock(
     """In text "4.50 · 13.05.2026" is a clock's line as much as a rating's (some sites print
     the clock so); the markup naming the number tells them apart."""
     assert _dated_by(line) == expected
+
+
+@pytest.mark.parametrize("mark", ["post-rating-and-date", "meta-count", "date views"])
+def test_a_date_alone_in_an_element_marked_as_a_count_is_the_pages_visible_date(mark: str) -> None:
+    """Only a number is left out of the date line: the date such an element holds alone is
+    the page's date (the visible reading lost it; metadata's other readers hid that)."""
+    page = parse_html(f"<html><body><article><h1>{escape(TITLE)}</h1>"
+                      f"<div class='{mark}'>13.05.2026</div><p>{PROSE}</p></article></body></html>")
+    assert ArticleDates(page, TITLE, None).visible() == datetime(2026, 5, 13)
