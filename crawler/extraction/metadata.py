@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -604,13 +605,32 @@ def _head_and(tree: etree._Element, nodes: list[etree._Element]) -> etree._Eleme
 
 
 def _without_widgets(node: etree._Element) -> etree._Element:
-    """``node`` without the related-posts lists, sidebars and comments inside it
-    (:func:`chrome`): their dates are other posts', and htmldate took the oldest of
-    them for the post's (an entry footer's "related posts" list)."""
-    for inner in [el for el in node.iterdescendants(etree.Element) if chrome(el)]:
+    """``node`` without the related-posts lists, sidebars and comments inside it: their
+    dates are other posts', and htmldate took the oldest of them for the post's (an entry
+    footer's "related posts" list). Only such an element (:func:`chrome`) holding a list of
+    links goes: a class naming one word of them ("posted-on no-comments") also marks the
+    post's own date, and a lone link's line ("3 comments · Published 13 May 2026") keeps
+    the text after it."""
+    for inner in [el for el in node.iterdescendants(etree.Element) if _link_list_chrome(el)]:
         if inner.getparent() is not None:
-            inner.getparent().remove(inner)
+            _drop_keeping_tail(inner)
     return node
+
+
+def _link_list_chrome(el: etree._Element) -> bool:
+    return chrome(el) and sum(1 for _ in islice(el.iter("a"), 2)) == 2
+
+
+def _drop_keeping_tail(el: etree._Element) -> None:
+    """Remove ``el`` and its text, not the text after it (its tail: its parent's)."""
+    parent, tail = el.getparent(), el.tail or ""
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
 
 
 def _htmldate(tree: etree._Element | str, url: str) -> datetime | None:

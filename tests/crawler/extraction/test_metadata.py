@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import escape
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from crawler.extraction import extract_article
 from crawler.extraction.dateline import ArticleDates
 from crawler.extraction.html import parse_html
-from crawler.extraction.metadata import Metadata, extract_metadata
+from crawler.extraction.metadata import Metadata, extract_metadata, htmldate_fallback
 from crawler.extraction.provenance import Provenance
 from crawler.items import ArticlePage
 from crawler.outlets import get_outlet
@@ -1255,3 +1255,20 @@ def test_a_date_alone_in_an_element_marked_as_a_count_is_the_pages_visible_date(
     page = parse_html(f"<html><body><article><h1>{escape(TITLE)}</h1>"
                       f"<div class='{mark}'>13.05.2026</div><p>{PROSE}</p></article></body></html>")
     assert ArticleDates(page, TITLE, None).visible() == datetime(2026, 5, 13)
+
+
+@pytest.mark.parametrize("inner", [
+    # a comments link's line: the text after the link is the post's
+    "<div class='entry-meta'><a class='comments-link' href='#c'>3 comments</a>"
+    " Published 13 May 2026</div>",
+    # a class naming a widget's word beside the post's own date
+    "<span class='posted-on no-comments'><time datetime='2026-05-13'>13 May 2026</time></span>",
+    "<div class='article-teaser-text'><time datetime='2026-05-13T10:00'>13 May 2026</time></div>",
+])
+def test_htmldate_keeps_the_posts_own_date_beside_widget_words(inner: str) -> None:
+    """Only a widget holding a list of links is taken from what htmldate reads, and the
+    text after one stays: the post's own date line was lost with it."""
+    page = parse_html(f"<html><body><header>x</header><article><h1>{escape(TITLE)}</h1>"
+                      f"<p>{PROSE}</p>{inner}</article></body></html>")
+    found = htmldate_fallback(page, "", page.find(".//article"))
+    assert found is not None and found.date() == date(2026, 5, 13)
