@@ -474,8 +474,9 @@ def _after(document: bytes, end: re.Match[bytes]) -> int:
 def _pass_long_line(document: bytes, start: int, number: int, found: TextSitemap,
                     limit: int) -> Generator[None, None, int]:
     """Pass over line ``number``, longer than MAX_TEXT_LINE_BYTES, from ``start``: its end
-    looked for _SKIP_STEP bytes a step (None each), counted as junk (past ``limit``'s last
-    URL, as a line not read); where the next line starts."""
+    looked for _SKIP_STEP bytes a step (None each, at least one: a file of long lines is
+    read a step a line, as any), counted as junk (past ``limit``'s last URL, as a line not
+    read); where the next line starts."""
     if found.urls >= limit:
         found.over_limit += 1
     else:
@@ -487,11 +488,11 @@ def _pass_long_line(document: bytes, start: int, number: int, found: TextSitemap
                             f" {shown!r}…")
     position = start + MAX_TEXT_LINE_BYTES
     while position < len(document):
+        yield None
         end = _LINE_END.search(document, position, position + _SKIP_STEP + 1)
         if end is not None:
             return _after(document, end)
         position += _SKIP_STEP
-        yield None
     return len(document)
 
 

@@ -274,6 +274,16 @@ def test_a_text_sitemap_line_longer_than_any_url_is_passed_over_in_bounded_steps
         f"line 2 is longer than {feeds.MAX_TEXT_LINE_BYTES} bytes, no URL: 'https://ex.org/aaa")
 
 
+def test_a_text_sitemap_of_lines_past_the_bound_is_read_a_step_a_line() -> None:
+    """Lines a little past the bound each end within the first piece looked through: each
+    is still a step of its own (a file of them gave the crawl no turn until its end)."""
+    for end in (b"\n", b"\r"):
+        body = (b"x" * (feeds.MAX_TEXT_LINE_BYTES + 800) + end) * 500
+        found = feeds.TextSitemap()
+        assert len(list(feeds.text_sitemap_lines(body, found))) >= 500, end
+        assert found.too_long == 500
+
+
 def test_a_text_sitemap_line_at_the_bound_is_read_and_past_it_is_not() -> None:
     at_bound = b"https://ex.org/" + b"b" * (feeds.MAX_TEXT_LINE_BYTES - 15)
     assert len(at_bound) == feeds.MAX_TEXT_LINE_BYTES
