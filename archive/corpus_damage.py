@@ -111,14 +111,17 @@ def utf8_spelling(name: str) -> str:
 
 
 def _name_problem(path: str) -> str | None:
-    """Why no Parquet reader can open ``path`` by its name, if none can: pyarrow and DuckDB
-    take UTF-8 names only, and a part copied in under another encoding's name (its bytes
-    as a lone surrogate here) stopped every command, the build too, with the encoder's
-    error. No corpus writer names a part so: it is damage of the corpus's names."""
+    """Why no Parquet reader can open ``path`` by its own name, if none can: pyarrow and
+    DuckDB take UTF-8 names only, and a part copied in under another encoding's name (its
+    bytes as a lone surrogate here) stopped every command, the build too, with the
+    encoder's error. No corpus writer names a part so: it is damage of that file. A folder
+    so named is no file's damage (above the corpus, every file would be moved aside): the
+    file is left where it is, as any file that cannot be checked."""
+    name = os.path.basename(path)
     try:
-        path.encode("utf-8")
+        name.encode("utf-8")
     except UnicodeEncodeError as exc:
-        bad = path[exc.start:exc.end].encode("utf-8", "surrogateescape")
+        bad = name[exc.start:exc.end].encode("utf-8", "surrogateescape")
         return f"its name is not UTF-8 (byte(s) {bad.hex(' ')}): no Parquet reader opens it"
     return None
 
