@@ -69,7 +69,8 @@ def _day_entries(body: bytes, version: ArchivedResponse, outlet: Outlet, day: da
     of that day did (``BaseNewsSpider.parse_listing``): by the listing's own date of an entry,
     else by the day."""
     text, _ = decode_html(body, version.header("Content-Type"))
-    for link in read_listing(text, version.url or outlet.base_url, outlet, _outlet_of).links:
+    for link in read_listing(text, version.url or outlet.base_url, outlet, _outlet_of,
+                             version.date).links:
         when = link.day or day
         days.setdefault(article_key(link.url),
                         iso(localise(datetime.combine(when, time()), outlet.tz)) or "")
@@ -113,11 +114,22 @@ def _outlet_of(url: str) -> Outlet | None:
         return None
 
 
-def date_hint(url: str, dates: dict[str, str]) -> str | None:
+def date_hint(url: str, dates: dict[str, str], now: datetime | None = None) -> str | None:
     """The hint the crawl would have asked for ``url`` with: its feed's date, else its
-    URL's day at midnight in its outlet's zone; None without either."""
-    if hint := dates.get(article_key(url)):
-        return hint
+    URL's day (:func:`url_day_hint`, as of ``now``); None without either."""
+    return listed_hint(url, dates) or url_day_hint(url, now)
+
+
+def listed_hint(url: str, dates: dict[str, str]) -> str | None:
+    """The date a feed, news sitemap or day archive of the archive gave ``url`` (``dates``:
+    :func:`feed_dates`), or None."""
+    return dates.get(article_key(url)) or None
+
+
+def url_day_hint(url: str, now: datetime | None = None) -> str | None:
+    """``url``'s day (its outlet's ``url_date``) at midnight in the outlet's zone, judged as
+    of ``now``: the capture time of the page re-extracted, near when the crawl judged it
+    (the clock without one: a day then ahead, an event's, would date the page once past)."""
     outlet = outlet_for_url(url)
-    day = outlet.discovery.date_in_url(url) if outlet is not None else None
+    day = outlet.discovery.date_in_url(url, now) if outlet is not None else None
     return iso(datetime.combine(day, time(), tzinfo=outlet.tz)) if day is not None else None

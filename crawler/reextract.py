@@ -42,13 +42,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from archive.errors import RECORD_KEPT, UnservedRecord, WarcFormatError
 from archive.model import ArchivedResponse
 from archive.reader import ArchiveLookup
-from crawler.archive_dates import date_hint, feed_dates
+from crawler.archive_dates import feed_dates, listed_hint, url_day_hint
 from crawler.archive_join import (
     RETRIED,
     UNREADABLE,
@@ -281,8 +282,17 @@ def pages_from_archive(lookup: ArchiveLookup, url: str, max_size: int, hint: str
         if isinstance(page, OtherSpelling):
             yield from pages_from_archive(lookup, page.url, max_size, hint, follow=False)
             return
-        yield (replace(page, hint_published=hint) if isinstance(page, ArticlePage) and hint
-               else page), passed
+        yield _hinted(page, url, hint), passed
+
+
+def _hinted(page: Page, url: str, hint: str | None) -> Page:
+    """An article page with the date hint its crawl's request had: ``hint`` (a feed's or a
+    day archive's date), else ``url``'s day judged as of the page's capture time, as the
+    crawl judged it when the page naming the URL was fetched (moments before)."""
+    if not isinstance(page, ArticlePage):
+        return page
+    hint = hint or url_day_hint(url, datetime.fromisoformat(page.fetched_at))
+    return replace(page, hint_published=hint) if hint else page
 
 
 def _bad_capture(lookup: ArchiveLookup, url: str, exc: Exception) -> Page:
@@ -624,7 +634,7 @@ def reextract(paths: list[str], jobs: int, emit: Callable[[dict[str, Any]], None
 
         def tasks(batch: list[str]) -> Iterator[Task]:
             for url in batch:
-                yield extract_article, (url, max_size, validate, True, date_hint(url, dates))
+                yield extract_article, (url, max_size, validate, True, listed_hint(url, dates))
 
         def failed(task: Task, reason: str) -> Result:
             """A task lost with its worker: the captures of its URL the worker passed over

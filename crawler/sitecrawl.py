@@ -1492,7 +1492,8 @@ class SiteCrawl(OutletSpider):
         if found is not None and found.published is not None \
                 and found.channel in disc.PUBLICATION_DATED:
             response.meta[META_HINT_PUBLISHED] = iso(localise(found.published, outlet.tz))
-        elif (day := outlet.discovery.date_in_url(response.request.url)) is not None:
+        elif (day := outlet.discovery.date_in_url(response.request.url,
+                                                  fetch_time(response))) is not None:
             response.meta[META_HINT_PUBLISHED] = iso(datetime.combine(day, time(),
                                                                       tzinfo=outlet.tz))
 
@@ -1620,10 +1621,11 @@ class SiteCrawl(OutletSpider):
         return False
 
     def article_request(self, outlet: Outlet, url: str, published: datetime | None = None,
-                        title: str | None = None) -> Iterator[scrapy.Request]:
+                        title: str | None = None, *, now: datetime | None = None
+                        ) -> Iterator[scrapy.Request]:
         """The base request, remembered by canonical URL (so an alias never requests again a
         page that was already requested)."""
-        for request in super().article_request(outlet, url, published, title):
+        for request in super().article_request(outlet, url, published, title, now=now):
             self.article_keys.add(self.request_key(outlet, url))
             yield request
 
@@ -1881,7 +1883,8 @@ class SiteCrawl(OutletSpider):
                 requested = True
                 continue
             for request in self.article_request(state.outlet, url, hint,
-                                                response.meta.get(META_FEED_TITLE)):
+                                                response.meta.get(META_FEED_TITLE),
+                                                now=fetch_time(response)):
                 requested = True
                 yield request.replace(meta={**request.meta, CANONICAL_OF: response.url,
                                             **frame})

@@ -304,10 +304,12 @@ class Discovery:
     def url_date_regex(self) -> UrlPattern | None:
         return url_pattern(self.url_date, self.row_patterns) if self.url_date else None
 
-    def date_in_url(self, url: str) -> date | None:
+    def date_in_url(self, url: str, now: datetime | None = None) -> date | None:
         """The publication day an article URL carries (``url_date``), or None: judged as the
         generic URL forms are (:func:`publication_url_day`), so a day after tomorrow (an
-        event's slug) or of history rules no article out of a window unread."""
+        event's slug) or of history rules no article out of a window unread. ``now`` is the
+        capture time of the page that named the URL (the clock without one): a replay long
+        after the crawl judges the day as the crawl did."""
         from crawler.extraction.dates import publication_url_day  # (the package imports this one)
 
         match = self.url_date_regex.search(urlsplit(url).path) if self.url_date_regex else None
@@ -317,7 +319,7 @@ class Discovery:
             day = date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
             return None
-        return publication_url_day(day)
+        return publication_url_day(day, now)
 
     def channels(self) -> list[str]:
         """The discovery channels, as ``scrapy outlets`` lists them."""

@@ -355,7 +355,8 @@ class OutletSpider(scrapy.Spider):
         offhost: list[str] = []
         linked = 0
         # streamed, never held whole; dated no later than its fetch allows
-        for entry in feed_entries(response.body, skips, fetch_time(response)):
+        now = fetch_time(response)  # a replay's capture time: dates judged as then
+        for entry in feed_entries(response.body, skips, now):
             if entries >= bound:
                 self.note_feed_cut(response.url, bound)
                 break
@@ -374,7 +375,8 @@ class OutletSpider(scrapy.Spider):
             elif not offered and owner is None:
                 offhost.append(url)
             if self.in_window(entry.published, outlet):
-                for request in self.article_request(outlet, url, entry.published, entry.title):
+                for request in self.article_request(outlet, url, entry.published, entry.title,
+                                                    now=now):
                     request.meta.update(link_at_root(at_root, response.url))
                     yield request
         self.crawler.stats.inc_value("discovery/feed_entries", entries)
@@ -583,7 +585,8 @@ class OutletSpider(scrapy.Spider):
         entries, bound = 0, self.sitemap_max_entries()
         stops, on_stop = xml_stops(document)
         # streamed, never held whole
-        for kind, href, lastmod in sitemap_entries(document, fetch_time(response), on_stop):
+        now = fetch_time(response)  # a replay's capture time: dates judged as then
+        for kind, href, lastmod in sitemap_entries(document, now, on_stop):
             if entries >= bound:
                 self.note_sitemap_cut(response.url, bound)
                 break
@@ -601,7 +604,7 @@ class OutletSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("discovery/sitemap_before_window")
                 continue
             if kind != "sitemap":
-                yield from self.sitemap_url(outlet, loc)
+                yield from self.sitemap_url(outlet, loc, now)
                 continue
             if depth >= self.sitemap_depth():
                 deep += 1
@@ -609,8 +612,7 @@ class OutletSpider(scrapy.Spider):
                 children.append((self.url_for(outlet, path_and_query(loc)), lastmod))
         if deep:
             self.sitemap_too_deep(outlet.key, response.url, deep, depth)
-        yield from self.child_sitemaps(outlet, response.url, children, depth,
-                                       fetch_time(response))
+        yield from self.child_sitemaps(outlet, response.url, children, depth, now)
         if stops:
             self.note_unread("sitemap", response.url, stops[0], entries)
         if not entries:
@@ -619,7 +621,7 @@ class OutletSpider(scrapy.Spider):
                 if loc is TURN:
                     yield TURN
                 elif self.outlet_of(loc) is outlet:
-                    yield from self.sitemap_url(outlet, loc)
+                    yield from self.sitemap_url(outlet, loc, now)
             entries = text.urls
         if not entries:
             self.crawler.stats.inc_value("discovery/empty_sitemaps")
@@ -657,10 +659,12 @@ class OutletSpider(scrapy.Spider):
             self.note_sitemaps_over(outlet.key, index, over, which="those least likely to "
                                     "hold the window's articles")
 
-    def sitemap_url(self, outlet: Outlet, loc: str) -> Iterator[scrapy.Request]:
+    def sitemap_url(self, outlet: Outlet, loc: str, now: datetime | None = None
+                    ) -> Iterator[scrapy.Request]:
+        """An entry of a sitemap fetched at ``now`` (its capture time in a replay)."""
         self.crawler.stats.inc_value("discovery/sitemap_entries")
         self.note_offered(outlet, loc)
-        yield from self.article_request(outlet, loc)
+        yield from self.article_request(outlet, loc, now=now)
 
     def note_sitemap_cut(self, url: str, bound: int) -> None:
         """Count an XML sitemap listing more entries than SITEMAP_MAX_ENTRIES and name it:
@@ -736,7 +740,8 @@ class OutletSpider(scrapy.Spider):
             self.logger.warning("Listing %s is not HTML (%s); skipped", response.url,
                                 content_type(response))
             return
-        listing = read_listing(response.text, response.url, outlet, self.outlet_of)
+        now = fetch_time(response)  # a replay's capture time: a URL's day judged as then
+        listing = read_listing(response.text, response.url, outlet, self.outlet_of, now)
         stats.inc_value("discovery/listing_pages")
         stats.inc_value("discovery/listing_other_links", listing.other_links)
         new = [link for link in listing.links if link.url not in seen]
@@ -754,7 +759,7 @@ class OutletSpider(scrapy.Spider):
                 continue
             when = link.day or wanted
             hint = localise(datetime.combine(when, time()), outlet.tz) if when else None
-            yield from self.article_request(outlet, link.url, hint)
+            yield from self.article_request(outlet, link.url, hint, now=now)
         if day:  # a stat, so that a resumed JOBDIR session counts on (crawler.state.jobdir)
             stats.inc_value(f"{ARCHIVE_LINKS_PREFIX}{outlet.key}", len(new))
         if page == 1 and not listing.links:
@@ -903,15 +908,18 @@ class OutletSpider(scrapy.Spider):
 
     # --- articles ---------------------------------------------------------------------------
     def article_request(self, outlet: Outlet, url: str, published: datetime | None = None,
-                        title: str | None = None) -> Iterator[scrapy.Request]:
+                        title: str | None = None, *, now: datetime | None = None
+                        ) -> Iterator[scrapy.Request]:
         """A request for an article page, or nothing when the URL is not an article or its URL
         date is outside the window (judged before any download); the URL date is a date hint,
-        and so is ``published`` (a feed's date), naive ones in the outlet's zone.
+        and so is ``published`` (a feed's date), naive ones in the outlet's zone. The URL's
+        day is judged as of ``now``, the capture time of the page that named it (the clock
+        without one), so a replay long after the crawl asks for what the crawl asked for.
         The article counts as discovered (crawler.extensions.completeness) with the feed's title."""
         if not self.is_article_url(outlet, url):
             self.crawler.stats.inc_value("discovery/not_article")
             return
-        day = outlet.discovery.date_in_url(url)
+        day = outlet.discovery.date_in_url(url, now)
         if day is not None and not self.in_window(day, outlet):
             self.crawler.stats.inc_value("discovery/out_of_window_links")
             return

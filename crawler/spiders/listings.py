@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from parsel import Selector
 
@@ -37,9 +37,10 @@ class ListingPage:
     next_href: str | None = None
 
 
-def read_listing(text: str, url: str, outlet: Outlet,
-                 resolve: Callable[[str], Outlet | None]) -> ListingPage:
+def read_listing(text: str, url: str, outlet: Outlet, resolve: Callable[[str], Outlet | None],
+                 now: datetime | None = None) -> ListingPage:
     """The article links of a listing page, in page order, each once (a dict keeps the order).
+    URL days are judged as of ``now``, when the page was fetched (the clock without one).
 
     ``entries`` (when the outlet sets it) makes each entry one link with its own date (the
     listing date hook); otherwise every link is an entry dated by its URL, if at all.
@@ -63,7 +64,7 @@ def read_listing(text: str, url: str, outlet: Outlet,
                 continue
             canonical = canonical_url(link, outlet)
             if canonical not in found:
-                found[canonical] = entry_day or d.date_in_url(canonical)
+                found[canonical] = entry_day or d.date_in_url(canonical, now)
             if d.entries:
                 break  # one article per entry: its first article link
     return ListingPage([ListingLink(u, day) for u, day in found.items()], other,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -980,3 +981,27 @@ def test_a_redirect_whose_location_names_no_url_is_read_past_not_said_as_damage(
         assert [r.status for r in lookup.readable(BELTA_URL)] == [301, 302, 200]
         assert lookup.get(BELTA_URL, datetime(2026, 1, 13, 10, tzinfo=UTC)).status == 302
     assert errors == []
+
+
+def test_an_outlets_url_day_ahead_of_the_capture_dates_nothing_in_re_extraction(tmp_path):
+    """A RuNews24 URL names 20 January (an event) in a page captured on 6 January that prints
+    no date: the crawl asked for it with no hint (the day was ahead then) and its item had
+    no date; re-extraction, after the 20th, judges the URL's day as of the capture too, and
+    does not date the item by it."""
+    from tests.sites import runews24
+    from tests.sites.common import GoldArticle, paragraphs_for, title_for
+
+    url = runews24.article_url("culture", datetime(2026, 1, 20).date(), "slug", 7)
+    gold = GoldArticle(url, title_for(7), paragraphs_for(7),
+                       datetime(2026, 1, 5, 10, tzinfo=runews24.TZ))
+    page = runews24.article_page(runews24.Story(gold, "culture", "desc"), [])
+    undated = re.sub(r'<meta property="article:published_time"[^>]*>|'
+                     r'<div class="b-article__date">[^<]*</div>', "", page)
+    assert "05.01.2026" not in undated and "2026-01-05" not in undated
+    with WarcWriter(tmp_path) as w:
+        w.write_exchange(make_exchange(url, undated.encode(), headers=HTML,
+                                       date=datetime(2026, 1, 6, 9, tzinfo=UTC)))
+    assert datetime.now(UTC).date() > datetime(2026, 1, 21).date()  # the URL's day is past
+    report, items, bad = _run([tmp_path])
+    assert not bad and [i["url"] for i in items] == [url]
+    assert items[0]["published"] is None

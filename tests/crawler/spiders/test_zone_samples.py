@@ -72,7 +72,7 @@ def test_a_candidate_no_sample_is_asked_for_takes_no_slot(spider: SiteSpider,
     sampled."""
     outlet = spider.sites["zone.test"].outlet
     monkeypatch.setattr(type(outlet.discovery), "date_in_url",
-                        lambda _, url: date(2026, 1, 3) if "/2026/01/03/" in url else None)
+                        lambda _, url, now=None: date(2026, 1, 3) if "/2026/01/03/" in url else None)
     assert sampled(spider, 0, day="2026/01/03") is None
     assert [sampled(spider, n) is not None for n in range(1, 5)] == [True, True, True, False]
 
