@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 import zlib
+from bisect import bisect_right
 from collections.abc import Generator, Iterator
+from itertools import accumulate
 from pathlib import Path
 
 from .arc import arc_form, arc_info_at, iter_arc
@@ -944,26 +946,90 @@ def _repeats_a_record_field(fields: list[tuple[str, str]]) -> bool:
 def _torn_header_end(raw: bytes, start: int, fields: list[tuple[str, str]]
                      ) -> tuple[int, list[tuple[str, str]]] | None:
     """Where the next record's header starts inside header bytes ``raw`` (its own version
-    line ``start`` bytes long) that hold two, a torn header run into a whole one: a version
-    line (at a line start, or inside a line cut short) whose following lines are a whole
-    header alone (type, id, length) and repeat a record field the lines before it hold.
-    A record's own header repeats none, so one with a stray version line is never split.
-    (Where, and the torn header's fields); None when ``raw`` is one header. Asked of every
-    plain record: a header with no version line's tail after its own is told by one scan."""
+    line ``start`` bytes long) that hold two, a torn header run into a whole one: the first
+    version line (at a line start, or ending a line cut short) whose following lines are a
+    header the readers take as a record alone (type, id, length; a date and target where
+    its type needs them: check_record) and repeat a record field the lines before it hold.
+    A record's own header repeats none; one that does with a stray version line in it is
+    split only where a record the readers take follows (a field value ending in
+    ``WARC/1.0``, a stray line before a few fields, is read as one header, as before).
+    (Where, and the torn header's fields); None when ``raw`` is one header. The lines are
+    parsed once and judged from the end back, each version line in constant time: a crafted
+    header of a megabyte of them costs one pass, not one parse per version line."""
     if _VERSION_TAIL.search(raw, start) is None or not _repeats_a_record_field(fields):
         return None
-    for at in _version_lines(raw):
-        if at < start:
+    texts = decode_lines(raw[start:])
+    line_starts = list(accumulate((len(t) + 1 for t in raw[start:].split(b"\n")),
+                                  initial=start))
+    versions = {bisect_right(line_starts, at) - 1: at
+                for at in _version_lines(raw) if at >= start}
+    line = _first_record_line(texts, versions)
+    if line is None:
+        return None
+    at = versions[line]
+    return at, parse_text_fields(decode_lines(raw[start:at]), [])
+
+
+# the fields check_record and a record's framing ask of a header (the first of each counts)
+_TAKEN_BY = ("warc-type", "warc-record-id", "warc-date", "warc-target-uri", "content-length")
+
+
+def _first_record_line(texts: list[str], versions: dict[int, int]) -> int | None:
+    """The first of header lines ``texts`` holding a version line (``versions``' keys)
+    whose later lines are a record the readers take and repeat a record field of the lines
+    up to it. Walked from the end: the first value of each field _TAKEN_BY asks in the
+    lines after, and the first line of any record field they hold, are kept as it goes."""
+    fields = _field_lines(texts)
+    first_line: dict[str, int] = {}
+    for at, name, _ in fields:
+        first_line.setdefault(name, at)
+    first_line = {name: at for name, at in first_line.items() if name not in _REPEATABLE
+                  and _is_record_field(name.encode("utf-8", "replace") + b":")}
+    after: dict[str, str] = {}
+    repeated_from = len(texts)  # the least first line of a record field the lines after hold
+    found = None
+    k = len(fields)
+    for line in range(len(texts) - 1, -1, -1):
+        if (line in versions and repeated_from <= line and line + 1 < len(texts)
+                and texts[line + 1][:1] not in (" ", "\t") and _taken_alone(after)):
+            found = line
+        while k and fields[k - 1][0] == line:
+            k -= 1
+            _, name, value = fields[k]
+            if name in _TAKEN_BY:
+                after[name] = value
+            if name in first_line:
+                repeated_from = min(repeated_from, first_line[name])
+    return found
+
+
+def _field_lines(texts: list[str]) -> list[tuple[int, str, str]]:
+    """(line, lower-case name, value) of each field of header lines ``texts``, read as
+    parse_text_fields reads them (a folded value joined, a line without a colon passed
+    over)."""
+    out: list[tuple[int, str, list[str]]] = []
+    for at, text in enumerate(texts):
+        if not text or text[0] == "\r":
             continue
-        after = raw[raw.index(b"\n", at) + 1:]
-        if not _whole_header(after):
+        if text[0] in " \t" and out:
+            out[-1][2].append(text.strip())
             continue
-        torn = parse_text_fields(decode_lines(raw[start:at]), [])
-        before = {name.strip().lower() for name, _ in torn}
-        if any(name.strip().lower() in before for name, _ in parse_text_fields(
-                decode_lines(after), []) if name.strip().lower() not in _REPEATABLE):
-            return at, torn
-    return None
+        name, colon, value = text.partition(":")
+        if colon:
+            out.append((at, name.strip().lower(), [value.strip()]))
+    return [(at, name, " ".join(parts)) for at, name, parts in out]
+
+
+def _taken_alone(fields: dict[str, str]) -> bool:
+    """Whether a header of ``fields`` (_TAKEN_BY's, by lower-case name) is a record the
+    readers take: typed, identified, its length a number, and what check_record asks."""
+    if not fields.get("warc-record-id") or content_length(list(fields.items())) is None:
+        return False
+    try:
+        check_record(WarcRecord("WARC/1.0", list(fields.items()), b""))
+    except ValueError:
+        return False
+    return True
 
 
 def _inner_version_line(head: bytes) -> str | None:

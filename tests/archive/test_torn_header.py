@@ -94,3 +94,72 @@ def test_repair_keeps_a_torn_header_in_place_and_every_record(tmp_path: Path) ->
     assert (tmp_path / "crawl.warc").read_bytes() == data
     assert [(d.offset, d.moved) for d in res.damaged] == [(len(FIRST), False)]
     assert "cut short" in res.damaged[0].reason
+
+
+def _one_header(lines: list[bytes], body: bytes = b"hi") -> bytes:
+    head = b"".join(line + b"\r\n" for line in lines)
+    return head + b"Content-Length: %d\r\n\r\n" % len(body) + body + b"\r\n\r\n"
+
+
+def test_a_header_of_many_version_line_tails_is_parsed_a_bounded_number_of_times(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crafted header repeating a record field, with 50,000 lines ending in a version
+    line's tail and no whole header after any: each was once judged by parsing all the
+    lines after it (minutes). The lines decoded in all stay a small multiple of the file's."""
+    import archive.records as records
+
+    rec = _one_header([b"WARC/1.0", b"WARC-Type: response", b"WARC-Type: response",
+                       *[b"X:WARC/1.0"] * 50_000, b"WARC-Record-ID: <urn:uuid:x>",
+                       b"WARC-Date: 2026-01-02T03:04:05Z", b"WARC-Target-URI: http://e.com/"])
+    path = tmp_path / "crafted.warc"
+    path.write_bytes(FIRST + rec + NEXT)
+    bound = 6 * path.read_bytes().count(b"\n")
+    decoded = 0
+    decode = records.decode_lines
+
+    def counted(raw: bytes) -> list[str]:
+        nonlocal decoded
+        decoded += raw.count(b"\n") + 1
+        if decoded > bound:
+            raise AssertionError(f"header lines decoded over and over: {decoded} > {bound}")
+        return decode(raw)
+
+    monkeypatch.setattr(records, "decode_lines", counted)
+    infos, errors = _read(path)
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/first", 0), ("http://e.com/", len(FIRST)),
+        ("http://ex.com/next", len(FIRST) + len(rec))]
+    assert infos[1].record.block == b"hi" and errors == []
+
+
+def test_a_field_value_ending_in_a_version_line_keeps_the_record(tmp_path: Path) -> None:
+    """A target URI ending in ``WARC/1.0`` in a header that repeats a field: the lines after
+    it are no record a reader takes (no target), so no header starts there: one record."""
+    rec = _one_header([b"WARC/1.0", b"WARC-Date: 2026-01-02T03:04:05Z",
+                       b"WARC-Target-URI: http://ex.com/WARC/1.0", b"WARC-Type: response",
+                       b"WARC-Record-ID: <urn:uuid:m>", b"WARC-Date: 2026-01-02T03:04:05Z"])
+    path = tmp_path / "uri.warc"
+    path.write_bytes(FIRST + rec + NEXT)
+    infos, errors = _read(path)
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/first", 0), ("http://ex.com/WARC/1.0", len(FIRST)),
+        ("http://ex.com/next", len(FIRST) + len(rec))]
+    assert infos[1].record.block == b"hi" and errors == []
+
+
+@pytest.mark.parametrize("version", [b"WARC/1.0", b"warc/1.0"])
+def test_a_stray_version_line_in_a_header_repeating_a_field_before_no_record_keeps_it(
+        tmp_path: Path, version: bytes) -> None:
+    """A header repeating WARC-Type with a stray version line before fields no record is
+    made of alone (no WARC-Date): one record, the stray line passed over with a note."""
+    rec = _one_header([b"WARC/1.0", b"WARC-Type: response", b"WARC-Record-ID: <urn:uuid:m>",
+                       b"WARC-Date: 2026-01-02T03:04:05Z", b"WARC-Target-URI: http://ex.com/m",
+                       version, b"WARC-Type: response", b"WARC-Record-ID: <urn:uuid:m2>"])
+    path = tmp_path / "stray.warc"
+    path.write_bytes(FIRST + rec + NEXT)
+    infos, errors = _read(path)
+    assert [(i.record.target_uri, i.offset) for i in infos] == [
+        ("http://ex.com/first", 0), ("http://ex.com/m", len(FIRST)),
+        ("http://ex.com/next", len(FIRST) + len(rec))]
+    assert [(e.offset, "without a colon passed over" in e.reason) for e in errors] == [
+        (len(FIRST), True)]
