@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_export_failures import old_site, recorded
-from tests.support.crawl import ROOT, crawl_command, whole_items
+from tests.support.crawl import ROOT, crawl_command, wait_for, whole_items
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -36,14 +36,6 @@ def crawl(data_dir: Path, server: FixtureServer, settings: dict, log: Path) -> s
     del cmd[cmd.index("-O"):cmd.index("-O") + 2]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=log.open("w"), start_new_session=True)
-
-
-def wait_for(check, what: str, proc: subprocess.Popen, log: Path, within: float = 90) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert proc.poll() is None and time.monotonic() < deadline, (
-            what, log.read_text()[-3000:])
-        time.sleep(0.05)
 
 
 def test_an_item_a_kill_kept_from_a_feed_not_yet_created_is_exported_again(

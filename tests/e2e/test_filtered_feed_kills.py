@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_export_failures import crawl_into, old_site, recorded, unwritable
-from tests.support.crawl import ROOT, crawl_command, exported_items, whole_items
+from tests.support.crawl import ROOT, crawl_command, exported_items, wait_for, whole_items
 from tests.support.server import FixtureServer
 
 pytestmark = pytest.mark.slow
@@ -41,14 +41,6 @@ def crawl(data_dir: Path, server: FixtureServer, filtered: Path, pattern: str,
     del cmd[cmd.index("-O"):cmd.index("-O") + 2]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=log.open("w"), start_new_session=True)
-
-
-def wait_for(check, what: str, proc: subprocess.Popen, log: Path, within: float = 90) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert proc.poll() is None and time.monotonic() < deadline, (
-            what, log.read_text()[-3000:])
-        time.sleep(0.05)
 
 
 def killed_before_recording(data_dir: Path, server: FixtureServer, site, filtered: Path,

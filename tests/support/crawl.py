@@ -162,3 +162,13 @@ def completeness(data_dir: Path, outlet: str, pattern: str = "*.json") -> dict[s
             if name != "completeness":
                 totals[name] = totals.get(name, 0) + value
     return totals
+
+
+def wait_for(check, what: str, proc: subprocess.Popen, log: Path, within: float = 90) -> None:
+    """Wait until ``check()`` holds while the crawl ``proc`` runs: it failing to, or the crawl
+    ending first, fails the test with ``what`` and the tail of its ``log``."""
+    deadline = time.monotonic() + within
+    while not check():
+        assert proc.poll() is None and time.monotonic() < deadline, (
+            what, log.read_text()[-3000:])
+        time.sleep(0.05)
