@@ -2270,14 +2270,6 @@ def _marked_path(owner: etree._Element, top: etree._Element) -> bool:
 LINKED_MIN_OWN = 15
 LINKED_MIN_WORDS = 10
 LINKED_MAX_BARE = 2  # ...and has no words beside its link ("READ MORE:" makes it a teaser)
-# ...or whatever its length, has this many words of its own around its link, none of them a
-# label over it ("Visit <a>MasTec's website</a> to learn more.", "Read our full <a>Hoka Tecton
-# X 3 review</a>."): the writer's sentence with a link in it, where "Read more: <a>…</a>." is a
-# label and a headline.
-LINKED_OWN_WORDS = 3
-# Elements of such a paragraph looked at: a sentence has few; one of many ``<br>`` lines is
-# weighed line by line, and each must not walk all of it again.
-LINKED_WALK_MAX = 200
 _LINKED_END = frozenset(".!…")
 _CLOSING = "\"'»”)"
 LINKED = "data-linked-sentence"
@@ -2318,41 +2310,12 @@ def _linked_line_is_body(line: str, owner: etree._Element, top: etree._Element,
         shaped = total - links >= ITEM_MIN_OWN and len(line.split()) >= ITEM_MIN_WORDS
     else:
         own = total - links
-        shaped = (line.rstrip(_CLOSING)[-1:] in _LINKED_END
-                  and (own >= LINKED_MIN_OWN or (own <= LINKED_MAX_BARE
-                                                 and len(line.split()) >= LINKED_MIN_WORDS)
-                       or _sentence_around_link(owner)))
+        shaped = ((own >= LINKED_MIN_OWN or (own <= LINKED_MAX_BARE
+                                             and len(line.split()) >= LINKED_MIN_WORDS))
+                  and line.rstrip(_CLOSING)[-1:] in _LINKED_END)
     return (shaped
             and not (_marked_path(owner, top) or _hidden(owner) or _MARKUP_TEXT.search(line)
                      or _holds_caption(owner) or is_meta_line(line) or is_boilerplate_line(line)))
-
-
-def _sentence_around_link(owner: etree._Element) -> bool:
-    """Whether a linked paragraph has ``LINKED_OWN_WORDS`` words outside its links and its text
-    before the first link ends in no colon (a label: "Read more:", "Читайте также:")."""
-    own: list[str] = []
-    before_link: str | None = None  # the own text up to the first link
-    stack: list[tuple[etree._Element, bool]] = [(owner, False)]  # (element, its tail only)
-    walked = 0
-    while stack:
-        el, tail_only = stack.pop()
-        if tail_only:
-            own.append(el.tail or "")
-            continue
-        walked += 1
-        if walked > LINKED_WALK_MAX:
-            return False  # no short sentence
-        if el is not owner:
-            stack.append((el, True))
-        if el.tag == "a" and _is_link(el):
-            if before_link is None:
-                before_link = "".join(own)
-            continue
-        if isinstance(el.tag, str):
-            own.append(el.text or "")
-        stack.extend((child, False) for child in reversed(el))
-    labelled = (before_link or "").rstrip().endswith(":")
-    return not labelled and len(_TOKEN.findall(" ".join(own))) >= LINKED_OWN_WORDS
 
 
 def _holds_caption(owner: etree._Element) -> bool:

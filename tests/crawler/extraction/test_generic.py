@@ -809,39 +809,6 @@ def test_a_sentence_that_is_all_one_link_between_kept_paragraphs_comes_back() ->
     assert _paragraphs(html) == [PROSE, WHOLE_LINK_TEXT, PROSE2, PROSE3]
 
 
-# Short sentences whose link is most of their text, with words of the writer's own around it
-# (a listicle's pointer to each entry's site or full review).
-OWN_WORDS_SENTENCES = [
-    ('See <a href="https://tram.example.org/">the harbour line tram company’s website</a> for more.',
-     "See the harbour line tram company’s website for more."),
-    ('Read our full <a href="/reviews/harbour-line">harbour line tram review</a>.',
-     "Read our full harbour line tram review."),
-]
-
-
-@pytest.mark.parametrize(("block", "text"), OWN_WORDS_SENTENCES)
-def test_a_short_linked_sentence_with_words_of_its_own_comes_back(
-        block: str, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``linked_sentences``: three words or more outside the link, no label ending in a colon
-    before it, and a sentence's end make a short linked paragraph the writer's sentence, though
-    its own text is under ``LINKED_MIN_OWN`` characters."""
-    html = _page(f"<p>{PROSE}</p><p>{block}</p><p>{PROSE2}</p><p>{PROSE3}</p>")
-    assert _paragraphs(html) == [PROSE, text, PROSE2, PROSE3]
-    assert _with_steps_off(html, {"linked_sentences"}, monkeypatch) == [PROSE, PROSE2, PROSE3]
-
-
-@pytest.mark.parametrize("block", [
-    # labels before the link, a word of its own, or no sentence's end
-    '<p>See also: <a href="/x">the harbour line tram review</a> here.</p>',
-    '<p>Full <a href="/reviews/harbour-line">harbour line tram review</a>.</p>',
-    '<p>See <a href="https://tram.example.org/">the harbour line tram company’s website</a> for more'
-    "</p>",
-])
-def test_a_short_linked_sentence_without_a_sentence_of_its_own_stays_out(block: str) -> None:
-    html = _page(f"<p>{PROSE}</p>{block}<p>{PROSE2}</p><p>{PROSE3}</p>")
-    assert _paragraphs(html) == [PROSE, PROSE2, PROSE3]
-
-
 @pytest.mark.parametrize("block", [
     # no words of its own beside the link, or no sentence
     '<p><a href="/shop">Shop the tram souvenirs of the city museum</a>.</p>',
