@@ -2650,31 +2650,15 @@ RESTATED_RATIO = 0.8
 
 def _body_restates(text: str, kept: list[str]) -> bool:
     """Whether one of the first two kept paragraphs says the lead again, changed a little
-    (a word added, a number written out): putting the lead first would print it twice.
-
-    Only content words count, and on both sides (their Dice overlap): function words are
-    shared by any two sentences, and a first paragraph that tells the lead's news at length
-    shares its subject's words without restating it.
-    """
-    words = _content_words(text)
+    (a word added, a number written out): putting the lead first would print it twice."""
+    words = set(_word_list(text))
     for para in kept[:2]:
-        other = _content_words(para)
-        if words and 2 * len(words & other) >= RESTATED_WORD_SHARE * (len(words) + len(other)):
+        other = set(_word_list(para))
+        if words and len(words & other) >= RESTATED_WORD_SHARE * len(words):
             return True
         if SequenceMatcher(None, _tokens(text), _tokens(para)).ratio() >= RESTATED_RATIO:
             return True
     return False
-
-
-# A word this long (or one holding a digit) is a content word: the function words of the
-# languages here are mostly shorter ("the", "of", "в", "на", "что", "und").
-CONTENT_WORD_MIN = 4
-
-
-def _content_words(text: str) -> set[str]:
-    """The lower-cased content words of a text (CONTENT_WORD_MIN letters, or a number)."""
-    return {word for word in _word_list(text)
-            if len(word) >= CONTENT_WORD_MIN or any(ch.isdigit() for ch in word)}
 
 
 def _word_list(text: str) -> list[str]:

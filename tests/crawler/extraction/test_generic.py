@@ -2012,16 +2012,3 @@ def test_a_described_lead_padded_with_a_spacer_image_comes_first() -> None:
              f"<span>{DESCRIBED}</span></div>")
     assert _paragraphs(_described_page(DESCRIBED, above=block)) == [DESCRIBED, PROSE, PROSE2,
                                                                      PROSE3]
-
-
-ELABORATED = ("The operation at the regional hospital was led by a professor of the medical "
-              "academy, one of the first surgeons in the country to fit such artificial joints, "
-              "and the patient is said to be recovering well at home since Monday evening.")
-
-
-def test_a_first_paragraph_telling_the_leads_news_at_length_keeps_the_lead() -> None:
-    # the body's opening shares most of the lead's words, but chiefly function words ("the",
-    # "of", "at") and the subject's nouns inside a longer telling: no restatement, the
-    # standfirst stays first
-    paras = _paragraphs(_described_page(DESCRIBED, opening=f"<p>{ELABORATED}</p>"))
-    assert paras == [DESCRIBED, ELABORATED, PROSE, PROSE2, PROSE3]
