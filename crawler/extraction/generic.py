@@ -2689,7 +2689,7 @@ def _lead_placed(lead: etree._Element, region: list[etree._Element], kept: list[
                  work: etree._Element, stats: dict) -> bool:
     """Whether ``lead`` stands where a standfirst does (see :func:`_with_described_lead`)."""
     way = {region[0], *region[0].iterancestors()}
-    head = _lead_headline(work, stats)
+    head = _headline_element(work)
     meet = next((a for a in lead.iterancestors() if a in way), None)
     if head is None or meet is None or meet.tag in ("body", "html"):
         return False  # no headline found: a block above the body may be a site's tagline
@@ -2709,40 +2709,6 @@ def _lead_placed(lead: etree._Element, region: list[etree._Element], kept: list[
     return True
 
 
-def _lead_headline(work: etree._Element, stats: dict) -> etree._Element | None:
-    """The headline a standfirst follows: the h1/h2 ``_headline_element`` finds, else the
-    first block of the body whose own text, its links left out, is the page's declared title
-    (or the part of its ``<title>`` beside the site's name).
-
-    Older templates set the headline in a plain ``div`` or append a link to the h1 (a
-    comment counter, "Комментарии: 45"); the title still confirms it.
-    """
-    head = _headline_element(work)
-    keys = _title_keys(work)
-    body = next(work.iter("body"), None)
-    if head is not None or not keys or body is None:
-        return head
-    longest = max(map(len, keys))
-    for el in body.iter(etree.Element):
-        total, links = stats.get(el, (0, 0))
-        if not MIN_HEADLINE_KEY <= total - links <= 2 * longest:
-            continue
-        key = _tokens(_text_outside_links(el))
-        if len(key) >= MIN_HEADLINE_KEY and _names_headline(key, keys):
-            return el
-    return None
-
-
-def _text_outside_links(el: etree._Element) -> str:
-    """An element's text less what its links (``a``), scripts and styles hold."""
-    parts = [el.text or ""]
-    for child in el:
-        if isinstance(child.tag, str) and child.tag not in ("a", "script", "style"):
-            parts.append(_text_outside_links(child))
-        parts.append(child.tail or "")
-    return " ".join(parts)
-
-
 # A picture's caption or credit by its name; a bare "caption" is left out, as some sites
 # (rus.ruvr.ru's "article-caption") name the standfirst so.
 _CAPTION_NAMES = re.compile(r"wp-caption|figcaption|credit|photo|image", re.I)
@@ -2752,19 +2718,7 @@ def _captions_media(el: etree._Element) -> bool:
     """Whether a block on the lead's way up holds a picture or is named as a caption or a
     picture's: the summary is then a photo's caption, not the standfirst."""
     return (_CAPTION_NAMES.search(_names(el)) is not None
-            or any(not _spacer(media) for media in el.iter("img", "picture", "video")))
-
-
-# A layout image's file name: a transparent spacer or pixel that holds a block open.
-_SPACER_FILE = re.compile(r"(?:^|[/_-])(?:spacer|spc|blank|pixel|transparent|1x1|clear)"
-                          r"\.(?:gif|png)$", re.I)
-
-
-def _spacer(media: etree._Element) -> bool:
-    """Whether an ``img`` is a layout spacer (``spacer.gif``, ``1x1.png``), no picture: old
-    templates pad a standfirst's block with one."""
-    src = (media.get("src") or "").split("?", 1)[0].strip()
-    return media.tag == "img" and _SPACER_FILE.search(src) is not None
+            or next(el.iter("img", "picture", "video"), None) is not None)
 
 
 def _links_away(el: etree._Element) -> bool:

@@ -1984,31 +1984,3 @@ def test_a_single_related_card_with_the_description_is_no_lead() -> None:
     card = (f"<div class='card'><a href='/other/9'>Hospital in another city does it too</a>"
             f"<p>{DESCRIBED}</p></div>")
     assert _paragraphs(_described_page(DESCRIBED, above=card)) == [PROSE, PROSE2, PROSE3]
-
-
-@pytest.mark.parametrize("headline", [
-    f"<div class='newsheader_middle'>{DESCRIBED_HEADLINE}</div>",
-    f"<h1>{DESCRIBED_HEADLINE}<a href='#comments' class='count'>Comments: 45</a></h1>"],
-    ids=["headline_in_a_div", "h1_with_a_counter_link"])
-def test_a_described_lead_under_a_headline_the_title_confirms_comes_first(headline: str) -> None:
-    # older templates set the headline in a plain div, or append a comment counter's link to
-    # the h1: the page's title still names it, so the standfirst under it has its place
-    page = _described_page(DESCRIBED).replace(f"<h1>{DESCRIBED_HEADLINE}</h1>", headline)
-    assert _paragraphs(page) == [DESCRIBED, PROSE, PROSE2, PROSE3]
-
-
-def test_a_tagline_under_a_linked_title_is_no_lead() -> None:
-    # the headline's words only as a link (a teaser of this page in a list): no headline
-    page = _described_page(TAGLINE, above=f"<div class='hero'><p>{TAGLINE}</p></div>")
-    page = page.replace(f"<h1>{DESCRIBED_HEADLINE}</h1>",
-                        f"<div class='ttl'><a href='/n/1'>{DESCRIBED_HEADLINE}</a></div>")
-    assert _paragraphs(page) == [PROSE, PROSE2, PROSE3]
-
-
-def test_a_described_lead_padded_with_a_spacer_image_comes_first() -> None:
-    # an old template holds the standfirst's block open with a transparent spacer gif: a
-    # layout image, not the picture a caption goes with
-    block = (f"<div class='text_desc'><img src='/img/spacer.gif' height='33'>"
-             f"<span>{DESCRIBED}</span></div>")
-    assert _paragraphs(_described_page(DESCRIBED, above=block)) == [DESCRIBED, PROSE, PROSE2,
-                                                                     PROSE3]
